@@ -136,7 +136,8 @@ def _unsigned_fen(text: str, original: str, cap: int) -> int:
 
 
 class AmountType(click.ParamType):
-    """A click parameter type giving an :class:`Amount`; a bad amount is a usage error (exit 2) naming the option.
+    """A click parameter type giving an :class:`Amount`; a bad amount is a usage error (exit 2) naming the option,
+    and so is zero where the contract refuses it (``above_zero``: what to say instead).
 
     The command checks a currency code written with it against the claim's currency (``Amount.in_currency``),
     which only the command knows.
@@ -144,23 +145,28 @@ class AmountType(click.ParamType):
 
     name = "AMOUNT"
 
-    def __init__(self, cap: int = MAX_FEN) -> None:
+    def __init__(self, cap: int = MAX_FEN, *, above_zero: str | None = None) -> None:
         self.cap = cap
+        self.above_zero = above_zero
 
     def convert(self, value: Any, param, ctx) -> Amount:
         if isinstance(value, Amount):
             return value
         try:
-            return read_amount(str(value), cap=self.cap)
+            amount = read_amount(str(value), cap=self.cap)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+        if self.above_zero is not None and amount.fen == 0:
+            self.fail(f"{value!r} is zero: {self.above_zero}", param, ctx)
+        return amount
 
 
 AMOUNT = AmountType()
-PART_OF_CLAIM = AmountType(cap=LEDGER_MAX_FEN)
+PART_OF_CLAIM = AmountType(cap=LEDGER_MAX_FEN, above_zero="the contract moves and pays only amounts above 0: give "
+                                                          "how much, e.g. 30,000.00")
 """An amount that is a part of a claim already on the ledger (a transfer, a payment): held to the cap a claim
 may have been stored under (``LEDGER_MAX_FEN``), as the contract holds it, so a claim recorded under the earlier
-cap can still be moved and paid in full."""
+cap can still be moved and paid in full; and above zero, as the contract holds a transfer and a payment."""
 
 
 def _cell(key: str, value: Any, currency: str) -> Any:

@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import os
 from contextlib import ExitStack
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -69,14 +69,15 @@ from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
-from .options import FiniteFloatRange
+from .options import DATE, FRACTION, DateType, FiniteFloatRange
 from .output import as_typed, emit, one_line, read_json_file, table
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import finance
 from .request_ids import may_have_committed
 from .risk_commands import (
+    EARLIEST_AS_OF,
+    LATEST_AS_OF,
     SYNTHETIC_NOTE,
-    calendar_date,
     history_as_of,
     load_history,
     load_model,
@@ -85,21 +86,16 @@ from .risk_commands import (
 )
 
 
-def _probability(text: str) -> Decimal:
-    try:
-        p = Decimal(text)
-    except InvalidOperation:
-        raise click.BadParameter(f"{text!r} is not a number", param_hint="--probability") from None
-    if not p.is_finite() or not (0 <= p <= 1):
-        raise click.BadParameter("must be between 0 and 1", param_hint="--probability")
-    return p
-
-
 def _owing(_ctx, _param, amount: Amount | None) -> Amount | None:
     if amount is not None and amount.fen == 0:
         raise click.BadParameter(f"{as_typed(amount.text)} is zero: a receivable with nothing outstanding has "
                                  "nothing to finance; give what it still owes")
     return amount
+
+
+# a date the quote scores and prices on: the features look a year back and a horizon ahead of it, as `risk score
+# --as-of` holds its date
+BUSINESS_DATE = DateType(EARLIEST_AS_OF, LATEST_AS_OF)
 
 
 class DebtorRisk(NamedTuple):
@@ -121,7 +117,7 @@ def _scoring_model(model_path: Path | None) -> LatePaymentModel:
     return load_model(model_path or DEFAULT_MODEL)
 
 
-def _given_risk(grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
+def _given_risk(grade: str | None, probability: Decimal | None, history_file: Path | None, debtor: str | None,
                 day: date, model_path: Path | None) -> DebtorRisk | None:
     """The debtor's risk from the options, or None when none was given (then the ledger's history is scored).
 
@@ -135,8 +131,7 @@ def _given_risk(grade: str | None, probability: str | None, history_file: Path |
         raise click.UsageError("--model scores the debtor from its history; with --grade or --probability nothing "
                                "is scored: drop --model")
     if probability is not None:
-        p = _probability(probability)
-        return DebtorRisk(p, grade_for(p))
+        return DebtorRisk(probability, grade_for(probability))
     if history_file is not None:
         if not debtor:
             raise click.UsageError("--history needs --debtor")
@@ -183,6 +178,9 @@ def _print_quote(rows: dict, risk: DebtorRisk) -> None:
 # the offer was made, and with it the bank is above its limit on the debtor (then withdrawn again, with
 # --withdraw-over-limit, or not): not a refusal (exit 1)
 EXIT_OVER_LIMIT = 3
+# the bank declines to price the claim (too far to the due date, a grade it does not finance, no room under its
+# limit...): nothing to offer, as with a refusal
+EXIT_DECLINED = 1
 
 
 class OverLimit(click.ClickException):
@@ -222,9 +220,10 @@ def _config(config_path: Path | None, name: str):
               help=f"Without the ledger: what the receivable still owes, {AMOUNT_HELP}, in the bank's currency (its "
                    "configuration's currency, CNY unless it names another): its face, or for a partly paid claim the "
                    "amount still owed, which the advance is on.")
-@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), help="Without the ledger: the receivable's due date.")
+@click.option("--due", type=DATE, help="Without the ledger: the receivable's due date.")
 @click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
-@click.option("--probability", help="The debtor's probability of late payment (a fraction); sets the grade.")
+@click.option("--probability", type=FRACTION,
+              help="The debtor's probability of late payment (a fraction from 0 to 1, e.g. 0.3); sets the grade.")
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The debtor's history file: score it with the model to get the grade, as of its last event's "
                    "date (--on, if earlier).")
@@ -238,7 +237,7 @@ def _config(config_path: Path | None, name: str):
                    "[default: on the ledger, the bank's own outstanding financed principal on the debtor in the "
                    "claim's currency (GetFinancierExposure); without it, 0]. On the ledger the advances of the "
                    "bank's open offers on the debtor's other claims count against the limit as well.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
+@click.option("--on", "on", type=BUSINESS_DATE,
               help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
                    "1900-01-01 to 2999-12-31.")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
@@ -256,8 +255,8 @@ def _config(config_path: Path | None, name: str):
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
-def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: datetime | None,
-          grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
+def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: date | None,
+          grade: str | None, probability: Decimal | None, history_file: Path | None, debtor: str | None,
           model_path: Path | None, exposure: Amount | None, on: date | None, yes: bool, lock_timeout: float | None,
           data_root: Path | None, as_json: bool, withdraw_over_limit: bool) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
@@ -279,7 +278,10 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     the shipped one here, or one of your own, as `recfin risk train --out
     DIR` writes). The configuration's
     fees and limits are in one currency (CNY unless it names another): a
-    claim in another currency is refused, not priced with them.
+    claim in another currency is refused, not priced with them. A quote the
+    bank declines (a grade it does not finance, a due date too far off, no
+    room under its limit) says why (declined, in --json too), offers nothing
+    and exits 1.
 
     Quotes of one bank on one debtor that may make an offer (--yes, or the
     prompt) take turns on this host: from the exposure read until the offer
@@ -318,7 +320,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
-        --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v4.json
+        --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v5.json
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config my-pricing.yaml \\
         --yes --lock-timeout 30 --json
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --yes --withdraw-over-limit
@@ -344,7 +346,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
         config = _config(config_path, connection.parse_as(as_)[0])
         terms = ReceivableTerms(receivable_id=receivable, face_amount=fen_of_option(face, config.currency, "--face"),
-                                due_date=due.date(), currency=config.currency)
+                                due_date=due, currency=config.currency)
         exposure_fen = 0 if exposure is None else fen_of_option(exposure, config.currency, "--exposure")
         result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
                              probability_late=risk.probability_late)
@@ -352,6 +354,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
             emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic}, as_json=True)
         else:
             _print_quote(_quote_rows(result, receivable, day), risk)
+        _exit_if_declined(result)
         return
     if lock_timeout is not None and as_json and not yes:
         raise click.UsageError("--lock-timeout bounds the wait for another quote's offer; with --json and without "
@@ -497,6 +500,14 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             if unwithdrawn is not None:
                 raise OverLimit(_withdrawal_failed(over, made, r, unwithdrawn, as_))
             raise OverLimit(f"{over}. {_standing_over_limit(made, r, as_)}")
+        _exit_if_declined(result)
+
+
+def _exit_if_declined(result) -> None:
+    """A quote the bank declines exits 1 once printed (its reason as ``declined``, in the table or the JSON), so
+    that a script tells it from a priced one."""
+    if result.declined:
+        raise SystemExit(EXIT_DECLINED)
 
 
 def _take_turn(turn: ExitStack, channel: str, bank: str, r, as_: str, timeout: float | None) -> QuoteTurn:
@@ -631,7 +642,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "financing_id and frozen_by, if any; currency, CNY, and status, CONFIRMED, unless given), the "
                    "bank offers (without a financing_id, ranked as takeable once financing is requested) and the "
                    "early-payment offers.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
+@click.option("--on", "on", type=BUSINESS_DATE,
               help="Date the cash would be taken (default: today in China Standard Time, the ledger's business date). "
                    "From 1900-01-01 to 2999-12-31.")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,

@@ -24,7 +24,7 @@ import os
 import shlex
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -71,7 +71,7 @@ from client.atomic_file import staged_file, write_atomically
 from client.money import plain_yuan
 
 from .amounts import money
-from .options import credit_code_option
+from .options import DATE, FractionType, WholeNumberRange, credit_code_option
 from .output import emit, one_line, read_json_file
 from .request_ids import AnswerLost, committed_unread, exactly_once, request_get_command, request_id_option
 
@@ -113,24 +113,8 @@ def _emit_json(doc: Any) -> None:
 _MARK = {"pass": "PASS", "fail": "FAIL", "skipped": "SKIP"}
 
 
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-09-01") from None
-
-
-def _parse_fraction(_ctx: click.Context, _param: click.Parameter, value: str) -> Decimal:
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not a number") from None
-    problem = fraction_problem(number)
-    if problem is not None:
-        raise click.BadParameter(f"{value!r} {problem}")
-    return number
+# a tolerance or a confidence: held to the digits of the figures it is compared with (fraction_problem)
+_FRACTION = FractionType(fraction_problem, example="0.005")
 
 
 _TOLERANCE_HELP = ("rounding allowed per line between computed and printed money (quantity x price, amount x rate)"
@@ -141,7 +125,7 @@ _TOLERANCE_HELP = ("rounding allowed per line between computed and printed money
 
 def _tolerance_option(max_fen: int | None, limit: str = ""):
     """--tolerance-fen: verify and register check an invoice alike, with one default; register bounds it."""
-    return click.option("--tolerance-fen", type=click.IntRange(min=0, max=max_fen), default=None, metavar="FEN",
+    return click.option("--tolerance-fen", type=WholeNumberRange(min=0, max=max_fen), default=None, metavar="FEN",
                         help=_TOLERANCE_HELP.format(limit=limit))
 
 
@@ -178,8 +162,8 @@ def invoice() -> None:
               help="the registering supplier the seller must be")
 @click.option("--supplier-name", metavar="NAME",
               help="the supplier's registered name, also compared (with --supplier)")
-@click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD", help="reference date (default: today in China Standard Time, as the ledger dates)")
-@click.option("--max-age-days", type=click.IntRange(min=1), default=365, show_default=True,
+@click.option("--today", type=DATE, help="reference date (default: today in China Standard Time, as the ledger dates)")
+@click.option("--max-age-days", type=WholeNumberRange(min=1), default=365, show_default=True,
               help="oldest plausible issue date, in days before --today")
 @_VERIFY_TOLERANCE
 @click.option("--reference-sources", is_flag=True,
@@ -219,6 +203,7 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     """
     debtor_party = _registered_party("--debtor", debtor, debtor_name)
     supplier_party = _registered_party("--supplier", supplier, supplier_name)
+    _only_with_ledger(ledger, {"--as": as_, "--org": org, "--user": user, "--data-root": data_root})
     inv = _call(lambda: read_invoice(file))
     with _ledger_registry(ledger, as_, org, user, data_root) as registry:
         options = CheckOptions(
@@ -277,6 +262,16 @@ def _registered_party(option: str, credit_code: str | None, name: str | None) ->
     return Enterprise(credit_code, name) if credit_code is not None else None
 
 
+def _only_with_ledger(ledger: bool, given: dict[str, object]) -> None:
+    """Who asks the ledger and where are options of --ledger: without it nothing is asked, so one given alone is a
+    usage error rather than silently ignored (the user meant the duplicate check to run)."""
+    named = [option for option, value in given.items() if value is not None]
+    if named and not ledger:
+        raise click.UsageError(f"{' and '.join(named)} {'are' if len(named) > 1 else 'is'} only for --ledger (who "
+                               f"asks the ledger, and where its connection profiles are), and without it nothing "
+                               f"asks: add --ledger to check the ledger for the invoice, or drop {' and '.join(named)}")
+
+
 @contextmanager
 def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str | None, data_root: Path | None
                      ) -> Iterator[FingerprintRegistry | None]:
@@ -325,11 +320,11 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
               help="purchase order export (CSV or JSON)")
 @click.option("--receipt", "receipt_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="goods receipt export (CSV or JSON)")
-@click.option("--price-tolerance", default="0.005", show_default=True, callback=_parse_fraction,
+@click.option("--price-tolerance", default="0.005", show_default=True, type=_FRACTION,
               help="unit price difference allowed, as a fraction of the PO price")
-@click.option("--quantity-tolerance", default="0", show_default=True, callback=_parse_fraction,
+@click.option("--quantity-tolerance", default="0", show_default=True, type=_FRACTION,
               help="quantity difference allowed, as a fraction")
-@click.option("--total-tolerance-fen", type=click.IntRange(min=0), default=100, show_default=True,
+@click.option("--total-tolerance-fen", type=WholeNumberRange(min=0), default=100, show_default=True,
               help="difference allowed between the invoice amount and the PO value, in fen")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance: Decimal,
@@ -384,7 +379,7 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 
 @invoice.command("read")
 @click.argument("scan", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, callback=_parse_fraction,
+@click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, type=_FRACTION,
               help="fields read with less confidence (0 to 1) are flagged for a person")
 @click.option("--each", is_flag=True,
               help="read every invoice the file holds (a PDF of a month's invoices, two invoices on one page) and "
@@ -1034,7 +1029,7 @@ def _verified(a) -> str:
               help="purchase order export (CSV or JSON)")
 @click.option("--receipt", "receipt_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="goods receipt export (CSV or JSON)")
-@click.option("--due", "due_date", required=True, callback=_parse_date, metavar="YYYY-MM-DD",
+@click.option("--due", "due_date", required=True, type=DATE,
               help="the date the debtor pays the claim")
 @_REGISTER_TOLERANCE
 @_as_option("the supplier's", "supplier/supplier1")

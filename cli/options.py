@@ -1,35 +1,173 @@
 """Option checks that commands of several groups share, so that one mistake is refused in one wording."""
 from __future__ import annotations
 
+import calendar
 import math
+import re
 from collections.abc import Callable
+from datetime import date
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 import click
 
+from client.money import non_ascii_digit
+
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
 
 
-def credit_code_option(left_out_means: str) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
-    """A click callback for an option taking a credit code (``--debtor``, ``--holder``...): an empty or blank
-    value, as an unset shell variable gives, is a usage error before anything runs, since leaving the option out
-    means something else (``left_out_means``: "to mean your own", "to skip the check")."""
+def credit_code_option(left_out_means: str | None = None
+                       ) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """A click callback for a parameter taking a party's credit code (``--debtor``, ``--to``, ``USCC``...), so that
+    a code the contract would refuse is a usage error before anything connects: one that is not a unified social
+    credit code (its check digit included, as the contract checks it), and an empty or blank one, as an unset
+    shell variable gives. ``left_out_means`` says what leaving an optional one out means ("to mean your own", "to
+    skip the check"), which an empty value must not be read as; None for a required one."""
 
-    def refuse_empty(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        if value is not None and not value.strip():
+    def checked(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        # imported here: the invoice package takes a second to import, and most commands never read a credit code
+        from client.invoices.credit_code import credit_code_problem
+
+        if value is None:
+            return None
+        instead = f", or leave {param.opts[0]} out {left_out_means}" if left_out_means is not None else ""
+        if not value.strip():
             raise click.BadParameter(f"empty: give a unified social credit code (18 characters, e.g. "
-                                     f"{CREDIT_CODE_EXAMPLE}), or leave {param.opts[0]} out {left_out_means}")
+                                     f"{CREDIT_CODE_EXAMPLE}){instead}")
+        if (problem := credit_code_problem(value)) is not None:
+            raise click.BadParameter(f"{value!r} is not a unified social credit code ({problem}): give the party's "
+                                     f"18 characters as registered, e.g. {CREDIT_CODE_EXAMPLE}")
         return value
 
-    return refuse_empty
+    return checked
+
+
+def _ascii_digits_only(text: str, what: str, example: str) -> str | None:
+    """Why ``text`` cannot be ``what`` because of a digit other than ASCII 0-9 (which ``int``, ``float``,
+    ``Decimal`` and ``strptime`` would read as one, with nothing to show how), or None."""
+    if (digit := non_ascii_digit(text)) is None:
+        return None
+    return f"{text!r} has the digit {digit}, which is not ASCII: write {what} in the digits 0-9, e.g. {example}"
+
+
+DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DATE_EXAMPLE = "2026-03-02"
+
+
+def read_date(text: str) -> date:
+    """A date written exactly YYYY-MM-DD, in ASCII digits, that is a day of the calendar; ``ValueError`` with a
+    line naming what is wrong otherwise: the form, or the year, month or day.
+
+    Not ``date.fromisoformat`` alone: it also reads ISO week dates and compact forms (``2026W481``,
+    ``2026-W48-1``, ``20261130``), so a mistyped date would become another day with nothing said; nor
+    ``strptime``, which reads ``2026-3-2`` and full-width digits, and says that ``2027-02-30`` "does not match
+    the format" when only its day does not exist."""
+    if (problem := _ascii_digits_only(text, "dates as YYYY-MM-DD", DATE_EXAMPLE)) is not None:
+        raise ValueError(problem)
+    if not DATE_FORM.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD: give the year in 4 digits, the month and the "
+                         f"day in 2, e.g. {DATE_EXAMPLE}")
+    year, month, day = (int(part) for part in text.split("-"))
+    if year == 0:
+        raise ValueError(f"{text!r}: the calendar has no year 0000; its years are 0001 to 9999")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text!r}: there is no month {month:02d}; months are 01 to 12")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise ValueError(f"{text!r}: {year:04d}-{month:02d} has {days} days, so there is no day {day:02d}")
+    return date(year, month, day)
+
+
+class DateType(click.DateTime):
+    """A date option (``--due``, ``--on``...) read by :func:`read_date`, as a ``datetime.date``; a bad one is a
+    usage error (exit 2) naming the option and what is wrong with the date. ``earliest`` .. ``latest`` (both, or
+    neither) bound it where the command computes on days around it. A ``click.DateTime`` (of the one format it reads), so what
+    knows a date option by its type still knows this one."""
+
+    name = "date"
+
+    def __init__(self, earliest: date | None = None, latest: date | None = None) -> None:
+        super().__init__(["%Y-%m-%d"])
+        self.earliest, self.latest = earliest, latest
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "YYYY-MM-DD"
+
+    def convert(self, value: Any, param, ctx) -> date:
+        if isinstance(value, date):
+            day = value
+        else:
+            try:
+                day = read_date(str(value))
+            except ValueError as exc:
+                self.fail(str(exc), param, ctx)
+        if (self.earliest is not None and day < self.earliest) or (self.latest is not None and day > self.latest):
+            self.fail(f"{day} is outside {self.earliest} .. {self.latest}: give a business date in that range, e.g. "
+                      f"2026-11-30", param, ctx)
+        return day
+
+
+DATE = DateType()
+
+
+class WholeNumberRange(click.IntRange):
+    """``click.IntRange`` in ASCII digits: ``int`` reads full-width ``１００`` as 100, so a number pasted from a
+    document would be taken with nothing to show how (amounts and rates refuse such digits too)."""
+
+    def convert(self, value: Any, param, ctx) -> int:
+        if isinstance(value, str) and (problem := _ascii_digits_only(value, "numbers", "100")) is not None:
+            self.fail(problem, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def between_0_and_1(number: Decimal, places: int = 20) -> str | None:
+    """Why ``number`` is not a fraction from 0 to 1 with at most ``places`` decimal places (zeros after its last
+    digit not counted), or None. The places bound a number that is short to write but long to hold: 1E-999999999
+    is a fraction of a billion digits."""
+    if not number.is_finite() or not 0 <= number <= 1:
+        return "must be between 0 and 1"
+    if number != number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        return f"has more than {places} decimal places: give a fraction from 0 to 1 with at most {places}"
+    return None
+
+
+class FractionType(click.ParamType):
+    """A decimal fraction option (``--probability 0.3``, a tolerance) as a ``Decimal``, in ASCII digits (``Decimal``
+    reads full-width ``０.３`` as 0.3), held to ``problem`` (:func:`between_0_and_1` unless the command has a rule
+    of its own); a bad one is a usage error (exit 2) naming the option."""
+
+    name = "fraction"
+
+    def __init__(self, problem: Callable[[Decimal], str | None] = between_0_and_1, example: str = "0.3") -> None:
+        self.problem, self.example = problem, example
+
+    def convert(self, value: Any, param, ctx) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        text = str(value)
+        if (problem := _ascii_digits_only(text, "numbers", self.example)) is not None:
+            self.fail(problem, param, ctx)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            self.fail(f"{text!r} is not a number: give a fraction from 0 to 1, e.g. {self.example}", param, ctx)
+        if (problem := self.problem(number)) is not None:
+            self.fail(f"{text!r} {problem}", param, ctx)
+        return number
+
+
+FRACTION = FractionType()
 
 
 class FiniteFloatRange(click.FloatRange):
-    """A number of seconds or a rate: a float in the range, and finite. ``inf`` and ``nan`` parse as floats and
-    ``nan`` escapes every comparison, but neither is a time a run can be scheduled for: refused as options, before
-    anything is registered or prepared."""
+    """A number of seconds or a rate: a float in the range, and finite, in ASCII digits. ``inf`` and ``nan`` parse
+    as floats and ``nan`` escapes every comparison, but neither is a time a run can be scheduled for: refused as
+    options, before anything is registered or prepared. ``float`` reads full-width ``６０`` as 60: refused too, as
+    every number option refuses it."""
 
     def convert(self, value: Any, param, ctx) -> float:
+        if isinstance(value, str) and (problem := _ascii_digits_only(value, "numbers", "60")) is not None:
+            self.fail(problem, param, ctx)
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"

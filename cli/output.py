@@ -30,7 +30,7 @@ def _plain(value: Any) -> Any:
 
 def key_values(record: dict) -> str:
     """A record on one line: ``key=value`` pairs, comma-joined, each value as :func:`inline` writes it (and each
-    key as :func:`as_typed` does)."""
+    key as :func:`on_one_line` does)."""
     return ", ".join(f"{on_one_line(k)}={inline(v)}" for k, v in record.items())
 
 
@@ -54,10 +54,21 @@ def _shown_as_is(char: str) -> bool:
 
 def on_one_line(value: object) -> str:
     """``value`` as text, quoted with escapes when it holds a character that does not print as itself (a ledger
-    value may hold one, and would otherwise start a line that reads as output of its own, or read reversed),
-    else as it is."""
-    text = str(value)
+    value may hold one, and so may a value the user gave, a path included: it would otherwise start a line that
+    reads as output of its own, even as a second ``Error:``, or read reversed), else as it is. A path or bytes
+    are shown as the file system names them (``os.fsdecode``), not as ``PosixPath('...')`` or ``b'...'``."""
+    text = os.fsdecode(value) if isinstance(value, (str, bytes, os.PathLike)) else str(value)
     return text if all(_shown_as_is(c) for c in text) else repr(text)
+
+
+as_typed = on_one_line
+"""A value the user gave, for a message: the name the commands' messages know :func:`on_one_line` by."""
+
+
+def display_width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: two for a wide or full-width character (East Asian width W or F:
+    Chinese, Japanese and Korean characters, full-width forms), none for a combining mark, one for the rest."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _cell(value: Any) -> str:
@@ -72,8 +83,10 @@ def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
     """Left-aligned columns with an upper-case header; None shows as "-", booleans as yes/no, lists and records
     as :func:`inline` writes them."""
     cells = [[c.upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells)
+    # by the columns a cell takes on screen, not its characters: a Chinese name would push the rest of its row right
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(columns))]
+    return "\n".join("  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths)).rstrip()
+                     for row in cells)
 
 
 def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None) -> None:
@@ -93,13 +106,6 @@ def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None) -> N
 def progress(as_json: bool) -> Callable[[str], None]:
     """Step lines go to stdout, or to stderr when stdout carries --json."""
     return lambda line: click.echo(line, err=as_json)
-
-
-def as_typed(text: object) -> str:
-    """A value the user gave, for a message: as typed, or quoted with escapes when it holds a control character
-    (a newline in it would start a line of its own, which could even read as a second ``Error:``)."""
-    shown = os.fsdecode(text) if isinstance(text, (str, bytes, os.PathLike)) else str(text)
-    return shown if shown.isprintable() else repr(shown)
 
 
 def one_line(exc: BaseException) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -43,11 +43,11 @@ from client.receivables import (
 )
 
 from . import audit_commands, connection, event_commands, regulator_commands
-from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, parse_amount, with_money
+from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import credit_code_option
-from .output import emit, show
+from .options import DATE, credit_code_option, read_date
+from .output import emit, one_line, show
 from .regulator_commands import emit_listing, emit_pages, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
@@ -156,7 +156,8 @@ def party() -> None:
 
 
 @party.command("register")
-@click.option("--uscc", required=True, help="Unified social credit code of the enterprise.")
+@click.option("--uscc", required=True, callback=credit_code_option(),
+              help="Unified social credit code of the enterprise.")
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(["core_enterprise", "supplier", "financier", "regulator"]))
 @click.option("--client", "clients", multiple=True,
@@ -187,7 +188,7 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
 
 
 @party.command("bind")
-@click.argument("uscc")
+@click.argument("uscc", callback=credit_code_option())
 @click.option("--client", "client_user", help="A user of this org to bind.")
 @click.option("--client-id", help="A client identity id to bind.")
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
@@ -212,7 +213,7 @@ def bind_party(session, uscc, client_user, client_id):
 
 
 @party.command("unbind")
-@click.argument("uscc")
+@click.argument("uscc", callback=credit_code_option())
 @click.option("--client", "client_user", help="A user of this org to unbind.")
 @click.option("--client-id", help="A client identity id to unbind (a user no longer in the profile).")
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
@@ -241,7 +242,7 @@ def _named_identity(session, client_user: str | None, client_id: str | None) -> 
 
 
 @party.command("get")
-@click.argument("uscc")
+@click.argument("uscc", callback=credit_code_option())
 @prints_document("supplier", PARTY_COLUMNS)
 def get_party(session, uscc):
     """A party by credit code.
@@ -290,25 +291,72 @@ def receivable() -> None:
     """
 
 
+def _sha256_hex(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--contract-hash: the trade contract's SHA-256, as 64 hex digits (stored in lower case)."""
+    if value is not None and not SHA256_HEX.fullmatch(value):
+        raise click.BadParameter(f"{value!r}: give the trade contract's SHA-256 as 64 hex digits (sha256sum FILE), "
+                                 "or the file with --contract-file")
+    return None if value is None else value.lower()
+
+
+def _sha256_of_file(_ctx: click.Context, _param: click.Parameter, path: Path | None) -> str | None:
+    """--contract-file: the SHA-256 of the trade contract, read before connecting."""
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise click.BadParameter(one_line(exc)) from None
+
+
+def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
+    """``receivable register``'s input that no one option holds, checked before connecting (so a bad one is said
+    as such, not hidden behind a network that is down): exactly one of --contract-file and --contract-hash, a due
+    date after the issue date (the contract takes a claim issued by today and due after it), and the face and
+    the invoices' amounts in --currency. The command gets the face in fen, the invoices as the SDK takes them but
+    for the parties (the seller is the caller, which only the ledger says), and the contract's SHA-256."""
+    @functools.wraps(command)
+    def checked(*args: Any, face: Amount, issue_date: date, due_date: date, invoices: list[InvoiceGiven],
+                contract_file_hash: str | None, contract_hash: str | None, currency: str, **kwargs: Any) -> T:
+        if (contract_file_hash is None) == (contract_hash is None):
+            raise click.UsageError("give exactly one of --contract-file or --contract-hash")
+        if due_date <= issue_date:
+            raise click.BadParameter(f"{due_date} is not after the issue date {issue_date} (--issue): a claim falls "
+                                     "due after it is issued; check both dates", param_hint="'--due'")
+        face_fen = fen_of_option(face, currency, "--face")
+        lines = []
+        for given in invoices:
+            try:
+                lines.append(dict(number=given.number, code=given.code, date=given.date,
+                                  amount=given.amount.in_currency(currency), tax=given.tax.in_currency(currency)))
+            except ValueError as exc:
+                raise click.BadParameter(f"{given.text!r}: {exc}", param_hint="--invoice") from None
+        return command(*args, face_fen=face_fen, issue_date=issue_date, due_date=due_date, invoice_lines=lines,
+                       contract_hash=contract_hash or contract_file_hash, currency=currency, **kwargs)
+    return checked
+
+
 @receivable.command("register")
-@click.option("--debtor", required=True, help="Credit code of the core enterprise that owes.")
+@click.option("--debtor", required=True, callback=credit_code_option(), metavar="USCC",
+              help="Credit code of the core enterprise that owes.")
 @click.option("--face", required=True, type=AMOUNT,
               help=f"Face amount: {AMOUNT_HELP}; a currency code before it must be --currency's.")
-@click.option("--issue", "issue_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
-@click.option("--due", "due_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--issue", "issue_date", type=DATE, required=True)
+@click.option("--due", "due_date", type=DATE, required=True, help="After --issue.")
 @click.option("--invoice", "invoices", multiple=True, required=True, metavar="NUMBER,DATE,AMOUNT,TAX[,CODE]",
-              callback=lambda ctx, param, texts: [(text, _invoice_parts(text)) for text in texts],
-              help="An invoice from you to the debtor: number, date, amount excluding tax, tax (yuan, or "
-                   "NNNfen, in --currency; no thousands separators inside this list: 1000.00, not 1,000.00), "
+              callback=lambda ctx, param, texts: [_invoice_given(text) for text in texts],
+              help="An invoice from you to the debtor: number, date (YYYY-MM-DD), amount excluding tax, tax (yuan, "
+                   "or NNNfen, in --currency; no thousands separators inside this list: 1000.00, not 1,000.00), "
                    "and the invoice code of an older 8-digit-number invoice (repeatable).")
-@click.option("--contract-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="The trade contract; its SHA-256 is recorded.")
-@click.option("--contract-hash", help="SHA-256 hex of the trade contract.")
+@click.option("--contract-file", "contract_file_hash", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              callback=_sha256_of_file, help="The trade contract; its SHA-256 is recorded.")
+@click.option("--contract-hash", callback=_sha256_hex, help="SHA-256 hex of the trade contract.")
 @click.option("--currency", default="CNY", show_default=True,
               help="ISO 4217 code of the claim's currency; --face and the invoices are in it.")
 @request_id_option("the receivable it registered")
+@_registration_read_first
 @prints_document("supplier", RECEIVABLE_COLUMNS)
-def register_receivable(session, debtor, face, issue_date, due_date, invoices, contract_file, contract_hash, currency,
+def register_receivable(session, debtor, face_fen, issue_date, due_date, invoice_lines, contract_hash, currency,
                         request_id):
     """The holder registers a receivable backed by invoices; you become creditor and holder.
 
@@ -326,32 +374,39 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
         --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 --request-id PO-2026-0042 \\
         --invoice 24312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
     """
-    face_fen = fen_of_option(face, currency, "--face")
-    if (contract_file is None) == (contract_hash is None):
-        raise click.UsageError("give exactly one of --contract-file or --contract-hash")
-    if contract_hash is not None and not SHA256_HEX.fullmatch(contract_hash):
-        raise click.BadParameter(f"{contract_hash!r}: give the trade contract's SHA-256 as 64 hex digits "
-                                 "(sha256sum FILE), or the file with --contract-file", param_hint="--contract-hash")
-    digest = (contract_hash.lower() if contract_hash is not None
-              else hashlib.sha256(contract_file.read_bytes()).hexdigest())
-    lines = []
-    for text, (number, day, amount, tax, code) in invoices:  # every invoice read before the ledger is asked
-        try:
-            lines.append(dict(number=number, code=code, date=date.fromisoformat(day),
-                              amount=parse_amount(amount, currency=currency), tax=parse_amount(tax, currency=currency)))
-        except ValueError as exc:
-            raise click.BadParameter(f"{text!r}: {connection.describe(exc)}", param_hint="--invoice") from None
     me = session.client.who_am_i().uscc
-    parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor, currency=currency) for line in lines]
+    parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor, currency=currency) for line in invoice_lines]
     registration = ReceivableRegistration(debtor=debtor, face_amount=face_fen, currency=currency,
-                                          issue_date=issue_date.date(), due_date=due_date.date(), invoices=parsed,
-                                          contract_hash=digest)
+                                          issue_date=issue_date, due_date=due_date, invoices=parsed,
+                                          contract_hash=contract_hash)
     return exactly_once(request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
 
 
 # the two sides of a thousands separator once the list's commas have split an amount: "1" | "000.00" of "1,000.00"
 _BEFORE_A_SEPARATOR = re.compile(r"([A-Z]{3} +)?[0-9]{1,3}", re.ASCII)
 _AFTER_A_SEPARATOR = re.compile(r"[0-9]{3}(\.[0-9]*)?", re.ASCII)
+
+
+class InvoiceGiven(NamedTuple):
+    """One ``--invoice`` as read, before the ledger is asked: its amounts' currency is checked against --currency
+    by the command."""
+
+    text: str
+    number: str
+    date: date
+    amount: Amount
+    tax: Amount
+    code: str
+
+
+def _invoice_given(text: str) -> InvoiceGiven:
+    """One ``--invoice`` read (:func:`_invoice_parts`): its date and amounts as every date and amount option reads
+    them; a usage error naming the invoice as written otherwise."""
+    number, day, amount, tax, code = _invoice_parts(text)
+    try:
+        return InvoiceGiven(text, number, read_date(day), read_amount(amount), read_amount(tax), code)
+    except ValueError as exc:
+        raise click.BadParameter(f"{text!r}: {exc}", param_hint="--invoice") from None
 
 
 def _invoice_parts(text: str) -> list[str]:
@@ -412,7 +467,8 @@ def reject(session, receivable_id, reason):
 
 @receivable.command("transfer")
 @click.argument("receivable_id")
-@click.option("--to", "recipient", required=True, help="Credit code of the supplier receiving it.")
+@click.option("--to", "recipient", required=True, callback=credit_code_option(), metavar="USCC",
+              help="Credit code of the supplier receiving it.")
 @click.option("--amount", required=True, type=PART_OF_CLAIM,
               help=f"How much to pass on ({AMOUNT_HELP}; a currency code before it must be the claim's); "
                    "less than outstanding splits the claim.")
@@ -657,7 +713,7 @@ def withdraw(session, financing_id):
               help=f"Fees, in the claim's currency: {AMOUNT_HELP}.")
 @click.option("--recourse/--no-recourse", default=False, show_default=True)
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
-@click.option("--expires", "expires_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--expires", "expires_on", type=DATE, required=True)
 @prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "expires_on", "terms_hash"])
 def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on):
     """A bank offers terms on FINANCING_ID (sent as private transient data; the ledger keeps their hash).
@@ -674,7 +730,7 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
         fees_fen = fees_fen if financing is None else _in_claim_currency(session, financing.receivable_id, fees,
                                                                          "--fees")
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,
-                           recourse=recourse, day_count=day_count, expires_on=expires_on.date())
+                           recourse=recourse, day_count=day_count, expires_on=expires_on)
     # the expiry is private on the ledger: the bank is shown its own terms'
     return session.client.make_offer(financing_id, terms).model_copy(update={"expires_on": terms.expires_on})
 
@@ -986,7 +1042,7 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 @click.option("--apr", type=RATE, help="A flat annual rate (0.05).")
 @click.option("--tier", "tiers", multiple=True, type=TierType(),
               help="A sliding-scale tier: at least DAYS early, rate APR (repeatable, each at its own DAYS).")
-@click.option("--expires", "expires_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--expires", "expires_on", type=DATE, required=True)
 @click.option("--receivable", "receivable_ids", multiple=True, help="Limit to these receivables (default: all).")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
 @request_id_option("the offer it published")
@@ -1005,7 +1061,7 @@ def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_
         --request-id DISC-2026-03
     """
     request = DiscountOfferRequest(apr=apr, scale=list(tiers) or None, day_count=day_count,
-                                   expires_on=expires_on.date(), receivable_ids=list(receivable_ids))
+                                   expires_on=expires_on, receivable_ids=list(receivable_ids))
     return exactly_once(request_id, lambda rid: session.client.publish_discount_offer(request, request_id=rid))
 
 

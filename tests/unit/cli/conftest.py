@@ -1,5 +1,6 @@
 import shutil
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -69,3 +70,19 @@ def scripted_peer_cli(runner, tmp_path, monkeypatch):
         monkeypatch.setattr(Network, "load", classmethod(with_scripted_peer))
         return scripted
     return use
+
+
+@pytest.fixture
+def ledger_sessions(monkeypatch):
+    """Every ledger command's session (``cli.connection.open_session``): recorded, and refused with "connecting",
+    so that a test sees whether a command got as far as connecting."""
+    from cli import connection
+
+    opened = []
+
+    def open_session(*args, **kwargs):
+        opened.append(args)
+        raise click.ClickException("connecting")
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    return opened

@@ -43,6 +43,17 @@ def test_an_empty_credit_code_is_a_usage_error(party):
     assert "PASSED" not in result.output and "FAILED" not in result.output
 
 
+@pytest.mark.parametrize("given", [("--as", "bank"), ("--data-root", "network"), ("--org", "bank"),
+                                   ("--as", "bank", "--data-root", "network")])
+def test_who_asks_the_ledger_without_ledger_is_a_usage_error_not_ignored(given):
+    result = verify(*given)
+    assert result.exit_code == 2, result.output
+    named = " and ".join(word for word in given if word.startswith("--"))
+    assert f"Error: {named} {'are' if ' and ' in named else 'is'} only for --ledger" in result.output
+    assert f"add --ledger to check the ledger for the invoice, or drop {named}" in result.output
+    assert "PASSED" not in result.output
+
+
 def test_a_name_with_its_credit_code_is_compared():
     result = verify("--debtor", BUYER_CODE, "--debtor-name", "Someone Else Ltd", "--json")
     assert result.exit_code == 1, result.output

@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 import pytest
 
-from cli.output import emit, one_line, reports_errors, table
+from cli.output import as_typed, display_width, emit, on_one_line, one_line, reports_errors, table
 from network.errors import TopologyError
 
 
@@ -21,6 +21,29 @@ def test_table_aligns_and_shows_none_and_booleans():
     out = table([{"name": "peer0.bank", "pid": None, "healthy": True}, {"name": "o", "pid": 12, "healthy": False}],
                 ["name", "pid", "healthy"])
     assert out.splitlines() == ["NAME        PID  HEALTHY", "peer0.bank  -    yes", "o           12   no"]
+
+
+def test_a_column_of_chinese_names_is_as_wide_as_they_show_and_the_next_column_stays_aligned():
+    """A CJK character (East Asian width W or F) takes two columns of a terminal: padded by characters, a row with
+    a Chinese name had its later columns pushed right by one place per character."""
+    out = table([{"from": "招商银行深圳分行", "rate": "3.10%"}, {"from": "bank-a", "rate": "3.20%"},
+                 {"from": "ＡＢＣ", "rate": "3.30%"}], ["from", "rate"])
+    assert out.splitlines() == ["FROM              RATE",
+                                "招商银行深圳分行  3.10%",
+                                "bank-a            3.20%",
+                                "ＡＢＣ            3.30%"]
+
+
+def test_display_width_counts_wide_characters_twice_and_combining_marks_not_at_all():
+    assert [display_width(text) for text in ("abc", "银行", "ＡＢ", "e\u0301", "\u3000", "")] == [3, 4, 4, 1, 2, 0]
+
+
+def test_a_value_the_user_gave_is_shown_as_a_ledger_value_is_one_rule_for_both():
+    assert as_typed is on_one_line
+    assert as_typed(Path("/tmp/a b.json")) == "/tmp/a b.json"
+    assert as_typed("张\u3000三") == "张\u3000三"                 # a full-width space breaks no line
+    assert as_typed("bank\nError: forged") == repr("bank\nError: forged")
+    assert as_typed("a\u202eb") == repr("a\u202eb")               # a right-to-left override would reorder the line
 
 
 def test_lists_and_records_show_as_key_values_in_tables_and_record_lines_and_unchanged_in_json(capsys):

@@ -113,7 +113,8 @@ def test_quote_for_a_later_disbursement_scores_the_debtor_as_of_the_ledgers_toda
     monkeypatch.setattr(commands, "_score",
                         lambda model, history, day: scored.append(day) or real(model, history, day))
     result = quote(world, "--json", "--on", later)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output       # declined: on that day the claim is past its due date
+    assert json.loads(result.stdout)["declined"]
     assert scored == [date.fromisoformat(world.today)]
     assert json.loads(result.stdout)["on"] == later                  # priced for the day asked
     assert f"scored as of the ledger's today, {world.today}" in result.stderr

@@ -161,7 +161,7 @@ def test_a_quote_scored_from_a_synthetic_history_says_so_and_one_from_a_real_his
     table = quote_from_history("2025-12-30", "--json")
     assert table.exit_code == 0, table.output
     assert json.loads(table.stdout)["synthetic"] is True
-    args = ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due", "2026-12-31", "--on",
+    args = ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due", HISTORY_CLAIM_DUE, "--on",
             "2025-12-30", "--debtor", "SYN-DEBTOR-0007"]
     printed = CliRunner().invoke(finance, args + ["--history", SAMPLE_HISTORY])
     assert printed.exit_code == 0, printed.output
@@ -202,9 +202,13 @@ def test_compare_takes_the_live_financing_from_the_file(tmp_path):
 SAMPLE_HISTORY = str(Path(__file__).parents[3] / "client" / "risk" / "samples" / "history.json")
 
 
+# within the shipped bank's 360 days of every --on these tests quote on: a quote it declines exits 1
+HISTORY_CLAIM_DUE = "2026-09-25"
+
+
 def quote_from_history(on: str, *extra: str):
     return CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000",
-                                        "--due", "2026-12-31", "--on", on, "--history", SAMPLE_HISTORY,
+                                        "--due", HISTORY_CLAIM_DUE, "--on", on, "--history", SAMPLE_HISTORY,
                                         "--debtor", "SYN-DEBTOR-0007", "--json", *extra])
 
 
@@ -221,7 +225,7 @@ def test_quote_scores_a_history_file_as_of_its_last_event_not_a_later_disburseme
     assert (data["probability_late"], data["debtor_grade"]) == (expected["probability_late"], expected["grade"])
     assert "scored as of 2025-12-30, the date of the last event in" in later.stderr
     assert "priced for disbursement on 2026-06-30" in later.stderr
-    assert data["priced"]["days"] == (date(2026, 12, 31) - date(2026, 6, 30)).days   # still priced for --on
+    assert data["priced"]["days"] == (date.fromisoformat(HISTORY_CLAIM_DUE) - date(2026, 6, 30)).days  # for --on
 
 
 def test_quote_scores_a_history_file_as_of_an_earlier_disbursement_date_without_a_note():
@@ -286,7 +290,7 @@ def test_quote_scores_with_the_model_given(tmp_path):
     riskier = tmp_path / "model.json"
     riskier.write_text(json.dumps(data))
     result = quote_from_history("2025-12-30", "--model", str(riskier))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output   # graded E, which the shipped bank declines
     assert float(json.loads(result.stdout)["probability_late"]) > float(json.loads(shipped.stdout)["probability_late"])
 
 
@@ -363,11 +367,12 @@ def test_a_debtor_scored_at_a_grade_bound_gets_the_grade_quote_gives_its_probabi
                                        "--json"])
     assert scored.exit_code == 0, scored.output
     grade = json.loads(scored.stdout)["grade"]
+    declined = grade == "E"   # the shipped bank finances no grade E: declined, exit 1
     from_history = quote_from_history("2025-12-30", "--model", str(model))
-    assert from_history.exit_code == 0, from_history.output
+    assert from_history.exit_code == (1 if declined else 0), from_history.output
     given = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due",
-                                         "2026-12-31", "--on", "2025-12-30", "--probability", exact, "--json"])
-    assert given.exit_code == 0, given.output
+                                         HISTORY_CLAIM_DUE, "--on", "2025-12-30", "--probability", exact, "--json"])
+    assert given.exit_code == from_history.exit_code, given.output
     assert json.loads(from_history.stdout)["debtor_grade"] == json.loads(given.stdout)["debtor_grade"] == grade
     if len(probability) > 4:   # just below the bound: shown on it, graded below it
         assert json.loads(scored.stdout)["probability_late"] == str(Decimal(probability).quantize(Decimal("0.0001")))
