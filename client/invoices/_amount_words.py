@@ -44,10 +44,8 @@ _FRACTION = re.compile(r"零?(?:(?P<jiao>[壹贰叁肆伍陆柒捌玖])角)?零?
 
 def amount_in_words_fen(text: str) -> int:
     """The amount the words say, in fen. Raises :class:`ValueProblem` when they are not a well-formed amount."""
-    words = "".join(text.split()).lstrip(_MARKS).translate(_SIMPLIFIED)
-    sign = next((s for s in _NEGATIVE if words.startswith(s)), "")
-    negative = bool(sign)
-    words = words.removeprefix(sign).removeprefix("人民币")
+    negative, words = _signed(text)
+    words = words.removeprefix("人民币")
     if not words:
         raise ValueProblem("no amount in words")
     if len(words) > _MAX_LENGTH:
@@ -63,6 +61,20 @@ def amount_in_words_fen(text: str) -> int:
         raise ValueProblem(f"{text.strip()!r} is not an amount as it is written in words (one 零 for each run of "
                            "zeros between digits, a unit after every digit but the last, 整 after 圆)")
     return -fen if negative else fen
+
+
+def words_negative(text: str) -> bool:
+    """Whether the words say a negative amount (``负``, a red-letter invoice's ``（负数）``), whether or not what
+    follows can be read as an amount: OCR may misread the digits and still read the sign."""
+    return _signed(text)[0]
+
+
+def _signed(text: str) -> tuple[bool, str]:
+    """Whether the words carry a minus sign, and the words after it: blanks and the marks before them taken out,
+    traditional forms simplified."""
+    words = "".join(text.split()).lstrip(_MARKS).translate(_SIMPLIFIED)
+    sign = next((s for s in _NEGATIVE if words.startswith(s)), "")
+    return bool(sign), words.removeprefix(sign)
 
 
 def _value(spelled: str, text: str) -> int:

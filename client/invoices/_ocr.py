@@ -26,6 +26,15 @@ from .errors import MalformedInput, MissingDependency
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in page pixels
 
 _CROP_MARGIN = 12  # white border around a crop: tesseract misreads glyphs that touch the image edge
+# The most pixels a page (an image, or a frame of one) may have to be read. An A4 page scanned at 600 dpi has
+# 34.8 million (4961 x 7016), twice the resolution OCR needs (text some 39 px high at 300 dpi reads best): a
+# larger image is no scanned invoice page, or is one scanned far finer than reading gains from, and tesseract's
+# time and memory grow with its pixels (a page of 2 million takes it some 2 s). Pillow's own limit against
+# decompression bombs (179 million) is far above what tesseract reads within TESSERACT_TIMEOUT_SECONDS.
+MAX_PAGE_PIXELS = 40_000_000
+# How long one tesseract run may take: the page pass over a page within MAX_PAGE_PIXELS, or one mode's second
+# reading of a page's fields, takes seconds; a run this long is stuck or reading something no invoice is
+TESSERACT_TIMEOUT_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -104,9 +113,17 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _run(target: Path, mode: ReadMode, source: str) -> str:
-    proc = subprocess.run([require_tesseract(), str(target), "stdout", *mode.args(), "tsv"],
-                          capture_output=True, timeout=300, env=_environment())
+def _run(target: Path, mode: ReadMode, source: str, what: str) -> str:
+    """tesseract's TSV output for ``target`` (an image, or a list of images), read in ``mode``; ``what`` it reads,
+    for the error when it cannot."""
+    try:
+        proc = subprocess.run([require_tesseract(), str(target), "stdout", *mode.args(), "tsv"],
+                              capture_output=True, timeout=TESSERACT_TIMEOUT_SECONDS, env=_environment())
+    except subprocess.TimeoutExpired:
+        raise MalformedInput(source, None, (
+            f"tesseract reading {what} ({' '.join(mode.args())}) did not finish within {TESSERACT_TIMEOUT_SECONDS} "
+            "s and was stopped: the image is likely no scanned invoice page or is far larger than one; crop it to "
+            "the invoice and scan at 300 dpi, or ask the sender for the invoice's XML or its PDF")) from None
     if proc.returncode != 0:
         stderr = proc.stderr.decode("utf-8", "replace")
         if "Failed loading language" in stderr:
@@ -127,9 +144,25 @@ def load_pages(image: bytes | Path, source: str) -> list:
                                 "pip install 'pillow>=10,<14'") from None
     try:
         with Image.open(image if isinstance(image, Path) else io.BytesIO(image)) as opened:
-            return [frame.convert("L") for frame in ImageSequence.Iterator(opened)]
+            frames = []
+            for number, frame in enumerate(ImageSequence.Iterator(opened), start=1):
+                _refuse_oversized(frame.size, number, source)  # from its header, before it is decoded
+                frames.append(frame.convert("L"))
+            return frames
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise MalformedInput(source, None, f"cannot decode the image: {exc}") from None
+
+
+def _refuse_oversized(size: tuple[int, int], frame: int, source: str) -> None:
+    """Refuse a frame of more than MAX_PAGE_PIXELS, before OCR: tesseract would take minutes over it, if it
+    finished at all."""
+    width, height = size
+    if width * height > MAX_PAGE_PIXELS:
+        which = "the image" if frame == 1 else f"frame {frame} of the image"
+        raise MalformedInput(source, None, (
+            f"{which} is {width} x {height} pixels ({width * height / 1e6:.1f} million), more than a page may "
+            f"have to be read ({MAX_PAGE_PIXELS / 1e6:.0f} million; an A4 page scanned at 600 dpi has 34.8 "
+            "million): scan the invoice at 300 dpi or scale the image down, and crop it to the invoice"))
 
 
 def read_words(page, source: str, mode: ReadMode = PAGE_MODE) -> list[Word]:
@@ -137,7 +170,7 @@ def read_words(page, source: str, mode: ReadMode = PAGE_MODE) -> list[Word]:
     with tempfile.TemporaryDirectory(prefix="recfin-ocr-") as tmp:
         path = Path(tmp) / "page.png"
         page.save(path, format="PNG")
-        return parse_tsv(_run(path, mode, source))
+        return parse_tsv(_run(path, mode, source, "the page"))
 
 
 def read_crops(page, boxes: list[Box], mode: ReadMode, source: str) -> list[Reading]:
@@ -156,7 +189,7 @@ def read_crops(page, boxes: list[Box], mode: ReadMode, source: str) -> list[Read
             paths.append(str(path))
         listing = Path(tmp) / "crops.txt"
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
-        words = parse_tsv(_run(listing, mode, source))
+        words = parse_tsv(_run(listing, mode, source, f"{len(boxes)} field(s) of the page again"))
     by_crop: dict[int, list[Word]] = {}
     for word in words:
         by_crop.setdefault(int(word.line[0]) - 1, []).append(word)

@@ -20,7 +20,28 @@ from ._reading import NO_TAX_WORDS, PERCENT, REDUCED_RATE, ValueProblem
 from .credit_code import check_tax_id
 from .fingerprint import code_problem, number_problem
 
-MONEY = r"-?\d[\d,]*\.\d{2}"
+# A minus sign as printed: a red-letter invoice's amounts may carry the ASCII one, the full-width one (－), the
+# minus sign (−) or a dash (– —); each means "-", and none may be taken off a figure as noise
+MINUS_SIGNS = "-－−–—"
+_AS_ASCII_MINUS = str.maketrans(MINUS_SIGNS, "-" * len(MINUS_SIGNS))
+# The currency sign and how it is read: ¥ and ￥ as printed (and as the second pass, which has ¥ in its whitelist,
+# reads it); chi_sim, which lacks the sign, reads it as 半, Y or 闻, and may so read ¥- as one character. Taken off
+# a figure, these are the sign; any other character taken off may have stood for a minus sign.
+PRINTED_CURRENCY = "¥￥"
+CURRENCY_READINGS = PRINTED_CURRENCY + "Y半闻"
+_FIGURES = r"\d[\d,]*\.\d{2}"
+_CLEAN_MONEY = r"-?" + _FIGURES  # a money field's value once cleaned
+# What may stand before a figure in its sign's place: neither a digit, a blank, a bracket nor a colon
+_BEFORE = r"[^\d\s()（）:：]"
+_MINUS = "[" + re.escape(MINUS_SIGNS) + "]"
+_SIGN = "[" + re.escape(MINUS_SIGNS + CURRENCY_READINGS) + "]"
+# A figure as it stands on a line, with what stands before it in its sign's place, so that the field's cleaning
+# (_money_parts) sees it: a minus is never left behind (¥－300.00 is -300.00), and what is no sign is told. That is
+# every character after a blank, bracket or colon (at most three: a currency sign, a minus, one more; a minus may
+# stand a blank apart); where more stand there (the words ran into the figures), the currency and minus signs
+# right before the figure.
+MONEY = (r"(?:(?<!" + _BEFORE + r")(?<!" + _MINUS + r"\s)(?:" + _BEFORE + "{0,2}" + _MINUS + r"\s|" + _BEFORE
+         + r"{1,3})?|(?<=" + _BEFORE + r"{3})" + _SIGN + r"{0,3})" + _FIGURES)
 # A tax rate as printed: a whole or decimal percent (13%, 1.5%), a statutory rate reduced to the one the tax is
 # computed at (5%减按1.5%), or a word or stars for none: the forms _reading.to_rate reads, from its own patterns.
 # Both the item-row pattern and a rate cell's reading are held to it; OCR may put a space before a % or around
@@ -44,6 +65,10 @@ class Found:
     doubt: str | None = None  # why a person must look although the value is well formed
 
 
+def _nothing_dropped(text: str) -> tuple[str, str | None]:
+    return "", None
+
+
 @dataclass(frozen=True)
 class FieldKind:
     mode: ReadMode
@@ -55,16 +80,48 @@ class FieldKind:
     prefer_second: bool = False
     # the field may hold spaces (an item name or spec: 贴片电容 0603 100nF): the first reading's are kept
     spaced: bool = False
+    # what cleaning takes off a reading that may have stood for something (a currency sign, which may hide a
+    # minus), and the doubt that raises, if any
+    dropped: Callable[[str], tuple[str, str | None]] = _nothing_dropped
 
 
 def _no_spaces(text: str) -> str:
     return "".join(text.translate(STRAY).split())
 
 
+def _money_parts(text: str) -> tuple[str, str, str]:
+    """A figure as read, cleaned: ``¥－2,100.00`` as ``-2,100.00``; and what was taken off before it: the readings
+    of the currency sign, and any other characters (at most two). Text with more before its digits, or more than
+    one minus, is left as read: malformed, not guessed at."""
+    text = _no_spaces(text).translate(_AS_ASCII_MINUS)
+    head = re.match(r"\D*", text).group()
+    if not head or len(head) == len(text):
+        return text, "", ""
+    currency = "".join(char for char in head if char in CURRENCY_READINGS)
+    other = "".join(char for char in head if char not in CURRENCY_READINGS and char != "-")
+    if head.count("-") > 1 or len(currency + other) > 2:
+        return text, "", ""
+    return ("-" if "-" in head else "") + text[len(head):], currency, other
+
+
 def _money_text(text: str) -> str:
-    """``¥2,100.00`` as ``2,100.00``: the currency sign (which chi_sim, lacking it, reads as 半 or Y) dropped."""
-    text = _no_spaces(text)
-    return re.sub(r"^[^\d-]{1,2}(?=\d)", "", text)
+    return _money_parts(text)[0]
+
+
+def _money_dropped(text: str) -> tuple[str, str | None]:
+    """What cleaning takes off a figure before its digits, and the doubt it raises: a character that is no
+    reading of the currency sign may have been a minus sign (``¥-`` read as one character), so the sign is in
+    doubt."""
+    value, currency, other = _money_parts(text)
+    if not other:
+        return currency, None
+    return currency + other, (f"{other!r} taken off before the figure {value!r}: it is no reading of the currency "
+                              "sign ¥ and may have been a minus sign; check the figure's sign against the invoice")
+
+
+def _figure_text(text: str) -> str:
+    """A quantity or unit price as read, a red-letter line's minus sign (any of MINUS_SIGNS) as ``-``."""
+    return _no_spaces(text).translate(_AS_ASCII_MINUS)
 
 
 _PUNCTUATION = r"[.,:;，。：；_、]"
@@ -164,7 +221,8 @@ KINDS: dict[str, FieldKind] = {
                        lambda t: len(t) >= 2),
     "tax_id": FieldKind(ReadMode("eng", 7, _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
                         lambda t: _no_spaces(t).upper(), tax_id_passes, lambda t: tax_id_text(t)[0]),
-    "money": FieldKind(ReadMode("eng", 7, _DIGITS + ".,-¥"), _money_text, _matches(MONEY)),
+    "money": FieldKind(ReadMode("eng", 7, _DIGITS + ".,-¥"), _money_text, _matches(_CLEAN_MONEY),
+                       dropped=_money_dropped),
     # the amount in words: well formed only when it reads as an amount, and two readings agree on its value
     "words": FieldKind(ReadMode("chi_sim", 7, WORD_CHARACTERS), _no_spaces,
                        lambda t: amount_in_words(t) is not None, lambda t: str(amount_in_words(t))),
@@ -175,11 +233,12 @@ KINDS: dict[str, FieldKind] = {
     "name_line": FieldKind(_NAME, _name_line, lambda t: len(t) >= 1, spaced=True),
     "spec": FieldKind(_FIGURE, _no_spaces, lambda t: len(t) >= 1, spaced=True),
     "unit": FieldKind(_UNIT, _no_spaces, _unit_like),
-    "quantity": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
-    "unit_price": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
-    "amount": FieldKind(_FIGURE, _money_text, _matches(MONEY)),
+    # a red-letter line's quantity is negative (its price may be): quantity x price = amount checks the sign
+    "quantity": FieldKind(_FIGURE, _figure_text, _matches(r"-?\d+(?:\.\d+)?")),
+    "unit_price": FieldKind(_FIGURE, _figure_text, _matches(r"-?\d+(?:\.\d+)?")),
+    "amount": FieldKind(_FIGURE, _money_text, _matches(_CLEAN_MONEY), dropped=_money_dropped),
     "tax_rate": FieldKind(_FIGURE, _no_spaces, _matches(TAX_RATE)),
-    "tax": FieldKind(_FIGURE, _money_text, _matches(MONEY + r"|\*+")),
+    "tax": FieldKind(_FIGURE, _money_text, _matches(_CLEAN_MONEY + r"|\*+"), dropped=_money_dropped),
 }
 
 
@@ -187,9 +246,14 @@ def reconcile(first: Found | None, second: Reading | None, kind: FieldKind) -> F
     """One value from the page pass's reading (``first``) and the region's second reading.
 
     A well-formed reading beats a malformed one. Two well-formed readings that agree
-    are as sure as the surer of them. Two that disagree keep the surer one, or the
-    second where the kind says so or where it is the first read on past the point the
-    page pass stopped; the doubt is recorded either way, so the field is flagged.
+    are as sure as the surer of them, unless they agree only once cleaning took off
+    one of them what may hide a minus sign, and the other had no sign there
+    (``半300.00`` and ``300.00``: 半 may be ``¥-`` read as one character; ``¥`` as
+    printed hides none): then they are as sure as the less sure, and in doubt. Two
+    that disagree keep the surer one, or the second where the kind says so or where
+    it is the first read on past the point the page pass stopped; the doubt is
+    recorded either way, so the field is flagged. A character cleaning takes off that
+    no currency sign is read as is a doubt too (:func:`_money_dropped`).
     Readings are compared without spaces; where the kind may hold spaces, the value
     gets the first reading's (a text layer's, or the page pass's where it saw a wide
     gap between two words: the second pass joins what it reads), and a space that has
@@ -206,30 +270,51 @@ def reconcile(first: Found | None, second: Reading | None, kind: FieldKind) -> F
 
 
 def _doubts(*doubts: str | None) -> str | None:
-    return "; ".join(d for d in doubts if d) or None
+    return "; ".join(dict.fromkeys(d for d in doubts if d)) or None  # each once: two readings may raise the same
 
 
 def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) -> Found | None:
+    first_dropped, first_read = "", None
     if first is not None:
-        first = replace(first, value=kind.clean(first.value))
+        first_read = first.value
+        first_dropped, doubt = kind.dropped(first.value)
+        first = replace(first, value=kind.clean(first.value), doubt=_doubts(first.doubt, doubt))
     if second is None:
         return first
     text = kind.clean(second.text)
     if not kind.well_formed(text):
         return first
+    second_dropped, second_doubt = kind.dropped(second.text)
     if first is None or not kind.well_formed(first.value):
         base = first or Found("", 0.0)
-        return replace(base, value=text, confidence=second.confidence)
+        return replace(base, value=text, confidence=second.confidence, doubt=_doubts(base.doubt, second_doubt))
     if kind.canonical(text) == kind.canonical(first.value):
         value = text if kind.canonical(text) == text else first.value  # the reading that needs no correcting
-        return replace(first, value=value, confidence=max(first.confidence, second.confidence))
+        if _may_hide_a_minus(first_dropped, second_dropped):
+            taken, where = first_dropped, "the first"
+        elif _may_hide_a_minus(second_dropped, first_dropped):
+            taken, where = second_dropped, "the second"
+        else:
+            return replace(first, value=value, confidence=max(first.confidence, second.confidence),
+                           doubt=_doubts(first.doubt, second_doubt))
+        return replace(first, value=value, confidence=min(first.confidence, second.confidence), doubt=_doubts(
+            first.doubt, second_doubt,
+            f"read as {first_read!r} ({first.confidence:.2f}) and as {second.text!r} ({second.confidence:.2f}), "
+            f"which agree only once {taken!r} is taken off {where}, and the other reading has no sign there: "
+            f"{taken!r} may be ¥ and a minus sign read as one; check the figure's sign against the invoice"))
     if kind.prefer_second or text.startswith(first.value):  # a value cut short on the page, read whole
         readings = [(second.confidence, text), (first.confidence, first.value)]
     else:
         readings = sorted([(first.confidence, first.value), (second.confidence, text)], reverse=True)
     (conf, value), (other_conf, other) = readings
     return replace(first, value=value, confidence=conf, doubt=_doubts(
-        first.doubt, f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})"))
+        first.doubt, second_doubt, f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})"))
+
+
+def _may_hide_a_minus(taken: str, other_taken: str) -> bool:
+    """Whether what cleaning took off one reading (``taken``) may hide a minus sign that the other reading, which
+    had nothing taken off there, lost: anything but the currency sign as printed (``半`` for ``¥-``) may."""
+    return bool(set(taken) - set(PRINTED_CURRENCY)) and not other_taken
 
 
 def respaced(text: str, model: str) -> tuple[str, list[str]]:

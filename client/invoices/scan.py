@@ -17,10 +17,12 @@
   scaled to 0-1), the lowest over the words it was read from.
 
 A field is *flagged* for a person when its confidence is below ``min_confidence``,
-when it is missing or malformed, when its two readings disagree, when it was
-derived from other fields instead of read (``_cross_checks``), or when it fails a
-check an honest reading passes (a tax id's check digit, figures that do not add
-up). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
+when it is missing or malformed, when its two readings disagree (or agree only once
+what may hide a minus sign was taken off one: ``_scan_fields``), when a character
+taken off before a figure is no reading of the currency sign, when it was derived
+from other fields instead of read (``_cross_checks``), or when it fails a check an
+honest reading passes (a tax id's check digit, figures that do not add up, a total
+with tax that is not negative beside words that say 负). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
 the CLI exits 1 while any field is flagged; the invoice read carries the flagged fields
 (:attr:`Invoice.unreviewed`), and a registration or attestation refuses it, and every
 reader refuses a file written from it, until a person has checked them.
@@ -59,7 +61,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
-from ._amount_words import amount_in_words_fen
+from ._amount_words import amount_in_words_fen, words_negative
 from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restore_totals, row_values, tax_agrees
 from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
@@ -253,7 +255,9 @@ def _words_reading(words: Found | None, total_with_tax: object, problems: dict[s
     Words that agree confirm each other with the figures, however unsure the OCR was of them. Words that
     cannot be read as an amount are flagged on a text layer, whose text is exact; on a scan they are
     reported, not compared and not flagged: tesseract's Chinese model misreads 仟 and 叁 more often than not,
-    and the total in figures has its own checks.
+    and the total in figures has its own checks. Their sign is compared all the same: words that say 负 (a
+    red-letter invoice's （负数）) beside a total that is not negative flag both, as a total read without its
+    minus sign would be.
     """
     if words is None:
         return None
@@ -261,6 +265,13 @@ def _words_reading(words: Found | None, total_with_tax: object, problems: dict[s
         said = amount_in_words_fen(words.value)
     except ValueProblem as exc:
         why = f"could not read the amount in words: {exc}"
+        if isinstance(total_with_tax, int) and total_with_tax >= 0 and words_negative(words.value):
+            sign = (f"the amount in words {words.value} says 负, a negative amount, and the total with tax "
+                    f"{plain_yuan(total_with_tax)} is not negative: one of them is misread or altered (a minus "
+                    "sign lost from the figures?)")
+            problems.setdefault("total_with_tax", sign)
+            return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=True,
+                                reason=f"{sign}; {why}")
         if words.page is not None:
             return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=False,
                                 reason=f"not compared: {why}")
@@ -315,7 +326,10 @@ def _row_fields(rows: list[Row], values: dict[str, object], fields: dict[str, Fi
         for column, total, label in (("amount", "total_amount", "合计金额"), ("tax", "total_tax", "合计税额")):
             added = _column_sum(live, column)
             if isinstance(values.get(total), int) and added is not None and added != values[total]:
-                sums_off[column] = f"the rows' {column}s do not add up to {label}"
+                # the rows or the total may be the one misread: both are flagged, for a person to tell
+                sums_off[column] = (f"the rows' {column} column adds up to {plain_yuan(added)}, not {label} "
+                                    f"{plain_yuan(values[total])}")
+                fields[total] = _with_flag(fields[total], sums_off[column])
     items: list[InvoiceLine | None] = []
     for i, row in enumerate(rows):
         key = f"lines[{i}]"
@@ -609,6 +623,11 @@ def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[Text
     return out
 
 
+def _with_flag(reading: FieldReading, why: str) -> FieldReading:
+    """The reading flagged, ``why`` after any reason it has."""
+    return reading.model_copy(update={"flagged": True, "reason": "; ".join(filter(None, (reading.reason, why)))})
+
+
 def _number_read_otherwise(number: FieldReading, printed: InvoiceInFile) -> FieldReading:
     """The invoice's number flagged where a page of it prints a number one or two characters off its own with no
     title block: read into the invoice as a misreading of its number, which it may not be."""
@@ -616,7 +635,7 @@ def _number_read_otherwise(number: FieldReading, printed: InvoiceInFile) -> Fiel
     why = (f"a page of this invoice prints another number one or two characters off it ({said}), with no title "
            "block: read as a misreading of this one, and the page as this invoice's; check the number on the page: "
            "if it is another invoice's, its rows are counted in this one and the file must be split")
-    return number.model_copy(update={"flagged": True, "reason": "; ".join(filter(None, (number.reason, why)))})
+    return _with_flag(number, why)
 
 
 def _copies_reading(printed: InvoiceInFile, fields: dict[str, FieldReading],

@@ -21,7 +21,8 @@ needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font 
 # --- two readings of one field --------------------------------------------------------
 
 def test_two_readings_that_agree_are_as_sure_as_the_surer():
-    found = reconcile(Found("2100.00", 0.62), Reading("¥2100.00", 0.93), KINDS["money"])
+    # the page pass reads ¥ as 半, the second pass as ¥: each saw a currency sign, and the figures agree
+    found = reconcile(Found("半2100.00", 0.62), Reading("¥2100.00", 0.93), KINDS["money"])
     assert (found.value, found.confidence, found.doubt) == ("2100.00", 0.93, None)
 
 
