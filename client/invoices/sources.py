@@ -102,8 +102,9 @@ class TaxInvoiceRecord(_Frozen):
     @field_validator("buyer_tax_id")
     @classmethod
     def _buyer_tax_id_is_a_tax_id(cls, tax_id: str) -> str:
-        # held to the seller's rule: a misspelt buyer tax id would read as the invoice disagreeing with the source
-        if (why := _tax_id_problem(tax_id)) is not None:
+        # held to the seller's rule: a misspelt buyer tax id would read as the invoice disagreeing with the source.
+        # A natural person (个人) buying has none, read as "" from the invoice too (parse.py): a record of it stands.
+        if tax_id != "" and (why := _tax_id_problem(tax_id)) is not None:
             raise ValueError(why)
         return tax_id
 

@@ -112,6 +112,15 @@ def test_a_tax_record_whose_buyer_tax_id_is_no_tax_id_is_refused(tmp_path, buyer
     assert (err.value.source, err.value.field) == (str(path), "records[1].buyer_tax_id")
 
 
+def test_a_record_of_an_invoice_to_a_natural_person_with_no_tax_id_is_read(tmp_path):
+    """A natural person (个人) buying has no tax id, read as "" from the invoice: a tax file holding such a record
+    loads, and the invoice verifies against it as the others do."""
+    personal = invoice(number="26442000000012345679", buyer=Party(name="张三", tax_id=""))
+    tax = ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(invoice()), tax_record(personal)))
+    assert tax.lookup_invoice(personal.number, personal.seller.tax_id, personal.code).buyer_tax_id == ""
+    assert verify_with_sources(invoice(), tax).ok
+
+
 def test_a_buyer_with_a_legacy_tax_id_is_read_as_the_seller_would_be(tmp_path):
     legacy = invoice(buyer=Party(name="老字号商行", tax_id="350100M000100Y4"))
     result = verify_with_sources(legacy, ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(legacy))))
