@@ -223,6 +223,10 @@ RECORD_TYPES = (PARTY_TYPE, CLIENT_TYPE, RECEIVABLE_TYPE, FINGERPRINT_TYPE, FINA
 NOT_READABLE = {
     "recfin.offer-by-bank": "only MakeFinancingOffer and WithdrawFinancingOffer read it (to refuse a bank's "
                             "second offer on a financing; to free its place on withdrawal); no query answers it",
+    "recfin.attestation-last": "only AttestInvoiceVerification reads it (the attester's newest attestation of the "
+                               "invoice, to keep its attestations in commit order); no query answers it",
+    "recfin.attestations-indexed": "only AttestInvoiceVerification reads it (whether the invoice's earlier "
+                                   "attesters have their attestation-last keys); no query answers it",
 }
 BY_FINANCIER_TYPE = "recfin.by-financier"   # bank, debtor, receivable id: the bank's live financings
 OPEN_OFFER_TYPE = "recfin.open-offer"       # bank, debtor, offer id: the bank's offers still OPEN

@@ -13,7 +13,9 @@ can hash it and compare.
 Because each attester's newest attestation decides what it says (below), its attestations of one invoice must
 stand in time in the order they commit: a new one is refused (``attestation-out-of-order``, see
 :func:`order_problem`) unless its time is after that of every earlier one by the same attester. Otherwise a
-failure sent from a client whose clock is behind would commit after a pass and yet read as older than it.
+failure sent from a client whose clock is behind would commit after a pass and yet read as older than it. The
+attester's newest is kept apart per invoice and attester (:class:`Newest`, ``Store.newest_attestation``), so
+two attesters' attestations of one invoice do not conflict at commit; the same attester's do.
 
 Attestations are never changed or deleted: a later check (an invoice voided or
 red-flushed after it was first verified) is a new attestation. When
@@ -31,8 +33,10 @@ None that counts may fail, and one must pass, naming every source in
 its newest such pass (its older values never contradict its newer ones), and no
 other attester's may differ: attesters that disagree are named, not outvoted. A pass dated after the
 registration's own time does not count for it (a registering client whose clock is behind gives the
-registration an earlier time than evidence already on the ledger); a failure so dated still does, so that
-no clock set back lets a registration pass a failure already committed.
+registration an earlier time than evidence already on the ledger), but it counts against it as any other
+does: it is still its attester's newest values, which replace that attester's older ones, and it may
+contradict another attester. A failure so dated counts too, so that no clock set back lets a registration
+pass a failure, a correction or a disagreement already committed.
 
 What the contract can check of an attestation is what it carries: the invoice (its
 fingerprint computed again), the values verified, the sources named (each once, a
@@ -46,6 +50,7 @@ network that counts on a source having been asked names it in ``attestation_sour
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from . import fingerprint, money
@@ -93,27 +98,43 @@ def attested_time(a: InvoiceAttestation) -> datetime:
     return as_time(a.attested.at)
 
 
-def order_problem(a: InvoiceAttestation, earlier: list[InvoiceAttestation]) -> RuleViolation | None:
-    """Why ``a`` may not be recorded after ``earlier`` (every attestation of its invoice on the ledger, oldest first),
-    or None when it may: its time must be after that of each earlier attestation by the same attester.
+@dataclass(frozen=True)
+class Newest:
+    """An attester's newest attestation of an invoice, as ``recfin.attestation-last`` [fingerprint, attester] holds
+    it: enough to order the attester's next one (:func:`order_problem`) and to name the one it follows."""
+
+    attestation_id: str
+    at: str
+    tx_id: str
+
+    @classmethod
+    def of(cls, a: InvoiceAttestation) -> Newest:
+        return cls(attestation_id=a.id, at=a.attested.at, tx_id=a.attested.tx_id)
+
+
+def newest_by_attester(attestations: list[InvoiceAttestation]) -> dict[str, Newest]:
+    """Each attester's newest of ``attestations`` (oldest first, as ``Store.attestations_of`` lists them)."""
+    return {a.attester: Newest.of(a) for a in _each_attesters_newest(attestations)}
+
+
+def order_problem(a: InvoiceAttestation, newest: Newest | None) -> RuleViolation | None:
+    """Why ``a`` may not be recorded after ``newest``, its attester's newest attestation of the invoice on the ledger
+    (None: there is none), or None when it may: its time must be after that one's.
 
     What an attester says now is its newest attestation, per source and across them (``_as_it_stands``,
     ``_each_attesters_newest``), found by time. A transaction's time is the one its client chose, which the peers
     accept within their time window; refusing one not after the attester's newest keeps its attestations' time order
     the order they commit in, so a failure sent from a client whose clock is behind cannot read as older than the
-    pass it corrects. The range read of the invoice's attestations is re-checked at commit, so of two sent at once
-    one is invalidated, to be sent again. Ordered per attester: another attester's clock says nothing of this one's."""
-    own = [e for e in earlier if e.attester == a.attester]
-    if not own:
-        return None
-    newest = max(own, key=attested_time)
-    if attested_time(a) > attested_time(newest):
+    pass it corrects. Each attestation reads and writes its attester's ``newest``, a key Fabric checks again at
+    commit, so of two by one attester sent at once one is invalidated, to be sent again. Ordered per attester:
+    another attester's clock says nothing of this one's, and its attestations do not touch this one's key."""
+    if newest is None or attested_time(a) > as_time(newest.at):
         return None
     return rule("attestation-out-of-order", f"invoice {a.number} (fingerprint {a.fingerprint[:12]}…): {a.attester} "
-                f"attested it last at {newest.attested.at} (transaction {newest.attested.tx_id}), and this "
+                f"attested it last at {newest.at} (transaction {newest.tx_id}), and this "
                 f"transaction's time {a.attested.at} is not after that, so it would read as older than an attestation "
                 "that committed before it. The time is the one the submitting client gives: set that client's clock "
-                f"right and attest again at a time after {newest.attested.at}")
+                f"right and attest again at a time after {newest.at}")
 
 
 # An attestation verifies a VAT invoice against the tax authority's records, and a VAT invoice is in CNY: what
@@ -121,13 +142,10 @@ def order_problem(a: InvoiceAttestation, earlier: list[InvoiceAttestation]) -> R
 ATTESTED_CURRENCY = money.DEFAULT_CURRENCY
 
 
-def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation, stake: dict[str, str],
-                     registered_at: str) -> str | None:
+def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation, stake: dict[str, str]) -> str | None:
     """Why the network does not count what ``a``'s attester signed, or None when it counts: a new chaincode
     definition took the role off ``attesting_roles``, or took it from the attester's org in ``org_roles``; or
-    the attester's org is one of ``stake`` (MSP ID -> which side of the claim it is on); or ``a`` is a pass dated
-    after the registration's time ``registered_at``, which it cannot have backed. A failure so dated still counts:
-    the registering client chooses that time, and setting its clock back must not hide a failure on the ledger."""
+    the attester's org is one of ``stake`` (MSP ID -> which side of the claim it is on)."""
     if a.attester_role not in config.attesting_roles:
         return f"by a {a.attester_role}, a role this network no longer lets attest (attesting_roles)"
     if not config.may_hold(a.attested.msp_id, a.attester_role):
@@ -136,10 +154,18 @@ def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation, stake: dict[s
     if a.attested.msp_id in stake:
         return (f"by a {a.attester_role} of {a.attested.msp_id}, the org of the claim's {stake[a.attested.msp_id]}, "
                 "which has a stake in the outcome")
-    if a.outcome == "pass" and attested_time(a) > as_time(registered_at):
-        return (f"passing, but dated after this registration's time {registered_at}, so not evidence it was made on "
-                "(the registering client gives that time: if its clock is behind, set it right and register again)")
     return None
+
+
+def _dated_after(a: InvoiceAttestation, registered_at: str) -> bool:
+    """Whether ``a`` is dated after the registration's time ``registered_at``: then it cannot be evidence the
+    registration was made on. It is not evidence against it any less: the registering client chooses that time."""
+    return attested_time(a) > as_time(registered_at)
+
+
+def _dated_after_reason(registered_at: str) -> str:
+    return (f"passing, but dated after this registration's time {registered_at}, so not evidence it was made on "
+            "(the registering client gives that time: if its clock is behind, set it right and register again)")
 
 
 def _as_it_stands(attestations: list[InvoiceAttestation]) -> list[InvoiceAttestation]:
@@ -162,14 +188,14 @@ def _as_it_stands(attestations: list[InvoiceAttestation]) -> list[InvoiceAttesta
     return standing_now
 
 
-def standing(config: NetworkConfig, attestations: list[InvoiceAttestation], stake: dict[str, str],
-             registered_at: str) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
+def standing(config: NetworkConfig, attestations: list[InvoiceAttestation],
+             stake: dict[str, str]) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
     """What the checkers say now of an invoice (``_as_it_stands``; the input is oldest first), split into the
     attestations that count and those the network does not count (``_why_not_counted``) for a claim whose
-    creditor's and debtor's orgs are ``stake``, registered at ``registered_at``. What stands is decided first, over
-    every attestation: one dated after the registration still replaces its attester's earlier ones."""
+    creditor's and debtor's orgs are ``stake``. Whatever their dates: which passes back a registration by its
+    time is decided after each attester's newest values are found (``registration_problem``)."""
     now = _as_it_stands(attestations)
-    why_not = [_why_not_counted(config, a, stake, registered_at) for a in now]
+    why_not = [_why_not_counted(config, a, stake) for a in now]
     counted = [a for a, why in zip(now, why_not) if why is None]
     ignored = [a for a, why in zip(now, why_not) if why is not None]
     return counted, ignored
@@ -216,11 +242,15 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
 
 
 def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation], stake: dict[str, str],
-                 registered_at: str) -> str:
-    if not ignored:
+                 late: list[InvoiceAttestation], registered_at: str) -> str:
+    """Why attestations were not counted for a registration at ``registered_at``: those the network does not count
+    (``ignored``) and passes dated after it (``late``)."""
+    if not ignored and not late:
         return ""
-    reasons = sorted({_why_not_counted(config, a, stake, registered_at) for a in ignored})
-    return f"; not counted: {len(ignored)} attestation(s) {'; '.join(reasons)}"
+    reasons = {_why_not_counted(config, a, stake) for a in ignored}
+    if late:
+        reasons.add(_dated_after_reason(registered_at))
+    return f"; not counted: {len(ignored) + len(late)} attestation(s) {'; '.join(sorted(reasons))}"
 
 
 def _by(a: InvoiceAttestation) -> str:
@@ -232,8 +262,7 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     """Why an invoice may not back a registration under ``require_attestation`` of a claim by a party of
     ``creditor_msp`` on one of ``debtor_msp``, at the transaction time ``registered_at``, or None when it may."""
     stake = {debtor_msp: "debtor", creditor_msp: "creditor"}
-    counted, ignored = standing(config, attestations, stake, registered_at)
-    not_counted = _not_counted(config, ignored, stake, registered_at)
+    counted, ignored = standing(config, attestations, stake)
     named = f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
     for a in counted:
         if a.outcome == "fail":
@@ -242,11 +271,18 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                         "discrepancy with the tax authority, then have that party verify it again against those "
                         "sources and attest the result (a pass on other sources leaves the failure standing)")
     required = set(config.attestation_sources)
+    # each attester's newest values whatever their date: a pass dated after the registration still replaces the
+    # values its attester verified before, and still contradicts another attester's, or a registering client with
+    # its clock set back would register on values since corrected or contested
     passing = _each_attesters_newest([a for a in counted if a.outcome == "pass" and required <= set(a.sources)])
     differences = [(a, value_differences(a, invoice)) for a in passing]
-    matching = [a for a, differ in differences if not differ]
+    # ...but only one dated by the registration's time is evidence the registration was made on
+    agreeing = [a for a, differ in differences if not differ]
+    late = [a for a in agreeing if _dated_after(a, registered_at)]
+    matching = [a for a in agreeing if not _dated_after(a, registered_at)]
     # a record without the values verified contradicts nothing: it only cannot count for a registration
     contradicting = [(a, differ) for a, differ in differences if differ and _records_values(a)]
+    not_counted = _not_counted(config, ignored, stake, late, registered_at)
     if matching and contradicting:
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in contradicting)
         return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "
@@ -256,8 +292,8 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                     "attestation is the one compared), then register again")
     if matching:
         return None
-    if passing:
-        differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in differences)
+    if differing := [(a, d) for a, d in differences if d]:
+        differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in differing)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
                     f"the values this registration gives it: {differ}{not_counted}. Register the "
                     "invoice as it was verified, or have it verified again "

@@ -1425,7 +1425,9 @@ class ReceivablesContract(Contract):
         outcome and the evidence document's digest; the attester and the time
         (the transaction timestamp) come from the transaction. That time must
         be after the attester's earlier attestations of the invoice
-        (``attestation-out-of-order``), so the newest is the last committed. With a
+        (``attestation-out-of-order``), so the newest is the last committed: it
+        reads and writes the attester's newest (``Store.newest_attestation``), so
+        only the same attester's attestations of the invoice conflict with it. With a
         ``request_id``, a retry returns the first record.
         """
         s = self._session(ctx)
@@ -1440,7 +1442,8 @@ class ReceivablesContract(Contract):
         a = attestation.new_attestation(req, attester, keys.new_id("A", s.tx_id),
                                         s.action("AttestInvoiceVerification", attester.uscc))
         # after the replay: a retry of a recorded request is answered with its record, whatever its time
-        if (why := attestation.order_problem(a, await s.store.attestations_of(a.fingerprint))) is not None:
+        newest = await s.store.newest_attestation(a.fingerprint, a.attester)
+        if (why := attestation.order_problem(a, newest)) is not None:
             raise why
         await s.store.put_attestation(a)
         s.emit(events.INVOICE_VERIFICATION_ATTESTED, None, attestation_id=a.id, fingerprint=a.fingerprint,

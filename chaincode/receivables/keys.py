@@ -19,7 +19,13 @@
 | ``recfin.open-offer`` | bank credit code, debtor, offer id | ``0x00`` (while the offer is OPEN) |
 | ``recfin.discount-by-debtor`` | debtor, publication date, discount offer id | ``0x00`` |
 | ``recfin.attestation`` | invoice fingerprint, attestation id | InvoiceAttestation |
+| ``recfin.attestation-last`` | invoice fingerprint, attester credit code | ``{"attestation_id", "at", "tx_id"}`` |
+| ``recfin.attestations-indexed`` | invoice fingerprint | ``0x00`` (every attester's newest is kept) |
 | ``recfin.request`` | caller's credit code, request id | ``{"transaction", "arguments", "tx_id", "at", "result"}`` |
+
+``recfin.attestation-last`` holds the attester's newest attestation of the invoice; an invoice has its
+``recfin.attestations-indexed`` entry once every attester's newest is so kept, those recorded before the entry
+existed included (``Store.newest_attestation``).
 
 Index values are one zero byte: Fabric treats an empty value as a delete.
 Private data (collection per holder org and bank org): ``recfin.terms`` [offer
@@ -50,6 +56,8 @@ OPEN_OFFER = "recfin.open-offer"
 EXPOSURE_VERSION = "recfin.exposure-version"
 DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
 ATTESTATION = "recfin.attestation"
+ATTESTATION_LAST = "recfin.attestation-last"
+ATTESTATIONS_INDEXED = "recfin.attestations-indexed"
 REQUEST = "recfin.request"
 TERMS = "recfin.terms"
 DISBURSEMENT = "recfin.disbursement"

@@ -8,6 +8,7 @@ endorse it change.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, TypeVar
@@ -218,11 +219,13 @@ class Store:
         it is anyway, as the confirmation always did. A rejection of a REGISTERED claim keeps the policy it had;
         a freeze adds the regulator's org to it, and the unfreeze takes it off again. A claim whose parties are
         one org (``policy.parties_orgs``), which an earlier contract version guarded by that org alone, gets its
-        policy at its next write, whatever changes. A write that would leave the key guarded by one org is
-        refused (``policy.one_org_refusal``)."""
+        policy at its next write, whatever changes. A write that would make the claim one org's (a new claim, or
+        one that had two or more) is refused (``policy.one_org_refusal``); a claim that was one org's already,
+        where no other org may be the regulator, is written and keeps the policy its key has."""
         key = self.key(keys.RECEIVABLE, r.id)
         orgs = self._claim_orgs(r)
-        if len(orgs) < 2:
+        one_org_already = len(orgs) < 2 and before is not None and len(self._claim_orgs(before)) < 2
+        if len(orgs) < 2 and not one_org_already:
             raise policy.one_org_refusal(r, orgs)
         await self.stub.put_state(key, r.to_bytes())
         for index, attr in ((keys.BY_HOLDER, "holder"), (keys.BY_DEBTOR, "debtor"), (keys.BY_STATUS, "status")):
@@ -234,6 +237,12 @@ class Store:
                 await self.stub.del_state(self.key(index, old_value, r.id))
             await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
         await self._index_financier(r, before)
+        if one_org_already:
+            # That org's peer can write the key alone already (an earlier contract version's policy naming only
+            # it), or the chaincode-level policy guards it (none set yet): refusing protects nothing, and would
+            # strand the claim (never paid, never overdue). A one-org policy is never written; the one the key
+            # has, if any, stays until the claim has a second org.
+            return
         confirmed = before is not None and before.status == REGISTERED and r.status == CONFIRMED
         # where the claim's parties are one org, the policy on the key may be an earlier contract version's, that
         # org's alone, though the orgs computed do not change: the key says which it is
@@ -491,13 +500,40 @@ class Store:
 
     # -- invoice verification attestations (never changed once written)
     async def put_attestation(self, a: InvoiceAttestation) -> None:
+        """Record ``a`` and make it its attester's newest of the invoice (``newest_attestation``)."""
         await self._put(a, keys.ATTESTATION, a.fingerprint, a.id)
+        await self._put_newest(a.fingerprint, a.attester, attestation.Newest.of(a))
+
+    async def newest_attestation(self, fp: str, attester: str) -> attestation.Newest | None:
+        """``attester``'s newest attestation of the invoice (None: it has not attested it), from its own
+        ``recfin.attestation-last`` entry, which only its attestations of the invoice write: at commit Fabric finds
+        two by one attester sent at once in conflict, and two by different attesters not.
+
+        Once per invoice, at its first attestation since those entries exist (no ``recfin.attestations-indexed``
+        entry yet), the entries are written from the invoice's attestations, for every attester of those an earlier
+        contract version recorded, and the invoice marked: only after that does a missing entry mean no attestation.
+        That first attestation reads the invoice's attestations, a range any attestation of the invoice changes, so
+        of two first ones sent at once one is invalidated, to be sent again; the records themselves are not changed."""
+        indexed = self.key(keys.ATTESTATIONS_INDEXED, fp)
+        if await self.stub.get_state(indexed):
+            raw = await self.stub.get_state(self.key(keys.ATTESTATION_LAST, fp, attester))
+            return attestation.Newest(**json.loads(raw)) if raw else None
+        newest = attestation.newest_by_attester(await self.attestations_of(fp))
+        for earlier_attester, theirs in newest.items():
+            await self._put_newest(fp, earlier_attester, theirs)
+        await self.stub.put_state(indexed, keys.INDEX_VALUE)
+        return newest.get(attester)
+
+    async def _put_newest(self, fp: str, attester: str, newest: attestation.Newest) -> None:
+        await self.stub.put_state(self.key(keys.ATTESTATION_LAST, fp, attester),
+                                  json.dumps(dataclasses.asdict(newest), sort_keys=True).encode())
 
     async def attestations_of(self, fp: str) -> list[InvoiceAttestation]:
         """Every attestation of an invoice, oldest first (by transaction timestamp, then transaction id). One
         attester's are so in the order they committed (``attestation.order_problem``); the tx id only orders
-        different attesters' attestations at the same time, which changes only the order they are listed in. A range read: in a submitted
-        transaction, Fabric checks at commit that no attestation of the invoice was added since."""
+        different attesters' attestations at the same time, which changes only the order they are listed in. A
+        range read: in a submitted transaction, Fabric checks at commit that no attestation of the invoice was added
+        since."""
         found = [InvoiceAttestation.model_validate_json(kv.value)
                  async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp])]
         return sorted(found, key=lambda a: (attestation.attested_time(a), a.attested.tx_id))

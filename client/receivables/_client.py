@@ -78,14 +78,17 @@ def new_request_id() -> str:
 
 
 RACE_RETRY = RetryPolicy(max_attempts=3, backoff=0.1, retry_on=frozenset({
-    transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.ENDORSEMENT_POLICY_FAILURE}))
-"""Endorse and submit again, at most three times in all, a transaction that lost a race for a claim.
+    transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT,
+    transaction_pb2.ENDORSEMENT_POLICY_FAILURE}))
+"""Endorse and submit again, at most three times in all, a transaction that lost a race for a claim or an invoice.
 
-Another transaction committed first and changed either a key this one read (``MVCC_READ_CONFLICT``) or
-the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``: confirmation, transfers
-across orgs, financing, repayment, freezes and unfreezes write it). Either way the invalidated transaction
-wrote nothing, and endorsing it again reads the claim and its policy as they are now, so the second try
-is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are
+Another transaction committed first and changed a key this one read (``MVCC_READ_CONFLICT``), a range of
+keys it read (``PHANTOM_READ_CONFLICT``: a registration where the network requires attestations reads its
+invoices' attestations, as the first attestation of an invoice does, and an attestation of one committed
+meanwhile adds to them), or the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``:
+confirmation, transfers across orgs, financing, repayment, freezes and unfreezes write it). Either way the
+invalidated transaction wrote nothing, and endorsing it again reads the ledger as it is now, so the second
+try is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are
 fixed before the first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``,
 ``cancel_financing`` and any call given ``endorsing_organizations``) go to the same orgs each time: after a
 race that changed who must endorse, their tries end in the same CommitError; call again to plan anew. The CLI uses this policy;
@@ -369,12 +372,11 @@ class _Operations:
         was ordered and nothing is tried without it (it may be the regulator's): the EndorseError says which org
         and what to do. ``send(None)`` (the Gateway plans) when the channel's orgs cannot be read (no Network)
         or it has no other org."""
-        orgs = yield from self._channel_orgs_of(msp_id)
-        others = [org for org in orgs or () if org != msp_id]
-        if not others:
+        every_org = yield from self._every_org_with(msp_id)
+        if every_org is None:
             return (yield send(None))
         try:
-            return (yield send([msp_id, *others]))
+            return (yield send(every_org))
         except EndorseError as error:
             unable = _orgs_without_endorser(error)
             if not unable or msp_id in unable:
@@ -385,6 +387,13 @@ class _Operations:
                 f"({error.message}); start a peer of {', '.join(unable)} with the chaincode, or name {msp_id} and "
                 "the regulator's org(s) yourself (endorsing_organizations, `--endorsing-org MSP`)",
                 transaction_id=error.transaction_id, code=error.code, details=error.details) from error
+
+    def _every_org_with(self, msp_id: str) -> Steps[list[str] | None]:
+        """``msp_id`` and every other org of the channel (:meth:`_with_every_org` says why); None when the
+        channel's orgs cannot be read (no Network) or it has no other org."""
+        orgs = yield from self._channel_orgs_of(msp_id)
+        others = [org for org in orgs or () if org != msp_id]
+        return [msp_id, *others] if others else None
 
     def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
         """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
@@ -849,7 +858,10 @@ A negative ``amount`` raises ValueError before anything is sent.
 
 def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: str | None) -> list[str]:
     """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim
-    (``bank_msp`` standing for a bank the financing does not name yet; None: no one)."""
+    (``bank_msp`` standing for a bank the financing does not name yet; None: no one). One org where a single
+    org's parties are all three: the claim's key then names it and the regulator's org(s), and the financing's
+    key, with no policy of its own, any two orgs, so the caller adds every other org of the channel, as a
+    confirmation of such a claim does (``_Operations._every_org_with``)."""
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
 
 
@@ -1015,13 +1027,15 @@ class ReceivablesClient(_Operations):
         """Who endorses a change to the claim of ``financing``: its debtor's, holder's and bank's orgs (with
         ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
         financing, or its claim (a bank that has left it), the caller's own org: the change is sent all the
-        same, for the contract to refuse it by its own rule, not the read's."""
+        same, for the contract to refuse it by its own rule, not the read's. Where the debtor's, holder's and
+        bank's orgs are one, that org and every other of the channel (:func:`_parties_orgs`)."""
         claim = None if financing is None else unless_refused_the_read(
             lambda: self.get_receivable(financing.receivable_id))
         if claim is None:
             return [self.who_am_i().msp_id]
         caller = caller_as_bank and not financing.financier_msp
-        return _parties_orgs(financing, claim, self.who_am_i().msp_id if caller else None)
+        orgs = _parties_orgs(financing, claim, self.who_am_i().msp_id if caller else None)
+        return orgs if len(orgs) > 1 else blocking(self._every_org_with)(orgs[0]) or orgs
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -1194,7 +1208,8 @@ class AsyncReceivablesClient(_Operations):
         if claim is None:
             return [(await self.who_am_i()).msp_id]
         caller = caller_as_bank and not financing.financier_msp
-        return _parties_orgs(financing, claim, (await self.who_am_i()).msp_id if caller else None)
+        orgs = _parties_orgs(financing, claim, (await self.who_am_i()).msp_id if caller else None)
+        return orgs if len(orgs) > 1 else await awaiting(self._every_org_with)(orgs[0]) or orgs
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:

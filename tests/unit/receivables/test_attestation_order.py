@@ -2,13 +2,14 @@
 passes made by its own time.
 
 A transaction's time is the one its client gives (the peers accept it within their time window), so it is not
-the commit order by itself: the contract makes it so for each attester, and does not let a pass dated after a
-registration back it.
+the commit order by itself: the contract makes it so for each attester, without making two attesters' attestations
+conflict, and does not let a pass dated after a registration back it, though it still counts against it.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -90,22 +91,118 @@ async def test_a_retry_of_a_recorded_attestation_is_answered_with_its_record_wha
     assert net.snapshot() == before
 
 
-async def test_an_attestation_reads_the_invoices_attestations_so_two_sent_at_once_do_not_both_commit(monkeypatch):
-    # the memory ledger checks no read set; on a peer, a range read in a submitted transaction is checked again
-    # at commit, and one of two attestations of the invoice endorsed at once is invalidated (a phantom read)
-    ranges: list[str] = []
+@dataclass
+class ReadsAndWrites:
+    """What one transaction read (keys, and ranges as [start, end)) and, once committed, the public keys it wrote."""
+
+    keys: set[str] = field(default_factory=set)
+    ranges: list[tuple[str, str]] = field(default_factory=list)
+    writes: set[str] = field(default_factory=set)
+
+    def invalidated_after(self, first: ReadsAndWrites) -> bool:
+        """Whether this transaction, endorsed on the ledger as it was before ``first`` committed, fails validation
+        once ``first`` has: it read a key ``first`` wrote (MVCC_READ_CONFLICT) or a range ``first`` wrote into
+        (PHANTOM_READ_CONFLICT)."""
+        return bool(self.keys & first.writes) or any(start <= key < end for key in first.writes
+                                                     for start, end in self.ranges)
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """``await recorded(net, actor, fn, *args, submit=...)``: what the call read (and, submitted, wrote). The memory
+    ledger checks no read set; a peer's validator checks these, as ``ReadsAndWrites.invalidated_after`` says."""
+    current = [ReadsAndWrites()]     # the calls before the first recorded one read into this, looked at by none
+    get_state, get_multiple = MemoryPeerSession._get_state, MemoryPeerSession._get_state_multiple
     get_range = MemoryPeerSession._get_state_by_range
 
-    def recorded(session, payload):
-        ranges.append(shim_pb2.GetStateByRange.FromString(payload).startKey)
+    def read_key(session, payload):
+        current[-1].keys.add(shim_pb2.GetState.FromString(payload).key)
+        return get_state(session, payload)
+
+    def read_keys(session, payload):
+        current[-1].keys.update(shim_pb2.GetStateMultiple.FromString(payload).keys)
+        return get_multiple(session, payload)
+
+    def read_range(session, payload):
+        request = shim_pb2.GetStateByRange.FromString(payload)
+        current[-1].ranges.append((request.startKey, request.endKey))
         return get_range(session, payload)
 
-    monkeypatch.setattr(MemoryPeerSession, "_get_state_by_range", recorded)
+    monkeypatch.setattr(MemoryPeerSession, "_get_state", read_key)
+    monkeypatch.setattr(MemoryPeerSession, "_get_state_multiple", read_keys)
+    monkeypatch.setattr(MemoryPeerSession, "_get_state_by_range", read_range)
+
+    async def record(net, actor, fn, *args, submit: bool) -> ReadsAndWrites:
+        current.append(ReadsAndWrites())
+        result = await net.call(actor, fn, *args, evaluate=not submit)
+        assert result.status == 200, result.message
+        if submit:
+            current[-1].writes = {key for key, _ in net.last_writes}
+        return current[-1]
+
+    return record
+
+
+async def sent_at_once(recorded, net, first: tuple, second: tuple) -> bool:
+    """Whether of two attestations endorsed on the same ledger, ``second`` fails validation once ``first`` committed
+    (each an actor and its request): ``second`` is simulated before ``first`` commits, as its endorsers would."""
+    second_alone = await recorded(net, second[0], "AttestInvoiceVerification", second[1], submit=False)
+    first_committed = await recorded(net, first[0], "AttestInvoiceVerification", first[1], submit=True)
+    return second_alone.invalidated_after(first_committed)
+
+
+async def test_two_attesters_attestations_of_an_invoice_do_not_conflict_and_one_attesters_do(recorded):
     net = await standard_net()
-    req = attestation_request(net.actors["tier1"].uscc, NUMBER)
-    ranges.clear()
-    await net.ok(net.actors["bank"], "AttestInvoiceVerification", req)
-    assert net._key(keys.ATTESTATION, req["fingerprint"]) in ranges
+    tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, sources=(TAX,)))
+    failing = attestation_request(tier1.uscc, NUMBER, outcome="fail")
+    net.advance(minutes=1)
+    assert not await sent_at_once(recorded, net, (bank, failing), (bank2, attestation_request(tier1.uscc, NUMBER)))
+    net.advance(minutes=1)
+    assert not await sent_at_once(recorded, net, (bank2, failing), (bank, attestation_request(tier1.uscc, NUMBER)))
+    net.advance(minutes=1)
+    # one attester's: each reads and writes its newest, so Fabric orders them and the time rule holds
+    assert await sent_at_once(recorded, net, (bank, attestation_request(tier1.uscc, NUMBER, sources=(CREDIT,))),
+                              (bank, failing))
+
+
+async def test_the_first_attestations_of_an_invoice_read_its_attestations_so_two_at_once_conflict(recorded):
+    # until an invoice's first attestation, nothing says whether an earlier contract version recorded some
+    net = await standard_net()
+    tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
+    req = attestation_request(tier1.uscc, NUMBER)
+    assert await sent_at_once(recorded, net, (bank, req), (bank2, req))
+
+
+def as_recorded_before_each_attesters_newest_was_kept(net) -> None:
+    """Remove what ``Store.newest_attestation`` keeps, as a ledger an earlier contract version wrote is without it."""
+    for key in [k for k in net.ledger.state if k.startswith((net._key(keys.ATTESTATION_LAST),
+                                                               net._key(keys.ATTESTATIONS_INDEXED)))]:
+        del net.ledger.state[key]
+
+
+async def test_attestations_an_earlier_version_recorded_order_their_attesters_next_ones_and_are_all_kept():
+    net = await standard_net()
+    tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
+    older = [await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER))]
+    net.now = START + timedelta(minutes=10)
+    older.append(await net.ok(bank2, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER)))
+    as_recorded_before_each_attesters_newest_was_kept(net)
+    # the invoice's first attestation since reads them, and keeps each earlier attester's newest
+    net.now = START + timedelta(minutes=5)
+    await net.refused(bank2, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, outcome="fail"),
+                      rule="attestation-out-of-order")
+    net.now = START + timedelta(minutes=11)
+    newer = await net.ok(bank2, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, sources=(TAX,)))
+    assert json.loads(net.ledger.state[net._key(keys.ATTESTATION_LAST, older[0]["fingerprint"], bank.uscc)]) == {
+        "attestation_id": older[0]["id"], "at": older[0]["attested"]["at"], "tx_id": older[0]["attested"]["tx_id"]}
+    # the bank's own, kept by that one: a failure from a clock behind its pass is refused
+    net.now = START - timedelta(minutes=1)
+    failing = attestation_request(tier1.uscc, NUMBER, outcome="fail")
+    message = await net.refused(bank, "AttestInvoiceVerification", failing, rule="attestation-out-of-order")
+    assert f"attested it last at {older[0]['attested']['at']} (transaction {older[0]['attested']['tx_id']})" in message
+    listed = await net.ok(tier1, "GetInvoiceAttestations", older[0]["fingerprint"], evaluate=True)
+    assert [a["id"] for a in listed] == [older[0]["id"], older[1]["id"], newer["id"]]
 
 
 async def test_a_pass_dated_after_the_registration_does_not_back_it():
@@ -139,3 +236,37 @@ async def test_a_failure_dated_after_the_registration_still_stops_it(who_failed)
     net.now = START + timedelta(minutes=5)
     message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-verification-failed")
     assert net.actors[who_failed].uscc in message
+
+
+async def test_a_pass_dated_after_the_registration_still_replaces_its_attesters_earlier_values():
+    # the bank verified the registered values on the tax source, then found another total on the credit source:
+    # a registration dated between the two (its client's clock behind) does not register on the values corrected
+    net = await standard_net(requiring())
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    verified = reg["invoices"][0]
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, sources=(TAX,),
+                                                                        invoice=verified))
+    net.now = START + timedelta(minutes=10)
+    corrected = {**verified, "amount": verified["amount"] - 500_00}
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, sources=(CREDIT,),
+                                                                        invoice=corrected))
+    for registered_at in (timedelta(minutes=5), timedelta(minutes=11)):
+        net.now = START + registered_at
+        message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attested-values-differ")
+        assert f"{bank.uscc} (transaction " in message and "total with tax" in message
+
+
+async def test_a_pass_dated_after_the_registration_still_contradicts_another_attesters():
+    net = await standard_net(requiring())
+    tier1, core, bank, bank2 = (net.actors[k] for k in ("tier1", "core", "bank", "bank2"))
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    verified = reg["invoices"][0]
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified))
+    net.now = START + timedelta(minutes=10)
+    other_total = {**verified, "amount": verified["amount"] - 500_00}
+    await net.ok(bank2, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=other_total))
+    for registered_at in (timedelta(minutes=5), timedelta(minutes=11)):
+        net.now = START + registered_at
+        message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attestations-disagree")
+        assert f"{bank.uscc} (transaction " in message and f"but {bank2.uscc} (transaction " in message

@@ -12,6 +12,8 @@ policies in force before it (docs/receivables.md, "Key-level policies").
 
 from __future__ import annotations
 
+import json
+
 from chaincode.receivables import keys
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.shim import KeyEndorsementPolicy
@@ -103,6 +105,26 @@ async def test_without_another_org_whose_parties_may_be_the_regulator_a_claim_of
     # nor a part of it: the part that goes to the debtor's org's supplier would be guarded by that org alone
     await net.refused(tier1, "TransferReceivable", r["id"], core_sup.uscc, "40000", rule="claim-needs-two-orgs")
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
+
+
+async def test_without_another_org_that_may_be_the_regulator_a_claim_an_earlier_version_left_one_orgs_settles():
+    # refusing its writes would protect nothing (that org's peer can write the key alone already) and strand it
+    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    core, core_sup, tier1 = (net.actors[k] for k in ("core", "core_sup", "tier1"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    # as an earlier version left it once tier1 transferred it whole to a supplier of the debtor's org
+    key = claim_key(net, r["id"])
+    moved = {**json.loads(net.ledger.state[key]), "holder": core_sup.uscc, "holder_msp": CORE}
+    net.ledger.state[key] = json.dumps(moved).encode()
+    del net.ledger.state[net._key(keys.BY_HOLDER, tier1.uscc, r["id"])]
+    net.ledger.state[net._key(keys.BY_HOLDER, core_sup.uscc, r["id"])] = keys.INDEX_VALUE
+    guarded_by(net, r["id"], CORE)
+    await net.ok(core, "RecordPayment", r["id"], "40000")
+    assert net.claim_policy_orgs(r["id"]) == [CORE]           # no second org to name: the policy it had stays
+    net.advance(days=40)
+    await net.ok(core, "RecordOverdue", r["id"])
+    await net.ok(core, "RecordPayment", r["id"], "60000")
+    assert net.doc(r["id"])["status"] == "SETTLED" and net.claim_policy_orgs(r["id"]) == [CORE]
 
 
 # ---------------------------------------------------------------- freeze

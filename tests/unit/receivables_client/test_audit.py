@@ -1069,6 +1069,30 @@ def test_the_async_client_names_the_same_orgs():
     assert [c.endorsing_organizations for c in contract.calls if c.kind == "submit"] == [[CORE, BANK], [CORE, BANK]]
 
 
+ONE_ORG_FINANCED = {
+    "GetFinancing": {**fakes.financing(status="DISBURSED", holder_msp=CORE, financier_msp=CORE),
+                     "offers": [fakes.offer(status="ACCEPTED", financier_msp=CORE)]},
+    "GetOfferTerms": fakes.terms(recourse=True),
+    "GetReceivable": fakes.receivable(status="OVERDUE", holder_msp=CORE, financing_id="F-00000000000000b1",
+                                      financier=fakes.BANK, financier_msp=CORE),
+    "RecordDisbursement": fakes.financing(status="DISBURSED"), "CancelFinancing": fakes.financing(status="CANCELLED"),
+    "ExerciseRecourse": fakes.financing(status="RECOURSED")}
+
+
+@pytest.mark.parametrize("change", [lambda client: client.record_disbursement("F-1"),
+                                    lambda client: client.cancel_financing("F-1", "not disbursed"),
+                                    lambda client: client.exercise_recourse("F-1", "unpaid")],
+                         ids=["record_disbursement", "cancel_financing", "exercise_recourse"])
+def test_a_financed_claim_whose_debtor_holder_and_bank_share_an_org_is_changed_with_every_org_of_the_channel(change):
+    # the claim's policy names that org and the regulator's, and the financing's key (no policy) any two orgs
+    contract = FakeContract(responses=ONE_ORG_FINANCED)
+    change(ReceivablesClient(contract, ChannelNetwork(REGULATOR, CORE, BANK, SUPPLIER)))
+    assert contract.calls[-1].endorsing_organizations == [CORE, BANK, REGULATOR, SUPPLIER]
+    async_contract = FakeAsyncContract(responses=ONE_ORG_FINANCED)
+    asyncio.run(change(AsyncReceivablesClient(async_contract, async_channel(REGULATOR, CORE, BANK, SUPPLIER))))
+    assert async_contract.calls == contract.calls
+
+
 class OrgsDown(FakeContract):
     """A contract whose Gateway has no peer of the ``down`` orgs to endorse with, as Fabric's answers a named one."""
 

@@ -51,8 +51,15 @@ CORE, SUPPLIER, SUPPLIER2, BANK, REGULATOR = (
 CONFIG = NetworkConfig(org_roles={CORE: ("core_enterprise",), SUPPLIER: ("supplier",), SUPPLIER2: ("supplier",),
                                   BANK: ("financier",), REGULATOR: ("regulator",)})
 REGULATOR_ORGS = CONFIG.msps_with_role("regulator")   # a frozen claim's key names them too (docs/receivables.md)
-COLLECTION_ORGS = {c["name"]: frozenset(re.findall(r"'([^']+)\.member'", c["endorsementPolicy"]["signaturePolicy"]))
-                   for c in collections_config(CONFIG)}
+
+
+def collection_orgs(config: NetworkConfig) -> dict[str, frozenset[str]]:
+    """Each private data collection of ``config`` and the orgs its endorsement policy names."""
+    return {c["name"]: frozenset(re.findall(r"'([^']+)\.member'", c["endorsementPolicy"]["signaturePolicy"]))
+            for c in collections_config(config)}
+
+
+COLLECTION_ORGS = collection_orgs(CONFIG)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,8 @@ class Submit:
     needed: Needed
 
 
-def needed_between(before: Snapshot, after: Snapshot) -> Needed:
+def needed_between(before: Snapshot, after: Snapshot, collections_of: dict[str, frozenset[str]] = COLLECTION_ORGS
+                   ) -> Needed:
     """The endorsement a transaction needs, from the ledger before and after it: the policies in force
     before it on the keys it wrote (values or key-level policies) and the collections it wrote; the
     chaincode policy when it wrote nothing at all (validator_keylevel.go, ``checkCCEPIfNotChecked``)."""
@@ -89,13 +97,14 @@ def needed_between(before: Snapshot, after: Snapshot) -> Needed:
         else:
             any_two = True
     for collection in collections:
-        orgs |= COLLECTION_ORGS[collection]
+        orgs |= collections_of[collection]
     return Needed(frozenset(orgs), any_two)
 
 
 def submits_of(channel: Channel) -> list[Submit]:
     """Every committed submit with the orgs the SDK named and what validation needed of it."""
-    return [Submit(s.transaction, s.named, needed_between(s.before, s.after)) for s in channel.submits]
+    collections_of = collection_orgs(channel.config)
+    return [Submit(s.transaction, s.named, needed_between(s.before, s.after, collections_of)) for s in channel.submits]
 
 
 @dataclass
@@ -371,3 +380,33 @@ def test_a_confirmation_whose_debtor_and_holder_are_one_org_is_named_to_orgs_its
     regulators = core_also_supplies.msps_with_role("regulator")
     assert confirmation.needed.orgs == {CORE, *regulators}       # the policy its registration wrote
     assert confirmation.needed.met_by(confirmation.named), confirmation.named
+
+
+def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_are_named_to_orgs_its_policy_asks():
+    """Where one org's parties are the debtor, the holder and the bank, the claim's key names that org and the
+    regulator's, and the financing's key (with no policy of its own) any two orgs: that org alone meets neither."""
+    one_org_all_roles = NetworkConfig(org_roles={CORE: ("core_enterprise", "supplier", "financier"),
+                                                 SUPPLIER: ("supplier",), BANK: ("financier",),
+                                                 REGULATOR: ("regulator",)})
+    channel = Channel(one_org_all_roles)
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    core_supplier = register(channel, 2, CORE, "supplier", "core-supplier")
+    core_bank = register(channel, 3, CORE, "financier", "core-bank")
+    register(channel, 5, REGULATOR, "regulator", "regulator")
+    with_recourse = terms(channel).model_copy(update={"recourse": True})
+    disbursed = core_supplier.client.request_financing(claim(channel, core_supplier, core, "24312000000000000009",
+                                                             due_in=5)).id
+    core_supplier.client.accept_offer(core_bank.client.make_offer(disbursed, with_recourse).id)
+    core_bank.client.record_disbursement(disbursed)
+    cancelled = core_supplier.client.request_financing(claim(channel, core_supplier, core,
+                                                             "24312000000000000010")).id
+    core_supplier.client.accept_offer(core_bank.client.make_offer(cancelled, terms(channel)).id)
+    core_bank.client.cancel_financing(cancelled, "not disbursed")
+    channel.now += timedelta(days=10)
+    core_bank.client.exercise_recourse(disbursed, "the holder repaid the advance")
+    named = {s.transaction: s for s in submits_of(channel)
+             if s.transaction in ("RecordDisbursement", "CancelFinancing", "ExerciseRecourse")}
+    assert set(named) == {"RecordDisbursement", "CancelFinancing", "ExerciseRecourse"}
+    for transaction, submit in named.items():
+        assert CORE in submit.needed.orgs and submit.needed.any_two, transaction
+        assert submit.needed.met_by(submit.named), (transaction, submit.named)

@@ -1,4 +1,5 @@
-"""RACE_RETRY: a transaction that lost a race for a claim is endorsed again, over the real Gateway client."""
+"""RACE_RETRY: a transaction that lost a race for a claim or an invoice is endorsed again, over the real Gateway
+client."""
 
 import json
 
@@ -6,10 +7,10 @@ import pytest
 from fabric_protos.peer import transaction_pb2
 
 from client.gateway import CommitError, Identity, connect, private_key_signer
-from client.receivables import RACE_RETRY, ReceivablesClient
+from client.receivables import RACE_RETRY, InvoiceAttestationRequest, ReceivablesClient
 
 from ..client.gateway_fakes import FakeTransport, make_key_and_cert
-from .fakes import receivable
+from .fakes import invoice_attestation, receivable
 
 
 @pytest.fixture
@@ -36,6 +37,19 @@ def test_a_confirmation_that_lost_a_race_is_endorsed_again(receivables, transpor
     assert confirmed.status == "CONFIRMED"
     first, second = transport.requests("endorse")
     assert first.transaction_id != second.transaction_id   # a new transaction, not the invalidated one again
+
+
+def test_an_attestation_that_lost_a_race_for_the_invoices_attestations_is_endorsed_again(receivables, transport):
+    # the first attestation of an invoice reads the invoice's attestations, as a registration that requires them
+    # does: an attestation of it committed meanwhile invalidates the read as a phantom
+    transport.result = json.dumps(invoice_attestation()).encode()
+    transport.commit_codes = [transaction_pb2.PHANTOM_READ_CONFLICT, transaction_pb2.VALID]
+    request = InvoiceAttestationRequest(**{name: value for name, value in invoice_attestation().items()
+                                           if name in InvoiceAttestationRequest.model_fields})
+    attested = receivables.attest_invoice_verification(request, request_id="attest-1")
+    assert attested.id == invoice_attestation()["id"]
+    first, second = transport.requests("endorse")
+    assert first.transaction_id != second.transaction_id
 
 
 def test_the_retry_is_bounded_and_ends_in_the_commit_error(receivables, transport):
