@@ -763,7 +763,7 @@ class ReceivablesContract(Contract):
                 currency=r.currency, issue_date=r.issue_date, due_date=r.due_date, contract_hash=r.contract_hash,
                 root_id=r.root_id, parent_id=r.id, confirmed_on=r.confirmed_on,
                 last=s.action("TransferReceivable", holder.uscc))
-            await s.store.put_receivable(child, None)
+            await s.store.put_receivable(child, None, split_from=before)
             children.append(child)
         r.status, r.outstanding, r.children = SPLIT, 0, [c.id for c in children]
         r.last = s.action("TransferReceivable", holder.uscc)

@@ -57,10 +57,13 @@ def endorsing_orgs(r: Receivable, regulators: Sequence[str]) -> list[str]:
     return sorted(orgs)
 
 
-def one_org_refusal(r: Receivable, orgs: list[str]) -> RuleViolation:
+def one_org_refusal(r: Receivable, orgs: list[str], *, financing: bool = False) -> RuleViolation:
     """The refusal of a write that would leave ``r``'s key guarded by ``orgs``, a single org: better no change
-    than one that org's peer alone could undo or rewrite (``endorsing_orgs``)."""
-    return rule("claim-needs-two-orgs", f"{r.id} would be guarded by {orgs[0]} alone: its debtor and its holder"
+    than one that org's peer alone could undo or rewrite (``endorsing_orgs``). financing: the write begins a
+    financing of a claim that would be so guarded once it ended."""
+    lead = (f"{r.id} cannot be financed: once its financing ended it would be guarded by {orgs[0]} alone"
+            if financing else f"{r.id} would be guarded by {orgs[0]} alone")
+    return rule("claim-needs-two-orgs", f"{lead}: its debtor and its holder"
                 f"{' and its bank' if _bank_org(r) is not None else ''} are all parties of that org, and no "
                 "other org's parties may be the regulator, whose org would endorse its changes with it; have a "
                 "party of another org hold the claim, or add an org whose parties may be the regulator to the "

@@ -205,7 +205,8 @@ class Store:
     async def receivable_or_none(self, receivable_id: str) -> Receivable | None:
         return await self._get(Receivable, keys.RECEIVABLE, receivable_id)
 
-    async def put_receivable(self, r: Receivable, before: Receivable | None) -> None:
+    async def put_receivable(self, r: Receivable, before: Receivable | None, *,
+                             split_from: Receivable | None = None) -> None:
         """Write ``r`` and keep its indexes and key-level policy in step with it.
 
         ``before`` is the record as it was read (None for a new one). Only its top-level fields are
@@ -219,14 +220,25 @@ class Store:
         it is anyway, as the confirmation always did. A rejection of a REGISTERED claim keeps the policy it had;
         a freeze adds the regulator's org to it, and the unfreeze takes it off again. A claim whose parties are
         one org (``policy.parties_orgs``), which an earlier contract version guarded by that org alone, gets its
-        policy at its next write, whatever changes. A write that would make the claim one org's (a new claim, or
-        one that had two or more) is refused (``policy.one_org_refusal``); a claim that was one org's already,
-        where no other org may be the regulator, is written and keeps the policy its key has."""
+        policy at its next write, whatever changes.
+
+        Where no other org's parties may be the regulator, a claim whose debtor and holder are one org's parties
+        has no second org but a bank's, for as long as it finances it. So a write that makes such a claim (a new
+        one, or one whose debtor and holder were not both that org's) is refused (``policy.one_org_refusal``), and
+        so is one that begins its financing: when the financing ended, the claim would be one org's again. A
+        claim an earlier version left so (``split_from``: for a new part, the claim it was split from) is
+        written, and its key keeps the policy it has while it has no second org."""
         key = self.key(keys.RECEIVABLE, r.id)
         orgs = self._claim_orgs(r)
-        one_org_already = len(orgs) < 2 and before is not None and len(self._claim_orgs(before)) < 2
-        if len(orgs) < 2 and not one_org_already:
-            raise policy.one_org_refusal(r, orgs)
+        one_org_already = False
+        parties_alone = self._claim_orgs(r.model_copy(update={"financing_id": None}))
+        if len(parties_alone) < 2:
+            was = before if before is not None else split_from
+            same_parties = was is not None and (was.debtor_msp, was.holder_msp) == (r.debtor_msp, r.holder_msp)
+            financing_begins = before is not None and before.financing_id is None and r.financing_id is not None
+            if not same_parties or financing_begins:
+                raise policy.one_org_refusal(r, parties_alone, financing=same_parties)
+            one_org_already = len(orgs) < 2
         await self.stub.put_state(key, r.to_bytes())
         for index, attr in ((keys.BY_HOLDER, "holder"), (keys.BY_DEBTOR, "debtor"), (keys.BY_STATUS, "status")):
             new_value = getattr(r, attr)

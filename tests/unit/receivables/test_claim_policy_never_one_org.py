@@ -107,24 +107,53 @@ async def test_without_another_org_whose_parties_may_be_the_regulator_a_claim_of
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
 
 
-async def test_without_another_org_that_may_be_the_regulator_a_claim_an_earlier_version_left_one_orgs_settles():
-    # refusing its writes would protect nothing (that org's peer can write the key alone already) and strand it
-    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+async def left_one_orgs_by_an_earlier_version(net: Net) -> dict:
+    """A claim as an earlier version left it once tier1 transferred it whole to a supplier of the debtor's org."""
     core, core_sup, tier1 = (net.actors[k] for k in ("core", "core_sup", "tier1"))
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
-    # as an earlier version left it once tier1 transferred it whole to a supplier of the debtor's org
     key = claim_key(net, r["id"])
     moved = {**json.loads(net.ledger.state[key]), "holder": core_sup.uscc, "holder_msp": CORE}
     net.ledger.state[key] = json.dumps(moved).encode()
     del net.ledger.state[net._key(keys.BY_HOLDER, tier1.uscc, r["id"])]
     net.ledger.state[net._key(keys.BY_HOLDER, core_sup.uscc, r["id"])] = keys.INDEX_VALUE
     guarded_by(net, r["id"], CORE)
+    return r
+
+
+async def test_without_another_org_that_may_be_the_regulator_a_claim_an_earlier_version_left_one_orgs_settles():
+    # refusing its writes would protect nothing (that org's peer can write the key alone already) and strand it
+    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    core = net.actors["core"]
+    r = await left_one_orgs_by_an_earlier_version(net)
     await net.ok(core, "RecordPayment", r["id"], "40000")
     assert net.claim_policy_orgs(r["id"]) == [CORE]           # no second org to name: the policy it had stays
     net.advance(days=40)
     await net.ok(core, "RecordOverdue", r["id"])
     await net.ok(core, "RecordPayment", r["id"], "60000")
     assert net.doc(r["id"])["status"] == "SETTLED" and net.claim_policy_orgs(r["id"]) == [CORE]
+
+
+async def test_a_claim_an_earlier_version_left_one_orgs_is_not_financed_for_it_would_be_stranded_once_repaid():
+    """A bank of another org would be its second org only while it financed it: once repaid or cancelled, the
+    claim would be one org's again, and every write ending the financing refused. So no financing begins."""
+    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    r = await left_one_orgs_by_an_earlier_version(net)
+    said = await net.refused(net.actors["core_sup"], "RequestFinancing", r["id"], rule="claim-needs-two-orgs")
+    assert "cannot be financed: once its financing ended it would be guarded by CoreEnterpriseMSP alone" in said
+    assert net.doc(r["id"])["financing_id"] is None and net.claim_policy_orgs(r["id"]) == [CORE]
+
+
+async def test_a_claim_an_earlier_version_left_one_orgs_splits_to_a_supplier_of_another_org():
+    """The part its holder keeps is a new record with the claim's own parties: one org's as the claim was."""
+    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    core_sup, tier1 = net.actors["core_sup"], net.actors["tier1"]
+    r = await left_one_orgs_by_an_earlier_version(net)
+    await net.ok(core_sup, "TransferReceivable", r["id"], tier1.uscc, "40000")
+    sent, kept = f"{r['id']}.1", f"{r['id']}.2"
+    assert net.claim_policy_orgs(sent) == [CORE, SUPPLIER]
+    assert net.doc(kept)["holder"] == core_sup.uscc
+    # a new key given no policy: the chaincode-level policy's two orgs guard it, not that org alone
+    assert net._key(keys.RECEIVABLE, kept) not in net.ledger.validation_parameters
 
 
 # ---------------------------------------------------------------- freeze
