@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from client.gateway import CommitError
 from network import contract_config
 from network.lifecycle import Lifecycle
 
@@ -141,19 +140,6 @@ UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entri
                   "fingerprint_entries", "claim_policies", "financing_policies")
 COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "held_by", "held_by_number",
                      "held_by_code", "held_by_live")
-PAGE_SENDS = 3
-
-
-def _upgrade_page(client, page_size: int, bookmark: str):
-    """One page, sent again (at most PAGE_SENDS times in all) when a transaction that committed first added a
-    record to the range it read: the page was invalidated (PHANTOM_READ_CONFLICT) and wrote nothing. The
-    client's own retry covers a changed record (MVCC_READ_CONFLICT)."""
-    for send in range(1, PAGE_SENDS + 1):
-        try:
-            return client.upgrade_ledger(page_size, bookmark)
-        except CommitError as exc:
-            if exc.validation_code_name != "PHANTOM_READ_CONFLICT" or send == PAGE_SENDS:
-                raise
 
 
 @chaincode.command("upgrade-ledger")
@@ -190,7 +176,9 @@ def upgrade_ledger(session, as_json, page_size) -> None:
     collisions, unspelled = [], []
     bookmark, done = "", False
     while not done:
-        page = _upgrade_page(session.client, page_size, bookmark)
+        # a page invalidated by a record changed or added in its range wrote nothing: the session's client sends it
+        # again (RACE_RETRY, three sends at most)
+        page = session.client.upgrade_ledger(page_size, bookmark)
         bookmark, done = page.bookmark, page.done
         totals["pages"] += 1
         for field in UPGRADE_TOTALS[1:]:
