@@ -69,14 +69,13 @@ from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
-from .options import DATE, FRACTION, DateType, FiniteFloatRange
+from .options import DATE, FRACTION, FiniteFloatRange
 from .output import as_typed, emit, one_line, read_json_file, table
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import finance
 from .request_ids import may_have_committed
 from .risk_commands import (
-    EARLIEST_AS_OF,
-    LATEST_AS_OF,
+    BUSINESS_DATE,
     SYNTHETIC_NOTE,
     history_as_of,
     load_history,
@@ -92,10 +91,6 @@ def _owing(_ctx, _param, amount: Amount | None) -> Amount | None:
                                  "nothing to finance; give what it still owes")
     return amount
 
-
-# a date the quote scores and prices on: the features look a year back and a horizon ahead of it, as `risk score
-# --as-of` holds its date
-BUSINESS_DATE = DateType(EARLIEST_AS_OF, LATEST_AS_OF)
 
 
 class DebtorRisk(NamedTuple):

@@ -56,9 +56,11 @@ def on_one_line(value: object) -> str:
     """``value`` as text, quoted with escapes when it holds a character that does not print as itself (a ledger
     value may hold one, and so may a value the user gave, a path included: it would otherwise start a line that
     reads as output of its own, even as a second ``Error:``, or read reversed), else as it is. A path or bytes
-    are shown as the file system names them (``os.fsdecode``), not as ``PosixPath('...')`` or ``b'...'``."""
+    are shown as the file system names them (``os.fsdecode``), not as ``PosixPath('...')`` or ``b'...'``.
+    Quoted too when it begins or ends with a space of any kind: unquoted, "no history of X, only of X" would not
+    show that one of them ends with a full-width or no-break space."""
     text = os.fsdecode(value) if isinstance(value, (str, bytes, os.PathLike)) else str(value)
-    return text if all(_shown_as_is(c) for c in text) else repr(text)
+    return text if all(_shown_as_is(c) for c in text) and text == text.strip() else repr(text)
 
 
 as_typed = on_one_line

@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -30,6 +30,7 @@ from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, Receivabl
 from client.business_dates import business_today
 
 from . import connection
+from .options import DateType
 from .output import as_typed, emit, progress, read_json_file, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
@@ -50,19 +51,10 @@ def _as_of_in_range(day: date) -> bool:
     return EARLIEST_AS_OF <= day <= LATEST_AS_OF
 
 
-def calendar_date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    """A date option's callback (``risk score --as-of``, ``finance quote --on``): the date, on the calendar's
-    1900 .. 2999 stretch.
-
-    Checked here: a date near the ends of the calendar would overflow the
-    year-back and horizon-ahead windows of the features (and an offer's expiry after it).
-    """
-    if value is None:
-        return None
-    if not _as_of_in_range(value.date()):
-        raise click.BadParameter(f"{value.date()} is outside {EARLIEST_AS_OF} .. {LATEST_AS_OF}: give a business "
-                                 "date in that range, e.g. 2026-11-30")
-    return value.date()
+# ``risk score --as-of``, ``finance quote --on``: read as every CLI date is (cli.options.read_date), on the
+# calendar's 1900 .. 2999 stretch, since a date near its ends would overflow the year-back and horizon-ahead windows
+# of the features (and an offer's expiry after it).
+BUSINESS_DATE = DateType(EARLIEST_AS_OF, LATEST_AS_OF)
 
 
 def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None = None,
@@ -221,7 +213,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
 @click.option("--synthetic-seed", type=SEED, help="Score a SYNTHETIC debtor from the simulator with this seed.")
 @click.option("--synthetic-debtors", type=click.IntRange(1, MAX_DEBTORS), default=300, show_default=True,
               help="Simulator size with --synthetic-seed.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
+@click.option("--as-of", type=BUSINESS_DATE,
               help="Score as of this date (default: on the ledger today, China Standard Time; with --history the "
                    "file's last event date; with --synthetic-seed the simulation's last day). Events after it are "
                    "ignored. A date after the ledger's today, the file's last event or the simulation's last day "

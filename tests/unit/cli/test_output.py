@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from cli.output import as_typed, display_width, emit, on_one_line, one_line, reports_errors, table
 from network.errors import TopologyError
@@ -44,6 +45,28 @@ def test_a_value_the_user_gave_is_shown_as_a_ledger_value_is_one_rule_for_both()
     assert as_typed("张\u3000三") == "张\u3000三"                 # a full-width space breaks no line
     assert as_typed("bank\nError: forged") == repr("bank\nError: forged")
     assert as_typed("a\u202eb") == repr("a\u202eb")               # a right-to-left override would reorder the line
+
+
+@pytest.mark.parametrize("edge", ["SYN-DEBTOR-0007\u3000", "SYN-DEBTOR-0007\u00a0", " SYN-DEBTOR-0007", "x "])
+def test_a_value_beginning_or_ending_with_a_space_is_quoted_so_the_space_shows(edge):
+    """"holds the history of SYN-DEBTOR-0007, not SYN-DEBTOR-0007　" told the user X is not X."""
+    assert as_typed(edge) == repr(edge)
+
+
+def test_a_debtor_given_with_a_trailing_full_width_space_is_named_so_in_the_refusal():
+    from cli.main import main
+    history = str(Path(__file__).parents[3] / "client" / "risk" / "samples" / "history.json")
+    result = CliRunner().invoke(main, ["risk", "score", "SYN-DEBTOR-0007\u3000", "--history", history])
+    assert result.exit_code != 0
+    assert repr("SYN-DEBTOR-0007\u3000") in result.output
+
+
+def test_risk_score_reads_its_as_of_date_as_every_date_option_does():
+    from cli.main import main
+    history = str(Path(__file__).parents[3] / "client" / "risk" / "samples" / "history.json")
+    for wrong in ("2026-3-2", "２０２６-11-30", "2026W481"):
+        result = CliRunner().invoke(main, ["risk", "score", "SYN-DEBTOR-0007", "--history", history, "--as-of", wrong])
+        assert result.exit_code == 2 and "Invalid value for '--as-of'" in result.output, (wrong, result.output)
 
 
 def test_lists_and_records_show_as_key_values_in_tables_and_record_lines_and_unchanged_in_json(capsys):
