@@ -11,7 +11,8 @@ that host never holds a key of the org. The file (JSON) holds:
     anchor_peers  where the other orgs' peers reach its peer: [{host, port}]
 
 Reading it checks it is what it says: no private key anywhere in it; each CA certificate a CA
-that signed itself; the admin certificate issued by the org's own CA, with the admin OU. A
+that signed itself; the admin certificate issued by the org's own CA, with the admin OU; that
+OU ``admin``, by which the receivables contract knows an org's admins, and no other role's. A
 certificate from another CA is refused.
 
 `write_public_msp` lays that public MSP into a data folder (msp/, ca/ca.pem, tlsca/tlsca.pem),
@@ -28,6 +29,7 @@ import yaml
 from cryptography import x509
 from pydantic import ValidationError
 
+from chaincode.receivables.identity import ADMIN_OU as CONTRACT_ADMIN_OU
 from client.atomic_file import write_atomically
 
 from . import configtx
@@ -166,7 +168,7 @@ def _anchor_peers(value: object, path: Path) -> tuple[tuple[str, int], ...]:
 
 def check(definition: OrgDefinition, source: object) -> None:
     """Every certificate chains to the org's own CA: each CA signed itself, the admin's is issued by the CA
-    and carries the admin OU."""
+    and carries the admin OU, which is the contract's (``_contract_admin_ou``)."""
     ca = _self_signed_ca(definition.ca_cert, "msp.ca_cert", source)
     _self_signed_ca(definition.tlsca_cert, "msp.tlsca_cert", source)
     admin = x509.load_pem_x509_certificate(definition.admin_cert)
@@ -179,6 +181,21 @@ def check(definition: OrgDefinition, source: object) -> None:
     if definition.node_ous["admin"] not in ous:
         raise OrgDefinitionError(f"{source}: admin_cert carries OU {', '.join(ous) or 'none'}, not the admin OU "
                                  f"{definition.node_ous['admin']!r}: give the org admin's signing certificate")
+    _contract_admin_ou(definition.node_ous, source)
+
+
+def _contract_admin_ou(node_ous: dict[str, str], source: object) -> None:
+    """Refused unless the admin OU is the one the receivables contract takes an org admin by, and no other role's:
+    the contract cannot read the channel's MSPs (chaincode/receivables/identity.py), so with another admin OU it
+    would refuse the org's admins, and take any of its certificates that carry OU=admin (an affiliation) for one."""
+    others = sorted(role for role, ou in node_ous.items() if role != "admin" and ou == CONTRACT_ADMIN_OU)
+    if node_ous["admin"] != CONTRACT_ADMIN_OU or others:
+        said = (f"the admin OU is {node_ous['admin']!r}" if node_ous["admin"] != CONTRACT_ADMIN_OU
+                else f"the {' and '.join(others)} OU is {CONTRACT_ADMIN_OU!r} too")
+        raise OrgDefinitionError(f"{source}: {said}, but the receivables contract knows an org's admins by the "
+                                 f"OU {CONTRACT_ADMIN_OU!r} alone: issue the org's admin with OU "
+                                 f"{CONTRACT_ADMIN_OU!r}, give no other role that OU, and write the definition "
+                                 f"again with `recfin org keys`")
 
 
 def _self_signed_ca(pem: bytes, key: str, source: object) -> x509.Certificate:

@@ -3,6 +3,13 @@
 - Org admin: a certificate whose subject carries ``OU=admin``, the mark Fabric's
   NodeOUs give an org's admin identities (and that the org's CA alone can issue).
   Admins register parties of their own MSP; an admin is not a party by being one.
+  The OU is matched as Fabric's MSP matches NodeOU identifiers: exactly, case and all,
+  and an identity with the OUs of two roles is of neither (validateIdentityOUsV142). Fabric
+  CA adds an OU per part of a user's affiliation, so a client of affiliation ``Admin``
+  carries ``OU=client`` and ``OU=Admin``: a client to Fabric and to this contract.
+  The contract cannot read the channel's MSP configuration, so the OUs are this network's
+  (each role's OU is its name, as network/crypto.py issues them), and `recfin org add`
+  refuses an org whose admin OU is another.
 - Party binding: a party record lists the client identities that act for it, as
   Fabric spells them: ``x509::<subject DN>::<issuer DN>``. The index
   ``recfin.client [MSP ID, client id]`` maps each to the party's credit code, so
@@ -22,6 +29,8 @@ from typing import Any
 from cryptography.x509.oid import NameOID
 
 ADMIN_OU = "admin"
+# the other roles' NodeOU identifiers: a certificate carrying one of them as well is no admin to Fabric
+OTHER_ROLE_OUS = frozenset({"client", "peer", "orderer"})
 
 
 def lists_identity(party: Any, msp_id: str, client_id: str) -> bool:
@@ -30,8 +39,9 @@ def lists_identity(party: Any, msp_id: str, client_id: str) -> bool:
 
 
 def is_org_admin(client_identity: Any) -> bool:
+    """Whether the caller's certificate carries the admin OU, exactly, and no other role's OU (see above)."""
     cert = client_identity.certificate
     if cert is None:
         return False
-    ous = [attr.value for attr in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)]
-    return ADMIN_OU in [str(ou).lower() for ou in ous]
+    ous = {attr.value for attr in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)}
+    return ADMIN_OU in ous and not ous & OTHER_ROLE_OUS
