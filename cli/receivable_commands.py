@@ -37,16 +37,20 @@ from client.receivables import (
     DiscountOfferRequest,
     FinancingTerms,
     InvoiceInput,
+    Party,
     ReceivableRegistration,
     RuleViolation,
     unless_refused_the_read,
 )
+from network.crypto import load_cert
+from network.org_users import HeldCertificate
 
 from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
 from .options import DATE, credit_code_option, read_date
+from .org_commands import _left_to_act
 from .output import emit, one_line, show
 from .regulator_commands import emit_listing, emit_pages, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
@@ -161,7 +165,8 @@ def party() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(["core_enterprise", "supplier", "financier", "regulator"]))
 @click.option("--client", "clients", multiple=True,
-              help="A user of this org who acts for the party (repeatable); its certificate's id is bound.")
+              help="A user of this org who acts for the party (repeatable); its certificate's id is bound. "
+                   "Refused for a user the profile marks revoked.")
 @click.option("--client-id", "client_ids", multiple=True, help="A client identity id x509::<subject>::<issuer> (repeatable).")
 @endorsing_org_option("the org's own and the first other org of the channel whose peers can endorse")
 @prints_document("supplier", PARTY_COLUMNS, admin=True)
@@ -169,7 +174,8 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
     """An org admin registers an enterprise of its org.
 
     The record is endorsed by the org's own peers and one other org's, so that an audit of a claim
-    (recfin receivable audit) finds the party's org among its endorsers.
+    (recfin receivable audit) finds the party's org among its endorsers. A --client user whose
+    certificate the org's CRL revokes (the profile marks it revoked) is refused: no peer takes it.
 
     \b
     Example:
@@ -180,7 +186,7 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
       recfin party register --as supplier/admin --uscc 91310000MA1K00002C --name 'Tier-1 Parts Co.' \\
         --role supplier --client supplier1 --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
     """
-    ids = [connection.client_id_of(session.profile.user(u).cert) for u in clients] + list(client_ids)
+    ids = [_live_client_id(session, u) for u in clients] + list(client_ids)
     if not ids:
         raise click.UsageError("name at least one --client USER or --client-id ID")
     return session.client.register_party(uscc, name, role, session.profile.msp_id, ids,
@@ -189,7 +195,7 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
 
 @party.command("bind")
 @click.argument("uscc", callback=credit_code_option())
-@click.option("--client", "client_user", help="A user of this org to bind.")
+@click.option("--client", "client_user", help="A user of this org to bind (not one the profile marks revoked).")
 @click.option("--client-id", help="A client identity id to bind.")
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
 def bind_party(session, uscc, client_user, client_id):
@@ -198,7 +204,8 @@ def bind_party(session, uscc, client_user, client_id):
     An identity that acts for a party already is refused; a binding whose party record does not
     list the identity acts for no one and is overwritten. An identity whose binding other orgs
     hold a key-level policy on is refused too: issue the user a certificate with another name
-    (recfin org user add) and bind that.
+    (recfin org user add) and bind that. A --client user whose certificate the org's CRL revokes
+    (the profile marks it revoked) is refused: no peer takes it, so it could not act for the party.
     --msp-dir signs as an admin whose MSP folder is kept outside the data folder.
     The tx line (tx_id with --json) is the bind's transaction; the record's `registered`
     stays its registration.
@@ -209,20 +216,29 @@ def bind_party(session, uscc, client_user, client_id):
       recfin party bind 91310000MA1K00002C --as supplier/admin --msp-dir /secure/supplier-admin/msp \\
         --client supplier3
     """
-    return session.client.bind_party_identity(uscc, _named_identity(session, client_user, client_id))
+    _one_identity_named(client_user, client_id)
+    return session.client.bind_party_identity(uscc, client_id or _live_client_id(session, client_user))
 
 
 @party.command("unbind")
 @click.argument("uscc", callback=credit_code_option())
 @click.option("--client", "client_user", help="A user of this org to unbind.")
 @click.option("--client-id", help="A client identity id to unbind (a user no longer in the profile).")
+@click.option("--force", is_flag=True,
+              help="Unbind even when none of the party's other identities is a profile user not revoked (the "
+                   "contract still keeps the last identity it counts, revoked or not).")
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
-def unbind_party(session, uscc, client_user, client_id):
+def unbind_party(session, uscc, client_user, client_id, force):
     """An org admin stops an identity acting for party USCC, at once (an employee left, a key was lost).
 
     Any identity USCC's record lists is taken off it, whatever its binding says; the binding is
     deleted where it names USCC. The party's only identity stays until another is bound: `party
-    bind` first. --msp-dir signs as an admin whose MSP folder is kept outside the data folder.
+    bind` first. The contract cannot see the org's CRL, so before unbinding, the party's other
+    identities are counted as `recfin org user revoke` counts them: a user of the profile whose
+    certificate is here and not revoked, that the contract counts (not acting for another party,
+    nor with a binding other orgs hold). With none, nothing is sent and the command says why
+    (exit 1): bind a live user first, or, knowing one the profile does not hold is live, --force.
+    --msp-dir signs as an admin whose MSP folder is kept outside the data folder.
     The tx line (tx_id with --json) is the unbind's transaction.
 
     \b
@@ -231,14 +247,74 @@ def unbind_party(session, uscc, client_user, client_id):
       recfin party unbind 91310000MA1K00002C --as supplier/admin --msp-dir /secure/supplier-admin/msp \\
         --client-id 'x509::CN=supplier3@supplier.recfin.local,OU=client,...::CN=ca.supplier.recfin.local,...'
     """
-    return session.client.unbind_party_identity(uscc, _named_identity(session, client_user, client_id))
+    _one_identity_named(client_user, client_id)
+    leaving = client_id or connection.client_id_of(session.profile.user(client_user).cert)
+    if not force:
+        _refuse_leaving_no_one_to_act(session, uscc, leaving)
+    return session.client.unbind_party_identity(uscc, leaving)
 
 
-def _named_identity(session, client_user: str | None, client_id: str | None) -> str:
-    """The client identity `party bind`/`unbind` name: a user of the org's profile, or an id as given."""
+def _one_identity_named(client_user: str | None, client_id: str | None) -> None:
+    """`party bind`/`unbind` name one identity: a user of the org's profile, or an id as given."""
     if (client_user is None) == (client_id is None):
         raise click.UsageError("give exactly one of --client USER or --client-id ID")
-    return client_id or connection.client_id_of(session.profile.user(client_user).cert)
+
+
+def _live_client_id(session, user_name: str) -> str:
+    """The client id of a profile user to act for a party; a usage error for one the profile marks revoked (its
+    certificate on the org's CRL): every peer refuses it, while the contract, which cannot see the CRL, would
+    count it as an identity left to act for the party and let the last live one be unbound."""
+    user = session.profile.user(user_name)
+    if user.revoked:
+        raise click.BadParameter(
+            f"{user_name} is revoked: {session.profile.msp_id}'s CRL lists its certificate, so every peer refuses "
+            f"it and it could not act for the party; name a user that is not revoked (`recfin org user list "
+            f"{session.profile.org}` shows them, `recfin org user add` issues a new one)", param_hint="--client")
+    return connection.client_id_of(user.cert)
+
+
+class _ProfileCertificates:
+    """The certificates ``_left_to_act`` counts a party's identities from, as the session's connection profile
+    holds them: each user's whose certificate file is here, revoked as the profile marks it (from the org's CRL in
+    the data folder)."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+    def held_certificates(self, _org_name, _msp_dir, _revoking) -> list[HeldCertificate]:
+        users = {**self.session.profile.users, self.session.user.name: self.session.user}   # --msp-dir's cert
+        return [HeldCertificate(name, load_cert(user.cert), user.revoked) for name, user in users.items()
+                if user.cert.is_file()]
+
+
+def identity_not_counted(client, party: Party, client_id: str) -> str | None:
+    """Why UnbindPartyIdentity would not count ``client_id`` as left to act for ``party`` (it acts for another
+    party, or other orgs hold its binding), as FindIdentityParty answers it; None when it would."""
+    found = client.find_identity_party(party.msp_id, client_id)
+    if found.held_by:
+        return f"other orgs hold its binding ({', '.join(found.held_by)})"
+    other = found.party.uscc if found.party is not None and found.party.uscc != party.uscc else None
+    return f"it acts for {other}" if other else None
+
+
+def _refuse_leaving_no_one_to_act(session, uscc: str, leaving: str) -> None:
+    """Refuse (exit 1, nothing sent) an unbind after which none of the party's other identities is a profile user
+    not revoked that the contract counts (``_left_to_act``). Left to the contract's own refusals: a record the
+    caller cannot read, one of another org, one that does not list ``leaving``, or lists no other identity."""
+    try:
+        party = session.client.get_party(uscc)
+    except RuleViolation:
+        return
+    if party.msp_id != session.profile.msp_id or leaving not in party.client_ids or party.client_ids == [leaving]:
+        return
+    live, why = _left_to_act(_ProfileCertificates(session), session.profile.org, None, party, leaving, [],
+                             functools.partial(identity_not_counted, session.client, party))
+    if not live:
+        acting_as = f"--as {session.profile.org}/{session.user.name}"
+        raise click.ClickException(
+            f"not unbound from {uscc}: {why}. Bind a user that is not revoked first (`recfin party bind {uscc} "
+            f"--client USER {acting_as}`), then unbind; --force unbinds all the same where another identity "
+            f"this profile does not hold is live")
 
 
 @party.command("get")
