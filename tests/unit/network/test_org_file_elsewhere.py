@@ -201,15 +201,22 @@ def test_the_spec_is_signed_with_the_update_and_checked_against_it(written, tmp_
         carried_org(update, path)
 
 
-def test_a_file_that_names_no_org_says_where_to_submit_it(channel, written, topology, data_root, tmp_path):
-    change, path = written
+def signed_by_the_admins_as_written(change, topology, data_root, tmp_path, edit) -> Path:
+    """The written update, edited by edit (as an older recfin or another tool wrote it), then signed by enough
+    admins that the policy is met: only what the file says decides whether it goes."""
     update = configtx_pb2.ConfigUpdate()
     update.CopyFrom(change.update)
-    del update.isolated_data[ORG_SPEC_KEY]             # as an older recfin or another tool wrote it
+    edit(update)
     signers = admin_signers(topology, data_root, ["BankMSP", "SupplierMSP", "RegulatorMSP"])
-    older = config_signing.write_update_file(
+    return config_signing.write_update_file(
         tmp_path / "older.tx", topology.channel,
         config_signing.envelope(update, [config_signing.sign(update, a) for a in signers.values()]))
+
+
+def test_a_file_that_names_no_org_says_where_to_submit_it(channel, written, topology, data_root, tmp_path):
+    change, path = written
+    older = signed_by_the_admins_as_written(change, topology, data_root, tmp_path,
+                                            lambda update: update.isolated_data.pop(ORG_SPEC_KEY))
     supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
     with pytest.raises(OrgChangeError, match=r"carries no spec of Bank2MSP, the org it adds .*pending-Bank2MSP.json"
                                              r"\): submit it on the host that wrote it"):
@@ -290,15 +297,12 @@ def test_a_file_adding_an_org_whose_name_is_too_long_is_not_submitted(channel, w
     """A file written before org names were held to a DNS label's 63 characters, signed by every admin: the org would
     come in under a name its folders, files and bundle cannot carry, so it is refused before anything is sent."""
     change, path = written
-    update = configtx_pb2.ConfigUpdate()
-    update.CopyFrom(change.update)
-    document = json.loads(update.isolated_data[ORG_SPEC_KEY])
-    document["org"]["name"] = "b" * 64
-    update.isolated_data[ORG_SPEC_KEY] = json.dumps(document).encode()
-    signers = admin_signers(topology, data_root, ["BankMSP", "SupplierMSP", "RegulatorMSP"])
-    older = config_signing.write_update_file(
-        tmp_path / "older.tx", topology.channel,
-        config_signing.envelope(update, [config_signing.sign(update, a) for a in signers.values()]))
+
+    def named_longer(update):
+        document = json.loads(update.isolated_data[ORG_SPEC_KEY])
+        document["org"]["name"] = "b" * 64
+        update.isolated_data[ORG_SPEC_KEY] = json.dumps(document).encode()
+    older = signed_by_the_admins_as_written(change, topology, data_root, tmp_path, named_longer)
     supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
     with pytest.raises(OrgChangeError, match=r"^b{64} \(Bank2MSP\) cannot join: b{64} has 64 characters, over the 63 "
                                              r".*: the company chooses a shorter name with `recfin org keys` and the "
