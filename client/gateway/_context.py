@@ -8,8 +8,10 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+
 from ._identity import Identity
-from ._signer import Signer
+from ._signer import VERIFIED_CURVE_ORDERS, Signer, to_low_s
 from ._transport import transport_errors_as
 from ._twins import Steps
 from .errors import GatewayError
@@ -63,6 +65,11 @@ class SigningIdentity:
         self.signer = signer
         self.hash = hash
         self.creator = identity.serialize()
+        public_key = identity.certificate.public_key()
+        # The order of the identity's ECDSA curve, for the low-S form of signatures made elsewhere; None for other keys.
+        self._curve_order = (
+            VERIFIED_CURVE_ORDERS.get(public_key.curve.name) if isinstance(public_key, ec.EllipticCurvePublicKey) else None
+        )
 
     def digest(self, message: bytes) -> bytes:
         return self.hash(message)
@@ -74,6 +81,25 @@ class SigningIdentity:
                 "rebuild it with the Gateway's new_signed_* method"
             )
         return self.signer(self.hash(message))
+
+    def low_s(self, signature: bytes) -> bytes:
+        """A signature made elsewhere with this identity's key, in the low-S form Fabric requires.
+
+        Fabric refuses an ECDSA signature whose ``s`` is in the upper half of the curve order, and
+        KMS services or ``cryptography``'s ``sign()`` give that form about half the time; ``(r, n - s)``
+        is the same signature, as valid. Left as given when the identity's key is not ECDSA, when the
+        signature is not DER, or when its ``s`` is not below this curve's order: then it was not made on
+        this curve (a request carrying another creator), and changing it would break it.
+        """
+        if self._curve_order is None:
+            return signature
+        try:
+            _, s = utils.decode_dss_signature(signature)
+        except ValueError:
+            return signature  # not an ECDSA signature in DER: the peer says what is wrong with it
+        if s >= self._curve_order:
+            return signature
+        return to_low_s(signature, self._curve_order)
 
 
 class CommittedBlocks:

@@ -8,7 +8,7 @@ from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
 import grpc
 
-from ._transport import TransportError, transport_errors_as
+from ._transport import TransportError, task_being_cancelled, transport_errors_as
 from .errors import GatewayError
 
 T = TypeVar("T")
@@ -176,7 +176,7 @@ class AsyncEventIterator(Generic[T]):
                 except asyncio.CancelledError:
                     if self._closed_under_read():
                         raise StopAsyncIteration from None
-                    if not self._reader_cancelled():
+                    if not task_being_cancelled():
                         self._closed = True  # the channel went away: nothing more will come
                         raise _channel_closed() from None
                     raise
@@ -197,12 +197,7 @@ class AsyncEventIterator(Generic[T]):
         grpc.aio raises CancelledError from a read of a call cancelled by aclose() in another task; a
         task that is being cancelled itself (``cancel()``, a timeout) must still see its CancelledError.
         """
-        return self._closed and not self._reader_cancelled()
-
-    @staticmethod
-    def _reader_cancelled() -> bool:
-        task = asyncio.current_task()
-        return task is not None and task.cancelling() > 0
+        return self._closed and not task_being_cancelled()
 
     async def _next_response(self):
         """The response of the read in progress, starting one if none is.

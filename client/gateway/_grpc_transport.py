@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import threading
 import weakref
 from contextlib import contextmanager
@@ -13,7 +15,7 @@ from fabric_protos.peer import events_pb2_grpc
 
 from ._reraise import Reraise
 from ._status import details_from_metadata
-from ._transport import DELIVER_KINDS, EventStream, Metadata, TransportError
+from ._transport import DELIVER_KINDS, EventStream, Metadata, TransportError, task_being_cancelled
 
 
 def as_transport_error(error: grpc.RpcError) -> TransportError:
@@ -42,15 +44,16 @@ def _refused_by_closed_channel(error: BaseException) -> bool:
 @contextmanager
 def _call_errors():
     """Around making a call: gRPC failures as TransportError, and a call on a channel its owner closed as the
-    TransportError a call after ``close()`` gets (code CANCELLED), so it reaches the caller as a GatewayError
-    with the call's transaction ID, not as an error from outside that tree."""
+    TransportError a call after ``close()`` gets (code CANCELLED, not sent: gRPC refuses it before sending
+    anything), so it reaches the caller as a GatewayError with the call's transaction ID, not as an error
+    from outside that tree."""
     try:
         with _rpc_errors:
             yield
     except (ValueError, grpc.aio.UsageError) as error:
         if not _refused_by_closed_channel(error):
             raise
-        raise TransportError(grpc.StatusCode.CANCELLED, _CHANNEL_CLOSED) from error
+        raise TransportError(grpc.StatusCode.CANCELLED, _CHANNEL_CLOSED, sent=False) from error
 
 
 class _GrpcTransportBase:
@@ -63,7 +66,9 @@ class _GrpcTransportBase:
     on a channel the caller owns and keeps open, still make the call. ``close()`` also
     cancels the streams still open, whose readers would otherwise go on reading from a
     channel the caller keeps open. A call on a channel the caller closed fails with
-    code CANCELLED too, its message naming the channel.
+    code CANCELLED too, its message naming the channel. Such refused calls are marked
+    not sent. A call in flight when the channel closes fails with CANCELLED in both
+    families (grpc.aio would raise a bare CancelledError).
 
     The calls are annotated as :class:`GatewayTransport` declares them: the async family's unary
     calls give the same responses once awaited, and its streams are async iterators.
@@ -126,9 +131,11 @@ class _GrpcTransportBase:
     def _call_metadata(self):
         return self._metadata or None
 
-    def _check_open(self) -> None:
+    def _check_open(self, *, sent: bool = False) -> None:
+        """Refuse a call once the gateway is closed. ``sent`` says whether the call's request went out
+        before the close (a stream being read); a call refused before it started was not sent."""
         if self._closed:
-            raise TransportError(grpc.StatusCode.CANCELLED, _GATEWAY_CLOSED)
+            raise TransportError(grpc.StatusCode.CANCELLED, _GATEWAY_CLOSED, sent=sent)
 
 
 class GrpcTransport(_GrpcTransportBase):
@@ -150,7 +157,7 @@ class GrpcTransport(_GrpcTransportBase):
             return method(request, timeout=timeout, metadata=self._call_metadata)
 
     def _stream(self, call) -> "_GrpcStream":
-        return _GrpcStream(call, self._check_open)
+        return _GrpcStream(call, functools.partial(self._check_open, sent=True))
 
 
 class AsyncGrpcTransport(_GrpcTransportBase):
@@ -164,7 +171,16 @@ class AsyncGrpcTransport(_GrpcTransportBase):
     async def _unary(self, method, request, timeout):
         self._check_open()
         with _call_errors():
-            return await method(request, timeout=timeout, metadata=self._call_metadata)
+            try:
+                return await method(request, timeout=timeout, metadata=self._call_metadata)
+            except asyncio.CancelledError:
+                if task_being_cancelled():
+                    raise  # the caller cancelled its own task: that is no failed call
+                # grpc.aio cancels the calls in flight when the gateway or the caller closes the channel: the
+                # same failed call the sync family reports, so that a submit keeps its transaction ID.
+                raise TransportError(
+                    grpc.StatusCode.CANCELLED, _GATEWAY_CLOSED if self._closed else _CHANNEL_CLOSED
+                ) from None
 
     def _stream(self, call) -> "_AsyncGrpcStream":
         return _AsyncGrpcStream(call)

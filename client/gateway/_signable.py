@@ -43,6 +43,8 @@ class Signable:
         Raises ValueError when ``data`` is not the bytes of this kind of object: protobuf decodes
         the bytes of one request as another without complaint when their fields line up (a
         proposal's as a transaction's), so what the bytes hold is checked before they are used.
+        An ECDSA signature is kept in its low-S form (``SigningIdentity.low_s``), which Fabric
+        requires and a remote signer need not give.
         """
         try:
             message = cls._message_type.FromString(data)
@@ -56,7 +58,7 @@ class Signable:
                 "digest was signed"
             )
         if signature is not None:
-            rebuilt._signed_part().signature = signature
+            rebuilt._signed_part().signature = context.signing.low_s(signature)
         return rebuilt
 
     @classmethod

@@ -8,6 +8,7 @@ calls so the client can turn them into typed errors.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence, runtime_checkable
 
@@ -22,23 +23,42 @@ Metadata = Sequence[tuple[str, str | bytes]]
 
 
 class TransportError(Exception):
-    """A failed call as the transport saw it: gRPC status code, message and error details."""
+    """A failed call as the transport saw it: gRPC status code, message and error details.
 
-    def __init__(self, code: grpc.StatusCode, message: str, details: Sequence[ErrorDetail] = ()) -> None:
+    ``sent`` is False when the transport refused the call before its request left the client (the
+    gateway or its channel was closed), so the peer never saw it; True when the request may have
+    reached the peer. A submit that was not sent cannot have been ordered.
+    """
+
+    def __init__(
+        self, code: grpc.StatusCode, message: str, details: Sequence[ErrorDetail] = (), *, sent: bool = True
+    ) -> None:
         self.code = code
         self.message = message
         self.details = tuple(details)
+        self.sent = sent
         super().__init__(f"{code.name}: {message}")
 
 
 def transport_errors_as(error_type: type[GatewayError] = GatewayError, **fields) -> Reraise:
-    """Inside the block, a TransportError is raised as ``error_type`` with its code, message and details.
+    """Inside the block, a TransportError is raised as ``error_type`` with its code, message, details and ``sent``.
 
     ``fields`` are the error type's own (``transaction_id=`` for a TransactionError).
     """
     return Reraise(
-        TransportError, lambda error: error_type(error.message, code=error.code, details=error.details, **fields)
+        TransportError,
+        lambda error: error_type(error.message, code=error.code, details=error.details, sent=error.sent, **fields),
     )
+
+
+def task_being_cancelled() -> bool:
+    """Whether the running asyncio task is itself being cancelled (``cancel()``, a timeout around it).
+
+    grpc.aio also raises CancelledError from a call or stream read that a closed gateway or channel
+    cancelled under a task nobody cancelled: that one is a failed call, the task's own cancellation is not.
+    """
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every error the client raises on purpose is a :class:`GatewayError`::
 
-    GatewayError                 code (grpc.StatusCode or None), details, message
+    GatewayError                 code (grpc.StatusCode or None), details, message, sent
     ├── TransactionError         + transaction_id
     │   ├── EvaluateError        the Evaluate call failed (no ledger change)
     │   ├── EndorseError         endorsement failed; nothing was sent to the orderer
@@ -20,6 +20,9 @@ Every error the client raises on purpose is a :class:`GatewayError`::
 orderer that answered the Gateway peer with an error, decoded from the
 ``gateway.ErrorDetail`` entries of the gRPC status. It is empty when the
 failure happened on the Gateway peer itself.
+
+``sent`` is False when the client refused the call before anything was sent
+(the gateway, or the gRPC channel given to it, was closed): the peer never saw it.
 
 Arguments the caller got wrong (a bad PEM, an empty function name, bytes given
 to a ``new_*`` rebuild that are not of its kind) raise ordinary
@@ -63,7 +66,9 @@ class GatewayError(Exception):
     """A failure talking to the Gateway, or a result it reported.
 
     ``code`` is the gRPC status code of the failed call (``None`` when the
-    failure was not a gRPC status), ``message`` the status message.
+    failure was not a gRPC status), ``message`` the status message. ``sent`` is
+    False when the client refused the call before sending anything (the gateway
+    or its channel was closed), True when the request may have reached the peer.
     """
 
     def __init__(
@@ -72,10 +77,12 @@ class GatewayError(Exception):
         *,
         code: grpc.StatusCode | None = None,
         details: Iterable[ErrorDetail] = (),
+        sent: bool = True,
     ) -> None:
         self.message = message
         self.code = code
         self.details: tuple[ErrorDetail, ...] = tuple(details)
+        self.sent = sent
         super().__init__(self._render())
 
     def __reduce__(self):
@@ -103,9 +110,10 @@ class TransactionError(GatewayError):
         transaction_id: str,
         code: grpc.StatusCode | None = None,
         details: Iterable[ErrorDetail] = (),
+        sent: bool = True,
     ) -> None:
         self.transaction_id = transaction_id
-        super().__init__(message, code=code, details=details)
+        super().__init__(message, code=code, details=details, sent=sent)
 
     def _render(self) -> str:
         return f"[tx {self.transaction_id}] " + super()._render()
@@ -138,11 +146,12 @@ class SubmitError(TransactionError):
     def may_have_been_ordered(self) -> bool:
         """Whether the transaction may have reached an orderer, and so may still commit.
 
-        False only for the codes with which the Gateway peer says that no orderer took it
-        (:data:`SUBMIT_REFUSED_CODES`); every other code, and a failure without one, may
-        hide a commit.
+        False for a submit the client refused before sending it (``sent`` False: the gateway
+        or its channel was closed, code ``CANCELLED``), and for the codes with which the Gateway
+        peer says that no orderer took it (:data:`SUBMIT_REFUSED_CODES`); every other code, and
+        a failure without one, may hide a commit.
         """
-        return self.code not in SUBMIT_REFUSED_CODES
+        return self.sent and self.code not in SUBMIT_REFUSED_CODES
 
 
 class CommitStatusError(TransactionError):

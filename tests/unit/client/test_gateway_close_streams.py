@@ -1,7 +1,7 @@
 """Closing the gateway, or the caller's own channel under it: what readers and callers then get.
 
-Over a real in-process gRPC server, on channels the caller made (``grpc_channel=``): closing the gateway
-leaves such a channel open, so nothing but the gateway itself can end the streams it opened.
+Over a real in-process gRPC server, mostly on channels the caller made (``grpc_channel=``): closing the
+gateway leaves such a channel open, so nothing but the gateway itself can end the streams it opened.
 """
 
 import asyncio
@@ -13,7 +13,16 @@ import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import events_pb2
 
-from client.gateway import EndorseError, EvaluateError, GatewayError, connect, connect_async, private_key_signer
+from client.gateway import (
+    CommitStatusError,
+    EndorseError,
+    EvaluateError,
+    GatewayError,
+    SubmitError,
+    connect,
+    connect_async,
+    private_key_signer,
+)
 from .gateway_fakes import Servicer, events_response, start_server
 
 CHANNEL = "receivables-channel"
@@ -191,3 +200,141 @@ def test_an_async_call_after_the_caller_closed_their_channel_fails_as_after_the_
 
     assert asyncio.run(main()) == _expected(CHANNEL_CLOSED)
     assert servicer.seen == []
+
+
+def _endorsed(gateway):
+    return gateway.get_network(CHANNEL).get_contract("receivables").new_proposal(
+        "Confirm", arguments=["R-1"], endorsing_organizations=["Org1MSP"]
+    )
+
+
+@pytest.mark.parametrize("close", ["gateway", "channel"])
+def test_a_submit_refused_before_it_was_sent_cannot_have_been_ordered(credentials, served, close):
+    # Waiting for its commit status would take the whole commit-status timeout for a transaction no peer saw.
+    servicer, address = served
+    key, identity = credentials
+    channel = grpc.insecure_channel(address)
+    gateway = connect(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+    transaction = _endorsed(gateway).endorse()
+    if close == "gateway":
+        gateway.close()
+    else:
+        channel.close()
+    with pytest.raises(SubmitError) as caught:
+        transaction.submit()
+    channel.close()
+    error = caught.value
+    assert error.may_have_been_ordered is False
+    assert (error.code, error.transaction_id, error.sent) == (grpc.StatusCode.CANCELLED, transaction.transaction_id, False)
+    assert [name for name, *_ in servicer.seen] == ["endorse"]
+
+
+@pytest.mark.parametrize("close", ["gateway", "channel"])
+def test_an_async_submit_refused_before_it_was_sent_cannot_have_been_ordered(credentials, served, close):
+    servicer, address = served
+    key, identity = credentials
+
+    async def main():
+        channel = grpc.aio.insecure_channel(address)
+        gateway = connect_async(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+        transaction = await _endorsed(gateway).endorse()
+        await (gateway.close() if close == "gateway" else channel.close())
+        with pytest.raises(SubmitError) as caught:
+            await transaction.submit()
+        await channel.close()
+        return caught.value, transaction.transaction_id
+
+    error, transaction_id = asyncio.run(main())
+    assert error.may_have_been_ordered is False
+    assert (error.code, error.transaction_id, error.sent) == (grpc.StatusCode.CANCELLED, transaction_id, False)
+    assert [name for name, *_ in servicer.seen] == ["endorse"]
+
+
+class HoldsOneCall(Servicer):
+    """Submit or CommitStatus (``held``) answers only once released; ``arrived`` is set when that call reached
+    the server, so a test can close the gateway or its channel while the client waits for the answer."""
+
+    def __init__(self, held: str):
+        super().__init__()
+        self.held = held
+        self.arrived = threading.Event()
+
+    def _hold(self, call: str) -> None:
+        if call == self.held:
+            self.arrived.set()
+            self.release.wait(30)
+
+    def Submit(self, request, context):
+        self._hold("submit")
+        return super().Submit(request, context)
+
+    def CommitStatus(self, request, context):
+        self._hold("commit status")
+        return super().CommitStatus(request, context)
+
+
+@pytest.fixture(params=["submit", "commit status"])
+def holding(request):
+    servicer = HoldsOneCall(request.param)
+    server, port = start_server(servicer)
+    yield servicer, f"127.0.0.1:{port}"
+    servicer.release.set()
+    server.stop(None)
+
+
+async def _start_held_call(gateway, held: str):
+    """The held call, started in a task of its own; the transaction ID it belongs to."""
+    transaction = await _endorsed(gateway).endorse()
+    if held == "submit":
+        return asyncio.ensure_future(transaction.submit()), transaction.transaction_id
+    commit = await transaction.submit()
+    return asyncio.ensure_future(commit.status()), commit.transaction_id
+
+
+@pytest.mark.parametrize("close", ["gateway", "channel"])
+def test_an_async_call_in_flight_when_the_gateway_or_its_channel_closes_fails_as_in_the_sync_family(
+    credentials, holding, close
+):
+    # grpc.aio raised a bare CancelledError, which `except GatewayError` missed and a TaskGroup took for a
+    # cancellation; a submit lost its transaction ID, the one way back to a transaction that may be ordered.
+    servicer, address = holding
+    key, identity = credentials
+
+    async def main():
+        channel = grpc.aio.insecure_channel(address) if close == "channel" else None
+        if channel is None:
+            gateway = connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True)
+        else:
+            gateway = connect_async(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+        waiting, transaction_id = await _start_held_call(gateway, servicer.held)
+        assert await asyncio.to_thread(servicer.arrived.wait, 10), "the held call never reached the server"
+        await (gateway.close() if channel is None else channel.close())
+        with pytest.raises(GatewayError) as caught:
+            await waiting
+        return caught.value, transaction_id
+
+    error, transaction_id = asyncio.run(main())
+    expected_type = SubmitError if servicer.held == "submit" else CommitStatusError
+    message = "the gateway was closed; connect again to make calls" if close == "gateway" else CHANNEL_CLOSED
+    assert (type(error), error.code, error.message, error.transaction_id) == (
+        expected_type, grpc.StatusCode.CANCELLED, message, transaction_id
+    )
+    assert error.sent  # it reached the peer: a submit may have been ordered
+    if expected_type is SubmitError:
+        assert error.may_have_been_ordered
+
+
+def test_cancelling_the_callers_own_task_during_an_async_call_still_cancels_it(credentials, holding):
+    servicer, address = holding
+    key, identity = credentials
+
+    async def main():
+        async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+            waiting, _ = await _start_held_call(gateway, servicer.held)
+            assert await asyncio.to_thread(servicer.arrived.wait, 10), "the held call never reached the server"
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            return waiting.cancelled()
+
+    assert asyncio.run(main())

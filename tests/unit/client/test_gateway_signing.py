@@ -62,6 +62,27 @@ def verify_like_a_peer(public_key, signature: bytes, message: bytes) -> None:
     assert is_low_s(signature, order)
 
 
+def _proposed(request) -> tuple[bytes, bytes]:
+    return request.proposed_transaction.proposal_bytes, request.proposed_transaction.signature
+
+
+_SIGNED_PART = {
+    "evaluate": _proposed,
+    "endorse": _proposed,
+    "submit": lambda request: (request.prepared_transaction.payload, request.prepared_transaction.signature),
+    "commit_status": lambda request: (request.request, request.signature),
+}
+
+
+def signed_parts(transport, *calls) -> list[tuple[bytes, bytes]]:
+    """The signed bytes and the signature of the one request of each call, in the order given."""
+    parts = []
+    for call in calls:
+        (request,) = transport.requests(call)
+        parts.append(_SIGNED_PART[call](request))
+    return parts
+
+
 @pytest.mark.parametrize(
     "key",
     [ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP384R1()), ed25519.Ed25519PrivateKey.generate()],
@@ -73,13 +94,9 @@ def test_every_key_type_signs_what_a_peer_verifies_with_the_default_hash(key):
     gateway = connect(identity=Identity("Org1MSP", cert), signer=private_key_signer(key), transport=transport)
     gateway.get_network("ch").get_contract("receivables").submit_transaction("Confirm", "R-1")
 
-    (endorse,) = transport.requests("endorse")
-    (submit,) = transport.requests("submit")
-    (commit,) = transport.requests("commit_status")
     public_key = Identity("Org1MSP", cert).certificate.public_key()
-    verify_like_a_peer(public_key, endorse.proposed_transaction.signature, endorse.proposed_transaction.proposal_bytes)
-    verify_like_a_peer(public_key, submit.prepared_transaction.signature, submit.prepared_transaction.payload)
-    verify_like_a_peer(public_key, commit.signature, commit.request)
+    for message, signature in signed_parts(transport, "endorse", "submit", "commit_status"):
+        verify_like_a_peer(public_key, signature, message)
 
 
 def test_the_hash_chosen_at_connect_is_what_every_signature_is_made_over():
@@ -101,20 +118,61 @@ def test_the_hash_chosen_at_connect_is_what_every_signature_is_made_over():
     commit = transaction.submit()
     commit.status()
 
-    (evaluate,) = transport.requests("evaluate")
-    (endorse,) = transport.requests("endorse")
-    (submit,) = transport.requests("submit")
-    (status,) = transport.requests("commit_status")
-    signed = [
-        (evaluate.proposed_transaction.proposal_bytes, evaluate.proposed_transaction.signature),
-        (endorse.proposed_transaction.proposal_bytes, endorse.proposed_transaction.signature),
-        (submit.prepared_transaction.payload, submit.prepared_transaction.signature),
-        (status.request, status.signature),
-    ]
+    signed = signed_parts(transport, "evaluate", "endorse", "submit", "commit_status")
     expected = [hashlib.sha3_256(message).digest() for message, _ in signed]
     for digest, (_, signature) in zip(expected, signed):
         KEY.public_key().verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA3_256())))
     assert digests == expected == [query.digest, proposal.digest, transaction.digest, commit.digest]
+
+
+def high_s(signature: bytes, order: int) -> bytes:
+    """The same ECDSA signature with ``s`` replaced by ``n - s``: as valid, but in the form Fabric refuses."""
+    r, s = utils.decode_dss_signature(signature)
+    return utils.encode_dss_signature(r, order - s)
+
+
+@pytest.mark.parametrize("curve, order", [(ec.SECP256R1(), P256_ORDER), (ec.SECP384R1(), P384_ORDER)],
+                         ids=["P-256", "P-384"])
+def test_a_high_s_signature_made_elsewhere_is_sent_low_s_and_still_verifies(curve, order):
+    # A KMS, or cryptography's sign(), gives the high-S form half the time; a peer refuses it.
+    key, cert = make_key_and_cert("user", curve=curve)
+    low_s_made = []
+
+    def sign_elsewhere(digest):
+        low_s_made.append(private_key_signer(key)(digest))
+        given = high_s(low_s_made[-1], order)
+        assert not is_low_s(given, order)
+        return given
+
+    transport = FakeTransport()
+    gateway = connect(identity=Identity("Org1MSP", cert), transport=transport)  # no signer: offline signing
+    unsigned = gateway.get_network("ch").get_contract("receivables").new_proposal("Confirm", arguments=["R-1"])
+    proposal = gateway.new_signed_proposal(unsigned.bytes, sign_elsewhere(unsigned.digest))
+    unsigned_tx = proposal.endorse()
+    transaction = gateway.new_signed_transaction(unsigned_tx.bytes, sign_elsewhere(unsigned_tx.digest))
+    unsigned_commit = transaction.submit()
+    gateway.new_signed_commit(unsigned_commit.bytes, sign_elsewhere(unsigned_commit.digest)).status()
+
+    sent = signed_parts(transport, "endorse", "submit", "commit_status")
+    assert [signature for _, signature in sent] == low_s_made
+    for message, signature in sent:
+        verify_like_a_peer(key.public_key(), signature, message)
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        high_s(private_key_signer(ec.generate_private_key(ec.SECP384R1()))(bytes(32)), P384_ORDER),
+        ed25519.Ed25519PrivateKey.generate().sign(bytes(32)),
+        b"not a signature",
+    ],
+    ids=["ECDSA on another curve", "Ed25519", "not DER"],
+)
+def test_a_signature_not_made_on_the_identitys_curve_is_sent_as_given(signature):
+    # An s beyond the P-256 order cannot be a P-256 signature's: n - s would break it rather than mend it.
+    gateway = connect(identity=Identity("Org1MSP", CERT), transport=FakeTransport())
+    unsigned = gateway.get_network("ch").get_contract("receivables").new_proposal("Get")
+    assert gateway.new_signed_proposal(unsigned.bytes, signature).signature == signature
 
 
 @pytest.mark.parametrize(
