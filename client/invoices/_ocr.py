@@ -7,13 +7,14 @@ segmentation mode, a character whitelist). Every crop read in one mode goes
 through a single tesseract run, as a list of images, so a second pass over a page
 costs a few process starts, not one per field.
 
-Images are decoded with Pillow and read as grayscale.
+Images are decoded with Pillow and read as grayscale, a page of more than MAX_PAGE_PIXELS scaled down to them.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -26,11 +27,12 @@ from .errors import MalformedInput, MissingDependency
 Box = tuple[int, int, int, int]  # left, top, right, bottom, in page pixels
 
 _CROP_MARGIN = 12  # white border around a crop: tesseract misreads glyphs that touch the image edge
-# The most pixels a page (an image, or a frame of one) may have to be read. An A4 page scanned at 600 dpi has
-# 34.8 million (4961 x 7016), twice the resolution OCR needs (text some 39 px high at 300 dpi reads best): a
-# larger image is no scanned invoice page, or is one scanned far finer than reading gains from, and tesseract's
-# time and memory grow with its pixels (a page of 2 million takes it some 2 s). Pillow's own limit against
-# decompression bombs (179 million) is far above what tesseract reads within TESSERACT_TIMEOUT_SECONDS.
+# The most pixels a page (an image, or a frame of one) is read at; a larger one is scaled down to within it first,
+# its aspect kept. An A4 page scanned at 600 dpi has 34.8 million (4961 x 7016), twice the resolution OCR needs
+# (text some 39 px high at 300 dpi reads best): a larger image is a photo (a 48 MP phone camera's has 48.8
+# million) or a page scanned far finer than reading gains from, and tesseract's time and memory grow with its
+# pixels (a page of 2 million takes it some 2 s). Only an image Pillow refuses to decode, as a likely
+# decompression bomb (above 179 million pixels by default), is refused.
 MAX_PAGE_PIXELS = 40_000_000
 # How long one tesseract run may take: the page pass over a page within MAX_PAGE_PIXELS, or one mode's second
 # reading of a page's fields, takes seconds; a run this long is stuck or reading something no invoice is
@@ -145,24 +147,29 @@ def load_pages(image: bytes | Path, source: str) -> list:
     try:
         with Image.open(image if isinstance(image, Path) else io.BytesIO(image)) as opened:
             frames = []
-            for number, frame in enumerate(ImageSequence.Iterator(opened), start=1):
-                _refuse_oversized(frame.size, number, source)  # from its header, before it is decoded
-                frames.append(frame.convert("L"))
+            for frame in ImageSequence.Iterator(opened):
+                within = _within_page_pixels(frame.size)  # from its header, before it is decoded
+                grey = frame.convert("L")
+                frames.append(grey if within == grey.size else grey.resize(within, Image.Resampling.LANCZOS))
             return frames
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        # Pillow refuses such an image from the size its header gives, before decoding it
+        raise MalformedInput(source, None, (
+            f"cannot decode the image: {exc} No scanned invoice page is that large: scan the invoice at 300 dpi or "
+            "scale the image down, and crop it to the invoice")) from None
+    except (OSError, ValueError) as exc:
         raise MalformedInput(source, None, f"cannot decode the image: {exc}") from None
 
 
-def _refuse_oversized(size: tuple[int, int], frame: int, source: str) -> None:
-    """Refuse a frame of more than MAX_PAGE_PIXELS, before OCR: tesseract would take minutes over it, if it
-    finished at all."""
+def _within_page_pixels(size: tuple[int, int]) -> tuple[int, int]:
+    """``size``, or where it has more than MAX_PAGE_PIXELS, the largest size of its aspect within them: tesseract
+    would take minutes over a larger page, if it finished at all, and reads no better for it."""
     width, height = size
-    if width * height > MAX_PAGE_PIXELS:
-        which = "the image" if frame == 1 else f"frame {frame} of the image"
-        raise MalformedInput(source, None, (
-            f"{which} is {width} x {height} pixels ({width * height / 1e6:.1f} million), more than a page may "
-            f"have to be read ({MAX_PAGE_PIXELS / 1e6:.0f} million; an A4 page scanned at 600 dpi has 34.8 "
-            "million): scan the invoice at 300 dpi or scale the image down, and crop it to the invoice"))
+    if width * height <= MAX_PAGE_PIXELS:
+        return size
+    factor = math.sqrt(MAX_PAGE_PIXELS / (width * height))
+    scaled_width = max(1, int(width * factor))
+    return scaled_width, max(1, min(int(height * factor), MAX_PAGE_PIXELS // scaled_width))
 
 
 def read_words(page, source: str, mode: ReadMode = PAGE_MODE) -> list[Word]:

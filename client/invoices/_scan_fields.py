@@ -39,8 +39,10 @@ _SIGN = "[" + re.escape(MINUS_SIGNS + CURRENCY_READINGS) + "]"
 # (_money_parts) sees it: a minus is never left behind (¥－300.00 is -300.00), and what is no sign is told. That is
 # every character after a blank, bracket or colon (at most three: a currency sign, a minus, one more; a minus may
 # stand a blank apart); where more stand there (the words ran into the figures), the currency and minus signs
-# right before the figure.
-MONEY = (r"(?:(?<!" + _BEFORE + r")(?<!" + _MINUS + r"\s)(?:" + _BEFORE + "{0,2}" + _MINUS + r"\s|" + _BEFORE
+# right before the figure. It never starts inside a figure (after a digit, a point or a comma): where the figure
+# cannot be taken whole (---- 2303.00: the dash a blank before it may be its minus), no part of it (303.00) is.
+MONEY = (r"(?<![\d.,])"
+         r"(?:(?<!" + _BEFORE + r")(?<!" + _MINUS + r"\s)(?:" + _BEFORE + "{0,2}" + _MINUS + r"\s|" + _BEFORE
          + r"{1,3})?|(?<=" + _BEFORE + r"{3})" + _SIGN + r"{0,3})" + _FIGURES)
 # A tax rate as printed: a whole or decimal percent (13%, 1.5%), a statutory rate reduced to the one the tax is
 # computed at (5%减按1.5%), or a word or stars for none: the forms _reading.to_rate reads, from its own patterns.
@@ -253,7 +255,9 @@ def reconcile(first: Found | None, second: Reading | None, kind: FieldKind) -> F
     that disagree keep the surer one, or the second where the kind says so or where
     it is the first read on past the point the page pass stopped; the doubt is
     recorded either way, so the field is flagged. A character cleaning takes off that
-    no currency sign is read as is a doubt too (:func:`_money_dropped`).
+    no currency sign is read as is a doubt too (:func:`_money_dropped`), unless the
+    other reading agrees and has the currency sign as printed there (``羊11140.00``
+    and ``¥11140.00``: the character was the sign, and no minus hides behind it).
     Readings are compared without spaces; where the kind may hold spaces, the value
     gets the first reading's (a text layer's, or the page pass's where it saw a wide
     gap between two words: the second pass joins what it reads), and a space that has
@@ -274,11 +278,11 @@ def _doubts(*doubts: str | None) -> str | None:
 
 
 def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) -> Found | None:
-    first_dropped, first_read = "", None
+    first_dropped, first_read, earlier_doubt, first_doubt = "", None, None, None
     if first is not None:
-        first_read = first.value
-        first_dropped, doubt = kind.dropped(first.value)
-        first = replace(first, value=kind.clean(first.value), doubt=_doubts(first.doubt, doubt))
+        first_read, earlier_doubt = first.value, first.doubt
+        first_dropped, first_doubt = kind.dropped(first.value)
+        first = replace(first, value=kind.clean(first.value), doubt=_doubts(earlier_doubt, first_doubt))
     if second is None:
         return first
     text = kind.clean(second.text)
@@ -295,8 +299,14 @@ def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) ->
         elif _may_hide_a_minus(second_dropped, first_dropped):
             taken, where = second_dropped, "the second"
         else:
+            # a character taken off one reading that the other reads as the currency sign as printed stood for
+            # that sign: no minus hides there ('羊11140.00' and '¥11140.00')
+            if _printed_currency(second_dropped):
+                first_doubt = None
+            if _printed_currency(first_dropped):
+                second_doubt = None
             return replace(first, value=value, confidence=max(first.confidence, second.confidence),
-                           doubt=_doubts(first.doubt, second_doubt))
+                           doubt=_doubts(earlier_doubt, first_doubt, second_doubt))
         return replace(first, value=value, confidence=min(first.confidence, second.confidence), doubt=_doubts(
             first.doubt, second_doubt,
             f"read as {first_read!r} ({first.confidence:.2f}) and as {second.text!r} ({second.confidence:.2f}), "
@@ -309,6 +319,11 @@ def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) ->
     (conf, value), (other_conf, other) = readings
     return replace(first, value=value, confidence=conf, doubt=_doubts(
         first.doubt, second_doubt, f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})"))
+
+
+def _printed_currency(taken: str) -> bool:
+    """Whether what cleaning took off a reading is the currency sign as printed, and nothing else."""
+    return bool(taken) and set(taken) <= set(PRINTED_CURRENCY)
 
 
 def _may_hide_a_minus(taken: str, other_taken: str) -> bool:
