@@ -27,7 +27,7 @@ from network.tuning import duration_seconds
 
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
-from .options import FiniteFloatRange
+from .options import FiniteFloatRange, WholeNumberRange
 from .output import emit, progress
 
 
@@ -160,22 +160,22 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
               help="rate: open loop at --rate tx/s; concurrency: closed loop with --concurrency in flight.")
 @click.option("--rate", type=FiniteFloatRange(min=0, min_open=True), default=50.0, show_default=True,
               help="Operations per second (rate mode).")
-@click.option("--concurrency", type=click.IntRange(min=1), default=16, show_default=True,
+@click.option("--concurrency", type=WholeNumberRange(min=1), default=16, show_default=True,
               help="Operations in flight (concurrency mode).")
 @click.option("--warmup", type=FiniteFloatRange(min=0), default=10.0, show_default=True, help="Warm-up seconds.")
 @click.option("--duration", type=FiniteFloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Measured seconds.")
-@click.option("--clients", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--clients", type=WholeNumberRange(min=1), default=1, show_default=True,
               help="Client processes sharing the load: the rate, the concurrency (at most --concurrency processes) "
                    "and the pool split evenly.")
-@click.option("--pool", "pool_size", type=click.IntRange(min=0), default=None,
+@click.option("--pool", "pool_size", type=WholeNumberRange(min=0), default=None,
               help="Receivables to prepare for confirm/transfer/mixed (split among --clients), transfers off the "
                    "hot family for hotkey (each client process has its own) (default: enough for the run).")
 @click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True), default=120.0, show_default=True,
               help="Seconds before one operation counts as a timeout; each step of a call (endorse, submit, "
                    "commit status), the pool's preparation included, has this deadline in both clients, so keep "
                    "it above the channel's batch timeout.")
-@click.option("--max-in-flight", type=click.IntRange(min=1), default=10_000, show_default=True,
+@click.option("--max-in-flight", type=WholeNumberRange(min=1), default=10_000, show_default=True,
               help="Cap on outstanding operations in rate mode, split among --clients (at most this many "
                    "processes; late sends still count from their due time).")
 @click.option("--grpc-option", "grpc_options", multiple=True, callback=grpc_option, metavar="grpc.NAME=VALUE",

@@ -11,7 +11,7 @@ from network.lifecycle import Lifecycle
 
 from .connection import acting
 from .network_commands import open_network, topology_option
-from .options import timeout_option
+from .options import WholeNumberRange, timeout_option
 from .output import emit, reports_errors, table
 
 CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version", "deployed",
@@ -143,7 +143,7 @@ COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "
 
 
 @chaincode.command("upgrade-ledger")
-@click.option("--page-size", type=click.IntRange(1, 100), default=20, show_default=True,
+@click.option("--page-size", type=WholeNumberRange(1, 100), default=20, show_default=True,
               help="Records per transaction. A page another transaction invalidated (a record it read changed, "
                    "or one was added to its range) wrote nothing and is sent again: 3 sends at most.")
 @acting("regulator", admin=True, json_help="Print the totals, collisions and invoices without a current spelling "

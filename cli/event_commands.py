@@ -20,6 +20,7 @@ from client.receivables import ReceivablesEvent
 
 from .amounts import with_money
 from .connection import acting
+from .options import WholeNumberRange
 from .output import as_typed, key_values, on_one_line
 
 # Line boundaries to Python's str.splitlines that JSON leaves as they are (it escapes only those below U+0020):
@@ -56,11 +57,11 @@ def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) ->
 
 
 @click.command("events")
-@click.option("--start-block", type=click.IntRange(min=0),
+@click.option("--start-block", type=WholeNumberRange(min=0),
               help="Replay from this block (default: only new events; a --checkpoint FILE with progress wins).")
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Resume after the last event recorded in FILE, and record each event printed there.")
-@click.option("--limit", type=click.IntRange(min=1),
+@click.option("--limit", type=WholeNumberRange(min=1),
               help="Stop after this many events, unreadable ones not counted (default: follow until Ctrl-C).")
 @acting("regulator", json_help="One JSON object per line: the contract's event payload with the ledger's block and "
                                "tx_id; an event that does not read, as a line with \"unreadable\" and why.")

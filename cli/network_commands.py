@@ -15,7 +15,7 @@ from network.fabric_bin import FabricInstall
 from network.tools import Tools
 from network.topology import load as load_topology
 
-from .options import timeout_option
+from .options import WholeNumberRange, timeout_option
 from .output import as_typed, emit, progress, reports_errors
 
 STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
@@ -147,7 +147,7 @@ def status(topology_path, as_json):
 @network.command()
 @topology_option
 @click.argument("node")
-@click.option("-n", "--lines", type=click.IntRange(min=1), default=50, show_default=True,
+@click.option("-n", "--lines", type=WholeNumberRange(min=1), default=50, show_default=True,
               help="How many of the last lines to show (at least 1).")
 @click.option("-f", "--follow", is_flag=True, help="Keep printing lines as they are written (Ctrl-C stops).")
 @reports_errors
@@ -380,7 +380,7 @@ def compose_status_command(topology_path, data_root, as_json):
 
 @network.command()
 @topology_option
-@click.option("--batch-size", "max_message_count", type=int, default=None,
+@click.option("--batch-size", "max_message_count", type=WholeNumberRange(), default=None,
               help="Transactions per block at most (Orderer BatchSize.MaxMessageCount, 1..100000).")
 @click.option("--batch-timeout", default=None,
               help="Cut a block this long after its first transaction (BatchTimeout, e.g. 250ms; 1ms..60s).")

@@ -21,6 +21,7 @@ from client.receivables import STATUSES
 
 from .amounts import with_money
 from .connection import acting, with_options
+from .options import WholeNumberRange
 from .output import emit, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
@@ -177,7 +178,7 @@ def _pages_from(list_page: Callable[..., Any], page_size: int, bookmark: str) ->
 
 
 page_options = [
-    click.option("--page-size", type=click.IntRange(1, 100), default=20, show_default=True),
+    click.option("--page-size", type=WholeNumberRange(1, 100), default=20, show_default=True),
     click.option("--bookmark", type=BookmarkTokenType(), default="",
                  help="The token printed after 'next page:' with the previous page (bookmark_token in its --json)."),
     click.option("--all", "all_pages", is_flag=True,

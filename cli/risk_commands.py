@@ -30,11 +30,11 @@ from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, Receivabl
 from client.business_dates import business_today
 
 from . import connection
-from .options import DateType
+from .options import DateType, WholeNumberRange
 from .output import as_typed, emit, progress, read_json_file, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
-SEED = click.IntRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
+SEED = WholeNumberRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
 MAX_DEBTORS = 10_000  # far above the 300 the shipped model is trained on: more is a typo, not a plan
 # the features look a year back and a horizon ahead of the scoring date, which must stay on the calendar
 EARLIEST_AS_OF, LATEST_AS_OF = date(1900, 1, 1), date(2999, 12, 31)
@@ -211,7 +211,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
               help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "
                    "list of events).")
 @click.option("--synthetic-seed", type=SEED, help="Score a SYNTHETIC debtor from the simulator with this seed.")
-@click.option("--synthetic-debtors", type=click.IntRange(1, MAX_DEBTORS), default=300, show_default=True,
+@click.option("--synthetic-debtors", type=WholeNumberRange(1, MAX_DEBTORS), default=300, show_default=True,
               help="Simulator size with --synthetic-seed.")
 @click.option("--as-of", type=BUSINESS_DATE,
               help="Score as of this date (default: on the ledger today, China Standard Time; with --history the "
@@ -316,7 +316,7 @@ def _print_report(report, seconds: float) -> None:
 
 @risk.command()
 @click.option("--seed", type=SEED, default=None, help="Simulator and split seed (default: the shipped model's).")
-@click.option("--debtors", type=click.IntRange(20, MAX_DEBTORS), default=None,
+@click.option("--debtors", type=WholeNumberRange(20, MAX_DEBTORS), default=None,
               help="Synthetic debtors to simulate (default 300).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the artefact and card (default: client/risk/models).")
@@ -381,7 +381,7 @@ def _check_plot_path(path: Path) -> None:
 
 @risk.command()
 @click.option("--seed", type=SEED, default=None, help="Simulator and split seed (default: the shipped model's).")
-@click.option("--debtors", type=click.IntRange(20, MAX_DEBTORS), default=None,
+@click.option("--debtors", type=WholeNumberRange(20, MAX_DEBTORS), default=None,
               help="Synthetic debtors to simulate (default 300).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,

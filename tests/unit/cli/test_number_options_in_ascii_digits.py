@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -57,3 +58,18 @@ def test_a_probability_is_a_fraction_written_out_not_a_number_of_a_billion_digit
     given = run(*QUOTE, "--probability", "0.1", "--json")
     assert given.exit_code == 0, given.output
     assert (json.loads(given.stdout)["probability_late"], json.loads(given.stdout)["debtor_grade"]) == ("0.1", "C")
+
+
+def test_every_whole_number_option_of_every_command_reads_ascii_digits_only():
+    """A count, a page size, a seed or a block number is a whole number like the tolerances: none reads `５００` as
+    500 (`network tune --batch-size`, `risk score --synthetic-seed` and the page sizes did)."""
+    from cli.options import WholeNumberRange
+
+    from .test_help_examples import ALL
+
+    plain = [(" ".join(path), param.name) for path, cmd in ALL for param in cmd.params
+             if isinstance(param, click.Option) and (param.type is click.INT or type(param.type) is click.IntRange)]
+    assert plain == []
+    assert run("risk", "score", "SYN-DEBTOR-0007", "--synthetic-seed", "２０２６").exit_code == 2
+    assert isinstance(next(p for path, cmd in ALL if path == ("network", "tune") for p in cmd.params
+                           if p.name == "max_message_count").type, WholeNumberRange)
