@@ -18,7 +18,7 @@ from network.crypto import cert_attrs
 from network.errors import NetworkError
 from network.membership import CONTRACT_ROLES, ROLE_ATTRS
 from network.org_change import OrgChange, parties_of
-from network.org_membership import OrgMembership
+from network.org_membership import ClaimsCheck, ClaimsUnreadable, OrgMembership
 from network.topology import address_refusal
 from network.topology import load as load_topology
 
@@ -320,18 +320,54 @@ def _signature_policy_option(fn):
                              "needed when that one names the leaving org; it may name only orgs that stay).")(fn)
 
 
+def _claim_check_options(fn):
+    fn = click.option("--no-claim-check", is_flag=True,
+                      help="Remove a regulator org without reading the ledger's claims (when no regulator's user "
+                           "can read them from here), once sure that none is frozen: a frozen claim's key-level "
+                           "policy names every regulator org, so once it has left the claim could never be "
+                           "unfrozen.")(fn)
+    return click.option("--claims-as", metavar="ORG[/USER]", default=None,
+                        help="Read the ledger's claims as this user of a regulator org, which must act for a "
+                             "registered regulator (default: each regulator org's first client user in turn, the "
+                             "leaving org's first).")(fn)
+
+
+def _claims_check(data_root: Path, claims_as: str | None, no_claim_check: bool) -> ClaimsCheck:
+    """How the removal of a regulator org reads the ledger's claims (OrgMembership.check_claims_without): a session
+    as --claims-as ORG[/USER], else as each regulator org's first client user in turn until one may list them."""
+    if no_claim_check and claims_as is not None:
+        raise click.UsageError("give --claims-as or --no-claim-check, not both")
+    chosen = connection.parse_as(claims_as) if claims_as is not None else None
+
+    def read(statuses, regulator_orgs):
+        failures = []
+        for org_name, user in [chosen] if chosen else [(o.name, None) for o in regulator_orgs]:
+            try:
+                with connection.open_session(org_name, user, data_root) as session:
+                    return [claim for status in statuses
+                            for claim in session.client.iter_receivables("status", status, page_size=100)]
+            except (RuleViolation, GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
+                failures.append(f"as {org_name}{f'/{user}' if user else ''}: {connection.describe(exc)}")
+        raise ClaimsUnreadable("; ".join(failures))
+    return ClaimsCheck(read=read, skipped=no_claim_check)
+
+
 @org.command("remove")
 @topology_option
 @click.argument("name")
 @_plan_options
 @_signature_policy_option
+@_claim_check_options
 @reports_errors
 def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, config_block, timeout, data_root,
-                   as_json, signature_policy):
+                   as_json, signature_policy, claims_as, no_claim_check):
     """Remove org NAME from the running channel: config update signed by the org admins, then stop its nodes.
 
-    Refused for the channel's last org of a role the receivables contract needs. The receivables
-    chaincode is then deployed again without the org in its configuration (its offer-terms collections
+    Refused for the channel's last org of a role the receivables contract needs. A regulator org is
+    refused, naming them, while claims' key-level policies name it (a frozen claim, or one whose debtor
+    and holder are parties of one org): the claims are read first as a regulator's user (--claims-as),
+    and when they cannot be, it is refused unless --no-claim-check. The receivables chaincode is then
+    deployed again without the org in its configuration (its offer-terms collections
     stay in the definition, unused: Fabric never drops a collection; their member policies lose the org,
     which the channel no longer accepts as a member), with the endorsement policy it has (a derived one
     without the org); refused before anything changes when that policy names the org, until
@@ -345,6 +381,7 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
       recfin org remove bank2 --sign-as bank --sign-as supplier --sign-as coreenterprise
       recfin org remove bank2 --signature-policy "AND('BankMSP.peer', 'SupplierMSP.peer')"
       recfin org remove bank2 --no-sign --update-out remove-bank2.tx
+      recfin org remove regulator2 --claims-as regulator2/inspector1
     """
     if signature_policy is not None and (dry_run or update_out is not None):
         raise click.UsageError("--signature-policy is for the chaincode deployed again after the removal: give it "
@@ -352,17 +389,19 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
     members = OrgMembership(net)
     signers = _signers(sign_as, no_sign, update_out)
+    claims = _claims_check(net.data_root, claims_as, no_claim_check)
     if update_out is not None:
         if dry_run:
             raise click.UsageError("give --dry-run or --update-out, not both")
-        _write_update(members, members.plan_remove(name, signers, _current(config_block, True, net)), update_out,
-                      as_json)
+        _write_update(members, members.plan_remove(name, signers, _current(config_block, True, net), claims),
+                      update_out, as_json)
         return
     if dry_run:
-        _render(members.plan_remove(name, signers, _current(config_block, dry_run, net)), as_json, submitted=False)
+        _render(members.plan_remove(name, signers, _current(config_block, dry_run, net), claims), as_json,
+                submitted=False)
         return
     _current(config_block, dry_run, net)
-    change = members.remove(name, signers, signature_policy)
+    change = members.remove(name, signers, signature_policy, claims)
     _render(change, as_json, submitted=change is not None)
 
 
@@ -435,9 +474,10 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
                    "nothing: for networks where each company runs its own node from its bundle (it then runs "
                    "`recfin host approve`). Any channel org's admin may submit so.")
 @_signature_policy_option
+@_claim_check_options
 @reports_errors
 def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bundle_root, as_json, as_org,
-                   channel_only, signature_policy):
+                   channel_only, signature_policy, claims_as, no_claim_check):
     """Submit the signed config update in FILE, then finish the org's arrival or departure.
 
     Refused, naming the missing org admins, unless its signatures satisfy the channel's policies in
@@ -449,7 +489,9 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     org's admin can submit from its own host, since FILE carries the org's spec; the change is
     recorded in the data folder (not with --bundle, whose next version names it) and each
     company's next steps are printed. A FILE the channel already has is not sent again: only the
-    steps after it run (so the host the bundles are written from can record it afterwards).
+    steps after it run (so the host the bundles are written from can record it afterwards). The
+    removal of a regulator org is refused while claims' key-level policies name it, as by `recfin
+    org remove` (--claims-as, --no-claim-check).
 
     \b
     Example:
@@ -468,7 +510,8 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
     checked = members.submit_update_file(update_file, channel_only=channel_only, as_org=as_org or bundle_org,
                                          msp_dir=msp_dir, record=bundle_root is None,
-                                         signature_policy=signature_policy)
+                                         signature_policy=signature_policy,
+                                         claims=_claims_check(members.root, claims_as, no_claim_check))
     headline = (f"the channel already had the update in {update_file}: nothing submitted" if checked.applied
                 else f"{update_file} submitted")
     _render_file(checked.summary() | {"submitted": not checked.applied}, as_json, headline)

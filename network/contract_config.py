@@ -1,7 +1,8 @@
 """The receivables contract's network configuration, derived from the topology the channel has now.
 
 `network_config(topology)` is the one derivation: each peer org's MSP ID -> its `role:`, plus
-the topology's `contract:` settings. From it come
+the topology's `contract:` settings, refused while a role has no org (the contract needs every one:
+topology.missing_roles_refusal). From it come
 
 - the file every org's chaincode server runs with (chaincode.receivables.config.load_config reads
   the file RECFIN_NETWORK_CONFIG names): natively `write_served_config` puts it at
@@ -46,7 +47,7 @@ from . import ccservers
 from .config_policy import msp_ids_in, render_signature_rule
 from .errors import ChaincodeError
 from .org_definition import PolicySyntaxError, signature_policy
-from .topology import DERIVED, Topology
+from .topology import DERIVED, Topology, missing_roles_refusal
 
 CONFIG_FILE = "network_config.json"
 SERVED_CONFIG_FILE = "network_config.{}.json"
@@ -55,7 +56,10 @@ ENV_VAR = contract.CONFIG_ENV
 
 
 def network_config(topology: Topology) -> contract.NetworkConfig:
-    """The contract's configuration for the topology's orgs (pass the effective topology)."""
+    """The contract's configuration for the topology's orgs (pass the effective topology); refused (ChaincodeError)
+    while a role has no org (topology.missing_roles_refusal)."""
+    if (refusal := missing_roles_refusal(topology)) is not None:
+        raise ChaincodeError(refusal)
     return contract.NetworkConfig(org_roles={org.msp_id: (org.role,) for org in topology.orgs},
                                   **topology.contract.model_dump())
 

@@ -46,21 +46,23 @@ from __future__ import annotations
 import hashlib
 import shlex
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fabric_protos.common import common_pb2, configtx_pb2
 
 from chaincode.receivables import collections as contract_collections
-from chaincode.receivables.config import untagged_version
+from chaincode.receivables import lifecycle as contract_lifecycle
+from chaincode.receivables import policy as contract_policy
+from chaincode.receivables.config import REGULATOR, untagged_version
 
 from . import (ccservers, channel, channel_admin, channel_config, config_policy, config_signing, configtx,
                contract_config, crypto, membership, namespaces, nodeconfig, packaging, profiles)
 from .bundle_host import prepare_peer_cli
 from .control import Network
 from .crypto import org_crypto
-from .errors import ChaincodeError, NetworkError
+from .errors import ChaincodeError, NetworkError, first_few
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import orderer_tls_ca, peer_admin_env
 from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, parties_of,
@@ -77,6 +79,23 @@ class PolicyNotSatisfiedError(OrgChangeError):
 
 class AdminKeyError(OrgChangeError):
     """An org admin's MSP folder in the data folder cannot sign (its key missing, locked or another's)."""
+
+
+class ClaimsUnreadable(Exception):
+    """The ledger's claims could not be read for a removal's check; str() says why (each identity tried)."""
+
+
+@dataclass(frozen=True)
+class ClaimsCheck:
+    """How the removal of an org whose parties may be the regulator learns the claims it would strand
+    (check_claims_without). This package does not talk to the ledger; `recfin org remove` and `org submit` give
+    ``read``: read(statuses, regulator_orgs) -> every claim in those statuses, as the SDK reads them, listed as a
+    regulator's user (the regulator reads every claim) of one of regulator_orgs (the leaving org first), or
+    ClaimsUnreadable. None: nothing here can read the ledger. ``skipped``: the operator confirmed the removal
+    without reading them (`--no-claim-check`)."""
+
+    read: Callable[[Sequence[str], Sequence[PeerOrgSpec]], Iterable] | None = None
+    skipped: bool = False
 
 
 def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: bool, others: list[str]) -> str:
@@ -620,20 +639,51 @@ class OrgMembership:
         else:
             self.check_removable(org.name)
 
+    def check_claims_without(self, org: PeerOrgSpec, claims: ClaimsCheck) -> None:
+        """Refused, before anything is sent, while the key-level policy of a claim names the org as one of the
+        regulator orgs: that of a frozen claim, and of one whose debtor and holder (and bank) are parties of one org
+        (chaincode/receivables/policy.py endorsing_orgs, under the configuration the channel runs now). Once the
+        org has left, its peer endorses nothing, so no change of such a claim, an unfreeze included, could ever be
+        endorsed again. Only a claim still live (registered, confirmed, financed or overdue) is written again, and
+        only such a claim can be frozen: those are read. Refused too when they cannot be read, unless the operator
+        confirmed without (claims.skipped)."""
+        if org.role != REGULATOR:
+            return
+        if claims.skipped:
+            self.net.say(f"  claims not read (--no-claim-check): a frozen claim whose key-level policy names "
+                         f"{org.msp_id} can never be unfrozen once it has left")
+            return
+        regulator_orgs = [org, *(o for o in self.topology.orgs if o.role == REGULATOR and o.name != org.name)]
+        try:
+            if claims.read is None:
+                raise ClaimsUnreadable("nothing here reads the ledger (no ClaimsCheck.read given)")
+            live = list(claims.read(contract_lifecycle.LIVE, regulator_orgs))
+        except ClaimsUnreadable as exc:
+            raise OrgChangeError(_claims_unread(org, str(exc))) from None
+        regulators = sorted(o.msp_id for o in regulator_orgs)
+        stranded = [c for c in live if org.msp_id in contract_policy.endorsing_orgs(c, regulators)]
+        if stranded:
+            raise OrgChangeError(_claims_stranded(org, stranded, regulator_orgs[1:]))
+
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
-                    current: configtx_pb2.Config | None = None) -> OrgChange:
+                    current: configtx_pb2.Config | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange:
+        """The signed update dropping the org, checked; nothing submitted. claims: how the claims its leaving would
+        strand are found (check_claims_without)."""
         org = self.topology.org(name)
         self.check_collections_without(org)         # what --update-out hands on would fail once submitted
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
         self.check_removable_now(org, current)
-        return plan_remove(self.topology, self.root, current, org.name, sign_as)
+        change = plan_remove(self.topology, self.root, current, org.name, sign_as)
+        self.check_claims_without(org, claims)      # the org is in the channel (plan_remove refuses otherwise)
+        return change
 
     def remove(self, name: str, sign_as: list[str] | None = None,
-               signature_policy: str | None = None) -> OrgChange | None:
+               signature_policy: str | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange | None:
         """Offboard the org: the config update dropping it, then its chaincode servers and peers stopped.
         signature_policy: the endorsement policy the chaincode is deployed again with (default: the one it has,
-        or the topology's derived one for the staying orgs), refused when it would name the org."""
+        or the topology's derived one for the staying orgs), refused when it would name the org. claims: how the
+        claims its leaving would strand are found (check_claims_without)."""
         say = self.net.say
         org = self.topology.org(name)
         self.check_policy_without(org, signature_policy)
@@ -644,6 +694,7 @@ class OrgMembership:
         if org.msp_id not in channel_config.application_orgs(current):
             say(f"[1/4] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
         else:
+            self.check_claims_without(org, claims)
             change = plan_remove(self.topology, self.root, current, org.name, sign_as)
             say(f"[1/4] config update: {change.verdict.describe()}")
             self._require_signatures(change)
@@ -791,7 +842,7 @@ class OrgMembership:
 
     def submit_update_file(self, path: Path, *, channel_only: bool = False, as_org: str | None = None,
                            msp_dir: Path | None = None, record: bool = True,
-                           signature_policy: str | None = None) -> UpdateFileCheck:
+                           signature_policy: str | None = None, claims: ClaimsCheck = ClaimsCheck()) -> UpdateFileCheck:
         """Submit the file's update once its signatures satisfy the policy, then finish the add or remove.
 
         Submitted as as_org's admin (msp_dir, else this data folder's), by default an admin of a staying
@@ -799,7 +850,7 @@ class OrgMembership:
         again: only the steps after it run. channel_only: start and stop nothing here; record the org's
         arrival or departure in this data folder (unless not record: a bundle's host, whose network is its
         bundle's) and say what each company does next (`recfin org bundle`, `recfin host approve`).
-        signature_policy: for a removal here, as for remove."""
+        signature_policy: for a removal here, as for remove; claims: for a removal, as for remove."""
         update_envelope, update, carried = self._read_update(path)
         if channel_only:
             self.net.fabric.require(("peer",))
@@ -825,6 +876,7 @@ class OrgMembership:
             self._check_not_departed(org, decode_msp(added).root_certs, "the update's")
         if not adding and not checked.applied:
             self.check_removable_from(org, checked.current)          # before anything is sent
+            self.check_claims_without(org, claims)
         if not adding and not channel_only:
             self.check_policy_without(org, signature_policy)         # before anything is sent
         now = self._orgs_after(checked, org) if channel_only else None
@@ -984,6 +1036,39 @@ class OrgMembership:
                                  f"it on the host that wrote it, or write it again with `recfin org add ... "
                                  f"--update-out`")
         return PeerOrgSpec.model_validate_json(pending.read_text())
+
+
+def _claims_unread(org: PeerOrgSpec, why: str) -> str:
+    """The refusal of a regulator org's removal whose claims could not be read (why)."""
+    return (f"{org.name} ({org.msp_id}) is a regulator org: the key-level policy of a frozen claim names every "
+            f"regulator org, and so does that of a claim whose debtor and holder are parties of one org, so once "
+            f"{org.msp_id} has left no such claim could be changed again, a frozen one not even unfrozen. The claims "
+            f"could not be read to find them ({why}). Stopped before anything was sent: have them read as a "
+            f"regulator's user that acts for a registered regulator (--claims-as ORG/USER), or, once sure that no "
+            f"claim is frozen or has its debtor and holder in one org (`recfin regulator list STATUS --all --json` "
+            f"for REGISTERED, CONFIRMED, FINANCED and OVERDUE gives each claim's frozen, debtor_msp and holder_msp), "
+            f"run it again with --no-claim-check")
+
+
+def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec]) -> str:
+    """The refusal of a regulator org's removal while the key-level policy of claims (stranded: as the SDK reads
+    them) names it; staying: the other regulator orgs."""
+    frozen = [c for c in stranded if c.frozen is not None]
+    one_org = [c for c in stranded if c.frozen is None]
+    held = ([f"{len(frozen)} frozen ({first_few([f'{c.id} by order {c.frozen.order_reference}' for c in frozen])})"]
+            if frozen else []) + ([f"{len(one_org)} whose debtor and holder are parties of one org "
+                                   f"({first_few([c.id for c in one_org])})"] if one_org else [])
+    other = staying[0].name if staying else "ORG"
+    ways = ([f"unfreeze each frozen one as a regulator of {org.name} (`recfin regulator unfreeze ID --order ORDER "
+             f"--as {org.name}`), remove the org, and once the chaincode definition without it is committed (this "
+             f"command deploys it; after --channel-only, once the orgs have approved and committed it) have a "
+             f"regulator of {other} freeze it again under its order (`recfin regulator freeze ID --order ORDER "
+             f"--as {other}`): in between it is open to changes, so do it at once"] if frozen else []) + (
+        ["have each claim of one org's parties settled, or transferred by its holder to a party of another org, "
+         "first"] if one_org else [])
+    return (f"{org.name} ({org.msp_id}) is a regulator org, and the key-level policy of claims names it: "
+            f"{'; '.join(held)}. Once it has left, its peer endorses nothing, so no change of those claims could "
+            f"ever be endorsed again. Stopped before anything was sent: {'; '.join(ways)}")
 
 
 def _last_of_role(org: PeerOrgSpec, role: str) -> OrgChangeError:

@@ -209,6 +209,32 @@ class UserSpec(_Model):
 USER_ROLE_TO_CONTRACT_ROLE = {"debtor": "core_enterprise", "creditor": "supplier", "financier": "financier",
                               "regulator": "regulator"}
 DERIVED = "derived"      # chaincode.collections_config / endorsement_policy: derived from the orgs' roles
+# The contract role -> its name for `recfin org add --role` (network.membership.CONTRACT_ROLES reads it back).
+ORG_ADD_ROLES = {"core_enterprise": "core-enterprise", "supplier": "supplier", "financier": "bank",
+                 "regulator": "regulator"}
+# What the receivables contract cannot do while no org of the channel holds the role.
+_WITHOUT_ROLE = {
+    "core_enterprise": "no claim could have a debtor",
+    "supplier": "no receivable could be registered",
+    "financier": "no claim could be financed",
+    "regulator": "no claim could be frozen, `recfin chaincode upgrade-ledger` could not run (only the regulator "
+                 "org's admin may), and a claim whose debtor and holder are parties of one org would be refused",
+}
+
+
+def missing_roles_refusal(topology: "Topology") -> str | None:
+    """Why the receivables contract cannot run with the topology's orgs: a role none of them holds; None when each
+    role has an org. The rule `recfin org remove` applies to the last org of a role, checked where the contract's
+    configuration is derived (network.contract_config) rather than by the model: topologies of a moment (an org's
+    departure as another host recorded it, say) are built without a role, and `recfin org add` must load a network
+    that lacks one to give it one."""
+    held = {org.role for org in topology.orgs}
+    missing = [role for role in ROLES if role not in held]
+    if not missing:
+        return None
+    return "; ".join(f"no org of the network holds the role {role}, which the receivables contract needs "
+                     f"({_WITHOUT_ROLE[role]}): add one with `recfin org add NAME --role {ORG_ADD_ROLES[role]}` "
+                     f"(a network not yet up: give an org of topology.yaml `role: {role}`)" for role in missing)
 
 
 def peer_client_name(server_host: str) -> str:

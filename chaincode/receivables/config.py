@@ -11,7 +11,7 @@ Every org's server must run the same values: a per-org difference would make end
 disagree. So the chaincode definition's version carries a short digest of the configuration
 (``1.0+cfg.<12 hex>``, ``tagged_version``): each org's lifecycle approval covers it, a changed
 configuration is a new definition (new sequence) that a majority of orgs must approve, and a
-server whose package label names another digest than the file it was given refuses to start.
+server whose package label names another digest than the file it was given, or none, refuses to start.
 """
 
 from __future__ import annotations
@@ -162,8 +162,28 @@ class NetworkConfig(ContractSettings):
     @field_validator("org_roles")
     @classmethod
     def _known_org_roles(cls, org_roles: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        if not org_roles:
+            raise ValueError("names no org, so no party could register: map each org's MSP ID to the roles its "
+                             f"parties may hold (one of {', '.join(ROLES)}), as `recfin chaincode deploy` derives "
+                             "them from the topology's orgs")
         for msp, roles in org_roles.items():
-            _known_roles(f"org_roles.{msp}", roles)
+            field = f"org_roles.{msp}"
+            _known_roles(field, roles)
+            if not roles:
+                # an org the configuration leaves out holds no role already: an empty entry can only be a slip
+                raise ValueError(f"{field} is empty: give the org the role its parties hold, or leave the org "
+                                 "out (its parties then act in no role)")
+            if twice := sorted({role for role in roles if roles.count(role) > 1}):
+                raise ValueError(f"{field} names {', '.join(twice)} more than once: name each role once")
+            if REGULATOR in roles and len(roles) > 1:
+                # a freeze, and a claim whose parties are all one org's, add every regulator org to the claim's key
+                # (policy.endorsing_orgs) so that the orgs of its parties cannot change it between them: an org that
+                # is one of those parties too would add nobody
+                others = ", ".join(role for role in roles if role != REGULATOR)
+                raise ValueError(f"{field} gives the regulator role with {others}: a freeze adds the regulator "
+                                 "orgs to a claim's key-level policy so that the claim's debtor, holder and bank "
+                                 "cannot lift it between them, and an org that is also one of those parties would "
+                                 "add no org; give the regulator an org of its own")
         return org_roles
 
     @model_validator(mode="after")
@@ -218,6 +238,10 @@ def tagged_version(version: str, cfg: NetworkConfig) -> str:
     return f"{untagged_version(version)}{DIGEST_TAG}{digest(cfg)[:SHORT_DIGEST]}"
 
 
+# a package label's configuration digest: hex digits, at least as many as tagged_version writes
+_DIGEST_IN_LABEL = re.compile(rf"[0-9a-f]{{{SHORT_DIGEST},64}}")
+
+
 def version_digest(version_or_label: str) -> str | None:
     """The short digest a tagged version (or package label) names, None when it names none."""
     _, tag, short = version_or_label.partition(DIGEST_TAG)
@@ -264,12 +288,22 @@ def load_config(environ: Mapping[str, str] | None = None) -> NetworkConfig:
     """The configuration named by RECFIN_NETWORK_CONFIG (must exist and validate), else DEFAULT_CONFIG.
 
     When the server's package label (CHAINCODE_ID) names a configuration digest, the loaded
-    configuration must have it: the orgs approved the definition for that configuration."""
+    configuration must have it: the orgs approved the definition for that configuration. With
+    RECFIN_NETWORK_CONFIG set, the label must name one (at least 12 hex digits): a file is run only
+    as the configuration of a package made for it."""
     env = os.environ if environ is None else environ
     path = env.get(CONFIG_ENV) or None
     cfg = read_config(path) if path else DEFAULT_CONFIG
     label = env.get(PACKAGE_ENV, "").partition(":")[0]
     approved = version_digest(label)
+    if path and label and (approved is None or not _DIGEST_IN_LABEL.fullmatch(approved)):
+        # every label `recfin chaincode deploy` writes for the contract names the file's digest: without one (a
+        # package built by hand, say) nothing ties the file to the configuration the orgs approved
+        raise NetworkConfigError(
+            f"{path}: chaincode package {label} names no configuration digest ({DIGEST_TAG}<{SHORT_DIGEST} hex "
+            f"digits> at the end of its version), so the file cannot be checked against the configuration the "
+            f"orgs approved: start the server from the package `recfin chaincode deploy` wrote for this file "
+            f"(its label ends in {DIGEST_TAG}{digest(cfg)[:SHORT_DIGEST]})")
     if approved is not None and not digest(cfg).startswith(approved):
         source = path or f"the default configuration ({CONFIG_ENV} is unset)"
         raise NetworkConfigError(

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from chaincode.receivables import config as contract
 from network import Network, ccservers, config_policy, contract_config, crypto, membership
 from network.errors import ChaincodeError, ToolError
 from network.fabric_bin import FabricInstall
@@ -124,9 +125,15 @@ def test_a_collection_with_no_member_left_and_no_regulator_is_refused_by_name(to
     doc = topology.model_dump(mode="json", exclude_none=True)
     doc["orgs"] = [o for o in doc["orgs"] if o["role"] != "regulator"]
     gone = {"name": "terms-OldSupplierMSP-OldBankMSP", "policy": "OR('OldBankMSP.member')", "blockToLive": 0}
+    # the orgs of the channel hold no regulator role: no configuration is derived for them at all
+    with pytest.raises(ChaincodeError, match=r"no org of the network holds the role regulator, .*"
+                                             r"`recfin org add NAME --role regulator`"):
+        contract_config.derived_collections(parse(doc), [gone])
+    # a configuration without a regulator org (written by hand) has no org to take the collection on either
+    without_regulator = contract.NetworkConfig(org_roles={o["msp_id"]: (o["role"],) for o in doc["orgs"]})
     with pytest.raises(ChaincodeError, match=r"collection terms-OldSupplierMSP-OldBankMSP would have no member left "
                                              r"in the channel .*recfin org add NAME --role regulator"):
-        contract_config.derived_collections(parse(doc), [gone])
+        contract_config.kept_collection(gone, without_regulator)
 
 
 @pytest.mark.parametrize("endorsement", [

@@ -16,6 +16,7 @@ from network.errors import ChaincodeError, ToolError, TopologyError
 from network.fabric_bin import FabricInstall, REPO_ROOT
 from network.org_change import OrgChangeError
 from network.org_membership import OrgMembership
+from network.topology import load as load_topology
 from network.topology import parse
 
 from .test_deploy import RecordingSupervisor, ScriptedPeer, verbs
@@ -104,6 +105,31 @@ def test_a_missing_unknown_or_contradicted_role_is_named(topology, role, users, 
         bank["users"] = users
     with pytest.raises(TopologyError, match=message):
         parse(doc)
+
+
+@pytest.mark.parametrize("role, add_role", [("core_enterprise", "core-enterprise"), ("supplier", "supplier"),
+                                            ("financier", "bank"), ("regulator", "regulator")])
+def test_no_configuration_is_derived_while_a_role_has_no_org(topology, tmp_path, role, add_role):
+    """Without a regulator org, say, nothing could be frozen and UpgradeLedger, which the regulator org's admin
+    runs, could never run. The topology still loads (`recfin org add` loads it to add the org); what is refused is
+    the configuration every deploy, compose file and bundle derives from it, naming the role and its remedy."""
+    doc = doc_of(topology)
+    doc["orgs"] = [o for o in doc["orgs"] if o["role"] != role]
+    path = tmp_path / "topology.yaml"
+    path.write_text(json.dumps(doc))
+    roleless = load_topology(path)
+    for derive in (contract_config.network_config, contract_config.definition_version,
+                   contract_config.endorsement_policy, lambda t: contract_config.write(t, tmp_path / "out")):
+        with pytest.raises(ChaincodeError) as refused:
+            derive(roleless)
+        assert str(refused.value).startswith(f"no org of the network holds the role {role}, which the receivables "
+                                             f"contract needs (")
+        assert f"add one with `recfin org add NAME --role {add_role}`" in str(refused.value)
+    assert not (tmp_path / "out").exists()
+    enterprise = None if role == "regulator" else "91110000MA1K00007E"
+    added = membership.new_org_spec(roleless, "newcomer", add_role, enterprise)      # as `recfin org add` adds it
+    grown = membership.with_orgs(roleless, [*roleless.orgs, added])
+    assert contract_config.network_config(grown).msps_with_role(role) == ["NewcomerMSP"]
 
 
 # ---- the files ------------------------------------------------------------------------------------

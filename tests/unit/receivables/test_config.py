@@ -57,6 +57,27 @@ def test_a_bad_field_is_named_with_the_file(tmp_path, change, where, what):
     assert what in str(err.value)
 
 
+@pytest.mark.parametrize("org_roles, what", [
+    ({}, "org_roles: names no org, so no party could register"),
+    ({**DEFAULT_CONFIG.org_roles, BANK2: []}, f"org_roles.{BANK2} is empty: give the org the role"),
+    ({**DEFAULT_CONFIG.org_roles, BANK2: ["financier", "financier"]},
+     f"org_roles.{BANK2} names financier more than once"),
+    # with the bank's org the regulator's too, a freeze of a claim it finances would add no org to the claim's
+    # key-level policy: the debtor's, the holder's and the bank's orgs could lift it between them
+    ({**{msp: roles for msp, roles in DEFAULT_CONFIG.org_roles.items() if msp != "RegulatorMSP"},
+      BANK: ["financier", "regulator"]}, f"org_roles.{BANK} gives the regulator role with financier: "),
+    ({**DEFAULT_CONFIG.org_roles, "RegulatorMSP": ["supplier", "regulator"]},
+     "org_roles.RegulatorMSP gives the regulator role with supplier: "),
+], ids=["no org", "an org without a role", "a role twice", "the bank regulates", "the regulator supplies"])
+def test_org_roles_no_configuration_could_work_with_stop_the_server_naming_the_file(tmp_path, org_roles, what):
+    doc = json.loads(cfg.to_json(DEFAULT_CONFIG)) | {"org_roles": org_roles}
+    path = written(tmp_path, doc)
+    with pytest.raises(NetworkConfigError) as err:
+        cfg.load_config({cfg.CONFIG_ENV: str(path)})
+    assert str(err.value).startswith(f"{path}: org_roles: ")
+    assert what in str(err.value)
+
+
 def test_a_missing_field_and_broken_json_are_named(tmp_path):
     path = written(tmp_path, {"max_payment_term_days": 30})
     with pytest.raises(NetworkConfigError, match="network_config.json: org_roles: Field required"):
@@ -86,6 +107,23 @@ def test_a_package_approved_for_another_configuration_refuses_the_file(tmp_path)
     with pytest.raises(NetworkConfigError, match="the default configuration"):
         cfg.load_config({cfg.PACKAGE_ENV: approved[cfg.PACKAGE_ENV]})
     assert cfg.load_config({cfg.PACKAGE_ENV: "receivables_1.0:ab"}) is DEFAULT_CONFIG   # untagged: no check
+
+
+@pytest.mark.parametrize("tag", [None, "", cfg.digest(WITH_BANK2)[:4]],
+                         ids=["untagged", "an empty tag", "the file's digest, too short to tell"])
+def test_a_package_that_names_no_configuration_digest_refuses_the_file(tmp_path, tag):
+    """A file is run only as the configuration of a package made for it: every label `recfin chaincode deploy`
+    writes names the file's digest in 12 hex digits, so a label naming none (a package built by hand), or fewer
+    (which many another file's digest would start with too), names no approval of it."""
+    label = "receivables_1.0" if tag is None else f"receivables_1.0+cfg.{tag}"
+    path = written(tmp_path, WITH_BANK2)
+    with pytest.raises(NetworkConfigError) as err:
+        cfg.load_config({cfg.CONFIG_ENV: str(path), cfg.PACKAGE_ENV: f"{label}:ab"})
+    message = str(err.value)
+    assert message.startswith(f"{path}: chaincode package {label} names no configuration digest")
+    assert f"its label ends in +cfg.{cfg.digest(WITH_BANK2)[:12]}" in message
+    if not tag:         # no file, no digest: the default configuration, as before
+        assert cfg.load_config({cfg.PACKAGE_ENV: f"{label}:ab"}) is DEFAULT_CONFIG
 
 
 def test_the_contract_runs_with_the_deployments_file(tmp_path, monkeypatch):

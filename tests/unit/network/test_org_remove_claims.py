@@ -1,0 +1,173 @@
+"""`recfin org remove` of a regulator org reads the ledger's claims first: while the key-level policy of a claim names
+the org (a frozen claim's, or one whose debtor and holder are parties of one org, names every regulator org), the
+removal is refused before anything is sent. Once the org had left, its peer would endorse nothing, so no change of
+such a claim could ever be endorsed again, its unfreeze included.
+
+The channel has two regulator orgs, regulator (topology.yaml's) and regulator2 (added). Its config calls go to the
+scripted `peer` CLI (scripted_channel.py); the claims are read by the command's own reader (cli/org_commands.py)
+from the real receivables contract on MemoryLedger (tests/unit/ledger_contract.py), through a stand-in for
+``cli.connection.open_session``.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import pytest
+
+from chaincode.receivables.config import NetworkConfig
+from chaincode.testing import make_identity
+from cli import connection
+from cli.org_commands import _claims_check
+from network import contract_config, crypto, membership
+from network.errors import NetworkError
+from network.org_change import OrgChangeError
+from network.org_membership import ClaimsCheck
+from tests.unit.ledger_contract import Channel
+from tests.unit.receivables_client.test_endorsement import claim, register
+
+from .channel_fixtures import channel_config
+from .scripted_channel import ScriptedChannel, host
+from .test_org_membership import _removal_file
+
+ORDER = "(2026) Hu 0101 Bao 123"
+
+
+@pytest.fixture
+def grown(topology, data_root):
+    """regulator2 added and recorded here, its crypto made: the channel's fifth org, its second regulator org."""
+    regulator2 = membership.new_org_spec(topology, "regulator2", "regulator")
+    now = membership.with_orgs(topology, [*topology.orgs, regulator2])
+    crypto.generate(now, data_root)
+    membership.record_added(data_root, regulator2)
+    return now
+
+
+@pytest.fixture
+def channel(fake_fabric, grown, data_root):
+    return ScriptedChannel(grown, channel_config(grown, data_root))
+
+
+def ledger_of(config: NetworkConfig, monkeypatch):
+    """The contract on its own ledger, its parties registered (regulator2's users act for no party), and
+    ``connection.open_session`` answering as each org's first user: the sessions opened are kept."""
+    ledger = Channel(config)
+    parties = SimpleNamespace(
+        core=register(ledger, 1, "CoreEnterpriseMSP", "core_enterprise", "core"),
+        tier1=register(ledger, 2, "SupplierMSP", "supplier", "tier1"),
+        regulator=register(ledger, 3, "RegulatorMSP", "regulator", "regulator"),
+        opened=[])
+    clients = {"regulator": parties.regulator.client,
+               "regulator2": ledger.client(make_identity("Regulator2MSP", "inspector1"))}
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, **_kwargs):
+        parties.opened.append(f"{org}/{user}" if user else org)
+        if org not in clients:
+            raise NetworkError(f"no connection profile of {org}")
+        yield SimpleNamespace(client=clients[org])
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    parties.ledger = ledger
+    return parties
+
+
+def claims_read(members) -> ClaimsCheck:
+    return _claims_check(members.root, None, False)
+
+
+def assert_nothing_sent(channel, data_root):
+    assert channel.updates == []
+    assert membership.load_state(data_root)["removed"] == []
+
+
+def test_a_regulator_org_is_not_removed_while_a_claim_it_guards_is_frozen(
+        channel, grown, topology, data_root, tmp_path, monkeypatch):
+    parties = ledger_of(contract_config.network_config(grown), monkeypatch)
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    claim(parties.ledger, parties.tier1, parties.core, "24312000000000000002")       # live, not frozen: no matter
+    parties.regulator.client.freeze(frozen, ORDER)
+    members = host(topology, data_root, channel)
+
+    for attempt in (lambda: members.remove("regulator2", claims=claims_read(members)),
+                    lambda: members.plan_remove("regulator2", claims=claims_read(members))):   # --dry-run, --update-out
+        with pytest.raises(OrgChangeError) as refused:
+            attempt()
+        message = str(refused.value)
+        assert message.startswith("regulator2 (Regulator2MSP) is a regulator org, and the key-level policy of claims "
+                                  f"names it: 1 frozen ({frozen} by order {ORDER})")
+        assert "Stopped before anything was sent" in message
+        # the way out: lift the freeze as the leaving org, remove it, freeze again as the org that stays
+        assert "`recfin regulator unfreeze ID --order ORDER --as regulator2`" in message
+        assert "`recfin regulator freeze ID --order ORDER --as regulator`" in message
+    # regulator2's first user acts for no party, so the claims were read as regulator's
+    assert parties.opened[:2] == ["regulator2", "regulator"]
+    assert_nothing_sent(channel, data_root)
+
+    # a removal written elsewhere (no check there) is refused where it is submitted
+    path = _removal_file(members, members.fetch_config("bank"), "regulator2", tmp_path)
+    with pytest.raises(OrgChangeError, match=f"1 frozen \\({frozen} by order"):
+        members.submit_update_file(path, channel_only=True, claims=claims_read(members))
+    assert_nothing_sent(channel, data_root)
+
+
+def test_once_no_claim_is_frozen_the_regulator_org_is_removed(channel, grown, topology, data_root, monkeypatch):
+    parties = ledger_of(contract_config.network_config(grown), monkeypatch)
+    thawed = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    parties.regulator.client.freeze(thawed, ORDER)
+    parties.regulator.client.unfreeze(thawed, f"{ORDER} lifted")
+    members = host(topology, data_root, channel)
+    channel.after = channel_config(topology, data_root)            # the channel once regulator2 is gone
+    finished = []
+    monkeypatch.setattr(members, "_after_remove", lambda org, policy=None: finished.append(org.name))
+
+    change = members.remove("regulator2", claims=claims_read(members))
+
+    assert change.verdict.ok and len(channel.updates) == 1       # sent
+    assert finished == ["regulator2"]
+    assert "regulator" in parties.opened                          # once the claims were read
+
+
+def test_a_claim_of_one_orgs_parties_keeps_its_regulator_orgs_too(channel, grown, topology, data_root, monkeypatch):
+    """A configuration may let one org's parties be both a core enterprise and a supplier: such a claim's key names
+    its org and every regulator org, frozen or not."""
+    roles = contract_config.network_config(grown).org_roles
+    config = NetworkConfig(org_roles={**roles, "CoreEnterpriseMSP": ("core_enterprise", "supplier")})
+    parties = ledger_of(config, monkeypatch)
+    own_supplier = register(parties.ledger, 4, "CoreEnterpriseMSP", "supplier", "core-supplier")
+    one_org = claim(parties.ledger, own_supplier, parties.core, "24312000000000000003")
+    members = host(topology, data_root, channel)
+
+    with pytest.raises(OrgChangeError) as refused:
+        members.plan_remove("regulator2", claims=claims_read(members))
+    message = str(refused.value)
+    assert f"1 whose debtor and holder are parties of one org ({one_org})" in message
+    assert " frozen (" not in message                       # it names no frozen claim
+    assert "settled, or transferred by its holder to a party of another org, first" in message
+    assert_nothing_sent(channel, data_root)
+
+
+def test_claims_that_cannot_be_read_refuse_the_removal_unless_the_operator_confirms(
+        channel, grown, topology, data_root, monkeypatch):
+    parties = ledger_of(contract_config.network_config(grown), monkeypatch)
+    members = host(topology, data_root, channel)
+    for check, why in [(_claims_check(members.root, "bank", False), "as bank: no connection profile of bank"),
+                       (ClaimsCheck(), "nothing here reads the ledger")]:
+        with pytest.raises(OrgChangeError) as refused:
+            members.remove("regulator2", claims=check)
+        message = str(refused.value)
+        assert "The claims could not be read to find them (" in message and why in message
+        assert "--claims-as ORG/USER" in message and "run it again with --no-claim-check" in message
+    assert_nothing_sent(channel, data_root)
+    assert parties.opened == ["bank"]                     # --claims-as names the one identity that reads
+
+    said = []
+    members.net.say = said.append
+    assert members.plan_remove("regulator2", claims=_claims_check(members.root, None, True)).verdict.ok
+    assert parties.opened == ["bank"]                     # --no-claim-check: nothing read
+    assert any("claims not read (--no-claim-check)" in line for line in said)
+
+
+def test_an_org_whose_parties_may_not_be_the_regulator_is_removed_without_reading_claims(topology, data_root):
+    members = host(topology, data_root, ScriptedChannel(topology, channel_config(topology, data_root)))
+    members.check_claims_without(topology.org("bank"), ClaimsCheck())      # no reader, and none needed
