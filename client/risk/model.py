@@ -39,14 +39,17 @@ VERSION = "v5"
 LARGEST_PARAMETER = 1e6
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = MODELS_DIR / f"late_payment-{VERSION}.json"
+# what a refused artefact's message tells the user to do: a bare `recfin risk train` refuses too while the shipped
+# model of this version is in place
+RETRAIN = "re-train it with `recfin risk train --out FOLDER` (or `--replace` to write over the shipped model)"
 
 
 def _json_number(value: object) -> object:
     # bool is an int to Python, and lax parsing would read "1.5" as 1.5: a damaged artefact would then score
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         shown = json.dumps(value) if isinstance(value, (bool, str)) or value is None else type(value).__name__
-        raise ValueError(f"{shown} is not a number: a model's parameters are JSON numbers; re-train the artefact "
-                         f"with `recfin risk train`")
+        raise ValueError(f"{shown} is not a number: a model's parameters are JSON numbers; the artefact is "
+                         f"damaged: {RETRAIN}")
     return value
 
 
@@ -75,7 +78,7 @@ class LatePaymentModel(BaseModel):
         missing = [f for f in ("format", "version") if isinstance(data, dict) and f not in data]
         if missing:   # left out, it would be taken for the current model and score with features it was not fit on
             raise ValueError(f"{' and '.join(missing)}: missing: the artefact does not say which model it is (this "
-                             f"code scores with {FORMAT}, {VERSION}): re-train it with `recfin risk train`")
+                             f"code scores with {FORMAT}, {VERSION}): {RETRAIN}")
         return data
 
     @model_validator(mode="after")
@@ -85,7 +88,7 @@ class LatePaymentModel(BaseModel):
         if self.horizon_days != HORIZON_DAYS:   # the scorer would report a horizon its probability is not for
             raise ValueError(f"horizon_days: the artefact is for receivables falling due in the next "
                              f"{self.horizon_days} days, this code labels and scores the next {HORIZON_DAYS}: "
-                             f"re-train it with `recfin risk train`")
+                             f"{RETRAIN}")
         n = len(self.features)
         for name in ("mean", "scale", "coef"):
             if len(getattr(self, name)) != n:
@@ -95,22 +98,21 @@ class LatePaymentModel(BaseModel):
             bad = next((v for v in values if not (math.isfinite(v) and abs(v) <= LARGEST_PARAMETER)), None)
             if bad is not None:
                 raise ValueError(f"{name}: {bad} is not a trained model's parameter (finite, at most "
-                                 f"{LARGEST_PARAMETER:g} in size): the artefact is damaged; re-train it with "
-                                 f"`recfin risk train`")
+                                 f"{LARGEST_PARAMETER:g} in size): the artefact is damaged; {RETRAIN}")
         if any(s < 1 / LARGEST_PARAMETER for s in self.scale):
             raise ValueError(f"scale: every scale must be at least {1 / LARGEST_PARAMETER:g} (a standard deviation; "
                              f"training writes 1 for a constant feature)")
         if list(self.features) != list(MODEL_FEATURES):
             raise ValueError(f"features: the artefact ({self.name}-{self.version}) expects {self.features}, this code "
-                             f"computes {list(MODEL_FEATURES)}: re-train it with `recfin risk train`")
+                             f"computes {list(MODEL_FEATURES)}: {RETRAIN}")
         inverted = [f for f, c in zip(self.features, self.coef) if f in RISING_FEATURES and c < 0]
         if inverted:   # more late payments, overdue claims or rejections would make the debtor look safer
             raise ValueError(f"coef: {', '.join(inverted)} only rise with bad news about how the debtor pays, but "
                              f"the artefact weighs {'it' if len(inverted) == 1 else 'them'} negatively, so more of "
-                             f"it would score a debtor safer: re-train it with `recfin risk train`")
+                             f"it would score a debtor safer: {RETRAIN}")
         if self.version != VERSION:   # the same names, computed another way
             raise ValueError(f"version: the artefact is {self.name}-{self.version}, this code computes the features "
-                             f"of {VERSION}: re-train it with `recfin risk train`")
+                             f"of {VERSION}: {RETRAIN}")
         return self
 
     def probability(self, inputs: list[float]) -> float:

@@ -95,7 +95,8 @@ def test_a_model_that_does_not_say_its_version_is_not_scored_as_the_current_one(
     r = invoke("score", "D1", "--history", history, "--as-of", "2025-06-01", "--model", model, "--json")
     assert r.exit_code == 1 and r.stdout == ""
     assert f"{model} is not a usable model artefact: version: missing" in error_line(r)
-    assert "re-train it with `recfin risk train`" in error_line(r)
+    assert ("re-train it with `recfin risk train --out FOLDER` (or `--replace` to write over the shipped model)"
+            in error_line(r))
     model.write_text("")
     assert "is empty" in error_line(invoke("score", "D1", "--history", history, "--model", model))
 
