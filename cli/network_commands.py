@@ -380,7 +380,7 @@ def compose_status_command(topology_path, data_root, as_json):
 
 @network.command()
 @topology_option
-@click.option("--batch-size", "max_message_count", type=WholeNumberRange(), default=None,
+@click.option("--batch-size", "max_message_count", type=WholeNumberRange(1, 100000), default=None,
               help="Transactions per block at most (Orderer BatchSize.MaxMessageCount, 1..100000).")
 @click.option("--batch-timeout", default=None,
               help="Cut a block this long after its first transaction (BatchTimeout, e.g. 250ms; 1ms..60s).")

@@ -332,24 +332,44 @@ def _claim_check_options(fn):
                              "leaving org's first).")(fn)
 
 
-def _claims_check(data_root: Path, claims_as: str | None, no_claim_check: bool) -> ClaimsCheck:
-    """How the removal of a regulator org reads the ledger's claims (OrgMembership.check_claims_without): a session
-    as --claims-as ORG[/USER], else as each regulator org's first client user in turn until one may list them."""
+def _claims_check(data_root: Path, claims_as: str | None, no_claim_check: bool,
+                  sends_nothing: bool = False) -> ClaimsCheck:
+    """How the removal of a regulator org reads the ledger's claims and their keys' endorsers
+    (OrgMembership.check_claims_without): a session as --claims-as ORG[/USER], else as each regulator org's first
+    client user in turn until one may read them. sends_nothing: a dry run or --update-out (warned, not refused,
+    when they cannot be read)."""
     if no_claim_check and claims_as is not None:
         raise click.UsageError("give --claims-as or --no-claim-check, not both")
     chosen = connection.parse_as(claims_as) if claims_as is not None else None
 
-    def read(statuses, regulator_orgs):
+    def as_a_regulator(regulator_orgs, reading):
         failures = []
         for org_name, user in [chosen] if chosen else [(o.name, None) for o in regulator_orgs]:
             try:
                 with connection.open_session(org_name, user, data_root) as session:
-                    return [claim for status in statuses
-                            for claim in session.client.iter_receivables("status", status, page_size=100)]
+                    return reading(session.client)
             except (RuleViolation, GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
                 failures.append(f"as {org_name}{f'/{user}' if user else ''}: {connection.describe(exc)}")
         raise ClaimsUnreadable("; ".join(failures))
-    return ClaimsCheck(read=read, skipped=no_claim_check)
+
+    def read(statuses, regulator_orgs):
+        return as_a_regulator(regulator_orgs, lambda client: [
+            claim for status in statuses for claim in client.iter_receivables("status", status, page_size=100)])
+
+    def endorsers(claim_ids, regulator_orgs):
+        def reading(client):
+            try:
+                return {claim_id: client.receivable_endorsers(claim_id) for claim_id in claim_ids}
+            except GatewayError as exc:
+                if _UNKNOWN_TRANSACTION in str(exc):     # a contract deployed before the query existed
+                    return None
+                raise
+        return as_a_regulator(regulator_orgs, reading)
+    return ClaimsCheck(read=read, endorsers=endorsers, skipped=no_claim_check, sends_nothing=sends_nothing)
+
+
+# how the contract (chaincode/contract ContractBase.unknown_transaction) refuses a transaction it does not have
+_UNKNOWN_TRANSACTION = "is not a transaction of contract"
 
 
 @org.command("remove")
@@ -366,7 +386,10 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     Refused for the channel's last org of a role the receivables contract needs. A regulator org is
     refused, naming them, while claims' key-level policies name it (a frozen claim, or one whose debtor
     and holder are parties of one org): the claims are read first as a regulator's user (--claims-as),
-    and when they cannot be, it is refused unless --no-claim-check. The receivables chaincode is then
+    and when they cannot be, it is refused unless --no-claim-check (a dry run or --update-out, which
+    send nothing, warns instead: the removal and `org submit` read them). A claim counts only while
+    its key's policy, as last written, names the org (a claim frozen before it joined does not).
+    The receivables chaincode is then
     deployed again without the org in its configuration (its offer-terms collections
     stay in the definition, unused: Fabric never drops a collection; their member policies lose the org,
     which the channel no longer accepts as a member), with the endorsement policy it has (a derived one
@@ -389,7 +412,8 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
     members = OrgMembership(net)
     signers = _signers(sign_as, no_sign, update_out)
-    claims = _claims_check(net.data_root, claims_as, no_claim_check)
+    claims = _claims_check(net.data_root, claims_as, no_claim_check,
+                           sends_nothing=dry_run or update_out is not None)
     if update_out is not None:
         if dry_run:
             raise click.UsageError("give --dry-run or --update-out, not both")

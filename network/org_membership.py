@@ -46,7 +46,7 @@ from __future__ import annotations
 import hashlib
 import shlex
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -55,7 +55,7 @@ from fabric_protos.common import common_pb2, configtx_pb2
 from chaincode.receivables import collections as contract_collections
 from chaincode.receivables import lifecycle as contract_lifecycle
 from chaincode.receivables import policy as contract_policy
-from chaincode.receivables.config import REGULATOR, untagged_version
+from chaincode.receivables.config import REGULATOR, NetworkConfig, untagged_version
 
 from . import (ccservers, channel, channel_admin, channel_config, config_policy, config_signing, configtx,
                contract_config, crypto, membership, namespaces, nodeconfig, packaging, profiles)
@@ -70,7 +70,7 @@ from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, 
 from .org_definition import PolicySyntaxError, decode_msp
 from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
-from .topology import PeerOrgSpec, Topology, org_name_too_long
+from .topology import DERIVED, PeerOrgSpec, Topology, org_name_too_long
 
 
 class PolicyNotSatisfiedError(OrgChangeError):
@@ -91,11 +91,17 @@ class ClaimsCheck:
     (check_claims_without). This package does not talk to the ledger; `recfin org remove` and `org submit` give
     ``read``: read(statuses, regulator_orgs) -> every claim in those statuses, as the SDK reads them, listed as a
     regulator's user (the regulator reads every claim) of one of regulator_orgs (the leaving org first), or
-    ClaimsUnreadable. None: nothing here can read the ledger. ``skipped``: the operator confirmed the removal
-    without reading them (`--no-claim-check`)."""
+    ClaimsUnreadable. None: nothing here can read the ledger. ``endorsers``: endorsers(claim_ids, regulator_orgs)
+    -> the MSP IDs the key-level policy of each claim's key names (GetReceivableEndorsers), by claim id, read the
+    same way; None when the contract deployed has no such query (an older version), or when nothing here gives it.
+    ``skipped``: the operator confirmed the removal without reading them (`--no-claim-check`). ``sends_nothing``:
+    a dry run or an update written to a file, which the removal or `org submit` checks again: claims that cannot
+    be read are warned of, not refused."""
 
     read: Callable[[Sequence[str], Sequence[PeerOrgSpec]], Iterable] | None = None
+    endorsers: Callable[[Sequence[str], Sequence[PeerOrgSpec]], Mapping[str, Sequence[str]] | None] | None = None
     skipped: bool = False
+    sends_nothing: bool = False
 
 
 def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: bool, others: list[str]) -> str:
@@ -520,9 +526,9 @@ class OrgMembership:
         if dep.signature_policy_from_topology is not None:
             return dep.signature_policy_from_topology
         deployed_for = [o for o in before.orgs if o.msp_id in dep.package_ids]
-        candidates = {contract_config.endorsement_policy(before)}
+        candidates = {_topology_policy_of(before.orgs, before)}
         if deployed_for:
-            candidates.add(contract_config.endorsement_policy(membership.with_orgs(before, deployed_for)))
+            candidates.add(_topology_policy_of(deployed_for, before))
         return dep.signature_policy in candidates
 
     def check_policy_without(self, org: PeerOrgSpec, signature_policy: str | None = None) -> None:
@@ -642,11 +648,15 @@ class OrgMembership:
     def check_claims_without(self, org: PeerOrgSpec, claims: ClaimsCheck) -> None:
         """Refused, before anything is sent, while the key-level policy of a claim names the org as one of the
         regulator orgs: that of a frozen claim, and of one whose debtor and holder (and bank) are parties of one org
-        (chaincode/receivables/policy.py endorsing_orgs, under the configuration the channel runs now). Once the
-        org has left, its peer endorses nothing, so no change of such a claim, an unfreeze included, could ever be
-        endorsed again. Only a claim still live (registered, confirmed, financed or overdue) is written again, and
-        only such a claim can be frozen: those are read. Refused too when they cannot be read, unless the operator
-        confirmed without (claims.skipped)."""
+        (chaincode/receivables/policy.py endorsing_orgs). Once the org has left, its peer endorses nothing, so no
+        change of such a claim, an unfreeze included, could ever be endorsed again. Only a claim still live
+        (registered, confirmed, financed or overdue) is written again, and only such a claim can be frozen: those
+        are read. A key keeps the regulator orgs of the transaction that last wrote its policy (a claim frozen
+        before the org joined does not name it), so each claim that is frozen or of one org's parties now (the
+        only ones whose key names a regulator org: every change that ends that writes the policy again) is
+        refused only when its key names the org (claims.endorsers); where the contract deployed cannot say, by
+        the policy today's regulator orgs give, saying so. Refused too when they cannot be read, unless the
+        operator confirmed without (claims.skipped), or nothing is sent (claims.sends_nothing: warned of)."""
         if org.role != REGULATOR:
             return
         if claims.skipped:
@@ -654,16 +664,24 @@ class OrgMembership:
                          f"{org.msp_id} can never be unfrozen once it has left")
             return
         regulator_orgs = [org, *(o for o in self.topology.orgs if o.role == REGULATOR and o.name != org.name)]
+        regulators = sorted(o.msp_id for o in regulator_orgs)
         try:
             if claims.read is None:
                 raise ClaimsUnreadable("nothing here reads the ledger (no ClaimsCheck.read given)")
             live = list(claims.read(contract_lifecycle.LIVE, regulator_orgs))
+            candidates = [c for c in live if org.msp_id in contract_policy.endorsing_orgs(c, regulators)]
+            held = (claims.endorsers([c.id for c in candidates], regulator_orgs)
+                    if candidates and claims.endorsers is not None else None)
         except ClaimsUnreadable as exc:
+            if claims.sends_nothing:
+                self.net.say(f"  claims not checked ({exc}): the removal and `org submit` check them, refusing "
+                             f"while a claim's key-level policy names {org.msp_id}")
+                return
             raise OrgChangeError(_claims_unread(org, str(exc))) from None
-        regulators = sorted(o.msp_id for o in regulator_orgs)
-        stranded = [c for c in live if org.msp_id in contract_policy.endorsing_orgs(c, regulators)]
+        # a claim missing from the answer (none is ever deleted) is kept: refusing wrongly is undone by a re-run
+        stranded = candidates if held is None else [c for c in candidates if org.msp_id in held.get(c.id, [org.msp_id])]
         if stranded:
-            raise OrgChangeError(_claims_stranded(org, stranded, regulator_orgs[1:]))
+            raise OrgChangeError(_claims_stranded(org, stranded, regulator_orgs[1:], derived=held is None))
 
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
                     current: configtx_pb2.Config | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange:
@@ -1038,6 +1056,16 @@ class OrgMembership:
         return PeerOrgSpec.model_validate_json(pending.read_text())
 
 
+def _topology_policy_of(orgs: Sequence[PeerOrgSpec], topology: Topology) -> str | None:
+    """contract_config.endorsement_policy for these orgs of the topology, without the contract configuration's
+    refusal of a role no org has: the policy needs only their MSP IDs, and an old deployment record may be of a
+    network that lacked a role then (before its first regulator org was added)."""
+    if topology.chaincode.endorsement_policy != DERIVED:
+        return topology.chaincode.endorsement_policy
+    orgs_only = NetworkConfig(org_roles={o.msp_id: (o.role,) for o in orgs})
+    return contract_collections.endorsement_policy(orgs_only, principal="peer")
+
+
 def _claims_unread(org: PeerOrgSpec, why: str) -> str:
     """The refusal of a regulator org's removal whose claims could not be read (why)."""
     return (f"{org.name} ({org.msp_id}) is a regulator org: the key-level policy of a frozen claim names every "
@@ -1050,9 +1078,10 @@ def _claims_unread(org: PeerOrgSpec, why: str) -> str:
             f"run it again with --no-claim-check")
 
 
-def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec]) -> str:
+def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec], derived: bool = False) -> str:
     """The refusal of a regulator org's removal while the key-level policy of claims (stranded: as the SDK reads
-    them) names it; staying: the other regulator orgs."""
+    them) names it; staying: the other regulator orgs. derived: their keys' policies could not be read (a contract
+    without GetReceivableEndorsers), so they are the policies today's regulator orgs give."""
     frozen = [c for c in stranded if c.frozen is not None]
     one_org = [c for c in stranded if c.frozen is None]
     held = ([f"{len(frozen)} frozen ({first_few([f'{c.id} by order {c.frozen.order_reference}' for c in frozen])})"]
@@ -1066,9 +1095,15 @@ def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec
              f"--as {other}`): in between it is open to changes, so do it at once"] if frozen else []) + (
         ["have each claim of one org's parties settled, or transferred by its holder to a party of another org, "
          "first"] if one_org else [])
+    unsure = (f" The contract deployed does not answer GetReceivableEndorsers (an earlier version), so these are "
+              f"the claims whose policy names {org.msp_id} when written today; a key keeps the regulator orgs of the "
+              f"moment its policy was written, so one frozen before {org.msp_id} joined does not name it and may be "
+              f"listed all the same: before lifting a freeze, deploy the current contract and run this again (it "
+              f"then reads each key's policy), or, once sure from the claims' histories that each was last written "
+              f"before {org.msp_id} joined, run it again with --no-claim-check" if derived else "")
     return (f"{org.name} ({org.msp_id}) is a regulator org, and the key-level policy of claims names it: "
             f"{'; '.join(held)}. Once it has left, its peer endorses nothing, so no change of those claims could "
-            f"ever be endorsed again. Stopped before anything was sent: {'; '.join(ways)}")
+            f"ever be endorsed again.{unsure} Stopped before anything was sent: {'; '.join(ways)}")
 
 
 def _last_of_role(org: PeerOrgSpec, role: str) -> OrgChangeError:

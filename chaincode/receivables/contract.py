@@ -1568,6 +1568,17 @@ class ReceivablesContract(Contract):
 
     @transaction(evaluate=True)
     @rules
+    async def GetReceivableEndorsers(self, ctx: Context, receivable_id: str) -> list[str]:
+        """The MSP IDs the key-level policy of a receivable's key names, sorted ([] when it has none): the orgs
+        that must endorse any change of it. A key keeps the orgs of the transaction that last wrote its policy, so
+        after the regulator orgs changed this is the one way to tell which a claim still needs (a claim frozen
+        before an org joined does not name it). Readable by whoever may read the claim (GetReceivable's rules)."""
+        s = self._session(ctx)
+        _, r = await self._readable(s, receivable_id)
+        return await queries.key_endorsers(s.store, keys.RECEIVABLE, r.id)
+
+    @transaction(evaluate=True)
+    @rules
     async def FindInvoice(self, ctx: Context, fingerprint: str) -> InvoiceLookup:
         """Whether an invoice fingerprint is used: the receivable it backs, and whether that claim is still live.
 

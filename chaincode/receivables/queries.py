@@ -12,6 +12,8 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
+from chaincode.shim import KeyEndorsementPolicy
+
 from . import config as cfg
 from . import dates, keys, lifecycle
 from . import financing as fin
@@ -26,7 +28,7 @@ from .store import Store, live_financier
 __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "provenance", "page", "statistics", "invoice_use",
            "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
            "discount_offer_page", "discount_offer_as_seen_by", "discount_offers_as_seen_by", "financier_exposure",
-           "may_read_request", "request_record"]
+           "may_read_request", "request_record", "key_endorsers"]
 
 
 async def may_read(store: Store, party: Party, r: Receivable) -> bool:
@@ -300,6 +302,14 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
             records.append(_payment_record(states, as_of, label))
     return {"debtor": debtor, "as_of": as_of.isoformat(), "holder_ids": holder_ids,
             "records": records, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+
+
+async def key_endorsers(store: Store, object_type: str, object_id: str) -> list[str]:
+    """The MSP IDs a record key's key-level policy names, sorted; [] when the key has none (the chaincode-level
+    policy guards it). The stored policy, not one derived from today's configuration: a key keeps the orgs of the
+    transaction that last set it."""
+    held = await store.stub.get_state_validation_parameter(store.key(object_type, object_id))
+    return KeyEndorsementPolicy(held).list_orgs() if held else []
 
 
 async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[tuple[date, Receivable]]:

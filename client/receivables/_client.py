@@ -64,6 +64,7 @@ CONTRACT_NAME = "receivables"
 _HISTORY = TypeAdapter(list[HistoryEntry])
 _PARTY_HISTORY = TypeAdapter(list[PartyHistoryEntry])
 _ATTESTATIONS = TypeAdapter(list[InvoiceAttestation])
+_MSP_IDS = TypeAdapter(list[str])
 
 
 def _text(value: str, what: str) -> str:
@@ -577,6 +578,12 @@ class _Operations:
     def provenance(self, receivable_id: str) -> Provenance:
         """Ancestors up to the registered root, and the tree of children."""
         return self._evaluate("GetProvenance", _text(receivable_id, "receivable_id"), model=Provenance)
+
+    def receivable_endorsers(self, receivable_id: str) -> list[str]:
+        """The MSP IDs the key-level policy of the claim's key names, sorted ([] when none): the orgs whose
+        endorsement any change of it needs. Stored when the claim's policy was last written, so they may differ
+        from the regulator orgs of today (a claim frozen before an org joined does not name it)."""
+        return self._evaluate("GetReceivableEndorsers", _text(receivable_id, "receivable_id"), model=_MSP_IDS)
 
     def find_invoice(self, fingerprint: str) -> InvoiceLookup:
         """Whether an invoice fingerprint already backs a receivable (any registered party may ask)."""

@@ -128,7 +128,7 @@ def test_a_timeout_over_a_day_says_the_range():
 # ------------------------------------------------------------------ network tune: the batch values
 
 @pytest.mark.parametrize("option, value, said", [
-    ("--batch-size", "0", "0 is out of range: allowed 1 to 100000"),
+    ("--batch-size", "0", "0 is not in the range 1<=x<=100000."),
     ("--batch-timeout", "1h", "1h is out of range: allowed 1ms to 60s"),
     ("--absolute-max-bytes", "10 MiB", "'10 MiB' is not a size: give bytes, or '<n> KB' / '<n> MB'"),
 ])
@@ -143,3 +143,10 @@ def test_a_batch_value_out_of_range_is_named_by_its_option_before_the_network_is
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{option}': {said}" in result.output
     assert looked == []
+
+
+def test_the_batch_size_help_shows_its_range():
+    """An unbounded WholeNumberRange() showed `[x<=None]` for the range the help states."""
+    result = CliRunner().invoke(main, ["network", "tune", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "[1<=x<=100000]" in result.output and "None]" not in result.output

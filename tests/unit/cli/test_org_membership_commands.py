@@ -52,22 +52,40 @@ def test_removing_the_last_org_of_a_role_is_refused(runner, network_home):
     assert result.exit_code == 1 and "last supplier org" in result.output
 
 
-def test_remove_dry_run_of_an_added_org_drops_it_with_a_majority_of_five(runner, network_home):
-    root, block = network_home
-    spec = membership.new_org_spec(load(), "bank2", "bank", "91110000MA1K00007E")
+def _added_to_the_channel(root, block, spec) -> None:
+    """spec's org recorded as added here, its crypto made, and in the channel config of the block file."""
     membership.record_added(root, spec)
     grown = membership.effective(load(), root)
     crypto.generate(grown, root)
     config = channel_config(load(), root)
-    config.channel_group.groups["Application"].groups["Bank2MSP"].CopyFrom(
-        org_group(configtx.peer_org(grown, root, "bank2")))
+    config.channel_group.groups["Application"].groups[spec.msp_id].CopyFrom(
+        org_group(configtx.peer_org(grown, root, spec.name)))
     block.write_bytes(config_block(config, "receivables").SerializeToString())
+
+
+def test_remove_dry_run_of_an_added_org_drops_it_with_a_majority_of_five(runner, network_home):
+    root, block = network_home
+    _added_to_the_channel(root, block, membership.new_org_spec(load(), "bank2", "bank", "91110000MA1K00007E"))
     result = runner.invoke(org, ["remove", "bank2", "--dry-run", "--config-block", str(block), "--json"])
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
     assert plan["removed_members"] == ["group /Channel/Application/Bank2MSP"]
     policy = plan["policies"][0]
     assert (policy["needed"], policy["of"], plan["policy_satisfied"]) == (3, 5, True)
+
+
+def test_a_regulator_orgs_removal_that_sends_nothing_warns_of_claims_it_cannot_read(runner, network_home):
+    """`org remove REGULATOR_ORG --dry-run` / `--update-out` offline: nothing is sent, and the removal and `org submit`
+    read the claims again, so claims that cannot be read from here (no connection profile) are warned of."""
+    root, block = network_home
+    _added_to_the_channel(root, block, membership.new_org_spec(load(), "regulator2", "regulator"))
+    update = root / "remove-regulator2.tx"
+    for args in (["--dry-run"], ["--update-out", str(update), "--no-sign"]):
+        result = runner.invoke(org, ["remove", "regulator2", *args, "--config-block", str(block)])
+        assert result.exit_code == 0, result.output
+        assert "claims not checked (as regulator2: no connection profile" in result.output
+        assert "the removal and `org submit` check them" in result.output
+    assert update.is_file()
 
 
 @pytest.mark.parametrize("args, offline", [([*BANK, "--dry-run"], True), ([*BANK, "--update-out", "bank2.tx"], True),

@@ -420,3 +420,19 @@ def test_org_remove_keeps_a_given_policy_that_does_not_name_the_org(deployed, da
     members._after_remove(net.topology.org("bank2"))
     assert committed_policy(peer) == custom
     assert [o.name for o in net.topology.orgs] == [o.name for o in topology.orgs]
+
+
+def test_a_record_without_its_policy_source_of_a_network_lacking_a_regulator_org_is_read(topology, data_root):
+    """`org add` of a network's first regulator org on a deployment record written before the record said where its
+    policy came from: the candidates the topology gives need only the orgs' MSP IDs, so the contract configuration's
+    refusal of a role no org has (no regulator org yet) does not stop it at its chaincode step."""
+    before = membership.with_orgs(topology, [o for o in topology.orgs if o.role != contract.REGULATOR])
+    with pytest.raises(ChaincodeError):
+        contract_config.network_config(before)             # what refused the candidates
+    derived = "OutOf(2, 'BankMSP.peer', 'CoreEnterpriseMSP.peer', 'SupplierMSP.peer')"
+    record = ccservers.Deployment("receivables", "1.0+cfg.000000000000", 1, "receivables", derived, None, 0,
+                                  {o.msp_id: "pkg" for o in before.orgs}, None, signature_policy_from_topology=None)
+    follows = OrgMembership._policy_follows_topology
+    assert follows(record, before) is True                                   # derived: follows the new org
+    assert follows(dataclasses.replace(record, signature_policy="AND('BankMSP.peer', 'SupplierMSP.peer')"),
+                   before) is False                                          # given at deploy: kept

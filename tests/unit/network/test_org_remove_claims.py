@@ -15,6 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from chaincode.contract import ContractRouter
+from chaincode.receivables import ReceivablesContract
 from chaincode.receivables.config import NetworkConfig
 from chaincode.testing import make_identity
 from cli import connection
@@ -128,6 +130,49 @@ def test_once_no_claim_is_frozen_the_regulator_org_is_removed(channel, grown, to
     assert "regulator" in parties.opened                          # once the claims were read
 
 
+def test_a_claim_frozen_before_the_regulator_org_joined_does_not_keep_it(channel, grown, topology, data_root,
+                                                                         monkeypatch):
+    """A key keeps the regulator orgs of the transaction that last wrote its policy: a claim frozen while regulator
+    was the only regulator org names RegulatorMSP alone, so regulator2's leaving strands nothing of it."""
+    parties = ledger_of(contract_config.network_config(topology), monkeypatch)     # before regulator2 joined
+    frozen_before = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    parties.regulator.client.freeze(frozen_before, ORDER)
+    assert "Regulator2MSP" not in parties.regulator.client.receivable_endorsers(frozen_before)
+    members = host(topology, data_root, channel)
+
+    assert members.plan_remove("regulator2", claims=claims_read(members)).verdict.ok
+
+    # the chaincode deployed again for the five orgs (`org add regulator2`): a claim frozen now names regulator2
+    parties.ledger.ledger.router = ContractRouter([ReceivablesContract(contract_config.network_config(grown))])
+    frozen_after = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000002")
+    parties.regulator.client.freeze(frozen_after, f"{ORDER}-2")
+    with pytest.raises(OrgChangeError) as refused:
+        members.plan_remove("regulator2", claims=claims_read(members))
+    message = str(refused.value)
+    assert f"1 frozen ({frozen_after} by order {ORDER}-2)" in message and frozen_before not in message
+    assert "GetReceivableEndorsers" not in message                 # the keys were read, not derived
+    assert_nothing_sent(channel, data_root)
+
+
+def test_a_contract_without_the_endorsers_query_refuses_by_todays_regulator_orgs_and_says_so(
+        channel, grown, topology, data_root, monkeypatch):
+    # a contract deployed before GetReceivableEndorsers existed refuses it as a function it does not have
+    monkeypatch.delattr(ReceivablesContract, "GetReceivableEndorsers")
+    parties = ledger_of(contract_config.network_config(topology), monkeypatch)
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    parties.regulator.client.freeze(frozen, ORDER)
+    members = host(topology, data_root, channel)
+
+    with pytest.raises(OrgChangeError) as refused:
+        members.plan_remove("regulator2", claims=claims_read(members))
+    message = str(refused.value)
+    assert f"1 frozen ({frozen} by order {ORDER})" in message
+    assert "The contract deployed does not answer GetReceivableEndorsers (an earlier version)" in message
+    assert "one frozen before Regulator2MSP joined does not name it and may be listed all the same" in message
+    assert "before lifting a freeze, deploy the current contract and run this again" in message
+    assert_nothing_sent(channel, data_root)
+
+
 def test_a_claim_of_one_orgs_parties_keeps_its_regulator_orgs_too(channel, grown, topology, data_root, monkeypatch):
     """A configuration may let one org's parties be both a core enterprise and a supplier: such a claim's key names
     its org and every regulator org, frozen or not."""
@@ -166,6 +211,24 @@ def test_claims_that_cannot_be_read_refuse_the_removal_unless_the_operator_confi
     assert members.plan_remove("regulator2", claims=_claims_check(members.root, None, True)).verdict.ok
     assert parties.opened == ["bank"]                     # --no-claim-check: nothing read
     assert any("claims not read (--no-claim-check)" in line for line in said)
+
+
+def test_a_removal_that_sends_nothing_warns_of_claims_it_cannot_read(channel, grown, topology, data_root, monkeypatch):
+    parties = ledger_of(contract_config.network_config(grown), monkeypatch)
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    parties.regulator.client.freeze(frozen, ORDER)
+    members = host(topology, data_root, channel)
+    said = []
+    members.net.say = said.append
+
+    unreadable = _claims_check(members.root, "bank", False, sends_nothing=True)     # bank has no profile here
+    assert members.plan_remove("regulator2", claims=unreadable).verdict.ok
+    assert any("claims not checked (as bank: no connection profile of bank): the removal and `org submit` check "
+               "them" in line for line in said)
+    # claims that are read still refuse it: a frozen claim found is no guess
+    with pytest.raises(OrgChangeError, match=f"1 frozen \\({frozen} by order"):
+        members.plan_remove("regulator2", claims=_claims_check(members.root, None, False, sends_nothing=True))
+    assert_nothing_sent(channel, data_root)
 
 
 def test_an_org_whose_parties_may_not_be_the_regulator_is_removed_without_reading_claims(topology, data_root):

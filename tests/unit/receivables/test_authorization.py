@@ -332,6 +332,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("GetReceivable", s_confirmed, READERS, True),
     ("GetReceivableHistory", s_confirmed, READERS, True),
     ("GetProvenance", s_confirmed, READERS, True),
+    ("GetReceivableEndorsers", s_confirmed, READERS, True),
     ("ListReceivablesByHolder", s_by_holder, {"tier1", "regulator"}, True),
     ("ListReceivablesByDebtor", s_by_debtor, {"core", "regulator"}, True),
     ("ListReceivablesByStatus", s_by_status, {"regulator"}, True),

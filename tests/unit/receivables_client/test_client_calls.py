@@ -110,6 +110,8 @@ CASES = [
      {"id": R, "root_id": R, "ancestors": [],
       "tree": {"id": R, "status": "CONFIRMED", "holder": TIER1, "face_amount": 5, "outstanding": 5,
                "parent_id": None, "children": []}}),
+    (lambda c: c.receivable_endorsers(R), "evaluate", "GetReceivableEndorsers", [R],
+     ["CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"]),
     (lambda c: c.find_invoice("f" * 64), "evaluate", "FindInvoice", ["f" * 64],
      {"fingerprint": "f" * 64, "used": True, "receivable_id": R, "live": True}),
     (lambda c: c.attest_invoice_verification(ATTESTATION, request_id="q-4"), "submit", "AttestInvoiceVerification",
@@ -166,7 +168,8 @@ def test_method_sends_transaction(call, kind, name, arguments, answer):
     sent = contract.only()
     assert (sent.kind, sent.name, sent.arguments) == (kind, name, arguments)
     assert sent.transient is None and sent.endorsing_organizations is None
-    as_json = [r.to_json() for r in result] if isinstance(result, list) else result.to_json()
+    as_json = ([r if isinstance(r, str) else r.to_json() for r in result] if isinstance(result, list)
+               else result.to_json())
     assert as_json == answer  # parsed without loss
 
 
