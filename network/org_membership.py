@@ -669,19 +669,26 @@ class OrgMembership:
             if claims.read is None:
                 raise ClaimsUnreadable("nothing here reads the ledger (no ClaimsCheck.read given)")
             live = list(claims.read(contract_lifecycle.LIVE, regulator_orgs))
-            candidates = [c for c in live if org.msp_id in contract_policy.endorsing_orgs(c, regulators)]
-            held = (claims.endorsers([c.id for c in candidates], regulator_orgs)
-                    if candidates and claims.endorsers is not None else None)
         except ClaimsUnreadable as exc:
             if claims.sends_nothing:
                 self.net.say(f"  claims not checked ({exc}): the removal and `org submit` check them, refusing "
                              f"while a claim's key-level policy names {org.msp_id}")
                 return
             raise OrgChangeError(_claims_unread(org, str(exc))) from None
+        candidates = [c for c in live if org.msp_id in contract_policy.endorsing_orgs(c, regulators)]
+        # The claims were read: from here on a dry run refuses as the removal would. Keys' policies that cannot be
+        # read (an earlier contract, or a peer that fails the query) are taken as today's regulator orgs give them.
+        held, unread_why = None, "the contract deployed does not answer GetReceivableEndorsers (an earlier version)"
+        if candidates and claims.endorsers is not None:
+            try:
+                held = claims.endorsers([c.id for c in candidates], regulator_orgs)
+            except ClaimsUnreadable as exc:
+                unread_why = f"their keys' policies could not be read ({exc})"
         # a claim missing from the answer (none is ever deleted) is kept: refusing wrongly is undone by a re-run
         stranded = candidates if held is None else [c for c in candidates if org.msp_id in held.get(c.id, [org.msp_id])]
         if stranded:
-            raise OrgChangeError(_claims_stranded(org, stranded, regulator_orgs[1:], derived=held is None))
+            raise OrgChangeError(_claims_stranded(org, stranded, regulator_orgs[1:],
+                                                  unread_why=unread_why if held is None else None))
 
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
                     current: configtx_pb2.Config | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange:
@@ -1078,10 +1085,11 @@ def _claims_unread(org: PeerOrgSpec, why: str) -> str:
             f"run it again with --no-claim-check")
 
 
-def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec], derived: bool = False) -> str:
+def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec], unread_why: str | None = None) -> str:
     """The refusal of a regulator org's removal while the key-level policy of claims (stranded: as the SDK reads
-    them) names it; staying: the other regulator orgs. derived: their keys' policies could not be read (a contract
-    without GetReceivableEndorsers), so they are the policies today's regulator orgs give."""
+    them) names it; staying: the other regulator orgs. unread_why: why their keys' policies could not be read (a
+    contract without GetReceivableEndorsers, a peer failing the query), so they are those today's regulator orgs
+    give."""
     frozen = [c for c in stranded if c.frozen is not None]
     one_org = [c for c in stranded if c.frozen is None]
     held = ([f"{len(frozen)} frozen ({first_few([f'{c.id} by order {c.frozen.order_reference}' for c in frozen])})"]
@@ -1095,12 +1103,11 @@ def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec
              f"--as {other}`): in between it is open to changes, so do it at once"] if frozen else []) + (
         ["have each claim of one org's parties settled, or transferred by its holder to a party of another org, "
          "first"] if one_org else [])
-    unsure = (f" The contract deployed does not answer GetReceivableEndorsers (an earlier version), so these are "
-              f"the claims whose policy names {org.msp_id} when written today; a key keeps the regulator orgs of the "
+    unsure = (f" As {unread_why}, these are the claims whose policy names {org.msp_id} when written today; a key keeps the regulator orgs of the "
               f"moment its policy was written, so one frozen before {org.msp_id} joined does not name it and may be "
               f"listed all the same: before lifting a freeze, deploy the current contract and run this again (it "
               f"then reads each key's policy), or, once sure from the claims' histories that each was last written "
-              f"before {org.msp_id} joined, run it again with --no-claim-check" if derived else "")
+              f"before {org.msp_id} joined, run it again with --no-claim-check" if unread_why else "")
     return (f"{org.name} ({org.msp_id}) is a regulator org, and the key-level policy of claims names it: "
             f"{'; '.join(held)}. Once it has left, its peer endorses nothing, so no change of those claims could "
             f"ever be endorsed again.{unsure} Stopped before anything was sent: {'; '.join(ways)}")

@@ -24,7 +24,7 @@ from cli.org_commands import _claims_check
 from network import contract_config, crypto, membership
 from network.errors import NetworkError
 from network.org_change import OrgChangeError
-from network.org_membership import ClaimsCheck
+from network.org_membership import ClaimsCheck, ClaimsUnreadable
 from tests.unit.ledger_contract import Channel
 from tests.unit.receivables_client.test_endorsement import claim, register
 
@@ -167,9 +167,33 @@ def test_a_contract_without_the_endorsers_query_refuses_by_todays_regulator_orgs
         members.plan_remove("regulator2", claims=claims_read(members))
     message = str(refused.value)
     assert f"1 frozen ({frozen} by order {ORDER})" in message
-    assert "The contract deployed does not answer GetReceivableEndorsers (an earlier version)" in message
+    assert "As the contract deployed does not answer GetReceivableEndorsers (an earlier version), these are" in message
     assert "one frozen before Regulator2MSP joined does not name it and may be listed all the same" in message
     assert "before lifting a freeze, deploy the current contract and run this again" in message
+    assert_nothing_sent(channel, data_root)
+
+
+@pytest.mark.parametrize("sends_nothing", [False, True], ids=["remove", "dry run"])
+def test_claims_read_whose_keys_policies_cannot_be_read_refuse_by_todays_regulator_orgs_a_dry_run_too(
+        channel, grown, topology, data_root, monkeypatch, sends_nothing):
+    """The claims were read and one is frozen, but the query of its key's orgs fails (a peer timing out): the claims
+    are judged by today's regulator orgs, and a dry run refuses as the removal would rather than call them unchecked."""
+    parties = ledger_of(contract_config.network_config(grown), monkeypatch)
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    parties.regulator.client.freeze(frozen, ORDER)
+    members = host(topology, data_root, channel)
+    check = claims_read(members)
+
+    def query_fails(claim_ids, regulator_orgs):
+        raise ClaimsUnreadable("as regulator2: DEADLINE_EXCEEDED; as regulator: DEADLINE_EXCEEDED")
+    check = ClaimsCheck(read=check.read, endorsers=query_fails, sends_nothing=sends_nothing)
+
+    with pytest.raises(OrgChangeError) as refused:
+        members.plan_remove("regulator2", claims=check)
+    message = str(refused.value)
+    assert f"1 frozen ({frozen} by order {ORDER})" in message
+    assert "As their keys' policies could not be read (as regulator2: DEADLINE_EXCEEDED;" in message
+    assert "could not be read to find them" not in message
     assert_nothing_sent(channel, data_root)
 
 
