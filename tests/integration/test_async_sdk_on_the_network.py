@@ -274,6 +274,8 @@ def test_early_payment_an_attestation_and_a_ledger_upgrade_page(receivables_depl
                 listed = await tier1.list_discount_offers(receivable_id=offered.id)
                 assert second.id in [d.id for d in listed.records]
                 assert second.id in [d.id async for d in tier1.iter_discount_offers(receivable_id=offered.id)]
+                # a confirmed claim's key names its debtor's and its holder's orgs, as the regulator reads it
+                assert await regulator.receivable_endorsers(offered.id) == ["CoreEnterpriseMSP", "SupplierMSP"]
                 settled = await tier1.accept_discount_offer(first.id, taken.id)
                 assert (settled.status, settled.outstanding) == ("SETTLED", 0)
                 withdrawn = await core.withdraw_discount_offer(second.id)

@@ -123,7 +123,8 @@ async def test_the_regulator_reads_everything_and_its_reads_change_nothing():
     fingerprint = r["invoices"][0]["fingerprint"]
     queries = {
         "GetParty": [tier1.uscc], "GetPartyHistory": [tier1.uscc], "WhoAmI": [], "GetInvoiceAttestations": [fingerprint],
-        "GetReceivable": [r["id"]], "GetReceivableHistory": [r["id"]], "GetProvenance": [f"{split['id']}.1"],
+        "GetReceivable": [r["id"]], "GetReceivableEndorsers": [r["id"]], "GetReceivableHistory": [r["id"]],
+        "GetProvenance": [f"{split['id']}.1"],
         "FindInvoice": [fingerprint], "ListReceivablesByHolder": [tier1.uscc, "10", ""],
         "ListReceivablesByDebtor": [core.uscc, "10", ""], "ListReceivablesByStatus": ["FINANCED", "10", ""],
         "ListReceivablesByFinancier": [bank.uscc, core.uscc, "10", ""],
