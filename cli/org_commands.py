@@ -1,6 +1,7 @@
 """`recfin org ...`: onboard and offboard orgs on the running channel, and bundle an org for its own host."""
 from __future__ import annotations
 
+import functools
 import shlex
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -10,7 +11,7 @@ import click
 
 from client.gateway import GatewayError
 from client.invoices.credit_code import credit_code_problem
-from client.receivables import RuleViolation, UnreadableAnswer, client_id_of
+from client.receivables import Party, RuleViolation, UnreadableAnswer, client_id_of
 from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
 from network import membership, org_users
 from network.bundle_host import BundleHost
@@ -860,6 +861,16 @@ def _record_listing(client, msp_id: str, client_id: str, bound_to: str | None, e
                   f"it acts for no one; records read: {checked}")
 
 
+def identity_not_counted(client, party: Party, client_id: str) -> str | None:
+    """Why UnbindPartyIdentity would not count ``client_id`` as left to act for ``party`` (it acts for another
+    party, or other orgs hold its binding), as FindIdentityParty answers it; None when it would."""
+    found = client.find_identity_party(party.msp_id, client_id)
+    if found.held_by:
+        return f"other orgs hold its binding ({', '.join(found.held_by)})"
+    other = found.party.uscc if found.party is not None and found.party.uscc != party.uscc else None
+    return f"it acts for {other}" if other else None
+
+
 def _left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, party, leaving: str,
                  revoking: list, not_counted: Callable[[str], str | None]) -> tuple[list[str], str]:
     """The party's identities other than ``leaving`` whose certificate this host holds and the org's CRL does not
@@ -935,17 +946,8 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
             if record is None:
                 return LedgerStep("not-bound", client_id, disagreement=disagreement)
             party = record.uscc
-
-            def not_counted(other: str) -> str | None:
-                """Why UnbindPartyIdentity would not count ``other`` as left to act for the party, or None."""
-                other_found = session.client.find_identity_party(ca.org.msp_id, other)
-                if other_found.held_by:
-                    return f"other orgs hold its binding ({', '.join(other_found.held_by)})"
-                if other_found.party is not None and other_found.party.uscc != party:
-                    return f"it acts for {other_found.party.uscc}"
-                return None
-
-            live, why_kept = _left_to_act(users, org_name, msp_dir, record, client_id, revoking, not_counted)
+            live, why_kept = _left_to_act(users, org_name, msp_dir, record, client_id, revoking,
+                                          functools.partial(identity_not_counted, session.client, record))
             if not live:
                 return kept("would-keep" if dry_run else "last-identity", party, why_kept, disagreement)
             if dry_run:

@@ -37,7 +37,6 @@ from client.receivables import (
     DiscountOfferRequest,
     FinancingTerms,
     InvoiceInput,
-    Party,
     ReceivableRegistration,
     RuleViolation,
     unless_refused_the_read,
@@ -50,7 +49,7 @@ from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, 
 from .connection import acting
 from .documents import prints_document
 from .options import DATE, credit_code_option, read_date
-from .org_commands import _left_to_act
+from .org_commands import _left_to_act, identity_not_counted
 from .output import emit, one_line, show
 from .regulator_commands import emit_listing, emit_pages, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
@@ -285,16 +284,6 @@ class _ProfileCertificates:
         users = {**self.session.profile.users, self.session.user.name: self.session.user}   # --msp-dir's cert
         return [HeldCertificate(name, load_cert(user.cert), user.revoked) for name, user in users.items()
                 if user.cert.is_file()]
-
-
-def identity_not_counted(client, party: Party, client_id: str) -> str | None:
-    """Why UnbindPartyIdentity would not count ``client_id`` as left to act for ``party`` (it acts for another
-    party, or other orgs hold its binding), as FindIdentityParty answers it; None when it would."""
-    found = client.find_identity_party(party.msp_id, client_id)
-    if found.held_by:
-        return f"other orgs hold its binding ({', '.join(found.held_by)})"
-    other = found.party.uscc if found.party is not None and found.party.uscc != party.uscc else None
-    return f"it acts for {other}" if other else None
 
 
 def _refuse_leaving_no_one_to_act(session, uscc: str, leaving: str) -> None:
