@@ -80,7 +80,9 @@ class SigningIdentity:
                 "this Gateway has no signer: sign the object's digest elsewhere and "
                 "rebuild it with the Gateway's new_signed_* method"
             )
-        return self.signer(self.hash(message))
+        # A pluggable signer (a KMS, a remote service) may return the high-S form; Fabric refuses it, and
+        # the low-S form of the same signature is as valid, so every signature leaves here in that form.
+        return self.low_s(self.signer(self.hash(message)))
 
     def low_s(self, signature: bytes) -> bytes:
         """A signature made elsewhere with this identity's key, in the low-S form Fabric requires.

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 
 Signer = Callable[[bytes], bytes]
-"""Digest in, signature out. For ECDSA: a DER-encoded, low-S signature."""
+"""Digest in, signature out. For ECDSA: DER-encoded, either S form (the Gateway sends the low-S one)."""
 
 _CURVE_ORDERS = {
     "secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,

@@ -159,6 +159,28 @@ def test_a_high_s_signature_made_elsewhere_is_sent_low_s_and_still_verifies(curv
         verify_like_a_peer(key.public_key(), signature, message)
 
 
+def test_a_pluggable_signer_that_gives_high_s_has_its_signatures_sent_low_s():
+    # A remote signer passed to connect() is as likely as a KMS to return the high-S form; every
+    # signed part of every call must still reach the peer low-S, and verify.
+    made = []
+
+    def high_s_signer(digest):
+        made.append(SIGN(digest))
+        return high_s(made[-1], P256_ORDER)
+
+    transport = FakeTransport()
+    gateway = connect(identity=Identity("Org1MSP", CERT), signer=high_s_signer, transport=transport)
+    contract = gateway.get_network("ch").get_contract("receivables")
+    contract.evaluate_transaction("Get", "R-1")
+    contract.submit_transaction("Confirm", "R-1")
+
+    sent = signed_parts(transport, "evaluate", "endorse", "submit", "commit_status")
+    assert [signature for _, signature in sent] == made
+    for message, signature in sent:
+        assert is_low_s(signature)
+        verify_like_a_peer(KEY.public_key(), signature, message)
+
+
 @pytest.mark.parametrize(
     "signature",
     [
