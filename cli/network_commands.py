@@ -7,7 +7,7 @@ import click
 
 from network import Network, compose, compose_down, crypto, membership, namespaces, profiles
 from network.batch_tuning import BatchTuner, batch_of, checked_field
-from network.compose_status import compose_status
+from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
 from network.control import mark_data_root, purge_refusal
 from network.errors import NamespaceError, NetworkError
@@ -355,8 +355,9 @@ def compose_status_command(topology_path, data_root, as_json):
     `docker container inspect` gives it (its compose healthcheck asks its /healthz; unknown
     where docker is not installed). Needs Fabric's `peer` and `osnadmin` (scripts/install-fabric).
 
-    Exit status: 0 when every orderer and peer answers /healthz with OK and every chaincode
-    server's container runs healthy (or its health is unknown), 1 otherwise.
+    Exit status: 0 when every orderer and peer answers /healthz with OK, one orderer leads the
+    channel's Raft cluster, and every chaincode server's container runs healthy (or its health
+    is unknown); 1 otherwise.
 
     \b
     Example:
@@ -375,7 +376,7 @@ def compose_status_command(topology_path, data_root, as_json):
                       f"healthy, {sum(r.healthy is True for r in servers)}/{len(servers)} chaincode servers healthy"
                       + (f" ({unknown} unknown)" if unknown else "") + f", Raft leader {leader or 'unknown'}")
     emit(rows, as_json=as_json, columns=COMPOSE_STATUS_COLUMNS)
-    raise SystemExit(1 if any(r.healthy is False for r in rows) else 0)
+    raise SystemExit(1 if any(r.healthy is False for r in rows) or leaderless(rows) else 0)
 
 
 @network.command()

@@ -61,7 +61,24 @@ def compose_status(up: ComposeUp) -> list[ComposeNodeStatus]:
             row.problem = (f"no block height for {topo.channel} (not joined yet?): "
                            f"`recfin network compose-up` joins it")
     _mark_behind(rows)
+    if leader is None:
+        _mark_leaderless(up, rows)
     return rows + chaincode_rows(up)
+
+
+def leaderless(rows: list[ComposeNodeStatus]) -> bool:
+    """Orderers of the channel answer, yet none leads its Raft cluster: nothing can be ordered."""
+    return any(r.kind == "orderer" and r.member and r.raft_leader is None for r in rows)
+
+
+def _mark_leaderless(up: ComposeUp, rows: list[ComposeNodeStatus]) -> None:
+    """Every healthy orderer may look fine on its own while no transaction can be ordered: say so on each
+    member's row, where an operator reads first, with where to look (each orderer logs its Raft elections)."""
+    for row in rows:
+        if row.kind == "orderer" and row.member and row.problem is None:
+            row.problem = (f"no orderer leads the Raft cluster of {up.topology.channel}, so no transaction can be "
+                           f"ordered: a majority of its consenters must run and reach each other; see "
+                           f"`docker compose logs {up.service(up.topology.node(row.name))}`")
 
 
 def chaincode_rows(up: ComposeUp) -> list[ComposeNodeStatus]:

@@ -140,6 +140,21 @@ def test_compose_status_exits_1_while_a_chaincode_server_restarts_in_a_loop(runn
     assert " chaincode " in bank and " no " in bank and "restart count 9" in bank
 
 
+def test_compose_status_with_no_raft_leader_says_so_and_exits_1(runner, compose_parts, docker):
+    # every node answers /healthz, yet no orderer leads: nothing can be ordered, and the exit status must say so
+    docker.answer("container", "inspect", stdout="running healthy 0\n")
+    up, operations = compose_parts
+    assert runner.invoke(main, up).exit_code == 0
+    operations.leader = None
+    result = runner.invoke(main, ["network", "compose-status", *up[2:6], "--json"])
+    assert result.exit_code == 1, result.output
+    assert "7/7 nodes healthy, 4/4 chaincode servers healthy, Raft leader unknown" in result.stderr
+    orderers = [r for r in json.loads(result.stdout) if r["kind"] == "orderer"]
+    assert [(r["healthy"], r["raft_leader"]) for r in orderers] == [(True, None)] * 3
+    assert all(r["problem"].startswith("no orderer leads the Raft cluster of receivables") and
+               f"docker compose logs {r['name']}.recfin.local" in r["problem"] for r in orderers)
+
+
 def test_compose_status_without_docker_leaves_chaincode_health_unknown_and_exits_0(runner, compose_parts, tmp_path,
                                                                                    monkeypatch):
     (tmp_path / "no-docker").mkdir()

@@ -431,6 +431,11 @@ def test_an_orderer_outside_the_channel_and_a_leaderless_cluster_are_told(topolo
     assert got["orderer2.orderer"] == (True, None, False, None,
                                        "not a member of receivables: `recfin network compose-up` joins it")
     assert [got[f"orderer{i}.orderer"][3] for i in range(3)] == [None, None, None]    # no orderer says it leads
+    # the members that answer say what that means; the non-member keeps its own, first, problem
+    for name in ("orderer0.orderer", "orderer1.orderer"):
+        assert got[name][4] == ("no orderer leads the Raft cluster of receivables, so no transaction can be ordered: a "
+                                "majority of its consenters must run and reach each other; see "
+                                f"`docker compose logs {name}.recfin.local`")
 
 
 def test_a_peer_not_joined_has_no_height_and_says_what_joins_it(topology, data_root, fake_fabric, docker):
