@@ -53,5 +53,6 @@ def usage_between(before: Mapping[str, float | None], after: Mapping[str, float 
 
 
 def network_processes(statuses: Iterable) -> list[Watched]:
-    """The running peers, orderers and chaincode servers of ``Network.status()`` rows."""
-    return [Watched(s.name, s.kind, s.pid) for s in statuses if s.pid is not None]
+    """The running peers, orderers and chaincode servers of ``Network.status()`` rows: those of the topology (a
+    node left running outside it is not the network measured)."""
+    return [Watched(s.name, s.kind, s.pid) for s in statuses if s.pid is not None and s.in_topology]

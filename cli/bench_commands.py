@@ -35,7 +35,7 @@ def running_network(topology_path: Path | None, data_root: Path | None) -> tuple
     """The network and its status rows; a ClickException with how to start it unless every orderer and peer is
     healthy and each org's server of every deployed chaincode is running and healthy (the report counts their CPU)."""
     net = Network.load(topology_path, data_root=data_root)
-    statuses = net.status()
+    statuses = [s for s in net.status() if s.in_topology]     # a node the topology no longer names is not benchmarked
     nodes = [s for s in statuses if s.kind != "chaincode"]
     healthy = sum(s.healthy for s in nodes)
     servers = [s for s in statuses if s.kind == "chaincode"]

@@ -64,8 +64,8 @@ def up(topology_path, timeout, as_json):
     """
     net = open_network(topology_path, as_json, timeout)
     statuses = net.up()
-    healthy = sum(s.healthy for s in statuses if s.kind != "chaincode")
-    nodes = sum(1 for s in statuses if s.kind != "chaincode")
+    healthy = sum(s.healthy for s in statuses if s.kind != "chaincode" and s.in_topology)
+    nodes = sum(1 for s in statuses if s.kind != "chaincode" and s.in_topology)
     progress(as_json)(f"network up: {healthy}/{nodes} nodes healthy on channel {net.topology.channel}; "
                       f"data in {net.data_root}")
     emit(statuses, as_json=as_json, columns=STATUS_COLUMNS)
@@ -125,8 +125,12 @@ def status(topology_path, as_json):
     Chaincode servers are listed as `down` finds them: those of every deployment, and any other
     still running (a deploy stopped before its commit).
 
-    Exit status: 0 when every orderer and peer runs and answers /healthz with OK, 1 otherwise
-    (chaincode servers are shown, not counted), and 1 when the data folder does not exist.
+    A node that still runs while the topology no longer names it (its org taken out of
+    topology.yaml or removed from the channel) is listed too, and named on stderr; `down` stops it.
+
+    Exit status: 0 when every orderer and peer of the topology runs and answers /healthz with OK,
+    1 otherwise (chaincode servers and nodes outside the topology are shown, not counted), and 1
+    when the data folder does not exist.
 
     \b
     Example:
@@ -137,7 +141,11 @@ def status(topology_path, as_json):
         raise NetworkError(nowhere)
     statuses = net.status()
     emit(statuses, as_json=as_json, columns=STATUS_COLUMNS)
-    nodes = [s for s in statuses if s.kind != "chaincode"]
+    nodes = [s for s in statuses if s.kind != "chaincode" and s.in_topology]
+    unnamed = [s.name for s in statuses if not s.in_topology]
+    if unnamed:
+        click.echo(f"running, but no longer in the topology: {', '.join(unnamed)} (`recfin network down` stops "
+                   "them)", err=True)
     unhealthy = [s.name for s in nodes if not s.healthy]
     if unhealthy:
         click.echo(f"{len(unhealthy)} of {len(nodes)} nodes not healthy: {', '.join(unhealthy)}", err=True)

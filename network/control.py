@@ -42,6 +42,10 @@ class NodeStatus:
     healthy: bool
     height: int | None
     log: Path
+    # False for a node that runs while the topology no longer names it (its org taken out of topology.yaml or
+    # removed from the channel since it started): shown so the operator sees what holds its ports and ledger,
+    # not counted in the network's health; `down` stops it.
+    in_topology: bool = True
 
 
 @dataclass
@@ -560,6 +564,7 @@ class Network:
             height = channel.node_height(tools, self.topology, self.data_root, node) if healthy else None
             out.append(NodeStatus(node.name, node.msp_id, node.kind, node.address, pid, healthy, height,
                                   nodeconfig.node_dirs(self.data_root, node.name).log))
+        out.extend(self._unnamed_node_statuses())
         listed = set()
         for dep in ccservers.deployments(self.data_root):
             for org in self.topology.orgs:
@@ -575,6 +580,23 @@ class Network:
             if pid_file not in listed and (pid := self.supervisor.running_pid(pid_file)) is not None:
                 out.append(self._unrecorded_server_status(pid_file.parent, pid))
         return out
+
+    def _unnamed_node_statuses(self) -> list[NodeStatus]:
+        """A row for each node that runs here (as `down` finds them: by pid file) while the topology no longer
+        names it. topology.yaml may still describe it (an org `recfin org remove` took out of the channel): then
+        its org, address and /healthz come from there; otherwise only its name, pid and log are known."""
+        named = {node.name for node in self.topology.nodes()}
+        rows = []
+        for pid_file in _node_pid_files(self.data_root):
+            name = pid_file.parent.name         # as node_dirs names its folder
+            if name in named or (pid := self.supervisor.running_pid(pid_file)) is None:
+                continue
+            node = next((n for n in self.defined_topology.nodes() if n.name == name), None)
+            kind = node.kind if node else ("orderer" if name.startswith("orderer") else "peer")
+            healthy = node is not None and probes.healthy(node.operations_address)
+            rows.append(NodeStatus(name, node.msp_id if node else "", kind, node.address if node else "", pid,
+                                   healthy, None, nodeconfig.node_dirs(self.data_root, name).log, in_topology=False))
+        return rows
 
     def _unrecorded_server_status(self, folder: Path, pid: int) -> NodeStatus:
         """The status row of a running server no deployment lists, from its folder (<chaincode>/<org>): its address

@@ -44,8 +44,9 @@ def test_this_process_is_measured_and_network_rows_become_watched_processes(tmp_
     me = snapshot([Watched("client", "client", os.getpid())])
     assert me["client"] is not None and me["client"] > 0
     rows = [NodeStatus("peer0.bank", "BankMSP", "peer", "127.0.0.1:9051", 11, True, 3, tmp_path),
-            NodeStatus("orderer0.orderer", "OrdererMSP", "orderer", "127.0.0.1:7050", None, False, None, tmp_path)]
-    assert network_processes(rows) == [Watched("peer0.bank", "peer", 11)]
+            NodeStatus("orderer0.orderer", "OrdererMSP", "orderer", "127.0.0.1:7050", None, False, None, tmp_path),
+            NodeStatus("peer0.gone", "", "peer", "", 14, False, None, tmp_path, in_topology=False)]
+    assert network_processes(rows) == [Watched("peer0.bank", "peer", 11)]   # not a node outside the topology
 
 
 def test_the_chaincode_servers_are_watched_with_the_peers_and_orderers(tmp_path):

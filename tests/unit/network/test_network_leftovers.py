@@ -159,6 +159,46 @@ def test_down_stops_a_node_of_an_org_taken_out_of_the_topology(topology, tmp_pat
     assert sup.running_pid(nodeconfig.node_dirs(tmp_path, "peer0.regulator").pid) is None
 
 
+def test_status_lists_a_node_the_topology_no_longer_names_without_counting_it(topology, tmp_path, fake_fabric,
+                                                                              supervisor, monkeypatch):
+    sup, start = supervisor
+    pids = {}
+    for name in ("peer0.bank", "peer0.regulator", "peer9.gone"):
+        dirs = nodeconfig.node_dirs(tmp_path, name)
+        pids[name], _ = start(ProcessSpec(name, SLEEPER, {}, dirs.log, dirs.pid))
+    edited = topology.model_copy(update={"orgs": [o for o in topology.orgs if o.name != "regulator"]})
+    net = Network(edited, data_root=tmp_path, fabric=FabricInstall.locate(), supervisor_=sup)
+    # the regulator's peer is still in the topology defined for the network, so its address is known; peer9.gone
+    # is in no topology: only its name, pid and log
+    net.defined_topology = topology
+    monkeypatch.setattr("network.probes.healthy", lambda address: True)
+    rows = {row.name: row for row in net.status() if not row.in_topology}
+    regulator = topology.node("peer0.regulator")
+    assert {name: (r.org, r.kind, r.address, r.pid, r.healthy) for name, r in rows.items()} == {
+        "peer0.regulator": (regulator.msp_id, "peer", regulator.address, pids["peer0.regulator"], True),
+        "peer9.gone": ("", "peer", "", pids["peer9.gone"], False)}
+    assert rows["peer9.gone"].log == nodeconfig.node_dirs(tmp_path, "peer9.gone").log
+    assert all(row.in_topology for row in net.status() if row.name == "peer0.bank")
+
+
+def test_status_command_names_nodes_outside_the_topology_and_keeps_its_exit_status(monkeypatch, tmp_path):
+    named = NodeStatus("peer0.bank", "BankMSP", "peer", "127.0.0.1:9051", 11, True, 3, tmp_path / "a.log")
+    unnamed = NodeStatus("peer9.gone", "", "peer", "", 12, False, None, tmp_path / "b.log", in_topology=False)
+
+    class Net:
+        def no_network_here(self):
+            return None
+
+        def status(self):
+            return [named, unnamed]
+    monkeypatch.setattr("cli.network_commands.open_network", lambda *args, **kwargs: Net())
+    result = CliRunner().invoke(main, ["network", "status", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [(row["name"], row["in_topology"]) for row in json.loads(result.stdout)] == [
+        ("peer0.bank", True), ("peer9.gone", False)]
+    assert "running, but no longer in the topology: peer9.gone (`recfin network down` stops them)" in result.stderr
+
+
 # ---- down --purge stopped midway -----------------------------------------------------------------------------
 
 def a_data_folder(root: Path) -> Path:
