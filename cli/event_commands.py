@@ -5,8 +5,8 @@ chaincode event stream; ``--checkpoint FILE`` is a ``client.gateway.FileCheckpoi
 written after each event is printed, so a restarted follower continues after the
 last event it printed (never skipping one; a Ctrl-C between printing and recording still
 records, and only a process killed outright in between prints that one event again: at least once).
-An event whose payload does not read as the contract's is reported, recorded and passed over: left before it,
-the checkpoint would stop every restart on the same event.
+An event whose payload does not read as the contract's, or whose line cannot be made, is reported, recorded and
+passed over: left before it, the checkpoint would stop every restart on the same event.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from client.receivables import ReceivablesEvent
 from .amounts import with_money
 from .connection import acting
 from .options import WholeNumberRange
-from .output import as_typed, key_values, on_one_line
+from .output import as_typed, key_values, on_one_line, one_line
 
 # Line boundaries to Python's str.splitlines that JSON leaves as they are (it escapes only those below U+0020):
 # escaped too, so a reason holding one cannot split a JSON line for a reader that splits so.
@@ -46,6 +46,20 @@ def _line(event: ReceivablesEvent, as_json: bool) -> str:
     details = key_values(with_money(event.details, event.details.get("currency", "")))
     return (f"block {event.block_number}  {on_one_line(event.name)}  {on_one_line(event.receivable_id or '-')}  "
             f"tx {on_one_line(event.tx_id)}  {details}").rstrip()
+
+
+def _event_line(raw: ChaincodeEvent, as_json: bool) -> str:
+    """The line of one of the gateway's events. ValueError, naming the event, for one that does not read as the
+    contract's (``ReceivablesEvent.from_chaincode_event``) or whose line cannot be made."""
+    event = ReceivablesEvent.from_chaincode_event(raw)
+    try:
+        return _line(event, as_json)
+    except Exception as problem:
+        # Whatever the payload held that the SDK let through and the line cannot show (values nested deeper than
+        # the recursion limit were one): raised, it would end the follower before the checkpoint passed the event,
+        # and so every restart at the same event; reported as unreadable, it is recorded and passed over.
+        raise ValueError(f"event {raw.event_name!r} in block {raw.block_number} tx {raw.transaction_id} cannot be "
+                         f"shown ({type(problem).__name__}: {one_line(problem)})") from None
 
 
 def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) -> str:
@@ -91,12 +105,12 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
             # recorded like a printed one, and the stream goes on, where raised it would end every restart there
             for raw in stream.raw:
                 try:
-                    event = ReceivablesEvent.from_chaincode_event(raw)
+                    line = _event_line(raw, as_json)
                 except ValueError as problem:
                     _print_and_record(_unreadable_line(raw, problem, as_json), raw, checkpointer, err=not as_json)
                     continue
                 count += 1   # counted before it is written: a Ctrl-C during the write leaves it printed
-                _print_and_record(_line(event, as_json), raw, checkpointer)
+                _print_and_record(line, raw, checkpointer)
                 if limit and count >= limit:
                     return
     except KeyboardInterrupt:

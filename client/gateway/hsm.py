@@ -296,7 +296,8 @@ def import_private_key(library: str | Path, token_label: str, user_pin: str, pri
 
     ``key_id`` defaults to :func:`key_id_for` the key (Fabric's SKI). A public key object with the same
     ID and label is stored too, so the token tells which certificate the key belongs to. Importing the
-    same key again changes nothing; another key under the same ID is refused.
+    same key again changes nothing; another key under the same ID is refused, and so is a new key under a
+    ``key_label`` another private key in the token has (signers choosing their key by it would find two).
 
     Either object failing to be stored is an :class:`HSMError` (a token that takes no key from outside
     is named, with the way round it), and a private object stored before its public one failed is
@@ -330,6 +331,7 @@ def import_private_key(library: str | Path, token_label: str, user_pin: str, pri
             if not stored:
                 _guarded(library, token_label, lambda: session.create_object(public_template))
             return key_id
+        _refuse_a_taken_label(session, key_label, library, token_label)
         der = private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL,
                                         serialization.NoEncryption())
         private_object = _guarded(library, token_label, lambda: _imported(library, token_label, lambda: (
@@ -342,6 +344,24 @@ def import_private_key(library: str | Path, token_label: str, user_pin: str, pri
             _destroy_quietly((private_object,))   # else every retry would find "another" key under the ID
             raise
     return key_id
+
+
+def _refuse_a_taken_label(session, key_label: str | None, library: str, token_label: str) -> None:
+    """HSMError when a private key in the token already has CKA_LABEL ``key_label``; called before a new private
+    key (another CKA_ID) is made under it. PKCS#11 lets two keys share a label, but every signer then choosing its
+    key by that label (``HSMSignerOptions.key_label``, another application's, a Fabric tool's) would find several
+    and sign with none, so the clash is refused here, where it would be made."""
+    import pkcs11
+
+    if not key_label:
+        return
+    holders = _guarded(library, token_label, lambda: _objects(session, pkcs11.ObjectClass.PRIVATE_KEY, label=key_label))
+    if holders:
+        held = ", ".join(sorted(k[pkcs11.Attribute.ID].hex() for k in holders))
+        raise HSMError(f"token {token_label!r} of {library} already holds a private key labelled {key_label!r} "
+                       f"(CKA_ID {held}); a second one would leave every signer that chooses its key by that label "
+                       "unable to tell them apart: choose another key label (`recfin hsm import` and `generate`: "
+                       "--key-label), or first delete that key with the HSM's tool")
 
 
 def _imported(library: str, token_label: str, create):
@@ -395,8 +415,9 @@ def generate_private_key(library: str | Path, token_label: str, user_pin: str, *
 
     The private key is sensitive and not extractable, and the token marks it as generated there (CKA_LOCAL,
     CKA_NEVER_EXTRACTABLE; :meth:`HSMSigner.key_origin` reads them). ``key_label`` (CKA_LABEL) defaults to
-    the key ID in hex, as Fabric's tools set it. When naming the pair fails, it is destroyed: no half-made
-    key stays in the token. Ask the org's CA for a certificate over the public key
+    the key ID in hex, as Fabric's tools set it; one another private key in the token has is refused before
+    any key is made. When naming the pair fails, it is destroyed: no half-made key stays in the token. Ask the
+    org's CA for a certificate over the public key
     (:func:`certificate_request` writes the request, signed by the HSM).
     """
     import pkcs11
@@ -406,6 +427,7 @@ def generate_private_key(library: str | Path, token_label: str, user_pin: str, *
         raise HSMError(f"curve {curve!r} is not one Fabric uses: choose P-256 or P-384")
     library = str(library)
     with _token_session(library, token_label, user_pin) as session:
+        _refuse_a_taken_label(session, key_label, library, token_label)
         parameters = _guarded(library, token_label, lambda: session.create_domain_parameters(
             pkcs11.KeyType.EC, {pkcs11.Attribute.EC_PARAMS: encode_named_curve_parameters(_CURVE_NAMES[curve])},
             local=True))

@@ -16,6 +16,30 @@ from ._event_details import EVENT_DETAILS, EventDetails
 EVENT_NAMES: tuple[str, ...] = tuple(EVENT_DETAILS)
 """Every event name the contract emits (each has its details model in ``EVENT_DETAILS``)."""
 
+MAX_EVENT_DEPTH = 64
+"""How many levels of arrays and objects an event's payload may nest (the payload itself is one).
+
+The contract's events nest three at most (a payment's payload, its ``allocations``, each allocation), so a
+deeper payload is none of its events; 64 leaves room for what a newer contract may add. Every reader of the
+details walks them recursively (pydantic in ``typed()``, ``json.dumps``, a follower's own code, ``recfin
+events`` printing nested values with three Python frames a level): a payload nested some hundreds of levels
+deep, which ``json.loads`` still takes (it gives up near a thousand), would exhaust Python's recursion limit
+there, in every follower, on every restart at that event. Refused here, it is one unreadable event instead."""
+
+
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects in ``value`` (itself one level) nest more than ``limit`` levels. Walked a level
+    at a time, not by recursion: what it looks for is nesting too deep to recurse through."""
+    level, depth = ([value] if isinstance(value, (dict, list)) else []), 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        level = [child for container in level
+                 for child in (container.values() if isinstance(container, dict) else container)
+                 if isinstance(child, (dict, list))]
+    return False
+
 
 class ReceivablesEvent(BaseModel):
     """One event of the contract: its name, the receivable (None for party, attestation,
@@ -36,14 +60,22 @@ class ReceivablesEvent(BaseModel):
         """The event a chaincode event of the contract carries; its block and transaction are the gateway's.
 
         ValueError, naming the event, its block and transaction, for a payload that does not read as one of the
-        contract's events: not JSON, not naming the event, naming another transaction, or a receivable id that
-        is not text."""
+        contract's events: not JSON, nested more than ``MAX_EVENT_DEPTH`` levels deep, not naming the event,
+        naming another transaction, or a receivable id that is not text."""
         where = f"event {event.event_name!r} in block {event.block_number} tx {event.transaction_id}"
+        too_deep = (f"{where} has a payload nested more than {MAX_EVENT_DEPTH} levels deep: not an event of this "
+                    "contract, whose events nest a few levels at most (is the chaincode name right?)")
         try:
             payload = json.loads(event.payload)
-        except (ValueError, RecursionError) as exc:   # UnicodeDecodeError is a ValueError too
+        except RecursionError:   # nested deeper than the decoder goes, far deeper than MAX_EVENT_DEPTH
+            raise ValueError(too_deep) from None
+        except ValueError as exc:   # UnicodeDecodeError is a ValueError too
             raise ValueError(f"{where} has a payload that is not JSON ({exc}): not an event of this contract "
                              "(is the chaincode name right?)") from None
+        # Each level opens with a bracket: a payload with few of them needs no walk.
+        if (event.payload.count(b"[") + event.payload.count(b"{") > MAX_EVENT_DEPTH
+                and _nested_deeper_than(payload, MAX_EVENT_DEPTH)):
+            raise ValueError(too_deep)
         if not isinstance(payload, dict) or payload.get("event") != event.event_name:
             raise ValueError(f"{where} has a payload that does not name it")
         # The transaction is the one the block holds; a payload naming another would pass one transaction's

@@ -184,8 +184,10 @@ def test_a_relative_library_is_written_as_an_absolute_path(runner, token, data_r
     monkeypatch.chdir(os.path.dirname(os.path.dirname(library)))
     relative = os.path.relpath(library)
     assert not os.path.isabs(relative)
+    # a label of its own: the tests share one token, where another test's supplier4 (another key) may hold the
+    # default label, supplier/supplier4
     result = run(runner, token, "import", "--as", "supplier/supplier4", "--token", token.token,
-                 "--library", relative, "--data-root", str(data_root), "--json")
+                 "--library", relative, "--data-root", str(data_root), "--key-label", "relative-library", "--json")
     assert result.exit_code == 0, result.output
     user = profiles.load("supplier", data_root).user("supplier4")
     assert HSMSignerFile.read(user.msp_dir).library == library
@@ -283,6 +285,22 @@ def test_generate_refuses_an_existing_request_before_it_makes_a_key(runner, toke
     # the first key's request is kept, and the token holds no second key with none
     assert csr_file.read_bytes() == request and private_key_ids(token) == keys
     assert [p.name for p in tmp_path.iterdir()] == ["supplier9.csr"]
+
+
+def test_generate_refuses_a_label_another_key_in_the_token_has_before_it_makes_a_key(runner, token, tmp_path):
+    first = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                "--csr", str(tmp_path / "first.csr"), "--key-label", "supplier9", "--json")
+    assert first.exit_code == 0, first.output
+    keys = private_key_ids(token)
+
+    again = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                "--csr", str(tmp_path / "second.csr"), "--key-label", "supplier9")
+    assert again.exit_code == 1, again.output
+    assert again.output.startswith(f"Error: token '{token.token}' of {token.library} already holds a private key "
+                                   f"labelled 'supplier9' (CKA_ID {json.loads(first.output)['key_id']})")
+    assert "choose another key label (`recfin hsm import` and `generate`: --key-label)" in again.output
+    # signers choosing the key by its label still find the one key, and no request was written for none
+    assert private_key_ids(token) == keys and [p.name for p in tmp_path.iterdir()] == ["first.csr"]
 
 
 def test_a_request_that_appears_while_the_key_is_made_is_kept_and_the_new_key_goes(runner, token, tmp_path,
@@ -387,13 +405,14 @@ def test_import_into_a_folder_made_under_umask_002_makes_it_its_owners_alone_and
     user = profiles.load("supplier", tmp_path / "network").user("supplier1")
     assert user.msp_dir.stat().st_mode & 0o777 == 0o755
     user.msp_dir.chmod(0o775)           # as a folder made under that umask is
+    # a label of its own: another test's supplier1 (another key) may hold the default one in the shared token
     result = run(runner, token, "import", "--as", "supplier/supplier1", "--token", token.token,
-                 "--data-root", str(tmp_path / "network"))
+                 "--data-root", str(tmp_path / "network"), "--key-label", "umask-002")
     assert result.exit_code == 0, result.output
     assert "msp_folder_tightened: drwxrwxr-x -> drwxr-xr-x\n" in result.output
     assert user.msp_dir.stat().st_mode & 0o777 == 0o755
     again = run(runner, token, "import", "--as", "supplier/supplier1", "--token", token.token,
-                "--data-root", str(tmp_path / "network"), "--json")
+                "--data-root", str(tmp_path / "network"), "--key-label", "umask-002", "--json")
     assert again.exit_code == 0 and json.loads(again.output)["msp_folder_tightened"] is None, again.output
     checked = run(runner, token, "check", "--as", "supplier/supplier1", "--data-root", str(tmp_path / "network"))
     assert checked.exit_code == 0 and "key: hsm" in checked.output, checked.output

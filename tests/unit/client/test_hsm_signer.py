@@ -386,6 +386,22 @@ def test_another_key_under_a_taken_id_is_refused(token):
                            key_id=key_id)
 
 
+def test_a_label_another_private_key_has_is_refused_and_signers_choosing_by_it_still_find_one(token, factory):
+    key = ec.generate_private_key(ec.SECP256R1())
+    key_id = import_private_key(token.library, token.token, token.pin, key, key_label="taken-label")
+    assert import_private_key(token.library, token.token, token.pin, key, key_label="taken-label") == key_id
+    keys = private_key_ids(token)
+    taken = rf"^token '{token.token}' of .* already holds a private key labelled 'taken-label' \(CKA_ID {key_id.hex()}\)"
+    with pytest.raises(HSMError, match=taken + r".*: choose another key label"):
+        import_private_key(token.library, token.token, token.pin, ec.generate_private_key(ec.SECP256R1()),
+                           key_label="taken-label")
+    with pytest.raises(HSMError, match=taken):
+        generate_private_key(token.library, token.token, token.pin, key_label="taken-label")
+    assert private_key_ids(token) == keys   # refused before anything was made
+    with factory.new_signer(user_options(token, key_id=None, key_label="taken-label")) as signer:
+        assert signer.key_id == key_id
+
+
 def token_storing(monkeypatch, refuse_at: int, error: Exception) -> None:
     """The token's sessions refuse the refuse_at-th object stored (1: the private key, 2: its public object)."""
     real = hsm._token_session

@@ -9,6 +9,7 @@ import pytest
 
 from client.gateway import ChaincodeEvent
 from client.receivables import ReceivablesClient, ReceivablesEvent
+from client.receivables._events import MAX_EVENT_DEPTH
 
 from . import test_cli_ledger_commands as ledger_commands
 from .fakes import FakeContract
@@ -18,11 +19,21 @@ from .test_events import FakeStream
 ledger = ledger_commands.ledger   # the fixture: the recording contract, `recfin events` reading its network
 
 NOT_JSON = "has a payload that is not JSON"
+TOO_DEEP = f"has a payload nested more than {MAX_EVENT_DEPTH} levels deep"
 
 
 def not_json(block: int, tx: str) -> ChaincodeEvent:
     return ChaincodeEvent(block_number=block, transaction_id=tx, chaincode_name="receivables",
                           event_name="ReceivableConfirmed", payload=b"not json")
+
+
+def nested(block: int, tx: str, depth: int) -> ChaincodeEvent:
+    """An event whose ``note`` is lists nested ``depth`` deep (the payload one level more): written out, as
+    ``json.dumps`` would itself recurse that deep."""
+    note = b"[" * depth + b"]" * depth
+    return ChaincodeEvent(block_number=block, transaction_id=tx, chaincode_name="receivables",
+                          event_name="ReceivableConfirmed",
+                          payload=b'{"event": "ReceivableConfirmed", "receivable_id": "R-1", "note": %s}' % note)
 
 
 def payload_event(block: int, tx: str, payload: dict) -> ChaincodeEvent:
@@ -50,17 +61,25 @@ class ResumingNetwork:
         return FakeStream([e for e in self.events if start_block is None or e.block_number >= start_block])
 
 
-def test_an_unreadable_event_is_reported_recorded_and_passed_over_and_a_rerun_resumes_after_the_last(ledger,
-                                                                                                     tmp_path):
+@pytest.mark.parametrize("unreadable, bound, problem", [
+    (not_json(6, "t2"), MAX_EVENT_DEPTH, NOT_JSON),
+    # json.loads takes it; printing its nested values would exceed Python's recursion limit
+    (nested(6, "t2", 900), MAX_EVENT_DEPTH, TOO_DEEP),
+    # the SDK's bound lifted: a line that cannot be made is reported as unreadable too, not a traceback
+    (nested(6, "t2", 500), 10**6, "cannot be shown (RecursionError: maximum recursion depth exceeded"),
+], ids=["not JSON", "nested too deep", "cannot be shown"])
+def test_an_unreadable_event_is_reported_recorded_and_passed_over_and_a_rerun_resumes_after_the_last(
+        ledger, tmp_path, monkeypatch, unreadable, bound, problem):
+    monkeypatch.setattr("client.receivables._events.MAX_EVENT_DEPTH", bound, raising=False)
     checkpoint = tmp_path / "events.checkpoint"
-    ledger.network = ResumingNetwork([chaincode_event(5, "t1"), not_json(6, "t2"), chaincode_event(7, "t3")])
+    ledger.network = ResumingNetwork([chaincode_event(5, "t1"), unreadable, chaincode_event(7, "t3")])
     first = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
     assert first.exit_code == 0, first.output
     assert [line.split("  ")[:2] for line in first.stdout.splitlines()] == [["block 5", "ReceivableConfirmed"],
                                                                             ["block 7", "ReceivableConfirmed"]]
     (report,) = first.stderr.splitlines()
     assert report.startswith("skipped an unreadable event: event 'ReceivableConfirmed' in block 6 tx t2 ")
-    assert NOT_JSON in report
+    assert problem in report
     assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
 
     ledger.network.events.append(chaincode_event(8, "t4"))
@@ -112,12 +131,29 @@ def test_a_payload_without_a_transaction_is_the_blocks():
     assert (event.tx_id, event.block_number) == ("t1", 5)
 
 
-def test_the_sdk_iterator_goes_on_after_an_unreadable_event_with_last_raw_naming_it():
-    raw = [chaincode_event(5, "t1"), not_json(6, "t2"), chaincode_event(7, "t3")]
+@pytest.mark.parametrize("unreadable, problem", [(not_json(6, "t2"), NOT_JSON), (nested(6, "t2", 900), TOO_DEEP)],
+                         ids=["not JSON", "nested too deep"])
+def test_the_sdk_iterator_goes_on_after_an_unreadable_event_with_last_raw_naming_it(unreadable, problem):
+    raw = [chaincode_event(5, "t1"), unreadable, chaincode_event(7, "t3")]
     network = ResumingNetwork(raw)
     with ReceivablesClient(FakeContract(), network).events(start_block=0) as events:
         assert next(events).tx_id == "t1"
-        with pytest.raises(ValueError, match=NOT_JSON):
+        with pytest.raises(ValueError, match=problem):
             next(events)
         assert events.last_raw is raw[1]     # what a follower checkpoints past
         assert next(events).tx_id == "t3"
+
+
+@pytest.mark.parametrize("depth", [MAX_EVENT_DEPTH, 5000], ids=["one level past the bound", "past the decoder"])
+def test_the_sdk_refuses_a_payload_nested_past_its_bound_however_deep_naming_the_event(depth):
+    with pytest.raises(ValueError, match=TOO_DEEP) as refused:
+        ReceivablesEvent.from_chaincode_event(nested(5, "t1", depth))
+    assert str(refused.value).startswith("event 'ReceivableConfirmed' in block 5 tx t1 ")
+
+
+def test_a_payload_nested_as_deep_as_the_bound_allows_reads_and_prints_on_its_line(ledger):
+    ledger.network = ResumingNetwork([nested(5, "t1", MAX_EVENT_DEPTH - 1)])
+    res = invoke("events", "--start-block", "0")
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines() == [
+        "block 5  ReceivableConfirmed  R-1  tx t1  note=" + "[" * (MAX_EVENT_DEPTH - 1) + "]" * (MAX_EVENT_DEPTH - 1)]
