@@ -285,9 +285,9 @@ def _number(value: object) -> Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueProblem(f"not a number: {value!r}") from None
+        raise ValueProblem(f"not a number: {shown_value(value)}") from None
     if not number.is_finite():
-        raise ValueProblem(f"not a finite number: {value!r}")
+        raise ValueProblem(f"not a finite number: {shown_value(value)}")
     if number and number.adjusted() >= _MAX_INTEGER_DIGITS:
         raise ValueProblem(f"too large: {shown_value(value)} (more than {_MAX_INTEGER_DIGITS} digits before the point)")
     return number
@@ -309,10 +309,10 @@ def to_fen(value: object) -> int:
     try:
         return money.to_fen(number)
     except money.AboveCap:
-        raise ValueProblem(f"too large: {value!r} (amounts are capped at {money.plain_yuan(money.MAX_FEN)} yuan)") \
-            from None
+        raise ValueProblem(f"too large: {shown_value(value)} (amounts are capped at {money.plain_yuan(money.MAX_FEN)} "
+                           "yuan)") from None
     except ValueError:
-        raise ValueProblem(f"more than two decimal places: {value!r}") from None
+        raise ValueProblem(f"more than two decimal places: {shown_value(value)}") from None
 
 
 def is_stars(value: object) -> bool:
@@ -375,17 +375,25 @@ def to_line_tax(value: object | None, rate: object) -> int:
 
 
 _DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*([-+]?[\d,，]+(?:\.\d+)?)")
+# How an invoice marks itself taxed on the difference: its remark (备注) begins with 差额征税 (or 差额开票), as invoicing
+# software writes it (差额征税：80000.00。), or a label does (差额征税-差额开票); a printed remark may carry its label
+# 备注 before it on the same line. Wording that merely mentions it marks nothing: a remark saying the invoice is not
+# so taxed (本发票不属于差额征税, 非差额征税), a company or an item named so; nor does the mark with a word saying no
+# after it (差额征税：否, 差额征税：不适用, 差额征税：无). Taken from such wording, the flag would have line.tax skipped
+# where the tax is merely wrong.
+_DIFFERENCE_MARK = re.compile(r"\s*(?:备\s*注\s*[:：]?\s*)?(?:差额征税|差额开票)(?!\s*[:：]?\s*(?:否|不|无|非))")
 
 
 def difference_tax(texts: Iterable[str]) -> tuple[bool, int | None]:
-    """Whether the texts (an invoice's remark, its labels) say it is taxed on the difference (差额征税), and the
-    deduction (扣除额) in fen when they give it as invoicing software prints it: ``差额征税：80000.00。``.
+    """Whether the texts (an invoice's remark, its labels) mark it taxed on the difference (差额征税): one that
+    begins with the mark (:data:`_DIFFERENCE_MARK`), and the deduction (扣除额) in fen when such a text gives it as
+    invoicing software prints it: ``差额征税：80000.00。``. A text that does not begin so is not read at all.
 
     Every deduction given is read: the same one given twice is one deduction, two that differ are refused (which
     one the invoice means cannot be told, and the first by reading order is no better a guess)."""
     said, deductions = False, []
     for text in texts:
-        if "差额征税" in text or "差额开票" in text:
+        if _DIFFERENCE_MARK.match(text):
             said = True
             deductions += [to_fen(m.group(1)) for m in _DIFFERENCE_TAX.finditer(text)]
     distinct = sorted(set(deductions))

@@ -217,14 +217,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         reference = _cell(doc, reference_field) if reference_field else ""
         holders = [("", doc)] + [(f"lines[{i}]", row) for i, row in enumerate(rows)]
     else:
-        reader = csv.DictReader(io.StringIO(text))
-        headers = [h.strip() for h in reader.fieldnames or []]
-        if not any(h in _COLUMNS["item_name"] for h in headers):
-            raise MalformedInput(source, "header", f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
-        try:
-            rows = [_csv_row(row, reader.line_num, len(headers), source) for row in reader]
-        except csv.Error as exc:
-            raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+        rows = _csv_rows(text, source)
         number = _one(rows, number_field, source)
         reference = _one(rows, reference_field, source) if reference_field else ""
         holders = [(f"row {i + 2}", row) for i, row in enumerate(rows)]
@@ -250,6 +243,42 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     if not number:
         raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})", "missing")
     return number, reference, tuple(lines), currency
+
+
+def _csv_rows(text: str, source: str) -> list[dict[str, Any]]:
+    """The rows of a CSV export, each by its header's column names (stripped). The header is read inside the same
+    ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is refused alike."""
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        headers = [h.strip() for h in reader.fieldnames or []]
+        if not any(h in _COLUMNS["item_name"] for h in headers):
+            raise MalformedInput(source, "header", f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
+        _refuse_repeated_columns(headers, source)
+        return [_csv_row(row, reader.line_num, len(headers), source) for row in reader]
+    except csv.Error as exc:
+        raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+# every column name an export is read by
+_READ_COLUMNS = frozenset(name for names in _COLUMNS.values() for name in names)
+
+
+def _refuse_repeated_columns(headers: list[str], source: str) -> None:
+    """Refuse a header naming a column that is read twice (``数量,数量``; ``quantity,quantity `` once stripped): the
+    csv module keeps the last cell of a name, and stripping merges the two, so which one a row's figure comes from
+    would be an accident of column order, and the other cell, whatever it says, unseen. (A two-row ERP header, 应收|数量
+    and 实收|数量, flattens so.) Columns that are not read may repeat (blank ones at the end of a spreadsheet row do)."""
+    positions: dict[str, list[int]] = {}
+    for number, name in enumerate(headers, start=1):
+        if name in _READ_COLUMNS:
+            positions.setdefault(name, []).append(number)
+    for name, numbers in positions.items():
+        if len(numbers) > 1:
+            raise MalformedInput(source, f"header: {name}", (
+                f"the column {name!r} is given {len(numbers)} times (columns {', '.join(map(str, numbers))}), and "
+                "which one a row's value is read from cannot be told; rename the columns so that each name is given "
+                "once (the received quantity as quantity_received or 实收数量, the ordered one as quantity or 数量), "
+                "or delete the ones not meant"))
 
 
 def _csv_row(row: dict[str | None, Any], line: int, columns: int, source: str) -> dict[str, Any]:
@@ -803,11 +832,13 @@ def _canonical_json(value: Any) -> bytes:
 
 
 def evidence_hash(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) -> str:
-    """SHA-256 (hex) of the canonical JSON of the three documents as read.
+    """SHA-256 (hex) of the canonical JSON of the three documents as read (docs/invoices.md says how to build it).
 
     Canonical JSON: keys sorted, no insignificant whitespace, UTF-8, decimals as
     their strings. It depends on the documents' content, not on their file format (nor on a scan's flagged fields
-    listed on the invoice, :attr:`Invoice.unreviewed`: what a person reviewed is the invoice itself).
+    listed on the invoice, :attr:`Invoice.unreviewed`: what a person reviewed is the invoice itself), except that a
+    quantity or unit price is hashed as written (``str(Decimal)``: ``200`` and ``200.0`` hash apart). Claims on the
+    ledger carry this hash and it carries no version, so those bytes stay as they are.
     """
     invoice_doc = invoice_to_json(invoice)
     invoice_doc.pop("unreviewed", None)

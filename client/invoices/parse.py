@@ -75,6 +75,14 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
                                                   f'{{"format": "{RECFIN_JSON_FORMAT}"}}')
     except _Repeated as exc:
         raise MalformedInput(source, exc.path, exc.problem) from None
+    except RecursionError:
+        # the XML and JSON readers take nesting down to where Python's stack ends; a step walking a tree nearly
+        # that deep (gathering a remark's texts, writing a field's value into a message) may run out of it, and
+        # what cannot be read is a malformed file (exit 2), never a traceback taken for failed findings (exit 1)
+        raise MalformedInput(source, None, "nested too deeply to be an e-invoice: elements (or JSON values) inside "
+                                           "one another hundreds of levels deep, where an invoice's fields lie a "
+                                           "few levels down; check the file, or download it again from where it "
+                                           "was issued") from None
     raise UnsupportedFormat(source, None, "neither XML nor JSON (for a PDF or image use `recfin invoice read`)")
 
 
@@ -192,27 +200,47 @@ def _refusal_in(value: Any, path: str = "") -> tuple[str, list[Any] | _Constant]
 def _same_json_value(a: Any, b: Any) -> bool:
     """Whether two copies of a JSON value say the same: the same kind of value (Python holds ``True == 1``,
     which JSON tells apart, as it does the number ``1.5`` and the string ``"1.5"``), and equal. Numbers are
-    equal by their exact value (``1.5`` and ``1.50``, ``100`` and ``1E+2`` are one number), as the
-    readers read them; strings by their characters; objects key by key, in any order."""
-    return _json_value(a) == _json_value(b)
+    equal by their exact value (``1.5`` and ``1.50``, ``100`` and ``1E+2`` are one number: ``Decimal.__eq__``
+    does not round, and a Decimal is never turned into text or a float), as the readers read them; strings by
+    their characters; objects key by key, in any order. Walked without recursion: copies that differ hundreds of
+    levels down (as deep as the XML and JSON readers allow) would exceed it."""
+    pending: list[tuple[Any, Any]] = [(a, b)]
+    while pending:
+        first, second = pending.pop()
+        kind = _json_kind(first)
+        if kind != _json_kind(second):
+            return False
+        if kind == "object":
+            if first.keys() != second.keys():
+                return False
+            pending.extend((first[key], second[key]) for key in first)
+        elif kind == "array":
+            if len(first) != len(second):
+                return False
+            pending.extend(zip(first, second))
+        elif kind == "other":
+            if repr(first) != repr(second):
+                return False
+        elif first != second:
+            return False
+    return True
 
 
-def _json_value(value: Any) -> tuple[str, Any]:
-    """A decoded JSON value tagged with its kind, compared as :func:`_same_json_value` says. Decimal and int
-    compare exactly (``Decimal.__eq__`` does not round), and a Decimal is never turned into text or a float."""
+def _json_kind(value: Any) -> str:
+    """The kind of a decoded JSON value, as :func:`_same_json_value` tells kinds apart."""
     if value is None:
-        return ("null", None)
+        return "null"
     if isinstance(value, bool):
-        return ("boolean", value)
+        return "boolean"
     if isinstance(value, (int, Decimal)):
-        return ("number", value)
+        return "number"
     if isinstance(value, str):
-        return ("string", value)
+        return "string"
     if isinstance(value, dict):
-        return ("object", {key: _json_value(item) for key, item in value.items()})
+        return "object"
     if isinstance(value, list):
-        return ("array", [_json_value(item) for item in value])
-    return ("other", repr(value))
+        return "array"
+    return "other"
 
 
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
@@ -324,8 +352,9 @@ class _Repeated(Exception):
         self.path = path
         scalars = all(c is None or isinstance(c, (str, int, Decimal)) for c in copies)
         # a string quoted, a number not, true, false and null as JSON writes them: the string "1.5" and the
-        # number 1.5 are two values, and are shown so
-        values = list(dict.fromkeys(_shown_copy(c) for c in copies))
+        # number 1.5 are two values, and are shown so. Only plain values are written out, the only ones shown:
+        # a whole block, nested perhaps hundreds deep, would be written as text for nothing
+        values = list(dict.fromkeys(_shown_copy(c) for c in copies)) if scalars else []
         # the values that differ, where they are few and short (40 characters, a string's quotes aside):
         # identifiers or figures, not whole blocks
         shown = (f" ({', '.join(values)})" if scalars and len(values) <= 3
@@ -533,16 +562,35 @@ def _texts(obj: Any) -> Iterator[str]:
             yield from _texts(value)
 
 
+def _texts_of(obj: Any, name: str) -> list[str]:
+    """Every text of the elements named ``name`` anywhere in a tree (each copy of a repeated one)."""
+    found: list[str] = []
+    pending = [obj]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == name:
+                    found.extend(_texts(value))
+                else:
+                    pending.append(value)
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
+
+
 _REMARK = "EInvoice/EInvoiceData/AdditionalInformation/Remark"
 
 
 def _difference_tax_said(r: _Reader, root: _Tree, data: _Tree,
                          lines: list[InvoiceLine]) -> tuple[bool, int | None]:
-    """Whether the invoice says it is taxed on the difference (差额征税), in its remark (备注) or a label, and the
-    deduction (扣除额) it gives there (``差额征税：80000.00。``, as invoicing software prints it), if any: refused
-    when it cannot be taken off the lines' amount (:func:`deduction_problem`)."""
-    outside_items = {k: v for k, v in data.obj.items() if k != "IssuItemInformation"}
-    texts = [*_texts(root.obj.get("Header") if isinstance(root.obj, dict) else None), *_texts(outside_items)]
+    """Whether the invoice marks itself taxed on the difference (差额征税): its remark (备注,
+    ``AdditionalInformation/Remark``) or a label of its header (``Header/.../LabelName``) beginning so
+    (:func:`difference_tax`), and the deduction (扣除额) the remark gives (``差额征税：80000.00。``, as invoicing
+    software prints it), if any: refused when it cannot be taken off the lines' amount (:func:`deduction_problem`).
+    No other text is read: a seller, an address or a remark that merely names 差额征税 marks nothing."""
+    texts = [*_texts_of(root.obj.get("Header"), "LabelName"),
+             *_texts_of(data.obj.get("AdditionalInformation"), "Remark")]
     try:
         said, deduction = difference_tax(texts)
     except ValueProblem as exc:

@@ -5,9 +5,11 @@ reviewed (:class:`NotReviewed`), then runs the invoice's own checks
 (:data:`REGISTRATION_CHECKS`: totals, lines and their rates, tax ids, number and code) and
 refuses an invoice that fails any (:class:`ChecksFailed`): the face amount is
 the invoice's total with tax, so a header total inflated past its lines would
-otherwise become the claim. It matches the invoice again against the order and
-receipt it is given, and refuses anything but a full match (:class:`NotMatched`):
-a match result computed on other documents is not taken on trust. It then builds the request (pure, no network) in the
+otherwise become the claim. A line whose tax could not be checked (``line.tax``
+skipped: marked taxed on the difference, no deduction given) is refused alike. It
+matches the invoice again against the order and receipt it is given, and refuses
+anything but a full match (:class:`NotMatched`): a match result computed on other
+documents is not taken on trust. It then builds the request (pure, no network) in the
 receivables contract's wire format for ``RegisterReceivable`` (a JSON document,
 see docs/invoices.md): debtor, face amount, dates, the invoice (number, code,
 date, amount, tax, seller and buyer tax ids) and ``contract_hash``, which carries the
@@ -31,7 +33,7 @@ from .checks import TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
 from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint
 from .matching import GoodsReceipt, MatchResult, PurchaseOrder, Tolerances, evidence_hash, match_invoice
-from .model import Finding, Invoice
+from .model import Finding, Invoice, Report
 
 # The checks that need nothing but the invoice. Dates, parties and duplicates are left to the
 # contract, which checks them against the ledger at the transaction's time.
@@ -130,8 +132,9 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     misread.
 
     Raises :class:`NotReviewed` for unreviewed flagged fields, :class:`ChecksFailed` if any of
-    :data:`REGISTRATION_CHECKS` fails, :class:`NotMatched` if either match is not a full one for these
-    documents, :class:`InvoiceError` for a tolerance outside 0 to 6 fen.
+    :data:`REGISTRATION_CHECKS` fails or ``line.tax`` is skipped on a line with no deduction (:func:`_blocking`),
+    :class:`NotMatched` if either match is not a full one for these documents, :class:`InvoiceError` for a
+    tolerance outside 0 to 6 fen.
     """
     if tolerance_fen is not None and not 0 <= tolerance_fen <= MAX_REGISTRATION_TOLERANCE_FEN:
         raise InvoiceError(f"tolerance_fen {tolerance_fen}: a registration allows 0 to "
@@ -139,7 +142,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                            "figure further off is wrong, not rounded: have the invoice corrected or reissued")
     ensure_reviewed(invoice, reviewed, "register it")
     report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
-    failed = tuple(f for f in report.failed if f.check in REGISTRATION_CHECKS)
+    failed = _blocking(invoice, report)
     if failed:
         raise ChecksFailed(invoice.number, failed)
     if not match.ok or match.invoice_number != invoice.number or match.po_number != po.number \
@@ -166,6 +169,25 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
         contract_hash=evidence_hash(invoice, po, receipt),
         fingerprints=(invoice_fingerprint(invoice),),
     )
+
+
+def _blocking(invoice: Invoice, report: Report) -> tuple[Finding, ...]:
+    """The findings that keep an invoice from backing a receivable, in the report's order: each of
+    :data:`REGISTRATION_CHECKS` that failed, and each ``line.tax`` skipped on a line with no deduction (扣除额),
+    as a failure. Such an invoice is marked taxed on the difference but does not say what was deducted, so its
+    tax, and the face amount built on it, could be any figure below amount x rate: ``verify`` lists the line as
+    skipped, a registration needs its tax checked."""
+    blocking = []
+    for f in report.findings:
+        if f.status == "fail" and f.check in REGISTRATION_CHECKS:
+            blocking.append(f)
+        elif f.status == "skipped" and f.check == "line.tax" \
+                and invoice.lines[f.details["line"] - 1].deduction_fen is None:
+            blocking.append(f.model_copy(update={"status": "fail", "message": (
+                f"{f.message}; a receivable needs the tax checked: have the invoice give the line's deduction (its "
+                "remark beginning 差额征税： and the deduction, or \"deduction\" on the line in the recfin JSON form), "
+                "or have it reissued")}))
+    return tuple(blocking)
 
 
 def register_matched_invoice(registrar: ReceivableRegistrar, invoice: Invoice, po: PurchaseOrder,
