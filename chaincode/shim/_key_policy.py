@@ -8,6 +8,9 @@ from fabric_protos.msp import msp_principal_pb2
 MSPRole = msp_principal_pb2.MSPRole
 MSPPrincipal = msp_principal_pb2.MSPPrincipal
 
+# The roles a peer's signature can satisfy, by name.
+_ENDORSING_ROLES = {"MEMBER": MSPRole.MEMBER, "PEER": MSPRole.PEER}
+
 
 class KeyEndorsementPolicy:
     """Which orgs must endorse changes to a key: all of them (n-out-of-n), each in one MSP role.
@@ -32,11 +35,16 @@ class KeyEndorsementPolicy:
             self._orgs[role.msp_identifier] = role.role
 
     def add_orgs(self, role: str, *msp_ids: str) -> None:
-        """Require endorsement by each of ``msp_ids`` in ``role`` (MEMBER, PEER, CLIENT, ADMIN, ...)."""
-        try:
-            role_value = MSPRole.MSPRoleType.Value(role.upper())
-        except ValueError as exc:
-            raise ValueError(f"unknown MSP role {role!r}: use one of {list(MSPRole.MSPRoleType.keys())}") from exc
+        """Require endorsement by each of ``msp_ids`` in ``role``: MEMBER or PEER.
+
+        Endorsements are peers' signatures, which never satisfy a CLIENT, ADMIN or ORDERER principal:
+        a key whose policy asked for one could never be written again, not even to change the policy.
+        So, like Fabric's Go ``statebased.AddOrgs``, only the two roles a peer holds are accepted.
+        """
+        role_value = _ENDORSING_ROLES.get(role.upper())
+        if role_value is None:
+            raise ValueError(f"MSP role {role!r} cannot endorse a key: use MEMBER or PEER "
+                             f"(endorsements are peers' signatures)")
         for msp_id in msp_ids:
             if not msp_id:
                 raise ValueError("MSP ID must not be empty")
@@ -51,6 +59,11 @@ class KeyEndorsementPolicy:
 
     def policy(self) -> bytes:
         msp_ids = self.list_orgs()
+        if not msp_ids:
+            # An n-out-of-n of no principals is 0-out-of-0, which every write satisfies: it would guard nothing.
+            raise ValueError("a key-level policy needs at least one org (add_orgs); to drop a key's policy, "
+                             "write empty validation metadata (set_state_validation_parameter(key, b\"\")): "
+                             "the chaincode-level policy then applies")
         principals = [
             MSPPrincipal(
                 principal_classification=MSPPrincipal.ROLE,

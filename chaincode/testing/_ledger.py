@@ -42,7 +42,8 @@ class MemoryLedger:
     and ``query_batch_size`` sets how many rows each query reply carries, so
     both protocol paths can be exercised. ``total_query_limit`` is the peer's
     ``ledger.state.totalQueryLimit``: a range query that is not paginated
-    stops after that many rows without a word, as on a peer.
+    stops after that many rows without a word, and a page holds at most that
+    many rows whatever its page size, as on a peer.
     """
 
     def __init__(
@@ -123,7 +124,7 @@ class MemoryLedger:
         return TransactionResult(tx_id, response.status, response.message, response.payload, event)
 
     def _commit(self, tx_id: str, timestamp: datetime, writes: list[Write], event) -> None:
-        for write in writes:
+        for write in _as_committed(writes):
             if write.collection:
                 self._apply_private(write)
             else:
@@ -159,3 +160,16 @@ class MemoryLedger:
             policies[key] = value
         else:
             policies.pop(key, None)
+
+
+def _as_committed(writes: list[Write]) -> list[Write]:
+    """The writes as the peer commits them. Its write set keeps one value write (a put or a delete) and one
+    metadata write a key, the last of each the transaction made (rwsetutil RWSetBuilder), and a delete takes
+    the key's metadata with it, the metadata the same transaction wrote too (txmgr prepareTxOps)."""
+    values: dict[tuple[str, str], Write] = {}
+    metadata: dict[tuple[str, str], Write] = {}
+    for write in writes:
+        last = metadata if write.kind == WriteRecord.PUT_STATE_METADATA else values
+        last[(write.collection, write.key)] = write
+    deleted = {place for place, write in values.items() if write.kind != WriteRecord.PUT_STATE}
+    return [*values.values(), *(write for place, write in metadata.items() if place not in deleted)]

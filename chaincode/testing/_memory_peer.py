@@ -132,6 +132,9 @@ class MemoryPeerSession:
                 raise PeerError("pagination is not supported for private data queries")
             query_metadata = shim_pb2.QueryMetadata.FromString(request.metadata)
             page_size = query_metadata.pageSize
+            if 0 < self.ledger.total_query_limit < page_size:
+                # the peer's totalQueryLimit caps a page too (handler.go calculateTotalReturnLimit)
+                page_size = self.ledger.total_query_limit
             start = query_metadata.bookmark or start
         keys = sorted(k for k in self._values(request.collection) if k >= start and (not end or k < end))
         values = self._values(request.collection)
@@ -233,6 +236,10 @@ class MemoryPeerSession:
         self._check_write_precondition()
         if not key:
             raise PeerError("key must not be an empty string")
+        if kind == WriteRecord.PUT_STATE and not value:
+            # An empty value never reaches the peer (proto3 leaves the field out), and the peer's simulator
+            # writes a nil value as a delete (rwsetutil newKVWrite), public and private data alike.
+            kind = WriteRecord.DEL_STATE
         self.writes.append(Write(kind, collection, key, value))
 
     # -- the transaction simulator's rules, in its order and words (typo included)

@@ -49,10 +49,30 @@ def test_existing_bytes_round_trip_and_can_be_edited():
 
 
 def test_bad_roles_and_principals_are_rejected():
-    with pytest.raises(ValueError, match="unknown MSP role"):
+    with pytest.raises(ValueError, match="MSP role 'BOSS' cannot endorse a key: use MEMBER or PEER"):
         KeyEndorsementPolicy().add_orgs("BOSS", "A")
     not_a_role = policies_pb2.SignaturePolicyEnvelope(
         identities=[msp_principal_pb2.MSPPrincipal(principal_classification=msp_principal_pb2.MSPPrincipal.IDENTITY)]
     ).SerializeToString()
     with pytest.raises(ValueError, match="not an MSP role"):
         KeyEndorsementPolicy(not_a_role)
+
+
+@pytest.mark.parametrize("role", ["CLIENT", "ADMIN", "ORDERER", "client"])
+def test_only_roles_a_peer_holds_are_accepted(role):
+    # Endorsements are peers' signatures: a key whose policy asked for a client, an admin or an orderer could
+    # never be written again, its policy included (Fabric's Go statebased.AddOrgs refuses these roles too).
+    policy = KeyEndorsementPolicy()
+    with pytest.raises(ValueError, match=f"MSP role {role!r} cannot endorse a key: use MEMBER or PEER"):
+        policy.add_orgs(role, "SupplierMSP")
+    assert policy.list_orgs() == []
+
+
+def test_a_policy_naming_no_org_is_refused_rather_than_satisfied_by_anyone():
+    # n-out-of-n of no principals is 0-out-of-0, which Fabric's validator counts as met by every write
+    emptied = KeyEndorsementPolicy()
+    emptied.add_orgs("MEMBER", "SupplierMSP")
+    emptied.del_orgs("SupplierMSP")
+    for policy in (KeyEndorsementPolicy(), emptied):
+        with pytest.raises(ValueError, match=r"needs at least one org .*set_state_validation_parameter\(key, b\"\"\)"):
+            policy.policy()

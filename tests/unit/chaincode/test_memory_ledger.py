@@ -128,6 +128,15 @@ class Probe(Contract):
         return policy.list_orgs()
 
     @transaction
+    async def PutAndEndorse(self, ctx: Context, key: str, values: list[str], org: str) -> None:
+        """Write ``key`` once per value, in order, then set its policy to ``org``: all in one transaction."""
+        for value in values:
+            await ctx.stub.put_state(key, value.encode())
+        policy = KeyEndorsementPolicy()
+        policy.add_orgs("MEMBER", org)
+        await ctx.stub.set_state_validation_parameter(key, policy.policy())
+
+    @transaction
     async def EndorsePrivate(self, ctx: Context, collection: str, key: str, org: str) -> None:
         policy = KeyEndorsementPolicy()
         policy.add_orgs("PEER", org)
@@ -261,6 +270,14 @@ async def test_a_plain_range_query_stops_at_the_total_query_limit_and_a_paginate
     assert [k for k, _ in page1["rows"] + page2["rows"]] == [f"k{i}" for i in range(5)]
 
 
+async def test_the_total_query_limit_caps_a_page_as_the_peer_does(ledger):
+    # handler.go calculateTotalReturnLimit: a page holds at most min(page size, totalQueryLimit) rows
+    await ok(ledger, "PutMany", json.dumps({f"k{i}": str(i) for i in range(5)}))
+    ledger.total_query_limit = 3
+    page = await ok(ledger, "Page", "", "", "4", "", submit=False)
+    assert page == {"rows": [["k0", "0"], ["k1", "1"], ["k2", "2"]], "count": 3, "bookmark": "k3"}
+
+
 async def test_a_page_size_the_wire_cannot_carry_is_refused_naming_it(ledger):
     # QueryMetadata.pageSize is an int32: protobuf's own "Value out of range" would not say what to send
     for size in ("0", "-1", "3000000000"):
@@ -296,6 +313,40 @@ async def test_history_lists_writes_and_deletes_newest_first_with_tx_times(ledge
         [first.tx_id, "1", T0.isoformat(), False],
     ]
     assert "h" not in ledger.state
+
+
+async def test_a_transactions_writes_of_a_key_leave_one_history_entry_its_last(ledger):
+    # the peer's write set holds one write a key, so its history database records one entry a transaction
+    result = await ledger.submit(ALICE, "PutAndEndorse", "h", '["1", "2"]', "SupplierMSP", timestamp=T0)
+    assert await ok(ledger, "History", "h", submit=False) == [[result.tx_id, "2", T0.isoformat(), False]]
+    assert ledger.state["h"] == b"2" and "h" in ledger.validation_parameters
+
+
+async def test_an_empty_value_deletes_the_key_and_its_policy_as_on_a_peer(ledger):
+    # The wire carries no empty value (proto3), and the peer writes a nil value as a delete (rwsetutil
+    # newKVWrite): the key goes, history says deleted, and the key's policy goes with it.
+    await ok(ledger, "Put", "k", "v")
+    await ok(ledger, "Endorse", "k", '["SupplierMSP"]')
+    deleted = await ledger.submit(ALICE, "Put", "k", "", timestamp=T0 + timedelta(hours=1))
+    assert deleted.status == 200
+    assert "k" not in ledger.state and "k" not in ledger.validation_parameters
+    assert await ok(ledger, "Range", "", "", submit=False) == []
+    assert (await ok(ledger, "History", "k", submit=False))[0] == [
+        deleted.tx_id, "", (T0 + timedelta(hours=1)).isoformat(), True]
+    # a policy written in the transaction that deletes the key goes too, though written after the delete
+    await ok(ledger, "Put", "k", "v")
+    await ok(ledger, "PutAndEndorse", "k", '["again", ""]', "SupplierMSP")
+    assert "k" not in ledger.state and "k" not in ledger.validation_parameters
+    assert (await ok(ledger, "History", "k", submit=False))[0][3] is True
+
+
+async def test_an_empty_private_value_deletes_the_private_key_and_its_policy(ledger):
+    await ok(ledger, "PutPrivate", "terms", "deal", transient={"value": b"secret"})
+    await ok(ledger, "EndorsePrivate", "terms", "deal", "BankMSP")
+    await ok(ledger, "PutPrivate", "terms", "deal", transient={"value": b""})
+    assert ledger.private_state["terms"] == {}
+    assert ("terms", "deal") not in ledger.private_validation_parameters
+    assert await ok(ledger, "GetPrivate", "terms", "deal", submit=False) == {"value": None, "hash": None}
 
 
 async def test_private_data_from_transient_with_hash_delete_and_purge(ledger):
