@@ -117,8 +117,54 @@ def one_line(exc: BaseException) -> str:
     return "; ".join(lines) or type(exc).__name__
 
 
+class _KeyRepeated(dict):
+    """A JSON object in which ``key`` is given more than once, kept (as the others are) until the whole document is
+    read, when :func:`_first_repeated_key` finds where it lies."""
+
+    key: str
+
+
+def _once_each(pairs: list[tuple[str, Any]], marked: list[_KeyRepeated]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict, marked :class:`_KeyRepeated` (and added to ``marked``) when a key is given
+    more than once: json.loads keeps the last and drops the first unsaid (``"fees": 50000, "fees": 0`` would be read
+    as no fees)."""
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            repeated = _KeyRepeated(obj)
+            repeated.key = key
+            marked.append(repeated)
+            return repeated
+        seen.add(key)
+    raise AssertionError("unreachable: fewer keys than pairs means one is given twice")
+
+
+def _first_repeated_key(doc: Any) -> tuple[str, str] | None:
+    """Where the first object with a key given more than once lies in doc (``bank_offers[0]``; "" for the document
+    itself), and the key, or None when there is none. Walked without recursion: json.loads reads nesting deeper than
+    Python's stack would take; and only for a document that has one, since naming every place in it costs as much
+    again as reading it."""
+    pending: list[tuple[str, Any]] = [("", doc)]
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, _KeyRepeated):
+            return where, value.key
+        if isinstance(value, dict):
+            inside = [(f"{where}.{key}" if where else key, item) for key, item in value.items()]
+        elif isinstance(value, list):
+            inside = [(f"{where}[{i}]", item) for i, item in enumerate(value)]
+        else:
+            continue
+        pending.extend(reversed(inside))     # in the order they are written
+    return None
+
+
 def read_json_file(path: Path, what: str) -> Any:
-    """The JSON in a file the user named (``what`` it should hold, for the message), or one line on what is wrong."""
+    """The JSON in a file the user named (``what`` it should hold, for the message), or one line on what is wrong:
+    a key given twice in one object included, since which one the file means cannot be told."""
     try:
         text = read_user_text(path)
     except UnreadableFile as exc:
@@ -126,11 +172,18 @@ def read_json_file(path: Path, what: str) -> Any:
     if not text.strip():
         raise click.ClickException(f"{as_typed(path)} is empty: expected {what} as JSON")
     try:
-        return json.loads(text)
+        marked: list[_KeyRepeated] = []
+        doc = json.loads(text, object_pairs_hook=lambda pairs: _once_each(pairs, marked))
     except ValueError as exc:
         raise click.ClickException(f"{as_typed(path)} is not JSON ({exc}): expected {what}") from None
     except RecursionError:
         raise click.ClickException(f"{as_typed(path)} is nested too deeply to be {what}") from None
+    if marked and (repeated := _first_repeated_key(doc)) is not None:
+        where, key = repeated
+        inside = f"the object at {as_typed(where)}" if where else "the top-level object"
+        raise click.ClickException(f"{as_typed(path)}: the key {as_typed(key)} is given more than once in {inside}: "
+                                   f"keep one (which of them is meant cannot be told)")
+    return doc
 
 
 def reports_errors(fn: Callable) -> Callable:

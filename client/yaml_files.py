@@ -11,6 +11,8 @@ it gives on input that may be wrong or hostile:
 - a base-60 number (``1:30``, ``59:59:59``) and a lone ``=`` are text, as in YAML 1.2: YAML 1.1 reads the first as
   an integer, built by one multiplication per colon (a 1 MB scalar takes most of a minute and bypasses Python's
   4300-digit limit), and has no constructor for the second;
+- no key given twice in one mapping: PyYAML keeps the last and drops the first unsaid, so a second ``limits:``
+  block at the end of a bank's pricing file would replace the whole first one, defaults and all;
 - a file is a regular file of at most MAX_YAML_BYTES: a device such as /dev/zero would be read until memory runs
   out, and a FIFO would wait for a writer that may never come.
 
@@ -58,10 +60,15 @@ def _as_written(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+def _shown(value: str) -> str:
+    """A value from the file, for a message: cut short past 40 characters, with its length."""
+    return f"{value[:20]}... ({len(value)} characters)" if len(value) > 40 else value
+
+
 class _RecfinLoader(yaml.SafeLoader):
-    """yaml.SafeLoader without anchors, aliases, explicit tags and base-60 numbers, and with a value it recognises
-    but Python cannot build (the date 2026-02-30, an integer of over 4300 digits) raised with its place: PyYAML lets
-    that ValueError through bare, unplaced."""
+    """yaml.SafeLoader without anchors, aliases, explicit tags, base-60 numbers and repeated keys, and with a value
+    it recognises but Python cannot build (the date 2026-02-30, an integer of over 4300 digits) raised with its
+    place: PyYAML lets that ValueError through bare, unplaced."""
 
     what = "this file"      # the document, for the messages ("a topology")
 
@@ -79,6 +86,23 @@ class _RecfinLoader(yaml.SafeLoader):
                                   f"remove it (and quote the value if it is text)", problem_mark=event.start_mark)
         return super().compose_node(parent, index)
 
+    def compose_mapping_node(self, anchor):
+        # checked as each mapping is composed, not constructed: a mapping merged in (``<<: {...}``) is flattened
+        # into its parent without being constructed itself
+        node = super().compose_mapping_node(anchor)
+        first_given: dict = {}     # each key read so far, as Python compares keys (1 and true are one), to its node
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue   # a mapping or list as a key cannot be hashed, which construction refuses
+            key = self.construct_object(key_node)
+            first = first_given.setdefault(key, key_node)
+            if first is not key_node:
+                written = "" if key_node.value == first.value else f" (as {_shown(key_node.value)})"
+                raise _Placed(problem=f"the key {_shown(first.value)} is given twice, at {_at(first.start_mark)} and "
+                                      f"{_at(key_node.start_mark)}{written}: keep one (YAML would read only the "
+                                      f"last)", problem_mark=key_node.start_mark)
+        return node
+
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode and implicit[0] and (value == "=" or _BASE_60.fullmatch(value)):
             return _STR_TAG
@@ -89,9 +113,7 @@ class _RecfinLoader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except ValueError as exc:
             reason = str(exc).split(";")[0]   # not Python's advice to programmers (sys.set_int_max_str_digits)
-            value = str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
-            if len(value) > 40:
-                value = f"{value[:20]}... ({len(value)} characters)"
+            value = _shown(str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag)
             raise _Placed(problem=f"cannot read the value {value} at {_at(node.start_mark)} ({reason}): "
                                   f"quote it if it is text", problem_mark=node.start_mark) from None
 

@@ -54,7 +54,9 @@ class Grade(BaseModel):
     def _rates(cls, v: object, info) -> Decimal:
         return _rate(v, info.field_name)
 
-    @field_validator("advance_rate")
+    # a grade that advances nothing, or has no room under the limit, lends nothing: its every quote would be declined
+    # for a reason (no room under a debtor limit of 0.00) that sends the analyst to the exposure, not to the setting
+    @field_validator("advance_rate", "limit_factor")
     @classmethod
     def _positive(cls, v: Decimal) -> Decimal:
         if v == 0:

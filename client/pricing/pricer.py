@@ -122,14 +122,17 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         advance_rate = _rate_within(available, terms.face_amount)
     advance = proportion_fen(terms.face_amount, advance_rate)
     if advance == 0 or advance < config.limits.min_advance:
+        # no advance at all is said so whatever the minimum: "CNY 0.00 is below the minimum CNY 0.00" contradicts itself
+        short = "nothing to finance" if advance == 0 else f"below the minimum {shown(config.limits.min_advance)}"
         if not cut:
-            return declined(f"the advance {shown(advance)} is below the minimum {shown(config.limits.min_advance)}")
+            if advance == 0:
+                return declined(f"the advance on {shown(terms.face_amount)} outstanding rounds to {shown(0)}: {short}")
+            return declined(f"the advance {shown(advance)} is {short}")
         room = f"the debtor limit {shown(limit)} leaves only {shown(available)} ({taken})"
         if available < config.limits.min_advance:
             return declined(f"{room}, below the minimum advance {shown(config.limits.min_advance)}")
         return declined(f"{room}, and on {shown(terms.face_amount)} outstanding the largest advance rate within it "
-                        f"that the contract takes ({RATE_PLACES} decimal places) advances {shown(advance)}, below the "
-                        f"minimum {shown(config.limits.min_advance)}")
+                        f"that the contract takes ({RATE_PLACES} decimal places) advances {shown(advance)}, {short}")
     fees = config.fees.flat + proportion_fen(advance, config.fees.rate_of_advance)
     offer = BankOffer(offer_id=f"{config.bank}:{terms.receivable_id}", financier=config.bank,
                       advance_rate=advance_rate, discount_rate=config.base_rate + terms_by_grade.spread, fees=fees,

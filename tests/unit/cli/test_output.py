@@ -6,7 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.output import as_typed, display_width, emit, on_one_line, one_line, reports_errors, table
+from cli.output import as_typed, display_width, emit, on_one_line, one_line, read_json_file, reports_errors, table
 from network.errors import TopologyError
 
 
@@ -101,3 +101,29 @@ def test_errors_become_one_line_click_exceptions():
         fails()
     assert err.value.message == "topology.yaml: a: bad; topology.yaml: b: worse"
     assert one_line(ValueError()) == "ValueError"
+
+
+@pytest.mark.parametrize("text, where", [
+    ('{"bank_offers": [{"offer_id": "OF-A", "fees": 50000, "fees": 0}]}', "the object at bank_offers[0]"),
+    ('{"receivable": {"face_amount": 1}, "receivable": {"face_amount": 100}}', "the top-level object"),
+    ('[{"kind": "paid"}, {"a": {"b": [0, {"kind": 1, "kind": 2}]}}]', "the object at [1].a.b[1]"),
+    # the first in the file's order, not the first json.loads finishes (the innermost)
+    ('{"x": {"kind": 1, "kind": 2}, "y": {"z": {"kind": 1, "kind": 2}}}', "the object at x"),
+])
+def test_a_json_key_given_twice_in_one_object_is_refused_naming_the_key_and_the_object(tmp_path, text, where):
+    # json.loads keeps the last and says nothing: "fees": 50000, "fees": 0 would be priced with no fees
+    key = "kind" if "kind" in text else "fees" if "fees" in text else "receivable"
+    path = tmp_path / "offers.json"
+    path.write_text(text)
+    with pytest.raises(click.ClickException) as err:
+        read_json_file(path, "offers")
+    assert err.value.message == (f"{path}: the key {key} is given more than once in {where}: keep one (which of them "
+                                 f"is meant cannot be told)")
+
+
+def test_json_with_each_key_once_per_object_is_read_as_json_reads_it(tmp_path):
+    deep = "[" * 500 + "]" * 500
+    text = '{"a": {"name": 1}, "b": {"name": 2}, "list": [{"name": 3}, {"name": 4}], "deep": ' + deep + "}"
+    path = tmp_path / "f.json"
+    path.write_text(text)
+    assert read_json_file(path, "a test") == json.loads(text)

@@ -111,3 +111,34 @@ def test_a_device_is_refused_as_content_not_read(tmp_path):
 ])
 def test_yaml_kind_names_what_yaml_read(value, kind):
     assert yaml_kind(value) == kind
+
+
+@pytest.mark.parametrize("text, message", [
+    ("limits:\n  per_debtor: 1\nname: x\nlimits:\n  per_debtor: 100\n",
+     "the key limits is given twice, at line 1, column 1 and line 4, column 1"),
+    ("limits:\n  per_debtor: 1\n  per_debtor: 100\n",
+     "the key per_debtor is given twice, at line 2, column 3 and line 3, column 3"),
+    ("grades: {A: 1, B: 2, A: 3}\n", "the key A is given twice, at line 1, column 10 and line 1, column 22"),
+    ("users:\n  - {name: a, name: b}\n", "the key name is given twice, at line 2, column 6 and line 2, column 15"),
+    # written differently, read as one key, as Python compares them
+    ("1: a\ntrue: b\n", "the key 1 is given twice, at line 1, column 1 and line 2, column 1 (as true)"),
+    ("a: 1\n'a': 2\n", "the key a is given twice, at line 1, column 1 and line 2, column 1"),
+    # a mapping merged in is never constructed itself, and is checked all the same
+    ("limits:\n  <<: {per_debtor: 1, per_debtor: 100}\n", "the key per_debtor is given twice, at line 2, column 8 and "
+                                                          "line 2, column 23"),
+])
+def test_a_key_given_twice_in_one_mapping_is_refused_naming_both_places(tmp_path, text, message):
+    # PyYAML keeps the last and says nothing: a second limits block would replace the first, defaults and all
+    path = tmp_path / "f.yaml"
+    path.write_text(text)
+    with pytest.raises(Refused) as refused:
+        read(path)
+    assert str(refused.value) == f"f.yaml: {message}: keep one (YAML would read only the last)"
+
+
+def test_the_same_key_in_different_mappings_is_read(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("a: {name: x}\nb: {name: y}\nusers: [{name: u1}, {name: u2}]\nlimits:\n  <<: {per_debtor: 1}\n"
+                    "  min_advance: 2\n")
+    assert read(path) == {"a": {"name": "x"}, "b": {"name": "y"}, "users": [{"name": "u1"}, {"name": "u2"}],
+                          "limits": {"per_debtor": 1, "min_advance": 2}}

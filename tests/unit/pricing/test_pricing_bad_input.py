@@ -351,3 +351,44 @@ def test_a_few_invalid_settings_are_all_listed_without_a_count(tmp_path):
     with pytest.raises(PricingConfigError) as err:
         load_bank_config(path)
     assert str(err.value).count("; ") == 1 and "more problem" not in str(err.value)
+
+
+@pytest.mark.parametrize("added, key, first, second", [
+    # a second limits block at the end would replace the first: 100 times its limit, min_advance and max_days back to
+    # their defaults
+    ("limits:\n  per_debtor: 2000000000000\n", "limits", "limits:", "limits:\n  per_debtor: 2000000000000"),
+    ('base_rate: "0.0010"\n', "base_rate", "base_rate:", 'base_rate: "0.0010"'),
+])
+def test_a_setting_given_twice_in_a_pricing_file_is_refused_naming_both_lines(tmp_path, added, key, first, second):
+    text = SHIPPED + added
+    path = config(tmp_path, text)
+    lines = [text[:text.index(first)].count("\n") + 1, text[:text.rindex(second)].count("\n") + 1]
+    r = invoke(*QUOTE, "--grade", "A", "--config", path)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert error_line(r) == (f"Error: {path}: the key {key} is given twice, at line {lines[0]}, column 1 and "
+                             f"line {lines[1]}, column 1: keep one (YAML would read only the last)")
+
+
+def test_a_key_given_twice_in_an_offers_file_is_refused_naming_the_key_and_its_object(tmp_path):
+    # "fees": 50000, "fees": 0 was priced with no fees
+    text = json.dumps(OFFERS).replace('"fees": 50000', '"fees": 50000, "fees": 0')
+    assert text != json.dumps(OFFERS)
+    path = offers(tmp_path, raw=text.encode())
+    r = invoke("compare", "RCV-1", "--offers", path, "--on", "2026-12-01", "--json")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert error_line(r) == (f"Error: {path}: the key fees is given more than once in the object at bank_offers[0]: "
+                             f"keep one (which of them is meant cannot be told)")
+
+
+@pytest.mark.parametrize("field, setting", [("advance_rate", 'advance_rate: "0.70"'),
+                                            ("limit_factor", 'limit_factor: "0.10"')])
+def test_a_financed_grade_lending_nothing_is_refused_and_told_to_decline_the_grade(tmp_path, field, setting):
+    # a limit factor of 0 declined every quote with "no room under the debtor limit CNY 0.00", which points at the
+    # exposure, not at the setting
+    grade_d = 'D: {spread: "0.0350", advance_rate: "0.70", limit_factor: "0.10"}'
+    assert grade_d in SHIPPED
+    path = config(tmp_path, SHIPPED.replace(grade_d, grade_d.replace(setting, f'{field}: "0"')))
+    r = invoke(*QUOTE, "--grade", "D", "--config", path)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert error_line(r) == (f"Error: bank.yaml: grades.D.{field}: must be above 0: decline the grade with `null` "
+                             f"instead")

@@ -170,6 +170,31 @@ def test_an_advance_of_min_advance_is_offered_and_one_fen_less_is_declined(confi
         "the advance CNY 9,999.99 is below the minimum CNY 10,000.00"
 
 
+@pytest.mark.parametrize("min_advance", [0, 1_000_000])
+def test_an_advance_that_rounds_to_nothing_is_declined_as_nothing_to_finance(tmp_path, min_advance):
+    # 40% of one fen is 0.4 fen, 0 half up: "the advance CNY 0.00 is below the minimum CNY 0.00" contradicted itself
+    data = example_data()
+    data["limits"]["min_advance"] = min_advance
+    data["grades"]["D"]["advance_rate"] = "0.40"
+    config = load_bank_config(write(tmp_path, data))
+    one_fen = TERMS.model_copy(update={"face_amount": 1})
+    assert quote(config, one_fen, grade="D", on=ON).declined == \
+        "the advance on CNY 0.01 outstanding rounds to CNY 0.00: nothing to finance"
+
+
+def test_a_limit_cut_to_an_advance_of_nothing_is_declined_as_nothing_to_finance(tmp_path):
+    # 0.50 left under the limit on 10,000,000,000.00 outstanding: the contract's smallest rate above 0, 10^-10,
+    # advances 1.00, so the largest advance within the limit is none
+    data = example_data()
+    data["limits"]["min_advance"] = 0
+    config = load_bank_config(write(tmp_path, data))
+    huge = TERMS.model_copy(update={"face_amount": 10**12})
+    q = quote(config, huge, grade="A", on=ON, exposure=config.limits.per_debtor - 50)
+    assert q.available == 50 and q.offer is None
+    assert q.declined.endswith("the largest advance rate within it that the contract takes (10 decimal places) "
+                               "advances CNY 0.00, nothing to finance")
+
+
 def test_the_offer_carries_the_banks_recourse_setting(config, tmp_path):
     # recourse says who bears the debtor's default; the holder reads it off the offer and its proposal
     q = quote(config, TERMS, grade="A", on=ON)

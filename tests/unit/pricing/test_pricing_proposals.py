@@ -120,9 +120,11 @@ def test_an_early_payment_offer_can_be_taken_on_its_expiry_day():
     assert (p.eligible, p.takeable_now, p.rank_by_cost) == (True, True, 1)
 
 
-def test_duplicate_offer_ids_are_refused():
-    with pytest.raises(ValueError, match="unique"):
-        rank_proposals(TERMS, ON, [bank("X"), bank("X")])
+def test_duplicate_offer_ids_are_refused_naming_each_once():
+    early = EarlyPaymentOffer(offer_id="Y", debtor="core", apr="0.05", expires_on=date(2027, 1, 1))
+    with pytest.raises(ValueError) as refused:
+        rank_proposals(TERMS, ON, [bank("X"), bank("Y"), bank("X"), bank("Z"), bank("X")], [early])
+    assert str(refused.value) == "offer ids must be unique: X, Y used more than once"
 
 
 def test_rates_must_be_exact_strings_between_0_and_1():
@@ -254,6 +256,19 @@ def test_the_gap_to_the_cheapest_is_the_exact_gap_rounded_once():
     cheap, dear = rank_proposals(FINANCED, ON, [bank("A", advance="0.90", fees=50_000, basis="ACT/360")], [early])
     assert cheap.why.startswith("cheapest of 2 at 4.33% a year all-in")
     assert "taken then: #2 by cost: 5.06% a year, 0.74 points above A;" in dear.why
+
+
+def test_offers_whose_aprs_differ_past_the_6th_place_rank_on_the_exact_apr():
+    # both 0.091065 to 6 places: on that figure the tie went to B's larger net cash, and A, the cheaper, read
+    # "0.00 points above B"
+    a = bank("A", advance="0.7774", fees=929_864, recourse=True, basis="ACT/360")
+    b = bank("B", advance="0.9529", fees=1_139_793, recourse=True, basis="ACT/360")
+    ranked = rank_proposals(FINANCED, ON, [b, a], by="cost")
+    assert ranked[0].apr == ranked[1].apr == Decimal("0.091065")
+    assert [(p.offer_id, p.rank_by_cost) for p in ranked] == [("A", 1), ("B", 2)]
+    assert ranked[0].exact_apr < ranked[1].exact_apr and ranked[0].net_cash < ranked[1].net_cash
+    assert ranked[0].why.startswith("cheapest of 2 at 9.11% a year all-in")
+    assert ranked[1].why.startswith("#2 by cost: 9.11% a year, 0.00 points above A;")
 
 
 def test_the_apr_shown_is_rounded_once_from_the_exact_value():
