@@ -530,6 +530,23 @@ def reject(session, receivable_id, reason):
     return session.client.reject(receivable_id, reason)
 
 
+@receivable.command("withdraw")
+@click.argument("receivable_id")
+@click.option("--reason", required=True)
+@prints_document("supplier", RECEIVABLE_COLUMNS + ["withdrawn_on", "withdrawal_reason"])
+def withdraw_receivable(session, receivable_id, reason):
+    """The creditor withdraws RECEIVABLE_ID, which its debtor has not confirmed; its invoices are released.
+
+    Any day while the claim is REGISTERED and not frozen, its due date passed or not: a claim its
+    debtor never answered, or one registered with a mistake, frees its invoices for a corrected one.
+
+    \b
+    Example:
+      recfin receivable withdraw R-0123456789abcdef --reason 'wrong face amount' --as supplier
+    """
+    return session.client.withdraw(receivable_id, reason)
+
+
 @receivable.command("transfer")
 @click.argument("receivable_id")
 @click.option("--to", "recipient", required=True, callback=credit_code_option(), metavar="USCC",
@@ -653,7 +670,8 @@ def provenance(session, as_json, receivable_id) -> None:
 
     The contract answers 64 levels of splits below RECEIVABLE_ID; a lineage split deeper (before
     splits were limited) is cut there, and a line under the node cut names the command that shows
-    the levels below it.
+    the levels below it. A part you may not read (`receivable get` would be refused: one passed on
+    to another holder, say) shows its id only.
 
     \b
     Example:
@@ -668,8 +686,11 @@ def provenance(session, as_json, receivable_id) -> None:
         click.echo(f"^ {a.id}  {a.status}  {a.holder}  {money(a.face_amount, currency)}")
 
     def walk(node, depth):
-        click.echo(f"{'  ' * depth}- {node.id}  {node.status}  {node.holder}  "
-                   f"outstanding {money(node.outstanding, currency)}")
+        if node.redacted:   # a part the caller may not read: the contract names only where it lies
+            click.echo(f"{'  ' * depth}- {node.id}  (redacted: you may not read it)")
+        else:
+            click.echo(f"{'  ' * depth}- {node.id}  {node.status}  {node.holder}  "
+                       f"outstanding {money(node.outstanding, currency)}")
         for child in node.children:
             walk(child, depth + 1)
         if node.children_omitted:   # a lineage split deeper than the contract answers in one tree

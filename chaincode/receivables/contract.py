@@ -30,7 +30,7 @@ from .fingerprint import VERSION as FINGERPRINT_VERSION
 from .fingerprint import is_fingerprint
 from .identity import is_org_admin, lists_identity
 from .model import (
-    CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT,
+    CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice,
     InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, sha256_hex,
 )
@@ -388,6 +388,11 @@ def _version(value: str) -> int:
     return int(value)
 
 
+def _no_discount_offer(offer_id: str) -> RuleViolation:
+    """The refusal of a discount offer the caller may not know of, worded as that of an id that names nothing."""
+    return rule("not-found", f"no discount offer {shown(offer_id)} on this channel: check the id")
+
+
 def _ensure_not_withdrawn(d: DiscountOffer) -> None:
     if d.status == "WITHDRAWN":
         raise rule("discount-offer-withdrawn", f"discount offer {d.id} was withdrawn by its debtor {d.debtor} on "
@@ -578,7 +583,7 @@ class ReceivablesContract(Contract):
                 "bound_to": await s.store.client_bound(msp_id, client_id),
                 "held_by": await s.store.binding_held_by(msp_id, client_id)}
 
-    # ================================================================ register, confirm, reject
+    # ================================================================ register, confirm, reject, withdraw
 
     @transaction
     @rules
@@ -647,7 +652,8 @@ class ReceivablesContract(Contract):
         for inv in invoices:
             if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
                 raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
-                           f"receivable {owner}: an invoice backs one receivable, until that one is rejected")
+                           f"receivable {owner}: an invoice backs one receivable, until that one is rejected "
+                           "(by its debtor) or withdrawn (by its creditor)")
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint),
@@ -715,6 +721,29 @@ class ReceivablesContract(Contract):
         await upgrade.release_invoices(s.store, r)   # with the current spellings UpgradeLedger registered for it
         await s.store.put_receivable(r, before)
         s.emit(events.RECEIVABLE_REJECTED, r.id, reason=r.rejection_reason)
+        return r.to_json()
+
+    @transaction
+    @rules
+    async def WithdrawReceivable(self, ctx: Context, receivable_id: str, reason: str) -> Receivable:
+        """The creditor withdraws a claim it registered that its debtor has not confirmed; its invoices are released.
+
+        Only the debtor answers a registration, and from the due date on it can no longer confirm it
+        (``past-maturity``): a claim it never answers, or one registered with a mistake, would otherwise hold its
+        invoices for good, and no corrected claim could be registered on them. Any day, the due date passed or
+        not; never while frozen. While REGISTERED the creditor is its holder (nothing moves an unconfirmed claim),
+        so the holder's check is the creditor's. WITHDRAWN is final, like REJECTED.
+        """
+        s = self._session(ctx)
+        creditor, r = await self._as_holder(s, receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        lifecycle.ensure_status(r, (REGISTERED,), "withdraw")
+        before = r.model_copy()
+        r.status, r.withdrawal_reason, r.withdrawn_on = WITHDRAWN, _require_text(reason, "reason"), s.today_iso
+        r.last = s.action("WithdrawReceivable", creditor.uscc)
+        await upgrade.release_invoices(s.store, r)   # as a rejection releases them
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_WITHDRAWN, r.id, reason=r.withdrawal_reason)
         return r.to_json()
 
     # ================================================================ split and transfer
@@ -1261,9 +1290,16 @@ class ReceivablesContract(Contract):
     async def AcceptDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str) -> Receivable:
         """The holder takes early payment: the claim settles at outstanding x (1 - apr x days early / basis)."""
         s = self._session(ctx)
+        # both read in the round trip of the caller's binding, which every acceptance reads anyway
         await s.store.prefetch(s.binding, (keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
-        d = await s.store.discount_offer(offer_id)
+        # the caller first, then the offer: only the claim's holder learns whether an offer id exists, as
+        # GetDiscountOffer tells no one else (a bank, another core enterprise)
         holder, r = await self._as_holder(s, receivable_id)
+        d = await s.store.discount_offer(offer_id)
+        if d.debtor != r.debtor:
+            # another debtor's offer is answered as an id that names nothing: the holder of a claim on one debtor
+            # may not read another debtor's offers (GetDiscountOffer), so it learns none of their ids here either
+            raise _no_discount_offer(offer_id)
         lifecycle.ensure_not_frozen(r)
         open_request = None
         if r.financing_id is not None:
@@ -1507,8 +1543,8 @@ class ReceivablesContract(Contract):
     @rules
     async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
         """Write, for one page of records, the index and registry entries records of earlier contract versions
-        lack, and the key-level policy of a claim they left REGISTERED or REJECTED or a financing they accepted
-        without one (``upgrade``): an
+        lack, and the key-level policy of a claim they left REGISTERED or REJECTED (and one they left REGISTERED
+        that has since been rejected or withdrawn) or a financing they accepted without one (``upgrade``): an
         admin of an org whose parties may be the regulator runs it, page after page from bookmark "", until done.
 
         It writes only entries and policies derived from the records it reads, and only missing ones, so they may
@@ -1561,10 +1597,11 @@ class ReceivablesContract(Contract):
     @transaction(evaluate=True)
     @rules
     async def GetProvenance(self, ctx: Context, receivable_id: str) -> Provenance:
-        """The receivable's ancestors (up to the registered root) and the tree of its children."""
+        """The receivable's ancestors (up to the registered root) and the tree of its children; a child the caller
+        may not read (GetReceivable's rules) shows only its id, parent and children (``redacted``)."""
         s = self._session(ctx)
-        _, r = await self._readable(s, receivable_id)
-        return await queries.provenance(s.store, r)
+        party, r = await self._readable(s, receivable_id)
+        return await queries.provenance(s.store, party, r)
 
     @transaction(evaluate=True)
     @rules
@@ -1820,7 +1857,7 @@ class ReceivablesContract(Contract):
         d = await s.store.discount_offer(offer_id)
         if not queries.may_read_discount_offers(party, d.debtor):
             # another core enterprise: answered as an id that does not exist is, naming no debtor
-            raise rule("not-found", f"no discount offer {shown(offer_id)} on this channel: check the id")
+            raise _no_discount_offer(offer_id)
         part = None
         if receivable_id:
             _, part = await self._readable(s, receivable_id)

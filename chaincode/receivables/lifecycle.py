@@ -3,6 +3,8 @@
     REGISTERED --confirm--> CONFIRMED --split/transfer--> SPLIT (children CONFIRMED)
         |                      |
         +--reject--> REJECTED  +--accept a financing offer--> FINANCED
+        |
+        +--withdraw (its creditor)--> WITHDRAWN
     FINANCED --financing cancelled before disbursement--> CONFIRMED (an OVERDUE claim stays OVERDUE)
     CONFIRMED / FINANCED --due date passes, unpaid--> OVERDUE
     CONFIRMED / FINANCED / OVERDUE --paid in full / discounted / repaid--> SETTLED
@@ -19,12 +21,15 @@ from datetime import date, timedelta
 
 from .errors import rule, shown
 from .money import amount_text
-from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, DiscountOffer, Receivable
+from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, WITHDRAWN, DiscountOffer, Receivable
 
 # Tuples in the lifecycle's order, not sets: ensure_status names the allowed statuses in a refusal, and a set's
 # order follows the process's hash seed, so endorsing peers would return different text for one refusal.
 LIVE = (REGISTERED, CONFIRMED, FINANCED, OVERDUE)
 PAYABLE = (CONFIRMED, FINANCED, OVERDUE)
+# Ended before confirmation, its invoices released (upgrade.release_invoices): rejected by its debtor, or withdrawn
+# by its creditor. Nothing takes a claim out of either, so its invoices back nothing and may back a new claim.
+RELEASED = (REJECTED, WITHDRAWN)
 
 # How many splits below its root a claim may lie. A split has two children, the part transferred and the part
 # kept, so each partial transfer of a kept part goes one level deeper: the bound caps the partial transfers

@@ -124,10 +124,10 @@ def ensure_one_line(value: str, field: str) -> None:
 
 
 # receivable statuses
-REGISTERED, CONFIRMED, REJECTED, SPLIT, FINANCED, OVERDUE, SETTLED = (
-    "REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
-Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
-STATUSES = ("REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+REGISTERED, CONFIRMED, REJECTED, WITHDRAWN, SPLIT, FINANCED, OVERDUE, SETTLED = (
+    "REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+STATUSES = ("REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
 
 
 class Doc(BaseModel):
@@ -351,6 +351,9 @@ class Receivable(Doc):
     children: list[str] = Field(default_factory=list)
     confirmed_on: str | None = None
     rejection_reason: str | None = None
+    withdrawn_on: str | None = Field(default=None, description="the day its creditor withdrew it while REGISTERED "
+                                     "(WithdrawReceivable): its invoices were released")
+    withdrawal_reason: str | None = None
     financing_id: str | None = Field(default=None, description="the live financing, at most one")
     financier: str | None = None
     financier_msp: str | None = None

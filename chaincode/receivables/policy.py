@@ -3,8 +3,8 @@
 From registration on, the key requires every one of: the debtor's org and the holder's org,
 plus the financing bank's org while a financing is live, plus the regulator's org (every org
 whose parties may be the regulator under the configuration) while the claim is frozen or
-where those roles leave one org. A REJECTED claim keeps the policy it had as REGISTERED
-(rejection changes no org). The result is a sorted list of MSP IDs; the store turns it into a
+where those roles leave one org. A REJECTED or WITHDRAWN claim keeps the policy it had as
+REGISTERED (rejection and withdrawal change no org). The result is a sorted list of MSP IDs; the store turns it into a
 ``KeyEndorsementPolicy`` (role MEMBER), and refuses to write one that names a single org
 (``one_org_refusal``).
 
@@ -20,11 +20,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import RuleViolation, rule
-from .model import REGISTERED, REJECTED, Receivable
+from .model import REGISTERED, REJECTED, WITHDRAWN, Receivable
 
-WITHOUT_POLICY_BEFORE = frozenset({REGISTERED, REJECTED})
-"""The statuses in which an earlier contract version left a claim's key without a key-level policy (it set
-the first one at confirmation): ``UpgradeLedger`` gives such a key its policy where it has none."""
+WITHOUT_POLICY_BEFORE = frozenset({REGISTERED, REJECTED, WITHDRAWN})
+"""The statuses in which a claim's key may be without a key-level policy because an earlier contract version
+registered it (it set the first one at confirmation): ``UpgradeLedger`` gives such a key its policy where it has
+none. No earlier version wrote WITHDRAWN, but a claim one of them left REGISTERED keeps its key without a policy
+when this version withdraws it, as when it rejects it (neither changes an org, so neither writes a policy), and its
+released invoices make a revived claim double financing."""
 
 
 def parties_orgs(r: Receivable) -> set[str]:

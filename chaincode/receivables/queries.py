@@ -20,8 +20,8 @@ from . import financing as fin
 from .daycount import round_half_up
 from .errors import rule
 from .model import (
-    CONFIRMED, FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, Offer, OfferTerms, Party,
-    Receivable,
+    CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, STATUSES, WITHDRAWN, DiscountOffer, Disbursement, Offer,
+    OfferTerms, Party, Receivable,
 )
 from .store import Store, live_financier
 
@@ -97,7 +97,21 @@ def _summary(r: Receivable) -> dict:
             "outstanding": r.outstanding, "parent_id": r.parent_id}
 
 
-async def provenance(store: Store, r: Receivable) -> dict:
+def _redacted(r: Receivable) -> dict:
+    """A node of a provenance tree its reader may not read (``may_read``): where it lies in the tree, nothing of it."""
+    return {"id": r.id, "status": None, "holder": None, "face_amount": None, "outstanding": None,
+            "parent_id": r.parent_id, "redacted": True}
+
+
+async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
+    """``r``'s ancestors up to its root and the tree of the parts split from it, for ``reader``, who may read ``r``.
+
+    Each node of the tree is shown as ``reader`` may read it (``may_read``, as GetReceivable decides): one it may
+    not keeps its id, parent and children, with no holder, status or amounts (``_redacted``). A part moves on
+    after it left its holder, and its later holders, payments and financing are theirs and the debtor's: the
+    holder of a claim that was split, or a part it passed on, keeps reading its own part but not theirs. The
+    ancestors are shown whole: each is a claim split, which never changes again, so they tell how ``r`` came
+    about and nothing that happened since."""
     ancestors = []
     parent_id = r.parent_id
     while parent_id is not None:
@@ -111,7 +125,8 @@ async def provenance(store: Store, r: Receivable) -> dict:
     while pending:
         child_id, siblings, level = pending.pop()
         node = await store.receivable(child_id)
-        entry = {**_summary(node), "children": []}
+        seen = _summary(node) if await may_read(store, reader, node) else _redacted(node)
+        entry = {**seen, "children": []}
         siblings.append(entry)
         if level == lifecycle.MAX_SPLIT_DEPTH and node.children:
             # Only a lineage split deeper before the limit existed (ca1ccfd) reaches this: a nesting that deep
@@ -252,7 +267,8 @@ async def invoice_use(store: Store, fp: str) -> dict:
 
     ``used``: the registry holds the fingerprint, so a registration naming the
     invoice is refused; it is held from registration on and released only when
-    the claim is rejected, so a settled (paid) invoice stays used.
+    the claim is rejected by its debtor or withdrawn by its creditor, so a settled
+    (paid) invoice stays used.
     ``receivable_id``: the root receivable it was registered with, or ``None``.
     ``live``: some claim of that lineage (the root, or a leaf of its splits) is
     still unsettled: REGISTERED, CONFIRMED, FINANCED or OVERDUE.
@@ -362,7 +378,7 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
         "receivable_id": r.id, "parent_id": r.parent_id, "holder": label(r.holder),
         "face_amount": r.face_amount, "outstanding": r.outstanding, "currency": r.currency, "due_date": r.due_date, "status": r.status,
         "registered_on": states[0][0].isoformat(), "confirmed_on": r.confirmed_on,
-        "rejected_on": reached.get("REJECTED"), "financed_on": financed_on,
+        "rejected_on": reached.get(REJECTED), "withdrawn_on": reached.get(WITHDRAWN), "financed_on": financed_on,
         "marked_overdue_on": reached.get(OVERDUE), "split_on": reached.get("SPLIT"), "settled_on": settled_on,
         "days_late": days_late, "overdue": lifecycle.is_overdue(r, as_of),
         "freezes": freezes, "frozen": r.frozen is not None,

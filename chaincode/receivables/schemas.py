@@ -91,11 +91,22 @@ class ReceivableSummary(Doc):
 
 
 class ProvenanceNode(ReceivableSummary):
+    """A claim of the tree below the one asked about, as the caller may read it: one it may not read
+    (GetReceivable's rules) is ``redacted``, with its id, parent and children only."""
+
+    status: str | None = Field(description="null on a redacted node")
+    holder: str | None = Field(description="null on a redacted node")
+    face_amount: int | None = Field(description="null on a redacted node")
+    outstanding: int | None = Field(description="null on a redacted node")
     children: list[ProvenanceNode]
     children_omitted: bool = Field(default=False, description=(
         "true (and children empty) on a node 64 levels below the one asked about whose children are not in "
         "this answer: only a lineage split deeper before splits were limited has one; GetProvenance of this "
         "node answers the levels below. Absent otherwise"))
+    redacted: bool = Field(default=False, description=(
+        "true on a node the caller may not read (GetReceivable would refuse it: a part passed on to another "
+        "holder, say): its status, holder and amounts are null, its id, parent and children are shown. Absent "
+        "otherwise"))
 
 
 class Provenance(Doc):
@@ -188,6 +199,8 @@ class PaymentRecord(Doc):
     registered_on: str = Field(description="the claim's first record (a split part's: the split)")
     confirmed_on: str | None = Field(description="the debtor's confirmation (a split part keeps the original's)")
     rejected_on: str | None
+    withdrawn_on: str | None = Field(description="its creditor withdrew it before its debtor answered "
+                                                 "(WithdrawReceivable): no decision of the debtor's")
     financed_on: str | None = Field(description="the day the bank's offer of the financing live on as_of was "
                                                 "accepted (kept once the financing ended in settlement); null when "
                                                 "none was, or a cancellation dropped it unpaid. Which bank and on "
@@ -337,7 +350,8 @@ class LedgerUpgrade(Doc):
                                                 "bank's offered left out")
     fingerprint_entries: int = Field(description="invoices registered under their current spelling's fingerprint")
     claim_policies: int = Field(description="key-level policies written (the debtor's and the holder's orgs): "
-                                            "REGISTERED or REJECTED claims an earlier version left without one")
+                                            "REGISTERED, REJECTED or WITHDRAWN claims whose key an earlier "
+                                            "version left without one")
     financing_policies: int = Field(description="key-level policies written (the holder's and the bank's orgs): "
                                                 "financings an earlier version accepted without one")
     collisions: list[FingerprintCollision]

@@ -217,10 +217,10 @@ class Store:
         until then, unless UpgradeLedger gave it one. Writing the same policy again asks no other endorser of
         the confirmation (the key is written anyway); like any policy write, it makes a later transaction of
         the same block that writes the key fail as ENDORSEMENT_POLICY_FAILURE rather than as the read conflict
-        it is anyway, as the confirmation always did. A rejection of a REGISTERED claim keeps the policy it had;
-        a freeze adds the regulator's org to it, and the unfreeze takes it off again. A claim whose parties are
-        one org (``policy.parties_orgs``), which an earlier contract version guarded by that org alone, gets its
-        policy at its next write, whatever changes.
+        it is anyway, as the confirmation always did. A rejection or a withdrawal of a REGISTERED claim keeps
+        the policy it had; a freeze adds the regulator's org to it, and the unfreeze takes it off again. A claim
+        whose parties are one org (``policy.parties_orgs``), which an earlier contract version guarded by that
+        org alone, gets its policy at its next write, whatever changes.
 
         Where no other org's parties may be the regulator, a claim whose debtor and holder are one org's parties
         has no second org but a bank's, for as long as it finances it. So a write that makes such a claim (a new
@@ -272,8 +272,8 @@ class Store:
 
     async def restore_receivable_policy(self, r: Receivable) -> bool:
         """Give ``r``'s key the policy ``put_receivable`` would have written when it has none: a claim an earlier
-        contract version left REGISTERED or REJECTED (``policy.WITHOUT_POLICY_BEFORE``), which set none before
-        confirmation. A key carrying any policy is left as it is: Fabric would take a change of it only from
+        contract version left REGISTERED or REJECTED, or left REGISTERED for this one to reject or withdraw
+        (``policy.WITHOUT_POLICY_BEFORE``), which set none before confirmation. A key carrying any policy is left as it is: Fabric would take a change of it only from
         that policy's orgs. So is one whose policy would name a single org (``policy.endorsing_orgs``): the
         chaincode-level policy's two orgs guard it better. Whether it wrote one."""
         if r.status not in policy.WITHOUT_POLICY_BEFORE:

@@ -15,7 +15,9 @@ and nothing has changed since, goes without them:
   contract now takes could be registered, and financed, a second time;
 - a claim's key-level policy (``policy.endorsing_orgs``: the debtor's and the holder's orgs), which earlier versions
   set only at confirmation: a claim they left REGISTERED could be rewritten by any two orgs (the chaincode-level
-  policy) before its debtor confirmed it, and one they left REJECTED revived. The policy is written only on a key
+  policy) before its debtor confirmed it, and one they left REJECTED revived (so could one they left REGISTERED
+  and this version rejected or withdrew, which keeps the key as it was: ``policy.WITHOUT_POLICY_BEFORE``). The
+  policy is written only on a key
   that has none, so under the chaincode-level policy that guards it until then: the upgrade lets no org do anything
   any two could not already do, and from then on a change needs the claim's debtor's and holder's orgs;
 - a financing's key-level policy (the holder's and the bank's orgs), which earlier versions never set: the record
@@ -39,16 +41,17 @@ page returns each such pair and names them in its event. So does a claim that li
 ``invoice-listed-twice``; earlier versions took it, the fingerprints differing): its face amount may count that
 invoice twice, and its pair names the same claim as ``held_by``.
 
-RejectReceivable releases, with the fingerprints a claim was registered under, those of their current
-spellings this upgrade registered for it (``release_invoices``), or the invoice would stay blocked for good.
+RejectReceivable and WithdrawReceivable release, with the fingerprints a claim was registered under, those of their
+current spellings this upgrade registered for it (``release_invoices``), or the invoice would stay blocked for good.
+A claim so released (``lifecycle.RELEASED``) backs no invoice, so the upgrade registers none for it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import fingerprint, keys, queries
-from .model import REJECTED, DiscountOffer, Financing, Invoice, Offer, Receivable
+from . import fingerprint, keys, lifecycle, queries
+from .model import DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
 
 # in this order; a bookmark is a key of one of them (a page of an earlier version's scan stops at none of the last)
@@ -145,7 +148,8 @@ def _spelt(r: Receivable) -> list[tuple[Invoice, str | None]]:
 def _entries_read(r: Receivable) -> list[tuple[str, ...]]:
     """The entries ``_upgrade_receivable`` reads for ``r``, for one prefetch of the whole page."""
     live = [(keys.BY_FINANCIER, r.financier, r.debtor, r.id)] if r.financing_id and r.financier else []
-    spelt = [(keys.FINGERPRINT, fp) for _, fp in _spelt(r) if fp is not None] if r.status != REJECTED else []
+    spelt = ([(keys.FINGERPRINT, fp) for _, fp in _spelt(r) if fp is not None]
+             if r.status not in lifecycle.RELEASED else [])
     return live + spelt
 
 
@@ -155,7 +159,7 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
         report["financier_entries"] += 1
         raised.add((r.financier or "", r.debtor))
     report["claim_policies"] += await store.restore_receivable_policy(r)
-    if r.status == REJECTED:  # its invoices were released: they back nothing
+    if r.status in lifecycle.RELEASED:  # its invoices were released: they back nothing
         return
     held_here: dict[str, Invoice] = {}  # a current-spelling fingerprint -> the invoice of r that stands for it
     # an invoice registered under its current spelling first: a second spelling of it is the one listed twice
@@ -200,7 +204,7 @@ def _invoice_under(holder: Receivable, fp: str) -> Invoice | None:
 
 
 async def release_invoices(store: Store, r: Receivable) -> None:
-    """Release ``r``'s invoices (RejectReceivable): the fingerprints it was registered under, and the ones of their
+    """Release ``r``'s invoices (RejectReceivable, WithdrawReceivable): the fingerprints it was registered under, and the ones of their
     current spellings the upgrade registered for it. A current spelling's entry another claim holds stays its."""
     for inv, fp in _spelt(r):
         await store.release_fingerprint(inv.fingerprint)

@@ -302,7 +302,7 @@ class _Operations:
         """The party the calling identity acts for."""
         return self._evaluate("WhoAmI", model=Party)
 
-    # ------------------------------------------------------------ register, confirm, reject, transfer
+    # ------------------------------------------------------------ register, confirm, reject, withdraw, transfer
 
     def register_receivable(self, registration: ReceivableRegistration, *, request_id: str | None = None) -> Receivable:
         """A supplier registers a claim on a core enterprise, backed by invoices; it becomes creditor and holder.
@@ -405,6 +405,13 @@ class _Operations:
         """The debtor rejects a claim it does not owe; the invoices behind it are released."""
         return self._submit("RejectReceivable", _text(receivable_id, "receivable_id"),
                                                     _text(reason, "reason"), model=Receivable)
+
+    def withdraw(self, receivable_id: str, reason: str) -> Receivable:
+        """The creditor withdraws a claim it registered that its debtor has not confirmed (REGISTERED, not
+        frozen), any day, its due date passed or not: WITHDRAWN, with ``withdrawal_reason`` and ``withdrawn_on``;
+        the invoices behind it are released for a new registration."""
+        return self._submit("WithdrawReceivable", _text(receivable_id, "receivable_id"), _text(reason, "reason"),
+                            model=Receivable)
 
     def transfer(self, receivable_id: str, to: str, amount: Amount, *, request_id: str | None = None) -> TransferResult:
         """The holder passes ``amount`` of a confirmed claim to supplier ``to`` (credit code).
@@ -576,7 +583,8 @@ class _Operations:
                               endorsing_organizations=endorsing_organizations)
 
     def provenance(self, receivable_id: str) -> Provenance:
-        """Ancestors up to the registered root, and the tree of children."""
+        """Ancestors up to the registered root, and the tree of children; a child the caller may not read
+        (``get_receivable`` would be refused) comes ``redacted``, with its id, parent and children only."""
         return self._evaluate("GetProvenance", _text(receivable_id, "receivable_id"), model=Provenance)
 
     def receivable_endorsers(self, receivable_id: str) -> list[str]:
@@ -695,7 +703,7 @@ class _Operations:
         """One page of the ledger upgrade (an admin of the regulator's org; anyone else, the regulator itself too, is
         refused ``role-not-permitted``, since its pages name claim ids and the regulator changes only freeze state): writes the index and fingerprint entries records
         of earlier contract versions lack, and the key-level policy of a claim they left REGISTERED or REJECTED
-        without one (``claim_policies``) and of a financing they accepted without one (``financing_policies``),
+        (or REGISTERED, rejected or withdrawn since) without one (``claim_policies``) and of a financing they accepted without one (``financing_policies``),
         reports invoices registered twice under two spellings
         (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
         (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""

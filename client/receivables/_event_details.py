@@ -71,6 +71,12 @@ class ReceivableRejected(EventDetails):
     reason: str
 
 
+class ReceivableWithdrawn(EventDetails):
+    """Its creditor withdrew the claim before its debtor confirmed it: the invoices behind it are released."""
+
+    reason: str
+
+
 class _HolderChange(EventDetails):
     # not the base of a public model: a listener asking isinstance(d, ReceivableTransferred) means whole claims
     model_config = ConfigDict(populate_by_name=True)   # built in Python as from_=..., read from JSON as "from"
@@ -249,8 +255,8 @@ class LedgerUpgraded(EventDetails, LedgerUpgrade):
 
 EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model in (
     PartyRegistered, PartyIdentityBound, PartyIdentityUnbound, ReceivableRegistered, ReceivableConfirmed,
-    ReceivableRejected, ReceivableTransferred, ReceivableSplit, FinancingRequested, FinancingWithdrawn,
-    FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed,
+    ReceivableRejected, ReceivableWithdrawn, ReceivableTransferred, ReceivableSplit, FinancingRequested,
+    FinancingWithdrawn, FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed,
     AssignmentNoticeAcknowledged, FinancingRepaid, FinancingCancelled, RecourseDemanded, RecourseExercised,
     DiscountOfferPublished, DiscountOfferAccepted, DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,
     InvoiceVerificationAttested, LedgerUpgraded,

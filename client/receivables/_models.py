@@ -33,8 +33,9 @@ from chaincode.receivables.model import invoices_in_the_claims_currency
 from ..money import LEDGER_MAX_FEN, MAX_FEN, canonical_rate_text, rate_text, to_fen
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
-Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
-STATUSES: tuple[str, ...] = ("REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+STATUSES: tuple[str, ...] = ("REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE",
+                             "SETTLED")
 DayCount = Literal["ACT/360", "ACT/365"]
 
 
@@ -230,6 +231,8 @@ class Receivable(Document):
     children: list[str] = Field(default_factory=list)
     confirmed_on: date | None = None
     rejection_reason: str | None = None
+    withdrawn_on: date | None = None        # its creditor withdrew it while REGISTERED (``withdraw``)
+    withdrawal_reason: str | None = None
     financing_id: str | None = None
     financier: str | None = None
     financier_msp: str | None = None
@@ -625,17 +628,28 @@ class ReceivableSummary(Document):
 
 
 class ProvenanceNode(ReceivableSummary):
+    """A claim of the tree below the one asked about. One the caller may not read (``get_receivable`` would be
+    refused: a part passed on to another holder, say) is ``redacted``: its ``status``, ``holder`` and amounts are
+    None, its ``id``, ``parent_id`` and ``children`` are given."""
+
+    status: Status | None
+    holder: str | None
+    face_amount: Fen | None
+    outstanding: Fen | None
     children: list[ProvenanceNode]
     children_omitted: StrictBool = False
     """True (children empty) on a node 64 levels below the one asked about: a lineage split deeper before the
     contract limited splits. ``provenance(node.id)`` answers the levels below."""
+    redacted: StrictBool = False
+    """True on a node the caller may not read: only where it lies in the tree is shown."""
 
     @model_serializer(mode="wrap")
-    def _omitted_only_when_true(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # the contract writes the field only on the node whose children it left out
+    def _flags_only_when_true(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # the contract writes each flag only on the node it is true of
         data = handler(self)
-        if not data.get("children_omitted"):
-            data.pop("children_omitted", None)
+        for flag in ("children_omitted", "redacted"):
+            if not data.get(flag):
+                data.pop(flag, None)
         return data
 
 
@@ -714,6 +728,7 @@ class PaymentRecord(Document):
     registered_on: date
     confirmed_on: date | None
     rejected_on: date | None
+    withdrawn_on: date | None = None   # absent from a contract older than WithdrawReceivable: none withdrawn
     financed_on: date | None
     marked_overdue_on: date | None
     split_on: date | None

@@ -12,8 +12,8 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    wrote is the claim its registration wrote, but for the fields the contract's transactions of a REGISTERED
    claim on the way to its confirmation change (``CHANGED_BEFORE_CONFIRMATION``: a confirmation's status,
    confirmed_on and last, a freeze's and an unfreeze's frozen and last; UpgradeLedger writes no record value),
-   and no transaction between them left it REJECTED (the contract confirms only a REGISTERED claim, and a
-   rejection released its invoices). Both values are read as the SDK's Receivable, so a field an earlier
+   and no transaction between them left it REJECTED or WITHDRAWN (the contract confirms only a REGISTERED claim,
+   and a rejection or a withdrawal released its invoices). Both values are read as the SDK's Receivable, so a field an earlier
    contract version did not write reads as its default and invoices read as the contract reads them. So no pair
    of orgs changed its holder, amounts, dates or invoices before its debtor confirmed it, whoever endorsed the
    transactions between: the key-level policy asks the creditor's org of each of them only of a claim
@@ -76,16 +76,19 @@ from ._models import HistoryEntry, Receivable
 from .errors import RuleViolation
 from .ledger_keys import party_key, receivable_key
 
-REGISTERED, REJECTED = "REGISTERED", "REJECTED"
-NOT_YET_CONFIRMED = (REGISTERED, REJECTED)
+REGISTERED, REJECTED, WITHDRAWN = "REGISTERED", "REJECTED", "WITHDRAWN"
+RELEASED = (REJECTED, WITHDRAWN)
+"""Statuses that end a claim before confirmation and release its invoices (rejected by its debtor, withdrawn by its
+creditor): the contract takes no claim out of either, so a confirmation after one was written by no contract."""
+NOT_YET_CONFIRMED = (REGISTERED, *RELEASED)
 """Statuses before the debtor's confirmation: the first history entry in any other status is the change that
 confirmed the claim (or, for a split part, created it confirmed)."""
 
 CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "last")
 """The fields of a claim the contract's transactions of a REGISTERED claim that a confirmation may follow change:
 ConfirmReceivable (status, confirmed_on, last), FreezeReceivable and UnfreezeReceivable (frozen, last).
-UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejection_reason, last) leaves a claim
-no confirmation follows. Every other field a confirmation writes is the registration's."""
+UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejection_reason, last) and
+WithdrawReceivable (status, withdrawn_on, withdrawal_reason, last) leave a claim no confirmation follows. Every other field a confirmation writes is the registration's."""
 
 NOT_CHECKED = "not checked: "
 """How the reason of a check that passes without having been made starts: ``changes before confirmation`` of a
@@ -356,18 +359,19 @@ class ReceivableAudit:
     def changes_before_confirmation(self, claim_id: str, creation: _Change, changes: Sequence[_Change]) -> AuditCheck:
         """The claim ``changes[-1]`` (its confirmation) wrote is the claim ``creation`` (its registration) wrote, but
         for ``CHANGED_BEFORE_CONFIRMATION``, both read as the SDK's Receivable, and none of ``changes`` left it
-        REJECTED. ``expected_msp`` is the org the registration named as the holder's: the creditor's, whose claim
+        REJECTED or WITHDRAWN (``RELEASED``). ``expected_msp`` is the org the registration named as the holder's: the creditor's, whose claim
         the debtor's org confirmed."""
         creditor_msp = (creation.value or {}).get("holder_msp")
         expected = _Expectation("changes before confirmation", claim_id, receivable_key(claim_id),
                                 creditor_msp if isinstance(creditor_msp, str) else "", "status")
         registration, confirmation = creation.transaction.tx_id, changes[-1].transaction.tx_id
-        rejected = next((change for change in changes[:-1] if change.status == REJECTED), None)
-        if rejected is not None:
-            return expected.check(rejected.transaction.tx_id, False,
-                                  f"transaction {rejected.transaction.tx_id} left {claim_id} REJECTED before its "
-                                  f"confirmation ({confirmation}): the contract confirms only a REGISTERED claim and "
-                                  "takes none back from REJECTED, whose rejection released its invoices")
+        released = next((change for change in changes[:-1] if change.status in RELEASED), None)
+        if released is not None:
+            ended = "rejection" if released.status == REJECTED else "withdrawal"
+            return expected.check(released.transaction.tx_id, False,
+                                  f"transaction {released.transaction.tx_id} left {claim_id} {released.status} before "
+                                  f"its confirmation ({confirmation}): the contract confirms only a REGISTERED claim "
+                                  f"and takes none back from {released.status}, whose {ended} released its invoices")
         claims = []
         for what, change in (("registration", creation), ("confirmation", changes[-1])):
             try:
@@ -390,7 +394,8 @@ class ReceivableAudit:
         return expected.check(confirmation, True,
                               f"its confirmation ({confirmation}) wrote {claim_id} as its registration "
                               f"({registration}) did, but for {kept}"
-                              + (f"; {between} transaction(s) between them, none rejecting it" if between else ""))
+                              + (f"; {between} transaction(s) between them, none rejecting or withdrawing it"
+                                 if between else ""))
 
     def party_record(self, what: CheckName, uscc: str, msp_id: str) -> AuditCheck:
         """The transaction that created the party's record wrote it naming ``msp_id`` and carries that org's

@@ -306,6 +306,8 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     overdue = [o for o in originals if o.overdue(as_of)]
     # amounts and holders are the parts': each part is owed to its own holder
     open_ = [c for c in claims.values() if c.payable and c.settled_on is None]
+    # the debtor's decisions only: a registration its creditor withdrew (WITHDRAWN, withdrawn_on on its payment
+    # record) gives no "rejected" event, so it counts neither as rejected nor as confirmed
     rejected = sum(1 for c in claims.values() if c.rejected_on is not None)
 
     days_late = [o.days_late for o in late]

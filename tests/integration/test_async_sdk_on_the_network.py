@@ -3,8 +3,8 @@
 The sync client's calls (through ``recfin``) never reach the async client's own code: its endorsement planning,
 its reads before a write, its async iterators and event stream. Here each of its methods that `recfin bench` does
 not already await (registration, transfer, split, reads before a write) is awaited across the
-four orgs' own peers: parties and their identities; a claim rejected, frozen, unfrozen, paid in part and read
-every way; financing from request to repayment, and a cancelled one; early payment offered, taken and withdrawn;
+four orgs' own peers: parties and their identities; a claim rejected, one withdrawn by its creditor, a claim
+frozen, unfrozen, paid in part and read every way; financing from request to repayment, and a cancelled one; early payment offered, taken and withdrawn;
 an invoice attestation; a page of the ledger upgrade. The contract's events of those transactions come through
 the async event stream and read as their typed details.
 
@@ -123,11 +123,16 @@ def test_a_claim_rejected_frozen_paid_and_read_through_the_async_client(receivab
             async with AsyncExitStack() as stack:
                 tier1, core, regulator = await clients(stack, root, "tier1", "core", "regulator")
                 refused_claim = register_claim(tier1_session, core_session, "500.00")
+                mistaken_claim = register_claim(tier1_session, core_session, "700.00")
                 claim = register_claim(tier1_session, core_session, "1000.00", days=60)
                 start = await everywhere()
 
                 rejected = await core.reject(refused_claim.id, "not owed")
                 assert (rejected.status, rejected.rejection_reason) == ("REJECTED", "not owed")
+                withdrawn = await tier1.withdraw(mistaken_claim.id, "registered in error")
+                assert (withdrawn.status, withdrawn.withdrawal_reason) == ("WITHDRAWN", "registered in error")
+                released = await tier1.find_invoice(mistaken_claim.invoices[0].fingerprint)   # its own peer committed it
+                assert (released.used, released.receivable_id) == (False, None)
                 await core.confirm(claim.id)
                 await everywhere()
                 frozen = await regulator.freeze(claim.id, order)
@@ -160,10 +165,11 @@ def test_a_claim_rejected_frozen_paid_and_read_through_the_async_client(receivab
                 assert claim.id in [r.id async for r in tier1.iter_receivables("holder", holder_code, page_size=5)]
                 assert (await regulator.statistics()).count_by_status["REJECTED"] >= 1
 
-                seen = await events_of(tier1, start, {rejected.last.tx_id, frozen.last.tx_id,
+                seen = await events_of(tier1, start, {rejected.last.tx_id, withdrawn.last.tx_id, frozen.last.tx_id,
                                                       unfrozen.last.tx_id, paid.last.tx_id})
                 typed = {event.name: event.typed() for event in seen.values()}
                 assert typed["ReceivableRejected"].reason == "not owed"
+                assert typed["ReceivableWithdrawn"].reason == "registered in error"
                 assert typed["ReceivableFrozen"].order_reference == order
                 assert (typed["ReceivableUnfrozen"].order_reference, typed["ReceivableUnfrozen"].lifted) == (lift, order)
                 assert (typed["PaymentRecorded"].amount, typed["PaymentRecorded"].currency) == (10_000, "CNY")

@@ -270,13 +270,17 @@ def test_a_receivable_is_registered_confirmed_split_and_looked_up(recfin, codes)
     assert (lookup["used"], lookup["receivable_id"], lookup["live"]) == (True, claim["id"], True)
 
 
-def test_the_debtor_rejects_a_claim_it_does_not_owe(recfin, codes):
+@pytest.mark.parametrize("command, actor, status, reason_field", [
+    ("reject", "coreenterprise/treasurer", "REJECTED", "rejection_reason"),   # the debtor does not owe it
+    ("withdraw", "supplier/supplier1", "WITHDRAWN", "withdrawal_reason"),     # the creditor registered it in error
+])
+def test_a_claim_the_debtor_rejects_or_the_creditor_withdraws_releases_its_invoice(recfin, codes, command, actor,
+                                                                                     status, reason_field):
     claim = register(recfin, codes)
-    rejected = recfin.json("receivable", "reject", claim["id"], "--reason", "goods returned",
-                           as_="coreenterprise/treasurer")
-    assert (rejected["status"], rejected["rejection_reason"]) == ("REJECTED", "goods returned")
+    ended = recfin.json("receivable", command, claim["id"], "--reason", "goods returned", as_=actor)
+    assert (ended["status"], ended[reason_field]) == (status, "goods returned")
     lookup = recfin.json("receivable", "find-invoice", claim["invoices"][0]["fingerprint"], as_="supplier/supplier1")
-    assert lookup["used"] is False                                   # rejection releases the invoice
+    assert lookup["used"] is False
 
 
 # ---- financing, pricing and settlement ---------------------------------------------------------------------

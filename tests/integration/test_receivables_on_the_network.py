@@ -5,6 +5,8 @@ matter most when one participant turns hostile are tried directly: a second
 receivable on an invoice already used, a confirmed claim changed with the
 endorsement of the wrong orgs, a registered claim changed before its confirmation
 without its creditor's org or its debtor's, and a bank outside the deal reading its terms.
+A supplier withdraws a claim its debtor has not answered, and registers the invoice
+again on a corrected claim.
 A bank's attestation of an invoice verification is read by the supplier from
 its own peer before it registers the claim. A bank quotes a claim from the
 ledger (the debtor's payment record and its own exposure, read as the bank),
@@ -107,6 +109,8 @@ def test_a_registered_claim_changed_without_its_creditors_or_its_debtors_org_fai
         # The claim's key-level policy holds from registration on (debtor's and holder's orgs): two orgs that
         # meet the chaincode's 2-of-4 policy, one of them missing, cannot change it before its confirmation.
         attempts = [(contract_of(core), "RejectReceivable", [claim.id, "not owed"], ["CoreEnterpriseMSP", "BankMSP"]),
+                    (contract_of(tier1), "WithdrawReceivable", [claim.id, "registered in error"],
+                     ["SupplierMSP", "BankMSP"]),
                     (contract_of(regulator), "FreezeReceivable", [claim.id, f"ORDER-{secrets.token_hex(4)}"],
                      ["SupplierMSP", "RegulatorMSP"])]
         for contract, function, arguments, orgs in attempts:
@@ -117,6 +121,29 @@ def test_a_registered_claim_changed_without_its_creditors_or_its_debtors_org_fai
         assert (after.status, after.frozen, after.holder) == ("REGISTERED", None, claim.holder)
         # left to the Gateway, the rejection is planned on the orgs the policy names, and commits
         assert caught_up(core, tier1).reject(claim.id, "not owed").status == "REJECTED"
+
+
+def test_a_supplier_withdraws_a_claim_its_debtor_has_not_answered_and_its_invoice_backs_a_corrected_one(
+        demo_run, receivables_deployed):
+    root = receivables_deployed.data_root
+    with open_session("supplier", "supplier1", root) as tier1, open_session("coreenterprise", "treasurer", root) as core:
+        mistaken = register_claim(tier1, core, "1000.00", "130.00", days=60)
+        caught_up(core, tier1)  # the debtor's peer, whose org the claim's policy names, has the registration
+        # left to the Gateway, the withdrawal is planned on the orgs the policy names (the debtor's among them)
+        withdrawn = tier1.client.withdraw(mistaken.id, "registered in error")
+        assert (withdrawn.status, withdrawn.withdrawal_reason) == ("WITHDRAWN", "registered in error")
+        assert withdrawn.withdrawn_on is not None
+        invoice = mistaken.invoices[0]
+        assert tier1.client.find_invoice(invoice.fingerprint).used is False     # released
+        # every peer has the release, whichever two the Gateway asks to endorse the new registration
+        corrected = caught_up(tier1, tier1).register_receivable(ReceivableRegistration(
+            debtor=mistaken.debtor, face_amount=Decimal("1100.00"), issue_date=business_today(),
+            due_date=mistaken.due_date, contract_hash=mistaken.contract_hash,
+            invoices=[InvoiceInput(**invoice.model_dump(exclude={"fingerprint"}))]))
+        assert (corrected.status, corrected.invoices[0].fingerprint) == ("REGISTERED", invoice.fingerprint)
+        with pytest.raises(RuleViolation) as refused:   # WITHDRAWN is final: nothing takes the claim back
+            caught_up(core, tier1).confirm(mistaken.id)
+        assert refused.value.rule == "invalid-state"
 
 
 def test_a_bank_outside_the_deal_cannot_read_its_terms(demo_run, receivables_deployed):

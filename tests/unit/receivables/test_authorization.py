@@ -309,6 +309,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("RegisterReceivable", s_register, {"tier1"}, False),
     ("ConfirmReceivable", s_registered, {"core"}, False),
     ("RejectReceivable", s_reject, {"core"}, False),
+    ("WithdrawReceivable", s_reject, {"tier1"}, False),   # the creditor, holder of its registered claim
     ("TransferReceivable", s_transfer, {"tier1"}, False),
     ("RequestFinancing", s_confirmed, {"tier1"}, False),
     ("WithdrawFinancing", s_requested, {"tier1"}, False),

@@ -112,6 +112,9 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
                                         "currency": "CNY", "due_date": net.day(90)})
     await ev.change(core, "RejectReceivable", rejected["id"], "not owed", event="ReceivableRejected",
                     receivable=rejected["id"], details={"reason": "not owed"})
+    withdrawn = await net.registered(tier1, core, 1000)
+    await ev.change(tier1, "WithdrawReceivable", withdrawn["id"], "wrong face amount", event="ReceivableWithdrawn",
+                    receivable=withdrawn["id"], details={"reason": "wrong face amount"})
     due = net.day(60)   # the claim's issue date is today: a due date taken from elsewhere shows
     r = await ev.change(tier1, "RegisterReceivable", net.registration(tier1, core, 10_000, due_in=60), "req-1",
                         event="ReceivableRegistered", receivable=lambda doc: doc["id"],

@@ -306,6 +306,30 @@ async def test_rejecting_an_upgraded_claim_releases_the_current_spelling_registe
     await net.ok(net.actors["tier1"], "RegisterReceivable", canonical_registration(net, "00654321", PADDED_CODE[2:]))
 
 
+async def test_withdrawing_an_upgraded_claim_releases_the_current_spelling_registered_for_it_too():
+    net, _ = legacy_net()
+    tier1 = net.actors["tier1"]
+    rid = await earlier_claim(net, (PADDED_CODE, "00654321"))
+    await net.upgrade_pages()
+    assert await owner(net, PADDED_CODE[2:], "00654321") == rid
+
+    await net.ok(tier1, "WithdrawReceivable", rid, "registered in error")
+    assert await owner(net, PADDED_CODE[2:], "00654321") is None and await owner(net, PADDED_CODE, "00654321") is None
+    await net.ok(tier1, "RegisterReceivable", canonical_registration(net, "00654321", PADDED_CODE[2:]))
+
+
+async def test_the_upgrade_registers_no_invoice_of_a_claim_withdrawn_before_it():
+    # withdrawn, a claim an earlier version registered under a spelling refused now backs nothing: the upgrade
+    # must not register its invoice's current spelling for it, which would block that invoice for good
+    net, _ = legacy_net()
+    tier1 = net.actors["tier1"]
+    rid = await earlier_claim(net, (PADDED_CODE, "00765432"))
+    await net.ok(tier1, "WithdrawReceivable", rid, "registered in error")
+    await net.upgrade_pages()
+    assert await owner(net, PADDED_CODE[2:], "00765432") is None
+    await net.ok(tier1, "RegisterReceivable", canonical_registration(net, "00765432", PADDED_CODE[2:]))
+
+
 @pytest.mark.parametrize("rejected", ["earlier", "current"])
 async def test_rejecting_one_claim_of_a_collision_leaves_the_others_entry_and_the_upgrade_run_again_guards_it(
         rejected):

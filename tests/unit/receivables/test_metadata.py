@@ -51,7 +51,7 @@ async def test_metadata_describes_every_transaction_with_argument_and_result_sha
                   "Statistics", "Page", "Provenance", "PaymentResult", "InvoiceInput", "InvoiceLookup"):
         assert model in schemas, model
     assert schemas["Receivable"]["properties"]["status"]["enum"] == [
-        "REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+        "REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
 
 
 async def test_the_transient_terms_of_an_offer_and_a_disbursement_are_published_with_their_schema():

@@ -45,6 +45,7 @@ async def test_the_registration_writes_the_debtors_and_the_holders_orgs_and_is_i
 CHANGES = [
     ("core", "ConfirmReceivable", ()),
     ("core", "RejectReceivable", ("not owed",)),
+    ("tier1", "WithdrawReceivable", ("registered in error",)),
     ("regulator", "FreezeReceivable", ("ORDER-1",)),
 ]
 
@@ -80,6 +81,23 @@ async def test_a_rejected_claim_keeps_the_policy_it_had():
     await net.ok(net.actors["core"], "RejectReceivable", r["id"], "not owed")
     assert net.ledger.validation_parameters[claim_key(net, r["id"])] == before
     assert policy_orgs(net, r["id"]) == DEBTOR_AND_HOLDER
+
+
+async def test_a_withdrawn_claim_keeps_the_policy_it_had_and_the_upgrade_gives_one_an_earlier_version_left_none():
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    kept, legacy = [(await net.registered(tier1, core, 1000))["id"] for _ in range(2)]
+    before = net.ledger.validation_parameters[claim_key(net, kept)]
+    await net.ok(tier1, "WithdrawReceivable", kept, "registered in error")
+    assert net.ledger.validation_parameters[claim_key(net, kept)] == before
+    # registered by an earlier version, without a policy, and withdrawn by this one: the withdrawal writes none
+    # (it changes no org), so two orgs could revive the claim on invoices it released, until the upgrade
+    as_an_earlier_version_left_it(net, legacy)
+    await net.ok(tier1, "WithdrawReceivable", legacy, "registered in error")
+    assert policy_orgs(net, legacy) is None
+    pages = await net.upgrade_pages("10")
+    assert sum(page["claim_policies"] for page in pages) == 1
+    assert policy_orgs(net, legacy) == DEBTOR_AND_HOLDER
 
 
 async def test_a_claim_an_earlier_version_left_without_a_policy_gets_it_at_its_confirmation():

@@ -51,6 +51,7 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
 
     attempts = [
         (core, "ConfirmReceivable", registered), (core, "RejectReceivable", registered, "not owed"),
+        (tier1, "WithdrawReceivable", registered, "registered in error"),
         (tier1, "TransferReceivable", confirmed, tier2.uscc, "100"), (tier1, "RequestFinancing", confirmed),
         (tier1, "AcceptDiscountOffer", discount, confirmed), (core, "RecordPayment", confirmed, "100"),
         (bank2, "MakeFinancingOffer", f_requested["id"]), (tier1, "AcceptFinancingOffer", o_requested["id"]),

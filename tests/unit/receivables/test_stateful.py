@@ -13,7 +13,7 @@ the rules the operation breaks, from docs/receivables.md:
 
 After every step the whole ledger is compared with the model and checked on its own terms: amounts conserved
 over splits and payments to the fen, the invoice registry (one live root per fingerprint, released only by a
-rejection), one live financing per claim, the indexes, frozen claims untouched, status changes only along the
+rejection or a withdrawal), one live financing per claim, the indexes, frozen claims untouched, status changes only along the
 documented lifecycle, key-level policies naming the claim's parties. A drawn rule compares the queries with the
 model: lists by holder, debtor and status, statistics, FindInvoice, history, provenance, a bank's exposure, a
 debtor's discount offers.
@@ -52,12 +52,20 @@ from .support import CORE, REGULATOR, SUPPLIER, Actor, client_identity, credit_c
 LIVE = {"REGISTERED", "CONFIRMED", "FINANCED", "OVERDUE"}
 PAYABLE = {"CONFIRMED", "FINANCED", "OVERDUE"}
 LIVE_FINANCING = {"REQUESTED", "ACCEPTED", "DISBURSED"}
-STATUSES = ("REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+STATUSES = ("REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+RELEASED = ("REJECTED", "WITHDRAWN")   # ended before confirmation: the claim's invoices released
+# what takes a claim out of REGISTERED: (whose it is to do, the caller when no claim is picked, its reason, its
+# event, the status it leaves)
+REGISTRATION_ENDS = {
+    "ConfirmReceivable": ("debtor", "core", (), "ReceivableConfirmed", "CONFIRMED"),
+    "RejectReceivable": ("debtor", "core", ("goods not delivered",), "ReceivableRejected", "REJECTED"),
+    "WithdrawReceivable": ("holder", "tier1", ("registered in error",), "ReceivableWithdrawn", "WITHDRAWN"),
+}
 FIGURES = ("exposure", "financed", "overdue", "receivables")   # GetStatistics, per debtor and currency
 FINANCING_FIGURES = ("receivable_id", "financing_id", "status", "principal", "collected", "outstanding_principal")
 # docs/receivables.md, "The state machine"
 TRANSITIONS = {
-    ("REGISTERED", "CONFIRMED"), ("REGISTERED", "REJECTED"), ("CONFIRMED", "SPLIT"), ("CONFIRMED", "FINANCED"),
+    ("REGISTERED", "CONFIRMED"), ("REGISTERED", "REJECTED"), ("REGISTERED", "WITHDRAWN"), ("CONFIRMED", "SPLIT"), ("CONFIRMED", "FINANCED"),
     ("FINANCED", "CONFIRMED"), ("CONFIRMED", "OVERDUE"), ("FINANCED", "OVERDUE"),
     ("CONFIRMED", "SETTLED"), ("FINANCED", "SETTLED"), ("OVERDUE", "SETTLED"),
 }
@@ -403,30 +411,35 @@ class ReceivablesMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.claims)
     @rule(caller=who, pick=picks)
     def confirm(self, caller, pick):
-        self.debtor_decides(caller, pick, confirm=True)
+        self.answer_registration(caller, pick, "ConfirmReceivable")
 
     @precondition(lambda self: self.claims)
     @rule(caller=who, pick=picks)
     def reject(self, caller, pick):
-        self.debtor_decides(caller, pick, confirm=False)
+        self.answer_registration(caller, pick, "RejectReceivable")
 
-    def debtor_decides(self, caller: str, pick: int | str, *, confirm: bool) -> None:
-        """The debtor confirms a registered claim before its due date, or rejects it (releasing its invoices)."""
+    @precondition(lambda self: self.claims)
+    @rule(caller=who, pick=picks)
+    def withdraw(self, caller, pick):
+        self.answer_registration(caller, pick, "WithdrawReceivable")
+
+    def answer_registration(self, caller: str, pick: int | str, fn: str) -> None:
+        """The debtor confirms a registered claim before its due date, or rejects it; its creditor (its holder while
+        REGISTERED) withdraws it, any day. A rejection and a withdrawal release its invoices."""
+        party, anyone, reason, event, status = REGISTRATION_ENDS[fn]
         rid = self.pick(self.claims, pick, lambda c: c.status == "REGISTERED")
         c = self.claims.get(rid)
-        caller = c.debtor if caller == "right" and c else ("core" if caller == "right" else caller)
-        codes = self._as_debtor(caller, c)
+        caller = getattr(c, party) if caller == "right" and c else (anyone if caller == "right" else caller)
+        codes = (self._as_debtor if party == "debtor" else self._as_holder)(caller, c)
         if c:
             codes |= {"receivable-frozen"} if c.frozen else set()
             codes |= {"invalid-state"} if c.status != "REGISTERED" else set()
-            codes |= {"past-maturity"} if confirm and c.due <= self.today else set()
-        fn, args, event = (("ConfirmReceivable", (rid,), "ReceivableConfirmed") if confirm else
-                           ("RejectReceivable", (rid, "goods not delivered"), "ReceivableRejected"))
-        if done := self.attempt(caller, fn, *args, codes=codes, event=(event, rid)):
-            c.status = "CONFIRMED" if confirm else "REJECTED"
+            codes |= {"past-maturity"} if fn == "ConfirmReceivable" and c.due <= self.today else set()
+        if done := self.attempt(caller, fn, rid, *reason, codes=codes, event=(event, rid)):
+            c.status = status
             self.touch(c, done[1])
-            if not confirm:
-                for fp in c.fps:            # the one change that releases an invoice
+            if status in RELEASED:
+                for fp in c.fps:            # the changes that release an invoice
                     del self.registry[fp]
 
     # -------------------------------------------------------- split and transfer
@@ -821,7 +834,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
             codes |= {"invalid-state"} if c.status != "CONFIRMED" else set()
         paid = discount = early = None
         if c and d:
-            if not self.covers(d, c):
+            if d.debtor != c.debtor:
+                codes.add("not-found")      # another debtor's offer: answered as an id that names nothing
+            elif not self.covers(d, c):
                 codes.add("discount-offer-not-for-receivable")
             codes |= {"discount-offer-withdrawn"} if d.status == "WITHDRAWN" else set()
             codes |= {"offer-expired"} if d.expires < self.net.today else set()
@@ -1007,11 +1022,13 @@ class ReceivablesMachine(RuleBasedStateMachine):
         if c.frozen:   # lifted, or a change tried that the freeze must stop
             return [lambda: self.freeze_or_unfreeze("right", rid, False)] * 2 + [
                 pay, transfer, lambda: self.overdue("right", rid), lambda: self.confirm("right", rid),
+                lambda: self.withdraw("right", rid),
                 lambda: self.request_financing("right", rid),
                 *([lambda: self.disburse("right", f.id, "accepted"), lambda: self.cancel_financing("right", f.id),
                    lambda: self.repay("right", f.id), lambda: self.withdraw_financing("right", f.id)] if f else [])]
         if c.status == "REGISTERED":
-            return [lambda: self.confirm("right", rid)] * 2 + [lambda: self.reject("right", rid), pay, transfer]
+            return [lambda: self.confirm("right", rid)] * 2 + [lambda: self.reject("right", rid),
+                                                               lambda: self.withdraw("right", rid), pay, transfer]
         if c.status in ("CONFIRMED", "FINANCED") and c.due <= self.today:   # at or past maturity
             return [lambda: self.overdue("right", rid)] * 2 + [transfer, lambda: self.request_financing("right", rid),
                                                                pay, *[discount] * bool(discounts)]
@@ -1121,7 +1138,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
         assert held == self.registry, "the fingerprint registry differs from the model"
         backing: dict[str, list[str]] = {}
         for rid, d in docs.items():
-            if d["parent_id"] is None and d["status"] != "REJECTED":
+            if d["parent_id"] is None and d["status"] not in RELEASED:
                 for inv in d["invoices"]:
                     backing.setdefault(inv["fingerprint"], []).append(rid)
             elif d["parent_id"] is not None:

@@ -29,7 +29,8 @@ def receivable(**over: Any) -> dict:
         "invoices": [{"number": "24312000000012345678", "code": "", "date": "2026-03-01", "amount": 10000000, "tax": 1300000,
                       "seller_tax_id": TIER1, "buyer_tax_id": CORE, "currency": "CNY", "fingerprint": "f" * 64}],
         "contract_hash": "c" * 64, "root_id": "R-00000000000000a1", "parent_id": None, "children": [],
-        "confirmed_on": "2026-03-02", "rejection_reason": None, "financing_id": None, "financier": None,
+        "confirmed_on": "2026-03-02", "rejection_reason": None, "withdrawn_on": None, "withdrawal_reason": None,
+        "financing_id": None, "financier": None,
         "financier_msp": None, "notice_id": None, "payments": [], "overdue_since": None, "frozen": None,
         "last": action("ConfirmReceivable", CORE, "CoreEnterpriseMSP"),
     }
@@ -117,7 +118,7 @@ def page(records: list[dict], bookmark: str = "") -> dict:
 def statistics() -> dict:
     row = {"exposure": 11300000, "financed": 2825000, "overdue": 0, "receivables": 1, "financed_share": "0.2500"}
     return {"per_debtor": {CORE: {"CNY": row}}, "total": {"CNY": dict(row)},
-            "count_by_status": {"REGISTERED": 0, "CONFIRMED": 1, "REJECTED": 0, "SPLIT": 0, "FINANCED": 0,
+            "count_by_status": {"REGISTERED": 0, "CONFIRMED": 1, "REJECTED": 0, "WITHDRAWN": 0, "SPLIT": 0, "FINANCED": 0,
                                 "OVERDUE": 0, "SETTLED": 0}}
 
 
@@ -125,7 +126,7 @@ def payment_record(**over: Any) -> dict:
     doc = {"receivable_id": "R-00000000000000a1", "parent_id": None, "holder": "H-0123456789abcdef",
            "face_amount": 11300000, "outstanding": 0, "currency": "CNY", "due_date": "2026-05-31",
            "status": "SETTLED",
-           "registered_on": "2026-03-02", "confirmed_on": "2026-03-02", "rejected_on": None,
+           "registered_on": "2026-03-02", "confirmed_on": "2026-03-02", "rejected_on": None, "withdrawn_on": None,
            "financed_on": "2026-03-05", "marked_overdue_on": "2026-06-01", "split_on": None,
            "settled_on": "2026-06-10", "days_late": 10, "overdue": False, "freezes": ["2026-04-01"], "frozen": False,
            "payments": [{"paid_on": "2026-06-10", "amount": 11300000}]}

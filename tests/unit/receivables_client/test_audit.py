@@ -431,6 +431,20 @@ def _rejected_then_confirmed(ledger):
         "t-back": endorsed("t-back", {receivable_key(R): registered}, ledger.peers(REGULATOR, BANK))})
 
 
+def _withdrawn_then_confirmed(ledger):
+    # its creditor withdrew the claim, releasing its invoices; two orgs put it back REGISTERED, and the debtor's org
+    # confirms it
+    registered = {**ledger.receivable, "status": "REGISTERED"}
+    ledger.history = [ledger.history[0], history_entry("t-withdraw", "WITHDRAWN"),
+                      history_entry("t-back", "REGISTERED"), ledger.history[1]]
+    ledger.transactions.update({
+        "t-withdraw": endorsed("t-withdraw", {receivable_key(R): {**registered, "status": "WITHDRAWN",
+                                                                  "withdrawn_on": "2026-03-03",
+                                                                  "withdrawal_reason": "typo in the amount"}},
+                               ledger.peers(CORE, SUPPLIER)),
+        "t-back": endorsed("t-back", {receivable_key(R): registered}, ledger.peers(REGULATOR, BANK))})
+
+
 def _deleted_and_written_for_another_holder_before_confirmation(ledger):
     # a claim an earlier version registered carries no key-level policy: the same change as above, made as a
     # delete of its key and a new write, which would pass for the claim's registration
@@ -522,6 +536,9 @@ FAILING = [
     (_invoice_changed_before_confirmation, "changes before confirmation", "with invoices other than"),
     (_rejected_then_confirmed, "changes before confirmation",
      f"transaction t-reject left {R} REJECTED before its confirmation (t-confirm)"),
+    (_withdrawn_then_confirmed, "changes before confirmation",
+     f"transaction t-withdraw left {R} WITHDRAWN before its confirmation (t-confirm): the contract confirms only a "
+     "REGISTERED claim and takes none back from WITHDRAWN, whose withdrawal released its invoices"),
     (_deleted_and_written_for_another_holder_before_confirmation, "confirmation",
      f"transaction t-delete deleted {R}'s key: no version of the contract deletes a claim"),
     (_rejected_deleted_and_written_back, "confirmation",
@@ -784,7 +801,8 @@ def test_the_changes_between_registration_and_confirmation_are_counted_and_later
                                             ledger.peers(CORE, REGULATOR))
     before = checks_of(ledger.audit()[0])["changes before confirmation"]
     assert before == (True, f"its confirmation (t-confirm) wrote {R} as its registration (t-register) did, but for "
-                            "status, confirmed_on, frozen, last; 2 transaction(s) between them, none rejecting it")
+                            "status, confirmed_on, frozen, last; 2 transaction(s) between them, none rejecting or "
+                            "withdrawing it")
 
 
 def test_a_claim_an_earlier_version_registered_differs_where_its_invoices_currency_is_not_the_claims(ledger):

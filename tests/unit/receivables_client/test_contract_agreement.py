@@ -43,7 +43,7 @@ METHODS = {
     "RegisterParty": "register_party", "BindPartyIdentity": "bind_party_identity",
     "UnbindPartyIdentity": "unbind_party_identity", "GetParty": "get_party", "GetPartyHistory": "party_history",
     "WhoAmI": "who_am_i", "FindIdentityParty": "find_identity_party", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
-    "RejectReceivable": "reject", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
+    "RejectReceivable": "reject", "WithdrawReceivable": "withdraw", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
     "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
     "WithdrawFinancingOffer": "withdraw_offer",
     "AcceptFinancingOffer": "accept_offer", "RecordDisbursement": "record_disbursement",
@@ -306,6 +306,10 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     assert recorded.typed_result.to_json() == split and recorded.typed_result.children_records[0].id == moved
     life.ok(tier2, "TransferReceivable", moved, tier1.uscc, "1000000")  # a second split, down a level
     life.ok(tier1, "GetProvenance", kept, evaluate=True)
+    # tier2 passed part of its part on: that part is not tier2's to read, and comes redacted
+    seen_by_tier2 = sdk.Provenance.model_validate(life.ok(tier2, "GetProvenance", moved, evaluate=True))
+    assert [(n.id, n.redacted, n.holder) for n in seen_by_tier2.tree.children] == \
+        [(f"{moved}.1", True, None), (f"{moved}.2", False, tier2.uscc)]
     life.ok(tier1, "GetReceivableHistory", rid, evaluate=True)
     lookup = life.ok(bank, "FindInvoice", r["invoices"][0]["fingerprint"], evaluate=True)
     assert lookup["used"] and lookup["receivable_id"] == rid
@@ -359,6 +363,12 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     other = life.ok(tier1, "RegisterReceivable", json.dumps(
         life.registration(tier1, core, Decimal("2000.00"), "24312000000099999999", 30).to_json()))
     life.ok(core, "RejectReceivable", other["id"], "goods not delivered")
+    mistaken = life.ok(tier1, "RegisterReceivable", json.dumps(
+        life.registration(tier1, core, Decimal("2000.00"), "24312000000088888888", 30).to_json()))
+    withdrawn_claim = sdk.Receivable.model_validate(
+        life.ok(tier1, "WithdrawReceivable", mistaken["id"], "wrong face amount"))
+    assert (withdrawn_claim.status, withdrawn_claim.withdrawn_on, withdrawn_claim.withdrawal_reason) == \
+        ("WITHDRAWN", life.today(), "wrong face amount")
     life.ok(regulator, "FreezeReceivable", f"{moved}.1", "ORDER-1")
     life.ok(regulator, "UnfreezeReceivable", f"{moved}.1", "ORDER-2")
 
@@ -418,7 +428,9 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(regulator, "ListReceivablesByStatus", "SETTLED", "10", "", evaluate=True)
     stats = life.ok(regulator, "GetStatistics", evaluate=True)
     record = life.ok(bank, "GetDebtorPaymentRecord", core.uscc, "100", "", "", evaluate=True)
-    assert record["holder_ids"] == "token" and {r["status"] for r in record["records"]} >= {"SPLIT", "SETTLED", "REJECTED"}
+    assert record["holder_ids"] == "token" and {r["status"] for r in record["records"]} >= {"SPLIT", "SETTLED", "REJECTED", "WITHDRAWN"}
+    assert {r["withdrawn_on"] for r in record["records"] if r["status"] == "WITHDRAWN"} == \
+        {withdrawn_claim.withdrawn_on.isoformat()}
     life.ok(core, "GetDebtorPaymentRecord", core.uscc, "100", "", START.date().isoformat(), evaluate=True)
     assert stats["total"]["CNY"]["overdue"] > 0
     life.ok(tier1, "GetReceivable", kept, evaluate=True)

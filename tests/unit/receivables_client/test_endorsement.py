@@ -121,15 +121,17 @@ def register(channel: Channel, n: int, msp: str, role: str, name: str) -> Party:
     return Party(credit_code(n), channel.client(user), admin_client)
 
 
-def claim(channel: Channel, creditor: Party, debtor: Party, number: str, due_in: int = 90) -> str:
-    """A claim of 1,130.00 registered by ``creditor`` and confirmed by ``debtor``."""
+def claim(channel: Channel, creditor: Party, debtor: Party, number: str, due_in: int = 90, *,
+          confirmed: bool = True) -> str:
+    """A claim of 1,130.00 registered by ``creditor`` and, unless told not, confirmed by ``debtor``."""
     registration = ReceivableRegistration(
         debtor=debtor.uscc, face_amount=Decimal("1130.00"), issue_date=channel.today(),
         due_date=channel.today(due_in), contract_hash=hashlib.sha256(number.encode()).hexdigest(),
         invoices=[InvoiceInput(number=number, date=channel.today(-1), amount=Decimal("1000.00"),
                                tax=Decimal("130.00"), seller_tax_id=creditor.uscc, buyer_tax_id=debtor.uscc)])
     receivable_id = creditor.client.register_receivable(registration).id
-    debtor.client.confirm(receivable_id)
+    if confirmed:
+        debtor.client.confirm(receivable_id)
     return receivable_id
 
 
@@ -176,6 +178,8 @@ STORY = [
     ("FreezeReceivable", frozenset({CORE, SUPPLIER})),          # while REGISTERED too, not the regulator's org
     ("UnfreezeReceivable", frozenset({CORE, SUPPLIER, REGULATOR})),
     ("RejectReceivable", frozenset({CORE, SUPPLIER})),          # and the rejected claim keeps that policy
+    ("RegisterReceivable", ANY_TWO),
+    ("WithdrawReceivable", frozenset({CORE, SUPPLIER})),        # the creditor's withdrawal: the same policy
     ("AttestInvoiceVerification", ANY_TWO),
     ("RegisterReceivable", ANY_TWO),
     ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
@@ -236,14 +240,13 @@ def story_channel() -> Channel:
     core.client.withdraw_discount_offer(offer.id)
 
     # a claim frozen and unfrozen before its debtor rejects it, an attestation, and a claim marked overdue
-    rejected = tier1.client.register_receivable(ReceivableRegistration(
-        debtor=core.uscc, face_amount=Decimal("113.00"), issue_date=channel.today(), due_date=channel.today(30),
-        contract_hash="c" * 64, invoices=[InvoiceInput(number="24312000000000000004", date=channel.today(),
-                                                       amount=Decimal("100.00"), tax=Decimal("13.00"),
-                                                       seller_tax_id=tier1.uscc, buyer_tax_id=core.uscc)]))
-    regulator.client.freeze(rejected.id, "ORDER-3")
-    regulator.client.unfreeze(rejected.id, "ORDER-4")
-    core.client.reject(rejected.id, "goods not delivered")
+    rejected = claim(channel, tier1, core, "24312000000000000004", confirmed=False)
+    regulator.client.freeze(rejected, "ORDER-3")
+    regulator.client.unfreeze(rejected, "ORDER-4")
+    core.client.reject(rejected, "goods not delivered")
+    # a claim its creditor registered by mistake and withdraws before its debtor answers
+    mistaken = claim(channel, tier1, core, "24312000000000000008", confirmed=False)
+    tier1.client.withdraw(mistaken, "registered in error")
     bank.client.attest_invoice_verification(InvoiceAttestationRequest(
         seller_tax_id=tier1.uscc, number="24312000000000000005",
         fingerprint=fingerprint_of(tier1.uscc, "", "24312000000000000005"), buyer_tax_id=core.uscc,
@@ -262,7 +265,7 @@ def story_channel() -> Channel:
     bank.client.exercise_recourse(financing, "the holder repaid the advance")
 
     # the ledger upgrade gives the rejected claim, as an earlier contract version left it, its policy back
-    del channel.ledger.validation_parameters[create_composite_key(keys.RECEIVABLE, [rejected.id])]
+    del channel.ledger.validation_parameters[create_composite_key(keys.RECEIVABLE, [rejected])]
     bookmark, done = "", False
     while not done:
         page = regulator.admin.upgrade_ledger(100, bookmark)
@@ -312,7 +315,7 @@ def claims_in(snapshot: Snapshot, status: str) -> dict[str, dict]:
 
 def test_a_registration_writes_the_claims_policy_and_is_checked_by_the_chaincode_policy_alone(story_channel):
     registrations = [s for s in story_channel.submits if s.transaction == "RegisterReceivable"]
-    assert len(registrations) == 6
+    assert len(registrations) == 7
     for s in registrations:
         (key, claim), = ((k, c) for k, c in claims_in(s.after, "REGISTERED").items() if k not in s.before.state)
         assert KeyEndorsementPolicy(s.after.policies[key]).list_orgs() == sorted({claim["debtor_msp"],
@@ -331,7 +334,8 @@ def test_no_change_to_a_registered_claim_validates_without_its_debtors_or_its_ho
             claim = json.loads(s.before.state[key])
             changes.setdefault(s.transaction, []).append(
                 (needed_between(s.before, s.after), claim["debtor_msp"], claim["holder_msp"], claim["frozen"]))
-    assert set(changes) == {"ConfirmReceivable", "FreezeReceivable", "UnfreezeReceivable", "RejectReceivable"}
+    assert set(changes) == {"ConfirmReceivable", "FreezeReceivable", "UnfreezeReceivable", "RejectReceivable",
+                            "WithdrawReceivable"}
     for transaction, needs in changes.items():
         for needed, debtor_org, holder_org, frozen in needs:
             for missing in (debtor_org, holder_org):
