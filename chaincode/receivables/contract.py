@@ -1295,11 +1295,9 @@ class ReceivablesContract(Contract):
         # the caller first, then the offer: only the claim's holder learns whether an offer id exists, as
         # GetDiscountOffer tells no one else (a bank, another core enterprise)
         holder, r = await self._as_holder(s, receivable_id)
+        # The holder is a supplier, which may read every debtor's offers (GetDiscountOffer): another debtor's offer
+        # is refused below as one that does not cover the claim, as reading it with the claim is.
         d = await s.store.discount_offer(offer_id)
-        if d.debtor != r.debtor:
-            # another debtor's offer is answered as an id that names nothing: the holder of a claim on one debtor
-            # may not read another debtor's offers (GetDiscountOffer), so it learns none of their ids here either
-            raise _no_discount_offer(offer_id)
         lifecycle.ensure_not_frozen(r)
         open_request = None
         if r.financing_id is not None:

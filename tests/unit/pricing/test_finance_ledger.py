@@ -291,7 +291,7 @@ def test_compare_leaves_out_a_named_discount_offer_of_another_debtor_as_the_cont
     theirs = world.client("core2").publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=expires)).id
     with pytest.raises(RuleViolation) as refused:
         world.client("tier1").accept_discount_offer(theirs, claim)
-    assert refused.value.rule == "not-found"     # another debtor's offer: as an id that names nothing
+    assert refused.value.rule == "discount-offer-not-for-receivable"
     result = CliRunner().invoke(finance, ["compare", claim, "--as", "tier1", "--on", world.today, "--json",
                                           "--discount-offer", theirs])
     assert result.exit_code == 0, result.output

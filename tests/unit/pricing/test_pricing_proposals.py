@@ -321,3 +321,17 @@ def test_the_documented_apr_is_on_the_net_cash_and_above_the_quoted_rate_on_eith
     assert (f"{percent_of(cheaper.exact_apr, 4)} on ACT/365, {percent_of(dearer.exact_apr, 4)} on ACT/360 "
             f"(not 365/360 of 4%, {percent_of(Fraction(4, 100) * Fraction(365, 360), 4)})") in flat
     assert "quoted rate x 365/basis / (1 - quoted rate x days/basis)" in flat
+
+
+def test_a_claim_in_any_status_the_contract_gives_loads_and_a_withdrawn_one_is_not_takeable():
+    # the proposals read the claim from the ledger: a status the SDK knows but the terms refused would be a
+    # validation error where the holder needs the reason nothing can be taken
+    from typing import get_args
+
+    from client.pricing.proposals import ClaimStatus
+    from client.receivables._models import STATUSES
+    assert set(get_args(ClaimStatus)) == set(STATUSES)
+    withdrawn = FINANCED.model_copy(update={"status": "WITHDRAWN"})
+    [proposal] = rank_proposals(withdrawn, ON, [bank("B-1")])
+    assert not proposal.takeable_now
+    assert "RCV-1 is WITHDRAWN, and the contract takes an offer only on a CONFIRMED claim" in proposal.why

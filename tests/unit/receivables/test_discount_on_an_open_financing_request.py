@@ -35,7 +35,7 @@ async def test_an_accepted_financing_pays_the_financier_and_the_refusal_says_so(
 
 @pytest.mark.parametrize("offer_kind, rule", [
     ("for another claim", "discount-offer-not-for-receivable"),
-    ("another debtor's", "not-found"),     # answered as an id that names nothing
+    ("another debtor's", "discount-offer-not-for-receivable"),
     ("withdrawn", "discount-offer-withdrawn"),
     ("a scale no tier of which is reached", "discount-not-applicable"),
 ])

@@ -108,8 +108,7 @@ async def test_discount_offer_only_on_own_payables():
     await net.refused(core2, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(5), "receivable_ids": [r["id"]]},
                       rule="not-the-debtor")
     d2 = await net.ok(core2, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(5)})
-    # another debtor's offer is not one its holder may know of: answered as an id that names nothing
-    await net.refused(tier1, "AcceptDiscountOffer", d2["id"], r["id"], rule="not-found")
+    await net.refused(tier1, "AcceptDiscountOffer", d2["id"], r["id"], rule="discount-offer-not-for-receivable")
     await net.refused(core, "PublishDiscountOffer", {"apr": 0.05, "expires_on": net.day(5)}, rule="rate-invalid")
     await net.refused(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(-1)}, rule="offer-expired")
 
