@@ -490,12 +490,26 @@ class OrgMembership:
             lc.install(org.name, pkg.path, pkg.package_id)
             definition = Definition(topo.channel, dep.name, dep.version, dep.sequence, dep.signature_policy,
                                     self._collections_of(dep))
-            # Approving the sequence in force with its exact parameters is allowed (and repeatable):
-            # it records this org's approval and package ID without a new sequence.
-            lc.approve(org.name, definition, pkg.package_id)
+            # A new org may approve the sequence in force, with its exact parameters, once: Fabric refuses the
+            # same approval again ("attempted to redefine the current committed sequence"), so a re-run of an
+            # `org add` that stopped after it (a later chaincode's step failing) passes over it.
+            if lc.approved_package(org.name, dep.name, dep.sequence) == pkg.package_id:
+                done = "already approved"
+            elif lc.approve_as_committed(org.name, definition, pkg.package_id):
+                done = "approved"
+            else:
+                collections = f" --collections-config {definition.collections_config}" \
+                    if definition.collections_config else ""
+                raise ChaincodeError(
+                    f"{dep.name} sequence {dep.sequence}: the channel refused {org.msp_id}'s approval as different "
+                    f"from the definition in force (its version, endorsement policy or collections are not those "
+                    f"of {ccservers.state_file(root, dep.name)}): deploy the definition the channel should have "
+                    f"for its orgs, {org.msp_id} included (the recorded one: `recfin chaincode deploy --name "
+                    f"{dep.name} --contract {dep.contract} --version {dep.version}{collections}{_policy_flag(dep)}`), "
+                    f"then run this command again")
             dep.package_ids[org.msp_id] = pkg.package_id
             ccservers.save_deployment(root, dep)
-            say(f"  {dep.name} {dep.version} sequence {dep.sequence}: installed and approved for {org.msp_id}")
+            say(f"  {dep.name} {dep.version} sequence {dep.sequence}: installed and {done} for {org.msp_id}")
             started = self.net.start_chaincode_servers(dep.name)
             say(f"  {len(started)} {dep.name} server(s) started" if started else f"  {dep.name} servers already running")
 

@@ -5,6 +5,8 @@ suite gets from real peers.
 It keeps what each org's peer has joined and installed, the approvals of the pending
 definition, and the committed one with its approvals, and records every call. `committed` and
 `approved` are the topology's chaincode's; any other name has its own (`others`), as on a channel.
+As Tools.run does, `run` raises ToolError on a non-zero exit unless `check=False`: a refusal it
+scripts reaches the caller that relies on the check.
 """
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+from network.errors import ToolError
 from network.packaging import package_id
-from network.tools import Result
+from network.tools import Result, last_error_line
 
 NOT_DEFINED = "Error: query failed with status: 404 - namespace receivables is not defined"
 
@@ -40,7 +43,11 @@ class ScriptedPeer:
         handler = getattr(self, "_" + verb.replace(" ", "_"), None)
         if handler is None:
             raise AssertionError(f"not scripted: peer {' '.join(args)}")
-        return handler(msp, args, env)
+        res = handler(msp, args, env)
+        if check and res.returncode != 0:
+            raise ToolError(f"{tool} {' '.join(args[:3])} failed: {last_error_line(res.stderr or res.stdout)}",
+                            stdout=res.stdout, stderr=res.stderr, returncode=res.returncode)
+        return res
 
     def verbs(self) -> list[str]:
         return [verb for verb, *_ in self.calls]

@@ -268,10 +268,13 @@ def test_org_add_without_the_collections_names_the_deploy_that_completes_it(depl
         OrgMembership(net)._join_chaincode(spec, before)
 
     deploy_features(net, tmp_path, feature_collections_json())     # as the error says, bank2 now among the orgs
-    OrgMembership(net)._join_chaincode(spec, before)               # and `org add` again
-    approval = feature_approvals(peer, "Bank2MSP")[-1]
-    assert open(approval[approval.index("--collections-config") + 1]).read() == feature_collections_json()
+    [approval] = feature_approvals(peer, "Bank2MSP")               # the deploy's, of its new sequence
+    assert int(approval[approval.index("--sequence") + 1]) == peer.others["features"].committed["sequence"] == 2
+    OrgMembership(net)._join_chaincode(spec, before)               # and `org add` again: approved already
+    assert feature_approvals(peer, "Bank2MSP") == [approval]
     assert peer.others["features"].committed["approvals"]["Bank2MSP"] is True
+    assert ccservers.committed_collections_file(data_root, "features").read_text() == feature_collections_json()
+    assert "Bank2MSP" in ccservers.load_deployment(data_root, "features").package_ids
 
 
 @pytest.mark.parametrize("policy, from_topology, flag", [
@@ -362,6 +365,48 @@ def test_org_add_run_again_after_its_commit_failed_derives_the_policy_with_the_n
     dep = ccservers.load_deployment(data_root, "receivables")
     assert (dep.signature_policy, dep.signature_policy_from_topology) == (derived, True)
     assert peer.committed["version"] == contract_config.definition_version(again.topology)
+
+
+def test_org_add_run_again_after_a_later_step_failed_passes_over_another_chaincode_s_approval(
+        topology, data_root, fake_fabric, tmp_path):
+    """Fabric refuses an org's second approval of the sequence in force (isAttemptToRedefine): the run again must
+    not ask for it, or an `org add` that stopped after approving another chaincode could never finish."""
+    net = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor())
+    net.tools = peer = CommitFailsOnce(topology)
+    net.deploy_chaincode()
+    deploy_features(net, tmp_path, feature_collections_json())
+    crypto.generate(with_bank2(topology), data_root)
+    spec, before = bank2_recorded(net, data_root, topology)
+    peer.fail_next_commit = True
+    with pytest.raises(ToolError, match="commit failed"):
+        OrgMembership(net)._join_chaincode(spec, before)     # features approved for bank2, then receivables stops
+    assert len(feature_approvals(peer, "Bank2MSP")) == 1
+
+    again = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor())
+    again.tools = peer
+    OrgMembership(again)._join_chaincode(spec, again.topology)
+
+    assert len(feature_approvals(peer, "Bank2MSP")) == 1 and peer.others["features"].committed["approvals"]["Bank2MSP"]
+    assert peer.committed["sequence"] == 2 and peer.committed["approvals"]["Bank2MSP"] is True
+    assert "Bank2MSP" in ccservers.load_deployment(data_root, "features").package_ids
+
+
+def test_org_add_refused_another_chaincode_s_definition_names_the_deploy_that_completes_it(
+        deployed, data_root, topology, tmp_path):
+    """A record whose definition is not the one in force (here its policy): the channel refuses the new org's
+    approval as different, and `org add` says so, naming the deploy of the recorded definition, not a ToolError."""
+    net = deployed
+    deploy_features(net, tmp_path, feature_collections_json())
+    dep = ccservers.load_deployment(data_root, "features")
+    ccservers.save_deployment(data_root, dataclasses.replace(dep, signature_policy="OR('BankMSP.peer')",
+                                                             signature_policy_from_topology=False))
+    spec, before = bank2_recorded(net, data_root, topology)
+    with pytest.raises(ChaincodeError, match=r"features sequence 1: the channel refused Bank2MSP's approval as "
+                                             r"different .* `recfin chaincode deploy --name features --contract "
+                                             rf"{FEATURES} --version 1.0 --collections-config .*committed_collections"
+                                             r"\.json --signature-policy \"OR\('BankMSP.peer'\)\"`"):
+        OrgMembership(net)._join_chaincode(spec, before)
+    assert "Bank2MSP" not in ccservers.load_deployment(data_root, "features").package_ids
 
 
 def test_a_policy_given_at_deploy_equal_to_the_derived_one_is_kept_as_given(deployed, data_root, topology):
