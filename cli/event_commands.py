@@ -54,10 +54,11 @@ def _event_line(raw: ChaincodeEvent, as_json: bool) -> str:
     event = ReceivablesEvent.from_chaincode_event(raw)
     try:
         return _line(event, as_json)
-    except Exception as problem:
-        # Whatever the payload held that the SDK let through and the line cannot show (values nested deeper than
-        # the recursion limit were one): raised, it would end the follower before the checkpoint passed the event,
-        # and so every restart at the same event; reported as unreadable, it is recorded and passed over.
+    except RecursionError as problem:
+        # Values nested deeper than the line's recursive rendering reaches, which the SDK let through (a newer SDK
+        # bound, or none): raised, it would end the follower before the checkpoint passed the event, and so every
+        # restart at the same event; reported as unreadable, it is recorded and passed over. Any other failure is
+        # a fault of this code, left to stop the follower with the checkpoint before the event.
         raise ValueError(f"event {raw.event_name!r} in block {raw.block_number} tx {raw.transaction_id} cannot be "
                          f"shown ({type(problem).__name__}: {one_line(problem)})") from None
 
@@ -84,8 +85,9 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
 
     Any org may listen; by default the regulator does. Stop with Ctrl-C or --limit.
     Amounts show as money (integer fen with --json), nested ones too, with the event's
-    currency where the event names one. An event that does not read as the contract's is
-    reported (on stderr; with --json as a line with "unreadable") and passed over.
+    currency where the event names one. An event that does not read as the contract's, or
+    whose line cannot be made (values nested too deep), is reported (on stderr; with --json as
+    a line with "unreadable") and passed over.
 
     \b
     Example:

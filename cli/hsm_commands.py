@@ -23,8 +23,8 @@ from cryptography.x509.oid import NameOID
 from client.atomic_file import write_atomically
 from client.gateway import HSMSignerFile, key_id_for, open_msp_folder
 from client.gateway.hsm import (
-    SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, certificate_request, destroy_key_pair,
-    generate_private_key, import_private_key,
+    SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, certificate_request,
+    destroy_key_pair, generate_private_key, import_private_key,
 )
 from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, tighten_folder
 from network.crypto import keystore_key, load_cert, load_key
@@ -112,7 +112,9 @@ def hsm() -> None:
 @_library
 @_token
 @_pin_env
-@click.option("--key-label", help="CKA_LABEL for the key in the token [default: ORG/USER].")
+@click.option("--key-label", help="CKA_LABEL for the key in the token; one another key holds is refused "
+                                  "[default: ORG/USER, or ORG/USER and 16 hex digits of its CKA_ID while another "
+                                  "key holds ORG/USER].")
 @_json
 @reports_ledger_errors
 def import_key(as_, org, user, data_root, library, token_label, pin_env, key_label, as_json) -> None:
@@ -124,7 +126,9 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     verifies with the user's certificate, hsm-signer.yaml in the user's MSP folder names the module
     (its absolute path), token and key, and the variable holding the PIN (not the PIN), and every
     command run --as that user signs in the HSM; when the check fails, nothing is written and a key
-    this run put into the token is deleted from it again. Running it again changes nothing. The keystore file stays: move it to offline storage
+    this run put into the token is deleted from it again. Running it again changes nothing. While
+    another key holds ORG/USER (the user's earlier key), the key is labelled ORG/USER and the first
+    16 hex digits of its CKA_ID, and stderr says so. The keystore file stays: move it to offline storage
     once `recfin hsm check` passes (`recfin network up` then leaves the user's identity as it is;
     run again after that, import says the key is no longer in the keystore). An MSP folder of yours
     that its group or others can write (made under umask 002) is made writable by you alone (chmod
@@ -147,8 +151,7 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     with HSMSignerFactory(library) as factory:   # loads the module: a wrong --library is named before the PIN
         pin = _pin(pin_env, token_label)
         held_before = _in_token(factory, token_label, pin, key_id_for(key.public_key()))
-        key_id = import_private_key(library, token_label, pin, key,
-                                    key_label=key_label or f"{profile.org}/{who.name}")
+        key_id = _import_labelled(library, token_label, pin, key, key_label, f"{profile.org}/{who.name}")
         try:
             path, tightened = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
         except BaseException as failure:
@@ -158,6 +161,24 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
           "signer_file": str(path), "msp_folder_tightened": tightened, "keystore_key": str(key_file)},
          as_json=as_json)
+
+
+def _import_labelled(library: str, token_label: str, pin: str, key, chosen: str | None, default: str) -> bytes:
+    """Import ``key`` under the --key-label chosen, else under ``default`` (ORG/USER); its CKA_ID.
+
+    A user's new key (a network made again, a key replaced) meets the old one under ORG/USER: hsm-signer.yaml
+    names its key by CKA_ID, so nothing of recfin's needs the label to be that one, and the new key takes
+    ORG/USER followed by the first 16 hex digits of its CKA_ID rather than be refused. A label chosen with
+    --key-label is the caller's to keep unique: a clash there is refused, naming the option."""
+    try:
+        return import_private_key(library, token_label, pin, key, key_label=chosen or default)
+    except KeyLabelTaken as taken:
+        if chosen:
+            raise click.ClickException(f"{taken}; nothing was imported (give another --key-label)") from None
+    label = f"{default} {key_id_for(key.public_key()).hex()[:16]}"
+    click.echo(f"another key in the token holds the label {as_typed(default)}: this one is labelled "
+               f"{as_typed(label)}", err=True)
+    return import_private_key(library, token_label, pin, key, key_label=label)
 
 
 def _certificates_key(who, key_file: Path):
@@ -298,7 +319,8 @@ def _refuse_an_existing_request(csr_file: Path) -> None:
 @_token
 @_pin_env
 @click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True)
-@click.option("--key-label", help="CKA_LABEL for the new key [default: its CKA_ID in hex, as Fabric's tools set it].")
+@click.option("--key-label", help="CKA_LABEL for the new key; one another key holds is refused [default: its "
+                                  "CKA_ID in hex, as Fabric's tools set it].")
 @click.option("--common-name", required=True, callback=_common_name,
               help="CN written in the request (1 to 64 characters), e.g. supplier3@supplier; informational: "
                    "`recfin org user add --csr` gives the user the org's own subject and the client OU.")
@@ -328,7 +350,10 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
     _refuse_an_existing_request(csr_file)
     with HSMSignerFactory(library) as factory:
         pin = _pin(pin_env, token_label)
-        key_id, public_key = generate_private_key(library, token_label, pin, curve=curve, key_label=key_label)
+        try:
+            key_id, public_key = generate_private_key(library, token_label, pin, curve=curve, key_label=key_label)
+        except KeyLabelTaken as taken:
+            raise click.ClickException(f"{taken}; nothing was generated (give another --key-label)") from None
         try:
             with factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)) as signer:
                 request = certificate_request(signer, public_key, subject)

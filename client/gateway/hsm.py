@@ -93,6 +93,10 @@ class HSMError(ValueError):
     """The HSM, its token or its key is not what the options said; the message says what to do."""
 
 
+class KeyLabelTaken(HSMError):
+    """Another private key in the token already has the CKA_LABEL a new key was to get."""
+
+
 @dataclass(frozen=True)
 class HSMSignerOptions:
     """Which token and key sign: the token's label, the user PIN, and the key's ``CKA_ID`` or ``CKA_LABEL``.
@@ -358,10 +362,10 @@ def _refuse_a_taken_label(session, key_label: str | None, library: str, token_la
     holders = _guarded(library, token_label, lambda: _objects(session, pkcs11.ObjectClass.PRIVATE_KEY, label=key_label))
     if holders:
         held = ", ".join(sorted(k[pkcs11.Attribute.ID].hex() for k in holders))
-        raise HSMError(f"token {token_label!r} of {library} already holds a private key labelled {key_label!r} "
-                       f"(CKA_ID {held}); a second one would leave every signer that chooses its key by that label "
-                       "unable to tell them apart: choose another key label (`recfin hsm import` and `generate`: "
-                       "--key-label), or first delete that key with the HSM's tool")
+        raise KeyLabelTaken(f"token {token_label!r} of {library} already holds a private key labelled {key_label!r} "
+                            f"(CKA_ID {held}); a second one would leave every signer that chooses its key by that "
+                            "label unable to tell them apart: choose another key_label, or first delete that key "
+                            "with the HSM's tool")
 
 
 def _imported(library: str, token_label: str, create):

@@ -184,10 +184,8 @@ def test_a_relative_library_is_written_as_an_absolute_path(runner, token, data_r
     monkeypatch.chdir(os.path.dirname(os.path.dirname(library)))
     relative = os.path.relpath(library)
     assert not os.path.isabs(relative)
-    # a label of its own: the tests share one token, where another test's supplier4 (another key) may hold the
-    # default label, supplier/supplier4
     result = run(runner, token, "import", "--as", "supplier/supplier4", "--token", token.token,
-                 "--library", relative, "--data-root", str(data_root), "--key-label", "relative-library", "--json")
+                 "--library", relative, "--data-root", str(data_root), "--json")
     assert result.exit_code == 0, result.output
     user = profiles.load("supplier", data_root).user("supplier4")
     assert HSMSignerFile.read(user.msp_dir).library == library
@@ -195,6 +193,31 @@ def test_a_relative_library_is_written_as_an_absolute_path(runner, token, data_r
     checked = run(runner, token, "check", "--as", "supplier/supplier4", "--data-root", str(data_root), "--json")
     assert checked.exit_code == 0, checked.output
     assert json.loads(checked.output)["key"] == "hsm"
+
+
+def test_a_users_new_key_meeting_the_old_one_under_org_user_gets_a_label_of_its_own(runner, token, tmp_path):
+    # the same user with another key (a network made again): hsm-signer.yaml names the key by CKA_ID, so the default
+    # label must not stop the import; a label given with --key-label is the caller's to keep unique
+    keys = {}
+    for name in ("first", "again"):
+        root = tmp_path / name
+        crypto.generate(load(), root)
+        profiles.write_all(load(), root)
+        keys[name] = key_id_for(load_cert(profiles.load("supplier", root).user("supplier3").cert)).hex()
+        result = run(runner, token, "import", "--as", "supplier/supplier3", "--token", token.token,
+                     "--data-root", str(root), "--json")
+        assert result.exit_code == 0, result.output
+        checked = run(runner, token, "check", "--as", "supplier/supplier3", "--data-root", str(root), "--json")
+        assert checked.exit_code == 0, checked.output
+    assert keys["first"] != keys["again"]
+    assert (f"another key in the token holds the label supplier/supplier3: this one is labelled "
+            f"supplier/supplier3 {keys['again'][:16]}") in result.stderr
+    chosen = tmp_path / "chosen"
+    crypto.generate(load(), chosen)
+    profiles.write_all(load(), chosen)
+    refused = run(runner, token, "import", "--as", "supplier/supplier3", "--token", token.token,
+                  "--data-root", str(chosen), "--key-label", "supplier/supplier3")
+    assert refused.exit_code == 1 and "nothing was imported (give another --key-label)" in refused.output
 
 
 def test_check_of_a_keystore_user_says_so(runner, token, data_root):
@@ -298,7 +321,8 @@ def test_generate_refuses_a_label_another_key_in_the_token_has_before_it_makes_a
     assert again.exit_code == 1, again.output
     assert again.output.startswith(f"Error: token '{token.token}' of {token.library} already holds a private key "
                                    f"labelled 'supplier9' (CKA_ID {json.loads(first.output)['key_id']})")
-    assert "choose another key label (`recfin hsm import` and `generate`: --key-label)" in again.output
+    assert "choose another key_label, or first delete that key with the HSM's tool; nothing was generated (give " \
+           "another --key-label)" in again.output
     # signers choosing the key by its label still find the one key, and no request was written for none
     assert private_key_ids(token) == keys and [p.name for p in tmp_path.iterdir()] == ["first.csr"]
 

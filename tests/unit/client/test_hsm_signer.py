@@ -392,7 +392,7 @@ def test_a_label_another_private_key_has_is_refused_and_signers_choosing_by_it_s
     assert import_private_key(token.library, token.token, token.pin, key, key_label="taken-label") == key_id
     keys = private_key_ids(token)
     taken = rf"^token '{token.token}' of .* already holds a private key labelled 'taken-label' \(CKA_ID {key_id.hex()}\)"
-    with pytest.raises(HSMError, match=taken + r".*: choose another key label"):
+    with pytest.raises(HSMError, match=taken + r".*: choose another key_label"):
         import_private_key(token.library, token.token, token.pin, ec.generate_private_key(ec.SECP256R1()),
                            key_label="taken-label")
     with pytest.raises(HSMError, match=taken):
