@@ -834,9 +834,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
             codes |= {"invalid-state"} if c.status != "CONFIRMED" else set()
         paid = discount = early = None
         if c and d:
-            if d.debtor != c.debtor:
-                codes.add("not-found")      # another debtor's offer: answered as an id that names nothing
-            elif not self.covers(d, c):
+            if not self.covers(d, c):     # another debtor's offer too: it covers none of this debtor's claims
                 codes.add("discount-offer-not-for-receivable")
             codes |= {"discount-offer-withdrawn"} if d.status == "WITHDRAWN" else set()
             codes |= {"offer-expired"} if d.expires < self.net.today else set()
