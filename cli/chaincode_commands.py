@@ -155,7 +155,7 @@ def upgrade_ledger(session, as_json, page_size) -> None:
     accepted, financing offers still open and discount offers published before their indexes
     existed then count in a bank's exposure and in the offer lists, and an invoice registered under a spelling the contract now
     refuses is registered under its current spelling too, so it cannot back a second claim. A claim
-    still REGISTERED or REJECTED gets the key-level policy earlier versions set only at confirmation:
+    still REGISTERED, REJECTED or WITHDRAWN gets the key-level policy earlier versions set only at confirmation:
     every change of it then needs its debtor's and its holder's orgs; a financing they accepted gets
     its holder's and its bank's orgs. It writes only entries and
     policies derived from the records it reads, and only missing ones: running it again is harmless.

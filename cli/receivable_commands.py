@@ -693,7 +693,9 @@ def provenance(session, as_json, receivable_id) -> None:
                        f"outstanding {money(node.outstanding, currency)}")
         for child in node.children:
             walk(child, depth + 1)
-        if node.children_omitted:   # a lineage split deeper than the contract answers in one tree
+        if node.children_omitted and node.redacted:   # asking from there would be refused the same way
+            click.echo(f"{'  ' * (depth + 1)}  (deeper splits not shown, and not yours to read)")
+        elif node.children_omitted:   # a lineage split deeper than the contract answers in one tree
             click.echo(f"{'  ' * (depth + 1)}  (deeper splits not shown: recfin receivable provenance {node.id})")
     walk(p.tree, 0)
 

@@ -62,7 +62,7 @@ class InvoiceUse:
     """The receivable the ledger holds an invoice fingerprint for.
 
     The ledger holds a fingerprint from registration until the receivable is
-    rejected; a settled receivable keeps it (a paid invoice backs no new claim).
+    rejected or withdrawn; a settled receivable keeps it (a paid invoice backs no new claim).
     ``live`` says whether a claim of that lineage is still unsettled; either
     way the invoice is used and a new registration naming it is refused.
     """
@@ -315,7 +315,10 @@ def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:
     if use is None:
         return Finding(check="duplicate.ledger", status="pass",
                        message="the invoice backs no receivable on the ledger", details={"fingerprint": fp})
-    state = ("still live" if use.live
+    # a live claim not yet confirmed may be ended by its debtor (reject) or its creditor (withdraw), which
+    # releases the invoice; a settled one keeps it for good
+    state = (f"still live; while REGISTERED its creditor may withdraw it (recfin receivable withdraw "
+             f"{use.receivable_id}), which frees the invoice" if use.live
              else "settled; a paid invoice cannot back a new receivable")
     return Finding(check="duplicate.ledger", status="fail",
                    message=f"the invoice already backs receivable {use.receivable_id} ({state})",

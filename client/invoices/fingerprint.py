@@ -1,5 +1,5 @@
 """The invoice fingerprint: the key under which the ledger lets one invoice back
-only one receivable (until that receivable is rejected).
+only one receivable (until that receivable is rejected, or withdrawn by its creditor).
 
 Canonical form, version 2, as the receivables contract defines it
 (chaincode/receivables/fingerprint.py, docs/receivables.md)::

@@ -23,7 +23,7 @@ The answer (docs/receivables.md, "Looking an invoice up")::
     {"fingerprint": "<64 hex>", "used": true|false, "receivable_id": "R-..."|null, "live": true|false}
 
 ``used`` decides: the ledger holds the fingerprint from registration until the
-receivable is rejected, settled or not.
+receivable is rejected or withdrawn, settled or not.
 """
 
 from __future__ import annotations

@@ -64,3 +64,17 @@ def test_the_text_provenance_says_where_deeper_splits_were_left_out_and_how_to_s
     at = next(i for i, line in enumerate(lines) if "- R-1.2  SPLIT" in line)
     assert lines[at + 1:] == ["      (deeper splits not shown: recfin receivable provenance R-1.2)"]
     assert "deeper splits" not in "\n".join(lines[:at + 1])   # only below the node cut
+
+
+def test_a_redacted_part_cut_short_does_not_point_to_a_read_the_caller_would_be_refused(ledger):
+    # GetProvenance of that part would be refused (not-permitted-to-read): the line says so rather than suggest it
+    cut = {"id": "R-1.2", "status": None, "holder": None, "face_amount": None, "outstanding": None,
+           "parent_id": "R-1", "redacted": True, "children": [], "children_omitted": True}
+    root = {"id": "R-1", "status": "SPLIT", "holder": fakes.TIER1, "face_amount": 100, "outstanding": 0,
+            "parent_id": None, "children": [cut]}
+    ledger.responses["GetProvenance"] = {"id": "R-1", "root_id": "R-1", "ancestors": [], "tree": root}
+    ledger.responses["GetReceivable"] = fakes.receivable(id="R-1")
+    res = test_cli.invoke("receivable", "provenance", "R-1")
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[-2:] == ["  - R-1.2  (redacted: you may not read it)",
+                                            "      (deeper splits not shown, and not yours to read)"]
