@@ -42,26 +42,33 @@ class NodeClientError(RuntimeError):
     """npm or node is missing, the install failed, or the script stopped with an error."""
 
 
+class NodeUnavailableError(NodeClientError):
+    """node or npm is not on PATH, or node is older than NODE_MAJOR: the machine lacks what the Node client
+    needs. A failed install or script is a NodeClientError but not this one: something failed that should
+    have worked (the registry, bench/node's lock file, the script)."""
+
+
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise NodeClientError(f"{name} not found on PATH, which the Node client needs: {GET_NODE}")
+        raise NodeUnavailableError(f"{name} not found on PATH, which the Node client needs: {GET_NODE}")
     return found
 
 
 def _check_version(node: str) -> None:
-    """NodeClientError unless ``node --version`` says NODE_MAJOR or later."""
+    """NodeUnavailableError unless ``node --version`` says NODE_MAJOR or later."""
     done = subprocess.run([node, "--version"], capture_output=True, text=True)
     text = done.stdout.strip()
     major = text.lstrip("v").split(".")[0]
     if done.returncode != 0 or not major.isdigit() or int(major) < NODE_MAJOR:
-        raise NodeClientError(f"{node} is Node.js {text or '(no version)'}; the Node client needs {NODE_MAJOR} or "
-                              f"later: {GET_NODE}")
+        raise NodeUnavailableError(f"{node} is Node.js {text or '(no version)'}; the Node client needs "
+                                   f"{NODE_MAJOR} or later: {GET_NODE}")
 
 
 def install(folder: Path = NODE_DIR) -> None:
     """Check Node.js and install the pinned packages into bench/node/node_modules unless they are there;
-    NodeClientError naming what is missing (node, its version, npm, the install) and how to get it."""
+    NodeUnavailableError naming what is missing (node, npm, a recent enough node) and how to get it, and
+    NodeClientError when the install fails."""
     _check_version(_tool("node"))
     if (folder / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
         return

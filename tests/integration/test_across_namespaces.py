@@ -67,11 +67,12 @@ def across(tmp_path_factory, request):
 
 
 @pytest.fixture
-def contract_of(across):
+def channel_of(across):
+    """channel(org) -> the channel through a new Gateway to that org's peer (all closed at the end)."""
     network, _ = across
     opened = []
 
-    def contract(org: str):
+    def open_channel(org: str):
         profile = profiles.load(org, network.data_root)
         who = next(iter(profile.users.values()))
         identity, signer = load_msp_folder(who.msp_dir, profile.msp_id)
@@ -79,11 +80,17 @@ def contract_of(across):
                           tls_root_certificates=profile.gateway.tls_root_cert,
                           server_name_override=profile.gateway.host_name_override)
         opened.append(gateway)
-        return gateway.get_network(network.topology.channel).get_contract(CHAINCODE)
+        return gateway.get_network(network.topology.channel)
 
-    yield contract
+    yield open_channel
     for gateway in opened:
         gateway.close()
+
+
+@pytest.fixture
+def contract_of(channel_of):
+    """contract(org) -> the feature contract through a new Gateway to that org's peer."""
+    return lambda org: channel_of(org).get_contract(CHAINCODE)
 
 
 def test_every_process_runs_in_its_orgs_namespace_at_its_address(across):
@@ -99,10 +106,13 @@ def test_every_process_runs_in_its_orgs_namespace_at_its_address(across):
         assert state.address.startswith(org.address + ":"), state
 
 
-def test_endorsement_ordering_and_the_gateway_cross_the_boundaries(contract_of):
+def test_endorsement_ordering_and_the_gateway_cross_the_boundaries(channel_of):
     key = f"across-{uuid.uuid4().hex[:8]}"
-    contract_of("supplier").submit_transaction("PutState", key, "over the bridge")   # two orgs endorse
-    assert as_json(contract_of("regulator").evaluate_transaction("GetState", key))["value"] == "over the bridge"
+    writer, reader = channel_of("supplier"), channel_of("regulator")
+    writer.get_contract(CHAINCODE).submit_transaction("PutState", key, "over the bridge")   # two orgs endorse
+    # the block reaches the regulator's peer over the bridge too, maybe after the supplier's submit returned
+    reader.wait_for_block(writer.last_committed_block)
+    assert as_json(reader.get_contract(CHAINCODE).evaluate_transaction("GetState", key))["value"] == "over the bridge"
 
 
 def test_a_cut_org_misses_blocks_and_catches_up_when_restored(across, contract_of):

@@ -5,6 +5,11 @@ org's own gateway peer as an integrator would: evaluate, submit and wait, submit
 later, the step-by-step flow signed outside the Gateway (offline signing), transient data, pinned
 endorsing organisations, chaincode events resumed from a file checkpoint by a new client, block events,
 each typed error with what an operator needs, the async twins, and retrying a read conflict.
+
+A submit returns once the writer's own peer has committed it; another org's peer may commit that block a
+little later. Before a step that reads through another org's peer, or that another org's peer endorses, the
+test waits for it (``peers_caught_up``, or the reader's ``wait_for_block``): otherwise the step could fail
+now and then, as a product bug would.
 """
 from __future__ import annotations
 
@@ -44,9 +49,11 @@ from client.gateway import (
     transaction_id_for,
 )
 
-from .conftest import EVENT_WAIT, as_json, connection_options, user_of
+from .conftest import EVENT_WAIT, as_json, connection_options, peers_caught_up, user_of
 
 CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
+
+pytestmark = pytest.mark.usefixtures("every_peer")     # what peers_caught_up waits through
 
 
 def unique(prefix: str) -> str:
@@ -118,9 +125,16 @@ def endorsers_of(block: common_pb2.Block, tx_id: str) -> set[str]:
     return {identities_pb2.SerializedIdentity.FromString(e.endorser).mspid for e in action.endorsements}
 
 
+def at_block(network, block_number: int):
+    """``network`` once its peer has committed ``block_number``: another org's peer may be blocks behind the
+    writer's, and a Deliver stream asked to start two or more blocks past its newest is refused."""
+    network.wait_for_block(block_number)
+    return network
+
+
 def block_of(network, status) -> common_pb2.Block:
     """The block that committed ``status``'s transaction, read from the peer's Deliver service."""
-    block = first(network.block_events(start_block=status.block_number))
+    block = first(at_block(network, status.block_number).block_events(start_block=status.block_number))
     assert block.header.number == status.block_number
     return block
 
@@ -323,7 +337,8 @@ def test_transient_data_reaches_the_chaincode_and_never_the_block(contract_for, 
     member = first(network_of("supplier").block_and_private_data_events(start_block=status.block_number))
     assert member.block.header.number == status.block_number
     assert any(secret in data.SerializeToString() for data in member.private_data_map.values())
-    outsider = first(network_of("bank").block_and_private_data_events(start_block=status.block_number))
+    outsider = first(at_block(network_of("bank"), status.block_number).block_and_private_data_events(
+        start_block=status.block_number))
     assert not any(secret in data.SerializeToString() for data in outsider.private_data_map.values())
 
 
@@ -354,7 +369,8 @@ def test_chaincode_events_resume_after_a_restart_from_a_file_checkpoint(contract
     checkpointer = FileCheckpointer(checkpoint_file)
     assert checkpointer.block_number is None
     start = min(status.block_number for status in statuses)
-    handled = take(network_of("bank").chaincode_events(feature_chaincode, start_block=start, checkpoint=checkpointer),
+    bank = at_block(network_of("bank"), max(status.block_number for status in statuses))
+    handled = take(bank.chaincode_events(feature_chaincode, start_block=start, checkpoint=checkpointer),
                    until=ours, keep=ours)                            # the first of the pair, in ledger order
     checkpointer.checkpoint_chaincode_event(handled[0])              # handled; then the client stops
     assert json.loads(checkpoint_file.read_text()) == {"blockNumber": handled[0].block_number,
@@ -444,7 +460,8 @@ def test_a_transaction_that_fails_validation_is_a_commit_error(contract_for, net
     assert error.code is None and error.block_number > 0 and len(error.transaction_id) == 64
     assert f"block {error.block_number}" in str(error) and error.transaction_id in str(error)
 
-    filtered = first(network_of("regulator").filtered_block_events(start_block=error.block_number))
+    regulator = at_block(network_of("regulator"), error.block_number)
+    filtered = first(regulator.filtered_block_events(start_block=error.block_number))
     codes = {t.txid: t.tx_validation_code for t in filtered.filtered_transactions}
     assert codes[error.transaction_id] == transaction_pb2.ENDORSEMENT_POLICY_FAILURE
     assert as_json(contract_for("bank").evaluate_transaction("GetState", key))["value"] == "owned by the bank"
@@ -466,6 +483,7 @@ def test_a_commit_status_not_known_in_time_is_a_commit_status_error_and_can_be_a
 def test_a_read_conflict_fails_validation_as_mvcc_read_conflict(contract_for):
     key = unique("mvcc")
     contract_for("supplier").submit_transaction("PutState", key, "original")
+    peers_caught_up()   # the delete reads the key on the supplier's peer and on the other endorser's
     endorsed = contract_for("supplier").new_proposal("DeleteState", arguments=[key]).endorse()  # read "original"
     contract_for("bank").submit_transaction("PutState", key, "changed meanwhile")               # committed first
 
@@ -500,15 +518,17 @@ def conflicted(fabric_network, feature_chaincode, contract_for, channel):
     changed by the bank since it was read."""
     made = []
 
+    def change(key: str) -> None:
+        contract_for("bank").submit_transaction("PutState", key, "changed by another client")
+        peers_caught_up()   # a retry's endorsement, on any org's peer, reads the change
+
     def make(key: str):
         address, options = connection_options(fabric_network.data_root, "supplier", "supplier1")
         root_certificates = Path(options.pop("tls_root_certificates")).read_bytes()
         credentials = grpc.ssl_channel_credentials(root_certificates=root_certificates)
         host = options.pop("server_name_override")
         grpc_channel = grpc.secure_channel(address, credentials, options=[("grpc.ssl_target_name_override", host)])
-        transport = ChangeBeforeFirstSubmit(
-            GrpcTransport(grpc_channel, owns_channel=True),
-            lambda: contract_for("bank").submit_transaction("PutState", key, "changed by another client"))
+        transport = ChangeBeforeFirstSubmit(GrpcTransport(grpc_channel, owns_channel=True), lambda: change(key))
         gateway = connect(transport=transport, **options)
         made.append(gateway)
         return gateway.get_network(channel).get_contract(feature_chaincode), transport
@@ -521,6 +541,7 @@ def conflicted(fabric_network, feature_chaincode, contract_for, channel):
 def test_without_a_retry_policy_a_lost_read_is_a_commit_error(contract_for, conflicted):
     key = unique("noretry")
     contract_for("supplier").submit_transaction("PutState", key, "original")
+    peers_caught_up()   # the delete reads the key on the supplier's peer and on the other endorser's
     contract, transport = conflicted(key)
     with pytest.raises(CommitError) as lost:
         contract.submit("DeleteState", arguments=[key])
@@ -533,6 +554,7 @@ def test_without_a_retry_policy_a_lost_read_is_a_commit_error(contract_for, conf
 def test_with_a_retry_policy_a_lost_read_is_endorsed_again_and_commits(contract_for, conflicted):
     key = unique("retry")
     contract_for("supplier").submit_transaction("PutState", key, "original")
+    peers_caught_up()   # the delete reads the key on the supplier's peer and on the other endorser's
     contract, transport = conflicted(key)
     result = contract.submit("DeleteState", arguments=[key], retry=RetryPolicy(max_attempts=3, backoff=0.1))
     assert as_json(result) == {"key": key, "deleted": True}
@@ -595,4 +617,5 @@ def test_the_async_client_raises_the_same_typed_errors(async_gateways, contract_
             assert invalid.value.validation_code_name == "ENDORSEMENT_POLICY_FAILURE"
 
     asyncio.run(scenario())
+    peers_caught_up()
     assert as_json(contract_for("regulator").evaluate_transaction("GetState", key))["value"] == "owned by the bank"

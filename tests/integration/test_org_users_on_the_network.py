@@ -1,4 +1,4 @@
-"""A supplier org issues a user to a new employee, who transacts; then revokes it, and the peers refuse it.
+"""A supplier org issues users to new employees, who transact; then revokes one, and the peers refuse it.
 
 `recfin org user add` issues the identity from the supplier org's CA in the suite's data folder and
 records it (its connection profile names it); the org's admin binds it to the supplier party, and it
@@ -35,6 +35,7 @@ from network.org_membership import OrgMembership
 from .conftest import peers_caught_up
 
 NEW_USER = "supplier9"
+REVOKED_USER = "supplier5"                          # issued and bound as NEW_USER, then revoked
 HSM_USER = "supplier8"
 LEAVER, SUCCESSOR = "supplier7", "supplier6"        # the only identity of a party, and the one bound after it
 
@@ -50,17 +51,23 @@ def recfin(net, *args: str, ok: bool = True) -> dict | str:
 
 
 @pytest.fixture(scope="module")
-def new_user(receivables_deployed, party_codes):
-    """supplier9, issued for the tier-1 supplier's enterprise and bound to its party by the org's admin."""
+def bound_user(receivables_deployed, party_codes):
+    """bound_user(user) -> (network, code): ``user`` issued for the tier-1 supplier's enterprise (``code``) and
+    bound to its party by the org's admin. Each test issues a user of its own, so that the one revoked is no
+    other test's, whichever order they run in."""
     net = receivables_deployed
     code = party_codes["tier1"]
-    issued = recfin(net, "org", "user", "add", "supplier", NEW_USER, "--attr", f"recfin.enterprise={code}")
-    assert issued["attrs"] == {"recfin.role": "creditor", "recfin.enterprise": code} and issued["ou"] == "client"
-    with open_session("supplier", admin=True, data_root=net.data_root) as admin:
-        cert = profiles.load("supplier", net.data_root).user(NEW_USER).cert
-        admin.client.bind_party_identity(code, client_id_of(cert))
-    peers_caught_up()
-    return Network.load(data_root=net.data_root, say=print), code
+
+    def issue_and_bind(user: str) -> tuple[Network, str]:
+        issued = recfin(net, "org", "user", "add", "supplier", user, "--attr", f"recfin.enterprise={code}")
+        assert issued["attrs"] == {"recfin.role": "creditor", "recfin.enterprise": code} and issued["ou"] == "client"
+        with open_session("supplier", admin=True, data_root=net.data_root) as admin:
+            cert = profiles.load("supplier", net.data_root).user(user).cert
+            admin.client.bind_party_identity(code, client_id_of(cert))
+        peers_caught_up()
+        return Network.load(data_root=net.data_root, say=print), code
+
+    return issue_and_bind
 
 
 @pytest.fixture(scope="module")
@@ -108,21 +115,21 @@ def test_a_user_whose_key_was_born_in_an_hsm_acts_for_its_enterprise(hsm_token, 
     assert refused.exit_code == 1 and "set RECFIN_HSM_PIN to the user PIN of token" in refused.output, refused.output
 
 
-def test_the_new_user_acts_for_its_enterprise(new_user):
-    net, code = new_user
+def test_the_new_user_acts_for_its_enterprise(bound_user):
+    net, code = bound_user(NEW_USER)
     listed = {row["user"]: row for row in recfin(net, "org", "user", "list", "supplier")}
     assert listed[NEW_USER]["enterprise"] == code and not listed[NEW_USER]["revoked"]
     with open_session("supplier", NEW_USER, net.data_root) as employee:
         assert employee.client.who_am_i().uscc == code
 
 
-def test_a_revoked_user_is_refused_by_the_peers_and_the_others_go_on(new_user):
-    net, code = new_user
-    client_id = client_id_of(profiles.load("supplier", net.data_root).user(NEW_USER).cert)
-    planned = recfin(net, "org", "user", "revoke", "supplier", NEW_USER, "--dry-run")
+def test_a_revoked_user_is_refused_by_the_peers_and_the_others_go_on(bound_user):
+    net, code = bound_user(REVOKED_USER)
+    client_id = client_id_of(profiles.load("supplier", net.data_root).user(REVOKED_USER).cert)
+    planned = recfin(net, "org", "user", "revoke", "supplier", REVOKED_USER, "--dry-run")
     assert not planned["submitted"] and (planned["ledger"]["outcome"], planned["ledger"]["party"]) == (
         "would-unbind", code), planned
-    revoked = recfin(net, "org", "user", "revoke", "supplier", NEW_USER)
+    revoked = recfin(net, "org", "user", "revoke", "supplier", REVOKED_USER)
     assert revoked["submitted"] and revoked["policy_satisfied"], revoked
     assert revoked["ledger"] == {"outcome": "unbound", "client_id": client_id, "party": code, "reason": None,
                                  "next": None, "disagreement": None}, revoked
@@ -134,7 +141,7 @@ def test_a_revoked_user_is_refused_by_the_peers_and_the_others_go_on(new_user):
     paths = org_crypto(net.data_root, "supplier", net.topology.org("supplier").domain)
     assert (paths.msp_dir / "crls" / "crl.pem").read_bytes() == listed[0]
 
-    with open_session("supplier", NEW_USER, net.data_root) as employee:
+    with open_session("supplier", REVOKED_USER, net.data_root) as employee:
         contract = employee.client.contract
         # A submit is refused at endorsement: nothing of it reaches the orderer.
         for attempt, refusal in ((contract.evaluate, EvaluateError), (contract.submit, EndorseError)):
@@ -155,9 +162,9 @@ def test_a_revoked_user_is_refused_by_the_peers_and_the_others_go_on(new_user):
         assert (found.party, found.bound_to) == (None, None)        # the binding went with it
 
     listed_users = {row["user"]: row for row in recfin(net, "org", "user", "list", "supplier")}
-    assert listed_users[NEW_USER]["revoked"] and not listed_users["supplier1"]["revoked"]
-    again = recfin(net, "org", "user", "revoke", "supplier", NEW_USER, ok=False)
-    assert "already revoked" in again and f"ledger: {NEW_USER} acts for no party: nothing to unbind" in again
+    assert listed_users[REVOKED_USER]["revoked"] and not listed_users["supplier1"]["revoked"]
+    again = recfin(net, "org", "user", "revoke", "supplier", REVOKED_USER, ok=False)
+    assert "already revoked" in again and f"ledger: {REVOKED_USER} acts for no party: nothing to unbind" in again
 
 
 def test_a_leaver_who_is_its_partys_last_identity_stays_bound_until_another_is(receivables_deployed, party_codes):

@@ -43,13 +43,15 @@ def test_a_dead_chaincode_server_fails_clearly_and_work_resumes_when_it_is_back(
 
     server = chaincode_server(fabric_network, SUPPLIER)
     os.kill(server.pid, signal.SIGKILL)
-    # Pinned to the supplier's peer: unpinned, the Gateway would retry the read on another org's peer,
-    # whose server is alive, and the dead one would go unnoticed.
-    with pytest.raises(GatewayError) as failed:
-        contract_for("supplier").evaluate("GetState", arguments=[key], endorsing_organizations=[SUPPLIER])
-    assert "chaincode" in str(failed.value).lower()
-
-    fabric_network.start_chaincode_servers(FEATURE_CHAINCODE)
+    try:
+        # Pinned to the supplier's peer: unpinned, the Gateway would retry the read on another org's peer,
+        # whose server is alive, and the dead one would go unnoticed.
+        with pytest.raises(GatewayError) as failed:
+            contract_for("supplier").evaluate("GetState", arguments=[key], endorsing_organizations=[SUPPLIER])
+        assert "chaincode" in str(failed.value).lower()
+    finally:
+        # the server runs again whatever failed above: the later tests on the feature chaincode need it
+        fabric_network.start_chaincode_servers(FEATURE_CHAINCODE)
     read = contract_for("supplier").evaluate("GetState", arguments=[key], endorsing_organizations=[SUPPLIER])
     assert as_json(read)["value"] == "before"
 

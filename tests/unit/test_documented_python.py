@@ -27,6 +27,10 @@ stand at top level, as a reader inside a coroutine writes them. Then:
   class or its bases;
 - each class named in ``except X`` exists and is an exception.
 
+A block of Python fenced as anything but exactly ```python (```py, ```Python, ```python3, or untagged Python that
+imports) fails, as it would otherwise go unchecked without a word; so does a document of the SDKs that yields no
+block, or one whose ```python fences are not all found.
+
 Not checked, because the type cannot be known without guessing: anything on a value whose type is unknown (a
 function without a return annotation, a subscript, a name the reader provides, an object of a class with its
 own ``__getattr__``, pydantic's excepted: it serves only private attributes), the values of arguments (only their number and names), and the bodies of ``lambda``s.
@@ -42,6 +46,7 @@ import collections.abc
 import functools
 import importlib
 import inspect
+import re
 import sys
 import textwrap
 import types
@@ -106,20 +111,30 @@ class Block(NamedTuple):
     source: str
 
 
-def python_blocks(markdown: str, name: str) -> list[Block]:
-    blocks, lines = [], markdown.splitlines()
-    language, start = None, 0              # the open fence's language (None outside a fence), its line
+class Fence(NamedTuple):
+    info: str         # what follows the opening ```: "python", "sh", "" when untagged
+    line: int         # the line of the opening fence
+    source: str       # the lines inside, dedented (a fence in a list item is indented)
+
+
+def fences(markdown: str) -> list[Fence]:
+    found, lines = [], markdown.splitlines()
+    info, start = None, 0                  # the open fence's info string (None outside a fence), its line
     for number, line in enumerate(lines, 1):
         fence = line.strip()
         if not fence.startswith("```"):
             continue
-        if language is None:
-            language, start = fence[3:].strip(), number
+        if info is None:
+            info, start = fence[3:].strip(), number
             continue
-        if language == "python":
-            blocks.append(Block(f"{name}:{start}", start, textwrap.dedent("\n".join(lines[start:number - 1]))))
-        language = None
-    return blocks
+        found.append(Fence(info, start, textwrap.dedent("\n".join(lines[start:number - 1]))))
+        info = None
+    return found
+
+
+def python_blocks(markdown: str, name: str) -> list[Block]:
+    return [Block(f"{name}:{fence.line}", fence.line, fence.source) for fence in fences(markdown)
+            if fence.info == "python"]
 
 
 def _documents() -> dict[str, list[Block]]:
@@ -131,6 +146,7 @@ def _documents() -> dict[str, list[Block]]:
 
 
 DOCUMENTED = _documents()
+SDK_DOCUMENTS = ("docs/sdk-gateway.md", "docs/sdk-receivables.md", "docs/chaincode-api.md")
 
 
 # --- Known types ---------------------------------------------------------------------------------------------
@@ -679,6 +695,75 @@ EVERY_BLOCK = [pytest.param(document, block.where, id=block.where)
 @pytest.mark.parametrize(("document", "where"), EVERY_BLOCK)
 def test_the_python_example_fits_the_sdk(document, where):
     assert problems_of_document(document)[where] == []
+
+
+# --- Every example is found -----------------------------------------------------------------------------------
+
+def looks_like_python(fence: Fence) -> bool:
+    """Whether a reader takes the fence for Python: tagged py..., Python, {.python}..., or untagged and its text
+    Python that imports something (shell lines, YAML, trees and program output do not parse, or import nothing)."""
+    if re.match(r"[{.\s]*py", fence.info, re.IGNORECASE):
+        return True
+    if fence.info:
+        return False
+    try:
+        tree = compile(fence.source, "<fence>", "exec", PARSE_FLAGS)
+    except SyntaxError:
+        return False
+    return any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree))
+
+
+def mistagged_python(markdown: str, name: str) -> list[str]:
+    """Where ``markdown`` has Python fenced as anything but exactly ```python, which python_blocks leaves out."""
+    return [f"{name}:{fence.line}: ```{fence.info}" for fence in fences(markdown)
+            if fence.info != "python" and looks_like_python(fence)]
+
+
+def test_every_python_example_is_fenced_as_python_and_so_checked():
+    mistagged = [where for path in DOCUMENTS
+                 for where in mistagged_python(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
+    assert mistagged == [], ("Python fenced otherwise, which the tests above leave unchecked: open these with "
+                             "```python (or ```text, if they are not Python)")
+
+
+def test_every_python_fence_yields_a_block_and_each_sdk_document_has_some():
+    # counted apart from python_blocks, which a change could make find fewer, or none (its tests then only skip)
+    opened = {document: len(re.findall(r"^[ \t]*```python[ \t]*$", (ROOT / document).read_text(encoding="utf-8"),
+                                       re.MULTILINE))
+              for document in DOCUMENTED}
+    assert {document: len(blocks) for document, blocks in DOCUMENTED.items()} == opened
+    assert all(opened[document] for document in SDK_DOCUMENTS), f"a document of the SDKs shows no Python: {opened}"
+
+
+def test_python_fenced_otherwise_is_found():
+    markdown = textwrap.dedent("""
+        ```py
+        contract.submit_transaction("Confirm", "R-1")
+        ```
+        1. In a list:
+
+           ```Python
+           print(1)
+           ```
+        ```python title="confirm.py"
+        print(2)
+        ```
+        ```
+        from client.gateway import connect
+        ```
+        ```
+        recfin bench --workload mixed
+        ```
+        ```sh
+        python -m chaincode --contract chaincode.receivables:ReceivablesContract
+        ```
+        ```python
+        print(3)
+        ```
+        """)
+    assert mistagged_python(markdown, "doc.md") == [
+        "doc.md:2: ```py", "doc.md:7: ```Python", "doc.md:10: ```python title=\"confirm.py\"", "doc.md:13: ```"]
+    assert [block.fence_line for block in python_blocks(markdown, "doc.md")] == [22]
 
 
 # --- The checker finds what it is for -----------------------------------------------------------------------

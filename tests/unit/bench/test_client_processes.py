@@ -168,14 +168,23 @@ def fail_interrupted_after_the_barrier(settings, codes, barrier, results, index,
     """Both meet at the barrier, then, once the run is under way, fail as a Ctrl-C makes a client process fail
     (one failing after the barrier reports its failure and leaves the barrier as it is)."""
     barrier.wait(60)
-    time.sleep(1)   # the parent has returned from its own wait: a process exiting before could break it
+    # Not before the parent has returned from its own wait and stopped watching the barrier (it then starts the
+    # window's timers, which set ``run_begun``): a process exiting before could break the barrier under it.
+    if not codes["run_begun"].wait(60):
+        raise RuntimeError("the parent did not start the run's timers within 60 s of the barrier")
     results.put((index, None, "KeyboardInterrupt: "))
 
 
 def test_client_processes_failing_during_the_run_end_it_without_waiting_out_the_plan(monkeypatch):
     """The timers that read the network's CPU at the window's start and end are cancelled, not waited for: the
     plan here runs an hour, and joining its end timer uncancelled is refused."""
+    run_begun = multiprocessing.get_context("spawn").Event()   # the client processes' context (runner.py)
+
     class Timer(threading.Timer):
+        def start(self):
+            super().start()
+            run_begun.set()
+
         def join(self, timeout=None):
             assert self.finished.is_set(), "waited for the end of a run whose client processes failed"
             super().join(timeout)
@@ -183,7 +192,7 @@ def test_client_processes_failing_during_the_run_end_it_without_waiting_out_the_
     monkeypatch.setattr(runner.threading, "Timer", Timer)
     hour = dataclasses.replace(SETTINGS, plan=dataclasses.replace(SETTINGS.plan, duration=3600.0))
     with pytest.raises(ClientProcessError) as failed:
-        _across_processes(hour, {}, [], [].append, client=fail_interrupted_after_the_barrier)
+        _across_processes(hour, {"run_begun": run_begun}, [], [].append, client=fail_interrupted_after_the_barrier)
     assert "client-0: KeyboardInterrupt" in str(failed.value) and "client-1: KeyboardInterrupt" in str(failed.value)
 
 

@@ -18,10 +18,11 @@ from chaincode.contract import Context, Contract, ContractError, ContractRouter,
 from chaincode.shim import KeyEndorsementPolicy, PeerError, PeerOptions, StreamHandler
 from chaincode.shim._handler import _completed_message
 from chaincode.shim._types import Response
+from chaincode.shim.operations import ChaincodeMetrics
 from chaincode.testing import MemoryLedger
 from chaincode.testing._proposals import make_signed_proposal
 
-from .peer_double import CALLER, CHANNEL, PACKAGE_ID, Msg, PeerSide, running_server
+from .peer_double import CALLER, CHANNEL, PACKAGE_ID, TIMEOUT, Msg, PeerSide, running_server
 
 
 class Wire(Contract):
@@ -559,23 +560,46 @@ async def test_invoke_chaincode_whose_target_failed_returns_a_500_response():
         assert result == {"status": 500, "message": "chaincode other crashed", "payload": ""}
 
 
-async def test_concurrent_stub_calls_in_one_transaction_are_sent_one_at_a_time():
+async def test_concurrent_stub_calls_in_one_transaction_are_sent_one_at_a_time(monkeypatch):
+    both_asked = asyncio.Event()
+
     class Parallel(Contract):
         name = "parallel"
 
         @transaction(evaluate=True)
         async def Both(self, ctx: Context) -> list:
-            values = await asyncio.gather(ctx.stub.get_state("x"), ctx.stub.get_state("y"))
+            asked = []
+
+            async def get(key: str) -> bytes:
+                asked.append(key)
+                if len(asked) == 2:
+                    # A task runs on until it awaits: the test, woken by this, finds this call already as far
+                    # as it goes without the peer (waiting for its turn, or sent).
+                    both_asked.set()
+                return await ctx.stub.get_state(key)
+
+            values = await asyncio.gather(get("x"), get("y"))
             return [v.decode() for v in values]
+
+    sent = []   # the type of each request the runtime hands to the stream, in order
+    counted = ChaincodeMetrics.request_sent
+
+    def recorded(metrics: ChaincodeMetrics, message_type: int) -> None:
+        sent.append(message_type)
+        counted(metrics, message_type)
+
+    monkeypatch.setattr(ChaincodeMetrics, "request_sent", recorded)
 
     async with running_server([Parallel()]) as port, PeerSide.connect(port) as peer:
         await peer.start("tx1", "Both")
+        await asyncio.wait_for(both_asked.wait(), TIMEOUT)
         first = shim_pb2.GetState.FromString((await peer.expect("tx1", Msg.GET_STATE)).payload).key
-        # The second request must not be sent before the first is answered (the peer would refuse it).
-        await asyncio.sleep(0.2)
-        assert peer._queues[(CHANNEL, "tx1")].empty()
+        # Both calls are made, and the first request came here over the stream: the second must not have been
+        # sent before the first is answered (the peer would refuse it).
+        assert sent == [Msg.GET_STATE]
         await peer.reply("tx1", first.encode())
         second = shim_pb2.GetState.FromString((await peer.expect("tx1", Msg.GET_STATE)).payload).key
+        assert sent == [Msg.GET_STATE, Msg.GET_STATE]
         await peer.reply("tx1", second.encode())
         assert {first, second} == {"x", "y"}
         assert json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload) == ["x", "y"]

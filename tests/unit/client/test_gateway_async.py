@@ -334,8 +334,17 @@ def test_tasks_reading_one_iterator_at_once_each_get_a_different_event(credentia
         async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
             async with gateway.get_network(CHANNEL).filtered_block_events() as blocks:
                 first = (await blocks.__anext__()).number
-                readers = [asyncio.create_task(blocks.__anext__()) for _ in range(2)]
-                await asyncio.sleep(0.05)  # both readers are waiting on block 2, which is not sent yet
+
+                async def read(reading: asyncio.Event):
+                    # A task runs on until it awaits: once this test sees ``reading`` set, the reader has gone
+                    # into __anext__ as far as it goes (waiting on block 2, or for its turn) in the same step.
+                    reading.set()
+                    return await blocks.__anext__()
+
+                reading = [asyncio.Event(), asyncio.Event()]
+                readers = [asyncio.create_task(read(started)) for started in reading]
+                await asyncio.gather(*(started.wait() for started in reading))
+                assert not any(reader.done() for reader in readers)  # both wait: block 2 is not sent yet
                 servicer.send_more.set()
                 return [first] + sorted([(await reader).number for reader in readers])
 
