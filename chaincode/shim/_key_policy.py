@@ -62,8 +62,10 @@ class KeyEndorsementPolicy:
         if not msp_ids:
             # An n-out-of-n of no principals is 0-out-of-0, which every write satisfies: it would guard nothing.
             raise ValueError("a key-level policy needs at least one org (add_orgs); to drop a key's policy, "
-                             "write empty validation metadata (set_state_validation_parameter(key, b\"\")): "
-                             "the chaincode-level policy then applies")
+                             "write empty validation metadata (set_state_validation_parameter(key, b\"\"), or "
+                             "set_private_data_validation_parameter(collection, key, b\"\") for a private key): "
+                             "the collection's endorsement policy, if it has one, else the chaincode-level policy "
+                             "then applies")
         principals = [
             MSPPrincipal(
                 principal_classification=MSPPrincipal.ROLE,

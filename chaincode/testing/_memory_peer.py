@@ -36,7 +36,8 @@ WriteRecord = shim_pb2.WriteRecord
 
 @dataclass(frozen=True)
 class Write:
-    """One entry of the write set, applied in order at commit."""
+    """One write as the peer received it; at commit ``_ledger._as_committed`` reduces a transaction's writes to the
+    write set a peer commits (the last value write and the last policy write of each key)."""
 
     kind: int  # a WriteRecord.Type
     collection: str
@@ -51,7 +52,7 @@ class _OpenQuery:
 
 @dataclass
 class MemoryPeerSession:
-    """Answers one transaction's requests; ``writes`` is its write set."""
+    """Answers one transaction's requests; ``writes`` lists its writes in the order received."""
 
     ledger: MemoryLedger
     tx_id: str = ""
