@@ -499,8 +499,9 @@ def _invoice_parts(text: str) -> list[str]:
 
 @receivable.command("confirm")
 @click.argument("receivable_id")
-@endorsing_org_option("the debtor's org and the holder's, or when they are one org, it and the first other org "
-                      "of the channel whose peers can endorse")
+@endorsing_org_option("the debtor's org and the holder's, or when they are one org, it and every other org of "
+                      "the channel (the claim's policy then adds the regulator's org, which the channel does not "
+                      "name)")
 @prints_document("coreenterprise", RECEIVABLE_COLUMNS + ["confirmed_on"])
 def confirm(session, receivable_id, endorsing_orgs):
     """The debtor confirms (确权) RECEIVABLE_ID.
