@@ -9,7 +9,7 @@ from network import Network, compose, compose_down, crypto, membership, namespac
 from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
-from network.control import mark_data_root, purge_refusal
+from network.control import NodeStatus, mark_data_root, purge_refusal
 from network.errors import NamespaceError, NetworkError
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
@@ -54,7 +54,8 @@ def network() -> None:
 def up(topology_path, timeout, as_json):
     """Start the network and join the channel (idempotent).
 
-    Nodes already running and healthy are left alone; one line per step, then a status table.
+    Nodes already running and healthy are left alone; one line per step, then a status table
+    (a node running outside the topology named on stderr, as `status` does).
     A data folder (the topology's data_root, else $RECFIN_HOME/network or .recfin/network) holding
     files the network did not write is refused, since `down --purge` deletes the data folder whole.
 
@@ -69,6 +70,21 @@ def up(topology_path, timeout, as_json):
     progress(as_json)(f"network up: {healthy}/{nodes} nodes healthy on channel {net.topology.channel}; "
                       f"data in {net.data_root}")
     emit(statuses, as_json=as_json, columns=STATUS_COLUMNS)
+    if outside := outside_topology_line(statuses):
+        click.echo(outside, err=True)
+
+
+def outside_topology_line(statuses: list[NodeStatus]) -> str | None:
+    """The stderr line of `up` and `status` naming each node that runs while the topology no longer names it (its
+    row alone does not say so), None when there is none. `down` stops such a node only with the whole network, so
+    the line gives the command that stops one alone: a signal to its process group, as `down` sends it (its pid
+    file holds more than the pid, so the pid is given as `status` found it running)."""
+    outside = [s for s in statuses if not s.in_topology]
+    if not outside:
+        return None
+    kills = ", ".join(f"`kill -- -{s.pid}` ({s.name})" for s in outside)
+    return (f"running, but no longer in the topology: {', '.join(s.name for s in outside)} (`recfin network down` "
+            f"stops them with the whole network; to stop one alone: {kills})")
 
 
 @network.command()
@@ -126,7 +142,8 @@ def status(topology_path, as_json):
     still running (a deploy stopped before its commit).
 
     A node that still runs while the topology no longer names it (its org taken out of
-    topology.yaml or removed from the channel) is listed too, and named on stderr; `down` stops it.
+    topology.yaml or removed from the channel) is listed too, and named on stderr with the
+    `kill` that stops it alone (`down` stops it with the whole network).
 
     Exit status: 0 when every orderer and peer of the topology runs and answers /healthz with OK,
     1 otherwise (chaincode servers and nodes outside the topology are shown, not counted), and 1
@@ -142,10 +159,8 @@ def status(topology_path, as_json):
     statuses = net.status()
     emit(statuses, as_json=as_json, columns=STATUS_COLUMNS)
     nodes = [s for s in statuses if s.kind != "chaincode" and s.in_topology]
-    unnamed = [s.name for s in statuses if not s.in_topology]
-    if unnamed:
-        click.echo(f"running, but no longer in the topology: {', '.join(unnamed)} (`recfin network down` stops "
-                   "them)", err=True)
+    if outside := outside_topology_line(statuses):
+        click.echo(outside, err=True)
     unhealthy = [s.name for s in nodes if not s.healthy]
     if unhealthy:
         click.echo(f"{len(unhealthy)} of {len(nodes)} nodes not healthy: {', '.join(unhealthy)}", err=True)

@@ -592,7 +592,10 @@ class Network:
             if name in named or (pid := self.supervisor.running_pid(pid_file)) is None:
                 continue
             node = next((n for n in self.defined_topology.nodes() if n.name == name), None)
-            kind = node.kind if node else ("orderer" if name.startswith("orderer") else "peer")
+            # In no topology, its kind is told by its folder, not its name (an orderer may be named anything):
+            # write_node_config leaves orderer.yaml in every orderer's config folder, core.yaml in a peer's.
+            config = nodeconfig.node_dirs(self.data_root, name).config
+            kind = node.kind if node else ("orderer" if (config / "orderer.yaml").is_file() else "peer")
             healthy = node is not None and probes.healthy(node.operations_address)
             rows.append(NodeStatus(name, node.msp_id if node else "", kind, node.address if node else "", pid,
                                    healthy, None, nodeconfig.node_dirs(self.data_root, name).log, in_topology=False))
@@ -614,11 +617,19 @@ class Network:
                           pid, healthy, None, folder / ccservers.SERVER_LOG_FILE)
 
     def log_path(self, name: str) -> Path:
-        """The log file of a node ("peer0.supplier") or chaincode server ("receivables.supplier"): a server of a
-        recorded deployment, or any other that ran here (a deploy stopped before its commit), as `down` finds them."""
+        """The log file of a node ("peer0.supplier") or chaincode server ("receivables.supplier"): a node of the
+        topology, or one it no longer names that ran here (`status` lists it by its pid file while it runs); a
+        server of a recorded deployment, or any other that ran here (a deploy stopped before its commit), as `down`
+        finds them."""
         try:
             return nodeconfig.node_dirs(self.data_root, self.topology.node(name).name).log
         except NodeNotFoundError as exc:
+            # Its folder is found by the pid file it holds while the node runs, or by the log it keeps once stopped
+            # (`down` deletes the pid file): never a path made of the name given, which could point anywhere.
+            layout = nodeconfig.node_dirs(Path(), "*")
+            for file in (*_node_pid_files(self.data_root), *self.data_root.glob(str(layout.log))):
+                if file.parent.name == name:
+                    return nodeconfig.node_dirs(self.data_root, name).log
             for dep in ccservers.deployments(self.data_root):
                 for org in self.topology.orgs:
                     spec = self._server_spec(dep, org.name)

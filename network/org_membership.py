@@ -62,7 +62,7 @@ from . import (ccservers, channel, channel_admin, channel_config, config_policy,
 from .bundle_host import prepare_peer_cli
 from .control import Network
 from .crypto import org_crypto
-from .errors import ChaincodeError, NetworkError, first_few
+from .errors import ChaincodeError, NetworkError, ToolError, first_few
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import orderer_tls_ca, peer_admin_env
 from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, parties_of,
@@ -498,15 +498,23 @@ class OrgMembership:
             elif lc.approve_as_committed(org.name, definition, pkg.package_id):
                 done = "approved"
             else:
-                collections = f" --collections-config {definition.collections_config}" \
+                collections = f" --collections-config {shlex.quote(str(definition.collections_config))}" \
                     if definition.collections_config else ""
+                # Both definitions named, the channel's and the record's, for the operator to choose which the orgs
+                # should have; a failed query must not hide the refusal and its way out.
+                try:
+                    held = lc.committed(org.name, dep.name)
+                    in_force = f"version {held['version']}, sequence {held['sequence']}" if held else "none committed"
+                except ToolError as exc:
+                    in_force = f"not read: {exc}"
                 raise ChaincodeError(
                     f"{dep.name} sequence {dep.sequence}: the channel refused {org.msp_id}'s approval as different "
-                    f"from the definition in force (its version, endorsement policy or collections are not those "
-                    f"of {ccservers.state_file(root, dep.name)}): deploy the definition the channel should have "
-                    f"for its orgs, {org.msp_id} included (the recorded one: `recfin chaincode deploy --name "
-                    f"{dep.name} --contract {dep.contract} --version {dep.version}{collections}{_policy_flag(dep)}`), "
-                    f"then run this command again")
+                    f"from the definition in force ({in_force}): its version, endorsement policy or collections are "
+                    f"not those {ccservers.state_file(root, dep.name)} records (version {dep.version}, sequence "
+                    f"{dep.sequence}). Deploy the definition the channel should have for its orgs, {org.msp_id} "
+                    f"included: the recorded one with `recfin chaincode deploy --name {dep.name} --contract "
+                    f"{dep.contract} --version {dep.version}{collections}{_policy_flag(dep)}`, or the one in force "
+                    f"with the options it was deployed with; then run this command again")
             dep.package_ids[org.msp_id] = pkg.package_id
             ccservers.save_deployment(root, dep)
             say(f"  {dep.name} {dep.version} sequence {dep.sequence}: installed and {done} for {org.msp_id}")

@@ -117,6 +117,15 @@ def test_every_chaincode_server_running_and_healthy_passes_the_check(monkeypatch
     assert bench_commands.running_network(None, None)[1] == rows
 
 
+def test_a_node_the_topology_no_longer_names_is_neither_checked_nor_benchmarked(monkeypatch):
+    """It runs on (its org taken out of topology.yaml) and answers no /healthz: the network to benchmark is still
+    whole, and the rows returned, whose processes the report counts, leave it out."""
+    rows = statuses(*((org, 300 + i, True) for i, org in enumerate(("supplier", "core", "bank", "regulator"))))
+    outside = NodeStatus("peer0.gone", "", "peer", "", 400, False, None, Path("/dev/null"), in_topology=False)
+    a_network_reporting(monkeypatch, [*rows, outside])
+    assert bench_commands.running_network(None, None)[1] == rows
+
+
 def test_no_chaincode_server_at_all_says_to_deploy(monkeypatch):
     a_network_reporting(monkeypatch, statuses())
     with pytest.raises(bench_commands.click.ClickException, match=r"0 chaincode servers in /srv/recfin\): start one "

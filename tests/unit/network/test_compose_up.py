@@ -224,20 +224,10 @@ def test_a_refused_peer_join_names_the_peer(topology, data_root, fabric):
             from network.tools import Result
             return Result("", line, 1)
 
-    class Tools:                         # the real check=True behaviour: a non-zero exit raises
-        def __init__(self, inner):
-            self.inner, self.fabric = inner, inner.fabric
-
-        def run(self, tool, args, env=None, *, check=True, cwd=None):
-            result = self.inner.run(tool, args, env, check=check, cwd=cwd)
-            if check and result.returncode:
-                raise ToolError(f"{tool} {' '.join(list(args)[:3])} failed: {result.stderr}")
-            return result
-
     scripted = ScriptedFabric(Refusing(load(), fabric=fabric.fabric), ScriptedOsnadmin(CHANNEL))
     with pytest.raises(ToolError, match=r"^peer0.bank \(localhost:9051\) did not join receivables: peer channel join "
                                         r"-b failed: Error: proposal failed .*access denied\)$"):
-        compose_up(topology, data_root, Tools(scripted)).run()
+        compose_up(topology, data_root, scripted).run()
 
 
 def test_a_folder_without_the_genesis_block_is_refused_before_any_call(topology, data_root, fabric):

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import shlex
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -161,14 +164,19 @@ def test_report_compares_the_configuration_with_what_is_deployed(topology, tmp_p
 
 
 # ---- org add and remove deploy a new definition ---------------------------------------------------
-@pytest.fixture
-def deployed(topology, data_root, fake_fabric):
-    """The default topology's chaincode deployed on a scripted peer CLI, then bank2's crypto."""
+def deployed_on(topology, data_root):
+    """The default topology's chaincode deployed in data_root on a scripted peer CLI, then bank2's crypto."""
     net = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor())
     net.tools = ScriptedPeer(topology)
     net.deploy_chaincode()
     crypto.generate(with_bank2(topology), data_root)
     return net
+
+
+@pytest.fixture
+def deployed(topology, data_root, fake_fabric):
+    """deployed_on the test's data folder."""
+    return deployed_on(topology, data_root)
 
 
 def bank2_recorded(net, data_root, topology):
@@ -392,21 +400,39 @@ def test_org_add_run_again_after_a_later_step_failed_passes_over_another_chainco
 
 
 def test_org_add_refused_another_chaincode_s_definition_names_the_deploy_that_completes_it(
-        deployed, data_root, topology, tmp_path):
+        topology, crypto_root, fake_fabric, tmp_path):
     """A record whose definition is not the one in force (here its policy): the channel refuses the new org's
-    approval as different, and `org add` says so, naming the deploy of the recorded definition, not a ToolError."""
-    net = deployed
+    approval as different, and `org add` says so, naming both definitions and the deploy of the recorded one, not a
+    ToolError. That deploy, run as a shell splits it (the data folder's path holds a space), lets `org add` finish."""
+    data_root = tmp_path / "my network"
+    shutil.copytree(crypto_root, data_root)
+    net = deployed_on(topology, data_root)
     deploy_features(net, tmp_path, feature_collections_json())
     dep = ccservers.load_deployment(data_root, "features")
     ccservers.save_deployment(data_root, dataclasses.replace(dep, signature_policy="OR('BankMSP.peer')",
                                                              signature_policy_from_topology=False))
     spec, before = bank2_recorded(net, data_root, topology)
-    with pytest.raises(ChaincodeError, match=r"features sequence 1: the channel refused Bank2MSP's approval as "
-                                             r"different .* `recfin chaincode deploy --name features --contract "
-                                             rf"{FEATURES} --version 1.0 --collections-config .*committed_collections"
-                                             r"\.json --signature-policy \"OR\('BankMSP.peer'\)\"`"):
+    with pytest.raises(ChaincodeError) as refused:
         OrgMembership(net)._join_chaincode(spec, before)
+    message = str(refused.value)
+    assert message.startswith(
+        "features sequence 1: the channel refused Bank2MSP's approval as different from the definition in force "
+        "(version 1.0, sequence 1): its version, endorsement policy or collections are not those "
+        f"{ccservers.state_file(data_root, 'features')} records (version 1.0, sequence 1). Deploy the definition "
+        "the channel should have for its orgs, Bank2MSP included: the recorded one with `recfin chaincode deploy")
     assert "Bank2MSP" not in ccservers.load_deployment(data_root, "features").package_ids
+
+    command = shlex.split(re.search(r"`(recfin chaincode deploy [^`]*)`", message).group(1))
+    options = dict(zip(command[3::2], command[4::2]))
+    assert options == {"--name": "features", "--contract": FEATURES, "--version": "1.0",
+                       "--collections-config": str(ccservers.committed_collections_file(data_root, "features")),
+                       "--signature-policy": "OR('BankMSP.peer')"}
+    net.deploy_chaincode(name=options["--name"], contract=options["--contract"], version=options["--version"],
+                         collections_config=Path(options["--collections-config"]),
+                         signature_policy=options["--signature-policy"])
+    OrgMembership(net)._join_chaincode(spec, before)              # `org add bank2` again
+    assert "Bank2MSP" in ccservers.load_deployment(data_root, "features").package_ids
+    assert net.tools.others["features"].committed["approvals"]["Bank2MSP"] is True
 
 
 def test_a_policy_given_at_deploy_equal_to_the_derived_one_is_kept_as_given(deployed, data_root, topology):

@@ -1,6 +1,7 @@
 """What a run stopped midway, or a topology edited since `up`, leaves behind, and how `up`, `down`, `status`,
 `logs` and `chaincode deploy` deal with it: servers of a deploy stopped before its commit, a node of an org taken
 out of topology.yaml, a `down --purge` stopped midway, a data folder that is not there."""
+import dataclasses
 import errno
 import json
 import os
@@ -15,7 +16,7 @@ from cli.main import main
 from network import ccservers, crypto, nodeconfig
 from network.control import (DATA_ROOT_MARKER, Network, NodeStatus, data_root_removal_refused, mark_data_root,
                              purge_aside, remove_data_root)
-from network.errors import NetworkError, PortInUseError
+from network.errors import NetworkError, NodeNotFoundError, PortInUseError
 from network.fabric_bin import FabricInstall
 from network.supervisor import ProcessSpec, Supervisor
 
@@ -159,44 +160,84 @@ def test_down_stops_a_node_of_an_org_taken_out_of_the_topology(topology, tmp_pat
     assert sup.running_pid(nodeconfig.node_dirs(tmp_path, "peer0.regulator").pid) is None
 
 
-def test_status_lists_a_node_the_topology_no_longer_names_without_counting_it(topology, tmp_path, fake_fabric,
-                                                                              supervisor, monkeypatch):
+def test_status_marks_each_node_the_topology_no_longer_names_with_what_is_known_of_it(topology, tmp_path, fake_fabric,
+                                                                                      supervisor, monkeypatch):
     sup, start = supervisor
+    # an orderer in no topology, named freely: its kind is told by the config write_node_config left it
+    osn = dataclasses.replace(topology.node("orderer0.orderer"), name="osn3.orderer")
+    nodeconfig.write_node_config(topology, tmp_path, osn, FabricInstall.locate().config_dir)
     pids = {}
-    for name in ("peer0.bank", "peer0.regulator", "peer9.gone"):
+    for name in ("peer0.bank", "peer0.regulator", "peer9.gone", "osn3.orderer"):
         dirs = nodeconfig.node_dirs(tmp_path, name)
         pids[name], _ = start(ProcessSpec(name, SLEEPER, {}, dirs.log, dirs.pid))
     edited = topology.model_copy(update={"orgs": [o for o in topology.orgs if o.name != "regulator"]})
     net = Network(edited, data_root=tmp_path, fabric=FabricInstall.locate(), supervisor_=sup)
     # the regulator's peer is still in the topology defined for the network, so its address is known; peer9.gone
-    # is in no topology: only its name, pid and log
+    # and osn3.orderer are in no topology: only their name, kind, pid and log
     net.defined_topology = topology
     monkeypatch.setattr("network.probes.healthy", lambda address: True)
     rows = {row.name: row for row in net.status() if not row.in_topology}
     regulator = topology.node("peer0.regulator")
     assert {name: (r.org, r.kind, r.address, r.pid, r.healthy) for name, r in rows.items()} == {
         "peer0.regulator": (regulator.msp_id, "peer", regulator.address, pids["peer0.regulator"], True),
-        "peer9.gone": ("", "peer", "", pids["peer9.gone"], False)}
+        "peer9.gone": ("", "peer", "", pids["peer9.gone"], False),
+        "osn3.orderer": ("", "orderer", "", pids["osn3.orderer"], False)}
     assert rows["peer9.gone"].log == nodeconfig.node_dirs(tmp_path, "peer9.gone").log
     assert all(row.in_topology for row in net.status() if row.name == "peer0.bank")
 
 
-def test_status_command_names_nodes_outside_the_topology_and_keeps_its_exit_status(monkeypatch, tmp_path):
-    named = NodeStatus("peer0.bank", "BankMSP", "peer", "127.0.0.1:9051", 11, True, 3, tmp_path / "a.log")
-    unnamed = NodeStatus("peer9.gone", "", "peer", "", 12, False, None, tmp_path / "b.log", in_topology=False)
+def test_logs_finds_a_node_the_topology_no_longer_names_while_it_runs_and_once_stopped(topology, tmp_path,
+                                                                                     fake_fabric, supervisor):
+    sup, start = supervisor
+    dirs = nodeconfig.node_dirs(tmp_path, "peer0.regulator")
+    start(ProcessSpec("peer0.regulator", SLEEPER, {}, dirs.log, dirs.pid))
+    edited = topology.model_copy(update={"orgs": [o for o in topology.orgs if o.name != "regulator"]})
+    net = Network(edited, data_root=tmp_path, fabric=FabricInstall.locate(), supervisor_=sup)
+    [row] = [row for row in net.status() if not row.in_topology]
+    assert net.log_path("peer0.regulator") == row.log == dirs.log
+    assert net.logs("peer0.regulator")[0].startswith("==== recfin: starting peer0.regulator at ")
+    assert net.down() == ["peer0.regulator"] and not dirs.pid.exists()
+    assert net.log_path("peer0.regulator") == dirs.log          # its log stays readable once it is stopped
+    with pytest.raises(NodeNotFoundError):
+        net.log_path("peer9.gone")                               # no folder of that name: none ran here
 
-    class Net:
-        def no_network_here(self):
-            return None
 
-        def status(self):
-            return [named, unnamed]
-    monkeypatch.setattr("cli.network_commands.open_network", lambda *args, **kwargs: Net())
+NAMED = NodeStatus("peer0.bank", "BankMSP", "peer", "127.0.0.1:9051", 11, True, 3, Path("a.log"))
+UNNAMED = NodeStatus("peer9.gone", "", "peer", "", 12, False, None, Path("b.log"), in_topology=False)
+OUTSIDE_LINE = ("running, but no longer in the topology: peer9.gone (`recfin network down` stops them with the whole "
+                "network; to stop one alone: `kill -- -12` (peer9.gone))")
+
+
+class NetworkWithANodeOutside:
+    """What `up` and `status` get: a healthy node of the topology and an unhealthy one outside it."""
+
+    data_root = Path("/srv/recfin")
+
+    def no_network_here(self):
+        return None
+
+    def status(self):
+        return [NAMED, UNNAMED]
+
+    up = status
+
+
+def test_status_command_names_nodes_outside_the_topology_and_keeps_its_exit_status(monkeypatch):
+    monkeypatch.setattr("cli.network_commands.open_network", lambda *args, **kwargs: NetworkWithANodeOutside())
     result = CliRunner().invoke(main, ["network", "status", "--json"])
     assert result.exit_code == 0, result.output
     assert [(row["name"], row["in_topology"]) for row in json.loads(result.stdout)] == [
         ("peer0.bank", True), ("peer9.gone", False)]
-    assert "running, but no longer in the topology: peer9.gone (`recfin network down` stops them)" in result.stderr
+    assert result.stderr.splitlines() == [OUTSIDE_LINE]
+
+
+def test_up_counts_only_the_topology_s_nodes_and_names_one_outside_it(monkeypatch, topology):
+    monkeypatch.setattr(NetworkWithANodeOutside, "topology", topology, raising=False)
+    monkeypatch.setattr("cli.network_commands.open_network", lambda *args, **kwargs: NetworkWithANodeOutside())
+    result = CliRunner().invoke(main, ["network", "up"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "network up: 1/1 nodes healthy on channel receivables; data in /srv/recfin"
+    assert "peer9.gone" in result.stdout and result.stderr.splitlines() == [OUTSIDE_LINE]
 
 
 # ---- down --purge stopped midway -----------------------------------------------------------------------------
