@@ -118,44 +118,85 @@ def one_line(exc: BaseException) -> str:
 
 
 class _KeyRepeated(dict):
-    """A JSON object in which ``key`` is given more than once, kept (as the others are) until the whole document is
-    read, when :func:`_first_repeated_key` finds where it lies."""
+    """A JSON object in which ``key`` is given more than once with copies that differ, kept (as the others are) until
+    the whole document is read, when :func:`_first_repeated_key` finds where it lies."""
 
     key: str
 
 
+def _same_as_read(first: Any, second: Any) -> bool:
+    """Whether two copies of a decoded JSON value are the same in kind and value, as the invoice reader compares
+    them, each as it is read: Python holds ``True == 1`` and ``1 == 1.0``, which the file tells apart, and so do
+    its readers (an offer's fees of ``50000.0`` are refused, ``50000`` read). Objects are compared key by key, in
+    any order. A copy holding an object with a key repeated differently is of another kind than one without, so it
+    is never taken for a clean copy. Walked without recursion, and only as far as the first difference: copies may
+    be nested as deep as json.loads reads."""
+    pending = [(first, second)]
+    while pending:
+        a, b = pending.pop()
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, dict):
+            if a.keys() != b.keys():
+                return False
+            pending.extend((a[key], b[key]) for key in a)
+        elif isinstance(a, list):
+            if len(a) != len(b):
+                return False
+            pending.extend(zip(a, b))
+        elif a != b and repr(a) != repr(b):     # NaN is not equal to itself, and is one value all the same
+            return False
+    return True
+
+
 def _once_each(pairs: list[tuple[str, Any]], marked: list[_KeyRepeated]) -> dict[str, Any]:
     """A JSON object's pairs as a dict, marked :class:`_KeyRepeated` (and added to ``marked``) when a key is given
-    more than once: json.loads keeps the last and drops the first unsaid (``"fees": 50000, "fees": 0`` would be read
-    as no fees)."""
+    more than once with copies that differ: json.loads keeps the last and drops the first unsaid (``"fees": 50000,
+    "fees": 0`` would be read as no fees). Copies that say the same are read, as the invoice reader reads them."""
     obj = dict(pairs)
     if len(obj) == len(pairs):
         return obj
-    seen: set[str] = set()
-    for key, _ in pairs:
-        if key in seen:
+    first_copy: dict[str, Any] = {}
+    for key, value in pairs:
+        if key not in first_copy:
+            first_copy[key] = value
+        elif not _same_as_read(first_copy[key], value):
             repeated = _KeyRepeated(obj)
             repeated.key = key
             marked.append(repeated)
             return repeated
-        seen.add(key)
-    raise AssertionError("unreachable: fewer keys than pairs means one is given twice")
+    return obj
 
 
-def _first_repeated_key(doc: Any) -> tuple[str, str] | None:
-    """Where the first object with a key given more than once lies in doc (``bank_offers[0]``; "" for the document
-    itself), and the key, or None when there is none. Walked without recursion: json.loads reads nesting deeper than
-    Python's stack would take; and only for a document that has one, since naming every place in it costs as much
-    again as reading it."""
-    pending: list[tuple[str, Any]] = [("", doc)]
+def _plain_key(key: str) -> bool:
+    """Whether a key reads unquoted in the place an object lies: not empty, and with nothing that would misread the
+    place (``.``, ``[``, ``]``, a space: the key ``a.b`` would read as ``b`` inside ``a``) or not print as itself."""
+    return bool(key) and all(c.isprintable() and c not in ".[] " for c in key)
+
+
+def _key_path(where: str | None, key: str) -> str:
+    """The place of the value under key in the object at where (None for the document itself): ``where.key``, or
+    ``where["a.b"]`` for a key that is not plain (json.dumps escapes every character outside ASCII: all of it
+    prints)."""
+    if _plain_key(key):
+        return key if where is None else f"{where}.{key}"
+    return f"{where or ''}[{json.dumps(key)}]"
+
+
+def _first_repeated_key(doc: Any) -> tuple[str | None, str] | None:
+    """Where the first object with a key given more than once with copies that differ lies in doc (``bank_offers[0]``;
+    None for the document itself), and the key, or None when there is none. Walked without recursion: json.loads
+    reads nesting deeper than Python's stack would take; and only for a document that has one, since naming every
+    place in it costs as much again as reading it."""
+    pending: list[tuple[str | None, Any]] = [(None, doc)]
     while pending:
         where, value = pending.pop()
         if isinstance(value, _KeyRepeated):
             return where, value.key
         if isinstance(value, dict):
-            inside = [(f"{where}.{key}" if where else key, item) for key, item in value.items()]
+            inside = [(_key_path(where, key), item) for key, item in value.items()]
         elif isinstance(value, list):
-            inside = [(f"{where}[{i}]", item) for i, item in enumerate(value)]
+            inside = [(f"{where or ''}[{i}]", item) for i, item in enumerate(value)]
         else:
             continue
         pending.extend(reversed(inside))     # in the order they are written
@@ -164,7 +205,8 @@ def _first_repeated_key(doc: Any) -> tuple[str, str] | None:
 
 def read_json_file(path: Path, what: str) -> Any:
     """The JSON in a file the user named (``what`` it should hold, for the message), or one line on what is wrong:
-    a key given twice in one object included, since which one the file means cannot be told."""
+    a key given twice in one object with copies that differ included, since which one the file means cannot be
+    told (copies that say the same are read)."""
     try:
         text = read_user_text(path)
     except UnreadableFile as exc:
@@ -180,8 +222,9 @@ def read_json_file(path: Path, what: str) -> Any:
         raise click.ClickException(f"{as_typed(path)} is nested too deeply to be {what}") from None
     if marked and (repeated := _first_repeated_key(doc)) is not None:
         where, key = repeated
-        inside = f"the object at {as_typed(where)}" if where else "the top-level object"
-        raise click.ClickException(f"{as_typed(path)}: the key {as_typed(key)} is given more than once in {inside}: "
+        inside = f"the object at {as_typed(where)}" if where is not None else "the top-level object"
+        shown_key = key if _plain_key(key) else json.dumps(key)
+        raise click.ClickException(f"{as_typed(path)}: the key {shown_key} is given more than once in {inside}: "
                                    f"keep one (which of them is meant cannot be told)")
     return doc
 

@@ -12,7 +12,8 @@ it gives on input that may be wrong or hostile:
   an integer, built by one multiplication per colon (a 1 MB scalar takes most of a minute and bypasses Python's
   4300-digit limit), and has no constructor for the second;
 - no key given twice in one mapping: PyYAML keeps the last and drops the first unsaid, so a second ``limits:``
-  block at the end of a bank's pricing file would replace the whole first one, defaults and all;
+  block at the end of a bank's pricing file would replace the whole first one, defaults and all. Copies that are
+  one value read the same way (``fee: 1`` twice, not ``1`` and ``1.0`` or ``true``) lose nothing and are read;
 - a file is a regular file of at most MAX_YAML_BYTES: a device such as /dev/zero would be read until memory runs
   out, and a FIFO would wait for a writer that may never come.
 
@@ -22,6 +23,7 @@ column), for a message that names the file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,9 +62,27 @@ def _as_written(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+def _on_one_line(text: str) -> str:
+    """text as it is, or as repr() writes it when it holds a character that does not print as itself or begins or
+    ends with a space: a quoted key may hold a line break, and would start what reads as a second ``Error:``. As
+    cli.output.on_one_line decides it, which client/ cannot import."""
+    as_is = all(c.isprintable() or unicodedata.category(c) == "Zs" for c in text) and text == text.strip()
+    return text if as_is else repr(text)
+
+
 def _shown(value: str) -> str:
-    """A value from the file, for a message: cut short past 40 characters, with its length."""
-    return f"{value[:20]}... ({len(value)} characters)" if len(value) > 40 else value
+    """A value from the file, for a message: cut short past 40 characters, with its length, and on one line."""
+    return f"{_on_one_line(value[:20])}... ({len(value)} characters)" if len(value) > 40 else _on_one_line(value)
+
+
+def _one_value(first: yaml.Node, second: yaml.Node, loader: yaml.BaseLoader) -> bool:
+    """Whether two copies of a key's value are one scalar, read the same way (equal, and of the same type: Python
+    holds ``1 == 1.0 == true``). Mappings and lists are not compared: a second block of settings is refused even
+    when it repeats the first."""
+    if not isinstance(first, yaml.ScalarNode) or not isinstance(second, yaml.ScalarNode):
+        return False
+    a, b = loader.construct_object(first), loader.construct_object(second)
+    return type(a) is type(b) and (a == b or repr(a) == repr(b))    # .nan is not equal to itself, and is one value
 
 
 class _RecfinLoader(yaml.SafeLoader):
@@ -90,13 +110,14 @@ class _RecfinLoader(yaml.SafeLoader):
         # checked as each mapping is composed, not constructed: a mapping merged in (``<<: {...}``) is flattened
         # into its parent without being constructed itself
         node = super().compose_mapping_node(anchor)
-        first_given: dict = {}     # each key read so far, as Python compares keys (1 and true are one), to its node
-        for key_node, _ in node.value:
+        # each key read so far, as Python compares keys (1 and true are one), to its node and its value's
+        first_given: dict = {}
+        for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 continue   # a mapping or list as a key cannot be hashed, which construction refuses
             key = self.construct_object(key_node)
-            first = first_given.setdefault(key, key_node)
-            if first is not key_node:
+            first, first_value = first_given.setdefault(key, (key_node, value_node))
+            if first is not key_node and not _one_value(first_value, value_node, self):
                 written = "" if key_node.value == first.value else f" (as {_shown(key_node.value)})"
                 raise _Placed(problem=f"the key {_shown(first.value)} is given twice, at {_at(first.start_mark)} and "
                                       f"{_at(key_node.start_mark)}{written}: keep one (YAML would read only the "

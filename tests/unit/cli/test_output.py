@@ -103,22 +103,66 @@ def test_errors_become_one_line_click_exceptions():
     assert one_line(ValueError()) == "ValueError"
 
 
-@pytest.mark.parametrize("text, where", [
-    ('{"bank_offers": [{"offer_id": "OF-A", "fees": 50000, "fees": 0}]}', "the object at bank_offers[0]"),
-    ('{"receivable": {"face_amount": 1}, "receivable": {"face_amount": 100}}', "the top-level object"),
-    ('[{"kind": "paid"}, {"a": {"b": [0, {"kind": 1, "kind": 2}]}}]', "the object at [1].a.b[1]"),
+@pytest.mark.parametrize("text, key, where", [
+    ('{"bank_offers": [{"offer_id": "OF-A", "fees": 50000, "fees": 0}]}', "fees", "the object at bank_offers[0]"),
+    ('{"receivable": {"face_amount": 1}, "receivable": {"face_amount": 100}}', "receivable", "the top-level object"),
+    ('[{"kind": "paid"}, {"a": {"b": [0, {"kind": 1, "kind": 2}]}}]', "kind", "the object at [1].a.b[1]"),
     # the first in the file's order, not the first json.loads finishes (the innermost)
-    ('{"x": {"kind": 1, "kind": 2}, "y": {"z": {"kind": 1, "kind": 2}}}', "the object at x"),
+    ('{"x": {"kind": 1, "kind": 2}, "y": {"z": {"kind": 1, "kind": 2}}}', "kind", "the object at x"),
+    # a key that is empty, or holds what would misread the place, or does not print, is quoted: the object under
+    # the key "" is not the top-level one, and the key "a.b" is not b inside a
+    ('{"": {"fees": 1, "fees": 2}}', "fees", 'the object at [""]'),
+    ('{"a.b": {"x": 1}, "a": {"b": {"fees": 1, "fees": 2}}}', "fees", "the object at a.b"),
+    ('{"a": {"b": {"x": 1}}, "a.b": {"fees": 1, "fees": 2}}', "fees", 'the object at ["a.b"]'),
+    ('{"a b": {"c": 1, "c": 2}}', "c", 'the object at ["a b"]'),
+    ('{"x": {"[0]": [{"c": 1, "c": 2}]}}', "c", 'the object at x["[0]"][0]'),
+    ('{"x]": {"c": 1, "c": 2}}', "c", 'the object at ["x]"]'),
+    ('{"x\\n\u202eError": {"c": 1, "c": 2}}', "c", 'the object at ["x\\n\\u202eError"]'),
+    ('{"银行": {"c": 1, "c": 2}}', "c", "the object at 银行"),     # printable: as it is
+    ('{"": 1, "": 2}', '""', "the top-level object"),
+    ('{"a.b": 1, "a.b": 2}', '"a.b"', "the top-level object"),
+    ('{" fees": 1, " fees": 2}', '" fees"', "the top-level object"),
 ])
-def test_a_json_key_given_twice_in_one_object_is_refused_naming_the_key_and_the_object(tmp_path, text, where):
+def test_a_json_key_given_twice_in_one_object_is_refused_naming_the_key_and_the_object(tmp_path, text, key, where):
     # json.loads keeps the last and says nothing: "fees": 50000, "fees": 0 would be priced with no fees
-    key = "kind" if "kind" in text else "fees" if "fees" in text else "receivable"
     path = tmp_path / "offers.json"
     path.write_text(text)
     with pytest.raises(click.ClickException) as err:
         read_json_file(path, "offers")
     assert err.value.message == (f"{path}: the key {key} is given more than once in {where}: keep one (which of them "
                                  f"is meant cannot be told)")
+
+
+@pytest.mark.parametrize("text", [
+    '{"fees": 50000, "fees": 50000}',
+    '{"a": {"x": 1, "y": [1, "z", null]}, "b": 0, "a": {"y": [1, "z", null], "x": 1}}',
+    '{"a": NaN, "a": NaN}',
+    '[{"kind": "paid", "kind": "paid", "kind": "paid"}]',
+    # a copy whose own repeated key says the same both times is a clean copy
+    '{"a": {"x": 1, "x": 1}, "a": {"x": 1}}',
+    '{"deep": ' + "[" * 400 + "]" * 400 + ', "deep": ' + "[" * 400 + "]" * 400 + "}",
+])
+def test_a_json_key_given_twice_with_the_same_value_is_read(tmp_path, text):
+    # both copies say the same: nothing is dropped, as the invoice reader reads them
+    path = tmp_path / "f.json"
+    path.write_text(text)
+    # compared as text: NaN is not equal to itself
+    assert json.dumps(read_json_file(path, "a test")) == json.dumps(json.loads(text))
+
+
+@pytest.mark.parametrize("first, second", [
+    ("50000", "0"), ("1", "true"), ("0", "false"), ("50000", "50000.0"), ('"1"', "1"), ("null", "false"),
+    ("[1, 2]", "[2, 1]"), ('{"x": 1}', '{"x": 1, "y": 2}'), ('"a"', '"a "'), ("NaN", "Infinity"),
+    # as read the same (json.loads keeps the last "x"), but the first copy says two things
+    ('{"x": 1, "x": 2}', '{"x": 2}'), ('[{"x": 1, "x": 2}]', '[{"x": 2}]'),
+])
+def test_a_json_key_given_twice_with_copies_of_another_kind_or_value_is_refused(tmp_path, first, second):
+    # Python holds 1 == true == 1.0, which the file tells apart
+    path = tmp_path / "f.json"
+    path.write_text(f'{{"k": {first}, "k": {second}}}')
+    with pytest.raises(click.ClickException) as err:
+        read_json_file(path, "a test")
+    assert err.value.message.startswith(f"{path}: the key k is given more than once in the top-level object: ")
 
 
 def test_json_with_each_key_once_per_object_is_read_as_json_reads_it(tmp_path):

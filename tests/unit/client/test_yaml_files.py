@@ -3,6 +3,7 @@ words (the callers' own tests check their wording: topology, membership, MSP con
 from __future__ import annotations
 
 import errno
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,21 @@ def test_yaml_kind_names_what_yaml_read(value, kind):
     # a mapping merged in is never constructed itself, and is checked all the same
     ("limits:\n  <<: {per_debtor: 1, per_debtor: 100}\n", "the key per_debtor is given twice, at line 2, column 8 and "
                                                           "line 2, column 23"),
+    # copies of one value read another way: Python holds 1 == 1.0 == true, which the file tells apart
+    ("a: 1\na: 1.0\n", "the key a is given twice, at line 1, column 1 and line 2, column 1"),
+    ("a: 1\na: true\n", "the key a is given twice, at line 1, column 1 and line 2, column 1"),
+    ("a: '1'\na: 1\n", "the key a is given twice, at line 1, column 1 and line 2, column 1"),
+    ("a: 1\na: 1\na: 2\n", "the key a is given twice, at line 1, column 1 and line 3, column 1"),
+    # a mapping or list given twice is refused even when it repeats the first
+    ("limits: {per_debtor: 1}\nlimits: {per_debtor: 1}\n",
+     "the key limits is given twice, at line 1, column 1 and line 2, column 1"),
+    ("ports: [1]\nports: [1]\n", "the key ports is given twice, at line 1, column 1 and line 2, column 1"),
+    # a key that does not print as itself is shown as repr() writes it: a line break in it would print what reads
+    # as a second error (the key as a double-quoted YAML scalar writes it, then as shown)
+    *[(f'"{key}": 1\n"{key}": 2\n', f"the key {shown} is given twice, at line 1, column 1 and line 2, column 1")
+      for key, shown in [("x\\nError: grade A is fine", r"'x\nError: grade A is fine'"), ("x\\e[2J", r"'x\x1b[2J'"),
+                         ("x\\u202eb", r"'x\u202eb'"), (" a", "' a'"),
+                         ("a\\u3000b", "a\u3000b"), ("银行", "银行")]],     # a full-width space breaks no line
 ])
 def test_a_key_given_twice_in_one_mapping_is_refused_naming_both_places(tmp_path, text, message):
     # PyYAML keeps the last and says nothing: a second limits block would replace the first, defaults and all
@@ -134,6 +150,21 @@ def test_a_key_given_twice_in_one_mapping_is_refused_naming_both_places(tmp_path
     with pytest.raises(Refused) as refused:
         read(path)
     assert str(refused.value) == f"f.yaml: {message}: keep one (YAML would read only the last)"
+
+
+@pytest.mark.parametrize("text, read_as", [
+    ("max_days: 180\nname: x\nmax_days: 180\n", {"max_days": 180, "name": "x"}),
+    ("a: x\n'a': \"x\"\na: x\n", {"a": "x"}),
+    ("a: yes\na: true\n", {"a": True}),
+    ("a: .nan\na: .NaN\n", {"a": float("nan")}),
+    ("a: 2026-01-01\na: 2026-01-01\n", {"a": date(2026, 1, 1)}),
+    ("limits: {per_debtor: 1, per_debtor: 1}\n", {"limits": {"per_debtor": 1}}),
+])
+def test_a_key_given_twice_with_one_value_both_times_is_read(tmp_path, text, read_as):
+    # nothing is dropped: the copy YAML keeps says what the other says
+    path = tmp_path / "f.yaml"
+    path.write_text(text)
+    assert repr(read(path)) == repr(read_as)      # repr: NaN is not equal to itself
 
 
 def test_the_same_key_in_different_mappings_is_read(tmp_path):

@@ -380,6 +380,34 @@ def test_a_key_given_twice_in_an_offers_file_is_refused_naming_the_key_and_its_o
                              f"keep one (which of them is meant cannot be told)")
 
 
+def test_a_setting_given_twice_with_the_same_value_is_read_as_given_once(tmp_path):
+    # the copy YAML keeps says what the other says: nothing is dropped
+    once = invoke(*QUOTE, "--grade", "A", "--json")
+    assert once.exit_code == 0
+    path = config(tmp_path, SHIPPED + 'base_rate: "0.0310"\n')
+    assert path.read_text().count("base_rate:") == 2
+    twice = invoke(*QUOTE, "--grade", "A", "--json", "--config", path)
+    assert twice.exit_code == 0 and twice.stdout == once.stdout
+
+
+def test_a_key_given_twice_in_an_offers_file_with_the_same_value_is_read(tmp_path):
+    # both copies say the same, as an invoice's may
+    ranked = invoke("compare", "RCV-1", "--offers", offers(tmp_path, OFFERS), "--on", "2026-12-01", "--json")
+    assert ranked.exit_code == 0
+    text = json.dumps(OFFERS).replace('"fees": 50000', '"fees": 50000, "fees": 50000')
+    assert text != json.dumps(OFFERS)
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, raw=text.encode()), "--on", "2026-12-01", "--json")
+    assert r.exit_code == 0 and r.stdout == ranked.stdout
+
+
+def test_a_setting_given_twice_is_named_on_one_line_whatever_it_holds(tmp_path):
+    # a key with a line break in it would otherwise print what reads as a second error
+    path = config(tmp_path, SHIPPED + '"x\\nError: grade A is fine": 1\n"x\\nError: grade A is fine": 2\n')
+    r = invoke(*QUOTE, "--grade", "A", "--config", path)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert error_line(r).startswith(f"Error: {path}: the key 'x\\nError: grade A is fine' is given twice, at line ")
+
+
 @pytest.mark.parametrize("field, setting", [("advance_rate", 'advance_rate: "0.70"'),
                                             ("limit_factor", 'limit_factor: "0.10"')])
 def test_a_financed_grade_lending_nothing_is_refused_and_told_to_decline_the_grade(tmp_path, field, setting):
