@@ -62,7 +62,7 @@ from client.invoices import (
 from client.invoices.fingerprint import is_fingerprint
 from client.invoices.matching import fraction_problem
 from client.invoices.parse import UNREVIEWED_ADVICE
-from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN
+from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN, tax_left_unchecked
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
 # the file is read once
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, first_of_several, pages_text
@@ -111,6 +111,11 @@ def _emit_json(doc: Any) -> None:
 
 
 _MARK = {"pass": "PASS", "fail": "FAIL", "skipped": "SKIP"}
+
+# verify passes an invoice whose line tax it could not check (taxed on the difference, no deduction given), and
+# lists the line as skipped; a registration refuses it (tax_left_unchecked), which the line says, so that a PASSED
+# verify is not taken for a registrable invoice
+_REGISTRATION_REFUSES_UNCHECKED = "recfin invoice register refuses the invoice until this tax can be checked"
 
 
 # a tolerance or a confidence: held to the digits of the figures it is compared with (fraction_problem)
@@ -188,6 +193,11 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     must act for a registered party); without it the finding is reported as
     skipped.
 
+    A line of an invoice taxed on the difference (差额征税) that gives no
+    deduction (扣除额) has its tax reported as skipped: it cannot be checked.
+    Such an invoice may pass here, but recfin invoice register refuses it,
+    as the skipped line says.
+
     The examples read the shipped samples from the repository root; the
     second needs the network; the third allows a line's figures to be 3 fen
     off (the default is chosen by the invoice, see --tolerance-fen).
@@ -241,7 +251,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
         click.echo(f"invoice {inv.number}  {inv.seller.name} -> {inv.buyer.name}  "
                    f"{plain_yuan(inv.total_with_tax_fen)} {inv.currency}  issued {inv.issue_date}")
         for f in findings:
-            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {f.message}")
+            note = f"; {_REGISTRATION_REFUSES_UNCHECKED}" if tax_left_unchecked(inv, f) else ""
+            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {f.message}{note}")
         for d in disagreements:
             said = "; ".join(f"{k}: {v}" for k, v in d.values.items())
             click.echo(f"  DISAGREE  {d.field:<20} {said}")
@@ -1023,6 +1034,17 @@ def _verified(a) -> str:
     return f"total with tax {money(a.total_with_tax, ATTESTED_CURRENCY)}, dated {a.issue_date}, buyer {a.buyer_tax_id}"
 
 
+def _where_verify_shows(refusal: ChecksFailed) -> str:
+    """Where recfin invoice verify shows what refused a registration. A refusal for unchecked line taxes alone
+    says that verify lists them as skipped, and why a registration refuses them: verify may pass such an invoice."""
+    if len(refusal.unchecked) < len(refusal.failed):
+        return "see recfin invoice verify"
+    numbers = [str(f.details["line"]) for f in refusal.unchecked]
+    lines = f"line {numbers[0]}" if len(numbers) == 1 else f"lines {', '.join(numbers)}"
+    return (f"recfin invoice verify lists the tax of {lines} as skipped, not failed, and may pass the invoice: it "
+            "reports what it could check, while a registration needs every line's tax checked")
+
+
 @invoice.command("register")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--po", "po_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -1041,15 +1063,17 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     """Register a receivable backed by a checked and matched invoice (needs the network).
 
     The invoice's own checks must pass first (totals, lines and their tax
-    rates, tax ids, number and code, as recfin invoice verify reports them, with the same
-    --tolerance-fen, here at most 6 fen; the failed ones are named, exit 1),
-    then the three-way
-    match. The face amount is the invoice's total
-    with tax, the debtor its buyer; the
-    evidence hash of invoice, order and receipt goes on the ledger as the
-    contract hash. Where the network requires it, the invoice needs a passing
-    verification attestation first (recfin invoice attest), of these values:
-    the buyer, the date and the total with tax.
+    rates, tax ids, number and code, as recfin invoice verify reports them, with
+    the same --tolerance-fen, here at most 6 fen; the failed ones are named,
+    exit 1). A line whose tax they cannot check is refused too, though verify
+    lists it as skipped and may pass the invoice: a line of an invoice taxed
+    on the difference (差额征税) that gives no deduction (扣除额), whose tax, and
+    the face amount built on it, could be any figure below amount x rate.
+    Then the three-way match. The face amount is the invoice's total with
+    tax, the debtor its buyer; the evidence hash of invoice, order and receipt
+    goes on the ledger as the contract hash. Where the network requires it,
+    the invoice needs a passing verification attestation first (recfin invoice
+    attest), of these values: the buyer, the date and the total with tax.
 
     \b
     Example:
@@ -1069,7 +1093,7 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
         registration = registration_from_match(inv, po, gr, match_invoice(inv, po, gr, Tolerances()), due_date,
                                                tolerance_fen)
     except ChecksFailed as exc:
-        raise CommandError(f"{one_line(exc)} (see recfin invoice verify)", EXIT_FAILED) from None
+        raise CommandError(f"{one_line(exc)} ({_where_verify_shows(exc)})", EXIT_FAILED) from None
     except NotMatched as exc:
         raise CommandError(f"{one_line(exc)} (see recfin invoice match)", EXIT_FAILED) from None
     except InvoiceError as exc:

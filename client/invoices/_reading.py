@@ -376,12 +376,13 @@ def to_line_tax(value: object | None, rate: object) -> int:
 
 _DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*([-+]?[\d,，]+(?:\.\d+)?)")
 # How an invoice marks itself taxed on the difference: its remark (备注) begins with 差额征税 (or 差额开票), as invoicing
-# software writes it (差额征税：80000.00。), or a label does (差额征税-差额开票); a printed remark may carry its label
-# 备注 before it on the same line. Wording that merely mentions it marks nothing: a remark saying the invoice is not
-# so taxed (本发票不属于差额征税, 非差额征税), a company or an item named so; nor does the mark with a word saying no
-# after it (差额征税：否, 差额征税：不适用, 差额征税：无). Taken from such wording, the flag would have line.tax skipped
-# where the tax is merely wrong.
-_DIFFERENCE_MARK = re.compile(r"\s*(?:备\s*注\s*[:：]?\s*)?(?:差额征税|差额开票)(?!\s*[:：]?\s*(?:否|不|无|非))")
+# software writes it (差额征税：80000.00。), or a label does (差额征税-差额开票). A printed remark may carry its label
+# before it on the same line, whole (备注) or half: the printed invoice sets the label upright, 备 above 注, so the
+# scan reader finds 备 (or 注) before the mark and the other half on a line of its own. Wording that merely mentions
+# it marks nothing: a remark saying the invoice is not so taxed (本发票不属于差额征税, 非差额征税), a company or an
+# item named so; nor does the mark with a word saying no after it (差额征税：否, 差额征税：不适用, 差额征税：无). Taken
+# from such wording, the flag would have line.tax skipped where the tax is merely wrong.
+_DIFFERENCE_MARK = re.compile(r"\s*(?:(?:备\s*注|[备注])\s*[:：]?\s*)?(?:差额征税|差额开票)(?!\s*[:：]?\s*(?:否|不|无|非))")
 
 
 def difference_tax(texts: Iterable[str]) -> tuple[bool, int | None]:

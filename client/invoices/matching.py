@@ -276,9 +276,27 @@ def _refuse_repeated_columns(headers: list[str], source: str) -> None:
         if len(numbers) > 1:
             raise MalformedInput(source, f"header: {name}", (
                 f"the column {name!r} is given {len(numbers)} times (columns {', '.join(map(str, numbers))}), and "
-                "which one a row's value is read from cannot be told; rename the columns so that each name is given "
-                "once (the received quantity as quantity_received or 实收数量, the ordered one as quantity or 数量), "
-                "or delete the ones not meant"))
+                f"which one a row's value is read from cannot be told; {_renaming_advice(name)}"))
+
+
+def _renaming_advice(name: str) -> str:
+    """What to do with a column name given twice, by the figure it is read as: a quantity or a unit price has a
+    name for each of the two an ERP exports side by side (what was received beside what was ordered; the price
+    without tax beside the one with it), anything else one column meant and others to rename or delete."""
+    if name in _COLUMNS["quantity"] or name in _COLUMNS["received_quantity"]:
+        return ("rename the columns so that each name is given once (the received quantity as quantity_received or "
+                "实收数量, the ordered one as quantity or 数量), or delete the ones not meant")
+    if name in _COLUMNS["unit_price"] or name in _COLUMNS["price_without_tax"]:
+        return ("rename the columns so that each name is given once (the unit price without tax, which the "
+                f"invoice's is compared with, as {_one_of(_COLUMNS['price_without_tax'])}, one with tax as "
+                f"{_one_of(_COLUMNS['unit_price'])}), or delete the ones not meant")
+    return "keep the name on the column meant, and rename the others (to a name the reader does not read) or " \
+           "delete them"
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    """``a, b or c``."""
+    return " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
 
 
 def _csv_row(row: dict[str | None, Any], line: int, columns: int, source: str) -> dict[str, Any]:

@@ -65,10 +65,14 @@ def ensure_reviewed(invoice: Invoice, reviewed: bool, then: str) -> None:
 
 
 class ChecksFailed(InvoiceError):
-    """The invoice fails its own checks (:data:`REGISTRATION_CHECKS`); ``failed`` holds the findings."""
+    """The invoice fails its own checks (:data:`REGISTRATION_CHECKS`); ``failed`` holds the findings. ``unchecked``
+    holds those of them that ``verify`` lists as skipped, not failed: a ``line.tax`` that could not be checked
+    (:func:`tax_left_unchecked`), which a registration refuses as a failure."""
 
-    def __init__(self, invoice_number: str, failed: tuple[Finding, ...]) -> None:
+    def __init__(self, invoice_number: str, failed: tuple[Finding, ...],
+                 unchecked: tuple[Finding, ...] = ()) -> None:
         self.failed = failed
+        self.unchecked = unchecked
         named = "; ".join(f"{f.check}: {f.message}" for f in failed)
         super().__init__(f"invoice {invoice_number} fails its checks, so it cannot back a receivable: {named}")
 
@@ -132,7 +136,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     misread.
 
     Raises :class:`NotReviewed` for unreviewed flagged fields, :class:`ChecksFailed` if any of
-    :data:`REGISTRATION_CHECKS` fails or ``line.tax`` is skipped on a line with no deduction (:func:`_blocking`),
+    :data:`REGISTRATION_CHECKS` fails or a ``line.tax`` is left unchecked (:func:`tax_left_unchecked`),
     :class:`NotMatched` if either match is not a full one for these documents, :class:`InvoiceError` for a
     tolerance outside 0 to 6 fen.
     """
@@ -142,9 +146,9 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                            "figure further off is wrong, not rounded: have the invoice corrected or reissued")
     ensure_reviewed(invoice, reviewed, "register it")
     report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
-    failed = _blocking(invoice, report)
+    failed, unchecked = _blocking(invoice, report)
     if failed:
-        raise ChecksFailed(invoice.number, failed)
+        raise ChecksFailed(invoice.number, failed, unchecked)
     if not match.ok or match.invoice_number != invoice.number or match.po_number != po.number \
             or match.receipt_number != receipt.number:
         raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "
@@ -171,23 +175,30 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     )
 
 
-def _blocking(invoice: Invoice, report: Report) -> tuple[Finding, ...]:
-    """The findings that keep an invoice from backing a receivable, in the report's order: each of
-    :data:`REGISTRATION_CHECKS` that failed, and each ``line.tax`` skipped on a line with no deduction (扣除额),
-    as a failure. Such an invoice is marked taxed on the difference but does not say what was deducted, so its
-    tax, and the face amount built on it, could be any figure below amount x rate: ``verify`` lists the line as
-    skipped, a registration needs its tax checked."""
-    blocking = []
+def tax_left_unchecked(invoice: Invoice, finding: Finding) -> bool:
+    """Whether the finding is a ``line.tax`` skipped on a line with no deduction (扣除额): the invoice is marked
+    taxed on the difference but does not say what was deducted, so its tax, and the face amount built on it, could
+    be any figure below amount x rate. ``verify`` lists such a line as skipped; a registration refuses it
+    (:func:`_blocking`), as it needs every line's tax checked."""
+    return finding.status == "skipped" and finding.check == "line.tax" \
+        and invoice.lines[finding.details["line"] - 1].deduction_fen is None
+
+
+def _blocking(invoice: Invoice, report: Report) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """The findings that keep an invoice from backing a receivable, in the report's order, and those of them that
+    the report lists as skipped: each of :data:`REGISTRATION_CHECKS` that failed, and each ``line.tax`` left
+    unchecked (:func:`tax_left_unchecked`), as a failure saying why a receivable needs it checked."""
+    blocking, unchecked = [], []
     for f in report.findings:
         if f.status == "fail" and f.check in REGISTRATION_CHECKS:
             blocking.append(f)
-        elif f.status == "skipped" and f.check == "line.tax" \
-                and invoice.lines[f.details["line"] - 1].deduction_fen is None:
-            blocking.append(f.model_copy(update={"status": "fail", "message": (
+        elif tax_left_unchecked(invoice, f):
+            unchecked.append(f.model_copy(update={"status": "fail", "message": (
                 f"{f.message}; a receivable needs the tax checked: have the invoice give the line's deduction (its "
                 "remark beginning 差额征税： and the deduction, or \"deduction\" on the line in the recfin JSON form), "
                 "or have it reissued")}))
-    return tuple(blocking)
+            blocking.append(unchecked[-1])
+    return tuple(blocking), tuple(unchecked)
 
 
 def register_matched_invoice(registrar: ReceivableRegistrar, invoice: Invoice, po: PurchaseOrder,

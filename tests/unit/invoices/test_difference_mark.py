@@ -14,11 +14,15 @@ from client.invoices import (
     read_purchase_order,
     registration_from_match,
 )
+from client.invoices._lines import TextLine
 from client.invoices._reading import difference_tax
+from client.invoices.scan import extract_fields
 
 from ._samples import einvoice_xml
-from .test_cli import write
+from .test_bad_input import one_error_line
+from .test_cli import run, write
 from .test_einvoice_forms import difference_invoice, line_tax, with_remark
+from .test_scan import lines_of
 
 DUE = date(2026, 12, 1)
 
@@ -62,15 +66,38 @@ def test_a_header_label_beginning_with_the_mark_marks_the_invoice():
     assert parse_invoice(xml.encode()).taxed_on_difference
 
 
-@pytest.mark.parametrize("text", ["差额征税：80000.00。项目：派遣", "备注 差额征税：80000.00。", "备 注：差额征税：80000.00。"])
+@pytest.mark.parametrize("text", ["差额征税：80000.00。项目：派遣", "备注 差额征税：80000.00。", "备 注：差额征税：80000.00。",
+                                  "备 差额征税：80000.00。", "注 差额征税：80000.00。", "注：差额征税：80000.00。"])
 def test_a_printed_remark_may_carry_its_label_before_the_mark(text):
-    # the PDF and scan reader hand a printed line whole, the label 备注 beside the remark
+    # the PDF and scan reader hand a printed line whole, the label 备注 beside the remark; the label set upright
+    # (备 above 注) leaves half of it on the remark's line
     assert difference_tax([text]) == (True, 8000000)
 
 
-@pytest.mark.parametrize("text", ["本发票不属于差额征税：80000.00。", "销售方：差额征税：80000.00。"])
+@pytest.mark.parametrize("text", ["本发票不属于差额征税：80000.00。", "销售方：差额征税：80000.00。",
+                                  "备 本发票不属于差额征税：80000.00。", "注：差额征税：否"])
 def test_a_deduction_in_text_that_does_not_begin_with_the_mark_is_not_read(text):
     assert difference_tax([text]) == (False, None)
+
+
+def text_line(*cells: str) -> TextLine:
+    """A line as the scan reader hands it, its cells apart by a gap, each read with confidence 0.95."""
+    line = TextLine()
+    for i, text in enumerate(cells):
+        line.add(text, 0.95, gap=i > 0)
+    return line
+
+
+@pytest.mark.parametrize("remark_lines", [[("备注", "差额征税：80000.00。")],
+                                          [("备", "差额征税：80000.00。"), ("注",)],
+                                          [("备",), ("注", "差额征税：80000.00。")]],
+                         ids=["label-whole", "label-upright-mark-beside-备", "label-upright-mark-beside-注"])
+def test_a_scan_whose_remark_label_is_set_upright_is_read_taxed_on_the_difference(remark_lines):
+    inv = difference_invoice()
+    fields, read, _ = extract_fields(lines_of(inv) + [text_line(*cells) for cells in remark_lines], 0.8)
+    assert not [name for name, f in fields.items() if f.flagged]
+    assert read.taxed_on_difference and read.lines[0].deduction_fen == 8000000
+    assert check_invoice(read).finding("line.tax").status == "pass"
 
 
 def test_a_registration_is_refused_while_a_line_tax_could_not_be_checked(tmp_path):
@@ -94,3 +121,49 @@ def test_an_understated_tax_under_a_negated_remark_does_not_register(tmp_path):
     with pytest.raises(ChecksFailed, match="line.tax: line 1: 99047.62 x 0.05 = 4952.38, but the tax is 952.38"):
         registration_from_match(inv, po, gr, match_invoice(inv, po, gr), DUE)
 
+
+
+def write_dispatch(tmp_path, inv, remark):
+    """The invoice (with the remark) and DISPATCH's order and receipt as files, and register's options for them."""
+    path = tmp_path / "inv.xml"
+    path.write_bytes(with_remark(inv, remark))
+    po = write(tmp_path, "po.csv", "po_number,item_name,quantity,unit_price\nPO-9,劳务派遣服务,1,99047.62\n")
+    gr = write(tmp_path, "gr.csv", "receipt_number,po_number,item_name,quantity\nGR-9,PO-9,劳务派遣服务,1\n")
+    return path, ["--po", po, "--receipt", gr, "--due", "2026-12-01", "--as", "supplier/supplier1"]
+
+
+def test_verify_passes_an_unchecked_line_tax_saying_a_registration_refuses_it(tmp_path):
+    path, _ = write_dispatch(tmp_path, difference_invoice(), "差额征税-差额开票")
+    r = run("verify", path, "--today", "2026-09-10")
+    assert r.exit_code == 0 and "PASSED" in r.output
+    (skipped,) = [l for l in r.output.splitlines() if "line.tax" in l]
+    assert skipped.lstrip().startswith("SKIP") and "cannot be checked" in skipped
+    assert skipped.endswith("; recfin invoice register refuses the invoice until this tax can be checked")
+    # a tax checked, with the deduction given, says nothing of the kind
+    given, _ = write_dispatch(tmp_path, difference_invoice(), "差额征税：80000.00。")
+    assert "recfin invoice register refuses" not in run("verify", given, "--today", "2026-09-10").output
+
+
+def test_register_refusing_only_an_unchecked_line_tax_says_verify_lists_it_as_skipped(tmp_path):
+    path, options = write_dispatch(tmp_path, difference_invoice(), "差额征税-差额开票")
+    r = run("register", path, *options)
+    line = one_error_line(r)
+    assert r.exit_code == 1 and "line.tax: line 1:" in line and "see recfin invoice verify" not in line
+    assert line.endswith("(recfin invoice verify lists the tax of line 1 as skipped, not failed, and may pass the "
+                         "invoice: it reports what it could check, while a registration needs every line's tax "
+                         "checked)")
+
+
+def test_register_refusing_a_failed_check_as_well_points_to_verify(tmp_path):
+    inv = difference_invoice()
+    off = inv.model_copy(update={"total_amount_fen": inv.total_amount_fen + 100})
+    path, options = write_dispatch(tmp_path, off, "差额征税-差额开票")
+    line = one_error_line(run("register", path, *options))
+    assert "totals.amount:" in line and "line.tax: line 1:" in line
+    assert line.endswith("(see recfin invoice verify)")
+
+
+def test_register_help_says_an_unchecked_line_tax_is_refused_though_verify_skips_it():
+    text = " ".join(run("register", "--help").output.split())
+    assert ("A line whose tax they cannot check is refused too, though verify lists it as skipped and may pass the "
+            "invoice: a line of an invoice taxed on the difference (差额征税) that gives no deduction (扣除额)") in text

@@ -37,6 +37,22 @@ def test_a_column_given_twice_is_refused_naming_it(tmp_path, first, second):
     assert "rename the columns so that each name is given once" in refused.value.problem
 
 
+# an order's supplier beside its item under 名称; its price with tax beside the one without under 单价
+@pytest.mark.parametrize("csv_text,name,advice", [
+    ("po_number,名称,名称,数量,unit_price\nPO-1,供应商甲,贴片电容,200,1.50\n", "名称",
+     "keep the name on the column meant, and rename the others (to a name the reader does not read) or delete them"),
+    ("po_number,item_name,数量,单价,单价\nPO-1,贴片电容,200,1.70,1.50\n", "单价",
+     "rename the columns so that each name is given once (the unit price without tax, which the invoice's is "
+     "compared with, as 无税单价 or 不含税单价, one with tax as unit_price, price or 单价), or delete the ones not meant"),
+], ids=["名称", "单价"])
+def test_a_column_given_twice_is_refused_with_the_advice_of_its_own_field(tmp_path, csv_text, name, advice):
+    with pytest.raises(MalformedInput) as refused:
+        read_purchase_order(write(tmp_path, "po.csv", csv_text))
+    assert refused.value.field == f"header: {name}"
+    assert refused.value.problem.endswith(f"cannot be told; {advice}")
+    assert "received quantity" not in refused.value.problem
+
+
 def test_a_receipt_with_the_quantity_twice_does_not_match_on_the_cli(tmp_path):
     path = write(tmp_path, "gr.csv", receipt_with_two("quantity", "quantity "))
     r = run("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv", "--receipt", path)
