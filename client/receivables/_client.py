@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -1123,9 +1125,50 @@ class ReceivablesClient(_Operations):
             debtor, receivable_id, page_size=page_size, bookmark=bookmark, scope=scope))
 
 
+def _awaited(method: Callable[..., Awaitable[T]]) -> Callable[..., Coroutine[Any, Any, T]]:
+    """``method`` as a coroutine function: the checks of its arguments that ``method`` makes before its call
+    exists run when the coroutine is awaited, not when it is called. Same name, docstring and signature
+    (``__wrapped__``)."""
+
+    @functools.wraps(method)
+    async def awaited(*args, **kwargs):
+        return await method(*args, **kwargs)
+
+    return awaited
+
+
+def _every_call_awaited(*iterators: str) -> Callable[[type], type]:
+    """A class decorator that makes every public method of the class, its own or inherited, a coroutine function
+    (:func:`_awaited`), but the ``iterators`` (entered with ``async for``, not awaited) and those already coroutine
+    functions.
+
+    The shared :class:`_Operations` methods check their arguments before they call the async ``_call``, so
+    unwrapped they would raise a bad argument at the call, while the methods written ``async def`` raise it at the
+    ``await``: a caller handling errors around the ``await`` (``asyncio.gather``, ``create_task``) would miss the
+    first kind, and coroutines already made for the same ``gather`` would be left never awaited. Aliases
+    (``split = transfer``) stay one function."""
+
+    def decorate(cls: type) -> type:
+        coroutine_of: dict[Callable, Callable] = {}
+        for name in dir(cls):
+            method = inspect.getattr_static(cls, name)
+            if name.startswith("_") or name in iterators or not inspect.isfunction(method) \
+                    or inspect.iscoroutinefunction(method):
+                continue
+            if method not in coroutine_of:
+                coroutine_of[method] = _awaited(method)
+            setattr(cls, name, coroutine_of[method])
+        return cls
+
+    return decorate
+
+
+@_every_call_awaited("iter_receivables", "iter_offers_by_financier", "iter_payment_record", "iter_discount_offers",
+                     "events")
 class AsyncReceivablesClient(_Operations):
     """The async twin of :class:`ReceivablesClient`, over a ``client.gateway`` AsyncContract:
-    the same methods and models, awaited (``events`` gives an async iterator)."""
+    the same methods and models, awaited (the ``iter_*`` methods and ``events`` give async iterators). Every
+    awaited method is a coroutine function: a bad argument raises when it is awaited, never at the call."""
 
     async def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
         options = self._options(kind, args, transient, endorsing_organizations)
