@@ -12,7 +12,8 @@ stops it at once, naming its failure (the others are stopped, not waited for). P
 fixed deadline (a large pool takes as long as it takes): each process reports its
 progress, which the parent passes on (a pool's count, tries and last failure at least every
 PROGRESS_INTERVAL), and one that makes none for PREPARE_STALL_TIMEOUT while preparing stops
-the run, with the last line it said. Interrupted (SIGINT to the command alone too), the
+the run, with the last line it said (one that says nothing within PROCESS_START_TIMEOUT of its
+start does too). Interrupted (SIGINT to the command alone too), the
 parent stops the client processes and ends at once.
 """
 from __future__ import annotations
@@ -38,6 +39,9 @@ from .workloads import WORKLOADS, Workload, merge_findings, mode_refusal
 
 INTERRUPTED = "interrupted: the client processes were stopped"
 PREPARE_STALL_TIMEOUT = 600.0   # the longest a client process may prepare without reporting progress
+# The longest a client process may take from its start to its first line: starting Python and importing the SDK
+# is not preparing, and takes many seconds on a loaded machine, so it is not held to the stall timeout.
+PROCESS_START_TIMEOUT = 600.0
 WATCH_INTERVAL = 1.0      # how often the parent checks that the client processes it waits for are alive
 
 
@@ -230,7 +234,8 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
                 stopped.add(index)
         said = {index: failure for index, _, failure in _drain(results) if failure}
         failures = [f"client-{index}: no progress preparing its pool for {PREPARE_STALL_TIMEOUT:g} s (stopped)"
-                    + (f"; it last said: {' '.join(last_said[index].split())}" if last_said[index] else "")
+                    f"; it last said: {' '.join(last_said[index].split())}" if last_said[index] is not None else
+                    f"client-{index}: not a word within {PROCESS_START_TIMEOUT:g} s of its start (stopped)"
                     for index in stalled]
         failures += [f"client-{index}: {failure}" for index, failure in sorted(said.items())]
         failures += [f"client-{index}: {_exit_description(child.exitcode)} while preparing its pool"
@@ -299,15 +304,18 @@ def _abort_if_one_exits(children: Sequence[multiprocessing.Process], barrier, pa
     when one exits (one that fails in Python aborts it itself, but one killed by a signal cannot), when one still
     preparing reports no progress for PREPARE_STALL_TIMEOUT (then ``stalled`` names it: a pool's line every
     PROGRESS_INTERVAL that repeats the one before it, its tries stuck, is no progress), or when ``interrupted``."""
-    heard = [time.monotonic()] * len(children)
+    started = time.monotonic()
+    heard: list[float | None] = [None] * len(children)    # when each last made progress; None: not a word yet
     ready = [False] * len(children)
     while not passed.wait(WATCH_INTERVAL):
         _pass_on(progress, say, heard, ready, last_said)
         if interrupted.is_set() or any(child.exitcode is not None for child in children):
             barrier.abort()
             return
+        now = time.monotonic()
         silent = [i for i, last in enumerate(heard)
-                  if not ready[i] and time.monotonic() - last > PREPARE_STALL_TIMEOUT]
+                  if not ready[i] and (now - started > PROCESS_START_TIMEOUT if last is None
+                                       else now - last > PREPARE_STALL_TIMEOUT)]
         if silent:
             stalled.extend(silent)
             barrier.abort()
@@ -315,7 +323,7 @@ def _abort_if_one_exits(children: Sequence[multiprocessing.Process], barrier, pa
     _pass_on(progress, say, heard, ready, last_said)   # the lines sent just before the barrier
 
 
-def _pass_on(progress, say: Callable[[str], None], heard: list[float], ready: list[bool],
+def _pass_on(progress, say: Callable[[str], None], heard: list[float | None], ready: list[bool],
              last_said: list[str | None]) -> None:
     """Say the progress lines the client processes have sent, noting when each last made progress (a line unlike
     its previous one), its last line, and when it is ready."""

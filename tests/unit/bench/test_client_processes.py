@@ -58,8 +58,10 @@ def prepares_longer_than_the_stall_timeout_saying_how_far_it_got(settings, codes
 
 
 def client_0_stalls_while_preparing(settings, codes, barrier, results, index, progress):
-    """client-0 says nothing once started; client-1 prepares its pool and waits at the barrier."""
+    """client-0 says where it is once started, then nothing more; client-1 prepares its pool and waits at the
+    barrier."""
     if index == 0:
+        progress.put((index, "  pool: 0/8 registered so far"))
         threading.Event().wait()
     progress.put((index, READY))
     try:
@@ -103,7 +105,10 @@ def test_client_processes_that_send_their_samples_and_exit_are_merged():
 
 @pytest.fixture
 def five_second_stall_timeout(monkeypatch):
+    # the stall clock starts at a process's first line: a spawned process may take many seconds to get there on a
+    # loaded machine, which must not count as a stalled preparation (its own, long, clock covers that)
     monkeypatch.setattr(runner, "PREPARE_STALL_TIMEOUT", 5.0)
+    monkeypatch.setattr(runner, "PROCESS_START_TIMEOUT", 120.0)
     monkeypatch.setattr(runner, "WATCH_INTERVAL", 0.1)
 
 
@@ -120,7 +125,26 @@ def test_a_client_process_that_reports_no_progress_while_preparing_stops_the_run
     with pytest.raises(ClientProcessError) as failed:
         run_across_processes(client_0_stalls_while_preparing)
     message = str(failed.value)
-    assert "client-0: no progress preparing its pool for 5 s (stopped)" in message
+    assert "client-0: no progress preparing its pool for 5 s (stopped); it last said: pool: 0/8 registered so far" \
+        in message
+    assert "client-1: BrokenBarrierError" in message
+
+
+def client_0_never_speaks(settings, codes, barrier, results, index, progress):
+    """client-0 never says a word (stuck before its first line); client-1 is ready at once."""
+    if index == 0:
+        threading.Event().wait()
+    client_0_stalls_while_preparing(settings, codes, barrier, results, index, progress)
+
+
+def test_a_client_process_that_never_says_a_word_stops_the_run_on_its_start_clock(monkeypatch):
+    monkeypatch.setattr(runner, "PREPARE_STALL_TIMEOUT", 600.0)     # not this clock
+    monkeypatch.setattr(runner, "PROCESS_START_TIMEOUT", 5.0)
+    monkeypatch.setattr(runner, "WATCH_INTERVAL", 0.1)
+    with pytest.raises(ClientProcessError) as failed:
+        run_across_processes(client_0_never_speaks)
+    message = str(failed.value)
+    assert "client-0: not a word within 5 s of its start (stopped)" in message
     assert "client-1: BrokenBarrierError" in message
 
 
@@ -253,7 +277,11 @@ def test_an_interrupt_while_preparing_stops_the_client_processes_at_once(five_se
                 loop.call_soon_threadsafe(ready.set)
 
         run = asyncio.create_task(runner.run_on_network(SETTINGS, {}, [], say=say))
-        await ready.wait()
+        try:   # a run that ended before client-1 was ready would leave this waiting for good: fail instead
+            await asyncio.wait_for(ready.wait(), 120)
+        except TimeoutError:
+            run.cancel()
+            raise AssertionError(f"client-1 never got ready; the run said: {said}") from None
         run.cancel()
         await asyncio.wait([run])
         return run
