@@ -62,7 +62,7 @@ def _as_written(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _on_one_line(text: str) -> str:
+def on_one_line(text: str) -> str:
     """text as it is, or as repr() writes it when it holds a character that does not print as itself or begins or
     ends with a space: a quoted key may hold a line break, and would start what reads as a second ``Error:``. As
     cli.output.on_one_line decides it, which client/ cannot import."""
@@ -72,7 +72,7 @@ def _on_one_line(text: str) -> str:
 
 def _shown(value: str) -> str:
     """A value from the file, for a message: cut short past 40 characters, with its length, and on one line."""
-    return f"{_on_one_line(value[:20])}... ({len(value)} characters)" if len(value) > 40 else _on_one_line(value)
+    return f"{on_one_line(value[:20])}... ({len(value)} characters)" if len(value) > 40 else on_one_line(value)
 
 
 def _one_value(first: yaml.Node, second: yaml.Node, loader: yaml.BaseLoader) -> bool:

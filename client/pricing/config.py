@@ -20,7 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from client.user_files import UTF8_ADVICE, cannot_read
-from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
+from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, on_one_line, read_yaml_mapping
 
 from .money import proportion_fen
 
@@ -190,7 +190,8 @@ def validation_problems(exc: ValidationError) -> str:
     not."""
     def problem(e) -> str:
         text = e["msg"].removeprefix("Value error, ")
-        return ": ".join(filter(None, (".".join(str(p) for p in e["loc"]), text)))
+        # a key from the file may hold a line break, which would start what reads as a second error line
+        return ": ".join(filter(None, (".".join(on_one_line(str(p)) for p in e["loc"]), text)))
     listed = [problem(e) for e in exc.errors()[:MAX_LISTED_PROBLEMS]]
     unlisted = exc.error_count() - len(listed)
     return "; ".join(listed + ([more_problems(unlisted)] if unlisted else []))

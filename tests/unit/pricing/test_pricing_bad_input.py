@@ -420,3 +420,12 @@ def test_a_financed_grade_lending_nothing_is_refused_and_told_to_decline_the_gra
     assert r.exit_code == 1 and r.stdout == ""
     assert error_line(r) == (f"Error: bank.yaml: grades.D.{field}: must be above 0: decline the grade with `null` "
                              f"instead")
+
+
+def test_an_unknown_setting_is_named_on_one_line_whatever_it_holds(tmp_path):
+    # the setting's name comes from the file: a line break in it would print what reads as a second error
+    path = config(tmp_path, SHIPPED + '"x\\nError: grade A is fine": 1\n')
+    r = invoke(*QUOTE, "--grade", "A", "--config", path)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "'x\\nError: grade A is fine': Extra inputs are not permitted" in error_line(r)
+    assert len(r.stderr.splitlines()) == 1
