@@ -32,11 +32,20 @@ if FABRIC_COMMIT not in FABRIC_RELEASES:
                       f"tagged as to FABRIC_RELEASES in {__file__}")
 FABRIC_RELEASE = FABRIC_RELEASES[FABRIC_COMMIT]
 INSTALLED_COMMIT_FILE = "installed-commit"
+INSTALL_ERROR_FILE = "install-error.txt"
 
 
 def fabric_home(env: dict[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     return Path(env.get("RECFIN_FABRIC_HOME") or REPO_ROOT / ".fabric")
+
+
+def recorded_install_error(fabric_dir: Path) -> str | None:
+    """What scripts/install-fabric recorded in ``fabric_dir`` when its last run failed (INSTALL_ERROR_FILE: the
+    reason on its first line, then what to do), or None when that run succeeded or none ran."""
+    path = fabric_dir / INSTALL_ERROR_FILE
+    recorded = path.read_text(errors="replace").strip() if path.is_file() else ""
+    return recorded or None
 
 
 def bin_dir(env: dict[str, str] | None = None) -> Path:
@@ -91,6 +100,8 @@ class FabricInstall:
         if configs:
             parts.append(f"base config {', '.join(configs)} not found in {self.config_dir}")
         parts += [g for g in gone if g not in tools and g not in BASE_CONFIG_FILES]    # another commit's build
-        error_file = self.bin_dir.parent / "install-error.txt"
-        reason = f" (why the last install failed: {error_file})" if error_file.is_file() else ""
+        # The reason alone (the file's first line), so the message stays one line; the file says what to do.
+        recorded = recorded_install_error(self.bin_dir.parent)
+        reason = (f" (its last run failed: {recorded.splitlines()[0]}; more in "
+                  f"{self.bin_dir.parent / INSTALL_ERROR_FILE})" if recorded else "")
         raise MissingBinariesError("; ".join(parts) + f": run scripts/install-fabric{reason}")

@@ -10,7 +10,9 @@ The session runs the unit tests first, then these, then the fault suite (marker
 network's data folder is in it. When ``up`` fails, or a test failed while the
 network ran, the last lines of every node's and chaincode server's log are
 printed at the end of pytest's report and the data folder is kept; after a clean
-session it is removed.
+session it is removed. A network still running from the developer's own data folder (the demo's, which keeps
+running) holds the same ports: the session then fails before its own comes up, naming that network and how to
+stop it.
 """
 from __future__ import annotations
 
@@ -31,9 +33,10 @@ from client.gateway import AsyncGateway, Gateway, connect, connect_async, load_m
 from client.receivables import InvoiceInput, Receivable, ReceivableRegistration, ReceivablesClient
 from network import Network, ccservers, nodeconfig, profiles
 from network.control import DATA_ROOT_MARKER
-from network.fabric_bin import FabricInstall, fabric_home
-from network.supervisor import tail
-from network.topology import DEFAULT_TOPOLOGY
+from network.errors import TopologyError
+from network.fabric_bin import FabricInstall, fabric_home, recorded_install_error
+from network.supervisor import Supervisor, tail
+from network.topology import DEFAULT_TOPOLOGY, load as load_topology
 
 FEATURE_CHAINCODE = "features"
 FEATURE_CONTRACT = "chaincode.feature_contract:FeatureContract"
@@ -105,20 +108,47 @@ def fabric_missing_reason() -> str | None:
     missing = FabricInstall.locate().missing()
     if not missing:
         return None
-    recorded = fabric_home() / "install-error.txt"
-    why = recorded.read_text().strip() if recorded.is_file() else "scripts/install-fabric has not been run"
+    why = recorded_install_error(fabric_home()) or "scripts/install-fabric has not been run"
     return f"Fabric binaries missing or not the pinned build ({'; '.join(missing)}): {why}"
 
 
+def developers_network_running(data_root: Path) -> str | None:
+    """Why the suite cannot bring its network up while the one in ``data_root`` (the network `scripts/demo` and
+    `recfin network up` start, which keeps running) runs: both are the default topology's, on the same 127.0.0.1
+    ports, and the suite's `up` would fail every test with a PortInUseError that names a port, not the network
+    holding it. None when none of its nodes or chaincode servers runs. They are found by their pid files, as
+    `recfin network status` and `down` find them."""
+    pid_files = [*data_root.glob(str(nodeconfig.node_dirs(Path(), "*").pid)), *ccservers.server_pid_files(data_root)]
+    supervisor = Supervisor()
+    if not any(supervisor.running_pid(pid_file) is not None for pid_file in pid_files):
+        return None
+    return (f"the network from `scripts/demo` (or `recfin network up`) is running in {data_root}: stop it with "
+            "`.venv/bin/recfin network down`, then run the tests")
+
+
+@pytest.fixture(scope="session")
+def developers_data_root() -> Path:
+    """The data folder `recfin network` commands use outside the suite: their topology's ($RECFIN_TOPOLOGY, else
+    network/topology.yaml), in $RECFIN_HOME, else <repo>/.recfin. Read before ``recfin_home`` sets the suite's own.
+    A $RECFIN_TOPOLOGY that does not load started no network: the default topology's folder is the one looked in."""
+    try:
+        return profiles.default_data_root()
+    except TopologyError:
+        return load_topology().resolved_data_root()
+
+
 @pytest.fixture(scope="session", autouse=True)
-def recfin_home(tmp_path_factory) -> Path:
+def recfin_home(tmp_path_factory, developers_data_root) -> Path:
     """RECFIN_HOME for the integration session, a folder of its own, so nothing the suite runs reads or writes the
     developer's (<repo>/.recfin, or their $RECFIN_HOME), and no RECFIN_TOPOLOGY or RECFIN_HOSTS_DATA: the network's data folder is its ``network``, and a quote
     takes its lock under its ``locks``. Set in os.environ, so every ``recfin`` the tests start (CliRunner or a
-    process of its own) and every node sees it; the value before is restored at the end of the session."""
+    process of its own) and every node sees it; the value before is restored at the end of the session. Requests
+    ``developers_data_root`` so that it is read first. matplotlib's folder (MPLCONFIGDIR) is the session's too: the
+    bench plots."""
     home = tmp_path_factory.mktemp("recfin-home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("RECFIN_HOME", str(home))
+        env.setenv("MPLCONFIGDIR", str(tmp_path_factory.mktemp("matplotlib")))
         # the suite's network is the default topology's: a developer's own topology (which may ask for invoice
         # attestations, or name another data folder) or hosts' data folder must not reach the `recfin` it runs
         for developers in ("RECFIN_TOPOLOGY", "RECFIN_HOSTS_DATA"):
@@ -127,10 +157,12 @@ def recfin_home(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def fabric_network(recfin_home, request) -> Network:
+def fabric_network(recfin_home, developers_data_root, request) -> Network:
     reason = fabric_missing_reason()
     if reason:
         pytest.skip(reason)
+    if running := developers_network_running(developers_data_root):
+        pytest.fail(running, pytrace=False)
     data_root = recfin_home / "network"     # where `recfin` without --data-root looks, as the topology sets none
     network = Network.load(data_root=data_root, say=print)
     failed_before = request.session.testsfailed

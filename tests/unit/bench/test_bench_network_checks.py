@@ -3,7 +3,6 @@ the settings the running network has (its channel's batch, its committed endorse
 deadline, the same for both clients."""
 import base64
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -257,9 +256,7 @@ def test_the_node_config_carries_the_step_deadlines(monkeypatch):
     assert config["wait_for_block_s"] == network_session.step_timeouts(4.0).wait_for_block
 
 
-@pytest.mark.skipif(not (node_compare.NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir()
-                    or shutil.which("node") is None,
-                    reason="needs node and bench/node/node_modules (npm ci)")
+@pytest.mark.usefixtures("official_node_client")   # skipped only where node is absent (tests/unit/conftest.py)
 def test_the_node_client_s_evaluate_fails_at_its_step_deadline_where_no_peer_answers(tmp_path):
     """A peer that takes the connection and never answers: the evaluate fails with the package's own
     DEADLINE_EXCEEDED at the step deadline given (0.3 s), long before the call's (null here: none)."""

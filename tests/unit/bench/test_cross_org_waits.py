@@ -24,9 +24,7 @@ from client.receivables import CONTRACT_NAME, AsyncReceivablesClient
 from .test_workloads import two_orgs
 
 NODE = shutil.which("node")
-needs_node = pytest.mark.skipif(
-    NODE is None or not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir(),
-    reason="node not found on PATH, or bench/node/node_modules missing: `npm ci` in bench/node")
+needs_node = pytest.mark.usefixtures("official_node_client")   # skipped only where node is absent
 WORKLOADS = {"confirm": ConfirmWorkload, "transfer": TransferWorkload}
 
 

@@ -15,6 +15,8 @@ from bench.node_compare import NODE_DIR, SCRIPT, plan_config
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node not found on PATH")
+# the tests that run the pinned packages: skipped without Node.js, failed where bench/node has no node_modules
+needs_packages = pytest.mark.usefixtures("official_node_client")
 
 
 def test_the_script_parses():
@@ -45,8 +47,7 @@ def an_identity(folder):
             "cert": str(folder / "cert.pem"), "key": str(folder / "key.pem")}
 
 
-@pytest.mark.skipif(not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir(),
-                    reason="bench/node has no node_modules: `recfin bench --compare-node` installs them (npm ci)")
+@needs_packages
 def test_with_no_peer_listening_it_exits_with_one_line_saying_how_to_start_the_network(tmp_path):
     actor = an_identity(tmp_path)
     config = {"workload": "register", "pool_size": 0, "channel": "receivables", "chaincode": "receivables",
@@ -92,11 +93,6 @@ def drive_in_node(tmp_path, plan, operations: str) -> list:
         }})();
     """, str(tmp_path / "config.json"))
     return output
-
-
-needs_packages = pytest.mark.skipif(
-    not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir(),
-    reason="bench/node has no node_modules: `recfin bench --compare-node` installs them (npm ci)")
 
 
 @needs_packages

@@ -1,14 +1,12 @@
 """Each failure the SDK raises lands in its cause; built from the SDK's own error classes."""
 import asyncio
 import json
-import shutil
 
 import grpc
 import pytest
 from fabric_protos.peer import transaction_pb2
 
 from bench import outcomes
-from bench.node_compare import NODE_DIR
 from bench.outcomes import classify
 from client.gateway import (
     CommitError,
@@ -82,12 +80,7 @@ def test_every_cause_is_listed_once():
     assert len(set(outcomes.CAUSES)) == len(outcomes.CAUSES) and outcomes.CAUSES[0] == outcomes.COMMITTED
 
 
-NODE = shutil.which("node")
-
-
-@pytest.mark.skipif(NODE is None, reason="node not found on PATH")
-@pytest.mark.skipif(not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir(),
-                    reason="bench/node has no node_modules: `recfin bench --compare-node` installs them (npm ci)")
+@pytest.mark.usefixtures("official_node_client")   # skipped only where node is absent (tests/unit/conftest.py)
 def test_the_node_script_counts_each_submit_error_code_as_python_does():
     """A SubmitError of every gRPC code lands in the same cause in bench/node/workload.js as here."""
     from .test_cross_org_waits import run_node

@@ -54,11 +54,8 @@ CALLER_ATTRIBUTE = "recfin.party"
 CALLER = make_identity("SupplierMSP", "alice", attrs={CALLER_ATTRIBUTE: "91310000X"})
 QUERY_BATCH_SIZE = 2  # small, so range and history queries need QUERY_STATE_NEXT
 
-pytestmark = pytest.mark.skipif(
-    NODE is None or not (NODE_DIR / "node_modules" / "fabric-shim").is_dir(),
-    reason="node is not on PATH, or tests/unit/chaincode/node_shim has no node_modules: "
-    "run scripts/install (npm ci in tests/unit/chaincode/node_shim)",
-)
+# skipped without Node.js; failed where node_shim has no node_modules (tests/unit/node_packages.py)
+pytestmark = pytest.mark.usefixtures("official_node_shim")
 
 
 def _json(value) -> bytes:

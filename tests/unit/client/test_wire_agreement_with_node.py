@@ -67,11 +67,8 @@ from .gateway_fakes import is_low_s, key_pem, make_key_and_cert, verify
 
 NODE = shutil.which("node")
 SCRIPT = Path(__file__).parent / "node_wire" / "drive_official_client.js"
-pytestmark = [
-    pytest.mark.skipif(NODE is None, reason="node not found on PATH: install Node.js 20 or later"),
-    pytest.mark.skipif(not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir(),
-                       reason="bench/node has no node_modules: `recfin bench --compare-node` installs them (npm ci)"),
-]
+# skipped without Node.js; failed where bench/node has no node_modules (tests/unit/node_packages.py)
+pytestmark = pytest.mark.usefixtures("official_node_client")
 
 CHAINCODE = "receivables"
 CONTRACT = "Receivable"
