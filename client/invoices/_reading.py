@@ -382,7 +382,9 @@ _DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*([-+]?[\d,，]+(?:\.\d+)?
 # it marks nothing: a remark saying the invoice is not so taxed (本发票不属于差额征税, 非差额征税), a company or an
 # item named so; nor does the mark with a word saying no after it (差额征税：否, 差额征税：不适用, 差额征税：无). Taken
 # from such wording, the flag would have line.tax skipped where the tax is merely wrong.
-_DIFFERENCE_MARK = re.compile(r"\s*(?:(?:备\s*注|[备注])\s*[:：]?\s*)?(?:差额征税|差额开票)(?!\s*[:：]?\s*(?:否|不|无|非))")
+# The half label is taken only as the upright label prints it, with no colon and a gap after it: 注：at the start of
+# a remark is the usual "Note:", and a note that merely mentions 差额征税 must not mark the invoice.
+_DIFFERENCE_MARK = re.compile(r"\s*(?:备\s*注\s*[:：]?\s*|[备注]\s+)?(?:差额征税|差额开票)(?!\s*[:：]?\s*(?:否|不|无|非))")
 
 
 def difference_tax(texts: Iterable[str]) -> tuple[bool, int | None]:
