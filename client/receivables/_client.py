@@ -1139,8 +1139,9 @@ def _awaited(method: Callable[..., Awaitable[T]]) -> Callable[..., Coroutine[Any
 
 def _every_call_awaited(*iterators: str) -> Callable[[type], type]:
     """A class decorator that makes every public method of the class, its own or inherited, a coroutine function
-    (:func:`_awaited`), but the ``iterators`` (entered with ``async for``, not awaited) and those already coroutine
-    functions.
+    whose every argument error comes when it is awaited (:func:`_awaited`), but the ``iterators`` (entered with
+    ``async for``, not awaited). Methods written ``async def`` are wrapped too: Python binds a call's arguments to
+    the signature before it makes the coroutine, so a wrong or missing keyword would raise at the call.
 
     The shared :class:`_Operations` methods check their arguments before they call the async ``_call``, so
     unwrapped they would raise a bad argument at the call, while the methods written ``async def`` raise it at the
@@ -1152,11 +1153,13 @@ def _every_call_awaited(*iterators: str) -> Callable[[type], type]:
         coroutine_of: dict[Callable, Callable] = {}
         for name in dir(cls):
             method = inspect.getattr_static(cls, name)
-            if name.startswith("_") or name in iterators or not inspect.isfunction(method) \
-                    or inspect.iscoroutinefunction(method):
+            if name.startswith("_") or name in iterators or not inspect.isfunction(method):
                 continue
             if method not in coroutine_of:
                 coroutine_of[method] = _awaited(method)
+                # named as this class's (an alias by its own function's name), so that it pickles and a
+                # never-awaited warning names the public class, not the private base
+                coroutine_of[method].__qualname__ = f"{cls.__qualname__}.{method.__name__}"
             setattr(cls, name, coroutine_of[method])
         return cls
 

@@ -31,6 +31,8 @@ BAD_ARGUMENTS = [
     ("debtor_payment_record", lambda c: c.debtor_payment_record("D", as_of=datetime(2026, 6, 30, 12)), TypeError),
     # written by the async client itself
     ("confirm", lambda c: c.confirm(123), TypeError),
+    ("confirm", lambda c: c.confirm("R-1", endorsing_orgs=["X"]), TypeError),      # a keyword it does not take
+    ("record_payment", lambda c: c.record_payment("R-1"), TypeError),              # an argument missing
     ("record_payment", lambda c: c.record_payment("R-1", Decimal("-1")), ValueError),
     ("make_offer", lambda c: c.make_offer("F-1", "not terms"), TypeError),
 ]
@@ -78,3 +80,12 @@ def test_the_same_signature_docstring_and_alias_as_the_shared_method():
         assert getattr(AsyncReceivablesClient, name).__doc__ == getattr(_Operations, name).__doc__
         assert getattr(AsyncReceivablesClient, name).__name__ == name
     assert AsyncReceivablesClient.split is AsyncReceivablesClient.transfer
+
+
+def test_the_wrapped_methods_pickle_and_are_named_as_the_async_clients():
+    import pickle
+
+    for name in ("transfer", "split", "confirm", "get_receivable"):
+        method = getattr(AsyncReceivablesClient, name)
+        assert pickle.loads(pickle.dumps(method)) is method
+        assert method.__qualname__.startswith("AsyncReceivablesClient.")
