@@ -35,7 +35,9 @@ from client.invoices import (
     CheckOptions,
     ChecksFailed,
     Enterprise,
+    Finding,
     FingerprintRegistry,
+    Invoice,
     InvoiceError,
     LedgerAnswerInvalid,
     LedgerRegistry,
@@ -118,6 +120,16 @@ _MARK = {"pass": "PASS", "fail": "FAIL", "skipped": "SKIP"}
 _REGISTRATION_REFUSES_UNCHECKED = "recfin invoice register refuses the invoice until this tax can be checked"
 
 
+def _finding_json(inv: Invoice, finding: Finding) -> dict[str, Any]:
+    """A finding of verify's report as --json prints it. A line.tax left unchecked says, as its text line does, that
+    a registration refuses the invoice for it: "registration": "refused", and why in "registration_reason"."""
+    doc = finding.model_dump(mode="json")
+    if tax_left_unchecked(inv, finding):
+        doc["registration"] = "refused"
+        doc["registration_reason"] = f"a receivable needs every line's tax checked: {_REGISTRATION_REFUSES_UNCHECKED}"
+    return doc
+
+
 # a tolerance or a confidence: held to the digits of the figures it is compared with (fraction_problem)
 _FRACTION = FractionType(fraction_problem, example="0.005")
 
@@ -196,7 +208,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     A line of an invoice taxed on the difference (差额征税) that gives no
     deduction (扣除额) has its tax reported as skipped: it cannot be checked.
     Such an invoice may pass here, but recfin invoice register refuses it,
-    as the skipped line says.
+    as the skipped line says (with --json, its finding has "registration":
+    "refused" and why in "registration_reason").
 
     The examples read the shipped samples from the repository root; the
     second needs the network; the third allows a line's figures to be 3 fen
@@ -241,7 +254,7 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
             "result": "pass" if passed else "fail",
             "counts": {"passed": counts["pass"], "failed": counts["fail"], "skipped": counts["skipped"],
                        "disagreements": counts["disagreements"]},
-            "findings": [f.model_dump(mode="json") for f in report.findings],
+            "findings": [_finding_json(inv, f) for f in report.findings],
         }
         if sources is not None:
             doc["sources"] = {"findings": [f.model_dump(mode="json") for f in sources.findings],

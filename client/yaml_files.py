@@ -12,8 +12,10 @@ it gives on input that may be wrong or hostile:
   an integer, built by one multiplication per colon (a 1 MB scalar takes most of a minute and bypasses Python's
   4300-digit limit), and has no constructor for the second;
 - no key given twice in one mapping: PyYAML keeps the last and drops the first unsaid, so a second ``limits:``
-  block at the end of a bank's pricing file would replace the whole first one, defaults and all. Copies that are
-  one value read the same way (``fee: 1`` twice, not ``1`` and ``1.0`` or ``true``) lose nothing and are read;
+  block at the end of a bank's pricing file would replace the whole first one, defaults and all. Copies of one key
+  spelled the same way, with one value read the same way (``fee: 1`` twice, not ``1`` and ``1.0`` or ``true``),
+  lose nothing and are read; keys spelled differently that Python holds as one (``1`` and ``true``, ``yes`` and
+  ``on``, ``~`` and ``null``) are refused even with one value;
 - a file is a regular file of at most MAX_YAML_BYTES: a device such as /dev/zero would be read until memory runs
   out, and a FIFO would wait for a writer that may never come.
 
@@ -117,8 +119,11 @@ class _RecfinLoader(yaml.SafeLoader):
                 continue   # a mapping or list as a key cannot be hashed, which construction refuses
             key = self.construct_object(key_node)
             first, first_value = first_given.setdefault(key, (key_node, value_node))
-            if first is not key_node and not _one_value(first_value, value_node, self):
-                written = "" if key_node.value == first.value else f" (as {_shown(key_node.value)})"
+            same_spelling = key_node.value == first.value
+            # a copy is read only when it is the same key, spelled the same way, with the same value: `1: a` then
+            # `true: a` is one key to Python but two to whoever wrote them
+            if first is not key_node and not (same_spelling and _one_value(first_value, value_node, self)):
+                written = "" if same_spelling else f" (as {_shown(key_node.value)})"
                 raise _Placed(problem=f"the key {_shown(first.value)} is given twice, at {_at(first.start_mark)} and "
                                       f"{_at(key_node.start_mark)}{written}: keep one (YAML would read only the "
                                       f"last)", problem_mark=key_node.start_mark)

@@ -148,7 +148,7 @@ class Lifecycle:
             text = res.stderr + res.stdout
             if "404" in text or "not defined" in text or "not found" in text:
                 return None
-            raise ToolError(f"peer lifecycle chaincode querycommitted failed: {text.strip().splitlines()[-1:]}",
+            raise ToolError(f"peer lifecycle chaincode querycommitted failed: {last_error_line(text)}",
                             stdout=res.stdout, stderr=res.stderr, returncode=res.returncode)
         return json.loads(res.stdout)
 

@@ -43,7 +43,9 @@ certificates, nothing of it is generated or written here, and it goes on as a fi
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import shlex
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -51,6 +53,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fabric_protos.common import common_pb2, configtx_pb2
+from fabric_protos.peer import policy_pb2
+from google.protobuf.message import DecodeError
 
 from chaincode.receivables import collections as contract_collections
 from chaincode.receivables import lifecycle as contract_lifecycle
@@ -68,6 +72,7 @@ from .nodeconfig import orderer_tls_ca, peer_admin_env
 from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, parties_of,
                          plan_add, plan_add_defined, plan_remove, removed_members)
 from .org_definition import PolicySyntaxError, decode_msp
+from .org_definition import signature_policy as compiled_policy
 from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
 from .topology import DERIVED, PeerOrgSpec, Topology, org_name_too_long
@@ -502,19 +507,18 @@ class OrgMembership:
                     if definition.collections_config else ""
                 # Both definitions named, the channel's and the record's, for the operator to choose which the orgs
                 # should have; a failed query must not hide the refusal and its way out.
+                record = ccservers.state_file(root, dep.name)
                 try:
                     held = lc.committed(org.name, dep.name)
-                    in_force = f"version {held['version']}, sequence {held['sequence']}" if held else "none committed"
+                    in_force = _in_force_against_record(held, dep, definition.collections_config, record)
                 except ToolError as exc:
-                    in_force = f"not read: {exc}"
+                    in_force = f"(not read: {exc}), {_not_the_record(dep, record)}"
                 raise ChaincodeError(
                     f"{dep.name} sequence {dep.sequence}: the channel refused {org.msp_id}'s approval as different "
-                    f"from the definition in force ({in_force}): its version, endorsement policy or collections are "
-                    f"not those {ccservers.state_file(root, dep.name)} records (version {dep.version}, sequence "
-                    f"{dep.sequence}). Deploy the definition the channel should have for its orgs, {org.msp_id} "
-                    f"included: the recorded one with `recfin chaincode deploy --name {dep.name} --contract "
-                    f"{dep.contract} --version {dep.version}{collections}{_policy_flag(dep)}`, or the one in force "
-                    f"with the options it was deployed with; then run this command again")
+                    f"from the definition in force {in_force}. Deploy the definition the channel should have for "
+                    f"its orgs, {org.msp_id} included: the recorded one with `recfin chaincode deploy --name "
+                    f"{dep.name} --contract {dep.contract} --version {dep.version}{collections}{_policy_flag(dep)}`, "
+                    f"or the one in force with the options it was deployed with; then run this command again")
             dep.package_ids[org.msp_id] = pkg.package_id
             ccservers.save_deployment(root, dep)
             say(f"  {dep.name} {dep.version} sequence {dep.sequence}: installed and {done} for {org.msp_id}")
@@ -1166,6 +1170,97 @@ class UpdateFileCheck:
                 "invalid_signatures": self.verdict.invalid_signatures,
                 "missing": self.verdict.missing,
                 "policy_satisfied": self.verdict.ok, "verdict": self.verdict.describe()}
+
+
+# The endorsement policy of a definition approved and committed without one: the channel's
+CHANNEL_ENDORSEMENT = "/Channel/Application/Endorsement"
+
+
+def _not_the_record(dep: ccservers.Deployment, record: Path) -> str:
+    return f"not the one {record} records (version {dep.version}, sequence {dep.sequence})"
+
+
+def _in_force_against_record(held: dict | None, dep: ccservers.Deployment, collections_config: Path | None,
+                             record: Path) -> str:
+    """The definition in force (querycommitted's answer, None when none is) against the one the deployment record
+    at ``record`` holds, for the refusal of an approval as different: "(version V, sequence S), ..." naming how
+    they differ: version and sequence, else what of the endorsement policy and collections the answer gives."""
+    if held is None:
+        return f"(none committed), {_not_the_record(dep, record)}"
+    in_force = f"(version {held.get('version')}, sequence {held.get('sequence')})"
+    if (str(held.get("version")), str(held.get("sequence"))) != (dep.version, str(dep.sequence)):
+        return f"{in_force}, {_not_the_record(dep, record)}"
+    # the usual case: an approval at the sequence in force differs only in what the record cannot show by number
+    committed_policy, recorded_policy = _committed_policy(held), _recorded_policy(dep)
+    committed_collections = _committed_collection_names(held)
+    recorded_collections = _recorded_collection_names(collections_config)
+    differences = []
+    if committed_policy is not None and committed_policy != recorded_policy:
+        differences.append(f"its endorsement policy is {committed_policy} where the record's is {recorded_policy}")
+    if None not in (committed_collections, recorded_collections) and committed_collections != recorded_collections:
+        differences.append(f"its collections are {first_few(committed_collections) or 'none'} where the record's "
+                           f"are {first_few(recorded_collections) or 'none'}")
+    if not differences:
+        differences.append("its collections differ" if committed_policy == recorded_policy
+                           else "its endorsement policy or collections differ")
+    return f"{in_force}, the same version and sequence as {record} records, but {'; and '.join(differences)}"
+
+
+def _committed_policy(held: dict) -> str | None:
+    """The endorsement policy of a committed definition, from querycommitted's validation_parameter (an
+    ApplicationPolicy, base64): in the policy language ("OR('BankMSP.peer')"), or the channel policy it refers to.
+    None when the answer has none that can be read."""
+    encoded = held.get("validation_parameter")
+    if not isinstance(encoded, str) or not encoded:
+        return None
+    try:
+        policy = policy_pb2.ApplicationPolicy.FromString(base64.b64decode(encoded, validate=True))
+        if policy.HasField("signature_policy"):
+            return config_policy.render_signature_rule(policy.signature_policy)
+    except (ValueError, DecodeError, IndexError):    # not base64, not the message, a rule naming no identity
+        return None
+    return policy.channel_config_policy_reference or None
+
+
+def _recorded_policy(dep: ccservers.Deployment) -> str:
+    """The record's endorsement policy as _committed_policy writes a committed one, so that the two compare by
+    what they require, not by how they were typed ("AND('A.peer')" is "OR('A.peer')", and spaces are not read)."""
+    if dep.signature_policy is None:
+        return CHANNEL_ENDORSEMENT
+    try:
+        return config_policy.render_signature_rule(compiled_policy(dep.signature_policy))
+    except PolicySyntaxError:
+        return dep.signature_policy
+
+
+def _committed_collection_names(held: dict) -> list[str] | None:
+    """The names of a committed definition's collections, sorted, as querycommitted's JSON gives them
+    ({"config": [{"Payload": {"StaticCollectionConfig": {"name": ...}}}]}, {} for none); None when it gives none
+    or in another form."""
+    package = held.get("collections")
+    if not isinstance(package, dict):
+        return None
+    names = []
+    for entry in package.get("config") or []:
+        static = (entry.get("Payload") or {}).get("StaticCollectionConfig") if isinstance(entry, dict) else None
+        if not isinstance(static, dict) or not isinstance(static.get("name"), str):
+            return None
+        names.append(static["name"])
+    return sorted(names)
+
+
+def _recorded_collection_names(collections_config: Path | None) -> list[str] | None:
+    """The names of the collections in the record's collections file, sorted ([] without one); None when it
+    cannot be read as a list of collections."""
+    if collections_config is None:
+        return []
+    try:
+        doc = json.loads(collections_config.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, list) or not all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in doc):
+        return None
+    return sorted(c["name"] for c in doc)
 
 
 def _policy_flag(dep: ccservers.Deployment) -> str:

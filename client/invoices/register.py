@@ -66,8 +66,10 @@ def ensure_reviewed(invoice: Invoice, reviewed: bool, then: str) -> None:
 
 class ChecksFailed(InvoiceError):
     """The invoice fails its own checks (:data:`REGISTRATION_CHECKS`); ``failed`` holds the findings. ``unchecked``
-    holds those of them that ``verify`` lists as skipped, not failed: a ``line.tax`` that could not be checked
-    (:func:`tax_left_unchecked`), which a registration refuses as a failure."""
+    holds those of them that ``verify`` lists as skipped, not failed: each ``line.tax`` that could not be checked,
+    which a registration refuses as a failure. They are stored as failures (status "fail", the message saying what
+    a receivable needs), so ``unchecked`` is already the answer: :func:`tax_left_unchecked` takes
+    :func:`check_invoice`'s findings, whose status is "skipped", and is False for these."""
 
     def __init__(self, invoice_number: str, failed: tuple[Finding, ...],
                  unchecked: tuple[Finding, ...] = ()) -> None:

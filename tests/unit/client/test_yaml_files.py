@@ -123,6 +123,11 @@ def test_yaml_kind_names_what_yaml_read(value, kind):
     ("users:\n  - {name: a, name: b}\n", "the key name is given twice, at line 2, column 6 and line 2, column 15"),
     # written differently, read as one key, as Python compares them
     ("1: a\ntrue: b\n", "the key 1 is given twice, at line 1, column 1 and line 2, column 1 (as true)"),
+    # ... even with one value: the file says two keys, and the docs allow only the same key given twice
+    ("1: a\ntrue: a\n", "the key 1 is given twice, at line 1, column 1 and line 2, column 1 (as true)"),
+    ("yes: 1\non: 1\n", "the key yes is given twice, at line 1, column 1 and line 2, column 1 (as on)"),
+    ("~: x\nnull: x\n", "the key ~ is given twice, at line 1, column 1 and line 2, column 1 (as null)"),
+    ("1: a\n0x1: a\n", "the key 1 is given twice, at line 1, column 1 and line 2, column 1 (as 0x1)"),
     ("a: 1\n'a': 2\n", "the key a is given twice, at line 1, column 1 and line 2, column 1"),
     # a mapping merged in is never constructed itself, and is checked all the same
     ("limits:\n  <<: {per_debtor: 1, per_debtor: 100}\n", "the key per_debtor is given twice, at line 2, column 8 and "

@@ -1,6 +1,7 @@
 """An invoice is taxed on the difference (差额征税) only where it marks itself so: its remark or a header label begins
 with 差额征税 (or 差额开票). Wording that merely mentions it marks nothing, and a registration needs every line's tax
 checked: a line.tax skipped for want of a deduction stops it."""
+import json
 from datetime import date
 
 import pytest
@@ -16,6 +17,7 @@ from client.invoices import (
 )
 from client.invoices._lines import TextLine
 from client.invoices._reading import difference_tax
+from client.invoices.register import tax_left_unchecked
 from client.invoices.scan import extract_fields
 
 from ._samples import einvoice_xml
@@ -112,6 +114,9 @@ def test_a_registration_is_refused_while_a_line_tax_could_not_be_checked(tmp_pat
     assert finding.check == "line.tax" and finding.status == "fail"
     assert "gives no deduction (扣除额) for this line" in finding.message
     assert "a receivable needs the tax checked: have the invoice give the line's deduction" in finding.message
+    # stored as a failure, the finding is under unchecked already: tax_left_unchecked reads check_invoice's findings
+    assert refused.value.unchecked == (finding,) and not tax_left_unchecked(inv, finding)
+    assert tax_left_unchecked(inv, check_invoice(inv).finding("line.tax"))
     # with the deduction given the tax is checked, and the invoice registers
     given = parse_invoice(with_remark(difference_invoice(), "差额征税：80000.00。"))
     assert registration_from_match(given, po, gr, match_invoice(given, po, gr), DUE).face_amount == 10000000
@@ -144,6 +149,29 @@ def test_verify_passes_an_unchecked_line_tax_saying_a_registration_refuses_it(tm
     # a tax checked, with the deduction given, says nothing of the kind
     given, _ = write_dispatch(tmp_path, difference_invoice(), "差额征税：80000.00。")
     assert "recfin invoice register refuses" not in run("verify", given, "--today", "2026-09-10").output
+
+
+def test_verify_json_marks_an_unchecked_line_tax_as_refused_by_a_registration(tmp_path):
+    """As the text line says it: a PASSED verify --json is not to be taken for a registrable invoice."""
+    path, _ = write_dispatch(tmp_path, difference_invoice(), "差额征税-差额开票")
+    r = run("verify", path, "--today", "2026-09-10", "--json")
+    doc = json.loads(r.output)
+    assert r.exit_code == 0 and doc["result"] == "pass"
+    (skipped,) = [f for f in doc["findings"] if f["check"] == "line.tax"]
+    assert skipped["status"] == "skipped" and skipped["registration"] == "refused"
+    assert skipped["registration_reason"] == ("a receivable needs every line's tax checked: recfin invoice register "
+                                              "refuses the invoice until this tax can be checked")
+    assert [f for f in doc["findings"] if "registration" in f] == [skipped]
+    # a tax checked, with the deduction given, says nothing of the kind
+    given, _ = write_dispatch(tmp_path, difference_invoice(), "差额征税：80000.00。")
+    doc = json.loads(run("verify", given, "--today", "2026-09-10", "--json").output)
+    assert not [f for f in doc["findings"] if "registration" in f or "registration_reason" in f]
+
+
+def test_verify_help_says_the_json_of_an_unchecked_line_tax_marks_the_refusal():
+    text = " ".join(run("verify", "--help").output.split())
+    assert ('recfin invoice register refuses it, as the skipped line says (with --json, its finding has '
+            '"registration": "refused" and why in "registration_reason")') in text
 
 
 def test_register_refusing_only_an_unchecked_line_tax_says_verify_lists_it_as_skipped(tmp_path):

@@ -3,6 +3,7 @@ from it: the files every chaincode server reads, the definition's version, colle
 new definition `recfin org add|remove` deploy."""
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import re
@@ -12,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from fabric_protos.peer import policy_pb2
+
 from chaincode.feature_contract import feature_collections_json
 from chaincode.receivables import config as contract
-from network import Network, ccservers, contract_config, crypto, membership
+from network import Network, ccservers, contract_config, crypto, membership, org_definition
 from network.errors import ChaincodeError, ToolError, TopologyError
 from network.fabric_bin import FabricInstall, REPO_ROOT
 from network.org_change import OrgChangeError
 from network.org_membership import OrgMembership
+from network.tools import Result
 from network.topology import load as load_topology
 from network.topology import parse
 
@@ -403,7 +407,8 @@ def test_org_add_refused_another_chaincode_s_definition_names_the_deploy_that_co
         topology, crypto_root, fake_fabric, tmp_path):
     """A record whose definition is not the one in force (here its policy): the channel refuses the new org's
     approval as different, and `org add` says so, naming both definitions and the deploy of the recorded one, not a
-    ToolError. That deploy, run as a shell splits it (the data folder's path holds a space), lets `org add` finish."""
+    ToolError. That deploy, run as a shell splits it (the data folder's path holds a space), lets `org add` finish.
+    The scripted answer to querycommitted gives no policy or collections: what differs is then not named."""
     data_root = tmp_path / "my network"
     shutil.copytree(crypto_root, data_root)
     net = deployed_on(topology, data_root)
@@ -417,9 +422,9 @@ def test_org_add_refused_another_chaincode_s_definition_names_the_deploy_that_co
     message = str(refused.value)
     assert message.startswith(
         "features sequence 1: the channel refused Bank2MSP's approval as different from the definition in force "
-        "(version 1.0, sequence 1): its version, endorsement policy or collections are not those "
-        f"{ccservers.state_file(data_root, 'features')} records (version 1.0, sequence 1). Deploy the definition "
-        "the channel should have for its orgs, Bank2MSP included: the recorded one with `recfin chaincode deploy")
+        f"(version 1.0, sequence 1), the same version and sequence as {ccservers.state_file(data_root, 'features')} "
+        "records, but its endorsement policy or collections differ. Deploy the definition the channel should have "
+        "for its orgs, Bank2MSP included: the recorded one with `recfin chaincode deploy")
     assert "Bank2MSP" not in ccservers.load_deployment(data_root, "features").package_ids
 
     command = shlex.split(re.search(r"`(recfin chaincode deploy [^`]*)`", message).group(1))
@@ -433,6 +438,82 @@ def test_org_add_refused_another_chaincode_s_definition_names_the_deploy_that_co
     OrgMembership(net)._join_chaincode(spec, before)              # `org add bank2` again
     assert "Bank2MSP" in ccservers.load_deployment(data_root, "features").package_ids
     assert net.tools.others["features"].committed["approvals"]["Bank2MSP"] is True
+
+
+FOUR_ORGS = "OutOf(2, 'BankMSP.peer', 'CoreEnterpriseMSP.peer', 'RegulatorMSP.peer', 'SupplierMSP.peer')"
+
+
+def features_recorded_with(net, data_root, tmp_path, topology, **record):
+    """features deployed with the topology's policy and its collection, its record then changed by ``record``, and
+    bank2 recorded: the new org's approval of the record's definition is refused when it is not the one in force."""
+    deploy_features(net, tmp_path, feature_collections_json())
+    dep = ccservers.load_deployment(data_root, "features")
+    ccservers.save_deployment(data_root, dataclasses.replace(dep, **record))
+    return bank2_recorded(net, data_root, topology)
+
+
+def answer_as_fabric(held, policy: str, collections: list[str] | None) -> None:
+    """querycommitted's answer for the definition in force, with what Fabric's gives besides its version and
+    sequence: the endorsement policy (an ApplicationPolicy, base64) and the collections ({} for none)."""
+    held.committed["validation_parameter"] = base64.b64encode(policy_pb2.ApplicationPolicy(
+        signature_policy=org_definition.signature_policy(policy)).SerializeToString()).decode()
+    if collections is not None:
+        held.committed["collections"] = {"config": [{"Payload": {"StaticCollectionConfig": {
+            "name": name, "required_peer_count": 0, "maximum_peer_count": 2, "member_only_read": True}}}
+            for name in collections]} if collections else {}
+
+
+def refusal(net, spec, before) -> str:
+    with pytest.raises(ChaincodeError) as refused:
+        OrgMembership(net)._join_chaincode(spec, before)
+    return str(refused.value)
+
+
+def test_org_add_refused_names_the_endorsement_policy_in_force_the_record_does_not_have(
+        deployed, data_root, topology, tmp_path):
+    """The usual case: the same version and sequence, another policy. The refusal says which policy the channel
+    has, for a deploy of the definition in force to give it."""
+    net, peer = deployed, deployed.tools
+    spec, before = features_recorded_with(net, data_root, tmp_path, topology, signature_policy="OR('BankMSP.peer')",
+                                          signature_policy_from_topology=False)
+    answer_as_fabric(peer.others["features"], FOUR_ORGS, ["features_private"])
+    assert refusal(net, spec, before).startswith(
+        "features sequence 1: the channel refused Bank2MSP's approval as different from the definition in force "
+        f"(version 1.0, sequence 1), the same version and sequence as {ccservers.state_file(data_root, 'features')} "
+        f"records, but its endorsement policy is {FOUR_ORGS} where the record's is OR('BankMSP.peer'). Deploy ")
+
+
+@pytest.mark.parametrize("in_force, named", [
+    (["features_private", "features_shared"],
+     "its collections are features_private, features_shared where the record's are features_private"),
+    ([], "its collections are none where the record's are features_private"),
+    (None, "its collections differ"),       # the policy is the record's, and the answer names no collections
+])
+def test_org_add_refused_names_the_collections_in_force_when_the_policy_is_the_record_s(
+        deployed, data_root, topology, tmp_path, in_force, named):
+    """A policy written another way that requires the same (other spaces) is not named as a difference."""
+    net, peer = deployed, deployed.tools
+    spec, before = features_recorded_with(net, data_root, tmp_path, topology)
+    held = peer.others["features"]
+    version, policy, _ = held.committed_parameters
+    held.committed_parameters = (version, policy, "[]")         # the channel's collections are not the record's
+    answer_as_fabric(held, policy.replace(", ", ",").replace("OutOf(2,", "OutOf( 2 ,"), in_force)
+    assert f"records, but {named}. Deploy " in refusal(net, spec, before)
+
+
+def test_org_add_refused_with_the_definition_in_force_unread_says_why_on_one_line(
+        deployed, data_root, topology, tmp_path):
+    net, peer = deployed, deployed.tools
+    spec, before = features_recorded_with(net, data_root, tmp_path, topology, signature_policy="OR('BankMSP.peer')",
+                                          signature_policy_from_topology=False)
+    peer._querycommitted = lambda msp, args, env: Result(
+        "", "2026-12-02 00:00:00.000 UTC 0001 INFO [chaincodeCmd] x\nError: failed to connect to peer0.bank2: context "
+            "deadline exceeded\n", 1)
+    assert refusal(net, spec, before).startswith(
+        "features sequence 1: the channel refused Bank2MSP's approval as different from the definition in force (not "
+        "read: peer lifecycle chaincode querycommitted failed: Error: failed to connect to peer0.bank2: context "
+        f"deadline exceeded), not the one {ccservers.state_file(data_root, 'features')} records (version 1.0, "
+        "sequence 1). Deploy ")
 
 
 def test_a_policy_given_at_deploy_equal_to_the_derived_one_is_kept_as_given(deployed, data_root, topology):
