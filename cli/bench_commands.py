@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import click
-
-from fabric_protos.peer import policy_pb2
 
 from bench import cpu, exactly_once, node_compare
 from bench.driver import CONCURRENCY, MODES, RATE, Plan
@@ -20,9 +17,8 @@ from bench.runner import ClientProcessError, Settings, run_on_network
 from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
 from network import Network, contract_config
 from network.batch_tuning import BatchTuner, batch_of
-from network.config_policy import render_signature_rule
 from network.errors import NetworkError
-from network.lifecycle import Lifecycle
+from network.lifecycle import Lifecycle, committed_endorsement_policy
 from network.tuning import duration_seconds
 
 from .connection import reports_ledger_errors
@@ -90,11 +86,8 @@ def committed_policy(net: Network) -> tuple[str | None, str]:
         return contract_config.endorsement_policy(topo), f"{TOPOLOGY_FILE} (the committed definition: {error})"
     if definition is None:
         return contract_config.endorsement_policy(topo), f"{TOPOLOGY_FILE} ({topo.chaincode.name} is not committed)"
-    policy = policy_pb2.ApplicationPolicy.FromString(base64.b64decode(definition.get("validation_parameter") or ""))
     where = f"committed definition of {topo.chaincode.name} (sequence {definition.get('sequence')})"
-    if policy.HasField("signature_policy"):
-        return render_signature_rule(policy.signature_policy), where
-    return policy.channel_config_policy_reference or None, where
+    return committed_endorsement_policy(definition), where
 
 
 def network_settings(net: Network) -> dict[str, Any]:

@@ -1,11 +1,16 @@
 """`peer lifecycle chaincode ...`: the argument lists (pure) and the calls, one org admin at a time."""
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from fabric_protos.peer import policy_pb2
+from google.protobuf.message import DecodeError
+
+from .config_policy import render_signature_rule
 from .errors import ChaincodeError, ToolError
 from .nodeconfig import orderer_client_args, peer_admin_env
 from .tools import Tools, last_error_line
@@ -186,3 +191,19 @@ def next_sequence(committed: dict | None, recorded: dict | None, wanted: dict) -
             all(recorded.get(k) == v for k, v in wanted.items()):
         return seq, False
     return seq + 1, True
+
+
+def committed_endorsement_policy(held: dict) -> str | None:
+    """The endorsement policy of a committed definition, from querycommitted's validation_parameter (an
+    ApplicationPolicy, base64): in the policy language ("OR('BankMSP.peer')"), or the channel policy it refers to.
+    None when the answer has none that can be read."""
+    encoded = held.get("validation_parameter")
+    if not isinstance(encoded, str) or not encoded:
+        return None
+    try:
+        policy = policy_pb2.ApplicationPolicy.FromString(base64.b64decode(encoded, validate=True))
+        if policy.HasField("signature_policy"):
+            return render_signature_rule(policy.signature_policy)
+    except (ValueError, DecodeError, IndexError):    # not base64, not the message, a rule naming no identity
+        return None
+    return policy.channel_config_policy_reference or None

@@ -43,7 +43,6 @@ certificates, nothing of it is generated or written here, and it goes on as a fi
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import shlex
@@ -53,8 +52,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fabric_protos.common import common_pb2, configtx_pb2
-from fabric_protos.peer import policy_pb2
-from google.protobuf.message import DecodeError
 
 from chaincode.receivables import collections as contract_collections
 from chaincode.receivables import lifecycle as contract_lifecycle
@@ -67,7 +64,7 @@ from .bundle_host import prepare_peer_cli
 from .control import Network
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError, ToolError, first_few
-from .lifecycle import Definition, Lifecycle
+from .lifecycle import Definition, Lifecycle, committed_endorsement_policy
 from .nodeconfig import orderer_tls_ca, peer_admin_env
 from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, parties_of,
                          plan_add, plan_add_defined, plan_remove, removed_members)
@@ -1191,7 +1188,7 @@ def _in_force_against_record(held: dict | None, dep: ccservers.Deployment, colle
     if (str(held.get("version")), str(held.get("sequence"))) != (dep.version, str(dep.sequence)):
         return f"{in_force}, {_not_the_record(dep, record)}"
     # the usual case: an approval at the sequence in force differs only in what the record cannot show by number
-    committed_policy, recorded_policy = _committed_policy(held), _recorded_policy(dep)
+    committed_policy, recorded_policy = committed_endorsement_policy(held), _recorded_policy(dep)
     committed_collections = _committed_collection_names(held)
     recorded_collections = _recorded_collection_names(collections_config)
     differences = []
@@ -1206,24 +1203,8 @@ def _in_force_against_record(held: dict | None, dep: ccservers.Deployment, colle
     return f"{in_force}, the same version and sequence as {record} records, but {'; and '.join(differences)}"
 
 
-def _committed_policy(held: dict) -> str | None:
-    """The endorsement policy of a committed definition, from querycommitted's validation_parameter (an
-    ApplicationPolicy, base64): in the policy language ("OR('BankMSP.peer')"), or the channel policy it refers to.
-    None when the answer has none that can be read."""
-    encoded = held.get("validation_parameter")
-    if not isinstance(encoded, str) or not encoded:
-        return None
-    try:
-        policy = policy_pb2.ApplicationPolicy.FromString(base64.b64decode(encoded, validate=True))
-        if policy.HasField("signature_policy"):
-            return config_policy.render_signature_rule(policy.signature_policy)
-    except (ValueError, DecodeError, IndexError):    # not base64, not the message, a rule naming no identity
-        return None
-    return policy.channel_config_policy_reference or None
-
-
 def _recorded_policy(dep: ccservers.Deployment) -> str:
-    """The record's endorsement policy as _committed_policy writes a committed one, so that the two compare by
+    """The record's endorsement policy as committed_endorsement_policy writes a committed one, so that the two compare by
     what they require, not by how they were typed ("AND('A.peer')" is "OR('A.peer')", and spaces are not read)."""
     if dep.signature_policy is None:
         return CHANNEL_ENDORSEMENT
