@@ -11,8 +11,8 @@ network's data folder is in it. When ``up`` fails, or a test failed while the
 network ran, the last lines of every node's and chaincode server's log are
 printed at the end of pytest's report and the data folder is kept; after a clean
 session it is removed. A network still running from the developer's own data folder (the demo's, which keeps
-running) holds the same ports: the session then fails before its own comes up, naming that network and how to
-stop it.
+running) may hold the ports the suite's network needs: the session then fails before its own comes up, naming that
+network by its folder and how to stop it.
 """
 from __future__ import annotations
 
@@ -35,8 +35,9 @@ from network import Network, ccservers, nodeconfig, profiles
 from network.control import DATA_ROOT_MARKER
 from network.errors import TopologyError
 from network.fabric_bin import FabricInstall, fabric_home, recorded_install_error
+from network.ports import busy_ports
 from network.supervisor import Supervisor, tail
-from network.topology import DEFAULT_TOPOLOGY, load as load_topology
+from network.topology import DEFAULT_TOPOLOGY, Topology, load as load_topology
 
 FEATURE_CHAINCODE = "features"
 FEATURE_CONTRACT = "chaincode.feature_contract:FeatureContract"
@@ -112,29 +113,53 @@ def fabric_missing_reason() -> str | None:
     return f"Fabric binaries missing or not the pinned build ({'; '.join(missing)}): {why}"
 
 
-def developers_network_running(data_root: Path) -> str | None:
-    """Why the suite cannot bring its network up while the one in ``data_root`` (the network `scripts/demo` and
-    `recfin network up` start, which keeps running) runs: both are the default topology's, on the same 127.0.0.1
-    ports, and the suite's `up` would fail every test with a PortInUseError that names a port, not the network
-    holding it. None when none of its nodes or chaincode servers runs. They are found by their pid files, as
-    `recfin network status` and `down` find them."""
+PORTS_NAMED = 3
+"""The taken ports a refusal names; it counts the rest."""
+
+
+def developers_network_running(data_root: Path, suite: Topology, demo_data_root: Path) -> str | None:
+    """Why the suite cannot bring its network (of ``suite``, the default topology) up while a network runs in the
+    developer's data folder ``data_root``: the suite's `up` would fail every test with a PortInUseError that names a
+    port, not the network holding it. Only when one of that network's nodes or chaincode servers runs (found by their
+    pid files, as `recfin network status` and `down` find them) and a port the suite's nodes listen on is taken (the
+    check `up` makes, network/ports.py). A developer's network of their own topology on other ports runs beside the
+    suite's: None. It is named as the network of `scripts/demo` only when ``data_root`` is ``demo_data_root``, where
+    the demo runs it; elsewhere a $RECFIN_TOPOLOGY put it, and `recfin network down` finds it with that topology."""
     pid_files = [*data_root.glob(str(nodeconfig.node_dirs(Path(), "*").pid)), *ccservers.server_pid_files(data_root)]
     supervisor = Supervisor()
     if not any(supervisor.running_pid(pid_file) is not None for pid_file in pid_files):
         return None
-    return (f"the network from `scripts/demo` (or `recfin network up`) is running in {data_root}: stop it with "
-            "`.venv/bin/recfin network down`, then run the tests")
+    host = suite.listen_host
+    taken = busy_ports(host, [(node.name, key, port) for node in suite.nodes() for key, port in node.ports.items()])
+    if not taken:
+        return None
+    listed = ", ".join(f"{owner} {key} {host}:{port}" for owner, key, port in taken[:PORTS_NAMED])
+    if len(taken) > PORTS_NAMED:
+        listed += f" and {len(taken) - PORTS_NAMED} more"
+    if data_root.absolute() == demo_data_root.absolute():
+        found, stop = "the network from `scripts/demo` (or `recfin network up`)", "`.venv/bin/recfin network down`"
+    else:
+        found, stop = "a network", "`.venv/bin/recfin network down` (with the RECFIN_TOPOLOGY that names that folder)"
+    return (f"{found} is running in {data_root} and the ports the tests' network needs are taken ({listed}): "
+            f"stop it with {stop}, then run the tests")
 
 
 @pytest.fixture(scope="session")
-def developers_data_root() -> Path:
+def demo_data_root() -> Path:
+    """The default topology's data folder outside the suite, $RECFIN_HOME/network, else <repo>/.recfin/network: where
+    `scripts/demo` and `recfin network up` run their network. Read before ``recfin_home`` sets the suite's own."""
+    return load_topology().resolved_data_root()
+
+
+@pytest.fixture(scope="session")
+def developers_data_root(demo_data_root) -> Path:
     """The data folder `recfin network` commands use outside the suite: their topology's ($RECFIN_TOPOLOGY, else
     network/topology.yaml), in $RECFIN_HOME, else <repo>/.recfin. Read before ``recfin_home`` sets the suite's own.
     A $RECFIN_TOPOLOGY that does not load started no network: the default topology's folder is the one looked in."""
     try:
         return profiles.default_data_root()
     except TopologyError:
-        return load_topology().resolved_data_root()
+        return demo_data_root
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -157,14 +182,14 @@ def recfin_home(tmp_path_factory, developers_data_root) -> Path:
 
 
 @pytest.fixture(scope="session")
-def fabric_network(recfin_home, developers_data_root, request) -> Network:
+def fabric_network(recfin_home, developers_data_root, demo_data_root, request) -> Network:
     reason = fabric_missing_reason()
     if reason:
         pytest.skip(reason)
-    if running := developers_network_running(developers_data_root):
-        pytest.fail(running, pytrace=False)
     data_root = recfin_home / "network"     # where `recfin` without --data-root looks, as the topology sets none
     network = Network.load(data_root=data_root, say=print)
+    if running := developers_network_running(developers_data_root, network.topology, demo_data_root):
+        pytest.fail(running, pytrace=False)
     failed_before = request.session.testsfailed
     clean = False
     try:

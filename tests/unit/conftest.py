@@ -43,14 +43,14 @@ def official_node_client() -> None:
     """The official Fabric Gateway Node client, installed in bench/node."""
     from bench import node_compare
 
-    from .node_packages import require
+    from .node_packages import CLIENT_PACKAGE, require
 
-    require(node_compare.NODE_DIR, "@hyperledger/fabric-gateway")
+    require(node_compare.NODE_DIR, CLIENT_PACKAGE)
 
 
 @pytest.fixture(scope="session")
 def official_node_shim() -> None:
     """The official Node chaincode shim, installed in tests/unit/chaincode/node_shim."""
-    from .node_packages import NODE_SHIM_DIR, require
+    from .node_packages import NODE_SHIM_DIR, SHIM_PACKAGE, require
 
-    require(NODE_SHIM_DIR, "fabric-shim")
+    require(NODE_SHIM_DIR, SHIM_PACKAGE)

@@ -18,6 +18,14 @@ from bench import node_compare
 REPO = Path(__file__).resolve().parents[2]
 NODE_SHIM_DIR = Path(__file__).parent / "chaincode" / "node_shim"
 """Where scripts/install installs the official Node chaincode shim (fabric-shim, pinned by its package-lock.json)."""
+CLIENT_PACKAGE = "@hyperledger/fabric-gateway"
+"""The package of bench/node the comparisons need: scripts/install runs npm ci there again while it is missing."""
+SHIM_PACKAGE = "fabric-shim"
+"""The package of NODE_SHIM_DIR the comparisons need: scripts/install runs npm ci there again while it is missing."""
+FABRIC_CONTRACT_API = NODE_SHIM_DIR / "node_modules" / "fabric-contract-api"
+"""The shim's fabric-contract-api, installed with it (official_node_shim): its release pins the schema below."""
+CONTRACT_SCHEMA = FABRIC_CONTRACT_API / "schema" / "contract-schema.json"
+"""Fabric's contract metadata schema, which the tools that read a chaincode's GetMetadata check it against."""
 
 
 def node_unavailable() -> str | None:

@@ -17,7 +17,9 @@ from .node_packages import NODE_SHIM_DIR, REPO, node_unavailable, require
 
 NODE_20_AND_NPM = {"node": "echo v20.11.1", "npm": "exit 0"}
 COMPARISONS = ["tests/unit/bench/test_node_client.py", "tests/unit/chaincode/test_node_shim_agreement.py",
-               "tests/unit/client/test_wire_agreement_with_node.py"]
+               "tests/unit/client/test_wire_agreement_with_node.py",
+               # against fabric-contract-api's metadata schema, which comes with the shim
+               "tests/unit/chaincode/test_metadata_schema.py", "tests/unit/receivables/test_metadata.py"]
 
 
 @pytest.mark.parametrize("tools, named", [
@@ -97,3 +99,37 @@ def test_every_comparison_fails_and_none_skips_where_npm_ci_left_no_node_modules
                        for name in folders}
     for test_file in COMPARISONS:
         assert f"ERROR {test_file}::" in done.stdout
+
+
+REPORT_TEST = ("tests/unit/bench/test_client_cpu.py::"
+               "test_the_report_has_one_row_per_client_operation_and_concurrency_with_the_label")
+
+
+@pytest.mark.parametrize("tools, outcome", [
+    ({"node": "echo v20.11.1"}, "1 passed"),
+    ({"node": "echo v18.19.0", "npm": "exit 0"}, "1 passed"),
+    (NODE_20_AND_NPM, "1 error"),
+], ids=["node without npm", "node too old", "node and npm"])
+def test_the_client_cpu_report_measures_ours_alone_where_node_is_unusable_and_needs_the_packages_where_it_is(
+        tmp_path, tools, outcome):
+    """Where node_unavailable() says why, the report's test measures our client alone and passes; where node and npm
+    are there and bench/node has no node_modules, it fails at its setup naming that folder, as the comparisons do,
+    and neither runs npm nor asks the stand-in node for rows."""
+    client_dir, shim_dir = tmp_path / "client_dir", tmp_path / "shim_dir"
+    client_dir.mkdir()
+    shutil.copy(node_compare.NODE_DIR / "package-lock.json", client_dir / "package-lock.json")
+    (tmp_path / "without_node_modules.py").write_text(WITHOUT_NODE_MODULES)
+    npm_calls = tmp_path / "npm-calls.txt"
+    stand_ins = {**tools, **({"npm": f'echo "npm $*" >> "{npm_calls}"'} if "npm" in tools else {})}
+    path = os.pathsep.join([a_path_holding(tmp_path / "bin", **stand_ins), os.path.dirname(sys.executable)])
+    env = {**os.environ, "PATH": path, "CLIENT_DIR": str(client_dir), "SHIM_DIR": str(shim_dir),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)])}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "without_node_modules", "-p", "no:cacheprovider",
+                           "--basetemp", str(tmp_path / "base"), REPORT_TEST],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    summary = done.stdout.strip().splitlines()[-1]
+    assert summary.startswith(f"{outcome} in "), done.stdout + done.stderr
+    if outcome == "1 error":
+        assert (f"{client_dir / 'node_modules'} is missing: npm ci failed or never ran: run scripts/install"
+                in done.stdout)
+    assert not npm_calls.exists()

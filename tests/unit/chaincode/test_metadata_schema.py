@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Literal, Optional
 
 import pydantic
@@ -21,16 +20,13 @@ from chaincode.contract import Context, Contract, transaction
 from chaincode.feature_contract import FeatureContract
 from chaincode.receivables import ReceivablesContract
 from chaincode.testing import MemoryLedger, make_identity
+from tests.unit.node_packages import CONTRACT_SCHEMA, FABRIC_CONTRACT_API
 from tests.unit.receivables.support import standard_net
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test dependency: run scripts/install")
 
-PACKAGE = Path(__file__).parent / "node_shim" / "node_modules" / "fabric-contract-api"
-SCHEMA_FILE = PACKAGE / "schema" / "contract-schema.json"
-
-needs_schema = pytest.mark.skipif(
-    not SCHEMA_FILE.is_file(),
-    reason="tests/unit/chaincode/node_shim has no node_modules: run scripts/install (npm ci there)")
+# skipped only where Node.js cannot run the shim; failed, naming node_shim's node_modules, where it is not installed
+needs_schema = pytest.mark.usefixtures("official_node_shim")
 
 
 class Tier(pydantic.BaseModel):
@@ -89,14 +85,14 @@ def problems(validator, document) -> list[str]:
 
 @needs_schema
 def test_the_schema_is_the_pinned_releases():
-    assert json.loads((PACKAGE / "package.json").read_text())["version"] == "2.5.8"
+    assert json.loads((FABRIC_CONTRACT_API / "package.json").read_text())["version"] == "2.5.8"
 
 
 @needs_schema
 @pytest.mark.parametrize("contract", [ReceivablesContract, FeatureContract, Pricing, Shapes],
                          ids=lambda c: c.__name__)
 def test_metadata_is_valid_under_fabrics_contract_schema(contract):
-    official = json.loads(SCHEMA_FILE.read_text())
+    official = json.loads(CONTRACT_SCHEMA.read_text())
     metadata = metadata_of(contract())
     assert problems(jsonschema.Draft4Validator(official), metadata) == []
     as_schema = jsonschema.Draft4Validator({**official, "$ref": "#/definitions/schema"})
