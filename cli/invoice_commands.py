@@ -206,7 +206,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     skipped.
 
     A line of an invoice taxed on the difference (差额征税) that gives no
-    deduction (扣除额) has its tax reported as skipped: it cannot be checked.
+    deduction (扣除额) and whose tax is below amount x rate has its tax
+    reported as skipped: it cannot be checked.
     Such an invoice may pass here, but recfin invoice register refuses it,
     as the skipped line says (with --json, its finding has "registration":
     "refused" and why in "registration_reason").

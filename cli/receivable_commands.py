@@ -672,7 +672,7 @@ def provenance(session, as_json, receivable_id) -> None:
     The contract answers 64 levels of splits below RECEIVABLE_ID; a lineage split deeper (before
     splits were limited) is cut there, and a line under the node cut names the command that shows
     the levels below it. A part you may not read (`receivable get` would be refused: one passed on
-    to another holder, say) shows its id only.
+    to another holder, say) shows its id, marked redacted, with the parts split from it below.
 
     \b
     Example:
