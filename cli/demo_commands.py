@@ -3,9 +3,12 @@
 It brings the network up if needed (``Network.up`` leaves healthy nodes alone) and
 deploys the receivables chaincode unless the same definition is committed
 (``Network.deploy_chaincode`` changes nothing then); ``--skip-setup`` uses a network
-someone else runs. Then, printing who did what and the tx id of each step:
+someone else runs. Before anything starts, the topology is checked for what the story needs:
+the orgs, their roles and the users it acts as (``ACTORS``, ``PARTIES``), and a credit code
+of its own for each actor. Then, printing who did what and the tx id of each step:
 
-1. the org admins register the parties (a rerun reports them as already registered):
+1. the org admins register the parties (a rerun reports them as already registered, once
+   it has read each back and found the story's party: another party under the code stops it):
    the core enterprise, the tier-1 and tier-2 suppliers, and two financiers of BankMSP,
    First Bank (officer1) and Second Bank (officer2; the contract takes one offer per
    bank and request, so two offers need two banks);
@@ -47,11 +50,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import click
+import grpc
 
 from client.business_dates import business_today
+from client.gateway import CommitStatusError, GatewayError, SubmitError
 from client.invoices.credit_code import credit_code_check_digit
 from client.money import percent
 from client.pricing.proposals import BankOffer, ReceivableTerms, rank_proposals
@@ -60,6 +65,7 @@ from client.receivables import (
     Exposure,
     FinancingTerms,
     InvoiceInput,
+    Party,
     Receivable,
     ReceivablesClient,
     ReceivableRegistration,
@@ -67,7 +73,10 @@ from client.receivables import (
     Statistics,
     to_fen,
 )
-from network import Network
+from network import Network, profiles
+from network.errors import NodeNotFoundError
+from network.org_users import ENTERPRISE_ATTR
+from network.probes import accepting
 from network.topology import DEFAULT_TOPOLOGY, Topology, load as load_topology
 
 from . import connection
@@ -177,15 +186,89 @@ class Run:
 
 def credit_code_of(session: connection.Session, fallback_body: str) -> str:
     """The enterprise a user acts for (its `recfin.enterprise` attribute in the topology), or a synthetic code."""
-    code = session.user.attrs.get("recfin.enterprise")
-    return code or fallback_body + credit_code_check_digit(fallback_body)
+    return session.user.attrs.get(ENTERPRISE_ATTR) or with_check_digit(fallback_body)
 
 
-def demo_codes(sessions: dict[str, connection.Session]) -> dict[str, str]:
-    """Each actor's credit code; the second bank always gets its own (officer2 shares officer1's attribute)."""
-    second = SECOND_BANK_CODE_BODY + credit_code_check_digit(SECOND_BANK_CODE_BODY)
-    return {key: second if key == "bank2" else credit_code_of(session, REGULATOR_CODE_BODY)
-            for key, session in sessions.items()}
+def listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: names in a sentence."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1]]))
+
+
+def with_check_digit(body: str) -> str:
+    return body + credit_code_check_digit(body)
+
+
+def actor_codes(users: dict[str, tuple[str, str, dict[str, str]]], where: str) -> dict[str, str]:
+    """Each actor's credit code, from its (org, user, attributes) in ``users``: the enterprise the user acts for
+    (its `recfin.enterprise` attribute); a synthetic code for the regulator's user where it has none, and always
+    for the second bank (officer2 shares officer1's attribute).
+
+    The contract knows a party by its code, and the story moves claims between the actors' parties: two actors
+    sharing a code would be one party (a supplier registered under the regulator's code, a split to oneself).
+    So a ClickException names every actor without a code and every code two actors share, and where the
+    attributes are set (``where``), before anything is registered."""
+    codes, without = {}, []
+    for key, (org, user, attrs) in users.items():
+        if key == "bank2":
+            codes[key] = with_check_digit(SECOND_BANK_CODE_BODY)
+        elif attrs.get(ENTERPRISE_ATTR):
+            codes[key] = attrs[ENTERPRISE_ATTR]
+        elif key == "regulator":
+            codes[key] = with_check_digit(REGULATOR_CODE_BODY)
+        else:
+            without.append(f"{org}/{user}")
+    holders: dict[str, list[str]] = {}
+    for key, code in codes.items():
+        holders.setdefault(code, []).append("/".join(users[key][:2]))
+    shared = {code: who for code, who in holders.items() if len(who) > 1}
+    if not without and not shared:
+        return codes
+    problems = ([f"{listed(without)} {'has' if len(without) == 1 else 'have'} no {ENTERPRISE_ATTR} attribute"]
+                if without else []) + [f"{listed(who)} share {code}" for code, who in shared.items()]
+    raise click.ClickException(
+        f"the demo's actors need a credit code each, and in {where}, {'; '.join(problems)}. Give each of those users "
+        f"its own 18-character unified social credit code as {ENTERPRISE_ATTR} (the regulator's user may have none: "
+        f"the demo then gives it {with_check_digit(REGULATOR_CODE_BODY)}, and Second Bank "
+        f"always has {with_check_digit(SECOND_BANK_CODE_BODY)})")
+
+
+def demo_codes(sessions: dict[str, connection.Session],
+               where: str = "the users' connection profiles") -> dict[str, str]:
+    """Each actor's credit code, read from the user its session acts as (see :func:`actor_codes`)."""
+    return actor_codes({key: (s.profile.org, s.user.name, s.user.attrs) for key, s in sessions.items()}, where)
+
+
+def story_users_by_org() -> dict[str, tuple[str, set[str]]]:
+    """Per org the story acts in: the role its parties have in the story, and the users it acts as."""
+    out: dict[str, tuple[str, set[str]]] = {}
+    for key, _name, role, users in PARTIES:
+        org, actor = ACTORS[key]
+        out.setdefault(org, (role, set()))[1].update({actor, *users})
+    return out
+
+
+def check_story_fits(topology: Topology, topology_file: Path) -> None:
+    """Stop before anything starts where the topology cannot carry the story, naming what it lacks: the orgs, their
+    roles and the users the story acts as (fixed, ACTORS and PARTIES: the demo has no option to choose others),
+    and a credit code of its own for each actor (see :func:`actor_codes`)."""
+    lacking = []
+    for org, (role, users) in story_users_by_org().items():
+        try:
+            spec = topology.org(org)
+        except NodeNotFoundError:
+            lacking.append(f"org {org} (a {role} org with users {', '.join(sorted(users))})")
+            continue
+        if spec.role != role:
+            lacking.append(f"org {org} as a {role} org (it is a {spec.role} org)")
+        absent = sorted(users - {u.name for u in spec.users})
+        if absent:
+            lacking.append(f"org {org}'s user{'s' if len(absent) > 1 else ''} {', '.join(absent)}")
+    if lacking:
+        raise click.ClickException(
+            f"the demo cannot run on {topology_file}: its story acts as fixed orgs and users, and the topology lacks "
+            f"{'; '.join(lacking)}. Run it on a topology that has them, as network/topology.yaml does")
+    attrs = {org: {u.name: u.attrs for u in topology.org(org).users} for org in story_users_by_org()}
+    actor_codes({key: (org, user, attrs[org][user]) for key, (org, user) in ACTORS.items()}, str(topology_file))
 
 
 def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], None]) -> None:
@@ -227,8 +310,11 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     """
     say = progress(as_json)
     topology = load_topology(topology_path)
-    if topology.contract.require_attestation:   # stop before anything starts or is written
-        raise click.ClickException(ATTESTATION_NEEDED.format(where=f"{topology_path or DEFAULT_TOPOLOGY} sets"))
+    topology_file = topology_path or DEFAULT_TOPOLOGY
+    # stop before anything starts or is written
+    if topology.contract.require_attestation:
+        raise click.ClickException(ATTESTATION_NEEDED.format(where=f"{topology_file} sets"))
+    check_story_fits(topology, topology_file)
     # The chosen topology's folder, for the network and for every profile the story opens.
     on_another_network = data_root is not None or topology_path is not None
     data_root = data_root or topology.resolved_data_root()
@@ -239,8 +325,14 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     run = Run(say)
     with ExitStack() as stack:
         s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
-        codes = demo_codes(s)
-        register_parties(run, stack, s, codes, data_root)
+        codes = demo_codes(s, f"the connection profiles in {profiles.profiles_dir(data_root)}")
+        try:    # the story's first call through each org's peer
+            register_parties(run, stack, s, codes, data_root)
+        except GatewayError as error:
+            down = peers_not_answering(error, s.values())
+            if not down:
+                raise
+            raise click.ClickException(not_answering_hint(down, skip_setup, topology_path)) from error
         summary, stats = story(run, s, codes)
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
@@ -261,6 +353,30 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     click.echo("by status: " + (", ".join(f"{status} {n}" for status, n in counts.items() if n) or "none"))
 
 
+def peers_not_answering(error: GatewayError, sessions: Iterable[connection.Session]) -> list[str]:
+    """The story's gateway peers ("the ORG peer at ADDRESS") that take no connection, when ``error`` is an
+    UNAVAILABLE that reached no orderer; else none, and the error's own line stands. Such an error's line names a
+    transaction (``[tx ...]``) that was never sent: a peer that is down is what to say. A submit that may have
+    been ordered keeps its line, whose tx id is what to look up."""
+    if error.code != grpc.StatusCode.UNAVAILABLE or isinstance(error, (SubmitError, CommitStatusError)):
+        return []
+    peers: dict[str, str] = {}
+    for session in sessions:
+        peers.setdefault(session.profile.gateway.address, session.profile.org)
+    return [f"the {org} peer at {address}" for address, org in peers.items() if not accepting(address)]
+
+
+def not_answering_hint(down: list[str], skip_setup: bool, topology_path: Path | None) -> str:
+    """The line for peers that are not answering: what to run (with the topology given, if one was)."""
+    topology = f" --topology {shlex.quote(str(topology_path))}" if topology_path else ""
+    said = f"{listed(down)} {'is' if len(down) == 1 else 'are'} not answering (nothing accepts connections there)"
+    if skip_setup:
+        return (f"{said}: start the network with `recfin network up{topology}` (or run the demo without --skip-setup, "
+                f"which starts it), and see its nodes with `recfin network status{topology}`")
+    return (f"{said}, though the network was just brought up: see which node stopped with `recfin network "
+            f"status{topology}`, and why with `recfin network logs NODE{topology}`")
+
+
 def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root: Path | None) -> None:
     admins: dict[str, connection.Session] = {}
     for key, name, role, users in PARTIES:
@@ -268,17 +384,43 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
         if org not in admins:
             admins[org] = stack.enter_context(connection.open_session(org, None, data_root, admin=True))
         admin = admins[org]
-        client_ids = [connection.client_id_of(admin.profile.user(u).cert) for u in users]
+        client_ids = {u: connection.client_id_of(admin.profile.user(u).cert) for u in users}
         try:
-            party = run.turns(admin).register_party(codes[key], name, role, admin.profile.msp_id, client_ids)
+            party = run.turns(admin).register_party(codes[key], name, role, admin.profile.msp_id, client_ids.values())
             run.step(f"{org}-admin", f"register party {name}", party.tx_id, uscc=codes[key])
         except RuleViolation as error:
-            if error.rule == "party-already-registered":  # a rerun
+            if error.rule == "party-already-registered":  # a rerun, if the party under that code is the story's
+                differences = party_differences(run.turns(admin).get_party(codes[key]), name, role,
+                                                admin.profile.msp_id, client_ids)
+                if differences:
+                    raise click.ClickException(
+                        f"the ledger's party {codes[key]} is not the demo's {name}, which the demo registers under "
+                        f"that code: {'; '.join(differences)}. To go on, {fixed_code_hint(key)}run the demo on a new "
+                        "ledger") from error
                 run.step(f"{org}-admin", f"party {name} already registered", None, uscc=codes[key])
             elif error.rule == "identity-already-bound":  # an older ledger: its user acts for another party
                 run.refused(f"{org}-admin", f"register party {name}", error)
             else:
                 raise
+
+
+def fixed_code_hint(key: str) -> str:
+    """What gives an actor another code: its user's attribute, except for Second Bank, whose code is fixed."""
+    if key == "bank2":
+        return ""
+    org, user = ACTORS[key]
+    return f"give {org}/{user} a code no other party holds as its {ENTERPRISE_ATTR} attribute, or "
+
+
+def party_differences(party: Party, name: str, role: str, msp_id: str, client_ids: dict[str, str]) -> list[str]:
+    """How a party on the ledger differs from the one the demo registers (its name, role and org, and each user
+    that should act for it and does not); empty when it is that party. Identities bound later stay allowed."""
+    differences = [f"its {what} is {have!r}, not {want!r}" for what, have, want in (
+        ("name", party.name, name), ("role", party.role, role), ("org", party.msp_id, msp_id)) if have != want]
+    unbound = [user for user, client_id in client_ids.items() if client_id not in party.client_ids]
+    if unbound:
+        differences.append(f"{listed(unbound)} {'does' if len(unbound) == 1 else 'do'} not act for it")
+    return differences
 
 
 def delivery(codes: dict[str, str], today: date, amounts: tuple[Decimal, Decimal]) -> ReceivableRegistration:

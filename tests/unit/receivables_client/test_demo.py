@@ -9,14 +9,18 @@ on the real contract.
 from __future__ import annotations
 
 import json
+import socket
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
+import grpc
 import pytest
 from click.testing import CliRunner
 
 from cli import connection, demo_commands
-from client.gateway.errors import EndorseError, ErrorDetail
+from client.gateway.errors import EndorseError, ErrorDetail, SubmitError
 from client.receivables import ReceivablesClient
 
 from . import fakes
@@ -311,3 +315,80 @@ def test_a_ledger_where_officer2_acts_for_first_bank_still_tells_the_story(ledge
     assert [who for who, _ in ledger.calls("MakeFinancingOffer")] == [("bank", "officer1", False)]
     assert any(s["what"].startswith("second bank unavailable") for s in out["steps"])
     assert out["chosen_offer"] == "O-1"
+
+
+CONNECTION_REFUSED = "failed to connect to all addresses; last error: UNKNOWN: ipv4:{address}: Failed to connect to " \
+                     "remote host: Connection refused"
+
+
+@pytest.fixture
+def closed_address() -> str:
+    """An address nothing listens at: a port taken from the system, then let go."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.fixture
+def open_address():
+    """An address a listening socket takes connections at (a peer that answers)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+        yield f"127.0.0.1:{s.getsockname()[1]}"
+
+
+def peers_at(monkeypatch, ledger: Ledger, address: str, error: Exception) -> None:
+    """Every session's gateway peer at ``address``; registering a party fails with ``error``."""
+    inner = connection.open_session
+
+    @contextmanager
+    def at(org, user=None, data_root=None, *, admin=False):
+        with inner(org, user, data_root, admin=admin) as session:
+            ledger.contract((org, user, admin)).errors["RegisterParty"] = error
+            gateway = session.profile.gateway.model_copy(update={"address": address})
+            yield replace(session, profile=session.profile.model_copy(update={"gateway": gateway}))
+
+    monkeypatch.setattr(connection, "open_session", at)
+
+
+def unavailable(kind, address: str):
+    message = CONNECTION_REFUSED.format(address=address) if kind is EndorseError else "Socket closed"
+    return kind(message, transaction_id="7" * 64, code=grpc.StatusCode.UNAVAILABLE)
+
+
+def test_skip_setup_on_a_network_that_is_down_says_the_peer_is_not_answering_and_how_to_start_it(
+        ledger, monkeypatch, closed_address):
+    peers_at(monkeypatch, ledger, closed_address, unavailable(EndorseError, closed_address))
+    res = run_demo("--skip-setup")
+    assert res.exit_code == 1
+    said = " ".join(res.output.split())
+    assert f"Error: the coreenterprise peer at {closed_address} is not answering (nothing accepts connections " \
+           "there): start the network with `recfin network up` (or run the demo without --skip-setup, which starts " \
+           "it), and see its nodes with `recfin network status`" in said, said
+    assert "[tx " not in said     # the proposal that failed was never sent: no transaction to name
+
+
+def test_a_peer_down_right_after_setup_is_named_with_where_to_look(ledger, monkeypatch, closed_address, tmp_path):
+    peers_at(monkeypatch, ledger, closed_address, unavailable(EndorseError, closed_address))
+    topology = tmp_path / "t.yaml"
+    topology.write_text(Path(demo_commands.DEFAULT_TOPOLOGY).read_text())
+    res = run_demo("--topology", str(topology))
+    assert res.exit_code == 1
+    said = " ".join(res.output.split())
+    assert f"the coreenterprise peer at {closed_address} is not answering (nothing accepts connections there), " \
+           f"though the network was just brought up: see which node stopped with `recfin network status --topology " \
+           f"{topology}`, and why with `recfin network logs NODE --topology {topology}`" in said, said
+
+
+@pytest.mark.parametrize("kind, peer", [
+    (EndorseError, "open_address"),    # the peer answered UNAVAILABLE itself (an endorser or orderer it needs)
+    (SubmitError, "closed_address"),   # the transaction may have been ordered: its id is what to look up
+])
+def test_other_unavailable_errors_keep_their_own_line(ledger, monkeypatch, request, kind, peer):
+    address = request.getfixturevalue(peer)
+    error = unavailable(kind, address)
+    peers_at(monkeypatch, ledger, address, error)
+    res = run_demo("--skip-setup")
+    assert res.exit_code == 1
+    assert f"Error: {error}" in res.output and "not answering" not in res.output

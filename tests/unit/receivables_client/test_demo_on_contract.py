@@ -289,3 +289,28 @@ def test_before_each_step_every_peer_the_story_used_has_the_latest_block(world):
     assert {c.msp_id for c in between if c.kind == "wait"} == {"CoreEnterpriseMSP", "SupplierMSP", "RegulatorMSP"}
     assert [(c.kind, c.transaction) for c in between if c.kind != "wait"] == [
         ("evaluate", "WhoAmI"), ("evaluate", "GetFinancing"), ("evaluate", "WhoAmI")]
+
+
+@pytest.mark.parametrize("org, code, name, bound, story_party, differences", [
+    # what a demo whose suppliers all took the regulator's synthetic code left: a supplier party under that code
+    ("supplier", REGULATOR, "Tier-1 Parts Co.", "supplier1", "Receivables Regulator",
+     "its name is 'Tier-1 Parts Co.', not 'Receivables Regulator'; its role is 'supplier', not 'regulator'; its org "
+     "is 'SupplierMSP', not 'RegulatorMSP'; inspector1 and inspector2 do not act for it. To go on, give "
+     "regulator/inspector1 a code no other party holds as its recfin.enterprise attribute, or run the demo on a new "
+     "ledger"),
+    # the story's party in all but the user who acts for it
+    ("supplier", TIER2, "Tier-2 Castings Co.", "supplier3", "Tier-2 Castings Co.", "supplier2 does not act for it."),
+])
+def test_another_party_under_an_actor_s_code_stops_the_demo_naming_what_differs(world, org, code, name, bound,
+                                                                               story_party, differences):
+    channel, sessions = world
+    with sessions.open_session(org, admin=True) as admin:
+        admin.client.register_party(code, name, "supplier", admin.profile.msp_id,
+                                    [client_id_of(admin.profile.user(bound).cert)])
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    assert f"the ledger's party {code} is not the demo's {story_party}, which the demo registers under that code: " \
+           f"{differences}" in said, said
+    assert f"party {story_party} already registered" not in said
+    assert channel.documents(keys.RECEIVABLE) == {}     # the story did not start
