@@ -5,33 +5,58 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+OUTSIDE_THE_WINDOW = "0.9"
+"""The grey of the warm-up and of the drain after the measured window: their commits are not measured."""
+
 
 def plot(reports: Sequence[Mapping[str, Any]], path: Path) -> Path:
-    """Top: committed tx/s per second; bottom: latency p50 and p99 per second; warm-up shaded."""
+    """Top: committed tx/s per second; bottom: latency p50 and p99 per second; outside the measured window shaded."""
+    figure = draw(reports)
+    import matplotlib.pyplot as plt     # the backend chosen by draw
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="png", dpi=100)
+    plt.close(figure)
+    return path
+
+
+def bin_width(points: Sequence[Mapping[str, Any]]) -> float:
+    """The width of a report's timeline bins: the step between their starts (``t``), as bench/report.py
+    ``timeline`` spaces them, a second each (taken when there is only one bin)."""
+    return points[1]["t"] - points[0]["t"] if len(points) > 1 else 1.0
+
+
+def draw(reports: Sequence[Mapping[str, Any]]):
+    """The plot's figure (``plot`` saves it). Every series has a marker on each bin, so a bin with commits between
+    two bins without any (no latency: a gap in the line) still shows."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+    last_bin_end = 0.0
     for report in reports:
         label = f"{report['workload']} ({report['client']})"
         points = report["timeline"]
-        t = [p["t"] for p in points]
-        top.plot(t, [p["committed_tps"] for p in points], label=label)
-        bottom.plot(t, [p["p50_s"] for p in points], label=f"{label} p50")
-        bottom.plot(t, [p["p99_s"] for p in points], linestyle="--", label=f"{label} p99")
+        width = bin_width(points)
+        t = [p["t"] + width / 2 for p in points]      # each bin's figures at its middle, not its start
+        top.plot(t, [p["committed_tps"] for p in points], marker=".", label=label)
+        bottom.plot(t, [p["p50_s"] for p in points], marker=".", label=f"{label} p50")
+        bottom.plot(t, [p["p99_s"] for p in points], marker=".", linestyle="--", label=f"{label} p99")
+        if points:
+            last_bin_end = max(last_bin_end, points[-1]["t"] + width)
     if reports:
-        warmup = reports[0]["plan"]["warmup"]
+        plan = reports[0]["plan"]
+        window_end = plan["warmup"] + plan["duration"]
         for axis in (top, bottom):
-            axis.axvspan(0, warmup, color="0.9", label=None)
+            axis.axvspan(0, plan["warmup"], color=OUTSIDE_THE_WINDOW, label=None)
+            axis.axvspan(window_end, max(window_end, last_bin_end), color=OUTSIDE_THE_WINDOW, label=None)
+            axis.axvline(window_end, color="0.4", linewidth=0.8, label=None)
     top.set_ylabel("committed tx/s")
     bottom.set_ylabel("latency (s)")
-    bottom.set_xlabel("seconds since start (shaded: warm-up)")
+    bottom.set_xlabel("seconds since start (shaded: warm-up, and the drain after the measured window's end)")
     top.legend(fontsize="small")
     bottom.legend(fontsize="small")
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, format="png", dpi=100)
-    plt.close(figure)
-    return path
+    return figure

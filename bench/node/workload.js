@@ -72,7 +72,8 @@ function classify(err) {
 
 // The call, or a CallTimeoutError once `seconds` pass without its answer (null: no deadline), as
 // bench/driver.py bounds a call with asyncio.wait_for. The package's calls cannot be cancelled: one past
-// its deadline runs on unobserved and ends on its own or when the gateway is closed.
+// its deadline runs on (drive() keeps its place in flight until it ends) and ends on its own, each step
+// within its own deadline, or when the gateway is closed.
 function withDeadline(promise, seconds) {
     if (seconds == null) return promise;
     let timer;
@@ -309,6 +310,11 @@ const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.syst
 // Closed loop: `concurrency` workers, each sending the next when the last is done. Each call is bounded by
 // plan.call_timeout, as the Python driver bounds it. An answer with no tx id (a query's) counts as `answered`,
 // not `committed` (bench/driver.py).
+// A call past its deadline counts as a `timeout` then, but it still runs (it cannot be cancelled, where the
+// Python driver's wait_for cancels its call): its worker or max_in_flight slot stays taken until it ends, so
+// no more calls are ever in flight than the plan allows, as in the Python driver. A worker stops waiting for
+// it when the window closes, since it sends nothing after that; drive() returns with every sample taken, and
+// a call still running then ends when the gateway is closed.
 async function drive(workload, plan, clock = REAL_CLOCK) {
     const origin = clock.now();
     const now = () => clock.now() - origin;
@@ -320,21 +326,24 @@ async function drive(workload, plan, clock = REAL_CLOCK) {
         await clock.sleep(plan.warmup - now()); cpu.start = cpuSeconds();
         await clock.sleep(end - now()); cpu.end = cpuSeconds();
     })();
-    const perform = async ([kind, call], due) => {
+    // Sends one operation. `recorded`: its sample is taken (at the answer, or at the deadline); `ended`: the
+    // call itself is over, which for one past its deadline is later.
+    const perform = ([kind, call], due) => {
         const sent = now();
-        let outcome;
-        try {
-            const txId = await withDeadline(call(), plan.call_timeout);
-            outcome = [txId == null ? 'answered' : 'committed', txId ?? null, ''];
-        } catch (err) {
-            outcome = classify(err);
-        }
-        const finished = now();
-        samples.push([kind, due, sent, finished, ...outcome, due >= plan.warmup && due < end]);
+        const answer = new Promise((resolve) => resolve(call()));   // call() throwing at once: a failed call
+        const ended = answer.then(() => {}, () => {});
+        const recorded = withDeadline(answer, plan.call_timeout).then(
+            (txId) => [txId == null ? 'answered' : 'committed', txId ?? null, ''],
+            classify,
+        ).then((outcome) => {
+            samples.push([kind, due, sent, now(), ...outcome, due >= plan.warmup && due < end]);
+        });
+        return { recorded, ended };
     };
     const ops = workload.operations();
     if (plan.mode === 'rate') {
-        const pending = new Set();
+        const inFlight = new Set();   // until each call ends, past its deadline or not
+        const unrecorded = new Set();   // until each call's sample is taken
         for (let i = 0; i / plan.rate < end; i += 1) {
             const due = i / plan.rate;
             let wait = due - now();
@@ -342,19 +351,25 @@ async function drive(workload, plan, clock = REAL_CLOCK) {
             // A timer may fire up to a millisecond before `due` (libuv reads its clock once a turn, in whole
             // ms): sending then would count less than the call took. Wait on until the due time has come.
             while (wait > 0) { await clock.sleep(wait); wait = due - now(); }
-            while (pending.size >= plan.max_in_flight) await Promise.race(pending);
+            while (inFlight.size >= plan.max_in_flight) await Promise.race(inFlight);
             const next = ops.next();
             if (next.done) { exhausted = true; break; }
-            const task = perform(next.value, due).finally(() => pending.delete(task));
-            pending.add(task);
+            const { recorded, ended } = perform(next.value, due);
+            const slot = ended.then(() => inFlight.delete(slot));
+            inFlight.add(slot);
+            const taking = recorded.then(() => unrecorded.delete(taking));
+            unrecorded.add(taking);
         }
-        await Promise.all(pending);
+        await Promise.all(unrecorded);
     } else {
+        const windowClosed = marks.then(() => 'closed');
         await Promise.all(Array.from({ length: plan.concurrency }, async () => {
             while (now() < end) {
                 const next = ops.next();
                 if (next.done) { exhausted = true; return; }
-                await perform(next.value, now());
+                const { recorded, ended } = perform(next.value, now());
+                await recorded;
+                if (await Promise.race([ended, windowClosed]) === 'closed') return;
             }
         }));
     }

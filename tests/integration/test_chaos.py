@@ -7,6 +7,11 @@ peer's ledger (looked up by tx id through qscc), that every key of the chaincode
 namespace reads the same from the peer's world state (through the contract) as from
 its replayed blocks, and that the peers agree with each other (block hashes,
 validation codes, replayed values). Acknowledged, found and lost are printed; lost must be 0.
+Writes sent after the fault was injected must have committed (commits of the warm-up alone would
+leave the check nothing to prove), one sent after the repair among them: the network serves again.
+
+A peer killed and restarted must run as a new process and, by the end, be at a height above the
+one it had when it was killed.
 
 The Raft leader's kill also prints how long the ordering service took to recover:
 seconds from the kill to a new leader and to the first commit of a transaction sent
@@ -104,8 +109,20 @@ class WatchedMixedWorkload(MixedWorkload):
 
     def first_commit_sent_after(self, moment: float) -> Seen | None:
         """The first write sent after ``moment`` to commit (by when the client learnt it), if any yet."""
-        committed = [s for s in list(self.seen) if s.committed and s.tx_id and s.sent >= moment]
-        return min(committed, key=lambda s: s.finished, default=None)
+        return min(commits_sent_after(self.seen, moment), key=lambda s: s.finished, default=None)
+
+
+def commits_sent_after(seen: list[Seen], moment: float) -> list[Seen]:
+    """The writes sent at ``moment`` or later that committed (a query, answered, has no tx id)."""
+    return [s for s in list(seen) if s.committed and s.tx_id and s.sent >= moment]
+
+
+@dataclass(frozen=True)
+class FaultTimes:
+    """When the fault was injected and when its repair was done (time.monotonic, as ``Seen``)."""
+
+    injected: float
+    repaired: float
 
 
 def pid_of(network, name: str) -> int:
@@ -115,8 +132,9 @@ def pid_of(network, name: str) -> int:
 
 
 def under_load(network, party_codes, fault, *, rate: float, warmup: float,
-               duration: float) -> tuple[Measured, WatchedMixedWorkload]:
-    """Drive the mixed workload; run ``fault(workload)`` (blocking, in a thread) as the measured window opens."""
+               duration: float) -> tuple[Measured, WatchedMixedWorkload, FaultTimes]:
+    """Drive the mixed workload; run ``fault(workload)`` (blocking, in a thread) as the measured window opens: it
+    injects the fault and returns once it is repaired."""
     plan = Plan(RATE, rate=rate, warmup=warmup, duration=duration, call_timeout=90.0)
 
     async def main():
@@ -128,17 +146,20 @@ def under_load(network, party_codes, fault, *, rate: float, warmup: float,
 
             async def inject():
                 await asyncio.sleep(warmup)
+                injected_at = time.monotonic()
                 await asyncio.to_thread(fault, workload)
+                return FaultTimes(injected_at, time.monotonic())
 
             injected = asyncio.ensure_future(inject())
             measured = await execute(workload, plan, [])
-            await injected
-            return measured, workload
+            return measured, workload, await injected
 
     return asyncio.run(main())
 
 
-def check_nothing_lost(network, measured):
+def check_nothing_lost(network, measured: Measured, workload: WatchedMixedWorkload, fault: FaultTimes) -> None:
+    """Every commit the client saw is on every peer, whose states and blocks agree, and the load went on through the
+    fault: writes sent after it was injected committed, one sent after its repair among them."""
     network.wait_for_heights()          # every orderer and peer, a restarted one included, at the same height
     acknowledged = [s.tx_id for s in measured.run.samples if s.committed and s.tx_id]
     verdict = verify(acknowledged, measured.touched, network.topology, network.data_root)
@@ -149,7 +170,17 @@ def check_nothing_lost(network, measured):
     print("keys of the namespace compared: " + ", ".join(f"{p.peer} {len(p.replayed)}" for p in verdict.peers)
           + "; not read back (summed over the peers; bench.ledger_check.NOT_READABLE and EXPOSURE_INDEXES say why): "
           + (", ".join(f"{kind} {n}" for kind, n in sorted(not_read_back.items())) or "none"))
-    assert verdict.acknowledged > 0, "no transaction committed under the fault: the check would prove nothing"
+    since_injected = commits_sent_after(workload.seen, fault.injected)
+    since_repaired = commits_sent_after(workload.seen, fault.repaired)
+    print(f"writes committed of those sent after the fault was injected: {len(since_injected)}; "
+          f"after it was repaired ({fault.repaired - fault.injected:.1f} s later): {len(since_repaired)}")
+    # Commits of the warm-up alone are no proof: none of them went through the fault.
+    assert since_injected, "no write sent after the fault was injected committed: the check would prove nothing"
+    last_sent = max(s.sent for s in workload.seen)
+    assert since_repaired, ("no write sent after the fault was repaired committed: the network does not serve again"
+                            if last_sent >= fault.repaired else
+                            f"the repair ended {fault.repaired - last_sent:.1f} s after the last call was sent: "
+                            "lengthen the run's duration so that the load goes on past it")
     assert verdict.lost == 0, verdict.to_json()
     assert all(p.found == verdict.acknowledged for p in verdict.peers), verdict.to_json()
     assert not [m for p in verdict.peers for m in p.state_mismatches], verdict.to_json()
@@ -214,26 +245,43 @@ def kill_the_raft_leader(network, workload: WatchedMixedWorkload) -> None:
 
 
 def test_short_the_raft_leader_killed_under_a_small_load_loses_nothing(receivables_deployed, party_codes):
-    measured, _ = under_load(receivables_deployed, party_codes,
-                             lambda workload: kill_the_raft_leader(receivables_deployed, workload),
-                             rate=5, warmup=5, duration=20)
-    check_nothing_lost(receivables_deployed, measured)
+    check_nothing_lost(receivables_deployed, *under_load(
+        receivables_deployed, party_codes, lambda workload: kill_the_raft_leader(receivables_deployed, workload),
+        rate=5, warmup=5, duration=20))
 
 
 def test_the_raft_leader_killed_loses_nothing(full_suite, receivables_deployed, party_codes):
-    measured, _ = under_load(receivables_deployed, party_codes,
-                             lambda workload: kill_the_raft_leader(receivables_deployed, workload),
-                             rate=20, warmup=10, duration=60)
-    check_nothing_lost(receivables_deployed, measured)
+    check_nothing_lost(receivables_deployed, *under_load(
+        receivables_deployed, party_codes, lambda workload: kill_the_raft_leader(receivables_deployed, workload),
+        rate=20, warmup=10, duration=60))
 
 
 def test_a_peer_killed_and_restarted_catches_up_and_loses_nothing(full_suite, receivables_deployed, party_codes):
-    def fault(_workload):
-        os.kill(pid_of(receivables_deployed, "peer0.bank"), signal.SIGKILL)
-        receivables_deployed.up()
+    network = receivables_deployed
+    peer = network.topology.node("peer0.bank")
 
-    measured, _ = under_load(receivables_deployed, party_codes, fault, rate=20, warmup=10, duration=60)
-    check_nothing_lost(receivables_deployed, measured)
+    def height() -> int | None:
+        return channel.node_height(network.tools, network.topology, network.data_root, peer)
+
+    killed: dict[str, int | None] = {}      # its height and pid when killed, and its pid once `up` restarted it
+
+    def fault(_workload):
+        killed["height"], killed["pid"] = height(), pid_of(network, peer.name)
+        os.kill(killed["pid"], signal.SIGKILL)
+        network.up()
+        killed["new pid"] = pid_of(network, peer.name)
+
+    measured, workload, fault_times = under_load(network, party_codes, fault, rate=20, warmup=10, duration=60)
+    assert killed["height"] is not None, f"{peer.name} reported no block height before it was killed"
+    assert killed["new pid"] != killed["pid"], (
+        f"{peer.name} still runs as pid {killed['pid']} after the kill and `up`: it was never restarted")
+    check_nothing_lost(network, measured, workload, fault_times)
+    caught_up = height()
+    print(f"{peer.name}: height {killed['height']} when killed (pid {killed['pid']}), {caught_up} after the run "
+          f"(pid {killed['new pid']})")
+    # blocks were cut after the kill (a write sent after the restart committed), and the restarted peer has them
+    assert caught_up is not None and caught_up > killed["height"], (
+        f"{peer.name} is at height {caught_up}, not past the {killed['height']} it had when killed")
 
 
 def test_a_chaincode_server_killed_fails_calls_clearly_resumes_on_restart_and_loses_nothing(
@@ -251,7 +299,7 @@ def test_a_chaincode_server_killed_fails_calls_clearly_resumes_on_restart_and_lo
         down["restarted"] = time.monotonic()
         network.start_chaincode_servers(network.topology.chaincode.name)
 
-    measured, workload = under_load(network, party_codes, fault, rate=20, warmup=10, duration=60)
+    measured, workload, fault_times = under_load(network, party_codes, fault, rate=20, warmup=10, duration=60)
     sent_while_down = [s for s in workload.seen if down["killed"] <= s.sent < down["restarted"]]
     failed = [s for s in sent_while_down if not s.committed]
     print(f"{holders_org}'s chaincode server down {down['restarted'] - down['killed']:.1f} s: "
@@ -269,7 +317,7 @@ def test_a_chaincode_server_killed_fails_calls_clearly_resumes_on_restart_and_lo
     first = min(resumed, key=lambda s: s.finished)
     print(f"first {first.kind} endorsed by {holders_org} again {first.finished - down['restarted']:.2f} s after "
           f"the restart")
-    check_nothing_lost(network, measured)
+    check_nothing_lost(network, measured, workload, fault_times)
 
 
 def test_the_whole_network_stopped_and_started_mid_run_loses_nothing(full_suite, receivables_deployed, party_codes):
@@ -278,5 +326,5 @@ def test_the_whole_network_stopped_and_started_mid_run_loses_nothing(full_suite,
         receivables_deployed.up()
         receivables_deployed.start_chaincode_servers()
 
-    measured, _ = under_load(receivables_deployed, party_codes, fault, rate=20, warmup=10, duration=90)
-    check_nothing_lost(receivables_deployed, measured)
+    check_nothing_lost(receivables_deployed, *under_load(receivables_deployed, party_codes, fault,
+                                                         rate=20, warmup=10, duration=90))

@@ -236,3 +236,31 @@ def test_both_drivers_send_and_measure_as_many_operations_for_the_same_rate_plan
         })();
     """, json.dumps([plan_config(plan) for plan in plans]))
     assert python == node == [[49, 49], [98, 49], [103, 51]]
+
+
+@needs_packages
+@pytest.mark.parametrize("plan", [{"mode": "concurrency", "concurrency": 2, "max_in_flight": 10000},
+                                  {"mode": "rate", "rate": 20, "max_in_flight": 2}],
+                         ids=["closed loop", "open loop"])
+def test_calls_past_their_deadline_still_count_against_the_concurrency_and_max_in_flight(plan):
+    """The package's calls cannot be cancelled: one past the plan's call_timeout counts as a `timeout`, but it
+    runs on until its own end, and until then keeps its worker (closed loop) or slot (open loop), so no more
+    calls are in flight than the plan allows, as in the Python driver, whose wait_for cancels the call. Each
+    stand-in call answers long after the deadline; the stand-ins count how many run at once."""
+    from .test_cross_org_waits import run_node
+
+    result = run_node("""
+        let running = 0, most = 0;
+        const ops = { *operations() { for (let n = 0; ; n += 1) yield ['register', async () => {
+            running += 1; most = Math.max(most, running);
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            running -= 1;
+            return `tx-${n}`;
+        }]; } };
+        (async () => {
+            const run = await workload.drive(ops, JSON.parse(process.argv[1]));
+            console.log(JSON.stringify({ most, causes: [...new Set(run.samples.map((s) => s[4]))] }));
+        })();
+    """, json.dumps({"rate": None, "concurrency": None, "warmup": 0, "duration": 0.5, "call_timeout": 0.02,
+                     **plan}))
+    assert result == {"most": 2, "causes": ["timeout"]}

@@ -141,3 +141,37 @@ def test_the_plot_is_a_png(tmp_path):
     path = plot([report], tmp_path / "bench.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 1000
+
+
+def test_the_plot_shows_a_lone_bin_at_its_middle_and_marks_the_end_of_the_window():
+    """A second with commits between two without any (at low rates: no latency there, a gap in the line) is drawn
+    as a marker at the middle of its bin, and what follows the measured window is marked off as the warm-up is."""
+    from matplotlib.colors import to_rgba
+
+    from bench.plot import OUTSIDE_THE_WINDOW, draw
+
+    plan = Plan(RATE, rate=2, warmup=2, duration=3, call_timeout=None)
+    # bin 0: a warm-up commit; bin 4 (4 s to 5 s): one commit of latency 2.6 s, between bins 3 and 5 with none
+    run = Run(plan, [Sample("register", 0.0, 0.0, 0.4, "committed", "a", "", False),
+                     Sample("register", 2.0, 2.0, 4.6, "committed", "b", "", True),
+                     Sample("register", 2.5, 2.5, 2.9, "timeout", None, "X", True)])
+    report = build(run, workload="register", client="python", cpu_usage={}, process_kinds={})
+    figure = draw([report])
+    try:
+        top, bottom = figure.axes
+        series = [line for line in bottom.get_lines() if line.get_label().endswith(("p50", "p99"))]
+        assert len(series) == 2
+        for line in [*series, *[line for line in top.get_lines() if line.get_label() == "register (python)"]]:
+            assert line.get_marker() not in (None, "", "None", " ")
+            assert list(line.get_xdata()) == [0.5, 1.5, 2.5, 3.5, 4.5, 5.5]
+        p50 = series[0].get_ydata()
+        assert p50[4] == pytest.approx(2.6) and p50[3] is None and p50[5] is None
+        for axis in (top, bottom):
+            ends = [line for line in axis.get_lines() if list(line.get_xdata()) == [5, 5]]
+            assert len(ends) == 1                       # a line at 5 s, where the measured window ends
+            shaded = sorted((patch.get_x(), patch.get_x() + patch.get_width()) for patch in axis.patches
+                            if patch.get_facecolor() == to_rgba(OUTSIDE_THE_WINDOW))
+            assert shaded == [(0, 2), (5, 6)]           # the warm-up, and the drain up to the last bin's end
+    finally:
+        import matplotlib.pyplot as plt
+        plt.close(figure)

@@ -1,0 +1,57 @@
+"""The fault suite's own check (tests/integration/test_chaos.py ``check_nothing_lost``), without a network: commits
+of the warm-up alone, or none after the repair, fail it, where the ledger check by itself would pass."""
+import types
+
+import pytest
+
+from bench.driver import RATE, Plan, Run, Sample
+from bench.ledger_check import PeerLedger, Verdict
+from bench.outcomes import COMMITTED, UNAVAILABLE
+from bench.runner import Measured
+from tests.integration import test_chaos as chaos
+
+INJECTED, REPAIRED = 10.0, 12.0
+FAULT = chaos.FaultTimes(INJECTED, REPAIRED)
+
+
+def seen(sent: float, committed: bool) -> chaos.Seen:
+    return chaos.Seen("register", sent, sent + 0.3, f"tx{sent}" if committed else None,
+                      COMMITTED if committed else UNAVAILABLE)
+
+
+def check(monkeypatch, calls: list[chaos.Seen]) -> None:
+    """check_nothing_lost on a run whose client saw ``calls`` (sent at seconds of time.monotonic), every commit
+    found on the one peer: the ledger check passes."""
+    samples = [Sample(s.kind, s.sent, s.sent, s.finished, s.cause, s.tx_id, "", s.sent >= INJECTED) for s in calls]
+    measured = Measured(Run(Plan(RATE, rate=1, warmup=INJECTED, duration=90), samples), {}, {}, set())
+    monkeypatch.setattr(chaos, "verify", lambda acknowledged, touched, topology, data_root: Verdict(
+        len(set(acknowledged)), [PeerLedger("peer0.bank", found=len(set(acknowledged)))]))
+    network = types.SimpleNamespace(wait_for_heights=lambda: 7, topology=None, data_root=None)
+    chaos.check_nothing_lost(network, measured, types.SimpleNamespace(seen=calls), FAULT)
+
+
+def test_commits_of_the_warm_up_alone_prove_nothing(monkeypatch):
+    # 10 commits before the fault, then every call fails: the network never serves again
+    calls = [seen(t, True) for t in range(10)] + [seen(t, False) for t in range(10, 100)]
+    with pytest.raises(AssertionError, match="no write sent after the fault was injected committed"):
+        check(monkeypatch, calls)
+
+
+def test_commits_under_the_fault_but_none_after_its_repair_fail(monkeypatch):
+    calls = [seen(t, True) for t in range(12)] + [seen(t, False) for t in range(12, 100)]
+    with pytest.raises(AssertionError, match="no write sent after the fault was repaired committed"):
+        check(monkeypatch, calls)
+
+
+def test_a_repair_that_outlasts_the_load_says_to_lengthen_the_run(monkeypatch):
+    calls = [seen(t, True) for t in range(11)]           # the last sent at 10 s, the repair done at 12 s
+    with pytest.raises(AssertionError, match="the repair ended 2.0 s after the last call was sent: lengthen"):
+        check(monkeypatch, calls)
+
+
+def test_commits_sent_after_the_repair_pass(monkeypatch, capsys):
+    calls = [seen(t, True) for t in range(10)] + [seen(t, False) for t in range(10, 12)]
+    calls += [seen(t, True) for t in range(12, 20)]
+    check(monkeypatch, calls)
+    assert "writes committed of those sent after the fault was injected: 8; after it was repaired (2.0 s later): 8" \
+        in capsys.readouterr().out
