@@ -39,13 +39,24 @@ def test_commits_of_the_warm_up_alone_prove_nothing(monkeypatch):
 
 def test_commits_under_the_fault_but_none_after_its_repair_fail(monkeypatch):
     calls = [seen(t, True) for t in range(12)] + [seen(t, False) for t in range(12, 100)]
-    with pytest.raises(AssertionError, match="no write sent after the fault was repaired committed"):
+    with pytest.raises(AssertionError, match=r"none of the 88 writes sent after the repair committed \(unavailable 88\): "
+                                             "the network does not serve again"):
         check(monkeypatch, calls)
 
 
 def test_a_repair_that_outlasts_the_load_says_to_lengthen_the_run(monkeypatch):
     calls = [seen(t, True) for t in range(11)]           # the last sent at 10 s, the repair done at 12 s
-    with pytest.raises(AssertionError, match="the repair ended 2.0 s after the last call was sent: lengthen"):
+    with pytest.raises(AssertionError, match=r"no write was sent after the repair ended \(the last call was sent "
+                                             r"-2.0 s from it\): lengthen"):
+        check(monkeypatch, calls)
+
+
+@pytest.mark.parametrize("after_repair", [
+    [chaos.Seen("query", 12.1, 12.2, None, COMMITTED)],      # only a query, which commits nothing
+], ids=["a query alone"])
+def test_no_write_after_the_repair_says_to_lengthen_the_run_not_that_the_network_is_down(monkeypatch, after_repair):
+    calls = [seen(t, True) for t in range(12)] + after_repair
+    with pytest.raises(AssertionError, match="no write was sent after the repair ended .*: lengthen"):
         check(monkeypatch, calls)
 
 
