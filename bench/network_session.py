@@ -28,7 +28,7 @@ def ensure_parties(data_root: Path | None, say: Callable[[str], None]) -> dict[s
     with ExitStack() as stack:
         sessions = {key: stack.enter_context(connection.open_session(org, user, data_root))
                     for key, (org, user) in ACTORS.items()}
-        codes = demo_codes(sessions)
+        codes = demo_codes(sessions, data_root)
         run = Run(say)
         register_parties(run, stack, sessions, codes, data_root)
         for session in sessions.values():   # the workload's first call on any peer finds every party there

@@ -3,9 +3,10 @@
 It brings the network up if needed (``Network.up`` leaves healthy nodes alone) and
 deploys the receivables chaincode unless the same definition is committed
 (``Network.deploy_chaincode`` changes nothing then); ``--skip-setup`` uses a network
-someone else runs. Before anything starts, the topology is checked for what the story needs:
-the orgs, their roles and the users it acts as (``ACTORS``, ``PARTIES``), and a credit code
-of its own for each actor. Then, printing who did what and the tx id of each step:
+someone else runs. Before anything starts, the topology (with the orgs and users its data
+folder's membership.yaml records) is checked for what the story needs: the orgs, their roles
+and the users it acts as (``ACTORS``, ``PARTIES``), and a credit code of its own for each actor.
+Then, printing who did what and the tx id of each step:
 
 1. the org admins register the parties (a rerun reports them as already registered, once
    it has read each back and found the story's party: another party under the code stops it):
@@ -73,7 +74,7 @@ from client.receivables import (
     Statistics,
     to_fen,
 )
-from network import Network, profiles
+from network import Network, membership, profiles
 from network.errors import NodeNotFoundError
 from network.org_users import ENTERPRISE_ATTR
 from network.probes import accepting
@@ -226,16 +227,20 @@ def actor_codes(users: dict[str, tuple[str, str, dict[str, str]]], where: str) -
     problems = ([f"{listed(without)} {'has' if len(without) == 1 else 'have'} no {ENTERPRISE_ATTR} attribute"]
                 if without else []) + [f"{listed(who)} share {code}" for code, who in shared.items()]
     raise click.ClickException(
-        f"the demo's actors need a credit code each, and in {where}, {'; '.join(problems)}. Give each of those users "
-        f"its own 18-character unified social credit code as {ENTERPRISE_ATTR} (the regulator's user may have none: "
-        f"the demo then gives it {with_check_digit(REGULATOR_CODE_BODY)}, and Second Bank "
-        f"always has {with_check_digit(SECOND_BANK_CODE_BODY)})")
+        f"the parties of `recfin demo` (the benchmark's too) need a credit code each, and in {where}, "
+        f"{'; '.join(problems)}. Give each of those users its own 18-character unified social credit code as "
+        f"{ENTERPRISE_ATTR}: in the topology's users (attrs:), then `recfin network up` writes it into the "
+        f"profiles; a user issued later takes it as `recfin org user add ORG USER --attr {ENTERPRISE_ATTR}=CODE`. "
+        f"The regulator's user may have none: the demo then gives it {with_check_digit(REGULATOR_CODE_BODY)}, and "
+        f"Second Bank always has {with_check_digit(SECOND_BANK_CODE_BODY)}")
 
 
-def demo_codes(sessions: dict[str, connection.Session],
-               where: str = "the users' connection profiles") -> dict[str, str]:
-    """Each actor's credit code, read from the user its session acts as (see :func:`actor_codes`)."""
-    return actor_codes({key: (s.profile.org, s.user.name, s.user.attrs) for key, s in sessions.items()}, where)
+def demo_codes(sessions: dict[str, connection.Session], data_root: Path | None) -> dict[str, str]:
+    """Each actor's credit code, read from the user its session acts as in data_root's connection profiles
+    (default: the topology's folder, as connection.open_session reads them; see :func:`actor_codes`)."""
+    folder = profiles.profiles_dir(data_root or profiles.default_data_root())
+    return actor_codes({key: (s.profile.org, s.user.name, s.user.attrs) for key, s in sessions.items()},
+                       f"the connection profiles in {folder}")
 
 
 def story_users_by_org() -> dict[str, tuple[str, set[str]]]:
@@ -247,10 +252,15 @@ def story_users_by_org() -> dict[str, tuple[str, set[str]]]:
     return out
 
 
-def check_story_fits(topology: Topology, topology_file: Path) -> None:
-    """Stop before anything starts where the topology cannot carry the story, naming what it lacks: the orgs, their
+def check_story_fits(defined: Topology, topology_file: Path, data_root: Path) -> None:
+    """Stop before anything starts where the network cannot carry the story, naming what it lacks: the orgs, their
     roles and the users the story acts as (fixed, ACTORS and PARTIES: the demo has no option to choose others),
-    and a credit code of its own for each actor (see :func:`actor_codes`)."""
+    and a credit code of its own for each actor (see :func:`actor_codes`).
+
+    The network is the topology file as data_root's membership.yaml changes it (membership.effective), as the
+    network and its profiles have it: a user issued with `recfin org user add` is one of its org's users."""
+    topology = membership.effective(defined, data_root)
+    where = str(topology_file) if topology is defined else f"{topology_file} and {membership.state_path(data_root)}"
     lacking = []
     for org, (role, users) in story_users_by_org().items():
         try:
@@ -265,10 +275,10 @@ def check_story_fits(topology: Topology, topology_file: Path) -> None:
             lacking.append(f"org {org}'s user{'s' if len(absent) > 1 else ''} {', '.join(absent)}")
     if lacking:
         raise click.ClickException(
-            f"the demo cannot run on {topology_file}: its story acts as fixed orgs and users, and the topology lacks "
+            f"the demo cannot run on {where}: its story acts as fixed orgs and users, and the topology lacks "
             f"{'; '.join(lacking)}. Run it on a topology that has them, as network/topology.yaml does")
     attrs = {org: {u.name: u.attrs for u in topology.org(org).users} for org in story_users_by_org()}
-    actor_codes({key: (org, user, attrs[org][user]) for key, (org, user) in ACTORS.items()}, str(topology_file))
+    actor_codes({key: (org, user, attrs[org][user]) for key, (org, user) in ACTORS.items()}, where)
 
 
 def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], None]) -> None:
@@ -314,10 +324,13 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     # stop before anything starts or is written
     if topology.contract.require_attestation:
         raise click.ClickException(ATTESTATION_NEEDED.format(where=f"{topology_file} sets"))
-    check_story_fits(topology, topology_file)
     # The chosen topology's folder, for the network and for every profile the story opens.
     on_another_network = data_root is not None or topology_path is not None
+    # `recfin network` commands act on their topology's folder: a hint naming them says when that is not this one
+    other_data_root = (data_root if data_root and data_root.resolve() != topology.resolved_data_root().resolve()
+                       else None)
     data_root = data_root or topology.resolved_data_root()
+    check_story_fits(topology, topology_file, data_root)
     # commands the ending suggests name that folder unless it is the one they find by default
     network_options = f" --data-root {shlex.quote(str(data_root))}" if on_another_network else ""
     if not skip_setup:
@@ -325,14 +338,14 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     run = Run(say)
     with ExitStack() as stack:
         s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
-        codes = demo_codes(s, f"the connection profiles in {profiles.profiles_dir(data_root)}")
+        codes = demo_codes(s, data_root)
         try:    # the story's first call through each org's peer
             register_parties(run, stack, s, codes, data_root)
         except GatewayError as error:
             down = peers_not_answering(error, s.values())
             if not down:
                 raise
-            raise click.ClickException(not_answering_hint(down, skip_setup, topology_path)) from error
+            raise click.ClickException(not_answering_hint(down, skip_setup, topology_path, other_data_root)) from error
         summary, stats = story(run, s, codes)
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
@@ -366,15 +379,26 @@ def peers_not_answering(error: GatewayError, sessions: Iterable[connection.Sessi
     return [f"the {org} peer at {address}" for address, org in peers.items() if not accepting(address)]
 
 
-def not_answering_hint(down: list[str], skip_setup: bool, topology_path: Path | None) -> str:
-    """The line for peers that are not answering: what to run (with the topology given, if one was)."""
-    topology = f" --topology {shlex.quote(str(topology_path))}" if topology_path else ""
+def not_answering_hint(down: list[str], skip_setup: bool, topology_path: Path | None,
+                       other_data_root: Path | None) -> str:
+    """The line for peers that are not answering: what to run (with the topology given, if one was).
+
+    other_data_root: the --data-root given, where it is not the topology's folder. `recfin network up`, `status`
+    and `logs` take no --data-root and act on the folder their topology names, so the line names the folder and
+    has them given a topology naming it."""
     said = f"{listed(down)} {'is' if len(down) == 1 else 'are'} not answering (nothing accepts connections there)"
+    if other_data_root is not None:
+        network, topology = f"the network in {other_data_root}", " --topology FILE"
+        needs = (f". Those commands act on the data folder of their topology, not on --data-root: FILE is a "
+                 f"topology like {topology_path or DEFAULT_TOPOLOGY} whose data_root is {other_data_root}")
+    else:
+        network, topology = "the network", f" --topology {shlex.quote(str(topology_path))}" if topology_path else ""
+        needs = ""
     if skip_setup:
-        return (f"{said}: start the network with `recfin network up{topology}` (or run the demo without --skip-setup, "
-                f"which starts it), and see its nodes with `recfin network status{topology}`")
-    return (f"{said}, though the network was just brought up: see which node stopped with `recfin network "
-            f"status{topology}`, and why with `recfin network logs NODE{topology}`")
+        return (f"{said}: start {network} with `recfin network up{topology}` (or run the demo without --skip-setup, "
+                f"which starts it), and see its nodes with `recfin network status{topology}`{needs}")
+    return (f"{said}, though {network} was just brought up: see which node stopped with `recfin network "
+            f"status{topology}`, and why with `recfin network logs NODE{topology}`{needs}")
 
 
 def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root: Path | None) -> None:

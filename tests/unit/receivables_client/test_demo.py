@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import click
 import grpc
 import pytest
 from click.testing import CliRunner
@@ -369,6 +370,20 @@ def test_skip_setup_on_a_network_that_is_down_says_the_peer_is_not_answering_and
     assert "[tx " not in said     # the proposal that failed was never sent: no transaction to name
 
 
+def test_skip_setup_on_another_data_folder_that_is_down_names_it_and_the_topology_its_commands_need(
+        ledger, monkeypatch, closed_address, tmp_path):
+    # `recfin network up|status` take no --data-root: bare, they would act on the topology's own folder
+    peers_at(monkeypatch, ledger, closed_address, unavailable(EndorseError, closed_address))
+    res = run_demo("--skip-setup", "--data-root", str(tmp_path))
+    assert res.exit_code == 1
+    said = " ".join(res.output.split())
+    assert f"Error: the coreenterprise peer at {closed_address} is not answering (nothing accepts connections " \
+           f"there): start the network in {tmp_path} with `recfin network up --topology FILE` (or run the demo " \
+           "without --skip-setup, which starts it), and see its nodes with `recfin network status --topology " \
+           "FILE`. Those commands act on the data folder of their topology, not on --data-root: FILE is a topology " \
+           f"like {demo_commands.DEFAULT_TOPOLOGY} whose data_root is {tmp_path}" in said, said
+
+
 def test_a_peer_down_right_after_setup_is_named_with_where_to_look(ledger, monkeypatch, closed_address, tmp_path):
     peers_at(monkeypatch, ledger, closed_address, unavailable(EndorseError, closed_address))
     topology = tmp_path / "t.yaml"
@@ -379,6 +394,46 @@ def test_a_peer_down_right_after_setup_is_named_with_where_to_look(ledger, monke
     assert f"the coreenterprise peer at {closed_address} is not answering (nothing accepts connections there), " \
            f"though the network was just brought up: see which node stopped with `recfin network status --topology " \
            f"{topology}`, and why with `recfin network logs NODE --topology {topology}`" in said, said
+
+
+def test_a_peer_down_right_after_setup_on_another_data_folder_names_it_and_the_topology_to_look_with(
+        ledger, monkeypatch, closed_address, tmp_path):
+    peers_at(monkeypatch, ledger, closed_address, unavailable(EndorseError, closed_address))
+    topology = tmp_path / "t.yaml"
+    topology.write_text(Path(demo_commands.DEFAULT_TOPOLOGY).read_text())
+    data = tmp_path / "data"
+    res = run_demo("--topology", str(topology), "--data-root", str(data))
+    assert res.exit_code == 1
+    said = " ".join(res.output.split())
+    assert f"the coreenterprise peer at {closed_address} is not answering (nothing accepts connections there), " \
+           f"though the network in {data} was just brought up: see which node stopped with `recfin network status " \
+           "--topology FILE`, and why with `recfin network logs NODE --topology FILE`. Those commands act on the " \
+           f"data folder of their topology, not on --data-root: FILE is a topology like {topology} whose data_root " \
+           f"is {data}" in said, said
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_the_bench_s_parties_without_a_credit_code_are_named_with_the_profiles_folder(ledger, monkeypatch, tmp_path,
+                                                                                       given):
+    from bench.network_session import ensure_parties
+    from network import profiles
+    inner = connection.open_session
+
+    @contextmanager
+    def without_code(org, user=None, data_root=None, *, admin=False):
+        with inner(org, user, data_root, admin=admin) as session:
+            yield replace(session, user=session.user.model_copy(update={"name": user, "attrs": {}})) \
+                if user == "supplier2" else session
+
+    monkeypatch.setattr(connection, "open_session", without_code)
+    data_root = tmp_path if given else None
+    with pytest.raises(click.ClickException) as refused:
+        ensure_parties(data_root, print)
+    folder = (data_root or profiles.default_data_root()) / "profiles"
+    said = " ".join(refused.value.message.split())
+    assert f"in the connection profiles in {folder}, supplier/supplier2 has no recfin.enterprise attribute" in said
+    assert "in the topology's users (attrs:), then `recfin network up` writes it into the profiles" in said
+    assert ledger.calls("RegisterParty") == []
 
 
 @pytest.mark.parametrize("kind, peer", [
