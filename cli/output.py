@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from client.user_files import UnreadableFile, read_user_text
+from client.user_files import on_one_line as text_on_one_line
 from network.errors import NetworkError
 
 
@@ -44,23 +45,13 @@ def inline(value: Any) -> str:
     return on_one_line(value)
 
 
-def _shown_as_is(char: str) -> bool:
-    # Python's printable characters, and every space (Zs): a full-width space (U+3000) or a no-break space, common
-    # in Chinese names and pasted text, breaks no line. Everything else that does not print is escaped: control
-    # characters and line separators would start a line of their own; format characters (a right-to-left
-    # override, a zero-width space) would reorder the rest of the line or make two names look alike.
-    return char.isprintable() or unicodedata.category(char) == "Zs"
-
-
 def on_one_line(value: object) -> str:
     """``value`` as text, quoted with escapes when it holds a character that does not print as itself (a ledger
     value may hold one, and so may a value the user gave, a path included: it would otherwise start a line that
     reads as output of its own, even as a second ``Error:``, or read reversed), else as it is. A path or bytes
     are shown as the file system names them (``os.fsdecode``), not as ``PosixPath('...')`` or ``b'...'``.
-    Quoted too when it begins or ends with a space of any kind: unquoted, "no history of X, only of X" would not
-    show that one of them ends with a full-width or no-break space."""
-    text = os.fsdecode(value) if isinstance(value, (str, bytes, os.PathLike)) else str(value)
-    return text if all(_shown_as_is(c) for c in text) and text == text.strip() else repr(text)
+    Quoted too when it begins or ends with a space of any kind (``client.user_files.on_one_line`` decides)."""
+    return text_on_one_line(os.fsdecode(value) if isinstance(value, (str, bytes, os.PathLike)) else str(value))
 
 
 as_typed = on_one_line

@@ -10,10 +10,27 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 # Files from Windows tools in China are often GBK; Excel's "CSV UTF-8" and iconv both fix that.
 UTF8_ADVICE = "save it as UTF-8 (Excel: Save As, CSV UTF-8; or iconv -f GBK -t UTF-8)"
+
+
+def _shown_as_is(char: str) -> bool:
+    # Python's printable characters, and every space (Zs): a full-width space (U+3000) or a no-break space, common
+    # in Chinese names and pasted text, breaks no line. Everything else that does not print is escaped: control
+    # characters and line separators would start a line of their own; format characters (a right-to-left
+    # override, a zero-width space) would reorder the rest of the line or make two names look alike.
+    return char.isprintable() or unicodedata.category(char) == "Zs"
+
+
+def on_one_line(text: str) -> str:
+    """``text`` as it is, or as repr() writes it when it holds a character that does not print as itself, or begins
+    or ends with a space of any kind. Text from a file or the ledger (a quoted YAML key, a party's name) may hold a
+    line break, which would start what reads as a line of its own, even a second ``Error:``; unquoted, "no history
+    of X, only of X" would not show that one of them ends with a full-width or no-break space."""
+    return text if all(_shown_as_is(c) for c in text) and text == text.strip() else repr(text)
 
 
 class UnreadableFile(ValueError):

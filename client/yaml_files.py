@@ -25,13 +25,12 @@ column), for a message that names the file.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from .user_files import SpecialFile, read_regular_file
+from .user_files import SpecialFile, on_one_line, read_regular_file
 
 # Far above any real file: the shipped topology is a few KB, and a membership record of 20,000 users is 2.0 MB,
 # which is why the cap is not 2 MiB. It bounds the parser, not makes it quick: 4 MiB of small flow mappings
@@ -62,14 +61,6 @@ def _at(mark: yaml.Mark) -> str:
 
 def _as_written(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
-
-
-def on_one_line(text: str) -> str:
-    """text as it is, or as repr() writes it when it holds a character that does not print as itself or begins or
-    ends with a space: a quoted key may hold a line break, and would start what reads as a second ``Error:``. As
-    cli.output.on_one_line decides it, which client/ cannot import."""
-    as_is = all(c.isprintable() or unicodedata.category(c) == "Zs" for c in text) and text == text.strip()
-    return text if as_is else repr(text)
 
 
 def _shown(value: str) -> str:

@@ -19,8 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from client.user_files import UTF8_ADVICE, cannot_read
-from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, on_one_line, read_yaml_mapping
+from client.user_files import UTF8_ADVICE, cannot_read, on_one_line
+from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
 
 from .money import proportion_fen
 
