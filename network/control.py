@@ -594,11 +594,11 @@ class Network:
             node = next((n for n in self.defined_topology.nodes() if n.name == name), None)
             # In no topology, its kind is told by its folder, not its name (an orderer may be named anything):
             # write_node_config leaves orderer.yaml in every orderer's config folder, core.yaml in a peer's.
-            config = nodeconfig.node_dirs(self.data_root, name).config
-            kind = node.kind if node else ("orderer" if (config / "orderer.yaml").is_file() else "peer")
+            dirs = nodeconfig.node_dirs(self.data_root, name)
+            kind = node.kind if node else ("orderer" if (dirs.config / "orderer.yaml").is_file() else "peer")
             healthy = node is not None and probes.healthy(node.operations_address)
             rows.append(NodeStatus(name, node.msp_id if node else "", kind, node.address if node else "", pid,
-                                   healthy, None, nodeconfig.node_dirs(self.data_root, name).log, in_topology=False))
+                                   healthy, None, dirs.log, in_topology=False))
         return rows
 
     def _unrecorded_server_status(self, folder: Path, pid: int) -> NodeStatus:
