@@ -94,7 +94,10 @@ def test_every_comparison_fails_and_none_skips_where_npm_ci_left_no_node_modules
     # those that need no package pass (the script parses, the package pins the client); none skips; the rest fail,
     # each saying which folder lacks its packages
     assert re.match(r"\d+ passed, \d+ errors in ", summary), summary
-    reasons = {line for line in done.stdout.splitlines() if line.endswith("npm ci failed or never ran: run scripts/install")}
+    # read from each error's own report, a line holding the reason alone; the short summary repeats it after the
+    # test's name, whole or cut to the terminal's width
+    reasons = {line for line in done.stdout.splitlines()
+               if re.fullmatch(r"\S+ is missing: npm ci failed or never ran: run scripts/install", line)}
     assert reasons == {f"{folders[name] / 'node_modules'} is missing: npm ci failed or never ran: run scripts/install"
                        for name in folders}
     for test_file in COMPARISONS:
