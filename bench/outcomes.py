@@ -7,8 +7,10 @@ The causes the report counts separately::
                        counted as committed, in throughput or in CPU per transaction
     mvcc_conflict      committed as invalid: MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT
     endorsement        endorsement failed (EndorseError), or committed as ENDORSEMENT_POLICY_FAILURE
-    timeout            the commit status never came (CommitStatusError), a gRPC DEADLINE_EXCEEDED,
-                       or the driver's own deadline for the call
+    timeout            a gRPC DEADLINE_EXCEEDED at any step (the commit status's wait included), a
+                       CommitStatusError without a gRPC code, or the driver's own deadline for the call
+    commit_unknown     the submit was accepted but the commit status could not be read for another reason
+                       (a CommitStatusError with UNAVAILABLE: the gateway peer went away): it may have committed
     ordering           the Gateway peer said no orderer took the endorsed transaction: a SubmitError
                        whose ``may_have_been_ordered`` is False (a bad request, a channel unknown, the call refused)
     ordering_unknown   the submit failed after the transaction may have reached an orderer (any other
@@ -41,6 +43,7 @@ ANSWERED = "answered"
 MVCC_CONFLICT = "mvcc_conflict"
 ENDORSEMENT = "endorsement"
 TIMEOUT = "timeout"
+COMMIT_UNKNOWN = "commit_unknown"
 ORDERING = "ordering"
 ORDERING_UNKNOWN = "ordering_unknown"
 REFUSED = "refused"
@@ -49,8 +52,8 @@ QUERY_FAILED = "query_failed"
 UNAVAILABLE = "unavailable"
 CLIENT_ERROR = "client_error"
 
-CAUSES = (COMMITTED, ANSWERED, MVCC_CONFLICT, ENDORSEMENT, TIMEOUT, ORDERING, ORDERING_UNKNOWN, REFUSED, INVALID,
-          QUERY_FAILED, UNAVAILABLE, CLIENT_ERROR)
+CAUSES = (COMMITTED, ANSWERED, MVCC_CONFLICT, ENDORSEMENT, TIMEOUT, COMMIT_UNKNOWN, ORDERING, ORDERING_UNKNOWN,
+          REFUSED, INVALID, QUERY_FAILED, UNAVAILABLE, CLIENT_ERROR)
 """Every outcome, in the order the report lists them."""
 SUCCEEDED = (COMMITTED, ANSWERED)
 """The outcomes that are no failure: a transaction committed as valid, or a query answered."""
@@ -93,7 +96,10 @@ def classify(error: BaseException) -> Outcome:
     if isinstance(error, GatewayError) and error.code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return Outcome(TIMEOUT, tx_id, type(error).__name__)
     if isinstance(error, CommitStatusError):
-        return Outcome(TIMEOUT, tx_id, error.code.name if error.code else "commit status unknown")
+        # DEADLINE_EXCEEDED was read above: any other code says the status could not be read, not that it was slow
+        if error.code is None:
+            return Outcome(TIMEOUT, tx_id, "commit status unknown")
+        return Outcome(COMMIT_UNKNOWN, tx_id, error.code.name)
     if isinstance(error, EndorseError):
         return Outcome(ENDORSEMENT, tx_id, error.code.name if error.code else "")
     if isinstance(error, SubmitError):

@@ -111,6 +111,7 @@ class Workload:
         self.registered: deque[str] = deque()   # registered, not yet confirmed
         self.confirmed: deque[str] = deque()    # confirmed, not yet transferred
         self.touched: set[str] = set()          # every receivable a committed operation wrote (fault checks)
+        self.prepared: list[str] = []           # the tx id of each commit prepare made (fault checks look them up)
         self.written_in: dict[str, int] = {}     # pooled receivable -> the block its last change committed in
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
@@ -195,8 +196,10 @@ class Workload:
                 while done < count and tries < 2 * count:
                     tries += 1
                     try:
-                        await make().call()
+                        tx_id = await make().call()
                         done += 1
+                        if tx_id:
+                            self.prepared.append(tx_id)
                         return
                     except Exception as error:  # a pool short of a few is reported, not fatal
                         last_error = error

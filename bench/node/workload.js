@@ -60,7 +60,10 @@ function classify(err) {
         return ['invalid', txId, name];
     }
     if (err.name === 'CallTimeoutError') return ['timeout', txId, "no answer within the driver's deadline"];
-    if (err.code === DEADLINE_EXCEEDED || err.name === 'CommitStatusError') return ['timeout', txId, String(err.code ?? '')];
+    if (err.code === DEADLINE_EXCEEDED) return ['timeout', txId, String(err.code)];
+    if (err.name === 'CommitStatusError') {
+        return err.code == null ? ['timeout', txId, 'commit status unknown'] : ['commit_unknown', txId, String(err.code)];
+    }
     if (err.name === 'EndorseError') return ['endorsement', txId, String(err.code ?? '')];
     if (err.name === 'SubmitError') {
         return [SUBMIT_REFUSED_CODES.has(err.code) ? 'ordering' : 'ordering_unknown', txId, String(err.code ?? '')];

@@ -138,7 +138,7 @@ class ContractRouter:
             if not is_transaction_failure(exc):
                 raise
             logger.exception("transaction %s %s failed", stub.tx_id, function)
-            return failure_response(exc)
+            return failure_response(exc, stub.tx_id)
         return Response(OK, "", payload)
 
     def metadata(self) -> dict[str, Any]:

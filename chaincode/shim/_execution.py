@@ -65,14 +65,24 @@ def exits_as_failure(loop: asyncio.AbstractEventLoop, coro, **kwargs) -> asyncio
     return asyncio.Task(guarded(), loop=loop, **kwargs)
 
 
-def failure_response(exc: BaseException) -> Response:
-    """The status-500 Response for a transaction that raised ``exc``, naming the exception."""
+def failure_response(exc: BaseException, tx_id: str) -> Response:
+    """The status-500 Response for transaction ``tx_id``, which raised ``exc``: one line naming the exception.
+
+    A one-line text goes to the caller as it is (a PeerError's, or a shim's refusal of a bad value). A text of
+    several lines (a pydantic ValidationError of a stored record the model refuses: the fields, the values, a
+    URL) is not sent: the caller gets the exception's type and the tx id, under which the server logged it
+    whole, since a caller reads an error as one line and the text can quote stored values.
+    """
+    name = type(exc).__name__
     text = str(exc)
     if not text and isinstance(exc, asyncio.CancelledError):
         text = "the transaction awaited a task or future that was cancelled"
     elif isinstance(exc, SystemExit):
         text = f"{text or 'no exit code'}: {_EXIT_ANSWERED}"
-    return Response(INTERNAL_ERROR, f"{type(exc).__name__}: {text}")
+    if len(text.splitlines()) > 1:
+        return Response(INTERNAL_ERROR, f"{name} in transaction {tx_id}: its text runs over several lines, so it "
+                                        "is not sent; the chaincode server logged it under this tx id")
+    return Response(INTERNAL_ERROR, f"{name}: {text}")
 
 
 async def execute_transaction(invoke: Invoke, stub: ChaincodeStub) -> Response:
@@ -95,7 +105,7 @@ async def _execute(invoke: Invoke, stub: ChaincodeStub) -> Response:
         if not is_transaction_failure(exc):
             raise
         logger.exception("transaction %s raised outside the contract layer", stub.tx_id)
-        return failure_response(exc)
+        return failure_response(exc, stub.tx_id)
     if not response.ok:
         return response
     try:
@@ -104,5 +114,5 @@ async def _execute(invoke: Invoke, stub: ChaincodeStub) -> Response:
         if not is_transaction_failure(exc):
             raise
         logger.warning("transaction %s: sending the write batch failed: %s", stub.tx_id, exc)
-        return failure_response(exc)
+        return failure_response(exc, stub.tx_id)
     return response

@@ -327,7 +327,7 @@ class StreamHandler:
                 if not is_transaction_failure(exc):
                     raise   # this task is being cancelled: the stream is closing
                 logger.exception("could not run tx %s", message.txid)
-                response = failure_response(exc)
+                response = failure_response(exc, message.txid)
                 completed = _completed_message(message, response, None)
             size = completed.ByteSize()
             if size > MAX_MESSAGE_BYTES:

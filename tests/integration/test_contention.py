@@ -8,11 +8,14 @@ once. Concurrent splits of the remainder conflict, one per block commits. After 
 run the family and every request id's record (GetRequest) are read back from the
 ledger (bench/exactly_once.py): every acknowledged transfer must be there exactly
 once, every split of the family accounted for by a request, the parts must add up to the face
-amount, and the run must have met read conflicts and retried them.
+amount, and the run must have met read conflicts and retried them. Every request sent must have been
+acknowledged: a run where most failed outright (starved of a remainder, refused) could otherwise hold
+exactly once over the few that committed.
 """
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from contextlib import AsyncExitStack
 
 from bench.driver import CONCURRENCY, Plan
@@ -42,7 +45,13 @@ def test_a_hot_family_under_concurrent_transfers_retries_its_conflicts_and_moves
         print(line)
     hot, verdict = measured.findings["hot_key"], measured.findings["exactly_once"]
     committed = [s for s in measured.run.samples if s.committed]
+    failed = Counter(s.cause for s in measured.run.samples if not s.committed)
+    print(f"requests {hot['requests']}: committed {len(committed)}; failed "
+          + (", ".join(f"{cause} {n}" for cause, n in sorted(failed.items())) or "none"))
     assert committed and verdict["acknowledged"] >= len(committed), "nothing committed: the check proves nothing"
+    assert not failed and verdict["acknowledged"] == hot["requests"], (
+        f"of {hot['requests']} requests {verdict['acknowledged']} were acknowledged; the samples that failed, by "
+        f"cause: {dict(failed)} (bench/outcomes.py says what each cause means)")
     assert verdict["duplicated"] == 0, verdict["problems"]
     assert verdict["lost"] == 0, verdict["problems"]
     assert verdict["unaccounted"] == 0, verdict["problems"]

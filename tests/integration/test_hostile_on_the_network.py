@@ -33,7 +33,8 @@ from bench.workloads import Parties, new_registration
 from cli.connection import default_user, open_session
 from cli.demo_commands import ACTORS
 from client.gateway import (
-    CommitError, EvaluateError, GatewayError, Identity, connect, load_msp_folder, private_key_signer,
+    CommitError, CommitStatusError, EvaluateError, GatewayError, Identity, SubmitError, connect, load_msp_folder,
+    private_key_signer,
 )
 from client.receivables import CONTRACT_NAME, RuleViolation, client_id_of
 from network import crypto, profiles
@@ -105,13 +106,14 @@ def callers(receivables_deployed, gateways):
 
 @pytest.fixture(scope="module")
 def ledger_reader(receivables_deployed, gateways):
-    """The regulator's views: the receivables contract (reads every claim) and qscc as the org's admin."""
+    """The regulator's views: the receivables contract (reads every claim), and as the org's admin qscc and the
+    channel (a transaction's commit status)."""
     channel = receivables_deployed.topology.channel
     reader = gateways(*ACTORS["regulator"]).get_network(channel).get_contract(
         receivables_deployed.topology.chaincode.name, CONTRACT_NAME)
     regulator_admin = admin_of(receivables_deployed.data_root, "regulator")
-    qscc = gateways("regulator", regulator_admin).get_network(channel).get_contract("qscc")
-    return SimpleNamespace(contract=reader, qscc=qscc, channel=channel)
+    network = gateways("regulator", regulator_admin).get_network(channel)
+    return SimpleNamespace(contract=reader, qscc=network.get_contract("qscc"), network=network, channel=channel)
 
 
 def chaincode_servers(network) -> dict[str, int | None]:
@@ -143,12 +145,33 @@ def assert_clean_refusal(error: GatewayError, shown: str) -> None:
 
 
 def assert_not_on_the_ledger(error: GatewayError, reader, shown: str) -> None:
-    """An endorsement or ordering refusal never reached a block; a CommitError is in one, as invalid."""
+    """An endorsement or ordering refusal never reached a block; a CommitError is in one, as invalid.
+
+    A submit that may have reached an orderer, or whose commit status was lost, may still commit: its commit status
+    is waited for first (within the SDK's commit-status timeout). Not on the ledger means qscc's own answer for a tx
+    id it does not have, "no such transaction ID [<tx id>]": any other failure of the lookup (the peer unreachable,
+    access denied) proves nothing."""
     tx_id = getattr(error, "transaction_id", None)
     if isinstance(error, CommitError) or not tx_id:
         return
-    with pytest.raises(GatewayError):
+    refused = f"{shown}: refused ({type(error).__name__}), tx {tx_id}"
+    if isinstance(error, CommitStatusError) or (isinstance(error, SubmitError) and error.may_have_been_ordered):
+        try:
+            status = reader.network.new_commit(tx_id).status()
+        except CommitStatusError as waited:
+            # past the wait it never committed; any other failure leaves the question open
+            assert waited.code == grpc.StatusCode.DEADLINE_EXCEEDED, f"{refused}: its commit status unread: {waited}"
+        else:
+            assert not status.successful, f"{refused}, yet it committed as valid in block {status.block_number}"
+            return      # in a block as invalid, as a CommitError
+    try:
         reader.qscc.evaluate_transaction("GetTransactionByID", reader.channel, tx_id)
+    except GatewayError as lookup:
+        said = messages(lookup)
+    else:
+        raise AssertionError(f"{refused}, yet qscc finds it on the ledger")
+    assert any(f"no such transaction ID [{tx_id}]" in m for m in said), (
+        f"{refused}: qscc did not say it has no such transaction, so its absence is not shown: {said}")
 
 
 def test_a_hostile_sample_is_refused_cleanly_changes_nothing_and_no_server_dies(receivables_deployed, sample, callers,

@@ -32,8 +32,13 @@ def committed_as(code):
     (EndorseError("no peers", transaction_id="tx-1", code=grpc.StatusCode.ABORTED), outcomes.ENDORSEMENT, "ABORTED"),
     (EndorseError("slow", transaction_id="tx-1", code=grpc.StatusCode.DEADLINE_EXCEEDED), outcomes.TIMEOUT,
      "EndorseError"),
-    (CommitStatusError("gone", transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE), outcomes.TIMEOUT,
+    # A commit status that could not be read because the gateway peer went away is no timeout (a fault run would
+    # count every kill of a peer as slowness): the transaction was accepted and may have committed
+    (CommitStatusError("gone", transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE), outcomes.COMMIT_UNKNOWN,
      "UNAVAILABLE"),
+    (CommitStatusError("slow", transaction_id="tx-1", code=grpc.StatusCode.DEADLINE_EXCEEDED), outcomes.TIMEOUT,
+     "CommitStatusError"),
+    (CommitStatusError("no status", transaction_id="tx-1"), outcomes.TIMEOUT, "commit status unknown"),
     (SubmitError("channel not found", transaction_id="tx-1", code=grpc.StatusCode.FAILED_PRECONDITION),
      outcomes.ORDERING, "FAILED_PRECONDITION"),
     (SubmitError("orderer said no", transaction_id="tx-1", code=grpc.StatusCode.ABORTED), outcomes.ORDERING_UNKNOWN,
@@ -94,3 +99,20 @@ def test_the_node_script_counts_each_submit_error_code_as_python_does():
     python_causes = [classify(SubmitError("failed", transaction_id="tx-1", code=code)).cause for code in codes]
     assert node_causes == python_causes
     assert {outcomes.ORDERING, outcomes.ORDERING_UNKNOWN, outcomes.TIMEOUT} == set(python_causes)
+
+
+@pytest.mark.usefixtures("official_node_client")
+def test_the_node_script_counts_each_commit_status_error_as_python_does():
+    """A CommitStatusError of every gRPC code, and of none, lands in the same cause in bench/node/workload.js."""
+    from .test_cross_org_waits import run_node
+
+    codes = [None, *(code for code in grpc.StatusCode if code is not grpc.StatusCode.OK)]
+    numbers = [None if code is None else code.value[0] for code in codes]
+    node_causes = run_node(f"""
+        console.log(JSON.stringify({json.dumps(numbers)}.map(
+            (code) => workload.classify({{name: 'CommitStatusError', code: code ?? undefined,
+                                          transactionId: 'tx-1'}})[0])));
+    """)
+    python_causes = [classify(CommitStatusError("failed", transaction_id="tx-1", code=code)).cause for code in codes]
+    assert node_causes == python_causes
+    assert {outcomes.COMMIT_UNKNOWN, outcomes.TIMEOUT} == set(python_causes)

@@ -1,0 +1,34 @@
+"""A stored record the contract's model refuses (written by a newer version, or damaged) fails the call that reads
+it with one clean line, and the server goes on serving: the record's fields, values and pydantic's text stay in the
+server's log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from ..receivables.support import standard_net
+from .test_contract_fuzz import clean
+
+
+def test_a_stored_record_with_an_unknown_field_fails_its_reader_with_one_clean_line(caplog):
+    async def scenario():
+        net = await standard_net()
+        core, supplier = net.actors["core"], net.actors["tier1"]
+        key = net._key("recfin.party", core.uscc)
+        net.ledger.state[key] = json.dumps({**json.loads(net.ledger.state[key]),
+                                            "field_of_a_newer_version": "x"}).encode()
+        with caplog.at_level(logging.ERROR, logger="chaincode"):
+            refused = await net.call(core, "WhoAmI", evaluate=True)
+        served = await net.call(supplier, "WhoAmI", evaluate=True)
+        return refused, served
+
+    refused, served = asyncio.run(scenario())
+    assert refused.status == 500
+    assert refused.message.startswith(f"ValidationError in transaction {refused.tx_id}: "), refused.message
+    assert not clean(refused.message), f"unclean message {refused.message!r}: {clean(refused.message)}"
+    assert "field_of_a_newer_version" not in refused.message          # a stored value is not echoed
+    logged = "\n".join(r.getMessage() + "\n" + (r.exc_text or "") for r in caplog.records)
+    assert refused.tx_id in logged and "field_of_a_newer_version" in logged, logged
+    assert served.status == 200 and json.loads(served.payload)["name"] == "Tier-1 Parts", served.message
