@@ -10,8 +10,9 @@ started and joined -> the topology's chaincode deployed again (a new sequence: t
 configuration now names the org's role, with the collections that brings, and every org's server
 restarts with it); any other deployed chaincode installed and approved at the committed sequence
 for the new org, its server started -> connection profiles. remove is the reverse: the update dropping the org,
-its chaincode servers and peer stopped, and the topology's chaincode deployed again without
-it. Its crypto and ledger stay in the data folder.
+its chaincode servers and peer stopped, the topology's chaincode deployed again without it, and
+only then the removal recorded (refused first when another deployed chaincode would still need the
+org). Its crypto and ledger stay in the data folder.
 
 The config travels through the `peer` CLI (`peer channel fetch config`, `peer channel
 update`), as every other channel operation here does: the CLI already carries the TLS
@@ -558,8 +559,10 @@ class OrgMembership:
         """Refused, before anything changes, when the chaincode definition deployed without the org would keep an
         endorsement policy naming it (one given at deploy, or a fixed one of topology.yaml): once it has left, no
         transaction could be endorsed. signature_policy: the policy to deploy instead, which must not name it.
-        Its collections are checked too (check_collections_without)."""
+        Its collections are checked too (check_collections_without), and so is every other deployed chaincode
+        (check_other_chaincodes_without)."""
         self.check_collections_without(org)
+        self.check_other_chaincodes_without(org)
         if signature_policy is not None:
             try:
                 named = config_policy.msp_ids_in(signature_policy)
@@ -629,6 +632,52 @@ class OrgMembership:
             f"member policies{instead}, keeping every collection with its name, blockToLive and endorsement policy "
             f"(Fabric refuses a definition that drops a collection or changes its blockToLive, and checks no "
             f"endorsement policy against the channel), then run this again")
+
+    def check_other_chaincodes_without(self, org: PeerOrgSpec) -> None:
+        """Refused, before anything changes, when a deployed chaincode other than the topology's names the org in an
+        endorsement policy given at its deploy, or in the member policy of a collection it was committed with.
+        Nothing deploys such a chaincode again for the removal, so its definition in force would keep needing the
+        org's endorsement once its peers are gone, and the channel would refuse the approval of that definition by
+        an org added later (a collection member not in the channel). A derived policy of the topology's (any two
+        orgs) is no matter: the staying orgs satisfy it. Each chaincode is named with the `recfin chaincode deploy`
+        that gives it a definition without the org, run while the org is still in the channel."""
+        if org not in self.topology.orgs:
+            return          # the org already left this data folder's record: nothing of it is deployed from here
+        staying = ", ".join(o.msp_id for o in self.topology.orgs if o.name != org.name)
+        stranded = []
+        for dep in ccservers.deployments(self.root):
+            if dep.name == self.topology.chaincode.name:
+                continue    # deployed again without the org (check_collections_without, check_policy_without)
+            named, options = [], _policy_flag(dep)
+            if self._policy_names(dep, org.msp_id):
+                named.append(f"its endorsement policy {dep.signature_policy} names {org.msp_id}")
+                options = f" --signature-policy POLICY (naming only {staying}, or --channel-policy)"
+            kept = ccservers.kept_collections(self.root, dep)
+            if kept is not None and (collections := contract_config.collections_naming(kept, org.msp_id)):
+                named.append(f"the member policy of its collections {', '.join(c.name for c in collections)} names "
+                             f"{org.msp_id}")
+                options = (f" --collections-config FILE (a copy of {kept} without {org.msp_id} in those member "
+                           f"policies, every collection kept with its name and blockToLive){options}")
+            if named:
+                stranded.append(f"{dep.name}: {' and '.join(named)}; deploy it again with `recfin chaincode deploy "
+                                f"--name {dep.name} --contract {dep.contract} --version {dep.version}{options}`")
+        if stranded:
+            raise OrgChangeError(
+                f"{org.msp_id} leaves the channel, and deployed chaincode that the removal does not deploy again "
+                f"names it: {'; '.join(stranded)}. Once it has left, no transaction of such a chaincode could "
+                f"be endorsed, and no org added later could approve its definition. Stopped before anything "
+                f"changed: deploy each as said while {org.msp_id} is still in the channel, then run this again")
+
+    def _policy_names(self, dep: ccservers.Deployment, msp_id: str) -> bool:
+        """Whether dep's endorsement policy names msp_id and is not the topology's derived one (any two orgs, which
+        the staying orgs satisfy). A recorded policy the parser refuses is one Fabric took at commit: not read."""
+        if dep.signature_policy is None or (self.topology.chaincode.endorsement_policy == DERIVED
+                                            and self._policy_follows_topology(dep, self.topology)):
+            return False
+        try:
+            return msp_id in config_policy.msp_ids_in(dep.signature_policy)
+        except PolicySyntaxError:
+            return False
 
     # ---- remove ----------------------------------------------------------------------------------
     def check_removable(self, name: str) -> PeerOrgSpec:
@@ -719,6 +768,7 @@ class OrgMembership:
         strand are found (check_claims_without)."""
         org = self.topology.org(name)
         self.check_collections_without(org)         # what --update-out hands on would fail once submitted
+        self.check_other_chaincodes_without(org)
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
         self.check_removable_now(org, current)
@@ -769,12 +819,9 @@ class OrgMembership:
         netns = net.topology.netns_of(org.name)
         if netns and namespaces.remove_org(netns):
             say(f"  removed namespace {netns}")
-        say(f"[3/4] {org.name} removed from the network's orgs; its crypto and ledger stay in {self.root}")
-        membership.record_removed(self.root, org.name)
+        say(f"[3/4] chaincode definition without {org.msp_id}")
         before = net.topology
         net.topology = membership.with_orgs(net.topology, [o for o in net.topology.orgs if o.name != org.name])
-        (profiles.profiles_dir(self.root) / f"{org.name}.json").unlink(missing_ok=True)
-        say(f"[4/4] chaincode definition without {org.msp_id}")
         deployed = [d for d in ccservers.deployments(self.root) if d.name == net.topology.chaincode.name]
         for dep in deployed:
             # Fabric keeps every collection of a definition: the org's offer-terms collections stay
@@ -783,6 +830,11 @@ class OrgMembership:
             self._redeploy(dep, before, signature_policy)
         if not deployed:
             say("  no chaincode deployed")
+        # Recorded only now: should the deploy above fail, the same `org remove` (or `org submit`) run again must
+        # still find the org in this data folder, gone from the channel, to finish the definition without it.
+        membership.record_removed(self.root, org.name)
+        (profiles.profiles_dir(self.root) / f"{org.name}.json").unlink(missing_ok=True)
+        say(f"[4/4] {org.name} removed from the network's orgs; its crypto and ledger stay in {self.root}")
 
     # ---- the update as a file: signed by admins on their own hosts, then submitted ---------------
     def write_update(self, change: OrgChange, path: Path) -> Path:
