@@ -396,8 +396,11 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     which the channel no longer accepts as a member), with the endorsement policy it has (a derived one
     without the org); refused before anything changes when that policy names the org, until
     --signature-policy gives one without it, and when a fixed collections file (topology.yaml's
-    chaincode.collections_config) names it, until the file no longer does. The org's crypto and ledger
-    stay in the data folder.
+    chaincode.collections_config) names it, until the file no longer does. Also refused while another
+    chaincode deployed here has a --signature-policy or collections file naming the org: deploy it
+    again without the org first (the refusal names each and the command). The removal is recorded
+    only once that deployment is done, so after a failure the same command finishes the job. The
+    org's crypto and ledger stay in the data folder.
 
     \b
     Example:
