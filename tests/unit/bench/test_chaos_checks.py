@@ -19,15 +19,28 @@ def seen(sent: float, committed: bool) -> chaos.Seen:
                       COMMITTED if committed else UNAVAILABLE)
 
 
-def check(monkeypatch, calls: list[chaos.Seen]) -> None:
-    """check_nothing_lost on a run whose client saw ``calls`` (sent at seconds of time.monotonic), every commit
-    found on the one peer: the ledger check passes."""
+def check(monkeypatch, calls: list[chaos.Seen], prepared: tuple[str, ...] = ()) -> list[str]:
+    """check_nothing_lost on a run whose client saw ``calls`` (sent at seconds of time.monotonic), after the
+    workload's setup committed ``prepared``, every commit found on the one peer: the ledger check passes. Returns
+    the tx ids it was asked to look up."""
     samples = [Sample(s.kind, s.sent, s.sent, s.finished, s.cause, s.tx_id, "", s.sent >= INJECTED) for s in calls]
     measured = Measured(Run(Plan(RATE, rate=1, warmup=INJECTED, duration=90), samples), {}, {}, set())
-    monkeypatch.setattr(chaos, "verify", lambda acknowledged, touched, topology, data_root: Verdict(
-        len(set(acknowledged)), [PeerLedger("peer0.bank", found=len(set(acknowledged)))]))
+    looked_up: list[str] = []
+
+    def verify(acknowledged, touched, topology, data_root):
+        looked_up.extend(acknowledged)
+        return Verdict(len(set(acknowledged)), [PeerLedger("peer0.bank", found=len(set(acknowledged)))])
+
+    monkeypatch.setattr(chaos, "verify", verify)
     network = types.SimpleNamespace(wait_for_heights=lambda: 7, topology=None, data_root=None)
-    chaos.check_nothing_lost(network, measured, types.SimpleNamespace(seen=calls), FAULT)
+    chaos.check_nothing_lost(network, measured, types.SimpleNamespace(seen=calls, prepared=list(prepared)), FAULT)
+    return looked_up
+
+
+def test_the_setup_commits_are_looked_up_with_the_runs_own(monkeypatch):
+    calls = [seen(t, True) for t in range(14)]
+    looked_up = check(monkeypatch, calls, prepared=("setup-1", "setup-2"))
+    assert looked_up == ["setup-1", "setup-2", *(f"tx{t}" for t in range(14))]
 
 
 def test_commits_of_the_warm_up_alone_prove_nothing(monkeypatch):
