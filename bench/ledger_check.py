@@ -16,7 +16,9 @@ hold the bank's private data, which the query also reads (``EXPOSURE_INDEXES``),
 is the version of a bank's exposure on a debtor (``recfin.exposure-version``), the query's ``version``. What no
 query answers is counted, not compared (``NOT_READABLE`` and ``EXPOSURE_INDEXES`` say why).
 Each bank's portfolio is read too: the claims ``ListReceivablesByFinancier`` lists against those
-the replayed claims say the bank finances live (``compare_financed_lists``).
+the replayed claims say the bank finances live (``compare_financed_lists``). A record whose last write in
+the blocks is a delete must read back as gone (``_still_served``), and each replayed claim's key-level
+endorsement policy (the transactions' metadata writes) must name the orgs ``GetReceivableEndorsers`` answers.
 
 A query can name an org, not a peer: Fabric's Gateway passes it to whichever of the org's peers has the
 highest ledger height (the host peer only on a tie). With one peer per org, as the topology has, that is the
@@ -26,8 +28,8 @@ refuses such a topology (``refuse_orgs_sharing_a_gateway``) rather than report p
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
 So the peers are also compared with each other: the same block header hash and the
-same validation flags at every height they share, and the same replayed value of every
-key of the namespace (``Verdict.divergences``).
+same validation flags at every height they share, and the same replayed value, key-level
+policy and private data hash of every key of the namespace (``Verdict.divergences``).
 """
 from __future__ import annotations
 
@@ -44,11 +46,14 @@ from fabric_protos.common import common_pb2, ledger_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
+from google.protobuf.message import DecodeError
 
 from chaincode.receivables.model import RETIRED_FINANCING_FIELDS, demand_before_the_list, without_retired_fields
+from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
+from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key
 from network import profiles
 from network.topology import Topology
@@ -68,9 +73,12 @@ class PeerLedger:
     # key kind -> its keys not compared with the world state (NOT_READABLE, EXPOSURE_INDEXES say why)
     not_read_back: dict[str, int] = field(default_factory=dict)
     # for comparing the peers with each other: per block, its header hash and its validation flags; the
-    # namespace's state replayed from this peer's blocks
+    # namespace's state replayed from this peer's blocks, its keys' key-level policies and its private data's
+    # hashes (``Replay``)
     chain: list[tuple[bytes, bytes]] = field(default_factory=list, repr=False)
     replayed: dict[str, bytes] = field(default_factory=dict, repr=False)
+    policies: dict[str, bytes] = field(default_factory=dict, repr=False)
+    private_hashes: dict[tuple[str, bytes], bytes] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict:
         return {"peer": self.peer, "height": len(self.chain), "found": self.found, "lost": self.lost,
@@ -122,7 +130,8 @@ def _der(tag: int, content: bytes) -> bytes:
 def divergences(peers: Sequence[PeerLedger]) -> list[str]:
     """One line per disagreement between the peers, naming which peers hold what: the first height they share
     whose block hash differs (every later one differs with it, the chain being linked), the first transaction
-    whose validation code differs, and each key of the namespace whose replayed value differs."""
+    whose validation code differs, and each key of the namespace whose replayed value, key-level policy or
+    private data hash differs."""
     out = []
     shared = min((len(p.chain) for p in peers), default=0)
     for number in range(shared):
@@ -140,7 +149,26 @@ def divergences(peers: Sequence[PeerLedger]) -> list[str]:
         if groups := _disagreeing(peers, lambda p: p.replayed.get(key)):
             out.append(f"{describe_key(key)}: the peers' blocks replay to different values: "
                        + _describe(groups, _shown_value))
+    # a peer holding another policy validates the key's next change against other orgs' endorsements
+    for key in sorted({k for p in peers for k in p.policies}):
+        if groups := _disagreeing(peers, lambda p: p.policies.get(key)):
+            out.append(f"{describe_key(key)}: the peers' blocks replay to different key-level policies: "
+                       + _describe(groups, lambda policy: f"name {_policy_orgs(policy)}"))
+    for collection, key_hash in sorted({place for p in peers for place in p.private_hashes}):
+        if groups := _disagreeing(peers, lambda p: p.private_hashes.get((collection, key_hash))):
+            out.append(f"private key {key_hash.hex()[:16]} of {collection}: the peers' blocks replay to different "
+                       "value hashes: " + _describe(groups, lambda h: "has none" if h is None else f"has {h.hex()[:16]}"))
     return out
+
+
+def _policy_orgs(policy: bytes | None) -> str:
+    """The orgs a key-level policy names, as the contract reads it (``KeyEndorsementPolicy``); "none" without one."""
+    if not policy:
+        return "none"
+    try:
+        return ", ".join(KeyEndorsementPolicy(policy).list_orgs()) or "none"
+    except (DecodeError, ValueError):       # not a SignaturePolicyEnvelope of MSP roles
+        return f"an unreadable policy ({policy.hex()[:16]})"
 
 
 def _code(flags: bytes, position: int) -> str:
@@ -171,8 +199,8 @@ def _shown_value(value: bytes | None, limit: int = 120) -> str:
     return "has " + (text if len(text) <= limit else text[:limit] + "...")
 
 
-def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
-    """(key, value or None for a delete) of each valid endorser transaction of a block, in order."""
+def _valid_rwsets(block: common_pb2.Block, namespace: str) -> Iterator[rwset_pb2.NsReadWriteSet]:
+    """The namespace's read-write set of each valid endorser transaction of a block, in order."""
     flags = block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER]
     for index, raw in enumerate(block.data.data):
         if index < len(flags) and flags[index] != transaction_pb2.VALID:
@@ -185,23 +213,66 @@ def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str,
             endorsed = transaction_pb2.ChaincodeActionPayload.FromString(action.payload).action
             response = proposal_response_pb2.ProposalResponsePayload.FromString(endorsed.proposal_response_payload)
             results = rwset_pb2.TxReadWriteSet.FromString(proposal_pb2.ChaincodeAction.FromString(response.extension).results)
-            for ns in results.ns_rwset:
-                if ns.namespace != namespace:
-                    continue
-                for write in kv_rwset_pb2.KVRWSet.FromString(ns.rwset).writes:
-                    yield write.key, None if write.is_delete else write.value
+            yield from (ns for ns in results.ns_rwset if ns.namespace == namespace)
 
 
-def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> dict[str, bytes]:
-    """The namespace's world state rebuilt from blocks."""
-    state: dict[str, bytes] = {}
-    for block in blocks:
-        for key, value in valid_writes(block, namespace):
-            if value is None:
-                state.pop(key, None)
+def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
+    """(key, value or None for a delete) of each valid endorser transaction of a block, in order."""
+    for ns in _valid_rwsets(block, namespace):
+        for write in kv_rwset_pb2.KVRWSet.FromString(ns.rwset).writes:
+            yield write.key, None if write.is_delete else write.value
+
+
+@dataclass
+class Replay:
+    """The namespace as a peer's blocks leave it. ``state``: each key's value. ``deleted``: the keys whose last
+    write is a delete (tombstones), each with the value it held before (None when the blocks never wrote it one),
+    so a record the world state kept is found. ``policies``: each key's key-level endorsement policy (its
+    VALIDATION_PARAMETER). ``private_hashes``: (collection, key hash) -> value hash of the private data, all the
+    blocks carry of it."""
+
+    state: dict[str, bytes] = field(default_factory=dict)
+    deleted: dict[str, bytes | None] = field(default_factory=dict)
+    policies: dict[str, bytes] = field(default_factory=dict)
+    private_hashes: dict[tuple[str, bytes], bytes] = field(default_factory=dict)
+
+    def apply(self, ns: rwset_pb2.NsReadWriteSet) -> None:
+        """One valid transaction's writes, as the peer commits them (Fabric's txmgr, prepareTxOps): the values,
+        then the metadata. A value written alone keeps the key's policy; a delete takes it with it, even one the
+        same transaction wrote; metadata written to a key with no value is dropped; a metadata write without
+        a VALIDATION_PARAMETER, or with an empty one, clears the policy."""
+        rwset = kv_rwset_pb2.KVRWSet.FromString(ns.rwset)
+        for write in rwset.writes:
+            if write.is_delete:
+                self.deleted[write.key] = self.state.pop(write.key, self.deleted.get(write.key))
+                self.policies.pop(write.key, None)
             else:
-                state[key] = value
-    return state
+                self.state[write.key] = write.value
+                self.deleted.pop(write.key, None)
+        for metadata in rwset.metadata_writes:
+            if metadata.key not in self.state:
+                continue
+            if policy := next((e.value for e in metadata.entries if e.name == VALIDATION_PARAMETER), b""):
+                self.policies[metadata.key] = policy
+            else:
+                self.policies.pop(metadata.key, None)
+        for collection in ns.collection_hashed_rwset:
+            for write in kv_rwset_pb2.HashedRWSet.FromString(collection.hashed_rwset).hashed_writes:
+                place = (collection.collection_name, write.key_hash)
+                if write.is_delete or write.is_purge:
+                    self.private_hashes.pop(place, None)
+                else:
+                    self.private_hashes[place] = write.value_hash
+
+
+def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> Replay:
+    """The namespace's world state rebuilt from blocks, with its tombstones, key-level policies and private data
+    hashes."""
+    replayed = Replay()
+    for block in blocks:
+        for ns in _valid_rwsets(block, namespace):
+            replayed.apply(ns)
+    return replayed
 
 
 # ---------------------------------------------------------------- the world state as the contract shows it
@@ -391,6 +462,39 @@ def _read_back(live: LivePeer, object_type: str, attributes: list[str], value: b
     raise KeyError(object_type)
 
 
+def _still_served(live: LivePeer, object_type: str, attributes: list[str], last_value: bytes | None) -> object:
+    """What the contract still answers for a record the blocks deleted, through the query that reads it
+    (``_read_back``; ``last_value``, what the key held before, names an offer's financing), or None when it
+    reads as gone: refused as not-found, a binding bound to no party, an invoice fingerprint not used, an offer or
+    attestation not among its financing's or invoice's. LookupError when an offer's last value names no
+    financing."""
+    try:
+        _, answered = _read_back(live, object_type, attributes, last_value or b"{}")
+    except GatewayError as error:
+        if (refusal := rule_violation_from(error, object_type)) is not None and refusal.rule == "not-found":
+            return None
+        raise
+    if object_type == FINGERPRINT_TYPE and not answered.get("used"):
+        return None
+    return answered
+
+
+def _compare_endorsers(live: LivePeer, key: str, receivable_id: str, policy: bytes | None) -> list[str]:
+    """A claim's replayed key-level policy against the orgs GetReceivableEndorsers says the world state's names: a
+    peer whose state lost the policy, or kept an old one, validates the claim's next change against other orgs'
+    endorsements than the rest."""
+    try:
+        answered = ", ".join(live.ask("GetReceivableEndorsers", receivable_id)) or "none"
+    except GatewayError as error:
+        return [f"{describe_key(key)}: the peer could not name the orgs of its key-level policy "
+                f"(GetReceivableEndorsers: {error.message})"]
+    replayed = _policy_orgs(policy)
+    if replayed == answered:
+        return []
+    return [f"{describe_key(key)}: key-level policy naming {replayed} in the replayed blocks, {answered} as "
+            "GetReceivableEndorsers answers it"]
+
+
 @dataclass(frozen=True)
 class Index:
     """An index the contract pages: ``listed`` gives the members (its keys' attributes after the first) the contract
@@ -416,10 +520,12 @@ INDEXES = {
 }
 
 
-def compare_with_live(state: dict[str, bytes], live: LivePeer) -> tuple[list[str], dict[str, int]]:
-    """Every key of the replayed namespace against the world state as the contract answers it: one line per key
-    (or index entry) that differs, and per kind, how many of its keys were left uncompared (``NOT_READABLE``,
+def compare_with_live(rebuilt: Replay, live: LivePeer) -> tuple[list[str], dict[str, int]]:
+    """Every key of the replayed namespace against the world state as the contract answers it, each record the
+    blocks deleted too (it must read back as gone), and each claim's key-level policy: one line per key (or index
+    entry) that differs, and per kind, how many of its keys were left uncompared (``NOT_READABLE``,
     ``EXPOSURE_INDEXES`` say why)."""
+    state = rebuilt.state
     mismatches: list[str] = []
     not_read: Counter = Counter()
     replayed_members: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
@@ -454,6 +560,27 @@ def compare_with_live(state: dict[str, bytes], live: LivePeer) -> tuple[list[str
             continue
         if _without_retired(object_type, replayed) != _as_written(replayed, answered):
             mismatches.append(f"{describe_key(key)}: world state differs from the replayed blocks")
+        if object_type == RECEIVABLE_TYPE:
+            mismatches += _compare_endorsers(live, key, attributes[0], rebuilt.policies.get(key))
+    # a record the world state kept though the blocks deleted it (an invoice fingerprint a rejection released, an
+    # identity's binding): the peer refuses or answers from it where the others do not. A deleted index entry is
+    # found by its listing; the kinds no query answers are compared between the peers.
+    for key, last_value in sorted(rebuilt.deleted.items()):
+        object_type, attributes = split_key(key) or (NOT_A_COMPOSITE_KEY, [])
+        if object_type not in RECORD_TYPES or not attributes:
+            continue
+        try:
+            served = _still_served(live, object_type, attributes, last_value)
+        except GatewayError as error:
+            mismatches.append(f"{describe_key(key)}: deleted in the replayed blocks, the peer could not say whether "
+                              f"it still has it ({error.message})")
+            continue
+        except (ValueError, LookupError, TypeError):    # no last value to find it by (an offer's financing)
+            not_read[object_type] += 1
+            continue
+        if served is not None:
+            mismatches.append(f"{describe_key(key)}: deleted in the replayed blocks, still in the world state, which "
+                              + _shown_value(json.dumps(served, ensure_ascii=False).encode()))
     for (index, first), members in sorted(replayed_members.items()):
         name = f"{index.removeprefix('recfin.')} {first}"
         try:
@@ -653,8 +780,9 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)
         else:
             ledger.found += 1
-    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
-    ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id, today))
+    rebuilt = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
+    ledger.replayed, ledger.policies, ledger.private_hashes = rebuilt.state, rebuilt.policies, rebuilt.private_hashes
+    ledger.state_mismatches, ledger.not_read_back = compare_with_live(rebuilt, LivePeer(reader, msp_id, today))
     ledger.state_mismatches += [f"receivable {receivable_id}: the run wrote it, the replayed blocks do not have it"
                                 for receivable_id in receivable_ids
                                 if receivable_key(receivable_id) not in ledger.replayed]

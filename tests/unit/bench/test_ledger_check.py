@@ -12,11 +12,23 @@ from bench.ledger_check import PeerLedger, Verdict, receivable_key, replay, vali
 from client.gateway import GatewayError
 
 
-def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTION):
-    kv = kv_rwset_pb2.KVRWSet(writes=[kv_rwset_pb2.KVWrite(key=k, value=v or b"", is_delete=v is None)
-                                      for k, v in writes])
-    results = rwset_pb2.TxReadWriteSet(ns_rwset=[rwset_pb2.NsReadWriteSet(namespace=namespace,
-                                                                          rwset=kv.SerializeToString())])
+def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTION, policies=(), hashed=()):
+    """One transaction: ``writes`` (key, value or None for a delete), ``policies`` (key, VALIDATION_PARAMETER; None:
+    a metadata write with no entry) and ``hashed`` private writes (collection, key hash, value hash or None for a
+    delete)."""
+    kv = kv_rwset_pb2.KVRWSet(
+        writes=[kv_rwset_pb2.KVWrite(key=k, value=v or b"", is_delete=v is None) for k, v in writes],
+        metadata_writes=[kv_rwset_pb2.KVMetadataWrite(key=k, entries=[] if policy is None else [
+            kv_rwset_pb2.KVMetadataEntry(name="VALIDATION_PARAMETER", value=policy)]) for k, policy in policies])
+    collections = {}
+    for collection, key_hash, value_hash in hashed:
+        collections.setdefault(collection, []).append(kv_rwset_pb2.KVWriteHash(
+            key_hash=key_hash, value_hash=value_hash or b"", is_delete=value_hash is None))
+    results = rwset_pb2.TxReadWriteSet(ns_rwset=[rwset_pb2.NsReadWriteSet(
+        namespace=namespace, rwset=kv.SerializeToString(),
+        collection_hashed_rwset=[rwset_pb2.CollectionHashedReadWriteSet(
+            collection_name=name, hashed_rwset=kv_rwset_pb2.HashedRWSet(hashed_writes=w).SerializeToString())
+            for name, w in collections.items()])])
     action = proposal_pb2.ChaincodeAction(results=results.SerializeToString())
     response = proposal_response_pb2.ProposalResponsePayload(extension=action.SerializeToString())
     payload_action = transaction_pb2.ChaincodeActionPayload(
@@ -46,8 +58,41 @@ def test_replay_applies_only_valid_writes_of_the_namespace_in_order():
         block([envelope([("idx", None)])], [transaction_pb2.VALID]),           # a delete
         block([envelope([(key, b"config")], kind=common_pb2.CONFIG)], [transaction_pb2.VALID]),
     ]
-    assert replay(blocks, "receivables") == {key: b'{"v":3}'}
+    assert replay(blocks, "receivables").state == {key: b'{"v":3}'}
     assert list(valid_writes(blocks[1], "features")) == [("other", b"x")]
+
+
+def _policy(*orgs: str) -> bytes:
+    """A key-level policy naming ``orgs``, as the contract writes one."""
+    from chaincode.shim import KeyEndorsementPolicy
+
+    policy = KeyEndorsementPolicy()
+    policy.add_orgs("MEMBER", *orgs)
+    return policy.policy()
+
+
+def test_the_replay_keeps_the_deleted_keys_each_keys_policy_and_the_private_hashes_as_a_peer_commits_them():
+    kept, emptied, cleared, deleted, again, never = (receivable_key(f"R-{n}") for n in range(1, 7))
+    both, one = _policy("BankMSP", "SupplierMSP"), _policy("SupplierMSP")
+    VALID = transaction_pb2.VALID
+    blocks = [
+        block([envelope([(k, b'{"v":1}') for k in (kept, emptied, cleared, deleted, again)],
+                        policies=[(k, both) for k in (kept, emptied, cleared, deleted, never)],
+                        hashed=[("c", b"k1", b"h1"), ("c", b"k2", b"h2")])], [VALID]),
+        block([envelope([(kept, b'{"v":2}')]),                               # a value alone keeps the policy
+               envelope([], policies=[(emptied, b""), (cleared, None)]),     # an empty one, or none, clears it
+               envelope([(deleted, None)], policies=[(deleted, one)]),       # the delete takes it, this one too
+               envelope([(again, None)], hashed=[("c", b"k2", None)]),
+               envelope([(again, b'{"v":3}')]),                              # written again: no longer deleted
+               envelope([(kept, None)], policies=[(emptied, one)], hashed=[("c", b"k3", b"h3")])],
+              [VALID, VALID, VALID, VALID, VALID, transaction_pb2.MVCC_READ_CONFLICT]),
+    ]
+    replayed = replay(blocks, "receivables")
+    assert replayed.state == {kept: b'{"v":2}', emptied: b'{"v":1}', cleared: b'{"v":1}', again: b'{"v":3}'}
+    assert replayed.deleted == {deleted: b'{"v":1}'}
+    # ``never`` had no value when its policy was written: the peer drops such a metadata write
+    assert replayed.policies == {kept: both}
+    assert replayed.private_hashes == {("c", b"k1"): b"h1"}
 
 
 def test_the_receivable_key_is_the_one_the_contract_writes():
@@ -105,6 +150,8 @@ class OneOrgsQscc:
                 .SerializeToString()
         if function == "GetReceivable":
             return self.state_value
+        if function == "GetReceivableEndorsers":
+            return b"[]"
         raise AssertionError(f"unexpected query {function}")
 
 
@@ -157,6 +204,8 @@ class ChainPeer:
             return self.blocks[int(arguments[1])].SerializeToString()
         if function == "GetReceivable":
             return self.state
+        if function == "GetReceivableEndorsers":
+            return b"[]"
         raise AssertionError(f"unexpected query {function}")
 
 
@@ -174,7 +223,7 @@ def checked(name, blocks):
     """check_peer on a peer whose world state is what its own blocks replay to."""
     from bench.ledger_check import check_peer
 
-    state = replay(blocks, "receivables")[receivable_key("R-1")]
+    state = replay(blocks, "receivables").state[receivable_key("R-1")]
     peer = ChainPeer(blocks, state)
     return check_peer(name, peer, peer, "receivables", "receivables", "SomeMSP", ["tx-1"], ["R-1"])
 
@@ -278,21 +327,30 @@ class Recorded:
 
 
 def _checked_against(net, replayed: dict, msp_id: str = "RegulatorMSP", clock=None, reader: str = "regulator",
-                     asked: list | None = None):
+                     asked: list | None = None, policies: dict | None = None, deleted: tuple = ()):
     """check_peer on a peer of ``msp_id`` whose blocks replay to ``replayed`` and whose world state is ``net``'s
     ledger, read through the real contract as the actor ``reader`` (the regulator), its queries dated by ``clock``
-    (the net's); each query kept in ``asked`` when given."""
+    (the net's); each query kept in ``asked`` when given. Each key is written with its key-level policy in
+    ``policies`` (the world state's when not given); a second block deletes the keys ``deleted``."""
     from bench.ledger_check import check_peer
     from client.business_dates import business_date
     from tests.unit.ledger_contract import LedgerContract
 
     clock = clock or (lambda: net.now)
-    blocks = [block([envelope([(key, value)]) for key, value in replayed.items()],
-                    [transaction_pb2.VALID] * len(replayed))]
+    blocks = _blocks_replaying(net, replayed, policies)
+    blocks.append(block([envelope([(key, None) for key in deleted])], [transaction_pb2.VALID]))
     contract = LedgerContract(net.ledger, net.actors[reader].identity, clock)
     return check_peer(f"peer0.{msp_id}", ChainPeer(blocks, None),
                       contract if asked is None else Recorded(contract, asked), "receivables", "receivables",
                       msp_id, [], [], today=lambda: business_date(clock()))
+
+
+def _blocks_replaying(net, replayed: dict, policies: dict | None = None) -> list:
+    """One block writing each key of ``replayed`` in a transaction of its own, with its key-level policy in
+    ``policies`` (``net``'s world state's when not given)."""
+    policies = net.ledger.validation_parameters if policies is None else policies
+    return [block([envelope([(key, value)], policies=[(key, policies[key])] if key in policies else [])
+                   for key, value in replayed.items()], [transaction_pb2.VALID] * len(replayed))]
 
 
 def _first_key(state: dict, object_type: str) -> str:
@@ -545,8 +603,7 @@ def test_an_open_offer_whose_claim_falls_due_while_the_query_is_sent_is_not_held
     # says 31 May, when no holder could accept it. Either answer is right, so neither is a mismatch.
     eve = datetime(2026, 5, 30, 15, 59, tzinfo=timezone.utc)     # 23:59 in Beijing
     days = iter([eve.date(), eve.date().replace(day=31)])
-    blocks = [block([envelope([(k, v)]) for k, v in story.ledger.state.items()],
-                    [transaction_pb2.VALID] * len(story.ledger.state))]
+    blocks = _blocks_replaying(story, story.ledger.state)
     reader = LedgerContract(story.ledger, story.actors["regulator"].identity, lambda: eve)
     ledger = check_peer("peer0.regulator", ChainPeer(blocks, None), reader, "receivables", "receivables",
                         "RegulatorMSP", [], [], today=lambda: next(days))
@@ -663,6 +720,88 @@ def test_a_replayed_value_that_is_no_record_and_a_record_the_peer_cannot_read_ar
                                     "it (") and "not-found" in mismatches[1]
 
 
+@pytest.mark.parametrize("object_type", ["recfin.party", "recfin.client", "recfin.receivable", "recfin.fingerprint",
+                                         "recfin.financing", "recfin.offer", "recfin.notice", "recfin.discount",
+                                         "recfin.attestation", "recfin.request"])
+def test_a_record_the_blocks_deleted_that_the_world_state_still_has_is_named(story, object_type):
+    from bench.ledger_check import describe_key
+
+    # the blocks write the record and then delete it; the peer's world state kept it (a fingerprint a rejection
+    # released, a binding an unbind deleted: that peer alone would refuse the invoice, or act for the identity)
+    key = _first_key(story.ledger.state, object_type)
+    mismatches = _checked_against(story, dict(story.ledger.state), deleted=(key,)).state_mismatches
+    gone = f"{describe_key(key)}: deleted in the replayed blocks, still in the world state, which has "
+    assert [line for line in mismatches if line.startswith(gone)] != [], mismatches
+
+
+def _binding_of(story, actor: str) -> str:
+    """The key of ``actor``'s identity binding (not the reader's own, which every query needs)."""
+    return next(key for key, value in story.ledger.state.items()
+                if key.startswith("\x00recfin.client\x00") and value == story.actors[actor].uscc.encode())
+
+
+@pytest.mark.parametrize("object_type, query", [("recfin.client", "FindIdentityParty"),
+                                                ("recfin.fingerprint", "FindInvoice"),
+                                                ("recfin.notice", "GetAssignmentNotice"),
+                                                ("recfin.request", "GetRequest")])
+def test_a_record_the_blocks_deleted_that_the_world_state_has_deleted_too_is_no_difference(story, object_type, query):
+    from bench.ledger_check import split_key
+
+    # asked through the query that reads the kind: a binding reads back bound to none, a fingerprint not used,
+    # the others refused as not-found
+    key = _binding_of(story, "tier2") if object_type == "recfin.client" else _first_key(story.ledger.state, object_type)
+    replayed = {k: v for k, v in story.ledger.state.items() if k != key}
+    value, policy = story.ledger.state.pop(key), story.ledger.validation_parameters.pop(key, None)
+    asked: list = []
+    try:
+        ledger = _checked_against(story, replayed, deleted=(key,), asked=asked)
+    finally:
+        story.ledger.state[key] = value
+        if policy is not None:
+            story.ledger.validation_parameters[key] = policy
+    assert ledger.state_mismatches == []
+    attributes = split_key(key)[1]
+    assert [a for a in asked if a[0] == query and attributes[-1] in a[1:]] != [], asked
+
+
+def test_an_offer_deleted_by_a_transaction_that_never_wrote_it_is_counted_not_compared(story):
+    # with no value written before the delete, nothing names the financing whose offers would show it
+    key = _first_key(story.ledger.state, "recfin.offer")
+    replayed = {k: v for k, v in story.ledger.state.items() if k != key}
+    ledger = _checked_against(story, replayed, deleted=(key,))
+    assert ledger.not_read_back["recfin.offer"] == 1
+    assert not [line for line in ledger.state_mismatches if "deleted in the replayed blocks" in line]
+
+
+def test_a_claim_whose_key_level_policy_differs_from_the_replayed_one_is_named(story):
+    from bench.ledger_check import describe_key, split_key
+
+    world = story.ledger.validation_parameters
+    key = next(k for k in sorted(world) if split_key(k)[0] == "recfin.receivable")
+    orgs = ", ".join(sorted(json.loads(_regulator_contract(story).evaluate(
+        "GetReceivableEndorsers", arguments=[split_key(key)[1][0]]))))
+    assert ", " in orgs                     # a confirmed claim: its debtor's and holder's orgs at least
+    policy = world.pop(key)                 # the peer's state DB lost the claim's policy; the blocks set it
+    try:
+        assert _checked_against(story, dict(story.ledger.state), policies={**world, key: policy}).state_mismatches \
+            == [f"{describe_key(key)}: key-level policy naming {orgs} in the replayed blocks, none as "
+                "GetReceivableEndorsers answers it"]
+    finally:
+        world[key] = policy
+    # the blocks name one org only, the world state the claim's own
+    assert _checked_against(story, dict(story.ledger.state),
+                            policies={**world, key: _policy("SupplierMSP")}).state_mismatches == [
+        f"{describe_key(key)}: key-level policy naming SupplierMSP in the replayed blocks, {orgs} as "
+        "GetReceivableEndorsers answers it"]
+
+
+def _regulator_contract(story):
+    """The real contract on the story's ledger, as the regulator."""
+    from tests.unit.ledger_contract import LedgerContract
+
+    return LedgerContract(story.ledger, story.actors["regulator"].identity, lambda: story.now)
+
+
 def test_a_listing_longer_than_a_page_is_read_to_its_last_page(story, monkeypatch):
     from bench import ledger_check
 
@@ -701,6 +840,22 @@ def test_a_key_only_a_later_peer_replays_is_reported():
              PeerLedger("peer0.bank", replayed={**same, receivable_key("R-2"): b'{"id":"R-2"}'})]
     assert Verdict(0, peers).divergences == [
         'receivable R-2: the peers\' blocks replay to different values: peer0.core has none; peer0.bank has {"id":"R-2"}']
+
+
+def test_peers_whose_blocks_replay_a_keys_policy_or_a_private_hash_differently_are_reported():
+    key = receivable_key("R-1")
+    both = _policy("BankMSP", "SupplierMSP")
+    policy = block([envelope([], policies=[(key, both)], hashed=[("bankPrivate", b"\x01" * 32, b"\xaa" * 32)])],
+                   [transaction_pb2.VALID])
+    policy.header.number = 2
+    chain = two_writes_of_r1(transaction_pb2.VALID)
+    # peer0.bank's state lacks the block carrying them: each peer agrees with itself, not with the others
+    verdict = Verdict(1, [checked("peer0.core", [*chain, policy]), checked("peer0.bank", chain)])
+    assert verdict.divergences == [
+        "receivable R-1: the peers' blocks replay to different key-level policies: peer0.core name BankMSP, "
+        "SupplierMSP; peer0.bank name none",
+        f"private key {'01' * 8} of bankPrivate: the peers' blocks replay to different value hashes: "
+        f"peer0.core has {'aa' * 8}; peer0.bank has none"]
 
 
 def test_a_peer_missing_private_data_is_asked_again_until_its_reconciler_has_it_then_the_refusal_stands():
