@@ -61,6 +61,9 @@ class _CommitBase(Signable):
     def _status(self, *, timeout: float | None = None) -> Steps[Status]:
         """Wait for the transaction's block; raise CommitStatusError if the peer cannot tell.
 
+        ``timeout`` (seconds) bounds the wait; None, the default, means ``Timeouts.commit_status``,
+        not no deadline.
+
         The block is recorded as the channel's ``Network.last_committed_block`` when it is the
         highest yet, whether the transaction was valid or not: the peer committed that block
         either way, and an invalid transaction's conflicting write is in it or before it.

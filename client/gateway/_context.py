@@ -143,7 +143,11 @@ class Context:
     committed_blocks: CommittedBlocks = field(default_factory=CommittedBlocks)
 
     def timeout(self, kind: str, override: float | None) -> float | None:
-        """The deadline of one call of ``kind``: its own ``timeout=`` if given, else the Gateway's Timeouts."""
+        """The deadline of one call of ``kind``: its own ``timeout=`` if given, else the Gateway's Timeouts.
+
+        A call's ``timeout=None`` therefore means "the Gateway's default", never "no deadline": to call
+        without one, connect with ``None`` for that kind in ``Timeouts``.
+        """
         check_seconds("timeout", override)
         return override if override is not None else getattr(self.timeouts, kind)
 

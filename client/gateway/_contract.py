@@ -18,7 +18,7 @@ from ._proposal import (
 )
 from ._retry import NO_RETRY, RetryPolicy
 from ._twins import Pause, Steps, awaiting, blocking
-from .errors import CommitError
+from .errors import CommitError, CommitStatusError
 
 
 class SubmitResult(bytes):
@@ -138,7 +138,8 @@ class _ContractBase:
         """Submit and wait for the commit; returns the function's result (a :class:`SubmitResult`: bytes that
         name the committed transaction).
 
-        Raises CommitError if the transaction committed as invalid. With a
+        Raises CommitError if the transaction committed as invalid, and CommitStatusError, whose
+        ``result`` holds the endorsed result, if its commit status could not be obtained. With a
         ``retry`` policy (or the Gateway's default), conflicts listed in the
         policy are retried with a new proposal.
         """
@@ -151,7 +152,12 @@ class _ContractBase:
             submitted = yield self.submit_async(
                 name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
             )
-            status = yield submitted.status()
+            try:
+                status = yield submitted.status()
+            except CommitStatusError as error:
+                # The transaction may still commit, and its result (an ID the chaincode made) is nowhere else.
+                error.result = submitted.result
+                raise
             if status.successful:
                 return SubmitResult(submitted.result, status.transaction_id)
             if not policy.should_retry(attempt, status.code):

@@ -53,13 +53,18 @@ class EventIterator(Generic[T]):
     """An endless iterator of events; ``close()`` (or leaving a ``with`` block) stops the stream.
 
     ``close()`` may come from another thread than the one reading: the read in progress then
-    ends the iteration (StopIteration), as every read after the close does.
+    ends the iteration (StopIteration), as every read after the close does. Threads reading the
+    same iterator at once take turns, each getting the next event: none is given to two of them.
     """
 
     def __init__(self, stream, convert: Convert) -> None:
         self._stream = stream
         self._closed = False
         self._items = self._generate(convert)
+        # A generator read by a second thread while the first is inside it raises a bare ValueError
+        # ("generator already executing"), which no reconnect loop written for GatewayError catches.
+        # close() does not take it: it cancels the stream, which ends the holder's read.
+        self._turn = threading.Lock()
 
     def _generate(self, convert: Convert) -> Iterator[T]:
         with transport_errors_as():
@@ -75,9 +80,10 @@ class EventIterator(Generic[T]):
         return self
 
     def __next__(self) -> T:
-        if self._closed:
-            raise StopIteration
-        return next(self._items)
+        with self._turn:
+            if self._closed:
+                raise StopIteration
+            return next(self._items)
 
     def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The next event meeting ``condition``; the stream is closed after it, for a one-off wait.

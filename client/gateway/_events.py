@@ -173,7 +173,8 @@ def build_chaincode_events_request(
 class _BlockEventsRequestBase(_EventsRequest):
     """``kind`` is ``"block"`` (full blocks), ``"filtered"`` (filtered blocks:
     transaction IDs, validation codes, chaincode event names without payload)
-    or ``"private"`` (blocks with the private data this client may see).
+    or ``"private"`` (blocks with the private data this client may see). ``bytes`` do not
+    carry it: give it again to ``new_signed_block_events_request``.
     """
 
     _message_type = common_pb2.Envelope
@@ -186,7 +187,7 @@ class _BlockEventsRequestBase(_EventsRequest):
         channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
         return channel_header_problem(channel_header, common_pb2.DELIVER_SEEK_INFO)
 
-    def __init__(self, context: Context, envelope: common_pb2.Envelope, kind: str = "block") -> None:
+    def __init__(self, context: Context, envelope: common_pb2.Envelope, kind: str) -> None:
         check_block_event_kind(kind)  # here, where every request is made (built or rebuilt), not when its stream opens
         super().__init__(context, envelope)
         self.kind = kind

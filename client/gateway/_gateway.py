@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from hashlib import sha256
 from pathlib import Path
 from typing import Sequence
@@ -64,6 +65,9 @@ def connect(
     - ``grpc_channel``: a channel you made and close yourself.
     - ``transport``: your own GatewayTransport.
 
+    A ``grpc.aio`` channel, or an async transport (AsyncGrpcTransport, or one with a call
+    defined ``async def``), is a ValueError naming ``connect_async``, raised before anything is sent.
+
     With ``grpc_channel`` or ``transport``, ``client_certificate`` may still
     be given: its hash is then bound into block-event requests (mutual TLS).
     The options that only shape the channel the client opens (``tls_root_certificates``,
@@ -103,7 +107,9 @@ def connect_async(
     """The async twin of :func:`connect`, over ``grpc.aio``; same options.
 
     Call it inside a running event loop. Every call that talks to the peer is
-    awaited; event methods return async iterators.
+    awaited; event methods return async iterators. ``grpc_channel`` is a ``grpc.aio`` channel and
+    ``transport`` an AsyncGatewayTransport, whose calls are ``async def`` (or an AsyncGrpcTransport):
+    a sync channel or transport is a ValueError naming ``connect``, raised before anything is sent.
     """
     signing, tls_hash = _check_credentials(identity, signer, hash, client_certificate)
     transport = _transport(
@@ -119,6 +125,7 @@ def _transport(
 ):  # fmt: skip
     if sum(x is not None for x in (target, grpc_channel, transport)) != 1:
         raise ValueError("give exactly one of target, grpc_channel or transport")
+    _refuse_other_family(grpc_module is grpc.aio, grpc_channel, transport)
     channel_options = {
         "tls_root_certificates": root is not None,
         "client_key": key is not None,
@@ -149,6 +156,49 @@ def _transport(
         options=_channel_options(grpc_options),
     )
     return transport_class(channel, metadata=metadata, owns_channel=True)
+
+
+_FAMILIES = {
+    False: ("connect", "a sync gRPC channel (grpc.secure_channel...)",
+            "a sync transport (a GatewayTransport: none of its calls is async def)"),
+    True: ("connect_async", "a grpc.aio channel (grpc.aio.secure_channel...)",
+           "an async transport (an AsyncGatewayTransport: its calls are async def)"),
+}  # fmt: skip
+"""Per family (async or not): its connect function, and the channel and transport it takes."""
+
+_TRANSPORT_CALLS = ("evaluate", "endorse", "submit", "commit_status", "close")
+
+
+def _refuse_other_family(asynchronous: bool, grpc_channel, transport) -> None:
+    """A ValueError for a channel or transport of the other family, before anything is sent.
+
+    Given one, the async client would make each call (blocking the event loop, a transaction
+    ordered) before failing to await its answer with a TypeError, and the sync client would fail
+    with a bare RuntimeError or AttributeError that no handler of GatewayError catches. A channel
+    of neither gRPC class (a stand-in) is let through, as before.
+    """
+    if grpc_channel is not None:
+        what, shape = "grpc_channel", 1
+        wrong = isinstance(grpc_channel, grpc.Channel if asynchronous else grpc.aio.Channel)
+    elif transport is not None:
+        what, shape = f"transport {type(transport).__name__}", 2
+        wrong = _is_async_transport(transport) != asynchronous
+    else:
+        return  # a target: the client opens the channel of its own family
+    if wrong:
+        this, other = _FAMILIES[asynchronous], _FAMILIES[not asynchronous]
+        raise ValueError(
+            f"{what} is {other[shape]}, which {this[0]}() cannot use: give it to {other[0]}(), "
+            f"or give {this[0]}() {this[shape]}"
+        )
+
+
+def _is_async_transport(transport) -> bool:
+    """Whether ``transport`` is of the async family: an AsyncGrpcTransport (whose calls return
+    coroutines), or one with a call defined ``async def``, as AsyncGatewayTransport declares them."""
+    if isinstance(transport, AsyncGrpcTransport):
+        return True
+    return any(inspect.iscoroutinefunction(getattr(transport, call, None)) for call in _TRANSPORT_CALLS)
 
 
 def _refuse_unused(given: dict[str, bool], instead_of: str, what_to_do: str) -> None:
@@ -233,9 +283,13 @@ class _GatewayBase:
     def new_signed_chaincode_events_request(self, request_bytes: bytes, signature: bytes) -> ChaincodeEventsRequest:
         return self._models.chaincode_events_request._rebuild(self._context, request_bytes, signature)
 
-    def new_signed_block_events_request(
-        self, request_bytes: bytes, signature: bytes, kind: str = "block"
-    ) -> BlockEventsRequest:
+    def new_signed_block_events_request(self, request_bytes: bytes, signature: bytes, *, kind: str) -> BlockEventsRequest:
+        """A BlockEventsRequest from ``BlockEventsRequest.bytes`` and the signature of its ``digest``.
+
+        ``kind`` must be the request's ``kind`` (``"block"``, ``"filtered"`` or ``"private"``): the bytes are
+        the signed envelope only, which says where to start but not which Deliver service to ask, so a
+        default would turn a filtered request into a stream of full blocks without a word.
+        """
         return self._models.block_events_request._rebuild(self._context, request_bytes, signature, kind=kind)
 
     @property
@@ -303,8 +357,11 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
         options["grpc.default_authority"] = server_name_override
     options = list(options.items())
     if insecure:
-        if root is not None or certificate is not None:
-            raise ValueError("insecure=True cannot be combined with TLS certificates")
+        if root is not None or certificate is not None or key is not None:
+            raise ValueError(
+                "insecure=True cannot be combined with TLS certificates or a client key: leave out "
+                "tls_root_certificates, client_certificate and client_key, or leave out insecure to use TLS"
+            )
         return grpc_module.insecure_channel(target, options=options)
     if (certificate is None) != (key is None):
         raise ValueError("mutual TLS needs both client_certificate and client_key")

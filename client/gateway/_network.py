@@ -83,8 +83,9 @@ class _NetworkBase:
         Returns the number of the block the peer delivered: its newest when it had ``block_number``
         already (``wait_for_block(0)`` reads a peer's newest block), else ``block_number``.
 
-        Raises BlockWaitTimeoutError after ``timeout`` seconds (default ``Timeouts.wait_for_block``;
-        None in the Gateway's Timeouts means no limit), GatewayError if the peer refuses the stream.
+        Raises BlockWaitTimeoutError after ``timeout`` seconds, GatewayError if the peer refuses the
+        stream. ``timeout=None``, the default, means ``Timeouts.wait_for_block``, not no limit; only
+        None in the Gateway's Timeouts means no limit.
         """
         check_block_number("block_number", block_number)
         limit = self._context.timeout("wait_for_block", timeout)

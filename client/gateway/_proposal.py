@@ -217,14 +217,18 @@ class _ProposalBase(Signable):
     def _evaluate(self, *, timeout: float | None = None) -> Steps[bytes]:
         """Run the function on a peer without ordering or committing it; return its result.
 
-        For queries. Nothing is written to the ledger, whatever the chaincode does.
+        For queries. Nothing is written to the ledger, whatever the chaincode does. ``timeout``
+        (seconds) bounds this call; None, the default, means ``Timeouts.evaluate``, not no deadline.
         """
         request = self._request(gateway_pb2.EvaluateRequest, "target_organizations")
         response = yield from self._context.call("evaluate", request, timeout, EvaluateError, self.transaction_id)
         return response.result.payload
 
     def _endorse(self, *, timeout: float | None = None) -> Steps[Transaction]:
-        """Collect endorsements; the returned Transaction is ready to be signed and submitted."""
+        """Collect endorsements; the returned Transaction is ready to be signed and submitted.
+
+        ``timeout`` (seconds) bounds this call; None, the default, means ``Timeouts.endorse``, not no deadline.
+        """
         request = self._request(gateway_pb2.EndorseRequest, "endorsing_organizations")
         response = yield from self._context.call("endorse", request, timeout, EndorseError, self.transaction_id)
         prepared = gateway_pb2.PreparedTransaction(

@@ -58,7 +58,8 @@ class _TransactionBase(Signable):
         """Send the signed transaction to the orderer and return at once.
 
         The returned object is a Commit: call ``status()`` to wait for the
-        block that commits it.
+        block that commits it. ``timeout`` (seconds) bounds this call; None, the
+        default, means ``Timeouts.submit``, not no deadline.
         """
         request = gateway_pb2.SubmitRequest(
             transaction_id=self.transaction_id, channel_id=self._channel, prepared_transaction=self._signed().envelope

@@ -125,7 +125,11 @@ class AsyncEventStream(Protocol):
 
 @runtime_checkable
 class AsyncGatewayTransport(Protocol):
-    """The async twin of :class:`GatewayTransport`: unary calls are awaited, streams are async iterators."""
+    """The async twin of :class:`GatewayTransport`: unary calls are awaited, streams are async iterators.
+
+    Define the calls ``async def``: that is how ``connect_async`` tells an async transport from a sync one,
+    which it refuses before anything is sent.
+    """
 
     async def evaluate(self, request, timeout: float | None) -> gateway_pb2.EvaluateResponse: ...
 

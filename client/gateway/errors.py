@@ -10,6 +10,7 @@ Every error the client raises on purpose is a :class:`GatewayError`::
     │   │                        may_have_been_ordered is False it may still commit
     │   ├── CommitStatusError    the commit status could not be obtained; the
     │   │                        transaction may or may not have committed
+    │   │                        (+ result, the endorsed result, from submit)
     │   └── CommitError          committed to a block but marked invalid
     │                            (validation_code, e.g. MVCC_READ_CONFLICT); code is None
     ├── BlockWaitTimeoutError    the Gateway peer did not commit a block in time
@@ -158,8 +159,13 @@ class CommitStatusError(TransactionError):
     """The commit status could not be obtained (timeout, peer unavailable).
 
     The transaction may still commit: ask again with ``Commit.status()`` or
-    look for it in block events before submitting it anew.
+    look for it in block events before submitting it anew. From ``submit`` and
+    ``submit_transaction``, ``result`` is the function's endorsed result (bytes), which
+    the transaction returns if it commits; it is None from ``Commit.status()``, whose
+    caller holds the result already (``SubmittedTransaction.result``).
     """
+
+    result: bytes | None = None
 
 
 class CommitError(TransactionError):

@@ -103,10 +103,10 @@ def _twin_of(cls: type, async_family: bool) -> type:
     return getattr(gateway_module, f"Async{cls.__name__}", cls) if async_family else cls
 
 
-async def _returned(obj, method: str, *args):
-    """What ``obj.method(*args)`` returns, awaited when the method is a coroutine, checked against the class its
-    annotation names (the async twin of it, for an object of the async family)."""
-    result = getattr(obj, method)(*args)
+async def _returned(obj, method: str, *args, **kwargs):
+    """What ``obj.method(*args, **kwargs)`` returns, awaited when the method is a coroutine, checked against the class
+    its annotation names (the async twin of it, for an object of the async family)."""
+    result = getattr(obj, method)(*args, **kwargs)
     if inspect.isawaitable(result):
         result = await result
     annotated = return_type(getattr(type(obj), method))
@@ -133,7 +133,7 @@ async def _offline_signing_and_submit(gateway, sign):
     await _returned(gateway, "new_chaincode_events_request", events.bytes)
     await _returned(gateway, "new_signed_chaincode_events_request", events.bytes, sign(events.digest))
     blocks = network.new_block_events_request()
-    await _returned(gateway, "new_signed_block_events_request", blocks.bytes, sign(blocks.digest))
+    await _returned(gateway, "new_signed_block_events_request", blocks.bytes, sign(blocks.digest), kind=blocks.kind)
 
 
 def test_the_sync_family_returns_the_classes_its_annotations_name(gateway, credentials):

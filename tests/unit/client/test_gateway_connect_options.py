@@ -1,13 +1,15 @@
 """connect() options that only shape the channel the client opens: refused beside a channel or transport of the
-caller's, which would silently leave them unused (TLS roots beside a plaintext channel, metadata never sent)."""
+caller's, which would silently leave them unused (TLS roots beside a plaintext channel, metadata never sent), or
+beside insecure=True. A channel or transport of the other family is refused too, before anything is sent."""
 
 import asyncio
+import inspect
 
 import grpc
 import pytest
 
-from client.gateway import connect, connect_async, private_key_signer
-from .gateway_fakes import AsyncFakeTransport, FakeTransport, make_key_and_cert
+from client.gateway import AsyncGrpcTransport, GrpcTransport, connect, connect_async, private_key_signer
+from .gateway_fakes import AsyncFakeTransport, FakeTransport, key_pem, make_key_and_cert
 
 CHANNEL = "receivables-channel"
 CHANNEL_OPTIONS = {
@@ -79,3 +81,77 @@ def test_the_client_certificate_may_still_be_given_for_its_hash_in_block_event_r
     gateway = connect_with(source, {"identity": identity, "signer": private_key_signer(key),
                                     "client_certificate": client_certificate})
     assert gateway.get_network(CHANNEL).name == CHANNEL
+
+
+NEVER_DIALLED = "127.0.0.1:1"
+
+
+async def _close(channel_or_transport) -> None:
+    closed = channel_or_transport.close()
+    if inspect.isawaitable(closed):
+        await closed
+
+
+@pytest.mark.parametrize(
+    "connect_with, source, make, right",
+    [
+        (connect, "grpc_channel", lambda: grpc.aio.insecure_channel(NEVER_DIALLED), "connect_async"),
+        (connect, "transport", lambda: AsyncFakeTransport(FakeTransport()), "connect_async"),
+        (connect, "transport", lambda: AsyncGrpcTransport(grpc.aio.insecure_channel(NEVER_DIALLED)), "connect_async"),
+        (connect_async, "grpc_channel", lambda: grpc.insecure_channel(NEVER_DIALLED), "connect"),
+        (connect_async, "transport", FakeTransport, "connect"),
+        (connect_async, "transport", lambda: GrpcTransport(grpc.insecure_channel(NEVER_DIALLED)), "connect"),
+    ],
+    ids=["aio channel to connect", "async transport to connect", "AsyncGrpcTransport to connect",
+         "sync channel to connect_async", "sync transport to connect_async", "GrpcTransport to connect_async"],
+)  # fmt: skip
+def test_a_channel_or_transport_of_the_other_family_is_refused_naming_the_connect_that_takes_it(
+    credentials, connect_with, source, make, right
+):
+    key, identity = credentials
+
+    async def main():  # in an event loop, where connect_async is called and a grpc.aio channel made
+        given = make()
+        try:
+            with pytest.raises(ValueError) as caught:
+                connect_with(identity=identity, signer=private_key_signer(key), **{source: given})
+        finally:
+            await _close(given)
+        return caught.value
+
+    message = str(asyncio.run(main()))
+    assert message.startswith(f"{source}") and f"which {connect_with.__name__}() cannot use: " in message
+    assert f"give it to {right}()" in message
+
+
+@pytest.mark.parametrize(
+    "connect_with, make",
+    [
+        (connect, lambda: GrpcTransport(grpc.insecure_channel(NEVER_DIALLED))),
+        (connect_async, lambda: AsyncGrpcTransport(grpc.aio.insecure_channel(NEVER_DIALLED))),
+        (connect_async, lambda: AsyncFakeTransport(FakeTransport())),
+    ],
+    ids=["GrpcTransport to connect", "AsyncGrpcTransport to connect_async", "async def calls to connect_async"],
+)
+def test_a_transport_of_the_clients_own_family_is_taken(credentials, connect_with, make):
+    key, identity = credentials
+
+    async def main():
+        given = make()
+        gateway = connect_with(identity=identity, signer=private_key_signer(key), transport=given)
+        await _close(given)
+        return gateway
+
+    assert asyncio.run(main()).get_network(CHANNEL).name == CHANNEL
+
+
+@pytest.mark.parametrize("connect_with", [connect, connect_async])
+def test_insecure_beside_a_client_key_is_refused_as_it_would_have_no_effect(credentials, connect_with):
+    key, identity = credentials
+
+    async def main():
+        connect_with(NEVER_DIALLED, identity=identity, insecure=True, client_key=key_pem(key))
+
+    with pytest.raises(ValueError, match=r"^insecure=True cannot be combined with TLS certificates or a client key: "
+                                         r"leave out tls_root_certificates, client_certificate and client_key"):
+        asyncio.run(main())

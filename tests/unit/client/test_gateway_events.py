@@ -3,7 +3,9 @@
 import asyncio
 import hashlib
 import re
+import sys
 import threading
+import time
 
 import grpc
 import pytest
@@ -195,10 +197,8 @@ def test_closing_from_another_thread_ends_the_read_in_progress(gateway, transpor
         except Exception as error:  # noqa: BLE001 - the test asserts there is none
             failures.append(error)
 
-    reader = threading.Thread(target=consume)
-    reader.start()
+    reader = _reader_inside_the_waiting_read(transport, consume)
     (stream,) = transport.streams
-    assert stream.waiting.wait(10), "the reader never reached the read that waits for the next block"
     events.close()  # while the reader's thread is inside the iterator
     reader.join(10)
     assert not reader.is_alive()
@@ -206,6 +206,62 @@ def test_closing_from_another_thread_ends_the_read_in_progress(gateway, transpor
     assert stream.cancelled
     with pytest.raises(StopIteration):
         next(events)
+
+
+def _reader_inside_the_waiting_read(transport, read) -> threading.Thread:
+    """A thread running ``read``, returned once it waits inside the iterator for the next block."""
+    reader = threading.Thread(target=read)
+    reader.start()
+    (stream,) = transport.streams
+    assert stream.waiting.wait(10), "the reader never reached the read that waits for the next block"
+    return reader
+
+
+def _wait_until_running(thread: threading.Thread, function_name: str) -> None:
+    """Until ``thread`` is inside ``function_name`` (a read it started is under way) or has ended."""
+    while thread.is_alive():
+        frame = sys._current_frames().get(thread.ident)
+        while frame is not None:
+            if frame.f_code.co_name == function_name:
+                return
+            frame = frame.f_back
+        time.sleep(0.001)
+
+
+def test_threads_reading_one_iterator_take_turns_and_all_end_at_close(gateway, transport):
+    transport.event_responses = [events_response(3, "tx1"), HANG]
+    events = gateway.get_network(CHANNEL).chaincode_events("receivables")
+    assert next(events).transaction_id == "tx1"
+    outcomes = []
+
+    def read_one():
+        try:
+            outcomes.append(next(events, "ended"))
+        except Exception as error:  # noqa: BLE001 - the test asserts there is none
+            outcomes.append(error)
+
+    first = _reader_inside_the_waiting_read(transport, read_one)
+    second = threading.Thread(target=read_one)  # a second worker draining the same stream
+    second.start()
+    _wait_until_running(second, "__next__")
+    events.close()  # does not wait for a turn: it ends the first read, and the second then finds the stream closed
+    first.join(10)
+    second.join(10)
+    assert not first.is_alive() and not second.is_alive()
+    assert outcomes == ["ended", "ended"]
+
+
+def test_a_rebuilt_block_events_request_needs_its_kind_as_its_bytes_do_not_carry_it(credentials, transport):
+    key, identity = credentials
+    gateway = connect(identity=identity, transport=transport)  # no signer: signed elsewhere
+    request = gateway.get_network(CHANNEL).new_block_events_request(kind="filtered")
+    signature = private_key_signer(key)(request.digest)
+    with pytest.raises(TypeError, match="kind"):
+        gateway.new_signed_block_events_request(request.bytes, signature)  # would be read as a full-block request
+    rebuilt = gateway.new_signed_block_events_request(request.bytes, signature, kind=request.kind)
+    rebuilt.events()
+    ((envelope, kind),) = transport.requests("deliver")
+    assert kind == "filtered" and envelope.signature == signature
 
 
 def test_a_stream_cancelled_by_someone_else_than_close_is_still_a_gateway_error(gateway, transport):

@@ -1,4 +1,5 @@
-"""After a failed submit: whether the transaction may have been ordered, and asking its commit status by ID."""
+"""After a failed submit: whether the transaction may have been ordered, and asking its commit status by ID; after a
+submit whose commit status could not be obtained, the endorsed result."""
 
 import asyncio
 
@@ -14,6 +15,7 @@ from client.gateway import (
     CommitStatusError,
     SubmitError,
     TransportError,
+    connect,
     private_key_signer,
 )
 from .gateway_fakes import FakeTransport, verify
@@ -89,8 +91,6 @@ def test_a_commit_by_transaction_id_reports_an_invalid_transaction_and_a_status_
 
 
 def test_a_commit_by_transaction_id_can_be_signed_elsewhere(credentials, transport):
-    from client.gateway import connect
-
     key, identity = credentials
     gateway = connect(identity=identity, transport=transport)     # no signer
     unsigned = gateway.get_network(CHANNEL).new_commit("ab" * 32)
@@ -128,3 +128,38 @@ def test_the_async_network_gives_an_async_commit(credentials):
     error, status = asyncio.run(main())
     assert error.may_have_been_ordered and status.transaction_id == error.transaction_id and status.successful
     assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status"]
+
+
+SUBMIT_CALLS = {
+    "submit_transaction": lambda contract: contract.submit_transaction("Register", "R-1"),
+    "submit": lambda contract: contract.submit("Register", arguments=["R-1"]),
+}
+
+
+@pytest.mark.parametrize("family", ["sync", "async"])
+@pytest.mark.parametrize("call", SUBMIT_CALLS.values(), ids=SUBMIT_CALLS.keys())
+def test_a_commit_status_that_failed_after_the_submit_keeps_the_endorsed_result(credentials, family, call):
+    fake = FakeTransport()
+    fake.result = b"R-000123"  # an ID the chaincode made: the transaction may still commit with it
+    fake.fail["commit_status"] = TransportError(grpc.StatusCode.DEADLINE_EXCEEDED, "no block with it yet")
+    key, identity = credentials
+
+    async def from_async_gateway():
+        await call(async_gateway(credentials, fake).get_network(CHANNEL).get_contract("receivables"))
+
+    with pytest.raises(CommitStatusError) as caught:
+        if family == "sync":
+            gateway = connect(identity=identity, signer=private_key_signer(key), transport=fake)
+            call(gateway.get_network(CHANNEL).get_contract("receivables"))
+        else:
+            asyncio.run(from_async_gateway())
+    assert caught.value.result == b"R-000123"
+    assert caught.value.transaction_id == fake.requests("submit")[0].transaction_id
+    assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status"]
+
+
+def test_a_commit_status_asked_by_itself_has_no_result_to_keep(gateway, transport):
+    transport.fail["commit_status"] = TransportError(grpc.StatusCode.UNAVAILABLE, "peer gone")
+    with pytest.raises(CommitStatusError) as caught:
+        gateway.get_network(CHANNEL).new_commit("ab" * 32).status()
+    assert caught.value.result is None

@@ -2,6 +2,7 @@
 
 import hashlib
 import pickle
+from functools import partial
 
 import grpc
 import pytest
@@ -299,7 +300,9 @@ def test_offline_rebuild_accepts_only_the_bytes_of_its_own_kind(credentials, tra
         "chaincode events request": (
             network.new_chaincode_events_request("receivables").bytes, gateway.new_signed_chaincode_events_request
         ),
-        "block events request": (network.new_block_events_request().bytes, gateway.new_signed_block_events_request),
+        "block events request": (
+            network.new_block_events_request().bytes, partial(gateway.new_signed_block_events_request, kind="block")
+        ),
     }
     for kind, (_, rebuild) in kinds.items():
         for other, (data, _) in kinds.items():
