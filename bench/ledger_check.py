@@ -298,6 +298,8 @@ NOT_READABLE = {
                                "invoice, to keep its attestations in commit order); no query answers it",
     "recfin.attestations-indexed": "only AttestInvoiceVerification reads it (whether the invoice's earlier "
                                    "attesters have their attestation-last keys); no query answers it",
+    "recfin.goods-receipt": "only RegisterReceivable reads it (to refuse a second live claim on one goods "
+                            "receipt); no query answers it",
 }
 BY_FINANCIER_TYPE = "recfin.by-financier"   # bank, debtor, receivable id: the bank's live financings
 OPEN_OFFER_TYPE = "recfin.open-offer"       # bank, debtor, offer id: the bank's offers still OPEN

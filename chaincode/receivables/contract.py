@@ -31,8 +31,8 @@ from .fingerprint import is_fingerprint
 from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN,
-    Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice,
-    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, sha256_hex,
+    Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, GoodsReceipt, Invoice,
+    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, receipt_label, sha256_hex,
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
@@ -588,7 +588,7 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def RegisterReceivable(self, ctx: Context, receivable: ReceivableArgument, request_id: str = "") -> Receivable:
-        """A supplier registers a claim on its debtor, backed by invoices.
+        """A supplier registers a claim on its debtor, backed by invoices and, where it lists them, goods receipts.
 
         With a ``request_id``, a retry of a registration that committed returns its receivable unchanged.
         """
@@ -600,7 +600,11 @@ class ReceivablesContract(Contract):
         req = parse_request(ReceivableRegistration, receivable, "receivable")
         if (why := money.hundredths_problem(req.currency)) is not None:
             raise rule("currency-invalid", why)     # its invoices are in it too (invoice-currency-mismatch below)
-        await s.store.prefetch((keys.PARTY, req.debtor), *((keys.FINGERPRINT, fp) for fp in _fingerprints(req.invoices)))
+        # the debtor's buyer documents: its PO and receipt numbers, so its credit code is in each key
+        receipt_keys = [fingerprint.goods_receipt_key(req.debtor, gr.po_number, gr.receipt_number)
+                        for gr in req.goods_receipts]
+        await s.store.prefetch((keys.PARTY, req.debtor), *((keys.FINGERPRINT, fp) for fp in _fingerprints(req.invoices)),
+                               *((keys.GOODS_RECEIPT, key) for key in receipt_keys))
         debtor = await s.store.require_party(req.debtor)
         if debtor.role != cfg.CORE_ENTERPRISE:
             raise rule("debtor-not-core-enterprise", f"{debtor.uscc} is a {debtor.role}: the debtor must be a core enterprise")
@@ -644,6 +648,12 @@ class ReceivablesContract(Contract):
                 raise rule("invoice-listed-twice", f"{invoice_label(position, inv.number)} is the same invoice as "
                            f"{invoice_label(first, invoices[first].number)}: the same seller, code and number (another "
                            "date or amount does not make it another invoice); list each invoice once")
+        receipts = [GoodsReceipt(**gr.model_dump(), receipt_key=key) for gr, key in zip(req.goods_receipts, receipt_keys)]
+        first_receipt: dict[str, int] = {}
+        for position, gr in enumerate(receipts):
+            if (first := first_receipt.setdefault(gr.receipt_key, position)) != position:
+                raise rule("goods-receipt-listed-twice", f"{receipt_label(position, gr)} is listed already as "
+                           f"goods_receipts[{first}]: list each goods receipt once")
         fps = [i.fingerprint for i in invoices]
         backing = sum(i.amount + i.tax for i in invoices)
         if req.face_amount > backing:
@@ -654,6 +664,11 @@ class ReceivablesContract(Contract):
                 raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
                            f"receivable {owner}: an invoice backs one receivable, until that one is rejected "
                            "(by its debtor) or withdrawn (by its creditor)")
+        for position, gr in enumerate(receipts):
+            if (owner := await s.store.goods_receipt_owner(gr.receipt_key)) is not None:
+                raise rule("goods-receipt-already-financed", f"{receipt_label(position, gr)} of debtor {debtor.uscc} "
+                           f"already backs receivable {owner}: one delivery backs one receivable, and it is released "
+                           "only when that one is rejected (by its debtor) or withdrawn (by its creditor)")
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint),
@@ -665,10 +680,12 @@ class ReceivablesContract(Contract):
         r = Receivable(id=rid, status=REGISTERED, debtor=debtor.uscc, debtor_msp=debtor.msp_id, creditor=creditor.uscc,
                        holder=creditor.uscc, holder_msp=creditor.msp_id, face_amount=req.face_amount,
                        outstanding=req.face_amount, currency=req.currency, issue_date=req.issue_date,
-                       due_date=req.due_date, invoices=invoices, contract_hash=req.contract_hash, root_id=rid,
-                       last=s.action("RegisterReceivable", creditor.uscc))
+                       due_date=req.due_date, invoices=invoices, contract_hash=req.contract_hash,
+                       goods_receipts=receipts, root_id=rid, last=s.action("RegisterReceivable", creditor.uscc))
         for fp in fps:
             await s.store.put_fingerprint(fp, rid)
+        for gr in receipts:
+            await s.store.put_goods_receipt(gr.receipt_key, rid)
         await s.store.put_receivable(r, None)
         s.emit(events.RECEIVABLE_REGISTERED, rid, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount,
                currency=r.currency, due_date=r.due_date)
@@ -710,7 +727,7 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def RejectReceivable(self, ctx: Context, receivable_id: str, reason: str) -> Receivable:
-        """The debtor rejects a claim it does not owe; its invoices are released."""
+        """The debtor rejects a claim it does not owe; its invoices and goods receipts are released."""
         s = self._session(ctx)
         debtor, r = await self._as_debtor(s, receivable_id)
         lifecycle.ensure_not_frozen(r)
@@ -726,7 +743,8 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def WithdrawReceivable(self, ctx: Context, receivable_id: str, reason: str) -> Receivable:
-        """The creditor withdraws a claim it registered that its debtor has not confirmed; its invoices are released.
+        """The creditor withdraws a claim it registered that its debtor has not confirmed; its invoices (and goods
+        receipts) are released.
 
         Only the debtor answers a registration, and from the due date on it can no longer confirm it
         (``past-maturity``): a claim it never answers, or one registered with a mistake, would otherwise hold its

@@ -1,4 +1,4 @@
-"""Invoice fingerprints: the key of the anti double-financing registry.
+"""Invoice fingerprints and goods receipt keys: the keys of the anti double-financing registries.
 
 An invoice is identified by who issued it and its number, nothing else: a
 fully digitalised e-invoice (全电发票) by its seller and 20-digit number, unique
@@ -35,6 +35,7 @@ invoice has exactly one accepted spelling.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from .errors import shown
@@ -89,6 +90,22 @@ def canonical_form(seller_tax_id: str, invoice_code: str, invoice_number: str) -
 
 def invoice_fingerprint(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:
     form = canonical_form(seller_tax_id, invoice_code, invoice_number)
+    return hashlib.sha256(form.encode("utf-8")).hexdigest()
+
+
+RECEIPT_VERSION = "recfin-goods-receipt-v1"
+
+
+def goods_receipt_key(debtor: str, po_number: str, receipt_number: str) -> str:
+    """The key of the goods receipt registry: one delivery backs one claim, until that one is rejected or withdrawn.
+
+    A goods receipt (入库单) is the buyer's document, numbered by the buyer under its purchase order, so it is
+    identified by the debtor's credit code, the PO number and the receipt number, as given (the request's rules
+    refuse surrounding whitespace, so there is no second spelling by padding). The key is the lower-case hex
+    SHA-256 of the UTF-8 JSON array ``[RECEIPT_VERSION, debtor, po number, receipt number]`` (no spaces, non-ASCII
+    as it is): a JSON array, not ``|``-joined fields, as the buyer's numbers may hold any character.
+    """
+    form = json.dumps([RECEIPT_VERSION, debtor, po_number, receipt_number], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(form.encode("utf-8")).hexdigest()
 
 

@@ -6,6 +6,7 @@
 | ``recfin.client`` | MSP ID, client identity | credit code of the bound party |
 | ``recfin.receivable`` | receivable id | Receivable |
 | ``recfin.fingerprint`` | invoice fingerprint | ``{"fingerprint", "receivable_id"}`` (the root receivable) |
+| ``recfin.goods-receipt`` | goods receipt key (``fingerprint.goods_receipt_key``) | ``{"receipt_key", "receivable_id"}`` (the root receivable) |
 | ``recfin.financing`` | financing id | Financing |
 | ``recfin.offer`` | offer id | Offer |
 | ``recfin.notice`` | notice id | AssignmentNotice |
@@ -42,6 +43,7 @@ PARTY = "recfin.party"
 CLIENT = "recfin.client"
 RECEIVABLE = "recfin.receivable"
 FINGERPRINT = "recfin.fingerprint"
+GOODS_RECEIPT = "recfin.goods-receipt"
 FINANCING = "recfin.financing"
 OFFER = "recfin.offer"
 NOTICE = "recfin.notice"

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -281,6 +282,81 @@ class Invoice(InvoiceInput):
         return self
 
 
+GOODS_RECEIPTS_MAX = 100           # goods receipts one registration may list
+BUYER_DOCUMENT_NUMBER_MAX = 100    # characters of a purchase order or goods receipt number
+
+_BUYER_DOCUMENTS = {"po_number": "purchase order number (采购订单号)", "receipt_number": "goods receipt number (入库单号)"}
+
+
+def _buyer_document_number(value: Any, info: ValidationInfo) -> Any:
+    # only a string can be a number; anything else is left to pydantic's type error (argument-invalid)
+    if not isinstance(value, str):
+        return value
+    field = info.field_name or "number"
+    what = _BUYER_DOCUMENTS.get(field, "number")
+    if not value.strip():
+        raise rule("goods-receipt-invalid", f"{field} is empty: send the buyer's {what} as its document gives it")
+    # the registry keys the number as given: a padded spelling would be a second key for the same receipt
+    if value != value.strip():
+        raise rule("goods-receipt-invalid", f"{field} {shown(value)} has spaces around it: send the buyer's {what} "
+                   "without them, as its document gives it")
+    if len(value) > BUYER_DOCUMENT_NUMBER_MAX:
+        raise rule("goods-receipt-invalid", f"{field} is {len(value)} characters long: a {what} has at most "
+                   f"{BUYER_DOCUMENT_NUMBER_MAX}; send it as the buyer's document gives it")
+    ensure_one_line(value, field)   # shown on the record the debtor reads before it confirms
+    return value
+
+
+BuyerDocumentNumber = Annotated[str, BeforeValidator(_buyer_document_number), Field(
+    description=f"as the buyer's document gives it: 1 to {BUYER_DOCUMENT_NUMBER_MAX} characters on one line, no "
+                "spaces around them")]
+
+
+class GoodsReceiptReference(Doc):
+    """A goods receipt (入库单) a registration says the claim is for: the buyer's receipt under its purchase
+    order. The contract keys it by the debtor's credit code and both numbers (``fingerprint.goods_receipt_key``)."""
+
+    po_number: BuyerDocumentNumber
+    receipt_number: BuyerDocumentNumber
+
+
+class GoodsReceipt(GoodsReceiptReference):
+    # as stored: read back without the request's rules, as Invoice is
+    po_number: str
+    receipt_number: str
+    receipt_key: str = Field(description="sha256 of the JSON array [recfin-goods-receipt-v1, debtor, po number, "
+                                         "receipt number] (fingerprint.goods_receipt_key)")
+
+
+def receipt_label(position: int, entry: Any) -> str:
+    """How a refusal names one goods receipt of a registration: its place in ``goods_receipts``, counted from 0 as
+    in the request's own field paths, and its numbers where both are sound (else the refusal quotes the one
+    refused)."""
+    if isinstance(entry, GoodsReceiptReference):
+        return f"goods_receipts[{position}] (PO {entry.po_number}, receipt {entry.receipt_number})"
+    return f"goods_receipts[{position}]"
+
+
+def _each_named(entries: Any, model: type[D], limit: int, info: ValidationInfo,
+                label: Callable[[int, Any], str]) -> Any:
+    """Each entry of a registration's list validated as ``model`` first, so that a field's rule
+    (amount-not-integer-fen, credit-code-invalid, ...), raised by the field's validator, which knows the field's
+    name but not which entry of the list it is in, says which one: ``label(position, entry)``. Shape errors are
+    left to the list's validation, which reports them with their path, and so are entries past ``limit`` (too
+    many)."""
+    if not isinstance(entries, list):
+        return entries     # the list's validation refuses it
+    checked: list[Any] = []
+    for position, entry in enumerate(entries[:limit]):
+        try:
+            checked.append(model.model_validate(entry, context=info.context))
+        except RuleViolation as refused:
+            raise rule(refused.code, f"{label(position, entry)}: {refused.detail}") from None
+        except ValidationError:
+            checked.append(entry)
+    return checked + entries[limit:]
+
+
 class ReceivableRegistration(Doc):
     debtor: CreditCode
     face_amount: Fen
@@ -289,26 +365,23 @@ class ReceivableRegistration(Doc):
     due_date: IsoDate
     invoices: list[InvoiceInput] = Field(min_length=1, max_length=INVOICES_MAX)
     contract_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex of the trade contract")]
+    goods_receipts: list[GoodsReceiptReference] = Field(
+        default_factory=list, max_length=GOODS_RECEIPTS_MAX,
+        description="the goods receipts (入库单) the claim is for, each {po_number, receipt_number}; each backs one "
+                    "claim, until that one is rejected or withdrawn (none: the default)")
 
     @field_validator("invoices", mode="before")
     @classmethod
     def _refusals_name_the_invoice(cls, invoices: Any, info: ValidationInfo) -> Any:
-        # A field's rule (amount-not-integer-fen, credit-code-invalid, ...) is raised by the field's validator,
-        # which knows the field's name but not which invoice of the list it is in: each invoice is validated here
-        # first, so that a refusal says which one (invoice_label).
-        if not isinstance(invoices, list):
-            return invoices     # the list's validation refuses it
-        checked: list[Any] = []
-        # no more than a registration may list: the list's validation refuses the rest as too many
-        for position, invoice in enumerate(invoices[:INVOICES_MAX]):
-            try:
-                checked.append(InvoiceInput.model_validate(invoice, context=info.context))
-            except RuleViolation as refused:
-                number = invoice.get("number") if isinstance(invoice, dict) else None
-                raise rule(refused.code, f"{invoice_label(position, number)}: {refused.detail}") from None
-            except ValidationError:
-                checked.append(invoice)     # a shape error: the list's validation reports it, with its path
-        return checked + invoices[INVOICES_MAX:]
+        return _each_named(invoices, InvoiceInput, INVOICES_MAX, info, lambda position, invoice: invoice_label(
+            position, invoice.get("number") if isinstance(invoice, dict) else None))
+
+    @field_validator("goods_receipts", mode="before")
+    @classmethod
+    def _refusals_name_the_receipt(cls, receipts: Any, info: ValidationInfo) -> Any:
+        # the entry is named by its place only: a refused field is quoted in the refusal itself
+        return _each_named(receipts, GoodsReceiptReference, GOODS_RECEIPTS_MAX, info,
+                           lambda position, _: receipt_label(position, None))
 
 
 class Payment(Doc):
@@ -346,6 +419,10 @@ class Receivable(Doc):
     due_date: str
     invoices: list[Invoice] = Field(default_factory=list, description="on the root only; children inherit the root's")
     contract_hash: str
+    goods_receipts: list[GoodsReceipt] = Field(
+        default_factory=list, description="the goods receipts the registration listed, for the debtor to check "
+                                          "before it confirms (none on a claim registered without, or before "
+                                          "claims listed them); on the root only, children inherit the root's")
     root_id: str
     parent_id: str | None = None
     children: list[str] = Field(default_factory=list)

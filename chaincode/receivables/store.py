@@ -318,14 +318,29 @@ class Store:
     async def _set_policy(self, key: str, orgs: list[str]) -> None:
         await self.stub.set_state_validation_parameter(key, _org_policy(orgs))
 
-    # -- fingerprint registry
-    async def fingerprint_owner(self, fp: str) -> str | None:
-        raw = await self.stub.get_state(self.key(keys.FINGERPRINT, fp))
+    # -- fingerprint and goods receipt registries: key -> the root receivable it backs, under the chaincode policy
+    async def _registry_owner(self, object_type: str, key: str) -> str | None:
+        raw = await self.stub.get_state(self.key(object_type, key))
         return json.loads(raw)["receivable_id"] if raw else None
 
+    async def _put_registry_entry(self, object_type: str, key: str, key_field: str, receivable_id: str) -> None:
+        await self.stub.put_state(self.key(object_type, key),
+                                  json.dumps({key_field: key, "receivable_id": receivable_id}, sort_keys=True).encode())
+
+    async def fingerprint_owner(self, fp: str) -> str | None:
+        return await self._registry_owner(keys.FINGERPRINT, fp)
+
     async def put_fingerprint(self, fp: str, receivable_id: str) -> None:
-        await self.stub.put_state(self.key(keys.FINGERPRINT, fp),
-                                  json.dumps({"fingerprint": fp, "receivable_id": receivable_id}, sort_keys=True).encode())
+        await self._put_registry_entry(keys.FINGERPRINT, fp, "fingerprint", receivable_id)
+
+    async def goods_receipt_owner(self, receipt_key: str) -> str | None:
+        return await self._registry_owner(keys.GOODS_RECEIPT, receipt_key)
+
+    async def put_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
+        await self._put_registry_entry(keys.GOODS_RECEIPT, receipt_key, "receipt_key", receivable_id)
+
+    async def release_goods_receipt(self, receipt_key: str) -> None:
+        await self.stub.del_state(self.key(keys.GOODS_RECEIPT, receipt_key))
 
     def records_from(self, object_type: str, bookmark: str) -> Any:
         """The records of ``object_type`` (all of them: ``recfin.receivable``, ...) from ``bookmark`` on, in key

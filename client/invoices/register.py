@@ -12,8 +12,11 @@ anything but a full match (:class:`NotMatched`): a match result computed on othe
 documents is not taken on trust. It then builds the request (pure, no network) in the
 receivables contract's wire format for ``RegisterReceivable`` (a JSON document,
 see docs/invoices.md): debtor, face amount, dates, the invoice (number, code,
-date, amount, tax, seller and buyer tax ids) and ``contract_hash``, which carries the
-hash of the three-way evidence (invoice + purchase order + goods receipt). The
+date, amount, tax, seller and buyer tax ids), ``contract_hash``, which carries the
+hash of the three-way evidence (invoice + purchase order + goods receipt), and the
+goods receipt matched (``goods_receipts``: the PO and receipt numbers), which the
+contract keys with the debtor so that one delivery backs one claim (until that
+one is rejected or withdrawn). The
 invoice fingerprint is computed alongside, for reporting and the duplicate
 pre-check; the contract computes it again from the same fields.
 
@@ -93,6 +96,15 @@ class InvoiceReference(BaseModel):
     buyer_tax_id: str
 
 
+class GoodsReceiptReference(BaseModel):
+    """A goods receipt as ``RegisterReceivable`` takes it: the buyer's PO number and receipt number."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    po_number: str
+    receipt_number: str
+
+
 class ReceivableRegistration(BaseModel):
     """The ``RegisterReceivable`` request; :meth:`wire` is the JSON argument to submit."""
 
@@ -105,6 +117,8 @@ class ReceivableRegistration(BaseModel):
     due_date: str
     invoices: tuple[InvoiceReference, ...]
     contract_hash: str = Field(description="SHA-256 hex of the evidence: invoice, purchase order, goods receipt")
+    goods_receipts: tuple[GoodsReceiptReference, ...] = Field(
+        default=(), description="the goods receipts the claim is for: each backs one claim on the ledger")
     fingerprints: tuple[str, ...] = Field(exclude=True, description="the invoices' fingerprints, not sent")
 
     def wire(self) -> str:
@@ -173,6 +187,9 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                                    amount=invoice.total_amount_fen, tax=invoice.total_tax_fen,
                                    seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id),),
         contract_hash=evidence_hash(invoice, po, receipt),
+        # the order it was matched against: a receipt may leave its PO out, and one naming another PO is no full
+        # match (match_invoice), so this is the receipt's own PO wherever it names one
+        goods_receipts=(GoodsReceiptReference(po_number=po.number, receipt_number=receipt.number),),
         fingerprints=(invoice_fingerprint(invoice),),
     )
 

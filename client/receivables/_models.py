@@ -182,6 +182,19 @@ class Invoice(Document):
     fingerprint: str
 
 
+class GoodsReceiptReference(Document):
+    """A goods receipt (入库单) the claim is for: the buyer's purchase order and receipt numbers, as its documents
+    give them. The contract keys it with the debtor's credit code, and refuses a receipt another live claim lists."""
+
+    po_number: str = Field(description="采购订单号, as the buyer's order gives it")
+    receipt_number: str = Field(description="入库单号, as the buyer's receipt gives it")
+
+
+class GoodsReceipt(GoodsReceiptReference):
+    receipt_key: str = Field(description="the registry's key: sha256 of [recfin-goods-receipt-v1, debtor, PO number, "
+                                         "receipt number] as JSON")
+
+
 class ReceivableRegistration(Document):
     debtor: str
     face_amount: AmountIn
@@ -190,6 +203,17 @@ class ReceivableRegistration(Document):
     due_date: date
     invoices: list[InvoiceInput] = Field(min_length=1)
     contract_hash: str
+    goods_receipts: list[GoodsReceiptReference] = Field(
+        default_factory=list, max_length=100, description="the goods receipts the claim is for; each backs one claim")
+
+    @model_serializer(mode="wrap")
+    def _receipts_when_listed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # none is the contract's default: a registration listing none goes out as before registrations could list
+        # them, which a contract of that time (refusing fields it does not know) still takes
+        data = handler(self)
+        if not data.get("goods_receipts"):
+            del data["goods_receipts"]
+        return data
 
 
 class Payment(Document):
@@ -226,6 +250,7 @@ class Receivable(Document):
     due_date: date
     invoices: list[Invoice] = Field(default_factory=list)
     contract_hash: str
+    goods_receipts: list[GoodsReceipt] = Field(default_factory=list)    # on the root; a record before them: none
     root_id: str
     parent_id: str | None = None
     children: list[str] = Field(default_factory=list)

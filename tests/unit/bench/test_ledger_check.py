@@ -282,7 +282,7 @@ def test_the_block_hash_is_fabrics(number, previous, data, expected):
 def _story():
     """Every kind of key the contract writes, on MemoryLedger through the real contract: parties and their
     identities' bindings, a receivable registered with a request id (its request record and invoice
-    fingerprint), confirmed, split by a transfer, the remainder financed (offer, acceptance, disbursement and
+    fingerprint, its goods receipt), confirmed, split by a transfer, the remainder financed (offer, acceptance, disbursement and
     its assignment notice), the transferred part offered on and not yet accepted, a discount offer and an invoice
     attestation."""
     from tests.unit.receivables.support import attestation_request, standard_net, transient_terms
@@ -290,7 +290,7 @@ def _story():
     async def written():
         net = await standard_net()
         core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
-        registration = net.registration(tier1, core)
+        registration = net.registration(tier1, core, goods_receipts=[{"po_number": "PO-1", "receipt_number": "GR-1"}])
         r = await net.ok(tier1, "RegisterReceivable", registration, "order-1")
         await net.ok(core, "ConfirmReceivable", r["id"])
         await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "1000000")
@@ -361,7 +361,8 @@ def _first_key(state: dict, object_type: str) -> str:
 
 # the kinds no query answers, as the story writes them: two requests have one bank's offer each, and its one
 # attestation keeps its attester's newest and marks the invoice as holding them
-UNREAD_IN_THE_STORY = {"recfin.offer-by-bank": 2, "recfin.attestation-last": 1, "recfin.attestations-indexed": 1}
+UNREAD_IN_THE_STORY = {"recfin.offer-by-bank": 2, "recfin.attestation-last": 1, "recfin.attestations-indexed": 1,
+                       "recfin.goods-receipt": 1}
 
 
 def test_every_key_the_contract_wrote_reads_back_as_the_blocks_replay_it(story):

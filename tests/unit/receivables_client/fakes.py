@@ -28,7 +28,7 @@ def receivable(**over: Any) -> dict:
         "due_date": "2026-05-31",
         "invoices": [{"number": "24312000000012345678", "code": "", "date": "2026-03-01", "amount": 10000000, "tax": 1300000,
                       "seller_tax_id": TIER1, "buyer_tax_id": CORE, "currency": "CNY", "fingerprint": "f" * 64}],
-        "contract_hash": "c" * 64, "root_id": "R-00000000000000a1", "parent_id": None, "children": [],
+        "contract_hash": "c" * 64, "goods_receipts": [], "root_id": "R-00000000000000a1", "parent_id": None, "children": [],
         "confirmed_on": "2026-03-02", "rejection_reason": None, "withdrawn_on": None, "withdrawal_reason": None,
         "financing_id": None, "financier": None,
         "financier_msp": None, "notice_id": None, "payments": [], "overdue_since": None, "frozen": None,
