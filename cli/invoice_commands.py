@@ -449,6 +449,8 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     if invoice_out is not None and not each:
         _refuse_writing_over_the_scan(scan, invoice_out)
     results = _call(lambda: read_scans(scan, min_confidence=float(min_confidence)))
+    if results[0].no_invoice_text:
+        raise SystemExit(_no_invoice_text(results[0], each, as_json))
     if each:
         raise SystemExit(_read_each(scan, results, invoice_out, as_json))
     if len(results) > 1:
@@ -462,6 +464,17 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
         click.echo(f"{scan} read by {result.method}")
         _print_reading(result)
     raise SystemExit(_reading_exit_code(result))
+
+
+def _no_invoice_text(result: ScanResult, each: bool, as_json: bool) -> int:
+    """A file whose pages hold no invoice text (blank, turned, or no invoice): no field of an invoice to review, so
+    the one reason and what to do, as for a file that cannot be read (exit 2); --json prints the reading, the
+    reason its one field ``invoice_text`` (with --each, a list of it). No --invoice-out is written: there is no
+    invoice, which the reason says."""
+    if not as_json:
+        raise CommandError(result.no_invoice_text, EXIT_BAD_INPUT)
+    _emit_json([_reading_json(result)] if each else _reading_json(result))
+    return EXIT_BAD_INPUT
 
 
 def _reading_exit_code(result: ScanResult) -> int:

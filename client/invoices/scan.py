@@ -25,7 +25,9 @@ honest reading passes (a tax id's check digit, figures that do not add up, a tot
 with tax that is not negative beside words that say 负). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
 the CLI exits 1 while any field is flagged; the invoice read carries the flagged fields
 (:attr:`Invoice.unreviewed`), and a registration or attestation refuses it, and every
-reader refuses a file written from it, until a person has checked them.
+reader refuses a file written from it, until a person has checked them. An image or image-only PDF on whose pages OCR
+finds no invoice label at all (blank, turned, or no invoice) is read as no invoice with one flagged field,
+``invoice_text``, saying so (:func:`_no_invoice_text`), rather than every field of an invoice "not found".
 
 A file is read as one invoice. One that holds several (``_scan_layout.invoices_in``: another invoice number or
 another seller in a later title block, or another number with item rows after it) is never read as one:
@@ -54,7 +56,7 @@ from dataclasses import replace
 from itertools import zip_longest
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -78,6 +80,8 @@ from .model import Invoice, InvoiceLine, Party, UnreviewedField
 from .parse import refuse_ofd
 
 DEFAULT_MIN_CONFIDENCE = 0.80
+# the one field of a reading that found no invoice label on its pages (:func:`_no_invoice_text`)
+NO_INVOICE_TEXT = "invoice_text"
 
 
 class FieldReading(BaseModel):
@@ -116,6 +120,12 @@ class ScanResult(BaseModel):
     @property
     def ok(self) -> bool:
         return self.invoice is not None and not self.flagged
+
+    @property
+    def no_invoice_text(self) -> str | None:
+        """Why nothing of an invoice was read (:func:`_no_invoice_text`), or ``None`` where something was."""
+        reading = self.fields.get(NO_INVOICE_TEXT)
+        return reading.reason if reading is not None else None
 
 
 def ocr_image(image: bytes | Path, source: str, first_page: int = 0) -> list[TextLine]:
@@ -497,14 +507,37 @@ def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
                 f"no invoice in what was read of the PDF's text layer ({contents.unread}), and no page images to read "
                 "it from: ask the sender for the invoice's XML or a PDF of its pages as images") if contents.unread
                 else "a PDF with neither an invoice text layer nor page images")
-        return _results(source, "ocr", _ocr_images(images, source), min_confidence)
+        return _ocr_results(source, _ocr_images(images, source), min_confidence,
+                            lambda: sorted({page_number + 1 for page_number, _ in images}))
     if _image_kind(data):
-        return _results(source, "ocr", ocr_image(data, source), min_confidence)
+        return _ocr_results(source, ocr_image(data, source), min_confidence,
+                            lambda: range(1, len(load_pages(data, source)) + 1))
     if not data.strip():
         raise UnsupportedFormat(source, None, "empty file, expected a PDF or a PNG/JPEG/TIFF/BMP image")
     if data.lstrip().startswith((b"<", b"{", b"\xef\xbb\xbf")):
         raise UnsupportedFormat(source, None, "an XML or JSON file, not a scan: check it with `recfin invoice verify`")
     raise UnsupportedFormat(source, None, "neither a PDF nor a PNG/JPEG/TIFF/BMP image")
+
+
+def _ocr_results(source: str, lines: list[TextLine], min_confidence: float,
+                 pages_read: Callable[[], Iterable[int]]) -> list[ScanResult]:
+    """The readings of an image or an image-only PDF; where OCR found not one invoice label on its pages (no text,
+    or none of an invoice), the one reading :func:`_no_invoice_text` instead of every field "not found".
+    ``pages_read`` gives the pages (from 1) that were read, asked only then: a blank page gives no line to say it."""
+    results = _results(source, "ocr", lines, min_confidence)
+    if len(results) == 1 and all(reading.value is None for reading in results[0].fields.values()):
+        return [_no_invoice_text(source, tuple(pages_read()))]
+    return results
+
+
+def _no_invoice_text(source: str, pages: tuple[int, ...]) -> ScanResult:
+    """A reading of pages with no invoice label on them (a blank page, a page turned on its side or upside down,
+    which OCR reads as no text or as noise, or no invoice at all): one reason, not every field of an invoice to
+    review, since there is none to review. No invoice, nothing trusted."""
+    reason = (f"no invoice text found on {source} {pages_text(pages)}: blank, turned or not an invoice; "
+              "scan the invoice upright and read it again")
+    return ScanResult(source=source, method="ocr", invoice=None, pages=pages,
+                      fields={NO_INVOICE_TEXT: FieldReading(value=None, confidence=0.0, flagged=True, reason=reason)})
 
 
 def _ocr_images(images: list[tuple[int, bytes]], source: str) -> list[TextLine]:

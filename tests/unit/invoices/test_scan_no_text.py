@@ -1,0 +1,92 @@
+"""A page with no invoice text on it (blank, turned on its side or upside down) gives one reason, not every field of an
+invoice "not found" for a person to review: there is no invoice on it to review."""
+
+import json
+
+import pytest
+
+from client.invoices import read_scan, read_scans
+
+from . import _render
+from ._samples import invoice, money
+from ._tesseract import needs_tesseract
+from .test_cli import run
+
+needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
+
+pytestmark = needs_tesseract
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """A blank page, the rendered invoice turned 90 and 180 degrees, and a two-page PDF of blank page images."""
+    image = pytest.importorskip("PIL.Image", reason="Pillow renders the test scans")
+    folder = tmp_path_factory.mktemp("no-text")
+    blank = image.new("RGB", (800, 600), "white")
+    blank.save(folder / "blank.png")
+    blank.save(folder / "blank.pdf", save_all=True, append_images=[blank.copy()])
+    out = {"blank.png": folder / "blank.png", "blank.pdf": folder / "blank.pdf"}
+    if _render.cjk_font() is not None:
+        upright = _render.render_image(invoice())
+        for degrees in (90, 180):
+            out[f"turned-{degrees}.png"] = folder / f"turned-{degrees}.png"
+            upright.rotate(degrees, expand=True).save(out[f"turned-{degrees}.png"])
+    return out
+
+
+def _says_no_invoice_text(result, path, pages="page 1"):
+    assert result.invoice is None and not result.ok
+    assert result.flagged == ["invoice_text"]  # the one reason, not ten fields "not found"
+    assert result.no_invoice_text == result.fields["invoice_text"].reason
+    assert result.no_invoice_text.startswith(f"no invoice text found on {path} {pages}: ")
+    assert "blank, turned or not an invoice" in result.no_invoice_text
+    assert "scan the invoice upright" in result.no_invoice_text
+
+
+def test_a_blank_page_says_it_has_no_invoice_text(pages):
+    _says_no_invoice_text(read_scan(pages["blank.png"]), pages["blank.png"])
+
+
+def test_an_image_pdf_of_blank_pages_names_its_pages(pages):
+    [result] = read_scans(pages["blank.pdf"])
+    _says_no_invoice_text(result, pages["blank.pdf"], pages="pages 1-2")
+    assert result.pages == (1, 2)
+
+
+@needs_font
+@pytest.mark.parametrize("degrees", [90, 180])
+def test_an_invoice_turned_on_the_page_says_it_has_no_invoice_text(pages, degrees):
+    path = pages[f"turned-{degrees}.png"]
+    _says_no_invoice_text(read_scan(path), path)
+
+
+@needs_font
+def test_an_upright_invoice_is_read_as_before(tmp_path):
+    inv = invoice()
+    result = read_scan(_render.save_png(inv, tmp_path / "upright.png"))
+    assert result.no_invoice_text is None and "invoice_text" not in result.fields
+    assert result.fields["number"].value == inv.number
+    assert result.fields["total_with_tax"].value == money(inv.total_with_tax_fen)
+    assert result.invoice is not None
+
+
+def test_the_cli_gives_the_one_reason_and_exits_2(pages, tmp_path):
+    path = pages["blank.png"]
+    out = tmp_path / "invoice.json"
+    r = run("read", path, "--invoice-out", out)
+    assert r.exit_code == 2  # as a file that cannot be read: there is no invoice to review
+    assert r.output.strip().splitlines() == [f"Error: no invoice text found on {path} page 1: blank, turned or not "
+                                             "an invoice; scan the invoice upright and read it again"]
+    assert "NEEDS REVIEW" not in r.output and not out.exists()
+
+
+def test_the_cli_json_carries_the_reason_as_its_one_field(pages):
+    path = pages["blank.png"]
+    r = run("read", path, "--json")
+    assert r.exit_code == 2
+    doc = json.loads(r.stdout)
+    assert doc["flagged"] == ["invoice_text"] and doc["invoice"] is None
+    assert list(doc["fields"]) == ["invoice_text"]
+    assert doc["fields"]["invoice_text"]["reason"].startswith(f"no invoice text found on {path} page 1: ")
+    r = run("read", path, "--each", "--json")
+    assert r.exit_code == 2 and [reading["flagged"] for reading in json.loads(r.stdout)] == [["invoice_text"]]
