@@ -79,7 +79,10 @@ def failure_response(exc: BaseException, tx_id: str) -> Response:
         text = "the transaction awaited a task or future that was cancelled"
     elif isinstance(exc, SystemExit):
         text = f"{text or 'no exit code'}: {_EXIT_ANSWERED}"
-    if len(text.splitlines()) > 1:
+    # a trailing line break is no second line: dropped, as is whitespace around the text; any break left in it
+    # is (str.splitlines would also break at \x1c..\x1e and \x85, which a caller's one line may hold)
+    text = text.strip()
+    if "\n" in text or "\r" in text:
         return Response(INTERNAL_ERROR, f"{name} in transaction {tx_id}: its text runs over several lines, so it "
                                         "is not sent; the chaincode server logged it under this tx id")
     return Response(INTERNAL_ERROR, f"{name}: {text}")

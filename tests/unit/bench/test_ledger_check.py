@@ -8,7 +8,7 @@ from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from bench.ledger_check import PeerLedger, Verdict, receivable_key, replay, valid_writes
+from bench.ledger_check import RECEIVABLE_TYPE, PeerLedger, Verdict, receivable_key, replay, split_key, valid_writes
 from client.gateway import GatewayError
 
 
@@ -895,3 +895,19 @@ def test_a_peer_missing_private_data_is_asked_again_until_its_reconciler_has_it_
 
 # ---------------------------------------------------------------- every peer of the network
 
+
+
+def test_an_index_entry_the_blocks_deleted_under_a_group_no_claim_is_in_now_is_named_when_the_state_kept_it():
+    # The blocks filed a claim under OVERDUE and took it out again; no claim of the story is OVERDUE now, so no
+    # replayed record names that group, yet a peer that kept the entry lists the claim there.
+    story = _story()
+    statuses = {json.loads(value)["status"] for key, value in story.ledger.state.items()
+                if (split_key(key) or ("",))[0] == RECEIVABLE_TYPE}
+    assert "OVERDUE" not in statuses
+    claim = next(split_key(key)[1][0] for key in story.ledger.state if (split_key(key) or ("",))[0] == RECEIVABLE_TYPE)
+    stale = f"\x00recfin.by-status\x00OVERDUE\x00{claim}\x00"
+    healthy = _checked_against(story, dict(story.ledger.state), deleted=(stale,))
+    assert healthy.state_mismatches == []
+    story.ledger.state[stale] = b"\x00"
+    kept = _checked_against(story, dict(story.ledger.state), deleted=(stale,))
+    assert kept.state_mismatches == [f"by-status OVERDUE: listed by the contract, not in the replayed blocks: {claim}"]

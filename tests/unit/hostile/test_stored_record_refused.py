@@ -8,6 +8,10 @@ import asyncio
 import json
 import logging
 
+import pytest
+
+from chaincode.shim._execution import failure_response
+
 from ..receivables.support import standard_net
 from .test_contract_fuzz import clean
 
@@ -32,3 +36,19 @@ def test_a_stored_record_with_an_unknown_field_fails_its_reader_with_one_clean_l
     logged = "\n".join(r.getMessage() + "\n" + (r.exc_text or "") for r in caplog.records)
     assert refused.tx_id in logged and "field_of_a_newer_version" in logged, logged
     assert served.status == 200 and json.loads(served.payload)["name"] == "Tier-1 Parts", served.message
+
+
+@pytest.mark.parametrize("text, sent", [
+    ("bad value\n", "ValueError: bad value"),              # a trailing line break is no second line
+    ("  spaced out  ", "ValueError: spaced out"),
+    ("a\x1cb", "ValueError: a\x1cb"),                      # a separator str.splitlines breaks at, but no line break
+])
+def test_an_unexpected_errors_one_line_is_sent_without_line_breaks(text, sent):
+    assert failure_response(ValueError(text), "tx-1").message == sent
+
+
+@pytest.mark.parametrize("text", ["first\nsecond", "first\r\nsecond", "first\rsecond"])
+def test_an_unexpected_errors_text_of_several_lines_is_withheld(text):
+    assert failure_response(ValueError(text), "tx-1").message == (
+        "ValueError in transaction tx-1: its text runs over several lines, so it is not sent; the chaincode server "
+        "logged it under this tx id")
