@@ -315,7 +315,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
-        --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v5.json
+        --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v6.json
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config my-pricing.yaml \\
         --yes --lock-timeout 30 --json
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --yes --withdraw-over-limit

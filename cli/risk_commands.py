@@ -78,13 +78,23 @@ def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None
 def load_model(path: Path) -> LatePaymentModel:
     """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, damaged)."""
     if not os.path.isfile(path):   # False too for a name the file system refuses (too long)
-        raise click.ClickException(f"no model at {as_typed(path)}: run `recfin risk train` first")
+        raise click.ClickException(f"no model at {as_typed(path)}: {_how_to_train(path)}")
     data = read_json_file(path, "a model artefact (recfin risk train writes one)")
     try:
         return LatePaymentModel.model_validate(data)
     except ValidationError as exc:
         raise click.ClickException(f"{as_typed(path)} is not a usable model artefact: "
                                    f"{_first_problem(exc.errors()[0])}") from None
+
+
+def _how_to_train(path: Path) -> str:
+    """What to run for a model at ``path``: a bare `risk train` writes only the shipped model's place."""
+    if Path(path).absolute() == DEFAULT_MODEL.absolute():
+        return "run `recfin risk train` first"
+    folder = Path(path).parent
+    written = folder / DEFAULT_MODEL.name   # the name train gives the artefact, whatever --model says
+    return (f"check the path, or train one there with `recfin risk train --out {as_typed(folder)}`"
+            + ("" if written == Path(path) else f", which writes {as_typed(written)}: pass that to --model"))
 
 
 def _first_problem(error: dict) -> str:
@@ -299,8 +309,8 @@ def _print_report(report, seconds: float) -> None:
     click.echo(f"debtors: {report.training_debtors} training, {report.held_out_debtors} held out "
                f"(seed {report.seed}); examples: {report.training_examples} training, "
                f"{report.held_out_examples} held out; held-out late rate {report.held_out_late_rate:.3f}")
-    click.echo(f"label: receivable open on the as-of date and falling due in the {report.horizon_days} days after it "
-               "not paid by its due date (a split claim once)")
+    click.echo(f"label: receivable confirmed and open on the as-of date and falling due in the "
+               f"{report.horizon_days} days after it not paid by its due date (a split claim once)")
     click.echo("")
     click.echo(table(_metrics_rows(report), ["model", "auc", "brier"]))
     click.echo("")

@@ -1,7 +1,8 @@
 """Training examples: features as of a date, labels from after it.
 
-One example is one confirmed receivable of a debtor that falls due in the
-``horizon`` days after ``as_of`` and is still open on that date. Its inputs
+One example is one receivable of a debtor, confirmed by the end of ``as_of``,
+that falls due in the ``horizon`` days after it and is still open then (one
+registered or confirmed later did not exist yet for a bank to price). Its inputs
 are the debtor's features as of ``as_of`` (computed from the history cut at
 ``as_of``, so nothing after it can leak in); its label is 1 when the
 receivable was not paid by its due date (paid late, or still unpaid when the
@@ -48,9 +49,10 @@ class Examples:
 
 def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS, *,
                     history_ends: date) -> list[tuple[date, int]]:
-    """(due date, label) of the debtor's confirmed receivables due in (as_of, as_of + horizon] and open at the end
-    of ``as_of``, one per original claim (parts of a split count as the claim they came from), by its id;
-    label 1 = not paid by the due date. This is the only function that reads events after ``as_of``.
+    """(due date, label) of the debtor's receivables confirmed by the end of ``as_of``, due in
+    (as_of, as_of + horizon] and open at the end of ``as_of``, one per original claim (parts of a split count as
+    the claim they came from, confirmed when it was), by its id; label 1 = not paid by the due date. This is the
+    only function that reads events after ``as_of``.
 
     ``history_ends`` is the last date the history covers: a receivable due after it is left out (unpaid then, it
     may yet be paid on time), and events after it are not read. A receivable settled by ``as_of`` is left out as
@@ -69,6 +71,10 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
     labels = []
     for claim in claims:
         if not as_of < claim.due <= last:
+            continue
+        # not confirmed yet on the day (registered later, or awaiting the debtor): there is no claim to price then,
+        # and that it would come to be, and on what terms, is known only later
+        if claim.confirmed_on > as_of:
             continue
         if claim.settled_on is not None and claim.settled_on <= as_of:
             continue

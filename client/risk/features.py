@@ -246,10 +246,11 @@ class OriginalClaim(NamedTuple):
 
     receivable_id: str
     due: date
-    face: int
+    face: int                   # as the debtor confirmed it, what was paid before a split included
     parts: tuple[_Claim, ...]   # the payable parts (the claim itself when it was never split)
     settled_on: date | None     # once every part is settled: the last settlement
     days_late: int              # the most days after the due date any part was paid; 0 when none was late
+    confirmed_on: date          # the day the debtor confirmed it: from then on it is a claim a bank could price
 
     def overdue(self, as_of: date) -> bool:
         """Some part is unpaid at the end of ``as_of`` and past its due date (or marked overdue)."""
@@ -281,16 +282,24 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
             parts.setdefault(original, []).append(claim)
     originals = []
     for receivable_id, group in sorted(parts.items()):
-        if len(group) == 1:   # never split, as most claims are: the claim itself (the general case, quicker)
+        if len(group) == 1 and group[0].parent_id is None:   # never split, as most claims are (quicker)
             claim, settled_on = group[0], group[0].settled_on
             originals.append(OriginalClaim(receivable_id, claim.due, claim.face, (claim,), settled_on,
-                                           max(0, (settled_on - claim.due).days) if settled_on else 0))
+                                           max(0, (settled_on - claim.due).days) if settled_on else 0,
+                                           claim.confirmed_on))
             continue
         settled = [p for p in group if p.settled_on is not None]
+        # A split divides what is still owed, so the parts add up to less than the face once something was paid
+        # before it: the face and the confirmation are the original's. A history without the original (a part
+        # read on its own) has only the parts: what they add up to, and the day the first came to be.
+        root = claims.get(receivable_id)
+        face = root.face if root is not None else sum(p.face for p in group)
+        confirmed_on = (root.confirmed_on if root is not None and root.confirmed_on is not None else
+                        min(p.confirmed_on for p in group))   # parts are payable, so confirmed
         originals.append(OriginalClaim(
-            receivable_id, min(p.due for p in group), sum(p.face for p in group), tuple(group),
+            receivable_id, min(p.due for p in group), face, tuple(group),
             max(p.settled_on for p in settled) if len(settled) == len(group) else None,
-            max(0, max((p.settled_on - p.due).days for p in settled)) if settled else 0))
+            max(0, max((p.settled_on - p.due).days for p in settled)) if settled else 0, confirmed_on))
     return originals
 
 

@@ -31,8 +31,10 @@ FORMAT = "recfin.late-payment.logistic/1"
 #  v4: the all-time rejection rate and the freeze count are no longer inputs, and no input that rises with bad
 #  news may carry a negative weight;
 #  v5: timeliness counts once per original claim, not once per part of a split one; examples leave out claims
-#  settled by the as-of date and due after the history ends, and as-of dates are a horizon apart)
-VERSION = "v5"
+#  settled by the as-of date and due after the history ends, and as-of dates are a horizon apart;
+#  v6: examples leave out claims not yet confirmed on the as-of date, and a claim paid in part before it was split
+#  is settled at its face, not at what its parts add up to)
+VERSION = "v6"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.

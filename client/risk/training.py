@@ -272,8 +272,8 @@ def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
 simulated debtors (`client.risk.simulator`), not on any real enterprise.
 
 ## What it predicts
-The probability that a confirmed receivable of a debtor (core enterprise),
-open on the scoring date and falling due in the next {model.horizon_days} days, is not
+The probability that a receivable of a debtor (core enterprise), confirmed
+and open on the scoring date and falling due in the next {model.horizon_days} days, is not
 paid by its due date, from the debtor's ledger history up to the scoring date
 (no later events). A claim its holders split counts once, as the debtor
 confirmed it, in the features and the labels: late if any part is paid late.
@@ -314,9 +314,10 @@ Festival squeeze; random shocks of 2-8 months; month-to-month wobble. Debtors
 split {report.training_debtors} training / {report.held_out_debtors} held out (no
 debtor in both). {len(model.training.get("as_of_dates", []))} as-of dates per debtor{_spacing(model)}, so
 no receivable is labelled at two of them; {report.training_examples} training and
-{report.held_out_examples} held-out examples, one per receivable still open on the as-of
-date and falling due in the horizon (one settled by then is left out: its
-label would already be known); held-out late rate {report.held_out_late_rate:.3f}.
+{report.held_out_examples} held-out examples, one per receivable confirmed and still open
+on the as-of date and falling due in the horizon (one settled by then is left
+out: its label would already be known; one not yet confirmed too: there was no
+claim to price); held-out late rate {report.held_out_late_rate:.3f}.
 
 ## Held-out metrics
 | model | AUC | Brier |

@@ -178,3 +178,17 @@ def test_train_keeps_a_model_of_its_version_unless_told_to_replace_it(tmp_path, 
     assert "use by default" not in elsewhere.output and ran == []
     replaced = CliRunner().invoke(risk, ["train", "--seed", "1", "--debtors", "20", "--replace"])
     assert isinstance(replaced.exception, RuntimeError) and len(ran) == 1       # it went on to train
+
+
+def test_a_missing_model_at_another_path_is_told_how_to_train_one_there(tmp_path):
+    """A bare `risk train` writes the shipped model's place, not a --model path elsewhere."""
+    args = ["score", "SYN-DEBTOR-0001", "--synthetic-seed", "5", "--synthetic-debtors", "3"]
+    folder = tmp_path / "models"
+    other = CliRunner().invoke(risk, [*args, "--model", str(folder / "mine.json")])
+    assert other.exit_code == 1 and other.output.strip().splitlines()[-1] == (
+        f"Error: no model at {folder / 'mine.json'}: check the path, or train one there with `recfin risk train "
+        f"--out {folder}`, which writes {folder / f'late_payment-{VERSION}.json'}: pass that to --model")
+    named = CliRunner().invoke(risk, [*args, "--model", str(folder / f"late_payment-{VERSION}.json")])
+    assert named.exit_code == 1 and named.output.strip().splitlines()[-1] == (
+        f"Error: no model at {folder / f'late_payment-{VERSION}.json'}: check the path, or train one there with "
+        f"`recfin risk train --out {folder}`")

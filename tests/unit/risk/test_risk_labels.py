@@ -6,7 +6,7 @@ import pytest
 from client.risk import ReceivableHistory
 from client.risk.dataset import HORIZON_DAYS, build_examples, labelled_claims, snapshot_dates
 from client.risk.simulator import SimulationConfig
-from .risk_helpers import DAY, DEBTOR, DUE, lifecycle, split_claim
+from .risk_helpers import CONFIRMED, DAY, DEBTOR, DUE, SPLIT_ON, lifecycle, split_claim
 
 ENDS = date(2026, 3, 1)   # the date the ledger was read as of
 AS_OF = date(2026, 2, 1)
@@ -68,3 +68,25 @@ def test_as_of_dates_are_a_horizon_apart_so_no_receivable_is_labelled_twice(days
     assert all(later - earlier >= timedelta(days=HORIZON_DAYS) for earlier, later in zip(dates, dates[1:]))
     assert dates[0] - start >= timedelta(days=365)                                    # a year of history first
     assert dates[-1] + timedelta(days=HORIZON_DAYS) < start + timedelta(days=days)    # labels all within it
+
+
+def test_a_claim_not_yet_confirmed_on_the_as_of_date_is_not_labelled():
+    """Registered later, or awaiting the debtor then: there was no claim to price on the day, and which claims came
+    to be, on what terms, is known only later."""
+    due = date(2026, 2, 20)
+    h = history(lifecycle("LATER", AS_OF + 10 * DAY, due, paid=due + 5 * DAY),        # registered after AS_OF
+                lifecycle("PENDING", AS_OF + DAY, due, paid=due + 5 * DAY),           # registered on AS_OF
+                lifecycle("THAT-DAY", AS_OF, due, paid=due + 5 * DAY))                # confirmed on AS_OF
+    assert labelled_claims(h, AS_OF, history_ends=ENDS) == [(due, 1)]                 # THAT-DAY
+    assert build_examples([h], [AS_OF], history_ends=ENDS).labels == [1]
+    assert len(labelled_claims(h, AS_OF + DAY, history_ends=ENDS)) == 2               # PENDING confirmed by then
+
+
+def test_a_split_claim_is_confirmed_when_the_original_was_not_when_its_parts_came_to_be():
+    split = ReceivableHistory(debtor=DEBTOR, events=split_claim([DUE, DUE + 3 * DAY]))   # parts from SPLIT_ON
+    assert labelled_claims(split, CONFIRMED, history_ends=DUE + 60 * DAY) == [(DUE, 1)]  # before the split
+    assert labelled_claims(split, CONFIRMED - DAY, history_ends=DUE + 60 * DAY) == []     # registered, not confirmed
+    # a history without the original: confirmed when its first part came to be
+    parts = ReceivableHistory(debtor=DEBTOR, events=[e for e in split.events if e.receivable_id != "R"])
+    assert labelled_claims(parts, SPLIT_ON - DAY, history_ends=DUE + 60 * DAY) == []
+    assert labelled_claims(parts, SPLIT_ON, history_ends=DUE + 60 * DAY) == [(DUE, 1)]

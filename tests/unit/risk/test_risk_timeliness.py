@@ -64,6 +64,27 @@ def test_a_split_claim_is_late_by_its_latest_part():
     assert (partly.late_90, partly.fell_due_90) == (1, 1)
 
 
+def test_a_claim_paid_in_part_before_its_split_is_settled_at_its_face():
+    """A split divides what is still owed: face 100,000 fen, 40,000 paid, the 60,000 left split in two and paid
+    on time. The debtor settled the claim it confirmed, all of it, as it would have unsplit."""
+    due, confirmed = date(2026, 3, 1), date(2025, 12, 2)
+    events = [ev("P", "registered", confirmed - DAY, due), ev("P", "confirmed", confirmed, due),
+              ev("P", "paid", date(2026, 1, 10), due, amount=40_000), ev("P", "split", date(2026, 1, 20), due)]
+    for rid, holder in (("P.1", "S2"), ("P.2", "S1")):
+        events += [ev(rid, kind, date(2026, 1, 20), due, face=30_000, holder=holder, parent="P")
+                   for kind in ("registered", "confirmed")]
+        events.append(ev(rid, "settled", due, due, face=30_000, holder=holder, settled=due, parent="P"))
+    whole = lifecycle("P", confirmed, due, paid=due) + [ev("P", "paid", date(2026, 1, 10), due, amount=40_000)]
+    for as_of in (due, due + 30 * DAY):
+        f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), as_of)
+        assert (f.confirmed_amount, f.settled_on_time_count, f.settled_on_time_amount) == (100_000, 1, 100_000)
+        assert f == debtor_features(ReceivableHistory(debtor=DEBTOR, events=whole), as_of)
+    late = [e.model_copy(update={"event_date": due + 5 * DAY, "settled_date": due + 5 * DAY})
+            if e.kind == "settled" else e for e in events]
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=late), due + 30 * DAY)
+    assert (f.settled_late_count, f.settled_late_amount, f.settled_on_time_amount) == (1, 100_000, 0)
+
+
 def record_events():
     """Claims of several holders, one changing hands, one split, paid on time, late and not at all."""
     events = lifecycle("A", date(2025, 11, 2), date(2026, 1, 31), paid=date(2026, 2, 14), face=300_000)
