@@ -396,9 +396,11 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     which the channel no longer accepts as a member), with the endorsement policy it has (a derived one
     without the org); refused before anything changes when that policy names the org, until
     --signature-policy gives one without it, and when a fixed collections file (topology.yaml's
-    chaincode.collections_config) names it, until the file no longer does. Also refused while another
-    chaincode deployed here has a --signature-policy or collections file naming the org: deploy it
-    again without the org first (the refusal names each and the command). The removal is recorded
+    chaincode.collections_config) names it, until the file no longer does. Also refused, while the org
+    is in the channel, when another chaincode deployed here has an endorsement policy (given or derived
+    at its deploy) the staying orgs cannot meet without it, or a collection naming it: deploy it again
+    without the org first (the refusal names each and the command); once the org has left the channel,
+    the removal finishes and prints those commands instead. The removal is recorded
     only once that deployment is done, so after a failure the same command finishes the job. The
     org's crypto and ledger stay in the data folder.
 

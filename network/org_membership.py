@@ -559,10 +559,9 @@ class OrgMembership:
         """Refused, before anything changes, when the chaincode definition deployed without the org would keep an
         endorsement policy naming it (one given at deploy, or a fixed one of topology.yaml): once it has left, no
         transaction could be endorsed. signature_policy: the policy to deploy instead, which must not name it.
-        Its collections are checked too (check_collections_without), and so is every other deployed chaincode
-        (check_other_chaincodes_without)."""
+        Its collections are checked too (check_collections_without); the other deployed chaincode is checked by
+        the callers, which know whether the channel still has the org (check_other_chaincodes_without)."""
         self.check_collections_without(org)
-        self.check_other_chaincodes_without(org)
         if signature_policy is not None:
             try:
                 named = config_policy.msp_ids_in(signature_policy)
@@ -634,50 +633,71 @@ class OrgMembership:
             f"endorsement policy against the channel), then run this again")
 
     def check_other_chaincodes_without(self, org: PeerOrgSpec) -> None:
-        """Refused, before anything changes, when a deployed chaincode other than the topology's names the org in an
-        endorsement policy given at its deploy, or in the member policy of a collection it was committed with.
-        Nothing deploys such a chaincode again for the removal, so its definition in force would keep needing the
-        org's endorsement once its peers are gone, and the channel would refuse the approval of that definition by
-        an org added later (a collection member not in the channel). A derived policy of the topology's (any two
-        orgs) is no matter: the staying orgs satisfy it. Each chaincode is named with the `recfin chaincode deploy`
-        that gives it a definition without the org, run while the org is still in the channel."""
+        """Refused, before anything changes, while the channel still has the org and a deployed chaincode other than
+        the topology's would be stranded by its leaving (stranded_without): each is named with the `recfin
+        chaincode deploy` that gives it a definition without the org, to run while the org is still in the
+        channel. Once the org has left, its removal is finished instead and the same commands are printed
+        (_after_remove): they then approve for the staying orgs only."""
+        stranded = self.stranded_without(org)
+        if stranded:
+            raise OrgChangeError(
+                f"{org.msp_id} leaves the channel, and deployed chaincode that the removal does not deploy again "
+                f"needs it: {'; '.join(f'{s.name}: {s.why}; deploy it again with `{s.deploy}`' for s in stranded)}. "
+                f"Stopped before anything changed: deploy each as said while {org.msp_id} is still in the "
+                f"channel, then run this again")
+
+    def stranded_without(self, org: PeerOrgSpec) -> list[StrandedChaincode]:
+        """The deployed chaincodes other than the topology's that the org's leaving strands: an endorsement policy
+        naming the org that the peers of the orgs staying cannot meet (one given at its deploy, or a derived one,
+        any two orgs, which is fixed at the deploy: `org add` only approves the committed definition for the new
+        org, so removals can leave fewer than two of the orgs it names), or a collection it was committed with
+        whose member policy names the org. Nothing deploys such a chaincode again for the removal, so its
+        definition in force would keep needing the org's endorsement once its peers are gone, and the channel
+        would refuse the approval of that definition by an org added later (a collection member not in the
+        channel). Each comes with the `recfin chaincode deploy` that gives it a definition without the org,
+        keeping its collections (Fabric refuses a definition that drops one)."""
         if org not in self.topology.orgs:
-            return          # the org already left this data folder's record: nothing of it is deployed from here
-        staying = ", ".join(o.msp_id for o in self.topology.orgs if o.name != org.name)
+            return []       # the org already left this data folder's record: nothing of it is deployed from here
+        staying = [o for o in self.topology.orgs if o.name != org.name]
+        staying_ids = ", ".join(o.msp_id for o in staying)
+        # one identity a peer, each counted once; an org whose peers the topology does not list has one at least
+        staying_peers = [o.msp_id for o in staying for _peer in range(max(1, len(self.topology.peers(o.name))))]
         stranded = []
         for dep in ccservers.deployments(self.root):
             if dep.name == self.topology.chaincode.name:
                 continue    # deployed again without the org (check_collections_without, check_policy_without)
-            named, options = [], _policy_flag(dep)
-            if self._policy_names(dep, org.msp_id):
-                named.append(f"its endorsement policy {dep.signature_policy} names {org.msp_id}")
-                options = f" --signature-policy POLICY (naming only {staying}, or --channel-policy)"
-            kept = ccservers.kept_collections(self.root, dep)
-            if kept is not None and (collections := contract_config.collections_naming(kept, org.msp_id)):
-                named.append(f"the member policy of its collections {', '.join(c.name for c in collections)} names "
-                             f"{org.msp_id}")
-                options = (f" --collections-config FILE (a copy of {kept} without {org.msp_id} in those member "
-                           f"policies, every collection kept with its name and blockToLive){options}")
+            named, policy_option = [], _policy_flag(dep)
+            if _names_unendorsable(dep.signature_policy, org.msp_id, staying_peers):
+                rederived = (self.topology.chaincode.endorsement_policy == DERIVED
+                             and self._policy_follows_topology(dep, self.topology))
+                named.append(f"its endorsement policy {dep.signature_policy}"
+                             f"{' (derived for the orgs of its deploy)' if rederived else ''} names {org.msp_id}, "
+                             f"and the peers of the orgs that stay ({staying_ids}) cannot meet it: no transaction "
+                             f"of it could be endorsed")
+                # deployed again without a policy option, a derived policy is derived anew for the orgs then
+                policy_option = "" if rederived else f" --signature-policy POLICY (naming only {staying_ids}, or " \
+                                                     f"--channel-policy)"
+            collections_option = ""
+            if (kept := ccservers.kept_collections(self.root, dep)) is not None:
+                # the definition keeps its collections as committed: Fabric refuses one that drops a collection
+                collections_option = f" --collections-config {shlex.quote(str(kept))}"
+                if collections := contract_config.collections_naming(kept, org.msp_id):
+                    named.append(f"the member policy of its collections {', '.join(c.name for c in collections)} "
+                                 f"names {org.msp_id}: no org added later could approve its definition (the "
+                                 f"channel refuses a collection member it does not have)")
+                    collections_option = (f" --collections-config FILE (a copy of {kept} without {org.msp_id} in "
+                                          f"those member policies, every collection kept with its name and "
+                                          f"blockToLive)")
+            elif dep.collections_sha256 is not None:
+                collections_option = (f" --collections-config FILE (the collections file it was committed with, "
+                                      f"sha256 {dep.collections_sha256[:12]}...: no copy of it is kept at "
+                                      f"{ccservers.committed_collections_file(self.root, dep.name)})")
             if named:
-                stranded.append(f"{dep.name}: {' and '.join(named)}; deploy it again with `recfin chaincode deploy "
-                                f"--name {dep.name} --contract {dep.contract} --version {dep.version}{options}`")
-        if stranded:
-            raise OrgChangeError(
-                f"{org.msp_id} leaves the channel, and deployed chaincode that the removal does not deploy again "
-                f"names it: {'; '.join(stranded)}. Once it has left, no transaction of such a chaincode could "
-                f"be endorsed, and no org added later could approve its definition. Stopped before anything "
-                f"changed: deploy each as said while {org.msp_id} is still in the channel, then run this again")
-
-    def _policy_names(self, dep: ccservers.Deployment, msp_id: str) -> bool:
-        """Whether dep's endorsement policy names msp_id and is not the topology's derived one (any two orgs, which
-        the staying orgs satisfy). A recorded policy the parser refuses is one Fabric took at commit: not read."""
-        if dep.signature_policy is None or (self.topology.chaincode.endorsement_policy == DERIVED
-                                            and self._policy_follows_topology(dep, self.topology)):
-            return False
-        try:
-            return msp_id in config_policy.msp_ids_in(dep.signature_policy)
-        except PolicySyntaxError:
-            return False
+                stranded.append(StrandedChaincode(
+                    dep.name, " and ".join(named),
+                    f"recfin chaincode deploy --name {dep.name} --contract {dep.contract} --version {dep.version}"
+                    f"{collections_option}{policy_option}"))
+        return stranded
 
     # ---- remove ----------------------------------------------------------------------------------
     def check_removable(self, name: str) -> PeerOrgSpec:
@@ -768,12 +788,13 @@ class OrgMembership:
         strand are found (check_claims_without)."""
         org = self.topology.org(name)
         self.check_collections_without(org)         # what --update-out hands on would fail once submitted
-        self.check_other_chaincodes_without(org)
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
         self.check_removable_now(org, current)
         change = plan_remove(self.topology, self.root, current, org.name, sign_as)
-        self.check_claims_without(org, claims)      # the org is in the channel (plan_remove refuses otherwise)
+        # the org is in the channel (plan_remove refuses otherwise)
+        self.check_other_chaincodes_without(org)
+        self.check_claims_without(org, claims)
         return change
 
     def remove(self, name: str, sign_as: list[str] | None = None,
@@ -792,6 +813,7 @@ class OrgMembership:
         if org.msp_id not in channel_config.application_orgs(current):
             say(f"[1/4] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
         else:
+            self.check_other_chaincodes_without(org)
             self.check_claims_without(org, claims)
             change = plan_remove(self.topology, self.root, current, org.name, sign_as)
             say(f"[1/4] config update: {change.verdict.describe()}")
@@ -804,9 +826,13 @@ class OrgMembership:
         return change
 
     def _after_remove(self, org: PeerOrgSpec, signature_policy: str | None = None) -> None:
-        """Once the channel config lacks the org: its servers and peers stopped, chaincode without it."""
+        """Once the channel config lacks the org: its servers and peers stopped, chaincode without it. Another
+        chaincode its leaving strands (stranded_without) is not refused here: the org is gone, so it could no
+        longer be deployed with the org in the channel. The removal is finished and the `recfin chaincode deploy`
+        of each is printed, which, the org recorded as removed, approves for the staying orgs only."""
         net, say = self.net, self.net.say
         self.check_policy_without(org, signature_policy)        # before anything stops (a re-run, a file)
+        stranded = self.stranded_without(org)                   # while this data folder still records the org
         say(f"[2/4] stop {org.name}'s chaincode servers and peers")
         for dep in ccservers.deployments(self.root):
             if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
@@ -835,6 +861,9 @@ class OrgMembership:
         membership.record_removed(self.root, org.name)
         (profiles.profiles_dir(self.root) / f"{org.name}.json").unlink(missing_ok=True)
         say(f"[4/4] {org.name} removed from the network's orgs; its crypto and ledger stay in {self.root}")
+        for chaincode in stranded:
+            say(f"  {chaincode.name} needs deploying again: {chaincode.why}. {org.msp_id} has left the channel, so "
+                f"deploy it now, for the orgs that stay: `{chaincode.deploy}`")
 
     # ---- the update as a file: signed by admins on their own hosts, then submitted ---------------
     def write_update(self, change: OrgChange, path: Path) -> Path:
@@ -977,6 +1006,8 @@ class OrgMembership:
         if not adding and not checked.applied:
             self.check_removable_from(org, checked.current)          # before anything is sent
             self.check_claims_without(org, claims)
+            if not channel_only:        # once it is in, _after_remove says how to deploy them
+                self.check_other_chaincodes_without(org)
         if not adding and not channel_only:
             self.check_policy_without(org, signature_policy)         # before anything is sent
         now = self._orgs_after(checked, org) if channel_only else None
@@ -1294,6 +1325,44 @@ def _recorded_collection_names(collections_config: Path | None) -> list[str] | N
     if not isinstance(doc, list) or not all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in doc):
         return None
     return sorted(c["name"] for c in doc)
+
+
+@dataclass(frozen=True)
+class StrandedChaincode:
+    """A deployed chaincode that an org's leaving strands (OrgMembership.stranded_without)."""
+    name: str
+    why: str            # what of its definition needs the org
+    deploy: str         # the `recfin chaincode deploy` that gives it a definition without the org
+
+
+class _PeerEndorsements(config_policy._Evaluator):
+    """Endorsements by peers, judged by config_policy's evaluation of a signature policy (Fabric's greedy NOutOf:
+    each identity counts for one principal). signed holds each peer's MSP ID, one entry a peer; a peer's signature
+    is the principal 'X.peer' and 'X.member' of its MSP X, never 'X.admin' or 'X.client'."""
+
+    def __init__(self, peer_msp_ids: list[str]):
+        self.signed = list(peer_msp_ids)
+
+    def satisfies(self, signer, msp_id: str, role: str) -> bool:
+        return signer == msp_id and role in ("peer", "member")
+
+
+def _names_unendorsable(policy: str | None, msp_id: str, peer_msp_ids: list[str]) -> bool:
+    """Whether the endorsement policy names msp_id and the peers whose MSP IDs are given (one entry a peer) cannot
+    meet it. A policy that does not name it is as endorsable without it as with it; the channel's (None) follows
+    the channel's orgs; a recorded policy the parser refuses is one Fabric took at commit: not read."""
+    if policy is None:
+        return False
+    try:
+        envelope = compiled_policy(policy)
+    except PolicySyntaxError:
+        return False
+    principals = [config_policy._principal(p) for p in envelope.identities]
+    if msp_id not in {principal_msp for principal_msp, _role in principals}:
+        return False
+    endorsable, _met = _PeerEndorsements(peer_msp_ids)._signature(envelope.rule, principals,
+                                                                    [False] * len(peer_msp_ids))
+    return not endorsable
 
 
 def _policy_flag(dep: ccservers.Deployment) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 
 import pytest
 
@@ -64,37 +65,76 @@ def test_a_removal_whose_deploy_failed_finishes_when_run_again(topology, data_ro
 
 
 NAMES_BANK2 = "AND('Bank2MSP.peer', 'BankMSP.peer')"
+WITHOUT_BANK2 = "AND('BankMSP.peer', 'SupplierMSP.peer')"
+STAYING = "CoreEnterpriseMSP, SupplierMSP, BankMSP, RegulatorMSP"
 
 
+def _notes(tmp_path, members: str):
+    """A collections file of one collection, 'notes', whose member policy is OR(members)."""
+    notes = tmp_path / "notes.json"
+    notes.write_text(json.dumps([{"name": "notes", "policy": f"OR({members})", "requiredPeerCount": 0,
+                                  "maxPeerCount": 1, "blockToLive": 0, "memberOnlyRead": True,
+                                  "memberOnlyWrite": True}]))
+    return notes
 
-@pytest.mark.parametrize("names_it", ["policy", "collections"])
+
+def _deploy_ledgerx(net, topology, tmp_path, names_it):
+    """ledgerx deployed with an endorsement policy or a collection naming Bank2MSP (or, "policy with collections",
+    its policy naming it and a collection that does not); the refusal it brings, as a pattern."""
+    contract = topology.chaincode.contract
+    if names_it == "collections":
+        net.deploy_chaincode("ledgerx", contract, "1.0", signature_policy=None,
+                             collections_config=_notes(tmp_path, "'Bank2MSP.member', 'BankMSP.member'"))
+        named = "the member policy of its collections notes names Bank2MSP"
+        options = re.escape(" --collections-config FILE (a copy of ") + ".*" + re.escape(" --channel-policy")
+    else:
+        notes = _notes(tmp_path, "'SupplierMSP.member', 'BankMSP.member'") if names_it != "policy" else None
+        net.deploy_chaincode("ledgerx", contract, "1.0", collections_config=notes, signature_policy=NAMES_BANK2)
+        named = rf"its endorsement policy {re.escape(NAMES_BANK2)} names Bank2MSP, and the peers of the orgs that " \
+                rf"stay \({STAYING}\) cannot meet it"
+        kept = ccservers.committed_collections_file(net.data_root, "ledgerx")
+        options = (re.escape(f" --collections-config {kept}") if notes else "") + \
+            re.escape(f" --signature-policy POLICY (naming only {STAYING}, or --channel-policy)")
+    return rf"ledgerx: {named}.*; deploy it again with `recfin chaincode deploy --name ledgerx --contract " \
+           rf"{re.escape(contract)} --version 1\.0{options}`"
+
+
+def _advised(text: str) -> list[str]:
+    """The `recfin chaincode deploy` command text advises, as its words."""
+    return shlex.split(re.search(r"`(recfin chaincode deploy [^`]*)`", text).group(1))
+
+
+def _deploy_as_advised(net, words: list[str], topology, tmp_path, names_it):
+    """`recfin chaincode deploy` as advised: its --collections-config FILE, where it names a copy to make, and its
+    --signature-policy POLICY given as the chaincode is to have them without Bank2MSP."""
+    def option(flag):
+        return words[words.index(flag) + 1] if flag in words else None
+    collections = option("--collections-config")
+    if collections == "FILE":
+        collections = _notes(tmp_path, "'BankMSP.member'")
+    policy = {None: "topology", "POLICY": WITHOUT_BANK2}.get(option("--signature-policy"))
+    return net.deploy_chaincode(option("--name"), option("--contract"), option("--version"),
+                                collections_config=collections,
+                                signature_policy=None if "--channel-policy" in words else policy)
+
+
+@pytest.mark.parametrize("names_it", ["policy", "policy with collections", "collections"])
 def test_a_removal_is_refused_while_another_chaincode_needs_the_org(topology, data_root, fake_fabric, tmp_path,
                                                                     names_it):
     net, members = network_with_bank2(topology, data_root, ScriptedPeer)
     peer = net.tools
     net.deploy_chaincode("ledgery", topology.chaincode.contract, "1.0")     # the topology's derived policy: any two
-    if names_it == "policy":
-        net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=NAMES_BANK2)
-        named = rf"its endorsement policy {re.escape(NAMES_BANK2)} names Bank2MSP"
-        options = re.escape(" --signature-policy POLICY (naming only ") + ".*" + re.escape(", or --channel-policy)")
-    else:
-        notes = tmp_path / "notes.json"
-        notes.write_text(json.dumps([{"name": "notes", "policy": "OR('Bank2MSP.member', 'BankMSP.member')",
-                                      "requiredPeerCount": 0, "maxPeerCount": 1, "blockToLive": 0,
-                                      "memberOnlyRead": True, "memberOnlyWrite": True}]))
-        net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", collections_config=notes,
-                             signature_policy=None)
-        named = "the member policy of its collections notes names Bank2MSP"
-        options = re.escape(" --collections-config FILE (a copy of ") + ".*" + re.escape(" --channel-policy")
-    refusal = rf"ledgerx: {named}; deploy it again with `recfin chaincode deploy --name ledgerx --contract " \
-              rf"{re.escape(topology.chaincode.contract)} --version 1\.0{options}`"
+    refusal = _deploy_ledgerx(net, topology, tmp_path, names_it)
+    committed_with = ccservers.load_deployment(data_root, "ledgerx").collections_sha256
+    removal = org_change.plan_remove(net.topology, data_root, channel_config(with_bank2(topology), data_root), "bank2")
+    path = members.write_update(removal, tmp_path / "remove-bank2.tx")
     calls, stopped, state = len(peer.calls), len(net.supervisor.stopped), membership.load_state(data_root)
     records = {d.name: d for d in ccservers.deployments(data_root)}
 
     with_it = channel_config(with_bank2(topology), data_root)
     for attempt in (lambda: members.plan_remove("bank2", current=with_it),       # --dry-run, --update-out
                     lambda: _fetched(members, with_it).remove("bank2"),
-                    lambda: members._after_remove(net.topology.org("bank2"))):   # the update in from another host
+                    lambda: _fetched(members, with_it).submit_update_file(path)):
         with pytest.raises(OrgChangeError, match=refusal) as refused:
             attempt()
         assert "ledgery" not in str(refused.value) and "Stopped before anything changed" in str(refused.value)
@@ -103,13 +143,82 @@ def test_a_removal_is_refused_while_another_chaincode_needs_the_org(topology, da
     assert {d.name: d for d in ccservers.deployments(data_root)} == records
 
     # deployed again as the refusal says, while Bank2MSP is in the channel: the removal goes through
-    if names_it == "policy":
-        net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0",
-                             signature_policy="AND('BankMSP.peer', 'SupplierMSP.peer')")
-    else:
-        notes.write_text(notes.read_text().replace("'Bank2MSP.member', ", ""))
-        net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", collections_config=notes,
-                             signature_policy=None)
+    _deploy_as_advised(net, _advised(str(refused.value)), topology, tmp_path, names_it)
+    redeployed = ccservers.load_deployment(data_root, "ledgerx")
+    assert redeployed.sequence == 2
+    if names_it == "policy with collections":       # the definition keeps the collection it was committed with
+        assert redeployed.collections_sha256 == committed_with
+        assert all("--collections-config" in args for verb, _msp, args, _env in peer.calls[calls:]
+                   if verb in ("approveformyorg", "commit"))
     peer.orgs.remove("Bank2MSP")
     members._after_remove(net.topology.org("bank2"))
     assert "bank2" in membership.load_state(data_root)["removed"]
+
+
+@pytest.mark.parametrize("how", ["org remove", "org submit", "another host's update"])
+@pytest.mark.parametrize("names_it", ["policy with collections", "collections"])
+def test_a_removal_already_in_the_channel_finishes_and_says_how_to_deploy_the_chaincode_it_strands(
+        topology, data_root, fake_fabric, tmp_path, how, names_it):
+    """The update went in from another host (or this is a re-run): the org cannot be in the channel again for the
+    stranded chaincode's deploy, so the removal is finished and the deploy to run now printed; with the org
+    recorded as removed, that deploy approves and commits for the orgs that stay only."""
+    net, members = network_with_bank2(topology, data_root, ScriptedPeer)
+    peer = net.tools
+    _deploy_ledgerx(net, topology, tmp_path, names_it)
+    removal = org_change.plan_remove(net.topology, data_root, channel_config(with_bank2(topology), data_root), "bank2")
+    path = members.write_update(removal, tmp_path / "remove-bank2.tx")
+    peer.orgs.remove("Bank2MSP")                                          # the update went in elsewhere
+    _fetched(members, channel_config(topology, data_root))
+    said = []
+    net.say = said.append
+
+    if how == "org remove":
+        assert members.remove("bank2") is None
+    elif how == "org submit":
+        assert members.submit_update_file(path).applied
+    else:
+        members._after_remove(net.topology.org("bank2"))
+    assert "bank2" in membership.load_state(data_root)["removed"]
+    advice = [line for line in said if line.lstrip().startswith("ledgerx needs deploying again")]
+    assert len(advice) == 1 and "Bank2MSP has left the channel, so deploy it now" in advice[0]
+    assert "--collections-config" in _advised(advice[0])
+
+    reloaded = _reloaded(topology, data_root, peer)                        # the next `recfin chaincode deploy`
+    peer.definition(["--name", "ledgerx"]).approved = set()      # as on a channel: approvals count for one sequence
+    calls = len(peer.calls)
+    result = _deploy_as_advised(reloaded, _advised(advice[0]), topology, tmp_path, names_it)
+    assert result.changed and result.sequence == 2
+    asked = {msp for verb, msp, _args, _env in peer.calls[calls:]}
+    approved = {msp for verb, msp, _args, _env in peer.calls[calls:] if verb == "approveformyorg"}
+    assert approved == asked == set(peer.orgs) and "Bank2MSP" not in asked
+    commit = next(args for verb, _msp, args, _env in peer.calls[calls:] if verb == "commit")
+    assert "bank2" not in " ".join(commit)
+    assert "Bank2MSP" not in ccservers.load_deployment(data_root, "ledgerx").package_ids
+
+
+def test_a_derived_policy_of_another_chaincode_is_checked_as_fixed_at_its_deploy(topology, data_root, fake_fabric):
+    """ledgery took the derived policy (any two) of the orgs at its deploy; `org add` only approves that definition
+    for a new org. Once the core enterprise and the supplier have been replaced by others, the bank is one of the
+    only two orgs of it left: its leaving leaves the policy unmeetable, and is refused, the plain deploy (derived
+    anew for the orgs then) said. A chaincode whose policy names the bank but can be met without it is no matter."""
+    net = _reloaded(topology, data_root, ScriptedPeer(topology))
+    net.deploy_chaincode("ledgery", topology.chaincode.contract, "1.0")
+    net.deploy_chaincode("ledgerz", topology.chaincode.contract, "1.0",
+                         signature_policy="OR('BankMSP.peer', 'RegulatorMSP.peer')")
+    core2 = membership.new_org_spec(topology, "core2", "core-enterprise", "91110000MA1K00008F")
+    supplier2 = membership.new_org_spec(membership.with_orgs(topology, [*topology.orgs, core2]), "supplier2",
+                                        "supplier", "91110000MA1K00009G")
+    orgs = {o.name: o for o in topology.orgs}
+    net.topology = membership.with_orgs(topology, [orgs["coreenterprise"], supplier2, orgs["bank"], orgs["regulator"]])
+    members = OrgMembership(net)
+    members.check_other_chaincodes_without(orgs["bank"])    # two orgs ledgery names stay: CoreEnterpriseMSP too
+
+    net.topology = membership.with_orgs(topology, [core2, supplier2, orgs["bank"], orgs["regulator"]])
+    with pytest.raises(OrgChangeError) as refused:
+        members.check_other_chaincodes_without(orgs["bank"])
+    message = str(refused.value)
+    policy = ccservers.load_deployment(data_root, "ledgery").signature_policy
+    assert f"ledgery: its endorsement policy {policy} (derived for the orgs of its deploy) names BankMSP" in message
+    assert _advised(message) == ["recfin", "chaincode", "deploy", "--name", "ledgery", "--contract",
+                                 topology.chaincode.contract, "--version", "1.0"]
+    assert "ledgerz" not in message         # RegulatorMSP stays to meet its OR
