@@ -43,6 +43,11 @@ def _channel_closed() -> GatewayError:
     )
 
 
+def _failed_again(failure: GatewayError) -> GatewayError:
+    """The stream's failure for a later reader: a new error, as one raised in two threads would share its traceback."""
+    return GatewayError(failure.message, code=failure.code, details=failure.details, sent=failure.sent)
+
+
 def _retrieve_outcome(read: asyncio.Future) -> None:
     """Mark a read's failure as seen: a read left behind by a closed or dropped iterator is not an unhandled error."""
     if not read.cancelled():
@@ -55,6 +60,8 @@ class EventIterator(Generic[T]):
     ``close()`` may come from another thread than the one reading: the read in progress then
     ends the iteration (StopIteration), as every read after the close does. Threads reading the
     same iterator at once take turns, each getting the next event: none is given to two of them.
+    Once the stream failed, every later read raises a GatewayError with its code and message,
+    so a reader that waited for its turn does not take the failure for a normal end.
     """
 
     def __init__(self, stream, convert: Convert) -> None:
@@ -65,6 +72,7 @@ class EventIterator(Generic[T]):
         # ("generator already executing"), which no reconnect loop written for GatewayError catches.
         # close() does not take it: it cancels the stream, which ends the holder's read.
         self._turn = threading.Lock()
+        self._failure: GatewayError | None = None
 
     def _generate(self, convert: Convert) -> Iterator[T]:
         with transport_errors_as():
@@ -83,7 +91,14 @@ class EventIterator(Generic[T]):
         with self._turn:
             if self._closed:
                 raise StopIteration
-            return next(self._items)
+            if self._failure is not None:
+                raise _failed_again(self._failure)  # the ended generator would only say StopIteration
+            try:
+                return next(self._items)
+            except GatewayError as failure:
+                if not self._closed:  # a stream failing as close() cancels it ends as closed, for every reader
+                    self._failure = failure
+                raise
 
     def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The next event meeting ``condition``; the stream is closed after it, for a one-off wait.
@@ -152,7 +167,8 @@ class AsyncEventIterator(Generic[T]):
     (``asyncio.timeout`` around one ``__anext__``) stays pending: the next ``__anext__``
     gets what it reads, so no event is lost. Closing the gateway or its channel under a read
     raises GatewayError with code CANCELLED. Tasks reading the same iterator at once take turns,
-    each getting the next event: none is given to two of them.
+    each getting the next event: none is given to two of them. Once the stream failed, every later
+    read raises a GatewayError with its code and message, as in :class:`EventIterator`.
     """
 
     def __init__(self, open_stream, convert: Convert) -> None:
@@ -162,6 +178,7 @@ class AsyncEventIterator(Generic[T]):
         self._read: asyncio.Future | None = None
         self._pending: list[T] = []
         self._closed = False
+        self._failure: GatewayError | None = None
         # Without turns, two tasks awaiting the same shielded read would each convert its response.
         self._turn = asyncio.Lock()
 
@@ -170,7 +187,14 @@ class AsyncEventIterator(Generic[T]):
 
     async def __anext__(self) -> T:
         async with self._turn:
-            return await self._next_event()
+            if self._failure is not None and not self._closed:
+                raise _failed_again(self._failure)
+            try:
+                return await self._next_event()
+            except GatewayError as failure:
+                if not self._closed:  # nothing more will come: later reads get the failure, not an end
+                    self._failure = failure
+                raise
 
     async def _next_event(self) -> T:
         while not self._pending:
@@ -183,13 +207,11 @@ class AsyncEventIterator(Generic[T]):
                     if self._closed_under_read():
                         raise StopAsyncIteration from None
                     if not task_being_cancelled():
-                        self._closed = True  # the channel went away: nothing more will come
-                        raise _channel_closed() from None
+                        raise _channel_closed() from None  # the channel went away
                     raise
                 except TransportError as error:
                     if self._closed and _cancelled(error):
                         raise StopAsyncIteration from None
-                    self._closed = True  # the stream failed: nothing more will come
                     raise
                 except StopAsyncIteration:
                     self._closed = True  # the stream ended: nothing more will come

@@ -65,8 +65,9 @@ def connect(
     - ``grpc_channel``: a channel you made and close yourself.
     - ``transport``: your own GatewayTransport.
 
-    A ``grpc.aio`` channel, or an async transport (AsyncGrpcTransport, or one with a call
-    defined ``async def``), is a ValueError naming ``connect_async``, raised before anything is sent.
+    A ``grpc.aio`` channel, or a transport that is plainly async (an AsyncGrpcTransport, a class
+    deriving from AsyncGatewayTransport, or one with a call defined ``async def``, also under a
+    ``functools.wraps`` decorator), is a ValueError naming ``connect_async``, raised before anything is sent.
 
     With ``grpc_channel`` or ``transport``, ``client_certificate`` may still
     be given: its hash is then bound into block-event requests (mutual TLS).
@@ -108,8 +109,10 @@ def connect_async(
 
     Call it inside a running event loop. Every call that talks to the peer is
     awaited; event methods return async iterators. ``grpc_channel`` is a ``grpc.aio`` channel and
-    ``transport`` an AsyncGatewayTransport, whose calls are ``async def`` (or an AsyncGrpcTransport):
-    a sync channel or transport is a ValueError naming ``connect``, raised before anything is sent.
+    ``transport`` an AsyncGatewayTransport, whose calls return awaitables. A sync channel, or a
+    transport that is plainly sync (a GrpcTransport, or a class deriving from GatewayTransport), is a
+    ValueError naming ``connect``, raised before anything is sent; a transport whose calls are plain
+    methods (a wrapper forwarding to another transport) is taken, as nothing tells its family.
     """
     signing, tls_hash = _check_credentials(identity, signer, hash, client_certificate)
     transport = _transport(
@@ -160,9 +163,10 @@ def _transport(
 
 _FAMILIES = {
     False: ("connect", "a sync gRPC channel (grpc.secure_channel...)",
-            "a sync transport (a GatewayTransport: none of its calls is async def)"),
+            "a sync transport (a GrpcTransport, or a class deriving from GatewayTransport)"),
     True: ("connect_async", "a grpc.aio channel (grpc.aio.secure_channel...)",
-           "an async transport (an AsyncGatewayTransport: its calls are async def)"),
+           "an async transport (an AsyncGrpcTransport, a class deriving from AsyncGatewayTransport, "
+           "or one whose calls are async def)"),
 }  # fmt: skip
 """Per family (async or not): its connect function, and the channel and transport it takes."""
 
@@ -170,19 +174,20 @@ _TRANSPORT_CALLS = ("evaluate", "endorse", "submit", "commit_status", "close")
 
 
 def _refuse_other_family(asynchronous: bool, grpc_channel, transport) -> None:
-    """A ValueError for a channel or transport of the other family, before anything is sent.
+    """A ValueError for a channel or transport plainly of the other family, before anything is sent.
 
     Given one, the async client would make each call (blocking the event loop, a transaction
     ordered) before failing to await its answer with a TypeError, and the sync client would fail
     with a bare RuntimeError or AttributeError that no handler of GatewayError catches. A channel
-    of neither gRPC class (a stand-in) is let through, as before.
+    of neither gRPC class (a stand-in), and a transport whose family nothing tells, are let through.
     """
     if grpc_channel is not None:
         what, shape = "grpc_channel", 1
         wrong = isinstance(grpc_channel, grpc.Channel if asynchronous else grpc.aio.Channel)
     elif transport is not None:
         what, shape = f"transport {type(transport).__name__}", 2
-        wrong = _is_async_transport(transport) != asynchronous
+        family = _transport_family(transport)
+        wrong = family is not None and family != asynchronous  # undecided: taken, as nothing tells
     else:
         return  # a target: the client opens the channel of its own family
     if wrong:
@@ -193,12 +198,25 @@ def _refuse_other_family(asynchronous: bool, grpc_channel, transport) -> None:
         )
 
 
-def _is_async_transport(transport) -> bool:
-    """Whether ``transport`` is of the async family: an AsyncGrpcTransport (whose calls return
-    coroutines), or one with a call defined ``async def``, as AsyncGatewayTransport declares them."""
-    if isinstance(transport, AsyncGrpcTransport):
+def _transport_family(transport) -> bool | None:
+    """True for a transport plainly async, False for one plainly sync, None when nothing tells.
+
+    The gRPC transports and the classes deriving from a transport base say so themselves; else a
+    call defined ``async def`` (seen through ``functools.wraps`` decorators) makes it async. A call
+    that is a plain method may still return an awaitable (a wrapper forwarding to an async
+    transport), which only calling it would show: such a transport is left undecided.
+    """
+    for transport_class, family in (
+        (AsyncGrpcTransport, True), (AsyncGatewayTransport, True), (GrpcTransport, False), (GatewayTransport, False),
+    ):  # fmt: skip
+        # In the class's own bases, not isinstance(): the bases are runtime_checkable protocols,
+        # which every object with the calls' names satisfies, sync or async alike.
+        if transport_class in type(transport).__mro__:
+            return family
+    calls = (getattr(transport, call, None) for call in _TRANSPORT_CALLS)
+    if any(call is not None and inspect.iscoroutinefunction(inspect.unwrap(call)) for call in calls):
         return True
-    return any(inspect.iscoroutinefunction(getattr(transport, call, None)) for call in _TRANSPORT_CALLS)
+    return None
 
 
 def _refuse_unused(given: dict[str, bool], instead_of: str, what_to_do: str) -> None:
@@ -283,7 +301,7 @@ class _GatewayBase:
     def new_signed_chaincode_events_request(self, request_bytes: bytes, signature: bytes) -> ChaincodeEventsRequest:
         return self._models.chaincode_events_request._rebuild(self._context, request_bytes, signature)
 
-    def new_signed_block_events_request(self, request_bytes: bytes, signature: bytes, *, kind: str) -> BlockEventsRequest:
+    def new_signed_block_events_request(self, request_bytes: bytes, signature: bytes, kind: str) -> BlockEventsRequest:
         """A BlockEventsRequest from ``BlockEventsRequest.bytes`` and the signature of its ``digest``.
 
         ``kind`` must be the request's ``kind`` (``"block"``, ``"filtered"`` or ``"private"``): the bytes are

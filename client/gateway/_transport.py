@@ -127,8 +127,10 @@ class AsyncEventStream(Protocol):
 class AsyncGatewayTransport(Protocol):
     """The async twin of :class:`GatewayTransport`: unary calls are awaited, streams are async iterators.
 
-    Define the calls ``async def``: that is how ``connect_async`` tells an async transport from a sync one,
-    which it refuses before anything is sent.
+    Define the calls ``async def``, or derive the class from this one: that is how ``connect`` tells an
+    async transport, which it refuses before anything is sent. ``connect_async`` refuses only a transport
+    plainly sync (a GrpcTransport, a class deriving from GatewayTransport), so a wrapper whose plain methods
+    return the awaitables of the transport it forwards to is taken too.
     """
 
     async def evaluate(self, request, timeout: float | None) -> gateway_pb2.EvaluateResponse: ...

@@ -3,12 +3,21 @@ caller's, which would silently leave them unused (TLS roots beside a plaintext c
 beside insecure=True. A channel or transport of the other family is refused too, before anything is sent."""
 
 import asyncio
+import functools
 import inspect
 
 import grpc
 import pytest
 
-from client.gateway import AsyncGrpcTransport, GrpcTransport, connect, connect_async, private_key_signer
+from client.gateway import (
+    AsyncGatewayTransport,
+    AsyncGrpcTransport,
+    GatewayTransport,
+    GrpcTransport,
+    connect,
+    connect_async,
+    private_key_signer,
+)
 from .gateway_fakes import AsyncFakeTransport, FakeTransport, key_pem, make_key_and_cert
 
 CHANNEL = "receivables-channel"
@@ -92,19 +101,114 @@ async def _close(channel_or_transport) -> None:
         await closed
 
 
-@pytest.mark.parametrize(
+def _traced(call):
+    """A sync decorator that keeps the call's identity (functools.wraps), as timing and tracing ones do."""
+
+    @functools.wraps(call)
+    def traced(*args, **kwargs):
+        return call(*args, **kwargs)
+
+    return traced
+
+
+class TracedAsyncTransport:
+    """An async transport whose ``async def`` calls go through a sync decorator."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    @_traced
+    async def evaluate(self, request, timeout):
+        return await self._inner.evaluate(request, timeout)
+
+    @_traced
+    async def endorse(self, request, timeout):
+        return await self._inner.endorse(request, timeout)
+
+    @_traced
+    async def submit(self, request, timeout):
+        return await self._inner.submit(request, timeout)
+
+    @_traced
+    async def commit_status(self, request, timeout):
+        return await self._inner.commit_status(request, timeout)
+
+    def chaincode_events(self, request):
+        return self._inner.chaincode_events(request)
+
+    def deliver(self, envelope, kind):
+        return self._inner.deliver(envelope, kind)
+
+    @_traced
+    async def close(self):
+        await self._inner.close()
+
+
+class ForwardingTransport:
+    """A transport whose plain methods forward each call, returning what the inner transport returns
+    (a coroutine when the inner one is async): only calling it would tell its family."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def evaluate(self, request, timeout):
+        return self._inner.evaluate(request, timeout)
+
+    def endorse(self, request, timeout):
+        return self._inner.endorse(request, timeout)
+
+    def submit(self, request, timeout):
+        return self._inner.submit(request, timeout)
+
+    def commit_status(self, request, timeout):
+        return self._inner.commit_status(request, timeout)
+
+    def chaincode_events(self, request):
+        return self._inner.chaincode_events(request)
+
+    def deliver(self, envelope, kind):
+        return self._inner.deliver(envelope, kind)
+
+    def close(self):
+        return self._inner.close()
+
+
+class DeclaredAsyncTransport(ForwardingTransport, AsyncGatewayTransport):
+    """A forwarding transport that says it is async by its base."""
+
+
+class DeclaredSyncTransport(ForwardingTransport, GatewayTransport):
+    """A forwarding transport that says it is sync by its base."""
+
+
+def _aio_grpc_transport():
+    return AsyncGrpcTransport(grpc.aio.insecure_channel(NEVER_DIALLED))
+
+
+def _async_fake():
+    return AsyncFakeTransport(FakeTransport())
+
+
+OTHER_FAMILY = pytest.mark.parametrize(
     "connect_with, source, make, right",
     [
         (connect, "grpc_channel", lambda: grpc.aio.insecure_channel(NEVER_DIALLED), "connect_async"),
-        (connect, "transport", lambda: AsyncFakeTransport(FakeTransport()), "connect_async"),
-        (connect, "transport", lambda: AsyncGrpcTransport(grpc.aio.insecure_channel(NEVER_DIALLED)), "connect_async"),
+        (connect, "transport", _async_fake, "connect_async"),
+        (connect, "transport", _aio_grpc_transport, "connect_async"),
+        (connect, "transport", lambda: TracedAsyncTransport(_async_fake()), "connect_async"),
+        (connect, "transport", lambda: DeclaredAsyncTransport(_async_fake()), "connect_async"),
         (connect_async, "grpc_channel", lambda: grpc.insecure_channel(NEVER_DIALLED), "connect"),
-        (connect_async, "transport", FakeTransport, "connect"),
+        (connect_async, "transport", lambda: DeclaredSyncTransport(FakeTransport()), "connect"),
         (connect_async, "transport", lambda: GrpcTransport(grpc.insecure_channel(NEVER_DIALLED)), "connect"),
     ],
-    ids=["aio channel to connect", "async transport to connect", "AsyncGrpcTransport to connect",
-         "sync channel to connect_async", "sync transport to connect_async", "GrpcTransport to connect_async"],
+    ids=["aio channel to connect", "async def transport to connect", "AsyncGrpcTransport to connect",
+         "decorated async def transport to connect", "AsyncGatewayTransport subclass to connect",
+         "sync channel to connect_async", "GatewayTransport subclass to connect_async",
+         "GrpcTransport to connect_async"],
 )  # fmt: skip
+
+
+@OTHER_FAMILY
 def test_a_channel_or_transport_of_the_other_family_is_refused_naming_the_connect_that_takes_it(
     credentials, connect_with, source, make, right
 ):
@@ -124,15 +228,39 @@ def test_a_channel_or_transport_of_the_other_family_is_refused_naming_the_connec
     assert f"give it to {right}()" in message
 
 
+@OTHER_FAMILY
+def test_the_connect_a_refusal_names_takes_what_was_refused(credentials, connect_with, source, make, right):
+    key, identity = credentials
+    named = {"connect": connect, "connect_async": connect_async}[right]
+
+    async def main():
+        given = make()
+        try:
+            return named(identity=identity, signer=private_key_signer(key), **{source: given})
+        finally:
+            await _close(given)
+
+    assert asyncio.run(main()).get_network(CHANNEL).name == CHANNEL
+
+
 @pytest.mark.parametrize(
     "connect_with, make",
     [
         (connect, lambda: GrpcTransport(grpc.insecure_channel(NEVER_DIALLED))),
-        (connect_async, lambda: AsyncGrpcTransport(grpc.aio.insecure_channel(NEVER_DIALLED))),
-        (connect_async, lambda: AsyncFakeTransport(FakeTransport())),
+        (connect, lambda: ForwardingTransport(FakeTransport())),
+        (connect_async, _aio_grpc_transport),
+        (connect_async, _async_fake),
+        (connect_async, lambda: TracedAsyncTransport(_async_fake())),
+        (connect_async, lambda: ForwardingTransport(_async_fake())),
+        (connect_async, lambda: ForwardingTransport(_aio_grpc_transport())),
+        (connect_async, lambda: DeclaredAsyncTransport(_async_fake())),
     ],
-    ids=["GrpcTransport to connect", "AsyncGrpcTransport to connect_async", "async def calls to connect_async"],
-)
+    ids=["GrpcTransport to connect", "plain forwarding transport to connect", "AsyncGrpcTransport to connect_async",
+         "async def calls to connect_async", "decorated async def calls to connect_async",
+         "plain methods forwarding to async def calls to connect_async",
+         "plain methods forwarding to AsyncGrpcTransport to connect_async",
+         "AsyncGatewayTransport subclass to connect_async"],
+)  # fmt: skip
 def test_a_transport_of_the_clients_own_family_is_taken(credentials, connect_with, make):
     key, identity = credentials
 
@@ -155,3 +283,17 @@ def test_insecure_beside_a_client_key_is_refused_as_it_would_have_no_effect(cred
     with pytest.raises(ValueError, match=r"^insecure=True cannot be combined with TLS certificates or a client key: "
                                          r"leave out tls_root_certificates, client_certificate and client_key"):
         asyncio.run(main())
+
+
+@pytest.mark.parametrize("wrap", [TracedAsyncTransport, ForwardingTransport], ids=["decorated", "forwarding"])
+def test_an_async_transport_behind_a_wrapper_serves_the_async_client(credentials, wrap):
+    key, identity = credentials
+    fake = FakeTransport()
+
+    async def main():
+        async with connect_async(identity=identity, signer=private_key_signer(key), transport=wrap(AsyncFakeTransport(fake))) as gateway:
+            return await gateway.get_network(CHANNEL).get_contract("receivables").submit_transaction("Confirm", "R-1")
+
+    assert asyncio.run(main()) == b"result"
+    assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status"]
+    assert fake.closed

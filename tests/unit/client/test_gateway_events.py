@@ -228,7 +228,9 @@ def _wait_until_running(thread: threading.Thread, function_name: str) -> None:
         time.sleep(0.001)
 
 
-def test_threads_reading_one_iterator_take_turns_and_all_end_at_close(gateway, transport):
+def _outcomes_of_two_readers(gateway, transport, end) -> list:
+    """What each of two threads reading one iterator got, once ``end(events, stream)`` acted while the first was
+    inside the read waiting for the next block and the second was waiting for its turn."""
     transport.event_responses = [events_response(3, "tx1"), HANG]
     events = gateway.get_network(CHANNEL).chaincode_events("receivables")
     assert next(events).transaction_id == "tx1"
@@ -237,28 +239,77 @@ def test_threads_reading_one_iterator_take_turns_and_all_end_at_close(gateway, t
     def read_one():
         try:
             outcomes.append(next(events, "ended"))
-        except Exception as error:  # noqa: BLE001 - the test asserts there is none
+        except Exception as error:  # noqa: BLE001 - the tests assert which one
             outcomes.append(error)
 
     first = _reader_inside_the_waiting_read(transport, read_one)
     second = threading.Thread(target=read_one)  # a second worker draining the same stream
     second.start()
     _wait_until_running(second, "__next__")
-    events.close()  # does not wait for a turn: it ends the first read, and the second then finds the stream closed
+    (stream,) = transport.streams
+    end(events, stream)
     first.join(10)
     second.join(10)
     assert not first.is_alive() and not second.is_alive()
+    return outcomes
+
+
+def test_threads_reading_one_iterator_take_turns_and_all_end_at_close(gateway, transport):
+    # close() does not wait for a turn: it ends the first read, and the second then finds the stream closed
+    outcomes = _outcomes_of_two_readers(gateway, transport, lambda events, stream: events.close())
     assert outcomes == ["ended", "ended"]
 
 
-def test_a_rebuilt_block_events_request_needs_its_kind_as_its_bytes_do_not_carry_it(credentials, transport):
+def test_threads_reading_one_iterator_all_get_the_failure_of_a_stream_cancelled_by_someone_else(gateway, transport):
+    # the channel closed under both readers: not events.close(), so not a normal end for the one waiting its turn
+    outcomes = _outcomes_of_two_readers(gateway, transport, lambda events, stream: stream.cancel())
+    assert [type(outcome) for outcome in outcomes] == [GatewayError, GatewayError], outcomes
+    assert {(outcome.code, outcome.message) for outcome in outcomes} == {(grpc.StatusCode.CANCELLED, CANCELLED.message)}
+
+
+def test_every_read_after_a_stream_failed_raises_its_failure_until_closed(gateway, transport):
+    transport.event_responses = [TransportError(grpc.StatusCode.UNAVAILABLE, "peer gone")]
+    events = gateway.get_network(CHANNEL).chaincode_events("receivables")
+    for _ in range(2):
+        with pytest.raises(GatewayError) as caught:
+            next(events)
+        assert (caught.value.code, caught.value.message) == (grpc.StatusCode.UNAVAILABLE, "peer gone")
+    events.close()
+    assert next(events, "ended") == "ended"
+
+
+def test_tasks_reading_one_async_iterator_all_get_the_failure_of_the_stream(credentials):
+    key, identity = credentials
+    fake = FakeTransport()
+    fake.event_responses = [TransportError(grpc.StatusCode.UNAVAILABLE, "peer gone")]
+
+    async def main():
+        gateway = connect_async(identity=identity, signer=private_key_signer(key), transport=AsyncFakeTransport(fake))
+        events = gateway.get_network(CHANNEL).chaincode_events("receivables")
+        outcomes = await asyncio.gather(anext(events), anext(events), return_exceptions=True)
+        later = await asyncio.gather(anext(events), return_exceptions=True)
+        await events.aclose()
+        after_close = await asyncio.gather(anext(events), return_exceptions=True)
+        return outcomes + later, after_close
+
+    failures, (after_close,) = asyncio.run(main())
+    assert [type(failure) for failure in failures] == [GatewayError] * 3, failures
+    assert {(failure.code, failure.message) for failure in failures} == {(grpc.StatusCode.UNAVAILABLE, "peer gone")}
+    assert isinstance(after_close, StopAsyncIteration)
+
+
+@pytest.mark.parametrize("given", ["by name", "positionally"])
+def test_a_rebuilt_block_events_request_needs_its_kind_as_its_bytes_do_not_carry_it(credentials, transport, given):
     key, identity = credentials
     gateway = connect(identity=identity, transport=transport)  # no signer: signed elsewhere
     request = gateway.get_network(CHANNEL).new_block_events_request(kind="filtered")
     signature = private_key_signer(key)(request.digest)
     with pytest.raises(TypeError, match="kind"):
         gateway.new_signed_block_events_request(request.bytes, signature)  # would be read as a full-block request
-    rebuilt = gateway.new_signed_block_events_request(request.bytes, signature, kind=request.kind)
+    if given == "by name":
+        rebuilt = gateway.new_signed_block_events_request(request.bytes, signature, kind=request.kind)
+    else:
+        rebuilt = gateway.new_signed_block_events_request(request.bytes, signature, request.kind)
     rebuilt.events()
     ((envelope, kind),) = transport.requests("deliver")
     assert kind == "filtered" and envelope.signature == signature
