@@ -93,8 +93,14 @@ def _how_to_train(path: Path) -> str:
         return "run `recfin risk train` first"
     folder = Path(path).parent
     written = folder / DEFAULT_MODEL.name   # the name train gives the artefact, whatever --model says
-    return (f"check the path, or train one there with `recfin risk train --out {as_typed(folder)}`"
-            + ("" if written == Path(path) else f", which writes {as_typed(written)}: pass that to --model"))
+    train = f"check the path, or train one there with `recfin risk train --out {as_typed(folder)}`"
+    if written == Path(path):
+        return train
+    # train refuses to write over it, and --replace would lose it: a wrong name (or the shipped model's old one,
+    # late_payment-v5.json) in a folder that holds the current model
+    if os.path.isfile(written):
+        return f"{as_typed(written)} is the current model there: pass that to --model"
+    return f"{train}, which writes {as_typed(written)}: pass that to --model"
 
 
 def _first_problem(error: dict) -> str:

@@ -276,9 +276,15 @@ def original_id(receivable_id: str, claims: dict[str, _Claim]) -> str:
 def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
     """The payable claims and parts of :func:`claim_states`, one :class:`OriginalClaim` per original, by its id."""
     parts: dict[str, list[_Claim]] = {}
+    # every confirmed claim that traces back to each original, a part split again included: the parts still
+    # payable when the history ends came to be on the day of their split and lost what was paid before it
+    members: dict[str, list[_Claim]] = {}
     for receivable_id, claim in claims.items():
+        if claim.confirmed_on is None:
+            continue
+        original = receivable_id if claim.parent_id is None else original_id(receivable_id, claims)
+        members.setdefault(original, []).append(claim)
         if claim.payable:
-            original = receivable_id if claim.parent_id is None else original_id(receivable_id, claims)
             parts.setdefault(original, []).append(claim)
     originals = []
     for receivable_id, group in sorted(parts.items()):
@@ -290,12 +296,13 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
             continue
         settled = [p for p in group if p.settled_on is not None]
         # A split divides what is still owed, so the parts add up to less than the face once something was paid
-        # before it: the face and the confirmation are the original's. A history without the original (a part
-        # read on its own) has only the parts: what they add up to, and the day the first came to be.
+        # before it: the face is the original's, and the confirmation the earliest of it or any part. A history
+        # without the original (a part read on its own) has the faces of the parts split from it straight away,
+        # each whole, what was paid on it before it was split again included.
         root = claims.get(receivable_id)
-        face = root.face if root is not None else sum(p.face for p in group)
-        confirmed_on = (root.confirmed_on if root is not None and root.confirmed_on is not None else
-                        min(p.confirmed_on for p in group))   # parts are payable, so confirmed
+        face = root.face if root is not None else sum(m.face for m in members[receivable_id]
+                                                      if m.parent_id == receivable_id)
+        confirmed_on = min(m.confirmed_on for m in members[receivable_id])
         originals.append(OriginalClaim(
             receivable_id, min(p.due for p in group), face, tuple(group),
             max(p.settled_on for p in settled) if len(settled) == len(group) else None,

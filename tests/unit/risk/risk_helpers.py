@@ -65,3 +65,20 @@ def split_claim(settlements, *, chained=True):
         events += kept if k == n - 2 else kept[:2]   # a part split again is never paid itself
         rest, rest_parent = f"{rest}.2", rest
     return events
+
+
+# the part split_part_again makes
+PART_CONFIRMED, PART_SPLIT_ON, PART_DUE = date(2026, 1, 5), date(2026, 1, 20), date(2026, 3, 1)
+
+
+def split_part_again():
+    """A history without the original P, only its part P.1: 100,000 fen confirmed on PART_CONFIRMED, 40,000 paid on
+    2026-01-10, the 60,000 left split on PART_SPLIT_ON into P.1.1 and P.1.2, both paid on the due date."""
+    events = [ev("P.1", kind, PART_CONFIRMED, PART_DUE, parent="P") for kind in ("registered", "confirmed")]
+    events += [ev("P.1", "paid", date(2026, 1, 10), PART_DUE, amount=40_000, parent="P"),
+               ev("P.1", "split", PART_SPLIT_ON, PART_DUE, parent="P")]
+    for rid in ("P.1.1", "P.1.2"):
+        events += [ev(rid, kind, PART_SPLIT_ON, PART_DUE, face=30_000, parent="P.1")
+                   for kind in ("registered", "confirmed")]
+        events += settle(rid, PART_DUE, PART_DUE, face=30_000, holder="S1", parent="P.1")
+    return events

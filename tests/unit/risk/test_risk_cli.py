@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from cli.risk_commands import risk
 from client.risk import LedgerEvent, ReceivableHistory
-from client.risk.model import VERSION
+from client.risk.model import DEFAULT_MODEL, VERSION
 from client.risk.simulator import SimulationConfig, simulate
 
 
@@ -192,3 +192,19 @@ def test_a_missing_model_at_another_path_is_told_how_to_train_one_there(tmp_path
     assert named.exit_code == 1 and named.output.strip().splitlines()[-1] == (
         f"Error: no model at {folder / f'late_payment-{VERSION}.json'}: check the path, or train one there with "
         f"`recfin risk train --out {folder}`")
+
+
+def test_a_missing_model_beside_the_current_one_is_told_to_use_that(tmp_path):
+    """`risk train --out` refuses to write over the current model (and --replace would lose it): a wrong name in
+    its folder, or the shipped model's old name, is pointed at the file that is there."""
+    args = ["score", "SYN-DEBTOR-0001", "--synthetic-seed", "5", "--synthetic-debtors", "3"]
+    old_shipped = DEFAULT_MODEL.parent / "late_payment-v5.json"
+    result = CliRunner().invoke(risk, [*args, "--model", str(old_shipped)])
+    assert result.exit_code == 1 and result.output.strip().splitlines()[-1] == (
+        f"Error: no model at {old_shipped}: {DEFAULT_MODEL} is the current model there: pass that to --model")
+    current = tmp_path / f"late_payment-{VERSION}.json"
+    current.write_text("a model trained here")
+    typo = CliRunner().invoke(risk, [*args, "--model", str(tmp_path / "mine.json")])
+    assert typo.exit_code == 1 and typo.output.strip().splitlines()[-1] == (
+        f"Error: no model at {tmp_path / 'mine.json'}: {current} is the current model there: pass that to --model")
+    assert "risk train" not in typo.output

@@ -6,7 +6,8 @@ import pytest
 from client.risk import ReceivableHistory
 from client.risk.dataset import HORIZON_DAYS, build_examples, labelled_claims, snapshot_dates
 from client.risk.simulator import SimulationConfig
-from .risk_helpers import CONFIRMED, DAY, DEBTOR, DUE, SPLIT_ON, lifecycle, split_claim
+from .risk_helpers import (CONFIRMED, DAY, DEBTOR, DUE, PART_CONFIRMED, PART_DUE, PART_SPLIT_ON, SPLIT_ON,
+                           lifecycle, split_claim, split_part_again)
 
 ENDS = date(2026, 3, 1)   # the date the ledger was read as of
 AS_OF = date(2026, 2, 1)
@@ -90,3 +91,14 @@ def test_a_split_claim_is_confirmed_when_the_original_was_not_when_its_parts_cam
     parts = ReceivableHistory(debtor=DEBTOR, events=[e for e in split.events if e.receivable_id != "R"])
     assert labelled_claims(parts, SPLIT_ON - DAY, history_ends=DUE + 60 * DAY) == []
     assert labelled_claims(parts, SPLIT_ON, history_ends=DUE + 60 * DAY) == [(DUE, 1)]
+
+
+def test_a_part_split_again_after_the_as_of_date_is_labelled_from_its_own_confirmation():
+    """Without the original, the claim is confirmed when its first part was, the part split again included: whether
+    it is labelled on a date does not hang on a split after it."""
+    parts = ReceivableHistory(debtor=DEBTOR, events=split_part_again())
+    ends = PART_DUE + 30 * DAY
+    assert labelled_claims(parts, PART_CONFIRMED - DAY, history_ends=ends) == []     # registered, not confirmed
+    for as_of in (PART_CONFIRMED, PART_SPLIT_ON - 5 * DAY, PART_SPLIT_ON):
+        assert labelled_claims(parts, as_of, history_ends=ends) == [(PART_DUE, 0)]
+    assert build_examples([parts], [PART_SPLIT_ON - 5 * DAY], history_ends=ends).labels == [0]

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from client.risk import ReceivableHistory, debtor_features
-from .risk_helpers import DAY, DEBTOR, DUE, FACE, SPLIT_ON, ev, lifecycle, split_claim
+from .risk_helpers import (DAY, DEBTOR, DUE, FACE, PART_DUE, SPLIT_ON, ev, lifecycle, split_claim,
+                           split_part_again)
 
 
 def unsplit_claim(settlements):
@@ -83,6 +84,13 @@ def test_a_claim_paid_in_part_before_its_split_is_settled_at_its_face():
             if e.kind == "settled" else e for e in events]
     f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=late), due + 30 * DAY)
     assert (f.settled_late_count, f.settled_late_amount, f.settled_on_time_amount) == (1, 100_000, 0)
+
+
+def test_a_part_paid_in_part_before_it_was_split_again_is_settled_at_its_face_without_the_original():
+    """Only P.1 of P in the history: 100,000 fen, 40,000 paid, the 60,000 left split in two and paid on time.
+    The parts add up to 60,000; P.1, split from the missing original, was 100,000."""
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=split_part_again()), PART_DUE + 30 * DAY)
+    assert (f.settled_on_time_count, f.settled_on_time_amount, f.settled_late_count) == (1, 100_000, 0)
 
 
 def record_events():
