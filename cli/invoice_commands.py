@@ -64,7 +64,12 @@ from client.invoices import (
 from client.invoices.fingerprint import is_fingerprint
 from client.invoices.matching import fraction_problem
 from client.invoices.parse import UNREVIEWED_ADVICE
-from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN, tax_left_unchecked
+from client.invoices.register import (
+    GOODS_RECEIPTS_NEED_AN_UPGRADE,
+    MAX_REGISTRATION_TOLERANCE_FEN,
+    predates_goods_receipts,
+    tax_left_unchecked,
+)
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
 # the file is read once
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, first_of_several, pages_text
@@ -1098,7 +1103,11 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     the face amount built on it, could be any figure below amount x rate.
     Then the three-way match. The face amount is the invoice's total with
     tax, the debtor its buyer; the evidence hash of invoice, order and receipt
-    goes on the ledger as the contract hash. Where the network requires it,
+    goes on the ledger as the contract hash, and the goods receipt matched on
+    the claim, so that it backs no other claim while this one stands (a
+    chaincode from before that registry refuses it, and the line says to
+    upgrade the chaincode: the receipt is never left out to get through).
+    Where the network requires it,
     the invoice needs a passing verification attestation first (recfin invoice
     attest), of these values: the buyer, the date and the total with tax.
 
@@ -1111,7 +1120,9 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
       recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
         --due 2026-11-30 --tolerance-fen 3 --as supplier/supplier1 --json
     """
-    from client.receivables import ReceivableRegistration
+    from client.receivables import ReceivableRegistration, RuleViolation
+
+    from .connection import describe
 
     inv = _call(lambda: read_invoice(file))
     po = _call(lambda: read_purchase_order(po_file))
@@ -1127,8 +1138,13 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
         raise CommandError(one_line(exc), EXIT_BAD_INPUT) from None
     request = ReceivableRegistration.model_validate(json.loads(registration.wire()))
     with _ledger_session(identity, data_root) as session:
-        r = exactly_once(request_id, lambda rid: session.client.register_receivable(request, request_id=rid),
-                         exit_code=EXIT_MISSING)
+        try:
+            r = exactly_once(request_id, lambda rid: session.client.register_receivable(request, request_id=rid),
+                             exit_code=EXIT_MISSING)
+        except RuleViolation as refused:
+            if not predates_goods_receipts(refused.rule, refused.detail):
+                raise
+            raise Refused(f"{describe(refused)}: {GOODS_RECEIPTS_NEED_AN_UPGRADE}") from None
     if as_json:
         _emit_json(r.to_json())
     else:

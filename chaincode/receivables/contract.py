@@ -665,10 +665,19 @@ class ReceivablesContract(Contract):
                            f"receivable {owner}: an invoice backs one receivable, until that one is rejected "
                            "(by its debtor) or withdrawn (by its creditor)")
         for position, gr in enumerate(receipts):
-            if (owner := await s.store.goods_receipt_owner(gr.receipt_key)) is not None:
-                raise rule("goods-receipt-already-financed", f"{receipt_label(position, gr)} of debtor {debtor.uscc} "
-                           f"already backs receivable {owner}: one delivery backs one receivable, and it is released "
-                           "only when that one is rejected (by its debtor) or withdrawn (by its creditor)")
+            if (owner := await s.store.goods_receipt_owner(gr.receipt_key)) is None:
+                continue
+            taken = f"{receipt_label(position, gr)} of debtor {debtor.uscc} already backs"
+            # the claim is named to its creditor only: anyone else registering on this debtor could otherwise learn
+            # another supplier's claim ids, and which delivery backs each, by evaluating guessed receipt numbers
+            if (await s.store.receivable(owner)).creditor == creditor.uscc:
+                raise rule("goods-receipt-already-financed", f"{taken} receivable {owner}: one delivery backs one "
+                           "receivable, and it is released only when that one is rejected (by its debtor) or "
+                           "withdrawn (by its creditor)")
+            raise rule("goods-receipt-already-financed", f"{taken} a claim of another creditor on this debtor: one "
+                       "delivery backs one receivable. If the delivery is yours and that claim is not its creditor's "
+                       f"to make, ask the debtor {debtor.uscc}, which sees the receipt on that claim: until it "
+                       "confirms the claim it can reject it, which releases the receipt")
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint),

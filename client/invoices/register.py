@@ -18,7 +18,10 @@ goods receipt matched (``goods_receipts``: the PO and receipt numbers), which th
 contract keys with the debtor so that one delivery backs one claim (until that
 one is rejected or withdrawn). The
 invoice fingerprint is computed alongside, for reporting and the duplicate
-pre-check; the contract computes it again from the same fields.
+pre-check; the contract computes it again from the same fields. A contract from
+before the goods receipt registry refuses the field (:func:`predates_goods_receipts`
+tells that refusal): the receipt is not left out to please it, since then nothing
+would keep the delivery from backing a second claim; the chaincode is upgraded instead.
 
 :func:`register_matched_invoice` hands the request to a
 :class:`ReceivableRegistrar`, the seam where the typed receivables API (over
@@ -27,6 +30,7 @@ the Fabric Gateway) plugs in; without a network there is none to pass.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Protocol
 
@@ -123,6 +127,27 @@ class ReceivableRegistration(BaseModel):
 
     def wire(self) -> str:
         return self.model_dump_json()
+
+
+# How a contract from before the goods receipt registry (whose registration refuses fields it does not know) refuses
+# a registration listing receipts: rule argument-invalid, its detail the field's path and pydantic's word for an
+# unknown field, among the request's other problems ("receivable: goods_receipts: Extra inputs are not permitted").
+# A receipt entry's own unknown field (goods_receipts.0.line) is this version's refusal of a malformed entry.
+_RECEIPTS_UNKNOWN = re.compile(r"(?:^|: |; )goods_receipts: Extra inputs are not permitted(?:;|$)")
+
+GOODS_RECEIPTS_NEED_AN_UPGRADE = (
+    "the receivables chaincode on this channel predates the goods receipt registry (one delivery backs one claim), "
+    "so it takes no goods receipts, and a claim registered without its receipt would leave the delivery free to "
+    "back a second claim: have the network's operator upgrade the chaincode to this release's contract "
+    "(`recfin chaincode deploy`, then `recfin chaincode upgrade-ledger` once), then register again")
+
+
+def predates_goods_receipts(rule: str, detail: str) -> bool:
+    """Whether a refusal of ``RegisterReceivable`` (its rule code and detail, as ``client.receivables.RuleViolation``
+    holds them) is a contract from before the goods receipt registry refusing ``goods_receipts`` as a field it does
+    not know: the chaincode needs upgrading (:data:`GOODS_RECEIPTS_NEED_AN_UPGRADE` says so), not the request
+    changing."""
+    return rule == "argument-invalid" and _RECEIPTS_UNKNOWN.search(detail) is not None
 
 
 class ReceivableRegistrar(Protocol):

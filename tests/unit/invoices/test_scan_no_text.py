@@ -1,5 +1,6 @@
-"""A page with no invoice text on it (blank, turned on its side or upside down) gives one reason, not every field of an
-invoice "not found" for a person to review: there is no invoice on it to review."""
+"""A page with no invoice text on it (blank, turned on its side or upside down, or upright but too small to read)
+gives one reason, not every field of an invoice "not found" for a person to review: there is no invoice on it to
+review."""
 
 import json
 
@@ -19,7 +20,8 @@ pytestmark = needs_tesseract
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """A blank page, the rendered invoice turned 90 and 180 degrees, and a two-page PDF of blank page images."""
+    """A blank page, the rendered invoice turned 90 and 180 degrees and shrunk upright to a tenth of its size (about
+    20 dpi, where OCR finds no text), and a two-page PDF of blank page images."""
     image = pytest.importorskip("PIL.Image", reason="Pillow renders the test scans")
     folder = tmp_path_factory.mktemp("no-text")
     blank = image.new("RGB", (800, 600), "white")
@@ -31,6 +33,8 @@ def pages(tmp_path_factory):
         for degrees in (90, 180):
             out[f"turned-{degrees}.png"] = folder / f"turned-{degrees}.png"
             upright.rotate(degrees, expand=True).save(out[f"turned-{degrees}.png"])
+        out["tiny.png"] = folder / "tiny.png"
+        upright.resize((upright.width // 10, upright.height // 10)).save(out["tiny.png"])
     return out
 
 
@@ -39,8 +43,8 @@ def _says_no_invoice_text(result, path, pages="page 1"):
     assert result.flagged == ["invoice_text"]  # the one reason, not ten fields "not found"
     assert result.no_invoice_text == result.fields["invoice_text"].reason
     assert result.no_invoice_text.startswith(f"no invoice text found on {path} {pages}: ")
-    assert "blank, turned or not an invoice" in result.no_invoice_text
-    assert "scan the invoice upright" in result.no_invoice_text
+    assert "blank, turned, too small or blurred to read, or not an invoice" in result.no_invoice_text
+    assert "scan the invoice upright at 300 dpi" in result.no_invoice_text
 
 
 def test_a_blank_page_says_it_has_no_invoice_text(pages):
@@ -61,6 +65,12 @@ def test_an_invoice_turned_on_the_page_says_it_has_no_invoice_text(pages, degree
 
 
 @needs_font
+def test_an_upright_invoice_too_small_to_read_is_told_so_and_the_resolution_to_scan_at(pages):
+    path = pages["tiny.png"]
+    _says_no_invoice_text(read_scan(path), path)
+
+
+@needs_font
 def test_an_upright_invoice_is_read_as_before(tmp_path):
     inv = invoice()
     result = read_scan(_render.save_png(inv, tmp_path / "upright.png"))
@@ -75,8 +85,9 @@ def test_the_cli_gives_the_one_reason_and_exits_2(pages, tmp_path):
     out = tmp_path / "invoice.json"
     r = run("read", path, "--invoice-out", out)
     assert r.exit_code == 2  # as a file that cannot be read: there is no invoice to review
-    assert r.output.strip().splitlines() == [f"Error: no invoice text found on {path} page 1: blank, turned or not "
-                                             "an invoice; scan the invoice upright and read it again"]
+    assert r.output.strip().splitlines() == [f"Error: no invoice text found on {path} page 1: blank, turned, too "
+                                             "small or blurred to read, or not an invoice; scan the invoice upright "
+                                             "at 300 dpi and read it again"]
     assert "NEEDS REVIEW" not in r.output and not out.exists()
 
 

@@ -123,3 +123,28 @@ async def test_a_discount_offer_is_not_told_apart_from_a_missing_one_by_those_wh
     answers = {await net.refused(a["bank"], "GetDiscountOffer", offer_id, rule="not-permitted-to-read")
                for offer_id in (d["id"], missing)}
     assert len(answers) == 1 and a["core"].uscc not in answers.pop()
+
+
+async def test_a_goods_receipt_already_financed_names_the_claim_to_its_creditor_only():
+    net = await standard_net()
+    a = net.actors
+    receipts = [{"po_number": "PO-2026-0042", "receipt_number": f"GR-2026-010{n}"} for n in (7, 8)]
+    claims = [await net.ok(a["tier1"], "RegisterReceivable",
+                           net.registration(a["tier1"], a["core"], 1_000, goods_receipts=[receipt]))
+              for receipt in receipts]
+    # another supplier guessing the debtor's receipt numbers learns that a claim holds each, not which or whose
+    answers = set()
+    for receipt in receipts:
+        for evaluate in (True, False):
+            probe = net.registration(a["tier2"], a["core"], 1_000, goods_receipts=[receipt])
+            message = await net.refused(a["tier2"], "RegisterReceivable", probe, evaluate=evaluate,
+                                        rule="goods-receipt-already-financed")
+            assert all(c["id"] not in message and c["root_id"] not in message for c in claims), message
+            assert a["tier1"].uscc not in message and f"ask the debtor {a['core'].uscc}" in message
+            answers.add(message.replace(receipt["receipt_number"], "<receipt>"))
+    assert len(answers) == 1, answers
+    # its creditor is told which of its claims holds the receipt
+    mine = await net.refused(a["tier1"], "RegisterReceivable",
+                             net.registration(a["tier1"], a["core"], 1_000, goods_receipts=[receipts[1]]),
+                             rule="goods-receipt-already-financed")
+    assert f"receivable {claims[1]['id']}" in mine and "ask the debtor" not in mine

@@ -38,6 +38,13 @@ def receivable(**over: Any) -> dict:
     return doc
 
 
+def receivable_before_goods_receipts(**over: Any) -> dict:
+    """A claim as a contract from before the goods receipt registry answers it: no ``goods_receipts`` field."""
+    doc = receivable(**over)
+    del doc["goods_receipts"]
+    return doc
+
+
 def financing(**over: Any) -> dict:
     doc = {
         "doc_type": "financing", "id": "F-00000000000000b1", "receivable_id": "R-00000000000000a1", "holder": TIER1,
