@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from client.money import non_ascii_digit
+from network.topology import ORG_ADD_ROLES, contract_role_named
 
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
 
@@ -114,10 +115,57 @@ class WholeNumberRange(click.IntRange):
     """``click.IntRange`` in ASCII digits: ``int`` reads full-width ``１００`` as 100, so a number pasted from a
     document would be taken with nothing to show how (amounts and rates refuse such digits too)."""
 
+    name = "whole number"     # IntRange's own name, "integer range", is no word an operator would use
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "INTEGER"
+
     def convert(self, value: Any, param, ctx) -> int:
-        if isinstance(value, str) and (problem := _ascii_digits_only(value, "numbers", "100")) is not None:
-            self.fail(problem, param, ctx)
+        if isinstance(value, str):
+            if (problem := _ascii_digits_only(value, "numbers", "100")) is not None:
+                self.fail(problem, param, ctx)
+            try:
+                value = int(value)
+            except ValueError:
+                self.fail(f"{value!r} is not a whole number: give one in the digits 0-9 with no point or unit, "
+                          f"e.g. {self._example()}", param, ctx)
         return super().convert(value, param, ctx)
+
+    def _example(self) -> int:
+        """A number the range takes, for the refusal's example: 100 when it can."""
+        low = -math.inf if self.min is None else self.min + (1 if self.min_open else 0)
+        high = math.inf if self.max is None else self.max - (1 if self.max_open else 0)
+        return int(min(max(100, low), high))
+
+
+# The one set of role names --help shows (`recfin org add`'s); contract_role_named reads the others too.
+ROLE_NAMES = sorted(ORG_ADD_ROLES.values())
+ROLE_HELP = ("a bank is the ledger's financier; the names financier and core_enterprise are taken too, in any case, "
+             "with '-' or '_'")
+
+
+class RoleType(click.ParamType):
+    """A role option (`recfin org add|keys --role`, `recfin party register --role`): any spelling
+    :func:`network.topology.contract_role_named` reads, as the contract's role (``contract_names``) or as `org
+    add`'s name, which the org commands key their tables by."""
+
+    name = "role"
+
+    def __init__(self, *, contract_names: bool) -> None:
+        self.contract_names = contract_names
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return f"[{'|'.join(ROLE_NAMES)}]"
+
+    def convert(self, value: Any, param, ctx) -> str:
+        role = contract_role_named(str(value))
+        if role is None:
+            self.fail(f"{value!r} is not a role: give one of {', '.join(ROLE_NAMES)} ({ROLE_HELP})", param, ctx)
+        return role if self.contract_names else ORG_ADD_ROLES[role]
+
+    def shell_complete(self, ctx, param, incomplete: str) -> list:
+        from click.shell_completion import CompletionItem
+        return [CompletionItem(name) for name in ROLE_NAMES if name.startswith(incomplete.lower())]
 
 
 def between_0_and_1(number: Decimal, places: int = 20) -> str | None:

@@ -25,7 +25,7 @@ from network.topology import load as load_topology
 
 from . import connection
 from .network_commands import topology_option
-from .options import timeout_option
+from .options import ROLE_HELP, RoleType, timeout_option
 from .output import emit, one_line, progress, reports_errors
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
@@ -177,8 +177,8 @@ def _role_options(fn):
     fn = click.option("--enterprise", default=None, metavar="CREDIT_CODE",
                       help="Unified social credit code of the enterprise the org's users act for (all roles but "
                            "regulator).")(fn)
-    return click.option("--role", default=None, type=click.Choice(sorted(ROLE_ATTRS)),
-                        help="What the org's parties do on the channel.")(fn)
+    return click.option("--role", default=None, type=RoleType(contract_names=False),
+                        help=f"What the org's parties do on the channel ({ROLE_HELP}).")(fn)
 
 
 def _new_name(whose: str):

@@ -48,7 +48,7 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import DATE, credit_code_option, read_date
+from .options import DATE, ROLE_HELP, RoleType, credit_code_option, read_date
 from .org_commands import _left_to_act, identity_not_counted
 from .output import emit, one_line, show
 from .regulator_commands import emit_listing, emit_pages, with_page_options
@@ -162,7 +162,8 @@ def party() -> None:
 @click.option("--uscc", required=True, callback=credit_code_option(),
               help="Unified social credit code of the enterprise.")
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["core_enterprise", "supplier", "financier", "regulator"]))
+@click.option("--role", required=True, type=RoleType(contract_names=True),
+              help=f"What the enterprise does on the ledger ({ROLE_HELP}).")
 @click.option("--client", "clients", multiple=True,
               help="A user of this org who acts for the party (repeatable); its certificate's id is bound. "
                    "Refused for a user the profile marks revoked.")
@@ -414,8 +415,11 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                    "or NNNfen, in --currency; no thousands separators inside this list: 1000.00, not 1,000.00), "
                    "and the invoice code of an older 8-digit-number invoice (repeatable).")
 @click.option("--contract-file", "contract_file_hash", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              callback=_sha256_of_file, help="The trade contract; its SHA-256 is recorded.")
-@click.option("--contract-hash", callback=_sha256_hex, help="SHA-256 hex of the trade contract.")
+              callback=_sha256_of_file,
+              help="The trade contract; its SHA-256 is recorded.  "
+                   "[one of the two is required: this or --contract-hash]")
+@click.option("--contract-hash", callback=_sha256_hex,
+              help="SHA-256 hex of the trade contract.  [one of the two is required: this or --contract-file]")
 @click.option("--currency", default="CNY", show_default=True,
               help="ISO 4217 code of the claim's currency; --face and the invoices are in it.")
 @request_id_option("the receivable it registered")
@@ -723,7 +727,9 @@ _credit_code_given = credit_code_option("to mean your own")
 @click.option("--holder", callback=_credit_code_given, help="Credit code of the holder.")
 @click.option("--debtor", callback=credit_code_option("to mean your own (with --financier, every debtor's)"),
               help="Credit code of the debtor (with --financier: that debtor's claims of the bank only).")
-@click.option("--status", type=click.Choice(STATUSES), help="A status (the regulator; also `recfin regulator list`).")
+@click.option("--status", type=regulator_commands.STATUS, metavar="STATUS",
+              help=f"A status, one of {', '.join(STATUSES)}, in any case (the regulator; also `recfin regulator "
+                   f"list`).")
 @click.option("--financier", callback=credit_code_option("to list by holder, debtor or status"),
               help="Credit code of a bank: the claims it finances (the bank itself or the regulator).")
 @with_page_options

@@ -186,16 +186,30 @@ page_options = [
 ]
 
 
+class StatusChoice(click.Choice):
+    """A claim's status as `regulator list STATUS` and `receivable list --status` take it: the ledger's upper-case
+    name, typed in any case (the value passed on is the ledger's). Its refusal names the statuses as the ledger
+    writes them, where click's own would print them folded to lower case."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return f"{value!r} is not a claim status: give one of {', '.join(STATUSES)} (in any case)"
+
+
+STATUS = StatusChoice(STATUSES, case_sensitive=False)     # give it metavar="STATUS": its usage line stays one word
+
+
 def with_page_options(fn):
     return with_options(fn, page_options)
 
 
 @regulator.command("list")
-@click.argument("status", type=click.Choice(STATUSES))
+@click.argument("status", type=STATUS, metavar="STATUS")
 @with_page_options
 @acting("regulator")
 def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> None:
     """Claims in STATUS, a page at a time (or --all).
+
+    STATUS is one of REGISTERED, CONFIRMED, REJECTED, WITHDRAWN, SPLIT, FINANCED, OVERDUE, SETTLED, in any case.
 
     \b
     Example:
@@ -209,4 +223,4 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
 COMMANDS = [regulator]
 
 __all__ = ["regulator", "freeze", "unfreeze", "statistics", "list_by_status", "emit_listing", "emit_pages",
-           "statistics_rows", "bookmark_token", "BookmarkTokenType", "COMMANDS"]
+           "statistics_rows", "bookmark_token", "BookmarkTokenType", "STATUS", "COMMANDS"]

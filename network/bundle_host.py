@@ -51,6 +51,9 @@ def _rewrite_hint(org: str) -> str:
 def read_network(root: Path) -> tuple[dict, Topology]:
     """A bundle's manifest and the network it was made for (topology.yaml, checked against the manifest)."""
     manifest = root / MANIFEST
+    if not root.exists():
+        raise NetworkError(f"{root} does not exist: point --bundle (or RECFIN_BUNDLE) at the folder `recfin org "
+                           f"bundle ORG` wrote, as unpacked on this host")
     if not manifest.is_file():
         raise NetworkError(f"{root} holds no {MANIFEST}: point --bundle at the folder `recfin org bundle ORG` "
                            f"wrote, as unpacked on this host")

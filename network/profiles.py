@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from client.atomic_file import make_folders, write_atomically
 
 from . import crl
 from .crypto import OrgCrypto, client_certificate, keystore_key, org_crypto
 from .errors import NetworkError
-from .topology import Topology, load as load_topology
+from .topology import Topology, format_validation_error, load as load_topology
 
 
 class Endpoint(BaseModel):
@@ -101,7 +101,7 @@ def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
     path = profiles_dir(data_root) / f"{org_name}.json"
     if not path.is_file():
         return None
-    profile = ConnectionProfile.model_validate_json(path.read_text())
+    profile = read(path)
     crypto = org_crypto(data_root, org_name, domain)
     revocations = crl.local(crypto)
     for name, user in profile.users.items():
@@ -134,18 +134,46 @@ def default_data_root() -> Path:
     return load_topology(os.environ.get(TOPOLOGY_VARIABLE) or None).resolved_data_root()
 
 
+def read(path: Path) -> ConnectionProfile:
+    """The connection profile in one file; a file that is not one (empty, cut short, edited by hand, another
+    format) is a NetworkError naming it and how to get it back."""
+    try:
+        return ConnectionProfile.model_validate_json(path.read_bytes())
+    except ValidationError as exc:   # not JSON (an empty file included), not UTF-8, or fields missing or wrong
+        problem = "; ".join(line.removeprefix(f"{path.name}: ")   # the file is named once, first
+                            for line in format_validation_error(path.name, exc).splitlines())
+        raise NetworkError(f"{path} is not a connection profile ({problem}): run `recfin network up` to write it "
+                           f"again (on a host installed from an org bundle: copy profiles/{path.name} from a new "
+                           "`recfin org bundle`)") from None
+
+
 def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
     """Read the connection profile of an org (name or MSP ID) written by `recfin network up`
-    (default data_root: that of the topology $RECFIN_TOPOLOGY names, else of network/topology.yaml)."""
+    (default data_root: that of the topology $RECFIN_TOPOLOGY names, else of network/topology.yaml).
+
+    The org's own `<org>.json` is read first, and a damaged one is an error naming it. The others are read only to
+    find an org given by MSP ID (or a file named otherwise): one of them that cannot be read does not stop another
+    org's command, and is named only when no profile is the org's."""
     root = Path(data_root) if data_root else default_data_root()
     folder = profiles_dir(root)
-    candidates = [folder / f"{org.lower()}.json"]
-    if folder.is_dir():
-        candidates += sorted(folder.glob("*.json"))
-    for path in candidates:
+    wanted = org.lower()
+    own = folder / f"{wanted}.json"
+    paths = [own] + sorted(path for path in folder.glob("*.json") if path != own) if folder.is_dir() else []
+    found, unreadable = [], []
+    for path in paths:
         if not path.is_file():
             continue
-        profile = ConnectionProfile.model_validate_json(path.read_text())
-        if org.lower() in (profile.org.lower(), profile.msp_id.lower()):
+        try:
+            profile = read(path)
+        except (NetworkError, OSError) as exc:
+            if path == own:
+                raise
+            unreadable.append(f"{path}: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc))
+            continue
+        if wanted in (profile.org.lower(), profile.msp_id.lower()):
             return profile
-    raise NetworkError(f"no connection profile for org {org!r} in {folder}: run `recfin network up` first")
+        found.append(profile.org)
+    if not found and not unreadable:
+        raise NetworkError(f"no connection profile for org {org!r} in {folder}: run `recfin network up` first")
+    choose = f"choose one of {', '.join(found)} (name or MSP ID)" if found else "no profile there can be read"
+    raise NetworkError(f"no org {org!r} in {folder}: {choose}" + "".join(f"; {problem}" for problem in unreadable))

@@ -212,6 +212,18 @@ DERIVED = "derived"      # chaincode.collections_config / endorsement_policy: de
 # The contract role -> its name for `recfin org add --role` (network.membership.CONTRACT_ROLES reads it back).
 ORG_ADD_ROLES = {"core_enterprise": "core-enterprise", "supplier": "supplier", "financier": "bank",
                  "regulator": "regulator"}
+
+
+def contract_role_named(spelling: str) -> str | None:
+    """The contract role a role's spelling names, None when it names none. Both commands that take a role
+    (`recfin org add|keys --role`, `recfin party register --role`) accept either of its names, the contract's
+    (financier, core_enterprise) or `org add`'s (bank, core-enterprise), in any case and with '-' or '_': an org
+    onboarded as a bank registers its enterprises as the same role without a second name to know."""
+    key = spelling.strip().lower().replace("-", "_")
+    return next((contract_role for contract_role, add_role in ORG_ADD_ROLES.items()
+                 if key in (contract_role, add_role.replace("-", "_"))), None)
+
+
 # What the receivables contract cannot do while no org of the channel holds the role.
 _WITHOUT_ROLE = {
     "core_enterprise": "no claim could have a debtor",

@@ -80,3 +80,69 @@ def test_the_default_user_is_one_whose_certificate_file_is_there(topology, data_
         default_user(profile)
     profile.user("admin").cert.unlink()             # its folder may be elsewhere: open_session's msp_dir
     assert default_user(profile, admin=True) == "admin"
+
+
+DAMAGED = {"empty": ("", "Invalid JSON: EOF while parsing"),
+           "an empty object": ("{}", "org: Field required; msp_id: Field required"),
+           "cut short": ('{"org": "supplier", "msp_id": "Supp', "Invalid JSON: EOF while parsing a string"),
+           "not UTF-8": ("\udcff".encode("utf-8", "surrogateescape"), "Invalid JSON")}
+
+
+@pytest.mark.parametrize("content, problem", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_profile_of_the_org_names_its_file_and_how_to_write_it_again(topology, data_root, content, problem):
+    profiles.write_all(topology, data_root)
+    path = data_root / "profiles" / "supplier.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(NetworkError) as damaged:
+        profiles.load("supplier", data_root)
+    said = str(damaged.value)
+    assert said.startswith(f"{path} is not a connection profile ({problem}") and "\n" not in said
+    assert said.endswith("run `recfin network up` to write it again (on a host installed from an org bundle: copy "
+                         "profiles/supplier.json from a new `recfin org bundle`)")
+    profiles.write_all(topology, data_root)      # what `recfin network up` does at its last step, every time
+    assert profiles.load("supplier", data_root).msp_id == "SupplierMSP"
+
+
+def test_a_damaged_profile_of_another_org_does_not_stop_this_orgs_command(topology, data_root):
+    profiles.write_all(topology, data_root)
+    (data_root / "profiles" / "supplier.json").write_text("{}")
+    (data_root / "profiles" / "coreenterprise.json").write_text("")
+    assert profiles.load("bank", data_root).msp_id == "BankMSP"
+    assert profiles.load("RegulatorMSP", data_root).org == "regulator"    # found among the others, past the damaged
+
+
+def test_an_org_with_no_profile_among_others_is_told_the_orgs_there(topology, data_root):
+    profiles.write_all(topology, data_root)
+    folder = data_root / "profiles"
+    with pytest.raises(NetworkError) as unknown:
+        profiles.load("nobody", data_root)
+    assert str(unknown.value) == (f"no org 'nobody' in {folder}: choose one of bank, coreenterprise, regulator, "
+                                  "supplier (name or MSP ID)")
+    (folder / "supplier.json").write_text("{}")     # it may be the org asked for, by MSP ID: named too
+    with pytest.raises(NetworkError) as unknown:
+        profiles.load("SupplierMSP", data_root)
+    assert str(unknown.value).startswith(f"no org 'SupplierMSP' in {folder}: choose one of bank, coreenterprise, "
+                                         f"regulator (name or MSP ID); {folder / 'supplier.json'} is not a connection "
+                                         "profile (org: Field required; ")
+
+
+def test_marking_revocations_in_a_damaged_profile_names_the_file(topology, data_root):
+    profiles.write_all(topology, data_root)
+    path = data_root / "profiles" / "supplier.json"
+    path.write_text("{}")
+    with pytest.raises(NetworkError, match=f"^{path} is not a connection profile"):
+        profiles.mark_revoked(data_root, "supplier", topology.org("supplier").domain)
+
+
+def test_a_ledger_command_on_a_damaged_profile_says_so_in_one_line(topology, data_root):
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    profiles.write_all(topology, data_root)
+    path = data_root / "profiles" / "supplier.json"
+    path.write_text("{}")
+    res = CliRunner().invoke(main, ["receivable", "get", "R-1", "--as", "supplier", "--data-root", str(data_root)])
+    assert res.exit_code == 1 and res.stdout == ""
+    assert res.stderr.startswith(f"Error: {path} is not a connection profile (org: Field required; ")
+    assert res.stderr.count("\n") == 1 and "run `recfin network up` to write it again" in res.stderr
