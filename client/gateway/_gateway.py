@@ -23,6 +23,7 @@ from ._signer import Signer
 from ._transaction import Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
 from ._transport import AsyncGatewayTransport, GatewayTransport, Metadata
+from ._twins import refuse_awaitable
 
 _DEFAULT_GRPC_OPTIONS = (
     ("grpc.max_receive_message_length", 100 * 1024 * 1024),
@@ -66,8 +67,11 @@ def connect(
     - ``transport``: your own GatewayTransport.
 
     A ``grpc.aio`` channel, or a transport that is plainly async (an AsyncGrpcTransport, a class
-    deriving from AsyncGatewayTransport, or one with a call defined ``async def``, also under a
-    ``functools.wraps`` decorator), is a ValueError naming ``connect_async``, raised before anything is sent.
+    deriving from AsyncGatewayTransport, or one whose class defines a call ``async def``), is a
+    ValueError naming ``connect_async``, raised before anything is sent. A transport whose family
+    nothing tells (its calls are plain methods: a wrapper, a decorator, a mock) is taken; if its
+    first call returns an awaitable, that is closed unawaited (a coroutine is not run, so nothing
+    is sent) and the call raises the same ValueError.
 
     With ``grpc_channel`` or ``transport``, ``client_certificate`` may still
     be given: its hash is then bound into block-event requests (mutual TLS).
@@ -111,8 +115,13 @@ def connect_async(
     awaited; event methods return async iterators. ``grpc_channel`` is a ``grpc.aio`` channel and
     ``transport`` an AsyncGatewayTransport, whose calls return awaitables. A sync channel, or a
     transport that is plainly sync (a GrpcTransport, or a class deriving from GatewayTransport), is a
-    ValueError naming ``connect``, raised before anything is sent; a transport whose calls are plain
-    methods (a wrapper forwarding to another transport) is taken, as nothing tells its family.
+    ValueError naming ``connect``, raised before anything is sent. A transport whose calls are plain
+    methods (a wrapper forwarding to another transport, a test fake, a mock) is taken, as nothing
+    tells its family until it answers: if its first call returns something not awaitable, that call
+    raises a ValueError naming ``connect``. The call has then already been made (a sync transport
+    runs it in place), but nothing after it: the first call of ``submit_transaction``/``submit``/
+    ``submit_async`` is the endorsement, so no transaction is ordered (a rebuilt Transaction's own
+    ``submit()``, made first, has reached the orderer: its ``transaction_id`` finishes it via connect()).
     """
     signing, tls_hash = _check_credentials(identity, signer, hash, client_certificate)
     transport = _transport(
@@ -166,7 +175,7 @@ _FAMILIES = {
             "a sync transport (a GrpcTransport, or a class deriving from GatewayTransport)"),
     True: ("connect_async", "a grpc.aio channel (grpc.aio.secure_channel...)",
            "an async transport (an AsyncGrpcTransport, a class deriving from AsyncGatewayTransport, "
-           "or one whose calls are async def)"),
+           "or one whose class defines its calls async def)"),
 }  # fmt: skip
 """Per family (async or not): its connect function, and the channel and transport it takes."""
 
@@ -179,7 +188,8 @@ def _refuse_other_family(asynchronous: bool, grpc_channel, transport) -> None:
     Given one, the async client would make each call (blocking the event loop, a transaction
     ordered) before failing to await its answer with a TypeError, and the sync client would fail
     with a bare RuntimeError or AttributeError that no handler of GatewayError catches. A channel
-    of neither gRPC class (a stand-in), and a transport whose family nothing tells, are let through.
+    of neither gRPC class (a stand-in), and a transport whose family nothing tells, are let through:
+    the first call through such a transport checks what it returned (``_twins``).
     """
     if grpc_channel is not None:
         what, shape = "grpc_channel", 1
@@ -202,9 +212,10 @@ def _transport_family(transport) -> bool | None:
     """True for a transport plainly async, False for one plainly sync, None when nothing tells.
 
     The gRPC transports and the classes deriving from a transport base say so themselves; else a
-    call defined ``async def`` (seen through ``functools.wraps`` decorators) makes it async. A call
-    that is a plain method may still return an awaitable (a wrapper forwarding to an async
-    transport), which only calling it would show: such a transport is left undecided.
+    call that the class defines ``async def`` makes it async. A call that is a plain method is left
+    undecided, whatever it wraps: a wrapper forwarding to an async transport returns awaitables, while
+    a ``functools.wraps`` decorator that runs an ``async def`` to completion (``asyncio.run``) is sync.
+    Only calling it shows which, and the first call checks (``_twins``).
     """
     for transport_class, family in (
         (AsyncGrpcTransport, True), (AsyncGatewayTransport, True), (GrpcTransport, False), (GatewayTransport, False),
@@ -213,8 +224,9 @@ def _transport_family(transport) -> bool | None:
         # which every object with the calls' names satisfies, sync or async alike.
         if transport_class in type(transport).__mro__:
             return family
-    calls = (getattr(transport, call, None) for call in _TRANSPORT_CALLS)
-    if any(call is not None and inspect.iscoroutinefunction(inspect.unwrap(call)) for call in calls):
+    # On the class, not through inspect.unwrap: what a decorator wraps is not what it returns.
+    calls = (getattr(type(transport), call, None) for call in _TRANSPORT_CALLS)
+    if any(inspect.iscoroutinefunction(call) for call in calls):
         return True
     return None
 
@@ -326,7 +338,7 @@ class Gateway(_GatewayBase):
 
     def close(self) -> None:
         """Close the gRPC channel if connect() opened it."""
-        self._context.transport.close()
+        refuse_awaitable(self._context.transport.close())
 
     def __enter__(self) -> "Gateway":
         return self
@@ -339,7 +351,11 @@ class AsyncGateway(_GatewayBase):
     """The async twin of :class:`Gateway`; use ``async with`` or ``await close()``."""
 
     async def close(self) -> None:
-        await self._context.transport.close()
+        closed = self._context.transport.close()
+        # A sync transport's close has already run: its None is not awaited, so that the error of its first
+        # call (a ValueError naming connect()) is not hidden under ``async with`` by a TypeError here.
+        if inspect.isawaitable(closed):
+            await closed
 
     async def __aenter__(self) -> "AsyncGateway":
         return self

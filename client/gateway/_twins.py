@@ -9,6 +9,12 @@ into the body at its ``yield``, so ``with``/``try`` blocks in the body see it
 just as they see an error the sync call raised in place.
 
 A body yields :class:`Pause` to wait without blocking an event loop.
+
+A transport of the other family shows itself here, at its first call, when
+connect() could not tell its family (a wrapper whose calls are plain methods):
+:func:`awaiting` refuses a step that is not awaitable and :func:`blocking` one
+that is, each with a ValueError naming the connect function that takes it,
+before the body takes any further step.
 """
 
 from __future__ import annotations
@@ -45,6 +51,11 @@ def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
             if isinstance(step, Pause):
                 reply = time.sleep(step.seconds) if step.seconds else None
             else:
+                try:
+                    refuse_awaitable(step)
+                except ValueError:
+                    steps.close()  # no later step
+                    raise
                 reply = step
 
     return _named_after(body, method)
@@ -61,6 +72,14 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
                 step = resume(reply)
             except StopIteration as finished:
                 return finished.value
+            if not isinstance(step, Pause) and not inspect.isawaitable(step):
+                steps.close()  # no later step: a submit after a sync endorse would be ordered unawaited
+                raise ValueError(
+                    f"the transport returned {type(step).__name__}, not an awaitable: it is a sync transport, "
+                    "which connect_async() cannot use. That call has already been made (its request reached the "
+                    "peer, blocking the event loop); nothing after it was sent. Give the transport to connect(), "
+                    "or give connect_async() an async transport (one whose calls return awaitables)"
+                )
             try:
                 reply = await (asyncio.sleep(step.seconds) if isinstance(step, Pause) else step)
                 resume = steps.send
@@ -68,6 +87,24 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
                 resume, reply = steps.throw, error
 
     return _named_after(body, method)
+
+
+def refuse_awaitable(returned: Any) -> None:
+    """A ValueError naming connect_async() for what a transport call made by the sync client returned,
+    if it is an awaitable: an async transport given to connect(). A coroutine is closed without being
+    run (so an ``async def`` call sent nothing, and leaves no "never awaited" warning)."""
+    if not inspect.isawaitable(returned):
+        return
+    if inspect.iscoroutine(returned):
+        returned.close()
+        fate = "It was closed without being run, so nothing was sent"
+    else:
+        fate = "It was not awaited"
+    raise ValueError(
+        f"the transport returned {type(returned).__name__}, an awaitable: it is an async transport, which "
+        f"connect() cannot use. {fate}. Give the transport to connect_async(), or give connect() a sync "
+        "transport (calls that return their answers, or a class deriving from GatewayTransport)"
+    )
 
 
 def _named_after(body: Callable, method: Callable) -> Callable:

@@ -4,7 +4,10 @@ beside insecure=True. A channel or transport of the other family is refused too,
 
 import asyncio
 import functools
+import gc
 import inspect
+import warnings
+from unittest.mock import MagicMock
 
 import grpc
 import pytest
@@ -13,6 +16,7 @@ from client.gateway import (
     AsyncGatewayTransport,
     AsyncGrpcTransport,
     GatewayTransport,
+    EvaluateError,
     GrpcTransport,
     connect,
     connect_async,
@@ -189,33 +193,81 @@ def _async_fake():
     return AsyncFakeTransport(FakeTransport())
 
 
-OTHER_FAMILY = pytest.mark.parametrize(
-    "connect_with, source, make, right",
-    [
-        (connect, "grpc_channel", lambda: grpc.aio.insecure_channel(NEVER_DIALLED), "connect_async"),
-        (connect, "transport", _async_fake, "connect_async"),
-        (connect, "transport", _aio_grpc_transport, "connect_async"),
-        (connect, "transport", lambda: TracedAsyncTransport(_async_fake()), "connect_async"),
-        (connect, "transport", lambda: DeclaredAsyncTransport(_async_fake()), "connect_async"),
-        (connect_async, "grpc_channel", lambda: grpc.insecure_channel(NEVER_DIALLED), "connect"),
-        (connect_async, "transport", lambda: DeclaredSyncTransport(FakeTransport()), "connect"),
-        (connect_async, "transport", lambda: GrpcTransport(grpc.insecure_channel(NEVER_DIALLED)), "connect"),
-    ],
-    ids=["aio channel to connect", "async def transport to connect", "AsyncGrpcTransport to connect",
-         "decorated async def transport to connect", "AsyncGatewayTransport subclass to connect",
-         "sync channel to connect_async", "GatewayTransport subclass to connect_async",
-         "GrpcTransport to connect_async"],
-)  # fmt: skip
+def _blocking_adapter(call):
+    """A sync decorator that runs an ``async def`` to completion (as a hand-written ``asyncio.run`` wrapper
+    does), keeping its identity with functools.wraps: the result is a plain sync call."""
+
+    @functools.wraps(call)
+    def run_to_completion(*args, **kwargs):
+        return asyncio.run(call(*args, **kwargs))
+
+    return run_to_completion
 
 
-@OTHER_FAMILY
+class BlockingAdapterTransport(ForwardingTransport):
+    """A sync transport whose calls are ``async def`` implementations run to completion by a sync decorator."""
+
+    @_blocking_adapter
+    async def evaluate(self, request, timeout):
+        return self._inner.evaluate(request, timeout)
+
+    @_blocking_adapter
+    async def endorse(self, request, timeout):
+        return self._inner.endorse(request, timeout)
+
+    @_blocking_adapter
+    async def submit(self, request, timeout):
+        return self._inner.submit(request, timeout)
+
+    @_blocking_adapter
+    async def commit_status(self, request, timeout):
+        return self._inner.commit_status(request, timeout)
+
+
+async def _settled(call):
+    """What ``call()`` returns, awaited when it is awaitable: one line for a sync or an async gateway's call."""
+    returned = call()
+    return await returned if inspect.isawaitable(returned) else returned
+
+
+# Each case: connect function, what is given, how to make it around an in-memory peer, the connect that takes it.
+REFUSED_AT_CONNECT = [
+    (connect, "grpc_channel", lambda fake: grpc.aio.insecure_channel(NEVER_DIALLED), "connect_async"),
+    (connect, "transport", lambda fake: AsyncFakeTransport(fake), "connect_async"),
+    (connect, "transport", lambda fake: _aio_grpc_transport(), "connect_async"),
+    (connect, "transport", lambda fake: DeclaredAsyncTransport(AsyncFakeTransport(fake)), "connect_async"),
+    (connect_async, "grpc_channel", lambda fake: grpc.insecure_channel(NEVER_DIALLED), "connect"),
+    (connect_async, "transport", lambda fake: DeclaredSyncTransport(fake), "connect"),
+    (connect_async, "transport", lambda fake: GrpcTransport(grpc.insecure_channel(NEVER_DIALLED)), "connect"),
+]  # fmt: skip
+REFUSED_AT_CONNECT_IDS = [
+    "aio channel to connect", "async def transport to connect", "AsyncGrpcTransport to connect",
+    "AsyncGatewayTransport subclass to connect", "sync channel to connect_async",
+    "GatewayTransport subclass to connect_async", "GrpcTransport to connect_async",
+]  # fmt: skip
+
+# Transports whose calls are plain methods: nothing tells their family before they answer.
+REFUSED_AT_FIRST_CALL = [
+    (connect_async, "transport", lambda fake: fake, "connect"),
+    (connect_async, "transport", lambda fake: ForwardingTransport(fake), "connect"),
+    (connect, "transport", lambda fake: TracedAsyncTransport(AsyncFakeTransport(fake)), "connect_async"),
+    (connect, "transport", lambda fake: ForwardingTransport(AsyncFakeTransport(fake)), "connect_async"),
+]  # fmt: skip
+REFUSED_AT_FIRST_CALL_IDS = [
+    "FakeTransport to connect_async", "plain methods forwarding to a sync transport to connect_async",
+    "decorated async def transport to connect", "plain methods forwarding to async def calls to connect",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("connect_with, source, make, right", REFUSED_AT_CONNECT, ids=REFUSED_AT_CONNECT_IDS)
 def test_a_channel_or_transport_of_the_other_family_is_refused_naming_the_connect_that_takes_it(
     credentials, connect_with, source, make, right
 ):
     key, identity = credentials
+    fake = FakeTransport()
 
     async def main():  # in an event loop, where connect_async is called and a grpc.aio channel made
-        given = make()
+        given = make(fake)
         try:
             with pytest.raises(ValueError) as caught:
                 connect_with(identity=identity, signer=private_key_signer(key), **{source: given})
@@ -226,21 +278,95 @@ def test_a_channel_or_transport_of_the_other_family_is_refused_naming_the_connec
     message = str(asyncio.run(main()))
     assert message.startswith(f"{source}") and f"which {connect_with.__name__}() cannot use: " in message
     assert f"give it to {right}()" in message
+    assert fake.calls == []
 
 
-@OTHER_FAMILY
+@pytest.mark.parametrize("connect_with, source, make, right", REFUSED_AT_FIRST_CALL, ids=REFUSED_AT_FIRST_CALL_IDS)
+def test_a_transport_of_the_other_family_that_connect_cannot_tell_fails_clearly_at_its_first_call(
+    credentials, connect_with, source, make, right
+):
+    key, identity = credentials
+    fake = FakeTransport()
+
+    async def main():
+        gateway = connect_with(identity=identity, signer=private_key_signer(key), transport=make(fake))
+        contract = gateway.get_network(CHANNEL).get_contract("receivables")
+        with pytest.raises(ValueError) as caught:
+            await _settled(lambda: contract.submit_transaction("Confirm", "R-1"))
+        if connect_with is connect_async:
+            await gateway.close()  # a sync close has already run: nothing to await, and no TypeError
+        else:
+            with pytest.raises(ValueError, match=r"connect\(\) cannot use\. .* Give the transport to connect_async\(\)"):
+                gateway.close()  # the async close is not run: say so rather than leave the channel open unsaid
+        return caught.value
+
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        message = str(asyncio.run(main()))
+        gc.collect()
+    assert f"which {connect_with.__name__}() cannot use. " in message and f"Give the transport to {right}()" in message
+    if connect_with is connect_async:
+        # A sync transport runs the endorsement in place before returning it; the submit is never reached.
+        assert "That call has already been made" in message
+        assert [name for name, *_ in fake.calls] == ["endorse"] and fake.closed
+    else:
+        # The async call was closed as a coroutine, never run: nothing reached the peer.
+        assert "closed without being run, so nothing was sent" in message
+        assert fake.calls == []
+    assert not [w for w in warned if "never awaited" in str(w.message)]
+
+
+def test_a_mock_given_to_connect_async_fails_at_its_first_call_with_the_error_async_with_does_not_hide(credentials):
+    key, identity = credentials
+    transport = MagicMock()
+
+    async def main():
+        async with connect_async(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+            await gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get", "R-1")
+
+    with pytest.raises(ValueError, match=r"^the transport returned MagicMock, not an awaitable: .* Give the transport "
+                                         r"to connect\(\)"):
+        asyncio.run(main())
+    assert transport.evaluate.call_count == 1 and transport.close.call_count == 1
+    assert transport.submit.call_count == 0 and transport.endorse.call_count == 0
+
+
+@pytest.mark.parametrize(
+    "connect_with, source, make, right",
+    REFUSED_AT_CONNECT + REFUSED_AT_FIRST_CALL,
+    ids=REFUSED_AT_CONNECT_IDS + REFUSED_AT_FIRST_CALL_IDS,
+)
 def test_the_connect_a_refusal_names_takes_what_was_refused(credentials, connect_with, source, make, right):
     key, identity = credentials
     named = {"connect": connect, "connect_async": connect_async}[right]
+    fake = FakeTransport()
 
     async def main():
-        given = make()
+        given = make(fake)
         try:
-            return named(identity=identity, signer=private_key_signer(key), **{source: given})
+            gateway = named(identity=identity, signer=private_key_signer(key), **{source: given})
+            contract = gateway.get_network(CHANNEL).get_contract("receivables")
+            try:
+                return await _settled(lambda: contract.evaluate_transaction("Get", "R-1"))
+            except EvaluateError as error:  # a gRPC channel to a port nobody listens on: the call went out
+                return error
         finally:
             await _close(given)
 
-    assert asyncio.run(main()).get_network(CHANNEL).name == CHANNEL
+    answer = asyncio.run(main())
+    if fake.calls:
+        assert answer == fake.result and [name for name, *_ in fake.calls] == ["evaluate"]
+    else:  # a gRPC channel or transport, never dialled: gRPC itself answered, so the client of its family sent it
+        assert isinstance(answer, EvaluateError) and answer.code == grpc.StatusCode.UNAVAILABLE, answer
+
+
+def test_a_sync_transport_whose_calls_run_async_def_to_completion_is_taken_by_connect_and_serves_it(credentials):
+    key, identity = credentials
+    fake = FakeTransport()
+    with connect(identity=identity, signer=private_key_signer(key), transport=BlockingAdapterTransport(fake)) as gateway:
+        result = gateway.get_network(CHANNEL).get_contract("receivables").submit_transaction("Confirm", "R-1")
+    assert result == b"result"
+    assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status"] and fake.closed
 
 
 @pytest.mark.parametrize(
