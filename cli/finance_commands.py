@@ -144,9 +144,12 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
 
 
 def _quote_rows(result, receivable: str, day) -> dict:
+    """The quote as the table shows it. Each label is the place of the same figure in the quote's --json
+    (``offer.discount_rate``: the key discount_rate in the object offer), so a script written from the table finds
+    it there; only the form differs: money and percentages here, fen and decimal fractions there."""
     def shown(fen: int) -> str:
         return money(fen, result.currency)
-    rows = {"bank": result.bank, "receivable": receivable, "currency": result.currency, "on": day.isoformat(),
+    rows = {"bank": result.bank, "receivable_id": receivable, "currency": result.currency, "on": day.isoformat(),
             "debtor_grade": result.debtor_grade,
             "probability_late": None if result.probability_late is None else str(result.probability_late),
             "debtor_limit": shown(result.debtor_limit), "exposure": shown(result.exposure),
@@ -155,12 +158,13 @@ def _quote_rows(result, receivable: str, day) -> dict:
         rows["declined"] = result.declined
     else:
         o, pr = result.offer, result.priced
-        rows.update({"annual_discount_rate": percent(o.discount_rate), "advance_rate": percent(o.advance_rate, 2),
-                     "day_count": o.day_count, "days": pr.days, "advance": shown(pr.advance),
-                     "interest": shown(pr.interest), "fees": shown(pr.fees), "net_cash": shown(pr.net_cash),
-                     "remainder_at_maturity": shown(pr.remainder_at_maturity),
-                     "apr_incl_fees": percent_of(pr.exact_apr, 4),
-                     "recourse": o.recourse, "expires_on": o.expires_on.isoformat()})
+        rows.update({"offer.discount_rate": percent(o.discount_rate), "offer.advance_rate": percent(o.advance_rate, 2),
+                     "offer.day_count": o.day_count, "offer.recourse": o.recourse,
+                     "offer.expires_on": o.expires_on.isoformat(),
+                     "priced.days": pr.days, "priced.advance": shown(pr.advance), "priced.interest": shown(pr.interest),
+                     "priced.fees": shown(pr.fees), "priced.net_cash": shown(pr.net_cash),
+                     "priced.remainder_at_maturity": shown(pr.remainder_at_maturity),
+                     "priced.apr": percent_of(pr.exact_apr, 4)})   # fees included: the cost of the cash taken
     return rows
 
 
@@ -229,9 +233,9 @@ def _config(config_path: Path | None, name: str):
                    f"[default: the shipped client/risk/models/{DEFAULT_MODEL.name}].")
 @click.option("--exposure", type=AMOUNT,
               help=f"What the bank already lends against this debtor, {AMOUNT_HELP}, in the bank's currency "
-                   "[default: on the ledger, the bank's own outstanding financed principal on the debtor in the "
-                   "claim's currency (GetFinancierExposure); without it, 0]. On the ledger the advances of the "
-                   "bank's open offers on the debtor's other claims count against the limit as well.")
+                   "[default: on the ledger, its outstanding financed principal on the debtor (GetFinancierExposure); "
+                   "without it, 0]. On the ledger its open offers on the debtor's other claims count against the "
+                   "limit too.")
 @click.option("--on", "on", type=BUSINESS_DATE,
               help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
                    "1900-01-01 to 2999-12-31.")
@@ -241,11 +245,9 @@ def _config(config_path: Path | None, name: str):
                    "on the same debtor on this host reads, prices and offers, before giving up with nothing offered "
                    "(0: do not wait) [default: as long as it takes].")
 @click.option("--withdraw-over-limit", is_flag=True,
-              help="On the ledger, once the offer is made: when the exposure read again shows the bank above its "
-                   "limit on the debtor with it (a backstop: the contract refuses an offer priced on a read another "
-                   "offer of the bank on the debtor came after), withdraw this offer again (WithdrawFinancingOffer; "
-                   "its public reason names no figures) and exit 3 with nothing offered [default: the offer stands, "
-                   "and the quote exits 3 naming the command that withdraws it].")
+              help="On the ledger: when, with its offer made, the bank is above its limit on the debtor, withdraw "
+                   "the offer again (exit 3 all the same) [default: the offer stands, and the quote exits 3 naming "
+                   "the command that withdraws it].")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
@@ -257,56 +259,35 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
     On the ledger (the default) the bank reads the receivable and its live
-    financing request, scores the debtor from its payment record as of the
-    date (the ledger's today, if --on is later: it knows nothing after it)
-    (or from --grade, --probability, --history), takes its own exposure
-    to the debtor (or --exposure) and the advances of its open offers on
-    the debtor's other claims off its limit (the quote shows both),
-    prices what the claim still owes with its configuration and, once
-    confirmed, submits MakeFinancingOffer with the terms as transient data.
-    A debtor scored from a SYNTHETIC history (the shipped sample, the
-    simulator's) is said to be so (and "synthetic": true with --json). An offer the contract would refuse now (the receivable
-    is frozen by the regulator, or not confirmed) is quoted but not made,
-    and the quote says why (with --yes, as an error). With --face and --due
-    it only quotes, offline (the second to fourth examples, from the
-    repository root; the fourth names the model artefact to score with:
-    the shipped one here, or one of your own, as `recfin risk train --out
-    DIR` writes). The configuration's
-    fees and limits are in one currency (CNY unless it names another): a
-    claim in another currency is refused, not priced with them. A quote the
-    bank declines (a grade it does not finance, a due date too far off, no
-    room under its limit) says why (declined, in --json too), offers nothing
-    and exits 1.
+    financing request, scores the debtor from its payment record (or takes
+    --grade, --probability, --history), prices what the claim still owes
+    with its configuration, within its limit on the debtor, and once
+    confirmed (the prompt, or --yes) submits MakeFinancingOffer. With --json
+    and without --yes it only quotes. With --face and --due it only quotes,
+    offline (the second and third examples, from the repository root).
+    A quote the bank declines (a grade it does not finance, a due date too
+    far off, no room under its limit) says why (declined, in --json too),
+    offers nothing and exits 1.
 
-    Quotes of one bank on one debtor that may make an offer (--yes, or the
-    prompt) take turns on this host: from the exposure read until the offer
-    has committed or was declined, another waits, saying for whom, so it
-    prices with what the first offer left (--lock-timeout bounds the wait;
-    given up, nothing is offered). An offer whose outcome is not known (its
-    commit status lost: the quote keeps its turn and asks again for up to 60 s;
-    Ctrl-C once it was sent to the orderer) exits 1 (130 on Ctrl-C) saying that
-    it may still commit, with its transaction id and how to check; it stays
-    noted in the lock file (one per channel, bank and debtor), and the next
-    quote asks for it first and, while it is still not known, counts its
-    advance as taken (said on stderr; with --json, as pending_offers; of
-    several on one request, the largest) until it is known, would have
-    expired, or can no longer commit (its request closed, or one the ledger
-    does not have). Ctrl-C before the offer was sent, or after it committed
-    as invalid, exits 130 saying nothing was offered.
+    Each line of the table is named as its figure is in --json:
+    offer.discount_rate is the key discount_rate in the object offer (there
+    amounts are in fen and rates decimal fractions).
 
-    Across hosts the contract keeps the limit: the offer carries the version
-    of the exposure it was priced on, and is refused if another offer of the
-    bank on the debtor came since, from any host or by `recfin finance offer`;
-    the quote then says nothing was offered and to quote again (exit 1).
-    Once its offer is on the ledger the quote reads the exposure again, a
-    backstop: above the limit all the same (a chaincode before the version,
-    which answers none, so the offer carries none), it says so, with both
-    figures and the limit (with --json, also as after_offer), and exits 3. The offer stands, and the message names the
-    command that withdraws it (`recfin finance withdraw-offer`); with
-    --withdraw-over-limit the quote withdraws it itself, says so and still
-    exits 3 with nothing of its own offered (with --json, the withdrawn offer
-    as withdrawn_offer; a withdrawal that fails is said with the command to
-    retry it).
+    \b
+    Exit codes:
+      0    quoted; and offered, if confirmed
+      1    declined, refused or failed (the message says whether an offer
+           was made, or may have been, and how to check)
+      2    a usage error
+      3    offered, and the bank is then above its limit on the debtor
+           (with --withdraw-over-limit, withdrawn again)
+      130  Ctrl-C, or the prompt left without an answer (once the offer
+           was sent, the message says whether it may still commit)
+
+    The rest (scoring, the limit, turns among quotes of one bank on one
+    debtor, offers whose outcome was lost): see docs/risk-and-pricing.md,
+    section "Commands", and "Quotes at the same time" under "Pricing and
+    limits".
 
     \b
     Example:
@@ -314,11 +295,6 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2027-03-01 --grade B --on 2026-12-01 --json
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
-      recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
-        --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v6.json
-      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config my-pricing.yaml \\
-        --yes --lock-timeout 30 --json
-      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --yes --withdraw-over-limit
     """
     if face is not None or due is not None:
         if face is None or due is None:
@@ -441,7 +417,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                                  open_offers=open_offers, probability_late=risk.probability_late)
             if not as_json:
                 rows = _quote_rows(result, r.id, day)
-                rows.update({"debtor": r.debtor, "financing": r.financing_id})
+                rows.update({"debtor": r.debtor, "financing_id": r.financing_id})
                 _print_quote(rows, risk)
             # priced, but the contract would refuse to take it now (a freeze order, a claim not confirmed): not offered
             refused = result.priced.why if result.offer is not None and not result.priced.takeable_now else None

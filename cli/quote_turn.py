@@ -32,7 +32,7 @@ from .request_ids import EXIT_INTERRUPTED, AnswerLost, committed_unread, may_hav
 # for each offer an earlier one left pending. A transaction in a block is answered at once, one on its way within a
 # block time; one the orderer never took is never answered, and a pending one of those is asked for by every quote
 # until it can add nothing any more (pending_offers).
-OUTCOME_WAIT_SECONDS = 60.0   # as `recfin finance quote --help` says
+OUTCOME_WAIT_SECONDS = 60.0   # as docs/risk-and-pricing.md ("Quotes at the same time") says
 PENDING_ASK_SECONDS = 10.0
 OFFER_TRANSACTION = "MakeFinancingOffer"
 

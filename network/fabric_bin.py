@@ -14,6 +14,7 @@ one has not run or failed) count as missing; tools with no such file (placed the
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,27 @@ def recorded_install_error(fabric_dir: Path) -> str | None:
     path = fabric_dir / INSTALL_ERROR_FILE
     recorded = path.read_text(errors="replace").strip() if path.is_file() else ""
     return recorded or None
+
+
+# A step of a go error chain that names a package at a version ("github.com/hyperledger/fabric/cmd/peer@86c1172..."):
+# go prefixes each wrapped error with it, so a failed download names the package twice before the proxy URL names it
+# a third time.
+_PACKAGE_AT_VERSION = re.compile(r"(?P<path>[^\s@]+)@[^\s@]+")
+
+
+def _said_once(reason: str) -> str:
+    """A recorded failure reason with each package go names said once: a ``path@version`` step of its ": "-joined
+    chain is left out when a later step names the path anyway (the next copy, or the proxy URL it read). The rest,
+    the proxy's answer among it, stays as go wrote it."""
+    steps = reason.split(": ")
+    kept = []
+    for i, step in enumerate(steps):
+        package = _PACKAGE_AT_VERSION.fullmatch(step)
+        # a proxy URL writes an upper-case letter of a path as "!" and its lower case
+        later = ": ".join(steps[i + 1:]).replace("!", "").lower()
+        if not (package and package["path"].lower() in later):
+            kept.append(step)
+    return ": ".join(kept)
 
 
 def bin_dir(env: dict[str, str] | None = None) -> Path:
@@ -100,8 +122,9 @@ class FabricInstall:
         if configs:
             parts.append(f"base config {', '.join(configs)} not found in {self.config_dir}")
         parts += [g for g in gone if g not in tools and g not in BASE_CONFIG_FILES]    # another commit's build
-        # The reason alone (the file's first line), so the message stays one line; the file says what to do.
+        # The reason alone (the file's first line, each package in it named once), so the message stays one line;
+        # the file says what to do, and holds go's error as go wrote it.
         recorded = recorded_install_error(self.bin_dir.parent)
-        reason = (f" (its last run failed: {recorded.splitlines()[0]}; more in "
+        reason = (f" (its last run failed: {_said_once(recorded.splitlines()[0])}; more in "
                   f"{self.bin_dir.parent / INSTALL_ERROR_FILE})" if recorded else "")
         raise MissingBinariesError("; ".join(parts) + f": run scripts/install-fabric{reason}")

@@ -4,7 +4,7 @@ import pytest
 
 from cli.main import main
 from network.errors import MissingBinariesError
-from network.fabric_bin import FabricInstall, recorded_install_error
+from network.fabric_bin import FabricInstall, _said_once, recorded_install_error
 
 from ..cli_errors import error_line, invoke
 
@@ -48,3 +48,29 @@ def test_no_recorded_failure_is_none(tmp_path):
     assert recorded_install_error(tmp_path) is None
     (tmp_path / "install-error.txt").write_text(f"{REASON}\n{WHAT_TO_DO}\n")
     assert recorded_install_error(tmp_path) == f"{REASON}\n{WHAT_TO_DO}"
+
+
+# What go prints when the proxy refuses the pinned commit: each wrapped error prefixed with the package at the version.
+PACKAGE = "github.com/hyperledger/fabric/cmd/peer"
+COMMIT = "86c1172bec37e6590c6b1ae6f847833df48d65fc"
+PROXY_ERROR = f"reading https://proxy.golang.org/{PACKAGE}/@v/{COMMIT}.info: 403 Forbidden"
+GO_CHAIN = f"go install of Fabric {COMMIT} failed: go: {PACKAGE}@{COMMIT}: {PACKAGE}@{COMMIT}: invalid version: {PROXY_ERROR}"
+
+
+def test_a_package_go_repeats_is_named_once_with_the_proxy_error_quoted_whole(failed_install):
+    (failed_install / "install-error.txt").write_text(f"{GO_CHAIN}\n{WHAT_TO_DO}\n")
+    with pytest.raises(MissingBinariesError) as err:
+        FabricInstall.locate().require()
+    message = str(err.value)
+    assert message.count(PACKAGE) == 1 and message.count(PROXY_ERROR) == 1
+    assert message.count("run scripts/install-fabric") == 1
+    assert message.endswith(f": run scripts/install-fabric (its last run failed: go install of Fabric {COMMIT} failed: "
+                            f"go: invalid version: {PROXY_ERROR}; more in {failed_install / 'install-error.txt'})")
+    assert GO_CHAIN in (failed_install / "install-error.txt").read_text()   # the file keeps go's words
+
+
+def test_a_package_named_nowhere_else_in_the_chain_is_kept_once():
+    unknown = f"go: {PACKAGE}@{COMMIT}: {PACKAGE}@{COMMIT}: unknown revision {COMMIT}"
+    assert _said_once(unknown) == f"go: {PACKAGE}@{COMMIT}: unknown revision {COMMIT}"
+    upper = "go: github.com/Azure/x@v1.2.3: reading https://proxy.golang.org/github.com/!azure/x/@v/v1.2.3.info: 404"
+    assert _said_once(upper) == "go: reading https://proxy.golang.org/github.com/!azure/x/@v/v1.2.3.info: 404"

@@ -113,7 +113,7 @@ def test_quote_as_a_bank(tmp_path):
     data = json.loads(result.stdout)
     assert data["offer"]["discount_rate"] == "0.0400" and data["priced"]["interest"] == 900_000
     table = CliRunner().invoke(finance, args)
-    assert "apr_incl_fees" in table.output and "net_cash: CNY 890,050.00" in table.output
+    assert "priced.apr: 4.5338%" in table.output and "priced.net_cash: CNY 890,050.00" in table.output
 
 
 def test_an_offline_quote_as_a_bank_user_reads_the_bank_orgs_pricing_file():
@@ -346,8 +346,8 @@ def test_quote_shows_amounts_in_the_configurations_currency(tmp_path):
                                           "1,000,000", "--due", "2027-03-01", "--grade", "B", "--on", "2026-12-01"])
     assert result.exit_code == 0, result.output
     for line in ("debtor_limit: USD 120,000,000.00", "exposure: USD 0.00", "available: USD 120,000,000.00",
-                 "advance: USD 900,000.00", "fees: USD 950.00", "net_cash: USD 890,050.00",
-                 "remainder_at_maturity: USD 100,000.00", "apr_incl_fees: 4.5338%"):
+                 "priced.advance: USD 900,000.00", "priced.fees: USD 950.00", "priced.net_cash: USD 890,050.00",
+                 "priced.remainder_at_maturity: USD 100,000.00", "priced.apr: 4.5338%"):
         assert line in result.output.splitlines(), line
     assert "CNY" not in result.output
 
