@@ -50,6 +50,7 @@ from client.gateway import GatewayError
 from client.pricing import (
     LimitStanding,
     PricingConfigError,
+    Proposal,
     QuoteLockTimeout,
     ReceivableTerms,
     bank_config_path,
@@ -568,6 +569,26 @@ def _withdrawal_failed(over: str, made, r, error: BaseException, as_: str) -> st
             f"{as_typed(as_)}` shows the offer's status). {_cancel_advice(r, as_)}")
 
 
+# Each column of the compare table is the key of its figure in a proposal of --json, so a script written from the
+# table finds it there ("APR" is proposals[].apr); interest and fees are two keys, so two columns.
+COMPARE_COLUMNS = ["rank_by_cost", "rank_by_cash", "offer_id", "counterparty", "source", "annual_rate", "day_count",
+                   "net_cash", "interest", "fees", "apr", "recourse", "takeable_now", "first_step"]
+
+
+def _compare_row(p: Proposal, currency: str) -> dict:
+    """A proposal as the compare table shows it: the figures of its --json in the table's form (money for fen,
+    percentages for decimal fractions, the APR rounded once from the exact value); an offer that is not eligible pays
+    nothing, so its amounts show as "-"."""
+    def shown(fen: int) -> str | None:
+        return money(fen, currency) if p.eligible else None
+    return {"rank_by_cost": p.rank_by_cost, "rank_by_cash": p.rank_by_cash, "offer_id": p.offer_id,
+            "counterparty": p.counterparty, "source": p.source,
+            "annual_rate": None if p.annual_rate is None else percent(p.annual_rate, 2), "day_count": p.day_count,
+            "net_cash": shown(p.net_cash), "interest": shown(p.interest), "fees": shown(p.fees),
+            "apr": percent_of(p.exact_apr) if p.apr is not None else None, "recourse": p.recourse,
+            "takeable_now": p.takeable_now, "first_step": p.first_step}
+
+
 OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader returns
 
 
@@ -645,6 +666,10 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     A receivable with nothing outstanding (settled or split) is refused:
     nothing is left to finance.
 
+    Each column is named, in capitals, by the key of its figure in each
+    object of proposals in --json: the column APR is its apr (there amounts
+    are in fen and rates decimal fractions).
+
     \b
     Example:
       recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --by cash
@@ -678,15 +703,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     if not ranked:
         click.echo("no open offers on it")
         return
-    rows = [{"cost#": p.rank_by_cost, "cash#": p.rank_by_cash, "offer": p.offer_id, "from": p.counterparty,
-             "kind": p.source, "rate": None if p.annual_rate is None else percent(p.annual_rate, 2),
-             "basis": p.day_count, "net_cash": money(p.net_cash, claim.currency) if p.eligible else None,
-             "interest+fees": money(p.interest + p.fees, claim.currency) if p.eligible else None,
-             "apr_incl_fees": percent_of(p.exact_apr) if p.apr is not None else None, "recourse": p.recourse,
-             "takeable_now": p.takeable_now, "first_step": p.first_step}
-            for p in ranked]
-    click.echo(table(rows, ["cost#", "cash#", "offer", "from", "kind", "rate", "basis", "net_cash",
-                            "interest+fees", "apr_incl_fees", "recourse", "takeable_now", "first_step"]))
+    click.echo(table([_compare_row(p, claim.currency) for p in ranked], COMPARE_COLUMNS))
     click.echo("")
     for p in ranked:
         click.echo(f"{p.offer_id}: {p.why}")
