@@ -279,19 +279,36 @@ class _Evaluator:
         return count >= rule.n_out_of.n, met
 
 
-class _AdminsOf(_Evaluator):
+class _RoleHolders(_Evaluator):
+    """Identities known by MSP ID and role alone, each (MSP ID, role), taken as Fabric would count their signatures:
+    one is the principal 'X.role' of its MSP X, and 'X.member' as every identity of X is."""
+
+    def __init__(self, identities: list[tuple[str, str]]):
+        self.signed = list(identities)
+        self.refused = []
+
+    def satisfies(self, signer, msp_id: str, role: str) -> bool:
+        return signer[0] == msp_id and role in (signer[1], "member")
+
+
+class _AdminsOf(_RoleHolders):
     """Policies checked as if one admin of each of these orgs (MSP IDs) had signed, with a signature Fabric counts:
     what those admins can meet, judged without their keys by the same checks as real signatures."""
 
     def __init__(self, config: configtx_pb2.Config, msp_ids: list[str]):
+        super().__init__([(msp_id, "admin") for msp_id in msp_ids])
         self.config = config
         self.msps = org_msps(config)
-        self.signed = list(msp_ids)
-        self.refused = []
 
-    def satisfies(self, signer, msp_id: str, role: str) -> bool:
-        # an org's admin is the principal 'X.admin', and 'X.member' as every identity of X is
-        return signer == msp_id and role in ("admin", "member")
+
+def met_by(envelope: policies_pb2.SignaturePolicyEnvelope, identities: list[tuple[str, str]]) -> bool:
+    """Whether these identities, each (MSP ID, role) such as ("BankMSP", "peer"), all signing, meet the signature
+    policy as Fabric evaluates it: each identity counts for one principal, 'X.role' or 'X.member' of its MSP X, and
+    NOutOf is greedy (every sub-rule met in turn keeps the identities it used), so a set can fail a policy that
+    some of its identities alone would meet."""
+    principals = [_principal(p) for p in envelope.identities]
+    met, _principals_met = _RoleHolders(identities)._signature(envelope.rule, principals, [False] * len(identities))
+    return met
 
 
 @dataclass

@@ -45,6 +45,7 @@ certificates, nothing of it is generated or written here, and it goes on as a fi
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import shlex
 import tempfile
@@ -632,13 +633,13 @@ class OrgMembership:
             f"(Fabric refuses a definition that drops a collection or changes its blockToLive, and checks no "
             f"endorsement policy against the channel), then run this again")
 
-    def check_other_chaincodes_without(self, org: PeerOrgSpec) -> None:
-        """Refused, before anything changes, while the channel still has the org and a deployed chaincode other than
-        the topology's would be stranded by its leaving (stranded_without): each is named with the `recfin
-        chaincode deploy` that gives it a definition without the org, to run while the org is still in the
-        channel. Once the org has left, its removal is finished instead and the same commands are printed
-        (_after_remove): they then approve for the staying orgs only."""
-        stranded = self.stranded_without(org)
+    def check_other_chaincodes_without(self, org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
+        """Refused, before anything changes, while the channel (current, its config) still has the org and a
+        deployed chaincode other than the topology's would be stranded by its leaving (stranded_without): each is
+        named with the `recfin chaincode deploy` that gives it a definition without the org, to run while the org
+        is still in the channel. Once the org has left, its removal is finished instead and the same commands are
+        printed (_after_remove): they then approve for the staying orgs only."""
+        stranded = self.stranded_without(org, current)
         if stranded:
             raise OrgChangeError(
                 f"{org.msp_id} leaves the channel, and deployed chaincode that the removal does not deploy again "
@@ -646,7 +647,7 @@ class OrgMembership:
                 f"Stopped before anything changed: deploy each as said while {org.msp_id} is still in the "
                 f"channel, then run this again")
 
-    def stranded_without(self, org: PeerOrgSpec) -> list[StrandedChaincode]:
+    def stranded_without(self, org: PeerOrgSpec, current: configtx_pb2.Config | None) -> list[StrandedChaincode]:
         """The deployed chaincodes other than the topology's that the org's leaving strands: an endorsement policy
         naming the org that the peers of the orgs staying cannot meet (one given at its deploy, or a derived one,
         any two orgs, which is fixed at the deploy: `org add` only approves the committed definition for the new
@@ -655,13 +656,18 @@ class OrgMembership:
         definition in force would keep needing the org's endorsement once its peers are gone, and the channel
         would refuse the approval of that definition by an org added later (a collection member not in the
         channel). Each comes with the `recfin chaincode deploy` that gives it a definition without the org,
-        keeping its collections (Fabric refuses a definition that drops one)."""
+        keeping its collections (Fabric refuses a definition that drops one). The orgs staying are those of the
+        channel config current but the org, as Fabric has them: an org another host removed endorses nothing,
+        however this data folder records it (without a config, those this data folder records)."""
         if org not in self.topology.orgs:
             return []       # the org already left this data folder's record: nothing of it is deployed from here
-        staying = [o for o in self.topology.orgs if o.name != org.name]
-        staying_ids = ", ".join(o.msp_id for o in staying)
-        # one identity a peer, each counted once; an org whose peers the topology does not list has one at least
-        staying_peers = [o.msp_id for o in staying for _peer in range(max(1, len(self.topology.peers(o.name))))]
+        recorded = {o.msp_id: o for o in self.topology.orgs}
+        channel_orgs = channel_config.application_orgs(current) if current is not None else list(recorded)
+        staying = [msp_id for msp_id in channel_orgs if msp_id != org.msp_id]
+        staying_ids = ", ".join(staying)
+        # one identity a peer; an org whose peers the topology does not list, or that it does not record, has one
+        staying_peers = {msp_id: max(1, len(self.topology.peers(recorded[msp_id].name))) if msp_id in recorded else 1
+                         for msp_id in staying}
         stranded = []
         for dep in ccservers.deployments(self.root):
             if dep.name == self.topology.chaincode.name:
@@ -793,7 +799,7 @@ class OrgMembership:
         self.check_removable_now(org, current)
         change = plan_remove(self.topology, self.root, current, org.name, sign_as)
         # the org is in the channel (plan_remove refuses otherwise)
-        self.check_other_chaincodes_without(org)
+        self.check_other_chaincodes_without(org, current)
         self.check_claims_without(org, claims)
         return change
 
@@ -813,7 +819,7 @@ class OrgMembership:
         if org.msp_id not in channel_config.application_orgs(current):
             say(f"[1/4] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
         else:
-            self.check_other_chaincodes_without(org)
+            self.check_other_chaincodes_without(org, current)
             self.check_claims_without(org, claims)
             change = plan_remove(self.topology, self.root, current, org.name, sign_as)
             say(f"[1/4] config update: {change.verdict.describe()}")
@@ -822,17 +828,19 @@ class OrgMembership:
             self._submit(change, submitter)
             self._wait_for_config(via, org.msp_id, present=False)
             say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
-        self._after_remove(org, signature_policy)
+        self._after_remove(org, signature_policy, current)
         return change
 
-    def _after_remove(self, org: PeerOrgSpec, signature_policy: str | None = None) -> None:
+    def _after_remove(self, org: PeerOrgSpec, signature_policy: str | None = None,
+                      current: configtx_pb2.Config | None = None) -> None:
         """Once the channel config lacks the org: its servers and peers stopped, chaincode without it. Another
         chaincode its leaving strands (stranded_without) is not refused here: the org is gone, so it could no
         longer be deployed with the org in the channel. The removal is finished and the `recfin chaincode deploy`
-        of each is printed, which, the org recorded as removed, approves for the staying orgs only."""
+        of each is printed, which, the org recorded as removed, approves for the staying orgs only. current: the
+        channel config the removal was checked against, whose orgs but this one stay (stranded_without)."""
         net, say = self.net, self.net.say
         self.check_policy_without(org, signature_policy)        # before anything stops (a re-run, a file)
-        stranded = self.stranded_without(org)                   # while this data folder still records the org
+        stranded = self.stranded_without(org, current)          # while this data folder still records the org
         say(f"[2/4] stop {org.name}'s chaincode servers and peers")
         for dep in ccservers.deployments(self.root):
             if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
@@ -1007,7 +1015,7 @@ class OrgMembership:
             self.check_removable_from(org, checked.current)          # before anything is sent
             self.check_claims_without(org, claims)
             if not channel_only:        # once it is in, _after_remove says how to deploy them
-                self.check_other_chaincodes_without(org)
+                self.check_other_chaincodes_without(org, checked.current)
         if not adding and not channel_only:
             self.check_policy_without(org, signature_policy)         # before anything is sent
         now = self._orgs_after(checked, org) if channel_only else None
@@ -1041,7 +1049,7 @@ class OrgMembership:
         elif adding:
             self._after_add(org, self.grown(org))
         else:
-            self._after_remove(org, signature_policy)
+            self._after_remove(org, signature_policy, checked.current)
         return checked
 
     @staticmethod
@@ -1335,34 +1343,27 @@ class StrandedChaincode:
     deploy: str         # the `recfin chaincode deploy` that gives it a definition without the org
 
 
-class _PeerEndorsements(config_policy._Evaluator):
-    """Endorsements by peers, judged by config_policy's evaluation of a signature policy (Fabric's greedy NOutOf:
-    each identity counts for one principal). signed holds each peer's MSP ID, one entry a peer; a peer's signature
-    is the principal 'X.peer' and 'X.member' of its MSP X, never 'X.admin' or 'X.client'."""
-
-    def __init__(self, peer_msp_ids: list[str]):
-        self.signed = list(peer_msp_ids)
-
-    def satisfies(self, signer, msp_id: str, role: str) -> bool:
-        return signer == msp_id and role in ("peer", "member")
-
-
-def _names_unendorsable(policy: str | None, msp_id: str, peer_msp_ids: list[str]) -> bool:
-    """Whether the endorsement policy names msp_id and the peers whose MSP IDs are given (one entry a peer) cannot
-    meet it. A policy that does not name it is as endorsable without it as with it; the channel's (None) follows
-    the channel's orgs; a recorded policy the parser refuses is one Fabric took at commit: not read."""
+def _names_unendorsable(policy: str | None, msp_id: str, peers: Mapping[str, int]) -> bool:
+    """Whether the endorsement policy names msp_id and the peers given (peers: how many each MSP ID has) cannot
+    meet it. A client chooses which peers endorse, and Fabric's greedy NOutOf (config_policy.met_by) can fail
+    with every peer where some of them meet the policy: endorsable when any such choice meets it. A policy that
+    does not name msp_id is as endorsable without it as with it; the channel's (None) follows the channel's
+    orgs; a recorded policy the parser refuses is one Fabric took at commit: not read."""
     if policy is None:
         return False
     try:
-        envelope = compiled_policy(policy)
+        named = config_policy.msp_ids_in(policy)
     except PolicySyntaxError:
         return False
-    principals = [config_policy._principal(p) for p in envelope.identities]
-    if msp_id not in {principal_msp for principal_msp, _role in principals}:
+    if msp_id not in named:
         return False
-    endorsable, _met = _PeerEndorsements(peer_msp_ids)._signature(envelope.rule, principals,
-                                                                    [False] * len(peer_msp_ids))
-    return not endorsable
+    envelope = compiled_policy(policy)
+    # a peer of an org the policy does not name meets none of its principals: only the named orgs' are chosen
+    orgs = [m for m in named if m in peers]
+    for chosen in itertools.product(*(range(peers[m] + 1) for m in orgs)):
+        if config_policy.met_by(envelope, [(m, "peer") for m, n in zip(orgs, chosen) for _peer in range(n)]):
+            return False
+    return True
 
 
 def _policy_flag(dep: ccservers.Deployment) -> str:

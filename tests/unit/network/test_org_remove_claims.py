@@ -121,7 +121,7 @@ def test_once_no_claim_is_frozen_the_regulator_org_is_removed(channel, grown, to
     members = host(topology, data_root, channel)
     channel.after = channel_config(topology, data_root)            # the channel once regulator2 is gone
     finished = []
-    monkeypatch.setattr(members, "_after_remove", lambda org, policy=None: finished.append(org.name))
+    monkeypatch.setattr(members, "_after_remove", lambda org, policy=None, current=None: finished.append(org.name))
 
     change = members.remove("regulator2", claims=claims_read(members))
 

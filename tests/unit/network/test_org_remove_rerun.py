@@ -1,5 +1,6 @@
 """`org remove` (and `org submit` of a removal) whose chaincode step failed finishes when run again, and a removal
-that would leave another deployed chaincode needing the leaving org is refused before anything changes."""
+that would leave another deployed chaincode needing the leaving org is refused before anything changes: judged by
+the orgs the channel's config has, as Fabric would judge the endorsements of their peers."""
 from __future__ import annotations
 
 import json
@@ -8,10 +9,11 @@ import shlex
 
 import pytest
 
-from network import Network, ccservers, membership, org_change
+from network import Network, ccservers, channel_config as config_of_channel, config_policy, membership, org_change
 from network.errors import ChaincodeError
 from network.fabric_bin import FabricInstall
 from network.org_change import OrgChangeError
+from network.org_definition import signature_policy
 from network.org_membership import OrgMembership
 
 from .channel_fixtures import channel_config
@@ -66,7 +68,7 @@ def test_a_removal_whose_deploy_failed_finishes_when_run_again(topology, data_ro
 
 NAMES_BANK2 = "AND('Bank2MSP.peer', 'BankMSP.peer')"
 WITHOUT_BANK2 = "AND('BankMSP.peer', 'SupplierMSP.peer')"
-STAYING = "CoreEnterpriseMSP, SupplierMSP, BankMSP, RegulatorMSP"
+STAYING = "BankMSP, CoreEnterpriseMSP, RegulatorMSP, SupplierMSP"     # the channel config's orgs, sorted
 
 
 def _notes(tmp_path, members: str):
@@ -211,14 +213,104 @@ def test_a_derived_policy_of_another_chaincode_is_checked_as_fixed_at_its_deploy
     orgs = {o.name: o for o in topology.orgs}
     net.topology = membership.with_orgs(topology, [orgs["coreenterprise"], supplier2, orgs["bank"], orgs["regulator"]])
     members = OrgMembership(net)
-    members.check_other_chaincodes_without(orgs["bank"])    # two orgs ledgery names stay: CoreEnterpriseMSP too
+    current = _renamed(channel_config(topology, data_root), "SupplierMSP", supplier2.msp_id)
+    members.check_other_chaincodes_without(orgs["bank"], current)    # two orgs ledgery names stay: CoreEnterpriseMSP
 
     net.topology = membership.with_orgs(topology, [core2, supplier2, orgs["bank"], orgs["regulator"]])
+    current = _renamed(current, "CoreEnterpriseMSP", core2.msp_id)
     with pytest.raises(OrgChangeError) as refused:
-        members.check_other_chaincodes_without(orgs["bank"])
+        members.check_other_chaincodes_without(orgs["bank"], current)
     message = str(refused.value)
     policy = ccservers.load_deployment(data_root, "ledgery").signature_policy
     assert f"ledgery: its endorsement policy {policy} (derived for the orgs of its deploy) names BankMSP" in message
     assert _advised(message) == ["recfin", "chaincode", "deploy", "--name", "ledgery", "--contract",
                                  topology.chaincode.contract, "--version", "1.0"]
     assert "ledgerz" not in message         # RegulatorMSP stays to meet its OR
+
+
+def _renamed(config, msp_id: str, new_msp_id: str):
+    """A copy of the channel config in which org msp_id is named new_msp_id instead: the staying orgs are read from
+    the config's application org names alone."""
+    group = config.channel_group.groups["Application"].groups[msp_id]
+    return config_of_channel.with_org(config_of_channel.without_org(config, msp_id), new_msp_id, group)
+
+
+def _without_supplier(topology, data_root):
+    """The channel config once SupplierMSP has left from another host: this data folder still records it."""
+    return config_of_channel.without_org(channel_config(with_bank2(topology), data_root), "SupplierMSP")
+
+
+SUPPLIER_OR_BANK2 = "OR('Bank2MSP.peer', 'SupplierMSP.peer')"
+
+
+@pytest.mark.parametrize("how", ["org remove --dry-run", "org remove", "org submit"])
+def test_the_orgs_that_stay_are_the_channel_configs_not_the_data_folders(topology, data_root, fake_fabric,
+                                                                         tmp_path, how):
+    """SupplierMSP already left the channel from another host, and this data folder still records it: a chaincode
+    whose policy only Bank2MSP or SupplierMSP can meet is stranded by Bank2MSP's leaving, and the deploy advised
+    names only the orgs the channel config has."""
+    net, members = network_with_bank2(topology, data_root, ScriptedPeer)
+    net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=SUPPLIER_OR_BANK2)
+    assert "supplier" in [o.name for o in members.topology.orgs]
+    current = _without_supplier(topology, data_root)
+    removal = org_change.plan_remove(net.topology, data_root, current, "bank2")
+    path = members.write_update(removal, tmp_path / "remove-bank2.tx")
+    attempt = {"org remove --dry-run": lambda: members.plan_remove("bank2", current=current),
+               "org remove": lambda: _fetched(members, current).remove("bank2"),
+               "org submit": lambda: _fetched(members, current).submit_update_file(path)}[how]
+    with pytest.raises(OrgChangeError) as refused:
+        attempt()
+    message = str(refused.value)
+    assert (f"ledgerx: its endorsement policy {SUPPLIER_OR_BANK2} names Bank2MSP, and the peers of the orgs that "
+            f"stay (BankMSP, CoreEnterpriseMSP, RegulatorMSP) cannot meet it") in message
+    assert "--signature-policy POLICY (naming only BankMSP, CoreEnterpriseMSP, RegulatorMSP, or --channel-policy)" \
+        in message
+    assert "bank2" not in membership.load_state(data_root)["removed"]
+
+
+def test_once_the_org_has_left_the_advice_names_the_channel_configs_orgs(topology, data_root, fake_fabric):
+    """Bank2MSP's removal went in while SupplierMSP had left too: the removal is finished and the deploy it advises
+    for ledgerx names only the orgs the channel config has, not the supplier this data folder still records."""
+    net, members = network_with_bank2(topology, data_root, ScriptedPeer)
+    net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=SUPPLIER_OR_BANK2)
+    gone = config_of_channel.without_org(_without_supplier(topology, data_root), "Bank2MSP")
+    said = []
+    net.say = said.append
+    assert _fetched(members, gone).remove("bank2") is None                  # the update is in: skipped
+    advice = [line for line in said if line.lstrip().startswith("ledgerx needs deploying again")]
+    assert len(advice) == 1
+    assert "(naming only BankMSP, CoreEnterpriseMSP, RegulatorMSP, or --channel-policy)" in advice[0]
+    assert "bank2" in membership.load_state(data_root)["removed"]
+
+
+def test_a_channel_org_this_data_folder_does_not_record_endorses_with_one_peer(topology, data_root, fake_fabric):
+    """Bank3MSP joined the channel from another host and is not recorded here: its peer can still endorse for
+    ledgerx, so Bank2MSP's leaving strands nothing."""
+    net, members = network_with_bank2(topology, data_root, ScriptedPeer)
+    net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0",
+                         signature_policy="OR('Bank2MSP.peer', 'Bank3MSP.peer')")
+    with_bank2_config = channel_config(with_bank2(topology), data_root)
+    with_bank3 = config_of_channel.with_org(
+        with_bank2_config, "Bank3MSP", with_bank2_config.channel_group.groups["Application"].groups["Bank2MSP"])
+    assert "Bank3MSP" not in [o.msp_id for o in members.topology.orgs]
+    assert members.plan_remove("bank2", current=with_bank3).verdict is not None      # not refused
+
+
+NESTED = ("AND(OR(AND('CoreEnterpriseMSP.peer', 'SupplierMSP.peer'), 'RegulatorMSP.peer', 'Bank2MSP.peer'), "
+          "'SupplierMSP.peer')")
+
+
+def test_a_policy_some_of_the_staying_peers_meet_is_not_stranded(topology, data_root, fake_fabric):
+    """Fabric's NOutOf is greedy: with every staying peer endorsing, the inner OR uses the supplier's peer for
+    AND('CoreEnterpriseMSP.peer', 'SupplierMSP.peer') and the outer 'SupplierMSP.peer' finds none left. A client
+    that asks only the regulator's and the supplier's peers meets the policy, so Bank2MSP's leaving strands
+    nothing."""
+    envelope = signature_policy(NESTED)
+    every_peer = [(m, "peer") for m in ("BankMSP", "CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP")]
+    assert not config_policy.met_by(envelope, every_peer)
+    assert config_policy.met_by(envelope, [("RegulatorMSP", "peer"), ("SupplierMSP", "peer")])
+
+    net, members = network_with_bank2(topology, data_root, ScriptedPeer)
+    net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=NESTED)
+    assert all(len(members.topology.peers(o.name)) == 1 for o in members.topology.orgs)
+    members.plan_remove("bank2", current=channel_config(with_bank2(topology), data_root))      # not refused
