@@ -9,6 +9,7 @@ from typing import Callable, Generic, Iterable, Iterator, TypeVar
 import grpc
 
 from ._transport import TransportError, task_being_cancelled, transport_errors_as
+from ._twins import refuse_awaitable
 from .errors import GatewayError
 
 T = TypeVar("T")
@@ -152,10 +153,54 @@ class EventIterator(Generic[T]):
 
 
 def open_events(open_stream: Callable[[], object], convert: Convert) -> EventIterator:
-    """Open the stream now (a refused stream raises GatewayError here) and iterate it."""
+    """Open the stream now (a refused stream raises GatewayError here) and iterate it.
+
+    An async transport given to connect() (one whose family connect() could not tell) shows itself
+    here: what it opened is closed or cancelled unread, and a ValueError names connect_async().
+    """
     with transport_errors_as():
         stream = open_stream()
+    _refuse_async_stream(stream)
     return EventIterator(stream, convert)
+
+
+def _refuse_async_stream(stream) -> None:
+    """A ValueError naming connect_async() for what a stream call made by the sync client returned, if that is
+    an async transport's: a coroutine (an ``async def`` call, closed without being run) or an async stream."""
+    refuse_awaitable(stream)
+    if _is_async_stream(stream):  # an async stream is not awaitable, so refuse_awaitable let it through
+        _cancel(stream)
+        raise ValueError(
+            f"the transport returned {type(stream).__name__}, an async stream: it is an async transport, which "
+            "connect() cannot use. The stream was cancelled unread. Give the transport to connect_async(), or give "
+            "connect() a sync transport (one whose streams are iterators, or a class deriving from GatewayTransport)"
+        )
+
+
+def _sync_stream_refusal(stream) -> ValueError | None:
+    """For what a stream call made by the async client returned: the ValueError naming connect() if it is a sync
+    stream (a sync transport given to connect_async(), which could not tell its family), cancelled unread."""
+    if not _is_async_stream(stream) and hasattr(type(stream), "__next__"):
+        _cancel(stream)
+        return ValueError(
+            f"the transport returned {type(stream).__name__}, a sync stream, not an async iterator: it is a sync "
+            "transport, which connect_async() cannot use. That call has already been made (a sync transport opens "
+            "its stream in place, blocking the event loop); the stream was cancelled unread. Give the transport to "
+            "connect(), or give connect_async() an async transport (one whose streams are async iterators)"
+        )
+    return None
+
+
+def _is_async_stream(stream) -> bool:
+    """Whether ``stream`` reads only with ``await`` (``__anext__`` and no ``__next__``; looked up on its type,
+    as iteration does). An object with both, as a MagicMock, is left to the client of either family."""
+    return hasattr(type(stream), "__anext__") and not hasattr(type(stream), "__next__")
+
+
+def _cancel(stream) -> None:
+    cancel = getattr(stream, "cancel", None)
+    if cancel is not None:
+        cancel()
 
 
 class AsyncEventIterator(Generic[T]):
@@ -179,6 +224,8 @@ class AsyncEventIterator(Generic[T]):
         self._pending: list[T] = []
         self._closed = False
         self._failure: GatewayError | None = None
+        self._refusal: ValueError | None = None
+        """Set when the stream opened was a sync transport's: every read raises it anew, none opens another."""
         # Without turns, two tasks awaiting the same shielded read would each convert its response.
         self._turn = asyncio.Lock()
 
@@ -236,7 +283,7 @@ class AsyncEventIterator(Generic[T]):
         """
         if self._read is None:
             if self._stream is None:
-                self._stream = self._open_stream()
+                self._stream = self._opened()
             self._read = asyncio.ensure_future(self._stream.__anext__())
             self._read.add_done_callback(_retrieve_outcome)
         read = self._read
@@ -251,6 +298,16 @@ class AsyncEventIterator(Generic[T]):
             raise
         self._read = None
         return response
+
+    def _opened(self):
+        """The stream, opened now. A sync transport's is refused with a ValueError naming connect(), at this read
+        and at every later one, which opens no other (each a new error: one raised twice would share its traceback)."""
+        if self._refusal is None:
+            stream = self._open_stream()
+            self._refusal = _sync_stream_refusal(stream)
+            if self._refusal is None:
+                return stream
+        raise ValueError(*self._refusal.args)
 
     async def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The async twin of :meth:`EventIterator.first`: the next event meeting ``condition``, then closed."""

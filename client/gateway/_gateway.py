@@ -71,7 +71,8 @@ def connect(
     ValueError naming ``connect_async``, raised before anything is sent. A transport whose family
     nothing tells (its calls are plain methods: a wrapper, a decorator, a mock) is taken; if its
     first call returns an awaitable, that is closed unawaited (a coroutine is not run, so nothing
-    is sent) and the call raises the same ValueError.
+    is sent) and the call raises the same ValueError. An event method whose transport opened an
+    async stream (``__anext__`` and no ``__next__``) cancels it unread and raises the same ValueError.
 
     With ``grpc_channel`` or ``transport``, ``client_certificate`` may still
     be given: its hash is then bound into block-event requests (mutual TLS).
@@ -122,6 +123,8 @@ def connect_async(
     runs it in place), but nothing after it: the first call of ``submit_transaction``/``submit``/
     ``submit_async`` is the endorsement, so no transaction is ordered (a rebuilt Transaction's own
     ``submit()``, made first, has reached the orderer: its ``transaction_id`` finishes it via connect()).
+    An event iterator checks its stream at its first read: a sync one (``__next__`` and no ``__anext__``)
+    is cancelled unread, and that read and every later one raise the ValueError.
     """
     signing, tls_hash = _check_credentials(identity, signer, hash, client_certificate)
     transport = _transport(

@@ -22,7 +22,9 @@ from client.gateway import (
     connect_async,
     private_key_signer,
 )
-from .gateway_fakes import AsyncFakeTransport, FakeTransport, key_pem, make_key_and_cert
+from .gateway_fakes import (
+    AsyncFakeTransport, FakeTransport, events_response, filtered_block, key_pem, make_key_and_cert,
+)
 
 CHANNEL = "receivables-channel"
 CHANNEL_OPTIONS = {
@@ -230,6 +232,11 @@ async def _settled(call):
     return await returned if inspect.isawaitable(returned) else returned
 
 
+async def _first_event(events):
+    """The first event of a sync or an async event iterator: the async client opens its stream at this first read."""
+    return await events.__anext__() if hasattr(events, "__anext__") else next(events)
+
+
 # Each case: connect function, what is given, how to make it around an in-memory peer, the connect that takes it.
 REFUSED_AT_CONNECT = [
     (connect, "grpc_channel", lambda fake: grpc.aio.insecure_channel(NEVER_DIALLED), "connect_async"),
@@ -258,6 +265,16 @@ REFUSED_AT_FIRST_CALL_IDS = [
     "decorated async def transport to connect", "plain methods forwarding to async def calls to connect",
 ]  # fmt: skip
 
+# Each first call: what it makes through the gateway's Network, and the transport call it opens with.
+FIRST_CALLS = {
+    "submit_transaction": (lambda network: network.get_contract("receivables").submit_transaction("Confirm", "R-1"),
+                           "endorse"),
+    "chaincode_events": (lambda network: network.chaincode_events("receivables"), "chaincode_events"),
+    "block_events": (lambda network: network.block_events(), "deliver"),
+    "filtered_block_events": (lambda network: network.filtered_block_events(), "deliver"),
+    "wait_for_block": (lambda network: network.wait_for_block(1), "deliver"),
+}  # fmt: skip
+
 
 @pytest.mark.parametrize("connect_with, source, make, right", REFUSED_AT_CONNECT, ids=REFUSED_AT_CONNECT_IDS)
 def test_a_channel_or_transport_of_the_other_family_is_refused_naming_the_connect_that_takes_it(
@@ -281,18 +298,24 @@ def test_a_channel_or_transport_of_the_other_family_is_refused_naming_the_connec
     assert fake.calls == []
 
 
+@pytest.mark.parametrize("first_call", FIRST_CALLS)
 @pytest.mark.parametrize("connect_with, source, make, right", REFUSED_AT_FIRST_CALL, ids=REFUSED_AT_FIRST_CALL_IDS)
 def test_a_transport_of_the_other_family_that_connect_cannot_tell_fails_clearly_at_its_first_call(
-    credentials, connect_with, source, make, right
+    credentials, connect_with, source, make, right, first_call
 ):
     key, identity = credentials
     fake = FakeTransport()
+    call, opening = FIRST_CALLS[first_call]
 
     async def main():
         gateway = connect_with(identity=identity, signer=private_key_signer(key), transport=make(fake))
-        contract = gateway.get_network(CHANNEL).get_contract("receivables")
+        network = gateway.get_network(CHANNEL)
         with pytest.raises(ValueError) as caught:
-            await _settled(lambda: contract.submit_transaction("Confirm", "R-1"))
+            returned = await _settled(lambda: call(network))
+            await _first_event(returned)  # reached only by the async client's event iterators
+        if connect_with is connect_async and opening != "endorse" and first_call != "wait_for_block":
+            with pytest.raises(ValueError, match=r"connect_async\(\) cannot use\. "):
+                await _first_event(returned)  # a later read says so again, without opening another stream
         if connect_with is connect_async:
             await gateway.close()  # a sync close has already run: nothing to await, and no TypeError
         else:
@@ -306,13 +329,19 @@ def test_a_transport_of_the_other_family_that_connect_cannot_tell_fails_clearly_
         gc.collect()
     assert f"which {connect_with.__name__}() cannot use. " in message and f"Give the transport to {right}()" in message
     if connect_with is connect_async:
-        # A sync transport runs the endorsement in place before returning it; the submit is never reached.
+        # A sync transport makes its first call in place before returning it: a submit never gets past the
+        # endorsement, and a stream it opened is cancelled unread.
         assert "That call has already been made" in message
-        assert [name for name, *_ in fake.calls] == ["endorse"] and fake.closed
-    else:
+        assert [name for name, *_ in fake.calls] == [opening] and fake.closed
+    elif opening == "endorse":
         # The async call was closed as a coroutine, never run: nothing reached the peer.
         assert "closed without being run, so nothing was sent" in message
         assert fake.calls == []
+    else:
+        # An async transport opens its stream when asked; the sync client cancels it unread.
+        assert "The stream was cancelled unread" in message
+        assert [name for name, *_ in fake.calls] == [opening]
+    assert [stream.cancelled for stream in fake.streams] == ([] if opening == "endorse" else [True])
     assert not [w for w in warned if "never awaited" in str(w.message)]
 
 
@@ -363,10 +392,17 @@ def test_the_connect_a_refusal_names_takes_what_was_refused(credentials, connect
 def test_a_sync_transport_whose_calls_run_async_def_to_completion_is_taken_by_connect_and_serves_it(credentials):
     key, identity = credentials
     fake = FakeTransport()
+    fake.event_responses = [events_response(7, "tx-1")]
+    fake.deliver_responses = [filtered_block(7)]
     with connect(identity=identity, signer=private_key_signer(key), transport=BlockingAdapterTransport(fake)) as gateway:
-        result = gateway.get_network(CHANNEL).get_contract("receivables").submit_transaction("Confirm", "R-1")
-    assert result == b"result"
-    assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status"] and fake.closed
+        network = gateway.get_network(CHANNEL)
+        result = network.get_contract("receivables").submit_transaction("Confirm", "R-1")
+        with network.chaincode_events("receivables") as events:
+            event = next(events)
+        block = network.wait_for_block(7)
+    assert result == b"result" and event.transaction_id == "tx-1" and block == 7
+    assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status", "chaincode_events", "deliver"]
+    assert fake.closed
 
 
 @pytest.mark.parametrize(
@@ -415,11 +451,18 @@ def test_insecure_beside_a_client_key_is_refused_as_it_would_have_no_effect(cred
 def test_an_async_transport_behind_a_wrapper_serves_the_async_client(credentials, wrap):
     key, identity = credentials
     fake = FakeTransport()
+    fake.event_responses = [events_response(7, "tx-1")]
+    fake.deliver_responses = [filtered_block(7)]
 
     async def main():
         async with connect_async(identity=identity, signer=private_key_signer(key), transport=wrap(AsyncFakeTransport(fake))) as gateway:
-            return await gateway.get_network(CHANNEL).get_contract("receivables").submit_transaction("Confirm", "R-1")
+            network = gateway.get_network(CHANNEL)
+            result = await network.get_contract("receivables").submit_transaction("Confirm", "R-1")
+            async with network.chaincode_events("receivables") as events:
+                event = await _first_event(events)
+            return result, event, await network.wait_for_block(7)
 
-    assert asyncio.run(main()) == b"result"
-    assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status"]
+    result, event, block = asyncio.run(main())
+    assert result == b"result" and event.transaction_id == "tx-1" and block == 7
+    assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status", "chaincode_events", "deliver"]
     assert fake.closed
