@@ -300,8 +300,10 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
         # without the original (a part read on its own) has the faces of the parts split from it straight away,
         # each whole, what was paid on it before it was split again included.
         root = claims.get(receivable_id)
-        face = root.face if root is not None else sum(m.face for m in members[receivable_id]
-                                                      if m.parent_id == receivable_id)
+        # (every claim split from it counts, confirmed in this history or not: a part whose confirmation the file
+        # left out still carried its face into the parts below it)
+        face = root.face if root is not None else sum(c.face for c in claims.values()
+                                                      if c.parent_id == receivable_id)
         confirmed_on = min(m.confirmed_on for m in members[receivable_id])
         originals.append(OriginalClaim(
             receivable_id, min(p.due for p in group), face, tuple(group),

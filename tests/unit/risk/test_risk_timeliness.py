@@ -93,6 +93,14 @@ def test_a_part_paid_in_part_before_it_was_split_again_is_settled_at_its_face_wi
     assert (f.settled_on_time_count, f.settled_on_time_amount, f.settled_late_count) == (1, 100_000, 0)
 
 
+def test_a_part_whose_confirmation_the_history_leaves_out_still_gives_its_face_to_the_original():
+    """The same history with P.1's confirmation left out: the parts below it are confirmed and paid on time, and
+    the claim they belong to was 100,000 fen, not nothing."""
+    events = [e for e in split_part_again() if not (e.receivable_id == "P.1" and e.kind == "confirmed")]
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), PART_DUE + 30 * DAY)
+    assert (f.settled_on_time_count, f.settled_on_time_amount) == (1, 100_000)
+
+
 def record_events():
     """Claims of several holders, one changing hands, one split, paid on time, late and not at all."""
     events = lifecycle("A", date(2025, 11, 2), date(2026, 1, 31), paid=date(2026, 2, 14), face=300_000)
