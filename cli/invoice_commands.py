@@ -472,10 +472,10 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
 
 
 def _no_invoice_text(result: ScanResult, each: bool, as_json: bool) -> int:
-    """A file whose pages hold no invoice text (blank, turned, too small or blurred, or no invoice): no field of an invoice to review, so
-    the one reason and what to do, as for a file that cannot be read (exit 2); --json prints the reading, the
-    reason its one field ``invoice_text`` (with --each, a list of it). No --invoice-out is written: there is no
-    invoice, which the reason says."""
+    """A file whose pages hold no invoice text (blank, turned, too small or blurred, or no invoice): no field of an
+    invoice to review, so the one reason and what to do, as for a file that cannot be read (exit 2); --json prints
+    the reading, the reason its one field ``invoice_text`` (with --each, a list of it). No --invoice-out is
+    written: there is no invoice, which the reason says."""
     if not as_json:
         raise CommandError(result.no_invoice_text, EXIT_BAD_INPUT)
     _emit_json([_reading_json(result)] if each else _reading_json(result))

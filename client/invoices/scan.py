@@ -26,8 +26,9 @@ with tax that is not negative beside words that say 负). A flagged field is nev
 the CLI exits 1 while any field is flagged; the invoice read carries the flagged fields
 (:attr:`Invoice.unreviewed`), and a registration or attestation refuses it, and every
 reader refuses a file written from it, until a person has checked them. An image or image-only PDF on whose pages OCR
-finds no invoice label at all (blank, turned, too small or blurred to read, or no invoice) is read as no invoice with one flagged field,
-``invoice_text``, saying so (:func:`_no_invoice_text`), rather than every field of an invoice "not found".
+finds no invoice label at all (blank, turned, too small or blurred to read, or no invoice) is read as no invoice
+with one flagged field, ``invoice_text``, saying so (:func:`_no_invoice_text`), rather than every field of an
+invoice "not found".
 
 A file is read as one invoice. One that holds several (``_scan_layout.invoices_in``: another invoice number or
 another seller in a later title block, or another number with item rows after it) is never read as one:
