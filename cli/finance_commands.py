@@ -278,12 +278,13 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     Exit codes:
       0    quoted; and offered, if confirmed
       1    declined, refused or failed (the message says whether an offer
-           was made, or may have been, and how to check)
+           was made, or may have been, and how to check); or the prompt's
+           input ended without an answer (nothing offered)
       2    a usage error
       3    offered, and the bank is then above its limit on the debtor
            (with --withdraw-over-limit, withdrawn again)
-      130  Ctrl-C, or the prompt left without an answer (once the offer
-           was sent, the message says whether it may still commit)
+      130  Ctrl-C, at the prompt too (once the offer was sent, the
+           message says whether it may still commit)
 
     The rest (scoring, the limit, turns among quotes of one bank on one
     debtor, offers whose outcome was lost): see docs/risk-and-pricing.md,

@@ -2,7 +2,9 @@
 
 Ctrl-C ends a command with one line and exit status 130 (the shell's code for SIGINT, which ledger calls cut short
 exit with too, naming their request): while the commands load, while one runs, and at a prompt. A command that
-handles Ctrl-C itself (`events` and `network logs -f` stop following with exit 0) keeps its own way.
+handles Ctrl-C itself (`events` and `network logs -f` stop following with exit 0) keeps its own way. A prompt whose
+input ended (stdin not a terminal, or Ctrl-D) is no Ctrl-C: one line saying how to answer it, and exit 1, so that a
+script tells it from a stop (`finance quote` exits 130 when its offer may still commit).
 """
 from __future__ import annotations
 
@@ -10,7 +12,13 @@ import sys
 from contextlib import contextmanager
 
 INTERRUPTED = "Error: interrupted"
-PROMPT_UNANSWERED = "Error: aborted: the prompt got no answer (its input ended)"
+PROMPT_UNANSWERED = "Error: aborted: the prompt got no answer (its input ended): {way_out}"
+EXIT_PROMPT_UNANSWERED = 1   # as any other error: nothing was done, and it is not a stop
+# How to answer the prompt of each top-level command that has one, without a terminal or beforehand
+PROMPT_WAY_OUT = {
+    "finance": "answer it in a terminal, or give --yes to make the offer (--json only quotes)",
+    "hsm": "enter the PIN, or set the variable the prompt names to it",
+}
 
 
 def _say_stopped(line: str = INTERRUPTED) -> None:
@@ -45,17 +53,22 @@ except KeyboardInterrupt:
 
 
 @contextmanager
-def _stops_exit_130():
-    """Ctrl-C (KeyboardInterrupt), or a prompt click aborted (on Ctrl-C or at the end of its input), ends the command
-    with exit 130, where click would print "Aborted!" and exit 1."""
+def _stops_exit_130(ctx: click.Context | None = None):
+    """Ctrl-C (KeyboardInterrupt), or at a prompt, ends the command with exit 130, where click would print "Aborted!"
+    and exit 1; a prompt whose input ended exits 1 with a line saying how to answer it (ctx: the top-level context
+    running a command, which names it)."""
     try:
         yield
     except KeyboardInterrupt:
         _say_stopped()
         sys.exit(EXIT_INTERRUPTED)
     except click.Abort as aborted:   # click raises it from the KeyboardInterrupt or EOFError the prompt got
-        _say_stopped(INTERRUPTED if isinstance(aborted.__context__, KeyboardInterrupt) else PROMPT_UNANSWERED)
-        sys.exit(EXIT_INTERRUPTED)
+        if isinstance(aborted.__context__, KeyboardInterrupt):
+            _say_stopped()
+            sys.exit(EXIT_INTERRUPTED)
+        command = ctx.invoked_subcommand if ctx is not None else None
+        _say_stopped(PROMPT_UNANSWERED.format(way_out=PROMPT_WAY_OUT.get(command, "answer it in a terminal")))
+        sys.exit(EXIT_PROMPT_UNANSWERED)
 
 
 class _Recfin(ShownSuggestionsGroup):
@@ -70,19 +83,26 @@ class _Recfin(ShownSuggestionsGroup):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx):
-        with _stops_exit_130():
+        with _stops_exit_130(ctx):
             return super().invoke(ctx)
 
 
-def _version() -> str:
+def _show_version(ctx: click.Context, _param, given: bool) -> None:
+    """`--version`: the installed distribution's version, read only when asked for: read at import, it ran outside
+    the guard around the commands' loading, where Ctrl-C printed Python's traceback, and cost every command its time."""
+    if not given or ctx.resilient_parsing:
+        return
     try:
-        return version("recfin")
-    except PackageNotFoundError:
-        return "unknown"
+        installed = version("recfin")
+    except PackageNotFoundError:   # run from a source tree that was never installed
+        installed = "unknown"
+    click.echo(f"recfin, version {installed}")
+    ctx.exit()
 
 
 @click.group(cls=_Recfin, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "--version", prog_name="recfin")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 def main() -> None:
     """recfin: a receivables-financing network on Hyperledger Fabric.
 

@@ -175,5 +175,12 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
         found.append(profile.org)
     if not found and not unreadable:
         raise NetworkError(f"no connection profile for org {org!r} in {folder}: run `recfin network up` first")
-    choose = f"choose one of {', '.join(found)} (name or MSP ID)" if found else "no profile there can be read"
-    raise NetworkError(f"no org {org!r} in {folder}: {choose}" + "".join(f"; {problem}" for problem in unreadable))
+    choose = f"choose one of {', '.join(found)} (name or MSP ID)"
+    if not unreadable:
+        raise NetworkError(f"no org {org!r} in {folder}: {choose}")
+    # the org's own profile may be among them (given by MSP ID, its file is not found by name): they come first, as
+    # mending them may be all it takes, before the orgs that can be chosen instead
+    count = "1 profile" if len(unreadable) == 1 else f"{len(unreadable)} profiles"
+    which = "it" if len(unreadable) == 1 else "one"
+    cannot = f"{count} in {folder} cannot be read, {which} may be {org!r}: {'; '.join(unreadable)}"
+    raise NetworkError(f"{cannot}. None of the others is {org!r}: {choose}" if found else cannot)

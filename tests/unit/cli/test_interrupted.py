@@ -1,6 +1,7 @@
 """Ctrl-C ends any `recfin` command with one line and exit 130, the shell's code for SIGINT, as a ledger call cut
-short exits: while a command runs, and while the commands load (seconds on a busy host), through `python -m cli` and
-the `recfin` script alike. Each test sends a real SIGINT to a real process, once the process has said where it is."""
+short exits: while a command runs, and while the commands load (seconds on a busy host) or `--version` reads the
+version, through `python -m cli` and the `recfin` script alike. Each test sends a real SIGINT to a real process, once
+the process has said where it is."""
 from __future__ import annotations
 
 import os
@@ -71,4 +72,31 @@ def test_ctrl_c_while_the_commands_load_exits_130_with_one_line_and_no_traceback
     path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
     ready, ended = interrupted([*command, "--version"], env={"PYTHONPATH": path})
     assert ready.startswith("loading cli."), ready
+    assert (ended.returncode, ended.stderr) == (130, "Error: interrupted\n"), ended
+
+
+# Loaded the same way: reading recfin's installed version waits until the test's SIGINT comes, after saying so.
+HOLD_THE_VERSION = '''
+import importlib.metadata
+import time
+
+_version = importlib.metadata.version
+
+
+def held_version(distribution):
+    if distribution == "recfin":
+        print("reading the version of recfin", flush=True)
+        time.sleep(600)
+    return _version(distribution)
+
+
+importlib.metadata.version = held_version
+'''
+
+
+def test_ctrl_c_while_the_version_is_read_exits_130_with_one_line_and_no_traceback(tmp_path):
+    (tmp_path / "sitecustomize.py").write_text(HOLD_THE_VERSION)
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    ready, ended = interrupted([sys.executable, "-m", "cli", "--version"], env={"PYTHONPATH": path})
+    assert ready.startswith("reading the version of recfin"), ready
     assert (ended.returncode, ended.stderr) == (130, "Error: interrupted\n"), ended

@@ -118,12 +118,32 @@ def test_an_org_with_no_profile_among_others_is_told_the_orgs_there(topology, da
         profiles.load("nobody", data_root)
     assert str(unknown.value) == (f"no org 'nobody' in {folder}: choose one of bank, coreenterprise, regulator, "
                                   "supplier (name or MSP ID)")
-    (folder / "supplier.json").write_text("{}")     # it may be the org asked for, by MSP ID: named too
+
+
+def test_an_org_by_msp_id_whose_profile_cannot_be_read_is_told_that_file_first(topology, data_root):
+    profiles.write_all(topology, data_root)
+    folder = data_root / "profiles"
+    (folder / "supplier.json").write_text("{}")     # the org asked for by MSP ID: its file is not found by name
     with pytest.raises(NetworkError) as unknown:
         profiles.load("SupplierMSP", data_root)
-    assert str(unknown.value).startswith(f"no org 'SupplierMSP' in {folder}: choose one of bank, coreenterprise, "
-                                         f"regulator (name or MSP ID); {folder / 'supplier.json'} is not a connection "
-                                         "profile (org: Field required; ")
+    said = str(unknown.value)
+    assert said.startswith(f"1 profile in {folder} cannot be read, it may be 'SupplierMSP': {folder / 'supplier.json'} "
+                           "is not a connection profile (org: Field required; ")
+    assert said.endswith("run `recfin network up` to write it again (on a host installed from an org bundle: copy "
+                         "profiles/supplier.json from a new `recfin org bundle`). None of the others is "
+                         "'SupplierMSP': choose one of bank, coreenterprise, regulator (name or MSP ID)")
+    (folder / "bank.json").write_text("")
+    with pytest.raises(NetworkError) as unknown:
+        profiles.load("SupplierMSP", data_root)
+    assert str(unknown.value).startswith(f"2 profiles in {folder} cannot be read, one may be 'SupplierMSP': "
+                                         f"{folder / 'bank.json'}")
+    assert str(unknown.value).endswith("None of the others is 'SupplierMSP': choose one of coreenterprise, regulator "
+                                       "(name or MSP ID)")
+    for other in ("coreenterprise", "regulator"):
+        (folder / f"{other}.json").unlink()
+    with pytest.raises(NetworkError) as unknown:    # no other profile to choose: none offered
+        profiles.load("SupplierMSP", data_root)
+    assert "choose" not in str(unknown.value) and str(unknown.value).startswith("2 profiles in ")
 
 
 def test_marking_revocations_in_a_damaged_profile_names_the_file(topology, data_root):

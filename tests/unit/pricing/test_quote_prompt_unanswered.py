@@ -1,6 +1,9 @@
-"""`finance quote`'s "make this offer?" left without an answer (its input ended, as when stdin is not a terminal, or
-Ctrl-C there) ends as Ctrl-C does anywhere in recfin: one line, exit 130, and no offer made."""
+"""`finance quote`'s "make this offer?" whose input ended (stdin not a terminal, or Ctrl-D) offers nothing and exits 1
+with a line saying how to answer it: not 130, the exit of Ctrl-C and of an offer that may still commit, so that a script
+tells "nothing offered" from "may have committed"."""
 from __future__ import annotations
+
+import io
 
 from click.testing import CliRunner
 
@@ -8,11 +11,35 @@ from cli.main import main
 from client.pricing import bank_config_path
 
 
-def test_a_quote_whose_prompt_gets_no_answer_exits_130_saying_so_and_offers_nothing(world):
-    result = CliRunner().invoke(main, ["finance", "quote", world.receivable, "--as", "bank", "--grade", "B",
-                                       "--config", str(bank_config_path("bank")), "--on", world.today], input="")
-    assert result.exit_code == 130, result.output
+def quote_answered_with(world, answer):
+    return CliRunner().invoke(main, ["finance", "quote", world.receivable, "--as", "bank", "--grade", "B",
+                                     "--config", str(bank_config_path("bank")), "--on", world.today], input=answer)
+
+
+class CtrlC(io.RawIOBase):
+    """A terminal where the user presses Ctrl-C instead of answering."""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if not len(buffer):   # click's check that this is a binary stream, before anything is asked
+            return 0
+        raise KeyboardInterrupt
+
+
+def test_a_quote_whose_prompt_input_ended_exits_1_saying_how_to_answer_it_and_offers_nothing(world):
+    result = quote_answered_with(world, "")
+    assert result.exit_code == 1, result.output
     assert "make this offer" in result.stdout
-    assert result.stderr == "Error: aborted: the prompt got no answer (its input ended)\n"
+    assert result.stderr == ("Error: aborted: the prompt got no answer (its input ended): answer it in a terminal, "
+                             "or give --yes to make the offer (--json only quotes)\n")
     assert "Aborted!" not in result.output
+    assert world.client("tier1").get_financing(world.financing).offers == []
+
+
+def test_ctrl_c_at_the_quote_prompt_still_exits_130_as_a_stop_and_offers_nothing(world):
+    result = quote_answered_with(world, CtrlC())
+    assert (result.exit_code, result.stderr) == (130, "Error: interrupted\n"), result.output
+    assert "make this offer" in result.stdout
     assert world.client("tier1").get_financing(world.financing).offers == []

@@ -343,6 +343,16 @@ def test_an_org_without_a_profile_is_one_line(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("Error: no connection profile for org 'nosuchorg'"), res.output
 
 
+def test_an_org_not_among_the_profiles_network_up_wrote_is_one_line_naming_those_there(tmp_path):
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    for org, msp_id in [("bank", "BankMSP"), ("supplier", "SupplierMSP")]:
+        (folder / f"{org}.json").write_text(profile(org).model_copy(update={"msp_id": msp_id}).model_dump_json())
+    res = invoke("receivable", "confirm", "R-1", "--as", "bnak", "--data-root", str(tmp_path))
+    assert res.exit_code == 1
+    assert res.output == f"Error: no org 'bnak' in {folder}: choose one of bank, supplier (name or MSP ID)\n"
+
+
 def test_a_bad_amount_is_one_usage_line_and_nothing_is_sent(ledger):
     res = invoke("receivable", "pay", "R-1", "--amount", "1,2345.00")
     assert res.exit_code == 2
