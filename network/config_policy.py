@@ -26,6 +26,7 @@ says who signed and who is missing ("needs 3 of 4 org admins: missing BankMSP, R
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -365,6 +366,19 @@ def msp_ids_in(policy: str) -> list[str]:
     """The MSP IDs a signature policy's principals name, e.g. ["BankMSP", "SupplierMSP"] for
     "AND('BankMSP.peer', 'SupplierMSP.peer')" (PolicySyntaxError when it is not one)."""
     return sorted({msp_id for msp_id, _role in map(_principal, signature_policy(policy).identities)})
+
+
+def leaves_naming(env: policies_pb2.SignaturePolicyEnvelope) -> Counter[str]:
+    """How many of the policy's signed-by leaves name each MSP ID: more identities of an org than that can meet
+    no more of it (each identity counts once, for one leaf)."""
+    principals = [_principal(p)[0] for p in env.identities]
+
+    def leaves(rule: policies_pb2.SignaturePolicy) -> list[str]:
+        if rule.HasField("signed_by"):
+            return [principals[rule.signed_by]]
+        return [msp_id for sub in rule.n_out_of.rules for msp_id in leaves(sub)]
+
+    return Counter(leaves(env.rule))
 
 
 def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:

@@ -1358,9 +1358,12 @@ def _names_unendorsable(policy: str | None, msp_id: str, peers: Mapping[str, int
     if msp_id not in named:
         return False
     envelope = compiled_policy(policy)
-    # a peer of an org the policy does not name meets none of its principals: only the named orgs' are chosen
+    # a peer of an org the policy does not name meets none of its principals: only the named orgs' are chosen,
+    # and of each no more than the leaves naming it (a peer beyond that meets nothing more), which keeps the
+    # choices few however many peers an org runs
     orgs = [m for m in named if m in peers]
-    for chosen in itertools.product(*(range(peers[m] + 1) for m in orgs)):
+    uses = config_policy.leaves_naming(envelope)
+    for chosen in itertools.product(*(range(min(peers[m], uses[m]) + 1) for m in orgs)):
         if config_policy.met_by(envelope, [(m, "peer") for m, n in zip(orgs, chosen) for _peer in range(n)]):
             return False
     return True

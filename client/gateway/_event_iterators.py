@@ -180,7 +180,7 @@ def _refuse_async_stream(stream) -> None:
 def _sync_stream_refusal(stream) -> ValueError | None:
     """For what a stream call made by the async client returned: the ValueError naming connect() if it is a sync
     stream (a sync transport given to connect_async(), which could not tell its family), cancelled unread."""
-    if not _is_async_stream(stream) and hasattr(type(stream), "__next__"):
+    if hasattr(type(stream), "__next__") and not hasattr(type(stream), "__anext__"):
         _cancel(stream)
         return ValueError(
             f"the transport returned {type(stream).__name__}, a sync stream, not an async iterator: it is a sync "

@@ -466,3 +466,24 @@ def test_an_async_transport_behind_a_wrapper_serves_the_async_client(credentials
     assert result == b"result" and event.transaction_id == "tx-1" and block == 7
     assert [name for name, *_ in fake.calls] == ["endorse", "submit", "commit_status", "chaincode_events", "deliver"]
     assert fake.closed
+
+
+def test_a_stream_that_reads_both_ways_serves_the_async_client(credentials):
+    """A stream with both __next__ and __anext__ (a MagicMock set up as an async stream) is of neither family for
+    certain, so connect_async() reads it as the async stream its transport says it is."""
+    key, identity = credentials
+
+    class MockStreamTransport(AsyncFakeTransport):
+        def chaincode_events(self, request):
+            self.stream = MagicMock()
+            self.stream.__anext__.side_effect = [events_response(7, "tx-1"), StopAsyncIteration()]
+            return self.stream
+
+    transport = MockStreamTransport(FakeTransport())
+
+    async def main():
+        async with connect_async(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+            async with gateway.get_network(CHANNEL).chaincode_events("receivables") as events:
+                return await _first_event(events)
+
+    assert asyncio.run(main()).transaction_id == "tx-1"

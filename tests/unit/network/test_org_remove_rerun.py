@@ -14,7 +14,7 @@ from network.errors import ChaincodeError
 from network.fabric_bin import FabricInstall
 from network.org_change import OrgChangeError
 from network.org_definition import signature_policy
-from network.org_membership import OrgMembership
+from network.org_membership import OrgMembership, _names_unendorsable
 
 from .channel_fixtures import channel_config
 from .scripted_peer import ScriptedPeer
@@ -314,3 +314,22 @@ def test_a_policy_some_of_the_staying_peers_meet_is_not_stranded(topology, data_
     net.deploy_chaincode("ledgerx", topology.chaincode.contract, "1.0", signature_policy=NESTED)
     assert all(len(members.topology.peers(o.name)) == 1 for o in members.topology.orgs)
     members.plan_remove("bank2", current=channel_config(with_bank2(topology), data_root))      # not refused
+
+
+def test_no_more_peers_of_an_org_are_tried_than_the_policy_has_leaves_naming_it(monkeypatch):
+    """AND over nine staying orgs of three peers each, none of them leaving: every choice fails, so every choice is
+    tried; a fourth peer of an org named once can meet nothing a first one could not, so two counts (none, one)
+    per org are tried, 2**9 choices, not 4**9."""
+    orgs = [f"Org{n}MSP" for n in range(1, 10)]
+    policy = "AND(%s)" % ", ".join(f"'{m}.peer'" for m in [*orgs, "LeavingMSP"])
+    assert config_policy.leaves_naming(signature_policy(policy)) == {m: 1 for m in [*orgs, "LeavingMSP"]}
+    tried = []
+    met_by = config_policy.met_by
+    monkeypatch.setattr(config_policy, "met_by", lambda envelope, ids: tried.append(ids) or met_by(envelope, ids))
+    assert _names_unendorsable(policy, "LeavingMSP", {m: 3 for m in orgs})
+    assert len(tried) == 2 ** 9
+    # an org named twice: up to two of its five peers are tried, and two meet the policy without the leaving org
+    tried.clear()
+    assert not _names_unendorsable("OutOf(2, 'AMSP.peer', 'AMSP.peer', 'LeavingMSP.peer')", "LeavingMSP",
+                                   {"AMSP": 5})
+    assert max(len(ids) for ids in tried) == 2
