@@ -13,6 +13,7 @@ from .connection import acting
 from .network_commands import open_network, topology_option
 from .options import WholeNumberRange, timeout_option
 from .output import emit, reports_errors, table
+from .regulator_commands import BookmarkTokenType, bookmark_token
 
 CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version", "deployed",
                  "committed_version", "committed_sequence", "committed")
@@ -137,7 +138,7 @@ def config_command(topology_path, committed, as_json):
 
 
 UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entries", "open_offer_entries",
-                  "fingerprint_entries", "claim_policies", "financing_policies")
+                  "fingerprint_entries", "claim_policies", "financing_policies", "discount_offer_policies")
 COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "held_by", "held_by_number",
                      "held_by_code", "held_by_live")
 
@@ -146,9 +147,11 @@ COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "
 @click.option("--page-size", type=WholeNumberRange(1, 100), default=20, show_default=True,
               help="Records per transaction. A page another transaction invalidated (a record it read changed, "
                    "or one was added to its range) wrote nothing and is sent again: 3 sends at most.")
+@click.option("--bookmark", type=BookmarkTokenType(), default="",
+              help="Start from the page this token names, as printed when a page failed (default: the first).")
 @acting("regulator", admin=True, json_help="Print the totals, collisions and invoices without a current spelling "
                                            "as JSON.")
-def upgrade_ledger(session, as_json, page_size) -> None:
+def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     """Write the index and fingerprint entries records of earlier contract versions lack, page after page.
 
     Run once after `recfin chaincode deploy` upgraded a network that holds such records: financings
@@ -157,7 +160,11 @@ def upgrade_ledger(session, as_json, page_size) -> None:
     refuses is registered under its current spelling too, so it cannot back a second claim. A claim
     still REGISTERED, REJECTED or WITHDRAWN gets the key-level policy earlier versions set only at confirmation:
     every change of it then needs its debtor's and its holder's orgs; a financing they accepted gets
-    its holder's and its bank's orgs. It writes only entries and
+    its holder's and its bank's orgs; a discount offer and its list entry get its debtor's org. A claim
+    whose key names fewer orgs than due (frozen before a freeze added the regulator's org, or guarded
+    by one org) cannot be rewritten by the upgrade: it is listed, to be resealed. A record the contract
+    cannot read is passed over and listed. When a page fails, the command prints the --bookmark to go
+    on from. It writes only entries and
     policies derived from the records it reads, and only missing ones: running it again is harmless.
     An invoice that already backs two claims, or one claim twice (registered under two
     spellings), is reported as a collision and left to the regulator; each page's LedgerUpgraded
@@ -173,22 +180,33 @@ def upgrade_ledger(session, as_json, page_size) -> None:
       recfin chaincode upgrade-ledger --as regulator --page-size 50 --json
     """
     totals = dict.fromkeys(UPGRADE_TOTALS, 0)
-    collisions, unspelled = [], []
-    bookmark, done = "", False
+    collisions, unspelled, unreadable, to_reseal = [], [], [], []
+    done = False
     while not done:
         # a page invalidated by a record changed or added in its range wrote nothing: the session's client sends it
         # again (RACE_RETRY, three sends at most)
-        page = session.client.upgrade_ledger(page_size, bookmark)
+        try:
+            page = session.client.upgrade_ledger(page_size, bookmark)
+        except Exception:
+            if bookmark:   # the pages before it are done: no need to send them again
+                click.echo(f"page {totals['pages'] + 1} failed; once its cause is put right, go on from it: "
+                           f"recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}", err=True)
+            raise
         bookmark, done = page.bookmark, page.done
         totals["pages"] += 1
         for field in UPGRADE_TOTALS[1:]:
             totals[field] += getattr(page, field)
         collisions += [c.to_json() for c in page.collisions]
         unspelled += [u.to_json() for u in page.without_current_spelling]
+        unreadable += page.unreadable
+        to_reseal += [c.to_json() for c in page.claims_to_reseal]
+        findings = [(len(page.collisions), "collision(s)"), (len(page.unreadable), "unreadable"),
+                    (len(page.claims_to_reseal), "claim(s) to reseal")]
         click.echo(f"page {totals['pages']}: {page.scanned} records, {page.written} entries written"
-                   + (f", {len(page.collisions)} collision(s)" if page.collisions else ""), err=as_json)
+                   + "".join(f", {n} {what}" for n, what in findings if n), err=as_json)
     if as_json:
-        emit({**totals, "collisions": collisions, "without_current_spelling": unspelled}, as_json=True)
+        emit({**totals, "collisions": collisions, "without_current_spelling": unspelled, "unreadable": unreadable,
+              "claims_to_reseal": to_reseal}, as_json=True)
         return
     emit(totals, as_json=False, columns=UPGRADE_TOTALS)
     if collisions:
@@ -202,3 +220,19 @@ def upgrade_ledger(session, as_json, page_size) -> None:
         click.echo(f"\n{len(unspelled)} stored invoice(s) have no spelling the contract accepts now, so only "
                    "their stored fingerprint guards them: check them by hand.")
         click.echo(table(unspelled, ("receivable_id", "number", "code", "fingerprint")))
+    if to_reseal:
+        click.echo(f"\n{len(to_reseal)} claim(s) whose key names fewer orgs than due (KEY_ORGS now, DUE_ORGS due): "
+                   "the upgrade cannot change a policy that other orgs' endorsement guards, so until the claim is "
+                   "resealed KEY_ORGS alone can change it, a freeze's lifting included.")
+        click.echo(table(to_reseal, ("receivable_id", "key_orgs", "due_orgs")))
+    if unreadable:
+        click.echo(f"\n{len(unreadable)} record(s) the contract cannot read (a value it cannot parse, or an offer or "
+                   "financing whose claim is missing) were passed over, nothing written for them: no contract "
+                   "version writes such a record, so find out who wrote each (TYPE and ID name its key).")
+        click.echo(table([_key_parts(k) for k in unreadable], ("type", "id")))
+
+
+def _key_parts(key: str) -> dict[str, str]:
+    """A record's composite key (NUL, type, NUL, each attribute and NUL) as its type and its attributes."""
+    object_type, *attributes = key.strip("\x00").split("\x00")
+    return {"type": object_type, "id": " ".join(attributes)}

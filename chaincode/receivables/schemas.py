@@ -337,6 +337,18 @@ class UnspelledInvoice(Doc):
     fingerprint: str = Field(description="the fingerprint it was registered under")
 
 
+class ClaimToReseal(Doc):
+    """A claim whose key-level policy leaves out an org due now (a freeze before b8aeb33 kept the debtor's and the
+    holder's orgs only; an earlier version guarded a claim of one org's parties by that org alone). UpgradeLedger
+    cannot rewrite it: Fabric checks a change of a policy against that policy. Until resealed, the orgs its key
+    names can change the claim between them, a freeze's lifting included."""
+
+    receivable_id: str
+    key_orgs: list[str] = Field(description="the MSP IDs the claim key's policy names now")
+    due_orgs: list[str] = Field(description="the MSP IDs it is due (the debtor's and the holder's orgs, the bank's "
+                                            "while financed, the regulator's while frozen or where those are one)")
+
+
 class LedgerUpgrade(Doc):
     """UpgradeLedger's answer for one page: the entries written, what it found, where the next page starts."""
 
@@ -354,7 +366,13 @@ class LedgerUpgrade(Doc):
                                             "version left without one")
     financing_policies: int = Field(description="key-level policies written (the holder's and the bank's orgs): "
                                                 "financings an earlier version accepted without one")
+    discount_offer_policies: int = Field(description="key-level policies written (the debtor's org): discount "
+                                                     "offers' keys and recfin.discount-by-debtor entries an "
+                                                     "earlier version left without one")
     collisions: list[FingerprintCollision]
     without_current_spelling: list[UnspelledInvoice]
+    unreadable: list[str] = Field(description="keys of records passed over: a value this contract cannot read, or "
+                                              "an offer or live financing whose claim is missing or unreadable")
+    claims_to_reseal: list[ClaimToReseal]
     bookmark: str = Field(description="where the next page starts; empty when done")
     done: bool = Field(description="no page is left: the ledger is upgraded")

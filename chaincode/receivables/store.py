@@ -285,6 +285,16 @@ class Store:
         await self._set_policy(key, orgs)
         return True
 
+    async def claim_policy_short(self, r: Receivable) -> tuple[list[str], list[str]] | None:
+        """(the orgs ``r``'s key-level policy names, the orgs ``policy.endorsing_orgs`` names) when the first leave
+        out one of the second, else None; None too for a key without a policy, which the chaincode-level policy
+        guards (``restore_receivable_policy`` gives it one where due)."""
+        held = await self.stub.get_state_validation_parameter(self.key(keys.RECEIVABLE, r.id))
+        if not held:
+            return None
+        now, due = KeyEndorsementPolicy(held).list_orgs(), self._claim_orgs(r)
+        return (now, due) if not set(due) <= set(now) else None
+
     async def _index_financier(self, r: Receivable, before: Receivable | None) -> None:
         """Keep ``recfin.by-financier`` [bank, debtor, id] while a bank's financing of the claim is live
         (acceptance to repayment), so one bank's exposure to one debtor is a range scan of its own entries."""
@@ -508,15 +518,29 @@ class Store:
         return self.key(keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id)
 
     async def restore_discount_entry(self, d: DiscountOffer) -> bool:
-        """Write the offer's ``recfin.discount-by-debtor`` entry (under the debtor org's policy, as
-        ``put_discount_offer`` does) when it is missing: an offer published before the index existed (2617ce3)
-        and never changed since. Whether it wrote one."""
+        """Write the offer's ``recfin.discount-by-debtor`` entry when it is missing: an offer published before the
+        index existed (2617ce3) and never changed since. Whether it wrote one; ``seal_discount_offer`` then gives
+        it its policy."""
         index_key = self._discount_entry(d)
         if await self.stub.get_state(index_key):
             return False
         await self.stub.put_state(index_key, keys.INDEX_VALUE)
-        await self._set_policy(index_key, [d.debtor_msp])
         return True
+
+    async def seal_discount_offer(self, d: DiscountOffer) -> int:
+        """Give the offer's key and its ``recfin.discount-by-debtor`` entry the debtor org's policy, as
+        ``put_discount_offer`` does, each where it has none: an offer published before 42422e6 and never changed
+        since is under the chaincode-level policy, which lets any two orgs raise its rate, extend its expiry,
+        empty its claims or reopen it. That policy guards the key until this write, so the write lets no org do
+        what two could not. A key carrying any policy is left as it is: Fabric would take a change of it only
+        from that policy's orgs. How many policies it wrote (an entry written in this transaction has none
+        yet)."""
+        written = 0
+        for key in (self.key(keys.DISCOUNT, d.id), self._discount_entry(d)):
+            if await self.stub.get_state_validation_parameter(key) is None:
+                await self._set_policy(key, [d.debtor_msp])
+                written += 1
+        return written
 
     async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""

@@ -25,7 +25,19 @@ and nothing has changed since, goes without them:
   rewritten or erased by any two orgs, the debtor's and the regulator's among them. The orgs are the claim's
   (its holder and its financier, under the claim's own key-level policy) while the financing is live, else the
   financing's own record; as for claims, only a key without a policy gets one, and none where one org both holds
-  and finances (its policy alone would be weaker than the chaincode's two orgs).
+  and finances (its policy alone would be weaker than the chaincode's two orgs);
+- a discount offer's key-level policy (the debtor's org) on its key and its ``recfin.discount-by-debtor`` entry,
+  which versions before 42422e6 never set: any two orgs could raise its rate, extend its expiry, empty its claims
+  or reopen it. Each key without a policy gets it, the entry whether or not this page wrote it.
+
+A claim whose key carries a policy that leaves out an org due (a freeze before b8aeb33 kept the debtor's and the
+holder's orgs only; an earlier version guarded a claim of one org's parties by that org alone) is not rewritten:
+Fabric checks a change of a policy against that policy, which a page's endorsers do not meet. The page lists it
+in ``claims_to_reseal`` (the orgs its key names, the orgs due); until resealed, those orgs alone can change it.
+
+A record this contract cannot read (a value no model of it parses, or an offer or a live financing whose claim is
+missing) is passed over and listed in ``unreadable``; the page goes on with the next, as failing it would every
+time.
 
 A page that restores a ``recfin.by-financier`` or ``recfin.open-offer`` entry raises what that bank has out or on
 offer on the debtor (``queries.financier_exposure``), so it moves the version of the bank's exposure there
@@ -48,14 +60,25 @@ A claim so released (``lifecycle.RELEASED``) backs no invoice, so the upgrade re
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from . import fingerprint, keys, lifecycle, queries
+from .errors import RuleViolation
 from .model import DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
 
 # in this order; a bookmark is a key of one of them (a page of an earlier version's scan stops at none of the last)
 SCANNED = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER, keys.FINANCING)
+
+UNREADABLE = (ValidationError, RuleViolation)
+"""What reading a record this contract cannot take raises: a value no model of it parses, or a claim the record
+names that is missing (``not-found``). Such a record is passed over and listed (``unreadable``): failing the
+page would fail it every time, and leave every record after it, of every kind, without its entries."""
+
+M = TypeVar("M", bound=BaseModel)
 
 
 async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str, Any]:
@@ -64,7 +87,8 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
     report: dict[str, Any] = {"scanned": 0, "financier_entries": 0, "discount_offer_entries": 0,
                               "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
-                              "financing_policies": 0, "collisions": [], "without_current_spelling": []}
+                              "financing_policies": 0, "discount_offer_policies": 0, "collisions": [],
+                              "without_current_spelling": [], "unreadable": [], "claims_to_reseal": []}
     raised: set[tuple[str, str]] = set()   # (bank, debtor) whose exposure or offers an entry written adds to
     records, next_key = [], ""
     iterator = store.records_from(scanning, bookmark)
@@ -72,62 +96,95 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
         if len(records) == page_size:
             next_key = kv.key  # the next page starts here
             break
-        records.append(kv.value)
+        records.append((kv.key, kv.value))
     await iterator.close()
     if scanning == keys.RECEIVABLE:
-        receivables = [Receivable.model_validate_json(raw) for raw in records]
+        receivables = [r for _, r in _parsed(Receivable, records, report)]
         await store.prefetch(*(entry for r in receivables for entry in _entries_read(r)))
         claimed: dict[str, str] = {}  # fingerprints written by this page: a transaction does not read its own writes
         for r in receivables:
             await _upgrade_receivable(store, r, claimed, report, raised)
     elif scanning == keys.DISCOUNT:
-        for raw in records:
-            report["discount_offer_entries"] += await store.restore_discount_entry(DiscountOffer.model_validate_json(raw))
+        for _, d in _parsed(DiscountOffer, records, report):
+            report["discount_offer_entries"] += await store.restore_discount_entry(d)
+            report["discount_offer_policies"] += await store.seal_discount_offer(d)
     elif scanning == keys.OFFER:
-        report["open_offer_entries"] += await _restore_open_offers(store, [Offer.model_validate_json(raw)
-                                                                            for raw in records], raised)
+        report["open_offer_entries"] += await _restore_open_offers(store, _parsed(Offer, records, report), raised,
+                                                                   report)
     else:
         report["financing_policies"] += await _restore_financing_policies(
-            store, [Financing.model_validate_json(raw) for raw in records])
+            store, _parsed(Financing, records, report), report)
     # an entry restored adds to what its bank has out or on offer on the debtor: a quote priced on a read before it
     # must not pass (Store.exposure_version); each pair's version read once and moved once, as a transaction does
     # not read its own writes
     for bank, debtor in sorted(raised):
         await store.move_exposure_version(bank, debtor, await store.exposure_version(bank, debtor))
     report["scanned"] = len(records)
+    report["unreadable"] = list(dict.fromkeys(report["unreadable"]))   # a claim several records name, once
     if not next_key and scanning != SCANNED[-1]:
         next_key = store.key(SCANNED[SCANNED.index(scanning) + 1])  # the next kind of record, from its first
     return {**report, "bookmark": next_key, "done": not next_key}
 
 
-async def _restore_open_offers(store: Store, offers: list[Offer], raised: set[tuple[str, str]]) -> int:
-    """Write the missing ``recfin.open-offer`` entries of the OPEN ``offers``; how many, each one's bank and debtor
-    added to ``raised``. The debtor is their claims', read in one batch, and the entries are looked up in
-    another."""
-    still_open = [o for o in offers if o.status == "OPEN"]
-    await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in still_open))
-    debtors = {o.id: (await store.receivable(o.receivable_id)).debtor for o in still_open}
-    await store.prefetch(*((keys.OPEN_OFFER, o.financier, debtors[o.id], o.id) for o in still_open))
+def _parsed(model: type[M], records: list[tuple[str, bytes]], report: dict[str, Any]) -> list[tuple[str, M]]:
+    """Each of ``records`` (key, value) that ``model`` reads, with its key; the key of each it cannot read added to
+    the report's ``unreadable``."""
+    out = []
+    for key, raw in records:
+        try:
+            out.append((key, model.model_validate_json(raw)))
+        except UNREADABLE:
+            report["unreadable"].append(key)
+    return out
+
+
+async def _claims_of(store: Store, records: list[tuple[str, M]], claim_id: Callable[[M], str],
+                     report: dict[str, Any]) -> dict[str, Receivable]:
+    """The claim each of ``records`` names (``claim_id(record)``), read in one batch, by the record's key; the key
+    of a record whose claim is missing or unreadable added to the report's ``unreadable`` instead."""
+    await store.prefetch(*((keys.RECEIVABLE, claim_id(record)) for _, record in records))
+    claims = {}
+    for key, record in records:
+        try:
+            claims[key] = await store.receivable(claim_id(record))
+        except UNREADABLE:
+            report["unreadable"].append(key)
+    return claims
+
+
+async def _restore_open_offers(store: Store, offers: list[tuple[str, Offer]], raised: set[tuple[str, str]],
+                               report: dict[str, Any]) -> int:
+    """Write the missing ``recfin.open-offer`` entries of the OPEN ``offers`` (key, offer); how many, each one's
+    bank and debtor added to ``raised``. The debtor is their claims', read in one batch, and the entries are looked
+    up in another; an offer whose claim cannot be read is listed as unreadable."""
+    claims = await _claims_of(store, [(key, o) for key, o in offers if o.status == "OPEN"],
+                              lambda o: o.receivable_id, report)
+    still_open = [(o, claims[key].debtor) for key, o in offers if key in claims]
+    await store.prefetch(*((keys.OPEN_OFFER, o.financier, debtor, o.id) for o, debtor in still_open))
     written = 0
-    for o in still_open:
-        if await store.restore_open_offer_entry(o, debtors[o.id]):
-            raised.add((o.financier, debtors[o.id]))
+    for o, debtor in still_open:
+        if await store.restore_open_offer_entry(o, debtor):
+            raised.add((o.financier, debtor))
             written += 1
     return written
 
 
-async def _restore_financing_policies(store: Store, financings: list[Financing]) -> int:
-    """Give the key of each financing a bank accepted its holder's and its bank's orgs where it has no policy;
-    how many. A live one (the claim names it) takes them from its claim, whose key-level policy has guarded
-    them since its confirmation; an ended one from its own record: a transaction no longer changes it, and any
-    two orgs could have rewritten that record before as after, so the upgrade lets no org do what two could not."""
-    accepted = [f for f in financings if f.financier_msp is not None]
-    live = [f for f in accepted if f.status in ("ACCEPTED", "DISBURSED")]
-    await store.prefetch(*((keys.RECEIVABLE, f.receivable_id) for f in live))
-    claims = {f.id: await store.receivable(f.receivable_id) for f in live}
+async def _restore_financing_policies(store: Store, financings: list[tuple[str, Financing]],
+                                      report: dict[str, Any]) -> int:
+    """Give the key of each financing (key, financing) a bank accepted its holder's and its bank's orgs where it
+    has no policy; how many. A live one (the claim names it) takes them from its claim, whose key-level policy has
+    guarded them since its confirmation; an ended one from its own record: a transaction no longer changes it, and
+    any two orgs could have rewritten that record before as after, so the upgrade lets no org do what two could
+    not. A live one whose claim cannot be read is listed as unreadable, and gets none."""
+    accepted = [(key, f) for key, f in financings if f.financier_msp is not None]
+    live = [(key, f) for key, f in accepted if f.status in ("ACCEPTED", "DISBURSED")]
+    claims = await _claims_of(store, live, lambda f: f.receivable_id, report)
+    without_claim = {key for key, _ in live} - set(claims)   # listed as unreadable
     written = 0
-    for f in accepted:
-        claim = claims.get(f.id)
+    for key, f in accepted:
+        if key in without_claim:
+            continue
+        claim = claims.get(key)
         if claim is not None and claim.financing_id == f.id and claim.financier_msp is not None:
             parties = (claim.holder_msp, claim.financier_msp)
         else:
@@ -159,6 +216,7 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
         report["financier_entries"] += 1
         raised.add((r.financier or "", r.debtor))
     report["claim_policies"] += await store.restore_receivable_policy(r)
+    await _note_claim_to_reseal(store, r, report)
     if r.status in lifecycle.RELEASED:  # its invoices were released: they back nothing
         return
     held_here: dict[str, Invoice] = {}  # a current-spelling fingerprint -> the invoice of r that stands for it
@@ -179,10 +237,25 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
             claimed[fp] = r.id
             report["fingerprint_entries"] += 1
         elif owner != r.id:
-            held_by = await store.receivable(owner)
+            try:
+                held_by = await store.receivable(owner)
+            except UNREADABLE:   # a registry entry for a claim missing or unreadable: no contract writes one
+                report["unreadable"].append(store.key(keys.RECEIVABLE, owner))
+                continue
             report["collisions"].append(_collision(fp, r, inv, await queries.lineage_live(store, r), held_by,
                                                    _invoice_under(held_by, fp),
                                                    await queries.lineage_live(store, held_by)))
+
+
+async def _note_claim_to_reseal(store: Store, r: Receivable, report: dict[str, Any]) -> None:
+    """List ``r`` in ``claims_to_reseal`` when its key's policy leaves out an org ``policy.endorsing_orgs`` names:
+    one a freeze before b8aeb33 set (the debtor's and the holder's orgs, without the regulator's), or an earlier
+    version's one-org policy. A page cannot rewrite it (Fabric checks a change of a policy against that policy,
+    which the page's endorsers do not meet), so it is listed for the orgs it names to reseal. A key without a
+    policy is not: the chaincode-level policy guards it, and ``restore_receivable_policy`` gave it one if due."""
+    short = await store.claim_policy_short(r)
+    if short is not None:
+        report["claims_to_reseal"].append({"receivable_id": r.id, "key_orgs": short[0], "due_orgs": short[1]})
 
 
 def _collision(fp: str, r: Receivable, inv: Invoice, live: bool, held_by: Receivable, held: Invoice | None,

@@ -60,6 +60,7 @@ from ._models import (
     Action,
     Allocation,
     AssignmentNotice,
+    ClaimToReseal,
     DiscountOffer,
     DiscountOfferPage,
     DiscountOfferRequest,
@@ -219,6 +220,7 @@ __all__ = [
     "FinancierExposure",
     "OpenOffer",
     "LedgerUpgrade",
+    "ClaimToReseal",
     "FingerprintCollision",
     "UnspelledInvoice",
 ]

@@ -924,6 +924,17 @@ class UnspelledInvoice(Document):
     fingerprint: str
 
 
+class ClaimToReseal(Document):
+    """A claim whose key-level policy leaves out an org due now (``due_orgs``): a freeze before b8aeb33 kept the
+    debtor's and the holder's orgs only, an earlier version guarded a claim of one org's parties by that org alone.
+    ``upgrade_ledger`` cannot rewrite it (Fabric checks a change of a policy against that policy); until resealed,
+    the orgs its key names (``key_orgs``) can change the claim between them, a freeze's lifting included."""
+
+    receivable_id: str
+    key_orgs: list[str]
+    due_orgs: list[str]
+
+
 class LedgerUpgrade(Document):
     """``UpgradeLedger`` for one page: the entries written, the collisions and invoices without a current
     spelling found, and the bookmark of the next page (``done`` once none is left)."""
@@ -939,8 +950,15 @@ class LedgerUpgrade(Document):
     claim_policies: StrictInt = 0
     # 0 from a contract before financings carried a key-level policy (its pages scanned none), as above
     financing_policies: StrictInt = 0
+    # empty or 0 from a contract before discount offers were sealed, records passed over and claims to reseal
+    # listed, as above
+    discount_offer_policies: StrictInt = 0
     collisions: list[FingerprintCollision]
     without_current_spelling: list[UnspelledInvoice]
+    # keys of records the contract could not read, passed over (a value it cannot parse, or an offer or live
+    # financing whose claim is missing)
+    unreadable: list[str] = []
+    claims_to_reseal: list[ClaimToReseal] = []
     bookmark: str
     done: StrictBool
 
@@ -948,4 +966,5 @@ class LedgerUpgrade(Document):
     def written(self) -> int:
         """Entries and claims' and financings' key-level policies written on this page, of every kind."""
         return (self.financier_entries + self.discount_offer_entries + self.open_offer_entries
-                + self.fingerprint_entries + self.claim_policies + self.financing_policies)
+                + self.fingerprint_entries + self.claim_policies + self.financing_policies
+                + self.discount_offer_policies)

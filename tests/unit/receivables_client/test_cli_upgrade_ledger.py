@@ -101,3 +101,48 @@ def test_a_page_a_new_record_invalidated_is_sent_again_by_the_clients_retry_alon
     ledger.responses["UpgradeLedger"] = invalidated
     res = invoke()
     assert res.exit_code == 1 and "PHANTOM_READ_CONFLICT" in res.output and len(ledger.calls) == 1
+
+
+TO_RESEAL = {"receivable_id": "R-00000000000000a4", "key_orgs": ["CoreEnterpriseMSP", "SupplierMSP"],
+             "due_orgs": ["CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"]}
+GARBAGE_KEY = "\x00recfin.receivable\x00R-0\x00"
+
+
+def findings(arguments: list[str]) -> dict:
+    """One page from "", which sealed two discount offer keys, passed over a record and found a claim to reseal."""
+    return {**UPGRADE_PAGE, "collisions": [], "discount_offer_policies": 2, "unreadable": [GARBAGE_KEY],
+            "claims_to_reseal": [TO_RESEAL], "bookmark": "", "done": True}
+
+
+def test_records_passed_over_and_claims_to_reseal_are_named_and_the_offer_policies_summed(ledger):
+    ledger.responses["UpgradeLedger"] = findings
+    res = invoke("--json")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["discount_offer_policies"] == 2
+    assert report["unreadable"] == [GARBAGE_KEY] and report["claims_to_reseal"] == [TO_RESEAL]
+    res = invoke()
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("page 1: 20 records, 7 entries written, 1 unreadable, 1 claim(s) to reseal\n")
+    text = " ".join(res.output.split())
+    assert "1 claim(s) whose key names fewer orgs than due" in text and "a freeze's lifting included" in text
+    assert "R-00000000000000a4 [CoreEnterpriseMSP, SupplierMSP] [CoreEnterpriseMSP, RegulatorMSP, SupplierMSP]" in text
+    assert "1 record(s) the contract cannot read" in text and "recfin.receivable R-0" in text
+
+
+def test_it_starts_from_the_bookmark_given_and_names_the_one_to_go_on_from_when_a_page_fails(ledger):
+    from cli.regulator_commands import bookmark_token
+
+    from .test_cli_ledger_commands import refusal
+
+    def second_page_fails(arguments):
+        if arguments[1] == "k2":
+            raise refusal("bookmark-invalid", "no such bookmark")
+        return pages(arguments)
+
+    ledger.responses["UpgradeLedger"] = second_page_fails
+    res = invoke("--bookmark", bookmark_token("k1"))
+    assert res.exit_code == 1
+    assert [c.arguments for c in ledger.calls] == [["20", "k1"], ["20", "k2"]]   # the page of "k1" first
+    assert f"page 2 failed; once its cause is put right, go on from it: recfin chaincode upgrade-ledger " \
+           f"--bookmark {bookmark_token('k2')}" in " ".join(res.output.split())
