@@ -523,23 +523,35 @@ class Network:
             return self._down(purge)
 
     def _down(self, purge: bool) -> list[str]:
-        stopped = []
+        stopped: list[str] = []
+        # One process that cannot be stopped (another user's, one outliving SIGKILL) leaves the others to stop:
+        # each is tried, and what was refused is raised at the end, before a purge could delete their folder.
+        refused: list[str] = []
+
+        def stop(pid_file: Path, name: str, note: str = "") -> None:
+            try:
+                if self.supervisor.stop(pid_file):
+                    stopped.append(name)
+                    self.say(f"stopped {name}{note}")
+                elif (found := self.supervisor.find(pid_file)).runs_for is not None:
+                    self.say(f"left {name} alone: pid {found.pid} runs for {found.runs_for}, not this data folder")
+            except NetworkError as exc:
+                refused.append(str(exc))
+
         # Every chaincode server with a pid file, not only those of recorded deployments: a deploy that
         # stopped between starting its servers and its commit never recorded them.
         for pid_file in ccservers.server_pid_files(self.data_root):
-            if self.supervisor.stop(pid_file):
-                name = ccservers.folder_server_name(pid_file.parent)
-                stopped.append(name)
-                self.say(f"stopped {name}")
+            stop(pid_file, ccservers.folder_server_name(pid_file.parent))
         # Every node with a pid file too: one of an org taken out of topology.yaml (or removed from the channel)
         # since it started runs on, its ledger and ports still held. Those first, then peers, then orderers.
         named = [nodeconfig.node_dirs(self.data_root, node.name).pid for node in reversed(self.topology.nodes())]
         unnamed = [pid_file for pid_file in _node_pid_files(self.data_root) if pid_file not in named]
         for pid_file in unnamed + named:
-            if self.supervisor.stop(pid_file):
-                name = pid_file.parent.name         # as node_dirs names its folder
-                stopped.append(name)
-                self.say(f"stopped {name}" + (" (a node the topology no longer names)" if pid_file in unnamed else ""))
+            stop(pid_file, pid_file.parent.name,       # as node_dirs names its folder
+                 " (a node the topology no longer names)" if pid_file in unnamed else "")
+        if refused:
+            raise NetworkError(f"{len(refused)} process(es) not stopped" + (f" ({len(stopped)} stopped)" if stopped
+                               else "") + f": {'; '.join(refused[:3])}{'; ...' if len(refused) > 3 else ''}")
         if purge:
             self._purge()
         return stopped

@@ -2,12 +2,23 @@
 
 Each process runs in its own session (so its own process group), writes stdout and
 stderr to one log file, and is remembered by a pid file holding its pid, its start time
-(/proc/PID/stat field 22, clock ticks since boot) and its command line. A pid whose start
-time or /proc cmdline differs is treated as gone, so a recycled pid (another run of the same
-python or `peer`, a kernel thread after a reboot) is never signalled. A pid file of the
-older format holds only the program (`exe`): it is checked by that alone, as it was written.
+(/proc/PID/stat field 22, clock ticks since boot), the boot it started in
+(/proc/sys/kernel/random/boot_id) and its command line. Each is started with
+RECFIN_PID_FILE=<its pid file's absolute path> in its environment: that tag, not the command
+line, tells it is this pid file's process, as a wrapper or shim given as the program changes
+its command line when it execs the real one but keeps its environment. A pid whose start time
+or boot differs, or that carries no tag, is treated as gone, so a recycled pid (another run of
+the same python or `peer`, a kernel thread after a reboot) is never signalled; one tagged with
+another pid file (a copy of the data folder, made while the network runs, names the original's
+processes) runs for that folder, and is never signalled either. Another user's process (started
+with sudo), whose environment cannot be read, is checked by start time, boot and command line; it
+counts as running, but stopping it is refused with the sudo to run. A pid file of an earlier
+version (start time and command line, no tag) is checked by those; one older still holds only the
+program (`exe`) and is checked by that alone, as it was written.
 Stopping sends SIGTERM to the group, then SIGKILL to the group after a grace period if any
-member remains. Waiting polls a check against a deadline (no fixed sleeps) and fails naming
+member remains; a group whose leader has exited is signalled while a member carrying the tag
+lives. A member left after SIGKILL keeps the pid file, and the stop fails naming it. Waiting
+polls a check against a deadline (no fixed sleeps) and fails naming
 the process and its log file, at once if the process died (checked before and after each
 check, so another program answering for it is not taken for it). A log past log_limit bytes
 is moved to <log>.1 (replacing the previous one) when the process starts again.
@@ -28,7 +39,10 @@ from pathlib import Path
 
 from client.atomic_file import make_folders, write_atomically
 
-from .errors import NodeTimeoutError
+from .errors import NetworkError, NodeTimeoutError, first_few
+
+# The environment entry naming the pid file a process was started for (its absolute path).
+PID_FILE_ENV = "RECFIN_PID_FILE"
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,21 @@ class ProcessSpec:
         return [shutil.which("ip") or "/usr/sbin/ip", "netns", "exec", self.netns, *self.argv]
 
 
+@dataclass(frozen=True)
+class Found:
+    """What runs at the pid a pid file records."""
+    pid: int | None = None          # the recorded pid (None: no readable pid file)
+    alive: bool = False             # the process the record describes runs
+    uid: int | None = None          # its owner when that is another user (signals to it are refused)
+    runs_for: str | None = None     # the pid file another folder's process at that pid was started for
+    name: str = ""                  # the process's name as recorded (its folder's name when none is)
+
+
+def pid_file_tag(pid_file: Path) -> str:
+    """The RECFIN_PID_FILE value of pid_file's process."""
+    return str(Path(pid_file).absolute())
+
+
 # A log larger than this when its process starts is moved aside to <log>.1 (only then: a running process's log
 # grows until its next start).
 LOG_LIMIT_BYTES = 16 << 20
@@ -64,30 +93,47 @@ class Supervisor:
     # Children started by this object: polled through Popen so their exit is collected cleanly.
     _children: dict[int, subprocess.Popen] = field(default_factory=dict, repr=False)
 
-    def _running(self, pid: int, record: dict | None = None) -> bool:
+    def _running(self, pid: int) -> bool:
         proc = self._children.get(pid)
         if proc is not None:
             return proc.poll() is None
-        return _alive(pid, record)
+        return _look(pid).alive
 
     # ---- finding -----------------------------------------------------------
-    def running_pid(self, pid_file: Path) -> int | None:
-        """The pid recorded in pid_file if that process is still alive and still ours, else None."""
+    def find(self, pid_file: Path) -> Found:
+        """What runs at the pid pid_file records: whether it is still the process recorded there, else whose."""
         try:
             record = json.loads(pid_file.read_text())
             pid = int(record["pid"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+            name = str(record.get("name") or pid_file.parent.name)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return Found()
         if "exe" not in record:     # every pid file this module writes names its program
-            return None
-        return pid if self._running(pid, record) else None
+            return Found(pid, name=name)
+        proc = self._children.get(pid)
+        if proc is not None:
+            return Found(pid, proc.poll() is None, name=name)
+        found = _look(pid, record, pid_file_tag(pid_file))
+        return Found(pid, found.alive, found.uid, found.runs_for, name)
+
+    def running_pid(self, pid_file: Path) -> int | None:
+        """The pid recorded in pid_file if that process is still alive and still ours (another user's included:
+        it runs, though only that user can stop it), else None."""
+        found = self.find(pid_file)
+        return found.pid if found.alive else None
 
     # ---- starting ----------------------------------------------------------
     def start(self, spec: ProcessSpec) -> tuple[int, bool]:
         """Start spec unless it already runs. Returns (pid, started_now)."""
-        pid = self.running_pid(spec.pid_file)
-        if pid is not None:
-            return pid, False
+        found = self.find(spec.pid_file)
+        if found.alive:
+            return found.pid, False
+        tag = pid_file_tag(spec.pid_file)
+        if found.pid is not None and _carries(found.pid, tag):
+            # Its own process, which the record no longer describes (edited, or written over): a second copy would
+            # run beside it, and writing the pid file anew would lose it for good.
+            raise NetworkError(f"{spec.name}: pid {found.pid} still runs for {spec.pid_file}, which no longer "
+                               f"describes it: stop it with `kill -- -{found.pid}`, then start again")
         make_folders(spec.log.parent)
         make_folders(spec.pid_file.parent)
         rotate_log(spec.log, self.log_limit)
@@ -95,13 +141,14 @@ class Supervisor:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             log.write(f"==== recfin: starting {spec.name} at {stamp}: {' '.join(spec.command())}\n".encode())
             log.flush()
-            proc = subprocess.Popen(spec.command(), env=spec.env, cwd=spec.cwd, stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(spec.command(), env=spec.env | {PID_FILE_ENV: tag}, cwd=spec.cwd,
+                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
         self._children[proc.pid] = proc
         # Popen returns once command()[0] is exec'd, so the start time read now is the process's own
         # (exec keeps it). Its cmdline is argv, or, while `ip netns exec` has not exec'd argv yet, command().
         record = {"pid": proc.pid, "exe": spec.argv[0], "name": spec.name, "start_time": _start_time(proc.pid),
-                  "cmdline": list(spec.argv)}
+                  "boot_id": _boot_id(), "tag": tag, "cmdline": list(spec.argv)}
         if spec.command() != spec.argv:
             record["launcher_cmdline"] = spec.command()
         write_atomically(spec.pid_file, json.dumps(record))
@@ -109,11 +156,20 @@ class Supervisor:
 
     # ---- stopping ----------------------------------------------------------
     def stop(self, pid_file: Path) -> bool:
-        """SIGTERM the process group, SIGKILL after the grace period. False if it was not running."""
-        pid = self.running_pid(pid_file)
-        if pid is None:
+        """SIGTERM the process group, SIGKILL after the grace period. False if it was not running (nothing signalled).
+
+        NetworkError, the pid file kept, when the process is another user's, or when members of its group outlive
+        SIGKILL."""
+        found = self.find(pid_file)
+        pid = found.pid
+        if found.alive and found.uid is not None:
+            raise NetworkError(f"{found.name} pid {pid} runs as uid {found.uid}: run `sudo recfin network down`")
+        if found.runs_for is not None:
+            return False            # another folder's process: its own pid file there keeps track of it
+        if not found.alive and (pid is None or not _tagged_members(pid, pid_file_tag(pid_file))):
             pid_file.unlink(missing_ok=True)
             return False
+        # The leader, or a member of its group (which keeps the group's id from being reused) once it has exited.
         _signal_group(pid, signal.SIGTERM)
         # The whole group, not only its leader: a member ignoring SIGTERM would outlive the pid file.
         def remaining() -> bool:
@@ -127,6 +183,11 @@ class Supervisor:
             deadline = self.clock() + 5.0
             while remaining() and self.clock() < deadline:
                 self.sleep(self.poll_interval)
+        if remaining():
+            left = [str(p) for p in _group_members(pid)] or [str(pid)]
+            raise NetworkError(f"{found.name}: pid {first_few(left)} of process group {pid} still alive after "
+                               f"SIGKILL (see `ps -o pid,stat,cmd -g {pid}`; state D waits on the kernel): "
+                               f"{pid_file} kept, run the stop again once they have exited")
         self._children.pop(pid, None)
         pid_file.unlink(missing_ok=True)
         return True
@@ -160,42 +221,103 @@ class Supervisor:
             self.sleep(self.poll_interval)
 
 
-def _alive(pid: int, record: dict | None = None) -> bool:
-    """Whether pid runs and, given its pid file's record, is the process the record describes."""
+def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found:
+    """Whether pid runs and, given its pid file's record and tag, is the process the record describes."""
+    gone = Found(pid)
     try:
         done, _ = os.waitpid(pid, os.WNOHANG)   # reap it if it is our own child and has exited
         if done == pid:
-            return False
+            return gone
     except ChildProcessError:
         pass
+    uid = None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return gone
     except PermissionError:
-        return False  # someone else's process: not ours to manage
+        uid = _owner(pid)       # another user's (started with sudo): its stat and cmdline are still readable
     proc = Path(f"/proc/{pid}")
     if not proc.exists():
-        return True                      # no procfs: trust kill(0)
+        return Found(pid, alive=uid is None)     # no procfs: trust kill(0), which another user's refuses
     try:
         fields = _stat_fields(pid)
         if fields[0] == "Z":
-            return False                 # a zombie is gone for our purposes
+            return gone                  # a zombie is gone for our purposes
         cmdline = (proc / "cmdline").read_bytes()
     except (OSError, IndexError):
-        return False
+        return gone
     if record is None:
-        return True
+        return Found(pid, True, uid)
+    if "tag" in record:                  # written with the tag: the environment tells whose it is
+        if str(record.get("start_time")) != fields[19] or record.get("boot_id") != _boot_id():
+            return gone
+        environ = _environ(pid)
+        if environ is not None:
+            carried = _tag_in(environ)
+            if carried is not None and not _same_file(carried, tag):
+                return Found(pid, uid=uid, runs_for=carried)
+            return Found(pid, carried is not None, uid)
+        # Another user's environment is not readable: its command line has to match, as before the tag.
     # An empty cmdline is a kernel thread or a process between fork and exec: never the one a record names
     # (a child this object started mid-exec is answered by its Popen, not here).
     if not cmdline:
-        return False
+        return gone
     argv = [part.decode(errors="replace") for part in cmdline.split(b"\0")[:-1]]
-    if "start_time" not in record:       # the older pid file: the program alone, as it was written
-        return argv[0] == str(record["exe"])
+    if "start_time" not in record:       # the oldest pid file: the program alone, as it was written
+        return Found(pid, argv[0] == str(record["exe"]), uid)
     if str(record["start_time"]) != fields[19]:
+        return gone
+    return Found(pid, argv in (record.get("cmdline"), record.get("launcher_cmdline")), uid)
+
+
+def _owner(pid: int) -> int | None:
+    try:
+        return Path(f"/proc/{pid}").stat().st_uid
+    except OSError:
+        return None
+
+
+def _environ(pid: int) -> bytes | None:
+    """/proc/PID/environ, None when it cannot be read (another user's process, or gone)."""
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return None
+
+
+def _tag_in(environ: bytes) -> str | None:
+    """The RECFIN_PID_FILE value in a /proc/PID/environ, None when it holds none."""
+    prefix = f"{PID_FILE_ENV}=".encode()
+    for entry in environ.split(b"\0"):
+        if entry.startswith(prefix):
+            return entry[len(prefix):].decode(errors="replace")
+    return None
+
+
+def _carries(pid: int, tag: str) -> bool:
+    """Whether pid was started for the pid file tag names (its environment, when readable, says so)."""
+    environ = _environ(pid)
+    carried = _tag_in(environ) if environ is not None else None
+    return carried is not None and _same_file(carried, tag)
+
+
+def _same_file(carried: str, tag: str | None) -> bool:
+    """Whether a process's tag names the pid file tag names: the same path, or another path to it (a symlink)."""
+    if carried == tag:
+        return True
+    try:
+        return tag is not None and os.path.samefile(carried, tag)
+    except OSError:
         return False
-    return argv in (record.get("cmdline"), record.get("launcher_cmdline"))
+
+
+def _boot_id() -> str | None:
+    """This boot's id (a start time counts clock ticks since boot: equal ones of two boots are two processes)."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return None
 
 
 def _stat_fields(pid: int) -> list[str]:
@@ -211,16 +333,12 @@ def _start_time(pid: int) -> str | None:
         return None
 
 
-def _group_alive(pgid: int) -> bool:
-    """Whether any process of the group is alive (zombies, which their parent has yet to reap, are not)."""
-    proc = Path("/proc")
-    if not (proc / "self" / "stat").exists():
-        try:
-            os.killpg(pgid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-    for entry in proc.iterdir():
+def _group_members(pgid: int) -> list[int]:
+    """The live processes of a group (zombies, which their parent has yet to reap, are not); [] without procfs."""
+    members: list[int] = []
+    if not _has_procfs():
+        return members
+    for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
@@ -228,8 +346,29 @@ def _group_alive(pgid: int) -> bool:
         except (OSError, IndexError):
             continue
         if fields[2] == str(pgid) and fields[0] != "Z":
-            return True
-    return False
+            members.append(int(entry.name))
+    return sorted(members)
+
+
+def _tagged_members(pgid: int, tag: str) -> list[int]:
+    """The live members of group pgid started for the pid file tag names: a group of that pid file's process whose
+    leader has exited (its id is not given to another group while a member lives)."""
+    return [pid for pid in _group_members(pgid) if _carries(pid, tag)]
+
+
+def _has_procfs() -> bool:
+    return (Path("/proc") / "self" / "stat").exists()
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group is alive."""
+    if not _has_procfs():
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    return bool(_group_members(pgid))
 
 
 def rotate_log(log: Path, limit: int) -> None:

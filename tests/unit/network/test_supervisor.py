@@ -310,9 +310,27 @@ def _readable_empty_cmdline(proc):
         return False
 
 
-GROUP = ("import subprocess, sys, time\n"
-         "child = subprocess.Popen([sys.executable, '-c', " + repr(STUBBORN) + "], stdout=sys.stdout)\n"
-         "print('member-pid', child.pid, flush=True)\nwhile True: time.sleep(0.05)\n")
+def member_pid(sp) -> int:
+    """The pid of the member a leader started, as the leader printed it ("member-pid PID")."""
+    return int(next(line for line in sp.log.read_text().splitlines() if line.startswith("member-pid ")).split()[1])
+
+
+def kill_group(pgid: int) -> None:
+    """Whatever of the group a failed test left running."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def leader_of(member: str, *, stays: bool = True) -> str:
+    """A program that starts member in its own group, prints its pid (member_pid), then runs on, or exits."""
+    return ("import subprocess, sys, time\n"
+            "child = subprocess.Popen([sys.executable, '-c', " + repr(member) + "], stdout=sys.stdout)\n"
+            "print('member-pid', child.pid, flush=True)\n" + ("while True: time.sleep(0.05)\n" if stays else ""))
+
+
+GROUP = leader_of(STUBBORN)
 
 
 def test_stop_kills_a_group_member_that_outlives_sigterm(tmp_path, sup):
@@ -320,17 +338,14 @@ def test_stop_kills_a_group_member_that_outlives_sigterm(tmp_path, sup):
     pid, _ = sup.start(sp)
     sup.wait_until(lambda: "ignoring SIGTERM" in sp.log.read_text().splitlines(), what="member ready", name="n",
                    log=sp.log, timeout=10)
-    child = int(next(line for line in sp.log.read_text().splitlines() if line.startswith("member-pid ")).split()[1])
+    child = member_pid(sp)
     try:
         assert sup.stop(sp.pid_file)
         state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] \
             if Path(f"/proc/{child}").exists() else "gone"
         assert state in ("gone", "Z")
     finally:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_group(pid)
 
 
 def test_wait_until_fails_when_the_process_died_though_the_check_passed(tmp_path, sup):

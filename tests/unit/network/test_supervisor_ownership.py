@@ -1,0 +1,204 @@
+"""Which processes are a pid file's: its tag in their environment (a copy of the data folder, a wrapper as the
+program), another user's, a group whose leader exited, a member that outlives SIGKILL. Real child processes."""
+import json
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from network import supervisor as supervisor_module
+from network.errors import NetworkError
+from network.supervisor import PID_FILE_ENV, ProcessSpec, Supervisor
+
+from .test_control import make
+from . import test_supervisor
+from .test_supervisor import SLEEPER, kill_group, leader_of, member_pid, spec, start_ready
+
+sup = test_supervisor.sup      # the fixture: a Supervisor that stops what its test started
+
+
+def fresh() -> Supervisor:
+    """Another run of recfin: no Popen of its own, only the pid files."""
+    return Supervisor(grace=0.5, poll_interval=0.02)
+
+
+def gone(pid: int) -> bool:
+    """Exited (a zombie its parent has yet to reap counts as exited)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_the_process_carries_its_pid_file_and_the_record_its_boot(tmp_path, sup):
+    sp = spec(tmp_path, SLEEPER)
+    pid = start_ready(sup, sp)
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    assert f"{PID_FILE_ENV}={sp.pid_file}".encode() in environ
+    record = json.loads(sp.pid_file.read_text())
+    assert record["tag"] == str(sp.pid_file)
+    assert record["boot_id"] == Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+
+
+def test_a_copy_of_the_data_folder_neither_shows_nor_stops_the_original_processes(tmp_path, sup):
+    """`cp -a` of a running network's folder: its pid files name the original's processes."""
+    live, copy = tmp_path / "live", tmp_path / "copy"
+    live.mkdir()
+    sp = spec(live, SLEEPER)
+    pid = start_ready(sup, sp)
+    shutil.copytree(live, copy)
+    copied = copy / sp.pid_file.name
+    assert fresh().running_pid(copied) is None
+    assert fresh().find(copied).runs_for == str(sp.pid_file)
+    assert fresh().stop(copied) is False
+    assert not gone(pid) and fresh().running_pid(sp.pid_file) == pid
+    assert copied.exists()          # the original's pid file keeps track of it; this one is left as found
+
+
+def wrapper(tmp_path) -> Path:
+    """A shell script as the program (RECFIN_FABRIC_BIN pointing at a wrapper, a version manager's shim): it execs
+    the real program, so /proc shows the real program's command line, not the one started."""
+    real = tmp_path / "real_program.py"
+    real.write_text(SLEEPER)
+    script = tmp_path / "peer"
+    script.write_text(f"#!/bin/sh\nexec {sys.executable} {real} \"$@\"\n")
+    script.chmod(0o755)
+    return script
+
+
+def test_a_wrapper_program_is_known_after_it_execs_the_real_one(tmp_path, sup):
+    sp = ProcessSpec("peer0", [str(wrapper(tmp_path)), "node", "start"], dict(os.environ), tmp_path / "node.log",
+                     tmp_path / "node.pid")
+    pid = start_ready(sup, sp)
+    assert Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0] == sys.executable.encode()
+    assert fresh().running_pid(sp.pid_file) == pid
+    assert fresh().start(sp) == (pid, False)            # a second `up` starts no second copy
+    assert fresh().stop(sp.pid_file) is True
+    assert gone(pid) and not sp.pid_file.exists()
+
+
+def test_start_refuses_while_its_own_process_runs_undescribed_by_its_pid_file(tmp_path, sup):
+    """A pid file written over (or edited) no longer describes the process started for it, which still runs:
+    starting another would run two, and writing the pid file anew would lose the first for good."""
+    sp = spec(tmp_path, SLEEPER)
+    pid = start_ready(sup, sp)
+    record = json.loads(sp.pid_file.read_text())
+    sp.pid_file.write_text(json.dumps({**record, "start_time": str(int(record["start_time"]) + 1)}))
+    try:
+        with pytest.raises(NetworkError, match=rf"node: pid {pid} still runs for {sp.pid_file}.*kill -- -{pid}"):
+            fresh().start(sp)
+        assert json.loads(sp.pid_file.read_text())["pid"] == pid
+    finally:
+        sp.pid_file.write_text(json.dumps(record))      # for the fixture to stop it
+
+
+def test_another_users_process_counts_as_running_and_stopping_it_names_sudo(tmp_path, sup, monkeypatch):
+    """Started by root (`sudo recfin network up`), looked at without: signals to it, even kill(pid, 0), are
+    refused and its environment cannot be read; its stat and command line still can."""
+    sp = spec(tmp_path, SLEEPER)
+    pid = start_ready(sup, sp)
+    real_kill, real_killpg = os.kill, os.killpg
+
+    def refused(real):
+        def call(target, sig):
+            if target == pid:
+                raise PermissionError(1, "Operation not permitted")
+            return real(target, sig)
+        return call
+
+    real_environ = supervisor_module._environ
+    monkeypatch.setattr(supervisor_module.os, "kill", refused(real_kill))
+    monkeypatch.setattr(supervisor_module.os, "killpg", refused(real_killpg))
+    monkeypatch.setattr(supervisor_module, "_environ", lambda p: None if p == pid else real_environ(p))
+    assert fresh().running_pid(sp.pid_file) == pid
+    found = fresh().find(sp.pid_file)
+    assert found.alive and found.uid == os.getuid()
+    with pytest.raises(NetworkError, match=rf"^node pid {pid} runs as uid {os.getuid()}: run `sudo recfin network down`$"):
+        fresh().stop(sp.pid_file)
+    monkeypatch.undo()
+    assert sp.pid_file.exists() and not gone(pid)
+
+
+ORPHANING = leader_of(SLEEPER, stays=False)
+
+
+def test_stop_signals_the_group_of_a_leader_that_has_exited(tmp_path, sup):
+    """The leader exits, a child it started lives on in its group, holding its ports."""
+    sp = spec(tmp_path, ORPHANING)
+    pid, _ = sup.start(sp)
+    sup.wait_until(lambda: sup._children[pid].poll() is not None and "ready" in sp.log.read_text().splitlines(),
+                   what="leader gone, member ready", name="node", log=sp.log, timeout=10)
+    child = member_pid(sp)
+    try:
+        assert fresh().running_pid(sp.pid_file) is None
+        assert fresh().stop(sp.pid_file) is True
+        assert gone(child) and not sp.pid_file.exists()
+    finally:
+        kill_group(pid)
+
+
+def test_a_process_outliving_sigkill_keeps_its_pid_file_and_is_named(tmp_path, sup, monkeypatch):
+    """As one waiting on the kernel (state D) does: here the signals are not delivered."""
+    sp = spec(tmp_path, SLEEPER)
+    pid = start_ready(sup, sp)
+    sent = []
+    monkeypatch.setattr(supervisor_module, "_signal_group", lambda target, sig: sent.append((target, sig)))
+    now = [0.0]
+    stopper = Supervisor(grace=1.0, poll_interval=0.5, clock=lambda: now[0],
+                         sleep=lambda dt: now.__setitem__(0, now[0] + dt))
+    with pytest.raises(NetworkError, match=rf"node: pid {pid} of process group {pid} still alive after SIGKILL.*"
+                                           rf"{sp.pid_file} kept"):
+        stopper.stop(sp.pid_file)
+    monkeypatch.undo()
+    assert sent == [(pid, signal.SIGTERM), (pid, signal.SIGKILL)]
+    assert sp.pid_file.exists() and fresh().running_pid(sp.pid_file) == pid
+
+
+def sleeping(net, node_name):
+    """A stand-in for node_name's process, started as `up` would (its pid file, its log)."""
+    real = net.node_spec(net.topology.node(node_name))
+    return ProcessSpec(real.name, [sys.executable, "-c", SLEEPER], real.env, real.log, real.pid_file)
+
+
+def test_down_in_a_copy_of_the_data_folder_stops_nothing_and_says_whose_they_are(topology, tmp_path, fake_fabric):
+    live, lines = make(topology, tmp_path / "live")
+    stand_in = sleeping(live, "peer0.bank")
+    pid = start_ready(live.supervisor, stand_in)
+    try:
+        shutil.copytree(tmp_path / "live", tmp_path / "copy")
+        copy, said = make(topology, tmp_path / "copy")
+        assert copy.down() == []
+        assert said == [f"left peer0.bank alone: pid {pid} runs for {stand_in.pid_file}, not this data folder"]
+        assert live.supervisor.running_pid(stand_in.pid_file) == pid
+    finally:
+        live.supervisor.stop(stand_in.pid_file)
+
+
+def test_down_stops_the_others_when_one_cannot_be_stopped_and_then_fails_naming_it(topology, tmp_path, fake_fabric,
+                                                                                    monkeypatch):
+    net, lines = make(topology, tmp_path)
+    net.supervisor.grace = 2
+    root_owned, ours = sleeping(net, "peer0.bank"), sleeping(net, "peer0.supplier")
+    pid = start_ready(net.supervisor, root_owned)
+    start_ready(net.supervisor, ours)
+    real_stop = net.supervisor.stop
+
+    def stop(pid_file):
+        if pid_file == root_owned.pid_file:
+            raise NetworkError(f"peer0.bank pid {pid} runs as uid 0: run `sudo recfin network down`")
+        return real_stop(pid_file)
+
+    monkeypatch.setattr(net.supervisor, "stop", stop)
+    try:
+        with pytest.raises(NetworkError, match=rf"^1 process\(es\) not stopped \(1 stopped\): peer0.bank pid {pid} "
+                                               r"runs as uid 0: run `sudo recfin network down`$"):
+            net.down()
+        assert lines == ["stopped peer0.supplier"]
+        assert net.supervisor.running_pid(ours.pid_file) is None and root_owned.pid_file.exists()
+    finally:
+        monkeypatch.undo()
+        net.supervisor.stop(root_owned.pid_file)
+        net.supervisor.stop(ours.pid_file)
