@@ -255,7 +255,7 @@ def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found
         environ = _environ(pid)
         if environ is not None:
             carried = _tag_in(environ)
-            if carried is not None and not _same_file(carried, tag):
+            if carried is not None and _claimed_elsewhere(carried, tag, pid):
                 return Found(pid, uid=uid, runs_for=carried)
             return Found(pid, carried is not None, uid)
         # Another user's environment is not readable: its command line has to match, as before the tag.
@@ -299,7 +299,25 @@ def _carries(pid: int, tag: str) -> bool:
     """Whether pid was started for the pid file tag names (its environment, when readable, says so)."""
     environ = _environ(pid)
     carried = _tag_in(environ) if environ is not None else None
-    return carried is not None and _same_file(carried, tag)
+    return carried is not None and not _claimed_elsewhere(carried, tag, pid)
+
+
+def _claimed_elsewhere(carried: str, tag: str | None, pid: int) -> bool:
+    """Whether a process tagged ``carried`` belongs to another data folder's pid file than tag's: that file is
+    another and records it (or the group it is in). A tag naming a file that is gone, or records another pid, is
+    this folder's moved or renamed (a bind mount, RECFIN_HOME moved while running): start time and boot id, which
+    matched, name one process, and only a copy of the folder (`cp -a`) leaves two pid files recording it."""
+    if _same_file(carried, tag):
+        return False
+    try:
+        recorded = int(json.loads(Path(carried).read_text())["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    try:
+        group = os.getpgid(pid)
+    except OSError:
+        group = None
+    return recorded in (pid, group)
 
 
 def _same_file(carried: str, tag: str | None) -> bool:

@@ -58,6 +58,22 @@ def test_a_copy_of_the_data_folder_neither_shows_nor_stops_the_original_processe
     assert copied.exists()          # the original's pid file keeps track of it; this one is left as found
 
 
+def test_a_data_folder_moved_while_running_still_shows_starts_nothing_twice_and_stops_its_process(tmp_path, sup):
+    """`mv` of a running network's folder (or the same folder bind-mounted elsewhere): its processes carry the old
+    path, which no pid file holds now; start time and boot id name them, so they are still this folder's."""
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir()
+    sp = spec(before, SLEEPER)
+    pid = start_ready(sup, sp)
+    before.rename(after)
+    moved = spec(after, SLEEPER)
+    assert fresh().running_pid(moved.pid_file) == pid and fresh().find(moved.pid_file).runs_for is None
+    assert fresh().start(moved) == (pid, False)
+    assert fresh().stop(moved.pid_file) is True
+    sup.wait_until(lambda: gone(pid), what="exit", name=sp.name, log=moved.log, timeout=10)
+    assert not moved.pid_file.exists()
+
+
 def wrapper(tmp_path) -> Path:
     """A shell script as the program (RECFIN_FABRIC_BIN pointing at a wrapper, a version manager's shim): it execs
     the real program, so /proc shows the real program's command line, not the one started."""
