@@ -10,7 +10,21 @@ org. Holders are the orgs whose parties may hold receivables (suppliers).
 - ``blockToLive`` 0: terms are kept for the regulator's audit.
 - ``memberOnlyRead``/``memberOnlyWrite``: only member orgs' clients.
 - collection endorsement policy: both the holder's and the bank's org endorse a
-  write of their terms.
+  write of their terms. Where one org is both (its parties hold and finance),
+  that org and one of the regulator orgs (``AND('X.member', OR(<regulators>))``):
+  Fabric counts each endorsement once, so ``AND('X.member', 'X.member')`` would
+  need two endorsing peers of X, and the regulator's org is a member already.
+  Without a regulator org, the one org's alone (it is both parties to the terms).
+
+What the collection does not keep from the debtor's org: acceptance, disbursement
+and the exercise of recourse (AcceptFinancingOffer, RecordDisbursement,
+ExerciseRecourse) take the terms again as transient data and change the
+receivable, whose key-level policy names the debtor's org. Its peer endorses
+them, so the terms (rates, fees, recourse, expiry, salt) reach the debtor's org
+in clear in those proposals, though never its private store, the ledger or any
+answer (docs/receivables.md, "Endorsement policies and collections"). A recourse
+demand changes the financing record alone and goes to the holder's and the bank's
+orgs only.
 
 Chaincode-level endorsement policy: any two distinct orgs of the channel
 (``OutOf(2, ...)``): no single org can write state by running altered
@@ -50,6 +64,17 @@ def members_policy(msps: list[str]) -> str:
     return f"OR({', '.join(_member(m) for m in msps)})"
 
 
+def terms_endorsement_policy(holder_msp: str, bank_msp: str, regulators: list[str]) -> str:
+    """Who endorses a write of a pair's terms: the holder's org and the bank's; where they are one org, that org
+    and any one of the ``regulators`` orgs (each endorsement counts for one principal only, and the default
+    topology runs one peer per org); that org alone when there is no regulator org."""
+    if holder_msp != bank_msp:
+        return f"AND({_member(holder_msp)}, {_member(bank_msp)})"
+    if not regulators:
+        return members_policy([holder_msp])
+    return f"AND({_member(holder_msp)}, {members_policy(regulators)})"
+
+
 def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> list[dict]:
     regulators = cfg.msps_with_role(_config.REGULATOR)
     out = []
@@ -64,7 +89,7 @@ def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> l
                 "blockToLive": 0,
                 "memberOnlyRead": True,
                 "memberOnlyWrite": True,
-                "endorsementPolicy": {"signaturePolicy": f"AND({_member(holder)}, {_member(bank)})"},
+                "endorsementPolicy": {"signaturePolicy": terms_endorsement_policy(holder, bank, regulators)},
             })
     return out
 

@@ -405,6 +405,17 @@ def _as_of(value: str, today: date) -> date:
     return min(dates.parse_date(value, "as_of"), today) if value else today
 
 
+def _ensure_request_of_claims_holder(f: Financing, r: Receivable) -> None:
+    """Refuse a financing request that names another holder than its claim does. Until acceptance the request's
+    key has no key-level policy (any two orgs may write it, by running altered chaincode), while the claim's
+    names its holder's org: so the claim says whose request it is, and whose collection the terms go to."""
+    if (f.holder, f.holder_msp) != (r.holder, r.holder_msp):
+        raise rule("invalid-state", f"financing {f.id} names {f.holder} of {f.holder_msp} as the holder, but its "
+                   f"claim {r.id} is held by {r.holder} of {r.holder_msp}: the request record was changed outside "
+                   "the contract, and no terms go to a collection on its word; the claim's holder withdraws it "
+                   "(WithdrawFinancing) and requests financing again")
+
+
 class ReceivablesContract(Contract):
     """Receivables (应收账款) from registration through confirmation, transfer, financing and settlement."""
 
@@ -917,6 +928,7 @@ class ReceivablesContract(Contract):
         if f.status != "REQUESTED":
             raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made only on "
                        "open requests")
+        _ensure_request_of_claims_holder(f, r)
         lifecycle.ensure_not_frozen(r)
         # what acceptance checks of the claim: an offer on a claim no longer confirmed or past its due date could
         # never be accepted, and would stand OPEN on the request for nothing
@@ -939,9 +951,10 @@ class ReceivablesContract(Contract):
             raise rule("exposure-changed", f"the exposure of {bank.uscc} on {r.debtor} is at version {version}, not "
                        f"{priced_at} as when the offer was priced: another offer of the bank on the debtor came "
                        "since; read the exposure again (GetFinancierExposure) and price the offer against it")
-        collection = colls.collection_name(f.holder_msp, bank.msp_id)
+        # the claim's holder org, under the claim's key-level policy: the request's copy is checked against it above
+        collection = colls.collection_name(r.holder_msp, bank.msp_id)
         if collection not in self.collection_names:
-            raise rule("no-collection", f"no private data collection {collection} for {f.holder_msp} and {bank.msp_id}: "
+            raise rule("no-collection", f"no private data collection {collection} for {r.holder_msp} and {bank.msp_id}: "
                        "add the org pair to the chaincode's configuration")
         o = Offer(id=keys.new_id("O", s.tx_id), financing_id=f.id, receivable_id=r.id, financier=bank.uscc,
                   financier_msp=bank.msp_id, collection=collection, terms_hash=terms.terms_hash(),
@@ -1068,6 +1081,12 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "ACCEPTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
+        # the accepted offer's collection, copied from an offer record any two orgs could have rewritten before
+        # acceptance: the advance's record goes only to the collection of the claim's holder org and this bank's
+        if f.collection != (expected := colls.collection_name(r.holder_msp, bank.msp_id)):
+            raise rule("invalid-state", f"financing {f.id} names collection {f.collection} for its terms, not "
+                       f"{expected} of its claim's holder org and its bank's: the offer record was changed outside "
+                       "the contract, and the advance is not recorded there; end the financing (CancelFinancing)")
         terms = self._offered_terms(ctx, f.terms_hash)
         d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, currency=r.currency,
                              terms=terms, disbursed_on=s.today_iso, due_date=r.due_date,
@@ -1777,13 +1796,21 @@ class ReceivablesContract(Contract):
     @rules
     async def GetOfferTerms(self, ctx: Context, offer_id: str) -> OfferTerms:
         """An offer's private terms, for the holder, the offering bank and the regulator (members of its collection),
-        rates in digits: what acceptance and disbursement take back as transient ``terms``."""
+        rates in digits: what acceptance and disbursement take back as transient ``terms``. Refused
+        (``invalid-state``) while the request is its claim's live one and names another holder than the claim.
+        Evaluate it: submitted, its answer would go into the block for the whole channel (the SDK refuses to)."""
         s = self._session(ctx)
         party = await s.party()
         o = await s.store.offer(offer_id)
         f = await s.store.financing(o.financing_id)
-        if party.uscc not in (f.holder, o.financier) and party.role != cfg.REGULATOR:
+        r = await s.store.receivable(o.receivable_id)
+        # while the request is its claim's live one, the claim names the holder (the request's copy may have been
+        # rewritten); an ended request's holder may since have passed the claim on, and still reads its terms
+        live = r.financing_id == f.id
+        if party.uscc not in (r.holder if live else f.holder, o.financier) and party.role != cfg.REGULATOR:
             raise rule("not-permitted-to-read", f"the terms of {o.id} are for the holder, the bank and the regulator only")
+        if live:
+            _ensure_request_of_claims_holder(f, r)
         raw = await s.store.get_private(o.collection, keys.TERMS, o.id)
         if raw is None:
             raise rule("not-found", f"the terms of {o.id} are not on this peer: ask a peer of {o.collection}'s member orgs")

@@ -63,6 +63,19 @@ from .errors import RuleViolation, UnreadableAnswer, rule_violation_from
 CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
 
+QUERIES = frozenset({
+    "FindIdentityParty", "FindInvoice", "GetAssignmentNotice", "GetDebtorPaymentRecord", "GetDiscountOffer",
+    "GetFinancierExposure", "GetFinancing", "GetInvoiceAttestations", "GetOfferTerms", "GetParty", "GetPartyHistory",
+    "GetProvenance", "GetReceivable", "GetReceivableEndorsers", "GetReceivableHistory", "GetRequest", "GetStatistics",
+    "ListDiscountOffers", "ListOffersByFinancier", "ListReceivablesByDebtor", "ListReceivablesByFinancier",
+    "ListReceivablesByHolder", "ListReceivablesByStatus", "WhoAmI"})
+"""The contract's queries (tagged ``evaluate`` in its metadata), which this client evaluates and never submits.
+
+The contract cannot tell an evaluated call from a submitted one, and a submitted call's answer is in the proposal
+response that goes into the block, for every org of the channel: ``GetOfferTerms`` would put an offer's private
+terms there, ``GetFinancierExposure`` a bank's advances. The generic Gateway client knows no contract's metadata,
+so the refusal is here (``_Operations._options``, before anything is sent)."""
+
 _HISTORY = TypeAdapter(list[HistoryEntry])
 _PARTY_HISTORY = TypeAdapter(list[PartyHistoryEntry])
 _ATTESTATIONS = TypeAdapter(list[InvoiceAttestation])
@@ -196,7 +209,12 @@ class _Operations:
               transient: dict[str, bytes] | None = None, endorsing_organizations: Sequence[str] | None = None):
         raise NotImplementedError
 
-    def _options(self, kind: str, args: Sequence[str], transient, endorsing_organizations) -> dict[str, Any]:
+    def _options(self, kind: str, name: str, args: Sequence[str], transient, endorsing_organizations
+                 ) -> dict[str, Any]:
+        """The Gateway call's options; a query is refused as a submit (:data:`QUERIES`), before anything is sent."""
+        if kind == "submit" and name in QUERIES:
+            raise ValueError(f"{name} is a query of the contract: evaluate it (submitted, its answer would go into "
+                             "a block, for every org of the channel to read); nothing was sent")
         options: dict[str, Any] = {"arguments": list(args)}
         if transient is not None:
             options["transient"] = transient
@@ -781,11 +799,16 @@ MAKE_OFFER_DOC = """A bank offers terms on a financing request. The terms travel
 Endorsement is pinned to the holder's org and the bank's own org (the collection's policy),
 so no other org's peer receives the terms: unpinned, the gateway would simulate first on a
 peer of its own org, member of the collection or not. By default both are looked up
-(``get_financing`` and ``who_am_i``). Pass ``endorsing_organizations`` to skip that; the
-orgs given are sent as they are. A caller the contract does not let read the financing cannot
-offer on it either: the offer then goes to the caller's own org alone, and the contract's own
-refusal comes back (``role-not-permitted``, ``invalid-state``...), not the read's. Any other
-refusal of the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
+(``get_financing``, ``get_receivable`` and ``who_am_i``): the holder's org is the claim's, not
+the request record's copy (the contract refuses a request naming another, ``invalid-state``).
+Where the claim's holder is a party of the bank's own org, the collection needs a regulator org
+to endorse with it, which the SDK cannot tell: ValueError, nothing sent, unless
+``endorsing_organizations`` names them (that org and a regulator org). Pass
+``endorsing_organizations`` to skip the look-ups; the orgs given are sent as they are. A caller
+the contract does not let read the financing or its claim cannot offer on it either: the offer
+then goes to the caller's own org alone, and the contract's own refusal comes back
+(``role-not-permitted``, ``invalid-state``...), not the read's. Any other refusal of the read
+(``not-found`` from a peer a block behind) is raised, and nothing is sent.
 
 ``exposure_version``: the ``version`` of the :meth:`financier_exposure` read the offer was priced on (the bank's
 exposure on the claim's debtor). The contract refuses the offer (``exposure-changed``) if the version has moved
@@ -801,7 +824,10 @@ DISBURSEMENT_DOC = """The financing bank records the advance, passing the accept
 Without ``terms`` they are read back from the private data (``get_offer_terms`` of the
 accepted offer). Endorsement is pinned to the debtor's, holder's and bank's orgs: the
 claim's key-level policy needs all three, and the gateway refuses to plan a proposal
-with transient data beyond the collection's members (the debtor's org is not one).
+with transient data beyond the collection's members (the debtor's org is not one). Where the
+holder and the bank are parties of one org (and the debtor of another), the collection needs a
+regulator org as well, which the SDK cannot tell: ValueError, nothing sent, unless
+``endorsing_organizations`` names the debtor's org, that org and a regulator org.
 A caller the contract does not let read the financing (not its bank) or its claim (a bank that
 has left it), or a financing with no accepted offer (no terms to read back), is sent to the
 contract all the same (to the caller's own org, and without terms where there are none), so its
@@ -882,6 +908,42 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
 
 
+def _offer_orgs(financing_id: str, claim: Receivable | None, bank_msp: str) -> list[str]:
+    """Who endorses a bank's offer: the claim's holder org and the bank's, as the terms' collection's policy asks.
+    The claim's, not the request record's copy, which two orgs could have rewritten before acceptance (the contract
+    refuses such a request, and the terms must not reach the org it names on the way). The bank's org alone where
+    the bank may not read the financing or its claim: the contract then refuses the offer by its own rule."""
+    if claim is None:
+        return [bank_msp]
+    if claim.holder_msp == bank_msp:
+        raise _one_org_terms_refusal("make_offer", financing_id, bank_msp, f"{bank_msp} and a regulator org")
+    return [claim.holder_msp, bank_msp]
+
+
+def _ensure_a_regulator_org_could_be_named(what: str, financing_id: str, financing: FinancingView | None,
+                                           orgs: list[str]) -> None:
+    """Refuse, before it is sent, a write to the terms' collection of a financing whose holder and bank are parties
+    of one org, where the orgs chosen are only the claim's debtor's and that org's: the collection then needs a
+    regulator org too, which the SDK cannot name (:func:`_one_org_terms_refusal`). Where the debtor is a party of
+    that org as well, every org of the channel is named already (:meth:`ReceivablesClient._orgs_of_financing`)."""
+    if financing is not None and financing.financier_msp == financing.holder_msp and len(set(orgs)) == 2:
+        raise _one_org_terms_refusal(what, financing_id, financing.holder_msp,
+                                     f"the claim's debtor's org, {financing.holder_msp} and a regulator org")
+
+
+def _one_org_terms_refusal(what: str, financing_id: str, org: str, needed: str) -> ValueError:
+    """Where one org's parties hold and finance, the terms' collection needs that org and a regulator org to
+    endorse a write (chaincode.receivables.collections). Which orgs' parties may be the regulator is the contract's
+    configuration, which neither the channel's config nor any answer of the contract tells, and naming every org
+    of the channel, as a confirmation does, would send the terms to orgs outside the collection: so the caller
+    names them."""
+    return ValueError(
+        f"{what} on {financing_id}: its holder and its bank are both parties of {org}, so the terms' collection "
+        f"needs {org} and a regulator org to endorse, and which orgs' parties may be the regulator is the "
+        f"network's configuration, which the SDK cannot read; name the endorsing orgs yourself "
+        f"(endorsing_organizations): {needed}")
+
+
 def _exposure_version(value: int) -> str:
     """``make_offer``'s ``exposure_version`` as sent: a version ``financier_exposure`` answered (an int from 0)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -939,7 +1001,7 @@ class ReceivablesClient(_Operations):
     """
 
     def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
-        options = self._options(kind, args, transient, endorsing_organizations)
+        options = self._options(kind, name, args, transient, endorsing_organizations)
         try:
             payload = self.contract.submit(name, **options) if kind == "submit" else self.contract.evaluate(name, **options)
         except GatewayError as error:
@@ -989,7 +1051,9 @@ class ReceivablesClient(_Operations):
         _check_terms(terms, "make_offer")
         if endorsing_organizations is None:
             financing = self._readable_financing(financing_id)
-            endorsing_organizations = _unique([financing.holder_msp if financing else None, self.who_am_i().msp_id])
+            claim = None if financing is None else unless_refused_the_read(
+                lambda: self.get_receivable(financing.receivable_id))
+            endorsing_organizations = _offer_orgs(financing_id, claim, self.who_am_i().msp_id)
         return self._offer(financing_id, terms, endorsing_organizations, exposure_version)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
@@ -1023,10 +1087,12 @@ class ReceivablesClient(_Operations):
 
     def _accepted_terms_and_orgs(self, financing_id: str, terms: FinancingTerms | None,
                                  endorsing_organizations: Sequence[str] | None, what: str, *,
-                                 claim_changes: bool = True):
+                                 claim_changes: bool = True, writes_terms_collection: bool = False):
         """The accepted terms (read back from the bank's peer unless given) and the orgs that endorse (unless
         given: the debtor's, holder's and bank's where the action changes the claim; where it changes the
-        financing record alone, the holder's and bank's) of a bank's action on an accepted financing."""
+        financing record alone, the holder's and bank's) of a bank's action on an accepted financing.
+        ``writes_terms_collection``: the action writes to the terms' collection, whose policy a regulator org
+        must meet with the holder's where it is the bank's org too (refused here when the SDK cannot name one)."""
         if terms is not None:
             _check_terms(terms, what, cap=LEDGER_MAX_FEN)
         financing = None
@@ -1038,6 +1104,8 @@ class ReceivablesClient(_Operations):
             endorsing_organizations = _deal_orgs(financing) if not claim_changes else []
             if len(endorsing_organizations) < 2:   # the claim changes, or one org holds and finances: the three
                 endorsing_organizations = self._orgs_of_financing(financing, caller_as_bank=True)
+            if writes_terms_collection:
+                _ensure_a_regulator_org_could_be_named(what, financing_id, financing, endorsing_organizations)
         return terms, endorsing_organizations
 
     def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
@@ -1056,7 +1124,8 @@ class ReceivablesClient(_Operations):
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
-        terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "record_disbursement")
+        terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "record_disbursement",
+                                                    writes_terms_collection=True)
         return self._disbursement(financing_id, terms, orgs)
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
@@ -1174,7 +1243,7 @@ class AsyncReceivablesClient(_Operations):
     awaited method is a coroutine function: a bad argument raises when it is awaited, never at the call."""
 
     async def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
-        options = self._options(kind, args, transient, endorsing_organizations)
+        options = self._options(kind, name, args, transient, endorsing_organizations)
         try:
             if kind == "submit":
                 payload = await self.contract.submit(name, **options)
@@ -1222,8 +1291,9 @@ class AsyncReceivablesClient(_Operations):
         _check_terms(terms, "make_offer")
         if endorsing_organizations is None:
             financing = await self._readable_financing(financing_id)
-            holder_msp = financing.holder_msp if financing else None
-            endorsing_organizations = _unique([holder_msp, (await self.who_am_i()).msp_id])
+            claim = None if financing is None else await _unless_refused_the_async_read(
+                lambda: self.get_receivable(financing.receivable_id))
+            endorsing_organizations = _offer_orgs(financing_id, claim, (await self.who_am_i()).msp_id)
         return await self._offer(financing_id, terms, endorsing_organizations, exposure_version)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
@@ -1247,7 +1317,7 @@ class AsyncReceivablesClient(_Operations):
 
     async def _accepted_terms_and_orgs(self, financing_id: str, terms: FinancingTerms | None,
                                        endorsing_organizations: Sequence[str] | None, what: str, *,
-                                       claim_changes: bool = True):
+                                       claim_changes: bool = True, writes_terms_collection: bool = False):
         """The async twin of :meth:`ReceivablesClient._accepted_terms_and_orgs`."""
         if terms is not None:
             _check_terms(terms, what, cap=LEDGER_MAX_FEN)
@@ -1260,6 +1330,8 @@ class AsyncReceivablesClient(_Operations):
             endorsing_organizations = _deal_orgs(financing) if not claim_changes else []
             if len(endorsing_organizations) < 2:   # the claim changes, or one org holds and finances: the three
                 endorsing_organizations = await self._orgs_of_financing(financing, caller_as_bank=True)
+            if writes_terms_collection:
+                _ensure_a_regulator_org_could_be_named(what, financing_id, financing, endorsing_organizations)
         return terms, endorsing_organizations
 
     async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
@@ -1275,7 +1347,7 @@ class AsyncReceivablesClient(_Operations):
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:
         terms, orgs = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
-                                                          "record_disbursement")
+                                                          "record_disbursement", writes_terms_collection=True)
         return await self._disbursement(financing_id, terms, orgs)
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC

@@ -89,7 +89,8 @@ async def test_the_policy_names_the_claims_holder_not_what_the_request_record_sa
     key = net._key(keys.FINANCING, f["id"])
     forged = {**json.loads(net.ledger.state[key]), "holder_msp": CORE}
     net.ledger.state[key] = json.dumps(forged).encode()
-    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    # the terms as the holder had them: GetOfferTerms refuses a request that names another holder than its claim
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
     assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
 
 

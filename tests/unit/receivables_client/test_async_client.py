@@ -39,10 +39,11 @@ def test_async_method_sends_the_same_call_as_the_blocking_one(call, kind, name, 
 def test_async_make_offer_looks_up_the_orgs_and_sends_transient_terms():
     contract = FakeAsyncContract(responses={
         "GetFinancing": {**fakes.financing(status="REQUESTED"), "offers": []},
+        "GetReceivable": fakes.receivable(),
         "WhoAmI": fakes.party(msp_id="BankMSP", role="financier"),
         "MakeFinancingOffer": fakes.offer()})
     offer = asyncio.run(AsyncReceivablesClient(contract).make_offer("F-1", TERMS))
-    assert [c.name for c in contract.calls] == ["GetFinancing", "WhoAmI", "MakeFinancingOffer"]
+    assert [c.name for c in contract.calls] == ["GetFinancing", "GetReceivable", "WhoAmI", "MakeFinancingOffer"]
     assert contract.calls[-1].transient == TERMS.transient()
     assert contract.calls[-1].endorsing_organizations == ["SupplierMSP", "BankMSP"]
     assert offer.id == fakes.offer()["id"]

@@ -99,6 +99,7 @@ def test_a_refusal_is_one_line_with_the_rule(ledger):
 def test_offer_sends_the_terms_as_transient_data(ledger):
     ledger.responses["MakeFinancingOffer"] = fakes.offer()
     ledger.responses["GetFinancing"] = {**fakes.financing(status="REQUESTED"), "offers": []}
+    ledger.responses["GetReceivable"] = fakes.receivable()
     ledger.responses["WhoAmI"] = fakes.party(msp_id="BankMSP", role="financier")
     res = invoke("finance", "offer", "F-1", "--advance-rate", "0.9", "--discount-rate", "0.036", "--fees", "200.00",
                  "--expires", "2026-04-30")

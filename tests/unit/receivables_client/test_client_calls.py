@@ -205,11 +205,13 @@ def test_publish_discount_offer_sends_rates_as_decimal_strings():
 def test_make_offer_sends_terms_as_transient_and_pins_holder_and_bank_orgs():
     contract = FakeContract(responses={
         "GetFinancing": {**fakes.financing(status="REQUESTED", financier=None, financier_msp=None), "offers": []},
+        "GetReceivable": fakes.receivable(),
         "WhoAmI": fakes.party(uscc=BANK, role="financier", msp_id="BankMSP"),
         "MakeFinancingOffer": fakes.offer()})
     offer = ReceivablesClient(contract).make_offer(F, TERMS)
     assert [(c.kind, c.name) for c in contract.calls] == [
-        ("evaluate", "GetFinancing"), ("evaluate", "WhoAmI"), ("submit", "MakeFinancingOffer")]
+        ("evaluate", "GetFinancing"), ("evaluate", "GetReceivable"), ("evaluate", "WhoAmI"),
+        ("submit", "MakeFinancingOffer")]
     sent = contract.calls[-1]
     assert sent.arguments == [F]     # no exposure version: made without the check, as a contract before it takes
     assert sent.endorsing_organizations == ["SupplierMSP", "BankMSP"]

@@ -288,7 +288,7 @@ def test_before_each_step_every_peer_the_story_used_has_the_latest_block(world):
     between = channel.activity[offers[0] + 1:offers[1]]
     assert {c.msp_id for c in between if c.kind == "wait"} == {"CoreEnterpriseMSP", "SupplierMSP", "RegulatorMSP"}
     assert [(c.kind, c.transaction) for c in between if c.kind != "wait"] == [
-        ("evaluate", "WhoAmI"), ("evaluate", "GetFinancing"), ("evaluate", "WhoAmI")]
+        ("evaluate", "WhoAmI"), ("evaluate", "GetFinancing"), ("evaluate", "GetReceivable"), ("evaluate", "WhoAmI")]
 
 
 @pytest.mark.parametrize("org, code, name, bound, story_party, differences", [

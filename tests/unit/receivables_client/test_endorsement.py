@@ -398,13 +398,15 @@ def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_ar
     core_bank = register(channel, 3, CORE, "financier", "core-bank")
     register(channel, 5, REGULATOR, "regulator", "regulator")
     with_recourse = terms(channel).model_copy(update={"recourse": True})
+    # the terms' collection of one org's holder and bank needs a regulator org, which the SDK cannot tell: named
+    collection_orgs = [CORE, REGULATOR]
     disbursed = core_supplier.client.request_financing(claim(channel, core_supplier, core, "24312000000000000009",
                                                              due_in=5)).id
-    core_supplier.client.accept_offer(core_bank.client.make_offer(disbursed, with_recourse).id)
+    core_supplier.client.accept_offer(core_bank.client.make_offer(disbursed, with_recourse, collection_orgs).id)
     core_bank.client.record_disbursement(disbursed)
     cancelled = core_supplier.client.request_financing(claim(channel, core_supplier, core,
                                                              "24312000000000000010")).id
-    core_supplier.client.accept_offer(core_bank.client.make_offer(cancelled, terms(channel)).id)
+    core_supplier.client.accept_offer(core_bank.client.make_offer(cancelled, terms(channel), collection_orgs).id)
     core_bank.client.cancel_financing(cancelled, "not disbursed")
     channel.now += timedelta(days=10)
     core_bank.client.exercise_recourse(disbursed, "the holder repaid the advance")

@@ -1,0 +1,161 @@
+"""Which collection a bank's terms go to, and that its endorsement policy can be met.
+
+The terms go to the collection of the claim's holder org and the bank's org: the claim names its holder under its
+key-level policy, while a request record is under the chaincode's "any two orgs" until acceptance, so two orgs
+running altered chaincode could rewrite the holder it names. And a collection's endorsement policy must be one that
+the members' peers, one per org as the default topology runs them, can meet: Fabric counts each endorsement for one
+principal only, so a pair that is one org needs a second org, the regulator's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from chaincode.receivables import collections, keys
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+from network.org_definition import signature_policy
+
+from .support import BANK, REGULATOR, SUPPLIER, _peers_satisfy, standard_net, transient_terms
+
+SUPPLIER2, REGULATOR2 = "Supplier2MSP", "Regulator2MSP"
+HOLDS_AND_FINANCES = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, SUPPLIER: ("supplier", "financier")})
+CONFIGS = {
+    "default": DEFAULT_CONFIG,
+    "one org holds and finances": HOLDS_AND_FINANCES,
+    "two regulator orgs": NetworkConfig(org_roles={**HOLDS_AND_FINANCES.org_roles, REGULATOR2: ("regulator",)}),
+}
+
+
+def _members(collection: dict) -> tuple[str, ...]:
+    return tuple(re.findall(r"'([^']+)\.member'", collection["policy"]))
+
+
+def _met_by(collection: dict, orgs: tuple[str, ...]) -> bool:
+    """Whether one endorsing peer of each of ``orgs`` meets the collection's endorsement policy."""
+    policy = signature_policy(collection["endorsementPolicy"]["signaturePolicy"]).SerializeToString()
+    return _peers_satisfy(policy, orgs)
+
+
+@pytest.mark.parametrize("config", CONFIGS.values(), ids=CONFIGS.keys())
+def test_one_peer_of_each_member_org_meets_every_collections_endorsement_policy(config):
+    generated = collections.collections_config(config)
+    assert generated
+    for collection in generated:
+        assert _met_by(collection, _members(collection)), collection
+
+
+@pytest.mark.parametrize("config", CONFIGS.values(), ids=CONFIGS.keys())
+def test_the_holders_and_the_banks_orgs_must_both_endorse_their_terms(config):
+    regulators = tuple(config.msps_with_role("regulator"))
+    for collection in collections.collections_config(config):
+        holder, bank = collection["name"].removeprefix("terms-").split("-")
+        assert not _met_by(collection, regulators)
+        assert not _met_by(collection, tuple(m for m in _members(collection) if m != holder))
+        assert not _met_by(collection, tuple(m for m in _members(collection) if m != bank))
+
+
+def test_where_one_org_holds_and_finances_it_endorses_with_any_one_regulator_org():
+    config = CONFIGS["two regulator orgs"]
+    collection, = (c for c in collections.collections_config(config) if c["name"] == f"terms-{SUPPLIER}-{SUPPLIER}")
+    assert collection["endorsementPolicy"]["signaturePolicy"] == \
+        f"AND('{SUPPLIER}.member', OR('{REGULATOR2}.member', '{REGULATOR}.member'))"
+    assert _met_by(collection, (SUPPLIER, REGULATOR)) and _met_by(collection, (SUPPLIER, REGULATOR2))
+    assert not _met_by(collection, (SUPPLIER,))
+
+
+def test_without_a_regulator_org_the_one_org_alone_endorses_its_own_terms():
+    config = NetworkConfig(org_roles={"CoreEnterpriseMSP": ("core_enterprise",), SUPPLIER: ("supplier", "financier")})
+    collection, = collections.collections_config(config)
+    assert collection["endorsementPolicy"]["signaturePolicy"] == f"OR('{SUPPLIER}.member')"
+    assert _met_by(collection, (SUPPLIER,))
+
+
+# ---------------------------------------------------------------- a request record rewritten outside the contract
+
+async def _net_with_a_second_supplier_org():
+    return await standard_net(NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, SUPPLIER2: ("supplier",)}))
+
+
+async def _an_offer(net) -> tuple[dict, dict, dict]:
+    """tier1's confirmed claim on core, its financing request, and the bank's offer on it."""
+    tier1 = net.actors["tier1"]
+    r = await net.confirmed(tier1, net.actors["core"], 1000_00, due_in=30)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    return r, f, await net.ok(net.actors["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms())
+
+
+def _rewrite(net, object_type: str, object_id: str, **fields) -> None:
+    """What two orgs running altered chaincode could write to a key without a key-level policy."""
+    key = net._key(object_type, object_id)
+    net.ledger.state[key] = json.dumps({**json.loads(net.ledger.state[key]), **fields}).encode()
+
+
+async def test_an_offer_on_a_request_naming_another_holder_org_than_its_claim_is_refused():
+    net = await _net_with_a_second_supplier_org()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    assert net.ledger.validation_parameters.get(net._key(keys.FINANCING, f["id"])) is None
+    _rewrite(net, keys.FINANCING, f["id"], holder_msp=SUPPLIER2)
+
+    refused = await net.call(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    assert refused.status != 200 and "invalid-state" in refused.message
+    assert f"held by {tier1.uscc} of {SUPPLIER}" in refused.message and "WithdrawFinancing" in refused.message
+    assert _private_entries(net) == []                                     # no terms written anywhere
+
+    # the claim's holder withdraws the request, asks again, and the bank's terms go to its org's collection
+    await net.ok(tier1, "WithdrawFinancing", f["id"])
+    again = await net.ok(tier1, "RequestFinancing", r["id"])
+    offer = await net.ok(bank, "MakeFinancingOffer", again["id"], transient=transient_terms())
+    assert offer["collection"] == f"terms-{SUPPLIER}-{BANK}"
+
+
+async def test_the_terms_are_not_read_through_a_request_naming_another_holder_than_its_claim():
+    net = await _net_with_a_second_supplier_org()
+    tier1, tier2, bank = net.actors["tier1"], net.actors["tier2"], net.actors["bank"]
+    r, f, o = await _an_offer(net)
+    _rewrite(net, keys.FINANCING, f["id"], holder=tier2.uscc, holder_msp=SUPPLIER2)
+    for reader in (tier1, bank, net.actors["regulator"]):
+        refused = await net.call(reader, "GetOfferTerms", o["id"], evaluate=True)
+        assert refused.status != 200 and "invalid-state" in refused.message, reader.name
+    refused = await net.call(tier2, "GetOfferTerms", o["id"], evaluate=True)
+    assert refused.status != 200 and "not-permitted-to-read" in refused.message
+
+
+async def test_an_ended_requests_holder_still_reads_its_terms_after_passing_the_claim_on():
+    net = await standard_net()
+    tier1, tier2 = net.actors["tier1"], net.actors["tier2"]
+    r, f, o = await _an_offer(net)
+    await net.ok(tier1, "WithdrawFinancing", f["id"])
+    await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "100000", "req-1")
+    assert net.doc(r["id"])["holder"] == tier2.uscc
+    read = await net.call(tier1, "GetOfferTerms", o["id"], evaluate=True)
+    assert read.status == 200, read.message
+    assert (await net.call(tier2, "GetOfferTerms", o["id"], evaluate=True)).status != 200
+
+
+async def test_a_disbursement_is_not_recorded_in_a_collection_an_offer_record_was_rewritten_to():
+    net = await _net_with_a_second_supplier_org()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    r, f, o = await _an_offer(net)
+    _rewrite(net, keys.OFFER, o["id"], collection=f"terms-{SUPPLIER2}-{BANK}")   # an offer has no key-level policy
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    refused = await net.call(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    assert refused.status != 200 and "invalid-state" in refused.message
+    assert f"terms-{SUPPLIER}-{BANK}" in refused.message and "CancelFinancing" in refused.message
+    assert [entry for entry in _private_entries(net) if entry[0] == keys.DISBURSEMENT] == []
+
+
+def _private_entries(net) -> list[tuple[str, str]]:
+    """(object type, id) of every private data entry, whatever its collection."""
+    from chaincode.shim import split_composite_key
+
+    out = []
+    for entries in net.ledger.private_state.values():
+        for key in entries:
+            object_type, attrs = split_composite_key(key)
+            out.append((object_type, attrs[0] if attrs else ""))
+    return out
