@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from client.receivables import RuleViolation
 from network import contract_config
 from network.lifecycle import Lifecycle
 
@@ -139,6 +140,8 @@ def config_command(topology_path, committed, as_json):
 
 UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entries", "open_offer_entries",
                   "fingerprint_entries", "claim_policies", "financing_policies", "discount_offer_policies")
+UPGRADE_TOKEN_PRINTED_AFTER = "'go on from it: recfin chaincode upgrade-ledger --bookmark' when a page failed " \
+                              "(failed_at with --json)"
 COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "held_by", "held_by_number",
                      "held_by_code", "held_by_live")
 
@@ -147,10 +150,13 @@ COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "
 @click.option("--page-size", type=WholeNumberRange(1, 100), default=20, show_default=True,
               help="Records per transaction. A page another transaction invalidated (a record it read changed, "
                    "or one was added to its range) wrote nothing and is sent again: 3 sends at most.")
-@click.option("--bookmark", type=BookmarkTokenType(), default="",
-              help="Start from the page this token names, as printed when a page failed (default: the first).")
-@acting("regulator", admin=True, json_help="Print the totals, collisions and invoices without a current spelling "
-                                           "as JSON.")
+@click.option("--bookmark", type=BookmarkTokenType(printed_after=UPGRADE_TOKEN_PRINTED_AFTER), default="",
+              help="Start from the page this token names, as printed when a page failed (failed_at with --json; "
+                   "default: the first page).")
+@acting("regulator", admin=True, json_help="Print the totals, collisions, invoices without a current spelling, "
+                                           "claims to reseal and records passed over (unreadable) as JSON; when a "
+                                           "page fails, what the pages before it found, with failed_at: the "
+                                           "--bookmark token to go on from.")
 def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     """Write the index and fingerprint entries records of earlier contract versions lack, page after page.
 
@@ -163,8 +169,10 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     its holder's and its bank's orgs; a discount offer and its list entry get its debtor's org. A claim
     whose key names fewer orgs than due (frozen before a freeze added the regulator's org, or guarded
     by one org) cannot be rewritten by the upgrade: it is listed, to be resealed. A record the contract
-    cannot read is passed over and listed. When a page fails, the command prints the --bookmark to go
-    on from. It writes only entries and
+    cannot read is passed over and listed. When a page fails, the command shows what the pages before it
+    found (a run resumed from the failed page does not send them again) and the --bookmark to go on
+    from; when the contract refuses the --bookmark given, leave it out to start from the first page.
+    It writes only entries and
     policies derived from the records it reads, and only missing ones: running it again is harmless.
     An invoice that already backs two claims, or one claim twice (registered under two
     spellings), is reported as a collision and left to the regulator; each page's LedgerUpgraded
@@ -180,35 +188,59 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
       recfin chaincode upgrade-ledger --as regulator --page-size 50 --json
     """
     totals = dict.fromkeys(UPGRADE_TOTALS, 0)
-    collisions, unspelled, unreadable, to_reseal = [], [], [], []
+    findings = {"collisions": [], "without_current_spelling": [], "unreadable": [], "claims_to_reseal": []}
     done = False
     while not done:
         # a page invalidated by a record changed or added in its range wrote nothing: the session's client sends it
         # again (RACE_RETRY, three sends at most)
         try:
             page = session.client.upgrade_ledger(page_size, bookmark)
-        except Exception:
-            if bookmark:   # the pages before it are done: no need to send them again
-                click.echo(f"page {totals['pages'] + 1} failed; once its cause is put right, go on from it: "
-                           f"recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}", err=True)
+        except Exception as failure:
+            if totals["pages"]:   # a run resumed from the failed page does not send these again: show them now
+                _report_upgrade(totals, findings, as_json, failed_at=bookmark_token(bookmark))
+            way_on = _way_on(failure, totals["pages"], bookmark)
+            if way_on:
+                click.echo(way_on, err=True)
             raise
         bookmark, done = page.bookmark, page.done
         totals["pages"] += 1
         for field in UPGRADE_TOTALS[1:]:
             totals[field] += getattr(page, field)
-        collisions += [c.to_json() for c in page.collisions]
-        unspelled += [u.to_json() for u in page.without_current_spelling]
-        unreadable += page.unreadable
-        to_reseal += [c.to_json() for c in page.claims_to_reseal]
-        findings = [(len(page.collisions), "collision(s)"), (len(page.unreadable), "unreadable"),
-                    (len(page.claims_to_reseal), "claim(s) to reseal")]
+        findings["collisions"] += [c.to_json() for c in page.collisions]
+        findings["without_current_spelling"] += [u.to_json() for u in page.without_current_spelling]
+        findings["unreadable"] += page.unreadable
+        findings["claims_to_reseal"] += [c.to_json() for c in page.claims_to_reseal]
+        found = [(len(page.collisions), "collision(s)"), (len(page.unreadable), "unreadable"),
+                 (len(page.claims_to_reseal), "claim(s) to reseal")]
         click.echo(f"page {totals['pages']}: {page.scanned} records, {page.written} entries written"
-                   + "".join(f", {n} {what}" for n, what in findings if n), err=as_json)
+                   + "".join(f", {n} {what}" for n, what in found if n), err=as_json)
+    _report_upgrade(totals, findings, as_json)
+
+
+def _way_on(failure: Exception, pages_done: int, bookmark: str) -> str | None:
+    """The line saying how to go on after the page from ``bookmark`` failed, ``pages_done`` pages after the first
+    one sent; None where running the same command again is the way (the first page sent failed for another cause
+    than its bookmark)."""
+    if isinstance(failure, RuleViolation) and failure.rule == "bookmark-invalid":
+        # the token names no page of the scan: giving it again fails the same way
+        return (f"the contract takes no page from --bookmark {bookmark_token(bookmark)}: leave --bookmark out to "
+                "start from the first page (pages already upgraded write nothing more)")
+    if not pages_done:
+        return None
+    return (f"page {pages_done + 1} failed; once its cause is put right, go on from it: "
+            f"recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}")
+
+
+def _report_upgrade(totals: dict[str, int], findings: dict[str, list], as_json: bool,
+                    failed_at: str | None = None) -> None:
+    """The totals and findings of the pages upgrade-ledger ran; ``failed_at``: the token of the page that failed
+    after them (in --json only: the text's failure line names it)."""
     if as_json:
-        emit({**totals, "collisions": collisions, "without_current_spelling": unspelled, "unreadable": unreadable,
-              "claims_to_reseal": to_reseal}, as_json=True)
+        emit({**totals, **findings, **({"failed_at": failed_at} if failed_at is not None else {})}, as_json=True)
         return
     emit(totals, as_json=False, columns=UPGRADE_TOTALS)
+    collisions, unspelled = findings["collisions"], findings["without_current_spelling"]
+    unreadable, to_reseal = findings["unreadable"], findings["claims_to_reseal"]
     if collisions:
         click.echo(f"\n{len(collisions)} invoice(s) registered twice, under two spellings (NUMBER and CODE as "
                    "RECEIVABLE_ID stores the invoice, HELD_BY_NUMBER and HELD_BY_CODE as HELD_BY does); the "

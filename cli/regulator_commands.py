@@ -114,9 +114,12 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]*")
 
 class BookmarkTokenType(click.ParamType):
     """``--bookmark``: the token a page printed (:func:`bookmark_token`), read back into the contract's bookmark;
-    anything else is a usage error naming the option."""
+    anything else is a usage error naming the option and ``printed_after``, where the command prints its tokens."""
 
     name = "TOKEN"
+
+    def __init__(self, printed_after: str = "'next page: --bookmark' (or the page's bookmark_token with --json)"):
+        self.printed_after = printed_after
 
     def convert(self, value: Any, param, ctx) -> str:
         text = str(value)
@@ -125,9 +128,8 @@ class BookmarkTokenType(click.ParamType):
                 raise ValueError("not base64url")
             return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
         except ValueError:   # binascii.Error and UnicodeDecodeError are ValueErrors
-            self.fail(f"{text!r} is not a bookmark token: pass the token printed after 'next page: --bookmark' (or "
-                      "the page's bookmark_token with --json), or leave --bookmark out for the first page",
-                      param, ctx)
+            self.fail(f"{text!r} is not a bookmark token: pass the token printed after {self.printed_after}, or "
+                      "leave --bookmark out for the first page", param, ctx)
 
 
 def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bookmark: str, all_pages: bool,

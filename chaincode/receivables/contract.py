@@ -1588,14 +1588,18 @@ class ReceivablesContract(Contract):
     async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
         """Write, for one page of records, the index and registry entries records of earlier contract versions
         lack, and the key-level policy of a claim they left REGISTERED or REJECTED (and one they left REGISTERED
-        that has since been rejected or withdrawn) or a financing they accepted without one (``upgrade``): an
-        admin of an org whose parties may be the regulator runs it, page after page from bookmark "", until done.
+        that has since been rejected or withdrawn), of a financing they accepted, and of a discount offer and its
+        list entry, where the key has none (``upgrade``; ``discount_offer_policies`` counts the offer keys and
+        entries sealed): an admin of an org whose parties may be the regulator runs it, page after page from
+        bookmark "", until done.
 
         It writes only entries and policies derived from the records it reads, and only missing ones, so they may
         run it any number of times. It is the regulator's org's alone because it reads every claim: even evaluated,
         writing nothing, its pages name claim ids (bookmarks, collisions) that GetReceivable refuses other
         callers. The regulator itself is refused too: it reads everything but changes only freeze state. An
-        invoice registered twice under two spellings is reported, never resolved.
+        invoice registered twice under two spellings is reported, never resolved. A record it cannot read is
+        passed over, its key listed in ``unreadable``, and the page goes on; a claim whose key-level policy names
+        fewer orgs than due, which the page cannot rewrite, is listed in ``claims_to_reseal``.
         """
         s = self._session(ctx)
         ci = ctx.client_identity

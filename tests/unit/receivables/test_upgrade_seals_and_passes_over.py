@@ -74,6 +74,10 @@ async def test_a_record_it_cannot_read_is_listed_and_every_record_after_it_still
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
     r = await net.confirmed(tier1, core)
+    # a claim still to seal, on the bad record's page and after it (every claim id sorts after "R-0")
+    registered = await net.registered(tier1, core)
+    registered_key = net._key(keys.RECEIVABLE, registered["id"])
+    del net.ledger.validation_parameters[registered_key]   # as a version before it left a claim REGISTERED
     d = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30)})
     offer_key, entry = discount_keys(net, d["id"])
     del net.ledger.validation_parameters[offer_key]   # an offer still to seal, scanned after the bad records
@@ -86,10 +90,11 @@ async def test_a_record_it_cannot_read_is_listed_and_every_record_after_it_still
     orphan = json.loads(net.ledger.state[orphan_key])
     orphan["receivable_id"] = "R-ffffffffffffffff"
     net.ledger.state[orphan_key] = json.dumps(orphan).encode()
-    pages = await net.upgrade_pages(page_size="1")
+    pages = await net.upgrade_pages()   # one page per kind: the bad claim shares its page with the others
     assert [k for p in pages for k in p["unreadable"]] == [garbage, orphan_key]
-    assert policy_orgs(net, offer_key) == [CORE]   # the offers scanned after both were still upgraded
-    assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
+    assert garbage < registered_key and total(pages, "claim_policies") == 1
+    assert policy_orgs(net, registered_key) == [CORE, SUPPLIER]   # the claim after it on its page was upgraded
+    assert policy_orgs(net, offer_key) == [CORE]   # and the offers scanned after both
     events = [json.loads(payload) for _, name, payload in net.ledger.events if name == "LedgerUpgraded"]
     assert [k for e in events for k in e["unreadable"]] == [garbage, orphan_key]
 

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from fabric_protos.peer import transaction_pb2
 
 from cli.chaincode_commands import chaincode
-from client.gateway.errors import CommitError
+from cli.regulator_commands import bookmark_token
+from client.gateway.errors import CommitError, EndorseError, ErrorDetail
 
 from . import test_cli
 from .test_client_calls import UPGRADE_PAGE
@@ -130,14 +131,16 @@ def test_records_passed_over_and_claims_to_reseal_are_named_and_the_offer_polici
     assert "1 record(s) the contract cannot read" in text and "recfin.receivable R-0" in text
 
 
+def unreachable(arguments: list[str]) -> dict:
+    """A page no peer endorsed: the cause lies outside the page, which goes through once it is put right."""
+    raise EndorseError("failed to endorse transaction", transaction_id="tx-9",
+                       details=[ErrorDetail("peer0:7051", "CoreEnterpriseMSP", "connection refused")])
+
+
 def test_it_starts_from_the_bookmark_given_and_names_the_one_to_go_on_from_when_a_page_fails(ledger):
-    from cli.regulator_commands import bookmark_token
-
-    from .test_cli_ledger_commands import refusal
-
     def second_page_fails(arguments):
         if arguments[1] == "k2":
-            raise refusal("bookmark-invalid", "no such bookmark")
+            return unreachable(arguments)
         return pages(arguments)
 
     ledger.responses["UpgradeLedger"] = second_page_fails
@@ -146,3 +149,71 @@ def test_it_starts_from_the_bookmark_given_and_names_the_one_to_go_on_from_when_
     assert [c.arguments for c in ledger.calls] == [["20", "k1"], ["20", "k2"]]   # the page of "k1" first
     assert f"page 2 failed; once its cause is put right, go on from it: recfin chaincode upgrade-ledger " \
            f"--bookmark {bookmark_token('k2')}" in " ".join(res.output.split())
+
+
+def found_then_failed(arguments: list[str]) -> dict:
+    """A first page from "" that found a collision, a record passed over and a claim to reseal; the page from "k1"
+    after it fails."""
+    if arguments[1] == "":
+        return {**UPGRADE_PAGE, "unreadable": [GARBAGE_KEY], "claims_to_reseal": [TO_RESEAL], "bookmark": "k1"}
+    return unreachable(arguments)
+
+
+def test_what_the_pages_before_a_failure_found_is_shown_as_a_run_resumed_from_it_does_not_send_them_again(ledger):
+    ledger.responses["UpgradeLedger"] = found_then_failed
+    res = invoke()
+    assert res.exit_code == 1 and "connection refused" in res.output
+    text = " ".join(res.stdout.split())
+    assert "pages: 1" in text and "claim_policies: 1" in text
+    assert "1 invoice(s) registered twice" in text and "R-00000000000000a2" in text
+    assert "R-00000000000000a4 [CoreEnterpriseMSP, SupplierMSP]" in text and "recfin.receivable R-0" in text
+    assert f"page 2 failed; once its cause is put right, go on from it: recfin chaincode upgrade-ledger " \
+           f"--bookmark {bookmark_token('k1')}" in " ".join(res.stderr.split())
+
+
+def test_its_json_on_a_failure_is_what_the_pages_before_it_found_and_the_token_of_the_page_that_failed(ledger):
+    ledger.responses["UpgradeLedger"] = found_then_failed
+    res = invoke("--json")
+    assert res.exit_code == 1 and "connection refused" in res.stderr
+    report = json.loads(res.stdout)
+    assert report["pages"] == 1 and report["failed_at"] == bookmark_token("k1")
+    assert report["collisions"] == UPGRADE_PAGE["collisions"]
+    assert report["unreadable"] == [GARBAGE_KEY] and report["claims_to_reseal"] == [TO_RESEAL]
+
+
+def test_a_run_that_ends_has_no_failed_at(ledger):
+    ledger.responses["UpgradeLedger"] = findings
+    report = json.loads(invoke("--json").stdout)
+    assert "failed_at" not in report and report["pages"] == 1
+
+
+def test_a_bookmark_the_contract_refuses_is_not_advised_again_but_leaving_it_out(ledger):
+    from .test_cli_ledger_commands import refusal
+
+    def refuse(arguments):
+        raise refusal("bookmark-invalid", f"{arguments[1]!r} is not a bookmark of this scan")
+
+    ledger.responses["UpgradeLedger"] = refuse
+    token = bookmark_token("\x00recfin.holder\x00x\x00")   # a listing's bookmark, not the scan's
+    res = invoke("--bookmark", token)
+    assert res.exit_code == 1 and "RULE bookmark-invalid" in res.output
+    text = " ".join(res.output.split())
+    assert "leave --bookmark out to start from the first page" in text
+    assert "go on from it" not in text and "pages:" not in text   # no page done: nothing found to show
+
+
+def test_the_first_page_sent_failing_for_another_cause_names_no_other_command(ledger):
+    ledger.responses["UpgradeLedger"] = unreachable
+    res = invoke("--bookmark", bookmark_token("k1"))
+    assert res.exit_code == 1 and "connection refused" in res.output
+    assert "go on from it" not in res.output and "--bookmark" not in res.output   # the same command, run again
+
+
+def test_a_malformed_token_is_told_where_upgrade_ledger_prints_its_tokens(ledger):
+    res = invoke("--bookmark", "@@")
+    assert res.exit_code == 2 and not ledger.calls
+    text = " ".join(res.output.split())
+    assert "'@@' is not a bookmark token" in text
+    assert "printed after 'go on from it: recfin chaincode upgrade-ledger --bookmark' when a page failed " \
+           "(failed_at with --json)" in text
+    assert "next page" not in text
