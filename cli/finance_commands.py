@@ -70,10 +70,10 @@ from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
-from .options import DATE, FRACTION, FiniteFloatRange
+from .options import DATE, FRACTION, FiniteFloatRange, endorsing_org_option
 from .output import as_typed, emit, one_line, read_json_file, table
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
-from .receivable_commands import finance
+from .receivable_commands import OFFER_ENDORSERS, finance
 from .request_ids import may_have_committed
 from .risk_commands import (
     BUSINESS_DATE,
@@ -249,6 +249,7 @@ def _config(config_path: Path | None, name: str):
               help="On the ledger: when, with its offer made, the bank is above its limit on the debtor, withdraw "
                    "the offer again (exit 3 all the same) [default: the offer stands, and the quote exits 3 naming "
                    "the command that withdraws it].")
+@endorsing_org_option(f"{OFFER_ENDORSERS} (on the ledger, for the offer)")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
@@ -256,7 +257,7 @@ def _config(config_path: Path | None, name: str):
 def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: date | None,
           grade: str | None, probability: Decimal | None, history_file: Path | None, debtor: str | None,
           model_path: Path | None, exposure: Amount | None, on: date | None, yes: bool, lock_timeout: float | None,
-          data_root: Path | None, as_json: bool, withdraw_over_limit: bool) -> None:
+          data_root: Path | None, as_json: bool, withdraw_over_limit: bool, endorsing_orgs: tuple[str, ...]) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
     On the ledger (the default) the bank reads the receivable and its live
@@ -294,6 +295,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     \b
     Example:
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --yes
+      recfin finance quote R-7f3a9c0d1e2b4a5c --as supplier/supplier3 --config client/pricing/banks/bank.yaml \\
+        --yes --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2027-03-01 --grade B --on 2026-12-01 --json
       recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
@@ -310,6 +313,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         if withdraw_over_limit:
             raise click.UsageError("--withdraw-over-limit withdraws an offer the quote made on the ledger; with "
                                    "--face and --due nothing is offered (drop --withdraw-over-limit)")
+        if endorsing_orgs:
+            raise click.UsageError("--endorsing-org names who endorses the offer on the ledger; with --face and --due "
+                                   "nothing is offered (drop --endorsing-org)")
         if debtor is not None and history_file is None:
             raise click.UsageError("--debtor names the debtor in --history; without the ledger there is no "
                                    "receivable to check it against: drop --debtor, or give --history FILE")
@@ -335,16 +341,21 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     if withdraw_over_limit and as_json and not yes:
         raise click.UsageError("--withdraw-over-limit withdraws an offer the quote made; with --json and without --yes "
                                "nothing is offered: add --yes, or drop --withdraw-over-limit")
+    if endorsing_orgs and as_json and not yes:
+        raise click.UsageError("--endorsing-org names who endorses the quote's offer; with --json and without --yes "
+                               "nothing is offered: add --yes, or drop --endorsing-org")
     _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit)
+                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit, list(endorsing_orgs) or None)
 
 
-def _offer_priced_on(held, session, turn, r, result, as_: str):
+def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organizations: list[str] | None):
     """The quote's offer, sent with the version of the exposure read ``held`` it was priced on: refused by the
     contract when another offer of the bank on the debtor came after that read, from this host or another, or when an endorsing peer is behind the one read from; each said as such (nothing was
-    offered; a new quote prices on the new figures)."""
+    offered; a new quote prices on the new figures). ``endorsing_organizations``: --endorsing-org, None for the
+    SDK's choice."""
     try:
-        return offer_in_turn(session, turn, r, result, as_, exposure_version=held.version)
+        return offer_in_turn(session, turn, r, result, as_, exposure_version=held.version,
+                             endorsing_organizations=endorsing_organizations)
     except RuleViolation as exc:
         if exc.rule == "exposure-changed":
             raise click.ClickException(
@@ -361,7 +372,8 @@ def _offer_priced_on(held, session, turn, r, result, as_: str):
 
 @connection.reports_ledger_errors
 def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit) -> None:
+                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
+                         endorsing_organizations: list[str] | None) -> None:
     org, user = connection.parse_as(as_)
     day = on or business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
@@ -429,7 +441,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 click.echo(f"no offer made on {r.financing_id}: {refused}")
             if result.offer is not None and refused is None and (yes or (not as_json and click.confirm(
                     f"make this offer on {r.financing_id}?", default=False))):
-                made = _offer_priced_on(held, session, turn, r, result, as_)
+                made = _offer_priced_on(held, session, turn, r, result, as_, endorsing_organizations)
                 # read again with the offer on the ledger: more than this offer added means another offer of the bank
                 # on the debtor committed after the read above, where this host's turns do not reach
                 try:

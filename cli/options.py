@@ -234,3 +234,11 @@ def timeout_option(help_text: str, default: float = 60.0) -> Callable:
     that never gets healthy would be waited for forever; 0 or less would time out before the first look."""
     return click.option("--timeout", type=FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS),
                         metavar="SECONDS", default=default, show_default=True, help=help_text)
+
+
+def endorsing_org_option(default: str) -> Callable:
+    """``--endorsing-org MSP`` (repeatable): the orgs whose peers endorse, instead of the ones the SDK names
+    (``default``, said in the help); the command passes them on as ``endorsing_organizations``."""
+    return click.option("--endorsing-org", "endorsing_orgs", multiple=True, metavar="MSP",
+                        help=f"An org (MSP ID) whose peer endorses (repeatable), sent as given; include the org an "
+                             f"audit looks for [default: {default}].")

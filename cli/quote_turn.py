@@ -178,9 +178,11 @@ def _noting_offers(contract, note, attempt: OfferAttempt | None = None):
     return noting
 
 
-def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_version: int | None = None) -> Offer:
+def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_version: int | None = None,
+                  endorsing_organizations: list[str] | None = None) -> Offer:
     """MakeFinancingOffer with the priced terms (and ``exposure_version``, the version of the exposure read they were
-    priced on: the contract refuses the offer if another offer of the bank on the debtor came since), its
+    priced on: the contract refuses the offer if another offer of the bank on the debtor came since; and
+    ``endorsing_organizations``, the orgs --endorsing-org names, or None for the SDK's choice), its
     transaction noted as pending in the turn's lock file before it
     is endorsed, and forgotten once its outcome is known. When the outcome is not known (the commit status lost, a
     submit that may have been ordered), the turn is kept while the commit status is asked again; still not known,
@@ -201,7 +203,8 @@ def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_versio
     client = ReceivablesClient(_noting_offers(session.client.contract, note, attempt), session.client.network,
                                retry=session.client.retry)
     try:
-        made = client.make_offer(r.financing_id, terms, exposure_version=exposure_version)
+        made = client.make_offer(r.financing_id, terms, endorsing_organizations=endorsing_organizations,
+                                 exposure_version=exposure_version)
     except KeyboardInterrupt as exc:
         raise _interrupted_offer(session, turn, attempt, noted, this_offer, as_, connection.describe(exc)) from None
     except Exception as exc:

@@ -48,7 +48,7 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import DATE, ROLE_HELP, RoleType, credit_code_option, read_date
+from .options import DATE, ROLE_HELP, RoleType, credit_code_option, endorsing_org_option, read_date
 from .org_commands import _left_to_act, identity_not_counted
 from .output import emit, one_line, show
 from .regulator_commands import emit_listing, emit_pages, with_page_options
@@ -135,14 +135,6 @@ class TierType(click.ParamType):
             self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {TIER_DAYS_MIN} to "
                       f"{TIER_DAYS_MAX}", param, ctx)
         return {"min_days_early": int(digits), "apr": RATE.checked(apr, "apr", param, ctx)}
-
-
-def endorsing_org_option(default: str) -> Callable[[T], T]:
-    """``--endorsing-org MSP`` (repeatable): the orgs whose peers endorse, instead of the ones the SDK names
-    (``default``, said in the help)."""
-    return click.option("--endorsing-org", "endorsing_orgs", multiple=True, metavar="MSP",
-                        help=f"An org (MSP ID) whose peer endorses (repeatable), sent as given; include the org an "
-                             f"audit looks for [default: {default}].")
 
 
 # ------------------------------------------------------------------ parties
@@ -760,6 +752,10 @@ def list_receivables(session, as_json, holder, debtor, status, financier, page_s
 
 # ------------------------------------------------------------------ financing
 
+OFFER_ENDORSERS = "the claim holder's org and the bank's; where they are one org, name it and a regulator org"
+"""What ``--endorsing-org`` of an offer (``finance offer``, ``finance quote``) means when left out."""
+
+
 @click.group()
 def finance() -> None:
     """Financing of a confirmed receivable (保理): request, offers (made, listed and withdrawn), acceptance,
@@ -809,14 +805,21 @@ def withdraw(session, financing_id):
 @click.option("--recourse/--no-recourse", default=False, show_default=True)
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
 @click.option("--expires", "expires_on", type=DATE, required=True)
+@endorsing_org_option(OFFER_ENDORSERS)
 @prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "expires_on", "terms_hash"])
-def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on):
+def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on, endorsing_orgs):
     """A bank offers terms on FINANCING_ID (sent as private transient data; the ledger keeps their hash).
+
+    Where the bank is a party of the claim holder's own org, name that org and a regulator org with
+    --endorsing-org: the terms' collection needs both, and which org is the regulator's the ledger does
+    not say (without them the offer is refused, nothing sent).
 
     \b
     Example:
       recfin finance offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 --fees 200.00 \\
         --expires 2026-04-30 --as bank/officer1
+      recfin finance offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 \\
+        --expires 2026-04-30 --as supplier/supplier3 --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
     """
     fees_fen = fees.fen
     if fees.currency is not None:
@@ -827,7 +830,8 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,
                            recourse=recourse, day_count=day_count, expires_on=expires_on)
     # the expiry is private on the ledger: the bank is shown its own terms'
-    return session.client.make_offer(financing_id, terms).model_copy(update={"expires_on": terms.expires_on})
+    made = session.client.make_offer(financing_id, terms, endorsing_organizations=list(endorsing_orgs) or None)
+    return made.model_copy(update={"expires_on": terms.expires_on})
 
 
 @finance.command("withdraw-offer")
@@ -901,15 +905,22 @@ def accept(session, offer_id):
 
 @finance.command("disburse")
 @click.argument("financing_id")
+@endorsing_org_option("the debtor's, the holder's and the bank's orgs; where the holder and the bank are one org, "
+                      "name the debtor's org, it and a regulator org")
 @prints_document("bank", FINANCING_COLUMNS + ["disbursed_on"])
-def disburse(session, financing_id):
+def disburse(session, financing_id, endorsing_orgs):
     """The bank records the advance (the accepted terms are read back from private data) and notifies the debtor.
+
+    Where the bank is a party of the holder's own org (and the debtor of another), name the debtor's org,
+    that org and a regulator org with --endorsing-org (without them it is refused, nothing sent).
 
     \b
     Example:
       recfin finance disburse F-0123456789abcdef --as bank/officer1
+      recfin finance disburse F-0123456789abcdef --as supplier/supplier3 --endorsing-org CoreEnterpriseMSP \\
+        --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
     """
-    return session.client.record_disbursement(financing_id)
+    return session.client.record_disbursement(financing_id, endorsing_organizations=list(endorsing_orgs) or None)
 
 
 @finance.command("acknowledge")

@@ -941,7 +941,7 @@ def _one_org_terms_refusal(what: str, financing_id: str, org: str, needed: str) 
         f"{what} on {financing_id}: its holder and its bank are both parties of {org}, so the terms' collection "
         f"needs {org} and a regulator org to endorse, and which orgs' parties may be the regulator is the "
         f"network's configuration, which the SDK cannot read; name the endorsing orgs yourself "
-        f"(endorsing_organizations): {needed}")
+        f"(endorsing_organizations, `--endorsing-org MSP`): {needed}")
 
 
 def _exposure_version(value: int) -> str:
