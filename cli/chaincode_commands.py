@@ -158,7 +158,7 @@ COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "
                                            "page fails, what the pages before it found, with failed_at: the "
                                            "--bookmark token to go on from.")
 def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
-    """Write the index and fingerprint entries records of earlier contract versions lack, page after page.
+    """Write the entries and key-level policies records of earlier contract versions lack, page after page.
 
     Run once after `recfin chaincode deploy` upgraded a network that holds such records: financings
     accepted, financing offers still open and discount offers published before their indexes

@@ -428,6 +428,8 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
+    A scan with no invoice text at all (blank, turned, too small or blurred)
+    gives that one reason and exits 2.
     With --invoice-out the invoice goes on to `invoice verify`, `match` and
     `register`; its flagged fields are listed in the file under "unreviewed",
     and those commands refuse it until a person has checked them against the

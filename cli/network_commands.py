@@ -100,7 +100,10 @@ def down(topology_path, purge, as_json):
     Native runtime: chaincode servers, then peers, then orderers: SIGTERM, and SIGKILL after a
     grace period. Each one with a pid file in the data folder is stopped, so a node of an org
     taken out of the topology since it started, or a server of a deploy stopped before its
-    commit, is too. A data folder that does not exist is said so (exit status 0).
+    commit, is too; except a process another data folder's pid file records (this folder
+    copied: left alone, said so) and one running as another user (refused, naming `sudo recfin
+    network down`: down then fails, after trying the rest, and --purge deletes nothing). A
+    data folder that does not exist is said so (exit status 0).
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down`: the containers go, the ledgers stay in

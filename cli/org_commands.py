@@ -511,7 +511,10 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     """Submit the signed config update in FILE, then finish the org's arrival or departure.
 
     Refused, naming the missing org admins, unless its signatures satisfy the channel's policies in
-    the current config; refused too, as by `recfin org sign`, when it changes more than its org. Then, as `recfin org add` does: the new org's peer starts and joins, the
+    the current config; refused too, as by `recfin org sign`, when it changes more than its org,
+    and, for a removal not yet in the channel (not with --channel-only), as `recfin org remove` is
+    while another chaincode deployed here needs the org for its endorsement policy or names it in
+    a collection, naming each and the deploy that frees it. Then, as `recfin org add` does: the new org's peer starts and joins, the
     chaincode is deployed again and the connection profiles written (or, for a removal, the org's
     nodes stop and the chaincode is deployed again without it, refused before anything is sent
     while its endorsement policy names the org, until --signature-policy gives one without it); that

@@ -936,8 +936,9 @@ class ClaimToReseal(Document):
 
 
 class LedgerUpgrade(Document):
-    """``UpgradeLedger`` for one page: the entries written, the collisions and invoices without a current
-    spelling found, and the bookmark of the next page (``done`` once none is left)."""
+    """``UpgradeLedger`` for one page: the entries and key-level policies written, the collisions and invoices
+    without a current spelling found, the claims it cannot reseal (``claims_to_reseal``) and the records it
+    passed over (``unreadable``), and the bookmark of the next page (``done`` once none is left)."""
 
     scanned: StrictInt
     financier_entries: StrictInt
@@ -964,7 +965,7 @@ class LedgerUpgrade(Document):
 
     @property
     def written(self) -> int:
-        """Entries and claims' and financings' key-level policies written on this page, of every kind."""
+        """Entries and claims', financings' and discount offers' key-level policies written on this page."""
         return (self.financier_entries + self.discount_offer_entries + self.open_offer_entries
                 + self.fingerprint_entries + self.claim_policies + self.financing_policies
                 + self.discount_offer_policies)
