@@ -1032,6 +1032,9 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "REQUESTED" or o.status != "OPEN":
             raise rule("invalid-state", f"offer {o.id} is {o.status} on financing {f.status}: only an open offer on an open request can be accepted")
+        # refused here, while the holder can still withdraw the request: accepted, the request's record could no
+        # longer be ended that way, and its rewritten holder would stand in the deal's record
+        _ensure_request_of_claims_holder(f, r)
         # the expiry is private: the holder passes the terms, read from its own peer, and only checks run on
         # them (an offer an earlier contract wrote with a public expiry holds to that one as well)
         if (expiry := o.expiry(self._offered_terms(ctx, o.terms_hash))) < s.today_iso:
@@ -1801,7 +1804,9 @@ class ReceivablesContract(Contract):
     async def GetOfferTerms(self, ctx: Context, offer_id: str) -> OfferTerms:
         """An offer's private terms, for the holder, the offering bank and the regulator (members of its collection),
         rates in digits: what acceptance and disbursement take back as transient ``terms``. Refused
-        (``invalid-state``) while the request is its claim's live one and names another holder than the claim.
+        (``invalid-state``) while the request is open and names another holder than its claim, which its holder
+        then withdraws; acceptance refuses such a request, and one accepted all the same (by an earlier contract)
+        is not refused here, so that its disbursement and recourse can read the terms.
         Evaluate it: submitted, its answer would go into the block for the whole channel (the SDK refuses to)."""
         s = self._session(ctx)
         party = await s.party()
@@ -1813,7 +1818,9 @@ class ReceivablesContract(Contract):
         live = r.financing_id == f.id
         if party.uscc not in (r.holder if live else f.holder, o.financier) and party.role != cfg.REGULATOR:
             raise rule("not-permitted-to-read", f"the terms of {o.id} are for the holder, the bank and the regulator only")
-        if live:
+        # only while the request is open, when withdrawing it is the holder's way out: acceptance refuses a
+        # rewritten request, and after it disbursement and recourse must still read the terms
+        if f.status == "REQUESTED":
             _ensure_request_of_claims_holder(f, r)
         raw = await s.store.get_private(o.collection, keys.TERMS, o.id)
         if raw is None:

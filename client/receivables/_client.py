@@ -920,14 +920,14 @@ def _offer_orgs(financing_id: str, claim: Receivable | None, bank_msp: str) -> l
     return [claim.holder_msp, bank_msp]
 
 
-def _ensure_a_regulator_org_could_be_named(what: str, financing_id: str, financing: FinancingView | None,
-                                           orgs: list[str]) -> None:
+def _ensure_a_regulator_org_could_be_named(what: str, financing: FinancingView, claim: Receivable) -> None:
     """Refuse, before it is sent, a write to the terms' collection of a financing whose holder and bank are parties
-    of one org, where the orgs chosen are only the claim's debtor's and that org's: the collection then needs a
-    regulator org too, which the SDK cannot name (:func:`_one_org_terms_refusal`). Where the debtor is a party of
-    that org as well, every org of the channel is named already (:meth:`ReceivablesClient._orgs_of_financing`)."""
-    if financing is not None and financing.financier_msp == financing.holder_msp and len(set(orgs)) == 2:
-        raise _one_org_terms_refusal(what, financing_id, financing.holder_msp,
+    of one org and whose claim's debtor is of another: the orgs chosen are then the debtor's and that org, and the
+    collection needs a regulator org too, which the SDK cannot name (:func:`_one_org_terms_refusal`). Where the
+    debtor is a party of that org as well, that org and every other of the channel are named, the regulator's
+    among them (:meth:`ReceivablesClient._orgs_of_financing`): nothing is refused, however many orgs that is."""
+    if financing.financier_msp == financing.holder_msp != claim.debtor_msp:
+        raise _one_org_terms_refusal(what, financing.id, financing.holder_msp,
                                      f"the claim's debtor's org, {financing.holder_msp} and a regulator org")
 
 
@@ -1103,21 +1103,25 @@ class ReceivablesClient(_Operations):
         if endorsing_organizations is None:
             endorsing_organizations = _deal_orgs(financing) if not claim_changes else []
             if len(endorsing_organizations) < 2:   # the claim changes, or one org holds and finances: the three
-                endorsing_organizations = self._orgs_of_financing(financing, caller_as_bank=True)
-            if writes_terms_collection:
-                _ensure_a_regulator_org_could_be_named(what, financing_id, financing, endorsing_organizations)
+                endorsing_organizations = self._orgs_of_financing(
+                    financing, caller_as_bank=True, terms_written_by=what if writes_terms_collection else None)
         return terms, endorsing_organizations
 
-    def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
+    def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool,
+                           terms_written_by: str | None = None) -> list[str]:
         """Who endorses a change to the claim of ``financing``: its debtor's, holder's and bank's orgs (with
         ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
         financing, or its claim (a bank that has left it), the caller's own org: the change is sent all the
         same, for the contract to refuse it by its own rule, not the read's. Where the debtor's, holder's and
-        bank's orgs are one, that org and every other of the channel (:func:`_parties_orgs`)."""
+        bank's orgs are one, that org and every other of the channel (:func:`_parties_orgs`).
+        ``terms_written_by``: the action's name where it writes to the terms' collection, refused where its
+        policy needs a regulator org these orgs lack (:func:`_ensure_a_regulator_org_could_be_named`)."""
         claim = None if financing is None else unless_refused_the_read(
             lambda: self.get_receivable(financing.receivable_id))
         if claim is None:
             return [self.who_am_i().msp_id]
+        if terms_written_by:
+            _ensure_a_regulator_org_could_be_named(terms_written_by, financing, claim)
         caller = caller_as_bank and not financing.financier_msp
         orgs = _parties_orgs(financing, claim, self.who_am_i().msp_id if caller else None)
         return orgs if len(orgs) > 1 else blocking(self._every_org_with)(orgs[0]) or orgs
@@ -1329,17 +1333,19 @@ class AsyncReceivablesClient(_Operations):
         if endorsing_organizations is None:
             endorsing_organizations = _deal_orgs(financing) if not claim_changes else []
             if len(endorsing_organizations) < 2:   # the claim changes, or one org holds and finances: the three
-                endorsing_organizations = await self._orgs_of_financing(financing, caller_as_bank=True)
-            if writes_terms_collection:
-                _ensure_a_regulator_org_could_be_named(what, financing_id, financing, endorsing_organizations)
+                endorsing_organizations = await self._orgs_of_financing(
+                    financing, caller_as_bank=True, terms_written_by=what if writes_terms_collection else None)
         return terms, endorsing_organizations
 
-    async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
+    async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool,
+                                 terms_written_by: str | None = None) -> list[str]:
         """The async twin of :meth:`ReceivablesClient._orgs_of_financing`."""
         claim = None if financing is None else await _unless_refused_the_async_read(
             lambda: self.get_receivable(financing.receivable_id))
         if claim is None:
             return [(await self.who_am_i()).msp_id]
+        if terms_written_by:
+            _ensure_a_regulator_org_could_be_named(terms_written_by, financing, claim)
         caller = caller_as_bank and not financing.financier_msp
         orgs = _parties_orgs(financing, claim, (await self.who_am_i()).msp_id if caller else None)
         return orgs if len(orgs) > 1 else await awaiting(self._every_org_with)(orgs[0]) or orgs

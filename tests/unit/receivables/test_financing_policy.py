@@ -76,9 +76,9 @@ async def test_where_one_org_holds_and_finances_the_two_org_chaincode_policy_gua
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
 
 
-async def test_the_policy_names_the_claims_holder_not_what_the_request_record_says():
+async def test_a_request_naming_another_holder_than_its_claim_is_not_accepted_and_gets_no_policy():
     """A request is under the chaincode policy until acceptance, so two orgs could have rewritten its holder_msp:
-    the policy is taken from the claim (its holder's org) and the accepted offer (its bank's)."""
+    acceptance refuses it while the holder can still withdraw it, and no policy is written for the org it names."""
     import json
 
     net = await standard_net()
@@ -89,9 +89,9 @@ async def test_the_policy_names_the_claims_holder_not_what_the_request_record_sa
     key = net._key(keys.FINANCING, f["id"])
     forged = {**json.loads(net.ledger.state[key]), "holder_msp": CORE}
     net.ledger.state[key] = json.dumps(forged).encode()
-    # the terms as the holder had them: GetOfferTerms refuses a request that names another holder than its claim
-    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
-    assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
+    refused = await net.call(tier1, "AcceptFinancingOffer", o["id"])
+    assert refused.status != 200 and "invalid-state" in refused.message
+    assert net.financing_policy_orgs(f["id"]) is None
 
 
 # ---------------------------------------------------------------- financings an earlier version accepted

@@ -125,6 +125,39 @@ async def test_the_terms_are_not_read_through_a_request_naming_another_holder_th
     assert refused.status != 200 and "not-permitted-to-read" in refused.message
 
 
+async def test_acceptance_of_a_request_naming_another_holder_than_its_claim_is_refused_while_it_can_be_withdrawn():
+    net = await _net_with_a_second_supplier_org()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    r, f, o = await _an_offer(net)
+    _rewrite(net, keys.FINANCING, f["id"], holder_msp=SUPPLIER2)
+    refused = await net.call(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    assert refused.status != 200 and "invalid-state" in refused.message and "WithdrawFinancing" in refused.message
+    assert json.loads(net.ledger.state[net._key(keys.FINANCING, f["id"])])["status"] == "REQUESTED"
+    assert net.doc(r["id"])["financier"] is None
+
+    # the way out the refusal names: withdrawn, requested again, the new request's offer is accepted
+    await net.ok(tier1, "WithdrawFinancing", f["id"])
+    again = await net.ok(tier1, "RequestFinancing", r["id"])
+    offer = await net.ok(bank, "MakeFinancingOffer", again["id"], transient=transient_terms())
+    assert (await net.ok(tier1, "AcceptFinancingOffer", offer["id"]))["status"] == "ACCEPTED"
+
+
+async def test_an_accepted_financings_terms_are_read_though_its_record_names_another_holder():
+    """A financing an earlier contract accepted on a rewritten request: its holder can no longer withdraw it, so
+    its terms stay readable to the holder, the bank and the regulator, for its disbursement and recourse."""
+    net = await _net_with_a_second_supplier_org()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    r, f, o = await _an_offer(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    _rewrite(net, keys.FINANCING, f["id"], holder_msp=SUPPLIER2)
+    for reader in (tier1, bank, net.actors["regulator"]):
+        read = await net.call(reader, "GetOfferTerms", o["id"], evaluate=True)
+        assert read.status == 200, (reader.name, read.message)
+        assert json.loads(read.payload) == json.loads(transient_terms()["terms"])
+    disbursed = await net.ok(bank, "RecordDisbursement", f["id"], transient={"terms": read.payload})
+    assert disbursed["status"] == "DISBURSED"
+
+
 async def test_an_ended_requests_holder_still_reads_its_terms_after_passing_the_claim_on():
     net = await standard_net()
     tier1, tier2 = net.actors["tier1"], net.actors["tier2"]

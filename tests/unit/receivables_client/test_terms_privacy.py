@@ -74,6 +74,27 @@ def test_a_disbursement_where_the_bank_holds_the_claim_too_is_not_sent_without_n
     assert contract.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "BankMSP", "RegulatorMSP"]
 
 
+def test_a_disbursement_where_the_debtor_holder_and_bank_are_one_org_is_sent_to_it_and_the_channels_others():
+    answers = {"GetFinancing": {**fakes.financing(holder_msp="BankMSP"), "offers": [fakes.offer(status="ACCEPTED")]},
+               "GetOfferTerms": fakes.terms(),
+               "GetReceivable": fakes.receivable(status="FINANCED", holder_msp="BankMSP", debtor_msp="BankMSP"),
+               "RecordDisbursement": fakes.financing(status="DISBURSED", holder_msp="BankMSP")}
+
+    def channel_orgs_with(msp_id):   # the channel's orgs, as its config block names them
+        return [msp_id, "RegulatorMSP"]
+        yield
+
+    for client, contract in ((ReceivablesClient, FakeContract(responses=answers)),
+                             (AsyncReceivablesClient, FakeAsyncContract(responses=answers))):
+        sdk = client(contract)
+        sdk._every_org_with = channel_orgs_with
+        result = sdk.record_disbursement(F)
+        if asyncio.iscoroutine(result):
+            asyncio.run(result)
+        assert contract.calls[-1].name == "RecordDisbursement"
+        assert contract.calls[-1].endorsing_organizations == ["BankMSP", "RegulatorMSP"]
+
+
 def test_the_queries_are_the_transactions_the_contract_tags_evaluate():
     ledger = MemoryLedger([ReceivablesContract()])
     result = asyncio.run(ledger.evaluate(make_identity("SupplierMSP", "reader"), "org.hyperledger.fabric:GetMetadata"))
@@ -121,3 +142,23 @@ def test_where_one_org_holds_and_finances_the_named_orgs_meet_the_collection_and
     assert named["MakeFinancingOffer"].needed.orgs == {SUPPLIER, REGULATOR}
     assert named["RecordDisbursement"].needed.orgs == {CORE, SUPPLIER, REGULATOR}
     assert all(s.needed.met_by(s.named) for s in named.values())
+
+
+def test_where_one_org_is_debtor_holder_and_bank_the_disbursement_names_it_and_every_other_org():
+    """Through the real contract: the debtor of that org too, the SDK names that org and every other of the channel,
+    here the regulator's, which is what the claim's and the terms' collection's policies need; nothing is refused."""
+    from chaincode.receivables.config import NetworkConfig
+
+    from ..ledger_contract import Channel
+    from .test_endorsement import CORE, REGULATOR, claim, register, submits_of, terms
+
+    roles = ("core_enterprise", "supplier", "financier")
+    channel = Channel(NetworkConfig(org_roles={CORE: roles, REGULATOR: ("regulator",)}))
+    core, supplier, bank = (register(channel, n, CORE, role, f"core-{role}") for n, role in enumerate(roles, 1))
+    register(channel, 5, REGULATOR, "regulator", "regulator")
+    financing = supplier.client.request_financing(claim(channel, supplier, core, "24312000000000000009", due_in=5)).id
+    supplier.client.accept_offer(bank.client.make_offer(financing, terms(channel), [CORE, REGULATOR]).id)
+    assert bank.client.record_disbursement(financing).status == "DISBURSED"
+    disbursement, = (s for s in submits_of(channel) if s.transaction == "RecordDisbursement")
+    assert sorted(disbursement.named) == [CORE, REGULATOR]
+    assert disbursement.needed.met_by(disbursement.named)
