@@ -1,6 +1,7 @@
 """`recfin network ...`: bring the Fabric network up and down, and look at it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -109,7 +110,8 @@ def down(topology_path, purge, as_json):
     `down` then runs `docker compose -f FILE down`: the containers go, the ledgers stay in
     their named volumes and the data folder stays, so `docker compose up -d` resumes on them.
     With --purge: `docker compose -f FILE down -v`, then the data folder and the record go
-    too. No record, no docker call.
+    too. No record, no docker call. A native process down could not stop does not keep the
+    containers up: they are stopped (with --purge too, nothing deleted), then down fails.
 
     \b
     Example:
@@ -119,19 +121,35 @@ def down(topology_path, purge, as_json):
     say = progress(as_json)
     net = open_network(topology_path, as_json)
     nowhere = net.no_network_here()      # looked at before: a purge removes the folder
-    stopped = net.down(purge=purge)
+    try:
+        stopped = net.down(purge=purge)
+    except NetworkError as refused:
+        # A native process it could not stop (another user's, one outliving SIGKILL) still leaves the compose
+        # network to stop; with --purge, its containers only: a failed down deletes nothing.
+        try:
+            _stop_recorded_compose(net, purge=False, say=say)
+        except NetworkError as compose_failed:
+            raise NetworkError(f"{refused}; and the compose network: {compose_failed}") from refused
+        raise
     if nowhere:
         say(f"{nowhere}; nothing stopped")
     else:
         say(f"network down: {len(stopped)} process(es) stopped" + ("; all state removed" if purge else
                                                                  f"; ledgers kept in {net.data_root}"))
+    composed = _stop_recorded_compose(net, purge=purge, say=say)
+    if as_json:
+        emit({"stopped": stopped, "data_root": net.data_root, "purged": purge, "compose": composed}, as_json=True)
+
+
+def _stop_recorded_compose(net: Network, *, purge: bool,
+                           say: Callable[[str], None]) -> compose_down.ComposeDown | None:
+    """`down`'s compose part: stop the compose network compose-up recorded, if any, saying what went."""
     composed = compose_down.stop_recorded(net.topology, purge=purge, say=say)
     if composed is not None:
         say(f"compose network down: {composed.compose_file}'s containers removed" + (
             "; ledger volumes and data folder removed" if purge else
             f"; ledgers kept in its volumes, data in {composed.data_root}"))
-    if as_json:
-        emit({"stopped": stopped, "data_root": net.data_root, "purged": purge, "compose": composed}, as_json=True)
+    return composed
 
 
 @network.command()

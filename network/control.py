@@ -316,9 +316,7 @@ def run_lock(data_root: Path, what: str) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "a process that has not said which"
-            raise RunLockedError(f"another run is using {root}: {holder} holds {path}. Wait for it to finish "
-                                 f"(or stop it), then run `{what}` again") from None
+            raise _run_locked(fd, path, what) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} (`{what}`)\n".encode(), 0)
         held.add(root)
@@ -329,6 +327,34 @@ def run_lock(data_root: Path, what: str) -> Iterator[None]:
             os.ftruncate(fd, 0)
     finally:
         os.close(fd)        # releases the flock (as the end of the process does, however it ends)
+
+
+def _run_locked(fd: int, path: Path, what: str) -> RunLockedError:
+    """The refusal of a run whose data folder's run lock (path, open as fd) another run holds, naming that run."""
+    holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "a process that has not said which"
+    return RunLockedError(f"another run is using {path.parent}: {holder} holds {path}. Wait for it to finish "
+                          f"(or stop it), then run `{what}` again")
+
+
+def _refuse_if_run_locked(data_root: Path, what: str) -> None:
+    """RunLockedError naming the holder when another run holds data_root's run lock; nothing written or created.
+
+    For a check made before the lock is taken (`up` checks its ports first): a port the other run's nodes hold is
+    that run's doing, and the refusal should name it rather than the port."""
+    root = Path(data_root).resolve()
+    if root in _runs_held.__dict__.get("roots", set()):
+        return
+    try:
+        fd = os.open(root / RUN_LOCK_FILE, os.O_RDONLY)
+    except OSError:         # no lock file (a new folder), or none this user may read: run_lock answers
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)      # shared: two such checks never refuse each other
+        except BlockingIOError:
+            raise _run_locked(fd, root / RUN_LOCK_FILE, what) from None
+    finally:
+        os.close(fd)        # releases the shared lock
 
 
 def _holding_run_lock(what: str):
@@ -414,6 +440,8 @@ class Network:
         """Bring the whole network up; nodes already running and healthy are left alone."""
         topo = self.topology
         self.fabric.require()
+        # Another `up` (or `down`, `deploy`) running here holds ports of its own: named as that run, not as the ports.
+        _refuse_if_run_locked(self.data_root, "recfin network up")
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's
             ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports())
@@ -591,6 +619,10 @@ class Network:
         for pid_file in ccservers.server_pid_files(self.data_root):
             if pid_file not in listed and (pid := self.supervisor.running_pid(pid_file)) is not None:
                 out.append(self._unrecorded_server_status(pid_file.parent, pid))
+        # A running process's log is otherwise rotated only at its next start: bounded at each look instead.
+        for row in out:
+            if row.pid is not None:
+                self.supervisor.bound_log(row.log)
         return out
 
     def _unnamed_node_statuses(self) -> list[NodeStatus]:

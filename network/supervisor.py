@@ -21,7 +21,9 @@ lives. A member left after SIGKILL keeps the pid file, and the stop fails naming
 polls a check against a deadline (no fixed sleeps) and fails naming
 the process and its log file, at once if the process died (checked before and after each
 check, so another program answering for it is not taken for it). A log past log_limit bytes
-is moved to <log>.1 (replacing the previous one) when the process starts again.
+is moved to <log>.1 (replacing the previous one) when the process starts again; while it runs,
+whenever `up` or `status` finds it past the limit, it is copied to <log>.1 and emptied in place
+(the process writes it with O_APPEND, so it goes on at the emptied log's start).
 """
 from __future__ import annotations
 
@@ -78,8 +80,8 @@ def pid_file_tag(pid_file: Path) -> str:
     return str(Path(pid_file).absolute())
 
 
-# A log larger than this when its process starts is moved aside to <log>.1 (only then: a running process's log
-# grows until its next start).
+# A log larger than this is moved aside to <log>.1: when its process starts (rotate_log), and, while it runs,
+# when `up` or `status` finds it so (copy_truncate_log).
 LOG_LIMIT_BYTES = 16 << 20
 
 
@@ -127,6 +129,7 @@ class Supervisor:
         """Start spec unless it already runs. Returns (pid, started_now)."""
         found = self.find(spec.pid_file)
         if found.alive:
+            self.bound_log(spec.log)
             return found.pid, False
         tag = pid_file_tag(spec.pid_file)
         if found.pid is not None and _carries(found.pid, tag):
@@ -153,6 +156,11 @@ class Supervisor:
             record["launcher_cmdline"] = spec.command()
         write_atomically(spec.pid_file, json.dumps(record))
         return proc.pid, True
+
+    def bound_log(self, log: Path) -> None:
+        """Keep a running process's log within log_limit (copy_truncate_log): it is rotated at a start only
+        otherwise, and a node may run for months."""
+        copy_truncate_log(log, self.log_limit)
 
     # ---- stopping ----------------------------------------------------------
     def stop(self, pid_file: Path) -> bool:
@@ -398,6 +406,32 @@ def rotate_log(log: Path, limit: int) -> None:
         pass
 
 
+def copy_truncate_log(log: Path, limit: int) -> None:
+    """Rotate the log of a process that still runs: past limit bytes, copy it to <log>.1 (replacing the one there),
+    then empty it in place. Moving it would leave the process writing to <log>.1; it keeps its open file instead,
+    written with O_APPEND, so its next line lands at the start of the emptied log. What it writes between the copy
+    and the emptying (a line or so) is lost. A log that cannot be copied (a full disk, another user's folder) is
+    left as it is, nothing lost, for the next look to try again."""
+    try:
+        if log.stat().st_size <= limit:
+            return
+    except OSError:
+        return
+    old = log.with_name(log.name + ".1")
+    try:
+        shutil.copyfile(log, old)
+    except OSError:
+        try:
+            old.unlink(missing_ok=True)      # a part copied (the disk filled up) holds space and no whole log
+        except OSError:
+            pass
+        return
+    try:
+        os.truncate(log, 0)
+    except OSError:
+        pass
+
+
 def _signal_group(pid: int, sig: int) -> None:
     try:
         os.killpg(pid, sig)
@@ -470,7 +504,8 @@ def tail(path: Path, n: int) -> list[str]:
 def follow(path: Path, lines: int = 10, *, stop: Callable[[], bool] = lambda: False,
            sleep: Callable[[float], None] = time.sleep, interval: float = 0.25):
     """Yield the last `lines` lines of a log, then each line appended to it until stop() is true. A log moved
-    aside at a restart (rotated to .1) is read to its end, then the new one at path from its start."""
+    aside at a restart (rotated to .1) is read to its end, then the new one at path from its start; one emptied in
+    place while its process runs (copy_truncate_log) is read again from its start."""
     yield from tail(path, lines)
     try:
         f = open(path, "rb")
@@ -493,6 +528,9 @@ def follow(path: Path, lines: int = 10, *, stop: Callable[[], bool] = lambda: Fa
                     f.close()
                     f = open(path, "rb")
                     continue
+                if _emptied(path, f.tell()):     # copied to .1 and emptied in place: it goes on from its start
+                    f.seek(0)
+                    continue
                 sleep(interval)
                 continue
             pending += chunk
@@ -501,3 +539,11 @@ def follow(path: Path, lines: int = 10, *, stop: Callable[[], bool] = lambda: Fa
                 pending = b""
     finally:
         f.close()
+
+
+def _emptied(path: Path, read_to: int) -> bool:
+    """Whether the log at path is now shorter than what was read of it (copy_truncate_log emptied it)."""
+    try:
+        return os.stat(path).st_size < read_to
+    except OSError:
+        return False

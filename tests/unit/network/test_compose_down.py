@@ -167,6 +167,42 @@ def test_a_data_folder_purge_would_refuse_is_not_recorded(home, hosts_data, comp
     assert not (home / compose_down.COMPOSE_RECORD).exists()
 
 
+REFUSED = "1 process(es) not stopped: peer0.bank pid 4242 runs as uid 0: run `sudo recfin network down`"
+
+
+@pytest.fixture
+def native_down_refuses(monkeypatch):
+    """The native `down` as it ends when a process of the data folder could not be stopped (another user's)."""
+    from network.control import Network
+
+    def refusing(self, purge=False):
+        raise NetworkError(REFUSED)
+    monkeypatch.setattr(Network, "down", refusing)
+
+
+@pytest.mark.parametrize("purge", [[], ["--purge"]])
+def test_a_native_process_down_could_not_stop_still_leaves_the_compose_network_stopped(
+        recorded, docker, hosts_data, compose_file, native_down_refuses, purge):
+    """The refusal skipped `docker compose down`: a mixed native and compose network kept its containers up."""
+    result = down(*purge)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"Error: {REFUSED}"
+    # its containers stopped; with --purge, nothing deleted: a failed down deletes nothing, its rerun purges
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down"],
+                             compose.DATA_VARIABLE: str(hosts_data)}]
+    assert f"compose network down: {compose_file}'s containers removed; ledgers kept in its volumes" in result.output
+    assert hosts_data.is_dir() and recorded.is_file()
+
+
+def test_a_native_refusal_and_a_failed_compose_down_are_both_named(recorded, docker, compose_file,
+                                                                   native_down_refuses):
+    docker.fail("down")
+    result = down()
+    assert result.exit_code == 1
+    [error] = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert error.startswith(f"Error: {REFUSED}; and the compose network: docker compose down failed: ")
+
+
 def test_without_docker_installed_down_says_where_to_run_it(recorded, tmp_path, monkeypatch, hosts_data):
     (tmp_path / "empty-bin").mkdir()
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))

@@ -553,6 +553,32 @@ def _holding_the_run_lock(root):
     return holder
 
 
+def test_a_second_up_while_another_run_holds_the_ports_names_that_run_not_the_ports(topology, tmp_path, fake_fabric):
+    """`up` checked its ports before taking the run lock: a second `up` while the first had started a node (its port
+    held) was told "port already in use" instead of which run it waited on."""
+    from network.control import RunLockedError, mark_data_root
+    root = tmp_path / "net"
+    mark_data_root(root)
+    holder = _holding_the_run_lock(root)
+    sock = socket.socket()        # the first run's node, listening
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        try:
+            sock.bind(("127.0.0.1", topology.node("peer0.regulator").ports["operations_port"]))
+        except OSError:
+            pytest.skip("port 9447 is taken by something else on this machine")
+        sock.listen(1)
+        before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        net, lines = make(topology, root)
+        with pytest.raises(RunLockedError, match=rf"another run is using {root}: pid {holder.pid} \(`recfin network "
+                                                 rf"up`\) holds .*then run `recfin network up` again"):
+            net.up()
+        assert lines == [] and {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    finally:
+        sock.close()
+        holder.communicate("\n", timeout=30)
+
+
 def test_a_run_on_a_folder_that_does_not_exist_makes_nothing_there(topology, tmp_path, fake_fabric):
     # `chaincode restart` before any `up` found nothing to restart, and must not leave a lock file that makes the
     # folder look like someone else's to the `up` after it

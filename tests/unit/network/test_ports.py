@@ -1,9 +1,17 @@
+import errno
+import os
+import re
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from network import ports
 from network.errors import NetworkError, PortInUseError
 from network.ports import ensure_free, port_in_use
+from network.supervisor import PID_FILE_ENV, ProcessSpec, Supervisor
 
 
 @pytest.fixture
@@ -34,7 +42,7 @@ def test_ensure_free_names_the_node_and_port(held_port):
     with pytest.raises(PortInUseError) as err:
         ensure_free("127.0.0.1", owned)
     assert f"peer0.bank operations_port 127.0.0.1:{held_port}" in str(err.value)
-    assert "port " in str(err.value) and str(owned[1][2]) not in str(err.value)
+    assert "port " in str(err.value) and f":{owned[1][2]}" not in str(err.value)      # a pid named may hold its digits
 
 
 def test_ensure_free_passes_when_all_are_free():
@@ -58,3 +66,92 @@ def test_up_on_a_listen_host_of_another_machine_stops_before_anything(topology, 
     with pytest.raises(NetworkError, match=r"cannot listen on listen_host 192\.0\.2\.10, port \d+"):
         Network(far, data_root=tmp_path / "net", fabric=FabricInstall.locate()).up()
     assert not (tmp_path / "net").exists()
+
+
+# A stand-in for a node: listens on a port of its own choosing, says which, and waits.
+LISTENER = ("import socket, time\nsock = socket.socket()\nsock.bind(('127.0.0.1', 0))\nsock.listen(1)\n"
+            "print('listening on', sock.getsockname()[1], flush=True)\nwhile True: time.sleep(0.05)\n")
+
+
+def _program(pid):
+    return Path(f"/proc/{pid}/comm").read_text().strip()
+
+
+def _listening_node(tmp_path, sup, name="peer0.bank"):
+    """LISTENER started as the node `name` of the network in tmp_path/data (its pid file there); its pid and port."""
+    data = tmp_path / "data"
+    sp = ProcessSpec(name, [sys.executable, "-c", LISTENER], dict(os.environ), data / "nodes" / name / "node.log",
+                     data / "nodes" / name / "node.pid")
+    pid, _ = sup.start(sp)
+    said = re.compile(r"^listening on (\d+)$", re.M)
+    sup.wait_until(lambda: said.search(sp.log.read_text()), what="its port", name=name, log=sp.log, timeout=10)
+    return pid, int(said.search(sp.log.read_text())[1]), sp.pid_file
+
+
+def test_a_port_held_by_a_node_of_a_network_names_its_pid_program_and_data_folder(tmp_path):
+    sup = Supervisor(grace=0.5, poll_interval=0.02)
+    pid, port, pid_file = _listening_node(tmp_path, sup)
+    try:
+        program = _program(pid)
+        with pytest.raises(PortInUseError) as err:
+            ensure_free("127.0.0.1", [("peer0.bank", "port", port)])
+    finally:
+        sup.stop(pid_file)
+    message = str(err.value)
+    assert f"peer0.bank port 127.0.0.1:{port} (held by pid {pid} ({program}), " in message
+    assert f"of the network in {tmp_path / 'data'} ({pid_file} records it): `recfin network down`" in message
+    # ss's own filter: `grep PORT` also matched a port with PORT in it (17050 for 7050)
+    assert f"`ss -ltnp 'sport = :{port}'`" in message and "| grep" not in message
+
+
+def test_a_port_held_by_a_process_no_pid_file_records_says_how_to_stop_its_group(tmp_path):
+    data = tmp_path / "data"
+    pid_file = data / "nodes" / "peer0.bank" / "node.pid"        # never written: the process is an orphan
+    orphan = subprocess.Popen([sys.executable, "-c", LISTENER], stdout=subprocess.PIPE, text=True,
+                              env=os.environ | {PID_FILE_ENV: str(pid_file)}, start_new_session=True)
+    try:
+        port = int(orphan.stdout.readline().split()[-1])
+        program = _program(orphan.pid)
+        with pytest.raises(PortInUseError) as err:
+            ensure_free("127.0.0.1", [("peer0.bank", "port", port)])
+    finally:
+        orphan.kill()
+        orphan.wait()
+    assert (f"held by pid {orphan.pid} ({program}), started by the network in {data}, but no pid file there "
+            f"records it: stop it with `kill -- -{orphan.pid}`") in str(err.value)
+
+
+def test_a_port_held_by_a_plain_process_names_its_pid_and_program(held_port):
+    with pytest.raises(PortInUseError) as err:
+        ensure_free("127.0.0.1", [("orderer0.orderer", "port", held_port)])
+    assert f"orderer0.orderer port 127.0.0.1:{held_port} (held by pid {os.getpid()} ({_program(os.getpid())}))" \
+        in str(err.value)
+
+
+def test_a_holder_this_user_cannot_see_is_said_to_be_unseen(held_port, tmp_path, monkeypatch):
+    # procfs as another user's listener shows it: the socket in /proc/net/tcp, no readable fd naming it
+    proc = tmp_path / "proc"
+    (proc / "net").mkdir(parents=True)
+    (proc / "net" / "tcp").write_text(
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        f"   0: 0100007F:{held_port:04X} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+        "4242 1 0000000000000000 100 0 0 10 0\n")
+    (proc / "4242").mkdir()         # a process whose fd folder cannot be read (none here)
+    monkeypatch.setattr(ports, "PROC", proc)
+    with pytest.raises(PortInUseError, match=rf"127\.0\.0\.1:{held_port} \(what holds it could not be seen: another "
+                                             rf"user's process.*`sudo ss -ltnp 'sport = :{held_port}'` names it\)"):
+        ensure_free("127.0.0.1", [("orderer0.orderer", "port", held_port)])
+
+
+def test_a_privileged_port_is_not_reported_as_in_use(monkeypatch):
+    """As a non-root user, binding a port below net.ipv4.ip_unprivileged_port_start fails with EACCES though nothing
+    listens there: that was reported as "port already in use"."""
+    def refused(sock, address):
+        raise PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(socket.socket, "bind", refused)
+    with pytest.raises(NetworkError) as err:
+        ensure_free("127.0.0.1", [("peer0.bank", "port", 443)])
+    assert not isinstance(err.value, PortInUseError)
+    assert re.match(r"cannot listen on peer0\.bank port 127\.0\.0\.1:443: port 443 is privileged \(below "
+                    r"net\.ipv4\.ip_unprivileged_port_start, \d+\).*pick a port of \d+ or above in "
+                    r"network/topology\.yaml, or run as root$", str(err.value))

@@ -379,6 +379,82 @@ def test_a_log_past_the_limit_is_moved_aside_at_start(tmp_path):
         s.stop(sp.pid_file)
 
 
+# A stand-in for a long-running node: a long first line, then a numbered line every few milliseconds.
+WRITER = ("import time\nprint('x' * 2000, flush=True)\ni = 0\n"
+          "while True:\n    i += 1\n    print('tick', i, flush=True)\n    time.sleep(0.005)\n")
+
+
+def ticks(text):
+    return [int(line.split()[1]) for line in text.splitlines() if line.startswith("tick ")]
+
+
+def assert_copied_aside_and_emptied(sup, sp):
+    """The log was copied to .1 whole (its first run's long line in it) and emptied in place; the process, writing
+    on, goes on at its start: no hole of NUL bytes where the old content was, its lines numbered on from .1's."""
+    aside = sp.log.with_name(sp.log.name + ".1").read_text()
+    assert aside.startswith(f"==== recfin: starting {sp.name}") and "x" * 2000 in aside
+    sup.wait_until(lambda: ticks(sp.log.read_text()), what="a line in the emptied log", name=sp.name, log=sp.log,
+                   timeout=10)
+    now = sp.log.read_bytes()
+    assert b"\0" not in now and b"x" * 2000 not in now
+    assert ticks(now.decode())[0] > ticks(aside)[-1]
+
+
+def test_a_running_process_s_log_past_the_limit_is_copied_aside_and_emptied_when_started_again(tmp_path):
+    """`up` leaves a running node alone, and its log was rotated only at a start: a node running for months filled
+    the disk."""
+    s = Supervisor(grace=0.5, poll_interval=0.02, log_limit=1000)
+    sp = spec(tmp_path, WRITER)
+    pid, _ = s.start(sp)
+    try:
+        s.wait_until(lambda: ticks(sp.log.read_text()), what="its first lines", name=sp.name, log=sp.log, timeout=10)
+        assert s.start(sp) == (pid, False)          # still running, left alone: its log bounded
+        assert_copied_aside_and_emptied(s, sp)
+    finally:
+        s.stop(sp.pid_file)
+
+
+def test_a_running_process_s_log_within_the_limit_is_left_as_it_is(tmp_path, sup):
+    sp = spec(tmp_path, SLEEPER)
+    start_ready(sup, sp)
+    before = sp.log.read_text()
+    sup.start(sp)
+    assert sp.log.read_text() == before and not sp.log.with_name("node.log.1").exists()
+
+
+def test_status_bounds_the_log_of_each_running_node(topology, tmp_path, fake_fabric):
+    from network import nodeconfig
+    from network.control import Network
+    from network.fabric_bin import FabricInstall
+    s = Supervisor(grace=0.5, poll_interval=0.02, log_limit=1000)
+    dirs = nodeconfig.node_dirs(tmp_path, "peer0.bank")
+    sp = ProcessSpec("peer0.bank", [sys.executable, "-c", WRITER], dict(os.environ), dirs.log, dirs.pid)
+    s.start(sp)
+    try:
+        s.wait_until(lambda: ticks(sp.log.read_text()), what="its first lines", name=sp.name, log=sp.log, timeout=10)
+        Network(topology, data_root=tmp_path, fabric=FabricInstall.locate(), supervisor_=s).status()
+        assert_copied_aside_and_emptied(s, sp)
+    finally:
+        s.stop(sp.pid_file)
+
+
+def test_follow_reads_a_log_emptied_in_place_from_its_start(tmp_path):
+    log = tmp_path / "node.log"
+    log.write_text("a line before\n" * 5)
+    seen, naps = [], []
+
+    def sleep(_):
+        naps.append(1)                          # bounded below: a follower left past the end of the log ends
+        if len(naps) == 1:                      # copied aside and emptied while it runs; it writes on
+            os.truncate(log, 0)
+            with open(log, "a") as f:
+                f.write("after\n")
+
+    for line in follow(log, 1, stop=lambda: "after" in seen or len(naps) > 20, sleep=sleep):
+        seen.append(line)
+    assert seen == ["a line before", "after"]
+
+
 def test_a_wait_names_what_its_check_found_last_when_it_times_out(tmp_path):
     looks = []
 
