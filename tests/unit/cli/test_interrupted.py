@@ -5,9 +5,12 @@ the process has said where it is."""
 from __future__ import annotations
 
 import os
+import selectors
 import signal
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -39,21 +42,49 @@ sys.meta_path.insert(0, HoldTheFirstImport())
 '''
 
 
+# A guard against a hang (a child stuck before its first line, or after the SIGINT), not a speed target.
+HANG_GUARD_SECONDS = 300
+
+
+def first_line(process: subprocess.Popen, stderr, within: float) -> tuple[bytes, bytes]:
+    """The child's first line on stdout and what came after it in the same reads, waiting at most ``within``
+    seconds: a bare readline would block for good on a child that hangs before it. Fails, with what the child
+    printed on both, when the time is up or the child ends first."""
+    fd, got, deadline = process.stdout.fileno(), b"", time.monotonic() + within
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while b"\n" not in got:
+            left = deadline - time.monotonic()
+            chunk = os.read(fd, 65536) if left > 0 and selector.select(left) else None
+            if not chunk:
+                ended = f"ended (exit {process.wait(timeout=within)})" if chunk == b"" else f"no line in {within:g}s"
+                stderr.seek(0)
+                pytest.fail(f"{ended} before saying it was ready: stdout {got!r}, stderr {stderr.read()!r}")
+            got += chunk
+    line, _, rest = got.partition(b"\n")
+    return line + b"\n", rest
+
+
 def interrupted(command: list[str], env: dict[str, str] | None = None) -> tuple[str, subprocess.CompletedProcess]:
     """Run command until its first line on stdout (its readiness sign), send it SIGINT, and wait for its end: that
-    line and how the command ended."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                               env={**os.environ, **(env or {})})
-    try:
-        ready = process.stdout.readline()
-        assert ready, f"ended before saying it was ready: {process.wait()}, {process.stderr.read()}"
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=300)   # a guard against a hang, not a speed target
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    return ready, subprocess.CompletedProcess(command, process.returncode, ready + out, err)
+    line and how the command ended. Its stderr goes to a file, so a child writing much there before that line
+    cannot block on a full pipe nobody reads."""
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, cwd=ROOT,
+                                   env={**os.environ, **(env or {})})
+        try:
+            ready, rest = first_line(process, stderr, HANG_GUARD_SECONDS)
+            process.send_signal(signal.SIGINT)
+            out, _ = process.communicate(timeout=HANG_GUARD_SECONDS)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            process.stdout.close()
+        stderr.seek(0)
+        err = stderr.read()
+    return ready.decode(), subprocess.CompletedProcess(command, process.returncode, (ready + rest + out).decode(),
+                                                       err.decode())
 
 
 def test_ctrl_c_while_a_command_runs_exits_130_with_one_line():

@@ -333,3 +333,9 @@ def test_no_more_peers_of_an_org_are_tried_than_the_policy_has_leaves_naming_it(
     assert not _names_unendorsable("OutOf(2, 'AMSP.peer', 'AMSP.peer', 'LeavingMSP.peer')", "LeavingMSP",
                                    {"AMSP": 5})
     assert max(len(ids) for ids in tried) == 2
+
+
+def test_a_recorded_policy_the_parser_refuses_strands_nothing():
+    """Fabric took the policy at commit, so a spelling this parser refuses (an operator it does not know) is not
+    read as one the staying orgs cannot meet: the removal is not refused for it."""
+    assert not _names_unendorsable("NOT('LeavingMSP.peer')", "LeavingMSP", {"AMSP": 1})

@@ -5,6 +5,7 @@ import os
 import shutil
 import signal
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,29 @@ from . import test_supervisor
 from .test_supervisor import SLEEPER, kill_group, leader_of, member_pid, spec, start_ready
 
 sup = test_supervisor.sup      # the fixture: a Supervisor that stops what its test started
+
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_its_test():
+    """Every process group a Supervisor starts in a test of this module is killed at its end, whatever is left: a
+    failing assert can leave a pid file renamed, rewritten or never stopped, and its process would run on for good,
+    reparented to init. A mutated supervisor may start a second copy no test meant to start."""
+    started = []
+    real_start = Supervisor.start
+
+    def start(self, spec):
+        pid, new = real_start(self, spec)
+        if new:
+            started.append(pid)
+        return pid, new
+
+    Supervisor.start = start
+    try:
+        yield
+    finally:
+        Supervisor.start = real_start
+        for pid in started:
+            kill_group(pid)
 
 
 def fresh() -> Supervisor:
@@ -41,6 +65,22 @@ def test_the_process_carries_its_pid_file_and_the_record_its_boot(tmp_path, sup)
     record = json.loads(sp.pid_file.read_text())
     assert record["tag"] == str(sp.pid_file)
     assert record["boot_id"] == Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+
+
+def test_a_record_of_another_boot_does_not_describe_the_process_at_its_pid(tmp_path, sup):
+    """A start time counts clock ticks since boot: the same one in a record of another boot is another process.
+    Its own process (its environment carries the pid file) still runs, so start refuses rather than run two."""
+    sp = spec(tmp_path, SLEEPER)
+    pid = start_ready(sup, sp)
+    record = json.loads(sp.pid_file.read_text())
+    sp.pid_file.write_text(json.dumps({**record, "boot_id": str(uuid.uuid4())}))
+    try:
+        assert fresh().running_pid(sp.pid_file) is None and not fresh().find(sp.pid_file).alive
+        with pytest.raises(NetworkError, match=rf"node: pid {pid} still runs for {sp.pid_file}.*kill -- -{pid}"):
+            fresh().start(sp)
+        assert not gone(pid)
+    finally:
+        sp.pid_file.write_text(json.dumps(record))      # for the fixture to stop it
 
 
 def test_a_copy_of_the_data_folder_neither_shows_nor_stops_the_original_processes(tmp_path, sup):
@@ -67,11 +107,29 @@ def test_a_data_folder_moved_while_running_still_shows_starts_nothing_twice_and_
     pid = start_ready(sup, sp)
     before.rename(after)
     moved = spec(after, SLEEPER)
-    assert fresh().running_pid(moved.pid_file) == pid and fresh().find(moved.pid_file).runs_for is None
-    assert fresh().start(moved) == (pid, False)
-    assert fresh().stop(moved.pid_file) is True
-    sup.wait_until(lambda: gone(pid), what="exit", name=sp.name, log=moved.log, timeout=10)
-    assert not moved.pid_file.exists()
+    try:
+        assert fresh().running_pid(moved.pid_file) == pid and fresh().find(moved.pid_file).runs_for is None
+        assert fresh().start(moved) == (pid, False)
+        assert fresh().stop(moved.pid_file) is True
+        sup.wait_until(lambda: gone(pid), what="exit", name=sp.name, log=moved.log, timeout=10)
+        assert not moved.pid_file.exists()
+    finally:
+        kill_group(pid)     # the fixture stops before/node.pid, which the rename took away
+
+
+def test_a_data_folder_reached_through_a_symlink_is_the_same_folder(tmp_path, sup):
+    """RECFIN_HOME a symlink to the folder `up` ran in (or the other way round): the process carries the real path,
+    the pid file is named through the link, and both are one file."""
+    live, link = tmp_path / "live", tmp_path / "link"
+    live.mkdir()
+    link.symlink_to(live, target_is_directory=True)
+    sp = spec(live, SLEEPER)
+    pid = start_ready(sup, sp)
+    linked = spec(link, SLEEPER)
+    assert fresh().find(linked.pid_file).runs_for is None
+    assert fresh().start(linked) == (pid, False)        # no second copy
+    assert fresh().stop(linked.pid_file) is True
+    assert gone(pid) and not sp.pid_file.exists()
 
 
 def wrapper(tmp_path) -> Path:
@@ -156,6 +214,27 @@ def test_stop_signals_the_group_of_a_leader_that_has_exited(tmp_path, sup):
         kill_group(pid)
 
 
+def test_a_copy_of_the_data_folder_leaves_alone_the_group_whose_leader_has_exited(tmp_path, sup):
+    """`network down` in a `cp -a` copy once the original's leader has exited: the member still running records
+    nothing of its own, the original's pid file records its group (the leader's pid), and it is the original's."""
+    live, copy = tmp_path / "live", tmp_path / "copy"
+    live.mkdir()
+    sp = spec(live, ORPHANING)
+    pid, _ = sup.start(sp)
+    try:
+        sup.wait_until(lambda: sup._children[pid].poll() is not None and "ready" in sp.log.read_text().splitlines(),
+                       what="leader gone, member ready", name="node", log=sp.log, timeout=10)
+        child = member_pid(sp)
+        shutil.copytree(live, copy)
+        copied = copy / sp.pid_file.name
+        assert fresh().stop(copied) is False            # nothing signalled; its stale record is removed
+        assert not gone(child) and not copied.exists()
+        assert fresh().stop(sp.pid_file) is True         # the original's stops it
+        assert gone(child)
+    finally:
+        kill_group(pid)
+
+
 def test_a_process_outliving_sigkill_keeps_its_pid_file_and_is_named(tmp_path, sup, monkeypatch):
     """As one waiting on the kernel (state D) does: here the signals are not delivered."""
     sp = spec(tmp_path, SLEEPER)
@@ -182,8 +261,8 @@ def sleeping(net, node_name):
 def test_down_in_a_copy_of_the_data_folder_stops_nothing_and_says_whose_they_are(topology, tmp_path, fake_fabric):
     live, lines = make(topology, tmp_path / "live")
     stand_in = sleeping(live, "peer0.bank")
-    pid = start_ready(live.supervisor, stand_in)
     try:
+        pid = start_ready(live.supervisor, stand_in)
         shutil.copytree(tmp_path / "live", tmp_path / "copy")
         copy, said = make(topology, tmp_path / "copy")
         assert copy.down() == []
@@ -198,8 +277,6 @@ def test_down_stops_the_others_when_one_cannot_be_stopped_and_then_fails_naming_
     net, lines = make(topology, tmp_path)
     net.supervisor.grace = 2
     root_owned, ours = sleeping(net, "peer0.bank"), sleeping(net, "peer0.supplier")
-    pid = start_ready(net.supervisor, root_owned)
-    start_ready(net.supervisor, ours)
     real_stop = net.supervisor.stop
 
     def stop(pid_file):
@@ -207,8 +284,10 @@ def test_down_stops_the_others_when_one_cannot_be_stopped_and_then_fails_naming_
             raise NetworkError(f"peer0.bank pid {pid} runs as uid 0: run `sudo recfin network down`")
         return real_stop(pid_file)
 
-    monkeypatch.setattr(net.supervisor, "stop", stop)
     try:
+        pid = start_ready(net.supervisor, root_owned)
+        start_ready(net.supervisor, ours)
+        monkeypatch.setattr(net.supervisor, "stop", stop)
         with pytest.raises(NetworkError, match=rf"^1 process\(es\) not stopped \(1 stopped\): peer0.bank pid {pid} "
                                                r"runs as uid 0: run `sudo recfin network down`$"):
             net.down()
@@ -216,5 +295,7 @@ def test_down_stops_the_others_when_one_cannot_be_stopped_and_then_fails_naming_
         assert net.supervisor.running_pid(ours.pid_file) is None and root_owned.pid_file.exists()
     finally:
         monkeypatch.undo()
-        net.supervisor.stop(root_owned.pid_file)
-        net.supervisor.stop(ours.pid_file)
+        try:
+            net.supervisor.stop(root_owned.pid_file)
+        finally:
+            net.supervisor.stop(ours.pid_file)

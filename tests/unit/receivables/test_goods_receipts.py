@@ -15,6 +15,7 @@ from chaincode.receivables import fingerprint, keys
 from .support import standard_net
 
 RECEIPT = {"po_number": "PO-2026-0042", "receipt_number": "GR-2026-0107"}
+ANOTHER = {"po_number": "PO-2026-0042", "receipt_number": "GR-2026-0108"}
 
 
 def with_receipts(net, face: int = 1000, receipts=(RECEIPT,)) -> dict:
@@ -48,8 +49,7 @@ async def test_a_second_invoice_on_the_same_receipt_is_refused_naming_the_claim_
                                 rule="goods-receipt-already-financed")   # refused asserts nothing was written
     assert first["id"] in message and "GR-2026-0107" in message and "rejected" in message and "withdrawn" in message
     # listed beside a fresh receipt, it is refused all the same
-    fresh = {"po_number": "PO-2026-0042", "receipt_number": "GR-2026-0108"}
-    await net.refused(net.actors["tier1"], "RegisterReceivable", with_receipts(net, receipts=(fresh, RECEIPT)),
+    await net.refused(net.actors["tier1"], "RegisterReceivable", with_receipts(net, receipts=(ANOTHER, RECEIPT)),
                       rule="goods-receipt-already-financed")
 
 
@@ -62,15 +62,23 @@ async def test_the_receipt_is_the_debtors_so_another_buyers_receipt_of_the_same_
     assert receipt_entry(net, core2.uscc) == r["id"]
 
 
+def test_the_receipt_key_is_the_documented_hash():
+    """The registry's key as the ledger holds it: a change of its spelling would miss every receipt already there."""
+    assert fingerprint.goods_receipt_key("91310000MA1FL4CT3X", "PO-2026-0042", "入库-0107") == \
+        "4475fcd5596df958356b15bd31030c65250f2ddcb60f32f0e7449a1941bf3168"
+
+
+@pytest.mark.parametrize("receipts", [(RECEIPT,), (RECEIPT, ANOTHER)], ids=["one receipt", "two receipts"])
 @pytest.mark.parametrize("ended_by", ["RejectReceivable", "WithdrawReceivable"])
-async def test_the_receipt_is_released_with_the_invoices_when_the_claim_is_rejected_or_withdrawn(ended_by):
+async def test_the_receipts_are_released_with_the_invoices_when_the_claim_is_rejected_or_withdrawn(ended_by, receipts):
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
-    r = await net.ok(tier1, "RegisterReceivable", with_receipts(net))
+    r = await net.ok(tier1, "RegisterReceivable", with_receipts(net, receipts=receipts))
+    assert [receipt_entry(net, core.uscc, gr) for gr in receipts] == [r["id"]] * len(receipts)
     await net.ok(core if ended_by == "RejectReceivable" else tier1, ended_by, r["id"], "wrong delivery")
-    assert receipt_entry(net, core.uscc) is None
-    again = await net.ok(tier1, "RegisterReceivable", with_receipts(net))
-    assert receipt_entry(net, core.uscc) == again["id"]
+    assert [receipt_entry(net, core.uscc, gr) for gr in receipts] == [None] * len(receipts)
+    again = await net.ok(tier1, "RegisterReceivable", with_receipts(net, receipts=receipts))
+    assert [receipt_entry(net, core.uscc, gr) for gr in receipts] == [again["id"]] * len(receipts)
 
 
 async def test_a_confirmed_claim_keeps_its_receipt_and_so_do_its_split_children():

@@ -112,6 +112,20 @@ async def test_a_live_financing_whose_claim_is_missing_is_listed_and_gets_no_pol
     assert policy_orgs(net, financing_key) is None and total(pages, "financing_policies") == 0
 
 
+async def test_a_missing_claim_several_registry_entries_name_is_listed_once():
+    """Two claims whose invoices' registry entries (written outside the contract) name one claim that is not
+    there: that claim's key is listed once, not once per entry."""
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    missing = "R-ffffffffffffffff"
+    for r in (await net.registered(tier1, core), await net.registered(tier1, core)):
+        fp = r["invoices"][0]["fingerprint"]
+        net.ledger.state[net._key(keys.FINGERPRINT, fp)] = json.dumps(
+            {"fingerprint": fp, "receivable_id": missing}, sort_keys=True).encode()
+    pages = await net.upgrade_pages()
+    assert [k for p in pages for k in p["unreadable"]] == [net._key(keys.RECEIVABLE, missing)]
+
+
 # ---------------------------------------------------------------- claims whose policy names fewer orgs than due
 
 async def test_a_claim_frozen_before_the_regulators_org_joined_a_freeze_is_listed_to_reseal():

@@ -101,6 +101,15 @@ def test_a_part_whose_confirmation_the_history_leaves_out_still_gives_its_face_t
     assert (f.settled_on_time_count, f.settled_on_time_amount) == (1, 100_000)
 
 
+def test_a_split_claim_one_part_of_which_the_history_confirms_has_the_originals_face():
+    """R split into R.1 and R.2, R.2's confirmation left out: R.1 is the one payable part in the history, and the
+    claim it was split from, paid as far as the history shows, is still R's whole face, not R.1's half."""
+    events = [e for e in split_claim([DUE, None], chained=False) if not (e.receivable_id == "R.2"
+                                                                         and e.kind == "confirmed")]
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), DUE + 30 * DAY)
+    assert (f.settled_on_time_count, f.settled_on_time_amount) == (1, FACE)
+
+
 def record_events():
     """Claims of several holders, one changing hands, one split, paid on time, late and not at all."""
     events = lifecycle("A", date(2025, 11, 2), date(2026, 1, 31), paid=date(2026, 2, 14), face=300_000)
