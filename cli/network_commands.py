@@ -11,7 +11,7 @@ from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
 from network.control import NodeStatus, mark_data_root, purge_refusal
-from network.errors import NamespaceError, NetworkError
+from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
 from network.topology import load as load_topology
@@ -123,9 +123,10 @@ def down(topology_path, purge, as_json):
     nowhere = net.no_network_here()      # looked at before: a purge removes the folder
     try:
         stopped = net.down(purge=purge)
-    except NetworkError as refused:
+    except ProcessesNotStoppedError as refused:
         # A native process it could not stop (another user's, one outliving SIGKILL) still leaves the compose
-        # network to stop; with --purge, its containers only: a failed down deletes nothing.
+        # network to stop; with --purge, its containers only: a failed down deletes nothing. Any other refusal
+        # (another run holds the lock, a purge refused) stops nothing more.
         try:
             _stop_recorded_compose(net, purge=False, say=say)
         except NetworkError as compose_failed:

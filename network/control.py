@@ -23,7 +23,8 @@ from client.atomic_file import make_folders, write_atomically
 
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig,
                packaging, probes, profiles, supervisor)
-from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError, first_few
+from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError, ProcessesNotStoppedError,
+                     first_few)
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, check_name_and_version, next_sequence
 from .ports import ensure_free
@@ -578,7 +579,7 @@ class Network:
             stop(pid_file, pid_file.parent.name,       # as node_dirs names its folder
                  " (a node the topology no longer names)" if pid_file in unnamed else "")
         if refused:
-            raise NetworkError(f"{len(refused)} process(es) not stopped" + (f" ({len(stopped)} stopped)" if stopped
+            raise ProcessesNotStoppedError(f"{len(refused)} process(es) not stopped" + (f" ({len(stopped)} stopped)" if stopped
                                else "") + f": {'; '.join(refused[:3])}{'; ...' if len(refused) > 3 else ''}")
         if purge:
             self._purge()

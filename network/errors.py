@@ -32,6 +32,10 @@ class PortInUseError(NetworkError):
     pass
 
 
+class ProcessesNotStoppedError(NetworkError):
+    """`down` stopped what it could, and these it could not (another user's, one outliving SIGKILL)."""
+
+
 class MissingBinariesError(NetworkError):
     pass
 

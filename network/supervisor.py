@@ -529,6 +529,9 @@ def follow(path: Path, lines: int = 10, *, stop: Callable[[], bool] = lambda: Fa
                     f = open(path, "rb")
                     continue
                 if _emptied(path, f.tell()):     # copied to .1 and emptied in place: it goes on from its start
+                    if pending:     # the line cut short by the emptying: a line of its own, not glued to the next
+                        yield pending.decode(errors="replace")
+                        pending = b""
                     f.seek(0)
                     continue
                 sleep(interval)

@@ -18,7 +18,7 @@ from cli import network_commands
 from cli.main import main
 from network import compose, compose_down
 from network.compose_up import ComposeUp
-from network.errors import NetworkError, NodeTimeoutError
+from network.errors import NetworkError, NodeTimeoutError, ProcessesNotStoppedError
 from network.fabric_bin import FabricInstall
 from network.topology import load, parse
 
@@ -176,7 +176,7 @@ def native_down_refuses(monkeypatch):
     from network.control import Network
 
     def refusing(self, purge=False):
-        raise NetworkError(REFUSED)
+        raise ProcessesNotStoppedError(REFUSED)
     monkeypatch.setattr(Network, "down", refusing)
 
 
@@ -396,3 +396,22 @@ def test_compose_up_start_refuses_a_folder_prepare_never_wrote(home, docker, tmp
                                        "--compose-file", str(compose_file)])
     assert result.exit_code == 1 and "holds no crypto/" in result.stderr
     assert docker.calls == [] and not (tmp_path / "hsots").exists()
+
+
+def test_a_down_refused_because_another_run_holds_the_lock_leaves_the_compose_network_alone(
+        recorded, docker, hosts_data, compose_file, home):
+    """Only processes down could not stop let it go on to the containers: a down refused outright (another up,
+    down or deploy runs) has stopped nothing, and taking the containers from under that run would be wrong."""
+    from network.control import mark_data_root
+
+    from .test_control import _holding_the_run_lock
+
+    root = home / "network"
+    mark_data_root(root)
+    holder = _holding_the_run_lock(root)
+    try:
+        result = down()
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert result.exit_code == 1 and "another run is using" in result.output
+    assert docker.calls == []

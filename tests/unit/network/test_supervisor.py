@@ -455,6 +455,26 @@ def test_follow_reads_a_log_emptied_in_place_from_its_start(tmp_path):
     assert seen == ["a line before", "after"]
 
 
+def test_follow_keeps_a_line_the_emptying_cut_short_apart_from_the_next(tmp_path):
+    log = tmp_path / "node.log"
+    log.write_text("a line before\n")
+    seen, naps = [], []
+
+    def sleep(_):
+        naps.append(1)
+        if len(naps) == 1:                      # the process writes half a line
+            with open(log, "a") as f:
+                f.write("partial")
+        elif len(naps) == 2:                    # the log is copied aside and emptied; it writes on
+            os.truncate(log, 0)
+            with open(log, "a") as f:
+                f.write("after\n")
+
+    for line in follow(log, 1, stop=lambda: "after" in seen or len(naps) > 20, sleep=sleep):
+        seen.append(line)
+    assert seen == ["a line before", "partial", "after"]
+
+
 def test_a_wait_names_what_its_check_found_last_when_it_times_out(tmp_path):
     looks = []
 
