@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -314,10 +315,8 @@ def run_lock(data_root: Path, what: str) -> Iterator[None]:
     path = root / RUN_LOCK_FILE
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise _run_locked(fd, path, what) from None
+        if not _took_run_lock(fd):
+            raise _run_locked(fd, path, what)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} (`{what}`)\n".encode(), 0)
         held.add(root)
@@ -328,6 +327,29 @@ def run_lock(data_root: Path, what: str) -> Iterator[None]:
             os.ftruncate(fd, 0)
     finally:
         os.close(fd)        # releases the flock (as the end of the process does, however it ends)
+
+
+# How long run_lock keeps trying a lock held by no run that has said which: _refuse_if_run_locked's shared lock is
+# held only for the moment of its check (and a run that has just taken the lock writes its name at once).
+_UNNAMED_HOLDER_WAIT = 0.1
+_UNNAMED_HOLDER_POLL = 0.005
+
+
+def _took_run_lock(fd: int) -> bool:
+    """Take the run lock open as fd (exclusive, never waiting on a run): False when a run holds it.
+
+    A holder that has written nothing is a check of _refuse_if_run_locked (its shared lock), or a run between taking
+    the lock and naming itself: both let go or name themselves within moments, so that is tried again for
+    _UNNAMED_HOLDER_WAIT before it counts as held (refusing then said a run was going on when none was)."""
+    deadline = time.monotonic() + _UNNAMED_HOLDER_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if os.pread(fd, 1, 0) or time.monotonic() >= deadline:
+                return False
+        time.sleep(_UNNAMED_HOLDER_POLL)
 
 
 def _run_locked(fd: int, path: Path, what: str) -> RunLockedError:

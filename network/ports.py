@@ -14,7 +14,6 @@ from .supervisor import Supervisor, _environ, _tag_in
 
 # Where the holder of a port is looked up (a test points it at a folder laid out as procfs).
 PROC = Path("/proc")
-_LISTEN = "0A"      # /proc/net/tcp's state of a listening socket
 _UNPRIVILEGED_PORT_START = "sys/net/ipv4/ip_unprivileged_port_start"
 
 
@@ -54,6 +53,12 @@ def _privileged(host: str, port: int, owner: str) -> NetworkError:
         start = int((PROC / _UNPRIVILEGED_PORT_START).read_text())
     except (OSError, ValueError):
         start = 1024
+    if port >= start or os.geteuid() == 0:
+        # not the privileged-port rule: something else refuses the bind (an SELinux or cgroup bind hook, say)
+        return NetworkError(f"cannot listen on {f'{owner} ' if owner else ''}{host}:{port}: binding it was refused "
+                            f"(EACCES) though uid {os.geteuid()} may bind port {port} by the privileged-port rule "
+                            f"(below {start}): a security policy of this machine forbids it; pick another port in "
+                            f"network/topology.yaml, or allow this one")
     return NetworkError(f"cannot listen on {f'{owner} ' if owner else ''}{host}:{port}: port {port} is privileged "
                         f"(below net.ipv4.ip_unprivileged_port_start, {start}) and uid {os.geteuid()} may not bind it, "
                         f"whether or not anything holds it: pick a port of {start} or above in network/topology.yaml, "
@@ -70,29 +75,45 @@ def ensure_free(host: str, owned: Iterable[tuple[str, str, int]]) -> None:
     (NetworkError when host cannot be bound, or a port is privileged)."""
     busy = busy_ports(host, owned)
     if busy:
-        listed = ", ".join(f"{owner} {key} {host}:{port} ({port_holders(port)})" for owner, key, port in busy)
+        holders = port_holders(port for _, _, port in busy)
+        listed = ", ".join(f"{owner} {key} {host}:{port} ({holders[port]})" for owner, key, port in busy)
         raise PortInUseError(
             f"port{'s' if len(busy) > 1 else ''} already in use: {listed}; stop what holds "
-            f"{'them' if len(busy) > 1 else 'it'} (e.g. `ss -ltnp 'sport = :{busy[0][2]}'`) or change "
-            f"network/topology.yaml"
+            f"{'them' if len(busy) > 1 else 'it'} (e.g. `{_ss(busy[0][2])}`) or change network/topology.yaml"
         )
 
 
-def port_holders(port: int) -> str:
-    """What holds a TCP port, as procfs shows it to this user: each listening process's pid and program, and the data
-    folder whose network started it (its RECFIN_PID_FILE tag). Another user's process, whose open files are not
-    readable, is said to be unseen."""
-    inodes = _listening_inodes(port)
-    holders = _processes_with_sockets(inodes) if inodes else []
-    if not holders:
+def _ss(port: int) -> str:
+    """The ss command that lists every TCP socket on port, in any state, with its process."""
+    return f"ss -tanp 'sport = :{port}'"
+
+
+def port_holders(ports: Iterable[int]) -> dict[int, str]:
+    """What holds each TCP port, as procfs shows it to this user: each process with a socket on it (listening, or a
+    connection's local end), by pid and program, and the data folder whose network started it (its
+    RECFIN_PID_FILE tag). /proc is read once for all the ports. A port no process is found holding is said to be
+    another user's only when some process's open files could not be read."""
+    ports = set(ports)
+    holders, unreadable = _processes_with_sockets(_socket_ports(ports))
+    return {port: _holders_text(port, holders.get(port, []), unreadable) for port in ports}
+
+
+def _holders_text(port: int, pids: list[int], unreadable: bool) -> str:
+    if pids:
+        return "held by " + "; ".join(_describe(pid) for pid in pids)
+    if unreadable:
         return (f"what holds it could not be seen: another user's process, whose open files this user may not read "
-                f"(`sudo ss -ltnp 'sport = :{port}'` names it)")
-    return "held by " + "; ".join(_describe(pid) for pid in holders)
+                f"(`sudo {_ss(port)}` names it)")
+    # a socket only bound (neither listening nor connected) is in no table of procfs, nor in what ss lists
+    return (f"no process found holding it: `{_ss(port)}` lists its sockets with their processes, unless it is a socket "
+            f"only bound, neither listening nor connected, which neither shows")
 
 
-def _listening_inodes(port: int) -> set[str]:
-    """The socket inodes listening on port, from /proc/net/tcp and tcp6 (IPv4 and IPv6, any address)."""
-    inodes = set()
+def _socket_ports(ports: set[int]) -> dict[str, int]:
+    """The sockets on any of ports in any state procfs lists (a connection's local end holds its port as a listener
+    does), from /proc/net/tcp and tcp6 (IPv4 and IPv6, any address): as their fds link to them (socket:[inode]), to
+    the port."""
+    sockets = {}
     for table in ("tcp", "tcp6"):
         try:
             rows = (PROC / "net" / table).read_text().splitlines()[1:]
@@ -101,31 +122,44 @@ def _listening_inodes(port: int) -> set[str]:
         for row in rows:
             fields = row.split()
             # sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-            if len(fields) > 9 and fields[3] == _LISTEN and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                inodes.add(fields[9])
-    inodes.discard("0")
-    return inodes
+            if len(fields) > 9 and fields[9] != "0":        # 0: a socket no process has (TIME_WAIT)
+                port = int(fields[1].rsplit(":", 1)[1], 16)
+                if port in ports:
+                    sockets[f"socket:[{fields[9]}]"] = port
+    return sockets
 
 
-def _processes_with_sockets(inodes: set[str]) -> list[int]:
-    """The pids whose open files include one of the socket inodes (those whose fd folder this user may read)."""
-    wanted = {f"socket:[{inode}]" for inode in inodes}
-    holders = []
+def _processes_with_sockets(sockets: dict[str, int]) -> tuple[dict[int, list[int]], bool]:
+    """The pids with an open fd on each socket's port (of the sockets named as fds link to them), and whether some
+    process's open files were not readable (another user's: it may be the holder)."""
+    holders: dict[int, list[int]] = {}
+    unreadable = False
+    if not sockets:
+        return holders, unreadable
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fds = list((entry / "fd").iterdir())
-        except OSError:         # another user's, or gone
+        except PermissionError:
+            unreadable = True
             continue
+        except OSError:         # gone
+            continue
+        held = set()
         for fd in fds:
             try:
-                if os.readlink(fd) in wanted:
-                    holders.append(int(entry.name))
-                    break
+                port = sockets.get(os.readlink(fd))
+            except PermissionError:
+                unreadable = True
+                break
             except OSError:
                 continue
-    return sorted(holders)
+            if port is not None:
+                held.add(port)
+        for port in held:
+            holders.setdefault(port, []).append(int(entry.name))
+    return {port: sorted(pids) for port, pids in holders.items()}, unreadable
 
 
 def _describe(pid: int) -> str:

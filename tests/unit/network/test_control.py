@@ -1,4 +1,5 @@
 """Network orchestration up to the point where real Fabric binaries are needed."""
+import re
 import socket
 import sys
 from pathlib import Path
@@ -618,3 +619,75 @@ def test_deploy_on_a_folder_with_no_network_writes_nothing_there(topology, tmp_p
     with pytest.raises(ChaincodeError, match=r"no network in .*net \(no crypto/ there\): run `recfin network up`"):
         net.deploy_chaincode()
     assert not root.exists()
+
+
+def _shared_check_of_the_run_lock(root):
+    """The lock _refuse_if_run_locked holds for the moment of its check: shared, on the run lock file, nothing in it."""
+    import fcntl
+    import os
+    from network.control import RUN_LOCK_FILE
+    fd = os.open(root / RUN_LOCK_FILE, os.O_RDONLY | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    return fd
+
+
+def test_a_run_is_not_refused_by_a_check_of_the_lock_made_at_the_same_moment(tmp_path, monkeypatch):
+    """`up`'s read-only check of the run lock holds it shared for a moment: a run taking the lock then was refused by
+    "a process that has not said which" though no run was going on."""
+    import os
+    import time
+    from types import SimpleNamespace
+    from network import control
+    root = tmp_path / "net"
+    root.mkdir()
+    check = _shared_check_of_the_run_lock(root)
+    waits = []
+
+    def check_ends(seconds):        # the check lets go while the run waits for it
+        waits.append(seconds)
+        os.close(check)
+    monkeypatch.setattr(control, "time", SimpleNamespace(monotonic=time.monotonic, sleep=check_ends), raising=False)
+    with control.run_lock(root, "recfin chaincode deploy"):
+        assert (root / control.RUN_LOCK_FILE).read_text() == f"pid {os.getpid()} (`recfin chaincode deploy`)\n"
+    assert len(waits) == 1
+
+
+def _refusal_while_held(root, holder):
+    """What run_lock on root says while holder (an open fd of its lock file) holds the lock; holder closed after."""
+    import os
+    from network import control
+    try:
+        with pytest.raises(control.RunLockedError) as err:
+            with control.run_lock(root, "recfin chaincode deploy"):
+                pass
+    finally:
+        os.close(holder)
+    return str(err.value)
+
+
+def test_a_lock_held_without_a_name_for_longer_than_a_check_is_refused(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+    from network import control
+    root = tmp_path / "net"
+    root.mkdir()
+    holder = _shared_check_of_the_run_lock(root)
+    clock = iter(range(1000))       # each reading a second later: the wait for it to let go runs out at once
+    monkeypatch.setattr(control, "time", SimpleNamespace(monotonic=lambda: next(clock), sleep=lambda seconds: None),
+                        raising=False)
+    assert re.search(r"a process that has not said which holds .*network\.lock", _refusal_while_held(root, holder))
+
+
+def test_a_named_holder_is_refused_without_waiting(tmp_path, monkeypatch):
+    import fcntl
+    import os
+    from types import SimpleNamespace
+    from network import control
+    root = tmp_path / "net"
+    root.mkdir()
+    holder = os.open(root / control.RUN_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(holder, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.pwrite(holder, b"pid 4242 (`recfin network up`)\n", 0)
+    waits = []
+    monkeypatch.setattr(control, "time", SimpleNamespace(monotonic=lambda: 0, sleep=waits.append), raising=False)
+    assert "pid 4242 (`recfin network up`) holds" in _refusal_while_held(root, holder)
+    assert waits == []

@@ -101,7 +101,7 @@ def test_a_port_held_by_a_node_of_a_network_names_its_pid_program_and_data_folde
     assert f"peer0.bank port 127.0.0.1:{port} (held by pid {pid} ({program}), " in message
     assert f"of the network in {tmp_path / 'data'} ({pid_file} records it): `recfin network down`" in message
     # ss's own filter: `grep PORT` also matched a port with PORT in it (17050 for 7050)
-    assert f"`ss -ltnp 'sport = :{port}'`" in message and "| grep" not in message
+    assert f"`ss -tanp 'sport = :{port}'`" in message and "| grep" not in message
 
 
 def test_a_port_held_by_a_process_no_pid_file_records_says_how_to_stop_its_group(tmp_path):
@@ -128,19 +128,89 @@ def test_a_port_held_by_a_plain_process_names_its_pid_and_program(held_port):
         in str(err.value)
 
 
-def test_a_holder_this_user_cannot_see_is_said_to_be_unseen(held_port, tmp_path, monkeypatch):
-    # procfs as another user's listener shows it: the socket in /proc/net/tcp, no readable fd naming it
+def _procfs_with_a_socket_no_process_shows(tmp_path, monkeypatch, port, state="0A"):
+    """procfs as a socket on port (in state) shows it when no process's open files this user reads name it."""
     proc = tmp_path / "proc"
     (proc / "net").mkdir(parents=True)
     (proc / "net" / "tcp").write_text(
         "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-        f"   0: 0100007F:{held_port:04X} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 "
+        f"   0: 0100007F:{port:04X} 00000000:0000 {state} 00000000:00000000 00:00000000 00000000     0        0 "
         "4242 1 0000000000000000 100 0 0 10 0\n")
-    (proc / "4242").mkdir()         # a process whose fd folder cannot be read (none here)
+    (proc / "4242" / "fd").mkdir(parents=True)      # a process with no socket open
     monkeypatch.setattr(ports, "PROC", proc)
+    return proc
+
+
+def test_a_holder_this_user_cannot_see_is_said_to_be_unseen(held_port, tmp_path, monkeypatch):
+    # another user's listener: its socket in /proc/net/tcp, its fd folder not readable (as procfs refuses a non-root
+    # user; made to refuse here, as root reads every one)
+    proc = _procfs_with_a_socket_no_process_shows(tmp_path, monkeypatch, held_port)
+    (proc / "4343" / "fd").mkdir(parents=True)
+    read = Path.iterdir
+
+    def refused(folder):
+        if folder == proc / "4343" / "fd":
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+        return read(folder)
+    monkeypatch.setattr(Path, "iterdir", refused)
     with pytest.raises(PortInUseError, match=rf"127\.0\.0\.1:{held_port} \(what holds it could not be seen: another "
-                                             rf"user's process.*`sudo ss -ltnp 'sport = :{held_port}'` names it\)"):
+                                             rf"user's process.*`sudo ss -tanp 'sport = :{held_port}'` names it\)"):
         ensure_free("127.0.0.1", [("orderer0.orderer", "port", held_port)])
+
+
+@pytest.mark.parametrize("state", ["0A", "01"])      # listening; a connection's local end
+def test_a_holder_no_process_shows_is_not_said_to_be_another_users_when_every_process_was_read(
+        held_port, tmp_path, monkeypatch, state):
+    """Every fd folder read (as root), no holder found: that was said to be "another user's process"."""
+    _procfs_with_a_socket_no_process_shows(tmp_path, monkeypatch, held_port, state)
+    with pytest.raises(PortInUseError) as err:
+        ensure_free("127.0.0.1", [("orderer0.orderer", "port", held_port)])
+    message = str(err.value)
+    assert f"127.0.0.1:{held_port} (no process found holding it: `ss -tanp 'sport = :{held_port}'` lists" in message
+    assert "another user's" not in message
+
+
+def test_a_port_held_by_a_connections_local_end_names_its_process():
+    """Only listening sockets were looked at: a client's connection from the port left its holder unseen."""
+    with socket.socket() as server, socket.socket() as client:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        client.bind(("127.0.0.1", 0))
+        client.connect(server.getsockname())
+        accepted, _ = server.accept()
+        with accepted:
+            port = client.getsockname()[1]
+            with pytest.raises(PortInUseError) as err:
+                ensure_free("127.0.0.1", [("orderer0.orderer", "port", port)])
+    assert f"orderer0.orderer port 127.0.0.1:{port} (held by pid {os.getpid()} ({_program(os.getpid())}))" \
+        in str(err.value)
+
+
+def test_the_processes_are_read_once_for_every_busy_port(monkeypatch):
+    """Each busy port read every process's fds again: 20 ports with 1,500 processes running took seconds."""
+    socks = []
+    for _ in range(3):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        socks.append(sock)
+    read = Path.iterdir
+    scans = []
+
+    def counted(folder):
+        if folder == ports.PROC:
+            scans.append(folder)
+        return read(folder)
+    monkeypatch.setattr(Path, "iterdir", counted)
+    owned = [("peer0.bank", f"port {n}", sock.getsockname()[1]) for n, sock in enumerate(socks)]
+    try:
+        with pytest.raises(PortInUseError) as err:
+            ensure_free("127.0.0.1", owned)
+    finally:
+        for sock in socks:
+            sock.close()
+    assert len(scans) == 1
+    assert all(f"127.0.0.1:{port} (held by pid {os.getpid()} " in str(err.value) for _, _, port in owned)
 
 
 def test_a_privileged_port_is_not_reported_as_in_use(monkeypatch):
@@ -149,9 +219,26 @@ def test_a_privileged_port_is_not_reported_as_in_use(monkeypatch):
     def refused(sock, address):
         raise PermissionError(errno.EACCES, "Permission denied")
     monkeypatch.setattr(socket.socket, "bind", refused)
+    monkeypatch.setattr(ports.os, "geteuid", lambda: 1000)
     with pytest.raises(NetworkError) as err:
         ensure_free("127.0.0.1", [("peer0.bank", "port", 443)])
     assert not isinstance(err.value, PortInUseError)
     assert re.match(r"cannot listen on peer0\.bank port 127\.0\.0\.1:443: port 443 is privileged \(below "
                     r"net\.ipv4\.ip_unprivileged_port_start, \d+\).*pick a port of \d+ or above in "
                     r"network/topology\.yaml, or run as root$", str(err.value))
+
+
+@pytest.mark.parametrize("port, euid", [(8443, 1000), (443, 0)], ids=["unprivileged port", "root"])
+def test_a_bind_refused_outside_the_privileged_port_rule_is_not_called_privileged(monkeypatch, port, euid):
+    """EACCES on a port the rule lets this user bind (a port above the limit, or any port for root) comes from a
+    security policy: saying the port is privileged, and to run as root, would contradict itself."""
+    def refused(sock, address):
+        raise PermissionError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(socket.socket, "bind", refused)
+    monkeypatch.setattr(ports.os, "geteuid", lambda: euid)
+    with pytest.raises(NetworkError) as err:
+        ensure_free("127.0.0.1", [("peer0.bank", "port", port)])
+    message = str(err.value)
+    assert "is privileged" not in message and "run as root" not in message
+    assert f"binding it was refused (EACCES) though uid {euid} may bind port {port}" in message
+    assert "a security policy of this machine forbids it" in message
