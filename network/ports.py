@@ -10,7 +10,7 @@ from pathlib import Path
 from .ccservers import SERVER_PID_FILE
 from .errors import NetworkError, PortInUseError
 from .nodeconfig import node_dirs
-from .supervisor import Supervisor, _environ, _tag_in
+from .supervisor import Supervisor, tag_of
 
 # Where the holder of a port is looked up (a test points it at a folder laid out as procfs).
 PROC = Path("/proc")
@@ -53,13 +53,14 @@ def _privileged(host: str, port: int, owner: str) -> NetworkError:
         start = int((PROC / _UNPRIVILEGED_PORT_START).read_text())
     except (OSError, ValueError):
         start = 1024
+    where = f"{owner} {host}:{port}" if owner else f"{host}:{port}"
     if port >= start or os.geteuid() == 0:
         # not the privileged-port rule: something else refuses the bind (an SELinux or cgroup bind hook, say)
-        return NetworkError(f"cannot listen on {f'{owner} ' if owner else ''}{host}:{port}: binding it was refused "
+        return NetworkError(f"cannot listen on {where}: binding it was refused "
                             f"(EACCES) though uid {os.geteuid()} may bind port {port} by the privileged-port rule "
                             f"(below {start}): a security policy of this machine forbids it; pick another port in "
                             f"network/topology.yaml, or allow this one")
-    return NetworkError(f"cannot listen on {f'{owner} ' if owner else ''}{host}:{port}: port {port} is privileged "
+    return NetworkError(f"cannot listen on {where}: port {port} is privileged "
                         f"(below net.ipv4.ip_unprivileged_port_start, {start}) and uid {os.geteuid()} may not bind it, "
                         f"whether or not anything holds it: pick a port of {start} or above in network/topology.yaml, "
                         f"or run as root")
@@ -168,8 +169,7 @@ def _describe(pid: int) -> str:
         program = (PROC / str(pid) / "comm").read_text().strip()
     except OSError:
         program = "?"
-    environ = _environ(pid)
-    tag = _tag_in(environ) if environ is not None else None
+    tag = tag_of(pid)
     if tag is None:
         return f"pid {pid} ({program})"
     pid_file = Path(tag)

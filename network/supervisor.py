@@ -303,10 +303,16 @@ def _tag_in(environ: bytes) -> str | None:
     return None
 
 
+def tag_of(pid: int) -> str | None:
+    """The pid file a process was started for (its RECFIN_PID_FILE), None when it carries none or its environment
+    cannot be read (another user's process, or gone)."""
+    environ = _environ(pid)
+    return _tag_in(environ) if environ is not None else None
+
+
 def _carries(pid: int, tag: str) -> bool:
     """Whether pid was started for the pid file tag names (its environment, when readable, says so)."""
-    environ = _environ(pid)
-    carried = _tag_in(environ) if environ is not None else None
+    carried = tag_of(pid)
     return carried is not None and not _claimed_elsewhere(carried, tag, pid)
 
 
