@@ -54,7 +54,7 @@ from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
 from client.receivables.errors import rule_violation_from
-from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key
+from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key, split_key
 from network import profiles
 from network.topology import Topology
 
@@ -323,15 +323,6 @@ REGULATOR_ROLE = "regulator"   # a party's role, as the contract spells it (clie
 FINANCIER_ROLE = "financier"
 NOT_A_COMPOSITE_KEY = "(not a composite key)"
 PAGE_SIZE = "100"       # the contract's largest page
-
-
-def split_key(key: str) -> tuple[str, list[str]] | None:
-    """The object type and attributes of a composite key as the shim builds it (``ledger_keys.composite_key``),
-    or None for a key that is not one."""
-    if len(key) < 2 or key[0] != "\x00" or key[-1] != "\x00":
-        return None
-    object_type, *attributes = key[1:-1].split("\x00")
-    return object_type, attributes
 
 
 def describe_key(key: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from client.receivables import RuleViolation
+from client.receivables.ledger_keys import split_key
 from network import contract_config
 from network.lifecycle import Lifecycle
 
@@ -265,6 +266,6 @@ def _report_upgrade(totals: dict[str, int], findings: dict[str, list], as_json: 
 
 
 def _key_parts(key: str) -> dict[str, str]:
-    """A record's composite key (NUL, type, NUL, each attribute and NUL) as its type and its attributes."""
-    object_type, *attributes = key.strip("\x00").split("\x00")
+    """A record's composite key as its type and its attributes (a key that is no composite key, as its type)."""
+    object_type, attributes = split_key(key) or (key, [])
     return {"type": object_type, "id": " ".join(attributes)}

@@ -15,6 +15,15 @@ def composite_key(object_type: str, *attributes: str) -> str:
     return "\x00" + object_type + "\x00" + "".join(attribute + "\x00" for attribute in attributes)
 
 
+def split_key(key: str) -> tuple[str, list[str]] | None:
+    """The object type and attributes of a composite key as the shim builds it (``composite_key``), or None for a
+    key that is not one."""
+    if len(key) < 2 or key[0] != "\x00" or key[-1] != "\x00":
+        return None
+    object_type, *attributes = key[1:-1].split("\x00")
+    return object_type, attributes
+
+
 def receivable_key(receivable_id: str) -> str:
     return composite_key(RECEIVABLE_TYPE, receivable_id)
 
