@@ -594,12 +594,11 @@ def _compare_row(p: Proposal, currency: str) -> dict:
     nothing, so its amounts show as "-"."""
     def shown(fen: int) -> str | None:
         return money(fen, currency) if p.eligible else None
-    return {"rank_by_cost": p.rank_by_cost, "rank_by_cash": p.rank_by_cash, "offer_id": p.offer_id,
-            "counterparty": p.counterparty, "source": p.source,
-            "annual_rate": None if p.annual_rate is None else percent(p.annual_rate, 2), "day_count": p.day_count,
-            "net_cash": shown(p.net_cash), "interest": shown(p.interest), "fees": shown(p.fees),
-            "apr": percent_of(p.exact_apr) if p.apr is not None else None, "recourse": p.recourse,
-            "takeable_now": p.takeable_now, "first_step": p.first_step}
+    # every column is the proposal's field of that name; these five are shown in the table's form
+    return {column: getattr(p, column) for column in COMPARE_COLUMNS} | {
+        "annual_rate": None if p.annual_rate is None else percent(p.annual_rate, 2),
+        "net_cash": shown(p.net_cash), "interest": shown(p.interest), "fees": shown(p.fees),
+        "apr": percent_of(p.exact_apr) if p.apr is not None else None}
 
 
 OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader returns
