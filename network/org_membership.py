@@ -469,9 +469,8 @@ class OrgMembership:
             return candidate
         raise ChaincodeError(f"{dep.name} was committed with a collections config this host cannot find "
                              f"(sha256 {dep.collections_sha256[:12]}..., no copy at "
-                             f"{ccservers.committed_collections_file(self.root, dep.name)}): run `recfin chaincode "
-                             f"deploy --name {dep.name} --contract {dep.contract} --version {dep.version} "
-                             f"--collections-config <that file>{_policy_flag(dep)}`, which keeps a copy of the "
+                             f"{ccservers.committed_collections_file(self.root, dep.name)}): run "
+                             f"`{_deploy_command(dep, ' --collections-config <that file>')}`, which keeps a copy of the "
                              f"file and, with the same definition, commits nothing new, then this command again")
 
     def _join_chaincode(self, spec: PeerOrgSpec, before: Topology) -> None:
@@ -515,8 +514,7 @@ class OrgMembership:
                 raise ChaincodeError(
                     f"{dep.name} sequence {dep.sequence}: the channel refused {org.msp_id}'s approval as different "
                     f"from the definition in force {in_force}. Deploy the definition the channel should have for "
-                    f"its orgs, {org.msp_id} included: the recorded one with `recfin chaincode deploy --name "
-                    f"{dep.name} --contract {dep.contract} --version {dep.version}{collections}{_policy_flag(dep)}`, "
+                    f"its orgs, {org.msp_id} included: the recorded one with `{_deploy_command(dep, collections)}`, "
                     f"or the one in force with the options it was deployed with; then run this command again")
             dep.package_ids[org.msp_id] = pkg.package_id
             ccservers.save_deployment(root, dep)
@@ -700,9 +698,7 @@ class OrgMembership:
                                       f"{ccservers.committed_collections_file(self.root, dep.name)})")
             if named:
                 stranded.append(StrandedChaincode(
-                    dep.name, " and ".join(named),
-                    f"recfin chaincode deploy --name {dep.name} --contract {dep.contract} --version {dep.version}"
-                    f"{collections_option}{policy_option}"))
+                    dep.name, " and ".join(named), _deploy_command(dep, collections_option, policy_option)))
         return stranded
 
     # ---- remove ----------------------------------------------------------------------------------
@@ -1352,21 +1348,27 @@ def _names_unendorsable(policy: str | None, msp_id: str, peers: Mapping[str, int
     if policy is None:
         return False
     try:
-        named = config_policy.msp_ids_in(policy)
+        envelope = compiled_policy(policy)
     except PolicySyntaxError:
         return False
-    if msp_id not in named:
+    uses = config_policy.leaves_naming(envelope)      # the orgs the policy names, with how many leaves each
+    if msp_id not in uses:
         return False
-    envelope = compiled_policy(policy)
     # a peer of an org the policy does not name meets none of its principals: only the named orgs' are chosen,
     # and of each no more than the leaves naming it (a peer beyond that meets nothing more), which keeps the
     # choices few however many peers an org runs
-    orgs = [m for m in named if m in peers]
-    uses = config_policy.leaves_naming(envelope)
+    orgs = [m for m in sorted(uses) if m in peers]
     for chosen in itertools.product(*(range(min(peers[m], uses[m]) + 1) for m in orgs)):
         if config_policy.met_by(envelope, [(m, "peer") for m, n in zip(orgs, chosen) for _peer in range(n)]):
             return False
     return True
+
+
+def _deploy_command(dep: ccservers.Deployment, collections: str = "", policy: str | None = None) -> str:
+    """The `recfin chaincode deploy` of ``dep`` again, with ``collections`` (its --collections-config option, as
+    the advice words it) and ``policy`` (its policy option; by default the one it was deployed with)."""
+    return (f"recfin chaincode deploy --name {dep.name} --contract {dep.contract} --version {dep.version}"
+            f"{collections}{_policy_flag(dep) if policy is None else policy}")
 
 
 def _policy_flag(dep: ccservers.Deployment) -> str:
