@@ -270,30 +270,27 @@ class Store:
                             "orgs (Store(stub, regulators=...))")
         return policy.endorsing_orgs(r, self.regulators)
 
-    async def restore_receivable_policy(self, r: Receivable) -> bool:
+    async def restore_receivable_policy(self, r: Receivable) -> tuple[bool, tuple[list[str], list[str]] | None]:
         """Give ``r``'s key the policy ``put_receivable`` would have written when it has none: a claim an earlier
         contract version left REGISTERED or REJECTED, or left REGISTERED for this one to reject or withdraw
-        (``policy.WITHOUT_POLICY_BEFORE``), which set none before confirmation. A key carrying any policy is left as it is: Fabric would take a change of it only from
-        that policy's orgs. So is one whose policy would name a single org (``policy.endorsing_orgs``): the
-        chaincode-level policy's two orgs guard it better. Whether it wrote one."""
-        if r.status not in policy.WITHOUT_POLICY_BEFORE:
-            return False
-        key = self.key(keys.RECEIVABLE, r.id)
-        orgs = self._claim_orgs(r)
-        if len(orgs) < 2 or await self.stub.get_state_validation_parameter(key) is not None:
-            return False
-        await self._set_policy(key, orgs)
-        return True
+        (``policy.WITHOUT_POLICY_BEFORE``), which set none before confirmation. A key carrying any policy is left
+        as it is: Fabric would take a change of it only from that policy's orgs. So is one whose policy would name
+        a single org (``policy.endorsing_orgs``): the chaincode-level policy's two orgs guard it better.
 
-    async def claim_policy_short(self, r: Receivable) -> tuple[list[str], list[str]] | None:
-        """(the orgs ``r``'s key-level policy names, the orgs ``policy.endorsing_orgs`` names) when the first leave
-        out one of the second, else None; None too for a key without a policy, which the chaincode-level policy
-        guards (``restore_receivable_policy`` gives it one where due)."""
-        held = await self.stub.get_state_validation_parameter(self.key(keys.RECEIVABLE, r.id))
+        Whether it wrote one, and, for a key whose policy leaves out an org ``policy.endorsing_orgs`` names, (the
+        orgs it names, the orgs due), else None (a key without a policy too: the chaincode-level policy guards it).
+        The key's policy is read once for both."""
+        key = self.key(keys.RECEIVABLE, r.id)
+        held = await self.stub.get_state_validation_parameter(key)
+        if held is None:
+            if r.status not in policy.WITHOUT_POLICY_BEFORE or len(orgs := self._claim_orgs(r)) < 2:
+                return False, None
+            await self._set_policy(key, orgs)
+            return True, None
         if not held:
-            return None
+            return False, None
         now, due = KeyEndorsementPolicy(held).list_orgs(), self._claim_orgs(r)
-        return (now, due) if not set(due) <= set(now) else None
+        return False, ((now, due) if not set(due) <= set(now) else None)
 
     async def _index_financier(self, r: Receivable, before: Receivable | None) -> None:
         """Keep ``recfin.by-financier`` [bank, debtor, id] while a bank's financing of the claim is live

@@ -215,8 +215,13 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
     if await store.restore_financier_entry(r):
         report["financier_entries"] += 1
         raised.add((r.financier or "", r.debtor))
-    report["claim_policies"] += await store.restore_receivable_policy(r)
-    await _note_claim_to_reseal(store, r, report)
+    wrote, short = await store.restore_receivable_policy(r)
+    report["claim_policies"] += wrote
+    if short is not None:
+        # A page cannot rewrite its policy (Fabric checks a change of a policy against that policy, which the page's
+        # endorsers do not meet): listed for the orgs it names to reseal. One a freeze before b8aeb33 set (the
+        # debtor's and the holder's orgs, without the regulator's), or an earlier version's one-org policy.
+        report["claims_to_reseal"].append({"receivable_id": r.id, "key_orgs": short[0], "due_orgs": short[1]})
     if r.status in lifecycle.RELEASED:  # its invoices were released: they back nothing
         return
     held_here: dict[str, Invoice] = {}  # a current-spelling fingerprint -> the invoice of r that stands for it
@@ -245,17 +250,6 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
             report["collisions"].append(_collision(fp, r, inv, await queries.lineage_live(store, r), held_by,
                                                    _invoice_under(held_by, fp),
                                                    await queries.lineage_live(store, held_by)))
-
-
-async def _note_claim_to_reseal(store: Store, r: Receivable, report: dict[str, Any]) -> None:
-    """List ``r`` in ``claims_to_reseal`` when its key's policy leaves out an org ``policy.endorsing_orgs`` names:
-    one a freeze before b8aeb33 set (the debtor's and the holder's orgs, without the regulator's), or an earlier
-    version's one-org policy. A page cannot rewrite it (Fabric checks a change of a policy against that policy,
-    which the page's endorsers do not meet), so it is listed for the orgs it names to reseal. A key without a
-    policy is not: the chaincode-level policy guards it, and ``restore_receivable_policy`` gave it one if due."""
-    short = await store.claim_policy_short(r)
-    if short is not None:
-        report["claims_to_reseal"].append({"receivable_id": r.id, "key_orgs": short[0], "due_orgs": short[1]})
 
 
 def _collision(fp: str, r: Receivable, inv: Invoice, live: bool, held_by: Receivable, held: Invoice | None,
