@@ -180,7 +180,7 @@ def _refuse_async_stream(stream) -> None:
 def _sync_stream_refusal(stream) -> ValueError | None:
     """For what a stream call made by the async client returned: the ValueError naming connect() if it is a sync
     stream (a sync transport given to connect_async(), which could not tell its family), cancelled unread."""
-    if hasattr(type(stream), "__next__") and not hasattr(type(stream), "__anext__"):
+    if _is_sync_stream(stream):
         _cancel(stream)
         return ValueError(
             f"the transport returned {type(stream).__name__}, a sync stream, not an async iterator: it is a sync "
@@ -195,6 +195,12 @@ def _is_async_stream(stream) -> bool:
     """Whether ``stream`` reads only with ``await`` (``__anext__`` and no ``__next__``; looked up on its type,
     as iteration does). An object with both, as a MagicMock, is left to the client of either family."""
     return hasattr(type(stream), "__anext__") and not hasattr(type(stream), "__next__")
+
+
+def _is_sync_stream(stream) -> bool:
+    """Whether ``stream`` reads only without ``await`` (``__next__`` and no ``__anext__``), as _is_async_stream
+    the other way round."""
+    return hasattr(type(stream), "__next__") and not hasattr(type(stream), "__anext__")
 
 
 def _cancel(stream) -> None:
