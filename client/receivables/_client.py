@@ -1022,6 +1022,12 @@ class ReceivablesClient(_Operations):
         sent to the caller's org alone, the action would miss the orgs the claim's policy needs."""
         return unless_refused_the_read(lambda: self.get_financing(financing_id))
 
+    def _readable_claim(self, financing: FinancingView | None) -> Receivable | None:
+        """The claim of ``financing`` (None for none), None where the caller may not read it, as
+        :meth:`_readable_financing` reads the financing."""
+        return None if financing is None else unless_refused_the_read(
+            lambda: self.get_receivable(financing.receivable_id))
+
     def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str], *,
                        endorsing_organizations: Sequence[str] | None = None) -> Party:
         request = self._party_request(uscc, name, role, msp_id, client_ids)
@@ -1051,8 +1057,7 @@ class ReceivablesClient(_Operations):
         _check_terms(terms, "make_offer")
         if endorsing_organizations is None:
             financing = self._readable_financing(financing_id)
-            claim = None if financing is None else unless_refused_the_read(
-                lambda: self.get_receivable(financing.receivable_id))
+            claim = self._readable_claim(financing)
             endorsing_organizations = _offer_orgs(financing_id, claim, self.who_am_i().msp_id)
         return self._offer(financing_id, terms, endorsing_organizations, exposure_version)
 
@@ -1116,8 +1121,7 @@ class ReceivablesClient(_Operations):
         bank's orgs are one, that org and every other of the channel (:func:`_parties_orgs`).
         ``terms_written_by``: the action's name where it writes to the terms' collection, refused where its
         policy needs a regulator org these orgs lack (:func:`_ensure_a_regulator_org_could_be_named`)."""
-        claim = None if financing is None else unless_refused_the_read(
-            lambda: self.get_receivable(financing.receivable_id))
+        claim = self._readable_claim(financing)
         if claim is None:
             return [self.who_am_i().msp_id]
         if terms_written_by:
@@ -1264,6 +1268,11 @@ class AsyncReceivablesClient(_Operations):
         """The async twin of :meth:`ReceivablesClient._readable_financing`."""
         return await _unless_refused_the_async_read(lambda: self.get_financing(financing_id))
 
+    async def _readable_claim(self, financing: FinancingView | None) -> Receivable | None:
+        """The async twin of :meth:`ReceivablesClient._readable_claim`."""
+        return None if financing is None else await _unless_refused_the_async_read(
+            lambda: self.get_receivable(financing.receivable_id))
+
     async def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str], *,
                              endorsing_organizations: Sequence[str] | None = None) -> Party:
         request = self._party_request(uscc, name, role, msp_id, client_ids)
@@ -1295,8 +1304,7 @@ class AsyncReceivablesClient(_Operations):
         _check_terms(terms, "make_offer")
         if endorsing_organizations is None:
             financing = await self._readable_financing(financing_id)
-            claim = None if financing is None else await _unless_refused_the_async_read(
-                lambda: self.get_receivable(financing.receivable_id))
+            claim = await self._readable_claim(financing)
             endorsing_organizations = _offer_orgs(financing_id, claim, (await self.who_am_i()).msp_id)
         return await self._offer(financing_id, terms, endorsing_organizations, exposure_version)
 
@@ -1340,8 +1348,7 @@ class AsyncReceivablesClient(_Operations):
     async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool,
                                  terms_written_by: str | None = None) -> list[str]:
         """The async twin of :meth:`ReceivablesClient._orgs_of_financing`."""
-        claim = None if financing is None else await _unless_refused_the_async_read(
-            lambda: self.get_receivable(financing.receivable_id))
+        claim = await self._readable_claim(financing)
         if claim is None:
             return [(await self.who_am_i()).msp_id]
         if terms_written_by:
