@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -345,6 +345,15 @@ def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
     return issue, f"the issue date {issue}"
 
 
+def _first_repeat(keys: Iterable[str]) -> tuple[int, int] | None:
+    """(the position of the first key listed before, the position it was listed at first), None when none is."""
+    first_listed: dict[str, int] = {}
+    for position, key in enumerate(keys):
+        if (first := first_listed.setdefault(key, position)) != position:
+            return position, first
+    return None
+
+
 def _fingerprints(invoices) -> list[str]:
     """The fingerprints of well-formed invoice identities (for prefetching; the checks report the others)."""
     found = []
@@ -653,18 +662,16 @@ class ReceivablesContract(Contract):
             # identity only: issuer, code, number; a copy with another date or amount is the same invoice
             fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)
             invoices.append(Invoice(**inv.model_dump(), fingerprint=fp))
-        first_listed: dict[str, int] = {}
-        for position, inv in enumerate(invoices):
-            if (first := first_listed.setdefault(inv.fingerprint, position)) != position:
-                raise rule("invoice-listed-twice", f"{invoice_label(position, inv.number)} is the same invoice as "
-                           f"{invoice_label(first, invoices[first].number)}: the same seller, code and number (another "
-                           "date or amount does not make it another invoice); list each invoice once")
+        if (repeat := _first_repeat(i.fingerprint for i in invoices)) is not None:
+            position, first = repeat
+            raise rule("invoice-listed-twice", f"{invoice_label(position, invoices[position].number)} is the same "
+                       f"invoice as {invoice_label(first, invoices[first].number)}: the same seller, code and number "
+                       "(another date or amount does not make it another invoice); list each invoice once")
         receipts = [GoodsReceipt(**gr.model_dump(), receipt_key=key) for gr, key in zip(req.goods_receipts, receipt_keys)]
-        first_receipt: dict[str, int] = {}
-        for position, gr in enumerate(receipts):
-            if (first := first_receipt.setdefault(gr.receipt_key, position)) != position:
-                raise rule("goods-receipt-listed-twice", f"{receipt_label(position, gr)} is listed already as "
-                           f"goods_receipts[{first}]: list each goods receipt once")
+        if (repeat := _first_repeat(gr.receipt_key for gr in receipts)) is not None:
+            position, first = repeat
+            raise rule("goods-receipt-listed-twice", f"{receipt_label(position, receipts[position])} is listed "
+                       f"already as goods_receipts[{first}]: list each goods receipt once")
         fps = [i.fingerprint for i in invoices]
         backing = sum(i.amount + i.tax for i in invoices)
         if req.face_amount > backing:
