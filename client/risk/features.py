@@ -273,6 +273,28 @@ def original_id(receivable_id: str, claims: dict[str, _Claim]) -> str:
     return receivable_id
 
 
+def _original_face(receivable_id: str, claims: dict[str, _Claim]) -> int:
+    """The face of the original claim ``receivable_id`` as the debtor confirmed it: its own where the history holds
+    it, else the faces of the parts split from it straight away, each whole (every claim split from it counts,
+    confirmed in this history or not: a part whose confirmation the file left out still carried its face into the
+    parts below it)."""
+    root = claims.get(receivable_id)
+    return root.face if root is not None else sum(c.face for c in claims.values() if c.parent_id == receivable_id)
+
+
+def _confirmed_originals(claims: dict[str, _Claim]) -> list[tuple[int, date]]:
+    """Each original claim confirmed by the end of the history, once however it was split: its face
+    (:func:`_original_face`) and the day it was confirmed (the earliest of it or any part). A history that holds
+    only parts of a claim, its original left out, counts that original once too."""
+    confirmed_on: dict[str, date] = {}
+    for receivable_id, claim in claims.items():
+        if claim.confirmed_on is None:
+            continue
+        original = receivable_id if claim.parent_id is None else original_id(receivable_id, claims)
+        confirmed_on[original] = min(confirmed_on.get(original, claim.confirmed_on), claim.confirmed_on)
+    return [(_original_face(original, claims), on) for original, on in sorted(confirmed_on.items())]
+
+
 def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
     """The payable claims and parts of :func:`claim_states`, one :class:`OriginalClaim` per original, by its id."""
     parts: dict[str, list[_Claim]] = {}
@@ -296,17 +318,10 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
             continue
         settled = [p for p in group if p.settled_on is not None]
         # A split divides what is still owed, so the parts add up to less than the face once something was paid
-        # before it: the face is the original's, and the confirmation the earliest of it or any part. A history
-        # without the original (a part read on its own) has the faces of the parts split from it straight away,
-        # each whole, what was paid on it before it was split again included.
-        root = claims.get(receivable_id)
-        # (every claim split from it counts, confirmed in this history or not: a part whose confirmation the file
-        # left out still carried its face into the parts below it)
-        face = root.face if root is not None else sum(c.face for c in claims.values()
-                                                      if c.parent_id == receivable_id)
+        # before it: the face is the original's (_original_face), and the confirmation the earliest of it or any part.
         confirmed_on = min(m.confirmed_on for m in members[receivable_id])
         originals.append(OriginalClaim(
-            receivable_id, min(p.due for p in group), face, tuple(group),
+            receivable_id, min(p.due for p in group), _original_face(receivable_id, claims), tuple(group),
             max(p.settled_on for p in settled) if len(settled) == len(group) else None,
             max(0, max((p.settled_on - p.due).days for p in settled)) if settled else 0, confirmed_on))
     return originals
@@ -318,7 +333,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     # timeliness counts once per original claim, however its holders split it (OriginalClaim)
     originals = original_claims(claims)
     # confirmations count once: on the original claim, not again on the parts it was split into
-    confirmed = [c for c in claims.values() if c.confirmed_on is not None and c.parent_id is None]
+    confirmed = _confirmed_originals(claims)
     on_time = [o for o in originals if o.settled_on is not None and not o.days_late]
     late = [o for o in originals if o.settled_on is not None and o.days_late]
     overdue = [o for o in originals if o.overdue(as_of)]
@@ -333,7 +348,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     by_holder: dict[str, int] = {}
     for c in open_:
         by_holder[c.holder] = by_holder.get(c.holder, 0) + c.owed
-    confirmed_amount = sum(c.face for c in confirmed)
+    confirmed_amount = sum(face for face, _ in confirmed)
 
     def fell_due(window: int, back: int = 0) -> tuple[int, int, list[int]]:
         end = as_of - timedelta(days=back)
@@ -375,7 +390,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         fell_due_same_season=same_season[0], late_same_season=same_season[1],
         late_90=windows[90][1], late_180=windows[180][1], late_365=windows[365][1],
         mean_days_late_365=sum(late_days_365) / len(late_days_365) if late_days_365 else 0.0,
-        confirmed_count_365=sum(1 for c in confirmed if c.confirmed_on and c.confirmed_on > year_ago),
-        confirmed_count_90=sum(1 for c in confirmed if c.confirmed_on and c.confirmed_on > quarter_ago),
+        confirmed_count_365=sum(1 for _, on in confirmed if on > year_ago),
+        confirmed_count_90=sum(1 for _, on in confirmed if on > quarter_ago),
         rejected_count_90=sum(1 for c in claims.values() if c.rejected_on and c.rejected_on > quarter_ago),
     )

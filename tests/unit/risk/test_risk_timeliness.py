@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from client.risk import ReceivableHistory, debtor_features
-from .risk_helpers import (DAY, DEBTOR, DUE, FACE, PART_DUE, SPLIT_ON, ev, lifecycle, split_claim,
+from .risk_helpers import (DAY, DEBTOR, DUE, FACE, PART_CONFIRMED, PART_DUE, SPLIT_ON, ev, lifecycle, split_claim,
                            split_part_again)
 
 
@@ -91,6 +91,16 @@ def test_a_part_paid_in_part_before_it_was_split_again_is_settled_at_its_face_wi
     The parts add up to 60,000; P.1, split from the missing original, was 100,000."""
     f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=split_part_again()), PART_DUE + 30 * DAY)
     assert (f.settled_on_time_count, f.settled_on_time_amount, f.settled_late_count) == (1, 100_000, 0)
+
+
+def test_a_history_of_parts_alone_counts_the_claim_they_came_from_as_confirmed_once():
+    """Only parts of P in the history (P.1, and P.1.1 and P.1.2 split from it): one confirmed claim of 100,000 fen,
+    confirmed on PART_CONFIRMED (its parts, confirmed on the day of their split, count in it, not beside it)."""
+    history = ReceivableHistory(debtor=DEBTOR, events=split_part_again())
+    f = debtor_features(history, PART_DUE + 30 * DAY)
+    assert (f.confirmed_count, f.confirmed_amount, f.confirmed_count_90, f.confirmed_count_365) == (1, 100_000, 1, 1)
+    assert debtor_features(history, PART_CONFIRMED + 90 * DAY).confirmed_count_90 == 0   # its day left the window
+    assert debtor_features(history, PART_CONFIRMED - DAY).confirmed_count == 0
 
 
 def test_a_part_whose_confirmation_the_history_leaves_out_still_gives_its_face_to_the_original():
