@@ -637,7 +637,12 @@ class OrgMembership:
         named with the `recfin chaincode deploy` that gives it a definition without the org, to run while the org
         is still in the channel. Once the org has left, its removal is finished instead and the same commands are
         printed (_after_remove): they then approve for the staying orgs only."""
-        stranded = self.stranded_without(org, current)
+        self._refuse_stranded(org, self.stranded_without(org, current))
+
+    @staticmethod
+    def _refuse_stranded(org: PeerOrgSpec, stranded: list[StrandedChaincode]) -> None:
+        """check_other_chaincodes_without of a scan already made (stranded_without), which the removal then hands
+        on to _after_remove rather than scanning again."""
         if stranded:
             raise OrgChangeError(
                 f"{org.msp_id} leaves the channel, and deployed chaincode that the removal does not deploy again "
@@ -812,10 +817,12 @@ class OrgMembership:
         current = self.fetch_config(via)
         self.check_removable_now(org, current)
         change = None
+        stranded = None         # the org already gone from the channel: _after_remove scans for what it strands
         if org.msp_id not in channel_config.application_orgs(current):
             say(f"[1/4] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
         else:
-            self.check_other_chaincodes_without(org, current)
+            stranded = self.stranded_without(org, current)
+            self._refuse_stranded(org, stranded)            # check_other_chaincodes_without
             self.check_claims_without(org, claims)
             change = plan_remove(self.topology, self.root, current, org.name, sign_as)
             say(f"[1/4] config update: {change.verdict.describe()}")
@@ -824,19 +831,22 @@ class OrgMembership:
             self._submit(change, submitter)
             self._wait_for_config(via, org.msp_id, present=False)
             say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
-        self._after_remove(org, signature_policy, current)
+        self._after_remove(org, signature_policy, current, stranded)
         return change
 
     def _after_remove(self, org: PeerOrgSpec, signature_policy: str | None = None,
-                      current: configtx_pb2.Config | None = None) -> None:
+                      current: configtx_pb2.Config | None = None,
+                      stranded: list[StrandedChaincode] | None = None) -> None:
         """Once the channel config lacks the org: its servers and peers stopped, chaincode without it. Another
         chaincode its leaving strands (stranded_without) is not refused here: the org is gone, so it could no
         longer be deployed with the org in the channel. The removal is finished and the `recfin chaincode deploy`
         of each is printed, which, the org recorded as removed, approves for the staying orgs only. current: the
-        channel config the removal was checked against, whose orgs but this one stay (stranded_without)."""
+        channel config the removal was checked against, whose orgs but this one stay (stranded_without).
+        stranded: that scan when the removal already made it against current (None: made here)."""
         net, say = self.net, self.net.say
         self.check_policy_without(org, signature_policy)        # before anything stops (a re-run, a file)
-        stranded = self.stranded_without(org, current)          # while this data folder still records the org
+        if stranded is None:
+            stranded = self.stranded_without(org, current)      # while this data folder still records the org
         say(f"[2/4] stop {org.name}'s chaincode servers and peers")
         for dep in ccservers.deployments(self.root):
             if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
@@ -1007,11 +1017,13 @@ class OrgMembership:
         if adding and not checked.applied:                           # however the file was written
             added = update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id]
             self._check_not_departed(org, decode_msp(added).root_certs, "the update's")
+        stranded = None         # the removal already applied: _after_remove scans for what it strands
         if not adding and not checked.applied:
             self.check_removable_from(org, checked.current)          # before anything is sent
             self.check_claims_without(org, claims)
             if not channel_only:        # once it is in, _after_remove says how to deploy them
-                self.check_other_chaincodes_without(org, checked.current)
+                stranded = self.stranded_without(org, checked.current)
+                self._refuse_stranded(org, stranded)                 # check_other_chaincodes_without
         if not adding and not channel_only:
             self.check_policy_without(org, signature_policy)         # before anything is sent
         now = self._orgs_after(checked, org) if channel_only else None
@@ -1045,7 +1057,7 @@ class OrgMembership:
         elif adding:
             self._after_add(org, self.grown(org))
         else:
-            self._after_remove(org, signature_policy, checked.current)
+            self._after_remove(org, signature_policy, checked.current, stranded)
         return checked
 
     @staticmethod

@@ -121,7 +121,8 @@ def test_once_no_claim_is_frozen_the_regulator_org_is_removed(channel, grown, to
     members = host(topology, data_root, channel)
     channel.after = channel_config(topology, data_root)            # the channel once regulator2 is gone
     finished = []
-    monkeypatch.setattr(members, "_after_remove", lambda org, policy=None, current=None: finished.append(org.name))
+    monkeypatch.setattr(members, "_after_remove",
+                        lambda org, policy=None, current=None, stranded=None: finished.append(org.name))
 
     change = members.remove("regulator2", claims=claims_read(members))
 
@@ -258,3 +259,24 @@ def test_a_removal_that_sends_nothing_warns_of_claims_it_cannot_read(channel, gr
 def test_an_org_whose_parties_may_not_be_the_regulator_is_removed_without_reading_claims(topology, data_root):
     members = host(topology, data_root, ScriptedChannel(topology, channel_config(topology, data_root)))
     members.check_claims_without(topology.org("bank"), ClaimsCheck())      # no reader, and none needed
+
+
+@pytest.mark.parametrize("how", ["org remove", "org submit"])
+def test_a_removal_from_the_channel_scans_for_the_chaincode_it_strands_once(channel, grown, topology, data_root,
+                                                                            tmp_path, monkeypatch, how):
+    """The scan that refuses a removal stranding another chaincode is the one the steps after the update print
+    from: the deployments are not read again for it."""
+    members = host(topology, data_root, channel)
+    channel.after = channel_config(topology, data_root)            # the channel once regulator2 is gone
+    scanned = []
+    scan = members.stranded_without
+    monkeypatch.setattr(members, "stranded_without",
+                        lambda org, current: scanned.append(org.name) or scan(org, current))
+    unread = ClaimsCheck(skipped=True)
+    if how == "org remove":
+        members.remove("regulator2", claims=unread)
+    else:
+        members.submit_update_file(_removal_file(members, members.fetch_config("bank"), "regulator2", tmp_path),
+                                   claims=unread)
+    assert len(channel.updates) == 1 and "regulator2" in membership.load_state(data_root)["removed"]
+    assert scanned == ["regulator2"]
