@@ -400,11 +400,6 @@ def _server_ports(name: str, org: PeerOrgSpec, offset: int) -> list[tuple[str, s
              operations_port)]
 
 
-def _node_pid_files(data_root: Path) -> list[Path]:
-    """Every node's pid file under data_root (nodeconfig.node_dirs' layout), the topology's nodes or not."""
-    return sorted(data_root.glob(str(nodeconfig.node_dirs(Path(), "*").pid)))
-
-
 class Network:
     """A topology bound to a data folder, the Fabric tools and a process supervisor."""
 
@@ -596,7 +591,7 @@ class Network:
         # Every node with a pid file too: one of an org taken out of topology.yaml (or removed from the channel)
         # since it started runs on, its ledger and ports still held. Those first, then peers, then orderers.
         named = [nodeconfig.node_dirs(self.data_root, node.name).pid for node in reversed(self.topology.nodes())]
-        unnamed = [pid_file for pid_file in _node_pid_files(self.data_root) if pid_file not in named]
+        unnamed = [pid_file for pid_file in nodeconfig.node_pid_files(self.data_root) if pid_file not in named]
         for pid_file in unnamed + named:
             stop(pid_file, pid_file.parent.name,       # as node_dirs names its folder
                  " (a node the topology no longer names)" if pid_file in unnamed else "")
@@ -654,7 +649,7 @@ class Network:
         its org, address and /healthz come from there; otherwise only its name, pid and log are known."""
         named = {node.name for node in self.topology.nodes()}
         rows = []
-        for pid_file in _node_pid_files(self.data_root):
+        for pid_file in nodeconfig.node_pid_files(self.data_root):
             name = pid_file.parent.name         # as node_dirs names its folder
             if name in named or (pid := self.supervisor.running_pid(pid_file)) is None:
                 continue
@@ -691,12 +686,10 @@ class Network:
         try:
             return nodeconfig.node_dirs(self.data_root, self.topology.node(name).name).log
         except NodeNotFoundError as exc:
-            # Its folder is found by the pid file it holds while the node runs, or by the log it keeps once stopped
-            # (`down` deletes the pid file): never a path made of the name given, which could point anywhere.
-            layout = nodeconfig.node_dirs(Path(), "*")
-            for file in (*_node_pid_files(self.data_root), *self.data_root.glob(str(layout.log))):
-                if file.parent.name == name:
-                    return nodeconfig.node_dirs(self.data_root, name).log
+            # Its folder is found by the files it holds (nodeconfig.node_folders): never a path made of the name
+            # given, which could point anywhere.
+            if any(folder.name == name for folder in nodeconfig.node_folders(self.data_root)):
+                return nodeconfig.node_dirs(self.data_root, name).log
             for dep in ccservers.deployments(self.data_root):
                 for org in self.topology.orgs:
                     spec = self._server_spec(dep, org.name)

@@ -51,6 +51,18 @@ def node_dirs(data_root: Path, name: str) -> NodeDirs:
     return NodeDirs(data_root / "nodes" / name)
 
 
+def node_pid_files(data_root: Path) -> list[Path]:
+    """Every node's pid file under data_root (node_dirs' layout), the topology's nodes or not."""
+    return sorted(data_root.glob(str(node_dirs(Path(), "*").pid)))
+
+
+def node_folders(data_root: Path) -> list[Path]:
+    """The folder of every node that ran under data_root (its pid file, or the log it keeps once `down` deleted
+    that, is there), the topology's nodes or not: node_dirs(data_root, folder.name) is its layout."""
+    layout = node_dirs(Path(), "*")
+    return sorted({file.parent for pattern in (layout.pid, layout.log) for file in data_root.glob(str(pattern))})
+
+
 def builder_dir(data_root: Path) -> Path:
     return data_root / "builder"
 
