@@ -73,17 +73,14 @@ class PeerLedger:
     # key kind -> its keys not compared with the world state (NOT_READABLE, EXPOSURE_INDEXES say why)
     not_read_back: dict[str, int] = field(default_factory=dict)
     # for comparing the peers with each other: per block, its header hash and its validation flags; the
-    # namespace's state replayed from this peer's blocks, its keys' key-level policies and its private data's
-    # hashes (``Replay``)
+    # namespace as this peer's blocks leave it (its state, its keys' key-level policies, its private data's hashes)
     chain: list[tuple[bytes, bytes]] = field(default_factory=list, repr=False)
-    replayed: dict[str, bytes] = field(default_factory=dict, repr=False)
-    policies: dict[str, bytes] = field(default_factory=dict, repr=False)
-    private_hashes: dict[tuple[str, bytes], bytes] = field(default_factory=dict, repr=False)
+    replayed: Replay = field(default_factory=lambda: Replay(), repr=False)     # Replay is defined below
 
     def to_json(self) -> dict:
         return {"peer": self.peer, "height": len(self.chain), "found": self.found, "lost": self.lost,
-                "not_valid": self.not_valid, "keys": len(self.replayed), "state_mismatches": self.state_mismatches,
-                "not_read_back": self.not_read_back}
+                "not_valid": self.not_valid, "keys": len(self.replayed.state),
+                "state_mismatches": self.state_mismatches, "not_read_back": self.not_read_back}
 
 
 @dataclass
@@ -145,19 +142,17 @@ def divergences(peers: Sequence[PeerLedger]) -> list[str]:
             out.append(f"block {number}, transaction {position}: the peers disagree on its validation code: "
                        + _describe(_disagreeing(peers, lambda p: _code(p.chain[number][1], position)), str))
             break
-    for key in sorted({k for p in peers for k in p.replayed}):
-        if groups := _disagreeing(peers, lambda p: p.replayed.get(key)):
-            out.append(f"{describe_key(key)}: the peers' blocks replay to different values: "
-                       + _describe(groups, _shown_value))
+    # what of the replay is compared key by key, how its keys are named, what differs, how each value is shown;
     # a peer holding another policy validates the key's next change against other orgs' endorsements
-    for key in sorted({k for p in peers for k in p.policies}):
-        if groups := _disagreeing(peers, lambda p: p.policies.get(key)):
-            out.append(f"{describe_key(key)}: the peers' blocks replay to different key-level policies: "
-                       + _describe(groups, lambda policy: f"name {_policy_orgs(policy)}"))
-    for collection, key_hash in sorted({place for p in peers for place in p.private_hashes}):
-        if groups := _disagreeing(peers, lambda p: p.private_hashes.get((collection, key_hash))):
-            out.append(f"private key {key_hash.hex()[:16]} of {collection}: the peers' blocks replay to different "
-                       "value hashes: " + _describe(groups, lambda h: "has none" if h is None else f"has {h.hex()[:16]}"))
+    compared = ((lambda r: r.state, describe_key, "values", _shown_value),
+                (lambda r: r.policies, describe_key, "key-level policies",
+                 lambda policy: f"name {_policy_orgs(policy)}"),
+                (lambda r: r.private_hashes, lambda place: f"private key {place[1].hex()[:16]} of {place[0]}",
+                 "value hashes", lambda h: "has none" if h is None else f"has {h.hex()[:16]}"))
+    for held, named, what, show in compared:
+        for key in sorted({k for p in peers for k in held(p.replayed)}):
+            if groups := _disagreeing(peers, lambda p: held(p.replayed).get(key)):
+                out.append(f"{named(key)}: the peers' blocks replay to different {what}: " + _describe(groups, show))
     return out
 
 
@@ -289,6 +284,9 @@ REQUEST_TYPE = "recfin.request"
 RECORD_TYPES = (PARTY_TYPE, CLIENT_TYPE, RECEIVABLE_TYPE, FINGERPRINT_TYPE, FINANCING_TYPE, OFFER_TYPE, NOTICE_TYPE,
                 DISCOUNT_TYPE, ATTESTATION_TYPE, REQUEST_TYPE)
 """The records read back one by one (``_read_back``)."""
+ANSWERED_BY_ID = {PARTY_TYPE: "GetParty", RECEIVABLE_TYPE: "GetReceivable", NOTICE_TYPE: "GetAssignmentNotice",
+                  DISCOUNT_TYPE: "GetDiscountOffer"}
+"""The records a query answers as they are stored, asked by their one key attribute (``_read_back``)."""
 
 # The kind the contract keeps that no query answers: compared between the peers, not with the world state.
 NOT_READABLE = {
@@ -431,10 +429,8 @@ def _read_back(live: LivePeer, object_type: str, attributes: list[str], value: b
         return value.decode(), live.ask("FindIdentityParty", msp_id, client_id)["bound_to"]
     stored = json.loads(value)
     first = attributes[0]
-    if object_type == PARTY_TYPE:
-        return stored, live.ask("GetParty", first)
-    if object_type == RECEIVABLE_TYPE:
-        return stored, live.ask("GetReceivable", first)
+    if object_type in ANSWERED_BY_ID:
+        return stored, live.ask(ANSWERED_BY_ID[object_type], first)
     if object_type == FINGERPRINT_TYPE:     # the registry's entry, as FindInvoice tells whether the invoice is used
         found = live.ask("FindInvoice", first)
         return {**stored, "used": True}, {name: found.get(name) for name in ("fingerprint", "receivable_id", "used")}
@@ -443,10 +439,6 @@ def _read_back(live: LivePeer, object_type: str, attributes: list[str], value: b
     if object_type == OFFER_TYPE:           # the offers' public records come with their financing
         offers = live.financing(stored["financing_id"])["offers"]
         return stored, next((offer for offer in offers if offer["id"] == first), None)
-    if object_type == NOTICE_TYPE:
-        return stored, live.ask("GetAssignmentNotice", first)
-    if object_type == DISCOUNT_TYPE:
-        return stored, live.ask("GetDiscountOffer", first)
     if object_type == ATTESTATION_TYPE:     # attributes: the invoice fingerprint, the attestation id
         listed = live.ask("GetInvoiceAttestations", first)
         return stored, next((a for a in listed if a["id"] == attributes[1]), None)
@@ -778,12 +770,11 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)
         else:
             ledger.found += 1
-    rebuilt = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
-    ledger.replayed, ledger.policies, ledger.private_hashes = rebuilt.state, rebuilt.policies, rebuilt.private_hashes
-    ledger.state_mismatches, ledger.not_read_back = compare_with_live(rebuilt, LivePeer(reader, msp_id, today))
+    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
+    ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id, today))
     ledger.state_mismatches += [f"receivable {receivable_id}: the run wrote it, the replayed blocks do not have it"
                                 for receivable_id in receivable_ids
-                                if receivable_key(receivable_id) not in ledger.replayed]
+                                if receivable_key(receivable_id) not in ledger.replayed.state]
     return ledger
 
 

@@ -185,7 +185,7 @@ def check_nothing_lost(network, measured: Measured, workload: WatchedMixedWorklo
     not_read_back = Counter()
     for peer in verdict.peers:
         not_read_back.update(peer.not_read_back)
-    print("keys of the namespace compared: " + ", ".join(f"{p.peer} {len(p.replayed)}" for p in verdict.peers)
+    print("keys of the namespace compared: " + ", ".join(f"{p.peer} {len(p.replayed.state)}" for p in verdict.peers)
           + "; not read back (summed over the peers; bench.ledger_check.NOT_READABLE and EXPOSURE_INDEXES say why): "
           + (", ".join(f"{kind} {n}" for kind, n in sorted(not_read_back.items())) or "none"))
     since_injected = commits_sent_after(workload.seen, fault.injected)

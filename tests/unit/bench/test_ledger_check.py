@@ -8,7 +8,8 @@ from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from bench.ledger_check import RECEIVABLE_TYPE, PeerLedger, Verdict, receivable_key, replay, split_key, valid_writes
+from bench.ledger_check import (RECEIVABLE_TYPE, PeerLedger, Replay, Verdict, receivable_key, replay, split_key,
+                                valid_writes)
 from client.gateway import GatewayError
 
 
@@ -826,9 +827,9 @@ def test_peers_whose_blocks_replay_any_key_differently_are_reported():
 
     request = composite_key("recfin.request", "91310000MA1K00002C", "order-1")
     same = {receivable_key("R-1"): b'{"id":"R-1"}'}
-    peers = [PeerLedger("peer0.core", replayed={**same, request: b'{"tx_id":"a"}'}),
-             PeerLedger("peer0.bank", replayed={**same, request: b'{"tx_id":"b"}'}),
-             PeerLedger("peer0.supplier", replayed=same)]
+    peers = [PeerLedger("peer0.core", replayed=Replay(state={**same, request: b'{"tx_id":"a"}'})),
+             PeerLedger("peer0.bank", replayed=Replay(state={**same, request: b'{"tx_id":"b"}'})),
+             PeerLedger("peer0.supplier", replayed=Replay(state=same))]
     assert Verdict(0, peers).divergences == [
         "request 91310000MA1K00002C/order-1: the peers' blocks replay to different values: "
         'peer0.core has {"tx_id":"a"}; peer0.bank has {"tx_id":"b"}; peer0.supplier has none']
@@ -837,8 +838,8 @@ def test_peers_whose_blocks_replay_any_key_differently_are_reported():
 def test_a_key_only_a_later_peer_replays_is_reported():
     # the keys compared are every peer's, not the first one's: here the first lacks one the second has
     same = {receivable_key("R-1"): b'{"id":"R-1"}'}
-    peers = [PeerLedger("peer0.core", replayed=same),
-             PeerLedger("peer0.bank", replayed={**same, receivable_key("R-2"): b'{"id":"R-2"}'})]
+    peers = [PeerLedger("peer0.core", replayed=Replay(state=same)),
+             PeerLedger("peer0.bank", replayed=Replay(state={**same, receivable_key("R-2"): b'{"id":"R-2"}'}))]
     assert Verdict(0, peers).divergences == [
         'receivable R-2: the peers\' blocks replay to different values: peer0.core has none; peer0.bank has {"id":"R-2"}']
 
