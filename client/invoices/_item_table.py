@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ._lines import TextLine
 from ._ocr import Box, column_ink, dark_spans, merge_spans, solid_runs
 from ._page import WordGap
+from ._scan_fields import is_empty_cell_mark
 
 COLUMNS = ("name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax")
 # The labels each column goes by on the fully digitalised invoice and on older ones, longest first.
@@ -89,7 +90,8 @@ def column_extents(header: TextLine) -> dict[str, tuple[int, int]] | None:
 
 def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
             word_gap: WordGap | None = None) -> dict[str, Cell]:
-    """The row's cells by column; a column with no ink in this row has no cell. Inside a cell a space is kept
+    """The row's cells by column; a column with no ink in this row has no cell, nor one with a dash alone, the mark
+    of an empty cell (:func:`~._scan_fields.is_empty_cell_mark`). Inside a cell a space is kept
     where the page pass began a new word and the blank before it is as wide as ``word_gap`` says a space is
     (``None``: no space is kept); a blank near that width doubts the cell."""
     box = line.box
@@ -109,6 +111,8 @@ def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
         if straddled:
             doubt = "; ".join(filter(None, (_straddle_doubt(straddled, "ink", _narrow_blanks(inside, band / 4),
                                                             "scan"), doubt)))
+        if is_empty_cell_mark(text):
+            continue
         confidence = min((line.conf[i] for i in chars), default=0.0)
         cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence, doubt)
     return cells
@@ -137,7 +141,8 @@ _ONE_PIECE = ("its characters stand as close as those of one word, and it is dra
 
 def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[str, Cell] | None:
     """A text layer's row cut into cells as :func:`cut_row` cuts a scan's, its characters' boxes standing for
-    ink; a cell keeps the spaces the text has inside it. A piece under two labels is also cut where the text layer
+    ink (a dash alone is an empty cell, as there); a cell keeps the spaces the text has inside it. A piece under two
+    labels is also cut where the text layer
     begins a new piece of text (``TextLine.starts``), when that is the one place inside it where one begins: the
     boxes of a unit drawn right after a spec that fills its column touch the spec's. One that still lies under
     two labels is doubted, as on a scan. ``None`` when a character has no box, so where it lies is unknown."""
@@ -150,9 +155,12 @@ def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[st
     begins = [b[0] for b, start in zip(line.boxes, line.starts) if start and b is not None]
     cells = {}
     for column, (left, right), chars, straddled in _cut(line, spans, runs, height / 4, columns, begins):
+        text = _layer_text(line, chars)
+        if is_empty_cell_mark(text):
+            continue
         doubt = _straddle_doubt(straddled, "text", _ONE_PIECE, "page") if straddled else None
         confidence = min((line.conf[i] for i in chars), default=0.0)
-        cells[column] = Cell(column, (left, box[1], right, box[3]), _layer_text(line, chars), confidence, doubt)
+        cells[column] = Cell(column, (left, box[1], right, box[3]), text, confidence, doubt)
     return cells
 
 

@@ -121,6 +121,19 @@ def _money_dropped(text: str) -> tuple[str, str | None]:
                               "sign ¥ and may have been a minus sign; check the figure's sign against the invoice")
 
 
+# What an invoice prints in an item cell it leaves empty (a discount line's quantity, unit price, spec and unit):
+# a dash alone, as any of MINUS_SIGNS, or as 一, which chi_sim reads a printed dash as. Standing alone in its cell
+# it is no figure's sign (a minus is printed against its figure, -20.00, and cut into one cell with it): read as a
+# minus it would leave a figure of "-" to flag as unreadable, and kept as text a spec or a unit of "—".
+EMPTY_CELL_MARKS = MINUS_SIGNS + "一"
+
+
+def is_empty_cell_mark(text: str) -> bool:
+    """Whether a cell's text is a dash alone (one or more, spaces aside): the mark of an empty cell."""
+    marks = _no_spaces(text)
+    return bool(marks) and set(marks) <= set(EMPTY_CELL_MARKS)
+
+
 def _figure_text(text: str) -> str:
     """A quantity or unit price as read, a red-letter line's minus sign (any of MINUS_SIGNS) as ``-``."""
     return _no_spaces(text).translate(_AS_ASCII_MINUS)
