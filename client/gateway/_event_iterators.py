@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
@@ -212,7 +213,8 @@ def _cancel(stream) -> None:
 class AsyncEventIterator(Generic[T]):
     """The async twin of :class:`EventIterator`: ``async for``, and ``aclose()`` or ``async with``.
 
-    The stream is opened by the first ``__anext__``, inside the event loop. ``aclose()`` from
+    The stream is opened by the first ``__anext__``, inside the event loop (a transport's stream call written
+    ``async def`` is awaited for it there). ``aclose()`` from
     another task ends the iteration of a task reading (StopAsyncIteration); a reading task
     that is itself cancelled still gets its CancelledError. A read given up by its caller
     (``asyncio.timeout`` around one ``__anext__``) stays pending: the next ``__anext__``
@@ -288,9 +290,9 @@ class AsyncEventIterator(Generic[T]):
         where cancelling a grpc.aio read directly would end the call's responses for good.
         """
         if self._read is None:
-            if self._stream is None:
-                self._stream = self._opened()
-            self._read = asyncio.ensure_future(self._stream.__anext__())
+            self._read = asyncio.ensure_future(
+                self._stream.__anext__() if self._stream is not None else self._first_response()
+            )
             self._read.add_done_callback(_retrieve_outcome)
         read = self._read
         try:
@@ -305,11 +307,20 @@ class AsyncEventIterator(Generic[T]):
         self._read = None
         return response
 
-    def _opened(self):
-        """The stream, opened now. A sync transport's is refused with a ValueError naming connect(), at this read
-        and at every later one, which opens no other (each a new error: one raised twice would share its traceback)."""
+    async def _first_response(self):
+        """Open the stream, then read its first response. The opening is part of the read, so a read given up
+        leaves it running for the next one, and aclose() cancels it rather than leave a stream opened after it."""
+        self._stream = await self._opened()
+        return await self._stream.__anext__()
+
+    async def _opened(self):
+        """The stream, opened now. A stream call written ``async def`` returns an awaitable of the stream, which
+        is awaited. A sync transport's stream is refused with a ValueError naming connect(), at this read and at
+        every later one, which opens no other (each a new error: one raised twice would share its traceback)."""
         if self._refusal is None:
             stream = self._open_stream()
+            if inspect.isawaitable(stream) and not hasattr(type(stream), "__anext__"):
+                stream = await stream  # not a stream itself, which is read with ``async for``, never awaited
             self._refusal = _sync_stream_refusal(stream)
             if self._refusal is None:
                 return stream

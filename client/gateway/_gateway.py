@@ -182,7 +182,11 @@ _FAMILIES = {
 }  # fmt: skip
 """Per family (async or not): its connect function, and the channel and transport it takes."""
 
-_TRANSPORT_CALLS = ("evaluate", "endorse", "submit", "commit_status", "close")
+_AWAITED_CALLS = tuple(
+    name for name, call in vars(AsyncGatewayTransport).items() if inspect.iscoroutinefunction(call)
+)
+"""The calls an async transport awaits (evaluate, endorse, submit, commit_status, close), read off the protocol that
+declares them ``async def`` so that the family check and the protocol cannot drift apart."""
 
 
 def _refuse_other_family(asynchronous: bool, grpc_channel, transport) -> None:
@@ -228,7 +232,7 @@ def _transport_family(transport) -> bool | None:
         if transport_class in type(transport).__mro__:
             return family
     # On the class, not through inspect.unwrap: what a decorator wraps is not what it returns.
-    calls = (getattr(type(transport), call, None) for call in _TRANSPORT_CALLS)
+    calls = (getattr(type(transport), call, None) for call in _AWAITED_CALLS)
     if any(inspect.iscoroutinefunction(call) for call in calls):
         return True
     return None

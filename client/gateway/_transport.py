@@ -127,6 +127,10 @@ class AsyncEventStream(Protocol):
 class AsyncGatewayTransport(Protocol):
     """The async twin of :class:`GatewayTransport`: unary calls are awaited, streams are async iterators.
 
+    A stream call may also be written ``async def``, returning its stream once open: the event iterator awaits
+    it at its first read. The unary calls and ``close``, declared ``async def`` here, are the ones ``connect``
+    looks at to tell the family (``_gateway._AWAITED_CALLS``).
+
     Define the calls ``async def``, or derive the class from this one: that is how ``connect`` tells an
     async transport, which it refuses before anything is sent. ``connect_async`` refuses only a transport
     plainly sync (a GrpcTransport, a class deriving from GatewayTransport), so a wrapper whose plain methods
