@@ -5,7 +5,9 @@ profile's), and the report is printed as a table or, with ``--json``, as JSON. T
 that a financing workflow can gate on it: 0 every check passed, 1 a check failed, 2 a usage error, 3 the audit
 could not be made (the ledger refused a read, or could not be reached, or the profile is missing). A check that
 passes unmade (a split part's root the caller may not read) shows NOT CHECKED, its reason saying what is not
-proven, and does not change the exit code.
+proven, and does not change the exit code. Nor does the claim's state: the checks prove where it came from, and a
+claim that passes them may still be one the contract will not finance now (settled, already financed, frozen),
+which the report's first line and its verdict name.
 """
 from __future__ import annotations
 
@@ -57,7 +59,13 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     only when its signature verifies under the endorser's certificate and that certificate chains to
     the org's CA certificates in the channel config, was valid at the transaction's time, is not
     revoked and, where the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason
-    says the role cannot be told). Exit 0: every check passed (NOT CHECKED included); 1: a check
+    says the role cannot be told). A transaction the peer says it holds none of fails its check; a
+    read that never reached the peer, timed out or was refused makes no audit.
+
+    The line after the table names the claim's status and freeze ("CONFIRMED, not frozen"): the
+    checks prove where a claim came from, in whatever state it stands, so passed checks on a claim
+    the contract would not finance now (not CONFIRMED: settled, financed, split...; or frozen)
+    say why, with exit 0 still. Exit 0: every check passed (NOT CHECKED included); 1: a check
     failed (do not finance on the ledger's word); 3: the audit could not be made (see the message).
     See docs/receivables.md.
 
@@ -85,14 +93,16 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
         emit(rows, as_json=False, columns=AUDIT_COLUMNS)
         failed = sum(not check.passed for check in report.checks)
         unchecked = [check.what for check in report.checks if not check.checked]
-        click.echo(f"{report.receivable_id}: debtor {report.debtor} ({report.debtor_msp}), holder {report.holder} "
-                   f"({report.holder_msp}); audited by {report.auditor_msp} on channel {report.channel}")
+        click.echo(f"{report.receivable_id} ({report.state}): debtor {report.debtor} ({report.debtor_msp}), "
+                   f"holder {report.holder} ({report.holder_msp}); audited by {report.auditor_msp} on channel "
+                   f"{report.channel}")
         if not report.passed:
             click.echo(f"FAILED: {failed} of {len(report.checks)} checks failed; do not finance on the ledger's word")
-        elif unchecked:
-            click.echo(f"PASSED, but not checked: {', '.join(unchecked)} (see its reason for what is not proven)")
         else:
-            click.echo("PASSED: every check passed")
+            verdict = (f"PASSED, but not checked: {', '.join(unchecked)} (see its reason for what is not proven)"
+                       if unchecked else "PASSED: every check passed")
+            refusal = report.financing_refusal
+            click.echo(verdict if refusal is None else f"{verdict}; yet {refusal}")
     raise SystemExit(EXIT_PASSED if report.passed else EXIT_CHECK_FAILED)
 
 

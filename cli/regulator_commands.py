@@ -25,7 +25,9 @@ from .options import WholeNumberRange
 from .output import emit, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
-LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id"]
+LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id",
+                "frozen"]
+"""A listing of claims: ``frozen`` shows the reference of the order that freezes a claim, "-" for one not frozen."""
 EXPOSURE_COLUMNS = ["debtor", "currency", "receivables", "exposure", "financed", "overdue", "financed_share"]
 
 
@@ -142,14 +144,24 @@ def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bo
     # the SDK's iter_receivables walks a listing from its first page (a financier's: of every debtor); on one
     # debtor's claims of a financier, the pages are followed here
     walk = None if debtor else lambda: client.iter_receivables(by, value, page_size=page_size)
-    emit_pages(functools.partial(lister, value), as_json, page_size, bookmark, all_pages, columns, walk=walk)
+    emit_pages(functools.partial(lister, value), as_json, page_size, bookmark, all_pages, columns, walk=walk,
+               row=listed_receivable)
+
+
+def listed_receivable(record: dict) -> dict:
+    """A claim's row in a table: amounts as money, and ``frozen`` as the reference of the order that freezes it
+    (None, shown "-", when none does): the whole order (by, date, tx_id) is `receivable get`'s and --json's."""
+    frozen = record.get("frozen")
+    return with_money({**record, "frozen": frozen["order_reference"] if frozen else None})
 
 
 def emit_pages(list_page: Callable[..., Any], as_json: bool, page_size: int, bookmark: str, all_pages: bool,
-               columns: list[str], *, walk: Callable[[], Iterable[Any]] | None = None) -> None:
+               columns: list[str], *, walk: Callable[[], Iterable[Any]] | None = None,
+               row: Callable[[dict], dict] = with_money) -> None:
     """One page of a listing (with the next page's bookmark token) or, with ``all_pages``, every record from that
     page on. ``list_page(page_size=, bookmark=)`` asks for a page; ``walk()``, if given, is the SDK's walk of the
-    whole listing from its first page, taken when there is no bookmark to start from.
+    whole listing from its first page, taken when there is no bookmark to start from; ``row`` turns a record's
+    JSON into its table row (amounts as money, by default).
 
     ``bookmark`` is the contract's (decoded from ``--bookmark``; ``""``: the first page). A page's --json keeps
     the contract's ``bookmark`` and adds ``bookmark_token``, the same as ``--bookmark`` takes it.
@@ -157,13 +169,13 @@ def emit_pages(list_page: Callable[..., Any], as_json: bool, page_size: int, boo
     if all_pages:
         records = walk() if walk is not None and not bookmark else _pages_from(list_page, page_size, bookmark)
         plain = [r.to_json() for r in records]
-        emit(plain if as_json else [with_money(r) for r in plain], as_json=as_json, columns=columns)
+        emit(plain if as_json else [row(r) for r in plain], as_json=as_json, columns=columns)
         return
     page = list_page(page_size=page_size, bookmark=bookmark)
     if as_json:
         emit({**page.to_json(), "bookmark_token": bookmark_token(page.bookmark)}, as_json=True)
         return
-    emit([with_money(r.to_json()) for r in page.records], as_json=False, columns=columns)
+    emit([row(r.to_json()) for r in page.records], as_json=False, columns=columns)
     if page.bookmark:
         click.echo(f"next page: --bookmark {bookmark_token(page.bookmark)}")
 
@@ -212,6 +224,8 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
     """Claims in STATUS, a page at a time (or --all).
 
     STATUS is one of REGISTERED, CONFIRMED, REJECTED, WITHDRAWN, SPLIT, FINANCED, OVERDUE, SETTLED, in any case.
+    The FROZEN column shows the reference of the order that freezes a claim ("-": not frozen);
+    --json gives the whole order (order_reference, by, date, tx_id) as "frozen".
 
     \b
     Example:
@@ -225,4 +239,4 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
 COMMANDS = [regulator]
 
 __all__ = ["regulator", "freeze", "unfreeze", "statistics", "list_by_status", "emit_listing", "emit_pages",
-           "statistics_rows", "bookmark_token", "BookmarkTokenType", "STATUS", "COMMANDS"]
+           "statistics_rows", "bookmark_token", "listed_receivable", "BookmarkTokenType", "STATUS", "COMMANDS"]

@@ -64,6 +64,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import grpc
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client.gateway.errors import GatewayError
@@ -72,7 +73,7 @@ from client.ledger.endorsements import CommittedTransaction, EndorsedAction, com
 from client.ledger.qscc import QSCC, LedgerReadError, current_config, transaction_by_id
 
 from ._client import _problem_in
-from ._models import HistoryEntry, Receivable
+from ._models import FreezeOrder, HistoryEntry, Receivable
 from .errors import RuleViolation
 from .ledger_keys import party_key, receivable_key
 
@@ -80,6 +81,8 @@ REGISTERED, REJECTED, WITHDRAWN = "REGISTERED", "REJECTED", "WITHDRAWN"
 RELEASED = (REJECTED, WITHDRAWN)
 """Statuses that end a claim before confirmation and release its invoices (rejected by its debtor, withdrawn by its
 creditor): the contract takes no claim out of either, so a confirmation after one was written by no contract."""
+FINANCEABLE = "CONFIRMED"
+"""The one status the contract takes a financing request in (RequestFinancing), when no order freezes the claim."""
 NOT_YET_CONFIRMED = (REGISTERED, *RELEASED)
 """Statuses before the debtor's confirmation: the first history entry in any other status is the change that
 confirmed the claim (or, for a split part, created it confirmed)."""
@@ -120,11 +123,15 @@ class AuditCheck(BaseModel):
 
 
 class AuditReport(BaseModel):
-    """The audit of one receivable: each check, and ``passed`` when every one did."""
+    """The audit of one receivable: the claim as it stands (its ``status`` and the order that freezes it, if any),
+    each check, and ``passed`` when every one did. The checks prove where the claim came from, not that it may be
+    financed now: ``financing_refusal`` says when its state stops that."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     receivable_id: str
+    status: str
+    frozen: FreezeOrder | None = None
     channel: str
     auditor_msp: str
     debtor: str
@@ -136,6 +143,24 @@ class AuditReport(BaseModel):
     @property
     def passed(self) -> bool:
         return all(check.passed for check in self.checks)
+
+    @property
+    def state(self) -> str:
+        """The claim's status and freeze, as words: "CONFIRMED, not frozen", "FINANCED, frozen under order
+        '(2026) Hu 0101 Bao 123' since 2026-04-01"."""
+        if self.frozen is None:
+            return f"{self.status}, not frozen"
+        return f"{self.status}, frozen under order {self.frozen.order_reference!r} since {self.frozen.date}"
+
+    @property
+    def financing_refusal(self) -> str | None:
+        """Why the contract refuses a financing request of the claim as it stands (a status other than
+        CONFIRMED: settled, already financed, split...; or a freeze order), whatever the checks say; None when its
+        status and freeze allow one."""
+        if self.status == FINANCEABLE and self.frozen is None:
+            return None
+        return (f"{self.receivable_id} is {self.state}: the contract takes a financing request only for a "
+                f"{FINANCEABLE} claim no order freezes")
 
     def to_json(self) -> dict[str, Any]:
         return {**self.model_dump(mode="json"), "passed": self.passed}
@@ -212,15 +237,18 @@ class ReceivableAudit:
 
     def audit(self, receivable_id: str) -> AuditReport:
         """Every check of one receivable. Refusals of the reads (RuleViolation) and an unreachable peer
-        (GatewayError) are raised: the audit could not be made, which is not a failed check. One refusal is not:
-        a split part's root's history refused as ``not-permitted-to-read``, whose check passes "not checked"."""
+        (GatewayError, qscc's reads of the transactions included) are raised: the audit could not be made, which
+        is not a failed check. One refusal is not: a split part's root's history refused as
+        ``not-permitted-to-read``, whose check passes "not checked"; nor is the peer's answer that it holds no
+        transaction a key's history lists, which fails that key's check."""
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
         history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
         checks = [*self.confirmation_checks(receivable, history),
                   self.party_record("debtor party record", receivable.debtor, receivable.debtor_msp)]
         if receivable.holder != receivable.debtor:
             checks.append(self.party_record("holder party record", receivable.holder, receivable.holder_msp))
-        return AuditReport(receivable_id=receivable.id, channel=self.channel, auditor_msp=self.msp_id,
+        return AuditReport(receivable_id=receivable.id, status=receivable.status, frozen=receivable.frozen,
+                           channel=self.channel, auditor_msp=self.msp_id,
                            debtor=receivable.debtor, debtor_msp=receivable.debtor_msp, holder=receivable.holder,
                            holder_msp=receivable.holder_msp, checks=checks)
 
@@ -472,13 +500,19 @@ class ReceivableAudit:
         return _Change(committed, action, value)
 
     def _transaction(self, tx_id: str) -> CommittedTransaction | str:
-        """The committed transaction from the own org's peer (read once per audit), or why it cannot be read."""
+        """The committed transaction from the own org's peer (read once per audit), or why it cannot be taken for
+        one: the peer answers that it holds no such transaction, or its bytes cannot be read. Any other failure of
+        the read (the peer unreachable, a timeout, access denied) is raised, not cached: it says nothing of the
+        claim, and the audit was not made."""
         if tx_id not in self._transactions:
             try:
                 self._transactions[tx_id] = committed_transaction(
                     transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id))
             except GatewayError as error:
-                self._transactions[tx_id] = f"{self.msp_id}'s peer could not give the transaction: {error.message}"
+                if not _no_such_transaction(error, tx_id):
+                    raise
+                self._transactions[tx_id] = (f"{self.msp_id}'s peer holds no such transaction, though the key's "
+                                             f"history lists it: {error.message}")
             except LedgerReadError as error:
                 self._transactions[tx_id] = f"the transaction cannot be read: {error}"
         return self._transactions[tx_id]
@@ -542,6 +576,22 @@ class ReceivableAudit:
             return ""
         return (f" ({msp_id}'s MSP enables no NodeOUs, so whether a peer, a client or an admin of the org signed "
                 "cannot be told)")
+
+
+UNANSWERED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
+                              grpc.StatusCode.CANCELLED, grpc.StatusCode.RESOURCE_EXHAUSTED})
+"""The gRPC codes of a qscc read that failed on its way (no peer reached, a timeout, the call cancelled, the peer
+overloaded): no answer of the ledger, whatever its message echoes."""
+
+
+def _no_such_transaction(error: GatewayError, tx_id: str) -> bool:
+    """Whether a failed ``GetTransactionByID`` is the own org's peer answering that its ledger holds no transaction
+    ``tx_id`` (qscc's "no such transaction ID [<tx id>]", in the message or an endorser's detail): the one failure
+    of the read that says something of the claim. A call never sent, or failed on its way, is no answer."""
+    if not error.sent or error.code in UNANSWERED_CODES:
+        return False
+    said = f"no such transaction ID [{tx_id}]"
+    return said in error.message or any(said in detail.message for detail in error.details)
 
 
 def _confirmed(status: Any) -> bool:

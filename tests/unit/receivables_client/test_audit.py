@@ -521,7 +521,8 @@ FAILING = [
     (_revoked_by_a_later_config_update, "confirmation", f"is on {CORE}'s revocation list"),
     (_a_certificate_with_the_peer_and_the_client_ou_signs, "confirmation",
      f"carries the OUs of several roles (client, peer), which {CORE}'s MSP refuses"),
-    (_missing_on_the_own_peer, "confirmation", f"{BANK}'s peer could not give the transaction"),
+    (_missing_on_the_own_peer, "confirmation", f"{BANK}'s peer holds no such transaction, though the key's history "
+                                               "lists it"),
     (_never_confirmed, "confirmation", "was never confirmed (status REGISTERED)"),
     (_party_registered_without_its_org, "debtor party record", f"no verified endorsement by {CORE}"),
     (_party_record_created_by_two_other_orgs_then_written_by_its_own, "debtor party record",
@@ -1001,6 +1002,105 @@ def test_the_command_shows_a_check_it_could_not_make_as_not_checked_and_exits_0(
     assert [(c["what"], c["passed"], c["reason"].startswith("not checked: ")) for c in report["checks"]] == [
         ("confirmation", True, False), ("changes before confirmation", True, True),
         ("debtor party record", True, False), ("holder party record", True, False)]
+
+
+def unreachable(code: grpc.StatusCode, *, sent: bool = True) -> EvaluateError:
+    """A qscc read that failed on its way to the auditor's peer: no answer of its ledger."""
+    return EvaluateError("failed to connect to all addresses; last error: UNAVAILABLE: ipv4:127.0.0.1:7051",
+                         transaction_id="q", code=code, sent=sent)
+
+
+def access_denied() -> EvaluateError:
+    """The auditor's peer refusing the caller qscc's GetTransactionByID: an answer, yet none about the claim."""
+    peer = ErrorDetail("peer0", BANK, "chaincode response 500, access denied for [GetTransactionByID][recfin]: "
+                                      "Failed verifying that proposal's creator satisfies local MSP principal")
+    return EvaluateError("evaluate call to endorser returned error: " + peer.message, transaction_id="q",
+                         code=grpc.StatusCode.ABORTED, details=[peer])
+
+
+def failing_transaction_reads(monkeypatch, error: EvaluateError, times: int | None = None) -> None:
+    """Every GetTransactionByID (the first ``times`` only, if given) fails with ``error``."""
+    real, failed = ScriptedQscc.evaluate, []
+
+    def evaluate(self, function, *, arguments=(), endorsing_organizations=None):
+        if function == "GetTransactionByID" and (times is None or len(failed) < times):
+            failed.append(arguments[1])
+            raise error
+        return real(self, function, arguments=arguments, endorsing_organizations=endorsing_organizations)
+
+    monkeypatch.setattr(ScriptedQscc, "evaluate", evaluate)
+
+
+NO_ANSWER = [unreachable(grpc.StatusCode.UNAVAILABLE), unreachable(grpc.StatusCode.DEADLINE_EXCEEDED),
+             unreachable(grpc.StatusCode.RESOURCE_EXHAUSTED), unreachable(grpc.StatusCode.CANCELLED, sent=False),
+             access_denied()]
+
+
+@pytest.mark.parametrize("error", NO_ANSWER, ids=["unavailable", "deadline", "exhausted", "not-sent", "denied"])
+def test_the_command_exits_3_not_1_when_a_transactions_read_fails_without_the_peer_saying_it_has_none(
+        as_bank, monkeypatch, error):
+    failing_transaction_reads(monkeypatch, error)
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 3, res.output
+    assert f"cannot audit {R} as bank: " in res.output and "FAIL" not in res.output
+
+
+def test_the_command_exits_1_when_the_auditors_peer_holds_no_transaction_the_history_lists(as_bank):
+    _missing_on_the_own_peer(as_bank)
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"])
+    assert res.exit_code == 1, res.output
+    confirmation = json.loads(res.output)["checks"][0]
+    assert confirmation["passed"] is False
+    assert "holds no such transaction, though the key's history lists it" in confirmation["reason"]
+    assert "no such transaction ID [t-confirm]" in confirmation["reason"]
+
+
+def test_a_transactions_read_that_failed_on_its_way_is_read_again_by_the_next_audit(ledger, monkeypatch):
+    failing_transaction_reads(monkeypatch, unreachable(grpc.StatusCode.UNAVAILABLE), times=1)
+    audit = ReceivableAudit(ReceivablesClient(ledger.contract), ledger.qscc(), channel=CHANNEL, msp_id=BANK,
+                            chaincode=CHAINCODE)
+    with pytest.raises(EvaluateError) as caught:
+        audit.audit(R)
+    assert caught.value.code == grpc.StatusCode.UNAVAILABLE
+    assert audit.audit(R).passed     # the blip was not kept as the transaction's answer
+
+
+FREEZE = {"order_reference": "(2026) Hu 0101 Bao 123", "by": "91310000MA1K00009R", "date": "2026-04-01",
+          "tx_id": "t-freeze"}
+
+
+def test_the_report_carries_the_claims_status_and_freeze(ledger):
+    ledger.receivable = {**ledger.receivable, "status": "FINANCED", "frozen": FREEZE}
+    report, _ = ledger.audit()
+    assert report.passed and report.status == "FINANCED" and report.frozen.order_reference == FREEZE["order_reference"]
+    assert report.to_json()["status"] == "FINANCED" and report.to_json()["frozen"] == FREEZE
+    assert report.financing_refusal == (
+        f"{R} is FINANCED, frozen under order '(2026) Hu 0101 Bao 123' since 2026-04-01: the contract takes a "
+        "financing request only for a CONFIRMED claim no order freezes")
+
+
+def test_the_command_names_the_state_of_a_confirmed_claim_no_order_freezes_and_nothing_more(as_bank):
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 0, res.output
+    assert f"{R} (CONFIRMED, not frozen): debtor" in res.output
+    assert res.output.rstrip().endswith("PASSED: every check passed")
+
+
+@pytest.mark.parametrize("state, frozen, shown", [
+    ("SETTLED", None, "SETTLED, not frozen"),
+    ("FINANCED", None, "FINANCED, not frozen"),
+    ("CONFIRMED", FREEZE, "CONFIRMED, frozen under order '(2026) Hu 0101 Bao 123' since 2026-04-01"),
+])
+def test_a_claim_that_passes_but_cannot_be_financed_now_says_why_and_still_exits_0(as_bank, state, frozen, shown):
+    as_bank.receivable = {**as_bank.receivable, "status": state, "frozen": frozen}
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 0, res.output     # the exit code is the checks' verdict, as documented
+    assert f"{R} ({shown}): debtor" in res.output
+    assert (f"PASSED: every check passed; yet {R} is {shown}: the contract takes a financing request only for a "
+            "CONFIRMED claim no order freezes") in res.output
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"])
+    report = json.loads(res.output)
+    assert (report["status"], report["frozen"], report["passed"]) == (state, frozen, True)
 
 
 # ---------------------------------------------------------------- who the SDK asks to endorse what the audit checks
