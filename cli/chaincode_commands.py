@@ -169,7 +169,8 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     every change of it then needs its debtor's and its holder's orgs; a financing they accepted gets
     its holder's and its bank's orgs; a discount offer and its list entry get its debtor's org. A claim
     whose key names fewer orgs than due (frozen before a freeze added the regulator's org, or guarded
-    by one org) cannot be rewritten by the upgrade: it is listed, to be resealed. A record the contract
+    by one org) cannot be rewritten by the upgrade: it is listed, to be resealed with `recfin receivable
+    reseal RECEIVABLE_ID`. A record the contract
     cannot read is passed over and listed. When a page fails, the command shows what the pages before it
     found (a run resumed from the failed page does not send them again) and the --bookmark to go on
     from; when the contract refuses the --bookmark given, leave it out to start from the first page.
@@ -256,7 +257,9 @@ def _report_upgrade(totals: dict[str, int], findings: dict[str, list], as_json: 
     if to_reseal:
         click.echo(f"\n{len(to_reseal)} claim(s) whose key names fewer orgs than due (KEY_ORGS now, DUE_ORGS due): "
                    "the upgrade cannot change a policy that other orgs' endorsement guards, so until the claim is "
-                   "resealed KEY_ORGS alone can change it, a freeze's lifting included.")
+                   "resealed KEY_ORGS alone can change it, a freeze's lifting included. Reseal each with "
+                   "`recfin receivable reseal RECEIVABLE_ID` (its debtor, holder, bank while financed, or the "
+                   "regulator), endorsed by KEY_ORGS.")
         click.echo(table(to_reseal, ("receivable_id", "key_orgs", "due_orgs")))
     if unreadable:
         click.echo(f"\n{len(unreadable)} record(s) the contract cannot read (a value it cannot parse, or an offer or "

@@ -627,6 +627,31 @@ def overdue(session, receivable_id):
     return session.client.record_overdue(receivable_id)
 
 
+@receivable.command("reseal")
+@click.argument("receivable_id")
+@endorsing_org_option("the orgs the claim's key names now (GetReceivableEndorsers), which Fabric checks the "
+                      "change against")
+@prints_document("supplier", ["receivable_id", "orgs_before", "orgs_after"])
+def reseal(session, receivable_id, endorsing_orgs):
+    """Rewrite RECEIVABLE_ID's key-level policy to the orgs due now.
+
+    Use it for each claim `recfin chaincode upgrade-ledger` lists as a claim to reseal: its key
+    names fewer orgs than due (KEY_ORGS), so until it is resealed those orgs alone can change it,
+    a freeze's lifting included. A claim frozen before a freeze added the regulator's org, or one of
+    one org's parties an earlier contract version guarded by that org alone. Nothing else of the
+    claim changes. Its debtor, its holder, its bank while financed, or the regulator runs it; the
+    orgs the key names now endorse it (Fabric checks a change of a policy against that policy).
+    A claim whose key names every org due already is refused (RULE nothing-to-reseal), nothing
+    written.
+
+    \b
+    Example:
+      recfin receivable reseal R-0123456789abcdef --as regulator
+      recfin receivable reseal R-0123456789abcdef --as supplier --json
+    """
+    return session.client.reseal_receivable(receivable_id, endorsing_organizations=list(endorsing_orgs) or None)
+
+
 @receivable.command("get")
 @click.argument("receivable_id")
 @prints_document("supplier",

@@ -38,7 +38,7 @@ from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
     OfferPage, Page,
     PartyHistoryEntry, PaymentRecordPage,
-    PaymentResult, Provenance, RequestRecord, Statistics, TransferResult, json_argument,
+    PaymentResult, Provenance, RequestRecord, Reseal, Statistics, TransferResult, json_argument,
 )
 from .store import Store
 
@@ -1591,6 +1591,39 @@ class ReceivablesContract(Contract):
         s.emit(events.RECEIVABLE_UNFROZEN, r.id, order_reference=order, lifted=lifted)
         return r.to_json()
 
+    @transaction
+    @rules
+    async def ResealReceivable(self, ctx: Context, receivable_id: str) -> Reseal:
+        """Rewrite the key-level policy of a claim whose key names fewer orgs than due (UpgradeLedger lists it in
+        ``claims_to_reseal``) to the orgs due now (``policy.endorsing_orgs``, as any change of the claim in its
+        state would write it): a claim frozen before a freeze added the regulator's org, or one of one org's
+        parties an earlier version guarded by that org alone. Until then those orgs can change it between them,
+        a freeze's lifting included.
+
+        Fabric validates a change of a key's policy against the policy the key carries, so the orgs the key names
+        now must endorse this transaction (``GetReceivableEndorsers``); a page of UpgradeLedger, endorsed by
+        others, cannot. Its debtor, its holder, its bank while financed, or the regulator calls it: none of them
+        gains anything by it (the orgs due are the contract's to compute, and they only add endorsers), and it
+        changes no business data, so the regulator, which changes only freeze state, may restore its own org to a
+        frozen claim. The caller is checked before anything about the claim, as RecordOverdue's is. Refused
+        ``nothing-to-reseal`` where the key names every org due already (or carries no policy: UpgradeLedger
+        gives it one), and nothing is written.
+        """
+        s = self._session(ctx)
+        party = await s.party((keys.RECEIVABLE, receivable_id))
+        r = await s.store.receivable(receivable_id)
+        if party.role != cfg.REGULATOR and party.uscc not in (r.debtor, r.holder) and not (
+                r.financing_id is not None and party.uscc == r.financier):
+            raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: "
+                       "only they and the regulator may reseal it; check the receivable id")
+        orgs_before, orgs_after = await s.store.reseal_receivable(r)
+        # The claim's value is not written, so ``last`` keeps naming its last business change: only the key's
+        # policy changes, as UpgradeLedger's policy writes change only that (the audit reads the claim's history
+        # of values, and GetReceivableHistory shows no step where nothing happened to the claim). Who resealed it,
+        # and when, is this event's (``by``, ``tx_id``).
+        s.emit(events.RECEIVABLE_RESEALED, r.id, by=party.uscc, orgs_before=orgs_before, orgs_after=orgs_after)
+        return Reseal(receivable_id=r.id, orgs_before=orgs_before, orgs_after=orgs_after).to_json()
+
     # ================================================================ ledger upgrade
 
     @transaction
@@ -1609,7 +1642,7 @@ class ReceivablesContract(Contract):
         callers. The regulator itself is refused too: it reads everything but changes only freeze state. An
         invoice registered twice under two spellings is reported, never resolved. A record it cannot read is
         passed over, its key listed in ``unreadable``, and the page goes on; a claim whose key-level policy names
-        fewer orgs than due, which the page cannot rewrite, is listed in ``claims_to_reseal``.
+        fewer orgs than due, which the page cannot rewrite, is listed in ``claims_to_reseal``, for ResealReceivable.
         """
         s = self._session(ctx)
         ci = ctx.client_identity

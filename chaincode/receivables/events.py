@@ -39,6 +39,7 @@ PAYMENT_RECORDED = "PaymentRecorded"
 RECEIVABLE_OVERDUE = "ReceivableOverdue"
 RECEIVABLE_FROZEN = "ReceivableFrozen"
 RECEIVABLE_UNFROZEN = "ReceivableUnfrozen"
+RECEIVABLE_RESEALED = "ReceivableResealed"
 INVOICE_VERIFICATION_ATTESTED = "InvoiceVerificationAttested"
 LEDGER_UPGRADED = "LedgerUpgraded"
 

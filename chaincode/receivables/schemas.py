@@ -340,13 +340,25 @@ class UnspelledInvoice(Doc):
 class ClaimToReseal(Doc):
     """A claim whose key-level policy leaves out an org due now (a freeze before b8aeb33 kept the debtor's and the
     holder's orgs only; an earlier version guarded a claim of one org's parties by that org alone). UpgradeLedger
-    cannot rewrite it: Fabric checks a change of a policy against that policy. Until resealed, the orgs its key
-    names can change the claim between them, a freeze's lifting included."""
+    cannot rewrite it: Fabric checks a change of a policy against that policy. Until resealed (ResealReceivable,
+    endorsed by the orgs its key names), those orgs can change the claim between them, a freeze's lifting
+    included."""
 
     receivable_id: str
     key_orgs: list[str] = Field(description="the MSP IDs the claim key's policy names now")
     due_orgs: list[str] = Field(description="the MSP IDs it is due (the debtor's and the holder's orgs, the bank's "
                                             "while financed, the regulator's while frozen or where those are one)")
+
+
+class Reseal(Doc):
+    """What ResealReceivable did: the claim's key-level policy, which named ``orgs_before``, names ``orgs_after``
+    (the orgs due now); nothing else of the claim changed."""
+
+    receivable_id: str
+    orgs_before: list[str] = Field(description="the MSP IDs the claim key's policy named, which endorsed the reseal")
+    orgs_after: list[str] = Field(description="the MSP IDs it names now: the orgs due (the debtor's and the "
+                                              "holder's, the bank's while financed, the regulator's while frozen "
+                                              "or where those are one)")
 
 
 class LedgerUpgrade(Doc):

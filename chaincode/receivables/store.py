@@ -283,14 +283,45 @@ class Store:
         key = self.key(keys.RECEIVABLE, r.id)
         held = await self.stub.get_state_validation_parameter(key)
         if held is None:
-            if r.status not in policy.WITHOUT_POLICY_BEFORE or len(orgs := self._claim_orgs(r)) < 2:
-                return False, None
-            await self._set_policy(key, orgs)
-            return True, None
+            due = self._claim_orgs(r)
+            wrote = (r.status in policy.WITHOUT_POLICY_BEFORE and len(due) >= 2
+                     and await self._seal_unguarded(key, due, held))
+            return wrote, None
+        return False, self._short_policy(r, held)
+
+    def _short_policy(self, r: Receivable, held: bytes | None) -> tuple[list[str], list[str]] | None:
+        """(the orgs ``held`` names, the orgs ``policy.endorsing_orgs`` names) where ``held``, the key-level policy
+        ``r``'s key carries, leaves out an org due; None where it leaves out none, and where the key carries none
+        (the chaincode-level policy guards it: ``restore_receivable_policy`` gives it its own)."""
         if not held:
-            return False, None
+            return None
         now, due = KeyEndorsementPolicy(held).list_orgs(), self._claim_orgs(r)
-        return False, ((now, due) if not set(due) <= set(now) else None)
+        return (now, due) if not set(due) <= set(now) else None
+
+    async def reseal_receivable(self, r: Receivable) -> tuple[list[str], list[str]]:
+        """Rewrite the key-level policy of ``r``'s key to the orgs due (``policy.endorsing_orgs``, what
+        ``put_receivable`` writes for the claim as it stands) where the policy it carries leaves one out (a claim
+        ``restore_receivable_policy`` finds short and UpgradeLedger lists to reseal); the orgs it named and the orgs
+        it names now. Only the key's policy is written, never its value: Fabric checks the change against the
+        policy the key carries, so the orgs it names endorse it, and nothing of the claim moves.
+
+        Refused ``nothing-to-reseal`` where the key names every org due already, or carries no policy, and
+        ``claim-needs-two-orgs`` where the orgs due are one (``policy.one_org_refusal``)."""
+        key = self.key(keys.RECEIVABLE, r.id)
+        held = await self.stub.get_state_validation_parameter(key)
+        if not held:
+            raise rule("nothing-to-reseal", f"{r.id}'s key carries no key-level policy: the chaincode-level policy "
+                       "guards it until recfin chaincode upgrade-ledger (UpgradeLedger) or its confirmation gives "
+                       "it its own; there is nothing to reseal")
+        short = self._short_policy(r, held)
+        if short is None:
+            raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due "
+                       f"({', '.join(self._claim_orgs(r))}): there is nothing to reseal, and nothing was changed")
+        key_orgs, due = short
+        if len(due) < 2:
+            raise policy.one_org_refusal(r, due)
+        await self._set_policy(key, due)
+        return sorted(key_orgs), due
 
     async def _index_financier(self, r: Receivable, before: Receivable | None) -> None:
         """Keep ``recfin.by-financier`` [bank, debtor, id] while a bank's financing of the claim is live
@@ -325,6 +356,17 @@ class Store:
     async def _set_policy(self, key: str, orgs: list[str]) -> None:
         await self.stub.set_state_validation_parameter(key, _org_policy(orgs))
 
+    async def _seal_unguarded(self, key: str, orgs: list[str], held: bytes | None) -> bool:
+        """Give ``key`` the key-level policy of ``orgs`` where ``held`` (the policy it carries, as this transaction
+        read it, or knows it: a key it wrote itself carries none yet) is none: a record an earlier contract version
+        left under the chaincode-level policy. That policy guards the key until this write, so the write lets no
+        org do what two could not. A key carrying any policy is left as it is: Fabric would take a change of it
+        only from that policy's orgs. Whether it wrote one."""
+        if held is not None:
+            return False
+        await self._set_policy(key, orgs)
+        return True
+
     # -- fingerprint and goods receipt registries: key -> the root receivable it backs, under the chaincode policy
     async def _registry_owner(self, object_type: str, key: str) -> str | None:
         raw = await self.stub.get_state(self.key(object_type, key))
@@ -346,8 +388,10 @@ class Store:
     async def put_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
         await self._put_registry_entry(keys.GOODS_RECEIPT, receipt_key, "receipt_key", receivable_id)
 
-    async def release_goods_receipt(self, receipt_key: str) -> None:
-        await self.stub.del_state(self.key(keys.GOODS_RECEIPT, receipt_key))
+    async def release_registry_entry(self, object_type: str, key: str) -> None:
+        """Delete the entry ``key`` of the registry ``object_type`` (``keys.FINGERPRINT``, ``keys.GOODS_RECEIPT``):
+        the invoice or goods receipt backs no claim any more."""
+        await self.stub.del_state(self.key(object_type, key))
 
     def records_from(self, object_type: str, bookmark: str) -> Any:
         """The records of ``object_type`` (all of them: ``recfin.receivable``, ...) from ``bookmark`` on, in key
@@ -361,9 +405,6 @@ class Store:
             raise rule("bookmark-invalid", f"{shown(bookmark)} is not a bookmark of this scan: send \"\" for the "
                        "first page and then the bookmark the previous page returned")
         return self.stub.get_state_by_partial_composite_key_from(object_type, [], bookmark)
-
-    async def release_fingerprint(self, fp: str) -> None:
-        await self.stub.del_state(self.key(keys.FINGERPRINT, fp))
 
     # -- financing
     async def financing(self, financing_id: str) -> Financing:
@@ -398,10 +439,7 @@ class Store:
         if len(set(parties)) != 2:
             return False
         key = self.key(keys.FINANCING, f.id)
-        if await self.stub.get_state_validation_parameter(key) is not None:
-            return False
-        await self._set_policy(key, sorted(parties))
-        return True
+        return await self._seal_unguarded(key, sorted(parties), await self.stub.get_state_validation_parameter(key))
 
     async def offer(self, offer_id: str) -> Offer:
         return await self._require(Offer, keys.OFFER, offer_id, "financing offer")
@@ -524,20 +562,18 @@ class Store:
         await self.stub.put_state(index_key, keys.INDEX_VALUE)
         return True
 
-    async def seal_discount_offer(self, d: DiscountOffer) -> int:
+    async def seal_discount_offer(self, d: DiscountOffer, *, entry_written: bool) -> int:
         """Give the offer's key and its ``recfin.discount-by-debtor`` entry the debtor org's policy, as
-        ``put_discount_offer`` does, each where it has none: an offer published before 42422e6 and never changed
-        since is under the chaincode-level policy, which lets any two orgs raise its rate, extend its expiry,
-        empty its claims or reopen it. That policy guards the key until this write, so the write lets no org do
-        what two could not. A key carrying any policy is left as it is: Fabric would take a change of it only
-        from that policy's orgs. How many policies it wrote (an entry written in this transaction has none
-        yet)."""
-        written = 0
-        for key in (self.key(keys.DISCOUNT, d.id), self._discount_entry(d)):
-            if await self.stub.get_state_validation_parameter(key) is None:
-                await self._set_policy(key, [d.debtor_msp])
-                written += 1
-        return written
+        ``put_discount_offer`` does, each where it has none (``_seal_unguarded``): an offer published before
+        42422e6 and never changed since is under the chaincode-level policy, which lets any two orgs raise its
+        rate, extend its expiry, empty its claims or reopen it. ``entry_written``: this transaction wrote the entry
+        (``restore_discount_entry``), so it carries none, and its policy is not read. How many policies it
+        wrote."""
+        offer_key, entry_key = self.key(keys.DISCOUNT, d.id), self._discount_entry(d)
+        written = await self._seal_unguarded(offer_key, [d.debtor_msp],
+                                             await self.stub.get_state_validation_parameter(offer_key))
+        entry_held = None if entry_written else await self.stub.get_state_validation_parameter(entry_key)
+        return written + await self._seal_unguarded(entry_key, [d.debtor_msp], entry_held)
 
     async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""

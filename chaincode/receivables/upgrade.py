@@ -33,7 +33,8 @@ and nothing has changed since, goes without them:
 A claim whose key carries a policy that leaves out an org due (a freeze before b8aeb33 kept the debtor's and the
 holder's orgs only; an earlier version guarded a claim of one org's parties by that org alone) is not rewritten:
 Fabric checks a change of a policy against that policy, which a page's endorsers do not meet. The page lists it
-in ``claims_to_reseal`` (the orgs its key names, the orgs due); until resealed, those orgs alone can change it.
+in ``claims_to_reseal`` (the orgs its key names, the orgs due); until resealed (ResealReceivable, which those orgs
+endorse), those orgs alone can change it.
 
 A record this contract cannot read (a value no model of it parses, or an offer or a live financing whose claim is
 missing) is passed over and listed in ``unreadable``; the page goes on with the next, as failing it would every
@@ -106,8 +107,9 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
             await _upgrade_receivable(store, r, claimed, report, raised)
     elif scanning == keys.DISCOUNT:
         for _, d in _parsed(DiscountOffer, records, report):
-            report["discount_offer_entries"] += await store.restore_discount_entry(d)
-            report["discount_offer_policies"] += await store.seal_discount_offer(d)
+            entry_written = await store.restore_discount_entry(d)
+            report["discount_offer_entries"] += entry_written
+            report["discount_offer_policies"] += await store.seal_discount_offer(d, entry_written=entry_written)
     elif scanning == keys.OFFER:
         report["open_offer_entries"] += await _restore_open_offers(store, _parsed(Offer, records, report), raised,
                                                                    report)
@@ -276,8 +278,8 @@ async def release_invoices(store: Store, r: Receivable) -> None:
     Its goods receipts go with them: a claim registered before claims listed any has none, and the upgrade
     writes none (no earlier record names a receipt)."""
     for inv, fp in _spelt(r):
-        await store.release_fingerprint(inv.fingerprint)
+        await store.release_registry_entry(keys.FINGERPRINT, inv.fingerprint)
         if fp is not None and fp != inv.fingerprint and await store.fingerprint_owner(fp) == r.id:
-            await store.release_fingerprint(fp)
+            await store.release_registry_entry(keys.FINGERPRINT, fp)
     for gr in r.goods_receipts:
-        await store.release_goods_receipt(gr.receipt_key)
+        await store.release_registry_entry(keys.GOODS_RECEIPT, gr.receipt_key)

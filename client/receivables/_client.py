@@ -52,6 +52,7 @@ from ._models import (
     Receivable,
     ReceivableRegistration,
     RequestRecord,
+    Reseal,
     Role,
     Statistics,
     TransferResult,
@@ -106,7 +107,7 @@ confirmation, transfers across orgs, financing, repayment, freezes and unfreezes
 invalidated transaction wrote nothing, and endorsing it again reads the ledger as it is now, so the second
 try is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are
 fixed before the first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``,
-``cancel_financing`` and any call given ``endorsing_organizations``) go to the same orgs each time: after a
+``cancel_financing``, ``reseal_receivable`` and any call given ``endorsing_organizations``) go to the same orgs each time: after a
 race that changed who must endorse, their tries end in the same CommitError; call again to plan anew. The CLI uses this policy;
 ``ReceivablesClient(..., retry=RACE_RETRY)`` opts an integration in (docs/sdk-receivables.md).
 """
@@ -588,6 +589,21 @@ class _Operations:
         return self._submit("UnfreezeReceivable", _text(receivable_id, "receivable_id"),
                                                     _text(order_reference, "order_reference"), model=Receivable)
 
+    def _reseal_steps(self, receivable_id: str, endorsing_organizations: Sequence[str] | None) -> Steps[Reseal]:
+        """The reseal endorsed by the orgs the claim's key names now (:meth:`receivable_endorsers`): Fabric validates
+        a change of a key's policy against the policy the key carries, so they, and neither the orgs due nor the
+        Gateway's plan, must endorse it. Left to the Gateway's plan where the caller may not read the claim (the
+        contract then says why it refuses the reseal as well) or the key carries no policy (nothing to reseal)."""
+        receivable_id = _text(receivable_id, "receivable_id")
+        if endorsing_organizations is None:
+            try:
+                endorsing_organizations = (yield self.receivable_endorsers(receivable_id)) or None
+            except RuleViolation as refusal:
+                if not refuses_the_caller(refusal):
+                    raise
+        return (yield self._submit("ResealReceivable", receivable_id, model=Reseal,
+                                   endorsing_organizations=endorsing_organizations))
+
     # ------------------------------------------------------------ queries
 
     def get_receivable(self, receivable_id: str, *,
@@ -899,6 +915,21 @@ A negative ``amount`` raises ValueError before anything is sent.
 """
 
 
+RESEAL_DOC = """Rewrite the key-level policy of a claim whose key names fewer orgs than due to the orgs due now
+(``upgrade_ledger`` lists such a claim in ``claims_to_reseal``): a claim frozen before a freeze added the regulator's
+org, or one of one org's parties an earlier contract version guarded by that org alone. Its debtor, its holder, its
+bank while financed, or the regulator calls it; nothing else of the claim changes. Answers a :class:`Reseal`
+(``orgs_before``, ``orgs_after``).
+
+Fabric validates a change of a key's policy against the policy the key carries, so the orgs it names now must
+endorse: they are read first (:meth:`receivable_endorsers`) and named. A caller the contract does not let read the
+claim is sent to the Gateway's plan, for the contract to say why it refuses the reseal. Refused
+``nothing-to-reseal`` where the key names every org due already (nothing is written), ``not-a-party-to-claim``
+for anyone else. Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself: the key's orgs must be
+among them (the orgs due may be too).
+"""
+
+
 def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: str | None) -> list[str]:
     """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim
     (``bank_msp`` standing for a bank the financing does not name yet; None: no one). One org where a single
@@ -996,7 +1027,8 @@ class ReceivablesClient(_Operations):
     docs/receivables.md). Submits leave the choice of endorsers to the Gateway, which
     plans it from the key-level policies of the keys the transaction writes; ``register_party``
     and ``confirm`` (the orgs an audit looks for), ``make_offer`` and ``record_disbursement``
-    (terms as transient data), ``demand_recourse``, ``exercise_recourse`` and ``cancel_financing`` name their orgs: see
+    (terms as transient data), ``demand_recourse``, ``exercise_recourse``, ``cancel_financing`` and ``reseal_receivable``
+    (the orgs the claim's key names) name their orgs: see
     "Who endorses" in docs/sdk-receivables.md.
     """
 
@@ -1161,6 +1193,12 @@ class ReceivablesClient(_Operations):
         return self._cancellation(financing_id, reason, endorsing_organizations)
 
     cancel_financing.__doc__ = CANCEL_DOC
+
+    def reseal_receivable(self, receivable_id: str, *,
+                          endorsing_organizations: Sequence[str] | None = None) -> Reseal:
+        return blocking(self._reseal_steps)(receivable_id, endorsing_organizations)
+
+    reseal_receivable.__doc__ = RESEAL_DOC
 
     @staticmethod
     def _walk(fetch: Callable[[str], Any]) -> Iterator[Any]:
@@ -1389,6 +1427,12 @@ class AsyncReceivablesClient(_Operations):
         return await self._cancellation(financing_id, reason, endorsing_organizations)
 
     cancel_financing.__doc__ = CANCEL_DOC
+
+    async def reseal_receivable(self, receivable_id: str, *,
+                                endorsing_organizations: Sequence[str] | None = None) -> Reseal:
+        return await awaiting(self._reseal_steps)(receivable_id, endorsing_organizations)
+
+    reseal_receivable.__doc__ = RESEAL_DOC
 
     @staticmethod
     async def _walk(fetch: Callable[[str], Awaitable[Any]]) -> AsyncIterator[Any]:

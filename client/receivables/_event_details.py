@@ -239,6 +239,15 @@ class ReceivableUnfrozen(EventDetails):
     lifted: str
 
 
+class ReceivableResealed(EventDetails):
+    """Party ``by`` (its credit code) resealed the claim: its key's policy named ``orgs_before`` and names
+    ``orgs_after``, the orgs due. The claim's value, its ``last`` included, is not written."""
+
+    by: str
+    orgs_before: list[str]
+    orgs_after: list[str]
+
+
 class InvoiceVerificationAttested(EventDetails):
     attestation_id: str
     fingerprint: str
@@ -259,6 +268,6 @@ EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model 
     FinancingWithdrawn, FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed,
     AssignmentNoticeAcknowledged, FinancingRepaid, FinancingCancelled, RecourseDemanded, RecourseExercised,
     DiscountOfferPublished, DiscountOfferAccepted, DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,
-    InvoiceVerificationAttested, LedgerUpgraded,
+    ReceivableResealed, InvoiceVerificationAttested, LedgerUpgraded,
 )}
 """Each event name the contract emits, and the model of its details (named as the event is)."""

@@ -927,12 +927,22 @@ class UnspelledInvoice(Document):
 class ClaimToReseal(Document):
     """A claim whose key-level policy leaves out an org due now (``due_orgs``): a freeze before b8aeb33 kept the
     debtor's and the holder's orgs only, an earlier version guarded a claim of one org's parties by that org alone.
-    ``upgrade_ledger`` cannot rewrite it (Fabric checks a change of a policy against that policy); until resealed,
-    the orgs its key names (``key_orgs``) can change the claim between them, a freeze's lifting included."""
+    ``upgrade_ledger`` cannot rewrite it (Fabric checks a change of a policy against that policy); until resealed
+    (``reseal_receivable``), the orgs its key names (``key_orgs``) can change the claim between them, a freeze's
+    lifting included."""
 
     receivable_id: str
     key_orgs: list[str]
     due_orgs: list[str]
+
+
+class Reseal(Document):
+    """What ``reseal_receivable`` did: the claim's key-level policy named ``orgs_before`` (the orgs that endorsed
+    the reseal) and names ``orgs_after``, the orgs due now; nothing else of the claim changed."""
+
+    receivable_id: str
+    orgs_before: list[str]
+    orgs_after: list[str]
 
 
 class LedgerUpgrade(Document):

@@ -138,6 +138,11 @@ def test_a_claim_rejected_frozen_paid_and_read_through_the_async_client(receivab
                 frozen = await regulator.freeze(claim.id, order)
                 assert frozen.frozen.order_reference == order
                 await everywhere()
+                # this version's freeze names the regulator's org on the key: endorsed by the orgs the key names
+                # (read first), the reseal is refused, nothing to write
+                with pytest.raises(RuleViolation) as nothing:
+                    await regulator.reseal_receivable(claim.id)
+                assert nothing.value.rule == "nothing-to-reseal"
                 unfrozen = await regulator.unfreeze(claim.id, lift)
                 assert unfrozen.frozen is None
                 await everywhere()

@@ -440,6 +440,11 @@ def test_the_regulator_freezes_a_claim_reads_statistics_and_lifts_the_freeze(rec
     assert statistics["count_by_status"].get("CONFIRMED", 0) >= 1
     assert claim["id"] in [r["id"] for r in recfin.json("regulator", "list", "CONFIRMED", "--all", as_="regulator")]
 
+    # this version's freeze named the regulator's org on the key: a reseal, endorsed by the orgs the key names,
+    # finds nothing to write, and the claim stays as it was
+    refusal = recfin.fails("receivable", "reseal", claim["id"], as_="supplier/supplier1", exit_code=1)
+    assert "ResealReceivable refused: RULE nothing-to-reseal" in refusal
+
     thawed = recfin.json("regulator", "unfreeze", claim["id"], "--order", f"{order} lifted", as_="regulator")
     assert thawed["frozen"] is None
 

@@ -23,6 +23,7 @@ from chaincode.receivables.contract import ReceivablesContract
 from .support import (
     BANK, CORE, REGULATOR, SUPPLIER, Actor, Net, attestation_request, client_identity, credit_code, transient_terms,
 )
+from .test_claim_policy_never_one_org import guarded_by
 
 MATRIX_CONFIG = NetworkConfig(org_roles={
     CORE: ("core_enterprise", "supplier"),
@@ -215,6 +216,14 @@ async def s_unfreeze(net):
     return [r["id"], "order-2"], {}
 
 
+async def s_reseal(net):
+    """A financed claim frozen before a freeze added the regulator's org: its key names the parties' orgs only."""
+    r, _ = await _disbursed(net)
+    await net.ok(net.actors["regulator"], "FreezeReceivable", r["id"], "order-1")
+    guarded_by(net, r["id"], BANK, CORE, SUPPLIER)
+    return [r["id"]], {}
+
+
 async def s_by_holder(net):
     await _confirmed(net)
     return [net.actors["tier1"].uscc, "10", ""], {}
@@ -330,6 +339,8 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("RecordOverdue", s_overdue, {"core", "tier1", "bank"}, True),     # evaluated: it answers with the claim
     ("FreezeReceivable", s_freeze, {"regulator"}, False),
     ("UnfreezeReceivable", s_unfreeze, {"regulator"}, False),
+    ("ResealReceivable", s_reseal, {"core", "tier1", "bank", "regulator"}, False),   # the claim's parties, and
+    # the regulator: it restores the orgs due and changes no business data
     ("GetReceivable", s_confirmed, READERS, True),
     ("GetReceivableHistory", s_confirmed, READERS, True),
     ("GetProvenance", s_confirmed, READERS, True),
@@ -381,8 +392,9 @@ def test_the_matrix_covers_every_transaction():
     assert transactions == {row[0] for row in MATRIX}
 
 
-# the regulator reads everything but changes only freeze state: every submit transaction but these refuses it
-REGULATOR_WRITES = {"FreezeReceivable", "UnfreezeReceivable"}
+# the regulator reads everything but changes only freeze state: every submit transaction but these refuses it (a
+# reseal writes the claim key's policy alone, restoring the regulator's org to a frozen claim)
+REGULATOR_WRITES = {"FreezeReceivable", "UnfreezeReceivable", "ResealReceivable"}
 SUBMITTED = [(fn, scenario) for fn, scenario, *_ in MATRIX
              if not ReceivablesContract().transactions()[fn][0].evaluate]
 

@@ -19,7 +19,8 @@ from typing import Any
 from chaincode.receivables import ReceivablesContract, keys
 from chaincode.shim._stub import ChaincodeStub
 from cli.amounts import MONEY_FIELDS
-from .support import SUPPLIER, attestation_request, credit_code, standard_net, terms, transient_terms
+from .support import CORE, REGULATOR, SUPPLIER, attestation_request, credit_code, standard_net, terms, transient_terms
+from .test_claim_policy_never_one_org import guarded_by
 
 SUBMITS = {name for name, (mark, _) in ReceivablesContract().transactions().items() if not mark.evaluate}
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "receivables.md"
@@ -207,6 +208,9 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     other = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]
     await ev.change(reg, "FreezeReceivable", other, "order-1", event="ReceivableFrozen", receivable=other,
                     details={"order_reference": "order-1"})
+    guarded_by(net, other, CORE, SUPPLIER)   # as a freeze before b8aeb33 left it: the regulator's org restored
+    await ev.change(reg, "ResealReceivable", other, event="ReceivableResealed", receivable=other,
+                    details={"by": reg.uscc, "orgs_before": [CORE, SUPPLIER], "orgs_after": [CORE, REGULATOR, SUPPLIER]})
     await ev.change(reg, "UnfreezeReceivable", other, "lift-1", event="ReceivableUnfrozen", receivable=other,
                     details={"order_reference": "lift-1", "lifted": "order-1"})
     await ev.change(core, "RecordPayment", other, "100", "req-4", event="PaymentRecorded", receivable=other,

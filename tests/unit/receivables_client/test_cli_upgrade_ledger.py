@@ -127,6 +127,7 @@ def test_records_passed_over_and_claims_to_reseal_are_named_and_the_offer_polici
     assert res.output.startswith("page 1: 20 records, 7 entries written, 1 unreadable, 1 claim(s) to reseal\n")
     text = " ".join(res.output.split())
     assert "1 claim(s) whose key names fewer orgs than due" in text and "a freeze's lifting included" in text
+    assert "Reseal each with `recfin receivable reseal RECEIVABLE_ID`" in text
     assert "R-00000000000000a4 [CoreEnterpriseMSP, SupplierMSP] [CoreEnterpriseMSP, RegulatorMSP, SupplierMSP]" in text
     assert "1 record(s) the contract cannot read" in text and "recfin.receivable R-0" in text
 

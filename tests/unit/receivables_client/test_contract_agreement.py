@@ -19,7 +19,8 @@ import pytest
 from pydantic_core import to_jsonable_python
 
 import client.receivables as sdk
-from chaincode.receivables import ReceivablesContract
+from chaincode.receivables import ReceivablesContract, keys
+from chaincode.shim import KeyEndorsementPolicy, create_composite_key
 from chaincode.testing import MemoryLedger, make_identity
 from client.invoices.credit_code import credit_code_check_digit
 from client.receivables import (
@@ -63,6 +64,7 @@ METHODS = {
     "AttestInvoiceVerification": "attest_invoice_verification", "GetInvoiceAttestations": "invoice_attestations",
     "GetDebtorPaymentRecord": "debtor_payment_record", "GetFinancierExposure": "financier_exposure",
     "ListDiscountOffers": "list_discount_offers", "GetRequest": "request", "UpgradeLedger": "upgrade_ledger",
+    "ResealReceivable": "reseal_receivable",
 }
 # trailing optional arguments a method takes by keyword, after what it sends as transient data
 KEYWORD_ARGUMENTS = {"MakeFinancingOffer": ["exposure_version"], "GetDiscountOffer": ["receivable_id"]}
@@ -139,7 +141,9 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
                                        "DemandRecourse": fakes.financing(status="DISBURSED"),
                                        "ExerciseRecourse": fakes.financing(status="RECOURSED"),
                                        "PublishDiscountOffer": fakes.discount_offer(),
-                                       "GetReceivable": fakes.receivable(), "ConfirmReceivable": fakes.receivable()})
+                                       "GetReceivable": fakes.receivable(), "ConfirmReceivable": fakes.receivable(),
+                                       "ResealReceivable": {"receivable_id": "R-1", "orgs_before": ["SupplierMSP"],
+                                                            "orgs_after": ["CoreEnterpriseMSP", "SupplierMSP"]}})
     client = ReceivablesClient(contract)
     client.register_receivable(registration())
     client.confirm("R-1")
@@ -150,6 +154,7 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
     client.demand_recourse("F-1", "unpaid", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.exercise_recourse("F-1", "unpaid", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)))
+    client.reseal_receivable("R-1", endorsing_organizations=["SupplierMSP"])
     sent += contract.calls
     assert {c.name for c in sent} == set(txs)
     for call in sent:
@@ -370,6 +375,12 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     assert (withdrawn_claim.status, withdrawn_claim.withdrawn_on, withdrawn_claim.withdrawal_reason) == \
         ("WITHDRAWN", life.today(), "wrong face amount")
     life.ok(regulator, "FreezeReceivable", f"{moved}.1", "ORDER-1")
+    # as a freeze before b8aeb33 left it, without the regulator's org, which the regulator's reseal restores
+    frozen = life.ok(regulator, "GetReceivable", f"{moved}.1", evaluate=True)
+    parties_only = KeyEndorsementPolicy()
+    parties_only.add_orgs("MEMBER", frozen["debtor_msp"], frozen["holder_msp"])
+    life.ledger.validation_parameters[create_composite_key(keys.RECEIVABLE, [f"{moved}.1"])] = parties_only.policy()
+    life.ok(regulator, "ResealReceivable", f"{moved}.1")
     life.ok(regulator, "UnfreezeReceivable", f"{moved}.1", "ORDER-2")
 
     # payments: pro rata over the root's unpaid leaves, then the bank records repayment
