@@ -70,7 +70,7 @@ from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
-from .options import DATE, FRACTION, FiniteFloatRange, endorsing_org_option
+from .options import DATE, FRACTION, FiniteFloatRange, endorsing_org_option, endorsing_organizations
 from .output import as_typed, emit, one_line, read_json_file, table
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
@@ -345,7 +345,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         raise click.UsageError("--endorsing-org names who endorses the quote's offer; with --json and without --yes "
                                "nothing is offered: add --yes, or drop --endorsing-org")
     _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit, list(endorsing_orgs) or None)
+                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
+                         endorsing_organizations(endorsing_orgs))
 
 
 def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organizations: list[str] | None):

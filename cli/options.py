@@ -242,3 +242,9 @@ def endorsing_org_option(default: str) -> Callable:
     return click.option("--endorsing-org", "endorsing_orgs", multiple=True, metavar="MSP",
                         help=f"An org (MSP ID) whose peer endorses (repeatable), sent as given; include the org an "
                              f"audit looks for [default: {default}].")
+
+
+def endorsing_organizations(endorsing_orgs: tuple[str, ...]) -> list[str] | None:
+    """What ``endorsing_org_option`` gave, as the SDK's ``endorsing_organizations`` takes it: the orgs named, or None
+    when none was, so that the SDK chooses them (it chooses only for None: an empty list would skip its choice)."""
+    return list(endorsing_orgs) or None

@@ -48,10 +48,11 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import DATE, ROLE_HELP, RoleType, credit_code_option, endorsing_org_option, read_date
+from .options import (DATE, ROLE_HELP, RoleType, credit_code_option, endorsing_org_option,
+                      endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import emit, one_line, show
-from .regulator_commands import emit_listing, emit_pages, with_page_options
+from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
 T = TypeVar("T")
@@ -182,7 +183,7 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
     if not ids:
         raise click.UsageError("name at least one --client USER or --client-id ID")
     return session.client.register_party(uscc, name, role, session.profile.msp_id, ids,
-                                         endorsing_organizations=list(endorsing_orgs) or None)
+                                         endorsing_organizations=endorsing_organizations(endorsing_orgs))
 
 
 @party.command("bind")
@@ -510,7 +511,7 @@ def confirm(session, receivable_id, endorsing_orgs):
       recfin receivable confirm R-0123456789abcdef --as coreenterprise \\
         --endorsing-org CoreEnterpriseMSP --endorsing-org SupplierMSP
     """
-    return session.client.confirm(receivable_id, endorsing_organizations=list(endorsing_orgs) or None)
+    return session.client.confirm(receivable_id, endorsing_organizations=endorsing_organizations(endorsing_orgs))
 
 
 @receivable.command("reject")
@@ -649,7 +650,7 @@ def reseal(session, receivable_id, endorsing_orgs):
       recfin receivable reseal R-0123456789abcdef --as regulator
       recfin receivable reseal R-0123456789abcdef --as supplier --json
     """
-    return session.client.reseal_receivable(receivable_id, endorsing_organizations=list(endorsing_orgs) or None)
+    return session.client.reseal_receivable(receivable_id, endorsing_organizations=endorsing_organizations(endorsing_orgs))
 
 
 @receivable.command("get")
@@ -765,14 +766,14 @@ def list_receivables(session, as_json, holder, debtor, status, financier, page_s
         if holder is not None or status is not None:
             raise click.UsageError("--financier lists a bank's claims and takes --debtor only (to narrow them to "
                                    "one debtor), not --holder or --status: give one of them")
-        emit_listing(session, as_json, "financier", financier, page_size, bookmark, all_pages, RECEIVABLE_COLUMNS,
+        emit_listing(session, as_json, "financier", financier, page_size, bookmark, all_pages, LIST_COLUMNS,
                      debtor=debtor)
         return
     if len(given) > 1:
         raise click.UsageError("give at most one of --holder, --debtor, --status (or --financier, which --debtor "
                                "narrows to one debtor)")
     by, value = given[0] if given else ("holder", session.client.who_am_i().uscc)
-    emit_listing(session, as_json, by, value, page_size, bookmark, all_pages, RECEIVABLE_COLUMNS)
+    emit_listing(session, as_json, by, value, page_size, bookmark, all_pages, LIST_COLUMNS)
 
 
 # ------------------------------------------------------------------ financing
@@ -855,7 +856,7 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,
                            recourse=recourse, day_count=day_count, expires_on=expires_on)
     # the expiry is private on the ledger: the bank is shown its own terms'
-    made = session.client.make_offer(financing_id, terms, endorsing_organizations=list(endorsing_orgs) or None)
+    made = session.client.make_offer(financing_id, terms, endorsing_organizations=endorsing_organizations(endorsing_orgs))
     return made.model_copy(update={"expires_on": terms.expires_on})
 
 
@@ -945,7 +946,7 @@ def disburse(session, financing_id, endorsing_orgs):
       recfin finance disburse F-0123456789abcdef --as supplier/supplier3 --endorsing-org CoreEnterpriseMSP \\
         --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
     """
-    return session.client.record_disbursement(financing_id, endorsing_organizations=list(endorsing_orgs) or None)
+    return session.client.record_disbursement(financing_id, endorsing_organizations=endorsing_organizations(endorsing_orgs))
 
 
 @finance.command("acknowledge")

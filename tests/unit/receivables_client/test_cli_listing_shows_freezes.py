@@ -36,3 +36,16 @@ def test_the_json_keeps_the_whole_order(ledger):
     ledger.responses["ListReceivablesByStatus"] = lambda args: fakes.page([FROZEN, FREE], "")
     records = json.loads(invoke("regulator", "list", "CONFIRMED", "--all", "--json").output)
     assert [r["frozen"] for r in records] == [ORDER, None]
+
+
+@pytest.mark.parametrize("by, query", [(["--debtor", fakes.receivable()["debtor"]], "ListReceivablesByDebtor"),
+                                       (["--status", "confirmed"], "ListReceivablesByStatus"),
+                                       (["--financier", "91110000MA1K00006B"], "ListReceivablesByFinancier")],
+                         ids=["debtor", "status", "financier"])
+def test_receivable_list_shows_the_frozen_column_too(ledger, by, query):
+    ledger.responses[query] = lambda args: fakes.page([FROZEN, FREE], "")
+    res = invoke("receivable", "list", *by)
+    assert res.exit_code == 0, res.output
+    header, rows = rows_by_id(res.output)
+    assert header[-1] == "FROZEN"
+    assert rows["R-1"].rstrip().endswith("(2026) Hu 0101 Bao 123") and rows["R-2"].rstrip().endswith(" -")
