@@ -23,8 +23,8 @@ from cryptography.x509.oid import NameOID
 from client.atomic_file import write_atomically
 from client.gateway import HSMSignerFile, key_id_for, open_msp_folder
 from client.gateway.hsm import (
-    SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, certificate_request,
-    destroy_key_pair, generate_private_key, import_private_key,
+    SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, KeyNotFound, certificate_request,
+    destroy_key_pair, generate_private_key, import_private_key, token_login,
 )
 from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, tighten_folder
 from network.crypto import keystore_key, load_cert, load_key
@@ -150,14 +150,17 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     key = _certificates_key(who, key_file)     # before anything reaches the token
     with HSMSignerFactory(library) as factory:   # loads the module: a wrong --library is named before the PIN
         pin = _pin(pin_env, token_label)
-        held_before = _in_token(factory, token_label, pin, key_id_for(key.public_key()))
-        key_id = _import_labelled(library, token_label, pin, key, key_label, f"{profile.org}/{who.name}")
-        try:
-            path, tightened = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
-        except BaseException as failure:
-            if not held_before:     # what this run put in the token goes again; the keystore file still has it
-                _forget_new_key(library, token_label, pin, key_id, failure)
-            raise
+        # one login for the run: the token checks the PIN once, so a wrong one costs one of its tries, not one per step
+        with token_login(library, token_label, pin):
+            held_before = _in_token(factory, token_label, pin, key_id_for(key.public_key()))
+            key_id = _import_labelled(library, token_label, pin, key, key_label, f"{profile.org}/{who.name}")
+            try:
+                path, tightened = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env),
+                                                 pin)
+            except BaseException as failure:
+                if not held_before:     # what this run put in the token goes again; the keystore file still has it
+                    _forget_new_key(library, token_label, pin, key_id, failure)
+                raise
     emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
           "signer_file": str(path), "msp_folder_tightened": tightened, "keystore_key": str(key_file)},
          as_json=as_json)
@@ -199,10 +202,11 @@ def _key_file_name(who) -> str:
 
 def _in_token(factory: HSMSignerFactory, token_label: str, pin: str, key_id: bytes) -> bool:
     """Whether the token holds a private key with this CKA_ID already (a key imported before is kept whatever
-    happens next). Taken as not held when the token cannot be asked: the import then fails the same way."""
+    happens next). Any other error (a wrong PIN, no such token) is the run's: read as "not held", the import
+    would log in with the same wrong PIN again, a second try counted towards locking the token."""
     try:
         factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)).close()
-    except HSMError:
+    except KeyNotFound:
         return False
     return True
 
@@ -210,7 +214,7 @@ def _in_token(factory: HSMSignerFactory, token_label: str, pin: str, key_id: byt
 def _no_keystore_key(profile, who) -> str:
     name = f"{profile.org}/{who.name}"
     keystore = Path(who.msp_dir) / "keystore"
-    if (Path(who.msp_dir) / HSM_SIGNER_FILE).is_file():
+    if os.path.lexists(Path(who.msp_dir) / HSM_SIGNER_FILE):   # read() names one that is not a file
         described = HSMSignerFile.read(who.msp_dir)
         return (f"the key of {name} is no longer in {keystore}: it signs in token {described.token_label!r} "
                 f"({HSM_SIGNER_FILE}). If the key is in the token (`recfin hsm check --as {name}` proves it), there "
@@ -279,7 +283,8 @@ def check(as_, org, user, data_root, as_json) -> None:
       recfin hsm check --as bank/officer1 --json
     """
     profile, who = _profile_user(as_, org, user, data_root)
-    described = HSMSignerFile.read(who.msp_dir) if (Path(who.msp_dir) / HSM_SIGNER_FILE).is_file() else None
+    # lexists: a signer file that is a folder or a dangling symlink is an error (read() names it), never "keystore"
+    described = HSMSignerFile.read(who.msp_dir) if os.path.lexists(Path(who.msp_dir) / HSM_SIGNER_FILE) else None
     with open_msp_folder(who.msp_dir, profile.msp_id) as (_, signer):
         origin = signer.key_origin() if described else None
     emit({"user": f"{profile.org}/{who.name}", "key": "hsm" if described else "keystore",
@@ -350,22 +355,24 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
     _refuse_an_existing_request(csr_file)
     with HSMSignerFactory(library) as factory:
         pin = _pin(pin_env, token_label)
-        try:
-            key_id, public_key = generate_private_key(library, token_label, pin, curve=curve, key_label=key_label)
-        except KeyLabelTaken as taken:
-            raise click.ClickException(f"{taken}; nothing was generated (give another --key-label)") from None
-        try:
-            with factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)) as signer:
-                request = certificate_request(signer, public_key, subject)
-            # a request is public; replace=False: a file that appeared there meanwhile is kept (and this key goes)
-            write_atomically(csr_file, request, mode=0o644, replace=False)
-        except BaseException as failure:
-            _forget_new_key(library, token_label, pin, key_id, failure)
-            if isinstance(failure, FileExistsError):    # named by the temporary file: say what happened to --csr
-                raise click.ClickException(
-                    f"{as_typed(csr_file)} was written by another process while the key pair was made: that file is "
-                    "kept and the new key pair was deleted from the token again; give another --csr path") from failure
-            raise
+        with token_login(library, token_label, pin):   # one login for the run, as for import
+            try:
+                key_id, public_key = generate_private_key(library, token_label, pin, curve=curve, key_label=key_label)
+            except KeyLabelTaken as taken:
+                raise click.ClickException(f"{taken}; nothing was generated (give another --key-label)") from None
+            try:
+                with factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)) as signer:
+                    request = certificate_request(signer, public_key, subject)
+                # a request is public; replace=False: a file that appeared there meanwhile is kept (and this key goes)
+                write_atomically(csr_file, request, mode=0o644, replace=False)
+            except BaseException as failure:
+                _forget_new_key(library, token_label, pin, key_id, failure)
+                if isinstance(failure, FileExistsError):    # named by the temporary file: say what happened to --csr
+                    raise click.ClickException(
+                        f"{as_typed(csr_file)} was written by another process while the key pair was made: that file "
+                        "is kept and the new key pair was deleted from the token again; give another --csr path"
+                    ) from failure
+                raise
     emit({"token": token_label, "key_id": key_id.hex(), "curve": curve, "csr": str(csr_file)}, as_json=as_json)
 
 

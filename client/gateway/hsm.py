@@ -79,6 +79,7 @@ __all__ = [
     "generate_private_key",
     "certificate_request",
     "destroy_key_pair",
+    "token_login",
     "SOFTHSM2_LIBRARY",
 ]
 
@@ -95,6 +96,13 @@ class HSMError(ValueError):
 
 class KeyLabelTaken(HSMError):
     """Another private key in the token already has the CKA_LABEL a new key was to get."""
+
+
+class KeyNotFound(HSMError):
+    """The token, logged in to with the PIN given, holds no private key with the ``CKA_ID`` or ``CKA_LABEL`` asked for.
+
+    Apart from the other errors because only this one says the PIN was right: code asking whether a key is there
+    must not take a wrong PIN for "no", and log in with it again (each wrong try counts towards locking the token)."""
 
 
 @dataclass(frozen=True)
@@ -735,6 +743,22 @@ def _token(lib, library: str, token_label: str):
 
 
 @contextmanager
+def token_login(library: str | Path, token_label: str, user_pin: str) -> Iterator[None]:
+    """Keep the process logged in to the token for the ``with`` block: the signers, imports, key generations and
+    deletions on the token inside it share this one login, so the token checks the PIN once.
+
+    Without it, each of them logs in (and out) on its own, and a wrong PIN is tried, and counted towards locking
+    the token, once for each. A wrong PIN fails here, before anything else is asked of the token.
+    """
+    library = str(library)
+    login = _TokenLogin.acquire(_load_library(library), library, token_label, user_pin)
+    try:
+        yield
+    finally:
+        login.release()
+
+
+@contextmanager
 def _token_session(library: str, token_label: str, user_pin: str) -> Iterator[object]:
     """A read-write session on the token, logged in, for storing or making keys; the module's lock is held."""
     module = _load_library(library)
@@ -774,9 +798,9 @@ def _find_private_key(session, options: HSMSignerOptions, library: str):
     held = [f"CKA_ID {k[pkcs11.Attribute.ID].hex()}" + (f" label {k.label!r}" if k.label else "")
             for k in _objects(session, pkcs11.ObjectClass.PRIVATE_KEY)]
     if not held:
-        raise HSMError(f"no private key with {options.describe_key()} in {where}, which holds no private key: "
+        raise KeyNotFound(f"no private key with {options.describe_key()} in {where}, which holds no private key: "
                        "import the user's key (recfin hsm import) or make one there (recfin hsm generate)")
-    raise HSMError(f"no private key with {options.describe_key()} in {where} (its private keys: {'; '.join(held)}): "
+    raise KeyNotFound(f"no private key with {options.describe_key()} in {where} (its private keys: {'; '.join(held)}): "
                    "give one of those, or import the user's key (recfin hsm import)")
 
 

@@ -56,6 +56,8 @@ class HSMSignerFile:
     @classmethod
     def read(cls, msp_dir: str | Path) -> "HSMSignerFile":
         path = Path(msp_dir) / HSM_SIGNER_FILE
+        if os.path.lexists(path) and not path.is_file():
+            raise HSMError(_not_a_file(path))
         _refuse_if_others_control(Path(msp_dir))
         _refuse_if_others_control(path)
         needs = "it needs library, token, key_id (hex) and optionally pin_env; rewrite it with recfin hsm import"
@@ -97,6 +99,15 @@ class HSMSignerFile:
             raise HSMError(f"set {self.pin_env} to the user PIN of token {self.token_label!r}: "
                            f"the user's key is in that HSM ({HSM_SIGNER_FILE})")
         return pin
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a signer file that is a folder or a symlink to nothing is refused, not passed over: the user's key is
+    meant to be in the HSM, and the keystore key (still there until moved offline) must not sign in its place."""
+    what = "a symlink to nothing" if path.is_symlink() else "not a regular file"
+    return (f"{path} is {what}, so the HSM key of this MSP folder cannot be read; the keystore key is not used "
+            f"instead. Restore the file ({HSM_SIGNER_FILE}: recfin hsm import or link writes it), or remove it "
+            "to sign with the keystore key")
 
 
 def tighten_folder(msp_dir: str | Path) -> str | None:
@@ -166,7 +177,9 @@ def open_msp_folder(path: str | Path, msp_id: str, *, user_pin: str | None = Non
     checked against the certificate, so a key that does not belong to it is named here, not refused by a peer.
     """
     folder = Path(path)
-    if not (folder / HSM_SIGNER_FILE).is_file():
+    # lexists, not is_file: a signer file that is a folder or a dangling symlink is refused by read(), never taken
+    # for "no HSM key", which would sign with a keystore key the user may think is no longer used
+    if not os.path.lexists(folder / HSM_SIGNER_FILE):
         yield load_msp_folder(folder, msp_id)
         return
     with open_hsm_key(folder, msp_id, HSMSignerFile.read(folder), user_pin=user_pin) as opened:

@@ -682,9 +682,10 @@ def test_an_hsm_signer_file_yaml_cannot_read_as_written_is_refused_saying_why(tm
         HSMSignerFile.read(tmp_path)
 
 
-def test_an_hsm_signer_file_that_cannot_be_read_is_named(tmp_path):
+def test_an_hsm_signer_file_that_is_a_folder_is_named(tmp_path):
     (tmp_path / "hsm-signer.yaml").mkdir()
-    with pytest.raises(HSMError, match=rf"^cannot read {tmp_path / 'hsm-signer.yaml'}: Is a directory$"):
+    with pytest.raises(HSMError, match=rf"^{tmp_path / 'hsm-signer.yaml'} is not a regular file, so the HSM key of "
+                                       "this MSP folder cannot be read; the keystore key is not used instead"):
         HSMSignerFile.read(tmp_path)
 
 
