@@ -67,7 +67,7 @@ from . import memory
 from .cast import SPLIT_AMOUNT_FEN, Cast, discount_offer_arguments, offer_terms, setup_parties
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
 from .prepared_gateway import PreparedReplies, prepared_transaction
-from .profiling import machine, profile_lines, top_functions
+from .profiling import machine, machine_line, profile_lines, top_functions
 from .stats import latency_summary
 
 OPERATIONS = ("register", "confirm", "transfer")
@@ -83,8 +83,8 @@ FABRIC_31_OPTIONS = PeerOptions(use_write_batch=True, max_size_write_batch=1000,
 PEER_OPTIONS = {"fabric-3.1": FABRIC_31_OPTIONS, "none": PeerOptions()}
 """What the peer offers in READY: Fabric 3.1's core.yaml defaults (write batching and multi-key
 reads on, 1,000 each), or nothing (a peer before 3.1: one round trip per write)."""
-COLUMNS = ["part", "operation", "iterations", "cpu_ms_per_tx", "wall_ms_per_tx", "wall_p99_ms", "tx_per_s_one_core",
-           "peer_round_trips", "rss_mb", "peak_rss_growth_kb", "rss_growth_kb"]
+COLUMNS = ["part", "operation", "iterations", "cpu_ms_per_tx", "wall_ms_per_tx", "wall_p50_ms", "wall_p99_ms",
+           "tx_per_s_one_core", "peer_round_trips", "rss_mb", "peak_rss_growth_kb", "rss_growth_kb"]
 
 
 # ---------------------------------------------------------------- the figures
@@ -389,8 +389,7 @@ MEMORY_NOTE = ("memory: RSS_MB, the process's resident size after the row's tran
 
 def text_lines(report: dict[str, Any]) -> list[str]:
     m = report["machine"]
-    out = [f"machine: {m['nproc']} CPUs ({m['cpu_model']}), Python {m['python']}; "
-           f"peer options {report['settings']['peer_options']}",
+    out = [f"{machine_line(m)}; peer options {report['settings']['peer_options']}",
            table(report["rows"], COLUMNS), MEMORY_NOTE]
     for row in report["rows"]:
         if "cpu_ms_per_tx_by_step" in row:

@@ -44,3 +44,8 @@ def machine() -> dict[str, Any]:
                 model = line.split(":", 1)[1].strip()
                 break
     return {"nproc": os.cpu_count(), "cpu_model": model, "python": sys.version.split()[0]}
+
+
+def machine_line(figures: dict[str, Any]) -> str:
+    """``machine()`` as the text reports print it: "machine: 2 CPUs (AMD EPYC ...), Python 3.11.7"."""
+    return f"machine: {figures['nproc']} CPUs ({figures['cpu_model'] or 'model unknown'}), Python {figures['python']}"

@@ -1,5 +1,6 @@
-"""The benchmark report: counts by cause, throughput, latency percentiles, CPU per committed transaction;
-as a dict (written as JSON), as text lines, and the ratios of the Node client's figures to recfin's.
+"""The benchmark report: counts by cause, throughput, latency percentiles, CPU per committed transaction, and
+the machine it ran on (``machine``: CPUs, CPU model, Python; a line of the text); as a dict (written as
+JSON), as text lines, and the ratios of the Node client's figures to recfin's.
 
 Answered queries (``answered``: evaluates, never ordered) are counted apart from the committed
 transactions: they are not in ``committed``, in the throughput, in the top-level latency, in the
@@ -22,6 +23,7 @@ from typing import Any
 
 from .driver import Run, Sample
 from .outcomes import ANSWERED, CAUSES, COMMITTED, SUCCEEDED
+from .profiling import machine, machine_line
 from .stats import METHOD as LATENCY_METHOD
 from .stats import PERCENTILES, latency_summary, throughput
 
@@ -99,6 +101,7 @@ def build(run: Run, *, workload: str, client: str, cpu_usage: Mapping[str, float
                         "latency_s": latency_summary([s.latency for s in measured if s.kind == k and s.succeeded])}
                     for k in kinds},
         "timeline": timeline(run),
+        "machine": machine(),   # what the figures were measured on: CPUs, CPU model, Python
     }
     report.update(extra or {})
     return report
@@ -164,6 +167,8 @@ def lines(report: Mapping[str, Any]) -> list[str]:
            + "  ".join(f"{k} {v}" for k, v in report["failed"].items() if v),
            f"  throughput {throughput_text}  latency "
            + "  ".join(f"p{p} {fmt(lat.get(f'p{p}'))}" for p in PERCENTILES)]
+    if "machine" in report:      # a report saved before it was recorded has none
+        out.append(f"  {machine_line(report['machine'])}")
     if report["exhausted"]:
         out.append("  ran out of operations: no CPU per tx (the CPU counters span the whole window, its idle end "
                    "included); a larger --pool avoids it where the workload takes one (the hot key's family takes "

@@ -10,7 +10,8 @@ first one at a time (``sequential``), then with 16 in flight (``16-way concurren
 The phases are ``bench.driver``'s closed loop, a warm-up and then a measured window,
 reported the way ``recfin bench`` reports (``bench.report``): throughput, latency
 p50/p95/p99, and CPU seconds per committed transaction of this process and of every
-peer, orderer and chaincode server. Then ``recfin demo --skip-setup`` runs as its own
+peer, orderer and chaincode server, with the machine they ran on (CPUs, CPU model,
+Python). Then ``recfin demo --skip-setup`` runs as its own
 process on the warm network (up, chaincode deployed), timed from start to exit.
 
 The feature contract is deployed as chaincode ``features`` first if the network does
@@ -44,6 +45,7 @@ from client.gateway import CommitError
 from . import cpu
 from .driver import CONCURRENCY, Operation, Plan
 from .network_session import open_client, step_timeouts
+from .profiling import machine, machine_line
 from .report import build, client_cpu_per_tx, lines
 from .runner import execute
 
@@ -212,11 +214,12 @@ def main(as_, concurrencies, warmup, duration, call_timeout, demo_runs, topology
     if demo_runs:
         say(f"demo: `recfin demo --skip-setup`, {demo_runs} run(s)")
         demo = time_demo(demo_command(net.data_root), demo_runs)
-    summary = {"submitter": as_, "chaincode": FEATURE_CHAINCODE, "transaction": WRITE, "phases": reports,
-               "demo": demo}
+    summary = {"submitter": as_, "chaincode": FEATURE_CHAINCODE, "transaction": WRITE, "machine": machine(),
+               "phases": reports, "demo": demo}
     if as_json:
         emit(summary, as_json=True)
         return
+    click.echo(machine_line(summary["machine"]))
     click.echo(table(summary_rows(reports), SUMMARY_COLUMNS))
     if demo is not None:
         click.echo(f"demo on the warm network: median {demo['median_seconds']:.1f} s over {len(demo['runs'])} "

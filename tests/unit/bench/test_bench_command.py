@@ -21,10 +21,11 @@ def a_network_without_fabric_tools(data_root=None):
                    fabric=FabricInstall.locate({"RECFIN_FABRIC_HOME": str(missing)}))
 
 
-def wire_to_a_recording_client(monkeypatch, network=None) -> list:
+def wire_to_a_recording_client(monkeypatch, network=None, latency: float | None = None) -> list:
     """The command with a healthy-looking network (``network``, default one whose channel cannot be asked) and a
     runner that drives the workload over a recording client in this process, stating the client processes' shares
-    as the runner does; the Settings it got, in order."""
+    as the runner does; the Settings it got, in order. With ``latency``, every operation is recorded as finished
+    that many seconds after it was due, whatever this process took: figures compared with it depend on no timing."""
     from bench.runner import client_shares, execute
     from bench.workloads import WORKLOADS
     from cli import bench_commands
@@ -38,6 +39,8 @@ def wire_to_a_recording_client(monkeypatch, network=None) -> list:
         workload = WORKLOADS[settings.workload](parties()[0])
         await workload.prepare(settings.pool_size, say=say)
         measured = await execute(workload, settings.plan, [])
+        if latency is not None:
+            measured.run.samples[:] = [dataclasses.replace(s, finished=s.due + latency) for s in measured.run.samples]
         return dataclasses.replace(measured, shares=client_shares(settings.shares()) if settings.clients > 1 else [])
 
     network = network or a_network_without_fabric_tools()
@@ -213,7 +216,7 @@ def wire_a_node_client(monkeypatch, latency: float) -> list:
 
 def test_the_node_report_states_its_settings_and_one_client_process_and_rate_mode_compares_latency(tmp_path,
                                                                                                  monkeypatch):
-    wire_to_a_recording_client(monkeypatch)
+    wire_to_a_recording_client(monkeypatch, latency=0.5)
     got = wire_a_node_client(monkeypatch, latency=2.0)
     result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.5",
                                         "--compare-node", "--output", str(tmp_path), "--json"])
@@ -225,7 +228,9 @@ def test_the_node_report_states_its_settings_and_one_client_process_and_rate_mod
     assert node["client_processes"] == [{"name": "node-client", "rate": 20, "phase_s": 0.0, "concurrency": None,
                                          "max_in_flight": 10_000, "pool_size": 0}]
     ratios = entry["node_to_recfin"]
-    assert ratios["latency_p50_node_to_recfin"] > 1 and ratios["latency_p99_node_to_recfin"] > 1
+    # both sides' latencies are fixed (2.0 s and 0.5 s): the ratio is exact, not a race against the clock
+    assert ratios["latency_p50_node_to_recfin"] == pytest.approx(4.0)
+    assert ratios["latency_p99_node_to_recfin"] == pytest.approx(4.0)
     assert "rate mode sends both clients the same schedule" in entry["node_to_recfin_note"]
     assert "note: rate mode sends both clients the same schedule" in result.stderr
 

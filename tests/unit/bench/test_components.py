@@ -168,6 +168,8 @@ def test_the_text_report_prints_the_memory_with_the_cpu():
     assert result.exit_code == 0, result.output
     header = next(line for line in result.output.splitlines() if line.startswith("PART"))
     assert header.split()[-3:] == ["RSS_MB", "PEAK_RSS_GROWTH_KB", "RSS_GROWTH_KB"]
+    # wall time per transaction as docs/benchmark.md says: the mean, p50 and p99
+    assert "WALL_MS_PER_TX WALL_P50_MS WALL_P99_MS" in " ".join(header.split())
     assert "client register Python heap over 2 tx (traced pass): peak" in result.output
 
 

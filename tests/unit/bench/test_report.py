@@ -45,6 +45,23 @@ def test_counts_throughput_latency_and_cpu_per_committed_tx():
     assert "committed valid 8" in text and "mvcc_conflict 1" in text and "not measured" in text
 
 
+def test_the_report_names_the_machine_it_ran_on_in_json_and_text(monkeypatch):
+    from bench import report as report_module
+
+    figures = {"nproc": 2, "cpu_model": "AMD EPYC 7B13", "python": "3.11.7"}
+    monkeypatch.setattr(report_module, "machine", lambda: figures)
+    report = build(a_run(), workload="mixed", client="python", cpu_usage={}, process_kinds={})
+    assert report["machine"] == figures
+    assert "  machine: 2 CPUs (AMD EPYC 7B13), Python 3.11.7" in lines(report)
+    assert json.loads(json.dumps(report))["machine"]["nproc"] == 2      # as written to bench-<workload>.json
+
+
+def test_a_report_saved_before_the_machine_was_recorded_still_prints():
+    report = build(a_run(), workload="mixed", client="python", cpu_usage={}, process_kinds={})
+    del report["machine"]
+    assert not any("machine:" in line for line in lines(report))
+
+
 @pytest.mark.parametrize("cause", [c for c in CAUSES if c not in SUCCEEDED])
 def test_every_cause_of_failure_is_counted_and_printed(cause):
     report = build(Run(PLAN, [sample(1.0, 0.2), sample(1.5, 0.3, cause)]), workload="register", client="python",

@@ -191,10 +191,12 @@ def test_the_command_prints_the_phases_and_the_demo_it_measured(monkeypatch, rep
     assert [p["phase"] for p in summary["phases"]] == ["sequential", "4-way concurrent"]
     assert summary["demo"]["median_seconds"] == 9.5 and len(summary["demo"]["runs"]) == 2
     assert "--skip-setup" in summary["demo"]["command"]
+    assert set(summary["machine"]) == {"nproc", "cpu_model", "python"} and summary["machine"]["nproc"] >= 1
 
     table = CliRunner().invoke(main, ["--demo-runs", "1"])
     assert table.exit_code == 0, table.output
     assert "TX_PER_S" in table.stdout and "sequential" in table.stdout
+    assert f"machine: {summary['machine']['nproc']} CPUs (" in table.stdout
     assert "demo on the warm network: median 9.5 s over 1 run(s), 27 transactions each" in table.stdout
 
 

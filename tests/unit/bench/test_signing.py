@@ -1,6 +1,7 @@
 """`python -m bench.signing`: both rows measured on a real SoftHSM2 token, each row's last signature verified;
 its usage errors need no token."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,19 +16,74 @@ needs_softhsm = pytest.mark.skipif(
     reason="SoftHSM2 is not installed: apt-get install softhsm2 (scripts/install-os-packages does so as root)")
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     # its own process: SoftHSM2 reads the token folder the bench names once, when the module is first loaded
-    return subprocess.run([sys.executable, "-m", "bench.signing", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "bench.signing", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
 
 
 @needs_softhsm
 def test_it_measures_the_in_process_key_and_the_same_key_in_a_token():
     done = run("--iterations", "40", "--warmup", "5", "--json")
     assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
+    report = json.loads(done.stdout)
+    rows = report["rows"]
     assert [r["signer"] for r in rows] == ["in-process", "pkcs11"]
     assert all(r["signatures"] == 40 and r["wall_ms_per_signature"] > 0 and r["cpu_ms_per_signature"] >= 0
-               for r in rows)
+               and 0 < r["wall_p50_ms"] <= r["wall_p99_ms"] for r in rows)
+    # what each row signed with, and on what machine: a saved report can be checked against the docs' figures
+    assert [(r["library"], r["token"]) for r in rows] == [(None, None), (SOFTHSM2_LIBRARY, "recfin-bench")]
+    assert report["schema"] == "recfin.bench.signing/1"
+    assert set(report["machine"]) == {"nproc", "cpu_model", "python"} and report["machine"]["nproc"] >= 1
+
+
+@needs_softhsm
+def test_the_text_names_the_machine_and_the_token_of_the_pkcs11_row():
+    done = run("--iterations", "5", "--warmup", "0")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    assert out[0].startswith("machine: ") and " CPUs (" in out[0] and ", Python 3." in out[0]
+    assert out[1].split() == ["signer", "signatures", "wall", "ms/sig", "p50", "ms", "p99", "ms", "CPU", "ms/sig"]
+    assert f"pkcs11: token 'recfin-bench' (made for the run) of {SOFTHSM2_LIBRARY}" in out
+
+
+def test_an_hsm_error_is_one_error_line_not_a_traceback():
+    done = run("--library", "/nonexistent/libvendor.so", "--token", "bank-hsm", "--key-id", "01",
+               env={"RECFIN_HSM_PIN": "1234"})
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("Error: PKCS#11 library /nonexistent/libvendor.so not found")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+@needs_softhsm
+def test_a_token_the_module_does_not_have_is_one_error_line_naming_it(tmp_path):
+    (tmp_path / "tokens").mkdir()
+    config = tmp_path / "softhsm2.conf"
+    config.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    done = run("--token", "nosuch", "--key-id", "01", env={"RECFIN_HSM_PIN": "1234", "SOFTHSM2_CONF": str(config)})
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"Error: no token labelled 'nosuch' in {SOFTHSM2_LIBRARY}")
+    assert "Traceback" not in done.stderr
+
+
+def test_another_module_without_a_token_is_refused_before_anything_is_made():
+    """The run's own token is made by SoftHSM2's softhsm2-util: a vendor's module would not see it."""
+    done = run("--library", "/opt/vendor/libpkcs11.so")
+    assert done.returncode == 2, done.stderr
+    assert "--library /opt/vendor/libpkcs11.so without --token" in done.stderr
+    assert "Name a token of /opt/vendor/libpkcs11.so with --token" in done.stderr
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--key-label", "officer1"], "--key-label without --token: it names"),
+    (["--key-id", "01"], "--key-id without --token: it names"),
+    (["--key-label", "a", "--key-id", "01"], "--key-label and --key-id without --token: they name"),
+    (["--pin-env", "BANK_PIN"], "--pin-env without --token: it names"),
+])
+def test_key_and_pin_options_without_a_token_are_refused_not_ignored(args, named):
+    done = run(*args)
+    assert done.returncode == 2, done.stderr
+    assert named in done.stderr and "add --token or leave" in done.stderr
 
 
 def test_a_named_token_needs_its_key_and_pin():
