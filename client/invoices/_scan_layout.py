@@ -351,6 +351,14 @@ def item_rows(lines: list[TextLine]) -> list[Row]:
     return rows
 
 
+def invoice_text_on(lines: list[TextLine]) -> bool:
+    """Whether the lines hold anything of an invoice the reader looks for: a labelled field (发票号码：, 名称：, ...),
+    the item table's header or a line of its totals (合计, 价税合计). A page read turned on its side or upside down
+    reads as none of them: Chinese read sideways is noise."""
+    return any(_is_labelled_field(line) or _item_table.is_header(line) or TOTALS.match(line.text)
+               or _WITH_TAX.search(line.text) for line in lines)
+
+
 def _is_labelled_field(line: TextLine) -> bool:
     """A line of the invoice's labelled fields (发票号码：, 开票日期：, 名称：, 纳税人识别号：), which no item row has."""
     return any(pattern.search(line.text) for pattern in (_NUMBER, _DATE, _NAME, _TAX_ID))

@@ -25,10 +25,11 @@ honest reading passes (a tax id's check digit, figures that do not add up, a tot
 with tax that is not negative beside words that say 负). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
 the CLI exits 1 while any field is flagged; the invoice read carries the flagged fields
 (:attr:`Invoice.unreviewed`), and a registration or attestation refuses it, and every
-reader refuses a file written from it, until a person has checked them. An image or image-only PDF on whose pages OCR
-finds no invoice label at all (blank, turned, too small or blurred to read, or no invoice) is read as no invoice
-with one flagged field, ``invoice_text``, saying so (:func:`_no_invoice_text`), rather than every field of an
-invoice "not found".
+reader refuses a file written from it, until a person has checked them. A page scanned on its side or upside down
+is read turned upright (:func:`_upright_page`), and the reading says so in a note, the field ``turned``, not
+flagged. An image or image-only PDF on whose pages OCR finds no invoice label at all, either as scanned or turned
+upright (blank, too small or blurred to read, or no invoice) is read as no invoice with one flagged field,
+``invoice_text``, saying so (:func:`_no_invoice_text`), rather than every field of an invoice "not found".
 
 A file is read as one invoice. One that holds several (``_scan_layout.invoices_in``: another invoice number or
 another seller in a later title block, or another number with item rows after it) is never read as one:
@@ -68,13 +69,13 @@ from ._amount_words import amount_in_words_fen, words_negative
 from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restore_totals, row_values, tax_agrees
 from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
-from ._ocr import load_pages, require_tesseract
+from ._ocr import load_pages, require_tesseract, turned, upright_turn
 from ._page import ScannedPage
 from ._pdf_text import PageContents, scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
-from ._scan_layout import HEADER_FIELDS, InvoiceInFile, Row, header_readings, invoices_in, item_rows, \
-    join_wrapped_names, read_again
+from ._scan_layout import HEADER_FIELDS, InvoiceInFile, Row, header_readings, invoice_text_on, invoices_in, \
+    item_rows, join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party, UnreviewedField
@@ -83,6 +84,8 @@ from .parse import refuse_ofd
 DEFAULT_MIN_CONFIDENCE = 0.80
 # the one field of a reading that found no invoice label on its pages (:func:`_no_invoice_text`)
 NO_INVOICE_TEXT = "invoice_text"
+# the note (a field, not flagged) of a reading with pages scanned turned and read upright (:func:`_turned_reading`)
+TURNED = "turned"
 
 
 class FieldReading(BaseModel):
@@ -135,11 +138,42 @@ def ocr_image(image: bytes | Path, source: str, first_page: int = 0) -> list[Tex
     require_tesseract()
     lines: list[TextLine] = []
     for number, frame in enumerate(load_pages(image, source), start=first_page):
-        page_lines = ScannedPage(frame, source).lines
+        page_lines = _upright_page(frame, source).lines
         for line in page_lines:
             line.page_number = number
         lines.extend(page_lines)
     return lines
+
+
+def _upright_page(frame, source: str) -> ScannedPage:
+    """The page read as scanned; where that finds nothing of an invoice on it, the page turned the way tesseract's
+    orientation detection finds its text upright and read again, kept if that finds the invoice (else the page as
+    scanned, which reads as no invoice text). An upright page is read once, as before: orientation detection takes
+    about as long as a page pass, and is asked only of a page whose reading came to nothing."""
+    page = ScannedPage(frame, source)
+    if invoice_text_on(page.lines):
+        return page
+    degrees = upright_turn(frame, source)
+    if degrees == 0:
+        return page
+    upright = ScannedPage(turned(frame, degrees), source, turned=degrees)
+    return upright if invoice_text_on(upright.lines) else page
+
+
+def _turned_reading(lines: list[TextLine]) -> FieldReading | None:
+    """The note of the pages of a reading that were scanned turned and read turned upright, which page by how many
+    degrees clockwise; ``None`` where none was. Not flagged: the page is read as if scanned upright."""
+    turns = {line.page_number + 1: line.page.turned for line in lines if line.page is not None and line.page.turned}
+    if not turns:
+        return None
+    said = ", ".join(f"page {page} {_TURN_WORDS[degrees]}, turned {degrees}° clockwise"
+                     for page, degrees in sorted(turns.items()))
+    return FieldReading(value=", ".join(f"page {page}: {degrees}" for page, degrees in sorted(turns.items())),
+                        confidence=1.0, flagged=False,
+                        reason=f"scanned turned and read upright: {said}; every field is read off the upright page")
+
+
+_TURN_WORDS = {90: "on its side", 180: "upside down", 270: "on its side"}
 
 
 # --- from readings to fields ------------------------------------------------------
@@ -526,15 +560,16 @@ def _ocr_results(source: str, lines: list[TextLine], min_confidence: float,
     or none of an invoice), the one reading :func:`_no_invoice_text` instead of every field "not found".
     ``pages_read`` gives the pages (from 1) that were read, asked only then: a blank page gives no line to say it."""
     results = _results(source, "ocr", lines, min_confidence)
-    if len(results) == 1 and all(reading.value is None for reading in results[0].fields.values()):
+    if len(results) == 1 and all(reading.value is None for name, reading in results[0].fields.items()
+                                 if name != TURNED):
         return [_no_invoice_text(source, tuple(pages_read()))]
     return results
 
 
 def _no_invoice_text(source: str, pages: tuple[int, ...]) -> ScanResult:
-    """A reading of pages with no invoice label on them (a blank page, a page turned on its side or upside down, or
-    an upright one scanned too small or blurred, which OCR reads as no text or as noise, or no invoice at all): one
-    reason, not every field of an invoice to review, since there is none to review. No invoice, nothing trusted."""
+    """A reading of pages with no invoice label on them, as scanned nor turned upright (a blank page, one scanned too
+    small or blurred, which OCR reads as no text or as noise, or no invoice at all): one reason, not every field of
+    an invoice to review, since there is none to review. No invoice, nothing trusted."""
     reason = (f"no invoice text found on {source} {pages_text(pages)}: blank, turned, too small or blurred to read, "
               "or not an invoice; scan the invoice upright at 300 dpi and read it again")
     return ScanResult(source=source, method="ocr", invoice=None, pages=pages,
@@ -591,7 +626,7 @@ def _compared(image: ScanResult, layer: ScanResult | None, said_by: str) -> Scan
         if seen is None:
             fields[name] = said.model_copy(update={"confidence": 0.0, "flagged": True, "reason": (
                 f"not read on the page image; {said_by} reads {said.value!r}: check it against the image")})
-        elif not _same_reading(name, seen.value, None if said is None else said.value):
+        elif name != TURNED and not _same_reading(name, seen.value, None if said is None else said.value):
             shown = "has no such field" if said is None else f"reads {said.value!r}"
             fields[name] = seen.model_copy(update={"flagged": True, "reason": "; ".join(filter(None, (
                 f"the page image reads {seen.value!r}, {said_by} {shown}: one of them is misread or altered, "
@@ -650,6 +685,9 @@ def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[Text
             fields["number"] = _number_read_otherwise(fields["number"], printed)
         if printed.copies:
             fields = {"copies": _copies_reading(printed, fields, min_confidence), **fields}
+        turned_pages = _turned_reading([*printed.lines, *(line for copy in printed.copies for line in copy.lines)])
+        if turned_pages is not None:
+            fields = {TURNED: turned_pages, **fields}
         if invoice is not None:
             invoice = invoice.model_copy(update={"source": source})
         out.append(ScanResult(source=source, method=method, fields=fields, line_items=items, invoice=invoice,

@@ -1,6 +1,6 @@
 """The one skip marker for tests that run tesseract: the binary on PATH and the language data the reader asks for.
 
-A tesseract without chi_sim (or eng) data makes the reader raise MissingDependency: that is a machine missing an
+A tesseract without chi_sim (or eng, or osd) data makes the reader raise MissingDependency: that is a machine missing an
 OS package, which the tests that need it skip, naming it, as they do for a missing binary.
 """
 
@@ -13,9 +13,10 @@ import pytest
 
 from client.invoices._ocr import tesseract_path
 
-# The page is read in chi_sim, regions again in eng or chi_sim+eng (client/invoices/_ocr.py, _scan_fields.py).
-LANGUAGES = ("chi_sim", "eng")
-PACKAGES = "tesseract-ocr, tesseract-ocr-chi-sim and tesseract-ocr-eng"
+# The page is read in chi_sim, regions again in eng or chi_sim+eng (client/invoices/_ocr.py, _scan_fields.py); a
+# page that reads as no invoice is asked which way up it is (osd, which Debian's tesseract-ocr depends on).
+LANGUAGES = ("chi_sim", "eng", "osd")
+PACKAGES = "tesseract-ocr, tesseract-ocr-chi-sim, tesseract-ocr-eng and tesseract-ocr-osd"
 
 
 @functools.cache

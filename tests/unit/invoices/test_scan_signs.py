@@ -261,7 +261,8 @@ def test_a_photo_of_more_pixels_than_a_page_is_read_at_is_scaled_down_to_them_an
     monkeypatch.setattr(_ocr, "tesseract_path", lambda: "/usr/bin/tesseract")
     monkeypatch.setattr(_ocr.subprocess, "run", run)
     assert read_scan(tmp_path / "photo.png").method == "ocr"  # nothing on it to read, but read
-    [((page_width, page_height), ink)] = read
+    (page_width, page_height), ink = read[0]   # the page pass (a page with no invoice text is then asked its
+    assert all(size == read[0][0] for size, _ in read), read    # orientation: of the same page, scaled the same)
     assert page_width * page_height <= _ocr.MAX_PAGE_PIXELS
     assert page_width * page_height > 0.999 * _ocr.MAX_PAGE_PIXELS  # as little detail lost as may be
     assert abs(page_width / page_height - width / height) < 1 / page_height  # its aspect kept

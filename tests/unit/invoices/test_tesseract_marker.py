@@ -38,6 +38,12 @@ def test_no_tesseract_on_path_is_a_reason_to_skip(tmp_path, monkeypatch):
     assert "tesseract is not on PATH" in probe(monkeypatch, str(tmp_path / "empty"))
 
 
-@pytest.mark.parametrize("languages", [["chi_sim", "eng", "osd"], ["eng", "chi_sim"]])
-def test_a_tesseract_with_both_languages_runs_the_tests(tmp_path, monkeypatch, languages):
+def test_a_tesseract_without_orientation_data_is_a_reason_to_skip_naming_it(tmp_path, monkeypatch):
+    # a page that reads as no invoice is asked which way up it is: without osd the reader raises MissingDependency
+    reason = probe(monkeypatch, a_tesseract_listing(tmp_path / "bin", ["eng", "chi_sim"]))
+    assert reason is not None and "no osd language data" in reason and "tesseract-ocr-osd" in reason
+
+
+@pytest.mark.parametrize("languages", [["chi_sim", "eng", "osd"], ["osd", "eng", "chi_sim"]])
+def test_a_tesseract_with_every_language_runs_the_tests(tmp_path, monkeypatch, languages):
     assert probe(monkeypatch, a_tesseract_listing(tmp_path / "bin", languages)) is None
