@@ -2,6 +2,8 @@
 
 - :mod:`.qscc`: the query system chaincode (``GetTransactionByID``, ``GetChainInfo``, ``GetBlockByNumber``), each
   query pinned to the caller's own org, and the channel configuration in force (its last config block);
+- :mod:`.lifecycle`: a chaincode's committed definition (``_lifecycle`` ``QueryChaincodeDefinition``), asked as
+  qscc is, and the member orgs of one of its private data collections;
 - :mod:`.msp`: the channel's org MSPs as that configuration defines them, and whether a certificate is one of
   theirs (chains to its CA certificates, within its dates, not revoked);
 - :mod:`.revocation`: certificate revocation lists matched to the CA that issued them, as Fabric's MSP does;

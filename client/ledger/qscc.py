@@ -21,9 +21,9 @@ class LedgerReadError(ValueError):
     """A peer's answer that is not what Fabric stores: a block or transaction that does not decode."""
 
 
-def ask_own_org(qscc, msp_id: str, function: str, *arguments: str) -> bytes:
-    """A qscc query answered by a peer of ``msp_id``'s org: left to choose, the Gateway may pass a query to
-    another org's peer, whose ledger would then answer for the peer being checked."""
+def ask_own_org(qscc, msp_id: str, function: str, *arguments: str | bytes) -> bytes:
+    """A system chaincode query (qscc, ``_lifecycle``) answered by a peer of ``msp_id``'s org: left to choose, the
+    Gateway may pass a query to another org's peer, whose ledger would then answer for the peer being checked."""
     return qscc.evaluate(function, arguments=arguments, endorsing_organizations=[msp_id])
 
 

@@ -13,12 +13,14 @@ from typing import Any, TypeVar
 from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from chaincode.receivables.collections import collection_name
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps, awaiting, blocking
 from client.gateway.errors import EndorseError, GatewayError
+from client.ledger.lifecycle import LIFECYCLE, chaincode_definition_steps, collection_member_orgs
 from client.ledger.msp import application_msp_ids
-from client.ledger.qscc import QSCC, current_config_steps
+from client.ledger.qscc import QSCC, LedgerReadError, current_config_steps
 
 from ._events import AsyncReceivablesEvents, ReceivablesEvents
 from ._models import (
@@ -416,6 +418,66 @@ class _Operations:
         orgs = yield from self._channel_orgs_of(msp_id)
         others = [org for org in orgs or () if org != msp_id]
         return [msp_id, *others] if others else None
+
+    def _terms_endorsers(self, what: str, financing_id: str, org: str, debtor_msp: str | None = None
+                         ) -> Steps[list[str]]:
+        """Who endorses ``what``, a write to the terms' collection of ``financing_id`` whose holder and bank are
+        both parties of ``org``: the claim's debtor's org (``debtor_msp``, where the write changes the claim too),
+        ``org`` and one regulator org, as that collection's policy asks (``terms-<org>-<org>``: ``org`` and any one
+        of the regulator orgs, chaincode.receivables.collections). Which orgs' parties may be the regulator is the
+        contract's configuration, which no answer of the contract tells; the channel's committed chaincode
+        definition does, as the members of that collection other than ``org``. It is read from a peer of ``org``
+        itself: left to choose, the Gateway could ask another org's peer, which could answer with its own org as
+        the "regulator" and be sent the terms. ``org`` alone where the collection has no other member (its policy
+        is then ``org``'s). ValueError, nothing sent, where the client has no Network to ask, the definition cannot
+        be read or has no such collection: the message names the orgs to pass (:func:`_one_org_terms_refusal`)."""
+        parties = _unique([debtor_msp, org])
+        collection = collection_name(org, org)
+        if self.network is None:
+            raise _one_org_terms_refusal(what, financing_id, org, parties,
+                                         "this client has no Network to read it through")
+        chaincode = self.contract.chaincode_name
+        try:
+            definition = yield from chaincode_definition_steps(self.network.get_contract(LIFECYCLE), org, chaincode)
+        except (GatewayError, LedgerReadError) as error:
+            # on one line, as the CLI shows a refusal: a GatewayError renders each peer's detail on a line of its own
+            said = ("; ".join([error.message, *map(str, error.details)]) if isinstance(error, GatewayError)
+                    else str(error))
+            raise _one_org_terms_refusal(what, financing_id, org, parties,
+                                         f"it could not be read from a peer of {org} ({said})") from error
+        members = collection_member_orgs(definition, collection)
+        if members is None:
+            raise _one_org_terms_refusal(what, financing_id, org, parties,
+                                         f"the definition of chaincode {chaincode} has no collection {collection}")
+        regulators = [member for member in members if member != org]
+        # any one regulator org meets the policy, and each org named is one more peer the terms are sent to and
+        # one more that must be up, so one is named: the first in name order, so that every write of the org's
+        # terms goes to the same regulator org, whichever host sends it, as a new party's second org is chosen
+        return parties + regulators[:1]
+
+    def _offer_orgs(self, financing_id: str, claim: Receivable | None, bank_msp: str) -> Steps[list[str]]:
+        """Who endorses a bank's offer: the claim's holder org and the bank's, as the terms' collection's policy
+        asks. The claim's, not the request record's copy, which two orgs could have rewritten before acceptance
+        (the contract refuses such a request, and the terms must not reach the org it names on the way). Where
+        they are one org, it and a regulator org (:meth:`_terms_endorsers`). The bank's org alone where the bank
+        may not read the financing or its claim: the contract then refuses the offer by its own rule."""
+        if claim is None:
+            return [bank_msp]
+        if claim.holder_msp == bank_msp:
+            return (yield from self._terms_endorsers("make_offer", financing_id, bank_msp))
+        return [claim.holder_msp, bank_msp]
+
+    def _claim_orgs(self, financing: FinancingView, claim: Receivable, bank_msp: str | None,
+                    terms_written_by: str | None) -> Steps[list[str]]:
+        """The orgs of :func:`_parties_orgs`; where they are one, that org and every other of the channel
+        (:meth:`_every_org_with`). ``terms_written_by``: the action's name where it writes to the terms'
+        collection, whose policy needs a regulator org where the holder and the bank are one org and the debtor
+        of another: the debtor's org, that org and a regulator org then (:meth:`_terms_endorsers`)."""
+        if terms_written_by and financing.financier_msp == financing.holder_msp != claim.debtor_msp:
+            return (yield from self._terms_endorsers(terms_written_by, financing.id, financing.holder_msp,
+                                                     claim.debtor_msp))
+        orgs = _parties_orgs(financing, claim, bank_msp)
+        return orgs if len(orgs) > 1 else (yield from self._every_org_with(orgs[0])) or orgs
 
     def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
         """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
@@ -818,8 +880,10 @@ peer of its own org, member of the collection or not. By default both are looked
 (``get_financing``, ``get_receivable`` and ``who_am_i``): the holder's org is the claim's, not
 the request record's copy (the contract refuses a request naming another, ``invalid-state``).
 Where the claim's holder is a party of the bank's own org, the collection needs a regulator org
-to endorse with it, which the SDK cannot tell: ValueError, nothing sent, unless
-``endorsing_organizations`` names them (that org and a regulator org). Pass
+to endorse with it: that org and the first in name order of the collection's other members,
+read from the chaincode's committed definition (``_lifecycle``, through a peer of that org).
+Where the client has no Network, the definition cannot be read or names no such collection:
+ValueError, nothing sent, unless ``endorsing_organizations`` names them. Pass
 ``endorsing_organizations`` to skip the look-ups; the orgs given are sent as they are. A caller
 the contract does not let read the financing or its claim cannot offer on it either: the offer
 then goes to the caller's own org alone, and the contract's own refusal comes back
@@ -842,8 +906,8 @@ accepted offer). Endorsement is pinned to the debtor's, holder's and bank's orgs
 claim's key-level policy needs all three, and the gateway refuses to plan a proposal
 with transient data beyond the collection's members (the debtor's org is not one). Where the
 holder and the bank are parties of one org (and the debtor of another), the collection needs a
-regulator org as well, which the SDK cannot tell: ValueError, nothing sent, unless
-``endorsing_organizations`` names the debtor's org, that org and a regulator org.
+regulator org as well, found as :meth:`make_offer` finds it (ValueError, nothing sent, where it
+cannot be, unless ``endorsing_organizations`` names the debtor's org, that org and a regulator org).
 A caller the contract does not let read the financing (not its bank) or its claim (a bank that
 has left it), or a financing with no accepted offer (no terms to read back), is sent to the
 contract all the same (to the caller's own org, and without terms where there are none), so its
@@ -939,40 +1003,17 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
 
 
-def _offer_orgs(financing_id: str, claim: Receivable | None, bank_msp: str) -> list[str]:
-    """Who endorses a bank's offer: the claim's holder org and the bank's, as the terms' collection's policy asks.
-    The claim's, not the request record's copy, which two orgs could have rewritten before acceptance (the contract
-    refuses such a request, and the terms must not reach the org it names on the way). The bank's org alone where
-    the bank may not read the financing or its claim: the contract then refuses the offer by its own rule."""
-    if claim is None:
-        return [bank_msp]
-    if claim.holder_msp == bank_msp:
-        raise _one_org_terms_refusal("make_offer", financing_id, bank_msp, f"{bank_msp} and a regulator org")
-    return [claim.holder_msp, bank_msp]
-
-
-def _ensure_a_regulator_org_could_be_named(what: str, financing: FinancingView, claim: Receivable) -> None:
-    """Refuse, before it is sent, a write to the terms' collection of a financing whose holder and bank are parties
-    of one org and whose claim's debtor is of another: the orgs chosen are then the debtor's and that org, and the
-    collection needs a regulator org too, which the SDK cannot name (:func:`_one_org_terms_refusal`). Where the
-    debtor is a party of that org as well, that org and every other of the channel are named, the regulator's
-    among them (:meth:`ReceivablesClient._orgs_of_financing`): nothing is refused, however many orgs that is."""
-    if financing.financier_msp == financing.holder_msp != claim.debtor_msp:
-        raise _one_org_terms_refusal(what, financing.id, financing.holder_msp,
-                                     f"the claim's debtor's org, {financing.holder_msp} and a regulator org")
-
-
-def _one_org_terms_refusal(what: str, financing_id: str, org: str, needed: str) -> ValueError:
+def _one_org_terms_refusal(what: str, financing_id: str, org: str, parties: list[str], why: str) -> ValueError:
     """Where one org's parties hold and finance, the terms' collection needs that org and a regulator org to
-    endorse a write (chaincode.receivables.collections). Which orgs' parties may be the regulator is the contract's
-    configuration, which neither the channel's config nor any answer of the contract tells, and naming every org
-    of the channel, as a confirmation does, would send the terms to orgs outside the collection: so the caller
-    names them."""
+    endorse a write (chaincode.receivables.collections), and the SDK reads which orgs those are from the chaincode's
+    committed definition (:meth:`_Operations._terms_endorsers`). Where it cannot (``why``), it does not guess:
+    naming every org of the channel, as a confirmation does, would send the terms to orgs outside the collection,
+    so the caller names them (``parties``: the orgs to name besides a regulator org)."""
     return ValueError(
         f"{what} on {financing_id}: its holder and its bank are both parties of {org}, so the terms' collection "
-        f"needs {org} and a regulator org to endorse, and which orgs' parties may be the regulator is the "
-        f"network's configuration, which the SDK cannot read; name the endorsing orgs yourself "
-        f"(endorsing_organizations, `--endorsing-org MSP`): {needed}")
+        f"needs {org} and a regulator org to endorse, which the SDK reads from the chaincode's committed "
+        f"definition, and {why}; name the endorsing orgs yourself "
+        f"(endorsing_organizations, `--endorsing-org MSP`): {', '.join(parties)} and a regulator org")
 
 
 def _exposure_version(value: int) -> str:
@@ -1090,7 +1131,7 @@ class ReceivablesClient(_Operations):
         if endorsing_organizations is None:
             financing = self._readable_financing(financing_id)
             claim = self._readable_claim(financing)
-            endorsing_organizations = _offer_orgs(financing_id, claim, self.who_am_i().msp_id)
+            endorsing_organizations = blocking(self._offer_orgs)(financing_id, claim, self.who_am_i().msp_id)
         return self._offer(financing_id, terms, endorsing_organizations, exposure_version)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
@@ -1129,7 +1170,7 @@ class ReceivablesClient(_Operations):
         given: the debtor's, holder's and bank's where the action changes the claim; where it changes the
         financing record alone, the holder's and bank's) of a bank's action on an accepted financing.
         ``writes_terms_collection``: the action writes to the terms' collection, whose policy a regulator org
-        must meet with the holder's where it is the bank's org too (refused here when the SDK cannot name one)."""
+        must meet with the holder's where it is the bank's org too (:meth:`_terms_endorsers`)."""
         if terms is not None:
             _check_terms(terms, what, cap=LEDGER_MAX_FEN)
         financing = None
@@ -1150,17 +1191,14 @@ class ReceivablesClient(_Operations):
         ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
         financing, or its claim (a bank that has left it), the caller's own org: the change is sent all the
         same, for the contract to refuse it by its own rule, not the read's. Where the debtor's, holder's and
-        bank's orgs are one, that org and every other of the channel (:func:`_parties_orgs`).
-        ``terms_written_by``: the action's name where it writes to the terms' collection, refused where its
-        policy needs a regulator org these orgs lack (:func:`_ensure_a_regulator_org_could_be_named`)."""
+        bank's orgs are one, that org and every other of the channel; ``terms_written_by``: the action's name
+        where it writes to the terms' collection, which may need a regulator org too (:meth:`_claim_orgs`)."""
         claim = self._readable_claim(financing)
         if claim is None:
             return [self.who_am_i().msp_id]
-        if terms_written_by:
-            _ensure_a_regulator_org_could_be_named(terms_written_by, financing, claim)
         caller = caller_as_bank and not financing.financier_msp
-        orgs = _parties_orgs(financing, claim, self.who_am_i().msp_id if caller else None)
-        return orgs if len(orgs) > 1 else blocking(self._every_org_with)(orgs[0]) or orgs
+        return blocking(self._claim_orgs)(financing, claim, self.who_am_i().msp_id if caller else None,
+                                          terms_written_by)
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -1343,7 +1381,8 @@ class AsyncReceivablesClient(_Operations):
         if endorsing_organizations is None:
             financing = await self._readable_financing(financing_id)
             claim = await self._readable_claim(financing)
-            endorsing_organizations = _offer_orgs(financing_id, claim, (await self.who_am_i()).msp_id)
+            endorsing_organizations = await awaiting(self._offer_orgs)(financing_id, claim,
+                                                                      (await self.who_am_i()).msp_id)
         return await self._offer(financing_id, terms, endorsing_organizations, exposure_version)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
@@ -1389,11 +1428,9 @@ class AsyncReceivablesClient(_Operations):
         claim = await self._readable_claim(financing)
         if claim is None:
             return [(await self.who_am_i()).msp_id]
-        if terms_written_by:
-            _ensure_a_regulator_org_could_be_named(terms_written_by, financing, claim)
         caller = caller_as_bank and not financing.financier_msp
-        orgs = _parties_orgs(financing, claim, (await self.who_am_i()).msp_id if caller else None)
-        return orgs if len(orgs) > 1 else await awaiting(self._every_org_with)(orgs[0]) or orgs
+        return await awaiting(self._claim_orgs)(financing, claim, (await self.who_am_i()).msp_id if caller else None,
+                                                terms_written_by)
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:

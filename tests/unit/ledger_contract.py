@@ -15,6 +15,9 @@ of its clients has a ``LedgerNetwork``, the stand-in for its Gateway's Network: 
 submits committed in (``last_committed_block``), and its ``wait_for_block`` returns at once for a block that exists (one
 ledger: every "peer" has every block) and raises ``BlockWaitTimeoutError`` for one that does not. ``Channel.activity``
 lists every call and every wait in order, with the caller's org and the block, so a test can see who waited for what.
+The Network's system chaincodes are ``qscc`` (a config block naming the channel's orgs) and ``_lifecycle``
+(``Channel.lifecycle``: the receivables chaincode's committed definition, with the collections of the channel's
+configuration, as each org's peer answers it).
 
 ``TopologySessions`` opens ``cli.connection.Session`` objects over a channel for the orgs and users of a topology:
 one identity per org user (its NodeOU and Fabric CA attributes in a real certificate, written where the org's
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,14 +36,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from fabric_protos.common import policies_pb2
+from fabric_protos.msp import msp_principal_pb2
+from fabric_protos.peer import collection_pb2
+from fabric_protos.peer.lifecycle import lifecycle_pb2
 
 from chaincode.receivables import ReceivablesContract
+from chaincode.receivables.collections import collections_config
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.shim import create_composite_key, split_composite_key
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
 from cli import connection
 from client.gateway import SubmitResult
 from client.gateway.errors import BlockWaitTimeoutError, EndorseError, ErrorDetail, EvaluateError
+from client.ledger.lifecycle import LIFECYCLE
+from client.ledger.qscc import QSCC
 from client.receivables import CONTRACT_NAME, ReceivablesClient
 from network import profiles
 from network.topology import Topology
@@ -102,6 +113,65 @@ class Blocks:
         return self.height - 1
 
 
+CHAINCODE = "receivables"
+
+
+def members_policy(msp_ids: list[str]) -> collection_pb2.CollectionPolicyConfig:
+    """``OR('<org>.member', ...)`` of ``msp_ids`` as ``peer lifecycle`` compiles a collection's policy string."""
+    principals = [msp_principal_pb2.MSPPrincipal(
+        principal_classification=msp_principal_pb2.MSPPrincipal.ROLE,
+        principal=msp_principal_pb2.MSPRole(msp_identifier=msp_id, role=msp_principal_pb2.MSPRole.MEMBER
+                                            ).SerializeToString()) for msp_id in msp_ids]
+    rule = policies_pb2.SignaturePolicy(n_out_of=policies_pb2.SignaturePolicy.NOutOf(
+        n=1, rules=[policies_pb2.SignaturePolicy(signed_by=index) for index in range(len(msp_ids))]))
+    return collection_pb2.CollectionPolicyConfig(
+        signature_policy=policies_pb2.SignaturePolicyEnvelope(version=0, rule=rule, identities=principals))
+
+
+def committed_definition(config: NetworkConfig, *, members: dict[str, list[str]] | None = None
+                         ) -> lifecycle_pb2.QueryChaincodeDefinitionResult:
+    """The receivables chaincode's definition as the channel commits it for ``config``: the collections
+    ``collections_config`` derives (the form ``peer lifecycle chaincode approveformyorg --collections-config``
+    takes), each member orgs policy the orgs its policy string names; ``members`` replaces the member orgs of the
+    collections it names, as an altered definition would."""
+    collections = []
+    for collection in collections_config(config):
+        orgs = (members or {}).get(collection["name"], re.findall(r"'([^']+)\.member'", collection["policy"]))
+        static = collection_pb2.StaticCollectionConfig(
+            name=collection["name"], member_orgs_policy=members_policy(orgs),
+            required_peer_count=collection["requiredPeerCount"], maximum_peer_count=collection["maxPeerCount"],
+            block_to_live=collection["blockToLive"], member_only_read=collection["memberOnlyRead"],
+            member_only_write=collection["memberOnlyWrite"])
+        collections.append(collection_pb2.CollectionConfig(static_collection_config=static))
+    return lifecycle_pb2.QueryChaincodeDefinitionResult(
+        sequence=1, version="1.0", collections=collection_pb2.CollectionConfigPackage(config=collections))
+
+
+@dataclass
+class ScriptedLifecycle:
+    """``_lifecycle`` as the channel's peers answer ``QueryChaincodeDefinition``: the receivables chaincode's
+    ``definition`` (any other chaincode is not defined), or, from a peer of an org in ``forged``, the definition that
+    org's peer answers instead. Left to choose (no org named), the Gateway may ask any org's peer: a forged answer
+    comes back if there is one. Every query is recorded in ``asked``, as (function, chaincode, orgs named)."""
+
+    definition: lifecycle_pb2.QueryChaincodeDefinitionResult
+    forged: dict[str, lifecycle_pb2.QueryChaincodeDefinitionResult] = field(default_factory=dict)
+    asked: list[tuple[str, str, list[str] | None]] = field(default_factory=list)
+
+    def evaluate(self, function, *, arguments=(), endorsing_organizations=None) -> bytes:
+        assert function == "QueryChaincodeDefinition", function
+        [serialized] = arguments
+        name = lifecycle_pb2.QueryChaincodeDefinitionArgs.FromString(serialized).name
+        named = None if endorsing_organizations is None else list(endorsing_organizations)
+        self.asked.append((function, name, named))
+        if name != CHAINCODE:
+            raise EvaluateError("evaluate call to endorser returned error: failed to invoke backing implementation "
+                                f"of 'QueryChaincodeDefinition': namespace {name} is not defined", transaction_id="q")
+        answered_by = named or list(self.forged)
+        forged = [self.forged[org] for org in answered_by if org in self.forged]
+        return (forged[0] if forged else self.definition).SerializeToString()
+
+
 @dataclass
 class LedgerNetwork:
     """Stands in for a client.gateway Network: ``last_committed_block`` of its client's submits, ``wait_for_block``."""
@@ -111,11 +181,15 @@ class LedgerNetwork:
     name: str = "receivables"
     last_committed_block: int | None = None
     channel_orgs: tuple[str, ...] = ()
+    lifecycle: ScriptedLifecycle | None = None
 
-    def get_contract(self, chaincode: str, contract_name: str | None = None) -> ScriptedQscc:
-        """qscc alone, answering from a config block that lists the channel's orgs (the SDK reads them to name
-        a second endorsing org for a new party record)."""
-        assert chaincode == "qscc", chaincode
+    def get_contract(self, chaincode: str, contract_name: str | None = None) -> ScriptedQscc | ScriptedLifecycle:
+        """The system chaincodes alone: qscc, answering from a config block that lists the channel's orgs (the SDK
+        reads them to name a second endorsing org for a new party record), and ``_lifecycle`` (the SDK reads the
+        terms' collection of an org that holds and finances to name a regulator org)."""
+        if chaincode == LIFECYCLE and self.lifecycle is not None:
+            return self.lifecycle
+        assert chaincode == QSCC, chaincode
         return ScriptedQscc([names_config_block(list(self.channel_orgs))], {})
 
     def record(self, transaction: str, submit: bool, committed: bool) -> None:
@@ -143,9 +217,11 @@ class Channel:
     submits: list[Submitted] = field(default_factory=list)
     blocks: Blocks = field(default_factory=Blocks)
     ledger: MemoryLedger = field(init=False)
+    lifecycle: ScriptedLifecycle = field(init=False)
 
     def __post_init__(self) -> None:
         self.ledger = MemoryLedger([ReceivablesContract(self.config)])
+        self.lifecycle = ScriptedLifecycle(committed_definition(self.config))
 
     @property
     def activity(self) -> list[Activity]:
@@ -157,7 +233,8 @@ class Channel:
 
     def client(self, identity: TestIdentity) -> ReceivablesClient:
         """A client calling as ``identity``, with its own Network (as each connection has its own Gateway)."""
-        network = LedgerNetwork(self.blocks, identity.msp_id, channel_orgs=tuple(self.config.msp_ids))
+        network = LedgerNetwork(self.blocks, identity.msp_id, channel_orgs=tuple(self.config.msp_ids),
+                                lifecycle=self.lifecycle)
         contract = LedgerContract(self.ledger, identity, lambda: self.now, self.submits, network)
         return ReceivablesClient(contract, network)
 
@@ -184,7 +261,7 @@ class LedgerContract:
     clock: Callable[[], datetime]
     submits: list[Submitted] | None = None  # where to keep each committed submit, if anywhere
     network: LedgerNetwork | None = None  # told of each call, to number the blocks its submits commit in
-    chaincode_name: str = "receivables"
+    chaincode_name: str = CHAINCODE
 
     def _run(self, submit: bool, name: str, arguments, transient):
         run = self.ledger.submit if submit else self.ledger.evaluate

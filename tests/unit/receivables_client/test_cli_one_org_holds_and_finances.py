@@ -1,6 +1,7 @@
 """`recfin finance offer` and `finance disburse` by a bank of the claim holder's own org, over the real contract on
-MemoryLedger: the terms' collection then needs that org and a regulator org, which only the operator can name
-(``--endorsing-org``); without them the SDK's refusal is one line naming the option, and nothing is sent.
+MemoryLedger: the terms' collection then needs that org and a regulator org, which the SDK reads from the chaincode's
+committed definition; where the definition has no such collection, the refusal is one line naming the option
+(``--endorsing-org``), and nothing is sent.
 
 The commands, the SDK and the contract run for real; the connection is ``TopologySessions`` (the topology's orgs and
 users), on a contract configured so that the supplier org's parties may finance too, as a group's finance arm would.
@@ -11,12 +12,12 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from chaincode.receivables.config import NetworkConfig
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from cli import connection
 from cli.main import main
 from network.topology import load as load_topology
 
-from ..ledger_contract import Channel, TopologySessions
+from ..ledger_contract import Channel, TopologySessions, committed_definition
 from .test_cli_pages_and_currencies import PARTIES, registered
 from .test_cli_party_commands import ok
 from .test_contract_agreement import credit_code
@@ -51,32 +52,52 @@ def refused_before_sending(channel: Channel, *args: str) -> str:
     return line
 
 
-def test_a_bank_of_the_holders_org_offers_and_disburses_with_the_orgs_it_names(channel):
+def test_a_bank_of_the_holders_org_offers_and_disburses_with_the_regulator_org_the_sdk_reads(channel):
     rid = registered("24312000000087654321")
+    ok("receivable", "confirm", rid, "--as", "coreenterprise")
+    financing = ok("finance", "request", rid, "--as", "supplier/supplier1")["id"]
+
+    offer = ok("finance", "offer", financing, *OFFER, "--as", GROUP_BANK)
+    assert offer["status"] == "OPEN" and offer["financing_id"] == financing
+    ok("finance", "accept", offer["id"], "--as", "supplier/supplier1")
+    disbursed = ok("finance", "disburse", financing, "--as", GROUP_BANK)
+    assert disbursed["status"] == "DISBURSED"
+
+    # sent to the holder's org and the regulator's, which meet every policy validation checks, the terms'
+    # collection's included; the regulator's read each time from a peer of the bank's own org
+    sent = {s.transaction: s for s in submits_of(channel) if s.transaction in ("MakeFinancingOffer",
+                                                                                "RecordDisbursement")}
+    assert sent["MakeFinancingOffer"].named == [SUPPLIER, REGULATOR]
+    assert sent["RecordDisbursement"].named == [CORE_MSP, SUPPLIER, REGULATOR]
+    assert all(s.needed.met_by(s.named) for s in sent.values())
+    assert [named for _, _, named in channel.lifecycle.asked] == [[SUPPLIER], [SUPPLIER]]
+
+
+def test_where_the_definition_has_no_collection_for_the_org_the_operator_names_the_orgs(channel):
+    """A definition committed before the org's parties could finance has no collection ``terms-<org>-<org>``."""
+    channel.lifecycle.definition = committed_definition(DEFAULT_CONFIG)
+    rid = registered("24312000000087654322")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     financing = ok("finance", "request", rid, "--as", "supplier/supplier1")["id"]
 
     line = refused_before_sending(channel, "finance", "offer", financing, *OFFER, "--as", GROUP_BANK)
     assert line.startswith(f"Error: make_offer on {financing}: its holder and its bank are both parties of "
                            f"{SUPPLIER}")
+    assert f"has no collection terms-{SUPPLIER}-{SUPPLIER}" in line
     assert line.endswith(f"`--endorsing-org MSP`): {SUPPLIER} and a regulator org")
 
     offer = ok("finance", "offer", financing, *OFFER, "--as", GROUP_BANK,
                "--endorsing-org", SUPPLIER, "--endorsing-org", REGULATOR)
-    assert offer["status"] == "OPEN" and offer["financing_id"] == financing
     ok("finance", "accept", offer["id"], "--as", "supplier/supplier1")
 
     line = refused_before_sending(channel, "finance", "disburse", financing, "--as", GROUP_BANK)
     assert line.startswith(f"Error: record_disbursement on {financing}: ")
-    assert line.endswith(f"`--endorsing-org MSP`): the claim's debtor's org, {SUPPLIER} and a regulator org")
+    assert line.endswith(f"`--endorsing-org MSP`): {CORE_MSP}, {SUPPLIER} and a regulator org")
 
     disbursed = ok("finance", "disburse", financing, "--as", GROUP_BANK, "--endorsing-org", CORE_MSP,
                    "--endorsing-org", SUPPLIER, "--endorsing-org", REGULATOR)
     assert disbursed["status"] == "DISBURSED"
-
-    # sent to exactly the orgs named, which meet every policy validation checks, the terms' collection's included
     sent = {s.transaction: s for s in submits_of(channel) if s.transaction in ("MakeFinancingOffer",
                                                                                 "RecordDisbursement")}
     assert sent["MakeFinancingOffer"].named == [SUPPLIER, REGULATOR]
     assert sent["RecordDisbursement"].named == [CORE_MSP, SUPPLIER, REGULATOR]
-    assert all(s.needed.met_by(s.named) for s in sent.values())

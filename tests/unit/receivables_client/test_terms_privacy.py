@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+from types import SimpleNamespace
 
 import pytest
 
 from chaincode.receivables import ReceivablesContract
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.testing import MemoryLedger, make_identity
 from client.receivables import AsyncReceivablesClient, ReceivablesClient
 from client.receivables._client import QUERIES
 from client.receivables._models import Offer
 
+from ..ledger_contract import ScriptedLifecycle, committed_definition
 from . import fakes
 from .fakes import BANK, FakeContract
 from .test_async_client import FakeAsyncContract
@@ -41,7 +44,81 @@ def test_an_offer_goes_to_the_claims_holder_org_not_the_one_a_rewritten_request_
     assert async_contract.calls[-1].endorsing_organizations == ["SupplierMSP", "BankMSP"]
 
 
-def test_an_offer_where_the_bank_holds_the_claim_too_names_no_org_for_the_caller_to_guess():
+# BankMSP's parties hold claims and finance them; two regulator orgs, so the one named is a choice
+HOLDS_AND_FINANCES = NetworkConfig(org_roles={"CoreEnterpriseMSP": ("core_enterprise",),
+                                              "BankMSP": ("supplier", "financier"), "RegulatorMSP": ("regulator",),
+                                              "PbocMSP": ("regulator",)})
+
+
+class AsyncLifecycle:
+    """The AsyncContract of ``_lifecycle``: ``lifecycle``'s answers, awaited."""
+
+    def __init__(self, lifecycle: ScriptedLifecycle) -> None:
+        self.lifecycle = lifecycle
+
+    async def evaluate(self, function, **options):
+        return self.lifecycle.evaluate(function, **options)
+
+
+def _network(lifecycle: ScriptedLifecycle, *, awaited: bool = False) -> SimpleNamespace:
+    """A Network whose only chaincode asked is ``_lifecycle``."""
+    def get_contract(chaincode, contract_name=None):
+        assert chaincode == "_lifecycle", chaincode
+        return AsyncLifecycle(lifecycle) if awaited else lifecycle
+    return SimpleNamespace(get_contract=get_contract)
+
+
+def _sent(client_class, contract, lifecycle: ScriptedLifecycle, call):
+    """``call`` on a ``client_class`` over ``contract`` whose Network answers ``_lifecycle`` from ``lifecycle``."""
+    result = call(client_class(contract, _network(lifecycle, awaited=client_class is AsyncReceivablesClient)))
+    return asyncio.run(result) if asyncio.iscoroutine(result) else result
+
+
+def _disbursement_answers() -> dict:
+    return {"GetFinancing": {**fakes.financing(holder_msp="BankMSP"), "offers": [fakes.offer(status="ACCEPTED")]},
+            "GetOfferTerms": fakes.terms(), "GetReceivable": fakes.receivable(status="FINANCED", holder_msp="BankMSP"),
+            "RecordDisbursement": fakes.financing(status="DISBURSED", holder_msp="BankMSP")}
+
+
+@pytest.mark.parametrize("client_class, contract_class", [(ReceivablesClient, FakeContract),
+                                                          (AsyncReceivablesClient, FakeAsyncContract)])
+def test_where_the_bank_holds_the_claim_too_the_offer_and_disbursement_name_its_org_and_the_first_regulator_org(
+        client_class, contract_class):
+    lifecycle = ScriptedLifecycle(committed_definition(HOLDS_AND_FINANCES))
+    offered = contract_class(responses=_offer_answers(holder_msp="BankMSP"))
+    _sent(client_class, offered, lifecycle, lambda sdk: sdk.make_offer(F, TERMS))
+    assert offered.calls[-1].name == "MakeFinancingOffer"
+    assert offered.calls[-1].endorsing_organizations == ["BankMSP", "PbocMSP"]   # of PbocMSP, RegulatorMSP
+
+    disbursed = contract_class(responses=_disbursement_answers())
+    _sent(client_class, disbursed, lifecycle, lambda sdk: sdk.record_disbursement(F))
+    assert disbursed.calls[-1].name == "RecordDisbursement"
+    assert disbursed.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "BankMSP", "PbocMSP"]
+    # each read of the definition pinned to the bank's own org's peer
+    assert lifecycle.asked == [("QueryChaincodeDefinition", "receivables", ["BankMSP"])] * 2
+
+
+def test_the_regulator_org_is_read_from_the_banks_own_peer_not_another_orgs():
+    """A peer of another org could answer with a definition naming its own org a member of the collection (sorted
+    first, as CoreEnterpriseMSP is), and would then be sent the terms: the SDK asks the bank's org's peer alone."""
+    lifecycle = ScriptedLifecycle(committed_definition(HOLDS_AND_FINANCES), forged={
+        "CoreEnterpriseMSP": committed_definition(HOLDS_AND_FINANCES, members={
+            "terms-BankMSP-BankMSP": ["BankMSP", "CoreEnterpriseMSP"]})})
+    contract = FakeContract(responses=_offer_answers(holder_msp="BankMSP"))
+    _sent(ReceivablesClient, contract, lifecycle, lambda sdk: sdk.make_offer(F, TERMS))
+    assert [named for _, _, named in lifecycle.asked] == [["BankMSP"]]
+    assert contract.calls[-1].endorsing_organizations == ["BankMSP", "PbocMSP"]
+
+
+def test_where_the_collection_has_no_regulator_org_the_bank_holding_the_claim_too_offers_alone():
+    alone = NetworkConfig(org_roles={"CoreEnterpriseMSP": ("core_enterprise",), "BankMSP": ("supplier", "financier")})
+    contract = FakeContract(responses=_offer_answers(holder_msp="BankMSP"))
+    _sent(ReceivablesClient, contract, ScriptedLifecycle(committed_definition(alone)),
+          lambda sdk: sdk.make_offer(F, TERMS))
+    assert contract.calls[-1].endorsing_organizations == ["BankMSP"]
+
+
+def test_an_offer_where_the_bank_holds_the_claim_too_is_refused_by_a_client_without_its_network():
     answers = _offer_answers(holder_msp="BankMSP")
     for client, contract in ((ReceivablesClient, FakeContract(responses=answers)),
                              (AsyncReceivablesClient, FakeAsyncContract(responses=answers))):
@@ -49,26 +126,37 @@ def test_an_offer_where_the_bank_holds_the_claim_too_names_no_org_for_the_caller
             result = client(contract).make_offer(F, TERMS)
             if asyncio.iscoroutine(result):
                 asyncio.run(result)
-        assert "endorsing_organizations" in str(refused.value) and "BankMSP" in str(refused.value)
+        assert "this client has no Network to read it through" in str(refused.value)
+        assert str(refused.value).endswith("(endorsing_organizations, `--endorsing-org MSP`): BankMSP and a "
+                                           "regulator org")
         assert "MakeFinancingOffer" not in [c.name for c in contract.calls]
-    # named by the caller, the orgs are sent as given
+    # named by the caller, the orgs are sent as given, and nothing is read to choose them
     contract = FakeContract(responses=answers)
-    ReceivablesClient(contract).make_offer(F, TERMS, endorsing_organizations=["BankMSP", "RegulatorMSP"])
+    lifecycle = ScriptedLifecycle(committed_definition(HOLDS_AND_FINANCES))
+    _sent(ReceivablesClient, contract, lifecycle,
+          lambda sdk: sdk.make_offer(F, TERMS, endorsing_organizations=["BankMSP", "RegulatorMSP"]))
     assert contract.only().endorsing_organizations == ["BankMSP", "RegulatorMSP"]
+    assert lifecycle.asked == []
 
 
-def test_a_disbursement_where_the_bank_holds_the_claim_too_is_not_sent_without_named_orgs():
-    answers = {"GetFinancing": {**fakes.financing(holder_msp="BankMSP"), "offers": [fakes.offer(status="ACCEPTED")]},
-               "GetOfferTerms": fakes.terms(), "GetReceivable": fakes.receivable(status="FINANCED", holder_msp="BankMSP"),
-               "RecordDisbursement": fakes.financing(status="DISBURSED", holder_msp="BankMSP")}
-    for client, contract in ((ReceivablesClient, FakeContract(responses=answers)),
-                             (AsyncReceivablesClient, FakeAsyncContract(responses=answers))):
-        with pytest.raises(ValueError, match="debtor's org, BankMSP and a regulator org"):
-            result = client(contract).record_disbursement(F)
-            if asyncio.iscoroutine(result):
-                asyncio.run(result)
+@pytest.mark.parametrize("definition, chaincode, said", [
+    (committed_definition(DEFAULT_CONFIG), "receivables",
+     "the definition of chaincode receivables has no collection terms-BankMSP-BankMSP"),
+    (committed_definition(HOLDS_AND_FINANCES), "receivables-v2",
+     "it could not be read from a peer of BankMSP (evaluate call to endorser returned error: failed to invoke "
+     "backing implementation of 'QueryChaincodeDefinition': namespace receivables-v2 is not defined)"),
+], ids=["no-such-collection", "definition-unreadable"])
+def test_where_the_definition_names_no_regulator_org_the_disbursement_is_refused_naming_the_orgs_to_pass(
+        definition, chaincode, said):
+    for client_class, contract_class in ((ReceivablesClient, FakeContract),
+                                         (AsyncReceivablesClient, FakeAsyncContract)):
+        contract = contract_class(responses=_disbursement_answers(), chaincode_name=chaincode)
+        with pytest.raises(ValueError) as refused:
+            _sent(client_class, contract, ScriptedLifecycle(definition), lambda sdk: sdk.record_disbursement(F))
+        assert said in str(refused.value)
+        assert str(refused.value).endswith("`--endorsing-org MSP`): CoreEnterpriseMSP, BankMSP and a regulator org")
         assert "RecordDisbursement" not in [c.name for c in contract.calls]
-    contract = FakeContract(responses=answers)
+    contract = FakeContract(responses=_disbursement_answers())
     ReceivablesClient(contract).record_disbursement(
         F, endorsing_organizations=["CoreEnterpriseMSP", "BankMSP", "RegulatorMSP"])
     assert contract.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "BankMSP", "RegulatorMSP"]
@@ -114,11 +202,10 @@ def test_a_query_is_never_submitted(query):
     assert contract.calls == []
 
 
-def test_where_one_org_holds_and_finances_the_named_orgs_meet_the_collection_and_the_claim():
-    """Through the real contract: the bank of the holder's own org offers and disburses with a regulator org named,
-    and the orgs it names meet every policy validation checks, the terms' collection's included."""
-    from chaincode.receivables.config import NetworkConfig
-
+def test_where_one_org_holds_and_finances_the_orgs_the_sdk_names_meet_the_collection_and_the_claim():
+    """Through the real contract: the bank of the holder's own org offers and disburses, the SDK naming a regulator
+    org it read from the chaincode's definition, and the orgs it names meet every policy validation checks, the
+    terms' collection's included."""
     from ..ledger_contract import Channel
     from .test_endorsement import BANK as BANK_MSP, CORE, REGULATOR, SUPPLIER, claim, register, submits_of, terms
 
@@ -130,25 +217,22 @@ def test_where_one_org_holds_and_finances_the_named_orgs_meet_the_collection_and
     group_bank = register(channel, 3, SUPPLIER, "financier", "group-bank")
     register(channel, 5, REGULATOR, "regulator", "regulator")
     financing = tier1.client.request_financing(claim(channel, tier1, core, "24312000000000000011")).id
-    with pytest.raises(ValueError, match="regulator org"):
-        group_bank.client.make_offer(financing, terms(channel))
-    offer = group_bank.client.make_offer(financing, terms(channel), [SUPPLIER, REGULATOR])
+    offer = group_bank.client.make_offer(financing, terms(channel))
     tier1.client.accept_offer(offer.id)
-    with pytest.raises(ValueError, match="regulator org"):
-        group_bank.client.record_disbursement(financing)
-    group_bank.client.record_disbursement(financing, endorsing_organizations=[CORE, SUPPLIER, REGULATOR])
+    assert group_bank.client.record_disbursement(financing).status == "DISBURSED"
     named = {s.transaction: s for s in submits_of(channel) if s.transaction in ("MakeFinancingOffer",
                                                                                  "RecordDisbursement")}
+    assert named["MakeFinancingOffer"].named == [SUPPLIER, REGULATOR]
+    assert named["RecordDisbursement"].named == [CORE, SUPPLIER, REGULATOR]
     assert named["MakeFinancingOffer"].needed.orgs == {SUPPLIER, REGULATOR}
     assert named["RecordDisbursement"].needed.orgs == {CORE, SUPPLIER, REGULATOR}
     assert all(s.needed.met_by(s.named) for s in named.values())
+    assert [named for _, _, named in channel.lifecycle.asked] == [[SUPPLIER], [SUPPLIER]]
 
 
 def test_where_one_org_is_debtor_holder_and_bank_the_disbursement_names_it_and_every_other_org():
     """Through the real contract: the debtor of that org too, the SDK names that org and every other of the channel,
     here the regulator's, which is what the claim's and the terms' collection's policies need; nothing is refused."""
-    from chaincode.receivables.config import NetworkConfig
-
     from ..ledger_contract import Channel
     from .test_endorsement import CORE, REGULATOR, claim, register, submits_of, terms
 
