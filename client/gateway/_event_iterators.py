@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
+import weakref
 from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
 import grpc
@@ -290,9 +291,13 @@ class AsyncEventIterator(Generic[T]):
         where cancelling a grpc.aio read directly would end the call's responses for good.
         """
         if self._read is None:
-            self._read = asyncio.ensure_future(
-                self._stream.__anext__() if self._stream is not None else self._first_response()
-            )
+            if self._stream is None:
+                opened = self._opened()  # a plain stream call opens here, as before; an async def one returns its opening
+                if inspect.isawaitable(opened):
+                    read = _open_then_read(opened, weakref.ref(self))  # holds the iterator weakly: __del__ still runs
+                else:
+                    self._stream = opened
+            self._read = asyncio.ensure_future(self._stream.__anext__() if self._stream is not None else read)
             self._read.add_done_callback(_retrieve_outcome)
         read = self._read
         try:
@@ -307,20 +312,13 @@ class AsyncEventIterator(Generic[T]):
         self._read = None
         return response
 
-    async def _first_response(self):
-        """Open the stream, then read its first response. The opening is part of the read, so a read given up
-        leaves it running for the next one, and aclose() cancels it rather than leave a stream opened after it."""
-        self._stream = await self._opened()
-        return await self._stream.__anext__()
-
-    async def _opened(self):
-        """The stream, opened now. A stream call written ``async def`` returns an awaitable of the stream, which
-        is awaited. A sync transport's stream is refused with a ValueError naming connect(), at this read and at
-        every later one, which opens no other (each a new error: one raised twice would share its traceback)."""
+    def _opened(self):
+        """The stream, opened now, or the awaitable an ``async def`` stream call returned (_open_then_read awaits
+        it). A sync transport's stream is refused with a ValueError naming connect(), at this read and every later one."""
         if self._refusal is None:
             stream = self._open_stream()
             if inspect.isawaitable(stream) and not hasattr(type(stream), "__anext__"):
-                stream = await stream  # not a stream itself, which is read with ``async for``, never awaited
+                return stream
             self._refusal = _sync_stream_refusal(stream)
             if self._refusal is None:
                 return stream
@@ -370,3 +368,19 @@ class AsyncEventIterator(Generic[T]):
 
     async def __aexit__(self, *exc) -> None:
         await self.aclose()
+
+
+async def _open_then_read(opening, owner) -> object:
+    """Await an ``async def`` stream call's opening, then read its first response. ``owner`` (a weakref to the
+    AsyncEventIterator) is resolved only once the stream is open, so a dropped iterator is collected meanwhile."""
+    stream = await opening
+    iterator = owner()
+    if iterator is None or iterator._closed:
+        _cancel(stream)  # closed or dropped while opening: nobody will read or cancel it
+        raise asyncio.CancelledError
+    iterator._refusal = _sync_stream_refusal(stream)
+    if iterator._refusal is not None:
+        raise ValueError(*iterator._refusal.args)
+    iterator._stream = stream
+    del iterator
+    return await stream.__anext__()

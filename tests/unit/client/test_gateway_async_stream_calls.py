@@ -2,6 +2,7 @@
 stream) before reading it, as it reads the stream a plain stream call returns."""
 
 import asyncio
+import gc
 
 import pytest
 
@@ -76,6 +77,36 @@ def test_aclose_while_an_async_def_stream_call_is_opening_ends_the_readers_itera
 
     assert asyncio.run(main()) == "ended"
     assert fake.calls == [] and fake.streams == []  # the opening was cancelled before it made the call
+
+
+@pytest.mark.parametrize("awaited", [False, True], ids=["stream", "async def"])
+def test_an_iterator_dropped_while_its_first_read_is_pending_is_collected_and_its_stream_cancelled(
+        credentials, awaited):
+    """A caller gives up waiting for the first event (a timeout) and drops the iterator without aclose(): the read
+    left pending must not keep the iterator alive, or its stream (opened then, for an async def call still
+    opening) is never cancelled."""
+    fake = FakeTransport()
+    fake.event_responses = [HANG]
+    transport = AwaitedStreamsTransport(fake) if awaited else AsyncFakeTransport(fake)
+    if awaited:
+        transport.release.clear()
+
+    async def main():
+        async with _gateway(credentials, transport) as gateway:
+            events = gateway.get_network(CHANNEL).chaincode_events("receivables")
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(0.05):
+                    await anext(events)
+            del events
+            gc.collect()
+            if awaited:
+                transport.release.set()  # the peer accepts the stream only now, after the drop
+            await asyncio.sleep(0.05)
+
+    asyncio.run(main())
+    # the plain call's stream, opened at the first read, is cancelled; the async def one's opening is cancelled
+    # with the read (or, had it completed, its stream)
+    assert [stream.cancelled for stream in fake.streams] == ([] if awaited else [True])
 
 
 def test_connect_still_refuses_a_transport_whose_stream_call_is_async_def(credentials):
