@@ -305,18 +305,20 @@ class Store:
         it names now. Only the key's policy is written, never its value: Fabric checks the change against the
         policy the key carries, so the orgs it names endorse it, and nothing of the claim moves.
 
-        Refused ``nothing-to-reseal`` where the key names every org due already, or carries no policy, and
-        ``claim-needs-two-orgs`` where the orgs due are one (``policy.one_org_refusal``)."""
+        A key with no policy (``orgs_before`` empty) gets the orgs due too: one whose claim was written while they
+        were one org, whose policy no write gave it (``put_receivable``), and which neither UpgradeLedger (it
+        seals only the statuses earlier versions left unguarded) nor a later change of the claim may ever seal.
+        The chaincode-level policy guards it until then, so the write takes nothing from any org.
+
+        Refused ``nothing-to-reseal`` where the key names every org due already, and ``claim-needs-two-orgs`` where
+        the orgs due are one (``policy.one_org_refusal``)."""
         key = self.key(keys.RECEIVABLE, r.id)
         held = await self.stub.get_state_validation_parameter(key)
-        if not held:
-            raise rule("nothing-to-reseal", f"{r.id}'s key carries no key-level policy: the chaincode-level policy "
-                       "guards it until recfin chaincode upgrade-ledger (UpgradeLedger) or its confirmation gives "
-                       "it its own; there is nothing to reseal")
-        short = self._short_policy(r, held)
+        due = self._claim_orgs(r)
+        short = (([], due) if not held else self._short_policy(r, held))
         if short is None:
             raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due "
-                       f"({', '.join(self._claim_orgs(r))}): there is nothing to reseal, and nothing was changed")
+                       f"({', '.join(due)}): there is nothing to reseal, and nothing was changed")
         key_orgs, due = short
         if len(due) < 2:
             raise policy.one_org_refusal(r, due)

@@ -84,12 +84,20 @@ async def test_a_key_naming_every_org_due_is_refused_and_nothing_is_written():
     await net.refused(net.actors["tier1"], "ResealReceivable", other["id"], rule="nothing-to-reseal")
 
 
-async def test_a_key_without_a_policy_is_left_to_the_upgrade():
+async def test_a_confirmed_claim_whose_key_has_no_policy_gets_the_orgs_due():
+    """A confirmed claim under the chaincode-level policy alone (written while its orgs due were one org, so no
+    write gave it a policy; UpgradeLedger seals only the statuses earlier versions left unguarded): any two orgs
+    could rewrite it, and only a reseal gives it its own."""
     net = await standard_net()
-    r = await net.registered(net.actors["tier1"], net.actors["core"])
-    del net.ledger.validation_parameters[net._key(keys.RECEIVABLE, r["id"])]   # as an earlier version left it
-    message = await net.refused(net.actors["tier1"], "ResealReceivable", r["id"], rule="nothing-to-reseal")
-    assert "carries no key-level policy" in message and "upgrade-ledger" in message
+    r = await net.confirmed(net.actors["tier1"], net.actors["core"])
+    key = net._key(keys.RECEIVABLE, r["id"])
+    del net.ledger.validation_parameters[key]
+    assert [c for p in await net.upgrade_pages() for c in p["claims_to_reseal"]] == []
+    assert net._key(keys.RECEIVABLE, r["id"]) not in net.ledger.validation_parameters   # the upgrade left it so
+    resealed = await net.ok(net.actors["tier1"], "ResealReceivable", r["id"])
+    assert (resealed["orgs_before"], resealed["orgs_after"]) == ([], [CORE, SUPPLIER])
+    assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
+    await net.refused(net.actors["tier1"], "ResealReceivable", r["id"], rule="nothing-to-reseal")
 
 
 async def test_anyone_but_its_parties_and_the_regulator_is_refused_before_anything_about_the_claim():
