@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ._lines import TextLine
 from ._ocr import Box, column_ink, dark_spans, merge_spans, solid_runs
 from ._page import WordGap
-from ._scan_fields import is_empty_cell_mark
+from ._scan_fields import is_dash, is_negative_figure
 
 COLUMNS = ("name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax")
 # The labels each column goes by on the fully digitalised invoice and on older ones, longest first.
@@ -90,8 +90,8 @@ def column_extents(header: TextLine) -> dict[str, tuple[int, int]] | None:
 
 def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
             word_gap: WordGap | None = None) -> dict[str, Cell]:
-    """The row's cells by column; a column with no ink in this row has no cell, nor one with a dash alone, the mark
-    of an empty cell (:func:`~._scan_fields.is_empty_cell_mark`). Inside a cell a space is kept
+    """The row's cells by column; a column with no ink in this row has no cell, nor one a discount line leaves
+    empty with a dash (:func:`without_empty_marks`). Inside a cell a space is kept
     where the page pass began a new word and the blank before it is as wide as ``word_gap`` says a space is
     (``None``: no space is kept); a blank near that width doubts the cell."""
     box = line.box
@@ -111,11 +111,31 @@ def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
         if straddled:
             doubt = "; ".join(filter(None, (_straddle_doubt(straddled, "ink", _narrow_blanks(inside, band / 4),
                                                             "scan"), doubt)))
-        if is_empty_cell_mark(text):
-            continue
         confidence = min((line.conf[i] for i in chars), default=0.0)
         cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence, doubt)
-    return cells
+    return without_empty_marks(cells)
+
+
+# The cells a discount line (折扣行) leaves empty and prints a dash in. Never the amount, rate or tax: every row fills
+# them, and a dash there is a figure the reading lost, derived from the others and flagged.
+_EMPTY_ON_A_DISCOUNT = ("spec", "unit", "quantity", "unit_price")
+
+
+def without_empty_marks(cells: dict[str, Cell]) -> dict[str, Cell]:
+    """The row's cells, less those a discount line prints a dash alone in to leave them empty. A row is a discount
+    line where its amount is negative or its quantity and unit price are both a dash; there a spec, unit, quantity
+    or unit price that is a dash alone, or 一 as chi_sim reads a printed dash, is no cell. On any other row such a
+    cell is kept as read: a quantity or price of a dash or 一 is a misread figure (1 read as 一), read as unreadable
+    and flagged, and a spec or unit 一 may be printed so."""
+    def dash(column: str) -> bool:
+        return column in cells and is_dash(cells[column].page_text)
+
+    amount = cells.get("amount")
+    negative = amount is not None and is_negative_figure(amount.page_text)
+    if not (negative or dash("quantity") and dash("unit_price")):
+        return cells
+    return {column: cell for column, cell in cells.items()
+            if not (column in _EMPTY_ON_A_DISCOUNT and is_dash(cell.page_text, as_read=True))}
 
 
 def _straddle_doubt(straddled: list[str], what: str, why: str, source: str) -> str:
@@ -141,11 +161,11 @@ _ONE_PIECE = ("its characters stand as close as those of one word, and it is dra
 
 def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[str, Cell] | None:
     """A text layer's row cut into cells as :func:`cut_row` cuts a scan's, its characters' boxes standing for
-    ink (a dash alone is an empty cell, as there); a cell keeps the spaces the text has inside it. A piece under two
-    labels is also cut where the text layer
-    begins a new piece of text (``TextLine.starts``), when that is the one place inside it where one begins: the
-    boxes of a unit drawn right after a spec that fills its column touch the spec's. One that still lies under
-    two labels is doubted, as on a scan. ``None`` when a character has no box, so where it lies is unknown."""
+    ink (a discount line's dash is no cell, as there); a cell keeps the spaces the text has inside it. A piece
+    under two labels is also cut where the text layer begins a new piece of text (``TextLine.starts``), when
+    that is the one place inside it where one begins: the boxes of a unit drawn right after a spec that fills
+    its column touch the spec's. One that still lies under two labels is doubted, as on a scan.
+    ``None`` when a character has no box, so where it lies is unknown."""
     box = line.box
     if box is None or any(b is None and not c.isspace() for c, b in zip(line.text, line.boxes)):
         return None
@@ -155,13 +175,10 @@ def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[st
     begins = [b[0] for b, start in zip(line.boxes, line.starts) if start and b is not None]
     cells = {}
     for column, (left, right), chars, straddled in _cut(line, spans, runs, height / 4, columns, begins):
-        text = _layer_text(line, chars)
-        if is_empty_cell_mark(text):
-            continue
         doubt = _straddle_doubt(straddled, "text", _ONE_PIECE, "page") if straddled else None
         confidence = min((line.conf[i] for i in chars), default=0.0)
-        cells[column] = Cell(column, (left, box[1], right, box[3]), text, confidence, doubt)
-    return cells
+        cells[column] = Cell(column, (left, box[1], right, box[3]), _layer_text(line, chars), confidence, doubt)
+    return without_empty_marks(cells)
 
 
 def _cut(line: TextLine, spans: list[tuple[int, int]], runs: list[tuple[int, int]], min_split: float,

@@ -384,28 +384,31 @@ _DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*([-+]?[\d,，]+(?:\.\d+)?
 # from such wording, the flag would have line.tax skipped where the tax is merely wrong.
 # The half label is taken only as the upright label prints it, with no colon and a gap after it: 注：at the start of
 # a remark is the usual "Note:", and a note that merely mentions 差额征税 must not mark the invoice.
+_REMARK_LABEL = r"(?:备\s*注\s*[:：]?\s*|[备注]\s+)"
+_DIFFERENCE_MARK = re.compile(r"\s*" + _REMARK_LABEL + r"?(?:差额征税|差额开票)(?!\s*[:：]?\s*(?:否|不|无|非))")
 # A printed line need not begin with the remark: an older invoice prints the seller's block to the left of the 备注
 # box, so the scan reader's line runs from the seller's name or bank account into the remark. There the label (whole,
-# or the half left on the line, standing apart from what precedes it) says where the remark begins, and a mark right
-# after it is the remark's own, as at the start of a line. Without the label, text later in a line is not read: it
-# may be a sentence merely mentioning 差额征税.
-_NOT_SAID = r"(?!\s*[:：]?\s*(?:否|不|无|非))"
-_DIFFERENCE_MARK = re.compile(r"\s*(?:备\s*注\s*[:：]?\s*|[备注]\s+)?(?:差额征税|差额开票)" + _NOT_SAID)
-_LABELLED_MARK = re.compile(r"(?<=\s)(?:备\s*注\s*[:：]?\s*|[备注]\s+)(?:差额征税|差额开票)" + _NOT_SAID)
+# or the half left on the line, standing apart from what precedes it) says where the remark begins; and only the mark
+# as invoicing software prints it, with its deduction (差额征税：80000.00), right after the label is taken for the
+# remark's own: 差额征税 alone there may begin a sentence merely mentioning it (注 差额征税政策解读见附件, a note on an
+# invoice not so taxed), and taken, the mark would have an understated tax skipped. An XML field holds its own text
+# alone, so only a printed line is read so (difference_tax's ``printed_lines``).
+_LABELLED_MARK = re.compile(r"(?<=\s)" + _REMARK_LABEL + r"(?=" + _DIFFERENCE_TAX.pattern + ")")
 
 
-def difference_tax(texts: Iterable[str]) -> tuple[bool, int | None]:
+def difference_tax(texts: Iterable[str], *, printed_lines: bool = False) -> tuple[bool, int | None]:
     """Whether the texts (an invoice's remark, its labels) mark it taxed on the difference (差额征税): one that
-    begins with the mark (:data:`_DIFFERENCE_MARK`), or has it right after the remark's label further on (a printed
-    line that runs from another block into the remark, :data:`_LABELLED_MARK`), and the deduction (扣除额) in fen
-    when such a text gives it as invoicing software prints it: ``差额征税：80000.00。``. A text that does neither is
-    not read at all, nor what stands before the mark.
+    begins with the mark (:data:`_DIFFERENCE_MARK`), and the deduction (扣除额) in fen when such a text gives it as
+    invoicing software prints it: ``差额征税：80000.00。``. With ``printed_lines`` (a scanned or printed page's lines,
+    which may run from another block into the remark), also a line with the remark's label further on followed by
+    the mark and its deduction (:data:`_LABELLED_MARK`). A text that does neither is not read at all, nor what
+    stands before the mark.
 
     Every deduction given is read: the same one given twice is one deduction, two that differ are refused (which
     one the invoice means cannot be told, and the first by reading order is no better a guess)."""
     said, deductions = False, []
     for text in texts:
-        mark = _DIFFERENCE_MARK.match(text) or _LABELLED_MARK.search(text)
+        mark = _DIFFERENCE_MARK.match(text) or (_LABELLED_MARK.search(text) if printed_lines else None)
         if mark:
             said = True
             deductions += [to_fen(m.group(1)) for m in _DIFFERENCE_TAX.finditer(text, mark.start())]

@@ -121,17 +121,24 @@ def _money_dropped(text: str) -> tuple[str, str | None]:
                               "sign ¥ and may have been a minus sign; check the figure's sign against the invoice")
 
 
-# What an invoice prints in an item cell it leaves empty (a discount line's quantity, unit price, spec and unit):
-# a dash alone, as any of MINUS_SIGNS, or as 一, which chi_sim reads a printed dash as. Standing alone in its cell
-# it is no figure's sign (a minus is printed against its figure, -20.00, and cut into one cell with it): read as a
-# minus it would leave a figure of "-" to flag as unreadable, and kept as text a spec or a unit of "—".
-EMPTY_CELL_MARKS = MINUS_SIGNS + "一"
+# A discount line (折扣行) prints a dash alone in the cells it leaves empty: its spec, unit, quantity and unit price.
+# Standing alone in its cell a dash is no figure's sign (a minus is printed against its figure, -20.00, and cut into
+# one cell with it). chi_sim reads a printed dash as 一, which is also a misread 1 or a spec or unit of its own: which
+# row a dash alone empties is the item table's to say (_item_table.without_empty_marks).
+_DASHES = frozenset(MINUS_SIGNS)
+_DASHES_AS_READ = _DASHES | {"一"}
 
 
-def is_empty_cell_mark(text: str) -> bool:
-    """Whether a cell's text is a dash alone (one or more, spaces aside): the mark of an empty cell."""
+def is_dash(text: str, *, as_read: bool = False) -> bool:
+    """Whether a cell's text is a dash alone (one or more, spaces aside), printed as any of MINUS_SIGNS; with
+    ``as_read``, also as 一, the way chi_sim reads a printed dash."""
     marks = _no_spaces(text)
-    return bool(marks) and set(marks) <= set(EMPTY_CELL_MARKS)
+    return bool(marks) and set(marks) <= (_DASHES_AS_READ if as_read else _DASHES)
+
+
+def is_negative_figure(text: str) -> bool:
+    """Whether a money cell's text reads as a negative figure once cleaned (``¥-20.00``, ``—20.00``)."""
+    return re.fullmatch("-" + _FIGURES, _money_text(text)) is not None
 
 
 def _figure_text(text: str) -> str:

@@ -214,7 +214,7 @@ def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, int |
     named ``*经纪代理服务*差额征税代理费`` says nothing about how the invoice is taxed."""
     in_rows = {id(line) for row in rows for line in row.lines}
     try:
-        said, deduction = difference_tax(line.text for line in lines if id(line) not in in_rows)
+        said, deduction = difference_tax((line.text for line in lines if id(line) not in in_rows), printed_lines=True)
     except ValueProblem as exc:
         return True, None, f"the deduction after 差额征税 cannot be read: {exc}"
     if deduction is not None and len(rows) == 1:

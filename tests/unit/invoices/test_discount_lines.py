@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from client.invoices import check_invoice, read_scan
+from client.invoices import check_invoice, parse_invoice, read_scan
+from client.invoices._item_table import COLUMNS, Cell, without_empty_marks
 from client.invoices._reading import difference_tax
-from client.invoices._scan_fields import is_empty_cell_mark
+from client.invoices._scan_fields import is_dash
 from client.invoices.model import InvoiceLine
 from client.invoices.scan import extract_fields
 
@@ -15,7 +16,7 @@ from . import _render
 from ._samples import invoice, line
 from ._tesseract import needs_tesseract
 from .test_difference_mark import text_line
-from .test_einvoice_forms import difference_invoice
+from .test_einvoice_forms import difference_invoice, line_tax, with_remark
 from .test_scan import lines_of
 
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
@@ -56,11 +57,50 @@ WANTED = [("2kg", "瓶", Decimal(10), Decimal("20.00"), 20000, 2600), (None, Non
 
 # --- 1. a dash: alone, an empty cell; against a figure, its minus ----------------------------------
 
-def test_a_dash_alone_is_the_mark_of_an_empty_cell_and_a_figure_is_none():
-    for mark in ("—", "-", "－", "–", "−", "——", " — ", "一"):
-        assert is_empty_cell_mark(mark), mark
+def test_a_dash_alone_is_a_dash_and_a_figure_is_none():
+    for mark in ("—", "-", "－", "–", "−", "——", " — "):
+        assert is_dash(mark) and is_dash(mark, as_read=True), mark
+    # 一 is how chi_sim reads a printed dash, but also a misread 1: a dash only where asked for as read
+    assert is_dash("一", as_read=True) and not is_dash("一")
     for text in ("", " ", "-1", "—20.00", "-20.00", "一次", "个", "***"):
-        assert not is_empty_cell_mark(text), text
+        assert not is_dash(text, as_read=True), text
+
+
+def cells_of(**texts: str) -> dict[str, Cell]:
+    return {column: Cell(column, (0, 0, 1, 1), text, 0.9) for column, text in texts.items()}
+
+
+ORDINARY = dict(name="*日用品*洗衣液", amount="200.00", tax_rate="13%", tax="26.00")
+
+
+@pytest.mark.parametrize("dashes", [dict(quantity="一"), dict(quantity="-"), dict(unit_price="—"),
+                                    dict(quantity="一", unit_price="一"), dict(spec="一", unit="一"),
+                                    dict(spec="—", unit="—", quantity="1")])
+def test_on_an_ordinary_row_a_dash_alone_is_kept_as_read(dashes):
+    # before: every one of them dropped as an empty cell, so a misread quantity (1 read as 一) went unflagged
+    cells = cells_of(**ORDINARY, **dashes)
+    assert without_empty_marks(cells) == cells
+
+
+@pytest.mark.parametrize("amount", ["-20.00", "¥-20.00", "—20.00", "－20.00"])
+def test_on_a_row_with_a_negative_amount_a_dash_alone_leaves_spec_unit_quantity_and_price_empty(amount):
+    cells = cells_of(name="*日用品*洗衣液", spec="一", unit="—", quantity="一", unit_price="-", amount=amount,
+                     tax_rate="13%", tax="-2.60")
+    assert without_empty_marks(cells).keys() == {"name", "amount", "tax_rate", "tax"}
+
+
+def test_a_row_whose_quantity_and_price_are_both_dashes_is_a_discount_line():
+    cells = cells_of(**ORDINARY, spec="一", quantity="—", unit_price="－")
+    assert without_empty_marks(cells).keys() == ORDINARY.keys()
+    # 一 as a quantity and a price does not make a row a discount line: each may be a misread figure
+    cells = cells_of(**ORDINARY, quantity="一", unit_price="一")
+    assert without_empty_marks(cells) == cells
+
+
+def test_a_dash_in_the_amount_rate_or_tax_is_never_an_empty_cell():
+    # every row fills them: before, a dash there left the row "unreadable: nothing under amount"
+    cells = cells_of(name="*日用品*洗衣液", quantity="—", unit_price="—", amount="—", tax_rate="-", tax="—")
+    assert without_empty_marks(cells).keys() == {"name", "amount", "tax_rate", "tax"}
 
 
 @needs_font
@@ -105,6 +145,55 @@ def test_a_scanned_discount_line_printing_a_dash_in_its_empty_cells_reads_them_e
     assert read_lines(result)[1] == WANTED[1]
 
 
+ONE = invoice(lines=(line("*日用品*洗衣液", "1", "200.00", "0.13", unit="瓶", spec="2kg"),))
+EXEMPT = invoice(lines=(line("*日用品*洗衣液", "1", "200.00", "0", unit="瓶", spec="2kg"),))
+
+
+def read_printed(tmp_path, inv, **printed: str):
+    """The invoice read off a text layer, its one item row's cells printed as given (column -> text)."""
+    at = {x: printed[column] for column, x in zip(COLUMNS, _render.COLUMNS) if column in printed}
+    rows = [(y, [(x, at.get(x, text)) for x, text in cells] if cells[0][1] == inv.lines[0].name else cells)
+            for y, cells in _render.placed_rows(inv)]
+    return read_scan(_render.save_pages_pdf([rows], tmp_path / "printed.pdf"))
+
+
+@needs_font
+@pytest.mark.parametrize("printed", [dict(quantity="一"), dict(quantity="-"), dict(unit_price="—")],
+                         ids=["quantity 一", "quantity -", "price —"])
+def test_a_dash_alone_in_an_ordinary_rows_quantity_or_price_is_a_misread_figure_and_flagged(tmp_path, printed):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    # before: read as an empty cell, ok with no quantity (or price) and nothing flagged
+    result = read_printed(tmp_path, ONE, **printed)
+    (column,) = printed
+    assert not result.ok
+    assert flagged(result)[f"lines[0].{column}"].startswith("derived, not read")
+    assert read_lines(result) == [("2kg", "瓶", Decimal(1), Decimal("200.00"), 20000, 2600)]
+
+
+@needs_font
+@pytest.mark.parametrize("column", ["spec", "unit"])
+def test_an_ordinary_rows_spec_or_unit_一_is_read_as_printed(tmp_path, column):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    # before: dropped as an empty cell, the row read with no spec (or unit)
+    result = read_printed(tmp_path, ONE, **{column: "一"})
+    assert getattr(result.invoice.lines[0], column) == "一"
+
+
+@needs_font
+@pytest.mark.parametrize("inv, printed, field, derived, tax_fen", [
+    (ONE, dict(amount="—"), "amount", "quantity x unit price", 2600),
+    (EXEMPT, dict(tax_rate="免税", tax="—"), "tax", "amount x rate", 0),  # a 免税 line's tax read 0
+], ids=["amount", "exempt tax"])
+def test_a_dash_alone_in_the_amount_or_tax_is_derived_and_flagged_and_the_row_kept(tmp_path, inv, printed, field,
+                                                                                    derived, tax_fen):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    # before: the whole row unreadable, "nothing under amount" (or tax)
+    result = read_printed(tmp_path, inv, **printed)
+    assert not result.ok
+    assert flagged(result)[f"lines[0].{field}"].startswith(f"derived, not read: {derived}")
+    assert read_lines(result) == [("2kg", "瓶", Decimal(1), Decimal("200.00"), 20000, tax_fen)]
+
+
 # --- 2. a negative quantity -------------------------------------------------------------------------
 
 @needs_font
@@ -128,21 +217,24 @@ def test_a_returned_unit_with_a_negative_quantity_is_read_and_the_lines_add_up_t
                                   "地址、电话：深圳市南山区 备注：差额征税：80000.00。项目：派遣"])
 def test_a_remark_after_another_block_on_its_line_is_read_after_its_label(text):
     # before: (False, None), the line not beginning with the mark or its label
-    assert difference_tax([text]) == (True, 8000000)
+    assert difference_tax([text], printed_lines=True) == (True, 8000000)
 
 
 @pytest.mark.parametrize("text", ["名称：深圳市云帆供应链管理有限公司 差额征税：80000.00。",
                                   "名称：深圳市云帆 备注 本发票不属于差额征税：80000.00。",
                                   "名称：深圳市云帆 备注 差额征税：否", "名称：深圳市云帆 注：差额征税：80000.00。",
-                                  "名称：深圳市云帆备注 差额征税：80000.00。", "项目：派遣，差额征税：80000.00。"])
-def test_later_in_a_line_only_the_remark_label_right_before_the_mark_marks_the_invoice(text):
-    # no label, a negation after it, the "Note:" 注：, or a label run into the text before it: a mention, not a mark
-    assert difference_tax([text]) == (False, None)
+                                  "名称：深圳市云帆备注 差额征税：80000.00。", "项目：派遣，差额征税：80000.00。",
+                                  "名称：深圳市云帆 注 差额征税政策解读见附件", "名称：深圳市云帆 备注 差额征税",
+                                  "名称：深圳市云帆 备 差额开票：80000.00。"])
+def test_later_in_a_line_only_the_remark_label_right_before_the_mark_and_its_deduction_marks_the_invoice(text):
+    # no label, a negation after it, the "Note:" 注：, or a label run into the text before it: a mention, not a mark;
+    # nor is the mark without the deduction invoicing software prints with it (before: the last three marked it)
+    assert difference_tax([text], printed_lines=True) == (False, None)
 
 
 def test_only_a_deduction_from_the_mark_on_is_read():
     # what stands before the remark on the line is another block's, not a deduction the remark gives
-    assert difference_tax(["注册资本：差额征税：1.00 备注 差额征税：80000.00。"]) == (True, 8000000)
+    assert difference_tax(["注册资本：差额征税：1.00 备注 差额征税：80000.00。"], printed_lines=True) == (True, 8000000)
 
 
 def test_a_scan_whose_seller_block_runs_into_the_remark_is_read_taxed_on_the_difference():
@@ -155,3 +247,23 @@ def test_a_scan_whose_seller_block_runs_into_the_remark_is_read_taxed_on_the_dif
     assert not [name for name, f in fields.items() if f.flagged]
     assert read.taxed_on_difference and read.lines[0].deduction_fen == 8000000
     assert check_invoice(read).finding("line.tax").status == "pass"
+
+
+def test_a_scanned_note_mentioning_the_mark_mid_line_leaves_an_understated_tax_failing():
+    inv = difference_invoice()  # its tax is (amount - 80000.00) x rate: understated for an invoice not so taxed
+    inv = inv.model_copy(update={"taxed_on_difference": False,
+                                 "lines": tuple(l.model_copy(update={"deduction_fen": None}) for l in inv.lines)})
+    remark = [text_line(f"名称：{inv.seller.name}", "注", "差额征税政策解读见附件")]
+    _, read, _ = extract_fields(lines_of(inv) + remark, 0.8)
+    # before: marked taxed on the difference, so line.tax skipped for want of a deduction
+    assert not read.taxed_on_difference
+    assert check_invoice(read).finding("line.tax").status == "fail"
+
+
+@pytest.mark.parametrize("remark", ["开户行：招商银行深圳分行 备注 差额征税：80000.00。", "说明 注 差额征税政策解读见附件"])
+def test_an_xml_remark_is_read_for_the_mark_only_at_its_start(remark):
+    # a remark field holds the remark alone: no other block runs into it. Before: both marked the invoice
+    inv = parse_invoice(with_remark(difference_invoice(), remark))
+    assert not inv.taxed_on_difference and inv.lines[0].deduction_fen is None
+    (finding,) = line_tax(inv)
+    assert finding.status == "fail"
