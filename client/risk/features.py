@@ -264,13 +264,24 @@ class OriginalClaim(NamedTuple):
 
 def original_id(receivable_id: str, claims: dict[str, _Claim]) -> str:
     """The claim ``receivable_id`` descends from: its parent's parent ... up to one split from nothing (or a parent
-    the history does not hold, which still groups its parts)."""
+    the history does not hold, which still groups its parts). A parent the history leaves out whose own parent it
+    holds (R.2 missing between R and R.2.1) is passed by the contract's naming of parts, ``{parent}.{n}``: the
+    nearest id it holds that the missing one extends, so R's parts count with R rather than as a second claim."""
     seen = {receivable_id}
     while (claim := claims.get(receivable_id)) is not None and claim.parent_id is not None \
             and claim.parent_id not in seen:   # a parent loop in a hand-written file ends where it closes
-        receivable_id = claim.parent_id
+        receivable_id = _held_ancestor(claim.parent_id, claims)
         seen.add(receivable_id)
     return receivable_id
+
+
+def _held_ancestor(parent_id: str, claims: dict[str, _Claim]) -> str:
+    """``parent_id`` where the history holds it, else the nearest id it holds of which ``parent_id`` is a part by
+    name (``{id}.{n}``...), else ``parent_id`` itself."""
+    candidate = parent_id
+    while candidate not in claims and "." in candidate:
+        candidate = candidate.rsplit(".", 1)[0]
+    return candidate if candidate in claims else parent_id
 
 
 def _original_face(receivable_id: str, claims: dict[str, _Claim]) -> int:

@@ -111,6 +111,15 @@ def test_a_part_whose_confirmation_the_history_leaves_out_still_gives_its_face_t
     assert (f.settled_on_time_count, f.settled_on_time_amount) == (1, 100_000)
 
 
+def test_a_history_missing_a_middle_part_counts_the_claim_once():
+    """R split into R.1 and R.2, R.2 into R.2.1 and R.2.2, all paid on time, R.2 left out of the file: its parts
+    are R's by their names, so R is one claim confirmed and settled on time, not R and a second claim "R.2"."""
+    events = [e for e in split_claim([DUE] * 3) if e.receivable_id != "R.2"]
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), DUE + 30 * DAY)
+    assert (f.confirmed_count, f.confirmed_amount, f.confirmed_count_365) == (1, FACE, 1)
+    assert (f.settled_on_time_count, f.settled_on_time_amount, f.settled_late_count) == (1, FACE, 0)
+
+
 def test_a_split_claim_one_part_of_which_the_history_confirms_has_the_originals_face():
     """R split into R.1 and R.2, R.2's confirmation left out: R.1 is the one payable part in the history, and the
     claim it was split from, paid as far as the history shows, is still R's whole face, not R.1's half."""
