@@ -87,6 +87,7 @@ READER_NAMES: dict[str, InstanceOf | TheObject | None] = {
     "client": InstanceOf("client.receivables.ReceivablesClient"),
     "bank_client": InstanceOf("client.receivables.ReceivablesClient"),
     "holder_client": InstanceOf("client.receivables.ReceivablesClient"),
+    "regulator_client": InstanceOf("client.receivables.ReceivablesClient"),
     "supplier": InstanceOf("client.receivables.ReceivablesClient"),
     "core": InstanceOf("client.receivables.ReceivablesClient"),
     "ctx": InstanceOf("chaincode.contract.Context"),              # inside a transaction function
