@@ -62,7 +62,10 @@ RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outsta
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
 OPEN_OFFER_COLUMNS = ["id", "financing_id", "receivable_id", "debtor", "status", "made_on"]
 DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"]
-HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "tx_id"]
+HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "financing_id", "financier",
+                   "freeze_order", "lifting_order", "tx_id"]
+"""A claim's history: the financing each write left it under (a cancelled or recoursed one's only trace), the order
+it was frozen under, and on an unfreeze the order that lifted it ("-" where none)."""
 REQUEST_COLUMNS = ["request_id", "party", "transaction", "tx_id", "at", "result"]
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -671,7 +674,9 @@ def get_receivable(session, receivable_id):
 @click.argument("receivable_id")
 @acting("supplier")
 def history(session, as_json, receivable_id) -> None:
-    """Every change of RECEIVABLE_ID, oldest first.
+    """Every change of RECEIVABLE_ID, oldest first: who, what, its status, holder and outstanding
+    amount after it, the financing and bank it was under (a financing since cancelled or recoursed
+    too), the order it was frozen under, and on an unfreeze the order that lifted it.
 
     \b
     Example:

@@ -51,7 +51,7 @@ def freeze(session, as_json, receivable_id, order_reference) -> None:
 
     A payment over a split tree that holds it is refused too. Only a claim that is not split
     (registered, confirmed, financed or overdue) can be frozen: a split one is refused
-    (invalid-state), so freeze the parts the order names (`receivable provenance` shows them).
+    (invalid-state) naming its parts that can be frozen, so freeze those the order names.
 
     \b
     Example:
@@ -65,7 +65,9 @@ def freeze(session, as_json, receivable_id, order_reference) -> None:
 @click.option("--order", "order_reference", required=True, help="The order lifting the freeze.")
 @acting("regulator")
 def unfreeze(session, as_json, receivable_id, order_reference) -> None:
-    """Lift the freeze on RECEIVABLE_ID.
+    """Lift the freeze on RECEIVABLE_ID. The claim keeps this order and the one it lifted
+    (`last_unfreeze` in `receivable get --json`); `receivable history` shows each freeze
+    order and lifting order.
 
     \b
     Example:

@@ -31,8 +31,8 @@ from .fingerprint import is_fingerprint
 from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN,
-    Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, GoodsReceipt, Invoice,
-    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, receipt_label, sha256_hex,
+    Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeLifting, FreezeOrder, GoodsReceipt,
+    Invoice, InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, receipt_label, sha256_hex,
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
@@ -1564,6 +1564,14 @@ class ReceivablesContract(Contract):
         r = await s.store.receivable(receivable_id)
         if r.frozen is not None:
             raise rule("already-frozen", f"{r.id} is already frozen by order {shown(r.frozen.order_reference)}")
+        if r.status == SPLIT:
+            # a split claim never changes again: the debt is held in its parts now, each frozen on its own, so
+            # the refusal names those a freeze would take (live, not frozen yet), in id order as on every peer
+            parts = [leaf.id for leaf in await queries.leaves(s.store, r)
+                     if leaf.status in lifecycle.LIVE and leaf.frozen is None]
+            advice = (f"freeze those of its parts the order names: {', '.join(parts)}" if parts else
+                      "none of its parts can be frozen either: each is settled or frozen already")
+            raise rule("invalid-state", f"cannot freeze receivable {r.id} while it is SPLIT: {advice}")
         lifecycle.ensure_status(r, lifecycle.LIVE, "freeze")
         before = r.model_copy()
         r.frozen = FreezeOrder(order_reference=order, by=regulator.uscc, date=s.today_iso, tx_id=s.tx_id)
@@ -1575,8 +1583,9 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def UnfreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
-        """The regulator lifts a freeze, citing the order that lifts it. Its org endorses it with the claim's others,
-        and the claim's policy drops it again; a claim an earlier contract version froze never had it."""
+        """The regulator lifts a freeze, citing the order that lifts it: the claim keeps that order and the one it
+        lifted (``last_unfreeze``) until a later lifting. Its org endorses it with the claim's others, and the
+        claim's policy drops it again; a claim an earlier contract version froze never had it."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)
@@ -1586,6 +1595,8 @@ class ReceivablesContract(Contract):
         before = r.model_copy()
         lifted = r.frozen.order_reference
         r.frozen = None
+        r.last_unfreeze = FreezeLifting(order_reference=order, lifted=lifted, by=regulator.uscc, date=s.today_iso,
+                                        tx_id=s.tx_id)
         r.last = s.action("UnfreezeReceivable", regulator.uscc)
         await s.store.put_receivable(r, before)
         s.emit(events.RECEIVABLE_UNFROZEN, r.id, order_reference=order, lifted=lifted)

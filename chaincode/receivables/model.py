@@ -402,6 +402,17 @@ class FreezeOrder(Doc):
     tx_id: str
 
 
+class FreezeLifting(Doc):
+    """The order that last lifted a claim's freeze (UnfreezeReceivable), kept on the claim after the freeze is
+    gone, so the lifting is read back from the claim and its history, not only from the event."""
+
+    order_reference: str = Field(description="the order that lifted the freeze")
+    lifted: str = Field(description="the reference of the freeze order it lifted")
+    by: str
+    date: str
+    tx_id: str
+
+
 class Receivable(Doc):
     doc_type: Literal["receivable"] = "receivable"
     id: str
@@ -438,6 +449,8 @@ class Receivable(Doc):
     payments: list[Payment] = Field(default_factory=list)
     overdue_since: str | None = None
     frozen: FreezeOrder | None = None
+    last_unfreeze: FreezeLifting | None = Field(default=None, description=(
+        "the last lifting of a freeze: null on a claim never unfrozen, or unfrozen before the lifting was kept"))
     last: Action
 
     @model_validator(mode="before")

@@ -74,9 +74,17 @@ async def _key_history(store: Store, object_type: str, object_id: str,
 
 
 def _receivable_entry(value: bytes) -> dict[str, Any]:
+    """A claim as one write left it. The financing and the freeze it was under are read from each write, since
+    the state forgets them: a financing cancelled, recoursed or ended clears the claim's ``financing_id``, an
+    unfreeze clears ``frozen``. The write that lifted a freeze is the one whose transaction ``last_unfreeze``
+    names."""
     doc = Receivable.model_validate_json(value)
+    lifting = doc.last_unfreeze
     return dict(action=doc.last.action, by=doc.last.by, msp_id=doc.last.msp_id, status=doc.status,
-                holder=doc.holder, outstanding=doc.outstanding, frozen=doc.frozen is not None)
+                holder=doc.holder, outstanding=doc.outstanding, financing_id=doc.financing_id,
+                financier=doc.financier, frozen=doc.frozen is not None,
+                freeze_order=doc.frozen.order_reference if doc.frozen else None,
+                lifting_order=lifting.order_reference if lifting and lifting.tx_id == doc.last.tx_id else None)
 
 
 async def history(store: Store, receivable_id: str) -> list[dict]:

@@ -69,7 +69,16 @@ class HistoryEntry(Doc):
     status: str | None = None
     holder: str | None = None
     outstanding: int | None = None
+    financing_id: str | None = Field(default=None, description=(
+        "the financing the claim was under after this write (requested, accepted or disbursed): the one "
+        "record of a financing since cancelled or recoursed, which the claim no longer names"))
+    financier: str | None = Field(default=None, description="credit code of the bank the claim named after this write")
     frozen: bool | None = None
+    freeze_order: str | None = Field(default=None, description=(
+        "the reference of the order the claim was frozen under after this write; null when not frozen"))
+    lifting_order: str | None = Field(default=None, description=(
+        "on the write that lifted a freeze (UnfreezeReceivable), the reference of the order that lifted it; "
+        "null on every other write, and on a lifting recorded before liftings were kept"))
 
 
 class PartyHistoryEntry(Doc):

@@ -234,6 +234,16 @@ class FreezeOrder(Document):
     tx_id: str
 
 
+class FreezeLifting(Document):
+    """The order that last lifted the claim's freeze (``Receivable.last_unfreeze``) and the freeze order it lifted."""
+
+    order_reference: str
+    lifted: str
+    by: str
+    date: date
+    tx_id: str
+
+
 class Receivable(Document):
     doc_type: Literal["receivable"] = "receivable"
     id: str
@@ -265,6 +275,7 @@ class Receivable(Document):
     payments: list[Payment] = Field(default_factory=list)
     overdue_since: date | None = None
     frozen: FreezeOrder | None = None
+    last_unfreeze: FreezeLifting | None = None     # never unfrozen, or unfrozen before liftings were kept: None
     last: Action
 
     @model_validator(mode="before")
@@ -607,7 +618,11 @@ class HistoryEntry(Document):
     status: Status | None = None
     holder: str | None = None
     outstanding: Fen | None = None
+    financing_id: str | None = None     # the financing after this write: a cancelled or recoursed one's only record
+    financier: str | None = None
     frozen: StrictBool | None = None
+    freeze_order: str | None = None     # the order frozen under after this write
+    lifting_order: str | None = None    # on the UnfreezeReceivable write: the order that lifted the freeze
 
 
 class PartyHistoryEntry(Document):

@@ -11,7 +11,7 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
 2. ``changes before confirmation``, for a claim created REGISTERED and confirmed: the claim its confirmation
    wrote is the claim its registration wrote, but for the fields the contract's transactions of a REGISTERED
    claim on the way to its confirmation change (``CHANGED_BEFORE_CONFIRMATION``: a confirmation's status,
-   confirmed_on and last, a freeze's and an unfreeze's frozen and last; UpgradeLedger writes no record value),
+   confirmed_on and last, a freeze's frozen and last, an unfreeze's frozen, last_unfreeze and last; UpgradeLedger writes no record value),
    and no transaction between them left it REJECTED or WITHDRAWN (the contract confirms only a REGISTERED claim,
    and a rejection or a withdrawal released its invoices). Both values are read as the SDK's Receivable, so a field an earlier
    contract version did not write reads as its default and invoices read as the contract reads them. So no pair
@@ -82,14 +82,16 @@ RELEASED = (REJECTED, WITHDRAWN)
 """Statuses that end a claim before confirmation and release its invoices (rejected by its debtor, withdrawn by its
 creditor): the contract takes no claim out of either, so a confirmation after one was written by no contract."""
 FINANCEABLE = "CONFIRMED"
-"""The one status the contract takes a financing request in (RequestFinancing), when no order freezes the claim."""
+"""The one status the contract takes a financing request in (RequestFinancing), when no order freezes the claim and
+its due date is still ahead."""
 NOT_YET_CONFIRMED = (REGISTERED, *RELEASED)
 """Statuses before the debtor's confirmation: the first history entry in any other status is the change that
 confirmed the claim (or, for a split part, created it confirmed)."""
 
-CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "last")
+CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "last_unfreeze", "last")
 """The fields of a claim the contract's transactions of a REGISTERED claim that a confirmation may follow change:
-ConfirmReceivable (status, confirmed_on, last), FreezeReceivable and UnfreezeReceivable (frozen, last).
+ConfirmReceivable (status, confirmed_on, last), FreezeReceivable (frozen, last) and UnfreezeReceivable (frozen,
+last_unfreeze, last).
 UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejection_reason, last) and
 WithdrawReceivable (status, withdrawn_on, withdrawal_reason, last) leave a claim no confirmation follows. Every other field a confirmation writes is the registration's."""
 

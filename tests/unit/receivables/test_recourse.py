@@ -25,6 +25,14 @@ async def _disbursed(net: Net, *, terms: dict = WITH_RECOURSE, due_in: int = 30)
     return r, await net.financed(tier1, r["id"], terms=terms)
 
 
+async def _recoursed(net: Net) -> tuple[dict, dict]:
+    """A claim as :func:`_disbursed`, unpaid a day past its due date, handed back by the bank's recourse."""
+    r, f = await _disbursed(net)
+    net.advance(days=31)
+    await net.ok(net.actors["bank"], "ExerciseRecourse", f["id"], "unpaid", transient=WITH_RECOURSE)
+    return r, f
+
+
 async def test_the_holder_takes_back_a_claim_the_debtor_did_not_pay_and_the_debtor_then_pays_the_holder():
     net = await standard_net()
     core, tier1, bank, reg = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
@@ -169,9 +177,7 @@ async def test_only_the_financier_of_a_disbursed_unpaid_unfrozen_claim_exercises
 async def test_the_payment_record_keeps_the_default_and_drops_the_financing_the_bank_left():
     net = await standard_net()
     core, bank = net.actors["core"], net.actors["bank"]
-    r, f = await _disbursed(net)
-    net.advance(days=31)
-    await net.ok(bank, "ExerciseRecourse", f["id"], "unpaid", transient=WITH_RECOURSE)
+    r, f = await _recoursed(net)
     page = await net.ok(bank, "GetDebtorPaymentRecord", core.uscc, "100", "", evaluate=True)
     (row,) = [row for row in page["records"] if row["receivable_id"] == r["id"]]
     # still a claim the debtor did not pay, a day past due; no longer financed, as the statistics say too

@@ -99,8 +99,10 @@ async def test_freezing_and_unfreezing_change_the_freeze_order_and_nothing_else(
     r, _, _ = await _financing(net, "disbursed")
     key = net._key(keys.RECEIVABLE, r["id"])
     # and the claim's key-level policy: the regulator's org endorses every change of it while it is frozen
-    for fn, order, orgs in (("FreezeReceivable", "order-1", [BANK, CORE, REGULATOR, SUPPLIER]),
-                            ("UnfreezeReceivable", "lift-1", [BANK, CORE, SUPPLIER])):
+    # the unfreeze keeps its lifting order on the claim (last_unfreeze): a regulator reads it back there
+    for fn, order, orgs, changed in (
+            ("FreezeReceivable", "order-1", [BANK, CORE, REGULATOR, SUPPLIER], {"frozen", "last"}),
+            ("UnfreezeReceivable", "lift-1", [BANK, CORE, SUPPLIER], {"frozen", "last_unfreeze", "last"})):
         state, private, policies = net.snapshot()
         await net.ok(reg, fn, r["id"], order)
         after, after_private, after_policies = net.snapshot()
@@ -109,7 +111,7 @@ async def test_freezing_and_unfreezing_change_the_freeze_order_and_nothing_else(
             == {key}, fn
         assert after_private == private and net.claim_policy_orgs(r["id"]) == orgs, fn
         old, new = json.loads(state[key]), json.loads(after[key])
-        assert {field for field in old if old[field] != new[field]} == {"frozen", "last"}, fn
+        assert {field for field in old if old[field] != new[field]} == changed, fn
 
 
 async def test_the_regulator_reads_everything_and_its_reads_change_nothing():

@@ -26,6 +26,7 @@ from . import fakes
 from .fakes import BANK, CORE, TIER1, TIER2, FakeContract
 
 R, F, O, N, D = "R-00000000000000a1", "F-00000000000000b1", "O-00000000000000c1", "N-00000000000000d1", "D-00000000000000e1"
+REGULATOR = "11110000MB0000013"
 
 
 def registration() -> ReceivableRegistration:
@@ -104,12 +105,17 @@ CASES = [
      {**fakes.receivable(), "allocations": [{"receivable_id": R, "amount": 150, "payee": TIER1, "outstanding": 1}]}),
     (lambda c: c.record_overdue(R), "submit", "RecordOverdue", [R], fakes.receivable(status="OVERDUE")),
     (lambda c: c.freeze(R, "ORDER-1"), "submit", "FreezeReceivable", [R, "ORDER-1"], fakes.receivable()),
-    (lambda c: c.unfreeze(R, "ORDER-2"), "submit", "UnfreezeReceivable", [R, "ORDER-2"], fakes.receivable()),
+    (lambda c: c.unfreeze(R, "ORDER-2"), "submit", "UnfreezeReceivable", [R, "ORDER-2"],
+     fakes.receivable(last_unfreeze={"order_reference": "ORDER-2", "lifted": "ORDER-1", "by": REGULATOR,
+                                     "date": "2026-03-09", "tx_id": "t2"})),
     (lambda c: c.get_receivable(R), "evaluate", "GetReceivable", [R], fakes.receivable()),
     (lambda c: c.history(R), "evaluate", "GetReceivableHistory", [R],
      [{"tx_id": "t1", "timestamp": "2026-03-02T02:00:00+00:00", "is_delete": False, "action": "RegisterReceivable",
        "by": TIER1, "msp_id": "SupplierMSP", "status": "REGISTERED", "holder": TIER1, "outstanding": 5,
-       "frozen": False}]),
+       "financing_id": None, "financier": None, "frozen": False, "freeze_order": None, "lifting_order": None},
+      {"tx_id": "t2", "timestamp": "2026-03-09T02:00:00+00:00", "is_delete": False, "action": "UnfreezeReceivable",
+       "by": REGULATOR, "msp_id": "RegulatorMSP", "status": "FINANCED", "holder": TIER1, "outstanding": 5,
+       "financing_id": F, "financier": BANK, "frozen": False, "freeze_order": None, "lifting_order": "ORDER-2"}]),
     (lambda c: c.provenance(R), "evaluate", "GetProvenance", [R],
      {"id": R, "root_id": R, "ancestors": [],
       "tree": {"id": R, "status": "CONFIRMED", "holder": TIER1, "face_amount": 5, "outstanding": 5,

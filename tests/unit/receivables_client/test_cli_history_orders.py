@@ -1,0 +1,30 @@
+"""`recfin receivable history`: each change with the order a freeze was under and the order that lifted it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..ledger_contract import Channel
+from .test_cli_party_commands import ok, recfin
+from .test_cli_pages_and_currencies import parties_on_the_contract, registered
+
+
+@pytest.fixture
+def channel(monkeypatch, tmp_path) -> Channel:
+    return parties_on_the_contract(monkeypatch, tmp_path)
+
+
+def test_the_history_table_shows_the_freeze_order_and_the_lifting_order(channel):
+    rid = registered("24312000000012349999")
+    ok("receivable", "confirm", rid, "--as", "coreenterprise")
+    ok("regulator", "freeze", rid, "--order", "ORDER-A", "--as", "regulator/inspector1")
+    ok("regulator", "unfreeze", rid, "--order", "LIFT-B", "--as", "regulator/inspector1")
+
+    history = recfin("receivable", "history", rid, "--as", "supplier/supplier1")
+    assert history.exit_code == 0, history.output
+    header, *rows = history.output.splitlines()
+    assert {"FINANCING_ID", "FINANCIER", "FREEZE_ORDER", "LIFTING_ORDER"} <= set(header.split())
+    (frozen,) = [row for row in rows if "FreezeReceivable" in row]
+    (lifted,) = [row for row in rows if "UnfreezeReceivable" in row]
+    assert "ORDER-A" in frozen and "LIFT-B" not in frozen
+    assert "LIFT-B" in lifted and "ORDER-A" not in lifted
