@@ -6,8 +6,8 @@ that a financing workflow can gate on it: 0 every check passed, 1 a check failed
 could not be made (the ledger refused a read, or could not be reached, or the profile is missing). A check that
 passes unmade (a split part's root the caller may not read) shows NOT CHECKED, its reason saying what is not
 proven, and does not change the exit code. Nor does the claim's state: the checks prove where it came from, and a
-claim that passes them may still be one the contract will not finance now (settled, already financed, frozen),
-which the report's first line and its verdict name.
+claim that passes them may still be one the contract will not finance now (settled, already financed, frozen, due
+today or earlier), which the report's first line and its verdict name.
 """
 from __future__ import annotations
 
@@ -64,10 +64,11 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
 
     The line after the table names the claim's status and freeze ("CONFIRMED, not frozen"): the
     checks prove where a claim came from, in whatever state it stands, so passed checks on a claim
-    the contract would not finance now (not CONFIRMED: settled, financed, split...; or frozen)
-    say why, with exit 0 still. Exit 0: every check passed (NOT CHECKED included); 1: a check
-    failed (do not finance on the ledger's word); 3: the audit could not be made (see the message).
-    See docs/receivables.md.
+    the contract would not finance now (not CONFIRMED: settled, financed, split...; frozen; or
+    due today or earlier, judged on today's business date) say why, and on a claim with a live
+    financing request, that only a bank's offer on it is taken, with exit 0 still. Exit 0: every
+    check passed (NOT CHECKED included); 1: a check failed (do not finance on the ledger's word);
+    3: the audit could not be made (see the message). See docs/receivables.md.
 
     \b
     Example:

@@ -62,11 +62,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 import grpc
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from client.business_dates import business_today
 from client.gateway.errors import GatewayError
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
@@ -125,15 +127,20 @@ class AuditCheck(BaseModel):
 
 
 class AuditReport(BaseModel):
-    """The audit of one receivable: the claim as it stands (its ``status`` and the order that freezes it, if any),
-    each check, and ``passed`` when every one did. The checks prove where the claim came from, not that it may be
-    financed now: ``financing_refusal`` says when its state stops that."""
+    """The audit of one receivable: the claim as it stands (its ``status``, the order that freezes it, if any, its
+    ``due_date`` and live ``financing_id``), the business date it was audited on (``audited_on``), each check, and
+    ``passed`` when every one did. The checks prove where the claim came from, not that it may be financed now:
+    ``financing_refusal`` says when its state stops that. A report saved before it carried the claim's state
+    loads with None for what it does not record."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     receivable_id: str
-    status: str
+    status: str | None = None
     frozen: FreezeOrder | None = None
+    due_date: date | None = None
+    financing_id: str | None = None
+    audited_on: date | None = None
     channel: str
     auditor_msp: str
     debtor: str
@@ -149,20 +156,43 @@ class AuditReport(BaseModel):
     @property
     def state(self) -> str:
         """The claim's status and freeze, as words: "CONFIRMED, not frozen", "FINANCED, frozen under order
-        '(2026) Hu 0101 Bao 123' since 2026-04-01"."""
+        '(2026) Hu 0101 Bao 123' since 2026-04-01"; "state not recorded" in a report saved without it."""
+        if self.status is None:
+            return "state not recorded"
         if self.frozen is None:
             return f"{self.status}, not frozen"
         return f"{self.status}, frozen under order {self.frozen.order_reference!r} since {self.frozen.date}"
 
     @property
+    def past_maturity(self) -> bool:
+        """Whether the claim was due on or before the day it was audited: the contract takes no financing
+        (RequestFinancing, MakeFinancingOffer, AcceptFinancingOffer) of a claim on or after its due date. False
+        where the report records no due date or audit date."""
+        return self.due_date is not None and self.audited_on is not None and self.due_date <= self.audited_on
+
+    @property
     def financing_refusal(self) -> str | None:
-        """Why the contract refuses a financing request of the claim as it stands (a status other than
-        CONFIRMED: settled, already financed, split...; or a freeze order), whatever the checks say; None when its
-        status and freeze allow one."""
-        if self.status == FINANCEABLE and self.frozen is None:
-            return None
-        return (f"{self.receivable_id} is {self.state}: the contract takes a financing request only for a "
-                f"{FINANCEABLE} claim no order freezes")
+        """Why the contract refuses to finance the claim as it stood on ``audited_on``, whatever the checks say: a
+        status other than CONFIRMED (settled, already financed, split...), a freeze order, or its due date
+        reached; for a claim free of all three with a live financing request, that it takes no new request, only
+        a bank's offer on that one. None when a financing request would be taken."""
+        if self.status is None:
+            return (f"the report of {self.receivable_id} does not record the claim's status: audit it again to learn "
+                    "whether the contract would finance it")
+        refusals = []
+        if self.status != FINANCEABLE or self.frozen is not None:
+            refusals.append(f"{self.receivable_id} is {self.state}: the contract takes a financing request only for "
+                            f"a {FINANCEABLE} claim no order freezes")
+        if self.status == FINANCEABLE and self.past_maturity:
+            # another status already refuses it: its due date would add nothing a bank could act on
+            refusals.append(f"{self.receivable_id} is past maturity: the contract takes no financing on or after "
+                            f"{self.due_date} (audited on {self.audited_on})")
+        if refusals:
+            return "; and ".join(refusals)
+        if self.financing_id is not None:
+            return (f"{self.receivable_id} has live financing {self.financing_id}: the contract takes no new "
+                    "financing request, only a bank's offer on that request")
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {**self.model_dump(mode="json"), "passed": self.passed}
@@ -242,7 +272,12 @@ class ReceivableAudit:
         (GatewayError, qscc's reads of the transactions included) are raised: the audit could not be made, which
         is not a failed check. One refusal is not: a split part's root's history refused as
         ``not-permitted-to-read``, whose check passes "not checked"; nor is the peer's answer that it holds no
-        transaction a key's history lists, which fails that key's check."""
+        transaction a key's history lists, which fails that key's check. The report judges financing on today's
+        business date, as the contract dates a transaction submitted now (``client.business_dates``)."""
+        # what an earlier audit read answers nothing of this one: a transaction the peer lacked then may have
+        # reached it since, and a channel config update may have revoked a certificate
+        self._msps, self._transactions = None, {}
+        audited_on = business_today()
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
         history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
         checks = [*self.confirmation_checks(receivable, history),
@@ -250,7 +285,8 @@ class ReceivableAudit:
         if receivable.holder != receivable.debtor:
             checks.append(self.party_record("holder party record", receivable.holder, receivable.holder_msp))
         return AuditReport(receivable_id=receivable.id, status=receivable.status, frozen=receivable.frozen,
-                           channel=self.channel, auditor_msp=self.msp_id,
+                           due_date=receivable.due_date, financing_id=receivable.financing_id,
+                           audited_on=audited_on, channel=self.channel, auditor_msp=self.msp_id,
                            debtor=receivable.debtor, debtor_msp=receivable.debtor_msp, holder=receivable.holder,
                            holder_msp=receivable.holder_msp, checks=checks)
 

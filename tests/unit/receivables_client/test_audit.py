@@ -27,9 +27,10 @@ from chaincode.receivables import keys
 from chaincode.shim import create_composite_key
 from cli import connection
 from cli.receivable_commands import COMMANDS
+from client.business_dates import business_today
 from client.gateway.errors import EndorseError, ErrorDetail, EvaluateError
 from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
-from client.receivables.audit import ReceivableAudit
+from client.receivables.audit import AuditReport, ReceivableAudit
 from client.receivables.ledger_keys import party_key, receivable_key
 from network import crypto
 from network.profiles import ConnectionProfile, Endpoint, UserIdentity
@@ -72,7 +73,8 @@ class Ledger:
 
     def __init__(self, orgs: dict[str, Org]) -> None:
         self.orgs = orgs
-        self.receivable = fakes.receivable(id=R)
+        # due well after any day the tests run on: the contract would finance it, as far as its date goes
+        self.receivable = fakes.receivable(id=R, due_date=(business_today() + dt.timedelta(days=90)).isoformat())
         self.history = [history_entry("t-register", "REGISTERED"), history_entry("t-confirm", "CONFIRMED")]
         self.parties = {fakes.CORE: [party_entry("t-core", CORE)], fakes.TIER1: [party_entry("t-tier1", SUPPLIER)]}
         registered = {**self.receivable, "status": "REGISTERED"}
@@ -1065,6 +1067,30 @@ def test_a_transactions_read_that_failed_on_its_way_is_read_again_by_the_next_au
     assert audit.audit(R).passed     # the blip was not kept as the transaction's answer
 
 
+def test_a_transaction_the_peer_had_not_yet_is_read_again_by_the_next_audit_of_the_same_object(ledger):
+    committed = ledger.transactions.pop("t-confirm")
+    audit = ReceivableAudit(ReceivablesClient(ledger.contract), ledger.qscc(), channel=CHANNEL, msp_id=BANK,
+                            chaincode=CHAINCODE)
+    assert checks_of(audit.audit(R))["confirmation"][0] is False
+    ledger.transactions["t-confirm"] = committed      # the auditor's peer has caught up with the channel
+    assert audit.audit(R).passed
+
+
+def test_a_revocation_made_between_two_audits_of_the_same_object_fails_the_second(ledger):
+    core = ledger.orgs[CORE]
+    key, cert = core.issue("peer1.core")
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                [Signer(CORE, cert, key), *ledger.peers(SUPPLIER)])
+    qscc = ledger.qscc()
+    audit = ReceivableAudit(ReceivablesClient(ledger.contract), qscc, channel=CHANNEL, msp_id=BANK,
+                            chaincode=CHAINCODE)
+    assert audit.audit(R).passed
+    core.revoked = [cert.serial_number]               # a config update revokes the confirming peer's certificate
+    qscc.blocks += [config_block(list(ledger.orgs.values()), number=3), plain_block(4, 3)]
+    passed, reason = checks_of(audit.audit(R))["confirmation"]
+    assert passed is False and "revoked" in reason
+
+
 FREEZE = {"order_reference": "(2026) Hu 0101 Bao 123", "by": "91310000MA1K00009R", "date": "2026-04-01",
           "tx_id": "t-freeze"}
 
@@ -1101,6 +1127,81 @@ def test_a_claim_that_passes_but_cannot_be_financed_now_says_why_and_still_exits
     res = CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"])
     report = json.loads(res.output)
     assert (report["status"], report["frozen"], report["passed"]) == (state, frozen, True)
+
+
+def test_a_confirmed_claim_due_before_the_audit_passes_but_says_the_contract_takes_no_financing(as_bank):
+    due = (business_today() - dt.timedelta(days=1)).isoformat()
+    as_bank.receivable = {**as_bank.receivable, "due_date": due}
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 0, res.output
+    assert f"{R} (CONFIRMED, not frozen): debtor" in res.output
+    assert (f"PASSED: every check passed; yet {R} is past maturity: the contract takes no financing on or after "
+            f"{due} (audited on ") in res.output
+    report = json.loads(CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"]).output)
+    assert report["due_date"] == due and report["audited_on"] >= due
+
+
+def test_a_claim_due_on_the_day_of_its_audit_is_past_maturity(ledger):
+    ledger.receivable = {**ledger.receivable, "due_date": business_today().isoformat()}
+    report, _ = ledger.audit()
+    # audited on its due date (or, past midnight, the day after): the contract refuses financing either way
+    assert report.past_maturity and "is past maturity" in report.financing_refusal
+
+
+ON = dt.date(2026, 5, 31)
+
+
+@pytest.mark.parametrize("due, refused", [(ON - dt.timedelta(days=1), True), (ON, True),
+                                          (ON + dt.timedelta(days=1), False)])
+def test_maturity_is_judged_on_the_audits_date_the_due_date_itself_refused(ledger, due, refused):
+    report = ledger.audit()[0].model_copy(update={"due_date": due, "audited_on": ON})
+    assert report.past_maturity is refused
+    assert report.financing_refusal == (f"{R} is past maturity: the contract takes no financing on or after {due} "
+                                        f"(audited on {ON})" if refused else None)
+
+
+def test_a_frozen_confirmed_claim_past_maturity_names_both(ledger):
+    ledger.receivable = {**ledger.receivable, "frozen": FREEZE}
+    report = ledger.audit()[0].model_copy(update={"due_date": ON, "audited_on": ON})
+    assert report.financing_refusal == (
+        f"{R} is CONFIRMED, frozen under order '(2026) Hu 0101 Bao 123' since 2026-04-01: the contract takes a "
+        f"financing request only for a CONFIRMED claim no order freezes; and {R} is past maturity: the contract "
+        f"takes no financing on or after {ON} (audited on {ON})")
+
+
+def test_a_claim_in_another_status_is_refused_for_its_status_alone(ledger):
+    report = ledger.audit()[0].model_copy(update={"status": "SETTLED", "due_date": ON, "audited_on": ON})
+    assert report.financing_refusal == (f"{R} is SETTLED, not frozen: the contract takes a financing request only "
+                                        "for a CONFIRMED claim no order freezes")
+
+
+def test_a_live_financing_request_on_a_financeable_claim_leaves_only_offers_on_it(as_bank):
+    as_bank.receivable = {**as_bank.receivable, "financing_id": "F-00000000000000b1"}
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 0, res.output
+    assert (f"PASSED: every check passed; yet {R} has live financing F-00000000000000b1: the contract takes no new "
+            "financing request, only a bank's offer on that request") in res.output
+
+
+def test_a_live_financing_request_goes_unmentioned_when_the_claim_is_refused_for_more(ledger):
+    report = ledger.audit()[0].model_copy(update={"financing_id": "F-00000000000000b1", "due_date": ON,
+                                                  "audited_on": ON})
+    assert report.financing_refusal.startswith(f"{R} is past maturity")
+    assert "live financing" not in report.financing_refusal
+
+
+def test_a_report_saved_before_it_carried_the_claims_state_loads(ledger):
+    saved = ledger.audit()[0].model_dump(mode="json")
+    older = {key: value for key, value in saved.items()
+             if key not in ("status", "frozen", "due_date", "financing_id", "audited_on")}
+    report = AuditReport.model_validate(older)
+    assert report.passed and (report.status, report.frozen, report.due_date, report.audited_on) == (None,) * 4
+    assert report.state == "state not recorded"
+    assert report.financing_refusal == (f"the report of {R} does not record the claim's status: audit it again to "
+                                        "learn whether the contract would finance it")
+    # saved with its status and freeze, before it carried the due date: no maturity to judge
+    report = AuditReport.model_validate({**older, "status": "CONFIRMED", "frozen": None})
+    assert report.financing_refusal is None and not report.past_maturity
 
 
 # ---------------------------------------------------------------- who the SDK asks to endorse what the audit checks
