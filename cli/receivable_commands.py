@@ -783,7 +783,8 @@ def list_receivables(session, as_json, holder, debtor, status, financier, page_s
 
 # ------------------------------------------------------------------ financing
 
-OFFER_ENDORSERS = "the claim holder's org and the bank's; where they are one org, name it and a regulator org"
+OFFER_ENDORSERS = ("the claim holder's org and the bank's; where they are one org, it and a regulator org, read from "
+                   "the chaincode definition by that org's peer")
 """What ``--endorsing-org`` of an offer (``finance offer``, ``finance quote``) means when left out."""
 
 
@@ -841,9 +842,9 @@ def withdraw(session, financing_id):
 def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on, endorsing_orgs):
     """A bank offers terms on FINANCING_ID (sent as private transient data; the ledger keeps their hash).
 
-    Where the bank is a party of the claim holder's own org, name that org and a regulator org with
-    --endorsing-org: the terms' collection needs both, and which org is the regulator's the ledger does
-    not say (without them the offer is refused, nothing sent).
+    Where the bank is a party of the claim holder's own org, the terms' collection needs that org and a
+    regulator org: the regulator org is read from the channel's chaincode definition, asked of that org's
+    own peer. Where it cannot be read, the offer is refused, nothing sent: name both with --endorsing-org.
 
     \b
     Example:
@@ -937,13 +938,14 @@ def accept(session, offer_id):
 @finance.command("disburse")
 @click.argument("financing_id")
 @endorsing_org_option("the debtor's, the holder's and the bank's orgs; where the holder and the bank are one org, "
-                      "name the debtor's org, it and a regulator org")
+                      "the debtor's org, it and a regulator org read from the chaincode definition")
 @prints_document("bank", FINANCING_COLUMNS + ["disbursed_on"])
 def disburse(session, financing_id, endorsing_orgs):
     """The bank records the advance (the accepted terms are read back from private data) and notifies the debtor.
 
-    Where the bank is a party of the holder's own org (and the debtor of another), name the debtor's org,
-    that org and a regulator org with --endorsing-org (without them it is refused, nothing sent).
+    Where the bank is a party of the holder's own org (and the debtor of another), the debtor's org, that
+    org and a regulator org endorse, the regulator org read as for `finance offer`; where it cannot be read
+    it is refused, nothing sent: name them with --endorsing-org.
 
     \b
     Example:
