@@ -23,8 +23,8 @@ from cryptography.x509.oid import NameOID
 from client.atomic_file import write_atomically
 from client.gateway import HSMSignerFile, key_id_for, open_msp_folder
 from client.gateway.hsm import (
-    SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, KeyNotFound, certificate_request,
-    destroy_key_pair, generate_private_key, import_private_key, token_login,
+    SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, KeyNotFound, SeveralKeysMatch,
+    certificate_request, destroy_key_pair, generate_private_key, import_private_key, token_login,
 )
 from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, tighten_folder
 from network.crypto import keystore_key, load_cert, load_key
@@ -203,11 +203,17 @@ def _key_file_name(who) -> str:
 def _in_token(factory: HSMSignerFactory, token_label: str, pin: str, key_id: bytes) -> bool:
     """Whether the token holds a private key with this CKA_ID already (a key imported before is kept whatever
     happens next). Any other error (a wrong PIN, no such token) is the run's: read as "not held", the import
-    would log in with the same wrong PIN again, a second try counted towards locking the token."""
+    would log in with the same wrong PIN again, a second try counted towards locking the token. Several keys
+    under the ID are refused here, as the import would leave the token so: `hsm import` takes no key ID to pick one."""
     try:
         factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)).close()
     except KeyNotFound:
         return False
+    except SeveralKeysMatch:
+        raise click.ClickException(
+            f"several private keys in token {token_label!r} have CKA_ID {key_id.hex()}, the ID of this user's key, "
+            "so nothing was imported: delete the extra ones with the HSM's tool (keep one), then run this "
+            "again") from None
     return True
 
 

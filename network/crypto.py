@@ -50,6 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import os
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator
@@ -469,7 +470,9 @@ KEY_ELSEWHERE_TEXT = ("signcerts/cert.pem was issued for a key that is not on th
 
 
 def _key_elsewhere(msp: Path) -> bool:
-    return (msp / KEY_ELSEWHERE_FILE).is_file() or (msp / HSM_SIGNER_FILE).is_file()
+    # lexists, not is_file: a signer file that is a folder or a dangling symlink still says the key is in an HSM,
+    # and opening the folder names that file; taken for "no key", it would have the user revoked for a safe key
+    return (msp / KEY_ELSEWHERE_FILE).is_file() or os.path.lexists(msp / HSM_SIGNER_FILE)
 
 
 def _key_held(msp: Path) -> bool:

@@ -47,6 +47,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import shlex
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -113,8 +114,9 @@ def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: 
     itself (not its dry run, which writes nothing) issues a lost admin key again, before it signs; recfin signs an
     update only with an unencrypted key in keystore/. others: the channel's other orgs, whose admins could sign."""
     keystore = folder / "keystore"
-    elsewhere = [folder / name for name in (crypto.KEY_ELSEWHERE_FILE, crypto.HSM_SIGNER_FILE)
-                 if (folder / name).is_file()]
+    # the signer file in any form (a folder, a dangling symlink): it says the key is in an HSM, not lost
+    elsewhere = [path for path in (folder / crypto.KEY_ELSEWHERE_FILE, folder / crypto.HSM_SIGNER_FILE)
+                 if path.is_file() or path.name == crypto.HSM_SIGNER_FILE and os.path.lexists(path)]
     no_key = not {*keystore.glob("*_sk"), *keystore.glob("*.pem")}     # what load_msp_folder looks for
     signers = " ".join(f"--sign-as {o}" for o in others)
     renew = (f"move {{}} out of the data folder, then run `recfin org add` again: it issues the admin a new "

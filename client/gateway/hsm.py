@@ -71,6 +71,9 @@ from ._signer import _CURVE_ORDERS, _checked
 
 __all__ = [
     "HSMError",
+    "KeyNotFound",
+    "KeyLabelTaken",
+    "SeveralKeysMatch",
     "HSMSignerOptions",
     "HSMSignerFactory",
     "HSMSigner",
@@ -103,6 +106,13 @@ class KeyNotFound(HSMError):
 
     Apart from the other errors because only this one says the PIN was right: code asking whether a key is there
     must not take a wrong PIN for "no", and log in with it again (each wrong try counts towards locking the token)."""
+
+
+class SeveralKeysMatch(HSMError):
+    """The token holds several private keys with the ``CKA_ID`` or ``CKA_LABEL`` asked for, so none signs.
+
+    Apart from the other errors because the key is there (more than once): code asking whether a key is held can
+    name the duplicates to delete instead of asking for a key ID that would not tell them apart."""
 
 
 @dataclass(frozen=True)
@@ -793,8 +803,10 @@ def _find_private_key(session, options: HSMSignerOptions, library: str):
         return found[0]
     where = f"token {options.token_label!r} of {library}"
     if found:
-        raise HSMError(f"{len(found)} private keys in {where} match {options.describe_key()}: "
-                       "give the key's key_id (CKA_ID), which tells them apart")
+        # a key ID that several keys share tells none apart: only deleting the extra ones does
+        remedy = ("delete the extra ones with the HSM's tool" if options.key_id is not None
+                  else "give the key's key_id (CKA_ID), which tells them apart")
+        raise SeveralKeysMatch(f"{len(found)} private keys in {where} match {options.describe_key()}: {remedy}")
     held = [f"CKA_ID {k[pkcs11.Attribute.ID].hex()}" + (f" label {k.label!r}" if k.label else "")
             for k in _objects(session, pkcs11.ObjectClass.PRIVATE_KEY)]
     if not held:

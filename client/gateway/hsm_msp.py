@@ -18,6 +18,7 @@ acts as a user need not know where the user's key is.
 
 from __future__ import annotations
 
+import errno
 import grp
 import os
 import pwd
@@ -104,10 +105,24 @@ class HSMSignerFile:
 def _not_a_file(path: Path) -> str:
     """Why a signer file that is a folder or a symlink to nothing is refused, not passed over: the user's key is
     meant to be in the HSM, and the keystore key (still there until moved offline) must not sign in its place."""
-    what = "a symlink to nothing" if path.is_symlink() else "not a regular file"
+    if path.is_symlink() and not os.path.exists(path):
+        # exists() is False for a loop too, which resolve(strict) tells apart from a missing target
+        what = "a symlink loop" if _symlink_loops(path) else "a symlink to nothing"
+    else:
+        what = "not a regular file"     # a folder, a device (/dev/null), or a symlink to one
     return (f"{path} is {what}, so the HSM key of this MSP folder cannot be read; the keystore key is not used "
             f"instead. Restore the file ({HSM_SIGNER_FILE}: recfin hsm import or link writes it), or remove it "
             "to sign with the keystore key")
+
+
+def _symlink_loops(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:    # Python 3.11 raises this for a loop (3.13: OSError ELOOP)
+        return True
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
 
 
 def tighten_folder(msp_dir: str | Path) -> str | None:

@@ -45,6 +45,11 @@ def run(runner, token, *args, pin=None):
     return runner.invoke(main, ["hsm", *args], env={"RECFIN_HSM_PIN": token.pin if pin is None else pin})
 
 
+def import_supplier2(runner, token, data_root):
+    return run(runner, token, "import", "--as", "supplier/supplier2", "--token", token.token,
+               "--data-root", str(data_root))
+
+
 def submit_as(monkeypatch, org, user, data_root):
     """One transaction through cli.connection.open_session, the path of every `--as ORG/USER` command, against
     the SDK's recording transport; the endorse and submit requests it signed."""
@@ -251,8 +256,7 @@ def test_import_without_a_keystore_key_says_to_restore_it_or_link(runner, token,
     user = profiles.load("supplier", data_root).user("supplier2")
     user.key.unlink()
     profiles.write_all(load(), data_root)
-    result = run(runner, token, "import", "--as", "supplier/supplier2", "--token", token.token,
-                 "--data-root", str(data_root))
+    result = import_supplier2(runner, token, data_root)
     assert result.exit_code == 1
     assert result.output == (f"Error: no key of supplier/supplier2 in {user.msp_dir / 'keystore'} to import: restore "
                              "its keystore file (*_sk) and run this again; for a key already in a token, run "
@@ -456,3 +460,31 @@ def test_hsm_commands_name_the_user_with_the_very_options_every_acting_command_h
     acting_command = main.commands["party"].commands["whoami"]
     for command in [acting_command, *(main.commands["hsm"].commands[n] for n in ("import", "link", "check"))]:
         assert who_options(command) == one_definition, command.name
+
+
+def test_import_into_a_token_holding_the_users_key_twice_says_to_delete_the_extra_ones(runner, token, data_root):
+    # another tool stored the user's key twice under its CKA_ID: `hsm import` takes no key ID to pick one by, so the
+    # way out is the HSM's tool, and the token is left as it was
+    import pkcs11
+    from pkcs11.util.ec import decode_ec_private_key
+
+    user = profiles.load("supplier", data_root).user("supplier2")
+    key = load_key(user.key)
+    key_id = key_id_for(key.public_key())
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL,
+                            serialization.NoEncryption())
+    held = {pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY, pkcs11.Attribute.ID: key_id}
+    module_token = pkcs11.lib(os.path.realpath(token.library)).get_token(token_label=token.token)
+    with module_token.open(rw=True, user_pin=token.pin) as session:
+        for _ in range(2):
+            session.create_object({**decode_ec_private_key(der), pkcs11.Attribute.ID: key_id,
+                                   pkcs11.Attribute.TOKEN: True, pkcs11.Attribute.PRIVATE: True,
+                                   pkcs11.Attribute.SIGN: True})
+    result = import_supplier2(runner, token, data_root)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: several private keys in token '{token.token}' have CKA_ID {key_id.hex()}, the "
+                             "ID of this user's key, so nothing was imported: delete the extra ones with the HSM's "
+                             "tool (keep one), then run this again\n")
+    with module_token.open(user_pin=token.pin) as session:
+        assert len(list(session.get_objects(held))) == 2
+    assert not (user.msp_dir / "hsm-signer.yaml").exists()

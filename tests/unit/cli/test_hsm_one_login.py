@@ -69,11 +69,22 @@ def _signer_file_that_is_not_a_file(msp_dir, kind: str):
     if kind == "dangling symlink":
         signer_file.symlink_to(msp_dir / "moved-away.yaml")
         return signer_file, "is a symlink to nothing"
-    signer_file.mkdir()
+    if kind == "symlink loop":
+        signer_file.symlink_to(signer_file)
+        return signer_file, "is a symlink loop"
+    if kind == "symlink to a folder":     # its target is there: it is what it points at, not "nothing"
+        signer_file.symlink_to(msp_dir / "signcerts")
+    elif kind == "symlink to /dev/null":
+        signer_file.symlink_to("/dev/null")
+    else:
+        signer_file.mkdir()
     return signer_file, "is not a regular file"
 
 
-@pytest.mark.parametrize("kind", ["dangling symlink", "folder"])
+NOT_A_FILE = ["dangling symlink", "folder", "symlink loop", "symlink to a folder", "symlink to /dev/null"]
+
+
+@pytest.mark.parametrize("kind", NOT_A_FILE)
 def test_a_signer_file_that_is_not_a_file_is_refused_not_taken_for_a_keystore_folder(data_root, kind):
     user = profiles.load("supplier", data_root).user("supplier1")   # its keystore key is still there
     signer_file, said = _signer_file_that_is_not_a_file(user.msp_dir, kind)
@@ -84,7 +95,7 @@ def test_a_signer_file_that_is_not_a_file_is_refused_not_taken_for_a_keystore_fo
                                          "the keystore key is not used instead")
 
 
-@pytest.mark.parametrize("kind", ["dangling symlink", "folder"])
+@pytest.mark.parametrize("kind", NOT_A_FILE)
 def test_check_of_a_user_whose_signer_file_is_not_a_file_says_so(runner, token, data_root, kind):
     user = profiles.load("supplier", data_root).user("supplier1")
     signer_file, said = _signer_file_that_is_not_a_file(user.msp_dir, kind)

@@ -682,6 +682,14 @@ def test_an_hsm_signer_file_yaml_cannot_read_as_written_is_refused_saying_why(tm
         HSMSignerFile.read(tmp_path)
 
 
+def test_the_errors_callers_tell_apart_are_exported_with_the_module():
+    # docs/sdk-gateway.md has callers catch hsm.KeyNotFound; `from client.gateway.hsm import *` must give them
+    exported = {}
+    exec("from client.gateway.hsm import *", exported)
+    assert {"KeyNotFound", "KeyLabelTaken", "SeveralKeysMatch"} <= exported.keys()
+    assert all(issubclass(exported[name], hsm.HSMError) for name in ("KeyNotFound", "KeyLabelTaken", "SeveralKeysMatch"))
+
+
 def test_an_hsm_signer_file_that_is_a_folder_is_named(tmp_path):
     (tmp_path / "hsm-signer.yaml").mkdir()
     with pytest.raises(HSMError, match=rf"^{tmp_path / 'hsm-signer.yaml'} is not a regular file, so the HSM key of "

@@ -12,6 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from client.gateway import open_msp_folder
+from client.gateway.hsm import HSMError
 from client.gateway.hsm_msp import HSM_SIGNER_FILE, HSMSignerFile
 from network import crypto
 from network.crypto import cert_attrs, fabric_ski, load_cert, load_key, org_crypto
@@ -190,19 +192,40 @@ def test_generation_is_idempotent_and_fills_gaps(data_root, topology):
     assert after[str(paths.ca_cert.relative_to(data_root / "crypto"))] == before[str(paths.ca_cert.relative_to(data_root / "crypto"))]
 
 
-def test_a_user_whose_key_went_into_an_hsm_keeps_its_identity_through_generation(data_root, topology, tmp_path):
-    # `recfin hsm import`, then the keystore key moved to offline storage, as the command says to do
-    org = topology.org("supplier")
-    msp = org_crypto(data_root, org.name, org.domain).user_msp("supplier1")
-    cert_before = (msp / "signcerts" / "cert.pem").read_bytes()
+def key_moved_into_an_hsm(msp, offline):
+    """`recfin hsm import`, then the keystore key moved to offline storage, as the command says to do."""
     key_path, _ = keystore_key(msp)
     HSMSignerFile("/opt/hsm/libpkcs11.so", "recfin", fabric_ski(load_cert(msp / "signcerts" / "cert.pem")
                                                                  .public_key())).write(msp)
-    key_path.rename(tmp_path / key_path.name)
+    key_path.rename(offline / key_path.name)
+
+
+def test_a_user_whose_key_went_into_an_hsm_keeps_its_identity_through_generation(data_root, topology, tmp_path):
+    org = topology.org("supplier")
+    msp = org_crypto(data_root, org.name, org.domain).user_msp("supplier1")
+    cert_before = (msp / "signcerts" / "cert.pem").read_bytes()
+    key_moved_into_an_hsm(msp, tmp_path)
     crypto.generate(topology, data_root)     # what `recfin network up` and `prepare` run
     assert (msp / "signcerts" / "cert.pem").read_bytes() == cert_before
     assert list((msp / "keystore").iterdir()) == []
     assert (msp / HSM_SIGNER_FILE).is_file()
+
+
+def test_a_user_whose_signer_file_is_a_symlink_to_nothing_is_not_taken_for_one_whose_key_is_lost(data_root,
+                                                                                                   topology, tmp_path):
+    # hsm-signer.yaml moved away behind a symlink: the key is safe in the HSM, so the user is not to be revoked;
+    # opening the folder names the broken file instead
+    org = topology.org("supplier")
+    msp = org_crypto(data_root, org.name, org.domain).user_msp("supplier3")
+    cert_before = (msp / "signcerts" / "cert.pem").read_bytes()
+    key_moved_into_an_hsm(msp, tmp_path)
+    (msp / HSM_SIGNER_FILE).rename(tmp_path / "moved.yaml")
+    (msp / HSM_SIGNER_FILE).symlink_to(tmp_path / "gone.yaml")
+    crypto.generate(topology, data_root)     # what `recfin network up` and `prepare` run
+    assert (msp / "signcerts" / "cert.pem").read_bytes() == cert_before
+    with pytest.raises(HSMError, match=rf"^{re.escape(str(msp / HSM_SIGNER_FILE))} is a symlink to nothing"):
+        with open_msp_folder(msp, "SupplierMSP"):
+            pass
 
 
 def test_a_certificate_issued_for_a_key_held_elsewhere_is_kept_without_a_keystore_key(data_root, topology):

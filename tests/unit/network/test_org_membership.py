@@ -147,7 +147,8 @@ def test_an_add_keeps_the_refusals_of_the_channels_orgs_material_and_writes_noth
 
 
 @pytest.mark.parametrize("case", ["dry run, key lost", "another's key", "encrypted key", "key elsewhere",
-                                  "two certificates", "dry run, a README in the keystore"])
+                                  "signer file, a symlink to nothing", "two certificates",
+                                  "dry run, a README in the keystore"])
 def test_an_admin_folder_whose_key_cannot_sign_is_refused_saying_what_to_do(channel_peer, topology, data_root, case):
     from cryptography.hazmat.primitives import serialization
 
@@ -162,6 +163,8 @@ def test_an_admin_folder_whose_key_cannot_sign_is_refused_saying_what_to_do(chan
                     msp / "keystore" / "other_sk")
     elif case == "key elsewhere":
         (msp / crypto.KEY_ELSEWHERE_FILE).write_text("the key is in the bank's HSM\n")
+    elif case == "signer file, a symlink to nothing":     # the key is in an HSM: it is not lost, nor issued again
+        (msp / crypto.HSM_SIGNER_FILE).symlink_to(msp / "moved-away.yaml")
     elif case == "two certificates":
         (msp / "keystore" / "priv_sk").write_bytes(own.read_bytes() if own.exists() else b"")
         shutil.copy(next((msp / "signcerts").glob("*.pem")), msp / "signcerts" / "second.pem")
@@ -183,6 +186,9 @@ def test_an_admin_folder_whose_key_cannot_sign_is_refused_saying_what_to_do(chan
                          rf"is held elsewhere.*\(`recfin org add \.\.\. --update-out FILE --sign-as coreenterprise "
                          rf"--sign-as bank --sign-as regulator`\) and have SupplierMSP's admin sign it where the key "
                          rf"is \(`recfin org sign FILE`.* or move .*{crypto.KEY_ELSEWHERE_FILE} out of the data folder",
+        "signer file, a symlink to nothing": rf"^SupplierMSP's admin cannot sign the update: "
+                                             rf"{re.escape(str(msp / crypto.HSM_SIGNER_FILE))} says its key is held "
+                                             rf"elsewhere",
         "two certificates": r"^SupplierMSP's admin cannot sign the update from .*: more than one certificate in "
                             r".*signcerts; put the folder right",
         "another's key": rf"^SupplierMSP's admin cannot sign the update: no key in {keystore} matches the "
