@@ -72,7 +72,7 @@ from .cast import Cast, setup_parties
 from .components import ENDORSERS, PEER_OPTIONS, _async_null, chaincode_pass
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
 from .prepared_gateway import OnePeerChain, StandInDeliver, creator_msp, prepared_transaction
-from .profiling import machine, profile_lines, top_functions
+from .profiling import machine, machine_line, profile_lines, top_functions
 from .node_compare import NODE_DIR, NodeClientError, _tool, install
 
 LABEL = "client CPU only; the Gateway is a stand-in returning prepared replies; no Fabric involved"
@@ -526,7 +526,7 @@ def run_client_cpu(settings: Settings, say: Callable[[str], None] = lambda _: No
 def text_lines(report: dict[str, Any]) -> list[str]:
     m = report["machine"]
     out = [report["label"],
-           f"machine: {m['nproc']} CPUs ({m['cpu_model']}), Python {m['python']}, Node {m['node'] or '-'}",
+           f"{machine_line(m)}, Node {m['node'] or '-'}",
            table(report["rows"], COLUMNS)]
     if report["node_error"]:
         out.append(f"Node client not measured: {report['node_error']}")

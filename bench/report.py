@@ -1,5 +1,6 @@
 """The benchmark report: counts by cause, throughput, latency percentiles, CPU per committed transaction, and
-the machine it ran on (``machine``: CPUs, CPU model, Python; a line of the text); as a dict (written as
+the machine it ran on (``machine``: CPUs, CPU model, Python; the commands print it once per run, not in each
+report's text lines); as a dict (written as
 JSON), as text lines, and the ratios of the Node client's figures to recfin's.
 
 Answered queries (``answered``: evaluates, never ordered) are counted apart from the committed
@@ -23,7 +24,7 @@ from typing import Any
 
 from .driver import Run, Sample
 from .outcomes import ANSWERED, CAUSES, COMMITTED, SUCCEEDED
-from .profiling import machine, machine_line
+from .profiling import machine
 from .stats import METHOD as LATENCY_METHOD
 from .stats import PERCENTILES, latency_summary, throughput
 
@@ -151,7 +152,8 @@ RATE_MODE_NOTE = ("rate mode sends both clients the same schedule, so their thro
 
 
 def lines(report: Mapping[str, Any]) -> list[str]:
-    """A human summary of one report."""
+    """A human summary of one report. Not its machine: a run prints several reports (phases, workloads, the Node
+    client's), all measured on one machine, which its command names once (profiling.machine_line)."""
     lat = report["latency_s"]
     plan = report["plan"]
     load = f"rate {plan['rate']}/s" if plan["mode"] == "rate" else f"concurrency {plan['concurrency']}"
@@ -167,8 +169,6 @@ def lines(report: Mapping[str, Any]) -> list[str]:
            + "  ".join(f"{k} {v}" for k, v in report["failed"].items() if v),
            f"  throughput {throughput_text}  latency "
            + "  ".join(f"p{p} {fmt(lat.get(f'p{p}'))}" for p in PERCENTILES)]
-    if "machine" in report:      # a report saved before it was recorded has none
-        out.append(f"  {machine_line(report['machine'])}")
     if report["exhausted"]:
         out.append("  ran out of operations: no CPU per tx (the CPU counters span the whole window, its idle end "
                    "included); a larger --pool avoids it where the workload takes one (the hot key's family takes "

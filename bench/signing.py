@@ -11,7 +11,7 @@ request), so three of these are added to the client's CPU per submit (docs/bench
 - **pkcs11**: ``client.gateway.HSMSignerFactory`` signing the same digests in the token.
   Without ``--token``, a SoftHSM2 token is made in a temporary folder for the run (``softhsm2-util``;
   SOFTHSM2_CONF names it before the module is loaded) and the in-process key is imported into it, so
-  both rows sign with one key; ``--library`` may then only name SoftHSM2's module, and ``--key-label``,
+  both rows sign with one key; ``--library`` may then only name SoftHSM2's module (``libsofthsm2.so``, wherever it is), and ``--key-label``,
   ``--key-id`` and ``--pin-env`` are refused (they name a key of a token given with ``--token``). With
   ``--token``, the token's key named by ``--key-label`` (or ``--key-id``) is used and the in-process row
   signs with a key of its own.
@@ -85,10 +85,14 @@ def measure(name: str, sign: Callable[[bytes], bytes], public_key: ec.EllipticCu
 
 def run_token(folder: Path, key: ec.EllipticCurvePrivateKey, library: str = SOFTHSM2_LIBRARY) -> None:
     """A SoftHSM2 token in folder holding key; SOFTHSM2_CONF names it for this process. ``library`` is SoftHSM2's
-    module (reached through any path: refuse_options_without_a_token has checked it)."""
-    if not Path(library).is_file() or shutil.which("softhsm2-util") is None:
-        raise click.ClickException(f"SoftHSM2 is not installed ({SOFTHSM2_LIBRARY}, softhsm2-util): apt-get install "
-                                   "softhsm2 (scripts/install-os-packages), or name a token with --token")
+    module, wherever the system put it (refuse_options_without_a_token has checked its name)."""
+    missing = [what for what, absent in ((library, not Path(library).is_file()),
+                                         ("softhsm2-util", shutil.which("softhsm2-util") is None)) if absent]
+    if missing:
+        raise click.ClickException(
+            f"SoftHSM2 is not installed ({' and '.join(missing)} not found): install it (apt-get install softhsm2, "
+            "which scripts/install-os-packages runs; dnf install softhsm; brew install softhsm) and give its "
+            "module with --library, or name a token with --token")
     (folder / "tokens").mkdir()
     config = folder / "softhsm2.conf"
     config.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
@@ -101,15 +105,25 @@ def run_token(folder: Path, key: ec.EllipticCurvePrivateKey, library: str = SOFT
     import_private_key(library, RUN_TOKEN, RUN_PIN, key)
 
 
+# SoftHSM2's module is called so wherever it is installed: Debian's /usr/lib/softhsm, Fedora's and RHEL's
+# /usr/lib64/pkcs11, Homebrew's lib/softhsm
+SOFTHSM2_MODULE_NAME = Path(SOFTHSM2_LIBRARY).name
+
+
+def is_softhsm2_module(library: str) -> bool:
+    """Whether library is SoftHSM2's module, by its file name or that of the file a symlink reaches."""
+    return SOFTHSM2_MODULE_NAME in (Path(library).name, Path(os.path.realpath(library)).name)
+
+
 def refuse_options_without_a_token(ctx: click.Context, library: str, key_label: str | None,
                                    key_id: bytes | None) -> None:
     """Without --token the run makes a SoftHSM2 token with softhsm2-util and signs with its own key: another
     module would not see that token, and options naming a key or PIN of a given token would be ignored."""
-    if os.path.realpath(library) != os.path.realpath(SOFTHSM2_LIBRARY):
+    if not is_softhsm2_module(library):
         raise click.UsageError(
             f"--library {library} without --token: the run's own token is made with SoftHSM2's softhsm2-util, and "
-            f"only SoftHSM2's module ({SOFTHSM2_LIBRARY}) sees it. Name a token of {library} with --token, and its "
-            "key with --key-label or --key-id")
+            f"only SoftHSM2's module ({SOFTHSM2_MODULE_NAME}, e.g. {SOFTHSM2_LIBRARY}) sees it. Name a token of "
+            f"{library} with --token, and its key with --key-label or --key-id")
     given = [f"--{name.replace('_', '-')}" for name, value in (("key_label", key_label), ("key_id", key_id))
              if value is not None]
     if ctx.get_parameter_source("pin_env") is ParameterSource.COMMANDLINE:

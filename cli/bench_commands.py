@@ -12,6 +12,7 @@ from bench import cpu, exactly_once, node_compare
 from bench.driver import CONCURRENCY, MODES, RATE, Plan
 from bench.network_session import ensure_parties
 from bench.plot import plot
+from bench.profiling import machine, machine_line
 from bench.report import RATE_MODE_NOTE, build, comparison, comparison_note, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
 from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
@@ -223,6 +224,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     both = {**network_settings(net), "step_deadlines_s": node_compare.step_deadlines(plan)}
     settings_in_effect = {**both, "clients": clients, "grpc_options": [list(o) for o in grpc_options]}
     reports, summary = [], {"settings": settings_in_effect, "workloads": {}}
+    say(machine_line(machine()))    # once: every report below (each workload, each client) ran on it
     # in concurrency mode the pool is sized for an operation per batch timeout (a block cut) per worker
     block_cut = duration_seconds(both["batch_timeout"])
     for name in names:

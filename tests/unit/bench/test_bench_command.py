@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bench.profiling import machine_line
 from cli.bench_commands import bench, workloads_named
 
 
@@ -233,6 +234,9 @@ def test_the_node_report_states_its_settings_and_one_client_process_and_rate_mod
     assert ratios["latency_p99_node_to_recfin"] == pytest.approx(4.0)
     assert "rate mode sends both clients the same schedule" in entry["node_to_recfin_note"]
     assert "note: rate mode sends both clients the same schedule" in result.stderr
+    # each client's report names the machine in its JSON; the progress names it once for the run
+    assert node["machine"] == python["machine"]
+    assert [line for line in result.stderr.splitlines() if "machine:" in line] == [machine_line(python["machine"])]
 
 
 def test_comparing_with_the_node_client_is_not_refused_when_no_workload_named_has_a_node_counterpart(tmp_path):

@@ -176,6 +176,13 @@ def test_the_ratio_is_ours_over_node_at_the_same_operation_and_concurrency():
     assert "ours_to_node" not in rows[2]
 
 
+def test_the_machine_line_says_model_unknown_where_the_cpu_names_no_model():
+    # /proc/cpuinfo has no "model name" on aarch64, and macOS has no /proc/cpuinfo: machine() gives ""
+    report = {"label": LABEL, "machine": {"nproc": 8, "cpu_model": "", "python": "3.11.7", "node": None},
+              "rows": [], "node_error": None, "gateway_calls": {}, "profiles": {}}
+    assert client_cpu.text_lines(report)[1] == "machine: 8 CPUs (model unknown), Python 3.11.7, Node -"
+
+
 def test_help_has_an_example_and_the_label():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0

@@ -97,6 +97,7 @@ def test_each_phase_is_a_report_with_its_concurrency_throughput_latency_and_clie
         assert report["latency_s"]["p99"] >= report["latency_s"]["p50"]
         assert set(report["cpu"]) == {"client"} and report["cpu"]["client"]["kind"] == "client"
     assert any(line.startswith("sequential: ") for line in said) and any("throughput" in line for line in said)
+    assert not any("machine:" in line for line in said)     # the command prints it once, above the table
     keys = {call[1][0] for call in contract.calls}
     assert len(keys) == len(contract.calls)                         # never the same key twice
     assert all(key.startswith(("bench-test-c1-", "bench-test-c4-")) for key in keys)
@@ -197,6 +198,7 @@ def test_the_command_prints_the_phases_and_the_demo_it_measured(monkeypatch, rep
     assert table.exit_code == 0, table.output
     assert "TX_PER_S" in table.stdout and "sequential" in table.stdout
     assert f"machine: {summary['machine']['nproc']} CPUs (" in table.stdout
+    assert table.stdout.count("machine: ") == 1
     assert "demo on the warm network: median 9.5 s over 1 run(s), 27 transactions each" in table.stdout
 
 

@@ -74,6 +74,25 @@ def test_another_module_without_a_token_is_refused_before_anything_is_made():
     assert "Name a token of /opt/vendor/libpkcs11.so with --token" in done.stderr
 
 
+@needs_softhsm
+def test_softhsm2s_module_installed_elsewhere_makes_the_runs_token(tmp_path):
+    # Fedora and RHEL put it in /usr/lib64/pkcs11, Homebrew under its prefix: a file of its own, not a symlink
+    elsewhere = tmp_path / "lib64" / "pkcs11" / "libsofthsm2.so"
+    elsewhere.parent.mkdir(parents=True)
+    shutil.copy(os.path.realpath(SOFTHSM2_LIBRARY), elsewhere)
+    done = run("--library", str(elsewhere), "--iterations", "5", "--warmup", "0", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [(r["library"], r["token"]) for r in json.loads(done.stdout)["rows"]] == \
+        [(None, None), (str(elsewhere), "recfin-bench")]
+
+
+def test_softhsm2s_module_named_where_it_is_not_is_one_error_line_naming_it():
+    done = run("--library", "/nonexistent/lib64/pkcs11/libsofthsm2.so")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("Error: SoftHSM2 is not installed (/nonexistent/lib64/pkcs11/libsofthsm2.so ")
+    assert "give its module with --library" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize("args, named", [
     (["--key-label", "officer1"], "--key-label without --token: it names"),
     (["--key-id", "01"], "--key-id without --token: it names"),
