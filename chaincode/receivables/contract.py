@@ -1614,11 +1614,17 @@ class ReceivablesContract(Contract):
         Fabric validates a change of a key's policy against the policy the key carries, so the orgs the key names
         now must endorse this transaction (``GetReceivableEndorsers``); a page of UpgradeLedger, endorsed by
         others, cannot. Its debtor, its holder, its bank while financed, or the regulator calls it: none of them
-        gains anything by it (the orgs due are the contract's to compute, and they only add endorsers), and it
-        changes no business data, so the regulator, which changes only freeze state, may restore its own org to a
-        frozen claim. The caller is checked before anything about the claim, as RecordOverdue's is. Refused
-        ``nothing-to-reseal`` where the key names every org due already (or carries no policy: UpgradeLedger
-        gives it one), and nothing is written.
+        gains anything by it. The orgs due are the contract's to compute, what any change of the claim would
+        write: an org the key names that is no longer due (a regulator org the configuration replaced, say) is
+        dropped, but only with its own endorsement, since the key's policy names it, so no org loses a say it
+        did not give up. It changes no business data, so the regulator, which changes only freeze state, may
+        restore its own org to a frozen claim. A key with no policy gets the orgs due as well (``orgs_before``
+        empty), endorsed as the chaincode-level policy asks, which guards it until then. The caller is checked
+        before anything about the claim, as RecordOverdue's is. Refused ``nothing-to-reseal`` where the key names
+        every org due already, and nothing is written; ``claim-needs-two-orgs`` where the orgs due are one.
+
+        Answers the claim id, the orgs before and after, and ``tx_id``, this transaction's (the claim's ``last``
+        is not changed, so it does not name it).
         """
         s = self._session(ctx)
         party = await s.party((keys.RECEIVABLE, receivable_id))
@@ -1633,7 +1639,7 @@ class ReceivablesContract(Contract):
         # of values, and GetReceivableHistory shows no step where nothing happened to the claim). Who resealed it,
         # and when, is this event's (``by``, ``tx_id``).
         s.emit(events.RECEIVABLE_RESEALED, r.id, by=party.uscc, orgs_before=orgs_before, orgs_after=orgs_after)
-        return Reseal(receivable_id=r.id, orgs_before=orgs_before, orgs_after=orgs_after).to_json()
+        return Reseal(receivable_id=r.id, orgs_before=orgs_before, orgs_after=orgs_after, tx_id=s.tx_id).to_json()
 
     # ================================================================ ledger upgrade
 
@@ -1641,11 +1647,11 @@ class ReceivablesContract(Contract):
     @rules
     async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
         """Write, for one page of records, the index and registry entries records of earlier contract versions
-        lack, and the key-level policy of a claim they left REGISTERED or REJECTED (and one they left REGISTERED
-        that has since been rejected or withdrawn), of a financing they accepted, and of a discount offer and its
-        list entry, where the key has none (``upgrade``; ``discount_offer_policies`` counts the offer keys and
-        entries sealed): an admin of an org whose parties may be the regulator runs it, page after page from
-        bookmark "", until done.
+        lack, and the key-level policy of a claim whose orgs due are two or more (one they left REGISTERED or
+        REJECTED, or REGISTERED and since rejected or withdrawn, and one of any status written while its orgs due
+        were one org), of a financing they accepted, and of a discount offer and its list entry, where the key has
+        none (``upgrade``; ``discount_offer_policies`` counts the offer keys and entries sealed): an admin of an
+        org whose parties may be the regulator runs it, page after page from bookmark "", until done.
 
         It writes only entries and policies derived from the records it reads, and only missing ones, so they may
         run it any number of times. It is the regulator's org's alone because it reads every claim: even evaluated,

@@ -368,6 +368,8 @@ class Reseal(Doc):
     orgs_after: list[str] = Field(description="the MSP IDs it names now: the orgs due (the debtor's and the "
                                               "holder's, the bank's while financed, the regulator's while frozen "
                                               "or where those are one)")
+    tx_id: str = Field(description="the reseal's transaction: the claim's last change (last) stays the business "
+                                   "change before it, as only the key's policy was written")
 
 
 class LedgerUpgrade(Doc):
@@ -382,9 +384,10 @@ class LedgerUpgrade(Doc):
     open_offer_entries: int = Field(description="recfin.open-offer entries written: OPEN financing offers a "
                                                 "bank's offered left out")
     fingerprint_entries: int = Field(description="invoices registered under their current spelling's fingerprint")
-    claim_policies: int = Field(description="key-level policies written (the debtor's and the holder's orgs): "
-                                            "REGISTERED, REJECTED or WITHDRAWN claims whose key an earlier "
-                                            "version left without one")
+    claim_policies: int = Field(description="key-level policies written (the orgs due: the debtor's and the "
+                                            "holder's, and others as any write names them): claims whose key has "
+                                            "none, REGISTERED, REJECTED or WITHDRAWN ones an earlier version left "
+                                            "so, and ones of any status written while their orgs due were one")
     financing_policies: int = Field(description="key-level policies written (the holder's and the bank's orgs): "
                                                 "financings an earlier version accepted without one")
     discount_offer_policies: int = Field(description="key-level policies written (the debtor's org): discount "

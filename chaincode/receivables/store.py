@@ -271,28 +271,35 @@ class Store:
         return policy.endorsing_orgs(r, self.regulators)
 
     async def restore_receivable_policy(self, r: Receivable) -> tuple[bool, tuple[list[str], list[str]] | None]:
-        """Give ``r``'s key the policy ``put_receivable`` would have written when it has none: a claim an earlier
-        contract version left REGISTERED or REJECTED, or left REGISTERED for this one to reject or withdraw
-        (``policy.WITHOUT_POLICY_BEFORE``), which set none before confirmation. A key carrying any policy is left
-        as it is: Fabric would take a change of it only from that policy's orgs. So is one whose policy would name
-        a single org (``policy.endorsing_orgs``): the chaincode-level policy's two orgs guard it better.
+        """Give ``r``'s key the policy ``put_receivable`` would have written when it has none and the orgs due
+        (``policy.endorsing_orgs``) are two or more, whatever the claim's status: a claim an earlier contract version
+        left REGISTERED or REJECTED, or left REGISTERED for this one to reject or withdraw, which set none before
+        confirmation (``policy.WITHOUT_POLICY_BEFORE``); and one of any status written while its orgs due were one
+        org, to which no write gave one (``put_receivable`` writes no one-org policy). A key carrying any policy is
+        left as it is: Fabric would take a change of it only from that policy's orgs. So is one whose policy would
+        name a single org: the chaincode-level policy's two orgs guard it better.
 
         Whether it wrote one, and, for a key whose policy leaves out an org ``policy.endorsing_orgs`` names, (the
-        orgs it names, the orgs due), else None (a key without a policy too: the chaincode-level policy guards it).
-        The key's policy is read once for both."""
+        orgs it names, the orgs due), else None (a key without a policy too: sealed here where it has two orgs due,
+        guarded by the chaincode-level policy where it has one). The key's policy is read once for both."""
         key = self.key(keys.RECEIVABLE, r.id)
         held = await self.stub.get_state_validation_parameter(key)
         if held is None:
             due = self._claim_orgs(r)
-            wrote = (r.status in policy.WITHOUT_POLICY_BEFORE and len(due) >= 2
-                     and await self._seal_unguarded(key, due, held))
+            # Whatever the status: the write is validated against the chaincode-level policy, the one that guards
+            # the key until then, so any two orgs able to subvert this page could already rewrite the claim itself,
+            # as for a REGISTERED claim; the page gives them nothing, and from its commit a change needs the orgs
+            # due. Left to a reseal, a CONFIRMED or later claim would stay open to any two orgs, and no list would
+            # name it (``claims_to_reseal`` lists keys whose policy is short).
+            wrote = len(due) >= 2 and await self._seal_unguarded(key, due, held)
             return wrote, None
         return False, self._short_policy(r, held)
 
     def _short_policy(self, r: Receivable, held: bytes | None) -> tuple[list[str], list[str]] | None:
         """(the orgs ``held`` names, the orgs ``policy.endorsing_orgs`` names) where ``held``, the key-level policy
         ``r``'s key carries, leaves out an org due; None where it leaves out none, and where the key carries none
-        (the chaincode-level policy guards it: ``restore_receivable_policy`` gives it its own)."""
+        (the chaincode-level policy guards it until ``restore_receivable_policy``, ``put_receivable`` or
+        ``reseal_receivable`` gives it the orgs due, where those are two or more)."""
         if not held:
             return None
         now, due = KeyEndorsementPolicy(held).list_orgs(), self._claim_orgs(r)
@@ -306,9 +313,9 @@ class Store:
         policy the key carries, so the orgs it names endorse it, and nothing of the claim moves.
 
         A key with no policy (``orgs_before`` empty) gets the orgs due too: one whose claim was written while they
-        were one org, whose policy no write gave it (``put_receivable``), and which neither UpgradeLedger (it
-        seals only the statuses earlier versions left unguarded) nor a later change of the claim may ever seal.
-        The chaincode-level policy guards it until then, so the write takes nothing from any org.
+        were one org, to which no write gave a policy (``put_receivable`` writes no one-org one). UpgradeLedger
+        seals it (``restore_receivable_policy``), and so does the claim's next write (``put_receivable``); until
+        one of them does, the chaincode-level policy guards it, so this write too takes nothing from any org.
 
         Refused ``nothing-to-reseal`` where the key names every org due already, and ``claim-needs-two-orgs`` where
         the orgs due are one (``policy.one_org_refusal``)."""

@@ -16,10 +16,11 @@ and nothing has changed since, goes without them:
 - a claim's key-level policy (``policy.endorsing_orgs``: the debtor's and the holder's orgs), which earlier versions
   set only at confirmation: a claim they left REGISTERED could be rewritten by any two orgs (the chaincode-level
   policy) before its debtor confirmed it, and one they left REJECTED revived (so could one they left REGISTERED
-  and this version rejected or withdrew, which keeps the key as it was: ``policy.WITHOUT_POLICY_BEFORE``). The
-  policy is written only on a key
-  that has none, so under the chaincode-level policy that guards it until then: the upgrade lets no org do anything
-  any two could not already do, and from then on a change needs the claim's debtor's and holder's orgs;
+  and this version rejected or withdrew, which keeps the key as it was: ``policy.WITHOUT_POLICY_BEFORE``); so is
+  a claim of any status written while its orgs due were one org, which no write gave a policy, once a second org
+  is due (a regulator org the configuration added). The policy is written only on a key that has none, and only
+  where two or more orgs are due, so under the chaincode-level policy that guards it until then: the upgrade lets
+  no org do anything any two could not already do, and from then on a change needs the orgs due;
 - a financing's key-level policy (the holder's and the bank's orgs), which earlier versions never set: the record
   of a deal accepted before it (its disbursement, recourse demands, repayment, cancellation, recourse) could be
   rewritten or erased by any two orgs, the debtor's and the regulator's among them. The orgs are the claim's

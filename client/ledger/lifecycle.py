@@ -4,10 +4,14 @@ through the Gateway of a peer of the caller's own org, as :mod:`.qscc` asks (:fu
 The definition holds the chaincode's private data collections and who may hold each (its member orgs policy),
 which no answer of the chaincode itself tells. ``lifecycle`` is the Gateway Contract of chaincode ``_lifecycle``
 on the channel's Network (``network.get_contract("_lifecycle")``); Fabric's default ACL for
-``QueryChaincodeDefinition`` is the channel's Writers policy, which every member of an application org meets.
+``QueryChaincodeDefinition`` is the channel's Writers policy (``/Channel/Application/Writers``), which a client or
+an admin of an application org meets (the network's configtx: OR of each org's admin and client), not a peer.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from fabric_protos.common import policies_pb2
 from fabric_protos.msp import identities_pb2, msp_principal_pb2
 from fabric_protos.peer import collection_pb2
 from fabric_protos.peer.lifecycle import lifecycle_pb2
@@ -23,7 +27,7 @@ _PRINCIPAL_ORG = {
     msp_principal_pb2.MSPPrincipal.IDENTITY: (identities_pb2.SerializedIdentity, "mspid"),
 }
 """Where a principal names its org, by its classification, as Fabric reads a collection's member orgs (privdata
-``SimpleCollection.Setup``); an anonymity or combined principal names none."""
+``SimpleCollection.Setup``); an anonymity or combined principal names none (Fabric refuses such a member)."""
 
 
 def chaincode_definition_steps(lifecycle, msp_id: str, chaincode: str
@@ -42,17 +46,36 @@ chaincode_definition.__doc__ = """The definition of ``chaincode`` the channel co
 chaincode_definition_async = awaiting(chaincode_definition_steps)
 
 
-def collection_member_orgs(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, collection: str
-                           ) -> list[str] | None:
-    """The MSP IDs the member orgs policy of ``collection`` names, sorted, each once; None when the definition has
-    no collection of that name."""
+class CollectionOrgs(NamedTuple):
+    """The orgs a collection's definition names: ``members``, the MSP IDs its member orgs policy names (who may
+    hold its private data), and ``endorsers``, the ones its own endorsement policy's signature policy names (who
+    endorses a write to it), each sorted, each once; ``endorsers`` None when the collection sets no signature
+    policy of its own (a write to it is then endorsed as the chaincode's policy asks)."""
+
+    members: list[str]
+    endorsers: list[str] | None
+
+
+def collection_orgs(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, collection: str
+                    ) -> CollectionOrgs | None:
+    """The orgs ``collection`` names in ``definition`` (:class:`CollectionOrgs`); None when the definition has no
+    collection of that name. LedgerReadError where a principal does not decode."""
     for config in definition.collections.config:
         static: collection_pb2.StaticCollectionConfig = config.static_collection_config
         if static.name == collection:
-            orgs = set()
-            for principal in static.member_orgs_policy.signature_policy.identities:
-                if principal.principal_classification in _PRINCIPAL_ORG:
-                    message_type, field = _PRINCIPAL_ORG[principal.principal_classification]
-                    orgs.add(getattr(decoded(message_type, principal.principal, f"a member of {collection}"), field))
-            return sorted(orgs)
+            members = _principal_orgs(static.member_orgs_policy.signature_policy, f"a member of {collection}")
+            endorsement = static.endorsement_policy
+            endorsers = (_principal_orgs(endorsement.signature_policy, f"an endorser of {collection}")
+                         if endorsement.HasField("signature_policy") else None)
+            return CollectionOrgs(members, endorsers)
     return None
+
+
+def _principal_orgs(policy: policies_pb2.SignaturePolicyEnvelope, what: str) -> list[str]:
+    """The MSP IDs the principals of ``policy`` name, sorted, each once (``what`` names a principal in an error)."""
+    orgs = set()
+    for principal in policy.identities:
+        if principal.principal_classification in _PRINCIPAL_ORG:
+            message_type, field = _PRINCIPAL_ORG[principal.principal_classification]
+            orgs.add(getattr(decoded(message_type, principal.principal, what), field))
+    return sorted(orgs)

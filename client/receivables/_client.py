@@ -18,7 +18,7 @@ from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps, awaiting, blocking
 from client.gateway.errors import EndorseError, GatewayError
-from client.ledger.lifecycle import LIFECYCLE, chaincode_definition_steps, collection_member_orgs
+from client.ledger.lifecycle import LIFECYCLE, chaincode_definition_steps, collection_orgs
 from client.ledger.msp import application_msp_ids
 from client.ledger.qscc import QSCC, LedgerReadError, current_config_steps
 
@@ -426,11 +426,13 @@ class _Operations:
         ``org`` and one regulator org, as that collection's policy asks (``terms-<org>-<org>``: ``org`` and any one
         of the regulator orgs, chaincode.receivables.collections). Which orgs' parties may be the regulator is the
         contract's configuration, which no answer of the contract tells; the channel's committed chaincode
-        definition does, as the members of that collection other than ``org``. It is read from a peer of ``org``
+        definition does: the orgs other than ``org`` that the collection's endorsement policy names and that are
+        members of it (its members alone, where it sets no signature policy). It is read from a peer of ``org``
         itself: left to choose, the Gateway could ask another org's peer, which could answer with its own org as
         the "regulator" and be sent the terms. ``org`` alone where the collection has no other member (its policy
         is then ``org``'s). ValueError, nothing sent, where the client has no Network to ask, the definition cannot
-        be read or has no such collection: the message names the orgs to pass (:func:`_one_org_terms_refusal`)."""
+        be read or has no such collection, or the endorsement policy names other orgs and none of them is a member:
+        the message names the orgs to pass (:func:`_one_org_terms_refusal`)."""
         parties = _unique([debtor_msp, org])
         collection = collection_name(org, org)
         if self.network is None:
@@ -439,17 +441,27 @@ class _Operations:
         chaincode = self.contract.chaincode_name
         try:
             definition = yield from chaincode_definition_steps(self.network.get_contract(LIFECYCLE), org, chaincode)
+            orgs = collection_orgs(definition, collection)   # a principal that does not decode: LedgerReadError
         except (GatewayError, LedgerReadError) as error:
             # on one line, as the CLI shows a refusal: a GatewayError renders each peer's detail on a line of its own
             said = ("; ".join([error.message, *map(str, error.details)]) if isinstance(error, GatewayError)
                     else str(error))
             raise _one_org_terms_refusal(what, financing_id, org, parties,
                                          f"it could not be read from a peer of {org} ({said})") from error
-        members = collection_member_orgs(definition, collection)
-        if members is None:
+        if orgs is None:
             raise _one_org_terms_refusal(what, financing_id, org, parties,
                                          f"the definition of chaincode {chaincode} has no collection {collection}")
-        regulators = [member for member in members if member != org]
+        # Fabric validates a write to the collection against its own endorsement policy where it sets one, which a
+        # collections file of the operator's may make differ from its members: a member it does not name would be
+        # sent the terms and the write commit invalid, and an org it names that is no member would be sent terms it
+        # may not hold. Without one, the chaincode's policy (any two orgs) applies, which any member meets.
+        others = [o for o in (orgs.members if orgs.endorsers is None else orgs.endorsers) if o != org]
+        regulators = [o for o in others if o in orgs.members]
+        if others and not regulators:
+            raise _one_org_terms_refusal(what, financing_id, org, parties,
+                                         f"the endorsement policy of collection {collection} names no member of "
+                                         f"it other than {org} (it names {', '.join(others)}, none of them a "
+                                         "member, which the terms may not be sent to)")
         # any one regulator org meets the policy, and each org named is one more peer the terms are sent to and
         # one more that must be up, so one is named: the first in name order, so that every write of the org's
         # terms goes to the same regulator org, whichever host sends it, as a new party's second org is chosen
@@ -655,7 +667,9 @@ class _Operations:
         """The reseal endorsed by the orgs the claim's key names now (:meth:`receivable_endorsers`): Fabric validates
         a change of a key's policy against the policy the key carries, so they, and neither the orgs due nor the
         Gateway's plan, must endorse it. Left to the Gateway's plan where the caller may not read the claim (the
-        contract then says why it refuses the reseal as well) or the key carries no policy (nothing to reseal)."""
+        contract then says why it refuses the reseal as well) or the key carries no policy: the chaincode-level
+        policy guards such a key, so the orgs the Gateway names for it endorse the reseal, which gives the key the
+        orgs due."""
         receivable_id = _text(receivable_id, "receivable_id")
         if endorsing_organizations is None:
             try:
@@ -800,8 +814,10 @@ class _Operations:
     def upgrade_ledger(self, page_size: int = 20, bookmark: str = "") -> LedgerUpgrade:
         """One page of the ledger upgrade (an admin of the regulator's org; anyone else, the regulator itself too, is
         refused ``role-not-permitted``, since its pages name claim ids and the regulator changes only freeze state): writes the index and fingerprint entries records
-        of earlier contract versions lack, and the key-level policy of a claim they left REGISTERED or REJECTED
-        (or REGISTERED, rejected or withdrawn since) without one (``claim_policies``) and of a financing they accepted without one (``financing_policies``),
+        of earlier contract versions lack, and the key-level policy of a claim without one whose orgs due are two
+        or more (``claim_policies``: one they left REGISTERED or REJECTED, or REGISTERED and rejected or withdrawn
+        since, and one of any status written while its orgs due were one org) and of a financing they accepted
+        without one (``financing_policies``),
         reports invoices registered twice under two spellings
         (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
         (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
@@ -983,11 +999,13 @@ RESEAL_DOC = """Rewrite the key-level policy of a claim whose key names fewer or
 (``upgrade_ledger`` lists such a claim in ``claims_to_reseal``): a claim frozen before a freeze added the regulator's
 org, or one of one org's parties an earlier contract version guarded by that org alone. Its debtor, its holder, its
 bank while financed, or the regulator calls it; nothing else of the claim changes. Answers a :class:`Reseal`
-(``orgs_before``, ``orgs_after``).
+(``orgs_before``, ``orgs_after``, and ``tx_id``, the reseal's transaction: the claim's ``last`` does not change).
 
 Fabric validates a change of a key's policy against the policy the key carries, so the orgs it names now must
 endorse: they are read first (:meth:`receivable_endorsers`) and named. A caller the contract does not let read the
-claim is sent to the Gateway's plan, for the contract to say why it refuses the reseal. Refused
+claim is sent to the Gateway's plan, for the contract to say why it refuses the reseal, and so is a claim whose
+key has no policy (the chaincode-level policy guards it, so the Gateway's orgs endorse the reseal, which gives it
+the orgs due: ``orgs_before`` empty; ``upgrade_ledger`` seals such a key too). Refused
 ``nothing-to-reseal`` where the key names every org due already (nothing is written), ``not-a-party-to-claim``
 for anyone else. Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself: the key's orgs must be
 among them (the orgs due may be too).

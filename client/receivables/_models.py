@@ -953,11 +953,18 @@ class ClaimToReseal(Document):
 
 class Reseal(Document):
     """What ``reseal_receivable`` did: the claim's key-level policy named ``orgs_before`` (the orgs that endorsed
-    the reseal) and names ``orgs_after``, the orgs due now; nothing else of the claim changed."""
+    the reseal) and names ``orgs_after``, the orgs due now; nothing else of the claim changed. ``tx_id`` is the
+    reseal's transaction: the claim's ``last`` keeps naming its last business change."""
 
     receivable_id: str
     orgs_before: list[str]
     orgs_after: list[str]
+    tx_id: str
+
+    @property
+    def write_tx_id(self) -> str:
+        """The transaction of the write that returned this (``tx_id``), as a Party a write returns names its."""
+        return self.tx_id
 
 
 class LedgerUpgrade(Document):

@@ -53,6 +53,7 @@ from client.ledger.lifecycle import LIFECYCLE
 from client.ledger.qscc import QSCC
 from client.receivables import CONTRACT_NAME, ReceivablesClient
 from network import profiles
+from network.org_definition import signature_policy
 from network.topology import Topology
 
 from .receivables_client.audit_ledger import ScriptedQscc, names_config_block
@@ -128,20 +129,31 @@ def members_policy(msp_ids: list[str]) -> collection_pb2.CollectionPolicyConfig:
         signature_policy=policies_pb2.SignaturePolicyEnvelope(version=0, rule=rule, identities=principals))
 
 
-def committed_definition(config: NetworkConfig, *, members: dict[str, list[str]] | None = None
+_DERIVED = object()   # committed_definition: a collection's endorsement policy as collections_config derives it
+
+
+def committed_definition(config: NetworkConfig, *, members: dict[str, list[str]] | None = None,
+                         endorsement: dict[str, str | None] | None = None
                          ) -> lifecycle_pb2.QueryChaincodeDefinitionResult:
     """The receivables chaincode's definition as the channel commits it for ``config``: the collections
     ``collections_config`` derives (the form ``peer lifecycle chaincode approveformyorg --collections-config``
-    takes), each member orgs policy the orgs its policy string names; ``members`` replaces the member orgs of the
-    collections it names, as an altered definition would."""
+    takes), each member orgs policy the orgs its policy string names and its endorsement policy its signature policy
+    compiled. ``members`` replaces the member orgs of the collections it names, as an altered definition would, and
+    ``endorsement`` the endorsement policy (a signature policy string; None: the collection sets none, so the
+    chaincode's applies), as an operator's own collections file may."""
     collections = []
     for collection in collections_config(config):
         orgs = (members or {}).get(collection["name"], re.findall(r"'([^']+)\.member'", collection["policy"]))
+        endorsed_by = (endorsement or {}).get(collection["name"], _DERIVED)
+        if endorsed_by is _DERIVED:
+            endorsed_by = collection["endorsementPolicy"]["signaturePolicy"]
         static = collection_pb2.StaticCollectionConfig(
             name=collection["name"], member_orgs_policy=members_policy(orgs),
             required_peer_count=collection["requiredPeerCount"], maximum_peer_count=collection["maxPeerCount"],
             block_to_live=collection["blockToLive"], member_only_read=collection["memberOnlyRead"],
             member_only_write=collection["memberOnlyWrite"])
+        if endorsed_by is not None:
+            static.endorsement_policy.signature_policy.CopyFrom(signature_policy(endorsed_by))
         collections.append(collection_pb2.CollectionConfig(static_collection_config=static))
     return lifecycle_pb2.QueryChaincodeDefinitionResult(
         sequence=1, version="1.0", collections=collection_pb2.CollectionConfigPackage(config=collections))

@@ -30,7 +30,8 @@ async def test_a_frozen_claim_whose_key_lacks_the_regulators_org_gets_it_back_en
     key = net._key(keys.RECEIVABLE, rid)
     value, history = net.ledger.state[key], list(net.ledger.history[key])
     resealed = await net.ok(net.actors["regulator"], "ResealReceivable", rid)
-    assert resealed == {"receivable_id": rid, "orgs_before": [CORE, SUPPLIER], "orgs_after": [CORE, REGULATOR, SUPPLIER]}
+    assert resealed == {"receivable_id": rid, "orgs_before": [CORE, SUPPLIER], "orgs_after": [CORE, REGULATOR, SUPPLIER],
+                        "tx_id": reseal_events(net)[-1]["tx_id"]}   # the reseal's: the claim's last is not it
     assert net.claim_policy_orgs(rid) == [CORE, REGULATOR, SUPPLIER]
     # Fabric validates it against the policy the key had: the debtor's and the holder's orgs endorse it
     assert net.writes_not_endorsed(CORE, SUPPLIER) == []
@@ -86,16 +87,25 @@ async def test_a_key_naming_every_org_due_is_refused_and_nothing_is_written():
 
 async def test_a_confirmed_claim_whose_key_has_no_policy_gets_the_orgs_due():
     """A confirmed claim under the chaincode-level policy alone (written while its orgs due were one org, so no
-    write gave it a policy; UpgradeLedger seals only the statuses earlier versions left unguarded): any two orgs
-    could rewrite it, and only a reseal gives it its own."""
+    write gave it a policy): resealed before UpgradeLedger or its next write seals it, it gets the orgs due, and
+    the upgrade then finds nothing to write or to list."""
     net = await standard_net()
     r = await net.confirmed(net.actors["tier1"], net.actors["core"])
-    key = net._key(keys.RECEIVABLE, r["id"])
-    del net.ledger.validation_parameters[key]
-    assert [c for p in await net.upgrade_pages() for c in p["claims_to_reseal"]] == []
-    assert net._key(keys.RECEIVABLE, r["id"]) not in net.ledger.validation_parameters   # the upgrade left it so
+    del net.ledger.validation_parameters[net._key(keys.RECEIVABLE, r["id"])]
     resealed = await net.ok(net.actors["tier1"], "ResealReceivable", r["id"])
     assert (resealed["orgs_before"], resealed["orgs_after"]) == ([], [CORE, SUPPLIER])
+    assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
+    await net.refused(net.actors["tier1"], "ResealReceivable", r["id"], rule="nothing-to-reseal")
+    pages = await net.upgrade_pages()
+    assert sum(p["claim_policies"] for p in pages) == 0 and [c for p in pages for c in p["claims_to_reseal"]] == []
+
+
+async def test_the_upgrade_seals_a_confirmed_claim_whose_key_has_no_policy_and_a_reseal_then_has_nothing_to_do():
+    net = await standard_net()
+    r = await net.confirmed(net.actors["tier1"], net.actors["core"])
+    del net.ledger.validation_parameters[net._key(keys.RECEIVABLE, r["id"])]
+    pages = await net.upgrade_pages()
+    assert sum(p["claim_policies"] for p in pages) == 1 and [c for p in pages for c in p["claims_to_reseal"]] == []
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
     await net.refused(net.actors["tier1"], "ResealReceivable", r["id"], rule="nothing-to-reseal")
 
@@ -115,6 +125,7 @@ async def test_one_event_names_the_claim_the_caller_and_the_orgs_before_and_afte
     net, rid = await frozen_short()
     result = await net.call(net.actors["tier1"], "ResealReceivable", rid)
     assert result.status == 200, result.message
+    assert json.loads(result.payload)["tx_id"] == result.tx_id
     assert reseal_events(net) == [{"event": "ReceivableResealed", "receivable_id": rid, "tx_id": result.tx_id,
                                    "by": net.actors["tier1"].uscc, "orgs_before": [CORE, SUPPLIER],
                                    "orgs_after": [CORE, REGULATOR, SUPPLIER]}]

@@ -152,3 +152,49 @@ async def test_a_claim_of_one_orgs_parties_guarded_by_that_org_alone_is_listed_t
     pages = await net.upgrade_pages()
     assert [c for p in pages for c in p["claims_to_reseal"]] == [
         {"receivable_id": r["id"], "key_orgs": [CORE], "due_orgs": [CORE, REGULATOR]}]
+
+
+# ---------------------------------------------------------------- claims whose key has no policy, of any status
+
+async def test_a_confirmed_or_financed_claim_whose_key_has_no_policy_is_sealed_to_the_orgs_due_once():
+    """Not only the statuses earlier versions left unguarded: under the chaincode-level policy any two orgs could
+    rewrite such a claim, and no list would name it, so the page seals it (validated against that same policy)."""
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    confirmed = (await net.confirmed(tier1, core))["id"]
+    financed = (await net.confirmed(tier1, core))["id"]
+    await net.financed(tier1, financed)
+    for rid in (confirmed, financed):
+        del net.ledger.validation_parameters[net._key(keys.RECEIVABLE, rid)]
+    state = dict(net.ledger.state)
+    pages = await net.upgrade_pages()
+    assert total(pages, "claim_policies") == 2
+    assert [c for p in pages for c in p["claims_to_reseal"]] == []
+    assert net.claim_policy_orgs(confirmed) == [CORE, SUPPLIER]
+    assert net.claim_policy_orgs(financed) == [BANK, CORE, SUPPLIER]
+    assert net.ledger.state == state   # only the keys' policies: no claim's value changed
+    assert total(await net.upgrade_pages(), "claim_policies") == 0   # written once
+    # from now on two other orgs (any two met the chaincode-level policy) no longer pass for a change of it
+    await net.ok(core, "RecordPayment", confirmed, "100")
+    assert (net._key(keys.RECEIVABLE, confirmed), [CORE, SUPPLIER]) in net.writes_not_endorsed(BANK, REGULATOR)
+
+
+async def test_a_claim_of_one_orgs_parties_whose_key_has_no_policy_gets_the_regulators_org():
+    """As a claim confirmed while no other org's parties could be the regulator is left (the contract writes no
+    one-org policy), once a regulator org is configured."""
+    net = await one_org_net()
+    core, core_sup = net.actors["core"], net.actors["core_sup"]
+    r = (await net.confirmed(core_sup, core, 1000_00, due_in=30))["id"]
+    del net.ledger.validation_parameters[net._key(keys.RECEIVABLE, r)]
+    pages = await net.upgrade_pages()
+    assert total(pages, "claim_policies") == 1 and [c for p in pages for c in p["claims_to_reseal"]] == []
+    assert net.claim_policy_orgs(r) == [CORE, REGULATOR]
+
+
+async def test_a_claim_of_one_orgs_parties_whose_key_has_no_policy_gets_it_at_its_next_write_too():
+    net = await one_org_net()
+    core, core_sup = net.actors["core"], net.actors["core_sup"]
+    r = (await net.confirmed(core_sup, core, 1000_00, due_in=30))["id"]
+    del net.ledger.validation_parameters[net._key(keys.RECEIVABLE, r)]
+    await net.ok(core, "RecordPayment", r, "100000")
+    assert net.claim_policy_orgs(r) == [CORE, REGULATOR]

@@ -143,7 +143,8 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
                                        "PublishDiscountOffer": fakes.discount_offer(),
                                        "GetReceivable": fakes.receivable(), "ConfirmReceivable": fakes.receivable(),
                                        "ResealReceivable": {"receivable_id": "R-1", "orgs_before": ["SupplierMSP"],
-                                                            "orgs_after": ["CoreEnterpriseMSP", "SupplierMSP"]}})
+                                                            "orgs_after": ["CoreEnterpriseMSP", "SupplierMSP"],
+                                                            "tx_id": "ab" * 32}})
     client = ReceivablesClient(contract)
     client.register_receivable(registration())
     client.confirm("R-1")

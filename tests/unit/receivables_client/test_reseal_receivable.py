@@ -49,8 +49,11 @@ def frozen_short():
 def test_the_reseal_is_named_to_the_orgs_the_key_names_and_validates_against_them(frozen_short, caller):
     channel, rid, parties = frozen_short
     resealed = parties[caller].client.reseal_receivable(rid)
-    assert resealed == Reseal(receivable_id=rid, orgs_before=[CORE, SUPPLIER], orgs_after=[CORE, REGULATOR, SUPPLIER])
     reseal = submits_of(channel)[-1]
+    assert resealed == Reseal(receivable_id=rid, orgs_before=[CORE, SUPPLIER], orgs_after=[CORE, REGULATOR, SUPPLIER],
+                              tx_id=channel.submits[-1].tx_id)
+    # the reseal's transaction: the claim's last change stays the freeze
+    assert resealed.write_tx_id == resealed.tx_id != parties[caller].client.get_receivable(rid).last.tx_id
     assert reseal.transaction == "ResealReceivable"
     # the orgs the key named before the reseal: not the regulator's, which Fabric does not check it against
     assert reseal.named == [CORE, SUPPLIER]
@@ -79,7 +82,7 @@ def test_a_caller_refused_the_read_is_sent_to_the_gateways_plan_and_refused_by_t
 def test_the_async_client_sends_what_the_blocking_one_sends():
     answers = {"GetReceivableEndorsers": [CORE, SUPPLIER],
                "ResealReceivable": {"receivable_id": "R-1", "orgs_before": [CORE, SUPPLIER],
-                                    "orgs_after": [CORE, REGULATOR, SUPPLIER]}}
+                                    "orgs_after": [CORE, REGULATOR, SUPPLIER], "tx_id": "ab" * 32}}
     sync_contract, async_contract = FakeContract(responses=answers), FakeAsyncContract(responses=answers)
     expected = ReceivablesClient(sync_contract).reseal_receivable("R-1")
     assert asyncio.run(AsyncReceivablesClient(async_contract).reseal_receivable("R-1")) == expected

@@ -246,3 +246,60 @@ def test_where_one_org_is_debtor_holder_and_bank_the_disbursement_names_it_and_e
     disbursement, = (s for s in submits_of(channel) if s.transaction == "RecordDisbursement")
     assert sorted(disbursement.named) == [CORE, REGULATOR]
     assert disbursement.needed.met_by(disbursement.named)
+
+
+TERMS_OF_BANK = "terms-BankMSP-BankMSP"
+
+
+def _offer_named(definition) -> list[str]:
+    contract = FakeContract(responses=_offer_answers(holder_msp="BankMSP"))
+    _sent(ReceivablesClient, contract, ScriptedLifecycle(definition), lambda sdk: sdk.make_offer(F, TERMS))
+    return contract.calls[-1].endorsing_organizations
+
+
+@pytest.mark.parametrize("members, endorsement, named", [
+    # a member the endorsement policy does not name (sorted first) would be sent the terms, and the write fail
+    (["AuditMSP", "BankMSP", "PbocMSP", "RegulatorMSP"], None, ["BankMSP", "PbocMSP"]),
+    # the policy names one regulator org of the two members
+    (None, "AND('BankMSP.member', 'RegulatorMSP.member')", ["BankMSP", "RegulatorMSP"]),
+    # an org the policy names that is no member is not sent the terms: the member it names is
+    (None, "AND('BankMSP.member', OR('AuditMSP.member', 'RegulatorMSP.member'))", ["BankMSP", "RegulatorMSP"]),
+], ids=["member-not-in-policy", "policy-names-one-member", "policy-names-a-non-member"])
+def test_where_the_collection_has_an_endorsement_policy_the_regulator_org_is_a_member_it_names(
+        members, endorsement, named):
+    definition = committed_definition(HOLDS_AND_FINANCES, members=members and {TERMS_OF_BANK: members},
+                                      endorsement=endorsement and {TERMS_OF_BANK: endorsement})
+    assert _offer_named(definition) == named
+
+
+def test_where_the_collection_sets_no_endorsement_policy_the_regulator_org_is_its_first_other_member():
+    definition = committed_definition(HOLDS_AND_FINANCES, members={TERMS_OF_BANK: ["AuditMSP", "BankMSP"]},
+                                      endorsement={TERMS_OF_BANK: None})
+    assert _offer_named(definition) == ["BankMSP", "AuditMSP"]   # the chaincode's policy: any two orgs
+
+
+def test_where_the_endorsement_policy_names_no_other_member_the_offer_is_refused_naming_the_orgs_to_pass():
+    definition = committed_definition(HOLDS_AND_FINANCES,
+                                      endorsement={TERMS_OF_BANK: "AND('BankMSP.member', 'AuditMSP.member')"})
+    contract = FakeContract(responses=_offer_answers(holder_msp="BankMSP"))
+    with pytest.raises(ValueError) as refused:
+        _sent(ReceivablesClient, contract, ScriptedLifecycle(definition), lambda sdk: sdk.make_offer(F, TERMS))
+    assert f"the endorsement policy of collection {TERMS_OF_BANK} names no member of it other than BankMSP (it " \
+           "names AuditMSP, none of them a member, which the terms may not be sent to)" in str(refused.value)
+    assert str(refused.value).endswith("`--endorsing-org MSP`): BankMSP and a regulator org")
+    assert "MakeFinancingOffer" not in [c.name for c in contract.calls]
+
+
+def test_a_member_that_does_not_decode_is_refused_with_the_orgs_to_pass():
+    definition = committed_definition(HOLDS_AND_FINANCES)
+    static = next(c.static_collection_config for c in definition.collections.config
+                  if c.static_collection_config.name == TERMS_OF_BANK)
+    static.member_orgs_policy.signature_policy.identities[0].principal = b"\xff\xff"
+    for client_class, contract_class in ((ReceivablesClient, FakeContract),
+                                         (AsyncReceivablesClient, FakeAsyncContract)):
+        contract = contract_class(responses=_offer_answers(holder_msp="BankMSP"))
+        with pytest.raises(ValueError) as refused:
+            _sent(client_class, contract, ScriptedLifecycle(definition), lambda sdk: sdk.make_offer(F, TERMS))
+        assert f"a member of {TERMS_OF_BANK} does not decode" in str(refused.value)
+        assert str(refused.value).endswith("`--endorsing-org MSP`): BankMSP and a regulator org")
+        assert "MakeFinancingOffer" not in [c.name for c in contract.calls]
