@@ -165,8 +165,9 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     accepted, financing offers still open and discount offers published before their indexes
     existed then count in a bank's exposure and in the offer lists, and an invoice registered under a spelling the contract now
     refuses is registered under its current spelling too, so it cannot back a second claim. A claim
-    still REGISTERED, REJECTED or WITHDRAWN gets the key-level policy earlier versions set only at confirmation:
-    every change of it then needs its debtor's and its holder's orgs; a financing they accepted gets
+    whose key has no key-level policy (earlier versions set it only at confirmation, or the claim's orgs
+    due were one org when it was written) gets the orgs due: every change of it then needs its debtor's
+    and its holder's orgs (the bank's while financed, the regulator's while frozen); a financing they accepted gets
     its holder's and its bank's orgs; a discount offer and its list entry get its debtor's org. A claim
     whose key names fewer orgs than due (frozen before a freeze added the regulator's org, or guarded
     by one org) cannot be rewritten by the upgrade: it is listed, to be resealed with `recfin receivable
