@@ -374,7 +374,15 @@ def to_line_tax(value: object | None, rate: object) -> int:
     return to_fen(value)
 
 
-_DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*([-+]?[\d,，]+(?:\.\d+)?)")
+# The deduction after the mark ends where a money amount ends: digits, grouped by commas or not (more decimals than
+# fen are to_fen's to refuse), then no further digit, no date word (年月日号), no percent or per-mille sign and no
+# second decimal point (a date 2016.12.31). The figure is taken whole (an atomic group), so its end is checked where
+# it ends, not after a shorter prefix (80 of 80,000年). A year or notice number after the mark (差额征税：2016年第47号
+# 公告) or a rate (差额征税：5%征收率) is no deduction: taken for one, an honest invoice's tax would fail its check.
+_AMOUNT_ENDS = r"(?![\d年月日号%％‰]|\.\d)"
+_DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*((?>[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?))" + _AMOUNT_ENDS)
+# as invoicing software prints it, with its fen (80000.00): what marks a remark further on in a printed line
+_PRINTED_DEDUCTION = r"差额征税\s*[:：]\s*(?>[-+]?\d+(?:[,，]\d{3})*\.\d{2})" + _AMOUNT_ENDS
 # How an invoice marks itself taxed on the difference: its remark (备注) begins with 差额征税 (or 差额开票), as invoicing
 # software writes it (差额征税：80000.00。), or a label does (差额征税-差额开票). A printed remark may carry its label
 # before it on the same line, whole (备注) or half: the printed invoice sets the label upright, 备 above 注, so the
@@ -389,11 +397,12 @@ _DIFFERENCE_MARK = re.compile(r"\s*" + _REMARK_LABEL + r"?(?:差额征税|差额
 # A printed line need not begin with the remark: an older invoice prints the seller's block to the left of the 备注
 # box, so the scan reader's line runs from the seller's name or bank account into the remark. There the label (whole,
 # or the half left on the line, standing apart from what precedes it) says where the remark begins; and only the mark
-# as invoicing software prints it, with its deduction (差额征税：80000.00), right after the label is taken for the
-# remark's own: 差额征税 alone there may begin a sentence merely mentioning it (注 差额征税政策解读见附件, a note on an
-# invoice not so taxed), and taken, the mark would have an understated tax skipped. An XML field holds its own text
+# as invoicing software prints it, its deduction in yuan and fen (差额征税：80000.00) ending as an amount ends
+# (:data:`_DIFFERENCE_TAX`), right after the label is taken for the remark's own: 差额征税 alone there may begin a
+# sentence merely mentioning it (注 差额征税政策解读见附件, a note on an invoice not so taxed), as may a figure that is
+# no deduction (注 差额征税：2016年第47号公告适用, 注 差额征税：5%征收率); and taken, the mark would have an understated tax skipped. An XML field holds its own text
 # alone, so only a printed line is read so (difference_tax's ``printed_lines``).
-_LABELLED_MARK = re.compile(r"(?<=\s)" + _REMARK_LABEL + r"(?=" + _DIFFERENCE_TAX.pattern + ")")
+_LABELLED_MARK = re.compile(r"(?<=\s)" + _REMARK_LABEL + r"(?=" + _PRINTED_DEDUCTION + ")")
 
 
 def difference_tax(texts: Iterable[str], *, printed_lines: bool = False) -> tuple[bool, int | None]:

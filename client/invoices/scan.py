@@ -27,7 +27,9 @@ the CLI exits 1 while any field is flagged; the invoice read carries the flagged
 (:attr:`Invoice.unreviewed`), and a registration or attestation refuses it, and every
 reader refuses a file written from it, until a person has checked them. A page scanned on its side or upside down
 is read turned upright (:func:`_upright_page`), and the reading says so in a note, the field ``turned``, not
-flagged. An image or image-only PDF on whose pages OCR finds no invoice label at all, either as scanned or turned
+flagged. Without tesseract's osd data a page that reads as no invoice is read as scanned, noted in the field
+``not_turned`` (not flagged), unless no page of the file reads as an invoice (MissingDependency: the invoice may
+be on it, turned). An image or image-only PDF on whose pages OCR finds no invoice label at all, either as scanned or turned
 upright (blank, too small or blurred to read, or no invoice) is read as no invoice with one flagged field,
 ``invoice_text``, saying so (:func:`_no_invoice_text`), rather than every field of an invoice "not found".
 
@@ -86,6 +88,11 @@ DEFAULT_MIN_CONFIDENCE = 0.80
 NO_INVOICE_TEXT = "invoice_text"
 # the note (a field, not flagged) of a reading with pages scanned turned and read upright (:func:`_turned_reading`)
 TURNED = "turned"
+# the note (a field, not flagged) of a reading with pages read as scanned alone, not asked which way up they are
+# (:func:`_with_unturned_note`)
+NOT_TURNED = "not_turned"
+# the fields that are notes on how the pages were read, not what they print
+_NOTES = (TURNED, NOT_TURNED)
 
 
 class FieldReading(BaseModel):
@@ -132,32 +139,70 @@ class ScanResult(BaseModel):
         return reading.reason if reading is not None else None
 
 
+class _OcrReading:
+    """What OCR read off a file's page images: its lines, and each page (counted from 0) that reads as no invoice
+    and was read as scanned alone because which way up it is could not be asked (no osd data), with why."""
+
+    def __init__(self) -> None:
+        self.lines: list[TextLine] = []
+        self.unturned: dict[int, MissingDependency] = {}
+
+    def invoice_lines(self) -> list[TextLine]:
+        """The lines, where a page of them reads as an invoice or every page could be asked which way up it is;
+        else raises why a page could not be: the invoice may be on it, turned. A duplex scan's blank back page
+        reads as no invoice either way up, and with the invoice read off the front it costs nothing to skip."""
+        if self.unturned and not invoice_text_on(self.lines):
+            raise next(iter(self.unturned.values()))
+        return self.lines
+
+    def add(self, image: bytes | Path, source: str, first_page: int) -> None:
+        """OCR every frame of an image, numbered from ``first_page`` (counted from 0), into this reading: the page
+        pass's lines, which keep their page for the second pass and know its number."""
+        require_tesseract()
+        for number, frame in enumerate(load_pages(image, source), start=first_page):
+            page, unturned = _upright_page(frame, source)
+            if unturned is not None:
+                self.unturned[number] = unturned
+            for line in page.lines:
+                line.page_number = number
+            self.lines.extend(page.lines)
+
+
 def ocr_image(image: bytes | Path, source: str, first_page: int = 0) -> list[TextLine]:
     """OCR every frame of an image: the page pass's lines, which keep their page for the second pass and know its
-    number (``first_page`` for the first frame, counted from 0)."""
-    require_tesseract()
-    lines: list[TextLine] = []
-    for number, frame in enumerate(load_pages(image, source), start=first_page):
-        page_lines = _upright_page(frame, source).lines
-        for line in page_lines:
-            line.page_number = number
-        lines.extend(page_lines)
-    return lines
+    number (``first_page`` for the first frame, counted from 0). Raises as :meth:`_OcrReading.invoice_lines`."""
+    reading = _OcrReading()
+    reading.add(image, source, first_page)
+    return reading.invoice_lines()
 
 
-def _upright_page(frame, source: str) -> ScannedPage:
+def _upright_page(frame, source: str) -> tuple[ScannedPage, MissingDependency | None]:
     """The page read as scanned; where that finds nothing of an invoice on it, the page turned the way tesseract's
-    orientation detection finds its text upright and read again, kept if that finds the invoice (else the page as
-    scanned, which reads as no invoice text). An upright page is read once, as before: orientation detection takes
-    about as long as a page pass, and is asked only of a page whose reading came to nothing."""
+    orientation detection finds its text upright (when sure enough: :func:`upright_turn`) and read again, and where
+    that finds nothing of an invoice either, turned the opposite way once (a page on its side named the wrong side).
+    A turned reading is kept only where it reads more (:func:`_things_read`) than the page as scanned, which may
+    hold fields read without a label line; else the page as scanned. An upright page is read once, as before:
+    orientation detection takes about as long as a page pass, and is asked only of a page whose reading came to
+    nothing. Also why the page was not asked which way up it is (no osd data: the page as scanned), or ``None``."""
     page = ScannedPage(frame, source)
     if invoice_text_on(page.lines):
-        return page
-    degrees = upright_turn(frame, source)
-    if degrees == 0:
-        return page
-    upright = ScannedPage(turned(frame, degrees), source, turned=degrees)
-    return upright if invoice_text_on(upright.lines) else page
+        return page, None
+    try:
+        degrees = upright_turn(frame, source)
+    except MissingDependency as exc:
+        return page, exc
+    # 180 turned the opposite way is the page as scanned, already read
+    for turn in dict.fromkeys(d for d in (degrees, (degrees + 180) % 360) if d):
+        upright = ScannedPage(turned(frame, turn), source, turned=turn)
+        if invoice_text_on(upright.lines):
+            return (upright if _things_read(upright) > _things_read(page) else page), None
+    return page, None
+
+
+def _things_read(page: ScannedPage) -> int:
+    """How much of an invoice a page reads: its fields read (a value, flagged or not) and its item rows."""
+    fields, _, items = extract_fields(page.lines, DEFAULT_MIN_CONFIDENCE)
+    return sum(reading.value is not None for reading in fields.values()) + sum(item is not None for item in items)
 
 
 def _turned_reading(lines: list[TextLine]) -> FieldReading | None:
@@ -545,7 +590,9 @@ def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
         return _ocr_results(source, _ocr_images(images, source), min_confidence,
                             lambda: sorted({page_number + 1 for page_number, _ in images}))
     if _image_kind(data):
-        return _ocr_results(source, ocr_image(data, source), min_confidence,
+        reading = _OcrReading()
+        reading.add(data, source, first_page=0)
+        return _ocr_results(source, reading, min_confidence,
                             lambda: range(1, len(load_pages(data, source)) + 1))
     if not data.strip():
         raise UnsupportedFormat(source, None, "empty file, expected a PDF or a PNG/JPEG/TIFF/BMP image")
@@ -554,16 +601,31 @@ def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
     raise UnsupportedFormat(source, None, "neither a PDF nor a PNG/JPEG/TIFF/BMP image")
 
 
-def _ocr_results(source: str, lines: list[TextLine], min_confidence: float,
+def _ocr_results(source: str, reading: _OcrReading, min_confidence: float,
                  pages_read: Callable[[], Iterable[int]]) -> list[ScanResult]:
     """The readings of an image or an image-only PDF; where OCR found not one invoice label on its pages (no text,
     or none of an invoice), the one reading :func:`_no_invoice_text` instead of every field "not found".
-    ``pages_read`` gives the pages (from 1) that were read, asked only then: a blank page gives no line to say it."""
-    results = _results(source, "ocr", lines, min_confidence)
-    if len(results) == 1 and all(reading.value is None for name, reading in results[0].fields.items()
-                                 if name != TURNED):
+    ``pages_read`` gives the pages (from 1) that were read, asked only then: a blank page gives no line to say it.
+    Raises MissingDependency where no page reads as an invoice and one could not be turned upright."""
+    results = _with_unturned_note(_results(source, "ocr", reading.invoice_lines(), min_confidence), reading)
+    if len(results) == 1 and all(field.value is None for name, field in results[0].fields.items()
+                                 if name not in _NOTES):
         return [_no_invoice_text(source, tuple(pages_read()))]
     return results
+
+
+def _with_unturned_note(results: list[ScanResult], reading: _OcrReading) -> list[ScanResult]:
+    """Each reading with the note (a field, not flagged) of the file's pages that read as no invoice and were not
+    asked which way up they are (no osd data): a page of the invoice scanned turned would be missing from it."""
+    if not reading.unturned:
+        return results
+    pages = tuple(number + 1 for number in sorted(reading.unturned))
+    why = next(iter(reading.unturned.values()))
+    note = FieldReading(value=", ".join(map(str, pages)), confidence=1.0, flagged=False, reason=(
+        f"{pages_text(pages)} read as scanned alone: {'they read' if len(pages) > 1 else 'it reads'} as no invoice, "
+        f"and which way up {'they are' if len(pages) > 1 else 'it is'} could not be told ({why}); a page of the "
+        "invoice scanned on its side or upside down would be missing from this reading"))
+    return [result.model_copy(update={"fields": {**result.fields, NOT_TURNED: note}}) for result in results]
 
 
 def _no_invoice_text(source: str, pages: tuple[int, ...]) -> ScanResult:
@@ -576,11 +638,11 @@ def _no_invoice_text(source: str, pages: tuple[int, ...]) -> ScanResult:
                       fields={NO_INVOICE_TEXT: FieldReading(value=None, confidence=0.0, flagged=True, reason=reason)})
 
 
-def _ocr_images(images: list[tuple[int, bytes]], source: str) -> list[TextLine]:
-    lines: list[TextLine] = []
+def _ocr_images(images: list[tuple[int, bytes]], source: str) -> _OcrReading:
+    reading = _OcrReading()
     for page_number, image in images:
-        lines.extend(ocr_image(image, source, first_page=page_number))
-    return lines
+        reading.add(image, source, first_page=page_number)
+    return reading
 
 
 def _checked_against_images(reader, source: str, layers: list[ScanResult], scanned: str,
@@ -598,9 +660,10 @@ def _checked_against_images(reader, source: str, layers: list[ScanResult], scann
                     for layer in layers]
         # tesseract may be there without the language data it reads the page with (chi_sim), found only now
         read_off_images = _ocr_images(images, source)
+        lines_read = read_off_images.invoice_lines()
     except MissingDependency as exc:
         return [_unchecked(layer, f"read from {said_by}, not compared with the page image: {exc}") for layer in layers]
-    seen = _results(source, "ocr", read_off_images, min_confidence)
+    seen = _with_unturned_note(_results(source, "ocr", lines_read, min_confidence), read_off_images)
     # the two readings may cut the file into a different number of invoices: what one has and the other has not
     # is flagged as such, field by field
     return [_unchecked(layer, f"read from {said_by}; the page images hold no invoice for it") if image is None
@@ -626,7 +689,7 @@ def _compared(image: ScanResult, layer: ScanResult | None, said_by: str) -> Scan
         if seen is None:
             fields[name] = said.model_copy(update={"confidence": 0.0, "flagged": True, "reason": (
                 f"not read on the page image; {said_by} reads {said.value!r}: check it against the image")})
-        elif name != TURNED and not _same_reading(name, seen.value, None if said is None else said.value):
+        elif name not in _NOTES and not _same_reading(name, seen.value, None if said is None else said.value):
             shown = "has no such field" if said is None else f"reads {said.value!r}"
             fields[name] = seen.model_copy(update={"flagged": True, "reason": "; ".join(filter(None, (
                 f"the page image reads {seen.value!r}, {said_by} {shown}: one of them is misread or altered, "

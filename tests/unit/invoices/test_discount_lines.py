@@ -13,7 +13,7 @@ from client.invoices.model import InvoiceLine
 from client.invoices.scan import extract_fields
 
 from . import _render
-from ._samples import invoice, line
+from ._samples import in_words, invoice, line
 from ._tesseract import needs_tesseract
 from .test_difference_mark import text_line
 from .test_einvoice_forms import difference_invoice, line_tax, with_remark
@@ -149,11 +149,12 @@ ONE = invoice(lines=(line("*日用品*洗衣液", "1", "200.00", "0.13", unit="�
 EXEMPT = invoice(lines=(line("*日用品*洗衣液", "1", "200.00", "0", unit="瓶", spec="2kg"),))
 
 
-def read_printed(tmp_path, inv, **printed: str):
-    """The invoice read off a text layer, its one item row's cells printed as given (column -> text)."""
+def read_printed(tmp_path, inv, words: str | None = None, **printed: str):
+    """The invoice read off a text layer, its one item row's cells printed as given (column -> text), and its
+    amount in words as ``words`` where given."""
     at = {x: printed[column] for column, x in zip(COLUMNS, _render.COLUMNS) if column in printed}
     rows = [(y, [(x, at.get(x, text)) for x, text in cells] if cells[0][1] == inv.lines[0].name else cells)
-            for y, cells in _render.placed_rows(inv)]
+            for y, cells in _render.placed_rows(inv, words)]
     return read_scan(_render.save_pages_pdf([rows], tmp_path / "printed.pdf"))
 
 
@@ -192,6 +193,55 @@ def test_a_dash_alone_in_the_amount_or_tax_is_derived_and_flagged_and_the_row_ke
     assert not result.ok
     assert flagged(result)[f"lines[0].{field}"].startswith(f"derived, not read: {derived}")
     assert read_lines(result) == [("2kg", "瓶", Decimal(1), Decimal("200.00"), 20000, tax_fen)]
+
+
+# a red-letter invoice: every row negative, a return of one (or five) units at the price
+RED = invoice(lines=(line("*日用品*洗衣液", "-1", "200.00", "0.13", unit="瓶", spec="2kg"),))
+RED_FIVE = invoice(lines=(line("*日用品*洗衣液", "-5", "200.00", "0.13", unit="瓶", spec="2kg"),))
+RED_WORDS = {RED: "（负数）" + in_words(-RED.total_with_tax_fen),
+             RED_FIVE: "（负数）" + in_words(-RED_FIVE.total_with_tax_fen)}
+
+
+@needs_font
+@pytest.mark.parametrize("inv, printed", [(RED, dict(quantity="一")), (RED, dict(quantity="-")),
+                                          (RED_FIVE, dict(quantity="一")), (RED, dict(unit_price="—"))],
+                         ids=["quantity 一", "quantity -", "quantity 一 of five", "price —"])
+def test_a_dash_in_a_red_letter_rows_quantity_or_price_beside_a_figure_is_a_misread_figure_and_flagged(
+        tmp_path, inv, printed):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    # a negative amount alone is no discount line: every row of a red-letter invoice is negative, and a discount
+    # line leaves both quantity and price empty. Before: ok, the quantity (or price) None and nothing flagged
+    result = read_printed(tmp_path, inv, RED_WORDS[inv], **printed)
+    (column,) = printed
+    assert not result.ok
+    assert flagged(result)[f"lines[0].{column}"].startswith("derived, not read")
+    (row,) = inv.lines
+    assert read_lines(result) == [("2kg", "瓶", row.quantity, row.unit_price, row.amount_fen, row.tax_fen)]
+
+
+@needs_font
+@pytest.mark.parametrize("column", ["spec", "unit"])
+def test_a_red_letter_rows_spec_or_unit_一_beside_its_figures_is_read_as_printed(tmp_path, column):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    # before: dropped as a discount line's empty cell, the row read with no spec (or unit)
+    result = read_printed(tmp_path, RED, RED_WORDS[RED], **{column: "一"})
+    assert getattr(result.invoice.lines[0], column) == "一"
+
+
+def test_a_negative_row_is_a_discount_line_only_where_neither_quantity_nor_price_holds_a_figure():
+    def row(**texts):
+        return {column: Cell(column, (0, 0, 1, 1), text, 0.95, None) for column, text in texts.items()}
+
+    empty = row(name="*日用品*洗衣液", spec="一", unit="—", quantity="一", unit_price="-", amount="-20.00",
+                tax_rate="13%", tax="-2.60")
+    assert set(without_empty_marks(empty)) == {"name", "amount", "tax_rate", "tax"}
+    # a quantity or price left blank (no cell) leaves the other dash an empty cell too
+    assert set(without_empty_marks({c: cell for c, cell in empty.items() if c != "unit_price"})) \
+        == {"name", "amount", "tax_rate", "tax"}
+    # beside a price (or a quantity) the dash is a misread figure, and every cell is kept as read
+    for column, figure in (("unit_price", "20.00"), ("quantity", "-1")):
+        beside_a_figure = {**empty, column: Cell(column, (0, 0, 1, 1), figure, 0.95, None)}
+        assert without_empty_marks(beside_a_figure) == beside_a_figure
 
 
 # --- 2. a negative quantity -------------------------------------------------------------------------
@@ -235,6 +285,51 @@ def test_later_in_a_line_only_the_remark_label_right_before_the_mark_and_its_ded
 def test_only_a_deduction_from_the_mark_on_is_read():
     # what stands before the remark on the line is another block's, not a deduction the remark gives
     assert difference_tax(["注册资本：差额征税：1.00 备注 差额征税：80000.00。"], printed_lines=True) == (True, 8000000)
+
+
+# figures after the mark that are no deduction: a year and notice number, a rate, a date
+NO_AMOUNT = ["差额征税：2016年第47号公告适用", "差额征税：5%征收率", "差额征税：5％征收率", "差额征税：1.5‰",
+             "差额征税：2016.12.31起", "差额征税：80,000年", "差额征税：12月"]
+
+
+@pytest.mark.parametrize("text", [f"名称：深圳市云帆 注 {mark}" for mark in NO_AMOUNT]
+                         + ["名称：深圳市云帆 备注 差额征税：80000。", "名称：深圳市云帆 备 差额征税：80000.5。"])
+def test_later_in_a_line_a_figure_after_the_mark_that_is_no_printed_deduction_marks_nothing(text):
+    # mid-line only the deduction as invoicing software prints it, in yuan and fen, marks the invoice.
+    # Before: marked, the year, rate or date (or the figure without its fen) taken for the deduction
+    assert difference_tax([text], printed_lines=True) == (False, None)
+
+
+@pytest.mark.parametrize("text", NO_AMOUNT)
+def test_a_remark_beginning_with_the_mark_and_a_figure_that_is_no_amount_gives_no_deduction(text):
+    # the remark begins with the mark, so marks the invoice; the year, rate or date after it is no deduction
+    # (before: 2016年 gave a deduction of 2016.00, 5% one of 5.00)
+    assert difference_tax([text]) == (True, None)
+
+
+@pytest.mark.parametrize("text, deduction", [("差额征税：80000.00。", 8000000), ("差额征税：80,000.00，项目：派遣", 8000000),
+                                             ("差额征税：80000。", 8000000), ("差额征税：-80000.00", -8000000),
+                                             ("差额征税：80000.00.", 8000000)])
+def test_a_remark_beginning_with_the_mark_gives_its_deduction_as_before(text, deduction):
+    assert difference_tax([text]) == (True, deduction)
+    assert difference_tax([f"名称：深圳市云帆 备注 {text}"], printed_lines=True) \
+        == ((True, deduction) if ".00" in text else (False, None))
+
+
+@pytest.mark.parametrize("note", ["差额征税：2016年第47号公告适用", "差额征税：5%征收率"])
+def test_a_scanned_note_with_a_figure_after_the_mark_leaves_an_honest_tax_passing_and_an_understated_one_failing(
+        note):
+    honest = invoice(lines=(line("*劳务*派遣服务", "1", "100000.00", "0.06"),))
+    understated = difference_invoice()  # its tax is (amount - 80000.00) x rate
+    understated = understated.model_copy(update={
+        "taxed_on_difference": False,
+        "lines": tuple(l.model_copy(update={"deduction_fen": None}) for l in understated.lines)})
+    for inv, status in ((honest, "pass"), (understated, "fail")):
+        remark = [text_line(f"名称：{inv.seller.name}", "注", note)]
+        _, read, _ = extract_fields(lines_of(inv) + remark, 0.8)
+        # before: marked, the year (or rate) read as a deduction of 2016.00 (5.00): the honest tax failed
+        assert not read.taxed_on_difference and read.lines[0].deduction_fen is None
+        assert check_invoice(read).finding("line.tax").status == status
 
 
 def test_a_scan_whose_seller_block_runs_into_the_remark_is_read_taxed_on_the_difference():

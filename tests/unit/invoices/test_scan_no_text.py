@@ -3,7 +3,6 @@ every field of an invoice "not found" for a person to review: there is no invoic
 its side or upside down is read turned upright (test_scan_turned.py)."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -12,12 +11,12 @@ from client.invoices.errors import MissingDependency
 
 from . import _render
 from ._samples import invoice, money
-from ._tesseract import needs_tesseract
+from ._tesseract import needs_osd, needs_tesseract, without_orientation_data
 from .test_cli import run
 
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 
-pytestmark = needs_tesseract
+pytestmark = [needs_tesseract, needs_osd]  # every page here but one reads as no invoice
 
 
 @pytest.fixture(scope="module")
@@ -105,13 +104,6 @@ def test_a_page_of_no_invoice_text_without_orientation_data_names_the_package(pa
     """A page that reads as no invoice is asked which way up it is, with tesseract's osd data: without it the
     reader cannot tell a turned invoice from a blank page, and says what to install rather than that the page is
     blank."""
-    languages = tmp_path / "tessdata"  # the installed language data but osd
-    languages.mkdir()
-    for language in ("chi_sim", "eng"):
-        installed = next(Path("/usr/share/tesseract-ocr").glob(f"*/tessdata/{language}.traineddata"), None)
-        if installed is None:
-            pytest.skip(f"no {language} data under /usr/share/tesseract-ocr to link to")
-        (languages / installed.name).symlink_to(installed)
-    monkeypatch.setenv("TESSDATA_PREFIX", str(languages))
+    without_orientation_data(tmp_path / "tessdata", monkeypatch)
     with pytest.raises(MissingDependency, match="tesseract-ocr-osd"):
         read_scan(pages["blank.png"])

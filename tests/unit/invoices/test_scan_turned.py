@@ -12,10 +12,10 @@ from client.invoices.scan import ocr_image
 
 from . import _render
 from ._samples import invoice
-from ._tesseract import needs_tesseract
+from ._tesseract import needs_osd, needs_tesseract
 from .test_cli import run
 
-pytestmark = [needs_tesseract,
+pytestmark = [needs_tesseract, needs_osd,
               pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")]
 
 # Pillow turns an image counter-clockwise: a page turned 90 degrees so is read turned 90 degrees clockwise

@@ -1,0 +1,124 @@
+"""Which reading of a page that reads as no invoice as scanned is kept: the page turned upright only where
+tesseract's orientation detection is sure enough of the turn, the opposite turn tried once where the turn named finds
+nothing, and a turned reading only where it reads more than the page as scanned. Without osd data the turn is
+skipped, page by page, and the file fails only where no page of it reads as an invoice."""
+
+import subprocess
+
+import pytest
+
+from client.invoices import _ocr, read_scan, read_scans, scan
+from client.invoices.errors import MissingDependency
+
+from . import _render
+from ._samples import invoice
+from ._tesseract import needs_osd, needs_tesseract, without_orientation_data
+from .test_difference_mark import text_line
+
+# read as scanned, no label line: the amount in words alone, its figure misread
+WORDS_ONLY = "价税合计（大写）壹佰壹拾叁圆整 （小写）¥1l3.OO"
+
+
+class FakePages:
+    """ScannedPage as the reader builds it, its lines given by how far the page was turned; each turn read noted."""
+
+    def __init__(self, lines_by_turn: dict[int, list[str]]):
+        self.lines_by_turn = lines_by_turn
+        self.read: list[int] = []
+
+    def __call__(self, image, source, turned=0):
+        self.read.append(turned)
+        page = type("Page", (), {})()
+        page.turned, page.lines = turned, [text_line(text) for text in self.lines_by_turn.get(turned, [])]
+        return page
+
+
+def upright_page(monkeypatch, lines_by_turn: dict[int, list[str]], osd_turn: int):
+    pages = FakePages(lines_by_turn)
+    monkeypatch.setattr(scan, "ScannedPage", pages)
+    monkeypatch.setattr(scan, "upright_turn", lambda frame, source: osd_turn)
+    monkeypatch.setattr(scan, "turned", lambda frame, degrees: frame)
+    page, unturned = scan._upright_page(object(), "page.png")
+    assert unturned is None
+    return page, pages.read
+
+
+def test_a_turned_reading_is_kept_only_where_it_reads_more_than_the_page_as_scanned(monkeypatch):
+    # as scanned, the amount in words is read (no label line: it was asked which way up it is); turned, one label
+    # line and nothing more. Before: the turned reading was kept, for its label line
+    page, _ = upright_page(monkeypatch, {0: [WORDS_ONLY], 90: ["名称：深圳市云帆供应链管理有限公司"]}, 90)
+    assert page.turned == 0 and page.lines[0].text == WORDS_ONLY
+
+
+def test_a_turned_reading_that_reads_more_is_kept(monkeypatch):
+    page, _ = upright_page(monkeypatch, {0: [WORDS_ONLY], 90: ["名称：深圳市云帆供应链管理有限公司",
+                                                               "发票号码：25442000000123456789"]}, 90)
+    assert page.turned == 90
+
+
+@pytest.mark.parametrize("named, opposite", [(90, 270), (270, 90)])
+def test_where_the_turn_named_finds_nothing_the_opposite_turn_is_tried_once(monkeypatch, named, opposite):
+    # before: only the turn named was read, and the page read as no invoice
+    page, read = upright_page(monkeypatch, {opposite: ["发票号码：25442000000123456789"]}, named)
+    assert page.turned == opposite and read == [0, named, opposite]
+
+
+def test_a_page_named_upside_down_is_not_read_again_as_scanned(monkeypatch):
+    # 180 turned the opposite way is the page as scanned, read already
+    page, read = upright_page(monkeypatch, {}, 180)
+    assert page.turned == 0 and read == [0, 180]
+
+
+def said_by_osd(monkeypatch, rotate: int, confidence: str):
+    said = (f"Page number: 0\nOrientation in degrees: {(360 - rotate) % 360}\nRotate: {rotate}\n"
+            f"Orientation confidence: {confidence}\nScript: Han\nScript confidence: 1.20\n")
+    monkeypatch.setattr(_ocr, "_tesseract", lambda *args: subprocess.CompletedProcess([], 0, said.encode(), b""))
+
+
+@pytest.mark.parametrize("confidence, degrees", [("0.46", 0), ("1.51", 0), ("7.50", 180), ("15.45", 180)])
+def test_a_turn_is_taken_only_where_orientation_detection_is_sure_enough(monkeypatch, confidence, degrees):
+    # measured: noise and scans too small to read 0.00 to 1.51, every test scan 7.5 to 15.5. Before: any confidence
+    pytest.importorskip("PIL.Image", reason="Pillow holds the page")
+    from PIL import Image
+
+    said_by_osd(monkeypatch, 180, confidence)
+    assert _ocr.upright_turn(Image.new("L", (10, 10), 255), "page.png") == degrees
+
+
+needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
+
+
+@needs_tesseract
+@needs_osd  # to read the file with it as well, and compare
+@needs_font
+def test_without_orientation_data_a_blank_back_page_is_read_as_scanned_with_a_note(tmp_path, monkeypatch):
+    # a duplex scan: the invoice upright, its back blank. Before: MissingDependency, and no reading at all
+    pytest.importorskip("PIL.Image", reason="Pillow renders the test scans")
+    from PIL import Image
+
+    upright = _render.render_image(invoice()).convert("RGB")
+    path = tmp_path / "duplex.pdf"
+    upright.save(path, format="PDF", save_all=True, append_images=[Image.new("RGB", upright.size, "white")])
+    with_osd = read_scan(path)
+    without_orientation_data(tmp_path / "tessdata", monkeypatch)
+    [result] = read_scans(path)
+    assert result.invoice is not None and result.invoice == with_osd.invoice
+    note = result.fields["not_turned"]
+    assert note.value == "2" and not note.flagged and "not_turned" not in result.flagged
+    assert note.reason.startswith("page 2 read as scanned alone: it reads as no invoice, and which way up it is "
+                                  "could not be told (")
+    assert "tesseract-ocr-osd" in note.reason
+    assert {name: field for name, field in result.fields.items() if name != "not_turned"} == with_osd.fields
+
+
+@needs_tesseract
+@needs_font
+def test_without_orientation_data_a_file_no_page_of_which_reads_as_an_invoice_names_the_package(tmp_path,
+                                                                                                monkeypatch):
+    # the invoice may be on a page scanned turned: which cannot be told without osd
+    upright = _render.render_image(invoice()).convert("RGB")
+    path = tmp_path / "turned.png"
+    upright.rotate(90, expand=True).save(path)
+    without_orientation_data(tmp_path / "tessdata", monkeypatch)
+    with pytest.raises(MissingDependency, match="tesseract-ocr-osd"):
+        read_scan(path)
