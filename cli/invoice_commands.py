@@ -428,8 +428,9 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
-    A scan with no invoice text at all (blank, turned, too small or blurred)
-    gives that one reason and exits 2.
+    A page scanned on its side or upside down is turned upright and read (a
+    "turned" note, not flagged); a scan with no invoice text either way (blank,
+    askew, too small or blurred) gives that one reason and exits 2.
     With --invoice-out the invoice goes on to `invoice verify`, `match` and
     `register`; its flagged fields are listed in the file under "unreviewed",
     and those commands refuse it until a person has checked them against the
@@ -474,7 +475,7 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
 
 
 def _no_invoice_text(result: ScanResult, each: bool, as_json: bool) -> int:
-    """A file whose pages hold no invoice text (blank, turned, too small or blurred, or no invoice): no field of an
+    """A file whose pages hold no invoice text (blank, askew, too small or blurred, or no invoice): no field of an
     invoice to review, so the one reason and what to do, as for a file that cannot be read (exit 2); --json prints
     the reading, the reason its one field ``invoice_text`` (with --each, a list of it). No --invoice-out is
     written: there is no invoice, which the reason says."""

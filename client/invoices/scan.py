@@ -632,8 +632,8 @@ def _no_invoice_text(source: str, pages: tuple[int, ...]) -> ScanResult:
     """A reading of pages with no invoice label on them, as scanned nor turned upright (a blank page, one scanned too
     small or blurred, which OCR reads as no text or as noise, or no invoice at all): one reason, not every field of
     an invoice to review, since there is none to review. No invoice, nothing trusted."""
-    reason = (f"no invoice text found on {source} {pages_text(pages)}: blank, turned, too small or blurred to read, "
-              "or not an invoice; scan the invoice upright at 300 dpi and read it again")
+    reason = (f"no invoice text found on {source} {pages_text(pages)}: blank, askew, too small or blurred to read, "
+              "or not an invoice; scan the invoice straight at 300 dpi and read it again")
     return ScanResult(source=source, method="ocr", invoice=None, pages=pages,
                       fields={NO_INVOICE_TEXT: FieldReading(value=None, confidence=0.0, flagged=True, reason=reason)})
 

@@ -57,7 +57,7 @@ def orientation_unavailable() -> str | None:
 
 
 needs_tesseract = pytest.mark.skipif(ocr_unavailable() is not None, reason=ocr_unavailable() or "")
-# for tests reading a page that reads as no invoice as scanned: blank, turned, too small to read
+# for tests reading a page that reads as no invoice as scanned: blank, askew, too small to read
 needs_osd = pytest.mark.skipif(orientation_unavailable() is not None, reason=orientation_unavailable() or "")
 
 
