@@ -154,7 +154,7 @@ def hex_key_id(_ctx, _param, value: str | None) -> bytes | None:
               help="Measured signatures per signer.")
 @click.option("--warmup", type=click.IntRange(min=0), default=50, show_default=True,
               help="Unmeasured signatures first.")
-@click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, help="The PKCS#11 module.")
+@click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, help="The PKCS#11 module; without --token, SoftHSM2's libsofthsm2.so, wherever it is installed.")
 @click.option("--token", default=None, help="An existing token's label (default: a SoftHSM2 token made for the run).")
 @click.option("--key-label", default=None, help="With --token: the key's CKA_LABEL.")
 @click.option("--key-id", default=None, callback=hex_key_id, help="With --token: the key's CKA_ID, hex.")

@@ -166,7 +166,7 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     existed then count in a bank's exposure and in the offer lists, and an invoice registered under a spelling the contract now
     refuses is registered under its current spelling too, so it cannot back a second claim. A claim
     whose key has no key-level policy (earlier versions set it only at confirmation, or the claim's orgs
-    due were one org when it was written) gets the orgs due: every change of it then needs its debtor's
+    due were one org when it was written) gets the orgs due, where they are two or more orgs: every change of it then needs its debtor's
     and its holder's orgs (the bank's while financed, the regulator's while frozen); a financing they accepted gets
     its holder's and its bank's orgs; a discount offer and its list entry get its debtor's org. A claim
     whose key names fewer orgs than due (frozen before a freeze added the regulator's org, or guarded

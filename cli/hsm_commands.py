@@ -126,7 +126,9 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     verifies with the user's certificate, hsm-signer.yaml in the user's MSP folder names the module
     (its absolute path), token and key, and the variable holding the PIN (not the PIN), and every
     command run --as that user signs in the HSM; when the check fails, nothing is written and a key
-    this run put into the token is deleted from it again. Running it again changes nothing. While
+    this run put into the token is deleted from it again. It logs in to the token once, so a wrong PIN
+    costs one of the token's tries; a token holding several private keys under the user's CKA_ID is
+    refused, nothing imported (delete the extra ones with the HSM's tool). Running it again changes nothing. While
     another key holds ORG/USER (the user's earlier key), the key is labelled ORG/USER and the first
     16 hex digits of its CKA_ID, and stderr says so. The keystore file stays: move it to offline storage
     once `recfin hsm check` passes (`recfin network up` then leaves the user's identity as it is;
@@ -343,7 +345,8 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
     """Make a key pair inside an HSM token and write a certificate request (CSR) signed by it.
 
     The private key is made sensitive and not extractable, and the token marks it as generated there
-    (`recfin hsm check` shows it); its CKA_ID is Fabric's SKI of it (the printed key_id). The org's
+    (`recfin hsm check` shows it); its CKA_ID is Fabric's SKI of it (the printed key_id). It logs in
+    to the token once, so a wrong PIN costs one try. The org's
     CA issues the user's certificate for the request (`recfin org user add ORG USER --csr FILE`,
     which takes the subject from the org, not from the request); then `recfin hsm link --as
     ORG/USER --token ...` has the user sign with this key. When the request cannot be made or

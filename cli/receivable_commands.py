@@ -645,8 +645,9 @@ def reseal(session, receivable_id, endorsing_orgs):
     one org's parties an earlier contract version guarded by that org alone. Nothing else of the
     claim changes. Its debtor, its holder, its bank while financed, or the regulator runs it; the
     orgs the key names now endorse it (Fabric checks a change of a policy against that policy).
-    A claim whose key names every org due already is refused (RULE nothing-to-reseal), nothing
-    written.
+    A key with no policy gets the orgs due too (orgs_before empty). A claim whose key names every org
+    due already is refused (RULE nothing-to-reseal), nothing written; one whose orgs due are one org,
+    RULE claim-needs-two-orgs; anyone else, RULE not-a-party-to-claim.
 
     \b
     Example:
@@ -759,6 +760,9 @@ _credit_code_given = credit_code_option("to mean your own")
 @acting("supplier")
 def list_receivables(session, as_json, holder, debtor, status, financier, page_size, bookmark, all_pages) -> None:
     """A page of receivables by holder, debtor, status or financier (default: the caller's holdings).
+
+    The FROZEN column shows the reference of the order that freezes a claim ("-": not frozen);
+    --json gives the whole order as "frozen".
 
     \b
     Example:
