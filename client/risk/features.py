@@ -277,11 +277,12 @@ def original_id(receivable_id: str, claims: dict[str, _Claim]) -> str:
 
 def _held_ancestor(parent_id: str, claims: dict[str, _Claim]) -> str:
     """``parent_id`` where the history holds it, else the nearest id it holds of which ``parent_id`` is a part by
-    name (``{id}.{n}``...), else ``parent_id`` itself."""
+    name (``{id}.{n}``...), else the root its name says (the id before the first "."): parts under a missing
+    parent whose own parents are missing too still group as one claim."""
     candidate = parent_id
     while candidate not in claims and "." in candidate:
         candidate = candidate.rsplit(".", 1)[0]
-    return candidate if candidate in claims else parent_id
+    return candidate
 
 
 def _original_face(receivable_id: str, claims: dict[str, _Claim]) -> int:

@@ -120,6 +120,14 @@ def test_a_history_missing_a_middle_part_counts_the_claim_once():
     assert (f.settled_on_time_count, f.settled_on_time_amount, f.settled_late_count) == (1, FACE, 0)
 
 
+def test_parts_under_missing_parents_with_the_root_missing_too_count_as_one_claim():
+    """R split into R.1 and R.2, R.2 into R.2.1 and R.2.2: a file holding only R.1 and R.2.1 (R and R.2 left
+    out) holds parts of one claim, R, not of two."""
+    events = [e for e in split_claim([DUE] * 3) if e.receivable_id in ("R.1", "R.2.1")]
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), DUE + 30 * DAY)
+    assert (f.confirmed_count, f.settled_on_time_count, f.settled_late_count) == (1, 1, 0)
+
+
 def test_a_split_claim_one_part_of_which_the_history_confirms_has_the_originals_face():
     """R split into R.1 and R.2, R.2's confirmation left out: R.1 is the one payable part in the history, and the
     claim it was split from, paid as far as the history shows, is still R's whole face, not R.1's half."""
