@@ -8,6 +8,7 @@ The first argument names the function: ``Contract:Function``, or plain
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,7 +53,9 @@ class SystemContract(Contract):
 
     @transaction(evaluate=True)
     async def GetMetadata(self, ctx: Context) -> dict:
-        return self._router.metadata()
+        # the JSON object, encoded once when the router was built (encode_result sends bytes as they are):
+        # any channel member may call this as often as it likes, on the loop that serves every stream
+        return self._router.metadata_json
 
 
 class ContractRouter:
@@ -68,6 +71,10 @@ class ContractRouter:
         for contract in [*contracts, SystemContract(self)]:
             self._register(contract)
         self.default_contract = contracts[0]
+        # The contracts never change once registered, so neither does their metadata: built here, where a
+        # schema that cannot be written stops start-up, not on every GetMetadata, which would spend
+        # hundreds of milliseconds of the event loop each time.
+        self.metadata_json = encode_result(self._build_metadata())
 
     def _register(self, contract: Contract) -> None:
         if contract.name in self._contracts:
@@ -142,7 +149,11 @@ class ContractRouter:
         return Response(OK, "", payload)
 
     def metadata(self) -> dict[str, Any]:
-        """Contract metadata in the shape Fabric's contract APIs publish from GetMetadata."""
+        """Contract metadata in the shape Fabric's contract APIs publish from GetMetadata: a fresh copy of what
+        the router built when it was created, for the caller to change if it likes."""
+        return json.loads(self.metadata_json)
+
+    def _build_metadata(self) -> dict[str, Any]:
         components: dict[str, Any] = {}
         contracts = {}
         for name, routes in self._routes.items():

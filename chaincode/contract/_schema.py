@@ -4,12 +4,15 @@ Pydantic models go into ``components.schemas`` (each with its ``$id``) and are r
 ``$ref: #/components/schemas/<Model>``, the layout Fabric's contract APIs publish.
 
 Fabric's contract metadata schema (fabric-contract-api's ``contract-schema.json``) allows a
-deterministic subset of JSON Schema draft-04: no ``anyOf``, ``oneOf`` or ``const``, and draft-04's
-boolean ``exclusiveMinimum``. Pydantic writes draft 2020-12, so ``_deterministic`` rewrites each
-schema into that subset: an optional ``X | None`` becomes X with ``"null"`` among its types (and
+deterministic subset of JSON Schema draft-04: no ``anyOf``, ``oneOf``, ``const``, ``examples`` or
+``patternProperties``, a string ``discriminator``, and draft-04's boolean ``exclusiveMinimum``.
+Pydantic writes draft 2020-12, so ``_deterministic`` rewrites each schema into that subset: an optional ``X | None`` becomes X with ``"null"`` among its types (and
 in its ``enum``); an optional model becomes ``{"type": ["object", "null"]}`` described as that
 model, since the subset cannot say "or null" beside a ``$ref``; a ``const`` a one-value ``enum``;
-a tuple's ``prefixItems`` draft-04's array of ``items``.
+a tuple's ``prefixItems`` draft-04's array of ``items``; a discriminated union's ``oneOf`` is read
+as an ``anyOf`` and its ``discriminator`` becomes the property's name; ``examples`` the first one, as
+``example``; a dict with constrained keys (``patternProperties``) the values' schema as
+``additionalProperties``, the pattern named in the description.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ _SIMPLE = {
     str: {"type": "string"},
     int: {"type": "integer"},
     bool: {"type": "boolean"},
-    bytes: {"type": "string", "format": "byte"},
+    # not OpenAPI's "byte", which means base64: the argument's bytes are the value as they come
+    bytes: {"type": "string", "format": "binary",
+            "description": "raw bytes: the argument itself is the value (not base64 or any other encoding)"},
     dict: {"type": "object"},
     list: {"type": "array"},
     type(None): {"type": "null"},
@@ -65,8 +70,10 @@ def _deterministic(schema: Any) -> Any:
         return schema
     out: dict[str, Any] = {}
     for key, value in schema.items():
-        if key in ("properties", "patternProperties"):
+        if key == "properties":
             out[key] = {name: _deterministic(sub) for name, sub in value.items()}
+        elif key == "patternProperties":   # a dict whose keys are constrained: outside the subset
+            out.update(_values_of_constrained_keys(value, schema))
         elif key == "prefixItems":   # a tuple: draft-04 says the same with an array of item schemas
             out["items"] = [_deterministic(sub) for sub in value]
         elif key == "items" and "prefixItems" in schema:
@@ -82,11 +89,28 @@ def _deterministic(schema: Any) -> Any:
         elif key in ("exclusiveMinimum", "exclusiveMaximum") and not isinstance(value, bool):
             out["minimum" if key == "exclusiveMinimum" else "maximum"] = value
             out[key] = True
-        elif key == "anyOf":
+        elif key in ("anyOf", "oneOf"):   # a discriminated union is a oneOf: said as the subset can
             out.update(_one_of_or_null(value))
+        elif key == "discriminator":   # OpenAPI's object; the subset takes the property's name alone
+            out[key] = value["propertyName"] if isinstance(value, dict) else value
+        elif key == "description" and "patternProperties" in schema:
+            continue   # _values_of_constrained_keys says it, with the keys' patterns
+        elif key == "examples":   # draft 2020-12's list; the subset has OpenAPI's one example
+            if value:
+                out["example"] = value[0]
         else:
             out[key] = value
     return out
+
+
+def _values_of_constrained_keys(patterns: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """``patternProperties`` as the subset can say it: the values' schema as ``additionalProperties`` (any JSON
+    where the patterns' schemas differ), the patterns, which the subset cannot check, named in the description."""
+    values = [_deterministic(sub) for sub in patterns.values()]
+    said = ", ".join(patterns)
+    described = f"keys match {said} (not expressible in this schema)"
+    return {"additionalProperties": values[0] if all(v == values[0] for v in values) else {},
+            "description": f"{schema['description']}; {described}" if schema.get("description") else described}
 
 
 def _one_of_or_null(alternatives: list[Any]) -> dict[str, Any]:

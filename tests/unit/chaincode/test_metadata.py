@@ -4,7 +4,7 @@ import json
 
 import pydantic
 
-from chaincode.contract import Context, Contract, transaction
+from chaincode.contract import Context, Contract, ContractRouter, transaction
 from chaincode.testing import MemoryLedger, make_identity
 
 
@@ -63,3 +63,34 @@ async def test_metadata_lists_contracts_transactions_parameters_and_model_schema
     assert schemas["Line"]["required"] == ["sku", "quantity"]
     system = metadata["contracts"]["org.hyperledger.fabric"]["transactions"]
     assert system == [{"name": "GetMetadata", "tag": ["evaluate"], "parameters": [], "returns": {"type": "object"}}]
+
+
+async def test_metadata_is_built_once_when_the_router_is_created(monkeypatch):
+    """GetMetadata runs on the loop that serves every peer's stream: it sends what the router built, and
+    rebuilds no schema however often a channel member asks."""
+    from chaincode.contract import _router
+
+    router = ContractRouter([Shop()])
+    ledger = MemoryLedger([Shop()])
+    built = router.metadata()
+
+    def no_rebuild(*_):
+        raise AssertionError("GetMetadata rebuilt a schema")
+
+    monkeypatch.setattr(_router, "schema_of", no_rebuild)
+    for _ in range(2):
+        result = await ledger.evaluate(make_identity("BankMSP", "x"), "org.hyperledger.fabric:GetMetadata")
+        assert result.status == 200, result.message
+        assert json.loads(result.payload) == built
+    assert router.metadata() == built
+    router.metadata()["info"]["title"] = "changed by a caller"
+    assert router.metadata() == built
+
+
+def test_a_bytes_parameter_is_published_as_raw_bytes_not_base64():
+    """OpenAPI's format "byte" means base64, which a tool following the metadata would send, and the contract
+    would take that text as the value: the argument is the bytes themselves."""
+    blob = {t["name"]: t for t in ContractRouter([Shop()]).metadata()["contracts"]["shop"]["transactions"]}["Blob"]
+    schema = blob["parameters"][0]["schema"]
+    assert schema["type"] == "string" and schema["format"] == "binary"
+    assert "not base64" in schema["description"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 import pydantic
 import pytest
@@ -34,6 +34,16 @@ class Tier(pydantic.BaseModel):
     rate: str
 
 
+class Flat(pydantic.BaseModel):
+    style: Literal["flat"]
+    fee: int
+
+
+class Tiered(pydantic.BaseModel):
+    style: Literal["tiered"]
+    tiers: list[Tier]
+
+
 class Terms(pydantic.BaseModel):
     kind: Literal["flat"]
     basis: Literal["ACT/360", "ACT/365"] = "ACT/360"
@@ -43,6 +53,11 @@ class Terms(pydantic.BaseModel):
     maybe_basis: Optional[Literal["ACT/360", "ACT/365"]] = None
     either: int | str = 0
     model_or_text: Tier | str = ""
+    # pydantic writes a discriminated union as oneOf with an OpenAPI discriminator object, examples as a list,
+    # and a dict with constrained keys as patternProperties: none of them is in the subset
+    schedule: Annotated[Union[Flat, Tiered], pydantic.Field(discriminator="style")] = Flat(style="flat", fee=0)
+    label: str = pydantic.Field("", examples=["spring discount"])
+    rates_by_code: dict[Annotated[str, pydantic.StringConstraints(pattern="^[A-Z]{3}$")], int] = {}
 
 
 class Pricing(Contract):
@@ -118,6 +133,12 @@ def test_a_draft_2020_schema_is_rewritten_into_the_deterministic_subset():
     assert fields["either"]["type"] == ["integer", "string"]
     assert "type" not in fields["model_or_text"] and "anyOf" not in fields["model_or_text"]   # any JSON
     assert terms["required"] == ["kind"]
+    assert "oneOf" not in fields["schedule"] and "type" not in fields["schedule"]     # any JSON, as a union of models
+    assert fields["schedule"]["discriminator"] == "style"
+    assert fields["label"]["example"] == "spring discount" and "examples" not in fields["label"]
+    rates = fields["rates_by_code"]
+    assert "patternProperties" not in rates and rates["additionalProperties"] == {"type": "integer"}
+    assert rates["description"] == "keys match ^[A-Z]{3}$ (not expressible in this schema)"
     days = metadata["components"]["schemas"]["Tier"]["properties"]["days"]
     assert (days["minimum"], days["exclusiveMinimum"]) == (0, True)    # draft-04's boolean form
 
