@@ -23,6 +23,7 @@ from typing import Any
 import pydantic
 import pydantic_core
 
+from chaincode.shim._errors import InvalidValue
 from chaincode.shim._text import excerpt
 
 from ._errors import ContractError
@@ -35,6 +36,11 @@ MAX_INTEGER_DIGITS = sys.int_info.default_max_str_digits
 # As deep as pydantic reads JSON for the other parameter types, and as deep as a result
 # can be and still be encoded (pydantic's encoder stops a little further down).
 MAX_JSON_DEPTH = 200
+# The largest power of ten a Decimal argument may carry, either way (abs(d.adjusted())). Amounts are whole fen,
+# far below 10**30 (all the money in the world is about 10**16 fen), and rates need a few dozen decimal places at
+# most; a bound of 1000 keeps far from both while "1E+999999999", a dozen characters, would otherwise convert,
+# and a contract that then formats it (format(d, "f"), int(d)) builds a string or integer of about a gigabyte.
+MAX_DECIMAL_EXPONENT = 1000
 # A string in JSON output, escapes included (the unrolled form, which never backtracks).
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
@@ -92,7 +98,7 @@ def _to_bool(raw: bytes) -> bool:
 
 class _NotFinite(ValueError):
     """NaN, Infinity or a number too large for a float: no JSON value, and echoed back it would make output that
-    is no JSON either (``{"a": NaN}``)."""
+    is no JSON either (``{"a": NaN}``), or a Decimal beyond MAX_DECIMAL_EXPONENT."""
 
 
 def _no_constant(name: str) -> float:
@@ -107,7 +113,31 @@ def _non_finite_floats(value: Any, *, only_written_bare: bool = False) -> Iterat
     """Each NaN or infinite float in ``value``, in order, as "location: NaN" (location "value" for ``value``
     itself); with ``only_written_bare``, only those the JSON encoder writes as a bare NaN or Infinity: outside
     models, and inside those whose ``ser_json_inf_nan`` is "constants" (pydantic's default, "null", and
-    "strings" write JSON).
+    "strings" write JSON). Looks where ``_leaves`` does.
+    """
+    for item, location, written_bare in _leaves(value):
+        if isinstance(item, float) and not math.isfinite(item) and (written_bare or not only_written_bare):
+            yield f"{location}: {_non_finite_name(item)}"
+
+
+def _unrepresentable_number(value: Any) -> str | None:
+    """Why the first number in ``value`` (a converted argument) is refused, or None: NaN, an infinity, or a
+    Decimal whose power of ten is beyond MAX_DECIMAL_EXPONENT. One walk for both (``_leaves``)."""
+    for item, location, _ in _leaves(value):
+        if isinstance(item, float) and not math.isfinite(item):
+            # pydantic reads NaN, Infinity, "nan" and numbers beyond a float (1e999) into a float field; none has
+            # a JSON form, so echoed back it would make output that is no JSON, as the dict and list path refuses
+            return f"{location}: {_non_finite_name(item)} is not a JSON number: send a finite number"
+        if isinstance(item, Decimal) and item.is_finite() and abs(item.adjusted()) > MAX_DECIMAL_EXPONENT:
+            return (f"{location}: a decimal of the order of 10^{item.adjusted()}: send one whose order lies from "
+                    f"10^-{MAX_DECIMAL_EXPONENT} to 10^{MAX_DECIMAL_EXPONENT}")
+    return None
+
+
+def _leaves(value: Any) -> Iterator[tuple[Any, str, bool]]:
+    """Each float and Decimal in ``value``, in order, as (number, location, written_bare): its location
+    by keys and indexes ("value" for ``value`` itself), and whether the JSON encoder writes a non-finite float
+    there as a bare NaN (outside models, and inside those whose ``ser_json_inf_nan`` is "constants").
 
     Opens models (fields, by the name JSON gives them, and extras), dataclasses, dicts, lists, tuples, deques
     and sets, and nothing else: serialising the value instead would consume an Iterable argument (the contract
@@ -116,9 +146,8 @@ def _non_finite_floats(value: Any, *, only_written_bare: bool = False) -> Iterat
     stack: list[tuple[Any, str, bool]] = [(value, "", True)]
     while stack:
         item, location, written_bare = stack.pop()
-        if isinstance(item, float):
-            if not math.isfinite(item) and (written_bare or not only_written_bare):
-                yield f"{location or 'value'}: {_non_finite_name(item)}"
+        if isinstance(item, (float, Decimal)):
+            yield item, location or "value", written_bare
             continue
         # each model, and each pydantic dataclass, writes its floats by its own setting
         if isinstance(item, pydantic.BaseModel):
@@ -157,14 +186,32 @@ def _finite_number(text: str) -> float:
     return value
 
 
+class _RepeatedKey(ValueError):
+    """Raised inside json.loads, and let through: its message names the key, where "expected a JSON dict" would
+    not."""
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads' object_pairs_hook refusing a key an object holds twice. JSON readers differ on which value
+    wins (Python's and pydantic's the last, others the first or an error), so an auditor reading the
+    arguments on the ledger could read another transaction than the one the chaincode ran."""
+    value = dict(pairs)
+    if len(value) < len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise _RepeatedKey(f"the key {excerpt(repeated)} appears more than once in one object: send each key once")
+    return value
+
+
 def _json_of(kind: type) -> Callable[[bytes], Any]:
     too_deep = (f"its arrays and objects nest more than {MAX_JSON_DEPTH} levels deep: "
                 f"send a flatter {kind.__name__}")
 
     def convert(raw: bytes) -> Any:
         try:
-            value = json.loads(raw, parse_int=_whole_number, parse_float=_finite_number, parse_constant=_no_constant)
-        except (_NumberTooLong, _NotFinite):
+            value = json.loads(raw, parse_int=_whole_number, parse_float=_finite_number, parse_constant=_no_constant,
+                               object_pairs_hook=_no_repeated_keys)
+        except (_NumberTooLong, _NotFinite, _RepeatedKey):
             raise
         except RecursionError:   # far deeper than MAX_JSON_DEPTH: the parser itself gave up
             raise ValueError(too_deep) from None
@@ -190,22 +237,64 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
     return convert
 
 
+def _ignored_number(_: str) -> None:
+    return None
+
+
+def _refuse_repeated_keys(raw: bytes) -> None:
+    """Raise _RepeatedKey for a JSON document with an object that holds a key twice, before pydantic, which
+    keeps the last value without a word. A repeat needs two keys, four quotes at least: other documents skip
+    the second parse. Numbers are not built (a long one is pydantic's to refuse), and a document json.loads
+    refuses is left to pydantic to refuse in its own words."""
+    if raw.count(b'"') < 4:
+        return
+    try:
+        json.loads(raw, object_pairs_hook=_no_repeated_keys, parse_int=_ignored_number,
+                   parse_float=_ignored_number, parse_constant=_ignored_number)
+    except _RepeatedKey:
+        raise
+    except (ValueError, RecursionError):
+        pass
+
+
+def _strict_adapter(annotation: Any) -> tuple[pydantic.TypeAdapter, bool]:
+    """The TypeAdapter for ``annotation`` and whether it is strict: strict for anything but a model (a pydantic
+    model, dataclass or TypedDict, which keeps its own config, as do the models inside a strict container).
+
+    Lax pydantic would take ``true``, ``1.0`` or ``"1_000"`` for an ``int | None`` or in a ``list[int]``,
+    and ``"yes"`` for an optional bool, where a plain ``int`` parameter refuses ``1.0`` and the metadata
+    publishes {"type": "integer"}. Strict JSON still reads ISO dates, decimal strings and enum values."""
+    try:
+        return pydantic.TypeAdapter(annotation, config=pydantic.ConfigDict(strict=True)), True
+    except pydantic.PydanticUserError as exc:
+        if exc.code != "type-adapter-config-unused":
+            raise
+        return pydantic.TypeAdapter(annotation), False
+
+
+def _type_name(annotation: Any) -> str:
+    """``annotation`` as a caller reads it: ``int | None``, ``list[int]``, ``Decimal``."""
+    return annotation.__name__ if isinstance(annotation, type) else repr(annotation).replace("typing.", "")
+
+
 def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
-    adapter = pydantic.TypeAdapter(annotation)
+    adapter, strict = _strict_adapter(annotation)
+    # a model's refusal names its fields; a strict type's names what was expected, since "Input should be a
+    # valid integer" alone does not say that null was allowed, or that a list was wanted
+    expected = f"expected {_type_name(annotation)} as JSON: " if strict else ""
 
     def convert(raw: bytes) -> Any:
+        _refuse_repeated_keys(raw)
         try:
             value = adapter.validate_json(raw)
         except pydantic.ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}" for error in exc.errors()
             )
-            raise ValueError(problems) from None
-        # pydantic reads NaN, Infinity, "nan" and numbers beyond a float (1e999) into a float field; none has
-        # a JSON form, so echoed back it would make output that is no JSON, as the dict and list path refuses.
-        non_finite = next(_non_finite_floats(value), None)
-        if non_finite is not None:
-            raise _NotFinite(f"{non_finite} is not a JSON number: send a finite number")
+            raise ValueError(expected + problems) from None
+        refused = _unrepresentable_number(value)
+        if refused is not None:
+            raise _NotFinite(refused)
         return value
 
     return convert
@@ -282,7 +371,8 @@ class Signature:
 def encode_result(value: Any) -> bytes:
     """bytes as is, str as UTF-8, None as empty, anything else as compact JSON.
 
-    Raises ValueError for a result that would encode as NaN or Infinity, which no JSON reader accepts.
+    Raises InvalidValue (a ValueError whose text the caller gets) for a result that would encode as NaN or
+    Infinity, which no JSON reader accepts.
     """
     if value is None:
         return b""
@@ -300,7 +390,7 @@ def encode_result(value: Any) -> bytes:
         # strings are JSON) and on serializers the walk cannot see; the output above is what tells.
         found = list(itertools.islice(_non_finite_floats(value, only_written_bare=True), 4))
         where = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "") or "a number"
-        raise ValueError(f"the result holds {where}, which {'have' if len(found) > 1 else 'has'} no JSON form: "
+        raise InvalidValue(f"the result holds {where}, which {'have' if len(found) > 1 else 'has'} no JSON form: "
                          f"return finite numbers (or None, or a string, where a number is unknown)")
     return encoded
 

@@ -308,9 +308,9 @@ async def test_a_number_no_json_can_hold_is_refused_naming_the_parameter(positio
 @pytest.mark.parametrize(("args", "parameter", "said"), [
     (("NaN", "[1]"), "rate", "value: NaN"),
     (("1e999", "[1]"), "rate", "value: Infinity"),
-    (('"-inf"', "[1]"), "rate", "value: -Infinity"),
+    (("-Infinity", "[1]"), "rate", "value: -Infinity"),
     (("2", "[1, NaN]"), "factors", "1: NaN"),
-    (("2", '[1, "Infinity"]'), "factors", "1: Infinity"),
+    (("2", "[1, Infinity]"), "factors", "1: Infinity"),
 ])
 async def test_a_typed_parameter_refuses_a_number_no_json_can_hold_as_the_dict_path_does(args, parameter, said):
     result = await MemoryLedger([Rates()]).evaluate(ALICE, "rates:Scale", *args)
@@ -421,3 +421,94 @@ def test_a_pydantic_dataclass_in_a_refused_result_is_named_by_its_own_setting():
 
     with pytest.raises(ValueError, match=r"the result holds a: NaN, bare\.x: NaN, which have no JSON form"):
         encode_result(Holding(a=math.nan, bare=Bare(x=math.nan), nulled=Nulled(x=math.nan)))
+
+
+class Strict(Contract):
+    """Parameters pydantic converts that are no model: each as strict as a plain ``int`` or ``bool``."""
+    name = "strict"
+
+    @transaction(evaluate=True)
+    async def Count(self, ctx: Context, count: int | None) -> int | None:
+        return count
+
+    @transaction(evaluate=True)
+    async def Counts(self, ctx: Context, counts: list[int]) -> list[int]:
+        return counts
+
+    @transaction(evaluate=True)
+    async def Flag(self, ctx: Context, flag: bool | None) -> bool | None:
+        return flag
+
+    @transaction(evaluate=True)
+    async def Invoices(self, ctx: Context, invoices: list[Invoice] | None) -> list[Invoice] | None:
+        return invoices
+
+
+@pytest.mark.parametrize(("function", "bad", "parameter", "expected"), [
+    ("Count", "1.0", "count", "int | None"),
+    ("Count", "1e2", "count", "int | None"),
+    ("Count", "true", "count", "int | None"),
+    ("Count", '"1_000"', "count", "int | None"),
+    ("Count", '" 7 "', "count", "int | None"),
+    ("Counts", '[true, 2]', "counts", "list[int]"),
+    ("Counts", '[1, "3"]', "counts", "list[int]"),
+    ("Counts", '[4.0]', "counts", "list[int]"),
+    ("Flag", '"yes"', "flag", "bool | None"),
+    ("Flag", "1", "flag", "bool | None"),
+    ("Flag", '"on"', "flag", "bool | None"),
+])
+async def test_a_typed_parameter_is_as_strict_as_a_plain_int_or_bool(function, bad, parameter, expected):
+    """A plain ``int`` refuses 1.0 and the metadata says "integer": an optional int, or ints in a list, do too,
+    and the refusal names the parameter and the type it expected."""
+    result = await MemoryLedger([Strict()]).evaluate(ALICE, f"strict:{function}", bad)
+    assert result.status == 500
+    assert result.message.startswith(f"strict:{function}: argument '{parameter}' = "), result.message
+    assert f": expected {expected} as JSON: " in result.message, result.message
+
+
+async def test_strict_typed_parameters_still_take_their_json_and_models_inside_keep_their_own_rules():
+    ledger = MemoryLedger([Strict()])
+    assert json.loads((await ledger.evaluate(ALICE, "strict:Count", "7")).payload) == 7
+    assert (await ledger.evaluate(ALICE, "strict:Count", "null")).payload == b""
+    assert json.loads((await ledger.evaluate(ALICE, "strict:Counts", "[1, -2]")).payload) == [1, -2]
+    assert json.loads((await ledger.evaluate(ALICE, "strict:Flag", "false")).payload) is False
+    # Invoice is lax, as a model parameter of its own is: its amount may come as a string of digits
+    taken = await ledger.evaluate(ALICE, "strict:Invoices", '[{"number": "A-1", "amount": "120"}]')
+    assert json.loads(taken.payload) == [{"number": "A-1", "amount": 120}]
+    alone = await MemoryLedger([Echo()]).evaluate(ALICE, "echo:Model", '{"number": "A-1", "amount": "120"}')
+    assert json.loads(alone.payload) == {"number": "A-1", "amount": 120}
+    assert (await MemoryLedger([Echo()]).evaluate(ALICE, "echo:Amount", '"12.50"')).payload == b"12.50"
+
+
+@pytest.mark.parametrize(("function", "position", "document"), [
+    ("Types", 4, '{"amount": 1, "amount": 999}'),
+    ("Types", 5, '[{"note": "a", "amount": 1, "amount": 999}]'),
+    ("Model", 0, '{"number": "A-1", "amount": 1, "amount": 999}'),
+    ("Model", 0, '{"number": "A-1", "amount": 1, "\\u0061mount": 999}'),
+])
+async def test_a_json_object_holding_a_key_twice_is_refused_naming_the_key(function, position, document):
+    """Readers differ on which of two values wins: an auditor reading the arguments on the ledger must read
+    the transaction the chaincode ran."""
+    if function == "Types":
+        result = await types_with(position, document)
+    else:
+        result = await call(function, document)
+    assert result.status == 500
+    assert result.message.endswith("the key 'amount' appears more than once in one object: send each key once"), \
+        result.message
+
+
+@pytest.mark.parametrize("amount", ['"1E+999999999"', '"1E-1001"', '"1E+1001"'])
+async def test_a_decimal_beyond_the_exponent_bound_is_refused(amount):
+    """Twelve characters that a contract formatting them (format(d, "f"), int(d)) would make a gigabyte of."""
+    result = await call("Amount", amount)
+    assert result.status == 500
+    assert result.message.startswith(f"Amount: argument 'amount' = {amount!r}: value: a decimal of the order of "
+                                     "10^"), result.message
+    assert result.message.endswith("send one whose order lies from 10^-1000 to 10^1000")
+
+
+async def test_a_decimal_within_the_exponent_bound_converts():
+    assert (await call("Amount", '"1E+1000"')).payload == b"1E+1000"
+    assert (await call("Amount", '"123456789012345678901234567890.125"')).payload \
+        == b"123456789012345678901234567890.125"
