@@ -6,9 +6,9 @@ from __future__ import annotations
 class ContractError(Exception):
     """Raise to fail a transaction with a message for the caller (status 500, message as given).
 
-    Any other exception also fails the transaction, but is reported as
-    ``"<ExceptionType>: <message>"`` and logged with its traceback, because it
-    is a bug rather than a refusal.
+    Any other exception also fails the transaction, but is a bug rather than a refusal: it is logged with
+    its traceback, and the caller gets its type and the tx id alone (``failure_response``), since its text
+    can name internals.
     """
 
     def __init__(self, message: str) -> None:

@@ -7,6 +7,7 @@ keys from ever returning composite keys.
 
 from __future__ import annotations
 
+from ._errors import InvalidValue
 from ._text import excerpt
 
 COMPOSITE_KEY_NAMESPACE = "\x00"
@@ -22,9 +23,9 @@ def _validate_component(component: str, what: str) -> None:
     try:
         component.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError(f"composite key {what} {excerpt(component)} is not valid UTF-8") from exc
+        raise InvalidValue(f"composite key {what} {excerpt(component)} is not valid UTF-8") from exc
     if MIN_UNICODE_RUNE in component or MAX_UNICODE_RUNE in component:
-        raise ValueError(f"composite key {what} {excerpt(component)} must not contain U+0000 or U+10FFFF")
+        raise InvalidValue(f"composite key {what} {excerpt(component)} must not contain U+0000 or U+10FFFF")
 
 
 def create_composite_key(object_type: str, attributes: list[str] | tuple[str, ...]) -> str:
@@ -41,12 +42,12 @@ def create_composite_key(object_type: str, attributes: list[str] | tuple[str, ..
 def split_composite_key(key: str) -> tuple[str, list[str]]:
     """Undo :func:`create_composite_key`: ``(object_type, attributes)``."""
     if not key.startswith(COMPOSITE_KEY_NAMESPACE):
-        raise ValueError(f"{excerpt(key)} is not a composite key")
+        raise InvalidValue(f"{excerpt(key)} is not a composite key")
     components = key[1:].split(MIN_UNICODE_RUNE)
     if components and components[-1] == "":
         components.pop()
     if not components:
-        raise ValueError(f"{excerpt(key)} is not a composite key")
+        raise InvalidValue(f"{excerpt(key)} is not a composite key")
     return components[0], components[1:]
 
 
@@ -59,4 +60,4 @@ def partial_key_range(object_type: str, attributes: list[str] | tuple[str, ...])
 def validate_simple_key(key: str) -> None:
     """Range queries take simple keys only: a key starting with U+0000 would reach composite keys."""
     if key.startswith(COMPOSITE_KEY_NAMESPACE):
-        raise ValueError(f"range key {excerpt(key)} starts with U+0000, which is reserved for composite keys")
+        raise InvalidValue(f"range key {excerpt(key)} starts with U+0000, which is reserved for composite keys")

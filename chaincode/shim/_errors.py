@@ -1,4 +1,4 @@
-"""The one exception the stub raises for a refusal by the peer."""
+"""The exceptions whose text the runtime sends to a transaction's caller: a refusal by the peer, or by the shim."""
 
 from __future__ import annotations
 
@@ -11,3 +11,9 @@ class PeerError(Exception):
     capability. Letting it escape a transaction fails the transaction with that
     message.
     """
+
+
+class InvalidValue(ValueError):
+    """A value the shim refuses (an empty key, a request over the message limit, a proposal's bad timestamp...),
+    with a one-line text written for the transaction's caller. Escaping a transaction, it is answered as
+    ``ValueError: <text>``, where any other exception's text stays in the server's log."""

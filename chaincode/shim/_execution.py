@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from ._errors import InvalidValue, PeerError
 from ._stub import ChaincodeStub
 from ._text import cap_response_message
 from ._types import INTERNAL_ERROR, Response
@@ -54,6 +55,10 @@ class ExitInTask(Exception):
         super().__init__(f"SystemExit({exit.code!r}) in a task the transaction started: {_EXIT_ANSWERED}")
 
 
+# The exceptions whose text is written for the transaction's caller (failure_response).
+_SENT_AS_WRITTEN = (PeerError, InvalidValue, SystemExit, ExitInTask, asyncio.CancelledError)
+
+
 def exits_as_failure(loop: asyncio.AbstractEventLoop, coro, **kwargs) -> asyncio.Task:
     """A task factory (``loop.set_task_factory``) whose tasks raise :class:`ExitInTask` where their coroutine
     raised SystemExit, so that the task awaiting them gets an Exception to answer with."""
@@ -66,14 +71,19 @@ def exits_as_failure(loop: asyncio.AbstractEventLoop, coro, **kwargs) -> asyncio
 
 
 def failure_response(exc: BaseException, tx_id: str) -> Response:
-    """The status-500 Response for transaction ``tx_id``, which raised ``exc``: one line naming the exception.
+    """The status-500 Response for transaction ``tx_id``, which raised ``exc``: one line naming the exception
+    and, for the exceptions written for the caller, its text.
 
-    A one-line text goes to the caller as it is (a PeerError's, or a shim's refusal of a bad value). A text of
-    several lines (a pydantic ValidationError of a stored record the model refuses: the fields, the values, a
-    URL) is not sent: the caller gets the exception's type and the tx id, under which the server logged it
-    whole, since a caller reads an error as one line and the text can quote stored values.
+    Those are a PeerError (the peer's refusal), the shim's InvalidValue (a key, an event name, a request too
+    large...) and the runtime's own accounts of a SystemExit, an ExitInTask or a CancelledError. Any other
+    exception is a bug whose text can name internals (a KeyError's key, an OSError's path, an AttributeError's
+    class): the caller gets its type and the tx id, under which the server logs it whole (the router and
+    ``_execute`` log before they answer). So does a caller-facing text of several lines, since a caller reads
+    an error as one line.
     """
-    name = type(exc).__name__
+    name = "ValueError" if isinstance(exc, InvalidValue) else type(exc).__name__
+    if not isinstance(exc, _SENT_AS_WRITTEN):
+        return Response(INTERNAL_ERROR, f"internal error ({name}) in tx {tx_id}: see the chaincode server's log")
     text = str(exc)
     if not text and isinstance(exc, asyncio.CancelledError):
         text = "the transaction awaited a task or future that was cancelled"
@@ -83,8 +93,8 @@ def failure_response(exc: BaseException, tx_id: str) -> Response:
     # is (str.splitlines would also break at \x1c..\x1e and \x85, which a caller's one line may hold)
     text = text.strip()
     if "\n" in text or "\r" in text:
-        return Response(INTERNAL_ERROR, f"{name} in transaction {tx_id}: its text runs over several lines, so it "
-                                        "is not sent; the chaincode server logged it under this tx id")
+        return Response(INTERNAL_ERROR, f"{name} in tx {tx_id}: its text runs over several lines, so it is not "
+                                        "sent; see the chaincode server's log")
     return Response(INTERNAL_ERROR, f"{name}: {text}")
 
 

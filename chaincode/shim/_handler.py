@@ -29,7 +29,7 @@ from fabric_protos.peer import chaincode_event_pb2, chaincode_pb2, chaincode_shi
 from fabric_protos.peer import proposal_response_pb2
 from google.protobuf.message import DecodeError
 
-from ._errors import PeerError
+from ._errors import InvalidValue, PeerError
 from ._execution import Invoke, execute_transaction, failure_response, is_transaction_failure
 from ._peer_options import MAX_MESSAGE_BYTES, PeerOptions
 from ._proposal import decode_proposal
@@ -84,9 +84,9 @@ class _TransactionRequests:
         outgoing = Msg(type=message_type, payload=payload, txid=tx_id, channel_id=channel_id)
         size = outgoing.ByteSize()
         if size > MAX_MESSAGE_BYTES:
-            raise ValueError(f"{_type_name(message_type)} request too large: {size} bytes, the limit is "
-                             f"{MAX_MESSAGE_BYTES}: use smaller keys and values, or fewer writes in one "
-                             f"transaction")
+            raise InvalidValue(f"{_type_name(message_type)} request too large: {size} bytes, the limit is "
+                               f"{MAX_MESSAGE_BYTES}: use smaller keys and values, or fewer writes in one "
+                               f"transaction")
         await self._lock.acquire()   # cancelled while queued here: nothing was sent, nothing is owed
         reply_future = asyncio.get_running_loop().create_future()
         handler._pending_replies[self._key] = reply_future
@@ -253,9 +253,9 @@ class StreamHandler:
                 future.set_result(message)
         elif kind == Msg.KEEPALIVE:
             await self._send(Msg(type=Msg.KEEPALIVE))
-        elif kind == Msg.REGISTERED:
+        elif kind == Msg.REGISTERED and self._state is _State.CREATED:
             self._state = _State.ESTABLISHED
-        elif kind == Msg.READY:
+        elif kind == Msg.READY and self._state is _State.ESTABLISHED:
             try:
                 self.options = PeerOptions.from_ready_payload(message.payload)
             except DecodeError:
@@ -266,6 +266,9 @@ class StreamHandler:
         elif kind == Msg.TRANSACTION or kind == Msg.INIT:
             self._start_transaction(message)
         else:
+            # a REGISTERED or READY out of turn included (the Go shim's handleReady refuses them too): a second
+            # REGISTERED after READY would otherwise take the stream back to ESTABLISHED and refuse every
+            # transaction until another READY came
             logger.warning("ignoring %s in state %s", _type_name(kind), self._state.value)
 
     def _start_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:

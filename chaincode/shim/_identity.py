@@ -10,6 +10,8 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 from fabric_protos.msp import identities_pb2
 
+from ._errors import InvalidValue
+
 logger = logging.getLogger(__name__)
 
 # Fabric CA writes enrolment attributes as JSON {"attrs": {...}} into this extension.
@@ -127,9 +129,9 @@ class ClientIdentity:
 def _decoded(cls: type[ClientIdentity], creator: bytes) -> ClientIdentity:
     identity = identities_pb2.SerializedIdentity.FromString(creator)
     if not identity.mspid:
-        raise ValueError("the creator identity has no MSP ID")
+        raise InvalidValue("the creator identity has no MSP ID")
     try:
         certificate = x509.load_pem_x509_certificate(identity.id_bytes)
     except ValueError as exc:
-        raise ValueError(f"the creator identity of {identity.mspid} is not a PEM X.509 certificate") from exc
+        raise InvalidValue(f"the creator identity of {identity.mspid} is not a PEM X.509 certificate") from exc
     return cls(identity.mspid, certificate)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fabric_protos.common import policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 
+from ._errors import InvalidValue
+
 MSPRole = msp_principal_pb2.MSPRole
 MSPPrincipal = msp_principal_pb2.MSPPrincipal
 
@@ -30,7 +32,7 @@ class KeyEndorsementPolicy:
         envelope = policies_pb2.SignaturePolicyEnvelope.FromString(policy)
         for principal in envelope.identities:
             if principal.principal_classification != MSPPrincipal.ROLE:
-                raise ValueError("key-level policy holds a principal that is not an MSP role")
+                raise InvalidValue("key-level policy holds a principal that is not an MSP role")
             role = MSPRole.FromString(principal.principal)
             self._orgs[role.msp_identifier] = role.role
 
@@ -43,11 +45,11 @@ class KeyEndorsementPolicy:
         """
         role_value = _ENDORSING_ROLES.get(role.upper())
         if role_value is None:
-            raise ValueError(f"MSP role {role!r} cannot endorse a key: use MEMBER or PEER "
-                             f"(endorsements are peers' signatures)")
+            raise InvalidValue(f"MSP role {role!r} cannot endorse a key: use MEMBER or PEER "
+                               f"(endorsements are peers' signatures)")
         for msp_id in msp_ids:
             if not msp_id:
-                raise ValueError("MSP ID must not be empty")
+                raise InvalidValue("MSP ID must not be empty")
             self._orgs[msp_id] = role_value
 
     def del_orgs(self, *msp_ids: str) -> None:
@@ -61,11 +63,11 @@ class KeyEndorsementPolicy:
         msp_ids = self.list_orgs()
         if not msp_ids:
             # An n-out-of-n of no principals is 0-out-of-0, which every write satisfies: it would guard nothing.
-            raise ValueError("a key-level policy needs at least one org (add_orgs); to drop a key's policy, "
-                             "write empty validation metadata (set_state_validation_parameter(key, b\"\"), or "
-                             "set_private_data_validation_parameter(collection, key, b\"\") for a private key): "
-                             "the collection's endorsement policy, if it has one, else the chaincode-level policy "
-                             "then applies")
+            raise InvalidValue("a key-level policy needs at least one org (add_orgs); to drop a key's policy, "
+                               "write empty validation metadata (set_state_validation_parameter(key, b\"\"), or "
+                               "set_private_data_validation_parameter(collection, key, b\"\") for a private key): "
+                               "the collection's endorsement policy, if it has one, else the chaincode-level policy "
+                               "then applies")
         principals = [
             MSPPrincipal(
                 principal_classification=MSPPrincipal.ROLE,

@@ -15,6 +15,8 @@ from fabric_protos.common import common_pb2
 from fabric_protos.peer import proposal_pb2
 from google.protobuf import timestamp_pb2
 
+from ._errors import InvalidValue
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # A protobuf Timestamp's valid range, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z: datetime's too.
 _MIN_SECONDS = int((datetime(1, 1, 1, tzinfo=timezone.utc) - _EPOCH).total_seconds())
@@ -44,8 +46,8 @@ def timestamp_to_datetime(ts: timestamp_pb2.Timestamp) -> datetime:
     (years 1 to 9999, nanos 0 to 999,999,999), which the submitting client can still send.
     """
     if not (_MIN_SECONDS <= ts.seconds <= _MAX_SECONDS and 0 <= ts.nanos < _NANOS_PER_SECOND):
-        raise ValueError(f"timestamp seconds={ts.seconds} nanos={ts.nanos} is outside the range of a protobuf "
-                         f"Timestamp (0001-01-01 to 9999-12-31 UTC, nanos 0 to 999999999)")
+        raise InvalidValue(f"timestamp seconds={ts.seconds} nanos={ts.nanos} is outside the range of a protobuf "
+                           f"Timestamp (0001-01-01 to 9999-12-31 UTC, nanos 0 to 999999999)")
     # Through timedelta, not fromtimestamp: the platform's time_t may not reach year 1 or 9999.
     return _EPOCH + timedelta(seconds=ts.seconds, microseconds=ts.nanos // 1000)
 

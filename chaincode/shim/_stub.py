@@ -20,7 +20,7 @@ from fabric_protos.ledger.queryresult import kv_query_result_pb2
 from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
 
 from . import _composite as composite
-from ._errors import PeerError
+from ._errors import InvalidValue, PeerError
 from ._iterators import QueryIterator
 from ._peer_options import MAX_MESSAGE_BYTES, PeerOptions
 from ._proposal import ProposalDetails, timestamp_to_datetime
@@ -61,7 +61,7 @@ def _length_delimited_bytes(size: int) -> int:
 
 def _require(value: str, what: str) -> None:
     if not value:
-        raise ValueError(f"{what} must not be an empty string")
+        raise InvalidValue(f"{what} must not be an empty string")
 
 
 class ChaincodeStub:
@@ -134,12 +134,12 @@ class ChaincodeStub:
         Raises ValueError when the proposal has none, or one outside years 1 to 9999.
         """
         if self._proposal.timestamp is None:
-            raise ValueError("the proposal carries no timestamp")
+            raise InvalidValue("the proposal carries no timestamp")
         try:
             return timestamp_to_datetime(self._proposal.timestamp)
         except ValueError as exc:
-            raise ValueError(f"the proposal's {exc}: the client that submitted it set it wrongly; submit the "
-                             f"transaction again from a client whose clock is right") from None
+            raise InvalidValue(f"the proposal's {exc}: the client that submitted it set it wrongly; submit the "
+                               f"transaction again from a client whose clock is right") from None
 
     def get_binding(self) -> bytes:
         return self._proposal.binding
@@ -150,8 +150,8 @@ class ChaincodeStub:
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
-            raise ValueError(f"event name {name!r} holds an unpaired surrogate, which no event can carry: "
-                             f"name the event with valid Unicode text") from None
+            raise InvalidValue(f"event name {name!r} holds an unpaired surrogate, which no event can carry: "
+                               f"name the event with valid Unicode text") from None
         self._event = (name, bytes(payload))
 
     @property
@@ -220,7 +220,7 @@ class ChaincodeStub:
         as Fabric's peer refuses every write after a paginated query in the same transaction."""
         start, end = composite.partial_key_range(object_type, attributes)
         if not start <= start_key < end:
-            raise ValueError(f"{excerpt(start_key)} is not a key of the range of {excerpt(object_type)}")
+            raise InvalidValue(f"{excerpt(start_key)} is not a key of the range of {excerpt(object_type)}")
         return self._range_iterator("", start_key, end, b"")
 
     async def get_state_by_partial_composite_key_with_pagination(
@@ -443,8 +443,8 @@ class ChaincodeStub:
     ) -> tuple[list[KV], QueryMetadata]:
         # QueryMetadata.pageSize is an int32 on the wire
         if isinstance(page_size, bool) or not isinstance(page_size, int) or not 0 < page_size <= 2**31 - 1:
-            raise ValueError(f"page_size {page_size!r} is not a whole number from 1 to 2147483647 (QueryMetadata's "
-                             "int32): ask for fewer rows and page on with the bookmark")
+            raise InvalidValue(f"page_size {page_size!r} is not a whole number from 1 to 2147483647 (QueryMetadata's "
+                               "int32): ask for fewer rows and page on with the bookmark")
         query_metadata = shim_pb2.QueryMetadata(pageSize=page_size, bookmark=bookmark).SerializeToString()
         iterator = self._range_iterator("", start, end, query_metadata)
         rows = await iterator.collect()

@@ -208,7 +208,13 @@ class ChaincodeServer:
         await server.start()
         self._server = server
         self._service = service
-        if client_ca and not self.client_names:
+        if not client_ca:
+            logger.warning("CHAINCODE_TLS_CLIENT_CA is not set: %s, so any host that reaches %s can act as the "
+                           "peer and send this server transactions to run; set CHAINCODE_TLS_CERT, "
+                           "CHAINCODE_TLS_KEY and CHAINCODE_TLS_CLIENT_CA (the CA of the peers' client certificates)",
+                           "this server asks no client certificate" if tls_cert else "this server speaks plain text",
+                           self.address)
+        elif not self.client_names:
             logger.warning("%s is not set: this server accepts every client certificate its client CA "
                            "(CHAINCODE_TLS_CLIENT_CA) issued, a user's or another node's as well as its peer's; "
                            "set it to the subject CN(s) of the peers' client certificates, e.g. "

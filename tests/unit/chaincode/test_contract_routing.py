@@ -107,13 +107,17 @@ async def test_contract_error_message_is_sent_as_is_and_nothing_is_written():
     assert ledger.state == {} and ledger.events == []
 
 
-async def test_other_exceptions_are_reported_with_their_type_and_logged(caplog):
+async def test_other_exceptions_are_reported_with_their_type_and_tx_id_and_their_text_logged(caplog):
+    """A bug's text can name internals (a KeyError's key, an OSError's path): it stays in the server's log,
+    under the tx id the caller is given."""
     ledger = MemoryLedger([Counter()])
     result = await ledger.submit(ALICE, "Broken")
     assert result.status == 500
-    assert result.message == "KeyError: 'missing thing'"
+    assert result.message == f"internal error (KeyError) in tx {result.tx_id}: see the chaincode server's log"
     assert ledger.state == {}
-    assert any(record.exc_info for record in caplog.records)
+    logged = [record for record in caplog.records if record.exc_info]
+    assert logged and result.tx_id in logged[0].getMessage()
+    assert "missing thing" in str(logged[0].exc_info[1])
 
 
 async def test_no_arguments_at_all_is_refused():

@@ -401,6 +401,33 @@ async def test_a_client_ca_without_client_names_starts_with_a_warning_naming_the
     assert "CHAINCODE_TLS_CLIENT_NAMES is not set: this server accepts every client certificate" in caplog.text
 
 
+@pytest.mark.parametrize("tls, said", [(False, "this server speaks plain text"),
+                                        (True, "this server asks no client certificate")])
+async def test_a_server_without_client_certificates_starts_with_a_warning_naming_the_risk(caplog, tls, said):
+    """Without a client CA any host that reaches the port can play the peer: it cannot reach the ledger, but it
+    can have the server run transactions."""
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    tls_files = {"tls_cert": _pem(_certificate("chaincode", server_key)), "tls_key": _pem(server_key)} if tls else {}
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, **tls_files)
+    with caplog.at_level(logging.WARNING, logger="chaincode.shim.server"):
+        await server.start()
+        await server.stop(0)
+    assert f"CHAINCODE_TLS_CLIENT_CA is not set: {said}, so any host that reaches 127.0.0.1:0 can act as the peer" \
+        in caplog.text
+
+
+async def test_a_server_requiring_client_certificates_of_named_peers_starts_without_a_warning(caplog):
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("test-ca", ca_key, ca=True)
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID,
+                             tls_cert=_pem(_certificate("chaincode", server_key, ca.subject, ca_key)),
+                             tls_key=_pem(server_key), client_ca=_pem(ca), client_names=["peer-client.chaincode"])
+    with caplog.at_level(logging.WARNING, logger="chaincode.shim.server"):
+        await server.start()
+        await server.stop(0)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
 def test_client_names_without_a_client_ca_are_refused(chaincode_tls_files):
     with pytest.raises(ValueError, match=r"client names \(CHAINCODE_TLS_CLIENT_NAMES\) need a client CA"):
         ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, tls_cert=b"cert", tls_key=b"key",

@@ -153,7 +153,8 @@ async def test_a_raising_transaction_still_completes_with_status_500():
     async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
         await peer.start("tx1", "wire:Boom")
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
-        assert (response.status, response.message) == (500, "RuntimeError: boom")
+        assert (response.status, response.message) == (
+            500, "internal error (RuntimeError) in tx tx1: see the chaincode server's log")
         # The stream still works afterwards.
         await peer.start("tx2", "wire:Read", "k")
         await peer.expect("tx2", Msg.GET_STATE)
@@ -529,7 +530,7 @@ async def test_a_malformed_transaction_payload_still_completes():
         await peer.send(Msg(type=Msg.TRANSACTION, txid="bad", channel_id=CHANNEL, payload=b"\xff\xff\xff"))
         response = response_of(await peer.expect("bad", Msg.COMPLETED))
         assert response.status == 500
-        assert response.message.startswith("DecodeError")
+        assert response.message == "internal error (DecodeError) in tx bad: see the chaincode server's log"
 
 
 async def test_a_transaction_before_ready_is_refused_with_error():
@@ -612,7 +613,8 @@ async def test_init_runs_the_named_function_or_succeeds_when_none_is_named():
         assert response_of(await peer.expect("i1", Msg.COMPLETED)).status == 200
         await peer.send(Msg(type=Msg.INIT, txid="i2", channel_id=CHANNEL,
                             payload=chaincode_pb2.ChaincodeInput(args=[b"wire:Boom"], is_init=True).SerializeToString()))
-        assert response_of(await peer.expect("i2", Msg.COMPLETED)).message == "RuntimeError: boom"
+        assert response_of(await peer.expect("i2", Msg.COMPLETED)).message == (
+            "internal error (RuntimeError) in tx i2: see the chaincode server's log")
 
 
 async def test_received_messages_are_logged_at_debug_and_cost_nothing_when_debug_is_off(caplog, monkeypatch):
@@ -939,3 +941,43 @@ async def test_a_request_abandoned_before_it_could_be_written_is_not_waited_for(
         assert response_of(await peer.received(Msg.COMPLETED)).payload == b"value of b"
         peer.reply("tx0", b"slow value")
         assert response_of(await peer.received(Msg.COMPLETED)).payload == b"slow value"
+
+
+class Pong(Contract):
+    name = "pong"
+
+    @transaction(evaluate=True)
+    async def Ping(self, ctx: Context) -> str:
+        return "pong"
+
+
+def test_registered_and_ready_out_of_turn_are_logged_and_ignored(caplog):
+    """REGISTERED belongs to CREATED and READY to ESTABLISHED (as in the Go shim's handler): a second REGISTERED
+    after READY once took the stream back to ESTABLISHED, and every later transaction was refused."""
+    async def scenario():
+        peer = ScriptedPeer()
+        handler = StreamHandler(ContractRouter([Pong()]).invoke, PACKAGE_ID, peer.incoming.get, peer.write)
+        running = asyncio.create_task(handler.run())
+        await peer.received(Msg.REGISTER)
+        peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))   # before REGISTERED
+        peer.start("early", "pong:Ping")
+        early = await peer.received(Msg.ERROR)
+        peer.send(Msg(type=Msg.REGISTERED))
+        peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))
+        peer.start("tx1", "pong:Ping")
+        first = await peer.received(Msg.COMPLETED)
+        peer.send(Msg(type=Msg.REGISTERED))          # out of turn: the stream stays ready
+        peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))
+        peer.start("tx2", "pong:Ping")
+        second = await peer.received(Msg.COMPLETED)
+        peer.incoming.put_nowait(None)
+        await asyncio.wait_for(running, 5)
+        return early, first, second
+
+    with caplog.at_level(logging.WARNING, logger="chaincode"):
+        early, first, second = asyncio.run(scenario())
+    assert b"not ready" in early.payload
+    assert [response_of(m).payload for m in (first, second)] == [b"pong", b"pong"]
+    ignored = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ignoring")]
+    assert ignored == ["ignoring READY in state created", "ignoring REGISTERED in state ready",
+                       "ignoring READY in state ready"], ignored

@@ -10,6 +10,7 @@ import logging
 
 import pytest
 
+from chaincode.shim._errors import InvalidValue, PeerError
 from chaincode.shim._execution import failure_response
 
 from ..receivables.support import standard_net
@@ -30,7 +31,8 @@ def test_a_stored_record_with_an_unknown_field_fails_its_reader_with_one_clean_l
 
     refused, served = asyncio.run(scenario())
     assert refused.status == 500
-    assert refused.message.startswith(f"ValidationError in transaction {refused.tx_id}: "), refused.message
+    assert refused.message == (f"internal error (ValidationError) in tx {refused.tx_id}: see the chaincode "
+                               "server's log"), refused.message
     assert not clean(refused.message), f"unclean message {refused.message!r}: {clean(refused.message)}"
     assert "field_of_a_newer_version" not in refused.message          # a stored value is not echoed
     logged = "\n".join(r.getMessage() + "\n" + (r.exc_text or "") for r in caplog.records)
@@ -43,12 +45,19 @@ def test_a_stored_record_with_an_unknown_field_fails_its_reader_with_one_clean_l
     ("  spaced out  ", "ValueError: spaced out"),
     ("a\x1cb", "ValueError: a\x1cb"),                      # a separator str.splitlines breaks at, but no line break
 ])
-def test_an_unexpected_errors_one_line_is_sent_without_line_breaks(text, sent):
-    assert failure_response(ValueError(text), "tx-1").message == sent
+def test_a_caller_facing_errors_one_line_is_sent_without_line_breaks(text, sent):
+    assert failure_response(InvalidValue(text), "tx-1").message == sent
+    assert failure_response(PeerError(text), "tx-1").message == sent.replace("ValueError", "PeerError")
 
 
 @pytest.mark.parametrize("text", ["first\nsecond", "first\r\nsecond", "first\rsecond"])
-def test_an_unexpected_errors_text_of_several_lines_is_withheld(text):
-    assert failure_response(ValueError(text), "tx-1").message == (
-        "ValueError in transaction tx-1: its text runs over several lines, so it is not sent; the chaincode server "
-        "logged it under this tx id")
+def test_a_caller_facing_errors_text_of_several_lines_is_withheld(text):
+    assert failure_response(InvalidValue(text), "tx-1").message == (
+        "ValueError in tx tx-1: its text runs over several lines, so it is not sent; see the chaincode server's log")
+
+
+@pytest.mark.parametrize("exc", [ValueError("bad value"), KeyError("internal_table_name"),
+                                 FileNotFoundError(2, "No such file", "/srv/chaincode/secret.db")])
+def test_an_unexpected_errors_text_is_withheld_however_short(exc):
+    assert failure_response(exc, "tx-1").message == (
+        f"internal error ({type(exc).__name__}) in tx tx-1: see the chaincode server's log")
