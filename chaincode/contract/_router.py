@@ -7,6 +7,8 @@ The first argument names the function: ``Contract:Function``, or plain
 
 from __future__ import annotations
 
+import functools
+
 import inspect
 import json
 import logging
@@ -71,10 +73,15 @@ class ContractRouter:
         for contract in [*contracts, SystemContract(self)]:
             self._register(contract)
         self.default_contract = contracts[0]
-        # The contracts never change once registered, so neither does their metadata: built here, where a
-        # schema that cannot be written stops start-up, not on every GetMetadata, which would spend
-        # hundreds of milliseconds of the event loop each time.
-        self.metadata_json = encode_result(self._build_metadata())
+
+    @functools.cached_property
+    def metadata_json(self) -> bytes:
+        """The metadata, encoded once. The contracts never change once registered, so neither does it: built at
+        the first ask, never on each GetMetadata, which would spend hundreds of milliseconds of the event loop
+        that serves every stream each time. The chaincode server asks at start, so that a schema that cannot be
+        written stops start-up; a router built for a test (chaincode.testing builds one per ledger) pays for it
+        only if the test reads the metadata."""
+        return encode_result(self._build_metadata())
 
     def _register(self, contract: Contract) -> None:
         if contract.name in self._contracts:

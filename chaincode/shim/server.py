@@ -162,6 +162,7 @@ class ChaincodeServer:
         # checked here too, not only on the command line: gRPC takes port 70000 as 4464 without a word
         parse_address(address, "chaincode server address", "0.0.0.0:9999")
         self.router = contracts if isinstance(contracts, ContractRouter) else ContractRouter(list(contracts))
+        self.router.metadata_json  # built now: a schema that cannot be written stops start-up, not a GetMetadata
         self.address = address
         self.package_id = package_id
         self._tls = (tls_cert, tls_key, client_ca)
@@ -400,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         # built here, not in serve(): two contracts of one name, or a transaction argument of a type no
         # argument can be converted to, are configuration problems, told like the others
         router = ContractRouter(contracts)
+        router.metadata_json  # a schema that cannot be written is a configuration problem too
     except (TypeError, ValueError) as exc:
         parser.error(f"--contract {' --contract '.join(args.contract)}: {exc}")
     try:
