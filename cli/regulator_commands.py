@@ -27,7 +27,8 @@ from .output import emit, show
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
 LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id",
                 "frozen"]
-"""A listing of claims: ``frozen`` shows the reference of the order that freezes a claim, "-" for one not frozen."""
+"""A listing of claims: ``frozen`` shows the reference of the order that freezes a claim and "+N" for the orders
+queued behind it, "-" for one not frozen."""
 EXPOSURE_COLUMNS = ["debtor", "currency", "receivables", "exposure", "financed", "overdue", "financed_share"]
 
 
@@ -49,6 +50,8 @@ def regulator() -> None:
 def freeze(session, as_json, receivable_id, order_reference) -> None:
     """Freeze RECEIVABLE_ID under an order: every change to it is refused until unfrozen.
 
+    On a claim another order froze already, the order is queued behind it (轮候冻结) and takes
+    effect when the orders before it are lifted; the same order again is refused (already-frozen).
     A payment over a split tree that holds it is refused too. Only a claim that is not split
     (registered, confirmed, financed or overdue) can be frozen: a split one is refused
     (invalid-state) naming its parts that can be frozen, so freeze those the order names.
@@ -57,23 +60,40 @@ def freeze(session, as_json, receivable_id, order_reference) -> None:
     Example:
       recfin regulator freeze R-0123456789abcdef.2 --order "(2026) Hu 0101 Bao 123" --as regulator/inspector1
     """
-    show(session.client.freeze(receivable_id, order_reference), as_json, COLUMNS)
+    show_freeze_orders(session.client.freeze(receivable_id, order_reference), as_json)
 
 
 @regulator.command("unfreeze")
 @click.argument("receivable_id")
 @click.option("--order", "order_reference", required=True, help="The order lifting the freeze.")
+@click.option("--lifts", "lifts", default=None, metavar="FREEZE_ORDER",
+              help="The freeze order lifted, in effect or queued (default: the one in effect).")
 @acting("regulator")
-def unfreeze(session, as_json, receivable_id, order_reference) -> None:
-    """Lift the freeze on RECEIVABLE_ID. The claim keeps this order and the one it lifted
-    (`last_unfreeze` in `receivable get --json`); `receivable history` shows each freeze
-    order and lifting order.
+def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
+    """Lift a freeze order of RECEIVABLE_ID: the one in effect, or the one --lifts names. The
+    claim keeps this order and the one it lifted (`last_unfreeze` in `receivable get --json`);
+    `receivable history` shows each freeze order and lifting order.
+
+    A claim another order froze already holds the later order queued (轮候冻结): lifting the
+    order in effect puts the first queued one in effect, and the claim stays frozen until
+    the last order is lifted. A --lifts that binds no order of the claim is refused
+    (freeze-order-not-found) naming those that do.
 
     \b
     Example:
       recfin regulator unfreeze R-0123456789abcdef.2 --order "(2026) Hu 0101 Jie 7" --as regulator
+      recfin regulator unfreeze R-0123456789abcdef.2 --order "(2026) Hu 0101 Jie 8" \\
+          --lifts "(2026) Hu 0102 Bao 9" --as regulator
     """
-    show(session.client.unfreeze(receivable_id, order_reference), as_json, COLUMNS)
+    show_freeze_orders(session.client.unfreeze(receivable_id, order_reference, lifts=lifts), as_json)
+
+
+def show_freeze_orders(claim, as_json: bool) -> None:
+    """The claim a freeze or an unfreeze answered, its FROZEN column the order in effect, and under the table the
+    orders queued behind it, which the table leaves out (--json has them as "queued_freezes")."""
+    show(claim, as_json, COLUMNS)
+    if not as_json and claim.queued_freezes:
+        click.echo("queued behind it: " + ", ".join(o.order_reference for o in claim.queued_freezes))
 
 
 def statistics_rows(stats) -> list[dict]:
@@ -151,10 +171,12 @@ def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bo
 
 
 def listed_receivable(record: dict) -> dict:
-    """A claim's row in a table: amounts as money, and ``frozen`` as the reference of the order that freezes it
-    (None, shown "-", when none does): the whole order (by, date, tx_id) is `receivable get`'s and --json's."""
-    frozen = record.get("frozen")
-    return with_money({**record, "frozen": frozen["order_reference"] if frozen else None})
+    """A claim's row in a table: amounts as money, and ``frozen`` as the reference of the order that freezes it,
+    with "+N" for the N orders queued behind it (None, shown "-", when none does): the whole orders (by, date,
+    tx_id) are `receivable get`'s and --json's."""
+    frozen, queued = record.get("frozen"), len(record.get("queued_freezes") or ())
+    shown = f"{frozen['order_reference']} +{queued}" if frozen and queued else frozen and frozen["order_reference"]
+    return with_money({**record, "frozen": shown or None})
 
 
 def emit_pages(list_page: Callable[..., Any], as_json: bool, page_size: int, bookmark: str, all_pages: bool,
@@ -226,8 +248,9 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
     """Claims in STATUS, a page at a time (or --all).
 
     STATUS is one of REGISTERED, CONFIRMED, REJECTED, WITHDRAWN, SPLIT, FINANCED, OVERDUE, SETTLED, in any case.
-    The FROZEN column shows the reference of the order that freezes a claim ("-": not frozen);
-    --json gives the whole order (order_reference, by, date, tx_id) as "frozen".
+    The FROZEN column shows the reference of the order that freezes a claim, and "+N" for the N
+    orders queued behind it ("-": not frozen); --json gives the whole order (order_reference, by,
+    date, tx_id) as "frozen", the queued ones as "queued_freezes".
 
     \b
     Example:

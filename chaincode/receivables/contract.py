@@ -1557,49 +1557,76 @@ class ReceivablesContract(Contract):
         """The regulator freezes a claim under an order: nothing changes until it is unfrozen. Validated against the
         claim's key-level policy before it (the debtor's and the holder's orgs, the bank's while financed), the
         freeze adds the regulator's org to it (``policy.endorsing_orgs``), so that the orgs it binds cannot lift it
-        between them: every later write of the claim, the unfreeze included, needs the regulator's peer too."""
+        between them: every later write of the claim, the unfreeze included, needs the regulator's peer too.
+
+        On a claim another order freezes already, the order is queued (轮候冻结, ``queued_freezes``): it takes
+        effect when the orders before it are lifted, so lifting the first does not free a claim the second binds.
+        An order that binds the claim already, in effect or queued, is refused ``already-frozen``."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)
         r = await s.store.receivable(receivable_id)
-        if r.frozen is not None:
-            raise rule("already-frozen", f"{r.id} is already frozen by order {shown(r.frozen.order_reference)}")
+        if any(bound.order_reference == order for bound in r.freeze_orders()):
+            raise rule("already-frozen", f"{r.id} is already frozen by order {shown(order)}"
+                       + ("" if r.frozen is None or r.frozen.order_reference == order else
+                          f", queued behind order {shown(r.frozen.order_reference)}"))
         if r.status == SPLIT:
             # a split claim never changes again: the debt is held in its parts now, each frozen on its own, so
-            # the refusal names those a freeze would take (live, not frozen yet), in id order as on every peer
-            parts = [leaf.id for leaf in await queries.leaves(s.store, r)
-                     if leaf.status in lifecycle.LIVE and leaf.frozen is None]
+            # the refusal names those a freeze would take (live, not bound by this order yet: one another order
+            # freezes takes it queued), in id order as on every peer
+            parts = [leaf.id for leaf in await queries.leaves(s.store, r) if leaf.status in lifecycle.LIVE
+                     and all(bound.order_reference != order for bound in leaf.freeze_orders())]
             advice = (f"freeze those of its parts the order names: {', '.join(parts)}" if parts else
-                      "none of its parts can be frozen either: each is settled or frozen already")
+                      "none of its parts can be frozen either: each is settled or frozen by this order already")
             raise rule("invalid-state", f"cannot freeze receivable {r.id} while it is SPLIT: {advice}")
         lifecycle.ensure_status(r, lifecycle.LIVE, "freeze")
         before = r.model_copy()
-        r.frozen = FreezeOrder(order_reference=order, by=regulator.uscc, date=s.today_iso, tx_id=s.tx_id)
+        recorded = FreezeOrder(order_reference=order, by=regulator.uscc, date=s.today_iso, tx_id=s.tx_id)
+        queued = r.frozen is not None
+        if queued:
+            # a new list: ``before`` (a shallow copy) shares the old one, and the store compares the two
+            r.queued_freezes = [*r.queued_freezes, recorded]
+        else:
+            r.frozen = recorded
         r.last = s.action("FreezeReceivable", regulator.uscc)
         await s.store.put_receivable(r, before)
-        s.emit(events.RECEIVABLE_FROZEN, r.id, order_reference=order)
+        s.emit(events.RECEIVABLE_FROZEN, r.id, order_reference=order, queued=queued)
         return r.to_json()
 
     @transaction
     @rules
-    async def UnfreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
-        """The regulator lifts a freeze, citing the order that lifts it: the claim keeps that order and the one it
-        lifted (``last_unfreeze``) until a later lifting. Its org endorses it with the claim's others, and the
-        claim's policy drops it again; a claim an earlier contract version froze never had it."""
+    async def UnfreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str,
+                                 lifts: str = "") -> Receivable:
+        """The regulator lifts a freeze order, citing the order that lifts it: ``lifts`` names the freeze order
+        lifted, "" (as a client before queued orders sends it) the one in effect. Lifting the order in effect makes
+        the first queued one take effect, so the claim stays frozen; lifting a queued one takes it off the queue.
+        Only when the last order is lifted is the claim free: ``frozen`` null, and its policy drops the regulator's
+        org (which endorses the lifting with the claim's others; a claim an earlier contract version froze never
+        had it). The claim keeps the lifting order and the order it lifted (``last_unfreeze``) until a later
+        lifting. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found`` naming those
+        that do."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)
+        # order references are stored trimmed (FreezeReceivable): compared as stored
+        named = _require_text(lifts, "lifts", 200) if lifts.strip() else None
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:
             raise rule("not-frozen", f"{r.id} is not frozen")
+        binding = r.freeze_orders()
+        lifted = binding[0] if named is None else next((o for o in binding if o.order_reference == named), None)
+        if lifted is None:
+            raise rule("freeze-order-not-found", f"{r.id} is not frozen by order {shown(named)}: the orders that "
+                       f"bind it are {', '.join(shown(o.order_reference) for o in binding)}; lift one of those")
         before = r.model_copy()
-        lifted = r.frozen.order_reference
-        r.frozen = None
-        r.last_unfreeze = FreezeLifting(order_reference=order, lifted=lifted, by=regulator.uscc, date=s.today_iso,
-                                        tx_id=s.tx_id)
+        rest = [o for o in binding if o is not lifted]
+        r.frozen, r.queued_freezes = (rest[0], rest[1:]) if rest else (None, [])
+        r.last_unfreeze = FreezeLifting(order_reference=order, lifted=lifted.order_reference, by=regulator.uscc,
+                                        date=s.today_iso, tx_id=s.tx_id)
         r.last = s.action("UnfreezeReceivable", regulator.uscc)
         await s.store.put_receivable(r, before)
-        s.emit(events.RECEIVABLE_UNFROZEN, r.id, order_reference=order, lifted=lifted)
+        s.emit(events.RECEIVABLE_UNFROZEN, r.id, order_reference=order, lifted=lifted.order_reference,
+               frozen_by=r.frozen.order_reference if r.frozen else None)
         return r.to_json()
 
     @transaction

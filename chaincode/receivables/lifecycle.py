@@ -10,7 +10,8 @@
     CONFIRMED / FINANCED / OVERDUE --paid in full / discounted / repaid--> SETTLED
 
 Freezing is not a status: a frozen receivable keeps its status and accepts no
-change until the regulator unfreezes it.
+change until the regulator lifts every freeze order that binds it (later orders queue
+behind the one in effect, 轮候冻结).
 """
 
 from __future__ import annotations
@@ -40,9 +41,12 @@ MAX_SPLIT_DEPTH = 64
 
 
 def ensure_not_frozen(r: Receivable) -> None:
+    """Refused while any freeze order binds ``r``. ``frozen`` is set whenever one does: an order queued behind
+    another (``queued_freezes``) takes its place when the one in effect is lifted, so reading it is enough."""
     if r.frozen is not None:
-        raise rule("receivable-frozen", f"receivable {r.id} is frozen by order {shown(r.frozen.order_reference)}: "
-                   "it accepts no change until the regulator unfreezes it")
+        queue = f" ({len(r.queued_freezes)} more queued behind it)" if r.queued_freezes else ""
+        raise rule("receivable-frozen", f"receivable {r.id} is frozen by order {shown(r.frozen.order_reference)}"
+                   f"{queue}: it accepts no change until the regulator unfreezes it")
 
 
 def ensure_status(r: Receivable, allowed: Sequence[str], action: str) -> None:

@@ -403,11 +403,11 @@ class FreezeOrder(Doc):
 
 
 class FreezeLifting(Doc):
-    """The order that last lifted a claim's freeze (UnfreezeReceivable), kept on the claim after the freeze is
-    gone, so the lifting is read back from the claim and its history, not only from the event."""
+    """The order that last lifted a freeze order of a claim (UnfreezeReceivable), kept on the claim after the
+    freeze is gone, so the lifting is read back from the claim and its history, not only from the event."""
 
     order_reference: str = Field(description="the order that lifted the freeze")
-    lifted: str = Field(description="the reference of the freeze order it lifted")
+    lifted: str = Field(description="the reference of the freeze order it lifted: the one in effect, or a queued one")
     by: str
     date: str
     tx_id: str
@@ -448,10 +448,20 @@ class Receivable(Doc):
     notice_id: str | None = None
     payments: list[Payment] = Field(default_factory=list)
     overdue_since: str | None = None
-    frozen: FreezeOrder | None = None
+    frozen: FreezeOrder | None = Field(default=None, description=(
+        "the freeze order in effect: set while any order binds the claim (a queued one takes effect here when the "
+        "orders before it are lifted), null when none does"))
+    queued_freezes: list[FreezeOrder] = Field(default_factory=list, description=(
+        "later freeze orders of a claim frozen already (轮候冻结), oldest first: each takes effect, as frozen, when "
+        "the orders before it are lifted; none on a claim an earlier version stored"))
     last_unfreeze: FreezeLifting | None = Field(default=None, description=(
-        "the last lifting of a freeze: null on a claim never unfrozen, or unfrozen before the lifting was kept"))
+        "the last lifting of a freeze order, the current or a queued one: null on a claim never unfrozen, or "
+        "unfrozen before the lifting was kept"))
     last: Action
+
+    def freeze_orders(self) -> list[FreezeOrder]:
+        """Every order that binds the claim: the one in effect, then the queued ones in the order recorded."""
+        return [self.frozen, *self.queued_freezes] if self.frozen is not None else list(self.queued_freezes)
 
     @model_validator(mode="before")
     @classmethod

@@ -76,14 +76,15 @@ async def _key_history(store: Store, object_type: str, object_id: str,
 def _receivable_entry(value: bytes) -> dict[str, Any]:
     """A claim as one write left it. The financing and the freeze it was under are read from each write, since
     the state forgets them: a financing cancelled, recoursed or ended clears the claim's ``financing_id``, an
-    unfreeze clears ``frozen``. The write that lifted a freeze is the one whose transaction ``last_unfreeze``
-    names."""
+    unfreeze clears ``frozen`` (or puts the first queued order there, ``queued_orders`` the rest). The write that
+    lifted a freeze is the one whose transaction ``last_unfreeze`` names."""
     doc = Receivable.model_validate_json(value)
     lifting = doc.last_unfreeze
     return dict(action=doc.last.action, by=doc.last.by, msp_id=doc.last.msp_id, status=doc.status,
                 holder=doc.holder, outstanding=doc.outstanding, financing_id=doc.financing_id,
                 financier=doc.financier, frozen=doc.frozen is not None,
                 freeze_order=doc.frozen.order_reference if doc.frozen else None,
+                queued_orders=[o.order_reference for o in doc.queued_freezes],
                 lifting_order=lifting.order_reference if lifting and lifting.tx_id == doc.last.tx_id else None)
 
 
@@ -363,7 +364,7 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
     """
     reached: dict[str, str] = {}
     freezes: list[str] = []
-    was_frozen = False
+    orders_before = 0
     financed_on: str | None = None
     for day, doc in states:
         reached.setdefault(doc.status, day.isoformat())
@@ -371,9 +372,12 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
             financed_on = day.isoformat()
         elif doc.financing_id is None and doc.status != SETTLED:
             financed_on = None  # the financing was cancelled, withdrawn or recoursed without settling the claim
-        if doc.frozen is not None and not was_frozen:
+        # a write that adds a binding order records one, in effect or queued behind another (a lifting takes one
+        # off, even where a queued order takes effect)
+        orders = len(doc.freeze_orders())
+        if orders > orders_before:
             freezes.append(day.isoformat())
-        was_frozen = doc.frozen is not None
+        orders_before = orders
     r = states[-1][1]
     due = date.fromisoformat(r.due_date)
     payable = r.status in lifecycle.PAYABLE

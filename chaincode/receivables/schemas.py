@@ -76,6 +76,8 @@ class HistoryEntry(Doc):
     frozen: bool | None = None
     freeze_order: str | None = Field(default=None, description=(
         "the reference of the order the claim was frozen under after this write; null when not frozen"))
+    queued_orders: list[str] = Field(default_factory=list, description=(
+        "the references of the freeze orders queued behind freeze_order after this write, oldest first"))
     lifting_order: str | None = Field(default=None, description=(
         "on the write that lifted a freeze (UnfreezeReceivable), the reference of the order that lifted it; "
         "null on every other write, and on a lifting recorded before liftings were kept"))
@@ -220,7 +222,8 @@ class PaymentRecord(Doc):
     days_late: int = Field(description="settled: days after the due date it was settled; unpaid: days past due "
                                        "on as_of; else 0")
     overdue: bool = Field(description="on as_of: confirmed, unpaid and past its due date (or marked overdue)")
-    freezes: list[str] = Field(description="the dates freeze orders were recorded")
+    freezes: list[str] = Field(description="the dates freeze orders were recorded (one queued behind another "
+                                           "included)")
     frozen: bool = Field(description="under a freeze order on as_of")
     payments: list[RecordedPayment] = Field(description="the payments made on the claim by as_of, oldest first: "
                                                         "face_amount less their amounts is what was owed on a day")

@@ -659,9 +659,17 @@ class _Operations:
         return self._submit("FreezeReceivable", _text(receivable_id, "receivable_id"),
                                                     _text(order_reference, "order_reference"), model=Receivable)
 
-    def unfreeze(self, receivable_id: str, order_reference: str) -> Receivable:
+    def unfreeze(self, receivable_id: str, order_reference: str, *, lifts: str | None = None) -> Receivable:
+        """The regulator lifts a freeze order of a claim, citing ``order_reference``, the order that lifts it.
+
+        ``lifts`` names the freeze order lifted, one in effect (``frozen``) or queued (``queued_freezes``); None
+        lifts the one in effect. The claim stays frozen while another order binds it (a queued order takes
+        effect when the one in effect is lifted), and is free only when the last is lifted. A ``lifts`` that
+        binds no order of the claim is refused ``freeze-order-not-found``, naming those that do."""
+        # sent only when given: a contract before queued orders takes the claim id and the lifting order alone
+        named = [] if lifts is None else [_text(lifts, "lifts")]
         return self._submit("UnfreezeReceivable", _text(receivable_id, "receivable_id"),
-                                                    _text(order_reference, "order_reference"), model=Receivable)
+                            _text(order_reference, "order_reference"), *named, model=Receivable)
 
     def _reseal_steps(self, receivable_id: str, endorsing_organizations: Sequence[str] | None) -> Steps[Reseal]:
         """The reseal endorsed by the orgs the claim's key names now (:meth:`receivable_endorsers`): Fabric validates

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import ConfigDict, Field, StrictInt
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from ._models import Allocation, Document, Fen, LedgerUpgrade, Outcome, RateValue, Role, Status
 
@@ -229,14 +229,21 @@ class ReceivableOverdue(EventDetails):
 
 
 class ReceivableFrozen(EventDetails):
+    """Order ``order_reference`` froze the claim; ``queued``: another order froze it already, and this one takes
+    effect when the orders before it are lifted (an older contract's event, which queued none, lacks it)."""
+
     order_reference: str
+    queued: StrictBool = False
 
 
 class ReceivableUnfrozen(EventDetails):
-    """``order_reference`` lifted the freeze that order ``lifted`` had put on."""
+    """``order_reference`` lifted the freeze that order ``lifted`` had put on; ``frozen_by`` is the order that
+    freezes the claim after it (one that was queued), None when none does (an older contract's event lacks it:
+    its lifting freed the claim)."""
 
     order_reference: str
     lifted: str
+    frozen_by: str | None = None
 
 
 class ReceivableResealed(EventDetails):

@@ -235,7 +235,8 @@ class FreezeOrder(Document):
 
 
 class FreezeLifting(Document):
-    """The order that last lifted the claim's freeze (``Receivable.last_unfreeze``) and the freeze order it lifted."""
+    """The order that last lifted a freeze order of the claim (``Receivable.last_unfreeze``) and the freeze order it
+    lifted (the one in effect, or a queued one)."""
 
     order_reference: str
     lifted: str
@@ -274,7 +275,8 @@ class Receivable(Document):
     notice_id: str | None = None
     payments: list[Payment] = Field(default_factory=list)
     overdue_since: date | None = None
-    frozen: FreezeOrder | None = None
+    frozen: FreezeOrder | None = None               # the order in effect: set while any order binds the claim
+    queued_freezes: list[FreezeOrder] = Field(default_factory=list)   # later orders (轮候冻结), oldest first
     last_unfreeze: FreezeLifting | None = None     # never unfrozen, or unfrozen before liftings were kept: None
     last: Action
 
@@ -622,6 +624,7 @@ class HistoryEntry(Document):
     financier: str | None = None
     frozen: StrictBool | None = None
     freeze_order: str | None = None     # the order frozen under after this write
+    queued_orders: list[str] = Field(default_factory=list)    # the orders queued behind it, oldest first
     lifting_order: str | None = None    # on the UnfreezeReceivable write: the order that lifted the freeze
 
 

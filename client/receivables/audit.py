@@ -11,7 +11,8 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
 2. ``changes before confirmation``, for a claim created REGISTERED and confirmed: the claim its confirmation
    wrote is the claim its registration wrote, but for the fields the contract's transactions of a REGISTERED
    claim on the way to its confirmation change (``CHANGED_BEFORE_CONFIRMATION``: a confirmation's status,
-   confirmed_on and last, a freeze's frozen and last, an unfreeze's frozen, last_unfreeze and last; UpgradeLedger writes no record value),
+   confirmed_on and last, a freeze's frozen (or queued_freezes) and last, an unfreeze's frozen, queued_freezes,
+   last_unfreeze and last; UpgradeLedger writes no record value),
    and no transaction between them left it REJECTED or WITHDRAWN (the contract confirms only a REGISTERED claim,
    and a rejection or a withdrawal released its invoices). Both values are read as the SDK's Receivable, so a field an earlier
    contract version did not write reads as its default and invoices read as the contract reads them. So no pair
@@ -90,10 +91,10 @@ NOT_YET_CONFIRMED = (REGISTERED, *RELEASED)
 """Statuses before the debtor's confirmation: the first history entry in any other status is the change that
 confirmed the claim (or, for a split part, created it confirmed)."""
 
-CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "last_unfreeze", "last")
+CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "queued_freezes", "last_unfreeze", "last")
 """The fields of a claim the contract's transactions of a REGISTERED claim that a confirmation may follow change:
-ConfirmReceivable (status, confirmed_on, last), FreezeReceivable (frozen, last) and UnfreezeReceivable (frozen,
-last_unfreeze, last).
+ConfirmReceivable (status, confirmed_on, last), FreezeReceivable (frozen, or queued_freezes on a claim another
+order froze, and last) and UnfreezeReceivable (frozen, queued_freezes, last_unfreeze, last).
 UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejection_reason, last) and
 WithdrawReceivable (status, withdrawn_on, withdrawal_reason, last) leave a claim no confirmation follows. Every other field a confirmation writes is the registration's."""
 

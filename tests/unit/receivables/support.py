@@ -9,6 +9,7 @@ result; ``net.refused`` asserts the rule code and that nothing was written.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -185,6 +186,19 @@ class Net:
 
         key = self._key(keys.RECEIVABLE, receivable_id)
         return json.loads(self.ledger.state[key])
+
+    def store_as_earlier(self, receivable_id: str, *fields: str) -> None:
+        """The claim's stored values, in the state and every write of its history, as an earlier contract version
+        left them: without ``fields``, which came after it, in the bytes the contract writes."""
+        from chaincode.receivables import keys
+
+        def as_earlier(value: bytes) -> bytes:
+            stored = {k: v for k, v in json.loads(value).items() if k not in fields}
+            return json.dumps(stored, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+        key = self._key(keys.RECEIVABLE, receivable_id)
+        self.ledger.state[key] = as_earlier(self.ledger.state[key])
+        self.ledger.history[key] = [dataclasses.replace(m, value=as_earlier(m.value)) for m in self.ledger.history[key]]
 
     def claim_policy_orgs(self, receivable_id: str) -> list[str]:
         """The orgs the receivable's key-level endorsement policy requires."""

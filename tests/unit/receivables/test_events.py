@@ -207,12 +207,12 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     other_due = net.day(30)
     other = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]
     await ev.change(reg, "FreezeReceivable", other, "order-1", event="ReceivableFrozen", receivable=other,
-                    details={"order_reference": "order-1"})
+                    details={"order_reference": "order-1", "queued": False})
     guarded_by(net, other, CORE, SUPPLIER)   # as a freeze before b8aeb33 left it: the regulator's org restored
     await ev.change(reg, "ResealReceivable", other, event="ReceivableResealed", receivable=other,
                     details={"by": reg.uscc, "orgs_before": [CORE, SUPPLIER], "orgs_after": [CORE, REGULATOR, SUPPLIER]})
     await ev.change(reg, "UnfreezeReceivable", other, "lift-1", event="ReceivableUnfrozen", receivable=other,
-                    details={"order_reference": "lift-1", "lifted": "order-1"})
+                    details={"order_reference": "lift-1", "lifted": "order-1", "frozen_by": None})
     await ev.change(core, "RecordPayment", other, "100", "req-4", event="PaymentRecorded", receivable=other,
                     details={"amount": 100, "currency": "CNY", "allocations": [
                         {"receivable_id": other, "amount": 100, "payee": tier1.uscc, "outstanding": 900}]})

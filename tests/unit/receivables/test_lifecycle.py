@@ -445,7 +445,7 @@ async def test_freeze_blocks_every_change_until_unfrozen():
     res = await net.call(reg, "FreezeReceivable", r["id"], "(2026) Hu 01 Zhi Bao 123")
     assert res.status == 200 and event(res) == ("ReceivableFrozen", event(res)[1])
     assert net.doc(r["id"])["frozen"]["order_reference"] == "(2026) Hu 01 Zhi Bao 123"
-    await net.refused(reg, "FreezeReceivable", r["id"], "again", rule="already-frozen")
+    await net.refused(reg, "FreezeReceivable", r["id"], " (2026) Hu 01 Zhi Bao 123 ", rule="already-frozen")
     await net.refused(tier1, "TransferReceivable", r["id"], tier2.uscc, "10", rule="receivable-frozen")
     await net.refused(tier1, "RequestFinancing", r["id"], rule="receivable-frozen")
     await net.refused(core, "RecordPayment", r["id"], "10", rule="receivable-frozen")

@@ -85,7 +85,8 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
 
     # only the regulator's unfreeze passes; then the changes go through again
     for rid in claims:
-        await net.refused(reg, "FreezeReceivable", rid, "order-again", rule="already-frozen")
+        # the order that froze it, again, is refused (another order would be queued behind it)
+        await net.refused(reg, "FreezeReceivable", rid, f"order-{rid}", rule="already-frozen")
         await net.ok(reg, "UnfreezeReceivable", rid, f"lift-{rid}")
     await net.ok(tier1, "RecordOverdue", confirmed)
     await net.ok(core, "AcknowledgeAssignment", f_disbursed["notice_id"])

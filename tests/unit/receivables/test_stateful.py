@@ -74,6 +74,8 @@ REGISTRATION_FLAWS = ("caller", "debtor", "zero", "negative", "over", "due-passe
 # callers: "right" is the party the operation belongs to (the claim's holder, its debtor, its financier, ...)
 WHO = ("right", "core", "core2", "tier1", "tier2", "tier3", "bank", "bank2", "regulator", "stranger", "admin")
 SUPPLIERS = ("tier1", "tier2", "tier3")
+# two courts' orders: the second on a claim the first froze queues behind it (轮候冻结)
+FREEZE_ORDERS = ("(2026) Hu 01 Zhi Bao 7", "(2026) Jing 02 Zhi Bao 9")
 BOGUS = "R-0000000000000000"
 RULE = re.compile(r"RULE ([a-z-]+):")
 
@@ -131,7 +133,8 @@ class Claim:
     last_tx: str
     fps: list[str] = field(default_factory=list)   # on the root only
     children: list[str] = field(default_factory=list)
-    frozen: bool = False
+    frozen: bool = False      # while any order binds it
+    orders: list[str] = field(default_factory=list)   # the freeze orders binding it: the one in effect, then queued
     financing: str | None = None
     financier: str | None = None
     notice: str | None = None
@@ -335,8 +338,11 @@ class ReceivablesMachine(RuleBasedStateMachine):
             if old["status"] != doc["status"]:
                 assert (old["status"], doc["status"]) in TRANSITIONS, \
                     f"{fn}: {rid} went {old['status']} -> {doc['status']}, which the lifecycle does not allow"
-            if old["frozen"] is not None and not (fn == "UnfreezeReceivable" and args[0] == rid):
-                assert doc == old, f"{fn} changed frozen receivable {rid}"
+            if old["frozen"] is not None:
+                # only its freeze orders change: one more queued, or one lifted
+                changed = {k for k in doc.keys() | old.keys() if doc.get(k) != old.get(k)}
+                assert changed <= ({"frozen", "queued_freezes", "last_unfreeze", "last"} if args[0] == rid and fn in (
+                    "FreezeReceivable", "UnfreezeReceivable") else set()), f"{fn} changed frozen receivable {rid}"
             if old["financing_id"] is not None or old["frozen"] is not None:
                 assert (doc["holder"], doc["children"]) == (old["holder"], old["children"]), \
                     f"{fn} transferred or split {rid}, which was financed or frozen"
@@ -967,22 +973,31 @@ class ReceivablesMachine(RuleBasedStateMachine):
             self.touch(c, done[1])
 
     @precondition(lambda self: self.claims)
-    @rule(caller=who, pick=picks, freeze=st.sampled_from((False, True)))
-    def freeze_or_unfreeze(self, caller, pick, freeze):
-        rid = self.pick(self.claims, pick, lambda c: c.frozen != freeze)
+    @rule(caller=who, pick=picks, freeze=st.sampled_from((False, True)), order=st.sampled_from(FREEZE_ORDERS),
+          lifts=st.sampled_from(("", *FREEZE_ORDERS)))
+    def freeze_or_unfreeze(self, caller, pick, freeze, order=FREEZE_ORDERS[0], lifts=""):
+        """A freeze under ``order`` (queued on a claim another order froze), or the lifting of the order ``lifts``
+        names ("" the one in effect, sent as a client before queued orders sends it: no third argument)."""
+        rid = self.pick(self.claims, pick, (lambda c: c.status in LIVE) if freeze else (lambda c: c.frozen))
         c = self.claims.get(rid)
         caller = "regulator" if caller == "right" else caller
         codes = self.caller(caller, "regulator")
         if c is None:
             codes.add("not-found")
         elif freeze:
-            codes |= {"already-frozen"} if c.frozen else set()
+            codes |= {"already-frozen"} if order in c.orders else set()
             codes |= {"invalid-state"} if c.status not in LIVE else set()
         else:
-            codes |= {"not-frozen"} if not c.frozen else set()
+            codes |= {"not-frozen"} if not c.orders else set()
+            codes |= {"freeze-order-not-found"} if c.orders and lifts and lifts not in c.orders else set()
         fn, name = ("FreezeReceivable", "ReceivableFrozen") if freeze else ("UnfreezeReceivable", "ReceivableUnfrozen")
-        if done := self.attempt(caller, fn, rid, "(2026) Hu 01 Zhi Bao 7", codes=codes, event=(name, rid)):
-            c.frozen = freeze
+        args = (order,) if freeze else ("(2026) Hu 01 Zhi Jie 3", *([lifts] if lifts else []))
+        if done := self.attempt(caller, fn, rid, *args, codes=codes, event=(name, rid)):
+            if freeze:
+                c.orders.append(order)
+            else:
+                c.orders.remove(lifts or c.orders[0])
+            c.frozen = bool(c.orders)
             self.touch(c, done[1])
 
     # -------------------------------------------------------- along the lifecycle
@@ -1093,10 +1108,12 @@ class ReceivablesMachine(RuleBasedStateMachine):
         for rid, c in self.claims.items():
             d = docs[rid]
             got = (d["status"], d["holder"], d["debtor"], d["face_amount"], d["outstanding"], d["due_date"],
-                   d["root_id"], d["parent_id"], d["children"], d["frozen"] is not None, d["financing_id"],
+                   d["root_id"], d["parent_id"], d["children"], d["frozen"] is not None,
+                   [o["order_reference"] for o in [*([d["frozen"]] if d["frozen"] else []), *d["queued_freezes"]]],
+                   d["financing_id"],
                    d["notice_id"], [i["fingerprint"] for i in d["invoices"]], d["last"]["tx_id"])
             want = (c.status, self.uscc(c.holder), self.uscc(c.debtor), c.face, c.outstanding, c.due.isoformat(),
-                    c.root, c.parent, c.children, c.frozen, c.financing, c.notice, c.fps, c.last_tx)
+                    c.root, c.parent, c.children, c.frozen, c.orders, c.financing, c.notice, c.fps, c.last_tx)
             assert got == want, f"{rid}: ledger {got}, model {want}"
             if d["status"] == "OVERDUE":   # in arrears from the day after the due date, whichever change marked it
                 assert d["overdue_since"] == (c.due + timedelta(days=1)).isoformat(), rid

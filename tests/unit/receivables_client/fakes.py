@@ -32,7 +32,7 @@ def receivable(**over: Any) -> dict:
         "confirmed_on": "2026-03-02", "rejection_reason": None, "withdrawn_on": None, "withdrawal_reason": None,
         "financing_id": None, "financier": None,
         "financier_msp": None, "notice_id": None, "payments": [], "overdue_since": None, "frozen": None,
-        "last_unfreeze": None,
+        "queued_freezes": [], "last_unfreeze": None,
         "last": action("ConfirmReceivable", CORE, "CoreEnterpriseMSP"),
     }
     doc.update(over)

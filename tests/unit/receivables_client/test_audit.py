@@ -138,7 +138,7 @@ def test_a_claim_confirmed_by_its_debtors_org_with_parties_registered_by_their_o
     assert [c.verified_endorsers for c in report.checks] == [[CORE, SUPPLIER], [], [CORE, REGULATOR],
                                                              [BANK, SUPPLIER]]   # the second reads values
     assert report.checks[1].reason == (f"its confirmation (t-confirm) wrote {R} as its registration (t-register) did, "
-                                       "but for status, confirmed_on, frozen, last_unfreeze, last")
+                                       "but for status, confirmed_on, frozen, queued_freezes, last_unfreeze, last")
     # every read, the contract's and qscc's, answered by a peer of the auditor's own org
     assert {tuple(orgs) for *_, orgs in qscc.asked} == {(BANK,)}
     assert {tuple(c.endorsing_organizations) for c in ledger.contract.calls} == {(BANK,)}
@@ -533,8 +533,8 @@ FAILING = [
      f"naming {SUPPLIER}, while the claim names {CORE} for {fakes.CORE}"),
     (_holder_changed_before_confirmation_by_two_other_orgs, "changes before confirmation",
      f"its confirmation (t-confirm) wrote {R} with holder other than its registration (t-register) did: between "
-     "the two the contract changes only status, confirmed_on, frozen, last_unfreeze, last, so the claim the debtor's org "
-     "confirmed is not the one registered"),
+     "the two the contract changes only status, confirmed_on, frozen, queued_freezes, last_unfreeze, last, so the "
+     "claim the debtor's org confirmed is not the one registered"),
     (_amounts_changed_in_the_confirmation, "changes before confirmation", "with face_amount, outstanding other than"),
     (_invoice_changed_before_confirmation, "changes before confirmation", "with invoices other than"),
     (_rejected_then_confirmed, "changes before confirmation",
@@ -575,7 +575,8 @@ def test_a_split_part_passes_on_the_split_its_parent_debtor_and_holder_endorsed_
     assert (before.what, before.subject, before.tx_id, before.expected_msp, before.checked) == (
         "changes before confirmation", R, "t-confirm", SUPPLIER, True)
     assert before.reason == (f"{PART} was split from {R}: its confirmation (t-confirm) wrote {R} as its "
-                             "registration (t-register) did, but for status, confirmed_on, frozen, last_unfreeze, last")
+                             "registration (t-register) did, but for status, confirmed_on, frozen, queued_freezes, "
+                             "last_unfreeze, last")
     assert [c.arguments[0] for c in ledger.contract.calls if c.name == "GetReceivableHistory"] == [PART, R]
 
 
@@ -804,8 +805,8 @@ def test_the_changes_between_registration_and_confirmation_are_counted_and_later
                                             ledger.peers(CORE, REGULATOR))
     before = checks_of(ledger.audit()[0])["changes before confirmation"]
     assert before == (True, f"its confirmation (t-confirm) wrote {R} as its registration (t-register) did, but for "
-                            "status, confirmed_on, frozen, last_unfreeze, last; 2 transaction(s) between them, none rejecting or "
-                            "withdrawing it")
+                            "status, confirmed_on, frozen, queued_freezes, last_unfreeze, last; 2 transaction(s) "
+                            "between them, none rejecting or withdrawing it")
 
 
 def test_a_claim_an_earlier_version_registered_differs_where_its_invoices_currency_is_not_the_claims(ledger):

@@ -167,3 +167,15 @@ def test_a_ledger_upgrade_event_of_a_contract_before_the_open_offer_index_reads(
     typed = _event("LedgerUpgraded", **older).typed()
     assert typed.open_offer_entries == 0 and typed.written == 3
     assert typed.to_json() == older
+
+
+def test_freeze_events_say_whether_the_order_was_queued_and_which_order_binds_after_a_lifting():
+    queued = _event("ReceivableFrozen", order_reference="ORDER-B", queued=True).typed()
+    assert (queued.order_reference, queued.queued) == ("ORDER-B", True)
+    lifted = _event("ReceivableUnfrozen", order_reference="LIFT-A", lifted="ORDER-A", frozen_by="ORDER-B").typed()
+    assert lifted.frozen_by == "ORDER-B"
+    # an older contract's events, which queued no order: the order took effect, the lifting freed the claim
+    older_freeze = _event("ReceivableFrozen", order_reference="ORDER-A").typed()
+    older_lifting = _event("ReceivableUnfrozen", order_reference="LIFT-A", lifted="ORDER-A").typed()
+    assert (older_freeze.queued, older_lifting.frozen_by) == (False, None)
+    assert older_lifting.to_json() == {"order_reference": "LIFT-A", "lifted": "ORDER-A"}
