@@ -63,9 +63,9 @@ FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "ac
 OPEN_OFFER_COLUMNS = ["id", "financing_id", "receivable_id", "debtor", "status", "made_on"]
 DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"]
 HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "financing_id", "financier",
-                   "freeze_order", "lifting_order", "tx_id"]
+                   "freeze_order", "queued_orders", "lifting_order", "tx_id"]
 """A claim's history: the financing each write left it under (a cancelled or recoursed one's only trace), the order
-it was frozen under, and on an unfreeze the order that lifted it ("-" where none)."""
+it was frozen under and those queued behind it, and on an unfreeze the order that lifted it ("-" where none)."""
 REQUEST_COLUMNS = ["request_id", "party", "transaction", "tx_id", "at", "result"]
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -761,8 +761,8 @@ _credit_code_given = credit_code_option("to mean your own")
 def list_receivables(session, as_json, holder, debtor, status, financier, page_size, bookmark, all_pages) -> None:
     """A page of receivables by holder, debtor, status or financier (default: the caller's holdings).
 
-    The FROZEN column shows the reference of the order that freezes a claim ("-": not frozen);
-    --json gives the whole order as "frozen".
+    The FROZEN column shows the reference of the order that freezes a claim and "+N" for the orders
+    queued behind it ("-": not frozen); --json gives the whole orders as "frozen" and "queued_freezes".
 
     \b
     Example:

@@ -1221,10 +1221,11 @@ def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec
                                    f"({first_few([c.id for c in one_org])})"] if one_org else [])
     other = staying[0].name if staying else "ORG"
     ways = ([f"unfreeze each frozen one as a regulator of {org.name} (`recfin regulator unfreeze ID --order ORDER "
-             f"--as {org.name}`), remove the org, and once the chaincode definition without it is committed (this "
-             f"command deploys it; after --channel-only, once the orgs have approved and committed it) have a "
-             f"regulator of {other} freeze it again under its order (`recfin regulator freeze ID --order ORDER "
-             f"--as {other}`): in between it is open to changes, so do it at once"] if frozen else []) + (
+             f"--as {org.name}`, once for each order that binds it, queued ones included), remove the org, and once "
+             f"the chaincode definition without it is committed (this command deploys it; after --channel-only, once "
+             f"the orgs have approved and committed it) have a regulator of {other} freeze it again under each of its "
+             f"orders, in their order (`recfin regulator freeze ID --order ORDER --as {other}`): in between it is "
+             f"open to changes, so do it at once"] if frozen else []) + (
         ["have each claim of one org's parties settled, or transferred by its holder to a party of another org, "
          "first"] if one_org else [])
     unsure = (f" As {unread_why}, these are the claims whose policy names {org.msp_id} when written today; a key keeps the regulator orgs of the "
