@@ -28,3 +28,17 @@ def test_the_history_table_shows_the_freeze_order_and_the_lifting_order(channel)
     (lifted,) = [row for row in rows if "UnfreezeReceivable" in row]
     assert "ORDER-A" in frozen and "LIFT-B" not in frozen
     assert "LIFT-B" in lifted and "ORDER-A" not in lifted
+
+
+def test_the_history_table_shows_the_orders_queued_behind_the_one_in_effect(channel):
+    rid = registered("24312000000012349998")
+    ok("receivable", "confirm", rid, "--as", "coreenterprise")
+    ok("regulator", "freeze", rid, "--order", "ORDER-A", "--as", "regulator/inspector1")
+    ok("regulator", "freeze", rid, "--order", "ORDER-Q", "--as", "regulator/inspector1")
+
+    history = recfin("receivable", "history", rid, "--as", "supplier/supplier1")
+    assert history.exit_code == 0, history.output
+    header, *rows = history.output.splitlines()
+    assert "QUEUED_ORDERS" in header.split()
+    first, queued = [row for row in rows if "FreezeReceivable" in row]
+    assert "ORDER-Q" not in first and "ORDER-A" in queued and "ORDER-Q" in queued
