@@ -9,6 +9,8 @@ an admin of an application org meets (the network's configtx: OR of each org's a
 """
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from fabric_protos.common import policies_pb2
@@ -46,14 +48,63 @@ chaincode_definition.__doc__ = """The definition of ``chaincode`` the channel co
 chaincode_definition_async = awaiting(chaincode_definition_steps)
 
 
+class EndorsementRule(NamedTuple):
+    """A collection's endorsement signature policy as endorsing peers meet it: ``rule``, its n-out-of tree over
+    signed-by leaves, and ``peer_orgs``, for each principal a leaf indexes, the MSP ID whose peer's endorsement
+    satisfies it, None where no peer's does. A peer's endorsement is signed by the peer's identity, which meets a
+    ROLE principal of its own org whose role is MEMBER or PEER, never ADMIN, CLIENT or ORDERER (Fabric's MSP
+    ``SatisfiesPrincipal``); an organization unit or identity principal depends on the peer's certificate, which
+    the definition does not tell, so it is taken as met by none."""
+
+    rule: policies_pb2.SignaturePolicy
+    peer_orgs: list[str | None]
+
+    def met_by(self, orgs: Iterable[str]) -> bool:
+        """Whether one endorsing peer of each of ``orgs`` (the Gateway asks one peer of each org it is given) meets
+        the rule as Fabric's validation evaluates it (cauthdsl): each endorsement counts for one leaf at most, and an
+        n-out-of tries every part in turn, a part met keeping the endorsements it used, so a part met by more than
+        it needs can leave a later one short."""
+        return self._met(self.rule, frozenset(orgs))[0]
+
+    def _met(self, rule: policies_pb2.SignaturePolicy, unused: frozenset[str]) -> tuple[bool, frozenset[str]]:
+        """Whether ``rule`` is met from the endorsements of ``unused``, and the ones still unused once it is (on
+        failure the caller keeps its own: Fabric evaluates each part on a copy)."""
+        if rule.HasField("signed_by"):
+            # an index past the identities: a policy Fabric refuses to compile, which no committed one holds
+            org = self.peer_orgs[rule.signed_by] if rule.signed_by < len(self.peer_orgs) else None
+            return (True, unused - {org}) if org in unused else (False, unused)
+        if not rule.HasField("n_out_of"):   # neither kind: Fabric refuses to compile it
+            return False, unused
+        met = 0
+        for part in rule.n_out_of.rules:
+            part_met, left = self._met(part, unused)
+            if part_met:
+                met, unused = met + 1, left
+        return met >= rule.n_out_of.n, unused
+
+    def fewest_added(self, endorsing: list[str], candidates: Iterable[str]) -> list[str] | None:
+        """The fewest of ``candidates`` whose peers, with those of ``endorsing``, meet the rule, in name order; of
+        sets equally few, the first in name order ([] where ``endorsing`` meets it alone). None where no set does.
+        Only an org a leaf names is tried: another's endorsement meets no leaf, so it can only add a peer."""
+        named = set(filter(None, self.peer_orgs))
+        pool = sorted((set(candidates) & named) - set(endorsing))
+        for size in range(len(pool) + 1):
+            for added in itertools.combinations(pool, size):   # in name order, as ``pool`` is
+                if self.met_by([*endorsing, *added]):
+                    return list(added)
+        return None
+
+
 class CollectionOrgs(NamedTuple):
     """The orgs a collection's definition names: ``members``, the MSP IDs its member orgs policy names (who may
     hold its private data), and ``endorsers``, the ones its own endorsement policy's signature policy names (who
-    endorses a write to it), each sorted, each once; ``endorsers`` None when the collection sets no signature
+    endorses a write to it), each sorted, each once; ``endorsement``, that signature policy as peers meet it
+    (:class:`EndorsementRule`). ``endorsers`` and ``endorsement`` None when the collection sets no signature
     policy of its own (a write to it is then endorsed as the chaincode's policy asks)."""
 
     members: list[str]
     endorsers: list[str] | None
+    endorsement: EndorsementRule | None
 
 
 def collection_orgs(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, collection: str
@@ -65,10 +116,24 @@ def collection_orgs(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, co
         if static.name == collection:
             members = _principal_orgs(static.member_orgs_policy.signature_policy, f"a member of {collection}")
             endorsement = static.endorsement_policy
-            endorsers = (_principal_orgs(endorsement.signature_policy, f"an endorser of {collection}")
-                         if endorsement.HasField("signature_policy") else None)
-            return CollectionOrgs(members, endorsers)
+            if not endorsement.HasField("signature_policy"):
+                return CollectionOrgs(members, None, None)
+            policy, endorser = endorsement.signature_policy, f"an endorser of {collection}"
+            return CollectionOrgs(members, _principal_orgs(policy, endorser),
+                                  EndorsementRule(policy.rule, [_peer_org(p, endorser) for p in policy.identities]))
     return None
+
+
+_PEER_ROLES = (msp_principal_pb2.MSPRole.MEMBER, msp_principal_pb2.MSPRole.PEER)
+"""The roles of a ROLE principal a peer's own identity meets (:class:`EndorsementRule`)."""
+
+
+def _peer_org(principal: msp_principal_pb2.MSPPrincipal, what: str) -> str | None:
+    """The MSP ID whose peer's endorsement meets ``principal``; None where no peer's does (:class:`EndorsementRule`)."""
+    if principal.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE:
+        return None
+    role = decoded(msp_principal_pb2.MSPRole, principal.principal, what)
+    return role.msp_identifier if role.role in _PEER_ROLES else None
 
 
 def _principal_orgs(policy: policies_pb2.SignaturePolicyEnvelope, what: str) -> list[str]:

@@ -423,16 +423,16 @@ class _Operations:
                          ) -> Steps[list[str]]:
         """Who endorses ``what``, a write to the terms' collection of ``financing_id`` whose holder and bank are
         both parties of ``org``: the claim's debtor's org (``debtor_msp``, where the write changes the claim too),
-        ``org`` and one regulator org, as that collection's policy asks (``terms-<org>-<org>``: ``org`` and any one
-        of the regulator orgs, chaincode.receivables.collections). Which orgs' parties may be the regulator is the
-        contract's configuration, which no answer of the contract tells; the channel's committed chaincode
-        definition does: the orgs other than ``org`` that the collection's endorsement policy names and that are
-        members of it (its members alone, where it sets no signature policy). It is read from a peer of ``org``
-        itself: left to choose, the Gateway could ask another org's peer, which could answer with its own org as
-        the "regulator" and be sent the terms. ``org`` alone where the collection has no other member (its policy
-        is then ``org``'s). ValueError, nothing sent, where the client has no Network to ask, the definition cannot
-        be read or has no such collection, or the endorsement policy names other orgs and none of them is a member:
-        the message names the orgs to pass (:func:`_one_org_terms_refusal`)."""
+        ``org`` and the regulator org(s) that collection's policy asks for (``terms-<org>-<org>``: ``org`` and any
+        one of the regulator orgs, chaincode.receivables.collections). Which orgs' parties may be the regulator is
+        the contract's configuration, which no answer of the contract tells; the channel's committed chaincode
+        definition does: the fewest other members of the collection whose peers, with those of the orgs above,
+        meet its endorsement policy's rule (any other member, where it sets no signature policy). It is read from a
+        peer of ``org`` itself: left to choose, the Gateway could ask another org's peer, which could answer with
+        its own org as the "regulator" and be sent the terms. ``org`` alone where the collection has no other
+        member, or its policy needs none. ValueError, nothing sent, where the client has no Network to ask, the
+        definition cannot be read or has no such collection, or no set of its members' peers meets its endorsement
+        policy: the message names the orgs to pass (:func:`_one_org_terms_refusal`)."""
         parties = _unique([debtor_msp, org])
         collection = collection_name(org, org)
         if self.network is None:
@@ -451,21 +451,28 @@ class _Operations:
         if orgs is None:
             raise _one_org_terms_refusal(what, financing_id, org, parties,
                                          f"the definition of chaincode {chaincode} has no collection {collection}")
-        # Fabric validates a write to the collection against its own endorsement policy where it sets one, which a
-        # collections file of the operator's may make differ from its members: a member it does not name would be
-        # sent the terms and the write commit invalid, and an org it names that is no member would be sent terms it
-        # may not hold. Without one, the chaincode's policy (any two orgs) applies, which any member meets.
-        others = [o for o in (orgs.members if orgs.endorsers is None else orgs.endorsers) if o != org]
-        regulators = [o for o in others if o in orgs.members]
-        if others and not regulators:
-            raise _one_org_terms_refusal(what, financing_id, org, parties,
-                                         f"the endorsement policy of collection {collection} names no member of "
-                                         f"it other than {org} (it names {', '.join(others)}, none of them a "
-                                         "member, which the terms may not be sent to)")
-        # any one regulator org meets the policy, and each org named is one more peer the terms are sent to and
-        # one more that must be up, so one is named: the first in name order, so that every write of the org's
-        # terms goes to the same regulator org, whichever host sends it, as a new party's second org is chosen
-        return parties + regulators[:1]
+        if orgs.endorsement is None:
+            # the chaincode's policy (any two orgs) applies, which any other member meets with ``org``: the first
+            # in name order, so that every write of the org's terms goes to the same org, whichever host sends it
+            return parties + [o for o in orgs.members if o != org][:1]
+        # Fabric validates a write to the collection against its own endorsement policy, which a collections file of
+        # the operator's may make differ from its members: only members are added, since an org that is no member
+        # may not be sent the terms, and only as many as the rule needs, as their peers meet it (the parties' peers
+        # endorse anyway and count too). The fewest are named, each org named being one more peer the terms are
+        # sent to and one more that must be up, and of sets equally few the first in name order, so that every
+        # write of the org's terms goes to the same orgs, whichever host sends it, as a new party's second org is
+        # chosen.
+        regulators = orgs.endorsement.fewest_added(parties, orgs.members)
+        if regulators is None:
+            others = [o for o in orgs.endorsers if o != org]
+            why = (f"the endorsement policy of collection {collection} names no member of it other than {org} (it "
+                   f"names {', '.join(others)}, none of them a member, which the terms may not be sent to)"
+                   if others and not set(others) & set(orgs.members) else
+                   f"no set of its members' peers meets the endorsement policy of collection {collection} (a peer's "
+                   "endorsement meets a principal of its own org whose role is member or peer, not admin or "
+                   "client, and each counts once)")
+            raise _one_org_terms_refusal(what, financing_id, org, parties, why)
+        return parties + regulators
 
     def _offer_orgs(self, financing_id: str, claim: Receivable | None, bank_msp: str) -> Steps[list[str]]:
         """Who endorses a bank's offer: the claim's holder org and the bank's, as the terms' collection's policy

@@ -303,3 +303,46 @@ def test_a_member_that_does_not_decode_is_refused_with_the_orgs_to_pass():
         assert f"a member of {TERMS_OF_BANK} does not decode" in str(refused.value)
         assert str(refused.value).endswith("`--endorsing-org MSP`): BankMSP and a regulator org")
         assert "MakeFinancingOffer" not in [c.name for c in contract.calls]
+
+
+FOUR_MEMBERS = ["AuditMSP", "BankMSP", "PbocMSP", "RegulatorMSP"]
+
+
+@pytest.mark.parametrize("endorsement, named", [
+    # every org the rule names is named, not the first other one alone
+    ("AND('BankMSP.member', 'AuditMSP.member', 'RegulatorMSP.member')", ["BankMSP", "AuditMSP", "RegulatorMSP"]),
+    # the bank's org meets no leaf of it, so two others are needed
+    ("OutOf(2, 'AuditMSP.member', 'RegulatorMSP.member')", ["BankMSP", "AuditMSP", "RegulatorMSP"]),
+    # the bank's org meets it alone: no other org is sent the terms
+    ("OR('BankMSP.member', 'RegulatorMSP.member')", ["BankMSP"]),
+    # the collection's own policy (chaincode.receivables.collections): any one regulator org, the first in name order
+    ("AND('BankMSP.member', OR('PbocMSP.member', 'RegulatorMSP.member'))", ["BankMSP", "PbocMSP"]),
+    # fewest before first in name order, and a peer principal is met by the org's peer as a member one is
+    ("AND('BankMSP.member', OR(AND('AuditMSP.member', 'PbocMSP.member'), 'RegulatorMSP.peer'))",
+     ["BankMSP", "RegulatorMSP"]),
+], ids=["and-of-three", "two-of-two-others", "or-met-by-the-bank", "default", "fewest-orgs"])
+def test_the_orgs_named_are_the_fewest_members_whose_peers_meet_the_collections_endorsement_rule(endorsement, named):
+    definition = committed_definition(HOLDS_AND_FINANCES, members={TERMS_OF_BANK: FOUR_MEMBERS},
+                                      endorsement={TERMS_OF_BANK: endorsement})
+    assert _offer_named(definition) == named
+
+
+@pytest.mark.parametrize("endorsement", [
+    "AND('BankMSP.member', 'RegulatorMSP.admin')",   # a peer's endorsement is no admin's signature
+    "AND('BankMSP.member', 'BankMSP.peer')",          # one endorsement per org, each counted once
+    # Fabric's n-out-of keeps every part it meets: the OR uses both orgs' endorsements, and the last leaf has none
+    "AND(OR('BankMSP.member', 'RegulatorMSP.member'), 'RegulatorMSP.member')",
+], ids=["admin", "two-of-one-org", "greedy"])
+def test_where_no_set_of_members_peers_meets_the_endorsement_rule_the_offer_is_refused_naming_the_orgs_to_pass(
+        endorsement):
+    definition = committed_definition(HOLDS_AND_FINANCES, members={TERMS_OF_BANK: FOUR_MEMBERS},
+                                      endorsement={TERMS_OF_BANK: endorsement})
+    for client_class, contract_class in ((ReceivablesClient, FakeContract),
+                                         (AsyncReceivablesClient, FakeAsyncContract)):
+        contract = contract_class(responses=_offer_answers(holder_msp="BankMSP"))
+        with pytest.raises(ValueError) as refused:
+            _sent(client_class, contract, ScriptedLifecycle(definition), lambda sdk: sdk.make_offer(F, TERMS))
+        assert f"no set of its members' peers meets the endorsement policy of collection {TERMS_OF_BANK}" \
+               in str(refused.value)
+        assert str(refused.value).endswith("`--endorsing-org MSP`): BankMSP and a regulator org")
+        assert "MakeFinancingOffer" not in [c.name for c in contract.calls]
