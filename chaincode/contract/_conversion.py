@@ -13,6 +13,7 @@ import json
 import math
 import re
 import sys
+import types
 import typing
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -41,6 +42,11 @@ MAX_JSON_DEPTH = 200
 # most; a bound of 1000 keeps far from both while "1E+999999999", a dozen characters, would otherwise convert,
 # and a contract that then formats it (format(d, "f"), int(d)) builds a string or integer of about a gigabyte.
 MAX_DECIMAL_EXPONENT = 1000
+# The most bytes of JSON any argument may hold (dict, list, a model or any other type read as JSON), checked before it
+# is parsed: parsing runs on the one event loop that serves every transaction, and a JSON argument declared as any
+# value would otherwise take whatever the peer passes, up to its 100 MiB message limit (seconds of parsing). The
+# largest registration a contract here takes, 1000 invoices, is about 90 KB: 4 MiB leaves some forty times that.
+MAX_JSON_ARGUMENT_BYTES = 4 * 1024 * 1024
 # A string in JSON output, escapes included (the unrolled form, which never backtracks).
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
@@ -58,6 +64,12 @@ def _as_text(raw: bytes) -> str:
 
 class _NumberTooLong(ValueError):
     """Raised inside json.loads, and let through: its message says more than "expected a JSON dict"."""
+
+
+def _refuse_oversized_json(raw: bytes) -> None:
+    if len(raw) > MAX_JSON_ARGUMENT_BYTES:
+        raise ValueError(f"{len(raw)} bytes of JSON: at most {MAX_JSON_ARGUMENT_BYTES} (4 MiB) are read: send a "
+                         f"smaller value, or spread it over several transactions")
 
 
 def _whole_number(text: str) -> int:
@@ -208,6 +220,7 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
                 f"send a flatter {kind.__name__}")
 
     def convert(raw: bytes) -> Any:
+        _refuse_oversized_json(raw)
         try:
             value = json.loads(raw, parse_int=_whole_number, parse_float=_finite_number, parse_constant=_no_constant,
                                object_pairs_hook=_no_repeated_keys)
@@ -242,10 +255,10 @@ def _ignored_number(_: str) -> None:
 
 
 def _refuse_repeated_keys(raw: bytes) -> None:
-    """Raise _RepeatedKey for a JSON document with an object that holds a key twice, before pydantic, which
-    keeps the last value without a word. A repeat needs two keys, four quotes at least: other documents skip
-    the second parse. Numbers are not built (a long one is pydantic's to refuse), and a document json.loads
-    refuses is left to pydantic to refuse in its own words."""
+    """Raise _RepeatedKey for a JSON document with an object that holds a key twice; pydantic keeps the last
+    value without a word. Called once pydantic has read the document, so only valid JSON is parsed a second
+    time. A repeat needs two keys, four quotes at least: other documents skip the second parse. Numbers are not
+    built (pydantic has converted them already)."""
     if raw.count(b'"') < 4:
         return
     try:
@@ -253,45 +266,89 @@ def _refuse_repeated_keys(raw: bytes) -> None:
                    parse_float=_ignored_number, parse_constant=_ignored_number)
     except _RepeatedKey:
         raise
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError):   # what pydantic takes and json.loads does not: nothing to repeat in
         pass
 
 
-def _strict_adapter(annotation: Any) -> tuple[pydantic.TypeAdapter, bool]:
-    """The TypeAdapter for ``annotation`` and whether it is strict: strict for anything but a model (a pydantic
-    model, dataclass or TypedDict, which keeps its own config, as do the models inside a strict container).
+_STRICT = pydantic.ConfigDict(strict=True)
+
+
+def _strict_reader(annotation: Any) -> tuple[Callable[[bytes], Any], bool]:
+    """The function reading JSON into a value of ``annotation``, and whether it reads strictly.
+
+    Strict reaches every type without a pydantic config of its own, alone or inside a container: plain types,
+    ``list[...]``, ``int | None``, and stdlib dataclasses and TypedDicts (which take the config around them,
+    so they are strict inside ``list[...]`` as alone). A pydantic model or pydantic dataclass keeps its own
+    config, alone (then read as it says, not strictly) or inside a strict container.
 
     Lax pydantic would take ``true``, ``1.0`` or ``"1_000"`` for an ``int | None`` or in a ``list[int]``,
     and ``"yes"`` for an optional bool, where a plain ``int`` parameter refuses ``1.0`` and the metadata
     publishes {"type": "integer"}. Strict JSON still reads ISO dates, decimal strings and enum values."""
     try:
-        return pydantic.TypeAdapter(annotation, config=pydantic.ConfigDict(strict=True)), True
+        return pydantic.TypeAdapter(annotation, config=_STRICT).validate_json, True
     except pydantic.PydanticUserError as exc:
         if exc.code != "type-adapter-config-unused":
             raise
-        return pydantic.TypeAdapter(annotation), False
+    if isinstance(annotation, type) and (issubclass(annotation, pydantic.BaseModel)
+                                         or hasattr(annotation, "__pydantic_config__")):
+        return pydantic.TypeAdapter(annotation).validate_json, False
+
+    # A stdlib dataclass or TypedDict, to which a TypeAdapter takes no config: a strict root model passes its
+    # config on, as a strict container does.
+    class StrictRoot(pydantic.RootModel[annotation]):
+        model_config = _STRICT
+
+    return lambda raw: StrictRoot.model_validate_json(raw).root, True
 
 
 def _type_name(annotation: Any) -> str:
-    """``annotation`` as a caller reads it: ``int | None``, ``list[int]``, ``Decimal``."""
-    return annotation.__name__ if isinstance(annotation, type) else repr(annotation).replace("typing.", "")
+    """``annotation`` as a caller reads it: ``int | None``, ``list[Invoice]``, ``Decimal``; classes by their
+    name, as the metadata titles them, with no module path."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(arg) for arg in args)
+    if origin is typing.Literal:
+        return f"Literal[{', '.join(repr(arg) for arg in args)}]"
+    if origin is not None and args:
+        return f"{_type_name(origin)}[{', '.join(_type_name(arg) for arg in args)}]"
+    if annotation is type(None):
+        return "None"
+    if annotation is Ellipsis:
+        return "..."
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return repr(annotation).replace("typing.", "")
+
+
+def _holds_wrapper(annotation: Any) -> bool:
+    """Whether ``annotation`` is, or holds, a class that supplies its own pydantic schema and is no model (a JSON
+    argument of any value that publishes a model's schema): its class name is published nowhere."""
+    if isinstance(annotation, type) and typing.get_origin(annotation) is None:
+        return hasattr(annotation, "__get_pydantic_core_schema__") and not issubclass(annotation, pydantic.BaseModel)
+    return any(_holds_wrapper(arg) for arg in typing.get_args(annotation))
 
 
 def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
-    adapter, strict = _strict_adapter(annotation)
+    read, strict = _strict_reader(annotation)
     # a model's refusal names its fields; a strict type's names what was expected, since "Input should be a
-    # valid integer" alone does not say that null was allowed, or that a list was wanted
-    expected = f"expected {_type_name(annotation)} as JSON: " if strict else ""
+    # valid integer" alone does not say that null was allowed, or that a list was wanted (but not for text
+    # that is no JSON at all, which no type takes, nor by a class name the metadata never shows)
+    expected = f"expected {_type_name(annotation)} as JSON: " if strict and not _holds_wrapper(annotation) else ""
 
     def convert(raw: bytes) -> Any:
-        _refuse_repeated_keys(raw)
+        _refuse_oversized_json(raw)
         try:
-            value = adapter.validate_json(raw)
+            value = read(raw)
         except pydantic.ValidationError as exc:
+            errors = exc.errors()
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}" for error in exc.errors()
+                f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}" for error in errors
             )
-            raise ValueError(expected + problems) from None
+            no_json = all(error["type"] == "json_invalid" for error in errors)
+            raise ValueError(problems if no_json else expected + problems) from None
+        _refuse_repeated_keys(raw)
         refused = _unrepresentable_number(value)
         if refused is not None:
             raise _NotFinite(refused)

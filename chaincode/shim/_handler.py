@@ -191,7 +191,8 @@ class StreamHandler:
                 if not isinstance(message, shim_pb2.ChaincodeMessage):
                     logger.info("peer closed the chaincode stream")
                     return
-                await self._dispatch(message)
+                if not await self._dispatch(message):
+                    return
         finally:
             self.metrics.peer_streams -= 1
             await self._shut_down()
@@ -240,7 +241,8 @@ class StreamHandler:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _dispatch(self, message: shim_pb2.ChaincodeMessage) -> None:
+    async def _dispatch(self, message: shim_pb2.ChaincodeMessage) -> bool:
+        """Handle one message from the peer; False when the stream must end."""
         kind = message.type
         if logger.isEnabledFor(logging.DEBUG):  # the arguments alone cost more than a disabled call
             logger.debug("received %s for tx %s", _type_name(kind), message.txid[:8])
@@ -265,11 +267,18 @@ class StreamHandler:
             logger.info("chaincode %s ready (peer options: %s)", self._package_id, self.options)
         elif kind == Msg.TRANSACTION or kind == Msg.INIT:
             self._start_transaction(message)
+        elif (kind == Msg.REGISTERED or kind == Msg.READY) and self._state is not _State.READY:
+            # READY before REGISTERED, or REGISTERED twice: the handshake went wrong, and the stream would never
+            # become ready, every transaction on it refused as "not ready" for as long as it lived. Ending it, as
+            # the Go shim does, lets the peer see the chaincode gone and launch it again.
+            logger.error("ending the chaincode stream: %s out of turn in state %s (the peer sends REGISTERED, "
+                         "then READY)", _type_name(kind), self._state.value)
+            return False
         else:
-            # a REGISTERED or READY out of turn included (the Go shim's handleReady refuses them too): a second
-            # REGISTERED after READY would otherwise take the stream back to ESTABLISHED and refuse every
-            # transaction until another READY came
+            # a second REGISTERED or READY once ready included: taken, a REGISTERED would take the stream back to
+            # ESTABLISHED and refuse every transaction until another READY came; the stream serves on instead
             logger.warning("ignoring %s in state %s", _type_name(kind), self._state.value)
+        return True
 
     def _start_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:
         key = (message.channel_id, message.txid)

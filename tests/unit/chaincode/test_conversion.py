@@ -10,9 +10,11 @@ from decimal import Decimal
 
 import pydantic
 import pytest
+from pydantic_core import core_schema
+from typing_extensions import TypedDict  # pydantic takes typing's only from Python 3.12
 
 from chaincode.contract import Context, Contract, transaction
-from chaincode.contract._conversion import encode_result
+from chaincode.contract._conversion import MAX_JSON_ARGUMENT_BYTES, encode_result
 from chaincode.testing import MemoryLedger, make_identity
 
 ALICE = make_identity("SupplierMSP", "alice")
@@ -423,9 +425,34 @@ def test_a_pydantic_dataclass_in_a_refused_result_is_named_by_its_own_setting():
         encode_result(Holding(a=math.nan, bare=Bare(x=math.nan), nulled=Nulled(x=math.nan)))
 
 
+@dataclasses.dataclass
+class Tally:
+    n: int
+
+
+class Line(TypedDict):
+    n: int
+
+
+class ItemsArgument:
+    """A parameter type supplying its own schema (any list), as a JSON argument publishing a model's does."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source, handler):
+        return core_schema.list_schema()
+
+
 class Strict(Contract):
     """Parameters pydantic converts that are no model: each as strict as a plain ``int`` or ``bool``."""
     name = "strict"
+
+    @transaction(evaluate=True)
+    async def Plain(self, ctx: Context, tally: Tally, tallies: list[Tally], line: Line, lines: list[Line]) -> list:
+        return [tally, tallies, line, lines]
+
+    @transaction(evaluate=True)
+    async def Items(self, ctx: Context, items: ItemsArgument) -> list:
+        return items
 
     @transaction(evaluate=True)
     async def Count(self, ctx: Context, count: int | None) -> int | None:
@@ -456,6 +483,8 @@ class Strict(Contract):
     ("Flag", '"yes"', "flag", "bool | None"),
     ("Flag", "1", "flag", "bool | None"),
     ("Flag", '"on"', "flag", "bool | None"),
+    # named without the module that defines the class
+    ("Invoices", '{"number": "A-1", "amount": 120}', "invoices", "list[Invoice] | None"),
 ])
 async def test_a_typed_parameter_is_as_strict_as_a_plain_int_or_bool(function, bad, parameter, expected):
     """A plain ``int`` refuses 1.0 and the metadata says "integer": an optional int, or ints in a list, do too,
@@ -464,6 +493,24 @@ async def test_a_typed_parameter_is_as_strict_as_a_plain_int_or_bool(function, b
     assert result.status == 500
     assert result.message.startswith(f"strict:{function}: argument '{parameter}' = "), result.message
     assert f": expected {expected} as JSON: " in result.message, result.message
+
+
+@pytest.mark.parametrize(("position", "parameter", "expected"), [
+    (0, "tally", "Tally"), (1, "tallies", "list[Tally]"), (2, "line", "Line"), (3, "lines", "list[Line]"),
+])
+async def test_a_stdlib_dataclass_or_typeddict_is_strict_alone_as_inside_a_list(position, parameter, expected):
+    """Neither has a pydantic config of its own: each takes the strict one, alone or inside a container."""
+    sound = ['{"n": 1}', '[{"n": 2}]', '{"n": 3}', '[{"n": 4}]']
+    ledger = MemoryLedger([Strict()])
+    assert json.loads((await ledger.evaluate(ALICE, "strict:Plain", *sound)).payload) == [
+        {"n": 1}, [{"n": 2}], {"n": 3}, [{"n": 4}]]
+    args = list(sound)
+    args[position] = args[position].replace('"n": ', '"n": "').replace("}", '"}')   # the number as a string
+    result = await ledger.evaluate(ALICE, "strict:Plain", *args)
+    assert result.status == 500
+    assert result.message.startswith(f"strict:Plain: argument '{parameter}' = "), result.message
+    assert result.message.endswith(f": expected {expected} as JSON: {'0.' if '[' in args[position] else ''}n: "
+                                   "Input should be a valid integer"), result.message
 
 
 async def test_strict_typed_parameters_still_take_their_json_and_models_inside_keep_their_own_rules():
@@ -512,3 +559,59 @@ async def test_a_decimal_within_the_exponent_bound_converts():
     assert (await call("Amount", '"1E+1000"')).payload == b"1E+1000"
     assert (await call("Amount", '"123456789012345678901234567890.125"')).payload \
         == b"123456789012345678901234567890.125"
+
+
+@pytest.mark.parametrize(("function", "bad"), [("Count", "{not json"), ("Counts", "[1, 2"), ("Items", "{not json")])
+async def test_text_that_is_no_json_is_refused_without_naming_a_type(function, bad):
+    """No type takes it, so "expected list[int] as JSON" says nothing more than pydantic's "Invalid JSON"."""
+    result = await MemoryLedger([Strict()]).evaluate(ALICE, f"strict:{function}", bad)
+    assert result.status == 500
+    assert result.message.startswith(f"strict:{function}: argument "), result.message
+    assert ": value: Invalid JSON: " in result.message, result.message
+    assert "expected" not in result.message, result.message
+
+
+async def test_a_parameter_type_supplying_its_own_schema_is_not_named_to_the_caller():
+    """Its class name is no name the metadata publishes (a JSON argument publishes its model's schema)."""
+    result = await MemoryLedger([Strict()]).evaluate(ALICE, "strict:Items", '{"a": 1}')
+    assert result.status == 500
+    assert result.message == "strict:Items: argument 'items' = '{\"a\": 1}': value: Input should be a valid array", \
+        result.message
+    assert json.loads((await MemoryLedger([Strict()]).evaluate(ALICE, "strict:Items", "[1]")).payload) == [1]
+
+
+def just_over_the_limit(position: int) -> str:
+    """Valid JSON of MAX_JSON_ARGUMENT_BYTES + 1 bytes for Echo's parameter at ``position`` (see types_with)."""
+    padding = MAX_JSON_ARGUMENT_BYTES + 1
+    shells = {4: ('{"a": "', '"}'), 5: ('["', '"]'), 0: ('{"number": "', '", "amount": 1}')}
+    opening, closing = shells[position]
+    return opening + "x" * (padding - len(opening) - len(closing)) + closing
+
+
+@pytest.mark.parametrize(("function", "position", "parameter"), [
+    ("Types", 4, "obj"), ("Types", 5, "items"), ("Model", 0, "invoice"),
+])
+async def test_a_json_argument_over_4_mib_is_refused_naming_its_size_and_the_limit(function, position, parameter):
+    """Parsing runs on the event loop that serves every transaction: a document up to the peer's 100 MiB would
+    hold it for seconds."""
+    document = just_over_the_limit(position)
+    result = await (types_with(position, document) if function == "Types" else call(function, document))
+    assert result.status == 500
+    assert result.message.startswith(f"{function}: argument '{parameter}' = "), result.message
+    assert result.message.endswith(f": {MAX_JSON_ARGUMENT_BYTES + 1} bytes of JSON: at most 4194304 (4 MiB) are "
+                                   "read: send a smaller value, or spread it over several transactions"), \
+        result.message[-200:]
+
+
+async def test_a_json_argument_of_4_mib_converts():
+    document = just_over_the_limit(0).replace("x", "", 1)
+    result = await call("Model", document)
+    assert result.status == 200, result.message[-200:]
+    assert len(json.loads(result.payload)["number"]) == MAX_JSON_ARGUMENT_BYTES - len('{"number": "", "amount": 1}')
+
+
+async def test_a_document_the_type_refuses_is_refused_for_that_before_any_key_is_looked_for_twice():
+    """The second parse, looking for keys held twice, runs only on a document the type has taken."""
+    result = await call("Model", '{"number": "A-1", "number": "A-2", "amount": 0}')
+    assert result.status == 500
+    assert result.message.endswith("amount: Input should be greater than 0"), result.message

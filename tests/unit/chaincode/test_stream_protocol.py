@@ -951,33 +951,46 @@ class Pong(Contract):
         return "pong"
 
 
-def test_registered_and_ready_out_of_turn_are_logged_and_ignored(caplog):
-    """REGISTERED belongs to CREATED and READY to ESTABLISHED (as in the Go shim's handler): a second REGISTERED
-    after READY once took the stream back to ESTABLISHED, and every later transaction was refused."""
+def test_registered_and_ready_again_once_ready_are_logged_and_ignored(caplog):
+    """A second REGISTERED after READY once took the stream back to ESTABLISHED, and every later transaction
+    was refused: once ready, the stream serves on."""
+    async def scenario():
+        peer = ScriptedPeer()
+        async with peer.serving(Pong()):
+            peer.start("tx1", "pong:Ping")
+            first = await peer.received(Msg.COMPLETED)
+            peer.send(Msg(type=Msg.REGISTERED))          # out of turn: the stream stays ready
+            peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))
+            peer.start("tx2", "pong:Ping")
+            second = await peer.received(Msg.COMPLETED)
+        return first, second
+
+    with caplog.at_level(logging.WARNING, logger="chaincode"):
+        first, second = asyncio.run(scenario())
+    assert [response_of(m).payload for m in (first, second)] == [b"pong", b"pong"]
+    ignored = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ignoring")]
+    assert ignored == ["ignoring REGISTERED in state ready", "ignoring READY in state ready"], ignored
+
+
+@pytest.mark.parametrize(("handshake", "said"), [
+    ([Msg.READY], "READY out of turn in state created"),
+    ([Msg.REGISTERED, Msg.REGISTERED], "REGISTERED out of turn in state established"),
+])
+def test_registered_or_ready_out_of_turn_before_ready_ends_the_stream(caplog, handshake, said):
+    """As the Go shim does: a stream whose handshake went wrong would never be ready, and every transaction on it
+    would be refused for as long as it lived; ended, the peer launches the chaincode again."""
     async def scenario():
         peer = ScriptedPeer()
         handler = StreamHandler(ContractRouter([Pong()]).invoke, PACKAGE_ID, peer.incoming.get, peer.write)
         running = asyncio.create_task(handler.run())
         await peer.received(Msg.REGISTER)
-        peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))   # before REGISTERED
-        peer.start("early", "pong:Ping")
-        early = await peer.received(Msg.ERROR)
-        peer.send(Msg(type=Msg.REGISTERED))
-        peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))
-        peer.start("tx1", "pong:Ping")
-        first = await peer.received(Msg.COMPLETED)
-        peer.send(Msg(type=Msg.REGISTERED))          # out of turn: the stream stays ready
-        peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))
-        peer.start("tx2", "pong:Ping")
-        second = await peer.received(Msg.COMPLETED)
-        peer.incoming.put_nowait(None)
-        await asyncio.wait_for(running, 5)
-        return early, first, second
+        for kind in handshake:
+            peer.send(Msg(type=kind, payload=PeerOptions().to_ready_payload() if kind == Msg.READY else b""))
+        await asyncio.wait_for(running, 5)   # ended by the chaincode: the peer has not closed the stream
+        return peer.log
 
     with caplog.at_level(logging.WARNING, logger="chaincode"):
-        early, first, second = asyncio.run(scenario())
-    assert b"not ready" in early.payload
-    assert [response_of(m).payload for m in (first, second)] == [b"pong", b"pong"]
-    ignored = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ignoring")]
-    assert ignored == ["ignoring READY in state created", "ignoring REGISTERED in state ready",
-                       "ignoring READY in state ready"], ignored
+        log = asyncio.run(scenario())
+    assert log == [("chaincode", "REGISTER")] + [("peer", Msg.Type.Name(kind)) for kind in handshake]
+    ended = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert ended == [f"ending the chaincode stream: {said} (the peer sends REGISTERED, then READY)"], ended
