@@ -429,8 +429,11 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
 
     Every field comes with a confidence; flagged fields need a person's eyes.
     A page scanned on its side or upside down is turned upright and read (a
-    "turned" note, not flagged); a scan with no invoice text either way (blank,
-    askew, too small or blurred) gives that one reason and exits 2.
+    "turned" note, not flagged). Without tesseract's osd data a page that
+    reads as no invoice is read as scanned (a "not_turned" note, not flagged,
+    naming the pages: one of the invoice scanned turned would be missing). Both
+    notes come first among the fields. A scan with no invoice text either way
+    (blank, askew, too small or blurred) gives that one reason and exits 2.
     With --invoice-out the invoice goes on to `invoice verify`, `match` and
     `register`; its flagged fields are listed in the file under "unreviewed",
     and those commands refuse it until a person has checked them against the

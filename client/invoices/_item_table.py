@@ -124,8 +124,9 @@ _EMPTY_ON_A_DISCOUNT = ("spec", "unit", "quantity", "unit_price")
 def without_empty_marks(cells: dict[str, Cell]) -> dict[str, Cell]:
     """The row's cells, less those a discount line prints a dash alone in to leave them empty. A discount line
     leaves both its quantity and its unit price empty: a row is one where its quantity and unit price are both a
-    dash, or where its amount is negative and neither holds a figure (each absent, or a dash or 一 as read). There a
-    spec, unit, quantity or unit price that is a dash alone, or 一 as chi_sim reads a printed dash, is no cell. On
+    dash, or where its amount is negative and neither holds a figure (each absent, or no digit in it as read: a dash,
+    一, a speck read as ``|``). There a spec, unit, quantity or unit price that is a dash alone, or 一 as chi_sim
+    reads a printed dash, is no cell (a speck stays, and is flagged as unreadable: it may be a figure lost). On
     any other row such a cell is kept as read: a quantity or price of a dash or 一 is a misread figure (1 read as 一),
     read as unreadable and flagged, and a spec or unit 一 may be printed so. A negative amount alone says no
     discount: every row of a red-letter invoice is negative, and its quantity read as 一 beside a price is a figure
@@ -134,7 +135,8 @@ def without_empty_marks(cells: dict[str, Cell]) -> dict[str, Cell]:
         return column in cells and is_dash(cells[column].page_text)
 
     def no_figure(column: str) -> bool:
-        return column not in cells or is_dash(cells[column].page_text, as_read=True)
+        # a speck in an empty cell reads as | or . as its dash reads as 一: a cell without a digit holds no figure
+        return column not in cells or not any(char.isdigit() for char in cells[column].page_text)
 
     amount = cells.get("amount")
     negative = amount is not None and is_negative_figure(amount.page_text)

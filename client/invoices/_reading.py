@@ -44,6 +44,8 @@ _THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _DIGITS_AND_COMMAS = re.compile(r"[-+]?[\d,]+(?:\.\d*)?")
 # a currency sign before the figure, with the sign of the amount before it or after it (-¥1,234.50, ¥-1,234.50)
 _CURRENCY_SIGN = re.compile(r"^([-+]?)\s*[¥￥]\s*")
+# a figure typed in full-width forms (８０，０００．５０, as a Chinese input method gives it) is the same figure
+_FULL_WIDTH_FIGURES = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,7 @@ def _number(value: object) -> Decimal:
         value = repr(value)
     # the currency sign goes, and may stand apart from the figure (¥ 1,234.50); a minus may stand before it or after
     # it (-¥1,234.50 and ¥-1,234.50, the amount of a red-letter or a discount line, are one amount)
-    text = _CURRENCY_SIGN.sub(r"\1", str(value).strip().replace("，", ","), count=1)
+    text = _CURRENCY_SIGN.sub(r"\1", str(value).strip().translate(_FULL_WIDTH_FIGURES), count=1)
     if "," in text and _DIGITS_AND_COMMAS.fullmatch(text):
         if not _THOUSANDS.fullmatch(text):
             raise ValueProblem(f"{shown_value(value)}: a comma is read only between groups of three digits before the "
@@ -375,14 +377,16 @@ def to_line_tax(value: object | None, rate: object) -> int:
 
 
 # The deduction after the mark ends where a money amount ends: digits, grouped by commas or not (more decimals than
-# fen are to_fen's to refuse), then no further digit, no date word (年月日号), no percent or per-mille sign and no
-# second decimal point (a date 2016.12.31). The figure is taken whole (an atomic group), so its end is checked where
-# it ends, not after a shorter prefix (80 of 80,000年). A year or notice number after the mark (差额征税：2016年第47号
-# 公告) or a rate (差额征税：5%征收率) is no deduction: taken for one, an honest invoice's tax would fail its check.
-_AMOUNT_ENDS = r"(?![\d年月日号%％‰]|\.\d)"
-_DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*((?>[-+]?\d+(?:[,，]\d{3})*(?:\.\d+)?))" + _AMOUNT_ENDS)
+# fen are to_fen's to refuse), the point full-width or not (．), then no further digit, no date word (年月日号), no
+# percent or per-mille sign and no second decimal point (a date 2016.12.31), nor any of them after spaces: OCR and
+# typed remarks set a space between Latin digits and Han characters (2016 年, 5 %). The figure is taken whole (an
+# atomic group), so its end is checked where it ends, not after a shorter prefix (80 of 80,000年). A year or notice
+# number after the mark (差额征税：2016年第47号公告) or a rate (差额征税：5%征收率) is no deduction: taken for one, an
+# honest invoice's tax would fail its check.
+_AMOUNT_ENDS = r"(?!\s*[\d年月日号%％‰]|\s*[.．]\d)"
+_DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*((?>[-+]?\d+(?:[,，]\d{3})*(?:[.．]\d+)?))" + _AMOUNT_ENDS)
 # as invoicing software prints it, with its fen (80000.00): what marks a remark further on in a printed line
-_PRINTED_DEDUCTION = r"差额征税\s*[:：]\s*(?>[-+]?\d+(?:[,，]\d{3})*\.\d{2})" + _AMOUNT_ENDS
+_PRINTED_DEDUCTION = r"差额征税\s*[:：]\s*(?>[-+]?\d+(?:[,，]\d{3})*[.．]\d{2})" + _AMOUNT_ENDS
 # How an invoice marks itself taxed on the difference: its remark (备注) begins with 差额征税 (or 差额开票), as invoicing
 # software writes it (差额征税：80000.00。), or a label does (差额征税-差额开票). A printed remark may carry its label
 # before it on the same line, whole (备注) or half: the printed invoice sets the label upright, 备 above 注, so the

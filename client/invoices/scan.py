@@ -178,7 +178,7 @@ def ocr_image(image: bytes | Path, source: str, first_page: int = 0) -> list[Tex
 
 def _upright_page(frame, source: str) -> tuple[ScannedPage, MissingDependency | None]:
     """The page read as scanned; where that finds nothing of an invoice on it, the page turned the way tesseract's
-    orientation detection finds its text upright (when sure enough: :func:`upright_turn`) and read again, and where
+    orientation detection finds its text upright (however sure of it: :func:`upright_turn`) and read again, and where
     that finds nothing of an invoice either, turned the opposite way once (a page on its side named the wrong side).
     A turned reading is kept only where it reads more (:func:`_things_read`) than the page as scanned, which may
     hold fields read without a label line; else the page as scanned. An upright page is read once, as before:
@@ -625,7 +625,15 @@ def _with_unturned_note(results: list[ScanResult], reading: _OcrReading) -> list
         f"{pages_text(pages)} read as scanned alone: {'they read' if len(pages) > 1 else 'it reads'} as no invoice, "
         f"and which way up {'they are' if len(pages) > 1 else 'it is'} could not be told ({why}); a page of the "
         "invoice scanned on its side or upside down would be missing from this reading"))
-    return [result.model_copy(update={"fields": {**result.fields, NOT_TURNED: note}}) for result in results]
+    # first among the fields (after the note of pages turned, where there is one), as that note is: what a person
+    # reads first, before fields that may be missing a page
+    return [result.model_copy(update={"fields": {**_turned_note_of(result), NOT_TURNED: note, **result.fields}})
+            for result in results]
+
+
+def _turned_note_of(result: ScanResult) -> dict[str, FieldReading]:
+    """The note of the reading's pages scanned turned and read upright, as fields, or none."""
+    return {TURNED: result.fields[TURNED]} if TURNED in result.fields else {}
 
 
 def _no_invoice_text(source: str, pages: tuple[int, ...]) -> ScanResult:

@@ -7,7 +7,7 @@ import pytest
 
 from client.invoices import check_invoice, parse_invoice, read_scan
 from client.invoices._item_table import COLUMNS, Cell, without_empty_marks
-from client.invoices._reading import difference_tax
+from client.invoices._reading import difference_tax, to_fen
 from client.invoices._scan_fields import is_dash
 from client.invoices.model import InvoiceLine
 from client.invoices.scan import extract_fields
@@ -244,6 +244,18 @@ def test_a_negative_row_is_a_discount_line_only_where_neither_quantity_nor_price
         assert without_empty_marks(beside_a_figure) == beside_a_figure
 
 
+@pytest.mark.parametrize("speck", ["|", ".", "'"])
+def test_a_speck_read_in_a_negative_rows_empty_quantity_holds_no_figure(speck):
+    # the discount line's empty cells go but the speck, kept to be flagged. Before: the speck counted as a figure,
+    # so the row was no discount line and its price 一 was kept, to be flagged as an unreadable figure
+    cells = cells_of(name="*软件*折扣", spec="—", unit="一", quantity=speck, unit_price="一", amount="-20.00",
+                     tax_rate="6%", tax="-1.20")
+    assert without_empty_marks(cells).keys() == {"name", "quantity", "amount", "tax_rate", "tax"}
+    # a figure among the marks still makes it one: a red-letter row's quantity read as 一 beside it is kept
+    cells = cells_of(name="*软件*服务", quantity="一", unit_price="1|00.00", amount="-100.00")
+    assert without_empty_marks(cells) == cells
+
+
 # --- 2. a negative quantity -------------------------------------------------------------------------
 
 @needs_font
@@ -289,7 +301,10 @@ def test_only_a_deduction_from_the_mark_on_is_read():
 
 # figures after the mark that are no deduction: a year and notice number, a rate, a date
 NO_AMOUNT = ["差额征税：2016年第47号公告适用", "差额征税：5%征收率", "差额征税：5％征收率", "差额征税：1.5‰",
-             "差额征税：2016.12.31起", "差额征税：80,000年", "差额征税：12月"]
+             "差额征税：2016.12.31起", "差额征税：80,000年", "差额征税：12月",
+             # OCR and typed remarks may set a space between the figure and what follows it (before: 2016.00, 5.00
+             # and 80000.00 taken for deductions)
+             "差额征税：2016 年第47号公告", "差额征税：5 %征收率", "差额征税：80000.00 %", "差额征税：12　月"]
 
 
 @pytest.mark.parametrize("text", [f"名称：深圳市云帆 注 {mark}" for mark in NO_AMOUNT]
@@ -314,6 +329,16 @@ def test_a_remark_beginning_with_the_mark_gives_its_deduction_as_before(text, de
     assert difference_tax([text]) == (True, deduction)
     assert difference_tax([f"名称：深圳市云帆 备注 {text}"], printed_lines=True) \
         == ((True, deduction) if ".00" in text else (False, None))
+
+
+@pytest.mark.parametrize("text, deduction", [("差额征税：８００００．５０", 8000050), ("差额征税：８０，０００．５０元", 8000050),
+                                             ("差额征税：80000．50。", 8000050), ("差额征税：８００００.００", 8000000)])
+def test_a_deduction_with_a_full_width_decimal_point_is_read_to_the_fen(text, deduction):
+    # before: ８００００．５０ read as 80000 (its fen dropped at the point) and ８０，０００．５０ refused as a figure
+    # with a misplaced comma
+    assert difference_tax([text]) == (True, deduction)
+    assert difference_tax([f"名称：深圳市云帆 备注 {text}"], printed_lines=True) == (True, deduction)
+    assert to_fen("¥１，２７２．００") == 127200
 
 
 @pytest.mark.parametrize("note", ["差额征税：2016年第47号公告适用", "差额征税：5%征收率"])

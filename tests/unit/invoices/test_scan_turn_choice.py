@@ -1,7 +1,8 @@
-"""Which reading of a page that reads as no invoice as scanned is kept: the page turned upright only where
-tesseract's orientation detection is sure enough of the turn, the opposite turn tried once where the turn named finds
+"""Which reading of a page that reads as no invoice as scanned is kept: the page turned upright where tesseract's
+orientation detection names a turn (however unsure of it), the opposite turn tried once where the turn named finds
 nothing, and a turned reading only where it reads more than the page as scanned. Without osd data the turn is
-skipped, page by page, and the file fails only where no page of it reads as an invoice."""
+skipped, page by page, and the file fails only where no page of it reads as an invoice; the note saying so comes
+first among the fields, as the note of a turned page does."""
 
 import subprocess
 
@@ -13,6 +14,7 @@ from client.invoices.errors import MissingDependency
 from . import _render
 from ._samples import invoice
 from ._tesseract import needs_osd, needs_tesseract, without_orientation_data
+from .test_cli import run
 from .test_difference_mark import text_line
 
 # read as scanned, no label line: the amount in words alone, its figure misread
@@ -75,14 +77,24 @@ def said_by_osd(monkeypatch, rotate: int, confidence: str):
     monkeypatch.setattr(_ocr, "_tesseract", lambda *args: subprocess.CompletedProcess([], 0, said.encode(), b""))
 
 
-@pytest.mark.parametrize("confidence, degrees", [("0.46", 0), ("1.51", 0), ("7.50", 180), ("15.45", 180)])
-def test_a_turn_is_taken_only_where_orientation_detection_is_sure_enough(monkeypatch, confidence, degrees):
-    # measured: noise and scans too small to read 0.00 to 1.51, every test scan 7.5 to 15.5. Before: any confidence
+@pytest.mark.parametrize("confidence", ["0.09", "1.38", "7.50", "15.45"])
+def test_the_turn_named_is_taken_however_unsure_orientation_detection_is(monkeypatch, confidence):
+    # measured: a readable scan, small and degraded, named right at 0.09 to 1.38 (and read so); a wrong turn costs
+    # a page pass and replaces nothing. Before: no turn below a confidence of 2, and such a page read as no invoice
     pytest.importorskip("PIL.Image", reason="Pillow holds the page")
     from PIL import Image
 
     said_by_osd(monkeypatch, 180, confidence)
-    assert _ocr.upright_turn(Image.new("L", (10, 10), 255), "page.png") == degrees
+    assert _ocr.upright_turn(Image.new("L", (10, 10), 255), "page.png") == 180
+
+
+def test_a_page_with_too_few_characters_to_tell_is_not_turned(monkeypatch):
+    pytest.importorskip("PIL.Image", reason="Pillow holds the page")
+    from PIL import Image
+
+    monkeypatch.setattr(_ocr, "_tesseract", lambda *args: subprocess.CompletedProcess(
+        [], 1, b"", b"Too few characters. Skipping this page\nError during processing.\n"))
+    assert _ocr.upright_turn(Image.new("L", (10, 10), 255), "page.png") == 0
 
 
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
@@ -122,3 +134,23 @@ def test_without_orientation_data_a_file_no_page_of_which_reads_as_an_invoice_na
     without_orientation_data(tmp_path / "tessdata", monkeypatch)
     with pytest.raises(MissingDependency, match="tesseract-ocr-osd"):
         read_scan(path)
+
+
+def test_the_not_turned_note_comes_first_among_the_fields_as_the_turned_one_does():
+    # before: appended after every field, where the turned note is the first a person reads
+    reading = scan._OcrReading()
+    reading.unturned[1] = MissingDependency("tesseract's osd data", "install the OS package tesseract-ocr-osd")
+    number = scan.FieldReading(value="25442000000123456789", confidence=0.95, flagged=False)
+    result = scan.ScanResult(source="duplex.pdf", method="ocr", fields={"number": number}, invoice=None, pages=(1, 2))
+    [noted] = scan._with_unturned_note([result], reading)
+    assert list(noted.fields) == ["not_turned", "number"] and noted.fields["not_turned"].value == "2"
+    turned_note = scan.FieldReading(value="page 1: 90", confidence=1.0, flagged=False)
+    [noted] = scan._with_unturned_note([result.model_copy(update={"fields": {"turned": turned_note,
+                                                                              "number": number}})], reading)
+    assert list(noted.fields) == ["turned", "not_turned", "number"]
+
+
+def test_read_help_names_both_notes_on_how_the_pages_were_turned():
+    # before: only the turned note
+    help_text = " ".join(run("read", "--help").output.split())
+    assert '"turned" note' in help_text and '"not_turned" note' in help_text
