@@ -287,11 +287,15 @@ def _held_ancestor(parent_id: str, claims: dict[str, _Claim]) -> str:
 
 def _original_face(receivable_id: str, claims: dict[str, _Claim]) -> int:
     """The face of the original claim ``receivable_id`` as the debtor confirmed it: its own where the history holds
-    it, else the faces of the parts split from it straight away, each whole (every claim split from it counts,
-    confirmed in this history or not: a part whose confirmation the file left out still carried its face into the
-    parts below it)."""
+    it, else the faces of the highest parts of it the history holds, each whole (those split from it straight away,
+    or where the history leaves out the part between, the ones nearest below it: every claim counts, confirmed in
+    this history or not, since a part whose confirmation the file left out still carried its face into the parts
+    below it)."""
     root = claims.get(receivable_id)
-    return root.face if root is not None else sum(c.face for c in claims.values() if c.parent_id == receivable_id)
+    if root is not None:
+        return root.face
+    return sum(c.face for c in claims.values()
+               if c.parent_id is not None and _held_ancestor(c.parent_id, claims) == receivable_id)
 
 
 def _confirmed_originals(claims: dict[str, _Claim]) -> list[tuple[int, date]]:

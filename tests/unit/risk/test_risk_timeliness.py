@@ -126,6 +126,12 @@ def test_parts_under_missing_parents_with_the_root_missing_too_count_as_one_clai
     events = [e for e in split_claim([DUE] * 3) if e.receivable_id in ("R.1", "R.2.1")]
     f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), DUE + 30 * DAY)
     assert (f.confirmed_count, f.settled_on_time_count, f.settled_late_count) == (1, 1, 0)
+    faces = {e.receivable_id: e.face_amount for e in events}
+    assert f.confirmed_amount == faces["R.1"] + faces["R.2.1"]     # what the history holds of R, each part whole
+    only_grandchildren = [e for e in split_claim([DUE] * 3) if e.receivable_id in ("R.2.1", "R.2.2")]
+    g = debtor_features(ReceivableHistory(debtor=DEBTOR, events=only_grandchildren), DUE + 30 * DAY)
+    assert (g.confirmed_count, g.confirmed_amount) == (1, sum({e.receivable_id: e.face_amount
+                                                               for e in only_grandchildren}.values()))
 
 
 def test_a_split_claim_one_part_of_which_the_history_confirms_has_the_originals_face():
