@@ -8,7 +8,8 @@ import json
 from chaincode.receivables import keys
 
 from .support import BANK, CORE, REGULATOR, SUPPLIER, standard_net
-from .test_claim_policy_never_one_org import guarded_by, one_org_net
+from .test_claim_policy_never_one_org import (CORE_ALSO_SUPPLIES, guarded_by, left_one_orgs_by_an_earlier_version,
+                                             one_org_net)
 
 
 async def frozen_short():
@@ -131,3 +132,16 @@ async def test_one_event_names_the_claim_the_caller_and_the_orgs_before_and_afte
                                    "orgs_after": [CORE, REGULATOR, SUPPLIER]}]
     await net.refused(net.actors["tier1"], "ResealReceivable", rid, rule="nothing-to-reseal")
     assert len(reseal_events(net)) == 1
+
+
+async def test_a_claim_whose_orgs_due_are_one_org_is_not_resealed_to_that_org_alone():
+    """Without another org whose parties may be the regulator, a claim of one org's parties has one org due: a
+    policy naming it alone would let its peer rewrite the claim by itself, so no reseal writes one, with no policy
+    on the key or with an earlier version's."""
+    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    r = await left_one_orgs_by_an_earlier_version(net)
+    key = net._key(keys.RECEIVABLE, r["id"])
+    await net.refused(net.actors["core_sup"], "ResealReceivable", r["id"], rule="nothing-to-reseal")
+    del net.ledger.validation_parameters[key]
+    await net.refused(net.actors["core_sup"], "ResealReceivable", r["id"], rule="claim-needs-two-orgs")
+    assert key not in net.ledger.validation_parameters

@@ -1417,3 +1417,36 @@ def test_the_commands_send_to_the_endorsing_orgs_given_and_else_to_the_ones_the_
     assert res.exit_code == 0, res.output
     # the claim the fake returns is between two parties of one org: its confirmation names every org
     assert submitted_orgs(recording_session)[-1] == ([CORE, BANK, SUPPLIER] if "confirm" in command else [CORE, BANK])
+
+
+def echoing_transaction_reads(monkeypatch, code: grpc.StatusCode, *, sent: bool = True, in_detail: bool = False):
+    """Every GetTransactionByID fails with a message (or, ``in_detail``, only an endorser's detail) echoing qscc's
+    "no such transaction ID [<the id asked>]"."""
+    def evaluate(self, function, *, arguments=(), endorsing_organizations=None):
+        if function != "GetTransactionByID":
+            return real(self, function, arguments=arguments, endorsing_organizations=endorsing_organizations)
+        said = f"chaincode response 500, no such transaction ID [{arguments[1]}] in index"
+        if in_detail:
+            raise EvaluateError("evaluate call to endorser returned error", transaction_id="q", code=code,
+                                sent=sent, details=[ErrorDetail("peer0", BANK, said)])
+        raise EvaluateError(said, transaction_id="q", code=code, sent=sent)
+
+    real = ScriptedQscc.evaluate
+    monkeypatch.setattr(ScriptedQscc, "evaluate", evaluate)
+
+
+@pytest.mark.parametrize("code, sent", [(grpc.StatusCode.UNAVAILABLE, True), (grpc.StatusCode.DEADLINE_EXCEEDED, True),
+                                        (grpc.StatusCode.UNKNOWN, False)], ids=["unavailable", "deadline", "not-sent"])
+def test_a_read_failed_on_its_way_is_no_answer_even_when_its_message_echoes_no_such_transaction(
+        as_bank, monkeypatch, code, sent):
+    echoing_transaction_reads(monkeypatch, code, sent=sent)
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 3, res.output
+    assert "FAIL" not in res.output
+
+
+def test_the_peers_answer_of_no_such_transaction_in_an_endorsers_detail_fails_the_check(as_bank, monkeypatch):
+    echoing_transaction_reads(monkeypatch, grpc.StatusCode.UNKNOWN, in_detail=True)
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"])
+    assert res.exit_code == 1, res.output
+    assert "holds no such transaction" in res.output
