@@ -130,3 +130,29 @@ class _ForwardingAwaitedStreams:
 
     async def chaincode_events(self, request):
         return self._fake.chaincode_events(request)
+
+
+class _AwaitedSyncStreams(AsyncFakeTransport):
+    """An async transport whose ``async def`` stream call returns a SYNC stream (a sync transport's, wrapped)."""
+
+    async def chaincode_events(self, request):
+        return self.fake.chaincode_events(request)
+
+
+def test_an_async_def_stream_call_that_opens_a_sync_stream_is_refused_naming_connect_at_every_read(credentials):
+    fake = FakeTransport()
+    fake.event_responses = [events_response(7, "tx-1")]
+
+    async def main():
+        async with _gateway(credentials, _AwaitedSyncStreams(fake)) as gateway:
+            events = gateway.get_network(CHANNEL).chaincode_events("receivables")
+            refusals = []
+            for _ in range(2):
+                with pytest.raises(ValueError, match=r"a sync stream.*Give the transport to\s+connect\(\)") as raised:
+                    await anext(events)
+                refusals.append(raised.value)
+            return refusals
+
+    first, second = asyncio.run(main())
+    assert first is not second                                  # each read its own error, not one raised twice
+    assert [stream.cancelled for stream in fake.streams] == [True]   # opened once, cancelled unread
