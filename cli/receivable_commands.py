@@ -62,6 +62,7 @@ RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outsta
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
 OPEN_OFFER_COLUMNS = ["id", "financing_id", "receivable_id", "debtor", "status", "made_on"]
 DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"]
+GET_COLUMNS = RECEIVABLE_COLUMNS + ["creditor", "parent_id", "children", "notice_id", "financier", "frozen"]
 HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "financing_id", "financier",
                    "freeze_order", "queued_orders", "lifting_order", "tx_id"]
 """A claim's history: the financing each write left it under (a cancelled or recoursed one's only trace), the order
@@ -659,16 +660,16 @@ def reseal(session, receivable_id, endorsing_orgs):
 
 @receivable.command("get")
 @click.argument("receivable_id")
-@prints_document("supplier",
-                 RECEIVABLE_COLUMNS + ["creditor", "parent_id", "children", "notice_id", "financier", "frozen"])
-def get_receivable(session, receivable_id):
-    """One receivable.
+@acting("supplier")
+def get_receivable(session, as_json, receivable_id) -> None:
+    """One receivable. On a frozen claim, FROZEN is the order in effect, and a line under it
+    gives "+N" and the orders queued behind it (轮候冻结), each binding the claim in turn.
 
     \b
     Example:
       recfin receivable get R-0123456789abcdef --as regulator --json
     """
-    return session.client.get_receivable(receivable_id)
+    regulator_commands.show_freeze_orders(session.client.get_receivable(receivable_id), as_json, GET_COLUMNS)
 
 
 @receivable.command("history")
@@ -688,7 +689,9 @@ def history(session, as_json, receivable_id) -> None:
         emit(entries, as_json=True)
         return
     currency = session.client.get_receivable(receivable_id).currency
-    emit([with_money(e, currency) for e in entries], as_json=False, columns=HISTORY_COLUMNS)
+    # the queued orders as text, "-" where none (an empty list would show as "[]")
+    emit([{**with_money(e, currency), "queued_orders": ", ".join(e.get("queued_orders") or ()) or None}
+          for e in entries], as_json=False, columns=HISTORY_COLUMNS)
 
 
 @receivable.command("provenance")

@@ -77,7 +77,8 @@ def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
     A claim another order froze already holds the later order queued (轮候冻结): lifting the
     order in effect puts the first queued one in effect, and the claim stays frozen until
     the last order is lifted. A --lifts that binds no order of the claim is refused
-    (freeze-order-not-found) naming those that do.
+    (freeze-order-not-found) naming those that do; a blank --lifts is refused before
+    anything is sent.
 
     \b
     Example:
@@ -85,15 +86,21 @@ def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
       recfin regulator unfreeze R-0123456789abcdef.2 --order "(2026) Hu 0101 Jie 8" \\
           --lifts "(2026) Hu 0102 Bao 9" --as regulator
     """
+    if lifts is not None and not lifts.strip():
+        # an empty variable, say: taken as the order in effect, it would lift the order with priority
+        raise click.UsageError("--lifts is blank: name the freeze order lifted, or leave --lifts out to lift the "
+                               "order in effect")
     show_freeze_orders(session.client.unfreeze(receivable_id, order_reference, lifts=lifts), as_json)
 
 
-def show_freeze_orders(claim, as_json: bool) -> None:
-    """The claim a freeze or an unfreeze answered, its FROZEN column the order in effect, and under the table the
-    orders queued behind it, which the table leaves out (--json has them as "queued_freezes")."""
-    show(claim, as_json, COLUMNS)
+def show_freeze_orders(claim, as_json: bool, columns: list[str] = COLUMNS) -> None:
+    """The claim a freeze, an unfreeze or `receivable get` answered, its FROZEN column the order in effect, and
+    under the table "+N" and every order queued behind it, which the table leaves out (--json has them as
+    "queued_freezes"): one lifting does not free a claim orders are queued on."""
+    show(claim, as_json, columns)
     if not as_json and claim.queued_freezes:
-        click.echo("queued behind it: " + ", ".join(o.order_reference for o in claim.queued_freezes))
+        click.echo(f"+{len(claim.queued_freezes)} queued behind it: "
+                   + ", ".join(o.order_reference for o in claim.queued_freezes))
 
 
 def statistics_rows(stats) -> list[dict]:

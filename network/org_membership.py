@@ -1209,6 +1209,14 @@ def _claims_unread(org: PeerOrgSpec, why: str) -> str:
             f"run it again with --no-claim-check")
 
 
+def _frozen_by(claim) -> str:
+    """A frozen claim and every order that binds it, as _claims_stranded names it: the one in effect, then those
+    queued behind it in their order."""
+    queued = [o.order_reference for o in claim.queued_freezes]
+    return (f"{claim.id} by order {claim.frozen.order_reference}"
+            + (f" with {', '.join(queued)} queued behind it" if queued else ""))
+
+
 def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec], unread_why: str | None = None) -> str:
     """The refusal of a regulator org's removal while the key-level policy of claims (stranded: as the SDK reads
     them) names it; staying: the other regulator orgs. unread_why: why their keys' policies could not be read (a
@@ -1216,16 +1224,21 @@ def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec
     give."""
     frozen = [c for c in stranded if c.frozen is not None]
     one_org = [c for c in stranded if c.frozen is None]
-    held = ([f"{len(frozen)} frozen ({first_few([f'{c.id} by order {c.frozen.order_reference}' for c in frozen])})"]
+    # every order of each claim, queued ones too: each must be lifted and imposed again, and once the last is
+    # lifted the claim keeps only that one (last_unfreeze.lifted)
+    held = ([f"{len(frozen)} frozen ({first_few([_frozen_by(c) for c in frozen])})"]
             if frozen else []) + ([f"{len(one_org)} whose debtor and holder are parties of one org "
                                    f"({first_few([c.id for c in one_org])})"] if one_org else [])
     other = staying[0].name if staying else "ORG"
     ways = ([f"unfreeze each frozen one as a regulator of {org.name} (`recfin regulator unfreeze ID --order ORDER "
-             f"--as {org.name}`, once for each order that binds it, queued ones included), remove the org, and once "
-             f"the chaincode definition without it is committed (this command deploys it; after --channel-only, once "
-             f"the orgs have approved and committed it) have a regulator of {other} freeze it again under each of its "
-             f"orders, in their order (`recfin regulator freeze ID --order ORDER --as {other}`): in between it is "
-             f"open to changes, so do it at once"] if frozen else []) + (
+             f"--as {org.name}`, once for each order that binds it, queued ones included: note them all and their "
+             f"order first, `recfin receivable get ID` lists them, as the claim keeps only the last one lifted), "
+             f"remove the org, and once the chaincode definition without it is committed (this command deploys it; "
+             f"after --channel-only, once the orgs have approved and committed it) have a regulator of {other} freeze "
+             f"it again under each of its orders, in their order (`recfin regulator freeze ID --order ORDER --as "
+             f"{other}`; each is recorded under that day's date, and `recfin receivable history ID` keeps the dates "
+             f"they were first recorded on, which rank them in the queue): in between it is open to changes, so do "
+             f"it at once"] if frozen else []) + (
         ["have each claim of one org's parties settled, or transferred by its holder to a party of another org, "
          "first"] if one_org else [])
     unsure = (f" As {unread_why}, these are the claims whose policy names {org.msp_id} when written today; a key keeps the regulator orgs of the "

@@ -180,6 +180,11 @@ class Session:
         self.ctx.stub.set_event(name, events.payload(name, receivable_id, self.tx_id, **details))
 
 
+# UnfreezeReceivable's ``lifts`` when the caller sends no third argument (the order in effect): told apart by
+# identity from any text sent, so an explicit blank is refused, not taken as this
+_ORDER_IN_EFFECT: Any = object()
+
+
 def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool = True) -> str:
     """``value`` trimmed, refused (``argument-invalid``) when empty or over ``max_len`` characters, or, with
     ``one_line`` (text a party writes: a reason, an order reference), when it holds a control character or a line
@@ -1561,21 +1566,23 @@ class ReceivablesContract(Contract):
 
         On a claim another order freezes already, the order is queued (轮候冻结, ``queued_freezes``): it takes
         effect when the orders before it are lifted, so lifting the first does not free a claim the second binds.
-        An order that binds the claim already, in effect or queued, is refused ``already-frozen``."""
+        An order that binds the claim already, in effect or queued, is refused ``already-frozen``: references are
+        compared by ``order_key`` (NFKC, whitespace collapsed, case folded), so ``（2026）沪0101财保1号`` is
+        ``(2026)沪0101财保1号``, and stored as given (trimmed)."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)
         r = await s.store.receivable(receivable_id)
-        if any(bound.order_reference == order for bound in r.freeze_orders()):
-            raise rule("already-frozen", f"{r.id} is already frozen by order {shown(order)}"
-                       + ("" if r.frozen is None or r.frozen.order_reference == order else
-                          f", queued behind order {shown(r.frozen.order_reference)}"))
+        # compared by ``order_key``: the same order typed with other spacing, case or full-width characters
+        if (bound := r.freeze_order_named(order)) is not None:
+            raise rule("already-frozen", f"{r.id} is already frozen by order {shown(bound.order_reference)}"
+                       + ("" if bound is r.frozen else f", queued behind order {shown(r.frozen.order_reference)}"))
         if r.status == SPLIT:
             # a split claim never changes again: the debt is held in its parts now, each frozen on its own, so
             # the refusal names those a freeze would take (live, not bound by this order yet: one another order
             # freezes takes it queued), in id order as on every peer
             parts = [leaf.id for leaf in await queries.leaves(s.store, r) if leaf.status in lifecycle.LIVE
-                     and all(bound.order_reference != order for bound in leaf.freeze_orders())]
+                     and leaf.freeze_order_named(order) is None]
             advice = (f"freeze those of its parts the order names: {', '.join(parts)}" if parts else
                       "none of its parts can be frozen either: each is settled or frozen by this order already")
             raise rule("invalid-state", f"cannot freeze receivable {r.id} while it is SPLIT: {advice}")
@@ -1596,10 +1603,13 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def UnfreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str,
-                                 lifts: str = "") -> Receivable:
+                                 lifts: str = _ORDER_IN_EFFECT) -> Receivable:
         """The regulator lifts a freeze order, citing the order that lifts it: ``lifts`` names the freeze order
-        lifted, "" (as a client before queued orders sends it) the one in effect. Lifting the order in effect makes
-        the first queued one take effect, so the claim stays frozen; lifting a queued one takes it off the queue.
+        lifted (compared as FreezeReceivable compares them, by ``order_key``); left out (as a client before queued
+        orders calls it), the one in effect. A blank ``lifts`` is refused ``argument-invalid``: it names no order,
+        and taken as the one in effect it would lift the order with priority, which cannot be put back in its
+        place. Lifting the order in effect makes the first queued one take effect, so the claim stays frozen;
+        lifting a queued one takes it off the queue.
         Only when the last order is lifted is the claim free: ``frozen`` null, and its policy drops the regulator's
         org (which endorses the lifting with the claim's others; a claim an earlier contract version froze never
         had it). The claim keeps the lifting order and the order it lifted (``last_unfreeze``) until a later
@@ -1608,13 +1618,18 @@ class ReceivablesContract(Contract):
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)
-        # order references are stored trimmed (FreezeReceivable): compared as stored
-        named = _require_text(lifts, "lifts", 200) if lifts.strip() else None
+        if lifts is _ORDER_IN_EFFECT:
+            named = None
+        elif not lifts.strip():
+            raise rule("argument-invalid", "lifts is blank: name the freeze order lifted, or leave lifts out to "
+                                           "lift the order in effect")
+        else:
+            named = _require_text(lifts, "lifts", 200)
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:
             raise rule("not-frozen", f"{r.id} is not frozen")
         binding = r.freeze_orders()
-        lifted = binding[0] if named is None else next((o for o in binding if o.order_reference == named), None)
+        lifted = binding[0] if named is None else r.freeze_order_named(named)
         if lifted is None:
             raise rule("freeze-order-not-found", f"{r.id} is not frozen by order {shown(named)}: the orders that "
                        f"bind it are {', '.join(shown(o.order_reference) for o in binding)}; lift one of those")

@@ -395,6 +395,13 @@ class Payment(Doc):
     discount: int = 0
 
 
+def order_key(reference: str) -> str:
+    """An order reference as it is compared, not as it is stored: NFKC (full-width ``（2026）`` reads as ``(2026)``),
+    runs of whitespace as one space, case folded, so the same court order typed again with other formatting is
+    the order already recorded, not a second one the court's single lifting would leave binding the claim."""
+    return " ".join(unicodedata.normalize("NFKC", reference).split()).casefold()
+
+
 class FreezeOrder(Doc):
     order_reference: str
     by: str
@@ -462,6 +469,11 @@ class Receivable(Doc):
     def freeze_orders(self) -> list[FreezeOrder]:
         """Every order that binds the claim: the one in effect, then the queued ones in the order recorded."""
         return [self.frozen, *self.queued_freezes] if self.frozen is not None else list(self.queued_freezes)
+
+    def freeze_order_named(self, reference: str) -> FreezeOrder | None:
+        """The order binding the claim, in effect or queued, that ``reference`` names (compared by ``order_key``)."""
+        wanted = order_key(reference)
+        return next((o for o in self.freeze_orders() if order_key(o.order_reference) == wanted), None)
 
     @model_validator(mode="before")
     @classmethod

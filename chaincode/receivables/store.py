@@ -218,7 +218,8 @@ class Store:
         the confirmation (the key is written anyway); like any policy write, it makes a later transaction of
         the same block that writes the key fail as ENDORSEMENT_POLICY_FAILURE rather than as the read conflict
         it is anyway, as the confirmation always did. A rejection or a withdrawal of a REGISTERED claim keeps
-        the policy it had; a freeze adds the regulator's org to it, and the unfreeze takes it off again. A claim
+        the policy it had; a freeze adds the regulator's org to it (any write of a frozen claim whose key lacks it
+        does: one an earlier version froze), and the last lifting takes it off again. A claim
         whose parties are one org (``policy.parties_orgs``), which an earlier contract version guarded by that
         org alone, gets its policy at its next write, whatever changes.
 
@@ -256,10 +257,13 @@ class Store:
             # has, if any, stays until the claim has a second org.
             return
         confirmed = before is not None and before.status == REGISTERED and r.status == CONFIRMED
-        # where the claim's parties are one org, the policy on the key may be an earlier contract version's, that
-        # org's alone, though the orgs computed do not change: the key says which it is
+        # The orgs computed may not change while the policy on the key is short of them, and the key says which it
+        # is: where the claim's parties are one org, it may be an earlier contract version's, that org's alone; on
+        # a frozen claim, a freeze before freezes added the regulator's org left it out, and an order queued or
+        # taking effect now must add it, or the orgs it binds could lift it between them. The write is endorsed
+        # by the orgs the key names already, as the freeze's is.
         if (before is None or confirmed or self._claim_orgs(before) != orgs
-                or (len(policy.parties_orgs(before)) < 2
+                or ((len(policy.parties_orgs(before)) < 2 or r.frozen is not None)
                     and await self.stub.get_state_validation_parameter(key) != _org_policy(orgs))):
             await self._set_policy(key, orgs)
 

@@ -21,7 +21,7 @@ a bank's offer and the debtor's early payment are compared even though only one
 of them can be taken at a time, but ``takeable_now`` is false and
 ``first_step`` says what must happen first: every offer on a frozen receivable
 (``ReceivableTerms.frozen_by``, rule receivable-frozen: the regulator lifts the
-freeze), every offer on a receivable that is not confirmed
+freeze, and every order ``queued_freezes`` names queued behind it), every offer on a receivable that is not confirmed
 (``ReceivableTerms.status``, rule invalid-state: the debtor confirms it), an
 early-payment offer on a receivable with a live financing
 (``ReceivableTerms.financing_id``, rule receivable-financed: the request
@@ -211,11 +211,19 @@ class ReceivableTerms(BaseModel):
     frozen_by: str | None = Field(default=None, min_length=1,
                                   description="the regulator's freeze order on the receivable, if any: while it "
                                               "holds, the contract takes no offer on it")
+    queued_freezes: list[str] = Field(default_factory=list,
+                                      description="the freeze orders queued behind frozen_by (轮候冻结), oldest "
+                                                  "first: each binds the receivable in turn once the orders before "
+                                                  "it are lifted, so lifting frozen_by alone does not free it")
 
     @model_validator(mode="after")
     def _status_of_a_financing(self) -> "ReceivableTerms":
         if self.financing_status is not None and self.financing_id is None:
             raise ValueError("financing_status: give it with the financing_id it is the status of")
+        if self.queued_freezes and self.frozen_by is None:
+            raise ValueError("queued_freezes: give them with the frozen_by order they are queued behind")
+        if any(not order for order in self.queued_freezes):
+            raise ValueError("queued_freezes: an order reference is empty; name each order queued")
         return self
 
 
@@ -333,7 +341,13 @@ def _obstacles(terms: ReceivableTerms, *, early_payment: bool = False, bank_offe
     for good: it ends only with the claim settled. A bank's offer is accepted only on a live financing request.
     """
     found: list[Obstacle] = []
-    if terms.frozen_by is not None:
+    if terms.frozen_by is not None and terms.queued_freezes:
+        orders = len(terms.queued_freezes) + 1
+        found.append((f"{terms.receivable_id} is frozen by order {terms.frozen_by}, with {orders - 1} more queued "
+                      f"behind it ({', '.join(terms.queued_freezes)}), each binding it in turn: lifting one does not "
+                      f"free it, and the contract takes no offer on it until the regulator lifts all {orders}",
+                      f"the regulator lifts all {orders} freeze orders"))
+    elif terms.frozen_by is not None:
         found.append((f"{terms.receivable_id} is frozen by order {terms.frozen_by}, and the contract takes no offer "
                       f"on it until the regulator unfreezes it", "the regulator lifts the freeze"))
     if early_payment and terms.financing_id is not None:

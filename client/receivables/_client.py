@@ -670,11 +670,16 @@ class _Operations:
         """The regulator lifts a freeze order of a claim, citing ``order_reference``, the order that lifts it.
 
         ``lifts`` names the freeze order lifted, one in effect (``frozen``) or queued (``queued_freezes``); None
-        lifts the one in effect. The claim stays frozen while another order binds it (a queued order takes
-        effect when the one in effect is lifted), and is free only when the last is lifted. A ``lifts`` that
-        binds no order of the claim is refused ``freeze-order-not-found``, naming those that do."""
+        lifts the one in effect. A blank ``lifts`` raises ValueError, sending nothing: it names no order, and
+        taken as the one in effect it would lift the order with priority. The claim stays frozen while another
+        order binds it (a queued order takes effect when the one in effect is lifted), and is free only when the
+        last is lifted. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found``,
+        naming those that do."""
         # sent only when given: a contract before queued orders takes the claim id and the lifting order alone
         named = [] if lifts is None else [_text(lifts, "lifts")]
+        if named and not lifts.strip():
+            raise ValueError("lifts is blank: name the freeze order lifted, or pass lifts=None to lift the order "
+                             "in effect")
         return self._submit("UnfreezeReceivable", _text(receivable_id, "receivable_id"),
                             _text(order_reference, "order_reference"), *named, model=Receivable)
 

@@ -67,7 +67,7 @@ from datetime import date
 from typing import Any, Literal
 
 import grpc
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from client.business_dates import business_today
 from client.gateway.errors import GatewayError
@@ -139,6 +139,9 @@ class AuditReport(BaseModel):
     receivable_id: str
     status: str | None = None
     frozen: FreezeOrder | None = None
+    queued_freezes: list[FreezeOrder] = Field(default_factory=list, description=(
+        "the freeze orders queued behind ``frozen`` (轮候冻结), oldest first: each binds the claim in turn, so "
+        "lifting the one in effect does not free it; none in a report saved before it recorded them"))
     due_date: date | None = None
     financing_id: str | None = None
     audited_on: date | None = None
@@ -157,12 +160,19 @@ class AuditReport(BaseModel):
     @property
     def state(self) -> str:
         """The claim's status and freeze, as words: "CONFIRMED, not frozen", "FINANCED, frozen under order
-        '(2026) Hu 0101 Bao 123' since 2026-04-01"; "state not recorded" in a report saved without it."""
+        '(2026) Hu 0101 Bao 123' since 2026-04-01", and after it the orders queued behind that one (", and by 1
+        more order queued behind it: '(2026) Jing 02 Bao 7'"), which bind it in turn; "state not recorded" in a
+        report saved without it."""
         if self.status is None:
             return "state not recorded"
         if self.frozen is None:
             return f"{self.status}, not frozen"
-        return f"{self.status}, frozen under order {self.frozen.order_reference!r} since {self.frozen.date}"
+        queued = ""
+        if self.queued_freezes:
+            count = len(self.queued_freezes)
+            queued = (f", and by {count} more {'order' if count == 1 else 'orders'} queued behind it: "
+                      + ", ".join(repr(o.order_reference) for o in self.queued_freezes))
+        return f"{self.status}, frozen under order {self.frozen.order_reference!r} since {self.frozen.date}{queued}"
 
     @property
     def past_maturity(self) -> bool:
@@ -286,6 +296,7 @@ class ReceivableAudit:
         if receivable.holder != receivable.debtor:
             checks.append(self.party_record("holder party record", receivable.holder, receivable.holder_msp))
         return AuditReport(receivable_id=receivable.id, status=receivable.status, frozen=receivable.frozen,
+                           queued_freezes=receivable.queued_freezes,
                            due_date=receivable.due_date, financing_id=receivable.financing_id,
                            audited_on=audited_on, channel=self.channel, auditor_msp=self.msp_id,
                            debtor=receivable.debtor, debtor_msp=receivable.debtor_msp, holder=receivable.holder,

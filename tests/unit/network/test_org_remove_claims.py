@@ -113,6 +113,24 @@ def test_a_regulator_org_is_not_removed_while_a_claim_it_guards_is_frozen(
     assert_nothing_sent(channel, data_root)
 
 
+def test_the_refusal_names_every_order_of_a_frozen_claim_queued_ones_too(
+        channel, grown, topology, data_root, monkeypatch):
+    """Each order must be lifted and imposed again, and once the last is lifted the claim keeps only that one: the
+    refusal names them all, in their order, before anything is lifted."""
+    parties = ledger_of(contract_config.network_config(grown), monkeypatch)
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    for order in (ORDER, f"{ORDER}-2", f"{ORDER}-3"):
+        parties.regulator.client.freeze(frozen, order)
+    members = host(topology, data_root, channel)
+    with pytest.raises(OrgChangeError) as refused:
+        members.remove("regulator2", claims=claims_read(members))
+    message = str(refused.value)
+    assert f"1 frozen ({frozen} by order {ORDER} with {ORDER}-2, {ORDER}-3 queued behind it)" in message, message
+    assert "`recfin receivable get ID` lists them" in message
+    assert "`recfin receivable history ID` keeps the dates they were first recorded on" in message
+    assert_nothing_sent(channel, data_root)
+
+
 def test_once_no_claim_is_frozen_the_regulator_org_is_removed(channel, grown, topology, data_root, monkeypatch):
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
     thawed = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")

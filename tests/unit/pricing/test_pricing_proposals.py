@@ -225,6 +225,18 @@ def test_no_offer_on_a_frozen_receivable_is_takeable_and_the_order_says_why():
     assert "taken then: #2 by cost" in ranked[1].why
 
 
+def test_orders_queued_behind_the_freeze_are_named_and_one_lifting_is_not_the_step():
+    """A claim orders are queued on stays frozen after the order in effect is lifted: the step is every lifting."""
+    frozen = TERMS.model_copy(update={"frozen_by": "ORDER-1", "queued_freezes": ["ORDER-2", "ORDER-3"]})
+    (p,) = rank_proposals(frozen, ON, [bank("A")], [])
+    assert p.why.startswith("not takeable now: RCV-1 is frozen by order ORDER-1, with 2 more queued behind it "
+                            "(ORDER-2, ORDER-3), each binding it in turn: lifting one does not free it, and the "
+                            "contract takes no offer on it until the regulator lifts all 3"), p.why
+    assert p.first_step == "the regulator lifts all 3 freeze orders, then request financing"
+    with pytest.raises(ValueError, match="queued_freezes: give them with the frozen_by order"):
+        ReceivableTerms.model_validate({**TERMS.model_dump(), "queued_freezes": ["ORDER-2"]})
+
+
 def test_no_offer_on_a_claim_that_is_not_confirmed_is_takeable_citing_the_contracts_rule():
     cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
     registered = TERMS.model_copy(update={"status": "REGISTERED"})

@@ -7,6 +7,7 @@ import json
 
 from client import receivables as sdk
 from .support import CORE, REGULATOR, SUPPLIER, standard_net
+from .test_claim_policy_never_one_org import guarded_by
 
 
 def _event(result) -> tuple[str, dict]:
@@ -60,7 +61,7 @@ async def test_the_second_order_binds_the_claim_once_the_first_is_lifted():
     await _refused_every_move(net, rid, "ORDER-B")
 
     # the last order lifted: the claim is free, and its key drops the regulator's org
-    freed = await net.call(reg, "UnfreezeReceivable", rid, "LIFT-B", "")
+    freed = await net.call(reg, "UnfreezeReceivable", rid, "LIFT-B")
     assert _event(freed) == ("ReceivableUnfrozen", {"order_reference": "LIFT-B", "lifted": "ORDER-B",
                                                     "frozen_by": None})
     claim = json.loads(freed.payload)
@@ -138,3 +139,58 @@ async def test_a_claim_an_earlier_version_froze_reads_with_no_queue_and_queues_t
     queued = await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-B")
     assert [o["order_reference"] for o in queued["queued_freezes"]] == ["ORDER-B"]
     assert (await net.ok(reg, "UnfreezeReceivable", r["id"], "LIFT-A"))["frozen"]["order_reference"] == "ORDER-B"
+
+
+async def test_a_blank_lifts_is_refused_and_lifts_neither_order():
+    """A blank third argument (an empty variable, say) names no order: taken as the order in effect, it would lift
+    the order with priority, which could only be re-imposed at the end of the queue."""
+    net = await standard_net()
+    reg = net.actors["regulator"]
+    claim = await _frozen_twice(net)
+    for blank in ("", "  ", "\u3000"):
+        message = await net.refused(reg, "UnfreezeReceivable", claim["id"], "LIFT-B", blank, rule="argument-invalid")
+        assert "lifts is blank: name the freeze order lifted, or leave lifts out" in message, message
+    assert net.doc(claim["id"]) == claim
+
+
+async def test_a_queued_order_adds_the_regulators_org_to_a_key_an_earlier_freeze_left_without_it():
+    net = await standard_net()
+    core, tier1, reg = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-A")
+    guarded_by(net, r["id"], CORE, SUPPLIER)   # as a freeze before freezes added the regulator's org left it
+    await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-B")
+    assert net.claim_policy_orgs(r["id"]) == [CORE, REGULATOR, SUPPLIER]
+    # the lifting of the order in effect keeps it while ORDER-B binds the claim, and the last lifting drops it
+    await net.ok(reg, "UnfreezeReceivable", r["id"], "LIFT-A")
+    assert net.claim_policy_orgs(r["id"]) == [CORE, REGULATOR, SUPPLIER]
+    await net.ok(reg, "UnfreezeReceivable", r["id"], "LIFT-B")
+    assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
+
+
+async def test_an_earlier_freezes_key_gains_the_regulators_org_at_a_lifting_too():
+    net = await standard_net()
+    reg = net.actors["regulator"]
+    rid = (await _frozen_twice(net))["id"]
+    guarded_by(net, rid, CORE, SUPPLIER)
+    await net.ok(reg, "UnfreezeReceivable", rid, "LIFT-B", "ORDER-B")   # ORDER-A still binds it
+    assert net.claim_policy_orgs(rid) == [CORE, REGULATOR, SUPPLIER]
+
+
+async def test_an_order_typed_again_with_other_formatting_is_the_order_recorded():
+    """Full-width brackets, doubled or full-width spaces and another case name the same court order: refused
+    already-frozen, not queued as a second order the court's single lifting would leave binding the claim."""
+    net = await standard_net()
+    core, tier1, reg = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    await net.ok(reg, "FreezeReceivable", r["id"], "(2026) Hu 0101 Cai Bao 1")
+    queued = await net.ok(reg, "FreezeReceivable", r["id"], "（2026）沪0101财保 2号")
+    assert queued["queued_freezes"][0]["order_reference"] == "（2026）沪0101财保 2号"   # stored as given
+    for again, recorded in (("（2026） HU 0101  cai bao 1", "(2026) Hu 0101 Cai Bao 1"),
+                            ("(2026)沪0101财保\u30002号", "（2026）沪0101财保 2号")):
+        message = await net.refused(reg, "FreezeReceivable", r["id"], again, rule="already-frozen")
+        assert f"is already frozen by order {recorded!r}" in message, message
+    # ``lifts`` is compared the same way: the queued order lifted, typed otherwise
+    lifted = await net.ok(reg, "UnfreezeReceivable", r["id"], "LIFT-2", "(2026)沪0101财保  2号")
+    assert (lifted["last_unfreeze"]["lifted"], lifted["queued_freezes"]) == ("（2026）沪0101财保 2号", [])
+    assert lifted["frozen"]["order_reference"] == "(2026) Hu 0101 Cai Bao 1"

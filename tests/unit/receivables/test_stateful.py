@@ -974,10 +974,11 @@ class ReceivablesMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.claims)
     @rule(caller=who, pick=picks, freeze=st.sampled_from((False, True)), order=st.sampled_from(FREEZE_ORDERS),
-          lifts=st.sampled_from(("", *FREEZE_ORDERS)))
-    def freeze_or_unfreeze(self, caller, pick, freeze, order=FREEZE_ORDERS[0], lifts=""):
+          lifts=st.sampled_from((None, "", *FREEZE_ORDERS)))
+    def freeze_or_unfreeze(self, caller, pick, freeze, order=FREEZE_ORDERS[0], lifts=None):
         """A freeze under ``order`` (queued on a claim another order froze), or the lifting of the order ``lifts``
-        names ("" the one in effect, sent as a client before queued orders sends it: no third argument)."""
+        names (None the one in effect, sent as a client before queued orders sends it: no third argument; "" a
+        blank third argument, refused: it names no order)."""
         rid = self.pick(self.claims, pick, (lambda c: c.status in LIVE) if freeze else (lambda c: c.frozen))
         c = self.claims.get(rid)
         caller = "regulator" if caller == "right" else caller
@@ -990,8 +991,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
         else:
             codes |= {"not-frozen"} if not c.orders else set()
             codes |= {"freeze-order-not-found"} if c.orders and lifts and lifts not in c.orders else set()
+        codes |= {"argument-invalid"} if not freeze and lifts == "" else set()
         fn, name = ("FreezeReceivable", "ReceivableFrozen") if freeze else ("UnfreezeReceivable", "ReceivableUnfrozen")
-        args = (order,) if freeze else ("(2026) Hu 01 Zhi Jie 3", *([lifts] if lifts else []))
+        args = (order,) if freeze else ("(2026) Hu 01 Zhi Jie 3", *([] if lifts is None else [lifts]))
         if done := self.attempt(caller, fn, rid, *args, codes=codes, event=(name, rid)):
             if freeze:
                 c.orders.append(order)

@@ -1106,6 +1106,17 @@ def test_the_report_carries_the_claims_status_and_freeze(ledger):
         "financing request only for a CONFIRMED claim no order freezes")
 
 
+def test_the_report_names_the_orders_queued_behind_the_one_in_effect(ledger):
+    """One lifting does not free a claim orders are queued on: the report, and its state in words, name them."""
+    queued = [{**FREEZE, "order_reference": f"(2026) Jing 02 Bao {n}", "tx_id": f"t-{n}"} for n in (7, 8)]
+    ledger.receivable = {**ledger.receivable, "frozen": FREEZE, "queued_freezes": queued}
+    report, _ = ledger.audit()
+    assert report.to_json()["queued_freezes"] == queued
+    assert report.state == ("CONFIRMED, frozen under order '(2026) Hu 0101 Bao 123' since 2026-04-01, and by 2 more "
+                            "orders queued behind it: '(2026) Jing 02 Bao 7', '(2026) Jing 02 Bao 8'")
+    assert AuditReport.model_validate_json(report.model_dump_json()) == report
+
+
 def test_the_command_names_the_state_of_a_confirmed_claim_no_order_freezes_and_nothing_more(as_bank):
     res = CliRunner().invoke(recfin, ["receivable", "audit", R])
     assert res.exit_code == 0, res.output

@@ -42,3 +42,39 @@ def test_the_history_table_shows_the_orders_queued_behind_the_one_in_effect(chan
     assert "QUEUED_ORDERS" in header.split()
     first, queued = [row for row in rows if "FreezeReceivable" in row]
     assert "ORDER-Q" not in first and "ORDER-A" in queued and "ORDER-Q" in queued
+
+
+def _cells(output: str, column: str) -> list[str]:
+    """The cells of ``column`` in a table, its rows in order (columns are left-aligned, padded to the widest)."""
+    header, *rows = output.splitlines()
+    names = header.split()
+    start = header.index(column)
+    following = names.index(column) + 1
+    end = header.index(names[following], start) if following < len(names) else None
+    return [row[start:end].strip() for row in rows]
+
+
+def _frozen_by_three_orders(invoice_number: str) -> str:
+    """A confirmed claim frozen by ORDER-A, with ORDER-Q and ORDER-R queued behind it."""
+    rid = registered(invoice_number)
+    ok("receivable", "confirm", rid, "--as", "coreenterprise")
+    for order in ("ORDER-A", "ORDER-Q", "ORDER-R"):
+        ok("regulator", "freeze", rid, "--order", order, "--as", "regulator/inspector1")
+    return rid
+
+
+def test_the_queued_orders_column_names_them_as_text_and_shows_a_dash_for_none(channel):
+    rid = _frozen_by_three_orders("24312000000012349997")
+    history = recfin("receivable", "history", rid, "--as", "supplier/supplier1")
+    assert history.exit_code == 0, history.output
+    assert _cells(history.output, "QUEUED_ORDERS") == ["-", "-", "-", "ORDER-Q", "ORDER-Q, ORDER-R"]
+
+
+def test_receivable_get_names_the_orders_queued_behind_the_one_in_effect(channel):
+    rid = _frozen_by_three_orders("24312000000012349996")
+    got = recfin("receivable", "get", rid, "--as", "supplier/supplier1")
+    assert got.exit_code == 0, got.output
+    assert "\nfrozen: ORDER-A (" in got.output
+    assert got.output.rstrip().endswith("+2 queued behind it: ORDER-Q, ORDER-R"), got.output
+    assert [o["order_reference"] for o in ok("receivable", "get", rid, "--as", "supplier/supplier1")[
+        "queued_freezes"]] == ["ORDER-Q", "ORDER-R"]

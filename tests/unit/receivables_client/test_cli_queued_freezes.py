@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from client.receivables import ReceivablesClient
+
 from . import fakes, test_cli_history_orders, test_cli_ledger_commands
 from .test_cli_ledger_commands import invoke
 from .test_cli_listing_shows_freezes import ORDER, rows_by_id
@@ -27,6 +29,19 @@ def test_unfreeze_sends_the_order_it_lifts_only_when_given(ledger):
     # the order in effect in the table, the one still queued under it
     assert "(2026) Hu 0101 Bao 123 (2026-04-01)" in res.output
     assert res.output.rstrip().endswith("queued behind it: (2026) Jing 02 Bao 8")
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_lifts_is_refused_before_anything_is_sent(ledger, blank):
+    """A blank --lifts (an empty variable, say) names no order: sent, it would lift the order in effect, the one
+    with priority, where the order queued behind it was meant."""
+    res = invoke("regulator", "unfreeze", "R-1", "--order", "LIFT-B", "--lifts", blank)
+    assert res.exit_code == 2 and "--lifts is blank: name the freeze order lifted" in res.output, res.output
+    assert ledger.calls == []
+    contract = fakes.FakeContract()
+    with pytest.raises(ValueError, match="lifts is blank"):
+        ReceivablesClient(contract).unfreeze("R-1", "LIFT-B", lifts=blank)
+    assert contract.calls == []
 
 
 @pytest.mark.parametrize("pages", [[], ["--all"]], ids=["page", "all"])
