@@ -60,7 +60,7 @@ from client.pricing import (
     rank_proposals,
     validation_problems,
 )
-from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
+from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, receivable_terms
 from client.pricing.money import percent_of
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
 from client.receivables import ReceivablesError, RuleViolation
@@ -425,9 +425,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 open_offers += sum(p.advance for p in pending)
             # priced on what the claim still owes, as the contract advances on it: a partly paid claim is worth only
             # that
-            terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
-                                    currency=r.currency, status=r.status, financing_id=r.financing_id,
-                                    frozen_by=r.frozen.order_reference if r.frozen else None)
+            terms = receivable_terms(r)
             result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
                                  open_offers=open_offers, probability_late=risk.probability_late)
             if not as_json:

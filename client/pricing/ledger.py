@@ -83,16 +83,23 @@ class OfferReader(Protocol):
                              scope: str = "open", page_size: int = 50) -> Iterable[Any]: ...
 
 
+def receivable_terms(r: Any, *, financing_status: str | None = None) -> ReceivableTerms:
+    """What pricing needs of a claim read from the ledger (a ``client.receivables.Receivable``): what it still owes
+    (the contract advances on that), its due date, state, and the freeze orders that bind it, in effect and
+    queued (one lifting does not free a claim other orders are queued on)."""
+    return ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date, currency=r.currency,
+                           status=r.status, financing_id=r.financing_id, financing_status=financing_status,
+                           frozen_by=r.frozen.order_reference if r.frozen else None,
+                           queued_freezes=[order.order_reference for order in r.queued_freezes])
+
+
 def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                 discount_offer_id: str | None = None) -> ProposalInputs:
     r = receivables.get_receivable(receivable_id)
     if r.outstanding == 0:
         raise ValueError(_nothing_outstanding(r))
     financing = receivables.get_financing(r.financing_id) if r.financing_id else None
-    terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
-                            currency=r.currency, status=r.status, financing_id=r.financing_id,
-                            financing_status=financing.status if financing else None,
-                            frozen_by=r.frozen.order_reference if r.frozen else None)
+    terms = receivable_terms(r, financing_status=financing.status if financing else None)
     bank_offers = []
     # rates pass as the Decimals the SDK read (str() would write a small one as "1E-7", not the contract's form)
     for offer in financing.offers if financing else ():

@@ -251,7 +251,7 @@ def test_compare_ranks_the_live_offers_and_the_debtors_discount_offer(world):
                                   "due_date": (date.fromisoformat(world.today) + timedelta(days=90)).isoformat(),
                                   "currency": "CNY", "status": "CONFIRMED",
                                   "financing_id": world.financing, "financing_status": "REQUESTED",
-                                  "frozen_by": None}
+                                  "frozen_by": None, "queued_freezes": []}
     # the discount offer is ranked beside the banks', but the contract pays it only once the request is withdrawn
     assert [(p["offer_id"], p["rank_by_cost"], p["takeable_now"], p["first_step"]) for p in data["proposals"]] == \
         [(cheap, 1, True, None), (discount, 2, False, "withdraw the financing request"), (dear, 3, True, None)]
@@ -481,3 +481,17 @@ def test_quote_prices_what_a_partly_paid_claim_still_owes_as_the_disbursement_do
     world.client("bank").record_disbursement(world.financing)
     [lent] = world.client("bank").financier_exposure(world.uscc("core")).financings
     assert lent.principal == made["priced"]["advance"]
+
+
+def test_the_terms_priced_from_the_ledger_name_the_freeze_orders_queued_behind_the_one_in_effect():
+    """finance compare and quote price a claim from the ledger: one lifting does not free a claim other orders are
+    queued on, so the terms carry them, as proposals on the claim do."""
+    from client.pricing.ledger import receivable_terms
+    from client.receivables import Receivable
+    from tests.unit.receivables_client import fakes
+
+    order = {"by": fakes.CORE, "date": "2026-04-01", "tx_id": "t"}
+    r = Receivable.model_validate(fakes.receivable(frozen={**order, "order_reference": "ORDER-A"},
+                                                   queued_freezes=[{**order, "order_reference": "ORDER-B"}]))
+    terms = receivable_terms(r)
+    assert (terms.frozen_by, terms.queued_freezes, terms.face_amount) == ("ORDER-A", ["ORDER-B"], r.outstanding)

@@ -13,7 +13,7 @@ from client.pricing.ledger import proposal_inputs_from_ledger
 class FakeReceivables:
     def get_receivable(self, rid):
         return NS(id=rid, status="CONFIRMED", debtor="core", currency="CNY", outstanding=100_000_000,
-                  due_date=date(2027, 3, 1), financing_id="FIN-1", frozen=None, children=[], parent_id=None)
+                  due_date=date(2027, 3, 1), financing_id="FIN-1", frozen=None, queued_freezes=[], children=[], parent_id=None)
 
     def get_financing(self, fid):
         return NS(id=fid, status="REQUESTED", offers=[NS(id="OF-1", financier="bank-a", status="OPEN"),
@@ -88,7 +88,7 @@ def test_the_receivables_currency_and_status_are_carried_and_a_registered_one_ta
     source = FakeReceivables()
     source.get_receivable = lambda rid: NS(id=rid, status="REGISTERED", debtor="core", currency="USD",
                                            outstanding=100_000_000, due_date=date(2027, 3, 1), financing_id=None,
-                                           frozen=None, children=[], parent_id=None)
+                                           frozen=None, queued_freezes=[], children=[], parent_id=None)
     inputs = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1")
     assert (inputs.receivable.currency, inputs.receivable.status) == ("USD", "REGISTERED")
     [p] = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)
@@ -117,6 +117,6 @@ def test_a_frozen_receivable_carries_its_order_and_no_offer_on_it_is_takeable():
 def test_a_receivable_with_nothing_outstanding_is_refused_by_name(status, children, says):
     source = FakeReceivables()
     source.get_receivable = lambda rid: NS(id=rid, status=status, outstanding=0, due_date=date(2027, 3, 1),
-                                           financing_id=None, frozen=None, children=children)
+                                           financing_id=None, frozen=None, queued_freezes=[], children=children)
     with pytest.raises(ValueError, match="^" + re.escape(says)):
         proposal_inputs_from_ledger(source, "RCV-1")
