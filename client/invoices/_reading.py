@@ -378,12 +378,16 @@ def to_line_tax(value: object | None, rate: object) -> int:
 
 # The deduction after the mark ends where a money amount ends: digits, grouped by commas or not (more decimals than
 # fen are to_fen's to refuse), the point full-width or not (．), then no further digit, no date word (年月日号), no
-# percent or per-mille sign and no second decimal point (a date 2016.12.31), nor any of them after spaces: OCR and
-# typed remarks set a space between Latin digits and Han characters (2016 年, 5 %). The figure is taken whole (an
-# atomic group), so its end is checked where it ends, not after a shorter prefix (80 of 80,000年). A year or notice
-# number after the mark (差额征税：2016年第47号公告) or a rate (差额征税：5%征收率) is no deduction: taken for one, an
-# honest invoice's tax would fail its check.
-_AMOUNT_ENDS = r"(?!\s*[\d年月日号%％‰]|\s*[.．]\d)"
+# percent or per-mille sign and no second decimal point (a date 2016.12.31), nor a date word, percent sign or
+# decimal point after spaces: OCR and typed remarks set a space between Latin digits and Han characters (2016 年,
+# 5 %). A digit after spaces ends the figure only where it has its fen (80000.00 then 2026年3月服务费 on the next
+# line, or a date further on), not after a figure without them (80 000.00: read as 80, its tax would fail
+# wrongly). The figure is taken whole (an atomic group), so its end is checked where it ends, not after a shorter
+# prefix (80 of 80,000年). A year or notice number after the mark (差额征税：2016年第47号公告) or a rate
+# (差额征税：5%征收率) is no deduction: taken for one, an honest invoice's tax would fail its check.
+_AMOUNT_ENDS = r"(?![\d年月日号%％‰]|\s*[年月日号%％‰]|\s*[.．]\d)(?:(?<=[.．]\d\d)|(?!\s+\d))"
+# a figure broken by a space (80 000.00): no deduction can be read from it, and none is left out silently
+_BROKEN_DEDUCTION = re.compile(r"差额征税\s*[:：]\s*[-+]?\d+(?:[,，]\d{3})*\s+\d")
 _DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*((?>[-+]?\d+(?:[,，]\d{3})*(?:[.．]\d+)?))" + _AMOUNT_ENDS)
 # as invoicing software prints it, with its fen (80000.00): what marks a remark further on in a printed line
 _PRINTED_DEDUCTION = r"差额征税\s*[:：]\s*(?>[-+]?\d+(?:[,，]\d{3})*[.．]\d{2})" + _AMOUNT_ENDS
@@ -424,7 +428,11 @@ def difference_tax(texts: Iterable[str], *, printed_lines: bool = False) -> tupl
         mark = _DIFFERENCE_MARK.match(text) or (_LABELLED_MARK.search(text) if printed_lines else None)
         if mark:
             said = True
-            deductions += [to_fen(m.group(1)) for m in _DIFFERENCE_TAX.finditer(text, mark.start())]
+            found = [to_fen(m.group(1)) for m in _DIFFERENCE_TAX.finditer(text, mark.start())]
+            if not found and (broken := _BROKEN_DEDUCTION.search(text, mark.start())):
+                raise ValueProblem(f"the deduction after 差额征税 has a space inside its figure "
+                                   f"({broken.group(0)!r}...): check it against the invoice")
+            deductions += found
     distinct = sorted(set(deductions))
     if len(distinct) > 1:
         raise ValueProblem(f"several deductions after 差额征税 ({', '.join(money.plain_yuan(d) for d in distinct)}): "

@@ -179,7 +179,8 @@ def ocr_image(image: bytes | Path, source: str, first_page: int = 0) -> list[Tex
 def _upright_page(frame, source: str) -> tuple[ScannedPage, MissingDependency | None]:
     """The page read as scanned; where that finds nothing of an invoice on it, the page turned the way tesseract's
     orientation detection finds its text upright (however sure of it: :func:`upright_turn`) and read again, and where
-    that finds nothing of an invoice either, turned the opposite way once (a page on its side named the wrong side).
+    that finds nothing of an invoice either, turned the opposite way once (a page on its side named the wrong side);
+    a page OSD finds upright (or cannot tell) is not read again.
     A turned reading is kept only where it reads more (:func:`_things_read`) than the page as scanned, which may
     hold fields read without a label line; else the page as scanned. An upright page is read once, as before:
     orientation detection takes about as long as a page pass, and is asked only of a page whose reading came to
@@ -191,6 +192,8 @@ def _upright_page(frame, source: str) -> tuple[ScannedPage, MissingDependency | 
         degrees = upright_turn(frame, source)
     except MissingDependency as exc:
         return page, exc
+    if not degrees:     # upright, as OSD reads it (or too little text to tell): the page as scanned is the reading
+        return page, None
     # 180 turned the opposite way is the page as scanned, already read
     for turn in dict.fromkeys(d for d in (degrees, (degrees + 180) % 360) if d):
         upright = ScannedPage(turned(frame, turn), source, turned=turn)

@@ -7,7 +7,7 @@ import pytest
 
 from client.invoices import check_invoice, parse_invoice, read_scan
 from client.invoices._item_table import COLUMNS, Cell, without_empty_marks
-from client.invoices._reading import difference_tax, to_fen
+from client.invoices._reading import ValueProblem, difference_tax, to_fen
 from client.invoices._scan_fields import is_dash
 from client.invoices.model import InvoiceLine
 from client.invoices.scan import extract_fields
@@ -329,6 +329,22 @@ def test_a_remark_beginning_with_the_mark_gives_its_deduction_as_before(text, de
     assert difference_tax([text]) == (True, deduction)
     assert difference_tax([f"名称：深圳市云帆 备注 {text}"], printed_lines=True) \
         == ((True, deduction) if ".00" in text else (False, None))
+
+
+@pytest.mark.parametrize("text", ["差额征税：80000.00\n2026年3月服务费", "差额征税：80000.00 2026年第1期",
+                                  "差额征税：80000.00\n1、合同号", "差额征税：80000.00 12月服务费",
+                                  "差额征税：80000.00 3%征收率"])
+def test_a_deduction_with_its_fen_is_read_whatever_follows_after_a_space(text):
+    # a figure with its fen is whole: a date, a number or a rate a space or a line further on is other text
+    # (before: the deduction dropped, and line.tax skipped where it should check)
+    assert difference_tax([text]) == (True, 8000000)
+    assert difference_tax([f"账号 62220001 备 {text}"], printed_lines=True) == (True, 8000000)
+
+
+def test_a_deduction_broken_by_a_space_is_refused_not_dropped():
+    # 80 000.00 is no figure to read, and dropping it silently would skip the tax check without a word
+    with pytest.raises(ValueProblem, match="space inside its figure"):
+        difference_tax(["差额征税：80 000.00"])
 
 
 @pytest.mark.parametrize("text, deduction", [("差额征税：８００００．５０", 8000050), ("差额征税：８０，０００．５０元", 8000050),

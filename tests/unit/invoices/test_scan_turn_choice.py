@@ -71,6 +71,12 @@ def test_a_page_named_upside_down_is_not_read_again_as_scanned(monkeypatch):
     assert page.turned == 0 and read == [0, 180]
 
 
+def test_a_page_osd_finds_upright_is_not_read_again(monkeypatch):
+    # 0 (upright, or too little text to tell): turned 0 + 180 was read again for nothing (5 s on a letter)
+    page, read = upright_page(monkeypatch, {180: ["发票号码：25442000000123456789"]}, 0)
+    assert page.turned == 0 and read == [0]
+
+
 def said_by_osd(monkeypatch, rotate: int, confidence: str):
     said = (f"Page number: 0\nOrientation in degrees: {(360 - rotate) % 360}\nRotate: {rotate}\n"
             f"Orientation confidence: {confidence}\nScript: Han\nScript confidence: 1.20\n")
