@@ -395,11 +395,18 @@ class Payment(Doc):
     discount: int = 0
 
 
+# Brackets a case number is written in: 〔2026〕 (the older style), 【2026】, [2026] and (2026) are one case.
+_CASE_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
+
+
 def order_key(reference: str) -> str:
     """An order reference as it is compared, not as it is stored: NFKC (full-width ``（2026）`` reads as ``(2026)``),
-    runs of whitespace as one space, case folded, so the same court order typed again with other formatting is
+    without whitespace or invisible format characters (a space left out, a BOM or a zero-width space pasted with
+    it), case-number brackets as one, case folded; so the same court order typed again with other formatting is
     the order already recorded, not a second one the court's single lifting would leave binding the claim."""
-    return " ".join(unicodedata.normalize("NFKC", reference).split()).casefold()
+    text = unicodedata.normalize("NFKC", reference)
+    kept = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    return kept.translate(_CASE_BRACKETS).casefold()
 
 
 class FreezeOrder(Doc):
@@ -471,9 +478,15 @@ class Receivable(Doc):
         return [self.frozen, *self.queued_freezes] if self.frozen is not None else list(self.queued_freezes)
 
     def freeze_order_named(self, reference: str) -> FreezeOrder | None:
-        """The order binding the claim, in effect or queued, that ``reference`` names (compared by ``order_key``)."""
+        """The order binding the claim, in effect or queued, that ``reference`` names: the one written exactly so,
+        else the first that compares equal by ``order_key`` (two orders a build comparing exact text queued may
+        differ only in formatting; the one named as written is the one meant)."""
+        orders = self.freeze_orders()
+        exact = next((o for o in orders if o.order_reference == reference), None)
+        if exact is not None:
+            return exact
         wanted = order_key(reference)
-        return next((o for o in self.freeze_orders() if order_key(o.order_reference) == wanted), None)
+        return next((o for o in orders if order_key(o.order_reference) == wanted), None)
 
     @model_validator(mode="before")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from chaincode.receivables import keys
 from client import receivables as sdk
 from .support import CORE, REGULATOR, SUPPLIER, standard_net
 from .test_claim_policy_never_one_org import guarded_by
@@ -187,10 +188,29 @@ async def test_an_order_typed_again_with_other_formatting_is_the_order_recorded(
     queued = await net.ok(reg, "FreezeReceivable", r["id"], "（2026）沪0101财保 2号")
     assert queued["queued_freezes"][0]["order_reference"] == "（2026）沪0101财保 2号"   # stored as given
     for again, recorded in (("（2026） HU 0101  cai bao 1", "(2026) Hu 0101 Cai Bao 1"),
-                            ("(2026)沪0101财保\u30002号", "（2026）沪0101财保 2号")):
+                            ("(2026)沪0101财保\u30002号", "（2026）沪0101财保 2号"),
+                            ("（2026）沪0101财保2号", "（2026）沪0101财保 2号"),          # the space left out
+                            ("〔2026〕沪0101财保 2号", "（2026）沪0101财保 2号"),        # the older brackets
+                            ("\ufeff（2026）沪0101财保 2号", "（2026）沪0101财保 2号"),  # a BOM pasted with it
+                            ("（2026）沪0101\u200b财保 2号", "（2026）沪0101财保 2号")):  # a zero-width space
         message = await net.refused(reg, "FreezeReceivable", r["id"], again, rule="already-frozen")
         assert f"is already frozen by order {recorded!r}" in message, message
     # ``lifts`` is compared the same way: the queued order lifted, typed otherwise
     lifted = await net.ok(reg, "UnfreezeReceivable", r["id"], "LIFT-2", "(2026)沪0101财保  2号")
     assert (lifted["last_unfreeze"]["lifted"], lifted["queued_freezes"]) == ("（2026）沪0101财保 2号", [])
     assert lifted["frozen"]["order_reference"] == "(2026) Hu 0101 Cai Bao 1"
+
+
+async def test_lifts_written_exactly_as_an_order_names_that_order_before_one_equal_only_by_formatting():
+    """Two orders equal only by formatting (queued by a build that compared exact text): lifts written as the
+    second lifts the second, not the first that compares equal."""
+    net = await standard_net()
+    core, tier1, reg = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-X")
+    key = net._key(keys.RECEIVABLE, r["id"])
+    doc = json.loads(net.ledger.state[key])
+    doc["queued_freezes"] = [{**doc["frozen"], "order_reference": "order-x"}]
+    net.ledger.state[key] = json.dumps(doc).encode()
+    lifted = await net.ok(reg, "UnfreezeReceivable", r["id"], "LIFT-1", "order-x")
+    assert (lifted["last_unfreeze"]["lifted"], lifted["frozen"]["order_reference"]) == ("order-x", "ORDER-X")
