@@ -67,8 +67,8 @@ def with_dpkg_query(tools: Path, installed: set[str]) -> None:
     (tools / "dpkg-query").chmod(0o755)
 
 
-ALL_PACKAGES = {"tesseract-ocr", "tesseract-ocr-chi-sim", "tesseract-ocr-eng", "fonts-wqy-zenhei", "iproute2",
-                "softhsm2"}
+ALL_PACKAGES = {"tesseract-ocr", "tesseract-ocr-chi-sim", "tesseract-ocr-eng", "tesseract-ocr-osd", "fonts-wqy-zenhei",
+                "iproute2", "softhsm2"}
 
 
 def test_packages_dpkg_has_installed_are_not_installed_again(tmp_path):
