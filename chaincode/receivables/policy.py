@@ -20,15 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .errors import RuleViolation, rule
-from .model import REGISTERED, REJECTED, WITHDRAWN, Receivable
-
-WITHOUT_POLICY_BEFORE = frozenset({REGISTERED, REJECTED, WITHDRAWN})
-"""The statuses in which a claim's key may be without a key-level policy because an earlier contract version
-registered it (it set the first one at confirmation): ``UpgradeLedger`` gives such a key its policy where it has
-none. No earlier version wrote WITHDRAWN, but a claim one of them left REGISTERED keeps its key without a policy
-when this version withdraws it, as when it rejects it (neither changes an org, so neither writes a policy), and its
-released invoices make a revived claim double financing."""
-
+from .model import Receivable
 
 def parties_orgs(r: Receivable) -> set[str]:
     """The orgs of the claim's debtor and holder, and of its bank while a financing with one is live: the

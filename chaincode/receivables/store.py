@@ -278,7 +278,7 @@ class Store:
         """Give ``r``'s key the policy ``put_receivable`` would have written when it has none and the orgs due
         (``policy.endorsing_orgs``) are two or more, whatever the claim's status: a claim an earlier contract version
         left REGISTERED or REJECTED, or left REGISTERED for this one to reject or withdraw, which set none before
-        confirmation (``policy.WITHOUT_POLICY_BEFORE``); and one of any status written while its orgs due were one
+        confirmation; and one of any status written while its orgs due were one
         org, to which no write gave one (``put_receivable`` writes no one-org policy). A key carrying any policy is
         left as it is: Fabric would take a change of it only from that policy's orgs. So is one whose policy would
         name a single org: the chaincode-level policy's two orgs guard it better.
@@ -297,16 +297,17 @@ class Store:
             # name it (``claims_to_reseal`` lists keys whose policy is short).
             wrote = len(due) >= 2 and await self._seal_unguarded(key, due, held)
             return wrote, None
-        return False, self._short_policy(r, held)
+        return False, self._short_policy(held, self._claim_orgs(r))
 
-    def _short_policy(self, r: Receivable, held: bytes | None) -> tuple[list[str], list[str]] | None:
-        """(the orgs ``held`` names, the orgs ``policy.endorsing_orgs`` names) where ``held``, the key-level policy
-        ``r``'s key carries, leaves out an org due; None where it leaves out none, and where the key carries none
-        (the chaincode-level policy guards it until ``restore_receivable_policy``, ``put_receivable`` or
+    @staticmethod
+    def _short_policy(held: bytes | None, due: list[str]) -> tuple[list[str], list[str]] | None:
+        """(the orgs ``held`` names, ``due``) where ``held``, the key-level policy a claim's key carries, leaves out
+        one of the orgs ``due`` the claim (``policy.endorsing_orgs``); None where it leaves out none, and where the
+        key carries none (the chaincode-level policy guards it until ``restore_receivable_policy``, ``put_receivable`` or
         ``reseal_receivable`` gives it the orgs due, where those are two or more)."""
         if not held:
             return None
-        now, due = KeyEndorsementPolicy(held).list_orgs(), self._claim_orgs(r)
+        now = KeyEndorsementPolicy(held).list_orgs()
         return (now, due) if not set(due) <= set(now) else None
 
     async def reseal_receivable(self, r: Receivable) -> tuple[list[str], list[str]]:
@@ -326,11 +327,11 @@ class Store:
         key = self.key(keys.RECEIVABLE, r.id)
         held = await self.stub.get_state_validation_parameter(key)
         due = self._claim_orgs(r)
-        short = (([], due) if not held else self._short_policy(r, held))
+        short = ([], due) if not held else self._short_policy(held, due)
         if short is None:
             raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due "
                        f"({', '.join(due)}): there is nothing to reseal, and nothing was changed")
-        key_orgs, due = short
+        key_orgs = short[0]
         if len(due) < 2:
             raise policy.one_org_refusal(r, due)
         await self._set_policy(key, due)

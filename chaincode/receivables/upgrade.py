@@ -16,7 +16,7 @@ and nothing has changed since, goes without them:
 - a claim's key-level policy (``policy.endorsing_orgs``: the debtor's and the holder's orgs), which earlier versions
   set only at confirmation: a claim they left REGISTERED could be rewritten by any two orgs (the chaincode-level
   policy) before its debtor confirmed it, and one they left REJECTED revived (so could one they left REGISTERED
-  and this version rejected or withdrew, which keeps the key as it was: ``policy.WITHOUT_POLICY_BEFORE``); so is
+  and this version rejected or withdrew, which keeps the key as it was: neither changes an org); so is
   a claim of any status written while its orgs due were one org, which no write gave a policy, once a second org
   is due (a regulator org the configuration added). The policy is written only on a key that has none, and only
   where two or more orgs are due, so under the chaincode-level policy that guards it until then: the upgrade lets
