@@ -61,7 +61,7 @@ from ._models import (
     fen_sent,
 )
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
-from .errors import RuleViolation, UnreadableAnswer, rule_violation_from
+from .errors import RuleViolation, UnreadableAnswer, lacks_the_transaction, rule_violation_from
 
 CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
@@ -373,9 +373,10 @@ class _Operations:
                            details=[detail for error in unable for detail in error.details]) from unable[-1]
 
     def _confirm_steps(self, receivable_id: str, receivable: Receivable | None) -> Steps[Receivable]:
-        """The confirmation endorsed by the debtor's org and the holder's (every org of the channel when they are
-        one org, :meth:`_with_every_org`); left to the Gateway's plan when the caller may not read the claim, so
-        that the contract says why it refuses the confirmation as well."""
+        """The confirmation endorsed by the debtor's org and the holder's; where they are one org, by the orgs the
+        claim's key-level policy names (:meth:`_key_orgs_with`), or, where those are no plan, that org and every
+        other of the channel (:meth:`_with_every_org`). Left to the Gateway's plan when the caller may not read the
+        claim, so that the contract says why it refuses the confirmation as well."""
         def send(orgs: list[str] | None) -> Any:
             return self._confirmation(receivable_id, orgs)
 
@@ -383,19 +384,55 @@ class _Operations:
             return (yield send(None))
         if receivable.debtor_msp != receivable.holder_msp:
             return (yield send([receivable.debtor_msp, receivable.holder_msp]))
-        return (yield from self._with_every_org(receivable.debtor_msp, send, f"confirming {receivable_id}"))
+        key_orgs, why = yield from self._key_orgs_with(receivable.debtor_msp, receivable_id)
+        if key_orgs is not None:
+            return (yield send(key_orgs))
+        return (yield from self._with_every_org(receivable.debtor_msp, send, f"confirming {receivable_id}", why))
 
-    def _with_every_org(self, msp_id: str, send: Callable[[list[str] | None], Any], action: str) -> Steps[Any]:
+    def _key_orgs_with(self, org: str, receivable_id: str) -> Steps[tuple[list[str] | None, str]]:
+        """Who endorses a change to a claim whose debtor and holder (and bank) are all parties of ``org``: the orgs
+        its key-level policy names (:meth:`receivable_endorsers`), that org and the orgs whose parties may be the
+        regulator as the configuration named them when the policy was written, and no other. Fabric validates the
+        change against the policy the key had before it, and the keys written beside it that carry no policy of
+        their own (the claim's index entries, the financing of one org's holder and bank, an assignment notice)
+        against the chaincode-level policy, any two orgs, which two orgs or more meet. Read from a peer of ``org``,
+        the caller's own wherever the contract takes the change: another org's peer, left to the Gateway, could
+        answer with its own org, to be sent the proposal (a disbursement's terms). ``org`` first, the org an audit
+        looks for: the policy names it, and were it not to, it is named all the same (one more endorser meets
+        every policy the others meet).
+
+        ``(None, why)`` where the key's orgs are no plan, for the caller to name every org of the channel instead
+        (:meth:`_with_every_org`): the caller may not read them (:data:`READ_REFUSALS`), the chaincode predates
+        GetReceivableEndorsers (:func:`~client.receivables.errors.lacks_the_transaction`), or they are fewer than
+        two (none: the chaincode-level policy guards the key; one: that org alone, as an earlier contract version
+        wrote it), which cannot meet the chaincode-level policy. Any other failure of the read is raised."""
+        try:
+            named = yield self.receivable_endorsers(receivable_id, endorsing_organizations=[org])
+        except RuleViolation as refusal:
+            if not refuses_the_caller(refusal):
+                raise
+            return None, f"the caller may not read them: {refusal.rule}"
+        except GatewayError as error:
+            if not lacks_the_transaction(error):
+                raise
+            return None, "the chaincode on the channel predates GetReceivableEndorsers, which reads them"
+        if len(named) < 2:
+            return None, (f"its key names {named[0]} alone, as an earlier contract version wrote it" if named else
+                          "its key carries none, so the chaincode-level policy guards it")
+        return _unique([org, *named]), ""
+
+    def _with_every_org(self, msp_id: str, send: Callable[[list[str] | None], Any], action: str,
+                        why: str) -> Steps[Any]:
         """``send`` endorsed by ``msp_id`` and every other org of the channel: ``action`` is a change to a claim whose
-        debtor and holder are both parties of ``msp_id``'s org, whose key-level policy names that org and the
-        orgs whose parties may be the regulator (docs/receivables.md, "Key-level policies"). Which orgs those are
-        is the contract's configuration (``org_roles``), which neither the channel's config block nor any answer
-        of the contract tells, so every org is named: the only plan sure to include them. The org an audit looks for
-        (``msp_id``) is among them, whatever policy the key has (none, for a claim an earlier contract version
-        registered: then any two orgs). When the Gateway finds no peer of another org able to endorse, nothing
-        was ordered and nothing is tried without it (it may be the regulator's): the EndorseError says which org
-        and what to do. ``send(None)`` (the Gateway plans) when the channel's orgs cannot be read (no Network)
-        or it has no other org."""
+        debtor and holder are both parties of ``msp_id``'s org, whose key-level policy's orgs are no plan (``why``,
+        :meth:`_key_orgs_with`). Such a policy names that org and the orgs whose parties may be the regulator
+        (docs/receivables.md, "Key-level policies"), which is the contract's configuration (``org_roles``), which
+        neither the channel's config block nor any other answer of the contract tells, so every org is named: the
+        only plan sure to include them, and sure to meet the chaincode-level policy where the key has none. The org
+        an audit looks for (``msp_id``) is among them. When the Gateway finds no peer of another org able to
+        endorse, nothing was ordered and nothing is tried without it (it may be the regulator's): the EndorseError
+        says which org, why every org was asked, and what to do. ``send(None)`` (the Gateway plans) when the
+        channel's orgs cannot be read (no Network) or it has no other org."""
         every_org = yield from self._every_org_with(msp_id)
         if every_org is None:
             return (yield send(None))
@@ -406,10 +443,10 @@ class _Operations:
             if not unable or msp_id in unable:
                 raise
             raise EndorseError(
-                f"{action} needs {msp_id} and the org(s) whose parties may be the regulator, which the channel does "
-                f"not name, so every org of the channel was asked to endorse and {', '.join(unable)} could not "
+                f"{action} needs {msp_id} and the orgs the claim's key-level policy names, which could not be "
+                f"used ({why}), so every org of the channel was asked to endorse and {', '.join(unable)} could not "
                 f"({error.message}); start a peer of {', '.join(unable)} with the chaincode, or name {msp_id} and "
-                "the regulator's org(s) yourself (endorsing_organizations, `--endorsing-org MSP`)",
+                "the orgs the claim's policy needs yourself (endorsing_organizations, `--endorsing-org MSP`)",
                 transaction_id=error.transaction_id, code=error.code, details=error.details) from error
 
     def _every_org_with(self, msp_id: str) -> Steps[list[str] | None]:
@@ -488,15 +525,32 @@ class _Operations:
 
     def _claim_orgs(self, financing: FinancingView, claim: Receivable, bank_msp: str | None,
                     terms_written_by: str | None) -> Steps[list[str]]:
-        """The orgs of :func:`_parties_orgs`; where they are one, that org and every other of the channel
-        (:meth:`_every_org_with`). ``terms_written_by``: the action's name where it writes to the terms'
-        collection, whose policy needs a regulator org where the holder and the bank are one org and the debtor
-        of another: the debtor's org, that org and a regulator org then (:meth:`_terms_endorsers`)."""
+        """The orgs of :func:`_parties_orgs`; where they are one, the orgs the claim's key-level policy names
+        (:meth:`_key_orgs_with`: any other key the change writes is a financing or a notice with no policy of its
+        own, or an index entry, which those orgs meet as the chaincode-level policy asks), or, where those are no
+        plan, that org and every other of the channel (:meth:`_every_org_with`). ``terms_written_by``: the action's
+        name where it writes to the terms' collection, whose policy needs a regulator org where the holder and the
+        bank are one org: the debtor's org (of another org), that org and a regulator org (:meth:`_terms_endorsers`);
+        with a debtor of that org too, the key's orgs and those, or every org of the channel where the collection's
+        orgs cannot be read (every org meets its policy, whatever it asks)."""
         if terms_written_by and financing.financier_msp == financing.holder_msp != claim.debtor_msp:
             return (yield from self._terms_endorsers(terms_written_by, financing.id, financing.holder_msp,
                                                      claim.debtor_msp))
         orgs = _parties_orgs(financing, claim, bank_msp)
-        return orgs if len(orgs) > 1 else (yield from self._every_org_with(orgs[0])) or orgs
+        if len(orgs) > 1:
+            return orgs
+        key_orgs, _ = yield from self._key_orgs_with(orgs[0], claim.id)
+        if key_orgs is None:
+            return (yield from self._every_org_with(orgs[0])) or orgs
+        if not terms_written_by:
+            return key_orgs
+        try:
+            terms_orgs = yield from self._terms_endorsers(terms_written_by, financing.id, orgs[0])
+        except ValueError:
+            # no definition to read the collection's orgs from: every org of the channel meets its policy, as the
+            # plan before the key's orgs could be read did; the key's alone where the channel cannot be read either
+            return (yield from self._every_org_with(orgs[0])) or key_orgs
+        return _unique([*key_orgs, *terms_orgs])
 
     def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
         """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
@@ -719,11 +773,14 @@ class _Operations:
         (``get_receivable`` would be refused) comes ``redacted``, with its id, parent and children only."""
         return self._evaluate("GetProvenance", _text(receivable_id, "receivable_id"), model=Provenance)
 
-    def receivable_endorsers(self, receivable_id: str) -> list[str]:
+    def receivable_endorsers(self, receivable_id: str, *,
+                             endorsing_organizations: Sequence[str] | None = None) -> list[str]:
         """The MSP IDs the key-level policy of the claim's key names, sorted ([] when none): the orgs whose
         endorsement any change of it needs. Stored when the claim's policy was last written, so they may differ
-        from the regulator orgs of today (a claim frozen before an org joined does not name it)."""
-        return self._evaluate("GetReceivableEndorsers", _text(receivable_id, "receivable_id"), model=_MSP_IDS)
+        from the regulator orgs of today (a claim frozen before an org joined does not name it).
+        ``endorsing_organizations`` as for :meth:`get_receivable`."""
+        return self._evaluate("GetReceivableEndorsers", _text(receivable_id, "receivable_id"), model=_MSP_IDS,
+                              endorsing_organizations=endorsing_organizations)
 
     def find_invoice(self, fingerprint: str) -> InvoiceLookup:
         """Whether an invoice fingerprint already backs a receivable (any registered party may ask)."""
@@ -901,8 +958,12 @@ auditing the claim (``client.receivables.audit``) finances it only on the debtor
 confirmation, and the creditor's of it and of every change before it. So the endorsers are named, whatever
 the claim's age: the debtor's org and the holder's, read from the claim (``get_receivable``). When they are one org,
 the claim's policy names that org and the orgs whose parties may be the regulator, which the channel's config
-block does not tell: that org and every other org of the channel are named then (read as ``register_party`` reads
-them), and when one of the others has no peer able to endorse, the EndorseError names it and nothing is ordered.
+block does not tell: the orgs the claim's key names are read (:meth:`receivable_endorsers`, from a peer of that
+org) and named, that org first, so a peer down in any other org (a second bank's) stops nothing. Where they cannot
+be (a chaincode from before GetReceivableEndorsers), or the key names fewer than two orgs (none, for a claim an
+earlier contract version registered), that org and every other org of the channel are named (read as
+``register_party`` reads them), and when one of the others has no peer able to endorse, the EndorseError names it,
+says why every org was asked, and nothing is ordered.
 A caller the contract does not let read
 the claim is sent to the Gateway's plan, for the contract to say why it refuses the confirmation. Pass
 ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself (docs/sdk-receivables.md, "Who endorses").
@@ -944,6 +1005,9 @@ with transient data beyond the collection's members (the debtor's org is not one
 holder and the bank are parties of one org (and the debtor of another), the collection needs a
 regulator org as well, found as :meth:`make_offer` finds it (ValueError, nothing sent, where it
 cannot be, unless ``endorsing_organizations`` names the debtor's org, that org and a regulator org).
+Where the debtor is a party of that org too, the orgs the claim's key names (that org and the regulator's,
+:meth:`receivable_endorsers`) and those the collection needs are named, as for a :meth:`confirm` of such a
+claim (every org of the channel where either cannot be read).
 A caller the contract does not let read the financing (not its bank) or its claim (a bank that
 has left it), or a financing with no accepted offer (no terms to read back), is sent to the
 contract all the same (to the caller's own org, and without terms where there are none), so its
@@ -964,7 +1028,8 @@ bank may demand again on a later day; a second demand the same day is refused (`
 :meth:`exercise_recourse`; the financing record it writes alone carries the holder's and the bank's orgs' policy
 from acceptance, so those two endorse, members of the terms' collection: the terms reach no org outside it (where
 one org both holds and finances, the financing has no policy of its own and the debtor's is added, as the
-chaincode policy needs two).
+chaincode policy needs two; where the debtor is a party of that org too, the orgs the claim's key names, that org
+and the regulator's, as for a :meth:`confirm` of such a claim).
 """
 
 
@@ -998,8 +1063,9 @@ disbursed financing is refused (``financing-disbursed``: repayment ends it).
 Endorsement is pinned to the debtor's, holder's and bank's orgs: the claim's key-level
 policy in force names all three until this transaction drops the bank (the gateway would
 plan the same orgs). They are looked up (``get_financing`` and ``get_receivable``) unless
-``endorsing_organizations`` is given. A caller the contract does not let read the financing
-(neither its holder nor its bank), or its claim (a bank that has left it), is sent to the contract all
+``endorsing_organizations`` is given; where they are one org, the orgs the claim's key names
+are named, as for a :meth:`confirm` of such a claim. A caller the contract does not let read
+the financing (neither its holder nor its bank), or its claim (a bank that has left it), is sent to the contract all
 the same, to its own org, so its refusal comes back (``not-the-holder``, ``not-the-financier``,
 ``invalid-state``...), not the read's. Any other
 refusal of the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
@@ -1036,8 +1102,8 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
     """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim
     (``bank_msp`` standing for a bank the financing does not name yet; None: no one). One org where a single
     org's parties are all three: the claim's key then names it and the regulator's org(s), and the financing's
-    key, with no policy of its own, any two orgs, so the caller adds every other org of the channel, as a
-    confirmation of such a claim does (``_Operations._every_org_with``)."""
+    key, with no policy of its own, any two orgs, so the caller names the orgs the claim's key names, as a
+    confirmation of such a claim does (``_Operations._key_orgs_with``)."""
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
 
 
@@ -1045,8 +1111,9 @@ def _one_org_terms_refusal(what: str, financing_id: str, org: str, parties: list
     """Where one org's parties hold and finance, the terms' collection needs that org and a regulator org to
     endorse a write (chaincode.receivables.collections), and the SDK reads which orgs those are from the chaincode's
     committed definition (:meth:`_Operations._terms_endorsers`). Where it cannot (``why``), it does not guess:
-    naming every org of the channel, as a confirmation does, would send the terms to orgs outside the collection,
-    so the caller names them (``parties``: the orgs to name besides a regulator org)."""
+    naming every org of the channel, as a confirmation whose claim's key-level policy cannot be read does, would
+    send the terms to orgs outside the collection, so the caller names them (``parties``: the orgs to name besides
+    a regulator org)."""
     return ValueError(
         f"{what} on {financing_id}: its holder and its bank are both parties of {org}, so the terms' collection "
         f"needs {org} and a regulator org to endorse, which the SDK reads from the chaincode's committed "
@@ -1229,8 +1296,9 @@ class ReceivablesClient(_Operations):
         ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
         financing, or its claim (a bank that has left it), the caller's own org: the change is sent all the
         same, for the contract to refuse it by its own rule, not the read's. Where the debtor's, holder's and
-        bank's orgs are one, that org and every other of the channel; ``terms_written_by``: the action's name
-        where it writes to the terms' collection, which may need a regulator org too (:meth:`_claim_orgs`)."""
+        bank's orgs are one, the orgs the claim's key-level policy names (where they cannot be had, that org and
+        every other of the channel); ``terms_written_by``: the action's name where it writes to the terms'
+        collection, which may need a regulator org too (:meth:`_claim_orgs`)."""
         claim = self._readable_claim(financing)
         if claim is None:
             return [self.who_am_i().msp_id]

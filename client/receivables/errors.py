@@ -25,11 +25,17 @@ import re
 
 from client.gateway.errors import GatewayError, _rebuild_error
 
-__all__ = ["ReceivablesError", "RuleViolation", "UnreadableAnswer", "rule_violation_from", "RULE_PATTERN"]
+__all__ = ["ReceivablesError", "RuleViolation", "UnreadableAnswer", "rule_violation_from", "RULE_PATTERN",
+           "UNKNOWN_TRANSACTION", "lacks_the_transaction"]
 
 RULE_PATTERN = re.compile(r"RULE ([a-z0-9]+(?:-[a-z0-9]+)*): ([^\n]*)")
 """How the contract words a refusal: ``RULE <code>: <what to do>``, inside the peer's message
 (e.g. ``chaincode response 500, RULE not-the-holder: ...``)."""
+
+UNKNOWN_TRANSACTION = "is not a transaction of contract"
+"""How the contract refuses a function it does not have (``chaincode.contract`` ``ContractBase.unknown_transaction``:
+``function 'receivables:X' is not a transaction of contract 'receivables'``), as the chaincode deployed before that
+transaction existed answers a call of it."""
 
 
 class ReceivablesError(Exception):
@@ -93,8 +99,20 @@ def rule_violation_from(error: GatewayError, transaction: str) -> RuleViolation 
 
     The peers' messages (``details``) are searched first, then the error's own message.
     """
-    for text in [d.message for d in error.details] + [error.message]:
+    for text in _messages(error):
         match = RULE_PATTERN.search(text or "")
         if match:
             return RuleViolation(match.group(1), match.group(2).strip(), transaction=transaction, gateway_error=error)
     return None
+
+
+def lacks_the_transaction(error: GatewayError) -> bool:
+    """Whether ``error`` says that the chaincode has no such transaction (:data:`UNKNOWN_TRANSACTION`): one deployed
+    before it existed, for the caller to do without it (or have the chaincode upgraded), not a refusal of the call.
+    The peers' messages are searched, then the error's own, as :func:`rule_violation_from` searches them."""
+    return any(UNKNOWN_TRANSACTION in (text or "") for text in _messages(error))
+
+
+def _messages(error: GatewayError) -> list[str]:
+    """What ``error`` says: each peer's message (``details``), then its own."""
+    return [d.message for d in error.details] + [error.message]

@@ -1242,10 +1242,12 @@ def test_a_confirmation_is_endorsed_by_the_debtors_org_and_the_holders_read_from
         ("GetReceivable", None), ("ConfirmReceivable", [CORE, SUPPLIER])]
 
 
-def test_a_claim_whose_debtor_and_holder_share_an_org_is_confirmed_with_every_org_of_the_channel():
-    # its policy names that org and the regulator's, which the channel's config block does not tell
+def test_a_claim_whose_debtor_and_holder_share_an_org_and_whose_key_has_no_policy_is_confirmed_with_every_org():
+    # an earlier contract version's claim: no key-level policy tells its orgs, and the channel's config block does
+    # not tell which orgs' parties may be the regulator (test_one_org_claim_endorsers.py: the key's orgs, where it has)
     one_org = fakes.receivable(holder_msp=CORE)
-    contract = FakeContract(responses={"GetReceivable": one_org, "ConfirmReceivable": one_org})
+    contract = FakeContract(responses={"GetReceivable": one_org, "GetReceivableEndorsers": [],
+                                       "ConfirmReceivable": one_org})
     network = ChannelNetwork(REGULATOR, CORE, BANK, SUPPLIER)
     ReceivablesClient(contract, network).confirm(R)
     assert contract.calls[-1].endorsing_organizations == [CORE, BANK, REGULATOR, SUPPLIER]
@@ -1287,7 +1289,7 @@ def confirm_then_register_async(contract, *channel_orgs: str) -> None:
     """A same-org claim's confirmation and the core enterprise's registration, through the async client on a
     channel of ``channel_orgs``."""
     network = async_channel(*channel_orgs)
-    contract.responses.update({"GetReceivable": fakes.receivable(holder_msp=CORE),
+    contract.responses.update({"GetReceivable": fakes.receivable(holder_msp=CORE), "GetReceivableEndorsers": [],
                                "ConfirmReceivable": fakes.receivable(), "RegisterParty": fakes.party()})
     client = AsyncReceivablesClient(contract, network)
     asyncio.run(client.confirm(R))
@@ -1306,6 +1308,7 @@ ONE_ORG_FINANCED = {
     "GetOfferTerms": fakes.terms(recourse=True),
     "GetReceivable": fakes.receivable(status="OVERDUE", holder_msp=CORE, financing_id="F-00000000000000b1",
                                       financier=fakes.BANK, financier_msp=CORE),
+    "GetReceivableEndorsers": [],   # no policy tells its orgs (test_one_org_claim_endorsers.py: where one does)
     "RecordDisbursement": fakes.financing(status="DISBURSED"), "CancelFinancing": fakes.financing(status="CANCELLED"),
     "ExerciseRecourse": fakes.financing(status="RECOURSED")}
 
@@ -1315,7 +1318,7 @@ ONE_ORG_FINANCED = {
                                     lambda client: client.exercise_recourse("F-1", "unpaid")],
                          ids=["record_disbursement", "cancel_financing", "exercise_recourse"])
 def test_a_financed_claim_whose_debtor_holder_and_bank_share_an_org_is_changed_with_every_org_of_the_channel(change):
-    # the claim's policy names that org and the regulator's, and the financing's key (no policy) any two orgs
+    # the claim's key carries no policy naming its orgs, and the financing's key (no policy) needs any two orgs
     contract = FakeContract(responses=ONE_ORG_FINANCED)
     change(ReceivablesClient(contract, ChannelNetwork(REGULATOR, CORE, BANK, SUPPLIER)))
     assert contract.calls[-1].endorsing_organizations == [CORE, BANK, REGULATOR, SUPPLIER]
@@ -1353,16 +1356,18 @@ def test_a_party_registration_goes_to_the_next_other_org_when_the_first_has_no_p
 
 
 def test_a_same_org_confirmation_is_not_sent_without_an_org_that_cannot_endorse_and_says_what_to_do():
-    # the org whose peers are down may be the regulator's, which the claim's policy names
+    # where the key's orgs are no plan, the org whose peers are down may be the regulator's, which its policy names
     one_org = fakes.receivable(holder_msp=CORE)
-    bank_down = OrgsDown(BANK, responses={"GetReceivable": one_org, "ConfirmReceivable": one_org})
+    bank_down = OrgsDown(BANK, responses={"GetReceivable": one_org, "GetReceivableEndorsers": [],
+                                          "ConfirmReceivable": one_org})
     with pytest.raises(EndorseError) as caught:
         ReceivablesClient(bank_down, ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)).confirm(R)
     assert submitted_orgs(bank_down) == [[CORE, BANK, REGULATOR, SUPPLIER]]
-    assert f"confirming {R} needs {CORE} and the org(s) whose parties may be the regulator" in caught.value.message
+    assert (f"confirming {R} needs {CORE} and the orgs the claim's key-level policy names, which could not be used "
+            "(its key carries none, so the chaincode-level policy guards it)") in caught.value.message
     assert f"{BANK} could not" in caught.value.message and "--endorsing-org MSP" in caught.value.message
 
-    own_org_down = OrgsDown(CORE, BANK, responses={"GetReceivable": one_org})
+    own_org_down = OrgsDown(CORE, BANK, responses={"GetReceivable": one_org, "GetReceivableEndorsers": []})
     with pytest.raises(EndorseError) as caught:
         ReceivablesClient(own_org_down, ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)).confirm(R)
     assert caught.value.message == f"failed to find any endorsing peers for org(s): {CORE}, {BANK}"
@@ -1401,7 +1406,8 @@ def test_the_async_client_plans_as_the_blocking_one_when_an_org_cannot_endorse()
 @pytest.fixture
 def recording_session(monkeypatch):
     contract = FakeContract(responses={"RegisterParty": fakes.party(), "ConfirmReceivable": fakes.receivable(),
-                                       "GetReceivable": fakes.receivable(holder_msp=CORE)})
+                                       "GetReceivable": fakes.receivable(holder_msp=CORE),
+                                       "GetReceivableEndorsers": []})
     profile = ConnectionProfile(org="coreenterprise", msp_id=CORE, channel=CHANNEL, chaincode=CHAINCODE,
                                 gateway=Endpoint(address="127.0.0.1:1", host_name_override="peer0",
                                                  tls_root_cert="/x/ca.pem"), peers=[], orderers=[],
@@ -1426,7 +1432,7 @@ def test_the_commands_send_to_the_endorsing_orgs_given_and_else_to_the_ones_the_
     assert submitted_orgs(recording_session)[-1] == [CORE, REGULATOR]
     res = CliRunner().invoke(recfin, command)
     assert res.exit_code == 0, res.output
-    # the claim the fake returns is between two parties of one org: its confirmation names every org
+    # the claim the fake returns is between two parties of one org, and its key has no policy: every org is named
     assert submitted_orgs(recording_session)[-1] == ([CORE, BANK, SUPPLIER] if "confirm" in command else [CORE, BANK])
 
 

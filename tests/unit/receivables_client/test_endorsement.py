@@ -384,6 +384,8 @@ def test_a_confirmation_whose_debtor_and_holder_are_one_org_is_named_to_orgs_its
     regulators = core_also_supplies.msps_with_role("regulator")
     assert confirmation.needed.orgs == {CORE, *regulators}       # the policy its registration wrote
     assert confirmation.needed.met_by(confirmation.named), confirmation.named
+    # the orgs the claim's key names, read from it: no other org of the channel (a bank's, a supplier's) is asked
+    assert confirmation.named == [CORE, *regulators]
 
 
 def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_are_named_to_orgs_its_policy_asks():
@@ -416,3 +418,5 @@ def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_ar
     for transaction, submit in named.items():
         assert CORE in submit.needed.orgs and submit.needed.any_two, transaction
         assert submit.needed.met_by(submit.named), (transaction, submit.named)
+        # the orgs the claim's key names (and the terms' collection, which those meet): no other bank or supplier
+        assert submit.named == collection_orgs, (transaction, submit.named)

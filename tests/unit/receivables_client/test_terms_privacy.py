@@ -162,10 +162,11 @@ def test_where_the_definition_names_no_regulator_org_the_disbursement_is_refused
     assert contract.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "BankMSP", "RegulatorMSP"]
 
 
-def test_a_disbursement_where_the_debtor_holder_and_bank_are_one_org_is_sent_to_it_and_the_channels_others():
+def test_a_disbursement_where_the_debtor_holder_and_bank_are_one_org_and_the_key_has_no_policy_goes_to_every_org():
     answers = {"GetFinancing": {**fakes.financing(holder_msp="BankMSP"), "offers": [fakes.offer(status="ACCEPTED")]},
                "GetOfferTerms": fakes.terms(),
                "GetReceivable": fakes.receivable(status="FINANCED", holder_msp="BankMSP", debtor_msp="BankMSP"),
+               "GetReceivableEndorsers": [],   # no policy names the claim's orgs
                "RecordDisbursement": fakes.financing(status="DISBURSED", holder_msp="BankMSP")}
 
     def channel_orgs_with(msp_id):   # the channel's orgs, as its config block names them
@@ -230,21 +231,22 @@ def test_where_one_org_holds_and_finances_the_orgs_the_sdk_names_meet_the_collec
     assert [named for _, _, named in channel.lifecycle.asked] == [[SUPPLIER], [SUPPLIER]]
 
 
-def test_where_one_org_is_debtor_holder_and_bank_the_disbursement_names_it_and_every_other_org():
-    """Through the real contract: the debtor of that org too, the SDK names that org and every other of the channel,
-    here the regulator's, which is what the claim's and the terms' collection's policies need; nothing is refused."""
+def test_where_one_org_is_debtor_holder_and_bank_the_disbursement_names_the_orgs_of_the_claims_key():
+    """Through the real contract: the debtor of that org too, the SDK names the orgs the claim's key names, that org
+    and the regulator's, which the terms' collection's policy needs too, and not the channel's other bank; nothing is
+    refused."""
     from ..ledger_contract import Channel
-    from .test_endorsement import CORE, REGULATOR, claim, register, submits_of, terms
+    from .test_endorsement import BANK as BANK_MSP, CORE, REGULATOR, claim, register, submits_of, terms
 
     roles = ("core_enterprise", "supplier", "financier")
-    channel = Channel(NetworkConfig(org_roles={CORE: roles, REGULATOR: ("regulator",)}))
+    channel = Channel(NetworkConfig(org_roles={CORE: roles, BANK_MSP: ("financier",), REGULATOR: ("regulator",)}))
     core, supplier, bank = (register(channel, n, CORE, role, f"core-{role}") for n, role in enumerate(roles, 1))
     register(channel, 5, REGULATOR, "regulator", "regulator")
     financing = supplier.client.request_financing(claim(channel, supplier, core, "24312000000000000009", due_in=5)).id
     supplier.client.accept_offer(bank.client.make_offer(financing, terms(channel), [CORE, REGULATOR]).id)
     assert bank.client.record_disbursement(financing).status == "DISBURSED"
     disbursement, = (s for s in submits_of(channel) if s.transaction == "RecordDisbursement")
-    assert sorted(disbursement.named) == [CORE, REGULATOR]
+    assert disbursement.named == [CORE, REGULATOR]
     assert disbursement.needed.met_by(disbursement.named)
 
 

@@ -1,0 +1,237 @@
+"""Who the SDK asks to endorse a change to a claim whose debtor and holder (and bank) are all parties of one org: the
+orgs the claim's key-level policy names (GetReceivableEndorsers, read from a peer of that org), so that a peer down
+in an org the policy does not name (a second bank's) stops nothing; every org of the channel only where those orgs
+are no plan (docs/sdk-receivables.md, "Who endorses")."""
+
+from __future__ import annotations
+
+import asyncio
+
+import grpc
+import pytest
+
+from chaincode.receivables.config import NetworkConfig
+from client.gateway.errors import EndorseError, ErrorDetail, EvaluateError
+from client.ledger.lifecycle import LIFECYCLE
+from client.ledger.qscc import QSCC
+from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
+from client.receivables.errors import lacks_the_transaction
+
+from ..ledger_contract import ScriptedLifecycle, committed_definition
+from . import fakes
+from .audit_ledger import CHANNEL, ScriptedQscc, names_config_block
+from .test_audit import BANK, CORE, ONE_ORG_FINANCED, REGULATOR, SUPPLIER, OrgsDown, R
+
+BANK2, PBOC = "Bank2MSP", "PbocMSP"
+CHANNEL_ORGS = (SUPPLIER, BANK, CORE, REGULATOR, BANK2)
+EVERY_ORG = [CORE, BANK2, BANK, REGULATOR, SUPPLIER]          # the debtor's org first, then the others by name
+ONE_ORG = fakes.receivable(holder_msp=CORE)                   # its debtor and its holder are parties of CORE
+KEY_ORGS = [CORE, REGULATOR]                                  # what its key-level policy names
+# CORE's parties owe, hold and finance claims: the terms' collection of its holder and its bank is terms-CORE-CORE
+ONE_ORG_ALL_ROLES = NetworkConfig(org_roles={CORE: ("core_enterprise", "supplier", "financier"),
+                                             SUPPLIER: ("supplier",), BANK: ("financier",), BANK2: ("financier",),
+                                             REGULATOR: ("regulator",)})
+
+
+class Awaited:
+    """A system chaincode's Contract as an AsyncNetwork gives it: the same answers, awaited."""
+
+    def __init__(self, contract) -> None:
+        self.contract = contract
+
+    async def evaluate(self, function, **options):
+        return self.contract.evaluate(function, **options)
+
+
+class OrgsNetwork:
+    """A gateway Network whose qscc names ``orgs`` as the channel's and whose ``_lifecycle`` answers ``lifecycle``."""
+
+    def __init__(self, *orgs: str, lifecycle: ScriptedLifecycle | None = None, awaited: bool = False) -> None:
+        self.name = CHANNEL
+        self.qscc = ScriptedQscc([names_config_block(list(orgs))], {})
+        self.lifecycle = lifecycle or ScriptedLifecycle(committed_definition(ONE_ORG_ALL_ROLES))
+        self.awaited = awaited
+
+    def get_contract(self, chaincode, contract_name=None):
+        contract = {QSCC: self.qscc, LIFECYCLE: self.lifecycle}[chaincode]
+        return Awaited(contract) if self.awaited else contract
+
+
+class AsyncOrgsDown(OrgsDown):
+    """:class:`OrgsDown` with the AsyncContract's awaited calls."""
+
+    async def submit(self, name, **options):  # type: ignore[override]
+        return OrgsDown.submit(self, name, **options)
+
+    async def evaluate(self, name, **options):  # type: ignore[override]
+        return OrgsDown.evaluate(self, name, **options)
+
+
+def sent(awaited: bool, contract: OrgsDown, network: OrgsNetwork, call):
+    """``call`` on a client of the kind ``awaited`` says, over ``contract`` and ``network``."""
+    network.awaited = awaited
+    result = call((AsyncReceivablesClient if awaited else ReceivablesClient)(contract, network))
+    return asyncio.run(result) if asyncio.iscoroutine(result) else result
+
+
+def down(awaited: bool, *orgs: str, **fields) -> OrgsDown:
+    """A contract whose Gateway has no peer of ``orgs`` to endorse with (sync or async)."""
+    return (AsyncOrgsDown if awaited else OrgsDown)(*orgs, **fields)
+
+
+def calls_of(contract) -> list[tuple[str, str, list[str] | None]]:
+    return [(call.kind, call.name, call.endorsing_organizations) for call in contract.calls]
+
+
+def evaluate_refused(transaction: str, said: str, code: grpc.StatusCode | None = None) -> EvaluateError:
+    """An evaluate of ``transaction`` the peer of CORE answered with ``said``, as the Gateway words it."""
+    peer = ErrorDetail("peer0", CORE, f"chaincode response 500, {said}")
+    return EvaluateError("evaluate call to endorser returned error", transaction_id="q", code=code, details=[peer])
+
+
+NO_SUCH_TRANSACTION = evaluate_refused("GetReceivableEndorsers", "function 'receivables:GetReceivableEndorsers' is "
+                                                                 "not a transaction of contract 'receivables'")
+
+
+both_clients = pytest.mark.parametrize("awaited", [False, True], ids=["blocking", "async"])
+
+
+@both_clients
+def test_a_one_org_claim_is_confirmed_by_the_orgs_its_key_names_and_a_down_bank_is_not_asked(awaited):
+    contract = down(awaited, BANK2, responses={"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS,
+                                               "ConfirmReceivable": ONE_ORG})
+    network = OrgsNetwork(*CHANNEL_ORGS)
+    sent(awaited, contract, network, lambda sdk: sdk.confirm(R))
+    assert calls_of(contract) == [("evaluate", "GetReceivable", None),
+                                  # from a peer of the claim's org, the debtor's own
+                                  ("evaluate", "GetReceivableEndorsers", [CORE]),
+                                  ("submit", "ConfirmReceivable", KEY_ORGS)]
+    assert network.qscc.asked == []                               # the channel's orgs are not needed
+
+
+@both_clients
+def test_the_org_an_audit_looks_for_is_named_first_where_the_keys_orgs_would_leave_it_out(awaited):
+    contract = down(awaited, responses={"GetReceivable": ONE_ORG, "GetReceivableEndorsers": [PBOC, REGULATOR],
+                                        "ConfirmReceivable": ONE_ORG})
+    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
+    assert contract.calls[-1].endorsing_organizations == [CORE, PBOC, REGULATOR]
+
+
+def test_a_two_org_claim_is_confirmed_by_its_debtors_and_holders_orgs_without_reading_its_key():
+    contract = OrgsDown(BANK2, responses={"GetReceivable": fakes.receivable(), "ConfirmReceivable": ONE_ORG})
+    ReceivablesClient(contract, OrgsNetwork(*CHANNEL_ORGS)).confirm(R)
+    assert calls_of(contract) == [("evaluate", "GetReceivable", None), ("submit", "ConfirmReceivable", [CORE, SUPPLIER])]
+
+
+NOT_PERMITTED = evaluate_refused("GetReceivableEndorsers", "RULE not-permitted-to-read: not a party to the claim")
+
+# (the answer of GetReceivableEndorsers, or its error; what the EndorseError says of why every org was asked)
+FALLBACKS = {
+    "no-policy": ([], "its key carries none, so the chaincode-level policy guards it"),
+    "one-org-policy": ([CORE], f"its key names {CORE} alone, as an earlier contract version wrote it"),
+    "chaincode-predates-the-query": (NO_SUCH_TRANSACTION, "the chaincode on the channel predates "
+                                                          "GetReceivableEndorsers, which reads them"),
+    "caller-may-not-read-it": (NOT_PERMITTED, "the caller may not read them: not-permitted-to-read"),
+}
+
+
+def endorsers_answer(answer) -> dict:
+    """The FakeContract fields that make GetReceivableEndorsers answer ``answer``, or raise it."""
+    if isinstance(answer, Exception):
+        return {"errors": {"GetReceivableEndorsers": answer}}
+    return {"responses": {"GetReceivableEndorsers": answer}}
+
+
+@both_clients
+@pytest.mark.parametrize("case", FALLBACKS)
+def test_where_the_keys_orgs_are_no_plan_every_org_is_asked_and_a_down_one_is_named_with_why(case, awaited):
+    answer, why = FALLBACKS[case]
+    fields = endorsers_answer(answer)
+    fields.setdefault("responses", {}).update({"GetReceivable": ONE_ORG, "ConfirmReceivable": ONE_ORG})
+    up = down(awaited, **fields)
+    sent(awaited, up, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
+    assert calls_of(up)[-1] == ("submit", "ConfirmReceivable", EVERY_ORG)
+
+    bank2_down = down(awaited, BANK2, **fields)
+    with pytest.raises(EndorseError) as caught:
+        sent(awaited, bank2_down, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
+    assert [c.endorsing_organizations for c in bank2_down.calls if c.kind == "submit"] == [EVERY_ORG]
+    assert caught.value.message.startswith(
+        f"confirming {R} needs {CORE} and the orgs the claim's key-level policy names, which could not be used "
+        f"({why}), so every org of the channel was asked to endorse and {BANK2} could not (failed to find any "
+        f"endorsing peers for org(s): {BANK2}); start a peer of {BANK2} with the chaincode")
+
+
+@both_clients
+@pytest.mark.parametrize("error", [
+    evaluate_refused("GetReceivableEndorsers", "RULE not-found: no receivable R-00000000000000a1"),
+    EvaluateError("no peers available to evaluate chaincode receivables", transaction_id="q",
+                  code=grpc.StatusCode.UNAVAILABLE)], ids=["a-peer-a-block-behind", "no-peer-of-the-org"])
+def test_any_other_failure_of_the_read_is_raised_and_nothing_is_sent(error, awaited):
+    contract = down(awaited, responses={"GetReceivable": ONE_ORG}, errors={"GetReceivableEndorsers": error})
+    with pytest.raises((RuleViolation, EvaluateError)):
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
+    assert [c.kind for c in contract.calls] == ["evaluate", "evaluate"]
+
+
+def test_a_missing_transaction_is_told_from_the_peers_message_and_from_no_other_refusal():
+    assert lacks_the_transaction(NO_SUCH_TRANSACTION)
+    assert lacks_the_transaction(EvaluateError("function 'receivables:X' is not a transaction of contract "
+                                               "'receivables'", transaction_id="q"))
+    assert not lacks_the_transaction(NOT_PERMITTED)
+    assert not lacks_the_transaction(EvaluateError("no peers available", transaction_id="q"))
+
+
+ONE_ORG_FINANCED_KEY = {**ONE_ORG_FINANCED, "GetReceivableEndorsers": KEY_ORGS,
+                        "DemandRecourse": fakes.financing(status="DISBURSED")}
+FINANCING_CHANGES = pytest.mark.parametrize("change", [
+    lambda sdk: sdk.record_disbursement("F-1"), lambda sdk: sdk.cancel_financing("F-1", "not disbursed"),
+    lambda sdk: sdk.exercise_recourse("F-1", "unpaid"), lambda sdk: sdk.demand_recourse("F-1", "unpaid")],
+    ids=["record_disbursement", "cancel_financing", "exercise_recourse", "demand_recourse"])
+
+
+@both_clients
+@FINANCING_CHANGES
+def test_a_change_to_a_one_org_financed_claim_is_endorsed_by_the_orgs_its_key_names(change, awaited):
+    """The claim's key names CORE and the regulator's org; the financing (one org holds and finances it: no policy
+    of its own), a notice and the index entries are under the chaincode-level policy, any two orgs, which those
+    two meet; a disbursement's terms' collection (terms-CORE-CORE) asks CORE and a regulator org, which they are."""
+    contract = down(awaited, BANK2, responses=ONE_ORG_FINANCED_KEY)
+    network = OrgsNetwork(*CHANNEL_ORGS)
+    sent(awaited, contract, network, change)
+    assert contract.calls[-1].kind == "submit" and contract.calls[-1].endorsing_organizations == KEY_ORGS
+    assert ("evaluate", "GetReceivableEndorsers", [CORE]) in calls_of(contract)
+    assert network.qscc.asked == []
+
+
+@both_clients
+def test_a_disbursement_names_the_regulator_org_the_terms_collection_asks_beside_the_keys_orgs(awaited):
+    # an operator's collections file whose terms-CORE-CORE asks PbocMSP, an org the claim's key does not name
+    terms_of_core = f"terms-{CORE}-{CORE}"
+    lifecycle = ScriptedLifecycle(committed_definition(
+        ONE_ORG_ALL_ROLES, members={terms_of_core: [CORE, PBOC, REGULATOR]},
+        endorsement={terms_of_core: f"AND('{CORE}.member', '{PBOC}.member')"}))
+    contract = down(awaited, BANK2, responses=ONE_ORG_FINANCED_KEY)
+    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, PBOC, lifecycle=lifecycle),
+         lambda sdk: sdk.record_disbursement("F-1"))
+    assert contract.calls[-1].endorsing_organizations == [CORE, REGULATOR, PBOC]
+    assert [named for *_, named in lifecycle.asked] == [[CORE]]
+
+
+@both_clients
+def test_a_disbursement_whose_terms_collection_cannot_be_read_goes_to_every_org(awaited):
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY, chaincode_name="receivables-v2")   # not defined
+    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.record_disbursement("F-1"))
+    assert ("evaluate", "GetReceivableEndorsers", [CORE]) in calls_of(contract)   # read, the collection's not
+    assert contract.calls[-1].endorsing_organizations == EVERY_ORG
+
+
+@both_clients
+@pytest.mark.parametrize("case", FALLBACKS)
+def test_where_the_keys_orgs_are_no_plan_a_one_org_financed_claims_change_goes_to_every_org(case, awaited):
+    fields = endorsers_answer(FALLBACKS[case][0])
+    fields["responses"] = {**ONE_ORG_FINANCED, **fields.get("responses", {})}
+    contract = down(awaited, **fields)
+    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.cancel_financing("F-1", "not disbursed"))
+    assert ("evaluate", "GetReceivableEndorsers", [CORE]) in calls_of(contract)
+    assert contract.calls[-1].endorsing_organizations == EVERY_ORG
