@@ -11,10 +11,11 @@ whose mod_policy is checked.
 Policies are evaluated as Fabric does:
 - ImplicitMeta: the named sub-policy of each child group (each org); ANY needs one,
   ALL every one, MAJORITY more than half;
-- Signature (NOutOf over MSP principals): each signer can satisfy one principal; a signer
-  satisfies 'X.member' when its certificate was issued by a root CA of MSP X in the
-  current config, and 'X.admin' / 'X.peer' / 'X.client' when, in addition, its OU is the
-  role's NodeOU (or, for admin, it is one of the MSP's listed admin certificates).
+- Signature (NOutOf over MSP principals, greedy: client.ledger.signature_policy): each signer
+  can satisfy one principal; a signer satisfies 'X.member' when its certificate was issued by
+  a root CA of MSP X in the current config, and 'X.admin' / 'X.peer' / 'X.client' when, in
+  addition, its OU is the role's NodeOU (or, for admin, it is one of the MSP's listed admin
+  certificates).
 Signatures that do not verify as Fabric verifies them (a high-S ECDSA signature among them),
 signatures of a certificate that a CRL of its CA in its MSP's revocation list names, signatures of
 any identity of an MSP whose revocation list holds a CRL without an Authority Key Identifier (Fabric's
@@ -35,6 +36,9 @@ from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 
 from client.ledger.revocation import refusing
+# renamed: evaluate() here checks a whole update, and signature_policy names org_definition's parser
+from client.ledger.signature_policy import Evaluation
+from client.ledger.signature_policy import evaluate as evaluate_rule
 
 from . import channel_config, config_signing, crl
 from .org_definition import ROLE_NAMES, OrgMsp, decode_msp, signature_policy
@@ -248,36 +252,24 @@ class _Evaluator:
         if policy.type == policies_pb2.Policy.SIGNATURE:
             env = policies_pb2.SignaturePolicyEnvelope.FromString(policy.value)
             principals = [_principal(p) for p in env.identities]
-            used = [False] * len(self.signed)
-            satisfied, met = self._signature(env.rule, principals, used)
+            evaluation = self._signature(env.rule, principals)
             names = [f"{m}.{r}" for m, r in principals]
             needed = env.rule.n_out_of.n if env.rule.HasField("n_out_of") else 1
-            return PolicyCheck(where, render_signature_rule(env), satisfied, needed, names,
-                               [f"{m}.{r}" for m, r in met])
+            return PolicyCheck(where, render_signature_rule(env), evaluation.met, needed, names,
+                               [names[k] for k in evaluation.leaves])
         return PolicyCheck(where, f"(unsupported policy type {policy.type})", False, 1)
 
     def satisfies(self, signer, msp_id: str, role: str) -> bool:
         """Whether one counted signer is the principal 'msp_id.role'."""
         return satisfies(signer, msp_id, role, self.msps)
 
-    def _signature(self, rule: policies_pb2.SignaturePolicy, principals, used: list[bool]):
-        """Fabric's greedy NOutOf: each signer is used for at most one principal."""
-        if rule.HasField("signed_by"):
-            msp_id, role = principals[rule.signed_by]
-            for i, signer in enumerate(self.signed):
-                if not used[i] and self.satisfies(signer, msp_id, role):
-                    used[i] = True
-                    return True, [(msp_id, role)]
-            return False, []
-        count, met = 0, []
-        for sub in rule.n_out_of.rules:
-            trial = list(used)
-            ok, sub_met = self._signature(sub, principals, trial)
-            if ok:
-                used[:] = trial
-                count += 1
-                met += sub_met
-        return count >= rule.n_out_of.n, met
+    def _signature(self, rule: policies_pb2.SignaturePolicy,
+                   principals: list[tuple[str, str]]) -> Evaluation:
+        """``rule`` over the counted signers, each (MSP ID, role) of ``principals`` met as ``satisfies`` says, by
+        Fabric's greedy NOutOf (client.ledger.signature_policy): each signer is used for at most one principal."""
+        return evaluate_rule(
+            rule, principals=len(principals), signers=len(self.signed),
+            meets=lambda signer, principal: self.satisfies(self.signed[signer], *principals[principal]))
 
 
 class _RoleHolders(_Evaluator):
@@ -307,9 +299,7 @@ def met_by(envelope: policies_pb2.SignaturePolicyEnvelope, identities: list[tupl
     policy as Fabric evaluates it: each identity counts for one principal, 'X.role' or 'X.member' of its MSP X, and
     NOutOf is greedy (every sub-rule met in turn keeps the identities it used), so a set can fail a policy that
     some of its identities alone would meet."""
-    principals = [_principal(p) for p in envelope.identities]
-    met, _principals_met = _RoleHolders(identities)._signature(envelope.rule, principals, [False] * len(identities))
-    return met
+    return _RoleHolders(identities)._signature(envelope.rule, [_principal(p) for p in envelope.identities]).met
 
 
 @dataclass

@@ -4,6 +4,8 @@
   query pinned to the caller's own org, and the channel configuration in force (its last config block);
 - :mod:`.lifecycle`: a chaincode's committed definition (``_lifecycle`` ``QueryChaincodeDefinition``), asked as
   qscc is, and the member orgs of one of its private data collections;
+- :mod:`.signature_policy`: a signature policy evaluated as Fabric evaluates it, greedily, each signer counted
+  once (a collection's endorsement rule here, a config update's signatures in ``network.config_policy``);
 - :mod:`.msp`: the channel's org MSPs as that configuration defines them, and whether a certificate is one of
   theirs (chains to its CA certificates, within its dates, not revoked);
 - :mod:`.revocation`: certificate revocation lists matched to the CA that issued them, as Fabric's MSP does;

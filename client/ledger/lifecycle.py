@@ -19,6 +19,7 @@ from fabric_protos.peer import collection_pb2
 from fabric_protos.peer.lifecycle import lifecycle_pb2
 
 from ..gateway._twins import Steps, awaiting, blocking
+from . import signature_policy
 from .qscc import ask_own_org, decoded
 
 LIFECYCLE = "_lifecycle"
@@ -61,26 +62,14 @@ class EndorsementRule(NamedTuple):
 
     def met_by(self, orgs: Iterable[str]) -> bool:
         """Whether one endorsing peer of each of ``orgs`` (the Gateway asks one peer of each org it is given) meets
-        the rule as Fabric's validation evaluates it (cauthdsl): each endorsement counts for one leaf at most, and an
-        n-out-of tries every part in turn, a part met keeping the endorsements it used, so a part met by more than
-        it needs can leave a later one short."""
-        return self._met(self.rule, frozenset(orgs))[0]
-
-    def _met(self, rule: policies_pb2.SignaturePolicy, unused: frozenset[str]) -> tuple[bool, frozenset[str]]:
-        """Whether ``rule`` is met from the endorsements of ``unused``, and the ones still unused once it is (on
-        failure the caller keeps its own: Fabric evaluates each part on a copy)."""
-        if rule.HasField("signed_by"):
-            # an index past the identities: a policy Fabric refuses to compile, which no committed one holds
-            org = self.peer_orgs[rule.signed_by] if rule.signed_by < len(self.peer_orgs) else None
-            return (True, unused - {org}) if org in unused else (False, unused)
-        if not rule.HasField("n_out_of"):   # neither kind: Fabric refuses to compile it
-            return False, unused
-        met = 0
-        for part in rule.n_out_of.rules:
-            part_met, left = self._met(part, unused)
-            if part_met:
-                met, unused = met + 1, left
-        return met >= rule.n_out_of.n, unused
+        the rule as Fabric's validation evaluates it (:mod:`.signature_policy`): each endorsement counts for one leaf
+        at most, and an n-out-of tries every part in turn, a part met keeping the endorsements it used, so a part met
+        by more than it needs can leave a later one short. A part Fabric refuses to compile, which no committed
+        definition holds, is met by none (:func:`.signature_policy.evaluate`)."""
+        endorsing = list(dict.fromkeys(orgs))      # one peer of each org: an org named twice endorses once
+        return signature_policy.evaluate(
+            self.rule, principals=len(self.peer_orgs), signers=len(endorsing),
+            meets=lambda signer, principal: endorsing[signer] == self.peer_orgs[principal]).met
 
     def fewest_added(self, endorsing: list[str], candidates: Iterable[str]) -> list[str] | None:
         """The fewest of ``candidates`` whose peers, with those of ``endorsing``, meet the rule, in name order; of

@@ -208,6 +208,29 @@ def test_a_failed_inner_rule_leaves_its_signers_for_the_next_as_fabric_does(topo
     assert not config_policy.evaluate(config, config_signing.envelope(update, [supplier])).ok
 
 
+def test_a_signature_rule_fabric_refuses_to_compile_is_met_by_nobody(topology, data_root, current):
+    """A rule of neither kind and a leaf indexing no principal: Fabric compiles neither, so no signature is taken to
+    meet them (client.ledger.signature_policy). Read as an n-out-of, the first would be met (0 of 0); the second
+    would index past the principals, or, at -1, the last of them."""
+    every_peer = [("BankMSP", "peer"), ("SupplierMSP", "peer")]
+    envelope = signature_policy("OR('BankMSP.peer', 'SupplierMSP.peer')")
+    assert config_policy.met_by(envelope, every_peer)
+    for malformed in (policies_pb2.SignaturePolicy(), policies_pb2.SignaturePolicy(signed_by=2),
+                      policies_pb2.SignaturePolicy(signed_by=-1)):
+        envelope.rule.CopyFrom(malformed)
+        assert not config_policy.met_by(envelope, every_peer), malformed
+    config = with_bank_admins(current, "OR('BankMSP.admin')")
+    admins = config.channel_group.groups["Application"].groups["BankMSP"].policies["Admins"].policy
+    neither = policies_pb2.SignaturePolicyEnvelope.FromString(admins.value)
+    neither.ClearField("rule")
+    admins.value = neither.SerializeToString()
+    update = bank_anchor_update(config)
+    bank = config_signing.sign(update, user(topology, data_root, "bank"))
+    verdict = config_policy.evaluate(config, config_signing.envelope(update, [bank]))
+    assert not verdict.ok and verdict.checks[0].met == [], verdict.describe()
+    assert "needs 1 of 1 principals, has 0: missing 1 of BankMSP.admin" in verdict.describe()
+
+
 @pytest.mark.parametrize("text, rendered", [
     ("OR('BankMSP.admin')", "OR('BankMSP.admin')"),
     ("AND('AMSP.peer', 'BMSP.peer')", "AND('AMSP.peer', 'BMSP.peer')"),
