@@ -12,6 +12,7 @@ import click
 from client.gateway import GatewayError
 from client.invoices.credit_code import credit_code_problem
 from client.receivables import Party, RuleViolation, UnreadableAnswer, client_id_of
+from client.receivables.errors import lacks_the_transaction
 from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
 from network import membership, org_users
 from network.bundle_host import BundleHost
@@ -362,15 +363,11 @@ def _claims_check(data_root: Path, claims_as: str | None, no_claim_check: bool,
             try:
                 return {claim_id: client.receivable_endorsers(claim_id) for claim_id in claim_ids}
             except GatewayError as exc:
-                if _UNKNOWN_TRANSACTION in str(exc):     # a contract deployed before the query existed
+                if lacks_the_transaction(exc):     # a contract deployed before the query existed
                     return None
                 raise
         return as_a_regulator(regulator_orgs, reading)
     return ClaimsCheck(read=read, endorsers=endorsers, skipped=no_claim_check, sends_nothing=sends_nothing)
-
-
-# how the contract (chaincode/contract ContractBase.unknown_transaction) refuses a transaction it does not have
-_UNKNOWN_TRANSACTION = "is not a transaction of contract"
 
 
 @org.command("remove")
