@@ -104,7 +104,9 @@ def down(topology_path, purge, as_json):
     commit, is too; except a process another data folder's pid file records (this folder
     copied: left alone, said so) and one running as another user (refused, naming `sudo recfin
     network down`: down then fails, after trying the rest, and --purge deletes nothing). A
-    data folder that does not exist is said so (exit status 0).
+    process one of them started that left its process group (a wrapper that daemonised) is
+    found by the pid file its environment names, stopped too, and said so. A data folder that
+    does not exist is said so (exit status 0).
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down`: the containers go, the ledgers stay in
@@ -124,6 +126,7 @@ def down(topology_path, purge, as_json):
     try:
         stopped = net.down(purge=purge)
     except ProcessesNotStoppedError as refused:
+        _say_stopped_outside_group(net, say)
         # A native process it could not stop (another user's, one outliving SIGKILL) still leaves the compose
         # network to stop; with --purge, its containers only: a failed down deletes nothing. Any other refusal
         # (another run holds the lock, a purge refused) stops nothing more.
@@ -132,6 +135,7 @@ def down(topology_path, purge, as_json):
         except NetworkError as compose_failed:
             raise NetworkError(f"{refused}; and the compose network: {compose_failed}") from refused
         raise
+    outside = _say_stopped_outside_group(net, say)
     if nowhere:
         say(f"{nowhere}; nothing stopped")
     else:
@@ -139,7 +143,18 @@ def down(topology_path, purge, as_json):
                                                                  f"; ledgers kept in {net.data_root}"))
     composed = _stop_recorded_compose(net, purge=purge, say=say)
     if as_json:
-        emit({"stopped": stopped, "data_root": net.data_root, "purged": purge, "compose": composed}, as_json=True)
+        # The key only when there were any: the output of a down without them is as it was.
+        emit({"stopped": stopped, "data_root": net.data_root, "purged": purge, "compose": composed}
+             | ({"stopped_outside_group": outside} if outside else {}), as_json=True)
+
+
+def _say_stopped_outside_group(net: Network, say: Callable[[str], None]) -> list[dict[str, object]]:
+    """`down`'s line for each process it stopped outside its node's or server's process group (left by a wrapper that
+    daemonised, a worker in a session of its own): the `stopped <name>` line names the recorded process only."""
+    outside = [{"name": name, "pid": pid} for name, pid in net.supervisor.stopped_outside_group]
+    for each in outside:
+        say(f"stopped pid {each['pid']} of {each['name']}, which had left its process group")
+    return outside
 
 
 def _stop_recorded_compose(net: Network, *, purge: bool,

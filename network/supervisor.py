@@ -17,7 +17,12 @@ version (start time and command line, no tag) is checked by those; one older sti
 program (`exe`) and is checked by that alone, as it was written.
 Stopping sends SIGTERM to the group, then SIGKILL to the group after a grace period if any
 member remains; a group whose leader has exited is signalled while a member carrying the tag
-lives. A member left after SIGKILL keeps the pid file, and the stop fails naming it. Waiting
+lives. A process carrying the pid file's own tag that has left the group (setsid() or setpgid():
+a wrapper that daemonises, a server forking a worker into a session of its own) is found by a
+/proc scan of the environments this user can read, and stopped alongside, its new group signalled
+whole only when that group's leader carries the tag too; while the recorded process is gone, such
+a process also shows the pid file's process as running. A process left after SIGKILL keeps the
+pid file, and the stop fails naming it. Waiting
 polls a check against a deadline (no fixed sleeps) and fails naming
 the process and its log file, at once if the process died (checked before and after each
 check, so another program answering for it is not taken for it). A log past log_limit bytes
@@ -73,6 +78,16 @@ class Found:
     uid: int | None = None          # its owner when that is another user (signals to it are refused)
     runs_for: str | None = None     # the pid file another folder's process at that pid was started for
     name: str = ""                  # the process's name as recorded (its folder's name when none is)
+    # Processes started for this pid file that left its process group (setsid(), setpgid()): looked for while the
+    # recorded process is gone, as they then are what runs of it (a wrapper that daemonised and exited).
+    escaped: tuple[int, ...] = ()
+
+    @property
+    def running(self) -> int | None:
+        """The pid that shows the pid file's process runs: the recorded one, else one that left its group."""
+        if self.alive:
+            return self.pid
+        return self.escaped[0] if self.escaped else None
 
 
 def pid_file_tag(pid_file: Path) -> str:
@@ -94,6 +109,10 @@ class Supervisor:
     sleep: Callable[[float], None] = field(default=time.sleep)
     # Children started by this object: polled through Popen so their exit is collected cleanly.
     _children: dict[int, subprocess.Popen] = field(default_factory=dict, repr=False)
+    # (name, pid) of each process a stop found outside its pid file's process group and stopped, for `down` to say.
+    stopped_outside_group: list[tuple[str, int]] = field(default_factory=list)
+    # The last scan of tagged processes (_scan_tagged) and the newest pid then: reused while no process was created.
+    _tagged_seen: tuple[str, list[tuple[int, str]]] | None = field(default=None, repr=False)
 
     def _running(self, pid: int) -> bool:
         proc = self._children.get(pid)
@@ -112,25 +131,55 @@ class Supervisor:
             return Found()
         if "exe" not in record:     # every pid file this module writes names its program
             return Found(pid, name=name)
+        tag = pid_file_tag(pid_file)
         proc = self._children.get(pid)
         if proc is not None:
-            return Found(pid, proc.poll() is None, name=name)
-        found = _look(pid, record, pid_file_tag(pid_file))
-        return Found(pid, found.alive, found.uid, found.runs_for, name)
+            alive = proc.poll() is None
+            return Found(pid, alive, name=name, escaped=() if alive else self._escaped(tag, pid))
+        found = _look(pid, record, tag)
+        gone = not found.alive and found.runs_for is None
+        return Found(pid, found.alive, found.uid, found.runs_for, name, self._escaped(tag, pid) if gone else ())
 
     def running_pid(self, pid_file: Path) -> int | None:
         """The pid recorded in pid_file if that process is still alive and still ours (another user's included:
-        it runs, though only that user can stop it), else None."""
-        found = self.find(pid_file)
-        return found.pid if found.alive else None
+        it runs, though only that user can stop it), else that of one started for it that left its process group
+        and runs on (Found.escaped), else None."""
+        return self.find(pid_file).running
+
+    def _escaped(self, tag: str, group: int) -> tuple[int, ...]:
+        """The live processes carrying tag (the same pid file: _same_file) outside process group ``group``, the
+        recorded pid's. Only the same file counts: unlike the recorded process, one outside its group has no start
+        time to tell a copy's or a moved folder's from another folder's, so a tag naming another path is left alone."""
+        escaped = []
+        for pid, carried in self._tagged_processes():
+            if pid == group or not _same_file(carried, tag):
+                continue
+            try:
+                outside = os.getpgid(pid) != group
+            except OSError:
+                continue
+            if outside and _lives(pid):
+                escaped.append(pid)
+        return tuple(sorted(escaped))
+
+    def _tagged_processes(self) -> list[tuple[int, str]]:
+        """_scan_tagged, scanned again only once a process was created since the last scan (the newest pid has
+        changed): `status` looks at every node, and one /proc scan serves them all. A process listed may have exited
+        since, which each use checks; none can have appeared, nor taken a listed pid, without a new pid."""
+        newest = _newest_pid()
+        if newest is not None and self._tagged_seen is not None and self._tagged_seen[0] == newest:
+            return self._tagged_seen[1]
+        tagged = _scan_tagged()
+        self._tagged_seen = (newest, tagged) if newest is not None else None
+        return tagged
 
     # ---- starting ----------------------------------------------------------
     def start(self, spec: ProcessSpec) -> tuple[int, bool]:
         """Start spec unless it already runs. Returns (pid, started_now)."""
         found = self.find(spec.pid_file)
-        if found.alive:
+        if found.running is not None:       # one that left its group (a daemonised node) runs as well
             self.bound_log(spec.log)
-            return found.pid, False
+            return found.running, False
         tag = pid_file_tag(spec.pid_file)
         if found.pid is not None and _carries(found.pid, tag):
             # Its own process, which the record no longer describes (edited, or written over): a second copy would
@@ -165,40 +214,59 @@ class Supervisor:
     # ---- stopping ----------------------------------------------------------
     def stop(self, pid_file: Path) -> bool:
         """SIGTERM the process group, SIGKILL after the grace period. False if it was not running (nothing signalled).
+        Processes carrying the pid file's tag that left the group are stopped alongside (each recorded in
+        stopped_outside_group), and so are any found once the group is down (one that left it while stopping).
 
-        NetworkError, the pid file kept, when the process is another user's, or when members of its group outlive
-        SIGKILL."""
+        NetworkError, the pid file kept, when the process is another user's, or when members of its group, or those
+        that left it, outlive SIGKILL."""
         found = self.find(pid_file)
         pid = found.pid
         if found.alive and found.uid is not None:
             raise NetworkError(f"{found.name} pid {pid} runs as uid {found.uid}: run `sudo recfin network down`")
         if found.runs_for is not None:
             return False            # another folder's process: its own pid file there keeps track of it
-        if not found.alive and (pid is None or not _tagged_members(pid, pid_file_tag(pid_file))):
+        tag = pid_file_tag(pid_file)
+        # The leader, or a member of its group (which keeps the group's id from being reused) once it has exited.
+        group_runs = pid is not None and (found.alive or bool(_tagged_members(pid, tag)))
+        escaped = list(self._escaped(tag, pid)) if pid is not None else []
+        if not group_runs and not escaped:
             pid_file.unlink(missing_ok=True)
             return False
-        # The leader, or a member of its group (which keeps the group's id from being reused) once it has exited.
-        _signal_group(pid, signal.SIGTERM)
-        # The whole group, not only its leader: a member ignoring SIGTERM would outlive the pid file.
-        def remaining() -> bool:
-            return self._running(pid) or _group_alive(pid)
-
-        deadline = self.clock() + self.grace
-        while remaining() and self.clock() < deadline:
-            self.sleep(self.poll_interval)
-        if remaining():
-            _signal_group(pid, signal.SIGKILL)
-            deadline = self.clock() + 5.0
-            while remaining() and self.clock() < deadline:
-                self.sleep(self.poll_interval)
-        if remaining():
-            left = [str(p) for p in _group_members(pid)] or [str(pid)]
-            raise NetworkError(f"{found.name}: pid {first_few(left)} of process group {pid} still alive after "
-                               f"SIGKILL (see `ps -o pid,stat,cmd -g {pid}`; state D waits on the kernel): "
-                               f"{pid_file} kept, run the stop again once they have exited")
+        targets = ([_Target(pid, group=True)] if group_runs else []) + _targets_of(escaped, tag)
+        left = self._terminate(targets)
+        if not left:
+            late = [each for each in self._escaped(tag, pid) if each not in escaped]
+            escaped += late
+            left = self._terminate(_targets_of(late, tag))
+        self.stopped_outside_group.extend((found.name, each) for each in escaped if not _lives(each))
+        if left:
+            raise NetworkError(_not_stopped(found.name, pid, pid_file, left))
         self._children.pop(pid, None)
         pid_file.unlink(missing_ok=True)
         return True
+
+    def _terminate(self, targets: list[_Target]) -> list[_Target]:
+        """SIGTERM each target, SIGKILL those left after the grace period; those left after that."""
+        # A whole group, not only its leader: a member ignoring SIGTERM would outlive the pid file.
+        def remaining() -> list[_Target]:
+            return [target for target in targets if self._target_lives(target)]
+
+        for target in targets:
+            target.send(signal.SIGTERM)
+        deadline = self.clock() + self.grace
+        while remaining() and self.clock() < deadline:
+            self.sleep(self.poll_interval)
+        for target in remaining():
+            target.send(signal.SIGKILL)
+        deadline = self.clock() + 5.0
+        while remaining() and self.clock() < deadline:
+            self.sleep(self.poll_interval)
+        return remaining()
+
+    def _target_lives(self, target: _Target) -> bool:
+        if target.group:
+            return self._running(target.pid) or _group_alive(target.pid)
+        return _lives(target.pid, target.start_time)
 
     # ---- waiting -----------------------------------------------------------
     def wait_until(self, check: Callable[[], bool], *, what: str, name: str, log: Path, timeout: float,
@@ -227,6 +295,56 @@ class Supervisor:
                 raise NodeTimeoutError(f"{name}: {what} not reached within {timeout:g}s{f' ({found})' if found else ''}"
                                        f": see {log}{_tail_hint(log)}")
             self.sleep(self.poll_interval)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What a stop signals: a process group (by its id, its leader's pid), or one process alone."""
+    pid: int
+    group: bool
+    start_time: str | None = None       # a lone process's, so a pid reused since is not taken for it
+
+    def send(self, sig: int) -> None:
+        if self.group:
+            _signal_group(self.pid, sig)
+            return
+        try:
+            os.kill(self.pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def _targets_of(escaped: list[int], tag: str) -> list[_Target]:
+    """How the processes that left a pid file's group are signalled: each with its new group when that group's leader
+    carries the tag too (setsid() made it the leader of its own), else alone, the group being someone else's."""
+    targets: list[_Target] = []
+    for pid in escaped:
+        try:
+            group = os.getpgid(pid)
+        except OSError:
+            continue
+        leader_tag = tag_of(group) if group != pid else tag
+        target = _Target(group, group=True) if leader_tag is not None and _same_file(leader_tag, tag) \
+            else _Target(pid, group=False, start_time=_start_time(pid))
+        if target not in targets:
+            targets.append(target)
+    return targets
+
+
+def _not_stopped(name: str, group: int | None, pid_file: Path, left: list[_Target]) -> str:
+    """The error of a stop that left processes after SIGKILL: which, and the `ps` that shows them."""
+    parts, selected = [], []
+    if group is not None and any(target.pid == group and target.group for target in left):
+        members = [str(p) for p in _group_members(group)] or [str(group)]
+        parts.append(f"pid {first_few(members)} of process group {group}")
+        selected.append(f"-g {group}")
+    outside = [str(p) for target in left if target.pid != group or not target.group
+               for p in ((_group_members(target.pid) or [target.pid]) if target.group else [target.pid])]
+    if outside:
+        parts.append(f"pid {first_few(outside)} (which left process group {group})")
+        selected.append(f"-p {','.join(outside)}")
+    return (f"{name}: {' and '.join(parts)} still alive after SIGKILL (see `ps -o pid,stat,cmd {' '.join(selected)}`; "
+            f"state D waits on the kernel): {pid_file} kept, run the stop again once they have exited")
 
 
 def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found:
@@ -386,6 +504,35 @@ def _tagged_members(pgid: int, tag: str) -> list[int]:
     """The live members of group pgid started for the pid file tag names: a group of that pid file's process whose
     leader has exited (its id is not given to another group while a member lives)."""
     return [pid for pid in _group_members(pgid) if _carries(pid, tag)]
+
+
+def _lives(pid: int, start_time: str | None = None) -> bool:
+    """Whether pid runs (a zombie does not), and, given its start time, is still the process that had it."""
+    try:
+        fields = _stat_fields(pid)
+    except (OSError, IndexError):
+        return False
+    return fields[0] != "Z" and (start_time is None or fields[19] == start_time)
+
+
+def _scan_tagged() -> list[tuple[int, str]]:
+    """Each process whose environment this user can read and holds RECFIN_PID_FILE, with that pid file ([] without
+    procfs). Another user's environment cannot be read: its processes are not listed."""
+    tagged: list[tuple[int, str]] = []
+    if not _has_procfs():
+        return tagged
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (carried := tag_of(int(entry.name))) is not None:
+            tagged.append((int(entry.name), carried))
+    return tagged
+
+
+def _newest_pid() -> str | None:
+    """The pid last given to a new process (/proc/loadavg's last field), None without procfs."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[-1]
+    except (OSError, IndexError):
+        return None
 
 
 def _has_procfs() -> bool:

@@ -235,15 +235,21 @@ def test_a_copy_of_the_data_folder_leaves_alone_the_group_whose_leader_has_exite
         kill_group(pid)
 
 
+def undelivered(monkeypatch) -> tuple[list[tuple[int, int]], Supervisor]:
+    """The signals a stop sends to groups, recorded and not delivered, and a Supervisor whose clock its own waits move
+    on: its stop meets processes that outlive SIGKILL, as one waiting on the kernel (state D) does."""
+    sent = []
+    monkeypatch.setattr(supervisor_module, "_signal_group", lambda target, sig: sent.append((target, sig)))
+    now = [0.0]
+    return sent, Supervisor(grace=1.0, poll_interval=0.5, clock=lambda: now[0],
+                            sleep=lambda dt: now.__setitem__(0, now[0] + dt))
+
+
 def test_a_process_outliving_sigkill_keeps_its_pid_file_and_is_named(tmp_path, sup, monkeypatch):
     """As one waiting on the kernel (state D) does: here the signals are not delivered."""
     sp = spec(tmp_path, SLEEPER)
     pid = start_ready(sup, sp)
-    sent = []
-    monkeypatch.setattr(supervisor_module, "_signal_group", lambda target, sig: sent.append((target, sig)))
-    now = [0.0]
-    stopper = Supervisor(grace=1.0, poll_interval=0.5, clock=lambda: now[0],
-                         sleep=lambda dt: now.__setitem__(0, now[0] + dt))
+    sent, stopper = undelivered(monkeypatch)
     with pytest.raises(NetworkError, match=rf"node: pid {pid} of process group {pid} still alive after SIGKILL.*"
                                            rf"{sp.pid_file} kept"):
         stopper.stop(sp.pid_file)
