@@ -365,10 +365,17 @@ def leaves_naming(env: policies_pb2.SignaturePolicyEnvelope) -> Counter[str]:
 
     def leaves(rule: policies_pb2.SignaturePolicy) -> list[str]:
         if rule.HasField("signed_by"):
-            return [principals[rule.signed_by]]
+            # a leaf indexing no principal names no org (client.ledger.signature_policy: met by nobody)
+            return [principals[rule.signed_by]] if _indexes_one(rule.signed_by, principals) else []
         return [msp_id for sub in rule.n_out_of.rules for msp_id in leaves(sub)]
 
     return Counter(leaves(env.rule))
+
+
+def _indexes_one(index: int, principals: list) -> bool:
+    """Whether a signed-by leaf's index names one of the principals (not past them, nor negative, which Python would
+    read from the end)."""
+    return 0 <= index < len(principals)
 
 
 def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:
@@ -377,6 +384,8 @@ def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:
 
     def render(rule: policies_pb2.SignaturePolicy) -> str:
         if rule.HasField("signed_by"):
+            if not _indexes_one(rule.signed_by, principals):     # Fabric compiles no such policy: say what it holds
+                return f"'<no principal #{rule.signed_by}>'"
             msp_id, role = principals[rule.signed_by]
             return f"'{msp_id}.{role}'"
         subs = ", ".join(render(r) for r in rule.n_out_of.rules)

@@ -231,6 +231,17 @@ def test_a_signature_rule_fabric_refuses_to_compile_is_met_by_nobody(topology, d
     assert "needs 1 of 1 principals, has 0: missing 1 of BankMSP.admin" in verdict.describe()
 
 
+@pytest.mark.parametrize("index", [1, 5, -1])
+def test_a_leaf_indexing_no_principal_is_rendered_and_counted_as_none(index):
+    """Past the principals or negative (Python would read -1 as the last one): the check that reports such a policy
+    renders the leaf as naming nothing rather than failing or naming another principal, and no org is counted."""
+    envelope = signature_policy("OR('BankMSP.admin')")
+    envelope.rule.n_out_of.rules[0].signed_by = index
+    assert config_policy.render_signature_rule(envelope) == f"OR('<no principal #{index}>')"
+    assert config_policy.leaves_naming(envelope) == {}
+    assert not config_policy.met_by(envelope, [("BankMSP", "admin")])
+
+
 @pytest.mark.parametrize("text, rendered", [
     ("OR('BankMSP.admin')", "OR('BankMSP.admin')"),
     ("AND('AMSP.peer', 'BMSP.peer')", "AND('AMSP.peer', 'BMSP.peer')"),
