@@ -20,6 +20,7 @@ from chaincode.receivables import ReceivablesContract
 from chaincode.receivables.config import NetworkConfig
 from chaincode.testing import make_identity
 from cli import connection
+from client.gateway.errors import ErrorDetail, EvaluateError
 from cli.org_commands import _claims_check
 from network import contract_config, crypto, membership
 from network.errors import NetworkError
@@ -298,3 +299,27 @@ def test_a_removal_from_the_channel_scans_for_the_chaincode_it_strands_once(chan
                                    claims=unread)
     assert len(channel.updates) == 1 and "regulator2" in membership.load_state(data_root)["removed"]
     assert scanned == ["regulator2"]
+
+
+@pytest.mark.parametrize("message, answer", [
+    ("chaincode response 500, function 'receivables:GetReceivableEndorsers' is not a transaction of contract "
+     "'receivables'", None),
+    ("chaincode response 500, DEADLINE_EXCEEDED", ClaimsUnreadable),
+])
+def test_a_chaincode_without_the_endorsers_query_is_told_from_a_failing_read(
+        grown, data_root, monkeypatch, message, answer):
+    """A chaincode deployed before GetReceivableEndorsers refuses it as a transaction it does not have, said in the
+    peer's detail: the keys' orgs are then unknown (None), not unreadable; any other failure leaves them unread."""
+    parties = ledger_of(contract_config.network_config(grown), monkeypatch)
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+
+    def refused(claim_id):
+        raise EvaluateError("evaluate call to endorser returned error", transaction_id="t",
+                            details=[ErrorDetail("peer0.regulator:7051", "RegulatorMSP", message)])
+    monkeypatch.setattr(parties.regulator.client, "receivable_endorsers", refused)
+    endorsers = _claims_check(data_root, "regulator", False).endorsers
+    if answer is None:
+        assert endorsers([frozen], []) is None
+    else:
+        with pytest.raises(answer, match="DEADLINE_EXCEEDED"):
+            endorsers([frozen], [])
