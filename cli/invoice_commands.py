@@ -65,8 +65,10 @@ from client.invoices.fingerprint import is_fingerprint
 from client.invoices.matching import fraction_problem
 from client.invoices.parse import UNREVIEWED_ADVICE
 from client.invoices.register import (
+    GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE,
     GOODS_RECEIPTS_NEED_AN_UPGRADE,
     MAX_REGISTRATION_TOLERANCE_FEN,
+    predates_goods_receipt_parts,
     predates_goods_receipts,
     tax_left_unchecked,
 )
@@ -156,6 +158,11 @@ _VERIFY_TOLERANCE = _tolerance_option(None)
 _REGISTER_TOLERANCE = _tolerance_option(
     MAX_REGISTRATION_TOLERANCE_FEN, f", 0 to {MAX_REGISTRATION_TOLERANCE_FEN} (the tax-control device's rule: a "
                                     "figure further off is wrong, not rounded)")
+
+_PART_OF_DELIVERY = click.option(
+    "--part-of-delivery", is_flag=True,
+    help="the invoice is one of several for one delivery: a line invoicing less than was received matches as a "
+         "part of it (\"invoiced 100 of 200 received\"); more than was received is still no match")
 
 # an empty --debtor or --supplier (an unset shell variable) is refused, not read as left out, which skips the check
 _party_code_given = credit_code_option("to skip the check")
@@ -356,15 +363,21 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
               help="quantity difference allowed, as a fraction")
 @click.option("--total-tolerance-fen", type=WholeNumberRange(min=0), default=100, show_default=True,
               help="difference allowed between the invoice amount and the PO value, in fen")
+@_PART_OF_DELIVERY
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance: Decimal,
-          quantity_tolerance: Decimal, total_tolerance_fen: int, as_json: bool) -> None:
+          quantity_tolerance: Decimal, total_tolerance_fen: int, part_of_delivery: bool, as_json: bool) -> None:
     """Three-way match an invoice against a purchase order and a goods receipt.
 
     Lines pair by item name (else item code); quantities and prices compare
-    per item, within the tolerances. Where the invoice, the order and the
-    receipt give units (a unit, 单位 or 计量单位 column) that differ, the line
-    is partial, naming them. Where the order or the receipt gives a currency
+    per item, within the tolerances. With --part-of-delivery, an invoice for
+    less than the receipt received (one of several invoices for a delivery)
+    matches, each such line saying what it invoiced of what was received,
+    and a last line gives the part's values (the receipt's received
+    quantities at the invoice's prices, and the invoice's amounts, both
+    without tax) that recfin invoice register --part-of-delivery registers.
+    Where the invoice, the order and the receipt give units (a unit, 单位 or
+    计量单位 column) that differ, the line is partial, naming them. Where the order or the receipt gives a currency
     (a currency, 币种 or 货币 column) other than the invoice's, the match is
     partial (exit 1), printed as a DOCUMENT problem.
 
@@ -380,7 +393,7 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
     result = match_invoice(inv, po, gr, Tolerances(quantity_rel=quantity_tolerance, price_rel=price_tolerance,
-                                                   total_fen=total_tolerance_fen))
+                                                   total_fen=total_tolerance_fen), part_of_delivery=part_of_delivery)
     if as_json:
         _emit_json(result.model_dump(mode="json"))
     else:
@@ -393,6 +406,8 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
             if line.discount_of is not None:
                 where = f"discount on line {line.discount_of}; {where}"
             click.echo(f"  {line.status.upper():<9} {line.invoice_line}. {line.item} ({where})")
+            if line.part_of_delivery:
+                click.echo(f"            part of the delivery: {line.part_of_delivery}")
             for problem in line.problems:
                 click.echo(f"            - {problem}")
         for problem in result.problems:   # of the documents as wholes: totals, currencies, which PO a receipt is for
@@ -404,6 +419,9 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
             if result.problems else ""
         click.echo(f"{result.status.upper()}: {counts['matched']} matched, {counts['partial']} partially matched, "
                    f"{counts['unmatched']} unmatched{documents}")
+        if result.part is not None:
+            click.echo(f"PART OF THE DELIVERY: invoiced {plain_yuan(result.part.invoiced_fen)} of "
+                       f"{plain_yuan(result.part.received_fen)} received (without tax)")
     raise SystemExit(EXIT_PASS if result.ok else EXIT_FAILED)
 
 
@@ -1092,12 +1110,14 @@ def _where_verify_shows(refusal: ChecksFailed) -> str:
 @click.option("--due", "due_date", required=True, type=DATE,
               help="the date the debtor pays the claim")
 @_REGISTER_TOLERANCE
+@_PART_OF_DELIVERY
 @_as_option("the supplier's", "supplier/supplier1")
 @request_id_option("the receivable it registered")
 @_DATA_ROOT
 @click.option("--json", "as_json", is_flag=True, help="print the registered receivable as JSON")
-def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tolerance_fen: int | None, identity: str,
-             request_id: str | None, data_root: Path | None, as_json: bool) -> None:
+def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tolerance_fen: int | None,
+             part_of_delivery: bool, identity: str, request_id: str | None, data_root: Path | None,
+             as_json: bool) -> None:
     """Register a receivable backed by a checked and matched invoice (needs the network).
 
     The invoice's own checks must pass first (totals, lines and their tax
@@ -1113,7 +1133,12 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     the claim, so that it backs no other claim while this one stands (a
     chaincode from before that registry refuses it, and the line says to
     upgrade the chaincode: the receipt is never left out to get through).
-    Where the network requires it,
+    With --part-of-delivery, an invoice for less than the receipt received
+    registers as a part of the delivery (the received and invoiced values,
+    as recfin invoice match --part-of-delivery prints them), and the
+    delivery's other invoices register their parts, up to what was received;
+    a chaincode from before receipts in parts refuses it, the line saying to
+    upgrade it. Where the network requires it,
     the invoice needs a passing verification attestation first (recfin invoice
     attest), of these values: the buyer, the date and the total with tax.
 
@@ -1125,6 +1150,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
         --due 2026-11-30 --as supplier/supplier1 --request-id PO-2026-0042
       recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
         --due 2026-11-30 --tolerance-fen 3 --as supplier/supplier1 --json
+      recfin invoice register invoice-1-of-2.xml --po purchase_order.csv --receipt goods_receipt.csv \\
+        --due 2026-11-30 --part-of-delivery --as supplier/supplier1
     """
     from client.receivables import ReceivableRegistration, RuleViolation
 
@@ -1134,8 +1161,9 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
     try:
-        registration = registration_from_match(inv, po, gr, match_invoice(inv, po, gr, Tolerances()), due_date,
-                                               tolerance_fen)
+        registration = registration_from_match(
+            inv, po, gr, match_invoice(inv, po, gr, Tolerances(), part_of_delivery=part_of_delivery), due_date,
+            tolerance_fen, part_of_delivery=part_of_delivery)
     except ChecksFailed as exc:
         raise CommandError(f"{one_line(exc)} ({_where_verify_shows(exc)})", EXIT_FAILED) from None
     except NotMatched as exc:
@@ -1148,11 +1176,16 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
             r = exactly_once(request_id, lambda rid: session.client.register_receivable(request, request_id=rid),
                              exit_code=EXIT_MISSING)
         except RuleViolation as refused:
-            if not predates_goods_receipts(refused.rule, refused.detail):
-                raise
-            raise Refused(f"{describe(refused)}: {GOODS_RECEIPTS_NEED_AN_UPGRADE}") from None
+            if predates_goods_receipts(refused.rule, refused.detail):
+                raise Refused(f"{describe(refused)}: {GOODS_RECEIPTS_NEED_AN_UPGRADE}") from None
+            if predates_goods_receipt_parts(refused.rule, refused.detail):
+                raise Refused(f"{describe(refused)}: {GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE}") from None
+            raise
     if as_json:
         _emit_json(r.to_json())
     else:
-        click.echo(f"registered {r.id} for invoice {inv.number}: {plain_yuan(r.face_amount)} {r.currency} owed by "
-                   f"{r.debtor}, due {r.due_date}, status {r.status}, tx {r.last.tx_id}")
+        part = registration.goods_receipts[0].part
+        of_delivery = "" if part is None else (f" (part of receipt {gr.number}: {plain_yuan(part.invoiced)} of "
+                                               f"{plain_yuan(part.received)} received, without tax)")
+        click.echo(f"registered {r.id} for invoice {inv.number}{of_delivery}: {plain_yuan(r.face_amount)} "
+                   f"{r.currency} owed by {r.debtor}, due {r.due_date}, status {r.status}, tx {r.last.tx_id}")

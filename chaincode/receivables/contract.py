@@ -32,6 +32,7 @@ from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeLifting, FreezeOrder, GoodsReceipt,
+    GoodsReceiptEntry, ReceiptPartHeld,
     Invoice, InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, receipt_label, sha256_hex,
 )
 from .schemas import (
@@ -370,6 +371,54 @@ def _fingerprints(invoices) -> list[str]:
     return found
 
 
+async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceipt, debtor: Party,
+                              creditor: Party) -> GoodsReceiptEntry | None:
+    """The registry's entry of a goods receipt a registration lists, which the registration may add its part to
+    (None: the receipt backs no claim); a receipt the registration may not take is refused. A receipt registered
+    whole backs that claim alone; one registered in parts takes more parts of its first part's creditor, of the
+    same received value, up to that value."""
+    entry = await s.store.goods_receipt_entry(gr.receipt_key)
+    if entry is None:
+        return None
+    taken = f"{receipt_label(position, gr)} of debtor {debtor.uscc}"
+    holders = [entry.receivable_id] if not entry.in_parts else [p.receivable_id for p in entry.parts]
+    # claims are named to their creditor only: anyone else registering on this debtor could otherwise learn another
+    # supplier's claim ids, which delivery backs each and what it was worth, by evaluating guessed receipt numbers;
+    # the answer is the same whether the receipt was registered whole or in parts
+    if (await s.store.receivable(holders[0])).creditor != creditor.uscc:
+        raise rule("goods-receipt-already-financed", f"{taken} already backs a claim of another creditor on this "
+                   "debtor: one delivery has one seller, and backs that seller's claims alone. If the delivery is "
+                   f"yours and that claim is not its creditor's to make, ask the debtor {debtor.uscc}, which sees the "
+                   "receipt on that claim: until it confirms the claim it can reject it, which releases the receipt")
+    released = ("it is released only when that one is rejected (by its debtor) or withdrawn (by its creditor)")
+    if not entry.in_parts:
+        if gr.part is None:
+            raise rule("goods-receipt-already-financed", f"{taken} already backs receivable {entry.receivable_id}: "
+                       f"one delivery backs one receivable, and {released}")
+        raise rule("goods-receipt-already-financed", f"{taken} already backs receivable {entry.receivable_id} "
+                   f"whole (registered without a part), so it takes no part of another claim: {released}, after "
+                   "which the delivery can be registered in parts, each claim with its part")
+    listed = f"receivable {holders[0]}" if len(holders) == 1 else f"receivables {', '.join(holders)}"
+    if gr.part is None:
+        raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already ({listed}): "
+                   f"it backs parts only; send this claim's share as its part: {{\"received\": {entry.received}, "
+                   "\"invoiced\": the fen this claim's invoices are for}")
+    if gr.part.received != entry.received:
+        raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already, its received value "
+                   f"{entry.received} fen as the part on receivable {holders[0]} set it, not the {gr.part.received} "
+                   f"fen this part gives: every part of one receipt gives the same received value; send received "
+                   f"{entry.received}, or, if that value is wrong, have the claims of its parts ({listed}) ended "
+                   "(withdrawn by you while registered, or rejected by the debtor) and register them again")
+    left = entry.received - entry.invoiced
+    if gr.part.invoiced > left:
+        remaining = f"{left} fen is left to invoice" if left else "nothing is left to invoice"
+        raise rule("goods-receipt-over-invoiced", f"{taken}: its parts registered ({listed}) invoice "
+                   f"{entry.invoiced} fen of its received {entry.received} fen already, and this part's invoiced "
+                   f"{gr.part.invoiced} fen would take them past it: {remaining}; the parts of one delivery add up "
+                   "to at most what was received")
+    return entry
+
+
 def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
     """The receivables a discount offer request lists, for prefetching: only from a well-formed list
     (parsing reports the rest), so a successful publication reads each of them anyway."""
@@ -687,20 +736,7 @@ class ReceivablesContract(Contract):
                 raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
                            f"receivable {owner}: an invoice backs one receivable, until that one is rejected "
                            "(by its debtor) or withdrawn (by its creditor)")
-        for position, gr in enumerate(receipts):
-            if (owner := await s.store.goods_receipt_owner(gr.receipt_key)) is None:
-                continue
-            taken = f"{receipt_label(position, gr)} of debtor {debtor.uscc} already backs"
-            # the claim is named to its creditor only: anyone else registering on this debtor could otherwise learn
-            # another supplier's claim ids, and which delivery backs each, by evaluating guessed receipt numbers
-            if (await s.store.receivable(owner)).creditor == creditor.uscc:
-                raise rule("goods-receipt-already-financed", f"{taken} receivable {owner}: one delivery backs one "
-                           "receivable, and it is released only when that one is rejected (by its debtor) or "
-                           "withdrawn (by its creditor)")
-            raise rule("goods-receipt-already-financed", f"{taken} a claim of another creditor on this debtor: one "
-                       "delivery backs one receivable. If the delivery is yours and that claim is not its creditor's "
-                       f"to make, ask the debtor {debtor.uscc}, which sees the receipt on that claim: until it "
-                       "confirms the claim it can reject it, which releases the receipt")
+        held = [await _goods_receipt_held(s, position, gr, debtor, creditor) for position, gr in enumerate(receipts)]
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint),
@@ -716,8 +752,13 @@ class ReceivablesContract(Contract):
                        goods_receipts=receipts, root_id=rid, last=s.action("RegisterReceivable", creditor.uscc))
         for fp in fps:
             await s.store.put_fingerprint(fp, rid)
-        for gr in receipts:
-            await s.store.put_goods_receipt(gr.receipt_key, rid)
+        for gr, entry in zip(receipts, held):
+            if gr.part is None:
+                await s.store.put_goods_receipt(gr.receipt_key, rid)
+                continue
+            entry = entry or GoodsReceiptEntry(receipt_key=gr.receipt_key, received=gr.part.received)
+            await s.store.put_goods_receipt_entry(entry.model_copy(update={"parts": [
+                *entry.parts, ReceiptPartHeld(receivable_id=rid, invoiced=gr.part.invoiced)]}))
         await s.store.put_receivable(r, None)
         s.emit(events.RECEIVABLE_REGISTERED, rid, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount,
                currency=r.currency, due_date=r.due_date)

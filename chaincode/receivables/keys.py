@@ -6,7 +6,7 @@
 | ``recfin.client`` | MSP ID, client identity | credit code of the bound party |
 | ``recfin.receivable`` | receivable id | Receivable |
 | ``recfin.fingerprint`` | invoice fingerprint | ``{"fingerprint", "receivable_id"}`` (the root receivable) |
-| ``recfin.goods-receipt`` | goods receipt key (``fingerprint.goods_receipt_key``) | ``{"receipt_key", "receivable_id"}`` (the root receivable) |
+| ``recfin.goods-receipt`` | goods receipt key (``fingerprint.goods_receipt_key``) | ``{"receipt_key", "receivable_id"}`` (the root receivable); a receipt invoiced in parts ``{"receipt_key", "received", "parts": [{"receivable_id", "invoiced"}]}`` |
 | ``recfin.financing`` | financing id | Financing |
 | ``recfin.offer`` | offer id | Offer |
 | ``recfin.notice`` | notice id | AssignmentNotice |

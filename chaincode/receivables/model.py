@@ -16,8 +16,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo,
-                      field_validator, model_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StringConstraints,
+                      ValidationError, ValidationInfo, field_validator, model_serializer, model_validator)
 
 from . import config, dates, daycount, fingerprint, money, uscc
 from .errors import RuleViolation, rule, shown
@@ -312,12 +312,56 @@ BuyerDocumentNumber = Annotated[str, BeforeValidator(_buyer_document_number), Fi
                 "spaces around them")]
 
 
+def _part_value(value: Any, info: ValidationInfo) -> int:
+    # the amount rules of every figure in fen, under this field's rule code: a part is a goods receipt's shape
+    try:
+        return money.parse_amount(value, info.field_name or "part", cap=_amount_cap(info))
+    except RuleViolation as refused:
+        raise rule("goods-receipt-invalid", f"part: {refused.detail}") from None
+
+
+PartValue = Annotated[int, BeforeValidator(_part_value), Field(description="integer fen, > 0")]
+
+
+class GoodsReceiptPart(Doc):
+    """The share of one goods receipt a claim is for, when the delivery is invoiced in several invoices: values in
+    fen, as the invoices value the goods (amounts without tax at the invoices' prices). Every part of one receipt
+    gives the same ``received``; the parts' ``invoiced`` add up to at most it."""
+
+    received: PartValue = Field(description="the whole receipt's value: every quantity received at the invoices' "
+                                            "unit price, without tax, integer fen > 0")
+    invoiced: PartValue = Field(description="this claim's share of it: the amounts without tax of its invoice lines "
+                                            "for this receipt, integer fen > 0, at most received")
+
+    @model_validator(mode="after")
+    def _within_the_receipt(self) -> "GoodsReceiptPart":
+        if self.invoiced > self.received:
+            raise rule("goods-receipt-over-invoiced", f"part: invoiced {self.invoiced} fen is more than the "
+                       f"receipt's received {self.received} fen: a claim is for at most what was received; send "
+                       "the share this claim's invoices are for")
+        return self
+
+
 class GoodsReceiptReference(Doc):
     """A goods receipt (入库单) a registration says the claim is for: the buyer's receipt under its purchase
-    order. The contract keys it by the debtor's credit code and both numbers (``fingerprint.goods_receipt_key``)."""
+    order. The contract keys it by the debtor's credit code and both numbers (``fingerprint.goods_receipt_key``).
+    Without ``part`` the claim is for the whole delivery; with it, for that share of a delivery invoiced in
+    parts."""
 
     po_number: BuyerDocumentNumber
     receipt_number: BuyerDocumentNumber
+    part: GoodsReceiptPart | None = Field(
+        default=None, description="this claim's share of a delivery invoiced in parts, {received, invoiced} in fen "
+                                  "(none: the claim is for the whole receipt)")
+
+    @model_serializer(mode="wrap")
+    def _part_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # a receipt registered whole is stored and answered as before receipts could be invoiced in parts, which
+        # an earlier SDK (refusing fields it does not know) still reads
+        data = handler(self)
+        if data.get("part") is None:
+            data.pop("part", None)
+        return data
 
 
 class GoodsReceipt(GoodsReceiptReference):
@@ -326,6 +370,37 @@ class GoodsReceipt(GoodsReceiptReference):
     receipt_number: str
     receipt_key: str = Field(description="sha256 of the JSON array [recfin-goods-receipt-v1, debtor, po number, "
                                          "receipt number] (fingerprint.goods_receipt_key)")
+
+
+class ReceiptPartHeld(Doc):
+    receivable_id: str = Field(description="the root receivable the part backs")
+    invoiced: int
+
+
+class GoodsReceiptEntry(Doc):
+    """The goods receipt registry's entry (``keys.GOODS_RECEIPT``): the receipt registered whole, for one claim
+    (``receivable_id``, the only shape before receipts could be invoiced in parts), or in parts (``received``, the
+    value the first part set, and each live part)."""
+
+    receipt_key: str
+    receivable_id: str | None = None
+    received: int | None = None
+    parts: list[ReceiptPartHeld] = Field(default_factory=list)
+
+    @property
+    def in_parts(self) -> bool:
+        return self.receivable_id is None
+
+    @property
+    def invoiced(self) -> int:
+        return sum(p.invoiced for p in self.parts)
+
+    def stored(self) -> dict[str, Any]:
+        """The entry as the ledger holds it: a whole registration's exactly as before parts
+        (``{receipt_key, receivable_id}``), a receipt in parts' without the whole one's field."""
+        if not self.in_parts:
+            return {"receipt_key": self.receipt_key, "receivable_id": self.receivable_id}
+        return {"receipt_key": self.receipt_key, "received": self.received, "parts": [p.to_json() for p in self.parts]}
 
 
 def receipt_label(position: int, entry: Any) -> str:

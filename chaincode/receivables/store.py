@@ -21,8 +21,8 @@ from chaincode.shim import KV, KeyEndorsementPolicy
 from . import attestation, keys, policy, uscc as credit_code
 from .identity import lists_identity
 from .errors import RuleViolation, rule, shown
-from .model import (CONFIRMED, REGISTERED, AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer,
-                    Party, Receivable)
+from .model import (CONFIRMED, REGISTERED, AssignmentNotice, DiscountOffer, Financing, GoodsReceiptEntry,
+                    InvoiceAttestation, Offer, Party, Receivable)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -396,11 +396,31 @@ class Store:
     async def put_fingerprint(self, fp: str, receivable_id: str) -> None:
         await self._put_registry_entry(keys.FINGERPRINT, fp, "fingerprint", receivable_id)
 
-    async def goods_receipt_owner(self, receipt_key: str) -> str | None:
-        return await self._registry_owner(keys.GOODS_RECEIPT, receipt_key)
+    async def goods_receipt_entry(self, receipt_key: str) -> GoodsReceiptEntry | None:
+        """The registry's entry of a goods receipt: registered whole (an earlier version's entry reads so) or in
+        parts; None when it backs no claim."""
+        raw = await self.stub.get_state(self.key(keys.GOODS_RECEIPT, receipt_key))
+        return GoodsReceiptEntry.model_validate_json(raw) if raw else None
 
     async def put_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
         await self._put_registry_entry(keys.GOODS_RECEIPT, receipt_key, "receipt_key", receivable_id)
+
+    async def put_goods_receipt_entry(self, entry: GoodsReceiptEntry) -> None:
+        await self.stub.put_state(self.key(keys.GOODS_RECEIPT, entry.receipt_key),
+                                  json.dumps(entry.stored(), sort_keys=True).encode())
+
+    async def release_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
+        """Release what ``receivable_id`` holds of a goods receipt: the entry of a receipt registered whole, or the
+        claim's part of one registered in parts (the entry goes with the last part)."""
+        entry = await self.goods_receipt_entry(receipt_key)
+        if entry is None or not entry.in_parts:
+            await self.release_registry_entry(keys.GOODS_RECEIPT, receipt_key)
+            return
+        left = [p for p in entry.parts if p.receivable_id != receivable_id]
+        if not left:
+            await self.release_registry_entry(keys.GOODS_RECEIPT, receipt_key)
+        elif len(left) < len(entry.parts):
+            await self.put_goods_receipt_entry(entry.model_copy(update={"parts": left}))
 
     async def release_registry_entry(self, object_type: str, key: str) -> None:
         """Delete the entry ``key`` of the registry ``object_type`` (``keys.FINGERPRINT``, ``keys.GOODS_RECEIPT``):

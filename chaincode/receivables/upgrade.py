@@ -276,11 +276,12 @@ def _invoice_under(holder: Receivable, fp: str) -> Invoice | None:
 async def release_invoices(store: Store, r: Receivable) -> None:
     """Release ``r``'s invoices (RejectReceivable, WithdrawReceivable): the fingerprints it was registered under, and the ones of their
     current spellings the upgrade registered for it. A current spelling's entry another claim holds stays its.
-    Its goods receipts go with them: a claim registered before claims listed any has none, and the upgrade
-    writes none (no earlier record names a receipt)."""
+    Its goods receipts go with them, a receipt invoiced in parts only as far as this claim's part: a claim
+    registered before claims listed any has none, and the upgrade writes none (no earlier record names a
+    receipt)."""
     for inv, fp in _spelt(r):
         await store.release_registry_entry(keys.FINGERPRINT, inv.fingerprint)
         if fp is not None and fp != inv.fingerprint and await store.fingerprint_owner(fp) == r.id:
             await store.release_registry_entry(keys.FINGERPRINT, fp)
     for gr in r.goods_receipts:
-        await store.release_registry_entry(keys.GOODS_RECEIPT, gr.receipt_key)
+        await store.release_goods_receipt(gr.receipt_key, r.id)

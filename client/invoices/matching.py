@@ -26,6 +26,9 @@ A line is
   not received, or its invoice, PO and receipt lines give units that differ
   (200 个 are not 200 盘; a document that gives no unit is not compared);
 - ``unmatched`` when no PO line has its item.
+With ``part_of_delivery`` (a delivery invoiced in several invoices), an item invoiced below its received
+quantity, all else matching, is ``matched`` as a part ("invoiced 100 of 200 received"), and a full match
+carries the part (``MatchResult.part``: the received and invoiced values in fen) a registration sends.
 The whole match is ``matched`` only when every line is and the invoice amount
 (without tax) equals the PO price x invoiced quantity summed, less the invoice's
 discount lines, within the total tolerance, and no order or receipt gives a currency
@@ -46,7 +49,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from client.money import plain_yuan, round_half_up
 from client.user_files import UnreadableFile, read_user_text
@@ -136,6 +139,22 @@ class LineMatch(_Frozen):
                                            "compared with (partial deliveries, items that share lines)")
     discount_of: int | None = Field(default=None, description="a discount line: the invoice line it is folded into")
     problems: tuple[str, ...] = ()
+    part_of_delivery: str | None = Field(default=None, description=(
+        "matched as a part of its delivery (``part_of_delivery=True``): what was invoiced of what was received, "
+        "\"invoiced 100 of 200 received\"; None otherwise"))
+
+    @model_serializer(mode="wrap")
+    def _part_when_one(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return without_none(handler(self), "part_of_delivery")
+
+
+class DeliveryPart(_Frozen):
+    """What an invoice matched as a part of its delivery is for, in fen as the invoice values the goods: the
+    receipt's received quantities of the invoiced items at the invoice lines' unit prices, without tax, and the
+    invoice's line amounts (less their discount lines). A registration sends them as the goods receipt's part."""
+
+    received_fen: int
+    invoiced_fen: int
 
 
 class MatchResult(_Frozen):
@@ -148,10 +167,25 @@ class MatchResult(_Frozen):
     expected_amount_fen: int
     invoice_amount_fen: int
     problems: tuple[str, ...] = Field(default=(), description="document-level problems (totals, references)")
+    part: DeliveryPart | None = Field(default=None, description=(
+        "a full match of an invoice for part of what the receipt received (``part_of_delivery=True``): its share "
+        "of the delivery; None for a match of the whole delivery, or one not full"))
 
     @property
     def ok(self) -> bool:
         return self.status == "matched"
+
+    @model_serializer(mode="wrap")
+    def _part_when_one(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return without_none(handler(self), "part")
+
+
+def without_none(dumped: dict[str, Any], field: str) -> dict[str, Any]:
+    """``dumped`` without ``field`` where it is None: a field only a delivery invoiced in parts sets, so that a
+    document without one dumps (and goes out) as before parts were matched."""
+    if field in dumped and dumped[field] is None:
+        del dumped[field]
+    return dumped
 
 
 # --- reading ERP exports --------------------------------------------------------
@@ -688,12 +722,16 @@ def _total(lines: Any) -> Fraction:
 
 
 def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
-                  tolerances: Tolerances | None = None) -> MatchResult:
+                  tolerances: Tolerances | None = None, *, part_of_delivery: bool = False) -> MatchResult:
     """Match every invoice line against the PO and the receipt.
 
     Quantities compare per item: an item's invoice lines, PO lines and receipt lines are each added up,
     so an order split over two lines or a delivery received in two parts matches as one. A discount line
     (negative amount, the same name, right below its line) is folded into that line.
+
+    With ``part_of_delivery``, an invoice for less than was received (a delivery invoiced in several invoices)
+    matches, each such line saying so ("invoiced 100 of 200 received"), and a full match carries its share of the
+    delivery (:class:`DeliveryPart`); more than was received is still no match.
     """
     tol = tolerances or Tolerances()
     doc_problems: list[str] = []
@@ -709,6 +747,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
 
     results: list[LineMatch] = []
     expected = Fraction(0)
+    received_value, valued, prices_differ = Fraction(0), set(), []
     for item in items:
         line, ordered = item.line, ordered_of[item.number]
         if not ordered:
@@ -720,7 +759,15 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
             continue
         group = group_of[item.number]
         received = _lines_of(group, received_of, receipt.lines)
-        problems = _item_problems(item, group, ordered_of, received, unclear_of[item.number], po, tol)
+        problems, part_note = _item_problems(item, group, ordered_of, received, unclear_of[item.number], po, tol,
+                                             part_of_delivery)
+        if part_of_delivery and (leader := min(i.number for i in group)) not in valued:
+            valued.add(leader)
+            prices = {i.line.unit_price for i in group if i.line.unit_price is not None}
+            if len(prices) == 1:
+                received_value += _total(l.quantity for l in received) * Fraction(prices.pop())
+            elif len(prices) > 1:
+                prices_differ.append(", ".join(str(i.number) for i in group))
         unit_problem = _unit_problem(line, ordered, received_of[item.number])
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
@@ -731,7 +778,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         where = dict(po_line=ordered[0].line, po_lines=_ids(ordered),
                      receipt_line=received[0].line if received else None, receipt_lines=_ids(received))
         results.append(LineMatch(invoice_line=item.number, item=line.name, status=status, problems=tuple(problems),
-                                 **where))
+                                 part_of_delivery=part_note, **where))
         results.extend(LineMatch(invoice_line=d, item=line.name, status=status, discount_of=item.number, **where)
                        for d in item.discount_lines)
     results.sort(key=lambda r: r.invoice_line)
@@ -740,6 +787,11 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         doc_problems.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is not the PO value of the "
                             f"invoiced quantities less the invoice's discounts {plain_yuan(expected_fen)} "
                             f"(tolerance {plain_yuan(tol.total_fen)})")
+    is_part = any(r.part_of_delivery for r in results)
+    if is_part and prices_differ:
+        doc_problems.append(f"the value received cannot be told: invoice lines {'; '.join(prices_differ)} are of one "
+                            "item at different unit prices, and a part of a delivery is valued at the invoice's one "
+                            "price of each item; invoice the item at one price")
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
         overall: LineStatus = "matched"
@@ -752,6 +804,9 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         status=overall, invoice_number=invoice.number, po_number=po.number, receipt_number=receipt.number,
         lines=tuple(results), not_invoiced_po_lines=tuple(l.line for l in po.lines if id(l) not in on_invoice),
         expected_amount_fen=expected_fen, invoice_amount_fen=invoice.total_amount_fen, problems=tuple(doc_problems),
+        part=DeliveryPart(received_fen=round_half_up(received_value * 100),
+                          invoiced_fen=sum(item.line.amount_fen + item.discount_fen for item in items))
+        if is_part and overall == "matched" else None,
     )
 
 
@@ -786,8 +841,9 @@ def _invoiced(items: list[_Item]) -> tuple[list[Decimal], str]:
 
 def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
                    received: tuple[OrderLine, ...], unclear: tuple[OrderLine, ...], po: PurchaseOrder,
-                   tol: Tolerances) -> list[str]:
-    """What keeps an item from matching. Its ordered quantity and price are those of its own PO lines,
+                   tol: Tolerances, part_of_delivery: bool = False) -> tuple[list[str], str | None]:
+    """What keeps an item from matching, and, with ``part_of_delivery``, what it invoiced of what was received
+    where that is less (None where it is not). Its ordered quantity and price are those of its own PO lines,
     shared only with the invoice lines of the same item; its received quantity is compared for the whole
     group of items whose lines overlap, so no receipt line counts twice."""
     line, ordered = item.line, ordered_of[item.number]
@@ -805,7 +861,8 @@ def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[
                         f"{plain_yuan(line.amount_fen + item.discount_fen)}, not above zero")
     if line.quantity is None or line.unit_price is None:
         problems.append("the invoice line has no quantity or unit price")
-        return problems
+        return problems, None
+    part_note = None
     if unclear:
         problems.append(_unclear_problem(unclear, po, tol))
     elif not received:
@@ -815,8 +872,12 @@ def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[
         got = _total(l.quantity for l in received)
         if abs(_total(quantities) - got) > got * Fraction(tol.quantity_rel):
             parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
-            problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is not the received "
-                            f"{_shown([l.quantity for l in received])}{parts}")
+            if part_of_delivery and _total(quantities) < got:
+                part_note = (f"invoiced {_shown(quantities)}{lines_note} of "
+                             f"{_shown([l.quantity for l in received])} received{parts}")
+            else:
+                problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is not the received "
+                                f"{_shown([l.quantity for l in received])}{parts}")
     quantities, lines_note = _invoiced(same_item)
     if _total(quantities) > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
         parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
@@ -828,7 +889,7 @@ def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[
         shown = (str(prices[0]) if len(set(prices)) == 1 else
                  f"{_fraction_text(price)} (the PO lines' average)")
         problems.append(f"unit price {line.unit_price} is not the PO price {shown}")
-    return problems
+    return problems, part_note
 
 
 def _unclear_problem(unclear: tuple[OrderLine, ...], po: PurchaseOrder, tol: Tolerances) -> str:

@@ -21,7 +21,10 @@ invoice fingerprint is computed alongside, for reporting and the duplicate
 pre-check; the contract computes it again from the same fields. A contract from
 before the goods receipt registry refuses the field (:func:`predates_goods_receipts`
 tells that refusal): the receipt is not left out to please it, since then nothing
-would keep the delivery from backing a second claim; the chaincode is upgraded instead.
+would keep the delivery from backing a second claim; the chaincode is upgraded instead. With
+``part_of_delivery``, an invoice for part of what the receipt received registers as that part
+(``goods_receipts[0].part``: received and invoiced values in fen), so the delivery's other invoices can register
+theirs; a contract from before receipts in parts refuses the part (:func:`predates_goods_receipt_parts`).
 
 :func:`register_matched_invoice` hands the request to a
 :class:`ReceivableRegistrar`, the seam where the typed receivables API (over
@@ -32,14 +35,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from .checks import TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
 from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint
-from .matching import GoodsReceipt, MatchResult, PurchaseOrder, Tolerances, evidence_hash, match_invoice
+from .matching import (GoodsReceipt, MatchResult, PurchaseOrder, Tolerances, evidence_hash, match_invoice,
+                       without_none)
 from .model import Finding, Invoice, Report
 
 # The checks that need nothing but the invoice. Dates, parties and duplicates are left to the
@@ -100,13 +104,29 @@ class InvoiceReference(BaseModel):
     buyer_tax_id: str
 
 
+class GoodsReceiptPart(BaseModel):
+    """A claim's share of a delivery invoiced in parts, as ``RegisterReceivable`` takes it (fen, without tax)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    received: int = Field(description="the receipt's received quantities at the invoice's unit prices")
+    invoiced: int = Field(description="the invoice's line amounts for the receipt")
+
+
 class GoodsReceiptReference(BaseModel):
-    """A goods receipt as ``RegisterReceivable`` takes it: the buyer's PO number and receipt number."""
+    """A goods receipt as ``RegisterReceivable`` takes it: the buyer's PO number and receipt number, and the
+    claim's ``part`` of a delivery invoiced in parts."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     po_number: str
     receipt_number: str
+    part: GoodsReceiptPart | None = Field(default=None, description="None: the claim is for the whole receipt")
+
+    @model_serializer(mode="wrap")
+    def _part_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # a receipt registered whole goes out as before parts, which a contract of that time still takes
+        return without_none(handler(self), "part")
 
 
 class ReceivableRegistration(BaseModel):
@@ -142,6 +162,23 @@ GOODS_RECEIPTS_NEED_AN_UPGRADE = (
     "(`recfin chaincode deploy`, then `recfin chaincode upgrade-ledger` once), then register again")
 
 
+# How a contract from before receipts in parts (which knows goods_receipts, not a receipt's part) refuses a part:
+# the entry's field path, as the contract's other refusals of a malformed entry ("goods_receipts.0.part: ...").
+_PART_UNKNOWN = re.compile(r"(?:^|: |; )goods_receipts\.\d+\.part: Extra inputs are not permitted(?:;|$)")
+
+GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE = (
+    "the receivables chaincode on this channel predates goods receipts invoiced in parts, so it takes no part of a "
+    "delivery: have the network's operator upgrade the chaincode to this release's contract (`recfin chaincode "
+    "deploy`, then `recfin chaincode upgrade-ledger` once), then register again")
+
+
+def predates_goods_receipt_parts(rule: str, detail: str) -> bool:
+    """Whether a refusal of ``RegisterReceivable`` is a contract from before goods receipts in parts refusing a
+    receipt's ``part`` as a field it does not know: the chaincode needs upgrading
+    (:data:`GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE`), not the request changing."""
+    return rule == "argument-invalid" and _PART_UNKNOWN.search(detail) is not None
+
+
 def predates_goods_receipts(rule: str, detail: str) -> bool:
     """Whether a refusal of ``RegisterReceivable`` (its rule code and detail, as ``client.receivables.RuleViolation``
     holds them) is a contract from before the goods receipt registry refusing ``goods_receipts`` as a field it does
@@ -159,7 +196,7 @@ class ReceivableRegistrar(Protocol):
 def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                             match: MatchResult, due_date: date,
                             tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
-                            reviewed: bool = False) -> ReceivableRegistration:
+                            reviewed: bool = False, *, part_of_delivery: bool = False) -> ReceivableRegistration:
     """The registration for a matched invoice whose own checks pass.
 
     ``tolerance_fen`` is the per-line rounding the checks allow, as :class:`CheckOptions` takes it (``None``:
@@ -171,6 +208,12 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     match is computed again from ``invoice``, ``po`` and ``receipt`` themselves with ``tolerances`` (``None``:
     the defaults, as ``recfin invoice register`` uses), and must be a full one too, so that a result computed
     on other documents (a receipt re-exported under the same number, say) backs nothing.
+
+    With ``part_of_delivery`` (matched so too, :func:`match_invoice`), an invoice for less than the receipt
+    received registers as a part of the delivery: the goods receipt carries ``part``, the received and invoiced
+    values of the match (:class:`~client.invoices.matching.DeliveryPart`), and the contract lets the delivery's
+    other invoices register their parts, up to what was received. An invoice for all of it registers whole, as
+    without the option.
 
     An invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`) is refused unless ``reviewed``
     is true: a person has checked those fields against the scan and corrected the invoice where they were
@@ -194,14 +237,16 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
             or match.receipt_number != receipt.number:
         raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "
                          f"{receipt.number}; only a matched invoice can back a receivable")
-    again = match_invoice(invoice, po, receipt, tolerances)
+    again = match_invoice(invoice, po, receipt, tolerances, part_of_delivery=part_of_delivery)
     if not again.ok:
         raise NotMatched(f"invoice {invoice.number} is {again.status} against PO {po.number} / receipt "
                          f"{receipt.number} as given here, though the match result passed in says matched (it was "
-                         "computed on other documents, or with other tolerances); only a matched invoice can back "
-                         "a receivable")
+                         "computed on other documents, or with other tolerances or options); only a matched invoice "
+                         "can back a receivable")
     if due_date <= invoice.issue_date:
         raise InvoiceError(f"due date {due_date} is not after the invoice date {invoice.issue_date}")
+    part = None if again.part is None else GoodsReceiptPart(received=again.part.received_fen,
+                                                            invoiced=again.part.invoiced_fen)
     return ReceivableRegistration(
         debtor=invoice.buyer.tax_id,
         face_amount=invoice.total_with_tax_fen,
@@ -214,7 +259,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
         contract_hash=evidence_hash(invoice, po, receipt),
         # the order it was matched against: a receipt may leave its PO out, and one naming another PO is no full
         # match (match_invoice), so this is the receipt's own PO wherever it names one
-        goods_receipts=(GoodsReceiptReference(po_number=po.number, receipt_number=receipt.number),),
+        goods_receipts=(GoodsReceiptReference(po_number=po.number, receipt_number=receipt.number, part=part),),
         fingerprints=(invoice_fingerprint(invoice),),
     )
 
@@ -248,7 +293,7 @@ def _blocking(invoice: Invoice, report: Report) -> tuple[tuple[Finding, ...], tu
 def register_matched_invoice(registrar: ReceivableRegistrar, invoice: Invoice, po: PurchaseOrder,
                              receipt: GoodsReceipt, match: MatchResult, due_date: date,
                              tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
-                             reviewed: bool = False) -> str:
+                             reviewed: bool = False, *, part_of_delivery: bool = False) -> str:
     """Build the registration (:func:`registration_from_match`) and submit it; returns the receivable id."""
     return registrar.register(registration_from_match(invoice, po, receipt, match, due_date, tolerance_fen,
-                                                      tolerances, reviewed))
+                                                      tolerances, reviewed, part_of_delivery=part_of_delivery))

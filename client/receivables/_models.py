@@ -182,12 +182,35 @@ class Invoice(Document):
     fingerprint: str
 
 
+class GoodsReceiptPart(Document):
+    """The claim's share of a goods receipt invoiced in parts (several invoices for one delivery), in fen as the
+    invoices value the goods: amounts without tax at the invoices' unit prices."""
+
+    received: AmountIn = Field(description="the whole receipt's value: every quantity received at the invoices' "
+                                           "unit price, without tax; every part of one receipt gives the same")
+    invoiced: AmountIn = Field(description="this claim's share: the amounts without tax of its invoice lines for "
+                                           "the receipt; the parts of one receipt add up to at most received")
+
+
 class GoodsReceiptReference(Document):
     """A goods receipt (入库单) the claim is for: the buyer's purchase order and receipt numbers, as its documents
-    give them. The contract keys it with the debtor's credit code, and refuses a receipt another live claim lists."""
+    give them, and, for a delivery invoiced in parts, the claim's ``part`` of it. The contract keys it with the
+    debtor's credit code, and refuses a receipt another live claim lists, except further parts of a receipt
+    registered in parts, up to its received value."""
 
     po_number: str = Field(description="采购订单号, as the buyer's order gives it")
     receipt_number: str = Field(description="入库单号, as the buyer's receipt gives it")
+    part: GoodsReceiptPart | None = Field(default=None, description="the claim's share of a delivery invoiced in "
+                                                                    "parts; None: the claim is for the whole receipt")
+
+    @model_serializer(mode="wrap")
+    def _part_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # none is the contract's default: a receipt registered whole goes out, and is read, as before receipts
+        # could be invoiced in parts, which a contract of that time (refusing fields it does not know) still takes
+        data = handler(self)
+        if "part" in data and data["part"] is None:
+            del data["part"]
+        return data
 
 
 class GoodsReceipt(GoodsReceiptReference):
