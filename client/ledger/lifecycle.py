@@ -1,9 +1,9 @@
 """The lifecycle system chaincode (``_lifecycle``): a chaincode's definition as the channel committed it, asked
 through the Gateway of a peer of the caller's own org, as :mod:`.qscc` asks (:func:`.qscc.ask_own_org`).
 
-The definition holds the chaincode's private data collections and who may hold each (its member orgs policy),
-which no answer of the chaincode itself tells. ``lifecycle`` is the Gateway Contract of chaincode ``_lifecycle``
-on the channel's Network (``network.get_contract("_lifecycle")``); Fabric's default ACL for
+The definition holds the chaincode's endorsement policy, its private data collections and who may hold each (its
+member orgs policy), which no answer of the chaincode itself tells. ``lifecycle`` is the Gateway Contract of
+chaincode ``_lifecycle`` on the channel's Network (``network.get_contract("_lifecycle")``); Fabric's default ACL for
 ``QueryChaincodeDefinition`` is the channel's Writers policy (``/Channel/Application/Writers``), which a client or
 an admin of an application org meets (the network's configtx: OR of each org's admin and client), not a peer.
 """
@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from fabric_protos.common import policies_pb2
 from fabric_protos.msp import identities_pb2, msp_principal_pb2
-from fabric_protos.peer import collection_pb2
+from fabric_protos.peer import collection_pb2, policy_pb2
 from fabric_protos.peer.lifecycle import lifecycle_pb2
 
 from ..gateway._twins import Steps, awaiting, blocking
@@ -50,10 +50,10 @@ chaincode_definition_async = awaiting(chaincode_definition_steps)
 
 
 class EndorsementRule(NamedTuple):
-    """A collection's endorsement signature policy as endorsing peers meet it: ``rule``, its n-out-of tree over
-    signed-by leaves, and ``peer_orgs``, for each principal a leaf indexes, the MSP ID whose peer's endorsement
-    satisfies it, None where no peer's does. A peer's endorsement is signed by the peer's identity, which meets a
-    ROLE principal of its own org whose role is MEMBER or PEER, never ADMIN, CLIENT or ORDERER (Fabric's MSP
+    """An endorsement signature policy (a collection's, or the chaincode's) as endorsing peers meet it: ``rule``, its
+    n-out-of tree over signed-by leaves, and ``peer_orgs``, for each principal a leaf indexes, the MSP ID whose peer's
+    endorsement satisfies it, None where no peer's does. A peer's endorsement is signed by the peer's identity, which
+    meets a ROLE principal of its own org whose role is MEMBER or PEER, never ADMIN, CLIENT or ORDERER (Fabric's MSP
     ``SatisfiesPrincipal``); an organization unit or identity principal depends on the peer's certificate, which
     the definition does not tell, so it is taken as met by none."""
 
@@ -108,9 +108,36 @@ def collection_orgs(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, co
             if not endorsement.HasField("signature_policy"):
                 return CollectionOrgs(members, None, None)
             policy, endorser = endorsement.signature_policy, f"an endorser of {collection}"
-            return CollectionOrgs(members, _principal_orgs(policy, endorser),
-                                  EndorsementRule(policy.rule, [_peer_org(p, endorser) for p in policy.identities]))
+            return CollectionOrgs(members, _principal_orgs(policy, endorser), _endorsement_rule(policy, endorser))
     return None
+
+
+class ChaincodeEndorsement(NamedTuple):
+    """A committed definition's endorsement policy (its ``validation_parameter``, an ApplicationPolicy), which
+    Fabric's validation checks a transaction against for the keys it writes that carry no key-level policy of their
+    own: ``rule``, a signature policy as endorsing peers meet it (:class:`EndorsementRule`), or ``channel_policy``,
+    the channel policy it names instead (``peer lifecycle ... --channel-config-policy``, or no policy given:
+    ``/Channel/Application/Endorsement``), whose orgs the definition does not tell. Both None for a definition that
+    holds neither, which Fabric never commits (an approval without a policy is given the channel's Endorsement
+    policy): nothing can be told from it."""
+
+    rule: EndorsementRule | None
+    channel_policy: str | None
+
+
+def chaincode_endorsement(definition: lifecycle_pb2.QueryChaincodeDefinitionResult) -> ChaincodeEndorsement:
+    """The endorsement policy ``definition`` commits (:class:`ChaincodeEndorsement`). LedgerReadError where its
+    validation parameter, or a principal of its signature policy, does not decode."""
+    policy = decoded(policy_pb2.ApplicationPolicy, definition.validation_parameter,
+                     "the chaincode's endorsement policy (its definition's validation parameter)")
+    if policy.HasField("signature_policy"):
+        return ChaincodeEndorsement(_endorsement_rule(policy.signature_policy, "an endorser of the chaincode"), None)
+    return ChaincodeEndorsement(None, policy.channel_config_policy_reference or None)
+
+
+def _endorsement_rule(policy: policies_pb2.SignaturePolicyEnvelope, what: str) -> EndorsementRule:
+    """``policy`` as endorsing peers meet it (``what`` names a principal in an error)."""
+    return EndorsementRule(policy.rule, [_peer_org(principal, what) for principal in policy.identities])
 
 
 _PEER_ROLES = (msp_principal_pb2.MSPRole.MEMBER, msp_principal_pb2.MSPRole.PEER)

@@ -8,9 +8,10 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from fabric_protos.peer import transaction_pb2
+from fabric_protos.peer.lifecycle import lifecycle_pb2
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from chaincode.receivables.collections import collection_name
@@ -18,7 +19,7 @@ from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps, awaiting, blocking
 from client.gateway.errors import EndorseError, GatewayError
-from client.ledger.lifecycle import LIFECYCLE, chaincode_definition_steps, collection_orgs
+from client.ledger.lifecycle import LIFECYCLE, chaincode_definition_steps, chaincode_endorsement, collection_orgs
 from client.ledger.msp import application_msp_ids
 from client.ledger.qscc import QSCC, LedgerReadError, current_config_steps
 
@@ -61,7 +62,7 @@ from ._models import (
     fen_sent,
 )
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
-from .errors import RuleViolation, UnreadableAnswer, lacks_the_transaction, rule_violation_from
+from .errors import RuleViolation, UnreadableAnswer, lacks_the_transaction, rule_violation_from, while_reading
 
 CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
@@ -373,10 +374,10 @@ class _Operations:
                            details=[detail for error in unable for detail in error.details]) from unable[-1]
 
     def _confirm_steps(self, receivable_id: str, receivable: Receivable | None) -> Steps[Receivable]:
-        """The confirmation endorsed by the debtor's org and the holder's; where they are one org, by the orgs the
-        claim's key-level policy names (:meth:`_key_orgs_with`), or, where those are no plan, that org and every
-        other of the channel (:meth:`_with_every_org`). Left to the Gateway's plan when the caller may not read the
-        claim, so that the contract says why it refuses the confirmation as well."""
+        """The confirmation endorsed by the debtor's org and the holder's; where they are one org, by the orgs
+        :meth:`_one_org_endorsers` names, and an EndorseError then says why they were asked (:meth:`_sent_to`). Left
+        to the Gateway's plan when the caller may not read the claim, so that the contract says why it refuses the
+        confirmation as well."""
         def send(orgs: list[str] | None) -> Any:
             return self._confirmation(receivable_id, orgs)
 
@@ -384,114 +385,185 @@ class _Operations:
             return (yield send(None))
         if receivable.debtor_msp != receivable.holder_msp:
             return (yield send([receivable.debtor_msp, receivable.holder_msp]))
-        key_orgs, why = yield from self._key_orgs_with(receivable.debtor_msp, receivable_id)
-        if key_orgs is not None:
-            return (yield send(key_orgs))
-        return (yield from self._with_every_org(receivable.debtor_msp, send, f"confirming {receivable_id}", why))
+        endorsers = yield from self._one_org_endorsers(receivable.debtor_msp, receivable_id,
+                                                       f"confirming {receivable_id}")
+        return (yield from self._sent_to(endorsers, send))
 
-    def _key_orgs_with(self, org: str, receivable_id: str) -> Steps[tuple[list[str] | None, str]]:
-        """Who endorses a change to a claim whose debtor and holder (and bank) are all parties of ``org``: the orgs
-        its key-level policy names (:meth:`receivable_endorsers`), that org and the orgs whose parties may be the
-        regulator as the configuration named them when the policy was written, and no other. Fabric validates the
-        change against the policy the key had before it, and the keys written beside it that carry no policy of
+    @staticmethod
+    def _sent_to(endorsers: _Endorsers, send: Callable[[list[str] | None], Any]) -> Steps[Any]:
+        """``send`` to the orgs of ``endorsers``; an EndorseError said again with why they were asked, where it has
+        more to say (:meth:`_Endorsers.explained`)."""
+        try:
+            return (yield send(endorsers.orgs))
+        except EndorseError as error:
+            explained = endorsers.explained(error)
+            if explained is None:
+                raise
+            raise explained from error
+
+    def _one_org_endorsers(self, org: str, receivable_id: str, action: str,
+                           terms_write: tuple[str, str] | None = None) -> Steps[_Endorsers]:
+        """Who endorses ``action``, a change to claim ``receivable_id`` whose debtor and holder (and bank) are all
+        parties of ``org``. Fabric validates it against the policy the claim's key had before it, which names that
+        org and the orgs whose parties may be the regulator as the contract's configuration named them when it was
+        written (docs/receivables.md, "Key-level policies"), and the keys written beside it that carry no policy of
         their own (the claim's index entries, the financing of one org's holder and bank, an assignment notice)
-        against the chaincode-level policy, any two orgs, which two orgs or more meet. Read from a peer of ``org``,
-        the caller's own wherever the contract takes the change: another org's peer, left to the Gateway, could
-        answer with its own org, to be sent the proposal (a disbursement's terms). ``org`` first, the org an audit
-        looks for: the policy names it, and were it not to, it is named all the same (one more endorser meets
-        every policy the others meet).
+        against the chaincode's endorsement policy, as its committed definition holds it (``recfin chaincode
+        deploy``: any two orgs by default, or a ``--signature-policy`` of the operator's). So the orgs the key names
+        are read (:meth:`receivable_endorsers`) and named, ``org`` first, the org an audit looks for (named all the
+        same were the key to leave it out), and, where they do not meet the chaincode's policy (one asking three
+        orgs, or naming the regulator's org in no part), the fewest other orgs of the channel that meet it with them
+        (:meth:`EndorsementRule.fewest_added <client.ledger.lifecycle.EndorsementRule.fewest_added>`): no other org
+        is asked, so a peer down in one (a second bank's) stops nothing. ``terms_write``: (the action's name, the
+        financing) where the change writes to the financing's terms' collection, whose policy asks ``org`` and a
+        regulator org, read from the same definition (:meth:`_terms_orgs_in`) and named too.
 
-        ``(None, why)`` where the key's orgs are no plan, for the caller to name every org of the channel instead
-        (:meth:`_with_every_org`): the caller may not read them (:data:`READ_REFUSALS`), the chaincode predates
-        GetReceivableEndorsers (:func:`~client.receivables.errors.lacks_the_transaction`), or they are fewer than
-        two (none: the chaincode-level policy guards the key; one: that org alone, as an earlier contract version
-        wrote it), which cannot meet the chaincode-level policy. Any other failure of the read is raised."""
+        The key's orgs and the definition are read from peers of ``org``, the caller's own wherever the contract
+        takes the change: another org's peer, left to the Gateway, could answer with its own org, to be sent the
+        proposal (a disbursement's terms). A failure of the read of the key's orgs other than those below (a peer a
+        block behind: ``not-found``; no peer of ``org`` up) is raised, saying what was read and why
+        (:func:`~client.receivables.errors.while_reading`), and nothing is sent.
+
+        Where those orgs are no plan (:meth:`_key_orgs_plan` says when), every org of the channel
+        (:meth:`_every_org_endorsers`). Without the Network neither the definition nor the channel's orgs can be
+        read, and nothing is: :meth:`_every_org_endorsers` says what is done then."""
+        if self.network is None:
+            return (yield from self._every_org_endorsers(org, action, "", terms_write))
+        endorsers, why = yield from self._key_orgs_plan(org, receivable_id, action, terms_write)
+        if endorsers is not None:
+            return endorsers
+        return (yield from self._every_org_endorsers(org, action, why, terms_write))
+
+    def _key_orgs_plan(self, org: str, receivable_id: str, action: str, terms_write: tuple[str, str] | None
+                       ) -> Steps[tuple[_Endorsers | None, str]]:
+        """The orgs of :meth:`_one_org_endorsers` from the orgs the claim's key names; ``(None, why)`` where they are
+        no plan: the caller may not read them (:data:`READ_REFUSALS`); the chaincode predates GetReceivableEndorsers
+        (:func:`~client.receivables.errors.lacks_the_transaction`); they are fewer than two (none: the chaincode's
+        policy guards the key; one: that org alone, as an earlier contract version wrote it); the chaincode's
+        committed definition cannot be read, or names a channel policy instead of a signature policy (``recfin
+        chaincode deploy --channel-policy``: MAJORITY Endorsement, whose orgs it does not tell); no set of the
+        channel's orgs meets its policy with them; or the terms' collection's orgs cannot be told. The definition is
+        read once, for the chaincode's policy and the collection's."""
         try:
             named = yield self.receivable_endorsers(receivable_id, endorsing_organizations=[org])
-        except RuleViolation as refusal:
-            if not refuses_the_caller(refusal):
-                raise
-            return None, f"the caller may not read them: {refusal.rule}"
-        except GatewayError as error:
-            if not lacks_the_transaction(error):
-                raise
-            return None, "the chaincode on the channel predates GetReceivableEndorsers, which reads them"
+        except (RuleViolation, GatewayError) as error:
+            if isinstance(error, RuleViolation) and refuses_the_caller(error):
+                return None, f"the caller may not read them: {error.rule}"
+            if isinstance(error, GatewayError) and lacks_the_transaction(error):
+                return None, "the chaincode on the channel predates GetReceivableEndorsers, which reads them"
+            raise while_reading(error, f"reading the orgs the key of claim {receivable_id} names, on a peer of "
+                                       f"{org}, to choose who endorses {action}: nothing was sent; name the "
+                                       "endorsing orgs yourself to send it without this read "
+                                       "(endorsing_organizations, `--endorsing-org MSP`)") from error
         if len(named) < 2:
             return None, (f"its key names {named[0]} alone, as an earlier contract version wrote it" if named else
                           "its key carries none, so the chaincode-level policy guards it")
-        return _unique([org, *named]), ""
-
-    def _with_every_org(self, msp_id: str, send: Callable[[list[str] | None], Any], action: str,
-                        why: str) -> Steps[Any]:
-        """``send`` endorsed by ``msp_id`` and every other org of the channel: ``action`` is a change to a claim whose
-        debtor and holder are both parties of ``msp_id``'s org, whose key-level policy's orgs are no plan (``why``,
-        :meth:`_key_orgs_with`). Such a policy names that org and the orgs whose parties may be the regulator
-        (docs/receivables.md, "Key-level policies"), which is the contract's configuration (``org_roles``), which
-        neither the channel's config block nor any other answer of the contract tells, so every org is named: the
-        only plan sure to include them, and sure to meet the chaincode-level policy where the key has none. The org
-        an audit looks for (``msp_id``) is among them. When the Gateway finds no peer of another org able to
-        endorse, nothing was ordered and nothing is tried without it (it may be the regulator's): the EndorseError
-        says which org, why every org was asked, and what to do. ``send(None)`` (the Gateway plans) when the
-        channel's orgs cannot be read (no Network) or it has no other org."""
-        every_org = yield from self._every_org_with(msp_id)
-        if every_org is None:
-            return (yield send(None))
         try:
-            return (yield send(every_org))
-        except EndorseError as error:
-            unable = _orgs_without_endorser(error)
-            if not unable or msp_id in unable:
-                raise
-            raise EndorseError(
-                f"{action} needs {msp_id} and the orgs the claim's key-level policy names, which could not be "
-                f"used ({why}), so every org of the channel was asked to endorse and {', '.join(unable)} could not "
-                f"({error.message}); start a peer of {', '.join(unable)} with the chaincode, or name {msp_id} and "
-                "the orgs the claim's policy needs yourself (endorsing_organizations, `--endorsing-org MSP`)",
-                transaction_id=error.transaction_id, code=error.code, details=error.details) from error
+            definition = yield from self._committed_definition(org)
+            chaincode_policy = chaincode_endorsement(definition)
+        except (GatewayError, LedgerReadError) as error:
+            return None, (f"the chaincode's committed definition, which holds its endorsement policy, could not be "
+                          f"read from a peer of {org}: {_on_one_line(error)}")
+        if chaincode_policy.rule is None:
+            return None, (f"the chaincode's endorsement policy is the channel's {chaincode_policy.channel_policy}, "
+                          "whose orgs its committed definition does not tell" if chaincode_policy.channel_policy else
+                          "the chaincode's committed definition holds no endorsement policy")
+        orgs = _unique([org, *named])
+        asked = f"the orgs the claim's key-level policy names ({', '.join(named)}, read from a peer of {org})"
+        if terms_write:
+            terms_orgs, why = self._terms_orgs_in(definition, org, [org])
+            if terms_orgs is None:
+                return None, f"the orgs of the terms' collection cannot be told: {why}"
+            asked += _besides(orgs, terms_orgs, "which the terms' collection asks")
+            orgs = _unique([*orgs, *terms_orgs])
+        if not chaincode_policy.rule.met_by(orgs):
+            added = chaincode_policy.rule.fewest_added(orgs, (yield from self._channel_orgs_of(org)) or ())
+            if added is None:
+                return None, (f"no orgs of the channel meet the chaincode's endorsement policy with "
+                              f"{', '.join(orgs)}")
+            asked += _besides(orgs, added, "which the chaincode's endorsement policy asks")
+            orgs += added
+        return _Endorsers(orgs, action, org, f"{asked}, so {', '.join(orgs)} were asked to endorse"), ""
 
-    def _every_org_with(self, msp_id: str) -> Steps[list[str] | None]:
-        """``msp_id`` and every other org of the channel (:meth:`_with_every_org` says why); None when the
-        channel's orgs cannot be read (no Network) or it has no other org."""
-        orgs = yield from self._channel_orgs_of(msp_id)
-        others = [org for org in orgs or () if org != msp_id]
-        return [msp_id, *others] if others else None
+    def _every_org_endorsers(self, org: str, action: str, why: str, terms_write: tuple[str, str] | None
+                             ) -> Steps[_Endorsers]:
+        """``org`` and every other org of the channel, for ``action``, a change to a claim of ``org``'s parties whose
+        key's orgs are no plan (``why``, :meth:`_key_orgs_plan`): the orgs the key names are among them, whichever
+        orgs' parties may be the regulator (the contract's configuration, which neither the channel's config block
+        nor any other answer of the contract tells), and they meet the chaincode's endorsement policy wherever the
+        channel's peers can (MAJORITY Endorsement, a signature policy over their member or peer principals). The org
+        an audit looks for (``org``) is first. When the Gateway finds no peer of another org able to endorse, nothing
+        was ordered and nothing is tried without it (it may be the regulator's): the EndorseError says which org, why
+        every org was asked, and what to do (:meth:`_Endorsers.explained`).
+
+        Without the Network (the channel's orgs cannot be read) or another org of the channel, the Gateway plans
+        (``orgs`` None), as a party registration leaves it (:meth:`_with_another_org`); where the change writes the
+        terms' collection (``terms_write``), ValueError, nothing sent, as :meth:`_terms_endorsers` refuses a write
+        of the terms without the Network: left to plan, the Gateway could send the terms to any org."""
+        if self.network is None and terms_write:
+            what, financing_id = terms_write
+            raise _one_org_terms_refusal(what, financing_id, org, [org], "this client has no Network to read it "
+                                                                         "through")
+        orgs = yield from self._channel_orgs_of(org)
+        others = [other for other in orgs or () if other != org]
+        if not others:
+            return _Endorsers(None)
+        return _Endorsers([org, *others], action, org, f"the orgs the claim's key-level policy names, which could "
+                                                       f"not be used ({why}), so every org of the channel was asked "
+                                                       "to endorse")
+
+    def _committed_definition(self, org: str) -> Steps[lifecycle_pb2.QueryChaincodeDefinitionResult]:
+        """The definition of this client's chaincode the channel committed, read from a peer of ``org`` (the caller's
+        own: another org's peer could answer with a definition naming its own org, to be sent the proposal);
+        GatewayError, or LedgerReadError, where it cannot be."""
+        return (yield from chaincode_definition_steps(self.network.get_contract(LIFECYCLE), org,
+                                                      self.contract.chaincode_name))
 
     def _terms_endorsers(self, what: str, financing_id: str, org: str, debtor_msp: str | None = None
                          ) -> Steps[list[str]]:
         """Who endorses ``what``, a write to the terms' collection of ``financing_id`` whose holder and bank are
         both parties of ``org``: the claim's debtor's org (``debtor_msp``, where the write changes the claim too),
-        ``org`` and the regulator org(s) that collection's policy asks for (``terms-<org>-<org>``: ``org`` and any
-        one of the regulator orgs, chaincode.receivables.collections). Which orgs' parties may be the regulator is
-        the contract's configuration, which no answer of the contract tells; the channel's committed chaincode
-        definition does: the fewest other members of the collection whose peers, with those of the orgs above,
-        meet its endorsement policy's rule (any other member, where it sets no signature policy). It is read from a
-        peer of ``org`` itself: left to choose, the Gateway could ask another org's peer, which could answer with
-        its own org as the "regulator" and be sent the terms. ``org`` alone where the collection has no other
-        member, or its policy needs none. ValueError, nothing sent, where the client has no Network to ask, the
-        definition cannot be read or has no such collection, or no set of its members' peers meets its endorsement
-        policy: the message names the orgs to pass (:func:`_one_org_terms_refusal`)."""
+        ``org`` and the regulator org(s) that collection's policy asks for (:meth:`_terms_orgs_in`), read from the
+        chaincode's committed definition through a peer of ``org`` itself (:meth:`_committed_definition`): left to
+        choose, the Gateway could ask another org's peer, which could answer with its own org as the "regulator" and
+        be sent the terms. ValueError, nothing sent, where the client has no Network to ask, the definition cannot be
+        read, or the collection's orgs cannot be told from it: the message names the orgs to pass
+        (:func:`_one_org_terms_refusal`)."""
         parties = _unique([debtor_msp, org])
-        collection = collection_name(org, org)
         if self.network is None:
             raise _one_org_terms_refusal(what, financing_id, org, parties,
                                          "this client has no Network to read it through")
-        chaincode = self.contract.chaincode_name
         try:
-            definition = yield from chaincode_definition_steps(self.network.get_contract(LIFECYCLE), org, chaincode)
-            orgs = collection_orgs(definition, collection)   # a principal that does not decode: LedgerReadError
+            definition = yield from self._committed_definition(org)
         except (GatewayError, LedgerReadError) as error:
-            # on one line, as the CLI shows a refusal: a GatewayError renders each peer's detail on a line of its own
-            said = ("; ".join([error.message, *map(str, error.details)]) if isinstance(error, GatewayError)
-                    else str(error))
             raise _one_org_terms_refusal(what, financing_id, org, parties,
-                                         f"it could not be read from a peer of {org} ({said})") from error
+                                         f"it could not be read from a peer of {org} ({_on_one_line(error)})"
+                                         ) from error
+        orgs, why = self._terms_orgs_in(definition, org, parties)
         if orgs is None:
-            raise _one_org_terms_refusal(what, financing_id, org, parties,
-                                         f"the definition of chaincode {chaincode} has no collection {collection}")
+            raise _one_org_terms_refusal(what, financing_id, org, parties, why)
+        return orgs
+
+    def _terms_orgs_in(self, definition: lifecycle_pb2.QueryChaincodeDefinitionResult, org: str, parties: list[str]
+                       ) -> tuple[list[str] | None, str]:
+        """``parties`` and the regulator org(s) the terms' collection of a holder and a bank both parties of ``org``
+        asks for in ``definition`` (``terms-<org>-<org>``: ``org`` and any one of the regulator orgs,
+        chaincode.receivables.collections): the fewest other members of the collection whose peers, with those of
+        ``parties``, meet its endorsement policy's rule (any other member, where it sets no signature policy).
+        ``parties`` alone where the collection has no other member, or its policy needs none. ``(None, why)`` where
+        the collection's orgs cannot be told: the definition has no such collection, a principal of it does not
+        decode, or no set of its members' peers meets its endorsement policy."""
+        collection = collection_name(org, org)
+        try:
+            orgs = collection_orgs(definition, collection)
+        except LedgerReadError as error:
+            return None, f"it could not be read from a peer of {org} ({error})"
+        if orgs is None:
+            return None, f"the definition of chaincode {self.contract.chaincode_name} has no collection {collection}"
         if orgs.endorsement is None:
             # the chaincode's policy (any two orgs) applies, which any other member meets with ``org``: the first
             # in name order, so that every write of the org's terms goes to the same org, whichever host sends it
-            return parties + [o for o in orgs.members if o != org][:1]
+            return parties + [o for o in orgs.members if o != org][:1], ""
         # Fabric validates a write to the collection against its own endorsement policy, which a collections file of
         # the operator's may make differ from its members: only members are added, since an org that is no member
         # may not be sent the terms, and only as many as the rule needs, as their peers meet it (the parties' peers
@@ -502,14 +574,13 @@ class _Operations:
         regulators = orgs.endorsement.fewest_added(parties, orgs.members)
         if regulators is None:
             others = [o for o in orgs.endorsers if o != org]
-            why = (f"the endorsement policy of collection {collection} names no member of it other than {org} (it "
-                   f"names {', '.join(others)}, none of them a member, which the terms may not be sent to)"
-                   if others and not set(others) & set(orgs.members) else
-                   f"no set of its members' peers meets the endorsement policy of collection {collection} (a peer's "
-                   "endorsement meets a principal of its own org whose role is member or peer, not admin or "
-                   "client, and each counts once)")
-            raise _one_org_terms_refusal(what, financing_id, org, parties, why)
-        return parties + regulators
+            return None, (f"the endorsement policy of collection {collection} names no member of it other than {org} "
+                          f"(it names {', '.join(others)}, none of them a member, which the terms may not be sent "
+                          "to)" if others and not set(others) & set(orgs.members) else
+                          f"no set of its members' peers meets the endorsement policy of collection {collection} (a "
+                          "peer's endorsement meets a principal of its own org whose role is member or peer, not "
+                          "admin or client, and each counts once)")
+        return parties + regulators, ""
 
     def _offer_orgs(self, financing_id: str, claim: Receivable | None, bank_msp: str) -> Steps[list[str]]:
         """Who endorses a bank's offer: the claim's holder org and the bank's, as the terms' collection's policy
@@ -523,34 +594,21 @@ class _Operations:
             return (yield from self._terms_endorsers("make_offer", financing_id, bank_msp))
         return [claim.holder_msp, bank_msp]
 
-    def _claim_orgs(self, financing: FinancingView, claim: Receivable, bank_msp: str | None,
-                    terms_written_by: str | None) -> Steps[list[str]]:
-        """The orgs of :func:`_parties_orgs`; where they are one, the orgs the claim's key-level policy names
-        (:meth:`_key_orgs_with`: any other key the change writes is a financing or a notice with no policy of its
-        own, or an index entry, which those orgs meet as the chaincode-level policy asks), or, where those are no
-        plan, that org and every other of the channel (:meth:`_every_org_with`). ``terms_written_by``: the action's
-        name where it writes to the terms' collection, whose policy needs a regulator org where the holder and the
-        bank are one org: the debtor's org (of another org), that org and a regulator org (:meth:`_terms_endorsers`);
-        with a debtor of that org too, the key's orgs and those, or every org of the channel where the collection's
-        orgs cannot be read (every org meets its policy, whatever it asks)."""
-        if terms_written_by and financing.financier_msp == financing.holder_msp != claim.debtor_msp:
-            return (yield from self._terms_endorsers(terms_written_by, financing.id, financing.holder_msp,
-                                                     claim.debtor_msp))
+    def _claim_orgs(self, financing: FinancingView, claim: Receivable, bank_msp: str | None, what: str,
+                    writes_terms: bool) -> Steps[_Endorsers]:
+        """Who endorses ``what``, a change to the claim of ``financing``: the orgs of :func:`_parties_orgs`; where
+        they are one, the orgs :meth:`_one_org_endorsers` names. ``writes_terms``: the change writes to the terms'
+        collection, whose policy needs a regulator org where the holder and the bank are one org: the debtor's org
+        (of another org), that org and a regulator org (:meth:`_terms_endorsers`); with a debtor of that org too,
+        that regulator org among the ones :meth:`_one_org_endorsers` names."""
+        if writes_terms and financing.financier_msp == financing.holder_msp != claim.debtor_msp:
+            return _Endorsers((yield from self._terms_endorsers(what, financing.id, financing.holder_msp,
+                                                                claim.debtor_msp)))
         orgs = _parties_orgs(financing, claim, bank_msp)
         if len(orgs) > 1:
-            return orgs
-        key_orgs, _ = yield from self._key_orgs_with(orgs[0], claim.id)
-        if key_orgs is None:
-            return (yield from self._every_org_with(orgs[0])) or orgs
-        if not terms_written_by:
-            return key_orgs
-        try:
-            terms_orgs = yield from self._terms_endorsers(terms_written_by, financing.id, orgs[0])
-        except ValueError:
-            # no definition to read the collection's orgs from: every org of the channel meets its policy, as the
-            # plan before the key's orgs could be read did; the key's alone where the channel cannot be read either
-            return (yield from self._every_org_with(orgs[0])) or key_orgs
-        return _unique([*key_orgs, *terms_orgs])
+            return _Endorsers(orgs)
+        return (yield from self._one_org_endorsers(orgs[0], claim.id, f"{what} on {financing.id}",
+                                                   (what, financing.id) if writes_terms else None))
 
     def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
         """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
@@ -959,12 +1017,19 @@ confirmation, and the creditor's of it and of every change before it. So the end
 the claim's age: the debtor's org and the holder's, read from the claim (``get_receivable``). When they are one org,
 the claim's policy names that org and the orgs whose parties may be the regulator, which the channel's config
 block does not tell: the orgs the claim's key names are read (:meth:`receivable_endorsers`, from a peer of that
-org) and named, that org first, so a peer down in any other org (a second bank's) stops nothing. Where they cannot
-be (a chaincode from before GetReceivableEndorsers), or the key names fewer than two orgs (none, for a claim an
-earlier contract version registered), that org and every other org of the channel are named (read as
-``register_party`` reads them), and when one of the others has no peer able to endorse, the EndorseError names it,
-says why every org was asked, and nothing is ordered.
-A caller the contract does not let read
+org) and named, that org first. The index entries the confirmation writes carry no key-level policy, so Fabric
+checks them against the chaincode's endorsement policy, read from its committed definition (through a peer of that
+org too): where the key's orgs do not meet it (a ``--signature-policy`` asking three orgs, or naming no regulator
+org), the fewest other orgs of the channel that do with them are named as well. No other org is asked, so a peer
+down in one (a second bank's) stops nothing; when an org named has no peer able to endorse, nothing is ordered and
+the EndorseError names it, the orgs the key names and what to do. A failure of the read of the key's orgs (a peer a
+block behind: ``not-found``; no peer of that org up) is raised, its rule or code as it was, saying what was read;
+nothing is sent. Where the key's orgs are no plan (the caller may not read them; a chaincode from before
+GetReceivableEndorsers; a key naming fewer than two orgs, as an earlier contract version left it; a definition that
+cannot be read, or names a channel policy, ``--channel-policy``; a policy no orgs of the channel meet with them),
+that org and every other org of the channel are named (read as ``register_party`` reads them), which meet any of
+these policies, and an EndorseError says why every org was asked. A client built without its Network can read
+neither: it leaves the confirmation of such a claim to the Gateway's plan. A caller the contract does not let read
 the claim is sent to the Gateway's plan, for the contract to say why it refuses the confirmation. Pass
 ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself (docs/sdk-receivables.md, "Who endorses").
 """
@@ -1006,8 +1071,9 @@ holder and the bank are parties of one org (and the debtor of another), the coll
 regulator org as well, found as :meth:`make_offer` finds it (ValueError, nothing sent, where it
 cannot be, unless ``endorsing_organizations`` names the debtor's org, that org and a regulator org).
 Where the debtor is a party of that org too, the orgs the claim's key names (that org and the regulator's,
-:meth:`receivable_endorsers`) and those the collection needs are named, as for a :meth:`confirm` of such a
-claim (every org of the channel where either cannot be read).
+:meth:`receivable_endorsers`), those the collection needs and any the chaincode's endorsement policy asks besides
+are named, as for a :meth:`confirm` of such a claim (every org of the channel where those are no plan, which sends
+the terms to orgs outside the collection; without the Network, ValueError, nothing sent, as above).
 A caller the contract does not let read the financing (not its bank) or its claim (a bank that
 has left it), or a financing with no accepted offer (no terms to read back), is sent to the
 contract all the same (to the caller's own org, and without terms where there are none), so its
@@ -1029,7 +1095,8 @@ bank may demand again on a later day; a second demand the same day is refused (`
 from acceptance, so those two endorse, members of the terms' collection: the terms reach no org outside it (where
 one org both holds and finances, the financing has no policy of its own and the debtor's is added, as the
 chaincode policy needs two; where the debtor is a party of that org too, the orgs the claim's key names, that org
-and the regulator's, as for a :meth:`confirm` of such a claim).
+and the regulator's, and any the chaincode's endorsement policy asks besides, as for a :meth:`confirm` of such a
+claim).
 """
 
 
@@ -1041,7 +1108,8 @@ financing ends RECOURSED, the claim is the holder's again (OVERDUE), its assignm
 debtor pays the holder from then on; the financing keeps its demands. Terms without recourse are refused
 (``without-recourse``), as is a claim not yet past its due date (``not-yet-due``). The accepted terms
 and the orgs that endorse are found as for :meth:`record_disbursement` (the claim's policy in force still
-names the bank's org).
+names the bank's org), but for a client without its Network, which leaves a claim of one org's parties to the
+Gateway's plan: no terms' collection is written.
 """
 
 
@@ -1064,7 +1132,8 @@ Endorsement is pinned to the debtor's, holder's and bank's orgs: the claim's key
 policy in force names all three until this transaction drops the bank (the gateway would
 plan the same orgs). They are looked up (``get_financing`` and ``get_receivable``) unless
 ``endorsing_organizations`` is given; where they are one org, the orgs the claim's key names
-are named, as for a :meth:`confirm` of such a claim. A caller the contract does not let read
+and any the chaincode's endorsement policy asks besides are named, as for a :meth:`confirm` of
+such a claim (the Gateway plans them for a client without its Network). A caller the contract does not let read
 the financing (neither its holder nor its bank), or its claim (a bank that has left it), is sent to the contract all
 the same, to its own org, so its refusal comes back (``not-the-holder``, ``not-the-financier``,
 ``invalid-state``...), not the read's. Any other
@@ -1102,8 +1171,8 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
     """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim
     (``bank_msp`` standing for a bank the financing does not name yet; None: no one). One org where a single
     org's parties are all three: the claim's key then names it and the regulator's org(s), and the financing's
-    key, with no policy of its own, any two orgs, so the caller names the orgs the claim's key names, as a
-    confirmation of such a claim does (``_Operations._key_orgs_with``)."""
+    key has no policy of its own (the chaincode's endorsement policy guards it), so the caller names the orgs a
+    confirmation of such a claim names (``_Operations._one_org_endorsers``)."""
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
 
 
@@ -1119,6 +1188,46 @@ def _one_org_terms_refusal(what: str, financing_id: str, org: str, parties: list
         f"needs {org} and a regulator org to endorse, which the SDK reads from the chaincode's committed "
         f"definition, and {why}; name the endorsing orgs yourself "
         f"(endorsing_organizations, `--endorsing-org MSP`): {', '.join(parties)} and a regulator org")
+
+
+class _Endorsers(NamedTuple):
+    """The orgs the SDK names to endorse a change (``orgs``; None: the Gateway plans them) and, where it chose them
+    for a claim of one org's parties (:meth:`_Operations._one_org_endorsers`), what an EndorseError then says:
+    ``action``, the change; ``org``, that org; ``asked``, which orgs were asked and why (:meth:`explained`)."""
+
+    orgs: Sequence[str] | None
+    action: str = ""
+    org: str = ""
+    asked: str = ""
+
+    def explained(self, error: EndorseError) -> EndorseError | None:
+        """``error`` said again with why these orgs were asked and what to do, where the Gateway found no peer able
+        to endorse of an org other than ``org`` (it may be the regulator's, which the claim's key names: nothing was
+        ordered, and nothing is tried without it). None where there is nothing to add: orgs not chosen so, an error
+        naming no such org, or ``org`` itself among those that could not (the caller's own, which it names)."""
+        unable = _orgs_without_endorser(error)
+        if not self.asked or not unable or self.org in unable:
+            return None
+        return EndorseError(
+            f"{self.action} needs {self.org} and {self.asked} and {', '.join(unable)} could not ({error.message}); "
+            f"start a peer of {', '.join(unable)} with the chaincode, or name the endorsing orgs yourself, "
+            f"{self.org} and the orgs the claim's key names among them (endorsing_organizations, `--endorsing-org "
+            "MSP`)", transaction_id=error.transaction_id, code=error.code, details=error.details)
+
+
+def _besides(orgs: list[str], more: list[str], why: str) -> str:
+    """How an EndorseError names the orgs of ``more`` not in ``orgs`` and ``why`` they were asked too ("" for
+    none): the continuation of :attr:`_Endorsers.asked`."""
+    added = [org for org in more if org not in orgs]
+    return f", and {', '.join(added)}, {why}" if added else ""
+
+
+def _on_one_line(error: Exception) -> str:
+    """What ``error`` says, on one line, as the CLI shows a refusal: a GatewayError renders each peer's detail on a
+    line of its own, so they are joined to its message here."""
+    if isinstance(error, GatewayError):
+        return "; ".join([error.message, *map(str, error.details)])
+    return str(error)
 
 
 def _exposure_version(value: int) -> str:
@@ -1273,9 +1382,9 @@ class ReceivablesClient(_Operations):
                                  claim_changes: bool = True, writes_terms_collection: bool = False):
         """The accepted terms (read back from the bank's peer unless given) and the orgs that endorse (unless
         given: the debtor's, holder's and bank's where the action changes the claim; where it changes the
-        financing record alone, the holder's and bank's) of a bank's action on an accepted financing.
-        ``writes_terms_collection``: the action writes to the terms' collection, whose policy a regulator org
-        must meet with the holder's where it is the bank's org too (:meth:`_terms_endorsers`)."""
+        financing record alone, the holder's and bank's) of a bank's action on an accepted financing, as
+        :class:`_Endorsers`. ``writes_terms_collection``: the action writes to the terms' collection, whose policy a
+        regulator org must meet with the holder's where it is the bank's org too (:meth:`_terms_endorsers`)."""
         if terms is not None:
             _check_terms(terms, what, cap=LEDGER_MAX_FEN)
         financing = None
@@ -1283,58 +1392,63 @@ class ReceivablesClient(_Operations):
             financing = self._readable_financing(financing_id)
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = self.get_offer_terms(offer_id).as_request()
-        if endorsing_organizations is None:
-            endorsing_organizations = _deal_orgs(financing) if not claim_changes else []
-            if len(endorsing_organizations) < 2:   # the claim changes, or one org holds and finances: the three
-                endorsing_organizations = self._orgs_of_financing(
-                    financing, caller_as_bank=True, terms_written_by=what if writes_terms_collection else None)
-        return terms, endorsing_organizations
+        if endorsing_organizations is not None:
+            return terms, _Endorsers(endorsing_organizations)
+        deal = _deal_orgs(financing) if not claim_changes else []
+        if len(deal) > 1:
+            return terms, _Endorsers(deal)
+        # the claim changes, or one org holds and finances: the three
+        return terms, self._orgs_of_financing(financing, caller_as_bank=True, what=what,
+                                              writes_terms=writes_terms_collection)
 
-    def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool,
-                           terms_written_by: str | None = None) -> list[str]:
-        """Who endorses a change to the claim of ``financing``: its debtor's, holder's and bank's orgs (with
-        ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
+    def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool, what: str,
+                           writes_terms: bool = False) -> _Endorsers:
+        """Who endorses ``what``, a change to the claim of ``financing``: its debtor's, holder's and bank's orgs
+        (with ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
         financing, or its claim (a bank that has left it), the caller's own org: the change is sent all the
         same, for the contract to refuse it by its own rule, not the read's. Where the debtor's, holder's and
-        bank's orgs are one, the orgs the claim's key-level policy names (where they cannot be had, that org and
-        every other of the channel); ``terms_written_by``: the action's name where it writes to the terms'
-        collection, which may need a regulator org too (:meth:`_claim_orgs`)."""
+        bank's orgs are one, the orgs :meth:`_one_org_endorsers` names; ``writes_terms``: the change writes to the
+        terms' collection, which may need a regulator org too (:meth:`_claim_orgs`)."""
         claim = self._readable_claim(financing)
         if claim is None:
-            return [self.who_am_i().msp_id]
+            return _Endorsers([self.who_am_i().msp_id])
         caller = caller_as_bank and not financing.financier_msp
-        return blocking(self._claim_orgs)(financing, claim, self.who_am_i().msp_id if caller else None,
-                                          terms_written_by)
+        return blocking(self._claim_orgs)(financing, claim, self.who_am_i().msp_id if caller else None, what,
+                                          writes_terms)
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
-        terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "record_disbursement",
-                                                    writes_terms_collection=True)
-        return self._disbursement(financing_id, terms, orgs)
+        terms, endorsers = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                         "record_disbursement", writes_terms_collection=True)
+        return blocking(self._sent_to)(endorsers, lambda orgs: self._disbursement(financing_id, terms, orgs))
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
 
     def exercise_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
                           endorsing_organizations: Sequence[str] | None = None) -> Financing:
-        terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "exercise_recourse")
-        return self._recourse("ExerciseRecourse", financing_id, reason, terms, orgs)
+        terms, endorsers = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                         "exercise_recourse")
+        return blocking(self._sent_to)(
+            endorsers, lambda orgs: self._recourse("ExerciseRecourse", financing_id, reason, terms, orgs))
 
     exercise_recourse.__doc__ = RECOURSE_DOC
 
     def demand_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
                         endorsing_organizations: Sequence[str] | None = None) -> Financing:
-        terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "demand_recourse",
-                                                    claim_changes=False)
-        return self._recourse("DemandRecourse", financing_id, reason, terms, orgs)
+        terms, endorsers = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                         "demand_recourse", claim_changes=False)
+        return blocking(self._sent_to)(
+            endorsers, lambda orgs: self._recourse("DemandRecourse", financing_id, reason, terms, orgs))
 
     demand_recourse.__doc__ = DEMAND_RECOURSE_DOC
 
     def cancel_financing(self, financing_id: str, reason: str,
                          endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        endorsers = _Endorsers(endorsing_organizations)
         if endorsing_organizations is None:
-            endorsing_organizations = self._orgs_of_financing(self._readable_financing(financing_id),
-                                                              caller_as_bank=False)
-        return self._cancellation(financing_id, reason, endorsing_organizations)
+            endorsers = self._orgs_of_financing(self._readable_financing(financing_id), caller_as_bank=False,
+                                                what="cancel_financing")
+        return blocking(self._sent_to)(endorsers, lambda orgs: self._cancellation(financing_id, reason, orgs))
 
     cancel_financing.__doc__ = CANCEL_DOC
 
@@ -1521,53 +1635,58 @@ class AsyncReceivablesClient(_Operations):
             financing = await self._readable_financing(financing_id)
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = (await self.get_offer_terms(offer_id)).as_request()
-        if endorsing_organizations is None:
-            endorsing_organizations = _deal_orgs(financing) if not claim_changes else []
-            if len(endorsing_organizations) < 2:   # the claim changes, or one org holds and finances: the three
-                endorsing_organizations = await self._orgs_of_financing(
-                    financing, caller_as_bank=True, terms_written_by=what if writes_terms_collection else None)
-        return terms, endorsing_organizations
+        if endorsing_organizations is not None:
+            return terms, _Endorsers(endorsing_organizations)
+        deal = _deal_orgs(financing) if not claim_changes else []
+        if len(deal) > 1:
+            return terms, _Endorsers(deal)
+        # the claim changes, or one org holds and finances: the three
+        return terms, await self._orgs_of_financing(financing, caller_as_bank=True, what=what,
+                                                    writes_terms=writes_terms_collection)
 
-    async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool,
-                                 terms_written_by: str | None = None) -> list[str]:
+    async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool, what: str,
+                                 writes_terms: bool = False) -> _Endorsers:
         """The async twin of :meth:`ReceivablesClient._orgs_of_financing`."""
         claim = await self._readable_claim(financing)
         if claim is None:
-            return [(await self.who_am_i()).msp_id]
+            return _Endorsers([(await self.who_am_i()).msp_id])
         caller = caller_as_bank and not financing.financier_msp
         return await awaiting(self._claim_orgs)(financing, claim, (await self.who_am_i()).msp_id if caller else None,
-                                                terms_written_by)
+                                                what, writes_terms)
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:
-        terms, orgs = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
-                                                          "record_disbursement", writes_terms_collection=True)
-        return await self._disbursement(financing_id, terms, orgs)
+        terms, endorsers = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                               "record_disbursement", writes_terms_collection=True)
+        return await awaiting(self._sent_to)(endorsers, lambda orgs: self._disbursement(financing_id, terms, orgs))
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
 
     async def exercise_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
                                 endorsing_organizations: Sequence[str] | None = None) -> Financing:
-        terms, orgs = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
-                                                          "exercise_recourse")
-        return await self._recourse("ExerciseRecourse", financing_id, reason, terms, orgs)
+        terms, endorsers = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                               "exercise_recourse")
+        return await awaiting(self._sent_to)(
+            endorsers, lambda orgs: self._recourse("ExerciseRecourse", financing_id, reason, terms, orgs))
 
     exercise_recourse.__doc__ = RECOURSE_DOC
 
     async def demand_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
                               endorsing_organizations: Sequence[str] | None = None) -> Financing:
-        terms, orgs = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
-                                                          "demand_recourse", claim_changes=False)
-        return await self._recourse("DemandRecourse", financing_id, reason, terms, orgs)
+        terms, endorsers = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                               "demand_recourse", claim_changes=False)
+        return await awaiting(self._sent_to)(
+            endorsers, lambda orgs: self._recourse("DemandRecourse", financing_id, reason, terms, orgs))
 
     demand_recourse.__doc__ = DEMAND_RECOURSE_DOC
 
     async def cancel_financing(self, financing_id: str, reason: str,
                                endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        endorsers = _Endorsers(endorsing_organizations)
         if endorsing_organizations is None:
-            endorsing_organizations = await self._orgs_of_financing(await self._readable_financing(financing_id),
-                                                                    caller_as_bank=False)
-        return await self._cancellation(financing_id, reason, endorsing_organizations)
+            endorsers = await self._orgs_of_financing(await self._readable_financing(financing_id),
+                                                      caller_as_bank=False, what="cancel_financing")
+        return await awaiting(self._sent_to)(endorsers, lambda orgs: self._cancellation(financing_id, reason, orgs))
 
     cancel_financing.__doc__ = CANCEL_DOC
 

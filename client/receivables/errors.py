@@ -21,12 +21,13 @@ anything is sent.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from client.gateway.errors import GatewayError, _rebuild_error
 
 __all__ = ["ReceivablesError", "RuleViolation", "UnreadableAnswer", "rule_violation_from", "RULE_PATTERN",
-           "UNKNOWN_TRANSACTION", "lacks_the_transaction"]
+           "UNKNOWN_TRANSACTION", "lacks_the_transaction", "while_reading"]
 
 RULE_PATTERN = re.compile(r"RULE ([a-z0-9]+(?:-[a-z0-9]+)*): ([^\n]*)")
 """How the contract words a refusal: ``RULE <code>: <what to do>``, inside the peer's message
@@ -111,6 +112,21 @@ def lacks_the_transaction(error: GatewayError) -> bool:
     before it existed, for the caller to do without it (or have the chaincode upgraded), not a refusal of the call.
     The peers' messages are searched, then the error's own, as :func:`rule_violation_from` searches them."""
     return any(UNKNOWN_TRANSACTION in (text or "") for text in _messages(error))
+
+
+def while_reading(error: RuleViolation | GatewayError, reading: str) -> RuleViolation | GatewayError:
+    """``error``, met by a read the SDK made of its own accord to plan a call (not a call its caller made), told with
+    what it was reading and why (``reading``), in parentheses after what it says: a RuleViolation's ``detail``, which
+    its line shows (``<transaction> refused: RULE <rule>: <detail>``), a GatewayError's ``message``. Of the same
+    class, every other field as it was, so that a caller telling errors apart by them (``rule``, ``code``) still
+    can."""
+    if isinstance(error, RuleViolation):
+        return RuleViolation(error.rule, f"{error.detail} ({reading})", transaction=error.transaction,
+                             gateway_error=error.gateway_error)
+    told = copy.copy(error)             # every field, whatever the subclass (GatewayError.__reduce__)
+    told.message = f"{error.message} ({reading})"
+    told.args = (told._render(),)       # what str() shows, as the constructor renders it
+    return told
 
 
 def _messages(error: GatewayError) -> list[str]:

@@ -32,6 +32,7 @@ from chaincode.receivables.config import NetworkConfig
 from chaincode.shim import KeyEndorsementPolicy, create_composite_key, split_composite_key
 from chaincode.testing import make_identity
 from client.invoices.fingerprint import fingerprint_of
+from client.ledger.lifecycle import EndorsementRule
 from client.receivables import (
     DiscountOfferRequest,
     FinancingTerms,
@@ -43,6 +44,7 @@ from client.receivables import (
 )
 
 from ..ledger_contract import Channel, Snapshot, changed_keys
+from .chaincode_policy import deploy_on
 from .test_contract_agreement import credit_code
 
 CORE, SUPPLIER, SUPPLIER2, BANK, REGULATOR = (
@@ -65,14 +67,19 @@ COLLECTION_ORGS = collection_orgs(CONFIG)
 @dataclass(frozen=True)
 class Needed:
     """What validation requires of a transaction's endorsers: each of ``orgs`` (key-level and collection
-    policies), and two distinct channel orgs when ``any_two`` (the chaincode policy)."""
+    policies), and, when ``any_two``, the chaincode's endorsement policy: two distinct channel orgs, the topology's,
+    unless :meth:`met_by` is given the one deployed."""
 
     orgs: frozenset[str]
     any_two: bool
 
-    def met_by(self, endorsers: list[str]) -> bool:
+    def met_by(self, endorsers: list[str], chaincode: EndorsementRule | None = None) -> bool:
+        """Whether one peer of each of ``endorsers`` meets it; ``chaincode``: the chaincode's policy as deployed
+        (``chaincode_policy.deploy_on``), where it is not the topology's."""
         chosen = set(endorsers)
-        return self.orgs <= chosen and (not self.any_two or len(chosen & set(CONFIG.msp_ids)) >= 2)
+        if not self.orgs <= chosen or not self.any_two:
+            return self.orgs <= chosen
+        return chaincode.met_by(endorsers) if chaincode else len(chosen & set(CONFIG.msp_ids)) >= 2
 
 
 @dataclass(frozen=True)
@@ -368,12 +375,26 @@ def test_orgs_a_caller_names_are_sent_as_given_and_are_its_responsibility():
     assert disbursed.named == [SUPPLIER, BANK] and not disbursed.needed.met_by(disbursed.named)
 
 
-def test_a_confirmation_whose_debtor_and_holder_are_one_org_is_named_to_orgs_its_policy_asks():
+# the chaincode's endorsement policy as deployed (None: the topology's, any two orgs' peers), and the orgs of the
+# channel the SDK names beside a one-org claim's key's orgs (its own and the regulator's) to meet it: the fewest, of
+# sets equally few the first by name
+DEPLOYED = {
+    "the-topologys-any-two": (None, []),
+    "three-orgs": (f"OutOf(3, '{CORE}.peer', '{SUPPLIER}.peer', '{BANK}.peer', '{REGULATOR}.peer')", [BANK]),
+    "naming-no-regulator-org": (f"AND('{CORE}.peer', '{SUPPLIER}.peer')", [SUPPLIER]),
+}
+deployed_policies = pytest.mark.parametrize("policy, added", DEPLOYED.values(), ids=DEPLOYED)
+
+
+@deployed_policies
+def test_a_confirmation_whose_debtor_and_holder_are_one_org_is_named_to_orgs_its_policy_asks(policy, added):
     """A configuration may give one org two roles (tests/unit/receivables/test_authorization.py's does): a claim
-    between two of its parties is guarded by that org and the regulator's, which no other org stands in for."""
+    between two of its parties is guarded by that org and the regulator's, which no other org stands in for; the
+    index entries the confirmation writes, by the chaincode's endorsement policy, whatever the operator deployed."""
     core_also_supplies = NetworkConfig(org_roles={CORE: ("core_enterprise", "supplier"), SUPPLIER: ("supplier",),
                                                   BANK: ("financier",), REGULATOR: ("regulator",)})
     channel = Channel(core_also_supplies)
+    chaincode = deploy_on(channel, policy)
     core = register(channel, 1, CORE, "core_enterprise", "core")
     core_supplier = register(channel, 2, CORE, "supplier", "core-supplier")
     register(channel, 4, BANK, "financier", "bank")
@@ -382,19 +403,24 @@ def test_a_confirmation_whose_debtor_and_holder_are_one_org_is_named_to_orgs_its
     confirmation = submits_of(channel)[-1]
     assert confirmation.transaction == "ConfirmReceivable"
     regulators = core_also_supplies.msps_with_role("regulator")
-    assert confirmation.needed.orgs == {CORE, *regulators}       # the policy its registration wrote
-    assert confirmation.needed.met_by(confirmation.named), confirmation.named
-    # the orgs the claim's key names, read from it: no other org of the channel (a bank's, a supplier's) is asked
-    assert confirmation.named == [CORE, *regulators]
+    assert confirmation.needed == Needed(frozenset({CORE, *regulators}), any_two=True)   # its registration's policy
+    assert confirmation.needed.met_by(confirmation.named, chaincode), confirmation.named
+    # the orgs the claim's key names, read from it, and those the chaincode's policy asks besides: no other org of
+    # the channel (a bank's, a supplier's) is asked
+    assert confirmation.named == [CORE, *regulators, *added]
 
 
-def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_are_named_to_orgs_its_policy_asks():
+@deployed_policies
+def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_are_named_to_orgs_its_policy_asks(
+        policy, added):
     """Where one org's parties are the debtor, the holder and the bank, the claim's key names that org and the
-    regulator's, and the financing's key (with no policy of its own) any two orgs: that org alone meets neither."""
+    regulator's, and the financing's key (with no policy of its own) the chaincode's endorsement policy asks: that org
+    alone meets neither. A demand for recourse writes that financing alone."""
     one_org_all_roles = NetworkConfig(org_roles={CORE: ("core_enterprise", "supplier", "financier"),
                                                  SUPPLIER: ("supplier",), BANK: ("financier",),
                                                  REGULATOR: ("regulator",)})
     channel = Channel(one_org_all_roles)
+    chaincode = deploy_on(channel, policy)
     core = register(channel, 1, CORE, "core_enterprise", "core")
     core_supplier = register(channel, 2, CORE, "supplier", "core-supplier")
     core_bank = register(channel, 3, CORE, "financier", "core-bank")
@@ -411,12 +437,15 @@ def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_ar
     core_supplier.client.accept_offer(core_bank.client.make_offer(cancelled, terms(channel), collection_orgs).id)
     core_bank.client.cancel_financing(cancelled, "not disbursed")
     channel.now += timedelta(days=10)
+    core_bank.client.demand_recourse(disbursed, "unpaid at maturity")
     core_bank.client.exercise_recourse(disbursed, "the holder repaid the advance")
-    named = {s.transaction: s for s in submits_of(channel)
-             if s.transaction in ("RecordDisbursement", "CancelFinancing", "ExerciseRecourse")}
-    assert set(named) == {"RecordDisbursement", "CancelFinancing", "ExerciseRecourse"}
+    changes = ("RecordDisbursement", "CancelFinancing", "DemandRecourse", "ExerciseRecourse")
+    named = {s.transaction: s for s in submits_of(channel) if s.transaction in changes}
+    assert set(named) == set(changes)
     for transaction, submit in named.items():
-        assert CORE in submit.needed.orgs and submit.needed.any_two, transaction
-        assert submit.needed.met_by(submit.named), (transaction, submit.named)
-        # the orgs the claim's key names (and the terms' collection, which those meet): no other bank or supplier
-        assert submit.named == collection_orgs, (transaction, submit.named)
+        assert submit.needed.any_two, transaction
+        assert (CORE in submit.needed.orgs) == (transaction != "DemandRecourse"), transaction
+        assert submit.needed.met_by(submit.named, chaincode), (transaction, submit.named)
+        # the orgs the claim's key names (and the terms' collection, which those meet), and those the chaincode's
+        # policy asks besides: no other bank or supplier
+        assert submit.named == collection_orgs + added, (transaction, submit.named)

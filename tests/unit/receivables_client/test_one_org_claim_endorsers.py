@@ -1,7 +1,9 @@
 """Who the SDK asks to endorse a change to a claim whose debtor and holder (and bank) are all parties of one org: the
-orgs the claim's key-level policy names (GetReceivableEndorsers, read from a peer of that org), so that a peer down
-in an org the policy does not name (a second bank's) stops nothing; every org of the channel only where those orgs
-are no plan (docs/sdk-receivables.md, "Who endorses")."""
+orgs the claim's key-level policy names (GetReceivableEndorsers, read from a peer of that org), and the fewest other
+orgs of the channel the chaincode's endorsement policy asks besides (read from its committed definition), so that a
+peer down in an org neither names (a second bank's) stops nothing; every org of the channel only where those orgs
+are no plan; the Gateway's plan, or a ValueError for a write of a bank's terms, without the Network
+(docs/sdk-receivables.md, "A claim of one org's parties")."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from client.receivables.errors import lacks_the_transaction
 
 from ..ledger_contract import ScriptedLifecycle, committed_definition
 from . import fakes
+from .chaincode_policy import CHANNEL_ENDORSEMENT, any_two_peers, deployed
 from .audit_ledger import CHANNEL, ScriptedQscc, names_config_block
 from .test_audit import BANK, CORE, ONE_ORG_FINANCED, REGULATOR, SUPPLIER, OrgsDown, R
 
@@ -31,6 +34,13 @@ KEY_ORGS = [CORE, REGULATOR]                                  # what its key-lev
 ONE_ORG_ALL_ROLES = NetworkConfig(org_roles={CORE: ("core_enterprise", "supplier", "financier"),
                                              SUPPLIER: ("supplier",), BANK: ("financier",), BANK2: ("financier",),
                                              REGULATOR: ("regulator",)})
+
+
+def definition_with(policy: str | None = None, **collections) -> ScriptedLifecycle:
+    """``_lifecycle`` answering the chaincode's definition for ONE_ORG_ALL_ROLES (``collections`` as
+    :func:`committed_definition` takes them) committed with ``policy`` (default: the topology's, any two orgs)."""
+    return ScriptedLifecycle(deployed(committed_definition(ONE_ORG_ALL_ROLES, **collections),
+                                      policy or any_two_peers(ONE_ORG_ALL_ROLES)))
 
 
 class Awaited:
@@ -49,7 +59,7 @@ class OrgsNetwork:
     def __init__(self, *orgs: str, lifecycle: ScriptedLifecycle | None = None, awaited: bool = False) -> None:
         self.name = CHANNEL
         self.qscc = ScriptedQscc([names_config_block(list(orgs))], {})
-        self.lifecycle = lifecycle or ScriptedLifecycle(committed_definition(ONE_ORG_ALL_ROLES))
+        self.lifecycle = lifecycle or definition_with()
         self.awaited = awaited
 
     def get_contract(self, chaincode, contract_name=None):
@@ -208,9 +218,8 @@ def test_a_change_to_a_one_org_financed_claim_is_endorsed_by_the_orgs_its_key_na
 def test_a_disbursement_names_the_regulator_org_the_terms_collection_asks_beside_the_keys_orgs(awaited):
     # an operator's collections file whose terms-CORE-CORE asks PbocMSP, an org the claim's key does not name
     terms_of_core = f"terms-{CORE}-{CORE}"
-    lifecycle = ScriptedLifecycle(committed_definition(
-        ONE_ORG_ALL_ROLES, members={terms_of_core: [CORE, PBOC, REGULATOR]},
-        endorsement={terms_of_core: f"AND('{CORE}.member', '{PBOC}.member')"}))
+    lifecycle = definition_with(members={terms_of_core: [CORE, PBOC, REGULATOR]},
+                                endorsement={terms_of_core: f"AND('{CORE}.member', '{PBOC}.member')"})
     contract = down(awaited, BANK2, responses=ONE_ORG_FINANCED_KEY)
     sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, PBOC, lifecycle=lifecycle),
          lambda sdk: sdk.record_disbursement("F-1"))
@@ -235,3 +244,190 @@ def test_where_the_keys_orgs_are_no_plan_a_one_org_financed_claims_change_goes_t
     sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.cancel_financing("F-1", "not disbursed"))
     assert ("evaluate", "GetReceivableEndorsers", [CORE]) in calls_of(contract)
     assert contract.calls[-1].endorsing_organizations == EVERY_ORG
+
+
+# a chaincode policy the key's orgs (CORE and the regulator's) do not meet, and the orgs the SDK adds to meet it: the
+# fewest, of sets equally few the first by name, only orgs a part of the policy names (BANK2, down, is in none)
+ASKING_MORE = {
+    "three-orgs": (f"OutOf(3, '{CORE}.peer', '{SUPPLIER}.peer', '{BANK}.peer', '{REGULATOR}.peer')", [BANK]),
+    "naming-no-regulator-org": (f"AND('{CORE}.peer', '{SUPPLIER}.peer')", [SUPPLIER]),
+}
+asking_more = pytest.mark.parametrize("policy, added", ASKING_MORE.values(), ids=ASKING_MORE)
+
+
+@both_clients
+@asking_more
+def test_where_the_keys_orgs_do_not_meet_the_chaincodes_policy_the_fewest_orgs_that_do_are_added(policy, added,
+                                                                                                awaited):
+    """The claim's index entries carry no key-level policy: Fabric checks them against the chaincode's, which the
+    key's two orgs meet only when it is the topology's any two orgs."""
+    lifecycle = definition_with(policy)
+    contract = down(awaited, BANK2, responses={"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS,
+                                               "ConfirmReceivable": ONE_ORG})
+    network = OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle)
+    sent(awaited, contract, network, lambda sdk: sdk.confirm(R))
+    assert calls_of(contract)[-1] == ("submit", "ConfirmReceivable", KEY_ORGS + added)
+    assert [named for *_, named in lifecycle.asked] == [[CORE]]            # the definition, from CORE's peer
+    assert network.qscc.asked and {tuple(named) for *_, named in network.qscc.asked} == {(CORE,)}   # the channel's
+
+
+@both_clients
+@asking_more
+@FINANCING_CHANGES
+def test_a_change_to_a_one_org_financed_claim_adds_the_orgs_the_chaincodes_policy_asks(change, policy, added,
+                                                                                       awaited):
+    # the financing (one org holds and finances it) and a notice are under the chaincode's policy too
+    lifecycle = definition_with(policy)
+    contract = down(awaited, BANK2, responses=ONE_ORG_FINANCED_KEY)
+    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), change)
+    assert contract.calls[-1].kind == "submit" and contract.calls[-1].endorsing_organizations == KEY_ORGS + added
+    # one read of the definition, for the chaincode's policy and a disbursement's terms' collection alike
+    assert [named for *_, named in lifecycle.asked] == [[CORE]]
+
+
+# where the chaincode's policy cannot be had or met: (the definition _lifecycle answers, the chaincode's name, what
+# the EndorseError says of why every org was asked)
+UNPLANNED = {
+    "channel-policy": (definition_with(CHANNEL_ENDORSEMENT), "receivables",
+                       "the chaincode's endorsement policy is the channel's /Channel/Application/Endorsement, whose "
+                       "orgs its committed definition does not tell"),
+    "no-orgs-of-the-channel-meet-it": (definition_with(f"AND('{CORE}.peer', '{PBOC}.peer')"), "receivables",
+                                       f"no orgs of the channel meet the chaincode's endorsement policy with {CORE}, "
+                                       f"{REGULATOR}"),
+    "definition-unreadable": (definition_with(), "receivables-v2",
+                              f"the chaincode's committed definition, which holds its endorsement policy, could not "
+                              f"be read from a peer of {CORE}: evaluate call to endorser returned error: failed to "
+                              "invoke backing implementation of 'QueryChaincodeDefinition': namespace receivables-v2 "
+                              "is not defined"),
+    "definition-without-a-policy": (ScriptedLifecycle(committed_definition(ONE_ORG_ALL_ROLES)), "receivables",
+                                    "the chaincode's committed definition holds no endorsement policy"),
+}
+
+
+@both_clients
+@pytest.mark.parametrize("case", UNPLANNED)
+def test_where_the_chaincodes_policy_cannot_be_had_or_met_every_org_is_asked_and_says_why(case, awaited):
+    lifecycle, chaincode, why = UNPLANNED[case]
+    answers = {"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS, "ConfirmReceivable": ONE_ORG}
+    up = down(awaited, responses=answers, chaincode_name=chaincode)
+    sent(awaited, up, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), lambda sdk: sdk.confirm(R))
+    assert calls_of(up)[-1] == ("submit", "ConfirmReceivable", EVERY_ORG)
+
+    bank2_down = down(awaited, BANK2, responses=answers, chaincode_name=chaincode)
+    with pytest.raises(EndorseError) as caught:
+        sent(awaited, bank2_down, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), lambda sdk: sdk.confirm(R))
+    assert caught.value.message.startswith(
+        f"confirming {R} needs {CORE} and the orgs the claim's key-level policy names, which could not be used "
+        f"({why}), so every org of the channel was asked to endorse and {BANK2} could not")
+
+
+@both_clients
+@FINANCING_CHANGES
+def test_where_the_chaincode_names_a_channel_policy_a_one_org_financed_claims_change_goes_to_every_org(change,
+                                                                                                      awaited):
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
+    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=definition_with(CHANNEL_ENDORSEMENT)), change)
+    assert contract.calls[-1].endorsing_organizations == EVERY_ORG
+
+
+@both_clients
+def test_a_regulator_org_that_cannot_endorse_is_named_with_the_orgs_the_key_names_and_what_to_do(awaited):
+    contract = down(awaited, REGULATOR, responses={"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS})
+    with pytest.raises(EndorseError) as caught:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
+    assert [c.endorsing_organizations for c in contract.calls if c.kind == "submit"] == [KEY_ORGS]   # tried once
+    assert caught.value.message == (
+        f"confirming {R} needs {CORE} and the orgs the claim's key-level policy names ({CORE}, {REGULATOR}, read "
+        f"from a peer of {CORE}), so {CORE}, {REGULATOR} were asked to endorse and {REGULATOR} could not (failed to "
+        f"find any endorsing peers for org(s): {REGULATOR}); start a peer of {REGULATOR} with the chaincode, or name "
+        f"the endorsing orgs yourself, {CORE} and the orgs the claim's key names among them (endorsing_organizations, "
+        "`--endorsing-org MSP`)")
+    assert caught.value.transaction_id == "t" and caught.value.code == grpc.StatusCode.UNAVAILABLE
+
+
+@both_clients
+@FINANCING_CHANGES
+def test_an_org_the_chaincodes_policy_added_that_cannot_endorse_is_named_with_why_it_was_asked(change, awaited):
+    policy, added = ASKING_MORE["three-orgs"]
+    contract = down(awaited, *added, responses=ONE_ORG_FINANCED_KEY)
+    with pytest.raises(EndorseError) as caught:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=definition_with(policy)), change)
+    assert (f" on {fakes.financing()['id']} needs {CORE} and the orgs the claim's key-level policy names ({CORE}, "
+            f"{REGULATOR}, read from a peer of {CORE}), and {BANK}, which the chaincode's endorsement policy asks, so "
+            f"{CORE}, {REGULATOR}, {BANK} were asked to endorse and {BANK} could not") in caught.value.message
+    assert caught.value.message.endswith("(endorsing_organizations, `--endorsing-org MSP`)")
+
+
+@both_clients
+def test_the_orgs_own_peer_that_cannot_endorse_is_said_as_the_gateway_says_it(awaited):
+    contract = down(awaited, CORE, responses={"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS})
+    with pytest.raises(EndorseError) as caught:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
+    assert caught.value.message == f"failed to find any endorsing peers for org(s): {CORE}"
+
+
+READING = (f"reading the orgs the key of claim {R} names, on a peer of {CORE}, to choose who endorses confirming {R}: "
+           "nothing was sent; name the endorsing orgs yourself to send it without this read (endorsing_organizations, "
+           "`--endorsing-org MSP`)")
+
+
+@both_clients
+def test_a_refused_read_of_the_keys_orgs_says_what_it_was_reading_and_keeps_its_rule(awaited):
+    behind = evaluate_refused("GetReceivableEndorsers", f"RULE not-found: no receivable {R}")
+    contract = down(awaited, responses={"GetReceivable": ONE_ORG}, errors={"GetReceivableEndorsers": behind})
+    with pytest.raises(RuleViolation) as caught:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
+    assert (caught.value.rule, caught.value.transaction) == ("not-found", "GetReceivableEndorsers")
+    assert caught.value.detail == f"no receivable {R} ({READING})"
+    assert str(caught.value) == f"GetReceivableEndorsers refused: RULE not-found: no receivable {R} ({READING})"
+
+
+@both_clients
+def test_a_failed_read_of_the_keys_orgs_says_what_it_was_reading_and_keeps_its_code(awaited):
+    unavailable = EvaluateError("no peers available to evaluate chaincode receivables", transaction_id="q",
+                                code=grpc.StatusCode.UNAVAILABLE)
+    contract = down(awaited, responses={"GetReceivable": ONE_ORG}, errors={"GetReceivableEndorsers": unavailable})
+    with pytest.raises(EvaluateError) as caught:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
+    assert caught.value.message == f"no peers available to evaluate chaincode receivables ({READING})"
+    assert (caught.value.code, caught.value.transaction_id) == (grpc.StatusCode.UNAVAILABLE, "q")
+    assert str(caught.value) == f"[tx q] UNAVAILABLE: {caught.value.message}"
+    assert caught.value.__cause__ is unavailable
+
+
+def without_network(awaited: bool, contract: OrgsDown, call):
+    """``call`` on a client of the kind ``awaited`` says, built on ``contract`` alone."""
+    result = call((AsyncReceivablesClient if awaited else ReceivablesClient)(contract))
+    return asyncio.run(result) if asyncio.iscoroutine(result) else result
+
+
+@both_clients
+def test_without_the_network_a_one_org_claims_confirmation_is_left_to_the_gateway(awaited):
+    # neither the chaincode's policy nor the channel's orgs can be read: the key's orgs alone might not meet it
+    contract = down(awaited, responses={"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS,
+                                        "ConfirmReceivable": ONE_ORG})
+    without_network(awaited, contract, lambda sdk: sdk.confirm(R))
+    assert calls_of(contract) == [("evaluate", "GetReceivable", None), ("submit", "ConfirmReceivable", None)]
+
+
+@both_clients
+@pytest.mark.parametrize("change", [
+    lambda sdk: sdk.cancel_financing("F-1", "not disbursed"), lambda sdk: sdk.exercise_recourse("F-1", "unpaid"),
+    lambda sdk: sdk.demand_recourse("F-1", "unpaid")], ids=["cancel_financing", "exercise_recourse", "demand_recourse"])
+def test_without_the_network_a_change_to_a_one_org_financed_claim_is_left_to_the_gateway(change, awaited):
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
+    without_network(awaited, contract, change)
+    assert contract.calls[-1].kind == "submit" and contract.calls[-1].endorsing_organizations is None
+    assert "GetReceivableEndorsers" not in [c.name for c in contract.calls]
+
+
+@both_clients
+def test_without_the_network_a_one_org_disbursement_is_refused_before_anything_is_sent(awaited):
+    # left to plan, the Gateway could send the terms to any org: the caller names the orgs, as for a holder and a
+    # bank of one org whose debtor is of another
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
+    with pytest.raises(ValueError) as refused:
+        without_network(awaited, contract, lambda sdk: sdk.record_disbursement("F-1"))
+    assert "this client has no Network to read it through" in str(refused.value)
+    assert str(refused.value).endswith(f"(endorsing_organizations, `--endorsing-org MSP`): {CORE} and a regulator org")
+    assert [c.kind for c in contract.calls if c.kind == "submit"] == []

@@ -168,16 +168,13 @@ def test_a_disbursement_where_the_debtor_holder_and_bank_are_one_org_and_the_key
                "GetReceivable": fakes.receivable(status="FINANCED", holder_msp="BankMSP", debtor_msp="BankMSP"),
                "GetReceivableEndorsers": [],   # no policy names the claim's orgs
                "RecordDisbursement": fakes.financing(status="DISBURSED", holder_msp="BankMSP")}
-
-    def channel_orgs_with(msp_id):   # the channel's orgs, as its config block names them
-        return [msp_id, "RegulatorMSP"]
-        yield
+    from .test_one_org_claim_endorsers import OrgsNetwork
 
     for client, contract in ((ReceivablesClient, FakeContract(responses=answers)),
                              (AsyncReceivablesClient, FakeAsyncContract(responses=answers))):
-        sdk = client(contract)
-        sdk._every_org_with = channel_orgs_with
-        result = sdk.record_disbursement(F)
+        # the channel's orgs, as its config block names them
+        network = OrgsNetwork("RegulatorMSP", "BankMSP", awaited=client is AsyncReceivablesClient)
+        result = client(contract, network).record_disbursement(F)
         if asyncio.iscoroutine(result):
             asyncio.run(result)
         assert contract.calls[-1].name == "RecordDisbursement"
@@ -236,10 +233,12 @@ def test_where_one_org_is_debtor_holder_and_bank_the_disbursement_names_the_orgs
     and the regulator's, which the terms' collection's policy needs too, and not the channel's other bank; nothing is
     refused."""
     from ..ledger_contract import Channel
+    from .chaincode_policy import deploy_on
     from .test_endorsement import BANK as BANK_MSP, CORE, REGULATOR, claim, register, submits_of, terms
 
     roles = ("core_enterprise", "supplier", "financier")
     channel = Channel(NetworkConfig(org_roles={CORE: roles, BANK_MSP: ("financier",), REGULATOR: ("regulator",)}))
+    deploy_on(channel)   # the topology's chaincode policy, any two orgs' peers, which the key's two orgs meet
     core, supplier, bank = (register(channel, n, CORE, role, f"core-{role}") for n, role in enumerate(roles, 1))
     register(channel, 5, REGULATOR, "regulator", "regulator")
     financing = supplier.client.request_financing(claim(channel, supplier, core, "24312000000000000009", due_in=5)).id
