@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from network import Network, compose, compose_down, crypto, membership, namespaces, profiles
+from network import Network, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
 from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
 from network.control import NodeStatus, mark_data_root, purge_refusal
-from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError
+from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, first_few
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
 from network.topology import load as load_topology
@@ -104,9 +104,10 @@ def down(topology_path, purge, as_json):
     commit, is too; except a process another data folder's pid file records (this folder
     copied: left alone, said so) and one running as another user (refused, naming `sudo recfin
     network down`: down then fails, after trying the rest, and --purge deletes nothing). A
-    process one of them started that left its process group (a wrapper that daemonised) is
-    found by the pid file its environment names, stopped too, and said so. A data folder that
-    does not exist is said so (exit status 0).
+    process one of them started that left its process group (a worker in a session of its own,
+    what a wrapper that daemonised left) is found by the pid file its environment names,
+    stopped too, and said right after its line. A data folder that does not exist is said so
+    (exit status 0).
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down`: the containers go, the ledgers stay in
@@ -126,7 +127,6 @@ def down(topology_path, purge, as_json):
     try:
         stopped = net.down(purge=purge)
     except ProcessesNotStoppedError as refused:
-        _say_stopped_outside_group(net, say)
         # A native process it could not stop (another user's, one outliving SIGKILL) still leaves the compose
         # network to stop; with --purge, its containers only: a failed down deletes nothing. Any other refusal
         # (another run holds the lock, a purge refused) stops nothing more.
@@ -135,7 +135,6 @@ def down(topology_path, purge, as_json):
         except NetworkError as compose_failed:
             raise NetworkError(f"{refused}; and the compose network: {compose_failed}") from refused
         raise
-    outside = _say_stopped_outside_group(net, say)
     if nowhere:
         say(f"{nowhere}; nothing stopped")
     else:
@@ -144,17 +143,9 @@ def down(topology_path, purge, as_json):
     composed = _stop_recorded_compose(net, purge=purge, say=say)
     if as_json:
         # The key only when there were any: the output of a down without them is as it was.
+        outside = [{"name": name, "pid": pid} for name, pid in net.stopped_outside_group]
         emit({"stopped": stopped, "data_root": net.data_root, "purged": purge, "compose": composed}
              | ({"stopped_outside_group": outside} if outside else {}), as_json=True)
-
-
-def _say_stopped_outside_group(net: Network, say: Callable[[str], None]) -> list[dict[str, object]]:
-    """`down`'s line for each process it stopped outside its node's or server's process group (left by a wrapper that
-    daemonised, a worker in a session of its own): the `stopped <name>` line names the recorded process only."""
-    outside = [{"name": name, "pid": pid} for name, pid in net.supervisor.stopped_outside_group]
-    for each in outside:
-        say(f"stopped pid {each['pid']} of {each['name']}, which had left its process group")
-    return outside
 
 
 def _stop_recorded_compose(net: Network, *, purge: bool,
@@ -182,6 +173,11 @@ def status(topology_path, as_json):
     topology.yaml or removed from the channel) is listed too, and named on stderr with the
     `kill` that stops it alone (`down` stops it with the whole network).
 
+    A node or server whose own process exited is down, also while processes it started run on
+    (a crashed server's worker, what a wrapper that daemonised left): those are named on stderr,
+    as they may hold its ports (`down` stops them; `up` and `chaincode deploy` stop a node's or
+    server's before starting it again).
+
     Exit status: 0 when every orderer and peer of the topology runs and answers /healthz with OK,
     1 otherwise (chaincode servers and nodes outside the topology are shown, not counted), and 1
     when the data folder does not exist.
@@ -198,10 +194,26 @@ def status(topology_path, as_json):
     nodes = [s for s in statuses if s.kind != "chaincode" and s.in_topology]
     if outside := outside_topology_line(statuses):
         click.echo(outside, err=True)
+    if left := left_behind_line(net):
+        click.echo(left, err=True)
     unhealthy = [s.name for s in nodes if not s.healthy]
     if unhealthy:
         click.echo(f"{len(unhealthy)} of {len(nodes)} nodes not healthy: {', '.join(unhealthy)}", err=True)
         raise SystemExit(1)
+
+
+def left_behind_line(net: Network) -> str | None:
+    """The stderr line of `status` naming the processes a node or chaincode server started that run on while its own
+    process has exited (Supervisor.left_behind), as `down` finds them (by pid file), None when there are none. Its row
+    shows it down, which it is, while they may still hold its ports."""
+    root = net.data_root
+    pid_files = [(pid_file.parent.name, pid_file) for pid_file in nodeconfig.node_pid_files(root)] + [
+        (ccservers.folder_server_name(pid_file.parent), pid_file) for pid_file in ccservers.server_pid_files(root)]
+    left = [(name, pids) for name, pid_file in pid_files if (pids := net.supervisor.left_behind(pid_file))]
+    if not left:
+        return None
+    listed = ", ".join(f"pid {first_few([str(pid) for pid in pids])} ({name})" for name, pids in left)
+    return f"running after their node's or server's own process exited: {listed} (`recfin network down` stops them)"
 
 
 @network.command()

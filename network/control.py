@@ -29,7 +29,7 @@ from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNot
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, check_name_and_version, next_sequence
 from .ports import ensure_free
-from .supervisor import ProcessSpec, Supervisor
+from .supervisor import ProcessSpec, Stopped, Supervisor
 from .tools import Tools, inherited_env
 from .topology import OPERATIONS_PORT_SHIFT, Node, PeerOrgSpec, Topology, load as load_topology
 
@@ -418,6 +418,9 @@ class Network:
         self.tools = Tools(self.fabric)
         self.say = say or (lambda _msg: None)
         self.timeout = timeout
+        # (name, pid) of each process the last `down` stopped outside its node's or server's process group, for its
+        # --json (said as each stop ran: say_stopped_alongside).
+        self.stopped_outside_group: list[tuple[str, int]] = []
 
     @classmethod
     def load(cls, topology_path: str | Path | None = None, **kwargs) -> "Network":
@@ -437,9 +440,19 @@ class Network:
     def _owned_ports(self, nodes: list[Node]) -> list[tuple[str, str, int]]:
         return [(n.name, key, port) for n in nodes for key, port in n.ports.items()]
 
+    def say_stopped_alongside(self, indent: str = "") -> list[Stopped]:
+        """Say each process the stops and starts since the last call stopped besides the one a pid file records (a
+        worker in a session of its own; what a node or server left running when it exited, stopped to start it
+        afresh), and return them: the command's own line names the recorded process only."""
+        stopped = self.supervisor.take_stopped_alongside()
+        for each in stopped:
+            self.say(f"{indent}{each.line()}")
+        return stopped
+
     def _start_node(self, node: Node) -> None:
         spec = self.node_spec(node)
         pid, started = self.supervisor.start(spec)
+        self.say_stopped_alongside("  ")
         if started:
             self.say(f"  started {node.name} (pid {pid}), log {spec.log}")
         healthy_before = not started and probes.serving(node)
@@ -573,6 +586,7 @@ class Network:
         # One process that cannot be stopped (another user's, one outliving SIGKILL) leaves the others to stop:
         # each is tried, and what was refused is raised at the end, before a purge could delete their folder.
         refused: list[str] = []
+        self.stopped_outside_group = []
 
         def stop(pid_file: Path, name: str, note: str = "") -> None:
             try:
@@ -583,6 +597,8 @@ class Network:
                     self.say(f"left {name} alone: pid {found.pid} runs for {found.runs_for}, not this data folder")
             except NetworkError as exc:
                 refused.append(str(exc))
+            # Those it stopped before failing too: each right after its node's line.
+            self.stopped_outside_group += [(each.name, each.pid) for each in self.say_stopped_alongside()]
 
         # Every chaincode server with a pid file, not only those of recorded deployments: a deploy that
         # stopped between starting its servers and its commit never recorded them.
@@ -736,6 +752,7 @@ class Network:
 
     def _start_server(self, spec: ProcessSpec) -> bool:
         pid, started = self.supervisor.start(spec)
+        self.say_stopped_alongside("  ")
         address, operations = spec.env["CHAINCODE_SERVER_ADDRESS"], spec.env["CHAINCODE_OPERATIONS_ADDRESS"]
         # A server just started answers /healthz 200 once gRPC serves (its operations endpoint starts
         # after gRPC); one already running may predate the endpoint, so it only has to listen.
@@ -766,6 +783,7 @@ class Network:
                 spec = self._server_spec(dep, org.name)
                 if restart:
                     self.supervisor.stop(spec.pid_file)
+                    self.say_stopped_alongside("  ")
                 if self._start_server(spec):
                     started.append(spec.name)
         return started
@@ -967,6 +985,7 @@ class Network:
             elif running is not None and recorded.package_ids.get(org.msp_id) != package_ids[org.msp_id]:
                 self.supervisor.stop(spec.pid_file)
                 self.say(f"  stopped old {spec.name} ({recorded.version})")
+            self.say_stopped_alongside("  ")
             if self.supervisor.running_pid(spec.pid_file) is None and not spec.netns:
                 # as before the install, where a server then running (an old one, stopped above) was passed over
                 ensure_free(topo.listen_host, _server_ports(name, org, offset))

@@ -853,11 +853,13 @@ class OrgMembership:
         for dep in ccservers.deployments(self.root):
             if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
                 say(f"  stopped {dep.name}.{org.name}")
+            net.say_stopped_alongside("  ")
             if dep.package_ids.pop(org.msp_id, None) is not None:
                 ccservers.save_deployment(self.root, dep)
         for node in net.topology.peers(org.name):
             if net.supervisor.stop(nodeconfig.node_dirs(self.root, node.name).pid):
                 say(f"  stopped {node.name}")
+            net.say_stopped_alongside("  ")
         netns = net.topology.netns_of(org.name)
         if netns and namespaces.remove_org(netns):
             say(f"  removed namespace {netns}")

@@ -182,8 +182,17 @@ def _describe(pid: int) -> str:
     if found.alive and found.pid in (pid, group):
         return (f"pid {pid} ({program}), of the network in {root} ({pid_file} records it): `recfin network down` "
                 f"on that data folder stops it")
-    return (f"pid {pid} ({program}), started by the network in {root}, but no pid file there records it: stop it "
-            f"with `kill -- -{group}`")
+    if found.pid is not None and found.runs_for is None:
+        # One that left the recorded process's group, or that the recorded process left running when it exited:
+        # `down` finds it by its tag (Supervisor.stop).
+        whose = f"{pid_file}'s process" + ("" if found.alive else f" (pid {found.pid}, which has exited)")
+        return (f"pid {pid} ({program}), started by the network in {root} for {whose}: `recfin network down` on "
+                f"that data folder stops it")
+    # A group is signalled whole only when its leader carries the same tag, as `down` does: else it is another's.
+    leader_tag = tag_of(group)
+    kill = f"kill -- -{group}" if leader_tag is not None and leader_tag == tag else f"kill {pid}"
+    return f"pid {pid} ({program}), started by the network in {root}, but no pid file there records it: stop it " \
+           f"with `{kill}`"
 
 
 def _data_folder_of(pid_file: Path) -> Path:

@@ -18,12 +18,17 @@ program (`exe`) and is checked by that alone, as it was written.
 Stopping sends SIGTERM to the group, then SIGKILL to the group after a grace period if any
 member remains; a group whose leader has exited is signalled while a member carrying the tag
 lives. A process carrying the pid file's own tag that has left the group (setsid() or setpgid():
-a wrapper that daemonises, a server forking a worker into a session of its own) is found by a
-/proc scan of the environments this user can read, and stopped alongside, its new group signalled
-whole only when that group's leader carries the tag too; while the recorded process is gone, such
-a process also shows the pid file's process as running. A process left after SIGKILL keeps the
-pid file, and the stop fails naming it. Waiting
-polls a check against a deadline (no fixed sleeps) and fails naming
+a server forking a worker into a session of its own) is found by a /proc scan of the environments
+this user can read, and stopped alongside, its new group signalled whole only when that group's
+leader carries the tag too. Each such process, and each group leader, is judged by its tag as read
+when it is used, never by an earlier scan: a pid may have gone to an unrelated process since, and
+a pid file's tag is the only thing that makes a process ours. A process left after SIGKILL keeps
+the pid file, and the stop fails naming it.
+The recorded process alone is the pid file's process running. What it started and left running
+once it exited (left_behind: a crashed server's worker, what a wrapper that daemonised left) is
+not: start() stops it before starting the process afresh, stop() stops it, and a wait fails
+naming it (a program that daemonises is not supported: the process started is the one watched).
+Waiting polls a check against a deadline (no fixed sleeps) and fails naming
 the process and its log file, at once if the process died (checked before and after each
 check, so another program answering for it is not taken for it). A log past log_limit bytes
 is moved to <log>.1 (replacing the previous one) when the process starts again; while it runs,
@@ -43,6 +48,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from client.atomic_file import make_folders, write_atomically
 
@@ -78,16 +84,21 @@ class Found:
     uid: int | None = None          # its owner when that is another user (signals to it are refused)
     runs_for: str | None = None     # the pid file another folder's process at that pid was started for
     name: str = ""                  # the process's name as recorded (its folder's name when none is)
-    # Processes started for this pid file that left its process group (setsid(), setpgid()): looked for while the
-    # recorded process is gone, as they then are what runs of it (a wrapper that daemonised and exited).
-    escaped: tuple[int, ...] = ()
 
-    @property
-    def running(self) -> int | None:
-        """The pid that shows the pid file's process runs: the recorded one, else one that left its group."""
-        if self.alive:
-            return self.pid
-        return self.escaped[0] if self.escaped else None
+
+class Stopped(NamedTuple):
+    """A process a stop or a start stopped besides the one its pid file records, for the command to say (line)."""
+    name: str                       # the pid file's process's name
+    pid: int
+    # The recorded process's pid when it had exited and a start stopped this one, left running, to start it afresh;
+    # None: a stop found this one outside its process group.
+    left_by: int | None = None
+
+    def line(self) -> str:
+        if self.left_by is None:
+            return f"stopped pid {self.pid} of {self.name}, which had left its process group"
+        return f"stopped pid {self.pid}, left running by {self.name}'s exited process (pid {self.left_by}), to start " \
+               f"it afresh"
 
 
 def pid_file_tag(pid_file: Path) -> str:
@@ -109,10 +120,9 @@ class Supervisor:
     sleep: Callable[[float], None] = field(default=time.sleep)
     # Children started by this object: polled through Popen so their exit is collected cleanly.
     _children: dict[int, subprocess.Popen] = field(default_factory=dict, repr=False)
-    # (name, pid) of each process a stop found outside its pid file's process group and stopped, for `down` to say.
-    stopped_outside_group: list[tuple[str, int]] = field(default_factory=list)
-    # The last scan of tagged processes (_scan_tagged) and the newest pid then: reused while no process was created.
-    _tagged_seen: tuple[str, list[tuple[int, str]]] | None = field(default=None, repr=False)
+    # Each process a stop found outside its pid file's process group, or a start found left running, and stopped: kept
+    # for the command to say (take_stopped_alongside), a stop's own line naming the recorded process only.
+    stopped_alongside: list[Stopped] = field(default_factory=list)
 
     def _running(self, pid: int) -> bool:
         proc = self._children.get(pid)
@@ -131,61 +141,60 @@ class Supervisor:
             return Found()
         if "exe" not in record:     # every pid file this module writes names its program
             return Found(pid, name=name)
-        tag = pid_file_tag(pid_file)
         proc = self._children.get(pid)
         if proc is not None:
-            alive = proc.poll() is None
-            return Found(pid, alive, name=name, escaped=() if alive else self._escaped(tag, pid))
-        found = _look(pid, record, tag)
-        gone = not found.alive and found.runs_for is None
-        return Found(pid, found.alive, found.uid, found.runs_for, name, self._escaped(tag, pid) if gone else ())
+            return Found(pid, proc.poll() is None, name=name)
+        found = _look(pid, record, pid_file_tag(pid_file))
+        return Found(pid, found.alive, found.uid, found.runs_for, name)
 
     def running_pid(self, pid_file: Path) -> int | None:
         """The pid recorded in pid_file if that process is still alive and still ours (another user's included:
-        it runs, though only that user can stop it), else that of one started for it that left its process group
-        and runs on (Found.escaped), else None."""
-        return self.find(pid_file).running
+        it runs, though only that user can stop it), else None: what it left running once it exited (left_behind)
+        is not it running."""
+        found = self.find(pid_file)
+        return found.pid if found.alive else None
 
-    def _escaped(self, tag: str, group: int) -> tuple[int, ...]:
-        """The live processes carrying tag (the same pid file: _same_file) outside process group ``group``, the
-        recorded pid's. Only the same file counts: unlike the recorded process, one outside its group has no start
-        time to tell a copy's or a moved folder's from another folder's, so a tag naming another path is left alone."""
-        escaped = []
-        for pid, carried in self._tagged_processes():
-            if pid == group or not _same_file(carried, tag):
-                continue
-            try:
-                outside = os.getpgid(pid) != group
-            except OSError:
-                continue
-            if outside and _lives(pid):
-                escaped.append(pid)
-        return tuple(sorted(escaped))
+    def left_behind(self, pid_file: Path) -> tuple[int, ...]:
+        """The live processes started for pid_file (carrying its tag) that run on while the process it records is
+        gone: members of its process group and those that left it (a crashed server's worker, what a wrapper that
+        daemonised left), those leading a group of their own first. They are not the pid file's process running:
+        start() stops them before starting it afresh, and stop() stops them. () while the recorded process runs
+        (what it started is then part of it), and when the pid file records none, or another folder's process."""
+        found = self.find(pid_file)
+        if found.alive or found.runs_for is not None or found.pid is None:
+            return ()
+        members, outside = _started_for(pid_file_tag(pid_file), found.pid)
+        return _leaders_first(members + outside)
 
-    def _tagged_processes(self) -> list[tuple[int, str]]:
-        """_scan_tagged, scanned again only once a process was created since the last scan (the newest pid has
-        changed): `status` looks at every node, and one /proc scan serves them all. A process listed may have exited
-        since, which each use checks; none can have appeared, nor taken a listed pid, without a new pid."""
-        newest = _newest_pid()
-        if newest is not None and self._tagged_seen is not None and self._tagged_seen[0] == newest:
-            return self._tagged_seen[1]
-        tagged = _scan_tagged()
-        self._tagged_seen = (newest, tagged) if newest is not None else None
-        return tagged
+    def take_stopped_alongside(self) -> list[Stopped]:
+        """stopped_alongside, emptied: what the stops and starts since the last call stopped besides the processes
+        their pid files record, for the command that ran them to say right after its own line."""
+        taken, self.stopped_alongside = self.stopped_alongside, []
+        return taken
 
     # ---- starting ----------------------------------------------------------
     def start(self, spec: ProcessSpec) -> tuple[int, bool]:
-        """Start spec unless it already runs. Returns (pid, started_now)."""
+        """Start spec unless it already runs. Returns (pid, started_now).
+
+        What the recorded process left running when it exited (left_behind) is not it running, and could hold its
+        ports: it is stopped first, as stop() stops it (each recorded in stopped_alongside), and the process started
+        afresh. NetworkError, nothing started, when any of it outlives SIGKILL."""
         found = self.find(spec.pid_file)
-        if found.running is not None:       # one that left its group (a daemonised node) runs as well
+        if found.alive:
             self.bound_log(spec.log)
-            return found.running, False
+            return found.pid, False
         tag = pid_file_tag(spec.pid_file)
         if found.pid is not None and _carries(found.pid, tag):
             # Its own process, which the record no longer describes (edited, or written over): a second copy would
             # run beside it, and writing the pid file anew would lose it for good.
             raise NetworkError(f"{spec.name}: pid {found.pid} still runs for {spec.pid_file}, which no longer "
                                f"describes it: stop it with `kill -- -{found.pid}`, then start again")
+        left = self.left_behind(spec.pid_file)
+        if left:
+            try:
+                self._stop(spec.pid_file, found, [])
+            finally:
+                self.stopped_alongside.extend(Stopped(spec.name, each, found.pid) for each in left if not _lives(each))
         make_folders(spec.log.parent)
         make_folders(spec.pid_file.parent)
         rotate_log(spec.log, self.log_limit)
@@ -215,30 +224,39 @@ class Supervisor:
     def stop(self, pid_file: Path) -> bool:
         """SIGTERM the process group, SIGKILL after the grace period. False if it was not running (nothing signalled).
         Processes carrying the pid file's tag that left the group are stopped alongside (each recorded in
-        stopped_outside_group), and so are any found once the group is down (one that left it while stopping).
+        stopped_alongside), and so are any found once the group is down (one that left it while stopping).
 
         NetworkError, the pid file kept, when the process is another user's, or when members of its group, or those
         that left it, outlive SIGKILL."""
         found = self.find(pid_file)
+        outside: list[int] = []
+        try:
+            return self._stop(pid_file, found, outside)
+        finally:
+            self.stopped_alongside.extend(Stopped(found.name, each) for each in outside)
+
+    def _stop(self, pid_file: Path, found: Found, outside: list[int]) -> bool:
+        """stop() of what find() found at pid_file, each process it stopped outside the group added to outside."""
         pid = found.pid
         if found.alive and found.uid is not None:
             raise NetworkError(f"{found.name} pid {pid} runs as uid {found.uid}: run `sudo recfin network down`")
         if found.runs_for is not None:
             return False            # another folder's process: its own pid file there keeps track of it
         tag = pid_file_tag(pid_file)
+        members, escaped = _started_for(tag, pid) if pid is not None else ([], [])
         # The leader, or a member of its group (which keeps the group's id from being reused) once it has exited.
-        group_runs = pid is not None and (found.alive or bool(_tagged_members(pid, tag)))
-        escaped = list(self._escaped(tag, pid)) if pid is not None else []
+        group_runs = found.alive or bool(members)
         if not group_runs and not escaped:
             pid_file.unlink(missing_ok=True)
             return False
-        targets = ([_Target(pid, group=True)] if group_runs else []) + _targets_of(escaped, tag)
+        targets = ([_Target(pid, group=True, start_time=_start_time(pid))] if group_runs else []) + \
+            _targets_of(escaped, tag)
         left = self._terminate(targets)
         if not left:
-            late = [each for each in self._escaped(tag, pid) if each not in escaped]
+            late = [each for each in _started_for(tag, pid)[1] if each not in escaped]
             escaped += late
             left = self._terminate(_targets_of(late, tag))
-        self.stopped_outside_group.extend((found.name, each) for each in escaped if not _lives(each))
+        outside.extend(each for each in escaped if not _lives(each))
         if left:
             raise NetworkError(_not_stopped(found.name, pid, pid_file, left))
         self._children.pop(pid, None)
@@ -264,6 +282,8 @@ class Supervisor:
         return remaining()
 
     def _target_lives(self, target: _Target) -> bool:
+        if not target.still_there():
+            return False
         if target.group:
             return self._running(target.pid) or _group_alive(target.pid)
         return _lives(target.pid, target.start_time)
@@ -276,7 +296,16 @@ class Supervisor:
         deadline = self.clock() + timeout
 
         def exited() -> NodeTimeoutError:
-            return NodeTimeoutError(f"{name} exited while waiting for {what}: see {log}{_tail_hint(log)}")
+            left = self.left_behind(pid_file) if pid_file is not None else ()
+            if not left:
+                return NodeTimeoutError(f"{name} exited while waiting for {what}: see {log}{_tail_hint(log)}")
+            # The process started is the one watched: one that forks into the background and exits has exited.
+            return NodeTimeoutError(
+                f"{name} (pid {self.find(pid_file).pid}) exited while waiting for {what}, leaving pid "
+                f"{first_few([str(each) for each in left])} that it started running: a program that daemonises "
+                f"(forks into the background and exits) is not supported as a node or chaincode server, so a "
+                f"wrapper given as RECFIN_FABRIC_BIN must exec the real program or wait for it; `recfin network "
+                f"down` stops what it left: see {log}{_tail_hint(log)}")
 
         def gone() -> bool:
             return pid_file is not None and self.running_pid(pid_file) is None
@@ -302,9 +331,19 @@ class _Target:
     """What a stop signals: a process group (by its id, its leader's pid), or one process alone."""
     pid: int
     group: bool
-    start_time: str | None = None       # a lone process's, so a pid reused since is not taken for it
+    # The start time of the process at pid when it was targeted (None: none ran there, a group's leader having exited).
+    start_time: str | None = None
+
+    def still_there(self) -> bool:
+        """Whether the process or group targeted may still be there. Another process at pid has taken it since: a
+        lone process is then gone, and so is a group, Linux giving no process the id of a group that has members.
+        A group's leader may have exited, its members living on."""
+        now = _start_time(self.pid)
+        return now in (None, self.start_time) if self.group else now is not None and now == self.start_time
 
     def send(self, sig: int) -> None:
+        if not self.still_there():
+            return
         if self.group:
             _signal_group(self.pid, sig)
             return
@@ -316,16 +355,22 @@ class _Target:
 
 def _targets_of(escaped: list[int], tag: str) -> list[_Target]:
     """How the processes that left a pid file's group are signalled: each with its new group when that group's leader
-    carries the tag too (setsid() made it the leader of its own), else alone, the group being someone else's."""
+    carries the tag too (setsid() made it the leader of its own), else alone, the group being someone else's. Each
+    process's tag and its group leader's are read as they are targeted: a pid that no longer carries the tag is
+    passed over."""
     targets: list[_Target] = []
     for pid in escaped:
         try:
             group = os.getpgid(pid)
         except OSError:
             continue
-        leader_tag = tag_of(group) if group != pid else tag
-        target = _Target(group, group=True) if leader_tag is not None and _same_file(leader_tag, tag) \
-            else _Target(pid, group=False, start_time=_start_time(pid))
+        start_time, carried = _start_time(pid), tag_of(pid)
+        if start_time is None or carried is None or not _same_file(carried, tag):
+            continue
+        leader_tag = tag_of(group)
+        target = _Target(group, group=True, start_time=_start_time(group)) \
+            if leader_tag is not None and _same_file(leader_tag, tag) else _Target(pid, group=False,
+                                                                                  start_time=start_time)
         if target not in targets:
             targets.append(target)
     return targets
@@ -483,27 +528,58 @@ def _start_time(pid: int) -> str | None:
         return None
 
 
+def _pids() -> list[int]:
+    """Every process's pid, as /proc lists them now ([] without procfs)."""
+    if not _has_procfs():
+        return []
+    return [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+
+
 def _group_members(pgid: int) -> list[int]:
     """The live processes of a group (zombies, which their parent has yet to reap, are not); [] without procfs."""
     members: list[int] = []
-    if not _has_procfs():
-        return members
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for pid in _pids():
         try:
-            fields = _stat_fields(int(entry.name))
+            fields = _stat_fields(pid)
         except (OSError, IndexError):
             continue
         if fields[2] == str(pgid) and fields[0] != "Z":
-            members.append(int(entry.name))
+            members.append(pid)
     return sorted(members)
 
 
-def _tagged_members(pgid: int, tag: str) -> list[int]:
-    """The live members of group pgid started for the pid file tag names: a group of that pid file's process whose
-    leader has exited (its id is not given to another group while a member lives)."""
-    return [pid for pid in _group_members(pgid) if _carries(pid, tag)]
+def _started_for(tag: str, group: int) -> tuple[list[int], list[int]]:
+    """The live processes started for the pid file tag names: (the members of process group ``group``, its recorded
+    process's, those outside it). A member is the pid file's as _carries decides (a group whose leader has exited
+    keeps its id while a member lives). One outside the group is only when its tag names that very file (_same_file):
+    it has no start time to tell a copy's or a moved folder's from another folder's. Each process's tag and group are
+    read now, by this scan: another user's environment cannot be read, so their processes are not found."""
+    members: list[int] = []
+    outside: list[int] = []
+    for pid in _pids():
+        carried = tag_of(pid)
+        if carried is None:
+            continue
+        try:
+            in_group = os.getpgid(pid) == group
+        except OSError:
+            continue
+        if in_group and not _claimed_elsewhere(carried, tag, pid) and _lives(pid):
+            members.append(pid)
+        elif not in_group and _same_file(carried, tag) and _lives(pid):
+            outside.append(pid)
+    return sorted(members), sorted(outside)
+
+
+def _leaders_first(pids: list[int]) -> tuple[int, ...]:
+    """pids, those leading a process group of their own first (a daemonised program's main process, not a worker of
+    it), each part in order."""
+    def leads(pid: int) -> bool:
+        try:
+            return os.getpgid(pid) == pid
+        except OSError:
+            return False
+    return tuple(sorted(pids, key=lambda pid: (not leads(pid), pid)))
 
 
 def _lives(pid: int, start_time: str | None = None) -> bool:
@@ -513,26 +589,6 @@ def _lives(pid: int, start_time: str | None = None) -> bool:
     except (OSError, IndexError):
         return False
     return fields[0] != "Z" and (start_time is None or fields[19] == start_time)
-
-
-def _scan_tagged() -> list[tuple[int, str]]:
-    """Each process whose environment this user can read and holds RECFIN_PID_FILE, with that pid file ([] without
-    procfs). Another user's environment cannot be read: its processes are not listed."""
-    tagged: list[tuple[int, str]] = []
-    if not _has_procfs():
-        return tagged
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (carried := tag_of(int(entry.name))) is not None:
-            tagged.append((int(entry.name), carried))
-    return tagged
-
-
-def _newest_pid() -> str | None:
-    """The pid last given to a new process (/proc/loadavg's last field), None without procfs."""
-    try:
-        return Path("/proc/loadavg").read_text().split()[-1]
-    except (OSError, IndexError):
-        return None
 
 
 def _has_procfs() -> bool:

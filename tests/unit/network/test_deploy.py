@@ -45,6 +45,9 @@ class RecordingSupervisor:
         self.running.discard(pid_file)
         return True
 
+    def take_stopped_alongside(self):
+        return []           # its stops and starts signal no process, so stop none besides
+
     def wait_until(self, check, **kwargs):
         return None
 

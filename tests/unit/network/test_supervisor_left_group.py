@@ -1,9 +1,10 @@
-"""Processes that left their pid file's process group (setsid(): a wrapper that daemonises, a server forking a
-worker into a session of its own): found by the pid file they carry, stopped with it, and showing it running while
-the recorded process is gone. Real child processes."""
+"""Processes that left their pid file's process group (setsid(): a server forking a worker into a session of its
+own, a wrapper that daemonises): found by the pid file they carry and stopped with it; once the recorded process is
+gone, left behind (not the node running), stopped before a start. Real child processes."""
 import json
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,12 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from network import nodeconfig
+from network import control, nodeconfig
 from network import supervisor as supervisor_module
-from network.errors import NetworkError
-from network.supervisor import PID_FILE_ENV, ProcessSpec, Supervisor
+from network.errors import NetworkError, NodeTimeoutError, PortInUseError
+from network.ports import ensure_free
+from network.supervisor import PID_FILE_ENV, ProcessSpec, Stopped, Supervisor
 
 from . import test_supervisor
+from .test_control import make
 from .test_supervisor import leader_of, member_pid
 from .test_supervisor_ownership import fresh, gone, undelivered
 
@@ -117,25 +120,115 @@ def test_stop_stops_a_child_that_left_the_group_and_leaves_the_untagged_and_anot
 
     assert sup.stop(ours.pid_file) is True
     assert tagged_with(ours.pid_file) == [] and not ours.pid_file.exists()
-    assert sup.stopped_outside_group == [("ours", left)]
+    assert sup.stopped_alongside == [Stopped("ours", left)]
     assert not gone(untagged)                           # no tag: nothing tells it is this pid file's
     assert tagged_with(other.pid_file) == sorted([other_pid, others])      # another pid file's: left running
 
 
-def test_a_node_whose_wrapper_daemonised_runs_as_long_as_what_it_left_behind(tmp_path, sup):
-    """The wrapper given as the Fabric binary starts the node in a session of its own and exits: the node runs."""
+def test_what_a_daemonising_wrapper_left_is_not_the_node_running_and_a_wait_says_it_is_unsupported(tmp_path, sup):
+    """The wrapper given as the Fabric binary starts the node in a session of its own and exits: the process started
+    is the one watched, so the node is down, and a wait for it fails at once naming what it left."""
     sp = spec(tmp_path, DAEMONISED, tmp_path)
     pid, _ = sup.start(sp)
     wait_for_lines(sup, sp, "member-pid", "left its group", leader_exits=True)
     left = member_pid(sp)
-    assert gone(pid)
-    assert fresh().running_pid(sp.pid_file) == left             # `status` does not call it down
-    assert fresh().start(sp) == (left, False)                   # `up` starts no second copy beside it
+    assert fresh().running_pid(sp.pid_file) is None and fresh().left_behind(sp.pid_file) == (left,)
+    with pytest.raises(NodeTimeoutError, match=rf"^node \(pid {pid}\) exited while waiting for healthy, leaving pid "
+                                               rf"{left} that it started running: a program that daemonises .* "
+                                               rf"RECFIN_FABRIC_BIN must exec the real program"):
+        fresh().wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=10, pid_file=sp.pid_file)
     stopper = fresh()
     assert stopper.stop(sp.pid_file) is True
     assert gone(left) and tagged_with(sp.pid_file) == [] and not sp.pid_file.exists()
-    assert stopper.stopped_outside_group == [("node", left)]
-    assert fresh().running_pid(sp.pid_file) is None
+    assert stopper.take_stopped_alongside() == [Stopped("node", left)] and stopper.stopped_alongside == []
+
+
+# A member that stays in its leader's group, as a daemoniser's child is between its parent's fork and its setsid().
+STAYS_IN = "import time\nprint('member ready', flush=True)\nwhile True: time.sleep(0.05)\n"
+
+
+def test_a_daemoniser_s_child_not_yet_in_a_session_of_its_own_fails_a_wait_the_same_way(tmp_path, sup):
+    """Fork, the parent exits, the child calls setsid() later: meanwhile it is a member of the recorded group, whose
+    leader has exited. A wait then fails as for one that has left the group, naming it."""
+    sp = spec(tmp_path, leader_of(STAYS_IN, stays=False), tmp_path)
+    pid, _ = sup.start(sp)
+    wait_for_lines(sup, sp, "member-pid", "member ready", leader_exits=True)
+    member = member_pid(sp)
+    assert os.getpgid(member) == pid
+    with pytest.raises(NodeTimeoutError, match=rf"^node \(pid {pid}\) exited while waiting for healthy, leaving pid "
+                                               rf"{member} that it started running: .*RECFIN_FABRIC_BIN"):
+        fresh().wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=10, pid_file=sp.pid_file)
+    assert not gone(member)          # a wait stops nothing
+    assert fresh().stop(sp.pid_file) is True and gone(member)
+
+
+def start_then_crash(sup: Supervisor, sp: ProcessSpec, *lines: str) -> tuple[int, int]:
+    """Start sp, wait for its member's pid and lines, then kill its process (SIGKILL, as a crash would): both pids."""
+    pid, _ = sup.start(sp)
+    wait_for_lines(sup, sp, "member-pid", *lines)
+    member = member_pid(sp)
+    os.kill(pid, signal.SIGKILL)
+    sup.wait_until(lambda: gone(pid), what="the crash", name=sp.name, log=sp.log, timeout=10)
+    return pid, member
+
+
+def test_a_start_after_a_crash_stops_the_worker_left_in_its_own_session_then_starts_the_node_afresh(tmp_path, sup):
+    """The server crashed (SIGKILL), its worker in a session of its own runs on: it is not the server running, and
+    may hold its ports, so `up` stops it and starts the server again, saying so."""
+    sp = spec(tmp_path, STAYS_LEFT, tmp_path)
+    pid, worker = start_then_crash(sup, sp, "left its group")
+    starter = fresh()
+    try:
+        new, started = starter.start(sp)
+        assert started and new not in (pid, worker) and starter.running_pid(sp.pid_file) == new
+        assert gone(worker) and starter.stopped_alongside == [Stopped("node", worker, left_by=pid)]
+        assert starter.stopped_alongside[0].line() == (f"stopped pid {worker}, left running by node's exited process "
+                                                      f"(pid {pid}), to start it afresh")
+    finally:
+        starter.stop(sp.pid_file)
+
+
+def test_a_start_after_a_crash_stops_what_the_crashed_node_left_in_its_group_too(tmp_path, sup):
+    sp = spec(tmp_path, leader_of(STAYS_IN), tmp_path)
+    _, member = start_then_crash(sup, sp, "member ready")
+    starter = fresh()
+    try:
+        new, started = starter.start(sp)
+        assert started and gone(member) and tagged_with(sp.pid_file) == [new]
+    finally:
+        starter.stop(sp.pid_file)
+
+
+SAYS_UNTAGGED = "import time\nprint('untagged now', flush=True)\nwhile True: time.sleep(0.05)\n"
+
+
+def untags_itself(go: Path) -> str:
+    """One that leaves its group, then, once go exists, replaces its program with one whose environment lacks the tag:
+    the same pid, no longer the pid file's."""
+    return ("import os, sys, time\nos.setsid()\nprint('left its group', flush=True)\n"
+            f"while not os.path.exists({str(go)!r}): time.sleep(0.05)\n"
+            f"env = {{k: v for k, v in os.environ.items() if k != {PID_FILE_ENV!r}}}\n"
+            "os.execve(sys.executable, [sys.executable, '-c', "
+            f"{SAYS_UNTAGGED!r}], env)\n")
+
+
+def test_a_pid_seen_with_the_tag_that_no_longer_carries_it_is_never_signalled(tmp_path, sup, monkeypatch):
+    """A stop judges each process by its tag as read when it signals it: a pid seen tagged before (by an earlier look
+    of the same run, whatever said no process was created since) may be another program's by then. Here the same
+    process drops the tag (exec without it), as an unrelated process taking the pid would carry none."""
+    go = tmp_path / "go"
+    sp = spec(tmp_path, leader_of(untags_itself(go), stays=False), tmp_path)
+    pid, _ = sup.start(sp)
+    wait_for_lines(sup, sp, "member-pid", "left its group", leader_exits=True)
+    left = member_pid(sp)
+    monkeypatch.setattr(supervisor_module, "_newest_pid", lambda: "1", raising=False)   # "no process created since"
+    stopper = fresh()
+    stopper.running_pid(sp.pid_file)          # a first look, which saw it tagged
+    go.touch()
+    wait_for_lines(sup, sp, "untagged now")
+    assert tagged_with(sp.pid_file) == [] and not gone(left)
+    assert stopper.stop(sp.pid_file) is False and not gone(left)
+    assert fresh().left_behind(sp.pid_file) == ()
 
 
 def test_one_in_a_group_whose_leader_carries_no_tag_is_signalled_alone(tmp_path, sup):
@@ -177,25 +270,8 @@ def test_one_that_left_the_group_and_outlives_sigkill_keeps_the_pid_file_and_is_
         stopper.stop(sp.pid_file)
     monkeypatch.undo()
     assert sent == [(left, signal.SIGTERM), (left, signal.SIGKILL)]     # its own session's group: it leads it
-    assert sp.pid_file.exists() and fresh().running_pid(sp.pid_file) == left
+    assert sp.pid_file.exists() and fresh().left_behind(sp.pid_file) == (left,)
     assert fresh().stop(sp.pid_file) is True and gone(left)             # the next `down` stops it
-
-
-def test_processes_are_scanned_again_only_once_one_was_created(monkeypatch, tmp_path):
-    """`status` looks at each node: while no process is created, one /proc scan serves them all."""
-    scans = []
-    monkeypatch.setattr(supervisor_module, "_scan_tagged", lambda: scans.append(1) or [])
-    newest = ["100"]
-    monkeypatch.setattr(supervisor_module, "_newest_pid", lambda: newest[0])
-    stopper = Supervisor()
-    pid_files = []
-    for name in ("a", "b"):
-        pid_files.append(tmp_path / f"{name}.pid")
-        pid_files[-1].write_text(json.dumps({"pid": 2 ** 22 + 1, "exe": sys.executable, "tag": str(pid_files[-1]),
-                                             "start_time": "1", "boot_id": "x", "cmdline": [sys.executable]}))
-    assert [stopper.running_pid(each) for each in pid_files] == [None, None] and len(scans) == 1
-    newest[0] = "101"
-    assert stopper.running_pid(pid_files[0]) is None and len(scans) == 2
 
 
 def test_down_says_which_process_it_stopped_outside_its_node_s_group(tmp_path, monkeypatch):
@@ -219,3 +295,105 @@ def test_down_says_which_process_it_stopped_outside_its_node_s_group(tmp_path, m
         assert gone(left) and tagged_with(dirs.pid) == []
     finally:
         starter.stop(dirs.pid)
+
+
+def network_home(tmp_path: Path, monkeypatch) -> Path:
+    """The default topology's data folder under a RECFIN_HOME of this test's."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("RECFIN_HOME", str(home))
+    for variable in ("RECFIN_TOPOLOGY", "RECFIN_FABRIC_BIN", "RECFIN_FABRIC_CFG"):
+        monkeypatch.delenv(variable, raising=False)
+    return home / "network"
+
+
+# A leader starting a member that stays in its group, then one that leaves it for a session of its own.
+LEAVES_BOTH = (
+    "import subprocess, sys, time\n"
+    f"member = subprocess.Popen([sys.executable, '-c', {STAYS_IN!r}], stdout=sys.stdout)\n"
+    "print('member-pid', member.pid, flush=True)\n"
+    f"leader = subprocess.Popen([sys.executable, '-c', {LEAVING!r}], stdout=sys.stdout)\n"
+    "print('leader-of-its-own', leader.pid, flush=True)\n"
+    "while True: time.sleep(0.05)\n")
+
+
+def test_status_shows_a_node_whose_process_exited_down_and_names_what_it_left_running(tmp_path, monkeypatch, sup):
+    """A group leader first: the daemonised program's main process rather than a worker left in the old group."""
+    dirs = nodeconfig.node_dirs(network_home(tmp_path, monkeypatch), "peer0.bank")
+    stand_in = ProcessSpec("peer0.bank", [sys.executable, "-c", LEAVES_BOTH], dict(os.environ, **{MARK: str(tmp_path)}),
+                           dirs.log, dirs.pid)
+    _, member = start_then_crash(sup, stand_in, "member ready", "leader-of-its-own", "left its group")
+    leader = printed(stand_in, "leader-of-its-own")
+    result = CliRunner().invoke(main, ["network", "status", "--json"])
+    assert result.exit_code == 1
+    assert next(row for row in json.loads(result.stdout) if row["name"] == "peer0.bank")["pid"] is None
+    assert (f"running after their node's or server's own process exited: pid {leader}, {member} (peer0.bank) "
+            f"(`recfin network down` stops them)") in result.stderr.splitlines()
+    assert not gone(member) and not gone(leader)        # status stops nothing
+
+
+def test_a_chaincode_start_says_it_stopped_what_a_crashed_server_left_running(tmp_path, monkeypatch, sup, topology,
+                                                                              fake_fabric):
+    monkeypatch.setattr(control.probes, "accepting", lambda address: True)
+    monkeypatch.setattr(control.probes, "healthy", lambda address: True)
+    net, lines = make(topology, tmp_path / "net")
+    folder = tmp_path / "net" / "chaincode" / "receivables" / "bank"
+    env = dict(os.environ, **{MARK: str(tmp_path), "CHAINCODE_SERVER_ADDRESS": "127.0.0.1:1",
+                              "CHAINCODE_OPERATIONS_ADDRESS": "127.0.0.1:2"})
+    crashing = ProcessSpec("receivables.bank", [sys.executable, "-c", STAYS_LEFT], env, folder / "server.log",
+                           folder / "server.pid")
+    pid, worker = start_then_crash(sup, crashing, "left its group")
+    try:
+        assert net._start_server(crashing) is True
+        new = net.supervisor.running_pid(crashing.pid_file)
+        assert gone(worker) and lines == [
+            f"  stopped pid {worker}, left running by receivables.bank's exited process (pid {pid}), to start it "
+            f"afresh", f"  started receivables.bank (pid {new}) on 127.0.0.1:1, log {crashing.log}"]
+    finally:
+        net.supervisor.stop(crashing.pid_file)
+
+
+# Listens on a port of its own choosing, says which, and waits (as network/test_ports.py's stand-in for a node).
+LISTENER = ("import socket, time\nsock = socket.socket()\nsock.bind(('127.0.0.1', 0))\nsock.listen(1)\n"
+            "print('listening on', sock.getsockname()[1], flush=True)\nwhile True: time.sleep(0.05)\n")
+
+
+def held_port_message(port: int) -> str:
+    with pytest.raises(PortInUseError) as err:
+        ensure_free("127.0.0.1", [("peer0.bank", "port", port)])
+    return str(err.value)
+
+
+def test_a_port_held_by_what_a_node_left_running_names_down_on_its_data_folder(tmp_path, sup):
+    data = tmp_path / "data"
+    dirs = nodeconfig.node_dirs(data, "peer0.bank")
+    sp = ProcessSpec("peer0.bank", [sys.executable, "-c", leader_of("import os\nos.setsid()\n" + LISTENER,
+                                                                       stays=False)],
+                     dict(os.environ, **{MARK: str(tmp_path)}), dirs.log, dirs.pid)
+    pid, _ = sup.start(sp)
+    wait_for_lines(sup, sp, "member-pid", "listening on", leader_exits=True)
+    left = member_pid(sp)
+    port = int(next(line for line in sp.log.read_text().splitlines() if line.startswith("listening on ")).split()[-1])
+    assert (f"started by the network in {data} for {dirs.pid}'s process (pid {pid}, which has exited): "
+            f"`recfin network down` on that data folder stops it") in held_port_message(port)
+    assert sup.stop(dirs.pid) is True and gone(left)           # as `down` stops it
+
+
+def test_a_lone_tagged_process_no_pid_file_records_in_another_s_group_is_named_with_its_own_kill(tmp_path):
+    """No pid file, and its group's leader carries no tag: `kill -- -GROUP` would stop that leader too."""
+    pid_file = tmp_path / "data" / "nodes" / "peer0.bank" / "node.pid"         # never written
+    child = ("import subprocess, sys\n"
+             f"child = subprocess.Popen([sys.executable, '-c', {LISTENER!r}], stdout=sys.stdout, "
+             f"env=dict(__import__('os').environ, {PID_FILE_ENV}={str(pid_file)!r}))\n"
+             "print('member-pid', child.pid, flush=True)\nchild.wait()\n")
+    leader = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ, **{MARK: str(tmp_path)}), start_new_session=True)
+    try:
+        member = int(leader.stdout.readline().split()[1])
+        port = int(leader.stdout.readline().split()[-1])
+        assert os.getpgid(member) == leader.pid
+        assert (f"held by pid {member} ({Path(f'/proc/{member}/comm').read_text().strip()}), started by the network "
+                f"in {tmp_path / 'data'}, but no pid file there records it: stop it with `kill {member}`") \
+            in held_port_message(port)
+    finally:
+        os.killpg(leader.pid, signal.SIGKILL)
+        leader.wait()
