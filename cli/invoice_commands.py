@@ -161,8 +161,9 @@ _REGISTER_TOLERANCE = _tolerance_option(
 
 _PART_OF_DELIVERY = click.option(
     "--part-of-delivery", is_flag=True,
-    help="the invoice is one of several for one delivery: a line invoicing less than was received matches as a "
-         "part of it (\"invoiced 100 of 200 received\"); more than was received is still no match")
+    help="the invoice is one of several for one delivery: an invoice for less than the whole receipt (a line "
+         "invoicing less than was received, \"invoiced 100 of 200 received\", or receipt lines it leaves out) "
+         "matches as a part of it; a quantity above the received one, a price above the PO's, is no match")
 
 # an empty --debtor or --supplier (an unset shell variable) is refused, not read as left out, which skips the check
 _party_code_given = credit_code_option("to skip the check")
@@ -371,11 +372,13 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 
     Lines pair by item name (else item code); quantities and prices compare
     per item, within the tolerances. With --part-of-delivery, an invoice for
-    less than the receipt received (one of several invoices for a delivery)
-    matches, each such line saying what it invoiced of what was received,
-    and a last line gives the part's values (the receipt's received
-    quantities at the invoice's prices, and the invoice's amounts, both
-    without tax) that recfin invoice register --part-of-delivery registers.
+    less than the whole receipt (one of several invoices for a delivery)
+    matches, each line below its received quantity saying what it invoiced
+    of what was received, and a last line gives the invoice's amount and
+    the receipt's whole value (each received quantity at its PO line's
+    price), both without tax, which recfin invoice register
+    --part-of-delivery registers; no quantity above the received one and no
+    price above the PO's is then within tolerance.
     Where the invoice, the order and the receipt give units (a unit, 单位 or
     计量单位 column) that differ, the line is partial, naming them. Where the order or the receipt gives a currency
     (a currency, 币种 or 货币 column) other than the invoice's, the match is
@@ -1133,10 +1136,11 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     the claim, so that it backs no other claim while this one stands (a
     chaincode from before that registry refuses it, and the line says to
     upgrade the chaincode: the receipt is never left out to get through).
-    With --part-of-delivery, an invoice for less than the receipt received
-    registers as a part of the delivery (the received and invoiced values,
-    as recfin invoice match --part-of-delivery prints them), and the
-    delivery's other invoices register their parts, up to what was received;
+    With --part-of-delivery, an invoice for less than the whole receipt
+    registers as a part of the delivery (the receipt's value, as recfin
+    invoice match --part-of-delivery prints it; the contract counts the
+    invoice's amount as the part), and the delivery's other invoices
+    register their parts, up to what was received;
     a chaincode from before receipts in parts refuses it, the line saying to
     upgrade it. Where the network requires it,
     the invoice needs a passing verification attestation first (recfin invoice
@@ -1184,8 +1188,10 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     if as_json:
         _emit_json(r.to_json())
     else:
-        part = registration.goods_receipts[0].part
-        of_delivery = "" if part is None else (f" (part of receipt {gr.number}: {plain_yuan(part.invoiced)} of "
-                                               f"{plain_yuan(part.received)} received, without tax)")
+        # the part as the contract recorded it: the share it counted, and what the receipt's earlier parts invoiced
+        part = r.goods_receipts[0].part if r.goods_receipts else None
+        of_delivery = "" if part is None else (
+            f" (part of receipt {gr.number}: {plain_yuan(part.invoiced)} of {plain_yuan(part.received)} received, "
+            f"{plain_yuan(part.invoiced_before)} invoiced before it, without tax)")
         click.echo(f"registered {r.id} for invoice {inv.number}{of_delivery}: {plain_yuan(r.face_amount)} "
                    f"{r.currency} owed by {r.debtor}, due {r.due_date}, status {r.status}, tx {r.last.tx_id}")

@@ -32,7 +32,7 @@ from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeLifting, FreezeOrder, GoodsReceipt,
-    GoodsReceiptEntry, ReceiptPartHeld,
+    GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference, ReceiptPartHeld,
     Invoice, InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, receipt_label, sha256_hex,
 )
 from .schemas import (
@@ -371,16 +371,34 @@ def _fingerprints(invoices) -> list[str]:
     return found
 
 
-async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceipt, debtor: Party,
-                              creditor: Party) -> GoodsReceiptEntry | None:
+def _part_with_one_receipt(receipts: list[GoodsReceiptReference]) -> None:
+    """A part is allowed only in a registration listing its one receipt: the part's share is what the registration's
+    invoices are for, counted by the contract from their amounts, which say nothing of how they would divide among
+    several receipts."""
+    if len(receipts) < 2:
+        return
+    for position, gr in enumerate(receipts):
+        if gr.part is not None:
+            raise rule("goods-receipt-part-needs-one-receipt", f"{receipt_label(position, gr)} is given as a part of "
+                       f"its delivery, in a registration listing {len(receipts)} goods receipts: the part's share is "
+                       "what the claim's invoices are for (their amount without tax), which the contract counts only "
+                       "for a claim on one receipt; register the invoices of that delivery's part as a claim listing "
+                       "that receipt alone")
+
+
+async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReference, receipt_key: str, invoiced: int,
+                              debtor: Party, creditor: Party) -> GoodsReceiptEntry | None:
     """The registry's entry of a goods receipt a registration lists, which the registration may add its part to
     (None: the receipt backs no claim); a receipt the registration may not take is refused. A receipt registered
     whole backs that claim alone; one registered in parts takes more parts of its first part's creditor, of the
-    same received value, up to that value."""
-    entry = await s.store.goods_receipt_entry(gr.receipt_key)
-    if entry is None:
-        return None
+    same received value, while the parts' invoiced amounts (``invoiced`` this one's) stay within that value, a fen
+    of rounding allowed per part (:func:`_past_the_receipt`)."""
+    entry = await s.store.goods_receipt_entry(receipt_key)
     taken = f"{receipt_label(position, gr)} of debtor {debtor.uscc}"
+    if entry is None:
+        if gr.part is not None and (why := _past_the_receipt(gr.part.received, 0, 0, invoiced)) is not None:
+            raise rule("goods-receipt-over-invoiced", f"{taken}: {why}")
+        return None
     holders = [entry.receivable_id] if not entry.in_parts else [p.receivable_id for p in entry.parts]
     # claims are named to their creditor only: anyone else registering on this debtor could otherwise learn another
     # supplier's claim ids, which delivery backs each and what it was worth, by evaluating guessed receipt numbers;
@@ -401,22 +419,30 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceipt, debto
     listed = f"receivable {holders[0]}" if len(holders) == 1 else f"receivables {', '.join(holders)}"
     if gr.part is None:
         raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already ({listed}): "
-                   f"it backs parts only; send this claim's share as its part: {{\"received\": {entry.received}, "
-                   "\"invoiced\": the fen this claim's invoices are for}")
+                   f"it backs parts only; register this claim as a part: {{\"received\": {entry.received}}}")
     if gr.part.received != entry.received:
         raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already, its received value "
                    f"{entry.received} fen as the part on receivable {holders[0]} set it, not the {gr.part.received} "
                    f"fen this part gives: every part of one receipt gives the same received value; send received "
                    f"{entry.received}, or, if that value is wrong, have the claims of its parts ({listed}) ended "
                    "(withdrawn by you while registered, or rejected by the debtor) and register them again")
-    left = entry.received - entry.invoiced
-    if gr.part.invoiced > left:
-        remaining = f"{left} fen is left to invoice" if left else "nothing is left to invoice"
-        raise rule("goods-receipt-over-invoiced", f"{taken}: its parts registered ({listed}) invoice "
-                   f"{entry.invoiced} fen of its received {entry.received} fen already, and this part's invoiced "
-                   f"{gr.part.invoiced} fen would take them past it: {remaining}; the parts of one delivery add up "
-                   "to at most what was received")
+    if (why := _past_the_receipt(entry.received, entry.invoiced, len(entry.parts), invoiced)) is not None:
+        raise rule("goods-receipt-over-invoiced", f"{taken}: its parts registered ({listed}) invoice {entry.invoiced} "
+                   f"fen of it already; {why}")
     return entry
+
+
+def _past_the_receipt(received: int, invoiced_before: int, parts_before: int, invoiced: int) -> str | None:
+    """Why a part invoicing ``invoiced`` fen would take the parts of a receipt past what was received (None: it
+    does not). Each part's invoice lines are rounded to the fen one by one, the receipt's value once, so parts that
+    invoice everything received may add up to a fen or so more: a fen per part counted, this one too, is allowed,
+    bounded by the number of parts (each a claim on invoices of its own) and immaterial beside any delivery."""
+    allowed = received + parts_before + 1
+    if invoiced_before + invoiced <= allowed:
+        return None
+    return (f"this claim's invoices amount to {invoiced} fen without tax, and the parts of a receipt add up to at "
+            f"most its received value of {received} fen, a fen of rounding allowed per part: at most "
+            f"{allowed - invoiced_before} fen can be invoiced on it now")
 
 
 def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
@@ -674,6 +700,7 @@ class ReceivablesContract(Contract):
         req = parse_request(ReceivableRegistration, receivable, "receivable")
         if (why := money.hundredths_problem(req.currency)) is not None:
             raise rule("currency-invalid", why)     # its invoices are in it too (invoice-currency-mismatch below)
+        _part_with_one_receipt(req.goods_receipts)
         # the debtor's buyer documents: its PO and receipt numbers, so its credit code is in each key
         receipt_keys = [fingerprint.goods_receipt_key(req.debtor, gr.po_number, gr.receipt_number)
                         for gr in req.goods_receipts]
@@ -721,7 +748,9 @@ class ReceivablesContract(Contract):
             raise rule("invoice-listed-twice", f"{invoice_label(position, invoices[position].number)} is the same "
                        f"invoice as {invoice_label(first, invoices[first].number)}: the same seller, code and number "
                        "(another date or amount does not make it another invoice); list each invoice once")
-        receipts = [GoodsReceipt(**gr.model_dump(), receipt_key=key) for gr, key in zip(req.goods_receipts, receipt_keys)]
+        # a part's figures are recorded below, once the registry says what its receipt's earlier parts invoiced
+        receipts = [GoodsReceipt(**gr.model_dump(exclude={"part"}), receipt_key=key)
+                    for gr, key in zip(req.goods_receipts, receipt_keys)]
         if (repeat := _first_repeat(gr.receipt_key for gr in receipts)) is not None:
             position, first = repeat
             raise rule("goods-receipt-listed-twice", f"{receipt_label(position, receipts[position])} is listed "
@@ -736,7 +765,17 @@ class ReceivablesContract(Contract):
                 raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
                            f"receivable {owner}: an invoice backs one receivable, until that one is rejected "
                            "(by its debtor) or withdrawn (by its creditor)")
-        held = [await _goods_receipt_held(s, position, gr, debtor, creditor) for position, gr in enumerate(receipts)]
+        # a part's share is counted here, not taken from the supplier: what the claim's invoices are for, without
+        # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)
+        invoiced = sum(i.amount for i in invoices)
+        held: list[GoodsReceiptEntry | None] = []
+        for position, (given, gr) in enumerate(zip(req.goods_receipts, receipts)):
+            held.append(entry := await _goods_receipt_held(s, position, given, gr.receipt_key, invoiced, debtor,
+                                                           creditor))
+            if given.part is not None:
+                receipts[position] = gr.model_copy(update={"part": GoodsReceiptPart(
+                    received=given.part.received, invoiced=invoiced,
+                    invoiced_before=0 if entry is None else entry.invoiced)})
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint),

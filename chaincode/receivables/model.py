@@ -323,23 +323,27 @@ def _part_value(value: Any, info: ValidationInfo) -> int:
 PartValue = Annotated[int, BeforeValidator(_part_value), Field(description="integer fen, > 0")]
 
 
-class GoodsReceiptPart(Doc):
-    """The share of one goods receipt a claim is for, when the delivery is invoiced in several invoices: values in
-    fen, as the invoices value the goods (amounts without tax at the invoices' prices). Every part of one receipt
-    gives the same ``received``; the parts' ``invoiced`` add up to at most it."""
+class GoodsReceiptPartReference(Doc):
+    """What a registration says of a delivery invoiced in several invoices, its claim being for one part of it: the
+    receipt's whole value. The part's share, what this claim invoices of it, is the contract's to count (the
+    registration's invoices' ``amount``, without tax), not the supplier's to state."""
 
-    received: PartValue = Field(description="the whole receipt's value: every quantity received at the invoices' "
-                                            "unit price, without tax, integer fen > 0")
-    invoiced: PartValue = Field(description="this claim's share of it: the amounts without tax of its invoice lines "
-                                            "for this receipt, integer fen > 0, at most received")
+    received: PartValue = Field(description="the whole receipt's value: every quantity received at the unit price of "
+                                            "its purchase order line, without tax, integer fen > 0")
 
-    @model_validator(mode="after")
-    def _within_the_receipt(self) -> "GoodsReceiptPart":
-        if self.invoiced > self.received:
-            raise rule("goods-receipt-over-invoiced", f"part: invoiced {self.invoiced} fen is more than the "
-                       f"receipt's received {self.received} fen: a claim is for at most what was received; send "
-                       "the share this claim's invoices are for")
-        return self
+
+class GoodsReceiptPart(GoodsReceiptPartReference):
+    """A claim's part of a delivery invoiced in parts, as the contract recorded it at registration, for the debtor
+    to check before it confirms: the receipt's value the supplier gave, what this claim invoices of it, and what
+    the live parts registered before it invoiced already."""
+
+    # as stored: read back without the request's rules, as Invoice is
+    received: int = Field(description="the whole receipt's value the registration gave, fen without tax")
+    invoiced: int = Field(description="this claim's share: the sum of its invoices' amount (合计金额, without tax), "
+                                      "fen, as the contract counted it")
+    invoiced_before: int = Field(description="what the receipt's live parts registered before this one invoiced, "
+                                             "fen: with invoiced, the running total the debtor compares with the "
+                                             "receipt")
 
 
 class GoodsReceiptReference(Doc):
@@ -350,9 +354,10 @@ class GoodsReceiptReference(Doc):
 
     po_number: BuyerDocumentNumber
     receipt_number: BuyerDocumentNumber
-    part: GoodsReceiptPart | None = Field(
-        default=None, description="this claim's share of a delivery invoiced in parts, {received, invoiced} in fen "
-                                  "(none: the claim is for the whole receipt)")
+    part: GoodsReceiptPartReference | None = Field(
+        default=None, description="for a claim on one part of a delivery invoiced in parts: {received}, the receipt's "
+                                  "whole value in fen; only in a registration listing this one receipt (none: the "
+                                  "claim is for the whole receipt)")
 
     @model_serializer(mode="wrap")
     def _part_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -368,6 +373,9 @@ class GoodsReceipt(GoodsReceiptReference):
     # as stored: read back without the request's rules, as Invoice is
     po_number: str
     receipt_number: str
+    part: GoodsReceiptPart | None = Field(default=None, description=(
+        "the claim's part of a delivery invoiced in parts, {received, invoiced, invoiced_before} in fen (none: the "
+        "claim is for the whole receipt)"))
     receipt_key: str = Field(description="sha256 of the JSON array [recfin-goods-receipt-v1, debtor, po number, "
                                          "receipt number] (fingerprint.goods_receipt_key)")
 

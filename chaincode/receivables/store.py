@@ -410,11 +410,15 @@ class Store:
                                   json.dumps(entry.stored(), sort_keys=True).encode())
 
     async def release_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
-        """Release what ``receivable_id`` holds of a goods receipt: the entry of a receipt registered whole, or the
-        claim's part of one registered in parts (the entry goes with the last part)."""
+        """Release what ``receivable_id`` holds of a goods receipt: the entry of a receipt registered whole for it,
+        or its part of one registered in parts (the entry goes with the last part). An entry naming other claims
+        only is theirs, and stays."""
         entry = await self.goods_receipt_entry(receipt_key)
-        if entry is None or not entry.in_parts:
-            await self.release_registry_entry(keys.GOODS_RECEIPT, receipt_key)
+        if entry is None:
+            return
+        if not entry.in_parts:
+            if entry.receivable_id == receivable_id:
+                await self.release_registry_entry(keys.GOODS_RECEIPT, receipt_key)
             return
         left = [p for p in entry.parts if p.receivable_id != receivable_id]
         if not left:

@@ -276,7 +276,8 @@ def _invoice_under(holder: Receivable, fp: str) -> Invoice | None:
 async def release_invoices(store: Store, r: Receivable) -> None:
     """Release ``r``'s invoices (RejectReceivable, WithdrawReceivable): the fingerprints it was registered under, and the ones of their
     current spellings the upgrade registered for it. A current spelling's entry another claim holds stays its.
-    Its goods receipts go with them, a receipt invoiced in parts only as far as this claim's part: a claim
+    Its goods receipts go with them, as far as they are its: a receipt's entry naming it, or its part of a
+    receipt invoiced in parts (an entry another claim holds stays that claim's, as a spelling's does): a claim
     registered before claims listed any has none, and the upgrade writes none (no earlier record names a
     receipt)."""
     for inv, fp in _spelt(r):

@@ -26,9 +26,12 @@ A line is
   not received, or its invoice, PO and receipt lines give units that differ
   (200 个 are not 200 盘; a document that gives no unit is not compared);
 - ``unmatched`` when no PO line has its item.
-With ``part_of_delivery`` (a delivery invoiced in several invoices), an item invoiced below its received
-quantity, all else matching, is ``matched`` as a part ("invoiced 100 of 200 received"), and a full match
-carries the part (``MatchResult.part``: the received and invoiced values in fen) a registration sends.
+With ``part_of_delivery`` (a delivery invoiced in several invoices), an invoice for less than the whole receipt
+(an item invoiced below its received quantity, "invoiced 100 of 200 received", or receipt lines it does not
+invoice) is a part of the delivery, and a full match carries the part (``MatchResult.part``): the receipt's whole
+value and the invoice's amount, in fen without tax. Its tolerances are then one-sided: no quantity above the
+received one, no unit price above the PO's, no amount above the PO value of its quantities past a fen a line, so
+the parts of one delivery cannot add up to more than the receipt is worth.
 The whole match is ``matched`` only when every line is and the invoice amount
 (without tax) equals the PO price x invoiced quantity summed, less the invoice's
 discount lines, within the total tolerance, and no order or receipt gives a currency
@@ -149,12 +152,13 @@ class LineMatch(_Frozen):
 
 
 class DeliveryPart(_Frozen):
-    """What an invoice matched as a part of its delivery is for, in fen as the invoice values the goods: the
-    receipt's received quantities of the invoiced items at the invoice lines' unit prices, without tax, and the
-    invoice's line amounts (less their discount lines). A registration sends them as the goods receipt's part."""
+    """What an invoice matched as a part of its delivery is for, in fen without tax: the whole receipt's value
+    (:func:`receipt_value`: the same for every invoice of the delivery) and the invoice's amount (合计金额), which
+    the contract counts as the part's share. A registration sends ``received_fen`` as the goods receipt's part."""
 
-    received_fen: int
-    invoiced_fen: int
+    received_fen: int = Field(description="the receipt's value: each receipt line's quantity at its PO line's unit "
+                                           "price, summed exactly, rounded half up to the fen once")
+    invoiced_fen: int = Field(description="the invoice's amount without tax (合计金额), as the contract counts it")
 
 
 class MatchResult(_Frozen):
@@ -747,7 +751,6 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
 
     results: list[LineMatch] = []
     expected = Fraction(0)
-    received_value, valued, prices_differ = Fraction(0), set(), []
     for item in items:
         line, ordered = item.line, ordered_of[item.number]
         if not ordered:
@@ -761,13 +764,6 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         received = _lines_of(group, received_of, receipt.lines)
         problems, part_note = _item_problems(item, group, ordered_of, received, unclear_of[item.number], po, tol,
                                              part_of_delivery)
-        if part_of_delivery and (leader := min(i.number for i in group)) not in valued:
-            valued.add(leader)
-            prices = {i.line.unit_price for i in group if i.line.unit_price is not None}
-            if len(prices) == 1:
-                received_value += _total(l.quantity for l in received) * Fraction(prices.pop())
-            elif len(prices) > 1:
-                prices_differ.append(", ".join(str(i.number) for i in group))
         unit_problem = _unit_problem(line, ordered, received_of[item.number])
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
@@ -787,11 +783,13 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         doc_problems.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is not the PO value of the "
                             f"invoiced quantities less the invoice's discounts {plain_yuan(expected_fen)} "
                             f"(tolerance {plain_yuan(tol.total_fen)})")
-    is_part = any(r.part_of_delivery for r in results)
-    if is_part and prices_differ:
-        doc_problems.append(f"the value received cannot be told: invoice lines {'; '.join(prices_differ)} are of one "
-                            "item at different unit prices, and a part of a delivery is valued at the invoice's one "
-                            "price of each item; invoice the item at one price")
+    part = None
+    if part_of_delivery:
+        # less than the whole receipt: an item below its received quantity, or receipt lines it does not invoice
+        backing = {id(l) for lines in received_of.values() for l in lines}
+        if any(r.part_of_delivery for r in results) or any(id(l) not in backing for l in receipt.lines):
+            part, problems = _delivery_part(invoice, po, receipt, tol, expected_fen, len(items))
+            doc_problems.extend(problems)
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
         overall: LineStatus = "matched"
@@ -804,10 +802,56 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         status=overall, invoice_number=invoice.number, po_number=po.number, receipt_number=receipt.number,
         lines=tuple(results), not_invoiced_po_lines=tuple(l.line for l in po.lines if id(l) not in on_invoice),
         expected_amount_fen=expected_fen, invoice_amount_fen=invoice.total_amount_fen, problems=tuple(doc_problems),
-        part=DeliveryPart(received_fen=round_half_up(received_value * 100),
-                          invoiced_fen=sum(item.line.amount_fen + item.discount_fen for item in items))
-        if is_part and overall == "matched" else None,
+        part=part if overall == "matched" else None,
     )
+
+
+def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
+                  tolerances: Tolerances | None = None) -> tuple[int | None, tuple[str, ...]]:
+    """The whole receipt's value in fen, without tax, as a delivery invoiced in parts is registered (every part of
+    it gives the same, whichever items its invoice is for), and what keeps it from being told.
+
+    Each receipt line's quantity at the unit price of the PO line it is a delivery of
+    (:func:`_po_lines_of_receipt_line`), summed exactly (fractions) and rounded half up to the fen once, so no
+    line's rounding counts. A receipt line that may be of PO lines at different prices (nothing, no item code or
+    unit price of its own, tells which was received), of no PO line, or of one without a price, cannot be valued:
+    ``(None, problems)``."""
+    tol = tolerances or Tolerances()
+    value, problems = Fraction(0), []
+    for received in receipt.lines:
+        candidates = _po_lines_of_receipt_line(received, po, tol)
+        prices = {l.unit_price for l in candidates}
+        if not candidates:
+            problems.append(f"receipt line {received.line} ({received.item_name}) is of no line of PO {po.number}")
+        elif None in prices:
+            problems.append(f"receipt line {received.line} ({received.item_name}) is of PO line "
+                            f"{' or '.join(_ids(tuple(candidates)))}, which gives no unit price")
+        elif len(prices) > 1:
+            problems.append(f"receipt line {received.line} ({received.item_name}) may be of PO line "
+                            f"{' or '.join(_ids(tuple(candidates)))}, at different unit prices "
+                            f"({', '.join(str(p) for p in sorted(prices))}): which was received cannot be told (give "
+                            "the receipt line the item code or unit price of its PO line)")
+        else:
+            value += Fraction(received.quantity) * Fraction(prices.pop())
+    if problems:
+        return None, tuple(problems)
+    return round_half_up(value * 100), ()
+
+
+def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, tol: Tolerances, expected_fen: int,
+                   lines: int) -> tuple[DeliveryPart | None, list[str]]:
+    """The part of its delivery an invoice for less than the whole receipt is, and the document problems that keep
+    it from being one: a receipt that cannot be valued, an amount above the PO value of the invoiced quantities by
+    more than a fen a line (each line's amount is rounded on its own; more is a price above the PO's)."""
+    received, problems = receipt_value(receipt, po, tol)
+    why = [f"the receipt {receipt.number} cannot be valued as a delivery invoiced in parts is: {p}" for p in problems]
+    if invoice.total_amount_fen > expected_fen + lines:
+        why.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is above the PO value of the invoiced "
+                   f"quantities less the invoice's discounts {plain_yuan(expected_fen)} by more than a fen a line: "
+                   "an invoice of a delivery invoiced in parts is for at most the PO's value of what it invoices")
+    if received is None:
+        return None, why
+    return DeliveryPart(received_fen=received, invoiced_fen=invoice.total_amount_fen), why
 
 
 def _currency_problems(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) -> list[str]:
@@ -870,14 +914,18 @@ def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[
     else:
         quantities, lines_note = _invoiced(group)
         got = _total(l.quantity for l in received)
-        if abs(_total(quantities) - got) > got * Fraction(tol.quantity_rel):
-            parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
-            if part_of_delivery and _total(quantities) < got:
-                part_note = (f"invoiced {_shown(quantities)}{lines_note} of "
-                             f"{_shown([l.quantity for l in received])} received{parts}")
-            else:
-                problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is not the received "
-                                f"{_shown([l.quantity for l in received])}{parts}")
+        parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
+        if part_of_delivery and _total(quantities) < got:
+            part_note = (f"invoiced {_shown(quantities)}{lines_note} of "
+                         f"{_shown([l.quantity for l in received])} received{parts}")
+        elif part_of_delivery and _total(quantities) > got:
+            # one-sided: parts invoicing above the received quantities could add up to more than was received
+            problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is above the received "
+                            f"{_shown([l.quantity for l in received])}{parts}: an invoice of a delivery invoiced "
+                            "in parts invoices at most what was received, whatever the quantity tolerance")
+        elif abs(_total(quantities) - got) > got * Fraction(tol.quantity_rel):
+            problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is not the received "
+                            f"{_shown([l.quantity for l in received])}{parts}")
     quantities, lines_note = _invoiced(same_item)
     if _total(quantities) > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
         parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
@@ -885,9 +933,13 @@ def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[
                         f"{_shown([l.quantity for l in ordered])}{parts}")
     prices = [l.unit_price for l in ordered if l.unit_price is not None]
     price = _order_price(ordered, line.unit_price)
-    if prices and not _within(line.unit_price, price, tol.price_rel):
-        shown = (str(prices[0]) if len(set(prices)) == 1 else
-                 f"{_fraction_text(price)} (the PO lines' average)")
+    shown = (str(prices[0]) if len(set(prices)) == 1 else f"{_fraction_text(price)} (the PO lines' average)") \
+        if prices else ""
+    if prices and part_of_delivery and Fraction(line.unit_price) > price:
+        # one-sided: the receipt is valued at the PO's prices, so parts priced above them could add up past it
+        problems.append(f"unit price {line.unit_price} is above the PO price {shown}: an invoice of a delivery "
+                        "invoiced in parts is at most at the PO's price, whatever the price tolerance")
+    elif prices and not _within(line.unit_price, price, tol.price_rel):
         problems.append(f"unit price {line.unit_price} is not the PO price {shown}")
     return problems, part_note
 

@@ -22,9 +22,10 @@ pre-check; the contract computes it again from the same fields. A contract from
 before the goods receipt registry refuses the field (:func:`predates_goods_receipts`
 tells that refusal): the receipt is not left out to please it, since then nothing
 would keep the delivery from backing a second claim; the chaincode is upgraded instead. With
-``part_of_delivery``, an invoice for part of what the receipt received registers as that part
-(``goods_receipts[0].part``: received and invoiced values in fen), so the delivery's other invoices can register
-theirs; a contract from before receipts in parts refuses the part (:func:`predates_goods_receipt_parts`).
+``part_of_delivery``, an invoice for less than the whole receipt registers as a part of the delivery
+(``goods_receipts[0].part``: the receipt's whole value in fen; the contract counts the part's share itself, from the
+invoice's amount), so the delivery's other invoices can register theirs; a contract from before receipts in parts
+refuses the part (:func:`predates_goods_receipt_parts`).
 
 :func:`register_matched_invoice` hands the request to a
 :class:`ReceivableRegistrar`, the seam where the typed receivables API (over
@@ -105,12 +106,13 @@ class InvoiceReference(BaseModel):
 
 
 class GoodsReceiptPart(BaseModel):
-    """A claim's share of a delivery invoiced in parts, as ``RegisterReceivable`` takes it (fen, without tax)."""
+    """A claim on part of a delivery invoiced in parts, as ``RegisterReceivable`` takes it: the receipt's whole
+    value (fen, without tax). The part's share is the contract's to count: the registration's invoices' amount."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    received: int = Field(description="the receipt's received quantities at the invoice's unit prices")
-    invoiced: int = Field(description="the invoice's line amounts for the receipt")
+    received: int = Field(description="the receipt's value: each received quantity at its PO line's unit price "
+                                      "(matching.receipt_value)")
 
 
 class GoodsReceiptReference(BaseModel):
@@ -209,11 +211,11 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     the defaults, as ``recfin invoice register`` uses), and must be a full one too, so that a result computed
     on other documents (a receipt re-exported under the same number, say) backs nothing.
 
-    With ``part_of_delivery`` (matched so too, :func:`match_invoice`), an invoice for less than the receipt
-    received registers as a part of the delivery: the goods receipt carries ``part``, the received and invoiced
-    values of the match (:class:`~client.invoices.matching.DeliveryPart`), and the contract lets the delivery's
-    other invoices register their parts, up to what was received. An invoice for all of it registers whole, as
-    without the option.
+    With ``part_of_delivery`` (matched so too, :func:`match_invoice`), an invoice for less than the whole receipt
+    registers as a part of the delivery: the goods receipt carries ``part``, the receipt's value of the match
+    (:class:`~client.invoices.matching.DeliveryPart`), the contract counts the invoice's amount as the part's share,
+    and lets the delivery's other invoices register their parts, up to what was received. An invoice for all of it
+    registers whole, as without the option.
 
     An invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`) is refused unless ``reviewed``
     is true: a person has checked those fields against the scan and corrected the invoice where they were
@@ -245,8 +247,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                          "can back a receivable")
     if due_date <= invoice.issue_date:
         raise InvoiceError(f"due date {due_date} is not after the invoice date {invoice.issue_date}")
-    part = None if again.part is None else GoodsReceiptPart(received=again.part.received_fen,
-                                                            invoiced=again.part.invoiced_fen)
+    part = None if again.part is None else GoodsReceiptPart(received=again.part.received_fen)
     return ReceivableRegistration(
         debtor=invoice.buyer.tax_id,
         face_amount=invoice.total_with_tax_fen,

@@ -182,14 +182,23 @@ class Invoice(Document):
     fingerprint: str
 
 
-class GoodsReceiptPart(Document):
-    """The claim's share of a goods receipt invoiced in parts (several invoices for one delivery), in fen as the
-    invoices value the goods: amounts without tax at the invoices' unit prices."""
+class GoodsReceiptPartReference(Document):
+    """What a registration says of a delivery invoiced in several invoices, its claim being for one part of it: the
+    receipt's whole value. The contract counts the part's share itself, from the registration's invoices."""
 
-    received: AmountIn = Field(description="the whole receipt's value: every quantity received at the invoices' "
-                                           "unit price, without tax; every part of one receipt gives the same")
-    invoiced: AmountIn = Field(description="this claim's share: the amounts without tax of its invoice lines for "
-                                           "the receipt; the parts of one receipt add up to at most received")
+    received: AmountIn = Field(description="the whole receipt's value: every quantity received at the unit price of "
+                                           "its purchase order line, without tax, fen; every part of one receipt "
+                                           "gives the same")
+
+
+class GoodsReceiptPart(Document):
+    """A claim's part of a delivery invoiced in parts, as the contract recorded it at registration: for the debtor
+    to compare with its own receipt, and the running total, before it confirms."""
+
+    received: Fen = Field(description="the whole receipt's value the registration gave, fen without tax")
+    invoiced: Fen = Field(description="this claim's share: the sum of its invoices' amount (合计金额, without tax), "
+                                      "as the contract counted it")
+    invoiced_before: Fen = Field(description="what the receipt's live parts registered before this one invoiced")
 
 
 class GoodsReceiptReference(Document):
@@ -200,8 +209,9 @@ class GoodsReceiptReference(Document):
 
     po_number: str = Field(description="采购订单号, as the buyer's order gives it")
     receipt_number: str = Field(description="入库单号, as the buyer's receipt gives it")
-    part: GoodsReceiptPart | None = Field(default=None, description="the claim's share of a delivery invoiced in "
-                                                                    "parts; None: the claim is for the whole receipt")
+    part: GoodsReceiptPartReference | None = Field(default=None, description=(
+        "for a claim on one part of a delivery invoiced in parts, the receipt's whole value; only in a registration "
+        "listing this one receipt. None: the claim is for the whole receipt"))
 
     @model_serializer(mode="wrap")
     def _part_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -214,6 +224,9 @@ class GoodsReceiptReference(Document):
 
 
 class GoodsReceipt(GoodsReceiptReference):
+    part: GoodsReceiptPart | None = Field(default=None, description=(
+        "the claim's part of a delivery invoiced in parts: received, invoiced and invoiced_before, as the contract "
+        "recorded them; None: the claim is for the whole receipt"))
     receipt_key: str = Field(description="the registry's key: sha256 of [recfin-goods-receipt-v1, debtor, PO number, "
                                          "receipt number] as JSON")
 

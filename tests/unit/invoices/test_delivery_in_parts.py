@@ -1,6 +1,7 @@
 """A delivery invoiced in parts: with ``part_of_delivery`` (``--part-of-delivery``), an invoice for less than the
-receipt received matches as a part, and registers with the goods receipt's ``part`` (received and invoiced values
-in fen), so that the delivery's other invoices can register theirs, up to what was received.
+whole receipt matches as a part, and registers with the goods receipt's ``part`` (the receipt's whole value in fen:
+every received quantity at its PO line's price), so that the delivery's other invoices can register theirs, up to
+what was received; the contract counts each part's share from its invoice's amount.
 
 Without the option nothing changes: such an invoice is ``partial`` and cannot be registered.
 """
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 from chaincode.receivables import model
 from cli.invoice_commands import invoice as invoice_group
 from client.invoices import NotMatched, evidence_hash, invoice_to_json, match_invoice, registration_from_match
-from client.invoices.matching import DeliveryPart, read_goods_receipt, read_purchase_order
+from client.invoices.matching import DeliveryPart, read_goods_receipt, read_purchase_order, receipt_value
 from client.invoices.model import Party
 from client.invoices.register import GoodsReceiptPart, GoodsReceiptReference, predates_goods_receipt_parts
 
@@ -26,6 +27,9 @@ from .test_matching import write
 
 PO_CSV = "po_number,line,item_code,item_name,quantity,unit_price\nPO-1,1,C0805,贴片电容,300,1.50\n"
 GR_CSV = "receipt_number,po_number,line,item_code,item_name,quantity\nGR-1,PO-1,1,C0805,贴片电容,200\n"
+# one receipt of two items: 200 capacitors at 1.50 and 1000 bolts at 0.80, worth 1,100.00
+PO_TWO_ITEMS = PO_CSV + "PO-1,2,M6,不锈钢螺栓,1000,0.80\n"
+GR_TWO_ITEMS = GR_CSV + "GR-1,PO-1,2,M6,不锈钢螺栓,1000\n"
 
 
 @pytest.fixture
@@ -37,6 +41,18 @@ def capacitors(quantity: str, number: str = "26442000000012345678", price: str =
     """An invoice for ``quantity`` capacitors."""
     return invoice(number=number, lines=(line("*电子元件*贴片电容", quantity, price, "0.13", unit="个", spec="0805"),),
                    **parties)
+
+
+def bolts(quantity: str, number: str = "26442000000012345679", price: str = "0.80", **parties):
+    """An invoice for ``quantity`` bolts."""
+    return invoice(number=number, lines=(line("*金属制品*不锈钢螺栓", quantity, price, "0.13", unit="个", spec="M6"),),
+                   **parties)
+
+
+@pytest.fixture
+def two_items(tmp_path):
+    return (read_purchase_order(write(tmp_path, "po2.csv", PO_TWO_ITEMS)),
+            read_goods_receipt(write(tmp_path, "gr2.csv", GR_TWO_ITEMS)))
 
 
 # ------------------------------------------------------------------ matching
@@ -56,24 +72,91 @@ def test_with_the_option_it_matches_as_a_part_saying_so_and_valued_in_fen(docume
     result = match_invoice(capacitors("120"), po, gr, part_of_delivery=True)
     assert result.ok and result.lines[0].status == "matched" and result.lines[0].problems == ()
     assert result.lines[0].part_of_delivery == "invoiced 120 of 200 received"
-    # received: 200 received at the invoice's 1.50; invoiced: the line's amount, 120 x 1.50
+    # received: 200 received at the PO's 1.50; invoiced: the invoice's amount, 120 x 1.50
     assert result.part == DeliveryPart(received_fen=30_000, invoiced_fen=18_000)
     assert result.model_dump(mode="json")["part"] == {"received_fen": 30_000, "invoiced_fen": 18_000}
 
 
-def test_the_received_value_is_rounded_as_the_matcher_rounds_amounts(tmp_path):
+def test_the_received_value_is_computed_exactly_and_rounded_half_up_once(tmp_path):
     po = read_purchase_order(write(tmp_path, "po.csv", PO_CSV.replace("300,1.50", "3,0.335")))
     gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV.replace(",200", ",3")))
     result = match_invoice(capacitors("1", price="0.335"), po, gr, part_of_delivery=True)
     # 3 x 0.335 = 1.005 yuan: 100.5 fen, half up
     assert result.part == DeliveryPart(received_fen=101, invoiced_fen=34)
+    assert receipt_value(gr, po) == (101, ())
+
+
+def test_every_invoice_of_a_receipt_values_it_alike_whichever_items_it_is_for(two_items):
+    po, gr = two_items
+    whole = DeliveryPart(received_fen=110_000, invoiced_fen=0)
+    # an invoice for all the capacitors and none of the bolts is a part: receipt lines it leaves out are fine
+    capacitors_only = match_invoice(capacitors("200"), po, gr, part_of_delivery=True)
+    assert capacitors_only.ok and capacitors_only.part == whole.model_copy(update={"invoiced_fen": 30_000})
+    assert capacitors_only.lines[0].part_of_delivery is None     # no line below its received quantity
+    assert match_invoice(bolts("1000"), po, gr, part_of_delivery=True).part == whole.model_copy(
+        update={"invoiced_fen": 80_000})
+    half = match_invoice(capacitors("100"), po, gr, part_of_delivery=True)
+    rest = match_invoice(invoice(number="26442000000012345670", lines=(
+        line("*电子元件*贴片电容", "100", "1.50", "0.13", unit="个", spec="0805"),
+        line("*金属制品*不锈钢螺栓", "1000", "0.80", "0.13", unit="个", spec="M6"))), po, gr, part_of_delivery=True)
+    assert (half.part, rest.part) == (whole.model_copy(update={"invoiced_fen": 15_000}),
+                                      whole.model_copy(update={"invoiced_fen": 95_000}))
+    # without the option, an invoice for the capacitors matches the receipt whole, as before
+    assert match_invoice(capacitors("200"), po, gr).ok and match_invoice(capacitors("200"), po, gr).part is None
+
+
+def test_a_price_above_the_pos_is_no_part_whatever_the_tolerance(documents):
+    po, gr = documents
+    # 1.505 is within the default 0.5% of 1.50: a whole invoice matches, a part does not
+    assert match_invoice(capacitors("200", price="1.505"), po, gr).ok
+    result = match_invoice(capacitors("100", price="1.505"), po, gr, part_of_delivery=True)
+    assert result.status == "partial" and result.part is None
+    assert result.lines[0].problems == ("unit price 1.505 is above the PO price 1.50: an invoice of a delivery "
+                                        "invoiced in parts is at most at the PO's price, whatever the price "
+                                        "tolerance",)
+    # below it, within tolerance, is a part; the receipt is still valued at the PO's price
+    below = match_invoice(capacitors("100", price="1.495"), po, gr, part_of_delivery=True)
+    assert below.ok and below.part == DeliveryPart(received_fen=30_000, invoiced_fen=14_950)
+
+
+def test_an_amount_above_the_po_value_by_more_than_its_rounding_is_no_part(documents):
+    po, gr = documents
+    inv = capacitors("100")
+    padded = inv.model_copy(update={"total_amount_fen": inv.total_amount_fen + 2})   # one line: a fen of rounding
+    result = match_invoice(padded, po, gr, part_of_delivery=True)
+    assert result.status == "partial" and result.part is None
+    assert "is above the PO value of the invoiced quantities less the invoice's discounts 150.00 by more than a fen " \
+           "a line" in result.problems[0]
+    # within the total tolerance, the whole delivery's invoice matches as before
+    whole = capacitors("200")
+    assert match_invoice(whole.model_copy(update={"total_amount_fen": whole.total_amount_fen + 2}), po, gr).ok
+
+
+def test_a_receipt_line_of_po_lines_at_different_prices_leaves_the_receipt_unvalued(tmp_path):
+    # the capacitors were ordered at two prices, and the receipt does not say which were received
+    po = read_purchase_order(write(tmp_path, "po.csv", PO_TWO_ITEMS + "PO-1,3,C0805,贴片电容,100,1.40\n"))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_TWO_ITEMS))
+    result = match_invoice(bolts("500"), po, gr, part_of_delivery=True)
+    assert result.status == "partial" and result.part is None and result.lines[0].status == "matched"
+    assert result.problems == ("the receipt GR-1 cannot be valued as a delivery invoiced in parts is: receipt line 1 "
+                               "(贴片电容) may be of PO line 1 or 3, at different unit prices (1.40, 1.50): which was "
+                               "received cannot be told (give the receipt line the item code or unit price of its PO "
+                               "line)",)
+    assert receipt_value(gr, po)[0] is None
+    # the receipt line giving its price tells
+    priced = read_goods_receipt(write(tmp_path, "gr-priced.csv", GR_TWO_ITEMS.replace(
+        "quantity\n", "quantity,unit_price\n").replace(",200\n", ",200,1.50\n").replace(",1000\n", ",1000,\n")))
+    assert match_invoice(bolts("500"), po, priced, part_of_delivery=True).part == DeliveryPart(
+        received_fen=110_000, invoiced_fen=40_000)
 
 
 def test_more_than_was_received_is_no_match_with_the_option_either(documents):
     po, gr = documents
     result = match_invoice(capacitors("250"), po, gr, part_of_delivery=True)
     assert result.status == "partial" and result.part is None
-    assert result.lines[0].problems == ("invoiced quantity 250 is not the received 200",)
+    assert result.lines[0].problems == ("invoiced quantity 250 is above the received 200: an invoice of a delivery "
+                                        "invoiced in parts invoices at most what was received, whatever the quantity "
+                                        "tolerance",)
     assert result.lines[0].part_of_delivery is None
 
 
@@ -93,13 +176,15 @@ def test_the_registration_carries_the_part_and_the_evidence_hash_as_ever(documen
     reg = registration_from_match(inv, po, gr, match_invoice(inv, po, gr, part_of_delivery=True), date(2026, 12, 1),
                                   part_of_delivery=True)
     assert reg.goods_receipts == (GoodsReceiptReference(po_number="PO-1", receipt_number="GR-1", part=GoodsReceiptPart(
-        received=30_000, invoiced=18_000)),)
+        received=30_000)),)
     assert reg.contract_hash == evidence_hash(inv, po, gr)
+    # the share is the invoice's amount, which the contract counts: the part says only what the receipt is worth
     assert json.loads(reg.wire())["goods_receipts"] == [
-        {"po_number": "PO-1", "receipt_number": "GR-1", "part": {"received": 30_000, "invoiced": 18_000}}]
+        {"po_number": "PO-1", "receipt_number": "GR-1", "part": {"received": 30_000}}]
+    assert json.loads(reg.wire())["invoices"][0]["amount"] == 18_000
     # the contract's own model, and the typed SDK, take it as sent
     parsed = model.ReceivableRegistration.model_validate_json(reg.wire())
-    assert parsed.goods_receipts[0].part == model.GoodsReceiptPart(received=30_000, invoiced=18_000)
+    assert parsed.goods_receipts[0].part == model.GoodsReceiptPartReference(received=30_000)
     from client.receivables import ReceivableRegistration
     assert ReceivableRegistration.model_validate(json.loads(reg.wire())).to_json()["goods_receipts"] == \
         json.loads(reg.wire())["goods_receipts"]
@@ -117,7 +202,7 @@ def test_a_whole_registration_goes_out_byte_for_byte_as_before(documents):
                                                                                "receipt_number": "GR-1"}
 
 
-async def test_the_parts_of_a_delivery_register_up_to_what_was_received(documents):
+async def test_the_parts_of_a_delivery_register_up_to_what_was_received(two_items):
     from tests.unit.receivables.support import standard_net
 
     net = await standard_net()
@@ -125,20 +210,44 @@ async def test_the_parts_of_a_delivery_register_up_to_what_was_received(document
     tier1, core = net.actors["tier1"], net.actors["core"]
     parties = dict(seller=Party(name="Tier-1 Parts", tax_id=tier1.uscc),
                    buyer=Party(name="Core Manufacturing", tax_id=core.uscc))
-    po, gr = documents
+    po, gr = two_items
 
-    def registration(quantity: str, number: str) -> dict:
-        inv = capacitors(quantity, number, **parties)
+    def registration(inv) -> dict:
         return json.loads(registration_from_match(inv, po, gr, match_invoice(inv, po, gr, part_of_delivery=True),
                                                   date(2026, 12, 1), part_of_delivery=True).wire())
 
-    first = await net.ok(tier1, "RegisterReceivable", registration("120", "26442000000012345671"))
-    second = await net.ok(tier1, "RegisterReceivable", registration("80", "26442000000012345672"))
-    assert [r["goods_receipts"][0]["part"] for r in (first, second)] == [
-        {"received": 30_000, "invoiced": 18_000}, {"received": 30_000, "invoiced": 12_000}]
-    message = await net.refused(tier1, "RegisterReceivable", registration("1", "26442000000012345673"),
-                                rule="goods-receipt-over-invoiced")
-    assert "nothing is left to invoice" in message
+    # the capacitors in two invoices, the bolts in a third: every part values the receipt alike
+    first = await net.ok(tier1, "RegisterReceivable", registration(capacitors("120", "26442000000012345671", **parties)))
+    second = await net.ok(tier1, "RegisterReceivable", registration(capacitors("80", "26442000000012345672",
+                                                                               **parties)))
+    third = await net.ok(tier1, "RegisterReceivable", registration(bolts("1000", "26442000000012345673", **parties)))
+    assert [r["goods_receipts"][0]["part"] for r in (first, second, third)] == [
+        {"received": 110_000, "invoiced": 18_000, "invoiced_before": 0},
+        {"received": 110_000, "invoiced": 12_000, "invoiced_before": 18_000},
+        {"received": 110_000, "invoiced": 80_000, "invoiced_before": 30_000}]
+    # a delivery invoiced entirely takes no further invoice past the rounding the parts are allowed
+    late = bolts("1000", "26442000000012345674", **parties)
+    message = await net.refused(tier1, "RegisterReceivable", registration(late), rule="goods-receipt-over-invoiced")
+    assert "invoice 110000 fen of it already" in message
+
+
+async def test_a_delivery_whose_lines_round_up_registers_every_part(tmp_path):
+    from tests.unit.receivables.support import standard_net
+
+    net = await standard_net()
+    net.now = datetime(2026, 9, 2, 2, 0, tzinfo=timezone.utc)
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    parties = dict(seller=Party(name="Tier-1 Parts", tax_id=tier1.uscc),
+                   buyer=Party(name="Core Manufacturing", tax_id=core.uscc))
+    po = read_purchase_order(write(tmp_path, "po.csv", PO_CSV.replace("300,1.50", "3,0.335")))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV.replace(",200", ",3")))
+    # 3 received at 0.335 (101 fen), invoiced one at a time at 34 fen: 102 fen in all, a fen past, allowed
+    for n in range(3):
+        inv = capacitors("1", f"2644200000001234567{n}", price="0.335", **parties)
+        reg = registration_from_match(inv, po, gr, match_invoice(inv, po, gr, part_of_delivery=True),
+                                      date(2026, 12, 1), part_of_delivery=True)
+        r = await net.ok(tier1, "RegisterReceivable", json.loads(reg.wire()))
+        assert r["goods_receipts"][0]["part"] == {"received": 101, "invoiced": 34, "invoiced_before": 34 * n}
 
 
 @pytest.mark.parametrize("rule, detail, predates", [
@@ -171,7 +280,7 @@ def files(tmp_path):
     return invoice_file, ["--po", write(tmp_path, "po.csv", PO_CSV), "--receipt", write(tmp_path, "gr.csv", GR_CSV)]
 
 
-def test_match_of_part_of_a_delivery_exits_1_without_the_option_and_0_with_it(files):
+def test_match_of_part_of_a_delivery_exits_1_without_the_option_and_0_with_it(files, tmp_path):
     invoice_file, documents = files
     r = run("match", invoice_file("120"), *documents)
     assert r.exit_code == 1 and "invoiced quantity 120 is not the received 200" in r.output
@@ -180,6 +289,11 @@ def test_match_of_part_of_a_delivery_exits_1_without_the_option_and_0_with_it(fi
     assert r.exit_code == 0, r.output
     assert "part of the delivery: invoiced 120 of 200 received" in r.output
     assert r.output.strip().splitlines()[-1] == "PART OF THE DELIVERY: invoiced 180.00 of 300.00 received (without tax)"
+    # one item wholly of a receipt of two is a part too
+    r = run("match", invoice_file("200"), "--po", write(tmp_path, "po2.csv", PO_TWO_ITEMS), "--receipt",
+            write(tmp_path, "gr2.csv", GR_TWO_ITEMS), "--part-of-delivery")
+    assert r.exit_code == 0, r.output
+    assert r.output.strip().splitlines()[-1] == "PART OF THE DELIVERY: invoiced 300.00 of 1100.00 received (without tax)"
     r = run("match", invoice_file("120"), *documents, "--part-of-delivery", "--json")
     doc = json.loads(r.stdout)
     assert r.exit_code == 0 and doc["part"] == {"received_fen": 30_000, "invoiced_fen": 18_000}
@@ -196,13 +310,45 @@ def test_register_with_the_option_registers_each_part_and_refuses_one_past_the_r
     assert r.exit_code == 1 and "see recfin invoice match" in r.output   # without the option: no full match
     r = run("register", invoice_file("120", "26442000000012345671"), *documents, *due, "--part-of-delivery")
     assert r.exit_code == 0, r.output
-    assert "(part of receipt GR-1: 180.00 of 300.00 received, without tax)" in r.output
+    assert "(part of receipt GR-1: 180.00 of 300.00 received, 0.00 invoiced before it, without tax)" in r.output
     r = run("register", invoice_file("80", "26442000000012345672"), *documents, *due, "--part-of-delivery", "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["goods_receipts"][0]["part"] == {"received": 30_000, "invoiced": 12_000}
-    r = run("register", invoice_file("1", "26442000000012345673"), *documents, *due, "--part-of-delivery")
+    assert json.loads(r.stdout)["goods_receipts"][0]["part"] == {"received": 30_000, "invoiced": 12_000,
+                                                                 "invoiced_before": 18_000}
+    r = run("register", invoice_file("2", "26442000000012345673"), *documents, *due, "--part-of-delivery")
     assert r.exit_code == 1 and "RULE goods-receipt-over-invoiced" in r.output
     assert len(ledger.client("supplier").list_by_holder(SELLER.tax_id).records) == 2
+
+
+def test_receivable_get_shows_the_debtor_a_parts_receipt_value_share_and_running_total(monkeypatch, files):
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from cli import connection
+    from cli.main import main
+
+    invoice_file, documents = files
+    ledger = Ledger()
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, *, admin=False):
+        # what `receivable get` reads of a session besides the client: who acts, for its notes
+        yield SimpleNamespace(client=ledger.client(org), profile=SimpleNamespace(org=org),
+                              user=SimpleNamespace(name=user))
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    due = ["--due", "2026-11-30", "--as", "supplier/supplier1", "--part-of-delivery", "--json"]
+    assert run("register", invoice_file("120", "26442000000012345671"), *documents, *due).exit_code == 0
+    second = json.loads(run("register", invoice_file("80", "26442000000012345672"), *documents, *due).stdout)
+    shown = CliRunner().invoke(main, ["receivable", "get", second["id"], "--as", "coreenterprise/user1"])
+    assert shown.exit_code == 0, shown.output
+    assert ("goods_receipt: PO PO-1, receipt GR-1, part: invoiced CNY 120.00 of CNY 300.00 received; CNY 180.00 "
+            "invoiced before it, CNY 300.00 with it (without tax)") in shown.output.splitlines()
+    whole = json.loads(run("register", invoice_file("200", "26442000000012345673"), "--po", documents[1],
+                           "--receipt", write(documents[3].parent, "gr-other.csv", GR_CSV.replace("GR-1", "GR-2")),
+                           "--due", "2026-11-30", "--as", "supplier/supplier1", "--json").stdout)
+    shown = CliRunner().invoke(main, ["receivable", "get", whole["id"], "--as", "coreenterprise/user1"])
+    assert "goods_receipt: PO PO-1, receipt GR-2 (whole)" in shown.output.splitlines()
 
 
 def test_register_on_a_chaincode_from_before_parts_says_to_upgrade_it_and_registers_nothing(monkeypatch, files):
@@ -231,4 +377,5 @@ def test_register_on_a_chaincode_from_before_parts_says_to_upgrade_it_and_regist
 def test_the_help_of_match_and_register_tells_the_option():
     for command in ("match", "register"):
         said = " ".join(run(command, "--help").output.split())   # as wrapped to the terminal, in one line
-        assert "--part-of-delivery" in said and '("invoiced 100 of 200 received")' in said
+        assert "--part-of-delivery" in said and '"invoiced 100 of 200 received"' in said
+        assert "price above the PO's" in said
