@@ -106,7 +106,9 @@ def down(topology_path, purge, as_json):
     network down`: down then fails, after trying the rest, and --purge deletes nothing). A
     process one of them started that left its process group (a worker in a session of its own,
     what a wrapper that daemonised left) is found by the pid file its environment names,
-    stopped too, and said right after its line. A data folder that does not exist is said so
+    stopped too, and said right after its line. A node or server whose own process had exited
+    is not stopped (nor listed as stopped): what it left running is, said by a line of its own
+    (with --json, under stopped_left_running). A data folder that does not exist is said so
     (exit status 0).
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
@@ -142,10 +144,13 @@ def down(topology_path, purge, as_json):
                                                                  f"; ledgers kept in {net.data_root}"))
     composed = _stop_recorded_compose(net, purge=purge, say=say)
     if as_json:
-        # The key only when there were any: the output of a down without them is as it was.
-        outside = [{"name": name, "pid": pid} for name, pid in net.stopped_outside_group]
+        # Each key only when there were any: the output of a down without them is as it was.
+        outside = [{"name": each.name, "pid": each.pid} for each in net.stopped_alongside if not each.left_running]
+        left = [{"name": each.name, "pid": each.pid, "left_by": each.left_by} for each in net.stopped_alongside
+                if each.left_running]
         emit({"stopped": stopped, "data_root": net.data_root, "purged": purge, "compose": composed}
-             | ({"stopped_outside_group": outside} if outside else {}), as_json=True)
+             | ({"stopped_outside_group": outside} if outside else {})
+             | ({"stopped_left_running": left} if left else {}), as_json=True)
 
 
 def _stop_recorded_compose(net: Network, *, purge: bool,
@@ -176,7 +181,7 @@ def status(topology_path, as_json):
     A node or server whose own process exited is down, also while processes it started run on
     (a crashed server's worker, what a wrapper that daemonised left): those are named on stderr,
     as they may hold its ports (`down` stops them; `up` and `chaincode deploy` stop a node's or
-    server's before starting it again).
+    server's before starting it again, their port check passing over ports only those hold).
 
     Exit status: 0 when every orderer and peer of the topology runs and answers /healthz with OK,
     1 otherwise (chaincode servers and nodes outside the topology are shown, not counted), and 1

@@ -418,9 +418,10 @@ class Network:
         self.tools = Tools(self.fabric)
         self.say = say or (lambda _msg: None)
         self.timeout = timeout
-        # (name, pid) of each process the last `down` stopped outside its node's or server's process group, for its
-        # --json (said as each stop ran: say_stopped_alongside).
-        self.stopped_outside_group: list[tuple[str, int]] = []
+        # Each process the last `down` stopped besides those its pid files record (one outside its node's or
+        # server's process group, one left running by a node or server that had exited), for its --json (said as
+        # each stop ran: say_stopped_alongside).
+        self.stopped_alongside: list[Stopped] = []
 
     @classmethod
     def load(cls, topology_path: str | Path | None = None, **kwargs) -> "Network":
@@ -449,10 +450,24 @@ class Network:
             self.say(f"{indent}{each.line()}")
         return stopped
 
+    def _left_running_by(self, owner: str) -> tuple[int, ...]:
+        """What the exited process of a node or chaincode server (as the port check names it: peer0.bank,
+        receivables.bank) left running (Supervisor.left_behind). Starting it stops those first, so a port they hold is
+        no reason to refuse the start."""
+        for node in self.topology.nodes():
+            if node.name == owner:
+                return self.supervisor.left_behind(nodeconfig.node_dirs(self.data_root, node.name).pid)
+        for pid_file in ccservers.server_pid_files(self.data_root):
+            if ccservers.folder_server_name(pid_file.parent) == owner:
+                return self.supervisor.left_behind(pid_file)
+        return ()
+
     def _start_node(self, node: Node) -> None:
         spec = self.node_spec(node)
-        pid, started = self.supervisor.start(spec)
-        self.say_stopped_alongside("  ")
+        try:
+            pid, started = self.supervisor.start(spec)
+        finally:
+            self.say_stopped_alongside("  ")        # what it stopped first, also when the start then failed
         if started:
             self.say(f"  started {node.name} (pid {pid}), log {spec.log}")
         healthy_before = not started and probes.serving(node)
@@ -475,7 +490,8 @@ class Network:
         _refuse_if_run_locked(self.data_root, "recfin network up")
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's
-            ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports())
+            ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports(),
+                        left_running_by=self._left_running_by)
         # Marked before the run lock is written there: a folder refused as not the network's gets nothing.
         mark_data_root(self.data_root)
         with run_lock(self.data_root, "recfin network up"):
@@ -586,10 +602,11 @@ class Network:
         # One process that cannot be stopped (another user's, one outliving SIGKILL) leaves the others to stop:
         # each is tried, and what was refused is raised at the end, before a purge could delete their folder.
         refused: list[str] = []
-        self.stopped_outside_group = []
+        self.stopped_alongside = []
 
         def stop(pid_file: Path, name: str, note: str = "") -> None:
             try:
+                # Stopped only when its own process ran: what an exited one left running is said by its own line.
                 if self.supervisor.stop(pid_file):
                     stopped.append(name)
                     self.say(f"stopped {name}{note}")
@@ -598,7 +615,7 @@ class Network:
             except NetworkError as exc:
                 refused.append(str(exc))
             # Those it stopped before failing too: each right after its node's line.
-            self.stopped_outside_group += [(each.name, each.pid) for each in self.say_stopped_alongside()]
+            self.stopped_alongside += self.say_stopped_alongside()
 
         # Every chaincode server with a pid file, not only those of recorded deployments: a deploy that
         # stopped between starting its servers and its commit never recorded them.
@@ -751,8 +768,10 @@ class Network:
         return out
 
     def _start_server(self, spec: ProcessSpec) -> bool:
-        pid, started = self.supervisor.start(spec)
-        self.say_stopped_alongside("  ")
+        try:
+            pid, started = self.supervisor.start(spec)
+        finally:
+            self.say_stopped_alongside("  ")        # what it stopped first, also when the start then failed
         address, operations = spec.env["CHAINCODE_SERVER_ADDRESS"], spec.env["CHAINCODE_OPERATIONS_ADDRESS"]
         # A server just started answers /healthz 200 once gRPC serves (its operations endpoint starts
         # after gRPC); one already running may predate the endpoint, so it only has to listen.
@@ -890,7 +909,7 @@ class Network:
         self._check_server_ports(name, offset)      # before anything is written: the files name the ports
         # Before any ledger step: a port of a server to start that something holds (another chaincode's server a
         # stopped deploy left running, say) is refused now, not after every org has installed and approved.
-        ensure_free(topo.listen_host, self._idle_ports_of(name, offset))
+        ensure_free(topo.listen_host, self._idle_ports_of(name, offset), left_running_by=self._left_running_by)
         # Kept before the packages name the ports: if this deploy stops before its commit (its servers running),
         # the next new chaincode name still takes other ports (ccservers.port_offset_for).
         ccservers.record_port_offset(root, name, offset)
@@ -988,7 +1007,8 @@ class Network:
             self.say_stopped_alongside("  ")
             if self.supervisor.running_pid(spec.pid_file) is None and not spec.netns:
                 # as before the install, where a server then running (an old one, stopped above) was passed over
-                ensure_free(topo.listen_host, _server_ports(name, org, offset))
+                ensure_free(topo.listen_host, _server_ports(name, org, offset),
+                            left_running_by=self._left_running_by)
             self._start_server(spec)
         self.say(f"[6/6] commit {name} {version} sequence {sequence}")
         lc.commit(first, definition)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from .ccservers import SERVER_PID_FILE
@@ -71,10 +71,18 @@ def busy_ports(host: str, owned: Iterable[tuple[str, str, int]]) -> list[tuple[s
     return [(owner, key, port) for owner, key, port in owned if port_in_use(host, port, f"{owner} {key}")]
 
 
-def ensure_free(host: str, owned: Iterable[tuple[str, str, int]]) -> None:
+def ensure_free(host: str, owned: Iterable[tuple[str, str, int]],
+                left_running_by: Callable[[str], Collection[int]] | None = None) -> None:
     """Raise PortInUseError naming each node and port already taken, and what holds it as far as this user can see
-    (NetworkError when host cannot be bound, or a port is privileged)."""
+    (NetworkError when host cannot be bound, or a port is privileged).
+
+    left_running_by(owner), when given: the processes the owner's exited process left running, which starting the
+    owner stops first (Supervisor.start). A port only they are seen holding is not refused."""
     busy = busy_ports(host, owned)
+    if busy and left_running_by is not None:
+        held, _ = _processes_with_sockets(_socket_ports({port for _, _, port in busy}))
+        busy = [(owner, key, port) for owner, key, port in busy
+                if not (held.get(port) and set(held[port]) <= set(left_running_by(owner)))]
     if busy:
         holders = port_holders(port for _, _, port in busy)
         listed = ", ".join(f"{owner} {key} {host}:{port} ({holders[port]})" for owner, key, port in busy)
@@ -174,7 +182,8 @@ def _describe(pid: int) -> str:
         return f"pid {pid} ({program})"
     pid_file = Path(tag)
     root = _data_folder_of(pid_file)
-    found = Supervisor().find(pid_file)
+    supervisor = Supervisor()
+    found = supervisor.find(pid_file)
     try:
         group = os.getpgid(pid)
     except OSError:
@@ -182,12 +191,18 @@ def _describe(pid: int) -> str:
     if found.alive and found.pid in (pid, group):
         return (f"pid {pid} ({program}), of the network in {root} ({pid_file} records it): `recfin network down` "
                 f"on that data folder stops it")
-    if found.pid is not None and found.runs_for is None:
-        # One that left the recorded process's group, or that the recorded process left running when it exited:
-        # `down` finds it by its tag (Supervisor.stop).
-        whose = f"{pid_file}'s process" + ("" if found.alive else f" (pid {found.pid}, which has exited)")
-        return (f"pid {pid} ({program}), started by the network in {root} for {whose}: `recfin network down` on "
-                f"that data folder stops it")
+    if found.alive:
+        # One that left the recorded process's group: `down` finds it by its tag (Supervisor.stop).
+        return (f"pid {pid} ({program}), started by the network in {root} for {pid_file}'s process: `recfin network "
+                f"down` on that data folder stops it")
+    if pid in supervisor.left_behind(pid_file):
+        # What the recorded process left running when it exited: `down` stops it, and so does a start of that node or
+        # server, whose own port check passes over what holds only its own ports.
+        by = (f"{found.name}'s exited process (pid {found.pid}, {pid_file})" if found.pid is not None else
+              f"{found.name}, whose pid file {pid_file} records no pid that can be read")
+        return (f"pid {pid} ({program}), left running in the network in {root} by {by}: `recfin network down` on "
+                f"that data folder stops it, as starting {found.name} there again does (`recfin network up`, "
+                f"`recfin chaincode deploy`)")
     # A group is signalled whole only when its leader carries the same tag, as `down` does: else it is another's.
     leader_tag = tag_of(group)
     kill = f"kill -- -{group}" if leader_tag is not None and leader_tag == tag else f"kill {pid}"

@@ -16,18 +16,21 @@ counts as running, but stopping it is refused with the sudo to run. A pid file o
 version (start time and command line, no tag) is checked by those; one older still holds only the
 program (`exe`) and is checked by that alone, as it was written.
 Stopping sends SIGTERM to the group, then SIGKILL to the group after a grace period if any
-member remains; a group whose leader has exited is signalled while a member carrying the tag
-lives. A process carrying the pid file's own tag that has left the group (setsid() or setpgid():
-a server forking a worker into a session of its own) is found by a /proc scan of the environments
-this user can read, and stopped alongside, its new group signalled whole only when that group's
-leader carries the tag too. Each such process, and each group leader, is judged by its tag as read
-when it is used, never by an earlier scan: a pid may have gone to an unrelated process since, and
-a pid file's tag is the only thing that makes a process ours. A process left after SIGKILL keeps
-the pid file, and the stop fails naming it.
+member remains; a group whose leader has exited is signalled while a member carrying the pid
+file's own tag lives (no other: the group's id no longer ties it to the record, which may even
+be an earlier boot's, naming nothing running now). A process carrying the pid file's own tag
+that has left the group (setsid() or setpgid(): a server forking a worker into a session of its
+own) is found by a /proc scan of the environments this user can read, and stopped alongside,
+its new group signalled whole only when that group's leader carries the tag too. Each such
+process, and each group leader, is judged by its tag as read when it is used, never by an
+earlier scan: a pid may have gone to an unrelated process since, and a pid file's tag is the
+only thing that makes a process ours. A process left after SIGKILL keeps the pid file, and the
+stop fails naming it.
 The recorded process alone is the pid file's process running. What it started and left running
 once it exited (left_behind: a crashed server's worker, what a wrapper that daemonised left) is
-not: start() stops it before starting the process afresh, stop() stops it, and a wait fails
-naming it (a program that daemonises is not supported: the process started is the one watched).
+not: start() stops it before starting the process afresh, stop() stops it (and is True only
+when the recorded process ran), and a wait fails naming it (a program that daemonises is not
+supported: the process started is the one watched).
 Waiting polls a check against a deadline (no fixed sleeps) and fails naming
 the process and its log file, at once if the process died (checked before and after each
 check, so another program answering for it is not taken for it). A log past log_limit bytes
@@ -84,21 +87,37 @@ class Found:
     uid: int | None = None          # its owner when that is another user (signals to it are refused)
     runs_for: str | None = None     # the pid file another folder's process at that pid was started for
     name: str = ""                  # the process's name as recorded (its folder's name when none is)
+    # While it runs, its start time (stat field 22) as found, the record's when it has one: a stop signals its group
+    # only while the process at pid started then, so a pid taken by another process meanwhile is never signalled.
+    start_time: str | None = None
+    # Whether the record was written in this boot: one of an earlier boot records a pid that, now, may lead any
+    # process group, so nothing running ties itself to that record.
+    this_boot: bool = False
 
 
 class Stopped(NamedTuple):
     """A process a stop or a start stopped besides the one its pid file records, for the command to say (line)."""
     name: str                       # the pid file's process's name
     pid: int
-    # The recorded process's pid when it had exited and a start stopped this one, left running, to start it afresh;
-    # None: a stop found this one outside its process group.
+    # The recorded process's pid when it had exited, leaving this one running; None: the recorded process ran and
+    # this one had left its process group, or the pid file records no pid that can be read (unreadable).
     left_by: int | None = None
+    to_start: bool = False          # a start stopped it, to start the pid file's process afresh
+    unreadable: bool = False        # the pid file records no pid that can be read: this one was found by its tag
+
+    @property
+    def left_running(self) -> bool:
+        """Left running by a process that is gone (not one that left the group of the process that runs)."""
+        return self.left_by is not None or self.unreadable
 
     def line(self) -> str:
+        afresh = ", to start it afresh" if self.to_start else ""
+        if self.unreadable:
+            return f"stopped pid {self.pid}, started for {self.name}, whose pid file records no pid that can be " \
+                   f"read{afresh}"
         if self.left_by is None:
             return f"stopped pid {self.pid} of {self.name}, which had left its process group"
-        return f"stopped pid {self.pid}, left running by {self.name}'s exited process (pid {self.left_by}), to start " \
-               f"it afresh"
+        return f"stopped pid {self.pid}, left running by {self.name}'s exited process (pid {self.left_by}){afresh}"
 
 
 def pid_file_tag(pid_file: Path) -> str:
@@ -138,14 +157,19 @@ class Supervisor:
             pid = int(record["pid"])
             name = str(record.get("name") or pid_file.parent.name)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return Found()
+            return Found(name=pid_file.parent.name)
+        this_boot = record.get("boot_id") is not None and record.get("boot_id") == _boot_id()
         if "exe" not in record:     # every pid file this module writes names its program
-            return Found(pid, name=name)
+            return Found(pid, name=name, this_boot=this_boot)
         proc = self._children.get(pid)
         if proc is not None:
-            return Found(pid, proc.poll() is None, name=name)
+            alive = proc.poll() is None
+            recorded = record.get("start_time")
+            return Found(pid, alive, name=name, start_time=str(recorded) if alive and recorded is not None else None,
+                         this_boot=this_boot)
         found = _look(pid, record, pid_file_tag(pid_file))
-        return Found(pid, found.alive, found.uid, found.runs_for, name)
+        return Found(pid, found.alive, found.uid, found.runs_for, name, found.start_time if found.alive else None,
+                     this_boot)
 
     def running_pid(self, pid_file: Path) -> int | None:
         """The pid recorded in pid_file if that process is still alive and still ours (another user's included:
@@ -158,12 +182,14 @@ class Supervisor:
         """The live processes started for pid_file (carrying its tag) that run on while the process it records is
         gone: members of its process group and those that left it (a crashed server's worker, what a wrapper that
         daemonised left), those leading a group of their own first. They are not the pid file's process running:
-        start() stops them before starting it afresh, and stop() stops them. () while the recorded process runs
-        (what it started is then part of it), and when the pid file records none, or another folder's process."""
+        start() stops them before starting it afresh, and stop() stops them. Only those whose tag names this very
+        pid file (_started_for_record). () while the recorded process runs (what it started is then part of it),
+        when the pid file records another folder's process or one of an earlier boot, and when there is no pid file;
+        one that records no pid that can be read: each process carrying its tag."""
         found = self.find(pid_file)
-        if found.alive or found.runs_for is not None or found.pid is None:
+        if found.alive or found.runs_for is not None:
             return ()
-        members, outside = _started_for(pid_file_tag(pid_file), found.pid)
+        members, outside = _started_for_record(pid_file, found)
         return _leaders_first(members + outside)
 
     def take_stopped_alongside(self) -> list[Stopped]:
@@ -177,8 +203,8 @@ class Supervisor:
         """Start spec unless it already runs. Returns (pid, started_now).
 
         What the recorded process left running when it exited (left_behind) is not it running, and could hold its
-        ports: it is stopped first, as stop() stops it (each recorded in stopped_alongside), and the process started
-        afresh. NetworkError, nothing started, when any of it outlives SIGKILL."""
+        ports: it is stopped first, as stop() stops it (each recorded in stopped_alongside, also when the start then
+        fails), and the process started afresh. NetworkError, nothing started, when any of it outlives SIGKILL."""
         found = self.find(spec.pid_file)
         if found.alive:
             self.bound_log(spec.log)
@@ -189,12 +215,8 @@ class Supervisor:
             # run beside it, and writing the pid file anew would lose it for good.
             raise NetworkError(f"{spec.name}: pid {found.pid} still runs for {spec.pid_file}, which no longer "
                                f"describes it: stop it with `kill -- -{found.pid}`, then start again")
-        left = self.left_behind(spec.pid_file)
-        if left:
-            try:
-                self._stop(spec.pid_file, found, [])
-            finally:
-                self.stopped_alongside.extend(Stopped(spec.name, each, found.pid) for each in left if not _lives(each))
+        if self.left_behind(spec.pid_file):
+            self._stop(spec.pid_file, found, to_start=True)
         make_folders(spec.log.parent)
         make_folders(spec.pid_file.parent)
         rotate_log(spec.log, self.log_limit)
@@ -222,46 +244,56 @@ class Supervisor:
 
     # ---- stopping ----------------------------------------------------------
     def stop(self, pid_file: Path) -> bool:
-        """SIGTERM the process group, SIGKILL after the grace period. False if it was not running (nothing signalled).
-        Processes carrying the pid file's tag that left the group are stopped alongside (each recorded in
-        stopped_alongside), and so are any found once the group is down (one that left it while stopping).
+        """SIGTERM the process group, SIGKILL after the grace period. True when the process the pid file records was
+        running (and is stopped), False otherwise. Processes carrying the pid file's tag that left the group are
+        stopped alongside, and so are any found once the group is down (one that left it while stopping); once the
+        recorded process has exited, what it left running (left_behind) is stopped instead. Each of them is recorded
+        in stopped_alongside (also when the stop then fails), for the command to say.
 
         NetworkError, the pid file kept, when the process is another user's, or when members of its group, or those
         that left it, outlive SIGKILL."""
-        found = self.find(pid_file)
-        outside: list[int] = []
-        try:
-            return self._stop(pid_file, found, outside)
-        finally:
-            self.stopped_alongside.extend(Stopped(found.name, each) for each in outside)
+        return self._stop(pid_file, self.find(pid_file))
 
-    def _stop(self, pid_file: Path, found: Found, outside: list[int]) -> bool:
-        """stop() of what find() found at pid_file, each process it stopped outside the group added to outside."""
+    def _stop(self, pid_file: Path, found: Found, *, to_start: bool = False) -> bool:
+        """stop() of what find() found at pid_file; to_start: for start(), which stops what the recorded process left
+        running before starting it afresh (its lines and its failure say so)."""
         pid = found.pid
         if found.alive and found.uid is not None:
             raise NetworkError(f"{found.name} pid {pid} runs as uid {found.uid}: run `sudo recfin network down`")
         if found.runs_for is not None:
             return False            # another folder's process: its own pid file there keeps track of it
         tag = pid_file_tag(pid_file)
-        members, escaped = _started_for(tag, pid) if pid is not None else ([], [])
-        # The leader, or a member of its group (which keeps the group's id from being reused) once it has exited.
-        group_runs = found.alive or bool(members)
-        if not group_runs and not escaped:
+        members, escaped = _started_for_record(pid_file, found)
+        if found.alive:
+            # The start time find() checked, not one read now: a pid reused since is not signalled.
+            targets = [_Target(pid, group=True, start_time=found.start_time)]
+        elif members and _start_time(pid) is None:
+            # Its leader has exited: the group is what it left running (Linux gives no new process the id of a group
+            # that has members).
+            targets = [_Target(pid, group=True)]
+        else:
+            targets = _targets_of(members, tag)
+        targets += _targets_of(escaped, tag)
+        if not targets:
             pid_file.unlink(missing_ok=True)
             return False
-        targets = ([_Target(pid, group=True, start_time=_start_time(pid))] if group_runs else []) + \
-            _targets_of(escaped, tag)
-        left = self._terminate(targets)
-        if not left:
-            late = [each for each in _started_for(tag, pid)[1] if each not in escaped]
-            escaped += late
-            left = self._terminate(_targets_of(late, tag))
-        outside.extend(each for each in escaped if not _lives(each))
+        # Said besides the recorded process: what left its group while it runs, all it left running once it exited.
+        alongside = list(escaped) if found.alive else members + escaped
+        try:
+            left = self._terminate(targets)
+            if not left:
+                late = [each for each in _started_for_record(pid_file, found)[1] if each not in escaped]
+                alongside += late
+                left = self._terminate(_targets_of(late, tag))
+        finally:
+            self.stopped_alongside.extend(
+                Stopped(found.name, each, left_by=None if found.alive else pid, to_start=to_start,
+                        unreadable=pid is None) for each in alongside if not _lives(each))
         if left:
-            raise NetworkError(_not_stopped(found.name, pid, pid_file, left))
+            raise NetworkError(_not_stopped(found.name, pid, pid_file, left, to_start=to_start))
         self._children.pop(pid, None)
         pid_file.unlink(missing_ok=True)
-        return True
+        return found.alive
 
     def _terminate(self, targets: list[_Target]) -> list[_Target]:
         """SIGTERM each target, SIGKILL those left after the grace period; those left after that."""
@@ -376,8 +408,9 @@ def _targets_of(escaped: list[int], tag: str) -> list[_Target]:
     return targets
 
 
-def _not_stopped(name: str, group: int | None, pid_file: Path, left: list[_Target]) -> str:
-    """The error of a stop that left processes after SIGKILL: which, and the `ps` that shows them."""
+def _not_stopped(name: str, group: int | None, pid_file: Path, left: list[_Target], *, to_start: bool = False) -> str:
+    """The error of a stop that left processes after SIGKILL: which, and the `ps` that shows them; to_start: of the stop
+    a start makes of what the exited process left running, which then starts nothing."""
     parts, selected = [], []
     if group is not None and any(target.pid == group and target.group for target in left):
         members = [str(p) for p in _group_members(group)] or [str(group)]
@@ -386,10 +419,13 @@ def _not_stopped(name: str, group: int | None, pid_file: Path, left: list[_Targe
     outside = [str(p) for target in left if target.pid != group or not target.group
                for p in ((_group_members(target.pid) or [target.pid]) if target.group else [target.pid])]
     if outside:
-        parts.append(f"pid {first_few(outside)} (which left process group {group})")
+        parts.append(f"pid {first_few(outside)} " + (f"(which left process group {group})" if group is not None else
+                                                       "(carrying the pid file's tag)"))
         selected.append(f"-p {','.join(outside)}")
+    then = (f"{name} not started: once they have exited, run `recfin network up` again" if to_start
+            else "run the stop again once they have exited")
     return (f"{name}: {' and '.join(parts)} still alive after SIGKILL (see `ps -o pid,stat,cmd {' '.join(selected)}`; "
-            f"state D waits on the kernel): {pid_file} kept, run the stop again once they have exited")
+            f"state D waits on the kernel): {pid_file} kept, {then}")
 
 
 def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found:
@@ -428,7 +464,7 @@ def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found
             carried = _tag_in(environ)
             if carried is not None and _claimed_elsewhere(carried, tag, pid):
                 return Found(pid, uid=uid, runs_for=carried)
-            return Found(pid, carried is not None, uid)
+            return Found(pid, carried is not None, uid, start_time=fields[19])
         # Another user's environment is not readable: its command line has to match, as before the tag.
     # An empty cmdline is a kernel thread or a process between fork and exec: never the one a record names
     # (a child this object started mid-exec is answered by its Popen, not here).
@@ -436,10 +472,10 @@ def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found
         return gone
     argv = [part.decode(errors="replace") for part in cmdline.split(b"\0")[:-1]]
     if "start_time" not in record:       # the oldest pid file: the program alone, as it was written
-        return Found(pid, argv[0] == str(record["exe"]), uid)
+        return Found(pid, argv[0] == str(record["exe"]), uid, start_time=fields[19])
     if str(record["start_time"]) != fields[19]:
         return gone
-    return Found(pid, argv in (record.get("cmdline"), record.get("launcher_cmdline")), uid)
+    return Found(pid, argv in (record.get("cmdline"), record.get("launcher_cmdline")), uid, start_time=fields[19])
 
 
 def _owner(pid: int) -> int | None:
@@ -548,12 +584,28 @@ def _group_members(pgid: int) -> list[int]:
     return sorted(members)
 
 
-def _started_for(tag: str, group: int) -> tuple[list[int], list[int]]:
+def _started_for_record(pid_file: Path, found: Found) -> tuple[list[int], list[int]]:
+    """The live processes started for pid_file as what find() found there ties them to it: (the members of its
+    recorded process's group, those outside it). While that process runs its group is its own, and a member is the
+    pid file's as _carries decides (a folder moved while running names its old path). Once it has exited nothing ties
+    the group's id to the record (a pid file of an earlier run may record a pid that now leads another folder's group,
+    one whose folder was moved): a member then counts only when its tag names this very file, and none at all when
+    the record is of an earlier boot. A pid file that records no pid that can be read: those whose tag names it."""
+    tag = pid_file_tag(pid_file)
+    if found.pid is None:
+        return [], (_started_for(tag, None, exact=True)[1] if os.path.lexists(pid_file) else [])
+    if not found.alive and not found.this_boot:
+        return [], []
+    return _started_for(tag, found.pid, exact=not found.alive)
+
+
+def _started_for(tag: str, group: int | None, *, exact: bool = False) -> tuple[list[int], list[int]]:
     """The live processes started for the pid file tag names: (the members of process group ``group``, its recorded
     process's, those outside it). A member is the pid file's as _carries decides (a group whose leader has exited
-    keeps its id while a member lives). One outside the group is only when its tag names that very file (_same_file):
-    it has no start time to tell a copy's or a moved folder's from another folder's. Each process's tag and group are
-    read now, by this scan: another user's environment cannot be read, so their processes are not found."""
+    keeps its id while a member lives), or, exact, only when its tag names that very file (_same_file). One outside
+    the group is only when its tag names that very file: it has no start time to tell a copy's or a moved folder's
+    from another folder's. Each process's tag and group are read now, by this scan: another user's environment
+    cannot be read, so their processes are not found."""
     members: list[int] = []
     outside: list[int] = []
     for pid in _pids():
@@ -564,7 +616,8 @@ def _started_for(tag: str, group: int) -> tuple[list[int], list[int]]:
             in_group = os.getpgid(pid) == group
         except OSError:
             continue
-        if in_group and not _claimed_elsewhere(carried, tag, pid) and _lives(pid):
+        ours = _same_file(carried, tag) if exact else not _claimed_elsewhere(carried, tag, pid)
+        if in_group and ours and _lives(pid):
             members.append(pid)
         elif not in_group and _same_file(carried, tag) and _lives(pid):
             outside.append(pid)

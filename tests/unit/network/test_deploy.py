@@ -48,6 +48,9 @@ class RecordingSupervisor:
     def take_stopped_alongside(self):
         return []           # its stops and starts signal no process, so stop none besides
 
+    def left_behind(self, pid_file):
+        return ()           # no process it started outlives it
+
     def wait_until(self, check, **kwargs):
         return None
 

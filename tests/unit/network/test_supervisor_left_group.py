@@ -138,9 +138,9 @@ def test_what_a_daemonising_wrapper_left_is_not_the_node_running_and_a_wait_says
                                                rf"RECFIN_FABRIC_BIN must exec the real program"):
         fresh().wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=10, pid_file=sp.pid_file)
     stopper = fresh()
-    assert stopper.stop(sp.pid_file) is True
+    assert stopper.stop(sp.pid_file) is False            # the node itself was not running
     assert gone(left) and tagged_with(sp.pid_file) == [] and not sp.pid_file.exists()
-    assert stopper.take_stopped_alongside() == [Stopped("node", left)] and stopper.stopped_alongside == []
+    assert stopper.take_stopped_alongside() == [Stopped("node", left, left_by=pid)] and stopper.stopped_alongside == []
 
 
 # A member that stays in its leader's group, as a daemoniser's child is between its parent's fork and its setsid().
@@ -159,7 +159,9 @@ def test_a_daemoniser_s_child_not_yet_in_a_session_of_its_own_fails_a_wait_the_s
                                                rf"{member} that it started running: .*RECFIN_FABRIC_BIN"):
         fresh().wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=10, pid_file=sp.pid_file)
     assert not gone(member)          # a wait stops nothing
-    assert fresh().stop(sp.pid_file) is True and gone(member)
+    stopper = fresh()
+    assert stopper.stop(sp.pid_file) is False and gone(member)
+    assert stopper.stopped_alongside == [Stopped("node", member, left_by=pid)]
 
 
 def start_then_crash(sup: Supervisor, sp: ProcessSpec, *lines: str) -> tuple[int, int]:
@@ -181,7 +183,7 @@ def test_a_start_after_a_crash_stops_the_worker_left_in_its_own_session_then_sta
     try:
         new, started = starter.start(sp)
         assert started and new not in (pid, worker) and starter.running_pid(sp.pid_file) == new
-        assert gone(worker) and starter.stopped_alongside == [Stopped("node", worker, left_by=pid)]
+        assert gone(worker) and starter.stopped_alongside == [Stopped("node", worker, left_by=pid, to_start=True)]
         assert starter.stopped_alongside[0].line() == (f"stopped pid {worker}, left running by node's exited process "
                                                       f"(pid {pid}), to start it afresh")
     finally:
@@ -255,7 +257,7 @@ def test_a_copy_of_the_data_folder_leaves_alone_the_original_s_process_that_left
     copied.write_bytes(sp.pid_file.read_bytes())
     assert fresh().running_pid(copied) is None
     assert fresh().stop(copied) is False and not gone(left)
-    assert fresh().stop(sp.pid_file) is True and gone(left)      # the original's stops it
+    assert fresh().stop(sp.pid_file) is False and gone(left)     # the original's stops it
 
 
 def test_one_that_left_the_group_and_outlives_sigkill_keeps_the_pid_file_and_is_named(tmp_path, sup, monkeypatch):
@@ -271,7 +273,8 @@ def test_one_that_left_the_group_and_outlives_sigkill_keeps_the_pid_file_and_is_
     monkeypatch.undo()
     assert sent == [(left, signal.SIGTERM), (left, signal.SIGKILL)]     # its own session's group: it leads it
     assert sp.pid_file.exists() and fresh().left_behind(sp.pid_file) == (left,)
-    assert fresh().stop(sp.pid_file) is True and gone(left)             # the next `down` stops it
+    fresh().stop(sp.pid_file)
+    assert gone(left) and not sp.pid_file.exists()                      # the next `down` stops it
 
 
 def test_down_says_which_process_it_stopped_outside_its_node_s_group(tmp_path, monkeypatch):
@@ -316,13 +319,19 @@ LEAVES_BOTH = (
     "while True: time.sleep(0.05)\n")
 
 
-def test_status_shows_a_node_whose_process_exited_down_and_names_what_it_left_running(tmp_path, monkeypatch, sup):
-    """A group leader first: the daemonised program's main process rather than a worker left in the old group."""
+def crashed_peer(tmp_path: Path, monkeypatch, sup: Supervisor) -> tuple[Path, int, int, int]:
+    """peer0.bank of the default topology's data folder, started as LEAVES_BOTH and crashed (SIGKILL): its pid file,
+    its pid, the member it left in its group and the one it left leading a group of its own."""
     dirs = nodeconfig.node_dirs(network_home(tmp_path, monkeypatch), "peer0.bank")
     stand_in = ProcessSpec("peer0.bank", [sys.executable, "-c", LEAVES_BOTH], dict(os.environ, **{MARK: str(tmp_path)}),
                            dirs.log, dirs.pid)
-    _, member = start_then_crash(sup, stand_in, "member ready", "leader-of-its-own", "left its group")
-    leader = printed(stand_in, "leader-of-its-own")
+    pid, member = start_then_crash(sup, stand_in, "member ready", "leader-of-its-own", "left its group")
+    return dirs.pid, pid, member, printed(stand_in, "leader-of-its-own")
+
+
+def test_status_shows_a_node_whose_process_exited_down_and_names_what_it_left_running(tmp_path, monkeypatch, sup):
+    """A group leader first: the daemonised program's main process rather than a worker left in the old group."""
+    _, _, member, leader = crashed_peer(tmp_path, monkeypatch, sup)
     result = CliRunner().invoke(main, ["network", "status", "--json"])
     assert result.exit_code == 1
     assert next(row for row in json.loads(result.stdout) if row["name"] == "peer0.bank")["pid"] is None
@@ -363,7 +372,9 @@ def held_port_message(port: int) -> str:
     return str(err.value)
 
 
-def test_a_port_held_by_what_a_node_left_running_names_down_on_its_data_folder(tmp_path, sup):
+def test_a_port_held_by_what_a_node_left_running_does_not_refuse_its_start_and_names_down_for_another(tmp_path, sup):
+    """The node's start stops what its exited process left (Supervisor.start), so its own port check passes over a
+    port only that holds; another node's check names it, with the `down` that stops it, as long as `down` would."""
     data = tmp_path / "data"
     dirs = nodeconfig.node_dirs(data, "peer0.bank")
     sp = ProcessSpec("peer0.bank", [sys.executable, "-c", leader_of("import os\nos.setsid()\n" + LISTENER,
@@ -373,9 +384,23 @@ def test_a_port_held_by_what_a_node_left_running_names_down_on_its_data_folder(t
     wait_for_lines(sup, sp, "member-pid", "listening on", leader_exits=True)
     left = member_pid(sp)
     port = int(next(line for line in sp.log.read_text().splitlines() if line.startswith("listening on ")).split()[-1])
-    assert (f"started by the network in {data} for {dirs.pid}'s process (pid {pid}, which has exited): "
-            f"`recfin network down` on that data folder stops it") in held_port_message(port)
-    assert sup.stop(dirs.pid) is True and gone(left)           # as `down` stops it
+
+    def left_running_by(owner: str) -> tuple[int, ...]:
+        return fresh().left_behind(dirs.pid) if owner == "peer0.bank" else ()
+    ensure_free("127.0.0.1", [("peer0.bank", "port", port)], left_running_by=left_running_by)
+    with pytest.raises(PortInUseError) as err:
+        ensure_free("127.0.0.1", [("peer0.supplier", "port", port)], left_running_by=left_running_by)
+    assert (f"left running in the network in {data} by peer0.bank's exited process (pid {pid}, {dirs.pid}): "
+            f"`recfin network down` on that data folder stops it, as starting peer0.bank there again does (`recfin "
+            f"network up`, `recfin chaincode deploy`)") in str(err.value)
+    # A record of an earlier boot ties nothing running now to it: `down` would leave it, so the kill is named.
+    record = json.loads(dirs.pid.read_text())
+    dirs.pid.write_text(json.dumps(record | {"boot_id": "an-earlier-boot"}))
+    assert (f"started by the network in {data}, but no pid file there records it: stop it with `kill -- -{left}`"
+            in held_port_message(port))
+    dirs.pid.write_text(json.dumps(record))
+    sup.stop(dirs.pid)
+    assert gone(left)           # as `down` stops it
 
 
 def test_a_lone_tagged_process_no_pid_file_records_in_another_s_group_is_named_with_its_own_kill(tmp_path):
