@@ -71,6 +71,21 @@ class EndorsementRule(NamedTuple):
             self.rule, principals=len(self.peer_orgs), signers=len(endorsing),
             meets=lambda signer, principal: endorsing[signer] == self.peer_orgs[principal]).met
 
+    def spelled(self) -> str:
+        """The rule in Fabric's policy language as endorsing peers meet it, for a message: each leaf as the peer of
+        the org it names (``'CoreMSP.peer'``: a member or peer principal of that org), or ``'<no peer>'`` where no
+        peer's endorsement meets it (an admin, client, unit or identity principal)."""
+        def spell(rule: policies_pb2.SignaturePolicy) -> str:
+            if rule.HasField("signed_by"):
+                index = rule.signed_by
+                org = self.peer_orgs[index] if 0 <= index < len(self.peer_orgs) else None
+                return f"'{org}.peer'" if org else "'<no peer>'"
+            parts, n = [spell(part) for part in rule.n_out_of.rules], rule.n_out_of.n
+            return (f"OR({', '.join(parts)})" if n == 1 else f"AND({', '.join(parts)})" if n == len(parts) else
+                    f"OutOf({n}, {', '.join(parts)})")
+
+        return spell(self.rule)
+
     def fewest_added(self, endorsing: list[str], candidates: Iterable[str]) -> list[str] | None:
         """The fewest of ``candidates`` whose peers, with those of ``endorsing``, meet the rule, in name order; of
         sets equally few, the first in name order ([] where ``endorsing`` meets it alone). None where no set does.
@@ -117,22 +132,38 @@ class ChaincodeEndorsement(NamedTuple):
     Fabric's validation checks a transaction against for the keys it writes that carry no key-level policy of their
     own: ``rule``, a signature policy as endorsing peers meet it (:class:`EndorsementRule`), or ``channel_policy``,
     the channel policy it names instead (``peer lifecycle ... --channel-config-policy``, or no policy given:
-    ``/Channel/Application/Endorsement``), whose orgs the definition does not tell. Both None for a definition that
-    holds neither, which Fabric never commits (an approval without a policy is given the channel's Endorsement
-    policy): nothing can be told from it."""
+    ``/Channel/Application/Endorsement``), whose orgs the definition does not tell. ``rule`` None where the orgs that
+    meet the policy cannot be told from the definition, and ``unreadable`` then says why: it names a channel policy; it
+    holds no policy, which Fabric never commits (an approval without a policy is given the channel's Endorsement
+    policy); or it names a validation plugin other than Fabric's default, which may read its validation parameter
+    as it likes."""
 
     rule: EndorsementRule | None
     channel_policy: str | None
+    unreadable: str = ""
+
+
+_DEFAULT_VALIDATION = ("", "vscc")
+"""The validation plugin names of Fabric's default validation, which checks a transaction against the validation
+parameter as an ApplicationPolicy (``vscc``, or none given, which the peer takes as ``vscc``)."""
 
 
 def chaincode_endorsement(definition: lifecycle_pb2.QueryChaincodeDefinitionResult) -> ChaincodeEndorsement:
     """The endorsement policy ``definition`` commits (:class:`ChaincodeEndorsement`). LedgerReadError where its
     validation parameter, or a principal of its signature policy, does not decode."""
+    plugin = definition.validation_plugin
+    if plugin not in _DEFAULT_VALIDATION:
+        return ChaincodeEndorsement(None, None, f"the chaincode's committed definition names validation plugin "
+                                                f"{plugin}, whose policy the SDK cannot read")
     policy = decoded(policy_pb2.ApplicationPolicy, definition.validation_parameter,
                      "the chaincode's endorsement policy (its definition's validation parameter)")
     if policy.HasField("signature_policy"):
         return ChaincodeEndorsement(_endorsement_rule(policy.signature_policy, "an endorser of the chaincode"), None)
-    return ChaincodeEndorsement(None, policy.channel_config_policy_reference or None)
+    reference = policy.channel_config_policy_reference
+    if reference:
+        return ChaincodeEndorsement(None, reference, f"the chaincode's endorsement policy is the channel's "
+                                                     f"{reference}, whose orgs its committed definition does not tell")
+    return ChaincodeEndorsement(None, None, "the chaincode's committed definition holds no endorsement policy")
 
 
 def _endorsement_rule(policy: policies_pb2.SignaturePolicyEnvelope, what: str) -> EndorsementRule:

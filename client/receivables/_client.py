@@ -62,7 +62,8 @@ from ._models import (
     fen_sent,
 )
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
-from .errors import RuleViolation, UnreadableAnswer, lacks_the_transaction, rule_violation_from, while_reading
+from .errors import (RuleViolation, UnreadableAnswer, lacks_the_transaction, reworded, rule_violation_from,
+                     while_reading)
 
 CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
@@ -402,7 +403,8 @@ class _Operations:
             raise explained from error
 
     def _one_org_endorsers(self, org: str, receivable_id: str, action: str,
-                           terms_write: tuple[str, str] | None = None) -> Steps[_Endorsers]:
+                           terms_write: tuple[str, str] | None = None, carries_terms: bool = False
+                           ) -> Steps[_Endorsers]:
         """Who endorses ``action``, a change to claim ``receivable_id`` whose debtor and holder (and bank) are all
         parties of ``org``. Fabric validates it against the policy the claim's key had before it, which names that
         org and the orgs whose parties may be the regulator as the contract's configuration named them when it was
@@ -418,56 +420,87 @@ class _Operations:
         financing) where the change writes to the financing's terms' collection, whose policy asks ``org`` and a
         regulator org, read from the same definition (:meth:`_terms_orgs_in`) and named too.
 
-        The key's orgs and the definition are read from peers of ``org``, the caller's own wherever the contract
-        takes the change: another org's peer, left to the Gateway, could answer with its own org, to be sent the
-        proposal (a disbursement's terms). A failure of the read of the key's orgs other than those below (a peer a
-        block behind: ``not-found``; no peer of ``org`` up) is raised, saying what was read and why
-        (:func:`~client.receivables.errors.while_reading`), and nothing is sent.
+        The key's orgs, the definition and the channel's orgs are read from peers of ``org``, the caller's own
+        wherever the contract takes the change: another org's peer, left to the Gateway, could answer with its own
+        org, to be sent the proposal (a disbursement's terms). A failure of one of these reads (a peer a block
+        behind: ``not-found``; no peer of ``org`` up; an ACL refusal), other than those :meth:`_key_orgs_plan` takes
+        as no plan, is raised, saying what was read and why (:func:`~client.receivables.errors.while_reading`), and
+        nothing is sent; so is a ValueError where no orgs of the channel meet the chaincode's policy with the key's.
+        Where the key's orgs are no plan (:meth:`_key_orgs_plan` says when), every org of the channel
+        (:meth:`_every_org_endorsers`).
 
-        Where those orgs are no plan (:meth:`_key_orgs_plan` says when), every org of the channel
-        (:meth:`_every_org_endorsers`). Without the Network neither the definition nor the channel's orgs can be
-        read, and nothing is: :meth:`_every_org_endorsers` says what is done then."""
+        Without the Network neither the definition nor the channel's orgs can be read: a change that carries a
+        bank's accepted terms (``carries_terms``, or ``terms_write``) goes to ``org`` and the orgs the key names
+        (:meth:`_key_orgs_alone`), members of the terms' collection, so that the Gateway, left to plan, cannot send
+        the terms to another org (a competing bank); any other change is left to the Gateway's plan (``orgs``
+        None)."""
         if self.network is None:
-            return (yield from self._every_org_endorsers(org, action, "", terms_write))
+            if carries_terms or terms_write:
+                return (yield from self._key_orgs_alone(org, receivable_id, action))
+            return _Endorsers(None)
         endorsers, why = yield from self._key_orgs_plan(org, receivable_id, action, terms_write)
         if endorsers is not None:
             return endorsers
-        return (yield from self._every_org_endorsers(org, action, why, terms_write))
+        return (yield from self._every_org_endorsers(org, action, why))
 
-    def _key_orgs_plan(self, org: str, receivable_id: str, action: str, terms_write: tuple[str, str] | None
-                       ) -> Steps[tuple[_Endorsers | None, str]]:
-        """The orgs of :meth:`_one_org_endorsers` from the orgs the claim's key names; ``(None, why)`` where they are
-        no plan: the caller may not read them (:data:`READ_REFUSALS`); the chaincode predates GetReceivableEndorsers
-        (:func:`~client.receivables.errors.lacks_the_transaction`); they are fewer than two (none: the chaincode's
-        policy guards the key; one: that org alone, as an earlier contract version wrote it); the chaincode's
-        committed definition cannot be read, or names a channel policy instead of a signature policy (``recfin
-        chaincode deploy --channel-policy``: MAJORITY Endorsement, whose orgs it does not tell); no set of the
-        channel's orgs meets its policy with them; or the terms' collection's orgs cannot be told. The definition is
-        read once, for the chaincode's policy and the collection's."""
+    def _key_orgs(self, org: str, receivable_id: str, action: str) -> Steps[tuple[list[str] | None, str]]:
+        """The orgs the key of claim ``receivable_id`` names, read from a peer of ``org``; ``(None, why)`` where the
+        caller may not read them (:data:`READ_REFUSALS`) or the chaincode predates GetReceivableEndorsers
+        (:func:`~client.receivables.errors.lacks_the_transaction`). Any other failure is raised, saying what was
+        read for ``action`` (:func:`~client.receivables.errors.while_reading`)."""
         try:
-            named = yield self.receivable_endorsers(receivable_id, endorsing_organizations=[org])
+            return (yield self.receivable_endorsers(receivable_id, endorsing_organizations=[org])), ""
         except (RuleViolation, GatewayError) as error:
             if isinstance(error, RuleViolation) and refuses_the_caller(error):
                 return None, f"the caller may not read them: {error.rule}"
             if isinstance(error, GatewayError) and lacks_the_transaction(error):
                 return None, "the chaincode on the channel predates GetReceivableEndorsers, which reads them"
-            raise while_reading(error, f"reading the orgs the key of claim {receivable_id} names, on a peer of "
-                                       f"{org}, to choose who endorses {action}: nothing was sent; name the "
-                                       "endorsing orgs yourself to send it without this read "
-                                       "(endorsing_organizations, `--endorsing-org MSP`)") from error
+            raise while_reading(error, _reading(f"the orgs the key of claim {receivable_id} names", org, action))
+
+    def _key_orgs_alone(self, org: str, receivable_id: str, action: str) -> Steps[_Endorsers]:
+        """``org`` and the orgs the claim's key names (:meth:`_key_orgs`), for a change carrying a bank's terms sent
+        by a client without its Network (:meth:`_one_org_endorsers`): ``org`` alone where the key's orgs cannot be
+        read, so that the terms reach no org the key does not name. At worst the transaction is invalid (a
+        ``--signature-policy`` the key's orgs do not meet, or a key naming none), never the terms sent to another
+        org."""
+        named, why = yield from self._key_orgs(org, receivable_id, action)
+        orgs = _unique([org, *(named or ())])
+        read = (f"the orgs the claim's key-level policy names ({', '.join(named)}, read from a peer of {org})"
+                if named is not None else f"the orgs the claim's key-level policy names, which could not be read "
+                                          f"({why})")
+        return _Endorsers(orgs, action, org, f"{read}, with no Network to read the chaincode's endorsement policy "
+                                             f"through, so {', '.join(orgs)} were asked to endorse")
+
+    def _key_orgs_plan(self, org: str, receivable_id: str, action: str, terms_write: tuple[str, str] | None
+                       ) -> Steps[tuple[_Endorsers | None, str]]:
+        """The orgs of :meth:`_one_org_endorsers` from the orgs the claim's key names; ``(None, why)`` where they are
+        no plan: the caller may not read them, or the chaincode predates GetReceivableEndorsers (:meth:`_key_orgs`);
+        they are fewer than two (none: the chaincode's policy guards the key; one: that org alone, as an earlier
+        contract version wrote it); the chaincode's committed definition, read, cannot be interpreted: it names a
+        channel policy instead of a signature policy (``recfin chaincode deploy --channel-policy``: MAJORITY
+        Endorsement, whose orgs it does not tell), holds no policy, names a validation plugin of its own
+        (:func:`~client.ledger.lifecycle.chaincode_endorsement`) or does not decode; or the terms' collection's orgs
+        cannot be told. The definition is read once, for the chaincode's policy and the collection's. A failure of a
+        read is raised (:meth:`_one_org_endorsers`): a definition the peer could not answer is no reason to send the
+        change to every org, which a peer down in any of them would stop and which would send a disbursement's
+        terms to all of them."""
+        named, why = yield from self._key_orgs(org, receivable_id, action)
+        if named is None:
+            return None, why
         if len(named) < 2:
             return None, (f"its key names {named[0]} alone, as an earlier contract version wrote it" if named else
                           "its key carries none, so the chaincode-level policy guards it")
         try:
             definition = yield from self._committed_definition(org)
             chaincode_policy = chaincode_endorsement(definition)
-        except (GatewayError, LedgerReadError) as error:
-            return None, (f"the chaincode's committed definition, which holds its endorsement policy, could not be "
-                          f"read from a peer of {org}: {_on_one_line(error)}")
+        except GatewayError as error:
+            raise while_reading(error, _reading("the chaincode's committed definition, which holds its endorsement "
+                                                "policy", org, action))
+        except LedgerReadError as error:
+            return None, (f"the chaincode's committed definition, read from a peer of {org}, cannot be told: "
+                          f"{_on_one_line(error)}")
         if chaincode_policy.rule is None:
-            return None, (f"the chaincode's endorsement policy is the channel's {chaincode_policy.channel_policy}, "
-                          "whose orgs its committed definition does not tell" if chaincode_policy.channel_policy else
-                          "the chaincode's committed definition holds no endorsement policy")
+            return None, chaincode_policy.unreadable
         orgs = _unique([org, *named])
         asked = f"the orgs the claim's key-level policy names ({', '.join(named)}, read from a peer of {org})"
         if terms_write:
@@ -477,16 +510,21 @@ class _Operations:
             asked += _besides(orgs, terms_orgs, "which the terms' collection asks")
             orgs = _unique([*orgs, *terms_orgs])
         if not chaincode_policy.rule.met_by(orgs):
-            added = chaincode_policy.rule.fewest_added(orgs, (yield from self._channel_orgs_of(org)) or ())
+            channel_orgs = yield from self._channel_orgs_for(org, action)
+            added = chaincode_policy.rule.fewest_added(orgs, channel_orgs)
             if added is None:
-                return None, (f"no orgs of the channel meet the chaincode's endorsement policy with "
-                              f"{', '.join(orgs)}")
+                # every org of the channel cannot meet it either: sent, the transaction would be invalid
+                raise ValueError(
+                    f"{action}: the chaincode's endorsement policy, {chaincode_policy.rule.spelled()} (its committed "
+                    f"definition, read from a peer of {org}), is met by no orgs of the channel "
+                    f"({', '.join(channel_orgs)}) with {asked}, so nothing was sent: commit a policy their peers can "
+                    "meet (`recfin chaincode deploy --signature-policy`), or name the endorsing orgs yourself "
+                    "(endorsing_organizations, `--endorsing-org MSP`)")
             asked += _besides(orgs, added, "which the chaincode's endorsement policy asks")
             orgs += added
         return _Endorsers(orgs, action, org, f"{asked}, so {', '.join(orgs)} were asked to endorse"), ""
 
-    def _every_org_endorsers(self, org: str, action: str, why: str, terms_write: tuple[str, str] | None
-                             ) -> Steps[_Endorsers]:
+    def _every_org_endorsers(self, org: str, action: str, why: str) -> Steps[_Endorsers]:
         """``org`` and every other org of the channel, for ``action``, a change to a claim of ``org``'s parties whose
         key's orgs are no plan (``why``, :meth:`_key_orgs_plan`): the orgs the key names are among them, whichever
         orgs' parties may be the regulator (the contract's configuration, which neither the channel's config block
@@ -494,23 +532,23 @@ class _Operations:
         channel's peers can (MAJORITY Endorsement, a signature policy over their member or peer principals). The org
         an audit looks for (``org``) is first. When the Gateway finds no peer of another org able to endorse, nothing
         was ordered and nothing is tried without it (it may be the regulator's): the EndorseError says which org, why
-        every org was asked, and what to do (:meth:`_Endorsers.explained`).
-
-        Without the Network (the channel's orgs cannot be read) or another org of the channel, the Gateway plans
-        (``orgs`` None), as a party registration leaves it (:meth:`_with_another_org`); where the change writes the
-        terms' collection (``terms_write``), ValueError, nothing sent, as :meth:`_terms_endorsers` refuses a write
-        of the terms without the Network: left to plan, the Gateway could send the terms to any org."""
-        if self.network is None and terms_write:
-            what, financing_id = terms_write
-            raise _one_org_terms_refusal(what, financing_id, org, [org], "this client has no Network to read it "
-                                                                         "through")
-        orgs = yield from self._channel_orgs_of(org)
-        others = [other for other in orgs or () if other != org]
+        every org was asked, and what to do (:meth:`_Endorsers.explained`). The Gateway plans (``orgs`` None) where
+        the channel has no other org."""
+        others = [other for other in (yield from self._channel_orgs_for(org, action)) if other != org]
         if not others:
             return _Endorsers(None)
         return _Endorsers([org, *others], action, org, f"the orgs the claim's key-level policy names, which could "
                                                        f"not be used ({why}), so every org of the channel was asked "
                                                        "to endorse")
+
+    def _channel_orgs_for(self, org: str, action: str) -> Steps[list[str]]:
+        """The channel's application orgs (:meth:`_channel_orgs_of`), read for ``action``, a change to a claim of
+        ``org``'s parties, by a client with its Network; a GatewayError saying what was read and why
+        (:func:`~client.receivables.errors.while_reading`) where they cannot be, and nothing is sent."""
+        try:
+            return (yield from self._channel_orgs_of(org)) or []
+        except GatewayError as error:
+            raise while_reading(error, _reading("the channel's orgs from its config block", org, action))
 
     def _committed_definition(self, org: str) -> Steps[lifecycle_pb2.QueryChaincodeDefinitionResult]:
         """The definition of this client's chaincode the channel committed, read from a peer of ``org`` (the caller's
@@ -595,12 +633,13 @@ class _Operations:
         return [claim.holder_msp, bank_msp]
 
     def _claim_orgs(self, financing: FinancingView, claim: Receivable, bank_msp: str | None, what: str,
-                    writes_terms: bool) -> Steps[_Endorsers]:
+                    writes_terms: bool, carries_terms: bool) -> Steps[_Endorsers]:
         """Who endorses ``what``, a change to the claim of ``financing``: the orgs of :func:`_parties_orgs`; where
         they are one, the orgs :meth:`_one_org_endorsers` names. ``writes_terms``: the change writes to the terms'
         collection, whose policy needs a regulator org where the holder and the bank are one org: the debtor's org
         (of another org), that org and a regulator org (:meth:`_terms_endorsers`); with a debtor of that org too,
-        that regulator org among the ones :meth:`_one_org_endorsers` names."""
+        that regulator org among the ones :meth:`_one_org_endorsers` names. ``carries_terms``: the change carries
+        the accepted terms (transient ``terms``), which :meth:`_one_org_endorsers` keeps from a Gateway's plan."""
         if writes_terms and financing.financier_msp == financing.holder_msp != claim.debtor_msp:
             return _Endorsers((yield from self._terms_endorsers(what, financing.id, financing.holder_msp,
                                                                 claim.debtor_msp)))
@@ -608,7 +647,7 @@ class _Operations:
         if len(orgs) > 1:
             return _Endorsers(orgs)
         return (yield from self._one_org_endorsers(orgs[0], claim.id, f"{what} on {financing.id}",
-                                                   (what, financing.id) if writes_terms else None))
+                                                   (what, financing.id) if writes_terms else None, carries_terms))
 
     def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
         """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
@@ -1022,13 +1061,14 @@ checks them against the chaincode's endorsement policy, read from its committed 
 org too): where the key's orgs do not meet it (a ``--signature-policy`` asking three orgs, or naming no regulator
 org), the fewest other orgs of the channel that do with them are named as well. No other org is asked, so a peer
 down in one (a second bank's) stops nothing; when an org named has no peer able to endorse, nothing is ordered and
-the EndorseError names it, the orgs the key names and what to do. A failure of the read of the key's orgs (a peer a
-block behind: ``not-found``; no peer of that org up) is raised, its rule or code as it was, saying what was read;
-nothing is sent. Where the key's orgs are no plan (the caller may not read them; a chaincode from before
-GetReceivableEndorsers; a key naming fewer than two orgs, as an earlier contract version left it; a definition that
-cannot be read, or names a channel policy, ``--channel-policy``; a policy no orgs of the channel meet with them),
-that org and every other org of the channel are named (read as ``register_party`` reads them), which meet any of
-these policies, and an EndorseError says why every org was asked. A client built without its Network can read
+the EndorseError names it, the orgs the key names and what to do. A failure of a read of the key's orgs, the
+definition or the channel's orgs (a peer a block behind: ``not-found``; no peer of that org up; an ACL refusal) is
+raised, its rule or code as it was, saying what was read; nothing is sent. So is a ValueError naming the chaincode's
+policy where no orgs of the channel meet it with the key's (every org could not either). Where the key's orgs are
+no plan (the caller may not read them; a chaincode from before GetReceivableEndorsers; a key naming fewer than two
+orgs, as an earlier contract version left it; a definition that names a channel policy, ``--channel-policy``, holds
+none, names a validation plugin of its own or does not decode), that org and every other org of the channel are
+named (read as ``register_party`` reads them), and an EndorseError says why every org was asked. A client built without its Network can read
 neither: it leaves the confirmation of such a claim to the Gateway's plan. A caller the contract does not let read
 the claim is sent to the Gateway's plan, for the contract to say why it refuses the confirmation. Pass
 ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself (docs/sdk-receivables.md, "Who endorses").
@@ -1073,7 +1113,10 @@ cannot be, unless ``endorsing_organizations`` names the debtor's org, that org a
 Where the debtor is a party of that org too, the orgs the claim's key names (that org and the regulator's,
 :meth:`receivable_endorsers`), those the collection needs and any the chaincode's endorsement policy asks besides
 are named, as for a :meth:`confirm` of such a claim (every org of the channel where those are no plan, which sends
-the terms to orgs outside the collection; without the Network, ValueError, nothing sent, as above).
+the terms to orgs outside the collection; a read of the definition that fails is raised, nothing sent). Without the
+Network, which the definition is read through, that org and the orgs the claim's key names (that org alone where
+they cannot be read): members of the collection, so the terms reach no other org, though a chaincode policy they
+do not meet would make the transaction invalid.
 A caller the contract does not let read the financing (not its bank) or its claim (a bank that
 has left it), or a financing with no accepted offer (no terms to read back), is sent to the
 contract all the same (to the caller's own org, and without terms where there are none), so its
@@ -1096,7 +1139,8 @@ from acceptance, so those two endorse, members of the terms' collection: the ter
 one org both holds and finances, the financing has no policy of its own and the debtor's is added, as the
 chaincode policy needs two; where the debtor is a party of that org too, the orgs the claim's key names, that org
 and the regulator's, and any the chaincode's endorsement policy asks besides, as for a :meth:`confirm` of such a
-claim).
+claim; without the Network, that org and the orgs the claim's key names, as for :meth:`record_disbursement`, not
+the Gateway's plan, which could send the terms to another org).
 """
 
 
@@ -1108,8 +1152,9 @@ financing ends RECOURSED, the claim is the holder's again (OVERDUE), its assignm
 debtor pays the holder from then on; the financing keeps its demands. Terms without recourse are refused
 (``without-recourse``), as is a claim not yet past its due date (``not-yet-due``). The accepted terms
 and the orgs that endorse are found as for :meth:`record_disbursement` (the claim's policy in force still
-names the bank's org), but for a client without its Network, which leaves a claim of one org's parties to the
-Gateway's plan: no terms' collection is written.
+names the bank's org), but no terms' collection is written, so none of its orgs is added; a client without its
+Network names that org and the orgs the claim's key names for a claim of one org's parties, as
+:meth:`record_disbursement` does, not the Gateway's plan, which could send the terms to another org.
 """
 
 
@@ -1208,11 +1253,18 @@ class _Endorsers(NamedTuple):
         unable = _orgs_without_endorser(error)
         if not self.asked or not unable or self.org in unable:
             return None
-        return EndorseError(
-            f"{self.action} needs {self.org} and {self.asked} and {', '.join(unable)} could not ({error.message}); "
-            f"start a peer of {', '.join(unable)} with the chaincode, or name the endorsing orgs yourself, "
-            f"{self.org} and the orgs the claim's key names among them (endorsing_organizations, `--endorsing-org "
-            "MSP`)", transaction_id=error.transaction_id, code=error.code, details=error.details)
+        return reworded(error, f"{self.action} needs {self.org} and {self.asked} and {', '.join(unable)} could not "
+                               f"({error.message}); start a peer of {', '.join(unable)} with the chaincode, or name the "
+                               f"endorsing orgs yourself, {self.org} and the orgs the claim's key names among them "
+                               "(endorsing_organizations, `--endorsing-org MSP`)")
+
+
+def _reading(what: str, org: str, action: str) -> str:
+    """What a failed read the SDK made to plan ``action`` (a change to a claim of ``org``'s parties) says it was
+    reading (:func:`~client.receivables.errors.while_reading`): ``what``, on a peer of ``org``, and that nothing was
+    sent."""
+    return (f"reading {what}, on a peer of {org}, to choose who endorses {action}: nothing was sent; name the "
+            "endorsing orgs yourself to send it without this read (endorsing_organizations, `--endorsing-org MSP`)")
 
 
 def _besides(orgs: list[str], more: list[str], why: str) -> str:
@@ -1399,22 +1451,23 @@ class ReceivablesClient(_Operations):
             return terms, _Endorsers(deal)
         # the claim changes, or one org holds and finances: the three
         return terms, self._orgs_of_financing(financing, caller_as_bank=True, what=what,
-                                              writes_terms=writes_terms_collection)
+                                              writes_terms=writes_terms_collection, carries_terms=terms is not None)
 
     def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool, what: str,
-                           writes_terms: bool = False) -> _Endorsers:
+                           writes_terms: bool = False, carries_terms: bool = False) -> _Endorsers:
         """Who endorses ``what``, a change to the claim of ``financing``: its debtor's, holder's and bank's orgs
         (with ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
         financing, or its claim (a bank that has left it), the caller's own org: the change is sent all the
         same, for the contract to refuse it by its own rule, not the read's. Where the debtor's, holder's and
         bank's orgs are one, the orgs :meth:`_one_org_endorsers` names; ``writes_terms``: the change writes to the
-        terms' collection, which may need a regulator org too (:meth:`_claim_orgs`)."""
+        terms' collection, which may need a regulator org too, ``carries_terms``: it carries the accepted terms
+        (:meth:`_claim_orgs`)."""
         claim = self._readable_claim(financing)
         if claim is None:
             return _Endorsers([self.who_am_i().msp_id])
         caller = caller_as_bank and not financing.financier_msp
         return blocking(self._claim_orgs)(financing, claim, self.who_am_i().msp_id if caller else None, what,
-                                          writes_terms)
+                                          writes_terms, carries_terms)
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -1642,17 +1695,18 @@ class AsyncReceivablesClient(_Operations):
             return terms, _Endorsers(deal)
         # the claim changes, or one org holds and finances: the three
         return terms, await self._orgs_of_financing(financing, caller_as_bank=True, what=what,
-                                                    writes_terms=writes_terms_collection)
+                                                    writes_terms=writes_terms_collection,
+                                                    carries_terms=terms is not None)
 
     async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool, what: str,
-                                 writes_terms: bool = False) -> _Endorsers:
+                                 writes_terms: bool = False, carries_terms: bool = False) -> _Endorsers:
         """The async twin of :meth:`ReceivablesClient._orgs_of_financing`."""
         claim = await self._readable_claim(financing)
         if claim is None:
             return _Endorsers([(await self.who_am_i()).msp_id])
         caller = caller_as_bank and not financing.financier_msp
         return await awaiting(self._claim_orgs)(financing, claim, (await self.who_am_i()).msp_id if caller else None,
-                                                what, writes_terms)
+                                                what, writes_terms, carries_terms)
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:

@@ -27,7 +27,7 @@ import re
 from client.gateway.errors import GatewayError, _rebuild_error
 
 __all__ = ["ReceivablesError", "RuleViolation", "UnreadableAnswer", "rule_violation_from", "RULE_PATTERN",
-           "UNKNOWN_TRANSACTION", "lacks_the_transaction", "while_reading"]
+           "UNKNOWN_TRANSACTION", "lacks_the_transaction", "while_reading", "reworded"]
 
 RULE_PATTERN = re.compile(r"RULE ([a-z0-9]+(?:-[a-z0-9]+)*): ([^\n]*)")
 """How the contract words a refusal: ``RULE <code>: <what to do>``, inside the peer's message
@@ -119,13 +119,25 @@ def while_reading(error: RuleViolation | GatewayError, reading: str) -> RuleViol
     what it was reading and why (``reading``), in parentheses after what it says: a RuleViolation's ``detail``, which
     its line shows (``<transaction> refused: RULE <rule>: <detail>``), a GatewayError's ``message``. Of the same
     class, every other field as it was, so that a caller telling errors apart by them (``rule``, ``code``) still
-    can."""
+    can. Its ``__cause__`` is the GatewayError the read met (a RuleViolation's ``gateway_error``), as for a refusal
+    of a call the caller made, so it is raised as it is (``raise while_reading(...)``), with no ``from``."""
     if isinstance(error, RuleViolation):
-        return RuleViolation(error.rule, f"{error.detail} ({reading})", transaction=error.transaction,
+        told = RuleViolation(error.rule, f"{error.detail} ({reading})", transaction=error.transaction,
                              gateway_error=error.gateway_error)
-    told = copy.copy(error)             # every field, whatever the subclass (GatewayError.__reduce__)
-    told.message = f"{error.message} ({reading})"
-    told.args = (told._render(),)       # what str() shows, as the constructor renders it
+        told.__cause__ = error.gateway_error
+    else:
+        told = reworded(error, f"{error.message} ({reading})")
+        told.__cause__ = error
+    return told
+
+
+def reworded(error: GatewayError, message: str) -> GatewayError:
+    """A copy of ``error`` saying ``message``: of the same class, every other field as it was, whatever the subclass
+    (``sent``, ``code``, ``details``: GatewayError.__reduce__), and ``str()`` showing it as the constructor renders
+    it."""
+    told = copy.copy(error)
+    told.message = message
+    told.args = (told._render(),)
     return told
 
 

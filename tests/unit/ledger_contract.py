@@ -38,11 +38,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.common import policies_pb2
 from fabric_protos.msp import msp_principal_pb2
-from fabric_protos.peer import collection_pb2
+from fabric_protos.peer import collection_pb2, policy_pb2
 from fabric_protos.peer.lifecycle import lifecycle_pb2
 
 from chaincode.receivables import ReceivablesContract
-from chaincode.receivables.collections import collections_config
+from chaincode.receivables.collections import collections_config, endorsement_policy
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.shim import create_composite_key, split_composite_key
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
@@ -133,14 +133,16 @@ _DERIVED = object()   # committed_definition: a collection's endorsement policy 
 
 
 def committed_definition(config: NetworkConfig, *, members: dict[str, list[str]] | None = None,
-                         endorsement: dict[str, str | None] | None = None
+                         endorsement: dict[str, str | None] | None = None, chaincode_policy: object = _DERIVED
                          ) -> lifecycle_pb2.QueryChaincodeDefinitionResult:
     """The receivables chaincode's definition as the channel commits it for ``config``: the collections
     ``collections_config`` derives (the form ``peer lifecycle chaincode approveformyorg --collections-config``
     takes), each member orgs policy the orgs its policy string names and its endorsement policy its signature policy
     compiled. ``members`` replaces the member orgs of the collections it names, as an altered definition would, and
     ``endorsement`` the endorsement policy (a signature policy string; None: the collection sets none, so the
-    chaincode's applies), as an operator's own collections file may."""
+    chaincode's applies), as an operator's own collections file may. ``chaincode_policy``: the chaincode's endorsement
+    policy, by default the topology's, any two of ``config``'s orgs' peers, as ``recfin chaincode deploy`` commits it
+    (``network.contract_config.endorsement_policy``); None: none, which Fabric never commits."""
     collections = []
     for collection in collections_config(config):
         orgs = (members or {}).get(collection["name"], re.findall(r"'([^']+)\.member'", collection["policy"]))
@@ -155,8 +157,15 @@ def committed_definition(config: NetworkConfig, *, members: dict[str, list[str]]
         if endorsed_by is not None:
             static.endorsement_policy.signature_policy.CopyFrom(signature_policy(endorsed_by))
         collections.append(collection_pb2.CollectionConfig(static_collection_config=static))
-    return lifecycle_pb2.QueryChaincodeDefinitionResult(
-        sequence=1, version="1.0", collections=collection_pb2.CollectionConfigPackage(config=collections))
+    definition = lifecycle_pb2.QueryChaincodeDefinitionResult(
+        sequence=1, version="1.0", validation_plugin="vscc",
+        collections=collection_pb2.CollectionConfigPackage(config=collections))
+    if chaincode_policy is _DERIVED:
+        chaincode_policy = endorsement_policy(config, principal="peer")
+    if chaincode_policy is not None:
+        definition.validation_parameter = policy_pb2.ApplicationPolicy(
+            signature_policy=signature_policy(chaincode_policy)).SerializeToString()
+    return definition
 
 
 @dataclass

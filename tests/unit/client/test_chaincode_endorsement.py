@@ -48,11 +48,37 @@ def test_an_admin_or_client_principal_is_met_by_no_peer():
 def test_a_channel_policy_reference_is_told_by_its_path_with_no_rule(reference):
     """``--channel-policy``: MAJORITY Endorsement by default, whose orgs the definition does not spell out."""
     answer = chaincode_endorsement(definition(policy_pb2.ApplicationPolicy(channel_config_policy_reference=reference)))
-    assert answer == ChaincodeEndorsement(rule=None, channel_policy=reference)
+    assert answer == ChaincodeEndorsement(rule=None, channel_policy=reference, unreadable=(
+        f"the chaincode's endorsement policy is the channel's {reference}, whose orgs its committed definition does "
+        "not tell"))
 
 
 def test_a_definition_holding_no_policy_tells_nothing():
-    assert chaincode_endorsement(definition(None)) == ChaincodeEndorsement(rule=None, channel_policy=None)
+    assert chaincode_endorsement(definition(None)) == ChaincodeEndorsement(
+        rule=None, channel_policy=None, unreadable="the chaincode's committed definition holds no endorsement policy")
+
+
+@pytest.mark.parametrize("plugin", ["", "vscc"])
+def test_fabrics_default_validation_reads_the_parameter_as_an_application_policy(plugin):
+    committed = signed("OutOf(2, 'AMSP.peer', 'BMSP.peer')")
+    committed.validation_plugin = plugin
+    assert chaincode_endorsement(committed).rule.met_by(["AMSP", "BMSP"])
+
+
+def test_a_validation_plugin_of_the_operators_is_told_with_no_rule_whatever_its_parameter_holds():
+    """A custom plugin reads its validation parameter as it likes: a signature policy there need not be what it
+    checks, so no orgs are told from it."""
+    committed = signed("OutOf(2, 'AMSP.peer', 'BMSP.peer')")
+    committed.validation_plugin = "escc-quorum"
+    assert chaincode_endorsement(committed) == ChaincodeEndorsement(
+        rule=None, channel_policy=None, unreadable="the chaincode's committed definition names validation plugin "
+                                                   "escc-quorum, whose policy the SDK cannot read")
+
+
+def test_a_rule_is_spelled_as_the_peers_that_meet_it():
+    rule = chaincode_endorsement(signed("OutOf(2, 'AMSP.peer', AND('BMSP.member', 'CMSP.admin'), "
+                                        "OR('DMSP.peer'))")).rule
+    assert rule.spelled() == "OutOf(2, 'AMSP.peer', AND('BMSP.peer', '<no peer>'), OR('DMSP.peer'))"
 
 
 def test_a_validation_parameter_or_principal_that_does_not_decode_is_a_ledger_read_error():

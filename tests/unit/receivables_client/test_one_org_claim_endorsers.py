@@ -2,8 +2,8 @@
 orgs the claim's key-level policy names (GetReceivableEndorsers, read from a peer of that org), and the fewest other
 orgs of the channel the chaincode's endorsement policy asks besides (read from its committed definition), so that a
 peer down in an org neither names (a second bank's) stops nothing; every org of the channel only where those orgs
-are no plan; the Gateway's plan, or a ValueError for a write of a bank's terms, without the Network
-(docs/sdk-receivables.md, "A claim of one org's parties")."""
+are no plan; without the Network, the key's orgs for a change carrying a bank's terms and the Gateway's plan for
+any other (docs/sdk-receivables.md, "A claim of one org's parties")."""
 
 from __future__ import annotations
 
@@ -227,10 +227,18 @@ def test_a_disbursement_names_the_regulator_org_the_terms_collection_asks_beside
     assert [named for *_, named in lifecycle.asked] == [[CORE]]
 
 
+def without_collection(lifecycle: ScriptedLifecycle, name: str) -> ScriptedLifecycle:
+    """``lifecycle`` answering its definition without collection ``name``, as a collections file leaving it out."""
+    configs = lifecycle.definition.collections.config
+    del configs[[config.static_collection_config.name for config in configs].index(name)]
+    return lifecycle
+
+
 @both_clients
-def test_a_disbursement_whose_terms_collection_cannot_be_read_goes_to_every_org(awaited):
-    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY, chaincode_name="receivables-v2")   # not defined
-    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.record_disbursement("F-1"))
+def test_a_disbursement_whose_terms_collection_is_not_in_the_definition_goes_to_every_org(awaited):
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
+    lifecycle = without_collection(definition_with(), f"terms-{CORE}-{CORE}")
+    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), lambda sdk: sdk.record_disbursement("F-1"))
     assert ("evaluate", "GetReceivableEndorsers", [CORE]) in calls_of(contract)   # read, the collection's not
     assert contract.calls[-1].endorsing_organizations == EVERY_ORG
 
@@ -285,21 +293,24 @@ def test_a_change_to_a_one_org_financed_claim_adds_the_orgs_the_chaincodes_polic
     assert [named for *_, named in lifecycle.asked] == [[CORE]]
 
 
+def custom_plugin(lifecycle: ScriptedLifecycle) -> ScriptedLifecycle:
+    """``lifecycle`` answering its definition with a validation plugin of the operator's, which reads the
+    validation parameter its own way."""
+    lifecycle.definition.validation_plugin = "quorum-vscc"
+    return lifecycle
+
+
 # where the chaincode's policy cannot be had or met: (the definition _lifecycle answers, the chaincode's name, what
 # the EndorseError says of why every org was asked)
 UNPLANNED = {
     "channel-policy": (definition_with(CHANNEL_ENDORSEMENT), "receivables",
                        "the chaincode's endorsement policy is the channel's /Channel/Application/Endorsement, whose "
                        "orgs its committed definition does not tell"),
-    "no-orgs-of-the-channel-meet-it": (definition_with(f"AND('{CORE}.peer', '{PBOC}.peer')"), "receivables",
-                                       f"no orgs of the channel meet the chaincode's endorsement policy with {CORE}, "
-                                       f"{REGULATOR}"),
-    "definition-unreadable": (definition_with(), "receivables-v2",
-                              f"the chaincode's committed definition, which holds its endorsement policy, could not "
-                              f"be read from a peer of {CORE}: evaluate call to endorser returned error: failed to "
-                              "invoke backing implementation of 'QueryChaincodeDefinition': namespace receivables-v2 "
-                              "is not defined"),
-    "definition-without-a-policy": (ScriptedLifecycle(committed_definition(ONE_ORG_ALL_ROLES)), "receivables",
+    "custom-validation-plugin": (custom_plugin(definition_with()), "receivables",
+                                 "the chaincode's committed definition names validation plugin quorum-vscc, whose "
+                                 "policy the SDK cannot read"),
+    "definition-without-a-policy": (ScriptedLifecycle(committed_definition(ONE_ORG_ALL_ROLES, chaincode_policy=None)),
+                                    "receivables",
                                     "the chaincode's committed definition holds no endorsement policy"),
 }
 
@@ -372,13 +383,16 @@ READING = (f"reading the orgs the key of claim {R} names, on a peer of {CORE}, t
 
 
 @both_clients
-def test_a_refused_read_of_the_keys_orgs_says_what_it_was_reading_and_keeps_its_rule(awaited):
+def test_a_refused_read_of_the_keys_orgs_says_what_it_was_reading_and_keeps_its_rule_and_cause(awaited):
     behind = evaluate_refused("GetReceivableEndorsers", f"RULE not-found: no receivable {R}")
     contract = down(awaited, responses={"GetReceivable": ONE_ORG}, errors={"GetReceivableEndorsers": behind})
     with pytest.raises(RuleViolation) as caught:
         sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS), lambda sdk: sdk.confirm(R))
     assert (caught.value.rule, caught.value.transaction) == ("not-found", "GetReceivableEndorsers")
     assert caught.value.detail == f"no receivable {R} ({READING})"
+    # raised from the GatewayError the read met, as a refusal of a call the caller made is
+    assert caught.value.__cause__ is caught.value.gateway_error
+    assert isinstance(caught.value.__cause__, EvaluateError) and caught.value.__cause__.message == behind.message
     assert str(caught.value) == f"GetReceivableEndorsers refused: RULE not-found: no receivable {R} ({READING})"
 
 
@@ -411,23 +425,161 @@ def test_without_the_network_a_one_org_claims_confirmation_is_left_to_the_gatewa
 
 
 @both_clients
-@pytest.mark.parametrize("change", [
-    lambda sdk: sdk.cancel_financing("F-1", "not disbursed"), lambda sdk: sdk.exercise_recourse("F-1", "unpaid"),
-    lambda sdk: sdk.demand_recourse("F-1", "unpaid")], ids=["cancel_financing", "exercise_recourse", "demand_recourse"])
-def test_without_the_network_a_change_to_a_one_org_financed_claim_is_left_to_the_gateway(change, awaited):
+def test_without_the_network_a_one_org_financings_cancellation_is_left_to_the_gateway(awaited):
+    # it carries no terms: the Gateway's plan sends the claim's change only, as a confirmation's
     contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
-    without_network(awaited, contract, change)
+    without_network(awaited, contract, lambda sdk: sdk.cancel_financing("F-1", "not disbursed"))
     assert contract.calls[-1].kind == "submit" and contract.calls[-1].endorsing_organizations is None
     assert "GetReceivableEndorsers" not in [c.name for c in contract.calls]
 
 
+CARRYING_TERMS = pytest.mark.parametrize("change", [
+    lambda sdk: sdk.record_disbursement("F-1"), lambda sdk: sdk.exercise_recourse("F-1", "unpaid"),
+    lambda sdk: sdk.demand_recourse("F-1", "unpaid")], ids=["record_disbursement", "exercise_recourse",
+                                                           "demand_recourse"])
+
+
 @both_clients
-def test_without_the_network_a_one_org_disbursement_is_refused_before_anything_is_sent(awaited):
-    # left to plan, the Gateway could send the terms to any org: the caller names the orgs, as for a holder and a
-    # bank of one org whose debtor is of another
+@CARRYING_TERMS
+def test_without_the_network_a_change_carrying_the_terms_goes_to_the_orgs_the_claims_key_names(change, awaited):
+    """Left to plan, the Gateway could send the terms to any org (a competing bank): the key's orgs, that org and the
+    regulator's, are members of the terms' collection. Neither the definition nor the channel's orgs is read."""
     contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
-    with pytest.raises(ValueError) as refused:
-        without_network(awaited, contract, lambda sdk: sdk.record_disbursement("F-1"))
-    assert "this client has no Network to read it through" in str(refused.value)
-    assert str(refused.value).endswith(f"(endorsing_organizations, `--endorsing-org MSP`): {CORE} and a regulator org")
+    without_network(awaited, contract, change)
+    submitted = contract.calls[-1]
+    assert submitted.kind == "submit" and submitted.endorsing_organizations == KEY_ORGS
+    assert "terms" in submitted.transient
+    assert ("evaluate", "GetReceivableEndorsers", [CORE]) in calls_of(contract)
+
+
+@both_clients
+@CARRYING_TERMS
+def test_without_the_network_a_change_carrying_the_terms_whose_keys_orgs_cannot_be_read_goes_to_its_org_alone(
+        change, awaited):
+    # an invalid transaction at worst, never the terms sent to an org the key does not name
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY, errors={"GetReceivableEndorsers": NO_SUCH_TRANSACTION})
+    without_network(awaited, contract, change)
+    assert contract.calls[-1].kind == "submit" and contract.calls[-1].endorsing_organizations == [CORE]
+
+
+@both_clients
+def test_without_the_network_an_org_of_the_keys_that_cannot_endorse_is_named_with_why_it_was_asked(awaited):
+    contract = down(awaited, REGULATOR, responses=ONE_ORG_FINANCED_KEY)
+    with pytest.raises(EndorseError) as caught:
+        without_network(awaited, contract, lambda sdk: sdk.demand_recourse("F-1", "unpaid"))
+    assert (f"needs {CORE} and the orgs the claim's key-level policy names ({CORE}, {REGULATOR}, read from a peer of "
+            f"{CORE}), with no Network to read the chaincode's endorsement policy through, so {CORE}, {REGULATOR} "
+            f"were asked to endorse and {REGULATOR} could not") in caught.value.message
+
+
+DEFINITION_READ = ("reading the chaincode's committed definition, which holds its endorsement policy, on a peer of "
+                   f"{CORE}, to choose who endorses ")
+
+
+class UnavailableLifecycle(ScriptedLifecycle):
+    """``_lifecycle`` whose peers cannot answer (down, or the caller refused by the channel's ACL)."""
+
+    def evaluate(self, function, **options):
+        self.asked.append((function, options.get("arguments", ()), options.get("endorsing_organizations")))
+        raise EvaluateError("no peers available to evaluate chaincode _lifecycle", transaction_id="z",
+                            code=grpc.StatusCode.UNAVAILABLE)
+
+
+@both_clients
+@pytest.mark.parametrize("lifecycle, chaincode, said", [
+    (UnavailableLifecycle(definition_with().definition), "receivables",
+     "no peers available to evaluate chaincode _lifecycle"),
+    (definition_with(), "receivables-v2", "evaluate call to endorser returned error: failed to invoke backing "
+                                          "implementation of 'QueryChaincodeDefinition': namespace receivables-v2 is "
+                                          "not defined")], ids=["no-peer-answers", "not-defined"])
+def test_a_failed_read_of_the_definition_is_raised_saying_what_it_was_reading_and_nothing_is_sent(lifecycle, chaincode,
+                                                                                                 said, awaited):
+    """Not every org: a peer down in a second bank would stop the confirmation, and a disbursement's terms would go
+    to every org."""
+    answers = {"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS, "ConfirmReceivable": ONE_ORG}
+    contract = down(awaited, responses=answers, chaincode_name=chaincode)
+    with pytest.raises(EvaluateError) as caught:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), lambda sdk: sdk.confirm(R))
+    assert caught.value.message.startswith(f"{said} ({DEFINITION_READ}confirming {R}: nothing was sent")
+    assert [c.kind for c in contract.calls] == ["evaluate", "evaluate"]
+
+
+@both_clients
+@FINANCING_CHANGES
+def test_a_failed_read_of_the_definition_sends_no_change_to_a_one_org_financed_claim(change, awaited):
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
+    lifecycle = UnavailableLifecycle(definition_with().definition)
+    with pytest.raises(EvaluateError, match="reading the chaincode's committed definition") as caught:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), change)
+    assert caught.value.code == grpc.StatusCode.UNAVAILABLE
     assert [c.kind for c in contract.calls if c.kind == "submit"] == []
+
+
+@both_clients
+@pytest.mark.parametrize("change", [
+    lambda sdk: sdk.confirm(R), lambda sdk: sdk.record_disbursement("F-1")], ids=["confirm", "record_disbursement"])
+def test_a_chaincode_policy_no_orgs_of_the_channel_meet_with_the_keys_is_refused_naming_it(change, awaited):
+    """Every org could not meet it either: the transaction would be invalid, and sent again on a retry."""
+    contract = down(awaited, responses={**ONE_ORG_FINANCED_KEY, "GetReceivable": ONE_ORG,
+                                        "ConfirmReceivable": ONE_ORG})
+    network = OrgsNetwork(*CHANNEL_ORGS, lifecycle=definition_with(f"AND('{CORE}.peer', '{PBOC}.peer')"))
+    with pytest.raises(ValueError) as refused:
+        sent(awaited, contract, network, change)
+    assert (f"the chaincode's endorsement policy, AND('{CORE}.peer', '{PBOC}.peer') (its committed definition, read "
+            f"from a peer of {CORE}), is met by no orgs of the channel ({', '.join(sorted(CHANNEL_ORGS))}) with the "
+            f"orgs the claim's key-level policy names ({CORE}, {REGULATOR}, read from a peer of {CORE}), so nothing "
+            "was sent") in str(refused.value)
+    assert [c.kind for c in contract.calls if c.kind == "submit"] == []
+    # the channel's orgs, read once (its height, then its config block), not again for an every-org plan
+    assert [function for function, *_ in network.qscc.asked] == ["GetChainInfo", "GetBlockByNumber"]
+
+
+class UnavailableQscc:
+    """qscc whose peers cannot answer."""
+
+    def evaluate(self, function, **options):
+        raise EvaluateError("no peers available to evaluate chaincode qscc", transaction_id="c",
+                            code=grpc.StatusCode.UNAVAILABLE)
+
+
+@both_clients
+@pytest.mark.parametrize("lifecycle", [definition_with(f"OutOf(3, '{CORE}.peer', '{SUPPLIER}.peer', '{BANK}.peer')"),
+                                       definition_with(CHANNEL_ENDORSEMENT)], ids=["orgs-to-add", "every-org"])
+def test_a_failed_read_of_the_channels_orgs_says_what_it_was_reading_and_nothing_is_sent(lifecycle, awaited):
+    contract = down(awaited, responses={"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS})
+    network = OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle)
+    network.qscc = UnavailableQscc()
+    with pytest.raises(EvaluateError) as caught:
+        sent(awaited, contract, network, lambda sdk: sdk.confirm(R))
+    assert caught.value.message.startswith(
+        f"no peers available to evaluate chaincode qscc (reading the channel's orgs from its config block, on a peer "
+        f"of {CORE}, to choose who endorses confirming {R}: nothing was sent")
+    assert [c.kind for c in contract.calls if c.kind == "submit"] == []
+
+
+class PlannedEndorseError(EndorseError):
+    """An EndorseError of a subclass, with a field of its own, refused before it was sent."""
+
+    def __init__(self, message: str, **fields) -> None:
+        super().__init__(message, **fields)
+        self.planned_orgs = [CORE, REGULATOR]
+
+
+class RefusedUnsent(OrgsDown):
+    """A contract whose Gateway refuses a submit naming a ``down`` org with a :class:`PlannedEndorseError`."""
+
+    def submit(self, name, **options):
+        try:
+            return OrgsDown.submit(self, name, **options)
+        except EndorseError as error:
+            raise PlannedEndorseError(error.message, transaction_id="t", code=error.code, sent=False) from error
+
+
+def test_an_endorse_error_said_again_keeps_its_class_and_every_field():
+    contract = RefusedUnsent(REGULATOR, responses={"GetReceivable": ONE_ORG, "GetReceivableEndorsers": KEY_ORGS})
+    with pytest.raises(EndorseError) as caught:
+        ReceivablesClient(contract, OrgsNetwork(*CHANNEL_ORGS)).confirm(R)
+    said = caught.value
+    assert said.message.startswith(f"confirming {R} needs {CORE} and the orgs the claim's key-level policy names")
+    assert type(said) is PlannedEndorseError and said.sent is False and said.planned_orgs == [CORE, REGULATOR]
+    assert str(said) == f"[tx t] UNAVAILABLE: {said.message}" and said.args == (str(said),)
