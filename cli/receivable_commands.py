@@ -666,8 +666,9 @@ def get_receivable(session, as_json, receivable_id) -> None:
     gives "+N" and the orders queued behind it (轮候冻结), each binding the claim in turn.
     A line per goods receipt the claim lists follows; for a part of a delivery
     invoiced in parts, with the receipt's value the supplier gave, the claim's
-    share and what the receipt's earlier parts invoiced: the debtor compares
-    them with its own receipt before it confirms.
+    share, what the receipt's live parts invoiced at its registration (fixed
+    then) and the claim's face with tax: the debtor compares them with its own
+    receipt before it confirms.
 
     \b
     Example:
@@ -677,20 +678,22 @@ def get_receivable(session, as_json, receivable_id) -> None:
     regulator_commands.show_freeze_orders(claim, as_json, GET_COLUMNS)
     if not as_json:
         for gr in claim.goods_receipts:
-            click.echo(f"goods_receipt: {_goods_receipt_line(gr, claim.currency)}")
+            click.echo(f"goods_receipt: {_goods_receipt_line(gr, claim.currency, claim.face_amount)}")
 
 
-def _goods_receipt_line(gr, currency: str) -> str:
+def _goods_receipt_line(gr, currency: str, face_amount: int) -> str:
     """A goods receipt of a claim as its debtor checks it: the numbers, and for a part of a delivery invoiced in
-    parts the receipt's value as the supplier gave it, the claim's share as the contract counted it, and the
-    running total of the receipt's parts with this one (amounts without tax)."""
+    parts the receipt's value as the supplier gave it, the claim's share as the contract counted it, the running
+    total of the receipt's parts with this one at its registration (amounts without tax), and the claim's face,
+    with tax: what the part asks of the debtor against the receipt."""
     numbers = f"PO {gr.po_number}, receipt {gr.receipt_number}"
     if gr.part is None:
         return f"{numbers} (whole)"
     p = gr.part
     return (f"{numbers}, part: invoiced {money(p.invoiced, currency)} of {money(p.received, currency)} received; "
-            f"{money(p.invoiced_before, currency)} invoiced before it, "
-            f"{money(p.invoiced_before + p.invoiced, currency)} with it (without tax)")
+            f"{money(p.invoiced_before, currency)} invoiced before it at its registration, "
+            f"{money(p.invoiced_before + p.invoiced, currency)} with it (without tax); "
+            f"face {money(face_amount, currency)} with tax")
 
 
 @receivable.command("history")

@@ -43,6 +43,13 @@ DIGEST_TAG = "+cfg."                     # version 1.0 with configuration digest
 SHORT_DIGEST = 12
 
 
+# The highest VAT rate, in percent (13% in China today, on goods). A claim on a part of a delivery is bounded by
+# its share of the receipt plus VAT at this rate: the share counts the invoices' amounts without tax, and an
+# invoice's tax is otherwise unbounded, so it could carry any face on a small share. A law, not a network's choice:
+# a constant, so every network runs the same bound.
+HIGHEST_VAT_RATE_PERCENT = 13
+
+
 # How an attestation names a data source, and how many it names at most: one definition for the attestation
 # request (model.InvoiceAttestationRequest) and for attestation_sources, which a passing attestation must name
 SOURCE_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"

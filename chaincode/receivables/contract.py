@@ -426,23 +426,55 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
                    f"fen this part gives: every part of one receipt gives the same received value; send received "
                    f"{entry.received}, or, if that value is wrong, have the claims of its parts ({listed}) ended "
                    "(withdrawn by you while registered, or rejected by the debtor) and register them again")
+    if entry.invoiced >= entry.received:
+        raise rule("goods-receipt-over-invoiced", f"{taken} is fully invoiced: its parts registered ({listed}) "
+                   f"invoice {entry.invoiced} fen of its received {entry.received} fen, so it backs no further part; "
+                   "if one of those claims is wrong, have it ended (withdrawn by you while registered, or rejected by "
+                   "the debtor) and register the right one")
     if (why := _past_the_receipt(entry.received, entry.invoiced, len(entry.parts), invoiced)) is not None:
         raise rule("goods-receipt-over-invoiced", f"{taken}: its parts registered ({listed}) invoice {entry.invoiced} "
                    f"fen of it already; {why}")
     return entry
 
 
+# The most rounding the parts of one receipt may add up to past what was received, in fen: a fen per part up to
+# this many, so a receipt's parts stay within it however many 1-fen parts are registered.
+MAX_PARTS_ROUNDING_FEN = 10
+
+
 def _past_the_receipt(received: int, invoiced_before: int, parts_before: int, invoiced: int) -> str | None:
     """Why a part invoicing ``invoiced`` fen would take the parts of a receipt past what was received (None: it
-    does not). Each part's invoice lines are rounded to the fen one by one, the receipt's value once, so parts that
-    invoice everything received may add up to a fen or so more: a fen per part counted, this one too, is allowed,
-    bounded by the number of parts (each a claim on invoices of its own) and immaterial beside any delivery."""
-    allowed = received + parts_before + 1
+    does not). Each part's invoice lines are rounded to the fen one by one, so parts that split a receipt line
+    may add up to a fen or so more than its value: a fen per part counted, this one too, is allowed, at most
+    :data:`MAX_PARTS_ROUNDING_FEN` in all."""
+    allowed = received + min(parts_before + 1, MAX_PARTS_ROUNDING_FEN)
     if invoiced_before + invoiced <= allowed:
         return None
     return (f"this claim's invoices amount to {invoiced} fen without tax, and the parts of a receipt add up to at "
-            f"most its received value of {received} fen, a fen of rounding allowed per part: at most "
-            f"{allowed - invoiced_before} fen can be invoiced on it now")
+            f"most its received value of {received} fen, a fen of rounding allowed per part (at most "
+            f"{MAX_PARTS_ROUNDING_FEN} in all): at most {allowed - invoiced_before} fen can be invoiced on it now")
+
+
+# The most a part's face may pass its share with VAT at the highest rate on it by, in fen, for the rounding of its
+# invoices' tax: see _part_face_problem.
+MAX_PART_TAX_ROUNDING_FEN = 10
+
+
+def _part_face_problem(face: int, invoiced: int) -> str | None:
+    """Why a claim on a part of a delivery may not have ``face`` (None: it may): at most the part's share,
+    ``invoiced`` fen without tax, with VAT at the highest rate on it rounded up to the fen, and a fen per whole
+    yuan of the share (at most :data:`MAX_PART_TAX_ROUNDING_FEN`) for the tax's rounding: an invoice rounds each
+    line's tax to the fen half up, so an honest invoice's tax may pass the rate on its total by half a fen a line.
+    The share is bounded by the receipt; an invoice's tax is not, so without this a 1-fen share with any tax would
+    back any face."""
+    most = (invoiced + -(-invoiced * cfg.HIGHEST_VAT_RATE_PERCENT // 100)
+            + min(invoiced // 100, MAX_PART_TAX_ROUNDING_FEN))
+    if face <= most:
+        return None
+    return (f"face amount {face} fen is more than this part's share of the receipt, {invoiced} fen without tax "
+            f"(its invoices' amount), with VAT at the highest rate of {cfg.HIGHEST_VAT_RATE_PERCENT}% on it and a "
+            f"fen a yuan (at most {MAX_PART_TAX_ROUNDING_FEN}) for its lines' rounding: {most} fen; register a face "
+            f"of at most {most} fen, or check the invoices' amount and tax")
 
 
 def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
@@ -768,6 +800,9 @@ class ReceivablesContract(Contract):
         # a part's share is counted here, not taken from the supplier: what the claim's invoices are for, without
         # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)
         invoiced = sum(i.amount for i in invoices)
+        if any(gr.part is not None for gr in req.goods_receipts) and \
+                (why := _part_face_problem(req.face_amount, invoiced)) is not None:
+            raise rule("goods-receipt-part-face-exceeds", why)
         held: list[GoodsReceiptEntry | None] = []
         for position, (given, gr) in enumerate(zip(req.goods_receipts, receipts)):
             held.append(entry := await _goods_receipt_held(s, position, given, gr.receipt_key, invoiced, debtor,

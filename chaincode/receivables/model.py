@@ -335,15 +335,15 @@ class GoodsReceiptPartReference(Doc):
 class GoodsReceiptPart(GoodsReceiptPartReference):
     """A claim's part of a delivery invoiced in parts, as the contract recorded it at registration, for the debtor
     to check before it confirms: the receipt's value the supplier gave, what this claim invoices of it, and what
-    the live parts registered before it invoiced already."""
+    the receipt's live parts invoiced at its registration."""
 
     # as stored: read back without the request's rules, as Invoice is
     received: int = Field(description="the whole receipt's value the registration gave, fen without tax")
     invoiced: int = Field(description="this claim's share: the sum of its invoices' amount (合计金额, without tax), "
                                       "fen, as the contract counted it")
-    invoiced_before: int = Field(description="what the receipt's live parts registered before this one invoiced, "
-                                             "fen: with invoiced, the running total the debtor compares with the "
-                                             "receipt")
+    invoiced_before: int = Field(description="what the receipt's live parts invoiced at this part's registration, "
+                                             "fen, fixed then (a part ended since still counts in it): with "
+                                             "invoiced, the running total the debtor compares with the receipt")
 
 
 class GoodsReceiptReference(Doc):

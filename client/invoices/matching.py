@@ -30,8 +30,9 @@ With ``part_of_delivery`` (a delivery invoiced in several invoices), an invoice 
 (an item invoiced below its received quantity, "invoiced 100 of 200 received", or receipt lines it does not
 invoice) is a part of the delivery, and a full match carries the part (``MatchResult.part``): the receipt's whole
 value and the invoice's amount, in fen without tax. Its tolerances are then one-sided: no quantity above the
-received one, no unit price above the PO's, no amount above the PO value of its quantities past a fen a line, so
-the parts of one delivery cannot add up to more than the receipt is worth.
+received one, no unit price above the PO's, no amount above the PO value of its quantities (each line rounded to
+the fen) past a fen, the contract's allowance for a part, so no part is for more than its goods are worth; what
+all the parts add up to the contract bounds (docs/receivables.md).
 The whole match is ``matched`` only when every line is and the invoice amount
 (without tax) equals the PO price x invoiced quantity summed, less the invoice's
 discount lines, within the total tolerance, and no order or receipt gives a currency
@@ -751,6 +752,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
 
     results: list[LineMatch] = []
     expected = Fraction(0)
+    # the same, each line rounded to the fen as an invoice line's amount is: what a part's invoice is held to
+    lines_fen = 0
     for item in items:
         line, ordered = item.line, ordered_of[item.number]
         if not ordered:
@@ -768,8 +771,11 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
         if line.quantity is not None and line.unit_price is not None:
-            expected += Fraction(line.quantity) * _order_price(ordered, line.unit_price)
+            at_po_price = Fraction(line.quantity) * _order_price(ordered, line.unit_price)
+            expected += at_po_price
+            lines_fen += round_half_up(at_po_price * 100)
         expected += Fraction(item.discount_fen, 100)
+        lines_fen += item.discount_fen
         status: LineStatus = "partial" if problems else "matched"
         where = dict(po_line=ordered[0].line, po_lines=_ids(ordered),
                      receipt_line=received[0].line if received else None, receipt_lines=_ids(received))
@@ -788,7 +794,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         # less than the whole receipt: an item below its received quantity, or receipt lines it does not invoice
         backing = {id(l) for lines in received_of.values() for l in lines}
         if any(r.part_of_delivery for r in results) or any(id(l) not in backing for l in receipt.lines):
-            part, problems = _delivery_part(invoice, po, receipt, tol, expected_fen, len(items))
+            part, problems = _delivery_part(invoice, po, receipt, tol, lines_fen)
             doc_problems.extend(problems)
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
@@ -812,12 +818,13 @@ def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
     it gives the same, whichever items its invoice is for), and what keeps it from being told.
 
     Each receipt line's quantity at the unit price of the PO line it is a delivery of
-    (:func:`_po_lines_of_receipt_line`), summed exactly (fractions) and rounded half up to the fen once, so no
-    line's rounding counts. A receipt line that may be of PO lines at different prices (nothing, no item code or
+    (:func:`_po_lines_of_receipt_line`), rounded half up to the fen line by line, as an invoice rounds its lines,
+    then summed: parts whose invoices each take whole receipt lines at the PO's prices add up to it exactly, and
+    the contract's fen a part (at most 10 in all) absorbs a receipt line split between invoices. A receipt line that may be of PO lines at different prices (nothing, no item code or
     unit price of its own, tells which was received), of no PO line, or of one without a price, cannot be valued:
     ``(None, problems)``."""
     tol = tolerances or Tolerances()
-    value, problems = Fraction(0), []
+    value, problems = 0, []
     for received in receipt.lines:
         candidates = _po_lines_of_receipt_line(received, po, tol)
         prices = {l.unit_price for l in candidates}
@@ -832,23 +839,27 @@ def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
                             f"({', '.join(str(p) for p in sorted(prices))}): which was received cannot be told (give "
                             "the receipt line the item code or unit price of its PO line)")
         else:
-            value += Fraction(received.quantity) * Fraction(prices.pop())
+            value += round_half_up(Fraction(received.quantity) * Fraction(prices.pop()) * 100)
     if problems:
         return None, tuple(problems)
-    return round_half_up(value * 100), ()
+    return value, ()
 
 
-def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, tol: Tolerances, expected_fen: int,
-                   lines: int) -> tuple[DeliveryPart | None, list[str]]:
+def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, tol: Tolerances,
+                   lines_fen: int) -> tuple[DeliveryPart | None, list[str]]:
     """The part of its delivery an invoice for less than the whole receipt is, and the document problems that keep
-    it from being one: a receipt that cannot be valued, an amount above the PO value of the invoiced quantities by
-    more than a fen a line (each line's amount is rounded on its own; more is a price above the PO's)."""
+    it from being one: a receipt that cannot be valued, an amount above ``lines_fen`` (the PO value of the
+    invoiced quantities, each line rounded to the fen as the invoice rounds it, less its discounts) by more than
+    the fen the contract allows a part (more is a price above the PO's). The contract also bounds what all the
+    receipt's parts invoice together (a fen a part, at most 10 in all, past its value), which one invoice cannot
+    show: an invoice passing here may still be refused there when earlier parts took that allowance."""
     received, problems = receipt_value(receipt, po, tol)
     why = [f"the receipt {receipt.number} cannot be valued as a delivery invoiced in parts is: {p}" for p in problems]
-    if invoice.total_amount_fen > expected_fen + lines:
+    if invoice.total_amount_fen > lines_fen + 1:
         why.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is above the PO value of the invoiced "
-                   f"quantities less the invoice's discounts {plain_yuan(expected_fen)} by more than a fen a line: "
-                   "an invoice of a delivery invoiced in parts is for at most the PO's value of what it invoices")
+                   f"quantities, each line rounded to the fen, less the invoice's discounts {plain_yuan(lines_fen)} "
+                   "by more than the fen of rounding the contract allows a part: an invoice of a delivery invoiced "
+                   "in parts is for at most the PO's value of what it invoices")
     if received is None:
         return None, why
     return DeliveryPart(received_fen=received, invoiced_fen=invoice.total_amount_fen), why

@@ -198,7 +198,8 @@ class GoodsReceiptPart(Document):
     received: Fen = Field(description="the whole receipt's value the registration gave, fen without tax")
     invoiced: Fen = Field(description="this claim's share: the sum of its invoices' amount (合计金额, without tax), "
                                       "as the contract counted it")
-    invoiced_before: Fen = Field(description="what the receipt's live parts registered before this one invoiced")
+    invoiced_before: Fen = Field(description="what the receipt's live parts invoiced at this part's registration, "
+                                             "fixed then (a part ended since still counts in it)")
 
 
 class GoodsReceiptReference(Document):

@@ -77,7 +77,7 @@ def test_with_the_option_it_matches_as_a_part_saying_so_and_valued_in_fen(docume
     assert result.model_dump(mode="json")["part"] == {"received_fen": 30_000, "invoiced_fen": 18_000}
 
 
-def test_the_received_value_is_computed_exactly_and_rounded_half_up_once(tmp_path):
+def test_a_receipt_lines_value_is_computed_exactly_and_rounded_half_up(tmp_path):
     po = read_purchase_order(write(tmp_path, "po.csv", PO_CSV.replace("300,1.50", "3,0.335")))
     gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV.replace(",200", ",3")))
     result = match_invoice(capacitors("1", price="0.335"), po, gr, part_of_delivery=True)
@@ -125,11 +125,49 @@ def test_an_amount_above_the_po_value_by_more_than_its_rounding_is_no_part(docum
     padded = inv.model_copy(update={"total_amount_fen": inv.total_amount_fen + 2})   # one line: a fen of rounding
     result = match_invoice(padded, po, gr, part_of_delivery=True)
     assert result.status == "partial" and result.part is None
-    assert "is above the PO value of the invoiced quantities less the invoice's discounts 150.00 by more than a fen " \
-           "a line" in result.problems[0]
+    assert "is above the PO value of the invoiced quantities, each line rounded to the fen, less the invoice's " \
+           "discounts 150.00 by more than the fen of rounding the contract allows a part" in result.problems[0]
     # within the total tolerance, the whole delivery's invoice matches as before
     whole = capacitors("200")
     assert match_invoice(whole.model_copy(update={"total_amount_fen": whole.total_amount_fen + 2}), po, gr).ok
+
+
+# six items at 1.015 received, a line each: 1.015 yuan is 102 fen a line rounded half up, as an invoice rounds it
+SIX_ITEMS = ["A1", "B2", "C3", "D4", "E5", "F6"]
+PO_SIX = "po_number,line,item_code,item_name,quantity,unit_price\n" + "".join(
+    f"PO-1,{n},{c},物品{c},1,1.015\n" for n, c in enumerate(SIX_ITEMS, 1))
+GR_SIX = "receipt_number,po_number,line,item_code,item_name,quantity\n" + "".join(
+    f"GR-1,PO-1,{n},{c},物品{c},1\n" for n, c in enumerate(SIX_ITEMS, 1))
+
+
+def items_at_1_015(codes, number: str = "26442000000012345670"):
+    return invoice(number=number, lines=tuple(line(f"*物品*物品{c}", "1", "1.015", "0.13", unit="个", spec=c)
+                                              for c in codes))
+
+
+def test_the_receipt_is_valued_line_by_line_so_parts_of_whole_lines_add_up_to_it(tmp_path):
+    po = read_purchase_order(write(tmp_path, "po.csv", PO_SIX))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_SIX))
+    # 6 x 102 fen, not 6.09 yuan rounded once: the two invoices of three lines, 306 fen each, add up to it, so the
+    # contract, allowing a part past the receipt by a fen, takes both
+    assert receipt_value(gr, po) == (612, ())
+    halves = [match_invoice(items_at_1_015(codes, f"2644200000001234567{k}"), po, gr, part_of_delivery=True)
+              for k, codes in enumerate((SIX_ITEMS[:3], SIX_ITEMS[3:]))]
+    assert [r.status for r in halves] == ["matched", "matched"]
+    assert [r.part for r in halves] == [DeliveryPart(received_fen=612, invoiced_fen=306)] * 2
+
+
+def test_a_parts_amount_may_pass_its_lines_at_po_prices_by_a_fen_not_a_fen_a_line(tmp_path):
+    po = read_purchase_order(write(tmp_path, "po.csv", PO_SIX))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_SIX))
+    three = items_at_1_015(SIX_ITEMS[:3])
+    # a fen, as the contract allows a part
+    assert match_invoice(three.model_copy(update={"total_amount_fen": 307}), po, gr, part_of_delivery=True).ok
+    # two fen on three lines: more than the contract's fen a part
+    padded = match_invoice(three.model_copy(update={"total_amount_fen": 308}), po, gr, part_of_delivery=True)
+    assert padded.status == "partial" and padded.part is None
+    assert "invoice amount 3.08 is above the PO value of the invoiced quantities, each line rounded to the fen, " \
+           "less the invoice's discounts 3.06 by more than the fen" in padded.problems[0]
 
 
 def test_a_receipt_line_of_po_lines_at_different_prices_leaves_the_receipt_unvalued(tmp_path):
@@ -225,10 +263,10 @@ async def test_the_parts_of_a_delivery_register_up_to_what_was_received(two_item
         {"received": 110_000, "invoiced": 18_000, "invoiced_before": 0},
         {"received": 110_000, "invoiced": 12_000, "invoiced_before": 18_000},
         {"received": 110_000, "invoiced": 80_000, "invoiced_before": 30_000}]
-    # a delivery invoiced entirely takes no further invoice past the rounding the parts are allowed
+    # a delivery invoiced entirely takes no further invoice, not even one within the rounding parts are allowed
     late = bolts("1000", "26442000000012345674", **parties)
     message = await net.refused(tier1, "RegisterReceivable", registration(late), rule="goods-receipt-over-invoiced")
-    assert "invoice 110000 fen of it already" in message
+    assert "is fully invoiced" in message and "invoice 110000 fen of its received 110000 fen" in message
 
 
 async def test_a_delivery_whose_lines_round_up_registers_every_part(tmp_path):
@@ -343,7 +381,8 @@ def test_receivable_get_shows_the_debtor_a_parts_receipt_value_share_and_running
     shown = CliRunner().invoke(main, ["receivable", "get", second["id"], "--as", "coreenterprise/user1"])
     assert shown.exit_code == 0, shown.output
     assert ("goods_receipt: PO PO-1, receipt GR-1, part: invoiced CNY 120.00 of CNY 300.00 received; CNY 180.00 "
-            "invoiced before it, CNY 300.00 with it (without tax)") in shown.output.splitlines()
+            "invoiced before it at its registration, CNY 300.00 with it (without tax); face CNY 135.60 with tax"
+            ) in shown.output.splitlines()
     whole = json.loads(run("register", invoice_file("200", "26442000000012345673"), "--po", documents[1],
                            "--receipt", write(documents[3].parent, "gr-other.csv", GR_CSV.replace("GR-1", "GR-2")),
                            "--due", "2026-11-30", "--as", "supplier/supplier1", "--json").stdout)

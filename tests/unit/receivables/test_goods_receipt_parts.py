@@ -115,6 +115,88 @@ async def test_parts_whose_lines_round_up_may_pass_the_received_value_by_a_fen_e
     await net.ok(net.actors["tier1"], "RegisterReceivable", registering(net, part(101), invoiced=102))
 
 
+async def test_a_parts_face_is_at_most_its_share_with_vat_at_the_highest_rate():
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=19_000))
+    # a 1-fen share whose invoice carries 1,000,000.00 of tax: the face it would back is refused, writing nothing
+    inflated = registering(net, part(20_000), invoiced=1)
+    inflated["invoices"][0]["tax"] = 100_000_000
+    inflated["face_amount"] = 100_000_001
+    message = await net.refused(tier1, "RegisterReceivable", inflated, rule="goods-receipt-part-face-exceeds")
+    assert "face amount 100000001 fen" in message and "1 fen without tax" in message
+    assert "highest rate of 13%" in message and "register a face of at most 2 fen" in message
+    # the bound is the share with 13% on it rounded up to the fen, and a fen a whole yuan of the share for the
+    # rounding of each line's tax: 99 fen of share backs at most 112 (111.87 up, and no whole yuan)
+    most = registering(net, part(20_000), invoiced=99)
+    most["invoices"][0]["tax"], most["face_amount"] = 14, 112     # the invoice would back 113 with its tax
+    await net.refused(tier1, "RegisterReceivable", {**most, "face_amount": 113}, rule="goods-receipt-part-face-exceeds")
+    assert (await net.ok(tier1, "RegisterReceivable", most))["face_amount"] == 112
+
+
+async def test_an_honest_invoices_tax_rounded_line_by_line_fits_a_parts_face():
+    # two lines of 0.50 without tax: 0.065 of tax each, rounded half up to 0.07, 0.14 in all, a fen past 13% of
+    # 1.00; the fen a yuan takes it, and no more
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    two_lines = registering(net, part(20_000), invoiced=100)
+    two_lines["invoices"][0]["tax"], two_lines["face_amount"] = 14, 114
+    assert (await net.ok(tier1, "RegisterReceivable", two_lines))["face_amount"] == 114
+    more = registering(net, part(20_000), invoiced=100)
+    more["invoices"][0]["tax"], more["face_amount"] = 15, 115
+    await net.refused(tier1, "RegisterReceivable", more, rule="goods-receipt-part-face-exceeds")
+    # however large the share, the rounding allowed stays at 10 fen
+    large = registering(net, part(20_000), invoiced=10_000)
+    large["invoices"][0]["tax"], large["face_amount"] = 1_311, 11_311
+    await net.refused(tier1, "RegisterReceivable", large, rule="goods-receipt-part-face-exceeds")
+    assert (await net.ok(tier1, "RegisterReceivable", {**large, "face_amount": 11_310}))["face_amount"] == 11_310
+
+
+async def test_a_whole_claims_face_is_bounded_by_its_invoices_only():
+    net = await standard_net()
+    whole = registering(net, RECEIPT, invoiced=1)
+    whole["invoices"][0]["tax"], whole["face_amount"] = 100, 101
+    assert (await net.ok(net.actors["tier1"], "RegisterReceivable", whole))["face_amount"] == 101
+
+
+async def test_a_fully_invoiced_receipt_takes_no_further_part_and_rounding_stops_at_ten_fen():
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    first = await net.ok(tier1, "RegisterReceivable", registering(net, part(100), invoiced=100))
+    message = await net.refused(tier1, "RegisterReceivable", registering(net, part(100), invoiced=1),
+                                rule="goods-receipt-over-invoiced")
+    assert "is fully invoiced" in message and "invoice 100 fen of its received 100 fen" in message
+    assert first["id"] in message
+    # the fen a part stops at ten: eleven parts of 10 fen and 1 fen on 100 received take 110, and no more
+    net = await standard_net()
+    for _ in range(9):
+        await net.ok(tier1, "RegisterReceivable", registering(net, part(100), invoiced=10))
+    await net.ok(tier1, "RegisterReceivable", registering(net, part(100), invoiced=19))   # 109 of 100 + 10
+    message = await net.refused(tier1, "RegisterReceivable", registering(net, part(100), invoiced=1),
+                                rule="goods-receipt-over-invoiced")
+    assert "is fully invoiced" in message
+    assert sum(p["invoiced"] for p in entry(net)["parts"]) == 109
+
+
+async def test_the_rounding_allowance_is_ten_fen_at_most_however_many_parts():
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    for _ in range(11):
+        await net.ok(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=90))   # 990
+    message = await net.refused(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=21),
+                                rule="goods-receipt-over-invoiced")
+    assert "at most 10 in all" in message and "at most 20 fen can be invoiced on it now" in message
+    await net.ok(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=20))
+
+
+async def test_honest_parts_splitting_whole_receipt_lines_register():
+    # 6 items at 1.015 received: each line 102 fen, 612 in all; two invoices of 3 lines each, 306 and 306
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    await net.ok(tier1, "RegisterReceivable", registering(net, part(612), invoiced=306))
+    await net.ok(tier1, "RegisterReceivable", registering(net, part(612), invoiced=306))
+
+
 async def test_a_part_is_allowed_only_in_a_registration_listing_its_one_receipt():
     net = await standard_net()
     message = await net.refused(net.actors["tier1"], "RegisterReceivable",
