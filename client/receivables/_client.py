@@ -459,15 +459,23 @@ class _Operations:
 
     def _key_orgs_alone(self, org: str, receivable_id: str, action: str) -> Steps[_Endorsers]:
         """``org`` and the orgs the claim's key names (:meth:`_key_orgs`), for a change carrying a bank's terms sent
-        by a client without its Network (:meth:`_one_org_endorsers`): ``org`` alone where the key's orgs cannot be
-        read, so that the terms reach no org the key does not name. At worst the transaction is invalid (a
-        ``--signature-policy`` the key's orgs do not meet, or a key naming none), never the terms sent to another
-        org."""
+        by a client without its Network (:meth:`_one_org_endorsers`), so that the terms reach no org the key does
+        not name. At worst the transaction is invalid (a
+        ``--signature-policy`` the key's orgs do not meet), never the terms sent to another org. ValueError, nothing
+        sent, where that leaves ``org`` alone: one org meets no chaincode policy, so the change could only be
+        invalidated after ordering."""
         named, why = yield from self._key_orgs(org, receivable_id, action)
         orgs = _unique([org, *(named or ())])
         read = (f"the orgs the claim's key-level policy names ({', '.join(named)}, read from a peer of {org})"
                 if named is not None else f"the orgs the claim's key-level policy names, which could not be read "
                                           f"({why})")
+        if len(orgs) < 2:
+            shown = "none" if not named else ", ".join(named)
+            raise ValueError(f"{action}: {read if named is None else f'the claim key names {shown}'}, and with no "
+                             f"Network to read the channel's orgs and the chaincode's endorsement policy through, "
+                             f"{org} alone would be asked to endorse, which no chaincode policy takes; nothing was "
+                             f"sent: pass endorsing_organizations ({org} and a regulator org, `--endorsing-org MSP`), "
+                             "or connect the client with its Network")
         return _Endorsers(orgs, action, org, f"{read}, with no Network to read the chaincode's endorsement policy "
                                              f"through, so {', '.join(orgs)} were asked to endorse")
 
@@ -1114,9 +1122,10 @@ Where the debtor is a party of that org too, the orgs the claim's key names (tha
 :meth:`receivable_endorsers`), those the collection needs and any the chaincode's endorsement policy asks besides
 are named, as for a :meth:`confirm` of such a claim (every org of the channel where those are no plan, which sends
 the terms to orgs outside the collection; a read of the definition that fails is raised, nothing sent). Without the
-Network, which the definition is read through, that org and the orgs the claim's key names (that org alone where
-they cannot be read): members of the collection, so the terms reach no other org, though a chaincode policy they
-do not meet would make the transaction invalid.
+Network, which the definition is read through, that org and the orgs the claim's key names: members of the
+collection, so the terms reach no other org, though a chaincode policy they do not meet would make the transaction
+invalid (where they cannot be read, or leave that org alone, ValueError, nothing sent: pass
+``endorsing_organizations``).
 A caller the contract does not let read the financing (not its bank) or its claim (a bank that
 has left it), or a financing with no accepted offer (no terms to read back), is sent to the
 contract all the same (to the caller's own org, and without terms where there are none), so its

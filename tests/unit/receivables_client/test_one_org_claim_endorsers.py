@@ -454,12 +454,20 @@ def test_without_the_network_a_change_carrying_the_terms_goes_to_the_orgs_the_cl
 
 @both_clients
 @CARRYING_TERMS
-def test_without_the_network_a_change_carrying_the_terms_whose_keys_orgs_cannot_be_read_goes_to_its_org_alone(
-        change, awaited):
-    # an invalid transaction at worst, never the terms sent to an org the key does not name
-    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY, errors={"GetReceivableEndorsers": NO_SUCH_TRANSACTION})
-    without_network(awaited, contract, change)
-    assert contract.calls[-1].kind == "submit" and contract.calls[-1].endorsing_organizations == [CORE]
+@pytest.mark.parametrize("key", [
+    {"errors": {"GetReceivableEndorsers": NO_SUCH_TRANSACTION}},
+    {"responses": {**ONE_ORG_FINANCED_KEY, "GetReceivableEndorsers": []}},
+    {"responses": {**ONE_ORG_FINANCED_KEY, "GetReceivableEndorsers": [CORE]}}],
+    ids=["cannot-be-read", "no-policy", "names-its-org-alone"])
+def test_without_the_network_a_change_carrying_the_terms_that_would_go_to_its_org_alone_is_not_sent(
+        change, awaited, key):
+    """The org alone meets no chaincode policy: ordered, the change could only be invalidated, and the Gateway's
+    plan could send the terms to another bank; so nothing is sent and the caller is told what to pass."""
+    contract = down(awaited, **{"responses": ONE_ORG_FINANCED_KEY, **key})
+    with pytest.raises(ValueError, match=f"{CORE} alone would be asked to endorse, which no chaincode policy takes; "
+                                         "nothing was sent: pass endorsing_organizations"):
+        without_network(awaited, contract, change)
+    assert all(call.kind != "submit" for call in contract.calls)
 
 
 @both_clients
