@@ -595,7 +595,8 @@ class _Operations:
         """``parties`` and the regulator org(s) the terms' collection of a holder and a bank both parties of ``org``
         asks for in ``definition`` (``terms-<org>-<org>``: ``org`` and any one of the regulator orgs,
         chaincode.receivables.collections): the fewest other members of the collection whose peers, with those of
-        ``parties``, meet its endorsement policy's rule (any other member, where it sets no signature policy).
+        ``parties``, meet its endorsement policy's rule (where it sets no signature policy, the chaincode's, read
+        from ``definition``; any other member where that is not a signature policy either).
         ``parties`` alone where the collection has no other member, or its policy needs none. ``(None, why)`` where
         the collection's orgs cannot be told: the definition has no such collection, a principal of it does not
         decode, or no set of its members' peers meets its endorsement policy."""
@@ -607,9 +608,21 @@ class _Operations:
         if orgs is None:
             return None, f"the definition of chaincode {self.contract.chaincode_name} has no collection {collection}"
         if orgs.endorsement is None:
-            # the chaincode's policy (any two orgs) applies, which any other member meets with ``org``: the first
+            # the chaincode's own policy applies to the collection's writes: where the definition tells its orgs,
+            # the fewest members meeting it with ``parties`` (a member only: the terms may reach no other org);
+            # else taken as the derived default, any two orgs, which any other member meets with ``org``: the first
             # in name order, so that every write of the org's terms goes to the same org, whichever host sends it
-            return parties + [o for o in orgs.members if o != org][:1], ""
+            try:
+                rule = chaincode_endorsement(definition).rule
+            except LedgerReadError as error:
+                return None, f"the chaincode's endorsement policy could not be read from a peer of {org} ({error})"
+            if rule is None:
+                return parties + [o for o in orgs.members if o != org][:1], ""
+            regulators = rule.fewest_added(parties, orgs.members)
+            if regulators is None:
+                return None, (f"collection {collection} sets no endorsement policy of its own, and no set of its "
+                              f"members' peers meets the chaincode's ({rule.spelled()})")
+            return parties + regulators, ""
         # Fabric validates a write to the collection against its own endorsement policy, which a collections file of
         # the operator's may make differ from its members: only members are added, since an org that is no member
         # may not be sent the terms, and only as many as the rule needs, as their peers meet it (the parties' peers

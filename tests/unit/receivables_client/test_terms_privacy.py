@@ -273,10 +273,30 @@ def test_where_the_collection_has_an_endorsement_policy_the_regulator_org_is_a_m
     assert _offer_named(definition) == named
 
 
-def test_where_the_collection_sets_no_endorsement_policy_the_regulator_org_is_its_first_other_member():
+def test_where_the_collection_sets_no_endorsement_policy_the_chaincodes_decides_which_member_is_named():
+    """Its writes are then checked against the chaincode's policy, the deploy's (any two of the channel's orgs'
+    peers): AuditMSP, a member that policy does not name, would make the write invalid; RegulatorMSP meets it."""
+    definition = committed_definition(HOLDS_AND_FINANCES, members={TERMS_OF_BANK: ["AuditMSP", "BankMSP", "RegulatorMSP"]},
+                                      endorsement={TERMS_OF_BANK: None})
+    assert _offer_named(definition) == ["BankMSP", "RegulatorMSP"]
+
+
+def test_where_neither_policy_tells_the_orgs_the_regulator_org_is_the_first_other_member():
+    # a chaincode policy the definition does not spell out (none here; a channel policy alike): the derived default,
+    # any two orgs, is assumed, which any other member meets with the bank's org
+    definition = committed_definition(HOLDS_AND_FINANCES, members={TERMS_OF_BANK: ["AuditMSP", "BankMSP"]},
+                                      endorsement={TERMS_OF_BANK: None}, chaincode_policy=None)
+    assert _offer_named(definition) == ["BankMSP", "AuditMSP"]
+
+
+def test_where_no_member_meets_the_chaincodes_policy_the_offer_is_refused():
     definition = committed_definition(HOLDS_AND_FINANCES, members={TERMS_OF_BANK: ["AuditMSP", "BankMSP"]},
                                       endorsement={TERMS_OF_BANK: None})
-    assert _offer_named(definition) == ["BankMSP", "AuditMSP"]   # the chaincode's policy: any two orgs
+    contract = FakeContract(responses=_offer_answers(holder_msp="BankMSP"))
+    with pytest.raises(ValueError, match="sets no endorsement policy of its own, and no set of its members' peers "
+                                         "meets the chaincode's"):
+        _sent(ReceivablesClient, contract, ScriptedLifecycle(definition), lambda sdk: sdk.make_offer(F, TERMS))
+    assert all(call.kind != "submit" for call in contract.calls)
 
 
 def test_where_the_endorsement_policy_names_no_other_member_the_offer_is_refused_naming_the_orgs_to_pass():
