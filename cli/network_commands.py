@@ -106,10 +106,11 @@ def down(topology_path, purge, as_json):
     network down`: down then fails, after trying the rest, and --purge deletes nothing). A
     process one of them started that left its process group (a worker in a session of its own,
     what a wrapper that daemonised left) is found by the pid file its environment names,
-    stopped too, and said right after its line. A node or server whose own process had exited
-    is not stopped (nor listed as stopped): what it left running is, said by a line of its own
-    (with --json, under stopped_left_running). A data folder that does not exist is said so
-    (exit status 0).
+    stopped too, and said right after its line (with --json, under stopped_outside_group:
+    {name, pid}). A node or server whose own process had exited is not stopped (nor listed as
+    stopped): what it left running is, said by a line of its own (with --json, under
+    stopped_left_running: {name, pid, left_by}, left_by the exited process's pid). A data folder
+    that does not exist is said so (exit status 0).
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
     `down` then runs `docker compose -f FILE down`: the containers go, the ledgers stay in
@@ -140,8 +141,10 @@ def down(topology_path, purge, as_json):
     if nowhere:
         say(f"{nowhere}; nothing stopped")
     else:
-        say(f"network down: {len(stopped)} process(es) stopped" + ("; all state removed" if purge else
-                                                                 f"; ledgers kept in {net.data_root}"))
+        left_running = sum(each.left_running for each in net.stopped_alongside)
+        also = f", and {left_running} left running by exited nodes or servers" if left_running else ""
+        say(f"network down: {len(stopped)} process(es) stopped{also}" + ("; all state removed" if purge else
+                                                                        f"; ledgers kept in {net.data_root}"))
     composed = _stop_recorded_compose(net, purge=purge, say=say)
     if as_json:
         # Each key only when there were any: the output of a down without them is as it was.

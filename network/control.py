@@ -450,17 +450,34 @@ class Network:
             self.say(f"{indent}{each.line()}")
         return stopped
 
-    def _left_running_by(self, owner: str) -> tuple[int, ...]:
-        """What the exited process of a node or chaincode server (as the port check names it: peer0.bank,
-        receivables.bank) left running (Supervisor.left_behind). Starting it stops those first, so a port they hold is
-        no reason to refuse the start."""
+    def _pid_file_of(self, owner: str) -> Path | None:
+        """The pid file of a node or chaincode server as the port check names it (peer0.bank, receivables.bank)."""
         for node in self.topology.nodes():
             if node.name == owner:
-                return self.supervisor.left_behind(nodeconfig.node_dirs(self.data_root, node.name).pid)
+                return nodeconfig.node_dirs(self.data_root, node.name).pid
         for pid_file in ccservers.server_pid_files(self.data_root):
             if ccservers.folder_server_name(pid_file.parent) == owner:
-                return self.supervisor.left_behind(pid_file)
-        return ()
+                return pid_file
+        return None
+
+    def _left_running_by(self, owner: str) -> tuple[int, ...]:
+        """What the exited process of a node or chaincode server (as the port check names it) left running
+        (Supervisor.left_behind). Starting it stops those first, so a port they hold is no reason to refuse the
+        start."""
+        pid_file = self._pid_file_of(owner)
+        return self.supervisor.left_behind(pid_file) if pid_file is not None else ()
+
+    def _stop_left_running(self, owners: list[str]) -> None:
+        """Stop what each owner the port check passed over left running (ensure_free's answer), before the command's
+        first step: one that outlives SIGKILL then fails it before anything has started, not at that owner's start
+        after other steps ran. Each said as stopped."""
+        for owner in owners:
+            pid_file = self._pid_file_of(owner)
+            try:
+                if pid_file is not None:
+                    self.supervisor.stop_left_behind(pid_file)
+            finally:
+                self.say_stopped_alongside("  ")
 
     def _start_node(self, node: Node) -> None:
         spec = self.node_spec(node)
@@ -489,12 +506,14 @@ class Network:
         # Another `up` (or `down`, `deploy`) running here holds ports of its own: named as that run, not as the ports.
         _refuse_if_run_locked(self.data_root, "recfin network up")
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
+        passed_over: list[str] = []
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's
-            ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports(),
-                        left_running_by=self._left_running_by)
+            passed_over = ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports(),
+                                      left_running_by=self._left_running_by)
         # Marked before the run lock is written there: a folder refused as not the network's gets nothing.
         mark_data_root(self.data_root)
         with run_lock(self.data_root, "recfin network up"):
+            self._stop_left_running(passed_over)
             return self._up()
 
     def _up(self) -> list[NodeStatus]:
@@ -909,7 +928,9 @@ class Network:
         self._check_server_ports(name, offset)      # before anything is written: the files name the ports
         # Before any ledger step: a port of a server to start that something holds (another chaincode's server a
         # stopped deploy left running, say) is refused now, not after every org has installed and approved.
-        ensure_free(topo.listen_host, self._idle_ports_of(name, offset), left_running_by=self._left_running_by)
+        # What a server's exited process left holding its ports, which the check passes over, is stopped now too.
+        self._stop_left_running(ensure_free(topo.listen_host, self._idle_ports_of(name, offset),
+                                            left_running_by=self._left_running_by))
         # Kept before the packages name the ports: if this deploy stops before its commit (its servers running),
         # the next new chaincode name still takes other ports (ccservers.port_offset_for).
         ccservers.record_port_offset(root, name, offset)

@@ -72,17 +72,23 @@ def busy_ports(host: str, owned: Iterable[tuple[str, str, int]]) -> list[tuple[s
 
 
 def ensure_free(host: str, owned: Iterable[tuple[str, str, int]],
-                left_running_by: Callable[[str], Collection[int]] | None = None) -> None:
+                left_running_by: Callable[[str], Collection[int]] | None = None) -> list[str]:
     """Raise PortInUseError naming each node and port already taken, and what holds it as far as this user can see
     (NetworkError when host cannot be bound, or a port is privileged).
 
     left_running_by(owner), when given: the processes the owner's exited process left running, which starting the
-    owner stops first (Supervisor.start). A port only they are seen holding is not refused."""
+    owner stops first (Supervisor.start). A port whose every socket they hold, and nothing else seen, is not refused.
+    Returns the owners passed over so: the caller stops what they left running (Supervisor.stop_left_behind) before
+    its first step, so one that cannot be stopped fails it before anything has started."""
     busy = busy_ports(host, owned)
+    passed: list[str] = []
     if busy and left_running_by is not None:
-        held, _ = _processes_with_sockets(_socket_ports({port for _, _, port in busy}))
-        busy = [(owner, key, port) for owner, key, port in busy
-                if not (held.get(port) and set(held[port]) <= set(left_running_by(owner)))]
+        sockets = _socket_ports({port for _, _, port in busy})
+        held, _ = _processes_with_sockets(sockets)
+        refused = [(owner, key, port) for owner, key, port in busy
+                   if not _held_only_by(port, sockets, held.get(port, []), left_running_by(owner))]
+        passed = sorted({owner for owner, _, _ in busy} - {owner for owner, _, _ in refused})
+        busy = refused
     if busy:
         holders = port_holders(port for _, _, port in busy)
         listed = ", ".join(f"{owner} {key} {host}:{port} ({holders[port]})" for owner, key, port in busy)
@@ -90,6 +96,30 @@ def ensure_free(host: str, owned: Iterable[tuple[str, str, int]],
             f"port{'s' if len(busy) > 1 else ''} already in use: {listed}; stop what holds "
             f"{'them' if len(busy) > 1 else 'it'} (e.g. `{_ss(busy[0][2])}`) or change network/topology.yaml"
         )
+    return passed
+
+
+def _held_only_by(port: int, sockets: dict[str, int], holders: list[int], left: Collection[int]) -> bool:
+    """Whether the processes left hold every socket on port and are all that is seen holding one: a socket whose
+    holder cannot be seen (another user's process) is not theirs to free."""
+    on_port = {socket_ for socket_, its_port in sockets.items() if its_port == port}
+    return bool(on_port and holders) and set(holders) <= set(left) and on_port <= _sockets_of(left)
+
+
+def _sockets_of(pids: Iterable[int]) -> set[str]:
+    """The sockets the processes have open, as their fds link to them (socket:[inode])."""
+    links: set[str] = set()
+    for pid in pids:
+        try:
+            fds = list((PROC / str(pid) / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                links.add(os.readlink(fd))
+            except OSError:
+                continue
+    return links
 
 
 def _ss(port: int) -> str:
@@ -198,11 +228,11 @@ def _describe(pid: int) -> str:
     if pid in supervisor.left_behind(pid_file):
         # What the recorded process left running when it exited: `down` stops it, and so does a start of that node or
         # server, whose own port check passes over what holds only its own ports.
-        by = (f"{found.name}'s exited process (pid {found.pid}, {pid_file})" if found.pid is not None else
-              f"{found.name}, whose pid file {pid_file} records no pid that can be read")
-        return (f"pid {pid} ({program}), left running in the network in {root} by {by}: `recfin network down` on "
-                f"that data folder stops it, as starting {found.name} there again does (`recfin network up`, "
-                f"`recfin chaincode deploy`)")
+        again = ("`recfin chaincode restart`, or `recfin chaincode deploy` for a deployment not yet committed"
+                 if pid_file.name == SERVER_PID_FILE else "`recfin network up`")
+        return (f"pid {pid} ({program}), left running in the network in {root} by {found.name}'s exited process "
+                f"(pid {found.pid}, {pid_file}): `recfin network down` on that data folder stops it, as starting "
+                f"{found.name} there again does ({again})")
     # A group is signalled whole only when its leader carries the same tag, as `down` does: else it is another's.
     leader_tag = tag_of(group)
     kill = f"kill -- -{group}" if leader_tag is not None and leader_tag == tag else f"kill {pid}"

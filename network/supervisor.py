@@ -27,8 +27,9 @@ earlier scan: a pid may have gone to an unrelated process since, and a pid file'
 only thing that makes a process ours. A process left after SIGKILL keeps the pid file, and the
 stop fails naming it.
 The recorded process alone is the pid file's process running. What it started and left running
-once it exited (left_behind: a crashed server's worker, what a wrapper that daemonised left) is
-not: start() stops it before starting the process afresh, stop() stops it (and is True only
+once it exited (left_behind: a crashed server's worker, what a wrapper that daemonised left; only a
+process tagged with that very pid file and started at or after it, in this boot) is not: start()
+stops it before starting the process afresh, stop() stops it (and is True only
 when the recorded process ran), and a wait fails naming it (a program that daemonises is not
 supported: the process started is the one watched).
 Waiting polls a check against a deadline (no fixed sleeps) and fails naming
@@ -49,7 +50,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -93,6 +94,9 @@ class Found:
     # Whether the record was written in this boot: one of an earlier boot records a pid that, now, may lead any
     # process group, so nothing running ties itself to that record.
     this_boot: bool = False
+    # The start time the record holds (stat field 22), also once the process has exited: what it left running was
+    # started by it or its descendants, so at or after it.
+    recorded_start_time: str | None = None
 
 
 class Stopped(NamedTuple):
@@ -100,21 +104,17 @@ class Stopped(NamedTuple):
     name: str                       # the pid file's process's name
     pid: int
     # The recorded process's pid when it had exited, leaving this one running; None: the recorded process ran and
-    # this one had left its process group, or the pid file records no pid that can be read (unreadable).
+    # this one had left its process group.
     left_by: int | None = None
     to_start: bool = False          # a start stopped it, to start the pid file's process afresh
-    unreadable: bool = False        # the pid file records no pid that can be read: this one was found by its tag
 
     @property
     def left_running(self) -> bool:
         """Left running by a process that is gone (not one that left the group of the process that runs)."""
-        return self.left_by is not None or self.unreadable
+        return self.left_by is not None
 
     def line(self) -> str:
         afresh = ", to start it afresh" if self.to_start else ""
-        if self.unreadable:
-            return f"stopped pid {self.pid}, started for {self.name}, whose pid file records no pid that can be " \
-                   f"read{afresh}"
         if self.left_by is None:
             return f"stopped pid {self.pid} of {self.name}, which had left its process group"
         return f"stopped pid {self.pid}, left running by {self.name}'s exited process (pid {self.left_by}){afresh}"
@@ -161,15 +161,15 @@ class Supervisor:
         this_boot = record.get("boot_id") is not None and record.get("boot_id") == _boot_id()
         if "exe" not in record:     # every pid file this module writes names its program
             return Found(pid, name=name, this_boot=this_boot)
+        recorded = str(record["start_time"]) if record.get("start_time") is not None else None
         proc = self._children.get(pid)
         if proc is not None:
             alive = proc.poll() is None
-            recorded = record.get("start_time")
-            return Found(pid, alive, name=name, start_time=str(recorded) if alive and recorded is not None else None,
-                         this_boot=this_boot)
+            return Found(pid, alive, name=name, start_time=recorded if alive else None, this_boot=this_boot,
+                         recorded_start_time=recorded)
         found = _look(pid, record, pid_file_tag(pid_file))
         return Found(pid, found.alive, found.uid, found.runs_for, name, found.start_time if found.alive else None,
-                     this_boot)
+                     this_boot, recorded)
 
     def running_pid(self, pid_file: Path) -> int | None:
         """The pid recorded in pid_file if that process is still alive and still ours (another user's included:
@@ -183,14 +183,28 @@ class Supervisor:
         gone: members of its process group and those that left it (a crashed server's worker, what a wrapper that
         daemonised left), those leading a group of their own first. They are not the pid file's process running:
         start() stops them before starting it afresh, and stop() stops them. Only those whose tag names this very
-        pid file (_started_for_record). () while the recorded process runs (what it started is then part of it),
-        when the pid file records another folder's process or one of an earlier boot, and when there is no pid file;
-        one that records no pid that can be read: each process carrying its tag."""
+        pid file and that started at or after the recorded process (_started_for_record). () while the recorded
+        process runs (what it started is then part of it), or its own pid still runs carrying the tag though the
+        record no longer describes it (start() refuses that with its own message); and when the pid file records
+        another folder's process, one of an earlier boot, or no pid that can be read, and when there is none."""
         found = self.find(pid_file)
-        if found.alive or found.runs_for is not None:
+        if found.alive or found.runs_for is not None or self._own_unrecorded(pid_file, found):
             return ()
         members, outside = _started_for_record(pid_file, found)
         return _leaders_first(members + outside)
+
+    def stop_left_behind(self, pid_file: Path) -> None:
+        """Stop what pid_file's exited process left running (left_behind), as start() does before starting it afresh,
+        for a command to do before its first step (its lines say "to start it afresh"): one that outlives SIGKILL
+        then fails the command before anything has started. NetworkError, the pid file kept, when one does."""
+        if self.left_behind(pid_file):
+            self._stop(pid_file, self.find(pid_file), to_start=True)
+
+    @staticmethod
+    def _own_unrecorded(pid_file: Path, found: Found) -> bool:
+        """Whether the pid the record names runs still as pid_file's own process (it carries the tag) though the
+        record no longer describes it (edited, or written over): that process, not something it left running."""
+        return not found.alive and found.pid is not None and _carries(found.pid, pid_file_tag(pid_file))
 
     def take_stopped_alongside(self) -> list[Stopped]:
         """stopped_alongside, emptied: what the stops and starts since the last call stopped besides the processes
@@ -210,13 +224,12 @@ class Supervisor:
             self.bound_log(spec.log)
             return found.pid, False
         tag = pid_file_tag(spec.pid_file)
-        if found.pid is not None and _carries(found.pid, tag):
+        if self._own_unrecorded(spec.pid_file, found):
             # Its own process, which the record no longer describes (edited, or written over): a second copy would
             # run beside it, and writing the pid file anew would lose it for good.
             raise NetworkError(f"{spec.name}: pid {found.pid} still runs for {spec.pid_file}, which no longer "
                                f"describes it: stop it with `kill -- -{found.pid}`, then start again")
-        if self.left_behind(spec.pid_file):
-            self._stop(spec.pid_file, found, to_start=True)
+        self.stop_left_behind(spec.pid_file)
         make_folders(spec.log.parent)
         make_folders(spec.pid_file.parent)
         rotate_log(spec.log, self.log_limit)
@@ -258,6 +271,9 @@ class Supervisor:
         """stop() of what find() found at pid_file; to_start: for start(), which stops what the recorded process left
         running before starting it afresh (its lines and its failure say so)."""
         pid = found.pid
+        if self._own_unrecorded(pid_file, found):
+            # Its own process, which the record no longer describes: stopped as the running node it is.
+            found = replace(found, alive=True, start_time=_start_time(pid))
         if found.alive and found.uid is not None:
             raise NetworkError(f"{found.name} pid {pid} runs as uid {found.uid}: run `sudo recfin network down`")
         if found.runs_for is not None:
@@ -287,8 +303,8 @@ class Supervisor:
                 left = self._terminate(_targets_of(late, tag))
         finally:
             self.stopped_alongside.extend(
-                Stopped(found.name, each, left_by=None if found.alive else pid, to_start=to_start,
-                        unreadable=pid is None) for each in alongside if not _lives(each))
+                Stopped(found.name, each, left_by=None if found.alive else pid, to_start=to_start)
+                for each in alongside if not _lives(each))
         if left:
             raise NetworkError(_not_stopped(found.name, pid, pid_file, left, to_start=to_start))
         self._children.pop(pid, None)
@@ -408,21 +424,22 @@ def _targets_of(escaped: list[int], tag: str) -> list[_Target]:
     return targets
 
 
-def _not_stopped(name: str, group: int | None, pid_file: Path, left: list[_Target], *, to_start: bool = False) -> str:
+def _not_stopped(name: str, group: int, pid_file: Path, left: list[_Target], *, to_start: bool = False) -> str:
     """The error of a stop that left processes after SIGKILL: which, and the `ps` that shows them; to_start: of the stop
     a start makes of what the exited process left running, which then starts nothing."""
     parts, selected = [], []
-    if group is not None and any(target.pid == group and target.group for target in left):
+    if any(target.pid == group and target.group for target in left):
         members = [str(p) for p in _group_members(group)] or [str(group)]
         parts.append(f"pid {first_few(members)} of process group {group}")
         selected.append(f"-g {group}")
     outside = [str(p) for target in left if target.pid != group or not target.group
                for p in ((_group_members(target.pid) or [target.pid]) if target.group else [target.pid])]
     if outside:
-        parts.append(f"pid {first_few(outside)} " + (f"(which left process group {group})" if group is not None else
-                                                       "(carrying the pid file's tag)"))
+        parts.append(f"pid {first_few(outside)} (which left process group {group})")
         selected.append(f"-p {','.join(outside)}")
-    then = (f"{name} not started: once they have exited, run `recfin network up` again" if to_start
+    # Neutral on the command: `up`, `chaincode deploy` and `chaincode restart` all start processes, and only the
+    # one that failed starts this one (up does not start the server of a deployment not yet committed).
+    then = (f"{name} not started: once they have exited, run the command again" if to_start
             else "run the stop again once they have exited")
     return (f"{name}: {' and '.join(parts)} still alive after SIGKILL (see `ps -o pid,stat,cmd {' '.join(selected)}`; "
             f"state D waits on the kernel): {pid_file} kept, {then}")
@@ -589,14 +606,27 @@ def _started_for_record(pid_file: Path, found: Found) -> tuple[list[int], list[i
     recorded process's group, those outside it). While that process runs its group is its own, and a member is the
     pid file's as _carries decides (a folder moved while running names its old path). Once it has exited nothing ties
     the group's id to the record (a pid file of an earlier run may record a pid that now leads another folder's group,
-    one whose folder was moved): a member then counts only when its tag names this very file, and none at all when
-    the record is of an earlier boot. A pid file that records no pid that can be read: those whose tag names it."""
+    one whose folder was moved, its tag naming this path still): a process then counts only when its tag names this
+    very file and it started at or after the recorded process (which, or whose descendants, started it), the recorded
+    pid itself excepted; none at all when the record is of an earlier boot, or records no pid that can be read
+    (nothing ties a process to it)."""
     tag = pid_file_tag(pid_file)
     if found.pid is None:
-        return [], (_started_for(tag, None, exact=True)[1] if os.path.lexists(pid_file) else [])
-    if not found.alive and not found.this_boot:
         return [], []
-    return _started_for(tag, found.pid, exact=not found.alive)
+    if found.alive:
+        return _started_for(tag, found.pid)
+    try:
+        recorded = int(found.recorded_start_time) if found.this_boot else None
+    except (TypeError, ValueError):
+        recorded = None
+    if recorded is None:
+        return [], []
+
+    def started_since(pid: int) -> bool:
+        start_time = _start_time(pid)
+        return pid != found.pid and start_time is not None and int(start_time) >= recorded
+    members, outside = _started_for(tag, found.pid, exact=True)
+    return [pid for pid in members if started_since(pid)], [pid for pid in outside if started_since(pid)]
 
 
 def _started_for(tag: str, group: int | None, *, exact: bool = False) -> tuple[list[int], list[int]]:

@@ -387,12 +387,12 @@ def test_a_port_held_by_what_a_node_left_running_does_not_refuse_its_start_and_n
 
     def left_running_by(owner: str) -> tuple[int, ...]:
         return fresh().left_behind(dirs.pid) if owner == "peer0.bank" else ()
-    ensure_free("127.0.0.1", [("peer0.bank", "port", port)], left_running_by=left_running_by)
+    assert ensure_free("127.0.0.1", [("peer0.bank", "port", port)], left_running_by=left_running_by) == ["peer0.bank"]
     with pytest.raises(PortInUseError) as err:
         ensure_free("127.0.0.1", [("peer0.supplier", "port", port)], left_running_by=left_running_by)
     assert (f"left running in the network in {data} by peer0.bank's exited process (pid {pid}, {dirs.pid}): "
             f"`recfin network down` on that data folder stops it, as starting peer0.bank there again does (`recfin "
-            f"network up`, `recfin chaincode deploy`)") in str(err.value)
+            f"network up`)") in str(err.value)
     # A record of an earlier boot ties nothing running now to it: `down` would leave it, so the kill is named.
     record = json.loads(dirs.pid.read_text())
     dirs.pid.write_text(json.dumps(record | {"boot_id": "an-earlier-boot"}))
