@@ -437,43 +437,39 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
     return entry
 
 
-# The most rounding the parts of one receipt may add up to past what was received, in fen: a fen per part up to
-# this many, so a receipt's parts stay within it however many 1-fen parts are registered.
+# The most rounding the parts of one receipt may add up to past what was received, in fen, however many parts and
+# lines there are: each part's invoice lines are rounded to the fen one by one, so each receipt line split between
+# parts may round up by half a fen in each of them; no part is taken once the receipt is fully invoiced.
 MAX_PARTS_ROUNDING_FEN = 10
 
 
 def _past_the_receipt(received: int, invoiced_before: int, parts_before: int, invoiced: int) -> str | None:
     """Why a part invoicing ``invoiced`` fen would take the parts of a receipt past what was received (None: it
-    does not). Each part's invoice lines are rounded to the fen one by one, so parts that split a receipt line
-    may add up to a fen or so more than its value: a fen per part counted, this one too, is allowed, at most
-    :data:`MAX_PARTS_ROUNDING_FEN` in all."""
-    allowed = received + min(parts_before + 1, MAX_PARTS_ROUNDING_FEN)
+    does not). Each part's invoice lines are rounded to the fen one by one, so parts that split receipt lines
+    may add up to a few fen more than its value: :data:`MAX_PARTS_ROUNDING_FEN` are allowed in all (a fen per part
+    would refuse an honest part splitting several lines, whose rounding grows with its lines)."""
+    allowed = received + MAX_PARTS_ROUNDING_FEN
     if invoiced_before + invoiced <= allowed:
         return None
     return (f"this claim's invoices amount to {invoiced} fen without tax, and the parts of a receipt add up to at "
-            f"most its received value of {received} fen, a fen of rounding allowed per part (at most "
-            f"{MAX_PARTS_ROUNDING_FEN} in all): at most {allowed - invoiced_before} fen can be invoiced on it now")
-
-
-# The most a part's face may pass its share with VAT at the highest rate on it by, in fen, for the rounding of its
-# invoices' tax: see _part_face_problem.
-MAX_PART_TAX_ROUNDING_FEN = 10
+            f"most its received value of {received} fen and {MAX_PARTS_ROUNDING_FEN} fen of rounding: at most "
+            f"{allowed - invoiced_before} fen can be invoiced on it now")
 
 
 def _part_face_problem(face: int, invoiced: int) -> str | None:
     """Why a claim on a part of a delivery may not have ``face`` (None: it may): at most the part's share,
     ``invoiced`` fen without tax, with VAT at the highest rate on it rounded up to the fen, and a fen per whole
-    yuan of the share (at most :data:`MAX_PART_TAX_ROUNDING_FEN`) for the tax's rounding: an invoice rounds each
-    line's tax to the fen half up, so an honest invoice's tax may pass the rate on its total by half a fen a line.
+    yuan of the share for the tax's rounding: an invoice rounds each line's tax to the fen half up, so an honest
+    invoice's tax may pass the rate on its total by half a fen a line, and a line is at least a yuan or so (a cap
+    in fen would refuse an invoice of many lines at .50 yuan, whose rounding grows with its lines).
     The share is bounded by the receipt; an invoice's tax is not, so without this a 1-fen share with any tax would
     back any face."""
-    most = (invoiced + -(-invoiced * cfg.HIGHEST_VAT_RATE_PERCENT // 100)
-            + min(invoiced // 100, MAX_PART_TAX_ROUNDING_FEN))
+    most = invoiced + -(-invoiced * cfg.HIGHEST_VAT_RATE_PERCENT // 100) + invoiced // 100
     if face <= most:
         return None
     return (f"face amount {face} fen is more than this part's share of the receipt, {invoiced} fen without tax "
             f"(its invoices' amount), with VAT at the highest rate of {cfg.HIGHEST_VAT_RATE_PERCENT}% on it and a "
-            f"fen a yuan (at most {MAX_PART_TAX_ROUNDING_FEN}) for its lines' rounding: {most} fen; register a face "
+            f"fen a yuan for its lines' rounding: {most} fen; register a face "
             f"of at most {most} fen, or check the invoices' amount and tax")
 
 

@@ -820,7 +820,8 @@ def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
     Each receipt line's quantity at the unit price of the PO line it is a delivery of
     (:func:`_po_lines_of_receipt_line`), rounded half up to the fen line by line, as an invoice rounds its lines,
     then summed: parts whose invoices each take whole receipt lines at the PO's prices add up to it exactly, and
-    the contract's fen a part (at most 10 in all) absorbs a receipt line split between invoices. A receipt line that may be of PO lines at different prices (nothing, no item code or
+    the contract's 10 fen of rounding absorb receipt lines split between invoices. A receipt line that may be of
+    PO lines at different prices (nothing, no item code or
     unit price of its own, tells which was received), of no PO line, or of one without a price, cannot be valued:
     ``(None, problems)``."""
     tol = tolerances or Tolerances()
@@ -850,8 +851,8 @@ def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, t
     """The part of its delivery an invoice for less than the whole receipt is, and the document problems that keep
     it from being one: a receipt that cannot be valued, an amount above ``lines_fen`` (the PO value of the
     invoiced quantities, each line rounded to the fen as the invoice rounds it, less its discounts) by more than
-    the fen the contract allows a part (more is a price above the PO's). The contract also bounds what all the
-    receipt's parts invoice together (a fen a part, at most 10 in all, past its value), which one invoice cannot
+    a fen (more is a price above the PO's). The contract also bounds what all the
+    receipt's parts invoice together (10 fen of rounding past its value), which one invoice cannot
     show: an invoice passing here may still be refused there when earlier parts took that allowance."""
     received, problems = receipt_value(receipt, po, tol)
     why = [f"the receipt {receipt.number} cannot be valued as a delivery invoiced in parts is: {p}" for p in problems]

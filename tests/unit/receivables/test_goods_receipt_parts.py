@@ -71,7 +71,8 @@ async def test_the_share_is_the_invoices_amount_not_the_suppliers_word():
     message = await net.refused(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=50_000_00),
                                 rule="goods-receipt-over-invoiced")
     assert "this claim's invoices amount to 5000000 fen without tax" in message
-    assert "its received value of 20000 fen" in message and "at most 20001 fen can be invoiced" in message
+    assert "its received value of 20000 fen and 10 fen of rounding" in message
+    assert "at most 20010 fen can be invoiced" in message
     # a share stated by the supplier is no field of the request
     said = registering(net, {**RECEIPT, "part": {"received": 20_000, "invoiced": 1}}, invoiced=50_000_00)
     message = await net.refused(tier1, "RegisterReceivable", said, rule="argument-invalid")
@@ -89,18 +90,18 @@ async def test_a_part_past_what_was_received_is_refused_saying_what_is_left_and_
     tier1 = net.actors["tier1"]
     first = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=12_000))
     second = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=7_000))
-    # refused asserts that nothing was written; 20000 received, a fen per part for three parts: 1003 left
-    message = await net.refused(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=1_004),
+    # refused asserts that nothing was written; 20000 received and 10 fen of rounding: 1010 left
+    message = await net.refused(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=1_011),
                                 rule="goods-receipt-over-invoiced")
-    assert "invoice 19000 fen of it already" in message and "at most 1003 fen can be invoiced on it now" in message
+    assert "invoice 19000 fen of it already" in message and "at most 1010 fen can be invoiced on it now" in message
     assert first["id"] in message and second["id"] in message
     third = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=1_000))
     assert third["goods_receipts"][0]["part"] == recorded(20_000, 1_000, 19_000)
-    await net.refused(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=5),
+    await net.refused(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=11),
                       rule="goods-receipt-over-invoiced")
 
 
-async def test_parts_whose_lines_round_up_may_pass_the_received_value_by_a_fen_each():
+async def test_parts_whose_lines_round_up_may_pass_the_received_value_by_ten_fen_in_all():
     # 3 received at 0.335: 1.005 yuan, 101 fen rounded once; invoiced one at a time, each 0.335 is 34 fen
     net = await standard_net()
     tier1 = net.actors["tier1"]
@@ -108,11 +109,16 @@ async def test_parts_whose_lines_round_up_may_pass_the_received_value_by_a_fen_e
         r = await net.ok(tier1, "RegisterReceivable", registering(net, part(101), invoiced=34))
         assert r["goods_receipts"][0]["part"] == recorded(101, 34, 34 * n)
     assert sum(p["invoiced"] for p in entry(net)["parts"]) == 102
-    # no more than a fen a part: a first part of 103 on 101 received is past it
+    # no more than ten fen in all, whatever the parts: a first part of 112 on 101 received is past it; a part
+    # splitting several receipt lines rounds up by half a fen a line, which a fen a part would refuse
     net = await standard_net()
-    await net.refused(net.actors["tier1"], "RegisterReceivable", registering(net, part(101), invoiced=103),
+    await net.refused(net.actors["tier1"], "RegisterReceivable", registering(net, part(101), invoiced=112),
                       rule="goods-receipt-over-invoiced")
-    await net.ok(net.actors["tier1"], "RegisterReceivable", registering(net, part(101), invoiced=102))
+    await net.ok(net.actors["tier1"], "RegisterReceivable", registering(net, part(101), invoiced=111))
+    # 2 each of 0.335, 1.015 and 2.675 received (805 fen, line by line); two invoices of one each, 404 fen apiece
+    net = await standard_net()
+    for _ in range(2):
+        await net.ok(net.actors["tier1"], "RegisterReceivable", registering(net, part(805), invoiced=404))
 
 
 async def test_a_parts_face_is_at_most_its_share_with_vat_at_the_highest_rate():
@@ -145,11 +151,12 @@ async def test_an_honest_invoices_tax_rounded_line_by_line_fits_a_parts_face():
     more = registering(net, part(20_000), invoiced=100)
     more["invoices"][0]["tax"], more["face_amount"] = 15, 115
     await net.refused(tier1, "RegisterReceivable", more, rule="goods-receipt-part-face-exceeds")
-    # however large the share, the rounding allowed stays at 10 fen
-    large = registering(net, part(20_000), invoiced=10_000)
-    large["invoices"][0]["tax"], large["face_amount"] = 1_311, 11_311
-    await net.refused(tier1, "RegisterReceivable", large, rule="goods-receipt-part-face-exceeds")
-    assert (await net.ok(tier1, "RegisterReceivable", {**large, "face_amount": 11_310}))["face_amount"] == 11_310
+    # a fen a yuan however large the share (an invoice of 30 lines of 3.50 rounds each line's tax up half a fen)
+    large = registering(net, part(20_000), invoiced=10_500)
+    large["invoices"][0]["tax"], large["face_amount"] = 1_470, 11_970
+    over = {**large, "invoices": [{**large["invoices"][0], "tax": 1_471}], "face_amount": 11_971}
+    await net.refused(tier1, "RegisterReceivable", over, rule="goods-receipt-part-face-exceeds")
+    assert (await net.ok(tier1, "RegisterReceivable", large))["face_amount"] == 11_970     # 10500 + 1365 + 105
 
 
 async def test_a_whole_claims_face_is_bounded_by_its_invoices_only():
@@ -185,7 +192,7 @@ async def test_the_rounding_allowance_is_ten_fen_at_most_however_many_parts():
         await net.ok(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=90))   # 990
     message = await net.refused(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=21),
                                 rule="goods-receipt-over-invoiced")
-    assert "at most 10 in all" in message and "at most 20 fen can be invoiced on it now" in message
+    assert "and 10 fen of rounding" in message and "at most 20 fen can be invoiced on it now" in message
     await net.ok(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=20))
 
 
@@ -313,7 +320,7 @@ async def test_splitting_a_parts_claim_leaves_the_registry_as_it_was():
     # the parts of a split claim are the root's: the receipt's part is still the root's, as counted
     assert entry(net) == before == {"receipt_key": receipt_key(net), "received": 20_000, "parts": [
         {"receivable_id": r["id"], "invoiced": 12_000}]}
-    await net.refused(a["tier1"], "RegisterReceivable", registering(net, part(20_000), invoiced=8_003),
+    await net.refused(a["tier1"], "RegisterReceivable", registering(net, part(20_000), invoiced=8_011),
                       rule="goods-receipt-over-invoiced")
     await net.ok(a["tier1"], "RegisterReceivable", registering(net, part(20_000), invoiced=8_000))
 
