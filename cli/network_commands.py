@@ -142,7 +142,7 @@ def down(topology_path, purge, as_json):
         say(f"{nowhere}; nothing stopped")
     else:
         left_running = sum(each.left_running for each in net.stopped_alongside)
-        also = f", and {left_running} left running by exited nodes or servers" if left_running else ""
+        also = f", and {left_running} that exited nodes or servers had left running" if left_running else ""
         say(f"network down: {len(stopped)} process(es) stopped{also}" + ("; all state removed" if purge else
                                                                         f"; ledgers kept in {net.data_root}"))
     composed = _stop_recorded_compose(net, purge=purge, say=say)

@@ -203,8 +203,12 @@ class Supervisor:
     @staticmethod
     def _own_unrecorded(pid_file: Path, found: Found) -> bool:
         """Whether the pid the record names runs still as pid_file's own process (it carries the tag) though the
-        record no longer describes it (edited, or written over): that process, not something it left running."""
-        return not found.alive and found.pid is not None and _carries(found.pid, pid_file_tag(pid_file))
+        record no longer describes it (edited, or written over): that process, not something it left running. Its tag
+        must name this very file: a pid reused by another folder's process carrying that folder's tag is not ours."""
+        if found.alive or found.pid is None:
+            return False
+        carried = tag_of(found.pid)
+        return carried is not None and _same_file(carried, pid_file_tag(pid_file))
 
     def take_stopped_alongside(self) -> list[Stopped]:
         """stopped_alongside, emptied: what the stops and starts since the last call stopped besides the processes
@@ -279,6 +283,17 @@ class Supervisor:
         if found.runs_for is not None:
             return False            # another folder's process: its own pid file there keeps track of it
         tag = pid_file_tag(pid_file)
+        if pid is None and pid_file.exists():
+            # A pid file cut short ties no process to itself, but one carrying its very tag may be its node, running:
+            # deleting the file would lose the last record of it, and stopping it could stop a moved folder's node
+            # (whose tag names this path still). Kept, and the processes named, for the user to tell.
+            _members, carrying = _started_for(tag, None, exact=True)
+            if carrying:
+                raise NetworkError(f"{found.name}: {pid_file} records no pid that can be read, and pid "
+                                   f"{first_few([str(p) for p in carrying])} carrying its tag run(s) (`ps -o "
+                                   f"pid,cmd -p {','.join(map(str, carrying))}`): {pid_file} kept; stop them "
+                                   "(`kill PID`) once you have checked they are this data folder's, then run the "
+                                   "command again")
         members, escaped = _started_for_record(pid_file, found)
         if found.alive:
             # The start time find() checked, not one read now: a pid reused since is not signalled.

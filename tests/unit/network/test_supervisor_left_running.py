@@ -107,7 +107,7 @@ def test_down_says_only_what_a_node_whose_process_had_exited_left_running(tmp_pa
     assert f"stopped pid {member}, left running by peer0.bank's exited process (pid {pid})" in lines
     assert f"stopped pid {own}, left running by peer0.bank's exited process (pid {pid})" in lines
     assert "stopped peer0.bank" not in lines and any(
-        line.startswith("network down: 0 process(es) stopped, and 2 left running by exited nodes or servers; ")
+        line.startswith("network down: 0 process(es) stopped, and 2 that exited nodes or servers had left running; ")
         for line in lines)
     out = json.loads(result.stdout)
     assert out["stopped"] == [] and "stopped_outside_group" not in out
@@ -152,9 +152,10 @@ def test_a_start_that_cannot_stop_what_was_left_says_what_it_stopped_and_to_run_
     assert gone(member)
 
 
-def test_a_pid_file_that_records_no_readable_pid_is_deleted_and_ties_nothing_running_to_it(tmp_path, sup):
+def test_a_pid_file_that_records_no_readable_pid_ties_nothing_to_it_and_is_kept_while_its_tag_runs(tmp_path, sup):
     """Its tag may name another folder's running node (one moved from this path): nothing tells which, so nothing
-    carrying it is taken for what this pid file left running."""
+    carrying it is taken for what this pid file left running, or stopped; but deleting the file would lose the last
+    record of a node that may be this folder's own, running: stop refuses, naming them."""
     folder = tmp_path / "node"
     folder.mkdir()
     sp = spec(folder, STAYS_LEFT, tmp_path)
@@ -164,10 +165,16 @@ def test_a_pid_file_that_records_no_readable_pid_is_deleted_and_ties_nothing_run
     sp.pid_file.write_text('{"pid": ')            # cut short
     assert fresh().left_behind(sp.pid_file) == ()
     stopper = fresh()
-    assert stopper.stop(sp.pid_file) is False
-    assert not gone(pid) and not gone(worker) and not sp.pid_file.exists() and stopper.stopped_alongside == []
-    kill_group(pid)
-    kill_group(worker)
+    try:
+        with pytest.raises(NetworkError, match=f"records no pid that can be read, and pid .*{pid}.* carrying its "
+                                               "tag run"):
+            stopper.stop(sp.pid_file)
+        assert not gone(pid) and not gone(worker) and sp.pid_file.exists() and stopper.stopped_alongside == []
+    finally:
+        kill_group(pid)
+        kill_group(worker)
+    sup.wait_until(lambda: gone(pid) and gone(worker), what="their exit", name=sp.name, log=sp.log, timeout=10)
+    assert fresh().stop(sp.pid_file) is False and not sp.pid_file.exists()     # nothing carries it now
 
 
 def test_a_deploy_s_port_check_passes_over_what_its_own_crashed_server_left_running(tmp_path, sup, topology,

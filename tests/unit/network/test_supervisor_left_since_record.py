@@ -64,8 +64,10 @@ def test_a_moved_folder_s_running_node_is_not_what_the_new_folder_s_exited_node_
         assert fresh().stop(exited.pid_file) is False and not gone(pid) and not gone(worker)
         exited.pid_file.write_text('{"pid": ')            # cut short
         assert fresh().left_behind(exited.pid_file) == ()
-        assert fresh().stop(exited.pid_file) is False and not gone(pid) and not gone(worker)
-        assert not exited.pid_file.exists() and fresh().running_pid(moved / "node.pid") == pid
+        with pytest.raises(NetworkError, match="records no pid that can be read"):
+            fresh().stop(exited.pid_file)
+        assert not gone(pid) and not gone(worker)
+        assert exited.pid_file.exists() and fresh().running_pid(moved / "node.pid") == pid
     finally:
         kill_group(pid)
         kill_group(worker)
@@ -82,6 +84,24 @@ def test_a_pid_file_s_own_process_its_record_no_longer_describes_is_not_left_beh
         assert stopper.stop(sp.pid_file) is True
         assert stopper.stopped_alongside == [] and not sp.pid_file.exists()
         sup.wait_until(lambda: gone(pid), what="its exit", name=sp.name, log=sp.log, timeout=10)
+    finally:
+        kill_group(pid)
+
+
+def test_a_pid_reused_by_another_folders_process_is_not_taken_for_this_pid_files_own(tmp_path, sup):
+    """X's pid file records a pid that another folder's process now has (its own pid file gone, say), with another
+    start time: that process carries its folder's tag, not X's, so X's stop leaves it alone."""
+    other = tmp_path / "other"
+    other.mkdir()
+    theirs = test_supervisor.spec(other, SLEEPER)
+    pid = start_ready(sup, theirs)
+    record = json.loads(theirs.pid_file.read_text())
+    theirs.pid_file.unlink()
+    ours = test_supervisor.spec(tmp_path / "ours", SLEEPER)
+    ours.pid_file.parent.mkdir(parents=True, exist_ok=True)
+    ours.pid_file.write_text(json.dumps({**record, "start_time": str(int(record["start_time"]) + 1)}))
+    try:
+        assert fresh().stop(ours.pid_file) is False and not gone(pid)
     finally:
         kill_group(pid)
 
