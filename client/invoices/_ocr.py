@@ -170,7 +170,7 @@ def load_pages(image: bytes | Path, source: str) -> list:
         with Image.open(image if isinstance(image, Path) else io.BytesIO(image)) as opened:
             frames = []
             for frame in ImageSequence.Iterator(opened):
-                within = _within_page_pixels(frame.size)  # from its header, before it is decoded
+                within = within_page_pixels(frame.size)  # from its header, before it is decoded
                 grey = frame.convert("L")
                 frames.append(grey if within == grey.size else grey.resize(within, Image.Resampling.LANCZOS))
             return frames
@@ -183,7 +183,7 @@ def load_pages(image: bytes | Path, source: str) -> list:
         raise MalformedInput(source, None, f"cannot decode the image: {exc}") from None
 
 
-def _within_page_pixels(size: tuple[int, int]) -> tuple[int, int]:
+def within_page_pixels(size: tuple[int, int]) -> tuple[int, int]:
     """``size``, or where it has more than MAX_PAGE_PIXELS, the largest size of its aspect within them: tesseract
     would take minutes over a larger page, if it finished at all, and reads no better for it."""
     width, height = size
@@ -283,7 +283,7 @@ def _framed(crop, margin: int):
     return framed
 
 
-def _dark(image):
+def ink_mask(image):
     """Dark pixels white, the rest black: what ``getbbox`` and column sums count as ink."""
     return image.point(lambda v: 255 if v < 128 else 0)
 
@@ -296,7 +296,7 @@ def fitted(crop):
     close to a Chinese character is read as part of it (``*钢材`` as ``*人钢材``) or eats it (``*照明`` as
     ``*妥明``); white space around it keeps the two apart.
     """
-    ink = _dark(crop).getbbox()
+    ink = ink_mask(crop).getbbox()
     if ink is None:
         return _framed(crop, _CROP_MARGIN)
     crop = crop.crop(ink)
@@ -315,7 +315,7 @@ def _space_raised_marks(crop):
     for left, right in dark_spans(column_ink(crop, 0, height)):
         if right - left >= 0.5 * height:
             continue
-        box = _dark(crop.crop((left, 0, right, height))).getbbox()
+        box = ink_mask(crop.crop((left, 0, right, height))).getbbox()
         if box is not None and box[3] <= 0.6 * height:
             pieces += [(last, left, 0), (left, right, gap)]
             last = right
@@ -337,7 +337,7 @@ def column_ink(page, top: int, bottom: int) -> list[float]:
     band = page.crop((0, max(0, top), page.width, min(page.height, bottom)))
     if band.height == 0:
         return [0.0] * page.width
-    averaged = _dark(band).resize((band.width, 1), resample=Image.Resampling.BOX)  # each column to one pixel
+    averaged = ink_mask(band).resize((band.width, 1), resample=Image.Resampling.BOX)  # each column to one pixel
     return [v * band.height / 255 for v in averaged.tobytes()]
 
 

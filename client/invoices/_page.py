@@ -27,12 +27,15 @@ class ScannedPage:
     """One page image (grayscale), read once into lines that know their page; any region of it can be read
     again in any mode, and each region is read in each mode only once. ``word_gap`` is where a blank between
     two words of an item's name or spec is a space (:func:`word_gap`). ``turned``: how many degrees clockwise
-    the page as scanned was turned to give ``image``, upright; every box is one of ``image``."""
+    the page as scanned was turned to give ``image``, upright; ``askew``: how many degrees counter-clockwise
+    (negative: clockwise) its lines ran off level as scanned, taken off to give ``image`` (0: read as scanned);
+    every box is one of ``image``."""
 
-    def __init__(self, image, source: str, turned: int = 0) -> None:
+    def __init__(self, image, source: str, turned: int = 0, askew: float = 0.0) -> None:
         self.image = image
         self.source = source
         self.turned = turned
+        self.askew = askew
         words = read_words(image, source)
         self.lines: list[TextLine] = word_lines(words)
         self.word_gap = word_gap(image, words)

@@ -25,8 +25,9 @@ honest reading passes (a tax id's check digit, figures that do not add up, a tot
 with tax that is not negative beside words that say 负). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
 the CLI exits 1 while any field is flagged; the invoice read carries the flagged fields
 (:attr:`Invoice.unreviewed`), and a registration or attestation refuses it, and every
-reader refuses a file written from it, until a person has checked them. A page scanned on its side or upside down
-is read turned upright (:func:`_upright_page`), and the reading says so in a note, the field ``turned``, not
+reader refuses a file written from it, until a person has checked them. A page scanned askew (up to
+``_deskew.SKEW_REACH`` degrees) is straightened before it is read, and one scanned on its side or upside down is read
+turned upright (:func:`_upright_page`); the reading says so of a turned page in a note, the field ``turned``, not
 flagged. Without tesseract's osd data a page that reads as no invoice is read as scanned, noted in the field
 ``not_turned`` (not flagged), unless no page of the file reads as an invoice (MissingDependency: the invoice may
 be on it, turned). An image or image-only PDF on whose pages OCR finds no invoice label at all, either as scanned or turned
@@ -69,6 +70,7 @@ from client.user_files import UnreadableFile, read_user_bytes
 
 from ._amount_words import amount_in_words_fen, words_negative
 from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restore_totals, row_values, tax_agrees
+from ._deskew import SKEW_REACH, skew_of, straightened
 from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
 from ._ocr import load_pages, require_tesseract, turned, upright_turn
@@ -177,15 +179,23 @@ def ocr_image(image: bytes | Path, source: str, first_page: int = 0) -> list[Tex
 
 
 def _upright_page(frame, source: str) -> tuple[ScannedPage, MissingDependency | None]:
-    """The page read as scanned; where that finds nothing of an invoice on it, the page turned the way tesseract's
-    orientation detection finds its text upright (however sure of it: :func:`upright_turn`) and read again, and where
-    that finds nothing of an invoice either, turned the opposite way once (a page on its side named the wrong side);
-    a page OSD finds upright (or cannot tell) is not read again.
+    """The page read as scanned, straightened first where it was scanned askew (:func:`_deskew.skew_of`, clearly
+    askew by MIN_SKEW degrees or more); where that finds nothing of an invoice on it, the page turned the way
+    tesseract's orientation detection finds its text upright (however sure of it: :func:`upright_turn`) and read
+    again, and where that finds nothing of an invoice either, turned the opposite way once (a page on its side named
+    the wrong side); a page OSD finds upright (or cannot tell) is not read again.
+    The skew is estimated on the page as scanned, before any quarter turn, from its rows and columns of ink alike: a
+    page scanned on its side and askew is straightened by the same estimate, so its orientation detection and its
+    reading turned upright both see level lines; and every page is read straight the first time, not once askew.
     A turned reading is kept only where it reads more (:func:`_things_read`) than the page as scanned, which may
     hold fields read without a label line; else the page as scanned. An upright page is read once, as before:
     orientation detection takes about as long as a page pass, and is asked only of a page whose reading came to
     nothing. Also why the page was not asked which way up it is (no osd data: the page as scanned), or ``None``."""
-    page = ScannedPage(frame, source)
+    skew = skew_of(frame)
+    askew = skew.degrees if skew.clear else 0.0
+    if askew:
+        frame = straightened(frame, skew)
+    page = ScannedPage(frame, source, askew=askew)
     if invoice_text_on(page.lines):
         return page, None
     try:
@@ -196,7 +206,7 @@ def _upright_page(frame, source: str) -> tuple[ScannedPage, MissingDependency | 
         return page, None
     # 180 turned the opposite way is the page as scanned, already read
     for turn in dict.fromkeys(d for d in (degrees, (degrees + 180) % 360) if d):
-        upright = ScannedPage(turned(frame, turn), source, turned=turn)
+        upright = ScannedPage(turned(frame, turn), source, turned=turn, askew=askew)
         if invoice_text_on(upright.lines):
             return (upright if _things_read(upright) > _things_read(page) else page), None
     return page, None
@@ -641,10 +651,12 @@ def _turned_note_of(result: ScanResult) -> dict[str, FieldReading]:
 
 def _no_invoice_text(source: str, pages: tuple[int, ...]) -> ScanResult:
     """A reading of pages with no invoice label on them, as scanned nor turned upright (a blank page, one scanned too
-    small or blurred, which OCR reads as no text or as noise, or no invoice at all): one reason, not every field of
-    an invoice to review, since there is none to review. No invoice, nothing trusted."""
-    reason = (f"no invoice text found on {source} {pages_text(pages)}: blank, askew, too small or blurred to read, "
-              "or not an invoice; scan the invoice straight at 300 dpi and read it again")
+    small or blurred, which OCR reads as no text or as noise, one askew by more than the skew straightened before
+    reading, or no invoice at all): one reason, not every field of an invoice to review, since there is none to
+    review. No invoice, nothing trusted."""
+    reason = (f"no invoice text found on {source} {pages_text(pages)}: blank, askew by more than {SKEW_REACH:g} "
+              "degrees, too small or blurred to read, or not an invoice; scan the invoice straight at 300 dpi and "
+              "read it again")
     return ScanResult(source=source, method="ocr", invoice=None, pages=pages,
                       fields={NO_INVOICE_TEXT: FieldReading(value=None, confidence=0.0, flagged=True, reason=reason)})
 

@@ -44,7 +44,8 @@ def _says_no_invoice_text(result, path, pages="page 1"):
     assert result.flagged == ["invoice_text"]  # the one reason, not ten fields "not found"
     assert result.no_invoice_text == result.fields["invoice_text"].reason
     assert result.no_invoice_text.startswith(f"no invoice text found on {path} {pages}: ")
-    assert "blank, askew, too small or blurred to read, or not an invoice" in result.no_invoice_text
+    assert ("blank, askew by more than 20 degrees, too small or blurred to read, or not an invoice"
+            in result.no_invoice_text)
     assert "scan the invoice straight at 300 dpi" in result.no_invoice_text
 
 
@@ -82,9 +83,9 @@ def test_the_cli_gives_the_one_reason_and_exits_2(pages, tmp_path):
     out = tmp_path / "invoice.json"
     r = run("read", path, "--invoice-out", out)
     assert r.exit_code == 2  # as a file that cannot be read: there is no invoice to review
-    assert r.output.strip().splitlines() == [f"Error: no invoice text found on {path} page 1: blank, askew, too "
-                                             "small or blurred to read, or not an invoice; scan the invoice straight "
-                                             "at 300 dpi and read it again"]
+    assert r.output.strip().splitlines() == [f"Error: no invoice text found on {path} page 1: blank, askew by "
+                                             "more than 20 degrees, too small or blurred to read, or not an invoice; "
+                                             "scan the invoice straight at 300 dpi and read it again"]
     assert "NEEDS REVIEW" not in r.output and not out.exists()
 
 

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from client.invoices import _ocr, read_scan, read_scans, scan
+from client.invoices._deskew import Skew
 from client.invoices.errors import MissingDependency
 
 from . import _render
@@ -28,7 +29,7 @@ class FakePages:
         self.lines_by_turn = lines_by_turn
         self.read: list[int] = []
 
-    def __call__(self, image, source, turned=0):
+    def __call__(self, image, source, turned=0, askew=0.0):
         self.read.append(turned)
         page = type("Page", (), {})()
         page.turned, page.lines = turned, [text_line(text) for text in self.lines_by_turn.get(turned, [])]
@@ -40,6 +41,7 @@ def upright_page(monkeypatch, lines_by_turn: dict[int, list[str]], osd_turn: int
     monkeypatch.setattr(scan, "ScannedPage", pages)
     monkeypatch.setattr(scan, "upright_turn", lambda frame, source: osd_turn)
     monkeypatch.setattr(scan, "turned", lambda frame, degrees: frame)
+    monkeypatch.setattr(scan, "skew_of", lambda frame: Skew(0.0, 0.0))  # the page scanned level: read as it is
     page, unturned = scan._upright_page(object(), "page.png")
     assert unturned is None
     return page, pages.read
