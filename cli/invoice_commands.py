@@ -454,7 +454,7 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     reads as no invoice is read as scanned (a "not_turned" note, not flagged,
     naming the pages: one of the invoice scanned turned would be missing). Both
     notes come first among the fields. A scan with no invoice text either way
-    (blank, askew, too small or blurred) gives that one reason and exits 2.
+    (blank, askew by more than 20 degrees, too small or blurred) gives that one reason and exits 2.
     With --invoice-out the invoice goes on to `invoice verify`, `match` and
     `register`; its flagged fields are listed in the file under "unreviewed",
     and those commands refuse it until a person has checked them against the
