@@ -13,6 +13,8 @@ from ._samples import invoice
 from ._tesseract import needs_osd, needs_tesseract
 
 Image = pytest.importorskip("PIL.Image", reason="Pillow renders the test scans")
+ImageChops = pytest.importorskip("PIL.ImageChops", reason="Pillow renders the test scans")
+ImageDraw = pytest.importorskip("PIL.ImageDraw", reason="Pillow renders the test scans")
 
 pytestmark = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 
@@ -53,6 +55,17 @@ def test_the_skew_of_a_small_degraded_page_on_its_side_is_estimated_as_upright(d
 def test_a_page_scanned_straight_or_nearly_is_not_straightened(page, degrees):
     # tesseract reads a page 0.4 degrees askew (as the tests' degraded scans are) as well as a level one
     skew = skew_of(askew(page, degrees))
+    assert abs(skew.degrees) < MIN_SKEW and not skew.clear
+
+
+@pytest.mark.parametrize("degrees, width", [(3, 3), (8, 3), (8, 60)], ids=["stroke-3", "stroke-8", "shadow-8"])
+def test_one_long_line_across_a_straight_page_does_not_turn_it(page, degrees, width):
+    # a pen stroke or fold across the page, or the lid's shadow: one row of ink across it, askew, which uncapped
+    # outweighed every line of text, and the page was turned by its angle
+    line = Image.new("L", page.size, 255)
+    ImageDraw.Draw(line).line([(0, line.height // 2), (line.width, line.height // 2)], fill=0, width=width)
+    marked = ImageChops.darker(page, line.rotate(degrees, fillcolor=255))
+    skew = skew_of(marked)
     assert abs(skew.degrees) < MIN_SKEW and not skew.clear
 
 
