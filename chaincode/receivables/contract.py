@@ -391,12 +391,12 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
     """The registry's entry of a goods receipt a registration lists, which the registration may add its part to
     (None: the receipt backs no claim); a receipt the registration may not take is refused. A receipt registered
     whole backs that claim alone; one registered in parts takes more parts of its first part's creditor, of the
-    same received value, while the parts' invoiced amounts (``invoiced`` this one's) stay within that value, a fen
-    of rounding allowed per part (:func:`_past_the_receipt`)."""
+    same received value, while the parts' invoiced amounts (``invoiced`` this one's) stay within that value and
+    10 fen of rounding (:func:`_past_the_receipt`)."""
     entry = await s.store.goods_receipt_entry(receipt_key)
     taken = f"{receipt_label(position, gr)} of debtor {debtor.uscc}"
     if entry is None:
-        if gr.part is not None and (why := _past_the_receipt(gr.part.received, 0, 0, invoiced)) is not None:
+        if gr.part is not None and (why := _past_the_receipt(gr.part.received, 0, invoiced)) is not None:
             raise rule("goods-receipt-over-invoiced", f"{taken}: {why}")
         return None
     holders = [entry.receivable_id] if not entry.in_parts else [p.receivable_id for p in entry.parts]
@@ -431,7 +431,7 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
                    f"invoice {entry.invoiced} fen of its received {entry.received} fen, so it backs no further part; "
                    "if one of those claims is wrong, have it ended (withdrawn by you while registered, or rejected by "
                    "the debtor) and register the right one")
-    if (why := _past_the_receipt(entry.received, entry.invoiced, len(entry.parts), invoiced)) is not None:
+    if (why := _past_the_receipt(entry.received, entry.invoiced, invoiced)) is not None:
         raise rule("goods-receipt-over-invoiced", f"{taken}: its parts registered ({listed}) invoice {entry.invoiced} "
                    f"fen of it already; {why}")
     return entry
@@ -443,7 +443,7 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
 MAX_PARTS_ROUNDING_FEN = 10
 
 
-def _past_the_receipt(received: int, invoiced_before: int, parts_before: int, invoiced: int) -> str | None:
+def _past_the_receipt(received: int, invoiced_before: int, invoiced: int) -> str | None:
     """Why a part invoicing ``invoiced`` fen would take the parts of a receipt past what was received (None: it
     does not). Each part's invoice lines are rounded to the fen one by one, so parts that split receipt lines
     may add up to a few fen more than its value: :data:`MAX_PARTS_ROUNDING_FEN` are allowed in all (a fen per part
