@@ -454,7 +454,8 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     reads as no invoice is read as scanned (a "not_turned" note, not flagged,
     naming the pages: one of the invoice scanned turned would be missing). Both
     notes come first among the fields. A scan with no invoice text either way
-    (blank, askew by more than 20 degrees, too small or blurred) gives that one reason and exits 2.
+    (blank, askew by more than 20 degrees, too small or blurred, or not an invoice) gives that one reason
+    and exits 2.
     With --invoice-out the invoice goes on to `invoice verify`, `match` and
     `register`; its flagged fields are listed in the file under "unreviewed",
     and those commands refuse it until a person has checked them against the
@@ -499,10 +500,10 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
 
 
 def _no_invoice_text(result: ScanResult, each: bool, as_json: bool) -> int:
-    """A file whose pages hold no invoice text (blank, askew, too small or blurred, or no invoice): no field of an
-    invoice to review, so the one reason and what to do, as for a file that cannot be read (exit 2); --json prints
-    the reading, the reason its one field ``invoice_text`` (with --each, a list of it). No --invoice-out is
-    written: there is no invoice, which the reason says."""
+    """A file whose pages hold no invoice text (blank, askew past 20 degrees, too small or blurred, or no invoice):
+    no field of an invoice to review, so the one reason and what to do, as for a file that cannot be read (exit 2);
+    --json prints the reading, the reason its one field ``invoice_text`` (with --each, a list of it). No
+    --invoice-out is written: there is no invoice, which the reason says."""
     if not as_json:
         raise CommandError(result.no_invoice_text, EXIT_BAD_INPUT)
     _emit_json([_reading_json(result)] if each else _reading_json(result))
