@@ -71,6 +71,9 @@ def test_a_moved_folder_s_running_node_is_not_what_the_new_folder_s_exited_node_
     finally:
         kill_group(pid)
         kill_group(worker)
+        # gone before the fixture's teardown stops what it started: the kept, cut-short pid file is deleted then
+        sup.wait_until(lambda: gone(pid) and gone(worker), what="their exit", name=exited.name, log=exited.log,
+                       timeout=10)
 
 
 def test_a_pid_file_s_own_process_its_record_no_longer_describes_is_not_left_behind_and_down_stops_it(tmp_path, sup):
