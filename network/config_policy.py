@@ -39,6 +39,7 @@ from client.ledger.revocation import refusing
 # renamed: evaluate() here checks a whole update, and signature_policy names org_definition's parser
 from client.ledger.signature_policy import Evaluation
 from client.ledger.signature_policy import evaluate as evaluate_rule
+from client.ledger.signature_policy import spelled as spelled_rule
 
 from . import channel_config, config_signing, crl
 from .org_definition import ROLE_NAMES, OrgMsp, decode_msp, signature_policy
@@ -382,17 +383,13 @@ def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:
     """A SignaturePolicyEnvelope back in the policy language, e.g. "OR('BankMSP.admin')"."""
     principals = [_principal(p) for p in env.identities]
 
-    def render(rule: policies_pb2.SignaturePolicy) -> str:
-        if rule.HasField("signed_by"):
-            if not _indexes_one(rule.signed_by, principals):     # Fabric compiles no such policy: say what it holds
-                return f"'<no principal #{rule.signed_by}>'"
-            msp_id, role = principals[rule.signed_by]
-            return f"'{msp_id}.{role}'"
-        subs = ", ".join(render(r) for r in rule.n_out_of.rules)
-        n, total = rule.n_out_of.n, len(rule.n_out_of.rules)
-        return f"OR({subs})" if n == 1 else f"AND({subs})" if n == total else f"OutOf({n}, {subs})"
+    def leaf(index: int) -> str:
+        if not _indexes_one(index, principals):     # Fabric compiles no such policy: say what it holds
+            return f"'<no principal #{index}>'"
+        msp_id, role = principals[index]
+        return f"'{msp_id}.{role}'"
 
-    return render(env.rule)
+    return spelled_rule(env.rule, leaf)
 
 
 def required_policies(current: configtx_pb2.Config,

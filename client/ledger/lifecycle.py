@@ -75,16 +75,11 @@ class EndorsementRule(NamedTuple):
         """The rule in Fabric's policy language as endorsing peers meet it, for a message: each leaf as the peer of
         the org it names (``'CoreMSP.peer'``: a member or peer principal of that org), or ``'<no peer>'`` where no
         peer's endorsement meets it (an admin, client, unit or identity principal)."""
-        def spell(rule: policies_pb2.SignaturePolicy) -> str:
-            if rule.HasField("signed_by"):
-                index = rule.signed_by
-                org = self.peer_orgs[index] if 0 <= index < len(self.peer_orgs) else None
-                return f"'{org}.peer'" if org else "'<no peer>'"
-            parts, n = [spell(part) for part in rule.n_out_of.rules], rule.n_out_of.n
-            return (f"OR({', '.join(parts)})" if n == 1 else f"AND({', '.join(parts)})" if n == len(parts) else
-                    f"OutOf({n}, {', '.join(parts)})")
+        def leaf(index: int) -> str:
+            org = self.peer_orgs[index] if 0 <= index < len(self.peer_orgs) else None
+            return f"'{org}.peer'" if org else "'<no peer>'"
 
-        return spell(self.rule)
+        return signature_policy.spelled(self.rule, leaf)
 
     def fewest_added(self, endorsing: list[str], candidates: Iterable[str]) -> list[str] | None:
         """The fewest of ``candidates`` whose peers, with those of ``endorsing``, meet the rule, in name order; of

@@ -72,3 +72,13 @@ def evaluate(rule: policies_pb2.SignaturePolicy, *, principals: int, signers: in
 
     met, leaves = walk(rule, used)
     return Evaluation(met, tuple(i for i, taken in enumerate(used) if taken), tuple(leaves))
+
+
+def spelled(rule: policies_pb2.SignaturePolicy, leaf: Callable[[int], str]) -> str:
+    """``rule`` in Fabric's policy language, for a message: each signed-by leaf as ``leaf`` spells the principal index
+    it holds (quoted by the caller), an n-out-of as OR (n = 1), AND (n = all its parts) or OutOf(n, ...)."""
+    if rule.HasField("signed_by"):
+        return leaf(rule.signed_by)
+    parts, n = [spelled(part, leaf) for part in rule.n_out_of.rules], rule.n_out_of.n
+    joined = ", ".join(parts)
+    return f"OR({joined})" if n == 1 else f"AND({joined})" if n == len(parts) else f"OutOf({n}, {joined})"
