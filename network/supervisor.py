@@ -541,12 +541,6 @@ def tag_of(pid: int) -> str | None:
     return _tag_in(environ) if environ is not None else None
 
 
-def _carries(pid: int, tag: str) -> bool:
-    """Whether pid was started for the pid file tag names (its environment, when readable, says so)."""
-    carried = tag_of(pid)
-    return carried is not None and not _claimed_elsewhere(carried, tag, pid)
-
-
 def _claimed_elsewhere(carried: str, tag: str | None, pid: int) -> bool:
     """Whether a process tagged ``carried`` belongs to another data folder's pid file than tag's: that file is
     another and records it (or the group it is in). A tag naming a file that is gone, or records another pid, is
@@ -617,14 +611,14 @@ def _group_members(pgid: int) -> list[int]:
 
 
 def _started_for_record(pid_file: Path, found: Found) -> tuple[list[int], list[int]]:
-    """The live processes started for pid_file as what find() found there ties them to it: (the members of its
-    recorded process's group, those outside it). While that process runs its group is its own, and a member is the
-    pid file's as _carries decides (a folder moved while running names its old path). Once it has exited nothing ties
-    the group's id to the record (a pid file of an earlier run may record a pid that now leads another folder's group,
+    """The live processes started for pid_file as what find() found there ties them to it: (the members of its recorded
+    process's group, those outside it). While that process runs its group is its own, and a member is the pid file's
+    unless _claimed_elsewhere (a folder moved while running names its old path). Once it has exited nothing ties the
+    group's id to the record (a pid file of an earlier run may record a pid that now leads another folder's group,
     one whose folder was moved, its tag naming this path still): a process then counts only when its tag names this
-    very file and it started at or after the recorded process (which, or whose descendants, started it), the recorded
-    pid itself excepted; none at all when the record is of an earlier boot, or records no pid that can be read
-    (nothing ties a process to it)."""
+    very file and it started at or after the recorded process (which, or whose descendants, started it), the
+    recorded pid itself excepted; none at all when the record is of an earlier boot, or records no pid that can be
+    read (nothing ties a process to it)."""
     tag = pid_file_tag(pid_file)
     if found.pid is None:
         return [], []
@@ -646,11 +640,11 @@ def _started_for_record(pid_file: Path, found: Found) -> tuple[list[int], list[i
 
 def _started_for(tag: str, group: int | None, *, exact: bool = False) -> tuple[list[int], list[int]]:
     """The live processes started for the pid file tag names: (the members of process group ``group``, its recorded
-    process's, those outside it). A member is the pid file's as _carries decides (a group whose leader has exited
-    keeps its id while a member lives), or, exact, only when its tag names that very file (_same_file). One outside
-    the group is only when its tag names that very file: it has no start time to tell a copy's or a moved folder's
-    from another folder's. Each process's tag and group are read now, by this scan: another user's environment
-    cannot be read, so their processes are not found."""
+    process's, those outside it). A member is the pid file's unless _claimed_elsewhere (a group whose leader has
+    exited keeps its id while a member lives), or, exact, only when its tag names that very file (_same_file). One
+    outside the group is only when its tag names that very file: it has no start time to tell a copy's or a moved
+    folder's from another folder's. Each process's tag and group are read now, by this scan: another user's
+    environment cannot be read, so their processes are not found."""
     members: list[int] = []
     outside: list[int] = []
     for pid in _pids():
