@@ -15,6 +15,7 @@ from ._tesseract import needs_osd, needs_tesseract
 Image = pytest.importorskip("PIL.Image", reason="Pillow renders the test scans")
 ImageChops = pytest.importorskip("PIL.ImageChops", reason="Pillow renders the test scans")
 ImageDraw = pytest.importorskip("PIL.ImageDraw", reason="Pillow renders the test scans")
+ImageStat = pytest.importorskip("PIL.ImageStat", reason="Pillow renders the test scans")
 
 pytestmark = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 
@@ -94,6 +95,41 @@ def test_a_page_straightened_stays_within_the_pixels_a_page_is_read_at(monkeypat
     monkeypatch.setattr(_ocr, "MAX_PAGE_PIXELS", 1_000_000)
     level = straightened(Image.new("L", (1000, 1000), 255), Skew(8.0, 5.0))
     assert 990_000 <= level.width * level.height <= 1_000_000 and abs(level.width - level.height) <= 1
+
+
+def noting_sizes(method, made: list):
+    """``method`` of Pillow's Image, noting in ``made`` the size of each image it returns."""
+    def noted(self, *args, **kwargs):
+        image = method(self, *args, **kwargs)
+        made.append(image.size)
+        return image
+    return noted
+
+
+@pytest.mark.parametrize("degrees", (0.7, 3, -8, 19.5))
+def test_a_long_page_is_scaled_down_before_it_is_turned_so_no_copy_of_it_is_over_the_pixels_read_at(
+        monkeypatch, degrees):
+    # a till roll at the limit, turned whole, was copied at up to 4 times the limit before it was scaled down to it
+    # (a page of 2000 x 20000 pixels 19.5 degrees askew: its straightening peaked at 354 MB); scaled down first, it
+    # comes out as large, and as it did
+    from client.invoices import _ocr
+
+    monkeypatch.setattr(_ocr, "MAX_PAGE_PIXELS", 1_200_000)
+    page = Image.new("L", (400, 3000), 255)
+    draw = ImageDraw.Draw(page)
+    for top in range(40, 2960, 40):
+        draw.rectangle((30, top, 370, top + 12), fill=0)
+    whole = page.rotate(-degrees, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+    assert whole.width * whole.height > 1_200_000
+    before = whole.resize(_ocr.within_page_pixels(whole.size), Image.Resampling.LANCZOS)
+    made = []
+    for method in ("resize", "rotate"):
+        monkeypatch.setattr(Image.Image, method, noting_sizes(getattr(Image.Image, method), made))
+    level = straightened(page, Skew(degrees, 5.0))
+    assert made and max(width * height for width, height in made) <= 1_200_000
+    assert level.size == before.size
+    # the same page: a bar a pixel off would differ by some 11 on average
+    assert ImageStat.Stat(ImageChops.difference(level, before)).mean[0] < 4
 
 
 def pages_read(path, monkeypatch) -> list:
