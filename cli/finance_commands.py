@@ -45,7 +45,7 @@ from typing import NamedTuple
 import click
 from pydantic import ValidationError
 
-from client.money import percent
+from client.money import exact_percent
 from client.gateway import GatewayError
 from client.pricing import (
     LimitStanding,
@@ -159,7 +159,8 @@ def _quote_rows(result, receivable: str, day) -> dict:
         rows["declined"] = result.declined
     else:
         o, pr = result.offer, result.priced
-        rows.update({"offer.discount_rate": percent(o.discount_rate), "offer.advance_rate": percent(o.advance_rate, 2),
+        rows.update({"offer.discount_rate": exact_percent(o.discount_rate),
+                     "offer.advance_rate": exact_percent(o.advance_rate),
                      "offer.day_count": o.day_count, "offer.recourse": o.recourse,
                      "offer.expires_on": o.expires_on.isoformat(),
                      "priced.days": pr.days, "priced.advance": shown(pr.advance), "priced.interest": shown(pr.interest),
@@ -595,7 +596,7 @@ def _compare_row(p: Proposal, currency: str) -> dict:
         return money(fen, currency) if p.eligible else None
     # every column is the proposal's field of that name; these five are shown in the table's form
     return {column: getattr(p, column) for column in COMPARE_COLUMNS} | {
-        "annual_rate": None if p.annual_rate is None else percent(p.annual_rate, 2),
+        "annual_rate": None if p.annual_rate is None else exact_percent(p.annual_rate),   # a term, as it binds
         "net_cash": shown(p.net_cash), "interest": shown(p.interest), "fees": shown(p.fees),
         "apr": percent_of(p.exact_apr) if p.apr is not None else None}
 

@@ -177,3 +177,12 @@ def canonical_rate_text(rate: Decimal | str) -> str:
 def percent(rate: Decimal, places: int = 4) -> str:
     """A rate as a percentage for people, half up to ``places``: 0.051234 -> '5.1234%'."""
     return f"{(rate * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
+
+
+def exact_percent(rate: Decimal, places: int = 2) -> str:
+    """A rate as a percentage with at least ``places`` decimals and every further digit it has, never rounded:
+    0.12345678 -> '12.345678%', 0.9 -> '90.00%'. For terms a person agrees to: an offer's rate cut to fit a limit
+    carries up to ten decimals, and shown half up to two it would read as a rate the offer does not carry."""
+    text = format(rate * 100, "f")
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(places, '0')}%"

@@ -43,8 +43,8 @@ def test_every_line_of_a_priced_quote_is_named_as_its_figure_is_placed_in_json()
     assert {"offer.discount_rate", "priced.apr", "priced.net_cash", "receivable_id"} <= shown.keys()
     for label in shown:
         placed(data, label)
-    # the same figures, in the table's form: a percentage (4 places) of the fraction, money of the fen
-    assert shown["offer.discount_rate"] == f"{Decimal(placed(data, 'offer.discount_rate')) * 100:.4f}%" == "4.0000%"
+    # the same figures, in the table's form: a term's percentage exact (two places at least), the APR's to 4, money
+    assert shown["offer.discount_rate"] == f"{Decimal(placed(data, 'offer.discount_rate')) * 100:.2f}%" == "4.00%"
     assert shown["priced.apr"] == f"{Decimal(placed(data, 'priced.apr')) * 100:.4f}%" == "4.5338%"
     assert placed(data, "priced.net_cash") == 89_005_000 and shown["priced.net_cash"] == "CNY 890,050.00"
 
@@ -62,3 +62,12 @@ def test_every_line_of_a_quote_on_the_ledger_is_named_as_its_figure_is_placed_in
     assert shown["financing_id"] == world.financing and shown["debtor"] == world.uscc("core")
     for label in shown:
         placed(data, label)
+
+
+def test_an_advance_rate_cut_to_fit_the_limit_is_shown_with_every_digit_the_offer_carries():
+    # the exposure leaves 123,456.78 under the limit: the rate is cut to 0.12345678, which half up to two places
+    # would read as 12.35%, a rate advancing 123,500.00, not the offer's
+    shown, data = both([*OFFLINE, "--due", "2027-03-01", "--exposure", "119,876,543.22"])
+    assert placed(data, "offer.advance_rate") == "0.12345678"
+    assert shown["offer.advance_rate"] == "12.345678%"
+    assert shown["priced.advance"] == "CNY 123,456.78"
