@@ -270,6 +270,32 @@ def test_a_photo_of_more_pixels_than_a_page_is_read_at_is_scaled_down_to_them_an
     assert all(abs(edge - want) <= 1 for edge, want in zip(ink, quarter)), (ink, quarter)
 
 
+def test_a_colour_jpeg_over_the_pixels_a_page_is_read_at_is_decoded_straight_to_grey(tmp_path, monkeypatch):
+    image = pytest.importorskip("PIL.Image", reason="Pillow decodes scans")
+    from PIL import ImageDraw
+
+    monkeypatch.setattr(_ocr, "MAX_PAGE_PIXELS", 100_000)
+    photo = image.new("RGB", (400, 600), "white")  # 240,000 pixels: over the (lowered) limit
+    ImageDraw.Draw(photo).rectangle((100, 150, 199, 299), fill=(0, 0, 128))  # ink over the second quarter each way
+    photo.save(tmp_path / "photo.jpg", quality=95)
+    converted = []   # the mode and size of each image converted to grey: what the decoder gave
+    convert = image.Image.convert
+
+    def recording(self, mode=None, *args, **kw):
+        converted.append((self.mode, self.size))
+        return convert(self, mode, *args, **kw)
+
+    monkeypatch.setattr(image.Image, "convert", recording)
+    (page,) = _ocr.load_pages(tmp_path / "photo.jpg", "photo.jpg")
+    # decoded grey (one byte a pixel), not in colour first, at a scale no smaller than the page is read at
+    assert converted and all(mode == "L" for mode, _ in converted), converted
+    assert page.mode == "L" and page.size == _ocr.within_page_pixels((400, 600))
+    assert all(w >= page.width and h >= page.height for _, (w, h) in converted), converted
+    ink = page.point(lambda v: 255 if v < 128 else 0).getbbox()
+    quarter = (page.width / 4, page.height / 4, page.width / 2, page.height / 2)
+    assert all(abs(edge - want) <= 2 for edge, want in zip(ink, quarter)), (ink, quarter)
+
+
 def test_an_image_pillow_refuses_as_a_decompression_bomb_is_refused_before_ocr(tmp_path, monkeypatch):
     pytest.importorskip("PIL", reason="Pillow decodes scans")
     _no_tesseract_run(monkeypatch)
