@@ -1995,13 +1995,22 @@ class ReceivablesContract(Contract):
     @rules
     async def GetFinancing(self, ctx: Context, financing_id: str) -> FinancingView:
         """A financing request and its progress, with its offers' public records (no terms: an offer's expiry is
-        one of them, GetOfferTerms reads them)."""
+        one of them, GetOfferTerms reads them). For its bank (also after it left the claim), the regulator, and
+        whoever else may read the claim (GetReceivable's rules), save another bank: that one reads it only while it
+        is the claim's open request (REQUESTED, the claim's ``financing_id``), never once it has ended."""
         s = self._session(ctx)
         # first: an identity acting for no party learns no id exists
         party = await s.party((keys.FINANCING, financing_id))
         f = await s.store.financing(financing_id)
         if party.uscc != f.financier:  # the deal's bank reads it after leaving the claim (cancelled, recoursed)
-            await self._readable(s, f.receivable_id)
+            _, r = await self._readable(s, f.receivable_id)
+            # another bank reads a claim while asked to finance it, and of its financings only the request it is
+            # asked on: an ended one (another bank's deal, its cancellation reason, a request that lapsed) is
+            # the holder's, that bank's, the debtor's and the regulator's, whatever request is open now
+            if party.role == cfg.FINANCIER and not (r.financing_id == f.id and f.status == "REQUESTED"):
+                raise rule("not-permitted-to-read", f"{party.uscc} is not the bank of {f.id}: a bank reads its own "
+                           f"financings, and another's only while it is its claim's open request (the one {r.id} "
+                           f"is under now: {r.financing_id or 'none'})")
         offers = [o.to_json() for o in await s.store.offers_of(f.id)]
         if party.uscc != f.holder and party.role != cfg.REGULATOR:
             # an offer an earlier contract made wrote its expiry in clear: only its collection's members see it

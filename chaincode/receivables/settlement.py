@@ -61,8 +61,11 @@ def discount_rate_for(offer: DiscountOffer, days_early: int) -> Decimal | None:
 def early_payment(outstanding: int, apr: Decimal, days_early: int, basis: str, *, currency: str) -> tuple[int, int]:
     """(amount paid, discount): settles at outstanding x (1 - apr x days early / basis).
 
-    The discount is rounded half up to the fen. A discount that would leave nothing (or less) to pay
-    is refused: a high APR far from maturity (apr x days early / basis >= 1) is not an early payment.
+    The discount is rounded half up to the fen. A discount that would leave nothing (or less) to pay is refused,
+    after that rounding (``discount >= outstanding``): a high APR far from maturity is not an early payment. On any
+    amount above a few fen that is apr x days early / basis of about 1 or more (exactly: at least
+    1 - 1 / (2 x outstanding fen)); on a few fen the rounding gets there sooner (1 fen at 100% for 180 days ACT/360
+    is 0.5 fen, rounded to 1 fen, and refused).
     """
     discount = daycount.interest_fen(outstanding, apr, days_early, basis)
     if discount >= outstanding:
