@@ -29,7 +29,7 @@ import click
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
 from chaincode.receivables.fingerprint import identity_problem
-from chaincode.receivables.model import ScaleTier
+from chaincode.receivables.model import ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.money import rate_text, yuan
 from client.receivables import (
@@ -668,7 +668,9 @@ def get_receivable(session, as_json, receivable_id) -> None:
     invoiced in parts, with the receipt's value the supplier gave, the claim's
     share, what the receipt's live parts invoiced at its registration (fixed
     then) and the claim's face with tax: the debtor compares them with its own
-    receipt before it confirms.
+    receipt before it confirms. A character other than printable ASCII or a
+    Chinese character in a PO or receipt number, which a claim registered
+    before such numbers were refused can carry, prints escaped (\\u200b).
 
     \b
     Example:
@@ -685,8 +687,10 @@ def _goods_receipt_line(gr, currency: str, face_amount: int) -> str:
     """A goods receipt of a claim as its debtor checks it: the numbers, and for a part of a delivery invoiced in
     parts the receipt's value as the supplier gave it, the claim's share as the contract counted it, the running
     total of the receipt's parts with this one at its registration (amounts without tax), and the claim's face,
-    with tax: what the part asks of the debtor against the receipt."""
-    numbers = f"PO {gr.po_number}, receipt {gr.receipt_number}"
+    with tax: what the part asks of the debtor against the receipt. A character a number may not hold (invisible,
+    or a look-alike), which a claim registered before that rule can carry, is printed escaped (``\\u200b``), so
+    that the number does not read as another receipt's."""
+    numbers = f"PO {buyer_number_as_shown(gr.po_number)}, receipt {buyer_number_as_shown(gr.receipt_number)}"
     if gr.part is None:
         return f"{numbers} (whole)"
     p = gr.part

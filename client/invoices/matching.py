@@ -55,6 +55,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
+from chaincode.receivables.model import buyer_number_character_problem
 from client.money import plain_yuan, round_half_up
 from client.user_files import UnreadableFile, read_user_text
 
@@ -281,6 +282,11 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         raise MalformedInput(source, "lines", f"a {what} with no lines")
     if not number:
         raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})", "missing")
+    # a registration sends the numbers, which the contract refuses with a character no number may hold (invisible,
+    # or a look-alike of another): refused here, with its text, before a match is made of them
+    for field, value in ((number_field, number), ("po_number", reference)):
+        if problem := buyer_number_character_problem(value, field):
+            raise MalformedInput(source, field, problem)
     return number, reference, tuple(lines), currency
 
 
