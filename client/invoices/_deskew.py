@@ -121,7 +121,7 @@ def straightened(page, skew: Skew):
         # Scaled down before it is turned, not after: turned whole, a long page at the limit (a till roll of 2000 x
         # 20000 pixels) is copied at up to 4 times the limit's pixels (167 million, 19.5 degrees askew) before it is
         # scaled down, and its straightening peaks at 221 to 354 MB (3 to 19.5 degrees); scaled down first, at 124
-        # to 149 MB, no copy of it over the limit, and it comes out the same size
+        # to 149 MB, no copy of it over the limit, and it comes out within a few pixels of that size (the same on A4)
         turned = _turned_size(page.size, skew.degrees)
         if within_page_pixels(turned) != turned:
             page = page.resize(_turning_within_the_limit(page.size, skew.degrees), Image.Resampling.LANCZOS)
@@ -147,8 +147,9 @@ def _turned_size(size: tuple[int, int], degrees: float) -> tuple[int, int]:
 def _turning_within_the_limit(size: tuple[int, int], degrees: float) -> tuple[int, int]:
     """The size a page of ``size`` is scaled down to before it is turned by ``degrees``, where turned whole it would
     be over MAX_PAGE_PIXELS: of the sizes within 3 pixels each way of its aspect, the one whose turn is within them
-    and nearest the size the page turned whole and scaled down would come out (to a pixel: a page scaled by a factor
-    turns to a size only about that factor of its turn, Pillow rounding its corners outward)."""
+    and nearest the size the page turned whole and scaled down would come out (a page scaled by a factor turns to a
+    size only about that factor of its turn, Pillow rounding its corners outward: on a long strip, 30 to 1, the
+    nearest within 3 pixels each way may still be some pixels short of it, always within the limit)."""
     turned = _turned_size(size, degrees)
     target = within_page_pixels(turned)
     factor = math.sqrt(target[0] * target[1] / (turned[0] * turned[1]))
