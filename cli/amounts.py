@@ -8,7 +8,8 @@ refuses fractions of a fen), so no rounding rule lives here:
     CNY 12,345.67  USD 12,345.67      -> the currency code is kept and checked against the
                                          claim's currency (or --currency) before anything is sent
 
-Negative amounts, more than two decimals, misplaced thousands separators, digits
+Negative amounts, more than two decimals, misplaced thousands separators (a first group
+starting with 0 too: ``0,500`` may be a decimal comma, so it is not read as 500), digits
 other than ASCII 0-9 (full-width ``１００``, Arabic-Indic ``٣٤``: Python reads them as
 numbers, a person may not see they are there) and anything else are refused with one
 line saying what to write.
@@ -35,7 +36,10 @@ MONEY_FIELDS = ("face_amount", "outstanding", "amount", "tax", "fees", "exposure
                 "paid")
 
 # re.ASCII: without it \d is any script's digit, which Decimal would then read (read_amount names such a digit first)
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$", re.ASCII)
+# A first group starting with 0 is refused, as invoices' amounts are (docs/invoices.md): 0,500 may be a decimal
+# comma (half a yuan), never 500.
+_GROUPED = re.compile(r"^[1-9]\d{0,2}(,\d{3})+$", re.ASCII)
+_ZERO_GROUPED = re.compile(r"^0\d{0,2}(,\d{3})+$", re.ASCII)
 _PLAIN = re.compile(r"^\d+$", re.ASCII)
 _FEN = re.compile(r"^(?P<digits>[\d,]+)\s*fen$", re.IGNORECASE | re.ASCII)
 _CURRENCY = re.compile(r"^(?P<code>[A-Z]{3})\s+(?P<rest>.+)$")
@@ -46,6 +50,10 @@ def _integer_part(text: str, original: str) -> str:
         return text
     if _GROUPED.match(text):
         return text.replace(",", "")
+    if _ZERO_GROUPED.match(text):
+        raise ValueError(f"{original!r} starts with the group {text.partition(',')[0]}, and a comma after a 0 may be a "
+                         f"decimal comma, which is not read: write decimals after a point and commas only between "
+                         f"thousands, the first group without a leading 0, e.g. 500,000.00 or 0.50")
     raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
 
 

@@ -331,7 +331,8 @@ def _refuse_an_existing_request(csr_file: Path) -> None:
 @_library
 @_token
 @_pin_env
-@click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True)
+@click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True,
+              help="The NIST curve of the new EC key; Fabric signs with either.")
 @click.option("--key-label", help="CKA_LABEL for the new key; one another key holds is refused [default: its "
                                   "CKA_ID in hex, as Fabric's tools set it].")
 @click.option("--common-name", required=True, callback=_common_name,

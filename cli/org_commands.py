@@ -587,6 +587,20 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
                       f"{made.definition_path.name} --update-out {org_spec.name}.tx")
 
 
+def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Path:
+    """--install-root: the profile and compose file name files under it on the org's host, where a relative path
+    would be read from whatever folder they are used in, and a control character (a line break) would split the
+    lines of the README and the compose file that quote it."""
+    text = str(value)   # as typed: a Path would show "" as "."
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise click.BadParameter(f"{text!r} has a control character: give the absolute path of the folder the org "
+                                 f"unpacks the bundle into on its host, e.g. {bundle.DEFAULT_INSTALL_ROOT}")
+    if not text.startswith("/"):
+        raise click.BadParameter(f"{text!r} is not an absolute path: give the absolute path of the folder the org "
+                                 f"unpacks the bundle into on its host, e.g. {bundle.DEFAULT_INSTALL_ROOT}")
+    return Path(text)
+
+
 @org.command("bundle")
 @topology_option
 @click.argument("org_name", metavar="ORG")
@@ -596,8 +610,9 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Data folder prepared with `recfin network prepare --hostnames` (default: $RECFIN_HOSTS_DATA, "
                    "else .recfin/hosts next to the native data folder).")
-@click.option("--install-root", type=click.Path(path_type=Path), default=bundle.DEFAULT_INSTALL_ROOT,
-              show_default=True, help="Where the org will unpack the bundle on its host (paths in the profile).")
+@click.option("--install-root", type=click.Path(path_type=str), default=str(bundle.DEFAULT_INSTALL_ROOT),
+              show_default=True, callback=_install_root,
+              help="Where the org will unpack the bundle on its host (paths in the profile): an absolute path.")
 @click.option("--json", "as_json", is_flag=True, help="Print the bundle's summary as JSON.")
 @reports_errors
 def bundle_command(topology_path, org_name, out, data_root, install_root, as_json):

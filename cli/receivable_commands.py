@@ -158,7 +158,7 @@ def party() -> None:
 @party.command("register")
 @click.option("--uscc", required=True, callback=credit_code_option(),
               help="Unified social credit code of the enterprise.")
-@click.option("--name", required=True)
+@click.option("--name", required=True, help="The enterprise's name, as it is registered (one line).")
 @click.option("--role", required=True, type=RoleType(contract_names=True),
               help=f"What the enterprise does on the ledger ({ROLE_HELP}).")
 @click.option("--client", "clients", multiple=True,
@@ -404,7 +404,9 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
               help="Credit code of the core enterprise that owes.")
 @click.option("--face", required=True, type=AMOUNT,
               help=f"Face amount: {AMOUNT_HELP}; a currency code before it must be --currency's.")
-@click.option("--issue", "issue_date", type=DATE, required=True)
+@click.option("--issue", "issue_date", type=DATE, required=True,
+              help="The claim's issue date; its payment term runs from it, or from its earliest invoice's date "
+                   "when that is earlier.")
 @click.option("--due", "due_date", type=DATE, required=True, help="After --issue.")
 @click.option("--invoice", "invoices", multiple=True, required=True, metavar="NUMBER,DATE,AMOUNT,TAX[,CODE]",
               callback=lambda ctx, param, texts: [_invoice_given(text) for text in texts],
@@ -520,7 +522,7 @@ def confirm(session, receivable_id, endorsing_orgs):
 
 @receivable.command("reject")
 @click.argument("receivable_id")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the debtor rejects the claim (kept on it as rejection_reason).")
 @prints_document("coreenterprise", RECEIVABLE_COLUMNS + ["rejection_reason"])
 def reject(session, receivable_id, reason):
     """The debtor rejects RECEIVABLE_ID; its invoices are released.
@@ -534,7 +536,7 @@ def reject(session, receivable_id, reason):
 
 @receivable.command("withdraw")
 @click.argument("receivable_id")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the creditor withdraws the claim (kept on it as withdrawal_reason).")
 @prints_document("supplier", RECEIVABLE_COLUMNS + ["withdrawn_on", "withdrawal_reason"])
 def withdraw_receivable(session, receivable_id, reason):
     """The creditor withdraws RECEIVABLE_ID, which its debtor has not confirmed; its invoices are released.
@@ -869,9 +871,12 @@ def withdraw(session, financing_id):
 @click.option("--discount-rate", required=True, type=RATE, help="Annual discount rate, a decimal fraction (0.036).")
 @click.option("--fees", default="0", show_default=True, type=AMOUNT,
               help=f"Fees, in the claim's currency: {AMOUNT_HELP}.")
-@click.option("--recourse/--no-recourse", default=False, show_default=True)
-@click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
-@click.option("--expires", "expires_on", type=DATE, required=True)
+@click.option("--recourse/--no-recourse", default=False, show_default=True,
+              help="With recourse the holder repays the bank if the debtor does not pay; without, the bank bears it.")
+@click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
+              help="Interest on the actual days to the due date over a year of 360 or of 365 days.")
+@click.option("--expires", "expires_on", type=DATE, required=True,
+              help="The last day the holder can accept the offer; not before today.")
 @endorsing_org_option(OFFER_ENDORSERS)
 @prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "expires_on", "terms_hash"])
 def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on, endorsing_orgs):
@@ -1216,9 +1221,11 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 @click.option("--apr", type=RATE, help="A flat annual rate (0.05).")
 @click.option("--tier", "tiers", multiple=True, type=TierType(),
               help="A sliding-scale tier: at least DAYS early, rate APR (repeatable, each at its own DAYS).")
-@click.option("--expires", "expires_on", type=DATE, required=True)
+@click.option("--expires", "expires_on", type=DATE, required=True,
+              help="The last day a holder can accept the offer; not before today.")
 @click.option("--receivable", "receivable_ids", multiple=True, help="Limit to these receivables (default: all).")
-@click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
+@click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
+              help="The discount on the actual days paid early over a year of 360 or of 365 days.")
 @request_id_option("the offer it published")
 @_one_rate_form
 @prints_document("coreenterprise", DISCOUNT_COLUMNS)

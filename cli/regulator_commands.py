@@ -223,7 +223,8 @@ def _pages_from(list_page: Callable[..., Any], page_size: int, bookmark: str) ->
 
 
 page_options = [
-    click.option("--page-size", type=WholeNumberRange(1, 100), default=20, show_default=True),
+    click.option("--page-size", type=WholeNumberRange(1, 100), default=20, show_default=True,
+                 help="Records per page (1 to 100)."),
     click.option("--bookmark", type=BookmarkTokenType(), default="",
                  help="The token printed after 'next page:' with the previous page (bookmark_token in its --json)."),
     click.option("--all", "all_pages", is_flag=True,

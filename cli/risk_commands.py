@@ -237,7 +237,8 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                    "overdue). "
                    "From 1900-01-01 to 2999-12-31.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
-              show_default=True)
+              show_default=True, help="The late-payment model artefact that scores the history (recfin risk train "
+                                      "writes one).")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -14,7 +14,8 @@ from ipaddress import IPv4Address, ip_address
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer,
+                      model_validator)
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
 from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
@@ -34,7 +35,18 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 # (org_name_too_long), not by the model, which also reads the orgs membership.yaml records.
 MAX_ORG_NAME = 63
 MspId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*MSP$")]
-Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
+
+
+def _dns_name(value: str) -> str:
+    # the pattern alone lets through an empty label (supplier..recfin.local) and one starting or ending with a hyphen
+    # (supplier.-recfin-.local), which compose would then write as hostnames no resolver takes
+    if not _DNS_NAME.match(value):
+        raise ValueError(f"{value!r} is not a DNS name: give labels of letters, digits and inner hyphens, each 1 to "
+                         f"63 characters, joined by single dots, e.g. supplier.recfin.local")
+    return value
+
+
+Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"), AfterValidator(_dns_name)]
 # A chaincode name _lifecycle accepts that is also a DNS label (it names the chaincode servers' hosts).
 ChaincodeName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 # A native chaincode server serves /healthz and /metrics this many ports above its gRPC port

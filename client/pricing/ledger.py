@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from chaincode.receivables.lifecycle import discount_offer_covers
 from client.receivables.errors import RuleViolation
 
-from .proposals import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier
+from .proposals import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier, nothing_outstanding
 
 
 class ProposalInputs(BaseModel):
@@ -97,7 +97,7 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                 discount_offer_id: str | None = None) -> ProposalInputs:
     r = receivables.get_receivable(receivable_id)
     if r.outstanding == 0:
-        raise ValueError(_nothing_outstanding(r))
+        raise ValueError(nothing_outstanding(r.id, r.status, r.children))
     financing = receivables.get_financing(r.financing_id) if r.financing_id else None
     terms = receivable_terms(r, financing_status=financing.status if financing else None)
     bank_offers = []
@@ -128,13 +128,6 @@ def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) ->
         if refusal.rule != "discount-offer-not-for-receivable":
             raise
         return None
-
-
-def _nothing_outstanding(r: Any) -> str:
-    if r.status == "SPLIT":
-        return (f"{r.id} was split into {', '.join(r.children)}: nothing is outstanding on it, so nothing is left to "
-                f"finance or pay early; compare the part you hold")
-    return f"{r.id} is {r.status.lower()}: nothing is outstanding on it, so nothing is left to finance or pay early"
 
 
 def _early(d: Any) -> EarlyPaymentOffer:

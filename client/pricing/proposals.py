@@ -28,8 +28,9 @@ early-payment offer on a receivable with a live financing
 withdrawn, or an accepted financing cancelled), and a bank's offer on a
 receivable without a financing request (it is accepted only on one: request
 financing). An offer no step would make takeable (early payment on a claim
-whose financing is disbursed; any offer on a claim rejected, settled or split)
-is priced but not ranked. Each proposal's ``why`` says where it ranks and what
+whose financing is disbursed; any offer on a claim rejected or withdrawn) is
+priced but not ranked; a claim settled or split has nothing outstanding, and is refused (ValueError), whatever
+financing its terms name, as the ledger reader refuses it. Each proposal's ``why`` says where it ranks and what
 puts it there, and, for one not takeable now, why and what to do.
 
 The remainder of the outstanding amount a bank does not advance (outstanding -
@@ -42,14 +43,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
+from chaincode.receivables.dates import parse_date
+from chaincode.receivables.errors import RuleViolation
+from chaincode.receivables.money import hundredths_problem
 from client.money import LEDGER_MAX_FEN, MAX_FEN, money, percent, rate_text
 
 from .money import BASES, annual_cost, days_between, effective_annual_cost, interest_fen, percent_of, proportion_fen
@@ -116,6 +121,21 @@ Fen = Annotated[int, BeforeValidator(_whole_fen), Field(ge=0, le=MAX_FEN, strict
 LedgerFen = Annotated[int, BeforeValidator(_whole_fen), Field(ge=0, le=LEDGER_MAX_FEN, strict=True)]
 
 
+def _iso_day(value: object, info: ValidationInfo) -> date:
+    # as the contract reads a date (chaincode/receivables/dates.py, parse_date): pydantic alone would read 0 or "0"
+    # as 1970-01-01 and "20270301" as a date, so a damaged file would be priced on another day with nothing said
+    if isinstance(value, date) and not isinstance(value, datetime):   # from code: a date is a date
+        return value
+    try:
+        return parse_date(value, info.field_name or "date")
+    except RuleViolation as refusal:
+        raise PydanticCustomError("iso_date", "{problem}", {"problem": refusal.detail}) from None
+
+
+# A date in offers files and history files: a string written YYYY-MM-DD that is a day of the calendar, nothing else.
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
+
 class BankOffer(BaseModel):
     """A bank's commercial terms, as the receivables contract keeps them (OfferTerms)."""
 
@@ -128,7 +148,7 @@ class BankOffer(BaseModel):
     fees: LedgerFen = Field(default=0, description="fen")
     recourse: bool = Field(strict=True)    # "yes" or 0 is no term a bank offered, as on the contract
     day_count: Basis = "ACT/360"
-    expires_on: date
+    expires_on: IsoDay
 
     @field_validator("advance_rate", "discount_rate", mode="before")
     @classmethod
@@ -157,7 +177,7 @@ class EarlyPaymentOffer(BaseModel):
     apr: Rate | None = None
     scale: list[ScaleTier] | None = None
     day_count: Basis = "ACT/360"
-    expires_on: date
+    expires_on: IsoDay
 
     @field_validator("apr", mode="before")
     @classmethod
@@ -185,9 +205,12 @@ ClaimStatus = Literal["REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT
 
 
 def _currency(value: object) -> object:
-    # as the contract takes a currency (chaincode/receivables/money.py, parse_currency)
+    # as the contract takes a currency for a claim (chaincode/receivables/money.py): a three-letter code, and one
+    # whose minor unit is a hundredth, since every amount is whole fen (JPY 900,000.00 would be yen with sen)
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
         raise ValueError(f"{_shown(value)} is not a currency: give a three-letter ISO 4217 code in capitals, e.g. CNY")
+    if (why := hundredths_problem(value)) is not None:
+        raise ValueError(why)
     return value
 
 
@@ -199,7 +222,7 @@ class ReceivableTerms(BaseModel):
     receivable_id: str = Field(min_length=1)
     # named face_amount, as files and --json have always called it: for a partly paid claim it is what is still owed
     face_amount: LedgerFen = Field(gt=0, description="fen: the outstanding amount, what the claim still owes")
-    due_date: date
+    due_date: IsoDay
     currency: Currency = Field(default="CNY", description="the claim's currency: every amount is in it")
     status: ClaimStatus = Field(default="CONFIRMED", description="the claim's status: the contract takes an offer "
                                                                  "only on a CONFIRMED claim (rule invalid-state)")
@@ -352,7 +375,10 @@ def _obstacles(terms: ReceivableTerms, *, early_payment: bool = False, bank_offe
                       f"on it until the regulator unfreezes it", "the regulator lifts the freeze"))
     if early_payment and terms.financing_id is not None:
         found.append(_financing_stops_early_payment(terms))
-    elif terms.status != "CONFIRMED":
+    # the claim's status apart from its financing: FINANCED is the financing's doing, and its step above lifts it
+    # for early payment; any other status but CONFIRMED stops the offer whatever the financing
+    if terms.status != "CONFIRMED" and not (early_payment and terms.financing_id is not None
+                                            and terms.status == "FINANCED"):
         found.append(_status_stops_offers(terms))
     if bank_offer is not None and terms.financing_id is None and terms.status in ("CONFIRMED", "REGISTERED"):
         found.append((f"{terms.receivable_id} has no financing request, and a bank's offer is accepted only on one; "
@@ -404,6 +430,21 @@ def _financing_stops_early_payment(terms: ReceivableTerms) -> Obstacle:
             f"payment will not be possible on it", None)
 
 
+# the statuses of a claim with nothing outstanding: paid in full, or its whole amount split into parts
+NOTHING_OUTSTANDING = ("SETTLED", "SPLIT")
+
+
+def nothing_outstanding(receivable_id: str, status: str, children: Sequence[str] = ()) -> str:
+    """Why a claim of ``status`` with nothing outstanding (one read from the ledger, or of NOTHING_OUTSTANDING) has
+    no offer to compare; ``children``: the parts a SPLIT claim was split into, where known."""
+    if status == "SPLIT":
+        into = f" into {', '.join(children)}" if children else ""
+        return (f"{receivable_id} was split{into}: nothing is outstanding on it, so nothing is left to finance or pay "
+                f"early; compare the part you hold")
+    return (f"{receivable_id} is {status.lower()}: nothing is outstanding on it, so nothing is left to finance or pay "
+            f"early")
+
+
 def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankOffer],
                    early_payments: Sequence[EarlyPaymentOffer] = (), *, by: Literal["cost", "cash"] = "cost"
                    ) -> list[Proposal]:
@@ -413,6 +454,8 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
     the ineligible ones."""
     if isinstance(early_payments, EarlyPaymentOffer):
         raise TypeError("early_payments takes a list of EarlyPaymentOffer: pass [offer]")
+    if terms.status in NOTHING_OUTSTANDING:   # refused as the ledger reader refuses it, whatever its financing
+        raise ValueError(nothing_outstanding(terms.receivable_id, terms.status))
     ids = [o.offer_id for o in bank_offers] + [e.offer_id for e in early_payments]
     duplicated = sorted(i for i, uses in Counter(ids).items() if uses > 1)   # counted once: ids.count is quadratic
     if duplicated:
@@ -495,5 +538,5 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     return "; ".join(parts)
 
 
-__all__ = ["BASES", "BankOffer", "EarlyPaymentOffer", "Proposal", "ReceivableTerms", "ScaleTier",
-           "price_bank_offer", "price_early_payment", "rank_proposals"]
+__all__ = ["BASES", "NOTHING_OUTSTANDING", "BankOffer", "EarlyPaymentOffer", "IsoDay", "Proposal", "ReceivableTerms",
+           "ScaleTier", "nothing_outstanding", "price_bank_offer", "price_early_payment", "rank_proposals"]

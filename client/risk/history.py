@@ -31,6 +31,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from client.money import LEDGER_MAX_FEN
+from client.pricing.proposals import IsoDay
 
 EventKind = Literal["registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue", "frozen", "split"]
 EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue",
@@ -49,9 +50,10 @@ class LedgerEvent(BaseModel):
     # capped as a ledger record is (a claim written under the contract's earlier cap is still scored)
     face_amount: int = Field(gt=0, le=LEDGER_MAX_FEN, strict=True, description="fen")
     kind: EventKind
-    event_date: date = Field(description="date of the transaction timestamp")
-    due_date: date
-    settled_date: date | None = Field(default=None, description="on 'settled' events: the payment date")
+    # IsoDay: written YYYY-MM-DD, as the contract writes dates; "0" or 0 is no date (pydantic alone reads 1970-01-01)
+    event_date: IsoDay = Field(description="date of the transaction timestamp")
+    due_date: IsoDay
+    settled_date: IsoDay | None = Field(default=None, description="on 'settled' events: the payment date")
     amount: int | None = Field(default=None, gt=0, le=LEDGER_MAX_FEN, strict=True,
                                description="on 'paid' events: fen the payment took off the claim")
     parent_id: str | None = Field(default=None, description="set on the parts of a split claim")
