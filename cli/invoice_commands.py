@@ -76,7 +76,7 @@ from client.invoices.register import (
 # the file is read once
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, first_of_several, pages_text
 from client.business_dates import business_today
-from client.atomic_file import staged_file, write_atomically
+from client.atomic_file import check_output_file, staged_file, write_atomically
 from client.money import plain_yuan
 
 from .amounts import money
@@ -479,8 +479,9 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     """
     # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
-    if invoice_out is not None and not each:
-        _refuse_writing_over_the_scan(scan, invoice_out)
+    if invoice_out is not None:    # with --each, the first file's (each one's name is known once the file is read)
+        _refuse_writing_over_the_scan(scan, _each_invoice_path(invoice_out, 1) if each and invoice_out.name
+                                      else invoice_out)
     results = _call(lambda: read_scans(scan, min_confidence=float(min_confidence)))
     if results[0].no_invoice_text:
         raise SystemExit(_no_invoice_text(results[0], each, as_json))
@@ -596,9 +597,14 @@ def _each_invoice_path(invoice_out: Path, place: int) -> Path:
 
 
 def _refuse_writing_over_the_scan(scan: Path, invoice_out: Path) -> None:
+    """Before anything is read or written: --invoice-out must not be the scan, nor a device, FIFO, symlink or
+    folder (a regular file would replace it), nor in a missing folder (a mistyped one is not made)."""
     if os.path.exists(scan) and os.path.exists(invoice_out) and os.path.samefile(scan, invoice_out):
         raise CommandError(f"--invoice-out {invoice_out} is the scan being read: give another file, or the scan is "
                            "lost", EXIT_BAD_INPUT)
+    problem = check_output_file(invoice_out)
+    if problem is not None:
+        raise CommandError(f"--invoice-out {invoice_out}: {problem}", EXIT_BAD_INPUT)
 
 
 def _write_invoice_read(result: ScanResult, path: Path, which: str | None = None) -> None:

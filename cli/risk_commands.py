@@ -77,7 +77,9 @@ def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None
 
 def load_model(path: Path) -> LatePaymentModel:
     """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, damaged)."""
-    if not os.path.isfile(path):   # False too for a name the file system refuses (too long)
+    # Only where nothing is: a device or a FIFO (--model /dev/zero) is there, and read_json_file says what it is
+    # (training "there" would not help). False too for a name the file system refuses (too long)
+    if not os.path.exists(path):
         raise click.ClickException(f"no model at {as_typed(path)}: {_how_to_train(path)}")
     data = read_json_file(path, "a model artefact (recfin risk train writes one)")
     try:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .user_files import SpecialFile, _kind
 
 # Permissions of a folder recfin makes: others may read and enter it but not add, rename or remove its files.
 FOLDER_MODE = 0o755
@@ -51,6 +54,38 @@ def make_folders(path: str | Path, mode: int = FOLDER_MODE, *, exist_ok: bool = 
     return path
 
 
+def refuse_special_target(path: str | Path) -> None:
+    """Raise when ``path`` is there and is not a regular file: IsADirectoryError for a folder (as renaming over it
+    would), :class:`SpecialFile` for a symlink, a device or a FIFO. Renamed over, a device node such as /dev/null,
+    a FIFO or a symlink would be swapped for a regular file (a symlink's target left as it was), none of which
+    whoever named ``path`` meant."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):
+        raise SpecialFile(path, "a symlink" if stat.S_ISLNK(mode) else _kind(mode))
+
+
+def check_output_file(path: str | Path) -> str | None:
+    """Why ``path`` cannot take a file a person asked to have written there, or None: it is there and is not a
+    regular file (:func:`refuse_special_target`), or its folder is missing (a mistyped folder is not made)."""
+    try:
+        refuse_special_target(path)
+    except SpecialFile as exc:
+        return f"it is {exc.kind}, not a file: give the path of a file to write"
+    except IsADirectoryError:
+        return "it is a folder, not a file: give the path of a file to write"
+    folder = Path(path).parent
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is not a folder: give a path in a folder"
+    if not folder.is_dir():
+        return f"its folder {folder} is missing: create it first"
+    return None
+
+
 @contextmanager
 def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str | Path | None = None,
                 replace: bool = True) -> Iterator[Path]:
@@ -65,9 +100,12 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
     gives its group and others nothing (a private key's folder), FOLDER_MODE otherwise.
     replace: False to create ``path`` only where nothing is (FileExistsError, and nothing written, when
     a file appeared there meanwhile): the finished file is hard-linked to its name, which either
-    creates it or fails.
+    creates it or fails. True replaces only a regular file: :class:`SpecialFile` (nothing written) when ``path``
+    is a symlink, a folder, a device or a FIFO (:func:`refuse_special_target`).
     """
     path = Path(path)
+    if replace:
+        refuse_special_target(path)
     folder = Path(staging_dir) if staging_dir is not None else path.parent
     make_folders(folder, PRIVATE_FOLDER_MODE if mode is not None and not mode & 0o077 else FOLDER_MODE)
     # A unique name: two writers of the same file must not share (and rename) one temporary file.

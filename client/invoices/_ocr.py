@@ -166,16 +166,19 @@ def load_pages(image: bytes | Path, source: str) -> list:
     except ImportError:
         raise MissingDependency("the Python package Pillow (to decode scans for OCR)",
                                 "pip install 'pillow>=10,<14'") from None
+    stream = image if isinstance(image, Path) else io.BytesIO(image)
     try:
-        with Image.open(image if isinstance(image, Path) else io.BytesIO(image)) as opened:
+        with Image.open(stream) as opened:
             frames = []
             for frame in ImageSequence.Iterator(opened):
                 within = within_page_pixels(frame.size)  # from its header, before it is decoded
-                if within != frame.size:
-                    # a JPEG over the limit is decoded straight to grey, at the smallest of its decoder's scales
-                    # (1/2, 1/4, 1/8) still as large as the page is read at, not in full colour at full size first:
-                    # a colour photo of 6000 x 10200 peaked at 418 MB loaded, 3 bytes a pixel; other formats keep
-                    # their size and mode here (draft is a JPEG decoder's option)
+                if within != frame.size and opened.format == "JPEG":
+                    # a JPEG over the limit is decoded straight to grey, not in full colour first: a colour photo of
+                    # 6000 x 10200 peaked at 418 MB loaded, 3 bytes a pixel, and at 242 MB so. The decoder also
+                    # halves one of 160 million pixels or more (up to the 179 million Pillow decodes at all) where
+                    # half is still as large as the page read. Not an MPO (a JPEG with a second picture, an HDR gain
+                    # map): its draft outlives the first picture, and the next one is decoded at that scale into a
+                    # tile of its full size, "truncated". Other formats have no draft: decoded whole
                     frame.draft("L", within)
                 grey = frame.convert("L")
                 frames.append(grey if within == grey.size else grey.resize(within, Image.Resampling.LANCZOS))
@@ -186,7 +189,9 @@ def load_pages(image: bytes | Path, source: str) -> list:
             f"cannot decode the image: {exc} No scanned invoice page is that large: scan the invoice at 300 dpi or "
             "scale the image down, and crop it to the invoice")) from None
     except (OSError, ValueError) as exc:
-        raise MalformedInput(source, None, f"cannot decode the image: {exc}") from None
+        # Pillow names what it read: for bytes, <_io.BytesIO object at 0x7f...>, which says nothing of the file
+        problem = str(exc).replace(repr(stream), repr(source))
+        raise MalformedInput(source, None, f"cannot decode the image: {problem}") from None
 
 
 def within_page_pixels(size: tuple[int, int]) -> tuple[int, int]:

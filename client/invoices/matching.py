@@ -50,12 +50,12 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from chaincode.receivables.model import buyer_number_character_problem
 from client.money import plain_yuan, round_half_up
 from client.user_files import UnreadableFile, read_user_text
 
@@ -63,7 +63,7 @@ from ._reading import ValueProblem, beyond_digit_limits, shown_value, to_decimal
 from .checks import normalise_name
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice, InvoiceLine
-from .parse import invoice_to_json, parse_json
+from .parse import _Tree, invoice_to_json, parse_json
 
 
 class _Frozen(BaseModel):
@@ -256,6 +256,8 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         number = _cell(doc, number_field)
         reference = _cell(doc, reference_field) if reference_field else ""
         holders = [("", doc)] + [(f"lines[{i}]", row) for i, row in enumerate(rows)]
+        for where, holder in holders:
+            _refuse_shapes(holder, source, where)
     else:
         rows = _csv_rows(text, source)
         number = _one(rows, number_field, source)
@@ -282,12 +284,23 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         raise MalformedInput(source, "lines", f"a {what} with no lines")
     if not number:
         raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})", "missing")
-    # a registration sends the numbers, which the contract refuses with a character no number may hold (invisible,
-    # or a look-alike of another): refused here, with its text, before a match is made of them
-    for field, value in ((number_field, number), ("po_number", reference)):
-        if problem := buyer_number_character_problem(value, field):
-            raise MalformedInput(source, field, problem)
     return number, reference, tuple(lines), currency
+
+
+# the keys of a JSON export whose values are read as text, the document's or a line's: a quantity or price that is
+# no number, and a currency that is no text, are refused as such where they are read
+_TEXT_KEYS = frozenset(name for field in ("po_number", "receipt_number", "line", "item_code", "item_name", "unit")
+                       for name in _COLUMNS[field])
+
+
+def _refuse_shapes(holder: dict[str, Any], source: str, where: str) -> None:
+    """A JSON export's value that is an object, a list or a boolean, as the invoice reader refuses it: read as text
+    it would be a number or a line like ``{'id': 'GR-1'}`` or ``True``, sent to the ledger as such."""
+    for key, value in holder.items():
+        node = _Tree(value, key)
+        if key in _TEXT_KEYS and value is not None and not node.is_plain():
+            raise MalformedInput(source, f"{where}: {key}" if where else key,
+                                 f"{node.shape()}, not a value (text or a number): write the value alone")
 
 
 def _csv_rows(text: str, source: str) -> list[dict[str, Any]]:
@@ -478,6 +491,8 @@ def _one(rows: list[dict[str, Any]], field: str, source: str) -> str:
 _CATEGORY = re.compile(r"^\*[^*]*\*")
 
 
+# Asked of each PO line once per invoice item: an item invoiced on hundreds of lines asks the same names again.
+@lru_cache(maxsize=4096)
 def item_key(name: str) -> str:
     """A name as lines are paired by it: no ``*category*`` prefix, NFKC, no spaces, lower case."""
     name = unicodedata.normalize("NFKC", name)
@@ -570,10 +585,12 @@ def _narrow_all(named: dict[int, list[OrderLine]], agreeing: dict[int, list[Orde
                 ) -> dict[int, tuple[OrderLine, ...]]:
     """:func:`_narrowed` for every item that has named lines."""
     narrowed = {}
+    # Once, not per item (which grows with the cube of the line count): an item's own agreeing lines are none
+    # wherever _narrowed asks what the others claim, so those are the lines every item's code agrees with.
+    claimed = {id(l) for agree in agreeing.values() for l in agree}
     for number, lines in named.items():
         if lines:
-            claimed = {id(l) for other, agree in agreeing.items() if other != number for l in agree}
-            narrowed[number] = _narrowed(lines, agreeing[number], claimed)
+            narrowed[number] = _narrowed(lines, agreeing[number], claimed if not agreeing[number] else set())
     return narrowed
 
 
@@ -680,18 +697,25 @@ def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[in
     PO line it may be of is one of the item's, or they are alike. When it may be of PO lines of different
     code or price, some not the item's, it backs no item: its quantity would count for goods of another
     code or price (one product's deliveries backing another's invoice line)."""
-    possible = [(r, _po_lines_of_receipt_line(r, po, tol)) for r in receipt.lines]
+    # Each id set once, and items of the same PO lines (one item invoiced on many lines) sorted once: set
+    # operations per item and receipt line would grow with the cube of the line count.
+    possible = []
+    for r in receipt.lines:
+        candidates = _po_lines_of_receipt_line(r, po, tol)
+        possible.append((r, frozenset(id(l) for l in candidates), _indistinguishable(candidates)))
+    of_lines: dict[frozenset[int], tuple[tuple[OrderLine, ...], tuple[OrderLine, ...]]] = {}
     received: dict[int, tuple[OrderLine, ...]] = {}
     unclear: dict[int, tuple[OrderLine, ...]] = {}
     for n, ordered in ordered_of.items():
-        own = {id(l) for l in ordered}
-        mine, doubtful = [], []
-        for r, candidates in possible:
-            ids = {id(l) for l in candidates}
-            if not ids & own:
-                continue
-            (mine if ids <= own or _indistinguishable(candidates) else doubtful).append(r)
-        received[n], unclear[n] = tuple(mine), tuple(doubtful)
+        own = frozenset(id(l) for l in ordered)
+        if own not in of_lines:
+            mine, doubtful = [], []
+            for r, ids, alike in possible:
+                if ids.isdisjoint(own):
+                    continue
+                (mine if ids <= own or alike else doubtful).append(r)
+            of_lines[own] = tuple(mine), tuple(doubtful)
+        received[n], unclear[n] = of_lines[own]
     return received, unclear
 
 
@@ -729,7 +753,14 @@ def _ids(lines: tuple[OrderLine, ...]) -> tuple[str, ...]:
 
 
 def _total(lines: Any) -> Fraction:
-    return sum((Fraction(q) for q in lines), Fraction(0))
+    return _exact_sum(tuple(lines))
+
+
+@lru_cache(maxsize=64)
+def _exact_sum(quantities: tuple[Decimal, ...]) -> Fraction:
+    # the same sums again for each of an item's invoice lines (one item invoiced on hundreds of lines): a tuple of
+    # decimals hashes far quicker than it adds up as fractions
+    return sum((Fraction(q) for q in quantities), Fraction(0))
 
 
 def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
@@ -755,6 +786,12 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     received_of, unclear_of = _receipt_lines(receipt, po, {item.number: ordered_of[item.number] for item in on_order},
                                              tol)
     group_of = _groups(on_order, ordered_of, received_of)
+    # Each item's PO lines as a set of ids, made once: the same object for the items of the same lines (one item
+    # invoiced on many lines), so that telling them apart is `is`, not a comparison of the sets item by item.
+    same_lines: dict[frozenset[int], frozenset[int]] = {}
+    line_ids = {item.number: same_lines.setdefault(ids, ids)
+                for item in on_order for ids in [frozenset(id(l) for l in ordered_of[item.number])]}
+    received_of_group: dict[int, tuple[OrderLine, ...]] = {}   # by id(group): its items share one list
 
     results: list[LineMatch] = []
     expected = Fraction(0)
@@ -770,9 +807,11 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                            for d in item.discount_lines)
             continue
         group = group_of[item.number]
-        received = _lines_of(group, received_of, receipt.lines)
+        if id(group) not in received_of_group:
+            received_of_group[id(group)] = _lines_of(group, received_of, receipt.lines)
+        received = received_of_group[id(group)]
         problems, part_note = _item_problems(item, group, ordered_of, received, unclear_of[item.number], po, tol,
-                                             part_of_delivery)
+                                             part_of_delivery, line_ids=line_ids)
         unit_problem = _unit_problem(line, ordered, received_of[item.number])
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
@@ -887,11 +926,14 @@ def _currency_problems(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceip
 def _order_price(ordered: tuple[OrderLine, ...], invoiced_price: Decimal) -> Fraction:
     """The PO price of an item: the one price of its PO lines, or their quantity-weighted average when an
     order split over lines priced them differently. A PO line without a price takes the invoiced one."""
-    prices = [Fraction(l.unit_price if l.unit_price is not None else invoiced_price) for l in ordered]
+    # compared as decimals (as exact as fractions, and far quicker for an item on hundreds of PO lines)
+    prices = [l.unit_price if l.unit_price is not None else invoiced_price for l in ordered]
+    if len(set(prices)) == 1:
+        return Fraction(prices[0])
     quantity = _total(l.quantity for l in ordered)
-    if len(set(prices)) == 1 or quantity == 0:
-        return prices[0]
-    return sum((Fraction(l.quantity) * p for l, p in zip(ordered, prices)), Fraction(0)) / quantity
+    if quantity == 0:
+        return Fraction(prices[0])
+    return sum((Fraction(l.quantity) * Fraction(p) for l, p in zip(ordered, prices)), Fraction(0)) / quantity
 
 
 def _invoiced(items: list[_Item]) -> tuple[list[Decimal], str]:
@@ -903,15 +945,17 @@ def _invoiced(items: list[_Item]) -> tuple[list[Decimal], str]:
 
 def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
                    received: tuple[OrderLine, ...], unclear: tuple[OrderLine, ...], po: PurchaseOrder,
-                   tol: Tolerances, part_of_delivery: bool = False) -> tuple[list[str], str | None]:
+                   tol: Tolerances, part_of_delivery: bool = False, *,
+                   line_ids: dict[int, frozenset[int]]) -> tuple[list[str], str | None]:
     """What keeps an item from matching, and, with ``part_of_delivery``, what it invoiced of what was received
     where that is less (None where it is not). Its ordered quantity and price are those of its own PO lines,
     shared only with the invoice lines of the same item; its received quantity is compared for the whole
-    group of items whose lines overlap, so no receipt line counts twice."""
+    group of items whose lines overlap, so no receipt line counts twice. ``line_ids``: each item's PO lines as
+    ids, one object for the items of the same lines."""
     line, ordered = item.line, ordered_of[item.number]
-    own = {id(l) for l in ordered}
-    same_item = [i for i in group if {id(l) for l in ordered_of[i.number]} == own]
-    overlapping = [i for i in group if i not in same_item and own & {id(l) for l in ordered_of[i.number]}]
+    own = line_ids[item.number]
+    same_item = [i for i in group if line_ids[i.number] is own]
+    overlapping = [i for i in group if line_ids[i.number] is not own and not own.isdisjoint(line_ids[i.number])]
     problems: list[str] = []
     if overlapping:
         shared = [l.line for l in ordered if any(l in ordered_of[i.number] for i in overlapping)]

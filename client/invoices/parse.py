@@ -294,9 +294,13 @@ def _decode(data: bytes, source: str) -> str:
             encoding = "gb18030"
     try:
         return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise MalformedInput(source, None, f"not valid {encoding} text: save the file as UTF-8, or name its "
-                                           f"encoding in the XML declaration (e.g. encoding=\"GBK\")") from None
+    except (UnicodeError, LookupError) as exc:
+        # UnicodeError, not only UnicodeDecodeError: a codec no text is stored in (punycode, "undefined") raises it
+        what = (f"encoding=\"{encoding}\" is not an encoding of text"
+                if isinstance(exc, UnicodeError) and not isinstance(exc, UnicodeDecodeError)
+                else f"not valid {encoding} text")
+        raise MalformedInput(source, None, f"{what}: save the file as UTF-8, or name its encoding in the XML "
+                                           f"declaration (e.g. encoding=\"GBK\")") from None
 
 
 def _xml_tree(text: str, source: str) -> "_Tree":

@@ -527,6 +527,11 @@ def _image_kind(data: bytes) -> str | None:
     return None
 
 
+# A PDF encrypted for its readers' certificates (/Adobe.PubSec) or another non-standard handler: no password opens it.
+PDF_OTHER_ENCRYPTION = ("encrypted with a security handler other than the standard password one: ask the sender for "
+                        "the invoice unencrypted or as XML")
+
+
 def _pdf_reader(data: bytes, source: str):
     try:
         from pypdf import PdfReader
@@ -537,6 +542,10 @@ def _pdf_reader(data: bytes, source: str):
         return PdfReader(io.BytesIO(data))
     except (PdfReadError, ValueError, OSError) as exc:
         raise MalformedInput(source, None, f"not a readable PDF: {exc}") from None
+    except NotImplementedError as exc:   # pypdf decrypts only the standard (password) security handler
+        if "encrypt" not in str(exc).lower():
+            raise MalformedInput(source, None, f"not a readable PDF: {exc}") from None
+        raise MalformedInput(source, None, PDF_OTHER_ENCRYPTION) from None
 
 
 def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> ScanResult:

@@ -401,7 +401,7 @@ def _write_all_or_none(files: list[tuple[Path, str]]) -> None:
             writing = None   # the renames that follow name their temporary file
     except OSError as error:
         target = writing if error.filename is None else targets.get(error.filename)
-        if target is None:
+        if target is None or error.strerror is None:   # None: SpecialFile, which names the file already
             raise
         raise OSError(error.errno, error.strerror, str(target)) from None
 

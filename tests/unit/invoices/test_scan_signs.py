@@ -1,6 +1,7 @@
 """A red-letter (负数) invoice read off a text layer or a scan: each figure's minus sign, however it is printed or
 misread, is read, or its loss is flagged; and the bounds OCR is held to (a page's pixels, a tesseract run's time)."""
 
+import io
 import struct
 import subprocess
 import zlib
@@ -294,6 +295,27 @@ def test_a_colour_jpeg_over_the_pixels_a_page_is_read_at_is_decoded_straight_to_
     ink = page.point(lambda v: 255 if v < 128 else 0).getbbox()
     quarter = (page.width / 4, page.height / 4, page.width / 2, page.height / 2)
     assert all(abs(edge - want) <= 2 for edge, want in zip(ink, quarter)), (ink, quarter)
+
+
+def test_a_jpeg_with_a_second_picture_over_the_pixels_a_page_is_read_at_is_read(monkeypatch):
+    # an MPO (a phone's photo with an HDR gain map): a draft set for the first picture would outlive it, and the
+    # second would be decoded at its scale into a tile of its full size, refused as truncated
+    image = pytest.importorskip("PIL.Image", reason="Pillow decodes scans")
+    from PIL import ImageDraw
+
+    monkeypatch.setattr(_ocr, "MAX_PAGE_PIXELS", 100_000)
+
+    def page(size):
+        drawn = image.new("RGB", size, "white")
+        for y in range(10, size[1] - 10, 25):
+            ImageDraw.Draw(drawn).rectangle((10, y, size[0] - 10, y + 6), fill="black")
+        return drawn
+
+    photo = io.BytesIO()
+    page((2000, 3000)).save(photo, "MPO", save_all=True, append_images=[page((500, 750))], quality=95)
+    assert image.open(io.BytesIO(photo.getvalue())).format == "MPO"
+    pages = _ocr.load_pages(photo.getvalue(), "photo.jpg")
+    assert [p.size for p in pages] == [_ocr.within_page_pixels((2000, 3000)), _ocr.within_page_pixels((500, 750))]
 
 
 def test_an_image_pillow_refuses_as_a_decompression_bomb_is_refused_before_ocr(tmp_path, monkeypatch):
