@@ -671,8 +671,9 @@ def get_receivable(session, as_json, receivable_id) -> None:
     share, what the receipt's live parts invoiced at its registration (fixed
     then) and the claim's face with tax: the debtor compares them with its own
     receipt before it confirms. A character other than printable ASCII or a
-    Chinese character in a PO or receipt number, which a claim registered
-    before such numbers were refused can carry, prints escaped (\\u200b).
+    Chinese character in a PO or receipt number, which a claim on a receipt
+    registered before such numbers were refused can carry, and any character
+    that does not print, prints escaped (\\u200b).
 
     \b
     Example:
@@ -690,8 +691,8 @@ def _goods_receipt_line(gr, currency: str, face_amount: int) -> str:
     parts the receipt's value as the supplier gave it, the claim's share as the contract counted it, the running
     total of the receipt's parts with this one at its registration (amounts without tax), and the claim's face,
     with tax: what the part asks of the debtor against the receipt. A character a number may not hold (invisible,
-    or a look-alike), which a claim registered before that rule can carry, is printed escaped (``\\u200b``), so
-    that the number does not read as another receipt's."""
+    or a look-alike), which a claim on a receipt registered before that rule can carry, or one that does not print,
+    is printed escaped (``\\u200b``), so that the number does not read as another receipt's."""
     numbers = f"PO {buyer_number_as_shown(gr.po_number)}, receipt {buyer_number_as_shown(gr.receipt_number)}"
     if gr.part is None:
         return f"{numbers} (whole)"

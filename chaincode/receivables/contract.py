@@ -32,7 +32,7 @@ from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeLifting, FreezeOrder, GoodsReceipt,
-    GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference, ReceiptPartHeld,
+    GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference, ReceiptPartHeld, buyer_number_character_problem,
     Invoice, InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, receipt_label, sha256_hex,
 )
 from .schemas import (
@@ -734,6 +734,14 @@ class ReceivablesContract(Contract):
                         for gr in req.goods_receipts]
         await s.store.prefetch((keys.PARTY, req.debtor), *((keys.FINGERPRINT, fp) for fp in _fingerprints(req.invoices)),
                                *((keys.GOODS_RECEIPT, key) for key in receipt_keys))
+        # a number with a character no number may hold (invisible, a look-alike) would key a delivery again; it is
+        # taken only where the registry holds a receipt under that very spelling, which an earlier contract took:
+        # the same delivery, whose entry's rules (whole, parts, over-invoiced) apply below as to any other
+        for position, (gr, key) in enumerate(zip(req.goods_receipts, receipt_keys)):
+            problem = (buyer_number_character_problem(gr.po_number, "po_number")
+                       or buyer_number_character_problem(gr.receipt_number, "receipt_number"))
+            if problem is not None and await s.store.goods_receipt_entry(key) is None:
+                raise rule("goods-receipt-invalid", f"{receipt_label(position, None)}: {problem}")
         debtor = await s.store.require_party(req.debtor)
         if debtor.role != cfg.CORE_ENTERPRISE:
             raise rule("debtor-not-core-enterprise", f"{debtor.uscc} is a {debtor.role}: the debtor must be a core enterprise")

@@ -304,8 +304,8 @@ def _buyer_document_number(value: Any, info: ValidationInfo) -> Any:
         raise rule("goods-receipt-invalid", f"{field} is {len(value)} characters long: a {what} has at most "
                    f"{BUYER_DOCUMENT_NUMBER_MAX}; send it as the buyer's document gives it")
     ensure_one_line(value, field)   # shown on the record the debtor reads before it confirms
-    if (problem := buyer_number_character_problem(value, field)) is not None:
-        raise rule("goods-receipt-invalid", problem)
+    # the characters it may hold are RegisterReceivable's to check (buyer_number_character_problem): one an earlier
+    # contract took stays usable where the registry holds its receipt under that spelling
     return value
 
 
@@ -313,13 +313,17 @@ def _buyer_document_number(value: Any, info: ValidationInfo) -> Any:
 # ideographs (a Chinese ERP's 入库-0107). The registry keys a number as given, so an invisible character (U+200B,
 # U+FEFF, a soft hyphen) or a look-alike (Cyrillic Р, U+2011 hyphen, full-width Ｇ) would be a second key for a
 # delivery, and on the record the debtor confirms it would read as the first. Fixed code point ranges, not
-# unicodedata's, so every peer on any Python agrees: CJK Unified Ideographs and their extensions A to I; the
-# compatibility ideographs (U+F900-FAFF, U+2F800-2FA1F) are left out, each being another code for a unified one.
-_CJK_IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF), (0x2A700, 0x2EE5F), (0x30000, 0x323AF))
+# unicodedata's, so every peer on any Python agrees: U+3007 (〇, the Chinese numeral zero of 二〇二六), CJK Unified
+# Ideographs and their extensions A to I; the compatibility ideographs (U+F900-FAFF, U+2F800-2FA1F) are left out,
+# each being another code for a unified one.
+_CJK_IDEOGRAPHS = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF), (0x2A700, 0x2EE5F),
+                   (0x30000, 0x323AF))
 # what to send in place of a character of a look-alike kind: a full-width form (U+FF01-FF5E) is its ASCII
-# character's at U+FEE0 above it, an ideographic space a space, a dash or minus sign the ASCII hyphen-minus
+# character's at U+FEE0 above it, a space of another width (no-break, ideographic, en, em, thin ...) a space, a
+# dash or minus sign the ASCII hyphen-minus, the numero sign No.
 _FULL_WIDTH_OFFSET = 0xFEE0
-_ASCII_FOR = {0x3000: " ", **{dash: "-" for dash in (*range(0x2010, 0x2016), 0x2212, 0xFE58, 0xFE63)}}
+_ASCII_FOR = {**{space: " " for space in (0xA0, *range(0x2000, 0x200B), 0x202F, 0x3000)},
+              **{dash: "-" for dash in (*range(0x2010, 0x2016), 0x2212, 0xFE58, 0xFE63)}, 0x2116: "No."}
 
 
 def in_buyer_number(c: str) -> bool:
@@ -331,32 +335,36 @@ def in_buyer_number(c: str) -> bool:
 
 def buyer_number_character_problem(value: str, field: str) -> str | None:
     """Why ``value``, the ``field`` (po_number or receipt_number) of a goods receipt, holds a character it may not
-    (:func:`in_buyer_number`), naming the first such, or ``None`` when it holds none. The contract refuses such a
-    number (``goods-receipt-invalid``), and the client before sending it, with this text."""
+    (:func:`in_buyer_number`), naming the first such, or ``None`` when it holds none. RegisterReceivable refuses
+    such a number (``goods-receipt-invalid``) with this text, unless the registry holds its receipt under it
+    already (an earlier contract's spelling). The text is the same on every Python: the character by its code
+    point, the number quoted by :func:`ascii`."""
     at = next((i for i, c in enumerate(value) if not in_buyer_number(c)), None)
     if at is None:
         return None
-    c, what = value[at], _BUYER_DOCUMENTS.get(field, "number")
-    point = ord(c)
+    what, point = _BUYER_DOCUMENTS.get(field, "number"), ord(value[at])
     ascii_form = chr(point - _FULL_WIDTH_OFFSET) if 0xFF01 <= point <= 0xFF5E else _ASCII_FOR.get(point)
     instead = f" ({ascii_form!r} in place of U+{point:04X})" if ascii_form is not None else ""
-    return (f"{field} {shown(value)} holds U+{point:04X} ({unicodedata.name(c, 'unnamed')}) at character {at + 1}: "
-            f"send the buyer's {what} as its document gives it, in ASCII letters, digits and punctuation or Chinese "
-            f"characters, full-width letters and digits as half-width{instead}; any other character, unseen or "
-            "looking like one of these, would make a second key for the same delivery")
+    return (f"{field} {ascii(value)} holds U+{point:04X} at character {at + 1}: send the buyer's {what} as its "
+            "document gives it, in ASCII letters, digits and punctuation or Chinese characters, full-width letters "
+            f"and digits as half-width{instead}; any other character, unseen or looking like one of these, would "
+            "make a second key for the same delivery (a number with one is taken only for a receipt registered "
+            "under that very spelling before the rule)")
 
 
 def buyer_number_as_shown(value: str) -> str:
     """A stored purchase order or goods receipt number as a person is shown it: each character a number may not
-    hold (:func:`in_buyer_number`), which a record written before that rule can, escaped (``\\u200b``), so that it
-    does not read as the number without it."""
-    return "".join(c if in_buyer_number(c) else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
-                   for c in value)
+    hold (:func:`in_buyer_number`), which a receipt registered before that rule keeps, and each this Python does
+    not print, escaped (``\\u200b``), so that it does not read as the number without it. For display only: what
+    prints follows the Python's Unicode version, which no contract's answer may."""
+    return "".join(c if in_buyer_number(c) and c.isprintable()
+                   else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") for c in value)
 
 
 BuyerDocumentNumber = Annotated[str, BeforeValidator(_buyer_document_number), Field(
     description=f"as the buyer's document gives it: 1 to {BUYER_DOCUMENT_NUMBER_MAX} characters on one line, no "
-                "spaces around them, each printable ASCII (U+0020-007E) or a CJK ideograph")]
+                "spaces around them, each printable ASCII (U+0020-007E) or a CJK ideograph (another character only "
+                "in a receipt the registry holds under that spelling, registered before that rule)")]
 
 
 def _part_value(value: Any, info: ValidationInfo) -> int:

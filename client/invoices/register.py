@@ -40,8 +40,6 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from chaincode.receivables.model import buyer_number_character_problem
-
 from .checks import TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
 from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint
@@ -226,13 +224,8 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     Raises :class:`NotReviewed` for unreviewed flagged fields, :class:`ChecksFailed` if any of
     :data:`REGISTRATION_CHECKS` fails or a ``line.tax`` is left unchecked (:func:`tax_left_unchecked`),
     :class:`NotMatched` if either match is not a full one for these documents, :class:`InvoiceError` for a
-    tolerance outside 0 to 6 fen or a PO or receipt number holding a character the contract refuses in one (one
-    neither printable ASCII nor a CJK ideograph; :func:`~client.invoices.matching.read_goods_receipt` refuses
-    such a number as it reads it).
+    tolerance outside 0 to 6 fen.
     """
-    for field, number in (("po_number", po.number), ("receipt_number", receipt.number)):
-        if problem := buyer_number_character_problem(number, field):
-            raise InvoiceError(problem)
     if tolerance_fen is not None and not 0 <= tolerance_fen <= MAX_REGISTRATION_TOLERANCE_FEN:
         raise InvoiceError(f"tolerance_fen {tolerance_fen}: a registration allows 0 to "
                            f"{MAX_REGISTRATION_TOLERANCE_FEN} fen per line (the tax-control device's rule); a "

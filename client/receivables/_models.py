@@ -28,7 +28,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
                       StrictInt, SerializerFunctionWrapHandler, ValidationInfo, field_validator, model_serializer,
                       model_validator)
 
-from chaincode.receivables.model import buyer_number_character_problem, invoices_in_the_claims_currency
+from chaincode.receivables.model import invoices_in_the_claims_currency
 
 from ..money import LEDGER_MAX_FEN, MAX_FEN, canonical_rate_text, rate_text, to_fen
 
@@ -202,25 +202,17 @@ class GoodsReceiptPart(Document):
                                              "fixed then (a part ended since still counts in it)")
 
 
-def _buyer_number(value: Any, info: ValidationInfo) -> Any:
-    # refused before sending, with the contract's own text: a character no number may hold (an invisible one, a
-    # look-alike) would be a second key for the same delivery
-    if isinstance(value, str) and (problem := buyer_number_character_problem(value, info.field_name or "")):
-        raise ValueError(problem)
-    return value
-
-
 class GoodsReceiptReference(Document):
     """A goods receipt (入库单) the claim is for: the buyer's purchase order and receipt numbers, as its documents
     give them, and, for a delivery invoiced in parts, the claim's ``part`` of it. The contract keys it with the
     debtor's credit code, and refuses a receipt another live claim lists, except further parts of a receipt
     registered in parts, up to its received value. A number holding a character other than printable ASCII or a
-    CJK ideograph raises ValueError, as the contract refuses it (``goods-receipt-invalid``)."""
+    CJK ideograph is sent as given: the contract takes one only for a receipt its registry holds under that
+    spelling (registered before the rule), which the client cannot see, and refuses it otherwise
+    (``goods-receipt-invalid``)."""
 
-    po_number: Annotated[str, BeforeValidator(_buyer_number)] = Field(
-        description="采购订单号, as the buyer's order gives it")
-    receipt_number: Annotated[str, BeforeValidator(_buyer_number)] = Field(
-        description="入库单号, as the buyer's receipt gives it")
+    po_number: str = Field(description="采购订单号, as the buyer's order gives it")
+    receipt_number: str = Field(description="入库单号, as the buyer's receipt gives it")
     part: GoodsReceiptPartReference | None = Field(default=None, description=(
         "for a claim on one part of a delivery invoiced in parts, the receipt's whole value; only in a registration "
         "listing this one receipt. None: the claim is for the whole receipt"))
@@ -236,10 +228,6 @@ class GoodsReceiptReference(Document):
 
 
 class GoodsReceipt(GoodsReceiptReference):
-    # as stored: read without the request's character rule, as the contract reads it, so a record written before it
-    # still reads
-    po_number: str = Field(description="采购订单号, as the buyer's order gives it")
-    receipt_number: str = Field(description="入库单号, as the buyer's receipt gives it")
     part: GoodsReceiptPart | None = Field(default=None, description=(
         "the claim's part of a delivery invoiced in parts: received, invoiced and invoiced_before, as the contract "
         "recorded them; None: the claim is for the whole receipt"))

@@ -2,26 +2,41 @@
 
 The registry keys a receipt by its numbers as sent, so an invisible character (U+200B) or a look-alike (a Cyrillic
 Р, a U+2011 hyphen, a full-width Ｇ) would key the same delivery again, and on the record the debtor confirms it
-would read as the first: such a number is refused. Every number taken before keeps its key, and a claim an earlier
-contract registered with such a character still reads and ends as it was written.
+would read as the first: such a number is refused, with a text every Python writes alike. Every number taken before
+keeps its key, and a claim an earlier contract registered with such a character still reads and ends as it was
+written; its receipt, held in the registry under that very spelling, takes further claims so spelt under the
+registry's rules (its parts up to what was received), not under a new key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
+from contextlib import contextmanager
 
 import pytest
 
-from chaincode.receivables import fingerprint, keys, model
+from chaincode.receivables import contract, fingerprint, keys, model
 
 from .support import standard_net
 
 RECEIPT = {"po_number": "PO-2026-0042", "receipt_number": "GR-2026-0107"}
+FULL_WIDTH = "\uff27\uff32\uff10\uff11\uff10\uff17"     # ＧＲ０１０７, as a Chinese ERP may export it
 
 
-def with_receipt(net, receipt: dict) -> dict:
-    return net.registration(net.actors["tier1"], net.actors["core"], 1000, goods_receipts=[receipt])
+def with_receipt(net, receipt: dict, invoiced: int = 1000) -> dict:
+    return net.registration(net.actors["tier1"], net.actors["core"], invoiced, goods_receipts=[receipt])
+
+
+@contextmanager
+def before_the_rule(monkeypatch):
+    """A contract before numbers were held to these characters (the check in the model's validator, or in
+    RegisterReceivable, each by this name)."""
+    with monkeypatch.context() as earlier:
+        for module in (model, contract):
+            earlier.setattr(module, "buyer_number_character_problem", lambda value, field: None, raising=False)
+        yield
 
 
 # (the twin of RECEIPT, the field refused, the character as a refusal names it, its place)
@@ -50,20 +65,38 @@ async def test_a_number_with_an_invisible_or_look_alike_character_is_refused_and
     await net.ok(net.actors["core"], "ConfirmReceivable", first["id"])
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", with_receipt(net, twin),
                                 rule="goods-receipt-invalid")   # refused asserts nothing was written
-    assert message.startswith(f"RULE goods-receipt-invalid: goods_receipts[0]: {field} ")
-    assert f"holds {code} (" in message and f"at character {place}:" in message
+    # the number quoted in ASCII and the character by its code point only: the same text on every Python, whose
+    # unicodedata names and repr() of what prints follow its own Unicode version
+    assert message.startswith(f"RULE goods-receipt-invalid: goods_receipts[0]: {field} {ascii(twin[field])} holds "
+                              f"{code} at character {place}: ")
+    assert unicodedata.name(twin[field][place - 1]) not in message
     assert "ASCII letters, digits and punctuation or Chinese characters" in message
     assert "full-width letters and digits as half-width" in message
 
 
-async def test_the_refusal_says_what_to_send_in_place_of_a_full_width_letter_or_a_dash():
+@pytest.mark.parametrize("number, instead", [
+    ("\uff27R-2026-0107", "('G' in place of U+FF27)"),
+    ("GR\u20112026-0107", "('-' in place of U+2011)"),
+    ("GR-2026\u30000107", "(' ' in place of U+3000)"),
+    ("GR-2026\u00a00107", "(' ' in place of U+00A0)"),        # no-break space
+    ("GR-2026\u20000107", "(' ' in place of U+2000)"),        # en quad ...
+    ("GR-2026\u20030107", "(' ' in place of U+2003)"),        # em space
+    ("GR-2026\u200a0107", "(' ' in place of U+200A)"),        # ... hair space
+    ("GR-2026\u202f0107", "(' ' in place of U+202F)"),        # narrow no-break space
+    ("GR\u21160107", "('No.' in place of U+2116)"),            # №
+])
+async def test_the_refusal_says_what_to_send_in_place_of_a_look_alike(number, instead):
     net = await standard_net()
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", with_receipt(
-        net, {**RECEIPT, "receipt_number": "\uff27R-2026-0107"}), rule="goods-receipt-invalid")
-    assert "('G' in place of U+FF27)" in message
+        net, {**RECEIPT, "receipt_number": number}), rule="goods-receipt-invalid")
+    assert instead in message
+
+
+async def test_a_zero_width_space_has_no_such_hint():
+    net = await standard_net()
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", with_receipt(
-        net, {**RECEIPT, "po_number": "PO\u20112026-0042"}), rule="goods-receipt-invalid")
-    assert "('-' in place of U+2011)" in message
+        net, {**RECEIPT, "receipt_number": "GR-2026\u200b0107"}), rule="goods-receipt-invalid")
+    assert "in place of" not in message
 
 
 async def test_a_part_of_a_fully_invoiced_receipt_is_not_taken_again_under_a_twin_number():
@@ -87,6 +120,7 @@ def key_as_written_before(debtor: str, po_number: str, receipt_number: str) -> s
     ("PO-2026-0042", "GR-2026-0107"),
     ("PO 2026/0042 (A)", "GR#0107_b.1"),           # spaces inside and ASCII punctuation
     ("采购-2026-0042", "入库-0107"),                   # a Chinese ERP's prefix
+    ("采购二〇二六-〇四二", "入库-0107"),               # 〇 (U+3007), the numeral zero of a Chinese number
     ("PO-1", "入库\U00020000-1"),                     # an ideograph of extension B
 ])
 async def test_ascii_and_chinese_numbers_are_taken_under_the_key_they_had(po_number, receipt_number):
@@ -103,11 +137,65 @@ async def test_a_claim_registered_before_the_rule_with_such_a_character_reads_an
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
     twin = {**RECEIPT, "receipt_number": "GR-2026-0107\u200b"}
-    with monkeypatch.context() as earlier:   # a contract before numbers were held to these characters
-        earlier.setattr(model, "buyer_number_character_problem", lambda value, field: None, raising=False)
+    with before_the_rule(monkeypatch):
         old = await net.ok(tier1, "RegisterReceivable", with_receipt(net, twin))
     key = fingerprint.goods_receipt_key(core.uscc, twin["po_number"], twin["receipt_number"])
     assert (await net.ok(core, "GetReceivable", old["id"], evaluate=True))["goods_receipts"] == [
         {**twin, "receipt_key": key}]
     await net.ok(core, "RejectReceivable", old["id"], "not our receipt number")
     assert net._key(keys.GOODS_RECEIPT, key) not in net.ledger.state    # released under the key it was written at
+
+
+async def test_further_parts_of_a_receipt_registered_before_the_rule_count_against_its_entry(monkeypatch):
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    legacy = {"po_number": "PO-9", "receipt_number": FULL_WIDTH, "part": {"received": 1000}}
+    with before_the_rule(monkeypatch):
+        first = await net.ok(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=600))
+    key = fingerprint.goods_receipt_key(core.uscc, "PO-9", FULL_WIDTH)
+    assert first["goods_receipts"][0]["receipt_key"] == key
+    # the next part, spelt as the supplier's ERP gives it and the registry holds it: the same delivery, its entry
+    second = await net.ok(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=300))
+    assert second["goods_receipts"] == [{"po_number": "PO-9", "receipt_number": FULL_WIDTH, "receipt_key": key,
+                                         "part": {"received": 1000, "invoiced": 300, "invoiced_before": 600}}]
+    held = json.loads(net.ledger.state[net._key(keys.GOODS_RECEIPT, key)])
+    assert [p["receivable_id"] for p in held["parts"]] == [first["id"], second["id"]]
+    # past what was received: refused by the registry's rule, nothing written
+    message = await net.refused(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=300),
+                                rule="goods-receipt-over-invoiced")
+    assert "invoice 900 fen of it already" in message
+    await net.ok(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=100))
+
+
+async def test_a_receipt_registered_whole_before_the_rule_is_held_by_its_claim_not_refused_as_a_spelling(
+        monkeypatch):
+    net = await standard_net()
+    legacy = {"po_number": "PO-9", "receipt_number": FULL_WIDTH}
+    with before_the_rule(monkeypatch):
+        first = await net.ok(net.actors["tier1"], "RegisterReceivable", with_receipt(net, legacy))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", with_receipt(net, legacy),
+                                rule="goods-receipt-already-financed")
+    assert f"already backs receivable {first['id']}" in message
+    # another creditor learns nothing more than of any number the registry holds
+    other = net.registration(net.actors["tier2"], net.actors["core"], 1000, goods_receipts=[legacy])
+    await net.refused(net.actors["tier2"], "RegisterReceivable", other, rule="goods-receipt-already-financed")
+
+
+async def test_only_the_spelling_the_registry_holds_is_taken(monkeypatch):
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    legacy = {"po_number": "PO-9", "receipt_number": FULL_WIDTH, "part": {"received": 1000}}
+    with before_the_rule(monkeypatch):
+        await net.ok(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=600))
+    # another spelling with such a character, the same numbers on another debtor's record, or the entry gone once
+    # its claims ended: no entry under that key, so a new key, refused
+    await net.refused(tier1, "RegisterReceivable", with_receipt(
+        net, {**legacy, "receipt_number": FULL_WIDTH + "\u200b"}, invoiced=300), rule="goods-receipt-invalid")
+    await net.refused(tier1, "RegisterReceivable", net.registration(tier1, net.actors["core2"], 300, goods_receipts=[
+        legacy]), rule="goods-receipt-invalid")
+    [held] = [k for k in net.ledger.state if k.startswith(net._key(keys.GOODS_RECEIPT))]
+    receivable_id = json.loads(net.ledger.state[held])["parts"][0]["receivable_id"]
+    await net.ok(core, "RejectReceivable", receivable_id, "not our receipt number")
+    message = await net.refused(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=300),
+                                rule="goods-receipt-invalid")
+    assert "holds U+FF27 at character 1" in message and "('G' in place of U+FF27)" in message
