@@ -9,6 +9,13 @@ that one rule.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from typing import Annotated
+
+from pydantic import BeforeValidator, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from chaincode.receivables.dates import parse_date
+from chaincode.receivables.errors import RuleViolation
 
 BUSINESS_TZ = timezone(timedelta(hours=8), "CST")
 
@@ -36,3 +43,18 @@ def offers_counted_on() -> date:
     """The day GetFinancierExposure, sent now, holds the bank's offers to: an offer counts (``offers``,
     ``offered``) while a holder could accept it on that day, today's business date less the peers' time window."""
     return business_date(datetime.now(timezone.utc) - PEER_TIME_WINDOW)
+
+
+def _iso_day(value: object, info: ValidationInfo) -> date:
+    # as the contract reads a date (chaincode/receivables/dates.py, parse_date): pydantic alone would read 0 or "0"
+    # as 1970-01-01 and "20270301" as a date, so a damaged file would be priced on another day with nothing said
+    if isinstance(value, date) and not isinstance(value, datetime):   # from code: a date is a date
+        return value
+    try:
+        return parse_date(value, info.field_name or "date")
+    except RuleViolation as refusal:
+        raise PydanticCustomError("iso_date", "{problem}", {"problem": refusal.detail}) from None
+
+
+# A date in offers files and history files: a string written YYYY-MM-DD that is a day of the calendar, nothing else.
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]

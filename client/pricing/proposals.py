@@ -43,18 +43,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator,
                       model_validator)
 from pydantic_core import PydanticCustomError
 
-from chaincode.receivables.dates import parse_date
-from chaincode.receivables.errors import RuleViolation
 from chaincode.receivables.money import hundredths_problem
+from client.business_dates import IsoDay
 from client.money import LEDGER_MAX_FEN, MAX_FEN, money, percent, rate_text
 
 from .money import BASES, annual_cost, days_between, effective_annual_cost, interest_fen, percent_of, proportion_fen
@@ -121,19 +120,6 @@ Fen = Annotated[int, BeforeValidator(_whole_fen), Field(ge=0, le=MAX_FEN, strict
 LedgerFen = Annotated[int, BeforeValidator(_whole_fen), Field(ge=0, le=LEDGER_MAX_FEN, strict=True)]
 
 
-def _iso_day(value: object, info: ValidationInfo) -> date:
-    # as the contract reads a date (chaincode/receivables/dates.py, parse_date): pydantic alone would read 0 or "0"
-    # as 1970-01-01 and "20270301" as a date, so a damaged file would be priced on another day with nothing said
-    if isinstance(value, date) and not isinstance(value, datetime):   # from code: a date is a date
-        return value
-    try:
-        return parse_date(value, info.field_name or "date")
-    except RuleViolation as refusal:
-        raise PydanticCustomError("iso_date", "{problem}", {"problem": refusal.detail}) from None
-
-
-# A date in offers files and history files: a string written YYYY-MM-DD that is a day of the calendar, nothing else.
-IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class BankOffer(BaseModel):

@@ -30,8 +30,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from client.business_dates import IsoDay
 from client.money import LEDGER_MAX_FEN
-from client.pricing.proposals import IsoDay
 
 EventKind = Literal["registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue", "frozen", "split"]
 EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue",
