@@ -597,8 +597,8 @@ def _each_invoice_path(invoice_out: Path, place: int) -> Path:
 
 
 def _refuse_writing_over_the_scan(scan: Path, invoice_out: Path) -> None:
-    """Before anything is read or written: --invoice-out must not be the scan, nor a device, FIFO, symlink or
-    folder (a regular file would replace it), nor in a missing folder (a mistyped one is not made)."""
+    """Before anything is read or written: --invoice-out must not be the scan, nor lead to a device, FIFO or
+    folder (a regular file would replace it), nor be in a missing folder (a mistyped one is not made)."""
     if os.path.exists(scan) and os.path.exists(invoice_out) and os.path.samefile(scan, invoice_out):
         raise CommandError(f"--invoice-out {invoice_out} is the scan being read: give another file, or the scan is "
                            "lost", EXIT_BAD_INPUT)

@@ -56,9 +56,10 @@ def make_folders(path: str | Path, mode: int = FOLDER_MODE, *, exist_ok: bool = 
 
 def refuse_special_target(path: str | Path) -> None:
     """Raise when ``path`` is there and is not a regular file: IsADirectoryError for a folder (as renaming over it
-    would), :class:`SpecialFile` for a symlink, a device or a FIFO. Renamed over, a device node such as /dev/null,
-    a FIFO or a symlink would be swapped for a regular file (a symlink's target left as it was), none of which
-    whoever named ``path`` meant."""
+    would), :class:`SpecialFile` for a device, a FIFO or a symlink (a loop, where one is written through: see
+    :func:`written_path`). Renamed over, a device node such as /dev/null or a FIFO would be swapped for a regular
+    file, which whoever named ``path`` did not mean. A path the system cannot look at (a file used as a folder, a
+    name too long) raises its OSError."""
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -69,20 +70,41 @@ def refuse_special_target(path: str | Path) -> None:
         raise SpecialFile(path, "a symlink" if stat.S_ISLNK(mode) else _kind(mode))
 
 
-def check_output_file(path: str | Path) -> str | None:
-    """Why ``path`` cannot take a file a person asked to have written there, or None: it is there and is not a
-    regular file (:func:`refuse_special_target`), or its folder is missing (a mistyped folder is not made)."""
+def written_path(path: str | Path) -> Path:
+    """The file a write of ``path`` replaces: ``path``, or where a symlink there leads (as a shell's ``>`` writes
+    through one), so that the link stays: an events checkpoint or an HSM signer file kept elsewhere by a link
+    goes on being the one read. Not a link another user left in a shared folder (sticky and writable by all,
+    /tmp): followed, it would have this user replace whichever of its files the link names, so it is refused
+    (:class:`SpecialFile`), as the kernel refuses to open through one (fs.protected_symlinks)."""
+    path = Path(path)
     try:
-        refuse_special_target(path)
+        link = os.lstat(path)
+    except OSError:   # nothing there, or nothing the system can look at: the write says which
+        return path
+    if not stat.S_ISLNK(link.st_mode):
+        return path
+    folder = os.stat(path.parent)
+    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+    if shared and link.st_uid not in (os.geteuid(), folder.st_uid):
+        raise SpecialFile(path, "a symlink another user left in a shared folder")
+    return Path(os.path.realpath(path))
+
+
+def check_output_file(path: str | Path) -> str | None:
+    """Why ``path`` cannot take a file a person asked to have written there, or None: where it leads
+    (:func:`written_path`) is there and is not a regular file (:func:`refuse_special_target`), cannot be looked
+    at, or its folder is missing (a mistyped folder is not made)."""
+    try:
+        target = written_path(path)
+        refuse_special_target(target)
     except SpecialFile as exc:
         return f"it is {exc.kind}, not a file: give the path of a file to write"
     except IsADirectoryError:
         return "it is a folder, not a file: give the path of a file to write"
-    folder = Path(path).parent
-    if folder.exists() and not folder.is_dir():
-        return f"{folder} is not a folder: give a path in a folder"
-    if not folder.is_dir():
-        return f"its folder {folder} is missing: create it first"
+    except OSError as exc:   # a file named as a folder on the way, a name too long, a loop of links
+        return f"{exc.strerror or exc}: give the path of a file to write"
+    if not target.parent.is_dir():
+        return f"its folder {target.parent} is missing: create it first"
     return None
 
 
@@ -100,10 +122,11 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
     gives its group and others nothing (a private key's folder), FOLDER_MODE otherwise.
     replace: False to create ``path`` only where nothing is (FileExistsError, and nothing written, when
     a file appeared there meanwhile): the finished file is hard-linked to its name, which either
-    creates it or fails. True replaces only a regular file: :class:`SpecialFile` (nothing written) when ``path``
-    is a symlink, a folder, a device or a FIFO (:func:`refuse_special_target`).
+    creates it or fails. True replaces a regular file, or the one a symlink at ``path`` leads to (the link kept,
+    :func:`written_path`); :class:`SpecialFile` or IsADirectoryError (nothing written) when that is a device, a FIFO
+    or a folder (:func:`refuse_special_target`).
     """
-    path = Path(path)
+    path = written_path(path) if replace else Path(path)
     if replace:
         refuse_special_target(path)
     folder = Path(staging_dir) if staging_dir is not None else path.parent
@@ -145,7 +168,7 @@ def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = 
                 handle.flush()
                 os.fsync(handle.fileno())
     if durable:
-        _sync_folder(Path(path).parent)
+        _sync_folder(written_path(path).parent)   # the folder the rename was made in: a link's target's
 
 
 # What an OS or filesystem answers when it cannot flush a folder (Windows has no O_DIRECTORY at all, some network

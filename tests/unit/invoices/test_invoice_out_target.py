@@ -1,5 +1,6 @@
-"""`invoice read --invoice-out PATH` writes a regular file and nothing else: a device, FIFO, symlink or folder at PATH
-is left as it is, and a missing folder is not made, each refused (exit 2) before anything is read or written."""
+"""`invoice read --invoice-out PATH` writes a regular file (through a symlink) and nothing else: a device, FIFO or
+folder at PATH is left as it is, and a missing folder is not made, each refused (exit 2) before anything is read or
+written."""
 import os
 import stat
 from pathlib import Path
@@ -43,16 +44,23 @@ def test_a_device_node_is_left_a_device(tmp_path):
     assert stat.S_ISCHR(os.lstat(device).st_mode) and _entries(tmp_path) == ["null"]
 
 
-def test_a_symlink_is_not_replaced_nor_written_through(tmp_path):
+def test_a_symlink_is_written_through_and_kept(tmp_path):
     target = tmp_path / "kept.json"
     target.write_text("kept")
     link = tmp_path / "invoice.json"
     link.symlink_to(target)
     r = read("--invoice-out", link)
-    assert r.exit_code == 2 and "it is a symlink, not a file" in error_line(r)
-    assert link.is_symlink() and target.read_text() == "kept" and _entries(tmp_path) == ["invoice.json", "kept.json"]
-    written = read("--invoice-out", target)     # a regular file is replaced, as before
-    assert written.exit_code == 0 and target.read_text().startswith("{"), written.output
+    assert r.exit_code == 0, r.output
+    assert link.is_symlink() and target.read_text().startswith("{")
+    assert _entries(tmp_path) == ["invoice.json", "kept.json"]
+
+
+@pytest.mark.parametrize("out, says", [("notes.txt/invoice.json", "Not a directory"),
+                                       ("x" * 300 + ".json", "File name too long")])
+def test_a_path_the_system_cannot_look_at_is_one_line(tmp_path, out, says):
+    (tmp_path / "notes.txt").write_text("notes")
+    r = read("--invoice-out", tmp_path / out)
+    assert r.exit_code == 2 and says in error_line(r) and "Traceback" not in r.output
 
 
 @pytest.mark.parametrize("each", [False, True])
@@ -65,13 +73,41 @@ def test_a_missing_folder_is_not_made(tmp_path, each):
     assert _entries(tmp_path) == []
 
 
-def test_every_file_written_in_one_step_refuses_to_replace_a_fifo_or_a_symlink(tmp_path):
+def test_every_file_written_in_one_step_refuses_a_fifo_and_writes_through_a_symlink(tmp_path):
     """What every command writing through client.atomic_file gets (a model, a profile, a checkpoint)."""
-    fifo, link = tmp_path / "fifo", tmp_path / "link"
+    fifo, link, fifo_link = tmp_path / "fifo", tmp_path / "link", tmp_path / "fifo-link"
     os.mkfifo(fifo)
-    link.symlink_to(tmp_path / "elsewhere")
-    for path, kind in ((fifo, "a FIFO"), (link, "a symlink")):
-        with pytest.raises(SpecialFile, match=f"is {kind}$"):
+    link.symlink_to(tmp_path / "elsewhere")   # dangling: written where it leads
+    fifo_link.symlink_to(fifo)
+    for path in (fifo, fifo_link):
+        with pytest.raises(SpecialFile, match="is a FIFO$"):
             write_atomically(path, "x")
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and link.is_symlink()
-    assert _entries(tmp_path) == ["fifo", "link"]
+    write_atomically(link, "x")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and link.is_symlink() and fifo_link.is_symlink()
+    assert (tmp_path / "elsewhere").read_text() == "x"
+    assert _entries(tmp_path) == ["elsewhere", "fifo", "fifo-link", "link"]
+
+
+def test_a_symlink_another_user_left_in_a_shared_folder_is_not_followed(tmp_path):
+    """In /tmp-like folders (sticky, writable by all) a link another user made would have this user's write replace
+    whichever of its files the link names: refused, as the kernel refuses to open through one."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    victim = tmp_path / "own.json"
+    victim.write_text("own")
+    planted = shared / "out.json"
+    planted.symlink_to(victim)
+    try:
+        os.lchown(planted, os.geteuid() + 4242, -1)
+    except PermissionError:
+        pytest.skip("giving a link another owner needs root (CAP_CHOWN)")
+    with pytest.raises(SpecialFile, match="a symlink another user left in a shared folder"):
+        write_atomically(planted, "x")
+    r = read("--invoice-out", planted)
+    assert r.exit_code == 2 and "another user left in a shared folder" in error_line(r)
+    assert victim.read_text() == "own" and planted.is_symlink()
+    mine = shared / "mine.json"       # one of this user's own links there is followed
+    mine.symlink_to(victim)
+    write_atomically(mine, "x")
+    assert victim.read_text() == "x" and mine.is_symlink()
