@@ -256,8 +256,9 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         number = _cell(doc, number_field)
         reference = _cell(doc, reference_field) if reference_field else ""
         holders = [("", doc)] + [(f"lines[{i}]", row) for i, row in enumerate(rows)]
-        for where, holder in holders:
-            _refuse_shapes(holder, source, where)
+        _refuse_shapes(doc, (number_field, *((reference_field,) if reference_field else ())), source, "")
+        for i, row in enumerate(rows):
+            _refuse_shapes(row, _LINE_TEXT_FIELDS, source, f"lines[{i}]")
     else:
         rows = _csv_rows(text, source)
         number = _one(rows, number_field, source)
@@ -287,18 +288,18 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     return number, reference, tuple(lines), currency
 
 
-# the keys of a JSON export whose values are read as text, the document's or a line's: a quantity or price that is
-# no number, and a currency that is no text, are refused as such where they are read
-_TEXT_KEYS = frozenset(name for field in ("po_number", "receipt_number", "line", "item_code", "item_name", "unit")
-                       for name in _COLUMNS[field])
+# the fields of a JSON export's line read as text (_cell): a quantity or price that is no number, and a currency
+# that is no text, are refused as such where they are read
+_LINE_TEXT_FIELDS = ("line", "item_code", "item_name", "unit")
 
 
-def _refuse_shapes(holder: dict[str, Any], source: str, where: str) -> None:
-    """A JSON export's value that is an object, a list or a boolean, as the invoice reader refuses it: read as text
-    it would be a number or a line like ``{'id': 'GR-1'}`` or ``True``, sent to the ledger as such."""
-    for key, value in holder.items():
-        node = _Tree(value, key)
-        if key in _TEXT_KEYS and value is not None and not node.is_plain():
+def _refuse_shapes(holder: dict[str, Any], fields: tuple[str, ...], source: str, where: str) -> None:
+    """The value each of ``fields`` is read from (the one _cell takes) that is an object, a list or a boolean, as the
+    invoice reader refuses it: read as text it would be a number or a line like ``{'id': 'GR-1'}`` or ``True``, sent
+    to the ledger as such. A key the reader does not read (a description beside the item name) holds what it will."""
+    for field in fields:
+        key = next((k for k in _COLUMNS[field] if holder.get(k) is not None and str(holder[k]).strip()), None)
+        if key is not None and not (node := _Tree(holder[key], key)).is_plain():
             raise MalformedInput(source, f"{where}: {key}" if where else key,
                                  f"{node.shape()}, not a value (text or a number): write the value alone")
 

@@ -78,6 +78,23 @@ def test_an_export_value_that_is_an_object_a_list_or_a_boolean_is_refused(tmp_pa
     assert r.exit_code == 2 and shown in error_line(r)
 
 
+@pytest.mark.parametrize("where,value", [
+    (("lines", 0, "description"), {"en": "chip capacitor"}),   # beside the item_name read first
+    (("unit",), {"name": "采购部"}),                             # the document's: only its numbers are read
+    (("description",), ["a", "b"]),
+    (("lines", 0, "number"), {"id": 1}),                        # a document's key, not read on a line
+])
+def test_an_export_key_the_reader_does_not_read_may_hold_an_object_or_a_list(tmp_path, where, value):
+    doc = json.loads((SAMPLES / "goods_receipt.json").read_text(encoding="utf-8"))
+    holder = doc
+    for key in where[:-1]:
+        holder = holder[key]
+    holder[where[-1]] = value
+    path = tmp_path / "gr.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert read_goods_receipt(path).lines
+
+
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF data")   # Pillow's, on the TIFF's cut-short header
 @pytest.mark.parametrize("name,data", [("scan.png", b"\x89PNG\r\n\x1a\nbroken"), ("scan.tif", b"II*\x00broken")])
 def test_an_image_pillow_cannot_identify_is_named_by_its_file(name, data):
