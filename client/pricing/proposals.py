@@ -190,17 +190,26 @@ LiveFinancingStatus = Literal["REQUESTED", "ACCEPTED", "DISBURSED"]
 ClaimStatus = Literal["REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
 
 
-def _currency(value: object) -> object:
-    # as the contract takes a currency for a claim (chaincode/receivables/money.py): a three-letter code, and one
-    # whose minor unit is a hundredth, since every amount is whole fen (JPY 900,000.00 would be yen with sen)
+def _currency_code(value: object) -> object:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
         raise ValueError(f"{_shown(value)} is not a currency: give a three-letter ISO 4217 code in capitals, e.g. CNY")
+    return value
+
+
+def _currency(value: object) -> object:
+    # as the contract takes a currency for a new claim (chaincode/receivables/money.py): a three-letter code, and one
+    # whose minor unit is a hundredth, since every amount is whole fen (JPY 900,000.00 would be yen with sen)
+    _currency_code(value)
     if (why := hundredths_problem(value)) is not None:
         raise ValueError(why)
     return value
 
 
+# A currency a bank sets in its pricing configuration: one the contract takes a claim in today.
 Currency = Annotated[str, BeforeValidator(_currency), Field(description="ISO 4217 code in capitals, e.g. CNY")]
+# A claim's currency, as the ledger holds it: a claim an earlier contract registered in JPY is still there to compare
+# offers on, so only the code's form is checked
+ClaimCurrency = Annotated[str, BeforeValidator(_currency_code), Field(description="ISO 4217 code in capitals")]
 
 
 class ReceivableTerms(BaseModel):
@@ -209,7 +218,7 @@ class ReceivableTerms(BaseModel):
     # named face_amount, as files and --json have always called it: for a partly paid claim it is what is still owed
     face_amount: LedgerFen = Field(gt=0, description="fen: the outstanding amount, what the claim still owes")
     due_date: IsoDay
-    currency: Currency = Field(default="CNY", description="the claim's currency: every amount is in it")
+    currency: ClaimCurrency = Field(default="CNY", description="the claim's currency: every amount is in it")
     status: ClaimStatus = Field(default="CONFIRMED", description="the claim's status: the contract takes an offer "
                                                                  "only on a CONFIRMED claim (rule invalid-state)")
     financing_id: str | None = Field(default=None, min_length=1,

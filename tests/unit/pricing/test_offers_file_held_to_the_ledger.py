@@ -71,10 +71,18 @@ def test_a_pricing_config_in_a_currency_not_of_hundredths_is_refused(tmp_path, c
         load_bank_config(path)
 
 
-def test_an_offers_file_in_yen_is_refused(tmp_path):
+def test_a_claim_an_earlier_contract_registered_in_yen_is_still_compared(tmp_path):
+    # the contract refuses a new claim in JPY, but one registered before that rule is on the ledger, and its holder
+    # compares its offers (as the ledger reader gives them, or in a file of that shape)
     result = compare(tmp_path, lambda data: data["receivable"].update(currency="JPY"))
+    assert result.exit_code == 0, result.output
+    assert "JPY" in result.output and "minor unit" not in result.output
+
+
+def test_a_claim_currency_is_still_a_three_letter_code(tmp_path):
+    result = compare(tmp_path, lambda data: data["receivable"].update(currency="yen"))
     assert result.exit_code == 1
-    assert "receivable.currency: JPY's minor unit is not a hundredth" in error_line(result)
+    assert "receivable.currency: 'yen' is not a currency" in error_line(result)
 
 
 def test_early_payment_on_an_overdue_claim_with_a_request_is_not_ranked_behind_a_withdrawal_a_financed_one_is():
