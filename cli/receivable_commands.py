@@ -673,7 +673,8 @@ def get_receivable(session, as_json, receivable_id) -> None:
     receipt before it confirms. A character other than printable ASCII or a
     Chinese character in a PO or receipt number, which a claim on a receipt
     registered before such numbers were refused can carry, and any character
-    that does not print, prints escaped (\\u200b).
+    that does not print, prints escaped (\\u200b), and a backslash doubled
+    (a typed \\\\u200b is not U+200B).
 
     \b
     Example:

@@ -314,10 +314,12 @@ def _buyer_document_number(value: Any, info: ValidationInfo) -> Any:
 # U+FEFF, a soft hyphen) or a look-alike (Cyrillic Р, U+2011 hyphen, full-width Ｇ) would be a second key for a
 # delivery, and on the record the debtor confirms it would read as the first. Fixed code point ranges, not
 # unicodedata's, so every peer on any Python agrees: U+3007 (〇, the Chinese numeral zero of 二〇二六), CJK Unified
-# Ideographs and their extensions A to I; the compatibility ideographs (U+F900-FAFF, U+2F800-2FA1F) are left out,
+# Ideographs and their extensions A to I, their assigned code points only (Unicode 15.1: a code point left
+# unassigned in a block prints as nothing or a box); the compatibility ideographs (U+F900-FAFF, U+2F800-2FA1F) are left out,
 # each being another code for a unified one.
-_CJK_IDEOGRAPHS = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF), (0x2A700, 0x2EE5F),
-                   (0x30000, 0x323AF))
+_CJK_IDEOGRAPHS = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0x20000, 0x2A6DF), (0x2A700, 0x2B739),
+                   (0x2B740, 0x2B81D), (0x2B820, 0x2CEA1), (0x2CEB0, 0x2EBE0), (0x2EBF0, 0x2EE5D), (0x30000, 0x3134A),
+                   (0x31350, 0x323AF))
 # what to send in place of a character of a look-alike kind: a full-width form (U+FF01-FF5E) is its ASCII
 # character's at U+FEE0 above it, a space of another width (no-break, ideographic, en, em, thin ...) a space, a
 # dash or minus sign the ASCII hyphen-minus, the numero sign No.
@@ -355,9 +357,10 @@ def buyer_number_character_problem(value: str, field: str) -> str | None:
 def buyer_number_as_shown(value: str) -> str:
     """A stored purchase order or goods receipt number as a person is shown it: each character a number may not
     hold (:func:`in_buyer_number`), which a receipt registered before that rule keeps, and each this Python does
-    not print, escaped (``\\u200b``), so that it does not read as the number without it. For display only: what
-    prints follows the Python's Unicode version, which no contract's answer may."""
-    return "".join(c if in_buyer_number(c) and c.isprintable()
+    not print, escaped (``\\u200b``), so that it does not read as the number without it; a backslash is shown
+    doubled, so that a number typed with ``\\u200b`` in it does not read as one holding U+200B. For display only:
+    what prints follows the Python's Unicode version, which no contract's answer may."""
+    return "".join("\\\\" if c == "\\" else c if in_buyer_number(c) and c.isprintable()
                    else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}") for c in value)
 
 

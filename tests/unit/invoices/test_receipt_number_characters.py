@@ -21,6 +21,7 @@ from cli.invoice_commands import invoice as invoice_group
 from client.invoices import invoice_to_json, match_invoice, registration_from_match
 from client.invoices import matching, register
 from client.invoices.matching import GoodsReceipt, PurchaseOrder, read_goods_receipt, read_purchase_order
+from client.receivables.errors import RuleViolation
 
 from ._ledger import Ledger
 from ._samples import SELLER, invoice
@@ -186,11 +187,11 @@ def test_receivable_get_prints_such_a_character_of_a_claim_registered_before_the
     assert "goods_receipt: PO \\u0420O-1, receipt GR-1\\u200b (whole)" in shown(registered.id)
 
 
-def test_receivable_get_prints_an_ideograph_this_python_does_not_print_escaped(tmp_path, receivable_get):
-    # U+2EE5E lies in the ranges the contract takes (fixed, so every peer agrees) but is assigned to no character,
-    # so Python prints it as nothing
+def test_a_code_point_unassigned_in_a_cjk_block_is_refused_and_shown_escaped(tmp_path, receivable_get):
+    # U+2EE5E lies in Extension I's block but is assigned to no character: Python prints it as nothing, so a
+    # number holding it would read as one without it; the contract refuses it, and a display escapes it
     assert not "\U0002ee5e".isprintable()
     assert model.buyer_number_as_shown("入库\U0002ee5e-1") == "入库\\U0002ee5e-1"
-    ledger, shown = receivable_get
-    registered = ledger.client("supplier").register_receivable(registration_with(tmp_path, "PO-1", "入库\U0002ee5e-1"))
-    assert "goods_receipt: PO PO-1, receipt 入库\\U0002ee5e-1 (whole)" in shown(registered.id)
+    ledger, _ = receivable_get
+    with pytest.raises(RuleViolation, match="holds U[+]2EE5E at character 3"):
+        ledger.client("supplier").register_receivable(registration_with(tmp_path, "PO-1", "入库\U0002ee5e-1"))

@@ -54,6 +54,8 @@ TWINS = [
                  id="full-width digit"),
     pytest.param({**RECEIPT, "receipt_number": "入库-\U0002f800-0107"}, "receipt_number", "U+2F800", 4,
                  id="compatibility ideograph"),
+    pytest.param({**RECEIPT, "receipt_number": "GR-2026-0107\U0002b81e"}, "receipt_number", "U+2B81E", 13,
+                 id="unassigned in a CJK block"),
 ]
 
 
@@ -69,7 +71,7 @@ async def test_a_number_with_an_invisible_or_look_alike_character_is_refused_and
     # unicodedata names and repr() of what prints follow its own Unicode version
     assert message.startswith(f"RULE goods-receipt-invalid: goods_receipts[0]: {field} {ascii(twin[field])} holds "
                               f"{code} at character {place}: ")
-    assert unicodedata.name(twin[field][place - 1]) not in message
+    assert unicodedata.name(twin[field][place - 1], "(unassigned)") not in message
     assert "ASCII letters, digits and punctuation or Chinese characters" in message
     assert "full-width letters and digits as half-width" in message
 
@@ -199,3 +201,10 @@ async def test_only_the_spelling_the_registry_holds_is_taken(monkeypatch):
     message = await net.refused(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=300),
                                 rule="goods-receipt-invalid")
     assert "holds U+FF27 at character 1" in message and "('G' in place of U+FF27)" in message
+
+
+def test_a_number_is_shown_with_a_typed_backslash_doubled_so_it_never_reads_as_an_escaped_character():
+    typed, held = "GR-1\\u200b", "GR-1\u200b"     # the six characters \u200b typed, and U+200B held
+    assert model.buyer_number_as_shown(held) == "GR-1\\u200b"
+    assert model.buyer_number_as_shown(typed) == "GR-1\\\\u200b"
+    assert model.buyer_number_as_shown("入库-〇1") == "入库-〇1"
