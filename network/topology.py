@@ -42,7 +42,8 @@ def _dns_name(value: str) -> str:
     # (supplier.-recfin-.local), which compose would then write as hostnames no resolver takes
     if not _DNS_NAME.match(value):
         raise ValueError(f"{value!r} is not a DNS name: give labels of letters, digits and inner hyphens, each 1 to "
-                         f"63 characters, joined by single dots, e.g. supplier.recfin.local")
+                         f"63 characters, joined by single dots, the last not all digits (an IP address is no "
+                         f"domain or hostname here), e.g. supplier.recfin.local")
     return value
 
 

@@ -19,7 +19,8 @@ def test_a_domain_that_is_no_dns_name_is_refused_naming_the_field(domain):
     with pytest.raises(TopologyError) as refused:
         parse(data)
     assert f"orgs[1].domain: {domain!r} is not a DNS name" in str(refused.value)
-    assert "joined by single dots, e.g. supplier.recfin.local" in str(refused.value)
+    assert "joined by single dots, the last not all digits" in str(refused.value)
+    assert "e.g. supplier.recfin.local" in str(refused.value)
 
 
 def test_a_peer_hostname_with_an_empty_label_is_refused():
