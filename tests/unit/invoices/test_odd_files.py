@@ -56,13 +56,8 @@ def test_a_pdf_encrypted_with_another_security_handler_is_refused(tmp_path, each
         "for the invoice unencrypted or as XML")
 
 
-@pytest.mark.parametrize("where,value,shown", [
-    (("receipt_number",), {"id": "GR-1"}, 'receipt_number: an object ({"id": "GR-1"})'),
-    (("lines", 0, "line"), True, "lines[0]: line: a boolean (true)"),
-    (("lines", 0, "item_name"), ["贴片电容"], 'lines[0]: item_name: a list (["贴片电容"])'),
-    (("lines", 0, "unit"), {"name": "个"}, 'lines[0]: unit: an object ({"name": "个"})'),
-])
-def test_an_export_value_that_is_an_object_a_list_or_a_boolean_is_refused(tmp_path, where, value, shown):
+def _receipt_with(tmp_path, where: tuple, value) -> Path:
+    """The sample goods receipt JSON with ``value`` put at the place ``where`` names, written to a file."""
     doc = json.loads((SAMPLES / "goods_receipt.json").read_text(encoding="utf-8"))
     holder = doc
     for key in where[:-1]:
@@ -70,6 +65,17 @@ def test_an_export_value_that_is_an_object_a_list_or_a_boolean_is_refused(tmp_pa
     holder[where[-1]] = value
     path = tmp_path / "gr.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("where,value,shown", [
+    (("receipt_number",), {"id": "GR-1"}, 'receipt_number: an object ({"id": "GR-1"})'),
+    (("lines", 0, "line"), True, "lines[0]: line: a boolean (true)"),
+    (("lines", 0, "item_name"), ["贴片电容"], 'lines[0]: item_name: a list (["贴片电容"])'),
+    (("lines", 0, "unit"), {"name": "个"}, 'lines[0]: unit: an object ({"name": "个"})'),
+])
+def test_an_export_value_that_is_an_object_a_list_or_a_boolean_is_refused(tmp_path, where, value, shown):
+    path = _receipt_with(tmp_path, where, value)
     with pytest.raises(MalformedInput) as refused:
         read_goods_receipt(path)
     assert str(refused.value) == f"{path}: {shown}, not a value (text or a number): write the value alone"
@@ -85,13 +91,7 @@ def test_an_export_value_that_is_an_object_a_list_or_a_boolean_is_refused(tmp_pa
     (("lines", 0, "number"), {"id": 1}),                        # a document's key, not read on a line
 ])
 def test_an_export_key_the_reader_does_not_read_may_hold_an_object_or_a_list(tmp_path, where, value):
-    doc = json.loads((SAMPLES / "goods_receipt.json").read_text(encoding="utf-8"))
-    holder = doc
-    for key in where[:-1]:
-        holder = holder[key]
-    holder[where[-1]] = value
-    path = tmp_path / "gr.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    path = _receipt_with(tmp_path, where, value)
     assert read_goods_receipt(path).lines
 
 
