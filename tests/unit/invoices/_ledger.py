@@ -70,7 +70,9 @@ class Ledger:
         @contextmanager
         def open_session(org, user=None, data_root=None, *, admin=False):
             self.opened.append((org, user))
-            yield SimpleNamespace(client=self.client(org))
+            # what `receivable get` reads of a session besides the client: who acts, for its notes
+            yield SimpleNamespace(client=self.client(org), profile=SimpleNamespace(org=org),
+                                  user=SimpleNamespace(name=user))
 
         monkeypatch.setattr(connection, "open_session", open_session)
         return self

@@ -359,22 +359,10 @@ def test_register_with_the_option_registers_each_part_and_refuses_one_past_the_r
 
 
 def test_receivable_get_shows_the_debtor_a_parts_receipt_value_share_and_running_total(monkeypatch, files):
-    from contextlib import contextmanager
-    from types import SimpleNamespace
-
-    from cli import connection
     from cli.main import main
 
     invoice_file, documents = files
-    ledger = Ledger()
-
-    @contextmanager
-    def open_session(org, user=None, data_root=None, *, admin=False):
-        # what `receivable get` reads of a session besides the client: who acts, for its notes
-        yield SimpleNamespace(client=ledger.client(org), profile=SimpleNamespace(org=org),
-                              user=SimpleNamespace(name=user))
-
-    monkeypatch.setattr(connection, "open_session", open_session)
+    Ledger().serve(monkeypatch)
     due = ["--due", "2026-11-30", "--as", "supplier/supplier1", "--part-of-delivery", "--json"]
     assert run("register", invoice_file("120", "26442000000012345671"), *documents, *due).exit_code == 0
     second = json.loads(run("register", invoice_file("80", "26442000000012345672"), *documents, *due).stdout)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -147,17 +146,9 @@ def test_a_further_part_of_a_delivery_registered_before_the_rule_registers_again
 @pytest.fixture
 def receivable_get(monkeypatch):
     """``recfin receivable get`` on a ledger, as the debtor: the lines it prints."""
-    from cli import connection
     from cli.main import main
 
-    ledger = Ledger()
-
-    @contextmanager
-    def open_session(org, user=None, data_root=None, *, admin=False):
-        yield SimpleNamespace(client=ledger.client(org), profile=SimpleNamespace(org=org),
-                              user=SimpleNamespace(name=user))
-
-    monkeypatch.setattr(connection, "open_session", open_session)
+    ledger = Ledger().serve(monkeypatch)
 
     def shown(receivable_id: str) -> list[str]:
         r = CliRunner().invoke(main, ["receivable", "get", receivable_id, "--as", "coreenterprise/user1"])
