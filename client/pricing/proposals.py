@@ -533,5 +533,5 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     return "; ".join(parts)
 
 
-__all__ = ["BASES", "NOTHING_OUTSTANDING", "BankOffer", "EarlyPaymentOffer", "IsoDay", "Proposal", "ReceivableTerms",
+__all__ = ["BASES", "NOTHING_OUTSTANDING", "BankOffer", "EarlyPaymentOffer", "Proposal", "ReceivableTerms",
            "ScaleTier", "nothing_outstanding", "price_bank_offer", "price_early_payment", "rank_proposals"]
