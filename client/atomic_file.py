@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .user_files import SpecialFile, _kind
+from .user_files import SpecialFile, special_kind
 
 # Permissions of a folder recfin makes: others may read and enter it but not add, rename or remove its files.
 FOLDER_MODE = 0o755
@@ -67,7 +67,7 @@ def refuse_special_target(path: str | Path) -> None:
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if not stat.S_ISREG(mode):
-        raise SpecialFile(path, "a symlink" if stat.S_ISLNK(mode) else _kind(mode))
+        raise SpecialFile(path, "a symlink" if stat.S_ISLNK(mode) else special_kind(mode))
 
 
 def written_path(path: str | Path) -> Path:

@@ -55,7 +55,8 @@ class SpecialFile(OSError):
         super().__init__(f"{path} is {kind}")
 
 
-def _kind(mode: int) -> str:
+def special_kind(mode: int) -> str:
+    """What a file of ``mode`` that is neither a regular file nor a folder is, as errors name it: "a FIFO", ..."""
     if stat.S_ISFIFO(mode):
         return "a FIFO"
     return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
@@ -75,7 +76,7 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if not stat.S_ISREG(mode):
-            raise SpecialFile(path, _kind(mode))
+            raise SpecialFile(path, special_kind(mode))
         # in chunks, not one read(limit + 1): the kernel's /proc/sys files refuse a read that large (ENOMEM)
         chunks, held = [], 0
         while held <= limit:
