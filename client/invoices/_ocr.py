@@ -178,10 +178,14 @@ def load_pages(image: bytes | Path, source: str) -> list:
                     # halves one of 160 million pixels or more (up to the 179 million Pillow decodes at all) where
                     # half is still as large as the page read. Not an MPO (a JPEG with a second picture, an HDR gain
                     # map): its draft outlives the first picture, and the next one is decoded at that scale into a
-                    # tile of its full size, "truncated". Other formats have no draft: decoded whole
+                    # tile of its full size, "truncated"
                     frame.draft("L", within)
-                grey = frame.convert("L")
-                frames.append(grey if within == grey.size else grey.resize(within, Image.Resampling.LANCZOS))
+                    grey = frame.convert("L")
+                    frames.append(grey if within == grey.size else grey.resize(within, Image.Resampling.LANCZOS))
+                elif within != frame.size:  # other formats have no draft: decoded whole, scaled a strip at a time
+                    frames.append(_scaled_grey(frame, within))
+                else:
+                    frames.append(frame.convert("L"))
             return frames
     except Image.DecompressionBombError as exc:
         # Pillow refuses such an image from the size its header gives, before decoding it
@@ -192,6 +196,33 @@ def load_pages(image: bytes | Path, source: str) -> list:
         # Pillow names what it read: for bytes, <_io.BytesIO object at 0x7f...>, which says nothing of the file
         problem = str(exc).replace(repr(stream), repr(source))
         raise MalformedInput(source, None, f"cannot decode the image: {problem}") from None
+
+
+# Rows of the scaled page made at a time by _scaled_grey: a strip of a 6000-pixel-wide colour frame, with the rows
+# around it that LANCZOS weighs, is some 8 MB to convert and scale, against the 40 MB of the page
+_STRIP_ROWS = 256
+
+
+def _scaled_grey(frame, within: tuple[int, int]):
+    """``frame`` (a Pillow image of more than ``within``) in grey, scaled down to ``within`` with LANCZOS, as
+    converting it to grey whole and scaling that down would, but a strip of rows at a time: only the decoded frame
+    and the page are ever whole, not also a grey copy of the frame and the rows scaled across before they are
+    scaled down (a colour PNG of 6000 x 10200 peaked at 416 MB so, 4 bytes a pixel decoded, and at 326 MB so).
+    Each strip is made from the frame's rows it covers and those the filter reaches past them, so that it is what
+    the whole would have been there, to within a rounding of the scale's floats."""
+    from PIL import Image
+    width, height = frame.size
+    page = Image.new("L", within)
+    scale = height / within[1]
+    reach = math.ceil(3 * scale) + 1  # LANCZOS weighs the source rows within 3 of a row's centre, scaled
+    for top in range(0, within[1], _STRIP_ROWS):
+        bottom = min(top + _STRIP_ROWS, within[1])
+        start, end = top * scale, min(bottom * scale, height)
+        first, last = max(0, math.floor(start) - reach), min(height, math.ceil(end) + reach)
+        strip = frame.crop((0, first, width, last)).convert("L")
+        page.paste(strip.resize((within[0], bottom - top), Image.Resampling.LANCZOS,
+                                box=(0, start - first, width, end - first)), (0, top))
+    return page
 
 
 def within_page_pixels(size: tuple[int, int]) -> tuple[int, int]:
