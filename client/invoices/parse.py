@@ -126,7 +126,38 @@ def parse_json(text: str, source: str, document: str = "invoice") -> Any:
         if isinstance(refusal, _Constant):
             raise MalformedInput(source, path or None, refusal.problem(document))
         raise MalformedInput(source, path, _Repeated(path, refusal, document).problem)
+    # an escape such as "\ud800" alone decodes to half of a surrogate pair, no character: read, it would fail only
+    # where the text is written out as UTF-8 (a fingerprint, an evidence digest, the terminal), as a traceback. A
+    # document with none of these escapes (nor such a character) is not walked
+    if "\\u" in text or _SURROGATE.search(text):
+        unpaired = _unpaired_surrogate_in(doc)
+        if unpaired is not None:
+            raise MalformedInput(source, unpaired or None, UNPAIRED_SURROGATE)
     return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+UNPAIRED_SURROGATE = ("holds an unpaired UTF-16 surrogate (such as \\ud800), which is not a Unicode character: write "
+                      "the character itself, or both halves of its surrogate pair")
+
+
+def _unpaired_surrogate_in(doc: Any) -> str | None:
+    """Where the first string or key holding an unpaired surrogate lies in a decoded JSON document (a key is named
+    by its path with the key written escaped), or ``None``. Walked without recursion, as :func:`_refusal_in` is."""
+    pending: list[tuple[str, Any]] = [("", doc)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return path
+        elif isinstance(node, dict):
+            for key in node:
+                if _SURROGATE.search(key):
+                    return _join(path, (key.encode("utf-8", "backslashreplace").decode("utf-8"),))
+            pending.extend((_join(path, (key,)), value) for key, value in reversed(list(node.items())))
+        elif isinstance(node, list):
+            pending.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(node))))
+    return None
 
 
 class _Constant:
@@ -282,6 +313,16 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
 
 # --- decoding -----------------------------------------------------------------
 
+# The encodings an e-invoice's XML is found in, by the codec's own name (so "UTF8", "utf_8" and "cp936" are read
+# as their codec): UTF-8, UTF-16 (its BOM says so; the declaration may name it too) and the GB family, GBK and
+# GB2312 being read as GB18030, which holds both. Any other codec Python knows is refused, not tried: some turn
+# text into other text (unicode_escape expands \x escapes, rot13 rotates letters, UTF-7 reads "+..." runs), so the
+# values read would not be the ones a viewer of the file shows
+XML_ENCODINGS = ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "gbk", "gb2312")
+_READ_AS = {"gbk": "gb18030", "gb2312": "gb18030"}
+_ENCODING_ADVICE = 'save the file as UTF-8, or name its encoding in the XML declaration (e.g. encoding="GBK")'
+
+
 def _decode(data: bytes, source: str) -> str:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -289,18 +330,40 @@ def _decode(data: bytes, source: str) -> str:
             break
     else:
         m = _DECL.match(data.lstrip())
-        encoding = m.group(1).decode("ascii").lower() if m else "utf-8"
-        if encoding in ("gbk", "gb2312"):
-            encoding = "gb18030"
+        encoding = _declared_encoding(m.group(0), m.group(1).decode("ascii"), source) if m else "utf-8"
     try:
-        return data.decode(encoding)
-    except (UnicodeError, LookupError) as exc:
-        # UnicodeError, not only UnicodeDecodeError: a codec no text is stored in (punycode, "undefined") raises it
-        what = (f"encoding=\"{encoding}\" is not an encoding of text"
-                if isinstance(exc, UnicodeError) and not isinstance(exc, UnicodeDecodeError)
-                else f"not valid {encoding} text")
-        raise MalformedInput(source, None, f"{what}: save the file as UTF-8, or name its encoding in the XML "
-                                           f"declaration (e.g. encoding=\"GBK\")") from None
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        raise MalformedInput(source, None, f"not valid {encoding} text: {_ENCODING_ADVICE}") from None
+    try:
+        # no encoding read above yields half of a surrogate pair (their decoders refuse one); should one, it is no
+        # character, and the file is refused here rather than failing where the text is written out as UTF-8
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise MalformedInput(source, None, f"{encoding} text holding an unpaired UTF-16 surrogate, which is not a "
+                                           f"Unicode character: {_ENCODING_ADVICE}") from None
+    return text
+
+
+def _declared_encoding(declaration: bytes, name: str, source: str) -> str:
+    """The codec to read a file whose XML declaration (up to its ``encoding``) names ``name``; refused with
+    MalformedInput when it is none an e-invoice is in (:data:`XML_ENCODINGS`), saying so, or no encoding of text at
+    all: a name no codec has, a codec of bytes to bytes (hex) or text to text (rot13), or one that fails on the
+    declaration's ASCII otherwise than as text it cannot decode (punycode, "undefined")."""
+    try:
+        codec = codecs.lookup(name).name
+        if codec in XML_ENCODINGS:
+            return _READ_AS.get(codec, codec)
+        declaration.decode(codec)
+    except UnicodeDecodeError:
+        pass   # an encoding of text (UTF-32) the declaration is not written in: refused below, by name
+    except (UnicodeError, LookupError):
+        # UnicodeError, not only UnicodeDecodeError: a codec no text is stored in ("undefined") raises it
+        raise MalformedInput(source, None, f'encoding="{name}" is not an encoding of text: {_ENCODING_ADVICE}') \
+            from None
+    raise MalformedInput(source, None, f'encoding="{name}" is not an encoding e-invoice XML is written in (UTF-8, '
+                                       "UTF-16, GB18030, GBK or GB2312): save the file as UTF-8, or, if it is in one "
+                                       "of those, name that one in the XML declaration")
 
 
 def _xml_tree(text: str, source: str) -> "_Tree":
@@ -507,14 +570,34 @@ def _join(base: str, path: tuple[str, ...]) -> str:
     return "/".join(([base] if base else []) + list(path))
 
 
+# The forms an issue date is read in, each matched whole before strptime reads it: strptime alone takes a month or
+# a day of one digit anywhere, so the compact 2026111 would be read as 2026-11-01 where 2026-01-11 is as likely.
+# Where separators stand between them, a part of one digit is unambiguous (2026-9-1, 9:05:00) and is read
+DATE_FORMS = {
+    re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"): "%Y-%m-%d",
+    re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}"): "%Y-%m-%d %H:%M:%S",
+    re.compile(r"[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}"): "%Y/%m/%d",
+    re.compile(r"[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日"): "%Y年%m月%d日",
+    re.compile(r"[0-9]{8}"): "%Y%m%d",
+    re.compile(r"[0-9]{14}"): "%Y%m%d%H%M%S",
+}
+DATE_FORMS_SHOWN = ("2026-09-01 (or 2026-9-1), 2026-09-01 10:11:12, 2026/09/01, 2026年09月01日, 20260901 or "
+                    "20260901101112")
+
+
 def _parse_date(text: str) -> date:
     text = text.strip()
-    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y%m%d", "%Y%m%d%H%M%S", "%Y年%m月%d日", "%Y/%m/%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueProblem(f"not a date: {text!r} (expected e.g. 2026-09-01 or 2026年09月01日)")
+    fmt = next((fmt for form, fmt in DATE_FORMS.items() if form.fullmatch(text)), None)
+    if fmt is None:
+        compact = (" (a date written without separators has 8 digits: 2026111 could be 2026-01-11 or 2026-11-01)"
+                   if re.fullmatch("[0-9]+", text) else "")
+        raise ValueProblem(f"not a date in a form read here: {text!r}; write it as one of {DATE_FORMS_SHOWN}"
+                           f"{compact}")
+    try:
+        return datetime.strptime(text, fmt).date()
+    except ValueError:
+        raise ValueProblem(f"not a date: {text!r} (no such day or time); write it as one of {DATE_FORMS_SHOWN}") \
+            from None
 
 
 # The element (XML, its JSON twin) or key (recfin JSON) of each field of an item line; None: that form has none
