@@ -426,6 +426,10 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                 findings.append(Finding(check=check, status="fail",
                                         message=f"{registry.source}: no enterprise {party.tax_id}"))
                 continue
+            if record.credit_code != party.tax_id:
+                findings.append(_another_party(check, registry.source, "record", side, party.tax_id, record))
+                said.setdefault(f"{side}.tax_id", {INVOICE_ITSELF: party.tax_id})[registry.source] = record.credit_code
+                continue
             said[f"{side}.name"][registry.source] = record.name
             findings.append(Finding(check=check, status="pass" if record.status == "active" else "fail",
                                     message=f"{registry.source}: {record.name} is {record.status}",
@@ -438,6 +442,10 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
         if record is None:
             findings.append(Finding(check="source.credit.debtor", status="skipped",
                                     message=f"{bureau.source}: no credit record for {invoice.buyer.tax_id}"))
+        elif record.credit_code != invoice.buyer.tax_id:
+            findings.append(_another_party("source.credit.debtor", bureau.source, "credit record", "buyer",
+                                           invoice.buyer.tax_id, record))
+            said.setdefault("buyer.tax_id", {INVOICE_ITSELF: invoice.buyer.tax_id})[bureau.source] = record.credit_code
         else:
             findings.append(Finding(check="source.credit.debtor", status="pass",
                                     message=f"{bureau.source}: rating {record.rating}, "
@@ -502,6 +510,18 @@ def _same_code(source: str, ours: str, theirs: str) -> Finding:
                    message=f"{source}: invoice code {theirs}" if same else
                    f"{source}: the invoice's code is {theirs or 'none'}, not {ours or 'none'} as the invoice says",
                    details={"invoice": ours, source: theirs})
+
+
+def _another_party(check: str, source: str, what: str, side: str, asked: str,
+                   record: RegistryRecord | CreditRecord) -> Finding:
+    """A registry or credit bureau asked about one credit code that answers with the record of another (a provider
+    matching loosely, a stale index): what it says (a status, a rating) is another enterprise's, and taken as the
+    party's it would pass the check; it fails, and the two codes are listed as a disagreement on the party's tax id,
+    as a tax source's record of another seller is."""
+    return Finding(check=check, status="fail",
+                   message=f"{source}: asked about {asked}, answered with the {what} of {record.credit_code}, "
+                           f"another enterprise, which says nothing of the {side}",
+                   details={"asked": asked, "credit_code": record.credit_code})
 
 
 def _established(source: str, side: str, record: RegistryRecord, issued: date) -> Finding:
