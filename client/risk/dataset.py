@@ -55,9 +55,10 @@ def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORI
     only function that reads events after ``as_of``.
 
     ``history_ends`` is the last date the history covers: a receivable due after it is left out (unpaid then, it
-    may yet be paid on time), and events after it are not read. A receivable settled by ``as_of`` is left out as
-    well: a bank prices claims that are still open, and the features as of ``as_of`` already count that
-    settlement, so its label would be known on the day it is predicted for.
+    may yet be paid on time), and events after it are not read. A receivable whose settlement the ledger recorded by
+    the end of ``as_of`` is left out as well: a bank prices claims that are still open, and the features as of
+    ``as_of`` already count that settlement, so its label would be known on the day it is predicted for. One paid by
+    then but recorded later is open to the features as of ``as_of``, and is labelled (by its payment date).
     """
     return _labels(original_claims(claim_states(history, history_ends)), as_of, horizon, history_ends)
 
@@ -76,7 +77,8 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
         # and that it would come to be, and on what terms, is known only later
         if claim.confirmed_on > as_of:
             continue
-        if claim.settled_on is not None and claim.settled_on <= as_of:
+        # decided on when the settlement was recorded, as the features see it, not on the payment date it names
+        if claim.settled_recorded_on is not None and claim.settled_recorded_on <= as_of:
             continue
         on_time = claim.settled_on is not None and claim.days_late == 0
         labels.append((claim.due, 0 if on_time else 1))

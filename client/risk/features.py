@@ -35,7 +35,9 @@ parts'. Everything about timeliness (settled on time or late, days late,
 overdue now, the late shares) and the confirmation count once per original
 claim, however its holders split it (:class:`OriginalClaim`): it fell due
 once, it is late if any part was paid late or is overdue, and its days late
-are the most of any part's.
+are the most of any part's. A part the history gives no confirmation of its
+own is confirmed as its nearest confirmed ancestor, and a split parent none
+of whose parts the history holds stays payable itself.
 """
 
 from __future__ import annotations
@@ -186,7 +188,8 @@ class _Claim:
     confirmed_on: date | None = None
     rejected_on: date | None = None
     financed: bool = False
-    settled_on: date | None = None
+    settled_on: date | None = None      # the payment date
+    settled_recorded_on: date | None = None   # the date the ledger recorded the settlement (on or after it)
     paid: int = 0  # fen paid by as_of; the claim owes face - paid until it is settled
     overdue_marked: bool = False
     frozen: int = 0
@@ -199,7 +202,8 @@ class _Claim:
 
     @property
     def payable(self) -> bool:
-        """The debtor is to pay it: confirmed, and not closed by a split (its parts are paid instead)."""
+        """The debtor is to pay it: confirmed, and not closed by a split whose parts the history holds (its parts
+        are paid instead)."""
         return self.confirmed_on is not None and not self.split
 
 
@@ -225,13 +229,46 @@ def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
             claim.paid += event.amount or 0
         elif kind == "settled":
             claim.settled_on = event.settled_date
+            claim.settled_recorded_on = event.event_date
         elif kind == "overdue":
             claim.overdue_marked = True
         elif kind == "frozen":
             claim.frozen += 1
         elif kind == "split":
             claim.split = True
+    _carry_confirmation_into_parts(claims)
     return claims
+
+
+def _carry_confirmation_into_parts(claims: dict[str, _Claim]) -> None:
+    """A split only changes who is owed: the debtor confirmed the claim, not each part (the contract keeps the
+    original's confirmed_on on its parts). A part without a confirmation of its own in the history takes its nearest
+    confirmed ancestor's, so an unpaid part still counts as owed; and a split parent none of whose parts the history
+    holds stays the claim the debtor owes, rather than dropping out of timeliness and the labels."""
+    has_parts = set()
+    for claim in claims.values():
+        if claim.parent_id is not None:
+            has_parts.add(_held_ancestor(claim.parent_id, claims))
+    for receivable_id, claim in claims.items():
+        if claim.split and receivable_id not in has_parts:
+            claim.split = False
+        if claim.confirmed_on is None and claim.parent_id is not None:
+            claim.confirmed_on = _confirmed_ancestor(receivable_id, claims)
+
+
+def _confirmed_ancestor(receivable_id: str, claims: dict[str, _Claim]) -> date | None:
+    """The confirmation date of the nearest claim above ``receivable_id`` the history holds confirmed, or None."""
+    seen = {receivable_id}
+    claim = claims[receivable_id]
+    while claim.parent_id is not None:
+        parent = _held_ancestor(claim.parent_id, claims)
+        if parent in seen or parent not in claims:   # a parent loop in a hand-written file ends where it closes
+            return None
+        seen.add(parent)
+        claim = claims[parent]
+        if claim.confirmed_on is not None:
+            return claim.confirmed_on
+    return None
 
 
 class OriginalClaim(NamedTuple):
@@ -251,6 +288,8 @@ class OriginalClaim(NamedTuple):
     settled_on: date | None     # once every part is settled: the last settlement
     days_late: int              # the most days after the due date any part was paid; 0 when none was late
     confirmed_on: date          # the day the debtor confirmed it: from then on it is a claim a bank could price
+    # when the ledger recorded the settlement (of the last part): a payment recorded after a date is unknown on it
+    settled_recorded_on: date | None = None
 
     def overdue(self, as_of: date) -> bool:
         """Some part is unpaid at the end of ``as_of`` and past its due date (or marked overdue)."""
@@ -285,22 +324,32 @@ def _held_ancestor(parent_id: str, claims: dict[str, _Claim]) -> str:
     return candidate
 
 
-def _original_face(receivable_id: str, claims: dict[str, _Claim]) -> int:
-    """The face of the original claim ``receivable_id`` as the debtor confirmed it: its own where the history holds
-    it, else the faces of the highest parts of it the history holds, each whole (those split from it straight away,
-    or where the history leaves out the part between, the ones nearest below it: every claim counts, confirmed in
-    this history or not, since a part whose confirmation the file left out still carried its face into the parts
-    below it)."""
-    root = claims.get(receivable_id)
-    if root is not None:
-        return root.face
-    return sum(c.face for c in claims.values()
-               if c.parent_id is not None and _held_ancestor(c.parent_id, claims) == receivable_id)
+class _OriginalFaces:
+    """The face of each original claim as the debtor confirmed it: its own where the history holds it, else the
+    faces of the highest parts of it the history holds, each whole (those split from it straight away, or where the
+    history leaves out the part between, the ones nearest below it: every claim counts, confirmed in this history or
+    not, since a part whose confirmation the file left out still carried its face into the parts below it).
+
+    The faces under originals the history leaves out are added up in one pass over the claims, not one per
+    original: a file of thousands of parts of left-out claims would otherwise take the square of that."""
+
+    def __init__(self, claims: dict[str, _Claim]) -> None:
+        self.claims = claims
+        self.below_missing: dict[str, int] = {}   # an id the history does not hold -> the faces of its highest parts
+        for claim in claims.values():
+            if claim.parent_id is not None:
+                parent = _held_ancestor(claim.parent_id, claims)
+                if parent not in claims:
+                    self.below_missing[parent] = self.below_missing.get(parent, 0) + claim.face
+
+    def __call__(self, receivable_id: str) -> int:
+        root = self.claims.get(receivable_id)
+        return root.face if root is not None else self.below_missing.get(receivable_id, 0)
 
 
 def _confirmed_originals(claims: dict[str, _Claim]) -> list[tuple[int, date]]:
     """Each original claim confirmed by the end of the history, once however it was split: its face
-    (:func:`_original_face`) and the day it was confirmed (the earliest of it or any part). A history that holds
+    (:class:`_OriginalFaces`) and the day it was confirmed (the earliest of it or any part). A history that holds
     only parts of a claim, its original left out, counts that original once too."""
     confirmed_on: dict[str, date] = {}
     for receivable_id, claim in claims.items():
@@ -308,7 +357,8 @@ def _confirmed_originals(claims: dict[str, _Claim]) -> list[tuple[int, date]]:
             continue
         original = receivable_id if claim.parent_id is None else original_id(receivable_id, claims)
         confirmed_on[original] = min(confirmed_on.get(original, claim.confirmed_on), claim.confirmed_on)
-    return [(_original_face(original, claims), on) for original, on in sorted(confirmed_on.items())]
+    face = _OriginalFaces(claims)
+    return [(face(original), on) for original, on in sorted(confirmed_on.items())]
 
 
 def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
@@ -325,21 +375,24 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
         if claim.payable:
             parts.setdefault(original, []).append(claim)
     originals = []
+    face = _OriginalFaces(claims)
     for receivable_id, group in sorted(parts.items()):
         if len(group) == 1 and group[0].parent_id is None:   # never split, as most claims are (quicker)
             claim, settled_on = group[0], group[0].settled_on
             originals.append(OriginalClaim(receivable_id, claim.due, claim.face, (claim,), settled_on,
                                            max(0, (settled_on - claim.due).days) if settled_on else 0,
-                                           claim.confirmed_on))
+                                           claim.confirmed_on, claim.settled_recorded_on))
             continue
         settled = [p for p in group if p.settled_on is not None]
         # A split divides what is still owed, so the parts add up to less than the face once something was paid
-        # before it: the face is the original's (_original_face), and the confirmation the earliest of it or any part.
+        # before it: the face is the original's (_OriginalFaces), and the confirmation the earliest of it or any part.
         confirmed_on = min(m.confirmed_on for m in members[receivable_id])
+        every_part_settled = len(settled) == len(group)
         originals.append(OriginalClaim(
-            receivable_id, min(p.due for p in group), _original_face(receivable_id, claims), tuple(group),
-            max(p.settled_on for p in settled) if len(settled) == len(group) else None,
-            max(0, max((p.settled_on - p.due).days for p in settled)) if settled else 0, confirmed_on))
+            receivable_id, min(p.due for p in group), face(receivable_id), tuple(group),
+            max(p.settled_on for p in settled) if every_part_settled else None,
+            max(0, max((p.settled_on - p.due).days for p in settled)) if settled else 0, confirmed_on,
+            max(p.settled_recorded_on for p in settled) if every_part_settled else None))
     return originals
 
 

@@ -56,7 +56,8 @@ class LedgerEvent(BaseModel):
     settled_date: IsoDay | None = Field(default=None, description="on 'settled' events: the payment date")
     amount: int | None = Field(default=None, gt=0, le=LEDGER_MAX_FEN, strict=True,
                                description="on 'paid' events: fen the payment took off the claim")
-    parent_id: str | None = Field(default=None, description="set on the parts of a split claim")
+    parent_id: str | None = Field(default=None, description="set on the parts of a split claim: the id of the claim "
+                                  "it was split from (never empty, never its own)")
 
     @model_validator(mode="after")
     def _settled_has_date(self) -> "LedgerEvent":
@@ -66,6 +67,13 @@ class LedgerEvent(BaseModel):
             raise ValueError("settled_date: cannot be after the event_date that recorded it")
         if (self.kind == "paid") != (self.amount is not None):
             raise ValueError("amount: required on a 'paid' event and on no other")
+        # an empty or the claim's own id would make parts of one claim of unrelated ones (or of itself)
+        if self.parent_id == "":
+            raise ValueError("parent_id: empty: give the id of the claim this part was split from, or leave it out "
+                             "on a claim that was not split from another")
+        if self.parent_id == self.receivable_id:
+            raise ValueError(f"parent_id: {self.parent_id!r} is the claim's own id: give the id of the claim it was "
+                             "split from, or leave it out")
         return self
 
 

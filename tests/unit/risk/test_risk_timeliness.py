@@ -134,13 +134,15 @@ def test_parts_under_missing_parents_with_the_root_missing_too_count_as_one_clai
                                                                for e in only_grandchildren}.values()))
 
 
-def test_a_split_claim_one_part_of_which_the_history_confirms_has_the_originals_face():
-    """R split into R.1 and R.2, R.2's confirmation left out: R.1 is the one payable part in the history, and the
-    claim it was split from, paid as far as the history shows, is still R's whole face, not R.1's half."""
-    events = [e for e in split_claim([DUE, None], chained=False) if not (e.receivable_id == "R.2"
-                                                                         and e.kind == "confirmed")]
+def test_a_split_claim_one_part_of_which_the_history_confirms_counts_the_other_part_as_owed():
+    """R split into R.1 and R.2, R.2's confirmation left out: R.2 is still a part of the claim the debtor confirmed
+    (a part takes its confirmation from R), and it is unpaid, so R is overdue by R.2's half, as with R.2's
+    confirmation in the history, not settled on time on R.1's payment alone."""
+    complete = split_claim([DUE, None], chained=False)
+    events = [e for e in complete if not (e.receivable_id == "R.2" and e.kind == "confirmed")]
     f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), DUE + 30 * DAY)
-    assert (f.settled_on_time_count, f.settled_on_time_amount) == (1, FACE)
+    assert (f.settled_on_time_count, f.overdue_count, f.overdue_amount, f.confirmed_amount) == (0, 1, FACE // 2, FACE)
+    assert f == debtor_features(ReceivableHistory(debtor=DEBTOR, events=complete), DUE + 30 * DAY)
 
 
 def record_events():
