@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from client.atomic_file import check_output_file
 from client.gateway import GatewayError
 from client.gateway.errors import TransactionError
 from client.receivables import RuleViolation
@@ -148,11 +149,12 @@ def note_thin_record(score: DebtorScore) -> None:
 
 
 def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableHistory, date]:
-    from client.risk.simulator import SimulationConfig, simulate
+    """The simulated history of ``debtor`` alone (the others are not simulated) and the simulation's last day."""
+    from client.risk.simulator import SimulationConfig, simulate_debtor
     cfg = SimulationConfig(debtors=debtors, seed=seed)
-    for history in simulate(cfg):
-        if history.debtor == debtor:
-            return history, cfg.end - timedelta(days=1)  # the last simulated day
+    history = simulate_debtor(cfg, debtor)
+    if history is not None:
+        return history, cfg.end - timedelta(days=1)  # the last simulated day
     raise click.ClickException(f"no synthetic debtor {as_typed(debtor)}: ids run SYN-DEBTOR-0000 .. "
                                f"SYN-DEBTOR-{debtors - 1:04d}")
 
@@ -366,6 +368,7 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
         raise click.UsageError(f"{as_typed(existing)} exists"
                                + ("" if out_dir else ", the model `risk score` and `finance quote` use by default")
                                + ": give --out FOLDER for another one, or --replace to write over it")
+    _check_model_paths(existing)
     t0 = time.perf_counter()
     try:
         model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
@@ -384,6 +387,18 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     click.echo(f"wrote {path} and {path.with_name(path.name.replace('.json', '.card.md'))}")
 
 
+def _check_model_paths(artefact: Path) -> None:
+    """Before minutes of training: the artefact and its card can be written in their folder (a folder, a device or a
+    FIFO where one of them goes would fail only once the work is done). A folder still to be made holds nothing in
+    the way; training makes it first, and one that cannot be made fails then, before the work."""
+    if not os.path.isdir(artefact.parent):
+        return
+    for path in (artefact.with_name(artefact.name.replace(".json", ".card.md")), artefact):
+        problem = check_output_file(path)
+        if problem:
+            raise click.ClickException(f"cannot write the model to {as_typed(path)}: {problem}")
+
+
 def _check_plot_path(path: Path) -> None:
     """Before minutes of evaluation: the plot can be drawn and written where asked."""
     if path.suffix.lower() != ".png":
@@ -392,6 +407,9 @@ def _check_plot_path(path: Path) -> None:
     if not os.path.isdir(path.parent):
         raise click.BadParameter(f"no folder {as_typed(path.parent)} to write {as_typed(path.name)} in",
                                  param_hint="--plot")
+    problem = check_output_file(path)   # a folder, a device or a FIFO there: the plot would fail after the run
+    if problem:
+        raise click.BadParameter(f"cannot write {as_typed(path)}: {problem}", param_hint="--plot")
     try:
         importlib.import_module("matplotlib")
     except ImportError:
