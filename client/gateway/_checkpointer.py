@@ -9,12 +9,18 @@ from a block restarts at the next block.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from ..atomic_file import write_atomically
+from ..atomic_file import _sync_folder, staged_file, written_path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; a checkpoint file is then not guarded against a second user
+    fcntl = None
 
 
 @runtime_checkable
@@ -69,27 +75,133 @@ class FileCheckpointer(InMemoryCheckpointer):
 
     The file holds ``{"blockNumber": N, "transactionId": "..."}`` and is
     created on the first checkpoint; an existing file is read at start.
+
+    One checkpointer per file: from start (or its first checkpoint, for a new file) until ``close()``,
+    the end of a ``with`` block or the checkpointer being dropped, it holds an exclusive ``flock`` on the
+    file. A second one on the same file, in this process or another, raises BlockingIOError naming it:
+    it would resume at the other's position, and each would skip the events the other has not handled
+    yet. Each checkpoint's new file is locked before it replaces the old one, so the lock passes with the
+    file, and no lock file is made beside it.
     """
 
     def __init__(self, path: str | os.PathLike) -> None:
         super().__init__()
         self.path = Path(path)
-        if self.path.exists():
+        self._closed = False
+        self._held: int | None = None
+        """The descriptor of the checkpoint file, flocked (-1 where there is no flock); None before it exists."""
+        self._held = _lock_existing(self.path)
+        if self._held is None:
+            return
+        try:
             block_number, transaction_id = _read_state(self.path)
-            if block_number is not None:
-                super()._set(block_number, transaction_id)
+        except BaseException:
+            self.close()
+            raise
+        if block_number is not None:
+            super()._set(block_number, transaction_id)
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
+        if self._closed:
+            raise ValueError(f"the checkpointer of {self.path} is closed: make a new FileCheckpointer to go on")
         super()._set(block_number, transaction_id)
         state = {"blockNumber": self._block_number, "transactionId": self._transaction_id or ""}
-        write_atomically(self.path, json.dumps(state), durable=True)
+        self._replace(json.dumps(state).encode("utf-8"))
+
+    def _replace(self, content: bytes) -> None:
+        """Write the file as write_atomically(durable=True) does, locking the new file before it takes the name."""
+        created, locked = self._held is None, None
+        try:
+            # A file this checkpointer did not find at start is created, not replaced: if another made it
+            # meanwhile, that one holds it.
+            # (A symlink there is written through, as before: it names where the file is to be.)
+            with staged_file(self.path, replace=not created or os.path.islink(self.path)) as temporary:
+                with open(temporary, "wb") as handle:
+                    handle.write(content)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                locked = _lock_new(temporary)
+        except BaseException as error:
+            if locked is not None and locked >= 0:
+                os.close(locked)
+            if created and isinstance(error, FileExistsError):
+                raise _in_use(errno.EEXIST, f"has created {self.path} since this one started") from None
+            raise
+        _sync_folder(written_path(self.path).parent)
+        previous, self._held = self._held, locked
+        if previous is not None and previous >= 0:
+            os.close(previous)  # the old file, renamed over: its lock guards nothing now
+
+    def close(self) -> None:
+        """Release the file to another checkpointer; a checkpoint after this raises ValueError. Harmless twice."""
+        self._closed = True
+        held, self._held = getattr(self, "_held", None), None
+        if held is not None and held >= 0:
+            os.close(held)  # releases the flock
+
+    def __enter__(self) -> "FileCheckpointer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit os may be gone; the process's end frees the lock
+            pass
+
+
+def _lock_existing(path: Path) -> int | None:
+    """The descriptor of the checkpoint file at ``path``, exclusively flocked (-1 where there is no flock);
+    None when there is no file yet. BlockingIOError when another checkpointer holds it."""
+    while True:
+        try:
+            # O_NONBLOCK: a FIFO given as the file must not hang the open; reading it says what is wrong
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return None
+        if fcntl is None:
+            os.close(descriptor)
+            return -1
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(descriptor)
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            raise _in_use(error.errno, f"holds {path}") from None
+        # The holder replaces the file at each checkpoint, the new one locked first: a file opened before a
+        # replacement and locked after it is no longer the checkpoint, so the one now at ``path`` is taken instead.
+        try:
+            if os.path.samestat(os.fstat(descriptor), os.stat(path)):
+                return descriptor
+        except FileNotFoundError:
+            pass
+        os.close(descriptor)
+
+
+def _lock_new(path: Path) -> int:
+    """The descriptor of a file just written, not yet named, flocked (no one else can have it); -1 without flock."""
+    if fcntl is None:
+        return -1
+    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return descriptor
+
+
+def _in_use(code: int, what: str) -> BlockingIOError:
+    return BlockingIOError(
+        code, f"another checkpointer, in this process or another, {what}: one checkpointer per file, or each "
+        "would resume at the other's position and skip the events that one has not handled; close() the other, or "
+        "give this one its own file")
 
 
 def _read_state(path: Path) -> tuple[int | None, str | None]:
     """The block number and transaction ID in a checkpoint file; a ValueError naming the file if it holds
     something else (resuming from a guess could skip events or repeat them)."""
     try:
-        state = json.loads(path.read_text(encoding="utf-8") or "{}")
+        state = json.loads(path.read_text(encoding="utf-8"))  # empty too: no one wrote that, so where to resume?
     except (ValueError, RecursionError):
         state = None
     block_number = state.get("blockNumber") if isinstance(state, dict) else -1

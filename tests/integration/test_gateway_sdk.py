@@ -381,6 +381,7 @@ def test_chaincode_events_resume_after_a_restart_from_a_file_checkpoint(contract
     assert c.status().successful
 
     # A new process would start here: a new client, the checkpoint read back from the file.
+    checkpointer.close()  # as the first process ending would: it holds the file until then
     resumed = FileCheckpointer(checkpoint_file)
     assert (resumed.block_number, resumed.transaction_id) == (handled[0].block_number, handled[0].transaction_id)
     after = take(network_of("bank").chaincode_events(feature_chaincode, start_block=0, checkpoint=resumed),

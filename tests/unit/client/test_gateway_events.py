@@ -116,13 +116,13 @@ def test_a_json_file_that_is_no_checkpoint_is_refused_and_left_as_it_was(tmp_pat
     # another program's JSON, or a transaction with no block to find it in, is no place to resume from:
     # reading it as "no checkpoint" would start elsewhere and then overwrite the file with a checkpoint
     path = tmp_path / "settings.json"
-    for text in ('{"db": "postgres://erp", "transactionId": "tx41"}', '{"transactionId": "tx5"}',
+    for text in ('{"db": "postgres://erp", "transactionId": "tx41"}', '{"transactionId": "tx5"}', "",
                  '{"blockNumber": null, "transactionId": "tx5"}', '{"blockNumber": 3, "transactionId": "t", "x": 1}'):
         path.write_text(text)
         with pytest.raises(ValueError, match="is not a checkpoint file"):
             FileCheckpointer(path)
         assert path.read_text() == text
-    for text in ("", "{}", '{"blockNumber": null}', '{"transactionId": ""}'):
+    for text in ("{}", '{"blockNumber": null}', '{"transactionId": ""}'):
         path.write_text(text)
         assert FileCheckpointer(path).block_number is None
 
@@ -154,6 +154,7 @@ def test_file_checkpointer_resumes_after_restart(tmp_path, gateway, transport):
     for event in gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=first):
         first.checkpoint_chaincode_event(event)
         break  # the process stops after handling tx1
+    first.close()  # as the process ending would: it holds the file until then
 
     restarted = FileCheckpointer(path)
     assert (restarted.block_number, restarted.transaction_id) == (5, "tx1")
@@ -163,6 +164,7 @@ def test_file_checkpointer_resumes_after_restart(tmp_path, gateway, transport):
     assert request.start_position.specified.number == 5 and request.after_transaction_id == "tx1"
 
     restarted.checkpoint_block(5)
+    restarted.close()
     assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (6, None)
     assert list(path.parent.iterdir()) == [path]  # no temporary files left behind
 

@@ -1,0 +1,132 @@
+"""A checkpoint file has one checkpointer at a time, and an empty one is no checkpoint."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from client.gateway import ChaincodeEvent, FileCheckpointer, Identity, connect, private_key_signer
+from .gateway_fakes import FakeTransport, events_response, make_key_and_cert
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+def event(block: int, transaction_id: str) -> ChaincodeEvent:
+    return ChaincodeEvent(block, transaction_id, "receivables", "Confirmed", b"")
+
+
+def test_an_empty_checkpoint_file_is_refused_naming_it_and_left_as_it_was(tmp_path):
+    # Read as "no checkpoint", it would start the stream at the next commit and skip every event since.
+    path = tmp_path / "events.json"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match=f"{re.escape(str(path))} is not a checkpoint file"):
+        FileCheckpointer(path)
+    assert path.read_bytes() == b""
+
+
+def test_a_checkpoint_that_fails_while_written_leaves_the_one_before(tmp_path, monkeypatch):
+    path = tmp_path / "events.json"
+    with FileCheckpointer(path) as checkpointer:
+        checkpointer.checkpoint_transaction(5, "tx5")
+
+        def power_cut(descriptor):
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(os, "fsync", power_cut)
+        with pytest.raises(OSError):
+            checkpointer.checkpoint_transaction(9, "tx9")
+    monkeypatch.undo()
+    assert json.loads(path.read_text()) == {"blockNumber": 5, "transactionId": "tx5"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.json"]
+
+
+def test_a_second_checkpointer_on_a_file_in_use_is_refused_naming_it(tmp_path):
+    path = tmp_path / "events.json"
+    first = FileCheckpointer(path)
+    first.checkpoint_transaction(5, "tx5")
+    with pytest.raises(BlockingIOError, match=f"another checkpointer, in this process or another, holds {path}"):
+        FileCheckpointer(path)
+    for n in range(6, 9):   # each checkpoint replaces the file: the lock goes with it
+        first.checkpoint_transaction(n, f"tx{n}")
+        with pytest.raises(BlockingIOError):
+            FileCheckpointer(path)
+    first.close()
+    with FileCheckpointer(path) as restarted:
+        assert (restarted.block_number, restarted.transaction_id) == (8, "tx8")
+    assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (8, "tx8")
+
+
+def test_another_process_is_refused_the_file_while_one_holds_it(tmp_path):
+    path = tmp_path / "events.json"
+    script = textwrap.dedent(f"""
+        from client.gateway import FileCheckpointer
+        try:
+            FileCheckpointer({str(path)!r})
+        except BlockingIOError as error:
+            print("refused:", error)
+        else:
+            print("taken")
+    """)
+
+    def other_process() -> str:
+        return subprocess.run([sys.executable, "-c", script], cwd=REPOSITORY, capture_output=True, text=True,
+                              check=True, timeout=60).stdout
+
+    with FileCheckpointer(path) as checkpointer:
+        checkpointer.checkpoint_chaincode_event(event(5, "tx5"))
+        assert other_process().startswith("refused: ")
+    assert other_process() == "taken\n"
+
+
+def test_two_checkpointers_started_before_the_file_is_made_cannot_both_record(tmp_path):
+    path = tmp_path / "events.json"
+    slow, fast = FileCheckpointer(path), FileCheckpointer(path)
+    slow.checkpoint_chaincode_event(event(5, "tx5"))
+    with pytest.raises(BlockingIOError, match=f"another checkpointer, .* has created {path} since this one started"):
+        fast.checkpoint_chaincode_event(event(9, "tx9"))
+    slow.close()
+    assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (5, "tx5")
+
+
+def test_a_closed_checkpointer_records_nothing(tmp_path):
+    path = tmp_path / "events.json"
+    checkpointer = FileCheckpointer(path)
+    checkpointer.checkpoint_block(3)
+    checkpointer.close()
+    checkpointer.close()
+    with pytest.raises(ValueError, match="closed"):
+        checkpointer.checkpoint_block(4)
+    assert json.loads(path.read_text()) == {"blockNumber": 4, "transactionId": ""}
+
+
+def test_the_documented_threaded_pattern_checkpoints_in_stream_order(tmp_path, monkeypatch):
+    # A checkpoint means "this event and all before it": a faster worker's checkpoint must not cover
+    # an event another worker still has in hand, or a crash then loses that event.
+    text = (REPOSITORY / "docs" / "sdk-gateway.md").read_text()
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "ThreadPoolExecutor" in b]
+    key, cert = make_key_and_cert()
+    transport = FakeTransport()
+    transport.event_responses = [events_response(5, "tx1", "tx2", "tx3")]
+    gateway = connect(identity=Identity("Org1MSP", cert), signer=private_key_signer(key), transport=transport)
+    monkeypatch.chdir(tmp_path)
+    checkpoint = tmp_path / "state" / "receivables-events.json"
+    later_done = {"tx2": threading.Event(), "tx3": threading.Event()}
+    at_crash = []
+
+    def handle(event):
+        if event.transaction_id == "tx1":   # slow: the others finish first
+            assert all(done.wait(5) for done in later_done.values())
+            at_crash.append(checkpoint.read_text() if checkpoint.exists() else None)
+        else:
+            later_done[event.transaction_id].set()
+
+    exec(compile(block, "sdk-gateway.md", "exec"),
+         {"network": gateway.get_network("ch"), "handle": handle, "FileCheckpointer": FileCheckpointer})
+    assert at_crash == [None]   # tx2 and tx3 handled, tx1 not yet: nothing may be recorded
+    assert "stream order" in text
