@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import threading
@@ -11,7 +12,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 from ._identity import Identity
-from ._signer import VERIFIED_CURVE_ORDERS, Signer, to_low_s
+from ._signer import VERIFIED_CURVE_ORDERS, Signer, leading_der_signature
 from ._transport import transport_errors_as
 from ._twins import Steps
 from .errors import GatewayError
@@ -20,7 +21,7 @@ from .hashing import Hash
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Deadlines in seconds for each kind of call; ``None`` means no deadline.
+    """Deadlines in seconds for each kind of call, at most a year (``MAX_SECONDS``); ``None`` means no deadline.
 
     Endorsement runs the chaincode on several peers, so it gets the longest
     default; commit status waits for a block to be cut and validated.
@@ -41,8 +42,14 @@ class Timeouts:
             check_seconds(f"Timeouts.{each.name}", getattr(self, each.name))
 
 
+MAX_SECONDS = 365 * 24 * 3600
+"""The longest deadline taken: a year. gRPC turns a deadline into nanoseconds since 1970 in 64 bits, so one more
+than about 230 years away fails at once with DEADLINE_EXCEEDED, and a ``threading.Timer`` (``wait_for_block``)
+dies above ``threading.TIMEOUT_MAX`` (about 292 years); a year is far from both, and longer than any wait meant."""
+
+
 def check_seconds(what: str, value, *, none_allowed: bool = True) -> None:
-    """Refuse seconds that are not a finite, non-negative real number, naming ``what``.
+    """Refuse seconds that are not a finite real number from 0 to ``MAX_SECONDS`` (a year), naming ``what``.
 
     ``None`` (no deadline) passes when ``none_allowed``. Any real number gRPC takes passes (numpy's
     too, a Fraction); a bool, and a Decimal, which gRPC cannot add to a float, do not.
@@ -55,6 +62,9 @@ def check_seconds(what: str, value, *, none_allowed: bool = True) -> None:
     if not math.isfinite(value) or value < 0:
         hint = ": use None for no deadline" if none_allowed else ""
         raise ValueError(f"{what} must be a finite number of seconds, 0 or more, not {value!r}{hint}")
+    if value > MAX_SECONDS:
+        hint = ": use None for no deadline" if none_allowed else ""
+        raise ValueError(f"{what} must be at most {MAX_SECONDS} seconds (a year), not {value!r}{hint}")
 
 
 class SigningIdentity:
@@ -80,28 +90,60 @@ class SigningIdentity:
                 "this Gateway has no signer: sign the object's digest elsewhere and "
                 "rebuild it with the Gateway's new_signed_* method"
             )
+        signature = _signer_output(self.signer, self.signer(self.hash(message)))
+        if self._curve_order is not None and leading_der_signature(signature) is None:
+            # Unlike a signature given to new_signed_*, this one is of this identity's ECDSA key, so it must be DER.
+            raise ValueError(
+                f"signer {_named(self.signer)} returned {len(signature)} bytes that are not a DER-encoded ECDSA "
+                f"signature (they begin {signature[:8].hex() or 'with nothing'}): the identity's key is ECDSA, "
+                "so its signer must return the DER SEQUENCE of r and s"
+            )
         # A pluggable signer (a KMS, a remote service) may return the high-S form; Fabric refuses it, and
         # the low-S form of the same signature is as valid, so every signature leaves here in that form.
-        return self.low_s(self.signer(self.hash(message)))
+        return self.low_s(signature)
 
     def low_s(self, signature: bytes) -> bytes:
         """A signature made elsewhere with this identity's key, in the low-S form Fabric requires.
 
         Fabric refuses an ECDSA signature whose ``s`` is in the upper half of the curve order, and
         KMS services or ``cryptography``'s ``sign()`` give that form about half the time; ``(r, n - s)``
-        is the same signature, as valid. Left as given when the identity's key is not ECDSA, when the
-        signature is not DER, or when its ``s`` is not below this curve's order: then it was not made on
-        this curve (a request carrying another creator), and changing it would break it.
+        is the same signature, as valid. Fabric reads only the DER SEQUENCE the signature starts with
+        (``leading_der_signature``), so bytes after it (a signer padding to a fixed buffer) are dropped and
+        the signature re-encoded as plain DER. Left as given when the identity's key is not ECDSA, when the
+        signature does not start with DER, or when its ``s`` is not below this curve's order: then it was not
+        made on this curve (a request carrying another creator), and changing it would break it.
         """
+        if isinstance(signature, (bytearray, memoryview)):
+            signature = bytes(signature)
         if self._curve_order is None:
             return signature
-        try:
-            _, s = utils.decode_dss_signature(signature)
-        except ValueError:
-            return signature  # not an ECDSA signature in DER: the peer says what is wrong with it
-        if s >= self._curve_order:
-            return signature
-        return to_low_s(signature, self._curve_order)
+        numbers = leading_der_signature(signature)
+        if numbers is None or numbers[1] >= self._curve_order:
+            return signature  # not an ECDSA signature on this curve: the peer says what is wrong with it
+        r, s = numbers
+        return utils.encode_dss_signature(r, min(s, self._curve_order - s))
+
+
+def _signer_output(signer: Signer, returned) -> bytes:
+    """What ``signer`` returned, as bytes; a TypeError naming the signer when it is not bytes-like."""
+    if isinstance(returned, (bytes, bytearray, memoryview)):
+        return bytes(returned)
+    if inspect.isawaitable(returned):
+        if inspect.iscoroutine(returned):
+            returned.close()  # never run: no "never awaited" warning, and nothing was asked of the signing service
+        raise TypeError(
+            f"signer {_named(signer)} returned {type(returned).__name__}, an awaitable: signers are synchronous, "
+            "in connect_async() too (a signature is made while a request is built). Give a plain function that "
+            "returns the signature's bytes (a signing service's sync client, or one that waits for its answer)"
+        )
+    raise TypeError(
+        f"signer {_named(signer)} returned {type(returned).__name__} {returned!r:.80}, not the signature's bytes: "
+        "a signer takes the digest and returns bytes (bytearray and memoryview are taken too)"
+    )
+
+
+def _named(signer: Signer) -> str:
+    return getattr(signer, "__qualname__", None) or repr(signer)
 
 
 class CommittedBlocks:

@@ -10,6 +10,7 @@ from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
 import grpc
 
+from ._context import check_seconds
 from ._transport import TransportError, task_being_cancelled, transport_errors_as
 from ._twins import refuse_awaitable
 from .errors import GatewayError
@@ -107,8 +108,11 @@ class EventIterator(Generic[T]):
         """The next event meeting ``condition``; the stream is closed after it, for a one-off wait.
 
         Raises TimeoutError when none came within ``timeout`` seconds (None: no limit), and
-        GatewayError when the stream failed or ended before.
+        GatewayError when the stream failed or ended before. A ``timeout`` that is not a number of
+        seconds from 0 to a year is refused (``check_seconds``): above ``threading.TIMEOUT_MAX`` the
+        timer's thread would die, leaving the wait without a limit.
         """
+        check_seconds("timeout", timeout)
         expired = threading.Event()
         timer = threading.Timer(timeout, self._expire, (expired,)) if timeout is not None else None
         if timer is not None:
@@ -326,6 +330,7 @@ class AsyncEventIterator(Generic[T]):
 
     async def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The async twin of :meth:`EventIterator.first`: the next event meeting ``condition``, then closed."""
+        check_seconds("timeout", timeout)
 
         async def find() -> T:
             async for event in self:

@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 
 Signer = Callable[[bytes], bytes]
-"""Digest in, signature out. For ECDSA: DER-encoded, either S form (the Gateway sends the low-S one)."""
+"""Digest in, signature out, synchronously (in connect_async() too): bytes, bytearray or memoryview. For ECDSA:
+DER-encoded, either S form (the Gateway sends the low-S one, without anything after the DER)."""
 
 _CURVE_ORDERS = {
     "secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
@@ -69,6 +70,46 @@ def signer_from_pem(private_key_pem: bytes | str, password: bytes | None = None)
     if isinstance(private_key_pem, str):
         private_key_pem = private_key_pem.encode()
     return private_key_signer(serialization.load_pem_private_key(private_key_pem, password=password))
+
+
+def leading_der_signature(data: bytes) -> tuple[int, int] | None:
+    """``(r, s)`` of the DER ECDSA signature ``data`` starts with, read as a Fabric peer reads it; None if none.
+
+    Fabric (bccsp/utils/ecdsa.go) reads a signature with Go's ``asn1.Unmarshal``, which takes the leading DER
+    SEQUENCE and ignores the bytes after it, and the elements after ``r`` and ``s`` within it; it then refuses an
+    ``r`` or ``s`` that is not positive. A signer padding its DER to a fixed buffer is therefore verified on its
+    leading SEQUENCE alone, and so must its low-S check be.
+    """
+    sequence = _der_element(data, 0, len(data), 0x30)
+    if sequence is None:
+        return None
+    r = _der_element(data, sequence[0], sequence[1], 0x02)
+    s = _der_element(data, r[1], sequence[1], 0x02) if r is not None else None
+    numbers = [_positive_integer(data[start:end]) for start, end in (r, s)] if s is not None else [None]
+    return None if None in numbers else (numbers[0], numbers[1])
+
+
+def _der_element(data: bytes, start: int, limit: int, tag: int) -> tuple[int, int] | None:
+    """Where the content of the DER element tagged ``tag`` at ``start`` begins and ends, within ``limit``; None when
+    there is none: another tag, an indefinite or non-minimal length (which DER and Go refuse), or too few bytes."""
+    if limit < start + 2 or data[start] != tag:
+        return None
+    length, offset = data[start + 1], start + 2
+    if length & 0x80:
+        count = length & 0x7F
+        if not 0 < count <= 4 or limit < offset + count or data[offset] == 0:
+            return None
+        length, offset = int.from_bytes(data[offset:offset + count], "big"), offset + count
+        if length < 0x80:
+            return None
+    return (offset, offset + length) if offset + length <= limit else None
+
+
+def _positive_integer(content: bytes) -> int | None:
+    """A DER INTEGER's positive value; None if it is empty, negative, zero or not minimally encoded."""
+    if not content or content[0] & 0x80 or len(content) > 1 and content[0] == 0 and not content[1] & 0x80:
+        return None
+    return int.from_bytes(content, "big") or None
 
 
 def to_low_s(der_signature: bytes, curve_order: int) -> bytes:
