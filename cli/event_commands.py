@@ -95,6 +95,9 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
       recfin events --checkpoint ~/.recfin/events.checkpoint --json >> events.jsonl
     """
     checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
+    if checkpointer is not None:
+        # its lock on the file is released when the command ends, not left to the garbage collector
+        click.get_current_context().call_on_close(checkpointer.close)
     # As the gateway decides: a file at block 0 with no transaction yet holds no position, so --start-block counts.
     resume = checkpointer if holds_position(checkpointer) else None
     if resume is not None:
