@@ -31,6 +31,11 @@ def _validate_component(component: str, what: str) -> None:
 def create_composite_key(object_type: str, attributes: list[str] | tuple[str, ...]) -> str:
     """Join ``object_type`` and ``attributes`` into one key (partial keys are prefixes of full ones)."""
     _validate_component(object_type, "object type")
+    # a str is iterable too: taken as is, "inv-7" would become the five attributes "i", "n", "v", "-", "7"
+    if not isinstance(attributes, (list, tuple)):
+        raise TypeError(f"composite key attributes must be a list or tuple of str, got {type(attributes).__name__}"
+                        f"{' ' + excerpt(attributes) if isinstance(attributes, str) else ''}: wrap a single "
+                        "attribute in a list")
     parts = [COMPOSITE_KEY_NAMESPACE, object_type, MIN_UNICODE_RUNE]
     for attribute in attributes:
         _validate_component(attribute, "attribute")
@@ -55,6 +60,15 @@ def partial_key_range(object_type: str, attributes: list[str] | tuple[str, ...])
     """The start and end keys that cover every key with this prefix."""
     start = create_composite_key(object_type, attributes)
     return start, start + MAX_UNICODE_RUNE
+
+
+def validate_bookmark(bookmark: str, start: str, end: str) -> None:
+    """Refuse a non-empty ``bookmark`` outside [start, end) (``end`` "" is unbounded): the peer starts a page at the
+    bookmark as given, so one from outside the range would read keys the query does not cover (composite keys, or
+    another prefix's entries)."""
+    if bookmark and not (start <= bookmark and (not end or bookmark < end)):
+        raise InvalidValue(f"bookmark {excerpt(bookmark)} is not a key of this query's range: send \"\" for the "
+                           "first page, then the bookmark a previous page of the same query returned")
 
 
 def validate_simple_key(key: str) -> None:

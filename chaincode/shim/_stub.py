@@ -445,6 +445,7 @@ class ChaincodeStub:
         if isinstance(page_size, bool) or not isinstance(page_size, int) or not 0 < page_size <= 2**31 - 1:
             raise InvalidValue(f"page_size {page_size!r} is not a whole number from 1 to 2147483647 (QueryMetadata's "
                                "int32): ask for fewer rows and page on with the bookmark")
+        composite.validate_bookmark(bookmark, start, end)
         query_metadata = shim_pb2.QueryMetadata(pageSize=page_size, bookmark=bookmark).SerializeToString()
         iterator = self._range_iterator("", start, end, query_metadata)
         rows = await iterator.collect()

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import importlib
 import logging
 import os
 import signal
+import socket
+import weakref
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -38,6 +41,10 @@ if TYPE_CHECKING:
     from chaincode.contract import Contract, ContractRouter
 
 logger = logging.getLogger(__name__)
+
+# How many started servers rely on the exits_as_failure task factory each of them installed or found installed by
+# another: stopping one of two servers on a loop must leave the other's SystemExit guard in place.
+_exit_guard_users: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, int] = weakref.WeakKeyDictionary()
 
 SHUTDOWN_GRACE_SECONDS = 5.0
 # The peer dials a chaincode server with Fabric's default client keepalive: an HTTP/2 ping
@@ -176,6 +183,7 @@ class ChaincodeServer:
         self._operations = (OperationsServer(operations_address, self.metrics, [self.failed_checks], operations_tls)
                             if operations_address else None)
         self.operations_port: int | None = None
+        self._guarded_loop: asyncio.AbstractEventLoop | None = None
 
     def failed_checks(self) -> list[tuple[str, str]]:
         """The /healthz check: (component, reason) for each failure, none while gRPC serves."""
@@ -184,10 +192,7 @@ class ChaincodeServer:
         return []
 
     async def start(self) -> int:
-        loop = asyncio.get_running_loop()
-        if loop.get_task_factory() is None:
-            # a SystemExit in a task a contract starts would otherwise leave the event loop and end the server
-            loop.set_task_factory(exits_as_failure)
+        self._guard_exits()
         server = grpc.aio.server(options=_grpc_options())
         service = _ChaincodeService(self.router, self.package_id, self.metrics, self.client_names)
         chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(service, server)
@@ -201,6 +206,7 @@ class ChaincodeServer:
             else:
                 port = server.add_insecure_port(self.address)
         except RuntimeError as exc:   # gRPC's "Failed to bind", whatever the cause
+            self._unguard_exits()
             causes = ["another process listens on that port", "the host is not an address of this machine"]
             if tls_cert:
                 causes.append("the TLS certificate and key are not a matching PEM pair")
@@ -230,12 +236,19 @@ class ChaincodeServer:
                 await self.stop(0)   # never left serving gRPC after start() failed
                 if not isinstance(exc, OSError):
                     raise
-                raise OSError(exc.errno, f"cannot serve the operations endpoint on "
-                                         f"{self._operations.host}:{self._operations.port}: {exc.strerror}; "
-                                         f"choose a free port with --operations-address (or "
-                                         f"CHAINCODE_OPERATIONS_ADDRESS); for a server recfin starts, whose "
-                                         f"operations port follows its gRPC port, change the org's "
-                                         f"chaincode_server_port in the topology") from exc
+                host, operations_port = self._operations.host, self._operations.port
+                if isinstance(exc, socket.gaierror):
+                    advice = (f"the host {host!r} does not resolve: give --operations-address (or "
+                              f"CHAINCODE_OPERATIONS_ADDRESS) a host name or address of this machine")
+                elif exc.errno == errno.EADDRNOTAVAIL:
+                    advice = (f"{host!r} is not an address of this machine: give --operations-address (or "
+                              f"CHAINCODE_OPERATIONS_ADDRESS) one of its addresses, or 0.0.0.0 for all of them")
+                else:
+                    advice = ("choose a free port with --operations-address (or CHAINCODE_OPERATIONS_ADDRESS); for "
+                              "a server recfin starts, whose operations port follows its gRPC port, change the "
+                              "org's chaincode_server_port in the topology")
+                raise OSError(exc.errno, f"cannot serve the operations endpoint on {host}:{operations_port}: "
+                                         f"{exc.strerror}; {advice}") from exc
         return port
 
     async def stop(self, grace: float | None = SHUTDOWN_GRACE_SECONDS) -> None:
@@ -263,9 +276,33 @@ class ChaincodeServer:
             await server.stop(grace)   # takes no new calls, and returns as soon as the streams have ended
         if self._operations is not None:
             await self._operations.stop()
+        self._unguard_exits()
+
+    def _guard_exits(self) -> None:
+        """Have the running loop's tasks carry a SystemExit as ExitInTask (exits_as_failure): one a task a contract
+        starts raised would otherwise leave the event loop and end the server. A task factory the embedding
+        program set is left alone."""
         loop = asyncio.get_running_loop()
-        if loop.get_task_factory() is exits_as_failure:   # the loop as it was before start()
-            loop.set_task_factory(None)
+        if self._guarded_loop is not None:
+            return
+        if loop.get_task_factory() is None:
+            loop.set_task_factory(exits_as_failure)
+            _exit_guard_users[loop] = 0
+        elif loop.get_task_factory() is not exits_as_failure or loop not in _exit_guard_users:
+            return
+        _exit_guard_users[loop] += 1
+        self._guarded_loop = loop
+
+    def _unguard_exits(self) -> None:
+        """Undo _guard_exits: the last server on the loop to rely on the factory puts back the loop's none."""
+        loop, self._guarded_loop = self._guarded_loop, None
+        if loop is None or loop not in _exit_guard_users:
+            return
+        _exit_guard_users[loop] -= 1
+        if _exit_guard_users[loop] == 0:
+            del _exit_guard_users[loop]
+            if loop.get_task_factory() is exits_as_failure:   # unless someone has set another since
+                loop.set_task_factory(None)
 
     async def wait_for_termination(self) -> None:
         if self._server is not None:
