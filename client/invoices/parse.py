@@ -153,7 +153,7 @@ def _unpaired_surrogate_in(doc: Any) -> str | None:
         elif isinstance(node, dict):
             for key in node:
                 if _SURROGATE.search(key):
-                    return _join(path, (key.encode("utf-8", "backslashreplace").decode("utf-8"),))
+                    return _join(path, (key,))
             pending.extend((_join(path, (key,)), value) for key, value in reversed(list(node.items())))
         elif isinstance(node, list):
             pending.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(node))))
@@ -213,8 +213,9 @@ def _first_refusal(copies: dict[str, list[Any]]) -> tuple[str, list[Any] | _Cons
 
 def _refusal_in(value: Any, path: str = "") -> tuple[str, list[Any] | _Constant] | None:
     """Where the first thing refused in a decoded JSON value lies (``lines[0]/amount``, starting from ``path``,
-    where the value itself lies), and what it is. Only lists are walked into: an object holding anything refused is a :class:`_RefusedObject`, which says
-    where. Walked without recursion, as lists nested as deep as the decoder allows would exceed it."""
+    where the value itself lies), and what it is. Only lists are walked into: an object holding anything refused
+    is a :class:`_RefusedObject`, which says where. Walked without recursion, as lists nested as deep as the
+    decoder allows would exceed it."""
     pending: list[tuple[str, Any]] = [(path, value)]
     while pending:
         path, node = pending.pop()
@@ -567,7 +568,11 @@ def _identified(invoice: Invoice, r: _Reader, fields: dict[str, str]) -> Invoice
 
 
 def _join(base: str, path: tuple[str, ...]) -> str:
-    return "/".join(([base] if base else []) + list(path))
+    """A field's path from ``base`` down through ``path``; every path in a message is built here. A JSON key holding
+    an unpaired surrogate (``"\\ud800"``) is written escaped, as the surrogate could not be written out as UTF-8 (the
+    terminal, a log); escaping an escaped path again leaves it as it is."""
+    return "/".join(([base] if base else []) + [part.encode("utf-8", "backslashreplace").decode("utf-8")
+                                                for part in path])
 
 
 # The forms an issue date is read in, each matched whole before strptime reads it: strptime alone takes a month or

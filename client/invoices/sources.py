@@ -73,16 +73,23 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-def _not_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("empty: write the value the source gives, since the record is reported as its answer (an "
-                         "empty name would read as the invoice disagreeing with the source, an empty rating as a "
-                         "rating given)")
-    return text
+def _not_blank(why: str) -> AfterValidator:
+    """A field's rule that it holds more than spaces, refusing it with ``why``."""
+    def given(text: str) -> str:
+        if not text.strip():
+            raise ValueError(why)
+        return text
+    return AfterValidator(given)
 
 
 # a name or rating a source gives: never empty
-SourceText = Annotated[str, AfterValidator(_not_blank)]
+SourceText = Annotated[str, _not_blank(
+    "empty: write the value the source gives, since the record is reported as its answer (an empty name would read "
+    "as the invoice disagreeing with the source, an empty rating as a rating given)")]
+# the credit code a registry's or credit bureau's record is of: never empty
+RecordCode = Annotated[str, _not_blank(
+    "no credit code: a record is of the enterprise whose credit code it gives (it is compared with the party's tax "
+    "id asked about, and listed where they differ), so write the code the source gives with it")]
 
 
 class TaxInvoiceRecord(_Frozen):
@@ -125,14 +132,14 @@ class TaxInvoiceRecord(_Frozen):
 
 
 class RegistryRecord(_Frozen):
-    credit_code: str
+    credit_code: RecordCode
     name: SourceText
     status: Literal["active", "deregistered", "revoked"]
     established: date | None = None
 
 
 class CreditRecord(_Frozen):
-    credit_code: str
+    credit_code: RecordCode
     rating: SourceText
     overdue_count: StrictInt = Field(ge=0, description="how many payments are overdue: 0 or more")
     as_of: date
@@ -426,7 +433,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                 findings.append(Finding(check=check, status="fail",
                                         message=f"{registry.source}: no enterprise {party.tax_id}"))
                 continue
-            if record.credit_code != party.tax_id:
+            if not _same_enterprise(party.tax_id, record.credit_code):
                 findings.append(_another_party(check, registry.source, "record", side, party.tax_id, record))
                 said.setdefault(f"{side}.tax_id", {INVOICE_ITSELF: party.tax_id})[registry.source] = record.credit_code
                 continue
@@ -442,7 +449,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
         if record is None:
             findings.append(Finding(check="source.credit.debtor", status="skipped",
                                     message=f"{bureau.source}: no credit record for {invoice.buyer.tax_id}"))
-        elif record.credit_code != invoice.buyer.tax_id:
+        elif not _same_enterprise(invoice.buyer.tax_id, record.credit_code):
             findings.append(_another_party("source.credit.debtor", bureau.source, "credit record", "buyer",
                                            invoice.buyer.tax_id, record))
             said.setdefault("buyer.tax_id", {INVOICE_ITSELF: invoice.buyer.tax_id})[bureau.source] = record.credit_code
@@ -510,6 +517,19 @@ def _same_code(source: str, ours: str, theirs: str) -> Finding:
                    message=f"{source}: invoice code {theirs}" if same else
                    f"{source}: the invoice's code is {theirs or 'none'}, not {ours or 'none'} as the invoice says",
                    details={"invoice": ours, source: theirs})
+
+
+def _same_enterprise(asked: str, code: str) -> bool:
+    """Whether ``code``, the credit code a registry or credit bureau answered with, is that of the party asked about
+    by its tax id ``asked``: the same code, or the credit code of a party holding a legacy 15-character tax id
+    (region code + organization code, as ``check_tax_id`` accepts it), which, issued since 2015, carries the same
+    organization code (characters 9-17, GB 32100-2015; characters 7-15 of the legacy id, GB 11714) that names one
+    organization nationwide. A provider keyed by credit code answers a legacy id so, and the tax source, which knows
+    the invoice by the id on it, agrees with the invoice."""
+    if code == asked:
+        return True
+    return (len(asked) == 15 and check_tax_id(asked).valid and len(code) == 18 and check_tax_id(code).valid
+            and code[8:17] == asked[6:15].upper())
 
 
 def _another_party(check: str, source: str, what: str, side: str, asked: str,

@@ -38,6 +38,22 @@ def test_a_json_invoice_holding_an_unpaired_surrogate_is_refused_naming_where(ch
     assert str(caught.value) == f"invoice.json: {where}: {UNPAIRED}"
 
 
+@pytest.mark.parametrize("text, where", [
+    ('{"lines": [{"a\\ud800": 1, "a\\ud800": 2}]}', "lines[0]/a\\ud800"),
+    ('{"x": {"k\\udc00": NaN}}', "x/k\\udc00"),
+    ('{"k\\udc00": [1, NaN]}', "k\\udc00[1]"),
+    # the copy that holds the key is the one dropped: no walk of the document kept meets it
+    ('{"a": {"k\\ud800": NaN}, "a": 1}', "a/k\\ud800"),
+], ids=["repeated key", "NaN under it", "NaN in a list under it", "in a dropped copy"])
+def test_a_key_holding_an_unpaired_surrogate_is_named_escaped_whatever_is_refused_under_it(text, where):
+    # refused for another reason (a repeated key, a NaN) first, the path to it is written as the surrogate walk writes
+    # it: a message holding the surrogate itself could not be printed, the traceback this refusal is there to avoid
+    with pytest.raises(MalformedInput) as caught:
+        parse_invoice(text.encode(), source="f.json")
+    message = str(caught.value)
+    assert message.startswith(f"f.json: {where}: ") and message.encode("utf-8")
+
+
 def test_a_surrogate_pair_written_as_two_escapes_is_one_character_and_read():
     data = _recfin(lambda d: d["seller"].__setitem__("name", "深圳\U0001f600"))   # json writes \ud83d\ude00
     assert b"\\ud83d\\ude00" in data

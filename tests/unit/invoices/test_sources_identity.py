@@ -3,9 +3,14 @@
 source's record of another seller's invoice is."""
 from datetime import date
 
+import pytest
+from pydantic import ValidationError
+
 from client.invoices import ReferenceBusinessRegistry, ReferenceCreditBureau, ReferenceTaxInvoiceVerifier, attestation
 from client.invoices import verify_with_sources
-from client.invoices.sources import CreditRecord, RegistryRecord
+from client.invoices.credit_code import credit_code_check_digit, organization_code_check_digit
+from client.invoices.model import Party
+from client.invoices.sources import CreditRecord, RegistryRecord, TaxInvoiceRecord
 
 from ._samples import BUYER, BUYER_2, SELLER, SELLER_2, invoice
 
@@ -59,3 +64,82 @@ def test_records_of_the_codes_asked_about_still_pass():
     result = verify_with_sources(invoice(), ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
                                  ReferenceCreditBureau())
     assert result.ok and not result.disagreements
+
+
+def _legacy_15(organisation: str) -> tuple[str, str]:
+    """A legacy 15-character tax id (region + organization code) and the credit code of the same organization."""
+    org = organisation + organization_code_check_digit(organisation)
+    first17 = "91440300" + org
+    return "440300" + org, first17 + credit_code_check_digit(first17)
+
+
+class _Answering:
+    """A tax source confirming the invoice as written, a registry and a bureau answering each tax id asked about with
+    the record of ``answers[tax_id]`` (the id itself where not listed)."""
+
+    def __init__(self, inv, answers):
+        self.inv, self.answers = inv, answers
+        self.source = "gov-tax"
+
+    def lookup_invoice(self, number, seller_tax_id, code):
+        inv = self.inv
+        return TaxInvoiceRecord(number=inv.number, seller_tax_id=inv.seller.tax_id, seller_name=inv.seller.name,
+                                buyer_tax_id=inv.buyer.tax_id, buyer_name=inv.buyer.name, issue_date=inv.issue_date,
+                                total_with_tax_fen=inv.total_with_tax_fen, status="normal")
+
+    def registry(self):
+        answers, names = self.answers, {self.inv.seller.tax_id: SELLER.name, self.inv.buyer.tax_id: BUYER.name}
+
+        class Registry:
+            source = "gov-registry"
+
+            def lookup_enterprise(self, tax_id):
+                return RegistryRecord(credit_code=answers.get(tax_id, tax_id), name=names[tax_id], status="active")
+        return Registry()
+
+    def bureau(self):
+        answers = self.answers
+
+        class Bureau:
+            source = "gov-credit"
+
+            def lookup_credit(self, tax_id):
+                return CreditRecord(credit_code=answers.get(tax_id, tax_id), rating="AA", overdue_count=0,
+                                    as_of=date(2026, 8, 31))
+        return Bureau()
+
+
+def test_a_party_with_a_legacy_tax_id_answered_with_its_own_credit_code_is_that_party():
+    # a provider keyed by credit code answers the pre-2015 id by the code since issued to the same organization
+    seller_id, seller_code = _legacy_15("12345678")
+    buyer_id, buyer_code = _legacy_15("87654321")
+    inv = invoice(seller=Party(name=SELLER.name, tax_id=seller_id), buyer=Party(name=BUYER.name, tax_id=buyer_id))
+    sources = _Answering(inv, {seller_id: seller_code, buyer_id: buyer_code})
+    result = verify_with_sources(inv, sources, sources.registry(), sources.bureau())
+    checks = {f.check: f for f in result.findings}
+    assert checks["source.registry.seller"].status == "pass"
+    assert checks["source.registry.seller"].details["credit_code"] == seller_code
+    assert checks["source.registry.buyer"].status == "pass" and checks["source.credit.debtor"].status == "pass"
+    assert result.ok and not result.disagreements
+
+
+def test_a_legacy_tax_id_answered_with_another_organization_s_credit_code_is_another_party():
+    seller_id, _ = _legacy_15("12345678")
+    _, other_code = _legacy_15("12345679")
+    inv = invoice(seller=Party(name=SELLER.name, tax_id=seller_id))
+    sources = _Answering(inv, {seller_id: other_code})
+    result = verify_with_sources(inv, sources, sources.registry())
+    seller = {f.check: f for f in result.findings}["source.registry.seller"]
+    assert seller.status == "fail" and seller.details == {"asked": seller_id, "credit_code": other_code}
+    assert [d.field for d in result.disagreements] == ["seller.tax_id"] and not result.ok
+
+
+@pytest.mark.parametrize("make", [
+    lambda code: RegistryRecord(credit_code=code, name=SELLER.name, status="active"),
+    lambda code: CreditRecord(credit_code=code, rating="AA", overdue_count=0, as_of=date(2026, 8, 31)),
+], ids=["registry", "credit"])
+@pytest.mark.parametrize("blank", ["", " "], ids=["empty", "spaces"])
+def test_a_record_without_a_credit_code_is_refused_rather_than_read_as_another_enterprise_s(make, blank):
+    with pytest.raises(ValidationError, match="no credit code: a record is of the enterprise whose credit code it "
+                                              "gives"):
+        make(blank)
