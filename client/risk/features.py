@@ -36,8 +36,10 @@ overdue now, the late shares) and the confirmation count once per original
 claim, however its holders split it (:class:`OriginalClaim`): it fell due
 once, it is late if any part was paid late or is overdue, and its days late
 are the most of any part's. A part the history gives no confirmation of its
-own is confirmed as its nearest confirmed ancestor, and a split parent none
-of whose parts the history holds stays payable itself.
+own is confirmed as its nearest confirmed ancestor. A claim is closed when
+the history holds parts of it, its 'split' event or not; a split parent none
+of whose parts the history holds stays payable itself, unless the history
+holds a part that could be its (:func:`_carry_confirmation_into_parts`).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from typing import NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from .history import ReceivableHistory
+from .history import held_ancestor as _held_ancestor
 
 WINDOWS = (90, 180, 365)
 HORIZON_DAYS = 90  # the model speaks of receivables falling due in the next 90 days (client.risk.dataset)
@@ -243,15 +246,26 @@ def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
 def _carry_confirmation_into_parts(claims: dict[str, _Claim]) -> None:
     """A split only changes who is owed: the debtor confirmed the claim, not each part (the contract keeps the
     original's confirmed_on on its parts). A part without a confirmation of its own in the history takes its nearest
-    confirmed ancestor's, so an unpaid part still counts as owed; and a split parent none of whose parts the history
-    holds stays the claim the debtor owes, rather than dropping out of timeliness and the labels."""
-    has_parts = set()
+    confirmed ancestor's, so an unpaid part still counts as owed.
+
+    A claim is closed (its parts are paid instead) exactly when the history holds parts of it by ``as_of``, its
+    'split' event left out or dated later included: otherwise the parent and the parts taking its confirmation would
+    both be owed. A split parent none of whose parts the history holds stays the claim the debtor owes, rather than
+    dropping out of timeliness and the labels, unless the history holds a part that could be its: one whose parent
+    resolves to no claim the history holds (its ids need not follow the contract's ``{parent}.{n}``), with the
+    parent's due date (the contract keeps it on the parts) and a face no larger. That part is counted already, and
+    reopening the parent next to it would count the claim twice."""
+    has_parts: set[str] = set()
+    orphan_face: dict[date, int] = {}   # due date -> the smallest face of a part whose parent is held nowhere
     for claim in claims.values():
         if claim.parent_id is not None:
-            has_parts.add(_held_ancestor(claim.parent_id, claims))
+            parent = _held_ancestor(claim.parent_id, claims)
+            has_parts.add(parent)
+            if parent not in claims:
+                orphan_face[claim.due] = min(orphan_face.get(claim.due, claim.face), claim.face)
     for receivable_id, claim in claims.items():
-        if claim.split and receivable_id not in has_parts:
-            claim.split = False
+        claim.split = receivable_id in has_parts or (claim.split and orphan_face.get(claim.due, claim.face + 1)
+                                                     <= claim.face)
         if claim.confirmed_on is None and claim.parent_id is not None:
             claim.confirmed_on = _confirmed_ancestor(receivable_id, claims)
 
@@ -307,21 +321,13 @@ def original_id(receivable_id: str, claims: dict[str, _Claim]) -> str:
     holds (R.2 missing between R and R.2.1) is passed by the contract's naming of parts, ``{parent}.{n}``: the
     nearest id it holds that the missing one extends, so R's parts count with R rather than as a second claim."""
     seen = {receivable_id}
+    # ReceivableHistory refuses parent cycles; the ids compared are those the walk goes to (a parent the history
+    # leaves out resolves to an id it holds), so the walk ends whatever a history lets through
     while (claim := claims.get(receivable_id)) is not None and claim.parent_id is not None \
-            and claim.parent_id not in seen:   # a parent loop in a hand-written file ends where it closes
-        receivable_id = _held_ancestor(claim.parent_id, claims)
-        seen.add(receivable_id)
+            and (above := _held_ancestor(claim.parent_id, claims)) not in seen:
+        receivable_id = above
+        seen.add(above)
     return receivable_id
-
-
-def _held_ancestor(parent_id: str, claims: dict[str, _Claim]) -> str:
-    """``parent_id`` where the history holds it, else the nearest id it holds of which ``parent_id`` is a part by
-    name (``{id}.{n}``...), else the root its name says (the id before the first "."): parts under a missing
-    parent whose own parents are missing too still group as one claim."""
-    candidate = parent_id
-    while candidate not in claims and "." in candidate:
-        candidate = candidate.rsplit(".", 1)[0]
-    return candidate
 
 
 class _OriginalFaces:

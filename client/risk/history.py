@@ -24,7 +24,7 @@ holder as an opaque token, which is all concentration needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from datetime import date
 from typing import Any, Literal, Protocol
 
@@ -90,7 +90,8 @@ class ReceivableHistory(BaseModel):
     The events are sorted into that order when the history is made or loaded:
     the features take a claim's holder and settlement from its latest event and
     its confirmation from its first, so a history file written in another order
-    gives the features the ledger would give.
+    gives the features the ledger would give. A history in which a claim
+    descends from itself is refused (:func:`_refuse_parent_cycles`).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -105,12 +106,64 @@ class ReceivableHistory(BaseModel):
             if event.debtor != self.debtor:
                 raise ValueError(f"events.{i}.debtor: {event.debtor!r} is not the history's debtor {self.debtor!r}")
         self.events = sorted(self.events, key=ledger_order)
+        _refuse_parent_cycles(self.events)
         return self
 
     def as_of(self, as_of: date) -> "ReceivableHistory":
         """The history as it stood at the end of ``as_of``: events recorded after it are dropped."""
         return ReceivableHistory(debtor=self.debtor, synthetic=self.synthetic,
                                  events=[e for e in self.events if e.event_date <= as_of])
+
+
+def held_ancestor(parent_id: str, held: Container[str]) -> str:
+    """``parent_id`` where ``held`` holds it, else the nearest id it holds of which ``parent_id`` is a part by name
+    (the contract names parts ``{id}.{n}``...), else the root its name says (the id before the first "."): parts
+    under a missing parent whose own parents are missing too still group as one claim."""
+    candidate = parent_id
+    while candidate not in held and "." in candidate:
+        candidate = candidate.rsplit(".", 1)[0]
+    return candidate
+
+
+def _refuse_parent_cycles(events: list[LedgerEvent]) -> None:
+    """Refuse a history in which a claim descends from itself: through its parent_id (a claim's first event gives
+    it, as the features read it) or any id the history holds of which that parent is a part by name ({id}.{n}: what
+    :func:`held_ancestor` goes to in a view as of a date before the parent was registered, or when the file leaves it
+    out). A view of the history as of an earlier date holds fewer ids and so no cycle either; the features would
+    count a claim on a cycle as two originals."""
+    parent: dict[str, str | None] = {}
+    for event in events:   # in ledger order: the first event of each claim gives its parent, as in the features
+        parent.setdefault(event.receivable_id, event.parent_id)
+    above: dict[str, list[str]] = {}
+    for receivable_id, parent_id in parent.items():
+        names = []
+        while parent_id is not None:
+            if parent_id in parent:
+                names.append(parent_id)
+            parent_id = parent_id.rsplit(".", 1)[0] if "." in parent_id else None
+        above[receivable_id] = names
+    done: set[str] = set()
+    for start in above:
+        if start in done:
+            continue
+        path, on_path, stack = [start], {start}, [iter(above[start])]
+        while stack:   # depth first, without recursion: a chain of parts may be long
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
+                stack.pop()
+                continue
+            if nxt in on_path:
+                cycle = path[path.index(nxt):] + [nxt]
+                raise ValueError(f"parent_id: the claims {' -> '.join(cycle)} are each split from the next (by "
+                                 "parent_id, or by a parent_id naming a part {id}.{n} of it), so a claim would "
+                                 "descend from itself: correct the parent_id of one of them")
+            if nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                stack.append(iter(above[nxt]))
 
 
 # ---------------------------------------------------------------- from the ledger

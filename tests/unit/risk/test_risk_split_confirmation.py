@@ -128,3 +128,81 @@ def test_parts_of_many_left_out_originals_are_grouped_in_linear_work(monkeypatch
     f = debtor_features(history, AS_OF)
     assert (f.confirmed_count, f.confirmed_amount, f.overdue_count) == (n, 100 * n, n)
     assert len(calls) <= 10 * n
+
+
+# ---------------------------------------------------------------- parents in hand-written files
+
+@pytest.mark.parametrize(("parents", "cycle"), [
+    ({"A": "B", "B": "A"}, "A -> B -> A"),
+    ({"X": "Y.5", "Y": "X.7"}, "X -> Y -> X"),                  # through parts the file leaves out, by their names
+    ({"A": "B", "B": "C.2", "C": "A"}, "A -> B -> C -> A"),
+    ({"X": "Y.5", "Y.5": "Z", "Y": "X.7"}, "X -> Y -> X"),      # Y.5 held but named a part of Y: before it is
+])                                                              # registered, X resolves to Y
+def test_a_history_in_which_a_claim_descends_from_itself_is_refused(parents, cycle):
+    """Such a parent loop made the features count one claim as two originals, or never return; refused on the whole
+    file, every earlier view of it (which holds fewer ids) is free of loops too."""
+    events = [ev(rid, "confirmed", date(2025, 1, 1), R_DUE, parent=parent) for rid, parent in parents.items()]
+    if "Y.5" in parents:
+        events.append(ev("Y.5", "registered", date(2025, 1, 3), R_DUE, parent="Z"))
+    with pytest.raises(ValueError) as info:
+        ReceivableHistory(debtor=DEBTOR, events=events)
+    message = info.value.errors()[0]["msg"]
+    assert f"parent_id: the claims {cycle} are each split from the next" in message and "\n" not in message
+
+
+class _BoundedClaims(dict):
+    """Claims that fail a walk up the parents once it has looked up far more ids than there are claims."""
+
+    def get(self, key, default=None):
+        self.looked_up = getattr(self, "looked_up", 0) + 1
+        assert self.looked_up < 100, "original_id keeps walking a parent loop"
+        return super().get(key, default)
+
+
+def test_original_id_ends_on_a_parent_loop_through_left_out_parts():
+    """Whatever a history lets through: X's parent Y.5 resolves to Y and Y's X.7 to X; the walk stops there."""
+    claims = _BoundedClaims(X=claim_states(ReceivableHistory(debtor=DEBTOR, events=CONFIRMED_R), AS_OF)["R"])
+    claims["X"].parent_id = "Y.5"
+    claims["Y"] = features_module._Claim(face=1, due=R_DUE, holder="S1", parent_id="X.7")
+    assert features_module.original_id("X", claims) == "Y"
+
+
+def test_parts_close_their_parent_whose_split_event_the_history_leaves_out_or_dates_later():
+    """R's parts are owed instead of R from the day the history holds them, its 'split' event or not; a part
+    registered after the as-of date does not close R on it (no look-ahead)."""
+    parts = [e for e in PARTS_REGISTERED_ONLY if e.kind != "split"]
+    split_later = parts + [ev("R", "split", date(2025, 5, 1), R_DUE)]
+    for events in (CONFIRMED_R + parts, CONFIRMED_R + split_later):
+        f = features(events)
+        assert (f.confirmed_count, f.overdue_count, f.overdue_amount, f.open_amount) == (1, 1, 100_000, 100_000)
+        assert f.concentration == 0.6   # owed to the parts' holders
+        before = features(events, date(2025, 1, 31))
+        assert (before.open_amount, before.concentration) == (100_000, 1.0)   # R itself, to S1
+        assert labelled_claims(ReceivableHistory(debtor=DEBTOR, events=events), date(2025, 2, 15),
+                               history_ends=AS_OF) == [(R_DUE, 1)]
+
+
+SPLIT_R = CONFIRMED_R + [ev("R", "split", date(2025, 2, 1), R_DUE)]
+
+
+def _part_under_left_out_middle(due=R_DUE, face=50_000, on=date(2025, 2, 1)):
+    """X, a part of M, a part of R (ids not following {parent}.{n}); M left out of the file."""
+    return [ev("X", "confirmed", on, due, face=face, parent="M")]
+
+
+def test_a_split_parent_is_not_reopened_beside_a_part_that_could_be_its():
+    f = features(SPLIT_R + _part_under_left_out_middle())
+    assert (f.overdue_count, f.overdue_amount, f.open_amount) == (1, 50_000, 50_000)   # X only, not R again
+    labels = labelled_claims(ReceivableHistory(debtor=DEBTOR, events=SPLIT_R + _part_under_left_out_middle()),
+                             date(2025, 2, 15), history_ends=AS_OF)
+    assert labels == [(R_DUE, 1)]
+
+
+@pytest.mark.parametrize("part", [
+    _part_under_left_out_middle(due=R_DUE + DAY),             # another due date: a part keeps its claim's
+    _part_under_left_out_middle(face=150_000),                # a face larger than R's
+    _part_under_left_out_middle(on=date(2025, 6, 2)),         # registered after the as-of date
+])
+def test_a_split_parent_is_reopened_beside_parts_that_cannot_be_its(part):
+    f = features(SPLIT_R + part)
+    assert f.open_amount == 100_000 + (part[0].face_amount if part[0].event_date <= AS_OF else 0)
