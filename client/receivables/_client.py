@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from fabric_protos.peer import transaction_pb2
 from fabric_protos.peer.lifecycle import lifecycle_pb2
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.collections import collection_name
 from client.gateway import RetryPolicy
@@ -54,6 +54,7 @@ from ._models import (
     Provenance,
     Receivable,
     ReceivableRegistration,
+    Request,
     RequestRecord,
     Reseal,
     Role,
@@ -191,8 +192,10 @@ def _date_text(value: date | None, what: str) -> str:
 DISCOUNT_OFFER_SCOPES = ("open", "all")
 
 
-def _json(model: BaseModel) -> str:
-    return json.dumps(model.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False)
+def _json(request: Request) -> str:
+    """A request as the argument sent: validated again as it stands (``Request.to_json``), so one changed since it
+    was built (``model_copy(update=...)`` validates nothing) goes out converted, or raises before it is sent."""
+    return json.dumps(request.to_json(), separators=(",", ":"), ensure_ascii=False)
 
 
 class _Operations:
@@ -209,6 +212,9 @@ class _Operations:
         self.contract = contract
         self.network = network
         self.retry = retry
+        # the salt of each offer this client sent, and its financing: one salt in two holders' offers would let
+        # either find the other's terms from the public terms_hash (``_offer`` refuses it)
+        self._offer_salts: dict[str, str] = {}
 
     def _call(self, kind: str, name: str, args: Sequence[str], model: Any, *,
               transient: dict[str, bytes] | None = None, endorsing_organizations: Sequence[str] | None = None):
@@ -714,8 +720,18 @@ class _Operations:
                exposure_version: int | None):
         # sent only when given: a contract before the version takes the financing id alone
         version = [] if exposure_version is None else [_exposure_version(exposure_version)]
-        return self._submit("MakeFinancingOffer", _text(financing_id, "financing_id"), *version,
-                            transient=terms.transient(), endorsing_organizations=endorsing_organizations, model=Offer)
+        transient = terms.transient()     # checked as sent: the salt below is the one that goes out
+        # an offer sent again on the same financing (after a lost answer, or withdrawn and made again) sends the
+        # same bytes; the same salt on another financing is refused, and kept as sent once it is out (a failed
+        # transaction's public write, terms_hash included, is in its block all the same)
+        earlier = self._offer_salts.setdefault(terms.salt, _text(financing_id, "financing_id"))
+        if earlier != financing_id:
+            raise ValueError(f"these terms carry the salt of this client's offer on financing {earlier}: each offer "
+                             "needs its own, or a holder reading its terms could find the other's from the public "
+                             "terms_hash; build FinancingTerms anew, or copy them with "
+                             "model_copy(update={'salt': secrets.token_hex(16)}); nothing was sent")
+        return self._submit("MakeFinancingOffer", financing_id, *version, transient=transient,
+                            endorsing_organizations=endorsing_organizations, model=Offer)
 
     def withdraw_offer(self, offer_id: str, reason: str) -> Offer:
         """The bank that made an open offer takes it back: no holder can accept it afterwards, and it leaves the
@@ -1332,6 +1348,7 @@ def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
     if not isinstance(terms, FinancingTerms):
         raise TypeError(f"{what} takes FinancingTerms")
     fen_sent(terms.fees, "fees", cap=MAX_FEN if cap is None else cap)   # raises, before anything is read or sent
+    terms.checked()     # and so does any other term changed since they were built (model_copy validates nothing)
 
 
 def _accepted_offer(financing: FinancingView | None) -> str | None:

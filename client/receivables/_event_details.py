@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import ConfigDict, Field, StrictBool, StrictInt
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from ._models import Allocation, Document, Fen, LedgerUpgrade, Outcome, RateValue, Role, Status
 
@@ -98,10 +98,22 @@ class ReceivableSplit(_HolderChange):
 
 
 class FinancingRequested(EventDetails):
+    """``outstanding``: what the claim's debtor still owes, the amount a bank's advance is on."""
+
     financing_id: str
     outstanding: Fen
     currency: OlderEventCurrency = None
     due_date: date
+
+    @model_validator(mode="before")
+    @classmethod
+    def _outstanding_under_its_earlier_name(cls, data: Any) -> Any:
+        # the earliest contract versions (before fc0b0ee) named the same figure face_amount (they emitted
+        # r.outstanding): their events stay in the blocks for good and read under today's name. An event naming
+        # both is no contract's: face_amount is refused then, as any field a model does not know
+        if isinstance(data, dict) and "face_amount" in data and "outstanding" not in data:
+            data = {("outstanding" if name == "face_amount" else name): value for name, value in data.items()}
+        return data
 
 
 class FinancingWithdrawn(EventDetails):

@@ -10,25 +10,29 @@ as silently lost data. ``model.to_json()`` gives back the contract's JSON.
   ``HistoryEntry.timestamp``) stay ISO 8601 strings exactly as written.
 - Rates are ``Decimal`` (the contract sends decimal strings).
 
-Requests (``PartyRegistration``, ``InvoiceInput``, ``ReceivableRegistration``,
-``FinancingTerms``, ``DiscountOfferRequest``, ``ScaleTier``, ``InvoiceAttestationRequest``) take amounts as int
-fen or Decimal yuan and rates as Decimal or decimal strings (a discount offer's sent in one spelling per value,
-``CanonicalRateIn``); floats raise ``TypeError``, negative amounts ``ValueError`` (the contract takes none).
+Requests (``PartyRegistration``, ``InvoiceInput``, ``GoodsReceiptReference``, ``ReceivableRegistration``,
+``FinancingTerms``, ``DiscountOfferRequest``, ``ScaleTierIn``, ``InvoiceAttestationRequest``: each a
+:class:`Request`) take amounts as int fen or Decimal yuan and rates as Decimal or decimal strings (a discount
+offer's sent in one spelling per value, ``CanonicalRateIn``); floats raise ``TypeError``, negative amounts
+``ValueError`` (the contract takes none). They are checked when built, on each assignment, and again as sent.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, StrictBool,
                       StrictInt, SerializerFunctionWrapHandler, ValidationInfo, field_validator, model_serializer,
                       model_validator)
 
+from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.model import invoices_in_the_claims_currency
+from chaincode.receivables.money import parse_currency
 
 from ..money import LEDGER_MAX_FEN, MAX_FEN, canonical_rate_text, rate_text, to_fen
 
@@ -96,6 +100,29 @@ class Document(BaseModel):
         return self.model_dump(mode="json")
 
 
+class Request(Document):
+    """A document the client sends: checked when built, on each assignment, and again as it is sent.
+
+    ``model_copy(update=...)`` validates nothing (pydantic's rule), so a copy could hold Decimal yuan where fen go,
+    or a float: :meth:`to_json`, which every request is sent through, validates the request again as it stands,
+    with its nested requests (``revalidate_instances``), converting as when it was built. The check is idempotent:
+    fen already converted stay fen, an int is never read as yuan again."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, revalidate_instances="always")
+
+    SENT_CAP: ClassVar[int] = MAX_FEN
+    """The largest amount :meth:`checked` takes by default: a new record's."""
+
+    def checked(self, *, cap: int | None = None) -> Self:
+        """The request validated again as it stands, amounts at most ``cap`` (default :attr:`SENT_CAP`): Decimal
+        yuan become fen; a float, bool or str amount raises TypeError, as when it was built."""
+        return type(self).model_validate(self, context={AMOUNT_CAP: self.SENT_CAP if cap is None else cap})
+
+    def to_json(self) -> dict[str, Any]:
+        """The request as the contract's JSON, as sent: validated again first (:meth:`checked`)."""
+        return Document.to_json(self.checked())
+
+
 # ---------------------------------------------------------------- common
 
 class Action(Document):
@@ -110,7 +137,7 @@ class Action(Document):
 
 # ---------------------------------------------------------------- parties
 
-class PartyRegistration(Document):
+class PartyRegistration(Request):
     uscc: str
     name: str
     role: Role
@@ -149,7 +176,7 @@ class Party(Document):
 
 # ---------------------------------------------------------------- receivables
 
-class InvoiceInput(Document):
+class InvoiceInput(Request):
     number: str = Field(description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one")
     code: str = Field(default="", description="发票代码 of an invoice with an 8-digit number; empty for a fully digitalised e-invoice")
     date: date
@@ -182,7 +209,7 @@ class Invoice(Document):
     fingerprint: str
 
 
-class GoodsReceiptPartReference(Document):
+class GoodsReceiptPartReference(Request):
     """What a registration says of a delivery invoiced in several invoices, its claim being for one part of it: the
     receipt's whole value. The contract counts the part's share itself, from the registration's invoices."""
 
@@ -202,7 +229,7 @@ class GoodsReceiptPart(Document):
                                              "fixed then (a part ended since still counts in it)")
 
 
-class GoodsReceiptReference(Document):
+class GoodsReceiptReference(Request):
     """A goods receipt (入库单) the claim is for: the buyer's purchase order and receipt numbers, as its documents
     give them, and, for a delivery invoiced in parts, the claim's ``part`` of it. The contract keys it with the
     debtor's credit code, and refuses a receipt another live claim lists, except further parts of a receipt
@@ -235,7 +262,7 @@ class GoodsReceipt(GoodsReceiptReference):
                                          "receipt number] as JSON")
 
 
-class ReceivableRegistration(Document):
+class ReceivableRegistration(Request):
     debtor: str
     face_amount: AmountIn
     currency: str = "CNY"
@@ -385,13 +412,27 @@ class PaymentResult(Receivable):
 
 # ---------------------------------------------------------------- financing
 
-class FinancingTerms(Document):
+def new_salt() -> str:
+    """A fresh salt for financing terms: 32 random hex characters."""
+    return secrets.token_hex(16)
+
+
+class FinancingTerms(Request):
     """A bank's commercial terms (private data; the public offer keeps their hash).
 
     ``salt`` defaults to 32 random hex characters so the hash cannot be found by
     guessing the few likely terms. Keep the terms: the disbursement must pass
     exactly these again (or read them back with ``get_offer_terms``).
+
+    One salt serves one offer: a holder reads its own offer's terms in clear, so the same salt in another holder's
+    offer would let it find that offer's terms by hashing guesses against the public ``terms_hash``. A copy with
+    changes (``model_copy(update=...)`` not naming ``salt``) is new terms and draws a fresh salt, unless the salt was
+    given explicitly; ``make_offer`` refuses a salt its client already sent in an offer on another financing.
     """
+
+    # terms repeated at acceptance and disbursement may hold fees stored under the earlier cap; a new offer's are
+    # held to MAX_FEN by make_offer before anything is read or sent
+    SENT_CAP: ClassVar[int] = LEDGER_MAX_FEN
 
     advance_rate: RateIn
     discount_rate: RateIn
@@ -399,10 +440,21 @@ class FinancingTerms(Document):
     recourse: StrictBool   # the contract refuses anything but true/false; refuse "yes" here, before signing
     day_count: DayCount = "ACT/360"
     expires_on: date
-    salt: str = Field(default_factory=lambda: secrets.token_hex(16), min_length=16, max_length=128)
+    salt: str = Field(default_factory=new_salt, min_length=16, max_length=128)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; one with changes draws a fresh salt unless ``update`` names one or the salt was given
+        explicitly (changed terms are another offer's, see the class)."""
+        drawn = bool(update) and "salt" not in (update or {}) and "salt" not in self.model_fields_set
+        if drawn:
+            update = {**(update or {}), "salt": new_salt()}
+        copy = super().model_copy(update=update, deep=deep)
+        if drawn:
+            copy.__pydantic_fields_set__.discard("salt")    # drawn as the default is: a later copy draws again
+        return copy
 
     def transient(self) -> dict[str, bytes]:
-        """The transient map the contract expects: the terms as JSON under ``terms``."""
+        """The transient map the contract expects: the terms as JSON under ``terms``, as sent (:meth:`to_json`)."""
         return {"terms": json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode("utf-8")}
 
 
@@ -533,12 +585,12 @@ class ScaleTier(Document):
     apr: RateValue
 
 
-class ScaleTierIn(Document):
+class ScaleTierIn(Request):
     min_days_early: StrictInt
     apr: CanonicalRateIn
 
 
-class DiscountOfferRequest(Document):
+class DiscountOfferRequest(Request):
     """An early-payment offer: exactly one of ``apr`` (flat) or ``scale`` (tiers)."""
 
     apr: CanonicalRateIn | None = None
@@ -573,7 +625,7 @@ class DiscountOffer(Document):
 Outcome = Literal["pass", "fail"]
 
 
-class InvoiceAttestationRequest(Document):
+class InvoiceAttestationRequest(Request):
     """What a bank attests about an invoice: the values verified, the sources asked, the outcome,
     the evidence's digest.
 
@@ -883,6 +935,16 @@ class OpenOffer(Document):
     advance: Fen
 
 
+def _currency_code(currency: Any) -> str:
+    """``currency`` as the ledger spells every currency (ISO 4217, three capital letters, the contract's own rule);
+    ValueError naming it otherwise: a lookup under another spelling would find nothing and answer 0."""
+    try:
+        return parse_currency(currency)
+    except ContractRuleViolation:
+        raise ValueError(f"currency {currency!r}: give an ISO 4217 code in capitals (CNY, USD), as the ledger "
+                         "spells every currency; under another spelling nothing would match") from None
+
+
 class FinancierExposure(Document):
     """``GetFinancierExposure``: one bank's outstanding financed principal on one debtor, per currency
     (``exposure``: currency -> fen), and the financings it is made of; and the advances its offers there that
@@ -903,12 +965,14 @@ class FinancierExposure(Document):
     offers: list[OpenOffer]
 
     def exposure_in(self, currency: str) -> int:
-        """The outstanding principal in ``currency``, fen: 0 when the bank has none in it."""
-        return self.exposure.get(currency, 0)
+        """The outstanding principal in ``currency``, fen: 0 when the bank has none in it. A currency the ledger
+        could not hold (not three capital letters: ``"cny"``) raises ValueError rather than answer 0."""
+        return self.exposure.get(_currency_code(currency), 0)
 
     def offered_in(self, currency: str) -> int:
-        """What the bank's open offers in ``currency`` would advance if accepted, fen: 0 when it has none."""
-        return self.offered.get(currency, 0)
+        """What the bank's open offers in ``currency`` would advance if accepted, fen: 0 when it has none (a
+        currency not three capital letters raises ValueError, as for :meth:`exposure_in`)."""
+        return self.offered.get(_currency_code(currency), 0)
 
     def committed_in(self, currency: str) -> int:
         """``exposure_in`` + ``offered_in``: what to hold against a limit on the debtor in ``currency``, fen."""

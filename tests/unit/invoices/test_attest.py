@@ -793,15 +793,15 @@ def test_evidence_naming_a_source_twice_or_confirming_nothing_is_not_attested():
 
 
 def test_the_contract_refuses_an_attestation_naming_a_source_twice_and_records_nothing():
-    from client.receivables import InvoiceAttestationRequest
+    from client.receivables import InvoiceAttestation
 
     inv = read_invoice(INVOICE)
     ledger = Ledger()
     request = attestation_request(inv, attestation(verify_with_sources(inv, *sources()), AT))
-    # built past the SDK's own check (it refuses the same before signing) to show the contract refuses it too
-    twice = InvoiceAttestationRequest.model_construct(**{**dict(request), "sources": ["reference-tax", "reference-tax"]})
+    # sent past the SDK's own check (it refuses the same when built and as sent) to show the contract refuses it too
+    twice = json.dumps({**request.to_json(), "sources": ["reference-tax", "reference-tax"]})
     with pytest.raises(RuleViolation) as refused:
-        ledger.client("bank").attest_invoice_verification(twice)
+        ledger.client("bank")._submit("AttestInvoiceVerification", twice, "twice-1", model=InvoiceAttestation)
     assert refused.value.rule == "argument-invalid"
     assert "sources names 'reference-tax' more than once" in str(refused.value)
     assert ledger.client("bank").invoice_attestations(invoice_fingerprint(inv)) == []
