@@ -12,10 +12,12 @@ Policies are evaluated as Fabric does:
 - ImplicitMeta: the named sub-policy of each child group (each org); ANY needs one,
   ALL every one, MAJORITY more than half;
 - Signature (NOutOf over MSP principals, greedy: client.ledger.signature_policy): each signer
-  can satisfy one principal; a signer satisfies 'X.member' when its certificate was issued by
-  a root CA of MSP X in the current config, and 'X.admin' / 'X.peer' / 'X.client' when, in
-  addition, its OU is the role's NodeOU (or, for admin, it is one of the MSP's listed admin
-  certificates).
+  can satisfy one principal; a signer satisfies 'X.member' when its certificate is an identity
+  of MSP X in the current config as Fabric's MSP validates one (client.ledger.msp: it chains to
+  X's CAs, each with a Subject Key Identifier, no CRL of X lists it, its OUs are one of X's OU
+  identifiers where X lists any and, with NodeOUs on, exactly one NodeOU OU), and 'X.admin' /
+  'X.peer' / 'X.client' when, in addition, its OU is the role's NodeOU (or, for admin, it is
+  one of the MSP's listed admin certificates).
 Signatures that do not verify as Fabric verifies them (a high-S ECDSA signature among them),
 signatures of a certificate that a CRL of its CA in its MSP's revocation list names, signatures of
 any identity of an MSP whose revocation list holds a CRL without an Authority Key Identifier (Fabric's
@@ -29,12 +31,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from cryptography import x509
-from cryptography.x509.oid import NameOID
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 
+from client.ledger.msp import certificate_problem, chain_to, role_problem
 from client.ledger.revocation import refusing
 # renamed: evaluate() here checks a whole update, and signature_policy names org_definition's parser
 from client.ledger.signature_policy import Evaluation
@@ -189,22 +192,21 @@ def refusal(signer: config_signing.SignedBy, msps: dict[str, OrgMsp], config: co
     return None if msp is None else revocation(signer.certificate, msp, config)
 
 
-def _ous(cert: x509.Certificate) -> set[str]:
-    return {a.value for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)}
-
-
 def satisfies(signer: config_signing.SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
-    """Whether one valid signer is the principal 'msp_id.role' under the channel's MSPs."""
+    """Whether one valid signer is the principal 'msp_id.role' under the channel's MSPs: its certificate is an
+    identity of that MSP as Fabric's MSP validates one (client.ledger.msp.certificate_problem: CA chain, SKIs, CRLs,
+    organizational units and NodeOUs), its CAs' dates taken where Fabric takes them (a second after the
+    certificate's notBefore: the MSP ignores expiry), and, for a role other than member, the MSP's NodeOUs tell
+    that role and the certificate carries its OU (an admin may instead be one of the MSP's listed admins)."""
     msp = msps.get(msp_id)
-    if msp is None or signer.msp_id != msp_id or not signer.valid or _issuing_root(signer.certificate, msp) is None \
-            or _refusing_crl(signer.certificate, msp) is not None:
+    if msp is None or signer.msp_id != msp_id or not signer.valid:
         return False
-    if role == "member":
+    identities, cert = msp.identities, signer.certificate
+    if certificate_problem(cert, identities, cert.not_valid_before_utc + timedelta(seconds=1)) is not None:
+        return False
+    if role == "member" or (role == "admin" and any(x509.load_pem_x509_certificate(pem) == cert for pem in msp.admins)):
         return True
-    if role == "admin" and any(x509.load_pem_x509_certificate(pem) == signer.certificate for pem in msp.admins):
-        return True
-    ou = msp.node_ous.get(role)
-    return ou is not None and ou in _ous(signer.certificate)
+    return identities.tells_role(role) and role_problem(chain_to(cert, identities), identities, role) is None
 
 
 # ---- evaluation -------------------------------------------------------------------------------------

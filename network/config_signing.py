@@ -22,13 +22,13 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.msp import identities_pb2
 
 from client.atomic_file import write_atomically
 from client.gateway import Identity, Signer, hashing, load_msp_folder
-from client.gateway._signer import VERIFIED_CURVE_ORDERS
+from client.gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 
 from .errors import NetworkError
 
@@ -128,15 +128,19 @@ def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy
 def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes) -> str:
     """Why the ordering service would not accept signature as cert's over signed ("" when it would)."""
     key = cert.public_key()
+    # Fabric's bccsp reads the DER SEQUENCE the signature starts with (bytes after it ignored, r and s positive)
+    numbers = leading_der_signature(signature) if isinstance(key, ec.EllipticCurvePublicKey) else None
     try:
-        key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
+        if numbers is None:
+            raise InvalidSignature
+        key.verify(encode_dss_signature(*numbers), signed, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, TypeError, ValueError):
         return "the signature does not verify under its certificate's key (made over other bytes, or another key)"
     order = VERIFIED_CURVE_ORDERS.get(key.curve.name)
     if order is None:
         return f"its certificate's key is on curve {key.curve.name}, which Fabric does not verify"
     # Fabric's bccsp accepts only the low-S form of an ECDSA signature, so that no second valid form of it exists
-    if decode_dss_signature(signature)[1] > order // 2:
+    if numbers[1] > order // 2:
         return ("its ECDSA signature has S in the upper half of the curve order, which Fabric refuses "
                 "(it takes the low-S form only, as `recfin org sign` makes)")
     return ""

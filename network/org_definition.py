@@ -13,14 +13,19 @@ turns either into a `common.Policy`.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from functools import cached_property
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
 from fabric_protos.peer import configuration_pb2 as peer_config_pb2
 
+from client.ledger.msp import ChannelMsp
 from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
 from client.yaml_files import read_yaml_mapping, yaml_kind
 
@@ -146,8 +151,49 @@ def config_policy(spec: dict, mod_policy: str = ADMINS) -> configtx_pb2.ConfigPo
 
 
 # ---- the MSP value ------------------------------------------------------------------------
-def _pems(folder: Path) -> list[bytes]:
-    return [p.read_bytes() for p in sorted(folder.glob("*.pem"))] if folder.is_dir() else []
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([^\r\n]*?)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+CERTIFICATE_PEM, CRL_PEM = "CERTIFICATE", "X509 CRL"
+
+
+def _first_pem_type(data: bytes) -> str | None:
+    """The type of the first PEM block of ``data`` whose body decodes (as Go's pem.Decode finds one, passing over a
+    broken block), None when it holds none."""
+    for block in _PEM_BLOCK.finditer(data):
+        body = b"".join(line for line in block.group(2).splitlines() if b":" not in line)   # headers left out
+        try:
+            base64.b64decode(b"".join(body.split()), validate=True)
+        except binascii.Error:
+            continue
+        return block.group(1).decode("ascii", "replace")
+    return None
+
+
+def _pems(folder: Path, kind: str = CERTIFICATE_PEM) -> list[bytes]:
+    """The files of an MSP subfolder as configtxgen reads them (Fabric's getPemMaterialFromDir): every regular file
+    whose first PEM block is a ``kind`` ("CERTIFICATE", "X509 CRL"), whatever its name, in name order; a folder,
+    and a file of another name holding no such PEM, is passed over. A ``*.pem`` file that holds no PEM of ``kind``
+    (DER bytes, a key) is refused, naming it, rather than written into the config, where Fabric's MSP would fail
+    on it or pass it over."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NetworkError(f"cannot read {path} ({exc.strerror or exc}): make it readable, or move it out of "
+                               f"{folder}") from None
+        first = _first_pem_type(data)
+        if first == kind:
+            found.append(data)
+        elif path.suffix == ".pem":
+            held = "no PEM block" if first is None else f"a PEM {first}"
+            raise NetworkError(f"{path} holds {held}, not the PEM {kind} a .pem file of {folder.name}/ must hold "
+                               f"(configtxgen would pass it over, Fabric's MSP could not use it): write it as PEM "
+                               f"(openssl's -outform PEM), or move it out of {folder}")
+    return found
 
 
 def _msp_config_damaged(config_file: Path, problem: str) -> NetworkError:
@@ -213,18 +259,10 @@ def _msp_file(msp_dir: Path, name: str, named_in: str) -> bytes:
 
 def fabric_msp_config(msp_id: str, msp_dir: Path) -> msp_config_pb2.FabricMSPConfig:
     """The FabricMSPConfig of a verifying MSP folder (cacerts, tlscacerts, config.yaml), as configtxgen reads it."""
-    roots = _pems(msp_dir / "cacerts")
-    if not roots:
-        raise NetworkError(f"no CA certificate in {msp_dir / 'cacerts'}: generate the org's crypto material first")
-    conf = msp_config_pb2.FabricMSPConfig(
-        name=msp_id, root_certs=roots, intermediate_certs=_pems(msp_dir / "intermediatecerts"),
-        admins=_pems(msp_dir / "admincerts"), tls_root_certs=_pems(msp_dir / "tlscacerts"),
-        tls_intermediate_certs=_pems(msp_dir / "tlsintermediatecerts"),
-        # the org's CRLs (`recfin org user revoke` writes crls/crl.pem), as configtxgen reads them
-        revocation_list=_pems(msp_dir / "crls"),
-        crypto_config=msp_config_pb2.FabricCryptoConfig(signature_hash_family="SHA2",
-                                                        identity_identifier_hash_function="SHA256"))
+    # config.yaml and the certificates it names first: its problems are named before those of the folders
     doc = msp_node_config(msp_dir)     # its shapes checked
+    conf = msp_config_pb2.FabricMSPConfig(name=msp_id, crypto_config=msp_config_pb2.FabricCryptoConfig(
+        signature_hash_family="SHA2", identity_identifier_hash_function="SHA256"))
     for number, ou in enumerate(doc.get("OrganizationalUnitIdentifiers") or [], 1):
         conf.organizational_unit_identifiers.append(msp_config_pb2.FabricOUIdentifier(
             certificate=_msp_file(msp_dir, ou["Certificate"], f"OrganizationalUnitIdentifiers entry {number}"),
@@ -238,6 +276,16 @@ def fabric_msp_config(msp_id: str, msp_dir: Path) -> msp_config_pb2.FabricMSPCon
                 ident.organizational_unit_identifier = node_ous[key]["OrganizationalUnitIdentifier"]
                 if node_ous[key].get("Certificate"):
                     ident.certificate = _msp_file(msp_dir, node_ous[key]["Certificate"], f"NodeOUs.{key}")
+    roots = _pems(msp_dir / "cacerts")
+    if not roots:
+        raise NetworkError(f"no CA certificate in {msp_dir / 'cacerts'}: generate the org's crypto material first")
+    conf.root_certs.extend(roots)
+    conf.intermediate_certs.extend(_pems(msp_dir / "intermediatecerts"))
+    conf.admins.extend(_pems(msp_dir / "admincerts"))
+    conf.tls_root_certs.extend(_pems(msp_dir / "tlscacerts"))
+    conf.tls_intermediate_certs.extend(_pems(msp_dir / "tlsintermediatecerts"))
+    # the org's CRLs (`recfin org user revoke` writes crls/crl.pem), as configtxgen reads them
+    conf.revocation_list.extend(_pems(msp_dir / "crls", CRL_PEM))
     return conf
 
 
@@ -266,7 +314,8 @@ def org_group(org: dict) -> configtx_pb2.ConfigGroup:
 
 @dataclass(frozen=True)
 class OrgMsp:
-    """What an org's MSP value says, decoded: its ID and the certificates it trusts."""
+    """What an org's MSP value says, decoded: its ID and the certificates it trusts; ``config``, the whole
+    FabricMSPConfig it was decoded from (intermediate CAs, OU identifiers, NodeOU certificates)."""
 
     msp_id: str
     root_certs: tuple[bytes, ...]
@@ -274,6 +323,21 @@ class OrgMsp:
     node_ous: dict[str, str]            # role -> OU (client, peer, admin, orderer) when NodeOUs are on
     admins: tuple[bytes, ...] = ()      # admin certificates listed explicitly (none with NodeOUs)
     revocation_list: tuple[bytes, ...] = ()     # CRLs: the certificates the MSP refuses
+    config: msp_config_pb2.FabricMSPConfig | None = dataclass_field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def identities(self) -> ChannelMsp:
+        """The MSP as it validates identities (client.ledger.msp), from ``config``; for an OrgMsp made of its parts
+        alone, from those (its roots, CRLs and NodeOUs). ValueError where a certificate of it does not load."""
+        conf = self.config
+        if conf is None:
+            conf = msp_config_pb2.FabricMSPConfig(name=self.msp_id, root_certs=self.root_certs,
+                                                  revocation_list=self.revocation_list)
+            if self.node_ous:
+                conf.fabric_node_ous.enable = True
+                for role, ou in self.node_ous.items():
+                    getattr(conf.fabric_node_ous, f"{role}_ou_identifier").organizational_unit_identifier = ou
+        return ChannelMsp.of(conf)
 
 
 def decode_msp(group: configtx_pb2.ConfigGroup) -> OrgMsp:
@@ -286,7 +350,7 @@ def decode_msp(group: configtx_pb2.ConfigGroup) -> OrgMsp:
             if ident.organizational_unit_identifier:
                 ous[key.removesuffix("OUIdentifier").lower()] = ident.organizational_unit_identifier
     return OrgMsp(conf.name, tuple(conf.root_certs), tuple(conf.tls_root_certs), ous, tuple(conf.admins),
-                  tuple(conf.revocation_list))
+                  tuple(conf.revocation_list), conf)
 
 
 def revocation_list(group: configtx_pb2.ConfigGroup) -> list[bytes]:

@@ -29,9 +29,9 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 from google.protobuf.message import DecodeError
 
 from ..gateway import hashing
-from ..gateway._signer import VERIFIED_CURVE_ORDERS, to_low_s
+from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import CERTIFICATE_ERRORS
-from .qscc import LedgerReadError, decoded
+from .qscc import LedgerReadError, decoded, enum_name
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,7 @@ class CommittedTransaction:
     @property
     def validation(self) -> str:
         """The validation code's name (``VALID``, ``ENDORSEMENT_POLICY_FAILURE``, ...)."""
-        return transaction_pb2.TxValidationCode.Name(self.validation_code) \
-            if self.validation_code in transaction_pb2.TxValidationCode.values() else str(self.validation_code)
+        return enum_name(transaction_pb2.TxValidationCode, self.validation_code)
 
 
 # Not merged with network.config_signing.signature_problem: it refuses Ed25519 and verifies before the curve.
@@ -102,8 +101,13 @@ def signature_problem(public_key, signature: bytes, message: bytes) -> str | Non
             order = VERIFIED_CURVE_ORDERS.get(public_key.curve.name)
             if order is None:
                 return f"the endorser's key is on curve {public_key.curve.name}, which no Fabric MSP verifies"
-            public_key.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
-            if to_low_s(signature, order) != signature:
+            # Fabric's bccsp reads the DER SEQUENCE the signature starts with (bytes after it ignored, r and s
+            # positive), as leading_der_signature does
+            numbers = leading_der_signature(signature)
+            if numbers is None:
+                raise InvalidSignature
+            public_key.verify(utils.encode_dss_signature(*numbers), digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+            if numbers[1] > order // 2:
                 return "the signature's S is in the upper half of the curve order, which Fabric refuses"
             return None
         if isinstance(public_key, ed25519.Ed25519PublicKey):
@@ -157,8 +161,8 @@ def committed_transaction(processed: transaction_pb2.ProcessedTransaction) -> Co
     payload = decoded(common_pb2.Payload, processed.transactionEnvelope.payload, "the transaction's payload")
     header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, "the transaction's channel header")
     if header.type != common_pb2.ENDORSER_TRANSACTION:
-        raise LedgerReadError(f"transaction {header.tx_id} is of type {common_pb2.HeaderType.Name(header.type)}, "
-                              "not an endorser transaction")
+        raise LedgerReadError(f"transaction {header.tx_id} is of type "
+                              f"{enum_name(common_pb2.HeaderType, header.type)}, not an endorser transaction")
     try:
         when = datetime.fromtimestamp(header.timestamp.seconds + header.timestamp.nanos / 1e9, timezone.utc)
     except (ValueError, OverflowError, OSError):

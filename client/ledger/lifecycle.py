@@ -99,11 +99,15 @@ class CollectionOrgs(NamedTuple):
     hold its private data), and ``endorsers``, the ones its own endorsement policy's signature policy names (who
     endorses a write to it), each sorted, each once; ``endorsement``, that signature policy as peers meet it
     (:class:`EndorsementRule`). ``endorsers`` and ``endorsement`` None when the collection sets no signature
-    policy of its own (a write to it is then endorsed as the chaincode's policy asks)."""
+    policy of its own: ``channel_policy`` then names the channel policy its endorsement policy references, which
+    Fabric validates a write to it against and whose orgs the definition does not tell (as
+    :class:`ChaincodeEndorsement` names one), and where that is None too, it sets no endorsement policy at all
+    (a write to it is then endorsed as the chaincode's policy asks)."""
 
     members: list[str]
     endorsers: list[str] | None
     endorsement: EndorsementRule | None
+    channel_policy: str | None = None
 
 
 def collection_orgs(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, collection: str
@@ -116,7 +120,7 @@ def collection_orgs(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, co
             members = _principal_orgs(static.member_orgs_policy.signature_policy, f"a member of {collection}")
             endorsement = static.endorsement_policy
             if not endorsement.HasField("signature_policy"):
-                return CollectionOrgs(members, None, None)
+                return CollectionOrgs(members, None, None, endorsement.channel_config_policy_reference or None)
             policy, endorser = endorsement.signature_policy, f"an endorser of {collection}"
             return CollectionOrgs(members, _principal_orgs(policy, endorser), _endorsement_rule(policy, endorser))
     return None

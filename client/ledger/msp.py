@@ -6,10 +6,15 @@ The MSP itself ignores expiry there; an auditor asks more: every certificate of 
 dates at the moment being audited. Nothing here trusts an MSP ID written in a message: the MSP is the one the
 configuration defines under that ID, and the certificate must chain to its CAs.
 
+Fabric's MSP also asks of every identity, whatever it is checked for, what its organizational units (the OU
+attributes of its certificate's subject) allow (msp/mspimplvalidate.go, validateIdentityOUsV1 and V142): where the
+MSP lists organizational unit identifiers, one OU of the identity must be one of them (issued under the chain the
+identifier names); where it enables NodeOUs and sets at least one role's identifier, exactly one of the identity's
+OU attributes, each one counted, must be a NodeOU's (OU=peer twice is none; client and admin both, none either).
+
 Which role an identity has (peer, client, admin, orderer) only an MSP with NodeOUs enabled can tell: the role
 is the organizational unit of its certificate, matched against the MSP's NodeOU identifiers (and, where one
-names a certificate, the CA chain above the identity must be that certificate's), and an identity with more
-than one role's OU is none of them (msp/mspimplvalidate.go, validateIdentityOUsV142). Without NodeOUs a client
+names a certificate, the CA chain above the identity must be that certificate's). Without NodeOUs a client
 or admin certificate of the org passes for its peer: nothing in the certificate says otherwise.
 """
 from __future__ import annotations
@@ -46,8 +51,8 @@ def fabric_msp_config(group: configtx_pb2.ConfigGroup) -> msp_config_pb2.FabricM
 
 @dataclass(frozen=True)
 class NodeOU:
-    """A role's NodeOU identifier: the OU its certificates carry and, when set, the CA certificate whose chain
-    must be the one above them."""
+    """An OU identifier of an MSP (a role's NodeOU, or one of its organizational unit identifiers): the OU its
+    certificates carry and, when set, the CA certificate whose chain must be the one above them."""
 
     ou: str
     certificate: x509.Certificate | None = None
@@ -55,38 +60,42 @@ class NodeOU:
 
 @dataclass(frozen=True)
 class ChannelMsp:
-    """An org's MSP as the channel configuration defines it: its CA certificates, CRLs and, when it enables
-    NodeOUs, each role's NodeOU (``node_ous`` None: NodeOUs off, roles cannot be told)."""
+    """An org's MSP as the channel configuration defines it: its CA certificates, CRLs, when it enables NodeOUs
+    (and sets one role's identifier at least), each role's NodeOU (``node_ous`` None: NodeOUs off, roles cannot be
+    told), and the organizational unit identifiers one of which every identity must carry when it lists any."""
 
     msp_id: str
     roots: tuple[x509.Certificate, ...]
     intermediates: tuple[x509.Certificate, ...]
     crls: tuple[bytes, ...]
     node_ous: Mapping[str, NodeOU] | None = field(default=None, compare=False)
+    ou_identifiers: tuple[NodeOU, ...] = field(default=(), compare=False)
 
     @classmethod
     def of(cls, conf: msp_config_pb2.FabricMSPConfig) -> ChannelMsp:
         return cls(conf.name, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.root_certs),
                    tuple(x509.load_pem_x509_certificate(pem) for pem in conf.intermediate_certs),
-                   tuple(conf.revocation_list), _node_ous(conf))
+                   tuple(conf.revocation_list), _node_ous(conf),
+                   tuple(_ou_identifier(identifier) for identifier in conf.organizational_unit_identifiers))
 
     def tells_role(self, role: str) -> bool:
         """Whether this MSP can tell an identity of ``role`` from the org's others (NodeOUs on, the role's set)."""
         return self.node_ous is not None and role in self.node_ous
 
 
+def _ou_identifier(identifier: msp_config_pb2.FabricOUIdentifier) -> NodeOU:
+    return NodeOU(identifier.organizational_unit_identifier,
+                  x509.load_pem_x509_certificate(identifier.certificate) if identifier.certificate else None)
+
+
 def _node_ous(conf: msp_config_pb2.FabricMSPConfig) -> dict[str, NodeOU] | None:
-    """Each role's NodeOU of an MSP that enables them (a role without an OU identifier left out), else None."""
+    """Each role's NodeOU of an MSP that enables them (a role whose identifier is unset left out), else None. An
+    MSP that enables them but sets no role's identifier enforces none (Fabric's setupNodeOUsV142): None too."""
     if not conf.HasField("fabric_node_ous") or not conf.fabric_node_ous.enable:
         return None
-    found = {}
-    for role in NODE_OU_ROLES:
-        identifier = getattr(conf.fabric_node_ous, f"{role}_ou_identifier")
-        if identifier.organizational_unit_identifier:
-            found[role] = NodeOU(identifier.organizational_unit_identifier,
-                                 x509.load_pem_x509_certificate(identifier.certificate)
-                                 if identifier.certificate else None)
-    return found
+    found = {role: _ou_identifier(getattr(conf.fabric_node_ous, f"{role}_ou_identifier")) for role in NODE_OU_ROLES
+             if conf.fabric_node_ous.HasField(f"{role}_ou_identifier")}
+    return found or None
 
 
 def channel_msps(config: configtx_pb2.Config) -> dict[str, ChannelMsp]:
@@ -155,36 +164,73 @@ def _organizational_units(cert: x509.Certificate) -> list[str]:
     return [attribute.value for attribute in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)]
 
 
-def _has_node_ou(chain: list[x509.Certificate], node_ou: NodeOU, msp: ChannelMsp) -> bool:
-    """Whether the identity (``chain[0]``, chained to ``msp``) carries the NodeOU: its OU, and where the NodeOU
-    names a certificate, the chain above the identity is that certificate's (Fabric compares the two chains)."""
-    if node_ou.ou not in _organizational_units(chain[0]):
-        return False
-    return node_ou.certificate is None or chain[1:] == (chain_to(node_ou.certificate, msp) or [])
+def _issued_as(chain: list[x509.Certificate], identifier: NodeOU, msp: ChannelMsp) -> bool:
+    """Whether the identity (``chain[0]``, chained to ``msp``) is issued as the OU identifier asks: where it names a
+    certificate, the chain above the identity is that certificate's (Fabric compares the two chains' hashes)."""
+    return identifier.certificate is None or chain[1:] == (chain_to(identifier.certificate, msp) or [])
+
+
+def _ou_problem(chain: list[x509.Certificate], msp: ChannelMsp) -> str | None:
+    """Why the organizational units of the identity ``chain[0]`` (chained to ``msp``) make it no identity of the
+    MSP, or None: Fabric's validateIdentityOUsV1, then, with NodeOUs on, V142's count of NodeOU OU attributes."""
+    who, ous = _subject(chain[0]), _organizational_units(chain[0])
+    if msp.ou_identifiers and not any(identifier.ou in ous and _issued_as(chain, identifier, msp)
+                                      for identifier in msp.ou_identifiers):
+        listed = ", ".join(sorted({identifier.ou for identifier in msp.ou_identifiers}))
+        if not ous:
+            return (f"the certificate of {who} carries no organizational unit, while {msp.msp_id}'s MSP takes only "
+                    f"identities of its organizational unit identifiers ({listed})")
+        return (f"none of the organizational units of the certificate of {who} ({', '.join(ous)}) is one of "
+                f"{msp.msp_id}'s MSP's organizational unit identifiers ({listed}; where one names a CA certificate, "
+                f"issued under it), which Fabric's MSP requires")
+    if msp.node_ous is None:
+        return None
+    by_ou = {node_ou.ou: (role, node_ou) for role, node_ou in msp.node_ous.items()}   # a later role wins, as in Go
+    carried = []
+    for ou in ous:
+        if ou not in by_ou:
+            continue
+        role, node_ou = by_ou[ou]
+        if not _issued_as(chain, node_ou, msp):
+            return (f"the certificate of {who} carries none of {msp.msp_id}'s NodeOU roles: its OU {ou} is the "
+                    f"{role} OU, whose NodeOU names a CA certificate the identity is not issued under")
+        carried.append(role)
+        if len(carried) > 1:
+            break                                       # Fabric stops at the second, as refused
+    if not carried:
+        return (f"the certificate of {who} carries none of {msp.msp_id}'s NodeOU roles, which {msp.msp_id}'s "
+                "MSP refuses")
+    if len(carried) > 1:
+        roles = sorted(set(carried), key=NODE_OU_ROLES.index)
+        if len(roles) > 1:
+            return (f"the certificate of {who} carries the OUs of several roles ({', '.join(roles)}), which "
+                    f"{msp.msp_id}'s MSP refuses")
+        return (f"the certificate of {who} carries {msp.msp_id}'s {roles[0]} OU {len(carried)} times, which "
+                f"{msp.msp_id}'s MSP refuses (an identity carries exactly one NodeOU OU)")
+    return None
 
 
 def role_problem(chain: list[x509.Certificate], msp: ChannelMsp, role: str) -> str | None:
-    """Why the identity ``chain[0]`` (chained to ``msp``) is not of ``role`` as the MSP's NodeOUs tell it, or None
-    when it is, or when the MSP cannot tell (:meth:`ChannelMsp.tells_role`)."""
+    """Why the identity ``chain[0]`` (chained to ``msp``, its OUs valid: :func:`certificate_problem`) is not of
+    ``role`` as the MSP's NodeOUs tell it, or None when it is, or when the MSP cannot tell
+    (:meth:`ChannelMsp.tells_role`)."""
     if not msp.tells_role(role):
         return None
-    roles = [name for name, node_ou in (msp.node_ous or {}).items() if _has_node_ou(chain, node_ou, msp)]
-    if roles == [role]:
+    ous = _organizational_units(chain[0])
+    if msp.node_ous[role].ou in ous:
         return None
-    who = _subject(chain[0])
-    if not roles:
-        return f"the certificate of {who} carries none of {msp.msp_id}'s NodeOU roles, so it is no {role}"
-    if len(roles) > 1:
-        return (f"the certificate of {who} carries the OUs of several roles ({', '.join(roles)}), which "
-                f"{msp.msp_id}'s MSP refuses")
-    return f"the certificate of {who} carries {msp.msp_id}'s {roles[0]} OU: it is no {role}"
+    other = next((f"{msp.msp_id}'s {name} OU" for name, node_ou in msp.node_ous.items() if node_ou.ou in ous),
+                 f"none of {msp.msp_id}'s NodeOU roles")
+    return f"the certificate of {_subject(chain[0])} carries {other}: it is no {role}"
 
 
 def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, role: str | None = None) -> str | None:
     """Why ``cert`` is not an identity of ``msp`` at moment ``at`` (an aware datetime), or None when it is:
-    it chains to one of the MSP's roots, it and its CAs are within their dates, no CRL of an issuing CA
-    (matched as the MSP matches them) lists it or a CA between it and the root, and, with ``role`` and an MSP
-    whose NodeOUs tell it, it is of that role. A certificate whose fields cannot be read is no identity."""
+    it chains to one of the MSP's roots, it and its CAs are within their dates, each issuing CA has a Subject Key
+    Identifier Fabric reads, no CRL of an issuing CA (matched as the MSP matches them) lists it or a CA between it
+    and the root, its organizational units are the MSP's (its OU identifiers, its NodeOUs: :func:`_ou_problem`),
+    and, with ``role`` and an MSP whose NodeOUs tell it, it is of that role. A certificate whose fields cannot be
+    read is no identity."""
     try:
         return _certificate_problem(cert, msp, at, role)
     except CERTIFICATE_ERRORS as error:
@@ -203,6 +249,12 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, 
             return (f"the certificate of {_subject(link)} was not valid at {at.isoformat()} (valid "
                     f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
     for child, issuer in zip(chain, chain[1:]):
+        unreadable = revocation.ski_problem(issuer)
+        if unreadable is not None:
+            # Fabric reads the issuer's SKI before any CRL ("could not obtain Subject Key Identifier for signer
+            # cert"), and fails the identity without it, whatever the MSP's CRLs are
+            return (f"the CA certificate of {_subject(issuer)}, which issued {_subject(child)}, {unreadable}, so "
+                    f"Fabric refuses {who}")
         found = revocation.refusing(msp.crls, issuer, child.serial_number)
         if found is None:
             continue
@@ -215,4 +267,4 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, 
         when = listing.get_revoked_certificate_by_serial_number(child.serial_number).revocation_date_utc
         return (f"the certificate of {_subject(child)} (serial {child.serial_number:x}) is on {msp.msp_id}'s "
                 f"revocation list in the channel config (revoked {when.isoformat()})")
-    return None if role is None else role_problem(chain, msp, role)
+    return _ou_problem(chain, msp) or (None if role is None else role_problem(chain, msp, role))

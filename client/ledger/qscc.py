@@ -21,6 +21,12 @@ class LedgerReadError(ValueError):
     """A peer's answer that is not what Fabric stores: a block or transaction that does not decode."""
 
 
+def enum_name(enum, number: int) -> str:
+    """The name of ``number`` in a protobuf enum (``common_pb2.HeaderType``, ``TxValidationCode``), or the number
+    itself where the enum names none: a block may carry a value this SDK's protos do not know, which Name raises at."""
+    return enum.Name(number) if number in enum.values() else str(number)
+
+
 def ask_own_org(qscc, msp_id: str, function: str, *arguments: str | bytes) -> bytes:
     """A system chaincode query (qscc, ``_lifecycle``) answered by a peer of ``msp_id``'s org: left to choose, the
     Gateway may pass a query to another org's peer, whose ledger would then answer for the peer being checked."""
@@ -68,7 +74,7 @@ def config_of(block: common_pb2.Block) -> configtx_pb2.Config:
     header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its channel header")
     if header.type != common_pb2.CONFIG:
         raise LedgerReadError(f"block {block.header.number} is not a config block (its transaction is of type "
-                              f"{common_pb2.HeaderType.Name(header.type)})")
+                              f"{enum_name(common_pb2.HeaderType, header.type)})")
     return decoded(configtx_pb2.ConfigEnvelope, payload.data, "the config envelope").config
 
 

@@ -5,7 +5,9 @@ Identifier of the CA that issued the certificate; when that CRL lists the certif
 signature verifies under that CA's key, the identity is refused (msp/mspimplvalidate.go). A CRL signed by
 another key revokes nothing here. A CRL without an AKI matches no CA either, but the MSP, walking its CRLs,
 fails the identity when it reaches one ("could not obtain Authority Key Identifier for crl"): one such CRL
-in an MSP's list fails every identity of that MSP (`has_authority_key_id` finds it).
+in an MSP's list fails every identity of that MSP (`has_authority_key_id` finds it). Before any CRL, the MSP
+reads the Subject Key Identifier of the CA that issued the identity, and fails the identity where it cannot
+("could not obtain Subject Key Identifier for signer cert"), whatever CRLs it holds (`ski_problem`).
 
 The MSP reads one extension of a CRL, the AKI, and with Go's encoding/asn1, which is stricter than
 BER in places and laxer than DER in others (it ignores bytes after the AKI's SEQUENCE, and after the
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Sequence
 
 from asn1crypto import core
 from asn1crypto import crl as asn1_crl
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 
 
@@ -39,6 +42,7 @@ def ca_ski(ca_cert: x509.Certificate) -> x509.SubjectKeyIdentifier:
 
 AUTHORITY_KEY_IDENTIFIER = "2.5.29.35"
 CRL_NUMBER = "2.5.29.20"
+SUBJECT_KEY_IDENTIFIER = "2.5.29.14"
 
 
 class _RawExtension(core.Sequence):
@@ -55,6 +59,11 @@ class _RawExtensions(core.SequenceOf):
 class _RawTbsCertList(asn1_crl.TbsCertList):
     _fields = [*asn1_crl.TbsCertList._fields[:-1],
                ("crl_extensions", _RawExtensions, {"explicit": 0, "optional": True})]
+
+
+class _RawTbsCertificate(asn1_x509.TbsCertificate):
+    _fields = [*asn1_x509.TbsCertificate._fields[:-1],
+               ("extensions", _RawExtensions, {"explicit": 3, "optional": True})]
 
 
 def extension_value(crl: x509.CertificateRevocationList, oid: str) -> bytes | None:
@@ -128,18 +137,24 @@ _CONTEXT_SPECIFIC, _UNIVERSAL, _SEQUENCE = 2, 0, 16
 _AKI_FIELDS = ((0, False), (1, False), (2, True))
 
 
+def _go_leading(value: bytes, tag_wanted: int, constructed_wanted: bool, kind: str) -> bytes:
+    """The content of the universal element ``value`` starts with, as asn1.Unmarshal reads it (the bytes after it
+    ignored); _GoAsn1Error where it is none of that tag (``kind`` names it) or Go cannot read it."""
+    if not value:
+        raise _GoAsn1Error("sequence truncated")
+    tag_class, constructed, tag, length, offset = _go_tag_and_length(value, 0)
+    if (tag_class, tag, constructed) != (_UNIVERSAL, tag_wanted, constructed_wanted):
+        raise _GoAsn1Error(f"tags don't match: the value is not {kind}")
+    if offset + length > len(value):
+        raise _GoAsn1Error("data truncated")
+    return value[offset:offset + length]
+
+
 def _go_key_identifier(value: bytes) -> bytes:
     """The keyIdentifier of an AKI extension value, decoded as asn1.Unmarshal(value, &authorityKeyIdentifier{})
     decodes it in Fabric's getAuthorityKeyIdentifierFromCrl (b"" when the AKI has none); _GoAsn1Error where Go
     returns an error."""
-    if not value:
-        raise _GoAsn1Error("sequence truncated")
-    tag_class, constructed, tag, length, offset = _go_tag_and_length(value, 0)
-    if (tag_class, tag, constructed) != (_UNIVERSAL, _SEQUENCE, True):
-        raise _GoAsn1Error("tags don't match: the value is not a SEQUENCE")
-    if offset + length > len(value):
-        raise _GoAsn1Error("data truncated")
-    fields, at, key_identifier = value[offset:offset + length], 0, b""   # bytes after the SEQUENCE: ignored
+    fields, at, key_identifier = _go_leading(value, _SEQUENCE, True, "a SEQUENCE"), 0, b""
     for field_tag, field_constructed in _AKI_FIELDS:
         if at == len(fields):
             continue                                    # optional, absent
@@ -154,6 +169,38 @@ def _go_key_identifier(value: bytes) -> bytes:
             key_identifier = fields[start:start + length]
         at = start + length
     return key_identifier                               # elements after the fields: ignored, as Go does
+
+
+_OCTET_STRING = 4
+
+
+def fabric_ski(ca_cert: x509.Certificate) -> bytes:
+    """The Subject Key Identifier of a CA certificate as Fabric's MSP reads it (getSubjectKeyIdentifierFromCert: the
+    first SKI extension, its value an OCTET STRING as Go's asn1.Unmarshal decodes it, bytes after it ignored);
+    ValueError, saying what the certificate lacks, where Fabric obtains none."""
+    try:
+        extensions = _RawTbsCertificate.load(ca_cert.tbs_certificate_bytes)["extensions"]
+        value = next((extension["extn_value"].native for extension in extensions
+                      if extension["extn_id"].dotted == SUBJECT_KEY_IDENTIFIER), None)
+    except (ValueError, TypeError) as error:          # asn1crypto's errors for bytes it cannot parse
+        raise ValueError(f"has no readable Subject Key Identifier: its extensions cannot be read "
+                         f"({str(error).splitlines()[0]})") from None
+    if value is None:
+        raise ValueError("has no Subject Key Identifier")
+    try:
+        return _go_leading(value, _OCTET_STRING, False, "an OCTET STRING")
+    except _GoAsn1Error as error:
+        raise ValueError(f"has a Subject Key Identifier that Fabric cannot decode (asn1: {error})") from None
+
+
+def ski_problem(ca_cert: x509.Certificate) -> str | None:
+    """What the CA certificate lacks for Fabric's MSP, said of it ("has no Subject Key Identifier"); None when the
+    MSP obtains an SKI from it. Fabric refuses every identity the CA issued without one."""
+    try:
+        fabric_ski(ca_cert)
+    except ValueError as problem:
+        return str(problem)
+    return None
 
 
 def fabric_key_identifier(crl: x509.CertificateRevocationList) -> bytes:
@@ -196,11 +243,12 @@ def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationL
 
 
 def _as_cas(crl: x509.CertificateRevocationList, ca_cert: x509.Certificate) -> x509.CertificateRevocationList | None:
-    """crl if it is ca_cert's as Fabric matches them (of_ca), else None."""
+    """crl if it is ca_cert's as Fabric matches them (of_ca), else None: None too where the CA has no SKI Fabric
+    reads (ski_problem), whose identities Fabric refuses before it looks at any CRL."""
     try:
         aki = fabric_key_identifier(crl)
-        ski = ca_ski(ca_cert).digest
-    except (x509.ExtensionNotFound, ValueError):
+        ski = fabric_ski(ca_cert)
+    except ValueError:
         return None
     if aki != ski or not crl.is_signature_valid(ca_cert.public_key()):
         return None

@@ -619,7 +619,8 @@ class _Operations:
             # else taken as the derived default, any two orgs, which any other member meets with ``org``: the first
             # in name order, so that every write of the org's terms goes to the same org, whichever host sends it
             try:
-                rule = chaincode_endorsement(definition).rule
+                # a channel policy of the collection's own tells no orgs either: taken as that default too
+                rule = None if orgs.channel_policy else chaincode_endorsement(definition).rule
             except LedgerReadError as error:
                 return None, f"the chaincode's endorsement policy could not be read from a peer of {org} ({error})"
             if rule is None:

@@ -176,11 +176,15 @@ def test_a_few_problems_are_all_listed_without_a_count(tmp_path):
 
 # ---- an MSP folder's config.yaml ------------------------------------------------------------------------------------
 
+# PEM-armoured, as an MSP folder's files must be to be read at all; what it holds is never parsed here
+A_CA_CERTIFICATE = b"-----BEGIN CERTIFICATE-----\nYSBDQSBjZXJ0aWZpY2F0ZQ==\n-----END CERTIFICATE-----\n"
+
+
 @pytest.fixture
 def msp(tmp_path):
     paths = OrgCrypto(tmp_path / "crypto" / "bank", "bank.recfin.local")
     (paths.msp_dir / "cacerts").mkdir(parents=True)
-    (paths.msp_dir / "cacerts" / "ca.pem").write_bytes(b"a CA certificate")
+    (paths.msp_dir / "cacerts" / "ca.pem").write_bytes(A_CA_CERTIFICATE)
     return paths
 
 
@@ -240,11 +244,11 @@ def test_the_msp_config_recfin_generates_is_read_as_fabric_reads_it(msp):
     conf = fabric_msp_config("BankMSP", msp.msp_dir)
     assert conf.fabric_node_ous.enable
     assert conf.fabric_node_ous.client_ou_identifier.organizational_unit_identifier == "client"
-    assert conf.fabric_node_ous.client_ou_identifier.certificate == b"a CA certificate"
+    assert conf.fabric_node_ous.client_ou_identifier.certificate == A_CA_CERTIFICATE
     assert conf.fabric_node_ous.peer_ou_identifier.organizational_unit_identifier == "peer"
     assert not conf.fabric_node_ous.HasField("admin_ou_identifier")     # empty: left unset, as Fabric leaves it
     assert [(ou.organizational_unit_identifier, ou.certificate) for ou in conf.organizational_unit_identifiers] == [
-        ("bank", b"a CA certificate")]
+        ("bank", A_CA_CERTIFICATE)]
 
 
 @pytest.mark.parametrize("text", [

@@ -1,0 +1,64 @@
+"""The files of an MSP folder's subfolders as configtxgen reads them into the org's FabricMSPConfig
+(network.org_definition.fabric_msp_config; Fabric's getPemMaterialFromDir): every regular file holding PEM, whatever
+its name, a folder passed over, and a ``*.pem`` file that holds no PEM of its kind refused rather than written."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.x509.oid import NameOID
+
+from network.errors import NetworkError
+from network.org_definition import fabric_msp_config
+
+NOW = datetime.now(timezone.utc)
+NAME = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca")])
+
+
+@pytest.fixture
+def msp(tmp_path):
+    """An MSP folder: its CA in cacerts/ca.pem, and a PEM CRL of that CA revoking serial 7 in crls/ca.crl."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(NAME).issuer_name(NAME).public_key(key.public_key())
+          .serial_number(1).not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=365))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+          .sign(key, hashes.SHA256()))
+    listing = (x509.CertificateRevocationListBuilder().issuer_name(NAME).last_update(NOW)
+               .next_update(NOW + timedelta(days=7))
+               .add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(7).revocation_date(NOW).build())
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), critical=False)
+               .sign(key, hashes.SHA256()))
+    (tmp_path / "cacerts").mkdir()
+    (tmp_path / "cacerts" / "ca.pem").write_bytes(ca.public_bytes(Encoding.PEM))
+    (tmp_path / "crls").mkdir()
+    (tmp_path / "crls" / "ca.crl").write_bytes(listing.public_bytes(Encoding.PEM))
+    return tmp_path, key, ca, listing
+
+
+def test_a_pem_crl_of_any_name_is_read_and_other_files_and_folders_are_passed_over(msp):
+    folder, _, ca, listing = msp
+    (folder / "cacerts" / "old.pem").mkdir()
+    (folder / "cacerts" / "README").write_text("the org's root CA\n")
+    (folder / "crls" / "crl.der").write_bytes(listing.public_bytes(Encoding.DER))   # no PEM: configtxgen skips it
+    conf = fabric_msp_config("BankMSP", folder)
+    assert list(conf.root_certs) == [ca.public_bytes(Encoding.PEM)]
+    assert list(conf.revocation_list) == [listing.public_bytes(Encoding.PEM)]
+
+
+@pytest.mark.parametrize("where, content, held", [
+    ("crls", "der", "holds no PEM block, not the PEM X509 CRL a .pem file of crls/ must hold"),
+    ("cacerts", "key", "holds a PEM PRIVATE KEY, not the PEM CERTIFICATE a .pem file of cacerts/ must hold"),
+])
+def test_a_pem_file_without_pem_of_its_kind_is_refused_naming_it(msp, where, content, held):
+    folder, key, _, listing = msp
+    data = listing.public_bytes(Encoding.DER) if content == "der" else key.private_bytes(
+        Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    (folder / where / "extra.pem").write_bytes(data)
+    with pytest.raises(NetworkError) as refused:
+        fabric_msp_config("BankMSP", folder)
+    assert str(refused.value).startswith(f"{folder / where / 'extra.pem'} {held}")
