@@ -88,7 +88,9 @@ class Store:
         # formed first, bookmark or not: a value with U+0000 or U+10FFFF is refused as argument-invalid here
         # rather than failing inside the stub's range query
         prefix = self.key(index, *values)
-        if bookmark and not bookmark.startswith(prefix):
+        # the list's range ends at prefix + U+10FFFF (the shim's partial key range): a bookmark there or past it
+        # is none the list returned either
+        if bookmark and not (bookmark.startswith(prefix) and bookmark < prefix + "\U0010ffff"):
             raise rule("bookmark-invalid", f"{shown(bookmark)} is not a bookmark of this list: send \"\" for the "
                        "first page and then the bookmark the previous page returned")
         return await self.stub.get_state_by_partial_composite_key_with_pagination(index, list(values), page_size,

@@ -34,8 +34,8 @@ def create_composite_key(object_type: str, attributes: list[str] | tuple[str, ..
     # a str is iterable too: taken as is, "inv-7" would become the five attributes "i", "n", "v", "-", "7"
     if not isinstance(attributes, (list, tuple)):
         raise TypeError(f"composite key attributes must be a list or tuple of str, got {type(attributes).__name__}"
-                        f"{' ' + excerpt(attributes) if isinstance(attributes, str) else ''}: wrap a single "
-                        "attribute in a list")
+                        + (f" {excerpt(attributes)}: wrap a single attribute in a list" if isinstance(attributes, str)
+                           else ": pass list(...) of them"))
     parts = [COMPOSITE_KEY_NAMESPACE, object_type, MIN_UNICODE_RUNE]
     for attribute in attributes:
         _validate_component(attribute, "attribute")

@@ -193,6 +193,13 @@ class ChaincodeServer:
 
     async def start(self) -> int:
         self._guard_exits()
+        try:
+            return await self._start()
+        except BaseException:
+            self._unguard_exits()   # a start that failed, however, leaves no count behind
+            raise
+
+    async def _start(self) -> int:
         server = grpc.aio.server(options=_grpc_options())
         service = _ChaincodeService(self.router, self.package_id, self.metrics, self.client_names)
         chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(service, server)
@@ -206,7 +213,6 @@ class ChaincodeServer:
             else:
                 port = server.add_insecure_port(self.address)
         except RuntimeError as exc:   # gRPC's "Failed to bind", whatever the cause
-            self._unguard_exits()
             causes = ["another process listens on that port", "the host is not an address of this machine"]
             if tls_cert:
                 causes.append("the TLS certificate and key are not a matching PEM pair")
@@ -283,11 +289,14 @@ class ChaincodeServer:
         starts raised would otherwise leave the event loop and end the server. A task factory the embedding
         program set is left alone."""
         loop = asyncio.get_running_loop()
-        if self._guarded_loop is not None:
+        if self._guarded_loop is loop:
             return
+        self._unguard_exits()   # started again on another loop without a stop: the old loop's count is released
         if loop.get_task_factory() is None:
             loop.set_task_factory(exits_as_failure)
-            _exit_guard_users[loop] = 0
+            # setdefault: where the embedding program cleared the factory while other servers still count on it,
+            # their count is kept, so the first of them to stop does not take it from the rest
+            _exit_guard_users.setdefault(loop, 0)
         elif loop.get_task_factory() is not exits_as_failure or loop not in _exit_guard_users:
             return
         _exit_guard_users[loop] += 1

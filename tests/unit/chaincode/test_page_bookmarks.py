@@ -92,3 +92,6 @@ def test_a_str_of_attributes_is_named_in_the_refusal():
     assert create_composite_key("invoice", ("inv-7",)) == create_composite_key("invoice", ["inv-7"])
     with pytest.raises(TypeError, match=r"got str '': wrap"):   # no attributes are [], not ""
         create_composite_key("invoice", "")
+    # any other iterable: list(...) of it is the fix, not a list around it
+    with pytest.raises(TypeError, match=r"got generator: pass list\(\.\.\.\) of them"):
+        create_composite_key("invoice", (a for a in ["inv-7"]))

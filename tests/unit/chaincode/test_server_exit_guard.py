@@ -102,3 +102,44 @@ async def test_an_operations_host_that_is_not_this_machines_is_named_not_taken_f
     assert "free port" not in str(raised.value)
     assert server.failed_checks(), "the gRPC server it started is stopped again"
     assert asyncio.get_running_loop().get_task_factory() is None
+
+
+def test_a_server_started_again_on_a_new_loop_without_a_stop_guards_that_loop():
+    # start() guards its loop first of all; the guard alone is driven here, on two loops in turn, since gRPC's aio
+    # server keeps to the loop it first ran on within one process
+    server = new_server()
+
+    async def guarded():
+        server._guard_exits()
+        return asyncio.get_running_loop().get_task_factory()
+
+    assert asyncio.run(guarded()) is exits_as_failure   # the first run ends without a stop
+    try:
+        assert asyncio.run(guarded()) is exits_as_failure
+    finally:
+        server._unguard_exits()
+
+
+async def test_a_start_that_fails_otherwise_than_binding_leaves_no_count_behind():
+    loop = asyncio.get_running_loop()
+    broken = new_server(tls_cert="a certificate as str", tls_key="a key as str")   # gRPC wants bytes: TypeError
+    with pytest.raises(TypeError):
+        await broken.start()
+    good = new_server()
+    await good.start()
+    await good.stop(0)
+    assert loop.get_task_factory() is None
+
+
+async def test_a_factory_cleared_between_two_starts_keeps_the_first_servers_count():
+    loop = asyncio.get_running_loop()
+    a, b = new_server(), new_server()
+    await a.start()
+    loop.set_task_factory(None)   # the embedding program clears it while a serves
+    await b.start()
+    await a.stop(0)
+    try:
+        assert loop.get_task_factory() is exits_as_failure, "b still serves and relies on it"
+    finally:
+        await b.stop(0)
+    assert loop.get_task_factory() is None

@@ -157,7 +157,10 @@ async def test_only_the_bank_itself_and_the_regulator_list_and_refusals_change_n
         await net.refused(bank, "ListReceivablesByFinancier", bank.uscc, "", size, "", evaluate=True,
                           rule="page-size-invalid")
     # a bookmark from below the bank's range would page on through other banks' entries
-    for bookmark in ("\x00recfin.by-financier\x00", "\x00", f"\x00recfin.by-holder\x00{bank.uscc}\x00"):
+    # ... and one at or past its range's end (prefix + U+10FFFF) is none a page returned either
+    for bookmark in ("\x00recfin.by-financier\x00", "\x00", f"\x00recfin.by-holder\x00{bank.uscc}\x00",
+                     f"\x00recfin.by-financier\x00{bank.uscc}\x00\U0010ffff",
+                     f"\x00recfin.by-financier\x00{bank.uscc}\x00\U0010ffffz"):
         await net.refused(bank, "ListReceivablesByFinancier", bank.uscc, "", "10", bookmark, evaluate=True,
                           rule="bookmark-invalid")
     await net.refused(bank, "ListReceivablesByFinancier", bank.uscc, "a\x00b", "10", "", evaluate=True,
