@@ -16,6 +16,7 @@ from bench.profiling import machine, machine_line
 from bench.report import RATE_MODE_NOTE, build, comparison, comparison_note, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
 from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
+from client.gateway._context import MAX_SECONDS
 from network import Network, contract_config
 from network.batch_tuning import BatchTuner, batch_of
 from network.errors import NetworkError
@@ -165,10 +166,11 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
 @click.option("--pool", "pool_size", type=WholeNumberRange(min=0), default=None,
               help="Receivables to prepare for confirm/transfer/mixed (split among --clients), transfers off the "
                    "hot family for hotkey (each client process has its own) (default: enough for the run).")
-@click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True), default=120.0, show_default=True,
-              help="Seconds before one operation counts as a timeout; each step of a call (endorse, submit, "
-                   "commit status), the pool's preparation included, has this deadline in both clients, so keep "
-                   "it above the channel's batch timeout.")
+@click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True, max=MAX_SECONDS), default=120.0,
+              show_default=True,
+              help="Seconds before one operation counts as a timeout, at most a year; each step of a call (endorse, "
+                   "submit, commit status), the pool's preparation included, has this deadline in both clients, so "
+                   "keep it above the channel's batch timeout.")
 @click.option("--max-in-flight", type=WholeNumberRange(min=1), default=10_000, show_default=True,
               help="Cap on outstanding operations in rate mode, split among --clients (at most this many "
                    "processes; late sends still count from their due time).")

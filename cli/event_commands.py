@@ -75,7 +75,8 @@ def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) ->
 @click.option("--start-block", type=WholeNumberRange(min=0),
               help="Replay from this block (default: only new events; a --checkpoint FILE with progress wins).")
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Resume after the last event recorded in FILE, and record each event printed there.")
+              help="Resume after the last event recorded in FILE, and record each event printed there (one command "
+                   "per FILE at a time).")
 @click.option("--limit", type=WholeNumberRange(min=1),
               help="Stop after this many events, unreadable ones not counted (default: follow until Ctrl-C).")
 @acting("regulator", json_help="One JSON object per line: the contract's event payload with the ledger's block and "
@@ -94,7 +95,13 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
       recfin events --start-block 0 --limit 20
       recfin events --checkpoint ~/.recfin/events.checkpoint --json >> events.jsonl
     """
-    checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
+    try:
+        checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
+    except BlockingIOError:
+        raise click.ClickException(
+            f"another recfin events, or another program, holds {checkpoint_file}: one follower per checkpoint file, "
+            "or each would skip the events the other has not printed yet; stop the other, or give this one its own "
+            "--checkpoint FILE") from None
     if checkpointer is not None:
         # its lock on the file is released when the command ends, not left to the garbage collector
         click.get_current_context().call_on_close(checkpointer.close)

@@ -113,9 +113,10 @@ class FileCheckpointer(InMemoryCheckpointer):
         created, locked = self._held is None, None
         try:
             # A file this checkpointer did not find at start is created, not replaced: if another made it
-            # meanwhile, that one holds it.
-            # (A symlink there is written through, as before: it names where the file is to be.)
-            with staged_file(self.path, replace=not created or os.path.islink(self.path)) as temporary:
+            # meanwhile, that one holds it. A symlink there names where the file is to be: that file is
+            # created (the link kept), and just as well refused when another made it first.
+            target = written_path(self.path) if created else self.path
+            with staged_file(target, replace=not created) as temporary:
                 with open(temporary, "wb") as handle:
                     handle.write(content)
                     handle.flush()
@@ -127,10 +128,11 @@ class FileCheckpointer(InMemoryCheckpointer):
             if created and isinstance(error, FileExistsError):
                 raise _in_use(errno.EEXIST, f"has created {self.path} since this one started") from None
             raise
-        _sync_folder(written_path(self.path).parent)
+        # The new file has the name now: its lock is held (and close() releases it) even if the sync fails.
         previous, self._held = self._held, locked
         if previous is not None and previous >= 0:
             os.close(previous)  # the old file, renamed over: its lock guards nothing now
+        _sync_folder(written_path(self.path).parent)
 
     def close(self) -> None:
         """Release the file to another checkpointer; a checkpoint after this raises ValueError. Harmless twice."""

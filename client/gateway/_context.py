@@ -48,22 +48,31 @@ than about 230 years away fails at once with DEADLINE_EXCEEDED, and a ``threadin
 dies above ``threading.TIMEOUT_MAX`` (about 292 years); a year is far from both, and longer than any wait meant."""
 
 
-def check_seconds(what: str, value, *, none_allowed: bool = True) -> None:
+def check_seconds(what: str, value, *, none_allowed: bool = True, call_kind: str | None = None) -> None:
     """Refuse seconds that are not a finite real number from 0 to ``MAX_SECONDS`` (a year), naming ``what``.
 
     ``None`` (no deadline) passes when ``none_allowed``. Any real number gRPC takes passes (numpy's
     too, a Fraction); a bool, and a Decimal, which gRPC cannot add to a float, do not.
+    call_kind: the ``Timeouts`` field a call's own ``timeout=`` stands in for; there ``None`` means that
+    field, not "no deadline", so the messages say how to go without one.
     """
     if value is None and none_allowed:
         return
-    choices = "an int or float, or None for no deadline" if none_allowed else "an int or float"
+    if call_kind is not None:
+        choices = f"an int or float, or None for the Gateway's Timeouts.{call_kind}"
+        hint = f": connect with Timeouts({call_kind}=None) for no deadline"
+    else:
+        choices = "an int or float, or None for no deadline" if none_allowed else "an int or float"
+        hint = ": use None for no deadline" if none_allowed else ""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{what} must be a number of seconds ({choices}), not {type(value).__name__} {value!r}")
-    if not math.isfinite(value) or value < 0:
-        hint = ": use None for no deadline" if none_allowed else ""
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:   # an int or Fraction too large for a float: finite, and refused below as over a year
+        finite = True
+    if not finite or value < 0:
         raise ValueError(f"{what} must be a finite number of seconds, 0 or more, not {value!r}{hint}")
     if value > MAX_SECONDS:
-        hint = ": use None for no deadline" if none_allowed else ""
         raise ValueError(f"{what} must be at most {MAX_SECONDS} seconds (a year), not {value!r}{hint}")
 
 
@@ -190,7 +199,7 @@ class Context:
         A call's ``timeout=None`` therefore means "the Gateway's default", never "no deadline": to call
         without one, connect with ``None`` for that kind in ``Timeouts``.
         """
-        check_seconds("timeout", override)
+        check_seconds("timeout", override, call_kind=kind)
         return override if override is not None else getattr(self.timeouts, kind)
 
     def call(self, method: str, request, timeout: float | None, error_type, transaction_id: str) -> Steps:

@@ -71,7 +71,21 @@ def test_a_time_or_rate_that_is_not_finite_is_refused_before_the_network_is_touc
     monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
     result = CliRunner().invoke(main, ["bench", "-w", "confirm", option, value])
     assert result.exit_code == 2, result.output
-    assert f"Invalid value for '{option}': '{value}' is not a finite number" in result.output
+    bounded = option == "--call-timeout" and value != "nan"   # at most a year: inf is out of its range first
+    said = "inf is not in the range 0<x<=31536000" if bounded else f"'{value}' is not a finite number"
+    assert f"Invalid value for '{option}': {said}" in result.output
+    assert touched == []
+
+
+@pytest.mark.parametrize("value", ["31536000.5", "4e7", "1e300"])
+def test_a_call_timeout_over_a_year_is_refused_before_the_network_is_touched(monkeypatch, value):
+    # Longer than a gateway deadline can be: found only once the parties were registered, in the SDK's words.
+    touched = []
+    monkeypatch.setattr(bench_commands, "running_network", lambda *args: touched.append("network") or (None, []))
+    monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
+    result = CliRunner().invoke(main, ["bench", "-w", "confirm", "--call-timeout", value])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '--call-timeout': {float(value)} is not in the range 0<x<=31536000." in result.output
     assert touched == []
 
 

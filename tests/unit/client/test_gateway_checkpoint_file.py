@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from client.gateway import ChaincodeEvent, FileCheckpointer, Identity, connect, private_key_signer
-from .gateway_fakes import FakeTransport, events_response, make_key_and_cert
+from . import gateway_fakes
+from .gateway_fakes import HANG, FakeTransport, events_response, make_key_and_cert
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 
@@ -94,6 +95,46 @@ def test_two_checkpointers_started_before_the_file_is_made_cannot_both_record(tm
     assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (5, "tx5")
 
 
+def test_two_checkpointers_on_a_symlink_to_a_file_not_made_yet_cannot_both_record(tmp_path):
+    # A checkpoint kept elsewhere by a link, before the first run made the file: the second is refused as
+    # without the link, and the link stays, leading to the file the first one holds.
+    (tmp_path / "data").mkdir()
+    link, target = tmp_path / "events.json", tmp_path / "data" / "events.json"
+    link.symlink_to(target)
+    slow, fast = FileCheckpointer(link), FileCheckpointer(link)
+    slow.checkpoint_chaincode_event(event(5, "tx5"))
+    with pytest.raises(BlockingIOError, match=f"another checkpointer, .* has created {link} since this one started"):
+        fast.checkpoint_chaincode_event(event(9, "tx9"))
+    slow.checkpoint_chaincode_event(event(6, "tx6"))
+    assert link.is_symlink() and json.loads(target.read_text()) == {"blockNumber": 6, "transactionId": "tx6"}
+    with pytest.raises(BlockingIOError):
+        FileCheckpointer(link)
+    slow.close()
+    with FileCheckpointer(link) as restarted:
+        assert (restarted.block_number, restarted.transaction_id) == (6, "tx6")
+
+
+def test_a_checkpoint_whose_folder_sync_fails_still_releases_the_file_at_close(tmp_path, monkeypatch):
+    from client.gateway import _checkpointer
+
+    path = tmp_path / "events.json"
+    checkpointer = FileCheckpointer(path)
+    checkpointer.checkpoint_transaction(5, "tx5")
+
+    def failing_sync(folder):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(_checkpointer, "_sync_folder", failing_sync)
+    with pytest.raises(OSError, match="Input/output error"):
+        checkpointer.checkpoint_transaction(6, "tx6")
+    monkeypatch.undo()
+    with pytest.raises(BlockingIOError):   # still held while open: the new file's lock was kept
+        FileCheckpointer(path)
+    checkpointer.close()
+    with FileCheckpointer(path) as restarted:
+        assert restarted.block_number == 6
+
+
 def test_a_closed_checkpointer_records_nothing(tmp_path):
     path = tmp_path / "events.json"
     checkpointer = FileCheckpointer(path)
@@ -130,3 +171,45 @@ def test_the_documented_threaded_pattern_checkpoints_in_stream_order(tmp_path, m
          {"network": gateway.get_network("ch"), "handle": handle, "FileCheckpointer": FileCheckpointer})
     assert at_crash == [None]   # tx2 and tx3 handled, tx1 not yet: nothing may be recorded
     assert "stream order" in text
+
+
+@pytest.mark.parametrize("then", ["a quiet stream", "the stream's end"])
+def test_the_documented_threaded_pattern_raises_a_failed_handler_at_once(tmp_path, monkeypatch, then):
+    # Noticed only at the next event, a failure on a quiet stream went unseen, and was lost when the stream ended.
+    text = (REPOSITORY / "docs" / "sdk-gateway.md").read_text()
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "ThreadPoolExecutor" in b]
+    key, cert = make_key_and_cert()
+    transport = FakeTransport()
+    transport.event_responses = [events_response(5, "tx1", "tx2")] + ([HANG] if then == "a quiet stream" else [])
+    read_all = threading.Event()
+
+    class Stream(gateway_fakes.FakeStream):
+        def __next__(self):
+            if not self._items or self.hangs():
+                read_all.set()   # the reader is past both events, waiting for a next one or at the end
+            return super().__next__()
+
+    monkeypatch.setattr(gateway_fakes, "FakeStream", Stream)
+    gateway = connect(identity=Identity("Org1MSP", cert), signer=private_key_signer(key), transport=transport)
+    monkeypatch.chdir(tmp_path)
+
+    def handle(event):
+        if event.transaction_id == "tx1":
+            assert read_all.wait(5)
+            raise RuntimeError("database down")
+
+    outcome = []
+
+    def service():
+        try:
+            exec(compile(block, "sdk-gateway.md", "exec"),
+                 {"network": gateway.get_network("ch"), "handle": handle, "FileCheckpointer": FileCheckpointer})
+        except BaseException as error:   # noqa: BLE001 - what the example raised, to assert on
+            outcome.append(error)
+
+    thread = threading.Thread(target=service, daemon=True)
+    thread.start()
+    thread.join(5)
+    gateway.close()
+    assert [type(error) for error in outcome] == [RuntimeError]
+    assert not (tmp_path / "state" / "receivables-events.json").exists()   # tx1 failed: nothing after it either

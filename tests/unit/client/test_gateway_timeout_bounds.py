@@ -1,9 +1,11 @@
 """Deadlines longer than gRPC and threading can hold are refused, not sent to expire at once."""
 
 import asyncio
+import re
 import sys
 import threading
 import time
+from fractions import Fraction
 
 import pytest
 
@@ -37,11 +39,50 @@ def test_a_call_timeout_over_a_year_is_refused_before_anything_is_sent(seconds):
     transport = FakeTransport()
     gateway = connect(identity=IDENTITY, signer=private_key_signer(KEY), transport=transport)
     network = gateway.get_network("ch")
-    with pytest.raises(ValueError, match="timeout must be at most .*use None for no deadline"):
+    with pytest.raises(ValueError, match=r"timeout must be at most .*connect with Timeouts\(evaluate=None\)"):
         network.get_contract("cc").new_proposal("Get").evaluate(timeout=seconds)
-    with pytest.raises(ValueError, match="timeout must be at most"):
+    with pytest.raises(ValueError, match=r"timeout must be at most .*connect with Timeouts\(wait_for_block=None\)"):
         network.wait_for_block(3, timeout=seconds)   # its threading.Timer would die with OverflowError
     assert not transport.calls
+
+
+@pytest.mark.parametrize("seconds", [YEAR + 1, -1, float("nan"), "5"])
+def test_a_refused_call_timeout_does_not_offer_none_which_there_means_the_default(seconds):
+    # A call's timeout=None takes the Gateway's Timeouts: the way to no deadline is through connect.
+    gateway = connect(identity=IDENTITY, signer=private_key_signer(KEY), transport=FakeTransport())
+    with pytest.raises((TypeError, ValueError)) as caught:
+        gateway.get_network("ch").get_contract("cc").new_proposal("Get").endorse(timeout=seconds)
+    assert "use None" not in str(caught.value)
+    assert re.search(r"Timeouts\.endorse|connect with Timeouts\(endorse=None\) for no deadline", str(caught.value))
+
+
+HUGE = [10**400, Fraction(10**400), Fraction(10**400, 3)]   # too large for a float: math.isfinite overflows
+
+
+@pytest.mark.parametrize("seconds", HUGE, ids=["int", "Fraction", "a third"])
+def test_a_number_too_large_for_a_float_is_refused_naming_the_field(seconds):
+    with pytest.raises(ValueError, match=f"Timeouts.submit must be at most {YEAR} seconds"):
+        Timeouts(submit=seconds)
+    with pytest.raises(ValueError, match=f"RetryPolicy.backoff must be at most {YEAR} seconds"):
+        RetryPolicy(backoff=seconds)
+    transport = FakeTransport()
+    transport.event_responses = [events_response(5, "tx1")]
+    gateway = connect(identity=IDENTITY, signer=private_key_signer(KEY), transport=transport)
+    with pytest.raises(ValueError, match="timeout must be at most"):
+        gateway.get_network("ch").get_contract("cc").new_proposal("Get").evaluate(timeout=seconds)
+    with gateway.get_network("ch").chaincode_events("cc") as events:
+        with pytest.raises(ValueError, match="timeout must be at most .*use None for no deadline"):
+            events.first(timeout=seconds)
+
+
+def test_the_async_evaluate_refuses_a_number_too_large_for_a_float():
+    async def main():
+        gateway = connect_async(identity=IDENTITY, signer=private_key_signer(KEY),
+                                transport=AsyncFakeTransport(FakeTransport()))
+        with pytest.raises(ValueError, match=r"timeout must be at most .*Timeouts\(evaluate=None\)"):
+            await gateway.get_network("ch").get_contract("cc").new_proposal("Get").evaluate(timeout=10**400)
+
+    asyncio.run(main())
 
 
 def test_a_backoff_over_a_year_is_refused_without_the_no_deadline_hint():
