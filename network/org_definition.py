@@ -151,7 +151,10 @@ def config_policy(spec: dict, mod_policy: str = ADMINS) -> configtx_pb2.ConfigPo
 
 
 # ---- the MSP value ------------------------------------------------------------------------
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([^\r\n]*?)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+# A PEM block as Go's pem.Decode finds one: its BEGIN line at the start of the data or of a line, its END line at the
+# start of a line, each ending in nothing but spaces and tabs (Go's getLine trims them)
+_PEM_BLOCK = re.compile(rb"(?:\A|(?<=\n))-----BEGIN ([^\r\n]*?)-----[ \t]*\r?\n"
+                        rb"(.*?)(?<=\n)-----END \1-----[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 CERTIFICATE_PEM, CRL_PEM = "CERTIFICATE", "X509 CRL"
 
 

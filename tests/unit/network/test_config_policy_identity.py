@@ -38,9 +38,10 @@ def _cert(cn, issuer=None, *, ous=(), ca=False, ski=True, until=NOW + timedelta(
     return key, builder.sign(issuer_key or key, hashes.SHA256())
 
 
-def _org(root, *, intermediates=(), node_ous=ROLES) -> OrgMsp:
+def _org(root, *, intermediates=(), node_ous=ROLES, admins=()) -> OrgMsp:
     conf = msp_config_pb2.FabricMSPConfig(name="BankMSP", root_certs=[root[1].public_bytes(Encoding.PEM)],
-                                          intermediate_certs=[c.public_bytes(Encoding.PEM) for _, c in intermediates])
+                                          intermediate_certs=[c.public_bytes(Encoding.PEM) for _, c in intermediates],
+                                          admins=[c.public_bytes(Encoding.PEM) for c in admins])
     if node_ous:
         conf.fabric_node_ous.enable = True
         for role, ou in node_ous.items():
@@ -83,3 +84,22 @@ def test_an_admin_whose_ca_has_no_subject_key_identifier_counts_for_nothing():
     root = _cert("ca", ca=True, ski=False)
     _, admin = _cert("admin1", root, ous=["admin"])
     assert not _counts(admin, "admin", _org(root)) and not _counts(admin, "member", _org(root))
+
+
+def test_a_listed_admincert_is_the_admin_without_validation_when_node_ous_are_on():
+    # Fabric (satisfiesPrincipalInternalV142) returns on a byte-exact admincerts match before msp.Validate; setup only
+    # asked the admincert to carry the client or admin OU
+    root = _cert("ca", ca=True)
+    _, both = _cert("admin1", root, ous=["client", "admin"])
+    assert _counts(both, "admin", _org(root, admins=[both]))
+    assert not _counts(both, "member", _org(root, admins=[both]))  # a member must still be valid
+    _, other = _cert("admin2", root, ous=["client", "admin"])
+    assert not _counts(other, "admin", _org(root, admins=[both]))   # only the very certificate listed
+
+
+def test_a_listed_admincert_under_a_root_without_ski_is_the_admin_when_node_ous_are_on():
+    root = _cert("ca", ca=True, ski=False)
+    _, admin = _cert("admin1", root, ous=["admin"])
+    assert _counts(admin, "admin", _org(root, admins=[admin]))
+    # NodeOUs off: the orderer validated the admincerts at setup, so an invalid one counts for nothing
+    assert not _counts(admin, "admin", _org(root, node_ous=None, admins=[admin]))

@@ -62,3 +62,31 @@ def test_a_pem_file_without_pem_of_its_kind_is_refused_naming_it(msp, where, con
     with pytest.raises(NetworkError) as refused:
         fabric_msp_config("BankMSP", folder)
     assert str(refused.value).startswith(f"{folder / where / 'extra.pem'} {held}")
+
+
+@pytest.mark.parametrize("edit", [
+    lambda pem: pem.replace(b"-----BEGIN CERTIFICATE-----", b"-----BEGIN CERTIFICATE----- \t", 1),
+    lambda pem: pem.replace(b"-----END CERTIFICATE-----", b"-----END CERTIFICATE-----\t ", 1),
+    lambda pem: pem.replace(b"\n", b"\r\n"),
+], ids=["begin-line-trailing-blanks", "end-line-trailing-blanks", "crlf-lines"])
+def test_a_pem_line_ending_in_spaces_or_tabs_is_read_as_go_reads_it(msp, edit):
+    # Go's pem.Decode trims trailing spaces and tabs off the BEGIN and END lines (getLine)
+    folder, _, ca, _ = msp
+    data = edit(ca.public_bytes(Encoding.PEM))
+    (folder / "cacerts" / "ca.pem").write_bytes(data)
+    assert list(fabric_msp_config("BankMSP", folder).root_certs) == [data]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda pem: b"junk " + pem,
+    lambda pem: pem.replace(b"\n-----END", b"-----END", 1),
+    lambda pem: pem.replace(b"-----END CERTIFICATE-----", b"-----END CERTIFICATE----- junk", 1),
+], ids=["begin-mid-line", "end-mid-line", "end-line-with-text-after"])
+def test_a_pem_block_go_would_not_find_is_refused(msp, edit):
+    # Go's pem.Decode takes a BEGIN line only at the start of the data or after a newline, an END line only at the
+    # start of a line and followed by nothing but blanks; configtxgen passes such a file over
+    folder, _, ca, _ = msp
+    (folder / "cacerts" / "ca.pem").write_bytes(edit(ca.public_bytes(Encoding.PEM)))
+    with pytest.raises(NetworkError) as refused:
+        fabric_msp_config("BankMSP", folder)
+    assert str(refused.value).startswith(f"{folder / 'cacerts' / 'ca.pem'} holds no PEM block")
