@@ -6,6 +6,7 @@ import functools
 import inspect
 import json
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypeVar
@@ -18,7 +19,7 @@ from chaincode.receivables.collections import collection_name
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps, awaiting, blocking
-from client.gateway.errors import EndorseError, GatewayError
+from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 from client.ledger.lifecycle import LIFECYCLE, chaincode_definition_steps, chaincode_endorsement, collection_orgs
 from client.ledger.msp import application_msp_ids
 from client.ledger.qscc import QSCC, LedgerReadError, current_config_steps
@@ -191,6 +192,11 @@ def _date_text(value: date | None, what: str) -> str:
 
 DISCOUNT_OFFER_SCOPES = ("open", "all")
 
+OFFER_SALTS_KEPT = 10_000
+"""How many of its offers' salts a client keeps, the most recent, to refuse one sent again on another financing
+(about 100 bytes each: 1 MB). Salts are drawn afresh for each FinancingTerms, so a salt reused by mistake (one
+terms object offered on two financings) is one from a recent offer; an older one goes out unchecked."""
+
 
 def _json(request: Request) -> str:
     """A request as the argument sent: validated again as it stands (``Request.to_json``), so one changed since it
@@ -213,8 +219,9 @@ class _Operations:
         self.network = network
         self.retry = retry
         # the salt of each offer this client sent, and its financing: one salt in two holders' offers would let
-        # either find the other's terms from the public terms_hash (``_offer`` refuses it)
-        self._offer_salts: dict[str, str] = {}
+        # either find the other's terms from the public terms_hash (``_offer`` refuses it); the most recent
+        # OFFER_SALTS_KEPT only, so that a long-lived client does not grow without bound
+        self._offer_salts: OrderedDict[str, str] = OrderedDict()
 
     def _call(self, kind: str, name: str, args: Sequence[str], model: Any, *,
               transient: dict[str, bytes] | None = None, endorsing_organizations: Sequence[str] | None = None):
@@ -723,16 +730,56 @@ class _Operations:
         version = [] if exposure_version is None else [_exposure_version(exposure_version)]
         transient = terms.transient()     # checked as sent: the salt below is the one that goes out
         # an offer sent again on the same financing (after a lost answer, or withdrawn and made again) sends the
-        # same bytes; the same salt on another financing is refused, and kept as sent once it is out (a failed
-        # transaction's public write, terms_hash included, is in its block all the same)
-        earlier = self._offer_salts.setdefault(terms.salt, _text(financing_id, "financing_id"))
-        if earlier != financing_id:
+        # same bytes; the same salt on another financing is refused. It is held from before the send, so that two
+        # offers under way at once cannot both take it, and kept as sent unless the call failed before anything
+        # could be ordered (a failed transaction's public write, terms_hash included, is in its block all the same)
+        financing_id = _text(financing_id, "financing_id")
+        earlier = self._offer_salts.get(terms.salt)
+        if earlier is not None and earlier != financing_id:
             raise ValueError(f"these terms carry the salt of this client's offer on financing {earlier}: each offer "
                              "needs its own, or a holder reading its terms could find the other's from the public "
                              "terms_hash; build FinancingTerms anew, or copy them with "
                              "model_copy(update={'salt': secrets.token_hex(16)}); nothing was sent")
-        return self._submit("MakeFinancingOffer", financing_id, *version, transient=transient,
-                            endorsing_organizations=endorsing_organizations, model=Offer)
+        self._keep_salt(terms.salt, financing_id)
+        held = earlier is None     # this call's to let go of if nothing went out
+        try:
+            answer = self._submit("MakeFinancingOffer", financing_id, *version, transient=transient,
+                                  endorsing_organizations=endorsing_organizations, model=Offer)
+        except BaseException as error:
+            self._unless_ordered(error, terms.salt, held)
+            raise
+        if inspect.isawaitable(answer):
+            return self._awaited_offer(answer, terms.salt, financing_id, held)
+        self._keep_salt(terms.salt, financing_id)    # sent: kept, whatever another call let go of meanwhile
+        return answer
+
+    async def _awaited_offer(self, answer: Awaitable[Offer], salt: str, financing_id: str, held: bool) -> Offer:
+        """The async client's offer, its salt let go of as :meth:`_unless_ordered` says."""
+        try:
+            offer = await answer
+        except BaseException as error:
+            self._unless_ordered(error, salt, held)
+            raise
+        self._keep_salt(salt, financing_id)
+        return offer
+
+    def _keep_salt(self, salt: str, financing_id: str) -> None:
+        """Notes ``salt`` as this client's offer's on ``financing_id``, keeping the most recent
+        :data:`OFFER_SALTS_KEPT`."""
+        self._offer_salts[salt] = financing_id
+        self._offer_salts.move_to_end(salt)
+        while len(self._offer_salts) > OFFER_SALTS_KEPT:
+            self._offer_salts.popitem(last=False)
+
+    def _unless_ordered(self, error: BaseException, salt: str, held: bool) -> None:
+        """Lets go of the salt ``_offer`` held for an offer that failed with ``error`` before anything could reach
+        a block: a refused endorsement (a mistyped financing id, say) or a submit no orderer took. Any other
+        failure (a lost answer, a transaction invalidated in its block) may have published its terms_hash."""
+        gateway_error = error if isinstance(error, GatewayError) else error.__cause__
+        unsent = isinstance(gateway_error, (EndorseError, EvaluateError)) or (
+            isinstance(gateway_error, SubmitError) and not gateway_error.may_have_been_ordered)
+        if held and unsent:
+            self._offer_salts.pop(salt, None)
 
     def withdraw_offer(self, offer_id: str, reason: str) -> Offer:
         """The bank that made an open offer takes it back: no holder can accept it afterwards, and it leaves the

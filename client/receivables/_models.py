@@ -105,22 +105,54 @@ class Request(Document):
 
     ``model_copy(update=...)`` validates nothing (pydantic's rule), so a copy could hold Decimal yuan where fen go,
     or a float: :meth:`to_json`, which every request is sent through, validates the request again as it stands,
-    with its nested requests (``revalidate_instances``), converting as when it was built. The check is idempotent:
-    fen already converted stay fen, an int is never read as yuan again."""
+    with its nested requests (:meth:`checked`), converting as when it was built. The check is idempotent: fen
+    already converted stay fen, an int is never read as yuan again. A request nested in one being built is taken
+    as it is (pydantic's default), so each is validated once when built, not once per level; the check as sent
+    goes through them all."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, revalidate_instances="always")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     SENT_CAP: ClassVar[int] = MAX_FEN
     """The largest amount :meth:`checked` takes by default: a new record's."""
 
     def checked(self, *, cap: int | None = None) -> Self:
-        """The request validated again as it stands, amounts at most ``cap`` (default :attr:`SENT_CAP`): Decimal
-        yuan become fen; a float, bool or str amount raises TypeError, as when it was built."""
-        return type(self).model_validate(self, context={AMOUNT_CAP: self.SENT_CAP if cap is None else cap})
+        """The request validated again as it stands, with the requests nested in it, amounts at most ``cap``
+        (default :attr:`SENT_CAP`): Decimal yuan become fen; a float, bool or str amount raises TypeError, as
+        when it was built."""
+        cap = self.SENT_CAP if cap is None else cap
+        fields = {name: _checked(value, cap) for name, value in self.__dict__.items()}
+        checked = type(self).model_validate(fields, context={AMOUNT_CAP: cap})
+        # the fields given stay the ones given: a copy of checked terms draws its salt as the original's would
+        object.__setattr__(checked, "__pydantic_fields_set__", set(self.model_fields_set))
+        return checked
 
     def to_json(self) -> dict[str, Any]:
         """The request as the contract's JSON, as sent: validated again first (:meth:`checked`)."""
         return Document.to_json(self.checked())
+
+
+_LEAVES = frozenset({str, int, bool, Decimal, date, type(None)})
+"""Types of field values holding no request (most of a request's), passed on as they are at once."""
+
+
+def _checked(value: Any, cap: int) -> Any:
+    """``value`` of a request's field as it stands, for :meth:`Request.checked` to validate again: a nested request
+    as the fields it holds, validated with the rest in one pass; one of a subclass of another request (a
+    GoodsReceipt read back, where a GoodsReceiptReference goes) checked on its own, for its field to take as that."""
+    if type(value) in _LEAVES:
+        return value
+    if isinstance(value, Request):
+        if Request in type(value).__bases__:
+            fields = value.__dict__
+            if all(type(item) in _LEAVES for item in fields.values()):
+                return fields       # validated into a new request: never changed
+            return {name: _checked(item, cap) for name, item in fields.items()}
+        return value.checked(cap=cap)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_checked(item, cap) for item in value)
+    if isinstance(value, dict):
+        return {key: _checked(item, cap) for key, item in value.items()}
+    return value
 
 
 # ---------------------------------------------------------------- common
@@ -243,6 +275,20 @@ class GoodsReceiptReference(Request):
     part: GoodsReceiptPartReference | None = Field(default=None, description=(
         "for a claim on one part of a delivery invoiced in parts, the receipt's whole value; only in a registration "
         "listing this one receipt. None: the claim is for the whole receipt"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reference_of_a_receipt_read(cls, data: Any) -> Any:
+        # a receipt read back from a claim (GoodsReceipt, a subclass) goes into a new registration as the reference
+        # it holds: its numbers and, for a part, the receipt's whole value; what the contract recorded (receipt_key,
+        # the part's invoiced amounts) is the contract's to count again, not the client's to send
+        if not isinstance(data, GoodsReceiptReference) or type(data) is cls or not issubclass(type(data), cls):
+            return data
+        fields = {name: getattr(data, name) for name in cls.model_fields}
+        part = fields.get("part")
+        if part is not None and not isinstance(part, GoodsReceiptPartReference):
+            fields["part"] = {"received": part.received}
+        return fields
 
     @model_serializer(mode="wrap")
     def _part_when_given(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -7,9 +7,12 @@ import asyncio
 import json
 from datetime import date
 
+import grpc
 import pytest
 
+from client.gateway.errors import EndorseError, SubmitError
 from client.receivables import AsyncReceivablesClient, FinancingTerms, ReceivablesClient
+from client.receivables import _client as receivables_client_module
 
 from ..ledger_contract import LedgerContract
 from ..receivables.support import standard_net
@@ -81,3 +84,60 @@ def test_the_async_client_refuses_a_salt_it_sent_on_another_financing():
     with pytest.raises(ValueError, match="salt"):
         asyncio.run(offers())
     assert [c.name for c in contract.calls] == ["MakeFinancingOffer"]
+
+
+def test_an_offer_refused_at_endorsement_does_not_hold_its_salt():
+    net = asyncio.run(standard_net())
+    tier1, core, bank = (net.actors[n] for n in ("tier1", "core", "bank"))
+    bank_client = ReceivablesClient(LedgerContract(net.ledger, bank.identity, lambda: net.now))
+    terms = template(expires_on=date.fromisoformat(net.day(30)))
+    r = asyncio.run(net.confirmed(tier1, core, 100_000_00))
+    f = asyncio.run(net.ok(tier1, "RequestFinancing", r["id"]))
+    with pytest.raises(Exception, match="not-found|not found"):    # a mistyped financing id: nothing ordered
+        bank_client.make_offer("F-" + "0" * 16, terms, endorsing_organizations=ORGS)
+    assert bank_client.make_offer(f["id"], terms).financing_id == f["id"]
+
+
+@pytest.mark.parametrize("client_class", [ReceivablesClient, AsyncReceivablesClient])
+def test_a_salt_is_let_go_only_when_nothing_could_be_ordered(client_class):
+    class AsyncFake(FakeContract):
+        async def submit(self, name, **options):
+            return FakeContract.submit(self, name, **options)
+
+    contract = (AsyncFake if client_class is AsyncReceivablesClient else FakeContract)(
+        responses={"MakeFinancingOffer": fakes.offer()})
+    client = client_class(contract)
+
+    def offer(financing_id, terms):
+        answer = client.make_offer(financing_id, terms, endorsing_organizations=ORGS)
+        return asyncio.run(answer) if client_class is AsyncReceivablesClient else answer
+
+    refused, lost = template(), template()
+    contract.errors["MakeFinancingOffer"] = EndorseError("failed to endorse", transaction_id="t1",
+                                                         code=grpc.StatusCode.ABORTED)
+    with pytest.raises(EndorseError):
+        offer(F1, refused)
+    contract.errors["MakeFinancingOffer"] = SubmitError("orderer timed out", transaction_id="t2",
+                                                        code=grpc.StatusCode.DEADLINE_EXCEEDED)
+    with pytest.raises(SubmitError):
+        offer(F1, lost)                                  # may have been ordered: its terms_hash may be public
+    del contract.errors["MakeFinancingOffer"]
+    offer(F2, refused)                                   # never ordered on F1: free for F2
+    with pytest.raises(ValueError, match=f"salt of this client's offer on financing {F1}"):
+        offer(F2, lost)
+
+
+def test_a_client_keeps_the_salts_of_its_most_recent_offers(monkeypatch):
+    monkeypatch.setattr(receivables_client_module, "OFFER_SALTS_KEPT", 3)
+    contract = FakeContract(responses={"MakeFinancingOffer": fakes.offer()})
+    client = ReceivablesClient(contract)
+    offers = [template() for _ in range(5)]
+    for i, terms in enumerate(offers):
+        client.make_offer(f"F-{i:016x}", terms, endorsing_organizations=ORGS)
+    client.make_offer("F-0000000000000002", offers[2], endorsing_organizations=ORGS)   # sent again: most recent
+    client.make_offer("F-0000000000000005", template(), endorsing_organizations=ORGS)
+    assert len(client._offer_salts) == 3                  # offers 4, 2 (sent again) and the last
+    for kept in (offers[4], offers[2]):
+        with pytest.raises(ValueError, match="salt"):
+            client.make_offer("F-00000000000000ff", kept, endorsing_organizations=ORGS)
+    client.make_offer("F-00000000000000ff", offers[3], endorsing_organizations=ORGS)  # forgotten: the oldest

@@ -9,10 +9,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from pydantic import model_validator
 
 from client.receivables import (
     DiscountOfferRequest,
     FinancingTerms,
+    GoodsReceipt,
+    GoodsReceiptPart,
     GoodsReceiptPartReference,
     GoodsReceiptReference,
     InvoiceAttestationRequest,
@@ -144,3 +147,33 @@ def test_the_other_requests_are_checked_as_sent():
     with pytest.raises(ValueError, match="names a more than once"):
         ReceivablesClient(contract).attest_invoice_verification(twice)
     assert len(contract.calls) == 1
+
+
+def test_a_goods_receipt_read_back_from_a_claim_goes_into_a_new_registration_as_its_reference():
+    read_back = [GoodsReceipt(po_number="PO-1", receipt_number="GR-1", receipt_key="k" * 64,
+                              part=GoodsReceiptPart(received=500, invoiced=100, invoiced_before=0)),
+                 GoodsReceipt(po_number="PO-2", receipt_number="GR-2", receipt_key="j" * 64)]
+    request = registration("91110000MA1K00006B", "91310000MA1K000019", 113, date(2026, 1, 1)).model_copy(
+        update={"goods_receipts": read_back})
+    for sent in (request.to_json(), ReceivableRegistration(**{**request.__dict__}).to_json()):
+        assert sent["goods_receipts"] == [{"po_number": "PO-1", "receipt_number": "GR-1", "part": {"received": 500}},
+                                          {"po_number": "PO-2", "receipt_number": "GR-2"}]
+
+
+def test_a_nested_request_is_validated_once_when_built_and_again_as_sent():
+    checks = []
+
+    class CountedInvoice(InvoiceInput):
+        @model_validator(mode="after")
+        def _counted(self):
+            checks.append(self.number)
+            return self
+
+    invoice = CountedInvoice(number="26442000000000000777", date=date(2026, 1, 1), amount=Decimal("1.13"), tax=0,
+                             seller_tax_id="91310000MA1K000019", buyer_tax_id="91110000MA1K00006B")
+    request = registration("91110000MA1K00006B", "91310000MA1K000019", 113, date(2026, 1, 1))
+    request = ReceivableRegistration(**{**request.__dict__, "invoices": [invoice] * 3})
+    assert len(checks) == 1                                 # built once; taken as built into the registration
+    invoice.amount = 200
+    object.__setattr__(invoice, "tax", Decimal("0.13"))     # changed unchecked after it was built
+    assert [i["tax"] for i in request.to_json()["invoices"]] == [13] * 3
