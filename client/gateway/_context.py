@@ -9,10 +9,10 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ec, utils
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from ._identity import Identity
-from ._signer import VERIFIED_CURVE_ORDERS, Signer, leading_der_signature
+from ._signer import VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der
 from ._transport import transport_errors_as
 from ._twins import Steps
 from .errors import GatewayError
@@ -129,8 +129,7 @@ class SigningIdentity:
         numbers = leading_der_signature(signature)
         if numbers is None or numbers[1] >= self._curve_order:
             return signature  # not an ECDSA signature on this curve: the peer says what is wrong with it
-        r, s = numbers
-        return utils.encode_dss_signature(r, min(s, self._curve_order - s))
+        return low_s_der(*numbers, self._curve_order)
 
 
 def _signer_output(signer: Signer, returned) -> bytes:

@@ -114,10 +114,13 @@ def _positive_integer(content: bytes) -> int | None:
 
 def to_low_s(der_signature: bytes, curve_order: int) -> bytes:
     """The same ECDSA signature with ``s`` in the lower half of the curve order."""
-    r, s = utils.decode_dss_signature(der_signature)
-    if s > curve_order // 2:
-        s = curve_order - s
-    return utils.encode_dss_signature(r, s)
+    return low_s_der(*utils.decode_dss_signature(der_signature), curve_order)
+
+
+def low_s_der(r: int, s: int, curve_order: int) -> bytes:
+    """The DER of the ECDSA signature ``(r, s)`` in its low-S form: ``(r, n - s)`` where ``s`` is above half the
+    curve order ``n``, the same signature, as valid, and the only form Fabric takes."""
+    return utils.encode_dss_signature(r, min(s, curve_order - s))
 
 
 # Prehashed only needs the digest size, and every digest a peer verifies is 32 bytes (SHA-256 or
