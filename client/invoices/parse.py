@@ -324,10 +324,17 @@ _READ_AS = {"gbk": "gb18030", "gb2312": "gb18030"}
 _ENCODING_ADVICE = 'save the file as UTF-8, or name its encoding in the XML declaration (e.g. encoding="GBK")'
 
 
+# Byte order marks and the codec each says the file is in. GB18030 has one too (U+FEFF in its four-byte form):
+# Windows tools write it on saving as GB18030, and the codec reads it as a character, so it is cut off before
+# decoding, as utf-8-sig and utf-16 cut theirs
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig", 0), (codecs.BOM_UTF16_LE, "utf-16", 0), (codecs.BOM_UTF16_BE, "utf-16", 0),
+         (b"\x84\x31\x95\x33", "gb18030", 4))
+
+
 def _decode(data: bytes, source: str) -> str:
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc, cut in _BOMS:
         if data.startswith(bom):
-            encoding = enc
+            encoding, data = enc, data[cut:]
             break
     else:
         m = _DECL.match(data.lstrip())

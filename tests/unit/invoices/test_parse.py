@@ -60,6 +60,14 @@ def test_xml_in_utf16_with_its_bom_reads_as_in_utf8():
     assert parse_invoice(utf16) == parse_invoice(xml.encode())
 
 
+@pytest.mark.parametrize("declared", ["GB18030", "UTF-8"])
+def test_xml_in_gb18030_with_its_bom_reads_as_in_utf8(declared):
+    # the BOM names the encoding whatever the declaration says, as UTF-8's and UTF-16's do
+    xml = einvoice_xml(invoice())
+    gb = b"\x84\x31\x95\x33" + xml.replace('encoding="UTF-8"', f'encoding="{declared}"').encode("gb18030")
+    assert parse_invoice(gb) == parse_invoice(xml.encode())
+
+
 def test_the_vat_label_is_the_kind_when_the_invoice_type_label_is_given_too():
     # kind goes into the recfin JSON and the evidence hash: the VAT label is read first (docs/invoices.md)
     type_label = "<EInvoiceType><LabelCode>81</LabelCode><LabelName>电子发票</LabelName></EInvoiceType>"
