@@ -43,7 +43,8 @@ An endorsement counts when its signature over the proposal response payload and 
 verifies under the endorser's certificate, and that certificate chains to the expected MSP's CA certificates in
 the channel configuration in force, was valid at the transaction's timestamp, is on none of that MSP's
 revocation lists and, where the MSP enables NodeOUs, carries its peer OU (a client or admin certificate of the
-org is no endorsement of its peer; without NodeOUs the role cannot be told, and the check's reason says so).
+org is no endorsement of its peer; without NodeOUs, or without a peer OU, the role cannot be told, and the check's
+reason says so).
 The MSP ID an endorser wrote is never taken on its word. Every read (the claim, its history, the party
 histories, the transactions, the channel configuration) is answered by a peer of the auditor's own org, the
 one ledger it trusts.
@@ -620,12 +621,13 @@ class ReceivableAudit:
 
 
     def _role_note(self, msp_id: str) -> str:
-        """What a check's reason adds for an org whose MSP enables no NodeOUs: the role of a signer cannot be told."""
+        """What a check's reason adds for an org whose MSP cannot tell its peers (NodeOUs off, or on without a peer
+        OU, where Fabric's MSP satisfies no peer principal): the role of a signer cannot be told."""
         msp = self.channel_msps().get(msp_id)
         if msp is None or msp.tells_role(channel_msp.PEER):
             return ""
-        return (f" ({msp_id}'s MSP enables no NodeOUs, so whether a peer, a client or an admin of the org signed "
-                "cannot be told)")
+        cause = "enables no NodeOUs" if msp.node_ous is None else "enables NodeOUs but sets no peer OU"
+        return f" ({msp_id}'s MSP {cause}, so whether a peer, a client or an admin of the org signed cannot be told)"
 
 
 UNANSWERED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,

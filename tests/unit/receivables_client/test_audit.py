@@ -899,6 +899,22 @@ def test_node_ous_written_but_not_enabled_tell_no_role_and_a_member_of_the_debto
     assert f"{CORE}'s MSP enables no NodeOUs, so whether a peer, a client or an admin" in confirmation[1]
 
 
+def test_node_ous_without_a_peer_ou_tell_no_peer_and_the_reason_says_so_not_that_node_ous_are_off(ledger,
+                                                                                                   monkeypatch):
+    # Fabric's MSP satisfies no peer principal of such an MSP ("node ou for type [PEER], not defined"), so a peer
+    # cannot be told from the org's clients: the check counts the member, naming the missing OU
+    edit_debtors_msp(monkeypatch, lambda fabric: fabric.fabric_node_ous.ClearField("peer_ou_identifier"))
+    _a_client_of_the_debtors_org_signs(ledger)
+    report, _ = ledger.audit()
+    checks = checks_of(report)
+    assert checks["confirmation"][0] is True
+    assert f"{CORE}'s MSP enables NodeOUs but sets no peer OU, so whether a peer, a client or an admin" \
+        in checks["confirmation"][1]
+    # while the party record its peer (OU=peer, no NodeOU role now) endorsed is refused, as Fabric's MSP refuses it
+    assert checks["debtor party record"][0] is False and f"carries none of {CORE}'s NodeOU roles" \
+        in checks["debtor party record"][1]
+
+
 def test_a_peer_certificate_under_another_chain_than_the_peer_node_ou_names_is_no_peer(ledger, monkeypatch):
     other_ca = Org(REGULATOR).ca_cert   # the NodeOU names a CA certificate the debtor's peers are not issued under
 
