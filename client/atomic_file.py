@@ -162,13 +162,18 @@ def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = 
     """
     content = data.encode("utf-8") if isinstance(data, str) else data
     with staged_file(path, mode=mode, staging_dir=staging_dir, replace=replace) as temporary:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+        fill(temporary, content, durable=durable)
     if durable:
-        _sync_folder(written_path(path).parent)   # the folder the rename was made in: a link's target's
+        sync_folder(written_path(path).parent)   # the folder the rename was made in: a link's target's
+
+
+def fill(temporary: Path, content: bytes, *, durable: bool) -> None:
+    """Write ``content`` into a file :func:`staged_file` made; durable: on disk before it is renamed."""
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 # What an OS or filesystem answers when it cannot flush a folder (Windows has no O_DIRECTORY at all, some network
@@ -176,7 +181,7 @@ def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = 
 _FOLDER_SYNC_REFUSED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES, errno.EPERM}
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Flush ``folder``'s entries to disk, so a rename or link made in it survives a power loss."""
     if not hasattr(os, "O_DIRECTORY"):
         return

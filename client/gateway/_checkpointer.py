@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from ..atomic_file import _sync_folder, staged_file, written_path
+from ..atomic_file import fill, staged_file, sync_folder, written_path
 
 try:
     import fcntl
@@ -117,10 +117,7 @@ class FileCheckpointer(InMemoryCheckpointer):
             # created (the link kept), and just as well refused when another made it first.
             target = written_path(self.path) if created else self.path
             with staged_file(target, replace=not created) as temporary:
-                with open(temporary, "wb") as handle:
-                    handle.write(content)
-                    handle.flush()
-                    os.fsync(handle.fileno())
+                fill(temporary, content, durable=True)
                 locked = _lock_new(temporary)
         except BaseException as error:
             if locked is not None and locked >= 0:
@@ -132,7 +129,7 @@ class FileCheckpointer(InMemoryCheckpointer):
         previous, self._held = self._held, locked
         if previous is not None and previous >= 0:
             os.close(previous)  # the old file, renamed over: its lock guards nothing now
-        _sync_folder(written_path(self.path).parent)
+        sync_folder(written_path(self.path).parent)
 
     def close(self) -> None:
         """Release the file to another checkpointer; a checkpoint after this raises ValueError. Harmless twice."""

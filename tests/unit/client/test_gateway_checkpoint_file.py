@@ -124,7 +124,7 @@ def test_a_checkpoint_whose_folder_sync_fails_still_releases_the_file_at_close(t
     def failing_sync(folder):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(_checkpointer, "_sync_folder", failing_sync)
+    monkeypatch.setattr(_checkpointer, "sync_folder", failing_sync)
     with pytest.raises(OSError, match="Input/output error"):
         checkpointer.checkpoint_transaction(6, "tx6")
     monkeypatch.undo()
