@@ -533,6 +533,21 @@ def _ensure_request_of_claims_holder(f: Financing, r: Receivable) -> None:
                    "(WithdrawFinancing) and requests financing again")
 
 
+def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
+    """Refuse acting on financing ``f`` through its claim ``r`` unless the claim names it as its live financing.
+    A request and its offers have no key-level policy (any two orgs may write them, by running altered chaincode)
+    and the records of an earlier contract's financings none until UpgradeLedger: an ended request rewritten back
+    to REQUESTED, or one made up on a live claim, would otherwise be offered on and accepted, and the claim
+    financed, disbursed and paid with no financing it names. The claim, under its own key-level policy, says which
+    financing is live. Called once the financing's status allows the action, so an ended one is refused by its
+    status, as before."""
+    if r.financing_id != f.id:
+        raise rule("invalid-state", f"financing {f.id} says it is of claim {r.id}, which does not name it as its "
+                   "live financing: the financing record was changed outside the contract, and nothing is done "
+                   "on its word; act on the financing the claim names (GetReceivable), or, with none, the claim's "
+                   "holder requests financing again")
+
+
 class ReceivablesContract(Contract):
     """Receivables (应收账款) from registration through confirmation, transfer, financing and settlement."""
 
@@ -1006,6 +1021,8 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "REQUESTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: only a request not yet accepted can be withdrawn")
+        # ending a request the claim does not name would drop the claim's live financing instead
+        _ensure_claim_names_financing(f, r)
         before = r.model_copy()
         await _end_request(s, f, r, s.action("WithdrawFinancing", holder.uscc))
         r.last = f.last
@@ -1059,6 +1076,7 @@ class ReceivablesContract(Contract):
         if f.status != "REQUESTED":
             raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made only on "
                        "open requests")
+        _ensure_claim_names_financing(f, r)
         _ensure_request_of_claims_holder(f, r)
         lifecycle.ensure_not_frozen(r)
         # what acceptance checks of the claim: an offer on a claim no longer confirmed or past its due date could
@@ -1163,6 +1181,9 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "REQUESTED" or o.status != "OPEN":
             raise rule("invalid-state", f"offer {o.id} is {o.status} on financing {f.status}: only an open offer on an open request can be accepted")
+        # the claim, not the request record, says which request is live: accepted, the claim would be financed
+        # with no financing it names, its bank out of recfin.by-financier and the debtor paying the holder
+        _ensure_claim_names_financing(f, r)
         # refused here, while the holder can still withdraw the request: accepted, the request's record could no
         # longer be ended that way, and its rewritten holder would stand in the deal's record
         _ensure_request_of_claims_holder(f, r)
@@ -1215,6 +1236,7 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "ACCEPTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
+        _ensure_claim_names_financing(f, r)
         # the accepted offer's collection, copied from an offer record any two orgs could have rewritten before
         # acceptance: the advance's record goes only to the collection of the claim's holder org and this bank's
         if f.collection != (expected := colls.collection_name(r.holder_msp, bank.msp_id)):
@@ -1261,6 +1283,7 @@ class ReceivablesContract(Contract):
             raise rule("invalid-state", f"notice {n.id} is of financing {f.id}, which is {f.status}: a notice is "
                        "acknowledged only while its financing is DISBURSED; once the bank is repaid the claim owes "
                        "it nothing, so there is nothing left to acknowledge (GetFinancing shows the financing)")
+        _ensure_claim_names_financing(f, r)
         n.status, n.acknowledged_on, n.last = "ACKNOWLEDGED", s.today_iso, s.action("AcknowledgeAssignment", debtor.uscc)
         await s.store.put_notice(n)
         s.emit(events.ASSIGNMENT_ACKNOWLEDGED, r.id, notice_id=n.id, financier=n.financier)
@@ -1275,6 +1298,7 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "DISBURSED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: repayment follows disbursement, once")
+        _ensure_claim_names_financing(f, r)
         act = s.action("RecordRepayment", bank.uscc)
         before = r.model_copy()
         if r.status != SETTLED:
@@ -1320,6 +1344,7 @@ class ReceivablesContract(Contract):
             hint = ": withdraw a request not yet accepted (WithdrawFinancing)" if f.status == "REQUESTED" else ""
             raise rule("invalid-state", f"financing {f.id} is {f.status}: only an accepted financing not yet "
                        f"disbursed can be cancelled{hint}")
+        _ensure_claim_names_financing(f, r)
         why = _require_text(reason, "reason")
         act = s.action("CancelFinancing", party.uscc)
         before = r.model_copy()
@@ -1344,6 +1369,7 @@ class ReceivablesContract(Contract):
         if f.status != "DISBURSED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: recourse is demanded or exercised "
                        "only on a disbursed financing the debtor has not paid")
+        _ensure_claim_names_financing(f, r)
         # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
         if not self._offered_terms(ctx, f.terms_hash).recourse:
             raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "

@@ -192,3 +192,106 @@ def _private_entries(net) -> list[tuple[str, str]]:
             object_type, attrs = split_composite_key(key)
             out.append((object_type, attrs[0] if attrs else ""))
     return out
+
+
+# ---------------------------------------------------------------- a financing record its claim does not name
+
+NOT_NAMED = "does not name it as its live financing"
+
+
+async def _refused_as_not_named(net, actor, fn: str, *args, **kw) -> None:
+    """``fn`` refused invalid-state for a financing its claim does not name, nothing written (``Net.refused``)."""
+    message = await net.refused(actor, fn, *args, rule="invalid-state", **kw)
+    assert NOT_NAMED in message and "GetReceivable" in message, message
+
+
+async def test_an_offer_on_a_request_its_claim_does_not_name_is_refused():
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    ended = await net.ok(tier1, "RequestFinancing", r["id"])
+    await net.ok(tier1, "WithdrawFinancing", ended["id"])
+    _rewrite(net, keys.FINANCING, ended["id"], status="REQUESTED")        # a withdrawn request revived
+    await _refused_as_not_named(net, bank, "MakeFinancingOffer", ended["id"], transient=transient_terms())
+
+    live = await net.ok(tier1, "RequestFinancing", r["id"])
+    made_up = f"{live['id']}X"                                            # a request made up on a live claim
+    net.ledger.state[net._key(keys.FINANCING, made_up)] = net.ledger.state[net._key(keys.FINANCING, live["id"])]
+    _rewrite(net, keys.FINANCING, made_up, id=made_up)
+    await _refused_as_not_named(net, bank, "MakeFinancingOffer", made_up, transient=transient_terms())
+    assert (await net.ok(bank, "MakeFinancingOffer", live["id"], transient=transient_terms()))["status"] == "OPEN"
+
+
+async def test_the_acceptance_of_an_offer_on_a_revived_request_is_refused():
+    """Two orgs rewrite a withdrawn request back to REQUESTED and its offer back to OPEN: accepted, the claim
+    would be FINANCED naming no financing, left out of the bank's exposure, its debtor paying the holder."""
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    r, f, o = await _an_offer(net)
+    await net.ok(tier1, "WithdrawFinancing", f["id"])
+    _rewrite(net, keys.FINANCING, f["id"], status="REQUESTED")
+    _rewrite(net, keys.OFFER, o["id"], status="OPEN")
+    await _refused_as_not_named(net, tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    assert net.doc(r["id"])["status"] == "CONFIRMED" and net.doc(r["id"])["financier"] is None
+
+    again = await net.ok(tier1, "RequestFinancing", r["id"])
+    offer = await net.ok(bank, "MakeFinancingOffer", again["id"], transient=transient_terms())
+    assert (await net.ok(tier1, "AcceptFinancingOffer", offer["id"]))["status"] == "ACCEPTED"
+
+
+async def test_withdrawing_a_revived_request_leaves_the_claims_live_one():
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    r, ended, _ = await _an_offer(net)
+    await net.ok(tier1, "WithdrawFinancing", ended["id"])
+    live = await net.ok(tier1, "RequestFinancing", r["id"])
+    _rewrite(net, keys.FINANCING, ended["id"], status="REQUESTED")
+    await _refused_as_not_named(net, tier1, "WithdrawFinancing", ended["id"])
+    assert net.doc(r["id"])["financing_id"] == live["id"]
+    await net.ok(bank, "MakeFinancingOffer", live["id"], transient=transient_terms())
+
+
+async def test_a_cancelled_financing_revived_is_neither_disbursed_cancelled_nor_repaid():
+    """The claim is financed again, by another request: the revived financing's disbursement, cancellation or
+    repayment would act on the claim the live financing holds."""
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    r, ended, o = await _an_offer(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    await net.ok(tier1, "CancelFinancing", ended["id"], "the money did not come")
+    live = await net.financed(tier1, r["id"], disburse=False)
+    _rewrite(net, keys.FINANCING, ended["id"], status="ACCEPTED")
+    await _refused_as_not_named(net, bank, "RecordDisbursement", ended["id"], transient=transient_terms())
+    await _refused_as_not_named(net, tier1, "CancelFinancing", ended["id"], "cancel the live one's claim")
+    await _refused_as_not_named(net, bank, "CancelFinancing", ended["id"], "cancel the live one's claim")
+    _rewrite(net, keys.FINANCING, ended["id"], status="DISBURSED")
+    await _refused_as_not_named(net, bank, "RecordRepayment", ended["id"])
+    assert net.doc(r["id"])["financing_id"] == live["id"] and net.doc(r["id"])["status"] == "FINANCED"
+
+    disbursed = await net.ok(bank, "RecordDisbursement", live["id"], transient=transient_terms())
+    assert (await net.ok(bank, "RecordRepayment", disbursed["id"]))["status"] == "REPAID"
+
+
+async def test_the_notice_of_a_repaid_financing_revived_is_not_acknowledged():
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.financed(tier1, r["id"])
+    await net.ok(bank, "RecordRepayment", f["id"])
+    _rewrite(net, keys.FINANCING, f["id"], status="DISBURSED")
+    await _refused_as_not_named(net, core, "AcknowledgeAssignment", f["notice_id"])
+
+
+async def test_recourse_on_a_recoursed_financing_revived_is_refused():
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    with_recourse = transient_terms(recourse=True)
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.financed(tier1, r["id"], terms=with_recourse)
+    net.advance(days=31)
+    await net.ok(bank, "ExerciseRecourse", f["id"], "repurchased", transient=with_recourse)
+    _rewrite(net, keys.FINANCING, f["id"], status="DISBURSED")
+    _rewrite(net, keys.NOTICE, f["notice_id"], status="ISSUED")
+    await _refused_as_not_named(net, bank, "DemandRecourse", f["id"], "unpaid", transient=with_recourse)
+    await _refused_as_not_named(net, bank, "ExerciseRecourse", f["id"], "again", transient=with_recourse)
+    assert net.doc(r["id"])["holder"] == tier1.uscc and net.doc(r["id"])["financier"] is None
