@@ -44,7 +44,7 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
           as_json: bool) -> None:
     """Check from the blocks, before financing RECEIVABLE_ID, that its confirmation carries its debtor org's
     peer's endorsement, that the claim that confirmation wrote is the one its registration wrote (only
-    status, confirmed_on, frozen, last_unfreeze and last may differ, and no rejection or withdrawal may come between: no holder,
+    status, confirmed_on, frozen, queued_freezes, last_unfreeze and last may differ, and no rejection or withdrawal may come between: no holder,
     amount, date or invoice changed, whichever orgs endorsed the transactions in between), and that its
     debtor's and holder's party records were created with their own orgs'. A split part was confirmed by
     the split that created it; the comparison is made of its root claim, after checking that each parent
