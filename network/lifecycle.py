@@ -19,7 +19,8 @@ from .topology import Topology
 
 # What _lifecycle accepts as a chaincode name and version (Fabric's ChaincodeNameRegExp and
 # ChaincodeVersionRegExp), and the system chaincode names it refuses. Checked before anything is
-# packaged: the peer would refuse them only at approveformyorg, after install.
+# packaged: the peer would refuse them only at approveformyorg, after install. Matched whole (fullmatch): with
+# .match, "$" also matches before a final newline, which Go's regexp (and so the peer) refuses.
 NAME_RE = re.compile(r"^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$")
 VERSION_RE = re.compile(r"^[A-Za-z0-9_.+-]+$")
 SYSTEM_CHAINCODES = frozenset({"cscc", "escc", "lscc", "qscc", "vscc"})
@@ -27,12 +28,12 @@ SYSTEM_CHAINCODES = frozenset({"cscc", "escc", "lscc", "qscc", "vscc"})
 
 def check_name_and_version(name: str, version: str) -> None:
     """Raise ChaincodeError naming the problem when Fabric would refuse this name or version."""
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise ChaincodeError(f"chaincode name {name!r} is not one Fabric accepts: use letters and digits, "
                              f"joined by single '-' or '_' (e.g. receivables)")
     if name in SYSTEM_CHAINCODES:
         raise ChaincodeError(f"chaincode name {name!r} is a Fabric system chaincode's: choose another")
-    if not VERSION_RE.match(version):
+    if not VERSION_RE.fullmatch(version):
         raise ChaincodeError(f"chaincode version {version!r} is not one Fabric accepts: use letters, digits "
                              f"and _.+- only (e.g. 1.1)")
 

@@ -51,7 +51,7 @@ DEFAULT_PREFIX = "recfin"
 # A /24 from the private range; the addresses exist only inside namespaces made here.
 DEFAULT_SUBNET = "10.213.7.0/24"
 FIRST_ORG_HOST = 10
-PREFIX_RE = re.compile(r"^[a-z][a-z0-9]{0,7}$")
+PREFIX_RE = re.compile(r"^[a-z][a-z0-9]{0,7}\Z")   # \Z: "$" matches before a final newline too
 
 
 @dataclass(frozen=True)

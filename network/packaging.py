@@ -67,7 +67,8 @@ def connection_json(address: str, *, dial_timeout: str = "10s", root_cert: str |
 
 
 def ccaas_package(label: str, connection: dict) -> bytes:
-    if not LABEL_RE.match(label):
+    # fullmatch: with .match "$" matches before a final newline too, a label the peer refuses.
+    if not LABEL_RE.fullmatch(label):
         raise ChaincodeError(f"chaincode label {label!r} is not valid: use letters, digits and _.+- only")
     code = deterministic_tar_gz({"connection.json": _json(connection)})
     return deterministic_tar_gz({"metadata.json": _json({"type": "ccaas", "label": label}), "code.tar.gz": code})

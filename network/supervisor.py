@@ -154,7 +154,7 @@ class Supervisor:
         """What runs at the pid pid_file records: whether it is still the process recorded there, else whose."""
         try:
             record = json.loads(pid_file.read_text())
-            pid = int(record["pid"])
+            pid = _recorded_pid(record["pid"])
             name = str(record.get("name") or pid_file.parent.name)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return Found(name=pid_file.parent.name)
@@ -405,6 +405,7 @@ class _Target:
         return now in (None, self.start_time) if self.group else now is not None and now == self.start_time
 
     def send(self, sig: int) -> None:
+        _refuse_to_signal(self.pid, group=self.group)
         if not self.still_there():
             return
         if self.group:
@@ -460,9 +461,37 @@ def _not_stopped(name: str, group: int, pid_file: Path, left: list[_Target], *, 
             f"state D waits on the kernel): {pid_file} kept, {then}")
 
 
+def _recorded_pid(value: object) -> int:
+    """The pid a pid file records: a positive int, as start() writes it, else ValueError (a pid file cut short or
+    edited). 0 and negative numbers name no process but groups, to kill() and waitpid(): 0 the caller's own (a
+    stop would signal the command itself and the shell that ran it), -N group N, and -1 every process."""
+    if type(value) is not int or value <= 0:
+        raise ValueError(f"pid {value!r} is not a positive int")
+    return value
+
+
+def _refuse_to_signal(pid: int, *, group: bool) -> None:
+    """NetworkError unless pid may be signalled as a node (its group when group): never pid 1 or below (init, this
+    process's group, every process) nor this very process or its group, which no pid file this module writes
+    records (each node runs in a session of its own), whatever path a pid reached a stop by."""
+    if pid <= 0:
+        why = "0 and below name this command's own process group, or every process"
+    elif pid == 1:
+        why = "pid 1 is init"
+    elif pid == (os.getpgrp() if group else os.getpid()):
+        why = "it is this command's own"
+    else:
+        return
+    what = f"process group {pid}" if group else f"pid {pid}"
+    raise NetworkError(f"{what} not signalled ({why}, never a node's): the pid file naming it is damaged; delete it "
+                       "once no node of it runs (`recfin network status`), then run the command again")
+
+
 def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found:
     """Whether pid runs and, given its pid file's record and tag, is the process the record describes."""
     gone = Found(pid)
+    if pid <= 0:
+        return gone     # names a process group, not a process: waitpid() would reap any child of ours in it
     try:
         done, _ = os.waitpid(pid, os.WNOHANG)   # reap it if it is our own child and has exited
         if done == pid:
@@ -549,7 +578,7 @@ def _claimed_elsewhere(carried: str, tag: str | None, pid: int) -> bool:
     if _same_file(carried, tag):
         return False
     try:
-        recorded = int(json.loads(Path(carried).read_text())["pid"])
+        recorded = _recorded_pid(json.loads(Path(carried).read_text())["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         return False
     try:
@@ -734,6 +763,7 @@ def copy_truncate_log(log: Path, limit: int) -> None:
 
 
 def _signal_group(pid: int, sig: int) -> None:
+    _refuse_to_signal(pid, group=True)
     try:
         os.killpg(pid, sig)
     except ProcessLookupError:

@@ -103,7 +103,8 @@ def _address_problem(address: str) -> str | None:
 # A DNS name (RFC 1123): labels of letters, digits and inner hyphens, 63 characters at most, 253 in all; the last
 # label not all digits, which would make a mistyped IPv4 address ("10.0.0") a name.
 _DNS_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_DNS_NAME = re.compile(rf"^(?=.{{1,253}}$)(?:{_DNS_LABEL}\.)*(?=[0-9-]*[A-Za-z-])(?:{_DNS_LABEL})$")
+# \Z, not "$", which matches before a final newline too.
+_DNS_NAME = re.compile(rf"^(?=.{{1,253}}\Z)(?:{_DNS_LABEL}\.)*(?=[0-9-]*[A-Za-z-])(?:{_DNS_LABEL})\Z")
 
 
 def listen_host_problem(host: str) -> str | None:

@@ -78,7 +78,9 @@ def test_names_and_versions_fabric_accepts(name, version):
 @pytest.mark.parametrize("name, version, problem", [
     ("receivables-", "1.0", "name 'receivables-'"), ("a--b", "1.0", "name 'a--b'"), ("_lifecycle", "1.0", "name"),
     ("my cc", "1.0", "name"), ("lscc", "1.0", "system chaincode"), ("receivables", "1.0 beta", "version"),
-    ("receivables", "1.0/2", "version")])
+    ("receivables", "1.0/2", "version"),
+    # "$" with .match matches before a final newline: Go's regexp (the peer's) does not
+    ("other\n", "1.0", "name"), ("receivables", "1.0\n", "version")])
 def test_names_and_versions_fabric_refuses_are_named(name, version, problem):
     with pytest.raises(ChaincodeError, match=problem):
         lifecycle.check_name_and_version(name, version)

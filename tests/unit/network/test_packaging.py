@@ -65,6 +65,13 @@ def test_labels_the_peer_would_reject_are_rejected():
         ccaas_package("_leading", connection_json("127.0.0.1:1"))
 
 
+def test_a_label_ending_in_a_newline_is_refused_before_anything_is_written(tmp_path):
+    # "$" with .match matches before a final newline; the peer refuses such a label, and it would name the file
+    with pytest.raises(ChaincodeError, match="label"):
+        write_package(tmp_path, "other_1.0\n", connection_json("127.0.0.1:1"))
+    assert list(tmp_path.iterdir()) == []
+
+
 def _mode(path):
     return path.stat().st_mode & 0o777
 
