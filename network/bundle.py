@@ -312,6 +312,7 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     What it needs is checked before `out` is touched, and the bundle is built in a folder next to it that
     only its owner can read (it holds the org's private keys) and renamed into place once complete: a
     failure leaves the earlier bundle as it was and nothing half-written."""
+    out = _real_folder(out)
     topology = membership.effective(topology, data_root).on_hosts()
     org = topology.org(org_name)
     oo = topology.orderer_org
@@ -319,7 +320,6 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     for name, domain in [(org.name, org.domain), *others]:
         if not org_crypto(data_root, name, domain).ca_cert.is_file():
             raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare --hostnames`")
-    out = Path(out)
     if out.exists() and not out.is_dir():
         raise NetworkError(f"{out} is a file: choose an empty or new folder for the bundle")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
@@ -337,9 +337,27 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
         shutil.rmtree(building, ignore_errors=True)
         raise
     if replaced is not None:
-        shutil.rmtree(replaced)
+        _remove(replaced)
     bundle.root = out
     return bundle
+
+
+def _real_folder(out: Path) -> Path:
+    """The folder `out` names, absolute and with its symbolic links followed: the bundle is built beside it and
+    swapped in by renames, which would move a link itself (leaving its target untouched), or, for `.`, try to
+    rename the current folder from inside it."""
+    try:
+        return Path(out).resolve()
+    except (OSError, RuntimeError) as exc:      # a loop of links (RuntimeError before Python 3.13)
+        raise NetworkError(f"{out} cannot be resolved to a folder ({exc}): choose another --out") from None
+
+
+def _remove(path: Path) -> None:
+    """Delete what the swap renamed aside: a link is removed itself, never the tree it points to."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path)
 
 
 def _parse_manifest(path: Path) -> dict:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 from cryptography import x509
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.identity import ADMIN_OU as CONTRACT_ADMIN_OU
 from client.atomic_file import write_atomically
@@ -36,7 +36,7 @@ from . import configtx
 from .crypto import NODE_OUS, OrgCrypto, issued_by, node_ous_config, org_crypto
 from .errors import NetworkError
 from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
-from .topology import PeerOrgSpec, Topology, format_validation_error
+from .topology import Domain, PeerOrgSpec, Topology, format_validation_error
 
 FORMAT = "recfin.org-definition/1"
 PEM_CERT = "-----BEGIN CERTIFICATE-----"
@@ -125,7 +125,7 @@ def read(path: Path) -> OrgDefinition:
     msp = doc.get("msp") if isinstance(doc.get("msp"), dict) else {}
     definition = OrgDefinition(org, _pem(msp, "ca_cert", path), _pem(msp, "tlsca_cert", path),
                                _node_ous(msp.get("node_ous"), path), _pem(doc, "admin_cert", path),
-                               _anchor_peers(doc.get("anchor_peers"), path))
+                               _anchor_peers(doc.get("anchor_peers"), org, path))
     check(definition, path)
     return definition
 
@@ -156,14 +156,36 @@ def _node_ous(value: object, path: Path) -> dict[str, str]:
     return dict(value)
 
 
-def _anchor_peers(value: object, path: Path) -> tuple[tuple[str, int], ...]:
-    try:
-        peers = tuple((str(p["host"]), int(p["port"])) for p in value)
-    except (TypeError, KeyError, ValueError):
-        peers = ()
-    if not peers or not all(host and 0 < port < 65536 for host, port in peers):
+_DNS_NAME_CHECK = TypeAdapter(Domain)      # the topology's own rule for hostnames
+
+
+def _anchor_peers(value: object, org: PeerOrgSpec, path: Path) -> tuple[tuple[str, int], ...]:
+    """The anchor peers, each one of the org's own peers as its spec gives them (hostname and port, as `recfin org
+    keys` writes them): they go into the channel's config as they are, where the other orgs' peers dial them."""
+    if not isinstance(value, list) or not value or \
+            not all(isinstance(p, dict) and {"host", "port"} <= p.keys() for p in value):
         raise OrgDefinitionError(f"{path}: anchor_peers must list the org's peer as [{{\"host\": ..., \"port\": ...}}]")
-    return peers
+    own = {(peer.hostname or f"{peer.name}.{org.domain}", peer.port) for peer in org.peers}
+    listed = ", ".join(f"{host}:{port}" for host, port in sorted(own))
+    peers = []
+    for anchor in value:
+        host, port = anchor["host"], anchor["port"]
+        named = f"anchor peer {json.dumps(host)}:{json.dumps(port)}"
+        if type(port) is not int or not 0 < port < 65536:      # bool is an int to Python, 7051.9 is no port
+            raise OrgDefinitionError(f"{path}: {named}: its port must be a whole number from 1 to 65535: give one "
+                                     f"of {org.name}'s peers ({listed}), or write the definition again with "
+                                     f"`recfin org keys`")
+        try:
+            _DNS_NAME_CHECK.validate_python(host, strict=True)
+        except ValidationError:
+            raise OrgDefinitionError(f"{path}: {named}: its host is not a DNS name: give one of {org.name}'s peers "
+                                     f"({listed}), or write the definition again with `recfin org keys`") from None
+        if (host, port) not in own:
+            raise OrgDefinitionError(f"{path}: {named} is not one of {org.name}'s own peers ({listed}): the other "
+                                     f"orgs' peers would dial it as {org.name}'s; give one of those, or write the "
+                                     f"definition again with `recfin org keys`")
+        peers.append((host, port))
+    return tuple(peers)
 
 
 def check(definition: OrgDefinition, source: object) -> None:

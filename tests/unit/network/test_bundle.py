@@ -251,6 +251,49 @@ def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hos
     assert (other / "notes.txt").read_text() == "keep me"
 
 
+def test_a_bundle_goes_where_a_link_given_as_out_points_and_the_link_stays(tmp_path, hosts, prepared_hosts):
+    target = tmp_path / "target"
+    target.mkdir()
+    link = tmp_path / "linkout"
+    link.symlink_to(target)
+    written = bundle.write(hosts, prepared_hosts, "supplier", link)
+    assert written.root == target and (target / bundle.MANIFEST).is_file()
+    assert link.is_symlink() and link.resolve() == target
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["linkout", "target"]     # nothing renamed aside
+    bundle.write(hosts, prepared_hosts, "supplier", link)         # the earlier bundle there is replaced
+    assert link.is_symlink() and (target / bundle.MANIFEST).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["linkout", "target"]
+    before = _tree(target)
+    with pytest.raises(NetworkError, match=r"holds supplier's bundle"):
+        bundle.write(hosts, prepared_hosts, "bank", link)             # refused through the link too
+    assert link.is_symlink() and _tree(target) == before
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "later")
+    assert bundle.write(hosts, prepared_hosts, "bank", dangling).root == tmp_path / "later"
+    assert dangling.is_symlink() and (dangling / bundle.MANIFEST).is_file()
+
+
+def test_a_link_renamed_aside_by_the_swap_is_unlinked_never_its_tree_deleted(tmp_path):
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "file").write_text("keep me")
+    aside = tmp_path / ".out.x.old"
+    aside.symlink_to(kept)
+    bundle._remove(aside)
+    assert not aside.exists() and not aside.is_symlink() and (kept / "file").read_text() == "keep me"
+
+
+def test_the_current_folder_as_out_is_bundled_into_and_replaced(tmp_path, hosts, prepared_hosts, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert bundle.write(hosts, prepared_hosts, "supplier", Path(".")).root == here
+    assert (here / bundle.MANIFEST).is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+    monkeypatch.chdir(here)         # the first write renamed the folder the process was in aside
+    assert bundle.write(hosts, prepared_hosts, "supplier", Path(".")).root == here     # its earlier bundle
+    assert (here / bundle.MANIFEST).is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+
+
 def test_a_folder_whose_manifest_names_another_org_or_none_is_refused_before_anything_is_written(tmp_path, hosts,
                                                                                                   prepared_hosts):
     out = tmp_path / "bundles" / "b"

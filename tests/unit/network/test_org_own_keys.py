@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -292,6 +293,31 @@ def test_a_definition_carrying_a_key_or_no_admin_ou_is_refused(company, sent, tm
     path = _altered(sent, tmp_path, lambda d: d["msp"]["node_ous"].update(admin="officers"))
     with pytest.raises(OrgDefinitionError, match="carries OU admin, not the admin OU 'officers'"):
         org_definition_file.read(path)
+
+
+def test_a_definition_whose_anchor_peer_is_not_one_of_its_own_peers_is_refused(sent, hosts, tmp_path):
+    assert org_definition_file.read(sent).anchor_peers == (("peer0.bank2.recfin.local", 11051),)   # as written
+    other = hosts.peers("supplier")[0]
+    for anchor, problem in [
+            ({"host": other.hostname, "port": other.ports["port"]}, r"is not one of bank2's own peers"),
+            ({"host": "peer0.bank2.recfin.local", "port": 11052}, r"is not one of bank2's own peers"),
+            ({"host": "a b\nc", "port": 11051}, r"its host is not a DNS name"),
+            ({"host": 11051, "port": 11051}, r"its host is not a DNS name"),
+            ({"host": "peer0.bank2.recfin.local", "port": True}, r"its port must be a whole number from 1 to 65535"),
+            ({"host": "peer0.bank2.recfin.local", "port": 11051.9}, r"its port must be a whole number"),
+            ({"host": "peer0.bank2.recfin.local", "port": "11051"}, r"its port must be a whole number"),
+            ({"host": "peer0.bank2.recfin.local", "port": 0}, r"its port must be a whole number")]:
+        path = _altered(sent, tmp_path, lambda d: d["anchor_peers"].append(anchor))
+        with pytest.raises(OrgDefinitionError) as refused:
+            org_definition_file.read(path)
+        message = str(refused.value)
+        assert re.search(problem, message) and "\n" not in message, message
+        assert f"anchor peer {json.dumps(anchor['host'])}:{json.dumps(anchor['port'])}" in message
+        assert "peer0.bank2.recfin.local:11051" in message and "recfin org keys" in message
+    for shape in ([], {"host": "peer0.bank2.recfin.local", "port": 11051}, [{"host": "peer0.bank2.recfin.local"}]):
+        path = _altered(sent, tmp_path, lambda d: d.update(anchor_peers=shape))
+        with pytest.raises(OrgDefinitionError, match=r"anchor_peers must list the org's peer"):
+            org_definition_file.read(path)
 
 
 def test_a_definition_that_clashes_with_the_network_here_is_refused(sent, channel, hosts, network_host):

@@ -482,7 +482,8 @@ def test_from_a_companys_keys_folder_the_crl_lands_there_and_in_the_network_fold
     keys = tmp_path / "supplier-keys"
     shutil.copytree(org_crypto(data_root, org.name, org.domain).root, org_crypto(keys, org.name, org.domain).root)
     org_crypto(data_root, org.name, org.domain).ca_key.unlink()
-    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(topology, keys, "supplier"),
+    # on hostnames, as `recfin org keys` writes it: its anchor peer is the peer's hostname
+    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(topology.on_hosts(), keys, "supplier"),
                                        org_keys.definition_path(keys, "supplier"))
     change = OrgUsers(host(topology, data_root, running), keys).revoke("supplier", "supplier2")
     for root in (keys, data_root):
