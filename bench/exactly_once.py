@@ -13,16 +13,19 @@ requests may move the same amount. Then, per request id:
   parts, or named a part besides the recorded one that the family holds and no record
   accounts for (a resend that was applied again instead of answered from the record);
 - **lost**: acknowledged, but the ledger has no record of it (``not-found``), or its
-  record names a part the family does not hold, another part than the answer named,
-  or another amount than the request moved; or its record names a part another
+  record names another part than the answer named; or, acknowledged or not, its record
+  names a part the family does not hold or another amount than the request moved (a
+  resend is answered from the record, so an unacknowledged request's record tells the
+  client a transfer that is not there); or its record names a part another
   request's record names too (:func:`_owners`): one split cannot be two transfers, so
   every claimant but one is lost, acknowledged or not (an unacknowledged one's record
   says the ledger applied it, yet no part of its own is there);
 - **unaccounted**: a split of the family that no request record names and no answer
   claims: an effect without its request (the family is the run's own, so every split
   of it is one of the run's requests);
-- committed but unacknowledged (the client never learnt the outcome, e.g. a timeout)
-  is listed, not a failure.
+- committed but unacknowledged (the client never learnt the outcome, e.g. a timeout,
+  and its record names a part of the family of the amount asked, of its own) is
+  listed, not a failure.
 
 The amounts must also add up: the leaves of the family (every part transferred and
 the remainder kept) sum to the root's face amount, and each split's two parts to
@@ -176,10 +179,17 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
         if why:
             lost.add(rid)
             problems.append(why)
-    # a request whose answer never came but whose record names a part another request owns: the ledger says it
-    # was applied, and no part of its own shows it
+    # a request whose answer never came but whose record says the ledger applied it: a resend is answered from
+    # that record, so it must name a part of the family, of the amount asked, that no other request owns
     for rid, record in sorted(recorded.items()):
-        if rid not in answered and (why := _shared(rid, record, owners)):
+        if rid in answered or record is None:
+            continue
+        why = _misrecorded(rid, requests.get(rid), record, transfers)
+        if why:
+            why += " (never answered; a resend would be answered from this record)"
+        else:
+            why = _shared(rid, record, owners)
+        if why:
             lost.add(rid)
             problems.append(why)
     # a split an answer names is that request's, counted under it (found, duplicated, or lost when its record
@@ -203,10 +213,17 @@ def _lost(rid: str, amount: int | None, children: set[str], record: LedgerTransf
     """Why an acknowledged request (one answered part) is not on the ledger as answered, or None."""
     if record is None:
         return f"lost: request {rid} was answered with {sorted(children)}, the ledger has no record of it"
+    if record.child_id in transfers and children != {record.child_id}:
+        return f"lost: request {rid} was answered with {sorted(children)}, the ledger moved {record.child_id}"
+    return _misrecorded(rid, amount, record, transfers)
+
+
+def _misrecorded(rid: str, amount: int | None, record: LedgerTransfer,
+                 transfers: Mapping[str, LedgerTransfer]) -> str | None:
+    """Why a request's record does not show the transfer asked for, answered or not: it names a part the family
+    does not hold, or one of another amount than the request moved; or None."""
     if record.child_id not in transfers:
         return f"lost: request {rid} is recorded as moving {record.child_id}, no such part of the family is on the ledger"
-    if children != {record.child_id}:
-        return f"lost: request {rid} was answered with {sorted(children)}, the ledger moved {record.child_id}"
     if amount is not None and transfers[record.child_id].amount != amount:
         return (f"lost: request {rid} asked for {amount} fen, the ledger moved "
                 f"{transfers[record.child_id].amount} fen as {record.child_id}")

@@ -33,7 +33,7 @@ from typing import Any
 import click
 
 from bench.profiling import machine, profile_lines, top_functions
-from client.invoices import read_scans
+from client.invoices import InvoiceError, read_scans
 from client.invoices._pdf_text import PageContents, scanned_layer, text_layer
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, _results
 
@@ -79,6 +79,24 @@ def stages(path: Path) -> dict[str, tuple[float, float]]:
 
 def summary(runs: list[float]) -> dict[str, float]:
     return {"best_s": round(min(runs), 3), "median_s": round(statistics.median(runs), 3)}
+
+
+def not_a_text_layer_pdf(path: Path, why: str) -> click.BadParameter:
+    return click.BadParameter(f"{path}: {why}; what is timed is reading a PDF's text layer, so give a PDF with a "
+                              "text layer (as invoicing software or the tax platform exports it)", param_hint="PDF")
+
+
+def measure_pdf(path: Path, runs: int, profile: int) -> dict[str, Any]:
+    """:func:`measure` of a PDF given on the command line, refused before or at its first reading when it is none
+    this benchmark can time: an image would be read by OCR (and then fail the stages, which open it as a PDF), and
+    a damaged PDF or one without an invoice in its text layer fails ``read_scans`` itself."""
+    with path.open("rb") as file:
+        if file.read(4) != b"%PDF":
+            raise not_a_text_layer_pdf(path, "not a PDF")
+    try:
+        return measure(path, runs, profile)
+    except InvoiceError as refusal:   # MalformedInput names the file itself: say only what was wrong with it
+        raise not_a_text_layer_pdf(path, getattr(refusal, "problem", str(refusal))) from None
 
 
 def measure(path: Path, runs: int, profile: int, name: str | None = None) -> dict[str, Any]:
@@ -144,7 +162,7 @@ def main(pdf: Path | None, pages: int, runs: int, profile: int, as_json: bool) -
     """
     with tempfile.TemporaryDirectory(prefix="recfin-bench-invoices-") as folder:
         if pdf is not None:
-            report = measure(pdf, runs, profile)
+            report = measure_pdf(pdf, runs, profile)
         else:
             made = sample_pages_pdf(pages, Path(folder) / "sample.pdf")
             report = measure(made, runs, profile, name=f"the sample's page {pages} times")

@@ -41,3 +41,19 @@ def test_a_pdf_of_ones_own_is_read_and_reported_as_text(tmp_path):
     lines = result.output.splitlines()
     assert lines[0] == f"{path}: 2 pages, 1 invoices read (and 1 further copies); best and median of 1 runs"
     assert [line.split()[0] for line in lines[2:]] == ["read_scans", "open", "text_layer", "scanned_layer", "fields"]
+
+
+@pytest.mark.parametrize("name, content, why", [
+    ("not.pdf", b"an invoice, typed\n", "not a PDF"),
+    ("scan.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "not a PDF"),
+    ("damaged.pdf", b"%PDF-1.4\nthe rest is missing\n", "not a readable PDF"),
+])
+def test_a_file_that_is_no_pdf_with_a_text_layer_is_refused_in_one_line_before_a_traceback(tmp_path, name, content,
+                                                                                            why):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, [str(path), "--runs", "1"])
+    assert result.exit_code == 2 and result.exception.__class__ is SystemExit, result.output
+    error = result.output.splitlines()[-1]
+    assert error.startswith(f"Error: Invalid value for PDF: {path}: {why}")
+    assert error.endswith("so give a PDF with a text layer (as invoicing software or the tax platform exports it)")
