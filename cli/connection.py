@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
-from client.gateway import GatewayError, Gateway, connect, open_msp_folder
+from client.gateway import EncryptedKeyError, GatewayError, Gateway, Identity, Signer, connect, open_msp_folder
 from client.pricing import validation_problems
 from client.receivables import CONTRACT_NAME, RACE_RETRY, ReceivablesClient, RuleViolation, client_id_of
 from network import profiles
@@ -75,7 +75,7 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
         who = who.model_copy(update={"msp_dir": Path(msp_dir),
                                      "cert": certs[0] if certs else Path(msp_dir) / "signcerts" / "cert.pem"})
     # The user's keystore key, or the HSM key its MSP folder's hsm-signer.yaml names (recfin hsm import).
-    with open_msp_folder(who.msp_dir, profile.msp_id) as (identity, signer):
+    with open_user_folder(who.msp_dir, profile.msp_id) as (identity, signer):
         mutual = {"client_certificate": who.tls_cert, "client_key": who.tls_key} if (
             Path(who.tls_cert).is_file() and Path(who.tls_key).is_file()) else {}
         gateway = connect(profile.gateway.address, identity=identity, signer=signer,
@@ -89,6 +89,22 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
             yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
         finally:
             gateway.close()
+
+
+@contextmanager
+def open_user_folder(msp_dir: Path, msp_id: str) -> Iterator[tuple[Identity, Signer]]:
+    """open_msp_folder for a command: an encrypted keystore key is named with what the command's user can do,
+    as no command takes a key's password (the SDK's advice, load_msp_folder(..., password=...), is not theirs)."""
+    with ExitStack() as stack:
+        try:
+            opened = stack.enter_context(open_msp_folder(msp_dir, msp_id))
+        except EncryptedKeyError as error:
+            key = error.keystore / error.key_files[0]
+            raise NetworkError(
+                f"the private key {key} is encrypted, and recfin's commands take no key password: decrypt it "
+                f"(`openssl pkey -in {key} -out {key}.plain` asks for its password; then move {key}.plain to {key}), "
+                "or, once decrypted, move it into an HSM with `recfin hsm import`") from None
+        yield opened
 
 
 _CALLER = "recfin.caller"   # the click context's meta key of note_caller

@@ -21,17 +21,18 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from client.atomic_file import write_atomically
-from client.gateway import HSMSignerFile, key_id_for, open_msp_folder
+from client.gateway import HSMSignerFile, key_id_for
 from client.gateway.hsm import (
     SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, KeyNotFound, SeveralKeysMatch,
     certificate_request, destroy_key_pair, generate_private_key, import_private_key, token_login,
 )
-from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, tighten_folder
+from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, pin_env_problem, tighten_folder
 from network.crypto import keystore_key, load_cert, load_key
 from network.topology import MAX_COMMON_NAME
 
 from .connection import (
-    caller, default_user, describe, load_profile, reports_ledger_errors, who_acts_options, with_options,
+    caller, default_user, describe, load_profile, open_user_folder, reports_ledger_errors, who_acts_options,
+    with_options,
 )
 from .output import as_typed, emit
 
@@ -42,11 +43,19 @@ def _absolute(_ctx, _param, library: str) -> str:
     return os.path.abspath(library)
 
 
+def _variable_name(_ctx, _param, pin_env: str) -> str:
+    # refused as the option, before the module is loaded or a PIN asked for: the value may be the PIN itself
+    if problem := pin_env_problem(pin_env):
+        raise click.BadParameter(problem, param_hint="--pin-env")
+    return pin_env
+
+
 _library = click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, callback=_absolute,
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default).")
 _token = click.option("--token", "token_label", required=True, help="Label of the token that keeps the key.")
-_pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True,
-                        help="Environment variable holding the token's user PIN (asked for when unset).")
+_pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True, callback=_variable_name,
+                        help="Name of the environment variable holding the token's user PIN (asked for when "
+                             "unset); never the PIN itself.")
 _json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
@@ -293,7 +302,7 @@ def check(as_, org, user, data_root, as_json) -> None:
     profile, who = _profile_user(as_, org, user, data_root)
     # lexists: a signer file that is a folder or a dangling symlink is an error (read() names it), never "keystore"
     described = HSMSignerFile.read(who.msp_dir) if os.path.lexists(Path(who.msp_dir) / HSM_SIGNER_FILE) else None
-    with open_msp_folder(who.msp_dir, profile.msp_id) as (_, signer):
+    with open_user_folder(who.msp_dir, profile.msp_id) as (_, signer):
         origin = signer.key_origin() if described else None
     emit({"user": f"{profile.org}/{who.name}", "key": "hsm" if described else "keystore",
           "token": described.token_label if described else None,

@@ -210,7 +210,12 @@ def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
     data = path.read_bytes()
     try:
         return serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError) as error:   # TypeError: a key that asks for a password
+    except TypeError:   # a key that asks for a password: whole, not damaged, and no command takes its password
+        raise DamagedFileError(
+            f"{path} holds an encrypted private key, and recfin takes no key password: decrypt it (`openssl pkey "
+            f"-in {path} -out {path}.plain` asks for its password; then move {path}.plain to {path}) and run the "
+            "command again") from None
+    except ValueError as error:
         raise _damaged(path, "private key", error) from None
 
 

@@ -26,7 +26,7 @@ from ._events import (
     holds_position,
 )
 from ._gateway import AsyncGateway, Gateway, connect, connect_async
-from ._identity import Identity, load_msp_folder
+from ._identity import EncryptedKeyError, Identity, load_msp_folder
 from ._network import AsyncNetwork, Network
 from ._proposal import AsyncProposal, Proposal, transaction_id_for
 from ._retry import RetryPolicy
@@ -50,6 +50,7 @@ from .errors import (
 
 __all__ = [
     "connect",
+    "EncryptedKeyError",
     "Gateway",
     "Network",
     "Contract",

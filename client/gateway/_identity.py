@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class Identity:
     def __post_init__(self) -> None:
         if not self.msp_id:
             raise ValueError("an identity needs an MSP ID")
+        _refuse_all_but_certificates(self.credentials, "the PEM given as the identity's credentials")
         x509.load_pem_x509_certificate(self.credentials)  # fail early on a bad certificate
 
     @classmethod
@@ -37,7 +39,7 @@ class Identity:
 
     @classmethod
     def from_certificate_file(cls, msp_id: str, path: str | Path) -> "Identity":
-        return cls(msp_id, Path(path).read_bytes())
+        return cls(msp_id, _certificate_file_bytes(Path(path)))
 
     @property
     def certificate(self) -> x509.Certificate:
@@ -83,9 +85,20 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
             return identity, private_key_signer(key)
     if locked:
         why = "no password was given" if password is None else "the password given is wrong"
-        raise ValueError(f"the private key in {keystore} ({', '.join(locked)}) is encrypted and {why}: "
-                         "pass the key's password as load_msp_folder(..., password=b\"...\")")
+        raise EncryptedKeyError(f"the private key in {keystore} ({', '.join(locked)}) is encrypted and {why}: "
+                                "pass the key's password as load_msp_folder(..., password=b\"...\")",
+                                keystore=keystore, key_files=tuple(locked))
     raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}")
+
+
+class EncryptedKeyError(ValueError):
+    """The MSP folder's keystore key is encrypted and the password was not given (or is wrong); ``keystore`` and
+    ``key_files`` (their names) let a caller that cannot pass a password, as the CLI, say what to do instead."""
+
+    def __init__(self, message: str, *, keystore: Path, key_files: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.keystore = keystore
+        self.key_files = key_files
 
 
 def _is_encrypted(pem: bytes) -> bool:
@@ -101,7 +114,42 @@ def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:
         raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem)")
     if len(certs) > 1:
         raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}")
-    return Identity(msp_id, certs[0].read_bytes()), certs[0]
+    return Identity(msp_id, _certificate_file_bytes(certs[0])), certs[0]
+
+
+# A PEM block as RFC 7468 writes it: its label, and everything up to the END line of the same label.
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([^\r\n-]*)-----.*?-----END \1-----", re.DOTALL)
+
+
+def _certificate_file_bytes(path: Path) -> bytes:
+    """The bytes of a certificate file, refused (naming the file) when they hold more than certificates."""
+    credentials = path.read_bytes()
+    _refuse_all_but_certificates(credentials, str(path))
+    return credentials
+
+
+def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
+    """Refuse credentials holding a PEM block other than CERTIFICATE, or text outside the blocks.
+
+    The bytes are sent whole, as they are (never re-encoded: an identity bound on the ledger is those bytes), as
+    the creator of every proposal and transaction, so they are in every block on every peer. A peer's MSP reads
+    only the first block, so a private key after the certificate (``openssl pkcs12 -nodes`` writes both in one
+    file) would be published without anything failing. Nothing of what is refused is shown: it may be secret.
+    """
+    labels = [match.group(1).decode("ascii", "replace") for match in _PEM_BLOCK.finditer(credentials)]
+    others = [label for label in labels if label != "CERTIFICATE"]
+    if any("PRIVATE KEY" in label for label in others):
+        raise ValueError(f"{where} holds a private key besides the certificate, and an identity's bytes go whole "
+                         "into every transaction it sends: keep the key in keystore/ and the certificate alone in "
+                         "signcerts/")
+    if others:
+        raise ValueError(f"{where} holds a PEM block that is not a certificate ({', '.join(map(repr, others))[:80]}), "
+                         "and an identity's bytes go whole into every transaction it sends: keep only its "
+                         "CERTIFICATE block(s)")
+    if _PEM_BLOCK.sub(b"", credentials).strip():
+        raise ValueError(f"{where} holds text outside its PEM blocks (as openssl's 'Bag Attributes' or "
+                         "'subject=' lines), and an identity's bytes go whole into every transaction it sends: "
+                         "keep only its -----BEGIN CERTIFICATE----- block(s)")
 
 
 def _public_bytes(public_key) -> bytes:

@@ -22,6 +22,7 @@ import errno
 import grp
 import os
 import pwd
+import re
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,10 +40,23 @@ from ._identity import Identity, load_msp_folder, msp_folder_identity
 from ._signer import Signer
 from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
 
-__all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder", "open_hsm_key", "tighten_folder"]
+__all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder", "open_hsm_key", "tighten_folder",
+           "pin_env_problem"]
 
 HSM_SIGNER_FILE = "hsm-signer.yaml"
 DEFAULT_PIN_ENV = "RECFIN_HSM_PIN"
+_KEYS = ("library", "token", "key_id", "pin_env")   # all the file holds; anything else is refused, not passed over
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def pin_env_problem(pin_env: str) -> str | None:
+    """Why ``pin_env`` is not an environment variable's name, or None. What was given is never repeated: someone
+    giving the PIN where its variable's name goes would have it printed in every error and kept in the file."""
+    if _VARIABLE_NAME.fullmatch(pin_env):
+        return None
+    return ("it must be the name of the environment variable holding the user PIN (letters, digits and _, not "
+            f"starting with a digit, e.g. {DEFAULT_PIN_ENV}), not the PIN; what was given is not shown, as it may be "
+            "the PIN (if it was, it is in your shell history: change the token's user PIN)")
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,13 @@ class HSMSignerFile:
     token_label: str
     key_id: bytes
     pin_env: str = DEFAULT_PIN_ENV
+
+    def __post_init__(self) -> None:
+        # a file is never written with a relative library or a PIN where pin_env goes: read() would refuse it
+        if not os.path.isabs(self.library):
+            raise HSMError(f"the PKCS#11 library {self.library} is not an absolute path: give the module's full path")
+        if problem := pin_env_problem(self.pin_env):
+            raise HSMError(f"pin_env is refused: {problem}")
 
     @classmethod
     def read(cls, msp_dir: str | Path) -> "HSMSignerFile":
@@ -66,9 +87,10 @@ class HSMSignerFile:
             path, "an HSM signer description",
             lambda problem: HSMError(f"{path} is not an HSM signer description ({problem}): {needs}"),
             cannot_read=lambda error: HSMError(f"cannot read {path}: {error.strerror or error}"))
+        _refuse_unknown_keys(path, data, needs)
         missing = [key for key in ("library", "token", "key_id") if data.get(key) is None]
         # text only: YAML reads an unquoted 0012 as the number 10 and 0x1F as 31, another key or token than written
-        not_text = [key for key in ("library", "token", "key_id", "pin_env")
+        not_text = [key for key in _KEYS
                     if data.get(key) is not None and not isinstance(data[key], str)]
         if missing or not_text:
             problem = (f"no {', '.join(missing)}" if missing else
@@ -79,7 +101,14 @@ class HSMSignerFile:
             key_id = bytes.fromhex(data["key_id"])
         except ValueError as error:
             raise HSMError(f"{path} is not an HSM signer description (key_id is not hex: {error}): {needs}") from None
-        return cls(data["library"], data["token"], key_id, data.get("pin_env") or DEFAULT_PIN_ENV)
+        # relative, it would be looked up from the caller's working folder, a library the checks above never saw
+        if not os.path.isabs(data["library"]):
+            raise HSMError(f"{path}: library {data['library']} is not an absolute path, so it would be looked up from "
+                           "whatever folder a command runs in: write the PKCS#11 module's full path")
+        pin_env = data.get("pin_env") or DEFAULT_PIN_ENV
+        if problem := pin_env_problem(pin_env):
+            raise HSMError(f"{path}: pin_env is refused: {problem}; rewrite it with recfin hsm import or link")
+        return cls(data["library"], data["token"], key_id, pin_env)
 
     def write(self, msp_dir: str | Path) -> Path:
         """Write the file into the MSP folder, having first made the folder writable by its owner only when it is
@@ -100,6 +129,22 @@ class HSMSignerFile:
             raise HSMError(f"set {self.pin_env} to the user PIN of token {self.token_label!r}: "
                            f"the user's key is in that HSM ({HSM_SIGNER_FILE})")
         return pin
+
+
+def _refuse_unknown_keys(path: Path, data: dict, needs: str) -> None:
+    """Refuse keys the file does not have (named, their values not shown): a ``pin: "1234"`` written by hand would
+    otherwise sit there unused, the PIN readable by whoever can read the file."""
+    unknown = [key for key in data if key not in _KEYS]
+    if "pin" in unknown:
+        raise HSMError(f"{path} holds a pin: the PIN is never kept in {HSM_SIGNER_FILE} (anyone who can read the "
+                       "file would have it); remove that line, put the PIN in the environment variable pin_env names "
+                       f"({DEFAULT_PIN_ENV} by default), and change the token's user PIN if the file was shared")
+    if unknown:
+        # a key that is not a plain name is not shown either: a PIN may have been written as one
+        named = ", ".join(repr(key)[:40] if isinstance(key, str) and _VARIABLE_NAME.fullmatch(key) else "(not a name)"
+                          for key in unknown)
+        raise HSMError(f"{path} is not an HSM signer description (unknown {'key' if len(unknown) == 1 else 'keys'} "
+                       f"{named}; values not shown): {needs}")
 
 
 def _not_a_file(path: Path) -> str:

@@ -20,6 +20,7 @@ from client.gateway import HSMSignerFile, Identity, connect, key_id_for
 from client.gateway.hsm import HSMError
 from network import crypto, profiles
 from network.crypto import cert_attrs, issued_by, load_cert, load_key, org_crypto
+from network.errors import NetworkError
 from network.topology import load
 
 from ..client.gateway_fakes import FakeTransport
@@ -488,3 +489,47 @@ def test_import_into_a_token_holding_the_users_key_twice_says_to_delete_the_extr
     with module_token.open(user_pin=token.pin) as session:
         assert len(list(session.get_objects(held))) == 2
     assert not (user.msp_dir / "hsm-signer.yaml").exists()
+
+
+# ---- a PIN given as --pin-env; an encrypted keystore key ------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["import", "--as", "supplier/supplier2", "--data-root", "none"],
+                                     ["link", "--as", "supplier/supplier2", "--data-root", "none"],
+                                     ["generate", "--common-name", "s3@supplier", "--csr", "s3.csr"]])
+def test_a_pin_given_as_pin_env_is_refused_before_anything_and_never_shown(runner, command):
+    result = runner.invoke(main, ["hsm", *command, "--token", "t", "--pin-env", "4711", "--library", "/nowhere.so"],
+                           env={"RECFIN_HSM_PIN": ""})
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --pin-env: it must be the name of the environment variable holding the user PIN" in \
+        result.output
+    assert "4711" not in result.output and "User PIN" not in result.output   # nothing asked for, nothing echoed
+
+
+def _encrypt_keystore_key(user) -> None:
+    key = load_key(user.key)
+    user.key.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.BestAvailableEncryption(b"pw")))
+
+
+def test_an_encrypted_keystore_key_tells_the_cli_user_to_decrypt_it_not_to_pass_a_password(data_root):
+    user = profiles.load("supplier", data_root).user("supplier2")
+    _encrypt_keystore_key(user)
+    with pytest.raises(NetworkError) as refused:
+        with cli.connection.open_session("supplier", "supplier2", data_root):
+            pass
+    said = str(refused.value)
+    assert said.startswith(f"the private key {user.key} is encrypted, and recfin's commands take no key password: "
+                           f"decrypt it (`openssl pkey -in {user.key} -out {user.key}.plain`"), said
+    assert "recfin hsm import" in said and "load_msp_folder" not in said
+
+
+def test_hsm_import_of_an_encrypted_key_says_encrypted_not_damaged(runner, data_root):
+    user = profiles.load("supplier", data_root).user("supplier2")
+    _encrypt_keystore_key(user)
+    result = runner.invoke(main, ["hsm", "import", "--as", "supplier/supplier2", "--token", "t", "--library",
+                                  "/nowhere.so", "--data-root", str(data_root)], env={"RECFIN_HSM_PIN": "1"})
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {user.key} holds an encrypted private key, and recfin takes no key "
+                                    "password: decrypt it"), result.output
+    assert "damaged" not in result.output
