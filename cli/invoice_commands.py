@@ -378,7 +378,10 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
     the receipt's whole value (each received quantity at its PO line's
     price), both without tax, which recfin invoice register
     --part-of-delivery registers; no quantity above the received one and no
-    price above the PO's is then within tolerance.
+    price above the PO's is then within tolerance. Without it, the match is
+    of the whole receipt: an invoice below a received quantity, or leaving
+    out receipt lines that received goods, is partial (exit 1), the lines
+    left out printed as a DOCUMENT problem.
     Where the invoice, the order and the receipt give units (a unit, 单位 or
     计量单位 column) that differ, the line is partial, naming them. Where the order or the receipt gives a currency
     (a currency, 币种 or 货币 column) other than the invoice's, the match is

@@ -36,7 +36,9 @@ all the parts add up to the contract bounds (docs/receivables.md).
 The whole match is ``matched`` only when every line is and the invoice amount
 (without tax) equals the PO price x invoiced quantity summed, less the invoice's
 discount lines, within the total tolerance, and no order or receipt gives a currency
-(a currency, 币种 or 货币 column) other than the invoice's.
+(a currency, 币种 or 货币 column) other than the invoice's. Without ``part_of_delivery`` a match is of the
+whole receipt (registered as a claim on all of it), so receipt lines received (quantity above 0) but on no
+invoice item make it ``partial`` too, a document problem naming them.
 """
 
 from __future__ import annotations
@@ -774,7 +776,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
 
     With ``part_of_delivery``, an invoice for less than was received (a delivery invoiced in several invoices)
     matches, each such line saying so ("invoiced 100 of 200 received"), and a full match carries its share of the
-    delivery (:class:`DeliveryPart`); more than was received is still no match.
+    delivery (:class:`DeliveryPart`); more than was received is still no match. Without it, such an invoice (below
+    a received quantity, or leaving receipt lines out) is ``partial``.
     """
     tol = tolerances or Tolerances()
     doc_problems: list[str] = []
@@ -842,6 +845,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         if any(r.part_of_delivery for r in results) or any(id(l) not in backing for l in receipt.lines):
             part, problems = _delivery_part(invoice, po, receipt, tol, lines_fen)
             doc_problems.extend(problems)
+    else:
+        doc_problems.extend(_receipt_lines_not_invoiced(receipt, received_of, unclear_of))
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
         overall: LineStatus = "matched"
@@ -856,6 +861,24 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         expected_amount_fen=expected_fen, invoice_amount_fen=invoice.total_amount_fen, problems=tuple(doc_problems),
         part=part if overall == "matched" else None,
     )
+
+
+def _receipt_lines_not_invoiced(receipt: GoodsReceipt, received_of: dict[int, tuple[OrderLine, ...]],
+                                unclear_of: dict[int, tuple[OrderLine, ...]]) -> list[str]:
+    """Outside a delivery invoiced in parts, the receipt lines no invoice item is for, as a document problem: a
+    match without the option is of the whole receipt (registered with no part, a claim on all of it), so an
+    invoice leaving received goods out is for less than it claims, as one below a received quantity is. A line
+    received in quantity 0 received nothing to invoice; one that may be of several items' PO lines is already
+    the problem of the item it may be for; a PO line never received has no receipt line to name."""
+    invoiced = {id(l) for lines in (*received_of.values(), *unclear_of.values()) for l in lines}
+    left_out = [l for l in receipt.lines if id(l) not in invoiced and l.quantity != 0]
+    if not left_out:
+        return []
+    named = ", ".join(f"{l.line} ({l.item_name})" for l in left_out)
+    return [f"receipt {receipt.number} line{'s' * (len(left_out) > 1)} {named} received but not on this invoice: "
+            "without --part-of-delivery (part_of_delivery=True) an invoice is matched against, and registered as a "
+            "claim on, the whole receipt; an invoice for part of a delivery is matched and registered with that "
+            "option"]
 
 
 def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
