@@ -534,18 +534,29 @@ def _ensure_request_of_claims_holder(f: Financing, r: Receivable) -> None:
 
 
 def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
-    """Refuse acting on financing ``f`` through its claim ``r`` unless the claim names it as its live financing.
-    A request and its offers have no key-level policy (any two orgs may write them, by running altered chaincode)
-    and the records of an earlier contract's financings none until UpgradeLedger: an ended request rewritten back
-    to REQUESTED, or one made up on a live claim, would otherwise be offered on and accepted, and the claim
-    financed, disbursed and paid with no financing it names. The claim, under its own key-level policy, says which
-    financing is live. Called once the financing's status allows the action, so an ended one is refused by its
-    status, as before."""
+    """Refuse acting on financing ``f`` through its claim ``r`` unless the claim names it as its live financing, at
+    the stage the financing says it is at: a request (no financier on the claim yet), or an accepted or disbursed
+    financing (the claim's financier being the financing's bank). A request and its offers have no key-level policy
+    (any two orgs may write them, by running altered chaincode) and the records of an earlier contract's financings
+    none until UpgradeLedger: an ended request rewritten back to REQUESTED, or one made up on a live claim, would
+    otherwise be offered on and accepted, and a request rewritten to ACCEPTED or DISBURSED disbursed, repaid or
+    cancelled, with the claim financed by no bank it names. The claim, under its own key-level policy, says which
+    financing is live and whose. Called once the financing's status allows the action, so an ended one is refused
+    by its status, as before."""
+    fix = ("the financing record was changed outside the contract, and nothing is done on its word; act on the "
+           "financing the claim names (its holder and financier see it with GetReceivable), or, with none, the "
+           "claim's holder requests financing again")
     if r.financing_id != f.id:
         raise rule("invalid-state", f"financing {f.id} says it is of claim {r.id}, which does not name it as its "
-                   "live financing: the financing record was changed outside the contract, and nothing is done "
-                   "on its word; act on the financing the claim names (GetReceivable), or, with none, the claim's "
-                   "holder requests financing again")
+                   f"live financing: {fix}")
+    if f.status == "REQUESTED":
+        if r.financier is not None:
+            raise rule("invalid-state", f"financing {f.id} is an open request, but its claim {r.id} is financed "
+                       f"by {r.financier} already: {fix}")
+    elif (f.financier, f.financier_msp) != (r.financier, r.financier_msp):
+        bank = f"{r.financier} of {r.financier_msp}" if r.financier else "no bank"
+        raise rule("invalid-state", f"financing {f.id} is {f.status} with {f.financier} of {f.financier_msp} as "
+                   f"its bank, but its claim {r.id} names {bank} as its financier: {fix}")
 
 
 class ReceivablesContract(Contract):

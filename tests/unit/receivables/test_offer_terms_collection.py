@@ -295,3 +295,68 @@ async def test_recourse_on_a_recoursed_financing_revived_is_refused():
     await _refused_as_not_named(net, bank, "DemandRecourse", f["id"], "unpaid", transient=with_recourse)
     await _refused_as_not_named(net, bank, "ExerciseRecourse", f["id"], "again", transient=with_recourse)
     assert net.doc(r["id"])["holder"] == tier1.uscc and net.doc(r["id"])["financier"] is None
+
+
+# ---------------------------------------------------------------- a financing record at another stage than its claim
+
+OTHER_STAGE = "names .* as its financier|is financed by .* already"
+
+
+async def _refused_at_another_stage(net, actor, fn: str, *args, **kw) -> str:
+    """``fn`` refused invalid-state: the claim names the financing, but not at the stage its record says."""
+    message = await net.refused(actor, fn, *args, rule="invalid-state", **kw)
+    assert re.search(OTHER_STAGE, message) and "GetReceivable" in message, message
+    return message
+
+
+async def test_a_live_request_rewritten_to_accepted_or_disbursed_moves_no_money_on_the_claim():
+    """Two orgs rewrite the live request, which the claim names, as accepted by the bank on its offer's terms: the
+    claim is CONFIRMED with no financier, so a disbursement, a cancellation, a repayment or recourse would finance,
+    release or settle it with no bank it names, the debtor's payment going to the holder."""
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    r, f, o = await _an_offer(net)
+    accepted = dict(status="ACCEPTED", accepted_offer_id=o["id"], financier=bank.uscc, financier_msp=BANK,
+                    collection=o["collection"], terms_hash=o["terms_hash"])
+    _rewrite(net, keys.FINANCING, f["id"], **accepted)
+    message = await _refused_at_another_stage(net, bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    assert f"is ACCEPTED with {bank.uscc} of {BANK} as its bank" in message and "names no bank" in message
+    await _refused_at_another_stage(net, bank, "CancelFinancing", f["id"], "ends the claim's live request")
+    await _refused_at_another_stage(net, tier1, "CancelFinancing", f["id"], "ends the claim's live request")
+    _rewrite(net, keys.FINANCING, f["id"], status="DISBURSED")
+    await _refused_at_another_stage(net, bank, "RecordRepayment", f["id"])
+    net.advance(days=31)
+    recourse = transient_terms()
+    await _refused_at_another_stage(net, bank, "DemandRecourse", f["id"], "unpaid", transient=recourse)
+    await _refused_at_another_stage(net, bank, "ExerciseRecourse", f["id"], "repurchased", transient=recourse)
+    claim = net.doc(r["id"])
+    assert (claim["status"], claim["financier"], claim["financing_id"], claim["payments"]) == \
+        ("CONFIRMED", None, f["id"], [])
+
+
+async def test_an_accepted_financing_rewritten_to_another_bank_is_not_disbursed_by_it():
+    net = await standard_net()
+    tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
+    r, f, o = await _an_offer(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    _rewrite(net, keys.FINANCING, f["id"], financier=bank2.uscc)       # the claim names the first bank
+    await _refused_at_another_stage(net, bank2, "RecordDisbursement", f["id"], transient=transient_terms())
+    await _refused_at_another_stage(net, bank2, "CancelFinancing", f["id"], "not ours after all")
+    assert net.doc(r["id"])["financier"] == bank.uscc and net.doc(r["id"])["status"] == "FINANCED"
+
+    _rewrite(net, keys.FINANCING, f["id"], financier=bank.uscc)        # as the contract wrote it, it goes on
+    assert (await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms()))["status"] == "DISBURSED"
+
+
+async def test_an_accepted_financing_rewritten_back_to_a_request_takes_no_offer():
+    """The claim is FINANCED by the bank; its financing rewritten to REQUESTED would take a second bank's offer, and
+    its acceptance would hand the claim to that bank."""
+    net = await standard_net()
+    tier1, bank2 = net.actors["tier1"], net.actors["bank2"]
+    r, f, o = await _an_offer(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    _rewrite(net, keys.FINANCING, f["id"], status="REQUESTED")
+    message = await _refused_at_another_stage(net, bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    assert "is an open request" in message
+    await _refused_at_another_stage(net, tier1, "WithdrawFinancing", f["id"])
+    assert net.doc(r["id"])["financier"] == net.actors["bank"].uscc
