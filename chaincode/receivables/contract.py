@@ -557,6 +557,14 @@ def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
         bank = f"{r.financier} of {r.financier_msp}" if r.financier else "no bank"
         raise rule("invalid-state", f"financing {f.id} is {f.status} with {f.financier} of {f.financier_msp} as "
                    f"its bank, but its claim {r.id} names {bank} as its financier: {fix}")
+    # the claim's notice tells an accepted financing from a disbursed one: RecordDisbursement alone sets it, and no
+    # claim is financed again once a disbursed financing ends (it is settled, or past its due date)
+    elif f.status == "ACCEPTED" and r.notice_id is not None:
+        raise rule("invalid-state", f"financing {f.id} is ACCEPTED, but its claim {r.id} carries assignment notice "
+                   f"{r.notice_id}, which only a disbursement issues: {fix}")
+    elif f.status == "DISBURSED" and (f.notice_id is None or r.notice_id != f.notice_id):
+        raise rule("invalid-state", f"financing {f.id} is DISBURSED with notice {f.notice_id}, but its claim {r.id} "
+                   f"carries notice {r.notice_id}: {fix}")
 
 
 class ReceivablesContract(Contract):
@@ -1295,6 +1303,9 @@ class ReceivablesContract(Contract):
                        "acknowledged only while its financing is DISBURSED; once the bank is repaid the claim owes "
                        "it nothing, so there is nothing left to acknowledge (GetFinancing shows the financing)")
         _ensure_claim_names_financing(f, r)
+        if n.id != r.notice_id:     # the notice the disbursement issued is the one the claim names
+            raise rule("invalid-state", f"notice {n.id} is not the one claim {r.id} names ({r.notice_id}): the "
+                       "notice record was changed outside the contract; acknowledge the claim's own notice")
         n.status, n.acknowledged_on, n.last = "ACKNOWLEDGED", s.today_iso, s.action("AcknowledgeAssignment", debtor.uscc)
         await s.store.put_notice(n)
         s.emit(events.ASSIGNMENT_ACKNOWLEDGED, r.id, notice_id=n.id, financier=n.financier)

@@ -360,3 +360,38 @@ async def test_an_accepted_financing_rewritten_back_to_a_request_takes_no_offer(
     assert "is an open request" in message
     await _refused_at_another_stage(net, tier1, "WithdrawFinancing", f["id"])
     assert net.doc(r["id"])["financier"] == net.actors["bank"].uscc
+
+
+async def test_the_claims_notice_tells_an_accepted_financing_from_a_disbursed_one():
+    """Both name the claim's bank; only a disbursement issues the claim's notice. Rewritten to DISBURSED, an accepted
+    financing would be repaid (the claim SETTLED as paid to a bank that advanced nothing); rewritten to ACCEPTED, a
+    disbursed one would be cancelled, the bank that paid out dropped from the claim."""
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r, accepted, o = await _an_offer(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    _rewrite(net, keys.FINANCING, accepted["id"], status="DISBURSED")
+    message = await net.refused(bank, "RecordRepayment", accepted["id"], rule="invalid-state")
+    assert "carries notice None" in message and "GetReceivable" in message
+    assert net.doc(r["id"])["status"] == "FINANCED" and net.doc(r["id"])["payments"] == []
+
+    other = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    disbursed = await net.financed(tier1, other["id"])
+    _rewrite(net, keys.FINANCING, disbursed["id"], status="ACCEPTED")
+    for actor in (tier1, bank):
+        message = await net.refused(actor, "CancelFinancing", disbursed["id"], "undo", rule="invalid-state")
+        assert f"carries assignment notice {disbursed['notice_id']}" in message
+    assert net.doc(other["id"])["financier"] == bank.uscc
+
+
+async def test_a_notice_the_claim_does_not_name_is_not_acknowledged():
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.financed(tier1, r["id"])
+    forged = f"{f['notice_id']}X"
+    net.ledger.state[net._key(keys.NOTICE, forged)] = net.ledger.state[net._key(keys.NOTICE, f["notice_id"])]
+    _rewrite(net, keys.NOTICE, forged, id=forged)
+    message = await net.refused(core, "AcknowledgeAssignment", forged, rule="invalid-state")
+    assert f"is not the one claim {r['id']} names ({f['notice_id']})" in message
+    assert (await net.ok(core, "AcknowledgeAssignment", f["notice_id"]))["status"] == "ACKNOWLEDGED"
