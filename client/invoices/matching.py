@@ -846,7 +846,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
             part, problems = _delivery_part(invoice, po, receipt, tol, lines_fen)
             doc_problems.extend(problems)
     else:
-        doc_problems.extend(_receipt_lines_not_invoiced(receipt, received_of, unclear_of))
+        doc_problems.extend(_receipt_lines_not_invoiced(receipt, po, tol, received_of, unclear_of))
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
         overall: LineStatus = "matched"
@@ -863,15 +863,19 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     )
 
 
-def _receipt_lines_not_invoiced(receipt: GoodsReceipt, received_of: dict[int, tuple[OrderLine, ...]],
+def _receipt_lines_not_invoiced(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolerances,
+                                received_of: dict[int, tuple[OrderLine, ...]],
                                 unclear_of: dict[int, tuple[OrderLine, ...]]) -> list[str]:
     """Outside a delivery invoiced in parts, the receipt lines no invoice item is for, as a document problem: a
     match without the option is of the whole receipt (registered with no part, a claim on all of it), so an
     invoice leaving received goods out is for less than it claims, as one below a received quantity is. A line
     received in quantity 0 received nothing to invoice; one that may be of several items' PO lines is already
-    the problem of the item it may be for; a PO line never received has no receipt line to name."""
+    the problem of the item it may be for; a PO line never received has no receipt line to name; and a line of no
+    PO line (free samples, or a name the invoice's item is already reported as not received under) is no part of
+    what an invoice for this order claims, nor of the receipt's value."""
     invoiced = {id(l) for lines in (*received_of.values(), *unclear_of.values()) for l in lines}
-    left_out = [l for l in receipt.lines if id(l) not in invoiced and l.quantity != 0]
+    left_out = [l for l in receipt.lines if id(l) not in invoiced and l.quantity != 0
+                and _po_lines_of_receipt_line(l, po, tol)]
     if not left_out:
         return []
     named = ", ".join(f"{l.line} ({l.item_name})" for l in left_out)

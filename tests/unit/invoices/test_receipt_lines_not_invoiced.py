@@ -74,3 +74,11 @@ def test_match_exits_1_printing_the_lines_left_out_and_register_refuses(tmp_path
                                                             "--as", "supplier/supplier1")])
     assert r.exit_code == 1 and "is partial against PO PO-1 / receipt GR-1" in r.output
     assert "see recfin invoice match" in r.output and "Traceback" not in r.output
+
+
+def test_a_receipt_line_of_no_po_line_is_no_part_of_what_the_invoice_claims(tmp_path):
+    # free samples received with the order: on no PO line, so on no invoice for it, and of no value in the claim
+    po, gr = documents(tmp_path, PO_TWO_ITEMS, GR_TWO_ITEMS + "GR-1,PO-1,3,,赠品样品,5\n")
+    result = match_invoice(both_items(), po, gr)
+    assert result.status == "matched", result.problems
+    assert registration_from_match(both_items(), po, gr, result, date(2026, 11, 30)).goods_receipts[0].part is None
