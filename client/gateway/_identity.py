@@ -119,6 +119,10 @@ def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:
 
 # A PEM block as RFC 7468 writes it: its label, and everything up to the END line of the same label.
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([^\r\n-]*)-----.*?-----END \1-----", re.DOTALL)
+# the labels a certificate is written under (RFC 7468 section 5.1 names the second a legacy one); both are read alike
+_CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
+_UTF8_BOM = b"\xef\xbb\xbf"
+_PADDING = b" \t\r\n\x0b\x0c\x00\x1a"
 
 
 def _certificate_file_bytes(path: Path) -> bytes:
@@ -137,7 +141,7 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
     file) would be published without anything failing. Nothing of what is refused is shown: it may be secret.
     """
     labels = [match.group(1).decode("ascii", "replace") for match in _PEM_BLOCK.finditer(credentials)]
-    others = [label for label in labels if label != "CERTIFICATE"]
+    others = [label for label in labels if label not in _CERTIFICATE_LABELS]
     if any("PRIVATE KEY" in label for label in others):
         raise ValueError(f"{where} holds a private key besides the certificate, and an identity's bytes go whole "
                          "into every transaction it sends: keep the key in keystore/ and the certificate alone in "
@@ -146,7 +150,9 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
         raise ValueError(f"{where} holds a PEM block that is not a certificate ({', '.join(map(repr, others))[:80]}), "
                          "and an identity's bytes go whole into every transaction it sends: keep only its "
                          "CERTIFICATE block(s)")
-    if _PEM_BLOCK.sub(b"", credentials).strip():
+    # a byte order mark before and NULs or Ctrl-Z after (editors and copies leave them) hide nothing, and the
+    # peer's PEM reading passes over them as it does whitespace
+    if _PEM_BLOCK.sub(b"", credentials).removeprefix(_UTF8_BOM).strip(_PADDING):
         raise ValueError(f"{where} holds text outside its PEM blocks (as openssl's 'Bag Attributes' or "
                          "'subject=' lines), and an identity's bytes go whole into every transaction it sends: "
                          "keep only its -----BEGIN CERTIFICATE----- block(s)")

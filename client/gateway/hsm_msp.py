@@ -103,8 +103,9 @@ class HSMSignerFile:
             raise HSMError(f"{path} is not an HSM signer description (key_id is not hex: {error}): {needs}") from None
         # relative, it would be looked up from the caller's working folder, a library the checks above never saw
         if not os.path.isabs(data["library"]):
-            raise HSMError(f"{path}: library {data['library']} is not an absolute path, so it would be looked up from "
-                           "whatever folder a command runs in: write the PKCS#11 module's full path")
+            raise HSMError(f"{path}: library {data['library']} is not an absolute path, which the loader would look "
+                           "for in a search path or the folder a command runs in: write the PKCS#11 module's full "
+                           "path (recfin hsm link writes it)")
         pin_env = data.get("pin_env") or DEFAULT_PIN_ENV
         if problem := pin_env_problem(pin_env):
             raise HSMError(f"{path}: pin_env is refused: {problem}; rewrite it with recfin hsm import or link")

@@ -39,11 +39,11 @@ def test_variable_names_are_taken():
     assert all(pin_env_problem(name) for name in ("", "2PIN", "PIN X", "1234"))
 
 
-def test_a_relative_library_is_refused_as_it_would_be_looked_up_from_the_working_folder(tmp_path):
+def test_a_relative_library_is_refused_as_it_would_be_looked_up_from_a_search_path_or_the_working_folder(tmp_path):
     path = _signer_file(tmp_path, f"library: libsofthsm2.so\ntoken: t\nkey_id: '{KEY_ID}'\n")
-    with pytest.raises(HSMError, match=rf"^{path}: library libsofthsm2.so is not an absolute path, so it would be "
-                                       "looked up from whatever folder a command runs in: write the PKCS#11 module's "
-                                       "full path$"):
+    with pytest.raises(HSMError, match=rf"^{path}: library libsofthsm2.so is not an absolute path, which the loader "
+                                       "would look for in a search path or the folder a command runs in: write the "
+                                       r"PKCS#11 module's full path \(recfin hsm link writes it\)$"):
         HSMSignerFile.read(tmp_path)
     with pytest.raises(HSMError, match="is not an absolute path"):
         HSMSignerFile("lib/libsofthsm2.so", "t", b"\x01")

@@ -3,8 +3,7 @@
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from client.gateway import Identity, load_msp_folder, open_msp_folder
-from client.gateway import EncryptedKeyError
+from client.gateway import EncryptedKeyError, Identity, load_msp_folder, open_msp_folder
 from .gateway_fakes import key_pem, make_key_and_cert
 
 KEY, CERT = make_key_and_cert("user1")
@@ -55,6 +54,14 @@ def test_a_certificate_alone_or_with_its_chain_is_kept_byte_for_byte():
     crlf = CERT.replace(b"\n", b"\r\n") + b"\r\n"
     for credentials in (CERT, CERT + CA_CERT, crlf, b"\n" + CERT + b"\n\n"):
         assert Identity("Org1MSP", credentials).credentials == credentials
+
+
+@pytest.mark.parametrize("saved", [b"\xef\xbb\xbf" + CERT, CERT + b"\x00\x00", CERT + b"\x1a",
+                                   CERT.replace(b"CERTIFICATE-----", b"X509 CERTIFICATE-----")],
+                         ids=["byte-order-mark", "trailing-nuls", "ctrl-z", "x509-certificate-label"])
+def test_a_certificate_as_editors_and_older_tools_save_it_is_read(tmp_path, saved):
+    # nothing secret in a byte order mark, padding or RFC 7468's legacy label; the peer reads each of them
+    assert load_msp_folder(_msp(tmp_path, saved), "Org1MSP")[0].credentials == saved
 
 
 def test_an_encrypted_keystore_key_is_an_encrypted_key_error_naming_the_folder_and_file(tmp_path):
