@@ -39,6 +39,7 @@ its own host (`recfin host adopt-keys`, network.bundle_keys; `finish` writes wha
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import stat
 import tempfile
@@ -346,6 +347,13 @@ def _real_folder(out: Path) -> Path:
     """The folder `out` names, absolute and with its symbolic links followed: the bundle is built beside it and
     swapped in by renames, which would move a link itself (leaving its target untouched), or, for `.`, try to
     rename the current folder from inside it."""
+    if not Path(out).is_absolute():
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            raise NetworkError(f"the current folder no longer exists (an earlier bundle written with --out . replaced "
+                               f"it), so {out} names no folder: run `cd .` (or cd to its path) and run the command "
+                               "again") from None
     try:
         return Path(out).resolve()
     except (OSError, RuntimeError) as exc:      # a loop of links (RuntimeError before Python 3.13)

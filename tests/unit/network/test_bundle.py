@@ -289,7 +289,10 @@ def test_the_current_folder_as_out_is_bundled_into_and_replaced(tmp_path, hosts,
     monkeypatch.chdir(here)
     assert bundle.write(hosts, prepared_hosts, "supplier", Path(".")).root == here
     assert (here / bundle.MANIFEST).is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["here"]
-    monkeypatch.chdir(here)         # the first write renamed the folder the process was in aside
+    # the first write renamed the folder the process was in aside: `.` is named as the problem, and `cd .` the way
+    with pytest.raises(NetworkError, match=r"^the current folder no longer exists .*: run `cd \.`"):
+        bundle.write(hosts, prepared_hosts, "supplier", Path("."))
+    monkeypatch.chdir(here)
     assert bundle.write(hosts, prepared_hosts, "supplier", Path(".")).root == here     # its earlier bundle
     assert (here / bundle.MANIFEST).is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["here"]
 
