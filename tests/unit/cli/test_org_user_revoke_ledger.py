@@ -297,7 +297,8 @@ def test_from_a_companys_keys_folder_the_admin_of_the_data_folder_unbinds(runner
     keys = tmp_path / "supplier-keys"
     shutil.copytree(paths(root).root, org_crypto(keys, SUPPLIER.name, SUPPLIER.domain).root)
     paths(root).ca_key.unlink()
-    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(load(), keys, "supplier"),
+    # on hostnames, as `recfin org keys` writes it: its anchor peer is the peer's hostname
+    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(load().on_hosts(), keys, "supplier"),
                                        org_keys.definition_path(keys, "supplier"))
 
     result = revoke(runner, "supplier2", "--keys", str(keys), "--data-root", str(root), "--json")
