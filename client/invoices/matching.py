@@ -846,7 +846,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
             part, problems = _delivery_part(invoice, po, receipt, tol, lines_fen)
             doc_problems.extend(problems)
     else:
-        doc_problems.extend(_receipt_lines_not_invoiced(receipt, po, tol, received_of, unclear_of))
+        invoiced_po_lines = {id(l) for lines in ordered_of.values() for l in lines}
+        doc_problems.extend(_receipt_lines_not_invoiced(receipt, po, tol, invoiced_po_lines, received_of, unclear_of))
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
         overall: LineStatus = "matched"
@@ -863,19 +864,23 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     )
 
 
-def _receipt_lines_not_invoiced(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolerances,
+def _receipt_lines_not_invoiced(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolerances, invoiced_po_lines: set[int],
                                 received_of: dict[int, tuple[OrderLine, ...]],
                                 unclear_of: dict[int, tuple[OrderLine, ...]]) -> list[str]:
     """Outside a delivery invoiced in parts, the receipt lines no invoice item is for, as a document problem: a
     match without the option is of the whole receipt (registered with no part, a claim on all of it), so an
     invoice leaving received goods out is for less than it claims, as one below a received quantity is. A line
     received in quantity 0 received nothing to invoice; one that may be of several items' PO lines is already
-    the problem of the item it may be for; a PO line never received has no receipt line to name; and a line of no
-    PO line (free samples, or a name the invoice's item is already reported as not received under) is no part of
-    what an invoice for this order claims, nor of the receipt's value."""
+    the problem of the item it may be for; a PO line never received has no receipt line to name. A line of no PO
+    line (free samples, or a name the invoice's item is already reported as not received under) is no part of what
+    an invoice for this order claims, nor of the receipt's value, while every PO line is invoiced or received under
+    its own name; while one is neither, the line may be its goods under another name, and is named."""
     invoiced = {id(l) for lines in (*received_of.values(), *unclear_of.values()) for l in lines}
+    po_lines_of = {id(l): _po_lines_of_receipt_line(l, po, tol) for l in receipt.lines}
+    received_po_lines = {id(p) for lines in po_lines_of.values() for p in lines}
+    unaccounted = any(id(p) not in invoiced_po_lines and id(p) not in received_po_lines for p in po.lines)
     left_out = [l for l in receipt.lines if id(l) not in invoiced and l.quantity != 0
-                and _po_lines_of_receipt_line(l, po, tol)]
+                and (po_lines_of[id(l)] or unaccounted)]
     if not left_out:
         return []
     named = ", ".join(f"{l.line} ({l.item_name})" for l in left_out)

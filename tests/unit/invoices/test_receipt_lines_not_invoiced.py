@@ -82,3 +82,12 @@ def test_a_receipt_line_of_no_po_line_is_no_part_of_what_the_invoice_claims(tmp_
     result = match_invoice(both_items(), po, gr)
     assert result.status == "matched", result.problems
     assert registration_from_match(both_items(), po, gr, result, date(2026, 11, 30)).goods_receipts[0].part is None
+
+
+def test_a_receipt_line_of_no_po_line_is_named_while_a_po_line_is_neither_invoiced_nor_received(tmp_path):
+    # the bolts received under another name and no item code: they may be the goods of the bolts' PO line, which
+    # the invoice leaves out; registered whole, the claim would be on them too
+    po, gr = documents(tmp_path, PO_TWO_ITEMS, GR_TWO_ITEMS.replace("M6,不锈钢螺栓", ",螺栓M6不锈钢"))
+    result = match_invoice(capacitors("200"), po, gr)
+    assert result.status == "partial"
+    assert any("line 2 (螺栓M6不锈钢) received but not on this invoice" in p for p in result.problems), result.problems
