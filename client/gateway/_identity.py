@@ -150,9 +150,12 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
         raise ValueError(f"{where} holds a PEM block that is not a certificate ({', '.join(map(repr, others))[:80]}), "
                          "and an identity's bytes go whole into every transaction it sends: keep only its "
                          "CERTIFICATE block(s)")
-    # a byte order mark before and NULs or Ctrl-Z after (editors and copies leave them) hide nothing, and the
-    # peer's PEM reading passes over them as it does whitespace
-    if _PEM_BLOCK.sub(b"", credentials).removeprefix(_UTF8_BOM).strip(_PADDING):
+    # the peer's PEM reading (Go's pem.Decode) finds a block only at the start or after a newline
+    if credentials.startswith(_UTF8_BOM):
+        raise ValueError(f"{where} begins with a UTF-8 byte order mark, before which a peer finds no certificate: "
+                         "save the file without it (as plain UTF-8 or ASCII)")
+    # NULs or Ctrl-Z after the blocks (editors and copies leave them) hide nothing, and the peer passes over them
+    if _PEM_BLOCK.sub(b"", credentials).strip(_PADDING):
         raise ValueError(f"{where} holds text outside its PEM blocks (as openssl's 'Bag Attributes' or "
                          "'subject=' lines), and an identity's bytes go whole into every transaction it sends: "
                          "keep only its -----BEGIN CERTIFICATE----- block(s)")

@@ -56,12 +56,20 @@ def test_a_certificate_alone_or_with_its_chain_is_kept_byte_for_byte():
         assert Identity("Org1MSP", credentials).credentials == credentials
 
 
-@pytest.mark.parametrize("saved", [b"\xef\xbb\xbf" + CERT, CERT + b"\x00\x00", CERT + b"\x1a",
+@pytest.mark.parametrize("saved", [CERT + b"\x00\x00", CERT + b"\x1a",
                                    CERT.replace(b"CERTIFICATE-----", b"X509 CERTIFICATE-----")],
-                         ids=["byte-order-mark", "trailing-nuls", "ctrl-z", "x509-certificate-label"])
+                         ids=["trailing-nuls", "ctrl-z", "x509-certificate-label"])
 def test_a_certificate_as_editors_and_older_tools_save_it_is_read(tmp_path, saved):
-    # nothing secret in a byte order mark, padding or RFC 7468's legacy label; the peer reads each of them
+    # nothing secret in padding or RFC 7468's legacy label, and the peer reads each of them
     assert load_msp_folder(_msp(tmp_path, saved), "Org1MSP")[0].credentials == saved
+
+
+def test_a_certificate_after_a_byte_order_mark_is_refused_naming_it(tmp_path):
+    # accepted, every proposal would fail at the peer, which finds a PEM block only at the start or after a newline
+    cert_file = _msp(tmp_path, b"\xef\xbb\xbf" + CERT) / "signcerts" / "cert.pem"
+    with pytest.raises(ValueError, match=rf"^{cert_file} begins with a UTF-8 byte order mark, .*: save the file "
+                                         r"without it \(as plain UTF-8 or ASCII\)$"):
+        load_msp_folder(tmp_path, "Org1MSP")
 
 
 def test_an_encrypted_keystore_key_is_an_encrypted_key_error_naming_the_folder_and_file(tmp_path):
