@@ -1303,9 +1303,17 @@ class ReceivablesContract(Contract):
                        "acknowledged only while its financing is DISBURSED; once the bank is repaid the claim owes "
                        "it nothing, so there is nothing left to acknowledge (GetFinancing shows the financing)")
         _ensure_claim_names_financing(f, r)
-        if n.id != r.notice_id:     # the notice the disbursement issued is the one the claim names
-            raise rule("invalid-state", f"notice {n.id} is not the one claim {r.id} names ({r.notice_id}): the "
+        # the notice the disbursement issued, under its own key, is the one the claim names, and says what the
+        # claim and its financing say: a notice record has no key-level policy, and the debtor's acknowledgement is
+        # its promise to pay whom the notice names
+        if not notice_id == n.id == r.notice_id:
+            raise rule("invalid-state", f"notice {notice_id} is not the one claim {r.id} names ({r.notice_id}): the "
                        "notice record was changed outside the contract; acknowledge the claim's own notice")
+        if (n.financier, n.debtor, n.assignor) != (f.financier, r.debtor, r.holder):
+            raise rule("invalid-state", f"notice {n.id} names {n.financier} as the financier, {n.debtor} as the "
+                       f"debtor and {n.assignor} as the assignor, but its financing and claim name {f.financier}, "
+                       f"{r.debtor} and {r.holder}: the notice record was changed outside the contract, and the "
+                       "debtor promises nothing on its word")
         n.status, n.acknowledged_on, n.last = "ACKNOWLEDGED", s.today_iso, s.action("AcknowledgeAssignment", debtor.uscc)
         await s.store.put_notice(n)
         s.emit(events.ASSIGNMENT_ACKNOWLEDGED, r.id, notice_id=n.id, financier=n.financier)

@@ -395,3 +395,20 @@ async def test_a_notice_the_claim_does_not_name_is_not_acknowledged():
     message = await net.refused(core, "AcknowledgeAssignment", forged, rule="invalid-state")
     assert f"is not the one claim {r['id']} names ({f['notice_id']})" in message
     assert (await net.ok(core, "AcknowledgeAssignment", f["notice_id"]))["status"] == "ACKNOWLEDGED"
+
+
+async def test_a_notice_read_under_another_key_or_naming_another_payee_is_not_acknowledged():
+    net = await standard_net()
+    tier1, core, tier2 = net.actors["tier1"], net.actors["core"], net.actors["tier2"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.financed(tier1, r["id"])
+    elsewhere = f"{f['notice_id']}X"                       # the real notice's id kept, under another key
+    net.ledger.state[net._key(keys.NOTICE, elsewhere)] = net.ledger.state[net._key(keys.NOTICE, f["notice_id"])]
+    _rewrite(net, keys.NOTICE, elsewhere, financier=tier2.uscc)
+    message = await net.refused(core, "AcknowledgeAssignment", elsewhere, rule="invalid-state")
+    assert f"notice {elsewhere} is not the one claim {r['id']} names" in message
+    _rewrite(net, keys.NOTICE, f["notice_id"], financier=tier2.uscc)    # the claim's own, rewritten in place
+    message = await net.refused(core, "AcknowledgeAssignment", f["notice_id"], rule="invalid-state")
+    assert f"names {tier2.uscc} as the financier" in message and "promises nothing on its word" in message
+    _rewrite(net, keys.NOTICE, f["notice_id"], financier=net.actors["bank"].uscc)
+    assert (await net.ok(core, "AcknowledgeAssignment", f["notice_id"]))["status"] == "ACKNOWLEDGED"
