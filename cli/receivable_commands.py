@@ -61,7 +61,9 @@ PARTY_COLUMNS = ["uscc", "name", "role", "msp_id", "client_ids"]
 RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id"]
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
 OPEN_OFFER_COLUMNS = ["id", "financing_id", "receivable_id", "debtor", "status", "made_on"]
-DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"]
+# an offer's day-count basis is shown with its rate: ACT/360 or ACT/365 changes what the holder is paid
+DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "day_count", "published_on", "expires_on", "receivable_ids",
+                    "status"]
 GET_COLUMNS = RECEIVABLE_COLUMNS + ["creditor", "parent_id", "children", "notice_id", "financier", "frozen"]
 HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "financing_id", "financier",
                    "freeze_order", "queued_orders", "lifting_order", "tx_id"]

@@ -1501,6 +1501,11 @@ class ReceivablesContract(Contract):
                                    same_request=functools.partial(_same_discount_offer, offer))) is not None:
             return done
         req = parse_request(DiscountOfferRequest, offer, "offer")
+        # a claim listed twice would be stored, announced and listed twice, though the offer covers it once
+        if (repeat := _first_repeat(req.receivable_ids)) is not None:
+            position, first = repeat
+            raise rule("argument-invalid", f"offer: receivable_ids[{position}] {shown(req.receivable_ids[position])} "
+                       f"is listed already as receivable_ids[{first}]: list each claim once")
         settlement.check_discount_terms(req.apr, req.scale)
         if req.expires_on < s.today_iso:
             raise rule("offer-expired", f"the offer would expire on {req.expires_on}, before today {s.today}")
