@@ -60,6 +60,7 @@ from client.business_dates import business_today
 from client.gateway import CommitStatusError, GatewayError, SubmitError
 from client.invoices.credit_code import credit_code_check_digit
 from client.money import percent
+from client.pricing.money import percent_of
 from client.pricing.proposals import BankOffer, ReceivableTerms, rank_proposals
 from client.receivables import (
     DiscountOfferRequest,
@@ -527,7 +528,7 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     run.step("tier1", "compare the offers (client.pricing.proposals)", None, chosen=best.offer_id,
              offers={p.offer_id: {"apr": str(p.apr), "net_cash": p.net_cash} for p in eligible},
              shown="  ".join([f"chosen={best.offer_id}"] + [
-                 f"{p.offer_id}={percent(p.apr, 2)} all-in, {money(p.net_cash)} now" for p in eligible]))
+                 f"{p.offer_id}={percent_of(p.exact_apr)} all-in, {money(p.net_cash)} now" for p in eligible]))
     f = by("tier1").accept_offer(best.offer_id)
     why = "the cheaper" if sum(p.eligible for p in ranked) > 1 else "the only one"
     run.step("tier1", f"accept {winner}'s offer, {why}", f.tx_id, status=f.status)

@@ -45,7 +45,7 @@ from typing import NamedTuple
 import click
 from pydantic import ValidationError
 
-from client.money import exact_percent
+from client.money import exact_percent, rate_text
 from client.gateway import GatewayError
 from client.pricing import (
     LimitStanding,
@@ -62,6 +62,7 @@ from client.pricing import (
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, receivable_terms
 from client.pricing.money import percent_of
+from client.pricing.proposals import nothing_outstanding
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
 from client.receivables import ReceivablesError, RuleViolation
 from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
@@ -152,7 +153,7 @@ def _quote_rows(result, receivable: str, day) -> dict:
         return money(fen, result.currency)
     rows = {"bank": result.bank, "receivable_id": receivable, "currency": result.currency, "on": day.isoformat(),
             "debtor_grade": result.debtor_grade,
-            "probability_late": None if result.probability_late is None else str(result.probability_late),
+            "probability_late": None if result.probability_late is None else rate_text(result.probability_late),
             "debtor_limit": shown(result.debtor_limit), "exposure": shown(result.exposure),
             "open_offers": shown(result.open_offers), "available": shown(result.available)}
     if result.declined:
@@ -240,7 +241,8 @@ def _config(config_path: Path | None, name: str):
                    "limit too.")
 @click.option("--on", "on", type=BUSINESS_DATE,
               help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
-                   "1900-01-01 to 2999-12-31.")
+                   "1900-01-01 to 2999-12-31. The offer is open offer_valid_days from the day it is made (on the "
+                   "ledger, its today), whatever this date: a date after it would lapse is declined.")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
 @click.option("--lock-timeout", type=FiniteFloatRange(min=0), metavar="SECONDS",
               help="On the ledger, when an offer may be made: how long to wait while another quote of the same bank "
@@ -269,8 +271,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     and without --yes it only quotes. With --face and --due it only quotes,
     offline (the second and third examples, from the repository root).
     A quote the bank declines (a grade it does not finance, a due date too
-    far off, no room under its limit) says why (declined, in --json too),
-    offers nothing and exits 1.
+    far off, no room under its limit, an --on date after its offer would
+    lapse) says why (declined, in --json too), offers nothing and exits 1.
 
     Each line of the table is named as its figure is in --json:
     offer.discount_rate is the key discount_rate in the object offer (there
@@ -388,6 +390,18 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         r = session.client.get_receivable(receivable)
         if (refusal := config.currency_refusal(r.currency)) is not None:   # before scoring: nothing would be offered
             raise click.ClickException(f"{r.id}: {refusal}")
+        # a holder can ask for financing only on a CONFIRMED claim: of one settled, split, rejected or withdrawn,
+        # what stops the offer is said, not a request the contract would refuse
+        if r.outstanding == 0:
+            raise click.ClickException(nothing_outstanding(r.id, r.status, r.children))
+        if r.financing_id is None and r.status == "REGISTERED":
+            raise click.ClickException(f"{r.id} is REGISTERED, not yet confirmed by its debtor, and has no financing "
+                                       f"request: once the debtor confirms it (recfin receivable confirm {r.id}), its "
+                                       f"holder asks first (recfin finance request {r.id})")
+        if r.financing_id is None and r.status != "CONFIRMED":
+            raise click.ClickException(f"{r.id} is {r.status} and has no financing request, and the contract takes "
+                                       f"one only on a CONFIRMED claim (rule invalid-state): no offer can be made on "
+                                       f"it")
         if r.financing_id is None:
             raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
                                        f"(recfin finance request {r.id})")
@@ -427,8 +441,12 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             # priced on what the claim still owes, as the contract advances on it: a partly paid claim is worth only
             # that
             terms = receivable_terms(r)
+            # the offer is open offer_valid_days from the ledger's today, when it is made, whatever the disbursement
+            # date it is priced for: as long as the bank's policy lets an offer bind it and sit on its limit
+            ledger_today = session.client.debtor_payment_record(r.debtor, page_size=1).as_of
             result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
-                                 open_offers=open_offers, probability_late=risk.probability_late)
+                                 open_offers=open_offers, probability_late=risk.probability_late,
+                                 offered_on=ledger_today)
             if not as_json:
                 rows = _quote_rows(result, r.id, day)
                 rows.update({"debtor": r.debtor, "financing_id": r.financing_id})

@@ -23,7 +23,9 @@ offer committed meanwhile elsewhere added.
 So the limit shrinks as risk grows (a smaller limit factor) and as exposure
 and open offers grow (less left). The bank declines when the grade is declined (null in its
 configuration), the time to the due date is longer than it finances, nothing
-is available under the limit, or the advance would be below its minimum.
+is available under the limit, the advance would be below its minimum, or the
+offer, open ``offer_valid_days`` from the day it is made, would lapse before the
+disbursement date it is priced for.
 Interest, net cash and APR follow :mod:`client.pricing.money`.
 
 Every amount is in the bank's configured currency (``BankPricing.currency``): a
@@ -36,14 +38,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, computed_field
 
 from client.money import money
 
 from .config import BankPricing
 from .money import days_between, proportion_fen
-from .proposals import RATE_PLACES, BankOffer, Proposal, ReceivableTerms, price_bank_offer
+from .proposals import RATE_PLACES, BankOffer, Proposal, Rate, ReceivableTerms, price_bank_offer
+
+
+def _unsigned_zero(p: Decimal) -> Decimal:
+    return p.copy_abs() if p.is_zero() else p   # "-0" typed is 0 (and rate_text refuses a signed one)
+
+
+# A probability in JSON as a rate is written: fixed point ("0.0000001", where str() gives "1E-7")
+Probability = Annotated[Rate, AfterValidator(_unsigned_zero)]
 
 
 class Quote(BaseModel):
@@ -53,7 +64,7 @@ class Quote(BaseModel):
     receivable_id: str
     currency: str
     debtor_grade: str
-    probability_late: Decimal | None
+    probability_late: Probability | None
     on: date
     debtor_limit: int
     exposure: int
@@ -84,10 +95,12 @@ class LimitStanding(BaseModel):
 
 
 def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, exposure: int = 0,
-          open_offers: int = 0, probability_late: Decimal | None = None) -> Quote:
+          open_offers: int = 0, probability_late: Decimal | None = None, offered_on: date | None = None) -> Quote:
     """The bank's offer for one receivable of a debtor with ``grade`` (``terms.face_amount``: what it still owes),
-    given what the bank already lends against the debtor and what its open offers on the debtor's other claims would
-    advance (both fen in the claim's currency, which must be the configuration's)."""
+    priced for disbursement ``on``, given what the bank already lends against the debtor and what its open offers on
+    the debtor's other claims would advance (both fen in the claim's currency, which must be the configuration's).
+    ``offered_on``: the day the offer is made (on the ledger, its today), from which it is open
+    ``offer_valid_days`` [default: ``on``]."""
     if (refusal := config.currency_refusal(terms.currency)) is not None:
         raise ValueError(refusal)
     if exposure < 0 or open_offers < 0:
@@ -134,10 +147,18 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         return declined(f"{room}, and on {shown(terms.face_amount)} outstanding the largest advance rate within it "
                         f"that the contract takes ({RATE_PLACES} decimal places) advances {shown(advance)}, {short}")
     fees = config.fees.flat + proportion_fen(advance, config.fees.rate_of_advance)
+    # open offer_valid_days from the day it is made, not from the disbursement date it is priced for: the policy
+    # bounds how long an offer binds the bank and sits on its limit, and a later disbursement date would stretch that
+    # (to past the claim's due date). Its terms are rates, which hold whenever the cash is taken while it is open.
+    made_on = on if offered_on is None else offered_on
+    expires_on = made_on + timedelta(days=config.offer_valid_days)
+    if expires_on < on:
+        return declined(f"an offer made on {made_on} is open {config.offer_valid_days} days (offer_valid_days), "
+                        f"until {expires_on}: it would lapse before the disbursement date {on}; quote for a "
+                        f"disbursement by {expires_on}")
     offer = BankOffer(offer_id=f"{config.bank}:{terms.receivable_id}", financier=config.bank,
                       advance_rate=advance_rate, discount_rate=config.base_rate + terms_by_grade.spread, fees=fees,
-                      recourse=config.recourse, day_count=config.day_count,
-                      expires_on=on + timedelta(days=config.offer_valid_days))
+                      recourse=config.recourse, day_count=config.day_count, expires_on=expires_on)
     priced = price_bank_offer(offer, terms, on)
     if not priced.eligible:
         return declined(priced.why.removeprefix("not eligible: "))

@@ -510,14 +510,15 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
         # percentage points, the exact gap rounded once as the rates are: it need not be the difference of the two
         # rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74)
         points = percent_of(p.exact_apr - ranks.cheapest.exact_apr).removesuffix("%")
-        parts.append(f"#{cost_rank} by cost: {percent_of(p.exact_apr)} a year, {points} points above "
-                     f"{ranks.cheapest.offer_id}" + (", the cheapest takeable now" if best_now else ""))
+        # said of this offer before the other's id, not after it, where it would read as said of that one
+        parts.append(f"#{cost_rank} by cost" + (", the cheapest takeable now" if best_now else "")
+                     + f": {percent_of(p.exact_apr)} a year, {points} points above {ranks.cheapest.offer_id}")
     if cash_rank == 1:
         parts.append(f"most cash now ({shown(p.net_cash)})")
     else:
-        parts.append(f"#{cash_rank} by cash: {shown(ranks.richest.net_cash - p.net_cash)} less now than "
-                     f"{ranks.richest.offer_id}"
-                     + (", the most cash takeable now" if p.takeable_now and ranks.richest_now is p else ""))
+        parts.append(f"#{cash_rank} by cash"
+                     + (", the most cash takeable now" if p.takeable_now and ranks.richest_now is p else "")
+                     + f": {shown(ranks.richest.net_cash - p.net_cash)} less now than {ranks.richest.offer_id}")
     if p.source == "bank":
         if p.advance < terms.face_amount:
             parts.append(f"advances {shown(p.advance)} of {shown(terms.face_amount)} outstanding; the rest comes at "

@@ -67,8 +67,9 @@ def test_compare_ranks_a_banks_quoted_terms_before_any_request_with_request_fina
     assert proposals[0]["why"].startswith("not takeable now: RCV-1 has no financing request, and a bank's offer is "
                                           "accepted only on one; request financing first (recfin finance request "
                                           "RCV-1) for bank-a to make its offer on")
-    assert proposals[2]["why"].startswith("#3 by cost: 5.06% a year, 0.74 points above OF-A, the cheapest takeable "
-                                          "now; #2 by cash: CNY 1,232.88 less now than OF-B, the most cash takeable now")
+    assert proposals[2]["why"].startswith("#3 by cost, the cheapest takeable now: 5.06% a year, 0.74 points above "
+                                          "OF-A; #2 by cash, the most cash takeable now: CNY 1,232.88 less now than "
+                                          "OF-B")
 
 
 def test_compare_json_by_cash(tmp_path):

@@ -160,8 +160,8 @@ def test_early_payment_is_ranked_beside_the_bank_but_not_takeable_while_the_rece
     assert ("withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse then; taken "
             "then: cheapest of 2 at 1.00% a year all-in; most cash now (CNY 997,534.25)") in early.why
     # the bank's offer is behind one that needs a step first: the best the holder can take today
-    assert offered.why.startswith("#2 by cost: 5.06% a year, 4.06 points above DD, the cheapest takeable now; #2 by "
-                                  "cash: CNY 9,863.02 less now than DD, the most cash takeable now; without recourse")
+    assert offered.why.startswith("#2 by cost, the cheapest takeable now: 5.06% a year, 4.06 points above DD; #2 by "
+                                  "cash, the most cash takeable now: CNY 9,863.02 less now than DD; without recourse")
     by_cash = rank_proposals(financed, ON, [bank("A", rate="0.05")], [cheap], by="cash")
     assert [p.offer_id for p in by_cash] == ["DD", "A"]
     # without a request: the discount can be taken now, the bank's offer once financing is requested

@@ -1,0 +1,56 @@
+"""A quote on a claim no financing request can be made on says why, not that its holder should ask for one: the
+contract takes a request only on a CONFIRMED claim. (A bank reads a claim without a request only where it is a party
+to it: a bank of the holder's own org, quoting here as the holder.)"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.finance_commands import finance
+from client.pricing import bank_config_path
+
+CONFIG = str(bank_config_path("bank"))
+
+
+def quote(world, receivable: str, as_: str = "bank"):
+    return CliRunner().invoke(finance, ["quote", receivable, "--as", as_, "--config", CONFIG, "--grade", "A",
+                                        "--on", world.today, "--json", "--yes"])
+
+
+def test_a_settled_claim_has_nothing_outstanding_to_finance(world):
+    made = json.loads(quote(world, world.receivable).stdout)["made_offer"]
+    world.client("tier1").accept_offer(made["id"])
+    world.client("bank").record_disbursement(world.financing)
+    world.client("bank").record_repayment(world.financing)
+    result = quote(world, world.receivable)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {world.receivable} is settled: nothing is outstanding on it, so nothing is left "
+                             f"to finance or pay early\n")
+
+
+def test_a_rejected_claim_takes_no_request(world):
+    net = world.net
+    rejected = asyncio.run(net.registered(net.actors["tier1"], net.actors["core"], 100_000_000))["id"]
+    world.client("core").reject(rejected, "not delivered")
+    result = quote(world, rejected, as_="tier1")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {rejected} is REJECTED and has no financing request, and the contract takes one "
+                             f"only on a CONFIRMED claim (rule invalid-state): no offer can be made on it\n")
+    assert "recfin finance request" not in result.output
+
+
+@pytest.mark.parametrize(("made", "told"), [
+    ("registered", "{id} is REGISTERED, not yet confirmed by its debtor, and has no financing request: once the debtor "
+                   "confirms it (recfin receivable confirm {id}), its holder asks first (recfin finance request {id})"),
+    ("confirmed", "{id} has no live financing request: its holder asks first (recfin finance request {id})"),
+])
+def test_a_claim_that_can_take_a_request_is_told_the_steps_to_one(world, made, told):
+    net = world.net
+    claim = asyncio.run(getattr(net, made)(net.actors["tier1"], net.actors["core"], 100_000_000))["id"]
+    result = quote(world, claim, as_="tier1")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {told.format(id=claim)}\n"
