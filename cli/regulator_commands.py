@@ -22,7 +22,7 @@ from client.receivables import STATUSES
 from .amounts import with_money
 from .connection import acting, with_options
 from .options import WholeNumberRange
-from .output import emit, show
+from .output import emit, inline, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
 LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id",
@@ -80,6 +80,10 @@ def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
     (freeze-order-not-found) naming those that do; a blank --lifts is refused before
     anything is sent.
 
+    An order is lifted only by a regulator of the org that recorded it (any of that org's),
+    not by another regulator org (not-the-ordering-regulator); once the configuration no longer
+    lets that org be a regulator, or its party is not registered, any regulator lifts it.
+
     \b
     Example:
       recfin regulator unfreeze R-0123456789abcdef.2 --order "(2026) Hu 0101 Jie 7" --as regulator
@@ -100,7 +104,7 @@ def show_freeze_orders(claim, as_json: bool, columns: list[str] = COLUMNS) -> No
     show(claim, as_json, columns)
     if not as_json and claim.queued_freezes:
         click.echo(f"+{len(claim.queued_freezes)} queued behind it: "
-                   + ", ".join(o.order_reference for o in claim.queued_freezes))
+                   + ", ".join(inline(o.order_reference) for o in claim.queued_freezes))
 
 
 def statistics_rows(stats) -> list[dict]:

@@ -33,7 +33,7 @@ from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeLifting, FreezeOrder, GoodsReceipt,
     GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference, ReceiptPartHeld, buyer_number_character_problem,
-    Invoice, InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, receipt_label, sha256_hex,
+    Invoice, InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, order_key, parse_request, receipt_label, sha256_hex,
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
@@ -199,6 +199,33 @@ def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool 
     if one_line:
         ensure_one_line(value, field)
     return value
+
+
+def _order_reference(value: str, field: str) -> str:
+    """An order reference (a freeze order, the order lifting one, ``lifts``) as ``_require_text`` takes it, refused
+    (``argument-invalid``) too when nothing of it is compared (``order_key`` empty: only invisible characters, a
+    zero-width space or a byte order mark): it would name the same order as every other such reference."""
+    order = _require_text(value, field, 200)
+    if not order_key(order):
+        raise rule("argument-invalid", f"{field} {shown(order)} holds only invisible characters: give the order's "
+                                       "reference as written on the order")
+    return order
+
+
+async def _ensure_may_lift(s: Session, regulator: Party, order: FreezeOrder, receivable_id: str) -> None:
+    """Refused (``not-the-ordering-regulator``) unless ``regulator`` is of the org whose party recorded ``order``:
+    one regulator does not lift another's order, though any party of the recording org may. An order whose
+    recording party is not registered, or whose org this network's configuration no longer lets hold the
+    regulator role (``org_roles``), is lifted by any regulator: no org could lift it otherwise."""
+    if order.by == regulator.uscc:
+        return
+    recorder = await s.store.party(order.by)
+    if recorder is None or recorder.msp_id == regulator.msp_id or not s.config.may_hold(recorder.msp_id,
+                                                                                         cfg.REGULATOR):
+        return
+    raise rule("not-the-ordering-regulator", f"{receivable_id}'s freeze order {shown(order.order_reference)} was "
+               f"recorded by {recorder.uscc} of {recorder.msp_id}: while {recorder.msp_id} is a regulator org "
+               f"(org_roles), only its regulators lift it, not {regulator.msp_id}'s; ask {recorder.msp_id} to lift it")
 
 
 def _discount_terms(req: DiscountOfferRequest) -> tuple:
@@ -1751,7 +1778,7 @@ class ReceivablesContract(Contract):
         ``(2026)沪0101财保1号``, and stored as given (trimmed)."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
-        order = _require_text(order_reference, "order_reference", 200)
+        order = _order_reference(order_reference, "order_reference")
         r = await s.store.receivable(receivable_id)
         # compared by ``order_key``: the same order typed with other spacing, case or full-width characters
         if (bound := r.freeze_order_named(order)) is not None:
@@ -1794,17 +1821,18 @@ class ReceivablesContract(Contract):
         org (which endorses the lifting with the claim's others; a claim an earlier contract version froze never
         had it). The claim keeps the lifting order and the order it lifted (``last_unfreeze``) until a later
         lifting. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found`` naming those
-        that do."""
+        that do. An order is lifted by a regulator of the org whose party recorded it, not by another regulator org
+        (``not-the-ordering-regulator``; ``_ensure_may_lift`` says when any regulator may)."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
-        order = _require_text(order_reference, "order_reference", 200)
+        order = _order_reference(order_reference, "order_reference")
         if lifts is _ORDER_IN_EFFECT:
             named = None
         elif not lifts.strip():
             raise rule("argument-invalid", "lifts is blank: name the freeze order lifted, or leave lifts out to "
                                            "lift the order in effect")
         else:
-            named = _require_text(lifts, "lifts", 200)
+            named = _order_reference(lifts, "lifts")
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:
             raise rule("not-frozen", f"{r.id} is not frozen")
@@ -1813,6 +1841,7 @@ class ReceivablesContract(Contract):
         if lifted is None:
             raise rule("freeze-order-not-found", f"{r.id} is not frozen by order {shown(named)}: the orders that "
                        f"bind it are {', '.join(shown(o.order_reference) for o in binding)}; lift one of those")
+        await _ensure_may_lift(s, regulator, lifted, r.id)
         before = r.model_copy()
         rest = [o for o in binding if o is not lifted]
         r.frozen, r.queued_freezes = (rest[0], rest[1:]) if rest else (None, [])

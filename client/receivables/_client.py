@@ -910,7 +910,8 @@ class _Operations:
         taken as the one in effect it would lift the order with priority. The claim stays frozen while another
         order binds it (a queued order takes effect when the one in effect is lifted), and is free only when the
         last is lifted. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found``,
-        naming those that do."""
+        naming those that do; an order recorded by another regulator org is refused ``not-the-ordering-regulator``
+        (any regulator lifts it once that org is no longer one, or its party is not registered)."""
         # sent only when given: a contract before queued orders takes the claim id and the lifting order alone
         named = [] if lifts is None else [_text(lifts, "lifts")]
         if named and not lifts.strip():
