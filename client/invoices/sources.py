@@ -212,8 +212,11 @@ def _load_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
         header = [h.strip() for h in reader.fieldnames or []]
         missing = [c for c in required if c not in header]
         if missing:
-            raise MalformedInput(source, "header", f"no column {', '.join(missing)}: the header is "
-                                                   f"{','.join(columns)}")
+            optional = [c for c in columns if c not in required]
+            raise MalformedInput(source, "header", f"no column {', '.join(missing)}: the header should be "
+                                                   f"{','.join(columns)}"
+                                                   + (f" ({', '.join(optional)} may be left out)" if optional else "")
+                                                   + f", and this file's is {','.join(header) or 'empty'}")
         twice = sorted({h for h in header if header.count(h) > 1})
         if twice:
             raise MalformedInput(source, "header", f"column {', '.join(twice)} appears twice: keep one")
