@@ -30,8 +30,11 @@ creditor's nor the debtor's (an org does not verify a claim it has a stake in).
 None that counts may fail, and one must pass, naming every source in
 ``attestation_sources`` and the values the registration gives the invoice
 (buyer, date, amount + tax, in CNY). The values an attester verified are those of
-its newest such pass (its older values never contradict its newer ones), and no
-other attester's may differ: attesters that disagree are named, not outvoted. A pass dated after the
+its newest pass, whatever sources it names (its older values never contradict its newer ones,
+and a reading of the invoice against another source is a reading all the same), and no
+other attester's may differ: attesters that disagree are named, not outvoted. The pass that backs
+the registration is the attester's newest naming every required source, and only while its values
+are still the attester's newest. A pass dated after the
 registration's own time does not count for it (a registering client whose clock is behind gives the
 registration an earlier time than evidence already on the ledger), but it counts against it as any other
 does: it is still its attester's newest values, which replace that attester's older ones, and it may
@@ -211,7 +214,8 @@ def _each_attesters_newest(attestations: list[InvoiceAttestation]) -> list[Invoi
 
 
 def _sources_to_attest_again(config: NetworkConfig) -> str:
-    """Which sources an attester's new attestation must name to replace the values it verified before."""
+    """Which sources an attester's new attestation must name both to replace the values it verified before (a pass
+    naming any source does that) and to back a registration."""
     required = sorted(config.attestation_sources)
     if not required:
         return "against any source (this network requires none in particular)"
@@ -271,17 +275,27 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                         "discrepancy with the tax authority, then have that party verify it again against those "
                         "sources and attest the result (a pass on other sources leaves the failure standing)")
     required = set(config.attestation_sources)
-    # each attester's newest values whatever their date: a pass dated after the registration still replaces the
-    # values its attester verified before, and still contradicts another attester's, or a registering client with
-    # its clock set back would register on values since corrected or contested
-    passing = _each_attesters_newest([a for a in counted if a.outcome == "pass" and required <= set(a.sources)])
-    differences = [(a, value_differences(a, invoice)) for a in passing]
+    passing = [a for a in counted if a.outcome == "pass"]
+    # each attester's newest values, whatever sources its pass names (a pass on another source than the required
+    # ones is no less a reading of the invoice, and may contradict one) and whatever their date: a pass dated after
+    # the registration still replaces the values its attester verified before, and still contradicts another
+    # attester's, or a registering client with its clock set back would register on values since corrected or
+    # contested
+    newest = [(a, value_differences(a, invoice)) for a in _each_attesters_newest(passing)]
+    # what may back the registration is an attester's newest pass naming every required source (an attester that
+    # passes once per source, the tax source then a credit check, is backed by its pass on the tax source), and
+    # only while the attester's newest values are still the registration's
+    says_otherwise = {a.attester for a, differ in newest if differ}
+    backing = [(a, value_differences(a, invoice))
+               for a in _each_attesters_newest([a for a in passing if required <= set(a.sources)])
+               if a.attester not in says_otherwise]
+    differences = newest + backing
     # ...but only one dated by the registration's time is evidence the registration was made on
-    agreeing = [a for a, differ in differences if not differ]
+    agreeing = [a for a, differ in backing if not differ]
     late = [a for a in agreeing if _dated_after(a, registered_at)]
     matching = [a for a in agreeing if not _dated_after(a, registered_at)]
     # a record without the values verified contradicts nothing: it only cannot count for a registration
-    contradicting = [(a, differ) for a, differ in differences if differ and _records_values(a)]
+    contradicting = [(a, differ) for a, differ in newest if differ and _records_values(a)]
     not_counted = _not_counted(config, ignored, stake, late, registered_at)
     if matching and contradicting:
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in contradicting)

@@ -308,11 +308,12 @@ async def test_passing_attestations_that_verified_different_values_block_registr
         assert f"{other['attester']} (transaction {other['attested']['tx_id']}) verified {verified}" in message
         assert ("the one in error verifies the invoice again against any source (this network requires none in "
                 "particular) and attests the result") in message
-    # a pass not naming the required sources is not weighed: it neither counts nor contradicts
+    # a pass not naming the required sources backs no registration, but it is its attester's reading all the same
     net.contract.config = requiring(attestation_sources=("reference-credit",))
     await net.ok(await net.party("bank3", BANK, "financier"), "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, sources=("reference-credit",), invoice=honest["invoices"][0]))
-    await net.ok(tier1, "RegisterReceivable", honest)
+    message = await net.refused(tier1, "RegisterReceivable", honest, rule="invoice-attestations-disagree")
+    assert f"{wrong['attester']} (transaction {wrong['attested']['tx_id']}) verified total with tax 1017000.00" in message
 
 
 async def test_the_attester_in_error_attesting_again_settles_the_disagreement():

@@ -1,0 +1,66 @@
+"""An attester's newest pass says what values it verified, whatever sources it names; only a pass naming the
+required sources backs a registration."""
+
+from __future__ import annotations
+
+from chaincode.receivables.config import DEFAULT_CONFIG
+
+from .support import Net, attestation_request, standard_net
+
+NUMBER = "26442000000000000042"
+TAX, GOV_TAX, CREDIT = "reference-tax", "gov-tax", "reference-credit"
+
+
+async def tax_source_required() -> tuple[Net, dict]:
+    """A network requiring attestations naming the reference tax source, and tier1's registration of NUMBER."""
+    net = await standard_net(DEFAULT_CONFIG.model_copy(update={"require_attestation": True,
+                                                               "attestation_sources": (TAX,)}))
+    return net, net.registration(net.actors["tier1"], net.actors["core"], invoice_no=NUMBER)
+
+
+async def attest(net: Net, attester: str, invoice: dict, sources: tuple[str, ...]) -> dict:
+    net.advance(seconds=60)
+    return await net.ok(net.actors[attester], "AttestInvoiceVerification",
+                        attestation_request(net.actors["tier1"].uscc, NUMBER, invoice=invoice, sources=sources))
+
+
+def a_tenth(invoice: dict) -> dict:
+    return dict(invoice, amount=invoice["amount"] // 10)
+
+
+def by(attestation: dict) -> str:
+    return f"{attestation['attester']} (transaction {attestation['attested']['tx_id']})"
+
+
+async def test_another_attesters_pass_on_a_source_not_required_with_other_values_blocks_registration_by_name():
+    net, reg = await tax_source_required()
+    backing = await attest(net, "bank", reg["invoices"][0], (TAX,))
+    other = await attest(net, "bank2", a_tenth(reg["invoices"][0]), (GOV_TAX,))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attestations-disagree")
+    assert f"{by(backing)} verified the values this registration gives it" in message
+    assert f"but {by(other)} verified total with tax 23000.00 (registered: 113000.00)" in message
+    # the attester in error checks again, on the source it used: its newest values are the registration's
+    await attest(net, "bank2", reg["invoices"][0], (GOV_TAX,))
+    await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
+
+
+async def test_an_attesters_newer_pass_on_a_source_not_required_replaces_the_values_of_its_pass_that_was():
+    net, reg = await tax_source_required()
+    older = await attest(net, "bank", reg["invoices"][0], (TAX,))
+    newer = await attest(net, "bank", a_tenth(reg["invoices"][0]), (GOV_TAX,))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
+    assert f"{by(newer)} verified total with tax 23000.00 (registered: 113000.00)" in message
+    assert older["attested"]["tx_id"] not in message
+    # a pass on another source with the same values leaves its pass on the tax source backing the registration
+    await attest(net, "bank", reg["invoices"][0], (CREDIT,))
+    await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
+
+
+async def test_a_pass_on_the_required_source_with_other_values_backs_nothing_though_a_newer_one_elsewhere_agrees():
+    net, reg = await tax_source_required()
+    misread = await attest(net, "bank", a_tenth(reg["invoices"][0]), (TAX,))
+    await attest(net, "bank", reg["invoices"][0], (CREDIT,))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
+    assert f"{by(misread)} verified total with tax 23000.00 (registered: 113000.00)" in message
+    await attest(net, "bank", reg["invoices"][0], (TAX,))
+    await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
