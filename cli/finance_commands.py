@@ -242,7 +242,7 @@ def _config(config_path: Path | None, name: str):
 @click.option("--on", "on", type=BUSINESS_DATE,
               help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
                    "1900-01-01 to 2999-12-31. The offer is open offer_valid_days from the day it is made (on the "
-                   "ledger, its today), whatever this date: a date after it would lapse is declined.")
+                   "ledger, its today), whatever this date: a date after it would lapse, or before that day, is declined.")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
 @click.option("--lock-timeout", type=FiniteFloatRange(min=0), metavar="SECONDS",
               help="On the ledger, when an offer may be made: how long to wait while another quote of the same bank "
@@ -394,17 +394,23 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         # what stops the offer is said, not a request the contract would refuse
         if r.outstanding == 0:
             raise click.ClickException(nothing_outstanding(r.id, r.status, r.children))
+        # the contract takes no request on a frozen claim: said so, not the step it would refuse
+        if r.financing_id is None and r.frozen is not None:
+            raise click.ClickException(f"{r.id} is frozen (order {as_typed(r.frozen.order_reference)}) and has no "
+                                       f"financing request: the contract takes none on a frozen claim (rule "
+                                       f"receivable-frozen), so no offer can be made on it until the order is lifted")
         if r.financing_id is None and r.status == "REGISTERED":
             raise click.ClickException(f"{r.id} is REGISTERED, not yet confirmed by its debtor, and has no financing "
                                        f"request: once the debtor confirms it (recfin receivable confirm {r.id}), its "
-                                       f"holder asks first (recfin finance request {r.id})")
+                                       f"holder asks first (recfin finance request {r.id}), both before its due date "
+                                       f"{r.due_date}")
         if r.financing_id is None and r.status != "CONFIRMED":
             raise click.ClickException(f"{r.id} is {r.status} and has no financing request, and the contract takes "
                                        f"one only on a CONFIRMED claim (rule invalid-state): no offer can be made on "
                                        f"it")
         if r.financing_id is None:
             raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
-                                       f"(recfin finance request {r.id})")
+                                       f"(recfin finance request {r.id}), before its due date {r.due_date}")
         if debtor is not None and debtor != r.debtor:   # with --history the grade would be another debtor's
             fix = (f"pass that debtor's history (--history FILE --debtor {r.debtor}), or drop --history to score it "
                    f"from the ledger" if history_file is not None else

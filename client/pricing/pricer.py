@@ -151,6 +151,11 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     # bounds how long an offer binds the bank and sits on its limit, and a later disbursement date would stretch that
     # (to past the claim's due date). Its terms are rates, which hold whenever the cash is taken while it is open.
     made_on = on if offered_on is None else offered_on
+    # a date gone by can be no disbursement date of an offer made now: priced over days already past (and scored as
+    # of then), its figures would be for a financing that cannot happen
+    if on < made_on:
+        return declined(f"the disbursement date {on} is before {made_on}, the day the offer would be made: quote for a "
+                        f"disbursement on {made_on} or later")
     expires_on = made_on + timedelta(days=config.offer_valid_days)
     if expires_on < on:
         return declined(f"an offer made on {made_on} is open {config.offer_valid_days} days (offer_valid_days), "

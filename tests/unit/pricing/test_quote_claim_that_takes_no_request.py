@@ -45,12 +45,25 @@ def test_a_rejected_claim_takes_no_request(world):
 
 @pytest.mark.parametrize(("made", "told"), [
     ("registered", "{id} is REGISTERED, not yet confirmed by its debtor, and has no financing request: once the debtor "
-                   "confirms it (recfin receivable confirm {id}), its holder asks first (recfin finance request {id})"),
-    ("confirmed", "{id} has no live financing request: its holder asks first (recfin finance request {id})"),
+                   "confirms it (recfin receivable confirm {id}), its holder asks first (recfin finance request {id}), "
+                   "both before its due date {due}"),
+    ("confirmed", "{id} has no live financing request: its holder asks first (recfin finance request {id}), before its "
+                  "due date {due}"),
 ])
 def test_a_claim_that_can_take_a_request_is_told_the_steps_to_one(world, made, told):
     net = world.net
-    claim = asyncio.run(getattr(net, made)(net.actors["tier1"], net.actors["core"], 100_000_000))["id"]
+    claim = asyncio.run(getattr(net, made)(net.actors["tier1"], net.actors["core"], 100_000_000))
+    result = quote(world, claim["id"], as_="tier1")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {told.format(id=claim['id'], due=claim['due_date'])}\n"
+
+
+def test_a_frozen_claim_is_told_no_request_is_taken_while_the_order_binds_it(world):
+    net = world.net
+    claim = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 100_000_000))["id"]
+    world.client("regulator").freeze(claim, "(2026) Hu 0101 Zhi 1")
     result = quote(world, claim, as_="tier1")
     assert result.exit_code == 1
-    assert result.output == f"Error: {told.format(id=claim)}\n"
+    assert result.output == (f"Error: {claim} is frozen (order (2026) Hu 0101 Zhi 1) and has no financing request: the "
+                             f"contract takes none on a frozen claim (rule receivable-frozen), so no offer can be made "
+                             f"on it until the order is lifted\n")

@@ -57,3 +57,17 @@ def test_the_pricer_dates_the_expiry_from_the_day_the_offer_is_made():
     assert quote(config, terms, grade="A", on=on).offer.expires_on == date(2026, 12, 12)
     late = quote(config, terms, grade="A", on=date(2026, 12, 9), offered_on=made, probability_late=Decimal("0.01"))
     assert late.offer is None and "it would lapse before the disbursement date 2026-12-09" in late.declined
+
+
+def test_a_disbursement_date_gone_by_is_declined_and_nothing_offered(world):
+    # an offer made now cannot be disbursed then: priced over days already past, scored as of then, it would bind
+    # the bank to figures and a grade for a financing that cannot happen
+    today = date.fromisoformat(world.today)
+    on = today - timedelta(days=VALID_DAYS + 30)
+    result = quote_on(world, on, "--yes")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["declined"] == (f"the disbursement date {on} is before {today}, the day the offer would be made: "
+                                f"quote for a disbursement on {today} or later")
+    assert data["made_offer"] is None and data["offer"] is None
+    assert world.client("bank").financier_exposure(world.uscc("core")).offered_in("CNY") == 0
