@@ -306,7 +306,9 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                     "attestation is the one compared), then register again")
     if matching:
         return None
-    if differing := [(a, d) for a, d in differences if d]:
+    # differing values are the refusal only where some pass names the required sources: with none, registering the
+    # invoice as it was verified would be refused invoice-not-attested all the same
+    if any(required <= set(a.sources) for a in passing) and (differing := [(a, d) for a, d in differences if d]):
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in differing)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
                     f"the values this registration gives it: {differ}{not_counted}. Register the "

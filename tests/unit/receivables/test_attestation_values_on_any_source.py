@@ -64,3 +64,15 @@ async def test_a_pass_on_the_required_source_with_other_values_backs_nothing_tho
     assert f"{by(misread)} verified total with tax 23000.00 (registered: 113000.00)" in message
     await attest(net, "bank", reg["invoices"][0], (TAX,))
     await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
+
+
+async def test_with_no_pass_naming_the_required_sources_the_refusal_asks_for_one_whatever_values_others_verified():
+    # told its values differ, the holder would register the invoice as verified, and be refused for want of a pass
+    # naming the required sources all the same
+    net, reg = await tax_source_required()
+    await attest(net, "bank", a_tenth(reg["invoices"][0]), (CREDIT,))
+    tenth = a_tenth(reg["invoices"][0])
+    for registration in (reg, dict(reg, invoices=[tenth], face_amount=tenth["amount"])):
+        message = await net.refused(net.actors["tier1"], "RegisterReceivable", registration,
+                                    rule="invoice-not-attested")
+        assert f"has no passing verification attestation naming the sources {TAX}" in message
