@@ -1832,11 +1832,14 @@ class ReceivablesContract(Contract):
             raise rule("argument-invalid", "lifts is blank: name the freeze order lifted, or leave lifts out to "
                                            "lift the order in effect")
         else:
-            named = _order_reference(lifts, "lifts")
+            named = _require_text(lifts, "lifts", 200)
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:
             raise rule("not-frozen", f"{r.id} is not frozen")
         binding = r.freeze_orders()
+        # an invisible-only lifts names only an order stored so exactly (by an earlier contract, which took one)
+        if named is not None and not any(o.order_reference == named for o in binding):
+            named = _order_reference(named, "lifts")
         lifted = binding[0] if named is None else r.freeze_order_named(named)
         if lifted is None:
             raise rule("freeze-order-not-found", f"{r.id} is not frozen by order {shown(named)}: the orders that "

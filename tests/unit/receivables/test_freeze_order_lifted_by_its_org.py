@@ -94,3 +94,19 @@ async def test_an_order_reference_of_invisible_characters_alone_is_refused(invis
     message = await net.refused(reg, "UnfreezeReceivable", r["id"], invisible, rule="argument-invalid")
     assert "order_reference" in message
     assert net.snapshot() == before
+
+
+async def test_a_queued_order_an_earlier_contract_stored_as_invisible_characters_is_lifted_by_its_exact_text():
+    # stored so before such references were refused: named exactly, it is that order, and lifted alone
+    net = await standard_net()
+    core, tier1, regulator = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    await net.ok(regulator, "FreezeReceivable", r["id"], "ORDER-A")
+    await net.ok(regulator, "FreezeReceivable", r["id"], "ORDER-B")
+    key = net._key(keys.RECEIVABLE, r["id"])
+    stored = json.loads(net.ledger.state[key])
+    stored["queued_freezes"][0]["order_reference"] = "\u200b"
+    net.ledger.state[key] = json.dumps(stored).encode()
+    await net.refused(regulator, "UnfreezeReceivable", r["id"], "LIFT-Z", "\ufeff", rule="argument-invalid")
+    lifted = await net.ok(regulator, "UnfreezeReceivable", r["id"], "LIFT-Z", "\u200b")
+    assert lifted["frozen"]["order_reference"] == "ORDER-A" and lifted["queued_freezes"] == []
