@@ -286,9 +286,12 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     # passes once per source, the tax source then a credit check, is backed by its pass on the tax source), and
     # only while the attester's newest values are still the registration's
     says_otherwise = {a.attester for a, differ in newest if differ}
-    backing = [(a, value_differences(a, invoice))
-               for a in _each_attesters_newest([a for a in passing if required <= set(a.sources)])
-               if a.attester not in says_otherwise]
+    newest_required = _each_attesters_newest([a for a in passing if required <= set(a.sources)])
+    backing = [(a, value_differences(a, invoice)) for a in newest_required if a.attester not in says_otherwise]
+    # values some registration could be made on: an attester's newest pass naming the required sources verified the
+    # same as its newest pass of all (each compared with this registration's values)
+    differs_newest = {a.attester: differ for a, differ in newest}
+    registrable = any(value_differences(a, invoice) == differs_newest[a.attester] for a in newest_required)
     differences = newest + backing
     # ...but only one dated by the registration's time is evidence the registration was made on
     agreeing = [a for a, differ in backing if not differ]
@@ -306,15 +309,23 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                     "attestation is the one compared), then register again")
     if matching:
         return None
-    # differing values are the refusal only where some pass names the required sources: with none, registering the
-    # invoice as it was verified would be refused invoice-not-attested all the same
-    if any(required <= set(a.sources) for a in passing) and (differing := [(a, d) for a, d in differences if d]):
+    # differing values are the refusal only where the invoice could be registered as some attester verified it:
+    # otherwise (no pass naming the required sources, or none whose values its attester still holds) registering
+    # it so would be refused all the same, and a pass on the required sources with the values verified now is needed
+    if registrable and (differing := [(a, d) for a, d in differences if d]):
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in differing)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
                     f"the values this registration gives it: {differ}{not_counted}. Register the "
                     "invoice as it was verified, or have it verified again "
                     f"{_sources_to_attest_again(config)} and the result attested (recfin invoice attest)")
     sources = f" naming the sources {', '.join(sorted(required))}" if required else ""
+    if newest_required and not registrable:
+        newer = "; ".join(f"{_by(a)} verified {', '.join(differs_newest[a.attester]) or 'the values this registration gives it'}"
+                          for a in _each_attesters_newest(passing) if a.attester in {q.attester for q in newest_required})
+        return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources} whose values "
+                    f"are still its attester's newest: since, {newer}{not_counted}. "
+                    f"Have it verified again {_sources_to_attest_again(config)} and the result attested (recfin invoice "
+                    "attest), then register again")
     return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources}, and this network "
                 f"requires one{not_counted}: ask a {' or '.join(config.attesting_roles)} to "
                 "verify it and attest the result (recfin invoice attest), then register again")
