@@ -374,6 +374,38 @@ def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organiz
         raise
 
 
+def _why_no_request(session, r) -> str:
+    """Why a quote on claim ``r``, which names no financing request, makes no offer, and what, if anything, would let
+    one be made: the contract takes a request only on a CONFIRMED claim, before its due date, while no freeze order
+    binds it. Said so, rather than advising a step the contract would refuse."""
+    if r.outstanding == 0:
+        return nothing_outstanding(r.id, r.status, r.children)
+    if r.status not in ("REGISTERED", "CONFIRMED"):
+        return (f"{r.id} is {r.status} and has no financing request, and the contract takes one only on a CONFIRMED "
+                f"claim (rule invalid-state): no offer can be made on it")
+    # the ledger's today, where this caller may read it (a bank, the regulator, the debtor): from the due date on
+    # the contract takes no request, nor a confirmation
+    try:
+        today = session.client.debtor_payment_record(r.debtor, page_size=1).as_of
+    except RuleViolation:
+        today = None
+    if today is not None and r.due_date <= today:
+        return (f"{r.id} fell due on {r.due_date} and has no financing request: the contract takes none from a "
+                f"claim's due date on (rule past-maturity), so no offer can be made on it")
+    if r.frozen is not None:
+        orders = [r.frozen, *r.queued_freezes]
+        named = ", ".join(as_typed(o.order_reference) for o in orders)
+        return (f"{r.id} is frozen (order{'s' * (len(orders) > 1)} {named}) and has no financing request: the "
+                f"contract takes none on a frozen claim (rule receivable-frozen), so no offer can be made on it "
+                f"while any order binds it")
+    if r.status == "REGISTERED":
+        return (f"{r.id} is REGISTERED, not yet confirmed by its debtor, and has no financing request: once the "
+                f"debtor confirms it (recfin receivable confirm {r.id}), its holder asks first (recfin finance "
+                f"request {r.id}), both before its due date {r.due_date}")
+    return (f"{r.id} has no live financing request: its holder asks first (recfin finance request {r.id}), before "
+            f"its due date {r.due_date}")
+
+
 @connection.reports_ledger_errors
 def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
                          on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
@@ -390,27 +422,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         r = session.client.get_receivable(receivable)
         if (refusal := config.currency_refusal(r.currency)) is not None:   # before scoring: nothing would be offered
             raise click.ClickException(f"{r.id}: {refusal}")
-        # a holder can ask for financing only on a CONFIRMED claim: of one settled, split, rejected or withdrawn,
-        # what stops the offer is said, not a request the contract would refuse
-        if r.outstanding == 0:
-            raise click.ClickException(nothing_outstanding(r.id, r.status, r.children))
-        # the contract takes no request on a frozen claim: said so, not the step it would refuse
-        if r.financing_id is None and r.frozen is not None:
-            raise click.ClickException(f"{r.id} is frozen (order {as_typed(r.frozen.order_reference)}) and has no "
-                                       f"financing request: the contract takes none on a frozen claim (rule "
-                                       f"receivable-frozen), so no offer can be made on it until the order is lifted")
-        if r.financing_id is None and r.status == "REGISTERED":
-            raise click.ClickException(f"{r.id} is REGISTERED, not yet confirmed by its debtor, and has no financing "
-                                       f"request: once the debtor confirms it (recfin receivable confirm {r.id}), its "
-                                       f"holder asks first (recfin finance request {r.id}), both before its due date "
-                                       f"{r.due_date}")
-        if r.financing_id is None and r.status != "CONFIRMED":
-            raise click.ClickException(f"{r.id} is {r.status} and has no financing request, and the contract takes "
-                                       f"one only on a CONFIRMED claim (rule invalid-state): no offer can be made on "
-                                       f"it")
         if r.financing_id is None:
-            raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
-                                       f"(recfin finance request {r.id}), before its due date {r.due_date}")
+            raise click.ClickException(_why_no_request(session, r))
         if debtor is not None and debtor != r.debtor:   # with --history the grade would be another debtor's
             fix = (f"pass that debtor's history (--history FILE --debtor {r.debtor}), or drop --history to score it "
                    f"from the ledger" if history_file is not None else
@@ -450,6 +463,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             # the offer is open offer_valid_days from the ledger's today, when it is made, whatever the disbursement
             # date it is priced for: as long as the bank's policy lets an offer bind it and sit on its limit
             ledger_today = session.client.debtor_payment_record(r.debtor, page_size=1).as_of
+            if on is None:   # today, as the ledger dates the offer: the turn may have been taken after midnight
+                day = ledger_today
             result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
                                  open_offers=open_offers, probability_late=risk.probability_late,
                                  offered_on=ledger_today)

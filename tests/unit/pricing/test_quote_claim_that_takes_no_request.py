@@ -66,4 +66,27 @@ def test_a_frozen_claim_is_told_no_request_is_taken_while_the_order_binds_it(wor
     assert result.exit_code == 1
     assert result.output == (f"Error: {claim} is frozen (order (2026) Hu 0101 Zhi 1) and has no financing request: the "
                              f"contract takes none on a frozen claim (rule receivable-frozen), so no offer can be made "
-                             f"on it until the order is lifted\n")
+                             f"on it while any order binds it\n")
+
+
+def test_a_frozen_claim_names_every_order_binding_it(world):
+    net = world.net
+    claim = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 100_000_000))["id"]
+    world.client("regulator").freeze(claim, "ORDER-1")
+    world.client("regulator").freeze(claim, "ORDER-2")
+    result = quote(world, claim, as_="tier1")
+    assert result.exit_code == 1 and f"{claim} is frozen (orders ORDER-1, ORDER-2) and has no" in result.output
+
+
+def test_a_claim_past_its_due_date_is_told_no_request_is_taken_from_then_on(world):
+    # read by one that may read the ledger's today (the regulator here): the request it would advise is refused
+    # past-maturity
+    net = world.net
+    claim = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 100_000_000, due_in=10))
+    net.advance(days=10)
+    result = CliRunner().invoke(finance, ["quote", claim["id"], "--as", "regulator", "--config", CONFIG, "--grade",
+                                          "A", "--json", "--yes"])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {claim['id']} fell due on {claim['due_date']} and has no financing request: the "
+                             f"contract takes none from a claim's due date on (rule past-maturity), so no offer can be "
+                             f"made on it\n")

@@ -71,3 +71,16 @@ def test_a_disbursement_date_gone_by_is_declined_and_nothing_offered(world):
                                 f"quote for a disbursement on {today} or later")
     assert data["made_offer"] is None and data["offer"] is None
     assert world.client("bank").financier_exposure(world.uscc("core")).offered_in("CNY") == 0
+
+
+def test_without_on_the_offer_is_for_the_ledgers_today_though_the_quote_began_the_day_before(world, monkeypatch):
+    # begun before midnight, its turn taken after: the disbursement date is today, as the ledger dates the offer
+    import cli.finance_commands as commands
+    today = date.fromisoformat(world.today)
+    monkeypatch.setattr(commands, "business_today", lambda: today - timedelta(days=1))
+    result = CliRunner().invoke(finance, ["quote", world.receivable, "--as", "bank", "--config", CONFIG, "--grade",
+                                          "A", "--json", "--yes"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["on"] == world.today and data["made_offer"] is not None
+    assert data["offer"]["expires_on"] == (today + timedelta(days=VALID_DAYS)).isoformat()
