@@ -87,6 +87,12 @@ async def _an_offer(net) -> tuple[dict, dict, dict]:
     return r, f, await net.ok(net.actors["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms())
 
 
+def _copy(net, object_type: str, object_id: str, copy_id: str, **fields) -> None:
+    """A record written under another key (as two orgs running altered chaincode could), with ``fields`` changed."""
+    net.ledger.state[net._key(object_type, copy_id)] = net.ledger.state[net._key(object_type, object_id)]
+    _rewrite(net, object_type, copy_id, **fields)
+
+
 def _rewrite(net, object_type: str, object_id: str, **fields) -> None:
     """What two orgs running altered chaincode could write to a key without a key-level policy."""
     key = net._key(object_type, object_id)
@@ -216,8 +222,7 @@ async def test_an_offer_on_a_request_its_claim_does_not_name_is_refused():
 
     live = await net.ok(tier1, "RequestFinancing", r["id"])
     made_up = f"{live['id']}X"                                            # a request made up on a live claim
-    net.ledger.state[net._key(keys.FINANCING, made_up)] = net.ledger.state[net._key(keys.FINANCING, live["id"])]
-    _rewrite(net, keys.FINANCING, made_up, id=made_up)
+    _copy(net, keys.FINANCING, live["id"], made_up, id=made_up)
     await _refused_as_not_named(net, bank, "MakeFinancingOffer", made_up, transient=transient_terms())
     assert (await net.ok(bank, "MakeFinancingOffer", live["id"], transient=transient_terms()))["status"] == "OPEN"
 
@@ -390,8 +395,7 @@ async def test_a_notice_the_claim_does_not_name_is_not_acknowledged():
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
     f = await net.financed(tier1, r["id"])
     forged = f"{f['notice_id']}X"
-    net.ledger.state[net._key(keys.NOTICE, forged)] = net.ledger.state[net._key(keys.NOTICE, f["notice_id"])]
-    _rewrite(net, keys.NOTICE, forged, id=forged)
+    _copy(net, keys.NOTICE, f["notice_id"], forged, id=forged)
     message = await net.refused(core, "AcknowledgeAssignment", forged, rule="invalid-state")
     assert f"is not the one claim {r['id']} names ({f['notice_id']})" in message
     assert (await net.ok(core, "AcknowledgeAssignment", f["notice_id"]))["status"] == "ACKNOWLEDGED"
@@ -403,8 +407,7 @@ async def test_a_notice_read_under_another_key_or_naming_another_payee_is_not_ac
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
     f = await net.financed(tier1, r["id"])
     elsewhere = f"{f['notice_id']}X"                       # the real notice's id kept, under another key
-    net.ledger.state[net._key(keys.NOTICE, elsewhere)] = net.ledger.state[net._key(keys.NOTICE, f["notice_id"])]
-    _rewrite(net, keys.NOTICE, elsewhere, financier=tier2.uscc)
+    _copy(net, keys.NOTICE, f["notice_id"], elsewhere, financier=tier2.uscc)
     message = await net.refused(core, "AcknowledgeAssignment", elsewhere, rule="invalid-state")
     assert f"notice {elsewhere} is not the one claim {r['id']} names" in message
     _rewrite(net, keys.NOTICE, f["notice_id"], financier=tier2.uscc)    # the claim's own, rewritten in place
