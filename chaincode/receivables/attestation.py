@@ -286,13 +286,12 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     # passes once per source, the tax source then a credit check, is backed by its pass on the tax source), and
     # only while the attester's newest values are still the registration's
     says_otherwise = {a.attester for a, differ in newest if differ}
+    differs_newest = {a.attester: differ for a, differ in newest}
     newest_required = _each_attesters_newest([a for a in passing if required <= set(a.sources)])
     backing = [(a, value_differences(a, invoice)) for a in newest_required if a.attester not in says_otherwise]
     # values some registration could be made on: an attester's newest pass naming the required sources verified the
     # same as its newest pass of all (each compared with this registration's values)
-    differs_newest = {a.attester: differ for a, differ in newest}
     registrable = any(value_differences(a, invoice) == differs_newest[a.attester] for a in newest_required)
-    differences = newest + backing
     # ...but only one dated by the registration's time is evidence the registration was made on
     agreeing = [a for a, differ in backing if not differ]
     late = [a for a in agreeing if _dated_after(a, registered_at)]
@@ -312,7 +311,9 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     # differing values are the refusal only where the invoice could be registered as some attester verified it:
     # otherwise (no pass naming the required sources, or none whose values its attester still holds) registering
     # it so would be refused all the same, and a pass on the required sources with the values verified now is needed
-    if registrable and (differing := [(a, d) for a, d in differences if d]):
+    # the values named are each attester's newest: a pass on the required sources whose values its attester has
+    # replaced since is not what that attester says (registered so, its newer pass would refuse it)
+    if registrable and (differing := [(a, d) for a, d in newest if d]):
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in differing)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
                     f"the values this registration gives it: {differ}{not_counted}. Register the "

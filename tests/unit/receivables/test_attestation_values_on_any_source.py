@@ -93,3 +93,19 @@ async def test_a_pass_on_the_required_sources_its_attester_read_otherwise_since_
         assert f"naming the sources {TAX} whose values are still its attester's newest" in message
         assert by(newer) in message
         assert "Have it verified again" in message
+
+
+async def test_a_pass_its_attester_read_otherwise_since_is_not_named_as_values_to_register_by():
+    # bank's tax pass (the whole) was replaced by its newer reading (a tenth); bank2's tax pass says a fifth. Told
+    # "bank verified the whole", the holder registering so would be told "bank verified a tenth": only bank2's
+    # values, its newest, are named
+    net, reg = await tax_source_required()
+    whole = reg["invoices"][0]
+    old = await attest(net, "bank", whole, (TAX,))
+    await attest(net, "bank", a_tenth(whole), (GOV_TAX,))
+    fifth = await attest(net, "bank2", dict(whole, amount=whole["amount"] // 5), (TAX,))
+    tenth = a_tenth(whole)
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable",
+                                dict(reg, invoices=[tenth], face_amount=tenth["amount"]),
+                                rule="invoice-attested-values-differ")
+    assert by(fifth) in message and old["attested"]["tx_id"] not in message
