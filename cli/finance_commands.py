@@ -374,22 +374,24 @@ def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organiz
         raise
 
 
-def _why_no_request(session, r) -> str:
-    """Why a quote on claim ``r``, which names no financing request, makes no offer, and what, if anything, would let
-    one be made: the contract takes a request only on a CONFIRMED claim, before its due date, while no freeze order
-    binds it. Said so, rather than advising a step the contract would refuse."""
-    if r.outstanding == 0:
-        return nothing_outstanding(r.id, r.status, r.children)
+def _ledger_today(session, r) -> date | None:
+    """The ledger's today, read where the caller may read the claim's debtor's payment record (a bank, the regulator,
+    the debtor), else None."""
+    try:
+        return session.client.debtor_payment_record(r.debtor, page_size=1).as_of
+    except RuleViolation:
+        return None
+
+
+def _why_no_request(r, today: date) -> str:
+    """Why a quote on claim ``r``, which has something outstanding and names no financing request, makes no offer,
+    and what, if anything, would let one be made: the contract takes a request only on a CONFIRMED claim, before its
+    due date, while no freeze order binds it. Said so, rather than advising a step the contract would refuse."""
     if r.status not in ("REGISTERED", "CONFIRMED"):
         return (f"{r.id} is {r.status} and has no financing request, and the contract takes one only on a CONFIRMED "
                 f"claim (rule invalid-state): no offer can be made on it")
-    # the ledger's today, where this caller may read it (a bank, the regulator, the debtor): from the due date on
-    # the contract takes no request, nor a confirmation
-    try:
-        today = session.client.debtor_payment_record(r.debtor, page_size=1).as_of
-    except RuleViolation:
-        today = None
-    if today is not None and r.due_date <= today:
+    # from the due date on the contract takes no request, nor a confirmation
+    if r.due_date <= today:
         return (f"{r.id} fell due on {r.due_date} and has no financing request: the contract takes none from a "
                 f"claim's due date on (rule past-maturity), so no offer can be made on it")
     if r.frozen is not None:
@@ -422,8 +424,15 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         r = session.client.get_receivable(receivable)
         if (refusal := config.currency_refusal(r.currency)) is not None:   # before scoring: nothing would be offered
             raise click.ClickException(f"{r.id}: {refusal}")
+        # a claim paid in full (to its holder, or to its bank before the repayment is recorded) has nothing to finance
+        if r.outstanding == 0:
+            raise click.ClickException(nothing_outstanding(r.id, r.status, r.children))
+        # the ledger's today where the caller may read it, else this host's (its clock dates the ledger's queries)
+        today = _ledger_today(session, r) or business_today()
         if r.financing_id is None:
-            raise click.ClickException(_why_no_request(session, r))
+            raise click.ClickException(_why_no_request(r, today))
+        if on is None:   # priced and scored as of the ledger's today, as the offer is dated
+            day = today
         if debtor is not None and debtor != r.debtor:   # with --history the grade would be another debtor's
             fix = (f"pass that debtor's history (--history FILE --debtor {r.debtor}), or drop --history to score it "
                    f"from the ledger" if history_file is not None else

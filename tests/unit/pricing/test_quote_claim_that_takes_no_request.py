@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,14 @@ from cli.finance_commands import finance
 from client.pricing import bank_config_path
 
 CONFIG = str(bank_config_path("bank"))
+
+
+@pytest.fixture(autouse=True)
+def host_clock_at_the_ledgers_today(world, monkeypatch):
+    """The host's business date is the ledger's (its clock dates the queries): what a caller that cannot read the
+    ledger's today (the holder) judges a due date by."""
+    import cli.finance_commands as commands
+    monkeypatch.setattr(commands, "business_today", lambda: date.fromisoformat(world.today))
 
 
 def quote(world, receivable: str, as_: str = "bank"):
@@ -90,3 +99,27 @@ def test_a_claim_past_its_due_date_is_told_no_request_is_taken_from_then_on(worl
     assert result.output == (f"Error: {claim['id']} fell due on {claim['due_date']} and has no financing request: the "
                              f"contract takes none from a claim's due date on (rule past-maturity), so no offer can be "
                              f"made on it\n")
+
+
+def test_the_holder_of_a_claim_past_its_due_date_is_not_told_to_request_financing(world, monkeypatch):
+    # the holder cannot read the ledger's today: judged by the host's date, which the ledger's queries carry
+    import cli.finance_commands as commands
+    net = world.net
+    claim = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 100_000_000, due_in=10))
+    monkeypatch.setattr(commands, "business_today", lambda: date.fromisoformat(claim["due_date"]) + timedelta(days=1))
+    result = quote(world, claim["id"], as_="tier1")
+    assert result.exit_code == 1
+    assert "fell due on" in result.output and "recfin finance request" not in result.output
+
+
+def test_a_claim_its_debtor_paid_to_the_bank_in_full_has_nothing_outstanding(world):
+    # settled before the bank records its repayment: the claim still names its financing
+    made = json.loads(quote(world, world.receivable).stdout)["made_offer"]
+    world.client("tier1").accept_offer(made["id"])
+    world.client("bank").record_disbursement(world.financing)
+    world.client("core").record_payment(world.receivable, 100_000_000)
+    assert world.client("tier1").get_receivable(world.receivable).financing_id == world.financing
+    result = quote(world, world.receivable)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {world.receivable} is settled: nothing is outstanding on it, so nothing is left "
+                             f"to finance or pay early\n")
