@@ -67,3 +67,59 @@ def test_random_splits_and_payments_conserve_the_face_amount(face, plan, payment
                 assert (x["status"] == "SETTLED") == (x["outstanding"] == 0)
 
     asyncio.run(run())
+
+
+def _nodes(net, rid: str) -> list[dict]:
+    doc = net.doc(rid)
+    return [doc, *(node for child in doc["children"] for node in _nodes(net, child))]
+
+
+# a step: split off (which open leaf, per-mille of it, to which supplier) or pay (which node: the root, a split part
+# or a leaf; per-mille of what is still owed under it), drawn in one sequence so parts are split after payments
+mixed_steps = st.lists(st.one_of(
+    st.tuples(st.just("split"), st.integers(0, 50), st.integers(1, 1000), st.sampled_from(["tier1", "tier2"])),
+    st.tuples(st.just("pay"), st.integers(0, 50), st.integers(1, 1000))), min_size=1, max_size=10)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(face=st.integers(1, 10**12), plan=mixed_steps)
+def test_splits_of_partly_paid_parts_and_payments_on_any_node_conserve_the_face_amount(face, plan):
+    async def run():
+        net = await standard_net()
+        core = net.actors["core"]
+        r = await net.confirmed(net.actors["tier1"], core, face, due_in=60)
+        for step in plan:
+            nodes = _nodes(net, r["id"])
+            open_leaves = [n for n in nodes if not n["children"] and n["outstanding"] > 0]
+            if not open_leaves:
+                break
+            if step[0] == "split":
+                _, pick, permille, to = step
+                leaf = open_leaves[pick % len(open_leaves)]
+                holder = next(a for a in net.actors.values() if a.uscc == leaf["holder"])
+                recipient = net.actors[to] if net.actors[to].uscc != holder.uscc else \
+                    net.actors["tier1" if to == "tier2" else "tier2"]
+                amount = max(1, leaf["outstanding"] * permille // 1000)
+                await net.ok(holder, "TransferReceivable", leaf["id"], recipient.uscc, str(amount))
+            else:
+                _, pick, permille = step
+                payable = [n for n in nodes if n["status"] in ("SPLIT", "CONFIRMED")
+                           and sum(x["outstanding"] for x in _nodes(net, n["id"]) if not x["children"]) > 0]
+                node = payable[pick % len(payable)]
+                owed = sum(x["outstanding"] for x in _nodes(net, node["id"]) if not x["children"])
+                amount = max(1, owed * permille // 1000)
+                result = await net.ok(core, "RecordPayment", node["id"], str(amount))
+                assert sum(a["amount"] for a in result["allocations"]) == amount
+            nodes = _nodes(net, r["id"])
+            # what the leaves still owe and every payment recorded anywhere in the tree make the face amount
+            assert sum(n["outstanding"] for n in nodes if not n["children"]) + \
+                sum(p["amount"] for n in nodes for p in n["payments"]) == face
+            for n in nodes:
+                paid = sum(p["amount"] for p in n["payments"])
+                if n["children"]:
+                    assert sum(net.doc(c)["face_amount"] for c in n["children"]) == n["face_amount"] - paid
+                else:
+                    assert n["outstanding"] == n["face_amount"] - paid >= 0
+                    assert (n["status"] == "SETTLED") == (n["outstanding"] == 0)
+
+    asyncio.run(run())
