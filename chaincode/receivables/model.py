@@ -211,6 +211,9 @@ class PartyRegistration(Doc):
     @classmethod
     def _name_on_one_line(cls, name: str) -> str:
         ensure_one_line(name, "name")   # a name is printed in records and events, as a reason is
+        # one of spaces or invisible characters alone (a zero-width space) would show no party in them at all
+        if not any(not c.isspace() and unicodedata.category(c) != "Cf" for c in name):
+            raise ValueError("name has no visible character: give the enterprise's registered name")
         return name
     # Trimmed as BindPartyIdentity trims: no certificate's client id has surrounding spaces, so a padded one
     # kept as sent would be a binding that acts for no one yet counts as one left to act (last-identity rule).
