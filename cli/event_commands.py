@@ -11,6 +11,7 @@ passed over: left before it, the checkpoint would stop every restart on the same
 from __future__ import annotations
 
 import json
+from decimal import InvalidOperation, getcontext
 from pathlib import Path
 
 import click
@@ -50,17 +51,29 @@ def _line(event: ReceivablesEvent, as_json: bool) -> str:
 
 def _event_line(raw: ChaincodeEvent, as_json: bool) -> str:
     """The line of one of the gateway's events. ValueError, naming the event, for one that does not read as the
-    contract's (``ReceivablesEvent.from_chaincode_event``) or whose line cannot be made."""
+    contract's (``ReceivablesEvent.from_chaincode_event``) or whose text line cannot be made: the text line is made
+    with --json too, so both show the same events.
+
+    Such a line, raised, would end the follower before the checkpoint passed the event, and so every restart at the
+    same event; reported as unreadable, the event is recorded and passed over. Any other failure is a fault of this
+    code, left to stop the follower with the checkpoint before the event."""
     event = ReceivablesEvent.from_chaincode_event(raw)
     try:
-        return _line(event, as_json)
+        text = _line(event, as_json=False)
+        return _line(event, as_json=True) if as_json else text
     except RecursionError as problem:
-        # Values nested deeper than the line's recursive rendering reaches, which the SDK let through (a newer SDK
-        # bound, or none): raised, it would end the follower before the checkpoint passed the event, and so every
-        # restart at the same event; reported as unreadable, it is recorded and passed over. Any other failure is
-        # a fault of this code, left to stop the follower with the checkpoint before the event.
-        raise ValueError(f"event {raw.event_name!r} in block {raw.block_number} tx {raw.transaction_id} cannot be "
-                         f"shown ({type(problem).__name__}: {one_line(problem)})") from None
+        # values nested deeper than the line's recursive rendering reaches, which the SDK let through (a newer SDK
+        # bound, or none)
+        raise _cannot_be_shown(raw, f"{type(problem).__name__}: {one_line(problem)}") from None
+    except InvalidOperation:
+        # an integer amount of more digits than Decimal yuan hold (valid JSON, but far beyond any claim's amount)
+        raise _cannot_be_shown(raw, f"an amount of more than {getcontext().prec} digits, too many to show as "
+                                    "yuan") from None
+
+
+def _cannot_be_shown(raw: ChaincodeEvent, reason: str) -> ValueError:
+    return ValueError(f"event {raw.event_name!r} in block {raw.block_number} tx {raw.transaction_id} cannot be "
+                      f"shown ({reason})")
 
 
 def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) -> str:
@@ -75,8 +88,8 @@ def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) ->
 @click.option("--start-block", type=WholeNumberRange(min=0),
               help="Replay from this block (default: only new events; a --checkpoint FILE with progress wins).")
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Resume after the last event recorded in FILE, and record each event printed there (one command "
-                   "per FILE at a time).")
+              help="Resume after the last event recorded in FILE, and record each event printed there (its folder "
+                   "must exist; one command per FILE at a time).")
 @click.option("--limit", type=WholeNumberRange(min=1),
               help="Stop after this many events, unreadable ones not counted (default: follow until Ctrl-C).")
 @acting("regulator", json_help="One JSON object per line: the contract's event payload with the ledger's block and "
@@ -87,21 +100,22 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     Any org may listen; by default the regulator does. Stop with Ctrl-C or --limit.
     Amounts show as money (integer fen with --json), nested ones too, with the event's
     currency where the event names one. An event that does not read as the contract's, or
-    whose line cannot be made (values nested too deep), is reported (on stderr; with --json as
-    a line with "unreadable") and passed over.
+    whose line cannot be made (values nested too deep, an amount of too many digits), is
+    reported (on stderr; with --json as a line with "unreadable") and passed over.
 
     \b
     Example:
       recfin events --start-block 0 --limit 20
       recfin events --checkpoint ~/.recfin/events.checkpoint --json >> events.jsonl
     """
+    if checkpoint_file and not checkpoint_file.parent.is_dir():
+        # the checkpointer would create it, and a mistyped folder would start a follower from scratch unnoticed
+        raise click.BadParameter(f"{checkpoint_file}: there is no folder {checkpoint_file.parent}: create it "
+                                 "first, or check the path", param_hint="--checkpoint")
     try:
         checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
     except BlockingIOError:
-        raise click.ClickException(
-            f"another recfin events, or another program, holds {checkpoint_file}: one follower per checkpoint file, "
-            "or each would skip the events the other has not printed yet; stop the other, or give this one its own "
-            "--checkpoint FILE") from None
+        raise _held_elsewhere(checkpoint_file) from None
     if checkpointer is not None:
         # its lock on the file is released when the command ends, not left to the garbage collector
         click.get_current_context().call_on_close(checkpointer.close)
@@ -148,10 +162,21 @@ def _record(checkpointer: FileCheckpointer, raw: ChaincodeEvent) -> None:
     """The checkpoint after an event just printed. A Ctrl-C during the write still records it (the write is a
     whole-file replace, safe to do again): left at the event before, a resume would print this one twice."""
     try:
-        checkpointer.checkpoint_chaincode_event(raw)
-    except KeyboardInterrupt:
-        checkpointer.checkpoint_chaincode_event(raw)
-        raise
+        try:
+            checkpointer.checkpoint_chaincode_event(raw)
+        except KeyboardInterrupt:
+            checkpointer.checkpoint_chaincode_event(raw)
+            raise
+    except BlockingIOError:
+        # a file that did not exist at start, created meanwhile by another follower, which holds it now
+        raise _held_elsewhere(checkpointer.path) from None
+
+
+def _held_elsewhere(checkpoint_file: Path) -> click.ClickException:
+    return click.ClickException(
+        f"another recfin events, or another program, holds {checkpoint_file}: one follower per checkpoint file, "
+        "or each would skip the events the other has not printed yet; stop the other, or give this one its own "
+        "--checkpoint FILE")
 
 
 follow = events

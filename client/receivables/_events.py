@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import reprlib
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +26,21 @@ details walks them recursively (pydantic in ``typed()``, ``json.dumps``, a follo
 events`` printing nested values with three Python frames a level): a payload nested some hundreds of levels
 deep, which ``json.loads`` still takes (it gives up near a thousand), would exhaust Python's recursion limit
 there, in every follower, on every restart at that event. Refused here, it is one unreadable event instead."""
+
+
+def _not_json(constant: str) -> Any:
+    """``json.loads`` takes NaN and Infinity, which JSON has not: a payload holding one is not the contract's, and
+    written back (``recfin events --json``) it would be a line no strict JSON reader takes."""
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    """A JSON number with a fraction or exponent; one beyond a float's range (``1e999``) would be read as
+    infinity, and written back as Infinity, which is not JSON."""
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"{text} is beyond the range of a float")
+    return number
 
 
 def _nested_deeper_than(value: Any, limit: int) -> bool:
@@ -66,7 +82,7 @@ class ReceivablesEvent(BaseModel):
         too_deep = (f"{where} has a payload nested more than {MAX_EVENT_DEPTH} levels deep: not an event of this "
                     "contract, whose events nest a few levels at most (is the chaincode name right?)")
         try:
-            payload = json.loads(event.payload)
+            payload = json.loads(event.payload, parse_constant=_not_json, parse_float=_finite_float)
         except RecursionError:   # nested deeper than the decoder goes, far deeper than MAX_EVENT_DEPTH
             raise ValueError(too_deep) from None
         except ValueError as exc:   # UnicodeDecodeError is a ValueError too
@@ -102,8 +118,9 @@ class ReceivablesEvent(BaseModel):
         """``details`` as the model of this event's name (``EVENT_DETAILS``): amounts int fen, dates
         ``datetime.date``, ``apr`` a Decimal; e.g. ``event.typed().face_amount`` of a ReceivableRegistered.
 
-        ValueError, naming the event, for a name this client has no model of or a field it does not know (a newer
-        contract's event: upgrade the client; ``details`` still holds every field as sent)."""
+        ValueError, naming the event, for a name this client has no model of, or a field it does not know or
+        cannot read (a newer contract's event, or a rate sent as a float: upgrade the client; ``details`` still
+        holds every field as sent)."""
         where = f"event {self.name!r} in block {self.block_number} tx {self.tx_id}"
         model = EVENT_DETAILS.get(self.name)
         if model is None:
@@ -111,10 +128,13 @@ class ReceivablesEvent(BaseModel):
                              "recfin, or read the event's `details`")
         try:
             return model.model_validate(self.details)
-        except ValidationError as problem:
+        except (ValidationError, TypeError) as problem:
+            # TypeError: a float where a rate is (``_no_float``), which pydantic passes on unwrapped; the SDK's
+            # callers get it as a TypeError, but here the float is the event's, unreadable as any other problem
             from ._client import _problem_in   # imported when used: _client imports this module
 
-            raise ValueError(f"{where} does not read as {model.__name__}: {_problem_in(problem)} (a newer "
+            reason = _problem_in(problem) if isinstance(problem, ValidationError) else str(problem)
+            raise ValueError(f"{where} does not read as {model.__name__}: {reason} (a newer "
                              "contract's event? upgrade recfin, or read the event's `details`)") from problem
 
 

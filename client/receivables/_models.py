@@ -43,9 +43,12 @@ STATUSES: tuple[str, ...] = ("REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN",
 DayCount = Literal["ACT/360", "ACT/365"]
 
 
-def _no_float(value: Any) -> Any:
+def _no_float(value: Any, info: ValidationInfo) -> Any:
     if isinstance(value, float):
-        raise TypeError(f"{value!r} is a float: money and rates are never floats")
+        # TypeError, which pydantic passes on unwrapped: a caller's float is a fault of the calling code. Named by
+        # its field, as a reader of the contract's documents or events reports it as unreadable data.
+        field = f"{info.field_name}: " if info.field_name else ""
+        raise TypeError(f"{field}{value!r} is a float: money and rates are never floats")
     return value
 
 
