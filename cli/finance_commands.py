@@ -428,7 +428,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         if r.outstanding == 0:
             raise click.ClickException(nothing_outstanding(r.id, r.status, r.children))
         # the ledger's today where the caller may read it, else this host's (its clock dates the ledger's queries)
-        today = _ledger_today(session, r) or business_today()
+        ledger_today = _ledger_today(session, r)
+        today = ledger_today or business_today()
         if r.financing_id is None:
             raise click.ClickException(_why_no_request(r, today))
         if on is None:   # priced and scored as of the ledger's today, as the offer is dated
@@ -442,7 +443,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         if risk is None:
             # priced for disbursement on ``day``, but scored as of what the ledger knows: features as of a later
             # date would count every open claim due before it as unpaid
-            known = ledger_as_of(session.client, r.debtor, day)
+            known = ledger_as_of(session.client, r.debtor, day) if ledger_today is None else min(day, ledger_today)
             if known < day:
                 click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
                            f"later); the offer is priced for disbursement on {day}", err=True)
