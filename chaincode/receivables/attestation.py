@@ -285,13 +285,13 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     # what may back the registration is an attester's newest pass naming every required source (an attester that
     # passes once per source, the tax source then a credit check, is backed by its pass on the tax source), and
     # only while the attester's newest values are still the registration's
-    says_otherwise = {a.attester for a, differ in newest if differ}
     differs_newest = {a.attester: differ for a, differ in newest}
-    newest_required = _each_attesters_newest([a for a in passing if required <= set(a.sources)])
-    backing = [(a, value_differences(a, invoice)) for a in newest_required if a.attester not in says_otherwise]
+    newest_required = [(a, value_differences(a, invoice))
+                       for a in _each_attesters_newest([a for a in passing if required <= set(a.sources)])]
+    backing = [(a, differ) for a, differ in newest_required if not differs_newest[a.attester]]
     # values some registration could be made on: an attester's newest pass naming the required sources verified the
     # same as its newest pass of all (each compared with this registration's values)
-    registrable = any(value_differences(a, invoice) == differs_newest[a.attester] for a in newest_required)
+    registrable = any(differ == differs_newest[a.attester] for a, differ in newest_required)
     # ...but only one dated by the registration's time is evidence the registration was made on
     agreeing = [a for a, differ in backing if not differ]
     late = [a for a in agreeing if _dated_after(a, registered_at)]
@@ -310,8 +310,8 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
         return None
     # differing values are the refusal only where the invoice could be registered as some attester verified it:
     # otherwise (no pass naming the required sources, or none whose values its attester still holds) registering
-    # it so would be refused all the same, and a pass on the required sources with the values verified now is needed
-    # the values named are each attester's newest: a pass on the required sources whose values its attester has
+    # it so would be refused all the same, and a pass on the required sources with the values verified now is needed.
+    # The values named are each attester's newest: a pass on the required sources whose values its attester has
     # replaced since is not what that attester says (registered so, its newer pass would refuse it)
     if registrable and (differing := [(a, d) for a, d in newest if d]):
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in differing)
@@ -321,8 +321,9 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                     f"{_sources_to_attest_again(config)} and the result attested (recfin invoice attest)")
     sources = f" naming the sources {', '.join(sorted(required))}" if required else ""
     if newest_required and not registrable:
-        newer = "; ".join(f"{_by(a)} verified {', '.join(differs_newest[a.attester]) or 'the values this registration gives it'}"
-                          for a in _each_attesters_newest(passing) if a.attester in {q.attester for q in newest_required})
+        required_attesters = {a.attester for a, _ in newest_required}
+        newer = "; ".join(f"{_by(a)} verified {', '.join(differ) or 'the values this registration gives it'}"
+                          for a, differ in newest if a.attester in required_attesters)
         return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources} whose values "
                     f"are still its attester's newest: since, {newer}{not_counted}. "
                     f"Have it verified again {_sources_to_attest_again(config)} and the result attested (recfin invoice "
