@@ -212,7 +212,7 @@ class PartyRegistration(Doc):
     def _name_on_one_line(cls, name: str) -> str:
         ensure_one_line(name, "name")   # a name is printed in records and events, as a reason is
         # one of spaces or invisible characters alone (a zero-width space) would show no party in them at all
-        if not any(not c.isspace() and unicodedata.category(c) != "Cf" for c in name):
+        if not visible_characters(name):
             raise ValueError("name has no visible character: give the enterprise's registered name")
         return name
     # Trimmed as BindPartyIdentity trims: no certificate's client id has surrounding spaces, so a padded one
@@ -548,9 +548,13 @@ def order_key(reference: str) -> str:
     without whitespace or invisible format characters (a space left out, a BOM or a zero-width space pasted with
     it), case-number brackets as one, case folded; so the same court order typed again with other formatting is
     the order already recorded, not a second one the court's single lifting would leave binding the claim."""
-    text = unicodedata.normalize("NFKC", reference)
-    kept = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
-    return kept.translate(_CASE_BRACKETS).casefold()
+    return visible_characters(unicodedata.normalize("NFKC", reference)).translate(_CASE_BRACKETS).casefold()
+
+
+def visible_characters(text: str) -> str:
+    """``text`` without whitespace or invisible format characters (Unicode category Cf: a zero-width space, a byte
+    order mark): what a reader sees of it."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
 class FreezeOrder(Doc):
