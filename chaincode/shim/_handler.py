@@ -56,6 +56,11 @@ def _type_name(kind: int) -> str:
         return f"message type {kind}"
 
 
+class MalformedMessage(Exception):
+    """The peer sent bytes that do not parse as a ChaincodeMessage: the stream cannot be read on, and ends. The
+    text is what the peer is told (gRPC status INVALID_ARGUMENT)."""
+
+
 class _State(enum.Enum):
     CREATED = "created"
     ESTABLISHED = "established"
@@ -143,7 +148,8 @@ class StreamHandler:
 
     ``read`` returns the next message, or None (or grpc's EOF) when the peer
     closed the stream; ``write`` sends one message. ``metrics`` (the server's, shared by its
-    streams) counts the stream, its transactions and their requests to the peer.
+    streams) counts the stream, its transactions and their requests to the peer. A message
+    that does not parse ends the stream with :class:`MalformedMessage`.
     """
 
     def __init__(
@@ -182,7 +188,14 @@ class StreamHandler:
         try:
             await self._send(register)
             while True:
-                message = await self._next_message()
+                try:
+                    message = await self._next_message()
+                except DecodeError as exc:
+                    # gRPC cannot read past bytes that do not parse: the stream ends, with one line saying why
+                    # rather than gRPC's traceback of an unexpected error (and status UNKNOWN for the peer)
+                    problem = f"malformed ChaincodeMessage from the peer: {exc}"
+                    logger.error("ending the chaincode stream: %s", problem)
+                    raise MalformedMessage(f"{problem}; the chaincode server ended the stream") from None
                 if message is _DRAINED:
                     # the refusals sent meanwhile go out before the stream ends, or the peer never sees them
                     await asyncio.gather(*self._background, return_exceptions=True)

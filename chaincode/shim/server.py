@@ -34,7 +34,7 @@ import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
 from ._execution import exits_as_failure
-from ._handler import MAX_MESSAGE_BYTES, STOPPING_REASON, StreamHandler
+from ._handler import MAX_MESSAGE_BYTES, STOPPING_REASON, MalformedMessage, StreamHandler
 from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address, server_tls_context
 
 if TYPE_CHECKING:
@@ -128,6 +128,8 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
         self._streams.add(handler)
         try:
             await handler.run()
+        except MalformedMessage as exc:   # logged by the handler
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
         finally:
             self._streams.discard(handler)
             self._note_if_all_streams_ended()
