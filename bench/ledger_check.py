@@ -53,6 +53,7 @@ from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
+from client.receivables.audit import _no_such_transaction as no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key, split_key
 from network import profiles
@@ -67,8 +68,11 @@ class PeerLedger:
 
     peer: str
     found: int = 0
-    lost: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)     # the peer answered that it holds no such transaction
     not_valid: dict[str, str] = field(default_factory=dict)   # tx id -> validation code other than VALID
+    # tx id -> the error that kept the peer from answering (unreachable, a timeout, access refused): not lost, since
+    # the peer said nothing of its ledger, and not found either
+    unread: dict[str, str] = field(default_factory=dict)
     state_mismatches: list[str] = field(default_factory=list)
     # key kind -> its keys not compared with the world state (NOT_READABLE, EXPOSURE_INDEXES say why)
     not_read_back: dict[str, int] = field(default_factory=dict)
@@ -79,7 +83,7 @@ class PeerLedger:
 
     def to_json(self) -> dict:
         return {"peer": self.peer, "height": len(self.chain), "found": self.found, "lost": self.lost,
-                "not_valid": self.not_valid, "keys": len(self.replayed.state),
+                "not_valid": self.not_valid, "unread": self.unread, "keys": len(self.replayed.state),
                 "state_mismatches": self.state_mismatches, "not_read_back": self.not_read_back}
 
 
@@ -91,11 +95,21 @@ class Verdict:
     @property
     def lost(self) -> int:
         """Acknowledged transactions missing (or not valid) on at least one peer."""
-        return len({tx for p in self.peers for tx in [*p.lost, *p.not_valid]})
+        return len(self._lost())
+
+    @property
+    def unread(self) -> int:
+        """Acknowledged transactions not lost that at least one peer could not be asked about (``PeerLedger.unread``
+        names the error): not counted as lost, yet not found, so they fail the check all the same."""
+        return len({tx for p in self.peers for tx in p.unread} - self._lost())
 
     @property
     def found(self) -> int:
-        return self.acknowledged - self.lost
+        """Acknowledged transactions every peer was asked about and holds as valid."""
+        return self.acknowledged - self.lost - self.unread
+
+    def _lost(self) -> set[str]:
+        return {tx for p in self.peers for tx in [*p.lost, *p.not_valid]}
 
     @property
     def divergences(self) -> list[str]:
@@ -103,7 +117,7 @@ class Verdict:
         return divergences(self.peers)
 
     def to_json(self) -> dict:
-        return {"acknowledged": self.acknowledged, "found": self.found, "lost": self.lost,
+        return {"acknowledged": self.acknowledged, "found": self.found, "lost": self.lost, "unread": self.unread,
                 "divergences": self.divergences, "peers": [p.to_json() for p in self.peers]}
 
 
@@ -755,7 +769,9 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
                acknowledged: Iterable[str], receivable_ids: Iterable[str],
                today: Callable[[], date] = business_today) -> PeerLedger:
     """One peer: each acknowledged tx by id, then every key of the replayed namespace against the world state
-    (``compare_with_live``), and the receivables the run wrote (``receivable_ids``) must be in the replay. Every
+    (``compare_with_live``), and the receivables the run wrote (``receivable_ids``) must be in the replay. A tx is
+    lost only when the peer answers that it holds no such transaction; any other failure of the lookup (the peer
+    restarting after a fault, a timeout, access refused) leaves it unread, with the error. Every
     query names the peer's own org (``msp_id``), so no other org's peer answers for it; ``today`` is the business
     date the reader's queries carry."""
     ledger = PeerLedger(peer_name)
@@ -763,8 +779,11 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
         try:
             processed = transaction_pb2.ProcessedTransaction.FromString(
                 ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id))
-        except GatewayError:
-            ledger.lost.append(tx_id)
+        except GatewayError as error:
+            if no_such_transaction(error, tx_id):
+                ledger.lost.append(tx_id)
+            else:
+                ledger.unread[tx_id] = str(error)
             continue
         if processed.validationCode != transaction_pb2.VALID:
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)

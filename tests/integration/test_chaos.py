@@ -7,7 +7,8 @@ peer's ledger (looked up by tx id through qscc), that every key of the chaincode
 namespace reads the same from the peer's world state (through the contract) as from
 its replayed blocks, and that the peers agree with each other (block hashes,
 validation codes, replayed values). The pool the workload prepared before the load is looked up by tx id
-the same way. Acknowledged, found and lost are printed; lost must be 0.
+the same way. Acknowledged, found, lost and unread (a peer's lookup that failed for another reason) are printed;
+lost must be 0, and every peer must hold every acknowledged transaction.
 Writes sent after the fault was injected must have committed (commits of the warm-up alone would
 leave the check nothing to prove), one sent after the repair among them: the network serves again.
 
@@ -181,7 +182,7 @@ def check_nothing_lost(network, measured: Measured, workload: WatchedMixedWorklo
     acknowledged = [*workload.prepared, *run]     # the pool prepare committed, then the run's own commits
     verdict = verify(acknowledged, measured.touched, network.topology, network.data_root)
     print(f"acknowledged {verdict.acknowledged} ({len(workload.prepared)} of them by prepare)  found {verdict.found}  "
-          f"lost {verdict.lost}")
+          f"lost {verdict.lost}  unread {verdict.unread}")
     not_read_back = Counter()
     for peer in verdict.peers:
         not_read_back.update(peer.not_read_back)

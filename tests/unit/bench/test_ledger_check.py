@@ -2,6 +2,7 @@
 import json
 from contextlib import contextmanager
 
+import grpc
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
@@ -129,7 +130,8 @@ def test_the_verdicts_json_counts_found_and_lost_as_the_verdict_does():
 class OneOrgsQscc:
     """qscc and the contract as a peer of SupplierMSP answers them, recording the orgs each query named;
     ``codes``: tx id -> the validation code the peer holds it with (VALID when not named), None for one it
-    does not have."""
+    does not have (qscc's answer, which the Gateway passes on as UNKNOWN), or the GatewayError the lookup fails
+    with before any peer answers (the peer unreachable, a timeout, access refused)."""
 
     def __init__(self, state_value, codes=None):
         self.state_value, self.codes = state_value, codes or {}
@@ -142,7 +144,10 @@ class OneOrgsQscc:
         if function == "GetTransactionByID":
             if (code := self.codes.get(arguments[1], transaction_pb2.VALID)) is None:
                 raise GatewayError(f"evaluate call to endorser returned error: Failed to get transaction with id "
-                                   f"{arguments[1]}, error no such transaction ID [{arguments[1]}] in index")
+                                   f"{arguments[1]}, error no such transaction ID [{arguments[1]}] in index",
+                                   code=grpc.StatusCode.UNKNOWN)
+            if isinstance(code, GatewayError):
+                raise code
             return transaction_pb2.ProcessedTransaction(validationCode=code).SerializeToString()
         if function == "GetChainInfo":
             return ledger_pb2.BlockchainInfo(height=1).SerializeToString()
