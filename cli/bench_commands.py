@@ -146,6 +146,19 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
             "--compare-node")
 
 
+def watched_now(before: list, statuses, workload: str, say) -> list:
+    """The network's processes as they are when ``workload`` starts. A node restarted since an earlier workload runs
+    under a new pid, which the list read before the first would not watch (its CPU then reported as not measured in
+    every later workload, though it ran through their whole windows). A node of that list not running now stays
+    under its old pid, said here, for the report to show it not measured rather than leave it out."""
+    now = cpu.network_processes(statuses)
+    running = {p.name for p in now}
+    gone = [p for p in before if p.name not in running]
+    for p in gone:
+        say(f"{workload}: {p.name} is not running; its CPU is reported as not measured")
+    return now + gone
+
+
 @click.command()
 @click.option("--workload", "-w", "workloads", type=click.Choice([*WORKLOADS, "all"]), multiple=True,
               default=("all",), show_default=True,
@@ -221,7 +234,6 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     say("parties: registering the demo's parties if needed")
     codes = ensure_parties(data_root, say)
-    processes = cpu.network_processes(statuses)
     # both clients run each step of a call under these deadlines (the Node client's report states them too)
     both = {**network_settings(net), "step_deadlines_s": node_compare.step_deadlines(plan)}
     settings_in_effect = {**both, "clients": clients, "grpc_options": [list(o) for o in grpc_options]}
@@ -229,7 +241,9 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     say(machine_line(machine()))    # once: every report below (each workload, each client) ran on it
     # in concurrency mode the pool is sized for an operation per batch timeout (a block cut) per worker
     block_cut = duration_seconds(both["batch_timeout"])
-    for name in names:
+    processes: list = []
+    for number, name in enumerate(names):
+        processes = watched_now(processes, statuses if number == 0 else net.status(), name, say)
         pool = pool_size if pool_size is not None else pool_size_for(name, mode, rate, concurrency, warmup + duration,
                                                                      block_cut)
         say(f"{name}: preparing {pool} receivables, then {warmup:g} s warm-up and {duration:g} s measured")
