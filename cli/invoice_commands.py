@@ -81,7 +81,7 @@ from client.money import plain_yuan
 
 from .amounts import money
 from .options import DATE, FractionType, WholeNumberRange, credit_code_option
-from .output import emit, one_line, read_json_file
+from .output import emit, on_one_line, one_line, read_json_file
 from .request_ids import AnswerLost, committed_unread, exactly_once, request_get_command, request_id_option
 
 EXIT_PASS, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_MISSING = 0, 1, 2, 3
@@ -275,14 +275,17 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
                               "disagreements": [d.model_dump() for d in sources.disagreements]}
         _emit_json(doc)
     else:
-        click.echo(f"invoice {inv.number}  {inv.seller.name} -> {inv.buyer.name}  "
-                   f"{plain_yuan(inv.total_with_tax_fen)} {inv.currency}  issued {inv.issue_date}")
+        # the invoice's text, and the findings that quote it, each on its own line: a name holding a line break or a
+        # terminal escape would otherwise print a PASSED line of its own, or hide the FAIL lines after it
+        click.echo(f"invoice {on_one_line(inv.number)}  {on_one_line(inv.seller.name)} -> "
+                   f"{on_one_line(inv.buyer.name)}  {plain_yuan(inv.total_with_tax_fen)} {on_one_line(inv.currency)}  "
+                   f"issued {inv.issue_date}")
         for f in findings:
             note = f"; {_REGISTRATION_REFUSES_UNCHECKED}" if tax_left_unchecked(inv, f) else ""
-            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {f.message}{note}")
+            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {on_one_line(f.message)}{note}")
         for d in disagreements:
-            said = "; ".join(f"{k}: {v}" for k, v in d.values.items())
-            click.echo(f"  DISAGREE  {d.field:<20} {said}")
+            said = "; ".join(f"{on_one_line(k)}: {on_one_line(v)}" for k, v in d.values.items())
+            click.echo(f"  DISAGREE  {on_one_line(d.field):<20} {said}")
         disagreed = counts["disagreements"]
         click.echo(f"{'PASSED' if passed else 'FAILED'}: {counts['pass']} passed, {counts['fail']} failed, "
                    f"{counts['skipped']} skipped"
@@ -403,23 +406,27 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
     if as_json:
         _emit_json(result.model_dump(mode="json"))
     else:
-        click.echo(f"invoice {inv.number} / PO {po.number} / receipt {gr.number}: {result.status}")
+        # every name and number from the three files, and the problems that quote them, each on its own line (see
+        # verify)
+        click.echo(f"invoice {on_one_line(inv.number)} / PO {on_one_line(po.number)} / receipt "
+                   f"{on_one_line(gr.number)}: {result.status}")
         for line in result.lines:
-            po_lines, receipt_lines = " + ".join(line.po_lines), " + ".join(line.receipt_lines)
+            po_lines = " + ".join(map(on_one_line, line.po_lines))
+            receipt_lines = " + ".join(map(on_one_line, line.receipt_lines))
             where = f"PO line {po_lines}" if po_lines else "no PO line"
             if po_lines:
                 where += f", receipt line {receipt_lines}" if receipt_lines else ", not received"
             if line.discount_of is not None:
                 where = f"discount on line {line.discount_of}; {where}"
-            click.echo(f"  {line.status.upper():<9} {line.invoice_line}. {line.item} ({where})")
+            click.echo(f"  {line.status.upper():<9} {line.invoice_line}. {on_one_line(line.item)} ({where})")
             if line.part_of_delivery:
-                click.echo(f"            part of the delivery: {line.part_of_delivery}")
+                click.echo(f"            part of the delivery: {on_one_line(line.part_of_delivery)}")
             for problem in line.problems:
-                click.echo(f"            - {problem}")
+                click.echo(f"            - {on_one_line(problem)}")
         for problem in result.problems:   # of the documents as wholes: totals, currencies, which PO a receipt is for
-            click.echo(f"  DOCUMENT  {problem}")
+            click.echo(f"  DOCUMENT  {on_one_line(problem)}")
         if result.not_invoiced_po_lines:
-            click.echo(f"  PO lines not on this invoice: {', '.join(result.not_invoiced_po_lines)}")
+            click.echo(f"  PO lines not on this invoice: {', '.join(map(on_one_line, result.not_invoiced_po_lines))}")
         counts = {s: sum(1 for l in result.lines if l.status == s) for s in ("matched", "partial", "unmatched")}
         documents = f", {len(result.problems)} document problem{'s' * (len(result.problems) > 1)}" \
             if result.problems else ""
