@@ -22,6 +22,8 @@ import json
 import logging
 import os
 import shlex
+import signal
+import threading
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -470,7 +472,9 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     `register`; its flagged fields are listed in the file under "unreviewed",
     and those commands refuse it until a person has checked them against the
     scan, corrected them and deleted that entry. An incomplete reading writes
-    nothing.
+    nothing. A file of more than 50 pages (or frames) to read by OCR is
+    refused (exit 2): split it. Stopped by SIGTERM, the command stops
+    tesseract, removes the page images it wrote for it and exits 143.
 
     A file is read as one invoice. Where it holds several, none is read
     (exit 1) and each is named with its pages: split the file into one file
@@ -492,7 +496,8 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     if invoice_out is not None:    # with --each, the first file's (each one's name is known once the file is read)
         _refuse_writing_over_the_scan(scan, _each_invoice_path(invoice_out, 1) if each and invoice_out.name
                                       else invoice_out)
-    results = _call(lambda: read_scans(scan, min_confidence=float(min_confidence)))
+    with _sigterm_exits():
+        results = _call(lambda: read_scans(scan, min_confidence=float(min_confidence)))
     if results[0].no_invoice_text:
         raise SystemExit(_no_invoice_text(results[0], each, as_json))
     if each:
@@ -508,6 +513,30 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
         click.echo(f"{scan} read by {result.method}")
         _print_reading(result)
     raise SystemExit(_reading_exit_code(result))
+
+
+EXIT_TERMINATED = 128 + signal.SIGTERM   # what a shell reports for a process SIGTERM ended
+
+
+@contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """SIGTERM (timeout(1), systemd stopping a unit, a CI job cancelled) raised as SystemExit while a scan is read:
+    by default it ends the process at once, and the page images OCR writes to a temporary folder for tesseract,
+    copies of the invoice, were left behind; raised, each folder is removed as its reading unwinds, and a tesseract
+    running is stopped. Python takes signal handlers in the main thread alone: elsewhere, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def exit_terminated(signum, frame):
+        click.echo("Error: terminated (SIGTERM) while reading the scan", err=True)
+        raise SystemExit(EXIT_TERMINATED)
+
+    previous = signal.signal(signal.SIGTERM, exit_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _no_invoice_text(result: ScanResult, each: bool, as_json: bool) -> int:

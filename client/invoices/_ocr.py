@@ -9,7 +9,8 @@ costs a few process starts, not one per field. Which way up a page's text stands
 (:func:`upright_turn`, ``--psm 0``) is asked only of a page whose reading found no
 invoice on it, so that a page scanned on its side or upside down is read turned upright.
 
-Images are decoded with Pillow and read as grayscale, a page of more than MAX_PAGE_PIXELS scaled down to them.
+Images are decoded with Pillow and read as grayscale, a page of more than MAX_PAGE_PIXELS scaled down to them, one
+frame at a time; an image of more than MAX_OCR_PAGES frames is refused before any is decoded.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ MAX_PAGE_PIXELS = 40_000_000
 # How long one tesseract run may take: the page pass over a page within MAX_PAGE_PIXELS, or one mode's second
 # reading of a page's fields, takes seconds; a run this long is stuck or reading something no invoice is
 TESSERACT_TIMEOUT_SECONDS = 300
+# The most pages a file is read by OCR for: an image's frames, or a PDF's pages with images. An invoice is a page or
+# a few, and a month's invoices scanned into one file are better split; each page costs OCR seconds (a page pass, a
+# second pass over its fields, and which way up it is where it reads as no invoice), and every page with text is
+# kept, grey, for its second pass. A file of more is refused from its header before any page is decoded: a TIFF of
+# 400 blank group 4 frames is 1.2 MB, and a PDF of 2000 pages drawing one shared image 330 KB.
+MAX_OCR_PAGES = 50
 
 
 @dataclass(frozen=True)
@@ -160,43 +167,83 @@ def _run(target: Path, mode: ReadMode, source: str, what: str) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def load_pages(image: bytes | Path, source: str) -> list:
-    """The image's frames (a TIFF may hold several) as grayscale Pillow images."""
-    try:
-        from PIL import Image, ImageSequence
-    except ImportError:
-        raise MissingDependency("the Python package Pillow (to decode scans for OCR)",
-                                "pip install 'pillow>=10,<14'") from None
-    stream = image if isinstance(image, Path) else io.BytesIO(image)
-    try:
-        with Image.open(stream) as opened:
-            frames = []
+def load_pages(image: bytes | Path, source: str) -> PageFrames:
+    """The image's frames (a TIFF may hold several) as grayscale Pillow images, decoded one at a time as they are
+    iterated (:class:`PageFrames`). Raises MalformedInput now where the image cannot be opened or has more than
+    MAX_OCR_PAGES frames."""
+    return PageFrames(image, source)
+
+
+class PageFrames:
+    """An image's frames, counted from its header when made (Pillow's ``n_frames`` reads each frame's header, not its
+    pixels) and refused past MAX_OCR_PAGES, each decoded to grey only as the iteration reaches it: a frame read is let
+    go of before the next is decoded, where decoding them all first held every frame at once (400 blank 6300 x 6300
+    frames, a 1.2 MB group 4 TIFF, ran out of memory so). Each iteration opens the image again."""
+
+    def __init__(self, image: bytes | Path, source: str) -> None:
+        self._image, self._source = image, source
+        with self._opened() as opened:
+            self._count = getattr(opened, "n_frames", 1)
+        if self._count > MAX_OCR_PAGES:
+            raise too_many_pages(source, f"the image has {self._count} frames")
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator:
+        from PIL import ImageSequence
+        with self._opened() as opened:
             for frame in ImageSequence.Iterator(opened):
-                within = within_page_pixels(frame.size)  # from its header, before it is decoded
-                if within != frame.size and opened.format == "JPEG":
-                    # a JPEG over the limit is decoded straight to grey, not in full colour first: a colour photo of
-                    # 6000 x 10200 peaked at 418 MB loaded, 3 bytes a pixel, and at 242 MB so. The decoder also
-                    # halves one of 160 million pixels or more (up to the 179 million Pillow decodes at all) where
-                    # half is still as large as the page read. Not an MPO (a JPEG with a second picture, an HDR gain
-                    # map): its draft outlives the first picture, and the next one is decoded at that scale into a
-                    # tile of its full size, "truncated"
-                    frame.draft("L", within)
-                    grey = frame.convert("L")
-                    frames.append(grey if within == grey.size else grey.resize(within, Image.Resampling.LANCZOS))
-                elif within != frame.size:  # other formats have no draft: decoded whole, scaled a strip at a time
-                    frames.append(_scaled_grey(frame, within))
-                else:
-                    frames.append(frame.convert("L"))
-            return frames
-    except Image.DecompressionBombError as exc:
-        # Pillow refuses such an image from the size its header gives, before decoding it
-        raise MalformedInput(source, None, (
-            f"cannot decode the image: {exc} No scanned invoice page is that large: scan the invoice at 300 dpi or "
-            "scale the image down, and crop it to the invoice")) from None
-    except (OSError, ValueError) as exc:
-        # Pillow names what it read: for bytes, <_io.BytesIO object at 0x7f...>, which says nothing of the file
-        problem = str(exc).replace(repr(stream), repr(source))
-        raise MalformedInput(source, None, f"cannot decode the image: {problem}") from None
+                yield _grey_page(frame, opened.format)
+
+    @contextmanager
+    def _opened(self):
+        """The image opened with Pillow, what it cannot decode raised as MalformedInput naming the file."""
+        try:
+            from PIL import Image
+        except ImportError:
+            raise MissingDependency("the Python package Pillow (to decode scans for OCR)",
+                                    "pip install 'pillow>=10,<14'") from None
+        stream = self._image if isinstance(self._image, Path) else io.BytesIO(self._image)
+        try:
+            with Image.open(stream) as opened:
+                yield opened
+        except Image.DecompressionBombError as exc:
+            # Pillow refuses such an image from the size its header gives, before decoding it
+            raise MalformedInput(self._source, None, (
+                f"cannot decode the image: {exc} No scanned invoice page is that large: scan the invoice at 300 dpi "
+                "or scale the image down, and crop it to the invoice")) from None
+        except (OSError, ValueError, EOFError) as exc:
+            # Pillow names what it read: for bytes, <_io.BytesIO object at 0x7f...>, which says nothing of the file
+            problem = str(exc).replace(repr(stream), repr(self._source))
+            raise MalformedInput(self._source, None, f"cannot decode the image: {problem}") from None
+
+
+def too_many_pages(source: str, counted: str) -> MalformedInput:
+    """The refusal of a file with more pages to OCR than MAX_OCR_PAGES, ``counted`` saying how many it has."""
+    return MalformedInput(source, None, (
+        f"{counted} to read by OCR, more than the {MAX_OCR_PAGES} a file may have: an invoice is a page or a few; "
+        f"split the file into one file per invoice (at most {MAX_OCR_PAGES} pages each), or ask the sender for the "
+        "invoices' XML"))
+
+
+def _grey_page(frame, image_format: str | None):
+    """A decoded frame in grey, scaled down to within MAX_PAGE_PIXELS."""
+    from PIL import Image
+    within = within_page_pixels(frame.size)  # from its header, before it is decoded
+    if within != frame.size and image_format == "JPEG":
+        # a JPEG over the limit is decoded straight to grey, not in full colour first: a colour photo of
+        # 6000 x 10200 peaked at 418 MB loaded, 3 bytes a pixel, and at 242 MB so. The decoder also
+        # halves one of 160 million pixels or more (up to the 179 million Pillow decodes at all) where
+        # half is still as large as the page read. Not an MPO (a JPEG with a second picture, an HDR gain
+        # map): its draft outlives the first picture, and the next one is decoded at that scale into a
+        # tile of its full size, "truncated"
+        frame.draft("L", within)
+        grey = frame.convert("L")
+        return grey if within == grey.size else grey.resize(within, Image.Resampling.LANCZOS)
+    if within != frame.size:  # other formats have no draft: decoded whole, scaled a strip at a time
+        return _scaled_grey(frame, within)
+    return frame.convert("L")
 
 
 # Rows of the scaled page made at a time by _scaled_grey: a strip of a 6000-pixel-wide colour frame, with the rows

@@ -73,7 +73,7 @@ from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restor
 from ._deskew import SKEW_REACH, skew_of, straightened
 from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
-from ._ocr import load_pages, require_tesseract, turned, upright_turn
+from ._ocr import MAX_OCR_PAGES, load_pages, require_tesseract, too_many_pages, turned, upright_turn
 from ._page import ScannedPage
 from ._pdf_text import PageContents, scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
@@ -530,16 +530,23 @@ def _image_kind(data: bytes) -> str | None:
 # A PDF encrypted for its readers' certificates (/Adobe.PubSec) or another non-standard handler: no password opens it.
 PDF_OTHER_ENCRYPTION = ("encrypted with a security handler other than the standard password one: ask the sender for "
                         "the invoice unencrypted or as XML")
+# A PDF encrypted with a password to open it: pypdf opens one whose password is empty, and recfin asks for none.
+PDF_PASSWORD_ENCRYPTION = ("encrypted with a password to open it, which recfin does not take: ask the sender for the "
+                           "invoice without a password (or as XML), or save a copy without the password in a PDF "
+                           "reader that has it, and read that")
 
 
 def _pdf_reader(data: bytes, source: str):
     try:
-        from pypdf import PdfReader
+        from pypdf import PasswordType, PdfReader
         from pypdf.errors import PdfReadError
     except ImportError:
         raise MissingDependency("the Python package pypdf", "pip install 'pypdf>=5,<8'") from None
     try:
-        return PdfReader(io.BytesIO(data))
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            raise MalformedInput(source, None, PDF_PASSWORD_ENCRYPTION)
+        return reader
     except (PdfReadError, ValueError, OSError) as exc:
         raise MalformedInput(source, None, f"not a readable PDF: {exc}") from None
     except NotImplementedError as exc:   # pypdf decrypts only the standard (password) security handler
@@ -744,13 +751,30 @@ def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
 
 
 def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
-    """Each page image, with the number of its page (from 0)."""
+    """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one, refused
+    before any is decoded. An image object that pages share (one scan drawn on every page) is decoded once, its
+    bytes shared: 2000 pages drawing one took over an hour decoding and encoding it again for each."""
     out = []
+    decoded: dict[tuple[int, int], bytes] = {}   # by the image object's number and generation
     try:
-        for page_number, page in enumerate(reader.pages):
-            for image in page.images:
-                out.append((page_number, image.data if _image_kind(image.data) else _to_png(image)))
-    except MissingDependency:
+        listed = [(page_number, page, page.images.keys()) for page_number, page in enumerate(reader.pages)]
+        with_images = sum(1 for _, _, keys in listed if keys)
+        if with_images > MAX_OCR_PAGES:
+            raise too_many_pages(source, f"the PDF has {with_images} pages of images")
+        for page_number, page, keys in listed:
+            for key in keys:
+                drawn = _image_object(page, key)
+                _refuse_an_image_without_pixels(drawn, key, page_number, source)
+                reference = getattr(drawn, "indirect_reference", None)
+                shared = None if reference is None else (reference.idnum, reference.generation)
+                data = decoded.get(shared) if shared is not None else None
+                if data is None:
+                    image = page.images[key]
+                    data = image.data if _image_kind(image.data) else _to_png(image)
+                    if shared is not None:
+                        decoded[shared] = data
+                out.append((page_number, data))
+    except (MissingDependency, MalformedInput):
         raise
     except ImportError:
         raise MissingDependency("the Python package Pillow (pypdf needs it to take images out of a PDF)",
@@ -758,6 +782,31 @@ def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
     except Exception as exc:  # pypdf raises many types on damaged files
         raise MalformedInput(source, None, f"cannot take the page images out of the PDF: {exc}") from None
     return out
+
+
+def _image_object(page, key):
+    """The image object ``key`` names on ``page``, as pypdf lists a page's images (its name, or the names of the
+    forms it is drawn in and its own); ``None`` for an image drawn inline, which is no object of its own."""
+    names = [key] if isinstance(key, str) else list(key)
+    if names[0].startswith("~"):
+        return None
+    holder = page
+    for name in names:
+        holder = holder["/Resources"]["/XObject"][name]
+    return holder
+
+
+def _refuse_an_image_without_pixels(image, key, page_number: int, source: str) -> None:
+    """Refuses an image object whose width or height is 0 or less: pypdf fails on it dividing by zero."""
+    if image is None:
+        return
+    # indexed, not got: either may be a reference to the number
+    width, height = (image[side] if side in image else None for side in ("/Width", "/Height"))
+    if any(isinstance(side, (int, float)) and side <= 0 for side in (width, height)):
+        name = key if isinstance(key, str) else "".join(key)
+        raise MalformedInput(source, None, (
+            f"the image {name} on page {page_number + 1} is {width} x {height} pixels (its /Width and /Height): an "
+            "image with no pixels, the PDF is damaged; ask the sender for the invoice again, or for its XML"))
 
 
 def _to_png(image) -> bytes:
