@@ -278,6 +278,14 @@ def _number(value: object) -> Decimal:
     # the currency sign goes, and may stand apart from the figure (¥ 1,234.50); a minus may stand before it or after
     # it (-¥1,234.50 and ¥-1,234.50, the amount of a red-letter or a discount line, are one amount)
     text = _CURRENCY_SIGN.sub(r"\1", str(value).strip().translate(_FULL_WIDTH_FIGURES), count=1)
+    # Decimal reads any script's digits as 0-9 (٣٠٠ as 300) and takes _ between digits (3_00.00 as 300.00): a
+    # figure so written is not one a file of these documents holds, and is not read as another silently
+    if (digit := money.non_ascii_digit(text)) is not None:
+        raise ValueProblem(f"{shown_value(value)} has the digit {digit}, which is not ASCII: write the number in "
+                           "the digits 0-9")
+    if "_" in text:
+        raise ValueProblem(f"{shown_value(value)} has an underscore, which no figure is written with: write the "
+                           "number in digits, with a decimal point (and commas between thousands)")
     if "," in text and _DIGITS_AND_COMMAS.fullmatch(text):
         if not _THOUSANDS.fullmatch(text):
             raise ValueProblem(f"{shown_value(value)}: a comma is read only between groups of three digits before the "

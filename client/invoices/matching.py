@@ -14,7 +14,8 @@ received in parts), and so are its invoice lines; a discount line (折扣行:
 negative amount, the name of a line above it) is folded into that line. A
 receipt line is assigned to PO lines by name, item code and its unit price; one
 that may be of PO lines of different code or price, not all the item's, backs
-no item and leaves it partial ("cannot be told apart"). Items whose lines
+no item and leaves it partial ("cannot be told apart"); so does one giving an item code where every PO line of its
+name carries another (another product's delivery), naming both codes. Items whose lines
 overlap are compared with their receipt lines together, so no receipt line
 backs two items.
 
@@ -52,7 +53,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -230,7 +231,9 @@ def read_purchase_order(path: str | Path) -> PurchaseOrder:
 
 
 def read_goods_receipt(path: str | Path) -> GoodsReceipt:
-    """Read a goods receipt exported as CSV or JSON. Raises MalformedInput."""
+    """Read a goods receipt exported as CSV or JSON. Raises MalformedInput, also for a file numbered by ``number``
+    alone that gives unit prices and names no PO: a purchase order's export, whose number would be taken for a
+    receipt's."""
     number, po, lines, currency = _read_export(Path(path), "goods receipt", "receipt_number", "po_reference",
                                                price_required=False)
     return GoodsReceipt(number=number, po_number=po or None, lines=lines, currency=currency)
@@ -255,17 +258,23 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         rows = doc.get("lines")
         if not isinstance(rows, list) or not all(isinstance(x, dict) for x in rows):
             raise MalformedInput(source, "lines", "missing or not a list of objects")
-        number = _cell(doc, number_field)
-        reference = _cell(doc, reference_field) if reference_field else ""
-        holders = [("", doc)] + [(f"lines[{i}]", row) for i, row in enumerate(rows)]
-        _refuse_shapes(doc, (number_field, *((reference_field,) if reference_field else ())), source, "")
+        references = (reference_field,) if reference_field else ()
+        _refuse_shapes(doc, (number_field, *references), source, "", identifiers=True)
         for i, row in enumerate(rows):
             _refuse_shapes(row, _LINE_TEXT_FIELDS, source, f"lines[{i}]")
+            _refuse_shapes(row, references, source, f"lines[{i}]", identifiers=True)
+        number = _cell(doc, number_field)
+        # the PO a receipt is for, from the document's key and its lines', as its currency is: a line naming
+        # another PO is a receipt for that one, as a CSV row naming it is
+        reference = _one([doc, *rows], reference_field, source) if reference_field else ""
+        holders = [("", doc)] + [(f"lines[{i}]", row) for i, row in enumerate(rows)]
+        numbered = [doc]
     else:
         rows = _csv_rows(text, source)
         number = _one(rows, number_field, source)
         reference = _one(rows, reference_field, source) if reference_field else ""
         holders = [(f"row {i + 2}", row) for i, row in enumerate(rows)]
+        numbered = rows
     currency = _currency(holders, what, source)
     lines = []
     for i, row in enumerate(rows):
@@ -287,7 +296,21 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         raise MalformedInput(source, "lines", f"a {what} with no lines")
     if not number:
         raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})", "missing")
+    if reference_field and not reference and _numbered_as_number_only(numbered, number_field) \
+            and any(l.unit_price is not None for l in lines):
+        raise MalformedInput(source, "number", (
+            f"a file numbered by `number` alone ({number}), with unit prices and no PO it is for, is a purchase "
+            f"order's export, not a {what}'s: give the {what}'s export instead, with its number under "
+            f"{_one_of(tuple(k for k in _COLUMNS[number_field] if k != 'number'))}, or naming the PO it receives "
+            f"({_one_of(_COLUMNS[reference_field])})"))
     return number, reference, tuple(lines), currency
+
+
+def _numbered_as_number_only(holders: list[dict[str, Any]], number_field: str) -> bool:
+    """Whether a document's number is given under the bare ``number`` key (or column) alone, which a purchase
+    order's export is numbered by as well, and none of the names only ``number_field`` has."""
+    own = tuple(k for k in _COLUMNS[number_field] if k != "number")
+    return not any(_cell({k: h.get(k) for k in own}, number_field) for h in holders)
 
 
 # the fields of a JSON export's line read as text (_cell): a quantity or price that is no number, and a currency
@@ -295,15 +318,25 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
 _LINE_TEXT_FIELDS = ("line", "item_code", "item_name", "unit")
 
 
-def _refuse_shapes(holder: dict[str, Any], fields: tuple[str, ...], source: str, where: str) -> None:
+def _refuse_shapes(holder: dict[str, Any], fields: tuple[str, ...], source: str, where: str,
+                   identifiers: bool = False) -> None:
     """The value each of ``fields`` is read from (the one _cell takes) that is an object, a list or a boolean, as the
     invoice reader refuses it: read as text it would be a number or a line like ``{'id': 'GR-1'}`` or ``True``, sent
-    to the ledger as such. A key the reader does not read (a description beside the item name) holds what it will."""
+    to the ledger as such. A key the reader does not read (a description beside the item name) holds what it will.
+    With ``identifiers`` (a PO or receipt number), a JSON number is refused too, as the invoice reader refuses an
+    invoice number written as one: it may have lost leading zeros or digits on its way through a conversion."""
     for field in fields:
         key = next((k for k in _COLUMNS[field] if holder.get(k) is not None and str(holder[k]).strip()), None)
-        if key is not None and not (node := _Tree(holder[key], key)).is_plain():
-            raise MalformedInput(source, f"{where}: {key}" if where else key,
-                                 f"{node.shape()}, not a value (text or a number): write the value alone")
+        if key is None:
+            continue
+        named = f"{where}: {key}" if where else key
+        if not (node := _Tree(holder[key], key)).is_plain():
+            raise MalformedInput(source, named, f"{node.shape()}, not a value (text or a number): write the value alone")
+        if identifiers and not isinstance(holder[key], str):
+            raise MalformedInput(source, named, (
+                f"a JSON number ({holder[key]}), not a string: a document number written as a number may have lost "
+                "its leading zeros or digits on its way through a conversion; write it as a JSON string, as the "
+                "export's document gives it"))
 
 
 def _csv_rows(text: str, source: str) -> list[dict[str, Any]]:
@@ -679,6 +712,8 @@ def _po_lines_of_receipt_line(received: OrderLine, po: PurchaseOrder, tol: Toler
     if received.item_code:
         code = item_key(received.item_code)
         coded = [l for l in (candidates or po.lines) if l.item_code and item_key(l.item_code) == code]
+        if not coded and _of_other_codes(received, candidates):
+            return []
         candidates = coded or candidates
     if len(candidates) > 1 and received.unit_price is not None:
         priced = [l for l in candidates if l.unit_price is not None
@@ -687,14 +722,34 @@ def _po_lines_of_receipt_line(received: OrderLine, po: PurchaseOrder, tol: Toler
     return candidates
 
 
+def _of_other_codes(received: OrderLine, named: list[OrderLine]) -> bool:
+    """Whether a receipt line gives an item code and every PO line of its name (``named``, some) carries another:
+    the receipt line is of another product of that name (C0603 received where C0805 was ordered), which backs no
+    PO line (:func:`_po_lines_of_receipt_line`): one product's delivery never backs another's invoice line."""
+    code = item_key(received.item_code or "")
+    return bool(code and named) and all(l.item_code and item_key(l.item_code) != code for l in named)
+
+
+def _other_code_problem(received: tuple[OrderLine, ...], ordered: tuple[OrderLine, ...]) -> str:
+    """The receipt lines of an item's name that give another item code than its PO lines', each named with both
+    codes."""
+    ordered_codes = sorted({l.item_code for l in ordered if l.item_code})
+    named = "; ".join(f"receipt line {r.line} ({r.item_name}) is of item code {r.item_code}" for r in received)
+    return (f"{named}, PO line {', '.join(_ids(ordered))} of item code {', '.join(ordered_codes)}: a delivery of "
+            "another product does not back this invoice line (correct the receipt's item code, or match against "
+            "the order of that product)")
+
+
 def _indistinguishable(lines: list[OrderLine]) -> bool:
     """PO lines that neither an item code nor a price tells apart (an order split over like lines)."""
     return len({(item_key(l.item_code or ""), l.unit_price) for l in lines}) <= 1
 
 
 def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[int, tuple[OrderLine, ...]],
-                   tol: Tolerances) -> tuple[dict[int, tuple[OrderLine, ...]], dict[int, tuple[OrderLine, ...]]]:
-    """The receipt lines of each item ordered, and those it cannot tell apart from another item's.
+                   tol: Tolerances) -> tuple[dict[int, tuple[OrderLine, ...]], dict[int, tuple[OrderLine, ...]],
+                                         dict[int, tuple[OrderLine, ...]]]:
+    """The receipt lines of each item ordered, those it cannot tell apart from another item's, and those of its
+    PO lines' name but of another item code (:func:`_of_other_codes`), which back nothing.
 
     A receipt line is assigned to PO lines (:func:`_po_lines_of_receipt_line`); it backs an item when every
     PO line it may be of is one of the item's, or they are alike. When it may be of PO lines of different
@@ -702,13 +757,18 @@ def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[in
     code or price (one product's deliveries backing another's invoice line)."""
     # Each id set once, and items of the same PO lines (one item invoiced on many lines) sorted once: set
     # operations per item and receipt line would grow with the cube of the line count.
-    possible = []
+    possible, other_coded = [], []
     for r in receipt.lines:
         candidates = _po_lines_of_receipt_line(r, po, tol)
         possible.append((r, frozenset(id(l) for l in candidates), _indistinguishable(candidates)))
-    of_lines: dict[frozenset[int], tuple[tuple[OrderLine, ...], tuple[OrderLine, ...]]] = {}
+        if not candidates and r.item_code:
+            named = _named(po.lines, {item_key(r.item_name)})
+            if _of_other_codes(r, named):
+                other_coded.append((r, frozenset(id(l) for l in named)))
+    of_lines: dict[frozenset[int], tuple[tuple[OrderLine, ...], ...]] = {}
     received: dict[int, tuple[OrderLine, ...]] = {}
     unclear: dict[int, tuple[OrderLine, ...]] = {}
+    other_code: dict[int, tuple[OrderLine, ...]] = {}
     for n, ordered in ordered_of.items():
         own = frozenset(id(l) for l in ordered)
         if own not in of_lines:
@@ -717,9 +777,10 @@ def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[in
                 if ids.isdisjoint(own):
                     continue
                 (mine if ids <= own or alike else doubtful).append(r)
-            of_lines[own] = tuple(mine), tuple(doubtful)
-        received[n], unclear[n] = of_lines[own]
-    return received, unclear
+            of_lines[own] = (tuple(mine), tuple(doubtful),
+                             tuple(r for r, ids in other_coded if not ids.isdisjoint(own)))
+        received[n], unclear[n], other_code[n] = of_lines[own]
+    return received, unclear, other_code
 
 
 def _groups(items: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
@@ -783,12 +844,16 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     doc_problems: list[str] = []
     if receipt.po_number and receipt.po_number != po.number:
         doc_problems.append(f"the receipt {receipt.number} is for PO {receipt.po_number}, not {po.number}")
+    if receipt.number == po.number:
+        doc_problems.append(f"the goods receipt's number {receipt.number} is the purchase order's: the order's own "
+                            "file given as the receipt is no record of goods received; match against the goods "
+                            "receipt (入库单) of the delivery")
     doc_problems.extend(_currency_problems(invoice, po, receipt))
     items = _fold_discounts(invoice.lines)
     ordered_of = _order_lines(po, items, tol)
     on_order = [item for item in items if ordered_of[item.number]]
-    received_of, unclear_of = _receipt_lines(receipt, po, {item.number: ordered_of[item.number] for item in on_order},
-                                             tol)
+    received_of, unclear_of, other_code_of = _receipt_lines(
+        receipt, po, {item.number: ordered_of[item.number] for item in on_order}, tol)
     group_of = _groups(on_order, ordered_of, received_of)
     # Each item's PO lines as a set of ids, made once: the same object for the items of the same lines (one item
     # invoiced on many lines), so that telling them apart is `is`, not a comparison of the sets item by item.
@@ -796,6 +861,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     line_ids = {item.number: same_lines.setdefault(ids, ids)
                 for item in on_order for ids in [frozenset(id(l) for l in ordered_of[item.number])]}
     received_of_group: dict[int, tuple[OrderLine, ...]] = {}   # by id(group): its items share one list
+    counts_of_group: dict[int, _GroupCounts] = {}
 
     results: list[LineMatch] = []
     expected = Fraction(0)
@@ -813,9 +879,11 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         group = group_of[item.number]
         if id(group) not in received_of_group:
             received_of_group[id(group)] = _lines_of(group, received_of, receipt.lines)
+            counts_of_group[id(group)] = _group_counts(group, ordered_of, line_ids)
         received = received_of_group[id(group)]
-        problems, part_note = _item_problems(item, group, ordered_of, received, unclear_of[item.number], po, tol,
-                                             part_of_delivery, line_ids=line_ids)
+        problems, part_note = _item_problems(item, counts_of_group[id(group)], ordered, received,
+                                             unclear_of[item.number], po, tol, part_of_delivery,
+                                             own=line_ids[item.number], other_code=other_code_of[item.number])
         unit_problem = _unit_problem(line, ordered, received_of[item.number])
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
@@ -969,35 +1037,99 @@ def _order_price(ordered: tuple[OrderLine, ...], invoiced_price: Decimal) -> Fra
     return sum((Fraction(l.quantity) * Fraction(p) for l, p in zip(ordered, prices)), Fraction(0)) / quantity
 
 
-def _invoiced(items: list[_Item]) -> tuple[list[Decimal], str]:
-    """The quantities of some invoice items, and a note naming the lines when there are several."""
-    quantities = [i.line.quantity for i in items if i.line.quantity is not None]
-    note = f" (invoice lines {', '.join(str(i.number) for i in items)})" if len(items) > 1 else ""
-    return quantities, note
+class _Invoiced:
+    """Invoice items whose quantities count together (a group of items whose lines overlap, or the items of the
+    same PO lines): their quantities, added up once for all of them, and a note naming their lines, made only for
+    a message. Counted per item, each of an item's thousands of invoice lines would go over all the others again."""
+
+    def __init__(self, items: list[_Item]) -> None:
+        self.items = items
+        self.quantities = [i.line.quantity for i in items if i.line.quantity is not None]
+        self.total = sum((Fraction(q) for q in self.quantities), Fraction(0))
+
+    @cached_property
+    def shown(self) -> str:
+        """The quantity for a message, with the note naming the lines when there are several: made once, for the
+        first of the items a problem is reported on."""
+        note = f" (invoice lines {_runs([i.number for i in self.items])})" if len(self.items) > 1 else ""
+        return f"{_shown(self.quantities)}{note}"
 
 
-def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
+def _runs(numbers: list[int]) -> str:
+    """Line numbers for a message, three or more in a row written as a range (``1-4000``, ``2, 5-7``): every one of
+    an item's lines carries the note, which naming thousands of lines one by one would make as long as the invoice
+    on each of them."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
+
+
+def _invoiced(items: list[_Item]) -> _Invoiced:
+    """Some invoice items' quantities, counted once (:class:`_Invoiced`)."""
+    return _Invoiced(items)
+
+
+@dataclass(frozen=True)
+class _GroupCounts:
+    """What a group of items whose lines overlap (:func:`_groups`) compares with, worked out once for all its
+    items: the group's invoiced quantities (``whole``, compared with the receipt lines it shares); by each set of PO
+    line ids (one object for the items of the same lines, :func:`match_invoice`'s ``line_ids``), the quantities of
+    the items of those lines (compared with what they ordered), and the PO lines they share with items of other
+    lines and those items' numbers (lines that cannot be told apart)."""
+
+    whole: _Invoiced
+    same_item: dict[int, _Invoiced]
+    overlap: dict[int, tuple[list[str], list[int]]]
+
+
+def _group_counts(group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
+                  line_ids: dict[int, frozenset[int]]) -> _GroupCounts:
+    by_lines: dict[int, list[_Item]] = {}
+    for item in group:
+        by_lines.setdefault(id(line_ids[item.number]), []).append(item)
+    # which sets of lines hold each PO line, so that a set's overlaps are found through its own lines, not by
+    # comparing it with every other set of the group
+    holding: dict[int, list[frozenset[int]]] = {}
+    for items in by_lines.values():
+        own = line_ids[items[0].number]
+        for line_id in own:
+            holding.setdefault(line_id, []).append(own)
+    overlap = {}
+    for key, items in by_lines.items():
+        own = line_ids[items[0].number]
+        others = {id(other) for line_id in own for other in holding[line_id] if other is not own}
+        shared = [l.line for l in ordered_of[items[0].number]
+                  if any(other is not own for other in holding[id(l)])]
+        overlap[key] = shared, [i.number for i in group if id(line_ids[i.number]) in others]
+    return _GroupCounts(whole=_invoiced(group), same_item={key: _invoiced(items) for key, items in by_lines.items()},
+                        overlap=overlap)
+
+
+def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, ...],
                    received: tuple[OrderLine, ...], unclear: tuple[OrderLine, ...], po: PurchaseOrder,
-                   tol: Tolerances, part_of_delivery: bool = False, *,
-                   line_ids: dict[int, frozenset[int]]) -> tuple[list[str], str | None]:
+                   tol: Tolerances, part_of_delivery: bool = False, *, own: frozenset[int],
+                   other_code: tuple[OrderLine, ...] = ()) -> tuple[list[str], str | None]:
     """What keeps an item from matching, and, with ``part_of_delivery``, what it invoiced of what was received
-    where that is less (None where it is not). Its ordered quantity and price are those of its own PO lines,
-    shared only with the invoice lines of the same item; its received quantity is compared for the whole
-    group of items whose lines overlap, so no receipt line counts twice. ``line_ids``: each item's PO lines as
-    ids, one object for the items of the same lines."""
-    line, ordered = item.line, ordered_of[item.number]
-    own = line_ids[item.number]
-    same_item = [i for i in group if line_ids[i.number] is own]
-    overlapping = [i for i in group if line_ids[i.number] is not own and not own.isdisjoint(line_ids[i.number])]
+    where that is less (None where it is not). Its ordered quantity and price are those of its own PO lines
+    (``ordered``, their ids ``own``), shared only with the invoice lines of the same item; its received quantity
+    is compared for the whole group of items whose lines overlap (``counts``), so no receipt line counts twice.
+    ``other_code``: receipt lines of its name but of another item code, which back nothing."""
+    line = item.line
     problems: list[str] = []
+    shared, overlapping = counts.overlap[id(own)]
     if overlapping:
-        shared = [l.line for l in ordered if any(l in ordered_of[i.number] for i in overlapping)]
         problems.append(f"PO line {', '.join(shared)} also pairs with invoice line "
-                        f"{', '.join(str(i.number) for i in overlapping)}, which is not the same item: the lines "
+                        f"{', '.join(map(str, overlapping))}, which is not the same item: the lines "
                         "cannot be told apart (give them names or item codes that differ)")
     if item.discount_lines and line.amount_fen + item.discount_fen <= 0:
         problems.append(f"the discount on lines {', '.join(map(str, item.discount_lines))} takes the amount to "
                         f"{plain_yuan(line.amount_fen + item.discount_fen)}, not above zero")
+    if other_code:
+        problems.append(_other_code_problem(other_code, ordered))
     if line.quantity is None or line.unit_price is None:
         problems.append("the invoice line has no quantity or unit price")
         return problems, None
@@ -1007,24 +1139,23 @@ def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[
     elif not received:
         problems.append("not received: no goods receipt line for this item")
     else:
-        quantities, lines_note = _invoiced(group)
+        invoiced = counts.whole
         got = _total(l.quantity for l in received)
         parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
-        if part_of_delivery and _total(quantities) < got:
-            part_note = (f"invoiced {_shown(quantities)}{lines_note} of "
-                         f"{_shown([l.quantity for l in received])} received{parts}")
-        elif part_of_delivery and _total(quantities) > got:
+        if part_of_delivery and invoiced.total < got:
+            part_note = f"invoiced {invoiced.shown} of {_shown([l.quantity for l in received])} received{parts}"
+        elif part_of_delivery and invoiced.total > got:
             # one-sided: parts invoicing above the received quantities could add up to more than was received
-            problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is above the received "
+            problems.append(f"invoiced quantity {invoiced.shown} is above the received "
                             f"{_shown([l.quantity for l in received])}{parts}: an invoice of a delivery invoiced "
                             "in parts invoices at most what was received, whatever the quantity tolerance")
-        elif abs(_total(quantities) - got) > got * Fraction(tol.quantity_rel):
-            problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is not the received "
+        elif abs(invoiced.total - got) > got * Fraction(tol.quantity_rel):
+            problems.append(f"invoiced quantity {invoiced.shown} is not the received "
                             f"{_shown([l.quantity for l in received])}{parts}")
-    quantities, lines_note = _invoiced(same_item)
-    if _total(quantities) > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
+    invoiced = counts.same_item[id(own)]
+    if invoiced.total > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
         parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
-        problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} exceeds the ordered "
+        problems.append(f"invoiced quantity {invoiced.shown} exceeds the ordered "
                         f"{_shown([l.quantity for l in ordered])}{parts}")
     prices = [l.unit_price for l in ordered if l.unit_price is not None]
     price = _order_price(ordered, line.unit_price)

@@ -3,7 +3,9 @@
 :func:`registration_from_match` refuses a scan's invoice whose flagged fields no person has
 reviewed (:class:`NotReviewed`), then runs the invoice's own checks
 (:data:`REGISTRATION_CHECKS`: totals, lines and their rates, tax ids, number and code) and
-refuses an invoice that fails any (:class:`ChecksFailed`): the face amount is
+refuses an invoice that fails any (:class:`ChecksFailed`), or whose seller or buyer tax id is no 18-character
+credit code (as the contract requires; a valid 15- or 20-character tax id of before 2015 fails its
+``seller.tax_id`` or ``buyer.tax_id`` here): the face amount is
 the invoice's total with tax, so a header total inflated past its lines would
 otherwise become the claim. A line whose tax could not be checked (``line.tax``
 skipped: marked taxed on the difference, no deduction given) is refused alike. It
@@ -39,6 +41,8 @@ from datetime import date
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+from chaincode.receivables import uscc
 
 from .checks import TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
 from .errors import InvoiceError
@@ -233,6 +237,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     ensure_reviewed(invoice, reviewed, "register it")
     report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
     failed, unchecked = _blocking(invoice, report)
+    failed += _not_credit_codes(invoice, failed)
     if failed:
         raise ChecksFailed(invoice.number, failed, unchecked)
     if not match.ok or match.invoice_number != invoice.number or match.po_number != po.number \
@@ -263,6 +268,24 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
         goods_receipts=(GoodsReceiptReference(po_number=po.number, receipt_number=receipt.number, part=part),),
         fingerprints=(invoice_fingerprint(invoice),),
     )
+
+
+def _not_credit_codes(invoice: Invoice, failed: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """The seller's and the buyer's tax ids that pass their check (``seller.tax_id``, ``buyer.tax_id``) but are no
+    unified social credit code, as failures of that check: the contract takes a registration's tax ids as credit
+    codes only (its own rule, :func:`chaincode.receivables.uscc.problem`), so a 15- or 20-character tax id of before
+    2015, valid on an invoice, would be refused there, after everything else here passed."""
+    already = {f.check for f in failed}
+    found = []
+    for party, tax_id in (("seller", invoice.seller.tax_id), ("buyer", invoice.buyer.tax_id)):
+        check = f"{party}.tax_id"
+        why = uscc.problem(tax_id)
+        if why is not None and check not in already:
+            found.append(Finding(check=check, status="fail", message=(
+                f"the {party}'s tax id {why}: a receivable is registered between parties named by their unified "
+                "social credit code (统一社会信用代码, 18 characters), and a tax id of before 2015 (15 or 20 "
+                f"characters) is none; have the invoice reissued with the {party}'s credit code")))
+    return tuple(found)
 
 
 def tax_left_unchecked(invoice: Invoice, finding: Finding) -> bool:
