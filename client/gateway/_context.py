@@ -82,7 +82,7 @@ class SigningIdentity:
     def __init__(self, identity: Identity, signer: Signer | None, hash: Hash) -> None:
         self.identity = identity
         self.signer = signer
-        self.hash = hash
+        self.hash = _callable_hash(hash)
         self.creator = identity.serialize()
         public_key = identity.certificate.public_key()
         # The order of the identity's ECDSA curve, for the low-S form of signatures made elsewhere; None for other keys.
@@ -91,7 +91,7 @@ class SigningIdentity:
         )
 
     def digest(self, message: bytes) -> bytes:
-        return self.hash(message)
+        return _hash_output(self.hash, self.hash(message))
 
     def sign(self, message: bytes) -> bytes:
         if self.signer is None:
@@ -99,7 +99,7 @@ class SigningIdentity:
                 "this Gateway has no signer: sign the object's digest elsewhere and "
                 "rebuild it with the Gateway's new_signed_* method"
             )
-        signature = _signer_output(self.signer, self.signer(self.hash(message)))
+        signature = _signer_output(self.signer, self.signer(self.digest(message)))
         if self._curve_order is not None and leading_der_signature(signature) is None:
             # Unlike a signature given to new_signed_*, this one is of this identity's ECDSA key, so it must be DER.
             raise ValueError(
@@ -130,6 +130,29 @@ class SigningIdentity:
         if numbers is None or numbers[1] >= self._curve_order:
             return signature  # not an ECDSA signature on this curve: the peer says what is wrong with it
         return low_s_der(*numbers, self._curve_order)
+
+
+def _callable_hash(hash: Hash) -> Hash:
+    """``hash``, when it can be called; a TypeError naming it otherwise. What it returns is checked where a
+    digest is made (``_hash_output``): trying it here would run the caller's function on a message of our own."""
+    if not callable(hash):
+        raise TypeError(f"hash must be a function from a message's bytes to its digest's bytes, such as "
+                        f"hashing.sha256, not {type(hash).__name__} {hash!r:.80}")
+    return hash
+
+
+def _hash_output(hash: Hash, returned) -> bytes:
+    """What ``hash`` returned, as bytes; a TypeError naming the hash when it is not bytes-like.
+
+    ``hashlib.sha256`` (a constructor) returns a hash object, which would otherwise become the ``digest``
+    handed to a signer and fail there with a TypeError naming no argument.
+    """
+    if isinstance(returned, (bytes, bytearray, memoryview)):
+        return bytes(returned)
+    raise TypeError(
+        f"hash {_named(hash)} returned {type(returned).__name__}, not the digest's bytes: give a function that "
+        "returns them, such as client.gateway.hashing.sha256 (hashlib.sha256 returns a hash object)"
+    )
 
 
 def _signer_output(signer: Signer, returned) -> bytes:

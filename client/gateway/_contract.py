@@ -16,7 +16,7 @@ from ._proposal import (
     function_name,
     organizations,
 )
-from ._retry import NO_RETRY, RetryPolicy
+from ._retry import NO_RETRY, RetryPolicy, check_retry
 from ._twins import Pause, Steps, awaiting, blocking
 from .errors import CommitError, CommitStatusError
 
@@ -143,6 +143,7 @@ class _ContractBase:
         ``retry`` policy (or the Gateway's default), conflicts listed in the
         policy are retried with a new proposal.
         """
+        check_retry(retry)
         policy = retry or self._retry
         # Each attempt builds a new proposal from these: read once, or a retry would find a generator spent.
         arguments = as_tuple(arguments, "arguments")

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import re
+import warnings
 from hashlib import sha256
 from pathlib import Path
 from typing import Sequence
 
 import grpc
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity, Timeouts
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
-from ._identity import Identity
+from ._identity import Identity, _is_encrypted, _public_bytes
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, check_retry
 from ._signer import Signer
 from ._transaction import Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
@@ -84,7 +88,7 @@ def connect(
     (see ``new_signed_proposal`` and friends). ``retry`` sets the default
     RetryPolicy of ``submit``; none by default.
     """
-    signing, tls_hash = _check_credentials(identity, signer, hash, client_certificate)
+    signing, tls_hash = _check_arguments(identity, signer, hash, client_certificate, timeouts, retry)
     transport = _transport(
         grpc, GrpcTransport, target, grpc_channel, transport, metadata,
         tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
@@ -125,8 +129,10 @@ def connect_async(
     ``submit()``, made first, has reached the orderer: its ``transaction_id`` finishes it via connect()).
     An event iterator checks its stream at its first read: a sync one (``__next__`` and no ``__anext__``)
     is cancelled unread, and that read and every later one raise the ValueError.
+    With a ``target``, called with no event loop running or set for this thread, it raises a RuntimeError once
+    its arguments are checked: the channel it opens belongs to the loop current when it is opened.
     """
-    signing, tls_hash = _check_credentials(identity, signer, hash, client_certificate)
+    signing, tls_hash = _check_arguments(identity, signer, hash, client_certificate, timeouts, retry)
     transport = _transport(
         grpc.aio, AsyncGrpcTransport, target, grpc_channel, transport, metadata,
         tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
@@ -262,11 +268,52 @@ def _channel_options(grpc_options: Sequence[tuple[str, object]]) -> dict[str, ob
     return options
 
 
-def _check_credentials(identity, signer, hash, client_certificate) -> tuple[SigningIdentity, bytes]:
-    """The signing identity and the TLS certificate hash, checked before any channel opens:
-    a bad argument then leaves no channel behind."""
+def _check_arguments(identity, signer, hash, client_certificate, timeouts, retry) -> tuple[SigningIdentity, bytes]:
+    """The signing identity and the TLS certificate hash, and the other arguments checked, before any channel
+    opens: a bad argument then leaves no channel behind, and is named now rather than at the first call."""
     tls_hash = _certificate_hash(_read(client_certificate)) if client_certificate is not None else b""
+    if timeouts is not None and not isinstance(timeouts, Timeouts):
+        raise TypeError(f"timeouts must be a Timeouts or None (the defaults), not {type(timeouts).__name__} "
+                        f"{timeouts!r:.80}: give e.g. timeouts=Timeouts(evaluate=10, endorse=30)")
+    check_retry(retry)
     return SigningIdentity(identity, signer, hash), tls_hash
+
+
+def _refuse_without_running_loop() -> None:
+    """A RuntimeError when no event loop runs and none is set for this thread (or the one set is closed): a
+    ``grpc.aio`` channel belongs to the loop current when it is opened, so one opened there would belong to a
+    loop of its own, and its first call, awaited in the loop that uses the gateway, fail with asyncio's
+    "attached to a different loop". A loop set and not yet running (``loop.run_until_complete``,
+    ``asyncio.Runner``) is the one the channel then works in."""
+    loop = _current_loop()
+    if loop is None or loop.is_closed():
+        raise RuntimeError(
+            "connect_async() was called with no event loop running or set for this thread: call it inside the "
+            "loop that will use the gateway (in an async function, e.g. `async with connect_async(...) as "
+            "gateway:`), or after asyncio.set_event_loop(loop) of the loop that will run it; or use connect()"
+        )
+
+
+def _current_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop, else the one set for this thread, else None; never a new one."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.14 deprecates the policy API
+        policy = asyncio.get_event_loop_policy()
+    per_thread = getattr(policy, "_local", None)
+    if per_thread is not None:
+        # The default policy's (and uvloop's) loop of this thread, read as it is: up to Python 3.11,
+        # get_event_loop() would make and set one without a warning.
+        return getattr(per_thread, "_loop", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # warned before a loop is made, from Python 3.12
+        try:
+            return asyncio.get_event_loop()
+        except (DeprecationWarning, RuntimeError):
+            return None
 
 
 def _context(transport, signing, tls_hash, timeouts, models, target) -> Context:
@@ -381,14 +428,59 @@ def _read(value: bytes | str | Path) -> bytes:
 
 def _certificate_hash(pem: bytes) -> bytes:
     """SHA-256 of the client TLS certificate (DER), which Fabric binds into Deliver requests."""
+    return sha256(_client_certificate(pem).public_bytes(serialization.Encoding.DER)).digest()
+
+
+def _client_certificate(pem: bytes) -> x509.Certificate:
     try:
-        certificate = x509.load_pem_x509_certificate(pem)
+        return x509.load_pem_x509_certificate(pem)
     except ValueError as error:
         raise ValueError(
             f"client_certificate is not a PEM X.509 certificate ({error}): give the client's TLS certificate "
             "(PEM bytes or text, or a file path); its key goes in client_key"
         ) from None
-    return sha256(certificate.public_bytes(serialization.Encoding.DER)).digest()
+
+
+def _check_tls_roots(pem: bytes) -> None:
+    """A ValueError naming tls_root_certificates when they hold no PEM certificate: gRPC would take them and
+    fail every call as UNAVAILABLE, like a peer that is down. Each PEM block is read alone, as gRPC reads a
+    bundle: one it cannot parse (a system bundle holds some cryptography warns about or refuses) leaves the
+    others to be used."""
+    blocks = _PEM_CERTIFICATE.findall(pem)
+    last_error = "no -----BEGIN CERTIFICATE----- block"
+    for block in blocks:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # CryptographyDeprecationWarning for a malformed but used one
+                x509.load_pem_x509_certificate(block)
+            return
+        except ValueError as error:
+            last_error = str(error)
+    raise ValueError(
+        f"tls_root_certificates are not PEM X.509 certificates ({last_error}): give the TLS CA certificates of "
+        "the network (PEM bytes or text, or a file path), such as its tlsca/*.pem"
+    )
+
+
+_PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.DOTALL)
+
+
+def _check_client_key(pem: bytes, certificate_pem: bytes) -> None:
+    """A ValueError naming client_key when it is not an unencrypted PEM private key, or not the key of
+    client_certificate: gRPC would take it and fail every call as UNAVAILABLE, like a peer that is down."""
+    if _is_encrypted(pem):
+        raise ValueError("client_key is an encrypted private key, and gRPC takes no key password: give it "
+                         "decrypted (`openssl pkey -in key.pem -out key.plain.pem` asks for the password)")
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
+        raise ValueError(
+            f"client_key is not a PEM private key ({error}): give the private key of client_certificate "
+            "(PEM bytes or text, or a file path)"
+        ) from None
+    if _public_bytes(key.public_key()) != _public_bytes(_client_certificate(certificate_pem).public_key()):
+        raise ValueError("client_key is not the key of client_certificate (their public keys differ): give the "
+                         "private key client_certificate was issued for")
 
 
 def _open_channel(grpc_module, target, *, insecure, root, certificate, key, server_name_override,
@@ -403,12 +495,23 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
                 "insecure=True cannot be combined with TLS certificates or a client key: leave out "
                 "tls_root_certificates, client_certificate and client_key, or leave out insecure to use TLS"
             )
-        return grpc_module.insecure_channel(target, options=options)
+        return _new_channel(grpc_module, grpc_module.insecure_channel, target, options=options)
     if (certificate is None) != (key is None):
         raise ValueError("mutual TLS needs both client_certificate and client_key")
-    credentials = grpc.ssl_channel_credentials(
-        root_certificates=_read(root) if root is not None else None,
-        private_key=_read(key) if key is not None else None,
-        certificate_chain=_read(certificate) if certificate is not None else None,
-    )
-    return grpc_module.secure_channel(target, credentials, options=options)
+    root, certificate, key = (_read(pem) if pem is not None else None for pem in (root, certificate, key))
+    # Checked here: gRPC takes any bytes, and a wrong one fails each call as UNAVAILABLE "Failed to create
+    # security handshaker", which reads as a peer that is down.
+    if root is not None:
+        _check_tls_roots(root)
+    if key is not None:
+        _check_client_key(key, certificate)
+    credentials = grpc.ssl_channel_credentials(root_certificates=root, private_key=key, certificate_chain=certificate)
+    return _new_channel(grpc_module, grpc_module.secure_channel, target, credentials, options=options)
+
+
+def _new_channel(grpc_module, open_channel, *arguments, **options):
+    """The channel ``open_channel`` opens, once every argument is checked; a ``grpc.aio`` one only in a running
+    event loop, to which it then belongs."""
+    if grpc_module is grpc.aio:
+        _refuse_without_running_loop()
+    return open_channel(*arguments, **options)

@@ -60,6 +60,19 @@ class RetryPolicy:
         return self.backoff * attempt
 
 
+def check_retry(retry) -> None:
+    """Refuse a ``retry`` that is neither None nor a RetryPolicy, naming what was given.
+
+    Taken, it would pass unnoticed while commits succeed, then replace the CommitError (its transaction ID,
+    validation code and block) with an AttributeError at the first conflict it was meant to retry.
+    """
+    if retry is None or isinstance(retry, RetryPolicy):
+        return
+    given = f"the class {retry.__name__} itself" if isinstance(retry, type) else f"{type(retry).__name__} {retry!r:.80}"
+    raise TypeError(f"retry must be a RetryPolicy or None, not {given}: give one made with its options, "
+                    "e.g. retry=RetryPolicy(max_attempts=3, backoff=0.2)")
+
+
 def validation_codes(codes) -> frozenset[int]:
     """``codes`` (a TxValidationCode number or name, or an iterable of them) as a frozenset of numbers.
 

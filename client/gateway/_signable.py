@@ -46,6 +46,11 @@ class Signable:
         An ECDSA signature is kept in its low-S form (``SigningIdentity.low_s``), which Fabric
         requires and a remote signer need not give.
         """
+        if signature is not None and not isinstance(signature, (bytes, bytearray, memoryview)):
+            raise TypeError(
+                f"signature must be the signature's bytes, not {type(signature).__name__}: decode a signature "
+                "passed on as text first (bytes.fromhex(...) for hex, base64.b64decode(...) for base64)"
+            )
         try:
             message = cls._message_type.FromString(data)
             problem = cls._problem(message)

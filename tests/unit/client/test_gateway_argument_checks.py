@@ -1,0 +1,356 @@
+"""Arguments of the wrong kind are refused where they are given, naming them: connect()'s retry, timeouts and
+hash, a submit's retry, a rebuilt request's signature, and the TLS roots and client key of the channel connect()
+opens. Taken, each would surface later as an error naming nothing (an AttributeError in place of the CommitError a
+retry was meant for, a TLS handshake failure that reads as a peer that is down)."""
+
+import asyncio
+import hashlib
+import warnings
+from pathlib import Path
+from unittest.mock import MagicMock
+
+import grpc
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from fabric_protos.peer import transaction_pb2
+
+from client.gateway import CommitError, RetryPolicy, Timeouts, connect, connect_async, private_key_signer
+from .gateway_fakes import AsyncFakeTransport, FakeTransport, key_pem, make_key_and_cert
+
+CHANNEL = "receivables-channel"
+NOT_A_POLICY = pytest.mark.parametrize(
+    "retry, named",
+    [(3, "int 3"), (RetryPolicy, "the class RetryPolicy itself"), ({"max_attempts": 3}, "dict {'max_attempts': 3}")],
+    ids=["int", "the class", "dict"],
+)
+
+
+def _connect_sync(**options):
+    return connect(**options)
+
+
+def _connect_async(**options):
+    async def inside_a_loop():
+        return connect_async(**options)
+
+    return asyncio.run(inside_a_loop())
+
+
+FAMILIES = pytest.mark.parametrize("connect_with", [_connect_sync, _connect_async], ids=["sync", "async"])
+
+
+def _over_fake(connect_with, credentials, transport, **options):
+    key, identity = credentials
+    given = transport if connect_with is _connect_sync else AsyncFakeTransport(transport)
+    return connect_with(identity=identity, signer=private_key_signer(key), transport=given, **options)
+
+
+def _submitted(gateway, **options):
+    """The result of submit_transaction("Settle") through ``gateway``, sync or async."""
+    call = gateway.get_network(CHANNEL).get_contract("receivables").submit_transaction("Settle", **options)
+    if not asyncio.iscoroutine(call):
+        return call
+
+    async def awaited():
+        return await call
+
+    return asyncio.run(awaited())
+
+
+@NOT_A_POLICY
+@FAMILIES
+def test_a_retry_that_is_not_a_retry_policy_is_refused_at_connect(credentials, connect_with, retry, named):
+    with pytest.raises(TypeError, match=rf"^retry must be a RetryPolicy or None, not {named}: .*RetryPolicy\(max_attempts"):
+        _over_fake(connect_with, credentials, FakeTransport(), retry=retry)
+
+
+@NOT_A_POLICY
+@FAMILIES
+def test_a_retry_that_is_not_a_retry_policy_is_refused_at_submit_before_anything_is_sent(
+    credentials, connect_with, retry, named
+):
+    transport = FakeTransport()
+    gateway = _over_fake(connect_with, credentials, transport)
+    with pytest.raises(TypeError, match=rf"^retry must be a RetryPolicy or None, not {named}: "):
+        _submitted(gateway, retry=retry)
+    assert transport.calls == []
+
+
+@FAMILIES
+def test_a_retry_policy_still_retries_a_conflict_and_its_last_attempt_raises_the_commit_error(credentials, connect_with):
+    transport = FakeTransport()
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT]
+    gateway = _over_fake(connect_with, credentials, transport, retry=RetryPolicy(max_attempts=2))
+    with pytest.raises(CommitError) as caught:
+        _submitted(gateway)
+    assert caught.value.validation_code == transaction_pb2.MVCC_READ_CONFLICT
+    assert len(transport.requests("submit")) == 2
+
+
+@pytest.mark.parametrize("timeouts, named", [(30, "int 30"), ({"endorse": 60}, "dict {'endorse': 60}")], ids=["int", "dict"])
+@FAMILIES
+def test_timeouts_that_are_not_a_timeouts_are_refused_at_connect(credentials, connect_with, timeouts, named):
+    with pytest.raises(TypeError, match=rf"^timeouts must be a Timeouts or None \(the defaults\), not {named}: .*Timeouts\("):
+        _over_fake(connect_with, credentials, FakeTransport(), timeouts=timeouts)
+
+
+def test_timeouts_given_as_a_timeouts_are_taken(credentials):
+    transport = FakeTransport()
+    gateway = _over_fake(_connect_sync, credentials, transport, timeouts=Timeouts(evaluate=9))
+    gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get")
+    assert transport.calls[0][2] == 9
+
+
+@FAMILIES
+def test_a_hash_that_does_not_return_bytes_is_refused_naming_it_at_its_first_digest(credentials, connect_with):
+    # hashlib.sha256 makes a hash object: every digest handed to a signer would be one
+    gateway = _over_fake(connect_with, credentials, FakeTransport(), hash=hashlib.sha256)
+    with pytest.raises(TypeError, match=r"^hash \S*sha256 returned \w+, not the digest's bytes: .*hashing\.sha256"):
+        _submitted(gateway)
+
+
+@pytest.mark.parametrize("as_returned", [bytes, bytearray, memoryview])
+@FAMILIES
+def test_a_hash_returning_bytes_like_is_taken_and_not_tried_at_connect(credentials, connect_with, as_returned):
+    hashed = []
+
+    def bytes_like_sha256(message):
+        hashed.append(message)
+        return as_returned(hashlib.sha256(message).digest())
+
+    transport = FakeTransport()
+    gateway = _over_fake(connect_with, credentials, transport, hash=bytes_like_sha256)
+    assert hashed == []  # the caller's function runs only on the caller's messages
+    _submitted(gateway)
+    assert hashed and b"" not in hashed
+
+
+def test_a_hash_that_is_not_a_function_is_refused_at_connect(credentials):
+    with pytest.raises(TypeError, match=r"^hash must be a function .* not str 'sha256'"):
+        _over_fake(_connect_sync, credentials, FakeTransport(), hash="sha256")
+
+
+def test_a_signature_given_as_text_is_refused_naming_the_signature(credentials):
+    key, identity = credentials
+    gateway = connect(identity=identity, transport=FakeTransport())
+    proposal = gateway.get_network(CHANNEL).get_contract("receivables").new_proposal("Get")
+    signature = private_key_signer(key)(proposal.digest)
+    with pytest.raises(TypeError, match=r"^signature must be the signature's bytes, not str: .*bytes\.fromhex"):
+        gateway.new_signed_proposal(proposal.bytes, signature.hex())
+    # bytes-like signatures are taken, as before
+    assert gateway.new_signed_proposal(proposal.bytes, bytearray(signature)).signature
+
+
+# ---------------------------------------------------------------- the TLS material of the channel connect() opens
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """The channels connect() and connect_async() open (stand-ins: none is really opened)."""
+    channels = []
+
+    def open_channel(*args, **kwargs):
+        channels.append(args)
+        return MagicMock()
+
+    for module in (grpc, grpc.aio):
+        monkeypatch.setattr(module, "secure_channel", open_channel)
+        monkeypatch.setattr(module, "insecure_channel", open_channel)
+    return channels
+
+
+@pytest.fixture
+def tls():
+    """Right mutual TLS material: the peer's CA certificate, the client's certificate and its key."""
+    _, ca_cert = make_key_and_cert("tlsca.org1.example.com")
+    client_key, client_cert = make_key_and_cert("user1@org1")
+    return {"tls_root_certificates": ca_cert, "client_certificate": client_cert, "client_key": key_pem(client_key)}
+
+
+def _tls_connect(connect_with, credentials, **tls):
+    key, identity = credentials
+    return connect_with(target="127.0.0.1:7051", identity=identity, signer=private_key_signer(key), **tls)
+
+
+@FAMILIES
+def test_right_tls_material_opens_the_channel(credentials, opened, tls, connect_with, tmp_path):
+    _tls_connect(connect_with, credentials, **tls)
+    for name, pem in tls.items():  # as file paths too
+        (tmp_path / name).write_bytes(pem)
+    _tls_connect(connect_with, credentials, **{name: str(tmp_path / name) for name in tls})
+    assert len(opened) == 2
+
+
+@FAMILIES
+def test_tls_roots_that_are_not_certificates_are_refused_before_a_channel_opens(credentials, opened, tls, connect_with):
+    with pytest.raises(ValueError, match=r"^tls_root_certificates are not PEM X.509 certificates .*the TLS CA"):
+        _tls_connect(connect_with, credentials, **{**tls, "tls_root_certificates": tls["client_key"]})
+    assert opened == []
+
+
+@pytest.mark.parametrize(
+    "wrong_key, message",
+    [
+        (lambda tls: tls["client_certificate"], r"^client_key is not a PEM private key \(.*\): give the private key"),
+        (lambda tls: key_pem(make_key_and_cert("other")[0]),
+         r"^client_key is not the key of client_certificate \(their public keys differ\)"),
+        (lambda tls: serialization.load_pem_private_key(tls["client_key"], None).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(b"pw")),
+         r"^client_key is an encrypted private key, and gRPC takes no key password"),
+    ],
+    ids=["the certificate", "another certificate's key", "encrypted"],
+)
+@FAMILIES
+def test_a_client_key_that_is_not_the_certificates_key_is_refused_before_a_channel_opens(
+    credentials, opened, tls, connect_with, wrong_key, message
+):
+    with pytest.raises(ValueError, match=message):
+        _tls_connect(connect_with, credentials, **{**tls, "client_key": wrong_key(tls)})
+    assert opened == []
+
+
+# ---------------------------------------------------------------- connect_async outside an event loop
+
+
+def test_connect_async_to_a_target_with_no_loop_running_or_set_is_refused_before_a_channel_opens(credentials, opened):
+    # a grpc.aio channel opened there belongs to another loop than the one that awaits its calls
+    key, identity = credentials
+    asyncio.set_event_loop(None)
+    with pytest.raises(RuntimeError, match=r"^connect_async\(\) was called with no event loop running or set for "
+                                           r"this thread: call it inside the loop that will use the gateway"):
+        connect_async("127.0.0.1:7051", identity=identity, signer=private_key_signer(key), insecure=True)
+    assert opened == []
+    _connect_async(target="127.0.0.1:7051", identity=identity, signer=private_key_signer(key), insecure=True)
+    assert len(opened) == 1
+
+
+def test_connect_async_over_a_transport_of_the_callers_may_be_called_before_the_loop_runs(credentials):
+    # nothing of the client's is bound to a loop then: the transport is the caller's
+    key, identity = credentials
+    gateway = connect_async(identity=identity, signer=private_key_signer(key), transport=AsyncFakeTransport(FakeTransport()))
+
+    async def evaluate():
+        return await gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get")
+
+    assert asyncio.run(evaluate()) == b"result"
+
+
+@pytest.fixture
+def set_loop():
+    """An event loop set for this thread and not yet running; unset and closed afterwards."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield loop
+    asyncio.set_event_loop(None)
+    loop.close()
+
+
+def test_connect_async_to_a_target_with_a_loop_set_and_not_yet_running_opens_the_channel(credentials, opened, set_loop):
+    # loop.run_until_complete(...) after it, or asyncio.Runner after get_loop(): grpc.aio binds to that loop
+    key, identity = credentials
+    gateway = connect_async("127.0.0.1:7051", identity=identity, signer=private_key_signer(key), insecure=True)
+    assert len(opened) == 1 and gateway is not None
+
+
+def test_connect_async_with_the_loop_set_closed_is_refused(credentials, opened, set_loop):
+    key, identity = credentials
+    set_loop.close()
+    with pytest.raises(RuntimeError, match=r"^connect_async\(\) was called with no event loop running or set"):
+        connect_async("127.0.0.1:7051", identity=identity, signer=private_key_signer(key), insecure=True)
+    assert opened == []
+
+
+def test_a_gateway_made_with_a_loop_set_evaluates_in_it(credentials, set_loop):
+    # a real grpc.aio channel to a real (sync) gRPC server: the channel is used in the loop it was opened with
+    from concurrent import futures
+    from fabric_protos.gateway import gateway_pb2
+    from fabric_protos.peer import proposal_response_pb2
+
+    def evaluate(request, context):
+        response = proposal_response_pb2.Response(status=200, payload=b"ok")
+        return gateway_pb2.EvaluateResponse(result=response).SerializeToString()
+
+    handler = grpc.method_handlers_generic_handler(
+        "gateway.Gateway", {"Evaluate": grpc.unary_unary_rpc_method_handler(evaluate)})
+    server = grpc.server(futures.ThreadPoolExecutor(2))
+    server.add_generic_rpc_handlers((handler,))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        key, identity = credentials
+        gateway = connect_async(f"127.0.0.1:{port}", identity=identity, signer=private_key_signer(key), insecure=True)
+
+        async def evaluated():
+            async with gateway:
+                return await gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get")
+
+        assert set_loop.run_until_complete(evaluated()) == b"ok"
+    finally:
+        server.stop(None)
+
+
+# ---------------------------------------------------------------- forms of TLS material gRPC takes
+
+# A secp112r1 key (SEC1): a PEM private key cryptography cannot load.
+SECP112R1_KEY = b"""-----BEGIN EC PRIVATE KEY-----
+MD4CAQEEDpHHT4A7fJKwb0Ie62UKoAcGBSuBBAAGoSADHgAEvr6PULOoW5D7q7n2
+6KpXDoJOEVt95nzTWgHuHQ==
+-----END EC PRIVATE KEY-----
+"""
+SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+
+
+def _unparsable_certificate_block() -> bytes:
+    return b"-----BEGIN CERTIFICATE-----\nMIIBdTCCARugAwIBAgIUU7F/SE7ZnM4Gpvpc\n-----END CERTIFICATE-----\n"
+
+
+@pytest.mark.parametrize(
+    "roots",
+    [
+        lambda tls: tls["tls_root_certificates"] + make_key_and_cert("tlsca.org2.example.com")[1],
+        lambda tls: _unparsable_certificate_block() + tls["tls_root_certificates"],
+    ],
+    ids=["two CAs", "a block that does not parse before a good one"],
+)
+@FAMILIES
+def test_a_bundle_of_roots_is_taken_when_a_certificate_in_it_parses(credentials, opened, tls, connect_with, roots):
+    _tls_connect(connect_with, credentials, **{**tls, "tls_root_certificates": roots(tls)})
+    assert len(opened) == 1
+
+
+@pytest.mark.skipif(not SYSTEM_BUNDLE.exists(), reason="no system CA bundle here")
+def test_the_system_bundle_is_taken_without_a_warning(credentials, opened, tls):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _tls_connect(_connect_sync, credentials, **{**tls, "tls_root_certificates": SYSTEM_BUNDLE.read_bytes()})
+    assert len(opened) == 1
+
+
+def test_roots_whose_only_block_does_not_parse_are_refused(credentials, opened, tls):
+    with pytest.raises(ValueError, match=r"^tls_root_certificates are not PEM X.509 certificates"):
+        _tls_connect(_connect_sync, credentials, **{**tls, "tls_root_certificates": _unparsable_certificate_block()})
+    assert opened == []
+
+
+@pytest.mark.parametrize(
+    "private_key, form",
+    [
+        (lambda: ec.generate_private_key(ec.SECP256R1()), serialization.PrivateFormat.TraditionalOpenSSL),  # SEC1
+        (lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
+         serialization.PrivateFormat.TraditionalOpenSSL),  # PKCS#1
+    ],
+    ids=["EC SEC1", "RSA PKCS#1"],
+)
+def test_client_keys_in_other_forms_are_taken(credentials, opened, tls, private_key, form):
+    key = private_key()
+    _, certificate = make_key_and_cert("user1@org1", key=key)
+    pem = key.private_bytes(serialization.Encoding.PEM, form, serialization.NoEncryption())
+    _tls_connect(_connect_sync, credentials, **{**tls, "client_certificate": certificate, "client_key": pem})
+    assert len(opened) == 1
+
+
+def test_a_client_key_on_a_curve_cryptography_does_not_support_is_refused_naming_it(credentials, opened, tls):
+    with pytest.raises(ValueError, match=r"^client_key is not a PEM private key \(.*not supported\): give the"):
+        _tls_connect(_connect_sync, credentials, **{**tls, "client_key": SECP112R1_KEY})
+    assert opened == []
