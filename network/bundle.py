@@ -313,7 +313,7 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     What it needs is checked before `out` is touched, and the bundle is built in a folder next to it that
     only its owner can read (it holds the org's private keys) and renamed into place once complete: a
     failure leaves the earlier bundle as it was and nothing half-written."""
-    out = _real_folder(out)
+    out = real_folder(out)
     topology = membership.effective(topology, data_root).on_hosts()
     org = topology.org(org_name)
     oo = topology.orderer_org
@@ -343,10 +343,11 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     return bundle
 
 
-def _real_folder(out: Path) -> Path:
-    """The folder `out` names, absolute and with its symbolic links followed: the bundle is built beside it and
-    swapped in by renames, which would move a link itself (leaving its target untouched), or, for `.`, try to
-    rename the current folder from inside it."""
+def real_folder(out: Path, option: str = "--out") -> Path:
+    """The folder `out` (given as `option`) names, absolute and with its symbolic links followed: the bundle is built
+    beside it and swapped in by renames, which would move a link itself (leaving its target untouched), or, for `.`,
+    try to rename the current folder from inside it; and the connection profile's paths, written under it, are
+    rebased from it to the install root."""
     if not Path(out).is_absolute():
         try:
             os.getcwd()
@@ -357,7 +358,7 @@ def _real_folder(out: Path) -> Path:
     try:
         return Path(out).resolve()
     except (OSError, RuntimeError) as exc:      # a loop of links (RuntimeError before Python 3.13)
-        raise NetworkError(f"{out} cannot be resolved to a folder ({exc}): choose another --out") from None
+        raise NetworkError(f"{out} cannot be resolved to a folder ({exc}): choose another {option}") from None
 
 
 def _remove(path: Path) -> None:

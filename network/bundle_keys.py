@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .bundle import MANIFEST, Bundle, copy_own_keys, finish, keys_missing_note
+from .bundle import MANIFEST, Bundle, copy_own_keys, finish, keys_missing_note, real_folder
 from .bundle_host import read_network
 from .crypto import OrgCrypto, issued_by, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
@@ -27,7 +27,8 @@ class AdoptKeysError(NetworkError):
 
 def adopt_keys(bundle_root: Path, keys_root: Path) -> Bundle:
     """Put the org's own identities from keys_root into the bundle at bundle_root; the completed bundle."""
-    bundle_root, keys_root = Path(bundle_root), Path(keys_root)
+    # absolute, as bundle.write has it: finish rebases the connection profile's paths from it to the install root
+    bundle_root, keys_root = real_folder(bundle_root, "--bundle"), Path(keys_root)
     doc, topology = read_network(bundle_root)
     org = topology.org(doc["org"])
     keys, mine = org_crypto(keys_root, org.name, org.domain), org_crypto(bundle_root, org.name, org.domain)

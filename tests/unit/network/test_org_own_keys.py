@@ -166,6 +166,32 @@ def test_the_bundle_comes_without_the_keys_and_the_company_puts_its_own_in(compa
                                       "chaincode/receivables/bank2/chaincode.env"}
 
 
+def test_adopt_keys_from_inside_the_bundle_names_files_under_the_install_root(company, keyless_bundle,
+                                                                              monkeypatch):
+    """`--bundle .`, as `org bundle` and `--bundle <path>` write them: the profile is used where the bundle is
+    unpacked, from any folder."""
+    profile_path = keyless_bundle / "profiles" / "bank2.json"
+    written = json.loads(profile_path.read_text())
+    monkeypatch.chdir(keyless_bundle)
+    result = CliRunner().invoke(host_group, ["adopt-keys", "--bundle", ".", "--keys", str(company.root), "--json"])
+    assert result.exit_code == 0, result.output
+    adopted = json.loads(profile_path.read_text())
+    assert adopted["peers"] == written["peers"] and adopted["orderers"] == written["orderers"]
+    files = files_named(adopted)
+    assert f"{bundle.DEFAULT_INSTALL_ROOT}/crypto/bank2/tlsca/tlsca.pem" in files
+    assert any(f.endswith("_sk") for f in files)                   # the admin's key, adopted
+    assert all(f.startswith(f"{bundle.DEFAULT_INSTALL_ROOT}/crypto/") for f in files), files
+
+
+def files_named(document) -> list[str]:
+    """Every file a connection profile names (its values under crypto/)."""
+    if isinstance(document, dict):
+        return [f for value in document.values() for f in files_named(value)]
+    if isinstance(document, list):
+        return [f for value in document for f in files_named(value)]
+    return [document] if isinstance(document, str) and "crypto/" in document else []
+
+
 def test_adopted_keys_and_the_package_are_their_owners_alone_in_a_bundle_others_can_list(company, keyless_bundle):
     """Unpacked at /var/recfin (0755) under umask 022; a key the company's folder holds readable by others (copied
     there loosely) is still its owner's alone in the bundle, as is the package carrying the peers' client key."""
