@@ -252,7 +252,8 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
     installed and approved for the org at its committed sequence.
 
     With --definition the org made its own keys on its own host (`recfin org keys`): the update is
-    computed from the certificates in that file (refused unless each chains to the org's own CA) and
+    computed from the certificates in that file (refused unless each chains to the org's own CA, and
+    where one is the CA of an org already in the channel) and
     written with --update-out, to go on with `recfin org sign` and `recfin org submit --channel-only`;
     the company starts its node from its bundle.
 

@@ -402,7 +402,21 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
         })
     except ValidationError as exc:
         raise TopologyError(format_validation_error(f"org {name}", exc)) from None
+    if clash := _host_clash(topology, spec):
+        host, owner = clash
+        raise NetworkError(f"an org named {name} cannot join: its host {host} (named after its domain {domain}) is "
+                           f"{owner}'s. Choose another name")
     return _fitting(topology, spec)
+
+
+def _host_clash(topology: Topology, org: PeerOrgSpec) -> tuple[str, str] | None:
+    """A hostname of the org's peers or chaincode server that an org of the topology has already, and that org's
+    name; None when none has."""
+    grown = topology.model_copy(update={"orgs": [*topology.orgs, org]})     # not validated: the clash is the point
+    taken = {node.hostname: node.org_name for node in grown.nodes() if node.org_name != org.name}
+    taken |= {grown.chaincode_server_host(o): o.name for o in topology.orgs}
+    own = [*(node.hostname for node in grown.peers(org.name)), grown.chaincode_server_host(org)]
+    return next(((host, taken[host]) for host in own if host in taken), None)
 
 
 def with_address(org: PeerOrgSpec, address: str | None, given_as: str = "`address:`") -> PeerOrgSpec:

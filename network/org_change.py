@@ -22,13 +22,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
 from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
 from . import channel_config, config_policy, config_signing, configtx, crl, membership
 from .crypto import org_crypto
 from .errors import NetworkError, TopologyError
-from .org_definition import decode_anchor_peers, decode_msp, org_group
+from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
 from .org_definition_file import OrgDefinition, write_public_msp
 from .topology import PeerOrgSpec, Topology, org_name_too_long
 
@@ -251,6 +254,64 @@ def sign_and_check(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpda
     return signatures, config_policy.evaluate(current, config_signing.envelope(update, list(signatures.values())))
 
 
+def check_cas_its_own(msp: OrgMsp, current: configtx_pb2.Config, topology: Topology, remedy: str,
+                      joining_id: str | None = None) -> None:
+    """Refused (OrgChangeError, ending with remedy) when a CA certificate of a joining org's MSP is a CA of an org
+    already in the channel (an application or orderer org): the same certificate, or one of its subject and public
+    key, which verifies what that CA issued as well. Those certificates are public (every bundle holds them), and
+    with one the joining MSP would take that org's identities for its own: that org's admin would sign config
+    updates as both orgs, two votes of one company. A CA certificate of the joining MSP that does not load is
+    refused too: what it would verify cannot be told. joining_id: the ID the org joins under (its group's key in the
+    update), msp.msp_id where None; topology names the channel's orgs in the refusal."""
+    joining_id = msp.msp_id if joining_id is None else joining_id
+    names = {o.msp_id: o.name for o in [topology.orderer_org, *topology.orgs]}
+    channel = {owner: _ca_certificates(theirs) for owner, theirs in config_policy.org_msps(current).items()
+               if owner != joining_id}
+    for kind, cert in _ca_certificates(msp, remedy):
+        for owner, cas in channel.items():
+            theirs = next((their_kind for their_kind, ca in cas if _same_ca(cert, ca)), None)
+            if theirs is not None:
+                who = f"{names[owner]} ({owner})" if owner in names else owner
+                raise OrgChangeError(f"{msp.msp_id}'s {kind} certificate ({cert.subject.rfc4514_string()}) is the "
+                                     f"{theirs} of {who}, an org of the channel: {msp.msp_id} would take {owner}'s "
+                                     f"identities for its own, so {owner}'s admin would sign config updates as both "
+                                     f"orgs. {remedy}")
+
+
+def _ca_certificates(msp: OrgMsp, refusal_remedy: str | None = None) -> list[tuple[str, x509.Certificate]]:
+    """Each CA certificate the MSP trusts, with what it is to the org. One that does not load (its subject and key
+    are read here: cryptography parses them only when asked) is refused with refusal_remedy, for a joining org's
+    MSP; else passed over: a channel org's MSP is one Fabric took, and one certificate of it this host cannot read
+    must not stop every org from joining."""
+    conf = msp.config
+    intermediates, tls_intermediates = ((), ()) if conf is None else (conf.intermediate_certs,
+                                                                      conf.tls_intermediate_certs)
+    listed = (("CA", msp.root_certs), ("intermediate CA", intermediates),
+              ("TLS CA", msp.tls_root_certs), ("TLS intermediate CA", tls_intermediates))
+    out = []
+    for kind, pems in listed:
+        for number, pem in enumerate(pems, 1):
+            try:
+                cert = x509.load_pem_x509_certificate(pem)
+                cert.subject, cert.public_key()
+            except (ValueError, UnsupportedAlgorithm) as exc:
+                if refusal_remedy is None:
+                    continue
+                raise OrgChangeError(f"{msp.msp_id}'s {kind} certificate number {number} (of {len(pems)}) does not "
+                                     f"load ({exc}): whose identities it would take for {msp.msp_id}'s cannot be "
+                                     f"told. {refusal_remedy}") from None
+            out.append((kind, cert))
+    return out
+
+
+def _same_ca(one: x509.Certificate, other: x509.Certificate) -> bool:
+    """Whether two CA certificates verify the same certificates: one subject and one key (a copy of a CA signed
+    again by another root, as an intermediate, is still that CA)."""
+    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return one.subject == other.subject and \
+        one.public_key().public_bytes(*spki) == other.public_key().public_bytes(*spki)
+
+
 def addressed_like_channel(topology: Topology, current: configtx_pb2.Config) -> Topology:
     """The topology addressed the way the channel's anchor peers are, so the new org's anchor peer is
     one the others' peers can dial: by hostname where every anchor peer of the channel is one (compose,
@@ -288,6 +349,9 @@ def plan_add(topology: Topology, data_root: Path, current: configtx_pb2.Config, 
                              f"{org.msp_id}, its admins' too, so they could sign no change of its group, that CRL's "
                              f"replacement included. Replace it in {crls} with one that carries its CA's key "
                              f"identifier (as `recfin org user revoke` writes them), then run this again")
+    folder = org_crypto(org_root or data_root, org.name, org.domain).root
+    check_cas_its_own(decode_msp(group), current, topology, f"{org.name} needs a CA of its own: move {folder} out "
+                                                            f"of the data folder and run this again, which makes one")
     desired = channel_config.with_org(current, org.msp_id, group)
     update = channel_config.compute_update(topology.channel, current, desired)
     carry_org(update, "add", org)
@@ -329,6 +393,9 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
         raise OrgChangeError(f"{spec.name} as its definition gives it does not fit the network as this host knows "
                              f"it ({exc}): its company writes the definition again with `recfin org keys --topology` "
                              f"and the network's current topology.yaml (every bundle holds one)") from None
+    check_cas_its_own(OrgMsp(spec.msp_id, (definition.ca_cert,), (definition.tlsca_cert,), definition.node_ous),
+                      current, topology, f"{spec.name}'s company makes a CA of its own with `recfin org keys` and "
+                                         f"sends the definition it writes")
     with tempfile.TemporaryDirectory() as tmp:
         write_public_msp(org_crypto(Path(tmp), spec.name, spec.domain), definition.ca_cert, definition.tlsca_cert,
                          definition.node_ous)

@@ -69,8 +69,8 @@ from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError, ToolError, first_few
 from .lifecycle import Definition, Lifecycle, committed_endorsement_policy
 from .nodeconfig import orderer_tls_ca, peer_admin_env
-from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, parties_of,
-                         plan_add, plan_add_defined, plan_remove, removed_members)
+from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows,
+                         check_cas_its_own, parties_of, plan_add, plan_add_defined, plan_remove, removed_members)
 from .org_definition import PolicySyntaxError, decode_msp
 from .org_definition import signature_policy as compiled_policy
 from .org_definition_file import OrgDefinition, write_msp_of
@@ -977,8 +977,7 @@ class OrgMembership:
             if checked.applied:
                 raise OrgChangeError(f"the channel config already has the update in {path} ({checked.msp_id} "
                                      f"{'added' if checked.action == 'add' else 'removed'}): nothing to sign")
-            if checked.org is not None:
-                self._check_name_fits(checked, checked.org)
+            self._check_joining(checked, checked.org)
             signed = config_signing.add_signature(checked.envelope, config_signing.load_admin(admin.msp_dir,
                                                                                                admin.org.msp_id))
             if not signed.valid:
@@ -1013,7 +1012,7 @@ class OrgMembership:
                                      f"not see it through: submit as an admin of an org that stays")
             submitter = self._file_submitter(update_envelope, checked.msp_id, None, None)
         org = self._org_of(checked)
-        self._check_name_fits(checked, org)
+        self._check_joining(checked, org)
         keys_here = self._check_keys_here(checked, org, update, channel_only)
         if signature_policy is not None and (adding or channel_only):
             raise OrgChangeError("--signature-policy is for a removal whose chaincode is deployed again here "
@@ -1100,13 +1099,29 @@ class OrgMembership:
                              f"submit as your org's admin with --as ORG (its MSP folder with --msp-dir), "
                              f"or from your bundle with --bundle")
 
-    @staticmethod
-    def _check_name_fits(checked: UpdateFileCheck, org: PeerOrgSpec) -> None:
-        """An org still to come in is held to MAX_ORG_NAME however its file was written (an older recfin did not
-        hold names to it); one the channel already has keeps its name."""
-        if checked.action == "add" and not checked.applied and (problem := org_name_too_long(org.name)):
+    def _check_joining(self, checked: UpdateFileCheck, org: PeerOrgSpec | None) -> None:
+        """An org still to come in is held, however its file was written, to MAX_ORG_NAME (an older recfin did not
+        hold names to it; org None: the file carries no spec), to an MSP named as its group is (the name Fabric knows
+        it by) and to CAs of its own (check_cas_its_own); one the channel already has keeps its name and CAs."""
+        if checked.action != "add" or checked.applied:
+            return
+        if org is not None and (problem := org_name_too_long(org.name)):
             raise OrgChangeError(f"{org.name} ({org.msp_id}) cannot join: {problem}: the company chooses a shorter "
                                  f"name with `recfin org keys` and the update is written again")
+        update = configtx_pb2.ConfigUpdate.FromString(checked.envelope.config_update)
+        added = decode_msp(update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id])
+        if added.msp_id != checked.msp_id:
+            # Fabric knows an org by the name inside its MSP value, not by its group's key
+            whose = (f", the MSP ID of {self._name_of(added.msp_id) or 'an org'} of the channel: {checked.msp_id} "
+                     f"would take its identities for its own"
+                     if added.msp_id in config_policy.org_msps(checked.current) else "")
+            raise OrgChangeError(f"the update in {checked.path} adds the group {checked.msp_id} with an MSP named "
+                                 f"{added.msp_id}{whose}. Sign and submit none of it: the update is written again "
+                                 f"from the definition the company sends (`recfin org add --definition`)")
+        check_cas_its_own(added, checked.current, self.topology,
+                          f"Sign and submit none of {checked.path}: the company makes a CA of its own with `recfin "
+                          f"org keys`, and the update is written again from the definition it sends",
+                          joining_id=checked.msp_id)
 
     def _org_of(self, checked: UpdateFileCheck) -> PeerOrgSpec:
         """The spec of the org the update adds or removes: this network's own for an org it has, else the
