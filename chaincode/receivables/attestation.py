@@ -120,6 +120,18 @@ def newest_by_attester(attestations: list[InvoiceAttestation]) -> dict[str, Newe
     return {a.attester: Newest.of(a) for a in _each_attesters_newest(attestations)}
 
 
+def past_newest(a: InvoiceAttestation, newest: Newest | None) -> bool:
+    """Whether ``a`` stands past ``newest``, its attester's newest attestation of the invoice as its own
+    ``recfin.attestation-last`` entry keeps it (None: there is none): dated after it, or at its time but another
+    record. Each attestation writes that entry, under its attester's org, so no attestation of that attester wrote
+    ``a``: a new key, which the chaincode-level policy lets any two orgs write in its name. A registration does not
+    count it (``Store.attestations_kept``)."""
+    if newest is None:
+        return False
+    at, newest_at = attested_time(a), as_time(newest.at)
+    return at > newest_at or (at == newest_at and a.id != newest.attestation_id)
+
+
 def order_problem(a: InvoiceAttestation, newest: Newest | None) -> RuleViolation | None:
     """Why ``a`` may not be recorded after ``newest``, its attester's newest attestation of the invoice on the ledger
     (None: there is none), or None when it may: its time must be after that one's.

@@ -878,7 +878,9 @@ class ReceivablesContract(Contract):
                     invoiced_before=0 if entry is None else entry.invoiced)})
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
-                why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint),
+                # not those two orgs wrote in an attester's name after its newest (Store.attestations_kept)
+                kept = await s.store.attestations_kept(inv.fingerprint)
+                why = attestation.registration_problem(self.config, inv, kept,
                                                        creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id,
                                                        registered_at=s.now)
                 if why is not None:
@@ -889,15 +891,17 @@ class ReceivablesContract(Contract):
                        outstanding=req.face_amount, currency=req.currency, issue_date=req.issue_date,
                        due_date=req.due_date, invoices=invoices, contract_hash=req.contract_hash,
                        goods_receipts=receipts, root_id=rid, last=s.action("RegisterReceivable", creditor.uscc))
+        # each entry under the orgs the claim's key gets (Store.put_receivable): its debtor's and its creditor's
         for fp in fps:
-            await s.store.put_fingerprint(fp, rid)
+            await s.store.put_fingerprint(fp, r)
         for gr, entry in zip(receipts, held):
             if gr.part is None:
-                await s.store.put_goods_receipt(gr.receipt_key, rid)
+                await s.store.put_goods_receipt(gr.receipt_key, r)
                 continue
+            first_part = entry is None
             entry = entry or GoodsReceiptEntry(receipt_key=gr.receipt_key, received=gr.part.received)
             await s.store.put_goods_receipt_entry(entry.model_copy(update={"parts": [
-                *entry.parts, ReceiptPartHeld(receivable_id=rid, invoiced=gr.part.invoiced)]}))
+                *entry.parts, ReceiptPartHeld(receivable_id=rid, invoiced=gr.part.invoiced)]}), r, new=first_part)
         await s.store.put_receivable(r, None)
         s.emit(events.RECEIVABLE_REGISTERED, rid, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount,
                currency=r.currency, due_date=r.due_date)
@@ -1872,7 +1876,10 @@ class ReceivablesContract(Contract):
         write: an org the key names that is no longer due (a regulator org the configuration replaced, say) is
         dropped, but only with its own endorsement, since the key's policy names it, so no org loses a say it
         did not give up. It changes no business data, so the regulator, which changes only freeze state, may
-        restore its own org to a frozen claim. A key with no policy gets the orgs due as well (``orgs_before``
+        restore its own org to a frozen claim. A claim still REGISTERED has its registry entries resealed with it
+        (``Store.reseal_registry_entries``): a rejection or withdrawal releases them under their own policy, the
+        orgs its key got at registration, which endorse this transaction too. A key with no policy gets the orgs
+        due as well (``orgs_before``
         empty), endorsed as the chaincode-level policy asks, which guards it until then. The caller is checked
         before anything about the claim, as RecordOverdue's is. Refused ``nothing-to-reseal`` where the key names
         every org due already, and nothing is written; ``claim-needs-two-orgs`` where the orgs due are one.
@@ -1888,6 +1895,8 @@ class ReceivablesContract(Contract):
             raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: "
                        "only they and the regulator may reseal it; check the receivable id")
         orgs_before, orgs_after = await s.store.reseal_receivable(r)
+        if r.status == lifecycle.REGISTERED:  # its rejection or withdrawal releases its entries, under their policy
+            await upgrade.reseal_registry_entries(s.store, r)
         # The claim's value is not written, so ``last`` keeps naming its last business change: only the key's
         # policy changes, as UpgradeLedger's policy writes change only that (the audit reads the claim's history
         # of values, and GetReceivableHistory shows no step where nothing happened to the claim). Who resealed it,

@@ -383,7 +383,7 @@ class Store:
         await self._set_policy(key, orgs)
         return True
 
-    # -- fingerprint and goods receipt registries: key -> the root receivable it backs, under the chaincode policy
+    # -- fingerprint and goods receipt registries: key -> the root receivable it backs, under its claim's orgs
     async def _registry_owner(self, object_type: str, key: str) -> str | None:
         raw = await self.stub.get_state(self.key(object_type, key))
         return json.loads(raw)["receivable_id"] if raw else None
@@ -395,8 +395,77 @@ class Store:
     async def fingerprint_owner(self, fp: str) -> str | None:
         return await self._registry_owner(keys.FINGERPRINT, fp)
 
-    async def put_fingerprint(self, fp: str, receivable_id: str) -> None:
-        await self._put_registry_entry(keys.FINGERPRINT, fp, "fingerprint", receivable_id)
+    async def put_fingerprint(self, fp: str, r: Receivable) -> None:
+        """Register ``fp`` (a key no claim holds) for ``r``, a root claim, under its orgs
+        (``_guard_registry_entry``)."""
+        await self._put_registry_entry(keys.FINGERPRINT, fp, "fingerprint", r.id)
+        await self._guard_registry_entry(self.key(keys.FINGERPRINT, fp), r, new=True)
+
+    async def _guard_registry_entry(self, key: str, r: Receivable, *, new: bool) -> bool:
+        """Give ``key``, an entry of the fingerprint or goods receipt registry naming ``r`` (a root claim), the
+        key-level policy ``put_receivable`` gives the claim's key at registration (``policy.endorsing_orgs`` of the
+        claim as registered, unfinanced and unfrozen: its debtor's and its creditor's orgs, whoever holds it now,
+        the regulator's where those are one; ``_registry_entry_orgs``) where it has none
+        (``_seal_unguarded``): ``new``, a key this transaction writes first, else one an earlier contract version
+        wrote, whose policy is read. Under the chaincode-level policy alone, any two orgs (its
+        supplier's and a bank's) could delete the entry of a confirmed, financed claim and register the invoice or
+        the delivery again. Releasing it needs the same orgs, which endorse the only changes that release it: the
+        rejection or withdrawal of the claim, REGISTERED and unfrozen, its creditor its holder. An entry is guarded by
+        the claim that wrote it first: a receipt's later parts are its creditor's, on the same debtor. None where
+        those orgs are one (no other org's parties may be the regulator): the chaincode-level policy's two orgs
+        guard it better. Whether it wrote one."""
+        orgs = await self._registry_entry_orgs(r)
+        held = None if new else await self.stub.get_state_validation_parameter(key)
+        return len(orgs) >= 2 and await self._seal_unguarded(key, orgs, held)
+
+    async def _registry_entry_orgs(self, r: Receivable) -> list[str]:
+        """The orgs guarding an entry naming ``r`` (``_guard_registry_entry``): those of the claim as registered,
+        its creditor its holder, whoever holds it now. An entry an upgrade seals for a claim since transferred
+        names its creditor's org still, which registers the receipt's later parts and withdraws them, not the
+        transferee's."""
+        creditor_msp = r.holder_msp if r.holder == r.creditor else (await self.require_party(r.creditor)).msp_id
+        return self._claim_orgs(r.model_copy(update={"holder": r.creditor, "holder_msp": creditor_msp,
+                                                     "financing_id": None, "frozen": None}))
+
+    async def seal_registry_entries(self, r: Receivable, fingerprints: list[str]) -> int:
+        """Guard (``_guard_registry_entry``) each entry naming ``r`` that an earlier contract version left without
+        a policy: those of ``fingerprints`` and of its goods receipts (registered whole for it, or in parts, one of
+        them its). An entry naming another claim is that claim's, and is left to it. How many policies it wrote."""
+        sealed = 0
+        for key in await self._registry_entries_naming(r, fingerprints):
+            sealed += await self._guard_registry_entry(key, r, new=False)
+        return sealed
+
+    async def reseal_registry_entries(self, r: Receivable, fingerprints: list[str]) -> int:
+        """Rewrite the key-level policy of each entry naming ``r`` (those of ``fingerprints`` and of its goods
+        receipts) that names other orgs than are due (``_registry_entry_orgs``): for ResealReceivable of a claim
+        still REGISTERED, the one state in which a rejection or a withdrawal releases its entries, which a
+        regulator org the configuration replaced would otherwise have to endorse. Its entries name the orgs its
+        key got at registration, the ones that endorse the claim's reseal. None where the orgs due are one. How
+        many policies it wrote."""
+        due = await self._registry_entry_orgs(r)
+        if len(due) < 2:
+            return 0
+        rewritten = 0
+        for key in await self._registry_entries_naming(r, fingerprints):
+            if await self.stub.get_state_validation_parameter(key) != _org_policy(due):
+                await self._set_policy(key, due)
+                rewritten += 1
+        return rewritten
+
+    async def _registry_entries_naming(self, r: Receivable, fingerprints: list[str]) -> list[str]:
+        """The keys of the registry entries naming ``r``: those of ``fingerprints`` it holds, and those of its goods
+        receipts registered whole for it or in parts, one of them its. An entry naming another claim is left out."""
+        named = []
+        for fp in dict.fromkeys(fingerprints):
+            if await self.fingerprint_owner(fp) == r.id:
+                named.append(self.key(keys.FINGERPRINT, fp))
+        for gr in r.goods_receipts:
+            entry = await self.goods_receipt_entry(gr.receipt_key)
+            if entry is not None and r.id in ([p.receivable_id for p in entry.parts] if entry.in_parts
+                                              else [entry.receivable_id]):
+                named.append(self.key(keys.GOODS_RECEIPT, gr.receipt_key))
+        return named
 
     async def goods_receipt_entry(self, receipt_key: str) -> GoodsReceiptEntry | None:
         """The registry's entry of a goods receipt: registered whole (an earlier version's entry reads so) or in
@@ -404,12 +473,21 @@ class Store:
         raw = await self.stub.get_state(self.key(keys.GOODS_RECEIPT, receipt_key))
         return GoodsReceiptEntry.model_validate_json(raw) if raw else None
 
-    async def put_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
-        await self._put_registry_entry(keys.GOODS_RECEIPT, receipt_key, "receipt_key", receivable_id)
+    async def put_goods_receipt(self, receipt_key: str, r: Receivable) -> None:
+        """Register a goods receipt no claim holds, whole, for ``r``, a root claim, under its orgs
+        (``_guard_registry_entry``)."""
+        await self._put_registry_entry(keys.GOODS_RECEIPT, receipt_key, "receipt_key", r.id)
+        await self._guard_registry_entry(self.key(keys.GOODS_RECEIPT, receipt_key), r, new=True)
 
-    async def put_goods_receipt_entry(self, entry: GoodsReceiptEntry) -> None:
-        await self.stub.put_state(self.key(keys.GOODS_RECEIPT, entry.receipt_key),
-                                  json.dumps(entry.stored(), sort_keys=True).encode())
+    async def put_goods_receipt_entry(self, entry: GoodsReceiptEntry, registering: Receivable | None = None, *,
+                                      new: bool = False) -> None:
+        """Write the entry of a receipt registered in parts. ``registering``: the claim a registration adds its
+        part for, which guards the entry where it has no policy (``new``: the receipt's first part); a release
+        writes the entry under the policy it has."""
+        key = self.key(keys.GOODS_RECEIPT, entry.receipt_key)
+        await self.stub.put_state(key, json.dumps(entry.stored(), sort_keys=True).encode())
+        if registering is not None:
+            await self._guard_registry_entry(key, registering, new=new)
 
     async def release_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
         """Release what ``receivable_id`` holds of a goods receipt: the entry of a receipt registered whole for it,
@@ -430,7 +508,8 @@ class Store:
 
     async def release_registry_entry(self, object_type: str, key: str) -> None:
         """Delete the entry ``key`` of the registry ``object_type`` (``keys.FINGERPRINT``, ``keys.GOODS_RECEIPT``):
-        the invoice or goods receipt backs no claim any more."""
+        the invoice or goods receipt backs no claim any more. Its key-level policy goes with it (Fabric keeps
+        metadata only with a value), so registering it again starts under the chaincode-level policy."""
         await self.stub.del_state(self.key(object_type, key))
 
     def records_from(self, object_type: str, bookmark: str) -> Any:
@@ -624,9 +703,14 @@ class Store:
 
     # -- invoice verification attestations (never changed once written)
     async def put_attestation(self, a: InvoiceAttestation) -> None:
-        """Record ``a`` and make it its attester's newest of the invoice (``newest_attestation``)."""
-        await self._put(a, keys.ATTESTATION, a.fingerprint, a.id)
-        await self._put_newest(a.fingerprint, a.attester, attestation.Newest.of(a))
+        """Record ``a`` and make it its attester's newest of the invoice (``newest_attestation``), both keys under
+        the attester's org's key-level policy: under the chaincode-level policy alone, any two orgs (the creditor's
+        and the debtor's, which the contract refuses as attesters) could delete a bank's failure, or point its
+        newest elsewhere. Only the attester's own pointer is written: each attester's is a key of its own."""
+        key = self.key(keys.ATTESTATION, a.fingerprint, a.id)
+        await self.stub.put_state(key, a.to_bytes())
+        await self._set_policy(key, [a.attested.msp_id])
+        await self._put_newest(a.fingerprint, a.attester, attestation.Newest.of(a), a.attested.msp_id)
 
     async def newest_attestation(self, fp: str, attester: str) -> attestation.Newest | None:
         """``attester``'s newest attestation of the invoice (None: it has not attested it), from its own
@@ -637,20 +721,47 @@ class Store:
         entry yet), the entries are written from the invoice's attestations, for every attester of those an earlier
         contract version recorded, and the invoice marked: only after that does a missing entry mean no attestation.
         That first attestation reads the invoice's attestations, a range any attestation of the invoice changes, so
-        of two first ones sent at once one is invalidated, to be sent again; the records themselves are not changed."""
+        of two first ones sent at once one is invalidated, to be sent again; the records themselves are not changed.
+        An entry is written there only where it is missing, under its attester's org (``put_attestation``): the mark
+        is under the chaincode-level policy, and once two orgs delete it, the entries every attester's own
+        attestations keep (each under that attester's org) are not rewritten, which only their orgs could."""
         indexed = self.key(keys.ATTESTATIONS_INDEXED, fp)
+        own_key = self.key(keys.ATTESTATION_LAST, fp, attester)
         if await self.stub.get_state(indexed):
-            raw = await self.stub.get_state(self.key(keys.ATTESTATION_LAST, fp, attester))
+            raw = await self.stub.get_state(own_key)
             return attestation.Newest(**json.loads(raw)) if raw else None
-        newest = attestation.newest_by_attester(await self.attestations_of(fp))
+        found = await self.attestations_of(fp)
+        newest = attestation.newest_by_attester(found)
+        attester_org = {a.attester: a.attested.msp_id for a in found}
+        await self.prefetch(*((keys.ATTESTATION_LAST, fp, each) for each in dict.fromkeys([attester, *newest])))
+        # The attester's own entry where it has one, as with the mark: a record in its name the entry does not
+        # name (two other orgs can write a new key) would otherwise pass for its newest, and one dated ahead would
+        # refuse every attestation it makes after. The records count only for an attester without one.
+        own = await self.stub.get_state(own_key)
         for earlier_attester, theirs in newest.items():
-            await self._put_newest(fp, earlier_attester, theirs)
+            if not await self.stub.get_state(self.key(keys.ATTESTATION_LAST, fp, earlier_attester)):
+                await self._put_newest(fp, earlier_attester, theirs, attester_org[earlier_attester])
         await self.stub.put_state(indexed, keys.INDEX_VALUE)
-        return newest.get(attester)
+        return attestation.Newest(**json.loads(own)) if own else newest.get(attester)
 
-    async def _put_newest(self, fp: str, attester: str, newest: attestation.Newest) -> None:
-        await self.stub.put_state(self.key(keys.ATTESTATION_LAST, fp, attester),
-                                  json.dumps(dataclasses.asdict(newest), sort_keys=True).encode())
+    async def attestations_kept(self, fp: str) -> list[InvoiceAttestation]:
+        """The invoice's attestations (``attestations_of``) but those past their attester's newest as its own entry
+        names it (``attestation.past_newest``): records two other orgs wrote in its name, after its last
+        attestation. Under an attester without an entry (an invoice not attested since the entries exist, or an
+        attester that has not attested it), every record is counted."""
+        found = await self.attestations_of(fp)
+        attesters = list(dict.fromkeys(a.attester for a in found))
+        await self.prefetch(*((keys.ATTESTATION_LAST, fp, attester) for attester in attesters))
+        newest = {}
+        for attester in attesters:
+            raw = await self.stub.get_state(self.key(keys.ATTESTATION_LAST, fp, attester))
+            newest[attester] = attestation.Newest(**json.loads(raw)) if raw else None
+        return [a for a in found if not attestation.past_newest(a, newest[a.attester])]
+
+    async def _put_newest(self, fp: str, attester: str, newest: attestation.Newest, attester_msp: str) -> None:
+        key = self.key(keys.ATTESTATION_LAST, fp, attester)
+        await self.stub.put_state(key, json.dumps(dataclasses.asdict(newest), sort_keys=True).encode())
+        await self._set_policy(key, [attester_msp])
 
     async def attestations_of(self, fp: str) -> list[InvoiceAttestation]:
         """Every attestation of an invoice, oldest first (by transaction timestamp, then transaction id). One

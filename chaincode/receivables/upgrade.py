@@ -10,9 +10,14 @@ and nothing has changed since, goes without them:
 - ``recfin.open-offer``: a financing offer still OPEN from before it is missing from its bank's ``offered``
   (GetFinancierExposure), so the bank could lend past its limit on the debtor;
 - the fingerprint registry under an invoice's current spelling: an invoice registered under a spelling now
-  refused (a dashed number before 35b3bf4, a zero-padded code before d72cf20) or fingerprinted by version 1
-  (before 5210831) is registered only under that fingerprint, so the same invoice in the one spelling the
-  contract now takes could be registered, and financed, a second time;
+  refused (a dashed number before 35b3bf4, a zero-padded code before d72cf20) is registered only under that
+  fingerprint, so the same invoice in the one spelling the contract now takes could be registered, and financed,
+  a second time (version 1 fingerprints, replaced by 5210831, were never deployed: no ledger holds one);
+- the key-level policy of the registry entries naming a claim (its invoices' fingerprints, its goods receipts'
+  entries), which earlier versions never set: any two orgs (a supplier's and a bank's) could delete the entry of
+  a confirmed, financed claim and register its invoice or delivery again. The orgs are those a registration gives
+  them (``Store._guard_registry_entry``), written only on an entry without a policy, none where they are one org,
+  as for claims; not counted in the answer, whose fields a client of this version knows;
 - a claim's key-level policy (``policy.endorsing_orgs``: the debtor's and the holder's orgs), which earlier versions
   set only at confirmation: a claim they left REGISTERED could be rewritten by any two orgs (the chaincode-level
   policy) before its debtor confirmed it, and one they left REJECTED revived (so could one they left REGISTERED
@@ -228,6 +233,7 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
     if r.status in lifecycle.RELEASED:  # its invoices were released: they back nothing
         return
     held_here: dict[str, Invoice] = {}  # a current-spelling fingerprint -> the invoice of r that stands for it
+    registered = [inv.fingerprint for inv in r.invoices]  # the entries naming r this page did not write
     # an invoice registered under its current spelling first: a second spelling of it is the one listed twice
     for inv, fp in sorted(_spelt(r), key=lambda spelt: spelt[1] != spelt[0].fingerprint):
         if fp is None:
@@ -241,9 +247,11 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
         held_here[fp] = inv
         owner = claimed.get(fp) or await store.fingerprint_owner(fp)
         if owner is None:
-            await store.put_fingerprint(fp, r.id)
+            await store.put_fingerprint(fp, r)
             claimed[fp] = r.id
             report["fingerprint_entries"] += 1
+        elif owner == r.id and fp != inv.fingerprint:  # an earlier page wrote it, without a policy then
+            registered.append(fp)
         elif owner != r.id:
             try:
                 held_by = await store.receivable(owner)
@@ -253,6 +261,8 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
             report["collisions"].append(_collision(fp, r, inv, await queries.lineage_live(store, r), held_by,
                                                    _invoice_under(held_by, fp),
                                                    await queries.lineage_live(store, held_by)))
+    # its entries (its goods receipts' too) as an earlier version left them
+    await store.seal_registry_entries(r, registered)
 
 
 def _collision(fp: str, r: Receivable, inv: Invoice, live: bool, held_by: Receivable, held: Invoice | None,
@@ -271,6 +281,14 @@ def _invoice_under(holder: Receivable, fp: str) -> Invoice | None:
     spelt = _spelt(holder)
     return (next((inv for inv, _ in spelt if inv.fingerprint == fp), None)
             or next((inv for inv, current in spelt if current == fp), None))
+
+
+async def reseal_registry_entries(store: Store, r: Receivable) -> int:
+    """Rewrite the policy of the registry entries naming ``r`` (``Store.reseal_registry_entries``): the
+    fingerprints of its invoices, those of their current spellings the upgrade registered for it, and its goods
+    receipts' entries."""
+    fingerprints = [each for inv, fp in _spelt(r) for each in (inv.fingerprint, fp) if each is not None]
+    return await store.reseal_registry_entries(r, fingerprints)
 
 
 async def release_invoices(store: Store, r: Receivable) -> None:
