@@ -201,18 +201,20 @@ def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float
 def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     """Why the text layer is a scanner's reading of its page images rather than the text the invoice was made of,
     or ``None`` where it is not: on some page text is drawn invisible (in a render mode that paints nothing, or
-    only with paint of opacity 0), or text is drawn before an opaque image that covers half the page or more (a
-    seal or a QR code is far smaller), which paints over it. Visible text drawn after such an image is what the
-    page shows: invoicing software drawing its form or a watermark as a background. Where an image lies is where
-    the page's content places it: each ``cm`` within its ``q`` ... ``Q``, and each form XObject it is drawn in, by
-    the ``cm`` before the form's ``Do`` and the form's own ``/Matrix``, forms inside forms too (:class:`_Painting`);
-    an inline image (``BI`` ... ``ID`` ... ``EI``) alike. What it covers is what shows of it within the page,
-    within the ``/BBox`` of each form it is drawn in, which clips what the form draws, and within each clipping
-    path the content sets (``W``, ``W*``). The work of following is bounded by an allowance per page, what a page
-    leaves of its own carried to the pages after it, and a cap for the file (:data:`_WORK_PER_PAGE`,
-    :data:`_WORK_PER_FILE`): pages may share one content stream and forms. ``contents``: the pages' content as
-    :func:`text_layer` parsed it, so that it is not parsed again; where that did not read some page's text whole
-    (more work than allowed), why, when nothing else is wrong: the text is not all the page shows."""
+    only with paint of opacity 0, or white (:data:`_PAPER`) over an image drawn before it), or text is drawn before
+    an opaque image that covers half the page or more, or before opaque images that together cover half the text
+    drawn before them or more, in pieces (a seal or a QR code covers far less), which paint over it.
+    Visible text drawn after such images is what the page shows: invoicing software drawing its form or a watermark
+    as a background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ...
+    ``Q``, and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own
+    ``/Matrix``, forms inside forms too (:class:`_Painting`); an inline image (``BI`` ... ``ID`` ... ``EI``) alike.
+    What it covers is what shows of it within the page, within the ``/BBox`` of each form it is drawn in, which
+    clips what the form draws, and within each clipping path the content sets (``W``, ``W*``). The work of
+    following is bounded by an allowance per page, what a page leaves of its own carried to the pages after it, and
+    a cap for the file (:data:`_WORK_PER_PAGE`, :data:`_WORK_PER_FILE`): pages may share one content stream and
+    forms. ``contents``: the pages' content as :func:`text_layer` parsed it, so that it is not parsed again; where
+    that did not read some page's text whole (more work than allowed), why, when nothing else is wrong: the text is
+    not all the page shows."""
     contents = contents if contents is not None else PageContents()
     painting = _Painting(contents)
     for number, page in enumerate(pages, start=1):
@@ -227,7 +229,12 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
         if painting.invisible:
             return f"text drawn invisible on page {number}, {painting.invisible}"
         if painting.hidden:
-            return f"text on page {number} drawn under an image of the whole page, which hides it"
+            if painting.images_over_text > 1:
+                return (f"text on page {number} drawn under {painting.images_over_text} images that together cover "
+                        "half of it or more, which hide it")
+            if painting.page_image:
+                return f"text on page {number} drawn under an image of the whole page, which hides it"
+            return f"text on page {number} drawn under an image that covers half of it or more, which hides it"
     return contents.unread
 
 
@@ -296,6 +303,22 @@ _TEXT_OPERATORS = {b"BT": 1, b"ET": 1, b"q": 1, b"Q": 1, b"cm": 1, b"Tz": 1, b"T
                    b"Td": 1, b"Tm": 1, b"T*": 1, b"Tj": 1, b"TD": 2, b"'": 2, b'"': 4, b"Do": 1}
 _NO_ENTRIES: dict = {}
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# A colour each of whose components is this near white or nearer (a tint this near none) shows nothing on white
+# paper: text painted in it over a picture drawn before it is a layer laid over that picture, not what it shows.
+_PAPER = 0.95
+_DEVICE_COLOUR_OPERATORS = {b"g": "gray", b"rg": "rgb", b"k": "cmyk"}  # each with its upper-case form, the stroke's
+_SETS_COLOUR = frozenset((b"g", b"G", b"rg", b"RG", b"k", b"K", b"cs", b"CS", b"sc", b"SC", b"scn", b"SCN"))
+_UNKNOWN_SPACE = ("other",)
+_DEVICE_SPACES = {"/DeviceGray": ("gray",), "/DeviceRGB": ("rgb",), "/DeviceCMYK": ("cmyk",),
+                  "/Pattern": _UNKNOWN_SPACE}
+_CIE_SPACES = {"/CalGray": ("gray",), "/CalRGB": ("rgb",), "/Lab": ("lab",)}
+_COMPONENT_SPACES = {1: ("gray",), 3: ("rgb",), 4: ("cmyk",)}  # an ICC-based space by its number of components
+_BASE_COMPONENTS = {"gray": 1, "rgb": 3, "cmyk": 4, "tint": 1}  # an indexed space's base, by its table's bytes
+# the colour cs sets, before a sc or scn gives one: black, L* 0, or an indexed space's first entry (a tint: 1)
+_INITIAL_COLOUR = {"gray": [0.0], "rgb": [0.0, 0.0, 0.0], "cmyk": [0.0, 0.0, 0.0, 1.0], "lab": [0.0, 0.0, 0.0],
+                   "indexed": [0.0]}
+# An indexed colour space's table holds 256 entries of 4 bytes at most (ISO 32000-1 8.6.6.3): one longer is not read.
+_MOST_TABLE_BYTES = 1024
 _RENDER_MODES = frozenset(range(8))  # text render modes (Tr): 0 fill, 1 stroke, 2 both, 3 neither; 4-7 and clip
 _FILLS = frozenset((0, 2, 4, 6))  # text render modes that fill the glyphs
 _STROKES = frozenset((1, 2, 5, 6))  # text render modes that stroke their outlines; 3 and 7 paint nothing
@@ -327,26 +350,40 @@ _ROUNDING = 1e-9
 
 class _Paint(NamedTuple):
     """How what is painted shows, per graphics state. Each ``gs`` sets those its state names and keeps the others
-    (:func:`_paint_change`)."""
+    (:func:`_paint_change`); the colour operators set the fill's colour and the stroke's, and the colour space each
+    is given in (:meth:`_Painting._colour_space`, :func:`_paper_white`)."""
 
     faint: bool = False  # a fill opacity /ca below 1: what lies under an image shows through it
     soft_mask: bool = False  # an /SMask other than /None: likewise
     blend: bool = False  # a blend mode /BM other than Normal: likewise
     no_fill: bool = False  # a fill opacity /ca of 0: a fill paints nothing, text it fills is invisible
     no_stroke: bool = False  # a stroke opacity /CA of 0: a stroke paints nothing
+    white_fill: bool = False  # the fill colour is the paper's, white: text it fills shows nothing on the page
+    white_stroke: bool = False  # the stroke colour is white: likewise
+    fill_space: tuple = ("gray",)  # the colour space sc and scn give the fill colour in (DeviceGray at first)
+    stroke_space: tuple = ("gray",)  # and SC and SCN the stroke colour
 
     def lets_through(self) -> bool:
         """Whether an image painted so lets what lies under it show: how a watermark is stamped over the text."""
         return self.faint or self.soft_mask or self.blend
 
-    def hides_text(self, mode: int) -> str | None:
-        """How text drawn in this render mode paints nothing (it uses no paint: 3, 7; or each paint it uses, fill
-        or stroke, has opacity 0), or ``None`` where it paints something."""
+    def hides_text(self, mode: int, over_picture: bool = False) -> str | None:
+        """How text drawn in this render mode paints nothing to see (it uses no paint: 3, 7; or each paint it uses,
+        fill or stroke, has opacity 0 or, where it is drawn ``over_picture``, is white), or ``None`` where it paints
+        something. White text on no picture is a title on a coloured band: it shows there."""
         fills, strokes = mode in _FILLS, mode in _STROKES
-        if (fills and not self.no_fill) or (strokes and not self.no_stroke):
+        white_fill, white_stroke = self.white_fill and over_picture, self.white_stroke and over_picture
+        if ((fills and not (self.no_fill or white_fill))
+                or (strokes and not (self.no_stroke or white_stroke))):
             return None
         if not fills and not strokes:
             return "in text render mode 3 or 7"
+        white = [paint for paint, used, clear, is_white in (("fill", fills, self.no_fill, white_fill),
+                                                             ("stroke", strokes, self.no_stroke, white_stroke))
+                 if used and is_white and not clear]
+        if white:
+            return (f"in text render mode {mode} in white (its {' and '.join(white)} colour) over an image drawn "
+                    "before it: a layer of text laid over a picture, not the text the page shows")
         opacities = ["fill opacity /ca"] * fills + ["stroke opacity /CA"] * strokes
         return (f"in text render mode {mode} under a graphics state whose {' and '.join(opacities)} "
                 + ("are 0" if len(opacities) > 1 else "is 0"))
@@ -750,12 +787,75 @@ def _drawn(operations: list) -> list:
     return [operands[0] for operands, operator in operations if operator == b"Do" and operands]
 
 
+_MOVES_TEXT = frozenset((b"BT", b"Tm", b"Td", b"TD", b"T*", b"TL", b"Tf", b"Tz"))
+_DESCENT = 0.2  # how far below the baseline a run of text is taken to reach, in ems
+_WHITE_SPACE = b" \t\r\n\f\x00"
+
+
+class _TextState:
+    """Where the text a content stream shows lies: the text matrix and the line matrix (``BT`` sets both again,
+    ``Tm``, ``Td``, ``TD``, ``T*``, ``'`` and ``"`` move them), the font size, the leading and the horizontal
+    scaling. No font's widths are read: a run is taken as :data:`_NARROW` of an em wide for each byte its strings
+    give (a two-byte CJK character 1.2 ems, wider than it is), from :data:`_DESCENT` below its baseline to an em
+    above it, and the next run starts where that width ends."""
+
+    def __init__(self) -> None:
+        self.matrix = self.line = _IDENTITY
+        self.size, self.leading, self.scale = 0.0, 0.0, 1.0
+
+    def move(self, operator: bytes, operands) -> None:
+        if operator == b"BT":
+            self.matrix = self.line = _IDENTITY
+        elif operator == b"Tm":
+            self.matrix = self.line = _matrix(operands) or self.line
+        elif operator in (b"Td", b"TD"):
+            offset = _numbers(operands, 2)
+            if offset is not None:
+                if operator == b"TD":
+                    self.leading = -offset[1]
+                self._next_line(*offset)
+        elif operator == b"T*":
+            self._next_line(0.0, -self.leading)
+        elif operator == b"Tf":
+            size = _number(operands[1]) if len(operands) > 1 else None
+            self.size = size if size is not None else self.size
+        else:  # TL, Tz
+            number = _number(operands[0]) if operands else None
+            if number is not None and operator == b"TL":
+                self.leading = number
+            elif number is not None:
+                self.scale = number / 100
+
+    def show(self, operator: bytes, operands) -> tuple[list[_Point] | None, tuple[float, ...]]:
+        """The box of the run a text-showing operator draws, in text space (``None`` for white space or nothing),
+        and the text matrix that places it; the text matrix then moves past it."""
+        if operator in (b"'", b'"'):
+            self._next_line(0.0, -self.leading)
+        shown = operands[0] if operator in (b"Tj", b"'", b"TJ") and operands else (
+            operands[2] if operator == b'"' and len(operands) > 2 else b"")
+        strings = shown if isinstance(shown, list) else [shown]
+        data = b"".join(bytes(getattr(string, "original_bytes", None) or (
+            string.encode("utf-8") if isinstance(string, str) else string))
+            for string in strings if isinstance(string, (str, bytes)))
+        width = len(data) * _NARROW * self.size * self.scale
+        placing = self.matrix
+        self.matrix = _compose((1.0, 0.0, 0.0, 1.0, width, 0.0), self.matrix)
+        if not data.strip(_WHITE_SPACE):
+            return None, placing
+        low, high = -_DESCENT * self.size, self.size
+        return [(0.0, low), (width, low), (width, high), (0.0, high)], placing
+
+    def _next_line(self, x: float, y: float) -> None:
+        self.matrix = self.line = _compose((1.0, 0.0, 0.0, 1.0, x, y), self.line)
+
+
 class _Painting(_Work):
-    """What a file's pages paint, in order, page by page (:meth:`follow`): whether a page draws text invisible,
-    whether an opaque image covering half the page or more is painted over text drawn before it, and whether its
-    forms nest too deep, or the pages so far draw too much, to tell. What an image covers is what is left of it
-    within the page, within the ``/BBox`` of each form it is drawn in and within each clipping path the content
-    sets. ISO 32000-1 8.10.1 has ``Do`` clip what a form draws to its box, mapped to the page by the form's
+    """What a file's pages paint, in order, page by page (:meth:`follow`): whether a page draws text invisible (white
+    too, over an image), whether an opaque image covering half the page or more, or opaque images covering half the
+    text drawn before them or more together (:meth:`_image`, :class:`_TextState`), are painted over that text,
+    and whether its forms nest too deep, or the pages so far draw too much, to tell. What an image covers is what
+    is left of it within the page, within the ``/BBox`` of each form it is drawn in and within each clipping path
+    the content sets. ISO 32000-1 8.10.1 has ``Do`` clip what a form draws to its box, mapped to the page by the form's
     ``/Matrix`` and the matrix current at the ``Do``, inside any clip already in force; 8.5.4 has ``W`` (nonzero
     winding rule) or ``W*`` (even-odd rule) before the operator that paints a path (``n``, ``f``, ``S`` ...)
     intersect the clip with that path, placed by the matrix in force while it is built (one built while the matrix
@@ -773,7 +873,15 @@ class _Painting(_Work):
         super().__init__(contents)
         self.invisible: str | None = None  # how a page's text is drawn invisible
         self.shown_text = self.hidden = self.too_deep = False
+        self.images_over_text = 0  # how many opaque images drawn over text, until they hide it (one, where it does)
+        self.page_image = False  # whether the one that hides the text alone covers half the page or more
+        self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
+        # the text drawn so far, run by run (each Tj, TJ, ' or "): where it lies (:meth:`_run`), its area, and how
+        # much of it the opaque images drawn after it cover, added up
+        self._runs: list[list] = []
+        self._pictures: list[tuple] = []  # what each image drawn so far shows of itself, its pieces
         self._changes: dict[int, tuple[object, dict[str, bool]]] = {}  # a graphics state, its _paint_change
+        self._spaces: dict[int, tuple[object, tuple]] = {}  # a colour space the content names, its _colour_space
 
     def follow(self, page) -> None:
         """What this page paints, in place of what the page before painted; the work of following it adds to the
@@ -789,6 +897,9 @@ class _Painting(_Work):
         self.shortest = _ROUNDING * max(max(abs(x), abs(y)) for x, y in page_clip)
         self.invisible = None
         self.shown_text = self.hidden = self.too_deep = False
+        self.images_over_text, self.page_image = 0, False
+        self._shown_over_text, self._runs, self._pictures = set(), [], []
+        self._page_clip = page_clip
         self._pdf = getattr(page, "pdf", None)
         contents = self._contents.of(page)  # the one object pages sharing a content stream share
         if contents is None:
@@ -805,6 +916,7 @@ class _Painting(_Work):
         states = [(ctm, paint, mode, clip)]  # per q ... Q; the render mode and the clip are in the graphics state
         path: list = []  # the current path's construction operators, each with the matrix in force where it is
         clipping = None  # the rule of a W (False) or W* (True) given for the current path
+        text = _TextState()  # where the next text is drawn: kept per content stream, as BT starts it again
         for operands, operator in operations:
             self.steps_left -= 1
             if self.steps_left < 0:
@@ -835,14 +947,21 @@ class _Painting(_Work):
                 change = self._paint_change(resources, operands[0])
                 if change:
                     states[-1] = (ctm, paint._replace(**change), mode, clip)
+            elif operator in _SETS_COLOUR:
+                states[-1] = (ctm, self._coloured(paint, operator, operands, resources), mode, clip)
             elif operator == b"Tr" and operands:
                 number = _number(operands[0])
                 if number in _RENDER_MODES:  # another is no mode a viewer draws by: the one before holds
                     states[-1] = (ctm, paint, int(number), clip)
+            elif operator in _MOVES_TEXT:
+                text.move(operator, operands)
             elif operator in _SHOWS_TEXT:
                 self.shown_text = True
-                if not self.invisible:
-                    self.invisible = paint.hides_text(mode)
+                run = self._run(*text.show(operator, operands), ctm)
+                if run and not self.invisible:
+                    hidden_over_picture = paint.hides_text(mode, over_picture=True)  # white: is a picture under it?
+                    self.invisible = paint.hides_text(mode) or (
+                        hidden_over_picture if hidden_over_picture and self._over_picture(run) else None)
             elif operator == _INLINE_IMAGE and isinstance(operands, dict):
                 self._image(operands.get("settings") or {}, ctm, paint, clip)
             elif operator == b"Do" and operands:
@@ -853,19 +972,73 @@ class _Painting(_Work):
 
     def _image(self, image, ctm: tuple[float, ...], paint: _Paint, clip: tuple[list[_Point], ...]) -> None:
         """An image painted with ``ctm`` over its unit square, of which what lies inside ``clip`` shows: whether it
-        hides the text drawn before it."""
-        if self.shown_text and not paint.lets_through() and _opaque(image) and self.area > 0:
-            square = _placed(_UNIT_SQUARE, ctm)
-            # placed beyond what any page measures, it is taken to cover the page: where it lies cannot be told
-            if square is None:
-                covered = self.area
-            else:
-                # the work of cutting the square by each piece; the operator that draws the image counts one
-                self._spend(sum(_cuts(len(square), len(piece)) for piece in clip) // _CUTS_PER_STEP - 1)
-                if self.too_much:
-                    return
-                covered = sum(_area(_clipped(square, piece, self.shortest)) for piece in clip)
-            self.hidden = self.hidden or covered >= _PAGE_IMAGE * self.area
+        hides the text drawn before it, and where white text drawn after it would hide what it shows."""
+        if self.area <= 0:
+            return
+        square = _placed(_UNIT_SQUARE, ctm)
+        # placed beyond what any page measures, it is taken to cover the page: where it lies cannot be told
+        if square is None:
+            shown = (tuple(self._page_clip),)
+        else:
+            # the work of cutting the square by each piece; the operator that draws the image counts one
+            self._spend(sum(_cuts(len(square), len(piece)) for piece in clip) // _CUTS_PER_STEP - 1)
+            if self.too_much:
+                return
+            shown = tuple(tuple(piece) for piece in (_clipped(square, piece, self.shortest) for piece in clip)
+                          if piece)
+        if not shown:
+            return
+        self._pictures.append(shown)
+        if not self.shown_text or self.hidden or paint.lets_through() or not _opaque(image):
+            return
+        if sum(_area(list(piece)) for piece in shown) >= _PAGE_IMAGE * self.area:  # a picture of the page
+            self.hidden = self.page_image = True
+            self.images_over_text = 1
+            return
+        # a picture drawn in strips or tiles hides what it is drawn over as one drawn whole: what the images cover
+        # of each run of text drawn before them is added up. An image drawn again where one already is adds
+        # nothing; what two images drawn apart share is counted twice (more, never less: the side on which a page
+        # is doubted; what invoicing software draws over its text, a seal or a QR code, is small beside all of it)
+        if not self._runs or shown in self._shown_over_text:
+            return
+        self._shown_over_text.add(shown)
+        self._spend(len(self._runs) * sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
+        if self.too_much:
+            return
+        alone = 0.0
+        for run in self._runs:
+            over = sum(_area(_clipped(list(piece), run[0], self.shortest)) for piece in shown)
+            run[2] += over
+            alone += over
+        if alone == 0:  # beside the text, not over it: product photos below the lines
+            return
+        text_area = sum(area for _, area, _ in self._runs)
+        self.images_over_text += 1
+        if alone >= _PAGE_IMAGE * text_area:  # one image hides the text: that one is named
+            self.images_over_text = 1
+        self.hidden = sum(min(covered, area) for _, area, covered in self._runs) >= _PAGE_IMAGE * text_area
+
+    def _run(self, corners: list[_Point] | None, matrix: tuple[float, ...],
+             ctm: tuple[float, ...]) -> list[_Point] | None:
+        """Where a run of text lies on the page (its box in text space, placed by the text ``matrix`` and ``ctm``:
+        :class:`_TextState`), kept among the page's runs; ``None`` for a run of white space or none, and no corners
+        for one beyond the page, which show nothing. Only what lies within the page counts (text beyond it would
+        make the text that shows seem less covered than it is); one placed beyond what any page measures is taken
+        to lie over all the page: where it lies cannot be told."""
+        if corners is None:
+            return None
+        placed = _placed(corners, _compose(matrix, ctm))
+        run = _clipped(placed, self._page_clip, self.shortest) if placed is not None else self._page_clip
+        if _area(run) > 0:
+            self._runs.append([run, _area(run), 0.0])
+        return run
+
+    def _over_picture(self, run: list[_Point]) -> bool:
+        """Whether an image drawn before lies under some of this run of text."""
+        self._spend(sum(_cuts(len(piece), len(run)) for shown in self._pictures for piece in shown)
+                    // _CUTS_PER_STEP)
+        return any(_area(_clipped(list(piece), run, self.shortest)) > 0
+                   for shown in self._pictures for piece in shown)
 
     def _clip(self, clip: tuple[list[_Point], ...], path: list, even_odd: bool,
               ctm: tuple[float, ...]) -> tuple[list[_Point], ...]:
@@ -946,6 +1119,74 @@ class _Painting(_Work):
             operations = self._parsed_once(xobject, decoded, lambda: stream)
             if not self.too_much:
                 self._paint(operations, own if own is not None else resources, placed, paint, mode, depth + 1, clip)
+
+    def _coloured(self, paint: _Paint, operator: bytes, operands, resources) -> _Paint:
+        """The paint after a colour operator: ``g``, ``rg``, ``k`` (their upper-case forms for the stroke) set the
+        colour in DeviceGray, DeviceRGB, DeviceCMYK, and that colour space; ``cs`` sets the colour space a
+        ``sc`` or ``scn`` then gives the colour in, and its initial colour (black, or a full tint, but for an
+        indexed space's first entry). Whether the colour is white is what is kept (:func:`_paper_white`)."""
+        stroke = operator.isupper()
+        space_field, white_field = ("stroke_space", "white_stroke") if stroke else ("fill_space", "white_fill")
+        kind = operator.lower()
+        if kind in _DEVICE_COLOUR_OPERATORS:
+            space = (_DEVICE_COLOUR_OPERATORS[kind],)
+            return paint._replace(**{space_field: space, white_field: _paper_white(space, operands)})
+        if kind == b"cs":
+            space = self._colour_space(resources, operands[0]) if operands else _UNKNOWN_SPACE
+            return paint._replace(**{space_field: space,
+                                     white_field: _paper_white(space, _INITIAL_COLOUR.get(space[0], [1.0]))})
+        return paint._replace(**{white_field: _paper_white(getattr(paint, space_field), operands)})
+
+    def _colour_space(self, resources, name) -> tuple:
+        """The colour space a ``cs`` names (:meth:`_space_of`): a device space by its own name, any other by the
+        name it has in the resources of the content. Each is read once, however often it is named."""
+        if str(name) in _DEVICE_SPACES:
+            return _DEVICE_SPACES[str(name)]
+        named = self._named(resources, "/ColorSpace", name)
+        if named is None:
+            return _UNKNOWN_SPACE
+        known = self._spaces.get(id(named))
+        if known is None:
+            known = self._spaces[id(named)] = (named, self._space_of(named))
+        return known[1]
+
+    def _space_of(self, space, depth: int = 0) -> tuple:
+        """A colour space as what tells whether a colour in it is white: ``("gray",)``, ``("rgb",)``,
+        ``("cmyk",)`` (a device space, or a CIE-based or ICC-based one of as many components), ``("lab",)``,
+        ``("tint",)`` (Separation, DeviceN: a tint of 0 lays no ink), ``("none",)`` (a Separation or DeviceN of
+        the colorant /None, which paints nothing), ``("indexed", base, components, table)``, or ``("other",)``
+        (a pattern, or one not understood: its colours are not taken as white)."""
+        try:
+            space = space.get_object()
+            if not isinstance(space, list):
+                return _DEVICE_SPACES.get(str(space), _UNKNOWN_SPACE)
+            family = str(space[0]) if space else ""
+            if family == "/ICCBased":
+                components = _number(space[1].get_object().get("/N"))
+                return _COMPONENT_SPACES.get(components, _UNKNOWN_SPACE)
+            if family in _CIE_SPACES:
+                return _CIE_SPACES[family]
+            if family in ("/Separation", "/DeviceN"):
+                colorants = space[1].get_object()
+                colorants = colorants if isinstance(colorants, list) else [colorants]
+                return ("none",) if colorants and all(str(c) == "/None" for c in colorants) else ("tint",)
+            if family == "/Indexed" and depth == 0:  # its base is no indexed space
+                base = self._space_of(space[1], depth + 1)
+                components = _BASE_COMPONENTS.get(base[0])
+                table = space[3].get_object()
+                if components is None or table is None:
+                    return _UNKNOWN_SPACE
+                if hasattr(table, "get_data"):  # a stream: its decoded bytes counted as a content stream's are
+                    length = _number(table.get("/Length"))
+                    if length is None or length > _MOST_TABLE_BYTES:
+                        return _UNKNOWN_SPACE
+                    table = table.get_data()
+                    self._spend(len(table) // _BYTES_PER_STEP)
+                table = bytes(getattr(table, "original_bytes", table))[:_MOST_TABLE_BYTES]
+                return ("indexed", base, components, table)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            pass
+        return _UNKNOWN_SPACE
 
     def _paint_change(self, resources, name) -> dict[str, bool] | None:
         """How the graphics state a name stands for in these resources changes how what is painted shows
@@ -1030,6 +1271,32 @@ def _paint_change(state) -> dict[str, bool]:
     except (AttributeError, TypeError):
         return {}
     return change
+
+
+def _paper_white(space: tuple, operands) -> bool:
+    """Whether a colour given by these operands in a colour space (:meth:`_Painting._space_of`) is white, or so
+    near it (:data:`_PAPER`) that text painted in it shows nothing on white paper; one given in a space not
+    understood, or as a pattern, is not."""
+    values = [_number(value) for value in operands]
+    kind = space[0]
+    if kind == "none":
+        return True
+    if not values or any(value is None for value in values):
+        return False
+    if kind == "indexed":
+        _, base, components, table = space
+        index = int(values[0]) if len(values) == 1 and 0 <= values[0] < len(table) // components else None
+        return index is not None and _paper_white(base, [byte / 255 for byte in
+                                                         table[index * components:(index + 1) * components]])
+    if kind == "lab":
+        return len(values) == 3 and values[0] >= 100 * _PAPER
+    if kind in ("gray", "rgb", "cmyk") and len(values) != _BASE_COMPONENTS[kind]:
+        return False
+    if kind in ("gray", "rgb"):  # light as they are high
+        return min(values) >= _PAPER
+    if kind in ("cmyk", "tint"):  # ink laid as they are high (a DeviceN's tints as many as its colorants)
+        return max(values) <= 1 - _PAPER
+    return False
 
 
 def _blends(mode) -> bool:
