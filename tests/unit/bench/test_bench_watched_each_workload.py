@@ -17,8 +17,8 @@ def peer_running_as(pid: int) -> NodeStatus:
     return NodeStatus("peer0.supplier", "SupplierMSP", "peer", "127.0.0.1:7051", pid, True, 3, Path("node.log"))
 
 
-def test_a_node_restarted_between_workloads_is_watched_under_its_new_pid(tmp_path, monkeypatch):
-    network = a_network_without_fabric_tools()
+def watching_each_workload(monkeypatch, network) -> list:
+    """The processes each workload is run watching, one list per workload, as the bench hands them on."""
     wire_to_a_recording_client(monkeypatch, network)
     watched = []
     recording_run = bench_commands.run_on_network
@@ -27,8 +27,14 @@ def test_a_node_restarted_between_workloads_is_watched_under_its_new_pid(tmp_pat
         watched.append(list(processes))
         return await recording_run(settings, codes, processes, say)
 
-    restarts = iter([peer_running_as(202), peer_running_as(303)])
     monkeypatch.setattr(bench_commands, "run_on_network", run_watching)
+    return watched
+
+
+def test_a_node_restarted_between_workloads_is_watched_under_its_new_pid(tmp_path, monkeypatch):
+    network = a_network_without_fabric_tools()
+    watched = watching_each_workload(monkeypatch, network)
+    restarts = iter([peer_running_as(202), peer_running_as(303)])
     monkeypatch.setattr(bench_commands, "running_network", lambda topology, root: (network, [peer_running_as(101)]))
     monkeypatch.setattr(network, "status", lambda: [next(restarts)])
     result = CliRunner().invoke(bench, ["-w", "register", "-w", "confirm", "-w", "transfer", "--rate", "20",
@@ -39,16 +45,8 @@ def test_a_node_restarted_between_workloads_is_watched_under_its_new_pid(tmp_pat
 
 def test_a_node_down_when_a_later_workload_starts_stays_watched_under_its_old_pid_and_is_named(tmp_path, monkeypatch):
     network = a_network_without_fabric_tools()
-    wire_to_a_recording_client(monkeypatch, network)
-    watched = []
-    recording_run = bench_commands.run_on_network
-
-    async def run_watching(settings, codes, processes, say):
-        watched.append(list(processes))
-        return await recording_run(settings, codes, processes, say)
-
+    watched = watching_each_workload(monkeypatch, network)
     down = NodeStatus("peer0.supplier", "SupplierMSP", "peer", "127.0.0.1:7051", None, True, None, Path("node.log"))
-    monkeypatch.setattr(bench_commands, "run_on_network", run_watching)
     monkeypatch.setattr(bench_commands, "running_network", lambda topology, root: (network, [peer_running_as(101)]))
     monkeypatch.setattr(network, "status", lambda: [down])
     result = CliRunner().invoke(bench, ["-w", "register", "-w", "confirm", "--rate", "20",
