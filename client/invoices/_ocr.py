@@ -50,6 +50,11 @@ TESSERACT_TIMEOUT_SECONDS = 300
 # kept, grey, for its second pass. A file of more is refused from its header before any page is decoded: a TIFF of
 # 400 blank group 4 frames is 1.2 MB, and a PDF of 2000 pages drawing one shared image 330 KB.
 MAX_OCR_PAGES = 50
+# The most images a PDF is read by OCR for, over all its pages: each is read on its own, however small (none is
+# skipped), a page pass of up to TESSERACT_TIMEOUT_SECONDS, so a page drawing thousands of tiny images would keep
+# tesseract busy for hours. A scanner draws a page as one image, or a few strips. Counted from the pages' resources
+# before any image is decoded; an image several pages draw counts once for each, as it is read on each.
+MAX_OCR_IMAGES = 4 * MAX_OCR_PAGES
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,14 @@ def too_many_pages(source: str, counted: str) -> MalformedInput:
         f"{counted} to read by OCR, more than the {MAX_OCR_PAGES} a file may have: an invoice is a page or a few; "
         f"split the file into one file per invoice (at most {MAX_OCR_PAGES} pages each), or ask the sender for the "
         "invoices' XML"))
+
+
+def too_many_images(source: str, counted: int) -> MalformedInput:
+    """The refusal of a PDF with more images to OCR than MAX_OCR_IMAGES, ``counted`` saying how many it has."""
+    return MalformedInput(source, None, (
+        f"the PDF has {counted} images to read by OCR, more than the {MAX_OCR_IMAGES} a file may have: a scanned "
+        "page is one image or a few, and each is read on its own; ask the sender for the invoice's XML or a PDF of "
+        "its text, or print it and scan it to a PDF of one image a page"))
 
 
 def _grey_page(frame, image_format: str | None):

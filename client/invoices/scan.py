@@ -73,7 +73,8 @@ from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restor
 from ._deskew import SKEW_REACH, skew_of, straightened
 from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
-from ._ocr import MAX_OCR_PAGES, load_pages, require_tesseract, too_many_pages, turned, upright_turn
+from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, load_pages, require_tesseract, too_many_images, too_many_pages, \
+    turned, upright_turn
 from ._page import ScannedPage
 from ._pdf_text import PageContents, scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
@@ -751,9 +752,10 @@ def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
 
 
 def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
-    """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one, refused
-    before any is decoded. An image object that pages share (one scan drawn on every page) is decoded once, its
-    bytes shared: 2000 pages drawing one took over an hour decoding and encoding it again for each."""
+    """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one, or the
+    pages have more than MAX_OCR_IMAGES in all (each is read by OCR on its own), refused before any is decoded. An
+    image object that pages share (one scan drawn on every page) is decoded once, its bytes shared: 2000 pages
+    drawing one took over an hour decoding and encoding it again for each."""
     out = []
     decoded: dict[tuple[int, int], bytes] = {}   # by the image object's number and generation
     try:
@@ -761,6 +763,9 @@ def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
         with_images = sum(1 for _, _, keys in listed if keys)
         if with_images > MAX_OCR_PAGES:
             raise too_many_pages(source, f"the PDF has {with_images} pages of images")
+        images = sum(len(keys) for _, _, keys in listed)
+        if images > MAX_OCR_IMAGES:
+            raise too_many_images(source, images)
         for page_number, page, keys in listed:
             for key in keys:
                 drawn = _image_object(page, key)
