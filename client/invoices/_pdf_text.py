@@ -331,6 +331,10 @@ _CLIPS = {b"W": False, b"W*": True}  # whether the clip takes the even-odd rule,
 _PAINTS_PATH = frozenset((b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"n"))
 # the three kinds together, looked up once for each operator followed (most are none of them)
 _PATH_OPERATORS = frozenset(_BUILDS_PATH) | frozenset(_CLIPS) | _PAINTS_PATH
+# those that fill the path, each with whether it takes the even-odd rule
+_FILLS_PATH = {b"f": False, b"F": False, b"B": False, b"b": False, b"f*": True, b"B*": True, b"b*": True}
+# Comparing two upright boxes takes four comparisons: this many count as one step of work.
+_BOXES_PER_STEP = 16
 # A clipping path of more edges than this that are not level (33 upright rectangles) is taken as its bounding box:
 # cutting it into pieces takes work that grows with the cube of its edges (_Painting._clip).
 _MAX_CLIP_EDGES = 64
@@ -879,7 +883,11 @@ class _Painting(_Work):
         # the text drawn so far, run by run (each Tj, TJ, ' or "): where it lies (:meth:`_run`), its area, and how
         # much of it the opaque images drawn after it cover, added up
         self._runs: list[list] = []
-        self._pictures: list[tuple] = []  # what each image drawn so far shows of itself, its pieces
+        self._runs_extent: tuple[float, ...] | None = None  # the box all of them lie in
+        # what white text drawn now would lie on, in the order it is painted (:meth:`_on_picture`): each opaque
+        # image, and each shape filled in a colour after the first, as what of it shows (its pieces), the box those
+        # lie in, and whether it is an image
+        self._painted_under: list[tuple] = []
         self._changes: dict[int, tuple[object, dict[str, bool]]] = {}  # a graphics state, its _paint_change
         self._spaces: dict[int, tuple[object, tuple]] = {}  # a colour space the content names, its _colour_space
 
@@ -898,7 +906,7 @@ class _Painting(_Work):
         self.invisible = None
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text, self.page_image = 0, False
-        self._shown_over_text, self._runs, self._pictures = set(), [], []
+        self._shown_over_text, self._runs, self._runs_extent, self._painted_under = set(), [], None, []
         self._page_clip = page_clip
         self._pdf = getattr(page, "pdf", None)
         contents = self._contents.of(page)  # the one object pages sharing a content stream share
@@ -929,6 +937,8 @@ class _Painting(_Work):
                 elif operator in _CLIPS:
                     clipping = _CLIPS[operator]
                 else:
+                    if operator in _FILLS_PATH and self._painted_under:  # painted before the clip is set
+                        self._fill(path, _FILLS_PATH[operator], ctm, paint, clip)
                     # the clip is set once the path is painted (8.5.4). Between a W and that operator nothing else
                     # may come; where something does, the W waits for it (as MuPDF keeps it), and an image drawn in
                     # between is drawn before the clip is set: it is taken at all it covers, not under the clip
@@ -961,7 +971,7 @@ class _Painting(_Work):
                 if run and not self.invisible:
                     hidden_over_picture = paint.hides_text(mode, over_picture=True)  # white: is a picture under it?
                     self.invisible = paint.hides_text(mode) or (
-                        hidden_over_picture if hidden_over_picture and self._over_picture(run) else None)
+                        hidden_over_picture if hidden_over_picture and self._on_picture(run) else None)
             elif operator == _INLINE_IMAGE and isinstance(operands, dict):
                 self._image(operands.get("settings") or {}, ctm, paint, clip)
             elif operator == b"Do" and operands:
@@ -988,8 +998,10 @@ class _Painting(_Work):
                           if piece)
         if not shown:
             return
-        self._pictures.append(shown)
-        if not self.shown_text or self.hidden or paint.lets_through() or not _opaque(image):
+        opaque = not paint.lets_through() and _opaque(image)
+        if opaque:  # one that lets what lies under it show is no picture white text can be laid over
+            self._painted_under.append((shown, _extent([point for piece in shown for point in piece]), True))
+        if not self.shown_text or self.hidden or not opaque:
             return
         if sum(_area(list(piece)) for piece in shown) >= _PAGE_IMAGE * self.area:  # a picture of the page
             self.hidden = self.page_image = True
@@ -1002,21 +1014,28 @@ class _Painting(_Work):
         if not self._runs or shown in self._shown_over_text:
             return
         self._shown_over_text.add(shown)
-        self._spend(len(self._runs) * sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
+        # the runs it may cover found by their boxes first: an image beside the text (a thumbnail, a logo beside
+        # thousands of runs of one glyph each) costs the work of measuring it over none of them
+        extent = _extent([point for piece in shown for point in piece])
+        if not _meet(extent, self._runs_extent):
+            return
+        self._spend(len(self._runs) // _BOXES_PER_STEP)
+        met = [run for run in self._runs if _meet(extent, run[3])]
+        self._spend(len(met) * sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
         if self.too_much:
             return
         alone = 0.0
-        for run in self._runs:
+        for run in met:
             over = sum(_area(_clipped(list(piece), run[0], self.shortest)) for piece in shown)
             run[2] += over
             alone += over
         if alone == 0:  # beside the text, not over it: product photos below the lines
             return
-        text_area = sum(area for _, area, _ in self._runs)
+        text_area = sum(run[1] for run in self._runs)
         self.images_over_text += 1
         if alone >= _PAGE_IMAGE * text_area:  # one image hides the text: that one is named
             self.images_over_text = 1
-        self.hidden = sum(min(covered, area) for _, area, covered in self._runs) >= _PAGE_IMAGE * text_area
+        self.hidden = sum(min(covered, area) for _, area, covered, _ in self._runs) >= _PAGE_IMAGE * text_area
 
     def _run(self, corners: list[_Point] | None, matrix: tuple[float, ...],
              ctm: tuple[float, ...]) -> list[_Point] | None:
@@ -1030,15 +1049,53 @@ class _Painting(_Work):
         placed = _placed(corners, _compose(matrix, ctm))
         run = _clipped(placed, self._page_clip, self.shortest) if placed is not None else self._page_clip
         if _area(run) > 0:
-            self._runs.append([run, _area(run), 0.0])
+            extent = _extent(run)
+            self._runs.append([run, _area(run), 0.0, extent])
+            self._runs_extent = extent if self._runs_extent is None else _extent(
+                _rectangle(self._runs_extent) + _rectangle(extent))
         return run
 
-    def _over_picture(self, run: list[_Point]) -> bool:
-        """Whether an image drawn before lies under some of this run of text."""
-        self._spend(sum(_cuts(len(piece), len(run)) for shown in self._pictures for piece in shown)
-                    // _CUTS_PER_STEP)
-        return any(_area(_clipped(list(piece), run, self.shortest)) > 0
-                   for shown in self._pictures for piece in shown)
+    def _on_picture(self, run: list[_Point]) -> bool:
+        """Whether what lies under half or more of this run of text, the last painted there, is an opaque image
+        drawn before it. Walking back from what was painted last, the images and the filled shapes each add what
+        they cover of the run to their kind's share, until one kind's is half the run: white text on a band drawn
+        over a background picture shows, as does white text over a picture only a sliver of its box (taken wider
+        than the text may be) lies over."""
+        self._spend(len(self._painted_under) // _BOXES_PER_STEP)
+        extent = _extent(run)
+        covered = {True: 0.0, False: 0.0}
+        for shown, painted_extent, picture in reversed(self._painted_under):
+            if not _meet(extent, painted_extent):
+                continue
+            self._spend(sum(_cuts(len(piece), len(run)) for piece in shown) // _CUTS_PER_STEP)
+            if self.too_much:
+                return False
+            covered[picture] += sum(_area(_clipped(list(piece), run, self.shortest)) for piece in shown)
+            if covered[picture] >= _PAGE_IMAGE * _area(run):
+                return picture
+        return False
+
+    def _fill(self, path: list, even_odd: bool, ctm: tuple[float, ...], paint: _Paint,
+              clip: tuple[list[_Point], ...]) -> None:
+        """A path filled over what was painted before: where it shows, kept among what white text drawn after it
+        would lie on (:meth:`_on_picture`), when it is painted in a colour that covers what lies under it. A white
+        fill, one that lets what lies under it show, one in a space not told (a pattern, which may leave gaps), or
+        one whose region cannot be told exactly (a curve in it: :meth:`_region`) is not kept: white text over it and
+        a picture counts as over the picture."""
+        if paint.white_fill or paint.no_fill or paint.lets_through() or paint.fill_space == _UNKNOWN_SPACE:
+            return
+        if len(path) == 1 and path[0][0] == b"re" and path[0][2] == ctm:  # a band: one rectangle, no cutting up
+            numbers = _numbers(path[0][1], 4)
+            corners = _placed(_rectangle((numbers[0], numbers[1], numbers[0] + numbers[2], numbers[1] + numbers[3])),
+                              ctm) if numbers is not None else None
+            region = [corners] if corners is not None else None
+        else:
+            region = self._region(path, even_odd, ctm, exact=True)
+        if not region:
+            return
+        shown = self._within(clip, region)
+        if shown and not self.too_much:
+            self._painted_under.append((shown, _extent([point for piece in shown for point in piece]), False))
 
     def _clip(self, clip: tuple[list[_Point], ...], path: list, even_odd: bool,
               ctm: tuple[float, ...]) -> tuple[list[_Point], ...]:
@@ -1058,22 +1115,27 @@ class _Painting(_Work):
         paints it, while a renderer that places each point by the matrix in force where it is given, as PostScript
         does, puts it elsewhere. ``ctm``: the matrix in force at the operator that paints the path. The work of
         cutting and of intersecting the pieces counts against the operators to follow."""
+        region = self._region(path, even_odd, ctm)
+        return clip if region is None else self._within(clip, region)
+
+    def _region(self, path: list, even_odd: bool, ctm: tuple[float, ...],
+                exact: bool = False) -> list[list[_Point]] | None:
+        """The region a path encloses, as convex pieces (:meth:`_clip`), or ``None`` where it cannot be told. One
+        with a curve or too many edges is taken as its bounding box, larger, unless it is wanted ``exact``."""
         if any(given != ctm for _, _, given in path):
-            return clip
+            return None
         subpaths, curved = _subpaths(path)
         if not subpaths:
-            return clip
+            return None
         edges = _edges(subpaths)
         if curved or len(edges) > _MAX_CLIP_EDGES:
-            region = [_bounding_box([point for points in subpaths for point in points])]
-        else:
-            levels = _levels(edges)
-            # each pair of edges compared for where they cross, and each edge in each band between two levels
-            self._spend(len(edges) * (len(edges) // 2 + len(levels)))
-            if self.too_much:
-                return clip
-            region = _filled(edges, levels, even_odd)
-        return self._within(clip, region)
+            return None if exact else [_bounding_box([point for points in subpaths for point in points])]
+        levels = _levels(edges)
+        # each pair of edges compared for where they cross, and each edge in each band between two levels
+        self._spend(len(edges) * (len(edges) // 2 + len(levels)))
+        if self.too_much:
+            return None
+        return _filled(edges, levels, even_odd)
 
     def _within(self, clip: tuple[list[_Point], ...], region: list[list[_Point]]) -> tuple[list[_Point], ...]:
         """What of each piece of the clip lies within each convex piece of a region: the pieces of the clip that
@@ -1413,8 +1475,19 @@ def _rectangle(edges) -> list[_Point]:
 
 def _bounding_box(points: list[_Point]) -> list[_Point]:
     """The smallest upright rectangle holding the points, as its four corners."""
+    return _rectangle(_extent(points))
+
+
+def _extent(points: list[_Point]) -> tuple[float, float, float, float]:
+    """The smallest upright rectangle holding the points, as its left, bottom, right and top."""
     xs, ys = [x for x, _ in points], [y for _, y in points]
-    return _rectangle((min(xs), min(ys), max(xs), max(ys)))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _meet(box: tuple[float, ...], other: tuple[float, ...] | None) -> bool:
+    """Whether two upright boxes (left, bottom, right, top) share some of the page; none meets no box."""
+    return other is not None and box[0] <= other[2] and other[0] <= box[2] and box[1] <= other[3] \
+        and other[1] <= box[3]
 
 
 def _cuts(subject_corners: int, clip_corners: int, subjects: int = 1) -> int:

@@ -14,7 +14,8 @@ from client.invoices._pdf_text import scanned_layer  # noqa: E402
 from . import _render  # noqa: E402
 from ._samples import invoice  # noqa: E402
 from ._tesseract import needs_tesseract  # noqa: E402
-from .test_scan_forms import HEIGHT, HIDDEN, OPAQUE, TEXT, WHOLE_PAGE, WIDTH, scanned  # noqa: E402
+from .test_scan_forms import (HEIGHT, HIDDEN, OPAQUE, SEE_THROUGH_STATE, STENCIL, TEXT, WHOLE_PAGE,  # noqa: E402
+                              WIDTH, scanned)
 
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 IN_WHITE = "text drawn invisible on page 1, in text render mode {mode} in white (its {paint} colour) over an image " \
@@ -66,6 +67,50 @@ BAND = "q 0 0 0.5 rg 0 740 600 40 re f Q "  # a dark header band drawn as a vect
         "small picture under", "in a form over a picture"])
 def test_white_text_hides_only_what_an_image_drawn_before_shows_under_it(tmp_path, content, xobjects, invisible):
     assert scanned(tmp_path, content, xobjects, {10: (TEXT, None, None, None)}) == invisible
+
+
+HEADER_ROW = "q 1 g BT /F1 14 Tf 72 752 Td (Item   Qty   Amount) Tj ET Q "  # white column titles, on BAND
+BODY = "".join(f"BT /F1 10 Tf 72 {y} Td (Line item {y}) Tj ET " for y in range(100, 600, 20))
+
+
+@pytest.mark.parametrize("content, xobjects, invisible", [
+    (PICTURE + BAND + HEADER_ROW + BODY, {"Im": OPAQUE}, None),  # a letterhead picture, a band, a white header row
+    ("q 300 0 0 300 150 500 cm /St Do Q " + BAND + HEADER_ROW + BODY, {"St": STENCIL}, None),  # a stamped mark
+    ("q 300 0 0 300 50 500 cm /St Do Q 1 g " + TEXT, {"St": STENCIL}, None),  # a stencil shows the paper around
+    (PICTURE + "q 0 0 0.5 rg 0 740 600 40 re W n 0 g 0 0 600 800 re f Q " + HEADER_ROW, {"Im": OPAQUE},
+     None),  # a fill clipped to the band
+    (PICTURE + "q 0 0 0.5 rg 0 740 m 600 740 l 600 780 l 0 780 l f Q " + HEADER_ROW, {"Im": OPAQUE},
+     None),  # a band drawn as a path of lines
+    (BAND + PICTURE + HEADER_ROW, {"Im": OPAQUE}, FILLED_WHITE),  # the picture drawn over the band
+    (PICTURE + "q 0 0 0.5 rg 0 740 600 40 re W n 0 0 0 0 re f Q " + HEADER_ROW, {"Im": OPAQUE},
+     FILLED_WHITE),  # the fill that would cover the picture lies nowhere
+    (PICTURE + "q 0 0 0.5 rg 0 0 600 700 re f Q " + HEADER_ROW, {"Im": OPAQUE}, FILLED_WHITE),  # a band below it
+    (PICTURE + "q 1 g 0 740 600 40 re f Q " + HEADER_ROW, {"Im": OPAQUE}, FILLED_WHITE),  # a white band shows none
+    (PICTURE + "q /Faint gs 0 0 0.5 rg 0 740 600 40 re f Q " + HEADER_ROW, {"Im": OPAQUE},
+     FILLED_WHITE),  # a see-through one shows the picture
+    (PICTURE + "q 0 0 0.5 rg 0 740 m 600 740 l 600 780 l 0 780 c f Q " + HEADER_ROW, {"Im": OPAQUE},
+     FILLED_WHITE),  # a curved one, whose region is not told exactly
+    (PICTURE + "q /Pattern cs /P0 scn 0 740 600 40 re f Q " + HEADER_ROW, {"Im": OPAQUE},
+     FILLED_WHITE),  # a pattern may leave gaps
+    ("q 10 0 0 10 165 745 cm /Im Do Q 1 g " + HEADER_ROW, {"Im": OPAQUE}, None),  # a sliver of the text's box
+], ids=["letterhead, band, white header", "stencil mark, band, white header", "white over a stencil",
+        "fill clipped to a band", "band of lines", "picture over the band", "fill clipped to nothing",
+        "band elsewhere", "white band", "see-through band", "curved band", "pattern band",
+        "icon under a sliver"])
+def test_white_text_is_hidden_only_where_a_picture_is_the_last_thing_painted_under_it(tmp_path, content, xobjects,
+                                                                                      invisible):
+    assert scanned(tmp_path, content, xobjects, states={"Faint": SEE_THROUGH_STATE}) == invisible
+
+
+@pytest.mark.parametrize("images", [
+    "".join(f"q 20 0 0 20 560 {30 + 24 * k} cm /Im Do Q " for k in range(30)),  # thumbnails beside the text
+    "".join(f"q 50 0 0 25 545 {100 + 25 * k} cm /Im Do Q " for k in range(24)),  # a picture in bands beside it
+], ids=["thumbnails", "picture in bands"])
+def test_images_beside_many_runs_of_text_cost_no_work_for_each_run(tmp_path, images):
+    # one run a glyph, as some invoicing software writes text: 60 rows of 50
+    glyphs = "".join(f"BT /F1 9 Tf {40 + 10 * i} {780 - 12 * row} Td (A) Tj ET "
+                     for row in range(60) for i in range(50))
+    assert scanned(tmp_path, glyphs + images, {"Im": OPAQUE}) is None
 
 
 def _said_with_colour_spaces(tmp_path, content: str, spaces: dict) -> str | None:
