@@ -728,8 +728,7 @@ class Store:
         indexed = self.key(keys.ATTESTATIONS_INDEXED, fp)
         own_key = self.key(keys.ATTESTATION_LAST, fp, attester)
         if await self.stub.get_state(indexed):
-            raw = await self.stub.get_state(own_key)
-            return attestation.Newest(**json.loads(raw)) if raw else None
+            return await self._newest_entry(own_key)
         found = await self.attestations_of(fp)
         newest = attestation.newest_by_attester(found)
         attester_org = {a.attester: a.attested.msp_id for a in found}
@@ -737,12 +736,12 @@ class Store:
         # The attester's own entry where it has one, as with the mark: a record in its name the entry does not
         # name (two other orgs can write a new key) would otherwise pass for its newest, and one dated ahead would
         # refuse every attestation it makes after. The records count only for an attester without one.
-        own = await self.stub.get_state(own_key)
+        own = await self._newest_entry(own_key)
         for earlier_attester, theirs in newest.items():
             if not await self.stub.get_state(self.key(keys.ATTESTATION_LAST, fp, earlier_attester)):
                 await self._put_newest(fp, earlier_attester, theirs, attester_org[earlier_attester])
         await self.stub.put_state(indexed, keys.INDEX_VALUE)
-        return attestation.Newest(**json.loads(own)) if own else newest.get(attester)
+        return own if own is not None else newest.get(attester)
 
     async def attestations_kept(self, fp: str) -> list[InvoiceAttestation]:
         """The invoice's attestations (``attestations_of``) but those past their attester's newest as its own entry
@@ -752,11 +751,15 @@ class Store:
         found = await self.attestations_of(fp)
         attesters = list(dict.fromkeys(a.attester for a in found))
         await self.prefetch(*((keys.ATTESTATION_LAST, fp, attester) for attester in attesters))
-        newest = {}
-        for attester in attesters:
-            raw = await self.stub.get_state(self.key(keys.ATTESTATION_LAST, fp, attester))
-            newest[attester] = attestation.Newest(**json.loads(raw)) if raw else None
+        newest = {attester: await self._newest_entry(self.key(keys.ATTESTATION_LAST, fp, attester))
+                  for attester in attesters}
         return [a for a in found if not attestation.past_newest(a, newest[a.attester])]
+
+    async def _newest_entry(self, key: str) -> attestation.Newest | None:
+        """The attester's newest attestation of an invoice as its ``recfin.attestation-last`` entry ``key`` keeps it
+        (None: it has no entry)."""
+        raw = await self.stub.get_state(key)
+        return attestation.Newest(**json.loads(raw)) if raw else None
 
     async def _put_newest(self, fp: str, attester: str, newest: attestation.Newest, attester_msp: str) -> None:
         key = self.key(keys.ATTESTATION_LAST, fp, attester)
