@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import re
 import warnings
 from hashlib import sha256
 from pathlib import Path
@@ -18,7 +17,7 @@ from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity, Timeouts
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
-from ._identity import Identity, _is_encrypted, _public_bytes
+from ._identity import _PEM_BLOCK, Identity, _is_encrypted, _public_bytes
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
@@ -446,7 +445,7 @@ def _check_tls_roots(pem: bytes) -> None:
     fail every call as UNAVAILABLE, like a peer that is down. Each PEM block is read alone, as gRPC reads a
     bundle: one it cannot parse (a system bundle holds some cryptography warns about or refuses) leaves the
     others to be used."""
-    blocks = _PEM_CERTIFICATE.findall(pem)
+    blocks = [block.group(0) for block in _PEM_BLOCK.finditer(pem) if block.group(1) == b"CERTIFICATE"]
     last_error = "no -----BEGIN CERTIFICATE----- block"
     for block in blocks:
         try:
@@ -460,9 +459,6 @@ def _check_tls_roots(pem: bytes) -> None:
         f"tls_root_certificates are not PEM X.509 certificates ({last_error}): give the TLS CA certificates of "
         "the network (PEM bytes or text, or a file path), such as its tlsca/*.pem"
     )
-
-
-_PEM_CERTIFICATE = re.compile(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.DOTALL)
 
 
 def _check_client_key(pem: bytes, certificate_pem: bytes) -> None:
@@ -510,8 +506,8 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
 
 
 def _new_channel(grpc_module, open_channel, *arguments, **options):
-    """The channel ``open_channel`` opens, once every argument is checked; a ``grpc.aio`` one only in a running
-    event loop, to which it then belongs."""
+    """The channel ``open_channel`` opens, once every argument is checked; a ``grpc.aio`` one only with an event
+    loop running or set for this thread, to which it then belongs (``_refuse_without_running_loop``)."""
     if grpc_module is grpc.aio:
         _refuse_without_running_loop()
     return open_channel(*arguments, **options)
