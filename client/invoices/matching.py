@@ -1045,7 +1045,7 @@ class _Invoiced:
     def __init__(self, items: list[_Item]) -> None:
         self.items = items
         self.quantities = [i.line.quantity for i in items if i.line.quantity is not None]
-        self.total = sum((Fraction(q) for q in self.quantities), Fraction(0))
+        self.total = _total(self.quantities)
 
     @cached_property
     def shown(self) -> str:
