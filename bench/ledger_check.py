@@ -53,7 +53,7 @@ from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
-from client.receivables.audit import _no_such_transaction as no_such_transaction
+from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key, split_key
 from network import profiles

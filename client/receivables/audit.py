@@ -560,7 +560,7 @@ class ReceivableAudit:
                 self._transactions[tx_id] = committed_transaction(
                     transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id))
             except GatewayError as error:
-                if not _no_such_transaction(error, tx_id):
+                if not no_such_transaction(error, tx_id):
                     raise
                 self._transactions[tx_id] = (f"{self.msp_id}'s peer holds no such transaction, though the key's "
                                              f"history lists it: {error.message}")
@@ -636,7 +636,7 @@ UNANSWERED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADL
 overloaded): no answer of the ledger, whatever its message echoes."""
 
 
-def _no_such_transaction(error: GatewayError, tx_id: str) -> bool:
+def no_such_transaction(error: GatewayError, tx_id: str) -> bool:
     """Whether a failed ``GetTransactionByID`` is the own org's peer answering that its ledger holds no transaction
     ``tx_id`` (qscc's "no such transaction ID [<tx id>]", in the message or an endorser's detail): the one failure
     of the read that says something of the claim. A call never sent, or failed on its way, is no answer."""
