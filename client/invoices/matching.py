@@ -1068,11 +1068,6 @@ def _runs(numbers: list[int]) -> str:
     return ", ".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
 
 
-def _invoiced(items: list[_Item]) -> _Invoiced:
-    """Some invoice items' quantities, counted once (:class:`_Invoiced`)."""
-    return _Invoiced(items)
-
-
 @dataclass(frozen=True)
 class _GroupCounts:
     """What a group of items whose lines overlap (:func:`_groups`) compares with, worked out once for all its
@@ -1105,7 +1100,7 @@ def _group_counts(group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...
         shared = [l.line for l in ordered_of[items[0].number]
                   if any(other is not own for other in holding[id(l)])]
         overlap[key] = shared, [i.number for i in group if id(line_ids[i.number]) in others]
-    return _GroupCounts(whole=_invoiced(group), same_item={key: _invoiced(items) for key, items in by_lines.items()},
+    return _GroupCounts(whole=_Invoiced(group), same_item={key: _Invoiced(items) for key, items in by_lines.items()},
                         overlap=overlap)
 
 

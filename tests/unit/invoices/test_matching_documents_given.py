@@ -138,8 +138,8 @@ def test_a_document_number_written_as_a_json_number_is_refused_naming_the_field(
 def test_an_item_on_many_invoice_lines_is_counted_once_not_once_per_line(tmp_path, monkeypatch):
     # 300 lines of one item: counted per line, every line would add up all the others again
     counted = []
-    real = matching._invoiced
-    monkeypatch.setattr(matching, "_invoiced", lambda items: counted.append(len(items)) or real(items))
+    real = matching._Invoiced
+    monkeypatch.setattr(matching, "_Invoiced", lambda items: counted.append(len(items)) or real(items))
     many = 300
     inv = invoice(lines=tuple(line("*电子元件*贴片电容", "1", "1.50", "0.13") for _ in range(many)))
     po = read_purchase_order(write(tmp_path, "po.csv", f"po_number,line,item_name,quantity,unit_price\n"
