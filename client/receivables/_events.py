@@ -119,7 +119,7 @@ class ReceivablesEvent(BaseModel):
         ``datetime.date``, ``apr`` a Decimal; e.g. ``event.typed().face_amount`` of a ReceivableRegistered.
 
         ValueError, naming the event, for a name this client has no model of, or a field it does not know or
-        cannot read (a newer contract's event, or a rate sent as a float: upgrade the client; ``details`` still
+        cannot read (a newer contract's event, or a rate sent as a number: upgrade the client; ``details`` still
         holds every field as sent)."""
         where = f"event {self.name!r} in block {self.block_number} tx {self.tx_id}"
         model = EVENT_DETAILS.get(self.name)
@@ -129,7 +129,7 @@ class ReceivablesEvent(BaseModel):
         try:
             return model.model_validate(self.details)
         except (ValidationError, TypeError) as problem:
-            # TypeError: a float where a rate is (``_no_float``), which pydantic passes on unwrapped; the SDK's
+            # TypeError: a number where a rate is (``_rate_as_written``), which pydantic passes on unwrapped; the SDK's
             # callers get it as a TypeError, but here the float is the event's, unreadable as any other problem
             from ._client import _problem_in   # imported when used: _client imports this module
 

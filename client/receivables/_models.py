@@ -43,19 +43,25 @@ STATUSES: tuple[str, ...] = ("REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN",
 DayCount = Literal["ACT/360", "ACT/365"]
 
 
-def _no_float(value: Any, info: ValidationInfo) -> Any:
+def _rate_as_written(value: Any, info: ValidationInfo) -> Any:
+    # TypeError, which pydantic passes on unwrapped: a caller's number is a fault of the calling code. Named by
+    # its field, as a reader of the contract's documents or events reports it as unreadable data.
+    field = f"{info.field_name}: " if info.field_name else ""
     if isinstance(value, float):
-        # TypeError, which pydantic passes on unwrapped: a caller's float is a fault of the calling code. Named by
-        # its field, as a reader of the contract's documents or events reports it as unreadable data.
-        field = f"{info.field_name}: " if info.field_name else ""
         raise TypeError(f"{field}{value!r} is a float: money and rates are never floats")
+    if isinstance(value, bool):
+        raise TypeError(f"{field}{str(value).lower()} is a boolean: a rate is a decimal string (or a Decimal)")
+    if isinstance(value, int):
+        # the contract writes every rate as a decimal string: a whole JSON number was written by something else,
+        # and read as a Decimal it would be written back as a string, no longer what was read
+        raise TypeError(f"{field}{value!r} is a number: a rate is a decimal string (or a Decimal), e.g. \"{value}\"")
     return value
 
 
 Fen = Annotated[StrictInt, Field(description="integer fen")]
 """Integer fen in a document (floats refused)."""
 
-RateValue = Annotated[Decimal, BeforeValidator(_no_float), PlainSerializer(rate_text, return_type=str, when_used="json")]
+RateValue = Annotated[Decimal, BeforeValidator(_rate_as_written), PlainSerializer(rate_text, return_type=str, when_used="json")]
 """A rate: the contract writes decimal strings; Decimal here, the same string in JSON."""
 
 AMOUNT_CAP = "amount_cap"

@@ -87,6 +87,20 @@ def test_typed_refuses_a_rate_sent_as_a_json_number_with_a_value_error_naming_th
         accepted[1].typed()
 
 
+def test_typed_refuses_a_rate_sent_as_a_whole_json_number_as_it_would_not_be_written_back_as_read():
+    # the contract writes "1"; read as Decimal 1, a JSON number 1 would come back from to_json() as the string "1"
+    details = {"offer_id": "D-1", "paid": 2_962_500, "discount": 37_500, "currency": "CNY", "days_early": 90}
+    for apr, kind in ((1, "a number"), (0, "a number"), (True, "a boolean")):
+        event = ReceivablesEvent.from_chaincode_event(raw_event(
+            12, "t9", json.dumps({"event": "DiscountOfferAccepted", "receivable_id": "R-1", **details,
+                                  "apr": apr}).encode(), name="DiscountOfferAccepted"))
+        with pytest.raises(ValueError, match=rf"^event 'DiscountOfferAccepted' in block 12 tx t9 does not read as "
+                                             rf"DiscountOfferAccepted: apr: {str(apr).lower()} is {kind}: a rate is "
+                                             rf"a decimal string"):
+            event.typed()
+    assert event.details["apr"] is True
+
+
 def test_a_document_built_with_a_float_rate_still_raises_type_error_naming_the_field():
     from client.receivables._models import OfferTerms
 
