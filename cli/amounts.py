@@ -1,14 +1,15 @@
 """Amounts on the command line: read as yuan (``12,345.67``) or explicit fen (``1234567fen``), shown with the currency.
 
-One parser for every command. Yuan go through ``client.money.to_fen`` (which
-refuses fractions of a fen), so no rounding rule lives here:
+One parser for every command. Yuan with at most two decimals go through ``client.money.to_fen``,
+so no rounding rule lives here:
 
     12,345.67    12345.67    12345    -> 1,234,567 fen
     1234567fen   1,234,567 fen        -> 1,234,567 fen
     CNY 12,345.67  USD 12,345.67      -> the currency code is kept and checked against the
                                          claim's currency (or --currency) before anything is sent
 
-Negative amounts, more than two decimals, misplaced thousands separators (a first group
+Negative amounts, more than two decimals (zeros too: ``30.000`` is thirty thousand where a
+dot groups thousands), misplaced thousands separators (a first group
 starting with 0 too: ``0,500`` may be a decimal comma, so it is not read as 500), digits
 other than ASCII 0-9 (full-width ``１００``, Arabic-Indic ``٣٤``: Python reads them as
 numbers, a person may not see they are there) and anything else are refused with one
@@ -131,14 +132,18 @@ def _unsigned_fen(text: str, original: str, cap: int) -> int:
     whole, dot, fraction = text.partition(".")
     if dot and not (fraction.isascii() and fraction.isdigit()):
         raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
+    if len(fraction) > 2:
+        # refused even where the extra digits are zeros: 30.000 is thirty thousand where a dot groups thousands,
+        # and read as 30.00 it would move a thousandth of what was meant
+        grouping = (f"if the dot groups thousands, write {int(whole + fraction):,}; "
+                    if len(fraction) == 3 and whole.isascii() and whole.isdigit() and len(whole) <= 3 else "")
+        raise ValueError(f"{original!r} has more than two decimals: {grouping}give yuan with at most two decimals "
+                         "(or whole fen, e.g. 1234567fen)")
     digits = _integer_part(whole, original) + (dot + fraction if dot else "")
     try:
         return to_fen(Decimal(digits), cap=cap)
     except AboveCap:
         raise above_cap(repr(original), cap) from None
-    except ValueError:
-        raise ValueError(f"{original!r} has fractions of a fen: give yuan with at most two decimals "
-                         "(or whole fen, e.g. 1234567fen)") from None
     except InvalidOperation:
         raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}") from None
 

@@ -3,7 +3,7 @@
 Each command runs through click (``CliRunner`` over ``cli.main``) with ``--as ORG/USER`` and ``--json``,
 the way a script would drive it; the event follower runs as its own process, stopped and started
 again on its checkpoint file. Then the inputs an operator gets wrong: an unknown receivable, an amount
-with fractions of a fen or below zero, and an org that may not act. Each exits non-zero with one line
+with more than two decimals or below zero, and an org that may not act. Each exits non-zero with one line
 naming what was wrong, and the ledger afterwards shows that nothing changed: not the claim, and not
 one block more on any peer.
 """
@@ -521,7 +521,7 @@ def test_an_unknown_receivable_exits_non_zero_naming_it_and_nothing_changes(recf
     assert peer_heights(recfin) == before
 
 
-@pytest.mark.parametrize("amount, reason", [("12.345", "fractions of a fen"), ("-5", "amounts are not negative")])
+@pytest.mark.parametrize("amount, reason", [("12.345", "more than two decimals"), ("-5", "amounts are not negative")])
 def test_a_bad_amount_is_refused_before_anything_is_sent(recfin, codes, amount, reason):
     claim = confirmed(recfin, codes)
     before = settled_heights(recfin)

@@ -18,7 +18,7 @@ def test_amounts_read_as_yuan_or_explicit_fen(text, fen):
 
 
 @pytest.mark.parametrize("text, says", [
-    ("1.005", "fractions of a fen"), ("-3", "not negative"), ("12,34.5", "not an amount"),
+    ("1.005", "more than two decimals"), ("-3", "not negative"), ("12,34.5", "not an amount"),
     ("1,2345", "not an amount"), ("12.5fen", "not an amount"), ("1e3", "not an amount"), ("nan", "not an amount"),
     ("", "not an amount"), ("1.", "not an amount"), (".5", "not an amount"), ("USD 10", "in USD"),
     ("12 345", "not an amount"), ("1234,567", "not an amount"),   # a group of 4 digits before the separator
@@ -26,6 +26,21 @@ def test_amounts_read_as_yuan_or_explicit_fen(text, fen):
 def test_bad_amounts_say_what_to_write(text, says):
     with pytest.raises(ValueError, match=says):
         parse_amount(text)
+
+
+@pytest.mark.parametrize("text, says", [
+    ("30.000", "'30.000' has more than two decimals: if the dot groups thousands, write 30,000; give yuan with at "
+               "most two decimals (or whole fen, e.g. 1234567fen)"),
+    ("1.500", "'1.500' has more than two decimals: if the dot groups thousands, write 1,500; "),
+    ("1.5000000", "'1.5000000' has more than two decimals: give yuan with at most two decimals"),
+    ("1,000.000", "'1,000.000' has more than two decimals: give yuan with at most two decimals"),
+    ("CNY 113.000", "'CNY 113.000' has more than two decimals: if the dot groups thousands, write 113,000; "),
+])
+def test_trailing_zeros_past_the_fen_are_refused_as_a_dot_may_group_thousands(text, says):
+    # read as 30.00, "30.000" meant as thirty thousand would move a thousandth of it
+    with pytest.raises(ValueError) as refused:
+        parse_amount(text)
+    assert str(refused.value).startswith(says)
 
 
 def test_the_click_type_is_a_usage_error_naming_the_option():

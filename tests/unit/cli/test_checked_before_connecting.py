@@ -49,7 +49,7 @@ def test_a_good_registration_gets_as_far_as_connecting(ledger_sessions):
     ({}, ("--contract-file", __file__), "give exactly one of --contract-file or --contract-hash"),
     ({"invoice": "24312000000012345678,2026-03-01,100000.00,13000.001"}, (),
      "Invalid value for --invoice: '24312000000012345678,2026-03-01,100000.00,13000.001': '13000.001' has "
-     "fractions of a fen"),
+     "more than two decimals: give yuan with at most two decimals"),
     ({"invoice": "24312000000012345678,2026-03-01,USD 100000.00,13000.00"}, (),
      "Invalid value for --invoice: '24312000000012345678,2026-03-01,USD 100000.00,13000.00': 'USD 100000.00' is in "
      "USD, but the amount is in CNY"),

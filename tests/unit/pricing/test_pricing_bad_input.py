@@ -65,7 +65,7 @@ def test_a_bank_without_a_shipped_configuration_is_told_to_pass_config():
     assert "--config" in error_line(r)
 
 
-@pytest.mark.parametrize("face,expected", [("1.005", "fractions of a fen"), ("0", "is zero"), ("1.5fen", "not an amount"),
+@pytest.mark.parametrize("face,expected", [("1.005", "more than two decimals"), ("0", "is zero"), ("1.5fen", "not an amount"),
                                            ("1" + "0" * 27, "above the cap"), ("USD 1,000,000", "is in USD")])
 def test_face_is_an_amount_in_the_banks_currency_under_the_cap(face, expected):
     args = [a if a != "1,000,000" else face for a in QUOTE]
