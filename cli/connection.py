@@ -69,7 +69,7 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
     msp_dir: sign as the identity in this MSP folder instead of the profile's folder of that user (an org admin's
     folder kept elsewhere, as `--msp-dir` gives it to the commands that change the channel config)."""
     profile = load_profile(org, data_root)
-    who = profile.user(user or default_user(profile, admin=admin))
+    who = profile.user(user if user is not None else default_user(profile, admin=admin))
     if msp_dir is not None:     # its certificate as open_msp_folder finds it: the one signcerts/*.pem
         certs = sorted((Path(msp_dir) / "signcerts").glob("*.pem"))
         who = who.model_copy(update={"msp_dir": Path(msp_dir),
@@ -140,7 +140,12 @@ def caller(as_: str | None, org: str | None, user: str | None, default_org: str)
         if org is not None or user is not None:
             raise click.UsageError("give --as ORG[/USER], or --org/--user, not both")
         return parse_as(as_)
-    return org or default_org, user
+    for option, value, what in (("--org", org, "org"), ("--user", user, "user of the org's profile")):
+        # an empty value is what an unset shell variable gives: acting as the default would sign as someone else
+        if value is not None and not value.strip():
+            raise click.BadParameter(f"{value!r} is blank (an unset shell variable?): name the {what}, or leave "
+                                     f"{option} out for the default", param_hint=option)
+    return (org.strip() if org is not None else default_org), (user.strip() if user is not None else None)
 
 
 def who_acts_options(as_help: str) -> list[Callable]:
