@@ -4,7 +4,8 @@
 `<repo>/.fabric/bin` and copies Fabric's sampleconfig `core.yaml`, `orderer.yaml`,
 `configtx.yaml` into `<repo>/.fabric/config`. Environment overrides, strongest first:
 `RECFIN_FABRIC_BIN` / `RECFIN_FABRIC_CFG` (each folder), then `RECFIN_FABRIC_HOME`
-(the `.fabric` folder, as the install script honours it).
+(the `.fabric` folder, as the install script honours it). A relative one is read against the working directory
+and made absolute at once: the tools run with other working directories (each node's own folder).
 
 The script also writes `installed-commit` beside the bin folder: the Fabric commit its tools were built from.
 Tools under one that names another commit than :data:`FABRIC_COMMIT` (the pin moved, and the build of the new
@@ -38,7 +39,7 @@ INSTALL_ERROR_FILE = "install-error.txt"
 
 def fabric_home(env: dict[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
-    return Path(env.get("RECFIN_FABRIC_HOME") or REPO_ROOT / ".fabric")
+    return Path(env.get("RECFIN_FABRIC_HOME") or REPO_ROOT / ".fabric").absolute()
 
 
 def recorded_install_error(fabric_dir: Path) -> str | None:
@@ -72,12 +73,12 @@ def _said_once(reason: str) -> str:
 
 def bin_dir(env: dict[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
-    return Path(env["RECFIN_FABRIC_BIN"]) if env.get("RECFIN_FABRIC_BIN") else fabric_home(env) / "bin"
+    return Path(env["RECFIN_FABRIC_BIN"]).absolute() if env.get("RECFIN_FABRIC_BIN") else fabric_home(env) / "bin"
 
 
 def config_dir(env: dict[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
-    return Path(env["RECFIN_FABRIC_CFG"]) if env.get("RECFIN_FABRIC_CFG") else fabric_home(env) / "config"
+    return Path(env["RECFIN_FABRIC_CFG"]).absolute() if env.get("RECFIN_FABRIC_CFG") else fabric_home(env) / "config"
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-# Sourced by scripts/test and scripts/demo, which change to the checkout before running: the paths a caller
-# gives from its own folder are made absolute first, and everything else passes unchanged.
+# Sourced by scripts/test, scripts/demo, scripts/install and scripts/install-fabric, which change to the checkout (or
+# hand paths to programs that run elsewhere): the paths a caller gives from its own folder are made absolute first, and
+# everything else passes unchanged.
 #
 #   absolute_path_args --path-options "OPTS" [--value-options "OPTS" --operands]
 #                      [--root-relative-options "OPTS" --root DIR] -- ARG...

@@ -12,6 +12,18 @@ def test_defaults_and_overrides(tmp_path):
     assert (bin_dir(env), config_dir(env)) == (tmp_path / "b", tmp_path / "c")
 
 
+def test_relative_folders_are_read_from_the_working_directory_and_kept_absolute(tmp_path, monkeypatch):
+    # the tools run with other working directories (each node's own folder), where a relative path names nothing
+    monkeypatch.chdir(tmp_path)
+    assert bin_dir({"RECFIN_FABRIC_HOME": "fab"}) == tmp_path / "fab" / "bin"
+    assert config_dir({"RECFIN_FABRIC_HOME": "fab"}) == tmp_path / "fab" / "config"
+    env = {"RECFIN_FABRIC_BIN": "b", "RECFIN_FABRIC_CFG": "c"}
+    assert (bin_dir(env), config_dir(env)) == (tmp_path / "b", tmp_path / "c")
+    fabric = FabricInstall.locate({"RECFIN_FABRIC_HOME": "fab"})
+    monkeypatch.chdir("/")
+    assert fabric.tool("peer") == tmp_path / "fab" / "bin" / "peer"
+
+
 def test_missing_binaries_are_named_with_the_folder_and_the_fix(tmp_path):
     fabric = FabricInstall(tmp_path / "bin", tmp_path / "config")
     with pytest.raises(MissingBinariesError) as err:

@@ -1,8 +1,8 @@
-"""scripts/test, scripts/demo and scripts/venv-is-current: how they read what the caller gives them.
+"""scripts/test, scripts/demo, scripts/install and scripts/venv-is-current: how they read what the caller gives them.
 
-scripts/test and scripts/demo change to the checkout before running, so paths the caller gives from its own
-folder are made absolute first (by the one helper both source, scripts/lib/paths.sh), and values that are not
-paths are left alone. scripts/install skips pip only
+scripts/test, scripts/demo and scripts/install change to the checkout before running, so paths the caller gives
+from its own folder are made absolute first (by the one helper they source, scripts/lib/paths.sh), and values that
+are not paths are left alone. scripts/install skips pip only
 when scripts/venv-is-current finds this checkout installed with every requirement met.
 """
 import os
@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from .test_install_venv import checkout_with_stand_ins
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -45,13 +47,15 @@ def test_test_script_makes_paths_absolute_but_not_option_values(tmp_path):
     (caller / "unit.py").write_text("")
     args = run_from(caller, checkout / "scripts" / "test", "-m", "integration", "unit.py::test_x", "-k", "unit.py",
                     "--ignore=integration", "--junitxml", "report.xml", "--basetemp=/tmp/x", "--config-file=my.ini",
-                    "--deselect", "unit.py::test_y", f"--deselect={checkout}/tests/t.py::test_z")
+                    "--deselect", "unit.py::test_y", f"--deselect={checkout}/tests/t.py::test_z",
+                    "--log-file=run.log", "--log-file", "logs/run.log")
     # python -m pytest, then what the caller gave; a --deselect node id as pytest writes them, from the root
     assert args[:2] == ["-m", "pytest"]
     assert args[2:] == ["-m", "integration", f"{caller}/unit.py::test_x", "-k", "unit.py",
                         f"--ignore={caller}/integration", "--junitxml", f"{caller}/report.xml", "--basetemp=/tmp/x",
                         f"--config-file={caller}/my.ini", "--deselect", "../elsewhere/unit.py::test_y",
-                        "--deselect=tests/t.py::test_z"]
+                        "--deselect=tests/t.py::test_z", f"--log-file={caller}/run.log", "--log-file",
+                        f"{caller}/logs/run.log"]
 
 
 def test_demo_script_makes_path_options_absolute(tmp_path):
@@ -87,21 +91,38 @@ def test_demo_script_leaves_other_arguments_alone_even_when_they_name_a_file(tmp
 
 
 def test_both_scripts_read_relative_recfin_folders_from_the_callers_folder(tmp_path):
-    # recfin reads RECFIN_HOME and the like against its working directory, which the scripts change to the checkout
-    names = ("RECFIN_HOME", "RECFIN_TOPOLOGY", "RECFIN_HOSTS_DATA")
+    # recfin reads RECFIN_HOME and the like against its working directory, which the scripts change to the checkout;
+    # the Fabric folders too, which the install step builds into and the network's nodes run from
+    names = ("RECFIN_HOME", "RECFIN_TOPOLOGY", "RECFIN_FABRIC_HOME", "RECFIN_FABRIC_BIN", "RECFIN_FABRIC_CFG",
+             "RECFIN_HOSTS_DATA")
     caller = tmp_path / "elsewhere"
     caller.mkdir()
     for script, reached in (("demo", "recfin"), ("test", "python")):
         checkout = fake_checkout(tmp_path / script, script, reached)
         program = checkout / ".venv" / "bin" / reached
-        program.write_text('#!/usr/bin/env bash\nprintf "%s\\n" "$RECFIN_HOME" "$RECFIN_TOPOLOGY" "${RECFIN_HOSTS_DATA-unset}"\n')
-        env = {**os.environ, "RECFIN_HOME": "state", "RECFIN_TOPOLOGY": "/etc/recfin/topology.yaml"}
-        for name in names[2:]:
-            env.pop(name, None)
+        program.write_text('#!/usr/bin/env bash\nprintf "%s\\n" ' + " ".join(f'"${{{name}-unset}}"' for name in names)
+                           + "\n")
+        env = {**os.environ, "RECFIN_HOME": "state", "RECFIN_TOPOLOGY": "/etc/recfin/topology.yaml",
+               "RECFIN_FABRIC_HOME": "fabric", "RECFIN_FABRIC_BIN": "../tools/bin", "RECFIN_FABRIC_CFG": "cfg"}
+        env.pop("RECFIN_HOSTS_DATA", None)
         done = subprocess.run(["bash", str(checkout / "scripts" / script)], cwd=caller, env=env, capture_output=True,
                               text=True, timeout=60)
         assert done.returncode == 0, done.stderr
-        assert done.stdout.splitlines() == [f"{caller}/state", "/etc/recfin/topology.yaml", "unset"], script
+        assert done.stdout.splitlines() == [f"{caller}/state", "/etc/recfin/topology.yaml", f"{caller}/fabric",
+                                            f"{caller}/../tools/bin", f"{caller}/cfg", "unset"], script
+
+
+def test_install_builds_fabric_into_a_relative_fabric_home_named_from_the_callers_folder(tmp_path):
+    # scripts/install changes to the checkout before it runs scripts/install-fabric
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=1000, has_ensurepip=True)
+    told = tmp_path / "fabric-home.txt"
+    (checkout / "scripts" / "install-fabric").write_text(f'#!/usr/bin/env bash\necho "$RECFIN_FABRIC_HOME" > "{told}"\n')
+    caller = checkout / "sub"
+    caller.mkdir()
+    done = subprocess.run(["bash", str(checkout / "scripts" / "install")], cwd=caller, capture_output=True, text=True,
+                          env={"PATH": str(tools), "HOME": str(checkout), "RECFIN_FABRIC_HOME": "fab"}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert told.read_text() == f"{caller}/fab\n"
 
 
 def made_absolute(folder: Path, *settings_and_args: str) -> list[str]:

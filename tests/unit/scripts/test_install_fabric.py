@@ -21,9 +21,11 @@ SCRIPT = ROOT / "scripts" / "install-fabric"
 TOOLS = ("peer", "orderer", "configtxgen", "osnadmin", "configtxlator")
 
 
-def run_script(fabric_home: Path, path: str) -> subprocess.CompletedProcess:
-    env = {"PATH": path, "HOME": str(fabric_home), "RECFIN_FABRIC_HOME": str(fabric_home)}
-    return subprocess.run([shutil.which("bash"), str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
+def run_script(fabric_home: Path, path: str, as_given: str | None = None) -> subprocess.CompletedProcess:
+    """The script run with RECFIN_FABRIC_HOME ``fabric_home``, or ``as_given`` (a path from the folder above it)."""
+    env = {"PATH": path, "HOME": str(fabric_home), "RECFIN_FABRIC_HOME": as_given or str(fabric_home)}
+    return subprocess.run([shutil.which("bash"), str(SCRIPT)], env=env, cwd=fabric_home.parent, capture_output=True,
+                          text=True, timeout=60)
 
 
 def path_without_go(tmp_path: Path) -> str:
@@ -39,11 +41,12 @@ def path_without_go(tmp_path: Path) -> str:
     return str(tools)
 
 
-def run_with_fake_go(tmp_path: Path, answers: str, version: str = "go1.26.4",
-                     toolchain: str = "local") -> tuple[Path, subprocess.CompletedProcess]:
+def run_with_fake_go(tmp_path: Path, answers: str, version: str = "go1.26.4", toolchain: str = "local",
+                     home_as_given: str | None = None) -> tuple[Path, subprocess.CompletedProcess]:
     """The script run with a `go` of ``version`` and GOTOOLCHAIN ``toolchain`` that answers each other subcommand
     as ``answers`` (shell case arms) says, and logs its calls to go-calls.txt; returns the Fabric home it installed
-    into (``tmp_path``/fabric, which may hold an earlier install) and the run."""
+    into (``tmp_path``/fabric, which may hold an earlier install; RECFIN_FABRIC_HOME names it as ``home_as_given``
+    from ``tmp_path`` when given) and the run."""
     tools = Path(path_without_go(tmp_path))
     fake_go = tools / "go"
     fake_go.write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path}/go-calls.txt"\ncase "$1 $2" in\n'
@@ -51,7 +54,7 @@ def run_with_fake_go(tmp_path: Path, answers: str, version: str = "go1.26.4",
                        f'  env*) echo fake ;;\nesac\ncase "$1" in\n{answers}esac\n')
     fake_go.chmod(fake_go.stat().st_mode | stat.S_IEXEC)
     home = tmp_path / "fabric"
-    return home, run_script(home, str(tools))
+    return home, run_script(home, str(tools), home_as_given)
 
 
 def earlier_install(home: Path, commit: str) -> None:
@@ -67,8 +70,9 @@ def earlier_install(home: Path, commit: str) -> None:
     (home / "installed-commit").write_text(commit + "\n")
 
 
-# A `go install` that builds the named tools into GOBIN, as the real one does
-BUILDS = ('  install) for tool in ' + " ".join(TOOLS) + '; do printf "#!/bin/sh\\n" > "$GOBIN/$tool"; '
+# A `go install` that builds the named tools into GOBIN, as the real one does (which takes only an absolute GOBIN)
+BUILDS = ('  install) case "$GOBIN" in /*) ;; *) echo "go: cannot install, GOBIN must be an absolute path" >&2; '
+          'exit 1 ;; esac\n    for tool in ' + " ".join(TOOLS) + '; do printf "#!/bin/sh\\n" > "$GOBIN/$tool"; '
           'chmod 755 "$GOBIN/$tool"; done ;;\n')
 
 
@@ -144,16 +148,30 @@ def test_tools_of_a_build_cut_short_are_not_moved_in(tmp_path):
 
 
 def test_a_build_moves_its_tools_and_configuration_in_then_records_the_commit(tmp_path):
-    module = tmp_path / "module"
-    (module / "sampleconfig").mkdir(parents=True)
-    for name in ("core.yaml", "orderer.yaml", "configtx.yaml"):
-        (module / "sampleconfig" / name).write_text(f"# {name}\n")
-    home, result = run_with_fake_go(tmp_path, BUILDS + f"  mod) echo '{{\"Dir\": \"{module}\"}}' ;;\n")
+    home, result = run_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path))
     assert result.returncode == 0, result.stderr
     assert (home / "installed-commit").read_text().strip() == PINNED_COMMIT
     assert all((home / "bin" / tool).is_file() for tool in TOOLS)
     assert (home / "config" / "configtx.yaml").read_text() == "# configtx.yaml\n"
     assert not list(home.glob("build.*"))
+    assert FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)}).missing() == []
+
+
+def sample_configuration(tmp_path: Path) -> str:
+    """The `go mod download -json` answer (a case arm) naming a module folder that holds the sample configuration."""
+    module = tmp_path / "module"
+    (module / "sampleconfig").mkdir(parents=True)
+    for name in ("core.yaml", "orderer.yaml", "configtx.yaml"):
+        (module / "sampleconfig" / name).write_text(f"# {name}\n")
+    return f"  mod) echo '{{\"Dir\": \"{module}\"}}' ;;\n"
+
+
+@pytest.mark.parametrize("as_given", ["fabric", "./elsewhere/../fabric"])
+def test_a_relative_fabric_home_is_installed_into_from_the_callers_folder(tmp_path, as_given):
+    (tmp_path / "elsewhere").mkdir()
+    home, result = run_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path), home_as_given=as_given)
+    assert result.returncode == 0, result.stderr
+    assert (home / "installed-commit").read_text().strip() == PINNED_COMMIT
     assert FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)}).missing() == []
 
 

@@ -2,7 +2,8 @@
 installs the rest, and leaves no node_modules behind, so that its next run tries again and the Node comparison tests
 fail naming the folder (tests/unit/node_packages.py) instead of running against half an install. A node_modules that
 lacks the package the tests need (an npm ci cut short, a stray `npm install`) is installed again too: the tests' "run
-scripts/install" must be what installs it."""
+scripts/install" must be what installs it. So is one installed from another package-lock.json than the one there now,
+whatever the files' times say."""
 import os
 from pathlib import Path
 
@@ -70,3 +71,18 @@ def test_a_node_modules_without_the_package_the_tests_need_is_installed_again(tm
 
     run_install(checkout, tools)                # installed now: not again
     assert [call for call in calls(tmp_path) if call.startswith("npm ci")] == [NPM_CI] * 2
+
+
+def test_a_changed_lock_file_is_installed_even_when_it_is_older_than_node_modules(tmp_path):
+    # a new release unpacked over the checkout (an archive, `cp -p`, `rsync -a`) gives the lock file its commit time
+    checkout, tools = checkout_with_node_folders(tmp_path, INSTALLS_THE_FOLDERS_PACKAGE)
+    assert run_install(checkout, tools).returncode == 0
+    lock = checkout / "bench/node/package-lock.json"
+    a_day_ago = (checkout / "bench/node/node_modules").stat().st_mtime - 86400
+    lock.write_text('{"lockfileVersion": 3}\n')
+    os.utime(lock, (a_day_ago, a_day_ago))
+    result = run_install(checkout, tools)
+    assert result.returncode == 0, result.stderr
+    assert "installing the benchmark's Node client (npm ci in bench/node)" in result.stderr
+    assert "npm ci in tests/unit/chaincode/node_shim" not in result.stderr      # its lock file is unchanged
+    assert [call for call in calls(tmp_path) if call.startswith("npm ci")] == [NPM_CI] * 3

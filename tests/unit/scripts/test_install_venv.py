@@ -25,6 +25,7 @@ def checkout_with_stand_ins(tmp_path: Path, *, uid: int, apt_provides_ensurepip:
     (checkout / "scripts").mkdir(parents=True)
     tools.mkdir()
     shutil.copy(ROOT / "scripts" / "install", checkout / "scripts" / "install")
+    shutil.copytree(ROOT / "scripts" / "lib", checkout / "scripts" / "lib")
     for step in ("install-os-packages", "install-fabric"):
         (checkout / "scripts" / step).write_text("#!/usr/bin/env bash\nexit 0\n")
         (checkout / "scripts" / step).chmod(0o755)
@@ -97,3 +98,29 @@ def test_a_python_with_ensurepip_needs_no_package(tmp_path):
     assert result.returncode == 0, result.stderr
     assert not [call for call in calls(tmp_path) if call.startswith("apt-get")]
     assert "python -m venv .venv" in calls(tmp_path)
+
+
+def with_the_os_packages_step_and_none_installed(checkout: Path, tools: Path) -> None:
+    """The checkout's real scripts/install-os-packages, with a dpkg-query that knows no package installed."""
+    shutil.copy(ROOT / "scripts" / "install-os-packages", checkout / "scripts" / "install-os-packages")
+    (tools / "dpkg-query").write_text("#!/bin/sh\nexit 1\n")
+    (tools / "dpkg-query").chmod(0o755)
+
+
+def test_as_root_the_package_lists_are_updated_once_for_the_venv_package_and_the_os_packages(tmp_path):
+    # a fresh Debian machine: no ensurepip, and OS packages missing (dpkg knows none of them)
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=0)
+    with_the_os_packages_step_and_none_installed(checkout, tools)
+    result = run_install(checkout, tools)
+    assert result.returncode == 0, result.stderr
+    apt = [call for call in calls(tmp_path) if call.startswith("apt-get")]
+    assert apt.count("apt-get update -qq") == 1, apt
+    assert [call for call in apt if "tesseract-ocr" in call], "the OS packages are installed too"
+
+
+def test_the_os_packages_step_updates_the_package_lists_itself_when_the_venv_package_needed_none(tmp_path):
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=0, has_ensurepip=True)
+    with_the_os_packages_step_and_none_installed(checkout, tools)
+    result = run_install(checkout, tools)
+    assert result.returncode == 0, result.stderr
+    assert [call for call in calls(tmp_path) if call.startswith("apt-get")][0] == "apt-get update -qq"
