@@ -286,7 +286,7 @@ def prepare(topology_path, hostnames, data_root, as_json):
     packages = {}
     if hostnames:
         mark_data_root(net.data_root)       # refuses a folder holding other files before anything is written there
-        crypto.generate(net.topology, net.data_root)      # the packages carry each org's chaincode TLS material
+        crypto.generate(net.topology, net.data_root, say=say)    # the packages carry each org's chaincode TLS material
         for msp_id, pkg in compose.write_packages(net.topology, net.data_root).items():
             say(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
             packages[msp_id] = {"package_id": pkg.package_id, "path": pkg.path}

@@ -20,12 +20,17 @@ The orderer authorises each bumped element by its *current* mod_policy (see conf
 from __future__ import annotations
 
 from fabric_protos.common import common_pb2, configtx_pb2
+from fabric_protos.common import configuration_pb2 as common_config_pb2
+from fabric_protos.orderer import configuration_pb2 as orderer_config_pb2
+from fabric_protos.orderer.etcdraft import configuration_pb2 as etcdraft_config_pb2
 from google.protobuf.message import DecodeError
 
 from .errors import NetworkError
 
 APPLICATION = "Application"
 ORDERER = "Orderer"
+CONSENSUS_TYPE = "ConsensusType"       # the Orderer group's value: the consensus, and for etcdraft its consenters
+ENDPOINTS = "Endpoints"                # an orderer org's value: the addresses its orderers serve the channel at
 
 
 class ConfigUpdateError(NetworkError):
@@ -73,6 +78,27 @@ def channel_id_of_block(block: common_pb2.Block | bytes) -> str:
 def application_orgs(config: configtx_pb2.Config) -> list[str]:
     """The MSP IDs (group names) of the channel's application orgs, sorted."""
     return sorted(config.channel_group.groups[APPLICATION].groups)
+
+
+def raft_consenters(config: configtx_pb2.Config) -> list[etcdraft_config_pb2.Consenter]:
+    """The channel's Raft consenter set (each one's host, port and TLS certificates); empty when its ordering
+    service is not etcdraft."""
+    orderer = config.channel_group.groups.get(ORDERER)
+    if orderer is None or CONSENSUS_TYPE not in orderer.values:
+        return []
+    consensus = orderer_config_pb2.ConsensusType.FromString(orderer.values[CONSENSUS_TYPE].value)
+    if consensus.type != "etcdraft":
+        return []
+    return list(etcdraft_config_pb2.ConfigMetadata.FromString(consensus.metadata).consenters)
+
+
+def orderer_endpoints(config: configtx_pb2.Config) -> list[str]:
+    """The addresses (host:port) the channel gives peers and clients for its ordering service: every orderer
+    org's Endpoints, where configtx.yaml's OrdererEndpoints go."""
+    orderer = config.channel_group.groups.get(ORDERER)
+    groups = [] if orderer is None else [orderer.groups[name] for name in sorted(orderer.groups)]
+    return [address for group in groups if ENDPOINTS in group.values
+            for address in common_config_pb2.OrdererAddresses.FromString(group.values[ENDPOINTS].value).addresses]
 
 
 # ---- changing ---------------------------------------------------------------------------

@@ -518,8 +518,9 @@ class Network:
 
     def _up(self) -> list[NodeStatus]:
         topo, root = self.topology, self.data_root
+        channel.check_addresses_kept(topo, root)       # a kept channel's nodes moved: refused before anything is written
         self.say(f"[1/7] crypto material in {root / 'crypto'}")
-        crypto.generate(topo, root)
+        crypto.generate(topo, root, say=self.say)
         self.say("[2/7] node configuration and the ccaas builder")
         builder.install(root)
         for node in topo.nodes():
@@ -558,7 +559,8 @@ class Network:
         if node_config:
             self.fabric.require(("configtxgen",))
         mark_data_root(root)
-        crypto.generate(topo, root)
+        channel.check_addresses_kept(topo, root)       # a kept channel's nodes moved: refused before anything is written
+        crypto.generate(topo, root, say=self.say)
         self.say(f"crypto material in {root / 'crypto'}")
         if node_config:
             builder.install(root)

@@ -2,9 +2,10 @@
 
 Per org: a signing CA and a TLS CA (self-signed, ECDSA P-256). Per node and user: a
 signing identity whose OU is its NodeOU role (peer, orderer, admin, client) and a TLS
-key pair. Node TLS certs carry SANs for the hostname, localhost and 127.0.0.1 and are
-good for server and client auth (peers gossip, orderers form the Raft cluster); user TLS
-certs are client certs (the orderer admin's is what osnadmin presents for mutual TLS).
+key pair. Node TLS certs carry SANs for the hostname, the node's name, localhost, listen_host and
+the address the node is dialled at, and are good for server and client auth (peers gossip, orderers
+form the Raft cluster); user TLS certs are client certs without SANs (the orderer admin's is what
+osnadmin presents for mutual TLS).
 Users carry Fabric CA's attribute extension (OID 1.2.3.4.5.6.7.8.1, JSON {"attrs": ...})
 with the `attrs` the topology gives them (`recfin.role`, `recfin.enterprise`).
 
@@ -22,7 +23,9 @@ The chaincode server's pair and the peers' client pair are both issued by the or
 server trusts only clients from that CA, and the peer checks the server against the same CA
 (connection.json's root_cert).
 
-Idempotent: a file that exists is kept; missing certificates are issued by the existing CAs. A signing
+Idempotent: a file that exists is kept; missing certificates are issued by the existing CAs. A kept node's or
+chaincode server's TLS certificate that lacks a SAN the topology now wants (listen_host or an org's namespace
+address changed) is issued again for its kept key, said on the way; a pinned orderer's is refused. A signing
 certificate is kept without a keystore key beside it too (its key is in an HSM, or was never here).
 An org whose CA certificate is here without its key made its keys on its own host (`recfin org
 keys`, which runs this generator for that org alone): it is left as it is. Half of any other CA (its
@@ -53,7 +56,8 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,17 +156,34 @@ def issue(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate,
         usages = [ExtendedKeyUsageOID.CLIENT_AUTH] + ([ExtendedKeyUsageOID.SERVER_AUTH] if server else [])
         b = b.add_extension(x509.ExtendedKeyUsage(usages), critical=False)
     if sans:
-        entries: list[x509.GeneralName] = []
-        for san in sans:
-            try:
-                entries.append(x509.IPAddress(ipaddress.ip_address(san)))
-            except ValueError:
-                entries.append(x509.DNSName(san))
-        b = b.add_extension(x509.SubjectAlternativeName(entries), critical=False)
+        b = b.add_extension(x509.SubjectAlternativeName([_general_name(san) for san in sans]), critical=False)
     if attrs:
         value = json.dumps({"attrs": attrs}, sort_keys=True, separators=(",", ":")).encode()
         b = b.add_extension(x509.UnrecognizedExtension(ATTRS_OID, value), critical=False)
     return b.sign(ca_key, hashes.SHA256())
+
+
+def _general_name(san: str) -> x509.GeneralName:
+    """A SAN as a certificate holds it: an IP address entry for an address, else a DNS name."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(san))
+    except ValueError:
+        return x509.DNSName(san)
+
+
+def san_names(cert: x509.Certificate) -> list[str]:
+    """The names and addresses a certificate's SAN extension lists, as text ([] without one)."""
+    try:
+        entries = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    return [str(entry.value) for entry in entries]
+
+
+def sans_missing(cert: x509.Certificate, wanted: Iterable[str]) -> list[str]:
+    """Those of the wanted SANs the certificate does not list (an address compared as an address)."""
+    held = {_general_name(san) for san in san_names(cert)}
+    return [san for san in wanted if _general_name(san) not in held]
 
 
 def cert_attrs(cert: x509.Certificate) -> dict[str, str]:
@@ -373,11 +394,14 @@ def ca_files_problem(paths: OrgCrypto, tls: bool = True) -> str | None:
 
 class _OrgIssuer:
     """Issues from an org's CA and TLS CA in paths. make_cas: a CA missing there is made (a new org's
-    material); else none is made, and CaFilesError is raised before anything is written."""
+    material); else none is made, and CaFilesError is raised before anything is written. say: where a line
+    goes for each kept certificate issued again (tls_pair)."""
 
-    def __init__(self, paths: OrgCrypto, org_label: str, *, make_cas: bool = True):
+    def __init__(self, paths: OrgCrypto, org_label: str, *, make_cas: bool = True,
+                 say: Callable[[str], None] = lambda _: None):
         self.paths = paths
         self.org = org_label
+        self.say = say
         if not make_cas and (problem := ca_files_problem(paths)) is not None:
             raise CaFilesError(problem)
         # Being made, and nothing issued yet: the org's folder holds its CA files alone (a first run stopped
@@ -452,12 +476,16 @@ class _OrgIssuer:
         """The folder's TLS pair, completed. A key that is here is never replaced: a certificate missing beside it
         is issued for it (the key is written first, so an interrupted run leaves just that). A pinned orderer's pair
         under an existing channel never gets here incomplete (generate refuses it: _pinned_pair_refusal).
+        A kept certificate lacking one of sans (listen_host, or its org's namespace address, changed since it was
+        issued: it would fail verification where it is dialled now) is issued again for its key (_reissue_for_sans).
         The folder, when missing, is made its owner's alone, as it holds a key."""
         make_folders(tls, PRIVATE_FOLDER_MODE)
         _write_if_missing(tls / "ca.crt", _pem_cert(self.tls_cert))
         stem = "server" if server else "client"
         cert_path, key_path = tls / f"{stem}.crt", tls / f"{stem}.key"
         if cert_path.is_file() and key_path.is_file():
+            if sans:
+                self._reissue_for_sans(cert_path, key_path, cn, server=server, sans=sans)
             return
         kept = key_path.is_file()
         key = load_key(key_path) if kept else new_key()
@@ -465,6 +493,21 @@ class _OrgIssuer:
         if not kept:
             _write(key_path, _pem_key(key), 0o600)
         _write(cert_path, _pem_cert(cert))
+
+    def _reissue_for_sans(self, cert_path: Path, key_path: Path, cn: str, *, server: bool, sans: list[str]) -> None:
+        """The kept certificate in cert_path issued again, for the key in key_path and by the same TLS CA, when it
+        lacks one of sans; said (self.say). The key file is left untouched and the certificate file keeps its mode.
+        Only a pair nothing pins gets here: a peer's or a chaincode server's, whose clients trust the org's TLS CA,
+        or an orderer's the channel does not hold (generate refuses a pinned one first: _pinned_sans_refusal)."""
+        kept = load_cert(cert_path)
+        missing = sans_missing(kept, sans)
+        if not missing:
+            return
+        cert = issue(self.tls_key, self.tls_cert, load_key(key_path), cn=cn, org=self.org, tls=True, server=server,
+                     sans=sans)
+        _write(cert_path, _pem_cert(cert), stat.S_IMODE(cert_path.stat().st_mode))
+        self.say(f"  {cert_path} issued again for its kept key by {self.paths.root.name}'s TLS CA: it named "
+                 f"{', '.join(san_names(kept)) or 'no SAN'}, not {', '.join(missing)}, where it is dialled now")
 
 
 # In an MSP folder whose certificate was issued for a key held elsewhere (an HSM): Fabric's MSP reads only
@@ -581,6 +624,24 @@ def _pinned_pair_refusal(tls: Path, channel: str, made: str) -> str:
             f"orderer could not rejoin the channel with it")
 
 
+def _pinned_sans_refusal(node: Node, cert_path: Path, missing: list[str], topology: Topology, made: str) -> str:
+    where = "listen_host" if not topology.namespaces else f"the namespace address of {node.org_name}"
+    return (f"{node.name} is dialled at {node.address} now, but its TLS certificate {cert_path} names "
+            f"{', '.join(san_names(load_cert(cert_path))) or 'no SAN'}, not {', '.join(missing)} (the topology "
+            f"wants {', '.join(_node_sans(topology, node))}). The channel {topology.channel} exists ({made}) and its "
+            f"Raft consenter set holds this orderer's exact TLS certificate, so none is issued in its place: the "
+            f"orderer could not rejoin the channel with it. Give {where} in the topology back the address the "
+            f"certificate names; to run the network at the new address, start a new channel instead: `recfin "
+            f"network down --purge` deletes the data folder, ledgers included, and `recfin network up` makes it anew")
+
+
+def _node_sans(topology: Topology, node: Node) -> list[str]:
+    """The SANs a node's TLS certificate carries: its hostname, its name, localhost, listen_host and the address
+    it is dialled at (an org's namespace address, or its hostname on separate hosts)."""
+    sans = [node.hostname, node.name, "localhost", topology.listen_host]
+    return sans + [node.host] * (node.host not in sans)
+
+
 def _holds_node_material(node_dir: Path) -> bool:
     """Whether a node's folder holds any of its own material (half a TLS pair, its MSP's certificate): an empty
     folder (a `mkdir -p`, a bind mount Docker made) says nothing of which node it was."""
@@ -605,7 +666,8 @@ def _renamed_orderer_refusal(incomplete: list[tuple[Node, Path]], uncarried: lis
             f"restore it as the genesis block was made from it")
 
 
-def generate(topology: Topology, data_root: Path, only: list[str] | None = None, adding: Iterable[str] = ()) -> None:
+def generate(topology: Topology, data_root: Path, only: list[str] | None = None, adding: Iterable[str] = (),
+             say: Callable[[str], None] = lambda _: None) -> None:
     """Create (or complete) all MSP and TLS material for the topology under data_root/crypto.
 
     only: these orgs' material alone (a company making its own keys). An org whose certificates are
@@ -620,8 +682,12 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
     it is issued a pair, ledger here or not; unless a consenter hostname is carried by no orderer of the topology
     and the orderer has no material in its node folder here, which is what a renamed consenter looks like (its ledger may be in a
     compose volume), or a new orderer beside a consenter dropped from the topology: then it is refused (every
-    orderer missing its pair is, when that consenter has no material here either). All before anything is
-    written."""
+    orderer missing its pair is, when that consenter has no material here either). So is a pinned orderer's kept
+    certificate lacking a SAN the topology wants (listen_host, or the orderer org's namespace address, changed
+    since). All before anything is written.
+
+    A kept server certificate of another node or of a chaincode server that lacks a SAN the topology wants is
+    issued again for its key by the same TLS CA, one line to say each (_OrgIssuer.tls_pair)."""
     oo = topology.orderer_org
     groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
     groups += [(o.name, o.domain, o.admin, o.users, topology.peers(o.name)) for o in topology.orgs]
@@ -634,11 +700,19 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
                 raise CaFilesError(_org_gone_refusal(paths, topology.channel, made))
         orderer_paths = org_crypto(data_root, oo.name, oo.domain)
         incomplete = []     # (orderer, its node folder) missing half or all of its TLS pair
+        unnamed = []        # (orderer, its kept certificate, the SANs it lacks) of a complete pair
         for node in topology.orderers() if oo.name in [g[0] for g in groups] else []:
             node_dir = orderer_paths.node_dir(node.hostname)
+            cert_path = node_dir / "tls" / "server.crt"
             if not all((node_dir / "tls" / name).is_file() for name in ("server.crt", "server.key")):
                 incomplete.append((node, node_dir))
-        consenters = _consenter_hostnames(data_root, topology.channel, made) if incomplete else None
+            elif missing := sans_missing(load_cert(cert_path), _node_sans(topology, node)):
+                unnamed.append((node, cert_path, missing))
+        consenters = _consenter_hostnames(data_root, topology.channel, made) if incomplete or unnamed else None
+        for node, cert_path, missing in unnamed:
+            # without configtx.yaml, an orderer whose pair is here counts as pinned
+            if consenters is None or node.hostname in consenters:
+                raise CaFilesError(_pinned_sans_refusal(node, cert_path, missing, topology, made))
         # Which are pinned: the consenters of the configtx.yaml the channel was made from; without that file, any
         # orderer that left material or a ledger here. Another orderer is a follower (joined by `up`, osnadmin)
         # or one the topology names since, never pinned, so it gets a pair (for a key a stopped run left, if
@@ -672,14 +746,13 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
         left_revoked = {u.name for u in users if client_user_left_revoked(paths, u.name, recorded)}
         # An org whose MSP already names its CAs is the channel's as it is: its CAs are never made again
         # (a CA deleted whole would otherwise come back as one the channel does not know).
-        issuer = _OrgIssuer(paths, domain, make_cas=not any((paths.msp_dir / "cacerts").glob("*.pem")))
+        issuer = _OrgIssuer(paths, domain, make_cas=not any((paths.msp_dir / "cacerts").glob("*.pem")), say=say)
         issued = start_issued_record(paths, admin, [u.name for u in users])   # refused before anything is written
         issuer.verifying_msp(paths.msp_dir)
         for node in nodes:
             d = paths.node_dir(node.hostname)
             issuer.signing_msp(d / "msp", node.hostname, node.kind)
-            sans = [node.hostname, node.name, "localhost", topology.listen_host]
-            issuer.tls_pair(d / "tls", node.hostname, server=True, sans=sans + [node.host] * (node.host not in sans))
+            issuer.tls_pair(d / "tls", node.hostname, server=True, sans=_node_sans(topology, node))
         if org_name != oo.name:
             _chaincode_tls(topology, topology.org(org_name), paths, issuer)
         _user(issuer, admin, "admin", None)
