@@ -3,9 +3,8 @@
 Thin over ``client.receivables.audit``: every read goes to a peer of the caller's own org (its connection
 profile's), and the report is printed as a table or, with ``--json``, as JSON. The exit code is the verdict, so
 that a financing workflow can gate on it: 0 every check passed, 1 a check failed, 2 a usage error, 3 the audit
-could not be made (the ledger refused a read, or could not be reached, or the profile is missing). A check that
-passes unmade (a split part's root the caller may not read) shows NOT CHECKED, its reason saying what is not
-proven, and does not change the exit code. Nor does the claim's state: the checks prove where it came from, and a
+could not be made (the ledger refused a read, or could not be reached, or the profile is missing). The claim's
+state does not change the exit code: the checks prove where it came from, and a
 claim that passes them may still be one the contract will not finance now (settled, already financed, frozen, due
 today or earlier), which the report's first line and its verdict name.
 """
@@ -48,10 +47,11 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     amount, date or invoice changed, whichever orgs endorsed the transactions in between), and that its
     debtor's and holder's party records were created with their own orgs'. A split part was confirmed by
     the split that created it; the comparison is made of its root claim, after checking that each parent
-    between them was itself created by a split of its own parent, when the contract lets you read their
-    histories. A bank asked to finance a part is no party to its root: the check then shows NOT
-    CHECKED (passed, its reason starting "not checked:"), and the root's changes before its confirmation
-    are not proven: ask a party to the root (its debtor, its creditor, the regulator) to audit it.
+    between them was itself created by a split of its own parent. A bank asked to finance a part is no
+    party to its root, and the contract refuses it the root's history: the root's writes are then read
+    back from the blocks of the org's own peer, through the version of the root's key each transaction
+    read, and checked the same way; where they cannot be, the check fails, as nothing then shows the
+    root was registered and confirmed by its debtor.
 
     Every transaction in the history of the claim's key (and its parents' and root's) and of the
     records' keys is read from its block: one that writes a key twice, deletes it (no contract version
@@ -67,7 +67,7 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     the contract would not finance now (not CONFIRMED: settled, financed, split...; frozen; or
     due today or earlier, judged on today's business date) say why, and on a claim with a live
     financing request, that only a bank's offer on it is taken, with exit 0 still. Exit 0: every
-    check passed (NOT CHECKED included); 1: a check failed (do not finance on the ledger's word);
+    check passed; 1: a check failed (do not finance on the ledger's word);
     3: the audit could not be made (see the message). See docs/receivables.md.
 
     \b

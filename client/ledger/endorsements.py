@@ -2,10 +2,12 @@
 
 An endorsement is the endorsing peer's signature over the proposal response payload followed by the
 endorser's serialized identity (``ChaincodeEndorsedAction``: Fabric's validation checks exactly these bytes,
-core/common/validation/statebased and protoutil.SignedData). A peer verifies it as its MSP verifies any
-signature: the SHA-256 digest of the message (hashing.sha256, the Gateway's own default), an ECDSA signature
-with S in the lower half of the curve order (or Ed25519 over that digest). The endorser's MSP ID is only
-what the endorser wrote; which org it really is comes from its certificate (``client.ledger.msp``).
+core/common/validation/statebased and protoutil.SignedData). A peer verifies it as the MSP the endorser names
+verifies any signature: the digest of the message in that MSP's signature hash family (SHA-256 for SHA2, the
+default and the Gateway's; SHA3-256 for SHA3), an ECDSA signature with S in the lower half of the curve order (or
+Ed25519 over that digest). An endorsement naming no X.509 MSP of the channel (none of its orgs', or an Idemix one)
+verifies under none. The endorser's MSP ID is only what the endorser wrote; which org it really is comes from its
+certificate (``client.ledger.msp``).
 
 What a transaction wrote is kept as its read-write set lists it, every write in order: a peer's state applies
 them in that order, so the last write of a key is what the transaction left, while the key's history
@@ -14,6 +16,7 @@ history and leave another in the state; :meth:`CommittedTransaction.writes_of` g
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -28,9 +31,8 @@ from fabric_protos.msp import identities_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 from google.protobuf.message import DecodeError
 
-from ..gateway import hashing
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
-from .msp import CERTIFICATE_ERRORS
+from .msp import CERTIFICATE_ERRORS, SIGNATURE_HASHES, ChannelMsp
 from .qscc import LedgerReadError, decoded, enum_name
 
 
@@ -93,9 +95,15 @@ class CommittedTransaction:
 
 
 # Not merged with network.config_signing.signature_problem: it refuses Ed25519 and verifies before the curve.
-def signature_problem(public_key, signature: bytes, message: bytes) -> str | None:
-    """Why ``signature`` is not the key's over ``message`` as a peer verifies it, or None when it is."""
-    digest = hashing.sha256(message)
+def signature_problem(public_key, signature: bytes, message: bytes,
+                      hash_algorithm: hashes.HashAlgorithm | None = None) -> str | None:
+    """Why ``signature`` is not the key's over ``message`` as a peer verifies it, or None when it is; the digest
+    signed is ``hash_algorithm``'s (an MSP's :meth:`~client.ledger.msp.ChannelMsp.signature_hash`; SHA-256 when
+    None, the SHA2 family's)."""
+    hash_algorithm = hash_algorithm or hashes.SHA256()
+    hasher = hashes.Hash(hash_algorithm)
+    hasher.update(message)
+    digest = hasher.finalize()
     try:
         if isinstance(public_key, ec.EllipticCurvePublicKey):
             order = VERIFIED_CURVE_ORDERS.get(public_key.curve.name)
@@ -106,7 +114,7 @@ def signature_problem(public_key, signature: bytes, message: bytes) -> str | Non
             numbers = leading_der_signature(signature)
             if numbers is None:
                 raise InvalidSignature
-            public_key.verify(utils.encode_dss_signature(*numbers), digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+            public_key.verify(utils.encode_dss_signature(*numbers), digest, ec.ECDSA(utils.Prehashed(hash_algorithm)))
             if numbers[1] > order // 2:
                 return "the signature's S is in the upper half of the curve order, which Fabric refuses"
             return None
@@ -118,11 +126,25 @@ def signature_problem(public_key, signature: bytes, message: bytes) -> str | Non
     return f"the endorser's key is a {type(public_key).__name__}, which no Fabric MSP verifies"
 
 
-def _endorsement(endorsement: proposal_response_pb2.Endorsement, response_payload: bytes) -> Endorsement:
+def _endorsement(endorsement: proposal_response_pb2.Endorsement, response_payload: bytes,
+                 msps: Mapping[str, ChannelMsp] | None) -> Endorsement:
     try:
         endorser = identities_pb2.SerializedIdentity.FromString(endorsement.endorser)
     except (DecodeError, RuntimeError):
         return Endorsement("", None, "the endorser is not a serialized identity")
+    hash_algorithm = None
+    if msps is not None:
+        # Fabric picks the MSP by the ID the endorser wrote, and that MSP reads the identity and verifies
+        msp = msps.get(endorser.mspid)
+        if msp is None:
+            return Endorsement(endorser.mspid, None, f"it names MSP {endorser.mspid!r}, which is no X.509 MSP of the "
+                               "channel configuration (no org's, or an Idemix one, whose signatures cannot be "
+                               "verified here)")
+        hash_algorithm = msp.signature_hash()
+        if hash_algorithm is None:
+            return Endorsement(endorser.mspid, None, f"{endorser.mspid}'s MSP in the channel configuration sets "
+                               f"signature hash family {msp.signature_hash_family!r}, which Fabric's MSP does not "
+                               f"know ({' or '.join(SIGNATURE_HASHES)}): it verifies no signature")
     try:
         certificate = x509.load_pem_x509_certificate(endorser.id_bytes)
     except ValueError:
@@ -131,7 +153,8 @@ def _endorsement(endorsement: proposal_response_pb2.Endorsement, response_payloa
         public_key = certificate.public_key()
     except CERTIFICATE_ERRORS as error:   # a key of an unknown algorithm, or bytes that are no key
         return Endorsement(endorser.mspid, None, f"the endorser certificate's key cannot be read ({error})")
-    problem = signature_problem(public_key, endorsement.signature, response_payload + endorsement.endorser)
+    problem = signature_problem(public_key, endorsement.signature, response_payload + endorsement.endorser,
+                                hash_algorithm)
     return Endorsement(endorser.mspid, certificate, problem)
 
 
@@ -145,17 +168,24 @@ def _writes(chaincode_action: proposal_pb2.ChaincodeAction) -> tuple[tuple[str, 
     return tuple(ns.namespace for ns in results.ns_rwset), tuple(writes)
 
 
-def _action(action: transaction_pb2.TransactionAction) -> EndorsedAction:
+def _action(action: transaction_pb2.TransactionAction, msps: Mapping[str, ChannelMsp] | None) -> EndorsedAction:
     endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, "the chaincode action payload").action
     response = decoded(proposal_response_pb2.ProposalResponsePayload, endorsed.proposal_response_payload,
                         "the proposal response payload")
     chaincode_action = decoded(proposal_pb2.ChaincodeAction, response.extension, "the chaincode action")
     return EndorsedAction(chaincode_action.chaincode_id.name, *_writes(chaincode_action),
-                          tuple(_endorsement(e, endorsed.proposal_response_payload) for e in endorsed.endorsements))
+                          tuple(_endorsement(e, endorsed.proposal_response_payload, msps)
+                                for e in endorsed.endorsements))
 
 
-def committed_transaction(processed: transaction_pb2.ProcessedTransaction) -> CommittedTransaction:
+def committed_transaction(processed: transaction_pb2.ProcessedTransaction,
+                          msps: Mapping[str, ChannelMsp] | None = None) -> CommittedTransaction:
     """A ProcessedTransaction (qscc ``GetTransactionByID``) read down to its endorsements and writes.
+
+    ``msps``: the channel's MSPs (:func:`client.ledger.msp.channel_msps`): each endorsement is verified in the
+    signature hash family of the MSP it names, and one naming none of them verifies under none. Without them,
+    every endorsement is verified as an MSP of the default SHA2 family verifies it, which fails every genuine
+    endorsement of an org whose MSP is set to SHA3.
 
     Raises LedgerReadError for bytes that are not an endorser transaction."""
     payload = decoded(common_pb2.Payload, processed.transactionEnvelope.payload, "the transaction's payload")
@@ -171,4 +201,4 @@ def committed_transaction(processed: transaction_pb2.ProcessedTransaction) -> Co
                               f"({header.timestamp.seconds} seconds)") from None
     transaction = decoded(transaction_pb2.Transaction, payload.data, "the transaction")
     return CommittedTransaction(header.tx_id, processed.validationCode, when,
-                                tuple(_action(a) for a in transaction.actions))
+                                tuple(_action(a, msps) for a in transaction.actions))

@@ -16,6 +16,10 @@ Which role an identity has (peer, client, admin, orderer) only an MSP with NodeO
 is the organizational unit of its certificate, matched against the MSP's NodeOU identifiers (and, where one
 names a certificate, the CA chain above the identity must be that certificate's). Without NodeOUs a client
 or admin certificate of the org passes for its peer: nothing in the certificate says otherwise.
+
+Only X.509 MSPs (MSPConfig type 0) are read: an org whose MSP is of another type Fabric supports (Idemix, type 1)
+has identities that are no certificates, and none of its signatures can be verified here. Each MSP's signature hash
+family (its crypto config, SHA2 when unset) says which digest its identities sign.
 """
 from __future__ import annotations
 
@@ -25,17 +29,25 @@ from datetime import datetime
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
 from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
+from google.protobuf.message import DecodeError
 
 from . import revocation
+from .qscc import LedgerReadError
 
 MSP_KEY = "MSP"
 ORG_SECTIONS = ("Application", "Orderer")   # the channel config groups that hold org groups
 MAX_CHAIN = 8                               # CA certificates above an identity at the most, loops included
 PEER = "peer"
 NODE_OU_ROLES = ("client", "peer", "admin", "orderer")   # FabricNodeOUs' <role>_ou_identifier fields
+X509_MSP_TYPE = 0                           # MSPConfig.type of Fabric's X.509 MSP (1 is Idemix)
+DEFAULT_HASH_FAMILY = "SHA2"                # what Fabric's MSP takes when the crypto config sets none
+SIGNATURE_HASHES = {"SHA2": hashes.SHA256, "SHA3": hashes.SHA3_256}
+"""The digest each signature hash family Fabric's MSP knows has its identities sign (msp/identities.go, getHashOpt):
+an MSP of any other family verifies no signature."""
 
 CERTIFICATE_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm, x509.DuplicateExtension,
                       x509.UnsupportedGeneralNameType)
@@ -43,10 +55,13 @@ CERTIFICATE_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm, x509.Duplicat
 certificate that loaded can still fail there. Such a certificate is no identity, which says nothing of others."""
 
 
+def _msp_config(group: configtx_pb2.ConfigGroup) -> msp_config_pb2.MSPConfig:
+    return msp_config_pb2.MSPConfig.FromString(group.values[MSP_KEY].value)
+
+
 def fabric_msp_config(group: configtx_pb2.ConfigGroup) -> msp_config_pb2.FabricMSPConfig:
     """The FabricMSPConfig of an org group's ``MSP`` value (KeyError when the group has none)."""
-    outer = msp_config_pb2.MSPConfig.FromString(group.values[MSP_KEY].value)
-    return msp_config_pb2.FabricMSPConfig.FromString(outer.config)
+    return msp_config_pb2.FabricMSPConfig.FromString(_msp_config(group).config)
 
 
 @dataclass(frozen=True)
@@ -70,13 +85,21 @@ class ChannelMsp:
     crls: tuple[bytes, ...]
     node_ous: Mapping[str, NodeOU] | None = field(default=None, compare=False)
     ou_identifiers: tuple[NodeOU, ...] = field(default=(), compare=False)
+    signature_hash_family: str = field(default=DEFAULT_HASH_FAMILY, compare=False)
 
     @classmethod
     def of(cls, conf: msp_config_pb2.FabricMSPConfig) -> ChannelMsp:
         return cls(conf.name, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.root_certs),
                    tuple(x509.load_pem_x509_certificate(pem) for pem in conf.intermediate_certs),
                    tuple(conf.revocation_list), _node_ous(conf),
-                   tuple(_ou_identifier(identifier) for identifier in conf.organizational_unit_identifiers))
+                   tuple(_ou_identifier(identifier) for identifier in conf.organizational_unit_identifiers),
+                   conf.crypto_config.signature_hash_family or DEFAULT_HASH_FAMILY)
+
+    def signature_hash(self) -> hashes.HashAlgorithm | None:
+        """The hash whose digest of a message the MSP's identities sign, or None when its family is none Fabric
+        knows (such an MSP verifies no signature)."""
+        found = SIGNATURE_HASHES.get(self.signature_hash_family)
+        return None if found is None else found()
 
     def tells_role(self, role: str) -> bool:
         """Whether this MSP can tell an identity of ``role`` from the org's others (NodeOUs on, the role's set)."""
@@ -99,16 +122,28 @@ def _node_ous(conf: msp_config_pb2.FabricMSPConfig) -> dict[str, NodeOU] | None:
 
 
 def channel_msps(config: configtx_pb2.Config) -> dict[str, ChannelMsp]:
-    """Every org MSP of the channel (application and orderer orgs), by MSP ID."""
+    """Every X.509 org MSP of the channel (application and orderer orgs), by MSP ID; an org whose MSP is of
+    another type (Idemix) is left out, so an identity claiming its MSP is of no MSP found here.
+
+    Raises LedgerReadError naming the org whose X.509 MSP does not decode or holds a certificate that cannot be
+    read (Fabric takes no such config, so the config read is not what the channel holds)."""
     found = {}
     for section in ORG_SECTIONS:
         holder = config.channel_group.groups.get(section)
         if holder is None:
             continue
-        for group in holder.groups.values():
-            if MSP_KEY in group.values:
+        for org, group in holder.groups.items():
+            if MSP_KEY not in group.values:
+                continue
+            try:
+                if _msp_config(group).type != X509_MSP_TYPE:
+                    continue
                 msp = ChannelMsp.of(fabric_msp_config(group))
-                found[msp.msp_id] = msp
+            except (DecodeError, *CERTIFICATE_ERRORS) as error:
+                raise LedgerReadError(f"the MSP of org {org} ({section}) in the channel config cannot be read as "
+                                      f"an X.509 MSP ({type(error).__name__}: {error}); check that org's MSP "
+                                      "value in the channel config") from None
+            found[msp.msp_id] = msp
     return found
 
 

@@ -24,9 +24,11 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    (each created by a split of its own parent that carries an endorsement of the debtor's org the split wrote
    for it, up to the root, created REGISTERED and confirmed with its debtor's org's endorsement): the claim the
    root's confirmation wrote is the one its registration wrote. Where the contract refuses the auditor an ancestor's or
-   the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), the
-   check passes with a reason starting ``not checked:`` (``NOT_CHECKED``) that says so: failing it would stop the
-   financing of every part, and the root's changes are then not proven;
+   the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), its
+   writes are read back from the blocks instead, through the version of its key each transaction read (the
+   auditor's peer holds every block, whatever the contract lets it read), and checked the same way; where they
+   cannot be (a block the peer cannot give, a write read at a version that holds none), the check fails, as
+   nothing then shows the root was registered and confirmed by its debtor;
 3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record is
    VALID, writes that record naming the org the claim names for that party, and carries an endorsement of that
    org's peer.
@@ -54,8 +56,9 @@ record for another company's credit code: compare the report's MSPs with what yo
 the creditor's org endorsed the registration itself (a new key is validated against the chaincode-level policy,
 any two orgs, and the Gateway chooses them), so that the claim's invoices and amounts are the creditor's (the
 checks show only that the confirmation left them as registered); for a split part whose root (or a parent
-between) the auditor may not read, that no two orgs changed the root before its debtor confirmed it (the check
-says "not checked:"); that
+between) the auditor may not read, a write of its key before the last one that read no earlier version of it (a
+registration reads none; a delete and a write after it would show there, where the history would list the
+delete); that
 the transaction's timestamp, which its submitter chose, is when it was endorsed; or anything about changes after
 the confirmation, which the claim's key-level policy (debtor's and holder's orgs) covers.
 """
@@ -68,13 +71,17 @@ from datetime import date
 from typing import Any, Literal
 
 import grpc
+from fabric_protos.common import common_pb2
+from fabric_protos.ledger.rwset import rwset_pb2
+from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
+from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from client.business_dates import business_today
 from client.gateway.errors import GatewayError
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
-from client.ledger.qscc import QSCC, LedgerReadError, current_config, transaction_by_id
+from client.ledger.qscc import QSCC, LedgerReadError, ask_own_org, current_config, decoded, transaction_by_id
 
 from ._client import _problem_in
 from ._models import FreezeOrder, HistoryEntry, Receivable
@@ -100,8 +107,9 @@ UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejec
 WithdrawReceivable (status, withdrawn_on, withdrawal_reason, last) leave a claim no confirmation follows. Every other field a confirmation writes is the registration's."""
 
 NOT_CHECKED = "not checked: "
-"""How the reason of a check that passes without having been made starts: ``changes before confirmation`` of a
-split part whose root's history the contract refuses the auditor. ``AuditCheck.checked`` tells it."""
+"""How the reason of a check that passes without having been made starts. No check of this audit passes so (a
+split part's root the contract refuses the auditor is read back from the blocks); a report saved when such a
+root's ``changes before confirmation`` passed unmade holds one. ``AuditCheck.checked`` tells it."""
 
 CheckName = Literal["confirmation", "changes before confirmation", "debtor party record", "holder party record"]
 
@@ -230,14 +238,30 @@ class _Expectation:
         return "a delete" if deleted else f"{self.field} {field_value}"
 
 
+Version = tuple[int, int]
+"""A key's version as Fabric records it: the block number and the position in that block of the transaction that
+last wrote the key."""
+
+
+@dataclass(frozen=True)
+class _ReadSet:
+    """What a transaction's read-write sets record besides its writes: each key it read, by (namespace, key), with
+    the version it read (None: the key did not exist when the transaction ran), and the keys whose metadata (a
+    key-level policy) it wrote."""
+
+    versions: dict[tuple[str, str], list[Version | None]]
+    metadata_written: frozenset[tuple[str, str]]
+
+
 @dataclass(frozen=True)
 class _Change:
-    """One transaction of a key, read from its block: the action that wrote the key and the value it left in the
-    state (None: it deleted the key)."""
+    """One transaction of a key, read from its block: the action that wrote the key, the value it left in the
+    state (None: it deleted the key), and what the transaction read."""
 
     transaction: CommittedTransaction
     action: EndorsedAction
     value: dict | None
+    reads: _ReadSet
 
     @property
     def status(self) -> Any:
@@ -256,7 +280,9 @@ class ReceivableAudit:
         self.receivables, self.qscc = receivables, qscc
         self.channel, self.msp_id, self.chaincode = channel, msp_id, chaincode
         self._msps: dict[str, channel_msp.ChannelMsp] | None = None
-        self._transactions: dict[str, CommittedTransaction | str] = {}
+        self._transactions: dict[str, tuple[CommittedTransaction, _ReadSet] | str] = {}
+        self._blocks: dict[int, common_pb2.Block | str] = {}
+        self._walked: set[str] = set()
 
     @classmethod
     def of(cls, receivables: Any, msp_id: str) -> ReceivableAudit:
@@ -283,12 +309,12 @@ class ReceivableAudit:
         """Every check of one receivable. Refusals of the reads (RuleViolation) and an unreachable peer
         (GatewayError, qscc's reads of the transactions included) are raised: the audit could not be made, which
         is not a failed check. One refusal is not: a split part's root's history refused as
-        ``not-permitted-to-read``, whose check passes "not checked"; nor is the peer's answer that it holds no
-        transaction a key's history lists, which fails that key's check. The report judges financing on today's
-        business date, as the contract dates a transaction submitted now (``client.business_dates``)."""
+        ``not-permitted-to-read``, whose writes are then read back from the blocks; nor is the peer's answer that
+        it holds no transaction a key's history lists, which fails that key's check. The report judges financing
+        on today's business date, as the contract dates a transaction submitted now (``client.business_dates``)."""
         # what an earlier audit read answers nothing of this one: a transaction the peer lacked then may have
         # reached it since, and a channel config update may have revoked a certificate
-        self._msps, self._transactions = None, {}
+        self._msps, self._transactions, self._blocks, self._walked = None, {}, {}, set()
         audited_on = business_today()
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
         history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
@@ -358,12 +384,12 @@ class ReceivableAudit:
         of the debtor's org that split wrote for the ancestor (the part's own split is its ``confirmation``
         check's; a failure names the ancestor and the split), up to the root, created
         REGISTERED, confirmed by a transaction its debtor's org endorsed, as its registration wrote it. So a key two
-        orgs wrote CONFIRMED, naming a clean claim as its root, fails for an auditor who may read it (one who may
-        not gets the check unmade, below). Where the contract refuses the auditor an ancestor's or
-        the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root),
-        the check passes unmade, its reason starting ``NOT_CHECKED``: failing it would stop the financing of every
-        part. Any other refusal is raised, as the audit's own reads are."""
+        orgs wrote CONFIRMED, naming a clean claim as its root, fails. Where the contract refuses the auditor an
+        ancestor's or the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to
+        its root), its writes are read back from the blocks (:meth:`_walked_changes`) and checked the same way,
+        the reason naming the claims so read. Any other refusal is raised, as the audit's own reads are."""
         root, child, ancestor = part.root_id, part.id, (creation.value or {}).get("parent_id")
+        split = creation        # the transaction that split ``ancestor`` into ``child``
         descent = [part.id]
         while ancestor != root:
             expected = _Expectation("changes before confirmation", str(ancestor), receivable_key(str(ancestor)), "",
@@ -372,15 +398,16 @@ class ReceivableAudit:
                 return expected.check(None, False, f"{child} names {ancestor!r} as its parent, which is no claim "
                                                    f"above it on the way to {root}, the root {part.id} names")
             descent.append(ancestor)
-            changes = self._claim_changes(expected, part, ancestor)
+            changes = self._claim_changes(expected, part, ancestor, split)
             if not isinstance(changes, list):
                 return changes
             descends = f"{part.id} descends from {ancestor}" + ("" if child == part.id else
                                                                    f" (the parent of {child})")
             if not changes or not _confirmed(changes[0].status) or not self._splits_into(changes[0], ancestor):
                 return expected.check(changes[0].transaction.tx_id if changes else None, False,
-                                      f"{descends}, which was not created by a split of its parent (its history: "
-                                      f"{_statuses(changes)}), yet is not {root}, the root {part.id} names: "
+                                      f"{descends}, which was not created by a split of its parent "
+                                      f"({self._writes_seen(ancestor)}: {_statuses(changes)}), yet is not {root}, "
+                                      f"the root {part.id} names: "
                                       f"{part.id} does not come from {root}")
             # the split that created the ancestor carries its debtor's org's endorsement, as the split that created
             # the part does (its `confirmation` check) and as the root's confirmation does (below): a claim an
@@ -393,7 +420,7 @@ class ReceivableAudit:
                                                              f"{endorsed.reason}"})
             child, ancestor = ancestor, parent
         expected = _Expectation("changes before confirmation", root, receivable_key(root), "", "status")
-        changes = self._claim_changes(expected, part, root)
+        changes = self._claim_changes(expected, part, root, split)
         if not isinstance(changes, list):
             return changes
         # the root's own confirmation carries its debtor's org's endorsement, as a claim's `confirmation` check asks
@@ -406,34 +433,130 @@ class ReceivableAudit:
         if confirmed is None:
             return expected.check(changes[0].transaction.tx_id if changes else None, False,
                                   f"{part.id} was split from {root}, which was not created REGISTERED and then "
-                                  f"confirmed (its history: {_statuses(changes)}): there is no registration its "
-                                  "confirmation can be compared with")
+                                  f"confirmed ({self._writes_seen(root)}: {_statuses(changes)}): there is no "
+                                  "registration its confirmation can be compared with")
         endorsed, check = confirmed
         if not endorsed.passed:     # the one check this path gives: the endorsement's failure, before the values'
             return endorsed.model_copy(update={"reason": f"{part.id} was split from {root}, whose confirmation "
                                                          f"({endorsed.tx_id}) is not its debtor's: "
                                                          f"{endorsed.reason}"})
-        via = f" (through {', '.join(reversed(descent[1:]))})" if len(descent) > 1 else ""
+        notes = [f"through {', '.join(reversed(descent[1:]))}"] if len(descent) > 1 else []
+        walked = [claim for claim in (*reversed(descent[1:]), root) if claim in self._walked]
+        if walked:
+            notes.append(f"{', '.join(walked)} read back from the blocks, the contract refusing the auditor "
+                         f"{'its history' if len(walked) == 1 else 'their histories'}")
+        via = f" ({'; '.join(notes)})" if notes else ""
         return check.model_copy(update={"reason": f"{part.id} was split from {root}{via}: {check.reason}"})
 
-    def _claim_changes(self, expected: _Expectation, part: Receivable, claim_id: str) -> list[_Change] | AuditCheck:
-        """Every transaction of ``claim_id``, a claim ``part`` descends from (``key_changes``); the check passed
-        unmade when the contract refuses the auditor its history as ``not-permitted-to-read``."""
+    def _writes_seen(self, claim_id: str) -> str:
+        """Where a check's reason took ``claim_id``'s transactions from."""
+        return "its writes, read back from the blocks" if claim_id in self._walked else "its history"
+
+    def _claim_changes(self, expected: _Expectation, part: Receivable, claim_id: str,
+                       split: _Change) -> list[_Change] | AuditCheck:
+        """Every transaction of ``claim_id``, a claim ``part`` descends from (``key_changes``), ``split`` the one
+        that split it into the claim below it; where the contract refuses the auditor its history as
+        ``not-permitted-to-read`` (a bank asked to finance a part is no party to its root), its transactions up
+        to ``split`` read back from the blocks (:meth:`_walked_changes`)."""
         try:
             history = self.receivables.history(claim_id, endorsing_organizations=self.own_org)
         except RuleViolation as refusal:
             if refusal.rule != "not-permitted-to-read":
                 raise
-            return expected.check(None, True,
-                                  f"{NOT_CHECKED}{part.id} was split from {claim_id}, whose history the contract "
-                                  f"refuses the auditor ({refusal.rule}: a bank asked to finance a part is no party "
-                                  f"to its root), so whether two orgs changed {claim_id}'s holder, amounts, dates or "
-                                  "invoices before its debtor confirmed it"
-                                  + ("" if claim_id == part.root_id else f", or wrote it other than by a split of "
-                                     f"its parent, descending from {part.root_id},")
-                                  + " is not proven: ask a party to it (its debtor, its creditor, the regulator) to "
-                                  "audit it")
+            return self._walked_changes(expected, part, claim_id, split, refusal.rule)
         return self.key_changes(expected, history)
+
+    def _walked_changes(self, expected: _Expectation, part: Receivable, claim_id: str, split: _Change,
+                        refused: str) -> list[_Change] | AuditCheck:
+        """Every write of ``claim_id`` up to and including ``split``, read back from the blocks of the own org's
+        peer, which holds them whatever the contract lets the auditor read. A transaction's read set names the
+        version of each key it read (the block and position of the key's last write), and Fabric commits it
+        VALID only if the key still had that version: so from ``split`` each write of the key is reached from
+        the next, through the transaction at the version it read, back to the one that read no earlier version,
+        the key's creation (a registration reads none). Each is taken as ``key_changes`` takes one (VALID,
+        writing the key once, in this chaincode); one that wrote only the key's metadata (its key-level policy)
+        kept its value and is passed through. Where the walk cannot go on, the check fails: nothing then shows
+        ``claim_id`` was registered and confirmed by its debtor.
+
+        What it cannot see: a write before the creation it reaches, which a later write that read no version
+        hides (a delete, then a write, as the history would show; or a write that read nothing): the check
+        then starts from that write, as it starts from a history's first entry."""
+        def unproven(tx_id: str | None, problem: str) -> AuditCheck:
+            return expected.check(tx_id, False,
+                                  f"{part.id} was split from {claim_id}, whose history the contract refuses the "
+                                  f"auditor ({refused}), and its writes cannot be read back from the blocks: "
+                                  f"{problem}; so nothing shows {claim_id} was registered and confirmed by its "
+                                  "debtor")
+        namespace_key = (self.chaincode, expected.key)
+        if not split.reads.versions.get(namespace_key):
+            return unproven(split.transaction.tx_id,
+                            f"the split ({split.transaction.tx_id}) records no read of {claim_id}, as a split "
+                            "reads the claim it splits")
+        latest = self._committed_change(expected, split.transaction, split.reads)
+        if isinstance(latest, str):
+            return unproven(split.transaction.tx_id, latest)
+        changes, reads, position = [latest], split.reads, None
+        what = f"the split ({split.transaction.tx_id})"
+        while True:
+            versions = reads.versions.get(namespace_key) or [None]
+            if len(set(versions)) > 1:
+                return unproven(None, f"{what} reads {claim_id} at {len(versions)} versions")
+            version = versions[0]
+            if version is None:
+                break   # it read no earlier version of the key: its creation
+            if position is not None and version >= position:
+                return unproven(None, f"{what} read {claim_id} at {_at(version)}, which is not before it")
+            found = self._transaction_at(version)
+            if isinstance(found, str):
+                return unproven(None, f"{what} read {claim_id} as written at {_at(version)}: {found}")
+            committed, reads = found
+            position, what = version, f"transaction {committed.tx_id} ({_at(version)})"
+            if (committed.validation == "VALID" and namespace_key in reads.metadata_written
+                    and not committed.writes_of(self.chaincode, expected.key)):
+                # its key-level policy written, its value kept: the write before it is at the version it read
+                if not reads.versions.get(namespace_key, [None])[0]:
+                    return unproven(committed.tx_id, f"{what} wrote only {claim_id}'s key-level policy and read no "
+                                                     f"version of it, so the write before it cannot be reached")
+                continue
+            change = self._committed_change(expected, committed, reads)
+            if isinstance(change, str):
+                return unproven(committed.tx_id, f"{what}: {change}")
+            changes.insert(0, change)
+        self._walked.add(claim_id)
+        return changes
+
+    def _transaction_at(self, version: Version) -> tuple[CommittedTransaction, _ReadSet] | str:
+        """The transaction at ``version`` (block number, position) on the own org's peer, with the validation
+        code that peer gave it; or why it cannot be taken for one. A read of a block that failed on its way is
+        raised, as :meth:`_transaction`'s."""
+        number, position = version
+        if number not in self._blocks:
+            try:
+                block = decoded(common_pb2.Block, ask_own_org(self.qscc, self.msp_id, "GetBlockByNumber",
+                                                              self.channel, str(number)), f"block {number}")
+                self._blocks[number] = block if block.header.number == number else (
+                    f"{self.msp_id}'s peer answered block {block.header.number} when asked for block {number}")
+            except GatewayError as error:
+                if not peer_answered(error, f"Failed to get block number {number},"):
+                    raise
+                self._blocks[number] = f"{self.msp_id}'s peer cannot give block {number}: {error.message}"
+            except LedgerReadError as error:
+                self._blocks[number] = f"block {number} cannot be read: {error}"
+        block = self._blocks[number]
+        if isinstance(block, str):
+            return block
+        metadata = block.metadata.metadata
+        flags = metadata[common_pb2.TRANSACTIONS_FILTER] if len(metadata) > common_pb2.TRANSACTIONS_FILTER else b""
+        if position >= min(len(block.data.data), len(flags)):
+            return (f"block {number} holds {len(block.data.data)} transactions ({len(flags)} with a validation "
+                    f"code), none at position {position}")
+        msps = self.channel_msps()
+        try:
+            return _read_transaction(transaction_pb2.ProcessedTransaction(
+                transactionEnvelope=decoded(common_pb2.Envelope, block.data.data[position], "the transaction"),
+                validationCode=flags[position]), msps)
+        except LedgerReadError as error:
+            return f"the transaction cannot be read: {error}"
 
     def changes_before_confirmation(self, claim_id: str, creation: _Change, changes: Sequence[_Change]) -> AuditCheck:
         """The claim ``changes[-1]`` (its confirmation) wrote is the claim ``creation`` (its registration) wrote, but
@@ -455,7 +578,9 @@ class ReceivableAudit:
         for what, change in (("registration", creation), ("confirmation", changes[-1])):
             try:
                 claims.append(Receivable.model_validate(change.value))
-            except ValidationError as problem:
+            except (ValidationError, TypeError, ValueError) as problem:
+                # the model's validators expect the shapes the contract writes: on another (invoices that are no
+                # list) one may raise TypeError or ValueError where it would report a ValidationError
                 return expected.check(change.transaction.tx_id, False,
                                       f"the value its {what} ({change.transaction.tx_id}) wrote for {claim_id} "
                                       f"cannot be read as a claim: {_problem_in(problem)}")
@@ -525,9 +650,14 @@ class ReceivableAudit:
 
     def _change(self, expected: _Expectation, tx_id: str) -> _Change | str:
         """What transaction ``tx_id`` committed for the key, or why it cannot be taken for one change of it."""
-        committed = self._transaction(tx_id)
-        if isinstance(committed, str):
-            return committed
+        read = self._transaction(tx_id)
+        if isinstance(read, str):
+            return read
+        return self._committed_change(expected, *read)
+
+    def _committed_change(self, expected: _Expectation, committed: CommittedTransaction,
+                          reads: _ReadSet) -> _Change | str:
+        """What ``committed`` left for the key, or why it cannot be taken for one change of it."""
         if committed.validation != "VALID":
             return f"the transaction committed as {committed.validation}, not VALID: it wrote nothing"
         listings = committed.listings_of(self.chaincode)
@@ -544,21 +674,22 @@ class ReceivableAudit:
                     "endorsements vouch for something else")
         action, write = writes[0]
         if write.value is None:
-            return _Change(committed, action, None)
+            return _Change(committed, action, None, reads)
         value = _json_object(write.value)
         if value is None:
             return f"the value it writes for {expected.subject} is not a JSON object"
-        return _Change(committed, action, value)
+        return _Change(committed, action, value, reads)
 
-    def _transaction(self, tx_id: str) -> CommittedTransaction | str:
+    def _transaction(self, tx_id: str) -> tuple[CommittedTransaction, _ReadSet] | str:
         """The committed transaction from the own org's peer (read once per audit), or why it cannot be taken for
         one: the peer answers that it holds no such transaction, or its bytes cannot be read. Any other failure of
         the read (the peer unreachable, a timeout, access denied) is raised, not cached: it says nothing of the
         claim, and the audit was not made."""
         if tx_id not in self._transactions:
+            msps = self.channel_msps()
             try:
-                self._transactions[tx_id] = committed_transaction(
-                    transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id))
+                self._transactions[tx_id] = _read_transaction(
+                    transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id), msps)
             except GatewayError as error:
                 if not no_such_transaction(error, tx_id):
                     raise
@@ -640,10 +771,47 @@ def no_such_transaction(error: GatewayError, tx_id: str) -> bool:
     """Whether a failed ``GetTransactionByID`` is the own org's peer answering that its ledger holds no transaction
     ``tx_id`` (qscc's "no such transaction ID [<tx id>]", in the message or an endorser's detail): the one failure
     of the read that says something of the claim. A call never sent, or failed on its way, is no answer."""
+    return peer_answered(error, f"no such transaction ID [{tx_id}]")
+
+
+def peer_answered(error: GatewayError, said: str) -> bool:
+    """Whether a failed qscc read is the own org's peer answering ``said`` (in the message or an endorser's
+    detail), not a call never sent or failed on its way."""
     if not error.sent or error.code in UNANSWERED_CODES:
         return False
-    said = f"no such transaction ID [{tx_id}]"
     return said in error.message or any(said in detail.message for detail in error.details)
+
+
+def _read_transaction(processed: transaction_pb2.ProcessedTransaction,
+                      msps: dict[str, channel_msp.ChannelMsp]) -> tuple[CommittedTransaction, _ReadSet]:
+    """A committed transaction read down to its endorsements (each verified in the hash family of the MSP it
+    names, among ``msps``) and writes, and what it read."""
+    return committed_transaction(processed, msps), _read_set(processed)
+
+
+def _read_set(processed: transaction_pb2.ProcessedTransaction) -> _ReadSet:
+    """The keys a transaction read, with their versions, and the keys whose metadata it wrote (bytes
+    ``committed_transaction`` has decoded already)."""
+    payload = decoded(common_pb2.Payload, processed.transactionEnvelope.payload, "the transaction's payload")
+    versions: dict[tuple[str, str], list[Version | None]] = {}
+    metadata: set[tuple[str, str]] = set()
+    for action in decoded(transaction_pb2.Transaction, payload.data, "the transaction").actions:
+        endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, "the chaincode action payload")
+        response = decoded(proposal_response_pb2.ProposalResponsePayload,
+                           endorsed.action.proposal_response_payload, "the proposal response payload")
+        chaincode_action = decoded(proposal_pb2.ChaincodeAction, response.extension, "the chaincode action")
+        results = decoded(rwset_pb2.TxReadWriteSet, chaincode_action.results, "the read-write set")
+        for ns in results.ns_rwset:
+            kv = decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"the read-write set of namespace {ns.namespace}")
+            for read in kv.reads:
+                versions.setdefault((ns.namespace, read.key), []).append(
+                    (read.version.block_num, read.version.tx_num) if read.HasField("version") else None)
+            metadata.update((ns.namespace, write.key) for write in kv.metadata_writes)
+    return _ReadSet(versions, frozenset(metadata))
+
+
+def _at(version: Version) -> str:
+    return f"block {version[0]}, transaction {version[1]}"
 
 
 def _confirmed(status: Any) -> bool:

@@ -129,28 +129,51 @@ def plain_block(number: int, last_config: int) -> common_pb2.Block:
     return with_last_config(block, last_config)
 
 
+def transaction_block(number: int, transactions: list[transaction_pb2.ProcessedTransaction]) -> common_pb2.Block:
+    """Block ``number`` (under config block 0) holding ``transactions``, each with its validation code in the
+    block's transaction filter, as a peer stores it."""
+    block = plain_block(number, 0)
+    block.data.data.extend(t.transactionEnvelope.SerializeToString() for t in transactions)
+    block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER] = bytes(t.validationCode for t in transactions)
+    return block
+
+
 Writes = dict[str, dict] | list[tuple[str, dict | None]]   # key -> document, or (key, document | None) in order
+Reads = dict[str, tuple[int, int] | None] | list[tuple[str, tuple[int, int] | None]]
+"""key -> the version read (block number, position), None for a key that did not exist; or (key, version) pairs"""
 
 
-def _kv_rwset(writes: Writes) -> bytes:
-    """A KVRWSet writing each key's JSON document in order (None: a delete; bytes: written as they are, as
-    altered chaincode may write any)."""
+def _kv_rwset(writes: Writes, reads: Reads = (), metadata: tuple[str, ...] = ()) -> bytes:
+    """A KVRWSet reading each key of ``reads`` at its version, writing each key's JSON document in order (None: a
+    delete; bytes: written as they are, as altered chaincode may write any) and the metadata (a key-level policy)
+    of each key of ``metadata``."""
     pairs = writes.items() if isinstance(writes, dict) else writes
-    return kv_rwset_pb2.KVRWSet(writes=[
+    read_pairs = reads.items() if isinstance(reads, dict) else reads
+    return kv_rwset_pb2.KVRWSet(reads=[
+        kv_rwset_pb2.KVRead(key=k) if v is None else
+        kv_rwset_pb2.KVRead(key=k, version=kv_rwset_pb2.Version(block_num=v[0], tx_num=v[1]))
+        for k, v in read_pairs], writes=[
         kv_rwset_pb2.KVWrite(key=k, is_delete=True) if v is None else
         kv_rwset_pb2.KVWrite(key=k, value=v if isinstance(v, bytes) else json.dumps(v).encode())
-        for k, v in pairs]).SerializeToString()
+        for k, v in pairs], metadata_writes=[
+        kv_rwset_pb2.KVMetadataWrite(key=k, entries=[kv_rwset_pb2.KVMetadataEntry(name="VALIDATION_PARAMETER",
+                                                                                  value=b"policy")])
+        for k in metadata]).SerializeToString()
 
 
 def endorsed(tx_id: str, writes: Writes, signers: list[Signer], *, namespace: str = CHAINCODE,
              entries: list[tuple[str, Writes]] | None = None, when: dt.datetime | None = None,
-             validation: int = transaction_pb2.VALID, tamper: bool = False) -> transaction_pb2.ProcessedTransaction:
+             validation: int = transaction_pb2.VALID, tamper: bool = False, reads: Reads = (),
+             metadata: tuple[str, ...] = ()) -> transaction_pb2.ProcessedTransaction:
     """A committed endorser transaction of ``namespace`` writing ``writes`` (key -> JSON document, or a list of
     (key, document or None for a delete) in the order written), endorsed by each signer, timestamped ``when``
     (default: now); ``entries``: the read-write set's namespace entries as listed, (namespace, writes) each,
-    instead of the one of ``namespace``; ``tamper``: the payload is changed after the endorsers signed it."""
+    instead of the one of ``namespace``; ``tamper``: the payload is changed after the endorsers signed it;
+    ``reads``: the keys of ``namespace`` it read, with the versions read; ``metadata``: the keys of ``namespace``
+    whose metadata (a key-level policy) it wrote."""
     results = rwset_pb2.TxReadWriteSet(data_model=rwset_pb2.TxReadWriteSet.KV, ns_rwset=[
-        rwset_pb2.NsReadWriteSet(namespace=ns, rwset=_kv_rwset(ns_writes))
+        rwset_pb2.NsReadWriteSet(namespace=ns, rwset=_kv_rwset(ns_writes, *((reads, metadata) if ns == namespace
+                                                                             else ())))
         for ns, ns_writes in entries or [(namespace, writes)]])
     action = proposal_pb2.ChaincodeAction(results=results.SerializeToString(),
                                           chaincode_id=chaincode_pb2.ChaincodeID(name=namespace, version="1"))
@@ -192,7 +215,11 @@ class ScriptedQscc:
         if function == "GetChainInfo":
             return ledger_pb2.BlockchainInfo(height=len(self.blocks)).SerializeToString()
         if function == "GetBlockByNumber":
-            return self.blocks[int(arguments[1])].SerializeToString()
+            number = int(arguments[1])
+            if number >= len(self.blocks):
+                raise EvaluateError(f"evaluate call to endorser returned error: Failed to get block number {number}, "
+                                    f"error no such block number [{number}] in index", transaction_id="q")
+            return self.blocks[number].SerializeToString()
         if function == "GetTransactionByID":
             if arguments[1] not in self.transactions:
                 raise EvaluateError(f"evaluate call to endorser returned error: Failed to get transaction with id "

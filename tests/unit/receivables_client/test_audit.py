@@ -37,13 +37,29 @@ from network.profiles import ConnectionProfile, Endpoint, UserIdentity
 
 from . import fakes
 from .audit_ledger import (CHAINCODE, CHANNEL, Org, ScriptedQscc, Signer, config_block, endorsed,
-                           moment, names_config_block, pem, plain_block)
+                           moment, names_config_block, pem, plain_block, transaction_block)
 from .test_async_client import FakeAsyncContract
 from .fakes import FakeContract
 
 CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
 R = "R-00000000000000a1"
 PART = f"{R}.1"
+BLOCK_OF = {tx_id: number for number, tx_id in enumerate(
+    ("t-register", "t-taken", "t-confirm", "t-reseal", "t-forged", "t-split", "t-split-2", "t-split-3"), start=3)}
+"""The block the claims' transactions of these names are committed in (alone in it), after the config block and
+two others: the version a later transaction reads of a key one of them wrote."""
+
+
+def at(tx_id: str) -> tuple[int, int]:
+    """The version of a key transaction ``tx_id`` last wrote: its block and its position in it."""
+    return BLOCK_OF[tx_id], 0
+
+
+def reading(history: list[dict], tx_id: str, key: str) -> dict:
+    """What transaction ``tx_id`` of a claim's history read of its key: the version the entry before it wrote."""
+    before = [entry["tx_id"] for entry in history]
+    index = before.index(tx_id) if tx_id in before else len(before)
+    return {key: at(before[index - 1])} if index and before[index - 1] in BLOCK_OF else {}
 
 
 def history_entry(tx_id: str, status: str) -> dict:
@@ -80,7 +96,8 @@ class Ledger:
         registered = {**self.receivable, "status": "REGISTERED"}
         self.transactions = {
             "t-register": endorsed("t-register", {receivable_key(R): registered}, self.peers(SUPPLIER, BANK)),
-            "t-confirm": endorsed("t-confirm", {receivable_key(R): self.receivable}, self.peers(CORE, SUPPLIER)),
+            "t-confirm": endorsed("t-confirm", {receivable_key(R): self.receivable}, self.peers(CORE, SUPPLIER),
+                                  reads={receivable_key(R): at("t-register")}),
             "t-core": endorsed("t-core", {party_key(fakes.CORE): fakes.party(uscc=fakes.CORE, msp_id=CORE)},
                                self.peers(CORE, REGULATOR)),
             "t-tier1": endorsed("t-tier1", {party_key(fakes.TIER1): fakes.party()}, self.peers(SUPPLIER, BANK)),
@@ -101,7 +118,9 @@ class Ledger:
 
     def qscc(self) -> ScriptedQscc:
         """The channel as it stands now: its config block (with the CRLs as they are), then two more blocks."""
-        blocks = [config_block(list(self.orgs.values())), plain_block(1, 0), plain_block(2, 0)]
+        blocks = [config_block(list(self.orgs.values())), plain_block(1, 0), plain_block(2, 0),
+                  *(transaction_block(number, [self.transactions[tx_id]] if tx_id in self.transactions else [])
+                    for tx_id, number in BLOCK_OF.items())]
         return ScriptedQscc(blocks, self.transactions)
 
     def audit(self, receivable_id: str | None = None):
@@ -218,7 +237,8 @@ def as_split_part(ledger, *signers: str) -> None:
     split = {**root, "status": "SPLIT", "outstanding": 0, "children": [PART, f"{R}.2"]}
     ledger.transactions["t-split"] = endorsed("t-split", {receivable_key(R): split,
                                                           receivable_key(PART): ledger.receivable},
-                                              ledger.peers(*(signers or (CORE, SUPPLIER))))
+                                              ledger.peers(*(signers or (CORE, SUPPLIER))),
+                                              reads=reading(ledger.histories[R], "t-split", receivable_key(R)))
 
 
 def _split_made_by_two_other_orgs(ledger):
@@ -398,14 +418,16 @@ def _confirmed_as_changed(ledger, **changed) -> None:
     registration wrote: as the contract would after a change two other orgs made before it, as the state shows."""
     ledger.receivable = {**ledger.receivable, **changed}
     ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
-                                                ledger.peers(CORE, SUPPLIER))
+                                                ledger.peers(CORE, SUPPLIER),
+                                                reads=reading(ledger.history, "t-confirm", receivable_key(R)))
 
 
 def _holder_changed_before_confirmation_by_two_other_orgs(ledger):
     # the debtor's org and a bank give the claim to another supplier before the debtor confirms it
     taken = {**ledger.receivable, "status": "REGISTERED", "holder": fakes.TIER2}
     ledger.history = [ledger.history[0], history_entry("t-taken", "REGISTERED"), ledger.history[1]]
-    ledger.transactions["t-taken"] = endorsed("t-taken", {receivable_key(R): taken}, ledger.peers(CORE, BANK))
+    ledger.transactions["t-taken"] = endorsed("t-taken", {receivable_key(R): taken}, ledger.peers(CORE, BANK),
+                                              reads={receivable_key(R): at("t-register")})
     _confirmed_as_changed(ledger, holder=fakes.TIER2)
     ledger.parties[fakes.TIER2] = [party_entry("t-tier2", SUPPLIER)]   # a party record as its own org wrote it
     ledger.transactions["t-tier2"] = endorsed("t-tier2", {party_key(fakes.TIER2): fakes.party(uscc=fakes.TIER2)},
@@ -580,20 +602,21 @@ def test_a_split_part_passes_on_the_split_its_parent_debtor_and_holder_endorsed_
     assert [c.arguments[0] for c in ledger.contract.calls if c.name == "GetReceivableHistory"] == [PART, R]
 
 
-def test_a_split_part_whose_root_the_auditor_may_not_read_passes_saying_its_roots_changes_were_not_checked(ledger):
-    _holder_changed_before_confirmation_by_two_other_orgs(ledger)   # not seen: the bank may not read R
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_split_part_whose_root_the_auditor_may_not_read_is_checked_on_the_roots_writes_read_from_the_blocks(
+        ledger, changed):
+    if changed:
+        _holder_changed_before_confirmation_by_two_other_orgs(ledger)
     as_split_part(ledger)
     ledger.histories[R] = refusal("not-permitted-to-read", R)
     report, _ = ledger.audit()
-    assert report.passed, report.checks
     before = report.checks[1]
     assert (before.what, before.subject, before.tx_id, before.expected_msp, before.passed, before.checked) == (
-        "changes before confirmation", R, None, "", True, False)
-    assert before.reason.startswith(f"not checked: {PART} was split from {R}, whose history the contract refuses "
-                                    "the auditor (not-permitted-to-read")
-    assert f"whether two orgs changed {R}'s holder, amounts, dates or invoices before its debtor confirmed it is " \
-           "not proven" in before.reason
-    assert all(check.checked for check in report.checks if check is not before)
+        "changes before confirmation", R, "t-confirm", SUPPLIER, not changed, True)
+    assert before.reason.startswith(f"{PART} was split from {R} ({R} read back from the blocks, the contract refusing "
+                                    f"the auditor its history): its confirmation (t-confirm) wrote {R} ")
+    assert ("with holder other than its registration (t-register) did" in before.reason) is changed
+    assert all(check.passed for check in report.checks if check is not before)
 
 
 def test_a_split_parts_root_refused_for_another_reason_leaves_the_audit_unmade(ledger):
@@ -624,7 +647,9 @@ def split_again(ledger, *signers: str, tx_id: str = "t-split-2") -> str:
     split = {**part, "status": "SPLIT", "outstanding": 0, "children": [child, f"{part['id']}.2"]}
     ledger.transactions[tx_id] = endorsed(tx_id, {receivable_key(part["id"]): split,
                                                   receivable_key(child): ledger.receivable},
-                                          ledger.peers(*(signers or (CORE, SUPPLIER))))
+                                          ledger.peers(*(signers or (CORE, SUPPLIER))),
+                                          reads=reading(ledger.histories[part["id"]], tx_id,
+                                                        receivable_key(part["id"])))
     return child
 
 
@@ -640,18 +665,24 @@ def test_a_part_of_a_part_of_a_genuine_root_passes_through_its_chain_of_parents(
 
 
 @pytest.mark.parametrize("split_by", [(CORE, SUPPLIER), (SUPPLIER, BANK)])
-def test_a_part_whose_parent_the_auditor_may_not_read_passes_saying_it_was_not_checked(ledger, split_by):
-    # the parent's split from R is not read either, whoever endorsed it
+def test_a_part_whose_parent_the_auditor_may_not_read_is_checked_on_the_parents_writes_read_from_the_blocks(
+        ledger, split_by):
     as_split_part(ledger, *split_by)
     grandchild = split_again(ledger)
     ledger.histories[PART] = refusal("not-permitted-to-read", PART)
     report, _ = ledger.audit()
-    assert report.passed, report.checks
     before = report.checks[1]
-    assert (before.subject, before.tx_id, before.passed, before.checked) == (PART, None, True, False)
-    assert before.reason.startswith(f"not checked: {grandchild} was split from {PART}, whose history the contract "
-                                    "refuses the auditor (not-permitted-to-read")
-    assert f"or wrote it other than by a split of its parent, descending from {R}, is not proven" in before.reason
+    assert all(check.passed for check in report.checks if check is not before)
+    if split_by == (CORE, SUPPLIER):
+        assert report.passed, report.checks
+        assert (before.subject, before.tx_id, before.checked) == (R, "t-confirm", True)
+        assert before.reason.startswith(f"{grandchild} was split from {R} (through {PART}; {PART} read back from the "
+                                        "blocks, the contract refusing the auditor its history): its confirmation")
+        return
+    # the parent's split from R, read from the blocks, is not its debtor's
+    assert (before.subject, before.tx_id, before.passed) == (PART, "t-split", False)
+    assert before.reason.startswith(f"{grandchild} descends from {PART}, whose split from {R} (t-split) is not its "
+                                    f"debtor's: no verified endorsement by {CORE}")
 
 
 def test_a_part_of_a_part_its_debtor_did_not_split_from_the_root_fails_naming_that_split(ledger):
@@ -1008,19 +1039,18 @@ def test_the_command_exits_3_when_the_ledger_refuses_the_read(as_bank):
     assert f"cannot audit {R}: GetReceivable refused: RULE not-found" in res.output
 
 
-def test_the_command_shows_a_check_it_could_not_make_as_not_checked_and_exits_0(as_bank):
+def test_the_command_checks_a_part_whose_root_it_may_not_read_from_the_blocks_and_exits_0(as_bank):
     as_split_part(as_bank)
     as_bank.histories[R] = refusal("not-permitted-to-read", R)
     res = CliRunner().invoke(recfin, ["receivable", "audit", PART])
     assert res.exit_code == 0, res.output
-    assert res.output.count("PASS ") == 3 and res.output.count("NOT CHECKED") == 1
-    assert "PASSED, but not checked: changes before confirmation (see its reason for what is not proven)" in res.output
+    assert res.output.count("PASS ") == 4 and "NOT CHECKED" not in res.output
+    assert "PASSED: every check passed" in res.output
     res = CliRunner().invoke(recfin, ["receivable", "audit", PART, "--json"])
     report = json.loads(res.output)
     assert res.exit_code == 0 and report["passed"] is True
-    assert [(c["what"], c["passed"], c["reason"].startswith("not checked: ")) for c in report["checks"]] == [
-        ("confirmation", True, False), ("changes before confirmation", True, True),
-        ("debtor party record", True, False), ("holder party record", True, False)]
+    assert f"{R} read back from the blocks" in report["checks"][1]["reason"]
+
 
 
 def unreachable(code: grpc.StatusCode, *, sent: bool = True) -> EvaluateError:
@@ -1103,7 +1133,8 @@ def test_a_revocation_made_between_two_audits_of_the_same_object_fails_the_secon
                             chaincode=CHAINCODE)
     assert audit.audit(R).passed
     core.revoked = [cert.serial_number]               # a config update revokes the confirming peer's certificate
-    qscc.blocks += [config_block(list(ledger.orgs.values()), number=3), plain_block(4, 3)]
+    update = len(qscc.blocks)
+    qscc.blocks += [config_block(list(ledger.orgs.values()), number=update), plain_block(update + 1, update)]
     passed, reason = checks_of(audit.audit(R))["confirmation"]
     assert passed is False and "revoked" in reason
 

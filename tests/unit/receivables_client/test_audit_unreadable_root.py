@@ -1,0 +1,189 @@
+"""The audit of a split part whose root the contract refuses the auditor (``not-permitted-to-read``: a bank asked
+to finance a part is no party to its root): the root's writes are read back from the blocks of the auditor's own
+peer, through the version each transaction read of the root's key, and checked as a readable root's history is.
+Where they cannot be read back, the check fails: nothing then shows the root was registered and confirmed by its
+debtor, and a debt two orgs made up would pass for one.
+"""
+from __future__ import annotations
+
+import json
+
+import grpc
+import pytest
+from click.testing import CliRunner
+from fabric_protos.peer import transaction_pb2
+
+from client.gateway.errors import EvaluateError
+from client.ledger.endorsements import committed_transaction
+from client.receivables.ledger_keys import receivable_key
+
+from . import test_audit as audit_tests
+from .audit_ledger import endorsed
+from .test_audit import (BANK, CORE, PART, REGULATOR, SUPPLIER, R, as_split_part, at, checks_of, history_entry,
+                         recfin, refusal)
+
+# the fixtures: the ledger of real endorsements a claim is audited on, and the command's session on it
+orgs_keys, ledger, as_bank = audit_tests.orgs_keys, audit_tests.ledger, audit_tests.as_bank
+
+UNPROVEN = f"so nothing shows {R} was registered and confirmed by its debtor"
+
+
+def forged_root(ledger) -> None:
+    """Two orgs other than the debtor's write R, never registered, CONFIRMED naming the real debtor; its holder
+    then splits it with the genuine contract, which the debtor's peer endorses (it checks only that R is
+    CONFIRMED and the caller holds it)."""
+    ledger.history = [history_entry("t-forged", "CONFIRMED")]
+    ledger.transactions["t-forged"] = endorsed("t-forged", {receivable_key(R): ledger.receivable},
+                                               ledger.peers(SUPPLIER, REGULATOR))
+    as_split_part(ledger)
+
+
+def unreadable_root(ledger) -> None:
+    ledger.histories[R] = refusal("not-permitted-to-read", R)
+
+
+def split_reading(ledger, reads) -> None:
+    """The split of R into PART (as_split_part) again, reading R as ``reads`` says."""
+    written = committed_transaction(ledger.transactions["t-split"])
+    ledger.transactions["t-split"] = endorsed(
+        "t-split", [(write.key, json.loads(write.value)) for action in written.actions for write in action.writes],
+        ledger.peers(CORE, SUPPLIER), reads=reads)
+
+
+@pytest.mark.parametrize("root_readable", [True, False])
+def test_a_part_of_a_root_two_orgs_wrote_confirmed_fails_whether_or_not_the_auditor_may_read_the_root(
+        ledger, root_readable):
+    forged_root(ledger)
+    if not root_readable:
+        unreadable_root(ledger)
+    report, _ = ledger.audit()
+    assert not report.passed
+    passed, reason = checks_of(report)["changes before confirmation"]
+    assert passed is False
+    seen = "its history" if root_readable else "its writes, read back from the blocks"
+    assert reason.startswith(f"{PART} was split from {R}, which was not created REGISTERED and then confirmed "
+                             f"({seen}: CONFIRMED, SPLIT)")
+    assert all(check.checked for check in report.checks)
+
+
+def test_a_genuine_roots_writes_read_back_from_the_blocks_pass_through_a_write_of_its_key_level_policy(ledger):
+    # between the confirmation and the split, a transaction that read R and wrote only its key-level policy
+    ledger.transactions["t-reseal"] = endorsed("t-reseal", {}, ledger.peers(CORE, SUPPLIER),
+                                               reads={receivable_key(R): at("t-confirm")},
+                                               metadata=(receivable_key(R),))
+    as_split_part(ledger)
+    split_reading(ledger, {receivable_key(R): at("t-reseal")})
+    unreadable_root(ledger)
+    report, qscc = ledger.audit()
+    assert report.passed, report.checks
+    before = report.checks[1]
+    assert (before.subject, before.tx_id, before.expected_msp, before.checked) == (R, "t-confirm", SUPPLIER, True)
+    assert before.reason.startswith(f"{PART} was split from {R} ({R} read back from the blocks, the contract "
+                                    "refusing the auditor its history): its confirmation (t-confirm) wrote")
+    # every block read from the auditor's own peer
+    blocks = [arguments[1] for function, arguments, orgs in qscc.asked if function == "GetBlockByNumber"]
+    assert {str(at(tx)[0]) for tx in ("t-register", "t-confirm", "t-reseal")} <= set(blocks)
+    assert {tuple(orgs) for *_, orgs in qscc.asked} == {(BANK,)}
+
+
+@pytest.mark.parametrize("reads, problem", [
+    ({}, f"the split (t-split) records no read of {R}, as a split reads the claim it splits"),
+    ({receivable_key(R): (40, 0)}, f"read {R} as written at block 40, transaction 0: BankMSP's peer cannot give "
+                                   "block 40"),
+    ({receivable_key(R): (at("t-confirm")[0], 3)}, f"read {R} as written at block {at('t-confirm')[0]}, "
+                                                   f"transaction 3: block {at('t-confirm')[0]} holds 1 transactions"),
+    ({receivable_key(R): at("t-reseal")}, f"read {R} as written at block {at('t-reseal')[0]}, transaction 0: "
+                                          f"block {at('t-reseal')[0]} holds 0 transactions"),
+    ([(receivable_key(R), at("t-confirm")), (receivable_key(R), at("t-register"))], f"reads {R} at 2 versions"),
+])
+def test_a_root_whose_writes_cannot_be_read_back_fails_saying_nothing_shows_it_was_registered_and_confirmed(
+        ledger, reads, problem):
+    as_split_part(ledger)
+    split_reading(ledger, reads)
+    unreadable_root(ledger)
+    report, _ = ledger.audit()
+    assert not report.passed
+    before = report.checks[1]
+    assert (before.what, before.subject, before.passed) == ("changes before confirmation", R, False)
+    assert before.reason.startswith(f"{PART} was split from {R}, whose history the contract refuses the auditor "
+                                    "(not-permitted-to-read), and its writes cannot be read back from the blocks: ")
+    assert problem in before.reason and before.reason.endswith(UNPROVEN)
+
+
+def test_a_write_the_root_was_read_at_that_is_not_valid_or_does_not_write_it_fails(ledger):
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER),
+                                                reads={receivable_key(R): at("t-register")},
+                                                validation=transaction_pb2.MVCC_READ_CONFLICT)
+    as_split_part(ledger)
+    unreadable_root(ledger)
+    passed, reason = checks_of(ledger.audit()[0])["changes before confirmation"]
+    assert passed is False and reason.endswith(UNPROVEN)
+    assert (f"transaction t-confirm (block {at('t-confirm')[0]}, transaction 0): the transaction committed as "
+            "MVCC_READ_CONFLICT, not VALID") in reason
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(PART): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER),
+                                                reads={receivable_key(R): at("t-register")})
+    passed, reason = checks_of(ledger.audit()[0])["changes before confirmation"]
+    assert passed is False and f"does not write {R}'s key" in reason and reason.endswith(UNPROVEN)
+
+
+def test_a_write_of_the_roots_policy_alone_that_read_no_version_of_it_fails(ledger):
+    ledger.transactions["t-reseal"] = endorsed("t-reseal", {}, ledger.peers(CORE, SUPPLIER),
+                                               metadata=(receivable_key(R),))
+    as_split_part(ledger)
+    split_reading(ledger, {receivable_key(R): at("t-reseal")})
+    unreadable_root(ledger)
+    passed, reason = checks_of(ledger.audit()[0])["changes before confirmation"]
+    assert passed is False and f"wrote only {R}'s key-level policy and read no version of it" in reason
+    assert reason.endswith(UNPROVEN)
+
+
+def test_a_write_read_at_a_version_not_before_it_fails(ledger):
+    # t-confirm claims to have read R as it wrote it itself: the walk would never end
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER),
+                                                reads={receivable_key(R): at("t-confirm")})
+    as_split_part(ledger)
+    unreadable_root(ledger)
+    passed, reason = checks_of(ledger.audit()[0])["changes before confirmation"]
+    assert passed is False
+    assert f"read {R} at block {at('t-confirm')[0]}, transaction 0, which is not before it" in reason
+
+
+def test_a_block_read_that_fails_on_its_way_leaves_the_audit_unmade(ledger, monkeypatch):
+    as_split_part(ledger)
+    unreadable_root(ledger)
+    qscc = ledger.qscc()
+    answer = qscc.evaluate
+
+    def evaluate(function, *, arguments=(), endorsing_organizations=None):
+        if function == "GetBlockByNumber" and arguments[1] != "0" and arguments[1] != str(len(qscc.blocks) - 1):
+            raise EvaluateError("failed to connect to all addresses", transaction_id="q",
+                                code=grpc.StatusCode.UNAVAILABLE)
+        return answer(function, arguments=arguments, endorsing_organizations=endorsing_organizations)
+
+    monkeypatch.setattr(qscc, "evaluate", evaluate)
+    monkeypatch.setattr(ledger, "qscc", lambda: qscc)
+    with pytest.raises(EvaluateError):
+        ledger.audit()
+
+
+def test_the_command_exits_1_for_a_part_of_a_made_up_root_it_may_not_read(as_bank):
+    forged_root(as_bank)
+    unreadable_root(as_bank)
+    res = CliRunner().invoke(recfin, ["receivable", "audit", PART])
+    assert res.exit_code == 1, res.output
+    assert "NOT CHECKED" not in res.output and "FAILED: 1 of 4 checks failed" in res.output
+
+
+def test_a_registration_whose_invoices_are_no_list_fails_its_check_instead_of_raising(as_bank):
+    registered = {**as_bank.receivable, "status": "REGISTERED", "invoices": 1}
+    as_bank.transactions["t-register"] = endorsed("t-register", {receivable_key(R): registered},
+                                                  as_bank.peers(SUPPLIER, BANK))
+    passed, reason = checks_of(as_bank.audit()[0])["changes before confirmation"]
+    assert passed is False
+    assert reason.startswith(f"the value its registration (t-register) wrote for {R} cannot be read as a claim: ")
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
+    assert "FAILED: 1 of 4 checks failed" in res.output
