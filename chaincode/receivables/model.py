@@ -646,9 +646,10 @@ def invoices_in_the_claims_currency(data: Any) -> Any:
     """A stored receivable document whose invoices all name their currency. An invoice stored before invoices
     carried a currency was registered in the claim's: a registration then said its invoices were in its
     currency, it did not say so of each. Every read that returns stored documents applies this, so no read
-    answers differently from GetReceivable."""
+    answers differently from GetReceivable. Invoices that are not a list are left as they are, for the model's
+    own validation to refuse."""
     invoices = data.get("invoices") if isinstance(data, dict) else None
-    if invoices and any(isinstance(i, dict) and "currency" not in i for i in invoices):
+    if isinstance(invoices, (list, tuple)) and any(isinstance(i, dict) and "currency" not in i for i in invoices):
         data = {**data, "invoices": [{"currency": data.get("currency"), **i} if isinstance(i, dict) else i
                                      for i in invoices]}
     return data
