@@ -28,6 +28,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import dates
+from .errors import shown
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -67,6 +68,12 @@ def _known_roles(field: str, roles: tuple[str, ...]) -> tuple[str, ...]:
     if unknown:
         raise ValueError(f"{field}: {', '.join(unknown)} is not one of {', '.join(ROLES)}")
     return roles
+
+
+def _as_written(value: object) -> str:
+    # a flag, null or a decimal as JSON and YAML write it (true, null, 90.0), not as Python does (True, None): those
+    # are the files the settings come from
+    return json.dumps(value) if value is None or isinstance(value, (bool, float)) else shown(value)
 
 
 class ContractSettings(BaseModel):
@@ -117,6 +124,24 @@ class ContractSettings(BaseModel):
         if self.max_payment_term_days is None:
             return "one calendar year (the default: max_payment_term_days is unset)"
         return f"{self.max_payment_term_days} days (max_payment_term_days)"
+
+    # mode="before": pydantic's lax reading would take true (YAML's yes too) as 1 day, "90" and 90.0 as 90, and "yes"
+    # or 1 as true, so a slip in the topology would pass as a rule, every org approving it by its digest. Per field,
+    # not a strict model: a strict one would refuse the JSON lists the tuple settings are written as.
+    @field_validator("max_payment_term_days", mode="before")
+    @classmethod
+    def _days_as_a_number(cls, days: object) -> object:
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
+            raise ValueError(f"{_as_written(days)} is not a whole number of days: write the days as a number, "
+                             "without quotes or decimals (e.g. 90), or null for one calendar year")
+        return days
+
+    @field_validator("require_attestation", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: object) -> object:
+        if not isinstance(value, bool):
+            raise ValueError(f"{_as_written(value)} is not true or false: write true or false, without quotes")
+        return value
 
     @field_validator("attestation_sources")
     @classmethod

@@ -414,16 +414,17 @@ def _part_with_one_receipt(receipts: list[GoodsReceiptReference]) -> None:
 
 
 async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReference, receipt_key: str, invoiced: int,
-                              debtor: Party, creditor: Party) -> GoodsReceiptEntry | None:
+                              debtor: Party, creditor: Party, currency: str) -> GoodsReceiptEntry | None:
     """The registry's entry of a goods receipt a registration lists, which the registration may add its part to
     (None: the receipt backs no claim); a receipt the registration may not take is refused. A receipt registered
     whole backs that claim alone; one registered in parts takes more parts of its first part's creditor, of the
     same received value, while the parts' invoiced amounts (``invoiced`` this one's) stay within that value and
-    10 fen of rounding (:func:`_past_the_receipt`)."""
+    10 fen of rounding (:func:`_past_the_receipt`). Its refusals show amounts in the claim's ``currency``."""
+    amount = functools.partial(money.amount_text, currency=currency)
     entry = await s.store.goods_receipt_entry(receipt_key)
     taken = f"{receipt_label(position, gr)} of debtor {debtor.uscc}"
     if entry is None:
-        if gr.part is not None and (why := _past_the_receipt(gr.part.received, 0, invoiced)) is not None:
+        if gr.part is not None and (why := _past_the_receipt(gr.part.received, 0, invoiced, currency)) is not None:
             raise rule("goods-receipt-over-invoiced", f"{taken}: {why}")
         return None
     holders = [entry.receivable_id] if not entry.in_parts else [p.receivable_id for p in entry.parts]
@@ -446,21 +447,23 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
     listed = f"receivable {holders[0]}" if len(holders) == 1 else f"receivables {', '.join(holders)}"
     if gr.part is None:
         raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already ({listed}): "
-                   f"it backs parts only; register this claim as a part: {{\"received\": {entry.received}}}")
+                   f"it backs parts only; register this claim as a part of its received value "
+                   f"{amount(entry.received)}: {{\"received\": {entry.received}}} (fen)")
     if gr.part.received != entry.received:
         raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already, its received value "
-                   f"{entry.received} fen as the part on receivable {holders[0]} set it, not the {gr.part.received} "
-                   f"fen this part gives: every part of one receipt gives the same received value; send received "
-                   f"{entry.received}, or, if that value is wrong, have the claims of its parts ({listed}) ended "
-                   "(withdrawn by you while registered, or rejected by the debtor) and register them again")
+                   f"{amount(entry.received)} as the part on receivable {holders[0]} set it, not the "
+                   f"{amount(gr.part.received)} this part gives: every part of one receipt gives the same received "
+                   f"value; send received {entry.received} (fen), or, if that value is wrong, have the claims of its "
+                   f"parts ({listed}) ended (withdrawn by you while registered, or rejected by the debtor) and "
+                   "register them again")
     if entry.invoiced >= entry.received:
         raise rule("goods-receipt-over-invoiced", f"{taken} is fully invoiced: its parts registered ({listed}) "
-                   f"invoice {entry.invoiced} fen of its received {entry.received} fen, so it backs no further part; "
-                   "if one of those claims is wrong, have it ended (withdrawn by you while registered, or rejected by "
-                   "the debtor) and register the right one")
-    if (why := _past_the_receipt(entry.received, entry.invoiced, invoiced)) is not None:
-        raise rule("goods-receipt-over-invoiced", f"{taken}: its parts registered ({listed}) invoice {entry.invoiced} "
-                   f"fen of it already; {why}")
+                   f"invoice {amount(entry.invoiced)} of its received {amount(entry.received)}, so it backs no "
+                   "further part; if one of those claims is wrong, have it ended (withdrawn by you while registered, "
+                   "or rejected by the debtor) and register the right one")
+    if (why := _past_the_receipt(entry.received, entry.invoiced, invoiced, currency)) is not None:
+        raise rule("goods-receipt-over-invoiced", f"{taken}: its parts registered ({listed}) invoice "
+                   f"{amount(entry.invoiced)} of it already; {why}")
     return entry
 
 
@@ -470,7 +473,7 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
 MAX_PARTS_ROUNDING_FEN = 10
 
 
-def _past_the_receipt(received: int, invoiced_before: int, invoiced: int) -> str | None:
+def _past_the_receipt(received: int, invoiced_before: int, invoiced: int, currency: str) -> str | None:
     """Why a part invoicing ``invoiced`` fen would take the parts of a receipt past what was received (None: it
     does not). Each part's invoice lines are rounded to the fen one by one, so parts that split receipt lines
     may add up to a few fen more than its value: :data:`MAX_PARTS_ROUNDING_FEN` are allowed in all (a fen per part
@@ -478,12 +481,13 @@ def _past_the_receipt(received: int, invoiced_before: int, invoiced: int) -> str
     allowed = received + MAX_PARTS_ROUNDING_FEN
     if invoiced_before + invoiced <= allowed:
         return None
-    return (f"this claim's invoices amount to {invoiced} fen without tax, and the parts of a receipt add up to at "
-            f"most its received value of {received} fen and {MAX_PARTS_ROUNDING_FEN} fen of rounding: at most "
-            f"{allowed - invoiced_before} fen can be invoiced on it now")
+    amount = functools.partial(money.amount_text, currency=currency)
+    return (f"this claim's invoices amount to {amount(invoiced)} without tax, and the parts of a receipt add up to "
+            f"at most its received value of {amount(received)} and {amount(MAX_PARTS_ROUNDING_FEN)} of rounding: "
+            f"at most {amount(allowed - invoiced_before)} can be invoiced on it now")
 
 
-def _part_face_problem(face: int, invoiced: int) -> str | None:
+def _part_face_problem(face: int, invoiced: int, currency: str) -> str | None:
     """Why a claim on a part of a delivery may not have ``face`` (None: it may): at most the part's share,
     ``invoiced`` fen without tax, with VAT at the highest rate on it rounded up to the fen, and a fen per whole
     yuan of the share for the tax's rounding: an invoice rounds each line's tax to the fen half up, so an honest
@@ -494,10 +498,11 @@ def _part_face_problem(face: int, invoiced: int) -> str | None:
     most = invoiced + -(-invoiced * cfg.HIGHEST_VAT_RATE_PERCENT // 100) + invoiced // 100
     if face <= most:
         return None
-    return (f"face amount {face} fen is more than this part's share of the receipt, {invoiced} fen without tax "
-            f"(its invoices' amount), with VAT at the highest rate of {cfg.HIGHEST_VAT_RATE_PERCENT}% on it and a "
-            f"fen a yuan for its lines' rounding: {most} fen; register a face "
-            f"of at most {most} fen, or check the invoices' amount and tax")
+    amount = functools.partial(money.amount_text, currency=currency)
+    return (f"face amount {amount(face)} is more than this part's share of the receipt, {amount(invoiced)} without "
+            f"tax (its invoices' amount), with VAT at the highest rate of {cfg.HIGHEST_VAT_RATE_PERCENT}% on it and "
+            f"{amount(1)} per whole {currency} for its lines' rounding: {amount(most)}; register a face "
+            f"of at most {amount(most)}, or check the invoices' amount and tax")
 
 
 def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
@@ -866,12 +871,12 @@ class ReceivablesContract(Contract):
         # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)
         invoiced = sum(i.amount for i in invoices)
         if any(gr.part is not None for gr in req.goods_receipts) and \
-                (why := _part_face_problem(req.face_amount, invoiced)) is not None:
+                (why := _part_face_problem(req.face_amount, invoiced, req.currency)) is not None:
             raise rule("goods-receipt-part-face-exceeds", why)
         held: list[GoodsReceiptEntry | None] = []
         for position, (given, gr) in enumerate(zip(req.goods_receipts, receipts)):
             held.append(entry := await _goods_receipt_held(s, position, given, gr.receipt_key, invoiced, debtor,
-                                                           creditor))
+                                                           creditor, req.currency))
             if given.part is not None:
                 receipts[position] = gr.model_copy(update={"part": GoodsReceiptPart(
                     received=given.part.received, invoiced=invoiced,

@@ -267,7 +267,7 @@ async def test_the_parts_of_a_delivery_register_up_to_what_was_received(two_item
     # a delivery invoiced entirely takes no further invoice, not even one within the rounding parts are allowed
     late = bolts("1000", "26442000000012345674", **parties)
     message = await net.refused(tier1, "RegisterReceivable", registration(late), rule="goods-receipt-over-invoiced")
-    assert "is fully invoiced" in message and "invoice 110000 fen of its received 110000 fen" in message
+    assert "is fully invoiced" in message and "invoice 1100.00 CNY of its received 1100.00 CNY" in message
 
 
 async def test_a_delivery_whose_lines_round_up_registers_every_part(tmp_path):

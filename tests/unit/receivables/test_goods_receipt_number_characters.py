@@ -165,7 +165,7 @@ async def test_further_parts_of_a_receipt_registered_before_the_rule_count_again
     # past what was received: refused by the registry's rule, nothing written
     message = await net.refused(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=300),
                                 rule="goods-receipt-over-invoiced")
-    assert "invoice 900 fen of it already" in message
+    assert "invoice 9.00 CNY of it already" in message
     await net.ok(tier1, "RegisterReceivable", with_receipt(net, legacy, invoiced=100))
 
 

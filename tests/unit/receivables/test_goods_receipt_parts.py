@@ -3,14 +3,15 @@ receipt's whole value; the contract counts the part's share itself, the sum of t
 (合计金额, without tax), and records on the claim what the receipt's earlier live parts invoiced.
 
 The registry entry of such a receipt records the value received, which every part must repeat, and each live part
-with what the contract counted for it; the parts add up to at most what was received (a fen of rounding allowed per
-part), come from one creditor, and a receipt registered whole takes no part (nor the reverse). A part is allowed
+with what the contract counted for it; the parts add up to at most what was received (10 fen of rounding allowed in
+all), come from one creditor, and a receipt registered whole takes no part (nor the reverse). A part is allowed
 only in a registration listing that one receipt. Rejecting or withdrawing a claim releases what it holds alone.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -26,10 +27,10 @@ def part(received: int) -> dict:
     return {**RECEIPT, "part": {"received": received}}
 
 
-def registering(net, receipt: dict, creditor: str = "tier1", invoiced: int = 1000) -> dict:
+def registering(net, receipt: dict, creditor: str = "tier1", invoiced: int = 1000, **over) -> dict:
     """A registration of a fresh invoice of ``creditor`` on core, for ``invoiced`` fen without tax (its face too),
     listing ``receipt``."""
-    return net.registration(net.actors[creditor], net.actors["core"], invoiced, goods_receipts=[receipt])
+    return net.registration(net.actors[creditor], net.actors["core"], invoiced, goods_receipts=[receipt], **over)
 
 
 def receipt_key(net) -> str:
@@ -70,9 +71,9 @@ async def test_the_share_is_the_invoices_amount_not_the_suppliers_word():
     # three claims of 50,000.00 on a receipt said to be worth 200.00: the first is refused, whatever was said
     message = await net.refused(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=50_000_00),
                                 rule="goods-receipt-over-invoiced")
-    assert "this claim's invoices amount to 5000000 fen without tax" in message
-    assert "its received value of 20000 fen and 10 fen of rounding" in message
-    assert "at most 20010 fen can be invoiced" in message
+    assert "this claim's invoices amount to 50000.00 CNY without tax" in message
+    assert "its received value of 200.00 CNY and 0.10 CNY of rounding" in message
+    assert "at most 200.10 CNY can be invoiced" in message
     # a share stated by the supplier is no field of the request
     said = registering(net, {**RECEIPT, "part": {"received": 20_000, "invoiced": 1}}, invoiced=50_000_00)
     message = await net.refused(tier1, "RegisterReceivable", said, rule="argument-invalid")
@@ -93,7 +94,7 @@ async def test_a_part_past_what_was_received_is_refused_saying_what_is_left_and_
     # refused asserts that nothing was written; 20000 received and 10 fen of rounding: 1010 left
     message = await net.refused(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=1_011),
                                 rule="goods-receipt-over-invoiced")
-    assert "invoice 19000 fen of it already" in message and "at most 1010 fen can be invoiced on it now" in message
+    assert "invoice 190.00 CNY of it already" in message and "at most 10.10 CNY can be invoiced on it now" in message
     assert first["id"] in message and second["id"] in message
     third = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=1_000))
     assert third["goods_receipts"][0]["part"] == recorded(20_000, 1_000, 19_000)
@@ -130,8 +131,8 @@ async def test_a_parts_face_is_at_most_its_share_with_vat_at_the_highest_rate():
     inflated["invoices"][0]["tax"] = 100_000_000
     inflated["face_amount"] = 100_000_001
     message = await net.refused(tier1, "RegisterReceivable", inflated, rule="goods-receipt-part-face-exceeds")
-    assert "face amount 100000001 fen" in message and "1 fen without tax" in message
-    assert "highest rate of 13%" in message and "register a face of at most 2 fen" in message
+    assert "face amount 1000000.01 CNY" in message and "0.01 CNY without tax" in message
+    assert "highest rate of 13%" in message and "register a face of at most 0.02 CNY" in message
     # the bound is the share with 13% on it rounded up to the fen, and a fen a whole yuan of the share for the
     # rounding of each line's tax: 99 fen of share backs at most 112 (111.87 up, and no whole yuan)
     most = registering(net, part(20_000), invoiced=99)
@@ -172,7 +173,7 @@ async def test_a_fully_invoiced_receipt_takes_no_further_part_and_rounding_stops
     first = await net.ok(tier1, "RegisterReceivable", registering(net, part(100), invoiced=100))
     message = await net.refused(tier1, "RegisterReceivable", registering(net, part(100), invoiced=1),
                                 rule="goods-receipt-over-invoiced")
-    assert "is fully invoiced" in message and "invoice 100 fen of its received 100 fen" in message
+    assert "is fully invoiced" in message and "invoice 1.00 CNY of its received 1.00 CNY" in message
     assert first["id"] in message
     # the fen a part stops at ten: eleven parts of 10 fen and 1 fen on 100 received take 110, and no more
     net = await standard_net()
@@ -192,7 +193,7 @@ async def test_the_rounding_allowance_is_ten_fen_at_most_however_many_parts():
         await net.ok(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=90))   # 990
     message = await net.refused(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=21),
                                 rule="goods-receipt-over-invoiced")
-    assert "and 10 fen of rounding" in message and "at most 20 fen can be invoiced on it now" in message
+    assert "and 0.10 CNY of rounding" in message and "at most 0.20 CNY can be invoiced on it now" in message
     await net.ok(tier1, "RegisterReceivable", registering(net, part(1_000), invoiced=20))
 
 
@@ -223,7 +224,42 @@ async def test_a_part_giving_another_received_value_is_refused_naming_the_first_
     first = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000)))
     message = await net.refused(tier1, "RegisterReceivable", registering(net, part(25_000)),
                                 rule="goods-receipt-already-financed")
-    assert "received value 20000 fen" in message and first["id"] in message and "send received 20000" in message
+    assert "received value 200.00 CNY" in message and "not the 250.00 CNY this part gives" in message
+    assert first["id"] in message and "send received 20000 (fen)" in message
+
+
+async def test_a_parts_refusals_show_its_amounts_in_the_claims_currency():
+    # as every refusal shows a claim's amounts: in major units of its currency, only the received value to send
+    # given in fen, as the field takes it
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+
+    async def refused(receipt: dict, invoiced: int, rule: str, **over) -> str:
+        message = await net.refused(tier1, "RegisterReceivable",
+                                    registering(net, receipt, invoiced=invoiced, currency="USD", **over), rule=rule)
+        assert "CNY" not in message and not re.search(r"[0-9] fen", message), message
+        return message
+
+    inflated = registering(net, part(20_000), currency="USD")
+    inflated["invoices"][0]["tax"] = inflated["face_amount"] = 5_000
+    message = await net.refused(tier1, "RegisterReceivable", inflated, rule="goods-receipt-part-face-exceeds")
+    assert "face amount 50.00 USD is more than this part's share of the receipt, 10.00 USD without tax" in message
+    assert "0.01 USD per whole USD for its lines' rounding: 11.40 USD" in message
+    assert "register a face of at most 11.40 USD" in message and "CNY" not in message and " fen" not in message
+    message = await refused(part(20_000), 50_000, "goods-receipt-over-invoiced")
+    assert "this claim's invoices amount to 500.00 USD without tax" in message
+    assert "its received value of 200.00 USD and 0.10 USD of rounding: at most 200.10 USD can be invoiced" in message
+    first = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=12_000, currency="USD"))
+    message = await refused(part(25_000), 1_000, "goods-receipt-already-financed")
+    assert f"received value 200.00 USD as the part on receivable {first['id']} set it, not the 250.00 USD" in message
+    assert "send received 20000 (fen)" in message
+    message = await refused(RECEIPT, 1_000, "goods-receipt-already-financed")
+    assert 'as a part of its received value 200.00 USD: {"received": 20000} (fen)' in message
+    message = await refused(part(20_000), 8_011, "goods-receipt-over-invoiced")
+    assert "invoice 120.00 USD of it already" in message and "at most 80.10 USD can be invoiced on it now" in message
+    await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=8_000, currency="USD"))
+    message = await refused(part(20_000), 1, "goods-receipt-over-invoiced")
+    assert "is fully invoiced" in message and "invoice 200.00 USD of its received 200.00 USD" in message
 
 
 @pytest.mark.parametrize("registered, then", [(RECEIPT, part(20_000)), (part(20_000), RECEIPT)],
@@ -245,7 +281,8 @@ async def test_another_creditors_part_is_refused_naming_nothing_of_the_claim(reg
     first = await net.ok(a["tier1"], "RegisterReceivable", registering(net, registered))
     message = await net.refused(a["tier2"], "RegisterReceivable", registering(net, part(20_000), "tier2"),
                                 rule="goods-receipt-already-financed")
-    assert first["id"] not in message and a["tier1"].uscc not in message and "20000" not in message
+    assert first["id"] not in message and a["tier1"].uscc not in message
+    assert "20000" not in message and "200.00" not in message
     assert "another creditor" in message and f"ask the debtor {a['core'].uscc}" in message
     # the same answer whether the receipt was registered whole or in parts: the refusal tells neither
     whole = await net.refused(a["tier2"], "RegisterReceivable", registering(net, RECEIPT, "tier2"),
