@@ -1242,6 +1242,13 @@ class ReceivablesContract(Contract):
         # refused here, while the holder can still withdraw the request: accepted, the request's record could no
         # longer be ended that way, and its rewritten holder would stand in the deal's record
         _ensure_request_of_claims_holder(f, r)
+        # an offer made before keys.OFFER_MADE existed counts in its bank's ``offered`` only through this entry,
+        # which any two orgs can delete (a lapse does, without the bank): taken unlisted, it would be lent without
+        # having counted against the bank's limit on the debtor
+        if not await s.store.open_offer_listed(o, r.debtor):
+            raise rule("offer-not-listed", f"offer {o.id} is OPEN but missing from its bank's open offers on "
+                       f"{r.debtor} (recfin.open-offer), so it cannot be accepted: run UpgradeLedger, which lists "
+                       "every OPEN offer again, then accept it")
         # the expiry is private: the holder passes the terms, read from its own peer, and only checks run on
         # them (an offer an earlier contract wrote with a public expiry holds to that one as well)
         if (expiry := o.expiry(self._offered_terms(ctx, o.terms_hash))) < s.today_iso:

@@ -55,6 +55,11 @@ BY_FINANCING = "recfin.by-financing"
 OFFER_BY_BANK = "recfin.offer-by-bank"
 BY_FINANCIER = "recfin.by-financier"
 OPEN_OFFER = "recfin.open-offer"
+# [bank credit code, debtor, offer id] -> 0x00: an offer the bank made on the debtor's claims, under the bank's org
+# alone, from MakeFinancingOffer until the bank withdraws it or, the offer no longer OPEN, its next offer on the
+# debtor drops it (``Store.put_offer``): what the bank's ``offered`` counts besides OPEN_OFFER, which two other
+# orgs can delete
+OFFER_MADE = "recfin.offer-made"
 EXPOSURE_VERSION = "recfin.exposure-version"
 DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
 ATTESTATION = "recfin.attestation"

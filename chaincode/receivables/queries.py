@@ -522,8 +522,10 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str) ->
     names the financing and no financier yet: acceptance names one), the claim CONFIRMED and not yet due. A frozen
     claim's offer counts: lifting the freeze makes it acceptable again, without the bank. In claim id order.
 
-    Only the bank's ``recfin.open-offer`` entries under the debtor are scanned, so the cost follows its offers
-    still OPEN there, not the debtor's history nor other banks' requests: the offers, then their claims, are each
+    Only the bank's ``recfin.open-offer`` and ``recfin.offer-made`` entries under the debtor are scanned
+    (``Store.open_offers``: the second, under the bank's org, keeps an offer counted whatever two other orgs
+    delete), so the cost follows its offers still OPEN there, and those closed since its last offer on the
+    debtor, not the debtor's history nor other banks' requests: the offers, then their claims, are each
     read in one batch, and their terms in one batched private read per collection. An expiry date, or a claim
     falling due, passes without a transaction, so those are decided here; the expiry is one of the private terms
     (or, on an offer an earlier contract made, also on its public record)."""

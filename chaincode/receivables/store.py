@@ -28,7 +28,6 @@ M = TypeVar("M", bound=BaseModel)
 
 ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.every_row``)
 
-
 class Store:
     def __init__(self, stub: Any, regulators: Sequence[str] | None = None) -> None:
         """regulators: the orgs whose parties may be the regulator under the configuration in force
@@ -251,7 +250,7 @@ class Store:
             if old_value is not None:
                 await self.stub.del_state(self.key(index, old_value, r.id))
             await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
-        await self._index_financier(r, before)
+        financier_entry_written = await self._index_financier(r, before)
         if one_org_already:
             # That org's peer can write the key alone already (an earlier contract version's policy naming only
             # it), or the chaincode-level policy guards it (none set yet): refusing protects nothing, and would
@@ -268,6 +267,8 @@ class Store:
                 or ((len(policy.parties_orgs(before)) < 2 or r.frozen is not None)
                     and await self.stub.get_state_validation_parameter(key) != _org_policy(orgs))):
             await self._set_policy(key, orgs)
+        if financier_entry_written and (live := live_financier(r)) is not None:
+            await self._set_policy(self.key(keys.BY_FINANCIER, *live, r.id), self._financier_entry_orgs(r))
 
     def _claim_orgs(self, r: Receivable) -> list[str]:
         """``policy.endorsing_orgs`` of ``r`` under the configuration's regulator orgs."""
@@ -337,30 +338,55 @@ class Store:
         if len(due) < 2:
             raise policy.one_org_refusal(r, due)
         await self._set_policy(key, due)
+        # the live loan's recfin.by-financier entry: a regulator org the configuration replaced goes there too
+        live = live_financier(r)
+        entry = self.key(keys.BY_FINANCIER, *live, r.id) if live is not None else None
+        if entry is not None and await self.stub.get_state(entry):
+            entry_orgs = self._financier_entry_orgs(r)
+            if await self.stub.get_state_validation_parameter(entry) != _org_policy(entry_orgs):
+                await self._set_policy(entry, entry_orgs)
         return sorted(key_orgs), due
 
-    async def _index_financier(self, r: Receivable, before: Receivable | None) -> None:
+    def _financier_entry_orgs(self, r: Receivable) -> list[str]:
+        """The orgs guarding a live loan's ``recfin.by-financier`` entry: the claim's, unfrozen (the debtor's, the
+        holder's and the bank's; the regulator's where the parties are one org). The bank's exposure and portfolio
+        find the loan only through the entry: under the chaincode-level policy, the debtor's and the holder's orgs
+        could delete it, the loan still out. Those orgs stay the claim's while the loan is live (no transfer, the
+        bank named until it ends), so every change that ends it, endorsed by the claim's orgs, may delete the
+        entry; a freeze or its lifting, which adds or drops the regulator's org, leaves the entry as it is."""
+        return self._claim_orgs(r.model_copy(update={"frozen": None}))
+
+    async def _index_financier(self, r: Receivable, before: Receivable | None) -> bool:
         """Keep ``recfin.by-financier`` [bank, debtor, id] while a bank's financing of the claim is live
-        (acceptance to repayment), so one bank's exposure to one debtor is a range scan of its own entries."""
+        (acceptance to repayment), so one bank's exposure to one debtor is a range scan of its own entries.
+        Whether it wrote a new entry, which ``put_receivable`` then puts under the claim's orgs."""
         new, old = live_financier(r), live_financier(before)
         if new == old:
-            return
+            return False
         if old is not None:
             await self.stub.del_state(self.key(keys.BY_FINANCIER, *old, r.id))
         if new is not None:
             await self.stub.put_state(self.key(keys.BY_FINANCIER, *new, r.id), keys.INDEX_VALUE)
+        return new is not None
 
     async def restore_financier_entry(self, r: Receivable) -> bool:
         """Write ``r``'s ``recfin.by-financier`` entry when its financing is live and the entry is missing (a
-        financing accepted before the index existed, 2617ce3, until a change moved it); whether it wrote one."""
+        financing accepted before the index existed, 2617ce3, until a change moved it); whether it wrote one.
+        The entry, written here or by an earlier contract version, gets its orgs (``_financier_entry_orgs``)
+        where it carries no policy (``_seal_unguarded``): under the chaincode-level policy alone, the debtor's
+        and the holder's orgs could drop a live loan from its bank's exposure. None where those orgs are one."""
         live = live_financier(r)
         if live is None:
             return False
         key = self.key(keys.BY_FINANCIER, *live, r.id)
-        if await self.stub.get_state(key):
-            return False
-        await self.stub.put_state(key, keys.INDEX_VALUE)
-        return True
+        orgs = self._financier_entry_orgs(r)
+        written = not await self.stub.get_state(key)
+        if written:
+            await self.stub.put_state(key, keys.INDEX_VALUE)
+        if len(orgs) >= 2:
+            held = None if written else await self.stub.get_state_validation_parameter(key)
+            await self._seal_unguarded(key, orgs, held)
+        return written
 
     async def financed_by(self, financier: str, debtor: str) -> list[Receivable]:
         """The debtor's receivables with a live financing of ``financier``, in id order (for queries only:
@@ -568,13 +594,20 @@ class Store:
         ``recfin.open-offer`` entry while it is OPEN, deleting it in the change that accepts, lapses or
         withdraws it; a withdrawn offer's ``recfin.offer-by-bank`` entry goes too, where it is this offer's.
 
-        No key of an offer carries a key-level policy: the holder's acceptance of another bank's offer lapses
-        this one without the bank's endorsement, so the entry, like the offer, stays under the chaincode
-        policy."""
+        No key of an offer carries a key-level policy, nor does its ``recfin.open-offer`` entry: the holder's
+        acceptance of another bank's offer, its withdrawal of the request and the debtor's payment ending it lapse
+        this one without the bank's endorsement. A policy naming the bank's org (with the holder's or not) would
+        make each of them wait on every offering bank's peer, so the debtor's and the holder's orgs can delete the
+        entry. So a new offer also gets its bank's own ``keys.OFFER_MADE`` entry, under the bank's org alone, which no
+        lapse has to touch: ``offered`` counts the offers either entry lists (``open_offers``), so no two other
+        orgs can take an OPEN offer out of it. The bank's withdrawal drops that entry; a lapse or an acceptance
+        leaves it, to the bank's next offer on the debtor (``_drop_offers_made``)."""
         await self._put(o, keys.OFFER, o.id)
         if new:
             await self.stub.put_state(self.key(keys.BY_FINANCING, o.financing_id, o.id), keys.INDEX_VALUE)
             await self.stub.put_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier), o.id.encode())
+            await self._drop_offers_made(o.financier, o.financier_msp, debtor, closed_only=True)
+            await self._put_offer_made(o, debtor)
         entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
         if o.status == "OPEN":
             await self.stub.put_state(entry, keys.INDEX_VALUE)
@@ -584,6 +617,41 @@ class Store:
         # (rewritten after the bank offered again, an old withdrawn offer must not free the new one's place)
         if o.status == "WITHDRAWN" and await self.offer_of_bank(o.financing_id, o.financier) == o.id:
             await self.stub.del_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier))
+        if o.status == "WITHDRAWN":
+            await self._drop_offers_made(o.financier, o.financier_msp, debtor, offer_id=o.id)
+
+    async def _put_offer_made(self, o: Offer, debtor: str) -> None:
+        key = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
+        await self.stub.put_state(key, keys.INDEX_VALUE)
+        await self._set_policy(key, [o.financier_msp])
+
+    async def _drop_offers_made(self, bank: str, bank_msp: str, debtor: str, *, offer_id: str = "",
+                                closed_only: bool = False) -> None:
+        """Delete the bank's ``keys.OFFER_MADE`` entries on the debtor: the one of ``offer_id``, or with ``closed_only``
+        those whose offer is no longer OPEN (read in one batch), so the bank's entries there stay as many as its
+        offers still open, and one more for each that lapsed or was accepted since its last offer. Only an entry
+        under the bank's org alone is deleted, the one its offer got: any two orgs can write a new key, under a
+        policy of their own, which a deletion in the bank's transaction could not meet."""
+        if offer_id:
+            named = [offer_id]
+        else:
+            named = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
+                     self.stub.get_state_by_partial_composite_key(keys.OFFER_MADE, [bank, debtor])]
+        if closed_only:
+            await self.prefetch(*((keys.OFFER, i) for i in named))
+            named = [i for i in named if not await self._still_open(i)]
+        for i in named:
+            key = self.key(keys.OFFER_MADE, bank, debtor, i)
+            if (await self.stub.get_state(key)
+                    and await self.stub.get_state_validation_parameter(key) == _org_policy([bank_msp])):
+                await self.stub.del_state(key)
+
+    async def _still_open(self, offer_id: str) -> bool:
+        try:
+            o = await self._get(Offer, keys.OFFER, offer_id)
+        except ValueError:   # a value no offer parses to (any two orgs can write an offer's key)
+            return False
+        return o is not None and o.status == "OPEN"
 
     async def exposure_version(self, bank: str, debtor: str) -> int:
         """The version of ``bank``'s exposure on ``debtor`` (``recfin.exposure-version``; 0 before it first moves):
@@ -604,21 +672,29 @@ class Store:
 
     async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
         """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is
-        missing; whether it wrote one."""
+        missing; whether it wrote one. Its ``keys.OFFER_MADE`` entry, which offers made before it existed lack, is
+        written too where missing (not counted: it raises ``offered`` only where the other entry is missing)."""
         if o.status != "OPEN":
             return False
+        if not await self.stub.get_state(self.key(keys.OFFER_MADE, o.financier, debtor, o.id)):
+            await self._put_offer_made(o, debtor)
         entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
         if await self.stub.get_state(entry):
             return False
         await self.stub.put_state(entry, keys.INDEX_VALUE)
         return True
 
+    async def open_offer_listed(self, o: Offer, debtor: str) -> bool:
+        """Whether ``o`` has its ``recfin.open-offer`` entry (a point read)."""
+        return bool(await self.stub.get_state(self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)))
+
     async def open_offers(self, financier: str, debtor: str) -> list[Offer]:
-        """The offers ``recfin.open-offer`` lists under the bank and the debtor, in id order, the offers read in
-        batches (``prefetch``): those still OPEN, expired ones included (an expiry date passes without a
-        transaction)."""
-        ids = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
-               self.every_row(keys.OPEN_OFFER, financier, debtor)]
+        """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the
+        debtor (``put_offer``), in id order, the offers read in batches (``prefetch``): those still OPEN, expired
+        ones included (an expiry date passes without a transaction), and those a lapse or an acceptance closed
+        since the bank's last offer there, which the caller leaves out by their status."""
+        ids = sorted({self.stub.split_composite_key(kv.key)[1][2] for index in (keys.OPEN_OFFER, keys.OFFER_MADE)
+                      async for kv in self.every_row(index, financier, debtor)})
         await self.prefetch(*((keys.OFFER, i) for i in ids))
         return [await self.offer(i) for i in ids]
 

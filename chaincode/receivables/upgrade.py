@@ -9,6 +9,11 @@ and nothing has changed since, goes without them:
   ListDiscountOffers;
 - ``recfin.open-offer``: a financing offer still OPEN from before it is missing from its bank's ``offered``
   (GetFinancierExposure), so the bank could lend past its limit on the debtor;
+- the bank's ``keys.OFFER_MADE`` entry of a financing offer still OPEN, and the claim's orgs as the key-level
+  policy of a ``recfin.by-financier`` entry without one: until then the debtor's and the holder's orgs could
+  delete the offer's ``recfin.open-offer`` entry or the loan's ``recfin.by-financier`` entry, taking an offer
+  still acceptable or a loan still out from the bank's figures without moving their version. Written as
+  ``Store.restore_open_offer_entry`` and ``Store.restore_financier_entry`` say; not counted in the answer;
 - the fingerprint registry under an invoice's current spelling: an invoice registered under a spelling now
   refused (a dashed number before 35b3bf4, a zero-padded code before d72cf20) is registered only under that
   fingerprint, so the same invoice in the one spelling the contract now takes could be registered, and financed,
@@ -168,7 +173,8 @@ async def _restore_open_offers(store: Store, offers: list[tuple[str, Offer]], ra
     claims = await _claims_of(store, [(key, o) for key, o in offers if o.status == "OPEN"],
                               lambda o: o.receivable_id, report)
     still_open = [(o, claims[key].debtor) for key, o in offers if key in claims]
-    await store.prefetch(*((keys.OPEN_OFFER, o.financier, debtor, o.id) for o, debtor in still_open))
+    await store.prefetch(*((index, o.financier, debtor, o.id) for o, debtor in still_open
+                           for index in (keys.OPEN_OFFER, keys.OFFER_MADE)))
     written = 0
     for o, debtor in still_open:
         if await store.restore_open_offer_entry(o, debtor):

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from chaincode.receivables import keys
+from chaincode.receivables.keys import OFFER_MADE
 
 from .support import Net, standard_net, transient_terms
 
@@ -137,7 +138,8 @@ async def test_an_upgrade_page_that_restores_a_banks_entries_moves_its_version_o
     o = await net.ok(bank, "MakeFinancingOffer", (await _requested(net))["id"], transient=transient_terms())
     third = await _requested(net)
     for entry in (net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"]),
-                  net._key(keys.OPEN_OFFER, bank.uscc, core.uscc, o["id"])):
+                  net._key(keys.OPEN_OFFER, bank.uscc, core.uscc, o["id"]),
+                  net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])):
         del net.ledger.state[entry]                      # as a contract before the indexes left them
     read = await _exposure(net)
     assert (read["exposure"], read["offered"], read["version"]) == ({}, {}, 2)

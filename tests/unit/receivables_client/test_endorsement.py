@@ -174,7 +174,7 @@ STORY = [
     ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
     ("RequestFinancing", frozenset({CORE, SUPPLIER})),
     ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),
-    ("WithdrawFinancingOffer", ANY_TWO),                        # the offer and its entries: no policy of their own
+    ("WithdrawFinancingOffer", frozenset({BANK})),              # its recfin.offer-made entry: the bank's org
     ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),        # the bank offers again on the request
     ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})),
     ("CancelFinancing", frozenset({CORE, SUPPLIER, BANK})),     # the policy before: cancelling drops the bank

@@ -1,0 +1,119 @@
+"""A bank's exposure and open offers on a debtor (GetFinancierExposure) rest on entries no two orgs without the
+bank's can delete: a loan's ``recfin.by-financier`` entry carries its claim's orgs, and an offer has, besides its
+``recfin.open-offer`` entry (which a lapse deletes without the bank), its bank's ``recfin.offer-made`` entry, under
+the bank's org alone. Deleting an entry in a test stands for a transaction of altered chaincode that only the orgs
+able to meet the entry's policy could have committed (``Net.writes_not_endorsed``)."""
+from __future__ import annotations
+
+from chaincode.receivables import keys
+from chaincode.shim import KeyEndorsementPolicy
+
+from .support import BANK, CORE, REGULATOR, SUPPLIER, standard_net, transient_terms
+
+OFFER_MADE = "recfin.offer-made"   # spelt out (keys.OFFER_MADE): the ledger's key layout is what is tested
+
+
+def _policy_orgs(net, key: str) -> list[str] | None:
+    held = net.ledger.validation_parameters.get(key)
+    return None if held is None else sorted(KeyEndorsementPolicy(held).list_orgs())
+
+
+async def _offered(net, due_in: int = 30):
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=due_in)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    return r, f, o
+
+
+async def test_a_loans_entry_carries_its_claims_orgs_the_banks_among_them_while_the_loan_is_live():
+    net = await standard_net()
+    core, tier1, bank, regulator = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    await net.financed(tier1, r["id"])
+    entry = net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])
+    assert _policy_orgs(net, entry) == net.claim_policy_orgs(r["id"]) == sorted([BANK, CORE, SUPPLIER])
+    # a freeze adds the regulator's org to the claim, whose changes the entry's orgs endorse all the same
+    await net.ok(regulator, "FreezeReceivable", r["id"], "order-1")
+    assert net.claim_policy_orgs(r["id"]) == sorted([BANK, CORE, REGULATOR, SUPPLIER])
+    assert _policy_orgs(net, entry) == sorted([BANK, CORE, SUPPLIER])
+
+
+async def test_the_orgs_that_end_a_loan_drop_its_entry_and_the_debtors_and_the_holders_alone_cannot():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.financed(tier1, r["id"])
+    entry = net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])
+    assert BANK in _policy_orgs(net, entry)   # a deletion only the debtor's and the holder's orgs endorse fails
+    await net.ok(core, "RecordPayment", r["id"], str(1000_00))
+    await net.ok(bank, "RecordRepayment", f["id"])
+    assert entry not in net.ledger.state and net.writes_not_endorsed(CORE, SUPPLIER, BANK) == []
+    assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["exposure"] == {}
+
+
+async def test_an_offer_whose_open_offer_entry_two_orgs_deleted_still_counts_and_is_not_accepted():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    assert _policy_orgs(net, made) == [BANK]
+    before = await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True)
+    del net.ledger.state[net._key(keys.OPEN_OFFER, bank.uscc, core.uscc, o["id"])]   # under the chaincode policy
+    seen = await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True)
+    assert seen["offered"] == before["offered"] == {"CNY": 900_00}
+    assert [row["offer_id"] for row in seen["offers"]] == [o["id"]]
+    await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="offer-not-listed")
+    # UpgradeLedger lists it again (and moves the version): then it is taken
+    await net.upgrade_pages()
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+
+
+async def test_a_lapse_needs_no_bank_and_the_banks_next_offer_clears_the_entries_of_offers_no_longer_open():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    await net.ok(tier1, "WithdrawFinancing", f["id"])                 # the offer lapses
+    assert net.writes_not_endorsed(CORE, SUPPLIER) == []
+    lapsed = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    assert lapsed in net.ledger.state
+    assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["offered"] == {}
+    r2, f2, o2 = await _offered(net)                                  # the bank's next offer on the debtor
+    assert lapsed not in net.ledger.state
+    assert net._key(OFFER_MADE, bank.uscc, core.uscc, o2["id"]) in net.ledger.state
+    await net.ok(bank, "WithdrawFinancingOffer", o2["id"], "terms revised")
+    assert net._key(OFFER_MADE, bank.uscc, core.uscc, o2["id"]) not in net.ledger.state
+    assert net.writes_not_endorsed(BANK) == []
+
+
+async def test_an_entry_forged_under_other_orgs_policy_stops_neither_the_banks_withdrawal_nor_its_next_offer():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    # as for an offer an earlier contract version made: two other orgs write the entry under their own policy
+    net.ledger.validation_parameters[made] = net.ledger.validation_parameters[
+        net._key(keys.RECEIVABLE, r["id"])]
+    await net.ok(bank, "WithdrawFinancingOffer", o["id"], "terms revised")
+    assert net.writes_not_endorsed(BANK) == [] and made in net.ledger.state
+    await _offered(net)
+    assert net.writes_not_endorsed(BANK, SUPPLIER) == [] and made in net.ledger.state
+
+
+async def test_the_upgrade_guards_a_loans_entry_and_gives_an_open_offer_its_banks_entry():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    await net.financed(tier1, r["id"])
+    _, _, o = await _offered(net)
+    loan = net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])
+    made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    # as an earlier contract version left them: the loan's entry without a policy, the offer without its bank's entry
+    del net.ledger.validation_parameters[loan]
+    del net.ledger.validation_parameters[made], net.ledger.state[made]
+    await net.upgrade_pages()
+    assert _policy_orgs(net, loan) == sorted([BANK, CORE, SUPPLIER])
+    assert _policy_orgs(net, made) == [BANK]
+    again = dict(net.ledger.state), dict(net.ledger.validation_parameters)
+    await net.upgrade_pages()
+    assert (dict(net.ledger.state), dict(net.ledger.validation_parameters)) == again
