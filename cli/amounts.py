@@ -132,14 +132,16 @@ def _unsigned_fen(text: str, original: str, cap: int) -> int:
     whole, dot, fraction = text.partition(".")
     if dot and not (fraction.isascii() and fraction.isdigit()):
         raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
+    integer = _integer_part(whole, original)        # a malformed whole part is named first, as not an amount
     if len(fraction) > 2:
         # refused even where the extra digits are zeros: 30.000 is thirty thousand where a dot groups thousands,
-        # and read as 30.00 it would move a thousandth of what was meant
+        # and read as 30.00 it would move a thousandth of what was meant (a whole part starting with 0 groups none:
+        # 0.500 is half a yuan written with three decimals)
         grouping = (f"if the dot groups thousands, write {int(whole + fraction):,}; "
-                    if len(fraction) == 3 and whole.isascii() and whole.isdigit() and len(whole) <= 3 else "")
+                    if len(fraction) == 3 and re.fullmatch(r"[1-9][0-9]{0,2}", whole, re.ASCII) else "")
         raise ValueError(f"{original!r} has more than two decimals: {grouping}give yuan with at most two decimals "
                          "(or whole fen, e.g. 1234567fen)")
-    digits = _integer_part(whole, original) + (dot + fraction if dot else "")
+    digits = integer + (dot + fraction if dot else "")
     try:
         return to_fen(Decimal(digits), cap=cap)
     except AboveCap:

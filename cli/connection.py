@@ -140,12 +140,20 @@ def caller(as_: str | None, org: str | None, user: str | None, default_org: str)
         if org is not None or user is not None:
             raise click.UsageError("give --as ORG[/USER], or --org/--user, not both")
         return parse_as(as_)
-    for option, value, what in (("--org", org, "org"), ("--user", user, "user of the org's profile")):
-        # an empty value is what an unset shell variable gives: acting as the default would sign as someone else
-        if value is not None and not value.strip():
-            raise click.BadParameter(f"{value!r} is blank (an unset shell variable?): name the {what}, or leave "
-                                     f"{option} out for the default", param_hint=option)
-    return (org.strip() if org is not None else default_org), (user.strip() if user is not None else None)
+    org, user = not_blank(org, "--org", "the org"), not_blank(user, "--user", "the user of the org's profile")
+    return (default_org if org is None else org), user
+
+
+def not_blank(value: str | None, option: str, what: str) -> str | None:
+    """``value`` of ``option`` stripped, None where not given; a blank one refused, naming ``what`` it should
+    name: an empty value is what an unset shell variable gives, and taken as "not given" the command would act
+    as the default org or user, someone other than meant."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter(f"{value!r} is blank (an unset shell variable?): name {what}, or leave {option} "
+                                 "out for the default", param_hint=option)
+    return value.strip()
 
 
 def who_acts_options(as_help: str) -> list[Callable]:

@@ -465,6 +465,7 @@ def _file_members(topology_path: Path | None, data_root: Path | None, bundle_roo
 @org.command("sign")
 @_file_options
 @click.option("--as", "as_org", default=None, metavar="ORG",
+              callback=lambda ctx, param, value: connection.not_blank(value, "--as", "the org whose admin signs"),
               help="The org (name or MSP ID) whose admin signs; its key from --msp-dir or the data folder "
                    "(default with --bundle: the bundle's org).")
 @reports_errors
@@ -495,6 +496,7 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
 @org.command("submit")
 @_file_options
 @click.option("--as", "as_org", default=None, metavar="ORG",
+              callback=lambda ctx, param, value: connection.not_blank(value, "--as", "the org whose admin submits"),
               help="Submit as this org's admin (name or MSP ID; default: an admin of a staying org whose keys "
                    "are in the data folder, one that signed if any; with --bundle: the bundle's org).")
 @click.option("--channel-only", is_flag=True,

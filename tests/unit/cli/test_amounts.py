@@ -35,6 +35,12 @@ def test_bad_amounts_say_what_to_write(text, says):
     ("1.5000000", "'1.5000000' has more than two decimals: give yuan with at most two decimals"),
     ("1,000.000", "'1,000.000' has more than two decimals: give yuan with at most two decimals"),
     ("CNY 113.000", "'CNY 113.000' has more than two decimals: if the dot groups thousands, write 113,000; "),
+    # a whole part starting with 0 groups no thousands: 0.500 is half a yuan, never 500
+    ("0.500", "'0.500' has more than two decimals: give yuan with at most two decimals"),
+    ("012.345", "'012.345' has more than two decimals: give yuan with at most two decimals"),
+    # a malformed whole part is named as such first
+    ("abc.123", "'abc.123' is not an amount: write yuan"), ("1e5.000", "'1e5.000' is not an amount: write yuan"),
+    ("0,500.000", "'0,500.000' starts with the group 0"),
 ])
 def test_trailing_zeros_past_the_fen_are_refused_as_a_dot_may_group_thousands(text, says):
     # read as 30.00, "30.000" meant as thirty thousand would move a thousandth of it
