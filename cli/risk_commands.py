@@ -29,6 +29,7 @@ from network.errors import NetworkError
 from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger,
                          ledger_as_of, score_debtor)
 from client.business_dates import business_today
+from client.money import money
 
 from . import connection
 from .options import DateType, WholeNumberRange
@@ -159,17 +160,20 @@ def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableH
                                f"SYN-DEBTOR-{debtors - 1:04d}")
 
 
-def _score_rows(score) -> dict:
+def _score_rows(score, currency: str) -> dict:
+    """The score's lines, amounts as every command shows them: in ``currency``, or as plain yuan ("") for a
+    history that does not say its currency (a file's, the simulator's)."""
     f = score.features
     return {
         "debtor": score.debtor, "as_of": score.as_of.isoformat(),
         "probability_late": str(score.probability_late), "grade": score.grade,
         "horizon_days": score.horizon_days, "model": score.model,
         "top_factors": ", ".join(f"{k} {v:+.2f}" for k, v in score.top_factors),
-        "confirmed": f"{f.confirmed_count} ({f.confirmed_amount} fen)",
-        "settled_on_time": f"{f.settled_on_time_count} ({f.settled_on_time_amount} fen)",
-        "settled_late": f"{f.settled_late_count} ({f.settled_late_amount} fen, mean {f.mean_days_late:.1f} days late)",
-        "overdue_now": f"{f.overdue_count} ({f.overdue_amount} fen)",
+        "confirmed": f"{f.confirmed_count} ({money(f.confirmed_amount, currency)})",
+        "settled_on_time": f"{f.settled_on_time_count} ({money(f.settled_on_time_amount, currency)})",
+        "settled_late": f"{f.settled_late_count} ({money(f.settled_late_amount, currency)}, mean "
+                        f"{f.mean_days_late:.1f} days late)",
+        "overdue_now": f"{f.overdue_count} ({money(f.overdue_amount, currency)})",
         "late_share_90/180/365": f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, {f.late_365}/{f.fell_due_365}",
         "financed_share": f"{f.financed_share:.3f}", "concentration": f"{f.concentration:.3f}",
         "rejection_rate": f"{f.rejection_rate:.3f}", "freezes": f.freezes,
@@ -300,7 +304,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         return
     if history.synthetic:
         click.echo(SYNTHETIC_NOTE)
-    emit(_score_rows(result), as_json=False)
+    emit(_score_rows(result, currency if history_file is None and synthetic_seed is None else ""), as_json=False)
 
 
 def _metrics_rows(report) -> list[dict]:

@@ -22,6 +22,11 @@ def test_score_from_a_history_file_as_json_and_table(tmp_path):
     assert 0 <= float(data["probability_late"]) <= 1 and data["grade"] in "ABCDE"
     table = runner.invoke(risk, ["score", history.debtor, "--history", str(path), "--as-of", "2025-03-31"])
     assert table.exit_code == 0 and "SYNTHETIC" in table.output and "probability_late" in table.output
+    # amounts as yuan, as every command shows them; a file's history names no currency, so none is shown
+    features = data["features"]
+    assert (f"confirmed: {features['confirmed_count']} ({features['confirmed_amount'] // 100:,}."
+            f"{features['confirmed_amount'] % 100:02d})") in table.output
+    assert " fen" not in table.output
 
 
 def test_score_without_a_network_says_what_works_without_one(tmp_path):

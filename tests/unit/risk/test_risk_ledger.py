@@ -58,7 +58,7 @@ def test_risk_score_reads_the_ledger_as_the_regulator(world, monkeypatch):
     assert world.opened == ["regulator"] and data["debtor"] == debtor and data["synthetic"] is False
     assert data["features"]["overdue_count"] == 1 and data["features"]["settled_late_count"] == 0
     table = CliRunner().invoke(risk, ["score", debtor, "--as-of", day])
-    assert table.exit_code == 0 and "SYNTHETIC" not in table.output and "overdue_now: 1 (7000000 fen)" in table.output
+    assert table.exit_code == 0 and "SYNTHETIC" not in table.output and "overdue_now: 1 (CNY 70,000.00)" in table.output
 
 
 def test_risk_score_as_a_supplier_is_refused_with_what_to_do(world, monkeypatch):
