@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from pydantic import ValidationError
 
 from client.atomic_file import check_output_file
@@ -269,6 +270,11 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     """
     if history_file and synthetic_seed is not None:
         raise click.UsageError("give --history or --synthetic-seed, not both")
+    if synthetic_seed is None and \
+            click.get_current_context().get_parameter_source("synthetic_debtors") is ParameterSource.COMMANDLINE:
+        # the simulator's size, with no simulation asked for: the score would come from the ledger or the file
+        raise click.UsageError("--synthetic-debtors sizes the simulator of --synthetic-seed: give --synthetic-seed "
+                               "too, or leave --synthetic-debtors out")
     model = load_model(model_path)
     if history_file:
         history = load_history(history_file, debtor)

@@ -213,3 +213,14 @@ def test_a_missing_model_beside_the_current_one_is_told_to_use_that(tmp_path):
     assert typo.exit_code == 1 and typo.output.strip().splitlines()[-1] == (
         f"Error: no model at {tmp_path / 'mine.json'}: {current} is the current model there: pass that to --model")
     assert "risk train" not in typo.output
+
+
+def test_a_simulator_size_without_a_simulation_is_refused(tmp_path):
+    # taken silently, the score would come from the ledger or the file while the caller meant a simulated debtor
+    history = simulate(SimulationConfig(debtors=1, seed=2))[0]
+    path = tmp_path / "h.json"
+    path.write_text(history.model_dump_json())
+    result = CliRunner().invoke(risk, ["score", history.debtor, "--history", str(path), "--synthetic-debtors", "50"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == ("Error: --synthetic-debtors sizes the simulator of --synthetic-seed: "
+                                              "give --synthetic-seed too, or leave --synthetic-debtors out")
