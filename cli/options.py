@@ -79,6 +79,14 @@ def read_date(text: str) -> date:
     return date(year, month, day)
 
 
+def currency_code(_ctx: click.Context, _param: click.Parameter, code: str) -> str:
+    """A ``--currency`` callback: an ISO 4217 code in capitals, checked before anything is sent or read (a
+    misspelt code would match no claim, or be refused by the contract only after connecting)."""
+    if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
+        raise click.BadParameter(f"{code!r}: give a three-letter ISO 4217 code in capitals, e.g. CNY or USD")
+    return code
+
+
 class DateType(click.DateTime):
     """A date option (``--due``, ``--on``...) read by :func:`read_date`, as a ``datetime.date``; a bad one is a
     usage error (exit 2) naming the option and what is wrong with the date. ``earliest`` .. ``latest`` (both, or

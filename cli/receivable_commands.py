@@ -48,7 +48,7 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import (DATE, ROLE_HELP, RoleType, credit_code_option, endorsing_org_option,
+from .options import (DATE, ROLE_HELP, RoleType, credit_code_option, currency_code, endorsing_org_option,
                       endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import emit, one_line, show
@@ -421,7 +421,7 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                    "[one of the two is required: this or --contract-hash]")
 @click.option("--contract-hash", callback=_sha256_hex,
               help="SHA-256 hex of the trade contract.  [one of the two is required: this or --contract-file]")
-@click.option("--currency", default="CNY", show_default=True,
+@click.option("--currency", default="CNY", show_default=True, callback=currency_code,
               help="ISO 4217 code of the claim's currency; --face and the invoices are in it.")
 @request_id_option("the receivable it registered")
 @_registration_read_first

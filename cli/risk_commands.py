@@ -33,7 +33,7 @@ from client.business_dates import business_today
 from client.money import money
 
 from . import connection
-from .options import DateType, WholeNumberRange
+from .options import DateType, WholeNumberRange, currency_code
 from .output import as_typed, emit, progress, read_json_file, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
@@ -41,13 +41,6 @@ SEED = WholeNumberRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's
 MAX_DEBTORS = 10_000  # far above the 300 the shipped model is trained on: more is a typo, not a plan
 # the features look a year back and a horizon ahead of the scoring date, which must stay on the calendar
 EARLIEST_AS_OF, LATEST_AS_OF = date(1900, 1, 1), date(2999, 12, 31)
-
-
-def _currency_code(_ctx: click.Context, _param: click.Parameter, code: str) -> str:
-    """Checked here: a misspelt code would match no claim and score the debtor on an empty record."""
-    if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
-        raise click.BadParameter(f"{code!r}: give a three-letter ISO 4217 code in capitals, e.g. CNY or USD")
-    return code
 
 
 def _as_of_in_range(day: date) -> bool:
@@ -230,7 +223,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
 @click.argument("debtor")
 @click.option("--as", "as_", default="regulator", show_default=True, metavar="ORG[/USER]",
               help="On the ledger: who reads the debtor's payment record (a bank, the debtor itself or the regulator).")
-@click.option("--currency", default="CNY", show_default=True, callback=_currency_code,
+@click.option("--currency", default="CNY", show_default=True, callback=currency_code,
               help="On the ledger: score the debtor on its claims in this currency (ISO 4217) only.")
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "

@@ -60,6 +60,8 @@ def test_a_good_registration_gets_as_far_as_connecting(ledger_sessions):
     ({"debtor": BAD_CHECK_DIGIT}, (), f"Invalid value for '--debtor': '{BAD_CHECK_DIGIT}' is not a unified social "
                                       "credit code (check digit is 'X', GB 32100-2015 gives '9')"),
     ({"debtor": ""}, (), "Invalid value for '--debtor': empty: give a unified social credit code"),
+    ({"currency": "usd"}, (), "Invalid value for '--currency': 'usd': give a three-letter ISO 4217 code in capitals, "
+                              "e.g. CNY or USD"),
 ])
 def test_receivable_register_refuses_its_own_bad_input_before_connecting(ledger_sessions, changed, extra, expected):
     result = register(*extra, **changed)
