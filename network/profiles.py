@@ -160,6 +160,13 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
     own = folder / f"{wanted}.json"
     paths = [own] + sorted(path for path in folder.glob("*.json") if path != own) if folder.is_dir() else []
     found, unreadable = [], []
+    if own.exists() and not own.is_file():
+        # a bad copy left a folder (or a device) where the org's profile goes: "no such org" would send the operator
+        # looking for an org that is there
+        raise NetworkError(f"{own} is not a file ({'a folder' if own.is_dir() else 'not a regular file'}), where the "
+                           f"connection profile of org {org!r} goes: move it away and run `recfin network up` to write "
+                           "the profile again (on a host installed from an org bundle: copy profiles/"
+                           f"{own.name} from a new `recfin org bundle`)")
     for path in paths:
         if not path.is_file():
             continue
@@ -174,7 +181,12 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
             return profile
         found.append(profile.org)
     if not found and not unreadable:
-        raise NetworkError(f"no connection profile for org {org!r} in {folder}: run `recfin network up` first")
+        # `network up` writes the profiles into its topology's data folder: one named here by hand may be another
+        where = ("" if data_root is None else
+                 f" (is {root} the network's data folder? `recfin network up` writes them into its topology's "
+                 "data_root)")
+        raise NetworkError(f"no connection profile for org {org!r} in {folder}: run `recfin network up` first"
+                           + where)
     choose = f"choose one of {', '.join(found)} (name or MSP ID)"
     if not unreadable:
         raise NetworkError(f"no org {org!r} in {folder}: {choose}")

@@ -48,8 +48,22 @@ def test_the_default_data_folder_is_that_of_the_topology_recfin_topology_names(t
 
 
 def test_missing_profile_says_to_run_up(tmp_path):
-    with pytest.raises(NetworkError, match="run `recfin network up` first"):
+    with pytest.raises(NetworkError, match="run `recfin network up` first") as refused:
         profiles.load("bank", tmp_path)
+    # a data folder named by hand may not be the network's: `network up` writes into its topology's
+    assert str(refused.value).endswith(f"(is {tmp_path} the network's data folder? `recfin network up` writes them "
+                                       "into its topology's data_root)")
+
+
+def test_a_folder_where_the_orgs_profile_goes_is_named_not_taken_for_no_such_org(topology, data_root):
+    profiles.write_all(topology, data_root)
+    own = profiles.profiles_dir(data_root) / "supplier.json"
+    own.unlink()
+    own.mkdir()
+    with pytest.raises(NetworkError) as refused:
+        profiles.load("supplier", data_root)
+    assert str(refused.value).startswith(f"{own} is not a file (a folder), where the connection profile of org "
+                                         "'supplier' goes: move it away and run `recfin network up`")
 
 
 def test_a_cli_session_acts_as_the_profile_user_and_endorses_lost_races_again(topology, data_root):
