@@ -26,9 +26,11 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    root's confirmation wrote is the one its registration wrote. Where the contract refuses the auditor an ancestor's or
    the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), its
    writes are read back from the blocks instead, through the version of its key each transaction read (the
-   auditor's peer holds every block, whatever the contract lets it read), and checked the same way; where they
-   cannot be (a block the peer cannot give, a write read at a version that holds none), the check fails, as
-   nothing then shows the root was registered and confirmed by its debtor;
+   auditor's peer holds every block, whatever the contract lets it read), and checked the same way, the root's
+   creation so reached being the registration its id was made from (``new_id("R", <transaction id>)``: a write
+   that read nothing of the key, which Fabric commits, would hide the writes before it); where they cannot be
+   (a block the peer cannot give, a write read at a version that holds none), or start at another transaction,
+   the check fails, as nothing then shows the root was registered and confirmed by its debtor;
 3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record is
    VALID, writes that record naming the org the claim names for that party, and carries an endorsement of that
    org's peer.
@@ -56,9 +58,10 @@ record for another company's credit code: compare the report's MSPs with what yo
 the creditor's org endorsed the registration itself (a new key is validated against the chaincode-level policy,
 any two orgs, and the Gateway chooses them), so that the claim's invoices and amounts are the creditor's (the
 checks show only that the confirmation left them as registered); for a split part whose root (or a parent
-between) the auditor may not read, a write of its key before the last one that read no earlier version of it (a
-registration reads none; a delete and a write after it would show there, where the history would list the
-delete); that
+between) the auditor may not read, a write of a parent's key before the last one that read no earlier version of
+it (which must be the split of the parent's own parent), nor that the write taken for the root's registration
+(one whose transaction id names the root) is it, should two orgs find another transaction id naming the root (64
+bits of a SHA-256 hash to match); that
 the transaction's timestamp, which its submitter chose, is when it was endorsed; or anything about changes after
 the confirmation, which the claim's key-level policy (debtor's and holder's orgs) covers.
 """
@@ -77,6 +80,7 @@ from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from chaincode.receivables.keys import new_id
 from client.business_dates import business_today
 from client.gateway.errors import GatewayError
 from client.ledger import msp as channel_msp
@@ -98,6 +102,10 @@ its due date is still ahead."""
 NOT_YET_CONFIRMED = (REGISTERED, *RELEASED)
 """Statuses before the debtor's confirmation: the first history entry in any other status is the change that
 confirmed the claim (or, for a split part, created it confirmed)."""
+
+CLAIM_ID_PREFIX = "R"
+"""How the contract's RegisterReceivable names a claim: ``new_id(CLAIM_ID_PREFIX, <its transaction id>)``, the id
+every version of the contract has given a claim it registers (a split part's is its parent's with a suffix)."""
 
 CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "queued_freezes", "last_unfreeze", "last")
 """The fields of a claim the contract's transactions of a REGISTERED claim that a confirmation may follow change:
@@ -435,6 +443,19 @@ class ReceivableAudit:
                                   f"{part.id} was split from {root}, which was not created REGISTERED and then "
                                   f"confirmed ({self._writes_seen(root)}: {_statuses(changes)}): there is no "
                                   "registration its confirmation can be compared with")
+        creation = changes[0].transaction.tx_id
+        if root in self._walked and not _registers(creation, root):
+            # a write that reads nothing of a key (Fabric takes blind writes) hides every write before it from the
+            # walk: a key two orgs rewrote REGISTERED, for another holder, before its debtor confirmed it would
+            # pass for the registration. Only the registration's transaction id names the claim
+            return expected.check(creation, False,
+                                  f"{part.id} was split from {root}, whose history the contract refuses the "
+                                  f"auditor (not-permitted-to-read), and the write its blocks show as {root}'s "
+                                  f"creation, transaction {creation}, which read no earlier version of it, is not "
+                                  f"the registration that made that id (registering in {creation} makes the claim "
+                                  f"{new_id(CLAIM_ID_PREFIX, creation)}): a write that reads nothing of a key hides "
+                                  "every write before it, so nothing shows the claim registered was the one "
+                                  "confirmed")
         endorsed, check = confirmed
         if not endorsed.passed:     # the one check this path gives: the endorsement's failure, before the values'
             return endorsed.model_copy(update={"reason": f"{part.id} was split from {root}, whose confirmation "
@@ -479,8 +500,9 @@ class ReceivableAudit:
         ``claim_id`` was registered and confirmed by its debtor.
 
         What it cannot see: a write before the creation it reaches, which a later write that read no version
-        hides (a delete, then a write, as the history would show; or a write that read nothing): the check
-        then starts from that write, as it starts from a history's first entry."""
+        hides (a delete, then a write, as the history would show; or a blind write, one that read nothing, which
+        Fabric commits too). So the caller requires that creation to be the one that named the claim: a root's
+        registration, whose transaction id the root's id derives from, an ancestor's split of its parent."""
         def unproven(tx_id: str | None, problem: str) -> AuditCheck:
             return expected.check(tx_id, False,
                                   f"{part.id} was split from {claim_id}, whose history the contract refuses the "
@@ -812,6 +834,13 @@ def _read_set(processed: transaction_pb2.ProcessedTransaction) -> _ReadSet:
 
 def _at(version: Version) -> str:
     return f"block {version[0]}, transaction {version[1]}"
+
+
+def _registers(tx_id: str, claim_id: str) -> bool:
+    """Whether transaction ``tx_id`` is the one that registered claim ``claim_id``: the contract names a claim after
+    the transaction registering it (RegisterReceivable), and Fabric commits a transaction only under the id its
+    nonce and creator hash to, so a transaction that merely writes the key cannot choose an id that names it."""
+    return new_id(CLAIM_ID_PREFIX, tx_id) == claim_id
 
 
 def _confirmed(status: Any) -> bool:

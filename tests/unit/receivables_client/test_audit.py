@@ -42,7 +42,7 @@ from .test_async_client import FakeAsyncContract
 from .fakes import FakeContract
 
 CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
-R = "R-00000000000000a1"
+R = keys.new_id("R", "t-register")   # the claim the registration t-register makes
 PART = f"{R}.1"
 BLOCK_OF = {tx_id: number for number, tx_id in enumerate(
     ("t-register", "t-taken", "t-confirm", "t-reseal", "t-forged", "t-split", "t-split-2", "t-split-3"), start=3)}

@@ -15,12 +15,14 @@ from fabric_protos.peer import transaction_pb2
 
 from client.gateway.errors import EvaluateError
 from client.ledger.endorsements import committed_transaction
-from client.receivables.ledger_keys import receivable_key
+from chaincode.receivables.keys import new_id
+from client.receivables.ledger_keys import party_key, receivable_key
 
+from . import fakes
 from . import test_audit as audit_tests
 from .audit_ledger import endorsed
-from .test_audit import (BANK, CORE, PART, REGULATOR, SUPPLIER, R, as_split_part, at, checks_of, history_entry,
-                         recfin, refusal)
+from .test_audit import (BANK, CORE, PART, REGULATOR, SUPPLIER, R, _confirmed_as_changed, as_split_part, at,
+                         checks_of, history_entry, party_entry, recfin, refusal, split_again)
 
 # the fixtures: the ledger of real endorsements a claim is audited on, and the command's session on it
 orgs_keys, ledger, as_bank = audit_tests.orgs_keys, audit_tests.ledger, audit_tests.as_bank
@@ -64,6 +66,73 @@ def test_a_part_of_a_root_two_orgs_wrote_confirmed_fails_whether_or_not_the_audi
     assert reason.startswith(f"{PART} was split from {R}, which was not created REGISTERED and then confirmed "
                              f"({seen}: CONFIRMED, SPLIT)")
     assert all(check.checked for check in report.checks)
+
+
+def blind_write(ledger, tx_id: str, claim: dict, history: list[dict]) -> None:
+    """Transaction ``tx_id`` of the regulator's and the bank's orgs writes ``claim`` over its key, reading nothing of
+    it (a blind write, which Fabric commits: a key an earlier contract version left without a key-level policy falls
+    under the chaincode-level one, any two orgs); ``history``, the claim's, lists it last."""
+    ledger.transactions[tx_id] = endorsed(tx_id, {receivable_key(claim["id"]): claim}, ledger.peers(BANK, REGULATOR))
+    history.append(history_entry(tx_id, claim["status"]))
+
+
+def held_by_tier2(ledger) -> None:
+    """The party record of the holder the forgers chose, as its own org registered it."""
+    ledger.parties[fakes.TIER2] = [party_entry("t-tier2", SUPPLIER)]
+    ledger.transactions["t-tier2"] = endorsed("t-tier2", {party_key(fakes.TIER2): fakes.party(uscc=fakes.TIER2)},
+                                              ledger.peers(SUPPLIER, BANK))
+
+
+@pytest.mark.parametrize("root_readable", [True, False])
+def test_a_root_two_orgs_rewrote_for_another_holder_reading_nothing_before_its_confirmation_fails(
+        ledger, root_readable):
+    # R registered, then written again REGISTERED to tier 2 by two other orgs reading nothing of it; its debtor
+    # confirms what it finds, and tier 2 splits it. The blind write read back from the blocks would pass for
+    # R's registration, the confirmation writing what it wrote
+    registration = ledger.history.pop()
+    blind_write(ledger, "t-taken", {**ledger.receivable, "status": "REGISTERED", "holder": fakes.TIER2},
+                ledger.history)
+    ledger.history.append(registration)
+    _confirmed_as_changed(ledger, holder=fakes.TIER2)
+    held_by_tier2(ledger)
+    as_split_part(ledger)
+    if not root_readable:
+        unreadable_root(ledger)
+    report, _ = ledger.audit()
+    assert not report.passed
+    before = report.checks[1]
+    assert all(check.passed for check in report.checks if check is not before)
+    if root_readable:   # the history lists the registration, which the confirmation does not match
+        assert (before.subject, before.tx_id, before.passed) == (R, "t-confirm", False)
+        assert "with holder other than its registration (t-register) did" in before.reason
+        return
+    assert (before.what, before.subject, before.tx_id, before.passed) == (
+        "changes before confirmation", R, "t-taken", False)
+    assert before.reason == (
+        f"{PART} was split from {R}, whose history the contract refuses the auditor (not-permitted-to-read), and "
+        f"the write its blocks show as {R}'s creation, transaction t-taken, which read no earlier version of it, is "
+        f"not the registration that made that id (registering in t-taken makes the claim {new_id('R', 't-taken')}): "
+        "a write that reads nothing of a key hides every write before it, so nothing shows the claim registered "
+        "was the one confirmed")
+
+
+def test_a_parent_two_orgs_rewrote_reading_nothing_before_its_split_fails_as_not_created_by_a_split(ledger):
+    # R split into PART; two other orgs write PART again, to tier 2, reading nothing of it; tier 2 splits PART
+    # into PART.1. PART's writes read back from the blocks start at the blind write, which splits nothing
+    as_split_part(ledger)
+    ledger.receivable = {**ledger.receivable, "holder": fakes.TIER2}
+    blind_write(ledger, "t-taken", ledger.receivable, ledger.history)
+    held_by_tier2(ledger)
+    grandchild = split_again(ledger)
+    ledger.histories[PART] = refusal("not-permitted-to-read", PART)
+    checks = ledger.audit()[0].checks
+    assert [(check.what, check.passed) for check in checks] == [
+        ("confirmation", True), ("changes before confirmation", False), ("debtor party record", True),
+        ("holder party record", True)]
+    assert (checks[1].subject, checks[1].tx_id, checks[1].reason) == (
+        PART, "t-taken", f"{grandchild} descends from {PART}, which was not created by a split of its parent (its "
+                         f"writes, read back from the blocks: CONFIRMED, SPLIT), yet is not {R}, the root "
+                         f"{grandchild} names: {grandchild} does not come from {R}")
 
 
 def test_a_genuine_roots_writes_read_back_from_the_blocks_pass_through_a_write_of_its_key_level_policy(ledger):
