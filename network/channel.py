@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from cryptography import x509
@@ -12,7 +13,7 @@ from google.protobuf.message import DecodeError
 
 from client.atomic_file import make_folders
 
-from . import channel_config, configtx, probes
+from . import channel_config, configtx, membership, probes
 from .errors import ToolError, TopologyError
 from .nodeconfig import osnadmin_tls_args, peer_admin_env
 from .org_change import addressed_like_channel
@@ -42,13 +43,17 @@ def check_addresses_kept(topology: Topology, data_root: Path) -> None:
 
     The channel config, in the block and in the ledger of every node that joined, keeps the addresses it was made
     with, so the nodes would not find each other: orderers dial their Raft peers at the consenters' addresses,
-    peers fetch blocks from the orderer endpoints and gossip with the anchor peers. A file that is not a config
-    block is left to the joins."""
+    peers fetch blocks from the orderer endpoints and gossip with the anchor peers. An org the data folder's
+    membership record lists as added (`recfin org add`) is passed over: one of the block's that left and came
+    back has the anchor peer `org add` gave it since, maybe at a new address (membership.returning_org_spec).
+    A file that is not a config block is left to the joins."""
     block = configtx.genesis_block_path(data_root, topology.channel)
     if not (block.is_file() and block.stat().st_size > 0):
         return
+    added = {entry.get("name") for entry in membership.load_state(data_root)["added"]}
     try:
-        moved = moved_nodes(topology, channel_config.config_from_block(block.read_bytes()))
+        moved = moved_nodes(topology, channel_config.config_from_block(block.read_bytes()),
+                            added_since={org.msp_id for org in topology.orgs if org.name in added})
     except (channel_config.ConfigUpdateError, DecodeError):
         return
     if moved:
@@ -57,21 +62,23 @@ def check_addresses_kept(topology: Topology, data_root: Path) -> None:
             f"longer gives them: {'; '.join(moved)}. The channel's config, in this block and in the ledger of every "
             f"node that joined, still names the old addresses, so nodes started at the new ones would not find each "
             f"other (orderers lose their Raft peers, peers fetch blocks from and gossip with the old addresses). "
-            f"Nothing was started. Put the old addresses back in the topology (recfin makes no channel config update "
-            f"that moves a node); or start a new channel: `recfin network down --purge` deletes the data folder "
-            f"{data_root}, and with it the ledger and every transaction on it, then run this again")
+            f"Nothing was started. Put the old addresses back in the topology (recfin moves no node in the channel's "
+            f"config: only an org that left and was added again by `recfin org add` gets a new anchor peer there, "
+            f"and such an org is not compared); or start a new channel: `recfin network down --purge` deletes the "
+            f"data folder {data_root}, and with it the ledger and every transaction on it, then run this again")
 
 
-def moved_nodes(topology: Topology, config: configtx_pb2.Config) -> list[str]:
+def moved_nodes(topology: Topology, config: configtx_pb2.Config, added_since: Collection[str] = ()) -> list[str]:
     """Each node the channel config names at an address the topology no longer gives it, as "<node> <old address>
     -> <new address> (<what the channel names it as>)". Compared in the addressing the config was written with
     (by hostname for compose and separate hosts, else natively: listen_host, or a namespace's address), so a
     config that only addresses the same nodes the other way names none, whichever way the topology is given.
     Orgs and orderers the topology no longer has, and those it has since the config was made, are passed over:
-    their addresses moved nowhere."""
+    their addresses moved nowhere; so are the orgs of added_since (MSP IDs), added to the channel after this config
+    (again, for one it already names), whose anchor peers are those of the later config update that added them."""
     orgs = {org.msp_id for org in topology.orgs}
     for msp_id in channel_config.application_orgs(config):
-        if msp_id not in orgs:          # left the channel since: the genesis block still lists it
+        if msp_id not in orgs or msp_id in added_since:     # left the channel since, or left and came back
             config = channel_config.without_org(config, msp_id)
     # from the native view, which addressed_like_channel turns to hostnames where the config has them
     topology = addressed_like_channel(topology.model_copy(update={"addressing": "listen_host"}), config)

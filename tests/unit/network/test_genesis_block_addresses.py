@@ -8,11 +8,11 @@ from fabric_protos.common import configuration_pb2 as common_config_pb2
 from fabric_protos.orderer import configuration_pb2 as orderer_config_pb2
 from fabric_protos.orderer.etcdraft import configuration_pb2 as etcdraft_config_pb2
 
-from network import channel, configtx, control
+from network import channel, configtx, control, crypto, membership
 from network.control import Network
 from network.errors import TopologyError
 from network.fabric_bin import FabricInstall
-from network.topology import parse
+from network.topology import OrgNamespace, parse
 
 from .channel_fixtures import channel_config, config_block
 
@@ -114,6 +114,66 @@ def test_orgs_and_orderers_come_and_gone_since_move_nothing(topology, hosts, dat
         block = write_genesis_block(made_from, data_root)
         later = edited(checked, regulator_gone_orderer_added)
         assert channel.create_genesis_block(NoConfigtxgen(), later, data_root) == (block, False)
+
+
+def test_an_org_of_the_block_that_left_and_came_back_at_a_new_port_is_not_compared(topology, data_root, fake_fabric):
+    """`recfin org remove bankx`, `org add bank2` (taking bankx's old port), `org add bankx`: it comes back at new
+    ports (membership.returning_org_spec), its anchor peer in the channel the one `org add` gave it, not the
+    genesis block's; `prepare` reads the membership record and keeps the block. A port moved of an org that never
+    left is refused still."""
+    data = topology.model_dump(mode="json", exclude_none=True)
+    bank = next(org for org in data["orgs"] if org["name"] == "bank")
+    data["orgs"].append({**bank, "name": "bankx", "msp_id": "BankXMSP", "domain": "bankx.recfin.local",
+                         "chaincode_server_port": 9995,
+                         "peers": [{"name": "peer0", "port": 11051, "chaincode_port": 11052, "operations_port": 9448}]})
+    defined = parse(data)
+    crypto.generate(defined, data_root)
+    block = write_genesis_block(defined, data_root)       # BankXMSP's anchor peer at 127.0.0.1:11051
+    membership.record_removed(data_root, "bankx")
+    bank2 = membership.new_org_spec(membership.effective(defined, data_root), "bank2", "bank", "91110000MA1K00007E")
+    membership.record_added(data_root, bank2)
+    assert bank2.peers[0].port == 11051
+    membership.record_added(data_root, membership.returning_org_spec(
+        defined, membership.effective(defined, data_root), "bankx", "bank"))
+    now = membership.effective(defined, data_root)
+    crypto.generate(now, data_root, adding=["bank2"])     # as `org add bank2` made it
+    assert now.node("peer0.bankx").address != "127.0.0.1:11051"
+    assert channel.create_genesis_block(NoConfigtxgen(), now, data_root) == (block, False)
+    lines = []
+    assert Network(defined, data_root=data_root, fabric=FabricInstall.locate(), say=lines.append,
+                   timeout=5).prepare() == block
+    assert lines[-1] == f"channel receivables genesis block {block} (kept)"
+
+    with pytest.raises(TopologyError) as refused:
+        channel.create_genesis_block(NoConfigtxgen(), membership.effective(edited(defined, moved_ports), data_root),
+                                     data_root)
+    assert "peer0.supplier 127.0.0.1:8051 -> 127.0.0.1:8061 (anchor peer of SupplierMSP)" in str(refused.value)
+    assert "bankx" not in str(refused.value)
+    assert "only an org that left and was added again by `recfin org add` gets a new anchor peer" in \
+        str(refused.value)
+
+
+def test_an_org_of_the_block_given_a_freed_namespace_address_when_it_came_back_is_not_compared(topology, data_root):
+    """In namespaces: bank2 added, bank removed (its address freed for the next org), bank3 added at bank's old
+    address, bank added back at a new one. `up` and `prepare` keep the channel."""
+    names = [topology.orderer_org.name, *(org.name for org in topology.orgs)]
+    in_namespaces = topology.in_namespaces({name: OrgNamespace(netns=f"t-{name}", address=f"10.214.0.{10 + i}")
+                                            for i, name in enumerate(names)})
+    crypto.generate(in_namespaces, data_root)
+    block = write_genesis_block(in_namespaces, data_root)      # BankMSP's anchor peer at 10.214.0.13:9051
+
+    def add(name, address):
+        now = membership.effective(in_namespaces, data_root)
+        spec = (membership.returning_org_spec(in_namespaces, now, name, "bank") if name == "bank" else
+                membership.new_org_spec(now, name, "bank", "91110000MA1K00007E"))
+        membership.record_added(data_root, spec, OrgNamespace(netns=f"t-{name}", address=address))
+    add("bank2", "10.214.0.15")
+    membership.record_removed(data_root, "bank")
+    add("bank3", "10.214.0.13")
+    add("bank", "10.214.0.16")
+    now = membership.effective(in_namespaces, data_root)
+    assert now.node("peer0.bank").address == "10.214.0.16:9051"
+    assert channel.create_genesis_block(NoConfigtxgen(), now, data_root) == (block, False)
 
 
 def test_a_kept_file_that_is_no_config_block_is_left_to_the_joins(topology, data_root):
