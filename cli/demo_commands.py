@@ -9,7 +9,8 @@ and the users it acts as (``ACTORS``, ``PARTIES``), and a credit code of its own
 Then, printing who did what and the tx id of each step:
 
 1. the org admins register the parties (a rerun reports them as already registered, once
-   it has read each back and found the story's party: another party under the code stops it):
+   it has read each back and found the story's party: another party under the code stops it, and
+   so does a user of a party that acts for another party, but for officer2 acting for First Bank):
    the core enterprise, the tier-1 and tier-2 suppliers, and two financiers of BankMSP,
    First Bank (officer1) and Second Bank (officer2; the contract takes one offer per
    bank and request, so two offers need two banks);
@@ -24,7 +25,7 @@ Then, printing who did what and the tx id of each step:
 5. the core enterprise offers early payment at 5% APR on the tier-2 part, and the
    tier-2 supplier takes it: that part settles at a discount;
 6. the tier-1 supplier registers the claim for a second delivery (CNY 22,600.00, its own new
-   invoice, due in 90 days) and the core enterprise confirms it;
+   invoice, dated the day it is registered, due in 90 days) and the core enterprise confirms it;
 7. the regulator reads the exposure, then freezes the second delivery's claim under a court
    order: the core enterprise disputes the goods delivered. The demo never lifts the freeze;
 8. maturity settles the rest: the core enterprise pays the financed part to the bank and the
@@ -36,6 +37,9 @@ Then, printing who did what and the tx id of each step:
 9. the end prints the ledger state: each receivable of the story (id, holder, status,
    outstanding, frozen), the disputed claim frozen and unpaid, and the regulator's statistics,
    whose exposure counts it.
+
+A step that fails stops the story with the error's own line, naming the step and who acted: the steps before it
+stay on the ledger, and a new run starts a new story.
 
 Dates come from the transaction timestamp (China Standard Time business dates). Each org
 acts through its own peer, which commits blocks on its own: before an org acts after
@@ -135,9 +139,11 @@ class Turns:
     def __init__(self) -> None:
         self._sessions: dict[int, connection.Session] = {}
         self._peer_has: dict[str, int] = {}  # per gateway peer address: the highest block it is known to have
+        self.acting: connection.Session | None = None  # whose client was handed out last: who acts in a failing step
 
     def __call__(self, session: connection.Session) -> ReceivablesClient:
         self._sessions[id(session)] = session
+        self.acting = session
         latest = self._latest()
         if latest is not None:
             block, writer = latest.client.last_committed_block, latest.profile.gateway.address
@@ -312,6 +318,7 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     network up and deploys the chaincode if needed; runs again on the same ledger (new
     invoice numbers each run, and one more frozen claim). Its invoices are made up, so it
     runs only where the contract asks for no invoice attestation (the default topology).
+    A step that fails stops it, naming the step; the steps before stay on the ledger.
 
     \b
     Example:
@@ -341,13 +348,16 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
         s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
         codes = demo_codes(s, data_root)
         try:    # the story's first call through each org's peer
-            register_parties(run, stack, s, codes, data_root)
+            register_parties(run, stack, s, codes, data_root, network_options)
         except GatewayError as error:
             down = peers_not_answering(error, s.values())
             if not down:
                 raise
             raise click.ClickException(not_answering_hint(down, skip_setup, topology_path, other_data_root)) from error
-        summary, stats = story(run, s, codes)
+        try:
+            summary, stats = connection.reports_ledger_errors(story)(run, s, codes)
+        except click.ClickException as error:
+            raise click.ClickException(stopped_midway(run, s, error)) from error
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
         return
@@ -365,6 +375,22 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     click.echo(table(statistics_rows(stats), EXPOSURE_COLUMNS))   # never empty: the disputed claim stays unpaid
     counts = summary["statistics"]["count_by_status"]
     click.echo("by status: " + (", ".join(f"{status} {n}" for status, n in counts.items() if n) or "none"))
+
+
+def stopped_midway(run: Run, s: dict[str, connection.Session], error: click.ClickException) -> str:
+    """The line for a story step that failed: which step and who acted, the error's own line, what stays on the
+    ledger, and that a new run starts a new story (it does not resume this one)."""
+    n = len(run.steps)
+    acting = run.turns.acting
+    who = next((key for key, session in s.items() if session is acting), None) if acting else None
+    by = f" ({who} acting, after [{n}] {run.steps[-1]['actor']} {run.steps[-1]['what']})" if who and n else ""
+    cause = error.__cause__
+    pending = (" Its own transaction may still commit: look its tx id up before acting on it."
+               if isinstance(cause, CommitStatusError) or (isinstance(cause, SubmitError)
+                                                           and cause.may_have_been_ordered) else "")
+    return (f"step [{n + 1}] of the story failed{by}: {error.message.rstrip('.')}.{pending} Steps 1-{n} stay on "
+            "the ledger as done (their tx ids above); running the demo again starts a new story, with new invoices, "
+            "rather than going on with this one")
 
 
 def peers_not_answering(error: GatewayError, sessions: Iterable[connection.Session]) -> list[str]:
@@ -402,8 +428,16 @@ def not_answering_hint(down: list[str], skip_setup: bool, topology_path: Path | 
             f"status{topology}`, and why with `recfin network logs NODE{topology}`{needs}")
 
 
-def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root: Path | None) -> None:
+def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root: Path | None,
+                     command_options: str = "") -> None:
+    """The org admins register the story's parties (a rerun finds them registered). A party refused because a user
+    it needs acts for another party already stops the demo once all are tried, before the story starts: its claims
+    would move to parties that are not there. The one exception is Second Bank where officer2 acts for First Bank
+    (an older demo bound it so): the story then finances with First Bank alone (``make_offers``).
+
+    command_options: what the `recfin party` commands the refusal suggests need to reach this network's folder."""
     admins: dict[str, connection.Session] = {}
+    bound_elsewhere: list[str] = []
     for key, name, role, users in PARTIES:
         org = ACTORS[key][0]
         if org not in admins:
@@ -425,8 +459,37 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
                 run.step(f"{org}-admin", f"party {name} already registered", None, uscc=codes[key])
             elif error.rule == "identity-already-bound":  # an older ledger: its user acts for another party
                 run.refused(f"{org}-admin", f"register party {name}", error)
+                acting = parties_acted_for(run.turns(admin), admin.profile.msp_id, client_ids)
+                if key == "bank2" and acting and all(p.uscc == codes["bank"] for p in acting.values()):
+                    continue
+                bound_elsewhere.append(bound_elsewhere_hint(admin, name, codes[key], acting, error, command_options))
             else:
                 raise
+    if bound_elsewhere:
+        raise click.ClickException(
+            f"the demo cannot tell its story on this ledger: {'; '.join(bound_elsewhere)}, and one identity acts for "
+            "one party. To go on, run the demo on a new ledger, or free each of those users: an admin of its org "
+            "binds another user to the party it acts for (a party keeps its last identity), then unbinds it")
+
+
+def parties_acted_for(admin: ReceivablesClient, msp_id: str, client_ids: dict[str, str]) -> dict[str, Party]:
+    """Per user of the org (its client id in ``client_ids``), the party it acts for on the ledger, if any."""
+    found = {user: admin.find_identity_party(msp_id, client_id).party for user, client_id in client_ids.items()}
+    return {user: party for user, party in found.items() if party is not None}
+
+
+def bound_elsewhere_hint(admin: connection.Session, name: str, code: str, acting: dict[str, Party],
+                         error: RuleViolation, command_options: str) -> str:
+    """Which of a refused party's users act for another party, and the commands (as the org's admin, ``admin``)
+    that free each of them."""
+    org, as_admin = admin.profile.org, f"{admin.profile.org}/{admin.user.name}"
+    if not acting:   # bound when refused, free when asked: the contract's own words say which
+        return f"the demo's {name} ({code}) was refused: {error.detail}"
+    return "; ".join(
+        f"{org}/{user}, which the demo's {name} ({code}) needs, acts for {party.name} ({party.uscc}) "
+        f"(`recfin party bind {party.uscc} --as {as_admin} --client OTHER_USER{command_options}`, then "
+        f"`recfin party unbind {party.uscc} --as {as_admin} --client {user}{command_options}`)"
+        for user, party in acting.items())
 
 
 def fixed_code_hint(key: str) -> str:
@@ -560,7 +623,9 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
              shown=f"paid={money(paid.amount)}  discount={money(paid.discount)}  status={early.status}")
 
     # 5. a second delivery, whose goods the core enterprise will dispute
-    disputed = register_and_confirm(run, by, delivery(codes, today, SECOND_DELIVERY), "the second delivery's claim")
+    # the story may have crossed midnight (China Standard Time): this claim and the order are dated by now
+    disputed = register_and_confirm(run, by, delivery(codes, business_today(), SECOND_DELIVERY),
+                                    "the second delivery's claim")
 
     # 6. the regulator: the exposure, then a freeze under a court order that stays in force
     stats = by("regulator").statistics()
@@ -569,7 +634,7 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
              financed_share={c: str(t.financed_share) for c, t in stats.total.items()},
              shown="exposure=" + ", ".join(money(t.exposure, c) for c, t in stats.total.items())
              + "  financed_share=" + financed_shares(stats.total))
-    order = f"DEMO-{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
+    order = f"DEMO-{business_today():%Y%m%d}-{secrets.token_hex(3).upper()}"
     run.note(f"the core enterprise disputes the goods of the second delivery; a court orders {disputed.id} "
              "frozen until the dispute is decided.")
     frozen = by("regulator").freeze(

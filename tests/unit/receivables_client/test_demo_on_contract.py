@@ -12,20 +12,22 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
+import grpc
 import pytest
 from click.testing import CliRunner
 
 from chaincode.receivables import keys
 from chaincode.shim import create_composite_key
 from cli import connection, demo_commands
+from client.gateway import CommitStatusError
 from client.invoices.credit_code import credit_code_check_digit
 from client.receivables import client_id_of
 from network.contract_config import network_config
 from network.topology import load as load_topology
 
-from ..ledger_contract import Channel, TopologySessions
+from ..ledger_contract import Channel, LedgerContract, TopologySessions
 from .test_demo import FakeNetwork
 from .test_endorsement import needed_between
 
@@ -314,3 +316,88 @@ def test_another_party_under_an_actor_s_code_stops_the_demo_naming_what_differs(
            f"{differences}" in said, said
     assert f"party {story_party} already registered" not in said
     assert channel.documents(keys.RECEIVABLE) == {}     # the story did not start
+
+
+OTHER_PARTY = "91320500MA1K00077" + credit_code_check_digit("91320500MA1K00077")
+
+
+@pytest.mark.parametrize("org, user, role, story_party, story_code", [
+    ("supplier", "supplier2", "supplier", "Tier-2 Castings Co.", TIER2),
+    ("supplier", "supplier1", "supplier", "Tier-1 Parts Co.", TIER1),
+    ("coreenterprise", "treasurer", "core_enterprise", "Core Manufacturing Co.", CORE),
+    ("coreenterprise", "accountant", "core_enterprise", "Core Manufacturing Co.", CORE),   # a party's user, no actor
+    ("regulator", "inspector1", "regulator", "Receivables Regulator", REGULATOR),
+    ("bank", "officer2", "financier", "Second Bank", BANK2),   # acting for a bank other than First Bank
+])
+def test_a_user_acting_for_another_party_stops_the_demo_before_the_story_naming_how_to_free_it(
+        world, org, user, role, story_party, story_code):
+    channel, sessions = world
+    with sessions.open_session(org, admin=True) as admin:   # an older ledger: the user acts for another party
+        admin.client.register_party(OTHER_PARTY, "Old Party Co.", role, admin.profile.msp_id,
+                                    [client_id_of(admin.profile.user(user).cert)])
+        admin_name = admin.user.name
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    assert f"{org}/{user}, which the demo's {story_party} ({story_code}) needs, acts for Old Party Co. " \
+           f"({OTHER_PARTY})" in said, said
+    assert f"`recfin party bind {OTHER_PARTY} --as {org}/{admin_name} --client OTHER_USER`, then " \
+           f"`recfin party unbind {OTHER_PARTY} --as {org}/{admin_name} --client {user}`" in said, said
+    assert "run the demo on a new ledger" in said
+    assert channel.documents(keys.RECEIVABLE) == {}     # the story did not start
+
+
+def test_the_commands_freeing_a_user_name_the_network_folder_the_demo_ran_on(world, tmp_path):
+    _, sessions = world
+    folder = tmp_path / "another network"
+    with sessions.open_session("supplier", admin=True) as admin:
+        admin.client.register_party(OTHER_PARTY, "Old Party Co.", "supplier", admin.profile.msp_id,
+                                    [client_id_of(admin.profile.user("supplier2").cert)])
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup", "--data-root", str(folder)])
+    assert res.exit_code == 1, res.output
+    assert f"--client supplier2 --data-root '{folder}'`" in " ".join(res.output.split())
+
+
+def test_a_step_failing_midway_names_it_and_what_stays_on_the_ledger(world, monkeypatch):
+    channel, _ = world
+    submit = LedgerContract.submit
+
+    def commit_status_lost_for_early_payment(self, name, **kwargs):
+        if name == "AcceptDiscountOffer":
+            raise CommitStatusError("commit status timed out", transaction_id="ab" * 32,
+                                    code=grpc.StatusCode.DEADLINE_EXCEEDED)
+        return submit(self, name, **kwargs)
+
+    monkeypatch.setattr(LedgerContract, "submit", commit_status_lost_for_early_payment)
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    (last,) = [line for line in res.output.splitlines() if line.startswith("[19]")]
+    assert "core      publish early-payment offer" in last
+    assert ("step [20] of the story failed (tier2 acting, after [19] core publish early-payment offer, 5% APR): "
+            f"[tx {'ab' * 32}] DEADLINE_EXCEEDED: commit status timed out. Its own transaction may still commit") \
+        in said, said
+    assert "Steps 1-19 stay on the ledger as done (their tx ids above); running the demo again starts a new story" \
+        in said
+    assert len(channel.documents(keys.RECEIVABLE)) == 3    # the claim and its two parts, left as the steps did
+
+
+def test_a_story_crossing_midnight_dates_the_second_delivery_and_the_order_by_the_new_day(world, monkeypatch):
+    channel, _ = world
+    channel.now = datetime(2026, 3, 1, 15, 59, 20, tzinfo=timezone.utc)    # 23:59:20 in Beijing
+    run = LedgerContract._run
+
+    def three_seconds_a_submit(self, submit, name, arguments, transient):   # as a network's blocks take time
+        result = run(self, submit, name, arguments, transient)
+        if submit:
+            channel.now += timedelta(seconds=3)
+        return result
+
+    monkeypatch.setattr(LedgerContract, "_run", three_seconds_a_submit)
+    out = run_demo("--skip-setup")
+    disputed = channel.document(keys.RECEIVABLE, out["disputed_receivable_id"])
+    registered = date.fromisoformat(disputed["confirmed_on"])
+    assert registered == channel.today() != date(2026, 3, 1)    # the story did cross midnight
+    assert disputed["issue_date"] == disputed["invoices"][0]["date"] == registered.isoformat()
+    assert disputed["due_date"] == (registered + timedelta(days=90)).isoformat()
+    assert disputed["frozen"]["order_reference"].startswith(f"DEMO-{registered:%Y%m%d}-")
