@@ -564,8 +564,9 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
 
     Its CA, TLS CA, peer, admin and user identities and chaincode TLS pairs are generated into
     OUT/crypto/NAME/ and stay on this host. OUT/NAME.definition.json holds the org's spec, its
-    verifying MSP (CA and TLS CA certificates, NodeOUs), its admin's certificate and its anchor
-    peer: no key. Send it to a channel org's admin, who runs `recfin org add NAME --role ROLE
+    verifying MSP (CA and TLS CA certificates, NodeOUs, and the CRLs in its msp/crls/: run this
+    again after `org user revoke --keys`, so an org added back keeps its revocations), its admin's
+    certificate and its anchor peer: no key. Send it to a channel org's admin, who runs `recfin org add NAME --role ROLE
     [--enterprise CODE] --definition FILE --update-out F` with the role agreed. --topology is the network's topology.yaml (any bundle holds one): the
     new org's ports and domain follow it.
 

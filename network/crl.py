@@ -150,21 +150,37 @@ def pem(crl: x509.CertificateRevocationList) -> bytes:
 
 def local(paths: OrgCrypto) -> x509.CertificateRevocationList | None:
     """The org's CRL in its verifying MSP, when its CA (whose certificate is beside it) signed it."""
-    path = crl_path(paths)
+    return kept_in(paths, paths.msp_dir)
+
+
+def kept_in(paths: OrgCrypto, msp_folder: Path) -> x509.CertificateRevocationList | None:
+    """The CRL in one MSP folder of the org, when its CA (whose certificate is in paths) signed it."""
+    path = msp_folder / "crls" / CRL_FILE
     if not path.is_file() or not paths.ca_cert.is_file():
         return None
     return of_ca(path.read_bytes(), load_cert(paths.ca_cert))
 
 
-def write_local(paths: OrgCrypto, data: bytes) -> list[Path]:
-    """The CRL into every MSP folder of the org under paths.root: its verifying MSP, its peers' and its users'
-    (a local MSP reads crls/ when its node or client starts).
+def local_folders(paths: OrgCrypto) -> list[Path]:
+    """Every MSP folder of the org under paths.root that keeps its CRL: its peers' and its users' (a local MSP reads
+    crls/ when its node or client starts), then its verifying MSP. The verifying MSP comes last: the org's CRL is
+    read from there (local), so a write that stops part way leaves it the older one, and the next run finishes."""
+    return [*sorted(d for d in paths.root.glob("*/*/msp") if d.is_dir()), paths.msp_dir]
+
+
+def behind(paths: OrgCrypto, candidate: x509.CertificateRevocationList) -> list[Path]:
+    """The MSP folders of local_folders whose CRL candidate supersedes (missing, older, or other)."""
+    return [folder for folder in local_folders(paths) if supersedes(candidate, kept_in(paths, folder))]
+
+
+def write_local(paths: OrgCrypto, data: bytes, folders: Sequence[Path] | None = None) -> list[Path]:
+    """The CRL into these MSP folders of the org (in their order), else into every one under paths.root
+    (local_folders, its verifying MSP's last).
 
     Each is written beside crls/, in the MSP folder (the same filesystem), and renamed into it: Fabric's MSP
     loader reads every file of crls/, and would take a half-written temporary file there for a CRL."""
-    folders = [paths.msp_dir, *sorted(d for d in paths.root.glob("*/*/msp") if d.is_dir())]
     written = []
-    for folder in folders:
+    for folder in local_folders(paths) if folders is None else folders:
         target = folder / "crls" / CRL_FILE
         make_folders(target.parent)
         write_atomically(target, data, staging_dir=folder)

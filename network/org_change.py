@@ -374,8 +374,8 @@ def plan_remove(topology: Topology, data_root: Path, current: configtx_pb2.Confi
 def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.Config, definition: OrgDefinition,
                      sign_as: list[str] | None = None) -> OrgChange:
     """Add the org a public definition describes (`recfin org keys` on its own host): its MSP is laid out
-    in a temporary folder from the definition's certificates, its anchor peers are the definition's, and
-    nothing of it is written to data_root."""
+    in a temporary folder from the definition's certificates and CRLs (an org added back keeps refusing the
+    users its CA revoked), its anchor peers are the definition's, and nothing of it is written to data_root."""
     spec = definition.org
     # an org is found by its name or MSP ID, in any case when none has it exactly (Topology.org): a new one's may
     # equal no other org's, ignoring case (orgs already in the channel that do are left as they are)
@@ -398,6 +398,6 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
                                          f"sends the definition it writes")
     with tempfile.TemporaryDirectory() as tmp:
         write_public_msp(org_crypto(Path(tmp), spec.name, spec.domain), definition.ca_cert, definition.tlsca_cert,
-                         definition.node_ous)
+                         definition.node_ous, definition.crls)
         return plan_add(grown, data_root, current, spec.name, sign_as, org_root=Path(tmp),
                         anchors=definition.anchors())

@@ -6,14 +6,16 @@ that host never holds a key of the org. The file (JSON) holds:
 
     format        recfin.org-definition/1
     org           the org's spec: name, MSP ID, domain, ports, users and their attributes, role
-    msp           its verifying MSP: CA and TLS CA certificates (PEM) and its NodeOUs (role -> OU)
+    msp           its verifying MSP: CA and TLS CA certificates (PEM), its NodeOUs (role -> OU) and its
+                  CRLs (PEM, from its msp/crls; none in a file written before it carried them)
     admin_cert    its admin's signing certificate: who signs as the org's admin
     anchor_peers  where the other orgs' peers reach its peer: [{host, port}]
 
 Reading it checks it is what it says: no private key anywhere in it; each CA certificate a CA
 that signed itself; the admin certificate issued by the org's own CA, with the admin OU; that
-OU ``admin``, by which the receivables contract knows an org's admins, and no other role's. A
-certificate from another CA is refused.
+OU ``admin``, by which the receivables contract knows an org's admins, and no other role's; each
+CRL one Fabric takes as that CA's (its key identifier and signature). A certificate or CRL from
+another CA is refused.
 
 `write_public_msp` lays that public MSP into a data folder (msp/, ca/ca.pem, tlsca/tlsca.pem),
 from a definition or from the MSP the channel's config gives the org: what bundles and the
@@ -30,9 +32,9 @@ from cryptography import x509
 from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.identity import ADMIN_OU as CONTRACT_ADMIN_OU
-from client.atomic_file import write_atomically
+from client.atomic_file import make_folders, write_atomically
 
-from . import configtx
+from . import configtx, crl
 from .crypto import NODE_OUS, OrgCrypto, issued_by, node_ous_config, org_crypto
 from .errors import NetworkError
 from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
@@ -40,6 +42,7 @@ from .topology import Domain, PeerOrgSpec, Topology, format_validation_error
 
 FORMAT = "recfin.org-definition/1"
 PEM_CERT = "-----BEGIN CERTIFICATE-----"
+PEM_CRL = "-----BEGIN X509 CRL-----"
 
 
 class OrgDefinitionError(NetworkError):
@@ -56,11 +59,12 @@ class OrgDefinition:
     node_ous: dict[str, str]               # role -> OU
     admin_cert: bytes                      # PEM
     anchor_peers: tuple[tuple[str, int], ...]
+    crls: tuple[bytes, ...] = ()           # PEM: the CRLs of its CA, which the channel's MSP of the org carries
 
     def document(self) -> dict:
         return {"format": FORMAT, "org": self.org.model_dump(mode="json"),
                 "msp": {"ca_cert": self.ca_cert.decode(), "tlsca_cert": self.tlsca_cert.decode(),
-                        "node_ous": dict(self.node_ous)},
+                        "node_ous": dict(self.node_ous), "crls": [data.decode() for data in self.crls]},
                 "admin_cert": self.admin_cert.decode(),
                 "anchor_peers": [{"host": host, "port": port} for host, port in self.anchor_peers]}
 
@@ -70,14 +74,18 @@ class OrgDefinition:
 
 
 def from_crypto(topology: Topology, data_root: Path, org_name: str) -> OrgDefinition:
-    """The definition of an org whose crypto is under data_root, as the channel would get it: its MSP and
-    anchor peers as org_group encodes them for the update (addressed as `topology` addresses them)."""
+    """The definition of an org whose crypto is under data_root, as the channel would get it: its MSP (its CRLs
+    included: what its CA revoked stays revoked wherever the definition adds it) and anchor peers as org_group
+    encodes them for the update (addressed as `topology` addresses them)."""
     org = topology.org(org_name)
     group = org_group(configtx.peer_org(topology, data_root, org.name))
     msp = decode_msp(group)
     ca, tlsca = _only_root(msp, org.msp_id)
-    admin = org_crypto(data_root, org.name, org.domain).user_msp(org.admin) / "signcerts" / "cert.pem"
-    return OrgDefinition(org, ca, tlsca, msp.node_ous, admin.read_bytes(), tuple(decode_anchor_peers(group)))
+    paths = org_crypto(data_root, org.name, org.domain)
+    admin = paths.user_msp(org.admin) / "signcerts" / "cert.pem"
+    _check_crls(msp.revocation_list, x509.load_pem_x509_certificate(ca), crl.crl_path(paths).parent)
+    return OrgDefinition(org, ca, tlsca, msp.node_ous, admin.read_bytes(), tuple(decode_anchor_peers(group)),
+                         msp.revocation_list)
 
 
 def _only_root(msp: OrgMsp, source: object) -> tuple[bytes, bytes]:
@@ -125,7 +133,7 @@ def read(path: Path) -> OrgDefinition:
     msp = doc.get("msp") if isinstance(doc.get("msp"), dict) else {}
     definition = OrgDefinition(org, _pem(msp, "ca_cert", path), _pem(msp, "tlsca_cert", path),
                                _node_ous(msp.get("node_ous"), path), _pem(doc, "admin_cert", path),
-                               _anchor_peers(doc.get("anchor_peers"), org, path))
+                               _anchor_peers(doc.get("anchor_peers"), org, path), _crls(msp.get("crls", []), path))
     check(definition, path)
     return definition
 
@@ -140,6 +148,14 @@ def _pem(doc: dict, key: str, path: Path) -> bytes:
     except ValueError as exc:
         raise OrgDefinitionError(f"{path}: {key} cannot be read as a certificate ({exc})") from None
     return value.encode()
+
+
+def _crls(value: object, path: Path) -> tuple[bytes, ...]:
+    """The CRLs as written (each one PEM CRL); whose they are, check() judges."""
+    if not isinstance(value, list) or not all(isinstance(data, str) and data.count(PEM_CRL) == 1 for data in value):
+        raise OrgDefinitionError(f"{path}: msp.crls is not a list of PEM CRLs: write the definition again with "
+                                 f"`recfin org keys`")
+    return tuple(data.encode() for data in value)
 
 
 # The org's channel policies name its members by these roles: admins sign config updates, peers endorse,
@@ -190,8 +206,9 @@ def _anchor_peers(value: object, org: PeerOrgSpec, path: Path) -> tuple[tuple[st
 
 def check(definition: OrgDefinition, source: object) -> None:
     """Every certificate chains to the org's own CA: each CA signed itself, the admin's is issued by the CA
-    and carries the admin OU, which is the contract's (``_contract_admin_ou``)."""
+    and carries the admin OU, which is the contract's (``_contract_admin_ou``); each CRL is the CA's."""
     ca = _self_signed_ca(definition.ca_cert, "msp.ca_cert", source)
+    _check_crls(definition.crls, ca, f"{source}: msp.crls")
     _self_signed_ca(definition.tlsca_cert, "msp.tlsca_cert", source)
     admin = x509.load_pem_x509_certificate(definition.admin_cert)
     if not issued_by(admin, ca):
@@ -204,6 +221,21 @@ def check(definition: OrgDefinition, source: object) -> None:
         raise OrgDefinitionError(f"{source}: admin_cert carries OU {', '.join(ous) or 'none'}, not the admin OU "
                                  f"{definition.node_ous['admin']!r}: give the org admin's signing certificate")
     _contract_admin_ou(definition.node_ous, source)
+
+
+def _check_crls(crls: tuple[bytes, ...], ca: x509.Certificate, source: object) -> None:
+    """Refused unless each CRL is one Fabric takes as the org's CA's (crl.of_ca: the CA's key identifier, signed by
+    its key). Another would fail every identity of the org's MSP (no key identifier), or revoke nothing."""
+    for place, data in enumerate(crls, start=1):
+        if crl.of_ca(data, ca) is None:
+            found = crl.load(data)
+            what = "cannot be read as a CRL" if found is None else \
+                f"(issuer {found.issuer.rfc4514_string()}, {crl.number_text(found)}) is not the org's CA's"
+            raise OrgDefinitionError(f"{source}: CRL {place} of {len(crls)} {what}: Fabric takes a CRL of the org "
+                                     f"only with its CA's key identifier and signature "
+                                     f"({ca.subject.rfc4514_string()}); keep only CRLs `recfin org user revoke` "
+                                     f"wrote in the org's msp/crls and write the definition again with "
+                                     f"`recfin org keys`")
 
 
 def _contract_admin_ou(node_ous: dict[str, str], source: object) -> None:
@@ -233,17 +265,25 @@ def _self_signed_ca(pem: bytes, key: str, source: object) -> x509.Certificate:
 
 
 # ---- the public MSP in a data folder ------------------------------------------------------
-def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_ous: dict[str, str]) -> None:
-    """The org's verifying MSP and CA certificates, as the generator lays them out (never a key). Refused
-    when the folder holds another CA for the org."""
+def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_ous: dict[str, str],
+                     crls: tuple[bytes, ...] = ()) -> None:
+    """The org's verifying MSP and CA certificates, as the generator lays them out (never a key), with these CRLs
+    in its crls/ (the first as `recfin org user revoke` names it). Refused when the folder holds another CA for
+    the org."""
     if paths.ca_cert.is_file() and paths.ca_cert.read_bytes() != ca_cert:
         raise OrgDefinitionError(f"{paths.ca_cert} is another CA than the one the channel gives this org: "
                                  f"{paths.root} holds another org of that name; move it away")
     files = {paths.msp_dir / "cacerts" / "ca.pem": ca_cert, paths.msp_dir / "tlscacerts" / "tlsca.pem": tlsca_cert,
              paths.msp_dir / "config.yaml": yaml.safe_dump(node_ous_config(node_ous), sort_keys=False).encode(),
              paths.ca_cert: ca_cert, paths.tlsca_cert: tlsca_cert}
+    crl_file = crl.crl_path(paths)
+    files.update({crl_file.with_name(f"{crl_file.stem}-{place}{crl_file.suffix}") if place > 1 else crl_file: data
+                  for place, data in enumerate(crls, start=1)})
     for path, data in files.items():
-        write_atomically(path, data)   # a peer or client loading the MSP never reads half a certificate
+        # a peer or client loading the MSP never reads half a certificate; a CRL is staged outside crls/, of which
+        # Fabric's MSP loader reads every file
+        make_folders(path.parent)
+        write_atomically(path, data, staging_dir=paths.msp_dir if path.parent == crl_file.parent else None)
 
 
 def write_msp_of(paths: OrgCrypto, msp: OrgMsp) -> None:

@@ -28,8 +28,8 @@ it; the policy is checked with that signature before anything is sent (config_po
 the update is submitted as that admin through `peer channel update`. From the config block
 that carries it, every peer's channel MSP refuses the certificate: proposals it signs are not
 endorsed, transactions it created are invalidated. Once the channel has it, the CRL is also
-written into the org's local MSP folders (msp/crls/crl.pem of the verifying MSP, each peer
-and each user), read by the org's peer at its next start and by any channel definition made
+written into the org's local MSP folders (msp/crls/crl.pem of each peer, each user and, last, the
+verifying MSP), read by the org's peer at its next start and by any channel definition made
 from that MSP later, and the org's connection profile marks the user revoked. Nothing is written
 here before the channel has the update. Where the channel's CRL is newer than the one kept here
 (a run whose wait stopped after submitting, a revocation made on another host), running the
@@ -447,6 +447,22 @@ class CrlKept:
                 "written": [str(p) for p in self.written]}
 
 
+def _marks_behind(root: Path, org: PeerOrgSpec) -> bool:
+    """Whether the org's connection profile under root marks a user otherwise than the CRL kept there says (a run
+    that stopped after writing the CRL, before profiles.mark_revoked). A profile that cannot be read is left to the
+    commands that read it, which name it."""
+    path = profiles.profiles_dir(root) / f"{org.name}.json"
+    try:
+        profile = profiles.read(path) if path.is_file() else None
+    except NetworkError:
+        return False
+    if profile is None:
+        return False
+    paths = org_crypto(root, org.name, org.domain)
+    revocations = crl.local(paths)
+    return any(user.revoked != profiles.user_revoked(revocations, paths, name) for name, user in profile.users.items())
+
+
 class OrgUsers:
     """Revokes users of the channel's orgs, as each org's own admin through the `peer` CLI (OrgMembership's).
 
@@ -528,14 +544,17 @@ class OrgUsers:
         return held
 
     def keep_locally(self, org: PeerOrgSpec, channel_crl: x509.CertificateRevocationList) -> list[Path]:
-        """Write the channel's CRL of the org's CA into the org's local MSP folders under each root here whose own
-        CRL it supersedes (crl.supersedes), and mark the users it lists revoked in the org's connection profile
-        there (every other field and path of the profile kept: a bundle's name its install folder). Under
+        """Write the channel's CRL of the org's CA into each local MSP folder of the org here whose own CRL it
+        supersedes (crl.behind: the verifying MSP's last), and mark the users it lists revoked in the org's
+        connection profile there (every other field and path of the profile kept: a bundle's name its install
+        folder); a root whose folders all have it and whose profile agrees is left alone. Under
         the lock of each root it writes to, so a user issued meanwhile gets the CRL too; a root it has nothing
         to write to is not locked (a read-only bundle install, whose CRL is the channel's already)."""
         def stale(root: Path) -> bool:
+            # every folder and the profile: a run stopped part way left some of them older, the verifying MSP's
+            # (written last) among them, and this one finishes it
             paths = org_crypto(root, org.name, org.domain)
-            return paths.msp_dir.is_dir() and crl.supersedes(channel_crl, crl.local(paths))
+            return paths.msp_dir.is_dir() and (bool(crl.behind(paths, channel_crl)) or _marks_behind(root, org))
 
         to_write = [root for root in self._local_roots() if stale(root)]
         written = []
@@ -543,7 +562,7 @@ class OrgUsers:
             for root in to_write:
                 if stale(root):   # again under the lock: another run may have written it meanwhile
                     paths = org_crypto(root, org.name, org.domain)
-                    written += crl.write_local(paths, crl.pem(channel_crl))
+                    written += crl.write_local(paths, crl.pem(channel_crl), crl.behind(paths, channel_crl))
                     profiles.mark_revoked(root, org.name, org.domain)
         return written
 

@@ -75,7 +75,7 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
         cert = msp / "signcerts" / "cert.pem"
         users[name] = UserIdentity(name=name, role=role, msp_dir=msp, cert=cert,
                                    key=key or msp / "keystore", tls_cert=tls / "client.crt",
-                                   tls_key=tls / "client.key", attrs=attrs, revoked=_revoked(revocations, crypto, name))
+                                   tls_key=tls / "client.key", attrs=attrs, revoked=user_revoked(revocations, crypto, name))
     return ConnectionProfile(
         org=org.name, msp_id=org.msp_id, channel=topology.channel, chaincode=topology.chaincode.name,
         gateway=peers[0], peers=peers,
@@ -84,7 +84,7 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
         users=users)
 
 
-def _revoked(revocations, crypto: OrgCrypto, user: str) -> bool:
+def user_revoked(revocations, crypto: OrgCrypto, user: str) -> bool:
     """Whether the org's CRL (None: it has none) lists the user's certificate (its folder's, else the copy the org's
     CA kept: a revoked user whose folder was removed stays revoked)."""
     cert = client_certificate(crypto, user)
@@ -105,7 +105,7 @@ def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
     crypto = org_crypto(data_root, org_name, domain)
     revocations = crl.local(crypto)
     for name, user in profile.users.items():
-        user.revoked = _revoked(revocations, crypto, name)
+        user.revoked = user_revoked(revocations, crypto, name)
     _save(path, profile)
     return path
 
