@@ -48,15 +48,22 @@ module only after fork, or to start processes with the spawn method. SoftHSM2 st
 ``library.reset_on_fork = true`` in its configuration. Signers and factories cannot be pickled (sent to
 another process): each process makes its own.
 
+The module runs in the process, with the PIN: one another user could have replaced is refused before it is
+loaded (the file it resolves to, or a folder above that, owned by another user than you or root, or writable by
+others or a group that is not its owner's private one; a sticky folder such as /tmp is let through).
+
 Needs the ``python-pkcs11`` package (``pip install 'recfin[hsm]'``; scripts/install
 installs it); it is imported only when an HSM is used.
 """
 
 from __future__ import annotations
 
+import grp
 import hashlib
 import hmac
 import os
+import pwd
+import stat
 import sys
 import threading
 from contextlib import contextmanager
@@ -218,7 +225,7 @@ class HSMSigner:
                     self.curve = _curve_of(self._key, options)
                     self.key_id: bytes = self._key[pkcs11.Attribute.ID]
                 except BaseException:
-                    self._session.close()
+                    _close_ended_or_not(self._session)
                     raise
         except BaseException:
             self._release()
@@ -323,9 +330,9 @@ def import_private_key(library: str | Path, token_label: str, user_pin: str, pri
 
     Either object failing to be stored is an :class:`HSMError` (a token that takes no key from outside
     is named, with the way round it), and a private object stored before its public one failed is
-    destroyed again. A private object under the ID without a public one (left by a run that stopped
-    between the two) is told apart by a test signature it makes, checked with ``private_key``'s public
-    half: the same key gets its public object, another is refused.
+    destroyed again. A private object already under the ID is told apart by a test signature it makes,
+    checked with ``private_key``'s public half, whatever public object is stored beside it: the same key
+    without its public object (left by a run that stopped between the two) gets it, another is refused.
     """
     import pkcs11
     from pkcs11.util.ec import decode_ec_private_key, decode_ec_public_key
@@ -343,10 +350,12 @@ def import_private_key(library: str | Path, token_label: str, user_pin: str, pri
         existing = _guarded(library, token_label, lambda: _objects(session, pkcs11.ObjectClass.PRIVATE_KEY, key_id))
         stored = _guarded(library, token_label, lambda: _objects(session, pkcs11.ObjectClass.PUBLIC_KEY, key_id))
         if existing:
-            if stored:
-                same = all(_is_public_object_of(p, private_key.public_key()) for p in stored)
-            else:   # a run that stopped between the two objects, or another key stored without its public half
-                same = len(existing) == 1 and _signs_for(existing[0], private_key.public_key(), library, token_label)
+            # no public object (a run that stopped between the two, or another key stored without its public half)
+            # leaves one private key to tell by; and public objects are no proof of the private key beside them
+            # (another key's public half can be stored under any ID): that key itself must sign for private_key
+            same = (all(_is_public_object_of(p, private_key.public_key()) for p in stored) if stored
+                    else len(existing) == 1)
+            same = same and all(_signs_for(e, private_key.public_key(), library, token_label) for e in existing)
             if not same:
                 raise HSMError(f"token {token_label!r} already holds another private key with CKA_ID "
                                f"{key_id.hex()}: give another key ID, or delete that key with the HSM's tool")
@@ -538,6 +547,7 @@ def _load_library(library: str) -> _Module:
                        f"(for SoftHSM2: apt-get install softhsm2, module {SOFTHSM2_LIBRARY})")
     # One .so reached through two paths (a symlink) would be initialised twice, which PKCS#11 refuses.
     real = os.path.realpath(path)
+    _refuse_a_library_others_control(library, real)
     with _modules_lock:
         if real in _modules:
             _refuse_in_a_fork(_modules[real].pid, f"the PKCS#11 module {library}")
@@ -550,6 +560,56 @@ def _load_library(library: str) -> _Module:
             except pkcs11.PKCS11Error as error:
                 raise HSMError(_why_not_loaded(library, real, error)) from None
         return _modules[real]
+
+
+def _refuse_a_library_others_control(library: str, real: str) -> None:
+    """Refuse a module another user could have replaced: loading it runs its code in this process, with the PIN and
+    the keys' sessions. The file it resolves to (the one loaded) and every folder above it must be owned by you or
+    root and writable by no one else; a sticky folder (as /tmp) is let through, as in it no one else can rename or
+    delete what you or root own."""
+    for part in (Path(real), *Path(real).parents):
+        info = part.stat()
+        if info.st_uid not in (os.geteuid(), 0):
+            raise HSMError(f"the PKCS#11 library {library} is not trusted: {part} is owned by user id {info.st_uid}, "
+                           f"not by you ({os.geteuid()}) nor root, and recfin would load the library into its process; "
+                           "install the HSM's module where only you or root can change it (as its package does)")
+        sticky_folder = part != Path(real) and info.st_mode & stat.S_ISVTX
+        if not sticky_folder and (who := _writers_besides_owner(info)):
+            raise HSMError(f"the PKCS#11 library {library} is not trusted: {part} can be written by {who}, so "
+                           "another user could replace the library recfin loads into its process; check the "
+                           f"library, then chmod go-w {part}, or install the HSM's module where only you or root can "
+                           "change it (as its package does)")
+
+
+def _writers_besides_owner(info: os.stat_result) -> str | None:
+    """Who besides its owner can write a file or folder, as an error says it, or None: others, or a group that is not
+    its owner's private group."""
+    if info.st_mode & stat.S_IWOTH:
+        return f"others ({stat.filemode(info.st_mode)})"
+    if info.st_mode & stat.S_IWGRP and not _is_private_group(info.st_gid, info.st_uid):
+        return (f"its group {_group_name(info.st_gid)} ({stat.filemode(info.st_mode)}), which is not its owner's "
+                "private group")
+    return None
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return f"(group id {gid})"
+
+
+def _is_private_group(gid: int, uid: int) -> bool:
+    """Whether group gid is user uid's private group: named as the user, and no other user is in it (as a
+    supplementary member, or by having it as primary group). Debian's sshd lets such a group write a user's
+    configuration (its user-group-modes rule): the group's write permission gives no one else anything."""
+    try:
+        group, owner = grp.getgrgid(gid), pwd.getpwuid(uid)
+    except KeyError:   # a group or user without a name: nothing says the group is the user's alone
+        return False
+    if group.gr_name != owner.pw_name or set(group.gr_mem) - {owner.pw_name}:
+        return False
+    return all(user.pw_uid == uid for user in pwd.getpwall() if user.pw_gid == gid)
 
 
 def _why_not_loaded(library: str, real: str, error: Exception) -> str:
@@ -630,13 +690,15 @@ def _guarded(library: str, token_label: str, call):
 
 
 def _close_ended_or_not(session) -> None:
-    """Close a session the module may have ended already (token removed, module finalised): either way it is over."""
+    """Close a session the module may have ended already (token removed, module finalised): either way it is over.
+    A module that fails the close of a removed token's session in general terms (GeneralError, DeviceError) is
+    passed over too: the close is often in a ``finally``, and must not take the place of the error being raised."""
     import pkcs11
 
     try:
         session.close()
     except (pkcs11.SessionHandleInvalid, pkcs11.SessionClosed, pkcs11.TokenNotPresent, pkcs11.DeviceRemoved,
-            pkcs11.UserNotLoggedIn):
+            pkcs11.UserNotLoggedIn, pkcs11.GeneralError, pkcs11.DeviceError):
         pass
 
 
@@ -737,10 +799,15 @@ def _log_in(token, pin: str, library: str, token_label: str):
 
 
 def _token(lib, library: str, token_label: str):
-    import pkcs11
-
     if not token_label:   # an empty label would pick a free slot's uninitialised token
         raise HSMError("no token label given: name the token that holds the key")
+    # guarded: the search reads every slot's token, so one removed from any slot fails it in PKCS#11's own words
+    return _guarded(library, token_label, lambda: _token_labelled(lib, library, token_label))
+
+
+def _token_labelled(lib, library: str, token_label: str):
+    import pkcs11
+
     try:
         return lib.get_token(token_label=token_label)
     except pkcs11.NoSuchToken:
@@ -779,7 +846,7 @@ def _token_session(library: str, token_label: str, user_pin: str) -> Iterator[ob
             try:
                 yield session
             finally:
-                session.close()
+                _close_ended_or_not(session)
     finally:
         login.release()
 

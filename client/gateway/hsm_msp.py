@@ -9,9 +9,10 @@ The PIN is never written down: it is read from ``pin_env`` when the folder is op
 library the process loads and runs, so, as ssh does with its configuration, it is refused when others can
 write it or the MSP folder, when its group can and that group is not the owner's private group (a group
 named as the owner, with no other member: Debian's and Ubuntu's user private groups, which Debian's sshd
-accepts too), or when another user (not root) owns either. Writing the file first takes group and others'
-write permission off an MSP folder of the caller's (:func:`tighten_folder`): one made by hand, or by a
-generator that made folders under the umask, is group-writable under 002 (recfin's makes them 0755 now).
+accepts too), or when another user (not root) owns either; the library itself is loaded only when no one
+else could have replaced it (:class:`~client.gateway.hsm.HSMSignerFactory` checks it). Writing the file first
+takes group and others' write permission off an MSP folder of the caller's (:func:`tighten_folder`): one made
+by hand, or by a generator that made folders under the umask, is group-writable under 002 (recfin's makes them 0755 now).
 :func:`open_msp_folder` gives the identity and a signer for either kind of folder, so code that
 acts as a user need not know where the user's key is.
 """
@@ -19,9 +20,7 @@ acts as a user need not know where the user's key is.
 from __future__ import annotations
 
 import errno
-import grp
 import os
-import pwd
 import re
 import stat
 from contextlib import contextmanager
@@ -38,7 +37,7 @@ from ..atomic_file import write_atomically
 from ..yaml_files import read_yaml_mapping
 from ._identity import Identity, load_msp_folder, msp_folder_identity
 from ._signer import Signer
-from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
+from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, _writers_besides_owner, key_id_for
 
 __all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder", "open_hsm_key", "tighten_folder",
            "pin_env_problem"]
@@ -196,36 +195,10 @@ def _refuse_if_others_control(path: Path) -> None:
         raise HSMError(f"{path} is owned by user id {info.st_uid}, not by you ({os.geteuid()}) nor root: "
                        f"{HSM_SIGNER_FILE} names a library recfin loads into its process, so it is not trusted; "
                        f"chown it to yourself if its content is yours")
-    if info.st_mode & stat.S_IWOTH:
-        who = f"others ({stat.filemode(info.st_mode)})"
-    elif info.st_mode & stat.S_IWGRP and not _is_private_group(info.st_gid, info.st_uid):
-        who = (f"its group {_group_name(info.st_gid)} ({stat.filemode(info.st_mode)}), which is not its owner's "
-               "private group")
-    else:
-        return
-    raise HSMError(f"{path} can be written by {who}: {HSM_SIGNER_FILE} names a "
-                   f"library recfin loads into its process, so it is not trusted; check its content, then "
-                   f"chmod go-w {path}")
-
-
-def _group_name(gid: int) -> str:
-    try:
-        return grp.getgrgid(gid).gr_name
-    except KeyError:
-        return f"(group id {gid})"
-
-
-def _is_private_group(gid: int, uid: int) -> bool:
-    """Whether group gid is user uid's private group: named as the user, and no other user is in it (as a
-    supplementary member, or by having it as primary group). Debian's sshd lets such a group write a user's
-    configuration (its user-group-modes rule): the group's write permission gives no one else anything."""
-    try:
-        group, owner = grp.getgrgid(gid), pwd.getpwuid(uid)
-    except KeyError:   # a group or user without a name: nothing says the group is the user's alone
-        return False
-    if group.gr_name != owner.pw_name or set(group.gr_mem) - {owner.pw_name}:
-        return False
-    return all(user.pw_uid == uid for user in pwd.getpwall() if user.pw_gid == gid)
+    if who := _writers_besides_owner(info):
+        raise HSMError(f"{path} can be written by {who}: {HSM_SIGNER_FILE} names a "
+                       f"library recfin loads into its process, so it is not trusted; check its content, then "
+                       f"chmod go-w {path}")
 
 
 @contextmanager

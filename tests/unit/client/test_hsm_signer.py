@@ -550,9 +550,9 @@ def user_and_group_database(monkeypatch, *, group_name: str, members=(), others_
     others = [pwd.struct_passwd((name, "x", 60000 + n, owner_gid, "", "/", "/bin/sh"))
               for n, name in enumerate(others_with_it_as_primary)]
     group = grp.struct_group((group_name, "x", owner_gid, list(members)))
-    monkeypatch.setattr(hsm_msp.pwd, "getpwuid", lambda uid: {u.pw_uid: u for u in [owner, *others]}[uid])
-    monkeypatch.setattr(hsm_msp.pwd, "getpwall", lambda: [owner, *others])
-    monkeypatch.setattr(hsm_msp.grp, "getgrgid", lambda gid: {owner_gid: group}[gid])
+    monkeypatch.setattr(pwd, "getpwuid", lambda uid: {u.pw_uid: u for u in [owner, *others]}[uid])
+    monkeypatch.setattr(pwd, "getpwall", lambda: [owner, *others])
+    monkeypatch.setattr(grp, "getgrgid", lambda gid: {owner_gid: group}[gid])
 
 
 def test_a_signer_file_others_could_have_written_is_refused_as_ssh_refuses_its_config(token, tmp_path, monkeypatch):
