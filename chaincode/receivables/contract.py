@@ -1242,13 +1242,19 @@ class ReceivablesContract(Contract):
         # refused here, while the holder can still withdraw the request: accepted, the request's record could no
         # longer be ended that way, and its rewritten holder would stand in the deal's record
         _ensure_request_of_claims_holder(f, r)
-        # an offer made before keys.OFFER_MADE existed counts in its bank's ``offered`` only through this entry,
-        # which any two orgs can delete (a lapse does, without the bank): taken unlisted, it would be lent without
-        # having counted against the bank's limit on the debtor
-        if not await s.store.open_offer_listed(o, r.debtor):
-            raise rule("offer-not-listed", f"offer {o.id} is OPEN but missing from its bank's open offers on "
-                       f"{r.debtor} (recfin.open-offer), so it cannot be accepted: run UpgradeLedger, which lists "
-                       "every OPEN offer again, then accept it")
+        # only the bank's own recfin.offer-made entry keeps an offer in its ``offered`` whatever two other orgs
+        # write: its record, and its recfin.open-offer entry, any two can rewrite or delete. An offer without that
+        # entry, or whose entry the bank dropped (its record then saying it had ended), may have been left out of
+        # figures the bank priced another offer on: taken, it would be lent past the bank's limit on the debtor.
+        # The bank's org from its party record: the offer's financier_msp is the offer record's, which two orgs
+        # could rewrite
+        bank_msp = (await s.store.require_party(o.financier)).msp_id
+        if not await s.store.offer_made_standing(o, r.debtor, bank_msp):
+            raise rule("offer-not-listed", f"offer {o.id} is OPEN but lacks its bank's recfin.offer-made entry on "
+                       f"{r.debtor} under {bank_msp} alone, or its bank dropped that entry, so its bank's open "
+                       "offers may not have counted it and it cannot be accepted: an offer an earlier contract "
+                       "version made gets the entry from UpgradeLedger, then accept it; for any other, ask the "
+                       "bank for a new offer")
         # the expiry is private: the holder passes the terms, read from its own peer, and only checks run on
         # them (an offer an earlier contract wrote with a public expiry holds to that one as well)
         if (expiry := o.expiry(self._offered_terms(ctx, o.terms_hash))) < s.today_iso:
@@ -1299,6 +1305,13 @@ class ReceivablesContract(Contract):
         if f.status != "ACCEPTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
         _ensure_claim_names_financing(f, r)
+        # the bank's exposure finds a loan only through its recfin.by-financier entry, which an acceptance endorsed
+        # by two orgs running altered chaincode could leave out: no money leaves for a loan the bank's figures miss
+        if not await s.store.financier_entry_present(r):
+            raise rule("loan-not-in-exposure", f"financing {f.id} on claim {r.id} is missing from {bank.uscc}'s "
+                       f"exposure on {r.debtor} (no recfin.by-financier entry), so it is not disbursed: run "
+                       "UpgradeLedger, which writes the entry and moves the exposure's version, read the exposure "
+                       "again and disburse if the limit allows, or end the financing (CancelFinancing)")
         # the accepted offer's collection, copied from an offer record any two orgs could have rewritten before
         # acceptance: the advance's record goes only to the collection of the claim's holder org and this bank's
         if f.collection != (expected := colls.collection_name(r.holder_msp, bank.msp_id)):

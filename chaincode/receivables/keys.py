@@ -60,6 +60,11 @@ OPEN_OFFER = "recfin.open-offer"
 # debtor drops it (``Store.put_offer``): what the bank's ``offered`` counts besides OPEN_OFFER, which two other
 # orgs can delete
 OFFER_MADE = "recfin.offer-made"
+# [bank credit code, debtor, offer id] -> 0x00, under the bank's org alone: the bank's transaction dropped the offer's
+# OFFER_MADE entry (its withdrawal, or its next offer on the debtor finding the offer no longer OPEN). Kept
+# for good and never range-read: any two orgs can write the dropped entry again, a new key taking whatever policy
+# its writer gives it, but not delete this one, so AcceptFinancingOffer refuses the offer whatever its record says
+OFFER_MADE_DROPPED = "recfin.offer-made-dropped"
 EXPOSURE_VERSION = "recfin.exposure-version"
 DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
 ATTESTATION = "recfin.attestation"

@@ -524,12 +524,14 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str) ->
 
     Only the bank's ``recfin.open-offer`` and ``recfin.offer-made`` entries under the debtor are scanned
     (``Store.open_offers``: the second, under the bank's org, keeps an offer counted whatever two other orgs
-    delete), so the cost follows its offers still OPEN there, and those closed since its last offer on the
-    debtor, not the debtor's history nor other banks' requests: the offers, then their claims, are each
+    delete; one not under it, or naming no offer, counts nothing), so the cost follows its offers still OPEN
+    there, and those closed since its last offer on the debtor, not the debtor's history nor other banks'
+    requests: the offers, then their claims, are each
     read in one batch, and their terms in one batched private read per collection. An expiry date, or a claim
     falling due, passes without a transaction, so those are decided here; the expiry is one of the private terms
     (or, on an offer an earlier contract made, also on its public record)."""
-    offers = [o for o in await store.open_offers(financier, debtor)
+    bank_msp = (await store.require_party(financier)).msp_id
+    offers = [o for o in await store.open_offers(financier, debtor, bank_msp)
               if o.financier == financier and o.status == "OPEN" and (o.expires_on or today) >= today]
     await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in offers))
     claims = {o.id: await store.receivable(o.receivable_id) for o in offers}

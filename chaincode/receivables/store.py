@@ -28,6 +28,7 @@ M = TypeVar("M", bound=BaseModel)
 
 ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.every_row``)
 
+
 class Store:
     def __init__(self, stub: Any, regulators: Sequence[str] | None = None) -> None:
         """regulators: the orgs whose parties may be the regulator under the configuration in force
@@ -599,9 +600,11 @@ class Store:
         this one without the bank's endorsement. A policy naming the bank's org (with the holder's or not) would
         make each of them wait on every offering bank's peer, so the debtor's and the holder's orgs can delete the
         entry. So a new offer also gets its bank's own ``keys.OFFER_MADE`` entry, under the bank's org alone, which no
-        lapse has to touch: ``offered`` counts the offers either entry lists (``open_offers``), so no two other
-        orgs can take an OPEN offer out of it. The bank's withdrawal drops that entry; a lapse or an acceptance
-        leaves it, to the bank's next offer on the debtor (``_drop_offers_made``)."""
+        lapse has to touch: ``offered`` counts the OPEN offers either entry lists (``open_offers``), so deleting
+        entries takes none out of it (rewriting the offer's record to say it ended does, until it is written
+        back), and AcceptFinancingOffer takes only an offer that still has it. The bank's withdrawal drops that
+        entry; a lapse or an acceptance leaves it, to the bank's next offer on the debtor (``_drop_offers_made``),
+        and a dropped entry leaves its mark, so an offer the bank's figures may have left out is never accepted."""
         await self._put(o, keys.OFFER, o.id)
         if new:
             await self.stub.put_state(self.key(keys.BY_FINANCING, o.financing_id, o.id), keys.INDEX_VALUE)
@@ -631,7 +634,14 @@ class Store:
         those whose offer is no longer OPEN (read in one batch), so the bank's entries there stay as many as its
         offers still open, and one more for each that lapsed or was accepted since its last offer. Only an entry
         under the bank's org alone is deleted, the one its offer got: any two orgs can write a new key, under a
-        policy of their own, which a deletion in the bank's transaction could not meet."""
+        policy of their own, which a deletion in the bank's transaction could not meet. Each entry deleted leaves its
+        ``keys.OFFER_MADE_DROPPED`` mark (where there is none yet: a key another policy guards could not be written), so
+        the offer can never be accepted.
+
+        With ``closed_only``, the bank's next offer reads every one of its entries on the debtor and each listed
+        offer's record: its cost follows the bank's offers open there, and an acceptance, lapse or withdrawal of
+        one of them committed between its endorsement and its commit fails it (MVCC_READ_CONFLICT; sent again,
+        it passes), as another offer of the bank on the debtor does through the exposure's version."""
         if offer_id:
             named = [offer_id]
         else:
@@ -645,13 +655,22 @@ class Store:
             if (await self.stub.get_state(key)
                     and await self.stub.get_state_validation_parameter(key) == _org_policy([bank_msp])):
                 await self.stub.del_state(key)
+                dropped = self.key(keys.OFFER_MADE_DROPPED, bank, debtor, i)
+                if not await self.stub.get_state(dropped):
+                    await self.stub.put_state(dropped, keys.INDEX_VALUE)
+                    await self._set_policy(dropped, [bank_msp])
 
     async def _still_open(self, offer_id: str) -> bool:
-        try:
-            o = await self._get(Offer, keys.OFFER, offer_id)
-        except ValueError:   # a value no offer parses to (any two orgs can write an offer's key)
-            return False
+        o = await self._readable_offer(offer_id)
         return o is not None and o.status == "OPEN"
+
+    async def _readable_offer(self, offer_id: str) -> Offer | None:
+        """The offer, or None where its key holds none or a value no offer parses to (any two orgs can write or
+        delete an offer's key)."""
+        try:
+            return await self._get(Offer, keys.OFFER, offer_id)
+        except ValueError:
+            return None
 
     async def exposure_version(self, bank: str, debtor: str) -> int:
         """The version of ``bank``'s exposure on ``debtor`` (``recfin.exposure-version``; 0 before it first moves):
@@ -673,10 +692,13 @@ class Store:
     async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
         """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is
         missing; whether it wrote one. Its ``keys.OFFER_MADE`` entry, which offers made before it existed lack, is
-        written too where missing (not counted: it raises ``offered`` only where the other entry is missing)."""
+        written too where missing (not counted: it raises ``offered`` only where the other entry is missing), but
+        not where its bank dropped it (``keys.OFFER_MADE_DROPPED``): written again, an offer the bank's figures left out
+        could be accepted."""
         if o.status != "OPEN":
             return False
-        if not await self.stub.get_state(self.key(keys.OFFER_MADE, o.financier, debtor, o.id)):
+        if not (await self.stub.get_state(self.key(keys.OFFER_MADE, o.financier, debtor, o.id))
+                or await self.stub.get_state(self.key(keys.OFFER_MADE_DROPPED, o.financier, debtor, o.id))):
             await self._put_offer_made(o, debtor)
         entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
         if await self.stub.get_state(entry):
@@ -684,19 +706,37 @@ class Store:
         await self.stub.put_state(entry, keys.INDEX_VALUE)
         return True
 
-    async def open_offer_listed(self, o: Offer, debtor: str) -> bool:
-        """Whether ``o`` has its ``recfin.open-offer`` entry (a point read)."""
-        return bool(await self.stub.get_state(self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)))
+    async def offer_made_standing(self, o: Offer, debtor: str, bank_msp: str) -> bool:
+        """Whether ``o`` has its bank's ``keys.OFFER_MADE`` entry on ``debtor``, under ``bank_msp`` (the bank's org,
+        from its party record) alone, and its bank never dropped that entry (``keys.OFFER_MADE_DROPPED``): an offer
+        its bank's ``offered`` has counted throughout, whatever its record said meanwhile (point reads)."""
+        entry = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
+        return (bool(await self.stub.get_state(entry))
+                and await self.stub.get_state_validation_parameter(entry) == _org_policy([bank_msp])
+                and not await self.stub.get_state(self.key(keys.OFFER_MADE_DROPPED, o.financier, debtor, o.id)))
 
-    async def open_offers(self, financier: str, debtor: str) -> list[Offer]:
+    async def financier_entry_present(self, r: Receivable) -> bool:
+        """Whether ``r``'s live loan has its ``recfin.by-financier`` entry, through which alone its bank's exposure
+        counts it (a point read)."""
+        live = live_financier(r)
+        return live is not None and bool(await self.stub.get_state(self.key(keys.BY_FINANCIER, *live, r.id)))
+
+    async def open_offers(self, financier: str, debtor: str, bank_msp: str) -> list[Offer]:
         """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the
         debtor (``put_offer``), in id order, the offers read in batches (``prefetch``): those still OPEN, expired
         ones included (an expiry date passes without a transaction), and those a lapse or an acceptance closed
-        since the bank's last offer there, which the caller leaves out by their status."""
-        ids = sorted({self.stub.split_composite_key(kv.key)[1][2] for index in (keys.OPEN_OFFER, keys.OFFER_MADE)
-                      async for kv in self.every_row(index, financier, debtor)})
-        await self.prefetch(*((keys.OFFER, i) for i in ids))
-        return [await self.offer(i) for i in ids]
+        since the bank's last offer there, which the caller leaves out by their status. An ``OFFER_MADE`` entry
+        not under ``bank_msp`` (the bank's org) alone, which any two orgs can write under a policy of their own,
+        lists nothing, and an entry whose offer record is missing or unreadable (any two orgs can delete or
+        rewrite it) counts nothing: neither makes the bank's figures fail."""
+        ids = {self.stub.split_composite_key(kv.key)[1][2] async for kv in
+               self.every_row(keys.OPEN_OFFER, financier, debtor)}
+        bank_only = _org_policy([bank_msp])
+        async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
+            if await self.stub.get_state_validation_parameter(kv.key) == bank_only:
+                ids.add(self.stub.split_composite_key(kv.key)[1][2])
+        await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
+        return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None]
 
     async def every_row(self, object_type: str, *attributes: str) -> AsyncIterator[KV]:
         """Every key and value under ``object_type`` and ``attributes``, in key order, page after page. A plain

@@ -9,7 +9,8 @@ and nothing has changed since, goes without them:
   ListDiscountOffers;
 - ``recfin.open-offer``: a financing offer still OPEN from before it is missing from its bank's ``offered``
   (GetFinancierExposure), so the bank could lend past its limit on the debtor;
-- the bank's ``keys.OFFER_MADE`` entry of a financing offer still OPEN, and the claim's orgs as the key-level
+- the bank's ``keys.OFFER_MADE`` entry of a financing offer still OPEN (not where the bank dropped it: its
+  ``keys.OFFER_MADE_DROPPED`` mark), without which it cannot be accepted, and the claim's orgs as the key-level
   policy of a ``recfin.by-financier`` entry without one: until then the debtor's and the holder's orgs could
   delete the offer's ``recfin.open-offer`` entry or the loan's ``recfin.by-financier`` entry, taking an offer
   still acceptable or a loan still out from the bank's figures without moving their version. Written as
@@ -174,7 +175,7 @@ async def _restore_open_offers(store: Store, offers: list[tuple[str, Offer]], ra
                               lambda o: o.receivable_id, report)
     still_open = [(o, claims[key].debtor) for key, o in offers if key in claims]
     await store.prefetch(*((index, o.financier, debtor, o.id) for o, debtor in still_open
-                           for index in (keys.OPEN_OFFER, keys.OFFER_MADE)))
+                           for index in (keys.OPEN_OFFER, keys.OFFER_MADE, keys.OFFER_MADE_DROPPED)))
     written = 0
     for o, debtor in still_open:
         if await store.restore_open_offer_entry(o, debtor):

@@ -5,12 +5,15 @@ the bank's org alone. Deleting an entry in a test stands for a transaction of al
 able to meet the entry's policy could have committed (``Net.writes_not_endorsed``)."""
 from __future__ import annotations
 
+import json
+
 from chaincode.receivables import keys
 from chaincode.shim import KeyEndorsementPolicy
 
 from .support import BANK, CORE, REGULATOR, SUPPLIER, standard_net, transient_terms
 
 OFFER_MADE = "recfin.offer-made"   # spelt out (keys.OFFER_MADE): the ledger's key layout is what is tested
+OFFER_MADE_DROPPED = "recfin.offer-made-dropped"
 
 
 def _policy_orgs(net, key: str) -> list[str] | None:
@@ -22,7 +25,7 @@ async def _offered(net, due_in: int = 30):
     core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
     r = await net.confirmed(tier1, core, 1000_00, due_in=due_in)
     f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(salt=f"{due_in:016d}"))
     return r, f, o
 
 
@@ -52,7 +55,7 @@ async def test_the_orgs_that_end_a_loan_drop_its_entry_and_the_debtors_and_the_h
     assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["exposure"] == {}
 
 
-async def test_an_offer_whose_open_offer_entry_two_orgs_deleted_still_counts_and_is_not_accepted():
+async def test_an_offer_whose_open_offer_entry_two_orgs_deleted_still_counts_and_may_be_accepted():
     net = await standard_net()
     core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
     r, f, o = await _offered(net)
@@ -63,9 +66,7 @@ async def test_an_offer_whose_open_offer_entry_two_orgs_deleted_still_counts_and
     seen = await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True)
     assert seen["offered"] == before["offered"] == {"CNY": 900_00}
     assert [row["offer_id"] for row in seen["offers"]] == [o["id"]]
-    await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="offer-not-listed")
-    # UpgradeLedger lists it again (and moves the version): then it is taken
-    await net.upgrade_pages()
+    # its bank's own entry kept it in the figures throughout: taken, it is lent within them
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
 
 
@@ -117,3 +118,102 @@ async def test_the_upgrade_guards_a_loans_entry_and_gives_an_open_offer_its_bank
     again = dict(net.ledger.state), dict(net.ledger.validation_parameters)
     await net.upgrade_pages()
     assert (dict(net.ledger.state), dict(net.ledger.validation_parameters)) == again
+
+
+def _as_two_orgs_write(net, key: str, value: bytes, policy_of: str | None = None) -> None:
+    """A write of altered chaincode the debtor's and the holder's orgs endorse: only a key without a key-level
+    policy (or a new one, which takes the policy its writer gives it: ``policy_of``'s)."""
+    assert key not in net.ledger.validation_parameters
+    net.ledger.state[key] = value
+    if policy_of is not None:
+        net.ledger.validation_parameters[key] = net.ledger.validation_parameters[policy_of]
+
+
+def _with_status(net, offer_id: str, status: str) -> bytes:
+    doc = json.loads(net.ledger.state[net._key(keys.OFFER, offer_id)])
+    return json.dumps({**doc, "status": status}).encode()
+
+
+async def test_an_offer_hidden_from_offered_while_the_bank_offered_again_can_never_be_accepted():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    offer_key = net._key(keys.OFFER, o["id"])
+    made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    original = net.ledger.state[offer_key]
+    _as_two_orgs_write(net, offer_key, _with_status(net, o["id"], "WITHDRAWN"))
+    assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["offered"] == {}
+    # the bank prices its next offer on those figures: the offer's entry goes, its bank's mark stays
+    _, _, o2 = await _offered(net, due_in=40)
+    dropped = net._key(OFFER_MADE_DROPPED, bank.uscc, core.uscc, o["id"])
+    assert made not in net.ledger.state and _policy_orgs(net, dropped) == [BANK]
+    assert net.writes_not_endorsed(BANK) == []
+    # the two orgs reopen the record and write the bank's entry again, a new key, under the bank's own policy
+    _as_two_orgs_write(net, offer_key, original)
+    _as_two_orgs_write(net, made, b"\x00", policy_of=net._key(OFFER_MADE, bank.uscc, core.uscc, o2["id"]))
+    await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="offer-not-listed")
+    await net.upgrade_pages()   # which gives only an offer of an earlier contract version its entry
+    await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="offer-not-listed")
+    await net.ok(tier1, "AcceptFinancingOffer", o2["id"])
+
+
+async def test_a_withdrawn_offer_reopened_by_two_orgs_is_not_accepted():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    await net.ok(bank, "WithdrawFinancingOffer", o["id"], "terms revised")
+    assert net.writes_not_endorsed(BANK) == []
+    made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    _as_two_orgs_write(net, net._key(keys.OFFER, o["id"]), _with_status(net, o["id"], "OPEN"))
+    _as_two_orgs_write(net, net._key(keys.OPEN_OFFER, bank.uscc, core.uscc, o["id"]), b"\x00")
+    _as_two_orgs_write(net, net._key(keys.OFFER_BY_BANK, f["id"], bank.uscc), o["id"].encode())
+    _as_two_orgs_write(net, made, b"\x00", policy_of=net._key(OFFER_MADE_DROPPED, bank.uscc, core.uscc, o["id"]))
+    await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="offer-not-listed")
+
+
+async def test_an_offer_of_an_earlier_version_without_the_banks_entry_is_accepted_once_the_upgrade_writes_it():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    del net.ledger.validation_parameters[made], net.ledger.state[made]   # as an earlier contract version left it
+    message = await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="offer-not-listed")
+    assert "UpgradeLedger" in message
+    await net.upgrade_pages()
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+
+
+async def test_entries_naming_no_offer_count_nothing_and_break_no_figures():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    _, _, gone = await _offered(net, due_in=40)
+    own = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    # entries no offer stands behind: new keys, under the claim's orgs' policy or under the bank's own
+    _as_two_orgs_write(net, net._key(OFFER_MADE, bank.uscc, core.uscc, "O-none"), b"\x00",
+                       policy_of=net._key(keys.RECEIVABLE, r["id"]))
+    _as_two_orgs_write(net, net._key(OFFER_MADE, bank.uscc, core.uscc, "O-none-either"), b"\x00", policy_of=own)
+    # an offer's record deleted, its recfin.open-offer entry with it (both under the chaincode policy)
+    del net.ledger.state[net._key(keys.OFFER, gone["id"])]
+    del net.ledger.state[net._key(keys.OPEN_OFFER, bank.uscc, core.uscc, gone["id"])]
+    seen = await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True)
+    assert [row["offer_id"] for row in seen["offers"]] == [o["id"]] and seen["offered"] == {"CNY": 900_00}
+    await _offered(net, due_in=50)   # the bank's next offer on the debtor still passes
+    assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["offered"] == {"CNY": 1800_00}
+
+
+async def test_no_disbursement_for_a_loan_missing_from_its_banks_exposure():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.financed(tier1, r["id"], disburse=False)
+    loan = net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])
+    # as an acceptance endorsed by two orgs running altered chaincode leaves it: without the loan's entry
+    del net.ledger.state[loan], net.ledger.validation_parameters[loan]
+    assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["exposure"] == {}
+    message = await net.refused(bank, "RecordDisbursement", f["id"], rule="loan-not-in-exposure",
+                                transient=transient_terms())
+    assert "UpgradeLedger" in message
+    await net.upgrade_pages()   # writes the entry, under the claim's orgs, and moves the exposure's version
+    assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["exposure"] == {"CNY": 900_00}
+    await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())

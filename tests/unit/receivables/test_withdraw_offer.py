@@ -124,9 +124,10 @@ async def test_an_expired_offer_is_withdrawn_too():
         not in net.ledger.state
 
 
-async def test_a_withdrawal_writes_the_offer_and_its_three_entries_and_nothing_else():
+async def test_a_withdrawal_writes_the_offer_its_three_entries_and_its_banks_mark_and_nothing_else():
     """Not the request: a withdrawal that wrote it would conflict (MVCC) with other banks' offers made meanwhile."""
     from chaincode.receivables.keys import OFFER_MADE
+    from chaincode.receivables.keys import OFFER_MADE_DROPPED
     net = await standard_net()
     r, f, o = await _offered(net)
     await net.ok(net.actors["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms(salt="u" * 16))
@@ -136,9 +137,12 @@ async def test_a_withdrawal_writes_the_offer_and_its_three_entries_and_nothing_e
     bank, core = net.actors["bank"].uscc, net.actors["core"].uscc
     assert {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)} == {
         net._key(keys.OFFER, o["id"]), net._key(keys.OPEN_OFFER, bank, core, o["id"]),
-        net._key(keys.OFFER_BY_BANK, f["id"], bank), net._key(OFFER_MADE, bank, core, o["id"])}
-    made = net._key(OFFER_MADE, bank, core, o["id"])   # its policy goes with it
-    assert (after_private, after_policies) == (private, {k: v for k, v in policies.items() if k != made})
+        net._key(keys.OFFER_BY_BANK, f["id"], bank), net._key(OFFER_MADE, bank, core, o["id"]),
+        net._key(OFFER_MADE_DROPPED, bank, core, o["id"])}
+    made = net._key(OFFER_MADE, bank, core, o["id"])   # its policy goes with it, to the mark the entry leaves
+    mark = net._key(OFFER_MADE_DROPPED, bank, core, o["id"])
+    assert (after_private, after_policies) == (
+        private, {**{k: v for k, v in policies.items() if k != made}, mark: policies[made]})
 
 
 async def test_a_withdrawn_offer_stays_withdrawn_when_the_request_ends():
