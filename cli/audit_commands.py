@@ -51,9 +51,10 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     party to its root, and the contract refuses it the root's history: the root's writes are then read
     back from the blocks of the org's own peer, through the version of the root's key each transaction
     read, and checked the same way, the write they start at being the registration the root's id was
-    made from (a write that read nothing of the key, which Fabric commits, hides those before it);
-    where they cannot be, or start elsewhere, the check fails, as nothing then shows the root was
-    registered and confirmed by its debtor.
+    made from, submitted by a client of the org it names as the holder's (a write that read nothing
+    of the key, which Fabric commits, hides those before it, and the id alone keeps only 64 bits of a
+    hash whose nonce a forger picks); where they cannot be, or start elsewhere, the check fails, as
+    nothing then shows the root was registered and confirmed by its debtor.
 
     Every transaction in the history of the claim's key (and its parents' and root's) and of the
     records' keys is read from its block: one that writes a key twice, deletes it (no contract version

@@ -27,10 +27,13 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), its
    writes are read back from the blocks instead, through the version of its key each transaction read (the
    auditor's peer holds every block, whatever the contract lets it read), and checked the same way, the root's
-   creation so reached being the registration its id was made from (``new_id("R", <transaction id>)``: a write
-   that read nothing of the key, which Fabric commits, would hide the writes before it); where they cannot be
-   (a block the peer cannot give, a write read at a version that holds none), or start at another transaction,
-   the check fails, as nothing then shows the root was registered and confirmed by its debtor;
+   creation so reached being the registration its id was made from (``new_id("R", <transaction id>)``) and
+   submitted by a client of the org it writes as the holder's, the creditor's (a write that read nothing of the
+   key, which Fabric commits, would hide the writes before it; the id alone keeps 64 bits of a hash of a nonce
+   the submitter picks, some 2^64 / N tries with N claims to hit, and the creator's MSP is what binds the
+   registration to the creditor's org, which two others cannot sign as); where they cannot be (a block the peer
+   cannot give, a write read at a version that holds none), or start at another transaction or one another org
+   submitted, the check fails, as nothing then shows the root was registered and confirmed by its debtor;
 3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record is
    VALID, writes that record naming the org the claim names for that party, and carries an endorsement of that
    org's peer.
@@ -60,8 +63,9 @@ any two orgs, and the Gateway chooses them), so that the claim's invoices and am
 checks show only that the confirmation left them as registered); for a split part whose root (or a parent
 between) the auditor may not read, a write of a parent's key before the last one that read no earlier version of
 it (which must be the split of the parent's own parent), nor that the write taken for the root's registration
-(one whose transaction id names the root) is it, should two orgs find another transaction id naming the root (64
-bits of a SHA-256 hash to match); that
+(one whose transaction id names the root, submitted by its creditor's org) is the first that org submitted,
+should a client of that org and another org's peer write the root again under another transaction id naming it
+(some 2^64 / N tries, N the claims they may still rewrite); that
 the transaction's timestamp, which its submitter chose, is when it was endorsed; or anything about changes after
 the confirmation, which the claim's key-level policy (debtor's and holder's orgs) covers.
 """
@@ -77,6 +81,7 @@ import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
+from fabric_protos.msp import identities_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -255,10 +260,12 @@ last wrote the key."""
 class _ReadSet:
     """What a transaction's read-write sets record besides its writes: each key it read, by (namespace, key), with
     the version it read (None: the key did not exist when the transaction ran), and the keys whose metadata (a
-    key-level policy) it wrote."""
+    key-level policy) it wrote; with the MSP ID its creator, the client that submitted and signed it, names in its
+    signature header (``_creator_msp``)."""
 
     versions: dict[tuple[str, str], list[Version | None]]
     metadata_written: frozenset[tuple[str, str]]
+    creator_msp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -444,18 +451,16 @@ class ReceivableAudit:
                                   f"confirmed ({self._writes_seen(root)}: {_statuses(changes)}): there is no "
                                   "registration its confirmation can be compared with")
         creation = changes[0].transaction.tx_id
-        if root in self._walked and not _registers(creation, root):
+        if root in self._walked and (problem := _not_its_registration(changes[0], root)) is not None:
             # a write that reads nothing of a key (Fabric takes blind writes) hides every write before it from the
             # walk: a key two orgs rewrote REGISTERED, for another holder, before its debtor confirmed it would
-            # pass for the registration. Only the registration's transaction id names the claim
+            # pass for the registration
             return expected.check(creation, False,
                                   f"{part.id} was split from {root}, whose history the contract refuses the "
                                   f"auditor (not-permitted-to-read), and the write its blocks show as {root}'s "
-                                  f"creation, transaction {creation}, which read no earlier version of it, is not "
-                                  f"the registration that made that id (registering in {creation} makes the claim "
-                                  f"{new_id(CLAIM_ID_PREFIX, creation)}): a write that reads nothing of a key hides "
-                                  "every write before it, so nothing shows the claim registered was the one "
-                                  "confirmed")
+                                  f"creation, transaction {creation}, which read no earlier version of it, "
+                                  f"{problem}: a write that reads nothing of a key hides every write before it, so "
+                                  "nothing shows the claim registered was the one confirmed")
         endorsed, check = confirmed
         if not endorsed.passed:     # the one check this path gives: the endorsement's failure, before the values'
             return endorsed.model_copy(update={"reason": f"{part.id} was split from {root}, whose confirmation "
@@ -502,7 +507,8 @@ class ReceivableAudit:
         What it cannot see: a write before the creation it reaches, which a later write that read no version
         hides (a delete, then a write, as the history would show; or a blind write, one that read nothing, which
         Fabric commits too). So the caller requires that creation to be the one that named the claim: a root's
-        registration, whose transaction id the root's id derives from, an ancestor's split of its parent."""
+        registration, whose transaction id the root's id derives from and which a client of the org it writes as
+        the holder's submitted (``_not_its_registration``), an ancestor's split of its parent."""
         def unproven(tx_id: str | None, problem: str) -> AuditCheck:
             return expected.check(tx_id, False,
                                   f"{part.id} was split from {claim_id}, whose history the contract refuses the "
@@ -829,18 +835,43 @@ def _read_set(processed: transaction_pb2.ProcessedTransaction) -> _ReadSet:
                 versions.setdefault((ns.namespace, read.key), []).append(
                     (read.version.block_num, read.version.tx_num) if read.HasField("version") else None)
             metadata.update((ns.namespace, write.key) for write in kv.metadata_writes)
-    return _ReadSet(versions, frozenset(metadata))
+    return _ReadSet(versions, frozenset(metadata), _creator_msp(payload.header))
+
+
+def _creator_msp(header: common_pb2.Header) -> str | None:
+    """The MSP ID the transaction's creator names in its signature header (a ``SerializedIdentity``): a peer commits
+    a transaction VALID only when the creator's signature over it verifies as that MSP's member's. None where the
+    header does not decode (no VALID transaction's)."""
+    try:
+        signature_header = decoded(common_pb2.SignatureHeader, header.signature_header, "the signature header")
+        return decoded(identities_pb2.SerializedIdentity, signature_header.creator, "the creator").mspid
+    except LedgerReadError:
+        return None
 
 
 def _at(version: Version) -> str:
     return f"block {version[0]}, transaction {version[1]}"
 
 
-def _registers(tx_id: str, claim_id: str) -> bool:
-    """Whether transaction ``tx_id`` is the one that registered claim ``claim_id``: the contract names a claim after
-    the transaction registering it (RegisterReceivable), and Fabric commits a transaction only under the id its
-    nonce and creator hash to, so a transaction that merely writes the key cannot choose an id that names it."""
-    return new_id(CLAIM_ID_PREFIX, tx_id) == claim_id
+def _not_its_registration(creation: _Change, claim_id: str) -> str | None:
+    """Why ``creation``, the write a root's walk back through the blocks starts at, is not the registration of
+    ``claim_id``, or None when it may be. The contract names a claim after the transaction registering it
+    (RegisterReceivable): ``new_id(CLAIM_ID_PREFIX, <its id>)``. That id keeps 64 bits of a hash of a nonce its
+    submitter picks, and a hit on any claim two orgs may still rewrite will do, so it alone costs some 2^64 / N
+    tries for N such claims. The creditor submits its own registration (the contract acts only for a party of the
+    caller's org, and writes that org as the holder's): its creator's MSP is the holder's org it writes, which two
+    other orgs cannot sign as."""
+    tx_id = creation.transaction.tx_id
+    if new_id(CLAIM_ID_PREFIX, tx_id) != claim_id:
+        return (f"is not the registration that made that id (registering in {tx_id} makes the claim "
+                f"{new_id(CLAIM_ID_PREFIX, tx_id)})")
+    creator_msp, holder_msp = creation.reads.creator_msp, (creation.value or {}).get("holder_msp")
+    if not isinstance(holder_msp, str) or creator_msp != holder_msp:
+        submitter = f"a client of {creator_msp}" if creator_msp else "a creator naming no MSP"
+        holder = holder_msp if isinstance(holder_msp, str) else "no org"
+        return (f"was submitted by {submitter} but writes {holder} as the holder's org, so it is not the "
+                "registration, which its creditor submits from the org it writes as the holder's")
+    return None
 
 
 def _confirmed(status: Any) -> bool:

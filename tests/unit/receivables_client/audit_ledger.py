@@ -164,13 +164,15 @@ def _kv_rwset(writes: Writes, reads: Reads = (), metadata: tuple[str, ...] = ())
 def endorsed(tx_id: str, writes: Writes, signers: list[Signer], *, namespace: str = CHAINCODE,
              entries: list[tuple[str, Writes]] | None = None, when: dt.datetime | None = None,
              validation: int = transaction_pb2.VALID, tamper: bool = False, reads: Reads = (),
-             metadata: tuple[str, ...] = ()) -> transaction_pb2.ProcessedTransaction:
+             metadata: tuple[str, ...] = (), creator: str | None = None) -> transaction_pb2.ProcessedTransaction:
     """A committed endorser transaction of ``namespace`` writing ``writes`` (key -> JSON document, or a list of
     (key, document or None for a delete) in the order written), endorsed by each signer, timestamped ``when``
     (default: now); ``entries``: the read-write set's namespace entries as listed, (namespace, writes) each,
     instead of the one of ``namespace``; ``tamper``: the payload is changed after the endorsers signed it;
     ``reads``: the keys of ``namespace`` it read, with the versions read; ``metadata``: the keys of ``namespace``
-    whose metadata (a key-level policy) it wrote."""
+    whose metadata (a key-level policy) it wrote; ``creator``: the MSP ID of the client that submitted it, which its
+    signature header names (default: the first signer's org; none without signers), its certificate a placeholder
+    (the audit takes the committing peer's VALID for the creator's signature)."""
     results = rwset_pb2.TxReadWriteSet(data_model=rwset_pb2.TxReadWriteSet.KV, ns_rwset=[
         rwset_pb2.NsReadWriteSet(namespace=ns, rwset=_kv_rwset(ns_writes, *((reads, metadata) if ns == namespace
                                                                              else ())))
@@ -195,7 +197,11 @@ def endorsed(tx_id: str, writes: Writes, signers: list[Signer], *, namespace: st
     stamp.FromDatetime(when or moment())
     header = common_pb2.ChannelHeader(type=common_pb2.ENDORSER_TRANSACTION, channel_id=CHANNEL, tx_id=tx_id,
                                       timestamp=stamp)
-    payload = common_pb2.Payload(header=common_pb2.Header(channel_header=header.SerializeToString()),
+    creator = creator if creator is not None else signers[0].msp_id if signers else ""
+    submitter = identities_pb2.SerializedIdentity(mspid=creator, id_bytes=b"client certificate")
+    signature_header = common_pb2.SignatureHeader(creator=submitter.SerializeToString(), nonce=tx_id.encode())
+    payload = common_pb2.Payload(header=common_pb2.Header(channel_header=header.SerializeToString(),
+                                                          signature_header=signature_header.SerializeToString()),
                                  data=transaction.SerializeToString())
     return transaction_pb2.ProcessedTransaction(
         transactionEnvelope=common_pb2.Envelope(payload=payload.SerializeToString()), validationCode=validation)

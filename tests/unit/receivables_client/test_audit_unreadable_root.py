@@ -83,6 +83,24 @@ def held_by_tier2(ledger) -> None:
                                               ledger.peers(SUPPLIER, BANK))
 
 
+def the_one_failed_check(ledger):
+    """The audit's ``changes before confirmation``, which fails while every other check passes."""
+    report, _ = ledger.audit()
+    assert not report.passed
+    before = report.checks[1]
+    assert all(check.passed for check in report.checks if check is not before)
+    return before
+
+
+def not_its_registration(tx_id: str, problem: str) -> str:
+    """The reason of the check failing because the write R's walk back through the blocks starts at, ``tx_id``,
+    is not R's registration, for ``problem``."""
+    return (f"{PART} was split from {R}, whose history the contract refuses the auditor (not-permitted-to-read), "
+            f"and the write its blocks show as {R}'s creation, transaction {tx_id}, which read no earlier version of "
+            f"it, {problem}: a write that reads nothing of a key hides every write before it, so nothing shows the "
+            "claim registered was the one confirmed")
+
+
 @pytest.mark.parametrize("root_readable", [True, False])
 def test_a_root_two_orgs_rewrote_for_another_holder_reading_nothing_before_its_confirmation_fails(
         ledger, root_readable):
@@ -98,22 +116,46 @@ def test_a_root_two_orgs_rewrote_for_another_holder_reading_nothing_before_its_c
     as_split_part(ledger)
     if not root_readable:
         unreadable_root(ledger)
-    report, _ = ledger.audit()
-    assert not report.passed
-    before = report.checks[1]
-    assert all(check.passed for check in report.checks if check is not before)
+    before = the_one_failed_check(ledger)
     if root_readable:   # the history lists the registration, which the confirmation does not match
         assert (before.subject, before.tx_id, before.passed) == (R, "t-confirm", False)
         assert "with holder other than its registration (t-register) did" in before.reason
         return
     assert (before.what, before.subject, before.tx_id, before.passed) == (
         "changes before confirmation", R, "t-taken", False)
-    assert before.reason == (
-        f"{PART} was split from {R}, whose history the contract refuses the auditor (not-permitted-to-read), and "
-        f"the write its blocks show as {R}'s creation, transaction t-taken, which read no earlier version of it, is "
-        f"not the registration that made that id (registering in t-taken makes the claim {new_id('R', 't-taken')}): "
-        "a write that reads nothing of a key hides every write before it, so nothing shows the claim registered "
-        "was the one confirmed")
+    assert before.reason == not_its_registration(
+        "t-taken", f"is not the registration that made that id (registering in t-taken makes the claim "
+                   f"{new_id('R', 't-taken')})")
+
+
+def test_a_root_two_orgs_rewrote_under_a_transaction_id_naming_it_fails_as_not_submitted_by_its_creditor(ledger):
+    # two orgs grind nonces until their transaction's id names R (some 2^64 / N tries with N claims they may still
+    # rewrite; here their write simply takes the id) and write R REGISTERED to tier 2, reading nothing of it, before
+    # its debtor confirms: their own client submits it, and only the creditor's org's client can sign as that org
+    ledger.transactions["t-register"] = endorsed(
+        "t-register", {receivable_key(R): {**ledger.receivable, "status": "REGISTERED", "holder": fakes.TIER2}},
+        ledger.peers(BANK, REGULATOR), creator=BANK)
+    _confirmed_as_changed(ledger, holder=fakes.TIER2)
+    held_by_tier2(ledger)
+    as_split_part(ledger)
+    unreadable_root(ledger)
+    before = the_one_failed_check(ledger)
+    assert (before.what, before.subject, before.tx_id, before.passed) == (
+        "changes before confirmation", R, "t-register", False)
+    assert before.reason == not_its_registration(
+        "t-register", f"was submitted by a client of {BANK} but writes {SUPPLIER} as the holder's org, so it is not "
+                      "the registration, which its creditor submits from the org it writes as the holder's")
+
+
+def test_a_roots_registration_read_back_from_the_blocks_passes_by_its_creator_not_its_endorsers_order(ledger):
+    # the creditor's client submits its registration; which org's peer endorsed first says nothing of who did
+    registered = {**ledger.receivable, "status": "REGISTERED"}
+    ledger.transactions["t-register"] = endorsed("t-register", {receivable_key(R): registered},
+                                                 ledger.peers(BANK, SUPPLIER), creator=SUPPLIER)
+    as_split_part(ledger)
+    unreadable_root(ledger)
+    report, _ = ledger.audit()
+    assert report.passed, report.checks
 
 
 def test_a_parent_two_orgs_rewrote_reading_nothing_before_its_split_fails_as_not_created_by_a_split(ledger):
