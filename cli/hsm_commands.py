@@ -52,7 +52,8 @@ def _variable_name(_ctx, _param, pin_env: str) -> str:
 
 _library = click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, callback=_absolute,
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default); refused when "
-                             "another user could replace it (it, or a folder above it, writable by others).")
+                             "another user could replace it (it, or a folder or symlink on its path, writable or "
+                             "owned by others).")
 _token = click.option("--token", "token_label", required=True, help="Label of the token that keeps the key.")
 _pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True, callback=_variable_name,
                         help="Name of the environment variable holding the token's user PIN (asked for when "

@@ -49,8 +49,9 @@ module only after fork, or to start processes with the spawn method. SoftHSM2 st
 another process): each process makes its own.
 
 The module runs in the process, with the PIN: one another user could have replaced is refused before it is
-loaded (the file it resolves to, or a folder above that, owned by another user than you or root, or writable by
-others or a group that is not its owner's private one; a sticky folder such as /tmp is let through).
+loaded (a folder looked in or a symlink followed in resolving its path, or the file it resolves to, owned by
+another user than you or root; or the folder or the file writable by others, by a group that is not its owner's
+private one, or by a user or group its POSIX ACL names; a sticky folder such as /tmp is let through).
 
 Needs the ``python-pkcs11`` package (``pip install 'recfin[hsm]'``; scripts/install
 installs it); it is imported only when an HSM is used.
@@ -58,12 +59,14 @@ installs it); it is imported only when an HSM is used.
 
 from __future__ import annotations
 
+import errno
 import grp
 import hashlib
 import hmac
 import os
 import pwd
 import stat
+import struct
 import sys
 import threading
 from contextlib import contextmanager
@@ -547,7 +550,7 @@ def _load_library(library: str) -> _Module:
                        f"(for SoftHSM2: apt-get install softhsm2, module {SOFTHSM2_LIBRARY})")
     # One .so reached through two paths (a symlink) would be initialised twice, which PKCS#11 refuses.
     real = os.path.realpath(path)
-    _refuse_a_library_others_control(library, real)
+    _refuse_a_library_others_control(library)
     with _modules_lock:
         if real in _modules:
             _refuse_in_a_fork(_modules[real].pid, f"the PKCS#11 module {library}")
@@ -562,41 +565,125 @@ def _load_library(library: str) -> _Module:
         return _modules[real]
 
 
-def _refuse_a_library_others_control(library: str, real: str) -> None:
+def _refuse_a_library_others_control(library: str) -> None:
     """Refuse a module another user could have replaced: loading it runs its code in this process, with the PIN and
-    the keys' sessions. The file it resolves to (the one loaded) and every folder above it must be owned by you or
-    root and writable by no one else; a sticky folder (as /tmp) is let through, as in it no one else can rename or
-    delete what you or root own."""
-    for part in (Path(real), *Path(real).parents):
-        info = part.stat()
+    the keys' sessions. Every folder looked in, every symlink followed and the file reached in resolving the path
+    (the file loaded) must be owned by you or root, and the folders and the file writable by no one else; a sticky
+    folder (as /tmp) is let through, as in it no one else can rename or delete what you or root own."""
+    for part, info in _entries_resolving(library):
         if info.st_uid not in (os.geteuid(), 0):
+            if stat.S_ISLNK(info.st_mode):   # its owner can delete it and make another, naming another library
+                raise HSMError(f"the PKCS#11 library {library} is not trusted: {part} is a symlink owned by user id "
+                               f"{info.st_uid}, not by you ({os.geteuid()}) nor root, who could point it at another "
+                               f"library; give the library's own path ({os.path.realpath(library)}) if it is "
+                               "the one you mean")
             raise HSMError(f"the PKCS#11 library {library} is not trusted: {part} is owned by user id {info.st_uid}, "
                            f"not by you ({os.geteuid()}) nor root, and recfin would load the library into its process; "
                            "install the HSM's module where only you or root can change it (as its package does)")
-        sticky_folder = part != Path(real) and info.st_mode & stat.S_ISVTX
-        if not sticky_folder and (who := _writers_besides_owner(info)):
+        # a symlink's own permissions are never used; in a sticky folder no one else can replace what you or root own
+        if stat.S_ISLNK(info.st_mode) or (stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX):
+            continue
+        if who := _writers_besides_owner(part, info):
             raise HSMError(f"the PKCS#11 library {library} is not trusted: {part} can be written by {who}, so "
                            "another user could replace the library recfin loads into its process; check the "
                            f"library, then chmod go-w {part}, or install the HSM's module where only you or root can "
                            "change it (as its package does)")
 
 
-def _writers_besides_owner(info: os.stat_result) -> str | None:
-    """Who besides its owner can write a file or folder, as an error says it, or None: others, or a group that is not
-    its owner's private group."""
+_MAX_SYMLINKS = 40   # as Linux follows at most, then fails with ELOOP
+
+
+def _entries_resolving(path: str) -> Iterator[tuple[Path, os.stat_result]]:
+    """Each entry the system reads in resolving path, in order, with its lstat: the folders looked in, each symlink
+    (then what it points to, resolved the same way) and the file reached. Whoever can change one of them can change
+    which file path opens."""
+    folder = Path("/")
+    yield folder, os.lstat(folder)
+    remaining = list(Path(os.getcwd(), path).parts[1:])   # the working folder's own path has no symlink in it
+    followed = 0
+    while remaining:
+        name = remaining.pop(0)
+        if name == "..":   # folder has no symlink in its path, so its parent is where .. leads
+            folder = folder.parent
+            continue
+        entry = folder / name
+        info = os.lstat(entry)
+        yield entry, info
+        if not stat.S_ISLNK(info.st_mode):
+            folder = entry
+            continue
+        followed += 1
+        if followed > _MAX_SYMLINKS:
+            raise HSMError(f"the PKCS#11 library {path} is not found: resolving it follows more than "
+                           f"{_MAX_SYMLINKS} symlinks (a loop?); give the module's own path")
+        target = Path(os.readlink(entry))
+        if target.is_absolute():
+            folder = Path("/")
+        remaining[:0] = target.parts[1:] if target.is_absolute() else target.parts
+
+
+# the POSIX ACL's binary form in the system.posix_acl_access attribute (linux/posix_acl_xattr.h)
+_ACL_XATTR = "system.posix_acl_access"
+_ACL_VERSION = 2
+_ACL_USER, _ACL_GROUP_OBJ, _ACL_GROUP = 0x02, 0x04, 0x08
+_ACL_WRITE = 0x02
+
+
+def _writers_besides_owner(path: Path, info: os.stat_result) -> str | None:
+    """Who besides its owner can write a file or folder (info is its stat), as an error says it, or None: others, a
+    group that is not its owner's private group, or a user or such a group its POSIX ACL names (setfacl -m)."""
+    mode = stat.filemode(info.st_mode)
     if info.st_mode & stat.S_IWOTH:
-        return f"others ({stat.filemode(info.st_mode)})"
-    if info.st_mode & stat.S_IWGRP and not _is_private_group(info.st_gid, info.st_uid):
-        return (f"its group {_group_name(info.st_gid)} ({stat.filemode(info.st_mode)}), which is not its owner's "
-                "private group")
+        return f"others ({mode})"
+    # with an ACL the group bits are its mask, which caps what its named users and groups and the owner's group
+    # may do: without write there, none of them can write
+    if not info.st_mode & stat.S_IWGRP:
+        return None
+    try:
+        acl = _access_acl(path)
+    except ValueError as unreadable:
+        return f"whoever its ACL names (which cannot be read: {unreadable})"
+    for tag, permissions, qualifier in acl or [(_ACL_GROUP_OBJ, _ACL_WRITE, info.st_gid)]:
+        if not permissions & _ACL_WRITE:
+            continue
+        if tag == _ACL_USER and qualifier not in (info.st_uid, 0):
+            return f"user {_user_name(qualifier)} through its ACL ({mode}+)"
+        if tag == _ACL_GROUP and not _is_private_group(qualifier, info.st_uid):
+            return f"group {_group_name(qualifier)} through its ACL ({mode}+)"
+        if tag == _ACL_GROUP_OBJ and not _is_private_group(info.st_gid, info.st_uid):
+            return (f"its group {_group_name(info.st_gid)} ({mode}), which is not its owner's "
+                    "private group")
     return None
+
+
+def _access_acl(path: Path) -> list[tuple[int, int, int]] | None:
+    """The entries (tag, permissions, user or group id) of path's POSIX ACL, or None when it has none; ValueError
+    saying why when it cannot be read."""
+    if not hasattr(os, "getxattr"):   # no POSIX ACLs outside Linux
+        return None
+    try:
+        data = os.getxattr(path, _ACL_XATTR)
+    except OSError as error:
+        if error.errno in (errno.ENODATA, errno.ENOTSUP, errno.EOPNOTSUPP):   # none, or none on this filesystem
+            return None
+        raise ValueError(error.strerror or str(error)) from None
+    if len(data) < 4 or (len(data) - 4) % 8 or struct.unpack_from("<I", data)[0] != _ACL_VERSION:
+        raise ValueError(f"{len(data)} bytes not in version {_ACL_VERSION}'s form")
+    return list(struct.iter_unpack("<HHI", data[4:]))
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"id {uid}"
 
 
 def _group_name(gid: int) -> str:
     try:
         return grp.getgrgid(gid).gr_name
     except KeyError:
-        return f"(group id {gid})"
+        return f"id {gid}"
 
 
 def _is_private_group(gid: int, uid: int) -> bool:

@@ -9,8 +9,9 @@ The PIN is never written down: it is read from ``pin_env`` when the folder is op
 library the process loads and runs, so, as ssh does with its configuration, it is refused when others can
 write it or the MSP folder, when its group can and that group is not the owner's private group (a group
 named as the owner, with no other member: Debian's and Ubuntu's user private groups, which Debian's sshd
-accepts too), or when another user (not root) owns either; the library itself is loaded only when no one
-else could have replaced it (:class:`~client.gateway.hsm.HSMSignerFactory` checks it). Writing the file first
+accepts too), when its POSIX ACL lets another user or group write it, or when another user (not root) owns
+either; the library itself is loaded only when no one else could have replaced it
+(:class:`~client.gateway.hsm.HSMSignerFactory` checks it). Writing the file first
 takes group and others' write permission off an MSP folder of the caller's (:func:`tighten_folder`): one made
 by hand, or by a generator that made folders under the umask, is group-writable under 002 (recfin's makes them 0755 now).
 :func:`open_msp_folder` gives the identity and a signer for either kind of folder, so code that
@@ -195,7 +196,7 @@ def _refuse_if_others_control(path: Path) -> None:
         raise HSMError(f"{path} is owned by user id {info.st_uid}, not by you ({os.geteuid()}) nor root: "
                        f"{HSM_SIGNER_FILE} names a library recfin loads into its process, so it is not trusted; "
                        f"chown it to yourself if its content is yours")
-    if who := _writers_besides_owner(info):
+    if who := _writers_besides_owner(path, info):
         raise HSMError(f"{path} can be written by {who}: {HSM_SIGNER_FILE} names a "
                        f"library recfin loads into its process, so it is not trusted; check its content, then "
                        f"chmod go-w {path}")
