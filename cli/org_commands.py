@@ -232,7 +232,9 @@ def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str 
 @click.option("--definition", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The org's public definition from `recfin org keys` on its own host, with the --role and "
                    "--enterprise agreed, which it must match: the update is built from its certificates, no key "
-                   "of it is made or read here. With --update-out or --dry-run.")
+                   "of it is made or read here. It carries the CRLs of the org's CA (one in the older format "
+                   "`recfin.org-definition/1` carries none): refused when this host's data folder or the channel "
+                   "holds a later CRL of that CA. With --update-out or --dry-run.")
 @click.option("--address", default=None, metavar="IP",
               help="The IPv4 or IPv6 address other hosts reach the org's host at: recorded in its spec as a "
                    "topology `address:` is, so `recfin org bundle` writes it into the bundles' hosts lines and "
@@ -565,7 +567,8 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
     Its CA, TLS CA, peer, admin and user identities and chaincode TLS pairs are generated into
     OUT/crypto/NAME/ and stay on this host. OUT/NAME.definition.json holds the org's spec, its
     verifying MSP (CA and TLS CA certificates, NodeOUs, and the CRLs in its msp/crls/: run this
-    again after `org user revoke --keys`, so an org added back keeps its revocations), its admin's
+    again after `org user revoke --keys`, so an org added back keeps its revocations; a definition
+    with CRLs is format recfin.org-definition/2, which an older recfin refuses), its admin's
     certificate and its anchor peer: no key. Send it to a channel org's admin, who runs `recfin org add NAME --role ROLE
     [--enterprise CODE] --definition FILE --update-out F` with the role agreed. --topology is the network's topology.yaml (any bundle holds one): the
     new org's ports and domain follow it.

@@ -32,7 +32,7 @@ from . import channel_config, config_policy, config_signing, configtx, crl, memb
 from .crypto import org_crypto
 from .errors import NetworkError, TopologyError
 from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
-from .org_definition_file import OrgDefinition, write_public_msp
+from .org_definition_file import OrgDefinition, check_revocations_kept, write_public_msp
 from .topology import PeerOrgSpec, Topology, org_name_too_long
 
 
@@ -375,7 +375,9 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
                      sign_as: list[str] | None = None) -> OrgChange:
     """Add the org a public definition describes (`recfin org keys` on its own host): its MSP is laid out
     in a temporary folder from the definition's certificates and CRLs (an org added back keeps refusing the
-    users its CA revoked), its anchor peers are the definition's, and nothing of it is written to data_root."""
+    users its CA revoked), its anchor peers are the definition's, and nothing of it is written to data_root.
+    Refused when data_root's folder of the org (left from when it was in the channel) or the channel's config
+    holds a CRL of its CA the definition is behind (check_revocations_kept)."""
     spec = definition.org
     # an org is found by its name or MSP ID, in any case when none has it exactly (Topology.org): a new one's may
     # equal no other org's, ignoring case (orgs already in the channel that do are left as they are)
@@ -396,6 +398,11 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
     check_cas_its_own(OrgMsp(spec.msp_id, (definition.ca_cert,), (definition.tlsca_cert,), definition.node_ous),
                       current, topology, f"{spec.name}'s company makes a CA of its own with `recfin org keys` and "
                                          f"sends the definition it writes")
+    crls_here = org_crypto(data_root, spec.name, spec.domain).msp_dir / "crls"
+    kept = {str(crls_here): [p.read_bytes() for p in sorted(crls_here.glob("*")) if p.is_file()]}
+    if (group := current.channel_group.groups[channel_config.APPLICATION].groups.get(spec.msp_id)) is not None:
+        kept[f"the channel's config ({spec.msp_id})"] = list(decode_msp(group).revocation_list)
+    check_revocations_kept(definition, kept)
     with tempfile.TemporaryDirectory() as tmp:
         write_public_msp(org_crypto(Path(tmp), spec.name, spec.domain), definition.ca_cert, definition.tlsca_cert,
                          definition.node_ous, definition.crls)

@@ -4,10 +4,10 @@
 org add --definition FILE` reads it on a channel admin's host and computes the update from it, so
 that host never holds a key of the org. The file (JSON) holds:
 
-    format        recfin.org-definition/1
+    format        recfin.org-definition/2 when it carries CRLs, else recfin.org-definition/1
     org           the org's spec: name, MSP ID, domain, ports, users and their attributes, role
     msp           its verifying MSP: CA and TLS CA certificates (PEM), its NodeOUs (role -> OU) and its
-                  CRLs (PEM, from its msp/crls; none in a file written before it carried them)
+                  CRLs (PEM, from its msp/crls; only in format /2: a /1 file carries none)
     admin_cert    its admin's signing certificate: who signs as the org's admin
     anchor_peers  where the other orgs' peers reach its peer: [{host, port}]
 
@@ -17,6 +17,10 @@ OU ``admin``, by which the receivables contract knows an org's admins, and no ot
 CRL one Fabric takes as that CA's (its key identifier and signature). A certificate or CRL from
 another CA is refused.
 
+A file with CRLs is format /2 so that a recfin that reads only /1, and would drop them, refuses it;
+one without stays /1, which every recfin reads. Adding an org from a definition is refused when this
+host knows a CRL of its CA the definition is behind (check_revocations_kept).
+
 `write_public_msp` lays that public MSP into a data folder (msp/, ca/ca.pem, tlsca/tlsca.pem),
 from a definition or from the MSP the channel's config gives the org: what bundles and the
 update need of an org whose keys are elsewhere, and nothing more.
@@ -24,6 +28,7 @@ update need of an org whose keys are elsewhere, and nothing more.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +45,8 @@ from .errors import NetworkError
 from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
 from .topology import Domain, PeerOrgSpec, Topology, format_validation_error
 
-FORMAT = "recfin.org-definition/1"
+FORMAT = "recfin.org-definition/1"              # without CRLs
+FORMAT_WITH_CRLS = "recfin.org-definition/2"
 PEM_CERT = "-----BEGIN CERTIFICATE-----"
 PEM_CRL = "-----BEGIN X509 CRL-----"
 
@@ -62,9 +68,12 @@ class OrgDefinition:
     crls: tuple[bytes, ...] = ()           # PEM: the CRLs of its CA, which the channel's MSP of the org carries
 
     def document(self) -> dict:
-        return {"format": FORMAT, "org": self.org.model_dump(mode="json"),
-                "msp": {"ca_cert": self.ca_cert.decode(), "tlsca_cert": self.tlsca_cert.decode(),
-                        "node_ous": dict(self.node_ous), "crls": [data.decode() for data in self.crls]},
+        msp = {"ca_cert": self.ca_cert.decode(), "tlsca_cert": self.tlsca_cert.decode(),
+               "node_ous": dict(self.node_ous)}
+        if self.crls:
+            msp["crls"] = [data.decode() for data in self.crls]
+        return {"format": FORMAT_WITH_CRLS if self.crls else FORMAT, "org": self.org.model_dump(mode="json"),
+                "msp": msp,
                 "admin_cert": self.admin_cert.decode(),
                 "anchor_peers": [{"host": host, "port": port} for host, port in self.anchor_peers]}
 
@@ -123,17 +132,20 @@ def read(path: Path) -> OrgDefinition:
     except ValueError as exc:
         raise OrgDefinitionError(f"{path} is not an org definition ({exc}): give the file `recfin org keys` "
                                  f"wrote") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise OrgDefinitionError(f"{path} is not an org definition (format is not {FORMAT!r}): give the file "
-                                 f"`recfin org keys` wrote")
+    if not isinstance(doc, dict) or doc.get("format") not in (FORMAT, FORMAT_WITH_CRLS):
+        raise OrgDefinitionError(f"{path} is not an org definition (format is neither {FORMAT!r} nor "
+                                 f"{FORMAT_WITH_CRLS!r}): give the file `recfin org keys` wrote")
     try:
         org = PeerOrgSpec.model_validate(doc.get("org"))
     except ValidationError as exc:
         raise OrgDefinitionError(format_validation_error(f"{path} org", exc)) from None
     msp = doc.get("msp") if isinstance(doc.get("msp"), dict) else {}
+    # /2 says it carries CRLs; a /1 file has none, unless written by the recfin that put them in /1 files
+    crls = msp.get("crls") if doc["format"] == FORMAT_WITH_CRLS else msp.get("crls", [])
     definition = OrgDefinition(org, _pem(msp, "ca_cert", path), _pem(msp, "tlsca_cert", path),
                                _node_ous(msp.get("node_ous"), path), _pem(doc, "admin_cert", path),
-                               _anchor_peers(doc.get("anchor_peers"), org, path), _crls(msp.get("crls", []), path))
+                               _anchor_peers(doc.get("anchor_peers"), org, path),
+                               _crls(crls, path))
     check(definition, path)
     return definition
 
@@ -268,8 +280,9 @@ def _self_signed_ca(pem: bytes, key: str, source: object) -> x509.Certificate:
 def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_ous: dict[str, str],
                      crls: tuple[bytes, ...] = ()) -> None:
     """The org's verifying MSP and CA certificates, as the generator lays them out (never a key), with these CRLs
-    in its crls/ (the first as `recfin org user revoke` names it). Refused when the folder holds another CA for
-    the org."""
+    in its crls/ (the first as `recfin org user revoke` names it, the others after it in name order: Fabric and
+    configtxgen read crls/ in name order, so the MSP's revocation list keeps the order of crls). Refused when the
+    folder holds another CA for the org."""
     if paths.ca_cert.is_file() and paths.ca_cert.read_bytes() != ca_cert:
         raise OrgDefinitionError(f"{paths.ca_cert} is another CA than the one the channel gives this org: "
                                  f"{paths.root} holds another org of that name; move it away")
@@ -277,8 +290,10 @@ def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_o
              paths.msp_dir / "config.yaml": yaml.safe_dump(node_ous_config(node_ous), sort_keys=False).encode(),
              paths.ca_cert: ca_cert, paths.tlsca_cert: tlsca_cert}
     crl_file = crl.crl_path(paths)
-    files.update({crl_file.with_name(f"{crl_file.stem}-{place}{crl_file.suffix}") if place > 1 else crl_file: data
-                  for place, data in enumerate(crls, start=1)})
+    # "crl.pem" < "crl_0002.pem" < ... < "crl_0010.pem": '.' sorts before '_', and the places are zero-padded
+    width = max(4, len(str(len(crls))))
+    files.update({crl_file.with_name(f"{crl_file.stem}_{place:0{width}d}{crl_file.suffix}") if place > 1 else crl_file:
+                  data for place, data in enumerate(crls, start=1)})
     for path, data in files.items():
         # a peer or client loading the MSP never reads half a certificate; a CRL is staged outside crls/, of which
         # Fabric's MSP loader reads every file
@@ -289,4 +304,29 @@ def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_o
 def write_msp_of(paths: OrgCrypto, msp: OrgMsp) -> None:
     """The public MSP of an org from what the channel's config says of it (decode_msp)."""
     ca, tlsca = _only_root(msp, msp.msp_id)
-    write_public_msp(paths, ca, tlsca, msp.node_ous)
+    write_public_msp(paths, ca, tlsca, msp.node_ous, msp.revocation_list)
+
+
+def check_revocations_kept(definition: OrgDefinition, kept: dict[str, Sequence[bytes]]) -> None:
+    """Refused when a CRL of the org's CA that this host knows (kept: where -> the CRLs there) is numbered higher
+    than every CRL of the definition or lists a serial none of them does: a definition written before a later
+    revocation, or in the format without CRLs, would add the org back with users its CA revoked able to sign.
+    CRLs of another CA are passed over; with none known, the definition is taken as it is."""
+    ca = x509.load_pem_x509_certificate(definition.ca_cert)
+    carried = [found for found in (crl.of_ca(data, ca) for data in definition.crls) if found is not None]
+    highest = max((crl.number(found) for found in carried), default=0)
+    serials = crl.revoked_serials(carried)
+    has = (f"carries CRLs up to CRL number {highest}" if carried
+           else "carries no CRL (a definition in format /1 carries none)")
+    for where, crls in kept.items():
+        for found in (crl.of_ca(data, ca) for data in crls):
+            if found is None:
+                continue
+            lacking = sorted(set(crl.revoked_serials([found])) - set(serials))
+            if crl.number(found) > highest or lacking:
+                lacks = f", and lacks revoked serial(s) {', '.join(f'{s:x}' for s in lacking)}" if lacking else ""
+                raise OrgDefinitionError(
+                    f"{where} holds a CRL of {definition.org.name}'s CA ({crl.number_text(found)}) the definition "
+                    f"does not: it {has}{lacks}, so the org would be added with users its CA revoked able to sign. "
+                    f"On {definition.org.name}'s host run `recfin org keys` again (it carries the CRLs of its "
+                    f"msp/crls) and send the new definition it writes")
