@@ -1249,6 +1249,11 @@ class ReceivablesContract(Contract):
         # The bank's org from its party record: the offer's financier_msp is the offer record's, which two orgs
         # could rewrite
         bank_msp = (await s.store.require_party(o.financier)).msp_id
+        if o.financier_msp != bank_msp:
+            # copied into the claim and the loan's entry, it would leave them guarded without the bank's org
+            raise rule("invalid-state", f"offer {o.id} names {o.financier_msp} as its bank's org, but its bank "
+                       f"{o.financier} acts for {bank_msp}: the offer record was changed outside the contract, and "
+                       "it cannot be accepted; ask the bank for a new offer")
         if not await s.store.offer_made_standing(o, r.debtor, bank_msp):
             raise rule("offer-not-listed", f"offer {o.id} is OPEN but lacks its bank's recfin.offer-made entry on "
                        f"{r.debtor} under {bank_msp} alone, or its bank dropped that entry, so its bank's open "
@@ -1307,11 +1312,14 @@ class ReceivablesContract(Contract):
         _ensure_claim_names_financing(f, r)
         # the bank's exposure finds a loan only through its recfin.by-financier entry, which an acceptance endorsed
         # by two orgs running altered chaincode could leave out: no money leaves for a loan the bank's figures miss
-        if not await s.store.financier_entry_present(r):
+        if not await s.store.financier_entry_standing(r, bank.msp_id):
             raise rule("loan-not-in-exposure", f"financing {f.id} on claim {r.id} is missing from {bank.uscc}'s "
-                       f"exposure on {r.debtor} (no recfin.by-financier entry), so it is not disbursed: run "
-                       "UpgradeLedger, which writes the entry and moves the exposure's version, read the exposure "
-                       "again and disburse if the limit allows, or end the financing (CancelFinancing)")
+                       f"exposure on {r.debtor}, or could be taken out of it (no recfin.by-financier entry, one not "
+                       f"under the claim's orgs with {bank.msp_id}, or a claim naming {r.financier_msp} as its "
+                       "bank's org), so it is not disbursed: run UpgradeLedger, which writes a missing entry and "
+                       "moves the exposure's version, or ResealReceivable, which puts the entry under the claim's "
+                       "orgs, read the exposure again and disburse if the limit allows; a claim naming another org "
+                       "as its bank's was changed outside the contract: end the financing (CancelFinancing)")
         # the accepted offer's collection, copied from an offer record any two orgs could have rewritten before
         # acceptance: the advance's record goes only to the collection of the claim's holder org and this bank's
         if f.collection != (expected := colls.collection_name(r.holder_msp, bank.msp_id)):

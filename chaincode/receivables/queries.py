@@ -534,8 +534,11 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str) ->
     offers = [o for o in await store.open_offers(financier, debtor, bank_msp)
               if o.financier == financier and o.status == "OPEN" and (o.expires_on or today) >= today]
     await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in offers))
-    claims = {o.id: await store.receivable(o.receivable_id) for o in offers}
-    acceptable = sorted((o for o in offers if _acceptable_on(claims[o.id], o.financing_id, debtor, today)),
+    # a claim any two orgs deleted, or wrote as no claim parses to, before acceptance gave it the bank's org: its
+    # offer cannot be accepted while so, and counts nothing rather than failing the bank's figures
+    claims = {o.id: claim for o in offers if (claim := await store.readable_receivable(o.receivable_id)) is not None}
+    acceptable = sorted((o for o in offers if o.id in claims and _acceptable_on(claims[o.id], o.financing_id, debtor,
+                                                                                today)),
                         key=lambda o: (o.receivable_id, o.id))
     terms = await store.get_private_many(keys.TERMS, [(o.collection, o.id) for o in acceptable])
     rows = []

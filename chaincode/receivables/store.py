@@ -664,6 +664,14 @@ class Store:
         o = await self._readable_offer(offer_id)
         return o is not None and o.status == "OPEN"
 
+    async def readable_receivable(self, receivable_id: str) -> Receivable | None:
+        """The claim, or None where its key holds none or a value no claim parses to (before its key-level policy
+        names a bank, the debtor's and the holder's orgs can write or delete it)."""
+        try:
+            return await self.receivable_or_none(receivable_id)
+        except ValueError:
+            return None
+
     async def _readable_offer(self, offer_id: str) -> Offer | None:
         """The offer, or None where its key holds none or a value no offer parses to (any two orgs can write or
         delete an offer's key)."""
@@ -715,11 +723,18 @@ class Store:
                 and await self.stub.get_state_validation_parameter(entry) == _org_policy([bank_msp])
                 and not await self.stub.get_state(self.key(keys.OFFER_MADE_DROPPED, o.financier, debtor, o.id)))
 
-    async def financier_entry_present(self, r: Receivable) -> bool:
-        """Whether ``r``'s live loan has its ``recfin.by-financier`` entry, through which alone its bank's exposure
-        counts it (a point read)."""
+    async def financier_entry_standing(self, r: Receivable, bank_msp: str) -> bool:
+        """Whether ``r``'s live loan is its bank's (``bank_msp``, the bank's org, named by the claim) and has its
+        ``recfin.by-financier`` entry, through which alone the bank's exposure counts it, under the claim's orgs
+        with the bank's (``_financier_entry_orgs``): an entry under another policy, or a claim naming another org
+        as its bank's (an offer record rewritten before acceptance), leaves the loan for two orgs to delete from
+        the figures (point reads)."""
         live = live_financier(r)
-        return live is not None and bool(await self.stub.get_state(self.key(keys.BY_FINANCIER, *live, r.id)))
+        if live is None or r.financier_msp != bank_msp:
+            return False
+        entry = self.key(keys.BY_FINANCIER, *live, r.id)
+        return (bool(await self.stub.get_state(entry))
+                and await self.stub.get_state_validation_parameter(entry) == _org_policy(self._financier_entry_orgs(r)))
 
     async def open_offers(self, financier: str, debtor: str, bank_msp: str) -> list[Offer]:
         """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the

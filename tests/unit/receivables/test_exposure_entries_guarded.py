@@ -217,3 +217,44 @@ async def test_no_disbursement_for_a_loan_missing_from_its_banks_exposure():
     await net.upgrade_pages()   # writes the entry, under the claim's orgs, and moves the exposure's version
     assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["exposure"] == {"CNY": 900_00}
     await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+
+
+async def test_an_offer_naming_another_org_as_its_banks_is_not_accepted():
+    # copied into the claim and its loan's entry, the debtor's org named as the bank's would leave both without the
+    # bank's org, and the two orgs could take the disbursed loan out of the bank's figures
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    r, f, o = await _offered(net)
+    offer = net._key(keys.OFFER, o["id"])
+    net.ledger.state[offer] = json.dumps({**json.loads(net.ledger.state[offer]), "financier_msp": CORE}).encode()
+    message = await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="invalid-state")
+    assert f"offer {o['id']} names {CORE} as its bank's org, but its bank" in message
+    assert (await net.ok(tier1, "GetReceivable", r["id"], evaluate=True))["status"] == "CONFIRMED"
+
+
+async def test_no_disbursement_for_a_loan_whose_entry_two_orgs_could_delete():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.financed(tier1, r["id"], disburse=False)
+    loan = net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])
+    held = net.ledger.validation_parameters[loan]
+    # the entry put under the debtor's and the holder's orgs alone, as a new key written by them would be
+    kep = KeyEndorsementPolicy()
+    kep.add_orgs("MEMBER", CORE, SUPPLIER)
+    net.ledger.validation_parameters[loan] = kep.policy()
+    await net.refused(bank, "RecordDisbursement", f["id"], rule="loan-not-in-exposure", transient=transient_terms())
+    net.ledger.validation_parameters[loan] = held
+    await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+
+
+async def test_a_claim_two_orgs_deleted_before_acceptance_counts_nothing_and_breaks_no_figures():
+    net = await standard_net()
+    core, bank = net.actors["core"], net.actors["bank"]
+    r, f, o = await _offered(net)
+    _, _, kept = await _offered(net, due_in=40)
+    claim = net._key(keys.RECEIVABLE, r["id"])
+    assert _policy_orgs(net, claim) == sorted([CORE, SUPPLIER])   # before acceptance: its two orgs alone
+    del net.ledger.state[claim]
+    seen = await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True)
+    assert [row["offer_id"] for row in seen["offers"]] == [kept["id"]] and seen["offered"] == {"CNY": 900_00}
