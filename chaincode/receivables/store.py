@@ -718,6 +718,10 @@ class Store:
         """Whether ``o`` has its bank's ``keys.OFFER_MADE`` entry on ``debtor``, under ``bank_msp`` (the bank's org,
         from its party record) alone, and its bank never dropped that entry (``keys.OFFER_MADE_DROPPED``): an offer
         its bank's ``offered`` has counted throughout, whatever its record said meanwhile (point reads)."""
+        # the entry and the mark in one round trip: an acceptance reads both (the mark only where the entry stands,
+        # but a refusal commits nothing, so the extra read costs no conflict)
+        await self.prefetch((keys.OFFER_MADE, o.financier, debtor, o.id), (keys.OFFER_MADE_DROPPED, o.financier,
+                                                                           debtor, o.id))
         entry = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
         return (bool(await self.stub.get_state(entry))
                 and await self.stub.get_state_validation_parameter(entry) == _org_policy([bank_msp])
