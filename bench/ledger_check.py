@@ -11,8 +11,8 @@ a reader see it (as the regulator, each query targeted at that peer's org): each
 through the query that answers it (``GetReceivable``, ``GetParty``, ``GetRequest``...),
 each index through the listing that pages it (``ListReceivablesByHolder``...), compared
 as JSON with the replayed value. A bank's exposure indexes (``recfin.by-financier``,
-``recfin.open-offer``) are read back through ``GetFinancierExposure`` on the peers that
-hold the bank's private data, which the query also reads (``EXPOSURE_INDEXES``), and so
+``recfin.open-offer``, ``recfin.offer-made``) are read back through ``GetFinancierExposure`` on the peers
+that hold the bank's private data, which the query also reads (``EXPOSURE_INDEXES``), and so
 is the version of a bank's exposure on a debtor (``recfin.exposure-version``), the query's ``version``. What no
 query answers is counted, not compared (``NOT_READABLE`` and ``EXPOSURE_INDEXES`` say why).
 Each bank's portfolio is read too: the claims ``ListReceivablesByFinancier`` lists against those
@@ -49,13 +49,14 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 from google.protobuf.message import DecodeError
 
 from chaincode.receivables.model import RETIRED_FINANCING_FIELDS, demand_before_the_list, without_retired_fields
+from chaincode.receivables.store import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
 from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
-from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key, split_key
+from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
 from network import profiles
 from network.topology import Topology
 
@@ -312,15 +313,22 @@ NOT_READABLE = {
                                    "attesters have their attestation-last keys); no query answers it",
     "recfin.goods-receipt": "only RegisterReceivable reads it (to refuse a second live claim on one goods "
                             "receipt); no query answers it",
+    "recfin.offer-made-dropped": "only AcceptFinancingOffer, MakeFinancingOffer and UpgradeLedger read it (the "
+                                 "bank dropped the offer's offer-made entry: the offer is never accepted, nor its "
+                                 "entry written again); no query answers it",
 }
 BY_FINANCIER_TYPE = "recfin.by-financier"   # bank, debtor, receivable id: the bank's live financings
 OPEN_OFFER_TYPE = "recfin.open-offer"       # bank, debtor, offer id: the bank's offers still OPEN
+# bank, debtor, offer id, under the bank's org alone: each offer the bank made, until its withdrawal or, the offer no
+# longer OPEN, the bank's next offer on the debtor
+OFFER_MADE_TYPE = "recfin.offer-made"
 EXPOSURE_VERSION_TYPE = "recfin.exposure-version"   # bank, debtor: the version of the bank's figures there
 # Read back per bank and debtor through GetFinancierExposure(debtor, bank), whose ``financings`` list the
-# receivable of every by-financier entry and whose ``offers`` list the offer of every open-offer entry a holder
-# could accept on the day. The query also reads private data (each financing's terms or disbursement, each
-# offer's terms), which only the peers of the bank's org and the regulator's hold: on the other peers, and for
-# the entries the query leaves out, the entries are counted, not compared, for these reasons.
+# receivable of every by-financier entry and whose ``offers`` list the offer of every open-offer entry, and of
+# every offer-made entry under the bank's org alone, a holder could accept on the day. The query also reads
+# private data (each financing's terms or disbursement, each offer's terms), which only the peers of the bank's
+# org and the regulator's hold: on the other peers, and for the entries the query leaves out, the entries are
+# counted, not compared, for these reasons.
 EXPOSURE_INDEXES = {
     BY_FINANCIER_TYPE: "GetFinancierExposure, which lists them, also reads each financing's private data: on a "
                        "peer of an org other than the bank's and the regulator's it cannot answer",
@@ -328,6 +336,11 @@ EXPOSURE_INDEXES = {
                      "an org other than the bank's and the regulator's it cannot answer; and it leaves out the "
                      "offers no holder could accept on the day (expired, or on a claim no longer CONFIRMED under "
                      "that request, or due)",
+    OFFER_MADE_TYPE: "GetFinancierExposure, which lists them with the open-offer entries, also reads each offer's "
+                     "private terms: on a peer of an org other than the bank's and the regulator's it cannot answer; "
+                     "it leaves out the offers no holder could accept on the day (no longer OPEN, expired, or on a "
+                     "claim no longer CONFIRMED under that request, or due), and lists none by an entry under another "
+                     "policy than the bank's org alone",
     EXPOSURE_VERSION_TYPE: "GetFinancierExposure, whose version it is, also reads the bank's private data: on a peer of an "
                       "org other than the bank's and the regulator's it cannot answer",
 }
@@ -593,7 +606,7 @@ def compare_with_live(rebuilt: Replay, live: LivePeer) -> tuple[list[str], dict[
             mismatches.append(f"{name}: the peer could not list it ({error.message})")
             continue
         mismatches += _one_side_only(name, {"/".join(m) for m in members}, {"/".join(m) for m in listed})
-    exposure_mismatches, exposure_not_read = compare_exposures(state, exposure_entries, live)
+    exposure_mismatches, exposure_not_read = compare_exposures(state, exposure_entries, live, rebuilt.policies)
     mismatches += exposure_mismatches
     not_read.update(exposure_not_read)
     mismatches += compare_financed_lists(state, live)
@@ -646,13 +659,19 @@ def compare_financed_lists(state: dict[str, bytes], live: LivePeer) -> list[str]
 
 
 def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], dict[str, set[str]]],
-                      live: LivePeer) -> tuple[list[str], Counter]:
-    """The ``recfin.by-financier`` and ``recfin.open-offer`` entries (``entries``: per bank and debtor, the
-    members of each kind) against GetFinancierExposure(debtor, bank), asked for every bank and debtor the entries
-    or the replayed offers name, so an entry the world state has and the replay lacks is found too.
+                      live: LivePeer, policies: dict[str, bytes]) -> tuple[list[str], Counter]:
+    """The ``recfin.by-financier``, ``recfin.open-offer`` and ``recfin.offer-made`` entries (``entries``: per bank
+    and debtor, the members of each kind) against GetFinancierExposure(debtor, bank), asked for every bank and
+    debtor the entries or the replayed offers name, so an entry the world state has and the replay lacks is found
+    too.
 
-    Where the peer's org holds none of the bank's private data, the entries are counted, not compared. An
-    open-offer entry is compared only when the replayed records say a holder could accept its offer on the day
+    Where the peer's org holds none of the bank's private data, the entries are counted, not compared. The query
+    lists an offer by either of its entries: its open-offer entry, or its offer-made entry where that is under the
+    bank's org alone (``policies``: each key's replayed key-level policy); an offer-made entry under another
+    policy lists nothing, and is counted. So an entry the world state lacks is found only where the offer's other
+    entry does not list it: each replayed entry the query should list its offer by, and did not, is named under
+    its kind, and an offer listed that neither kind's replayed entries list under both. An offer's entry is
+    compared only when the replayed records say a holder could accept its offer on the day
     the query holds offers to (its own date, less the peers' time window: ``LivePeer.offers_day``), as the query
     decides; a query sent as that day turns may hold them to either day, so an offer
     acceptable on the first and not on the second may be listed or not. An offer's expiry is private, so the
@@ -668,12 +687,20 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
                              and isinstance(claims[o["receivable_id"]].get("debtor"), str)}
     for bank, debtor in sorted(groups):
         financed = entries.get((bank, debtor), {}).get(BY_FINANCIER_TYPE, set())
-        offered = entries.get((bank, debtor), {}).get(OPEN_OFFER_TYPE, set())
+        offered_open = entries.get((bank, debtor), {}).get(OPEN_OFFER_TYPE, set())
+        made = entries.get((bank, debtor), {}).get(OFFER_MADE_TYPE, set())
         counted = entries.get((bank, debtor), {}).get(EXPOSURE_VERSION_TYPE, set())
-        if live.msp_id not in regulators | {parties.get(bank, {}).get("msp_id")}:
-            not_read.update({BY_FINANCIER_TYPE: len(financed), OPEN_OFFER_TYPE: len(offered),
-                             EXPOSURE_VERSION_TYPE: len(counted)})
+        bank_msp = parties.get(bank, {}).get("msp_id")
+        if live.msp_id not in regulators | {bank_msp}:
+            not_read.update({BY_FINANCIER_TYPE: len(financed), OPEN_OFFER_TYPE: len(offered_open),
+                             OFFER_MADE_TYPE: len(made), EXPOSURE_VERSION_TYPE: len(counted)})
             continue
+        # the entries the query lists offers by, per kind: an offer-made entry only under the bank's org alone
+        bank_only = org_policy([bank_msp]) if isinstance(bank_msp, str) else None
+        listing = {OPEN_OFFER_TYPE: offered_open,
+                   OFFER_MADE_TYPE: {o for o in made if bank_only is not None
+                                     and policies.get(composite_key(OFFER_MADE_TYPE, bank, debtor, o)) == bank_only}}
+        offered = offered_open | listing[OFFER_MADE_TYPE]
         first_day = live.offers_day().isoformat()
         try:
             answer = live.ask_for_private_data("GetFinancierExposure", debtor, bank)
@@ -707,9 +734,12 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
             except GatewayError:
                 pass
         must_list, may_list = acceptable_on(last_day, expiries, False), acceptable_on(first_day, expiries, True)
-        not_read[OPEN_OFFER_TYPE] += len(offered - must_list)
-        name = f"open-offer {bank}/{debtor}"
-        mismatches += _one_side_only(name, must_list, (listed & must_list) | (listed - offered))
+        not_read.update({OPEN_OFFER_TYPE: len(offered_open - must_list), OFFER_MADE_TYPE: len(made - must_list)})
+        for kind, members in listing.items():
+            mismatches += _one_side_only(f"{kind.removeprefix('recfin.')} {bank}/{debtor}", members & must_list,
+                                         listed & members & must_list)
+        name = f"open-offer or offer-made {bank}/{debtor}"
+        mismatches += _one_side_only(name, set(), listed - offered)
         if unacceptable := listed & (offered - may_list):
             mismatches.append(f"{name}: listed by the contract, though by the replayed records no holder could "
                               f"accept it on {first_day}: {', '.join(sorted(unacceptable))}")

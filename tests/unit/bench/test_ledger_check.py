@@ -365,10 +365,31 @@ def _first_key(state: dict, object_type: str) -> str:
     return next(key for key in sorted(state) if split_key(key)[0] == object_type)
 
 
-# the kinds no query answers, as the story writes them: two requests have one bank's offer each, and its one
+# the kinds no query answers, as the story writes them: two requests have one bank's offer each (the bank's second
+# offer on the debtor dropped the offer-made entry of its first, accepted by then, leaving its mark), and its one
 # attestation keeps its attester's newest and marks the invoice as holding them
-UNREAD_IN_THE_STORY = {"recfin.offer-by-bank": 2, "recfin.attestation-last": 1, "recfin.attestations-indexed": 1,
-                       "recfin.goods-receipt": 1}
+UNREAD_IN_THE_STORY = {"recfin.offer-by-bank": 2, "recfin.offer-made-dropped": 1, "recfin.attestation-last": 1,
+                       "recfin.attestations-indexed": 1, "recfin.goods-receipt": 1}
+
+
+def _offer_entries(state: dict) -> tuple[str, str]:
+    """The story's open offer's recfin.open-offer and recfin.offer-made keys: GetFinancierExposure lists it by
+    either."""
+    from bench.ledger_check import split_key
+    from client.receivables.ledger_keys import composite_key
+
+    _, attributes = split_key(_first_key(state, "recfin.open-offer"))
+    return composite_key("recfin.open-offer", *attributes), composite_key("recfin.offer-made", *attributes)
+
+
+@contextmanager
+def _world_without(state: dict, *keys: str):
+    """``state`` (a world state) without ``keys`` for the while."""
+    kept = {key: state.pop(key) for key in keys}
+    try:
+        yield
+    finally:
+        state.update(kept)
 
 
 def test_every_key_the_contract_wrote_reads_back_as_the_blocks_replay_it(story):
@@ -385,11 +406,13 @@ def test_every_key_the_contract_wrote_reads_back_as_the_blocks_replay_it(story):
 @pytest.mark.parametrize("msp_id, asked", [("BankMSP", True), ("RegulatorMSP", True), ("SupplierMSP", False),
                                            ("CoreEnterpriseMSP", False)])
 def test_the_exposure_indexes_are_read_back_where_the_banks_private_data_is(story, msp_id, asked):
-    # one financing is live and one offer still open: on a peer of the bank's org or the regulator's,
-    # GetFinancierExposure lists both; another org's peer holds none of their private data and is not asked
+    # one financing is live and one offer still open (listed by its open-offer and its offer-made entry): on a peer
+    # of the bank's org or the regulator's, GetFinancierExposure lists both; another org's peer holds none of their
+    # private data and is not asked
     ledger = _checked_against(story, dict(story.ledger.state), msp_id)
     assert ledger.state_mismatches == []
-    not_asked = {} if asked else {"recfin.by-financier": 1, "recfin.open-offer": 1, "recfin.exposure-version": 1}
+    not_asked = {} if asked else {"recfin.by-financier": 1, "recfin.open-offer": 1, "recfin.offer-made": 1,
+                                  "recfin.exposure-version": 1}
     assert ledger.not_read_back == {**UNREAD_IN_THE_STORY, **not_asked}
 
 
@@ -409,7 +432,7 @@ def test_an_exposure_version_the_replay_disagrees_with_is_named_and_a_missing_on
         f"exposure-version {bank}/{debtor}: 0 in the replayed blocks, {version} as GetFinancierExposure answers it"]
 
 
-@pytest.mark.parametrize("object_type", ["recfin.by-financier", "recfin.open-offer"])
+@pytest.mark.parametrize("object_type", ["recfin.by-financier", "recfin.open-offer", "recfin.offer-made"])
 def test_an_exposure_entry_on_one_side_only_is_named(story, object_type):
     from bench.ledger_check import split_key
 
@@ -417,19 +440,54 @@ def test_an_exposure_entry_on_one_side_only_is_named(story, object_type):
     key = _first_key(world, object_type)
     _, (bank, debtor, member) = split_key(key)
     name = f"{object_type.removeprefix('recfin.')} {bank}/{debtor}"
-    replayed = dict(world)
-    del replayed[key]                       # the world state has an entry the blocks do not
-    assert _checked_against(story, replayed).state_mismatches == [
-        f"{name}: listed by the contract, not in the replayed blocks: {member}"]
-    value = world.pop(key)                  # the blocks have an entry the world state does not
+    # the query lists an offer by either of its entries: the offer's other one is gone from both sides, so this
+    # one alone lists it; an offer listed that no replayed entry lists is named under both kinds
+    other = [] if object_type == "recfin.by-financier" else [k for k in _offer_entries(world) if k != key]
+    listed_only = f"{'open-offer or offer-made' if other else object_type.removeprefix('recfin.')} {bank}/{debtor}"
+    with _world_without(world, *other):
+        replayed = dict(world)
+        del replayed[key]                       # the world state has an entry the blocks do not
+        assert _checked_against(story, replayed).state_mismatches == [
+            f"{listed_only}: listed by the contract, not in the replayed blocks: {member}"]
+        replayed = dict(world)                  # the blocks have an entry the world state does not
+        with _world_without(world, key):
+            mismatches = _checked_against(story, replayed).state_mismatches
     # the bank's list of the claims it finances pages the by-financier entries: the claim is missing from it too
     unlisted = [f"financed by {bank}: financed live by the replayed claims, not listed by the contract: {member}"]
+    assert mismatches == [f"{name}: in the replayed blocks, not listed by the contract: {member}",
+                          *(unlisted if object_type == "recfin.by-financier" else [])]
+
+
+def test_an_open_offer_is_listed_by_either_of_its_entries(story):
+    from bench.ledger_check import split_key
+    from chaincode.receivables.store import org_policy
+
+    open_offer, offer_made = _offer_entries(story.ledger.state)
+    _, (bank, debtor, offer_id) = split_key(open_offer)
+    replayed = dict(story.ledger.state)
+    # either entry missing from the world state: the other still lists the offer, so the query cannot tell (the
+    # peers' comparison with each other names the key)
+    for key in (open_offer, offer_made):
+        with _world_without(story.ledger.state, key):
+            assert _checked_against(story, replayed).state_mismatches == []
+    # both missing: each entry is named
+    with _world_without(story.ledger.state, open_offer, offer_made):
+        assert _checked_against(story, replayed).state_mismatches == [
+            f"{kind} {bank}/{debtor}: in the replayed blocks, not listed by the contract: {offer_id}"
+            for kind in ("open-offer", "offer-made")]
+    # an offer-made entry under another policy than the bank's org alone (two other orgs can write one) lists
+    # nothing: with no open-offer entry on either side, the query leaves the offer out, which is no difference,
+    # and the entry is counted
+    held = story.ledger.validation_parameters
+    forged, bank_only = org_policy(["SupplierMSP", "CoreEnterpriseMSP"]), held[offer_made]
+    held[offer_made] = forged
     try:
-        assert _checked_against(story, dict(story.ledger.state, **{key: value})).state_mismatches == [
-            f"{name}: in the replayed blocks, not listed by the contract: {member}",
-            *(unlisted if object_type == "recfin.by-financier" else [])]
+        with _world_without(story.ledger.state, open_offer):
+            ledger = _checked_against(story, dict(story.ledger.state))
     finally:
-        world[key] = value
+        held[offer_made] = bank_only
+    assert ledger.state_mismatches == []
+    assert ledger.not_read_back == {**UNREAD_IN_THE_STORY, "recfin.offer-made": 1}
 
 
 def _portfolio():
@@ -528,18 +586,15 @@ def test_an_open_offer_no_holder_could_accept_that_day_is_counted_not_compared(s
 
     from bench.ledger_check import split_key
 
-    # after the claims' due date the open offer is left out by GetFinancierExposure, so it is not compared: an
-    # entry missing from the world state then goes unseen, and is counted as not read back
+    # after the claims' due date the open offer is left out by GetFinancierExposure, so it is not compared: its
+    # entries missing from the world state then go unseen, and are counted as not read back
     after_due = story.now + timedelta(days=120)
-    key = _first_key(story.ledger.state, "recfin.open-offer")
+    key, offer_made = _offer_entries(story.ledger.state)
     replayed = dict(story.ledger.state)
-    value = story.ledger.state.pop(key)
-    try:
+    with _world_without(story.ledger.state, key, offer_made):
         ledger = _checked_against(story, replayed, clock=lambda: after_due)
-    finally:
-        story.ledger.state[key] = value
     assert ledger.state_mismatches == []
-    assert ledger.not_read_back == {**UNREAD_IN_THE_STORY, "recfin.open-offer": 1}
+    assert ledger.not_read_back == {**UNREAD_IN_THE_STORY, "recfin.open-offer": 1, "recfin.offer-made": 1}
     # the expiry is private, so the replay cannot hold the contract to it; an offer an earlier contract wrote
     # with its expiry in clear, past by the replayed records, and that the contract lists, is named
     offer_id = split_key(key)[1][2]
@@ -575,18 +630,15 @@ def test_an_open_offer_left_out_is_held_to_the_expiry_of_its_private_terms(story
     # the blocks carry no expiry: for an offer the contract leaves out, the replay reads its terms' expiry
     replayed = dict(story.ledger.state)
     with _open_offer_expiring(story, "2026-03-01") as (key, offer_id):
-        # expired the day before: left out, and not named, though its entry is in the blocks
+        # expired the day before: left out, and not named, though its entries are in the blocks
         ledger = _checked_against(story, replayed)
         assert ledger.state_mismatches == []
-        assert ledger.not_read_back["recfin.open-offer"] == 1
-    # the same terms not expired: the entry missing from the world state is named
-    value = story.ledger.state.pop(key)
-    try:
+        assert ledger.not_read_back["recfin.open-offer"] == ledger.not_read_back["recfin.offer-made"] == 1
+    # the same terms not expired: its entries missing from the world state are named (either would list it)
+    with _world_without(story.ledger.state, *_offer_entries(story.ledger.state)):
         assert _checked_against(story, replayed).state_mismatches == [
-            f"open-offer {split_key(key)[1][0]}/{split_key(key)[1][1]}: in the replayed blocks, not listed by the "
-            f"contract: {offer_id}"]
-    finally:
-        story.ledger.state[key] = value
+            f"{kind} {split_key(key)[1][0]}/{split_key(key)[1][1]}: in the replayed blocks, not listed by the "
+            f"contract: {offer_id}" for kind in ("open-offer", "offer-made")]
 
 
 def test_an_open_offer_is_acceptable_on_the_day_its_terms_expire(story):
@@ -615,7 +667,7 @@ def test_an_open_offer_whose_claim_falls_due_while_the_query_is_sent_is_not_held
     ledger = check_peer("peer0.regulator", ChainPeer(blocks, None), reader, "receivables", "receivables",
                         "RegulatorMSP", [], [], today=lambda: next(days))
     assert ledger.state_mismatches == []
-    assert ledger.not_read_back == {**UNREAD_IN_THE_STORY, "recfin.open-offer": 1}
+    assert ledger.not_read_back == {**UNREAD_IN_THE_STORY, "recfin.open-offer": 1, "recfin.offer-made": 1}
 
 def test_each_kind_the_contract_writes_is_read_back_or_said_to_be_unreadable():
     # keys.py is the contract's layout; every public kind in it must be compared with the world state (where the
