@@ -148,7 +148,7 @@ class Store:
         of them can write it with a policy of their own in the same transaction. Fabric then invalidates any
         write or delete of the key that policy's orgs did not endorse, so the party's org cannot touch it."""
         held = await self.stub.get_state_validation_parameter(self.key(keys.CLIENT, msp_id, client_id))
-        if held is None or held == _org_policy([msp_id]):
+        if held is None or held == org_policy([msp_id]):
             return None
         try:
             return KeyEndorsementPolicy(held).list_orgs()
@@ -266,7 +266,7 @@ class Store:
         # by the orgs the key names already, as the freeze's is.
         if (before is None or confirmed or self._claim_orgs(before) != orgs
                 or ((len(policy.parties_orgs(before)) < 2 or r.frozen is not None)
-                    and await self.stub.get_state_validation_parameter(key) != _org_policy(orgs))):
+                    and await self.stub.get_state_validation_parameter(key) != org_policy(orgs))):
             await self._set_policy(key, orgs)
         if financier_entry_written and (live := live_financier(r)) is not None:
             await self._set_policy(self.key(keys.BY_FINANCIER, *live, r.id), self._financier_entry_orgs(r))
@@ -344,7 +344,7 @@ class Store:
         entry = self.key(keys.BY_FINANCIER, *live, r.id) if live is not None else None
         if entry is not None and await self.stub.get_state(entry):
             entry_orgs = self._financier_entry_orgs(r)
-            if await self.stub.get_state_validation_parameter(entry) != _org_policy(entry_orgs):
+            if await self.stub.get_state_validation_parameter(entry) != org_policy(entry_orgs):
                 await self._set_policy(entry, entry_orgs)
         return sorted(key_orgs), due
 
@@ -397,7 +397,7 @@ class Store:
         return [await self.receivable(i) for i in ids]
 
     async def _set_policy(self, key: str, orgs: list[str]) -> None:
-        await self.stub.set_state_validation_parameter(key, _org_policy(orgs))
+        await self.stub.set_state_validation_parameter(key, org_policy(orgs))
 
     async def _seal_unguarded(self, key: str, orgs: list[str], held: bytes | None) -> bool:
         """Give ``key`` the key-level policy of ``orgs`` where ``held`` (the policy it carries, as this transaction
@@ -475,7 +475,7 @@ class Store:
             return 0
         rewritten = 0
         for key in await self._registry_entries_naming(r, fingerprints):
-            if await self.stub.get_state_validation_parameter(key) != _org_policy(due):
+            if await self.stub.get_state_validation_parameter(key) != org_policy(due):
                 await self._set_policy(key, due)
                 rewritten += 1
         return rewritten
@@ -653,7 +653,7 @@ class Store:
         for i in named:
             key = self.key(keys.OFFER_MADE, bank, debtor, i)
             if (await self.stub.get_state(key)
-                    and await self.stub.get_state_validation_parameter(key) == _org_policy([bank_msp])):
+                    and await self.stub.get_state_validation_parameter(key) == org_policy([bank_msp])):
                 await self.stub.del_state(key)
                 dropped = self.key(keys.OFFER_MADE_DROPPED, bank, debtor, i)
                 if not await self.stub.get_state(dropped):
@@ -724,7 +724,7 @@ class Store:
                                                                            debtor, o.id))
         entry = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
         return (bool(await self.stub.get_state(entry))
-                and await self.stub.get_state_validation_parameter(entry) == _org_policy([bank_msp])
+                and await self.stub.get_state_validation_parameter(entry) == org_policy([bank_msp])
                 and not await self.stub.get_state(self.key(keys.OFFER_MADE_DROPPED, o.financier, debtor, o.id)))
 
     async def financier_entry_standing(self, r: Receivable, bank_msp: str) -> bool:
@@ -738,7 +738,7 @@ class Store:
             return False
         entry = self.key(keys.BY_FINANCIER, *live, r.id)
         return (bool(await self.stub.get_state(entry))
-                and await self.stub.get_state_validation_parameter(entry) == _org_policy(self._financier_entry_orgs(r)))
+                and await self.stub.get_state_validation_parameter(entry) == org_policy(self._financier_entry_orgs(r)))
 
     async def open_offers(self, financier: str, debtor: str, bank_msp: str) -> list[Offer]:
         """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the
@@ -750,7 +750,7 @@ class Store:
         rewrite it) counts nothing: neither makes the bank's figures fail."""
         ids = {self.stub.split_composite_key(kv.key)[1][2] async for kv in
                self.every_row(keys.OPEN_OFFER, financier, debtor)}
-        bank_only = _org_policy([bank_msp])
+        bank_only = org_policy([bank_msp])
         async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
             if await self.stub.get_state_validation_parameter(kv.key) == bank_only:
                 ids.add(self.stub.split_composite_key(kv.key)[1][2])
@@ -931,7 +931,7 @@ class Store:
         return found
 
 
-def _org_policy(orgs: list[str]) -> bytes:
+def org_policy(orgs: list[str]) -> bytes:
     """The key-level policy every key this contract guards carries: each of ``orgs`` endorses, as a member
     (deterministic bytes, so a stored policy is compared by value)."""
     kep = KeyEndorsementPolicy()
