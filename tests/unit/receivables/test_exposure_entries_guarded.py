@@ -202,12 +202,18 @@ async def test_entries_naming_no_offer_count_nothing_and_break_no_figures():
     assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["offered"] == {"CNY": 1800_00}
 
 
-async def test_no_disbursement_for_a_loan_missing_from_its_banks_exposure():
-    net = await standard_net()
+async def _accepted(net):
+    """A claim whose bank's offer is accepted, not yet disbursed: its financing and its loan's entry key."""
     core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
     f = await net.financed(tier1, r["id"], disburse=False)
-    loan = net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])
+    return f, net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])
+
+
+async def test_no_disbursement_for_a_loan_missing_from_its_banks_exposure():
+    net = await standard_net()
+    core, bank = net.actors["core"], net.actors["bank"]
+    f, loan = await _accepted(net)
     # as an acceptance endorsed by two orgs running altered chaincode leaves it: without the loan's entry
     del net.ledger.state[loan], net.ledger.validation_parameters[loan]
     assert (await net.ok(bank, "GetFinancierExposure", core.uscc, evaluate=True))["exposure"] == {}
@@ -234,10 +240,8 @@ async def test_an_offer_naming_another_org_as_its_banks_is_not_accepted():
 
 async def test_no_disbursement_for_a_loan_whose_entry_two_orgs_could_delete():
     net = await standard_net()
-    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
-    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
-    f = await net.financed(tier1, r["id"], disburse=False)
-    loan = net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])
+    bank = net.actors["bank"]
+    f, loan = await _accepted(net)
     held = net.ledger.validation_parameters[loan]
     # the entry put under the debtor's and the holder's orgs alone, as a new key written by them would be
     kep = KeyEndorsementPolicy()
