@@ -385,7 +385,9 @@ WRITER = ("import time\nprint('x' * 2000, flush=True)\ni = 0\n"
 
 
 def ticks(text):
-    return [int(line.split()[1]) for line in text.splitlines() if line.startswith("tick ")]
+    """The numbers of the tick lines written whole: a copy of a log being written may end mid-line ("tick ", or
+    "tick 12" of "tick 123"), so the piece after the last newline is left out."""
+    return [int(line.split()[1]) for line in text.split("\n")[:-1] if line.startswith("tick ")]
 
 
 def assert_copied_aside_and_emptied(sup, sp):
