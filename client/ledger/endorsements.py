@@ -60,22 +60,40 @@ class KeyWrite:
 
 
 @dataclass(frozen=True)
+class KeyRead:
+    """One read of a read-write set: the namespace, the key and the version read, (block number, transaction
+    number) of the key's last write, None where the key did not exist when the transaction ran."""
+
+    namespace: str
+    key: str
+    version: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
 class EndorsedAction:
     """One chaincode action of a transaction: the chaincode that ran, the namespaces its read-write set lists
-    (in order, one listed twice appears twice), every write in order, and its endorsements."""
+    (in order, one listed twice appears twice), every write in order, and its endorsements; every read, and the
+    (namespace, key) of every metadata write (a key-level policy)."""
 
     chaincode: str
     namespaces: tuple[str, ...]
     writes: tuple[KeyWrite, ...]
     endorsements: tuple[Endorsement, ...]
+    reads: tuple[KeyRead, ...] = ()
+    metadata_writes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class CommittedTransaction:
+    """A committed transaction; ``creator_msp``: the MSP ID its creator, the client that submitted and signed it,
+    names in its signature header (a peer commits it VALID only when that signature verifies as that MSP's
+    member's), None where the header does not decode."""
+
     tx_id: str
     validation_code: int
     timestamp: datetime
     actions: tuple[EndorsedAction, ...]
+    creator_msp: str | None = None
 
     def writes_of(self, namespace: str, key: str) -> list[tuple[EndorsedAction, KeyWrite]]:
         """Every write of ``key`` in ``namespace``, in the order a peer applies them (the last one is what the
@@ -158,14 +176,21 @@ def _endorsement(endorsement: proposal_response_pb2.Endorsement, response_payloa
     return Endorsement(endorser.mspid, certificate, problem)
 
 
-def _writes(chaincode_action: proposal_pb2.ChaincodeAction) -> tuple[tuple[str, ...], tuple[KeyWrite, ...]]:
-    """The namespaces the read-write set lists, and every write in order (None for a delete's value)."""
+def _read_write_set(chaincode_action: proposal_pb2.ChaincodeAction) -> dict:
+    """The namespaces the read-write set lists, every write in order (None for a delete's value), every read and
+    every metadata write: :class:`EndorsedAction`'s fields of the same names."""
     results = decoded(rwset_pb2.TxReadWriteSet, chaincode_action.results, "the read-write set")
     writes: list[KeyWrite] = []
+    reads: list[KeyRead] = []
+    metadata_writes: list[tuple[str, str]] = []
     for ns in results.ns_rwset:
         kv = decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"the read-write set of namespace {ns.namespace}")
         writes.extend(KeyWrite(ns.namespace, w.key, None if w.is_delete else w.value) for w in kv.writes)
-    return tuple(ns.namespace for ns in results.ns_rwset), tuple(writes)
+        reads.extend(KeyRead(ns.namespace, r.key, (r.version.block_num, r.version.tx_num)
+                             if r.HasField("version") else None) for r in kv.reads)
+        metadata_writes.extend((ns.namespace, w.key) for w in kv.metadata_writes)
+    return {"namespaces": tuple(ns.namespace for ns in results.ns_rwset), "writes": tuple(writes),
+            "reads": tuple(reads), "metadata_writes": tuple(metadata_writes)}
 
 
 def _action(action: transaction_pb2.TransactionAction, msps: Mapping[str, ChannelMsp] | None) -> EndorsedAction:
@@ -173,9 +198,20 @@ def _action(action: transaction_pb2.TransactionAction, msps: Mapping[str, Channe
     response = decoded(proposal_response_pb2.ProposalResponsePayload, endorsed.proposal_response_payload,
                         "the proposal response payload")
     chaincode_action = decoded(proposal_pb2.ChaincodeAction, response.extension, "the chaincode action")
-    return EndorsedAction(chaincode_action.chaincode_id.name, *_writes(chaincode_action),
-                          tuple(_endorsement(e, endorsed.proposal_response_payload, msps)
-                                for e in endorsed.endorsements))
+    return EndorsedAction(chaincode_action.chaincode_id.name,
+                          endorsements=tuple(_endorsement(e, endorsed.proposal_response_payload, msps)
+                                             for e in endorsed.endorsements),
+                          **_read_write_set(chaincode_action))
+
+
+def _creator_msp(header: common_pb2.Header) -> str | None:
+    """The MSP ID the creator names in the signature header (a ``SerializedIdentity``), None where the header does
+    not decode (no VALID transaction's)."""
+    try:
+        signature_header = decoded(common_pb2.SignatureHeader, header.signature_header, "the signature header")
+        return decoded(identities_pb2.SerializedIdentity, signature_header.creator, "the creator").mspid
+    except LedgerReadError:
+        return None
 
 
 def committed_transaction(processed: transaction_pb2.ProcessedTransaction,
@@ -201,4 +237,4 @@ def committed_transaction(processed: transaction_pb2.ProcessedTransaction,
                               f"({header.timestamp.seconds} seconds)") from None
     transaction = decoded(transaction_pb2.Transaction, payload.data, "the transaction")
     return CommittedTransaction(header.tx_id, processed.validationCode, when,
-                                tuple(_action(a, msps) for a in transaction.actions))
+                                tuple(_action(a, msps) for a in transaction.actions), _creator_msp(payload.header))

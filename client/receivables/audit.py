@@ -79,10 +79,7 @@ from typing import Any, Literal
 
 import grpc
 from fabric_protos.common import common_pb2
-from fabric_protos.ledger.rwset import rwset_pb2
-from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
-from fabric_protos.msp import identities_pb2
-from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
+from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chaincode.receivables.keys import new_id
@@ -261,7 +258,7 @@ class _ReadSet:
     """What a transaction's read-write sets record besides its writes: each key it read, by (namespace, key), with
     the version it read (None: the key did not exist when the transaction ran), and the keys whose metadata (a
     key-level policy) it wrote; with the MSP ID its creator, the client that submitted and signed it, names in its
-    signature header (``_creator_msp``)."""
+    signature header (``CommittedTransaction.creator_msp``)."""
 
     versions: dict[tuple[str, str], list[Version | None]]
     metadata_written: frozenset[tuple[str, str]]
@@ -814,39 +811,19 @@ def _read_transaction(processed: transaction_pb2.ProcessedTransaction,
                       msps: dict[str, channel_msp.ChannelMsp]) -> tuple[CommittedTransaction, _ReadSet]:
     """A committed transaction read down to its endorsements (each verified in the hash family of the MSP it
     names, among ``msps``) and writes, and what it read."""
-    return committed_transaction(processed, msps), _read_set(processed)
+    committed = committed_transaction(processed, msps)
+    return committed, _read_set(committed)
 
 
-def _read_set(processed: transaction_pb2.ProcessedTransaction) -> _ReadSet:
-    """The keys a transaction read, with their versions, and the keys whose metadata it wrote (bytes
-    ``committed_transaction`` has decoded already)."""
-    payload = decoded(common_pb2.Payload, processed.transactionEnvelope.payload, "the transaction's payload")
+def _read_set(committed: CommittedTransaction) -> _ReadSet:
+    """The keys a transaction read, with their versions, the keys whose metadata it wrote and its creator's MSP,
+    from what ``committed_transaction`` decoded."""
     versions: dict[tuple[str, str], list[Version | None]] = {}
-    metadata: set[tuple[str, str]] = set()
-    for action in decoded(transaction_pb2.Transaction, payload.data, "the transaction").actions:
-        endorsed = decoded(transaction_pb2.ChaincodeActionPayload, action.payload, "the chaincode action payload")
-        response = decoded(proposal_response_pb2.ProposalResponsePayload,
-                           endorsed.action.proposal_response_payload, "the proposal response payload")
-        chaincode_action = decoded(proposal_pb2.ChaincodeAction, response.extension, "the chaincode action")
-        results = decoded(rwset_pb2.TxReadWriteSet, chaincode_action.results, "the read-write set")
-        for ns in results.ns_rwset:
-            kv = decoded(kv_rwset_pb2.KVRWSet, ns.rwset, f"the read-write set of namespace {ns.namespace}")
-            for read in kv.reads:
-                versions.setdefault((ns.namespace, read.key), []).append(
-                    (read.version.block_num, read.version.tx_num) if read.HasField("version") else None)
-            metadata.update((ns.namespace, write.key) for write in kv.metadata_writes)
-    return _ReadSet(versions, frozenset(metadata), _creator_msp(payload.header))
-
-
-def _creator_msp(header: common_pb2.Header) -> str | None:
-    """The MSP ID the transaction's creator names in its signature header (a ``SerializedIdentity``): a peer commits
-    a transaction VALID only when the creator's signature over it verifies as that MSP's member's. None where the
-    header does not decode (no VALID transaction's)."""
-    try:
-        signature_header = decoded(common_pb2.SignatureHeader, header.signature_header, "the signature header")
-        return decoded(identities_pb2.SerializedIdentity, signature_header.creator, "the creator").mspid
-    except LedgerReadError:
-        return None
+    for action in committed.actions:
+        for read in action.reads:
+            versions.setdefault((read.namespace, read.key), []).append(read.version)
+    metadata = frozenset(key for action in committed.actions for key in action.metadata_writes)
+    return _ReadSet(versions, metadata, committed.creator_msp)
 
 
 def _at(version: Version) -> str:
