@@ -62,6 +62,11 @@ class Store:
         if len(wanted) > 1:
             await self.stub.get_multiple_states(wanted)
 
+    async def _under(self, key: str, orgs: Sequence[str]) -> bool:
+        """Whether ``key`` carries the key-level policy of ``orgs`` (:func:`org_policy`), no other (a point read of
+        its metadata)."""
+        return await self.stub.get_state_validation_parameter(key) == org_policy(list(orgs))
+
     async def _get(self, model: type[M], object_type: str, *attributes: str) -> M | None:
         raw = await self.stub.get_state(self.key(object_type, *attributes))
         return None if raw is None or raw == b"" else model.model_validate_json(raw)
@@ -266,7 +271,7 @@ class Store:
         # by the orgs the key names already, as the freeze's is.
         if (before is None or confirmed or self._claim_orgs(before) != orgs
                 or ((len(policy.parties_orgs(before)) < 2 or r.frozen is not None)
-                    and await self.stub.get_state_validation_parameter(key) != org_policy(orgs))):
+                    and not await self._under(key, orgs))):
             await self._set_policy(key, orgs)
         if financier_entry_written and (live := live_financier(r)) is not None:
             await self._set_policy(self.key(keys.BY_FINANCIER, *live, r.id), self._financier_entry_orgs(r))
@@ -344,7 +349,7 @@ class Store:
         entry = self.key(keys.BY_FINANCIER, *live, r.id) if live is not None else None
         if entry is not None and await self.stub.get_state(entry):
             entry_orgs = self._financier_entry_orgs(r)
-            if await self.stub.get_state_validation_parameter(entry) != org_policy(entry_orgs):
+            if not await self._under(entry, entry_orgs):
                 await self._set_policy(entry, entry_orgs)
         return sorted(key_orgs), due
 
@@ -475,7 +480,7 @@ class Store:
             return 0
         rewritten = 0
         for key in await self._registry_entries_naming(r, fingerprints):
-            if await self.stub.get_state_validation_parameter(key) != org_policy(due):
+            if not await self._under(key, due):
                 await self._set_policy(key, due)
                 rewritten += 1
         return rewritten
@@ -653,7 +658,7 @@ class Store:
         for i in named:
             key = self.key(keys.OFFER_MADE, bank, debtor, i)
             if (await self.stub.get_state(key)
-                    and await self.stub.get_state_validation_parameter(key) == org_policy([bank_msp])):
+                    and await self._under(key, [bank_msp])):
                 await self.stub.del_state(key)
                 dropped = self.key(keys.OFFER_MADE_DROPPED, bank, debtor, i)
                 if not await self.stub.get_state(dropped):
@@ -724,7 +729,7 @@ class Store:
                                                                            debtor, o.id))
         entry = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
         return (bool(await self.stub.get_state(entry))
-                and await self.stub.get_state_validation_parameter(entry) == org_policy([bank_msp])
+                and await self._under(entry, [bank_msp])
                 and not await self.stub.get_state(self.key(keys.OFFER_MADE_DROPPED, o.financier, debtor, o.id)))
 
     async def financier_entry_standing(self, r: Receivable, bank_msp: str) -> bool:
@@ -738,7 +743,7 @@ class Store:
             return False
         entry = self.key(keys.BY_FINANCIER, *live, r.id)
         return (bool(await self.stub.get_state(entry))
-                and await self.stub.get_state_validation_parameter(entry) == org_policy(self._financier_entry_orgs(r)))
+                and await self._under(entry, self._financier_entry_orgs(r)))
 
     async def open_offers(self, financier: str, debtor: str, bank_msp: str) -> list[Offer]:
         """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the
@@ -750,9 +755,8 @@ class Store:
         rewrite it) counts nothing: neither makes the bank's figures fail."""
         ids = {self.stub.split_composite_key(kv.key)[1][2] async for kv in
                self.every_row(keys.OPEN_OFFER, financier, debtor)}
-        bank_only = org_policy([bank_msp])
         async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
-            if await self.stub.get_state_validation_parameter(kv.key) == bank_only:
+            if await self._under(kv.key, [bank_msp]):
                 ids.add(self.stub.split_composite_key(kv.key)[1][2])
         await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
         return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None]
