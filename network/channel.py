@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from cryptography import x509
@@ -16,7 +16,7 @@ from client.atomic_file import make_folders
 from . import channel_config, configtx, membership, probes
 from .errors import ToolError, TopologyError
 from .nodeconfig import osnadmin_tls_args, peer_admin_env
-from .org_change import addressed_like_channel
+from .org_change import addressed_like_channel, updates_dir
 from .org_definition import decode_anchor_peers
 from .tools import Tools
 from .topology import Node, Topology
@@ -44,64 +44,106 @@ def check_addresses_kept(topology: Topology, data_root: Path) -> None:
     The channel config, in the block and in the ledger of every node that joined, keeps the addresses it was made
     with, so the nodes would not find each other: orderers dial their Raft peers at the consenters' addresses,
     peers fetch blocks from the orderer endpoints and gossip with the anchor peers. An org the data folder's
-    membership record lists as added (`recfin org add`) is passed over: one of the block's that left and came
-    back has the anchor peer `org add` gave it since, maybe at a new address (membership.returning_org_spec).
-    A file that is not a config block is left to the joins."""
+    membership record lists as added (`recfin org add`) has the anchor peer `org add` gave it (for one of the
+    block's that left and came back, maybe at a new address: membership.returning_org_spec), so it is compared with
+    the channel's latest config this data folder keeps instead (latest_kept_config), and passed over where none
+    holds it. A file that is not a config block is left to the joins."""
     block = configtx.genesis_block_path(data_root, topology.channel)
     if not (block.is_file() and block.stat().st_size > 0):
         return
     added = {entry.get("name") for entry in membership.load_state(data_root)["added"]}
+    added_since = {org.msp_id for org in topology.orgs if org.name in added}
+    kept = latest_kept_config(data_root, topology.channel) if added_since else None
     try:
-        moved = moved_nodes(topology, channel_config.config_from_block(block.read_bytes()),
-                            added_since={org.msp_id for org in topology.orgs if org.name in added})
+        moved = moved_nodes(topology, channel_config.config_from_block(block.read_bytes()), added_since,
+                            later=None if kept is None else kept[1])
     except (channel_config.ConfigUpdateError, DecodeError):
         return
     if moved:
+        later = "" if kept is None else (
+            f"; an org added by `recfin org add` is compared with the channel's config as {kept[0]} keeps it, last "
+            f"fetched from the ordering service")
         raise TopologyError(
-            f"the channel {topology.channel} was made (genesis block {block}) with nodes at addresses the topology no "
-            f"longer gives them: {'; '.join(moved)}. The channel's config, in this block and in the ledger of every "
-            f"node that joined, still names the old addresses, so nodes started at the new ones would not find each "
-            f"other (orderers lose their Raft peers, peers fetch blocks from and gossip with the old addresses). "
-            f"Nothing was started. Put the old addresses back in the topology (recfin moves no node in the channel's "
-            f"config: only an org that left and was added again by `recfin org add` gets a new anchor peer there, "
-            f"and such an org is not compared); or start a new channel: `recfin network down --purge` deletes the "
-            f"data folder {data_root}, and with it the ledger and every transaction on it, then run this again")
+            f"the channel {topology.channel} was made (genesis block {block}{later}) with nodes at addresses the "
+            f"topology no longer gives them: {'; '.join(moved)}. The channel's config, in this block and in the "
+            f"ledger of every node that joined, still names the old addresses, so nodes started at the new ones "
+            f"would not find each other (orderers lose their Raft peers, peers fetch blocks from and gossip with the "
+            f"old addresses). Nothing was started. Put the old addresses back in the topology (for an org `recfin "
+            f"org add` added, in its spec under `added:` in {membership.state_path(data_root)}): recfin moves no "
+            f"node in the channel's config, only an org that left and was added again by `recfin org add` gets a "
+            f"new anchor peer there; or start a new channel: `recfin network down --purge` deletes the data folder "
+            f"{data_root}, and with it the ledger and every transaction on it, then run this again")
 
 
-def moved_nodes(topology: Topology, config: configtx_pb2.Config, added_since: Collection[str] = ()) -> list[str]:
+def latest_kept_config(data_root: Path, channel_id: str) -> tuple[Path, configtx_pb2.Config] | None:
+    """The channel's config as this data folder last saw it: of the config blocks `recfin org` and `network tune`
+    keep from their fetches (channel/updates/config-*.block), the one of channel_id with the highest config
+    sequence, and its path; None when none is kept. A file that is not a config block is passed over."""
+    found = []
+    for path in sorted(updates_dir(data_root).glob("config-*.block")):
+        try:
+            data = path.read_bytes()
+            config = channel_config.config_envelope_from_block(data).config
+            if channel_config.channel_id_of_block(data) == channel_id:
+                found.append((config.sequence, path, config))
+        except (OSError, channel_config.ConfigUpdateError, DecodeError, IndexError):
+            continue
+    if not found:
+        return None
+    _, path, config = max(found, key=lambda kept: kept[0])
+    return path, config
+
+
+def moved_nodes(topology: Topology, config: configtx_pb2.Config, added_since: Collection[str] = (),
+                later: configtx_pb2.Config | None = None) -> list[str]:
     """Each node the channel config names at an address the topology no longer gives it, as "<node> <old address>
     -> <new address> (<what the channel names it as>)". Compared in the addressing the config was written with
     (by hostname for compose and separate hosts, else natively: listen_host, or a namespace's address), so a
     config that only addresses the same nodes the other way names none, whichever way the topology is given.
     Orgs and orderers the topology no longer has, and those it has since the config was made, are passed over:
-    their addresses moved nowhere; so are the orgs of added_since (MSP IDs), added to the channel after this config
-    (again, for one it already names), whose anchor peers are those of the later config update that added them."""
+    their addresses moved nowhere. The orgs of added_since (MSP IDs), added to the channel after this config (again,
+    for one it already names), have the anchor peers of the later config update that added them: they are compared
+    with later (a config of the channel since), in its addressing, and passed over where later does not hold them."""
     orgs = {org.msp_id for org in topology.orgs}
     for msp_id in channel_config.application_orgs(config):
         if msp_id not in orgs or msp_id in added_since:     # left the channel since, or left and came back
             config = channel_config.without_org(config, msp_id)
     # from the native view, which addressed_like_channel turns to hostnames where the config has them
-    topology = addressed_like_channel(topology.model_copy(update={"addressing": "listen_host"}), config)
+    native = topology.model_copy(update={"addressing": "listen_host"})
+    topology = addressed_like_channel(native, config)
     nodes = {node.name: node for node in topology.nodes()}
-    named_as: dict[tuple[str, str], list[str]] = {}        # (node name, old address) -> what the channel names it as
+    # (node name, old address) -> (its address now, what the channel names it as)
+    named_as: dict[tuple[str, str], tuple[str, list[str]]] = {}
     orderers = {node.hostname: node for node in topology.orderers()}
     for consenter in channel_config.raft_consenters(config):
         node, old = orderers.get(_certified_hostname(consenter.server_tls_cert)), f"{consenter.host}:{consenter.port}"
         if node is not None and old != node.address:
-            named_as[(node.name, old)] = ["Raft consenter"]
+            named_as[(node.name, old)] = (node.address, ["Raft consenter"])
     moved_orderers = {old: name for name, old in named_as}
     for address in channel_config.orderer_endpoints(config):
         if address in moved_orderers:
-            named_as[(moved_orderers[address], address)].append("orderer endpoint")
-    for msp_id, group in config.channel_group.groups[channel_config.APPLICATION].groups.items():
+            named_as[(moved_orderers[address], address)][1].append("orderer endpoint")
+    _moved_anchor_peers(topology, config.channel_group.groups[channel_config.APPLICATION].groups.items(), named_as)
+    if later is not None:
+        groups = later.channel_group.groups[channel_config.APPLICATION].groups
+        _moved_anchor_peers(addressed_like_channel(native, later),
+                            [(msp_id, groups[msp_id]) for msp_id in sorted(set(added_since) & orgs & set(groups))],
+                            named_as, " since it was added")
+    order = list(nodes)         # the topology's: orderers, then each org's peers
+    return [f"{name} {old} -> {new} ({', '.join(what)})" for (name, old), (new, what)
+            in sorted(named_as.items(), key=lambda moved: (order.index(moved[0][0]), moved[0][1]))]
+
+
+def _moved_anchor_peers(topology: Topology, groups: Iterable[tuple[str, configtx_pb2.ConfigGroup]],
+                        named_as: dict[tuple[str, str], tuple[str, list[str]]], since: str = "") -> None:
+    """Each anchor peer of these org groups at an address none of the org's peers has in topology, into named_as
+    (as moved_nodes keeps it) under the org's first peer, which configtx and `org add` make its anchor peer."""
+    for msp_id, group in groups:
         peers = topology.peers(msp_id)
         for host, port in decode_anchor_peers(group):
             if peers and f"{host}:{port}" not in {peer.address for peer in peers}:
-                # configtx makes an org's first peer its anchor peer
-                named_as.setdefault((peers[0].name, f"{host}:{port}"), []).append(f"anchor peer of {msp_id}")
-    order = list(nodes)         # the topology's: orderers, then each org's peers
-    return [f"{name} {old} -> {nodes[name].address} ({', '.join(named_as[(name, old)])})"
-            for name, old in sorted(named_as, key=lambda moved: (order.index(moved[0]), moved[1]))]
+                named_as.setdefault((peers[0].name, f"{host}:{port}"), (peers[0].address, []))[1].append(
+                    f"anchor peer of {msp_id}{since}")
 
 
 def _certified_hostname(pem: bytes) -> str | None:

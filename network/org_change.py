@@ -45,6 +45,12 @@ ORG_SPEC_KEY = "recfin.org"
 ACTIONS = ("add", "remove")
 
 
+def updates_dir(data_root: Path) -> Path:
+    """Where the channel's config updates are written and the config blocks fetched to compute them are kept
+    (config-<org>.block, one per admin fetching: the channel's config as this data folder last saw it)."""
+    return data_root / "channel" / "updates"
+
+
 @dataclass(frozen=True)
 class CarriedOrg:
     """What an update says about itself: whether it adds or removes an org, and that org's spec."""

@@ -70,7 +70,8 @@ from .errors import ChaincodeError, NetworkError, ToolError, first_few
 from .lifecycle import Definition, Lifecycle, committed_endorsement_policy
 from .nodeconfig import orderer_tls_ca, peer_admin_env
 from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows,
-                         check_cas_its_own, parties_of, plan_add, plan_add_defined, plan_remove, removed_members)
+                         check_cas_its_own, parties_of, plan_add, plan_add_defined, plan_remove, removed_members,
+                         updates_dir)
 from .org_definition import PolicySyntaxError, decode_msp
 from .org_definition import signature_policy as compiled_policy
 from .org_definition_file import OrgDefinition, write_msp_of
@@ -139,10 +140,6 @@ def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: 
                 f"If that key is lost, {renew.format(f'the files of {keystore}')}")
     return (f"{msp_id}'s admin cannot sign the update from {folder}: {str(problem).split(': ')[0]}; put the "
             f"folder right (one certificate in signcerts/, its key in keystore/), then run `recfin org add` again")
-
-
-def updates_dir(data_root: Path) -> Path:
-    return data_root / "channel" / "updates"
 
 
 @dataclass(frozen=True)
