@@ -28,6 +28,7 @@ update need of an org whose keys are elsewhere, and nothing more.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -282,7 +283,12 @@ def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_o
     """The org's verifying MSP and CA certificates, as the generator lays them out (never a key), with these CRLs
     in its crls/ (the first as `recfin org user revoke` names it, the others after it in name order: Fabric and
     configtxgen read crls/ in name order, so the MSP's revocation list keeps the order of crls). Refused when the
-    folder holds another CA for the org."""
+    folder holds another CA for the org.
+
+    Written into a folder an earlier call wrote with more CRLs, the CRL files of that write the new set does not
+    name (crl_0003.pem, ... by this naming; no other file of crls/) are removed, else Fabric would go on applying a
+    CRL dropped from the set. They go last, once every new file is in place: each file is replaced whole, so a
+    crash in between leaves the new CRLs readable, beside the stale ones the next write removes."""
     if paths.ca_cert.is_file() and paths.ca_cert.read_bytes() != ca_cert:
         raise OrgDefinitionError(f"{paths.ca_cert} is another CA than the one the channel gives this org: "
                                  f"{paths.root} holds another org of that name; move it away")
@@ -299,6 +305,11 @@ def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_o
         # Fabric's MSP loader reads every file
         make_folders(path.parent)
         write_atomically(path, data, staging_dir=paths.msp_dir if path.parent == crl_file.parent else None)
+    own_naming = re.compile(rf"{re.escape(crl_file.stem)}(_[0-9]+)?{re.escape(crl_file.suffix)}")
+    held = crl_file.parent.iterdir() if crl_file.parent.is_dir() else ()
+    stale = [path for path in held if own_naming.fullmatch(path.name) and path not in files]
+    for path in sorted(stale, reverse=True):
+        path.unlink(missing_ok=True)
 
 
 def write_msp_of(paths: OrgCrypto, msp: OrgMsp) -> None:

@@ -2,6 +2,7 @@
 `recfin org add --definition` keeps refusing the users its CA revoked."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -9,6 +10,7 @@ import shutil
 import pytest
 
 from network import crl, org_definition_file, org_keys
+from network.channel_config import with_org
 from network.crypto import load_cert, load_key, org_crypto
 from network.org_change import plan_add_defined
 from network.org_definition import OrgMsp, decode_msp, fabric_msp_config
@@ -166,3 +168,46 @@ def test_the_public_msp_written_from_the_channel_keeps_its_crls(tmp_path, revoke
     write_msp_of(there, OrgMsp("Bank2MSP", (definition.ca_cert,), (definition.tlsca_cert,), definition.node_ous,
                                revocation_list=definition.crls))
     assert tuple(fabric_msp_config("Bank2MSP", there.msp_dir).revocation_list) == definition.crls != ()
+
+
+def test_a_definition_behind_the_crl_in_the_channels_config_is_refused(hosts, prepared_hosts, tmp_path, fake_fabric,
+                                                                        revoked_company):
+    """No folder of the org on the adding host, but the channel's config holds its MSP (an add from another host
+    this one has no record of) with a CRL written after the definition: taken, the update would replace that
+    MSP with one whose revoked users can sign again."""
+    company, _ = revoked_company
+    stale = org_definition_file.read(company.definition_path)
+    _paths, serial = _revoke_another(company, "teller2")
+    current = org_definition_file.read(org_keys.make(hosts, "bank2", "bank", CODE, company.root).definition_path)
+    network_host = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, network_host)
+    config = channel_config(hosts, network_host)
+    added = plan_add_defined(hosts, network_host, config, current, ["bank"])
+    config = with_org(config, "Bank2MSP", added.update.write_set.groups["Application"].groups["Bank2MSP"])
+    assert not (org_crypto(network_host, "bank2", stale.org.domain).msp_dir / "crls").exists()
+    with pytest.raises(OrgDefinitionError, match=rf"the channel's config \(Bank2MSP\) holds a CRL of bank2's CA "
+                                                 rf"\(CRL number 2\) the definition does not: it carries CRLs up to "
+                                                 rf"CRL number 1, and lacks revoked serial\(s\) {serial:x}"):
+        plan_add_defined(hosts, network_host, config, stale, ["bank"])
+
+
+def test_the_public_msp_written_again_with_fewer_crls_keeps_no_dropped_one(tmp_path, revoked_company):
+    """A folder written before with three CRLs, then with one (then none): the CRLs dropped from the set leave
+    crls/, so the folder's MSP lists exactly the new set; a file of crls/ not named as this write names CRLs
+    stays."""
+    company, _ = revoked_company
+    definition = org_definition_file.read(company.definition_path)
+    paths = org_crypto(company.root, "bank2", definition.org.domain)
+    key, ca = load_key(paths.ca_key), load_cert(paths.ca_cert)
+    crls = tuple(crl.pem(crl.build(key, ca, {}, number)) for number in (3, 2, 1))
+    there = org_crypto(tmp_path / "data", "bank2", definition.org.domain)
+    write = functools.partial(write_public_msp, there, definition.ca_cert, definition.tlsca_cert, definition.node_ous)
+    write(crls)
+    folder = crl.crl_path(there).parent
+    assert sorted(p.name for p in folder.iterdir()) == ["crl.pem", "crl_0002.pem", "crl_0003.pem"]
+    (folder / "kept-by-hand.txt").write_text("not a CRL this write names")
+    write(crls[:1])
+    assert sorted(p.name for p in folder.iterdir()) == ["crl.pem", "kept-by-hand.txt"]
+    assert tuple(fabric_msp_config("Bank2MSP", there.msp_dir).revocation_list) == crls[:1]
+    write(())
+    assert sorted(p.name for p in folder.iterdir()) == ["kept-by-hand.txt"]
