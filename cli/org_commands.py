@@ -566,9 +566,10 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
 
     Its CA, TLS CA, peer, admin and user identities and chaincode TLS pairs are generated into
     OUT/crypto/NAME/ and stay on this host. OUT/NAME.definition.json holds the org's spec, its
-    verifying MSP (CA and TLS CA certificates, NodeOUs, and the CRLs in its msp/crls/: run this
-    again after `org user revoke --keys`, so an org added back keeps its revocations; a definition
-    with CRLs is format recfin.org-definition/2, which an older recfin refuses), its admin's
+    verifying MSP (CA and TLS CA certificates, NodeOUs, and the CRLs in its msp/crls/, which
+    `org user revoke --keys` writes into the definition again itself, so an org added back keeps its
+    revocations; a definition with CRLs is format recfin.org-definition/2, which an older recfin
+    refuses), its admin's
     certificate and its anchor peer: no key. Send it to a channel org's admin, who runs `recfin org add NAME --role ROLE
     [--enterprise CODE] --definition FILE --update-out F` with the role agreed. --topology is the network's topology.yaml (any bundle holds one): the
     new org's ports and domain follow it.
@@ -778,7 +779,7 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
     bundle or the data folder): written there by `org user revoke` once the channel has it. A
     revocation made on another host, or one whose wait stopped, reaches it with --sync, which
     fetches the channel's config (the CRL Fabric enforces) as the org's admin and writes the
-    channel's CRL here when it is newer.
+    channel's CRL here when it is newer (with --keys, into the org's definition there too).
 
     \b
     Example:
@@ -800,6 +801,8 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
                    else f"the channel's CRL of {kept.org.msp_id} is number {number}: "
                    + (f"written into {len(kept.written)} MSP folder(s) here" if kept.written
                       else "this host has it already"), err=True)
+        if keys_root is not None and (definition := org_keys.with_kept_crls(keys_root, kept.org.name)) is not None:
+            click.echo(f"{definition} written again with the org's CRLs", err=True)
         root, spec = keys_root or members.root, kept.org
     elif keys_root is not None:
         root, spec = keys_root, org_users.keys_folder_org(keys_root, org_name)
@@ -1032,7 +1035,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     changes nothing else. Its policy is the org's Admins: the org's own admin signs, the verdict
     is checked, then the update is submitted as that admin. From that config block every peer
     refuses USER's proposals and transactions. The CRL is then written into the org's local MSP
-    folders (its peer reads it at its next start).
+    folders (its peer reads it at its next start); with --keys, the org's definition there
+    (`recfin org keys`) is written again with its CRLs, so it needs no `org keys` run.
 
     Then, as the same admin (the MSP folder that signed the update), the ledger is asked which
     party USER's identity acts for (FindIdentityParty), and UnbindPartyIdentity takes it off that
@@ -1086,6 +1090,9 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         if keep_binding or config_block is not None:
             raise
         already = exc        # the channel has it: what is left to do is on the ledger
+    # a company's keys folder: its definition (what it sends to be added back) carries the CRL written there now
+    definition = org_keys.with_kept_crls(keys_root, users.ca(org_name).org.name) \
+        if keys_root is not None and not dry_run and (change is not None or already is not None) else None
     # who is left to act is counted against the CRL this run puts on the channel (built from the config it
     # fetched), or the channel's own: the CRL kept on this host may be older, and a dry run must count as the run
     revoking = [change.crl] if change is not None else already.channel_crls if already is not None else []
@@ -1100,6 +1107,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
                    "submitted": False, "already_revoked": True,
                    "detail": one_line(already).removesuffix("; nothing to do")}
     summary["ledger"] = step.summary()
+    if keys_root is not None:
+        summary["definition_written"] = None if definition is None else str(definition)
     unfinished = not dry_run and step.left_acting     # said once, in the error that ends the run
     if as_json:
         emit(summary, as_json=True)         # also when the run then fails: what it found is the answer
@@ -1117,6 +1126,9 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         if summary["locked_out"]:
             click.echo(summary["locked_out"])
         click.echo("submitted" if not dry_run else "dry run: nothing submitted")
+    if not as_json and definition is not None:
+        click.echo(f"{definition} written again with the org's CRLs: the definition to send, should "
+                   f"{summary['org']} be added to the channel again (`recfin org keys` need not run)")
     if not as_json and not unfinished:
         click.echo(step.line(name))
     if unfinished:       # this run's revocation committed: a run that found it done ended above unless it unbound

@@ -11,14 +11,18 @@ the bundle the network's host writes for it (network.bundle_keys).
 
 Run again, the keys are kept and the definition written again; a spec that would need other
 certificates (another domain, role, users or attributes) is refused rather than mixed with them.
+A revocation from the keys folder (`recfin org user revoke --keys`) writes the definition again
+itself, with the CRLs of its msp/crls then (with_kept_crls), so the one sent keeps refusing the
+users its CA revoked.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import crypto, membership, org_definition_file
+from . import crl, crypto, membership, org_definition_file
 from .crypto import org_crypto
+from .org_definition import fabric_msp_config
 from .org_definition_file import OrgDefinition
 from .topology import PeerOrgSpec, Topology
 
@@ -72,3 +76,20 @@ def make(topology: Topology, name: str, role: str, enterprise: str | None, out: 
     definition = org_definition_file.from_crypto(grown, out, spec.name)
     org_definition_file.write(definition, path)
     return OrgKeys(out, definition, path)
+
+
+def with_kept_crls(root: Path, org_name: str) -> Path | None:
+    """The definition of org_name in the keys folder root written again with the CRLs the org's msp/crls there
+    holds now (`recfin org user revoke --keys` writes its CA's new one there), checked as `recfin org keys` checks
+    them, every other field as it was; its path, None when it carries them already. Under the keys folder's lock,
+    which revocations write the CRL under: a definition written from an older CRL never replaces a newer one's."""
+    path = definition_path(root, org_name)
+    with membership.locked(root):
+        definition = org_definition_file.read(path)
+        paths = org_crypto(root, definition.org.name, definition.org.domain)
+        crls = tuple(fabric_msp_config(definition.org.msp_id, paths.msp_dir).revocation_list)
+        if crls == definition.crls:
+            return None
+        kept = replace(definition, crls=crls)
+        org_definition_file.check(kept, crl.crl_path(paths).parent)
+        return org_definition_file.write(kept, path)

@@ -6,7 +6,7 @@ verdict); the submission itself, through a scripted `peer` CLI, is in tests/unit
 from __future__ import annotations
 
 import json
-
+import shutil
 from pathlib import Path
 
 import pytest
@@ -275,16 +275,22 @@ def test_list_takes_bundle_and_msp_dir_only_to_sync(runner, network_home, args):
     assert result.exit_code == 2 and "are for --sync" in result.output, result.output
 
 
+def channel_revoking(root: Path, user: str):
+    """The channel's config with a CRL of the supplier org revoking user, made on another host: this folder never
+    got it; and the revocation."""
+    topology, supplier = load(), load().org("supplier")
+    current = channel_config(topology, root)
+    cert = load_cert(org_crypto(root, "supplier", supplier.domain).user_msp(user) / "signcerts" / "cert.pem")
+    revoked = plan_revoke(current, "receivables", CaFolder(root, supplier), user, cert, None)
+    current.channel_group.groups["Application"].groups["SupplierMSP"].values[MSP_KEY].CopyFrom(
+        revoked.update.write_set.groups["Application"].groups["SupplierMSP"].values[MSP_KEY])
+    return current, revoked
+
+
 def test_list_sync_brings_a_revocation_made_on_another_host_here(runner, network_home, scripted_peer_cli):
     """The channel's config (the `peer` CLI scripted) carries a CRL revoking supplier2 that this folder never got."""
     root, _ = network_home
-    topology, supplier = load(), load().org("supplier")
-    current = channel_config(topology, root)
-    cert = load_cert(org_crypto(root, "supplier", supplier.domain).user_msp("supplier2") / "signcerts" / "cert.pem")
-    revoked = plan_revoke(current, "receivables", CaFolder(root, supplier), "supplier2", cert, None)
-    current.channel_group.groups["Application"].groups["SupplierMSP"].values[MSP_KEY].CopyFrom(
-        revoked.update.write_set.groups["Application"].groups["SupplierMSP"].values[MSP_KEY])
-    scripted_peer_cli(ScriptedChannel(topology, current))
+    scripted_peer_cli(ScriptedChannel(load(), channel_revoking(root, "supplier2")[0]))
     before = {row["user"]: row["revoked"] for row in json.loads(
         runner.invoke(org, ["user", "list", "supplier", "--json"]).stdout)}
     assert before["supplier2"] is False
@@ -296,3 +302,23 @@ def test_list_sync_brings_a_revocation_made_on_another_host_here(runner, network
     assert profiles.load("supplier", root).user("supplier2").revoked
     again = runner.invoke(org, ["user", "list", "supplier", "--sync"])
     assert again.exit_code == 0 and "this host has it already" in again.output, again.output
+
+
+def test_list_sync_into_a_keys_folder_writes_its_definition_again_with_the_channels_crl(runner, network_home,
+                                                                                        scripted_peer_cli, tmp_path):
+    """A revocation made on another host reaches the company's keys folder with `--sync --keys`: its definition,
+    what it sends to be added back, carries that CRL too."""
+    root, _ = network_home
+    topology, supplier = load(), load().org("supplier")
+    keys = tmp_path / "supplier-keys"
+    shutil.copytree(org_crypto(root, "supplier", supplier.domain).root, org_crypto(keys, "supplier",
+                                                                                   supplier.domain).root)
+    definition_path = org_keys.definition_path(keys, "supplier")
+    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(topology.on_hosts(), keys, "supplier"),
+                                       definition_path)
+    current, revoked = channel_revoking(root, "supplier2")
+    scripted_peer_cli(ScriptedChannel(topology, current))
+    synced = runner.invoke(org, ["user", "list", "supplier", "--sync", "--keys", str(keys), "--json"])
+    assert synced.exit_code == 0, synced.output
+    assert f"{definition_path} written again with the org's CRLs" in synced.stderr
+    assert org_keys.org_definition_file.read(definition_path).crls == (revoked.crl_pem,)

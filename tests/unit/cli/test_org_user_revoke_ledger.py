@@ -535,3 +535,30 @@ def test_a_question_whose_answer_this_client_cannot_read_unbinds_nothing_and_say
                                                                      "this client cannot read")
     assert step["next"].startswith("once the ledger answers, run this revoke again")
     assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]
+
+
+def test_a_revocation_from_a_keys_folder_writes_its_definition_again_with_the_new_crl(runner, world, tmp_path):
+    """The definition a company sends to be added back carries its CRLs: `org user revoke --keys` writes it again
+    with the one it signed, so no `recfin org keys` is left to run (one already current is left as it is)."""
+    root, _, _ = world
+    keys = tmp_path / "supplier-keys"
+    shutil.copytree(paths(root).root, org_crypto(keys, SUPPLIER.name, SUPPLIER.domain).root)
+    definition_path = org_keys.definition_path(keys, "supplier")
+    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(load().on_hosts(), keys, "supplier"),
+                                       definition_path)
+    assert org_keys.org_definition_file.read(definition_path).crls == ()
+
+    result = revoke(runner, "supplier2", "--keys", str(keys), "--data-root", str(root), "--keep-binding", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["definition_written"] == str(definition_path)
+    carried = org_keys.org_definition_file.read(definition_path).crls
+    assert carried == (crl.crl_path(org_crypto(keys, SUPPLIER.name, SUPPLIER.domain)).read_bytes(),)
+    serial = load_cert(paths(keys).user_msp("supplier2") / "signcerts" / "cert.pem").serial_number
+    assert crl.lists([crl.load(carried[0])], serial) is not None
+    assert org_keys.with_kept_crls(keys, "supplier") is None          # current: not written again
+
+    text = revoke(runner, "supplier3", "--keys", str(keys), "--data-root", str(root), "--keep-binding")
+    assert text.exit_code == 0, text.output
+    assert f"{definition_path} written again with the org's CRLs" in text.output
+    assert "`recfin org keys` need not run" in text.output
+    assert crl.number(crl.load(org_keys.org_definition_file.read(definition_path).crls[0])) == 2
