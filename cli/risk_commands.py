@@ -143,6 +143,20 @@ def note_thin_record(score: DebtorScore) -> None:
                "payments are not yet known, not of its payments", err=True)
 
 
+def note_originals_not_in_history(score: DebtorScore) -> None:
+    """Claims the history holds only parts of are scored as one claim each, with what it cannot tell about them:
+    say which (stderr, beside --json; the JSON names them in features.originals_not_in_history)."""
+    missing = score.features.originals_not_in_history
+    if not missing:
+        return
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    click.echo(f"note: the history of {score.debtor} holds only parts of {len(missing)} confirmed "
+               f"{'claim' if len(missing) == 1 else 'claims'} ({shown}), not the original registration (made before "
+               "the history begins, or not readable by the reader): each is scored once, as one claim of what its "
+               "parts add up to, and not as a recent confirmation, since the day the debtor confirmed it is not "
+               "known", err=True)
+
+
 def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableHistory, date]:
     """The simulated history of ``debtor`` alone (the others are not simulated) and the simulation's last day."""
     from client.risk.simulator import SimulationConfig, simulate_debtor
@@ -296,6 +310,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
                        "nothing later)", err=True)
     result = score_debtor(model, history, as_of)
     note_thin_record(result)
+    note_originals_not_in_history(result)
     if as_json:
         data = result.model_dump(mode="json")
         data["synthetic"] = history.synthetic

@@ -40,6 +40,10 @@ own is confirmed as its nearest confirmed ancestor. A claim is closed when
 the history holds parts of it, its 'split' event or not; a split parent none
 of whose parts the history holds stays payable itself, unless the history
 holds a part that could be its (:func:`_carry_confirmation_into_parts`).
+A claim the history holds only parts of, its original registration left out,
+counts once, under the id its parts lead to, in no dated window of
+confirmations (the day the debtor confirmed it is not in the history), and
+is named in ``originals_not_in_history``.
 """
 
 from __future__ import annotations
@@ -139,6 +143,9 @@ class DebtorFeatures(BaseModel):
     confirmed_count_365: int
     confirmed_count_90: int
     rejected_count_90: int
+    # confirmed claims the history holds only parts of (by the id the parts lead to): each counts once, as one
+    # claim, in the counts and amounts, and in no dated window of confirmations (its day is not in the history)
+    originals_not_in_history: list[str] = []
 
     def model_inputs(self) -> list[float]:
         """The numbers the model sees, in the order of MODEL_FEATURES.
@@ -353,10 +360,21 @@ class _OriginalFaces:
         return root.face if root is not None else self.below_missing.get(receivable_id, 0)
 
 
-def _confirmed_originals(claims: dict[str, _Claim]) -> list[tuple[int, date]]:
-    """Each original claim confirmed by the end of the history, once however it was split: its face
-    (:class:`_OriginalFaces`) and the day it was confirmed (the earliest of it or any part). A history that holds
-    only parts of a claim, its original left out, counts that original once too."""
+class _ConfirmedOriginal(NamedTuple):
+    receivable_id: str
+    face: int
+    confirmed_on: date | None   # None: the history holds only parts of it, so the day is not known
+
+
+def _confirmed_originals(claims: dict[str, _Claim]) -> list[_ConfirmedOriginal]:
+    """Each original claim confirmed by the end of the history, once however it was split: its id, its face
+    (:class:`_OriginalFaces`) and the day it was confirmed (the earliest of it or any part).
+
+    A history that holds only parts of a claim, its original left out (registered before the history read
+    begins, or not readable by the reader), counts that original once too, under the id the parts lead to, but
+    with no day: a part is confirmed from the day it came to be (the ledger read dates it so, the contract keeping
+    the original's date on it), which says when the claim was split, not when the debtor confirmed it. Dated by
+    its part, a claim confirmed years ago would count as a confirmation of the last 90 days."""
     confirmed_on: dict[str, date] = {}
     for receivable_id, claim in claims.items():
         if claim.confirmed_on is None:
@@ -364,7 +382,8 @@ def _confirmed_originals(claims: dict[str, _Claim]) -> list[tuple[int, date]]:
         original = receivable_id if claim.parent_id is None else original_id(receivable_id, claims)
         confirmed_on[original] = min(confirmed_on.get(original, claim.confirmed_on), claim.confirmed_on)
     face = _OriginalFaces(claims)
-    return [(face(original), on) for original, on in sorted(confirmed_on.items())]
+    return [_ConfirmedOriginal(original, face(original), on if original in claims else None)
+            for original, on in sorted(confirmed_on.items())]
 
 
 def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
@@ -423,7 +442,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     by_holder: dict[str, int] = {}
     for c in open_:
         by_holder[c.holder] = by_holder.get(c.holder, 0) + c.owed
-    confirmed_amount = sum(face for face, _ in confirmed)
+    confirmed_amount = sum(c.face for c in confirmed)
 
     def fell_due(window: int, back: int = 0) -> tuple[int, int, list[int]]:
         end = as_of - timedelta(days=back)
@@ -465,7 +484,9 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         fell_due_same_season=same_season[0], late_same_season=same_season[1],
         late_90=windows[90][1], late_180=windows[180][1], late_365=windows[365][1],
         mean_days_late_365=sum(late_days_365) / len(late_days_365) if late_days_365 else 0.0,
-        confirmed_count_365=sum(1 for _, on in confirmed if on > year_ago),
-        confirmed_count_90=sum(1 for _, on in confirmed if on > quarter_ago),
+        # an original the history holds only parts of was confirmed on a day it does not give: in neither window
+        confirmed_count_365=sum(1 for c in confirmed if c.confirmed_on is not None and c.confirmed_on > year_ago),
+        confirmed_count_90=sum(1 for c in confirmed if c.confirmed_on is not None and c.confirmed_on > quarter_ago),
         rejected_count_90=sum(1 for c in claims.values() if c.rejected_on and c.rejected_on > quarter_ago),
+        originals_not_in_history=[c.receivable_id for c in confirmed if c.confirmed_on is None],
     )

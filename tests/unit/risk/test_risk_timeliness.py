@@ -94,12 +94,14 @@ def test_a_part_paid_in_part_before_it_was_split_again_is_settled_at_its_face_wi
 
 
 def test_a_history_of_parts_alone_counts_the_claim_they_came_from_as_confirmed_once():
-    """Only parts of P in the history (P.1, and P.1.1 and P.1.2 split from it): one confirmed claim of 100,000 fen,
-    confirmed on PART_CONFIRMED (its parts, confirmed on the day of their split, count in it, not beside it)."""
+    """Only parts of P in the history (P.1, and P.1.1 and P.1.2 split from it): one confirmed claim of 100,000 fen
+    (its parts count in it, not beside it), named as one the history holds only parts of. The day the debtor
+    confirmed P is not in the history (P.1's is the day P.1 came to be), so P is in no window of recent
+    confirmations."""
     history = ReceivableHistory(debtor=DEBTOR, events=split_part_again())
     f = debtor_features(history, PART_DUE + 30 * DAY)
-    assert (f.confirmed_count, f.confirmed_amount, f.confirmed_count_90, f.confirmed_count_365) == (1, 100_000, 1, 1)
-    assert debtor_features(history, PART_CONFIRMED + 90 * DAY).confirmed_count_90 == 0   # its day left the window
+    assert (f.confirmed_count, f.confirmed_amount, f.confirmed_count_90, f.confirmed_count_365) == (1, 100_000, 0, 0)
+    assert f.originals_not_in_history == ["P"]
     assert debtor_features(history, PART_CONFIRMED - DAY).confirmed_count == 0
 
 
