@@ -29,6 +29,7 @@ from client.receivables import RuleViolation
 from network.errors import NetworkError
 from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger,
                          ledger_as_of, score_debtor)
+from client.risk.model import ArtefactDamaged, card_path, check_digest
 from client.business_dates import business_today
 from client.money import money
 
@@ -77,12 +78,29 @@ def load_model(path: Path) -> LatePaymentModel:
     # (training "there" would not help). False too for a name the file system refuses (too long)
     if not os.path.exists(path):
         raise click.ClickException(f"no model at {as_typed(path)}: {_how_to_train(path)}")
+    _check_digest(path)
     data = read_json_file(path, "a model artefact (recfin risk train writes one)")
     try:
         return LatePaymentModel.model_validate(data)
     except ValidationError as exc:
         raise click.ClickException(f"{as_typed(path)} is not a usable model artefact: "
                                    f"{_first_problem(exc.errors()[0])}") from None
+
+
+def _check_digest(path: Path) -> None:
+    """Refuse an artefact whose bytes are not those its card records, before reading it as JSON: a truncated one is
+    damaged, to be restored or re-trained, not merely "not JSON". A device or a FIFO is no artefact training wrote,
+    and a file that cannot be read is left to read_json_file, which says what it is or why."""
+    if not os.path.isfile(path):
+        return
+    try:
+        content = Path(path).read_bytes()
+    except OSError:
+        return
+    try:
+        check_digest(Path(path), content)
+    except ArtefactDamaged as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _how_to_train(path: Path) -> str:
@@ -254,7 +272,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                    "From 1900-01-01 to 2999-12-31.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
               show_default=True, help="The late-payment model artefact that scores the history (recfin risk train "
-                                      "writes one).")
+                                      "writes one); refused if it does not match the sha256 its card records.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -398,11 +416,11 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
                                    "(pass --out with a folder you can write)") from None
     seconds = time.perf_counter() - t0
     if as_json:
-        emit({"artefact": str(path), "card": str(path.with_suffix("").with_suffix(".card.md")),
+        emit({"artefact": str(path), "card": str(card_path(path)),
               "seconds": round(seconds, 2), **summary(report)}, as_json=True)
         return
     _print_report(report, seconds)
-    click.echo(f"wrote {path} and {path.with_name(path.name.replace('.json', '.card.md'))}")
+    click.echo(f"wrote {path} and {card_path(path)}")
 
 
 def _check_model_paths(artefact: Path) -> None:
@@ -411,7 +429,7 @@ def _check_model_paths(artefact: Path) -> None:
     the way; training makes it first, and one that cannot be made fails then, before the work."""
     if not os.path.isdir(artefact.parent):
         return
-    for path in (artefact.with_name(artefact.name.replace(".json", ".card.md")), artefact):
+    for path in (card_path(artefact), artefact):
         problem = check_output_file(path)
         if problem:
             raise click.ClickException(f"cannot write the model to {as_typed(path)}: {problem}")

@@ -7,12 +7,22 @@ measured on held-out debtors. Scoring is a dot product and a sigmoid in plain
 Python: the scorer needs neither scikit-learn nor pickle, and loading an
 artefact can never execute code (joblib/pickle files can), so an artefact can
 be shipped, reviewed in a diff and checked by hash.
+
+Training records the artefact's sha256 in the model card it writes beside it
+(:func:`card_path`, :func:`digest_line`); loading checks the artefact's bytes
+against it (:func:`check_digest`), so a truncated or altered artefact is
+refused instead of scoring. An artefact with no card beside it, or whose card
+records no digest (one written by hand, or trained before digests were
+recorded), is loaded unchecked.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -44,6 +54,63 @@ DEFAULT_MODEL = MODELS_DIR / f"late_payment-{VERSION}.json"
 # what a refused artefact's message tells the user to do: a bare `recfin risk train` refuses too while the shipped
 # model of this version is in place
 RETRAIN = "re-train it with `recfin risk train --out FOLDER` (or `--replace` to write over the shipped model)"
+# the card's line that records the artefact's sha256 (digest_line writes it, check_digest reads it)
+DIGEST_LABEL = "Artefact digest (sha256): "
+_DIGEST_LINE = re.compile(re.escape(DIGEST_LABEL) + r"`(?P<digest>[0-9a-f]{64})`")
+
+
+class ArtefactDamaged(ValueError):
+    """An artefact whose bytes are not those its card records, or whose card's record of them is damaged."""
+
+
+def card_path(artefact: Path) -> Path | None:
+    """The model card training writes beside an artefact (``late_payment-v6.json``: ``late_payment-v6.card.md``);
+    None for a file not named ``*.json``, which training never writes."""
+    name = Path(artefact).name
+    return Path(artefact).with_name(name.removesuffix(".json") + ".card.md") if name.endswith(".json") else None
+
+
+def artefact_digest(content: bytes) -> str:
+    """The sha256 of an artefact's bytes, in lower-case hex as the card records it."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def digest_line(model: "LatePaymentModel") -> str:
+    """The card's record of the artefact ``model.save`` writes: its sha256, what checks it."""
+    return (f"{DIGEST_LABEL}`{artefact_digest(model.to_text().encode('utf-8'))}`\n"
+            "(of the artefact as training wrote it: `recfin risk score` and `finance quote`\n"
+            "refuse the artefact when its bytes no longer match)")
+
+
+def check_digest(artefact: Path, content: bytes) -> None:
+    """Refuse ``content``, read from ``artefact``, unless its sha256 is the one the card beside it records.
+
+    Nothing to check when there is no card (a regular file named as :func:`card_path` gives) or the card records no
+    digest: an artefact written by hand, or trained before training recorded digests, loads as before. A card
+    whose digest line is damaged is refused too: it no longer says which artefact is the trained one.
+    """
+    card = card_path(artefact)
+    if card is None or not os.path.isfile(card):
+        return
+    try:
+        text = card.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ArtefactDamaged(f"{card}, the card of {artefact}, cannot be read to check the artefact's digest "
+                              f"({exc}): restore the card training wrote beside it, or {RETRAIN}") from None
+    recorded = [line for line in text.splitlines() if line.startswith(DIGEST_LABEL)]
+    if not recorded:
+        return
+    found = _DIGEST_LINE.match(recorded[0])
+    if len(recorded) > 1 or found is None:
+        raise ArtefactDamaged(f"{card}, the card of {artefact}, does not record one sha256 of it (one line "
+                              f"'{DIGEST_LABEL}`<64 hex digits>`'): restore the card training wrote beside it, or "
+                              f"{RETRAIN}")
+    actual = artefact_digest(content)
+    if actual != found["digest"]:
+        raise ArtefactDamaged(f"{artefact} has sha256 {actual}, not the {found['digest']} its card {card} records: "
+                              f"the artefact is damaged (truncated, or changed since training wrote it): restore "
+                              f"it from a copy of what training wrote (the shipped model: reinstall the package), "
+                              f"or {RETRAIN}")
 
 
 def _json_number(value: object) -> object:
@@ -134,7 +201,11 @@ class LatePaymentModel(BaseModel):
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> "LatePaymentModel":
-        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        """The artefact at ``path``, refused (:class:`ArtefactDamaged`) when its bytes are not those its card
+        records (:func:`check_digest`)."""
+        content = Path(path).read_bytes()
+        check_digest(Path(path), content)
+        return cls.model_validate_json(content)
 
 
 # ---------------------------------------------------------------- grades and the score

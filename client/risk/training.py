@@ -27,7 +27,7 @@ from ..atomic_file import staged_file
 
 from .dataset import HORIZON_DAYS, Examples, build_examples, snapshot_dates, split_debtors
 from .features import MODEL_FEATURES, RISING_FEATURES
-from .model import FORMAT, VERSION, LatePaymentModel, score_debtor
+from .model import FORMAT, VERSION, LatePaymentModel, digest_line, score_debtor
 from .simulator import SimulationConfig, late_probability, simulate
 
 DEFAULT_SEED = 20261128
@@ -245,7 +245,7 @@ def _spacing(model: LatePaymentModel) -> str:
 
 
 def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
-    """The short model card written next to the artefact."""
+    """The short model card written next to the artefact, ending in the artefact's sha256 (which loading checks)."""
     cal = "\n".join(
         f"| {r.lower:.1f}-{r.upper:.1f} | {r.count} | "
         f"{'-' if r.mean_predicted is None else f'{r.mean_predicted:.3f}'} | "
@@ -359,6 +359,8 @@ without a build-up, so nothing in the history announces them.
   another lift over the baseline (docs/risk-and-pricing.md lists ten seeds).
 
 Re-train: `{retrain}` (seed {report.seed}, {report.debtors} debtors).
+
+{digest_line(model)}
 """
 
 
@@ -377,6 +379,8 @@ def train_and_save(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, out
     card = out / f"{model.name}-{model.version}.card.md"
     (say or _silent)(f"writing {card} and {path}")
     # the card first, the artefact last: the scorer loads the artefact, so it changes only once its card is in place
+    # (a scorer loading between the two renames, or after the artefact's failed, finds the new card's digest beside
+    # the old artefact and refuses it, rather than scoring with a model its card does not describe)
     _write_all_or_none([(card, model_card(model, report)), (path, model.to_text())])
     return model, report, path
 

@@ -1,0 +1,112 @@
+"""The model card records the artefact's sha256; an artefact whose bytes no longer match is refused when loaded,
+naming the file and saying to restore or re-train it."""
+import hashlib
+import json
+import re
+import shutil
+
+import pytest
+
+from cli.risk_commands import risk
+from client.risk import DEFAULT_MODEL, LatePaymentModel
+from client.risk import training
+from client.risk.model import DIGEST_LABEL, ArtefactDamaged, card_path
+
+from ..cli_errors import error_line, invoke
+
+SHIPPED_CARD = DEFAULT_MODEL.with_name(DEFAULT_MODEL.name.replace(".json", ".card.md"))
+RESTORE_OR_RETRAIN = re.compile(r"restore .* or re-train it with `recfin risk train --out FOLDER`")
+
+
+def recorded_digest(card):
+    return re.search(re.escape(DIGEST_LABEL) + r"`([0-9a-f]{64})`", card.read_text()).group(1)
+
+
+def test_the_shipped_card_records_the_sha256_of_the_shipped_artefact():
+    assert recorded_digest(SHIPPED_CARD) == hashlib.sha256(DEFAULT_MODEL.read_bytes()).hexdigest()
+    assert card_path(DEFAULT_MODEL) == SHIPPED_CARD
+
+
+@pytest.fixture
+def copied(tmp_path):
+    """The shipped artefact and its card, copied to a folder of their own."""
+    artefact = tmp_path / DEFAULT_MODEL.name
+    shutil.copyfile(DEFAULT_MODEL, artefact)
+    shutil.copyfile(SHIPPED_CARD, card_path(artefact))
+    return artefact
+
+
+def _shipped_with_intercept_raised() -> str:
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["intercept"] += 3   # still a model, scoring every debtor e^3 times likelier to pay late, in odds
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],               # truncated: not JSON
+    lambda text: json.dumps({k: v for k, v in json.loads(text).items() if k != "metrics"}),   # still a model
+    lambda _: _shipped_with_intercept_raised(),           # changed: a model, but not the one trained
+    lambda text: text.replace("\n", "\r\n"),            # the same JSON, other bytes
+])
+def test_an_artefact_whose_bytes_are_not_those_its_card_records_is_refused(copied, damage):
+    copied.write_text(damage(DEFAULT_MODEL.read_text()), newline="")
+    with pytest.raises(ArtefactDamaged) as refused:
+        LatePaymentModel.load(copied)
+    message = str(refused.value)
+    assert str(copied) in message and str(card_path(copied)) in message and "damaged" in message
+    assert RESTORE_OR_RETRAIN.search(message)
+    r = invoke(risk, "score", "SYN-DEBTOR-0007", "--synthetic-seed", "1", "--synthetic-debtors", "20",
+               "--model", copied)
+    assert r.exit_code == 1 and f"Error: {copied} has sha256 " in error_line(r)
+    assert RESTORE_OR_RETRAIN.search(error_line(r))
+
+
+def test_the_intact_copy_loads_and_scores(copied):
+    assert LatePaymentModel.load(copied) == LatePaymentModel.load(DEFAULT_MODEL)
+    r = invoke(risk, "score", "SYN-DEBTOR-0007", "--synthetic-seed", "1", "--synthetic-debtors", "20",
+               "--model", copied, "--json")
+    assert r.exit_code == 0, r.output
+
+
+@pytest.mark.parametrize("line", [
+    f"{DIGEST_LABEL}`{'0' * 63}`",                                  # a digit short
+    f"{DIGEST_LABEL}{'0' * 64}",                                     # not in backticks
+    f"{DIGEST_LABEL}`{hashlib.sha256(DEFAULT_MODEL.read_bytes()).hexdigest().upper()}`",   # not as training writes it
+])
+def test_a_card_whose_digest_line_is_damaged_is_refused(copied, line):
+    card = card_path(copied)
+    card.write_text(re.sub(re.escape(DIGEST_LABEL) + ".*", lambda _: line, card.read_text()))
+    with pytest.raises(ArtefactDamaged, match=f"{re.escape(str(card))}, the card of .*does not record one sha256"):
+        LatePaymentModel.load(copied)
+    r = invoke(risk, "score", "SYN-DEBTOR-0007", "--synthetic-seed", "1", "--synthetic-debtors", "20",
+               "--model", copied)
+    assert r.exit_code == 1 and "does not record one sha256" in error_line(r)
+
+
+def test_a_card_recording_two_digests_is_refused(copied):
+    card = card_path(copied)
+    card.write_text(card.read_text() + f"{DIGEST_LABEL}`{'0' * 64}`\n")
+    with pytest.raises(ArtefactDamaged, match="does not record one sha256"):
+        LatePaymentModel.load(copied)
+
+
+def test_an_artefact_with_no_card_or_a_card_without_a_digest_loads_unchecked(copied):
+    """As documented: one written by hand, or trained before cards recorded the digest."""
+    copied.write_text(_shipped_with_intercept_raised())
+    card = card_path(copied)
+    card.write_text("\n".join(line for line in card.read_text().splitlines()
+                              if not line.startswith(DIGEST_LABEL)) + "\n")
+    assert LatePaymentModel.load(copied).intercept == pytest.approx(LatePaymentModel.load(DEFAULT_MODEL).intercept + 3)
+    card.unlink()
+    assert LatePaymentModel.load(copied).intercept == pytest.approx(LatePaymentModel.load(DEFAULT_MODEL).intercept + 3)
+
+
+def test_training_records_the_digest_of_the_artefact_it_writes(tmp_path, monkeypatch):
+    model, report = training.run(5, 20, compare=False)
+    monkeypatch.setattr(training, "run", lambda *a, **k: (model, report))
+    _, _, path = training.train_and_save(5, 20, tmp_path, compare=False)
+    assert recorded_digest(card_path(path)) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert LatePaymentModel.load(path) == model
+    path.write_text(path.read_text().replace('"intercept": ', '"intercept": 1'), newline="")
+    with pytest.raises(ArtefactDamaged):
+        LatePaymentModel.load(path)
