@@ -17,7 +17,7 @@ from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity, Timeouts
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
-from ._identity import _PEM_BLOCK, Identity, _is_encrypted, _public_bytes
+from ._identity import _CERTIFICATE_LABELS, _PEM_BLOCK, Identity, _is_encrypted, _public_bytes
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
@@ -420,9 +420,14 @@ class AsyncGateway(_GatewayBase):
 def _read(value: bytes | str | Path) -> bytes:
     if isinstance(value, bytes):
         return value
-    if isinstance(value, str) and value.lstrip().startswith("-----BEGIN"):
+    if _is_pem(value):
         return value.encode()
     return Path(value).read_bytes()
+
+
+def _is_pem(value: bytes | str | Path) -> bool:
+    """Whether a PEM option was given as the PEM itself (bytes, or text beginning with a BEGIN line), not a path."""
+    return isinstance(value, bytes) or isinstance(value, str) and value.lstrip().startswith("-----BEGIN")
 
 
 def _certificate_hash(pem: bytes) -> bytes:
@@ -440,25 +445,52 @@ def _client_certificate(pem: bytes) -> x509.Certificate:
         ) from None
 
 
-def _check_tls_roots(pem: bytes) -> None:
-    """A ValueError naming tls_root_certificates when they hold no PEM certificate: gRPC would take them and
-    fail every call as UNAVAILABLE, like a peer that is down. Each PEM block is read alone, as gRPC reads a
-    bundle: one it cannot parse (a system bundle holds some cryptography warns about or refuses) leaves the
-    others to be used."""
-    blocks = [block.group(0) for block in _PEM_BLOCK.finditer(pem) if block.group(1) == b"CERTIFICATE"]
-    last_error = "no -----BEGIN CERTIFICATE----- block"
-    for block in blocks:
+def _tls_roots(value: bytes | str | Path) -> bytes:
+    """The TLS roots given (PEM bytes or text, or a file path), each of their PEM blocks a certificate that parses;
+    otherwise a ValueError naming the file (where one was given), the block and what to give instead.
+
+    gRPC takes any bytes: a file that holds no certificate fails every call as UNAVAILABLE, like a peer that is
+    down, and what else a file holds (a key, a CRL, a block cut short) is trusted or passed over unsaid. Lines
+    starting with ``#`` between the blocks are taken: CA bundles (certifi's, a distribution's) name each CA so.
+    Nothing of a refused block is shown: it may be secret.
+    """
+    pem = _read(value)
+    where = "tls_root_certificates" if _is_pem(value) else f"tls_root_certificates file {value}"
+    what_to_give = "give a file of the network's TLS CA certificates only (such as its tlsca/*.pem)"
+    certificates = 0
+    for number, block in enumerate(_PEM_BLOCK.finditer(pem), start=1):
+        label = block.group(1).decode("ascii", "replace")
+        line = pem.count(b"\n", 0, block.start()) + 1
+        at = f"block {number}, line {line}"
+        if "PRIVATE KEY" in label:
+            raise ValueError(
+                f"{where} holds a private key ({label!r}, {at}): a roots file is trusted, not kept secret, so the "
+                "key may have gone wherever the file went. Take the key out (and replace it, if others could read "
+                f"the file), and {what_to_give}"
+            )
+        if label not in _CERTIFICATE_LABELS:
+            raise ValueError(f"{where} holds a PEM block that is not a certificate ({label!r}, {at}): {what_to_give}")
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # CryptographyDeprecationWarning for a malformed but used one
-                x509.load_pem_x509_certificate(block)
-            return
+                warnings.simplefilter("ignore")  # CryptographyDeprecationWarning for a malformed one gRPC still takes
+                x509.load_pem_x509_certificate(block.group(0))
         except ValueError as error:
-            last_error = str(error)
-    raise ValueError(
-        f"tls_root_certificates are not PEM X.509 certificates ({last_error}): give the TLS CA certificates of "
-        "the network (PEM bytes or text, or a file path), such as its tlsca/*.pem"
-    )
+            raise ValueError(
+                f"{where} holds a certificate that does not parse ({at}: {error}): {what_to_give}"
+            ) from None
+        certificates += 1
+    for number, line in enumerate(_PEM_BLOCK.sub(lambda block: b"\n" * block.group(0).count(b"\n"),
+                                                 pem).splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith(b"#"):
+            raise ValueError(
+                f"{where} holds text outside its PEM blocks (line {number}; a block cut short or under another "
+                f"label's END line reads so too): {what_to_give}, comment lines starting with '#' at most"
+            )
+    if not certificates:
+        raise ValueError(
+            f"{where} are not PEM X.509 certificates (no -----BEGIN CERTIFICATE----- block): {what_to_give}"
+        )
+    return pem
 
 
 def _check_client_key(pem: bytes, certificate_pem: bytes) -> None:
@@ -494,11 +526,10 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
         return _new_channel(grpc_module, grpc_module.insecure_channel, target, options=options)
     if (certificate is None) != (key is None):
         raise ValueError("mutual TLS needs both client_certificate and client_key")
-    root, certificate, key = (_read(pem) if pem is not None else None for pem in (root, certificate, key))
+    root = _tls_roots(root) if root is not None else None
+    certificate, key = (_read(pem) if pem is not None else None for pem in (certificate, key))
     # Checked here: gRPC takes any bytes, and a wrong one fails each call as UNAVAILABLE "Failed to create
     # security handshaker", which reads as a peer that is down.
-    if root is not None:
-        _check_tls_roots(root)
     if key is not None:
         _check_client_key(key, certificate)
     credentials = grpc.ssl_channel_credentials(root_certificates=root, private_key=key, certificate_chain=certificate)

@@ -5,6 +5,7 @@ retry was meant for, a TLS handshake failure that reads as a peer that is down).
 
 import asyncio
 import hashlib
+import re
 import warnings
 from pathlib import Path
 from unittest.mock import MagicMock
@@ -184,7 +185,8 @@ def test_right_tls_material_opens_the_channel(credentials, opened, tls, connect_
 
 @FAMILIES
 def test_tls_roots_that_are_not_certificates_are_refused_before_a_channel_opens(credentials, opened, tls, connect_with):
-    with pytest.raises(ValueError, match=r"^tls_root_certificates are not PEM X.509 certificates .*the TLS CA"):
+    with pytest.raises(ValueError, match=r"^tls_root_certificates holds a private key \('PRIVATE KEY', block 1, "
+                                         r"line 1\).*the network's TLS CA certificates only"):
         _tls_connect(connect_with, credentials, **{**tls, "tls_root_certificates": tls["client_key"]})
     assert opened == []
 
@@ -309,12 +311,13 @@ def _unparsable_certificate_block() -> bytes:
     "roots",
     [
         lambda tls: tls["tls_root_certificates"] + make_key_and_cert("tlsca.org2.example.com")[1],
-        lambda tls: _unparsable_certificate_block() + tls["tls_root_certificates"],
+        lambda tls: b"# tlsca.org1\n\n" + tls["tls_root_certificates"] + b"\n# tlsca.org2\n"
+        + make_key_and_cert("tlsca.org2.example.com")[1],
     ],
-    ids=["two CAs", "a block that does not parse before a good one"],
+    ids=["two CAs", "comment lines naming each CA, as CA bundles have"],
 )
 @FAMILIES
-def test_a_bundle_of_roots_is_taken_when_a_certificate_in_it_parses(credentials, opened, tls, connect_with, roots):
+def test_a_bundle_of_roots_is_taken_when_each_certificate_in_it_parses(credentials, opened, tls, connect_with, roots):
     _tls_connect(connect_with, credentials, **{**tls, "tls_root_certificates": roots(tls)})
     assert len(opened) == 1
 
@@ -328,8 +331,48 @@ def test_the_system_bundle_is_taken_without_a_warning(credentials, opened, tls):
 
 
 def test_roots_whose_only_block_does_not_parse_are_refused(credentials, opened, tls):
-    with pytest.raises(ValueError, match=r"^tls_root_certificates are not PEM X.509 certificates"):
+    with pytest.raises(ValueError, match=r"^tls_root_certificates holds a certificate that does not parse \(block 1, "
+                                         r"line 1: "):
         _tls_connect(_connect_sync, credentials, **{**tls, "tls_root_certificates": _unparsable_certificate_block()})
+    assert opened == []
+
+
+def _crl_block() -> bytes:
+    return b"-----BEGIN X509 CRL-----\nMIIBdTCCARugAwIBAgIUU7F/SE7ZnM4Gpvpc\n-----END X509 CRL-----\n"
+
+
+@pytest.mark.parametrize(
+    "roots, message",
+    [
+        (lambda tls: tls["tls_root_certificates"] + tls["client_key"],
+         r"holds a private key \('PRIVATE KEY', block 2, line \d+\): a roots file is trusted, not kept secret.*"
+         r"Take the key out \(and replace it, if others could read the file\)"),
+        (lambda tls: tls["tls_root_certificates"] + _crl_block(),
+         r"holds a PEM block that is not a certificate \('X509 CRL', block 2, line \d+\)"),
+        (lambda tls: _unparsable_certificate_block() + tls["tls_root_certificates"],
+         r"holds a certificate that does not parse \(block 1, line 1: "),
+        (lambda tls: tls["tls_root_certificates"] + b"MIIBdTCCARugAwIBAgIUU7F\n" + tls["tls_root_certificates"],
+         r"holds text outside its PEM blocks \(line \d+; a block cut short"),
+        (lambda tls: tls["tls_root_certificates"] + b"-----BEGIN CERTIFICATE-----\nMIIBdTCCARugAwIBAgIUU7F\n",
+         r"holds text outside its PEM blocks \(line \d+; a block cut short"),
+        (lambda tls: b"# no certificate here\n", r"are not PEM X.509 certificates \(no -----BEGIN CERTIFICATE"),
+        (lambda tls: b"", r"are not PEM X.509 certificates \(no -----BEGIN CERTIFICATE"),
+    ],
+    ids=["a private key after the CA", "a CRL after the CA", "a block that does not parse before a good one",
+         "text between two blocks", "a block with no END line", "comments only", "empty"],
+)
+@FAMILIES
+def test_a_roots_file_holding_more_than_ca_certificates_is_refused_naming_the_file_and_the_block(
+        credentials, opened, tls, connect_with, tmp_path, roots, message):
+    roots_file = tmp_path / "tlsca.pem"
+    roots_file.write_bytes(roots(tls))
+    for given, named in ((str(roots_file), f"tls_root_certificates file {roots_file}"),
+                         (roots_file, f"tls_root_certificates file {roots_file}"),
+                         (roots(tls), "tls_root_certificates")):
+        with pytest.raises(ValueError, match=rf"^{re.escape(named)} {message}.*give a file of the network's TLS "
+                                             r"CA certificates only") as refused:
+            _tls_connect(connect_with, credentials, **{**tls, "tls_root_certificates": given})
+        assert tls["client_key"][30:60].decode() not in str(refused.value)  # nothing of a key is shown
     assert opened == []
 
 
