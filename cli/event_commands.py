@@ -121,12 +121,14 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
         click.get_current_context().call_on_close(checkpointer.close)
     # As the gateway decides: a file at block 0 with no transaction yet holds no position, so --start-block counts.
     resume = checkpointer if holds_position(checkpointer) else None
-    if resume is not None:
-        click.echo(f"resuming at block {resume.block_number} after tx {resume.transaction_id or '-'} "
-                   f"({checkpoint_file})", err=True)
     count = 0
     try:
-        with session.client.events(start_block=None if resume else start_block, checkpoint=resume) as stream:
+        # given even with no position (start_block then counts): the gateway records in the file the channel and
+        # chaincode it is of, and refuses a file written for another (before the resume is announced)
+        with session.client.events(start_block=None if resume else start_block, checkpoint=checkpointer) as stream:
+            if resume is not None:
+                click.echo(f"resuming at block {resume.block_number} after tx {resume.transaction_id or '-'} "
+                           f"({checkpoint_file})", err=True)
             # the gateway's events, each read here: one that does not read as the contract's is reported and
             # recorded like a printed one, and the stream goes on, where raised it would end every restart there
             for raw in stream.raw:

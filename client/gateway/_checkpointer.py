@@ -4,7 +4,8 @@ Record progress after handling each event (``checkpoint_chaincode_event``)
 or each block (``checkpoint_block``), and pass the checkpointer as
 ``checkpoint=`` when reconnecting. Resuming from a chaincode event restarts at
 its block and skips the events up to and including that transaction; resuming
-from a block restarts at the next block.
+from a block restarts at the next block. A file checkpoint also records the
+channel (and chaincode) it was written for, as its position means nothing elsewhere.
 """
 
 from __future__ import annotations
@@ -74,7 +75,11 @@ class FileCheckpointer(InMemoryCheckpointer):
     """A checkpointer that survives restarts: state in a small JSON file, replaced atomically.
 
     The file holds ``{"blockNumber": N, "transactionId": "..."}`` and is
-    created on the first checkpoint; an existing file is read at start.
+    created on the first checkpoint; an existing file is read at start. Once the checkpointer is given to a
+    listener, the file also holds the listener's ``"channel"`` and, for chaincode events, its ``"chaincode"``:
+    a listener of another channel or chaincode is refused (``check_listener``). A file without them (as
+    earlier versions and the official clients write it) is taken by any listener and gets them at its next
+    checkpoint.
 
     One checkpointer per file: from start (or its first checkpoint, for a new file) until ``close()``,
     the end of a ``with`` block or the checkpointer being dropped, it holds an exclusive ``flock`` on the
@@ -90,22 +95,42 @@ class FileCheckpointer(InMemoryCheckpointer):
         self._closed = False
         self._held: int | None = None
         """The descriptor of the checkpoint file, flocked (-1 where there is no flock); None before it exists."""
+        self._listener: _Listener | None = None
+        """The channel and chaincode (None for block events) the checkpoints are of, once known."""
         self._held = _lock_existing(self.path)
         if self._held is None:
             return
         try:
-            block_number, transaction_id = _read_state(self.path)
+            block_number, transaction_id, self._listener = _read_state(self.path)
         except BaseException:
             self.close()
             raise
         if block_number is not None:
             super()._set(block_number, transaction_id)
 
+    def check_listener(self, channel: str, chaincode: str | None = None) -> None:
+        """Refuse, naming both, a listener of another channel or chaincode than the file was written for
+        (``chaincode`` None: block events): its block and transaction would make that listener skip or replay
+        events. The first listener of a file that names none is recorded with the next checkpoint. A gateway
+        calls this when it is given the checkpointer; call it yourself when you checkpoint events read without it."""
+        listener = (channel, chaincode)
+        if self._listener is not None and self._listener != listener:
+            raise ValueError(
+                f"{self.path} is the checkpoint of {_describe(self._listener)}, not of {_describe(listener)}: "
+                "resumed there, its position would skip or replay events. Give this listener its own file, or "
+                f"remove {self.path} to start it afresh")
+        self._listener = listener
+
     def _set(self, block_number: int, transaction_id: str | None) -> None:
         if self._closed:
             raise ValueError(f"the checkpointer of {self.path} is closed: make a new FileCheckpointer to go on")
         super()._set(block_number, transaction_id)
         state = {"blockNumber": self._block_number, "transactionId": self._transaction_id or ""}
+        if self._listener is not None:
+            channel, chaincode = self._listener
+            state["channel"] = channel
+            if chaincode is not None:
+                state["chaincode"] = chaincode
         self._replace(json.dumps(state).encode("utf-8"))
 
     def _replace(self, content: bytes) -> None:
@@ -196,9 +221,20 @@ def _in_use(code: int, what: str) -> BlockingIOError:
         "give this one its own file")
 
 
-def _read_state(path: Path) -> tuple[int | None, str | None]:
-    """The block number and transaction ID in a checkpoint file; a ValueError naming the file if it holds
-    something else (resuming from a guess could skip events or repeat them)."""
+_Listener = tuple[str, str | None]
+"""A channel, and the chaincode whose events are listened to (None: the channel's blocks)."""
+
+
+def _describe(listener: _Listener) -> str:
+    channel, chaincode = listener
+    return f"block events of channel {channel!r}" if chaincode is None else (
+        f"chaincode {chaincode!r} events of channel {channel!r}")
+
+
+def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
+    """The block number, transaction ID and listener (None in a file that names none) in a checkpoint file; a
+    ValueError naming the file if it holds something else (resuming from a guess could skip events or repeat
+    them)."""
     try:
         state = json.loads(path.read_text(encoding="utf-8"))  # empty too: no one wrote that, so where to resume?
     except (ValueError, RecursionError):
@@ -207,10 +243,19 @@ def _read_state(path: Path) -> tuple[int | None, str | None]:
     if isinstance(block_number, str) and block_number.isascii() and block_number.isdigit():
         block_number = int(block_number)    # the Node client writes its BigInt block number as a decimal string
     transaction_id = state.get("transactionId") if isinstance(state, dict) else None
-    foreign_keys = set(state) - {"blockNumber", "transactionId"} if isinstance(state, dict) else set()
+    channel = state.get("channel") if isinstance(state, dict) else None
+    chaincode = state.get("chaincode") if isinstance(state, dict) else None
+    foreign_keys = set(state) - {"blockNumber", "transactionId", "channel", "chaincode"} if isinstance(
+        state, dict) else set()
     if not (block_number is None or type(block_number) is int and block_number >= 0) or not (
             transaction_id is None or isinstance(transaction_id, str)) or foreign_keys or (
-            block_number is None and transaction_id):   # a transaction with no block: where would it resume?
-        raise ValueError(f'{path} is not a checkpoint file ({{"blockNumber": N, "transactionId": "..."}}): '
-                         f"give another file, or remove it to start afresh")
-    return block_number, transaction_id
+            block_number is None and transaction_id) or not (  # a transaction with no block: where would it resume?
+            channel is None and chaincode is None or _is_name(channel) and (chaincode is None or _is_name(chaincode))):
+        raise ValueError(f'{path} is not a checkpoint file ({{"blockNumber": N, "transactionId": "...", '
+                         f'"channel": "...", "chaincode": "..."}}, the last two optional): give another file, or '
+                         f"remove it to start afresh")
+    return block_number, transaction_id, (channel, chaincode) if channel is not None else None
+
+
+def _is_name(value) -> bool:
+    return isinstance(value, str) and bool(value)

@@ -11,7 +11,7 @@ from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import events_pb2
 from google.protobuf import timestamp_pb2
 
-from ._checkpointer import Checkpoint
+from ._checkpointer import Checkpoint, FileCheckpointer
 from ._context import Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
@@ -33,8 +33,13 @@ class ChaincodeEvent:
     payload: bytes
 
 
-def start_position(start_block: int | None, checkpoint: Checkpoint | None) -> tuple[ab_pb2.SeekPosition, str]:
+def start_position(
+    start_block: int | None, checkpoint: Checkpoint | None, *, channel: str, chaincode: str | None = None
+) -> tuple[ab_pb2.SeekPosition, str]:
     """Seek position and after-transaction ID: a checkpoint wins over start_block; default is the next commit.
+
+    ``channel`` and ``chaincode`` (None for block events) are the listener's: a FileCheckpointer written for
+    another one is refused (``FileCheckpointer.check_listener``), and one that names none records them.
 
     A checkpoint at block 0 with no transaction is empty, as in the official clients: their file
     checkpointer writes that state before the first event, and resuming from it must not replay
@@ -45,6 +50,8 @@ def start_position(start_block: int | None, checkpoint: Checkpoint | None) -> tu
     if start_block is not None:
         check_block_number("start_block", start_block)
     check_checkpoint(checkpoint)
+    if isinstance(checkpoint, FileCheckpointer):
+        checkpoint.check_listener(channel, chaincode)
     if holds_position(checkpoint):
         position = ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=checkpoint.block_number))
         return position, checkpoint.transaction_id or ""
@@ -158,7 +165,7 @@ class AsyncChaincodeEventsRequest(_ChaincodeEventsRequestBase):
 def build_chaincode_events_request(
     context: Context, channel: str, chaincode: str, start_block: int | None, checkpoint: Checkpoint | None
 ) -> ChaincodeEventsRequest:
-    position, after = start_position(start_block, checkpoint)
+    position, after = start_position(start_block, checkpoint, channel=channel, chaincode=chaincode)
     request = gateway_pb2.ChaincodeEventsRequest(
         channel_id=channel,
         chaincode_id=chaincode,

@@ -126,7 +126,7 @@ class _NetworkBase:
         kind: str = "block",
     ) -> BlockEventsRequest:
         """The request behind ``block_events``, for signing elsewhere."""
-        position, _ = start_position(start_block, checkpoint)
+        position, _ = start_position(start_block, checkpoint, channel=self.name)
         return build_block_events_request(self._context, self.name, kind, position)
 
     def block_events(self, *, start_block: int | None = None, checkpoint: Checkpoint | None = None) -> EventIterator:

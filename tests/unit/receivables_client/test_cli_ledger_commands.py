@@ -298,7 +298,9 @@ def test_a_checkpoint_file_at_block_0_without_a_transaction_leaves_start_block_i
     ledger.network = FakeNetwork([chaincode_event(5, "t1")])
     res = invoke("events", "--start-block", "5", "--checkpoint", str(checkpoint), "--limit", "1")
     assert res.exit_code == 0, res.output
-    assert ledger.network.requests == [("receivables", 5, None)] and "resuming" not in res.output
+    (chaincode, start_block, given), = ledger.network.requests
+    assert (chaincode, start_block) == ("receivables", 5) and "resuming" not in res.output
+    assert given.path == checkpoint   # given all the same, for the gateway to record its channel and chaincode
     assert json.loads(checkpoint.read_text()) == {"blockNumber": 5, "transactionId": "t1"}
 
 

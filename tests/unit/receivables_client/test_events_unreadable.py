@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from client.gateway import ChaincodeEvent
+from client.gateway import ChaincodeEvent, holds_position
 from client.receivables import ReceivablesClient, ReceivablesEvent
 from client.receivables._events import MAX_EVENT_DEPTH
 
@@ -51,7 +51,7 @@ class ResumingNetwork:
         self.requests: list[tuple[int | None, tuple[int | None, str | None] | None]] = []
 
     def chaincode_events(self, chaincode, *, start_block=None, checkpoint=None):
-        position = None if checkpoint is None else (checkpoint.block_number, checkpoint.transaction_id)
+        position = (checkpoint.block_number, checkpoint.transaction_id) if holds_position(checkpoint) else None
         self.requests.append((start_block, position))
         if position is not None:
             block, tx = position

@@ -39,8 +39,8 @@ def test_the_events_example_checkpoints_and_a_restart_resumes_after_the_last_eve
     asked = _run_example(first)
     assert asked.start_position.specified.number == 0 and asked.after_transaction_id == ""
     assert "5 ReceivableConfirmed R-1" in capsys.readouterr().out
-    assert json.loads((tmp_path / "receivables-events.json").read_text()) == {"blockNumber": 5,
-                                                                              "transactionId": "aa" * 32}
+    assert json.loads((tmp_path / "receivables-events.json").read_text()) == {
+        "blockNumber": 5, "transactionId": "aa" * 32, "channel": "receivables", "chaincode": "receivables"}
 
     restart = FakeTransport()
     asked = _run_example(restart)

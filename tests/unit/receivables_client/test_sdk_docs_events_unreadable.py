@@ -31,8 +31,8 @@ def test_the_events_example_reports_an_unreadable_event_checkpoints_past_it_and_
     assert out[1].startswith(f"skipped: event 'ReceivableConfirmed' in block 6 tx {'bb' * 32} has a payload that "
                              "is not JSON")
     assert out[2].startswith("7 ReceivableConfirmed R-1")
-    assert json.loads((tmp_path / "receivables-events.json").read_text()) == {"blockNumber": 7,
-                                                                              "transactionId": "cc" * 32}
+    assert json.loads((tmp_path / "receivables-events.json").read_text()) == {
+        "blockNumber": 7, "transactionId": "cc" * 32, "channel": "receivables", "chaincode": "receivables"}
 
     restart = FakeTransport()
     asked = _run_example(restart)

@@ -1,0 +1,109 @@
+"""A checkpoint file is of one listener: the channel, and for chaincode events the chaincode, it was written for.
+Resumed by a listener of another, its block and transaction would skip or replay that listener's events."""
+
+import json
+
+import pytest
+
+from client.gateway import FileCheckpointer
+from .gateway_fakes import events_response
+
+CHANNEL = "receivables-channel"
+
+
+def _written_for(path, channel, chaincode=None, block=5, transaction="tx1"):
+    state = {"blockNumber": block, "transactionId": transaction, "channel": channel}
+    if chaincode is not None:
+        state["chaincode"] = chaincode
+    path.write_text(json.dumps(state))
+    return path.read_text()
+
+
+def test_the_file_records_the_channel_and_chaincode_of_the_listener_it_was_given_to(tmp_path, gateway, transport):
+    path = tmp_path / "checkpoint.json"
+    transport.event_responses = [events_response(5, "tx1", "tx2")]
+    with FileCheckpointer(path) as checkpointer:
+        for event in gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer):
+            checkpointer.checkpoint_chaincode_event(event)
+            break
+    assert json.loads(path.read_text()) == {"blockNumber": 5, "transactionId": "tx1", "channel": CHANNEL,
+                                            "chaincode": "receivables"}
+    with FileCheckpointer(path) as checkpointer:
+        gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)  # the same: resumed
+        checkpointer.checkpoint_block(9)
+    assert json.loads(path.read_text())["chaincode"] == "receivables"
+
+
+@pytest.mark.parametrize("channel, chaincode, named", [
+    (CHANNEL, "other-contract", f"chaincode 'other-contract' events of channel '{CHANNEL}'"),
+    ("other-channel", "receivables", "chaincode 'receivables' events of channel 'other-channel'"),
+    (CHANNEL, None, f"block events of channel '{CHANNEL}'"),
+], ids=["another chaincode", "another channel", "block events"])
+def test_a_file_of_chaincode_events_is_refused_to_another_listener_naming_both(tmp_path, gateway, transport,
+                                                                               channel, chaincode, named):
+    path = tmp_path / "checkpoint.json"
+    text = _written_for(path, CHANNEL, "receivables")
+    checkpointer = FileCheckpointer(path)
+    network = gateway.get_network(channel)
+    with pytest.raises(ValueError, match=(
+            rf"^{path} is the checkpoint of chaincode 'receivables' events of channel '{CHANNEL}', not of {named}: "
+            rf"resumed there, its position would skip or replay events\. Give this listener its own file, or "
+            rf"remove {path} to start it afresh$")):
+        if chaincode is None:
+            network.block_events(checkpoint=checkpointer)
+        else:
+            network.chaincode_events(chaincode, checkpoint=checkpointer)
+    assert transport.calls == [] and path.read_text() == text
+    checkpointer.close()
+
+
+def test_a_file_of_block_events_is_refused_to_a_chaincode_listener_and_another_channel(tmp_path, gateway):
+    path = tmp_path / "checkpoint.json"
+    _written_for(path, CHANNEL)
+    with FileCheckpointer(path) as checkpointer:
+        with pytest.raises(ValueError, match=rf"checkpoint of block events of channel '{CHANNEL}', not of chaincode "
+                                             rf"'receivables' events of channel '{CHANNEL}'"):
+            gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
+        with pytest.raises(ValueError, match=r"not of block events of channel 'other-channel'"):
+            gateway.get_network("other-channel").filtered_block_events(checkpoint=checkpointer)
+        gateway.get_network(CHANNEL).block_and_private_data_events(checkpoint=checkpointer)   # its own: taken
+
+
+def test_a_file_of_the_earlier_format_is_taken_and_names_its_listener_from_its_next_checkpoint(tmp_path, gateway,
+                                                                                               transport):
+    path = tmp_path / "checkpoint.json"
+    path.write_text('{"blockNumber": 5, "transactionId": "tx1"}')
+    with FileCheckpointer(path) as checkpointer:
+        gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
+        assert path.read_text() == '{"blockNumber": 5, "transactionId": "tx1"}'   # not written until a checkpoint
+        with pytest.raises(ValueError, match="not of chaincode 'other' events"):
+            gateway.get_network(CHANNEL).chaincode_events("other", checkpoint=checkpointer)   # one file, one listener
+        checkpointer.checkpoint_transaction(6, "tx2")
+    assert json.loads(path.read_text()) == {"blockNumber": 6, "transactionId": "tx2", "channel": CHANNEL,
+                                            "chaincode": "receivables"}
+    with FileCheckpointer(path) as restarted, pytest.raises(ValueError, match="not of chaincode 'other' events"):
+        gateway.get_network(CHANNEL).chaincode_events("other", checkpoint=restarted)
+
+
+def test_a_checkpointer_read_without_a_gateway_is_told_its_listener(tmp_path):
+    path = tmp_path / "checkpoint.json"
+    with FileCheckpointer(path) as checkpointer:
+        checkpointer.check_listener(CHANNEL, "receivables")
+        checkpointer.checkpoint_transaction(3, "tx")
+        with pytest.raises(ValueError, match="not of block events"):
+            checkpointer.check_listener(CHANNEL)
+    assert json.loads(path.read_text())["channel"] == CHANNEL
+
+
+@pytest.mark.parametrize("text", [
+    '{"blockNumber": 5, "transactionId": "tx1", "chaincode": "receivables"}',       # a chaincode of no channel
+    '{"blockNumber": 5, "transactionId": "tx1", "channel": ""}',
+    '{"blockNumber": 5, "transactionId": "tx1", "channel": 7, "chaincode": "receivables"}',
+    '{"blockNumber": 5, "transactionId": "tx1", "channel": "c", "chaincode": ["receivables"]}',
+])
+def test_a_file_naming_its_listener_wrongly_is_no_checkpoint_file(tmp_path, text):
+    path = tmp_path / "checkpoint.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match="is not a checkpoint file"):
+        FileCheckpointer(path)
+    assert path.read_text() == text
