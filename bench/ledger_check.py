@@ -53,7 +53,7 @@ from chaincode.receivables.store import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
-from client.ledger.qscc import QSCC, ask_own_org
+from client.ledger.qscc import QSCC, ask_own_org, block_by_number
 from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, composite_key, receivable_key, split_key
@@ -790,7 +790,7 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -
     """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``."""
     info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
     for number in range(info.height):
-        block = common_pb2.Block.FromString(ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number)))
+        block = block_by_number(qscc, msp_id, channel, number)
         chain.append((block_header_hash(block.header), block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER]))
         yield block
 

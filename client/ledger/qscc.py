@@ -47,6 +47,27 @@ def transaction_by_id(qscc, msp_id: str, channel: str, tx_id: str) -> transactio
                     ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id), f"transaction {tx_id}")
 
 
+def block_by_number_steps(qscc, msp_id: str, channel: str, number: int) -> Steps[common_pb2.Block]:
+    """The steps of :func:`block_by_number`, for a body that runs sync or async (``client.gateway._twins``)."""
+    answer = yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number))
+    what = f"block {number} of channel {channel}"
+    block = decoded(common_pb2.Block, answer, what)
+    if not block.HasField("header"):
+        # protobuf parses bytes of other messages (an empty answer too) into a Block with no fields set, where
+        # every block a peer stores has a header; taken for one, it would read as block 0 holding no transaction
+        raise LedgerReadError(f"{what}: the answer of {msp_id}'s peer is no block ({len(answer)} bytes holding no "
+                              "block header): that peer, or what relays its answers, sent something else")
+    return block
+
+
+block_by_number = blocking(block_by_number_steps)
+block_by_number.__name__ = block_by_number.__qualname__ = "block_by_number"
+block_by_number.__doc__ = """Block ``number`` of ``channel`` as the own org's peer stores it; LedgerReadError naming the
+block and the channel where the answer is no block, the GatewayError of a read the peer refused or never answered
+as it was raised. ``qscc`` of an AsyncNetwork: :func:`block_by_number_async`."""
+block_by_number_async = awaiting(block_by_number_steps)
+
+
 def last_config_index(block: common_pb2.Block) -> int:
     """The number of the config block in force at ``block``, from its orderer metadata.
 
@@ -82,13 +103,11 @@ def current_config_steps(qscc, msp_id: str, channel: str) -> Steps[configtx_pb2.
     """The steps of :func:`current_config`, for a body that runs sync or async (``client.gateway._twins``)."""
     newest_number = decoded(ledger_pb2.BlockchainInfo, (yield ask_own_org(qscc, msp_id, "GetChainInfo", channel)),
                             f"the chain info of {channel}").height - 1
-    newest = decoded(common_pb2.Block, (yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel,
-                                                           str(newest_number))), f"block {newest_number} of {channel}")
+    newest = yield from block_by_number_steps(qscc, msp_id, channel, newest_number)
     index = last_config_index(newest)
     if index == newest.header.number:
         return config_of(newest)
-    return config_of(decoded(common_pb2.Block, (yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel,
-                                                                   str(index))), f"block {index} of {channel}"))
+    return config_of((yield from block_by_number_steps(qscc, msp_id, channel, index)))
 
 
 current_config = blocking(current_config_steps)

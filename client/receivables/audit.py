@@ -87,7 +87,7 @@ from client.business_dates import business_today
 from client.gateway.errors import GatewayError
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
-from client.ledger.qscc import QSCC, LedgerReadError, ask_own_org, current_config, decoded, transaction_by_id
+from client.ledger.qscc import QSCC, LedgerReadError, block_by_number, current_config, decoded, transaction_by_id
 
 from ._client import _problem_in
 from ._models import FreezeOrder, HistoryEntry, Receivable
@@ -120,6 +120,11 @@ NOT_CHECKED = "not checked: "
 """How the reason of a check that passes without having been made starts. No check of this audit passes so (a
 split part's root the contract refuses the auditor is read back from the blocks); a report saved when such a
 root's ``changes before confirmation`` passed unmade holds one. ``AuditCheck.checked`` tells it."""
+
+BLOCKS_KEPT = 8
+"""How many blocks one audit keeps, the most recently read: a walk back through a key's writes reads the versions
+of one block one after another (each before the last), so a few serve every read of the same block, and an audit
+of a long history holds no more than these at once."""
 
 CheckName = Literal["confirmation", "changes before confirmation", "debtor party record", "holder party record"]
 
@@ -293,7 +298,7 @@ class ReceivableAudit:
         self.channel, self.msp_id, self.chaincode = channel, msp_id, chaincode
         self._msps: dict[str, channel_msp.ChannelMsp] | None = None
         self._transactions: dict[str, tuple[CommittedTransaction, _ReadSet] | str] = {}
-        self._blocks: dict[int, common_pb2.Block | str] = {}
+        self._blocks: dict[int, common_pb2.Block | str] = {}     # the BLOCKS_KEPT read last, the latest last
         self._walked: set[str] = set()
 
     @classmethod
@@ -555,19 +560,12 @@ class ReceivableAudit:
         code that peer gave it; or why it cannot be taken for one. A read of a block that failed on its way is
         raised, as :meth:`_transaction`'s."""
         number, position = version
-        if number not in self._blocks:
-            try:
-                block = decoded(common_pb2.Block, ask_own_org(self.qscc, self.msp_id, "GetBlockByNumber",
-                                                              self.channel, str(number)), f"block {number}")
-                self._blocks[number] = block if block.header.number == number else (
-                    f"{self.msp_id}'s peer answered block {block.header.number} when asked for block {number}")
-            except GatewayError as error:
-                if not peer_answered(error, f"Failed to get block number {number},"):
-                    raise
-                self._blocks[number] = f"{self.msp_id}'s peer cannot give block {number}: {error.message}"
-            except LedgerReadError as error:
-                self._blocks[number] = f"block {number} cannot be read: {error}"
-        block = self._blocks[number]
+        block = self._blocks.pop(number, None)
+        if block is None:
+            block = self._block(number)
+        self._blocks[number] = block        # the most recently read last: the first is the one to let go of
+        while len(self._blocks) > BLOCKS_KEPT:
+            del self._blocks[next(iter(self._blocks))]
         if isinstance(block, str):
             return block
         metadata = block.metadata.metadata
@@ -577,11 +575,32 @@ class ReceivableAudit:
                     f"code), none at position {position}")
         msps = self.channel_msps()
         try:
-            return _read_transaction(transaction_pb2.ProcessedTransaction(
+            found = _read_transaction(transaction_pb2.ProcessedTransaction(
                 transactionEnvelope=decoded(common_pb2.Envelope, block.data.data[position], "the transaction"),
                 validationCode=flags[position]), msps)
         except LedgerReadError as error:
             return f"the transaction cannot be read: {error}"
+        if found[0].validation == "VALID":
+            # what GetTransactionByID would answer for its id (:meth:`_transaction`), so a key's history listing it
+            # later in the audit does not read it again: the peer finds the first transaction of an id, and one
+            # committed VALID is the first (Fabric marks any later one of its id DUPLICATE_TXID)
+            self._transactions.setdefault(found[0].tx_id, found)
+        return found
+
+    def _block(self, number: int) -> common_pb2.Block | str:
+        """Block ``number`` from the own org's peer, or why it cannot be taken for that block: the peer answers that
+        it cannot give it, or answers another block or bytes that are no block. A read that failed on its way is
+        raised."""
+        try:
+            block = block_by_number(self.qscc, self.msp_id, self.channel, number)
+        except GatewayError as error:
+            if not peer_answered(error, f"Failed to get block number {number},"):
+                raise
+            return f"{self.msp_id}'s peer cannot give block {number}: {error.message}"
+        except LedgerReadError as error:
+            return f"block {number} cannot be read: {error}"
+        return block if block.header.number == number else (
+            f"{self.msp_id}'s peer answered block {block.header.number} when asked for block {number}")
 
     def changes_before_confirmation(self, claim_id: str, creation: _Change, changes: Sequence[_Change]) -> AuditCheck:
         """The claim ``changes[-1]`` (its confirmation) wrote is the claim ``creation`` (its registration) wrote, but

@@ -43,7 +43,9 @@ def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTI
 
 
 def block(envelopes, flags):
-    b = common_pb2.Block(data=common_pb2.BlockData(data=envelopes))
+    """A block holding ``envelopes``, each with its validation flag; numbered 0, with a header as every block a
+    peer stores has one."""
+    b = common_pb2.Block(header=common_pb2.BlockHeader(), data=common_pb2.BlockData(data=envelopes))
     b.metadata.metadata.extend([b""] * 5)
     b.metadata.metadata[common_pb2.TRANSACTIONS_FILTER] = bytes(flags)
     return b

@@ -177,14 +177,19 @@ def test_a_parent_two_orgs_rewrote_reading_nothing_before_its_split_fails_as_not
                          f"{grandchild} names: {grandchild} does not come from {R}")
 
 
-def test_a_genuine_roots_writes_read_back_from_the_blocks_pass_through_a_write_of_its_key_level_policy(ledger):
-    # between the confirmation and the split, a transaction that read R and wrote only its key-level policy
+def resealed_then_split(ledger) -> None:
+    """R split into PART, its history refused the auditor; between its confirmation and the split, a transaction
+    (t-reseal) that read R and wrote only its key-level policy, at which the split read R."""
     ledger.transactions["t-reseal"] = endorsed("t-reseal", {}, ledger.peers(CORE, SUPPLIER),
                                                reads={receivable_key(R): at("t-confirm")},
                                                metadata=(receivable_key(R),))
     as_split_part(ledger)
     split_reading(ledger, {receivable_key(R): at("t-reseal")})
     unreadable_root(ledger)
+
+
+def test_a_genuine_roots_writes_read_back_from_the_blocks_pass_through_a_write_of_its_key_level_policy(ledger):
+    resealed_then_split(ledger)
     report, qscc = ledger.audit()
     assert report.passed, report.checks
     before = report.checks[1]
