@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 from fabric_protos.msp import identities_pb2
 
 from ._errors import InvalidValue
+from ._text import excerpt
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +132,35 @@ def _decoded(cls: type[ClientIdentity], creator: bytes) -> ClientIdentity:
     identity = identities_pb2.SerializedIdentity.FromString(creator)
     if not identity.mspid:
         raise InvalidValue("the creator identity has no MSP ID")
+    _refuse_other_than_one_certificate_block(identity.mspid, identity.id_bytes)
     try:
         certificate = x509.load_pem_x509_certificate(identity.id_bytes)
     except ValueError as exc:
         raise InvalidValue(f"the creator identity of {identity.mspid} is not a PEM X.509 certificate") from exc
     return cls(identity.mspid, certificate)
+
+
+_PEM_LABEL = re.compile(rb"-----BEGIN ([^\r\n]*?)-----")
+# One block, base64 lines only (no PEM headers), with nothing but whitespace around it.
+_ONE_CERTIFICATE_BLOCK = re.compile(rb"\s*-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*")
+
+
+def _refuse_other_than_one_certificate_block(msp_id: str, id_bytes: bytes) -> None:
+    """Raise InvalidValue unless ``id_bytes`` is exactly one PEM block labelled CERTIFICATE.
+
+    Fabric's MSP authenticates the creator by the first PEM block of ``id_bytes``, whatever its label, and
+    ignores the rest, while ``load_pem_x509_certificate`` passes over blocks of other labels to the next
+    CERTIFICATE one. A client could label its own certificate's block otherwise and append another identity's
+    certificate (public, on the ledger): the peer would check the signature against the first, and the chaincode
+    would act for the second. Only a lone CERTIFICATE block is read the same by both."""
+    labels = _PEM_LABEL.findall(id_bytes)
+    if len(labels) > 1:
+        raise InvalidValue(f"the creator identity of {msp_id} holds {len(labels)} PEM blocks: the peer "
+                           "authenticates the first alone, so send only the signer's certificate, one block "
+                           "labelled CERTIFICATE")
+    if labels and labels[0] != b"CERTIFICATE":
+        raise InvalidValue(f"the creator identity of {msp_id} is a PEM block labelled {excerpt(labels[0])}, not "
+                           "CERTIFICATE: send the signer's X.509 certificate as a CERTIFICATE block")
+    if not _ONE_CERTIFICATE_BLOCK.fullmatch(id_bytes):
+        raise InvalidValue(f"the creator identity of {msp_id} is not a PEM X.509 certificate: send one block "
+                           "labelled CERTIFICATE, with nothing but whitespace around it")
