@@ -34,6 +34,10 @@ _EMPTY = inspect.Parameter.empty
 # Python's default limit on the digits it converts to an int. Fixed here rather than read from the
 # interpreter, whose limit an environment variable can change: every endorsing peer must agree.
 MAX_INTEGER_DIGITS = sys.int_info.default_max_str_digits
+# The lowest limit an interpreter can be started with: a whole number of no more digits converts on every peer, so
+# a JSON document without a longer run of digits has its whole numbers built by json's own C code, not one Python
+# call each (_whole_number).
+_DIGITS_BEYOND_ANY_LIMIT = re.compile(rb"[0-9]{%d}" % (sys.int_info.str_digits_check_threshold + 1))
 # As deep as pydantic reads JSON for the other parameter types, and as deep as a result
 # can be and still be encoded (pydantic's encoder stops a little further down).
 MAX_JSON_DEPTH = 200
@@ -43,11 +47,13 @@ MAX_JSON_DEPTH = 200
 # and a contract that then formats it (format(d, "f"), int(d)) builds a string or integer of about a gigabyte.
 MAX_DECIMAL_EXPONENT = 1000
 # The most bytes of JSON any argument may hold (dict, list, a model or any other type read as JSON), checked before it
-# is parsed: parsing runs on the one event loop that serves every transaction, and a JSON argument declared as any
-# value would otherwise take whatever the peer passes, up to its 100 MiB message limit (seconds of parsing). The
-# largest argument the receivables contract takes (a discount offer naming its 1000 claims, some 30 KB; a
-# registration holds at most 100 invoices) is far below 4 MiB.
-MAX_JSON_ARGUMENT_BYTES = 4 * 1024 * 1024
+# is parsed: parsing and the checks after it run on the one event loop that serves every transaction, and a JSON
+# argument declared as any value would otherwise take whatever the peer passes, up to its 100 MiB message limit
+# (seconds of parsing). The largest arguments the receivables contract takes, at the most its rules let them hold:
+# a registration of 100 invoices and 100 goods receipts whose numbers are 100 CJK ideographs each, some 108 KB
+# as its SDK writes it (UTF-8) and 280 KB written with \u escapes and indented; a discount offer naming its 1000
+# claims, each 64 splits deep, some 150 KB. A party or an attestation is a few KB. Twice the largest leaves room.
+MAX_JSON_ARGUMENT_BYTES = 512 * 1024
 # A string in JSON output, escapes included (the unrolled form, which never backtracks).
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
@@ -69,8 +75,9 @@ class _NumberTooLong(ValueError):
 
 def _refuse_oversized_json(raw: bytes) -> None:
     if len(raw) > MAX_JSON_ARGUMENT_BYTES:
-        raise ValueError(f"{len(raw)} bytes of JSON: at most {MAX_JSON_ARGUMENT_BYTES} (4 MiB) are read: send a "
-                         f"smaller value, or spread it over several transactions")
+        raise ValueError(f"{len(raw)} bytes of JSON: at most {MAX_JSON_ARGUMENT_BYTES} "
+                         f"({MAX_JSON_ARGUMENT_BYTES // 1024} KiB) are read: send a smaller value, or spread it "
+                         f"over several transactions")
 
 
 def _whole_number(text: str) -> int:
@@ -91,15 +98,17 @@ def _to_int(raw: bytes) -> int:
 
 
 def _nested_deeper_than(value: dict | list, limit: int) -> bool:
-    """Whether arrays and objects in ``value`` (itself one level) nest more than ``limit`` levels."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        container, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = container.values() if isinstance(container, dict) else container
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+    """Whether arrays and objects in ``value`` (json.loads' output, itself one level) nest more than ``limit``
+    levels. Level by level, each gathered by one comprehension: a document of many small arrays costs a
+    fraction of what taking its containers off a stack one at a time did."""
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [child for container in level
+                 for child in (container.values() if type(container) is dict else container)
+                 if type(child) is dict or type(child) is list]
+        if not level:
+            return False
+    return True
 
 
 def _to_bool(raw: bytes) -> bool:
@@ -126,18 +135,21 @@ def _non_finite_floats(value: Any, *, only_written_bare: bool = False) -> Iterat
     """Each NaN or infinite float in ``value``, in order, as "location: NaN" (location "value" for ``value``
     itself); with ``only_written_bare``, only those the JSON encoder writes as a bare NaN or Infinity: outside
     models, and inside those whose ``ser_json_inf_nan`` is "constants" (pydantic's default, "null", and
-    "strings" write JSON). Looks where ``_leaves`` does.
+    "strings" write JSON). Looks where ``_non_finite_floats_and_decimals`` does.
     """
-    for item, location, written_bare in _leaves(value):
-        if isinstance(item, float) and not math.isfinite(item) and (written_bare or not only_written_bare):
+    for item, location, written_bare in _non_finite_floats_and_decimals(value):
+        if isinstance(item, float) and (written_bare or not only_written_bare):
             yield f"{location}: {_non_finite_name(item)}"
 
 
 def _unrepresentable_number(value: Any) -> str | None:
     """Why the first number in ``value`` (a converted argument) is refused, or None: NaN, an infinity, or a
-    Decimal whose power of ten is beyond MAX_DECIMAL_EXPONENT. One walk for both (``_leaves``)."""
-    for item, location, _ in _leaves(value):
-        if isinstance(item, float) and not math.isfinite(item):
+    Decimal whose power of ten is beyond MAX_DECIMAL_EXPONENT. One walk for both
+    (``_non_finite_floats_and_decimals``), for a value that may hold either at all."""
+    if _plain_json_of_finite_numbers(value):
+        return None
+    for item, location, _ in _non_finite_floats_and_decimals(value):
+        if isinstance(item, float):
             # pydantic reads NaN, Infinity, "nan" and numbers beyond a float (1e999) into a float field; none has
             # a JSON form, so echoed back it would make output that is no JSON, as the dict and list path refuses
             return f"{location}: {_non_finite_name(item)} is not a JSON number: send a finite number"
@@ -147,49 +159,100 @@ def _unrepresentable_number(value: Any) -> str | None:
     return None
 
 
-def _leaves(value: Any) -> Iterator[tuple[Any, str, bool]]:
-    """Each float and Decimal in ``value``, in order, as (number, location, written_bare): its location
-    by keys and indexes ("value" for ``value`` itself), and whether the JSON encoder writes a non-finite float
-    there as a bare NaN (outside models, and inside those whose ``ser_json_inf_nan`` is "constants").
+# Types the walk for numbers passes over without a look: none holds a float or a Decimal (a bool is an int).
+_HOLDS_NO_NUMBER = frozenset({str, int, bool, type(None), bytes})
+
+
+def _plain_json_of_finite_numbers(value: Any) -> bool:
+    """Whether ``value`` is made of plain dicts and lists, text, whole numbers, finite floats, booleans and None
+    alone, as pydantic reads JSON into any value: then it holds no number to refuse, and the walk naming where
+    the first one is need not run. False for anything else (a model, a Decimal, a tuple, a non-finite float).
+
+    Level by level, each level's items sorted and its containers opened by comprehensions and C code: on a
+    document of many small arrays or numbers, which any channel member may send, some ten times faster than the
+    walk, which visits its items one at a time."""
+    items = [value]
+    while items:
+        others = [item for item in items if type(item) not in _HOLDS_NO_NUMBER]
+        floats = [item for item in others if type(item) is float]
+        if not all(map(math.isfinite, floats)):
+            return False
+        containers = [item for item in others if type(item) is dict or type(item) is list]
+        if len(floats) + len(containers) < len(others):
+            return False
+        items = list(itertools.chain.from_iterable([c.values() if type(c) is dict else c for c in containers]))
+    return True
+
+
+def _non_finite_floats_and_decimals(value: Any) -> Iterator[tuple[Any, str, bool]]:
+    """Each NaN or infinite float and each Decimal in ``value``, in order, as (number, location, written_bare):
+    its location by keys and indexes ("value" for ``value`` itself), and whether the JSON encoder writes a
+    non-finite float there as a bare NaN (outside models, and inside those whose ``ser_json_inf_nan`` is
+    "constants"). Finite floats are passed over: no caller looks at them.
 
     Opens models (fields, by the name JSON gives them, and extras), dataclasses, dicts, lists, tuples, deques
     and sets, and nothing else: serialising the value instead would consume an Iterable argument (the contract
     would get an empty one), run computed fields and refuse bytes that are no UTF-8 text.
+
+    Runs on the event loop before the contract does, over arguments of up to MAX_JSON_ARGUMENT_BYTES: a child
+    that holds no number to look at (text, a whole number, a finite float) is never put on the stack, plain
+    dicts and lists (JSON as pydantic reads it into any value) are opened before anything else is asked of
+    them, and a location is written out only for a number found.
     """
-    stack: list[tuple[Any, str, bool]] = [(value, "", True)]
+    isfinite = math.isfinite
+    stack: list[tuple[Any, tuple[Any, ...], bool]] = [(value, (), True)]
     while stack:
-        item, location, written_bare = stack.pop()
-        if isinstance(item, (float, Decimal)):
-            yield item, location or "value", written_bare
+        item, path, written_bare = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            children: Any = item.items()
+        elif kind is list:
+            children = enumerate(item)
+        elif isinstance(item, (float, Decimal)):
+            if not isinstance(item, float) or not isfinite(item):
+                yield item, ".".join(str(key) for key in path) or "value", written_bare
             continue
-        # each model, and each pydantic dataclass, writes its floats by its own setting
-        if isinstance(item, pydantic.BaseModel):
-            config = item.model_config
         else:
-            config = getattr(type(item), "__pydantic_config__", None) if dataclasses.is_dataclass(item) else None
-        if config is not None:
-            written_bare = config.get("ser_json_inf_nan", "null") == "constants"
-        if isinstance(item, pydantic.RootModel):   # its JSON is the root value itself, named by no key
-            stack.append((item.root, location, written_bare))
-            continue
-        if isinstance(item, pydantic.BaseModel):
-            fields = type(item).model_fields
-            children = [(fields[name].alias or name if name in fields else name, child)
-                        for name, child in item.__dict__.items()]
-            children += (item.__pydantic_extra__ or {}).items()
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            # a field declared init=False may never have been set: nothing of it to look into
-            children = [(field.name, getattr(item, field.name)) for field in dataclasses.fields(item)
-                        if hasattr(item, field.name)]
-        elif isinstance(item, dict):
-            children = list(item.items())
-        elif isinstance(item, (list, tuple, deque, set, frozenset)):
-            children = list(enumerate(item))
-        else:
-            continue
-        # reversed: the stack pops the first child first
-        stack.extend((child, f"{location}.{key}" if location else str(key), written_bare)
-                     for key, child in reversed(children))
+            written_bare = _written_bare_in(item, written_bare)
+            if isinstance(item, pydantic.RootModel):   # its JSON is the root value itself, named by no key
+                stack.append((item.root, path, written_bare))
+                continue
+            children = _children_of(item)
+            if children is None:
+                continue
+        found = [(child, (*path, key), written_bare) for key, child in children
+                 if type(child) not in _HOLDS_NO_NUMBER and not (type(child) is float and isfinite(child))]
+        found.reverse()   # the stack pops the first child first
+        stack.extend(found)
+
+
+def _written_bare_in(item: Any, written_bare: bool) -> bool:
+    """Whether the JSON encoder writes a non-finite float inside ``item`` as a bare NaN: each model, and each
+    pydantic dataclass, writes its floats by its own setting; anything else as the value around it."""
+    if isinstance(item, pydantic.BaseModel):
+        config = item.model_config
+    else:
+        config = getattr(type(item), "__pydantic_config__", None) if dataclasses.is_dataclass(item) else None
+    return written_bare if config is None else config.get("ser_json_inf_nan", "null") == "constants"
+
+
+def _children_of(item: Any) -> Any:
+    """(key, child) of each child of a model (its fields by the name JSON gives them, and its extras), a
+    dataclass, or a container other than a plain dict or list; None for anything else."""
+    if isinstance(item, pydantic.BaseModel):
+        fields = type(item).model_fields
+        children = [(fields[name].alias or name if name in fields else name, child)
+                    for name, child in item.__dict__.items()]
+        return children + list((item.__pydantic_extra__ or {}).items())
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        # a field declared init=False may never have been set: nothing of it to look into
+        return [(field.name, getattr(item, field.name)) for field in dataclasses.fields(item)
+                if hasattr(item, field.name)]
+    if isinstance(item, dict):
+        return item.items()
+    if isinstance(item, (list, tuple, deque, set, frozenset)):
+        return enumerate(item)
+    return None
 
 
 def _finite_number(text: str) -> float:
@@ -222,8 +285,9 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
 
     def convert(raw: bytes) -> Any:
         _refuse_oversized_json(raw)
+        whole_number = int if _DIGITS_BEYOND_ANY_LIMIT.search(raw) is None else _whole_number
         try:
-            value = json.loads(raw, parse_int=_whole_number, parse_float=_finite_number, parse_constant=_no_constant,
+            value = json.loads(raw, parse_int=whole_number, parse_float=_finite_number, parse_constant=_no_constant,
                                object_pairs_hook=_no_repeated_keys)
         except (_NumberTooLong, _NotFinite, _RepeatedKey):
             raise
@@ -251,20 +315,16 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
     return convert
 
 
-def _ignored_number(_: str) -> None:
-    return None
-
-
 def _refuse_repeated_keys(raw: bytes) -> None:
     """Raise _RepeatedKey for a JSON document with an object that holds a key twice; pydantic keeps the last
     value without a word. Called once pydantic has read the document, so only valid JSON is parsed a second
     time. A repeat needs two keys, four quotes at least: other documents skip the second parse. Numbers are not
-    built (pydantic has converted them already)."""
+    built (pydantic has converted them already): ``len``, a builtin, stands in for the number readers, at a
+    fraction of the cost per number of a function written here."""
     if raw.count(b'"') < 4:
         return
     try:
-        json.loads(raw, object_pairs_hook=_no_repeated_keys, parse_int=_ignored_number,
-                   parse_float=_ignored_number, parse_constant=_ignored_number)
+        json.loads(raw, object_pairs_hook=_no_repeated_keys, parse_int=len, parse_float=len, parse_constant=len)
     except _RepeatedKey:
         raise
     except (ValueError, RecursionError):   # what pydantic takes and json.loads does not: nothing to repeat in
@@ -272,6 +332,25 @@ def _refuse_repeated_keys(raw: bytes) -> None:
 
 
 _STRICT = pydantic.ConfigDict(strict=True)
+# pydantic reports each wrong item of a list: a long list of them would make a message of megabytes, all of it
+# formatted on the event loop before the response cap (MAX_RESPONSE_MESSAGE_BYTES) cuts it. The first few say
+# what is wrong; the count says how much more.
+_ERRORS_SHOWN = 10
+
+
+def _first_errors(exc: pydantic.ValidationError, count: int) -> list[dict[str, Any]]:
+    """The first ``count`` of ``exc``'s errors. ``exc.errors()`` would build a dict of every one (a third of a
+    second for the 130,000 a list of wrong items of MAX_JSON_ARGUMENT_BYTES gives); pydantic writes them all as
+    JSON in a fraction of that, and only the first few are read back from it."""
+    text = exc.json(include_url=False, include_context=False, include_input=False)   # [{...},{...}]
+    decoder = json.JSONDecoder()
+    errors: list[dict[str, Any]] = []
+    at = 1   # past the "["
+    while len(errors) < count and text.startswith("{", at):
+        error, at = decoder.raw_decode(text, at)
+        errors.append(error)
+        at += 1   # past the "," or the closing "]"
+    return errors
 
 
 def _strict_reader(annotation: Any) -> tuple[Callable[[bytes], Any], bool]:
@@ -343,11 +422,12 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
         try:
             value = read(raw)
         except pydantic.ValidationError as exc:
-            errors = exc.errors()
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}" for error in errors
-            )
-            no_json = all(error["type"] == "json_invalid" for error in errors)
+            errors = _first_errors(exc, _ERRORS_SHOWN)
+            problems = "; ".join(f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}"
+                                 for error in errors)
+            if exc.error_count() > _ERRORS_SHOWN:
+                problems += f"; ... and {exc.error_count() - _ERRORS_SHOWN} more"
+            no_json = all(error["type"] == "json_invalid" for error in errors)   # it comes alone
             raise ValueError(problems if no_json else expected + problems) from None
         _refuse_repeated_keys(raw)
         refused = _unrepresentable_number(value)

@@ -591,19 +591,19 @@ def just_over_the_limit(position: int) -> str:
 @pytest.mark.parametrize(("function", "position", "parameter"), [
     ("Types", 4, "obj"), ("Types", 5, "items"), ("Model", 0, "invoice"),
 ])
-async def test_a_json_argument_over_4_mib_is_refused_naming_its_size_and_the_limit(function, position, parameter):
+async def test_a_json_argument_over_512_kib_is_refused_naming_its_size_and_the_limit(function, position, parameter):
     """Parsing runs on the event loop that serves every transaction: a document up to the peer's 100 MiB would
     hold it for seconds."""
     document = just_over_the_limit(position)
     result = await (types_with(position, document) if function == "Types" else call(function, document))
     assert result.status == 500
     assert result.message.startswith(f"{function}: argument '{parameter}' = "), result.message
-    assert result.message.endswith(f": {MAX_JSON_ARGUMENT_BYTES + 1} bytes of JSON: at most 4194304 (4 MiB) are "
+    assert result.message.endswith(f": {MAX_JSON_ARGUMENT_BYTES + 1} bytes of JSON: at most 524288 (512 KiB) are "
                                    "read: send a smaller value, or spread it over several transactions"), \
         result.message[-200:]
 
 
-async def test_a_json_argument_of_4_mib_converts():
+async def test_a_json_argument_of_512_kib_converts():
     document = just_over_the_limit(0).replace("x", "", 1)
     result = await call("Model", document)
     assert result.status == 200, result.message[-200:]
