@@ -28,6 +28,7 @@ from chaincode.shim._errors import InvalidValue
 from chaincode.shim._text import excerpt
 
 from ._errors import ContractError
+from .validation_errors import first_errors
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _EMPTY = inspect.Parameter.empty
@@ -332,27 +333,6 @@ def _refuse_repeated_keys(raw: bytes) -> None:
 
 
 _STRICT = pydantic.ConfigDict(strict=True)
-# pydantic reports each wrong item of a list: a long list of them would make a message of megabytes, all of it
-# formatted on the event loop before the response cap (MAX_RESPONSE_MESSAGE_BYTES) cuts it. The first few say
-# what is wrong; the count says how much more.
-_ERRORS_SHOWN = 10
-
-
-def _first_errors(exc: pydantic.ValidationError, count: int) -> list[dict[str, Any]]:
-    """The first ``count`` of ``exc``'s errors. ``exc.errors()`` would build a dict of every one (a third of a
-    second for the 130,000 a list of wrong items of MAX_JSON_ARGUMENT_BYTES gives); pydantic writes them all as
-    JSON in a fraction of that, and only the first few are read back from it."""
-    text = exc.json(include_url=False, include_context=False, include_input=False)   # [{...},{...}]
-    decoder = json.JSONDecoder()
-    errors: list[dict[str, Any]] = []
-    at = 1   # past the "["
-    while len(errors) < count and text.startswith("{", at):
-        error, at = decoder.raw_decode(text, at)
-        errors.append(error)
-        at += 1   # past the "," or the closing "]"
-    return errors
-
-
 def _strict_reader(annotation: Any) -> tuple[Callable[[bytes], Any], bool]:
     """The function reading JSON into a value of ``annotation``, and whether it reads strictly.
 
@@ -422,11 +402,9 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
         try:
             value = read(raw)
         except pydantic.ValidationError as exc:
-            errors = _first_errors(exc, _ERRORS_SHOWN)
+            errors, more = first_errors(exc)
             problems = "; ".join(f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}"
-                                 for error in errors)
-            if exc.error_count() > _ERRORS_SHOWN:
-                problems += f"; ... and {exc.error_count() - _ERRORS_SHOWN} more"
+                                 for error in errors) + more
             no_json = all(error["type"] == "json_invalid" for error in errors)   # it comes alone
             raise ValueError(problems if no_json else expected + problems) from None
         _refuse_repeated_keys(raw)

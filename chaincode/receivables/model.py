@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StringConstraints,
                       ValidationError, ValidationInfo, field_validator, model_serializer, model_validator)
 
+from chaincode.contract.validation_errors import first_errors
+
 from . import config, dates, daycount, fingerprint, money, uscc
 from .errors import RuleViolation, rule, shown
 
@@ -178,14 +180,15 @@ def parse_request(model: type[D], raw: str | bytes | dict, what: str, *,
         return model.model_validate_json(raw, context=context) if isinstance(raw, (str, bytes)) else \
             model.model_validate(raw, context=context)
     except ValidationError as exc:
-        errors = exc.errors()
+        # the first few only: a list of thousands of wrong items would make a message of megabytes
+        errors, more = first_errors(exc)
         if errors[0]["type"] == "json_invalid":
             why = errors[0]["msg"].removeprefix("Invalid JSON: ")
             raise rule("argument-invalid", f"{what} is not JSON this contract can read ({why}): send a JSON "
                        "object") from None
         if errors[0]["type"] == "model_type" and not errors[0]["loc"]:
             raise rule("argument-invalid", f"{what} must be a JSON object") from None
-        problems = "; ".join(f"{_field_path(e['loc'], what)}: {e['msg']}" for e in errors)
+        problems = "; ".join(f"{_field_path(e['loc'], what)}: {e['msg']}" for e in errors) + more
         raise rule("argument-invalid", f"{what}: {problems}") from None
 
 
