@@ -41,7 +41,7 @@ from .schemas import (
     PartyHistoryEntry, PaymentRecordPage,
     PaymentResult, Provenance, RequestRecord, Reseal, Statistics, TransferResult, json_argument,
 )
-from .store import Store
+from .store import UNCOUNTED_OFFERS_MAX, Store, is_offer_id
 
 PartyArgument = json_argument(PartyRegistration)
 ReceivableArgument = json_argument(ReceivableRegistration)
@@ -535,6 +535,27 @@ def _version(value: str) -> int:
         raise rule("argument-invalid", f"exposure version {shown(value)}: send the version GetFinancierExposure "
                    "answered, in digits 0-9, or nothing to offer without the check")
     return int(value)
+
+
+def _uncounted_offers(value: str) -> frozenset[str]:
+    """MakeFinancingOffer's ``uncounted_offers`` as sent: a JSON list of offer ids (GetFinancierExposure's
+    ``uncounted_offers``), or nothing for none."""
+    if not value:
+        return frozenset()
+    try:
+        ids = json.loads(value)
+    except ValueError:
+        ids = None
+    if not isinstance(ids, list):
+        problem = "not a JSON list"
+    elif len(ids) > UNCOUNTED_OFFERS_MAX:
+        problem = f"{len(ids)} ids, more than {UNCOUNTED_OFFERS_MAX}"
+    elif wrong := [i for i in ids if not (isinstance(i, str) and is_offer_id(i))]:
+        problem = f"{shown(wrong[0])} is not an offer id (\"O-\" and 16 hex digits)"
+    else:
+        return frozenset(ids)
+    raise rule("argument-invalid", f"uncounted offers {shown(value)}: {problem}; send the uncounted_offers "
+               "GetFinancierExposure answered with the version, a JSON list of offer ids, or nothing for none")
 
 
 def _no_discount_offer(offer_id: str) -> RuleViolation:
@@ -1112,7 +1133,8 @@ class ReceivablesContract(Contract):
 
     @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
     @rules
-    async def MakeFinancingOffer(self, ctx: Context, financing_id: str, exposure_version: str = "") -> Offer:
+    async def MakeFinancingOffer(self, ctx: Context, financing_id: str, exposure_version: str = "",
+                                 uncounted_offers: str = "") -> Offer:
         """A bank offers terms (transient ``terms``, expiry included): kept private, the public offer keeps their hash.
 
         ``exposure_version`` (optional): the ``version`` of the bank's exposure on the claim's debtor that the bank
@@ -1120,9 +1142,18 @@ class ReceivablesContract(Contract):
         version has moved since: another offer of the bank on the debtor came, the one change that can raise what
         the bank has out and on offer there (``Store.exposure_version``); so an offer checked against the bank's
         limit on that read keeps the bank within it, whichever host made the other offer. Every offer moves the
-        version, with or without one sent."""
+        version, with or without one sent.
+
+        ``uncounted_offers`` (optional; a JSON list of offer ids, empty for none): the read's ``uncounted_offers``,
+        the bank's offers on the debtor its figures left out. Their ``recfin.offer-made`` entries are dropped,
+        whatever their records say now, as those of its offers no longer OPEN are (``Store._drop_offers_made``),
+        so that none of them can be accepted (``offer-not-listed``): two orgs that hid an offer from the read by
+        rewriting its record, then wrote it back, move no version. Ids without an entry are passed over. An
+        acceptance of a named offer and this offer do not both commit: each reads what the other writes (the
+        offer's record; the entry and its mark), so the later fails MVCC_READ_CONFLICT."""
         s = self._session(ctx)
         priced_at = _version(exposure_version) if exposure_version else None
+        uncounted = _uncounted_offers(uncounted_offers)
         await self._prefetch_financing(s, financing_id, callers_offer=True)
         bank = await s.party_with_role(cfg.FINANCIER)
         f = await s.store.financing(financing_id)
@@ -1165,7 +1196,7 @@ class ReceivablesContract(Contract):
                   status="OPEN", made_on=s.today_iso,
                   last=s.action("MakeFinancingOffer", bank.uscc))
         await s.store.put_private(collection, terms, keys.TERMS, o.id)
-        await s.store.put_offer(o, r.debtor, new=True)
+        await s.store.put_offer(o, r.debtor, new=True, uncounted=uncounted)
         await s.store.move_exposure_version(bank.uscc, r.debtor, version)
         s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
                terms_hash=o.terms_hash)

@@ -319,6 +319,12 @@ class FinancierExposure(Doc):
                                                 "holders can still put out by accepting; count it with exposure "
                                                 "against a limit")
     offers: list[OpenOffer]
+    uncounted_offers: list[str] = Field(description="the offers the bank's own recfin.offer-made entries list on the "
+                                                    "debtor that offered leaves out (ended, expired, or their "
+                                                    "record or claim rewritten), in id order: send them with an "
+                                                    "offer priced on these figures (MakeFinancingOffer's "
+                                                    "uncounted_offers), which drops their entries so that none is "
+                                                    "accepted after")
 
 
 class FingerprintCollision(Doc):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import AsyncIterator, Sequence
+import re
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, TypeVar
 
 from google.protobuf.message import DecodeError
@@ -27,6 +28,17 @@ from .model import (CONFIRMED, REGISTERED, AssignmentNotice, DiscountOffer, Fina
 M = TypeVar("M", bound=BaseModel)
 
 ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.every_row``)
+# the most offers a bank's offer may name as left out of the figures it was priced on (MakeFinancingOffer's
+# ``uncounted_offers``): those of its offers on the debtor that lapsed, were accepted or expired since its last offer
+# there, or that two orgs hid
+UNCOUNTED_OFFERS_MAX = 1000
+_OFFER_ID = re.compile(r"O-[0-9a-f]{16}")
+
+
+def is_offer_id(value: str) -> bool:
+    """Whether ``value`` has the shape of an offer id MakeFinancingOffer gives (``keys.new_id``): ``O-`` and 16
+    lowercase hex digits."""
+    return _OFFER_ID.fullmatch(value) is not None
 
 
 class Store:
@@ -595,7 +607,7 @@ class Store:
     async def offer(self, offer_id: str) -> Offer:
         return await self._require(Offer, keys.OFFER, offer_id, "financing offer")
 
-    async def put_offer(self, o: Offer, debtor: str, new: bool = False) -> None:
+    async def put_offer(self, o: Offer, debtor: str, new: bool = False, uncounted: Collection[str] = ()) -> None:
         """Write the offer (``debtor``: its claim's, which no change of the claim alters) and keep its
         ``recfin.open-offer`` entry while it is OPEN, deleting it in the change that accepts, lapses or
         withdraws it; a withdrawn offer's ``recfin.offer-by-bank`` entry goes too, where it is this offer's.
@@ -609,12 +621,14 @@ class Store:
         entries takes none out of it (rewriting the offer's record to say it ended does, until it is written
         back), and AcceptFinancingOffer takes only an offer that still has it. The bank's withdrawal drops that
         entry; a lapse or an acceptance leaves it, to the bank's next offer on the debtor (``_drop_offers_made``),
-        and a dropped entry leaves its mark, so an offer the bank's figures may have left out is never accepted."""
+        and a dropped entry leaves its mark, so an offer the bank's figures may have left out is never accepted.
+        ``uncounted`` (a new offer's): the offers the figures it was priced on left out, whose entries it drops
+        whatever their records say now (``_drop_offers_made``)."""
         await self._put(o, keys.OFFER, o.id)
         if new:
             await self.stub.put_state(self.key(keys.BY_FINANCING, o.financing_id, o.id), keys.INDEX_VALUE)
             await self.stub.put_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier), o.id.encode())
-            await self._drop_offers_made(o.financier, o.financier_msp, debtor, closed_only=True)
+            await self._drop_offers_made(o.financier, o.financier_msp, debtor, closed_only=True, uncounted=uncounted)
             await self._put_offer_made(o, debtor)
         entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
         if o.status == "OPEN":
@@ -634,10 +648,14 @@ class Store:
         await self._set_policy(key, [o.financier_msp])
 
     async def _drop_offers_made(self, bank: str, bank_msp: str, debtor: str, *, offer_id: str = "",
-                                closed_only: bool = False) -> None:
+                                closed_only: bool = False, uncounted: Collection[str] = ()) -> None:
         """Delete the bank's ``keys.OFFER_MADE`` entries on the debtor: the one of ``offer_id``, or with ``closed_only``
         those whose offer is no longer OPEN (read in one batch), so the bank's entries there stay as many as its
-        offers still open, and one more for each that lapsed or was accepted since its last offer. Only an entry
+        offers still open, and one more for each that lapsed or was accepted since its last offer, and those of the
+        ``uncounted`` offers (ids with no entry are passed over): the offers GetFinancierExposure answered the
+        bank's figures left out, OPEN again or not (two orgs can rewrite a record to hide it while the bank reads
+        and write it back before its offer comes), so that none of them is accepted past the limit the bank priced
+        against. Only an entry
         under the bank's org alone is deleted, the one its offer got: any two orgs can write a new key, under a
         policy of their own, which a deletion in the bank's transaction could not meet. Each entry deleted leaves its
         ``keys.OFFER_MADE_DROPPED`` mark (where there is none yet: a key another policy guards could not be written), so
@@ -646,7 +664,10 @@ class Store:
         With ``closed_only``, the bank's next offer reads every one of its entries on the debtor and each listed
         offer's record: its cost follows the bank's offers open there, and an acceptance, lapse or withdrawal of
         one of them committed between its endorsement and its commit fails it (MVCC_READ_CONFLICT; sent again,
-        it passes), as another offer of the bank on the debtor does through the exposure's version."""
+        it passes), as another offer of the bank on the debtor does through the exposure's version. That holds for
+        an ``uncounted`` offer too, whose record is read all the same: its acceptance committed first fails the
+        offer, and the offer committed first fails the acceptance, which read the entry it deletes and the mark it
+        writes (``offer_made_standing``)."""
         if offer_id:
             named = [offer_id]
         else:
@@ -654,7 +675,8 @@ class Store:
                      self.stub.get_state_by_partial_composite_key(keys.OFFER_MADE, [bank, debtor])]
         if closed_only:
             await self.prefetch(*((keys.OFFER, i) for i in named))
-            named = [i for i in named if not await self._still_open(i)]
+            # each record read, an uncounted offer's included: its read is what an acceptance conflicts with
+            named = [i for i in named if not await self._still_open(i) or i in uncounted]
         for i in named:
             key = self.key(keys.OFFER_MADE, bank, debtor, i)
             if (await self.stub.get_state(key)
@@ -745,21 +767,24 @@ class Store:
         return (bool(await self.stub.get_state(entry))
                 and await self._under(entry, self._financier_entry_orgs(r)))
 
-    async def open_offers(self, financier: str, debtor: str, bank_msp: str) -> list[Offer]:
+    async def open_offers(self, financier: str, debtor: str, bank_msp: str) -> tuple[list[Offer], set[str]]:
         """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the
         debtor (``put_offer``), in id order, the offers read in batches (``prefetch``): those still OPEN, expired
         ones included (an expiry date passes without a transaction), and those a lapse or an acceptance closed
         since the bank's last offer there, which the caller leaves out by their status. An ``OFFER_MADE`` entry
         not under ``bank_msp`` (the bank's org) alone, which any two orgs can write under a policy of their own,
         lists nothing, and an entry whose offer record is missing or unreadable (any two orgs can delete or
-        rewrite it) counts nothing: neither makes the bank's figures fail."""
+        rewrite it) counts nothing: neither makes the bank's figures fail. With them, the ids the bank's own
+        entries list, whose offers the caller did not count are those its next offer drops (``uncounted``)."""
         ids = {self.stub.split_composite_key(kv.key)[1][2] async for kv in
                self.every_row(keys.OPEN_OFFER, financier, debtor)}
+        made = set()
         async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
             if await self._under(kv.key, [bank_msp]):
-                ids.add(self.stub.split_composite_key(kv.key)[1][2])
+                made.add(self.stub.split_composite_key(kv.key)[1][2])
+        ids |= made
         await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
-        return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None]
+        return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None], made
 
     async def every_row(self, object_type: str, *attributes: str) -> AsyncIterator[KV]:
         """Every key and value under ``object_type`` and ``attributes``, in key order, page after page. A plain

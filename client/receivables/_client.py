@@ -16,6 +16,7 @@ from fabric_protos.peer.lifecycle import lifecycle_pb2
 from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.collections import collection_name
+from chaincode.receivables.store import UNCOUNTED_OFFERS_MAX, is_offer_id
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps, awaiting, blocking
@@ -725,9 +726,12 @@ class _Operations:
         return self._submit("WithdrawFinancing", _text(financing_id, "financing_id"), model=Financing)
 
     def _offer(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str],
-               exposure_version: int | None):
-        # sent only when given: a contract before the version takes the financing id alone
+               exposure_version: int | None, uncounted_offers: Sequence[str] | None):
+        # sent only when given: a contract before the version takes the financing id alone, and one before the
+        # uncounted offers no third argument
         version = [] if exposure_version is None else [_exposure_version(exposure_version)]
+        if uncounted := _uncounted_offers(uncounted_offers):
+            version = [*(version or [""]), uncounted]
         transient = terms.transient()     # checked as sent: the salt below is the one that goes out
         # an offer sent again on the same financing (after a lost answer, or withdrawn and made again) sends the
         # same bytes; the same salt on another financing is refused. It is held from before the send, so that two
@@ -1185,6 +1189,12 @@ within the bank's limit on that read keeps the bank within it, whichever host ma
 caught up with the one the exposure was read from yet; send it again shortly. Without a version the offer is made
 as before (and moves the version all the same); a contract before the version takes no second argument, and the
 SDK sends none then.
+
+``uncounted_offers``: the ``uncounted_offers`` of that same read, the bank's offers on the debtor its figures left
+out (ended, expired, or their record rewritten by other orgs). The contract drops the bank's entries of those
+offers, so that none of them can be accepted afterwards (``offer-not-listed``), even one written back OPEN after
+the read, which moves no version: send them whenever the offer is priced on the read. Offer ids as the read gave
+them (ValueError otherwise, nothing sent); none or empty sends nothing, as a contract before them takes.
 """
 
 DISBURSEMENT_DOC = """The financing bank records the advance, passing the accepted terms again (transient ``terms``).
@@ -1369,6 +1379,20 @@ def _on_one_line(error: Exception) -> str:
     return str(error)
 
 
+def _uncounted_offers(value: Sequence[str] | None) -> str:
+    """``make_offer``'s ``uncounted_offers`` as sent: the JSON list of the offer ids ``financier_exposure`` answered
+    in ``uncounted_offers``; "" for none."""
+    if value is None:
+        return ""
+    ids = list(value) if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) else None
+    if (ids is None or len(ids) > UNCOUNTED_OFFERS_MAX
+            or not all(isinstance(i, str) and is_offer_id(i) for i in ids)):
+        raise ValueError(f"uncounted_offers is {value!r}: give the uncounted_offers financier_exposure answered with "
+                         f"the version, a sequence of at most {UNCOUNTED_OFFERS_MAX} offer ids (\"O-\" and 16 hex "
+                         "digits)")
+    return json.dumps(ids) if ids else ""
+
+
 def _exposure_version(value: int) -> str:
     """``make_offer``'s ``exposure_version`` as sent: a version ``financier_exposure`` answered (an int from 0)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -1480,13 +1504,14 @@ class ReceivablesClient(_Operations):
 
     def make_offer(self, financing_id: str, terms: FinancingTerms,
                    endorsing_organizations: Sequence[str] | None = None, *,
-                   exposure_version: int | None = None) -> Offer:
+                   exposure_version: int | None = None, uncounted_offers: Sequence[str] | None = None) -> Offer:
         _check_terms(terms, "make_offer")
+        _uncounted_offers(uncounted_offers)   # refused before any look-up, as the terms are
         if endorsing_organizations is None:
             financing = self._readable_financing(financing_id)
             claim = self._readable_claim(financing)
             endorsing_organizations = blocking(self._offer_orgs)(financing_id, claim, self.who_am_i().msp_id)
-        return self._offer(financing_id, terms, endorsing_organizations, exposure_version)
+        return self._offer(financing_id, terms, endorsing_organizations, exposure_version, uncounted_offers)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
 
@@ -1737,14 +1762,16 @@ class AsyncReceivablesClient(_Operations):
 
     async def make_offer(self, financing_id: str, terms: FinancingTerms,
                          endorsing_organizations: Sequence[str] | None = None, *,
-                         exposure_version: int | None = None) -> Offer:
+                         exposure_version: int | None = None,
+                         uncounted_offers: Sequence[str] | None = None) -> Offer:
         _check_terms(terms, "make_offer")
+        _uncounted_offers(uncounted_offers)   # refused before any look-up, as the terms are
         if endorsing_organizations is None:
             financing = await self._readable_financing(financing_id)
             claim = await self._readable_claim(financing)
             endorsing_organizations = await awaiting(self._offer_orgs)(financing_id, claim,
                                                                       (await self.who_am_i()).msp_id)
-        return await self._offer(financing_id, terms, endorsing_organizations, exposure_version)
+        return await self._offer(financing_id, terms, endorsing_organizations, exposure_version, uncounted_offers)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
 

@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, StrictBool,
-                      StrictInt, SerializerFunctionWrapHandler, ValidationInfo, field_validator, model_serializer,
-                      model_validator)
+                      StrictInt, StrictStr, SerializerFunctionWrapHandler, ValidationInfo, field_validator,
+                      model_serializer, model_validator)
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.model import invoices_in_the_claims_currency
@@ -1018,6 +1018,10 @@ class FinancierExposure(Document):
     financings: list[FinancedClaim]
     offered: dict[str, Fen]
     offers: list[OpenOffer]
+    # the bank's offers on the debtor its own entries list that offered leaves out (ended, expired, or their record
+    # rewritten by other orgs), in id order: make_offer(..., uncounted_offers=) with an offer priced on these figures
+    # drops them, so that none is accepted after. Empty from a contract before them
+    uncounted_offers: tuple[StrictStr, ...] = ()
 
     def exposure_in(self, currency: str) -> int:
         """The outstanding principal in ``currency``, fen: 0 when the bank has none in it. A currency the ledger

@@ -59,9 +59,11 @@ async def test_payments_to_the_bank_reduce_it_and_repayment_closes_it():
     seen = await _exposure(net, "bank", "core")
     assert seen["exposure"] == {"CNY": 0} and seen["financings"][0]["outstanding_principal"] == 0
     await net.ok(bank, "RecordRepayment", f["id"])
-    # nothing out and nothing on offer; the version its offer moved stays where it left it
+    # nothing out and nothing on offer; the version its offer moved stays where it left it, and the accepted offer
+    # is listed as left out of offered until the bank's next offer on the debtor drops its entry
     assert await _exposure(net, "bank", "core") == {"financier": bank.uscc, "debtor": core.uscc, "version": 1,
-                                                    "exposure": {}, "financings": [], "offered": {}, "offers": []}
+                                                    "exposure": {}, "financings": [], "offered": {}, "offers": [],
+                                                    "uncounted_offers": [f["accepted_offer_id"]]}
 
 
 async def test_principal_in_each_currency_is_summed_apart_never_across_currencies():

@@ -154,7 +154,7 @@ def financier_exposure(**over: Any) -> dict:
         "offered": {"CNY": 4500000}, "offers": [
         {"offer_id": "O-00000000000000c1", "financing_id": "F-00000000000000b2", "receivable_id": "R-00000000000000a2",
          "due_date": "2026-06-30", "expires_on": "2026-03-31", "currency": "CNY", "outstanding": 5000000,
-         "advance": 4500000}]}
+         "advance": 4500000}], "uncounted_offers": []}
     doc.update(over)
     return doc
 

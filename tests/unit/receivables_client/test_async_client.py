@@ -49,6 +49,21 @@ def test_async_make_offer_looks_up_the_orgs_and_sends_transient_terms():
     assert offer.id == fakes.offer()["id"]
 
 
+def test_async_make_offer_sends_the_uncounted_offers_as_the_blocking_one_does():
+    left_out = [fakes.offer()["id"], "O-00000000000000c2"]
+    sync_contract, async_contract = (kind(responses={"MakeFinancingOffer": fakes.offer()})
+                                     for kind in (FakeContract, FakeAsyncContract))
+    ReceivablesClient(sync_contract).make_offer("F-1", TERMS, ["SupplierMSP", "BankMSP"], exposure_version=3,
+                                                uncounted_offers=left_out)
+    asyncio.run(AsyncReceivablesClient(async_contract).make_offer("F-1", TERMS, ["SupplierMSP", "BankMSP"],
+                                                                  exposure_version=3, uncounted_offers=left_out))
+    assert async_contract.calls == sync_contract.calls
+    assert async_contract.calls[-1].arguments == ["F-1", "3", json.dumps(left_out)]
+    with pytest.raises(ValueError, match="uncounted_offers"):
+        asyncio.run(AsyncReceivablesClient(async_contract).make_offer("F-1", TERMS, uncounted_offers=["O-none"]))
+    assert len(async_contract.calls) == 1     # refused before any look-up
+
+
 def test_async_disbursement_reads_back_terms():
     contract = FakeAsyncContract(responses={
         "GetFinancing": {**fakes.financing(), "offers": []}, "GetOfferTerms": fakes.terms(),

@@ -252,6 +252,34 @@ def test_make_offer_priced_on_an_exposure_sends_its_version_and_refuses_one_that
         assert len(contract.calls) == calls      # nothing sent
 
 
+def test_make_offer_priced_on_an_exposure_sends_its_uncounted_offers_as_a_json_list():
+    left_out = [O, "O-00000000000000c2"]
+    contract = FakeContract(responses={"MakeFinancingOffer": fakes.offer(), "GetFinancierExposure":
+                                       fakes.financier_exposure(version=7, uncounted_offers=left_out)})
+    client = ReceivablesClient(contract)
+    read = client.financier_exposure(CORE)
+    assert read.uncounted_offers == tuple(left_out)
+    orgs = ["SupplierMSP", "BankMSP"]
+    client.make_offer(F, TERMS, orgs, exposure_version=read.version, uncounted_offers=read.uncounted_offers)
+    assert contract.calls[-1].arguments == [F, "7", json.dumps(left_out)]
+    client.make_offer(F, TERMS, orgs, uncounted_offers=left_out)             # no version: the contract's "" for none
+    assert contract.calls[-1].arguments == [F, "", json.dumps(left_out)]
+    client.make_offer(F, TERMS, orgs, exposure_version=7, uncounted_offers=())   # none: nothing more sent
+    assert contract.calls[-1].arguments == [F, "7"]
+    for wrong in (O, ["O-none"], [7], {O}, [O] * 1001):
+        calls = len(contract.calls)
+        with pytest.raises(ValueError, match="uncounted_offers"):
+            client.make_offer(F, TERMS, orgs, exposure_version=7, uncounted_offers=wrong)
+        assert len(contract.calls) == calls      # nothing sent
+
+
+def test_an_exposure_answer_of_a_contract_before_uncounted_offers_has_none():
+    answer = fakes.financier_exposure()
+    del answer["uncounted_offers"]
+    exposure = ReceivablesClient(FakeContract(responses={"GetFinancierExposure": answer})).financier_exposure(CORE)
+    assert exposure.uncounted_offers == ()
+
+
 def test_make_offer_with_explicit_orgs_does_no_lookup():
     contract = FakeContract(responses={"MakeFinancingOffer": fakes.offer()})
     ReceivablesClient(contract).make_offer(F, TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])

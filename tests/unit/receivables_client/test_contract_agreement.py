@@ -67,8 +67,8 @@ METHODS = {
     "ResealReceivable": "reseal_receivable",
 }
 # trailing optional arguments a method takes by keyword, after what it sends as transient data
-KEYWORD_ARGUMENTS = {"MakeFinancingOffer": ["exposure_version"], "GetDiscountOffer": ["receivable_id"],
-                     "UnfreezeReceivable": ["lifts"]}
+KEYWORD_ARGUMENTS = {"MakeFinancingOffer": ["exposure_version", "uncounted_offers"],
+                     "GetDiscountOffer": ["receivable_id"], "UnfreezeReceivable": ["lifts"]}
 # transactions whose one argument is a JSON document: the request model the client sends
 JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
                   "PublishDiscountOffer": DiscountOfferRequest,
