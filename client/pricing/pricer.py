@@ -22,7 +22,9 @@ offer committed meanwhile elsewhere added.
 
 So the limit shrinks as risk grows (a smaller limit factor) and as exposure
 and open offers grow (less left). The bank declines when the grade is declined (null in its
-configuration), the time to the due date is longer than it finances, nothing
+configuration), the time to the due date is longer than it finances (from the
+disbursement date priced for, or from the day the offer is made, the earliest it
+can be disbursed), nothing
 is available under the limit, the advance would be below its minimum, or the
 offer, open ``offer_valid_days`` from the day it is made, would lapse before the
 disbursement date it is priced for.
@@ -125,6 +127,16 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         return declined("the receivable is due; nothing to finance")
     if days > config.limits.max_days:
         return declined(f"{days} days to the due date; {config.bank} finances at most {config.limits.max_days}")
+    # open offer_valid_days from the day it is made, not from the disbursement date it is priced for: the policy
+    # bounds how long an offer binds the bank and sits on its limit, and a later disbursement date would stretch that
+    # (to past the claim's due date). Its terms are rates, which hold whenever the cash is taken while it is open.
+    made_on = on if offered_on is None else offered_on
+    # its holder may accept it the day it is made and the bank disburse that day: financed from then, a later
+    # disbursement date priced for must not hide days beyond what the bank finances
+    days_from_made = days_between(made_on, terms.due_date)
+    if days_from_made > config.limits.max_days:
+        return declined(f"{days_from_made} days to the due date from {made_on}, the day the offer would be made and "
+                        f"the earliest it can be disbursed; {config.bank} finances at most {config.limits.max_days}")
     shown = partial(money, currency=terms.currency)   # the configuration's currency, checked above
     taken = f"exposure {shown(exposure)}" + (f", open offers {shown(open_offers)}" if open_offers else "")
     if available == 0:
@@ -147,10 +159,6 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         return declined(f"{room}, and on {shown(terms.face_amount)} outstanding the largest advance rate within it "
                         f"that the contract takes ({RATE_PLACES} decimal places) advances {shown(advance)}, {short}")
     fees = config.fees.flat + proportion_fen(advance, config.fees.rate_of_advance)
-    # open offer_valid_days from the day it is made, not from the disbursement date it is priced for: the policy
-    # bounds how long an offer binds the bank and sits on its limit, and a later disbursement date would stretch that
-    # (to past the claim's due date). Its terms are rates, which hold whenever the cash is taken while it is open.
-    made_on = on if offered_on is None else offered_on
     # a date gone by can be no disbursement date of an offer made now: priced over days already past (and scored as
     # of then), its figures would be for a financing that cannot happen
     if on < made_on:
