@@ -26,8 +26,10 @@ lost, Ctrl-C) stays noted in the lock file, and the next quote asks for it
 before reading the exposure, counting its advance as taken while it is not
 known. The offer carries the version of the exposure it was priced on, so the
 contract refuses it if another offer of the bank on the debtor came since, from
-any host. Once its offer is on the ledger a quote reads the exposure again,
-and says so (exit 3) if the bank is above its limit all the same (a contract
+any host, and the read's uncounted offers (the bank's offers there its figures
+left out), which it makes unacceptable. Once its offer is on the ledger a quote
+reads the exposure again, and says so (exit 3) if the bank is above its limit
+all the same (a contract
 before the version, which answers none, so the offer carries none); with
 ``--withdraw-over-limit`` it then withdraws the offer it made
 (WithdrawFinancingOffer) before its turn ends.
@@ -235,10 +237,15 @@ def _config(config_path: Path | None, name: str):
               help="The late-payment model artefact that scores the debtor's history (on the ledger or --history) "
                    f"[default: the shipped client/risk/models/{DEFAULT_MODEL.name}].")
 @click.option("--exposure", type=AMOUNT,
-              help=f"What the bank already lends against this debtor, {AMOUNT_HELP}, in the bank's currency "
-                   "[default: on the ledger, its outstanding financed principal on the debtor (GetFinancierExposure); "
-                   "without it, 0]. On the ledger its open offers on the debtor's other claims count against the "
-                   "limit too.")
+              help=f"Without the ledger (--face, --due): what the bank already lends against this debtor, "
+                   f"{AMOUNT_HELP}, in the bank's currency [default: 0]. On the ledger the bank's exposure is read "
+                   "from it, and lending outside it is given as --exposure-outside.")
+@click.option("--exposure-outside", type=AMOUNT,
+              help=f"On the ledger: what the bank lends against this debtor outside the ledger, {AMOUNT_HELP}, in "
+                   "the bank's currency, added to its outstanding financed principal on the debtor there "
+                   "(GetFinancierExposure), both when the quote is priced and when its offer is checked against the "
+                   "limit again [default: 0]. Its open offers on the debtor's other claims count against the limit "
+                   "too.")
 @click.option("--on", "on", type=BUSINESS_DATE,
               help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
                    "1900-01-01 to 2999-12-31. The offer is open offer_valid_days from the day it is made (on the "
@@ -259,8 +266,9 @@ def _config(config_path: Path | None, name: str):
               help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
 def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: date | None,
           grade: str | None, probability: Decimal | None, history_file: Path | None, debtor: str | None,
-          model_path: Path | None, exposure: Amount | None, on: date | None, yes: bool, lock_timeout: float | None,
-          data_root: Path | None, as_json: bool, withdraw_over_limit: bool, endorsing_orgs: tuple[str, ...]) -> None:
+          model_path: Path | None, exposure: Amount | None, exposure_outside: Amount | None, on: date | None,
+          yes: bool, lock_timeout: float | None, data_root: Path | None, as_json: bool, withdraw_over_limit: bool,
+          endorsing_orgs: tuple[str, ...]) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
     On the ledger (the default) the bank reads the receivable and its live
@@ -319,6 +327,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         if endorsing_orgs:
             raise click.UsageError("--endorsing-org names who endorses the offer on the ledger; with --face and --due "
                                    "nothing is offered (drop --endorsing-org)")
+        if exposure_outside is not None:
+            raise click.UsageError("--exposure-outside is added to the exposure read from the ledger; with --face and "
+                                   "--due there is none: give all the bank lends against the debtor as --exposure")
         if debtor is not None and history_file is None:
             raise click.UsageError("--debtor names the debtor in --history; without the ledger there is no "
                                    "receivable to check it against: drop --debtor, or give --history FILE")
@@ -347,19 +358,25 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     if endorsing_orgs and as_json and not yes:
         raise click.UsageError("--endorsing-org names who endorses the quote's offer; with --json and without --yes "
                                "nothing is offered: add --yes, or drop --endorsing-org")
-    _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
+    if exposure is not None:   # in place of the ledger's figure it would hide the lending the ledger shows
+        raise click.UsageError("--exposure is the whole exposure of a quote without the ledger (--face, --due); on "
+                               "the ledger the bank's exposure is read from it: give what the bank lends against the "
+                               "debtor outside the ledger as --exposure-outside AMOUNT, which is added to it")
+    _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path,
+                         exposure_outside, on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
                          endorsing_organizations(endorsing_orgs))
 
 
 def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organizations: list[str] | None):
-    """The quote's offer, sent with the version of the exposure read ``held`` it was priced on: refused by the
+    """The quote's offer, sent with the version of the exposure read ``held`` it was priced on, and the read's
+    uncounted offers (those of the bank's offers on the debtor its figures left out, which the offer makes
+    unacceptable, so none is lent past the limit priced against): refused by the
     contract when another offer of the bank on the debtor came after that read, from this host or another, or when an endorsing peer is behind the one read from; each said as such (nothing was
     offered; a new quote prices on the new figures). ``endorsing_organizations``: --endorsing-org, None for the
     SDK's choice."""
     try:
         return offer_in_turn(session, turn, r, result, as_, exposure_version=held.version,
-                             endorsing_organizations=endorsing_organizations)
+                             endorsing_organizations=endorsing_organizations, uncounted_offers=held.uncounted_offers)
     except RuleViolation as exc:
         if exc.rule == "exposure-changed":
             raise click.ClickException(
@@ -409,16 +426,17 @@ def _why_no_request(r, today: date) -> str:
 
 
 @connection.reports_ledger_errors
-def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
+def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path,
+                         exposure_outside, on, yes, lock_timeout, data_root, as_json, withdraw_over_limit,
                          endorsing_organizations: list[str] | None) -> None:
     org, user = connection.parse_as(as_)
     day = on or business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
     model = _scoring_model(model_path) if risk is None else None   # refused before connecting, not after
     config = _config(config_path, org)
-    # the claim must be in the configuration's currency (refused below otherwise), so --exposure is in it too
-    exposure_fen = None if exposure is None else fen_of_option(exposure, config.currency, "--exposure")
+    # the claim must be in the configuration's currency (refused below otherwise), so --exposure-outside is in it too
+    outside_fen = 0 if exposure_outside is None else fen_of_option(exposure_outside, config.currency,
+                                                                   "--exposure-outside")
     with offline_hint("pass --face AMOUNT --due YYYY-MM-DD and the debtor's risk to quote"), \
             connection.open_session(org, user, data_root) as session:
         r = session.client.get_receivable(receivable)
@@ -448,7 +466,6 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
                            f"later); the offer is priced for disbursement on {day}", err=True)
             risk = _score(model, history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
-        given_exposure = exposure_fen
         made = standing = unread = turn = withdrawn = unwithdrawn = None
         pending: list[PendingOffer] = []
         with ExitStack() as held_turn:
@@ -456,8 +473,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 turn = _take_turn(held_turn, session.profile.channel, session.profile.msp_id, r, as_, lock_timeout)
                 ask_pending(turn, session)   # before the read: an offer that committed since is in it
             held = session.client.financier_exposure(r.debtor)
-            if exposure_fen is None:
-                exposure_fen = held.exposure_in(r.currency)
+            # the bank's lending to the debtor off the ledger takes room under the same limit as its lending on it
+            exposure_fen = held.exposure_in(r.currency) + outside_fen
             # each open offer of the bank on the debtor's other claims is one acceptance away from being lent: without
             # them every quote would see the whole limit free. Its own offer on this request, if it made one, is the
             # one being quoted again (the contract takes one per bank and request), so it is not counted against
@@ -500,7 +517,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 else:
                     standing = LimitStanding(
                         currency=r.currency, open_offers=after.offered_in(r.currency), debtor_limit=result.debtor_limit,
-                        exposure=after.exposure_in(r.currency) if given_exposure is None else given_exposure)
+                        exposure=after.exposure_in(r.currency) + outside_fen)
                     if withdraw_over_limit and standing.over_limit_by:
                         # still in the turn: the next quote of the bank on the debtor on this host reads the room
                         # this offer gave back

@@ -7,6 +7,7 @@ holds is client.pricing.quote_lock.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import replace
 
 import click
@@ -179,9 +180,11 @@ def _noting_offers(contract, note, attempt: OfferAttempt | None = None):
 
 
 def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_version: int | None = None,
-                  endorsing_organizations: list[str] | None = None) -> Offer:
+                  endorsing_organizations: list[str] | None = None,
+                  uncounted_offers: Sequence[str] | None = None) -> Offer:
     """MakeFinancingOffer with the priced terms (and ``exposure_version``, the version of the exposure read they were
-    priced on: the contract refuses the offer if another offer of the bank on the debtor came since; and
+    priced on: the contract refuses the offer if another offer of the bank on the debtor came since;
+    ``uncounted_offers``, that read's offers of the bank its figures left out, which the offer makes unacceptable; and
     ``endorsing_organizations``, the orgs --endorsing-org names, or None for the SDK's choice), its
     transaction noted as pending in the turn's lock file before it
     is endorsed, and forgotten once its outcome is known. When the outcome is not known (the commit status lost, a
@@ -204,7 +207,7 @@ def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_versio
                                retry=session.client.retry)
     try:
         made = client.make_offer(r.financing_id, terms, endorsing_organizations=endorsing_organizations,
-                                 exposure_version=exposure_version)
+                                 exposure_version=exposure_version, uncounted_offers=uncounted_offers)
     except KeyboardInterrupt as exc:
         raise _interrupted_offer(session, turn, attempt, noted, this_offer, as_, connection.describe(exc)) from None
     except Exception as exc:

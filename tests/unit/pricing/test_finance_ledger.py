@@ -202,8 +202,8 @@ def test_quote_takes_what_the_bank_already_lends_against_the_debtor_off_its_limi
     other_bank = CliRunner().invoke(finance, ["quote", world.receivable, "--as", "bank2", "--config", CONFIG,
                                               "--on", world.today, "--grade", "A", "--json"])
     assert json.loads(other_bank.stdout)["exposure"] == 0  # bank2 lends nothing against core
-    given = quote(world, "--grade", "A", "--exposure", "0", "--json")
-    assert json.loads(given.stdout)["exposure"] == 0  # --exposure overrides the ledger's figure
+    given = quote(world, "--grade", "A", "--exposure-outside", "100", "--json")
+    assert json.loads(given.stdout)["exposure"] == 40_010_000  # lending outside the ledger is added to its figure
 
 
 def test_quote_takes_off_only_what_the_bank_lends_in_the_claims_currency(world):
@@ -466,8 +466,8 @@ def test_two_quotes_in_a_row_cannot_both_take_the_whole_limit(world, tmp_path):
     lent = world.client("bank").financier_exposure(world.uscc("core"))
     assert lent.exposure_in("CNY") == 150_000_000   # all of the limit, and no more
     full = CliRunner().invoke(finance, ["quote", world.receivable, "--as", "bank", "--config", str(small), "--grade",
-                                        "A", "--on", world.today, "--exposure", "0", "--json"])
-    assert json.loads(full.stdout)["exposure"] == 0   # --exposure replaces the lending figure only
+                                        "A", "--on", world.today, "--exposure-outside", "1,000", "--json"])
+    assert json.loads(full.stdout)["exposure"] == 150_100_000   # lending outside the ledger added to its figure
 
 
 def test_quote_prices_what_a_partly_paid_claim_still_owes_as_the_disbursement_does(world):
