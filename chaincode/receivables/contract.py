@@ -1624,7 +1624,11 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def AcceptDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str) -> Receivable:
-        """The holder takes early payment: the claim settles at outstanding x (1 - apr x days early / basis)."""
+        """The holder takes early payment: the claim settles at outstanding x (1 - apr x days early / basis).
+
+        The acceptance stands for the debtor's early payment: the discounted amount is recorded as paid to the holder
+        today and the claim is SETTLED; nothing records whether the money arrives (docs/receivables.md, "What the
+        contract does not guarantee")."""
         s = self._session(ctx)
         # both read in the round trip of the caller's binding, which every acceptance reads anyway
         await s.store.prefetch(s.binding, (keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
@@ -1698,6 +1702,10 @@ class ReceivablesContract(Contract):
     @rules
     async def RecordPayment(self, ctx: Context, receivable_id: str, amount: str, request_id: str = "") -> PaymentResult:
         """The debtor records a payment to the payee (holder, or financier once notified).
+
+        On the debtor's word alone: the payee does not acknowledge it, so a payment recorded but never made still
+        pays the claim down, or settles it and so ends the bank's recourse, and counts in the debtor's payment
+        record (docs/receivables.md, "What the contract does not guarantee").
 
         Against a claim that was split, the payment is spread pro rata over its
         unpaid leaves, exact to the fen. With a ``request_id``, a retry of a
@@ -1838,6 +1846,11 @@ class ReceivablesContract(Contract):
         claim's key-level policy before it (the debtor's and the holder's orgs, the bank's while financed), the
         freeze adds the regulator's org to it (``policy.endorsing_orgs``), so that the orgs it binds cannot lift it
         between them: every later write of the claim, the unfreeze included, needs the regulator's peer too.
+        That holds once it commits, and only then: validated against the policy before it, the freeze needs the
+        endorsement of each org it binds, so one whose peer refuses it or does not answer keeps it from committing,
+        and one that commits a change of the claim first (a transfer, a discount, a payment) makes it fail
+        MVCC_READ_CONFLICT; the order is then enforced off the ledger (docs/receivables.md, "What the contract does
+        not guarantee").
 
         On a claim another order freezes already, the order is queued (轮候冻结, ``queued_freezes``): it takes
         effect when the orders before it are lifted, so lifting the first does not free a claim the second binds.
