@@ -267,8 +267,8 @@ _BYTES_PER_STEP = 2
 # such forms too, and a file of a page or two cannot spend the whole file's cap parsing forms its text layer never
 # reads.
 _PARSING_BEYOND_PAGES = 2_000_000
-# Reading an object the content names, the first time (a form, an image, a graphics state: pypdf parses it from the
-# file, and a form's content is decoded), counts as this many steps: 30 to 90 us each.
+# Reading an object the content names, the first time (a form, an image, a graphics state, a font: pypdf parses it
+# from the file, and a form's content is decoded), counts as this many steps: 30 to 90 us each.
 _STEPS_PER_OBJECT = 64
 # Reading a dictionary of resources (a page's or a form's /Resources, its /XObject or /ExtGState dictionary) counts
 # this many steps an entry, the first time it is read: pypdf parses all of it to give one name, 4.4 us an entry
@@ -791,21 +791,92 @@ def _drawn(operations: list) -> list:
     return [operands[0] for operands, operator in operations if operator == b"Do" and operands]
 
 
-_MOVES_TEXT = frozenset((b"BT", b"Tm", b"Td", b"TD", b"T*", b"TL", b"Tf", b"Tz"))
+_MOVES_TEXT = frozenset((b"BT", b"Tm", b"Td", b"TD", b"T*", b"TL", b"Tf", b"Tz", b"Tc", b"Tw"))
 _DESCENT = 0.2  # how far below the baseline a run of text is taken to reach, in ems
 _WHITE_SPACE = b" \t\r\n\f\x00"
+_SIMPLE_FONTS = frozenset(("/Type1", "/MMType1", "/TrueType", "/Type3"))  # one byte a code, widths in /Widths
+_GLYPH_UNIT = 0.001  # /Widths, /MissingWidth, /W and /DW are in thousandths of an em (ISO 32000-1 9.2.4)
+_CID_DEFAULT_WIDTH = 1000  # a CIDFont's width for a CID its /W leaves out, without a /DW (9.7.4.3)
+
+
+class _FontWidths(NamedTuple):
+    """How far a font's codes advance the text, in ems (text space units at a font size of 1): each code is
+    ``code_bytes`` bytes of a string, its width the one ``widths`` gives it, else ``missing``."""
+
+    code_bytes: int
+    widths: dict[int, float]
+    missing: float
+
+    def measure(self, data: bytes) -> tuple[float, int, int]:
+        """The width of the codes a string's bytes give, in ems; how many codes there are (each adds the character
+        spacing ``Tc``); and how many of them are the one-byte code 32 (each adds the word spacing ``Tw``: a code of
+        two bytes never does, 9.3.3). A byte left over after the last whole code counts as a code of its own."""
+        step = self.code_bytes
+        codes = [int.from_bytes(data[i:i + step], "big") for i in range(0, len(data), step)]
+        width = sum(self.widths.get(code, self.missing) for code in codes)
+        return width, len(codes), data.count(b" ") if step == 1 else 0
+
+
+# The width a font that gives none is taken at: _NARROW of an em a byte. A standard font (Helvetica ...) drawn without
+# /Widths, a CIDFont whose codes a CMap other than Identity-H maps to CIDs, a font that is no dictionary, and one whose
+# widths pypdf will not read are all measured so: a two-byte CJK character is then 1.2 ems, wider than it is.
+_ESTIMATED_WIDTHS = _FontWidths(1, {}, _NARROW)
+
+
+def _font_widths(font) -> _FontWidths | None:
+    """The widths a font gives its codes, read as pypdf's text extraction reads them: a simple font's ``/Widths``
+    from its ``/FirstChar``, a code they leave out the ``/MissingWidth`` of its descriptor (0 without one); a Type0
+    font encoded ``/Identity-H`` (two bytes a code, each its CID) its descendant CIDFont's ``/W``, a CID it leaves
+    out ``/DW`` (1000 without one). A Type3 font's widths are in its glyph space, scaled by its ``/FontMatrix``.
+    ``None`` where the font gives none, or pypdf cannot read them: the run is then estimated
+    (:data:`_ESTIMATED_WIDTHS`)."""
+    from pypdf.errors import PyPdfError  # imported only where a PDF is read
+    from pypdf.generic._font import Font
+
+    read: dict[str, float] = {}
+    try:
+        subtype = font.get("/Subtype")
+        if subtype in _SIMPLE_FONTS and "/Widths" in font:
+            unit = _GLYPH_UNIT
+            if subtype == "/Type3":
+                matrix = _matrix(font.get("/FontMatrix"))
+                if matrix is None:
+                    return None
+                unit = matrix[0]
+            Font._collect_tt_t1_character_widths(font, {}, {}, read)
+            if not read:  # a /Widths pypdf passes over (no array, a /FirstChar below 0): the font gives none
+                return None
+            descriptor = font.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else None
+            missing = _number(descriptor.get("/MissingWidth")) if isinstance(descriptor, dict) else None
+            code_bytes, default = 1, missing or 0.0
+        elif subtype == "/Type0" and font.get("/Encoding") == "/Identity-H":
+            descendant = font["/DescendantFonts"].get_object()[0].get_object()
+            Font._collect_cid_character_widths(descendant, read)
+            default = _number(descendant.get("/DW"))
+            unit, code_bytes, default = _GLYPH_UNIT, 2, _CID_DEFAULT_WIDTH if default is None else default
+        else:
+            return None
+        widths = {ord(code): float(width) * unit for code, width in read.items()}
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError, PyPdfError):  # past pypdf's limits too
+        return None
+    return _FontWidths(code_bytes, widths, default * unit)
 
 
 class _TextState:
     """Where the text a content stream shows lies: the text matrix and the line matrix (``BT`` sets both again,
-    ``Tm``, ``Td``, ``TD``, ``T*``, ``'`` and ``"`` move them), the font size, the leading and the horizontal
-    scaling. No font's widths are read: a run is taken as :data:`_NARROW` of an em wide for each byte its strings
-    give (a two-byte CJK character 1.2 ems, wider than it is), from :data:`_DESCENT` below its baseline to an em
-    above it, and the next run starts where that width ends."""
+    ``Tm``, ``Td``, ``TD``, ``T*``, ``'`` and ``"`` move them), the font and its size, the leading, the character
+    and word spacing and the horizontal scaling. A run is as wide as its glyphs advance the text (ISO 32000-1
+    9.4.4): each code's width in the font (:func:`_font_widths`, :data:`_ESTIMATED_WIDTHS` for a font that gives
+    none) times the font size, plus the character spacing, plus the word spacing for a one-byte code 32, less a
+    ``TJ`` number's thousandths of the font size, all times the horizontal scaling. It reaches from
+    :data:`_DESCENT` below its baseline to an em above it, and the next run starts where its advance ends."""
 
     def __init__(self) -> None:
         self.matrix = self.line = _IDENTITY
         self.size, self.leading, self.scale = 0.0, 0.0, 1.0
+        self.char_spacing = self.word_spacing = 0.0
+        self.font = _ESTIMATED_WIDTHS
 
     def move(self, operator: bytes, operands) -> None:
         if operator == b"BT":
@@ -823,28 +894,45 @@ class _TextState:
         elif operator == b"Tf":
             size = _number(operands[1]) if len(operands) > 1 else None
             self.size = size if size is not None else self.size
-        else:  # TL, Tz
+        else:  # TL, Tz, Tc, Tw
             number = _number(operands[0]) if operands else None
             if number is not None and operator == b"TL":
                 self.leading = number
+            elif number is not None and operator == b"Tc":
+                self.char_spacing = number
+            elif number is not None and operator == b"Tw":
+                self.word_spacing = number
             elif number is not None:
                 self.scale = number / 100
 
     def show(self, operator: bytes, operands) -> tuple[list[_Point] | None, tuple[float, ...]]:
         """The box of the run a text-showing operator draws, in text space (``None`` for white space or nothing),
-        and the text matrix that places it; the text matrix then moves past it."""
+        and the text matrix that places it; the text matrix then moves past it. A ``"`` sets the word and the
+        character spacing before it shows its string."""
+        if operator == b'"':
+            spacing = _numbers(operands[:2], 2)
+            if spacing is not None:
+                self.word_spacing, self.char_spacing = spacing
         if operator in (b"'", b'"'):
             self._next_line(0.0, -self.leading)
         shown = operands[0] if operator in (b"Tj", b"'", b"TJ") and operands else (
             operands[2] if operator == b'"' and len(operands) > 2 else b"")
-        strings = shown if isinstance(shown, list) else [shown]
-        data = b"".join(bytes(getattr(string, "original_bytes", None) or (
-            string.encode("utf-8") if isinstance(string, str) else string))
-            for string in strings if isinstance(string, (str, bytes)))
-        width = len(data) * _NARROW * self.size * self.scale
+        shown_data = b""
+        advance = 0.0  # in text space, before the horizontal scaling
+        for element in shown if isinstance(shown, list) else [shown]:
+            if isinstance(element, (str, bytes)):
+                data = bytes(getattr(element, "original_bytes", None) or (
+                    element.encode("utf-8") if isinstance(element, str) else element))
+                ems, codes, spaces = self.font.measure(data)
+                advance += ems * self.size + codes * self.char_spacing + spaces * self.word_spacing
+                shown_data += data
+            else:
+                number = _number(element)  # a TJ's number moves the next glyph back by its thousandths of an em
+                advance -= (number or 0.0) / 1000 * self.size
+        width = advance * self.scale
         placing = self.matrix
         self.matrix = _compose((1.0, 0.0, 0.0, 1.0, width, 0.0), self.matrix)
-        if not data.strip(_WHITE_SPACE):
+        if not shown_data.strip(_WHITE_SPACE):
             return None, placing
         low, high = -_DESCENT * self.size, self.size
         return [(0.0, low), (width, low), (width, high), (0.0, high)], placing
@@ -890,6 +978,7 @@ class _Painting(_Work):
         self._painted_under: list[tuple] = []
         self._changes: dict[int, tuple[object, dict[str, bool]]] = {}  # a graphics state, its _paint_change
         self._spaces: dict[int, tuple[object, tuple]] = {}  # a colour space the content names, its _colour_space
+        self._fonts: dict[int, tuple[object, _FontWidths]] = {}  # a font the content names, its widths
 
     def follow(self, page) -> None:
         """What this page paints, in place of what the page before painted; the work of following it adds to the
@@ -965,6 +1054,8 @@ class _Painting(_Work):
                     states[-1] = (ctm, paint, int(number), clip)
             elif operator in _MOVES_TEXT:
                 text.move(operator, operands)
+                if operator == b"Tf" and operands:
+                    text.font = self._font_widths(resources, operands[0])
             elif operator in _SHOWS_TEXT:
                 self.shown_text = True
                 run = self._run(*text.show(operator, operands), ctm)
@@ -1249,6 +1340,20 @@ class _Painting(_Work):
         except (AttributeError, IndexError, KeyError, TypeError, ValueError):
             pass
         return _UNKNOWN_SPACE
+
+    def _font_widths(self, resources, name) -> _FontWidths:
+        """The widths of the font a ``Tf`` names in these resources (:func:`_font_widths`), or the estimate where it
+        names none or the font gives none. A font is read once, however often it is named: each width it gives
+        counts a step, as building it for the text layer does (:func:`_font_steps`)."""
+        font = self._named(resources, "/Font", name)
+        if font is None:
+            return _ESTIMATED_WIDTHS
+        known = self._fonts.get(id(font))
+        if known is None:
+            widths = _font_widths(font) if isinstance(font, dict) else None
+            self._spend(len(widths.widths) if widths is not None else 0)
+            known = self._fonts[id(font)] = (font, widths or _ESTIMATED_WIDTHS)
+        return known[1]
 
     def _paint_change(self, resources, name) -> dict[str, bool] | None:
         """How the graphics state a name stands for in these resources changes how what is painted shows
