@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import logging
@@ -12,7 +13,6 @@ from cryptography.x509.oid import NameOID
 from fabric_protos.msp import identities_pb2
 
 from ._errors import InvalidValue
-from ._text import excerpt
 
 logger = logging.getLogger(__name__)
 
@@ -132,35 +132,38 @@ def _decoded(cls: type[ClientIdentity], creator: bytes) -> ClientIdentity:
     identity = identities_pb2.SerializedIdentity.FromString(creator)
     if not identity.mspid:
         raise InvalidValue("the creator identity has no MSP ID")
-    _refuse_other_than_one_certificate_block(identity.mspid, identity.id_bytes)
+    der = _first_pem_block(identity.mspid, identity.id_bytes)
     try:
-        certificate = x509.load_pem_x509_certificate(identity.id_bytes)
+        certificate = x509.load_der_x509_certificate(der)
     except ValueError as exc:
-        raise InvalidValue(f"the creator identity of {identity.mspid} is not a PEM X.509 certificate") from exc
+        raise InvalidValue(f"the creator identity of {identity.mspid} is not a PEM X.509 certificate: its first "
+                           "PEM block holds no certificate") from exc
     return cls(identity.mspid, certificate)
 
 
-_PEM_LABEL = re.compile(rb"-----BEGIN ([^\r\n]*?)-----")
-# One block, base64 lines only (no PEM headers), with nothing but whitespace around it.
-_ONE_CERTIFICATE_BLOCK = re.compile(rb"\s*-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*")
+# A PEM block as Go's encoding/pem reads one: at the start of a line, a BEGIN line ending in five dashes (spaces and
+# tabs after them dropped), the body, and the END line of the same label with nothing after it on its line but
+# spaces and tabs.
+_PEM_BLOCK = re.compile(rb"(?:^|(?<=\n))-----BEGIN ([^\r\n]*?)-----[ \t]*\r?\n(.*?)\n-----END \1-----[ \t]*(?:\r?\n|\Z)",
+                        re.DOTALL)
+# The body as Go decodes it: spaces, tabs, CRs and LFs dropped, then padded standard base64 (nothing after '=').
+_BASE64_BODY = re.compile(rb"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
-def _refuse_other_than_one_certificate_block(msp_id: str, id_bytes: bytes) -> None:
-    """Raise InvalidValue unless ``id_bytes`` is exactly one PEM block labelled CERTIFICATE.
+def _first_pem_block(msp_id: str, id_bytes: bytes) -> bytes:
+    """The DER bytes of the first PEM block of ``id_bytes``, whatever its label: what the peer authenticated.
 
-    Fabric's MSP authenticates the creator by the first PEM block of ``id_bytes``, whatever its label, and
-    ignores the rest, while ``load_pem_x509_certificate`` passes over blocks of other labels to the next
-    CERTIFICATE one. A client could label its own certificate's block otherwise and append another identity's
-    certificate (public, on the ledger): the peer would check the signature against the first, and the chaincode
-    would act for the second. Only a lone CERTIFICATE block is read the same by both."""
-    labels = _PEM_LABEL.findall(id_bytes)
-    if len(labels) > 1:
-        raise InvalidValue(f"the creator identity of {msp_id} holds {len(labels)} PEM blocks: the peer "
-                           "authenticates the first alone, so send only the signer's certificate, one block "
-                           "labelled CERTIFICATE")
-    if labels and labels[0] != b"CERTIFICATE":
-        raise InvalidValue(f"the creator identity of {msp_id} is a PEM block labelled {excerpt(labels[0])}, not "
-                           "CERTIFICATE: send the signer's X.509 certificate as a CERTIFICATE block")
-    if not _ONE_CERTIFICATE_BLOCK.fullmatch(id_bytes):
-        raise InvalidValue(f"the creator identity of {msp_id} is not a PEM X.509 certificate: send one block "
-                           "labelled CERTIFICATE, with nothing but whitespace around it")
+    Fabric's MSP reads the creator's certificate from the first block ``pem.Decode`` finds, without looking at
+    its label, checks the signature against it, and ignores everything after it; so does Go's ``cid`` library. A
+    reader that picked another block (``load_pem_x509_certificate`` passes over blocks of other labels to the
+    next CERTIFICATE one) would act for an identity the peer never authenticated: a client labelling its own
+    certificate's block otherwise and appending another identity's (certificates are public, on the ledger).
+    Where ``pem.Decode`` would pass over a malformed first block to a later one, or take PEM headers, this refuses
+    instead: a different reading must never be a more generous one."""
+    begin = 0 if id_bytes.startswith(b"-----BEGIN ") else id_bytes.find(b"\n-----BEGIN ") + 1
+    block = _PEM_BLOCK.match(id_bytes, begin) if begin >= 0 and id_bytes else None
+    body = re.sub(rb"[ \t\r\n]", b"", block.group(2)) if block is not None else b""
+    if block is None or not _BASE64_BODY.fullmatch(body):
+        raise InvalidValue(f"the creator identity of {msp_id} is not a PEM X.509 certificate: send the signer's "
+                           "certificate as a PEM block labelled CERTIFICATE")
+    return base64.b64decode(body, validate=True)
