@@ -41,7 +41,7 @@ from .schemas import (
     PartyHistoryEntry, PaymentRecordPage,
     PaymentResult, Provenance, RequestRecord, Reseal, Statistics, TransferResult, json_argument,
 )
-from .store import UNCOUNTED_OFFERS_MAX, Store, is_offer_id
+from .store import UNCOUNTED_OFFERS_MAX, Store, is_offer_id, too_many_uncounted_offers
 
 PartyArgument = json_argument(PartyRegistration)
 ReceivableArgument = json_argument(ReceivableRegistration)
@@ -549,7 +549,7 @@ def _uncounted_offers(value: str) -> frozenset[str]:
     if not isinstance(ids, list):
         problem = "not a JSON list"
     elif len(ids) > UNCOUNTED_OFFERS_MAX:
-        problem = f"{len(ids)} ids, more than {UNCOUNTED_OFFERS_MAX}"
+        raise rule("argument-invalid", too_many_uncounted_offers(len(ids)))
     elif wrong := [i for i in ids if not (isinstance(i, str) and is_offer_id(i))]:
         problem = f"{shown(wrong[0])} is not an offer id (\"O-\" and 16 hex digits)"
     else:

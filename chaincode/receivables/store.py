@@ -32,6 +32,20 @@ ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.
 # ``uncounted_offers``): those of its offers on the debtor that lapsed, were accepted or expired since its last offer
 # there, or that two orgs hid
 UNCOUNTED_OFFERS_MAX = 1000
+
+
+def too_many_uncounted_offers(count: int) -> str:
+    """Why a priced offer naming ``count`` (> UNCOUNTED_OFFERS_MAX) uncounted offers is not made: each priced offer
+    drops the bank's entries its figures left out, so a bank's own offers alone do not pile up past the cap
+    between two of them; entries past it were written in its name by other orgs, or offers made without the list
+    let them pile up."""
+    return (f"the bank's exposure lists {count} uncounted offers on the debtor, more than the "
+            f"{UNCOUNTED_OFFERS_MAX} one offer drops: each offer priced with them drops those its figures left out, "
+            "so this many were written in the bank's name by other orgs (recfin.offer-made entries under its org), "
+            "or its offers were made without them; look at GetFinancierExposure's uncounted_offers before lending "
+            "more on this debtor")
+
+
 _OFFER_ID = re.compile(r"O-[0-9a-f]{16}")
 
 

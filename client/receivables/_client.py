@@ -16,7 +16,7 @@ from fabric_protos.peer.lifecycle import lifecycle_pb2
 from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.collections import collection_name
-from chaincode.receivables.store import UNCOUNTED_OFFERS_MAX, is_offer_id
+from chaincode.receivables.store import UNCOUNTED_OFFERS_MAX, is_offer_id, too_many_uncounted_offers
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps, awaiting, blocking
@@ -1385,8 +1385,9 @@ def _uncounted_offers(value: Sequence[str] | None) -> str:
     if value is None:
         return ""
     ids = list(value) if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) else None
-    if (ids is None or len(ids) > UNCOUNTED_OFFERS_MAX
-            or not all(isinstance(i, str) and is_offer_id(i) for i in ids)):
+    if ids is not None and len(ids) > UNCOUNTED_OFFERS_MAX:
+        raise ValueError(too_many_uncounted_offers(len(ids)))
+    if ids is None or not all(isinstance(i, str) and is_offer_id(i) for i in ids):
         raise ValueError(f"uncounted_offers is {value!r}: give the uncounted_offers financier_exposure answered with "
                          f"the version, a sequence of at most {UNCOUNTED_OFFERS_MAX} offer ids (\"O-\" and 16 hex "
                          "digits)")

@@ -106,7 +106,7 @@ async def test_the_exposure_lists_the_offers_its_banks_entries_name_that_offered
     ('["O-none"]', "'O-none' is not an offer id"),
     ('["O-000000000000000G"]', "is not an offer id"),
     ("[1]", "1 is not an offer id"),
-    (json.dumps([f"O-{i:016x}" for i in range(1001)]), "1001 ids, more than 1000"),
+    (json.dumps([f"O-{i:016x}" for i in range(1001)]), "lists 1001 uncounted offers on the debtor, more than the 1000 one offer drops"),
 ])
 async def test_uncounted_offers_that_are_not_a_list_of_offer_ids_are_refused_and_change_nothing(sent, problem):
     net = await standard_net()
