@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 import warnings
 from hashlib import sha256
 from pathlib import Path
@@ -17,7 +18,9 @@ from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity, Timeouts
 from ._events import BlockEventsRequest, ChaincodeEventsRequest
-from ._identity import _CERTIFICATE_LABELS, _PEM_BLOCK, Identity, _is_encrypted, _public_bytes
+from ._identity import (
+    _CERTIFICATE_LABELS, _PADDING, _PEM_BLOCK, _UTF8_BOM, Identity, _is_encrypted, _public_bytes,
+)
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
@@ -445,18 +448,31 @@ def _client_certificate(pem: bytes) -> x509.Certificate:
         ) from None
 
 
+# A line outside the PEM blocks that reads as part of a block, not as the text CA files carry between them (names,
+# comments, openssl's fields and attributes, all with spaces or punctuation): a BEGIN or END line without its
+# partner, or a line of 16 or more base64 characters alone, as a block's body is written.
+_BROKEN_BLOCK_LINE = re.compile(rb"-----(?:BEGIN|END)|\A[A-Za-z0-9+/]{16,}={0,2}\Z")
+
+
 def _tls_roots(value: bytes | str | Path) -> bytes:
     """The TLS roots given (PEM bytes or text, or a file path), each of their PEM blocks a certificate that parses;
     otherwise a ValueError naming the file (where one was given), the block and what to give instead.
 
     gRPC takes any bytes: a file that holds no certificate fails every call as UNAVAILABLE, like a peer that is
-    down, and what else a file holds (a key, a CRL, a block cut short) is trusted or passed over unsaid. Lines
-    starting with ``#`` between the blocks are taken: CA bundles (certifi's, a distribution's) name each CA so.
-    Nothing of a refused block is shown: it may be secret.
+    down, and what else a file holds (a key, a CRL, a block cut short) is trusted or passed over unsaid. Text
+    between the blocks is taken, as gRPC reads past it: CA bundles name each CA so (``#`` lines, curl's names
+    underlined with ``=``), ``openssl x509 -text`` writes the certificate's fields before it and ``openssl pkcs12``
+    its bag attributes, and NULs or Ctrl-Z after the blocks are an editor's or a copy's padding. Only text that
+    reads as part of a block is refused (see _BROKEN_BLOCK_LINE), and a byte order mark, before which gRPC finds no
+    first block. Nothing of a refused block is shown: it may be secret.
     """
     pem = _read(value)
     where = "tls_root_certificates" if _is_pem(value) else f"tls_root_certificates file {value}"
     what_to_give = "give a file of the network's TLS CA certificates only (such as its tlsca/*.pem)"
+    if pem.startswith(_UTF8_BOM):
+        raise ValueError(f"{where} begins with a UTF-8 byte order mark, which hides its first certificate from gRPC "
+                         f"(it reads a block only from the start of a line): save the file without it (as plain UTF-8 "
+                         f"or ASCII), and {what_to_give}")
     certificates = 0
     for number, block in enumerate(_PEM_BLOCK.finditer(pem), start=1):
         label = block.group(1).decode("ascii", "replace")
@@ -481,10 +497,11 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
         certificates += 1
     for number, line in enumerate(_PEM_BLOCK.sub(lambda block: b"\n" * block.group(0).count(b"\n"),
                                                  pem).splitlines(), start=1):
-        if line.strip() and not line.lstrip().startswith(b"#"):
+        if _BROKEN_BLOCK_LINE.search(line.strip(_PADDING)):
             raise ValueError(
-                f"{where} holds text outside its PEM blocks (line {number}; a block cut short or under another "
-                f"label's END line reads so too): {what_to_give}, comment lines starting with '#' at most"
+                f"{where} holds part of a PEM block outside its blocks (line {number}: a -----BEGIN or -----END line "
+                "without its partner, or a line of base64; a block cut short or ended under another label's END "
+                f"line reads so): {what_to_give}"
             )
     if not certificates:
         raise ValueError(

@@ -337,6 +337,78 @@ def test_roots_whose_only_block_does_not_parse_are_refused(credentials, opened, 
     assert opened == []
 
 
+# What text CA files carry before a certificate, as curl's cacert.pem (mk-ca-bundle), `openssl x509 -text` (the
+# layout of macOS's /etc/ssl/cert.pem) and `openssl pkcs12 -nokeys` write it.
+_CURL_BUNDLE_HEADER = b"""##
+## Bundle of CA Root Certificates
+##
+## This is a bundle of X.509 certificates of public Certificate Authorities
+## (CA). These were automatically extracted from Mozilla's root certificates
+## file (certdata.txt).
+##
+
+tlsca.org1.example.com
+======================
+"""
+_OPENSSL_X509_TEXT = b"""Certificate:
+    Data:
+        Version: 3 (0x2)
+        Serial Number:
+            61:9a:81:ac:17:16:62:31:df:79:68:38:74:66:68:03:62:f4:9f:72
+        Signature Algorithm: ecdsa-with-SHA256
+        Issuer: CN = tlsca.org1.example.com
+        Validity
+            Not Before: Dec  3 16:30:51 2026 GMT
+            Not After : Jan  2 16:30:51 2027 GMT
+        Subject: CN = tlsca.org1.example.com
+        Subject Public Key Info:
+            Public Key Algorithm: id-ecPublicKey
+                Public-Key: (256 bit)
+                pub:
+                    04:ed:66:75:9a:24:2e:fc:dc:1f:40:f2:ac:69:0e:
+                    63:a8:2b:79:64
+                ASN1 OID: prime256v1
+                NIST CURVE: P-256
+        X509v3 extensions:
+            X509v3 Basic Constraints: critical
+                CA:TRUE
+    Signature Algorithm: ecdsa-with-SHA256
+    Signature Value:
+        30:45:02:21:00:e2:4b:9f:bc:e1:13:0e:32:8f:e6:9d:a6:a3:
+        6a:b0:a2:1a:78:be:15:4c:7d:4b:7b:3f:3d:74:fc:6c:9c
+"""
+_OPENSSL_PKCS12_ATTRIBUTES = b"""Bag Attributes
+    friendlyName: tlsca
+    localKeyID: EC 24 51 7E E1 C1 E0 6D 7B FB 8A 20 88 6A CD B5 84 4D D5 87 
+subject=CN = tlsca.org1.example.com
+issuer=CN = tlsca.org1.example.com
+"""
+
+
+@pytest.mark.parametrize(
+    "roots",
+    [
+        lambda tls: _CURL_BUNDLE_HEADER + tls["tls_root_certificates"] + b"\ntlsca.org2.example.com\n"
+        + b"=" * 22 + b"\n" + make_key_and_cert("tlsca.org2.example.com")[1],
+        lambda tls: _OPENSSL_X509_TEXT + tls["tls_root_certificates"],
+        lambda tls: _OPENSSL_PKCS12_ATTRIBUTES + tls["tls_root_certificates"],
+        lambda tls: tls["tls_root_certificates"] + b"\x1a",
+        lambda tls: tls["tls_root_certificates"] + b"\x00" * 7,
+        lambda tls: tls["tls_root_certificates"].replace(b"\n", b"\r\n").rstrip() + b"\x00\x00\x1a",
+    ],
+    ids=["curl's cacert.pem", "openssl x509 -text", "openssl pkcs12 -nokeys", "Ctrl-Z after the block",
+         "NULs after the block", "CRLF and padding on the END line"],
+)
+@FAMILIES
+def test_a_roots_file_with_the_text_ca_files_carry_between_blocks_is_taken(
+        credentials, opened, tls, connect_with, tmp_path, roots):
+    roots_file = tmp_path / "tlsca.pem"
+    roots_file.write_bytes(roots(tls))
+    for given in (str(roots_file), roots_file, roots(tls)):
+        _tls_connect(connect_with, credentials, **{**tls, "tls_root_certificates": given})
+    assert len(opened) == 3
+
+
 def _crl_block() -> bytes:
     return b"-----BEGIN X509 CRL-----\nMIIBdTCCARugAwIBAgIUU7F/SE7ZnM4Gpvpc\n-----END X509 CRL-----\n"
 
@@ -352,14 +424,27 @@ def _crl_block() -> bytes:
         (lambda tls: _unparsable_certificate_block() + tls["tls_root_certificates"],
          r"holds a certificate that does not parse \(block 1, line 1: "),
         (lambda tls: tls["tls_root_certificates"] + b"MIIBdTCCARugAwIBAgIUU7F\n" + tls["tls_root_certificates"],
-         r"holds text outside its PEM blocks \(line \d+; a block cut short"),
+         r"holds part of a PEM block outside its blocks \(line 11: a -----BEGIN or -----END line without its "
+         r"partner, or a line of base64; a block cut short"),
         (lambda tls: tls["tls_root_certificates"] + b"-----BEGIN CERTIFICATE-----\nMIIBdTCCARugAwIBAgIUU7F\n",
-         r"holds text outside its PEM blocks \(line \d+; a block cut short"),
+         r"holds part of a PEM block outside its blocks \(line 11: "),
+        (lambda tls: tls["tls_root_certificates"] + b"\nMIIBdTCCARugAwIBAgIUU7F\n-----END CERTIFICATE-----\n",
+         r"holds part of a PEM block outside its blocks \(line 12: "),
+        (lambda tls: b"tlsca.org1\n==========\n" + b"\n".join(tls["tls_root_certificates"].splitlines()[1:-1])
+         + b"\n\n" + tls["tls_root_certificates"], r"holds part of a PEM block outside its blocks \(line 3: "),
+        (lambda tls: tls["tls_root_certificates"].replace(b"END CERTIFICATE", b"END X509 CRL"),
+         r"holds part of a PEM block outside its blocks \(line 1: "),
+        (lambda tls: b"\xef\xbb\xbf" + tls["tls_root_certificates"],
+         r"begins with a UTF-8 byte order mark, which hides its first certificate from gRPC .*: save the file "
+         r"without it"),
         (lambda tls: b"# no certificate here\n", r"are not PEM X.509 certificates \(no -----BEGIN CERTIFICATE"),
+        (lambda tls: _OPENSSL_PKCS12_ATTRIBUTES, r"are not PEM X.509 certificates \(no -----BEGIN CERTIFICATE"),
         (lambda tls: b"", r"are not PEM X.509 certificates \(no -----BEGIN CERTIFICATE"),
     ],
     ids=["a private key after the CA", "a CRL after the CA", "a block that does not parse before a good one",
-         "text between two blocks", "a block with no END line", "comments only", "empty"],
+         "a line of base64 between two blocks", "a block with no END line", "a block with no BEGIN line",
+         "a block's body without its BEGIN and END lines", "a block ended under another label's END line",
+         "a UTF-8 byte order mark", "comments only", "openssl's attributes without the certificate", "empty"],
 )
 @FAMILIES
 def test_a_roots_file_holding_more_than_ca_certificates_is_refused_naming_the_file_and_the_block(
