@@ -11,9 +11,12 @@ be shipped, reviewed in a diff and checked by hash.
 Training records the artefact's sha256 in the model card it writes beside it
 (:func:`card_path`, :func:`digest_line`); loading checks the artefact's bytes
 against it (:func:`check_digest`), so a truncated or altered artefact is
-refused instead of scoring. An artefact with no card beside it, or whose card
-records no digest (one written by hand, or trained before digests were
-recorded), is loaded unchecked.
+refused instead of scoring. A card training wrote that was cut short (empty, or
+its title without its last line or the reverse: the digest goes under the title,
+so a card cut below it keeps it), or whose digest line is mangled, is refused
+too. An artefact with no card beside it, a card written by hand that speaks of
+no digest, or a whole card trained before digests were recorded, is loaded
+unchecked.
 """
 
 from __future__ import annotations
@@ -57,6 +60,13 @@ RETRAIN = "re-train it with `recfin risk train --out FOLDER` (or `--replace` to 
 # the card's line that records the artefact's sha256 (digest_line writes it, check_digest reads it)
 DIGEST_LABEL = "Artefact digest (sha256): "
 _DIGEST_LINE = re.compile(re.escape(DIGEST_LABEL) + r"`(?P<digest>[0-9a-f]{64})`")
+# a line that speaks of the digest however it was mangled (indented, re-cased, its label reworded): it must be the
+# digest line exactly, or the card is refused rather than read as recording no digest
+_DIGEST_MENTION = re.compile(r"art[ei]fact\s+digest|sha-?256", re.IGNORECASE)
+# the first and the last line of every card training writes (model_card): a card with one and not the other, or an
+# empty one, was cut short; one with both and no digest line was written before training recorded digests
+_TRAINED_TITLE = re.compile(r"^# Model card: ", re.MULTILINE)
+_TRAINED_END = re.compile(r"^Re-train: `recfin risk train", re.MULTILINE)
 
 
 class ArtefactDamaged(ValueError):
@@ -85,9 +95,11 @@ def digest_line(model: "LatePaymentModel") -> str:
 def check_digest(artefact: Path, content: bytes) -> None:
     """Refuse ``content``, read from ``artefact``, unless its sha256 is the one the card beside it records.
 
-    Nothing to check when there is no card (a regular file named as :func:`card_path` gives) or the card records no
-    digest: an artefact written by hand, or trained before training recorded digests, loads as before. A card
-    whose digest line is damaged is refused too: it no longer says which artefact is the trained one.
+    Nothing to check when there is no card (a regular file named as :func:`card_path` gives), or a card written by
+    hand that speaks of no digest, or a whole card trained before cards recorded digests (its title and its
+    ``Re-train:`` line, no digest): such an artefact loads as before. A card cut short without the digest line (empty,
+    or one of those two lines without the other), and a card whose digest line is damaged or mangled, are refused:
+    they no longer say which artefact is the trained one.
     """
     card = card_path(artefact)
     if card is None or not os.path.isfile(card):
@@ -97,10 +109,16 @@ def check_digest(artefact: Path, content: bytes) -> None:
     except (OSError, UnicodeDecodeError) as exc:
         raise ArtefactDamaged(f"{card}, the card of {artefact}, cannot be read to check the artefact's digest "
                               f"({exc}): restore the card training wrote beside it, or {RETRAIN}") from None
-    recorded = [line for line in text.splitlines() if line.startswith(DIGEST_LABEL)]
+    recorded = [line for line in text.splitlines() if _DIGEST_MENTION.search(line)]
     if not recorded:
-        return
-    found = _DIGEST_LINE.match(recorded[0])
+        title, end = bool(_TRAINED_TITLE.search(text)), bool(_TRAINED_END.search(text))
+        if text.strip() and title == end:   # written by hand, or whole and older than digests: nothing to check
+            return
+        raise ArtefactDamaged(f"{card}, the card of {artefact}, records no sha256 of it (the line "
+                              f"'{DIGEST_LABEL}`<64 hex digits>`' training writes under the card's title): the card "
+                              f"was cut short: restore the card training "
+                              f"wrote beside it, or {RETRAIN}")
+    found = _DIGEST_LINE.fullmatch(recorded[0])
     if len(recorded) > 1 or found is None:
         raise ArtefactDamaged(f"{card}, the card of {artefact}, does not record one sha256 of it (one line "
                               f"'{DIGEST_LABEL}`<64 hex digits>`'): restore the card training wrote beside it, or "

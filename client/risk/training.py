@@ -245,7 +245,8 @@ def _spacing(model: LatePaymentModel) -> str:
 
 
 def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
-    """The short model card written next to the artefact, ending in the artefact's sha256 (which loading checks)."""
+    """The short model card written next to the artefact, the artefact's sha256 (which loading checks) under its
+    title, where a card cut short still holds it."""
     cal = "\n".join(
         f"| {r.lower:.1f}-{r.upper:.1f} | {r.count} | "
         f"{'-' if r.mean_predicted is None else f'{r.mean_predicted:.3f}'} | "
@@ -267,6 +268,8 @@ def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
     retrain = "recfin risk train --compare --replace" if report.gradient_boosting else "recfin risk train --replace"
     room = report.ceiling.auc - report.baseline.auc
     return f"""# Model card: {model.name}-{model.version}
+
+{digest_line(model)}
 
 **Trained on SYNTHETIC data only.** Every figure below was measured on
 simulated debtors (`client.risk.simulator`), not on any real enterprise.
@@ -359,8 +362,6 @@ without a build-up, so nothing in the history announces them.
   another lift over the baseline (docs/risk-and-pricing.md lists ten seeds).
 
 Re-train: `{retrain}` (seed {report.seed}, {report.debtors} debtors).
-
-{digest_line(model)}
 """
 
 

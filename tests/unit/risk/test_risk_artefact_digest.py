@@ -90,14 +90,64 @@ def test_a_card_recording_two_digests_is_refused(copied):
         LatePaymentModel.load(copied)
 
 
-def test_an_artefact_with_no_card_or_a_card_without_a_digest_loads_unchecked(copied):
-    """As documented: one written by hand, or trained before cards recorded the digest."""
+@pytest.mark.parametrize("line", [
+    " " + DIGEST_LABEL + "`{digest}`",                               # indented
+    DIGEST_LABEL.replace("(sha256)", "(SHA-256)") + "`{digest}`",     # the label reworded
+    DIGEST_LABEL.lower() + "`{digest}`",                              # re-cased
+    DIGEST_LABEL + "`{digest}` (checked)",                            # words after it
+    "Artifact digest: `{digest}`",                                    # another spelling
+    "The artefact's SHA256 is `{digest}`",                            # in a sentence
+], ids=["indented", "SHA-256", "lower case", "words after it", "artifact", "in a sentence"])
+def test_a_card_whose_digest_line_is_mangled_is_refused_not_read_as_recording_none(copied, line):
     copied.write_text(_shipped_with_intercept_raised())
     card = card_path(copied)
-    card.write_text("\n".join(line for line in card.read_text().splitlines()
-                              if not line.startswith(DIGEST_LABEL)) + "\n")
+    digest = recorded_digest(card)
+    card.write_text(re.sub(re.escape(DIGEST_LABEL) + ".*", lambda _: line.format(digest=digest), card.read_text()))
+    with pytest.raises(ArtefactDamaged, match=f"{re.escape(str(card))}, the card of .*does not record one sha256"):
+        LatePaymentModel.load(copied)
+    r = invoke(risk, "score", "SYN-DEBTOR-0007", "--synthetic-seed", "1", "--synthetic-debtors", "20",
+               "--model", copied)
+    assert r.exit_code == 1 and "does not record one sha256" in error_line(r)
+
+
+def _without_digest_paragraph(card_text: str) -> str:
+    return re.sub(re.escape(DIGEST_LABEL) + r".*\n(?:.+\n)*\n?", "", card_text)
+
+
+@pytest.mark.parametrize("cut", [
+    lambda text: text.splitlines(keepends=True)[0],                        # only its title left
+    lambda text: "".join(text.splitlines(keepends=True)[-2:]),             # only its end (Re-train:) left
+    lambda text: _without_digest_paragraph(text)[: len(text) // 2],        # cut short, the digest at its old end
+    lambda _: "",                                                          # emptied
+], ids=["title only", "Re-train line only", "cut short", "empty"])
+def test_a_card_training_wrote_without_its_digest_line_is_refused_naming_the_card(copied, cut):
+    copied.write_text(_shipped_with_intercept_raised())
+    card = card_path(copied)
+    card.write_text(cut(card.read_text()))
+    with pytest.raises(ArtefactDamaged, match=f"^{re.escape(str(card))}, the card of {re.escape(str(copied))}, "
+                                              r"records no sha256 of it .*: the card was cut short"):
+        LatePaymentModel.load(copied)
+    r = invoke(risk, "score", "SYN-DEBTOR-0007", "--synthetic-seed", "1", "--synthetic-debtors", "20",
+               "--model", copied)
+    assert r.exit_code == 1 and f"Error: {card}, the card of {copied}, records no sha256" in error_line(r)
+    assert RESTORE_OR_RETRAIN.search(error_line(r))
+
+
+def test_an_artefact_with_no_card_or_a_hand_written_card_without_a_digest_loads_unchecked(copied):
+    """As documented: a card not written by training (no title or Re-train line of its) that speaks of no digest."""
+    copied.write_text(_shipped_with_intercept_raised())
+    card = card_path(copied)
+    card.write_text("# Late payment, tried with a raised intercept\n\nWritten by hand to compare scores.\n")
     assert LatePaymentModel.load(copied).intercept == pytest.approx(LatePaymentModel.load(DEFAULT_MODEL).intercept + 3)
     card.unlink()
+    assert LatePaymentModel.load(copied).intercept == pytest.approx(LatePaymentModel.load(DEFAULT_MODEL).intercept + 3)
+
+
+def test_a_whole_card_trained_before_digests_were_recorded_loads_unchecked(copied):
+    """Its title and its Re-train line, no digest: the card of a model trained by an earlier release."""
+    copied.write_text(_shipped_with_intercept_raised())
+    card = card_path(copied)
+    card.write_text(_without_digest_paragraph(card.read_text()))
     assert LatePaymentModel.load(copied).intercept == pytest.approx(LatePaymentModel.load(DEFAULT_MODEL).intercept + 3)
 
 
@@ -107,6 +157,8 @@ def test_training_records_the_digest_of_the_artefact_it_writes(tmp_path, monkeyp
     _, _, path = training.train_and_save(5, 20, tmp_path, compare=False)
     assert recorded_digest(card_path(path)) == hashlib.sha256(path.read_bytes()).hexdigest()
     assert LatePaymentModel.load(path) == model
+    # under the title, where a card cut short still holds it
+    assert card_path(path).read_text().splitlines()[2].startswith(DIGEST_LABEL)
     path.write_text(path.read_text().replace('"intercept": ', '"intercept": 1'), newline="")
     with pytest.raises(ArtefactDamaged):
         LatePaymentModel.load(path)
