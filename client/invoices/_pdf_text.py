@@ -22,6 +22,7 @@ watermark) as the page's background and its text, visible, over it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from contextlib import contextmanager, nullcontext
 from typing import NamedTuple
@@ -203,7 +204,9 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     or ``None`` where it is not: on some page text is drawn invisible (in a render mode that paints nothing, or
     only with paint of opacity 0, or white (:data:`_PAPER`) over an image drawn before it), or text is drawn before
     an opaque image that covers half the page or more, or before opaque images that together cover half the text
-    drawn before them or more, in pieces (a seal or a QR code covers far less), which paint over it.
+    drawn before them or more, in pieces (a seal or a QR code covers far less), which paint over it, or before an
+    opaque image over half or more of a glyph of a number it says (:meth:`_Painting._number_painted_over`), which
+    paints other figures where the text layer says that number.
     Visible text drawn after such images is what the page shows: invoicing software drawing its form or a watermark
     as a background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ...
     ``Q``, and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own
@@ -229,6 +232,9 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
         if painting.invisible:
             return f"text drawn invisible on page {number}, {painting.invisible}"
         if painting.hidden:
+            if painting.number_painted_over:
+                return (f"a number in the text on page {number} drawn under an image that covers it, which paints "
+                        "over it: the page shows what the image paints there, not the number the text says")
             if painting.images_over_text > 1:
                 return (f"text on page {number} drawn under {painting.images_over_text} images that together cover "
                         "half of it or more, which hide it")
@@ -807,14 +813,12 @@ class _FontWidths(NamedTuple):
     widths: dict[int, float]
     missing: float
 
-    def measure(self, data: bytes) -> tuple[float, int, int]:
-        """The width of the codes a string's bytes give, in ems; how many codes there are (each adds the character
-        spacing ``Tc``); and how many of them are the one-byte code 32 (each adds the word spacing ``Tw``: a code of
-        two bytes never does, 9.3.3). A byte left over after the last whole code counts as a code of its own."""
+    def codes(self, data: bytes) -> list[tuple[bytes, float]]:
+        """The codes a string's bytes give, each with its width in ems. A byte left over after the last whole code
+        counts as a code of its own."""
         step = self.code_bytes
-        codes = [int.from_bytes(data[i:i + step], "big") for i in range(0, len(data), step)]
-        width = sum(self.widths.get(code, self.missing) for code in codes)
-        return width, len(codes), data.count(b" ") if step == 1 else 0
+        return [(data[i:i + step], self.widths.get(int.from_bytes(data[i:i + step], "big"), self.missing))
+                for i in range(0, len(data), step)]
 
 
 # The width a font that gives none is taken at: _NARROW of an em a byte. A standard font (Helvetica ...) drawn without
@@ -877,6 +881,8 @@ class _TextState:
         self.size, self.leading, self.scale = 0.0, 0.0, 1.0
         self.char_spacing = self.word_spacing = 0.0
         self.font = _ESTIMATED_WIDTHS
+        self.font_object = None  # the font Tf names, read for what its codes say only where that is asked
+        self.shown: _Shown | None = None  # what the last text-showing operator showed, as it laid it out
 
     def move(self, operator: bytes, operands) -> None:
         if operator == b"BT":
@@ -917,28 +923,57 @@ class _TextState:
             self._next_line(0.0, -self.leading)
         shown = operands[0] if operator in (b"Tj", b"'", b"TJ") and operands else (
             operands[2] if operator == b'"' and len(operands) > 2 else b"")
-        shown_data = b""
-        advance = 0.0  # in text space, before the horizontal scaling
-        for element in shown if isinstance(shown, list) else [shown]:
-            if isinstance(element, (str, bytes)):
-                data = bytes(getattr(element, "original_bytes", None) or (
-                    element.encode("utf-8") if isinstance(element, str) else element))
-                ems, codes, spaces = self.font.measure(data)
-                advance += ems * self.size + codes * self.char_spacing + spaces * self.word_spacing
-                shown_data += data
-            else:
-                number = _number(element)  # a TJ's number moves the next glyph back by its thousandths of an em
-                advance -= (number or 0.0) / 1000 * self.size
-        width = advance * self.scale
+        self.shown = _Shown(shown if isinstance(shown, list) else [shown], self.font, self.size, self.char_spacing,
+                            self.word_spacing, self.scale)
+        glyphs, width = self.shown.laid_out()
         placing = self.matrix
         self.matrix = _compose((1.0, 0.0, 0.0, 1.0, width, 0.0), self.matrix)
-        if not shown_data.strip(_WHITE_SPACE):
+        if not b"".join(code for code, _, _ in glyphs).strip(_WHITE_SPACE):
             return None, placing
-        low, high = -_DESCENT * self.size, self.size
-        return [(0.0, low), (width, low), (width, high), (0.0, high)], placing
+        return self.shown.box(0.0, width), placing
 
     def _next_line(self, x: float, y: float) -> None:
         self.matrix = self.line = _compose((1.0, 0.0, 0.0, 1.0, x, y), self.line)
+
+
+class _Shown(NamedTuple):
+    """What one text-showing operator shows (its strings, and a ``TJ``'s numbers between them) and the state it lays
+    it out by: kept with its run, so that where each glyph lies is worked out again only for a run an image
+    covers (:meth:`_Painting._number_painted_over`)."""
+
+    elements: list
+    font: _FontWidths
+    size: float
+    char_spacing: float
+    word_spacing: float
+    scale: float
+
+    def laid_out(self) -> tuple[list[tuple[bytes, float, float]], float]:
+        """Each code shown, with where its glyph starts and ends along the run in text space, and how far the run
+        advances the text: each code's width times the font size, then the character spacing, and the word spacing
+        after a one-byte code 32 (a code of two bytes never takes it, 9.3.3), less a ``TJ`` number's thousandths of
+        the font size, all times the horizontal scaling."""
+        glyphs: list[tuple[bytes, float, float]] = []
+        advance = 0.0  # in text space, before the horizontal scaling
+        for element in self.elements:
+            if isinstance(element, (str, bytes)):
+                data = bytes(getattr(element, "original_bytes", None) or (
+                    element.encode("utf-8") if isinstance(element, str) else element))
+                for code, ems in self.font.codes(data):
+                    glyph = ems * self.size
+                    glyphs.append((code, advance * self.scale, (advance + glyph) * self.scale))
+                    advance += glyph + self.char_spacing + (
+                        self.word_spacing if code == b" " and self.font.code_bytes == 1 else 0.0)
+            else:
+                number = _number(element)  # a TJ's number moves the next glyph back by its thousandths of an em
+                advance -= (number or 0.0) / 1000 * self.size
+        return glyphs, advance * self.scale
+
+    def box(self, start: float, end: float) -> list[_Point]:
+        """The box of what is shown from ``start`` to ``end`` along the run, in text space: from :data:`_DESCENT`
+        below the baseline to an em above it."""
+        low, high = -_DESCENT * self.size, self.size
+        return [(start, low), (end, low), (end, high), (start, high)]
 
 
 class _Painting(_Work):
@@ -966,10 +1001,12 @@ class _Painting(_Work):
         self.invisible: str | None = None  # how a page's text is drawn invisible
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text = 0  # how many opaque images drawn over text, until they hide it (one, where it does)
+        self.number_painted_over = False  # whether one hides a number the text says (_number_painted_over)
         self.page_image = False  # whether the one that hides the text alone covers half the page or more
         self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
         # the text drawn so far, run by run (each Tj, TJ, ' or "): where it lies (:meth:`_run`), its area, and how
-        # much of it the opaque images drawn after it cover, added up
+        # much of it the opaque images drawn after it cover, added up, the box it lies in, its font and what it
+        # shows, and the matrix that places it
         self._runs: list[list] = []
         self._runs_extent: tuple[float, ...] | None = None  # the box all of them lie in
         # what white text drawn now would lie on, in the order it is painted (:meth:`_on_picture`): each opaque
@@ -979,6 +1016,7 @@ class _Painting(_Work):
         self._changes: dict[int, tuple[object, dict[str, bool]]] = {}  # a graphics state, its _paint_change
         self._spaces: dict[int, tuple[object, tuple]] = {}  # a colour space the content names, its _colour_space
         self._fonts: dict[int, tuple[object, _FontWidths]] = {}  # a font the content names, its widths
+        self._readings: dict[int, tuple[object, object]] = {}  # a font, as pypdf reads text by it (_reading)
 
     def follow(self, page) -> None:
         """What this page paints, in place of what the page before painted; the work of following it adds to the
@@ -994,7 +1032,7 @@ class _Painting(_Work):
         self.shortest = _ROUNDING * max(max(abs(x), abs(y)) for x, y in page_clip)
         self.invisible = None
         self.shown_text = self.hidden = self.too_deep = False
-        self.images_over_text, self.page_image = 0, False
+        self.images_over_text, self.page_image, self.number_painted_over = 0, False, False
         self._shown_over_text, self._runs, self._runs_extent, self._painted_under = set(), [], None, []
         self._page_clip = page_clip
         self._pdf = getattr(page, "pdf", None)
@@ -1055,10 +1093,10 @@ class _Painting(_Work):
             elif operator in _MOVES_TEXT:
                 text.move(operator, operands)
                 if operator == b"Tf" and operands:
-                    text.font = self._font_widths(resources, operands[0])
+                    text.font_object, text.font = self._font(resources, operands[0])
             elif operator in _SHOWS_TEXT:
                 self.shown_text = True
-                run = self._run(*text.show(operator, operands), ctm)
+                run = self._run(*text.show(operator, operands), ctm, (text.font_object, text.shown))
                 if run and not self.invisible:
                     hidden_over_picture = paint.hides_text(mode, over_picture=True)  # white: is a picture under it?
                     self.invisible = paint.hides_text(mode) or (
@@ -1115,33 +1153,71 @@ class _Painting(_Work):
         self._spend(len(met) * sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
         if self.too_much:
             return
-        alone = 0.0
+        alone, under = 0.0, []
         for run in met:
             over = sum(_area(_clipped(list(piece), run[0], self.shortest)) for piece in shown)
             run[2] += over
             alone += over
+            if over > 0:
+                under.append(run)
         if alone == 0:  # beside the text, not over it: product photos below the lines
             return
         text_area = sum(run[1] for run in self._runs)
         self.images_over_text += 1
         if alone >= _PAGE_IMAGE * text_area:  # one image hides the text: that one is named
             self.images_over_text = 1
-        self.hidden = sum(min(covered, area) for _, area, covered, _ in self._runs) >= _PAGE_IMAGE * text_area
+        self.hidden = sum(min(run[2], run[1]) for run in self._runs) >= _PAGE_IMAGE * text_area
+        # an image over a few glyphs hides no share of the text worth the name, but where they are a number's
+        # (the invoice's, a tax id, its total) it paints other figures where the text layer says that one
+        if not self.hidden and any(self._number_painted_over(run, shown) for run in under):
+            self.hidden = self.number_painted_over = True
 
-    def _run(self, corners: list[_Point] | None, matrix: tuple[float, ...],
-             ctm: tuple[float, ...]) -> list[_Point] | None:
+    def _number_painted_over(self, run: list, shown: tuple) -> bool:
+        """Whether this image covers half or more of a glyph of a number the run says (:data:`_NUMBER`: what an
+        invoice is read by, its number, a tax id, an amount): the page shows what the image paints there, and the
+        text layer a number the page does not. What the run says is read as text extraction reads it
+        (:meth:`_reading`), glyph by glyph where it lies (:meth:`_Shown.laid_out`)."""
+        font, said = run[4]
+        if said is None:
+            return False
+        glyphs, _ = said.laid_out()
+        reading = self._reading(font)
+        self._spend(len(glyphs))
+        if self.too_much:
+            return False
+        characters = [_said(reading, code) for code, _, _ in glyphs]
+        text = "".join(characters)
+        glyph_at = [index for index, character in enumerate(characters) for _ in character]
+        for number in _NUMBER.finditer(text):
+            for index in sorted({glyph_at[at] for at in range(number.start(), number.end()) if text[at].isdigit()}):
+                _, start, end = glyphs[index]
+                glyph = _placed(said.box(start, end), run[5])
+                if glyph is None or _area(glyph) <= 0:
+                    continue
+                self._spend(sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
+                if self.too_much:
+                    return False
+                if sum(_area(_clipped(list(piece), glyph, self.shortest)) for piece in shown) >= (
+                        _PAGE_IMAGE * _area(glyph)):
+                    return True
+        return False
+
+    def _run(self, corners: list[_Point] | None, matrix: tuple[float, ...], ctm: tuple[float, ...],
+             shown: tuple = (None, None)) -> list[_Point] | None:
         """Where a run of text lies on the page (its box in text space, placed by the text ``matrix`` and ``ctm``:
         :class:`_TextState`), kept among the page's runs; ``None`` for a run of white space or none, and no corners
         for one beyond the page, which show nothing. Only what lies within the page counts (text beyond it would
         make the text that shows seem less covered than it is); one placed beyond what any page measures is taken
-        to lie over all the page: where it lies cannot be told."""
+        to lie over all the page: where it lies cannot be told. ``shown``: the font the run is drawn in and what it
+        shows (:class:`_Shown`), kept with it to read a number off it (:meth:`_number_painted_over`)."""
         if corners is None:
             return None
-        placed = _placed(corners, _compose(matrix, ctm))
+        placing = _compose(matrix, ctm)
+        placed = _placed(corners, placing)
         run = _clipped(placed, self._page_clip, self.shortest) if placed is not None else self._page_clip
         if _area(run) > 0:
             extent = _extent(run)
-            self._runs.append([run, _area(run), 0.0, extent])
+            self._runs.append([run, _area(run), 0.0, extent, shown, placing])
             self._runs_extent = extent if self._runs_extent is None else _extent(
                 _rectangle(self._runs_extent) + _rectangle(extent))
         return run
@@ -1341,18 +1417,38 @@ class _Painting(_Work):
             pass
         return _UNKNOWN_SPACE
 
-    def _font_widths(self, resources, name) -> _FontWidths:
-        """The widths of the font a ``Tf`` names in these resources (:func:`_font_widths`), or the estimate where it
-        names none or the font gives none. A font is read once, however often it is named: each width it gives
-        counts a step, as building it for the text layer does (:func:`_font_steps`)."""
+    def _font(self, resources, name) -> tuple[object, _FontWidths]:
+        """The font a ``Tf`` names in these resources (``None`` where it names none) and its widths
+        (:func:`_font_widths`), or the estimate where it names none or the font gives none. A font is read once,
+        however often it is named: each width it gives counts a step, as building it for the text layer does
+        (:func:`_font_steps`)."""
         font = self._named(resources, "/Font", name)
         if font is None:
-            return _ESTIMATED_WIDTHS
+            return None, _ESTIMATED_WIDTHS
         known = self._fonts.get(id(font))
         if known is None:
             widths = _font_widths(font) if isinstance(font, dict) else None
             self._spend(len(widths.widths) if widths is not None else 0)
             known = self._fonts[id(font)] = (font, widths or _ESTIMATED_WIDTHS)
+        return known
+
+    def _reading(self, font):
+        """The font pypdf's text extraction reads a run's codes by (its encoding and its ``/ToUnicode`` CMap), built
+        the first time a run of it is asked what it says; its building counts as the text layer's does
+        (:func:`_font_steps`). ``None`` for no font, one pypdf cannot build, or where the work allowed is spent."""
+        if not isinstance(font, dict):
+            return None
+        known = self._readings.get(id(font))
+        if known is None:
+            from pypdf.generic._font import Font  # imported only where a PDF is read
+
+            steps = _font_steps(font, self.steps_left)
+            self._spend(self.steps_left + 1 if steps is None else steps)
+            try:
+                built = None if self.too_much else Font.from_font_resource(font)
+            except Exception:  # noqa: BLE001 - past pypdf's limits, or malformed: extraction reads it as bytes too
+                built = None
+            known = self._readings[id(font)] = (font, built)
         return known[1]
 
     def _paint_change(self, resources, name) -> dict[str, bool] | None:
@@ -1366,6 +1462,23 @@ class _Painting(_Work):
         if known is None:
             known = self._changes[id(state)] = (state, _paint_change(state))
         return known[1]
+
+
+# A number an invoice is read by: four digits or more in a row (its number, a tax id, a date, an amount in whole
+# yuan), or an amount with its fen (1,234.56, 0.80), in ASCII or full-width digits.
+_NUMBER = re.compile(r"[0-9０-９]{4,}|[0-9０-９]+(?:[,，][0-9０-９]{3})*[.．][0-9０-９]{2}(?![0-9０-９])")
+
+
+def _said(reading, code: bytes) -> str:
+    """What a code says, as pypdf's text extraction reads it by the font (``reading``: its encoding, then its
+    ``/ToUnicode`` CMap); without a font, its bytes as Latin-1."""
+    if reading is None:
+        return code.decode("latin-1")
+    if isinstance(reading.encoding, str):
+        text = code.decode(reading.encoding, "replace")
+    else:
+        text = "".join(reading.encoding.get(byte, chr(byte)) for byte in code)
+    return "".join(reading.character_map.get(character, character) for character in text)
 
 
 def _content_stream(stream, pdf):
