@@ -382,7 +382,8 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
     of what was received, and a last line gives the invoice's amount and
     the receipt's whole value (each received quantity at its PO line's
     price), both without tax, which recfin invoice register
-    --part-of-delivery registers; no quantity above the received one and no
+    --part-of-delivery registers (a receipt worth more than the ledger
+    takes is refused, exit 2); no quantity above the received one and no
     price above the PO's is then within tolerance. Without it, the match is
     of the whole receipt: an invoice below a received quantity, or leaving
     out receipt lines that received goods, is partial (exit 1), the lines
@@ -403,8 +404,8 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
     inv = _call(lambda: read_invoice(invoice_file))
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
-    result = match_invoice(inv, po, gr, Tolerances(quantity_rel=quantity_tolerance, price_rel=price_tolerance,
-                                                   total_fen=total_tolerance_fen), part_of_delivery=part_of_delivery)
+    tolerances = Tolerances(quantity_rel=quantity_tolerance, price_rel=price_tolerance, total_fen=total_tolerance_fen)
+    result = _call(lambda: match_invoice(inv, po, gr, tolerances, part_of_delivery=part_of_delivery))
     if as_json:
         _emit_json(result.model_dump(mode="json"))
     else:
@@ -1182,6 +1183,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
     the claim, so that it backs no other claim while this one stands (a
     chaincode from before that registry refuses it, and the line says to
     upgrade the chaincode: the receipt is never left out to get through).
+    The receipt must name its PO (its export's po_number column): one naming
+    none would match any order, so it is refused (exit 2).
     With --part-of-delivery, an invoice for less than the whole receipt
     registers as a part of the delivery (the receipt's value, as recfin
     invoice match --part-of-delivery prints it; the contract counts the

@@ -19,12 +19,14 @@ line.tax               per line: amount x rate = tax, within tolerance; (amount 
                        outside 0..amount, or on an invoice not marked taxed on the difference
 seller.tax_id          the seller's tax id passes its check digit
 number.format          the number is 20 digits (fully digitalised) or 8 digits (with a code), nothing else
-number.code            the invoice code is given exactly when the number needs one (8 digits)
+number.code            the invoice code is given exactly when the number needs one (8 digits), as printed (no
+                       spaces around it); a 20-digit number starts with its issue year's last two digits
 buyer.tax_id           the buyer's tax id passes its check digit
 date.plausible         issued no later than today and no earlier than max_age_days
 parties.debtor         the buyer is the registered debtor (credit code, and name)
 parties.supplier       the seller is the registering supplier (credit code, and name)
-duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled)
+duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled); skipped when the
+                       invoice has none (no seller tax id or number)
 =====================  ===========================================================
 
 Rounding: computed money rounds half-up to the fen; ``tolerance_fen`` absorbs the
@@ -294,7 +296,9 @@ def _number(inv: Invoice) -> list[Finding]:
         return [Finding(check="number.format", status="fail", message=why, details={"number": inv.number}),
                 Finding(check="number.code", status="skipped",
                         message="not checked: the number has no valid form to fit a code to (see number.format)")]
-    code_why = code_problem(inv.code, inv.number)
+    # the code as given, as the number is: the contract takes digits only, so spaces around it (which the
+    # fingerprint strips) would pass here and be refused there
+    code_why = _spaced_code_problem(inv.code) or code_problem(inv.code, inv.number, inv.issue_date)
     formed = Finding(check="number.format", status="pass",
                      message=f"number {inv.number} has {len(inv.number)} digits, a valid invoice number")
     if code_why is None:
@@ -305,8 +309,19 @@ def _number(inv: Invoice) -> list[Finding]:
                             details={"code": inv.code, "number": inv.number})]
 
 
+def _spaced_code_problem(code: str) -> str | None:
+    if code == code.strip():
+        return None
+    return (f"invoice code {code!r} has spaces around it: give the 发票代码 exactly as printed, digits only")
+
+
 def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:
-    fp = invoice_fingerprint(inv)
+    try:
+        fp = invoice_fingerprint(inv)
+    except ValueError as no_fingerprint:   # no seller tax id or number, or a '|' in one: seller.tax_id or number.*
+        return Finding(check="duplicate.ledger", status="skipped",
+                       message=f"not checked: the invoice has no fingerprint to ask the ledger about "
+                               f"({no_fingerprint}); see seller.tax_id and number.format")
     if registry is None:
         return Finding(check="duplicate.ledger", status="skipped",
                        message="not asked: no ledger connection (needs the network and a Gateway identity)",

@@ -59,7 +59,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from client.money import plain_yuan, round_half_up
+from client.money import MAX_FEN, plain_yuan, round_half_up
 from client.user_files import UnreadableFile, read_user_text
 
 from ._reading import ValueProblem, beyond_digit_limits, shown_value, to_decimal, without_trailing_zeros
@@ -838,7 +838,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     With ``part_of_delivery``, an invoice for less than was received (a delivery invoiced in several invoices)
     matches, each such line saying so ("invoiced 100 of 200 received"), and a full match carries its share of the
     delivery (:class:`DeliveryPart`); more than was received is still no match. Without it, such an invoice (below
-    a received quantity, or leaving receipt lines out) is ``partial``.
+    a received quantity, or leaving receipt lines out) is ``partial``. Raises :class:`MalformedInput` for a
+    delivery part whose receipt is worth more than the ledger takes (:func:`receipt_value`).
     """
     tol = tolerances or Tolerances()
     doc_problems: list[str] = []
@@ -969,7 +970,8 @@ def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
     the contract's 10 fen of rounding absorb receipt lines split between invoices. A receipt line that may be of
     PO lines at different prices (nothing, no item code or
     unit price of its own, tells which was received), of no PO line, or of one without a price, cannot be valued:
-    ``(None, problems)``."""
+    ``(None, problems)``. A value above the ledger's cap (``MAX_FEN``) raises :class:`MalformedInput`: a quantity
+    or price mistyped, which no tolerance makes a delivery."""
     tol = tolerances or Tolerances()
     value, problems = 0, []
     for received in receipt.lines:
@@ -989,6 +991,13 @@ def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
             value += round_half_up(Fraction(received.quantity) * Fraction(prices.pop()) * 100)
     if problems:
         return None, tuple(problems)
+    if value > MAX_FEN:
+        # each quantity and price is within its own limits, their product need not be: the ledger would refuse the
+        # part, so the documents are refused here, as an amount above the cap is when read
+        raise MalformedInput(f"goods receipt {receipt.number}", "quantity", (
+            f"the received quantities at the unit prices of PO {po.number} are worth {plain_yuan(value)} yuan, "
+            f"above the cap of {plain_yuan(MAX_FEN)} yuan that the ledger accepts: check the receipt's quantities "
+            "and the order's unit prices"))
     return value, ()
 
 

@@ -18,7 +18,8 @@ date, amount, tax, seller and buyer tax ids), ``contract_hash``, which carries t
 hash of the three-way evidence (invoice + purchase order + goods receipt), and the
 goods receipt matched (``goods_receipts``: the PO and receipt numbers), which the
 contract keys with the debtor so that one delivery backs one claim (until that
-one is rejected or withdrawn). The
+one is rejected or withdrawn); a receipt naming no PO is refused, as it matches, and
+would be keyed under, any PO. The
 invoice fingerprint is computed alongside, for reporting and the duplicate
 pre-check; the contract computes it again from the same fields. A contract from
 before the goods receipt registry refuses the field (:func:`predates_goods_receipts`
@@ -228,7 +229,8 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     Raises :class:`NotReviewed` for unreviewed flagged fields, :class:`ChecksFailed` if any of
     :data:`REGISTRATION_CHECKS` fails or a ``line.tax`` is left unchecked (:func:`tax_left_unchecked`),
     :class:`NotMatched` if either match is not a full one for these documents, :class:`InvoiceError` for a
-    tolerance outside 0 to 6 fen.
+    tolerance outside 0 to 6 fen or a receipt that names no purchase order (its export left the PO column out):
+    the ledger keys a receipt under its PO, so one naming none could back a claim under every PO it matches.
     """
     if tolerance_fen is not None and not 0 <= tolerance_fen <= MAX_REGISTRATION_TOLERANCE_FEN:
         raise InvoiceError(f"tolerance_fen {tolerance_fen}: a registration allows 0 to "
@@ -252,6 +254,10 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                          "can back a receivable")
     if due_date <= invoice.issue_date:
         raise InvoiceError(f"due date {due_date} is not after the invoice date {invoice.issue_date}")
+    if not receipt.po_number:
+        raise InvoiceError(f"goods receipt {receipt.number} names no purchase order, so it would match any PO and "
+                           "one delivery could back a claim under each: export the receipt with its PO column "
+                           "(po_number or 采购订单号), then register again")
     part = None if again.part is None else GoodsReceiptPart(received=again.part.received_fen)
     return ReceivableRegistration(
         debtor=invoice.buyer.tax_id,
@@ -263,8 +269,8 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                                    amount=invoice.total_amount_fen, tax=invoice.total_tax_fen,
                                    seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id),),
         contract_hash=evidence_hash(invoice, po, receipt),
-        # the order it was matched against: a receipt may leave its PO out, and one naming another PO is no full
-        # match (match_invoice), so this is the receipt's own PO wherever it names one
+        # the receipt's own PO, which it must name (a receipt naming none would match, and key a claim, under any
+        # PO), and one naming another PO is no full match (match_invoice)
         goods_receipts=(GoodsReceiptReference(po_number=po.number, receipt_number=receipt.number, part=part),),
         fingerprints=(invoice_fingerprint(invoice),),
     )
