@@ -158,10 +158,14 @@ def _first_pem_block(msp_id: str, id_bytes: bytes) -> bytes:
     reader that picked another block (``load_pem_x509_certificate`` passes over blocks of other labels to the
     next CERTIFICATE one) would act for an identity the peer never authenticated: a client labelling its own
     certificate's block otherwise and appending another identity's (certificates are public, on the ledger).
-    Where ``pem.Decode`` would pass over a malformed first block to a later one, or take PEM headers, this refuses
-    instead: a different reading must never be a more generous one."""
+    Where ``pem.Decode`` would pass over a malformed first block to a later one, or take PEM headers, or where
+    dashes before the block could make it choose another, this refuses instead: a different reading must never be
+    a more generous one."""
     begin = 0 if id_bytes.startswith(b"-----BEGIN ") else id_bytes.find(b"\n-----BEGIN ") + 1
-    block = _PEM_BLOCK.match(id_bytes, begin) if begin >= 0 and id_bytes else None
+    # Go's pem.Decode (since Go 1.24.8 and 1.25.2) takes the last BEGIN before the first "\n-----END ", and after a
+    # block it cannot read goes on right after that END, where a BEGIN on the same line counts: with no dashes
+    # before the BEGIN chosen here, every version of it chooses this one too
+    block = _PEM_BLOCK.match(id_bytes, begin) if b"-----" not in id_bytes[:begin] else None
     body = re.sub(rb"[ \t\r\n]", b"", block.group(2)) if block is not None else b""
     if block is None or not _BASE64_BODY.fullmatch(body):
         raise InvalidValue(f"the creator identity of {msp_id} is not a PEM X.509 certificate: send the signer's "

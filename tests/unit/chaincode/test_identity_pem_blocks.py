@@ -59,9 +59,10 @@ def test_a_lone_block_of_another_label_is_read_as_the_peer_reads_it():
     assert read(relabelled(MALLORY, "X509 CERTIFICATE")) == MALLORY.id
 
 
-def test_a_begin_line_not_at_the_start_of_a_line_is_passed_over_as_the_peer_does():
-    # pem.Decode looks for BEGIN at the start of the data or of a line: the admin's block after "junk" is not one
-    assert read(b"junk" + pem_of(ADMIN) + pem_of(MALLORY)) == MALLORY.id
+def test_a_begin_line_not_at_the_start_of_a_line_before_the_block_is_refused():
+    # Go versions differ on whether the admin's block after "junk" is one: refused rather than read either way
+    with pytest.raises(ValueError, match="not a PEM X.509 certificate"):
+        read(b"junk" + pem_of(ADMIN) + pem_of(MALLORY))
 
 
 def test_text_before_the_block_and_padding_after_it_are_passed_over():
@@ -83,6 +84,9 @@ def test_one_certificate_block_is_read_with_line_ends_and_crlf_around_it():
                  + pem_of(ADMIN), id="PEM headers"),
     pytest.param(b"admin\n", id="no block at all"),
     pytest.param(b" " + pem_of(MALLORY), id="BEGIN not at the start of a line (Go finds no block)"),
+    pytest.param(b"\n-----END " + pem_of(MALLORY) + pem_of(ADMIN),
+                 id="an END before the first block (Go goes on right after it, to mallory's BEGIN)"),
+    pytest.param(b"-----\n" + pem_of(ADMIN), id="dashes before the first block"),
 ])
 def test_a_first_block_go_would_pass_over_is_refused_not_read_past(id_bytes):
     with pytest.raises(ValueError, match="not a PEM X.509 certificate"):
