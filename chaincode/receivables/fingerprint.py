@@ -139,8 +139,10 @@ def identity_problem(invoice_code: str, invoice_number: str, issued: date | None
     number is the number of an invoice with a code (10 or 12 digits), which
     must be given; a 20-digit number (a fully digitalised e-invoice) takes no code,
     and with ``issued``, the invoice's issue date, starts with that year's last two
-    digits (:func:`issue_year_problem`). ``issued`` is left out only where an invoice
-    is not being registered: an invoice already on the ledger keeps its number.
+    digits (:func:`issue_year_problem`). The client's checks pass ``issued`` before a
+    registration; the contract's RegisterReceivable does not yet, so a registration
+    sent without those checks is held only to the number's form; an invoice already
+    on the ledger keeps its number.
     """
     code, number = invoice_code.strip(), invoice_number.strip()
     if (why := number_problem(number)) is not None:
