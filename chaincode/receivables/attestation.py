@@ -64,7 +64,8 @@ from .model import Action, Invoice, InvoiceAttestation, InvoiceAttestationReques
 
 def checked_fingerprint(req: InvoiceAttestationRequest) -> str:
     """The fingerprint the contract computes from the invoice's identity; it must be the one attested."""
-    if (why := fingerprint.identity_problem(req.code, req.number)) is not None:
+    if (why := fingerprint.identity_problem(req.code, req.number)
+            or fingerprint.digitalised_year_problem(req.number.strip())) is not None:
         raise rule("invoice-code-invalid", why)
     fp = fingerprint.invoice_fingerprint(req.seller_tax_id, req.code, req.number)
     if fp != req.fingerprint:

@@ -861,7 +861,8 @@ class ReceivablesContract(Contract):
                            f"{money.DEFAULT_CURRENCY}, and so is an invoice that names no currency)")
             if date.fromisoformat(inv.date) > s.today:
                 raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after today {s.today}")
-            if (why := fingerprint.identity_problem(inv.code, inv.number)) is not None:
+            if (why := fingerprint.identity_problem(inv.code, inv.number)
+                    or fingerprint.digitalised_year_problem(inv.number.strip())) is not None:
                 raise rule("invoice-code-invalid", why)
             # identity only: issuer, code, number; a copy with another date or amount is the same invoice
             fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)

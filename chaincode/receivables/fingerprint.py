@@ -140,9 +140,9 @@ def identity_problem(invoice_code: str, invoice_number: str, issued: date | None
     must be given; a 20-digit number (a fully digitalised e-invoice) takes no code,
     and with ``issued``, the invoice's issue date, starts with that year's last two
     digits (:func:`issue_year_problem`). The client's checks pass ``issued`` before a
-    registration; the contract's RegisterReceivable does not yet, so a registration
-    sent without those checks is held only to the number's form; an invoice already
-    on the ledger keeps its number.
+    registration; the contract, which takes no date on trust, checks what needs none
+    (:func:`digitalised_year_problem`); an invoice already on the ledger keeps its
+    number.
     """
     code, number = invoice_code.strip(), invoice_number.strip()
     if (why := number_problem(number)) is not None:
@@ -180,6 +180,26 @@ def issue_year_problem(invoice_number: str, issued: date) -> str | None:
             "number exactly as printed and the invoice's own issue date; an invoice with an invoice code (发票代码) "
             "is registered with its 10- or 12-digit code and 8-digit number, not the two run together or the "
             "number padded to 20 digits")
+
+
+# the first year fully digitalised e-invoices (全电发票) were issued in, from December 2021: their numbers open with it
+FIRST_DIGITALISED_YEAR = 21
+
+
+def digitalised_year_problem(invoice_number: str) -> str | None:
+    """Why a 20-digit number cannot be a fully digitalised e-invoice's by its first two digits, or ``None``: they are
+    its issue year's last two, 21 at the earliest. What the contract checks of :func:`issue_year_problem` without
+    trusting the date a registration gives: the spellings that turn an invoice with a code into a new fingerprint
+    open below 21 where its 12-digit code opens with ``0`` or ``1`` (run together with its 8-digit number) and
+    where the number is padded with zeros. A 12-digit code opening with ``2`` run together opens with ``2`` and
+    its province's first digit, 21 to 26: the contract takes it, and only the client's check of the issue year
+    (:func:`issue_year_problem`) refuses it, unless the year happens to match."""
+    if not _DIGITALISED_NUMBER.fullmatch(invoice_number) or int(invoice_number[:2]) >= FIRST_DIGITALISED_YEAR:
+        return None
+    return (f"invoice number {invoice_number} opens with {invoice_number[:2]}, but a fully digitalised e-invoice's "
+            f"20-digit number opens with the last two digits of its issue year, {FIRST_DIGITALISED_YEAR} or later: "
+            "an invoice with an invoice code (发票代码) is registered with its 10- or 12-digit code and 8-digit "
+            "number, not the two run together or the number padded to 20 digits")
 
 
 def current_spelling(invoice_code: str, invoice_number: str) -> tuple[str, str] | None:
