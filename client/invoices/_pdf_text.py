@@ -204,9 +204,9 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     or ``None`` where it is not: on some page text is drawn invisible (in a render mode that paints nothing, or
     only with paint of opacity 0, or white (:data:`_PAPER`) over an image drawn before it), or text is drawn before
     an opaque image that covers half the page or more, or before opaque images that together cover half the text
-    drawn before them or more, in pieces (a seal or a QR code covers far less), which paint over it, or before an
-    opaque image over half or more of a glyph of a number it says (:meth:`_Painting._number_painted_over`), which
-    paints other figures where the text layer says that number.
+    drawn before them or more, in pieces (a seal or a QR code covers far less), which paint over it, or before
+    opaque images over half or more of a glyph of a number it says, one alone or together
+    (:meth:`_Painting._number_painted_over`), which paint other figures where the text layer says that number.
     Visible text drawn after such images is what the page shows: invoicing software drawing its form or a watermark
     as a background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ...
     ``Q``, and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own
@@ -799,6 +799,9 @@ def _drawn(operations: list) -> list:
 
 _MOVES_TEXT = frozenset((b"BT", b"Tm", b"Td", b"TD", b"T*", b"TL", b"Tf", b"Tz", b"Tc", b"Tw"))
 _DESCENT = 0.2  # how far below the baseline a run of text is taken to reach, in ems
+# the least a glyph is taken to reach along its run, in ems, however little it advances the text: a font whose /Widths
+# give its digits no width, the text laid out by the character spacing instead, still draws each digit where it is
+_NARROWEST_GLYPH = 0.5
 _WHITE_SPACE = b" \t\r\n\f\x00"
 _SIMPLE_FONTS = frozenset(("/Type1", "/MMType1", "/TrueType", "/Type3"))  # one byte a code, widths in /Widths
 _GLYPH_UNIT = 0.001  # /Widths, /MissingWidth, /W and /DW are in thousandths of an em (ISO 32000-1 9.2.4)
@@ -930,6 +933,8 @@ class _TextState:
         self.matrix = _compose((1.0, 0.0, 0.0, 1.0, width, 0.0), self.matrix)
         if not b"".join(code for code, _, _ in glyphs).strip(_WHITE_SPACE):
             return None, placing
+        if width == 0:  # glyphs that advance nothing are drawn over one another, where they start: they lie there
+            return self.shown.box(min(start for _, start, _ in glyphs), max(end for _, _, end in glyphs)), placing
         return self.shown.box(0.0, width), placing
 
     def _next_line(self, x: float, y: float) -> None:
@@ -952,18 +957,25 @@ class _Shown(NamedTuple):
         """Each code shown, with where its glyph starts and ends along the run in text space, and how far the run
         advances the text: each code's width times the font size, then the character spacing, and the word spacing
         after a one-byte code 32 (a code of two bytes never takes it, 9.3.3), less a ``TJ`` number's thousandths of
-        the font size, all times the horizontal scaling."""
+        the font size, all times the horizontal scaling. A glyph reaches from where it is drawn to where the next one
+        starts (its width, the character spacing and the word spacing), but no less than :data:`_NARROWEST_GLYPH`
+        of an em and no more than an em or its width, whichever is wider: a font may give its glyphs no width and
+        the spacing lay them out, and letter-spaced text leaves the gap after each glyph bare."""
         glyphs: list[tuple[bytes, float, float]] = []
         advance = 0.0  # in text space, before the horizontal scaling
+        way = -1.0 if self.size < 0 else 1.0  # a negative font size lays the glyphs out the other way
+        em = abs(self.size)
         for element in self.elements:
             if isinstance(element, (str, bytes)):
                 data = bytes(getattr(element, "original_bytes", None) or (
                     element.encode("utf-8") if isinstance(element, str) else element))
                 for code, ems in self.font.codes(data):
                     glyph = ems * self.size
-                    glyphs.append((code, advance * self.scale, (advance + glyph) * self.scale))
-                    advance += glyph + self.char_spacing + (
+                    step = glyph + self.char_spacing + (
                         self.word_spacing if code == b" " and self.font.code_bytes == 1 else 0.0)
+                    reach = way * min(max(way * step, _NARROWEST_GLYPH * em), max(em, way * glyph))
+                    glyphs.append((code, advance * self.scale, (advance + reach) * self.scale))
+                    advance += step
             else:
                 number = _number(element)  # a TJ's number moves the next glyph back by its thousandths of an em
                 advance -= (number or 0.0) / 1000 * self.size
@@ -1006,7 +1018,7 @@ class _Painting(_Work):
         self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
         # the text drawn so far, run by run (each Tj, TJ, ' or "): where it lies (:meth:`_run`), its area, and how
         # much of it the opaque images drawn after it cover, added up, the box it lies in, its font and what it
-        # shows, and the matrix that places it
+        # shows, the matrix that places it, and the glyphs of the numbers it says (_number_glyphs)
         self._runs: list[list] = []
         self._runs_extent: tuple[float, ...] | None = None  # the box all of them lie in
         # what white text drawn now would lie on, in the order it is painted (:meth:`_on_picture`): each opaque
@@ -1173,18 +1185,35 @@ class _Painting(_Work):
             self.hidden = self.number_painted_over = True
 
     def _number_painted_over(self, run: list, shown: tuple) -> bool:
-        """Whether this image covers half or more of a glyph of a number the run says (:data:`_NUMBER`: what an
-        invoice is read by, its number, a tax id, an amount): the page shows what the image paints there, and the
-        text layer a number the page does not. What the run says is read as text extraction reads it
-        (:meth:`_reading`), glyph by glyph where it lies (:meth:`_Shown.laid_out`)."""
+        """Whether the opaque images drawn over the run so far, this one the last, cover half or more of a glyph of
+        a number the run says (:meth:`_number_glyphs`): the page shows what they paint there, and the text layer a
+        number the page does not. What they cover of each glyph is added up, image by image, as what they cover of
+        the text is: two images over a half of a digit each, or strips across it, hide it as one would."""
+        for glyph in self._number_glyphs(run):
+            self._spend(sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
+            if self.too_much:
+                return False
+            glyph[2] += sum(_area(_clipped(list(piece), glyph[0], self.shortest)) for piece in shown)
+            if glyph[2] >= _PAGE_IMAGE * glyph[1]:
+                return True
+        return False
+
+    def _number_glyphs(self, run: list) -> list[list]:
+        """The glyphs of the numbers a run says (:data:`_NUMBER`: what an invoice is read by, its number, a tax id,
+        an amount), each as where it lies, its area and how much of it the opaque images drawn after it cover,
+        added up; worked out the first time an image covers the run and kept with it. What the run says is read as
+        text extraction reads it (:meth:`_reading`), glyph by glyph where it lies (:meth:`_Shown.laid_out`)."""
+        if run[6] is not None:
+            return run[6]
+        run[6] = []
         font, said = run[4]
         if said is None:
-            return False
+            return run[6]
         glyphs, _ = said.laid_out()
         reading = self._reading(font)
         self._spend(len(glyphs))
         if self.too_much:
-            return False
+            return run[6]
         characters = [_said(reading, code) for code, _, _ in glyphs]
         text = "".join(characters)
         glyph_at = [index for index, character in enumerate(characters) for _ in character]
@@ -1192,15 +1221,9 @@ class _Painting(_Work):
             for index in sorted({glyph_at[at] for at in range(number.start(), number.end()) if text[at].isdigit()}):
                 _, start, end = glyphs[index]
                 glyph = _placed(said.box(start, end), run[5])
-                if glyph is None or _area(glyph) <= 0:
-                    continue
-                self._spend(sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
-                if self.too_much:
-                    return False
-                if sum(_area(_clipped(list(piece), glyph, self.shortest)) for piece in shown) >= (
-                        _PAGE_IMAGE * _area(glyph)):
-                    return True
-        return False
+                if glyph is not None and _area(glyph) > 0:
+                    run[6].append([glyph, _area(glyph), 0.0])
+        return run[6]
 
     def _run(self, corners: list[_Point] | None, matrix: tuple[float, ...], ctm: tuple[float, ...],
              shown: tuple = (None, None)) -> list[_Point] | None:
@@ -1217,7 +1240,7 @@ class _Painting(_Work):
         run = _clipped(placed, self._page_clip, self.shortest) if placed is not None else self._page_clip
         if _area(run) > 0:
             extent = _extent(run)
-            self._runs.append([run, _area(run), 0.0, extent, shown, placing])
+            self._runs.append([run, _area(run), 0.0, extent, shown, placing, None])
             self._runs_extent = extent if self._runs_extent is None else _extent(
                 _rectangle(self._runs_extent) + _rectangle(extent))
         return run

@@ -15,7 +15,7 @@ from client.invoices import read_scan  # noqa: E402
 from client.invoices._pdf_text import scanned_layer  # noqa: E402
 
 # a page of content, its fonts /Helvetica ..., /Im an opaque image; a dictionary of names
-from .test_run_widths import _names, _page  # noqa: E402
+from .test_run_widths import _names, _numbers, _page  # noqa: E402
 
 SAMPLE = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples" / "einvoice.pdf"
 # On the sample's page, "发票号码：26442000000012345678" is one run at 14 points from (40, 732): five CJK glyphs of an
@@ -118,3 +118,65 @@ def test_which_numbers_count(tmp_path, shown, painted_over):
     # the image covers the run from its fourth byte on, where its figures are
     page = _page(tmp_path, WORDS + f"BT /Helvetica 10 Tf 100 400 Td {shown} ET q 60 0 0 12 118 398 cm /Im Do Q")
     assert scanned_layer([page]) == (PAINTED_OVER if painted_over else None)
+
+
+def _sample_with_images(tmp_path, boxes: list[tuple[float, float, float, float]]) -> Path:
+    """The shipped e-invoice with an opaque image drawn over each of ``boxes`` (left, bottom, width, height), after
+    its text."""
+    writer = pypdf.PdfWriter(clone_from=SAMPLE)
+    page = writer.pages[0]
+    page["/Resources"].get_object()[NameObject("/XObject")] = _names({"/Patch": _patch(writer)})
+    drawing = b"".join(f"q {width} 0 0 {height} {left} {bottom} cm /Patch Do Q\n".encode()
+                       for left, bottom, width, height in boxes)
+    stream = DecodedStreamObject()
+    stream.set_data(page.get_contents().get_data() + b"\n" + drawing)
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    path = tmp_path / "patched.pdf"
+    writer.write(path)
+    return path
+
+
+def _halves(first: int, share: float) -> list[tuple[float, float, float, float]]:
+    """Two images over the digit ``first``, one over ``share`` of it from its left, one from its right."""
+    left, bottom, _, height = _digits(first, 1)
+    return [(left, bottom, share * DIGIT, height), (left + (1 - share) * DIGIT, bottom, share * DIGIT, height)]
+
+
+@pytest.mark.parametrize("boxes", [
+    _halves(19, 0.45),
+    [box for first in range(16, 20) for box in _halves(first, 0.49)],
+    [(_digits(16, 4)[0], _digits(16, 4)[1] + row * _digits(16, 4)[3] / 3, 4 * DIGIT, _digits(16, 4)[3] / 3)
+     for row in range(3)],
+], ids=["45% and 45% of the last digit", "49% and 49% of each of the last four", "three strips across four"])
+def test_images_covering_half_a_digit_together_make_the_text_layer_doubtful(tmp_path, boxes):
+    # none of them covers half of any digit alone; what they cover of each is added up
+    assert _scanned(_sample_with_images(tmp_path, boxes)) == PAINTED_OVER
+
+
+def test_two_slivers_of_different_digits_are_no_doubt(tmp_path):
+    # 40% of the last digit and 40% of the one before: each digit's share is its own
+    left, bottom, _, height = _digits(18, 2)
+    boxes = [(left, bottom, 0.4 * DIGIT, height), (left + DIGIT, bottom, 0.4 * DIGIT, height)]
+    assert _scanned(_sample_with_images(tmp_path, boxes)) is None
+
+
+@pytest.mark.parametrize("spacing", [5.56, 0], ids=["laid out by Tc", "stacked where the first is drawn"])
+def test_a_digit_the_font_gives_no_width_is_measured_where_it_is_drawn(tmp_path, spacing):
+    # a font whose /Widths give its digits no width, the character spacing laying them out instead (or none): each
+    # digit still reaches half an em from where it is drawn, and an image over the number hides it
+    content = (WORDS + f"BT /Helvetica 10 Tf 100 400 Td (Total ) Tj /Zero 10 Tf {spacing} Tc (1234.56) Tj 0 Tc ET "
+               "q 60 0 0 12 118 398 cm /Im Do Q")
+    _page(tmp_path, content)
+    writer = pypdf.PdfWriter(clone_from=tmp_path / "runs.pdf")
+    zero = _names({"/Type": NameObject("/Font"), "/Subtype": NameObject("/Type1"),
+                   "/BaseFont": NameObject("/Helvetica"), "/FirstChar": NumberObject(48),
+                   "/LastChar": NumberObject(57), "/Widths": _numbers([0] * 10)})
+    writer.pages[0]["/Resources"]["/Font"][NameObject("/Zero")] = writer._add_object(zero)
+    writer.write(tmp_path / "zero.pdf")
+    assert scanned_layer(pypdf.PdfReader(tmp_path / "zero.pdf").pages) == PAINTED_OVER
+
+
+def test_a_letter_spaced_digit_is_measured_by_its_glyph_not_the_gap_after_it(tmp_path):
+    # Tc 20 leaves 20 points bare after each 6-point digit: an image over one digit's glyph alone still hides it
+    content = WORDS + "BT /Helvetica 10 Tf 100 400 Td 20 Tc (12345678) Tj 0 Tc ET q 6 0 0 12 100 398 cm /Im Do Q"
+    assert scanned_layer([_page(tmp_path, content)]) == PAINTED_OVER
