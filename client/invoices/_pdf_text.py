@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from ._lines import TextLine, text_lines
@@ -988,6 +989,28 @@ class _Shown(NamedTuple):
         return [(start, low), (end, low), (end, high), (start, high)]
 
 
+@dataclass
+class _Covered:
+    """Something drawn on the page, where it lies (its corners) and its area, with how much of it the opaque images
+    drawn after it cover, added up (two images drawn apart over one part of it count it twice: more, never less)."""
+
+    corners: list[_Point]
+    area: float
+    covered: float = 0.0
+
+
+@dataclass
+class _TextRun(_Covered):
+    """A run of text (one Tj, TJ, ' or "), as :meth:`_Painting._run` places it: with the box it lies in, the font it
+    is drawn in and what it shows (:class:`_Shown`), the matrix that places it, and the glyphs of the numbers it says,
+    worked out the first time an image covers it (:meth:`_Painting._number_glyphs`)."""
+
+    extent: tuple[float, ...] = ()
+    shown: tuple = (None, None)
+    placing: tuple[float, ...] = ()
+    number_glyphs: list[_Covered] | None = None
+
+
 class _Painting(_Work):
     """What a file's pages paint, in order, page by page (:meth:`follow`): whether a page draws text invisible (white
     too, over an image), whether an opaque image covering half the page or more, or opaque images covering half the
@@ -1016,10 +1039,7 @@ class _Painting(_Work):
         self.number_painted_over = False  # whether one hides a number the text says (_number_painted_over)
         self.page_image = False  # whether the one that hides the text alone covers half the page or more
         self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
-        # the text drawn so far, run by run (each Tj, TJ, ' or "): where it lies (:meth:`_run`), its area, and how
-        # much of it the opaque images drawn after it cover, added up, the box it lies in, its font and what it
-        # shows, the matrix that places it, and the glyphs of the numbers it says (_number_glyphs)
-        self._runs: list[list] = []
+        self._runs: list[_TextRun] = []  # the text drawn so far, run by run (each Tj, TJ, ' or ")
         self._runs_extent: tuple[float, ...] | None = None  # the box all of them lie in
         # what white text drawn now would lie on, in the order it is painted (:meth:`_on_picture`): each opaque
         # image, and each shape filled in a colour after the first, as what of it shows (its pieces), the box those
@@ -1161,30 +1181,30 @@ class _Painting(_Work):
         if not _meet(extent, self._runs_extent):
             return
         self._spend(len(self._runs) // _BOXES_PER_STEP)
-        met = [run for run in self._runs if _meet(extent, run[3])]
+        met = [run for run in self._runs if _meet(extent, run.extent)]
         self._spend(len(met) * sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
         if self.too_much:
             return
         alone, under = 0.0, []
         for run in met:
-            over = sum(_area(_clipped(list(piece), run[0], self.shortest)) for piece in shown)
-            run[2] += over
+            over = sum(_area(_clipped(list(piece), run.corners, self.shortest)) for piece in shown)
+            run.covered += over
             alone += over
             if over > 0:
                 under.append(run)
         if alone == 0:  # beside the text, not over it: product photos below the lines
             return
-        text_area = sum(run[1] for run in self._runs)
+        text_area = sum(run.area for run in self._runs)
         self.images_over_text += 1
         if alone >= _PAGE_IMAGE * text_area:  # one image hides the text: that one is named
             self.images_over_text = 1
-        self.hidden = sum(min(run[2], run[1]) for run in self._runs) >= _PAGE_IMAGE * text_area
+        self.hidden = sum(min(run.covered, run.area) for run in self._runs) >= _PAGE_IMAGE * text_area
         # an image over a few glyphs hides no share of the text worth the name, but where they are a number's
         # (the invoice's, a tax id, its total) it paints other figures where the text layer says that one
         if not self.hidden and any(self._number_painted_over(run, shown) for run in under):
             self.hidden = self.number_painted_over = True
 
-    def _number_painted_over(self, run: list, shown: tuple) -> bool:
+    def _number_painted_over(self, run: _TextRun, shown: tuple) -> bool:
         """Whether the opaque images drawn over the run so far, this one the last, cover half or more of a glyph of
         a number the run says (:meth:`_number_glyphs`): the page shows what they paint there, and the text layer a
         number the page does not. What they cover of each glyph is added up, image by image, as what they cover of
@@ -1193,37 +1213,37 @@ class _Painting(_Work):
             self._spend(sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
             if self.too_much:
                 return False
-            glyph[2] += sum(_area(_clipped(list(piece), glyph[0], self.shortest)) for piece in shown)
-            if glyph[2] >= _PAGE_IMAGE * glyph[1]:
+            glyph.covered += sum(_area(_clipped(list(piece), glyph.corners, self.shortest)) for piece in shown)
+            if glyph.covered >= _PAGE_IMAGE * glyph.area:
                 return True
         return False
 
-    def _number_glyphs(self, run: list) -> list[list]:
+    def _number_glyphs(self, run: _TextRun) -> list[_Covered]:
         """The glyphs of the numbers a run says (:data:`_NUMBER`: what an invoice is read by, its number, a tax id,
         an amount), each as where it lies, its area and how much of it the opaque images drawn after it cover,
         added up; worked out the first time an image covers the run and kept with it. What the run says is read as
         text extraction reads it (:meth:`_reading`), glyph by glyph where it lies (:meth:`_Shown.laid_out`)."""
-        if run[6] is not None:
-            return run[6]
-        run[6] = []
-        font, said = run[4]
+        if run.number_glyphs is not None:
+            return run.number_glyphs
+        run.number_glyphs = []
+        font, said = run.shown
         if said is None:
-            return run[6]
+            return run.number_glyphs
         glyphs, _ = said.laid_out()
         reading = self._reading(font)
         self._spend(len(glyphs))
         if self.too_much:
-            return run[6]
+            return run.number_glyphs
         characters = [_said(reading, code) for code, _, _ in glyphs]
         text = "".join(characters)
         glyph_at = [index for index, character in enumerate(characters) for _ in character]
         for number in _NUMBER.finditer(text):
             for index in sorted({glyph_at[at] for at in range(number.start(), number.end()) if text[at].isdigit()}):
                 _, start, end = glyphs[index]
-                glyph = _placed(said.box(start, end), run[5])
+                glyph = _placed(said.box(start, end), run.placing)
                 if glyph is not None and _area(glyph) > 0:
-                    run[6].append([glyph, _area(glyph), 0.0])
-        return run[6]
+                    run.number_glyphs.append(_Covered(glyph, _area(glyph)))
+        return run.number_glyphs
 
     def _run(self, corners: list[_Point] | None, matrix: tuple[float, ...], ctm: tuple[float, ...],
              shown: tuple = (None, None)) -> list[_Point] | None:
@@ -1240,7 +1260,7 @@ class _Painting(_Work):
         run = _clipped(placed, self._page_clip, self.shortest) if placed is not None else self._page_clip
         if _area(run) > 0:
             extent = _extent(run)
-            self._runs.append([run, _area(run), 0.0, extent, shown, placing, None])
+            self._runs.append(_TextRun(run, _area(run), extent=extent, shown=shown, placing=placing))
             self._runs_extent = extent if self._runs_extent is None else _extent(
                 _rectangle(self._runs_extent) + _rectangle(extent))
         return run

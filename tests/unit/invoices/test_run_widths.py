@@ -87,7 +87,7 @@ def run_spans(tmp_path, content: str) -> list[tuple[float, float]]:
     it."""
     painting = _Painting(PageContents())
     painting.follow(_page(tmp_path, content))
-    return [(round(run[3][0], 3), round(run[3][2], 3)) for run in painting._runs]
+    return [(round(run.extent[0], 3), round(run.extent[2], 3)) for run in painting._runs]
 
 
 @pytest.mark.parametrize("content, spans", [
