@@ -62,8 +62,9 @@ def connect(
 
     - ``target`` ("host:port"): the client opens its own gRPC channel, with TLS
       using ``tls_root_certificates`` (the network's TLS CA roots, PEM bytes or
-      a file path; system roots if omitted), and mutual TLS when
-      ``client_certificate`` and ``client_key`` are given.
+      text, or a file path; system roots if omitted), and mutual TLS when
+      ``client_certificate`` and ``client_key`` are given (each in the same forms: a
+      str holding ``-----BEGIN`` is the PEM itself, any other str a path).
       ``server_name_override`` sets the name checked against the peer's
       certificate (when connecting by IP or through a tunnel). ``insecure=True``
       uses plain text, for development only. ``grpc_options`` are gRPC channel
@@ -273,7 +274,9 @@ def _channel_options(grpc_options: Sequence[tuple[str, object]]) -> dict[str, ob
 def _check_arguments(identity, signer, hash, client_certificate, timeouts, retry) -> tuple[SigningIdentity, bytes]:
     """The signing identity and the TLS certificate hash, and the other arguments checked, before any channel
     opens: a bad argument then leaves no channel behind, and is named now rather than at the first call."""
-    tls_hash = _certificate_hash(_read(client_certificate)) if client_certificate is not None else b""
+    tls_hash = b""
+    if client_certificate is not None:
+        tls_hash = _certificate_hash(_read(client_certificate, "client_certificate"))
     if timeouts is not None and not isinstance(timeouts, Timeouts):
         raise TypeError(f"timeouts must be a Timeouts or None (the defaults), not {type(timeouts).__name__} "
                         f"{timeouts!r:.80}: give e.g. timeouts=Timeouts(evaluate=10, endorse=30)")
@@ -420,17 +423,39 @@ class AsyncGateway(_GatewayBase):
         await self.close()
 
 
-def _read(value: bytes | str | Path) -> bytes:
-    if isinstance(value, bytes):
-        return value
+def _read(value: bytes | str | Path, option: str) -> bytes:
+    """The PEM given as ``option``: the bytes or text itself, or the bytes of the file it names.
+
+    A file that cannot be read raises the OSError of its kind (FileNotFoundError, IsADirectoryError...) naming the
+    option, the path and what to give, where open's own error names only a path (a whole PEM text, at times)."""
     if _is_pem(value):
-        return value.encode()
-    return Path(value).read_bytes()
+        return value if isinstance(value, bytes) else value.encode()
+    try:
+        return Path(value).read_bytes()
+    except OSError as error:
+        refused = type(error)(_unreadable(option, value, error.strerror or str(error)))
+        refused.errno = error.errno  # for callers that read it; with no strerror set, str() is the message above
+        raise refused from None
+
+
+def _unreadable(option: str, value: str | Path, reason: str) -> str:
+    give = "give the path of a PEM file, or the PEM itself (bytes, or text holding its -----BEGIN line)"
+    if "\n" in str(value):
+        # text of several lines is no path someone typed but PEM without its BEGIN line (a key's body, maybe): unshown
+        return (f"{option} is text of several lines with no -----BEGIN line, so it was taken as a file path, and "
+                f"cannot be read as one ({reason}): {give}")
+    return f"{_where(option, value)} cannot be read ({reason}): {give}"
 
 
 def _is_pem(value: bytes | str | Path) -> bool:
-    """Whether a PEM option was given as the PEM itself (bytes, or text beginning with a BEGIN line), not a path."""
-    return isinstance(value, bytes) or isinstance(value, str) and value.lstrip().startswith("-----BEGIN")
+    """Whether a PEM option was given as the PEM itself, not a path: bytes, or text holding a BEGIN line anywhere,
+    as a CA bundle has after the name or comment lines before its first certificate (no path holds one)."""
+    return isinstance(value, bytes) or isinstance(value, str) and "-----BEGIN" in value
+
+
+def _where(option: str, value: bytes | str | Path) -> str:
+    """The option as errors name it: with the path of its file, when it was given one."""
+    return option if _is_pem(value) else f"{option} file {value}"
 
 
 def _certificate_hash(pem: bytes) -> bytes:
@@ -466,8 +491,8 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
     reads as part of a block is refused (see _BROKEN_BLOCK_LINE), and a byte order mark, before which gRPC finds no
     first block. Nothing of a refused block is shown: it may be secret.
     """
-    pem = _read(value)
-    where = "tls_root_certificates" if _is_pem(value) else f"tls_root_certificates file {value}"
+    pem = _read(value, "tls_root_certificates")
+    where = _where("tls_root_certificates", value)
     what_to_give = "give a file of the network's TLS CA certificates only (such as its tlsca/*.pem)"
     if pem.startswith(_UTF8_BOM):
         raise ValueError(f"{where} begins with a UTF-8 byte order mark, which hides its first certificate from gRPC "
@@ -544,7 +569,8 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
     if (certificate is None) != (key is None):
         raise ValueError("mutual TLS needs both client_certificate and client_key")
     root = _tls_roots(root) if root is not None else None
-    certificate, key = (_read(pem) if pem is not None else None for pem in (certificate, key))
+    certificate, key = (_read(pem, option) if pem is not None else None
+                        for pem, option in ((certificate, "client_certificate"), (key, "client_key")))
     # Checked here: gRPC takes any bytes, and a wrong one fails each call as UNAVAILABLE "Failed to create
     # security handshaker", which reads as a peer that is down.
     if key is not None:

@@ -4,7 +4,9 @@ opens. Taken, each would surface later as an error naming nothing (an AttributeE
 retry was meant for, a TLS handshake failure that reads as a peer that is down)."""
 
 import asyncio
+import errno
 import hashlib
+import os
 import re
 import warnings
 from pathlib import Path
@@ -481,4 +483,47 @@ def test_client_keys_in_other_forms_are_taken(credentials, opened, tls, private_
 def test_a_client_key_on_a_curve_cryptography_does_not_support_is_refused_naming_it(credentials, opened, tls):
     with pytest.raises(ValueError, match=r"^client_key is not a PEM private key \(.*not supported\): give the"):
         _tls_connect(_connect_sync, credentials, **{**tls, "client_key": SECP112R1_KEY})
+    assert opened == []
+
+
+# ---------------------------------------------------------------- PEM text, and paths that cannot be read
+
+TLS_OPTIONS = pytest.mark.parametrize("option", ["tls_root_certificates", "client_certificate", "client_key"])
+
+
+@FAMILIES
+def test_pem_text_after_a_name_or_comment_line_is_taken_as_the_pem_not_as_a_path(credentials, opened, tls,
+                                                                               connect_with):
+    # as a CA bundle names each CA before its certificate, and as a PEM pasted with a note above it reads
+    given = {name: f"# {name} of user1@org1\n{pem.decode()}" for name, pem in tls.items()}
+    given["tls_root_certificates"] = "tlsca.org1.example.com\n======================\n" + tls[
+        "tls_root_certificates"].decode()
+    _tls_connect(connect_with, credentials, **given)
+    assert len(opened) == 1
+
+
+@TLS_OPTIONS
+@pytest.mark.parametrize("where, kind, code", [
+    (lambda folder: folder / "missing.pem", FileNotFoundError, errno.ENOENT),
+    (lambda folder: folder, IsADirectoryError, errno.EISDIR),
+], ids=["no such file", "a folder"])
+@pytest.mark.parametrize("as_path", [str, Path], ids=["str", "Path"])
+def test_a_path_that_cannot_be_read_is_refused_naming_the_option_and_the_path(
+        credentials, opened, tls, tmp_path, option, where, kind, code, as_path):
+    path = where(tmp_path)
+    with pytest.raises(kind) as refused:
+        _tls_connect(_connect_sync, credentials, **{**tls, option: as_path(path)})
+    assert str(refused.value) == (f"{option} file {path} cannot be read ({os.strerror(code)}): give the path of a "
+                                  "PEM file, or the PEM itself (bytes, or text holding its -----BEGIN line)")
+    assert refused.value.errno == code   # as open's own error has it, for callers that read it
+    assert opened == []
+
+
+@TLS_OPTIONS
+def test_text_of_several_lines_with_no_begin_line_is_refused_without_showing_it(credentials, opened, tls, option):
+    body = "\n".join(tls[option].decode().splitlines()[1:-1])   # the block without its BEGIN and END lines
+    with pytest.raises(FileNotFoundError, match=rf"^{option} is text of several lines with no -----BEGIN line, so "
+                                                r"it was taken as a file path.*or the PEM itself") as refused:
+        _tls_connect(_connect_sync, credentials, **{**tls, option: body})
+    assert body.splitlines()[0] not in str(refused.value)
     assert opened == []
