@@ -4,8 +4,9 @@ Record progress after handling each event (``checkpoint_chaincode_event``)
 or each block (``checkpoint_block``), and pass the checkpointer as
 ``checkpoint=`` when reconnecting. Resuming from a chaincode event restarts at
 its block and skips the events up to and including that transaction; resuming
-from a block restarts at the next block. A file checkpoint also records the
-channel (and chaincode) it was written for, as its position means nothing elsewhere.
+from a block restarts at the next block. A checkpointer also records the channel (and
+chaincode) of the listener it is first given to, and refuses another, as its position
+means nothing elsewhere; a file checkpoint keeps them in its file.
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ class Checkpoint(Protocol):
 
 
 class InMemoryCheckpointer:
-    """A checkpointer for the life of the process (reconnects after a dropped stream)."""
+    """A checkpointer for the life of the process (reconnects after a dropped stream), of one listener: the first
+    one it is given to (``check_listener``)."""
 
     def __init__(self) -> None:
         self._block_number: int | None = None
         self._transaction_id: str | None = None
+        self._listener: _Listener | None = None
+        """The channel and chaincode (None for block events) the checkpoints are of, once known."""
 
     @property
     def block_number(self) -> int | None:
@@ -63,6 +67,20 @@ class InMemoryCheckpointer:
     def checkpoint_chaincode_event(self, event) -> None:
         """Handled this chaincode event (and all before it)."""
         self.checkpoint_transaction(event.block_number, event.transaction_id)
+
+    def check_listener(self, channel: str, chaincode: str | None = None) -> None:
+        """Refuse, naming both, a listener of another channel or chaincode than the one this checkpointer is of
+        (``chaincode`` None: block events): its block and transaction would make that listener skip or replay
+        events. The first listener given is recorded. A gateway calls this when it is given the checkpointer; call
+        it yourself when you checkpoint events read without it."""
+        listener = (channel, chaincode)
+        if self._listener is not None and self._listener != listener:
+            raise ValueError(self._of_another_listener(listener))
+        self._listener = listener
+
+    def _of_another_listener(self, listener: _Listener) -> str:
+        return (f"this checkpointer is the checkpoint of {_describe(self._listener)}, not of {_describe(listener)}: "
+                "resumed there, its position would skip or replay events. Give each listener its own checkpointer")
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
         if block_number < 0:
@@ -95,8 +113,6 @@ class FileCheckpointer(InMemoryCheckpointer):
         self._closed = False
         self._held: int | None = None
         """The descriptor of the checkpoint file, flocked (-1 where there is no flock); None before it exists."""
-        self._listener: _Listener | None = None
-        """The channel and chaincode (None for block events) the checkpoints are of, once known."""
         self._held = _lock_existing(self.path)
         if self._held is None:
             return
@@ -108,18 +124,11 @@ class FileCheckpointer(InMemoryCheckpointer):
         if block_number is not None:
             super()._set(block_number, transaction_id)
 
-    def check_listener(self, channel: str, chaincode: str | None = None) -> None:
-        """Refuse, naming both, a listener of another channel or chaincode than the file was written for
-        (``chaincode`` None: block events): its block and transaction would make that listener skip or replay
-        events. The first listener of a file that names none is recorded with the next checkpoint. A gateway
-        calls this when it is given the checkpointer; call it yourself when you checkpoint events read without it."""
-        listener = (channel, chaincode)
-        if self._listener is not None and self._listener != listener:
-            raise ValueError(
-                f"{self.path} is the checkpoint of {_describe(self._listener)}, not of {_describe(listener)}: "
+    def _of_another_listener(self, listener: _Listener) -> str:
+        # the listener the file was written for, or the first one given (recorded in the file at the next checkpoint)
+        return (f"{self.path} is the checkpoint of {_describe(self._listener)}, not of {_describe(listener)}: "
                 "resumed there, its position would skip or replay events. Give this listener its own file, or "
                 f"remove {self.path} to start it afresh")
-        self._listener = listener
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
         if self._closed:

@@ -11,7 +11,7 @@ from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import events_pb2
 from google.protobuf import timestamp_pb2
 
-from ._checkpointer import Checkpoint, FileCheckpointer
+from ._checkpointer import Checkpoint, InMemoryCheckpointer
 from ._context import Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
@@ -38,8 +38,8 @@ def start_position(
 ) -> tuple[ab_pb2.SeekPosition, str]:
     """Seek position and after-transaction ID: a checkpoint wins over start_block; default is the next commit.
 
-    ``channel`` and ``chaincode`` (None for block events) are the listener's: a FileCheckpointer written for
-    another one is refused (``FileCheckpointer.check_listener``), and one that names none records them.
+    ``channel`` and ``chaincode`` (None for block events) are the listener's: a checkpointer (in memory or a file)
+    of another one is refused (``InMemoryCheckpointer.check_listener``), and one that names none records them.
 
     A checkpoint at block 0 with no transaction is empty, as in the official clients: their file
     checkpointer writes that state before the first event, and resuming from it must not replay
@@ -50,7 +50,7 @@ def start_position(
     if start_block is not None:
         check_block_number("start_block", start_block)
     check_checkpoint(checkpoint)
-    if isinstance(checkpoint, FileCheckpointer):
+    if isinstance(checkpoint, InMemoryCheckpointer):   # a FileCheckpointer too; another Checkpoint has no listener
         checkpoint.check_listener(channel, chaincode)
     if holds_position(checkpoint):
         position = ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=checkpoint.block_number))

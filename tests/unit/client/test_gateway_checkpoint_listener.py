@@ -1,12 +1,14 @@
 """A checkpoint file is of one listener: the channel, and for chaincode events the chaincode, it was written for.
-Resumed by a listener of another, its block and transaction would skip or replay that listener's events."""
+Resumed by a listener of another, its block and transaction would skip or replay that listener's events. An
+InMemoryCheckpointer is of one listener too: the first it is given to."""
 
+import asyncio
 import json
 
 import pytest
 
-from client.gateway import FileCheckpointer
-from .gateway_fakes import events_response
+from client.gateway import FileCheckpointer, InMemoryCheckpointer, connect_async, private_key_signer
+from .gateway_fakes import AsyncFakeTransport, FakeTransport, events_response
 
 CHANNEL = "receivables-channel"
 
@@ -107,3 +109,62 @@ def test_a_file_naming_its_listener_wrongly_is_no_checkpoint_file(tmp_path, text
     with pytest.raises(ValueError, match="is not a checkpoint file"):
         FileCheckpointer(path)
     assert path.read_text() == text
+
+
+# ---------------------------------------------------------------- one InMemoryCheckpointer, one listener
+
+IN_MEMORY_REFUSAL = (r"^this checkpointer is the checkpoint of {recorded}, not of {given}: resumed there, its position "
+                     r"would skip or replay events\. Give each listener its own checkpointer$")
+
+
+@pytest.mark.parametrize("first, second, recorded, given", [
+    (("receivables", None), ("other-contract", None), f"chaincode 'receivables' events of channel '{CHANNEL}'",
+     f"chaincode 'other-contract' events of channel '{CHANNEL}'"),
+    ((None, "block_events"), ("receivables", None), f"block events of channel '{CHANNEL}'",
+     f"chaincode 'receivables' events of channel '{CHANNEL}'"),
+    (("receivables", None), (None, "filtered_block_events"), f"chaincode 'receivables' events of channel '{CHANNEL}'",
+     f"block events of channel '{CHANNEL}'"),
+], ids=["chaincode events of two chaincodes", "block events, then chaincode events",
+        "chaincode events, then block events"])
+def test_an_in_memory_checkpointer_shared_by_two_listeners_is_refused_to_the_second_naming_both(
+        gateway, transport, first, second, recorded, given):
+    checkpointer = InMemoryCheckpointer()
+    network = gateway.get_network(CHANNEL)
+
+    def listen(chaincode, blocks):
+        return (network.chaincode_events(chaincode, checkpoint=checkpointer) if chaincode is not None
+                else getattr(network, blocks)(checkpoint=checkpointer))
+
+    listen(*first)
+    checkpointer.checkpoint_transaction(5, "tx1")   # the first listener's progress, which the second would resume at
+    with pytest.raises(ValueError, match=IN_MEMORY_REFUSAL.format(recorded=recorded, given=given)):
+        listen(*second)
+    listen(*first)   # its own listener again, reconnecting after a dropped stream: taken
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, "tx1")
+
+
+def test_an_in_memory_checkpointer_is_refused_to_a_listener_of_another_channel_in_the_async_client(credentials):
+    key, identity = credentials
+    checkpointer = InMemoryCheckpointer()
+
+    async def main():
+        async with connect_async(identity=identity, signer=private_key_signer(key),
+                                 transport=AsyncFakeTransport(FakeTransport())) as gateway:
+            gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
+            gateway.get_network("other-channel").chaincode_events("receivables", checkpoint=checkpointer)
+
+    with pytest.raises(ValueError, match=IN_MEMORY_REFUSAL.format(
+            recorded=f"chaincode 'receivables' events of channel '{CHANNEL}'",
+            given="chaincode 'receivables' events of channel 'other-channel'")):
+        asyncio.run(main())
+
+
+@pytest.mark.parametrize("make", [lambda _: InMemoryCheckpointer(), lambda path: FileCheckpointer(path)],
+                         ids=["in memory", "file"])
+def test_both_checkpointers_record_the_first_listener_told_without_a_gateway_and_refuse_another(tmp_path, make):
+    checkpointer = make(tmp_path / "checkpoint.json")
+    checkpointer.check_listener(CHANNEL, "receivables")
+    checkpointer.check_listener(CHANNEL, "receivables")
+    with pytest.raises(ValueError, match=f"checkpoint of chaincode 'receivables' events of channel '{CHANNEL}', "
+                                         f"not of block events of channel '{CHANNEL}'"):
+        checkpointer.check_listener(CHANNEL)
