@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from client.user_files import UnreadableFile, read_user_text
+from client.user_files import UnreadableFile, read_user_bytes, user_text
 from client.user_files import on_one_line as text_on_one_line
 from network.errors import NetworkError
 
@@ -194,12 +194,17 @@ def _first_repeated_key(doc: Any) -> tuple[str | None, str] | None:
     return None
 
 
-def read_json_file(path: Path, what: str) -> Any:
+def read_json_file(path: Path, what: str, check: Callable[[bytes], None] | None = None) -> Any:
     """The JSON in a file the user named (``what`` it should hold, for the message), or one line on what is wrong:
     a key given twice in one object with copies that differ included, since which one the file means cannot be
-    told (copies that say the same are read)."""
+    told (copies that say the same are read). ``check``, given, is called with the file's bytes before they are
+    read as JSON (raising to refuse them): the file is read once, so the bytes read as JSON are those it passed,
+    even if the file is replaced meanwhile."""
     try:
-        text = read_user_text(path)
+        content = read_user_bytes(path)
+        if check is not None:
+            check(content)
+        text = user_text(path, content)
     except UnreadableFile as exc:
         raise click.ClickException(str(exc)) from None
     if not text.strip():

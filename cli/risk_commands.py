@@ -78,8 +78,8 @@ def load_model(path: Path) -> LatePaymentModel:
     # (training "there" would not help). False too for a name the file system refuses (too long)
     if not os.path.exists(path):
         raise click.ClickException(f"no model at {as_typed(path)}: {_how_to_train(path)}")
-    _check_digest(path)
-    data = read_json_file(path, "a model artefact (recfin risk train writes one)")
+    data = read_json_file(path, "a model artefact (recfin risk train writes one)",
+                          check=lambda content: _check_digest(path, content))
     try:
         return LatePaymentModel.model_validate(data)
     except ValidationError as exc:
@@ -87,16 +87,12 @@ def load_model(path: Path) -> LatePaymentModel:
                                    f"{_first_problem(exc.errors()[0])}") from None
 
 
-def _check_digest(path: Path) -> None:
-    """Refuse an artefact whose bytes are not those its card records, before reading it as JSON: a truncated one is
-    damaged, to be restored or re-trained, not merely "not JSON". A device or a FIFO is no artefact training wrote,
-    and a file that cannot be read is left to read_json_file, which says what it is or why."""
-    if not os.path.isfile(path):
-        return
-    try:
-        content = Path(path).read_bytes()
-    except OSError:
-        return
+def _check_digest(path: Path, content: bytes) -> None:
+    """Refuse an artefact whose bytes, ``content`` as read_json_file read them, are not those its card records,
+    before they are read as JSON: a truncated one is damaged, to be restored or re-trained, not merely "not JSON".
+    Checked on the bytes read once, not on a read of its own: a file replaced between two reads would be scored
+    unchecked. A device, a FIFO or a file that cannot be read never gets here: read_json_file says what it is or
+    why."""
     try:
         check_digest(Path(path), content)
     except ArtefactDamaged as exc:

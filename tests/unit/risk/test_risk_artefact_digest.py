@@ -4,10 +4,13 @@ import hashlib
 import json
 import re
 import shutil
+from pathlib import Path
 
+import click
 import pytest
 
-from cli.risk_commands import risk
+from cli.risk_commands import load_model, risk
+from client import user_files
 from client.risk import DEFAULT_MODEL, LatePaymentModel
 from client.risk import training
 from client.risk.model import DIGEST_LABEL, ArtefactDamaged, card_path
@@ -59,6 +62,29 @@ def test_an_artefact_whose_bytes_are_not_those_its_card_records_is_refused(copie
                "--model", copied)
     assert r.exit_code == 1 and f"Error: {copied} has sha256 " in error_line(r)
     assert RESTORE_OR_RETRAIN.search(error_line(r))
+
+
+def test_the_cli_scores_the_bytes_it_checked_when_the_artefact_is_replaced_meanwhile(copied, monkeypatch):
+    """Each read of the artefact replaces it with a changed model: checked on one read and parsed from another, the
+    changed model would be scored unchecked."""
+    shipped = LatePaymentModel.load(DEFAULT_MODEL)
+    reads = []
+
+    def replaced_after(read):
+        def reading(path, *args, **kwargs):
+            content = read(path, *args, **kwargs)
+            if Path(path) == copied:
+                reads.append(content)
+                copied.write_text(_shipped_with_intercept_raised())   # as another process replacing it would
+            return content
+        return reading
+
+    monkeypatch.setattr(Path, "read_bytes", replaced_after(Path.read_bytes))
+    monkeypatch.setattr(user_files, "read_regular_file", replaced_after(user_files.read_regular_file))
+    assert load_model(copied) == shipped
+    assert len(reads) == 1
+    with pytest.raises(click.ClickException, match=f"^{re.escape(str(copied))} has sha256 "):
+        load_model(copied)   # what the file holds now is refused, as it was never scored
 
 
 def test_the_intact_copy_loads_and_scores(copied):
