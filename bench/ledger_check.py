@@ -313,9 +313,10 @@ NOT_READABLE = {
                                    "attesters have their attestation-last keys); no query answers it",
     "recfin.goods-receipt": "only RegisterReceivable reads it (to refuse a second live claim on one goods "
                             "receipt); no query answers it",
-    "recfin.offer-made-dropped": "only AcceptFinancingOffer, MakeFinancingOffer and UpgradeLedger read it (the "
-                                 "bank dropped the offer's offer-made entry: the offer is never accepted, nor its "
-                                 "entry written again); no query answers it",
+    "recfin.offer-made-dropped": "only AcceptFinancingOffer, MakeFinancingOffer, RecordDisbursement and "
+                                 "UpgradeLedger read it (the bank dropped the offer's offer-made entry: the offer is "
+                                 "never accepted, nor its entry written again, nor disbursed where it was dropped "
+                                 "uncounted); no query answers it",
 }
 BY_FINANCIER_TYPE = "recfin.by-financier"   # bank, debtor, receivable id: the bank's live financings
 OPEN_OFFER_TYPE = "recfin.open-offer"       # bank, debtor, offer id: the bank's offers still OPEN

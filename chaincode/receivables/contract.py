@@ -41,7 +41,7 @@ from .schemas import (
     PartyHistoryEntry, PaymentRecordPage,
     PaymentResult, Provenance, RequestRecord, Reseal, Statistics, TransferResult, json_argument,
 )
-from .store import UNCOUNTED_OFFERS_MAX, Store, is_offer_id, too_many_uncounted_offers
+from .store import DROPPED_UNCOUNTED, OfferAsMade, Store, offer_made_records, uncounted_offers_problem
 
 PartyArgument = json_argument(PartyRegistration)
 ReceivableArgument = json_argument(ReceivableRegistration)
@@ -546,16 +546,11 @@ def _uncounted_offers(value: str) -> frozenset[str]:
         ids = json.loads(value)
     except ValueError:
         ids = None
-    if not isinstance(ids, list):
-        problem = "not a JSON list"
-    elif len(ids) > UNCOUNTED_OFFERS_MAX:
-        raise rule("argument-invalid", too_many_uncounted_offers(len(ids)))
-    elif wrong := [i for i in ids if not (isinstance(i, str) and is_offer_id(i))]:
-        problem = f"{shown(wrong[0])} is not an offer id (\"O-\" and 16 hex digits)"
-    else:
-        return frozenset(ids)
-    raise rule("argument-invalid", f"uncounted offers {shown(value)}: {problem}; send the uncounted_offers "
-               "GetFinancierExposure answered with the version, a JSON list of offer ids, or nothing for none")
+    if problem := uncounted_offers_problem(ids, f"uncounted offers {shown(value)}",
+                                           "send the uncounted_offers GetFinancierExposure answered with the version, "
+                                           "a JSON list of offer ids, or nothing for none"):
+        raise rule("argument-invalid", problem)
+    return frozenset(ids)
 
 
 def _no_discount_offer(offer_id: str) -> RuleViolation:
@@ -619,6 +614,21 @@ def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
         raise rule("invalid-state", f"financing {f.id} is DISBURSED with notice {f.notice_id}, but its claim {r.id} "
                    f"carries notice {r.notice_id}: {fix}")
 
+
+
+def _ensure_claim_as_offered(as_made: OfferAsMade, offer_id: str, r: Receivable) -> None:
+    """Refuse accepting or disbursing offer ``offer_id`` on claim ``r`` when the claim no longer has the outstanding
+    amount or currency its bank's ``recfin.offer-made`` entry recorded when it offered: the bank counted the
+    offer's advance on those (GetFinancierExposure), and nothing the contract does changes them while the offer
+    stands, so two orgs rewrote the claim before acceptance gave it the bank's org."""
+    if as_made.differs_from(r):
+        raise rule("claim-changed-since-offer", f"claim {r.id} has {money.amount_text(r.outstanding, r.currency)} "
+                   f"outstanding, but offer {offer_id} was made on "
+                   f"{money.amount_text(as_made.outstanding or 0, as_made.currency or r.currency)}, the amount its "
+                   "bank counted against its limit: the claim was changed outside the contract, and the offer is "
+                   "neither accepted nor disbursed; end the financing (WithdrawFinancing before acceptance, "
+                   "CancelFinancing after) and ask the bank for an offer on the claim as it stands"
+                   )
 
 class ReceivablesContract(Contract):
     """Receivables (应收账款) from registration through confirmation, transfer, financing and settlement."""
@@ -1197,7 +1207,7 @@ class ReceivablesContract(Contract):
                   status="OPEN", made_on=s.today_iso,
                   last=s.action("MakeFinancingOffer", bank.uscc))
         await s.store.put_private(collection, terms, keys.TERMS, o.id)
-        await s.store.put_offer(o, r.debtor, new=True, uncounted=uncounted)
+        await s.store.put_offer(o, r.debtor, offered_on=r, uncounted=uncounted)
         await s.store.move_exposure_version(bank.uscc, r.debtor, version)
         s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
                terms_hash=o.terms_hash)
@@ -1286,12 +1296,14 @@ class ReceivablesContract(Contract):
             raise rule("invalid-state", f"offer {o.id} names {o.financier_msp} as its bank's org, but its bank "
                        f"{o.financier} acts for {bank_msp}: the offer record was changed outside the contract, and "
                        "it cannot be accepted; ask the bank for a new offer")
-        if not await s.store.offer_made_standing(o, r.debtor, bank_msp):
+        as_made = await s.store.offer_as_made(o.financier, r.debtor, o.id, bank_msp)
+        if not as_made.entry_standing:
             raise rule("offer-not-listed", f"offer {o.id} is OPEN but lacks its bank's recfin.offer-made entry on "
                        f"{r.debtor} under {bank_msp} alone, or its bank dropped that entry, so its bank's open "
                        "offers may not have counted it and it cannot be accepted: an offer an earlier contract "
                        "version made gets the entry from UpgradeLedger, then accept it; for any other, ask the "
                        "bank for a new offer")
+        _ensure_claim_as_offered(as_made, o.id, r)
         # the expiry is private: the holder passes the terms, read from its own peer, and only checks run on
         # them (an offer an earlier contract wrote with a public expiry holds to that one as well)
         if (expiry := o.expiry(self._offered_terms(ctx, o.terms_hash))) < s.today_iso:
@@ -1342,6 +1354,9 @@ class ReceivablesContract(Contract):
         if f.status != "ACCEPTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
         _ensure_claim_names_financing(f, r)
+        # the loan's entry and the bank's own keys on the accepted offer, all read below, in one round trip
+        await s.store.prefetch(*s.store.financier_entry_records(r),
+                               *offer_made_records(bank.uscc, r.debtor, f.accepted_offer_id or ""))
         # the bank's exposure finds a loan only through its recfin.by-financier entry, which an acceptance endorsed
         # by two orgs running altered chaincode could leave out: no money leaves for a loan the bank's figures miss
         if not await s.store.financier_entry_standing(r, bank.msp_id):
@@ -1352,6 +1367,17 @@ class ReceivablesContract(Contract):
                        "moves the exposure's version, or ResealReceivable, which puts the entry under the claim's "
                        "orgs, read the exposure again and disburse if the limit allows; a claim naming another org "
                        "as its bank's was changed outside the contract: end the financing (CancelFinancing)")
+        # the bank's own keys on the accepted offer, which no two other orgs can rewrite: an offer its next offer
+        # named among those its figures left out, accepted before that offer committed, is not lent beside it
+        as_made = await s.store.offer_as_made(bank.uscc, r.debtor, f.accepted_offer_id or "", bank.msp_id)
+        if as_made.dropped == DROPPED_UNCOUNTED:
+            raise rule("offer-uncounted", f"financing {f.id} accepted offer {f.accepted_offer_id}, which "
+                       f"{bank.uscc}'s exposure on {r.debtor} did not count when it priced a later offer there (it "
+                       "named it in uncounted_offers: its record or claim read as ended or not acceptable, rewritten "
+                       "outside the contract, then accepted), so it is not disbursed: disbursed, the bank could be "
+                       "past its limit on the debtor; end the financing (CancelFinancing), and offer again if the "
+                       "limit allows")
+        _ensure_claim_as_offered(as_made, f.accepted_offer_id or "", r)
         # the accepted offer's collection, copied from an offer record any two orgs could have rewritten before
         # acceptance: the advance's record goes only to the collection of the claim's holder org and this bank's
         if f.collection != (expected := colls.collection_name(r.holder_msp, bank.msp_id)):

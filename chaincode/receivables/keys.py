@@ -55,15 +55,20 @@ BY_FINANCING = "recfin.by-financing"
 OFFER_BY_BANK = "recfin.offer-by-bank"
 BY_FINANCIER = "recfin.by-financier"
 OPEN_OFFER = "recfin.open-offer"
-# [bank credit code, debtor, offer id] -> 0x00: an offer the bank made on the debtor's claims, under the bank's org
-# alone, from MakeFinancingOffer until the bank withdraws it or, the offer no longer OPEN, its next offer on the
-# debtor drops it (``Store.put_offer``): what the bank's ``offered`` counts besides OPEN_OFFER, which two other
-# orgs can delete
+# [bank credit code, debtor, offer id] -> the claim's outstanding amount and currency when the bank offered
+# (``{"currency": ..., "outstanding": fen}``; 0x00 on an entry an earlier contract or UpgradeLedger wrote): an
+# offer the bank made on the debtor's claims, under the bank's org alone, from MakeFinancingOffer until the bank
+# withdraws it or, the offer no longer OPEN, its next offer on the debtor drops it (``Store.put_offer``): what the
+# bank's ``offered`` counts besides OPEN_OFFER, which two other orgs can delete, and at the amount recorded here,
+# which they cannot rewrite as they can the claim before acceptance
 OFFER_MADE = "recfin.offer-made"
-# [bank credit code, debtor, offer id] -> 0x00, under the bank's org alone: the bank's transaction dropped the offer's
-# OFFER_MADE entry (its withdrawal, or its next offer on the debtor finding the offer no longer OPEN). Kept
-# for good and never range-read: any two orgs can write the dropped entry again, a new key taking whatever policy
-# its writer gives it, but not delete this one, so AcceptFinancingOffer refuses the offer whatever its record says
+# [bank credit code, debtor, offer id] -> why and what, under the bank's org alone: the bank's transaction dropped
+# the offer's OFFER_MADE entry (``{"dropped": "withdrawn" | "closed" | "uncounted", ...}`` with the entry's amount
+# and currency: its withdrawal, its next offer on the debtor finding the offer no longer OPEN, or naming it among
+# the offers the figures it was priced on left out; 0x00 from an earlier contract). Kept for good and never
+# range-read: any two orgs can write the dropped entry again, a new key taking whatever policy its writer gives it,
+# but not delete this one, so AcceptFinancingOffer refuses the offer whatever its record says, and
+# RecordDisbursement an offer accepted before the bank's offer that named it "uncounted"
 OFFER_MADE_DROPPED = "recfin.offer-made-dropped"
 EXPOSURE_VERSION = "recfin.exposure-version"
 DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
@@ -80,6 +85,15 @@ INDEX_VALUE = b"\x00"
 def new_id(prefix: str, tx_id: str, salt: str = "") -> str:
     """A deterministic id from the transaction id: every endorser derives the same."""
     return f"{prefix}-{hashlib.sha256(f'{tx_id}|{salt}'.encode()).hexdigest()[:16]}"
+
+
+_OFFER_ID = re.compile(r"O-[0-9a-f]{16}")
+
+
+def is_offer_id(value: str) -> bool:
+    """Whether ``value`` has the shape of an offer id MakeFinancingOffer gives (``new_id``): ``O-`` and 16
+    lowercase hex digits."""
+    return _OFFER_ID.fullmatch(value) is not None
 
 
 def child_id(parent_id: str, n: int) -> str:

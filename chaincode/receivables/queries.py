@@ -23,7 +23,7 @@ from .model import (
     CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, STATUSES, WITHDRAWN, DiscountOffer, Disbursement, Offer,
     OfferTerms, Party, Receivable,
 )
-from .store import Store, is_offer_id, live_financier
+from .store import OfferAsMade, Store, live_financier
 
 __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "provenance", "page", "statistics", "invoice_use",
            "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
@@ -492,27 +492,30 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
     after the read finds its offer counted (``dates.earliest_date_still_stamped``).
 
     ``uncounted_offers``: the offers the bank's own ``recfin.offer-made`` entries list on the debtor that
-    ``offered`` leaves out, whatever the reason (ended, expired, their record or claim missing or rewritten),
-    in id order. Two orgs can rewrite an offer's record to hide it while the bank reads and write it back
+    neither ``offered`` nor ``exposure`` counts, whatever the reason (lapsed, expired, their record or claim
+    missing or rewritten), in id order. Two orgs can rewrite an offer's record to hide it while the bank reads and write it back
     before the bank's next offer, which the version does not see: an offer sent with them
-    (MakeFinancingOffer's ``uncounted_offers``) drops their entries, so none of them can be accepted after.
+    (MakeFinancingOffer's ``uncounted_offers``) drops their entries, so none of them can be accepted after, nor
+    disbursed if accepted before it committed.
 
     Private data is read from this peer: a peer of the bank's org or the
     regulator's holds it.
     """
-    claims = []
+    claims, accepted = [], []
     for r in await store.financed_by(financier, debtor):
         f = await store.financing(r.financing_id or "")
+        accepted.append(f)
         principal = await _principal(store, f, r)
         collected = sum(p.amount for p in r.payments if p.payee_role == "financier")
         claims.append({"receivable_id": r.id, "financing_id": f.id, "status": f.status, "due_date": r.due_date,
                        "currency": r.currency, "principal": principal, "collected": collected,
                        "outstanding_principal": max(0, principal - collected)})
     offers, made = await _open_offers(store, financier, debtor, today)
-    counted = {row["offer_id"] for row in offers}
+    # an accepted offer counts in ``exposure``, as its financing: named uncounted, it could not be disbursed
+    counted = {row["offer_id"] for row in offers} | {f.accepted_offer_id for f in accepted}
     # an id of another shape names no offer the contract made (two orgs can write an entry under the bank's
     # org, a new key taking any policy), and the bank could not send it
-    uncounted = sorted(i for i in made - counted if is_offer_id(i))
+    uncounted = sorted(i for i in made.keys() - counted if keys.is_offer_id(i))
     return {"financier": financier, "debtor": debtor, "version": await store.exposure_version(financier, debtor),
             "exposure": _per_currency(claims, "outstanding_principal"), "financings": claims,
             "offered": _per_currency(offers, "advance"), "offers": offers, "uncounted_offers": uncounted}
@@ -526,7 +529,8 @@ def _per_currency(rows: list[dict], figure: str) -> dict[str, int]:
     return dict(sorted(sums.items()))
 
 
-async def _open_offers(store: Store, financier: str, debtor: str, today: str) -> tuple[list[dict], set[str]]:
+async def _open_offers(store: Store, financier: str, debtor: str, today: str
+                       ) -> tuple[list[dict], dict[str, OfferAsMade]]:
     """The bank's offers on the debtor's claims that the holder could accept today, as AcceptFinancingOffer decides:
     the offer OPEN (not lapsed by a withdrawal or another acceptance) and not expired, on a live request (the claim
     names the financing and no financier yet: acceptance names one), the claim CONFIRMED and not yet due. A frozen
@@ -539,8 +543,10 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str) ->
     requests: the offers, then their claims, are each
     read in one batch, and their terms in one batched private read per collection. An expiry date, or a claim
     falling due, passes without a transaction, so those are decided here; the expiry is one of the private terms
-    (or, on an offer an earlier contract made, also on its public record). With them, the ids the bank's own
-    ``recfin.offer-made`` entries list (``Store.open_offers``)."""
+    (or, on an offer an earlier contract made, also on its public record). The advance is on the outstanding
+    amount, and in the currency, the bank's ``recfin.offer-made`` entry recorded when it offered, which two orgs
+    cannot rewrite as they can the claim before acceptance (the claim's, on an entry that recorded none). With
+    them, what the bank's own ``recfin.offer-made`` entries say, by offer id (``Store.open_offers``)."""
     bank_msp = (await store.require_party(financier)).msp_id
     listed, made = await store.open_offers(financier, debtor, bank_msp)
     offers = [o for o in listed if o.financier == financier and o.status == "OPEN" and (o.expires_on or today) >= today]
@@ -558,10 +564,14 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str) ->
         if (raw := terms[o.id]) is None:
             raise _not_on_this_peer(f"offer {o.id}'s terms", o.collection)
         stored = OfferTerms.from_stored(raw)
+        as_made = made.get(o.id)
+        outstanding, currency = ((as_made.outstanding, as_made.currency)
+                                 if as_made is not None and as_made.outstanding is not None
+                                 else (r.outstanding, r.currency))
         if (expiry := o.expiry(stored)) >= today:
             rows.append({"offer_id": o.id, "financing_id": o.financing_id, "receivable_id": r.id,
-                         "due_date": r.due_date, "expires_on": expiry, "currency": r.currency,
-                         "outstanding": r.outstanding, "advance": fin.principal(stored, r.outstanding)})
+                         "due_date": r.due_date, "expires_on": expiry, "currency": currency,
+                         "outstanding": outstanding, "advance": fin.principal(stored, outstanding)})
     return rows, made
 
 

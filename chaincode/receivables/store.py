@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any, TypeVar
 
@@ -46,13 +45,62 @@ def too_many_uncounted_offers(count: int) -> str:
             "more on this debtor")
 
 
-_OFFER_ID = re.compile(r"O-[0-9a-f]{16}")
+def uncounted_offers_problem(ids: object, given: str, what_to_send: str) -> str | None:
+    """Why ``ids`` (parsed) cannot be MakeFinancingOffer's ``uncounted_offers``, or None: a list of at most
+    UNCOUNTED_OFFERS_MAX offer ids. ``given`` names what was sent, ``what_to_send`` says what to send instead; the
+    contract and the SDK refuse with the same words."""
+    if not isinstance(ids, list):
+        problem = "not a list"
+    elif len(ids) > UNCOUNTED_OFFERS_MAX:
+        return too_many_uncounted_offers(len(ids))
+    elif wrong := [i for i in ids if not (isinstance(i, str) and keys.is_offer_id(i))]:
+        problem = f"{shown(wrong[0])} is not an offer id (\"O-\" and 16 hex digits)"
+    else:
+        return None
+    return f"{given}: {problem}; {what_to_send}"
 
 
-def is_offer_id(value: str) -> bool:
-    """Whether ``value`` has the shape of an offer id MakeFinancingOffer gives (``keys.new_id``): ``O-`` and 16
-    lowercase hex digits."""
-    return _OFFER_ID.fullmatch(value) is not None
+# why the bank's transaction dropped an offer's ``keys.OFFER_MADE`` entry, as its ``keys.OFFER_MADE_DROPPED`` mark says
+DROPPED_WITHDRAWN, DROPPED_CLOSED, DROPPED_UNCOUNTED = "withdrawn", "closed", "uncounted"
+
+
+@dataclasses.dataclass(frozen=True)
+class OfferAsMade:
+    """What the bank's own keys say of one of its offers (``Store.offer_as_made``): the claim's outstanding amount
+    and currency when it offered (None: not recorded, on an entry an earlier contract or UpgradeLedger wrote), and
+    why its bank dropped the offer's entry (None: it never did; "" for a mark an earlier contract wrote)."""
+
+    outstanding: int | None
+    currency: str | None
+    dropped: str | None
+    entry_standing: bool
+
+    def differs_from(self, r: Receivable) -> bool:
+        """Whether ``r``, the offer's claim, no longer has the amount or currency the bank offered on: nothing the
+        contract does changes them while an offer stands (a payment ends the request, a transfer or discount
+        needs none live), so two orgs rewrote the claim, before its acceptance gave it the bank's org."""
+        return self.outstanding is not None and (r.outstanding, r.currency) != (self.outstanding, self.currency)
+
+
+def offer_made_records(bank: str, debtor: str, offer_id: str) -> tuple[tuple[str, ...], ...]:
+    """The bank's keys on its offer that ``Store.offer_as_made`` reads: its entry and its mark."""
+    return (keys.OFFER_MADE, bank, debtor, offer_id), (keys.OFFER_MADE_DROPPED, bank, debtor, offer_id)
+
+
+def _as_made(raw: bytes | None) -> dict:
+    """The JSON object of an offer-made entry or its mark; empty for 0x00 or anything else."""
+    try:
+        doc = json.loads(raw or b"")
+    except ValueError:
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def _recorded_amount(doc: dict) -> tuple[int | None, str | None]:
+    outstanding, currency = doc.get("outstanding"), doc.get("currency")
+    if type(outstanding) is int and outstanding >= 0 and isinstance(currency, str):
+        return outstanding, currency
+    return None, None
 
 
 class Store:
@@ -621,7 +669,8 @@ class Store:
     async def offer(self, offer_id: str) -> Offer:
         return await self._require(Offer, keys.OFFER, offer_id, "financing offer")
 
-    async def put_offer(self, o: Offer, debtor: str, new: bool = False, uncounted: Collection[str] = ()) -> None:
+    async def put_offer(self, o: Offer, debtor: str, offered_on: Receivable | None = None,
+                        uncounted: Collection[str] = ()) -> None:
         """Write the offer (``debtor``: its claim's, which no change of the claim alters) and keep its
         ``recfin.open-offer`` entry while it is OPEN, deleting it in the change that accepts, lapses or
         withdraws it; a withdrawn offer's ``recfin.offer-by-bank`` entry goes too, where it is this offer's.
@@ -633,17 +682,21 @@ class Store:
         entry. So a new offer also gets its bank's own ``keys.OFFER_MADE`` entry, under the bank's org alone, which no
         lapse has to touch: ``offered`` counts the OPEN offers either entry lists (``open_offers``), so deleting
         entries takes none out of it (rewriting the offer's record to say it ended does, until it is written
-        back), and AcceptFinancingOffer takes only an offer that still has it. The bank's withdrawal drops that
+        back), and AcceptFinancingOffer takes only an offer that still has it. The entry records the claim's
+        outstanding amount and currency as the bank offered on them (``offered_on``: the claim of a new offer), and
+        ``offered`` counts the offer's advance on those: before acceptance the debtor's and the holder's orgs can
+        rewrite the claim, and one written smaller while the bank reads would count the offer low; acceptance and
+        disbursement refuse a claim that no longer has them (``OfferAsMade.differs_from``). The bank's withdrawal drops that
         entry; a lapse or an acceptance leaves it, to the bank's next offer on the debtor (``_drop_offers_made``),
         and a dropped entry leaves its mark, so an offer the bank's figures may have left out is never accepted.
         ``uncounted`` (a new offer's): the offers the figures it was priced on left out, whose entries it drops
         whatever their records say now (``_drop_offers_made``)."""
         await self._put(o, keys.OFFER, o.id)
-        if new:
+        if offered_on is not None:
             await self.stub.put_state(self.key(keys.BY_FINANCING, o.financing_id, o.id), keys.INDEX_VALUE)
             await self.stub.put_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier), o.id.encode())
             await self._drop_offers_made(o.financier, o.financier_msp, debtor, closed_only=True, uncounted=uncounted)
-            await self._put_offer_made(o, debtor)
+            await self._put_offer_made(o, debtor, offered_on)
         entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
         if o.status == "OPEN":
             await self.stub.put_state(entry, keys.INDEX_VALUE)
@@ -656,9 +709,13 @@ class Store:
         if o.status == "WITHDRAWN":
             await self._drop_offers_made(o.financier, o.financier_msp, debtor, offer_id=o.id)
 
-    async def _put_offer_made(self, o: Offer, debtor: str) -> None:
+    async def _put_offer_made(self, o: Offer, debtor: str, claim: Receivable | None) -> None:
+        """``o``'s ``keys.OFFER_MADE`` entry, recording ``claim``'s outstanding amount and currency (0x00, nothing
+        recorded, without one: an offer an earlier contract made, whose claim may have been rewritten since)."""
         key = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
-        await self.stub.put_state(key, keys.INDEX_VALUE)
+        value = (keys.INDEX_VALUE if claim is None else
+                 json.dumps({"currency": claim.currency, "outstanding": claim.outstanding}, sort_keys=True).encode())
+        await self.stub.put_state(key, value)
         await self._set_policy(key, [o.financier_msp])
 
     async def _drop_offers_made(self, bank: str, bank_msp: str, debtor: str, *, offer_id: str = "",
@@ -672,8 +729,12 @@ class Store:
         against. Only an entry
         under the bank's org alone is deleted, the one its offer got: any two orgs can write a new key, under a
         policy of their own, which a deletion in the bank's transaction could not meet. Each entry deleted leaves its
-        ``keys.OFFER_MADE_DROPPED`` mark (where there is none yet: a key another policy guards could not be written), so
-        the offer can never be accepted.
+        ``keys.OFFER_MADE_DROPPED`` mark, saying why (``DROPPED_*``; an ``uncounted`` offer's says so whatever its
+        record says) with the entry's amount, so the offer can never be accepted, and one accepted before this
+        transaction committed, but left out of the figures it was priced on, is never disbursed
+        (``offer_as_made``). Where a mark stands already (the entry written again, a new key, by two orgs), it is
+        kept, its amount and all, and only marked ``uncounted`` where this drop is so; a mark under another policy
+        could not be written, and is left.
 
         With ``closed_only``, the bank's next offer reads every one of its entries on the debtor and each listed
         offer's record: its cost follows the bank's offers open there, and an acceptance, lapse or withdrawal of
@@ -681,7 +742,7 @@ class Store:
         it passes), as another offer of the bank on the debtor does through the exposure's version. That holds for
         an ``uncounted`` offer too, whose record is read all the same: its acceptance committed first fails the
         offer, and the offer committed first fails the acceptance, which read the entry it deletes and the mark it
-        writes (``offer_made_standing``)."""
+        writes (``offer_as_made``)."""
         if offer_id:
             named = [offer_id]
         else:
@@ -693,13 +754,22 @@ class Store:
             named = [i for i in named if not await self._still_open(i) or i in uncounted]
         for i in named:
             key = self.key(keys.OFFER_MADE, bank, debtor, i)
-            if (await self.stub.get_state(key)
-                    and await self._under(key, [bank_msp])):
+            if (raw := await self.stub.get_state(key)) and await self._under(key, [bank_msp]):
                 await self.stub.del_state(key)
-                dropped = self.key(keys.OFFER_MADE_DROPPED, bank, debtor, i)
-                if not await self.stub.get_state(dropped):
-                    await self.stub.put_state(dropped, keys.INDEX_VALUE)
-                    await self._set_policy(dropped, [bank_msp])
+                why = (DROPPED_WITHDRAWN if offer_id else DROPPED_UNCOUNTED if i in uncounted else DROPPED_CLOSED)
+                await self._mark_dropped(self.key(keys.OFFER_MADE_DROPPED, bank, debtor, i), raw, why, bank_msp)
+
+    async def _mark_dropped(self, mark: str, entry: bytes, why: str, bank_msp: str) -> None:
+        """Write the ``keys.OFFER_MADE_DROPPED`` mark of a dropped entry (``_drop_offers_made``)."""
+        if not (held := await self.stub.get_state(mark)):
+            outstanding, currency = _recorded_amount(_as_made(entry))
+            amount = {} if outstanding is None else {"currency": currency, "outstanding": outstanding}
+            await self.stub.put_state(mark, json.dumps({"dropped": why, **amount}, sort_keys=True).encode())
+            await self._set_policy(mark, [bank_msp])
+        elif why == DROPPED_UNCOUNTED and await self._under(mark, [bank_msp]):
+            doc = _as_made(held)
+            if doc.get("dropped") != why:
+                await self.stub.put_state(mark, json.dumps({**doc, "dropped": why}, sort_keys=True).encode())
 
     async def _still_open(self, offer_id: str) -> bool:
         o = await self._readable_offer(offer_id)
@@ -748,25 +818,40 @@ class Store:
             return False
         if not (await self.stub.get_state(self.key(keys.OFFER_MADE, o.financier, debtor, o.id))
                 or await self.stub.get_state(self.key(keys.OFFER_MADE_DROPPED, o.financier, debtor, o.id))):
-            await self._put_offer_made(o, debtor)
+            await self._put_offer_made(o, debtor, None)
         entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
         if await self.stub.get_state(entry):
             return False
         await self.stub.put_state(entry, keys.INDEX_VALUE)
         return True
 
-    async def offer_made_standing(self, o: Offer, debtor: str, bank_msp: str) -> bool:
-        """Whether ``o`` has its bank's ``keys.OFFER_MADE`` entry on ``debtor``, under ``bank_msp`` (the bank's org,
-        from its party record) alone, and its bank never dropped that entry (``keys.OFFER_MADE_DROPPED``): an offer
-        its bank's ``offered`` has counted throughout, whatever its record said meanwhile (point reads)."""
-        # the entry and the mark in one round trip: an acceptance reads both (the mark only where the entry stands,
-        # but a refusal commits nothing, so the extra read costs no conflict)
-        await self.prefetch((keys.OFFER_MADE, o.financier, debtor, o.id), (keys.OFFER_MADE_DROPPED, o.financier,
-                                                                           debtor, o.id))
-        entry = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
-        return (bool(await self.stub.get_state(entry))
-                and await self._under(entry, [bank_msp])
-                and not await self.stub.get_state(self.key(keys.OFFER_MADE_DROPPED, o.financier, debtor, o.id)))
+    async def offer_as_made(self, bank: str, debtor: str, offer_id: str, bank_msp: str) -> OfferAsMade:
+        """What ``bank``'s own keys say of its offer ``offer_id`` on ``debtor`` (point reads of its ``keys.OFFER_MADE`` entry and its
+        ``keys.OFFER_MADE_DROPPED`` mark; ``bank_msp``: the bank's org, from its party record). ``entry_standing``:
+        the entry stands under the bank's org alone and its bank never dropped it, so its ``offered`` has counted
+        the offer throughout, whatever the offer's record said meanwhile. The amount is the entry's then, else the
+        mark's; a mark not under the bank's org alone, which two other orgs wrote, says nothing of what the bank did
+        and counts as dropped ``uncounted``."""
+        # the entry and the mark in one round trip: an acceptance reads both, a refusal commits nothing
+        await self.prefetch(*offer_made_records(bank, debtor, offer_id))
+        mark = self.key(keys.OFFER_MADE_DROPPED, bank, debtor, offer_id)
+        if held := await self.stub.get_state(mark):
+            if not await self._under(mark, [bank_msp]):
+                return OfferAsMade(None, None, DROPPED_UNCOUNTED, entry_standing=False)
+            doc = _as_made(held)
+            dropped = doc.get("dropped")
+            return OfferAsMade(*_recorded_amount(doc), dropped=dropped if isinstance(dropped, str) else "",
+                               entry_standing=False)
+        entry = self.key(keys.OFFER_MADE, bank, debtor, offer_id)
+        if (held := await self.stub.get_state(entry)) and await self._under(entry, [bank_msp]):
+            return OfferAsMade(*_recorded_amount(_as_made(held)), dropped=None, entry_standing=True)
+        return OfferAsMade(None, None, None, entry_standing=False)
+
+    @staticmethod
+    def financier_entry_records(r: Receivable) -> tuple[tuple[str, ...], ...]:
+        """The record ``financier_entry_standing`` reads, for a caller to ``prefetch`` it with others."""
+        live = live_financier(r)
+        return () if live is None else ((keys.BY_FINANCIER, *live, r.id),)
 
     async def financier_entry_standing(self, r: Receivable, bank_msp: str) -> bool:
         """Whether ``r``'s live loan is its bank's (``bank_msp``, the bank's org, named by the claim) and has its
@@ -781,22 +866,25 @@ class Store:
         return (bool(await self.stub.get_state(entry))
                 and await self._under(entry, self._financier_entry_orgs(r)))
 
-    async def open_offers(self, financier: str, debtor: str, bank_msp: str) -> tuple[list[Offer], set[str]]:
+    async def open_offers(self, financier: str, debtor: str, bank_msp: str
+                          ) -> tuple[list[Offer], dict[str, OfferAsMade]]:
         """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the
         debtor (``put_offer``), in id order, the offers read in batches (``prefetch``): those still OPEN, expired
         ones included (an expiry date passes without a transaction), and those a lapse or an acceptance closed
         since the bank's last offer there, which the caller leaves out by their status. An ``OFFER_MADE`` entry
         not under ``bank_msp`` (the bank's org) alone, which any two orgs can write under a policy of their own,
         lists nothing, and an entry whose offer record is missing or unreadable (any two orgs can delete or
-        rewrite it) counts nothing: neither makes the bank's figures fail. With them, the ids the bank's own
-        entries list, whose offers the caller did not count are those its next offer drops (``uncounted``)."""
+        rewrite it) counts nothing: neither makes the bank's figures fail. With them, what the bank's own entries
+        say, by offer id: the amount each recorded, and the ids whose offers the caller did not count are those its
+        next offer drops (``uncounted``)."""
         ids = {self.stub.split_composite_key(kv.key)[1][2] async for kv in
                self.every_row(keys.OPEN_OFFER, financier, debtor)}
-        made = set()
+        made = {}
         async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
             if await self._under(kv.key, [bank_msp]):
-                made.add(self.stub.split_composite_key(kv.key)[1][2])
-        ids |= made
+                made[self.stub.split_composite_key(kv.key)[1][2]] = OfferAsMade(
+                    *_recorded_amount(_as_made(kv.value)), dropped=None, entry_standing=True)
+        ids.update(made)
         await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
         return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None], made
 

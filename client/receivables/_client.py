@@ -16,7 +16,7 @@ from fabric_protos.peer.lifecycle import lifecycle_pb2
 from pydantic import TypeAdapter, ValidationError
 
 from chaincode.receivables.collections import collection_name
-from chaincode.receivables.store import UNCOUNTED_OFFERS_MAX, is_offer_id, too_many_uncounted_offers
+from chaincode.receivables.store import UNCOUNTED_OFFERS_MAX, uncounted_offers_problem
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps, awaiting, blocking
@@ -1191,9 +1191,9 @@ as before (and moves the version all the same); a contract before the version ta
 SDK sends none then.
 
 ``uncounted_offers``: the ``uncounted_offers`` of that same read, the bank's offers on the debtor its figures left
-out (ended, expired, or their record rewritten by other orgs). The contract drops the bank's entries of those
+out (lapsed, expired, or their record rewritten by other orgs). The contract drops the bank's entries of those
 offers, so that none of them can be accepted afterwards (``offer-not-listed``), even one written back OPEN after
-the read, which moves no version: send them whenever the offer is priced on the read. Offer ids as the read gave
+the read, which moves no version, nor disbursed if accepted before the offer committed (``offer-uncounted``): send them whenever the offer is priced on the read. Offer ids as the read gave
 them (ValueError otherwise, nothing sent); none or empty sends nothing, as a contract before them takes.
 """
 
@@ -1385,12 +1385,10 @@ def _uncounted_offers(value: Sequence[str] | None) -> str:
     if value is None:
         return ""
     ids = list(value) if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) else None
-    if ids is not None and len(ids) > UNCOUNTED_OFFERS_MAX:
-        raise ValueError(too_many_uncounted_offers(len(ids)))
-    if ids is None or not all(isinstance(i, str) and is_offer_id(i) for i in ids):
-        raise ValueError(f"uncounted_offers is {value!r}: give the uncounted_offers financier_exposure answered with "
-                         f"the version, a sequence of at most {UNCOUNTED_OFFERS_MAX} offer ids (\"O-\" and 16 hex "
-                         "digits)")
+    if problem := uncounted_offers_problem(ids, f"uncounted_offers is {value!r}",
+                                           "give the uncounted_offers financier_exposure answered with the version, "
+                                           f"a sequence of at most {UNCOUNTED_OFFERS_MAX} offer ids"):
+        raise ValueError(problem)
     return json.dumps(ids) if ids else ""
 
 

@@ -1018,9 +1018,9 @@ class FinancierExposure(Document):
     financings: list[FinancedClaim]
     offered: dict[str, Fen]
     offers: list[OpenOffer]
-    # the bank's offers on the debtor its own entries list that offered leaves out (ended, expired, or their record
-    # rewritten by other orgs), in id order: make_offer(..., uncounted_offers=) with an offer priced on these figures
-    # drops them, so that none is accepted after. Empty from a contract before them
+    # the bank's offers on the debtor its own entries list that neither offered nor exposure counts (lapsed, expired,
+    # or their record rewritten by other orgs), in id order: make_offer(..., uncounted_offers=) with an offer priced
+    # on these figures drops them, so that none is accepted, or disbursed, after. Empty from a contract before them
     uncounted_offers: tuple[StrictStr, ...] = ()
 
     def exposure_in(self, currency: str) -> int:

@@ -100,9 +100,9 @@ async def test_the_exposure_lists_the_offers_its_banks_entries_name_that_offered
 
 
 @pytest.mark.parametrize("sent, problem", [
-    ("not json", "not a JSON list"),
-    ('{"O-0000000000000000": 1}', "not a JSON list"),
-    ('"O-0000000000000000"', "not a JSON list"),
+    ("not json", "not a list;"),
+    ('{"O-0000000000000000": 1}', "not a list;"),
+    ('"O-0000000000000000"', "not a list;"),
     ('["O-none"]', "'O-none' is not an offer id"),
     ('["O-000000000000000G"]', "is not an offer id"),
     ("[1]", "1 is not an offer id"),

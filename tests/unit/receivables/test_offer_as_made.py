@@ -1,0 +1,133 @@
+"""A bank's limit on a debtor holds on what the bank's own keys recorded when it offered, not on records the
+debtor's and the holder's orgs can rewrite before acceptance.
+
+- The bank's ``recfin.offer-made`` entry records the claim's outstanding amount and currency as the bank offered
+  on them; ``offered`` counts the advance on those, and an acceptance or disbursement on a claim that no longer
+  has them is refused (``claim-changed-since-offer``).
+- An offer the bank's next offer named among those its figures left out (``uncounted_offers``) is never
+  disbursed (``offer-uncounted``), even one written back and accepted before that offer committed; an accepted
+  offer counts in ``exposure``, so the figures never name it so.
+
+Writing a key in a test stands for a transaction of altered chaincode that the debtor's and the holder's orgs
+endorse (``_as_two_orgs_write``: only keys those two orgs' peers can endorse a change of)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chaincode.receivables import keys
+
+from .support import Net, standard_net, transient_terms
+from .test_exposure_entries_guarded import OFFER_MADE, OFFER_MADE_DROPPED, _as_two_orgs_write, _offered, _with_status
+from .test_uncounted_offers import _exposure, _priced_offer
+
+
+def _rewrite_claim(net: Net, receivable_id: str, **fields) -> bytes:
+    """Rewrite the claim's record (before acceptance its key carries the debtor's and the holder's orgs alone);
+    the value it held."""
+    claim = net._key(keys.RECEIVABLE, receivable_id)
+    original = net.ledger.state[claim]
+    net.ledger.state[claim] = json.dumps({**json.loads(original), **fields}).encode()
+    return original
+
+
+def _disburse(net: Net, f: dict, due_in: int = 30):
+    return net.call(net.actors["bank"], "RecordDisbursement", f["id"], transient=transient_terms(salt=f"{due_in:016d}"))
+
+
+async def test_the_banks_entry_records_the_claims_amount_and_a_dropped_entrys_mark_says_why():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    assert json.loads(net.ledger.state[made]) == {"currency": "CNY", "outstanding": 1000_00}
+    await net.ok(bank, "WithdrawFinancingOffer", o["id"], "terms changed")
+    mark = net._key(OFFER_MADE_DROPPED, bank.uscc, core.uscc, o["id"])
+    assert json.loads(net.ledger.state[mark]) == {"currency": "CNY", "dropped": "withdrawn", "outstanding": 1000_00}
+
+
+async def test_an_offer_counts_on_the_amount_its_bank_offered_on_whatever_the_claim_reads_meanwhile():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    original = _rewrite_claim(net, r["id"], outstanding=100_00)      # written small while the bank reads
+    read = await _exposure(net)
+    assert read["offered"] == {"CNY": 900_00} and read["uncounted_offers"] == []
+    assert [(row["outstanding"], row["advance"]) for row in read["offers"]] == [(1000_00, 900_00)]
+    net.ledger.state[net._key(keys.RECEIVABLE, r["id"])] = original
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    assert (await _disburse(net, f)).status == 200
+
+
+async def test_an_offer_on_a_claim_rewritten_since_it_was_made_is_neither_accepted_nor_disbursed():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    original = _rewrite_claim(net, r["id"], outstanding=5000_00)
+    message = await net.refused(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms(salt=f"{30:016d}"),
+                                rule="claim-changed-since-offer")
+    assert "5000.00 CNY" in message and "1000.00 CNY" in message and "WithdrawFinancing" in message
+    net.ledger.state[net._key(keys.RECEIVABLE, r["id"])] = original
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    # an acceptance of altered chaincode that wrote the claim larger (then under the claim's two orgs' policy)
+    _rewrite_claim(net, r["id"], outstanding=5000_00)
+    await net.refused(bank, "RecordDisbursement", f["id"], transient=transient_terms(salt=f"{30:016d}"),
+                      rule="claim-changed-since-offer")
+
+
+@pytest.mark.parametrize("how", ["record rewritten LAPSED", "claim rewritten"])
+async def test_an_offer_hidden_from_the_read_and_accepted_before_the_priced_offer_commits_is_not_disbursed(how):
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    if how == "claim rewritten":
+        key, original = net._key(keys.RECEIVABLE, r["id"]), _rewrite_claim(net, r["id"], financing_id=None)
+    else:
+        key = net._key(keys.OFFER, o["id"])
+        original = net.ledger.state[key]
+        _as_two_orgs_write(net, key, _with_status(net, o["id"], "LAPSED"))
+    read = await _exposure(net)
+    assert (read["offered"], read["uncounted_offers"]) == ({}, [o["id"]])
+    net.ledger.state[key] = original
+    # written back and accepted before the bank's offer priced on the read commits
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    o2 = await _priced_offer(net, read)
+    mark = net._key(OFFER_MADE_DROPPED, bank.uscc, core.uscc, o["id"])
+    assert json.loads(net.ledger.state[mark])["dropped"] == "uncounted"
+    result = await _disburse(net, f)
+    assert result.status != 200 and "RULE offer-uncounted" in result.message
+    assert "CancelFinancing" in result.message
+    await net.ok(bank, "CancelFinancing", f["id"], "left out of the figures the next offer was priced on")
+    # the offer priced on the read is lent as any other
+    await net.ok(tier1, "AcceptFinancingOffer", o2["id"])
+    await net.ok(bank, "RecordDisbursement", o2["financing_id"], transient=transient_terms(salt=f"{40:016d}"))
+
+
+async def test_an_accepted_offer_counts_in_exposure_and_stays_disbursable_after_the_banks_next_offer():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    read = await _exposure(net)
+    assert read["exposure"] == {"CNY": 900_00} and read["uncounted_offers"] == []
+    await _priced_offer(net, read)
+    mark = net._key(OFFER_MADE_DROPPED, bank.uscc, core.uscc, o["id"])
+    assert json.loads(net.ledger.state[mark])["dropped"] == "closed"
+    assert (await _disburse(net, f)).status == 200
+
+
+async def test_an_entry_an_earlier_contract_wrote_counts_on_the_claim_and_its_offer_is_lent_as_before():
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    net.ledger.state[net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])] = keys.INDEX_VALUE
+    assert (await _exposure(net))["offered"] == {"CNY": 900_00}
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    read = await _exposure(net)
+    await _priced_offer(net, read)
+    # its mark, as an earlier contract wrote them, records no amount and no reason
+    mark = net._key(OFFER_MADE_DROPPED, bank.uscc, core.uscc, o["id"])
+    assert json.loads(net.ledger.state[mark]) == {"dropped": "closed"}
+    net.ledger.state[mark] = keys.INDEX_VALUE
+    assert (await _disburse(net, f)).status == 200
