@@ -945,7 +945,7 @@ class _TextState:
 class _Shown(NamedTuple):
     """What one text-showing operator shows (its strings, and a ``TJ``'s numbers between them) and the state it lays
     it out by: kept with its run, so that where each glyph lies is worked out again only for a run an image
-    covers (:meth:`_Painting._number_painted_over`)."""
+    covers, or one of its word (:meth:`_Painting._glyphs`)."""
 
     elements: list
     font: _FontWidths
@@ -1002,13 +1002,27 @@ class _Covered:
 @dataclass
 class _TextRun(_Covered):
     """A run of text (one Tj, TJ, ' or "), as :meth:`_Painting._run` places it: with the box it lies in, the font it
-    is drawn in and what it shows (:class:`_Shown`), the matrix that places it, and the glyphs of the numbers it says,
-    worked out the first time an image covers it (:meth:`_Painting._number_glyphs`)."""
+    is drawn in and what it shows (:class:`_Shown`), the matrix that places it, where along its baseline it starts
+    and ends and its font size (in text space), the word it is part of (:class:`_Word`), and what each of its glyphs
+    says, with where a digit lies, read the first time it is asked for (:meth:`_Painting._glyphs`)."""
 
     extent: tuple[float, ...] = ()
     shown: tuple = (None, None)
     placing: tuple[float, ...] = ()
-    number_glyphs: list[_Covered] | None = None
+    span: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    word: _Word | None = None
+    glyphs: list[tuple[str, _Covered | None]] | None = None
+
+
+@dataclass
+class _Word:
+    """Runs of text that pypdf's text extraction reads as one word, with no space or line between them: each drawn
+    on from the one before (:func:`_continues`), as software that places every glyph draws a number, one Tj a digit.
+    The numbers the text says are read off a word's text, not a run's (:meth:`_Painting._number_painted_over`).
+    ``painted``: whether an opaque image has covered part of a digit of it."""
+
+    runs: list[_TextRun]
+    painted: bool = False
 
 
 class _Painting(_Work):
@@ -1041,6 +1055,8 @@ class _Painting(_Work):
         self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
         self._runs: list[_TextRun] = []  # the text drawn so far, run by run (each Tj, TJ, ' or ")
         self._runs_extent: tuple[float, ...] | None = None  # the box all of them lie in
+        self._word: _Word | None = None  # the word of the last of them, which the next may be read on from
+        self._painted_words: list[_Word] = []  # the words an opaque image covers part of a digit of
         # what white text drawn now would lie on, in the order it is painted (:meth:`_on_picture`): each opaque
         # image, and each shape filled in a colour after the first, as what of it shows (its pieces), the box those
         # lie in, and whether it is an image
@@ -1066,6 +1082,7 @@ class _Painting(_Work):
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text, self.page_image, self.number_painted_over = 0, False, False
         self._shown_over_text, self._runs, self._runs_extent, self._painted_under = set(), [], None, []
+        self._word, self._painted_words = None, []
         self._page_clip = page_clip
         self._pdf = getattr(page, "pdf", None)
         contents = self._contents.of(page)  # the one object pages sharing a content stream share
@@ -1074,6 +1091,10 @@ class _Painting(_Work):
         operations = self._parsed_once(contents, lambda: self._contents.unparsed_length(page), lambda: contents)
         if not self.too_much:
             self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0, (page_clip,))
+        # the numbers told once all the text is drawn: a number drawn a glyph at a time may be drawn on after an
+        # image over its first digits, which was then over no number
+        if not (self.hidden or self.too_deep or self.too_much) and self._number_painted_over():
+            self.hidden = self.number_painted_over = True
 
     def _paint(self, operations: list, resources, ctm: tuple[float, ...], paint: _Paint, mode: int,
                depth: int, clip: tuple[list[_Point], ...]) -> None:
@@ -1201,49 +1222,66 @@ class _Painting(_Work):
         self.hidden = sum(min(run.covered, run.area) for run in self._runs) >= _PAGE_IMAGE * text_area
         # an image over a few glyphs hides no share of the text worth the name, but where they are a number's
         # (the invoice's, a tax id, its total) it paints other figures where the text layer says that one
-        if not self.hidden and any(self._number_painted_over(run, shown) for run in under):
-            self.hidden = self.number_painted_over = True
+        if not self.hidden:
+            for run in under:
+                self._cover_digits(run, shown)
 
-    def _number_painted_over(self, run: _TextRun, shown: tuple) -> bool:
-        """Whether the opaque images drawn over the run so far, this one the last, cover half or more of a glyph of
-        a number the run says (:meth:`_number_glyphs`): the page shows what they paint there, and the text layer a
-        number the page does not. What they cover of each glyph is added up, image by image, as what they cover of
-        the text is: two images over a half of a digit each, or strips across it, hide it as one would."""
-        for glyph in self._number_glyphs(run):
+    def _cover_digits(self, run: _TextRun, shown: tuple) -> None:
+        """Add what this image covers of each digit of the run (:meth:`_glyphs`) to what the images drawn over it
+        before covered: two images over a half of a digit each, or strips across it, hide it as one would. The
+        run's word is then among those whose numbers are told once the page is followed
+        (:meth:`_number_painted_over`)."""
+        for _, glyph in self._glyphs(run):
+            if glyph is None:
+                continue
             self._spend(sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
             if self.too_much:
+                return
+            over = sum(_area(_clipped(list(piece), glyph.corners, self.shortest)) for piece in shown)
+            glyph.covered += over
+            if over > 0 and run.word is not None and not run.word.painted:
+                run.word.painted = True
+                self._painted_words.append(run.word)
+
+    def _number_painted_over(self) -> bool:
+        """Whether the opaque images drawn over the page's text cover half or more of a glyph of a number it says
+        (:data:`_NUMBER`: what an invoice is read by, its number, a tax id, an amount), each image over what was
+        drawn before it: the page shows what they paint there, and the text layer a number the page does not.
+        The numbers are read off each word an image covers a digit of (:class:`_Word`), each word once: a number
+        drawn one Tj a digit is one number, as the text layer reads it."""
+        for word in self._painted_words:
+            glyphs = [glyph for run in word.runs for glyph in self._glyphs(run)]
+            if self.too_much:
                 return False
-            glyph.covered += sum(_area(_clipped(list(piece), glyph.corners, self.shortest)) for piece in shown)
-            if glyph.covered >= _PAGE_IMAGE * glyph.area:
-                return True
+            text = "".join(character for character, _ in glyphs)
+            glyph_at = [index for index, (character, _) in enumerate(glyphs) for _ in character]
+            for number in _NUMBER.finditer(text):
+                for at in range(number.start(), number.end()):
+                    glyph = glyphs[glyph_at[at]][1]
+                    if text[at].isdigit() and glyph is not None and glyph.covered >= _PAGE_IMAGE * glyph.area:
+                        return True
         return False
 
-    def _number_glyphs(self, run: _TextRun) -> list[_Covered]:
-        """The glyphs of the numbers a run says (:data:`_NUMBER`: what an invoice is read by, its number, a tax id,
-        an amount), each as where it lies, its area and how much of it the opaque images drawn after it cover,
-        added up; worked out the first time an image covers the run and kept with it. What the run says is read as
-        text extraction reads it (:meth:`_reading`), glyph by glyph where it lies (:meth:`_Shown.laid_out`)."""
-        if run.number_glyphs is not None:
-            return run.number_glyphs
-        run.number_glyphs = []
+    def _glyphs(self, run: _TextRun) -> list[tuple[str, _Covered | None]]:
+        """What each glyph of a run says, read as text extraction reads it (:meth:`_reading`), with, for one that
+        says a digit, where it lies (:meth:`_Shown.laid_out`), its area and how much of it the opaque images drawn
+        after it cover, added up; read the first time it is asked for and kept with the run."""
+        if run.glyphs is not None:
+            return run.glyphs
+        run.glyphs = []
         font, said = run.shown
         if said is None:
-            return run.number_glyphs
+            return run.glyphs
         glyphs, _ = said.laid_out()
         reading = self._reading(font)
         self._spend(len(glyphs))
         if self.too_much:
-            return run.number_glyphs
-        characters = [_said(reading, code) for code, _, _ in glyphs]
-        text = "".join(characters)
-        glyph_at = [index for index, character in enumerate(characters) for _ in character]
-        for number in _NUMBER.finditer(text):
-            for index in sorted({glyph_at[at] for at in range(number.start(), number.end()) if text[at].isdigit()}):
-                _, start, end = glyphs[index]
-                glyph = _placed(said.box(start, end), run.placing)
-                if glyph is not None and _area(glyph) > 0:
-                    run.number_glyphs.append(_Covered(glyph, _area(glyph)))
-        return run.number_glyphs
+            return run.glyphs
+        for code, start, end in glyphs:
+            character = _said(reading, code)
+            box = _placed(said.box(start, end), run.placing) if any(c.isdigit() for c in character) else None
+            run.glyphs.append((character, _Covered(box, _area(box)) if box is not None and _area(box) > 0 else None))
+        return run.glyphs
 
     def _run(self, corners: list[_Point] | None, matrix: tuple[float, ...], ctm: tuple[float, ...],
              shown: tuple = (None, None)) -> list[_Point] | None:
@@ -1254,15 +1292,24 @@ class _Painting(_Work):
         to lie over all the page: where it lies cannot be told. ``shown``: the font the run is drawn in and what it
         shows (:class:`_Shown`), kept with it to read a number off it (:meth:`_number_painted_over`)."""
         if corners is None:
+            self._word = None  # pypdf reads a space there
             return None
         placing = _compose(matrix, ctm)
         placed = _placed(corners, placing)
         run = _clipped(placed, self._page_clip, self.shortest) if placed is not None else self._page_clip
         if _area(run) > 0:
             extent = _extent(run)
-            self._runs.append(_TextRun(run, _area(run), extent=extent, shown=shown, placing=placing))
+            kept = _TextRun(run, _area(run), extent=extent, shown=shown, placing=placing,
+                            span=(corners[0][0], corners[1][0], corners[2][1]))
+            continued = placed is not None and self._word is not None and _continues(self._word.runs[-1], kept)
+            kept.word = self._word if continued else _Word([])
+            kept.word.runs.append(kept)
+            self._word = kept.word if placed is not None else None  # where it lies is not known: nothing follows it
+            self._runs.append(kept)
             self._runs_extent = extent if self._runs_extent is None else _extent(
                 _rectangle(self._runs_extent) + _rectangle(extent))
+        else:
+            self._word = None
         return run
 
     def _on_picture(self, run: list[_Point]) -> bool:
@@ -1510,6 +1557,59 @@ class _Painting(_Work):
 # A number an invoice is read by: four digits or more in a row (its number, a tax id, a date, an amount in whole
 # yuan), or an amount with its fen (1,234.56, 0.80), in ASCII or full-width digits.
 _NUMBER = re.compile(r"[0-9０-９]{4,}|[0-9０-９]+(?:[,，][0-9０-９]{3})*[.．][0-9０-９]{2}(?![0-9０-９])")
+
+
+# Runs of text pypdf's text extraction (7.1.1, crlf_space_check) reads as one word (_continues): one starting this
+# many ems of the run before it past where that run ends, or more, is read after a space (pypdf's gap is half the
+# font's space: a seventh of an em in Helvetica, half an em only in a font whose space is an em wide); one whose
+# baseline lies this many of the smaller em of the two off the other's, or more, is read on another line (pypdf's
+# 0.8). Taken as wide as pypdf's, never narrower: a number the text layer reads whole is checked whole.
+_NO_SPACE = 0.5
+_SAME_LINE = 0.8
+# Two runs whose baselines' directions differ by more than this cosine's angle (some 8 degrees) run different ways.
+_SAME_WAY = 0.99
+
+
+def _continues(previous: _TextRun, run: _TextRun) -> bool:
+    """Whether pypdf's text extraction reads ``run`` on from ``previous``, the run drawn just before it, with no space
+    or line between them (:data:`_NO_SPACE`, :data:`_SAME_LINE`): it starts on the baseline of ``previous``, the two
+    running the same way, less than a space past where ``previous`` ends, or anywhere back along it (pypdf reads text
+    in the order it is drawn, one run after the other, wherever each lies on the line), whatever its font size.
+    Compared with the run before it alone, each run costs the same work however many the page has."""
+    (start, _, _), (_, end, _) = run.span, previous.span
+    way, run_way = _baseline_way(previous), _baseline_way(run)
+    if way is None or run_way is None or way[0] * run_way[0] + way[1] * run_way[1] < _SAME_WAY:
+        return False
+    (end_x, end_y), (start_x, start_y) = _on_baseline(previous, end), _on_baseline(run, start)
+    along = (start_x - end_x) * way[0] + (start_y - end_y) * way[1]
+    across = abs((start_x - end_x) * way[1] - (start_y - end_y) * way[0])
+    em = _page_em(previous)
+    return along < _NO_SPACE * em and across < _SAME_LINE * min(em, _page_em(run))
+
+
+def _baseline_way(run: _TextRun) -> tuple[float, float] | None:
+    """The way a run's glyphs follow one another on the page, a unit vector (``None`` where the matrix that places
+    it squeezes its baseline to a point)."""
+    a, b = run.placing[0], run.placing[1]
+    length = (a * a + b * b) ** 0.5
+    if length == 0:
+        return None
+    start, end, _ = run.span
+    way = -1.0 if end < start else 1.0  # a negative font size or horizontal scaling lays the glyphs out backwards
+    return way * a / length, way * b / length
+
+
+def _on_baseline(run: _TextRun, along: float) -> _Point:
+    """Where on the page a point of a run's baseline lies, ``along`` it in text space."""
+    a, b, _, _, e, f = run.placing
+    return a * along + e, b * along + f
+
+
+def _page_em(run: _TextRun) -> float:
+    """A run's font size on the page: its em, upright to its baseline."""
+    _, _, size = run.span
+    c, d = run.placing[2], run.placing[3]
+    return abs(size) * (c * c + d * d) ** 0.5
 
 
 def _said(reading, code: bytes) -> str:
