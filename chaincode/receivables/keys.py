@@ -55,8 +55,9 @@ BY_FINANCING = "recfin.by-financing"
 OFFER_BY_BANK = "recfin.offer-by-bank"
 BY_FINANCIER = "recfin.by-financier"
 OPEN_OFFER = "recfin.open-offer"
-# [bank credit code, debtor, offer id] -> the claim's outstanding amount and currency when the bank offered
-# (``{"currency": ..., "outstanding": fen}``; 0x00 on an entry an earlier contract or UpgradeLedger wrote): an
+# [bank credit code, debtor, offer id] -> the claim, its outstanding amount and currency when the bank offered
+# (``{"currency": ..., "outstanding": fen, "receivable_id": ...}``; 0x00 on an entry an earlier contract or
+# UpgradeLedger wrote): an
 # offer the bank made on the debtor's claims, under the bank's org alone, from MakeFinancingOffer until the bank
 # withdraws it or, the offer no longer OPEN, its next offer on the debtor drops it (``Store.put_offer``): what the
 # bank's ``offered`` counts besides OPEN_OFFER, which two other orgs can delete, and at the amount recorded here,

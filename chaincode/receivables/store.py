@@ -68,12 +68,22 @@ DROPPED_WITHDRAWN, DROPPED_CLOSED, DROPPED_UNCOUNTED = "withdrawn", "closed", "u
 class OfferAsMade:
     """What the bank's own keys say of one of its offers (``Store.offer_as_made``): the claim's outstanding amount
     and currency when it offered (None: not recorded, on an entry an earlier contract or UpgradeLedger wrote), and
-    why its bank dropped the offer's entry (None: it never did; "" for a mark an earlier contract wrote)."""
+    why its bank dropped the offer's entry (None: it never did; "" for a mark an earlier contract wrote); from a
+    standing entry, the claim it was made on (None where the entry recorded none)."""
 
     outstanding: int | None
     currency: str | None
     dropped: str | None
     entry_standing: bool
+    receivable_id: str | None = None
+
+    @classmethod
+    def of_entry(cls, raw: bytes) -> "OfferAsMade":
+        """What a standing ``keys.OFFER_MADE`` entry, under the bank's org alone, records."""
+        doc = _as_made(raw)
+        claim = doc.get("receivable_id")
+        return cls(*_recorded_amount(doc), dropped=None, entry_standing=True,
+                   receivable_id=claim if isinstance(claim, str) else None)
 
     def differs_from(self, r: Receivable) -> bool:
         """Whether ``r``, the offer's claim, no longer has the amount or currency the bank offered on: nothing the
@@ -710,11 +720,13 @@ class Store:
             await self._drop_offers_made(o.financier, o.financier_msp, debtor, offer_id=o.id)
 
     async def _put_offer_made(self, o: Offer, debtor: str, claim: Receivable | None) -> None:
-        """``o``'s ``keys.OFFER_MADE`` entry, recording ``claim``'s outstanding amount and currency (0x00, nothing
-        recorded, without one: an offer an earlier contract made, whose claim may have been rewritten since)."""
+        """``o``'s ``keys.OFFER_MADE`` entry, recording ``claim``'s id, outstanding amount and currency (0x00,
+        nothing recorded, without one: an offer an earlier contract made, whose claim may have been rewritten
+        since)."""
         key = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
         value = (keys.INDEX_VALUE if claim is None else
-                 json.dumps({"currency": claim.currency, "outstanding": claim.outstanding}, sort_keys=True).encode())
+                 json.dumps({"currency": claim.currency, "outstanding": claim.outstanding, "receivable_id": claim.id},
+                            sort_keys=True).encode())
         await self.stub.put_state(key, value)
         await self._set_policy(key, [o.financier_msp])
 
@@ -844,7 +856,7 @@ class Store:
                                entry_standing=False)
         entry = self.key(keys.OFFER_MADE, bank, debtor, offer_id)
         if (held := await self.stub.get_state(entry)) and await self._under(entry, [bank_msp]):
-            return OfferAsMade(*_recorded_amount(_as_made(held)), dropped=None, entry_standing=True)
+            return OfferAsMade.of_entry(held)
         return OfferAsMade(None, None, None, entry_standing=False)
 
     @staticmethod
@@ -882,8 +894,7 @@ class Store:
         made = {}
         async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
             if await self._under(kv.key, [bank_msp]):
-                made[self.stub.split_composite_key(kv.key)[1][2]] = OfferAsMade(
-                    *_recorded_amount(_as_made(kv.value)), dropped=None, entry_standing=True)
+                made[self.stub.split_composite_key(kv.key)[1][2]] = OfferAsMade.of_entry(kv.value)
         ids.update(made)
         await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
         return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None], made

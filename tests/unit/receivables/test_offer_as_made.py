@@ -41,7 +41,7 @@ async def test_the_banks_entry_records_the_claims_amount_and_a_dropped_entrys_ma
     core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
     r, f, o = await _offered(net)
     made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
-    assert json.loads(net.ledger.state[made]) == {"currency": "CNY", "outstanding": 1000_00}
+    assert json.loads(net.ledger.state[made]) == {"currency": "CNY", "outstanding": 1000_00, "receivable_id": r["id"]}
     await net.ok(bank, "WithdrawFinancingOffer", o["id"], "terms changed")
     mark = net._key(OFFER_MADE_DROPPED, bank.uscc, core.uscc, o["id"])
     assert json.loads(net.ledger.state[mark]) == {"currency": "CNY", "dropped": "withdrawn", "outstanding": 1000_00}
@@ -131,3 +131,28 @@ async def test_an_entry_an_earlier_contract_wrote_counts_on_the_claim_and_its_of
     assert json.loads(net.ledger.state[mark]) == {"dropped": "closed"}
     net.ledger.state[mark] = keys.INDEX_VALUE
     assert (await _disburse(net, f)).status == 200
+
+
+async def test_a_made_up_loan_naming_a_hidden_offer_does_not_keep_it_out_of_the_uncounted_offers():
+    """Two orgs can write new keys under any policy: a loan entry, a claim and a financing naming the offer they
+    hid, counted at next to nothing. The offer is still named uncounted: only a loan on the claim the bank's entry
+    recorded counts it."""
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    template_claim, template_financing, template_offer = await _offered(net, due_in=50)
+    await net.ok(tier1, "AcceptFinancingOffer", template_offer["id"])
+    made_up = f"{template_claim['id']}.9"
+    claim = json.loads(net.ledger.state[net._key(keys.RECEIVABLE, template_claim["id"])])
+    financing = json.loads(net.ledger.state[net._key(keys.FINANCING, template_financing["id"])])
+    offer = json.loads(net.ledger.state[net._key(keys.OFFER, o["id"])])
+    _as_two_orgs_write(net, net._key(keys.RECEIVABLE, made_up),
+                       json.dumps({**claim, "id": made_up, "financing_id": "F-" + "9" * 16, "outstanding": 1}).encode())
+    _as_two_orgs_write(net, net._key(keys.FINANCING, "F-" + "9" * 16),
+                       json.dumps({**financing, "id": "F-" + "9" * 16, "receivable_id": made_up,
+                                   "accepted_offer_id": o["id"], "collection": offer["collection"]}).encode())
+    _as_two_orgs_write(net, net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, made_up), keys.INDEX_VALUE)
+    _as_two_orgs_write(net, net._key(keys.OFFER, o["id"]), _with_status(net, o["id"], "LAPSED"))
+    read = await _exposure(net)
+    assert made_up in [row["receivable_id"] for row in read["financings"]]
+    assert read["uncounted_offers"] == [o["id"]]
