@@ -616,19 +616,25 @@ def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
 
 
 
-def _ensure_claim_as_offered(as_made: OfferAsMade, offer_id: str, r: Receivable) -> None:
-    """Refuse accepting or disbursing offer ``offer_id`` on claim ``r`` when the claim no longer has the outstanding
-    amount or currency its bank's ``recfin.offer-made`` entry recorded when it offered: the bank counted the
-    offer's advance on those (GetFinancierExposure), and nothing the contract does changes them while the offer
-    stands, so two orgs rewrote the claim before acceptance gave it the bank's org."""
+def _ensure_as_offered(as_made: OfferAsMade, offer_id: str, financing_id: str, r: Receivable) -> None:
+    """Refuse accepting or disbursing offer ``offer_id`` under ``financing_id`` on claim ``r`` unless its bank's own
+    keys (``recfin.offer-made`` entry or its mark, which no two other orgs can rewrite) say the bank made it on that
+    claim and request, with the outstanding amount and currency the claim has: the bank counted the offer's advance
+    on those (GetFinancierExposure), and nothing the contract does changes them while the offer stands. Keys an
+    earlier contract version wrote record none, and pass."""
+    if as_made.made_on_another(r.id, financing_id):
+        raise rule("offer-not-this-financing", f"offer {offer_id} was made on claim {as_made.receivable_id} under "
+                   f"request {as_made.financing_id}, not on claim {r.id} under {financing_id}, as its bank's own "
+                   "records say: the offer, request or financing record was changed outside the contract, and its "
+                   "terms are not lent here; end the financing (WithdrawFinancing before acceptance, CancelFinancing "
+                   "after) and ask the bank for an offer on this claim")
     if as_made.differs_from(r):
         raise rule("claim-changed-since-offer", f"claim {r.id} has {money.amount_text(r.outstanding, r.currency)} "
                    f"outstanding, but offer {offer_id} was made on "
                    f"{money.amount_text(as_made.outstanding or 0, as_made.currency or r.currency)}, the amount its "
                    "bank counted against its limit: the claim was changed outside the contract, and the offer is "
                    "neither accepted nor disbursed; end the financing (WithdrawFinancing before acceptance, "
-                   "CancelFinancing after) and ask the bank for an offer on the claim as it stands"
-                   )
+                   "CancelFinancing after) and ask the bank for an offer on the claim as it stands")
 
 class ReceivablesContract(Contract):
     """Receivables (应收账款) from registration through confirmation, transfer, financing and settlement."""
@@ -1161,7 +1167,9 @@ class ReceivablesContract(Contract):
         so that none of them can be accepted (``offer-not-listed``): two orgs that hid an offer from the read by
         rewriting its record, then wrote it back, move no version. Ids without an entry are passed over. An
         acceptance of a named offer and this offer do not both commit: each reads what the other writes (the
-        offer's record; the entry and its mark), so the later fails MVCC_READ_CONFLICT."""
+        offer's record; the entry and its mark), so the later fails MVCC_READ_CONFLICT. A named offer disbursed
+        since (its bank's entry records the request) makes this offer ``exposure-changed``: marked uncounted now,
+        it would be marked after the money left."""
         s = self._session(ctx)
         priced_at = _version(exposure_version) if exposure_version else None
         uncounted = _uncounted_offers(uncounted_offers)
@@ -1197,6 +1205,12 @@ class ReceivablesContract(Contract):
             raise rule("exposure-changed", f"the exposure of {bank.uscc} on {r.debtor} is at version {version}, not "
                        f"{priced_at} as when the offer was priced: another offer of the bank on the debtor came "
                        "since; read the exposure again (GetFinancierExposure) and price the offer against it")
+        # an offer the read left out that was lent since, before this one commits: the read's figures no longer
+        # hold, and marking it uncounted now would come after the money left
+        if lent := await s.store.disbursed_among(bank.uscc, r.debtor, uncounted):
+            raise rule("exposure-changed", f"offer {lent} of {bank.uscc}, which the exposure read left out "
+                       "(uncounted_offers), has been disbursed since: the figures the offer was priced on no longer "
+                       "hold; read the exposure again (GetFinancierExposure) and price the offer against it")
         # the claim's holder org, under the claim's key-level policy: the request's copy is checked against it above
         collection = colls.collection_name(r.holder_msp, bank.msp_id)
         if collection not in self.collection_names:
@@ -1303,7 +1317,7 @@ class ReceivablesContract(Contract):
                        "offers may not have counted it and it cannot be accepted: an offer an earlier contract "
                        "version made gets the entry from UpgradeLedger, then accept it; for any other, ask the "
                        "bank for a new offer")
-        _ensure_claim_as_offered(as_made, o.id, r)
+        _ensure_as_offered(as_made, o.id, o.financing_id, r)
         # the expiry is private: the holder passes the terms, read from its own peer, and only checks run on
         # them (an offer an earlier contract wrote with a public expiry holds to that one as well)
         if (expiry := o.expiry(self._offered_terms(ctx, o.terms_hash))) < s.today_iso:
@@ -1377,13 +1391,30 @@ class ReceivablesContract(Contract):
                        "outside the contract, then accepted), so it is not disbursed: disbursed, the bank could be "
                        "past its limit on the debtor; end the financing (CancelFinancing), and offer again if the "
                        "limit allows")
-        _ensure_claim_as_offered(as_made, f.accepted_offer_id or "", r)
+        _ensure_as_offered(as_made, f.accepted_offer_id or "", f.id, r)
+        # a loan its bank's org does not guard (accepted by two orgs' altered chaincode under a policy of their own)
+        # could be written back to a request once lent, its offer then named nowhere: the bank's next offer on the
+        # debtor could not see it was out (MakeFinancingOffer's check of its uncounted offers)
+        if not await s.store.loan_sealed(r, f):
+            raise rule("loan-not-sealed", f"financing {f.id} on claim {r.id} can change without {bank.msp_id}'s "
+                       "endorsement (the claim's key not under all the claim's orgs, or the financing's not under "
+                       "its holder's and its bank's), so it is not disbursed: a financing an earlier contract version "
+                       "accepted gets its policies from UpgradeLedger, a claim its orgs from ResealReceivable; then "
+                       "disburse. Any other was accepted outside the contract: end it (CancelFinancing)")
         # the accepted offer's collection, copied from an offer record any two orgs could have rewritten before
         # acceptance: the advance's record goes only to the collection of the claim's holder org and this bank's
         if f.collection != (expected := colls.collection_name(r.holder_msp, bank.msp_id)):
             raise rule("invalid-state", f"financing {f.id} names collection {f.collection} for its terms, not "
                        f"{expected} of its claim's holder org and its bank's: the offer record was changed outside "
                        "the contract, and the advance is not recorded there; end the financing (CancelFinancing)")
+        # the terms the financing names are those kept under its accepted offer (their hash, which every peer
+        # holds): an acceptance two orgs wrote could name another offer of the bank's, or none, whose own keys
+        # (checked above) then say nothing of these terms
+        if await s.store.private_hash(f.collection, keys.TERMS, f.accepted_offer_id or "") != f.terms_hash:
+            raise rule("offer-not-this-financing", f"financing {f.id} names offer {f.accepted_offer_id} with terms "
+                       f"hashing to {(f.terms_hash or '')[:12]}…, but that offer's terms in {f.collection} are not "
+                       "those: the financing record was changed outside the contract, and nothing is lent on it; end "
+                       "the financing (CancelFinancing)")
         terms = self._offered_terms(ctx, f.terms_hash)
         d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, currency=r.currency,
                              terms=terms, disbursed_on=s.today_iso, due_date=r.due_date,

@@ -504,19 +504,22 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
     claims, accepted = [], []
     for r in await store.financed_by(financier, debtor):
         f = await store.financing(r.financing_id or "")
-        accepted.append((f.accepted_offer_id, r.id))
+        accepted.append((f, r))
         principal = await _principal(store, f, r)
         collected = sum(p.amount for p in r.payments if p.payee_role == "financier")
         claims.append({"receivable_id": r.id, "financing_id": f.id, "status": f.status, "due_date": r.due_date,
                        "currency": r.currency, "principal": principal, "collected": collected,
                        "outstanding_principal": max(0, principal - collected)})
     offers, made = await _open_offers(store, financier, debtor, today)
-    # an accepted offer counts in ``exposure``, as its financing: named uncounted, it could not be disbursed. Only on
-    # the claim the bank's entry recorded: two orgs can make up a loan entry, a claim and a financing naming an
-    # offer they hid (new keys, under any policy), counted at next to nothing, to keep it out of this list
-    counted = {row["offer_id"] for row in offers} | {
-        offer_id for offer_id, claim in accepted
-        if (as_made := made.get(offer_id or "")) is None or as_made.receivable_id in (None, claim)}
+    # an accepted offer counts in ``exposure``, as its financing: named uncounted, it could not be disbursed. Only a
+    # loan on the claim the bank's entry recorded, sealed with the bank's org: two orgs can make up a loan entry, a
+    # claim and a financing naming an offer they hid (new keys, under any policy), or accept it with altered
+    # chaincode under their own policy, counted at next to nothing and rewritten after, to keep it out of this list
+    counted = {row["offer_id"] for row in offers}
+    for f, r in accepted:
+        if (as_made := made.get(f.accepted_offer_id or "")) is not None and as_made.receivable_id in (None, r.id) \
+                and await store.loan_sealed(r, f):
+            counted.add(f.accepted_offer_id)
     # an id of another shape names no offer the contract made (two orgs can write an entry under the bank's
     # org, a new key taking any policy), and the bank could not send it
     uncounted = sorted(i for i in made.keys() - counted if keys.is_offer_id(i))

@@ -66,30 +66,43 @@ DROPPED_WITHDRAWN, DROPPED_CLOSED, DROPPED_UNCOUNTED = "withdrawn", "closed", "u
 
 @dataclasses.dataclass(frozen=True)
 class OfferAsMade:
-    """What the bank's own keys say of one of its offers (``Store.offer_as_made``): the claim's outstanding amount
-    and currency when it offered (None: not recorded, on an entry an earlier contract or UpgradeLedger wrote), and
-    why its bank dropped the offer's entry (None: it never did; "" for a mark an earlier contract wrote); from a
-    standing entry, the claim it was made on (None where the entry recorded none)."""
+    """What the bank's own keys say of one of its offers (``Store.offer_as_made``): the claim it was made on, the
+    request, and the claim's outstanding amount and currency when the bank offered (None: not recorded, on an
+    entry an earlier contract or UpgradeLedger wrote), and why its bank dropped the offer's entry (None: it never
+    did; "" for a mark an earlier contract wrote). ``entry_standing``: the entry stands, and was never dropped."""
 
-    outstanding: int | None
-    currency: str | None
-    dropped: str | None
-    entry_standing: bool
+    outstanding: int | None = None
+    currency: str | None = None
+    dropped: str | None = None
+    entry_standing: bool = False
     receivable_id: str | None = None
+    financing_id: str | None = None
 
     @classmethod
-    def of_entry(cls, raw: bytes) -> "OfferAsMade":
-        """What a standing ``keys.OFFER_MADE`` entry, under the bank's org alone, records."""
+    def recorded(cls, raw: bytes, *, entry_standing: bool) -> "OfferAsMade":
+        """What an entry (``entry_standing``) or a mark, under the bank's org alone, records: its JSON fields, each
+        taken only where it has its type (0x00, an earlier contract's, records none)."""
         doc = _as_made(raw)
-        claim = doc.get("receivable_id")
-        return cls(*_recorded_amount(doc), dropped=None, entry_standing=True,
-                   receivable_id=claim if isinstance(claim, str) else None)
+        text = {field: value if isinstance(value := doc.get(field), str) else None
+                for field in ("currency", "receivable_id", "financing_id")}
+        outstanding = doc.get("outstanding")
+        if not (type(outstanding) is int and outstanding >= 0 and text["currency"] is not None):
+            outstanding, text["currency"] = None, None
+        dropped = None if entry_standing else doc.get("dropped") if isinstance(doc.get("dropped"), str) else ""
+        return cls(outstanding, text["currency"], dropped, entry_standing, text["receivable_id"], text["financing_id"])
 
     def differs_from(self, r: Receivable) -> bool:
         """Whether ``r``, the offer's claim, no longer has the amount or currency the bank offered on: nothing the
         contract does changes them while an offer stands (a payment ends the request, a transfer or discount
         needs none live), so two orgs rewrote the claim, before its acceptance gave it the bank's org."""
         return self.outstanding is not None and (r.outstanding, r.currency) != (self.outstanding, self.currency)
+
+    def made_on_another(self, receivable_id: str, financing_id: str) -> bool:
+        """Whether the bank made the offer on another claim or request than ``receivable_id`` under
+        ``financing_id``: an offer record, a request or an acceptance two orgs wrote could name any offer of the
+        bank's, its terms lent on a claim it was not made on."""
+        return self.receivable_id is not None and (self.receivable_id, self.financing_id) != (receivable_id,
+                                                                                              financing_id)
 
 
 def offer_made_records(bank: str, debtor: str, offer_id: str) -> tuple[tuple[str, ...], ...]:
@@ -104,13 +117,6 @@ def _as_made(raw: bytes | None) -> dict:
     except ValueError:
         return {}
     return doc if isinstance(doc, dict) else {}
-
-
-def _recorded_amount(doc: dict) -> tuple[int | None, str | None]:
-    outstanding, currency = doc.get("outstanding"), doc.get("currency")
-    if type(outstanding) is int and outstanding >= 0 and isinstance(currency, str):
-        return outstanding, currency
-    return None, None
 
 
 class Store:
@@ -478,6 +484,24 @@ class Store:
             await self._seal_unguarded(key, orgs, held)
         return written
 
+    async def loan_sealed(self, r: Receivable, f: Financing) -> bool:
+        """Whether live loan ``f`` on ``r`` changes only with its bank's org endorsing (point reads of two keys'
+        policies): the claim's key under a policy naming every org due (``policy.endorsing_orgs``, the bank's
+        among them), and the financing's under its holder's and its bank's orgs, as acceptance writes them (none
+        where one org is both: ``put_financing``). A loan two orgs accepted with altered chaincode under a policy
+        of their own, or made up, is not: its record and its private figures are theirs to rewrite."""
+        if not (r.holder_msp and r.financier_msp):
+            return False   # a claim two orgs wrote naming a bank with no org: no policy could name it
+        try:
+            due = self._claim_orgs(r)
+        except ValueError:   # an org no policy can name, in a claim two orgs wrote: no loan of the bank's
+            return False
+        held = await self.stub.get_state_validation_parameter(self.key(keys.RECEIVABLE, r.id))
+        if len(due) >= 2 and not (held and set(due) <= set(KeyEndorsementPolicy(held).list_orgs())):
+            return False
+        parties = sorted({r.holder_msp, r.financier_msp})
+        return len(parties) != 2 or await self._under(self.key(keys.FINANCING, f.id), parties)
+
     async def financed_by(self, financier: str, debtor: str) -> list[Receivable]:
         """The debtor's receivables with a live financing of ``financier``, in id order (for queries only:
         ``every_row``)."""
@@ -720,13 +744,13 @@ class Store:
             await self._drop_offers_made(o.financier, o.financier_msp, debtor, offer_id=o.id)
 
     async def _put_offer_made(self, o: Offer, debtor: str, claim: Receivable | None) -> None:
-        """``o``'s ``keys.OFFER_MADE`` entry, recording ``claim``'s id, outstanding amount and currency (0x00,
-        nothing recorded, without one: an offer an earlier contract made, whose claim may have been rewritten
+        """``o``'s ``keys.OFFER_MADE`` entry, recording its request, ``claim``'s id, outstanding amount and currency
+        (0x00, nothing recorded, without one: an offer an earlier contract made, whose claim may have been rewritten
         since)."""
         key = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
         value = (keys.INDEX_VALUE if claim is None else
-                 json.dumps({"currency": claim.currency, "outstanding": claim.outstanding, "receivable_id": claim.id},
-                            sort_keys=True).encode())
+                 json.dumps({"currency": claim.currency, "financing_id": o.financing_id, "outstanding": claim.outstanding,
+                             "receivable_id": claim.id}, sort_keys=True).encode())
         await self.stub.put_state(key, value)
         await self._set_policy(key, [o.financier_msp])
 
@@ -774,9 +798,8 @@ class Store:
     async def _mark_dropped(self, mark: str, entry: bytes, why: str, bank_msp: str) -> None:
         """Write the ``keys.OFFER_MADE_DROPPED`` mark of a dropped entry (``_drop_offers_made``)."""
         if not (held := await self.stub.get_state(mark)):
-            outstanding, currency = _recorded_amount(_as_made(entry))
-            amount = {} if outstanding is None else {"currency": currency, "outstanding": outstanding}
-            await self.stub.put_state(mark, json.dumps({"dropped": why, **amount}, sort_keys=True).encode())
+            # what the entry recorded goes with it: the amount, the claim and the request the offer was made on
+            await self.stub.put_state(mark, json.dumps({**_as_made(entry), "dropped": why}, sort_keys=True).encode())
             await self._set_policy(mark, [bank_msp])
         elif why == DROPPED_UNCOUNTED and await self._under(mark, [bank_msp]):
             doc = _as_made(held)
@@ -849,15 +872,36 @@ class Store:
         mark = self.key(keys.OFFER_MADE_DROPPED, bank, debtor, offer_id)
         if held := await self.stub.get_state(mark):
             if not await self._under(mark, [bank_msp]):
-                return OfferAsMade(None, None, DROPPED_UNCOUNTED, entry_standing=False)
-            doc = _as_made(held)
-            dropped = doc.get("dropped")
-            return OfferAsMade(*_recorded_amount(doc), dropped=dropped if isinstance(dropped, str) else "",
-                               entry_standing=False)
+                return OfferAsMade(dropped=DROPPED_UNCOUNTED)
+            return OfferAsMade.recorded(held, entry_standing=False)
         entry = self.key(keys.OFFER_MADE, bank, debtor, offer_id)
         if (held := await self.stub.get_state(entry)) and await self._under(entry, [bank_msp]):
-            return OfferAsMade.of_entry(held)
-        return OfferAsMade(None, None, None, entry_standing=False)
+            return OfferAsMade.recorded(held, entry_standing=True)
+        return OfferAsMade()
+
+    async def disbursed_among(self, bank: str, debtor: str, offer_ids: Collection[str]) -> str | None:
+        """The first of ``offer_ids`` (in id order) whose bank's ``keys.OFFER_MADE`` entry on ``debtor`` records a
+        request now DISBURSED on that offer, or None (two batched reads: the entries, then the requests they
+        record). A disbursement needs the loan sealed with the bank's org (``loan_sealed``), so no two other orgs
+        can write a disbursed financing back; each financing read joins the read set, so a disbursement committed
+        between this read and its transaction's commit fails that transaction (MVCC_READ_CONFLICT). An entry
+        recording no request (0x00, an earlier contract's) is passed over."""
+        ids = sorted(offer_ids)
+        await self.prefetch(*((keys.OFFER_MADE, bank, debtor, i) for i in ids))
+        recorded = {}
+        for i in ids:
+            raw = await self.stub.get_state(self.key(keys.OFFER_MADE, bank, debtor, i))
+            if raw and (financing_id := OfferAsMade.recorded(raw, entry_standing=True).financing_id):
+                recorded[i] = financing_id
+        await self.prefetch(*((keys.FINANCING, financing_id) for financing_id in recorded.values()))
+        for i, financing_id in recorded.items():
+            try:
+                f = await self.financing_or_none(financing_id)
+            except ValueError:   # a value no financing parses to: two orgs wrote it, and no disbursement did
+                continue
+            if f is not None and f.status == "DISBURSED" and f.accepted_offer_id == i:
+                return i
+        return None
 
     @staticmethod
     def financier_entry_records(r: Receivable) -> tuple[tuple[str, ...], ...]:
@@ -894,7 +938,7 @@ class Store:
         made = {}
         async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
             if await self._under(kv.key, [bank_msp]):
-                made[self.stub.split_composite_key(kv.key)[1][2]] = OfferAsMade.of_entry(kv.value)
+                made[self.stub.split_composite_key(kv.key)[1][2]] = OfferAsMade.recorded(kv.value, entry_standing=True)
         ids.update(made)
         await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
         return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None], made
@@ -1056,6 +1100,16 @@ class Store:
     # -- private data
     async def put_private(self, collection: str, doc: Any, object_type: str, ident: str) -> None:
         await self.stub.put_private_data(collection, self.key(object_type, ident), doc.to_bytes())
+
+    async def private_hash(self, collection: str, object_type: str, ident: str) -> str | None:
+        """The SHA-256 (hex) of a private record, which every peer holds, member of ``collection`` or not; None where
+        there is none or ``ident`` cannot be a key."""
+        try:
+            key = self.key(object_type, ident)
+        except RuleViolation:
+            return None
+        held = await self.stub.get_private_data_hash(collection, key)
+        return held.hex() if held else None
 
     async def get_private(self, collection: str, object_type: str, ident: str) -> bytes | None:
         return await self.stub.get_private_data(collection, self.key(object_type, ident))

@@ -95,11 +95,11 @@ def test_the_chaincode_server_asks_the_peer_once_per_dependent_read_and_once_to_
     # recfin.offer-made entries on the debtor, reads the offers they list and the policy of those it drops
     # (more as the bank has offers open there: an average); an acceptance reads the offer's entry with its
     # dropped mark, then the entry's policy; a disbursement reads the loan's recfin.by-financier entry with the
-    # accepted offer's recfin.offer-made entry and mark, then the loan entry's policy, then the offer entry's or
-    # the mark's.
+    # accepted offer's recfin.offer-made entry and mark, then one by one the policies of the loan's entry, the
+    # offer's entry or mark, the claim and the financing, and the hash of the offer's private terms.
     trips = {r["operation"]: r["peer_round_trips"] for r in report["rows"] if r["part"] == "chaincode"}
     assert trips == {"register": 4, "confirm": 3, "transfer": 3, "request_financing": 3, "make_offer": 7.5,
-                     "accept_offer": 6, "disburse": 6, "acknowledge": 3, "record_payment": 3, "repay": 3,
+                     "accept_offer": 6, "disburse": 9, "acknowledge": 3, "record_payment": 3, "repay": 3,
                      "freeze": 3, "unfreeze": 3, "publish_discount": 3, "accept_discount": 3}
 
 

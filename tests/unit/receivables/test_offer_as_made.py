@@ -41,10 +41,11 @@ async def test_the_banks_entry_records_the_claims_amount_and_a_dropped_entrys_ma
     core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
     r, f, o = await _offered(net)
     made = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
-    assert json.loads(net.ledger.state[made]) == {"currency": "CNY", "outstanding": 1000_00, "receivable_id": r["id"]}
+    recorded = {"currency": "CNY", "financing_id": f["id"], "outstanding": 1000_00, "receivable_id": r["id"]}
+    assert json.loads(net.ledger.state[made]) == recorded
     await net.ok(bank, "WithdrawFinancingOffer", o["id"], "terms changed")
     mark = net._key(OFFER_MADE_DROPPED, bank.uscc, core.uscc, o["id"])
-    assert json.loads(net.ledger.state[mark]) == {"currency": "CNY", "dropped": "withdrawn", "outstanding": 1000_00}
+    assert json.loads(net.ledger.state[mark]) == {**recorded, "dropped": "withdrawn"}
 
 
 async def test_an_offer_counts_on_the_amount_its_bank_offered_on_whatever_the_claim_reads_meanwhile():
@@ -156,3 +157,81 @@ async def test_a_made_up_loan_naming_a_hidden_offer_does_not_keep_it_out_of_the_
     read = await _exposure(net)
     assert made_up in [row["receivable_id"] for row in read["financings"]]
     assert read["uncounted_offers"] == [o["id"]]
+
+
+async def test_an_accepted_offer_whose_loan_two_orgs_could_rewrite_stays_among_the_uncounted_offers():
+    """A loan accepted with altered chaincode under a policy of the two orgs' own (here: its financing's policy
+    taken off) could be counted at next to nothing and rewritten after: its offer is still named uncounted, and so
+    never disbursed after the bank's next priced offer."""
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    r, f, o = await _offered(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    assert (await _exposure(net))["uncounted_offers"] == []
+    del net.ledger.validation_parameters[net._key(keys.FINANCING, f["id"])]
+    read = await _exposure(net)
+    assert read["exposure"] == {"CNY": 900_00} and read["uncounted_offers"] == [o["id"]]
+    await _priced_offer(net, read)
+    result = await _disburse(net, f)
+    assert result.status != 200 and "RULE offer-uncounted" in result.message
+
+
+async def test_a_financing_naming_another_offer_of_the_bank_is_neither_accepted_nor_disbursed_on_its_terms():
+    """The request's and the offer's records are the two orgs' to write before acceptance: a financing pointed at
+    another offer of the bank (made on another claim) would lend that offer's terms here, and that offer again on its
+    own claim. The bank's entry says which claim and request each offer was made on."""
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    r2, f2, o2 = await _offered(net, due_in=40)
+    # the first offer's record rewritten to be of the second request and claim
+    offer_key = net._key(keys.OFFER, o["id"])
+    doc = json.loads(net.ledger.state[offer_key])
+    _as_two_orgs_write(net, offer_key, json.dumps({**doc, "financing_id": f2["id"], "receivable_id": r2["id"]}).encode())
+    message = await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="offer-not-this-financing")
+    assert r["id"] in message and r2["id"] in message
+    net.ledger.state[offer_key] = json.dumps(doc).encode()
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    # an acceptance of altered chaincode naming the second offer as the one accepted on the first claim
+    financing_key = net._key(keys.FINANCING, f["id"])
+    accepted = json.loads(net.ledger.state[financing_key])
+    net.ledger.state[financing_key] = json.dumps({**accepted, "accepted_offer_id": o2["id"]}).encode()
+    result = await net.call(bank, "RecordDisbursement", f["id"], transient=transient_terms(salt=f"{40:016d}"))
+    assert result.status != 200 and "RULE offer-not-this-financing" in result.message
+
+
+async def test_a_loan_its_banks_org_does_not_guard_is_not_disbursed():
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    r, f, o = await _offered(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    held = net.ledger.validation_parameters.pop(net._key(keys.FINANCING, f["id"]))
+    result = await _disburse(net, f)
+    assert result.status != 200 and "RULE loan-not-sealed" in result.message and "UpgradeLedger" in result.message
+    net.ledger.validation_parameters[net._key(keys.FINANCING, f["id"])] = held
+    assert (await _disburse(net, f)).status == 200
+
+
+async def test_an_offer_priced_on_a_read_is_refused_once_an_offer_the_read_left_out_is_disbursed():
+    """Hidden from the read, written back, accepted and disbursed before the bank's priced offer commits: marking it
+    uncounted then would come after the money left, so the priced offer is refused and the bank reads again."""
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    offer_key = net._key(keys.OFFER, o["id"])
+    original = net.ledger.state[offer_key]
+    _as_two_orgs_write(net, offer_key, _with_status(net, o["id"], "LAPSED"))
+    read = await _exposure(net)
+    assert read["uncounted_offers"] == [o["id"]]
+    net.ledger.state[offer_key] = original
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    assert (await _disburse(net, f)).status == 200
+    r2 = await net.confirmed(tier1, core, 1000_00, due_in=40)
+    f2 = await net.ok(tier1, "RequestFinancing", r2["id"])
+    message = await net.refused(bank, "MakeFinancingOffer", f2["id"], str(read["version"]),
+                                json.dumps(read["uncounted_offers"]), transient=transient_terms(salt=f"{40:016d}"),
+                                rule="exposure-changed")
+    assert o["id"] in message and "disbursed" in message
+    again = await _exposure(net)
+    assert again["exposure"] == {"CNY": 900_00} and again["uncounted_offers"] == []
+    await _priced_offer(net, again)
