@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ._lines import TextLine, text_lines
@@ -206,8 +206,9 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     only with paint of opacity 0, or white (:data:`_PAPER`) over an image drawn before it), or text is drawn before
     an opaque image that covers half the page or more, or before opaque images that together cover half the text
     drawn before them or more, in pieces (a seal or a QR code covers far less), which paint over it, or before
-    opaque images over half or more of a glyph of a number it says, one alone or together
-    (:meth:`_Painting._number_painted_over`), which paint other figures where the text layer says that number.
+    opaque images or shapes filled in an opaque paint (white too) over half or more of a glyph of a number it says,
+    one alone or together (:meth:`_Painting._painted_over_number`), which paint other figures, or none, where the
+    text layer says that number.
     Visible text drawn after such images is what the page shows: invoicing software drawing its form or a watermark
     as a background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ...
     ``Q``, and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own
@@ -234,8 +235,9 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
             return f"text drawn invisible on page {number}, {painting.invisible}"
         if painting.hidden:
             if painting.number_painted_over:
-                return (f"a number in the text on page {number} drawn under an image that covers it, which paints "
-                        "over it: the page shows what the image paints there, not the number the text says")
+                under, painter = _PAINTED_OVER_BY[frozenset(painting.number_painted_by)]
+                return (f"a number in the text on page {number} drawn under {under} over it: the page shows what "
+                        f"{painter} there, not the number the text says")
             if painting.images_over_text > 1:
                 return (f"text on page {number} drawn under {painting.images_over_text} images that together cover "
                         "half of it or more, which hide it")
@@ -245,6 +247,13 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     return contents.unread
 
 
+# What paints over a number's digits (_Painting._cover_digits); and what the reason says the number is drawn under,
+# and what paints there, by those.
+_IMAGE, _FILLED_SHAPE = "image", "filled shape"
+_PAINTED_OVER_BY = {frozenset({_IMAGE}): ("an image that covers it, which paints", "the image paints"),
+                    frozenset({_FILLED_SHAPE}): ("a filled shape that covers it, which paints", "the shape paints"),
+                    frozenset({_IMAGE, _FILLED_SHAPE}): ("images and filled shapes that cover it, which paint",
+                                                         "they paint")}
 # A form drawn inside a form drawn inside ... this many deep is one that draws itself (invoicing software nests two
 # or three).
 _MAX_FORM_DEPTH = 8
@@ -316,6 +325,7 @@ _PAPER = 0.95
 _DEVICE_COLOUR_OPERATORS = {b"g": "gray", b"rg": "rgb", b"k": "cmyk"}  # each with its upper-case form, the stroke's
 _SETS_COLOUR = frozenset((b"g", b"G", b"rg", b"RG", b"k", b"K", b"cs", b"CS", b"sc", b"SC", b"scn", b"SCN"))
 _UNKNOWN_SPACE = ("other",)
+_NO_COLORANT = ("none",)  # a Separation or DeviceN of the colorant /None: what is painted in it lays no paint
 _DEVICE_SPACES = {"/DeviceGray": ("gray",), "/DeviceRGB": ("rgb",), "/DeviceCMYK": ("cmyk",),
                   "/Pattern": _UNKNOWN_SPACE}
 _CIE_SPACES = {"/CalGray": ("gray",), "/CalRGB": ("rgb",), "/Lab": ("lab",)}
@@ -342,6 +352,13 @@ _PATH_OPERATORS = frozenset(_BUILDS_PATH) | frozenset(_CLIPS) | _PAINTS_PATH
 _FILLS_PATH = {b"f": False, b"F": False, b"B": False, b"b": False, b"f*": True, b"B*": True, b"b*": True}
 # Comparing two upright boxes takes four comparisons: this many count as one step of work.
 _BOXES_PER_STEP = 16
+# The runs of text drawn so far are kept by the bands of the page they lie across, each this many units high, so that
+# the runs an image or a filled shape may cover are looked for in the bands its box lies across alone
+# (_Painting._nearby): a table's thousands of cells and rules, or a QR code drawn a module at a time, after thousands
+# of runs of one glyph each, cost the runs of their own lines each, not all of them. A run or a box across more bands
+# than _MOST_BANDS (text set upright, a shape over much of the page) is compared with all of them instead.
+_BAND = 8.0
+_MOST_BANDS = 16
 # A clipping path of more edges than this that are not level (33 upright rectangles) is taken as its bounding box:
 # cutting it into pieces takes work that grows with the cube of its edges (_Painting._clip).
 _MAX_CLIP_EDGES = 64
@@ -1018,11 +1035,12 @@ class _TextRun(_Covered):
 class _Word:
     """Runs of text that pypdf's text extraction reads as one word, with no space or line between them: each drawn
     on from the one before (:func:`_continues`), as software that places every glyph draws a number, one Tj a digit.
-    The numbers the text says are read off a word's text, not a run's (:meth:`_Painting._number_painted_over`).
-    ``painted``: whether an opaque image has covered part of a digit of it."""
+    The numbers the text says are read off a word's text, not a run's (:meth:`_Painting._painted_over_number`).
+    ``painted_by``: what has covered part of a digit of it, opaque images (:data:`_IMAGE`), opaque filled shapes
+    (:data:`_FILLED_SHAPE`) or both."""
 
     runs: list[_TextRun]
-    painted: bool = False
+    painted_by: set[str] = field(default_factory=set)
 
 
 class _Painting(_Work):
@@ -1050,13 +1068,16 @@ class _Painting(_Work):
         self.invisible: str | None = None  # how a page's text is drawn invisible
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text = 0  # how many opaque images drawn over text, until they hide it (one, where it does)
-        self.number_painted_over = False  # whether one hides a number the text says (_number_painted_over)
+        self.number_painted_over = False  # whether one hides a number the text says (_painted_over_number)
+        self.number_painted_by: set[str] = set()  # what paints over that number: images, filled shapes or both
         self.page_image = False  # whether the one that hides the text alone covers half the page or more
         self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
         self._runs: list[_TextRun] = []  # the text drawn so far, run by run (each Tj, TJ, ' or ")
         self._runs_extent: tuple[float, ...] | None = None  # the box all of them lie in
+        self._banded: dict[int, list[_TextRun]] = {}  # those of them across few bands, by each band (_nearby)
+        self._unbanded: list[_TextRun] = []  # and those across many
         self._word: _Word | None = None  # the word of the last of them, which the next may be read on from
-        self._painted_words: list[_Word] = []  # the words an opaque image covers part of a digit of
+        self._painted_words: list[_Word] = []  # the words an opaque image or filled shape covers part of a digit of
         # what white text drawn now would lie on, in the order it is painted (:meth:`_on_picture`): each opaque
         # image, and each shape filled in a colour after the first, as what of it shows (its pieces), the box those
         # lie in, and whether it is an image
@@ -1081,8 +1102,10 @@ class _Painting(_Work):
         self.invisible = None
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text, self.page_image, self.number_painted_over = 0, False, False
+        self.number_painted_by = set()
         self._shown_over_text, self._runs, self._runs_extent, self._painted_under = set(), [], None, []
         self._word, self._painted_words = None, []
+        self._banded, self._unbanded = {}, []
         self._page_clip = page_clip
         self._pdf = getattr(page, "pdf", None)
         contents = self._contents.of(page)  # the one object pages sharing a content stream share
@@ -1093,8 +1116,9 @@ class _Painting(_Work):
             self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0, (page_clip,))
         # the numbers told once all the text is drawn: a number drawn a glyph at a time may be drawn on after an
         # image over its first digits, which was then over no number
-        if not (self.hidden or self.too_deep or self.too_much) and self._number_painted_over():
-            self.hidden = self.number_painted_over = True
+        if not (self.hidden or self.too_deep or self.too_much):
+            self.number_painted_by = self._painted_over_number()
+            self.hidden = self.number_painted_over = bool(self.number_painted_by)
 
     def _paint(self, operations: list, resources, ctm: tuple[float, ...], paint: _Paint, mode: int,
                depth: int, clip: tuple[list[_Point], ...]) -> None:
@@ -1117,7 +1141,7 @@ class _Painting(_Work):
                 elif operator in _CLIPS:
                     clipping = _CLIPS[operator]
                 else:
-                    if operator in _FILLS_PATH and self._painted_under:  # painted before the clip is set
+                    if operator in _FILLS_PATH and (self._painted_under or self._runs):  # before the clip is set
                         self._fill(path, _FILLS_PATH[operator], ctm, paint, clip)
                     # the clip is set once the path is painted (8.5.4). Between a W and that operator nothing else
                     # may come; where something does, the W waits for it (as MuPDF keeps it), and an image drawn in
@@ -1198,21 +1222,11 @@ class _Painting(_Work):
         self._shown_over_text.add(shown)
         # the runs it may cover found by their boxes first: an image beside the text (a thumbnail, a logo beside
         # thousands of runs of one glyph each) costs the work of measuring it over none of them
-        extent = _extent([point for piece in shown for point in piece])
-        if not _meet(extent, self._runs_extent):
-            return
-        self._spend(len(self._runs) // _BOXES_PER_STEP)
-        met = [run for run in self._runs if _meet(extent, run.extent)]
-        self._spend(len(met) * sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
-        if self.too_much:
-            return
-        alone, under = 0.0, []
-        for run in met:
-            over = sum(_area(_clipped(list(piece), run.corners, self.shortest)) for piece in shown)
+        under = self._under(shown)
+        alone = 0.0
+        for run, over in under:
             run.covered += over
             alone += over
-            if over > 0:
-                under.append(run)
         if alone == 0:  # beside the text, not over it: product photos below the lines
             return
         text_area = sum(run.area for run in self._runs)
@@ -1223,14 +1237,44 @@ class _Painting(_Work):
         # an image over a few glyphs hides no share of the text worth the name, but where they are a number's
         # (the invoice's, a tax id, its total) it paints other figures where the text layer says that one
         if not self.hidden:
-            for run in under:
-                self._cover_digits(run, shown)
+            for run, _ in under:
+                self._cover_digits(run, shown, _IMAGE)
 
-    def _cover_digits(self, run: _TextRun, shown: tuple) -> None:
-        """Add what this image covers of each digit of the run (:meth:`_glyphs`) to what the images drawn over it
-        before covered: two images over a half of a digit each, or strips across it, hide it as one would. The
-        run's word is then among those whose numbers are told once the page is followed
-        (:meth:`_number_painted_over`)."""
+    def _under(self, shown: tuple) -> list[tuple[_TextRun, float]]:
+        """The runs of text drawn so far that what shows of an image or a filled shape (its pieces) lies over, each
+        with the area it covers of it. The runs it may cover are found by their boxes first: one beside the text (a
+        thumbnail, a logo, a table's rules beside thousands of runs of one glyph each) costs the work of measuring
+        it over none of them."""
+        extent = _extent([point for piece in shown for point in piece])
+        if not _meet(extent, self._runs_extent):
+            return []
+        met = [run for run in self._nearby(extent) if _meet(extent, run.extent)]
+        self._spend(len(met) * sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
+        if self.too_much:
+            return []
+        covering = ((run, sum(_area(_clipped(list(piece), run.corners, self.shortest)) for piece in shown))
+                    for run in met)
+        return [(run, over) for run, over in covering if over > 0]
+
+    def _nearby(self, extent: tuple[float, ...]) -> list[_TextRun]:
+        """The runs drawn so far whose boxes may meet this box: those kept in the bands it lies across, each once,
+        and those across too many bands to be kept by them (:data:`_BAND`); all of them, where the box lies across
+        too many itself. Each run looked at, and each band, counts as a box compared."""
+        bands = _bands(extent)
+        if bands is None:
+            self._spend(len(self._runs) // _BOXES_PER_STEP)
+            return self._runs
+        kept = [self._banded.get(band, []) for band in bands]
+        self._spend((len(self._unbanded) + sum(len(runs) for runs in kept) + len(bands)) // _BOXES_PER_STEP)
+        # a run kept in several bands is taken in the first of them the box lies across
+        return self._unbanded + [run for band, runs in zip(bands, kept) for run in runs
+                                 if band == max(bands.start, _band(run.extent[1]))]
+
+    def _cover_digits(self, run: _TextRun, shown: tuple, painter: str) -> None:
+        """Add what this image or filled shape (``painter``: :data:`_IMAGE`, :data:`_FILLED_SHAPE`) covers of each
+        digit of the run (:meth:`_glyphs`) to what the images and shapes drawn over it before covered: two over a
+        half of a digit each, or strips across it, hide it as one would, an image and a shape alike. The run's word
+        is then among those whose numbers are told once the page is followed (:meth:`_painted_over_number`)."""
         for _, glyph in self._glyphs(run):
             if glyph is None:
                 continue
@@ -1239,33 +1283,35 @@ class _Painting(_Work):
                 return
             over = sum(_area(_clipped(list(piece), glyph.corners, self.shortest)) for piece in shown)
             glyph.covered += over
-            if over > 0 and run.word is not None and not run.word.painted:
-                run.word.painted = True
-                self._painted_words.append(run.word)
+            if over > 0 and run.word is not None:
+                if not run.word.painted_by:
+                    self._painted_words.append(run.word)
+                run.word.painted_by.add(painter)
 
-    def _number_painted_over(self) -> bool:
-        """Whether the opaque images drawn over the page's text cover half or more of a glyph of a number it says
-        (:data:`_NUMBER`: what an invoice is read by, its number, a tax id, an amount), each image over what was
-        drawn before it: the page shows what they paint there, and the text layer a number the page does not.
-        The numbers are read off each word an image covers a digit of (:class:`_Word`), each word once: a number
-        drawn one Tj a digit is one number, as the text layer reads it."""
+    def _painted_over_number(self) -> set[str]:
+        """What paints over a number the page's text says (:data:`_NUMBER`: what an invoice is read by, its number,
+        a tax id, an amount), images, filled shapes or both (what covers any digit of its word), where the opaque
+        images and filled shapes drawn over the text, each over what was drawn before it, cover half or more of a
+        glyph of one; none where they do not. The page shows what they paint there, and the text layer a number the
+        page does not. The numbers are read off each word one covers a digit of (:class:`_Word`), each word once: a
+        number drawn one Tj a digit is one number, as the text layer reads it."""
         for word in self._painted_words:
             glyphs = [glyph for run in word.runs for glyph in self._glyphs(run)]
             if self.too_much:
-                return False
+                return set()
             text = "".join(character for character, _ in glyphs)
             glyph_at = [index for index, (character, _) in enumerate(glyphs) for _ in character]
             for number in _NUMBER.finditer(text):
                 for at in range(number.start(), number.end()):
                     glyph = glyphs[glyph_at[at]][1]
                     if text[at].isdigit() and glyph is not None and glyph.covered >= _PAGE_IMAGE * glyph.area:
-                        return True
-        return False
+                        return word.painted_by
+        return set()
 
     def _glyphs(self, run: _TextRun) -> list[tuple[str, _Covered | None]]:
         """What each glyph of a run says, read as text extraction reads it (:meth:`_reading`), with, for one that
-        says a digit, where it lies (:meth:`_Shown.laid_out`), its area and how much of it the opaque images drawn
-        after it cover, added up; read the first time it is asked for and kept with the run."""
+        says a digit, where it lies (:meth:`_Shown.laid_out`), its area and how much of it the opaque images and
+        filled shapes drawn after it cover, added up; read the first time it is asked for and kept with the run."""
         if run.glyphs is not None:
             return run.glyphs
         run.glyphs = []
@@ -1290,7 +1336,7 @@ class _Painting(_Work):
         for one beyond the page, which show nothing. Only what lies within the page counts (text beyond it would
         make the text that shows seem less covered than it is); one placed beyond what any page measures is taken
         to lie over all the page: where it lies cannot be told. ``shown``: the font the run is drawn in and what it
-        shows (:class:`_Shown`), kept with it to read a number off it (:meth:`_number_painted_over`)."""
+        shows (:class:`_Shown`), kept with it to read a number off it (:meth:`_painted_over_number`)."""
         if corners is None:
             self._word = None  # pypdf reads a space there
             return None
@@ -1306,6 +1352,11 @@ class _Painting(_Work):
             kept.word.runs.append(kept)
             self._word = kept.word if placed is not None else None  # where it lies is not known: nothing follows it
             self._runs.append(kept)
+            bands = _bands(extent)
+            for band in bands if bands is not None else ():
+                self._banded.setdefault(band, []).append(kept)
+            if bands is None:
+                self._unbanded.append(kept)
             self._runs_extent = extent if self._runs_extent is None else _extent(
                 _rectangle(self._runs_extent) + _rectangle(extent))
         else:
@@ -1334,12 +1385,18 @@ class _Painting(_Work):
 
     def _fill(self, path: list, even_odd: bool, ctm: tuple[float, ...], paint: _Paint,
               clip: tuple[list[_Point], ...]) -> None:
-        """A path filled over what was painted before: where it shows, kept among what white text drawn after it
-        would lie on (:meth:`_on_picture`), when it is painted in a colour that covers what lies under it. A white
-        fill, one that lets what lies under it show, one in a space not told (a pattern, which may leave gaps), or
-        one whose region cannot be told exactly (a curve in it: :meth:`_region`) is not kept: white text over it and
-        a picture counts as over the picture."""
-        if paint.white_fill or paint.no_fill or paint.lets_through() or paint.fill_space == _UNKNOWN_SPACE:
+        """A path filled over what was painted before, in a paint that hides what lies under it: where it shows,
+        kept among what white text drawn after it would lie on (:meth:`_on_picture`) unless it is white, and
+        covering the digits of the text drawn before it that it lies over as an opaque image does
+        (:meth:`_cover_digits`), white too (white paint hides text on white paper as well as a colour does). One
+        that lets what lies under it show, paints nothing (a fill opacity of 0, the colorant /None), or is in a
+        space not told (a pattern, which may leave gaps), or whose region cannot be told exactly (a curve in it:
+        :meth:`_region`), counts for neither: white text over it and a picture counts as over the picture."""
+        if paint.no_fill or paint.lets_through() or paint.fill_space in (_UNKNOWN_SPACE, _NO_COLORANT):
+            return
+        on_picture = bool(self._painted_under) and not paint.white_fill
+        over_text = bool(self._runs) and not self.hidden
+        if not (on_picture or over_text):
             return
         if len(path) == 1 and path[0][0] == b"re" and path[0][2] == ctm:  # a band: one rectangle, no cutting up
             numbers = _numbers(path[0][1], 4)
@@ -1351,8 +1408,13 @@ class _Painting(_Work):
         if not region:
             return
         shown = self._within(clip, region)
-        if shown and not self.too_much:
+        if not shown or self.too_much:
+            return
+        if on_picture:
             self._painted_under.append((shown, _extent([point for piece in shown for point in piece]), False))
+        if over_text:  # a shape over a digit of a number paints another figure, or a blank, where the text says it
+            for run, _ in self._under(shown):
+                self._cover_digits(run, shown, _FILLED_SHAPE)
 
     def _clip(self, clip: tuple[list[_Point], ...], path: list, even_odd: bool,
               ctm: tuple[float, ...]) -> tuple[list[_Point], ...]:
@@ -1488,7 +1550,7 @@ class _Painting(_Work):
             if family in ("/Separation", "/DeviceN"):
                 colorants = space[1].get_object()
                 colorants = colorants if isinstance(colorants, list) else [colorants]
-                return ("none",) if colorants and all(str(c) == "/None" for c in colorants) else ("tint",)
+                return _NO_COLORANT if colorants and all(str(c) == "/None" for c in colorants) else ("tint",)
             if family == "/Indexed" and depth == 0:  # its base is no indexed space
                 base = self._space_of(space[1], depth + 1)
                 components = _BASE_COMPONENTS.get(base[0])
@@ -1849,6 +1911,20 @@ def _meet(box: tuple[float, ...], other: tuple[float, ...] | None) -> bool:
     """Whether two upright boxes (left, bottom, right, top) share some of the page; none meets no box."""
     return other is not None and box[0] <= other[2] and other[0] <= box[2] and box[1] <= other[3] \
         and other[1] <= box[3]
+
+
+def _band(y: float) -> int:
+    """The band of the page (:data:`_BAND`) a height lies in."""
+    return int(y // _BAND)
+
+
+def _bands(extent: tuple[float, ...]) -> range | None:
+    """The bands of the page an upright box (left, bottom, right, top) lies across, ``None`` for more than
+    :data:`_MOST_BANDS` (or for one beyond what any page measures: :data:`_FARTHEST`)."""
+    if not (abs(extent[1]) <= _FARTHEST and abs(extent[3]) <= _FARTHEST):
+        return None
+    first, last = _band(extent[1]), _band(extent[3])
+    return range(first, last + 1) if last - first < _MOST_BANDS else None
 
 
 def _cuts(subject_corners: int, clip_corners: int, subjects: int = 1) -> int:
