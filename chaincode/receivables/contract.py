@@ -628,6 +628,14 @@ def _ensure_as_offered(as_made: OfferAsMade, offer_id: str, financing_id: str, r
                    "records say: the offer, request or financing record was changed outside the contract, and its "
                    "terms are not lent here; end the financing (WithdrawFinancing before acceptance, CancelFinancing "
                    "after) and ask the bank for an offer on this claim")
+    # paid to a bank before any bank lent on it: no such payment is recorded before a disbursement's notice, and no
+    # claim is financed again once a loan on it ends (settled, or past its due date), but a bank's exposure
+    # takes each as collected on the loan
+    if paid := sum(p.amount for p in r.payments if p.payee_role == "financier"):
+        raise rule("claim-changed-since-offer", f"claim {r.id} records {money.amount_text(paid, r.currency)} paid to "
+                   f"a financier, though no bank has lent on it: the claim was changed outside the contract, and "
+                   f"offer {offer_id} is neither accepted nor disbursed; end the financing (WithdrawFinancing before "
+                   "acceptance, CancelFinancing after)")
     if as_made.differs_from(r):
         raise rule("claim-changed-since-offer", f"claim {r.id} has {money.amount_text(r.outstanding, r.currency)} "
                    f"outstanding, but offer {offer_id} was made on "

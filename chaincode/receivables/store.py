@@ -110,11 +110,18 @@ def offer_made_records(bank: str, debtor: str, offer_id: str) -> tuple[tuple[str
     return (keys.OFFER_MADE, bank, debtor, offer_id), (keys.OFFER_MADE_DROPPED, bank, debtor, offer_id)
 
 
+# longer than any entry or mark this contract writes (some 150 bytes): two orgs can write a new key's value, and a
+# deep or long one would cost every read of the bank's figures
+_AS_MADE_MAX = 1024
+
+
 def _as_made(raw: bytes | None) -> dict:
     """The JSON object of an offer-made entry or its mark; empty for 0x00 or anything else."""
+    if not raw or len(raw) > _AS_MADE_MAX or not raw.startswith(b"{"):
+        return {}
     try:
-        doc = json.loads(raw or b"")
-    except ValueError:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):
         return {}
     return doc if isinstance(doc, dict) else {}
 
@@ -486,18 +493,20 @@ class Store:
 
     async def loan_sealed(self, r: Receivable, f: Financing) -> bool:
         """Whether live loan ``f`` on ``r`` changes only with its bank's org endorsing (point reads of two keys'
-        policies): the claim's key under a policy naming every org due (``policy.endorsing_orgs``, the bank's
-        among them), and the financing's under its holder's and its bank's orgs, as acceptance writes them (none
+        policies): the claim's key under a policy every one of whose orgs endorses (``org_policy``), the bank's
+        among them, and the financing's under its holder's and its bank's orgs, as acceptance writes them (none
         where one org is both: ``put_financing``). A loan two orgs accepted with altered chaincode under a policy
-        of their own, or made up, is not: its record and its private figures are theirs to rewrite."""
+        of their own (one naming the bank's org as one of several that may endorse alone, too), or made up, is
+        not: its record and its private figures are theirs to rewrite. Orgs the claim's policy names beyond the
+        bank's are not asked for: a claim frozen when the regulator's org was replaced keeps the old one."""
         if not (r.holder_msp and r.financier_msp):
             return False   # a claim two orgs wrote naming a bank with no org: no policy could name it
-        try:
-            due = self._claim_orgs(r)
-        except ValueError:   # an org no policy can name, in a claim two orgs wrote: no loan of the bank's
-            return False
         held = await self.stub.get_state_validation_parameter(self.key(keys.RECEIVABLE, r.id))
-        if len(due) >= 2 and not (held and set(due) <= set(KeyEndorsementPolicy(held).list_orgs())):
+        try:
+            named = sorted(KeyEndorsementPolicy(held).list_orgs()) if held else []
+        except ValueError:   # no policy this contract or Fabric's SDKs write
+            return False
+        if r.financier_msp not in named or held != org_policy(named):
             return False
         parties = sorted({r.holder_msp, r.financier_msp})
         return len(parties) != 2 or await self._under(self.key(keys.FINANCING, f.id), parties)
@@ -881,11 +890,13 @@ class Store:
 
     async def disbursed_among(self, bank: str, debtor: str, offer_ids: Collection[str]) -> str | None:
         """The first of ``offer_ids`` (in id order) whose bank's ``keys.OFFER_MADE`` entry on ``debtor`` records a
-        request now DISBURSED on that offer, or None (two batched reads: the entries, then the requests they
-        record). A disbursement needs the loan sealed with the bank's org (``loan_sealed``), so no two other orgs
-        can write a disbursed financing back; each financing read joins the read set, so a disbursement committed
-        between this read and its transaction's commit fails that transaction (MVCC_READ_CONFLICT). An entry
-        recording no request (0x00, an earlier contract's) is passed over."""
+        request now DISBURSED on that offer, with the private disbursement record its bank wrote (its hash, on every
+        peer: two orgs can make up an entry and a financing, new keys, but not private data the bank's org must
+        endorse), or None (batched reads: the entries, then the requests they record). A disbursement needs the
+        loan sealed with the bank's org (``loan_sealed``), so no two other orgs can write a disbursed financing
+        back; each financing read joins the read set, so a disbursement committed between this read and its
+        transaction's commit fails that transaction (MVCC_READ_CONFLICT). An entry recording no request (0x00, an
+        earlier contract's) is passed over."""
         ids = sorted(offer_ids)
         await self.prefetch(*((keys.OFFER_MADE, bank, debtor, i) for i in ids))
         recorded = {}
@@ -899,7 +910,9 @@ class Store:
                 f = await self.financing_or_none(financing_id)
             except ValueError:   # a value no financing parses to: two orgs wrote it, and no disbursement did
                 continue
-            if f is not None and f.status == "DISBURSED" and f.accepted_offer_id == i:
+            if (f is not None and f.status == "DISBURSED" and f.accepted_offer_id == i and f.collection
+                    and f.disbursement_hash
+                    and await self.private_hash(f.collection, keys.DISBURSEMENT, f.id) == f.disbursement_hash):
                 return i
         return None
 

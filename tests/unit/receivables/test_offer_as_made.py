@@ -16,7 +16,11 @@ import json
 
 import pytest
 
+from fabric_protos.common import policies_pb2
+
 from chaincode.receivables import keys
+from chaincode.receivables.store import org_policy
+from chaincode.shim import KeyEndorsementPolicy
 
 from .support import Net, standard_net, transient_terms
 from .test_exposure_entries_guarded import OFFER_MADE, OFFER_MADE_DROPPED, _as_two_orgs_write, _offered, _with_status
@@ -30,6 +34,13 @@ def _rewrite_claim(net: Net, receivable_id: str, **fields) -> bytes:
     original = net.ledger.state[claim]
     net.ledger.state[claim] = json.dumps({**json.loads(original), **fields}).encode()
     return original
+
+
+def _any_of(orgs: list[str]) -> bytes:
+    """A policy naming ``orgs`` of which any one endorsing is enough (1-out-of-n)."""
+    envelope = policies_pb2.SignaturePolicyEnvelope.FromString(org_policy(sorted(orgs)))
+    envelope.rule.n_out_of.n = 1
+    return envelope.SerializeToString(deterministic=True)
 
 
 def _disburse(net: Net, f: dict, due_in: int = 30):
@@ -235,3 +246,67 @@ async def test_an_offer_priced_on_a_read_is_refused_once_an_offer_the_read_left_
     again = await _exposure(net)
     assert again["exposure"] == {"CNY": 900_00} and again["uncounted_offers"] == []
     await _priced_offer(net, again)
+
+
+async def test_a_claim_recording_payments_to_a_financier_before_any_loan_is_not_accepted():
+    """Before acceptance the claim is the two orgs' to write: a payment to a financier on it would count as collected
+    on the loan, hiding it from the bank's exposure once lent."""
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    r, f, o = await _offered(net)
+    claim = json.loads(net.ledger.state[net._key(keys.RECEIVABLE, r["id"])])
+    paid = {"amount": 1000_00, "payee": net.actors["bank"].uscc, "payee_role": "financier", "date": net.day(0),
+            "tx_id": "forged", "late": False}
+    _rewrite_claim(net, r["id"], payments=[*claim["payments"], paid])
+    message = await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="claim-changed-since-offer")
+    assert "paid to a financier" in message
+
+
+async def test_an_entry_two_orgs_wrote_deep_or_long_counts_nothing_and_fails_no_read():
+    net = await standard_net()
+    core, bank = net.actors["core"], net.actors["bank"]
+    r, f, o = await _offered(net)
+    own = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    _as_two_orgs_write(net, net._key(OFFER_MADE, bank.uscc, core.uscc, "O-" + "e" * 16), b"[" * 100_000,
+                       policy_of=own)
+    read = await _exposure(net)
+    assert read["offered"] == {"CNY": 900_00} and read["uncounted_offers"] == ["O-" + "e" * 16]
+    await _priced_offer(net, read)
+
+
+async def test_a_made_up_disbursed_loan_does_not_block_the_banks_priced_offers():
+    """A new entry recording a made-up request, and that request written DISBURSED on it, with no disbursement the
+    bank wrote: the priced offer naming it goes ahead and drops the entry."""
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r, f, o = await _offered(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    assert (await _disburse(net, f)).status == 200
+    disbursed = json.loads(net.ledger.state[net._key(keys.FINANCING, f["id"])])
+    made_up, fake = "O-" + "f" * 16, "F-" + "f" * 16
+    own = net._key(OFFER_MADE, bank.uscc, core.uscc, o["id"])
+    _as_two_orgs_write(net, net._key(OFFER_MADE, bank.uscc, core.uscc, made_up),
+                       json.dumps({"financing_id": fake}).encode(), policy_of=own)
+    _as_two_orgs_write(net, net._key(keys.FINANCING, fake),
+                       json.dumps({**disbursed, "id": fake, "accepted_offer_id": made_up}).encode())
+    read = await _exposure(net)
+    assert made_up in read["uncounted_offers"]
+    await _priced_offer(net, read)
+    assert net._key(OFFER_MADE, bank.uscc, core.uscc, made_up) not in net.ledger.state
+
+
+async def test_an_accepted_loan_whose_claim_policy_names_an_org_more_stays_counted_and_disbursable():
+    """A claim frozen when the regulator's org was replaced keeps the old org in its policy: the bank's org is in
+    it, and every org named must endorse, so the loan is the bank's to change with the others, not two orgs'."""
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    r, f, o = await _offered(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    claim_key = net._key(keys.RECEIVABLE, r["id"])
+    named = KeyEndorsementPolicy(net.ledger.validation_parameters[claim_key]).list_orgs()
+    net.ledger.validation_parameters[claim_key] = org_policy(sorted([*named, "OldRegulatorMSP"]))
+    read = await _exposure(net)
+    assert read["exposure"] == {"CNY": 900_00} and read["uncounted_offers"] == []
+    # a policy naming the bank's org as one of several that may each endorse alone leaves it to two orgs
+    net.ledger.validation_parameters[claim_key] = _any_of(named)
+    assert (await _exposure(net))["uncounted_offers"] == [o["id"]]
