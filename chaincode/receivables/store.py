@@ -504,7 +504,7 @@ class Store:
         held = await self.stub.get_state_validation_parameter(self.key(keys.RECEIVABLE, r.id))
         try:
             named = sorted(KeyEndorsementPolicy(held).list_orgs()) if held else []
-        except ValueError:   # no policy this contract or Fabric's SDKs write
+        except (ValueError, DecodeError):   # no policy this contract or Fabric's SDKs write
             return False
         if r.financier_msp not in named or held != org_policy(named):
             return False

@@ -310,3 +310,12 @@ async def test_an_accepted_loan_whose_claim_policy_names_an_org_more_stays_count
     # a policy naming the bank's org as one of several that may each endorse alone leaves it to two orgs
     net.ledger.validation_parameters[claim_key] = _any_of(named)
     assert (await _exposure(net))["uncounted_offers"] == [o["id"]]
+
+
+async def test_a_claim_policy_that_is_no_policy_leaves_the_loan_unsealed_and_fails_no_read():
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    r, f, o = await _offered(net)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    net.ledger.validation_parameters[net._key(keys.RECEIVABLE, r["id"])] = b"\xff\xff\xff"
+    assert (await _exposure(net))["uncounted_offers"] == [o["id"]]
