@@ -1249,12 +1249,15 @@ class _Painting(_Work):
         if not _meet(extent, self._runs_extent):
             return []
         met = [run for run in self._nearby(extent) if _meet(extent, run.extent)]
-        self._spend(len(met) * sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
+        self._spend(len(met) * _shown_cuts(shown, 4) // _CUTS_PER_STEP)
         if self.too_much:
             return []
-        covering = ((run, sum(_area(_clipped(list(piece), run.corners, self.shortest)) for piece in shown))
-                    for run in met)
+        covering = ((run, self._area_over(shown, run.corners)) for run in met)
         return [(run, over) for run, over in covering if over > 0]
+
+    def _area_over(self, shown: tuple, corners: list[_Point]) -> float:
+        """The area of the polygon ``corners`` that the pieces of what shows of an image or a filled shape cover."""
+        return sum(_area(_clipped(list(piece), corners, self.shortest)) for piece in shown)
 
     def _nearby(self, extent: tuple[float, ...]) -> list[_TextRun]:
         """The runs drawn so far whose boxes may meet this box: those kept in the bands it lies across, each once,
@@ -1275,13 +1278,14 @@ class _Painting(_Work):
         digit of the run (:meth:`_glyphs`) to what the images and shapes drawn over it before covered: two over a
         half of a digit each, or strips across it, hide it as one would, an image and a shape alike. The run's word
         is then among those whose numbers are told once the page is followed (:meth:`_painted_over_number`)."""
+        cuts = _shown_cuts(shown, 4)   # a glyph's box has four corners, as a run's
         for _, glyph in self._glyphs(run):
             if glyph is None:
                 continue
-            self._spend(sum(_cuts(len(piece), 4) for piece in shown) // _CUTS_PER_STEP)
+            self._spend(cuts // _CUTS_PER_STEP)
             if self.too_much:
                 return
-            over = sum(_area(_clipped(list(piece), glyph.corners, self.shortest)) for piece in shown)
+            over = self._area_over(shown, glyph.corners)
             glyph.covered += over
             if over > 0 and run.word is not None:
                 if not run.word.painted_by:
@@ -1375,10 +1379,10 @@ class _Painting(_Work):
         for shown, painted_extent, picture in reversed(self._painted_under):
             if not _meet(extent, painted_extent):
                 continue
-            self._spend(sum(_cuts(len(piece), len(run)) for piece in shown) // _CUTS_PER_STEP)
+            self._spend(_shown_cuts(shown, len(run)) // _CUTS_PER_STEP)
             if self.too_much:
                 return False
-            covered[picture] += sum(_area(_clipped(list(piece), run, self.shortest)) for piece in shown)
+            covered[picture] += self._area_over(shown, run)
             if covered[picture] >= _PAGE_IMAGE * _area(run):
                 return picture
         return False
@@ -1933,6 +1937,12 @@ def _cuts(subject_corners: int, clip_corners: int, subjects: int = 1) -> int:
     own and at most one more per side of the clip cut across it. (A clip with a side of rounding's left out is cut by
     its box's four sides as well, not counted here: that is rare, and adds a few.)"""
     return clip_corners * (subject_corners + subjects * clip_corners)
+
+
+def _shown_cuts(shown: tuple, clip_corners: int) -> int:
+    """:func:`_cuts` of cutting each piece of what shows of an image or a filled shape by a clip of this many
+    corners."""
+    return sum(_cuts(len(piece), clip_corners) for piece in shown)
 
 
 def _placed(polygon: list[_Point], matrix) -> list[_Point] | None:
