@@ -631,7 +631,7 @@ def _ensure_as_offered(as_made: OfferAsMade, offer_id: str, financing_id: str, r
     # paid to a bank before any bank lent on it: no such payment is recorded before a disbursement's notice, and no
     # claim is financed again once a loan on it ends (settled, or past its due date), but a bank's exposure
     # takes each as collected on the loan
-    if paid := sum(p.amount for p in r.payments if p.payee_role == "financier"):
+    if paid := r.paid_to_financier():
         raise rule("claim-changed-since-offer", f"claim {r.id} records {money.amount_text(paid, r.currency)} paid to "
                    f"a financier, though no bank has lent on it: the claim was changed outside the contract, and "
                    f"offer {offer_id} is neither accepted nor disbursed; end the financing (WithdrawFinancing before "

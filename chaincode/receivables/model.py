@@ -624,6 +624,10 @@ class Receivable(Doc):
         "unfrozen before the lifting was kept"))
     last: Action
 
+    def paid_to_financier(self) -> int:
+        """What the debtor has paid the bank on the claim, fen: the payments recorded after its notice."""
+        return sum(p.amount for p in self.payments if p.payee_role == "financier")
+
     def freeze_orders(self) -> list[FreezeOrder]:
         """Every order that binds the claim: the one in effect, then the queued ones in the order recorded."""
         return [self.frozen, *self.queued_freezes] if self.frozen is not None else list(self.queued_freezes)

@@ -506,7 +506,7 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
         f = await store.financing(r.financing_id or "")
         accepted.append((f, r))
         principal = await _principal(store, f, r)
-        collected = sum(p.amount for p in r.payments if p.payee_role == "financier")
+        collected = r.paid_to_financier()
         claims.append({"receivable_id": r.id, "financing_id": f.id, "status": f.status, "due_date": r.due_date,
                        "currency": r.currency, "principal": principal, "collected": collected,
                        "outstanding_principal": max(0, principal - collected)})
