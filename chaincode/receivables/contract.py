@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,15 +23,14 @@ from . import collections as colls
 from . import config as cfg
 from . import attestation, dates, events, fingerprint, keys, lifecycle, money, queries, settlement, upgrade
 from . import financing as fin
-from .errors import IDENTITY_LENGTH, RuleViolation, rule, shown
-from .fingerprint import VERSION as FINGERPRINT_VERSION
-from .fingerprint import is_fingerprint
-from .identity import is_org_admin, lists_identity
+from .arguments import _first_repeat, _fingerprint, _page_size, _request_id, _require_text
+from .errors import RuleViolation, _identity, rule, shown
+from .identity import is_org_admin
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT, WITHDRAWN,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeLifting, FreezeOrder, GoodsReceipt,
     GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference, ReceiptPartHeld, buyer_number_character_problem,
-    Invoice, InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, order_key, parse_request, receipt_label, sha256_hex,
+    Invoice, InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, invoice_label, order_key, parse_request, receipt_label, sha256_hex,
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
@@ -42,6 +39,7 @@ from .schemas import (
     PaymentResult, Provenance, RequestRecord, Reseal, Statistics, TransferResult, json_argument,
 )
 from .store import DROPPED_UNCOUNTED, OfferAsMade, Store, offer_made_records, uncounted_offers_problem
+from .session import Session, rules
 
 PartyArgument = json_argument(PartyRegistration)
 ReceivableArgument = json_argument(ReceivableRegistration)
@@ -51,154 +49,9 @@ AttestationArgument = json_argument(InvoiceAttestationRequest)
 TERMS_TRANSIENT_KEY = "terms"
 
 
-def rules(method):
-    """Turn a domain :class:`RuleViolation` into the runtime's ``ContractError``."""
-
-    @functools.wraps(method)
-    async def wrapper(self, ctx, *args, **kwargs):
-        try:
-            return await method(self, ctx, *args, **kwargs)
-        except RuleViolation as exc:
-            raise ContractError(str(exc)) from None
-
-    return wrapper
-
-
-@dataclass
-class Session:
-    """What one transaction knows: the store, the network's configuration, the date, the caller."""
-
-    ctx: Any
-    store: Store
-    config: cfg.NetworkConfig
-    today: date
-    now: str
-    tx_id: str
-
-    @property
-    def today_iso(self) -> str:
-        return self.today.isoformat()
-
-    @property
-    def binding(self) -> tuple[str, str, str]:
-        """The record binding the caller's identity to its party, for ``Store.prefetch``: a transaction
-        that must read a record before it knows its party reads it with this one."""
-        ci = self.ctx.client_identity
-        return keys.CLIENT, ci.msp_id, ci.id
-
-    async def caller_code(self) -> str | None:
-        """The credit code the caller's identity is bound to, or None (an unbound identity)."""
-        ci = self.ctx.client_identity
-        return await self.store.client_bound(ci.msp_id, ci.id)
-
-    async def read_with_party(self, *records: tuple[str, ...]) -> None:
-        """Read ``records`` with the caller's party record, in one round trip: for a transaction that
-        read its first records with ``binding`` and learnt from them what it reads next."""
-        uscc = await self.caller_code()
-        await self.store.prefetch(*([(keys.PARTY, uscc)] if uscc is not None else []), *records)
-
-    async def party(self, *prefetch: tuple[str, ...], request_id: str = "") -> Party:
-        """The registered party the caller acts for.
-
-        ``prefetch`` names records the transaction reads next (see ``Store.prefetch``), read with the
-        caller's binding; with a ``request_id`` its request record is read with the party, for ``replay``.
-        """
-        ci = self.ctx.client_identity
-        await self.store.prefetch(self.binding, *prefetch)
-        uscc = await self.caller_code()
-        if uscc is not None and request_id and keys.is_request_id(request_id):
-            await self.store.prefetch((keys.PARTY, uscc), (keys.REQUEST, uscc, request_id))
-        party = await self.store.party(uscc) if uscc is not None else None
-        if party is None:
-            raise rule("caller-not-a-party", f"client identity {_identity(ci.id)} of {shown(ci.msp_id)} acts for no "
-                       "registered party: ask your org admin to register the party or bind this identity")
-        # The binding alone is not trusted. A new key falls under the chaincode policy (any two orgs), so
-        # two other orgs could write a binding of their own identity to this party; the party record,
-        # under its own org's key-level policy, must list the identity too.
-        if not lists_identity(party, ci.msp_id, ci.id):
-            raise rule("caller-not-a-party", f"client identity {_identity(ci.id)} of {shown(ci.msp_id)} is bound to "
-                       f"{party.uscc}, whose record does not list it: ask {party.msp_id}'s admin to bind it "
-                       f"(recfin party bind)")
-        # The role on the party record was allowed when the party was registered; a later chaincode definition
-        # may have taken it from the org (org_roles). Such a party acts in no role, reads included: every
-        # role-based permission starts from the party this returns.
-        self.ensure_role_allowed(party, "acts")
-        return party
-
-    def ensure_role_allowed(self, party: Party, does: str) -> None:
-        """Refused when the configuration no longer lets ``party``'s org hold the role its record names: as the
-        caller it ``acts`` in no role; as a debtor or recipient it ``takes part`` in none (a claim it held or owed
-        could not be acted on by it)."""
-        if not self.config.may_hold(party.msp_id, party.role):
-            allowed = ", ".join(self.config.org_roles.get(party.msp_id, ())) or "no role"
-            raise rule("role-not-allowed-for-org", f"{shown(party.name)} ({party.uscc}) is registered as a "
-                       f"{party.role}, but this network's configuration lets parties of {party.msp_id} be {allowed} (org_roles): "
-                       f"it {does} in no role until a new chaincode definition gives the org that role again")
-
-    async def party_with_role(self, *roles: str, prefetch: tuple[tuple[str, ...], ...] = (),
-                              request_id: str = "") -> Party:
-        party = await self.party(*prefetch, request_id=request_id)
-        if party.role not in roles:
-            raise rule("role-not-permitted", f"{shown(party.name)} ({party.uscc}) is a {party.role}: "
-                       f"only a {' or '.join(roles)} may do this")
-        return party
-
-    def action(self, name: str, by: str) -> Action:
-        return Action(action=name, by=by, msp_id=self.ctx.client_identity.msp_id, at=self.now, tx_id=self.tx_id)
-
-    async def replay(self, party: Party, request_id: str, transaction: str, *args: str,
-                     same_request: Callable[[Any], bool] | None = None) -> Any | None:
-        """The recorded result of ``request_id`` (a retry), or None for a new request (or no request id).
-
-        Called right after the caller is known and before any state-dependent
-        guard: a retry of a committed transfer must be answered even though the
-        caller no longer holds the claim. ``same_request``: whether arguments
-        written otherwise than the recorded ones ask for the same as its result
-        shows (a rate spelled 0.050 or 0.05).
-        """
-        if not request_id:
-            return None
-        _request_id(request_id)
-        record = await self.store.request(party.uscc, request_id)
-        if record is None:
-            return None
-        if record["transaction"] != transaction or (
-                record["arguments"] != keys.arguments_hash(transaction, args)
-                and not (same_request is not None and same_request(record["result"]))):
-            raise rule("request-id-reused", f"request id {request_id} of {party.uscc} was used by transaction "
-                       f"{record['tx_id']} for other arguments: send a new request id for a new request")
-        return record["result"]
-
-    async def remember(self, party: Party, request_id: str, transaction: str, args: tuple[str, ...], result: Any) -> Any:
-        """Record the result of a request with an id, so a retry returns it instead of repeating the effect."""
-        if request_id:
-            await self.store.put_request(party.uscc, request_id, {
-                "transaction": transaction, "arguments": keys.arguments_hash(transaction, args),
-                "tx_id": self.tx_id, "at": self.now, "result": result})
-        return result
-
-    def emit(self, name: str, receivable_id: str | None, **details: Any) -> None:
-        self.ctx.stub.set_event(name, events.payload(name, receivable_id, self.tx_id, **details))
-
-
 # UnfreezeReceivable's ``lifts`` when the caller sends no third argument (the order in effect): told apart by
 # identity from any text sent, so an explicit blank is refused, not taken as this
 _ORDER_IN_EFFECT: Any = object()
-
-
-def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool = True) -> str:
-    """``value`` trimmed, refused (``argument-invalid``) when empty or over ``max_len`` characters, or, with
-    ``one_line`` (text a party writes: a reason, an order reference), when it holds a control character or a line
-    or paragraph separator: on a record and in an event, it would start a line that reads as one of its own.
-    Records written before this was refused keep theirs, and clients print such characters escaped. An identity
-    (``one_line=False``) is what its certificate's subject spells, which the contract does not choose, so one
-    holding such a character must still be found, bound and unbound."""
-    value = value.strip()
-    if not value or len(value) > max_len:
-        raise rule("argument-invalid", f"{field} must be 1 to {max_len} characters")
-    if one_line:
-        ensure_one_line(value, field)
-    return value
 
 
 def _order_reference(value: str, field: str) -> str:
@@ -246,18 +99,6 @@ def _same_discount_offer(sent: Any, recorded: Any) -> bool:
     except (RuleViolation, ValidationError, TypeError):
         return False
     return _discount_terms(asked) == _discount_terms(published)
-
-
-def _request_id(value: str) -> str:
-    if not keys.is_request_id(value):
-        raise rule("request-id-invalid", f"request id {shown(value)}: send 1 to {keys.REQUEST_ID_MAX} letters, digits, "
-                   "'-', '_', '.' or ':' (the SDK sends a uuid4 hex), or nothing")
-    return value
-
-
-def _identity(client_id: str) -> str:
-    """A client identity as a refusal shows it: whole, unless very long (``shown``)."""
-    return shown(client_id, IDENTITY_LENGTH)
 
 
 def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
@@ -359,13 +200,6 @@ async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> N
                    "org's admins, the identity itself and the regulator: ask an admin of that org")
 
 
-def _fingerprint(value: str) -> str:
-    if not is_fingerprint(value):
-        raise rule("fingerprint-invalid", f"{shown(value)} is not an invoice fingerprint: send the 64 "
-                   f"lower-case hex digits of sha256({FINGERPRINT_VERSION}|seller tax id|code|number)")
-    return value
-
-
 def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
     """The day a claim's payment term runs from, and how a refusal names that day: its issue date, or the date of
     its earliest invoice when that is earlier. The supplier picks the issue date, while its invoices record when it
@@ -376,15 +210,6 @@ def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
         return invoiced, (f"the date of {invoice_label(position, earliest.number)}, {invoiced} (the term runs from "
                           f"it, as it is earlier than the issue date {issue})")
     return issue, f"the issue date {issue}"
-
-
-def _first_repeat(keys: Iterable[str]) -> tuple[int, int] | None:
-    """(the position of the first key listed before, the position it was listed at first), None when none is."""
-    first_listed: dict[str, int] = {}
-    for position, key in enumerate(keys):
-        if (first := first_listed.setdefault(key, position)) != position:
-            return position, first
-    return None
 
 
 def _fingerprints(invoices) -> list[str]:
@@ -512,18 +337,6 @@ def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
     if not isinstance(listed, list) or len(listed) > 1000 or not all(isinstance(i, str) for i in listed):
         return []
     return [(keys.RECEIVABLE, i) for i in listed]
-
-
-# ASCII digits, three at most: str.isdigit() also passes "²" (int() refuses it), "٣" (int() reads 3) and
-# strings too long for int()
-_PAGE_SIZE = re.compile(r"[0-9]{1,3}")
-
-
-def _page_size(value: str) -> int:
-    if not _PAGE_SIZE.fullmatch(value) or not 1 <= int(value) <= 100:
-        raise rule("page-size-invalid", f"page size {shown(value)}: ask for 1 to 100 "
-                   "records per page, in digits 0-9")
-    return int(value)
 
 
 _VERSION = re.compile(r"[0-9]{1,15}")

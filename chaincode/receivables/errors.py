@@ -43,3 +43,8 @@ def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
         return quote.repr(value)
     except ValueError:  # an integer past Python's 4300-digit limit on int -> str conversion
         return f"an integer of over {quote.maxlong} digits"
+
+
+def _identity(client_id: str) -> str:
+    """A client identity as a refusal shows it: whole, unless very long (``shown``)."""
+    return shown(client_id, IDENTITY_LENGTH)

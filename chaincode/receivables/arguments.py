@@ -1,0 +1,67 @@
+"""Checks of what a caller sends that several transactions of the receivables contract share.
+
+Text a party writes (a reason, an identity), a request id, an invoice fingerprint, a page size and a list that
+must not repeat itself are checked alike wherever a transaction takes them, so each check is written once here
+rather than in the module of one group of transactions. None of them reads the ledger or imports the runtime.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from . import keys
+from .errors import rule, shown
+from .fingerprint import VERSION as FINGERPRINT_VERSION
+from .fingerprint import is_fingerprint
+from .model import ensure_one_line
+
+
+def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool = True) -> str:
+    """``value`` trimmed, refused (``argument-invalid``) when empty or over ``max_len`` characters, or, with
+    ``one_line`` (text a party writes: a reason, an order reference), when it holds a control character or a line
+    or paragraph separator: on a record and in an event, it would start a line that reads as one of its own.
+    Records written before this was refused keep theirs, and clients print such characters escaped. An identity
+    (``one_line=False``) is what its certificate's subject spells, which the contract does not choose, so one
+    holding such a character must still be found, bound and unbound."""
+    value = value.strip()
+    if not value or len(value) > max_len:
+        raise rule("argument-invalid", f"{field} must be 1 to {max_len} characters")
+    if one_line:
+        ensure_one_line(value, field)
+    return value
+
+
+def _request_id(value: str) -> str:
+    if not keys.is_request_id(value):
+        raise rule("request-id-invalid", f"request id {shown(value)}: send 1 to {keys.REQUEST_ID_MAX} letters, digits, "
+                   "'-', '_', '.' or ':' (the SDK sends a uuid4 hex), or nothing")
+    return value
+
+
+def _fingerprint(value: str) -> str:
+    if not is_fingerprint(value):
+        raise rule("fingerprint-invalid", f"{shown(value)} is not an invoice fingerprint: send the 64 "
+                   f"lower-case hex digits of sha256({FINGERPRINT_VERSION}|seller tax id|code|number)")
+    return value
+
+
+def _first_repeat(keys: Iterable[str]) -> tuple[int, int] | None:
+    """(the position of the first key listed before, the position it was listed at first), None when none is."""
+    first_listed: dict[str, int] = {}
+    for position, key in enumerate(keys):
+        if (first := first_listed.setdefault(key, position)) != position:
+            return position, first
+    return None
+
+
+# ASCII digits, three at most: str.isdigit() also passes "²" (int() refuses it), "٣" (int() reads 3) and
+# strings too long for int()
+_PAGE_SIZE = re.compile(r"[0-9]{1,3}")
+
+
+def _page_size(value: str) -> int:
+    if not _PAGE_SIZE.fullmatch(value) or not 1 <= int(value) <= 100:
+        raise rule("page-size-invalid", f"page size {shown(value)}: ask for 1 to 100 "
+                   "records per page, in digits 0-9")
+    return int(value)
