@@ -29,6 +29,7 @@ from ._signer import Signer
 from ._transaction import Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
 from ._transport import AsyncGatewayTransport, GatewayTransport, Metadata
+from ._trusted_certificate import TRUSTED_CERTIFICATE_LABEL, certificate_block, read_trusted_certificate
 from ._twins import refuse_awaitable
 
 _DEFAULT_GRPC_OPTIONS = (
@@ -479,9 +480,13 @@ def _client_certificate(pem: bytes) -> x509.Certificate:
 _BROKEN_BLOCK_LINE = re.compile(rb"-----(?:BEGIN|END)|\A[A-Za-z0-9+/]{16,}={0,2}\Z")
 
 
+_WHAT_TO_GIVE = "give a file of the network's TLS CA certificates only (such as its tlsca/*.pem)"
+
+
 def _tls_roots(value: bytes | str | Path) -> bytes:
-    """The TLS roots given (PEM bytes or text, or a file path), each of their PEM blocks a certificate that parses;
-    otherwise a ValueError naming the file (where one was given), the block and what to give instead.
+    """The TLS roots given (PEM bytes or text, or a file path) as gRPC is to read them, each of their PEM blocks a
+    certificate that parses; otherwise a ValueError naming the file (where one was given), the block and what to
+    give instead.
 
     gRPC takes any bytes: a file that holds no certificate fails every call as UNAVAILABLE, like a peer that is
     down, and what else a file holds (a key, a CRL, a block cut short) is trusted or passed over unsaid. Text
@@ -490,15 +495,21 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
     its bag attributes, and NULs or Ctrl-Z after the blocks are an editor's or a copy's padding. Only text that
     reads as part of a block is refused (see _BROKEN_BLOCK_LINE), and a byte order mark, before which gRPC finds no
     first block. Nothing of a refused block is shown: it may be secret.
+
+    OpenSSL's TRUSTED CERTIFICATE blocks (``openssl x509 -trustout``, some distributions' trust bundles) are taken
+    when their trust settings leave the certificate trusted for server authentication, and handed to gRPC as plain
+    CERTIFICATE blocks, every other byte as given: gRPC reads such a block, settings and all, and fails each call as
+    UNAVAILABLE on settings it cannot read or that reject serverAuth. A block whose settings trust it for other
+    purposes only is refused as well, though gRPC's BoringSSL would trust a self-signed one for peers: whoever wrote
+    the settings meant it not to be.
     """
     pem = _read(value, "tls_root_certificates")
     where = _where("tls_root_certificates", value)
-    what_to_give = "give a file of the network's TLS CA certificates only (such as its tlsca/*.pem)"
     if pem.startswith(_UTF8_BOM):
         raise ValueError(f"{where} begins with a UTF-8 byte order mark, which hides its first certificate from gRPC "
                          f"(it reads a block only from the start of a line): save the file without it (as plain UTF-8 "
-                         f"or ASCII), and {what_to_give}")
-    certificates = 0
+                         f"or ASCII), and {_WHAT_TO_GIVE}")
+    certificates, plain = 0, []  # plain: (start, end, CERTIFICATE block) for each TRUSTED CERTIFICATE block
     for number, block in enumerate(_PEM_BLOCK.finditer(pem), start=1):
         label = block.group(1).decode("ascii", "replace")
         line = pem.count(b"\n", 0, block.start()) + 1
@@ -507,17 +518,21 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
             raise ValueError(
                 f"{where} holds a private key ({label!r}, {at}): a roots file is trusted, not kept secret, so the "
                 "key may have gone wherever the file went. Take the key out (and replace it, if others could read "
-                f"the file), and {what_to_give}"
+                f"the file), and {_WHAT_TO_GIVE}"
             )
+        if label == TRUSTED_CERTIFICATE_LABEL:
+            plain.append((block.start(), block.end(), _server_root(block.group(0), where, f"{label!r}, {at}")))
+            certificates += 1
+            continue
         if label not in _CERTIFICATE_LABELS:
-            raise ValueError(f"{where} holds a PEM block that is not a certificate ({label!r}, {at}): {what_to_give}")
+            raise ValueError(f"{where} holds a PEM block that is not a certificate ({label!r}, {at}): {_WHAT_TO_GIVE}")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # CryptographyDeprecationWarning for a malformed one gRPC still takes
                 x509.load_pem_x509_certificate(block.group(0))
         except ValueError as error:
             raise ValueError(
-                f"{where} holds a certificate that does not parse ({at}: {error}): {what_to_give}"
+                f"{where} holds a certificate that does not parse ({at}: {error}): {_WHAT_TO_GIVE}"
             ) from None
         certificates += 1
     for number, line in enumerate(_PEM_BLOCK.sub(lambda block: b"\n" * block.group(0).count(b"\n"),
@@ -526,13 +541,34 @@ def _tls_roots(value: bytes | str | Path) -> bytes:
             raise ValueError(
                 f"{where} holds part of a PEM block outside its blocks (line {number}: a -----BEGIN or -----END line "
                 "without its partner, or a line of base64; a block cut short or ended under another label's END "
-                f"line reads so): {what_to_give}"
+                f"line reads so): {_WHAT_TO_GIVE}"
             )
     if not certificates:
         raise ValueError(
-            f"{where} are not PEM X.509 certificates (no -----BEGIN CERTIFICATE----- block): {what_to_give}"
+            f"{where} are not PEM X.509 certificates (no -----BEGIN CERTIFICATE----- block): {_WHAT_TO_GIVE}"
         )
+    for start, end, certificate in reversed(plain):  # from the last, so that the earlier spans still hold
+        pem = pem[:start] + certificate + pem[end:]
     return pem
+
+
+def _server_root(block: bytes, where: str, at: str) -> bytes:
+    """The CERTIFICATE block of a TRUSTED CERTIFICATE block trusted to authenticate TLS servers; a ValueError
+    naming the block (``at``: its label, number and line) when it is malformed or its trust settings say no."""
+    try:
+        trusted = read_trusted_certificate(block)
+    except ValueError as error:
+        raise ValueError(f"{where} holds a trusted certificate that does not parse ({at}: {error}): {_WHAT_TO_GIVE}"
+                         ) from None
+    refusal = trusted.refusal_for_server_authentication()
+    if refusal:
+        raise ValueError(
+            f"{where} holds a certificate not trusted for server authentication ({at}: {refusal}): its settings "
+            "forbid it to vouch for a peer's TLS certificate. If it is the peers' TLS CA, write it as a plain "
+            "certificate (`openssl x509 -in that-block.pem -out tlsca.pem` leaves its trust settings out), or "
+            f"take it out; and {_WHAT_TO_GIVE}"
+        )
+    return certificate_block(trusted.certificate_der)
 
 
 def _check_client_key(pem: bytes, certificate_pem: bytes) -> None:

@@ -4,6 +4,7 @@ opens. Taken, each would surface later as an error naming nothing (an AttributeE
 retry was meant for, a TLS handshake failure that reads as a peer that is down)."""
 
 import asyncio
+import base64
 import errno
 import hashlib
 import os
@@ -20,6 +21,10 @@ from fabric_protos.peer import transaction_pb2
 
 from client.gateway import CommitError, RetryPolicy, Timeouts, connect, connect_async, private_key_signer
 from .gateway_fakes import AsyncFakeTransport, FakeTransport, key_pem, make_key_and_cert
+from .trusted_blocks import (
+    ANY_EXTENDED_KEY_USAGE, CLIENT_AUTH, EMAIL_PROTECTION, SERVER_AUTH, certificate_der, der, needs_openssl, oid,
+    openssl_trusted_block, trust_settings, trusted_block,
+)
 
 CHANNEL = "receivables-channel"
 NOT_A_POLICY = pytest.mark.parametrize(
@@ -527,4 +532,171 @@ def test_text_of_several_lines_with_no_begin_line_is_refused_without_showing_it(
                                                 r"it was taken as a file path.*or the PEM itself") as refused:
         _tls_connect(_connect_sync, credentials, **{**tls, option: body})
     assert body.splitlines()[0] not in str(refused.value)
+    assert opened == []
+
+
+# ---------------------------------------------------------------- OpenSSL's TRUSTED CERTIFICATE blocks in the roots
+
+@pytest.fixture
+def roots_given(monkeypatch):
+    """The root certificates connect() and connect_async() hand to gRPC, one entry per channel."""
+    given = []
+
+    def ssl_channel_credentials(root_certificates=None, private_key=None, certificate_chain=None):
+        given.append(root_certificates)
+        return MagicMock()
+
+    monkeypatch.setattr(grpc, "ssl_channel_credentials", ssl_channel_credentials)
+    return given
+
+
+_PLAIN_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=\n]+)-----END CERTIFICATE-----")
+_SERVER_ROOTS = {
+    "no trust settings": lambda ca: trusted_block(ca),
+    "trusted for serverAuth": lambda ca: trusted_block(ca, trust_settings([SERVER_AUTH])),
+    "trusted for any purpose": lambda ca: trusted_block(ca, trust_settings([ANY_EXTENDED_KEY_USAGE])),
+    "an alias only": lambda ca: trusted_block(ca, trust_settings(alias="tlsca.org1")),
+    "trusted for two, another rejected, an alias": lambda ca: trusted_block(
+        ca, trust_settings([CLIENT_AUTH, SERVER_AUTH], [EMAIL_PROTECTION], "tlsca.org1")),
+    "a key id and other algorithms after the alias": lambda ca: trusted_block(
+        ca, der(0x30, der(0x30, oid(SERVER_AUTH)) + der(0x0C, b"ca") + der(0x04, b"\x01" * 20) + der(0xA1, b""))),
+}
+
+
+@pytest.mark.parametrize("trusted", _SERVER_ROOTS.values(), ids=_SERVER_ROOTS.keys())
+@FAMILIES
+def test_a_trusted_certificate_block_trusted_for_servers_reaches_grpc_as_the_certificate_alone(
+        credentials, opened, roots_given, tls, connect_with, tmp_path, trusted):
+    # as `openssl x509 -trustout` and trust bundles write a root: its DER, then OpenSSL's trust settings for it
+    ca = tls["tls_root_certificates"]
+    other_ca = make_key_and_cert("tlsca.org2.example.com")[1]
+    before, after = b"# tlsca.org2\n" + other_ca + b"# tlsca.org1, trusted for TLS servers\n", b"\n# end\n"
+    roots = before + trusted(ca) + after
+    (tmp_path / "roots.pem").write_bytes(roots)
+    for given in (roots, tmp_path / "roots.pem"):
+        _tls_connect(connect_with, credentials, **{**tls, "tls_root_certificates": given})
+    assert len(opened) == 2 and roots_given[0] == roots_given[1]
+    # every other byte as given, and in the block's place a CERTIFICATE block of the certificate's DER alone
+    handed = re.fullmatch(re.escape(before) + _PLAIN_BLOCK.pattern + re.escape(b"\n" + after), roots_given[0])
+    assert handed is not None, roots_given[0]
+    assert base64.b64decode(handed.group(1)) == certificate_der(ca)
+
+
+@needs_openssl
+@pytest.mark.parametrize("settings", [(), ("-addtrust", "serverAuth"), (
+    "-addtrust", "clientAuth", "-addtrust", "serverAuth", "-addreject", "emailProtection", "-setalias", "tlsca.org1")],
+    ids=["-trustout alone", "-addtrust serverAuth", "two trusted, one rejected, an alias"])
+def test_a_trusted_certificate_block_openssl_wrote_is_taken_and_the_blocks_built_here_are_the_same_bytes(
+        credentials, opened, roots_given, tls, settings):
+    ca = tls["tls_root_certificates"]
+    written = openssl_trusted_block(ca, *settings)
+    assert written.startswith(b"-----BEGIN TRUSTED CERTIFICATE-----\n")
+    _tls_connect(_connect_sync, credentials, **{**tls, "tls_root_certificates": written})
+    assert base64.b64decode(re.fullmatch(_PLAIN_BLOCK.pattern + b"\n", roots_given[0]).group(1)) == certificate_der(ca)
+    built = {(): b"", ("-addtrust", "serverAuth"): trust_settings([SERVER_AUTH])}.get(
+        settings, trust_settings([CLIENT_AUTH, SERVER_AUTH], [EMAIL_PROTECTION], "tlsca.org1"))
+    assert trusted_block(ca, built) == written
+
+
+@pytest.mark.parametrize(
+    "settings, says",
+    [
+        (trust_settings(reject=[SERVER_AUTH]), r"reject serverAuth \(1\.3\.6\.1\.5\.5\.7\.3\.1\)"),
+        (trust_settings([SERVER_AUTH], [ANY_EXTENDED_KEY_USAGE]), r"reject anyExtendedKeyUsage \(2\.5\.29\.37\.0\)"),
+        (trust_settings([CLIENT_AUTH]), r"trust it only for clientAuth \(1\.3\.6\.1\.5\.5\.7\.3\.2\)"),
+        (trust_settings([EMAIL_PROTECTION, "1.2.840.113635.100.1.3"]),
+         r"trust it only for emailProtection \(1\.3\.6\.1\.5\.5\.7\.3\.4\), 1\.2\.840\.113635\.100\.1\.3"),
+        (trust_settings([]), r"trust it only for no purpose \(an empty trust list\)"),
+    ],
+    ids=["serverAuth rejected", "any purpose rejected, serverAuth trusted", "trusted for clientAuth only",
+         "trusted for e-mail and an unnamed purpose", "an empty trust list"],
+)
+@FAMILIES
+def test_a_trusted_certificate_block_not_trusted_for_servers_is_refused_naming_it_and_what_its_settings_say(
+        credentials, opened, tls, connect_with, tmp_path, settings, says):
+    roots = tls["tls_root_certificates"] + trusted_block(make_key_and_cert("tlsca.org2.example.com")[1], settings)
+    (tmp_path / "roots.pem").write_bytes(roots)
+    for given, named in ((roots, "tls_root_certificates"),
+                         (tmp_path / "roots.pem", f"tls_root_certificates file {tmp_path / 'roots.pem'}")):
+        with pytest.raises(ValueError, match=(
+                rf"^{re.escape(named)} holds a certificate not trusted for server authentication \('TRUSTED "
+                rf"CERTIFICATE', block 2, line 11: its OpenSSL trust settings {says}\): its settings forbid it to "
+                r"vouch for a peer's TLS certificate\. If it is the peers' TLS CA, write it as a plain certificate "
+                r"\(`openssl x509 -in that-block\.pem -out tlsca\.pem` leaves its trust settings out\), or take it "
+                r"out; and give a file of the network's TLS CA certificates only")):
+            _tls_connect(connect_with, credentials, **{**tls, "tls_root_certificates": given})
+    assert opened == []
+
+
+@needs_openssl
+def test_a_trusted_certificate_block_openssl_wrote_rejecting_servers_is_refused(credentials, opened, tls):
+    written = openssl_trusted_block(tls["tls_root_certificates"], "-addtrust", "serverAuth", "-addreject", "serverAuth")
+    with pytest.raises(ValueError, match=r"block 1, line 1: its OpenSSL trust settings reject serverAuth "):
+        _tls_connect(_connect_sync, credentials, **{**tls, "tls_root_certificates": written})
+    assert opened == []
+
+
+def _cut(block: bytes, keep: int) -> bytes:
+    """The TRUSTED CERTIFICATE block of the first ``keep`` bytes of ``block``'s DER."""
+    body = base64.b64decode(b"".join(block.splitlines()[1:-1]))[:keep]
+    return b"-----BEGIN TRUSTED CERTIFICATE-----\n" + base64.encodebytes(body) + b"-----END TRUSTED CERTIFICATE-----\n"
+
+
+_MALFORMED = {
+    "settings cut short": (lambda ca: _cut(trusted_block(ca, trust_settings([SERVER_AUTH])), -3),
+                           r"an element of what follows the certificate announces 12 bytes where 9 remain"),
+    "bytes after the settings": (lambda ca: trusted_block(ca, trust_settings([SERVER_AUTH]) + b"\x00"),
+                                 r"bytes follow OpenSSL's trust settings after the certificate"),
+    "no SEQUENCE after the certificate": (lambda ca: trusted_block(ca, der(0x04, b"")),
+                                          r"what follows the certificate is not OpenSSL's trust settings"),
+    "a trust list holding no object identifier": (
+        lambda ca: trusted_block(ca, der(0x30, der(0x30, der(0x04, b"")))),
+        r"the trust list of its OpenSSL trust settings holds an element that is not a purpose's object identifier "
+        r"\(tag 0x04\)"),
+    "an object identifier cut short": (lambda ca: trusted_block(ca, der(0x30, der(0xA0, der(0x06, b"\x2b\x86")))),
+                                       r"the reject list of its OpenSSL trust settings holds an object identifier "
+                                       r"cut short"),
+    "the reject list before the trust list": (
+        lambda ca: trusted_block(ca, der(0x30, der(0xA0, oid(CLIENT_AUTH)) + der(0x30, oid(SERVER_AUTH)))),
+        r"OpenSSL's trust settings hold an element they do not have there \(tag 0x30\)"),
+    "an unknown element": (lambda ca: trusted_block(ca, der(0x30, der(0x02, b"\x01"))),
+                           r"OpenSSL's trust settings hold an element they do not have there \(tag 0x02\)"),
+    "a length of nine octets": (lambda ca: trusted_block(ca, b"\x30\x89" + b"\x00" * 9),
+                                r"an element of what follows the certificate has a length cut short or not in DER"),
+    "the certificate cut short": (lambda ca: _cut(trusted_block(ca), 100),
+                                  r"an element of the certificate announces \d+ bytes where 9[0-9] remain"),
+    "a certificate that does not parse": (lambda ca: trusted_block(ca).replace(
+        base64.b64encode(certificate_der(ca))[:64], base64.b64encode(der(0x30, der(0x02, b"\x01" * 45)))[:64]),
+        r"the certificate in it does not parse: "),
+    "a body that is not base64": (lambda ca: trusted_block(ca).replace(b"\n", b"\n*", 1),
+                                  r"its body is not base64"),
+    "an empty block": (lambda ca: b"-----BEGIN TRUSTED CERTIFICATE-----\n-----END TRUSTED CERTIFICATE-----\n",
+                       r"it holds nothing between its BEGIN and END lines"),
+}
+
+
+@pytest.mark.parametrize("block, says", _MALFORMED.values(), ids=_MALFORMED.keys())
+def test_a_malformed_trusted_certificate_block_is_refused_naming_it_and_what_is_wrong(
+        credentials, opened, tls, block, says):
+    # gRPC fails every call on most of these as UNAVAILABLE "Failed to create security handshaker", like a peer down
+    with pytest.raises(ValueError, match=rf"^tls_root_certificates holds a trusted certificate that does not parse "
+                                         rf"\('TRUSTED CERTIFICATE', block 1, line 1: {says}.*\): give a file of the "
+                                         r"network's TLS CA certificates only"):
+        roots = block(tls["tls_root_certificates"])
+        _tls_connect(_connect_sync, credentials, **{**tls, "tls_root_certificates": roots})
+    assert opened == []
+
+
+def test_a_trusted_certificate_block_cut_anywhere_is_refused_with_a_value_error_not_a_traceback(
+        credentials, opened, tls):
+    whole = trusted_block(tls["tls_root_certificates"], trust_settings([CLIENT_AUTH, SERVER_AUTH], [EMAIL_PROTECTION],
+                                                                       "tlsca.org1"))
+    length = len(base64.b64decode(b"".join(whole.splitlines()[1:-1])))
+    certificate_end = len(certificate_der(tls["tls_root_certificates"]))
+    for keep in range(1, length):
+        if keep == certificate_end:
+            continue  # the certificate alone, as -trustout writes it without settings: taken
+        with pytest.raises(ValueError, match=r"^tls_root_certificates holds a trusted certificate that does not "
+                                             r"parse \('TRUSTED CERTIFICATE', block 1, line 1: "):
+            _tls_connect(_connect_sync, credentials, **{**tls, "tls_root_certificates": _cut(whole, keep)})
     assert opened == []

@@ -27,6 +27,7 @@ from client.gateway import (
 )
 from client.gateway._gateway import _channel_options
 from .gateway_fakes import Servicer, key_pem, make_key_and_cert, start_server, verify
+from .trusted_blocks import SERVER_AUTH, needs_openssl, openssl_trusted_block, trust_settings, trusted_block
 
 CHANNEL = "receivables-channel"
 
@@ -143,6 +144,43 @@ def test_mutual_tls_with_server_name_override(credentials):
 
 def _load(pem):
     return x509.load_pem_x509_certificate(pem)
+
+
+_TRUSTED_ROOTS = {
+    "built here": lambda ca: trusted_block(ca, trust_settings([SERVER_AUTH], alias="tls-ca")),
+    "written by openssl": pytest.param(
+        lambda ca: openssl_trusted_block(ca, "-addtrust", "serverAuth", "-setalias", "tls-ca"), marks=needs_openssl),
+}
+
+
+@pytest.mark.parametrize("trusted_roots", _TRUSTED_ROOTS.values(), ids=_TRUSTED_ROOTS.keys())
+@pytest.mark.parametrize("connect_to", [connect, connect_async], ids=["sync", "async"])
+def test_tls_to_a_peer_whose_ca_is_given_only_as_an_openssl_trusted_certificate_block(
+        credentials, trusted_roots, connect_to):
+    # `openssl x509 -trustout -addtrust serverAuth` writes the CA as such a block: the channel trusts that CA
+    ca_key, ca_cert = make_key_and_cert("tls-ca")
+    server_key, server_cert = make_key_and_cert(
+        "peer0.org1.example.com", issuer_key=ca_key, issuer_cert=_load(ca_cert), san=["peer0.org1.example.com"]
+    )
+    roots = trusted_roots(ca_cert)
+    assert b"-----BEGIN CERTIFICATE-----" not in roots
+    server, port = start_server(Servicer(), grpc.ssl_server_credentials([(key_pem(server_key), server_cert)]))
+    key, identity = credentials
+    options = dict(identity=identity, signer=private_key_signer(key), tls_root_certificates=roots,
+                   server_name_override="peer0.org1.example.com")
+    try:
+        if connect_to is connect:
+            with connect(f"127.0.0.1:{port}", **options) as gateway:
+                result = gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get")
+        else:
+            async def evaluated():
+                async with connect_async(f"127.0.0.1:{port}", **options) as gateway:
+                    return await gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get")
+
+            result = asyncio.run(evaluated())
+        assert result == b"42"
+    finally:
+        server.stop(None)
 
 
 def test_caller_owned_channel_stays_open_after_gateway_closes(credentials):
