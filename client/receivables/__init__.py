@@ -17,8 +17,9 @@ older claim's invoices read in the same currency as through GetReceivable.
 See docs/sdk-receivables.md.
 """
 
-from ._client import (CONTRACT_NAME, RACE_RETRY, READ_REFUSALS, AsyncReceivablesClient, ReceivablesClient,
-                      new_request_id, refuses_the_caller, unless_refused_the_read)
+from ._arguments import new_request_id
+from ._async_client import AsyncReceivablesClient
+from ._contract_calls import CONTRACT_NAME, RACE_RETRY
 from ._event_details import (
     EVENT_DETAILS,
     AssignmentNoticeAcknowledged,
@@ -115,6 +116,8 @@ from ._models import (
     TransferResult,
     UnspelledInvoice,
 )
+from ._read_refusals import READ_REFUSALS, refuses_the_caller, unless_refused_the_read
+from ._sync_client import ReceivablesClient
 from ..money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, Amount, rate_text, to_fen, to_yuan
 from .errors import ReceivablesError, RuleViolation, UnreadableAnswer
 

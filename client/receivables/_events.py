@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from client.gateway import ChaincodeEvent
 
 from ._event_details import EVENT_DETAILS, EventDetails
+from ._validation_problems import _problem_in
 
 EVENT_NAMES: tuple[str, ...] = tuple(EVENT_DETAILS)
 """Every event name the contract emits (each has its details model in ``EVENT_DETAILS``)."""
@@ -105,8 +106,6 @@ class ReceivablesEvent(BaseModel):
             return cls(name=event.event_name, receivable_id=payload.get("receivable_id"),
                        tx_id=event.transaction_id, block_number=event.block_number, details=details)
         except ValidationError as problem:
-            from ._client import _problem_in   # imported when used: _client imports this module
-
             raise ValueError(f"{where} has a payload that does not read as an event: {_problem_in(problem)}") \
                 from None
 
@@ -131,8 +130,6 @@ class ReceivablesEvent(BaseModel):
         except (ValidationError, TypeError) as problem:
             # TypeError: a number where a rate is (``_rate_as_written``), which pydantic passes on unwrapped; the SDK's
             # callers get it as a TypeError, but here the float is the event's, unreadable as any other problem
-            from ._client import _problem_in   # imported when used: _client imports this module
-
             reason = _problem_in(problem) if isinstance(problem, ValidationError) else str(problem)
             raise ValueError(f"{where} does not read as {model.__name__}: {reason} (a newer "
                              "contract's event? upgrade recfin, or read the event's `details`)") from problem

@@ -89,7 +89,7 @@ from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
 from client.ledger.qscc import QSCC, LedgerReadError, block_by_number, current_config, decoded, transaction_by_id
 
-from ._client import _problem_in
+from ._validation_problems import _problem_in
 from ._models import FreezeOrder, HistoryEntry, Receivable
 from .errors import RuleViolation
 from .ledger_keys import party_key, receivable_key

@@ -10,7 +10,7 @@ from fabric_protos.peer.lifecycle import lifecycle_pb2
 
 from chaincode.receivables.collections import collection_name
 from client.ledger.lifecycle import collection_orgs
-from client.receivables._client import _Operations
+from client.receivables._operations import _Operations
 from network.org_definition import signature_policy
 
 REFERENCE = "/Channel/Application/Endorsement"

@@ -21,7 +21,7 @@ from cli import connection
 from cli.amounts import read_amount
 from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, to_fen
 from client.receivables import FinancingTerms, ReceivablesClient
-from client.receivables import _client as client_module
+from client.receivables import _offers as offers_module
 from client.receivables._models import AMOUNT_CAP
 
 from ..ledger_contract import Channel
@@ -127,7 +127,7 @@ def test_terms_accepted_under_the_earlier_cap_are_disbursed_from_the_command_lin
         context={AMOUNT_CAP: LEDGER_MAX_FEN})
     with monkeypatch.context() as earlier:
         earlier.setattr(contract_money, "MAX_AMOUNT", STORED)   # the contract before the cap of 2**53 - 1
-        earlier.setattr(client_module, "MAX_FEN", STORED)       # and the SDK of that day
+        earlier.setattr(offers_module, "MAX_FEN", STORED)       # and the SDK of that day
         offer = bank.make_offer(financing, terms)
     ok("finance", "accept", offer.id, "--as", "supplier/supplier1")
 

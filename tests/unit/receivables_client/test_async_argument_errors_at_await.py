@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from client.receivables import AsyncReceivablesClient, Receivable
-from client.receivables._client import _Operations
+from client.receivables._operations import _Operations
 
 from . import fakes
 from .test_async_client import FakeAsyncContract

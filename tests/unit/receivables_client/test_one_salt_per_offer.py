@@ -12,7 +12,7 @@ import pytest
 
 from client.gateway.errors import EndorseError, SubmitError
 from client.receivables import AsyncReceivablesClient, FinancingTerms, ReceivablesClient
-from client.receivables import _client as receivables_client_module
+from client.receivables import _offers as offers_module
 
 from ..ledger_contract import LedgerContract
 from ..receivables.support import standard_net
@@ -128,7 +128,7 @@ def test_a_salt_is_let_go_only_when_nothing_could_be_ordered(client_class):
 
 
 def test_a_client_keeps_the_salts_of_its_most_recent_offers(monkeypatch):
-    monkeypatch.setattr(receivables_client_module, "OFFER_SALTS_KEPT", 3)
+    monkeypatch.setattr(offers_module, "OFFER_SALTS_KEPT", 3)
     contract = FakeContract(responses={"MakeFinancingOffer": fakes.offer()})
     client = ReceivablesClient(contract)
     offers = [template() for _ in range(5)]

@@ -13,7 +13,7 @@ from chaincode.receivables import ReceivablesContract
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.testing import MemoryLedger, make_identity
 from client.receivables import AsyncReceivablesClient, ReceivablesClient
-from client.receivables._client import QUERIES
+from client.receivables._contract_calls import QUERIES
 from client.receivables._models import Offer
 
 from ..ledger_contract import ScriptedLifecycle, committed_definition

@@ -2,8 +2,8 @@
 models do not know): a submit's transaction committed all the same, and is never reported as a call that failed.
 
 The models refuse fields they do not know rather than dropping them (the reasons are at
-``client.receivables._client._Operations._answer``); these tests hold both halves of that decision: the answer is
-refused, and what committed is said.
+``client.receivables._contract_calls._ContractCalls._answer``); these tests hold both halves of that decision: the
+answer is refused, and what committed is said.
 """
 
 from __future__ import annotations

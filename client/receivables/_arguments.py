@@ -1,0 +1,60 @@
+"""The arguments of the contract's operations: checked as the caller gave them, then written as the contract takes
+them (the text of an id, a page size, a date, a JSON document)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime
+
+from ._models import Request
+
+
+def _text(value: str, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
+
+
+def new_request_id() -> str:
+    """A fresh business request id (uuid4 hex): the contract answers a retry with the same id with the first result."""
+    return uuid.uuid4().hex
+
+
+def _request_id(value: str | None) -> str:
+    """The business request id to send: a fresh one for ``None``, else the caller's.
+
+    ``""`` is refused: the contract reads an empty id as "no request id" and would apply every retry again, so
+    an id that went missing upstream (``order.get("ref", "")``) must fail here instead of losing exactly-once.
+    """
+    if value is None:
+        return new_request_id()
+    text = _text(value, "request_id")
+    if not text:
+        raise ValueError("request_id '': a request id is 1 to 128 letters, digits, '-', '_', '.' or ':' (unique per "
+                         "party); pass None for a fresh one")
+    return text
+
+
+def _page_size(value: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        raise ValueError(f"page_size {value!r}: ask for 1 to 100 records per page")
+    return str(value)
+
+
+def _date_text(value: date | None, what: str) -> str:
+    """A date argument: ``""`` for none (the contract's today), else YYYY-MM-DD."""
+    if value is None:
+        return ""
+    # a datetime is a date too, but its isoformat() carries the time, which the contract refuses as no date
+    if isinstance(value, datetime):
+        raise TypeError(f"{what} must be a datetime.date, not a datetime: pass {what}.date() for its calendar day")
+    if not isinstance(value, date):
+        raise TypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
+    return value.isoformat()
+
+
+def _json(request: Request) -> str:
+    """A request as the argument sent: validated again as it stands (``Request.to_json``), so one changed since it
+    was built (``model_copy(update=...)`` validates nothing) goes out converted, or raises before it is sent."""
+    return json.dumps(request.to_json(), separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,208 @@
+"""The operations of a claim's life outside financing and settlement: registration, confirmation, rejection,
+withdrawal, transfer; the invoice verifications a registration may need; the regulator's freezes and reseals; the
+ledger upgrade."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from client.gateway._twins import Steps
+
+from ._arguments import _json, _page_size, _request_id, _text
+from ._models import (InvoiceAttestation, InvoiceAttestationRequest, LedgerUpgrade, Receivable, ReceivableRegistration,
+                      Reseal, TransferResult, fen_sent)
+from ._read_refusals import refuses_the_caller
+from ..money import LEDGER_MAX_FEN, Amount
+from .errors import RuleViolation
+
+
+_ATTESTATIONS = TypeAdapter(list[InvoiceAttestation])
+
+
+class _ClaimOperations:
+    """A claim's registration, confirmation, rejection, withdrawal and transfer; invoice verification; the
+    regulator's operations; the ledger upgrade."""
+
+    # ------------------------------------------------------------ register, confirm, reject, withdraw, transfer
+
+    def register_receivable(self, registration: ReceivableRegistration, *, request_id: str | None = None) -> Receivable:
+        """A supplier registers a claim on a core enterprise, backed by invoices; it becomes creditor and holder.
+
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
+        """
+        if not isinstance(registration, ReceivableRegistration):
+            raise TypeError("register_receivable takes a ReceivableRegistration")
+        return self._submit("RegisterReceivable", _json(registration), _request_id(request_id), model=Receivable)
+
+    def _confirmation(self, receivable_id: str, endorsing_organizations: Sequence[str] | None):
+        return self._submit("ConfirmReceivable", _text(receivable_id, "receivable_id"), model=Receivable,
+                            endorsing_organizations=endorsing_organizations)
+
+    def _confirm_steps(self, receivable_id: str, receivable: Receivable | None) -> Steps[Receivable]:
+        """The confirmation endorsed by the debtor's org and the holder's; where they are one org, by the orgs
+        :meth:`_one_org_endorsers` names, and an EndorseError then says why they were asked (:meth:`_sent_to`). Left
+        to the Gateway's plan when the caller may not read the claim, so that the contract says why it refuses the
+        confirmation as well."""
+        def send(orgs: list[str] | None) -> Any:
+            return self._confirmation(receivable_id, orgs)
+
+        if receivable is None:
+            return (yield send(None))
+        if receivable.debtor_msp != receivable.holder_msp:
+            return (yield send([receivable.debtor_msp, receivable.holder_msp]))
+        endorsers = yield from self._one_org_endorsers(receivable.debtor_msp, receivable_id,
+                                                       f"confirming {receivable_id}")
+        return (yield from self._sent_to(endorsers, send))
+
+    def reject(self, receivable_id: str, reason: str) -> Receivable:
+        """The debtor rejects a claim it does not owe; the invoices behind it are released."""
+        return self._submit("RejectReceivable", _text(receivable_id, "receivable_id"),
+                                                    _text(reason, "reason"), model=Receivable)
+
+    def withdraw(self, receivable_id: str, reason: str) -> Receivable:
+        """The creditor withdraws a claim it registered that its debtor has not confirmed (REGISTERED, not
+        frozen), any day, its due date passed or not: WITHDRAWN, with ``withdrawal_reason`` and ``withdrawn_on``;
+        the invoices behind it are released for a new registration."""
+        return self._submit("WithdrawReceivable", _text(receivable_id, "receivable_id"), _text(reason, "reason"),
+                            model=Receivable)
+
+    def transfer(self, receivable_id: str, to: str, amount: Amount, *, request_id: str | None = None) -> TransferResult:
+        """The holder passes ``amount`` of a confirmed claim to supplier ``to`` (credit code).
+
+        The whole outstanding amount moves the claim; less splits it into
+        ``<id>.1`` (to the recipient) and ``<id>.2`` (kept), in ``children_records``.
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
+        """
+        # a part of a claim already on the ledger: held to the cap it may have been stored under, as the contract does
+        return self._submit("TransferReceivable", _text(receivable_id, "receivable_id"), _text(to, "to"),
+                            str(fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)), _request_id(request_id),
+                            model=TransferResult)
+
+    split = transfer
+
+    # ------------------------------------------------------------ invoice verification
+
+    def attest_invoice_verification(self, attestation_request: InvoiceAttestationRequest, *,
+                                    request_id: str | None = None) -> InvoiceAttestation:
+        """A bank signs what data sources said about an invoice; the ledger adds who and when.
+
+        Build the request with ``InvoiceAttestationRequest.from_evidence`` (or use
+        ``client.invoices.attest.attest_verification``, which verifies and attests in one call).
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first record.
+        """
+        if not isinstance(attestation_request, InvoiceAttestationRequest):
+            raise TypeError("attest_invoice_verification takes an InvoiceAttestationRequest")
+        return self._submit("AttestInvoiceVerification", _json(attestation_request), _request_id(request_id),
+                            model=InvoiceAttestation)
+
+    def invoice_attestations(self, fingerprint: str) -> list[InvoiceAttestation]:
+        """Every verification attestation of an invoice, oldest first (any registered party may ask)."""
+        return self._evaluate("GetInvoiceAttestations", _text(fingerprint, "fingerprint"), model=_ATTESTATIONS)
+
+    # ------------------------------------------------------------ regulator
+
+    def freeze(self, receivable_id: str, order_reference: str) -> Receivable:
+        """The regulator freezes a claim under an order; nothing changes until it is unfrozen.
+
+        A split claim is refused (``invalid-state``): freeze its parts. A frozen part also stops payments over
+        its tree."""
+        return self._submit("FreezeReceivable", _text(receivable_id, "receivable_id"),
+                                                    _text(order_reference, "order_reference"), model=Receivable)
+
+    def unfreeze(self, receivable_id: str, order_reference: str, *, lifts: str | None = None) -> Receivable:
+        """The regulator lifts a freeze order of a claim, citing ``order_reference``, the order that lifts it.
+
+        ``lifts`` names the freeze order lifted, one in effect (``frozen``) or queued (``queued_freezes``); None
+        lifts the one in effect. A blank ``lifts`` raises ValueError, sending nothing: it names no order, and
+        taken as the one in effect it would lift the order with priority. The claim stays frozen while another
+        order binds it (a queued order takes effect when the one in effect is lifted), and is free only when the
+        last is lifted. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found``,
+        naming those that do; an order recorded by another regulator org is refused ``not-the-ordering-regulator``
+        (any regulator lifts it once that org is no longer one, or its party is not registered)."""
+        # sent only when given: a contract before queued orders takes the claim id and the lifting order alone
+        named = [] if lifts is None else [_text(lifts, "lifts")]
+        if named and not lifts.strip():
+            raise ValueError("lifts is blank: name the freeze order lifted, or pass lifts=None to lift the order "
+                             "in effect")
+        return self._submit("UnfreezeReceivable", _text(receivable_id, "receivable_id"),
+                            _text(order_reference, "order_reference"), *named, model=Receivable)
+
+    def _reseal_steps(self, receivable_id: str, endorsing_organizations: Sequence[str] | None) -> Steps[Reseal]:
+        """The reseal endorsed by the orgs the claim's key names now (:meth:`receivable_endorsers`): Fabric validates
+        a change of a key's policy against the policy the key carries, so they, and neither the orgs due nor the
+        Gateway's plan, must endorse it. Left to the Gateway's plan where the caller may not read the claim (the
+        contract then says why it refuses the reseal as well) or the key carries no policy: the chaincode-level
+        policy guards such a key, so the orgs the Gateway names for it endorse the reseal, which gives the key the
+        orgs due."""
+        receivable_id = _text(receivable_id, "receivable_id")
+        if endorsing_organizations is None:
+            try:
+                endorsing_organizations = (yield self.receivable_endorsers(receivable_id)) or None
+            except RuleViolation as refusal:
+                if not refuses_the_caller(refusal):
+                    raise
+        return (yield self._submit("ResealReceivable", receivable_id, model=Reseal,
+                                   endorsing_organizations=endorsing_organizations))
+
+    # ------------------------------------------------------------ ledger upgrade
+
+    def upgrade_ledger(self, page_size: int = 20, bookmark: str = "") -> LedgerUpgrade:
+        """One page of the ledger upgrade (an admin of the regulator's org; anyone else, the regulator itself too, is
+        refused ``role-not-permitted``, since its pages name claim ids and the regulator changes only freeze state): writes the index and fingerprint entries records
+        of earlier contract versions lack, and the key-level policy of a claim without one whose orgs due are two
+        or more (``claim_policies``: one they left REGISTERED or REJECTED, or REGISTERED and rejected or withdrawn
+        since, and one of any status written while its orgs due were one org) and of a financing they accepted
+        without one (``financing_policies``),
+        reports invoices registered twice under two spellings
+        (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
+        (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
+        return self._submit("UpgradeLedger", _page_size(page_size), _text(bookmark, "bookmark"), model=LedgerUpgrade)
+
+
+CONFIRM_DOC = """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.
+
+The claim's key-level policy, set at its registration, asks the debtor's org and the holder's. A claim an
+earlier contract version registered has none until ``UpgradeLedger`` or this confirmation gives it one, so
+the chaincode's "any two orgs" policy applies, which two orgs the debtor's org need not be among; a bank
+auditing the claim (``client.receivables.audit``) finances it only on the debtor's org's endorsement of the
+confirmation, and the creditor's of it and of every change before it. So the endorsers are named, whatever
+the claim's age: the debtor's org and the holder's, read from the claim (``get_receivable``). When they are one org,
+the claim's policy names that org and the orgs whose parties may be the regulator, which the channel's config
+block does not tell: the orgs the claim's key names are read (:meth:`receivable_endorsers`, from a peer of that
+org) and named, that org first. The index entries the confirmation writes carry no key-level policy, so Fabric
+checks them against the chaincode's endorsement policy, read from its committed definition (through a peer of that
+org too): where the key's orgs do not meet it (a ``--signature-policy`` asking three orgs, or naming no regulator
+org), the fewest other orgs of the channel that do with them are named as well. No other org is asked, so a peer
+down in one (a second bank's) stops nothing; when an org named has no peer able to endorse, nothing is ordered and
+the EndorseError names it, the orgs the key names and what to do. A failure of a read of the key's orgs, the
+definition or the channel's orgs (a peer a block behind: ``not-found``; no peer of that org up; an ACL refusal) is
+raised, its rule or code as it was, saying what was read; nothing is sent. So is a ValueError naming the chaincode's
+policy where no orgs of the channel meet it with the key's (every org could not either). Where the key's orgs are
+no plan (the caller may not read them; a chaincode from before GetReceivableEndorsers; a key naming fewer than two
+orgs, as an earlier contract version left it; a definition that names a channel policy, ``--channel-policy``, holds
+none, names a validation plugin of its own or does not decode), that org and every other org of the channel are
+named (read as ``register_party`` reads them), and an EndorseError says why every org was asked. A client built without its Network can read
+neither: it leaves the confirmation of such a claim to the Gateway's plan. A caller the contract does not let read
+the claim is sent to the Gateway's plan, for the contract to say why it refuses the confirmation. Pass
+``endorsing_organizations`` (MSP IDs) to choose the orgs yourself (docs/sdk-receivables.md, "Who endorses").
+"""
+
+
+RESEAL_DOC = """Rewrite the key-level policy of a claim whose key names fewer orgs than due to the orgs due now
+(``upgrade_ledger`` lists such a claim in ``claims_to_reseal``): a claim frozen before a freeze added the regulator's
+org, or one of one org's parties an earlier contract version guarded by that org alone. Its debtor, its holder, its
+bank while financed, or the regulator calls it; nothing else of the claim changes. Answers a :class:`Reseal`
+(``orgs_before``, ``orgs_after``, and ``tx_id``, the reseal's transaction: the claim's ``last`` does not change).
+
+Fabric validates a change of a key's policy against the policy the key carries, so the orgs it names now must
+endorse: they are read first (:meth:`receivable_endorsers`) and named. A caller the contract does not let read the
+claim is sent to the Gateway's plan, for the contract to say why it refuses the reseal, and so is a claim whose
+key has no policy (the chaincode-level policy guards it, so the Gateway's orgs endorse the reseal, which gives it
+the orgs due: ``orgs_before`` empty; ``upgrade_ledger`` seals such a key too). Refused
+``nothing-to-reseal`` where the key names every org due already (nothing is written), ``not-a-party-to-claim``
+for anyone else. Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself: the key's orgs must be
+among them (the orgs due may be too).
+"""

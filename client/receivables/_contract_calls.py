@@ -1,0 +1,125 @@
+"""How an operation reaches the contract: the Gateway call's options (a query is never submitted), a refusal raised
+as the contract's RuleViolation, the answer read as its model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fabric_protos.peer import transaction_pb2
+from pydantic import TypeAdapter
+
+from client.gateway import RetryPolicy
+from client.gateway._proposal import as_tuple
+from client.gateway.errors import GatewayError
+
+from ._models import Party
+from ._validation_problems import _problem_in
+from .errors import UnreadableAnswer, rule_violation_from
+
+
+CONTRACT_NAME = "receivables"
+"""The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
+
+QUERIES = frozenset({
+    "FindIdentityParty", "FindInvoice", "GetAssignmentNotice", "GetDebtorPaymentRecord", "GetDiscountOffer",
+    "GetFinancierExposure", "GetFinancing", "GetInvoiceAttestations", "GetOfferTerms", "GetParty", "GetPartyHistory",
+    "GetProvenance", "GetReceivable", "GetReceivableEndorsers", "GetReceivableHistory", "GetRequest", "GetStatistics",
+    "ListDiscountOffers", "ListOffersByFinancier", "ListReceivablesByDebtor", "ListReceivablesByFinancier",
+    "ListReceivablesByHolder", "ListReceivablesByStatus", "WhoAmI"})
+"""The contract's queries (tagged ``evaluate`` in its metadata), which this client evaluates and never submits.
+
+The contract cannot tell an evaluated call from a submitted one, and a submitted call's answer is in the proposal
+response that goes into the block, for every org of the channel: ``GetOfferTerms`` would put an offer's private
+terms there, ``GetFinancierExposure`` a bank's advances. The generic Gateway client knows no contract's metadata,
+so the refusal is here (``_Operations._options``, before anything is sent)."""
+
+
+RACE_RETRY = RetryPolicy(max_attempts=3, backoff=0.1, retry_on=frozenset({
+    transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT,
+    transaction_pb2.ENDORSEMENT_POLICY_FAILURE}))
+"""Endorse and submit again, at most three times in all, a transaction that lost a race for a claim or an invoice.
+
+Another transaction committed first and changed a key this one read (``MVCC_READ_CONFLICT``), a range of
+keys it read (``PHANTOM_READ_CONFLICT``: a registration where the network requires attestations reads its
+invoices' attestations, as the first attestation of an invoice does, and an attestation of one committed
+meanwhile adds to them), or the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``:
+confirmation, transfers across orgs, financing, repayment, freezes and unfreezes write it). Either way the
+invalidated transaction wrote nothing, and endorsing it again reads the ledger as it is now, so the second
+try is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are
+fixed before the first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``,
+``cancel_financing``, ``reseal_receivable`` and any call given ``endorsing_organizations``) go to the same orgs each time: after a
+race that changed who must endorse, their tries end in the same CommitError; call again to plan anew. The CLI uses this policy;
+``ReceivablesClient(..., retry=RACE_RETRY)`` opts an integration in (docs/sdk-receivables.md).
+"""
+
+
+class _ContractCalls:
+    """Each operation as one call of the contract: ``_submit`` or ``_evaluate``, through the ``_call`` of the
+    blocking or the async client. Uses the ``contract`` and ``retry`` :class:`_Operations` keeps."""
+
+    def _call(self, kind: str, name: str, args: Sequence[str], model: Any, *,
+              transient: dict[str, bytes] | None = None, endorsing_organizations: Sequence[str] | None = None):
+        raise NotImplementedError
+
+    def _options(self, kind: str, name: str, args: Sequence[str], transient, endorsing_organizations
+                 ) -> dict[str, Any]:
+        """The Gateway call's options; a query is refused as a submit (:data:`QUERIES`), before anything is sent."""
+        if kind == "submit" and name in QUERIES:
+            raise ValueError(f"{name} is a query of the contract: evaluate it (submitted, its answer would go into "
+                             "a block, for every org of the channel to read); nothing was sent")
+        options: dict[str, Any] = {"arguments": list(args)}
+        if transient is not None:
+            options["transient"] = transient
+        if endorsing_organizations is not None:
+            options["endorsing_organizations"] = list(as_tuple(endorsing_organizations, "endorsing_organizations"))
+        if kind == "submit" and self.retry is not None:
+            options["retry"] = self.retry
+        return options
+
+    @staticmethod
+    def _answer(kind: str, name: str, model: Any, payload: bytes) -> Any:
+        """The contract's answer as ``model``; :class:`UnreadableAnswer` when it is not of that shape.
+
+        A submit's answer is read after its transaction committed, so a failure to read it must never pass for a
+        failed call: the error says it committed and names the transaction, and a caller that retries on failure
+        (``cli.request_ids``) treats it as a call that took effect.
+
+        The models keep refusing fields they do not know (``Document``), also in answers, rather than skipping
+        them for forward compatibility with a newer contract: a claim's documents are what a bank finances on
+        (``client.receivables.audit`` decides from them), and a field added by a newer contract may change what the
+        others mean (a new encumbrance, a partial freeze), so a client that dropped it would act on an incomplete
+        claim without knowing. A new contract version is one the orgs approve (Fabric's lifecycle), which is when
+        their clients are upgraded too; a client left behind fails its reads loudly, and its writes say what
+        committed.
+        """
+        transaction_id = getattr(payload, "transaction_id", None)   # a submit's SubmitResult names its transaction
+        try:
+            if isinstance(model, TypeAdapter):
+                answer = model.validate_json(payload)
+            else:
+                answer = model.model_validate_json(payload)
+        except Exception as problem:  # whatever the reading met, the answer cannot be given as its model
+            raise UnreadableAnswer(name, payload, _problem_in(problem), committed=kind == "submit",
+                                   transaction_id=transaction_id) from problem
+        # a party record keeps no last change (only its registration), so a write's own transaction is known only
+        # from the submit: kept on the Party it returns, as Party.tx_id
+        if kind == "submit" and isinstance(answer, Party) and transaction_id is not None:
+            answer.written_in(transaction_id)
+        return answer
+
+    @staticmethod
+    def _refusal(error: GatewayError, name: str) -> Exception:
+        violation = rule_violation_from(error, name)
+        if violation is None:
+            return error
+        violation.__cause__ = error
+        return violation
+
+    def _submit(self, name: str, *args: str, model: Any, transient: dict[str, bytes] | None = None,
+                endorsing_organizations: Sequence[str] | None = None):
+        return self._call("submit", name, args, model, transient=transient,
+                          endorsing_organizations=endorsing_organizations)
+
+    def _evaluate(self, name: str, *args: str, model: Any, endorsing_organizations: Sequence[str] | None = None):
+        return self._call("evaluate", name, args, model, endorsing_organizations=endorsing_organizations)

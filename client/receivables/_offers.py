@@ -1,0 +1,178 @@
+"""A bank's offers on a financing request (their terms private, sent as transient data) and the holder's acceptance
+of one."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
+from chaincode.receivables.store import UNCOUNTED_OFFERS_MAX, uncounted_offers_problem
+from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
+
+from ._arguments import _text
+from ._models import Financing, FinancingTerms, Offer, OfferTerms, fen_sent
+from ..money import MAX_FEN
+
+
+OFFER_SALTS_KEPT = 10_000
+"""How many of its offers' salts a client keeps, the most recent, to refuse one sent again on another financing
+(about 100 bytes each: 1 MB). Salts are drawn afresh for each FinancingTerms, so a salt reused by mistake (one
+terms object offered on two financings) is one from a recent offer; an older one goes out unchecked."""
+
+
+class _OfferOperations:
+    """A bank's offer (made, withdrawn) and the holder's acceptance of one."""
+
+    def _offer(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str],
+               exposure_version: int | None, uncounted_offers: Sequence[str] | None):
+        # sent only when given: a contract before the version takes the financing id alone, and one before the
+        # uncounted offers no third argument
+        version = [] if exposure_version is None else [_exposure_version(exposure_version)]
+        if uncounted := _uncounted_offers(uncounted_offers):
+            version = [*(version or [""]), uncounted]
+        transient = terms.transient()     # checked as sent: the salt below is the one that goes out
+        # an offer sent again on the same financing (after a lost answer, or withdrawn and made again) sends the
+        # same bytes; the same salt on another financing is refused. It is held from before the send, so that two
+        # offers under way at once cannot both take it, and kept as sent unless the call failed before anything
+        # could be ordered (a failed transaction's public write, terms_hash included, is in its block all the same)
+        financing_id = _text(financing_id, "financing_id")
+        earlier = self._offer_salts.get(terms.salt)
+        if earlier is not None and earlier != financing_id:
+            raise ValueError(f"these terms carry the salt of this client's offer on financing {earlier}: each offer "
+                             "needs its own, or a holder reading its terms could find the other's from the public "
+                             "terms_hash; build FinancingTerms anew, or copy them with "
+                             "model_copy(update={'salt': secrets.token_hex(16)}); nothing was sent")
+        self._keep_salt(terms.salt, financing_id)
+        held = earlier is None     # this call's to let go of if nothing went out
+        try:
+            answer = self._submit("MakeFinancingOffer", financing_id, *version, transient=transient,
+                                  endorsing_organizations=endorsing_organizations, model=Offer)
+        except BaseException as error:
+            self._unless_ordered(error, terms.salt, held)
+            raise
+        if inspect.isawaitable(answer):
+            return self._awaited_offer(answer, terms.salt, financing_id, held)
+        self._keep_salt(terms.salt, financing_id)    # sent: kept, whatever another call let go of meanwhile
+        return answer
+
+    async def _awaited_offer(self, answer: Awaitable[Offer], salt: str, financing_id: str, held: bool) -> Offer:
+        """The async client's offer, its salt let go of as :meth:`_unless_ordered` says."""
+        try:
+            offer = await answer
+        except BaseException as error:
+            self._unless_ordered(error, salt, held)
+            raise
+        self._keep_salt(salt, financing_id)
+        return offer
+
+    def _keep_salt(self, salt: str, financing_id: str) -> None:
+        """Notes ``salt`` as this client's offer's on ``financing_id``, keeping the most recent
+        :data:`OFFER_SALTS_KEPT`."""
+        self._offer_salts[salt] = financing_id
+        self._offer_salts.move_to_end(salt)
+        while len(self._offer_salts) > OFFER_SALTS_KEPT:
+            self._offer_salts.popitem(last=False)
+
+    def _unless_ordered(self, error: BaseException, salt: str, held: bool) -> None:
+        """Lets go of the salt ``_offer`` held for an offer that failed with ``error`` before anything could reach
+        a block: a refused endorsement (a mistyped financing id, say) or a submit no orderer took. Any other
+        failure (a lost answer, a transaction invalidated in its block) may have published its terms_hash."""
+        gateway_error = error if isinstance(error, GatewayError) else error.__cause__
+        unsent = isinstance(gateway_error, (EndorseError, EvaluateError)) or (
+            isinstance(gateway_error, SubmitError) and not gateway_error.may_have_been_ordered)
+        if held and unsent:
+            self._offer_salts.pop(salt, None)
+
+    def withdraw_offer(self, offer_id: str, reason: str) -> Offer:
+        """The bank that made an open offer takes it back: no holder can accept it afterwards, and it leaves the
+        bank's open offers on the debtor (``financier_exposure``). The bank may then offer on the request again.
+
+        Refused for an offer accepted (``invalid-state``: ``cancel_financing`` ends its financing before
+        disbursement), lapsed or already withdrawn, and for any other caller; a freeze of the claim does not stop
+        it. ``reason`` is on the public record: it should name no limit or exposure.
+        """
+        return self._submit("WithdrawFinancingOffer", _text(offer_id, "offer_id"), _text(reason, "reason"),
+                            model=Offer)
+
+    def _acceptance(self, offer_id: str, terms: OfferTerms | None):
+        # no terms only where the contract refuses the caller their read (not the claim's holder): the contract
+        # then says why it refuses the acceptance
+        return self._submit("AcceptFinancingOffer", _text(offer_id, "offer_id"),
+                            transient=None if terms is None else terms.as_request().transient(), model=Financing)
+
+
+MAKE_OFFER_DOC = """A bank offers terms on a financing request. The terms travel as transient data (``terms``).
+
+Endorsement is pinned to the holder's org and the bank's own org (the collection's policy),
+so no other org's peer receives the terms: unpinned, the gateway would simulate first on a
+peer of its own org, member of the collection or not. By default both are looked up
+(``get_financing``, ``get_receivable`` and ``who_am_i``): the holder's org is the claim's, not
+the request record's copy (the contract refuses a request naming another, ``invalid-state``).
+Where the claim's holder is a party of the bank's own org, the collection needs a regulator org
+to endorse with it: that org and the first in name order of the collection's other members,
+read from the chaincode's committed definition (``_lifecycle``, through a peer of that org).
+Where the client has no Network, the definition cannot be read or names no such collection:
+ValueError, nothing sent, unless ``endorsing_organizations`` names them. Pass
+``endorsing_organizations`` to skip the look-ups; the orgs given are sent as they are. A caller
+the contract does not let read the financing or its claim cannot offer on it either: the offer
+then goes to the caller's own org alone, and the contract's own refusal comes back
+(``role-not-permitted``, ``invalid-state``...), not the read's. Any other refusal of the read
+(``not-found`` from a peer a block behind) is raised, and nothing is sent.
+
+``exposure_version``: the ``version`` of the :meth:`financier_exposure` read the offer was priced on (the bank's
+exposure on the claim's debtor). The contract refuses the offer (``exposure-changed``) if the version has moved
+since (another offer of the bank on the debtor: the change that can raise the exposure), so an offer priced
+within the bank's limit on that read keeps the bank within it, whichever host made the other offer; read the exposure again and price again. ``exposure-version-ahead``: the endorsing peer has not
+caught up with the one the exposure was read from yet; send it again shortly. Without a version the offer is made
+as before (and moves the version all the same); a contract before the version takes no second argument, and the
+SDK sends none then.
+
+``uncounted_offers``: the ``uncounted_offers`` of that same read, the bank's offers on the debtor its figures left
+out (lapsed, expired, or their record rewritten by other orgs). The contract drops the bank's entries of those
+offers, so that none of them can be accepted afterwards (``offer-not-listed``), even one written back OPEN after
+the read, which moves no version, nor disbursed if accepted before the offer committed (``offer-uncounted``): send them whenever the offer is priced on the read. Offer ids as the read gave
+them (ValueError otherwise, nothing sent); none or empty sends nothing, as a contract before them takes.
+"""
+
+
+ACCEPT_OFFER_DOC = """The holder accepts one offer; the others lapse; the claim becomes FINANCED.
+
+The offer's terms (its expiry among them) are private: they are read from the caller's own peer
+(``get_offer_terms``) and passed again as transient ``terms``, for the contract to check them against
+the offer's hash and refuse an expired offer (``offer-expired``). A caller the contract does not let read
+them (not the holder) is sent to the contract without them, so its own refusal comes back
+(``not-the-holder``...). Any other refusal of the read is raised, and nothing is sent.
+"""
+
+
+def _uncounted_offers(value: Sequence[str] | None) -> str:
+    """``make_offer``'s ``uncounted_offers`` as sent: the JSON list of the offer ids ``financier_exposure`` answered
+    in ``uncounted_offers``; "" for none."""
+    if value is None:
+        return ""
+    ids = list(value) if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) else None
+    if problem := uncounted_offers_problem(ids, f"uncounted_offers is {value!r}",
+                                           "give the uncounted_offers financier_exposure answered with the version, "
+                                           f"a sequence of at most {UNCOUNTED_OFFERS_MAX} offer ids"):
+        raise ValueError(problem)
+    return json.dumps(ids) if ids else ""
+
+
+def _exposure_version(value: int) -> str:
+    """``make_offer``'s ``exposure_version`` as sent: a version ``financier_exposure`` answered (an int from 0)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"exposure_version is {value!r}: give the version financier_exposure answered, an int "
+                         "from 0")
+    return str(value)
+
+
+def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
+    """``terms`` are FinancingTerms with fees within ``cap``: a new offer's within the cap on amounts sent (None), terms
+    repeated at disbursement within the cap they may have been stored under (``OfferTerms.as_request()`` reads
+    them so, and its result must not pass as a new offer's)."""
+    if not isinstance(terms, FinancingTerms):
+        raise TypeError(f"{what} takes FinancingTerms")
+    fen_sent(terms.fees, "fees", cap=MAX_FEN if cap is None else cap)   # raises, before anything is read or sent
+    terms.checked()     # and so does any other term changed since they were built (model_copy validates nothing)

@@ -1,0 +1,89 @@
+"""The operations on parties: an org registers its enterprises and binds the client identities that act for them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from pydantic import TypeAdapter
+
+from client.gateway._proposal import as_tuple
+from client.gateway._twins import Steps
+
+from ._arguments import _json, _text
+from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration, Role
+
+
+_PARTY_HISTORY = TypeAdapter(list[PartyHistoryEntry])
+
+
+class _PartyOperations:
+    """Registering parties, binding their identities, and reading them."""
+
+    @staticmethod
+    def _party_request(uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str]) -> PartyRegistration:
+        """The registration, checked before anything is read or sent."""
+        return PartyRegistration(uscc=uscc, name=name, role=role, msp_id=msp_id,
+                                 client_ids=list(as_tuple(client_ids, "client_ids")))
+
+    def _party_registration(self, request: PartyRegistration, endorsing_organizations: Sequence[str] | None):
+        return self._submit("RegisterParty", _json(request), model=Party,
+                            endorsing_organizations=endorsing_organizations)
+
+    def bind_party_identity(self, uscc: str, client_id: str) -> Party:
+        """An org admin lets one more client identity act for a party of its org.
+
+        Refused, as ``RuleViolation``, for an identity acting for a party already (``identity-already-bound``), and
+        for one whose binding key other orgs hold a key-level policy on (``binding-held-by-other-orgs``: issue the
+        user a certificate with another name, ``recfin org user add``, and bind that)."""
+        return self._submit("BindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
+
+    def unbind_party_identity(self, uscc: str, client_id: str) -> Party:
+        """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).
+
+        Any identity the party record lists is taken off it; its binding is deleted where it names this party.
+        Refused, as ``RuleViolation``, for an identity the party's record does not list (``identity-not-bound``)
+        and when no other identity it lists would act for the party (``last-identity-of-party``: bind another
+        first)."""
+        return self._submit("UnbindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
+
+    def find_identity_party(self, msp_id: str, client_id: str) -> IdentityParty:
+        """Which party a client identity of org ``msp_id`` acts for (``.party``; None: it acts for none), as every
+        transaction decides it: its binding names the party and the party's record lists it. ``.bound_to`` is the
+        credit code the binding names all the same (with ``.party`` None: a party whose record does not list it).
+        For an admin of that org (before unbinding a leaver), the identity itself and the regulator;
+        others are refused (``not-permitted-to-read``)."""
+        return self._evaluate("FindIdentityParty", _text(msp_id, "msp_id"), _text(client_id, "client_id"),
+                              model=IdentityParty)
+
+    def get_party(self, uscc: str) -> Party:
+        return self._evaluate("GetParty", _text(uscc, "uscc"), model=Party)
+
+    def party_history(self, uscc: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[PartyHistoryEntry]:
+        """Every write of a party record, oldest first (the tx ids ``client.receivables.audit`` checks); whoever
+        may ``get_party`` may ask (``endorsing_organizations`` as for :meth:`get_receivable`)."""
+        return self._evaluate("GetPartyHistory", _text(uscc, "uscc"), model=_PARTY_HISTORY,
+                              endorsing_organizations=endorsing_organizations)
+
+    def who_am_i(self) -> Party:
+        """The party the calling identity acts for."""
+        return self._evaluate("WhoAmI", model=Party)
+
+    def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
+        """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
+        return (yield from self._with_another_org(request.msp_id,
+                                                  lambda orgs: self._party_registration(request, orgs)))
+
+
+REGISTER_PARTY_DOC = """An org admin registers an enterprise of its own org and the client identities that act for it
+(``client_id_of(cert)`` gives an identity's id).
+
+A party record is a new key, under the chaincode's "any two orgs" policy, and an audit of a claim
+(``client.receivables.audit``) takes the record only if the org it names endorsed its first write. The
+Gateway, left to plan, endorses first on a peer of its own org, which need not be the party's, so the
+endorsers are named: the party's org (``msp_id``) and one other org of the channel, the first in name order,
+read from the channel's config block (qscc, through a peer of ``msp_id``'s org). When the Gateway finds no peer
+of that other org able to endorse (``failed to find any endorsing peers for org(s)``: its peers are down or
+lack the chaincode), the registration goes to the next other org, each tried once; nothing was ordered in
+between. A client built without its Network cannot read the channel and leaves the plan to the Gateway. Pass
+``endorsing_organizations`` to choose the orgs yourself (they are sent as given).
+"""

@@ -1,0 +1,47 @@
+"""The reads the SDK makes for an action's sake, and the refusals of them that say only who the caller is: the
+action is then sent all the same, for the contract to refuse it by its own rule."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from .errors import RuleViolation
+
+
+READ_REFUSALS = frozenset({"not-permitted-to-read", "role-not-allowed-for-org"})
+"""The rules by which the contract refuses a read because of who the caller is, not what the ledger holds:
+``not-permitted-to-read`` (not a party to the claim) and ``role-not-allowed-for-org`` (the caller's party acts in no
+role). A caller refused a read of a claim or financing for one of them is refused any action on it too, so a
+method that reads only to choose endorsers (or the CLI, to check an amount's currency) sends the action anyway
+for the contract to name the action's own rule. Any other refusal of the read (``not-found`` from a peer a block
+behind, ``caller-not-a-party``) is raised: the action would be sent blind, to the wrong orgs or unchecked."""
+
+
+def refuses_the_caller(violation: RuleViolation) -> bool:
+    """Whether a refused read says only that the caller may not read it (:data:`READ_REFUSALS`)."""
+    return violation.rule in READ_REFUSALS
+
+
+T = TypeVar("T")
+
+
+def unless_refused_the_read(read: Callable[[], T]) -> T | None:
+    """What ``read`` returns; None when the contract refuses the caller the read (:func:`refuses_the_caller`), so
+    that the action it was read for is sent and refused by its own rule. Any other refusal is raised."""
+    try:
+        return read()
+    except RuleViolation as refusal:
+        if not refuses_the_caller(refusal):
+            raise
+        return None
+
+
+async def _unless_refused_the_async_read(read: Callable[[], Awaitable[T]]) -> T | None:
+    """The async twin of :func:`unless_refused_the_read`."""
+    try:
+        return await read()
+    except RuleViolation as refusal:
+        if not refuses_the_caller(refusal):
+            raise
+        return None
