@@ -41,6 +41,9 @@ _PURPOSE_NAMES = {
 }
 
 _SEQUENCE, _OID = 0x30, 0x06
+# the longest object identifier read, in content octets: purposes take 8 to 10; far longer ones are no purpose, and
+# reading an arc of thousands of octets into an integer costs time that grows with its square
+_LONGEST_OID = 64
 # the elements of X509_CERT_AUX by tag, in the order they must come
 _AUX_FIELDS = {0x30: "trust", 0xA0: "reject", 0x0C: "alias", 0x04: "keyid", 0xA1: "other"}
 _BODY = re.compile(rb"\A-----BEGIN [^\r\n]*?-----(.*)-----END [^\r\n]*-----\Z", re.DOTALL)
@@ -118,7 +121,10 @@ def _trust_settings(aux: bytes) -> tuple[tuple[str, ...] | None, tuple[str, ...]
         if tag not in _AUX_FIELDS or order.index(tag) <= last:  # each field once at most, in their order
             raise ValueError(f"OpenSSL's trust settings hold an element they do not have there (tag 0x{tag:02x})")
         last, name = order.index(tag), _AUX_FIELDS[tag]
-        fields[name] = _purposes(aux[start:offset], name) if name in ("trust", "reject") else ()
+        if name in ("trust", "reject"):
+            fields[name] = _purposes(aux[start:offset], name)
+        elif name == "other":
+            _check_algorithm_identifiers(aux[start:offset])
     return fields.get("trust"), fields.get("reject", ())
 
 
@@ -132,6 +138,20 @@ def _purposes(content: bytes, name: str) -> tuple[str, ...]:
                              f"purpose's object identifier (tag 0x{tag:02x})")
         purposes.append(_dotted(content[start:offset], name))
     return tuple(purposes)
+
+
+def _check_algorithm_identifiers(content: bytes) -> None:
+    """Refuse an ``other`` list that is not a run of AlgorithmIdentifiers (each a SEQUENCE opening with an object
+    identifier), which OpenSSL cannot read, so reads no trust settings at all from the block."""
+    offset = 0
+    while offset < len(content):
+        tag, start, offset = _element(content, offset, "the other list of OpenSSL's trust settings")
+        algorithm = content[start:offset]
+        if tag != _SEQUENCE or not algorithm.startswith(bytes([_OID])):
+            raise ValueError("the other list of its OpenSSL trust settings holds an element that is not an "
+                             "algorithm identifier (a SEQUENCE opening with an object identifier)")
+        _, oid_start, oid_end = _element(algorithm, 0, "an algorithm of OpenSSL's trust settings")
+        _dotted(algorithm[oid_start:oid_end], "other")
 
 
 def _element(data: bytes, offset: int, what: str) -> tuple[int, int, int]:
@@ -154,9 +174,18 @@ def _element(data: bytes, offset: int, what: str) -> tuple[int, int, int]:
 
 
 def _dotted(content: bytes, name: str) -> str:
-    """An object identifier's content octets as dotted text (1.3.6.1.5.5.7.3.1)."""
+    """An object identifier's content octets as dotted text (1.3.6.1.5.5.7.3.1), in DER form only: OpenSSL and
+    BoringSSL refuse an arc padded with a leading 0x80 octet, so settings holding one are settings they cannot
+    read, not a purpose read as another."""
+    where = f"the {name} list of its OpenSSL trust settings"
     if not content or content[-1] & 0x80:
-        raise ValueError(f"the {name} list of its OpenSSL trust settings holds an object identifier cut short")
+        raise ValueError(f"{where} holds an object identifier cut short")
+    if len(content) > _LONGEST_OID:
+        raise ValueError(f"{where} holds an object identifier of {len(content)} octets, longer than any purpose's "
+                         f"(at most {_LONGEST_OID} are read)")
+    if any(octet == 0x80 and (at == 0 or not content[at - 1] & 0x80) for at, octet in enumerate(content)):
+        raise ValueError(f"{where} holds an object identifier not in DER form (an arc padded with a leading 0x80 "
+                         "octet)")
     arcs, value = [], 0
     for octet in content:
         value = value << 7 | octet & 0x7F

@@ -672,6 +672,23 @@ _MALFORMED = {
                                   r"its body is not base64"),
     "an empty block": (lambda ca: b"-----BEGIN TRUSTED CERTIFICATE-----\n-----END TRUSTED CERTIFICATE-----\n",
                        r"it holds nothing between its BEGIN and END lines"),
+    # serverAuth with its arc 7 written 0x80 0x07: read as serverAuth by a lax decoder, no purpose by OpenSSL
+    "a trusted purpose not in DER form": (
+        lambda ca: trusted_block(ca, der(0x30, der(0x30, der(0x06, bytes.fromhex("2b0601050580070301"))))),
+        r"the trust list of its OpenSSL trust settings holds an object identifier not in DER form"),
+    "a rejected purpose not in DER form": (
+        lambda ca: trusted_block(ca, der(0x30, der(0xA0, der(0x06, bytes.fromhex("2b0601050580070301"))))),
+        r"the reject list of its OpenSSL trust settings holds an object identifier not in DER form"),
+    "an object identifier of thousands of octets": (
+        lambda ca: trusted_block(ca, der(0x30, der(0x30, der(0x06, b"\x2b" + b"\xff" * 5000 + b"\x7f")))),
+        r"the trust list of its OpenSSL trust settings holds an object identifier of 5002 octets, longer than any "
+        r"purpose's \(at most 64 are read\)"),
+    "an other list holding no algorithm": (
+        lambda ca: trusted_block(ca, der(0x30, der(0x30, oid(SERVER_AUTH)) + der(0xA1, der(0x04, b"x")))),
+        r"the other list of its OpenSSL trust settings holds an element that is not an algorithm identifier"),
+    "an other list holding an algorithm with no object identifier": (
+        lambda ca: trusted_block(ca, der(0x30, der(0x30, oid(SERVER_AUTH)) + der(0xA1, der(0x30, der(0x05, b""))))),
+        r"the other list of its OpenSSL trust settings holds an element that is not an algorithm identifier"),
 }
 
 
