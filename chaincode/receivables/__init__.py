@@ -3,8 +3,9 @@
 Serve it with ``python -m chaincode --contract chaincode.receivables:ReceivablesContract``.
 The domain modules (``uscc``, ``money``, ``daycount``, ``fingerprint``, ``settlement``,
 ``financing``, ``lifecycle``, ``policy``, ``collections``, ``config``, ``model``,
-``attestation``) do not
-import the chaincode runtime; ``contract``, ``store`` and ``queries`` do, so the
+``attestation``, ``arguments``) do not
+import the chaincode runtime; ``contract`` (with ``session`` and the transaction groups
+it is composed of, the ``tx_*`` modules), ``store`` and ``queries`` do, so the
 contract is loaded only when asked for.
 """
 

@@ -10,7 +10,7 @@ import pytest
 
 from chaincode.contract import Context, Contract, transaction
 from chaincode.contract._conversion import converter_for
-from chaincode.receivables.contract import PartyArgument
+from chaincode.receivables.tx_parties import PartyArgument
 from chaincode.testing import MemoryLedger, make_identity
 
 ALICE = make_identity("SupplierMSP", "alice")

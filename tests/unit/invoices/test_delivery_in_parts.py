@@ -382,7 +382,7 @@ def test_receivable_get_shows_the_debtor_a_parts_receipt_value_share_and_running
 def test_register_on_a_chaincode_from_before_parts_says_to_upgrade_it_and_registers_nothing(monkeypatch, files):
     from pydantic import Field, create_model
 
-    from chaincode.receivables import contract as contract_module
+    from chaincode.receivables import tx_registration
 
     # the contract's registration as it was before receipts in parts: a receipt's field it does not know is refused
     reference = create_model("GoodsReceiptReference", __base__=model.Doc, po_number=(str, ...),
@@ -390,7 +390,7 @@ def test_register_on_a_chaincode_from_before_parts_says_to_upgrade_it_and_regist
     before = create_model("ReceivableRegistration", __base__=model.Doc, **{
         name: (f.annotation, f) for name, f in model.ReceivableRegistration.model_fields.items()
         if name != "goods_receipts"}, goods_receipts=(list[reference], Field(default_factory=list)))
-    monkeypatch.setattr(contract_module, "ReceivableRegistration", before)
+    monkeypatch.setattr(tx_registration, "ReceivableRegistration", before)
     ledger = Ledger().serve(monkeypatch)
     invoice_file, documents = files
     r = run("register", invoice_file("120"), *documents, "--due", "2026-11-30", "--as", "supplier/supplier1",

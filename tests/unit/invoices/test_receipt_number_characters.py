@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from chaincode.receivables import contract, model
+from chaincode.receivables import model, tx_registration
 from cli.invoice_commands import invoice as invoice_group
 from client.invoices import invoice_to_json, match_invoice, registration_from_match
 from client.invoices import matching, register
@@ -48,7 +48,7 @@ def before_the_rule(monkeypatch):
     with monkeypatch.context() as earlier:
         from client.receivables import _models
 
-        for module in (model, contract, _models, matching, register):
+        for module in (model, tx_registration, _models, matching, register):
             earlier.setattr(module, "buyer_number_character_problem", lambda value, field: None, raising=False)
         yield
 

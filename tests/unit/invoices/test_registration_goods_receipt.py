@@ -92,14 +92,14 @@ def test_register_on_a_chaincode_from_before_the_registry_says_to_upgrade_it_and
     from click.testing import CliRunner
     from pydantic import create_model
 
-    from chaincode.receivables import contract as contract_module
+    from chaincode.receivables import tx_registration
     from cli.invoice_commands import invoice as invoice_group
 
     # the contract's registration as it was before it took goods receipts: a field it does not know is refused
     before = create_model("ReceivableRegistration", __base__=model.Doc, **{
         name: (f.annotation, f) for name, f in model.ReceivableRegistration.model_fields.items()
         if name != "goods_receipts"})
-    monkeypatch.setattr(contract_module, "ReceivableRegistration", before)
+    monkeypatch.setattr(tx_registration, "ReceivableRegistration", before)
     ledger = Ledger().serve(monkeypatch)
     samples = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples"
     r = CliRunner().invoke(invoice_group, [

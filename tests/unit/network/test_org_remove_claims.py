@@ -18,6 +18,7 @@ import pytest
 from chaincode.contract import ContractRouter
 from chaincode.receivables import ReceivablesContract
 from chaincode.receivables.config import NetworkConfig
+from chaincode.receivables.tx_queries import QueryTransactions
 from chaincode.testing import make_identity
 from cli import connection
 from client.gateway.errors import ErrorDetail, EvaluateError
@@ -177,7 +178,7 @@ def test_a_claim_frozen_before_the_regulator_org_joined_does_not_keep_it(channel
 def test_a_contract_without_the_endorsers_query_refuses_by_todays_regulator_orgs_and_says_so(
         channel, grown, topology, data_root, monkeypatch):
     # a contract deployed before GetReceivableEndorsers existed refuses it as a function it does not have
-    monkeypatch.delattr(ReceivablesContract, "GetReceivableEndorsers")
+    monkeypatch.delattr(QueryTransactions, "GetReceivableEndorsers")
     parties = ledger_of(contract_config.network_config(topology), monkeypatch)
     frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
     parties.regulator.client.freeze(frozen, ORDER)

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from chaincode.contract._conversion import MAX_JSON_ARGUMENT_BYTES, converter_for
-from chaincode.receivables.contract import DiscountOfferArgument, ReceivableArgument
+from chaincode.receivables.tx_discounting import DiscountOfferArgument
+from chaincode.receivables.tx_registration import ReceivableArgument
 from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
 from chaincode.receivables.model import BUYER_DOCUMENT_NUMBER_MAX, GOODS_RECEIPTS_MAX, INVOICES_MAX
 

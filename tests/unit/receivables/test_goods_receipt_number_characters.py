@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from chaincode.receivables import contract, fingerprint, keys, model
+from chaincode.receivables import fingerprint, keys, model, tx_registration
 
 from .support import standard_net
 
@@ -34,7 +34,7 @@ def before_the_rule(monkeypatch):
     """A contract before numbers were held to these characters (the check in the model's validator, or in
     RegisterReceivable, each by this name)."""
     with monkeypatch.context() as earlier:
-        for module in (model, contract):
+        for module in (model, tx_registration):
             earlier.setattr(module, "buyer_number_character_problem", lambda value, field: None, raising=False)
         yield
 

@@ -10,7 +10,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from chaincode.receivables import ReceivablesContract
-from chaincode.receivables.contract import TERMS_TRANSIENT_KEY
+from chaincode.receivables.tx_financing import TERMS_TRANSIENT_KEY
 from ..node_packages import CONTRACT_SCHEMA
 from .support import standard_net, transient_terms
 
@@ -48,6 +48,18 @@ async def test_metadata_describes_every_transaction_with_argument_and_result_sha
         assert model in schemas, model
     assert schemas["Receivable"]["properties"]["status"]["enum"] == [
         "REGISTERED", "CONFIRMED", "REJECTED", "WITHDRAWN", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+
+
+
+def test_the_transactions_are_listed_by_business_area_parties_first_and_queries_last():
+    """ReceivablesContract takes its transactions from one class per business area (the tx_* modules), and the
+    runtime lists a base-most class's transactions first: its bases are named last area first, so that GetMetadata
+    lists the areas in the order they were always listed. Named the other way round, the queries would come first."""
+    names = list(ReceivablesContract().transactions())
+    firsts = ["RegisterParty", "RegisterReceivable", "ConfirmReceivable", "RequestFinancing", "PublishDiscountOffer",
+              "RecordPayment", "AttestInvoiceVerification", "FreezeReceivable", "ResealReceivable", "GetReceivable"]
+    assert [name for name in names if name in firsts] == firsts
+    assert names[0] == "RegisterParty" and names[-1] == "GetDiscountOffer"
 
 
 def _transient_entries(meta: dict) -> dict[str, list[dict]]:

@@ -1,0 +1,70 @@
+"""Invoice verification: a bank's attestation of what data sources said about an invoice, and reading them.
+
+Apart because attestations are records of their own, keyed by invoice fingerprint, which registration reads
+(``attestation.registration_problem``) where the network's configuration asks for them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from chaincode.contract import Context, transaction
+
+from . import attestation, events, keys
+from .arguments import _fingerprint
+from .errors import rule
+from .model import InvoiceAttestation, InvoiceAttestationRequest, parse_request
+from .schemas import json_argument
+from .session import rules
+from .tx_base import TransactionGroup
+
+AttestationArgument = json_argument(InvoiceAttestationRequest)
+
+
+class AttestationTransactions(TransactionGroup):
+    """AttestInvoiceVerification, GetInvoiceAttestations."""
+
+    @transaction
+    @rules
+    async def AttestInvoiceVerification(self, ctx: Context, attestation_request: AttestationArgument,
+                                        request_id: str = "") -> InvoiceAttestation:
+        """A bank (a role in ``NetworkConfig.attesting_roles``) signs what data sources said about an invoice.
+
+        The record names the invoice (the fingerprint is computed again here),
+        the values verified (buyer, date, amount + tax), the sources, the
+        outcome and the evidence document's digest; the attester and the time
+        (the transaction timestamp) come from the transaction. That time must
+        be after the attester's earlier attestations of the invoice
+        (``attestation-out-of-order``), so the newest is the last committed: it
+        reads and writes the attester's newest (``Store.newest_attestation``), so
+        only the same attester's attestations of the invoice conflict with it. With a
+        ``request_id``, a retry returns the first record.
+        """
+        s = self._session(ctx)
+        if not self.config.attesting_roles:
+            raise rule("role-not-permitted", "this network's configuration names no attesting role (attesting_roles "
+                       "is empty): nobody may attest an invoice verification")
+        attester = await s.party_with_role(*self.config.attesting_roles, request_id=request_id)
+        raw = json.dumps(attestation_request, sort_keys=True, ensure_ascii=False)
+        if (done := await s.replay(attester, request_id, "AttestInvoiceVerification", raw)) is not None:
+            return done
+        req = parse_request(InvoiceAttestationRequest, attestation_request, "attestation_request")
+        a = attestation.new_attestation(req, attester, keys.new_id("A", s.tx_id),
+                                        s.action("AttestInvoiceVerification", attester.uscc))
+        # after the replay: a retry of a recorded request is answered with its record, whatever its time
+        newest = await s.store.newest_attestation(a.fingerprint, a.attester)
+        if (why := attestation.order_problem(a, newest)) is not None:
+            raise why
+        await s.store.put_attestation(a)
+        s.emit(events.INVOICE_VERIFICATION_ATTESTED, None, attestation_id=a.id, fingerprint=a.fingerprint,
+               outcome=a.outcome, sources=a.sources, attester=a.attester)
+        return await s.remember(attester, request_id, "AttestInvoiceVerification", (raw,), a.to_json())
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetInvoiceAttestations(self, ctx: Context, fingerprint: str) -> list[InvoiceAttestation]:
+        """Every verification attestation of an invoice, oldest first; any registered party may ask."""
+        s = self._session(ctx)
+        await s.party()
+        _fingerprint(fingerprint)
+        return [a.to_json() for a in await s.store.attestations_of(fingerprint)]

@@ -1,0 +1,186 @@
+"""Dynamic discounting: a debtor publishes and withdraws early-payment offers, and a holder takes one.
+
+Apart from financing because no bank takes part: the debtor pays the holder early, at a discount the debtor
+offers (``settlement`` reckons it), and a retried publication is recognised by its terms as values.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from chaincode.contract import Context, transaction
+
+from . import config as cfg
+from . import events, keys, lifecycle, queries, settlement
+from .arguments import _first_repeat
+from .errors import RuleViolation, rule, shown
+from .model import CONFIRMED, SETTLED, DiscountOffer, DiscountOfferRequest, Payment, Receivable, parse_request
+from .schemas import json_argument
+from .session import rules
+from .tx_base import TransactionGroup
+
+DiscountOfferArgument = json_argument(DiscountOfferRequest)
+
+
+def _discount_terms(req: DiscountOfferRequest) -> tuple:
+    """What a discount offer asks, with its rates as values: 0.05 and 0.050 are one rate."""
+    scale = tuple((t.min_days_early, Decimal(t.apr)) for t in req.scale) if req.scale is not None else None
+    return (Decimal(req.apr) if req.apr is not None else None, scale, req.day_count, req.expires_on,
+            tuple(req.receivable_ids))
+
+
+def _same_discount_offer(sent: Any, recorded: Any) -> bool:
+    """Whether the offer ``sent`` asks for what the ``recorded`` publication published. Clients send a rate in one
+    spelling per value now; one that sent "0.050" before and "0.05" on its retry asks for the same offer, and must
+    get it back rather than request-id-reused."""
+    try:
+        asked = parse_request(DiscountOfferRequest, sent, "offer")
+        published = DiscountOfferRequest.model_validate(
+            {name: recorded[name] for name in DiscountOfferRequest.model_fields if name in recorded})
+    except (RuleViolation, ValidationError, TypeError):
+        return False
+    return _discount_terms(asked) == _discount_terms(published)
+
+
+def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
+    """The receivables a discount offer request lists, for prefetching: only from a well-formed list
+    (parsing reports the rest), so a successful publication reads each of them anyway."""
+    listed = offer.get("receivable_ids") if isinstance(offer, dict) else None
+    if not isinstance(listed, list) or len(listed) > 1000 or not all(isinstance(i, str) for i in listed):
+        return []
+    return [(keys.RECEIVABLE, i) for i in listed]
+
+
+def _ensure_not_withdrawn(d: DiscountOffer) -> None:
+    if d.status == "WITHDRAWN":
+        raise rule("discount-offer-withdrawn", f"discount offer {d.id} was withdrawn by its debtor {d.debtor} on "
+                   f"{d.withdrawn_on}: ask the debtor for a new offer (ListDiscountOffers lists the open ones)")
+
+
+class DiscountingTransactions(TransactionGroup):
+    """PublishDiscountOffer, AcceptDiscountOffer, WithdrawDiscountOffer."""
+
+    @transaction
+    @rules
+    async def PublishDiscountOffer(self, ctx: Context, offer: DiscountOfferArgument, request_id: str = "") -> DiscountOffer:
+        """The debtor offers early payment on its confirmed payables: a flat APR or a sliding scale.
+
+        Each claim listed must be the debtor's, CONFIRMED and not yet due, as AcceptDiscountOffer requires; it
+        stays covered when a transfer splits it, part by part (``lifecycle.discount_offer_covers``). An offer
+        listing none covers every confirmed payable of the debtor, now and later.
+
+        With a ``request_id``, a retry of a publication that committed returns its offer and publishes no second one.
+        """
+        s = self._session(ctx)
+        debtor = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=tuple(_listed_receivables(offer)),
+                                         request_id=request_id)
+        raw = json.dumps(offer, sort_keys=True, ensure_ascii=False)
+        if (done := await s.replay(debtor, request_id, "PublishDiscountOffer", raw,
+                                   same_request=functools.partial(_same_discount_offer, offer))) is not None:
+            return done
+        req = parse_request(DiscountOfferRequest, offer, "offer")
+        # a claim listed twice would be stored, announced and listed twice, though the offer covers it once
+        if (repeat := _first_repeat(req.receivable_ids)) is not None:
+            position, first = repeat
+            raise rule("argument-invalid", f"offer: receivable_ids[{position}] {shown(req.receivable_ids[position])} "
+                       f"is listed already as receivable_ids[{first}]: list each claim once")
+        settlement.check_discount_terms(req.apr, req.scale)
+        if req.expires_on < s.today_iso:
+            raise rule("offer-expired", f"the offer would expire on {req.expires_on}, before today {s.today}")
+        for rid in req.receivable_ids:
+            r = await s.store.receivable(rid)
+            if r.debtor != debtor.uscc:
+                raise rule("not-the-debtor", f"{debtor.uscc} does not owe {rid}: a debtor offers early payment on its "
+                           "own payables only; take it out of receivable_ids")
+            # what AcceptDiscountOffer asks of the claim: a holder takes early payment on a CONFIRMED claim before
+            # its due date, so an offer listing any other could never be taken on it
+            if r.status != CONFIRMED:
+                raise rule("invalid-state", f"receivable {r.id} is {r.status}: early payment is offered on CONFIRMED "
+                           "payables only (a holder can take it on no other); take it out of receivable_ids")
+            lifecycle.ensure_before_maturity(r, s.today, "offer early payment on")
+        d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
+                          status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
+        await s.store.put_discount_offer(d)
+        s.emit(events.DISCOUNT_OFFER_PUBLISHED, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)
+        return await s.remember(debtor, request_id, "PublishDiscountOffer", (raw,), d.to_json())
+
+    @transaction
+    @rules
+    async def AcceptDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str) -> Receivable:
+        """The holder takes early payment: the claim settles at outstanding x (1 - apr x days early / basis).
+
+        The acceptance stands for the debtor's early payment: the discounted amount is recorded as paid to the holder
+        today and the claim is SETTLED; nothing records whether the money arrives (docs/receivables.md, "What the
+        contract does not guarantee")."""
+        s = self._session(ctx)
+        # both read in the round trip of the caller's binding, which every acceptance reads anyway
+        await s.store.prefetch(s.binding, (keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
+        # the caller first, then the offer: only the claim's holder learns whether an offer id exists, as
+        # GetDiscountOffer tells no one else (a bank, another core enterprise)
+        holder, r = await self._as_holder(s, receivable_id)
+        # The holder is a supplier, which may read every debtor's offers (GetDiscountOffer): another debtor's offer
+        # is refused below as one that does not cover the claim, as reading it with the claim is.
+        d = await s.store.discount_offer(offer_id)
+        lifecycle.ensure_not_frozen(r)
+        open_request = None
+        if r.financing_id is not None:
+            if (await s.store.financing(r.financing_id)).status != "REQUESTED":
+                raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not "
+                           "the holder, is paid")
+            open_request = r.financing_id   # refused below, once the offer is known to be one the holder could take
+        lifecycle.ensure_status(r, (CONFIRMED,), "discount")
+        if not lifecycle.discount_offer_covers(d, r):
+            raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover {r.id}")
+        _ensure_not_withdrawn(d)
+        if not queries.is_open(d, s.today_iso):
+            raise rule("offer-expired", f"discount offer {d.id} expired on {d.expires_on}")
+        early = settlement.days_early(s.today, date.fromisoformat(r.due_date))
+        if early <= 0:
+            raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to pay early")
+        apr = settlement.discount_rate_for(d, early)
+        if apr is None:
+            raise rule("discount-not-applicable", f"{early} days early reaches no tier of offer {d.id}")
+        if open_request is not None:
+            # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only
+            # now: withdrawing the request lapses the banks' offers on it, for nothing if this offer were refused
+            raise rule("receivable-financed", f"{r.id} has an open financing request {open_request} that no bank "
+                       "has accepted yet: withdraw the request (WithdrawFinancing), then take the offer")
+        paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count, currency=r.currency)
+        before = r.model_copy()
+        r.payments.append(Payment(amount=paid, discount=discount, payee=holder.uscc, payee_role="holder",
+                                  date=s.today_iso, tx_id=s.tx_id, method="dynamic-discount"))
+        r.outstanding, r.status = 0, SETTLED
+        r.last = s.action("AcceptDiscountOffer", holder.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.DISCOUNT_OFFER_ACCEPTED, r.id, offer_id=d.id, paid=paid, discount=discount, currency=r.currency,
+               days_early=early, apr=format(apr, "f"))   # fixed point, as stored rates are: never "1E-7"
+        return r.to_json()
+
+    @transaction
+    @rules
+    async def WithdrawDiscountOffer(self, ctx: Context, offer_id: str) -> DiscountOffer:
+        """The debtor withdraws an early-payment offer it published: from then on no holder can accept it.
+
+        Only an open offer (not withdrawn, not expired) is withdrawn; claims already settled under it stay settled.
+        """
+        s = self._session(ctx)
+        debtor = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=((keys.DISCOUNT, offer_id),))
+        d = await s.store.discount_offer(offer_id)
+        if d.debtor != debtor.uscc:
+            raise rule("not-the-debtor", f"discount offer {d.id} was published by {d.debtor}, not {debtor.uscc}: "
+                       "only the debtor that published an offer may withdraw it")
+        _ensure_not_withdrawn(d)
+        if d.expires_on < s.today_iso:
+            raise rule("offer-expired", f"discount offer {d.id} expired on {d.expires_on}: no holder can accept it "
+                       "any more, so there is nothing to withdraw")
+        d.status, d.withdrawn_on = "WITHDRAWN", s.today_iso
+        d.last = s.action("WithdrawDiscountOffer", debtor.uscc)
+        await s.store.put_discount_offer(d)
+        s.emit(events.DISCOUNT_OFFER_WITHDRAWN, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)
+        return d.to_json()

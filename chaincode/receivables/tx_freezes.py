@@ -1,0 +1,153 @@
+"""The regulator's freeze orders: freezing a claim (queued behind an order in effect) and lifting an order.
+
+Apart because only the regulator acts here, on orders compared by ``order_key``, and because who may lift an
+order depends on which regulator org recorded it (``_ensure_may_lift``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chaincode.contract import Context, transaction
+
+from . import config as cfg
+from . import events, keys, lifecycle, queries
+from .arguments import _require_text
+from .errors import rule, shown
+from .model import SPLIT, FreezeLifting, FreezeOrder, Party, Receivable, order_key
+from .session import Session, rules
+from .tx_base import TransactionGroup
+
+
+# UnfreezeReceivable's ``lifts`` when the caller sends no third argument (the order in effect): told apart by
+# identity from any text sent, so an explicit blank is refused, not taken as this
+_ORDER_IN_EFFECT: Any = object()
+
+
+def _order_reference(value: str, field: str) -> str:
+    """An order reference (a freeze order, the order lifting one, ``lifts``) as ``_require_text`` takes it, refused
+    (``argument-invalid``) too when nothing of it is compared (``order_key`` empty: only invisible characters, a
+    zero-width space or a byte order mark): it would name the same order as every other such reference."""
+    order = _require_text(value, field, 200)
+    if not order_key(order):
+        raise rule("argument-invalid", f"{field} {shown(order)} holds only invisible characters: give the order's "
+                                       "reference as written on the order")
+    return order
+
+
+async def _ensure_may_lift(s: Session, regulator: Party, order: FreezeOrder, receivable_id: str) -> None:
+    """Refused (``not-the-ordering-regulator``) unless ``regulator`` is of the org whose party recorded ``order``:
+    one regulator does not lift another's order, though any party of the recording org may. An order whose
+    recording party is not registered, or whose org this network's configuration no longer lets hold the
+    regulator role (``org_roles``), is lifted by any regulator: no org could lift it otherwise."""
+    if order.by == regulator.uscc:
+        return
+    recorder = await s.store.party(order.by)
+    if recorder is None or recorder.msp_id == regulator.msp_id or not s.config.may_hold(recorder.msp_id,
+                                                                                         cfg.REGULATOR):
+        return
+    raise rule("not-the-ordering-regulator", f"{receivable_id}'s freeze order {shown(order.order_reference)} was "
+               f"recorded by {recorder.uscc} of {recorder.msp_id}: while {recorder.msp_id} is a regulator org "
+               f"(org_roles), only its regulators lift it, not {regulator.msp_id}'s; ask {recorder.msp_id} to lift it")
+
+
+class FreezeTransactions(TransactionGroup):
+    """FreezeReceivable, UnfreezeReceivable."""
+
+    @transaction
+    @rules
+    async def FreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
+        """The regulator freezes a claim under an order: nothing changes until it is unfrozen. Validated against the
+        claim's key-level policy before it (the debtor's and the holder's orgs, the bank's while financed), the
+        freeze adds the regulator's org to it (``policy.endorsing_orgs``), so that the orgs it binds cannot lift it
+        between them: every later write of the claim, the unfreeze included, needs the regulator's peer too.
+        That holds once it commits, and only then: validated against the policy before it, the freeze needs the
+        endorsement of each org it binds, so one whose peer refuses it or does not answer keeps it from committing,
+        and one that commits a change of the claim first (a transfer, a discount, a payment) makes it fail
+        MVCC_READ_CONFLICT; the order is then enforced off the ledger (docs/receivables.md, "What the contract does
+        not guarantee").
+
+        On a claim another order freezes already, the order is queued (轮候冻结, ``queued_freezes``): it takes
+        effect when the orders before it are lifted, so lifting the first does not free a claim the second binds.
+        An order that binds the claim already, in effect or queued, is refused ``already-frozen``: references are
+        compared by ``order_key`` (NFKC, whitespace collapsed, case folded), so ``（2026）沪0101财保1号`` is
+        ``(2026)沪0101财保1号``, and stored as given (trimmed)."""
+        s = self._session(ctx)
+        regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
+        order = _order_reference(order_reference, "order_reference")
+        r = await s.store.receivable(receivable_id)
+        # compared by ``order_key``: the same order typed with other spacing, case or full-width characters
+        if (bound := r.freeze_order_named(order)) is not None:
+            raise rule("already-frozen", f"{r.id} is already frozen by order {shown(bound.order_reference)}"
+                       + ("" if bound is r.frozen else f", queued behind order {shown(r.frozen.order_reference)}"))
+        if r.status == SPLIT:
+            # a split claim never changes again: the debt is held in its parts now, each frozen on its own, so
+            # the refusal names those a freeze would take (live, not bound by this order yet: one another order
+            # freezes takes it queued), in id order as on every peer
+            parts = [leaf.id for leaf in await queries.leaves(s.store, r) if leaf.status in lifecycle.LIVE
+                     and leaf.freeze_order_named(order) is None]
+            advice = (f"freeze those of its parts the order names: {', '.join(parts)}" if parts else
+                      "none of its parts can be frozen either: each is settled or frozen by this order already")
+            raise rule("invalid-state", f"cannot freeze receivable {r.id} while it is SPLIT: {advice}")
+        lifecycle.ensure_status(r, lifecycle.LIVE, "freeze")
+        before = r.model_copy()
+        recorded = FreezeOrder(order_reference=order, by=regulator.uscc, date=s.today_iso, tx_id=s.tx_id)
+        queued = r.frozen is not None
+        if queued:
+            # a new list: ``before`` (a shallow copy) shares the old one, and the store compares the two
+            r.queued_freezes = [*r.queued_freezes, recorded]
+        else:
+            r.frozen = recorded
+        r.last = s.action("FreezeReceivable", regulator.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_FROZEN, r.id, order_reference=order, queued=queued)
+        return r.to_json()
+
+    @transaction
+    @rules
+    async def UnfreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str,
+                                 lifts: str = _ORDER_IN_EFFECT) -> Receivable:
+        """The regulator lifts a freeze order, citing the order that lifts it: ``lifts`` names the freeze order
+        lifted (compared as FreezeReceivable compares them, by ``order_key``); left out (as a client before queued
+        orders calls it), the one in effect. A blank ``lifts`` is refused ``argument-invalid``: it names no order,
+        and taken as the one in effect it would lift the order with priority, which cannot be put back in its
+        place. Lifting the order in effect makes the first queued one take effect, so the claim stays frozen;
+        lifting a queued one takes it off the queue.
+        Only when the last order is lifted is the claim free: ``frozen`` null, and its policy drops the regulator's
+        org (which endorses the lifting with the claim's others; a claim an earlier contract version froze never
+        had it). The claim keeps the lifting order and the order it lifted (``last_unfreeze``) until a later
+        lifting. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found`` naming those
+        that do. An order is lifted by a regulator of the org whose party recorded it, not by another regulator org
+        (``not-the-ordering-regulator``; ``_ensure_may_lift`` says when any regulator may)."""
+        s = self._session(ctx)
+        regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
+        order = _order_reference(order_reference, "order_reference")
+        if lifts is _ORDER_IN_EFFECT:
+            named = None
+        elif not lifts.strip():
+            raise rule("argument-invalid", "lifts is blank: name the freeze order lifted, or leave lifts out to "
+                                           "lift the order in effect")
+        else:
+            named = _require_text(lifts, "lifts", 200)
+        r = await s.store.receivable(receivable_id)
+        if r.frozen is None:
+            raise rule("not-frozen", f"{r.id} is not frozen")
+        binding = r.freeze_orders()
+        # an invisible-only lifts names only an order stored so exactly (by an earlier contract, which took one)
+        if named is not None and not any(o.order_reference == named for o in binding):
+            named = _order_reference(named, "lifts")
+        lifted = binding[0] if named is None else r.freeze_order_named(named)
+        if lifted is None:
+            raise rule("freeze-order-not-found", f"{r.id} is not frozen by order {shown(named)}: the orders that "
+                       f"bind it are {', '.join(shown(o.order_reference) for o in binding)}; lift one of those")
+        await _ensure_may_lift(s, regulator, lifted, r.id)
+        before = r.model_copy()
+        rest = [o for o in binding if o is not lifted]
+        r.frozen, r.queued_freezes = (rest[0], rest[1:]) if rest else (None, [])
+        r.last_unfreeze = FreezeLifting(order_reference=order, lifted=lifted.order_reference, by=regulator.uscc,
+                                        date=s.today_iso, tx_id=s.tx_id)
+        r.last = s.action("UnfreezeReceivable", regulator.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_UNFROZEN, r.id, order_reference=order, lifted=lifted.order_reference,
+               frozen_by=r.frozen.order_reference if r.frozen else None)
+        return r.to_json()

@@ -1,0 +1,224 @@
+"""The parties' transactions: registering an enterprise, binding and unbinding the identities that act for it,
+and looking parties and identities up.
+
+Apart from the claims' transactions because they are an org admin's business, decided on certificates and
+bindings rather than on a claim's state.
+"""
+
+from __future__ import annotations
+
+from chaincode.contract import Context, transaction
+
+from . import config as cfg
+from . import events, keys, queries
+from .arguments import _require_text
+from .errors import RuleViolation, _identity, rule, shown
+from .identity import is_org_admin
+from .model import Party, PartyRegistration, parse_request
+from .schemas import IdentityParty, PartyHistoryEntry, json_argument
+from .session import Session, rules
+from .tx_base import TransactionGroup
+
+PartyArgument = json_argument(PartyRegistration)
+
+
+async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) -> tuple[Party, str]:
+    """The party whose identities an org admin changes, and the client id named (trimmed): refused unless the
+    caller is an admin of the party's own org. ``action`` ("bind", "unbind") words the refusal."""
+    ci = s.ctx.client_identity
+    if not is_org_admin(ci):
+        raise rule("not-an-org-admin", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)}: only org "
+                   f"admins {action} identities")
+    # only a party of the admin's own org passes: the binding's key is known before the party is read
+    await s.store.prefetch((keys.PARTY, uscc), (keys.CLIENT, ci.msp_id, client_id.strip()))
+    party = await s.store.require_party(uscc)
+    if party.msp_id != ci.msp_id:
+        raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {shown(ci.msp_id)} "
+                   "cannot change it")
+    return party, _require_text(client_id, "client_id", 1000, one_line=False)
+
+
+async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id: str) -> None:
+    """Refused when other orgs hold a key-level policy on the identity's binding key (``Store.binding_held_by``):
+    the party's org could never write or delete that binding, so the identity could never act for a party."""
+    held = await s.store.binding_held_by(msp_id, client_id)
+    if held is not None:
+        raise rule("binding-held-by-other-orgs", f"the binding key of client identity {_identity(client_id)} carries a "
+                   f"key-level policy this contract did not set (it names {', '.join(held)}; the contract sets "
+                   f"{msp_id}'s members alone), so the contract leaves that key alone and this identity cannot be "
+                   "bound. "
+                   "Issue the user a certificate with another name (recfin org user add): a new subject is a new "
+                   "client id, and bind that instead")
+
+
+async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> None:
+    """Refused unless the caller is an admin of ``msp_id``, the identity itself, or the regulator."""
+    ci = s.ctx.client_identity
+    if (is_org_admin(ci) and ci.msp_id == msp_id) or (ci.msp_id, ci.id) == (msp_id, client_id):
+        return
+    try:
+        caller = await s.party()
+    except RuleViolation:
+        caller = None       # an admin of another org, or an identity acting for no party
+    if caller is None or caller.role != cfg.REGULATOR:
+        raise rule("not-permitted-to-read", f"which party an identity of {shown(msp_id)} acts for is for that "
+                   "org's admins, the identity itself and the regulator: ask an admin of that org")
+
+
+class PartyTransactions(TransactionGroup):
+    """RegisterParty, BindPartyIdentity, UnbindPartyIdentity, GetParty, GetPartyHistory, WhoAmI,
+    FindIdentityParty."""
+
+    @transaction
+    @rules
+    async def RegisterParty(self, ctx: Context, party: PartyArgument) -> Party:
+        """An org admin registers an enterprise of its own org, with the client identities that act for it."""
+        s = self._session(ctx)
+        ci = ctx.client_identity
+        if not is_org_admin(ci):
+            raise rule("not-an-org-admin", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)} (certificate "
+                       "OU=admin): only org admins register parties")
+        req = parse_request(PartyRegistration, party, "party")
+        if req.msp_id != ci.msp_id:
+            raise rule("admin-of-own-org-only", f"an admin of {shown(ci.msp_id)} cannot register a party of "
+                       f"{shown(req.msp_id)}: each org admin registers parties of its own org")
+        if not self.config.may_hold(req.msp_id, req.role):
+            raise rule("role-not-allowed-for-org", f"parties of {shown(req.msp_id)} may be "
+                       f"{', '.join(self.config.org_roles.get(req.msp_id, ())) or 'nothing'}, not {req.role}")
+        await s.store.prefetch((keys.PARTY, req.uscc), *((keys.CLIENT, req.msp_id, c) for c in req.client_ids))
+        if await s.store.party(req.uscc) is not None:
+            raise rule("party-already-registered", f"credit code {req.uscc} is already registered")
+        if len(set(req.client_ids)) != len(req.client_ids):
+            raise rule("argument-invalid", "client_ids lists an identity twice")
+        for client_id in req.client_ids:
+            # decided as Session.party decides it: a binding whose party record does not list the identity (two
+            # other orgs can write one under the chaincode policy) binds nothing, and is overwritten below
+            if (owner := await s.store.party_acted_for(req.msp_id, client_id)) is not None:
+                raise rule("identity-already-bound", f"client identity {_identity(client_id)} already acts for "
+                           f"{owner.uscc}: one identity acts for one party")
+            await _refuse_binding_held_by_other_orgs(s, req.msp_id, client_id)
+        doc = Party(uscc=req.uscc, name=req.name, role=req.role, msp_id=req.msp_id, client_ids=req.client_ids,
+                    registered=s.action("RegisterParty", ci.id))
+        await s.store.put_party(doc, req.client_ids)
+        s.emit(events.PARTY_REGISTERED, None, party=doc.uscc, role=doc.role, msp_id=doc.msp_id)
+        return doc.to_json()
+
+    @transaction
+    @rules
+    async def BindPartyIdentity(self, ctx: Context, uscc: str, client_id: str) -> Party:
+        """An org admin lets one more client identity act for a party of its org.
+
+        "Already acts for a party" is decided as Session.party decides it: a binding whose party record does not
+        list the identity (one two other orgs wrote, say) binds nothing and is overwritten. An identity the record
+        lists whose binding is gone is bound again. Refused for an identity whose binding key other orgs hold a
+        key-level policy on (``binding-held-by-other-orgs``): its org could never write that binding. The
+        record's other bindings are written again but for those of identities acting for another party, left to
+        it, and those other orgs hold (``Store.bindings_to_seal``).
+        """
+        s = self._session(ctx)
+        party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
+        if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
+            raise rule("identity-already-bound", f"client identity {_identity(client_id)} already acts for "
+                       f"{owner.uscc}")
+        await _refuse_binding_held_by_other_orgs(s, party.msp_id, client_id)
+        if client_id not in party.client_ids:
+            party.client_ids.append(client_id)
+        # the bindings the record lists, written again under the party org's policy (see Store.put_party)
+        await s.store.put_party(party, await s.store.bindings_to_seal(party))
+        s.emit(events.PARTY_IDENTITY_BOUND, None, party=party.uscc, client_id=client_id)
+        return party.to_json()
+
+    @transaction
+    @rules
+    async def UnbindPartyIdentity(self, ctx: Context, uscc: str, client_id: str) -> Party:
+        """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).
+
+        The binding goes in this transaction: once it commits, the identity acts for no party. Refused when no
+        identity would act for the party afterwards, so no party is left that nobody can act for: identities the
+        record lists that act for another party, or whose binding other orgs hold, are not counted, nor are ids
+        with surrounding spaces an older contract stored as sent (no certificate's id has them). An admin may
+        remove its own certificate's binding: its admin rights come from the certificate, not the binding.
+
+        Any identity the party record lists is taken off it, whatever its binding says; the binding is deleted
+        only where it names this party (one naming another party is that party's, or stray) and its org can
+        delete it (``Store.release_client``). The bindings of the identities left are written again, but for
+        those acting for another party, left to it, and those other orgs hold (``Store.bindings_to_seal``):
+        unbinding is how a record that disagrees with the bindings is put right.
+        """
+        s = self._session(ctx)
+        as_sent = client_id
+        party, client_id = await _admins_own_party(s, uscc, client_id, "unbind")
+        if as_sent in party.client_ids:
+            client_id = as_sent     # as listed: a padded id an older contract stored as sent can be taken off
+        bound_to = await s.store.client_bound(party.msp_id, client_id)
+        if client_id not in party.client_ids:
+            stray = (f" (its binding names {party.uscc}, but a binding the record does not list acts for no one)"
+                     if bound_to == party.uscc else "")
+            raise rule("identity-not-bound", f"client identity {_identity(client_id)} does not act for {party.uscc}: "
+                       f"its record does not list it{stray}; unbind one of the identities its party record lists")
+        party.client_ids.remove(client_id)
+        # the identities left that act for the party keep their bindings, written again under its org's policy
+        if not (acting := await s.store.bindings_to_seal(party)):
+            padded = [c for c in party.client_ids if c != c.strip()]
+            unpadded = [c for c in party.client_ids if c == c.strip()]
+            others = (f" (the others its record lists, {', '.join(_identity(c) for c in unpadded)}, act for "
+                      "another party or have a binding other orgs hold)" if unpadded else "")
+            if padded:   # stored as sent by an older contract: no certificate's id has surrounding spaces
+                others += (f" ({', '.join(_identity(c) for c in padded)} {'has' if len(padded) == 1 else 'have'} "
+                           "surrounding spaces, which no certificate's id has: it acts for no one; unbind it "
+                           "exactly as listed)")
+            raise rule("last-identity-of-party", f"no identity would act for {party.uscc} once {_identity(client_id)} "
+                       f"goes{others}: bind another first (BindPartyIdentity), so the party keeps someone who can act "
+                       "for it")
+        await s.store.put_party(party, acting)
+        if bound_to == party.uscc:
+            await s.store.release_client(party.msp_id, client_id)
+        s.emit(events.PARTY_IDENTITY_UNBOUND, None, party=party.uscc, client_id=client_id)
+        return party.to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetParty(self, ctx: Context, uscc: str) -> Party:
+        """Any registered party or org admin may look up a party."""
+        s = self._session(ctx)
+        if not is_org_admin(ctx.client_identity):
+            await s.party()
+        return (await s.store.require_party(uscc)).to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetPartyHistory(self, ctx: Context, uscc: str) -> list[PartyHistoryEntry]:
+        """Every write of a party record, oldest first, for whoever may look the party up (as GetParty): the
+        transactions an auditor checks the endorsements of (the first must carry the party's own org's)."""
+        s = self._session(ctx)
+        if not is_org_admin(ctx.client_identity):
+            await s.party()
+        party = await s.store.require_party(uscc)
+        return await queries.party_history(s.store, party.uscc)
+
+    @transaction(evaluate=True)
+    @rules
+    async def WhoAmI(self, ctx: Context) -> Party:
+        """The party the calling identity acts for."""
+        return (await self._session(ctx).party()).to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def FindIdentityParty(self, ctx: Context, msp_id: str, client_id: str) -> IdentityParty:
+        """Which party a client identity of an org acts for, or none: for an admin of that org (before
+        unbinding a leaver, say), the identity itself and the regulator.
+
+        Decided as every transaction decides its caller's party: the binding names the party and the party
+        record lists the identity. A binding the record does not list acts for no one, and is answered so;
+        ``bound_to`` says what the binding names all the same, so a binding and a record that disagree show;
+        ``held_by``, the other orgs whose key-level policy holds the binding (``Store.binding_held_by``), so a
+        caller can count, as UnbindPartyIdentity does, the identities left to act for a party.
+        """
+        s = self._session(ctx)
+        msp_id = _require_text(msp_id, "msp_id", 200, one_line=False)
+        client_id = _require_text(client_id, "client_id", 1000, one_line=False)
+        await _may_find_identity_party(s, msp_id, client_id)
+        party = await s.store.party_acted_for(msp_id, client_id)
+        return {"msp_id": msp_id, "client_id": client_id, "party": party.to_json() if party is not None else None,
+                "bound_to": await s.store.client_bound(msp_id, client_id),
+                "held_by": await s.store.binding_held_by(msp_id, client_id)}

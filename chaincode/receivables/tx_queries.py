@@ -1,0 +1,385 @@
+"""The read-only transactions (evaluated): claims, their history and provenance, pages by holder, debtor, bank and
+status, statistics, payment records, exposure, financings, offer terms, notices, discount offers, request ids.
+
+Apart because they write nothing: each decides who may read what (``_readable``, ``_bank_to_list``) and leaves
+the reading itself to ``queries``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chaincode.contract import Context, transaction
+
+from . import config as cfg
+from . import dates, keys, lifecycle, queries
+from .arguments import _fingerprint, _page_size, _request_id
+from .errors import RuleViolation, rule, shown
+from .identity import is_org_admin
+from .model import AssignmentNotice, DiscountOffer, OfferTerms, Party, Receivable
+from .schemas import (
+    DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, Page,
+    PaymentRecordPage, Provenance, RequestRecord, Statistics,
+)
+from .session import Session, rules
+from .tx_base import TransactionGroup
+from .tx_financing import _ensure_request_of_claims_holder
+
+
+async def _bank_to_list(s: Session, financier: str, listed: str, own: str) -> None:
+    """Refuse a list of a bank's ``listed`` (its ``own``) unless the caller is that bank or the regulator and
+    ``financier`` names a bank."""
+    party = await s.party()
+    if not financier:
+        raise rule("argument-invalid", f"financier is empty: name the bank whose {listed} to list (a bank "
+                   "names itself)")
+    if party.uscc != financier and party.role != cfg.REGULATOR:
+        raise rule("not-permitted-to-read", f"a bank lists only {own}")
+    # a code that names no bank is said, not answered with an empty page that reads as "has nothing" (only the
+    # bank itself and the regulator get this far)
+    await _require_bank(s, financier)
+
+
+async def _require_bank(s: Session, code: str) -> Party:
+    """The registered bank ``code`` names; refused (``argument-invalid``) where it names a party of another role."""
+    bank = await s.store.require_party(code)
+    if bank.role != cfg.FINANCIER:
+        raise rule("argument-invalid", f"{bank.uscc} is a {bank.role}, not a financier: name a bank")
+    return bank
+
+
+def _no_discount_offer(offer_id: str) -> RuleViolation:
+    """The refusal of a discount offer the caller may not know of, worded as that of an id that names nothing."""
+    return rule("not-found", f"no discount offer {shown(offer_id)} on this channel: check the id")
+
+
+def _as_of(value: str, today: date) -> date:
+    """A query's as-of date: empty for today; a later date is read as today (the ledger knows nothing later,
+    and the answer names the date it is as of)."""
+    return min(dates.parse_date(value, "as_of"), today) if value else today
+
+
+class QueryTransactions(TransactionGroup):
+    """GetReceivable, GetReceivableHistory, GetProvenance, GetReceivableEndorsers, FindInvoice,
+    the List* pages, GetStatistics, GetDebtorPaymentRecord, GetFinancierExposure, GetFinancing, GetOfferTerms,
+    GetAssignmentNotice, ListDiscountOffers, GetRequest, GetDiscountOffer."""
+
+    async def _readable(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
+        party = await s.party()
+        r = await s.store.receivable(receivable_id)
+        if not await queries.may_read(s.store, party, r):
+            raise rule("not-permitted-to-read", f"{party.uscc} is not a party to {r.id}: only its debtor, holder, "
+                       "creditor, financier, banks asked to finance it, and the regulator may read it")
+        return party, r
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetReceivable(self, ctx: Context, receivable_id: str) -> Receivable:
+        """A receivable by id."""
+        return (await self._readable(self._session(ctx), receivable_id))[1].to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetReceivableHistory(self, ctx: Context, receivable_id: str) -> list[HistoryEntry]:
+        """Every change of a receivable: who, what, when, in which transaction."""
+        s = self._session(ctx)
+        _, r = await self._readable(s, receivable_id)
+        return await queries.history(s.store, r.id)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetProvenance(self, ctx: Context, receivable_id: str) -> Provenance:
+        """The receivable's ancestors (up to the registered root) and the tree of its children; a child the caller
+        may not read (GetReceivable's rules) shows only its id, parent and children (``redacted``)."""
+        s = self._session(ctx)
+        party, r = await self._readable(s, receivable_id)
+        return await queries.provenance(s.store, party, r)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetReceivableEndorsers(self, ctx: Context, receivable_id: str) -> list[str]:
+        """The MSP IDs the key-level policy of a receivable's key names, sorted ([] when it has none): the orgs
+        that must endorse any change of it. A key keeps the orgs of the transaction that last wrote its policy, so
+        after the regulator orgs changed this is the one way to tell which a claim still needs (a claim frozen
+        before an org joined does not name it). Readable by whoever may read the claim (GetReceivable's rules)."""
+        s = self._session(ctx)
+        _, r = await self._readable(s, receivable_id)
+        return await queries.key_endorsers(s.store, keys.RECEIVABLE, r.id)
+
+    @transaction(evaluate=True)
+    @rules
+    async def FindInvoice(self, ctx: Context, fingerprint: str) -> InvoiceLookup:
+        """Whether an invoice fingerprint is used: the receivable it backs, and whether that claim is still live.
+
+        Any registered party may ask (a supplier before registering, a bank
+        shown an invoice, the regulator). The answer names the root receivable
+        only; reading it stays subject to GetReceivable's rules.
+        """
+        s = self._session(ctx)
+        await s.party()
+        return await queries.invoice_use(s.store, _fingerprint(fingerprint))
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListReceivablesByHolder(self, ctx: Context, holder: str, page_size: str, bookmark: str) -> Page:
+        """A page of the receivables a party holds (the holder itself or the regulator)."""
+        s = self._session(ctx)
+        party = await s.party()
+        if party.uscc != holder and party.role != cfg.REGULATOR:
+            raise rule("not-permitted-to-read", "a party lists only the receivables it holds")
+        return await queries.page(s.store, keys.BY_HOLDER, holder, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListReceivablesByDebtor(self, ctx: Context, debtor: str, page_size: str, bookmark: str) -> Page:
+        """A page of a debtor's payables (the debtor itself or the regulator)."""
+        s = self._session(ctx)
+        party = await s.party()
+        if party.uscc != debtor and party.role != cfg.REGULATOR:
+            raise rule("not-permitted-to-read", "a debtor lists only its own payables")
+        return await queries.page(s.store, keys.BY_DEBTOR, debtor, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListReceivablesByFinancier(self, ctx: Context, financier: str, debtor: str, page_size: str,
+                                         bookmark: str) -> Page:
+        """A page of the claims a bank finances, from the acceptance of its offer until repayment, cancellation or
+        recourse, by debtor then id (the bank itself or the regulator): ``debtor`` empty for every debtor's, else
+        that debtor's only."""
+        s = self._session(ctx)
+        await _bank_to_list(s, financier, "financed claims", "the claims it finances")
+        return await queries.financed_page(s.store, financier, debtor, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListOffersByFinancier(self, ctx: Context, financier: str, debtor: str, page_size: str,
+                                    bookmark: str) -> OfferPage:
+        """A page of a bank's offers still OPEN (made, not yet accepted, lapsed or withdrawn), by debtor then offer
+        id (the bank itself or the regulator): ``debtor`` empty for every debtor's, else that debtor's only. Each
+        is the offer's public record and its claim's debtor; expired ones are listed too, as the expiry is one of
+        the private terms this list does not read (GetOfferTerms reads them)."""
+        s = self._session(ctx)
+        await _bank_to_list(s, financier, "open offers", "its own open offers")
+        return await queries.open_offers_page(s.store, financier, debtor, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListReceivablesByStatus(self, ctx: Context, status: str, page_size: str, bookmark: str) -> Page:
+        """A page of receivables in one status (the regulator)."""
+        s = self._session(ctx)
+        await s.party_with_role(cfg.REGULATOR)
+        if status not in queries.STATUSES:
+            raise rule("argument-invalid", f"status {shown(status)} is not one of {', '.join(queries.STATUSES)}")
+        return await queries.page(s.store, keys.BY_STATUS, status, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetStatistics(self, ctx: Context) -> Statistics:
+        """The regulator's view: exposure per debtor, financed share, overdue amounts (every claim unpaid past its
+        due date today, whether or not RecordOverdue has marked it)."""
+        s = self._session(ctx)
+        await s.party_with_role(cfg.REGULATOR)
+        return await queries.statistics(s.store, s.today)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetDebtorPaymentRecord(self, ctx: Context, debtor: str, page_size: str, bookmark: str,
+                                     as_of: str = "") -> PaymentRecordPage:
+        """A page of how a debtor has paid, claim by claim, as the ledger stood at the end of ``as_of`` (default today).
+
+        For financiers pricing claims on the debtor, the debtor itself and the
+        regulator. Dates, amounts and states only: no terms, no financier, and
+        for a financier each holder as an opaque token.
+        """
+        s = self._session(ctx)
+        party = await s.party()
+        if not queries.may_read_payment_record(party, debtor):
+            raise rule("not-permitted-to-read", f"{party.uscc} is a {party.role}: a debtor's payment record is for "
+                       "financiers, the debtor itself and the regulator")
+        await s.store.require_party(debtor)
+        day = _as_of(as_of, s.today)
+        return await queries.payment_record_page(s.store, party, debtor, day, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetFinancierExposure(self, ctx: Context, debtor: str, financier: str = "") -> FinancierExposure:
+        """A bank's outstanding financed principal on a debtor's claims (``exposure``), and the advances its offers
+        there that holders can still accept today would add (``offered``), per currency: a bank asks for its own
+        (``financier`` empty or itself), the regulator names any bank.
+
+        A pricer holds ``exposure`` + ``offered`` against its limit on the debtor: every open offer is one
+        acceptance away from being out, without the bank being asked again."""
+        s = self._session(ctx)
+        party = await s.party_with_role(cfg.FINANCIER, cfg.REGULATOR)
+        if party.role == cfg.FINANCIER and financier not in ("", party.uscc):
+            raise rule("not-permitted-to-read", f"{party.uscc} may read its own exposure only, not that of "
+                       f"{shown(financier)}")
+        if party.role == cfg.REGULATOR and not financier:
+            raise rule("argument-invalid", "financier is empty: the regulator names the bank whose exposure to read")
+        bank = await _require_bank(s, financier or party.uscc)
+        await s.store.require_party(debtor)
+        # an offer counts while an acceptance may still commit, which one stamped before midnight may do after it
+        acceptable_on = dates.earliest_date_still_stamped(ctx.stub.get_tx_timestamp()).isoformat()
+        return await queries.financier_exposure(s.store, bank.uscc, debtor, acceptable_on)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetFinancing(self, ctx: Context, financing_id: str) -> FinancingView:
+        """A financing request and its progress, with its offers' public records (no terms: an offer's expiry is
+        one of them, GetOfferTerms reads them). For its bank (also after it left the claim), the regulator, and
+        whoever else may read the claim (GetReceivable's rules), save another bank: that one reads it only while it
+        is the claim's open request (REQUESTED, the claim's ``financing_id``), never once it has ended."""
+        s = self._session(ctx)
+        # first: an identity acting for no party learns no id exists
+        party = await s.party((keys.FINANCING, financing_id))
+        f = await s.store.financing(financing_id)
+        if party.uscc != f.financier:  # the deal's bank reads it after leaving the claim (cancelled, recoursed)
+            _, r = await self._readable(s, f.receivable_id)
+            # another bank reads a claim while asked to finance it, and of its financings only the request it is
+            # asked on: an ended one (another bank's deal, its cancellation reason, a request that lapsed) is
+            # the holder's, that bank's, the debtor's and the regulator's, whatever request is open now
+            if party.role == cfg.FINANCIER and not (r.financing_id == f.id and f.status == "REQUESTED"):
+                raise rule("not-permitted-to-read", f"{party.uscc} is not the bank of {f.id}: a bank reads its own "
+                           f"financings, and another's only while it is its claim's open request (the one {r.id} "
+                           f"is under now: {r.financing_id or 'none'})")
+        offers = [o.to_json() for o in await s.store.offers_of(f.id)]
+        if party.uscc != f.holder and party.role != cfg.REGULATOR:
+            # an offer an earlier contract made wrote its expiry in clear: only its collection's members see it
+            offers = [o if o["financier"] == party.uscc else {k: v for k, v in o.items() if k != "expires_on"}
+                      for o in offers]
+        return {**f.to_json(), "offers": offers}
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetOfferTerms(self, ctx: Context, offer_id: str) -> OfferTerms:
+        """An offer's private terms, for the holder, the offering bank and the regulator (members of its collection),
+        rates in digits: what acceptance and disbursement take back as transient ``terms``. Refused
+        (``invalid-state``) while the request is open and names another holder than its claim, which its holder
+        then withdraws; acceptance refuses such a request, and one accepted all the same (by an earlier contract)
+        is not refused here, so that its disbursement and recourse can read the terms.
+        Evaluate it: submitted, its answer would go into the block for the whole channel (the SDK refuses to)."""
+        s = self._session(ctx)
+        party = await s.party()
+        o = await s.store.offer(offer_id)
+        f = await s.store.financing(o.financing_id)
+        r = await s.store.receivable(o.receivable_id)
+        # while the request is its claim's live one, the claim names the holder (the request's copy may have been
+        # rewritten); an ended request's holder may since have passed the claim on, and still reads its terms
+        live = r.financing_id == f.id
+        if party.uscc not in (r.holder if live else f.holder, o.financier) and party.role != cfg.REGULATOR:
+            raise rule("not-permitted-to-read", f"the terms of {o.id} are for the holder, the bank and the regulator only")
+        # only while the request is open, when withdrawing it is the holder's way out: acceptance refuses a
+        # rewritten request, and after it disbursement and recourse must still read the terms
+        if f.status == "REQUESTED":
+            _ensure_request_of_claims_holder(f, r)
+        raw = await s.store.get_private(o.collection, keys.TERMS, o.id)
+        if raw is None:
+            raise rule("not-found", f"the terms of {o.id} are not on this peer: ask a peer of {o.collection}'s member orgs")
+        # as a request writes them (rates in digits), so that they can be sent back to accept or disburse: terms
+        # stored before 9555fad hold a rate such as "0E-10", which a request may not, and still hash as stored
+        return OfferTerms.from_stored(raw).to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetAssignmentNotice(self, ctx: Context, notice_id: str) -> AssignmentNotice:
+        """An assignment notice, for the parties to its receivable and the bank that issued it."""
+        s = self._session(ctx)
+        party = await s.party((keys.NOTICE, notice_id))  # first: an identity acting for no party learns no id exists
+        n = await s.store.notice(notice_id)
+        if party.uscc != n.financier:  # the bank that issued it reads it after leaving the claim (recourse)
+            await self._readable(s, n.receivable_id)
+        return n.to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListDiscountOffers(self, ctx: Context, debtor: str, receivable_id: str, page_size: str, bookmark: str,
+                                 scope: str = "open") -> DiscountOfferPage:
+        """A page of a debtor's early-payment offers, oldest first, for the debtor, suppliers and the regulator.
+
+        Name the debtor, or a receivable (readable by the caller) to get only
+        the offers that cover it. ``scope`` ``open`` (the default): offers not
+        withdrawn and not expired today; ``all``: every one. A supplier sees
+        of an offer listing claims only those it holds or created (and those
+        the receivable given was split from), and no offer listing none of
+        them (``queries.discount_offers_as_seen_by``).
+        """
+        s = self._session(ctx)
+        party = await s.party()
+        r = None
+        if receivable_id:
+            _, r = await self._readable(s, receivable_id)
+            if debtor not in ("", r.debtor):
+                raise rule("argument-invalid", f"{r.id} is owed by {r.debtor}, not {shown(debtor)}: give its debtor "
+                           "or none")
+            debtor = r.debtor
+        elif not debtor:
+            raise rule("argument-invalid", "debtor and receivable_id are both empty: name the debtor or a receivable")
+        if not queries.may_read_discount_offers(party, debtor):
+            raise rule("not-permitted-to-read", f"discount offers of {shown(debtor)} are for its suppliers, the debtor and the regulator")
+        if scope not in ("open", "all"):
+            raise rule("argument-invalid", f"scope {shown(scope)}: ask for open (not withdrawn, not expired) or all")
+        return await queries.discount_offer_page(s.store, party, debtor, r, s.today_iso if scope == "open" else None,
+                                                 _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetRequest(self, ctx: Context, request_id: str, party: str = "") -> RequestRecord:
+        """What a business request id was recorded with: the transaction that first applied it, and its result.
+
+        ``party`` (default: the caller's own) names whose request id it is: the
+        party itself, an admin of its org and the regulator may read it. A
+        request id never applied (never sent, or every attempt failed) is
+        ``not-found``: a client that lost the answer learns whether it committed.
+        """
+        s = self._session(ctx)
+        _request_id(request_id)
+        ci = ctx.client_identity
+        admin = is_org_admin(ci)
+        caller = None if admin else await s.party()
+        if not party and caller is None:
+            raise rule("argument-invalid", "party is empty: an org admin names the party whose request to read")
+        owner = await s.store.require_party(party) if party else caller
+        if not queries.may_read_request(caller, ci.msp_id if admin else None, owner):
+            raise rule("not-permitted-to-read", f"request ids of {owner.uscc} are for the party itself, an admin of "
+                       f"{owner.msp_id} and the regulator")
+        record = await s.store.request(owner.uscc, request_id)
+        if record is None:
+            raise rule("not-found", f"{owner.uscc} has no request {request_id!r} on this channel: no attempt of it "
+                       "committed, so sending it again with the same id applies it once")
+        return queries.request_record(owner.uscc, request_id, record)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str = "") -> DiscountOffer:
+        """A debtor's early-payment offer, for the debtor, suppliers and the regulator.
+
+        ``receivable_id`` (optional): a receivable the caller may read that
+        the offer covers. The offer is then shown as ListDiscountOffers by
+        that receivable shows it: with the claims the receivable was split
+        from, where the offer lists them, so the holder of part ``R.1`` reads
+        the offer listing ``R``. An offer that does not cover it is refused
+        (``discount-offer-not-for-receivable``).
+        """
+        s = self._session(ctx)
+        party = await s.party()
+        if party.role == cfg.FINANCIER:   # decided by the role alone, before the offer is read: no id is told apart
+            raise rule("not-permitted-to-read", "discount offers are for a debtor's suppliers, the debtor itself and "
+                       "the regulator")
+        if receivable_id:   # every answer but a refusal reads both
+            await s.store.prefetch((keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
+        d = await s.store.discount_offer(offer_id)
+        if not queries.may_read_discount_offers(party, d.debtor):
+            # another core enterprise: answered as an id that does not exist is, naming no debtor
+            raise _no_discount_offer(offer_id)
+        part = None
+        if receivable_id:
+            _, part = await self._readable(s, receivable_id)
+            if not lifecycle.discount_offer_covers(d, part):
+                raise rule("discount-offer-not-for-receivable", f"discount offer {d.id} of {d.debtor} does not cover "
+                           f"{part.id}, owed by {part.debtor}: it covers its debtor's claims it lists and the parts "
+                           "split from them (all of them when it lists none); give a receivable it covers, or none")
+        if (seen := await queries.discount_offer_as_seen_by(s.store, party, d, part=part)) is None:
+            raise rule("not-permitted-to-read", f"discount offer {d.id} covers no claim {party.uscc} holds or created: "
+                       "a supplier reads the offers on all its debtor's payables and those listing a claim of its own "
+                       "(and, giving the part it holds, one listing a claim that part was split from)")
+        return seen

@@ -1,0 +1,297 @@
+"""Registering a claim: ``RegisterReceivable`` and the checks of the invoices and goods receipts it lists.
+
+Apart because registration is the one transaction that reads the invoice and goods receipt registries, and the
+most involved: what the invoices' dates say of the payment term, and how a delivery invoiced in parts is counted
+against what was received (``MAX_PARTS_ROUNDING_FEN``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date
+
+from chaincode.contract import Context, transaction
+
+from . import config as cfg
+from . import attestation, events, fingerprint, keys, money
+from .arguments import _first_repeat
+from .errors import rule
+from .model import (
+    REGISTERED, GoodsReceipt, GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference, Invoice, Party,
+    ReceiptPartHeld, Receivable, ReceivableRegistration, buyer_number_character_problem, invoice_label, parse_request,
+    receipt_label,
+)
+from .schemas import json_argument
+from .session import Session, rules
+from .tx_base import TransactionGroup
+
+ReceivableArgument = json_argument(ReceivableRegistration)
+
+
+def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
+    """The day a claim's payment term runs from, and how a refusal names that day: its issue date, or the date of
+    its earliest invoice when that is earlier. The supplier picks the issue date, while its invoices record when it
+    billed the debtor: a claim on old invoices dated today would otherwise start the term afresh."""
+    issue = date.fromisoformat(req.issue_date)
+    position, earliest = min(enumerate(req.invoices), key=lambda listed: listed[1].date)   # the first, on a tie
+    if (invoiced := date.fromisoformat(earliest.date)) < issue:
+        return invoiced, (f"the date of {invoice_label(position, earliest.number)}, {invoiced} (the term runs from "
+                          f"it, as it is earlier than the issue date {issue})")
+    return issue, f"the issue date {issue}"
+
+
+def _fingerprints(invoices) -> list[str]:
+    """The fingerprints of well-formed invoice identities (for prefetching; the checks report the others)."""
+    found = []
+    for inv in invoices:
+        try:
+            found.append(fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number))
+        except ValueError:
+            continue
+    return found
+
+
+def _part_with_one_receipt(receipts: list[GoodsReceiptReference]) -> None:
+    """A part is allowed only in a registration listing its one receipt: the part's share is what the registration's
+    invoices are for, counted by the contract from their amounts, which say nothing of how they would divide among
+    several receipts."""
+    if len(receipts) < 2:
+        return
+    for position, gr in enumerate(receipts):
+        if gr.part is not None:
+            raise rule("goods-receipt-part-needs-one-receipt", f"{receipt_label(position, gr)} is given as a part of "
+                       f"its delivery, in a registration listing {len(receipts)} goods receipts: the part's share is "
+                       "what the claim's invoices are for (their amount without tax), which the contract counts only "
+                       "for a claim on one receipt; register the invoices of that delivery's part as a claim listing "
+                       "that receipt alone")
+
+
+async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReference, receipt_key: str, invoiced: int,
+                              debtor: Party, creditor: Party, currency: str) -> GoodsReceiptEntry | None:
+    """The registry's entry of a goods receipt a registration lists, which the registration may add its part to
+    (None: the receipt backs no claim); a receipt the registration may not take is refused. A receipt registered
+    whole backs that claim alone; one registered in parts takes more parts of its first part's creditor, of the
+    same received value, while the parts' invoiced amounts (``invoiced`` this one's) stay within that value and
+    10 fen of rounding (:func:`_past_the_receipt`). Its refusals show amounts in the claim's ``currency``."""
+    amount = functools.partial(money.amount_text, currency=currency)
+    entry = await s.store.goods_receipt_entry(receipt_key)
+    taken = f"{receipt_label(position, gr)} of debtor {debtor.uscc}"
+    if entry is None:
+        if gr.part is not None and (why := _past_the_receipt(gr.part.received, 0, invoiced, currency)) is not None:
+            raise rule("goods-receipt-over-invoiced", f"{taken}: {why}")
+        return None
+    holders = [entry.receivable_id] if not entry.in_parts else [p.receivable_id for p in entry.parts]
+    # claims are named to their creditor only: anyone else registering on this debtor could otherwise learn another
+    # supplier's claim ids, which delivery backs each and what it was worth, by evaluating guessed receipt numbers;
+    # the answer is the same whether the receipt was registered whole or in parts
+    if (await s.store.receivable(holders[0])).creditor != creditor.uscc:
+        raise rule("goods-receipt-already-financed", f"{taken} already backs a claim of another creditor on this "
+                   "debtor: one delivery has one seller, and backs that seller's claims alone. If the delivery is "
+                   f"yours and that claim is not its creditor's to make, ask the debtor {debtor.uscc}, which sees the "
+                   "receipt on that claim: until it confirms the claim it can reject it, which releases the receipt")
+    released = ("it is released only when that one is rejected (by its debtor) or withdrawn (by its creditor)")
+    if not entry.in_parts:
+        if gr.part is None:
+            raise rule("goods-receipt-already-financed", f"{taken} already backs receivable {entry.receivable_id}: "
+                       f"one delivery backs one receivable, and {released}")
+        raise rule("goods-receipt-already-financed", f"{taken} already backs receivable {entry.receivable_id} "
+                   f"whole (registered without a part), so it takes no part of another claim: {released}, after "
+                   "which the delivery can be registered in parts, each claim with its part")
+    listed = f"receivable {holders[0]}" if len(holders) == 1 else f"receivables {', '.join(holders)}"
+    if gr.part is None:
+        raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already ({listed}): "
+                   f"it backs parts only; register this claim as a part of its received value "
+                   f"{amount(entry.received)}: {{\"received\": {entry.received}}} (fen)")
+    if gr.part.received != entry.received:
+        raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already, its received value "
+                   f"{amount(entry.received)} as the part on receivable {holders[0]} set it, not the "
+                   f"{amount(gr.part.received)} this part gives: every part of one receipt gives the same received "
+                   f"value; send received {entry.received} (fen), or, if that value is wrong, have the claims of its "
+                   f"parts ({listed}) ended (withdrawn by you while registered, or rejected by the debtor) and "
+                   "register them again")
+    if entry.invoiced >= entry.received:
+        raise rule("goods-receipt-over-invoiced", f"{taken} is fully invoiced: its parts registered ({listed}) "
+                   f"invoice {amount(entry.invoiced)} of its received {amount(entry.received)}, so it backs no "
+                   "further part; if one of those claims is wrong, have it ended (withdrawn by you while registered, "
+                   "or rejected by the debtor) and register the right one")
+    if (why := _past_the_receipt(entry.received, entry.invoiced, invoiced, currency)) is not None:
+        raise rule("goods-receipt-over-invoiced", f"{taken}: its parts registered ({listed}) invoice "
+                   f"{amount(entry.invoiced)} of it already; {why}")
+    return entry
+
+
+# The most rounding the parts of one receipt may add up to past what was received, in fen, however many parts and
+# lines there are: each part's invoice lines are rounded to the fen one by one, so each receipt line split between
+# parts may round up by half a fen in each of them; no part is taken once the receipt is fully invoiced.
+MAX_PARTS_ROUNDING_FEN = 10
+
+
+def _past_the_receipt(received: int, invoiced_before: int, invoiced: int, currency: str) -> str | None:
+    """Why a part invoicing ``invoiced`` fen would take the parts of a receipt past what was received (None: it
+    does not). Each part's invoice lines are rounded to the fen one by one, so parts that split receipt lines
+    may add up to a few fen more than its value: :data:`MAX_PARTS_ROUNDING_FEN` are allowed in all (a fen per part
+    would refuse an honest part splitting several lines, whose rounding grows with its lines)."""
+    allowed = received + MAX_PARTS_ROUNDING_FEN
+    if invoiced_before + invoiced <= allowed:
+        return None
+    amount = functools.partial(money.amount_text, currency=currency)
+    return (f"this claim's invoices amount to {amount(invoiced)} without tax, and the parts of a receipt add up to "
+            f"at most its received value of {amount(received)} and {amount(MAX_PARTS_ROUNDING_FEN)} of rounding: "
+            f"at most {amount(allowed - invoiced_before)} can be invoiced on it now")
+
+
+def _part_face_problem(face: int, invoiced: int, currency: str) -> str | None:
+    """Why a claim on a part of a delivery may not have ``face`` (None: it may): at most the part's share,
+    ``invoiced`` fen without tax, with VAT at the highest rate on it rounded up to the fen, and a fen per whole
+    yuan of the share for the tax's rounding: an invoice rounds each line's tax to the fen half up, so an honest
+    invoice's tax may pass the rate on its total by half a fen a line, and a line is at least a yuan or so (a cap
+    in fen would refuse an invoice of many lines at .50 yuan, whose rounding grows with its lines).
+    The share is bounded by the receipt; an invoice's tax is not, so without this a 1-fen share with any tax would
+    back any face."""
+    most = invoiced + -(-invoiced * cfg.HIGHEST_VAT_RATE_PERCENT // 100) + invoiced // 100
+    if face <= most:
+        return None
+    amount = functools.partial(money.amount_text, currency=currency)
+    return (f"face amount {amount(face)} is more than this part's share of the receipt, {amount(invoiced)} without "
+            f"tax (its invoices' amount), with VAT at the highest rate of {cfg.HIGHEST_VAT_RATE_PERCENT}% on it and "
+            f"{amount(1)} per whole {currency} for its lines' rounding: {amount(most)}; register a face "
+            f"of at most {amount(most)}, or check the invoices' amount and tax")
+
+
+class RegistrationTransactions(TransactionGroup):
+    """RegisterReceivable."""
+
+    @transaction
+    @rules
+    async def RegisterReceivable(self, ctx: Context, receivable: ReceivableArgument, request_id: str = "") -> Receivable:
+        """A supplier registers a claim on its debtor, backed by invoices and, where it lists them, goods receipts.
+
+        With a ``request_id``, a retry of a registration that committed returns its receivable unchanged.
+        """
+        s = self._session(ctx)
+        creditor = await s.party_with_role(cfg.SUPPLIER, request_id=request_id)
+        raw = json.dumps(receivable, sort_keys=True, ensure_ascii=False)
+        if (done := await s.replay(creditor, request_id, "RegisterReceivable", raw)) is not None:
+            return done
+        req = parse_request(ReceivableRegistration, receivable, "receivable")
+        if (why := money.hundredths_problem(req.currency)) is not None:
+            raise rule("currency-invalid", why)     # its invoices are in it too (invoice-currency-mismatch below)
+        _part_with_one_receipt(req.goods_receipts)
+        # the debtor's buyer documents: its PO and receipt numbers, so its credit code is in each key
+        receipt_keys = [fingerprint.goods_receipt_key(req.debtor, gr.po_number, gr.receipt_number)
+                        for gr in req.goods_receipts]
+        await s.store.prefetch((keys.PARTY, req.debtor), *((keys.FINGERPRINT, fp) for fp in _fingerprints(req.invoices)),
+                               *((keys.GOODS_RECEIPT, key) for key in receipt_keys))
+        # a number with a character no number may hold (invisible, a look-alike) would key a delivery again; it is
+        # taken only where the registry holds a receipt under that very spelling, which an earlier contract took:
+        # the same delivery, whose entry's rules (whole, parts, over-invoiced) apply below as to any other
+        for position, (gr, key) in enumerate(zip(req.goods_receipts, receipt_keys)):
+            problem = (buyer_number_character_problem(gr.po_number, "po_number")
+                       or buyer_number_character_problem(gr.receipt_number, "receipt_number"))
+            if problem is not None and await s.store.goods_receipt_entry(key) is None:
+                raise rule("goods-receipt-invalid", f"{receipt_label(position, None)}: {problem}")
+        debtor = await s.store.require_party(req.debtor)
+        if debtor.role != cfg.CORE_ENTERPRISE:
+            raise rule("debtor-not-core-enterprise", f"{debtor.uscc} is a {debtor.role}: the debtor must be a core enterprise")
+        s.ensure_role_allowed(debtor, "takes part")          # it could never confirm, pay or be asked to
+        issue, due = date.fromisoformat(req.issue_date), date.fromisoformat(req.due_date)
+        if issue > s.today:
+            raise rule("issue-date-in-future", f"issue date {issue} is after today {s.today}")
+        if due <= s.today:
+            raise rule("due-date-passed", f"due date {due} is not after today {s.today}: register only claims not yet due")
+        start, started = _payment_term_start(req)
+        if (latest := self.config.payment_term_exceeded(start, due)) is not None:
+            if latest > s.today:
+                advice = f"give a due date on or before {latest}"
+            elif start < issue:   # the invoices set the start, and no issue date moves it later
+                advice = (f"that term ended on {latest}, so no due date after today is within it: the claim can no "
+                          "longer be registered")
+            else:
+                advice = (f"that term ended on {latest}, so no due date after today is within it: check the issue "
+                          "date, which starts the term")
+            raise rule("payment-term-too-long", f"due date {due} is {(due - start).days} days after {started}, past "
+                       f"the maximum payment term of {self.config.payment_term_text()}: {advice}")
+        invoices: list[Invoice] = []
+        for n, inv in enumerate(req.invoices, 1):
+            if inv.seller_tax_id != creditor.uscc or inv.buyer_tax_id != debtor.uscc:
+                raise rule("invoice-parties-mismatch", f"invoice {inv.number}: seller must be the creditor {creditor.uscc} and buyer the debtor {debtor.uscc}")
+            # the face amount is compared with the invoices' totals below: figures in one currency only
+            if inv.currency != req.currency:
+                raise rule("invoice-currency-mismatch", f"invoice {inv.number} is in {inv.currency}, the claim in "
+                           f"{req.currency}: register the claim in its invoices' currency (a VAT invoice is in "
+                           f"{money.DEFAULT_CURRENCY}, and so is an invoice that names no currency)")
+            if date.fromisoformat(inv.date) > s.today:
+                raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after today {s.today}")
+            if (why := fingerprint.identity_problem(inv.code, inv.number)
+                    or fingerprint.digitalised_year_problem(inv.number.strip())) is not None:
+                raise rule("invoice-code-invalid", why)
+            # identity only: issuer, code, number; a copy with another date or amount is the same invoice
+            fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)
+            invoices.append(Invoice(**inv.model_dump(), fingerprint=fp))
+        if (repeat := _first_repeat(i.fingerprint for i in invoices)) is not None:
+            position, first = repeat
+            raise rule("invoice-listed-twice", f"{invoice_label(position, invoices[position].number)} is the same "
+                       f"invoice as {invoice_label(first, invoices[first].number)}: the same seller, code and number "
+                       "(another date or amount does not make it another invoice); list each invoice once")
+        # a part's figures are recorded below, once the registry says what its receipt's earlier parts invoiced
+        receipts = [GoodsReceipt(**gr.model_dump(exclude={"part"}), receipt_key=key)
+                    for gr, key in zip(req.goods_receipts, receipt_keys)]
+        if (repeat := _first_repeat(gr.receipt_key for gr in receipts)) is not None:
+            position, first = repeat
+            raise rule("goods-receipt-listed-twice", f"{receipt_label(position, receipts[position])} is listed "
+                       f"already as goods_receipts[{first}]: list each goods receipt once")
+        fps = [i.fingerprint for i in invoices]
+        backing = sum(i.amount + i.tax for i in invoices)
+        if req.face_amount > backing:
+            raise rule("face-exceeds-invoices", f"face amount {money.amount_text(req.face_amount, req.currency)} "
+                       f"exceeds the invoices' total with tax {money.amount_text(backing, req.currency)}")
+        for inv in invoices:
+            if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
+                raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
+                           f"receivable {owner}: an invoice backs one receivable, until that one is rejected "
+                           "(by its debtor) or withdrawn (by its creditor)")
+        # a part's share is counted here, not taken from the supplier: what the claim's invoices are for, without
+        # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)
+        invoiced = sum(i.amount for i in invoices)
+        if any(gr.part is not None for gr in req.goods_receipts) and \
+                (why := _part_face_problem(req.face_amount, invoiced, req.currency)) is not None:
+            raise rule("goods-receipt-part-face-exceeds", why)
+        held: list[GoodsReceiptEntry | None] = []
+        for position, (given, gr) in enumerate(zip(req.goods_receipts, receipts)):
+            held.append(entry := await _goods_receipt_held(s, position, given, gr.receipt_key, invoiced, debtor,
+                                                           creditor, req.currency))
+            if given.part is not None:
+                receipts[position] = gr.model_copy(update={"part": GoodsReceiptPart(
+                    received=given.part.received, invoiced=invoiced,
+                    invoiced_before=0 if entry is None else entry.invoiced)})
+        if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
+            for inv in invoices:
+                # not those two orgs wrote in an attester's name after its newest (Store.attestations_kept)
+                kept = await s.store.attestations_kept(inv.fingerprint)
+                why = attestation.registration_problem(self.config, inv, kept,
+                                                       creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id,
+                                                       registered_at=s.now)
+                if why is not None:
+                    raise why
+        rid = keys.new_id("R", s.tx_id)
+        r = Receivable(id=rid, status=REGISTERED, debtor=debtor.uscc, debtor_msp=debtor.msp_id, creditor=creditor.uscc,
+                       holder=creditor.uscc, holder_msp=creditor.msp_id, face_amount=req.face_amount,
+                       outstanding=req.face_amount, currency=req.currency, issue_date=req.issue_date,
+                       due_date=req.due_date, invoices=invoices, contract_hash=req.contract_hash,
+                       goods_receipts=receipts, root_id=rid, last=s.action("RegisterReceivable", creditor.uscc))
+        # each entry under the orgs the claim's key gets (Store.put_receivable): its debtor's and its creditor's
+        for fp in fps:
+            await s.store.put_fingerprint(fp, r)
+        for gr, entry in zip(receipts, held):
+            if gr.part is None:
+                await s.store.put_goods_receipt(gr.receipt_key, r)
+                continue
+            first_part = entry is None
+            entry = entry or GoodsReceiptEntry(receipt_key=gr.receipt_key, received=gr.part.received)
+            await s.store.put_goods_receipt_entry(entry.model_copy(update={"parts": [
+                *entry.parts, ReceiptPartHeld(receivable_id=rid, invoiced=gr.part.invoiced)]}), r, new=first_part)
+        await s.store.put_receivable(r, None)
+        s.emit(events.RECEIVABLE_REGISTERED, rid, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount,
+               currency=r.currency, due_date=r.due_date)
+        return await s.remember(creditor, request_id, "RegisterReceivable", (raw,), r.to_json())

@@ -1,0 +1,134 @@
+"""Settlement: the debtor's payments on a claim (spread pro rata over a split claim's parts) and marking it overdue.
+
+Apart because a payment is on the debtor's word and may reach every part of a split claim at once, ending
+financing requests from the due date on (``_ensure_payment_ends_request``).
+"""
+
+from __future__ import annotations
+
+from chaincode.contract import Context, transaction
+
+from . import config as cfg
+from . import events, keys, lifecycle, money, queries, settlement
+from .errors import rule
+from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, Payment, Receivable
+from .schemas import PaymentResult
+from .session import rules
+from .tx_base import TransactionGroup
+from .tx_financing import _end_request
+
+
+def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
+    """Refused (``financing-in-progress``) unless a payment on ``leaf``, whose financing is not yet disbursed,
+    may end that financing: only a request no offer of which was accepted, and only from the claim's due date on.
+
+    From the due date on no bank may offer on the request nor the holder accept an offer (``past-maturity``), so
+    it can never be taken up, and only its holder could withdraw it: a request left open would hold back the
+    debtor's payment of the part (and of its whole split tree) and have the debtor recorded late. Before then
+    the request is live business between the holder and the banks, which the debtor's payment must not end: the
+    holder withdraws it to be paid (or the debtor pays from the due date on). An accepted financing waits on its
+    bank: the debtor pays the bank after disbursement, or the holder once the financing is cancelled."""
+    if leaf.financier is not None:
+        raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} accepted by "
+                   f"{leaf.financier}, not yet disbursed: pay after disbursement (to the financier) or once the "
+                   "holder or the bank cancels it (CancelFinancing)")
+    if today_iso < leaf.due_date:
+        raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} requested, which banks "
+                   f"may take up until its due date {leaf.due_date}: pay once its holder withdraws it "
+                   "(WithdrawFinancing), or from the due date on, when the payment ends the request")
+
+
+class SettlementTransactions(TransactionGroup):
+    """RecordPayment, RecordOverdue."""
+
+    @transaction
+    @rules
+    async def RecordPayment(self, ctx: Context, receivable_id: str, amount: str, request_id: str = "") -> PaymentResult:
+        """The debtor records a payment to the payee (holder, or financier once notified).
+
+        On the debtor's word alone: the payee does not acknowledge it, so a payment recorded but never made still
+        pays the claim down, or settles it and so ends the bank's recourse, and counts in the debtor's payment
+        record (docs/receivables.md, "What the contract does not guarantee").
+
+        Against a claim that was split, the payment is spread pro rata over its
+        unpaid leaves, exact to the fen. With a ``request_id``, a retry of a
+        payment that committed returns its result and pays nothing twice.
+        From the due date on, a leaf paid whose financing is only requested has
+        that request ended, as WithdrawFinancing ends it (``_ensure_payment_ends_request``).
+        """
+        s = self._session(ctx)
+        args = (receivable_id, amount)
+        caller = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=((keys.RECEIVABLE, receivable_id),),
+                                         request_id=request_id)
+        if (done := await s.replay(caller, request_id, "RecordPayment", *args)) is not None:
+            return done
+        debtor, r = await self._as_debtor(s, receivable_id)
+        # at most what is owed (payment-exceeds-outstanding): a claim stored above today's cap can be paid in one go
+        value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
+        lifecycle.ensure_not_frozen(r)
+        if r.status == SPLIT:
+            leaves = [leaf for leaf in await queries.leaves(s.store, r) if leaf.status in lifecycle.PAYABLE]
+        else:
+            lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on")
+            leaves = [r]
+        for leaf in leaves:
+            lifecycle.ensure_not_frozen(leaf)
+            if leaf.financing_id is not None and leaf.notice_id is None:
+                _ensure_payment_ends_request(leaf, s.today_iso)
+        shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves],
+                                              currency=r.currency)
+        paid = [leaf for leaf in leaves if shares[leaf.id] != 0]
+        # the requests the payment ends (checked above): their financings read in one round trip
+        requested = {leaf.id: leaf.financing_id for leaf in paid if leaf.financing_id is not None and leaf.notice_id is None}
+        await s.store.prefetch(*((keys.FINANCING, financing_id) for financing_id in requested.values()))
+        allocations, withdrawn = [], []
+        for leaf in paid:
+            share = shares[leaf.id]
+            before = leaf.model_copy()
+            if leaf.id in requested:
+                f = await s.store.financing(requested[leaf.id])
+                await _end_request(s, f, leaf, s.action("RecordPayment", debtor.uscc))
+                withdrawn.append({"receivable_id": leaf.id, "financing_id": f.id})
+            to_financier = leaf.notice_id is not None and leaf.financing_id is not None
+            payee = leaf.financier if to_financier else leaf.holder
+            leaf.payments.append(Payment(amount=share, payee=payee, payee_role="financier" if to_financier else "holder",
+                                         date=s.today_iso, tx_id=s.tx_id, late=s.today_iso > leaf.due_date))
+            leaf.outstanding -= share
+            if leaf.outstanding == 0:
+                leaf.status = SETTLED
+            leaf.last = s.action("RecordPayment", debtor.uscc)
+            await s.store.put_receivable(leaf, before)
+            allocations.append({"receivable_id": leaf.id, "amount": share, "payee": payee, "outstanding": leaf.outstanding})
+        # one event per transaction: the requests the payment ended are named in it (FinancingWithdrawn's
+        # financing_id, with the part), as the parts paid are, and only when there are any
+        s.emit(events.PAYMENT_RECORDED, r.id, amount=value, currency=r.currency, allocations=allocations,
+               **({"financings_withdrawn": withdrawn} if withdrawn else {}))
+        return await s.remember(debtor, request_id, "RecordPayment", args, {**r.to_json(), "allocations": allocations})
+
+    @transaction
+    @rules
+    async def RecordOverdue(self, ctx: Context, receivable_id: str) -> Receivable:
+        """The claim's debtor, holder or financier records that it is unpaid past its due date (by the
+        transaction's date).
+
+        Its parties only, and that checked before anything about the claim: the answer is the whole claim (an
+        evaluate writes nothing and can be repeated), and a refusal naming its status, due date or freeze order
+        would tell a caller what GetReceivable refuses it.
+        """
+        s = self._session(ctx)
+        party = await s.party_with_role(cfg.CORE_ENTERPRISE, cfg.SUPPLIER, cfg.FINANCIER,
+                                        prefetch=((keys.RECEIVABLE, receivable_id),))
+        r = await s.store.receivable(receivable_id)
+        if party.uscc not in (r.debtor, r.holder, r.financier):
+            raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: only "
+                       "they may mark it overdue; check the receivable id")
+        lifecycle.ensure_not_frozen(r)
+        lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue")
+        if s.today_iso <= r.due_date:
+            raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: it is not overdue")
+        before = r.model_copy()
+        lifecycle.mark_overdue(r)
+        r.last = s.action("RecordOverdue", party.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_OVERDUE, r.id, outstanding=r.outstanding, currency=r.currency, due_date=r.due_date)
+        return r.to_json()

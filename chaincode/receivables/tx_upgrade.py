@@ -1,0 +1,104 @@
+"""Bringing what earlier contract versions wrote up to this version: a claim's key-level policy rewritten to the orgs
+due now (``ResealReceivable``), and a page of records given the entries and policies they lack (``UpgradeLedger``).
+
+Apart because neither changes business data: they run the ``upgrade`` module's writes, the first endorsed by the
+orgs a claim's key names, the second by an admin of the regulator's org.
+"""
+
+from __future__ import annotations
+
+from chaincode.contract import Context, transaction
+
+from . import config as cfg
+from . import events, keys, lifecycle, upgrade
+from .arguments import _page_size
+from .errors import _identity, rule, shown
+from .identity import is_org_admin
+from .schemas import LedgerUpgrade, Reseal
+from .session import rules
+from .tx_base import TransactionGroup
+
+
+class UpgradeTransactions(TransactionGroup):
+    """ResealReceivable, UpgradeLedger."""
+
+    @transaction
+    @rules
+    async def ResealReceivable(self, ctx: Context, receivable_id: str) -> Reseal:
+        """Rewrite the key-level policy of a claim whose key names fewer orgs than due (UpgradeLedger lists it in
+        ``claims_to_reseal``) to the orgs due now (``policy.endorsing_orgs``, as any change of the claim in its
+        state would write it): a claim frozen before a freeze added the regulator's org, or one of one org's
+        parties an earlier version guarded by that org alone. Until then those orgs can change it between them,
+        a freeze's lifting included.
+
+        Fabric validates a change of a key's policy against the policy the key carries, so the orgs the key names
+        now must endorse this transaction (``GetReceivableEndorsers``); a page of UpgradeLedger, endorsed by
+        others, cannot. Its debtor, its holder, its bank while financed, or the regulator calls it: none of them
+        gains anything by it. The orgs due are the contract's to compute, what any change of the claim would
+        write: an org the key names that is no longer due (a regulator org the configuration replaced, say) is
+        dropped, but only with its own endorsement, since the key's policy names it, so no org loses a say it
+        did not give up. It changes no business data, so the regulator, which changes only freeze state, may
+        restore its own org to a frozen claim. A claim still REGISTERED has its registry entries resealed with it
+        (``Store.reseal_registry_entries``): a rejection or withdrawal releases them under their own policy, the
+        orgs its key got at registration, which endorse this transaction too. A key with no policy gets the orgs
+        due as well (``orgs_before``
+        empty), endorsed as the chaincode-level policy asks, which guards it until then. The caller is checked
+        before anything about the claim, as RecordOverdue's is. Refused ``nothing-to-reseal`` where the key names
+        every org due already, and nothing is written; ``claim-needs-two-orgs`` where the orgs due are one.
+
+        Answers the claim id, the orgs before and after, and ``tx_id``, this transaction's (the claim's ``last``
+        is not changed, so it does not name it).
+        """
+        s = self._session(ctx)
+        party = await s.party((keys.RECEIVABLE, receivable_id))
+        r = await s.store.receivable(receivable_id)
+        if party.role != cfg.REGULATOR and party.uscc not in (r.debtor, r.holder) and not (
+                r.financing_id is not None and party.uscc == r.financier):
+            raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: "
+                       "only they and the regulator may reseal it; check the receivable id")
+        orgs_before, orgs_after = await s.store.reseal_receivable(r)
+        if r.status == lifecycle.REGISTERED:  # its rejection or withdrawal releases its entries, under their policy
+            await upgrade.reseal_registry_entries(s.store, r)
+        # The claim's value is not written, so ``last`` keeps naming its last business change: only the key's
+        # policy changes, as UpgradeLedger's policy writes change only that (the audit reads the claim's history
+        # of values, and GetReceivableHistory shows no step where nothing happened to the claim). Who resealed it,
+        # and when, is this event's (``by``, ``tx_id``).
+        s.emit(events.RECEIVABLE_RESEALED, r.id, by=party.uscc, orgs_before=orgs_before, orgs_after=orgs_after)
+        return Reseal(receivable_id=r.id, orgs_before=orgs_before, orgs_after=orgs_after, tx_id=s.tx_id).to_json()
+
+    # ================================================================ ledger upgrade
+
+    @transaction
+    @rules
+    async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
+        """Write, for one page of records, the index and registry entries records of earlier contract versions
+        lack, and the key-level policy of a claim whose orgs due are two or more (one they left REGISTERED or
+        REJECTED, or REGISTERED and since rejected or withdrawn, and one of any status written while its orgs due
+        were one org), of a financing they accepted, and of a discount offer and its list entry, where the key has
+        none (``upgrade``; ``discount_offer_policies`` counts the offer keys and entries sealed): an admin of an
+        org whose parties may be the regulator runs it, page after page from bookmark "", until done.
+
+        It writes only entries and policies derived from the records it reads, and only missing ones, so they may
+        run it any number of times. It is the regulator's org's alone because it reads every claim: even evaluated,
+        writing nothing, its pages name claim ids (bookmarks, collisions) that GetReceivable refuses other
+        callers. The regulator itself is refused too: it reads everything but changes only freeze state. An
+        invoice registered twice under two spellings is reported, never resolved. A record it cannot read is
+        passed over, its key listed in ``unreadable``, and the page goes on; a claim whose key-level policy names
+        fewer orgs than due, which the page cannot rewrite, is listed in ``claims_to_reseal``, for ResealReceivable.
+        """
+        s = self._session(ctx)
+        ci = ctx.client_identity
+        regulators = ", ".join(self.config.msps_with_role(cfg.REGULATOR)) or "none configured"
+        if not is_org_admin(ci):
+            party = await s.party()
+            why = ("the regulator reads everything but changes only freeze state" if party.role == cfg.REGULATOR
+                   else "UpgradeLedger reads every claim on the channel")
+            raise rule("role-not-permitted", f"{shown(party.name)} ({party.uscc}) is a {party.role}: {why}, so only "
+                       f"an admin of the regulator's org ({regulators}) runs it; ask them to")
+        if not self.config.may_hold(ci.msp_id, cfg.REGULATOR):
+            raise rule("role-not-permitted", f"{_identity(ci.id)} is an admin of {shown(ci.msp_id)}, whose "
+                       "parties may not be the regulator: UpgradeLedger reads every claim on the channel, so only "
+                       f"an admin of the regulator's org ({regulators}) runs it; ask them to")
+        result = await upgrade.upgrade_page(s.store, _page_size(page_size), bookmark)
+        s.emit(events.LEDGER_UPGRADED, None, by=ci.id, **result)
+        return result
