@@ -625,7 +625,11 @@ def netns_down(prefix, kill, as_json):
         click.echo(f"removed {len(removed)}: {', '.join(removed)}" if removed else f"nothing named {prefix}-* to remove")
 
 
-def _one_org_state(layout, org: str, as_json: bool) -> None:
+def _change_org_link(change, topology_path, prefix, subnet, folder, org: str, as_json: bool) -> None:
+    """Cut or restore ORG's link (change: namespaces.cut or namespaces.restore), then print the org's state.
+    Refused where the namespaces are not made, naming the `netns up` of the options given."""
+    _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
+    change(layout, org, namespaces.up_command(prefix, subnet, topology_path, folder))
     [state] = [s for s in namespaces.status(layout) if s.org == layout.org(org).org]
     emit(state, as_json=as_json, columns=NETNS_COLUMNS)
 
@@ -642,9 +646,7 @@ def netns_cut(topology_path, prefix, subnet, folder, org, as_json):
     Example:
       recfin network netns cut supplier
     """
-    _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
-    namespaces.cut(layout, org, namespaces.up_command(prefix, subnet, topology_path, folder))
-    _one_org_state(layout, org, as_json)
+    _change_org_link(namespaces.cut, topology_path, prefix, subnet, folder, org, as_json)
 
 
 @netns.command("restore")
@@ -659,9 +661,7 @@ def netns_restore(topology_path, prefix, subnet, folder, org, as_json):
     Example:
       recfin network netns restore supplier
     """
-    _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
-    namespaces.restore(layout, org, namespaces.up_command(prefix, subnet, topology_path, folder))
-    _one_org_state(layout, org, as_json)
+    _change_org_link(namespaces.restore, topology_path, prefix, subnet, folder, org, as_json)
 
 
 @netns.command("status")
