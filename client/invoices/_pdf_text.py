@@ -206,9 +206,9 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     only with paint of opacity 0, or white (:data:`_PAPER`) over an image drawn before it), or text is drawn before
     an opaque image that covers half the page or more, or before opaque images that together cover half the text
     drawn before them or more, in pieces (a seal or a QR code covers far less), which paint over it, or before
-    opaque images or shapes filled in an opaque paint (white too) over half or more of a glyph of a number it says,
-    one alone or together (:meth:`_Painting._painted_over_number`), which paint other figures, or none, where the
-    text layer says that number.
+    opaque images, shapes filled or lines stroked in an opaque paint (white too) over half or more of a glyph of a
+    number it says, one alone or together (:meth:`_Painting._painted_over_number`), which paint other figures, or
+    none, where the text layer says that number.
     Visible text drawn after such images is what the page shows: invoicing software drawing its form or a watermark
     as a background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ...
     ``Q``, and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own
@@ -235,7 +235,7 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
             return f"text drawn invisible on page {number}, {painting.invisible}"
         if painting.hidden:
             if painting.number_painted_over:
-                under, painter = _PAINTED_OVER_BY[frozenset(painting.number_painted_by)]
+                under, painter = _painted_over_said(painting.number_painted_by)
                 return (f"a number in the text on page {number} drawn under {under} over it: the page shows what "
                         f"{painter} there, not the number the text says")
             if painting.images_over_text > 1:
@@ -247,13 +247,26 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     return contents.unread
 
 
-# What paints over a number's digits (_Painting._cover_digits); and what the reason says the number is drawn under,
-# and what paints there, by those.
-_IMAGE, _FILLED_SHAPE = "image", "filled shape"
-_PAINTED_OVER_BY = {frozenset({_IMAGE}): ("an image that covers it, which paints", "the image paints"),
-                    frozenset({_FILLED_SHAPE}): ("a filled shape that covers it, which paints", "the shape paints"),
-                    frozenset({_IMAGE, _FILLED_SHAPE}): ("images and filled shapes that cover it, which paint",
-                                                         "they paint")}
+# What paints over a number's digits (_Painting._cover_digits), each with what the reason calls one of it, several,
+# and the one that paints (_painted_over_said).
+_IMAGE, _FILLED_SHAPE, _STROKED_LINE = "image", "filled shape", "stroked line"
+_PAINTERS = {_IMAGE: ("an image", "images", "the image"),
+             _FILLED_SHAPE: ("a filled shape", "filled shapes", "the shape"),
+             _STROKED_LINE: ("a stroked line", "stroked lines", "the line")}
+
+
+def _painted_over_said(painters: set[str]) -> tuple[str, str]:
+    """What the reason says a number is drawn under, and what paints there, by what paints over it: one kind
+    (``an image that covers it, which paints``, ``the image paints``) or several (``images and filled shapes that
+    cover it, which paint``, ``they paint``)."""
+    kinds = [kind for kind in _PAINTERS if kind in painters]
+    if len(kinds) == 1:
+        one, _, the = _PAINTERS[kinds[0]]
+        return f"{one} that covers it, which paints", f"{the} paints"
+    several = [_PAINTERS[kind][1] for kind in kinds]
+    return f"{', '.join(several[:-1])} and {several[-1]} that cover it, which paint", "they paint"
+
+
 # A form drawn inside a form drawn inside ... this many deep is one that draws itself (invoicing software nests two
 # or three).
 _MAX_FORM_DEPTH = 8
@@ -343,6 +356,12 @@ _INLINE_IMAGE = b"INLINE IMAGE"  # pypdf's operator for an inline image, BI ... 
 # path construction operators (ISO 32000-1 8.5.2), each with how many numbers it takes
 _BUILDS_PATH = {b"m": 2, b"l": 2, b"c": 6, b"v": 4, b"y": 4, b"h": 0, b"re": 4}
 _CURVES = frozenset((b"c", b"v", b"y"))
+# A curve of a path filled or stroked is measured as this many straight pieces, their ends on the curve at equal steps
+# of its parameter (_flattened). They lie within 3/4 d / n^2 of it (n pieces; d the largest of its control points'
+# second differences, P0 - 2 P1 + P2 and P1 - 2 P2 + P3): a quarter circle's within a 200th of its radius, a third of
+# a point for a circle 144 points across, well under a glyph; a circle of four curves has 32 edges, within
+# _MAX_CLIP_EDGES. Flattening a curve counts a step a piece.
+_CURVE_PIECES = 8
 _CLIPS = {b"W": False, b"W*": True}  # whether the clip takes the even-odd rule, rather than the nonzero winding rule
 # the operators that paint a path and end it; a W or W* before one sets the clip there (8.5.4)
 _PAINTS_PATH = frozenset((b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"n"))
@@ -350,6 +369,8 @@ _PAINTS_PATH = frozenset((b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*
 _PATH_OPERATORS = frozenset(_BUILDS_PATH) | frozenset(_CLIPS) | _PAINTS_PATH
 # those that fill the path, each with whether it takes the even-odd rule
 _FILLS_PATH = {b"f": False, b"F": False, b"B": False, b"b": False, b"f*": True, b"B*": True, b"b*": True}
+# those that stroke it, each with whether it closes the current subpath first (as h does)
+_STROKES_PATH = {b"S": False, b"s": True, b"B": False, b"B*": False, b"b": True, b"b*": True}
 # Comparing two upright boxes takes four comparisons: this many count as one step of work.
 _BOXES_PER_STEP = 16
 # The runs of text drawn so far are kept by the bands of the page they lie across, each this many units high, so that
@@ -379,21 +400,36 @@ _ROUNDING = 1e-9
 class _Paint(NamedTuple):
     """How what is painted shows, per graphics state. Each ``gs`` sets those its state names and keeps the others
     (:func:`_paint_change`); the colour operators set the fill's colour and the stroke's, and the colour space each
-    is given in (:meth:`_Painting._colour_space`, :func:`_paper_white`)."""
+    is given in (:meth:`_Painting._colour_space`, :func:`_paper_white`); ``w`` and a state's ``/LW`` set the line
+    width."""
 
     faint: bool = False  # a fill opacity /ca below 1: what lies under an image shows through it
     soft_mask: bool = False  # an /SMask other than /None: likewise
     blend: bool = False  # a blend mode /BM other than Normal: likewise
     no_fill: bool = False  # a fill opacity /ca of 0: a fill paints nothing, text it fills is invisible
     no_stroke: bool = False  # a stroke opacity /CA of 0: a stroke paints nothing
+    faint_stroke: bool = False  # a stroke opacity /CA below 1: what lies under a stroke shows through it
     white_fill: bool = False  # the fill colour is the paper's, white: text it fills shows nothing on the page
     white_stroke: bool = False  # the stroke colour is white: likewise
     fill_space: tuple = ("gray",)  # the colour space sc and scn give the fill colour in (DeviceGray at first)
     stroke_space: tuple = ("gray",)  # and SC and SCN the stroke colour
+    line_width: float = 1.0  # the width a path is stroked with (w, or a state's /LW), in user space
 
     def lets_through(self) -> bool:
         """Whether an image painted so lets what lies under it show: how a watermark is stamped over the text."""
         return self.faint or self.soft_mask or self.blend
+
+    def fill_hides(self) -> bool:
+        """Whether a path filled so hides what lies under it: not where the fill lets it show
+        (:meth:`lets_through`), paints nothing (a fill opacity of 0, the colorant /None) or is in a space not told
+        (a pattern, which may leave gaps). White hides too: text on white paper as well as a colour does."""
+        return not (self.no_fill or self.lets_through() or self.fill_space in (_UNKNOWN_SPACE, _NO_COLORANT))
+
+    def stroke_hides(self) -> bool:
+        """Whether a path stroked so hides what lies under it, by the same rules as a fill (:meth:`fill_hides`), for
+        the stroke's opacity (/CA) and colour, and a width other than 0 (the thinnest line a device draws)."""
+        return not (self.no_stroke or self.faint_stroke or self.soft_mask or self.blend or self.line_width == 0
+                    or self.stroke_space in (_UNKNOWN_SPACE, _NO_COLORANT))
 
     def hides_text(self, mode: int, over_picture: bool = False) -> str | None:
         """How text drawn in this render mode paints nothing to see (it uses no paint: 3, 7; or each paint it uses,
@@ -1037,7 +1073,7 @@ class _Word:
     on from the one before (:func:`_continues`), as software that places every glyph draws a number, one Tj a digit.
     The numbers the text says are read off a word's text, not a run's (:meth:`_Painting._painted_over_number`).
     ``painted_by``: what has covered part of a digit of it, opaque images (:data:`_IMAGE`), opaque filled shapes
-    (:data:`_FILLED_SHAPE`) or both."""
+    (:data:`_FILLED_SHAPE`), opaque stroked lines (:data:`_STROKED_LINE`), or several of them."""
 
     runs: list[_TextRun]
     painted_by: set[str] = field(default_factory=set)
@@ -1069,7 +1105,7 @@ class _Painting(_Work):
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text = 0  # how many opaque images drawn over text, until they hide it (one, where it does)
         self.number_painted_over = False  # whether one hides a number the text says (_painted_over_number)
-        self.number_painted_by: set[str] = set()  # what paints over that number: images, filled shapes or both
+        self.number_painted_by: set[str] = set()  # what paints over that number: images, shapes, lines
         self.page_image = False  # whether the one that hides the text alone covers half the page or more
         self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
         self._runs: list[_TextRun] = []  # the text drawn so far, run by run (each Tj, TJ, ' or ")
@@ -1082,7 +1118,7 @@ class _Painting(_Work):
         # image, and each shape filled in a colour after the first, as what of it shows (its pieces), the box those
         # lie in, and whether it is an image
         self._painted_under: list[tuple] = []
-        self._changes: dict[int, tuple[object, dict[str, bool]]] = {}  # a graphics state, its _paint_change
+        self._changes: dict[int, tuple[object, dict[str, bool | float]]] = {}  # a graphics state, its _paint_change
         self._spaces: dict[int, tuple[object, tuple]] = {}  # a colour space the content names, its _colour_space
         self._fonts: dict[int, tuple[object, _FontWidths]] = {}  # a font the content names, its widths
         self._readings: dict[int, tuple[object, object]] = {}  # a font, as pypdf reads text by it (_reading)
@@ -1143,6 +1179,8 @@ class _Painting(_Work):
                 else:
                     if operator in _FILLS_PATH and (self._painted_under or self._runs):  # before the clip is set
                         self._fill(path, _FILLS_PATH[operator], ctm, paint, clip)
+                    if operator in _STROKES_PATH and self._runs and not self.hidden:  # after the fill (8.5.3)
+                        self._stroke(path, _STROKES_PATH[operator], ctm, paint, clip)
                     # the clip is set once the path is painted (8.5.4). Between a W and that operator nothing else
                     # may come; where something does, the W waits for it (as MuPDF keeps it), and an image drawn in
                     # between is drawn before the clip is set: it is taken at all it covers, not under the clip
@@ -1157,6 +1195,10 @@ class _Painting(_Work):
                 matrix = _matrix(operands)
                 if matrix is not None:
                     states[-1] = (_compose(matrix, ctm), paint, mode, clip)
+            elif operator == b"w" and operands:
+                width = _number(operands[0])
+                if width is not None:
+                    states[-1] = (ctm, paint._replace(line_width=width), mode, clip)
             elif operator == b"gs" and operands:
                 change = self._paint_change(resources, operands[0])
                 if change:
@@ -1255,9 +1297,25 @@ class _Painting(_Work):
         covering = ((run, self._area_over(shown, run.corners)) for run in met)
         return [(run, over) for run, over in covering if over > 0]
 
-    def _area_over(self, shown: tuple, corners: list[_Point]) -> float:
-        """The area of the polygon ``corners`` that the pieces of what shows of an image or a filled shape cover."""
-        return sum(_area(_clipped(list(piece), corners, self.shortest)) for piece in shown)
+    def _area_over(self, shown: tuple, corners: list[_Point], overlapping: bool = False) -> float:
+        """The area of the polygon ``corners`` that the pieces of what shows of an image or a filled shape cover.
+        ``overlapping``: the pieces may overlap (a stroked line's segments, :meth:`_stroke`), and what they cover is
+        their union within it, what they share counted once: the pieces within it, each turned anticlockwise, cut
+        by the nonzero winding rule as a clipping path is (:func:`_filled`), the work of it counted as there. Where
+        they have more than :data:`_MAX_CLIP_EDGES` edges that are not level, their areas are added up instead."""
+        if not overlapping:
+            return sum(_area(_clipped(list(piece), corners, self.shortest)) for piece in shown)
+        parts = [part for part in (_clipped(list(piece), corners, self.shortest) for piece in shown) if _area(part) > 0]
+        edges = _edges([part if _signed_area(part) > 0 else part[::-1] for part in parts]) if len(parts) > 1 else []
+        if not edges or len(edges) > _MAX_CLIP_EDGES:
+            return sum(_area(part) for part in parts)
+        levels = _levels(edges)
+        self._spend(len(edges) * (len(edges) // 2 + len(levels)))
+        return sum(_area(piece) for piece in _filled(edges, levels, even_odd=False))
+
+    def _near_text(self, extent: tuple[float, ...]) -> bool:
+        """Whether a box meets the box of some run of text drawn so far (:meth:`_nearby`)."""
+        return _meet(extent, self._runs_extent) and any(_meet(extent, run.extent) for run in self._nearby(extent))
 
     def _nearby(self, extent: tuple[float, ...]) -> list[_TextRun]:
         """The runs drawn so far whose boxes may meet this box: those kept in the bands it lies across, each once,
@@ -1274,18 +1332,23 @@ class _Painting(_Work):
                                  if band == max(bands.start, _band(run.extent[1]))]
 
     def _cover_digits(self, run: _TextRun, shown: tuple, painter: str) -> None:
-        """Add what this image or filled shape (``painter``: :data:`_IMAGE`, :data:`_FILLED_SHAPE`) covers of each
-        digit of the run (:meth:`_glyphs`) to what the images and shapes drawn over it before covered: two over a
-        half of a digit each, or strips across it, hide it as one would, an image and a shape alike. The run's word
+        """Add what this image, filled shape or stroked line (``painter``: :data:`_IMAGE`, :data:`_FILLED_SHAPE`,
+        :data:`_STROKED_LINE`, whose pieces may overlap) covers of each digit of the run (:meth:`_glyphs`) to what
+        the images, shapes and lines drawn over it before covered: two over a half of a digit each, or strips across
+        it, hide it as one would, an image, a shape and a line alike. The run's word
         is then among those whose numbers are told once the page is followed (:meth:`_painted_over_number`)."""
         cuts = _shown_cuts(shown, 4)   # a glyph's box has four corners, as a run's
-        for _, glyph in self._glyphs(run):
-            if glyph is None:
+        extent = _extent([point for piece in shown for point in piece])
+        glyphs = self._glyphs(run)
+        self._spend(len(glyphs) // _BOXES_PER_STEP)
+        for _, glyph in glyphs:
+            # a digit whose box it does not meet (a cell's border touching the run's last glyph) is not cut by it
+            if glyph is None or not _meet(extent, _extent(glyph.corners)):
                 continue
             self._spend(cuts // _CUTS_PER_STEP)
             if self.too_much:
                 return
-            over = self._area_over(shown, glyph.corners)
+            over = self._area_over(shown, glyph.corners, overlapping=painter == _STROKED_LINE)
             glyph.covered += over
             if over > 0 and run.word is not None:
                 if not run.word.painted_by:
@@ -1294,11 +1357,11 @@ class _Painting(_Work):
 
     def _painted_over_number(self) -> set[str]:
         """What paints over a number the page's text says (:data:`_NUMBER`: what an invoice is read by, its number,
-        a tax id, an amount), images, filled shapes or both (what covers any digit of its word), where the opaque
-        images and filled shapes drawn over the text, each over what was drawn before it, cover half or more of a
-        glyph of one; none where they do not. The page shows what they paint there, and the text layer a number the
-        page does not. The numbers are read off each word one covers a digit of (:class:`_Word`), each word once: a
-        number drawn one Tj a digit is one number, as the text layer reads it."""
+        a tax id, an amount), images, filled shapes, stroked lines or several (what covers any digit of its word),
+        where the opaque images, filled shapes and stroked lines drawn over the text, each over what was drawn before
+        it, cover half or more of a glyph of one; none where they do not. The page shows what they paint there, and
+        the text layer a number the page does not. The numbers are read off each word one covers a digit of
+        (:class:`_Word`), each word once: a number drawn one Tj a digit is one number, as the text layer reads it."""
         for word in self._painted_words:
             glyphs = [glyph for run in word.runs for glyph in self._glyphs(run)]
             if self.too_much:
@@ -1392,11 +1455,13 @@ class _Painting(_Work):
         """A path filled over what was painted before, in a paint that hides what lies under it: where it shows,
         kept among what white text drawn after it would lie on (:meth:`_on_picture`) unless it is white, and
         covering the digits of the text drawn before it that it lies over as an opaque image does
-        (:meth:`_cover_digits`), white too (white paint hides text on white paper as well as a colour does). One
-        that lets what lies under it show, paints nothing (a fill opacity of 0, the colorant /None), or is in a
-        space not told (a pattern, which may leave gaps), or whose region cannot be told exactly (a curve in it:
-        :meth:`_region`), counts for neither: white text over it and a picture counts as over the picture."""
-        if paint.no_fill or paint.lets_through() or paint.fill_space in (_UNKNOWN_SPACE, _NO_COLORANT):
+        (:meth:`_cover_digits`), white too (white paint hides text on white paper as well as a colour does). Its
+        curves are measured as straight pieces (:data:`_CURVE_PIECES`). One that lets what lies under it show,
+        paints nothing (a fill opacity of 0, the colorant /None), or is in a space not told (a pattern, which may
+        leave gaps: :meth:`_Paint.fill_hides`), or whose region is not told (more than :data:`_MAX_CLIP_EDGES`
+        edges, curves flattened: :meth:`_region`), counts for neither: white text over it and a picture counts as
+        over the picture."""
+        if not paint.fill_hides():
             return
         on_picture = bool(self._painted_under) and not paint.white_fill
         over_text = bool(self._runs) and not self.hidden
@@ -1419,6 +1484,63 @@ class _Painting(_Work):
         if over_text:  # a shape over a digit of a number paints another figure, or a blank, where the text says it
             for run, _ in self._under(shown):
                 self._cover_digits(run, shown, _FILLED_SHAPE)
+
+    def _stroke(self, path: list, closes: bool, ctm: tuple[float, ...], paint: _Paint,
+                clip: tuple[list[_Point], ...]) -> None:
+        """A path stroked over the text drawn before it, in a paint that hides what lies under it
+        (:meth:`_Paint.stroke_hides`): what shows of it within the clip covers the digits it lies over as a filled
+        shape does (:meth:`_cover_digits`), white too. Each straight segment (a curve's flattened pieces,
+        :data:`_CURVE_PIECES`; the closing one of a subpath ``h``, ``re``, ``s`` or ``b`` closes) covers the
+        rectangle of its length and the line width, placed by the matrix (so a width in user space is scaled as the
+        path is). Caps and joins are left out: they only add to the line (a butt cap adds nothing, a round or
+        square one half the width beyond each end, a join the wedge outside each corner), and the segments of one
+        line are taken together over a digit, what they share counted once (:meth:`_area_over`), so what is
+        measured is less than what the line paints, never more ("more, never less" holds for images, not here), but
+        for three things that may count more: a curve's pieces, which stray from it by up to the error of
+        :data:`_CURVE_PIECES`; a dashed line (``d``, not followed), measured as solid; and a digit with more than
+        :data:`_MAX_CLIP_EDGES` edges of segments over it, whose areas are added up instead. A stroke in no
+        straight segment of any length (a dot: a cap alone), with a point no number or placed beyond what any page
+        measures, or built while the matrix changes, counts for nothing, as such a fill does. It is not among what
+        white text drawn after it lies on (:meth:`_on_picture`): a line under white text leaves the text counted as
+        over the picture under it."""
+        if not paint.stroke_hides() or any(given != ctm for _, _, given in path):
+            return
+        self._spend(_flattening_steps(path))
+        if self.too_much:
+            return
+        subpaths, _ = _subpaths(path, flatten=True)
+        half = abs(paint.line_width) / 2  # a negative width, which no writer means, taken at its size
+        rectangles = []
+        for index, (points, closed) in enumerate(subpaths):
+            segments = list(zip(points, points[1:]))
+            if (closed or (closes and index == len(subpaths) - 1)) and len(points) > 1:
+                segments.append((points[-1], points[0]))
+            for (x1, y1), (x2, y2) in segments:
+                length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+                if not length > 0:  # a segment of no length, or infinite: it has no direction to stroke across
+                    continue
+                across_x, across_y = (y1 - y2) / length * half, (x2 - x1) / length * half
+                corners = _placed([(x1 + across_x, y1 + across_y), (x2 + across_x, y2 + across_y),
+                                   (x2 - across_x, y2 - across_y), (x1 - across_x, y1 - across_y)], ctm)
+                if corners is None:
+                    return
+                rectangles.append(corners)
+        # a rule or a checkbox beside the text (thousands on a page, a form's drawn over and over) costs the work of
+        # finding no run near it, not of cutting it by the clip
+        rectangles = [rectangle for rectangle in rectangles if self._near_text(_extent(rectangle))]
+        if not rectangles or self.too_much:
+            return
+        shown = self._within(clip, rectangles)
+        # each piece looked for among the runs of its own lines (a long line, a chart's, lies across many); the
+        # pieces over a run then measured together over each of its digits
+        over: dict[int, tuple[_TextRun, list]] = {}
+        for piece in shown:
+            for run, _ in self._under((piece,)):
+                over.setdefault(id(run), (run, []))[1].append(piece)
+            if self.too_much:
+                return
+        for run, pieces in over.values():
+            self._cover_digits(run, tuple(pieces), _STROKED_LINE)
 
     def _clip(self, clip: tuple[list[_Point], ...], path: list, even_odd: bool,
               ctm: tuple[float, ...]) -> tuple[list[_Point], ...]:
@@ -1444,14 +1566,21 @@ class _Painting(_Work):
     def _region(self, path: list, even_odd: bool, ctm: tuple[float, ...],
                 exact: bool = False) -> list[list[_Point]] | None:
         """The region a path encloses, as convex pieces (:meth:`_clip`), or ``None`` where it cannot be told. One
-        with a curve or too many edges is taken as its bounding box, larger, unless it is wanted ``exact``."""
+        with a curve or too many edges is taken as its bounding box, larger, unless it is wanted ``exact``: a
+        filled shape's curves are then flattened (:data:`_CURVE_PIECES`), and one of too many edges counts
+        their pieces and is not told."""
         if any(given != ctm for _, _, given in path):
             return None
-        subpaths, curved = _subpaths(path)
-        if not subpaths:
+        if exact:
+            self._spend(_flattening_steps(path))
+            if self.too_much:
+                return None
+        built, curved = _subpaths(path, flatten=exact)
+        subpaths = [_placed(points, ctm) for points, _ in built]
+        if not subpaths or None in subpaths:
             return None
         edges = _edges(subpaths)
-        if curved or len(edges) > _MAX_CLIP_EDGES:
+        if (curved and not exact) or len(edges) > _MAX_CLIP_EDGES:
             return None if exact else [_bounding_box([point for points in subpaths for point in points])]
         levels = _levels(edges)
         # each pair of edges compared for where they cross, and each edge in each band between two levels
@@ -1607,7 +1736,7 @@ class _Painting(_Work):
             known = self._readings[id(font)] = (font, built)
         return known[1]
 
-    def _paint_change(self, resources, name) -> dict[str, bool] | None:
+    def _paint_change(self, resources, name) -> dict[str, bool | float] | None:
         """How the graphics state a name stands for in these resources changes how what is painted shows
         (:func:`_paint_change`), or ``None`` where the name stands for none. A state is read when first named,
         once however often it is named and by whichever resources: only those the content sets count as work."""
@@ -1740,19 +1869,23 @@ def _number(value) -> float | None:
         return None
 
 
-def _paint_change(state) -> dict[str, bool]:
+def _paint_change(state) -> dict[str, bool | float]:
     """How a graphics state changes how what is painted shows, by field of :class:`_Paint`: a fill opacity
-    (``/ca``) below 1 or not and 0 or not, a stroke opacity (``/CA``) 0 or not, a soft mask or ``/None``, a blend
-    mode other than Normal or not. A state sets only the fields it names: one with ``/ca 1`` alone ends a faint
-    fill, not a soft mask set before it. A state that is no dictionary changes nothing."""
-    change: dict[str, bool] = {}
+    (``/ca``) below 1 or not and 0 or not, a stroke opacity (``/CA``) likewise, a soft mask or ``/None``, a blend
+    mode other than Normal or not, and the line width (``/LW``). A state sets only the fields it names: one with
+    ``/ca 1`` alone ends a faint fill, not a soft mask set before it. A state that is no dictionary changes
+    nothing."""
+    change: dict[str, bool | float] = {}
     try:
         fill = _number(state["/ca"]) if "/ca" in state else None
         if fill is not None:
             change["faint"], change["no_fill"] = fill < 1, fill <= 0
         stroke = _number(state["/CA"]) if "/CA" in state else None
         if stroke is not None:
-            change["no_stroke"] = stroke <= 0
+            change["faint_stroke"], change["no_stroke"] = stroke < 1, stroke <= 0
+        width = _number(state["/LW"]) if "/LW" in state else None
+        if width is not None:
+            change["line_width"] = width
         if "/SMask" in state:
             change["soft_mask"] = str(state["/SMask"]) != "/None"
         if "/BM" in state:
@@ -1802,36 +1935,61 @@ _UNIT_SQUARE: list[_Point] = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]  #
 _FARTHEST = 1e12
 
 
-def _subpaths(path: list) -> tuple[list[list[_Point]], bool]:
-    """A path's subpaths, each the list of its points on the page (each placed by the matrix in force where it is
-    given; a curve's control points among them), and whether it has a curve: none where a point is no number or
-    placed beyond what any page measures. A subpath is closed where it is filled or clips, and ``re`` is a closed
-    subpath of its own, its corners in the order it draws them (its direction counts for the nonzero rule); after
-    ``h`` or ``re`` a segment starts a new subpath where the closed one started."""
-    subpaths: list[list[_Point]] = []
+def _subpaths(path: list, flatten: bool = False) -> tuple[list[tuple[list[_Point], bool]], bool]:
+    """A path's subpaths as it is built, in user space (the path is placed by one matrix: :meth:`_Painting._region`),
+    each the list of its points and whether ``h`` or ``re`` closed it, and whether it has a curve: none where a point
+    is no number. A curve gives its control points and its end, or, ``flatten``, the ends of its straight pieces
+    (:func:`_flattened`). ``re`` is a closed subpath of its own, its corners in the order it draws them (its
+    direction counts for the nonzero rule); after ``h`` or ``re`` a segment starts a new subpath where the closed one
+    started. A filled or clipping path closes every subpath (:func:`_edges`)."""
+    subpaths: list[tuple[list[_Point], bool]] = []
     curved = False
-    for operator, operands, ctm in path:
+    for operator, operands, _ in path:
         numbers = _numbers(operands, _BUILDS_PATH[operator])
         if numbers is None:
             return [], False
         if operator == b"h":
             if subpaths:
-                subpaths.append(subpaths[-1][:1])
+                subpaths[-1] = (subpaths[-1][0], True)
+                subpaths.append((subpaths[-1][0][:1], False))
             continue
         if operator == b"re":
             x, y, width, height = numbers
             numbers = (x, y, x + width, y, x + width, y + height, x, y + height)
-        points = _placed(list(zip(numbers[::2], numbers[1::2])), ctm)
-        if points is None:
-            return [], False
+        points = list(zip(numbers[::2], numbers[1::2]))
+        if operator in _CURVES and flatten:
+            start = subpaths[-1][0][-1] if subpaths else points[0]
+            if operator == b"v":  # its first control point is where it starts
+                points = [start] + points
+            elif operator == b"y":  # its second is where it ends
+                points = points + points[-1:]
+            points = _flattened(start, *points)
         if operator in (b"m", b"re") or not subpaths:
-            subpaths.append(points)
+            subpaths.append((points, operator == b"re"))
         else:
-            subpaths[-1].extend(points)
+            subpaths[-1][0].extend(points)
         if operator == b"re":
-            subpaths.append(points[:1])
+            subpaths.append((points[:1], False))
         curved = curved or operator in _CURVES
     return subpaths, curved
+
+
+def _flattened(start: _Point, first: _Point, second: _Point, end: _Point) -> list[_Point]:
+    """The ends of the :data:`_CURVE_PIECES` straight pieces a Bezier curve from ``start`` (by its control points
+    ``first`` and ``second`` to ``end``) is measured as, after ``start``: its points at equal steps of its
+    parameter."""
+    points = []
+    for step in range(1, _CURVE_PIECES + 1):
+        t = step / _CURVE_PIECES
+        weights = ((1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3)
+        points.append((sum(w * x for w, (x, _) in zip(weights, (start, first, second, end))),
+                       sum(w * y for w, (_, y) in zip(weights, (start, first, second, end)))))
+    return points
+
+
+def _flattening_steps(path: list) -> int:
+    """The steps of work flattening a path's curves takes (:func:`_flattened`): one a piece."""
+    return sum(_CURVE_PIECES for operator, _, _ in path if operator in _CURVES)
 
 
 def _edges(subpaths: list[list[_Point]]) -> list[tuple[_Point, _Point, int]]:

@@ -88,14 +88,16 @@ BODY = "".join(f"BT /F1 10 Tf 72 {y} Td (Line item {y}) Tj ET " for y in range(1
     (PICTURE + "q 1 g 0 740 600 40 re f Q " + HEADER_ROW, {"Im": OPAQUE}, FILLED_WHITE),  # a white band shows none
     (PICTURE + "q /Faint gs 0 0 0.5 rg 0 740 600 40 re f Q " + HEADER_ROW, {"Im": OPAQUE},
      FILLED_WHITE),  # a see-through one shows the picture
+    (PICTURE + "q 0 0 0.5 rg 0 740 m 600 740 l 600 780 l 300 800 0 780 0 780 c f Q " + HEADER_ROW, {"Im": OPAQUE},
+     None),  # a band with a curved side, measured as straight pieces
     (PICTURE + "q 0 0 0.5 rg 0 740 m 600 740 l 600 780 l 0 780 c f Q " + HEADER_ROW, {"Im": OPAQUE},
-     FILLED_WHITE),  # a curved one, whose region is not told exactly
+     FILLED_WHITE),  # a curve of two numbers, not six: no path, nothing filled
     (PICTURE + "q /Pattern cs /P0 scn 0 740 600 40 re f Q " + HEADER_ROW, {"Im": OPAQUE},
      FILLED_WHITE),  # a pattern may leave gaps
     ("q 10 0 0 10 165 745 cm /Im Do Q 1 g " + HEADER_ROW, {"Im": OPAQUE}, None),  # a sliver of the text's box
 ], ids=["letterhead, band, white header", "stencil mark, band, white header", "white over a stencil",
         "fill clipped to a band", "band of lines", "picture over the band", "fill clipped to nothing",
-        "band elsewhere", "white band", "see-through band", "curved band", "pattern band",
+        "band elsewhere", "white band", "see-through band", "curved band", "curve of too few numbers", "pattern band",
         "icon under a sliver"])
 def test_white_text_is_hidden_only_where_a_picture_is_the_last_thing_painted_under_it(tmp_path, content, xobjects,
                                                                                       invisible):
