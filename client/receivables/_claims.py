@@ -14,9 +14,8 @@ from client.gateway._twins import Steps
 from ._arguments import _json, _page_size, _request_id, _text
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, LedgerUpgrade, Receivable, ReceivableRegistration,
                       Reseal, TransferResult, fen_sent)
-from ._read_refusals import refuses_the_caller
+from ._read_refusals import _unless_refused_the_read_steps
 from ..money import LEDGER_MAX_FEN, Amount
-from .errors import RuleViolation
 
 
 _ATTESTATIONS = TypeAdapter(list[InvoiceAttestation])
@@ -37,18 +36,53 @@ class _ClaimOperations:
             raise TypeError("register_receivable takes a ReceivableRegistration")
         return self._submit("RegisterReceivable", _json(registration), _request_id(request_id), model=Receivable)
 
+    def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
+        """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.
+
+        The claim's key-level policy, set at its registration, asks the debtor's org and the holder's. A claim an
+        earlier contract version registered has none until ``UpgradeLedger`` or this confirmation gives it one, so the
+        chaincode's "any two orgs" policy applies, which two orgs the debtor's org need not be among; a bank auditing
+        the claim (``client.receivables.audit``) finances it only on the debtor's org's endorsement of the confirmation,
+        and the creditor's of it and of every change before it. So the endorsers are named, whatever the claim's age:
+        the debtor's org and the holder's, read from the claim (``get_receivable``). When they are one org, the claim's
+        policy names that org and the orgs whose parties may be the regulator, which the channel's config block does not
+        tell: the orgs the claim's key names are read (:meth:`receivable_endorsers`, from a peer of that org) and named,
+        that org first. The index entries the confirmation writes carry no key-level policy, so Fabric checks them
+        against the chaincode's endorsement policy, read from its committed definition (through a peer of that org too):
+        where the key's orgs do not meet it (a ``--signature-policy`` asking three orgs, or naming no regulator org),
+        the fewest other orgs of the channel that do with them are named as well. No other org is asked, so a peer down
+        in one (a second bank's) stops nothing; when an org named has no peer able to endorse, nothing is ordered and
+        the EndorseError names it, the orgs the key names and what to do. A failure of a read of the key's orgs, the
+        definition or the channel's orgs (a peer a block behind: ``not-found``; no peer of that org up; an ACL refusal)
+        is raised, its rule or code as it was, saying what was read; nothing is sent. So is a ValueError naming the
+        chaincode's policy where no orgs of the channel meet it with the key's (every org could not either). Where the
+        key's orgs are no plan (the caller may not read them; a chaincode from before GetReceivableEndorsers; a key
+        naming fewer than two orgs, as an earlier contract version left it; a definition that names a channel policy,
+        ``--channel-policy``, holds none, names a validation plugin of its own or does not decode), that org and every
+        other org of the channel are named (read as ``register_party`` reads them), and an EndorseError says why every
+        org was asked. A client built without its Network can read neither: it leaves the confirmation of such a claim
+        to the Gateway's plan. A caller the contract does not let read the claim is sent to the Gateway's plan, for the
+        contract to say why it refuses the confirmation. Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs
+        yourself (docs/sdk-receivables.md, "Who endorses").
+        """
+        if endorsing_organizations is None:
+            return self._run_steps(self._confirm_steps)(receivable_id)
+        return self._confirmation(receivable_id, endorsing_organizations)
+
     def _confirmation(self, receivable_id: str, endorsing_organizations: Sequence[str] | None):
         return self._submit("ConfirmReceivable", _text(receivable_id, "receivable_id"), model=Receivable,
                             endorsing_organizations=endorsing_organizations)
 
-    def _confirm_steps(self, receivable_id: str, receivable: Receivable | None) -> Steps[Receivable]:
-        """The confirmation endorsed by the debtor's org and the holder's; where they are one org, by the orgs
-        :meth:`_one_org_endorsers` names, and an EndorseError then says why they were asked (:meth:`_sent_to`). Left
-        to the Gateway's plan when the caller may not read the claim, so that the contract says why it refuses the
-        confirmation as well."""
+    def _confirm_steps(self, receivable_id: str) -> Steps[Receivable]:
+        """The confirmation endorsed by the debtor's org and the holder's, read from the claim; where they are one
+        org, by the orgs :meth:`_one_org_endorsers` names, and an EndorseError then says why they were asked
+        (:meth:`_sent_to`). Left to the Gateway's plan when the caller may not read the claim, so that the contract
+        says why it refuses the confirmation as well."""
         def send(orgs: list[str] | None) -> Any:
             return self._confirmation(receivable_id, orgs)
 
+        receivable = yield from _unless_refused_the_read_steps(
+            lambda: self.get_receivable(_text(receivable_id, "receivable_id")))
         if receivable is None:
             return (yield send(None))
         if receivable.debtor_msp != receivable.holder_msp:
@@ -130,6 +164,26 @@ class _ClaimOperations:
         return self._submit("UnfreezeReceivable", _text(receivable_id, "receivable_id"),
                             _text(order_reference, "order_reference"), *named, model=Receivable)
 
+    def reseal_receivable(self, receivable_id: str, *,
+                          endorsing_organizations: Sequence[str] | None = None) -> Reseal:
+        """Rewrite the key-level policy of a claim whose key names fewer orgs than due to the orgs due now
+        (``upgrade_ledger`` lists such a claim in ``claims_to_reseal``): a claim frozen before a freeze added the
+        regulator's org, or one of one org's parties an earlier contract version guarded by that org alone. Its debtor,
+        its holder, its bank while financed, or the regulator calls it; nothing else of the claim changes. Answers a
+        :class:`Reseal` (``orgs_before``, ``orgs_after``, and ``tx_id``, the reseal's transaction: the claim's ``last``
+        does not change).
+
+        Fabric validates a change of a key's policy against the policy the key carries, so the orgs it names now must
+        endorse: they are read first (:meth:`receivable_endorsers`) and named. A caller the contract does not let read
+        the claim is sent to the Gateway's plan, for the contract to say why it refuses the reseal, and so is a claim
+        whose key has no policy (the chaincode-level policy guards it, so the Gateway's orgs endorse the reseal, which
+        gives it the orgs due: ``orgs_before`` empty; ``upgrade_ledger`` seals such a key too). Refused
+        ``nothing-to-reseal`` where the key names every org due already (nothing is written), ``not-a-party-to-claim``
+        for anyone else. Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself: the key's orgs must be
+        among them (the orgs due may be too).
+        """
+        return self._run_steps(self._reseal_steps)(receivable_id, endorsing_organizations)
+
     def _reseal_steps(self, receivable_id: str, endorsing_organizations: Sequence[str] | None) -> Steps[Reseal]:
         """The reseal endorsed by the orgs the claim's key names now (:meth:`receivable_endorsers`): Fabric validates
         a change of a key's policy against the policy the key carries, so they, and neither the orgs due nor the
@@ -139,11 +193,8 @@ class _ClaimOperations:
         orgs due."""
         receivable_id = _text(receivable_id, "receivable_id")
         if endorsing_organizations is None:
-            try:
-                endorsing_organizations = (yield self.receivable_endorsers(receivable_id)) or None
-            except RuleViolation as refusal:
-                if not refuses_the_caller(refusal):
-                    raise
+            endorsing_organizations = (yield from _unless_refused_the_read_steps(
+                lambda: self.receivable_endorsers(receivable_id))) or None
         return (yield self._submit("ResealReceivable", receivable_id, model=Reseal,
                                    endorsing_organizations=endorsing_organizations))
 
@@ -160,49 +211,3 @@ class _ClaimOperations:
         (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
         (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
         return self._submit("UpgradeLedger", _page_size(page_size), _text(bookmark, "bookmark"), model=LedgerUpgrade)
-
-
-CONFIRM_DOC = """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.
-
-The claim's key-level policy, set at its registration, asks the debtor's org and the holder's. A claim an
-earlier contract version registered has none until ``UpgradeLedger`` or this confirmation gives it one, so
-the chaincode's "any two orgs" policy applies, which two orgs the debtor's org need not be among; a bank
-auditing the claim (``client.receivables.audit``) finances it only on the debtor's org's endorsement of the
-confirmation, and the creditor's of it and of every change before it. So the endorsers are named, whatever
-the claim's age: the debtor's org and the holder's, read from the claim (``get_receivable``). When they are one org,
-the claim's policy names that org and the orgs whose parties may be the regulator, which the channel's config
-block does not tell: the orgs the claim's key names are read (:meth:`receivable_endorsers`, from a peer of that
-org) and named, that org first. The index entries the confirmation writes carry no key-level policy, so Fabric
-checks them against the chaincode's endorsement policy, read from its committed definition (through a peer of that
-org too): where the key's orgs do not meet it (a ``--signature-policy`` asking three orgs, or naming no regulator
-org), the fewest other orgs of the channel that do with them are named as well. No other org is asked, so a peer
-down in one (a second bank's) stops nothing; when an org named has no peer able to endorse, nothing is ordered and
-the EndorseError names it, the orgs the key names and what to do. A failure of a read of the key's orgs, the
-definition or the channel's orgs (a peer a block behind: ``not-found``; no peer of that org up; an ACL refusal) is
-raised, its rule or code as it was, saying what was read; nothing is sent. So is a ValueError naming the chaincode's
-policy where no orgs of the channel meet it with the key's (every org could not either). Where the key's orgs are
-no plan (the caller may not read them; a chaincode from before GetReceivableEndorsers; a key naming fewer than two
-orgs, as an earlier contract version left it; a definition that names a channel policy, ``--channel-policy``, holds
-none, names a validation plugin of its own or does not decode), that org and every other org of the channel are
-named (read as ``register_party`` reads them), and an EndorseError says why every org was asked. A client built without its Network can read
-neither: it leaves the confirmation of such a claim to the Gateway's plan. A caller the contract does not let read
-the claim is sent to the Gateway's plan, for the contract to say why it refuses the confirmation. Pass
-``endorsing_organizations`` (MSP IDs) to choose the orgs yourself (docs/sdk-receivables.md, "Who endorses").
-"""
-
-
-RESEAL_DOC = """Rewrite the key-level policy of a claim whose key names fewer orgs than due to the orgs due now
-(``upgrade_ledger`` lists such a claim in ``claims_to_reseal``): a claim frozen before a freeze added the regulator's
-org, or one of one org's parties an earlier contract version guarded by that org alone. Its debtor, its holder, its
-bank while financed, or the regulator calls it; nothing else of the claim changes. Answers a :class:`Reseal`
-(``orgs_before``, ``orgs_after``, and ``tx_id``, the reseal's transaction: the claim's ``last`` does not change).
-
-Fabric validates a change of a key's policy against the policy the key carries, so the orgs it names now must
-endorse: they are read first (:meth:`receivable_endorsers`) and named. A caller the contract does not let read the
-claim is sent to the Gateway's plan, for the contract to say why it refuses the reseal, and so is a claim whose
-key has no policy (the chaincode-level policy guards it, so the Gateway's orgs endorse the reseal, which gives it
-the orgs due: ``orgs_before`` empty; ``upgrade_ledger`` seals such a key too). Refused
-``nothing-to-reseal`` where the key names every org due already (nothing is written), ``not-a-party-to-claim``
-for anyone else. Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself: the key's orgs must be
-among them (the orgs due may be too).
-"""

@@ -3,7 +3,7 @@ as the contract's RuleViolation, the answer read as its model."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fabric_protos.peer import transaction_pb2
@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
+from client.gateway._twins import Steps
 from client.gateway.errors import GatewayError
 
 from ._models import Party
@@ -61,6 +62,11 @@ class _ContractCalls:
     def _call(self, kind: str, name: str, args: Sequence[str], model: Any, *,
               transient: dict[str, bytes] | None = None, endorsing_organizations: Sequence[str] | None = None):
         raise NotImplementedError
+
+    _run_steps: Callable[[Callable[..., Steps[Any]]], Callable[..., Any]]
+    """How this client runs a body the two clients share (``client.gateway._twins``): ``blocking`` in
+    :class:`ReceivablesClient` (the call returns the result), ``awaiting`` in :class:`AsyncReceivablesClient` (the
+    call returns a coroutine)."""
 
     def _options(self, kind: str, name: str, args: Sequence[str], transient, endorsing_organizations
                  ) -> dict[str, Any]:

@@ -9,10 +9,12 @@ from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from chaincode.receivables.store import UNCOUNTED_OFFERS_MAX, uncounted_offers_problem
+from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 
 from ._arguments import _text
 from ._models import Financing, FinancingTerms, Offer, OfferTerms, fen_sent
+from ._read_refusals import _unless_refused_the_read_steps
 from ..money import MAX_FEN
 
 
@@ -24,6 +26,54 @@ terms object offered on two financings) is one from a recent offer; an older one
 
 class _OfferOperations:
     """A bank's offer (made, withdrawn) and the holder's acceptance of one."""
+
+    def make_offer(self, financing_id: str, terms: FinancingTerms,
+                   endorsing_organizations: Sequence[str] | None = None, *,
+                   exposure_version: int | None = None, uncounted_offers: Sequence[str] | None = None) -> Offer:
+        """A bank offers terms on a financing request. The terms travel as transient data (``terms``).
+
+        Endorsement is pinned to the holder's org and the bank's own org (the collection's policy), so no other org's
+        peer receives the terms: unpinned, the gateway would simulate first on a peer of its own org, member of the
+        collection or not. By default both are looked up (``get_financing``, ``get_receivable`` and ``who_am_i``): the
+        holder's org is the claim's, not the request record's copy (the contract refuses a request naming another,
+        ``invalid-state``). Where the claim's holder is a party of the bank's own org, the collection needs a regulator
+        org to endorse with it: that org and the first in name order of the collection's other members, read from the
+        chaincode's committed definition (``_lifecycle``, through a peer of that org). Where the client has no Network,
+        the definition cannot be read or names no such collection: ValueError, nothing sent, unless
+        ``endorsing_organizations`` names them. Pass ``endorsing_organizations`` to skip the look-ups; the orgs given
+        are sent as they are. A caller the contract does not let read the financing or its claim cannot offer on it
+        either: the offer then goes to the caller's own org alone, and the contract's own refusal comes back
+        (``role-not-permitted``, ``invalid-state``...), not the read's. Any other refusal of the read (``not-found``
+        from a peer a block behind) is raised, and nothing is sent.
+
+        ``exposure_version``: the ``version`` of the :meth:`financier_exposure` read the offer was priced on (the bank's
+        exposure on the claim's debtor). The contract refuses the offer (``exposure-changed``) if the version has moved
+        since (another offer of the bank on the debtor: the change that can raise the exposure), so an offer priced
+        within the bank's limit on that read keeps the bank within it, whichever host made the other offer; read the
+        exposure again and price again. ``exposure-version-ahead``: the endorsing peer has not caught up with the one
+        the exposure was read from yet; send it again shortly. Without a version the offer is made as before (and moves
+        the version all the same); a contract before the version takes no second argument, and the SDK sends none then.
+
+        ``uncounted_offers``: the ``uncounted_offers`` of that same read, the bank's offers on the debtor its figures
+        left out (lapsed, expired, or their record rewritten by other orgs). The contract drops the bank's entries of
+        those offers, so that none of them can be accepted afterwards (``offer-not-listed``), even one written back OPEN
+        after the read, which moves no version, nor disbursed if accepted before the offer committed
+        (``offer-uncounted``): send them whenever the offer is priced on the read. Offer ids as the read gave them
+        (ValueError otherwise, nothing sent); none or empty sends nothing, as a contract before them takes.
+        """
+        return self._run_steps(self._make_offer_steps)(financing_id, terms, endorsing_organizations, exposure_version,
+                                                        uncounted_offers)
+
+    def _make_offer_steps(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str] | None,
+                          exposure_version: int | None, uncounted_offers: Sequence[str] | None) -> Steps[Offer]:
+        """The offer, to the orgs :meth:`_offer_orgs` names where ``endorsing_organizations`` are not given."""
+        _check_terms(terms, "make_offer")
+        _uncounted_offers(uncounted_offers)   # refused before any look-up, as the terms are
+        if endorsing_organizations is None:
+            financing = yield from self._readable_financing(financing_id)
+            claim = yield from self._readable_claim(financing)
+            endorsing_organizations = yield from self._offer_orgs(financing_id, claim, (yield self.who_am_i()).msp_id)
+        return (yield self._offer(financing_id, terms, endorsing_organizations, exposure_version, uncounted_offers))
 
     def _offer(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str],
                exposure_version: int | None, uncounted_offers: Sequence[str] | None):
@@ -96,55 +146,27 @@ class _OfferOperations:
         return self._submit("WithdrawFinancingOffer", _text(offer_id, "offer_id"), _text(reason, "reason"),
                             model=Offer)
 
+    def accept_offer(self, offer_id: str) -> Financing:
+        """The holder accepts one offer; the others lapse; the claim becomes FINANCED.
+
+        The offer's terms (its expiry among them) are private: they are read from the caller's own peer
+        (``get_offer_terms``) and passed again as transient ``terms``, for the contract to check them against the
+        offer's hash and refuse an expired offer (``offer-expired``). A caller the contract does not let read them (not
+        the holder) is sent to the contract without them, so its own refusal comes back (``not-the-holder``...). Any
+        other refusal of the read is raised, and nothing is sent.
+        """
+        return self._run_steps(self._accept_offer_steps)(offer_id)
+
+    def _accept_offer_steps(self, offer_id: str) -> Steps[Financing]:
+        """The acceptance, with the offer's terms read from the caller's peer where the contract lets it read them."""
+        terms = yield from _unless_refused_the_read_steps(lambda: self.get_offer_terms(offer_id))
+        return (yield self._acceptance(offer_id, terms))
+
     def _acceptance(self, offer_id: str, terms: OfferTerms | None):
         # no terms only where the contract refuses the caller their read (not the claim's holder): the contract
         # then says why it refuses the acceptance
         return self._submit("AcceptFinancingOffer", _text(offer_id, "offer_id"),
                             transient=None if terms is None else terms.as_request().transient(), model=Financing)
-
-
-MAKE_OFFER_DOC = """A bank offers terms on a financing request. The terms travel as transient data (``terms``).
-
-Endorsement is pinned to the holder's org and the bank's own org (the collection's policy),
-so no other org's peer receives the terms: unpinned, the gateway would simulate first on a
-peer of its own org, member of the collection or not. By default both are looked up
-(``get_financing``, ``get_receivable`` and ``who_am_i``): the holder's org is the claim's, not
-the request record's copy (the contract refuses a request naming another, ``invalid-state``).
-Where the claim's holder is a party of the bank's own org, the collection needs a regulator org
-to endorse with it: that org and the first in name order of the collection's other members,
-read from the chaincode's committed definition (``_lifecycle``, through a peer of that org).
-Where the client has no Network, the definition cannot be read or names no such collection:
-ValueError, nothing sent, unless ``endorsing_organizations`` names them. Pass
-``endorsing_organizations`` to skip the look-ups; the orgs given are sent as they are. A caller
-the contract does not let read the financing or its claim cannot offer on it either: the offer
-then goes to the caller's own org alone, and the contract's own refusal comes back
-(``role-not-permitted``, ``invalid-state``...), not the read's. Any other refusal of the read
-(``not-found`` from a peer a block behind) is raised, and nothing is sent.
-
-``exposure_version``: the ``version`` of the :meth:`financier_exposure` read the offer was priced on (the bank's
-exposure on the claim's debtor). The contract refuses the offer (``exposure-changed``) if the version has moved
-since (another offer of the bank on the debtor: the change that can raise the exposure), so an offer priced
-within the bank's limit on that read keeps the bank within it, whichever host made the other offer; read the exposure again and price again. ``exposure-version-ahead``: the endorsing peer has not
-caught up with the one the exposure was read from yet; send it again shortly. Without a version the offer is made
-as before (and moves the version all the same); a contract before the version takes no second argument, and the
-SDK sends none then.
-
-``uncounted_offers``: the ``uncounted_offers`` of that same read, the bank's offers on the debtor its figures left
-out (lapsed, expired, or their record rewritten by other orgs). The contract drops the bank's entries of those
-offers, so that none of them can be accepted afterwards (``offer-not-listed``), even one written back OPEN after
-the read, which moves no version, nor disbursed if accepted before the offer committed (``offer-uncounted``): send them whenever the offer is priced on the read. Offer ids as the read gave
-them (ValueError otherwise, nothing sent); none or empty sends nothing, as a contract before them takes.
-"""
-
-
-ACCEPT_OFFER_DOC = """The holder accepts one offer; the others lapse; the claim becomes FINANCED.
-
-The offer's terms (its expiry among them) are private: they are read from the caller's own peer
-(``get_offer_terms``) and passed again as transient ``terms``, for the contract to check them against
-the offer's hash and refuse an expired offer (``offer-expired``). A caller the contract does not let read
-them (not the holder) is sent to the contract without them, so its own refusal comes back
-(``not-the-holder``...). Any other refusal of the read is raised, and nothing is sent.
-"""
 
 
 def _uncounted_offers(value: Sequence[str] | None) -> str:

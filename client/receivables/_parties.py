@@ -29,6 +29,26 @@ class _PartyOperations:
         return self._submit("RegisterParty", _json(request), model=Party,
                             endorsing_organizations=endorsing_organizations)
 
+    def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str], *,
+                       endorsing_organizations: Sequence[str] | None = None) -> Party:
+        """An org admin registers an enterprise of its own org and the client identities that act for it
+        (``client_id_of(cert)`` gives an identity's id).
+
+        A party record is a new key, under the chaincode's "any two orgs" policy, and an audit of a claim
+        (``client.receivables.audit``) takes the record only if the org it names endorsed its first write. The Gateway,
+        left to plan, endorses first on a peer of its own org, which need not be the party's, so the endorsers are
+        named: the party's org (``msp_id``) and one other org of the channel, the first in name order, read from the
+        channel's config block (qscc, through a peer of ``msp_id``'s org). When the Gateway finds no peer of that other
+        org able to endorse (``failed to find any endorsing peers for org(s)``: its peers are down or lack the
+        chaincode), the registration goes to the next other org, each tried once; nothing was ordered in between. A
+        client built without its Network cannot read the channel and leaves the plan to the Gateway. Pass
+        ``endorsing_organizations`` to choose the orgs yourself (they are sent as given).
+        """
+        request = self._party_request(uscc, name, role, msp_id, client_ids)
+        if endorsing_organizations is None:
+            return self._run_steps(self._register_party_steps)(request)
+        return self._party_registration(request, endorsing_organizations)
+
     def bind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin lets one more client identity act for a party of its org.
 
@@ -72,18 +92,3 @@ class _PartyOperations:
         """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
         return (yield from self._with_another_org(request.msp_id,
                                                   lambda orgs: self._party_registration(request, orgs)))
-
-
-REGISTER_PARTY_DOC = """An org admin registers an enterprise of its own org and the client identities that act for it
-(``client_id_of(cert)`` gives an identity's id).
-
-A party record is a new key, under the chaincode's "any two orgs" policy, and an audit of a claim
-(``client.receivables.audit``) takes the record only if the org it names endorsed its first write. The
-Gateway, left to plan, endorses first on a peer of its own org, which need not be the party's, so the
-endorsers are named: the party's org (``msp_id``) and one other org of the channel, the first in name order,
-read from the channel's config block (qscc, through a peer of ``msp_id``'s org). When the Gateway finds no peer
-of that other org able to endorse (``failed to find any endorsing peers for org(s)``: its peers are down or
-lack the chaincode), the registration goes to the next other org, each tried once; nothing was ordered in
-between. A client built without its Network cannot read the channel and leaves the plan to the Gateway. Pass
-``endorsing_organizations`` to choose the orgs yourself (they are sent as given).
-"""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from pydantic import TypeAdapter
+
+from client.gateway._twins import Steps
 
 from ._arguments import _date_text, _page_size, _text
 from ._models import (STATUSES, AssignmentNotice, DiscountOffer, DiscountOfferPage, FinancierExposure, FinancingView,
@@ -152,3 +155,30 @@ class _QueryOperations:
         raises RuleViolation ``not-found``: sending the call again with the same id applies it once."""
         return self._evaluate("GetRequest", _text(request_id, "request_id"), _text(party or "", "party"),
                               model=RequestRecord)
+
+    # ------------------------------------------------------------ the pages of the iter_* methods
+
+    def _receivable_pages(self, by: str, value: str, page_size: int) -> Callable[[str], Any]:
+        """``fetch(bookmark)`` of :meth:`iter_receivables`: the page at ``bookmark`` of the listing ``by``."""
+        lister = self._lister(by)
+        return lambda bookmark: lister(value, page_size=page_size, bookmark=bookmark)
+
+    def _offer_pages(self, financier: str, debtor: str | None, page_size: int) -> Callable[[str], Any]:
+        """``fetch(bookmark)`` of :meth:`iter_offers_by_financier`."""
+        return lambda bookmark: self.list_offers_by_financier(financier, debtor=debtor, page_size=page_size,
+                                                              bookmark=bookmark)
+
+    def _payment_record_pages(self, debtor: str, as_of: date | None, page_size: int) -> Callable[[str], Any]:
+        """``fetch(bookmark)`` of :meth:`iter_payment_record`: every page as of the first page's date."""
+        def fetch(bookmark: str) -> Steps[PaymentRecordPage]:
+            nonlocal as_of
+            page = yield self.debtor_payment_record(debtor, page_size=page_size, bookmark=bookmark, as_of=as_of)
+            as_of = page.as_of  # later pages at the same date, even if the contract's day turns meanwhile
+            return page
+        return self._run_steps(fetch)
+
+    def _discount_offer_pages(self, debtor: str | None, receivable_id: str | None, scope: str, page_size: int
+                              ) -> Callable[[str], Any]:
+        """``fetch(bookmark)`` of :meth:`iter_discount_offers`."""
+        return lambda bookmark: self.list_discount_offers(debtor, receivable_id, page_size=page_size,
+                                                          bookmark=bookmark, scope=scope)

@@ -3,8 +3,10 @@ action is then sent all the same, for the contract to refuse it by its own rule.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from client.gateway._twins import Steps
 
 from .errors import RuleViolation
 
@@ -37,10 +39,11 @@ def unless_refused_the_read(read: Callable[[], T]) -> T | None:
         return None
 
 
-async def _unless_refused_the_async_read(read: Callable[[], Awaitable[T]]) -> T | None:
-    """The async twin of :func:`unless_refused_the_read`."""
+def _unless_refused_the_read_steps(read: Callable[[], Any]) -> Steps[Any]:
+    """:func:`unless_refused_the_read` as a body both clients run (``client.gateway._twins``): what ``read()``
+    answers, awaited first by the async client; None when the contract refuses the caller the read."""
     try:
-        return await read()
+        return (yield read())
     except RuleViolation as refusal:
         if not refuses_the_caller(refusal):
             raise

@@ -36,6 +36,18 @@ class _SettlementOperations:
         """
         return self._submit("WithdrawDiscountOffer", _text(offer_id, "offer_id"), model=DiscountOffer)
 
+    def record_payment(self, receivable_id: str, amount: Amount, *, request_id: str | None = None) -> PaymentResult:
+        """The debtor records a payment (spread pro rata over the leaves of a split claim).
+
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result. The result's
+        ``tx_id`` is the payment's transaction: for a split claim, whose own last change stays the split, it is read
+        from the request record (one more evaluate), so a retry answered from the record names the first payment's too.
+        A negative ``amount`` raises ValueError before anything is sent.
+        """
+        return self._run_steps(self._payment_steps)(receivable_id, amount, request_id)
+
+    settle = record_payment
+
     def _payment_steps(self, receivable_id: str, amount: Amount, request_id: str | None) -> Steps[PaymentResult]:
         """The payment, and its transaction (:attr:`PaymentResult.tx_id`): a split claim is paid through its
         leaves and keeps the split as its own last change, so the transaction that recorded the payment is read
@@ -58,12 +70,3 @@ class _SettlementOperations:
         return self._submit("RecordOverdue", _text(receivable_id, "receivable_id"), model=Receivable)
 
     mark_overdue = record_overdue
-
-
-RECORD_PAYMENT_DOC = """The debtor records a payment (spread pro rata over the leaves of a split claim).
-
-``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result. The result's
-``tx_id`` is the payment's transaction: for a split claim, whose own last change stays the split, it is read
-from the request record (one more evaluate), so a retry answered from the record names the first payment's too.
-A negative ``amount`` raises ValueError before anything is sent.
-"""

@@ -29,7 +29,7 @@ BAD_ARGUMENTS = [
     ("list_by_holder", lambda c: c.list_by_holder("H", page_size=0), ValueError),
     ("register_receivable", lambda c: c.register_receivable({"debtor": "D"}), TypeError),
     ("debtor_payment_record", lambda c: c.debtor_payment_record("D", as_of=datetime(2026, 6, 30, 12)), TypeError),
-    # written by the async client itself
+    # shared too, as bodies whose steps the async client awaits (client.gateway._twins.awaiting)
     ("confirm", lambda c: c.confirm(123), TypeError),
     ("confirm", lambda c: c.confirm("R-1", endorsing_orgs=["X"]), TypeError),      # a keyword it does not take
     ("record_payment", lambda c: c.record_payment("R-1"), TypeError),              # an argument missing
