@@ -7,14 +7,13 @@ lines and curves beside it, and strokes that let what lies under them show or pa
 
 import pytest
 
-pypdf = pytest.importorskip("pypdf")
-
-from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject  # noqa: E402
+pytest.importorskip("pypdf")
 
 from client.invoices._pdf_text import scanned_layer  # noqa: E402
 
-from .test_run_widths import _names, _page  # noqa: E402
-from .test_scan_number_filled_over import AMOUNT, BASELINE, FILLED_OVER, GLYPH, LEFT, TWO, _fill  # noqa: E402
+from .test_run_widths import _page  # noqa: E402
+from .test_scan_number_filled_over import (AMOUNT, BASELINE, FILLED_OVER, GLYPH, LEFT, TWO, _fill,  # noqa: E402
+                                           _with_states)
 from .test_scan_number_painted_over import WORDS  # noqa: E402
 
 STROKED_OVER = ("a number in the text on page 1 drawn under a stroked line that covers it, which paints over it: the "
@@ -120,23 +119,6 @@ def test_a_stroke_drawn_before_the_number_or_clipped_away_is_no_doubt(tmp_path):
     assert _scanned(tmp_path, _line(8) + AMOUNT) is None  # the number lies on top
     assert _scanned(tmp_path, AMOUNT + "q 0 0 10 10 re W n " + _line(8) + "Q ") is None
     assert _scanned(tmp_path, AMOUNT + _line(8)) == STROKED_OVER
-
-
-def _with_states(tmp_path, content: str):
-    """A page of this content whose resources also name graphics states: /NoStroke (stroke opacity 0),
-    /FaintStroke (0.5), /Clear (fill opacity 0), /Multiply (a blend mode), /Wide (line width 8); and a colour space
-    /NoInk, the colorant /None."""
-    _page(tmp_path, WORDS + content)
-    writer = pypdf.PdfWriter(clone_from=tmp_path / "runs.pdf")
-    states = {"/NoStroke": {"/CA": NumberObject(0)}, "/FaintStroke": {"/CA": FloatObject(0.5)},
-              "/Clear": {"/ca": NumberObject(0)}, "/Multiply": {"/BM": NameObject("/Multiply")},
-              "/Wide": {"/LW": NumberObject(8)}}
-    writer.pages[0]["/Resources"][NameObject("/ExtGState")] = _names(
-        {name: _names(entries) for name, entries in states.items()})
-    writer.pages[0]["/Resources"][NameObject("/ColorSpace")] = _names({"/NoInk": ArrayObject(
-        [NameObject("/Separation"), NameObject("/None"), NameObject("/DeviceGray"), NameObject("/Identity")])})
-    writer.write(tmp_path / "states.pdf")
-    return scanned_layer(pypdf.PdfReader(tmp_path / "states.pdf").pages)
 
 
 @pytest.mark.parametrize("paint", ["/Pattern CS /P1 SCN", "/NoStroke gs 1 G", "/FaintStroke gs 0 G",
