@@ -128,22 +128,16 @@ class Workload:
     def register(self) -> Operation:
         async def call() -> str:
             supplier = self.parties.supplier
-            r = await supplier.register_receivable(new_registration(self.parties))
-            self._written(r.id, supplier)
-            self.registered.append(r.id)
-            self.touched.add(r.id)
-            return r.tx_id
+            registered = await supplier.register_receivable(new_registration(self.parties))
+            return self._pooled(registered, supplier, self.registered)
         return Operation("register", call)
 
     def confirm(self, receivable_id: str) -> Operation:
         async def call() -> str:
             debtor = self.parties.debtor
             await self._caught_up(debtor, receivable_id)
-            r = await debtor.confirm(receivable_id, endorsing_organizations=self.parties.confirm_endorsers())
-            self._written(r.id, debtor)
-            self.confirmed.append(r.id)
-            self.touched.add(r.id)
-            return r.tx_id
+            confirmed = await debtor.confirm(receivable_id, endorsing_organizations=self.parties.confirm_endorsers())
+            return self._pooled(confirmed, debtor, self.confirmed)
         return Operation("confirm", call)
 
     def transfer(self, receivable_id: str) -> Operation:
@@ -155,10 +149,15 @@ class Workload:
             return moved.tx_id
         return Operation("transfer", call)
 
-    def _written(self, receivable_id: str, writer: Any) -> None:
-        """Remember the block the writer's peer reported for its latest commit: this change is in it or before."""
+    def _pooled(self, committed: Any, writer: Any, pool: deque[str]) -> str:
+        """Book a commit whose receivable the next operation takes from ``pool``: the block the writer's peer
+        reported for its latest commit (this change is in it or before), the pool, the receivables the fault
+        checks read; its tx id."""
         if (block := writer.last_committed_block) is not None:
-            self.written_in[receivable_id] = block
+            self.written_in[committed.id] = block
+        pool.append(committed.id)
+        self.touched.add(committed.id)
+        return committed.tx_id
 
     async def _caught_up(self, actor: Any, receivable_id: str) -> None:
         """Before the other org builds on a receivable, wait until its own peer has the block the receivable's
