@@ -61,7 +61,7 @@ from fabric_protos.peer import chaincode_pb2, events_pb2_grpc, proposal_pb2, pro
 
 from chaincode.shim.server import load_contract
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
-from cli.output import emit, progress, table
+from cli.output import emit_report, progress, table
 from client.business_dates import business_today
 from client.gateway import Identity, connect, connect_async, private_key_signer
 from client.receivables import CONTRACT_NAME
@@ -570,11 +570,7 @@ def main(iterations, warmup, concurrency, operations, clients, profile, as_json,
     settings = Settings(iterations, warmup, tuple(concurrency) or (1, 16), tuple(operations) or OPERATIONS,
                         tuple(clients) or ("python", "node"), profile)
     report = run_client_cpu(settings, progress(as_json))
-    if as_json:
-        emit(report, as_json=True)
-        return
-    for line in text_lines(report):
-        click.echo(line)
+    emit_report(report, text_lines, as_json=as_json)
 
 
 if __name__ == "__main__":

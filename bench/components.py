@@ -58,7 +58,7 @@ from chaincode.shim import PeerOptions
 from chaincode.shim._composite import create_composite_key
 from chaincode.shim.server import load_contract
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
-from cli.output import emit, progress, table
+from cli.output import emit_report, progress, table
 from client.business_dates import business_today
 from client.gateway import AsyncContract, Identity, connect_async, private_key_signer
 from client.receivables import CONTRACT_NAME, new_request_id
@@ -433,11 +433,7 @@ def main(iterations, warmup, parts, peer_options, profile, as_json) -> None:
     """
     settings = Settings(iterations, warmup, tuple(parts) or ("chaincode", "client"), peer_options, profile)
     report = asyncio.run(run_components(settings, progress(as_json)))
-    if as_json:
-        emit(report, as_json=True)
-        return
-    for line in text_lines(report):
-        click.echo(line)
+    emit_report(report, text_lines, as_json=as_json)
 
 
 if __name__ == "__main__":

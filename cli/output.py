@@ -96,6 +96,15 @@ def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None) -> N
         click.echo(_cell(plain))
 
 
+def emit_report(report: Any, text_lines: Callable[[Any], Sequence[str]], *, as_json: bool) -> None:
+    """Print a report as JSON (as ``emit`` does), or as the lines ``text_lines`` makes of it (called only then)."""
+    if as_json:
+        emit(report, as_json=True)
+        return
+    for line in text_lines(report):
+        click.echo(line)
+
+
 def progress(as_json: bool) -> Callable[[str], None]:
     """Step lines go to stdout, or to stderr when stdout carries --json."""
     return lambda line: click.echo(line, err=as_json)

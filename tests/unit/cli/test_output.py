@@ -6,7 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.output import as_typed, display_width, emit, on_one_line, one_line, read_json_file, reports_errors, table
+from cli.output import as_typed, display_width, emit, emit_report, on_one_line, one_line, read_json_file, reports_errors, table
 from network.errors import TopologyError
 
 
@@ -90,6 +90,18 @@ def test_emit_json_of_dataclasses(capsys):
 def test_emit_one_record_as_lines(capsys):
     emit({"name": "receivables", "sequence": 2}, as_json=False, columns=["name", "sequence"])
     assert capsys.readouterr().out == "name: receivables\nsequence: 2\n"
+
+
+def test_a_report_prints_as_sorted_json_or_as_its_text_lines_which_json_never_builds(capsys):
+    report = {"rows": [{"operation": "register", "cpu_ms": 1.5}], "label": "bench"}
+
+    def unbuilt(_report):
+        raise AssertionError("text lines built for --json")
+
+    emit_report(report, unbuilt, as_json=True)
+    assert capsys.readouterr().out == json.dumps(report, indent=2, sort_keys=True) + "\n"
+    emit_report(report, lambda r: [r["label"], f"{len(r['rows'])} row"], as_json=False)
+    assert capsys.readouterr().out == "bench\n1 row\n"
 
 
 def test_errors_become_one_line_click_exceptions():
