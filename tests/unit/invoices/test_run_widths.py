@@ -10,7 +10,8 @@ pypdf = pytest.importorskip("pypdf")
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,  # noqa: E402
                            NumberObject)
 
-from client.invoices._pdf_text import PageContents, _Painting, scanned_layer  # noqa: E402
+from client.invoices._pdf_text import PageContents, scanned_layer  # noqa: E402
+from client.invoices._pdf_text._painting import _Painting  # noqa: E402
 
 WIDTH, HEIGHT = 600, 800
 DIGIT_CIDS = 16  # the CIDs of 0 to 9 in the CIDFont below, each 500 wide (half an em), as a CJK font's digits are

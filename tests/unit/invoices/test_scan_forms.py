@@ -9,7 +9,8 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from client.invoices._pdf_text import PageContents, _Painting, scanned_layer  # noqa: E402
+from client.invoices._pdf_text import PageContents, scanned_layer  # noqa: E402
+from client.invoices._pdf_text._painting import _Painting  # noqa: E402
 
 WIDTH, HEIGHT = 600, 800
 TEXT = "BT /F1 12 Tf 72 700 Td (Invoice) Tj ET\n"

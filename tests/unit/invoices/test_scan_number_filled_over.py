@@ -12,8 +12,8 @@ pypdf = pytest.importorskip("pypdf")
 
 from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject  # noqa: E402
 
-from client.invoices import _pdf_text  # noqa: E402
-from client.invoices._pdf_text import PageContents, _Painting, scanned_layer  # noqa: E402
+from client.invoices._pdf_text import PageContents, _work, scanned_layer  # noqa: E402
+from client.invoices._pdf_text._painting import _Painting  # noqa: E402
 
 from .test_run_widths import _names, _page  # noqa: E402
 from .test_scan_number_glyph_by_glyph import _glyph_by_glyph  # noqa: E402
@@ -162,10 +162,10 @@ def test_thousands_of_small_fills_take_work_in_proportion_to_them(tmp_path, monk
     # a table: a header of words, then many small cell backgrounds drawn after it (beside its text) and rules
     # across its words, the figures drawn on them, then one white fill over a digit of the last; doubling the fills
     # doubles the work, never more, and the page stays within a page's allowance
-    page_allowance = _pdf_text._WORK_PER_PAGE
+    page_allowance = _work._WORK_PER_PAGE
 
     def spent(count: int, allowance: int = 10_000_000) -> _Painting:
-        monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", allowance, raising=False)
+        monkeypatch.setattr(_work, "_WORK_PER_PAGE", allowance, raising=False)
         cells = "".join(_fill(20 + (i % 50) * 11, width=10, colour="0.9 g", bottom=20 + (i // 50) * 0.18,
                               height=0.15) for i in range(count))
         rules = "".join(_fill(90, width=200, colour="0 g", bottom=700 - 14 * (i % 20) - 1, height=0.3)
@@ -183,12 +183,12 @@ def test_small_fills_among_thousands_of_runs_take_the_work_of_their_own_lines(tm
     # box all the text lies in, over none of it), then a white fill over a digit: each module is compared with the
     # runs of its own lines, not with all of them, so doubling the modules doubles the work and the page stays
     # within a page's allowance (compared with every run, 2000 modules take more than it)
-    page_allowance = _pdf_text._WORK_PER_PAGE
+    page_allowance = _work._WORK_PER_PAGE
     columns = "".join(_glyph_by_glyph("Item 1234.56 each", left=left, baseline=780 - 9 * row, size=8)[0]
                       for row in range(70) for left in (40, 420))
 
     def followed(count: int, allowance: int = 10_000_000) -> _Painting:
-        monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", allowance, raising=False)
+        monkeypatch.setattr(_work, "_WORK_PER_PAGE", allowance, raising=False)
         modules = "".join(f"{200 + (i % 50) * 2} {300 + (i // 50) * 2} 1.5 1.5 re f " for i in range(count))
         painting = _followed(tmp_path, WORDS + columns + "0 g " + modules + AMOUNT + _fill(TWO))
         assert painting.number_painted_over and not painting.too_much

@@ -7,8 +7,8 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from client.invoices import _pdf_text  # noqa: E402
-from client.invoices._pdf_text import PageContents, _Painting, scanned_layer, text_layer  # noqa: E402
+from client.invoices._pdf_text import PageContents, _work, scanned_layer, text_layer  # noqa: E402
+from client.invoices._pdf_text._painting import _Painting  # noqa: E402
 
 from .test_run_widths import _page  # noqa: E402
 from .test_scan_number_painted_over import PAINTED_OVER, WORDS  # noqa: E402
@@ -118,7 +118,7 @@ def _followed(tmp_path, content: str) -> _Painting:
 def test_joining_runs_takes_work_in_proportion_to_them(tmp_path, monkeypatch):
     # a line of digits one Tj each, one number, and eight images over digits of it after all of them: doubling the
     # digits doubles the work, never more (each run compared with the one before it only, each read once)
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", 10_000_000, raising=False)
+    monkeypatch.setattr(_work, "_WORK_PER_PAGE", 10_000_000, raising=False)
 
     def spent(count: int) -> int:
         drawn, starts = _glyph_by_glyph("1" * count, left=0, size=0.5)

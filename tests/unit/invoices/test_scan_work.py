@@ -12,7 +12,8 @@ import pytest
 pypdf = pytest.importorskip("pypdf")
 
 from client.invoices import _pdf_text, read_scans  # noqa: E402
-from client.invoices._pdf_text import _clipped  # noqa: E402
+from client.invoices._pdf_text import _geometry, _painting, _work  # noqa: E402
+from client.invoices._pdf_text._geometry import _clipped  # noqa: E402
 
 from .test_scan_forms import HIDDEN, NEEDS_MORE_WORK, OPAQUE, STENCIL, TEXT, WHOLE_PAGE, followed, scanned  # noqa: E402
 
@@ -47,7 +48,7 @@ def star(edges: int, seed: int = 5) -> str:
 ], ids=["the whole page", "two fifths"])
 def test_a_clip_cut_into_thin_bands_is_measured_as_what_it_holds(tmp_path, monkeypatch, clip, hides):
     # the star's crossings take more than a page's allowance to cut: allowed here, to measure the clip
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", 10_000_000, raising=False)
+    monkeypatch.setattr(_work, "_WORK_PER_PAGE", 10_000_000, raising=False)
     said = scanned(tmp_path, TEXT + f"q {clip} {WHOLE_PAGE} cm /Im Do Q", {"Im": OPAQUE})
     assert said == (HIDDEN if hides else None)
 
@@ -57,7 +58,7 @@ def test_a_clip_whose_sides_are_all_rounding_holds_no_more_than_its_box():
     speck = [(-2000.0, 5.0), (-2000.0 + 1e-7, 5.0), (-2000.0, 5.0 + 1e-7)]  # off the page's left
     assert _clipped(page, speck, 1e-6) == []
     sliver = [(-10.0, 100.0), (2e9, 100.0), (2e9, 100.0 + 1e-7), (-10.0, 100.0 + 1e-7)]  # across the page
-    assert 0 < abs(_pdf_text._signed_area(_clipped(page, sliver, 1e-6))) <= 600 * 1e-7 * 1.01
+    assert 0 < abs(_geometry._signed_area(_clipped(page, sliver, 1e-6))) <= 600 * 1e-7 * 1.01
 
 
 # ------------------------------------------------------------------ an allowance per page, a cap per file
@@ -97,7 +98,7 @@ def test_a_long_export_of_invoice_pages_is_followed_to_its_end(tmp_path):
 def test_what_a_page_leaves_of_its_allowance_is_carried_to_the_pages_after_it_up_to_the_files_cap(tmp_path,
                                                                                                     monkeypatch):
     assert scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE, pages=3) is None
-    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting = _painting._Painting(_pdf_text.PageContents())
     invoice_pages = pypdf.PdfReader(tmp_path / "page.pdf").pages
     spent = []
     for page in invoice_pages:
@@ -108,20 +109,20 @@ def test_what_a_page_leaves_of_its_allowance_is_carried_to_the_pages_after_it_up
     assert spent[2] - spent[1] == later and parsing > 5_000 and painting.allowed == 3 * 200_000
     # a page allowed a little less than the invoice page's operators take: alone, that page is more than its
     # allowance (its content's first parse draws on the file's cap, not on it) ...
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", one_page - 100)
-    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    monkeypatch.setattr(_work, "_WORK_PER_PAGE", one_page - 100)
+    painting = _painting._Painting(_pdf_text.PageContents())
     painting.follow(invoice_pages[0])
     assert painting.too_much and painting.allowed == one_page - 100
     # ... after a page that takes less than its own, it is followed: what that page left is carried
     scanned(tmp_path, TEXT, {})
-    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting = _painting._Painting(_pdf_text.PageContents())
     painting.follow(pypdf.PdfReader(tmp_path / "page.pdf").pages[0])
     painting.follow(invoice_pages[0])
     assert not painting.too_much and painting.allowed == 2 * (one_page - 100)
     # the cap: whatever the pages allow, no more than the file's cap is followed, parsing too; the reason names the
     # pages
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", one_page)
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", parsing + one_page + later)
+    monkeypatch.setattr(_work, "_WORK_PER_PAGE", one_page)
+    monkeypatch.setattr(_work, "_WORK_PER_FILE", parsing + one_page + later)
     said = scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE, pages=3)
     assert said == (f"{NEEDS_MORE_WORK}pages 1 to 3 needed more than {one_page + later:,} steps besides {parsing:,} "
                     f"parsing content, where a page allows {one_page:,} and a file {parsing + one_page + later:,} at "
@@ -187,7 +188,7 @@ def test_a_forms_content_is_counted_by_its_bytes_before_it_is_parsed(tmp_path, m
     assert 45_000 < painting.parsing < painting.spent < 50_000
     # five such, 450 KB to parse (a few hundred bytes compressed), in a file whose cap is what a page allows: more
     # than the file allows, so never parsed
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", 200_000)
+    monkeypatch.setattr(_work, "_WORK_PER_FILE", 200_000)
     parsed.clear()
     said = scanned(tmp_path, TEXT + "/Fm Do", {"Fm": 10}, {10: (LONG_ARRAYS * 5, None, None, None)})
     assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than ")
@@ -219,12 +220,12 @@ def test_a_pages_content_the_text_layer_parsed_is_not_counted_again(tmp_path, mo
     contents = _pdf_text.PageContents()
     _pdf_text.text_layer(pages, contents)
     parsed = counting_parses(monkeypatch)
-    painting = _pdf_text._Painting(contents)
+    painting = _painting._Painting(contents)
     painting.follow(pages[0])
     assert parsed == [] and 0 < painting.spent < 100 and painting.parsing == 0
     # a page whose content the text layer did not parse is counted by its bytes, besides its operators and the font
     # its Tf names
-    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting = _painting._Painting(_pdf_text.PageContents())
     painting.follow(pages[0])
     assert parsed == [b"BT "] and 45_000 < painting.parsing < painting.spent < painting.parsing + 100
 
@@ -263,15 +264,15 @@ def test_only_the_graphics_states_the_content_names_are_read(tmp_path, monkeypat
 
     monkeypatch.setattr(pypdf.PdfReader, "get_object", recording)
     read = []
-    real_change = getattr(_pdf_text, "_paint_change", None)
-    monkeypatch.setattr(_pdf_text, "_paint_change", lambda state: read.append(state) or real_change(state),
+    real_change = getattr(_painting, "_paint_change", None)
+    monkeypatch.setattr(_painting, "_paint_change", lambda state: read.append(state) or real_change(state),
                         raising=False)
     content = TEXT + " ".join(f"/F{i} Do /F0 Do" for i in range(20))
     assert scanned(tmp_path, content, {f"F{i}": 10 + i for i in range(20)}, forms, more_states) is None
     assert sorted({number for number in resolved if number >= 1000}) == [1000 + i for i in range(20)]
     assert len(read) == 20  # each state read once, though /G0 is set 21 times
     # each state read counts as an object read, 64 steps
-    assert followed(tmp_path).spent > 40 * _pdf_text._STEPS_PER_OBJECT
+    assert followed(tmp_path).spent > 40 * _work._STEPS_PER_OBJECT
 
 
 def test_a_dictionary_of_resources_counts_its_entries_when_first_read(tmp_path):
@@ -305,7 +306,7 @@ def test_an_xobject_that_is_no_dictionary_draws_nothing(tmp_path):
     scanned(tmp_path, TEXT + f"q {WHOLE_PAGE} cm /Im Do Q", {"Im": OPAQUE})
     page = pypdf.PdfReader(tmp_path / "page.pdf").pages[0]
     page["/Resources"].get_object()["/XObject"][NameObject("/Im")] = NumberObject(3)   # /Im 3, not an object
-    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting = _painting._Painting(_pdf_text.PageContents())
     painting.follow(page)
     assert not painting.too_much
 
@@ -327,7 +328,7 @@ def test_a_form_of_more_tokens_than_pypdf_parses_is_more_work_than_allowed():
         @property
         def operations(self):
             raise LimitReachedError("Reached maximum number of tokens per stream.")
-    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting = _painting._Painting(_pdf_text.PageContents())
     painting._allow()
     assert painting._parsed_once(object(), lambda: 10, Refused) == []
     assert painting.too_much
@@ -337,7 +338,7 @@ def test_each_page_adds_to_what_parsing_may_take_past_the_pages_allowance():
     # an export whose first page draws a 2.5 MB letterhead form and whose later pages draw another: each first
     # parse 1,250,000 steps, together more than one page's 2,000,000 but within two pages'
     def parsed_on(pages: list[int]) -> bool:
-        painting = _pdf_text._Painting(_pdf_text.PageContents())
+        painting = _painting._Painting(_pdf_text.PageContents())
         for forms in pages:
             painting.pages += 1
             painting._allow()
@@ -353,7 +354,7 @@ def test_content_pypdf_refuses_to_decode_is_more_work_than_allowed():
 
     def refused():
         raise LimitReachedError("Limit reached while decompressing.")
-    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting = _painting._Painting(_pdf_text.PageContents())
     painting.pages = 1
     painting._allow()
     assert painting._parsed_once(object(), refused, lambda: None) == []

@@ -13,6 +13,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Na
 
 from client.invoices import MalformedInput, read_scans  # noqa: E402
 from client.invoices import _pdf_text  # noqa: E402
+from client.invoices._pdf_text import _work  # noqa: E402
 
 from .test_scan_work import SAMPLE, counting_parses  # noqa: E402
 
@@ -80,7 +81,7 @@ def text_of(data: bytes):
 def test_a_large_form_drawn_a_thousand_times_is_entered_only_as_often_as_the_page_allows(tmp_path, monkeypatch):
     data = sample_drawing(b"q /F Do Q\n" * 1000)
     parsed = counting_parses(monkeypatch)
-    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    work = _work._TextWork(_pdf_text.PageContents())
     page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
     entered = work.forms_within(page, 1)
     # each time drawn, 25,000 steps to parse, its operator and its font: 7 fit in the page's 200,000 with its own
@@ -150,7 +151,7 @@ def test_a_form_that_draws_itself_is_entered_once_as_pypdf_does(monkeypatch):
     page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), writer._add_object(extra)])
     out = io.BytesIO()
     writer.write(out)
-    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    work = _work._TextWork(_pdf_text.PageContents())
     assert work.forms_within(pypdf.PdfReader(io.BytesIO(out.getvalue())).pages[0], 1) is None
     assert work._entered == 3 and not work.stopped
 
@@ -166,9 +167,9 @@ def test_only_the_page_that_needs_more_is_stopped_short_and_the_pages_after_it_a
 
 def test_a_page_whose_own_content_is_more_than_allowed_is_not_read(tmp_path, monkeypatch):
     # the page's own content alone more than the page and the file allow: not parsed, nor extracted
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", 1_000)
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", 1_000)
-    monkeypatch.setattr(_pdf_text, "_PARSING_BEYOND_PAGES", 0)
+    monkeypatch.setattr(_work, "_WORK_PER_PAGE", 1_000)
+    monkeypatch.setattr(_work, "_WORK_PER_FILE", 1_000)
+    monkeypatch.setattr(_work, "_PARSING_BEYOND_PAGES", 0)
     text, contents = text_of(open(SAMPLE, "rb").read())
     assert text == "" and contents.unread.startswith(TOO_MUCH + "page 1 needed more than ")
     # with no invoice in what was read and no page images, the error says why
@@ -207,7 +208,7 @@ def test_a_font_is_counted_by_what_building_it_reads_at_each_form_that_builds_it
     # a form of one operator whose font maps 30,000 codes (420 KB): pypdf builds the font at each of the 60 Dos
     data = _drawing_form(lambda writer: _form(writer, b"n\n", DictionaryObject({NameObject("/FX"): _heavy_font(
         writer, 30_000)})), b"q /F Do Q\n" * 60)
-    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    work = _work._TextWork(_pdf_text.PageContents())
     entered = work.forms_within(pypdf.PdfReader(io.BytesIO(data)).pages[0], 1)
     # each build some 420,000 / 8 + 30,000 steps: 38 fit in the page's 200,000 and the 3,000,000 building fonts
     # may take past it, a 39th does not
@@ -215,9 +216,9 @@ def test_a_font_is_counted_by_what_building_it_reads_at_each_form_that_builds_it
     heaviest = max(steps for _, steps in work._fonts_read.values())
     assert 30_000 + 420_000 // 8 < heaviest < 30_000 + 440_000 // 8 + 100
     assert 38 * heaviest < work.fonts < 38 * heaviest + 5_000  # and the page's own fonts, once
-    assert _pdf_text._too_much_said(work, "page 1", "", "").startswith(
+    assert _work._too_much_said(work, "page 1", "", "").startswith(
         "the file needs more work : page 1 needed more than 200,000 steps besides ")
-    assert "and 3,000,000 building fonts," in _pdf_text._too_much_said(work, "page 1", "", "")
+    assert "and 3,000,000 building fonts," in _work._too_much_said(work, "page 1", "", "")
 
 
 def test_a_form_whose_content_cannot_be_read_is_counted_with_the_fonts_extraction_builds_for_it():
@@ -227,7 +228,7 @@ def test_a_form_whose_content_cannot_be_read_is_counted_with_the_fonts_extractio
         return writer._add_object(DictionaryObject({NameObject("/Subtype"): NameObject("/Form"),
                                                     NameObject("/Resources"): DictionaryObject({
                                                         NameObject("/Font"): fonts})}))
-    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    work = _work._TextWork(_pdf_text.PageContents())
     entered = work.forms_within(pypdf.PdfReader(io.BytesIO(_drawing_form(form, b"/F Do\n" * 60))).pages[0], 1)
     assert entered == 38 and work.stopped == [1]
 
@@ -243,7 +244,7 @@ def test_a_letterhead_form_larger_than_a_page_allows_drawn_once_is_read_whole(tm
     result = read_scans(path)[0]
     assert result.method == "text-layer" and not any(field.flagged for field in result.fields.values())
     # drawn twice, the second parse is the page's: 250,000 steps more than the page allows
-    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    work = _work._TextWork(_pdf_text.PageContents())
     assert work.forms_within(pypdf.PdfReader(io.BytesIO(sample_drawing(b"/F Do\n" * 2, form=art))).pages[0], 1) == 1
 
 
@@ -255,14 +256,14 @@ def test_a_letterhead_form_larger_than_a_page_allows_drawn_once_is_read_whole(tm
 ])
 def test_text_shown_is_counted_by_what_extraction_does_for_it(content, steps):
     # a TJ by each element of its array, a ' and a " as the operators they stand for
-    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    work = _work._TextWork(_pdf_text.PageContents())
     assert work.forms_within(pypdf.PdfReader(io.BytesIO(sample_drawing(b"/F Do\n", form=content))).pages[0], 1) is None
     form = next(iter(work._forms.values()))
     assert steps < form[4] - form[5] < steps + 40
 
 
 def test_the_scan_check_has_what_the_text_layer_left_of_the_files_cap(monkeypatch):
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", 210_000)
+    monkeypatch.setattr(_work, "_WORK_PER_FILE", 210_000)
     data = sample_drawing(b"q /F Do Q\n" * 7)  # 7 x 25,000 steps of the text layer's, and its parsing
     text, contents = text_of(data)
     assert contents.unread is None and 175_000 < contents.text_work <= 210_000
@@ -297,7 +298,7 @@ def test_an_invoice_whose_fonts_are_embedded_whole_reads_as_before(tmp_path, who
     path.write_bytes(_written(writer))
     text, contents = text_of(path.read_bytes())
     assert contents.unread is None and "发票号码" in text and "STAMP" in text
-    assert 8 * 28_000 < contents.text_work < 200_000 + _pdf_text._FONTS_BEYOND_PAGES
+    assert 8 * 28_000 < contents.text_work < 200_000 + _work._FONTS_BEYOND_PAGES
     result = read_scans(path)[0]
     assert result.method == "text-layer" and not any(field.flagged for field in result.fields.values())
 
@@ -352,9 +353,9 @@ def test_a_font_is_counted_by_each_code_pypdf_processes_building_it(font, steps)
     # many as fit in the page's allowance and what building fonts may take past it are entered
     data = _drawing_form(lambda writer: _form(writer, b"n\n", DictionaryObject({NameObject("/FX"): font(writer)})),
                          b"q /F Do Q\n" * 100)
-    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    work = _work._TextWork(_pdf_text.PageContents())
     entered = work.forms_within(pypdf.PdfReader(io.BytesIO(data)).pages[0], 1)
     heaviest = max(counted for _, counted in work._fonts_read.values())
     assert steps < heaviest < steps + 1_000
-    room = 200_000 + _pdf_text._FONTS_BEYOND_PAGES
+    room = 200_000 + _work._FONTS_BEYOND_PAGES
     assert work.stopped == [1] and room // heaviest - 1 <= entered <= room // heaviest
