@@ -1,5 +1,6 @@
 """The details of each event of the receivables contract, one model per event name, field for field as
-``chaincode/receivables/contract.py`` emits them (``ReceivablesEvent.typed()`` gives them).
+the contract's transactions (``chaincode/receivables/tx_*.py``) emit them (``ReceivablesEvent.typed()`` gives
+them).
 
 Amounts are integer fen with the claim's ``currency`` beside them, business dates ``datetime.date``, rates
 ``Decimal``, as in the documents (``client.receivables._models``). Like every document, a model refuses fields
