@@ -15,7 +15,8 @@ from ._geometry import (_IDENTITY, _MAX_CLIP_EDGES, _MAX_PIECE_CORNERS, _ROUNDIN
                         _bands, _bounding_box, _clipped, _compose, _cuts, _edges, _extent, _filled, _flattening_steps,
                         _levels, _meet, _placed, _rectangle, _shown_cuts, _signed_area, _subpaths)
 from ._fonts import _ESTIMATED_WIDTHS, _FontWidths, _TextState, _font_widths, _said
-from ._work import _BOXES_PER_STEP, _BYTES_PER_STEP, _CUTS_PER_STEP, _Work, _content_stream, _font_steps
+from ._work import (_BOXES_PER_STEP, _BYTES_PER_STEP, _CUTS_PER_STEP, _STROKED_NEAR_STEPS, _STROKED_PIECE_STEPS,
+                    _Work, _content_stream, _font_steps)
 from ._text_layer import PageContents
 
 
@@ -302,6 +303,21 @@ class _Painting(_Work):
         self._spend(len(edges) * (len(edges) // 2 + len(levels)))
         return sum(_area(piece) for piece in _filled(edges, levels, even_odd=False))
 
+    def _path_near_text(self, path: list, ctm: tuple[float, ...], reach: float = 0.0) -> bool:
+        """Whether the box of a path's points, control points too, widened by ``reach`` each way (in user space)
+        and placed by the matrix, meets the box of some run of text drawn so far (:meth:`_near_text`). A Bezier curve
+        lies within the hull of its control points, so a path whose box meets none paints nothing over any run,
+        flattened or not. Each point counts a step. One placed beyond what any page measures may be anywhere: near.
+        A path with a point that is no number, or none, is near no text (it paints nothing that is measured)."""
+        subpaths, _ = _subpaths(path)
+        points = [point for points, _ in subpaths for point in points]
+        self._spend(len(points))
+        if not points or self.too_much:
+            return False
+        left, bottom, right, top = _extent(points)
+        box = _placed(_rectangle((left - reach, bottom - reach, right + reach, top + reach)), ctm)
+        return box is None or self._near_text(_extent(box))
+
     def _near_text(self, extent: tuple[float, ...]) -> bool:
         """Whether a box meets the box of some run of text drawn so far (:meth:`_nearby`)."""
         return _meet(extent, self._runs_extent) and any(_meet(extent, run.extent) for run in self._nearby(extent))
@@ -456,6 +472,10 @@ class _Painting(_Work):
         over_text = bool(self._runs) and not self.hidden
         if not (on_picture or over_text):
             return
+        # a shape whose box meets no run, and which no white text is laid on, is not flattened nor cut up: a logo's
+        # or a chart's thousands of curves away from the text cost a step a point
+        if not on_picture and not self._path_near_text(path, ctm):
+            return
         if len(path) == 1 and path[0][0] == b"re" and path[0][2] == ctm:  # a band: one rectangle, no cutting up
             numbers = _numbers(path[0][1], 4)
             corners = _placed(_rectangle((numbers[0], numbers[1], numbers[0] + numbers[2], numbers[1] + numbers[3])),
@@ -494,11 +514,17 @@ class _Painting(_Work):
         over the picture under it."""
         if not paint.stroke_hides() or any(given != ctm for _, _, given in path):
             return
-        self._spend(_flattening_steps(path))
+        half = abs(paint.line_width) / 2  # a negative width, which no writer means, taken at its size
+        # a line lies within its points' box (a curve within its control points') widened by half its width: one
+        # whose box meets no run (a chart, a logo, a signature's thousands of curves) is passed over before it is
+        # flattened, at the cost of a step a point
+        if not self._path_near_text(path, ctm, half):
+            return
+        # each segment, and each piece of a flattened curve, is measured at its real cost (_STROKED_PIECE_STEPS)
+        self._spend((_flattening_steps(path) + len(path)) * _STROKED_PIECE_STEPS)
         if self.too_much:
             return
         subpaths, _ = _subpaths(path, flatten=True)
-        half = abs(paint.line_width) / 2  # a negative width, which no writer means, taken at its size
         rectangles = []
         for index, (points, closed) in enumerate(subpaths):
             segments = list(zip(points, points[1:]))
@@ -517,6 +543,9 @@ class _Painting(_Work):
         # a rule or a checkbox beside the text (thousands on a page, a form's drawn over and over) costs the work of
         # finding no run near it, not of cutting it by the clip
         rectangles = [rectangle for rectangle in rectangles if self._near_text(_extent(rectangle))]
+        # each one near the text is then clipped, looked for among the runs and measured over digits, at the cost
+        # of _STROKED_NEAR_STEPS more
+        self._spend(len(rectangles) * _STROKED_NEAR_STEPS)
         if not rectangles or self.too_much:
             return
         shown = self._within(clip, rectangles)

@@ -5,11 +5,16 @@ segments of one line counted once where they overlap; caps and joins are left ou
 measured as straight pieces: a white disc over a digit hides it as a white box does. Thin rules across a number,
 lines and curves beside it, and strokes that let what lies under them show or paint nothing are no doubt."""
 
+import random
+
 import pytest
 
 pytest.importorskip("pypdf")
 
 from client.invoices._pdf_text import scanned_layer  # noqa: E402
+from client.invoices._pdf_text._painting import _Painting  # noqa: E402
+from client.invoices._pdf_text._text_layer import PageContents  # noqa: E402
+from client.invoices._pdf_text._work import _STROKED_NEAR_STEPS, _STROKED_PIECE_STEPS  # noqa: E402
 
 from .test_run_widths import _page  # noqa: E402
 from .test_scan_number_filled_over import (AMOUNT, BASELINE, FILLED_OVER, GLYPH, LEFT, TWO, _fill,  # noqa: E402
@@ -178,3 +183,36 @@ def test_a_ring_stroked_over_a_digit_makes_the_text_layer_doubtful(tmp_path):
     # a circle of radius 4 stroked 8 wide paints a disc of radius 8 over the "2"; 1 wide, a thin ring
     assert _scanned(tmp_path, AMOUNT + _line(1, path=_circle(MIDDLE, CENTRE, 4))) is None
     assert _scanned(tmp_path, AMOUNT + _line(8, path=_circle(MIDDLE, CENTRE, 4))) == STROKED_OVER
+
+
+def _scribble(curves: int, x: float = 300, y: float = 50, width: float = 200, height: float = 100) -> str:
+    """A path of this many curves at random within a box (below the words and the amount by default), as vector art
+    draws a logo or a signature."""
+    chosen = random.Random(curves)
+    points = (f"{x + chosen.random() * width:.2f} {y + chosen.random() * height:.2f}" for _ in range(3 * curves))
+    return f"{x} {y} m " + " ".join(f"{a} {b} {c} c" for a, b, c in zip(points, points, points))
+
+
+def _followed(tmp_path, content: str) -> _Painting:
+    painting = _Painting(PageContents())
+    painting.follow(_page(tmp_path, WORDS + content))
+    return painting
+
+
+@pytest.mark.parametrize("paint", ["0 G 0.5 w {} S", "0 g {} f", "0 g {} B"], ids=["stroked", "filled", "both"])
+def test_curves_drawn_away_from_the_text_are_passed_over_unflattened(tmp_path, paint):
+    # a step a point (each measured for a fill and for a stroke) and one an operator: flattening 2,000 curves (8
+    # pieces each, a step a piece at the least) would take 16,000 more
+    painting = _followed(tmp_path, AMOUNT + f"q {paint.format(_scribble(2_000))} Q ")
+    assert not painting.too_much and painting.spent - painting.parsing < 8 * 2_000
+
+
+def test_a_line_stroked_near_the_text_counts_each_piece_at_its_cost(tmp_path):
+    # the same curves over the amount: each piece built, looked for and measured over the digits
+    painting = _followed(tmp_path, AMOUNT + f"q 0 G 0.3 w {_scribble(500, LEFT, BASELINE - 3, 60, 16)} S Q ")
+    assert painting.spent > 500 * 8 * (_STROKED_PIECE_STEPS + _STROKED_NEAR_STEPS)
+
+
+def test_large_vector_art_away_from_the_amount_is_no_doubt(tmp_path):
+    # 12,000 curves filled and stroked below the text: checked within the page's allowance
+    assert _scanned(tmp_path, AMOUNT + f"q 0 g {_scribble(12_000)} B Q ") is None
