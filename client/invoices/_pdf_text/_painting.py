@@ -55,6 +55,7 @@ class _TextRun(_Covered):
     span: tuple[float, float, float] = (0.0, 0.0, 0.0)
     word: _Word | None = None
     glyphs: list[tuple[str, _Covered | None]] | None = None
+    order: int = 0  # how many runs the page drew before it
 
 
 @dataclass
@@ -98,6 +99,7 @@ class _Painting(_Work):
         self.number_painted_by: set[str] = set()  # what paints over that number: images, shapes, lines
         self.page_image = False  # whether the one that hides the text alone covers half the page or more
         self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
+        self._redrawn: dict[tuple, int] = {}  # each shape and line piece drawn over the text, the runs drawn before it
         self._runs: list[_TextRun] = []  # the text drawn so far, run by run (each Tj, TJ, ' or ")
         self._runs_extent: tuple[float, ...] | None = None  # the box all of them lie in
         self._banded: dict[int, list[_TextRun]] = {}  # those of them across few bands, by each band (_nearby)
@@ -130,6 +132,7 @@ class _Painting(_Work):
         self.images_over_text, self.page_image, self.number_painted_over = 0, False, False
         self.number_painted_by = set()
         self._shown_over_text, self._runs, self._runs_extent, self._painted_under = set(), [], None, []
+        self._redrawn = {}
         self._word, self._painted_words = None, []
         self._banded, self._unbanded = {}, []
         self._page_clip = page_clip
@@ -303,6 +306,17 @@ class _Painting(_Work):
         self._spend(len(edges) * (len(edges) // 2 + len(levels)))
         return sum(_area(piece) for piece in _filled(edges, levels, even_odd=False))
 
+    def _drawn_before(self, painter: str, shown: tuple) -> int:
+        """How many of the runs drawn so far a shape filled, or a piece of a line stroked, showing just these pieces
+        (their corners to a millionth of a unit, in any order: a cell's border stroked again as its neighbour's side,
+        the other way along it) was drawn over before, if it was: drawn again in place it covers nothing more of them,
+        as an image drawn again in place covers nothing more (a line stroked four times over a digit is the one line,
+        so is a shape filled twice), but it covers the runs drawn since. None, the first time."""
+        key = (painter, tuple(sorted(tuple(sorted((round(x, 6), round(y, 6)) for x, y in piece)) for piece in shown)))
+        since = self._redrawn.get(key, 0)
+        self._redrawn[key] = len(self._runs)
+        return since
+
     def _path_near_text(self, path: list, ctm: tuple[float, ...], reach: float = 0.0) -> bool:
         """Whether the box of a path's points, control points too, widened by ``reach`` each way (in user space)
         and placed by the matrix, meets the box of some run of text drawn so far (:meth:`_near_text`). A Bezier curve
@@ -418,7 +432,7 @@ class _Painting(_Work):
         if _area(run) > 0:
             extent = _extent(run)
             kept = _TextRun(run, _area(run), extent=extent, shown=shown, placing=placing,
-                            span=(corners[0][0], corners[1][0], corners[2][1]))
+                            span=(corners[0][0], corners[1][0], corners[2][1]), order=len(self._runs))
             continued = placed is not None and self._word is not None and _continues(self._word.runs[-1], kept)
             kept.word = self._word if continued else _Word([])
             kept.word.runs.append(kept)
@@ -491,8 +505,10 @@ class _Painting(_Work):
         if on_picture:
             self._painted_under.append((shown, _extent([point for piece in shown for point in piece]), False))
         if over_text:  # a shape over a digit of a number paints another figure, or a blank, where the text says it
+            since = self._drawn_before(_FILLED_SHAPE, shown)
             for run, _ in self._under(shown):
-                self._cover_digits(run, shown, _FILLED_SHAPE)
+                if run.order >= since:
+                    self._cover_digits(run, shown, _FILLED_SHAPE)
 
     def _stroke(self, path: list, closes: bool, ctm: tuple[float, ...], paint: _Paint,
                 clip: tuple[list[_Point], ...]) -> None:
@@ -553,8 +569,10 @@ class _Painting(_Work):
         # pieces over a run then measured together over each of its digits
         over: dict[int, tuple[_TextRun, list]] = {}
         for piece in shown:
+            since = self._drawn_before(_STROKED_LINE, (piece,))
             for run, _ in self._under((piece,)):
-                over.setdefault(id(run), (run, []))[1].append(piece)
+                if run.order >= since:
+                    over.setdefault(id(run), (run, []))[1].append(piece)
             if self.too_much:
                 return
         for run, pieces in over.values():

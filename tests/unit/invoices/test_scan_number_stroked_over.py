@@ -216,3 +216,31 @@ def test_a_line_stroked_near_the_text_counts_each_piece_at_its_cost(tmp_path):
 def test_large_vector_art_away_from_the_amount_is_no_doubt(tmp_path):
     # 12,000 curves filled and stroked below the text: checked within the page's allowance
     assert _scanned(tmp_path, AMOUNT + f"q 0 g {_scribble(12_000)} B Q ") is None
+
+
+def test_a_line_stroked_again_in_place_adds_nothing(tmp_path):
+    # a point wide, 14% of the "2" each time: four times in place is the one line, four apart (strips) are 56% of it
+    assert _scanned(tmp_path, AMOUNT + _line(1) * 4) is None
+    apart = "".join(_line(1, path=f"{TWO + x:.2f} {BELOW} m {TWO + x:.2f} {ABOVE} l") for x in (0.6, 2.4, 4.2, 6.0))
+    assert _scanned(tmp_path, AMOUNT + apart) == STROKED_OVER
+
+
+def test_a_cell_border_stroked_as_each_neighbours_side_counts_once(tmp_path):
+    # two cells side by side, their shared side down the middle of the "2", each stroked 2 wide (28% of it): the
+    # second draws it the other way along
+    cells = (f"{MIDDLE - 30:.2f} {BELOW} 30 {ABOVE - BELOW} re", f"{MIDDLE:.2f} {BELOW} 30 {ABOVE - BELOW} re")
+    assert _scanned(tmp_path, AMOUNT + "".join(_line(2, "0 G", cell) for cell in cells)) is None
+    assert _scanned(tmp_path, AMOUNT + _line(4, "0 G", cells[0])) == STROKED_OVER
+
+
+def test_a_line_stroked_again_over_text_drawn_since_covers_it(tmp_path):
+    # the line drawn before the amount lies under it; drawn again in place after it, it covers it
+    assert _scanned(tmp_path, _line(8) + AMOUNT) is None
+    assert _scanned(tmp_path, _line(8) + AMOUNT + _line(8)) == STROKED_OVER
+
+
+def test_a_shape_filled_again_in_place_adds_nothing(tmp_path):
+    # a white box over 30% of the "2", filled twice; beside it, over another 30%, it hides it
+    box = _fill(TWO, width=0.3 * GLYPH)
+    assert _scanned(tmp_path, AMOUNT + box + box) is None
+    assert _scanned(tmp_path, AMOUNT + box + _fill(TWO + 0.4 * GLYPH, width=0.3 * GLYPH)) == FILLED_OVER
