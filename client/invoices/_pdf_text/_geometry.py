@@ -3,6 +3,8 @@ convex clipping and areas, matrices placing them on the page, and the page's ban
 
 from __future__ import annotations
 
+import math
+
 from ._operators import _BUILDS_PATH, _CURVES, _numbers
 
 
@@ -104,6 +106,50 @@ def _flattened(start: _Point, first: _Point, second: _Point, end: _Point) -> lis
 def _flattening_steps(path: list) -> int:
     """The steps of work flattening a path's curves takes (:func:`_flattened`): one a piece."""
     return sum(_CURVE_PIECES for operator, _, _ in path if operator in _CURVES)
+
+
+# A round cap is measured as the half of this octagon, inscribed in its circle, on the cap's side; a dot (a round cap on
+# a subpath of no length) as all of it: under what the cap paints, never over (ISO 32000-1 8.4.3.3).
+_OCTAGON = [(math.cos(turn * math.pi / 4), math.sin(turn * math.pi / 4)) for turn in range(8)]
+_BUTT, _ROUND, _SQUARE = 0, 1, 2  # line caps (J, /LC)
+
+
+def _stroked(points: list[_Point], closed: bool, half: float, cap: int) -> list[list[_Point]]:
+    """What a subpath stroked ``half`` the line width each side paints, as convex polygons (in user space) that may
+    overlap: each straight segment the rectangle of its length and the width (the closing one too, where the
+    subpath is ``closed``), and, at the two ends of an open subpath, its caps: a projecting square cap (2) the
+    rectangle half the width beyond each end, a round cap (1) the half octagon inscribed in its half disc
+    (:data:`_OCTAGON`), a butt cap (0) nothing. A subpath of no length (a closed point, ``m h``, or points all in one
+    place) paints a dot of a round cap alone (the whole octagon), nothing with a butt or square cap, whose way cannot
+    be told; a point given alone (an ``m``) paints nothing. Joins are left out: what is measured stays within what
+    is painted."""
+    segments = list(zip(points, points[1:])) + ([(points[-1], points[0])] if closed and len(points) > 1 else [])
+    outlines, ways = [], []
+    for (x1, y1), (x2, y2) in segments:
+        length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+        if not length > 0:  # a segment of no length, or infinite: it has no direction to stroke across
+            continue
+        across_x, across_y = (y1 - y2) / length * half, (x2 - x1) / length * half
+        outlines.append([(x1 + across_x, y1 + across_y), (x2 + across_x, y2 + across_y),
+                         (x2 - across_x, y2 - across_y), (x1 - across_x, y1 - across_y)])
+        ways.append(((x2 - x1) / length, (y2 - y1) / length))
+    if not ways:
+        if cap == _ROUND and (closed or len(points) > 1):
+            x, y = points[0]
+            outlines.append([(x + half * cos, y + half * sin) for cos, sin in _OCTAGON])
+        return outlines
+    if closed or cap not in (_ROUND, _SQUARE):
+        return outlines
+    (start_x, start_y), (end_x, end_y) = ways[0], ways[-1]
+    for (x, y), (out_x, out_y) in ((points[0], (-start_x, -start_y)), (points[-1], (end_x, end_y))):
+        side_x, side_y = -out_y * half, out_x * half
+        if cap == _SQUARE:
+            outlines.append([(x - side_x, y - side_y), (x - side_x + out_x * half, y - side_y + out_y * half),
+                             (x + side_x + out_x * half, y + side_y + out_y * half), (x + side_x, y + side_y)])
+        else:  # the octagon's five corners from one side round the end to the other
+            outlines.append([(x + half * (cos * out_x - sin * out_y), y + half * (cos * out_y + sin * out_x))
+                             for cos, sin in _OCTAGON[6:] + _OCTAGON[:3]])
+    return outlines
 
 
 def _edges(subpaths: list[list[_Point]]) -> list[tuple[_Point, _Point, int]]:

@@ -25,6 +25,7 @@ _INITIAL_COLOUR = {"gray": [0.0], "rgb": [0.0, 0.0, 0.0], "cmyk": [0.0, 0.0, 0.0
                    "indexed": [0.0]}
 # An indexed colour space's table holds 256 entries of 4 bytes at most (ISO 32000-1 8.6.6.3): one longer is not read.
 _MOST_TABLE_BYTES = 1024
+_LINE_CAPS = frozenset(range(3))  # line caps (J, /LC): 0 butt, 1 round, 2 projecting square
 _RENDER_MODES = frozenset(range(8))  # text render modes (Tr): 0 fill, 1 stroke, 2 both, 3 neither; 4-7 and clip
 _FILLS = frozenset((0, 2, 4, 6))  # text render modes that fill the glyphs
 _STROKES = frozenset((1, 2, 5, 6))  # text render modes that stroke their outlines; 3 and 7 paint nothing
@@ -47,7 +48,7 @@ class _Paint(NamedTuple):
     """How what is painted shows, per graphics state. Each ``gs`` sets those its state names and keeps the others
     (:func:`_paint_change`); the colour operators set the fill's colour and the stroke's, and the colour space each
     is given in (:meth:`_Painting._colour_space`, :func:`_paper_white`); ``w`` and a state's ``/LW`` set the line
-    width."""
+    width and ``J`` and a state's ``/LC`` the line cap."""
 
     faint: bool = False  # a fill opacity /ca below 1: what lies under an image shows through it
     soft_mask: bool = False  # an /SMask other than /None: likewise
@@ -60,6 +61,7 @@ class _Paint(NamedTuple):
     fill_space: tuple = ("gray",)  # the colour space sc and scn give the fill colour in (DeviceGray at first)
     stroke_space: tuple = ("gray",)  # and SC and SCN the stroke colour
     line_width: float = 1.0  # the width a path is stroked with (w, or a state's /LW), in user space
+    line_cap: int = 0  # how an open subpath's ends are stroked (J, or a state's /LC): butt, round or square
 
     def lets_through(self) -> bool:
         """Whether an image painted so lets what lies under it show: how a watermark is stamped over the text."""
@@ -156,6 +158,9 @@ def _paint_change(state) -> dict[str, bool | float]:
         width = _number(state["/LW"]) if "/LW" in state else None
         if width is not None:
             change["line_width"] = width
+        cap = _number(state["/LC"]) if "/LC" in state else None
+        if cap in _LINE_CAPS:
+            change["line_cap"] = int(cap)
         if "/SMask" in state:
             change["soft_mask"] = str(state["/SMask"]) != "/None"
         if "/BM" in state:

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from ._operators import (_BASE_COMPONENTS, _BUILDS_PATH, _CIE_SPACES, _CLIPS, _COMPONENT_SPACES,
                          _DEVICE_COLOUR_OPERATORS, _DEVICE_SPACES, _FILLS_PATH, _INITIAL_COLOUR, _INLINE_IMAGE,
-                         _MOST_TABLE_BYTES, _MOVES_TEXT, _NO_COLORANT, _OPAQUE_PAINT, _PATH_OPERATORS, _RENDER_MODES,
-                         _SETS_COLOUR, _SHOWS_TEXT, _STROKES_PATH, _UNKNOWN_SPACE, _Paint, _matrix, _number, _numbers,
-                         _opaque, _paint_change, _paper_white)
+                         _LINE_CAPS, _MOST_TABLE_BYTES, _MOVES_TEXT, _NO_COLORANT, _OPAQUE_PAINT, _PATH_OPERATORS,
+                         _RENDER_MODES, _SETS_COLOUR, _SHOWS_TEXT, _STROKES_PATH, _UNKNOWN_SPACE, _Paint, _matrix,
+                         _number, _numbers, _opaque, _paint_change, _paper_white)
 from ._geometry import (_IDENTITY, _MAX_CLIP_EDGES, _MAX_PIECE_CORNERS, _ROUNDING, _UNIT_SQUARE, _Point, _area, _band,
                         _bands, _bounding_box, _clipped, _compose, _cuts, _edges, _extent, _filled, _flattening_steps,
-                        _levels, _meet, _placed, _rectangle, _shown_cuts, _signed_area, _subpaths)
+                        _levels, _meet, _placed, _rectangle, _shown_cuts, _signed_area, _SQUARE, _stroked,
+                        _subpaths)
 from ._fonts import _ESTIMATED_WIDTHS, _FontWidths, _TextState, _font_widths, _said
 from ._work import (_BOXES_PER_STEP, _BYTES_PER_STEP, _CUTS_PER_STEP, _STROKED_NEAR_STEPS, _STROKED_PIECE_STEPS,
                     _Work, _content_stream, _font_steps)
@@ -188,6 +189,10 @@ class _Painting(_Work):
                 matrix = _matrix(operands)
                 if matrix is not None:
                     states[-1] = (_compose(matrix, ctm), paint, mode, clip)
+            elif operator == b"J" and operands:
+                cap = _number(operands[0])
+                if cap in _LINE_CAPS:  # another is no cap a viewer draws: the one before holds
+                    states[-1] = (ctm, paint._replace(line_cap=int(cap)), mode, clip)
             elif operator == b"w" and operands:
                 width = _number(operands[0])
                 if width is not None:
@@ -517,16 +522,17 @@ class _Painting(_Work):
         shape does (:meth:`_cover_digits`), white too. Each straight segment (a curve's flattened pieces,
         :data:`_CURVE_PIECES`; the closing one of a subpath ``h``, ``re``, ``s`` or ``b`` closes) covers the
         rectangle of its length and the line width, placed by the matrix (so a width in user space is scaled as the
-        path is). Caps and joins are left out: they only add to the line (a butt cap adds nothing, a round or
-        square one half the width beyond each end, a join the wedge outside each corner), and the segments of one
-        line are taken together over a digit, what they share counted once (:meth:`_area_over`), so what is
+        path is), and each open subpath's caps count as the line cap says (:func:`_stroked`: a square cap's
+        rectangle, a round cap's inscribed half octagon, a round dot's octagon). Joins are left out: they only add
+        to the line (a join the wedge outside each corner), and the segments of one line are taken together over a
+        digit, what they share counted once (:meth:`_area_over`), so what is
         measured is less than what the line paints, never more ("more, never less" holds for images, not here), but
         for three things that may count more: a curve's pieces, which stray from it by up to the error of
         :data:`_CURVE_PIECES`; a dashed line (``d``, not followed), measured as solid; and a digit with more than
         :data:`_MAX_CLIP_EDGES` edges of segments over it, whose areas are added up instead. A stroke in no
-        straight segment of any length (a dot: a cap alone), with a point no number or placed beyond what any page
-        measures, or built while the matrix changes, counts for nothing, as such a fill does. It is not among what
-        white text drawn after it lies on (:meth:`_on_picture`): a line under white text leaves the text counted as
+        straight segment of any length but with butt or square caps (which paint no dot), with a point no number
+        or placed beyond what any page measures, or built while the matrix changes, counts for nothing, as such a
+        fill does. It is not among what white text drawn after it lies on (:meth:`_on_picture`): a line under white text leaves the text counted as
         over the picture under it."""
         if not paint.stroke_hides() or any(given != ctm for _, _, given in path):
             return
@@ -534,7 +540,8 @@ class _Painting(_Work):
         # a line lies within its points' box (a curve within its control points') widened by half its width: one
         # whose box meets no run (a chart, a logo, a signature's thousands of curves) is passed over before it is
         # flattened, at the cost of a step a point
-        if not self._path_near_text(path, ctm, half):
+        # a square cap's corners lie half the width out along the line and across it
+        if not self._path_near_text(path, ctm, half * (2 ** 0.5 if paint.line_cap == _SQUARE else 1)):
             return
         # each segment, and each piece of a flattened curve, is measured at its real cost (_STROKED_PIECE_STEPS)
         self._spend((_flattening_steps(path) + len(path)) * _STROKED_PIECE_STEPS)
@@ -543,16 +550,8 @@ class _Painting(_Work):
         subpaths, _ = _subpaths(path, flatten=True)
         rectangles = []
         for index, (points, closed) in enumerate(subpaths):
-            segments = list(zip(points, points[1:]))
-            if (closed or (closes and index == len(subpaths) - 1)) and len(points) > 1:
-                segments.append((points[-1], points[0]))
-            for (x1, y1), (x2, y2) in segments:
-                length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-                if not length > 0:  # a segment of no length, or infinite: it has no direction to stroke across
-                    continue
-                across_x, across_y = (y1 - y2) / length * half, (x2 - x1) / length * half
-                corners = _placed([(x1 + across_x, y1 + across_y), (x2 + across_x, y2 + across_y),
-                                   (x2 - across_x, y2 - across_y), (x1 - across_x, y1 - across_y)], ctm)
+            for outline in _stroked(points, closed or (closes and index == len(subpaths) - 1), half, paint.line_cap):
+                corners = _placed(outline, ctm)
                 if corners is None:
                     return
                 rectangles.append(corners)

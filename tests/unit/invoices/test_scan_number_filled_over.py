@@ -117,13 +117,13 @@ def test_a_fill_beside_the_number_or_under_it_is_no_doubt(tmp_path, content):
 def _with_states(tmp_path, content: str):
     """A page of this content whose resources also name graphics states: /Faint (fill opacity 0.5), /Clear (0),
     /Multiply (a blend mode) and /Opaque (fill opacity 1), /NoStroke (stroke opacity 0), /FaintStroke (0.5) and /Wide
-    (line width 8); and a colour space /NoInk, the colorant /None."""
+    (line width 8), /RoundCaps (line cap 1); and a colour space /NoInk, the colorant /None."""
     _page(tmp_path, WORDS + content)
     writer = pypdf.PdfWriter(clone_from=tmp_path / "runs.pdf")
     states = {"/Faint": {"/ca": FloatObject(0.5)}, "/Clear": {"/ca": NumberObject(0)},
               "/Multiply": {"/BM": NameObject("/Multiply")}, "/Opaque": {"/ca": NumberObject(1)},
               "/NoStroke": {"/CA": NumberObject(0)}, "/FaintStroke": {"/CA": FloatObject(0.5)},
-              "/Wide": {"/LW": NumberObject(8)}}
+              "/Wide": {"/LW": NumberObject(8)}, "/RoundCaps": {"/LC": NumberObject(1)}}
     writer.pages[0]["/Resources"][NameObject("/ExtGState")] = _names(
         {name: _names(entries) for name, entries in states.items()})
     writer.pages[0]["/Resources"][NameObject("/ColorSpace")] = _names({"/NoInk": ArrayObject(

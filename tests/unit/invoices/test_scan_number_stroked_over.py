@@ -1,9 +1,10 @@
 """A line stroked in an opaque paint over a digit of a number the text layer says hides that digit as a filled shape
 does: a thick white line leaves a blank where the text layer says the digit, a coloured one paints over it. Each
 straight segment covers the rectangle of its length and the line width (in user space, scaled by the matrix), the
-segments of one line counted once where they overlap; caps and joins are left out. A curve, filled or stroked, is
-measured as straight pieces: a white disc over a digit hides it as a white box does. Thin rules across a number,
-lines and curves beside it, and strokes that let what lies under them show or paint nothing are no doubt."""
+segments of one line counted once where they overlap; caps count as the line cap says, joins are left out. A curve,
+filled or stroked, is measured as straight pieces: a white disc over a digit hides it as a white box does. Thin rules
+across a number, lines and curves beside it, and strokes that let what lies under them show or paint nothing are no
+doubt."""
 
 import random
 
@@ -244,3 +245,25 @@ def test_a_shape_filled_again_in_place_adds_nothing(tmp_path):
     box = _fill(TWO, width=0.3 * GLYPH)
     assert _scanned(tmp_path, AMOUNT + box + box) is None
     assert _scanned(tmp_path, AMOUNT + box + _fill(TWO + 0.4 * GLYPH, width=0.3 * GLYPH)) == FILLED_OVER
+
+
+@pytest.mark.parametrize("dot", [
+    f"1 J 20 w {MIDDLE:.2f} {CENTRE:.2f} m {MIDDLE:.2f} {CENTRE:.2f} l",  # a round dot 20 across
+    f"1 J 20 w {MIDDLE:.2f} {CENTRE:.2f} m h",  # the same, a closed point
+    f"2 J 20 w {MIDDLE:.2f} {CENTRE:.2f} m {MIDDLE + 0.01:.2f} {CENTRE:.2f} l",  # a square 20 across
+    f"1 J 16 w {MIDDLE - 0.5:.2f} {CENTRE:.2f} m {MIDDLE + 0.5:.2f} {CENTRE:.2f} l",  # a point long, round ends
+    f"/RoundCaps gs 20 w {MIDDLE:.2f} {CENTRE:.2f} m h",  # the cap a graphics state sets
+], ids=["round dot", "round closed point", "square cap", "round caps", "state's cap"])
+def test_a_stroke_whose_caps_cover_a_digit_makes_the_text_layer_doubtful(tmp_path, dot):
+    assert _with_states(tmp_path, AMOUNT + f"q 1 G {dot} S Q ") == STROKED_OVER
+
+
+@pytest.mark.parametrize("dot", [
+    f"0 J 20 w {MIDDLE:.2f} {CENTRE:.2f} m {MIDDLE:.2f} {CENTRE:.2f} l",  # a butt cap on no length paints nothing
+    f"2 J 20 w {MIDDLE:.2f} {CENTRE:.2f} m h",  # nor does a square one, whose way cannot be told
+    f"1 J 20 w {MIDDLE:.2f} {CENTRE:.2f} m",  # a point given alone is no subpath
+    f"q 1 J Q 20 w {MIDDLE:.2f} {CENTRE:.2f} m h",  # the cap is kept per q
+    f"1 J 4 w {MIDDLE:.2f} {CENTRE:.2f} m h",  # a round dot 4 across covers 12 of the digit's 104 square points
+], ids=["butt", "square on a point", "lone point", "cap in q", "small dot"])
+def test_a_stroke_whose_caps_paint_little_or_nothing_is_no_doubt(tmp_path, dot):
+    assert _with_states(tmp_path, AMOUNT + f"q 1 G {dot} S Q ") is None
