@@ -530,10 +530,11 @@ class _Painting(_Work):
         for three things that may count more: a curve's pieces, which stray from it by up to the error of
         :data:`_CURVE_PIECES`; a dashed line (``d``, not followed), measured as solid; and a digit with more than
         :data:`_MAX_CLIP_EDGES` edges of segments over it, whose areas are added up instead. A stroke in no
-        straight segment of any length but with butt or square caps (which paint no dot), with a point no number
-        or placed beyond what any page measures, or built while the matrix changes, counts for nothing, as such a
-        fill does. It is not among what white text drawn after it lies on (:meth:`_on_picture`): a line under white text leaves the text counted as
-        over the picture under it."""
+        straight segment of any length but with butt or square caps (which paint no dot), with a point no number,
+        or built while the matrix changes, counts for nothing, as such a fill does. One a piece of which is placed
+        beyond what any page measures (a width of 1e30, an infinite point) is taken to cover the page within the
+        clip, as such an image is: where it lies cannot be told. It is not among what white text drawn after it lies
+        on (:meth:`_on_picture`): a line under white text leaves the text counted as over the picture under it."""
         if not paint.stroke_hides() or any(given != ctm for _, _, given in path):
             return
         half = abs(paint.line_width) / 2  # a negative width, which no writer means, taken at its size
@@ -551,10 +552,9 @@ class _Painting(_Work):
         rectangles = []
         for index, (points, closed) in enumerate(subpaths):
             for outline in _stroked(points, closed or (closes and index == len(subpaths) - 1), half, paint.line_cap):
-                corners = _placed(outline, ctm)
-                if corners is None:
-                    return
-                rectangles.append(corners)
+                rectangles.append(_placed(outline, ctm))
+        if None in rectangles:  # beyond what any page measures: taken to cover the page, as such an image is
+            rectangles = [list(self._page_clip)]
         # a rule or a checkbox beside the text (thousands on a page, a form's drawn over and over) costs the work of
         # finding no run near it, not of cutting it by the clip
         rectangles = [rectangle for rectangle in rectangles if self._near_text(_extent(rectangle))]

@@ -267,3 +267,11 @@ def test_a_stroke_whose_caps_cover_a_digit_makes_the_text_layer_doubtful(tmp_pat
 ], ids=["butt", "square on a point", "lone point", "cap in q", "small dot"])
 def test_a_stroke_whose_caps_paint_little_or_nothing_is_no_doubt(tmp_path, dot):
     assert _with_states(tmp_path, AMOUNT + f"q 1 G {dot} S Q ") is None
+
+
+@pytest.mark.parametrize("width", [10 ** 9, 10 ** 30], ids=["1e9", "1e30"])
+def test_a_line_too_wide_to_place_is_taken_to_cover_the_page(tmp_path, width):
+    # a white line across the amount, wider than any page measures: where its sides lie cannot be told
+    assert _scanned(tmp_path, AMOUNT + f"q 1 G {width} w {LEFT} 405 m {LEFT + 60} 405 l S Q ") == STROKED_OVER
+    # under a clip away from the text it covers none of it
+    assert _scanned(tmp_path, AMOUNT + f"q 0 0 10 10 re W n 1 G {width} w {LEFT} 405 m {LEFT + 60} 405 l S Q ") is None
