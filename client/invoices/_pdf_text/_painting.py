@@ -501,7 +501,10 @@ class _Painting(_Work):
                               ctm) if numbers is not None else None
             region = [corners] if corners is not None else None
         else:
-            region = self._region(path, even_odd, ctm, exact=True)
+            region = self._region(path, even_odd, ctm, exact=True, near_text=not on_picture)
+            if region is None and on_picture and over_text:  # too many edges to lay text on: the text's may be fewer
+                on_picture = False
+                region = self._region(path, even_odd, ctm, exact=True, near_text=True)
         if not region:
             return
         shown = self._within(clip, region)
@@ -598,12 +601,15 @@ class _Painting(_Work):
         region = self._region(path, even_odd, ctm)
         return clip if region is None else self._within(clip, region)
 
-    def _region(self, path: list, even_odd: bool, ctm: tuple[float, ...],
-                exact: bool = False) -> list[list[_Point]] | None:
+    def _region(self, path: list, even_odd: bool, ctm: tuple[float, ...], exact: bool = False,
+                near_text: bool = False) -> list[list[_Point]] | None:
         """The region a path encloses, as convex pieces (:meth:`_clip`), or ``None`` where it cannot be told. One
         with a curve or too many edges is taken as its bounding box, larger, unless it is wanted ``exact``: a
         filled shape's curves are then flattened (:data:`_CURVE_PIECES`), and one of too many edges counts
-        their pieces and is not told."""
+        their pieces and is not told. ``near_text``: only what it encloses over the runs of text is wanted, and its
+        subpaths whose boxes meet no run's are left out before its edges are counted: a closed subpath adds no
+        winding outside its box, so what is left encloses just what the path does over the runs, by either rule
+        (a disc over a digit and a logo's curves elsewhere in the same path are the disc there)."""
         if any(given != ctm for _, _, given in path):
             return None
         if exact:
@@ -614,6 +620,10 @@ class _Painting(_Work):
         subpaths = [_placed(points, ctm) for points, _ in built]
         if not subpaths or None in subpaths:
             return None
+        if near_text:
+            subpaths = [points for points in subpaths if self._near_text(_extent(points))]
+            if not subpaths:
+                return []
         edges = _edges(subpaths)
         if (curved and not exact) or len(edges) > _MAX_CLIP_EDGES:
             return None if exact else [_bounding_box([point for points in subpaths for point in points])]

@@ -275,3 +275,16 @@ def test_a_line_too_wide_to_place_is_taken_to_cover_the_page(tmp_path, width):
     assert _scanned(tmp_path, AMOUNT + f"q 1 G {width} w {LEFT} 405 m {LEFT + 60} 405 l S Q ") == STROKED_OVER
     # under a clip away from the text it covers none of it
     assert _scanned(tmp_path, AMOUNT + f"q 0 0 10 10 re W n 1 G {width} w {LEFT} 405 m {LEFT + 60} 405 l S Q ") is None
+
+
+def test_a_filled_circle_over_a_digit_counts_whatever_else_its_path_draws_away_from_the_text(tmp_path):
+    # the circle's 32 edges and six small curves below the text (72 more): those meet no run, and are left out before
+    # the edges are counted against the 64 a shape is measured by
+    curls = " ".join(f"{300 + 10 * i} 50 m {301 + 10 * i} 52 {302 + 10 * i} 50 {303 + 10 * i} 52 c" for i in range(6))
+    assert _scanned(tmp_path, AMOUNT + f"q 1 g {_circle(MIDDLE, CENTRE, 8)} {curls} f Q ") == FILLED_OVER
+    assert _scanned(tmp_path, AMOUNT + f"q 1 g {_circle(MIDDLE, CENTRE, 8)} {curls} f* Q ") == FILLED_OVER
+    assert _scanned(tmp_path, AMOUNT + f"q 1 g {curls} f Q ") is None
+    # drawn in black over a page with a picture, the whole path is too many edges to lay white text on: the text's
+    # part of it still counts
+    picture = "q 20 0 0 20 300 300 cm /Im Do Q "
+    assert _scanned(tmp_path, picture + AMOUNT + f"q 0 g {_circle(MIDDLE, CENTRE, 8)} {curls} f Q ") == FILLED_OVER
