@@ -134,6 +134,12 @@ def _numbers(values, count: int) -> tuple[float, ...] | None:
     return numbers if len(numbers) == count else None
 
 
+def _given_number(value) -> float | None:
+    """A number given as one (an integer or a real, as pypdf parses them), or ``None``: a string that spells one
+    (``(8) w``), a name or an array is no number, and what it sets holds as it was."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _number(value) -> float | None:
     try:
         return float(value)
@@ -155,10 +161,10 @@ def _paint_change(state) -> dict[str, bool | float]:
         stroke = _number(state["/CA"]) if "/CA" in state else None
         if stroke is not None:
             change["faint_stroke"], change["no_stroke"] = stroke < 1, stroke <= 0
-        width = _number(state["/LW"]) if "/LW" in state else None
+        width = _given_number(state["/LW"]) if "/LW" in state else None
         if width is not None:
             change["line_width"] = width
-        cap = _number(state["/LC"]) if "/LC" in state else None
+        cap = _given_number(state["/LC"]) if "/LC" in state else None
         if cap in _LINE_CAPS:
             change["line_cap"] = int(cap)
         if "/SMask" in state:

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from ._operators import (_BASE_COMPONENTS, _BUILDS_PATH, _CIE_SPACES, _CLIPS, _COMPONENT_SPACES,
                          _DEVICE_COLOUR_OPERATORS, _DEVICE_SPACES, _FILLS_PATH, _INITIAL_COLOUR, _INLINE_IMAGE,
                          _LINE_CAPS, _MOST_TABLE_BYTES, _MOVES_TEXT, _NO_COLORANT, _OPAQUE_PAINT, _PATH_OPERATORS,
-                         _RENDER_MODES, _SETS_COLOUR, _SHOWS_TEXT, _STROKES_PATH, _UNKNOWN_SPACE, _Paint, _matrix,
-                         _number, _numbers, _opaque, _paint_change, _paper_white)
+                         _RENDER_MODES, _SETS_COLOUR, _SHOWS_TEXT, _STROKES_PATH, _UNKNOWN_SPACE, _Paint, _given_number,
+                         _matrix, _number, _numbers, _opaque, _paint_change, _paper_white)
 from ._geometry import (_IDENTITY, _MAX_CLIP_EDGES, _MAX_PIECE_CORNERS, _ROUNDING, _UNIT_SQUARE, _Point, _area, _band,
                         _bands, _bounding_box, _clipped, _compose, _cuts, _edges, _extent, _filled, _flattening_steps,
                         _levels, _meet, _placed, _rectangle, _shown_cuts, _signed_area, _SQUARE, _stroked,
@@ -190,11 +190,11 @@ class _Painting(_Work):
                 if matrix is not None:
                     states[-1] = (_compose(matrix, ctm), paint, mode, clip)
             elif operator == b"J" and operands:
-                cap = _number(operands[0])
+                cap = _given_number(operands[0])
                 if cap in _LINE_CAPS:  # another is no cap a viewer draws: the one before holds
                     states[-1] = (ctm, paint._replace(line_cap=int(cap)), mode, clip)
             elif operator == b"w" and operands:
-                width = _number(operands[0])
+                width = _given_number(operands[0])
                 if width is not None:
                     states[-1] = (ctm, paint._replace(line_width=width), mode, clip)
             elif operator == b"gs" and operands:

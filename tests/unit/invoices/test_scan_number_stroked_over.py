@@ -288,3 +288,9 @@ def test_a_filled_circle_over_a_digit_counts_whatever_else_its_path_draws_away_f
     # part of it still counts
     picture = "q 20 0 0 20 300 300 cm /Im Do Q "
     assert _scanned(tmp_path, picture + AMOUNT + f"q 0 g {_circle(MIDDLE, CENTRE, 8)} {curls} f Q ") == FILLED_OVER
+
+
+@pytest.mark.parametrize("width", ["(8)", "<38>", "/Eight", "[8]"], ids=["string", "hex string", "name", "array"])
+def test_a_width_given_as_no_number_leaves_the_width_as_it_was(tmp_path, width):
+    assert _scanned(tmp_path, AMOUNT + f"q 1 G {width} w {DOWN_THE_TWO} S Q ") is None  # 1, the initial width
+    assert _scanned(tmp_path, AMOUNT + f"q 1 G 8 w {width} w {DOWN_THE_TWO} S Q ") == STROKED_OVER
