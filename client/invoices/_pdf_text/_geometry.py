@@ -90,6 +90,25 @@ def _subpaths(path: list, flatten: bool = False) -> tuple[list[tuple[list[_Point
     return subpaths, curved
 
 
+def _path_extent(path: list) -> tuple[float, float, float, float] | None:
+    """The smallest upright rectangle holding all of a path's points, control points too (left, bottom, right, top,
+    in user space): a Bezier curve lies within the hull of its control points, so all the path lies within it.
+    ``None`` for a path with a point that is no number, or with none. Read off the operands alone, quicker than
+    building its subpaths (:func:`_subpaths`): a logo's thousands of curves are passed over at this cost."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for operator, operands, _ in path:
+        numbers = _numbers(operands, _BUILDS_PATH[operator])
+        if numbers is None:
+            return None
+        if operator == b"re":
+            x, y, width, height = numbers
+            numbers = (x, y, x + width, y + height)
+        xs += numbers[::2]
+        ys += numbers[1::2]
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
 def _flattened(start: _Point, first: _Point, second: _Point, end: _Point) -> list[_Point]:
     """The ends of the :data:`_CURVE_PIECES` straight pieces a Bezier curve from ``start`` (by its control points
     ``first`` and ``second`` to ``end``) is measured as, after ``start``: its points at equal steps of its

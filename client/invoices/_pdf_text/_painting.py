@@ -13,7 +13,7 @@ from ._operators import (_BASE_COMPONENTS, _BUILDS_PATH, _CIE_SPACES, _CLIPS, _C
                          _matrix, _number, _numbers, _opaque, _paint_change, _paper_white)
 from ._geometry import (_IDENTITY, _MAX_CLIP_EDGES, _MAX_PIECE_CORNERS, _ROUNDING, _UNIT_SQUARE, _Point, _area, _band,
                         _bands, _bounding_box, _clipped, _compose, _cuts, _edges, _extent, _filled, _flattening_steps,
-                        _levels, _meet, _placed, _rectangle, _shown_cuts, _signed_area, _SQUARE, _stroked,
+                        _levels, _meet, _path_extent, _placed, _rectangle, _shown_cuts, _signed_area, _SQUARE, _stroked,
                         _subpaths)
 from ._fonts import _ESTIMATED_WIDTHS, _FontWidths, _TextState, _font_widths, _said
 from ._work import (_BOXES_PER_STEP, _BYTES_PER_STEP, _CUTS_PER_STEP, _STROKED_NEAR_STEPS, _STROKED_PIECE_STEPS,
@@ -326,14 +326,16 @@ class _Painting(_Work):
         """Whether the box of a path's points, control points too, widened by ``reach`` each way (in user space)
         and placed by the matrix, meets the box of some run of text drawn so far (:meth:`_near_text`). A Bezier curve
         lies within the hull of its control points, so a path whose box meets none paints nothing over any run,
-        flattened or not. Each point counts a step. One placed beyond what any page measures may be anywhere: near.
-        A path with a point that is no number, or none, is near no text (it paints nothing that is measured)."""
-        subpaths, _ = _subpaths(path)
-        points = [point for points, _ in subpaths for point in points]
-        self._spend(len(points))
-        if not points or self.too_much:
+        flattened or not. Each point past the first of each operator counts a step. One placed beyond what any
+        page measures may be anywhere: near. A path with a point that is no number, or none, is near no text (it
+        paints nothing that is measured)."""
+        # reading a point off its operator takes some 0.5 us: the operator's own step covers its first, each point
+        # past it (a curve's control points) counts one more
+        self._spend(sum(max(len(operands) // 2 - 1, 0) for _, operands, _ in path))
+        extent = _path_extent(path)
+        if extent is None or self.too_much:
             return False
-        left, bottom, right, top = _extent(points)
+        left, bottom, right, top = extent
         box = _placed(_rectangle((left - reach, bottom - reach, right + reach, top + reach)), ctm)
         return box is None or self._near_text(_extent(box))
 
@@ -492,7 +494,7 @@ class _Painting(_Work):
         if not (on_picture or over_text):
             return
         # a shape whose box meets no run, and which no white text is laid on, is not flattened nor cut up: a logo's
-        # or a chart's thousands of curves away from the text cost a step a point
+        # or a chart's thousands of curves away from the text cost a step a control point
         if not on_picture and not self._path_near_text(path, ctm):
             return
         if len(path) == 1 and path[0][0] == b"re" and path[0][2] == ctm:  # a band: one rectangle, no cutting up
@@ -543,7 +545,7 @@ class _Painting(_Work):
         half = abs(paint.line_width) / 2  # a negative width, which no writer means, taken at its size
         # a line lies within its points' box (a curve within its control points') widened by half its width: one
         # whose box meets no run (a chart, a logo, a signature's thousands of curves) is passed over before it is
-        # flattened, at the cost of a step a point
+        # flattened, at the cost of a step a control point
         # a square cap's corners lie half the width out along the line and across it
         if not self._path_near_text(path, ctm, half * (2 ** 0.5 if paint.line_cap == _SQUARE else 1)):
             return

@@ -202,8 +202,8 @@ def _followed(tmp_path, content: str) -> _Painting:
 
 @pytest.mark.parametrize("paint", ["0 G 0.5 w {} S", "0 g {} f", "0 g {} B"], ids=["stroked", "filled", "both"])
 def test_curves_drawn_away_from_the_text_are_passed_over_unflattened(tmp_path, paint):
-    # a step a point (each measured for a fill and for a stroke) and one an operator: flattening 2,000 curves (8
-    # pieces each, a step a piece at the least) would take 16,000 more
+    # a step a control point (each measured for a fill and for a stroke) and one an operator: flattening 2,000
+    # curves (8 pieces each, a step a piece at the least) would take 16,000 more
     painting = _followed(tmp_path, AMOUNT + f"q {paint.format(_scribble(2_000))} Q ")
     assert not painting.too_much and painting.spent - painting.parsing < 8 * 2_000
 
