@@ -99,8 +99,9 @@ class _Painting(_Work):
         self.number_painted_over = False  # whether one hides a number the text says (_painted_over_number)
         self.number_painted_by: set[str] = set()  # what paints over that number: images, shapes, lines
         self.page_image = False  # whether the one that hides the text alone covers half the page or more
-        self._shown_over_text: set[tuple] = set()  # what each of those images shows of itself, its pieces' corners
-        self._redrawn: dict[tuple, int] = {}  # each shape and line piece drawn over the text, the runs drawn before it
+        # each image, shape and line piece drawn over the text (what it shows, its pieces' corners): the runs drawn
+        # before it
+        self._redrawn: dict[tuple, int] = {}
         self._runs: list[_TextRun] = []  # the text drawn so far, run by run (each Tj, TJ, ' or ")
         self._runs_extent: tuple[float, ...] | None = None  # the box all of them lie in
         self._banded: dict[int, list[_TextRun]] = {}  # those of them across few bands, by each band (_nearby)
@@ -132,8 +133,7 @@ class _Painting(_Work):
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text, self.page_image, self.number_painted_over = 0, False, False
         self.number_painted_by = set()
-        self._shown_over_text, self._runs, self._runs_extent, self._painted_under = set(), [], None, []
-        self._redrawn = {}
+        self._redrawn, self._runs, self._runs_extent, self._painted_under = {}, [], None, []
         self._word, self._painted_words = None, []
         self._banded, self._unbanded = {}, []
         self._page_clip = page_clip
@@ -255,14 +255,15 @@ class _Painting(_Work):
             return
         # a picture drawn in strips or tiles hides what it is drawn over as one drawn whole: what the images cover
         # of each run of text drawn before them is added up. An image drawn again where one already is adds
-        # nothing; what two images drawn apart share is counted twice (more, never less: the side on which a page
-        # is doubted; what invoicing software draws over its text, a seal or a QR code, is small beside all of it)
-        if not self._runs or shown in self._shown_over_text:
+        # nothing over the text drawn before the first (_drawn_before); what two images drawn apart share is
+        # counted twice (more, never less: the side on which a page is doubted; what invoicing software draws over
+        # its text, a seal or a QR code, is small beside all of it)
+        if not self._runs:
             return
-        self._shown_over_text.add(shown)
+        since = self._drawn_before(_IMAGE, shown)
         # the runs it may cover found by their boxes first: an image beside the text (a thumbnail, a logo beside
         # thousands of runs of one glyph each) costs the work of measuring it over none of them
-        under = self._under(shown)
+        under = [(run, over) for run, over in self._under(shown) if run.order >= since]
         alone = 0.0
         for run, over in under:
             run.covered += over
@@ -312,11 +313,11 @@ class _Painting(_Work):
         return sum(_area(piece) for piece in _filled(edges, levels, even_odd=False))
 
     def _drawn_before(self, painter: str, shown: tuple) -> int:
-        """How many of the runs drawn so far a shape filled, or a piece of a line stroked, showing just these pieces
-        (their corners to a millionth of a unit, in any order: a cell's border stroked again as its neighbour's side,
-        the other way along it) was drawn over before, if it was: drawn again in place it covers nothing more of them,
-        as an image drawn again in place covers nothing more (a line stroked four times over a digit is the one line,
-        so is a shape filled twice), but it covers the runs drawn since. None, the first time."""
+        """How many of the runs drawn so far an image, a shape filled or a piece of a line stroked, showing just
+        these pieces (their corners to a millionth of a unit, in any order: a cell's border stroked again as its
+        neighbour's side, the other way along it), was drawn over before; 0 the first time. Drawn again in place it
+        covers nothing more of those runs (a line stroked four times over a digit is the one line, so is a shape
+        filled or an image drawn twice), but it covers the runs drawn since."""
         key = (painter, tuple(sorted(tuple(sorted((round(x, 6), round(y, 6)) for x, y in piece)) for piece in shown)))
         since = self._redrawn.get(key, 0)
         self._redrawn[key] = len(self._runs)

@@ -197,3 +197,13 @@ def test_small_fills_among_thousands_of_runs_take_the_work_of_their_own_lines(tm
     assert len(followed(1000)._runs) > 2000
     assert followed(2000).spent < 2.2 * followed(1000).spent
     followed(2000, allowance=page_allowance)
+
+
+def test_an_image_drawn_again_in_place_covers_the_text_drawn_since_not_again_what_it_covered(tmp_path):
+    # an image over 60% of where the "2" will be, drawn before the amount (which lies on it), then again in place
+    image = f"q {0.6 * GLYPH} 0 0 16 {TWO:.2f} {BASELINE - 3} cm /Im Do Q "
+    assert _scanned(tmp_path, image + AMOUNT) is None
+    assert _scanned(tmp_path, image + AMOUNT + image) == PAINTED_OVER
+    # over 30% of the "2", drawn twice after it: the one image, which hides no half of it
+    third = image.replace(f"{0.6 * GLYPH}", f"{0.3 * GLYPH}")
+    assert _scanned(tmp_path, AMOUNT + third + third) is None
