@@ -6,8 +6,10 @@ write, and emit exactly one event. A broken rule raises ``ContractError`` with
 ``RULE <code>: <what to do>``; the runtime then discards every write.
 
 The transactions are grouped by business area, one module each, as classes this module composes into
-``ReceivablesContract``: ``tx_parties``, ``tx_registration``, ``tx_lifecycle``, ``tx_financing``,
-``tx_discounting``, ``tx_settlement``, ``tx_attestations``, ``tx_freezes``, ``tx_upgrade`` and ``tx_queries``.
+``ReceivablesContract``: ``tx_parties``, ``tx_registration``, ``tx_lifecycle``, financing in four
+(``tx_financing_request``, ``tx_financing_offers``, ``tx_financing_loan`` and ``tx_financing_recourse``, on the base
+and checks they share in ``tx_financing``), ``tx_discounting``, ``tx_settlement``, ``tx_attestations``,
+``tx_freezes``, ``tx_upgrade`` and ``tx_queries``.
 ``session`` holds what one transaction knows (``Session``) and ``rules``; ``arguments`` the checks of what callers
 send that several groups share.
 """
@@ -24,7 +26,10 @@ from .session import Session
 from .store import Store
 from .tx_attestations import AttestationTransactions
 from .tx_discounting import DiscountingTransactions
-from .tx_financing import FinancingTransactions
+from .tx_financing_loan import LoanTransactions
+from .tx_financing_offers import FinancingOfferTransactions
+from .tx_financing_recourse import RecourseTransactions
+from .tx_financing_request import FinancingRequestTransactions
 from .tx_freezes import FreezeTransactions
 from .tx_lifecycle import LifecycleTransactions
 from .tx_parties import PartyTransactions
@@ -40,7 +45,8 @@ __all__ = ["CONTRACTS", "ReceivablesContract"]
 # its end), each class's in the order they are defined: the groups are named here last first, so that GetMetadata
 # lists them parties first and queries last, in the order the clients and the docs know.
 class ReceivablesContract(QueryTransactions, UpgradeTransactions, FreezeTransactions, AttestationTransactions,
-                          SettlementTransactions, DiscountingTransactions, FinancingTransactions, LifecycleTransactions,
+                          SettlementTransactions, DiscountingTransactions, RecourseTransactions, LoanTransactions,
+                          FinancingOfferTransactions, FinancingRequestTransactions, LifecycleTransactions,
                           RegistrationTransactions, PartyTransactions, Contract):
     """Receivables (应收账款) from registration through confirmation, transfer, financing and settlement."""
 

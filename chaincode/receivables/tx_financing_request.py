@@ -1,0 +1,58 @@
+"""Financing a claim, its start: the holder's request to the banks, and its withdrawal while no offer is accepted.
+"""
+
+from __future__ import annotations
+
+from chaincode.contract import Context, transaction
+
+from . import events, keys, lifecycle
+from .errors import rule
+from .model import CONFIRMED, Financing
+from .session import rules
+from .tx_financing import FinancingGroup, _end_request, _ensure_claim_names_financing
+
+
+class FinancingRequestTransactions(FinancingGroup):
+    """RequestFinancing, WithdrawFinancing."""
+
+    @transaction
+    @rules
+    async def RequestFinancing(self, ctx: Context, receivable_id: str) -> Financing:
+        """The holder asks banks to finance a confirmed claim (at most one live financing)."""
+        s = self._session(ctx)
+        holder, r = await self._as_holder(s, receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if r.financing_id is not None:
+            raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id}: at most one per receivable")
+        lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+        lifecycle.ensure_before_maturity(r, s.today, "finance")
+        f = Financing(id=keys.new_id("F", s.tx_id), receivable_id=r.id, holder=holder.uscc, holder_msp=holder.msp_id,
+                      status="REQUESTED", requested_on=s.today_iso, last=s.action("RequestFinancing", holder.uscc))
+        before = r.model_copy()
+        r.financing_id = f.id
+        r.last = f.last
+        await s.store.put_financing(f)
+        await s.store.put_receivable(r, before)
+        s.emit(events.FINANCING_REQUESTED, r.id, financing_id=f.id, outstanding=r.outstanding, currency=r.currency,
+               due_date=r.due_date)
+        return f.to_json()
+
+    @transaction
+    @rules
+    async def WithdrawFinancing(self, ctx: Context, financing_id: str) -> Financing:
+        """The holder withdraws a request no offer of which it has accepted; open offers lapse."""
+        s = self._session(ctx)
+        await self._prefetch_financing(s, financing_id)
+        f = await s.store.financing(financing_id)
+        holder, r = await self._as_holder(s, f.receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if f.status != "REQUESTED":
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: only a request not yet accepted can be withdrawn")
+        # ending a request the claim does not name would drop the claim's live financing instead
+        _ensure_claim_names_financing(f, r)
+        before = r.model_copy()
+        await _end_request(s, f, r, s.action("WithdrawFinancing", holder.uscc))
+        r.last = f.last
+        await s.store.put_receivable(r, before)
+        s.emit(events.FINANCING_WITHDRAWN, r.id, financing_id=f.id)
+        return f.to_json()
