@@ -49,7 +49,7 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 from google.protobuf.message import DecodeError
 
 from chaincode.receivables.model import RETIRED_FINANCING_FIELDS, demand_before_the_list, without_retired_fields
-from chaincode.receivables.store import org_policy
+from chaincode.receivables.store_base import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError

@@ -23,7 +23,9 @@ from .model import (
     CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, STATUSES, WITHDRAWN, DiscountOffer, Disbursement, Offer,
     OfferTerms, Party, Receivable,
 )
-from .store import OfferAsMade, Store, live_financier
+from .store import Store
+from .store_claims import live_financier
+from .store_offers import OfferAsMade
 
 __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "provenance", "page", "statistics", "invoice_use",
            "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",

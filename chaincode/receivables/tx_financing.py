@@ -20,7 +20,7 @@ from . import keys, money
 from .errors import rule
 from .model import Action, Financing, OfferTerms, Party, Receivable, parse_request
 from .session import Session
-from .store import OfferAsMade
+from .store_offers import OfferAsMade
 from .tx_base import TransactionGroup
 
 TERMS_TRANSIENT_KEY = "terms"

@@ -16,7 +16,7 @@ from .arguments import _require_text
 from .errors import rule
 from .model import CONFIRMED, FINANCED, SETTLED, AssignmentNotice, Financing, OfferTerms, Payment, sha256_hex
 from .session import rules
-from .store import DROPPED_UNCOUNTED, offer_made_records
+from .store_offers import DROPPED_UNCOUNTED, offer_made_records
 from .tx_financing import TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing
 
 

@@ -18,7 +18,7 @@ from .arguments import _require_text
 from .errors import rule, shown
 from .model import CONFIRMED, FINANCED, Financing, Offer, OfferTerms
 from .session import rules
-from .store import uncounted_offers_problem
+from .store_offers import uncounted_offers_problem
 from .tx_financing import (
     TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing,
     _ensure_request_of_claims_holder,

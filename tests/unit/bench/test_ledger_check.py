@@ -462,7 +462,7 @@ def test_an_exposure_entry_on_one_side_only_is_named(story, object_type):
 
 def test_an_open_offer_is_listed_by_either_of_its_entries(story):
     from bench.ledger_check import split_key
-    from chaincode.receivables.store import org_policy
+    from chaincode.receivables.store_base import org_policy
 
     open_offer, offer_made = _offer_entries(story.ledger.state)
     _, (bank, debtor, offer_id) = split_key(open_offer)

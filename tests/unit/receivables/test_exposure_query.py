@@ -306,13 +306,13 @@ async def test_the_debtors_settled_claims_and_other_banks_requests_cost_the_coun
 
 
 async def test_every_open_offer_counts_however_many_pages_its_entries_take(monkeypatch):
-    from chaincode.receivables import store
+    from chaincode.receivables import store_base
 
     net = await standard_net()
     tier1, core = net.actors["tier1"], net.actors["core"]
     for _ in range(5):
         await _offer(net, "bank", await net.confirmed(tier1, core, 10_000, due_in=60))
-    monkeypatch.setattr(store, "ENTRY_PAGE_SIZE", 2)      # three pages
+    monkeypatch.setattr(store_base, "ENTRY_PAGE_SIZE", 2)      # three pages
     seen = await _exposure(net, "bank", "core")
     assert len(seen["offers"]) == 5 and seen["offered"] == {"CNY": 5 * 9_000}
 

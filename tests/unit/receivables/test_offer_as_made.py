@@ -19,7 +19,7 @@ import pytest
 from fabric_protos.common import policies_pb2
 
 from chaincode.receivables import keys
-from chaincode.receivables.store import org_policy
+from chaincode.receivables.store_base import org_policy
 from chaincode.shim import KeyEndorsementPolicy
 
 from .support import Net, standard_net, transient_terms

@@ -1,0 +1,173 @@
+"""What every part of ``Store`` stands on: composite keys, point, batched and paged reads through the stub, the
+key-level policies this contract writes (``org_policy``), and private data.
+
+``StoreBase`` is the base of the classes ``Store`` is composed of (``store``), one kind of record each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from chaincode.shim import KV, KeyEndorsementPolicy
+
+from .errors import RuleViolation, rule, shown
+
+M = TypeVar("M", bound=BaseModel)
+
+ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.every_row``)
+
+
+class StoreBase:
+    """Keys, reads and writes through the stub, and key-level policies: what every part of ``Store`` uses."""
+
+    def __init__(self, stub: Any, regulators: Sequence[str] | None = None) -> None:
+        """regulators: the orgs whose parties may be the regulator under the configuration in force
+        (``NetworkConfig.msps_with_role``), which a claim's key-level policy names while it is frozen or where its
+        parties are one org (``policy.endorsing_orgs``); required to write a claim."""
+        self.stub = stub
+        self.regulators = regulators
+
+    def key(self, object_type: str, *attributes: str) -> str:
+        try:
+            return self.stub.create_composite_key(object_type, list(attributes))
+        except ValueError:
+            # an id, credit code or client id from the caller with U+0000 or U+10FFFF (the key delimiters)
+            bad = next((a for a in attributes if "\x00" in a or "\U0010ffff" in a), "")
+            raise rule("argument-invalid", f"{shown(bad)} contains U+0000 or U+10FFFF, which no id, credit code "
+                       "or client identity may contain") from None
+
+    async def prefetch(self, *records: tuple[str, ...]) -> None:
+        """Read, in one round trip to the peer, records this transaction is about to read one by one
+        (each an object type and its attributes); the stub answers the later reads from this one.
+
+        Name only records every successful path reads anyway: each read joins the read set the
+        orderer's validation checks. A record whose key cannot be formed is left to the read that
+        will report it."""
+        wanted = []
+        for object_type, *attributes in records:
+            try:
+                wanted.append(self.stub.create_composite_key(object_type, attributes))
+            except ValueError:
+                continue
+        if len(wanted) > 1:
+            await self.stub.get_multiple_states(wanted)
+
+    async def _under(self, key: str, orgs: Sequence[str]) -> bool:
+        """Whether ``key`` carries the key-level policy of ``orgs`` (:func:`org_policy`), no other (a point read of
+        its metadata)."""
+        return await self.stub.get_state_validation_parameter(key) == org_policy(list(orgs))
+
+    async def _get(self, model: type[M], object_type: str, *attributes: str) -> M | None:
+        raw = await self.stub.get_state(self.key(object_type, *attributes))
+        return None if raw is None or raw == b"" else model.model_validate_json(raw)
+
+    async def _put(self, doc: Any, object_type: str, *attributes: str) -> None:
+        await self.stub.put_state(self.key(object_type, *attributes), doc.to_bytes())
+
+    async def _require(self, model: type[M], object_type: str, ident: str, what: str) -> M:
+        doc = await self._get(model, object_type, ident)
+        if doc is None:
+            raise rule("not-found", f"no {what} {shown(ident)} on this channel: check the id")
+        return doc
+
+    async def index_page(self, index: str, values: Sequence[str], page_size: int,
+                         bookmark: str) -> tuple[list[Any], Any]:
+        """One page of the entries of ``index`` under ``values`` (its leading attributes: a holder; a bank, or a
+        bank and a debtor), from ``bookmark`` ("" for the first page), and the page's metadata.
+
+        The peer starts a page at the bookmark as given, without checking it lies in the range asked
+        for, so a bookmark from below the range would page through other holders' or debtors' entries.
+        Only a key under ``values``, as the previous page of this list returned it, is accepted."""
+        if isinstance(values, str):   # a str is a Sequence too: its characters would be taken for attributes
+            raise TypeError("index_page takes the index's leading attributes as a list, not one str")
+        # formed first, bookmark or not: a value with U+0000 or U+10FFFF is refused as argument-invalid here
+        # rather than failing inside the stub's range query
+        prefix = self.key(index, *values)
+        # the list's range ends at prefix + U+10FFFF (the shim's partial key range): a bookmark there or past it
+        # is none the list returned either
+        if bookmark and not (bookmark.startswith(prefix) and bookmark < prefix + "\U0010ffff"):
+            raise rule("bookmark-invalid", f"{shown(bookmark)} is not a bookmark of this list: send \"\" for the "
+                       "first page and then the bookmark the previous page returned")
+        return await self.stub.get_state_by_partial_composite_key_with_pagination(index, list(values), page_size,
+                                                                                  bookmark)
+
+    async def _set_policy(self, key: str, orgs: list[str]) -> None:
+        await self.stub.set_state_validation_parameter(key, org_policy(orgs))
+
+    async def _seal_unguarded(self, key: str, orgs: list[str], held: bytes | None) -> bool:
+        """Give ``key`` the key-level policy of ``orgs`` where ``held`` (the policy it carries, as this transaction
+        read it, or knows it: a key it wrote itself carries none yet) is none: a record an earlier contract version
+        left under the chaincode-level policy. That policy guards the key until this write, so the write lets no
+        org do what two could not. A key carrying any policy is left as it is: Fabric would take a change of it
+        only from that policy's orgs. Whether it wrote one."""
+        if held is not None:
+            return False
+        await self._set_policy(key, orgs)
+        return True
+
+    def records_from(self, object_type: str, bookmark: str) -> Any:
+        """The records of ``object_type`` (all of them: ``recfin.receivable``, ...) from ``bookmark`` on, in key
+        order: "" from the first, else a key of that range, as a previous scan stopped at. An iterator, not a
+        paginated query: Fabric refuses writes after a paginated query in the same transaction."""
+        start = self.key(object_type)
+        if not bookmark:
+            return self.stub.get_state_by_partial_composite_key(object_type, [])
+        # U+10FFFF right after the type is the range's end (the peer's partial-key range): no key of it
+        if not bookmark.startswith(start) or bookmark.startswith(start + "\U0010ffff"):
+            raise rule("bookmark-invalid", f"{shown(bookmark)} is not a bookmark of this scan: send \"\" for the "
+                       "first page and then the bookmark the previous page returned")
+        return self.stub.get_state_by_partial_composite_key_from(object_type, [], bookmark)
+
+    async def every_row(self, object_type: str, *attributes: str) -> AsyncIterator[KV]:
+        """Every key and value under ``object_type`` and ``attributes``, in key order, page after page. A plain
+        range query stops without a word at the peer's ``ledger.state.totalQueryLimit`` (100,000 rows by
+        default); a page says where the next one starts. For queries only: Fabric's peer refuses any write
+        after a paginated query in a transaction."""
+        bookmark = ""
+        while True:
+            kvs, meta = await self.stub.get_state_by_partial_composite_key_with_pagination(
+                object_type, list(attributes), ENTRY_PAGE_SIZE, bookmark)
+            for kv in kvs:
+                yield kv
+            if not (bookmark := meta.bookmark):
+                return
+
+    # -- private data
+    async def put_private(self, collection: str, doc: Any, object_type: str, ident: str) -> None:
+        await self.stub.put_private_data(collection, self.key(object_type, ident), doc.to_bytes())
+
+    async def private_hash(self, collection: str, object_type: str, ident: str) -> str | None:
+        """The SHA-256 (hex) of a private record, which every peer holds, member of ``collection`` or not; None where
+        there is none or ``ident`` cannot be a key."""
+        try:
+            key = self.key(object_type, ident)
+        except RuleViolation:
+            return None
+        held = await self.stub.get_private_data_hash(collection, key)
+        return held.hex() if held else None
+
+    async def get_private(self, collection: str, object_type: str, ident: str) -> bytes | None:
+        return await self.stub.get_private_data(collection, self.key(object_type, ident))
+
+    async def get_private_many(self, object_type: str, records: list[tuple[str, str]]) -> dict[str, bytes | None]:
+        """The private records of ``object_type`` named by (collection, id), by id: one batched read per
+        collection rather than one round trip per record."""
+        by_collection: dict[str, list[str]] = {}
+        for collection, ident in records:
+            by_collection.setdefault(collection, []).append(ident)
+        found: dict[str, bytes | None] = {}
+        for collection, ids in by_collection.items():
+            values = await self.stub.get_multiple_private_data(collection, [self.key(object_type, i) for i in ids])
+            found.update(zip(ids, values))
+        return found
+
+
+def org_policy(orgs: list[str]) -> bytes:
+    """The key-level policy every key this contract guards carries: each of ``orgs`` endorses, as a member
+    (deterministic bytes, so a stored policy is compared by value)."""
+    kep = KeyEndorsementPolicy()
+    kep.add_orgs("MEMBER", *orgs)
+    return kep.policy()

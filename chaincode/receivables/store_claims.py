@@ -1,0 +1,269 @@
+"""The claims' records: every write of a receivable also moves its index entries (holder, debtor, status) and sets
+its key-level endorsement policy when it is new, when it is confirmed, and when the orgs that must endorse it
+change; with the ``recfin.by-financier`` entry of its live loan, through which alone its bank's exposure counts it.
+"""
+
+from __future__ import annotations
+
+from google.protobuf.message import DecodeError
+
+from chaincode.shim import KeyEndorsementPolicy
+
+from . import keys, policy
+from .errors import rule
+from .model import CONFIRMED, REGISTERED, Financing, Receivable
+from .store_base import StoreBase, org_policy
+
+
+class ClaimRecords(StoreBase):
+    """Receivables, their indexes and key-level policies, and their live loans' entries (part of ``Store``)."""
+
+    # -- receivables
+    async def receivable(self, receivable_id: str) -> Receivable:
+        return await self._require(Receivable, keys.RECEIVABLE, receivable_id, "receivable")
+
+    async def receivable_or_none(self, receivable_id: str) -> Receivable | None:
+        return await self._get(Receivable, keys.RECEIVABLE, receivable_id)
+
+    async def put_receivable(self, r: Receivable, before: Receivable | None, *,
+                             split_from: Receivable | None = None) -> None:
+        """Write ``r`` and keep its indexes and key-level policy in step with it.
+
+        ``before`` is the record as it was read (None for a new one). Only its top-level fields are
+        compared, so a shallow ``model_copy()`` taken before the change is enough.
+
+        The policy (``policy.endorsing_orgs``) is written with a new claim, whenever its orgs change, and at
+        confirmation, as every contract version wrote it: a claim an earlier version registered has none
+        until then, unless UpgradeLedger gave it one. Writing the same policy again asks no other endorser of
+        the confirmation (the key is written anyway); like any policy write, it makes a later transaction of
+        the same block that writes the key fail as ENDORSEMENT_POLICY_FAILURE rather than as the read conflict
+        it is anyway, as the confirmation always did. A rejection or a withdrawal of a REGISTERED claim keeps
+        the policy it had; a freeze adds the regulator's org to it (any write of a frozen claim whose key lacks it
+        does: one an earlier version froze), and the last lifting takes it off again. A claim
+        whose parties are one org (``policy.parties_orgs``), which an earlier contract version guarded by that
+        org alone, gets its policy at its next write, whatever changes.
+
+        Where no other org's parties may be the regulator, a claim whose debtor and holder are one org's parties
+        has no second org but a bank's, for as long as it finances it. So a write that makes such a claim (a new
+        one, or one whose debtor and holder were not both that org's) is refused (``policy.one_org_refusal``), and
+        so is one that begins its financing: when the financing ended, the claim would be one org's again. A
+        claim an earlier version left so (``split_from``: for a new part, the claim it was split from) is
+        written, and its key keeps the policy it has while it has no second org."""
+        key = self.key(keys.RECEIVABLE, r.id)
+        orgs = self._claim_orgs(r)
+        one_org_already = False
+        parties_alone = self._claim_orgs(r.model_copy(update={"financing_id": None}))
+        if len(parties_alone) < 2:
+            was = before if before is not None else split_from
+            same_parties = was is not None and (was.debtor_msp, was.holder_msp) == (r.debtor_msp, r.holder_msp)
+            financing_begins = before is not None and before.financing_id is None and r.financing_id is not None
+            if not same_parties or financing_begins:
+                raise policy.one_org_refusal(r, parties_alone, financing=same_parties)
+            one_org_already = len(orgs) < 2
+        await self.stub.put_state(key, r.to_bytes())
+        for index, attr in ((keys.BY_HOLDER, "holder"), (keys.BY_DEBTOR, "debtor"), (keys.BY_STATUS, "status")):
+            new_value = getattr(r, attr)
+            old_value = getattr(before, attr) if before is not None else None
+            if old_value == new_value:
+                continue
+            if old_value is not None:
+                await self.stub.del_state(self.key(index, old_value, r.id))
+            await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
+        financier_entry_written = await self._index_financier(r, before)
+        if one_org_already:
+            # That org's peer can write the key alone already (an earlier contract version's policy naming only
+            # it), or the chaincode-level policy guards it (none set yet): refusing protects nothing, and would
+            # strand the claim (never paid, never overdue). A one-org policy is never written; the one the key
+            # has, if any, stays until the claim has a second org.
+            return
+        confirmed = before is not None and before.status == REGISTERED and r.status == CONFIRMED
+        # The orgs computed may not change while the policy on the key is short of them, and the key says which it
+        # is: where the claim's parties are one org, it may be an earlier contract version's, that org's alone; on
+        # a frozen claim, a freeze before freezes added the regulator's org left it out, and an order queued or
+        # taking effect now must add it, or the orgs it binds could lift it between them. The write is endorsed
+        # by the orgs the key names already, as the freeze's is.
+        if (before is None or confirmed or self._claim_orgs(before) != orgs
+                or ((len(policy.parties_orgs(before)) < 2 or r.frozen is not None)
+                    and not await self._under(key, orgs))):
+            await self._set_policy(key, orgs)
+        if financier_entry_written and (live := live_financier(r)) is not None:
+            await self._set_policy(self.key(keys.BY_FINANCIER, *live, r.id), self._financier_entry_orgs(r))
+
+    def _claim_orgs(self, r: Receivable) -> list[str]:
+        """``policy.endorsing_orgs`` of ``r`` under the configuration's regulator orgs."""
+        if self.regulators is None:
+            raise TypeError("a Store that writes a claim's key-level policy is given the configuration's regulator "
+                            "orgs (Store(stub, regulators=...))")
+        return policy.endorsing_orgs(r, self.regulators)
+
+    async def restore_receivable_policy(self, r: Receivable) -> tuple[bool, tuple[list[str], list[str]] | None]:
+        """Give ``r``'s key the policy ``put_receivable`` would have written when it has none and the orgs due
+        (``policy.endorsing_orgs``) are two or more, whatever the claim's status: a claim an earlier contract version
+        left REGISTERED or REJECTED, or left REGISTERED for this one to reject or withdraw, which set none before
+        confirmation; and one of any status written while its orgs due were one
+        org, to which no write gave one (``put_receivable`` writes no one-org policy). A key carrying any policy is
+        left as it is: Fabric would take a change of it only from that policy's orgs. So is one whose policy would
+        name a single org: the chaincode-level policy's two orgs guard it better.
+
+        Whether it wrote one, and, for a key whose policy leaves out an org ``policy.endorsing_orgs`` names, (the
+        orgs it names, the orgs due), else None (a key without a policy too: sealed here where it has two orgs due,
+        guarded by the chaincode-level policy where it has one). The key's policy is read once for both."""
+        key = self.key(keys.RECEIVABLE, r.id)
+        held = await self.stub.get_state_validation_parameter(key)
+        if held is None:
+            due = self._claim_orgs(r)
+            # Whatever the status: the write is validated against the chaincode-level policy, the one that guards
+            # the key until then, so any two orgs able to subvert this page could already rewrite the claim itself,
+            # as for a REGISTERED claim; the page gives them nothing, and from its commit a change needs the orgs
+            # due. Left to a reseal, a CONFIRMED or later claim would stay open to any two orgs, and no list would
+            # name it (``claims_to_reseal`` lists keys whose policy is short).
+            wrote = len(due) >= 2 and await self._seal_unguarded(key, due, held)
+            return wrote, None
+        return False, self._short_policy(held, self._claim_orgs(r))
+
+    @staticmethod
+    def _short_policy(held: bytes | None, due: list[str]) -> tuple[list[str], list[str]] | None:
+        """(the orgs ``held`` names, ``due``) where ``held``, the key-level policy a claim's key carries, leaves out
+        one of the orgs ``due`` the claim (``policy.endorsing_orgs``); None where it leaves out none, and where the
+        key carries none (the chaincode-level policy guards it until ``restore_receivable_policy``, ``put_receivable`` or
+        ``reseal_receivable`` gives it the orgs due, where those are two or more)."""
+        if not held:
+            return None
+        now = KeyEndorsementPolicy(held).list_orgs()
+        return (now, due) if not set(due) <= set(now) else None
+
+    async def reseal_receivable(self, r: Receivable) -> tuple[list[str], list[str]]:
+        """Rewrite the key-level policy of ``r``'s key to the orgs due (``policy.endorsing_orgs``, what
+        ``put_receivable`` writes for the claim as it stands) where the policy it carries leaves one out (a claim
+        ``restore_receivable_policy`` finds short and UpgradeLedger lists to reseal); the orgs it named and the orgs
+        it names now. Only the key's policy is written, never its value: Fabric checks the change against the
+        policy the key carries, so the orgs it names endorse it, and nothing of the claim moves.
+
+        A key with no policy (``orgs_before`` empty) gets the orgs due too: one whose claim was written while they
+        were one org, to which no write gave a policy (``put_receivable`` writes no one-org one). UpgradeLedger
+        seals it (``restore_receivable_policy``), and so does the claim's next write (``put_receivable``); until
+        one of them does, the chaincode-level policy guards it, so this write too takes nothing from any org.
+
+        Refused ``nothing-to-reseal`` where the key names every org due already, and ``claim-needs-two-orgs`` where
+        the orgs due are one (``policy.one_org_refusal``)."""
+        key = self.key(keys.RECEIVABLE, r.id)
+        held = await self.stub.get_state_validation_parameter(key)
+        due = self._claim_orgs(r)
+        short = ([], due) if not held else self._short_policy(held, due)
+        if short is None:
+            raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due "
+                       f"({', '.join(due)}): there is nothing to reseal, and nothing was changed")
+        key_orgs = short[0]
+        if len(due) < 2:
+            raise policy.one_org_refusal(r, due)
+        await self._set_policy(key, due)
+        # the live loan's recfin.by-financier entry: a regulator org the configuration replaced goes there too
+        live = live_financier(r)
+        entry = self.key(keys.BY_FINANCIER, *live, r.id) if live is not None else None
+        if entry is not None and await self.stub.get_state(entry):
+            entry_orgs = self._financier_entry_orgs(r)
+            if not await self._under(entry, entry_orgs):
+                await self._set_policy(entry, entry_orgs)
+        return sorted(key_orgs), due
+
+    def _financier_entry_orgs(self, r: Receivable) -> list[str]:
+        """The orgs guarding a live loan's ``recfin.by-financier`` entry: the claim's, unfrozen (the debtor's, the
+        holder's and the bank's; the regulator's where the parties are one org). The bank's exposure and portfolio
+        find the loan only through the entry: under the chaincode-level policy, the debtor's and the holder's orgs
+        could delete it, the loan still out. Those orgs stay the claim's while the loan is live (no transfer, the
+        bank named until it ends), so every change that ends it, endorsed by the claim's orgs, may delete the
+        entry; a freeze or its lifting, which adds or drops the regulator's org, leaves the entry as it is."""
+        return self._claim_orgs(r.model_copy(update={"frozen": None}))
+
+    async def _index_financier(self, r: Receivable, before: Receivable | None) -> bool:
+        """Keep ``recfin.by-financier`` [bank, debtor, id] while a bank's financing of the claim is live
+        (acceptance to repayment), so one bank's exposure to one debtor is a range scan of its own entries.
+        Whether it wrote a new entry, which ``put_receivable`` then puts under the claim's orgs."""
+        new, old = live_financier(r), live_financier(before)
+        if new == old:
+            return False
+        if old is not None:
+            await self.stub.del_state(self.key(keys.BY_FINANCIER, *old, r.id))
+        if new is not None:
+            await self.stub.put_state(self.key(keys.BY_FINANCIER, *new, r.id), keys.INDEX_VALUE)
+        return new is not None
+
+    async def restore_financier_entry(self, r: Receivable) -> bool:
+        """Write ``r``'s ``recfin.by-financier`` entry when its financing is live and the entry is missing (a
+        financing accepted before the index existed, 2617ce3, until a change moved it); whether it wrote one.
+        The entry, written here or by an earlier contract version, gets its orgs (``_financier_entry_orgs``)
+        where it carries no policy (``_seal_unguarded``): under the chaincode-level policy alone, the debtor's
+        and the holder's orgs could drop a live loan from its bank's exposure. None where those orgs are one."""
+        live = live_financier(r)
+        if live is None:
+            return False
+        key = self.key(keys.BY_FINANCIER, *live, r.id)
+        orgs = self._financier_entry_orgs(r)
+        written = not await self.stub.get_state(key)
+        if written:
+            await self.stub.put_state(key, keys.INDEX_VALUE)
+        if len(orgs) >= 2:
+            held = None if written else await self.stub.get_state_validation_parameter(key)
+            await self._seal_unguarded(key, orgs, held)
+        return written
+
+    async def loan_sealed(self, r: Receivable, f: Financing) -> bool:
+        """Whether live loan ``f`` on ``r`` changes only with its bank's org endorsing (point reads of two keys'
+        policies): the claim's key under a policy every one of whose orgs endorses (``org_policy``), the bank's
+        among them, and the financing's under its holder's and its bank's orgs, as acceptance writes them (none
+        where one org is both: ``put_financing``). A loan two orgs accepted with altered chaincode under a policy
+        of their own (one naming the bank's org as one of several that may endorse alone, too), or made up, is
+        not: its record and its private figures are theirs to rewrite. Orgs the claim's policy names beyond the
+        bank's are not asked for: a claim frozen when the regulator's org was replaced keeps the old one."""
+        if not (r.holder_msp and r.financier_msp):
+            return False   # a claim two orgs wrote naming a bank with no org: no policy could name it
+        held = await self.stub.get_state_validation_parameter(self.key(keys.RECEIVABLE, r.id))
+        try:
+            named = sorted(KeyEndorsementPolicy(held).list_orgs()) if held else []
+        except (ValueError, DecodeError):   # no policy this contract or Fabric's SDKs write
+            return False
+        if r.financier_msp not in named or held != org_policy(named):
+            return False
+        parties = sorted({r.holder_msp, r.financier_msp})
+        return len(parties) != 2 or await self._under(self.key(keys.FINANCING, f.id), parties)
+
+    async def financed_by(self, financier: str, debtor: str) -> list[Receivable]:
+        """The debtor's receivables with a live financing of ``financier``, in id order (for queries only:
+        ``every_row``)."""
+        ids = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
+               self.every_row(keys.BY_FINANCIER, financier, debtor)]
+        return [await self.receivable(i) for i in ids]
+
+    async def readable_receivable(self, receivable_id: str) -> Receivable | None:
+        """The claim, or None where its key holds none or a value no claim parses to (before its key-level policy
+        names a bank, the debtor's and the holder's orgs can write or delete it)."""
+        try:
+            return await self.receivable_or_none(receivable_id)
+        except ValueError:
+            return None
+
+    @staticmethod
+    def financier_entry_records(r: Receivable) -> tuple[tuple[str, ...], ...]:
+        """The record ``financier_entry_standing`` reads, for a caller to ``prefetch`` it with others."""
+        live = live_financier(r)
+        return () if live is None else ((keys.BY_FINANCIER, *live, r.id),)
+
+    async def financier_entry_standing(self, r: Receivable, bank_msp: str) -> bool:
+        """Whether ``r``'s live loan is its bank's (``bank_msp``, the bank's org, named by the claim) and has its
+        ``recfin.by-financier`` entry, through which alone the bank's exposure counts it, under the claim's orgs
+        with the bank's (``_financier_entry_orgs``): an entry under another policy, or a claim naming another org
+        as its bank's (an offer record rewritten before acceptance), leaves the loan for two orgs to delete from
+        the figures (point reads)."""
+        live = live_financier(r)
+        if live is None or r.financier_msp != bank_msp:
+            return False
+        entry = self.key(keys.BY_FINANCIER, *live, r.id)
+        return (bool(await self.stub.get_state(entry))
+                and await self._under(entry, self._financier_entry_orgs(r)))
+
+
+def live_financier(r: Receivable | None) -> tuple[str, str] | None:
+    """(bank, debtor) while the claim has a live financing with a bank (accepted, not yet repaid)."""
+    if r is None or r.financing_id is None or r.financier is None:
+        return None
+    return r.financier, r.debtor

@@ -1,0 +1,64 @@
+"""The debtors' discount offers (dynamic discounting) and their index by debtor, under the debtor org's key-level
+policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import keys
+from .model import DiscountOffer
+from .store_base import StoreBase
+
+
+class DiscountRecords(StoreBase):
+    """Discount offers and their index by debtor (part of ``Store``)."""
+
+    async def discount_offer(self, offer_id: str) -> DiscountOffer:
+        return await self._require(DiscountOffer, keys.DISCOUNT, offer_id, "discount offer")
+
+    async def put_discount_offer(self, d: DiscountOffer) -> None:
+        """Write the offer and its index entry, both under the debtor org's key-level policy: the offer binds
+        the debtor alone, so only its org's endorsement may change it (withdraw it, or undo a withdrawal) or
+        drop it from the debtor's list; under the chaincode policy any two other orgs could. A new offer's keys
+        fall under the chaincode policy for the publication itself, like every new key."""
+        key = self.key(keys.DISCOUNT, d.id)
+        await self.stub.put_state(key, d.to_bytes())
+        # indexed by fields that never change, so writing the entry again on a later update is harmless
+        index_key = self._discount_entry(d)
+        await self.stub.put_state(index_key, keys.INDEX_VALUE)
+        for written in (key, index_key):
+            await self._set_policy(written, [d.debtor_msp])
+
+    def _discount_entry(self, d: DiscountOffer) -> str:
+        return self.key(keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id)
+
+    async def restore_discount_entry(self, d: DiscountOffer) -> bool:
+        """Write the offer's ``recfin.discount-by-debtor`` entry when it is missing: an offer published before the
+        index existed (2617ce3) and never changed since. Whether it wrote one; ``seal_discount_offer`` then gives
+        it its policy."""
+        index_key = self._discount_entry(d)
+        if await self.stub.get_state(index_key):
+            return False
+        await self.stub.put_state(index_key, keys.INDEX_VALUE)
+        return True
+
+    async def seal_discount_offer(self, d: DiscountOffer, *, entry_written: bool) -> int:
+        """Give the offer's key and its ``recfin.discount-by-debtor`` entry the debtor org's policy, as
+        ``put_discount_offer`` does, each where it has none (``_seal_unguarded``): an offer published before
+        42422e6 and never changed since is under the chaincode-level policy, which lets any two orgs raise its
+        rate, extend its expiry, empty its claims or reopen it. ``entry_written``: this transaction wrote the entry
+        (``restore_discount_entry``), so it carries none, and its policy is not read. How many policies it
+        wrote."""
+        offer_key, entry_key = self.key(keys.DISCOUNT, d.id), self._discount_entry(d)
+        written = await self._seal_unguarded(offer_key, [d.debtor_msp],
+                                             await self.stub.get_state_validation_parameter(offer_key))
+        entry_held = None if entry_written else await self.stub.get_state_validation_parameter(entry_key)
+        return written + await self._seal_unguarded(entry_key, [d.debtor_msp], entry_held)
+
+    async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
+        """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""
+        kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, [debtor], page_size, bookmark)
+        ids = [self.stub.split_composite_key(kv.key)[1][2] for kv in kvs]
+        await self.prefetch(*((keys.DISCOUNT, i) for i in ids))   # the page's offers in one round trip
+        return [await self.discount_offer(i) for i in ids], meta

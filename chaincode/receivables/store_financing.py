@@ -1,0 +1,55 @@
+"""The financings' records, with the key-level policy of the deal's parties from acceptance on, and the
+assignment notices a disbursement issues.
+"""
+
+from __future__ import annotations
+
+from . import keys
+from .errors import RuleViolation
+from .model import AssignmentNotice, Financing
+from .store_base import StoreBase
+
+
+class FinancingRecords(StoreBase):
+    """Financings and assignment notices (part of ``Store``)."""
+
+    # -- financing
+    async def financing(self, financing_id: str) -> Financing:
+        return await self._require(Financing, keys.FINANCING, financing_id, "financing")
+
+    async def financing_or_none(self, financing_id: str) -> Financing | None:
+        """The financing, or None when there is none or its id cannot be a key (for planning reads:
+        ``financing`` reports either, in its turn)."""
+        try:
+            return await self._get(Financing, keys.FINANCING, financing_id)
+        except RuleViolation:
+            return None
+
+    async def put_financing(self, f: Financing, *, parties: tuple[str, str] | None = None) -> None:
+        """Write the financing; with ``parties`` (the holder's and the bank's orgs, given by the change that names
+        its bank, from the claim and the accepted offer: not from the request's own record, which any two orgs
+        could have rewritten), give its key their key-level policy: from then on the deal's record (its disbursement, demand,
+        repayment, cancellation, recourse) changes only with both parties' peers endorsing, whatever two other
+        orgs run. A request has none before (the holder's withdrawal and the debtor's payment end it without any
+        bank). Written once: a policy written again fails a later change of the key in the same block. Where one
+        org both holds and finances, the chaincode policy (two orgs) is left to guard it: that org's alone would be
+        weaker."""
+        key = self.key(keys.FINANCING, f.id)
+        await self.stub.put_state(key, f.to_bytes())
+        if parties is not None and len(set(parties)) == 2:
+            await self._set_policy(key, sorted(parties))
+
+    async def restore_financing_policy(self, f: Financing, parties: tuple[str, str]) -> bool:
+        """Give ``f``'s key the policy ``put_financing`` writes at acceptance (``parties``: the holder's and the
+        bank's orgs) when it has none: a financing an earlier contract version accepted, which set none. Not where
+        one org is both, as at acceptance; a key carrying any policy is left as it is. Whether it wrote one."""
+        if len(set(parties)) != 2:
+            return False
+        key = self.key(keys.FINANCING, f.id)
+        return await self._seal_unguarded(key, sorted(parties), await self.stub.get_state_validation_parameter(key))
+
+    async def notice(self, notice_id: str) -> AssignmentNotice:
+        return await self._require(AssignmentNotice, keys.NOTICE, notice_id, "assignment notice")
+
+    async def put_notice(self, n: AssignmentNotice) -> None:
+        await self._put(n, keys.NOTICE, n.id)

@@ -1,0 +1,350 @@
+"""The banks' financing offers and what keeps a bank's figures on a debtor true: each offer's entries (by request,
+by bank, open, and the bank's own ``recfin.offer-made`` entry and its mark once dropped, ``OfferAsMade``), the
+version of the bank's exposure on the debtor, and the check of the offers a priced offer names as left out of its
+figures (``uncounted_offers_problem``), which the contract and the SDK share.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Collection
+
+from . import keys
+from .errors import shown
+from .model import Offer, Receivable
+from .store_base import StoreBase
+
+
+# the most offers a bank's offer may name as left out of the figures it was priced on (MakeFinancingOffer's
+# ``uncounted_offers``): those of its offers on the debtor that lapsed, were accepted or expired since its last offer
+# there, or that two orgs hid
+UNCOUNTED_OFFERS_MAX = 1000
+
+
+def too_many_uncounted_offers(count: int) -> str:
+    """Why a priced offer naming ``count`` (> UNCOUNTED_OFFERS_MAX) uncounted offers is not made: each priced offer
+    drops the bank's entries its figures left out, so a bank's own offers alone do not pile up past the cap
+    between two of them; entries past it were written in its name by other orgs, or offers made without the list
+    let them pile up."""
+    return (f"the bank's exposure lists {count} uncounted offers on the debtor, more than the "
+            f"{UNCOUNTED_OFFERS_MAX} one offer drops: each offer priced with them drops those its figures left out, "
+            "so this many were written in the bank's name by other orgs (recfin.offer-made entries under its org), "
+            "or its offers were made without them; look at GetFinancierExposure's uncounted_offers before lending "
+            "more on this debtor")
+
+
+def uncounted_offers_problem(ids: object, given: str, what_to_send: str) -> str | None:
+    """Why ``ids`` (parsed) cannot be MakeFinancingOffer's ``uncounted_offers``, or None: a list of at most
+    UNCOUNTED_OFFERS_MAX offer ids. ``given`` names what was sent, ``what_to_send`` says what to send instead; the
+    contract and the SDK refuse with the same words."""
+    if not isinstance(ids, list):
+        problem = "not a list"
+    elif len(ids) > UNCOUNTED_OFFERS_MAX:
+        return too_many_uncounted_offers(len(ids))
+    elif wrong := [i for i in ids if not (isinstance(i, str) and keys.is_offer_id(i))]:
+        problem = f"{shown(wrong[0])} is not an offer id (\"O-\" and 16 hex digits)"
+    else:
+        return None
+    return f"{given}: {problem}; {what_to_send}"
+
+
+# why the bank's transaction dropped an offer's ``keys.OFFER_MADE`` entry, as its ``keys.OFFER_MADE_DROPPED`` mark says
+DROPPED_WITHDRAWN, DROPPED_CLOSED, DROPPED_UNCOUNTED = "withdrawn", "closed", "uncounted"
+
+
+@dataclasses.dataclass(frozen=True)
+class OfferAsMade:
+    """What the bank's own keys say of one of its offers (``Store.offer_as_made``): the claim it was made on, the
+    request, and the claim's outstanding amount and currency when the bank offered (None: not recorded, on an
+    entry an earlier contract or UpgradeLedger wrote), and why its bank dropped the offer's entry (None: it never
+    did; "" for a mark an earlier contract wrote). ``entry_standing``: the entry stands, and was never dropped."""
+
+    outstanding: int | None = None
+    currency: str | None = None
+    dropped: str | None = None
+    entry_standing: bool = False
+    receivable_id: str | None = None
+    financing_id: str | None = None
+
+    @classmethod
+    def recorded(cls, raw: bytes, *, entry_standing: bool) -> "OfferAsMade":
+        """What an entry (``entry_standing``) or a mark, under the bank's org alone, records: its JSON fields, each
+        taken only where it has its type (0x00, an earlier contract's, records none)."""
+        doc = _as_made(raw)
+        text = {field: value if isinstance(value := doc.get(field), str) else None
+                for field in ("currency", "receivable_id", "financing_id")}
+        outstanding = doc.get("outstanding")
+        if not (type(outstanding) is int and outstanding >= 0 and text["currency"] is not None):
+            outstanding, text["currency"] = None, None
+        dropped = None if entry_standing else doc.get("dropped") if isinstance(doc.get("dropped"), str) else ""
+        return cls(outstanding, text["currency"], dropped, entry_standing, text["receivable_id"], text["financing_id"])
+
+    def differs_from(self, r: Receivable) -> bool:
+        """Whether ``r``, the offer's claim, no longer has the amount or currency the bank offered on: nothing the
+        contract does changes them while an offer stands (a payment ends the request, a transfer or discount
+        needs none live), so two orgs rewrote the claim, before its acceptance gave it the bank's org."""
+        return self.outstanding is not None and (r.outstanding, r.currency) != (self.outstanding, self.currency)
+
+    def made_on_another(self, receivable_id: str, financing_id: str) -> bool:
+        """Whether the bank made the offer on another claim or request than ``receivable_id`` under
+        ``financing_id``: an offer record, a request or an acceptance two orgs wrote could name any offer of the
+        bank's, its terms lent on a claim it was not made on."""
+        return self.receivable_id is not None and (self.receivable_id, self.financing_id) != (receivable_id,
+                                                                                              financing_id)
+
+
+def offer_made_records(bank: str, debtor: str, offer_id: str) -> tuple[tuple[str, ...], ...]:
+    """The bank's keys on its offer that ``Store.offer_as_made`` reads: its entry and its mark."""
+    return (keys.OFFER_MADE, bank, debtor, offer_id), (keys.OFFER_MADE_DROPPED, bank, debtor, offer_id)
+
+
+# longer than any entry or mark this contract writes (some 150 bytes): two orgs can write a new key's value, and a
+# deep or long one would cost every read of the bank's figures
+_AS_MADE_MAX = 1024
+
+
+def _as_made(raw: bytes | None) -> dict:
+    """The JSON object of an offer-made entry or its mark; empty for 0x00 or anything else."""
+    if not raw or len(raw) > _AS_MADE_MAX or not raw.startswith(b"{"):
+        return {}
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+class OfferRecords(StoreBase):
+    """Financing offers, their entries and the exposure's version (part of ``Store``, whose financing records,
+    ``financing_or_none``, tell a disbursed offer)."""
+
+    async def offer(self, offer_id: str) -> Offer:
+        return await self._require(Offer, keys.OFFER, offer_id, "financing offer")
+
+    async def put_offer(self, o: Offer, debtor: str, offered_on: Receivable | None = None,
+                        uncounted: Collection[str] = ()) -> None:
+        """Write the offer (``debtor``: its claim's, which no change of the claim alters) and keep its
+        ``recfin.open-offer`` entry while it is OPEN, deleting it in the change that accepts, lapses or
+        withdraws it; a withdrawn offer's ``recfin.offer-by-bank`` entry goes too, where it is this offer's.
+
+        No key of an offer carries a key-level policy, nor does its ``recfin.open-offer`` entry: the holder's
+        acceptance of another bank's offer, its withdrawal of the request and the debtor's payment ending it lapse
+        this one without the bank's endorsement. A policy naming the bank's org (with the holder's or not) would
+        make each of them wait on every offering bank's peer, so the debtor's and the holder's orgs can delete the
+        entry. So a new offer also gets its bank's own ``keys.OFFER_MADE`` entry, under the bank's org alone, which no
+        lapse has to touch: ``offered`` counts the OPEN offers either entry lists (``open_offers``), so deleting
+        entries takes none out of it (rewriting the offer's record to say it ended does, until it is written
+        back), and AcceptFinancingOffer takes only an offer that still has it. The entry records the claim's
+        outstanding amount and currency as the bank offered on them (``offered_on``: the claim of a new offer), and
+        ``offered`` counts the offer's advance on those: before acceptance the debtor's and the holder's orgs can
+        rewrite the claim, and one written smaller while the bank reads would count the offer low; acceptance and
+        disbursement refuse a claim that no longer has them (``OfferAsMade.differs_from``). The bank's withdrawal drops that
+        entry; a lapse or an acceptance leaves it, to the bank's next offer on the debtor (``_drop_offers_made``),
+        and a dropped entry leaves its mark, so an offer the bank's figures may have left out is never accepted.
+        ``uncounted`` (a new offer's): the offers the figures it was priced on left out, whose entries it drops
+        whatever their records say now (``_drop_offers_made``)."""
+        await self._put(o, keys.OFFER, o.id)
+        if offered_on is not None:
+            await self.stub.put_state(self.key(keys.BY_FINANCING, o.financing_id, o.id), keys.INDEX_VALUE)
+            await self.stub.put_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier), o.id.encode())
+            await self._drop_offers_made(o.financier, o.financier_msp, debtor, closed_only=True, uncounted=uncounted)
+            await self._put_offer_made(o, debtor, offered_on)
+        entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
+        if o.status == "OPEN":
+            await self.stub.put_state(entry, keys.INDEX_VALUE)
+        else:
+            await self.stub.del_state(entry)
+        # withdrawn, the bank may offer on the request again, on new terms: its entry goes, if it is this offer's
+        # (rewritten after the bank offered again, an old withdrawn offer must not free the new one's place)
+        if o.status == "WITHDRAWN" and await self.offer_of_bank(o.financing_id, o.financier) == o.id:
+            await self.stub.del_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier))
+        if o.status == "WITHDRAWN":
+            await self._drop_offers_made(o.financier, o.financier_msp, debtor, offer_id=o.id)
+
+    async def _put_offer_made(self, o: Offer, debtor: str, claim: Receivable | None) -> None:
+        """``o``'s ``keys.OFFER_MADE`` entry, recording its request, ``claim``'s id, outstanding amount and currency
+        (0x00, nothing recorded, without one: an offer an earlier contract made, whose claim may have been rewritten
+        since)."""
+        key = self.key(keys.OFFER_MADE, o.financier, debtor, o.id)
+        value = (keys.INDEX_VALUE if claim is None else
+                 json.dumps({"currency": claim.currency, "financing_id": o.financing_id, "outstanding": claim.outstanding,
+                             "receivable_id": claim.id}, sort_keys=True).encode())
+        await self.stub.put_state(key, value)
+        await self._set_policy(key, [o.financier_msp])
+
+    async def _drop_offers_made(self, bank: str, bank_msp: str, debtor: str, *, offer_id: str = "",
+                                closed_only: bool = False, uncounted: Collection[str] = ()) -> None:
+        """Delete the bank's ``keys.OFFER_MADE`` entries on the debtor: the one of ``offer_id``, or with ``closed_only``
+        those whose offer is no longer OPEN (read in one batch), so the bank's entries there stay as many as its
+        offers still open, and one more for each that lapsed or was accepted since its last offer, and those of the
+        ``uncounted`` offers (ids with no entry are passed over): the offers GetFinancierExposure answered the
+        bank's figures left out, OPEN again or not (two orgs can rewrite a record to hide it while the bank reads
+        and write it back before its offer comes), so that none of them is accepted past the limit the bank priced
+        against. Only an entry
+        under the bank's org alone is deleted, the one its offer got: any two orgs can write a new key, under a
+        policy of their own, which a deletion in the bank's transaction could not meet. Each entry deleted leaves its
+        ``keys.OFFER_MADE_DROPPED`` mark, saying why (``DROPPED_*``; an ``uncounted`` offer's says so whatever its
+        record says) with the entry's amount, so the offer can never be accepted, and one accepted before this
+        transaction committed, but left out of the figures it was priced on, is never disbursed
+        (``offer_as_made``). Where a mark stands already (the entry written again, a new key, by two orgs), it is
+        kept, its amount and all, and only marked ``uncounted`` where this drop is so; a mark under another policy
+        could not be written, and is left.
+
+        With ``closed_only``, the bank's next offer reads every one of its entries on the debtor and each listed
+        offer's record: its cost follows the bank's offers open there, and an acceptance, lapse or withdrawal of
+        one of them committed between its endorsement and its commit fails it (MVCC_READ_CONFLICT; sent again,
+        it passes), as another offer of the bank on the debtor does through the exposure's version. That holds for
+        an ``uncounted`` offer too, whose record is read all the same: its acceptance committed first fails the
+        offer, and the offer committed first fails the acceptance, which read the entry it deletes and the mark it
+        writes (``offer_as_made``)."""
+        if offer_id:
+            named = [offer_id]
+        else:
+            named = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
+                     self.stub.get_state_by_partial_composite_key(keys.OFFER_MADE, [bank, debtor])]
+        if closed_only:
+            await self.prefetch(*((keys.OFFER, i) for i in named))
+            # each record read, an uncounted offer's included: its read is what an acceptance conflicts with
+            named = [i for i in named if not await self._still_open(i) or i in uncounted]
+        for i in named:
+            key = self.key(keys.OFFER_MADE, bank, debtor, i)
+            if (raw := await self.stub.get_state(key)) and await self._under(key, [bank_msp]):
+                await self.stub.del_state(key)
+                why = (DROPPED_WITHDRAWN if offer_id else DROPPED_UNCOUNTED if i in uncounted else DROPPED_CLOSED)
+                await self._mark_dropped(self.key(keys.OFFER_MADE_DROPPED, bank, debtor, i), raw, why, bank_msp)
+
+    async def _mark_dropped(self, mark: str, entry: bytes, why: str, bank_msp: str) -> None:
+        """Write the ``keys.OFFER_MADE_DROPPED`` mark of a dropped entry (``_drop_offers_made``)."""
+        if not (held := await self.stub.get_state(mark)):
+            # what the entry recorded goes with it: the amount, the claim and the request the offer was made on
+            await self.stub.put_state(mark, json.dumps({**_as_made(entry), "dropped": why}, sort_keys=True).encode())
+            await self._set_policy(mark, [bank_msp])
+        elif why == DROPPED_UNCOUNTED and await self._under(mark, [bank_msp]):
+            doc = _as_made(held)
+            if doc.get("dropped") != why:
+                await self.stub.put_state(mark, json.dumps({**doc, "dropped": why}, sort_keys=True).encode())
+
+    async def _still_open(self, offer_id: str) -> bool:
+        o = await self._readable_offer(offer_id)
+        return o is not None and o.status == "OPEN"
+
+    async def _readable_offer(self, offer_id: str) -> Offer | None:
+        """The offer, or None where its key holds none or a value no offer parses to (any two orgs can write or
+        delete an offer's key)."""
+        try:
+            return await self._get(Offer, keys.OFFER, offer_id)
+        except ValueError:
+            return None
+
+    async def exposure_version(self, bank: str, debtor: str) -> int:
+        """The version of ``bank``'s exposure on ``debtor`` (``recfin.exposure-version``; 0 before it first moves):
+        it moves with every change that can raise what the bank has out and on offer on the debtor
+        (``queries.financier_exposure``): an offer of the bank on the debtor's claims, and an UpgradeLedger page
+        restoring the bank's entries there. An acceptance moves an advance from offered to out and adds nothing
+        (the exposure counts an offer while an acceptance of it may still commit), and everything else lowers
+        them. A limit checked against the figures read with a version still holds while the version stands
+        still."""
+        raw = await self.stub.get_state(self.key(keys.EXPOSURE_VERSION, bank, debtor))
+        return int(raw) if raw else 0
+
+    async def move_exposure_version(self, bank: str, debtor: str, read: int) -> None:
+        """Move the version of ``bank``'s exposure on ``debtor`` on (``read``: the version read in this transaction).
+        Read and written by each such change, so that two of them on one bank and debtor never commit in one
+        block: the second fails MVCC_READ_CONFLICT and, sent again, moves it after the first."""
+        await self.stub.put_state(self.key(keys.EXPOSURE_VERSION, bank, debtor), str(read + 1).encode())
+
+    async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
+        """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is
+        missing; whether it wrote one. Its ``keys.OFFER_MADE`` entry, which offers made before it existed lack, is
+        written too where missing (not counted: it raises ``offered`` only where the other entry is missing), but
+        not where its bank dropped it (``keys.OFFER_MADE_DROPPED``): written again, an offer the bank's figures left out
+        could be accepted."""
+        if o.status != "OPEN":
+            return False
+        if not (await self.stub.get_state(self.key(keys.OFFER_MADE, o.financier, debtor, o.id))
+                or await self.stub.get_state(self.key(keys.OFFER_MADE_DROPPED, o.financier, debtor, o.id))):
+            await self._put_offer_made(o, debtor, None)
+        entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
+        if await self.stub.get_state(entry):
+            return False
+        await self.stub.put_state(entry, keys.INDEX_VALUE)
+        return True
+
+    async def offer_as_made(self, bank: str, debtor: str, offer_id: str, bank_msp: str) -> OfferAsMade:
+        """What ``bank``'s own keys say of its offer ``offer_id`` on ``debtor`` (point reads of its ``keys.OFFER_MADE`` entry and its
+        ``keys.OFFER_MADE_DROPPED`` mark; ``bank_msp``: the bank's org, from its party record). ``entry_standing``:
+        the entry stands under the bank's org alone and its bank never dropped it, so its ``offered`` has counted
+        the offer throughout, whatever the offer's record said meanwhile. The amount is the entry's then, else the
+        mark's; a mark not under the bank's org alone, which two other orgs wrote, says nothing of what the bank did
+        and counts as dropped ``uncounted``."""
+        # the entry and the mark in one round trip: an acceptance reads both, a refusal commits nothing
+        await self.prefetch(*offer_made_records(bank, debtor, offer_id))
+        mark = self.key(keys.OFFER_MADE_DROPPED, bank, debtor, offer_id)
+        if held := await self.stub.get_state(mark):
+            if not await self._under(mark, [bank_msp]):
+                return OfferAsMade(dropped=DROPPED_UNCOUNTED)
+            return OfferAsMade.recorded(held, entry_standing=False)
+        entry = self.key(keys.OFFER_MADE, bank, debtor, offer_id)
+        if (held := await self.stub.get_state(entry)) and await self._under(entry, [bank_msp]):
+            return OfferAsMade.recorded(held, entry_standing=True)
+        return OfferAsMade()
+
+    async def disbursed_among(self, bank: str, debtor: str, offer_ids: Collection[str]) -> str | None:
+        """The first of ``offer_ids`` (in id order) whose bank's ``keys.OFFER_MADE`` entry on ``debtor`` records a
+        request now DISBURSED on that offer, with the private disbursement record its bank wrote (its hash, on every
+        peer: two orgs can make up an entry and a financing, new keys, but not private data the bank's org must
+        endorse), or None (batched reads: the entries, then the requests they record). A disbursement needs the
+        loan sealed with the bank's org (``loan_sealed``), so no two other orgs can write a disbursed financing
+        back; each financing read joins the read set, so a disbursement committed between this read and its
+        transaction's commit fails that transaction (MVCC_READ_CONFLICT). An entry recording no request (0x00, an
+        earlier contract's) is passed over."""
+        ids = sorted(offer_ids)
+        await self.prefetch(*((keys.OFFER_MADE, bank, debtor, i) for i in ids))
+        recorded = {}
+        for i in ids:
+            raw = await self.stub.get_state(self.key(keys.OFFER_MADE, bank, debtor, i))
+            if raw and (financing_id := OfferAsMade.recorded(raw, entry_standing=True).financing_id):
+                recorded[i] = financing_id
+        await self.prefetch(*((keys.FINANCING, financing_id) for financing_id in recorded.values()))
+        for i, financing_id in recorded.items():
+            try:
+                f = await self.financing_or_none(financing_id)
+            except ValueError:   # a value no financing parses to: two orgs wrote it, and no disbursement did
+                continue
+            if (f is not None and f.status == "DISBURSED" and f.accepted_offer_id == i and f.collection
+                    and f.disbursement_hash
+                    and await self.private_hash(f.collection, keys.DISBURSEMENT, f.id) == f.disbursement_hash):
+                return i
+        return None
+
+    async def open_offers(self, financier: str, debtor: str, bank_msp: str
+                          ) -> tuple[list[Offer], dict[str, OfferAsMade]]:
+        """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the
+        debtor (``put_offer``), in id order, the offers read in batches (``prefetch``): those still OPEN, expired
+        ones included (an expiry date passes without a transaction), and those a lapse or an acceptance closed
+        since the bank's last offer there, which the caller leaves out by their status. An ``OFFER_MADE`` entry
+        not under ``bank_msp`` (the bank's org) alone, which any two orgs can write under a policy of their own,
+        lists nothing, and an entry whose offer record is missing or unreadable (any two orgs can delete or
+        rewrite it) counts nothing: neither makes the bank's figures fail. With them, what the bank's own entries
+        say, by offer id: the amount each recorded, and the ids whose offers the caller did not count are those its
+        next offer drops (``uncounted``)."""
+        ids = {self.stub.split_composite_key(kv.key)[1][2] async for kv in
+               self.every_row(keys.OPEN_OFFER, financier, debtor)}
+        made = {}
+        async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
+            if await self._under(kv.key, [bank_msp]):
+                made[self.stub.split_composite_key(kv.key)[1][2]] = OfferAsMade.recorded(kv.value, entry_standing=True)
+        ids.update(made)
+        await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
+        return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None], made
+
+    async def offer_of_bank(self, financing_id: str, bank: str) -> str | None:
+        raw = await self.stub.get_state(self.key(keys.OFFER_BY_BANK, financing_id, bank))
+        return raw.decode() if raw else None
+
+    async def offers_of(self, financing_id: str) -> list[Offer]:
+        ids = [self.stub.split_composite_key(kv.key)[1][1]
+               async for kv in self.stub.get_state_by_partial_composite_key(keys.BY_FINANCING, [financing_id])]
+        await self.prefetch(*((keys.OFFER, i) for i in ids))
+        return [o for o in [await self._get(Offer, keys.OFFER, i) for i in sorted(ids)] if o is not None]

@@ -1,0 +1,145 @@
+"""The registries of invoice fingerprints and goods receipts: each entry names the root claim it backs, under that
+claim's orgs as registered, until a rejection or withdrawal of the claim releases it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import keys
+from .model import GoodsReceiptEntry, Receivable
+from .store_base import StoreBase
+
+
+class RegistryRecords(StoreBase):
+    """The fingerprint and goods receipt registries (part of ``Store``, whose party and claim records,
+    ``require_party`` and ``_claim_orgs``, name the orgs guarding an entry)."""
+
+    # -- fingerprint and goods receipt registries: key -> the root receivable it backs, under its claim's orgs
+    async def _registry_owner(self, object_type: str, key: str) -> str | None:
+        raw = await self.stub.get_state(self.key(object_type, key))
+        return json.loads(raw)["receivable_id"] if raw else None
+
+    async def _put_registry_entry(self, object_type: str, key: str, key_field: str, receivable_id: str) -> None:
+        await self.stub.put_state(self.key(object_type, key),
+                                  json.dumps({key_field: key, "receivable_id": receivable_id}, sort_keys=True).encode())
+
+    async def fingerprint_owner(self, fp: str) -> str | None:
+        return await self._registry_owner(keys.FINGERPRINT, fp)
+
+    async def put_fingerprint(self, fp: str, r: Receivable) -> None:
+        """Register ``fp`` (a key no claim holds) for ``r``, a root claim, under its orgs
+        (``_guard_registry_entry``)."""
+        await self._put_registry_entry(keys.FINGERPRINT, fp, "fingerprint", r.id)
+        await self._guard_registry_entry(self.key(keys.FINGERPRINT, fp), r, new=True)
+
+    async def _guard_registry_entry(self, key: str, r: Receivable, *, new: bool) -> bool:
+        """Give ``key``, an entry of the fingerprint or goods receipt registry naming ``r`` (a root claim), the
+        key-level policy ``put_receivable`` gives the claim's key at registration (``policy.endorsing_orgs`` of the
+        claim as registered, unfinanced and unfrozen: its debtor's and its creditor's orgs, whoever holds it now,
+        the regulator's where those are one; ``_registry_entry_orgs``) where it has none
+        (``_seal_unguarded``): ``new``, a key this transaction writes first, else one an earlier contract version
+        wrote, whose policy is read. Under the chaincode-level policy alone, any two orgs (its
+        supplier's and a bank's) could delete the entry of a confirmed, financed claim and register the invoice or
+        the delivery again. Releasing it needs the same orgs, which endorse the only changes that release it: the
+        rejection or withdrawal of the claim, REGISTERED and unfrozen, its creditor its holder. An entry is guarded by
+        the claim that wrote it first: a receipt's later parts are its creditor's, on the same debtor. None where
+        those orgs are one (no other org's parties may be the regulator): the chaincode-level policy's two orgs
+        guard it better. Whether it wrote one."""
+        orgs = await self._registry_entry_orgs(r)
+        held = None if new else await self.stub.get_state_validation_parameter(key)
+        return len(orgs) >= 2 and await self._seal_unguarded(key, orgs, held)
+
+    async def _registry_entry_orgs(self, r: Receivable) -> list[str]:
+        """The orgs guarding an entry naming ``r`` (``_guard_registry_entry``): those of the claim as registered,
+        its creditor its holder, whoever holds it now. An entry an upgrade seals for a claim since transferred
+        names its creditor's org still, which registers the receipt's later parts and withdraws them, not the
+        transferee's."""
+        creditor_msp = r.holder_msp if r.holder == r.creditor else (await self.require_party(r.creditor)).msp_id
+        return self._claim_orgs(r.model_copy(update={"holder": r.creditor, "holder_msp": creditor_msp,
+                                                     "financing_id": None, "frozen": None}))
+
+    async def seal_registry_entries(self, r: Receivable, fingerprints: list[str]) -> int:
+        """Guard (``_guard_registry_entry``) each entry naming ``r`` that an earlier contract version left without
+        a policy: those of ``fingerprints`` and of its goods receipts (registered whole for it, or in parts, one of
+        them its). An entry naming another claim is that claim's, and is left to it. How many policies it wrote."""
+        sealed = 0
+        for key in await self._registry_entries_naming(r, fingerprints):
+            sealed += await self._guard_registry_entry(key, r, new=False)
+        return sealed
+
+    async def reseal_registry_entries(self, r: Receivable, fingerprints: list[str]) -> int:
+        """Rewrite the key-level policy of each entry naming ``r`` (those of ``fingerprints`` and of its goods
+        receipts) that names other orgs than are due (``_registry_entry_orgs``): for ResealReceivable of a claim
+        still REGISTERED, the one state in which a rejection or a withdrawal releases its entries, which a
+        regulator org the configuration replaced would otherwise have to endorse. Its entries name the orgs its
+        key got at registration, the ones that endorse the claim's reseal. None where the orgs due are one. How
+        many policies it wrote."""
+        due = await self._registry_entry_orgs(r)
+        if len(due) < 2:
+            return 0
+        rewritten = 0
+        for key in await self._registry_entries_naming(r, fingerprints):
+            if not await self._under(key, due):
+                await self._set_policy(key, due)
+                rewritten += 1
+        return rewritten
+
+    async def _registry_entries_naming(self, r: Receivable, fingerprints: list[str]) -> list[str]:
+        """The keys of the registry entries naming ``r``: those of ``fingerprints`` it holds, and those of its goods
+        receipts registered whole for it or in parts, one of them its. An entry naming another claim is left out."""
+        named = []
+        for fp in dict.fromkeys(fingerprints):
+            if await self.fingerprint_owner(fp) == r.id:
+                named.append(self.key(keys.FINGERPRINT, fp))
+        for gr in r.goods_receipts:
+            entry = await self.goods_receipt_entry(gr.receipt_key)
+            if entry is not None and r.id in ([p.receivable_id for p in entry.parts] if entry.in_parts
+                                              else [entry.receivable_id]):
+                named.append(self.key(keys.GOODS_RECEIPT, gr.receipt_key))
+        return named
+
+    async def goods_receipt_entry(self, receipt_key: str) -> GoodsReceiptEntry | None:
+        """The registry's entry of a goods receipt: registered whole (an earlier version's entry reads so) or in
+        parts; None when it backs no claim."""
+        raw = await self.stub.get_state(self.key(keys.GOODS_RECEIPT, receipt_key))
+        return GoodsReceiptEntry.model_validate_json(raw) if raw else None
+
+    async def put_goods_receipt(self, receipt_key: str, r: Receivable) -> None:
+        """Register a goods receipt no claim holds, whole, for ``r``, a root claim, under its orgs
+        (``_guard_registry_entry``)."""
+        await self._put_registry_entry(keys.GOODS_RECEIPT, receipt_key, "receipt_key", r.id)
+        await self._guard_registry_entry(self.key(keys.GOODS_RECEIPT, receipt_key), r, new=True)
+
+    async def put_goods_receipt_entry(self, entry: GoodsReceiptEntry, registering: Receivable | None = None, *,
+                                      new: bool = False) -> None:
+        """Write the entry of a receipt registered in parts. ``registering``: the claim a registration adds its
+        part for, which guards the entry where it has no policy (``new``: the receipt's first part); a release
+        writes the entry under the policy it has."""
+        key = self.key(keys.GOODS_RECEIPT, entry.receipt_key)
+        await self.stub.put_state(key, json.dumps(entry.stored(), sort_keys=True).encode())
+        if registering is not None:
+            await self._guard_registry_entry(key, registering, new=new)
+
+    async def release_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
+        """Release what ``receivable_id`` holds of a goods receipt: the entry of a receipt registered whole for it,
+        or its part of one registered in parts (the entry goes with the last part). An entry naming other claims
+        only is theirs, and stays."""
+        entry = await self.goods_receipt_entry(receipt_key)
+        if entry is None:
+            return
+        if not entry.in_parts:
+            if entry.receivable_id == receivable_id:
+                await self.release_registry_entry(keys.GOODS_RECEIPT, receipt_key)
+            return
+        left = [p for p in entry.parts if p.receivable_id != receivable_id]
+        if not left:
+            await self.release_registry_entry(keys.GOODS_RECEIPT, receipt_key)
+        elif len(left) < len(entry.parts):
+            await self.put_goods_receipt_entry(entry.model_copy(update={"parts": left}))
+
+    async def release_registry_entry(self, object_type: str, key: str) -> None:
+        """Delete the entry ``key`` of the registry ``object_type`` (``keys.FINGERPRINT``, ``keys.GOODS_RECEIPT``):
+        the invoice or goods receipt backs no claim any more. Its key-level policy goes with it (Fabric keeps
+        metadata only with a value), so registering it again starts under the chaincode-level policy."""
+        await self.stub.del_state(self.key(object_type, key))
