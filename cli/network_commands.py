@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from network import Network, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
+from network import Network, backup as backups, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
 from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
@@ -17,7 +17,7 @@ from network.tools import Tools
 from network.topology import load as load_topology
 
 from .options import WholeNumberRange, timeout_option
-from .output import as_typed, emit, progress, reports_errors
+from .output import as_typed, emit, emit_report, one_line, progress, reports_errors
 
 STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
 
@@ -515,6 +515,83 @@ def _check_batch_options(changes: dict[str, object]) -> None:
             checked_field(name, value)
         except NetworkError as exc:
             raise click.BadParameter(str(exc).removeprefix(f"batch: {name}: "), param_hint=f"'{_BATCH_OPTIONS[name]}'")
+
+
+# ---- backup and restore --------------------------------------------------------------------
+class NetworkStillRunning(click.ClickException):
+    """A backup or restore refused because the data folder's network runs: one line on stderr, exit 2."""
+
+    exit_code = 2
+
+
+def data_root_option(help_text: str):
+    return click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help=help_text)
+
+
+@network.command("backup")
+@topology_option
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@data_root_option("The data folder to back up (default: the topology's, as `up` uses it).")
+@click.option("--for-org", "org_name", metavar="ORG", default=None,
+              help="Only this org's part, for a company running its own node (name or MSP ID): its crypto/, nodes, chaincode servers' folders and "
+                   "profile, other orgs' certificates and the channel's files; never another org's private key.")
+@click.option("--stop", is_flag=True,
+              help="Stop a running network first (`down`), and start it again after (`up`).")
+@click.option("--replace", is_flag=True, help="Write over OUT if it exists.")
+@timeout_option("With --stop: seconds to wait for each node as the network starts again.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@reports_errors
+def backup_command(topology_path, out, data_root, org_name, stop, replace, timeout, as_json):
+    """Write the stopped network's data folder (ledgers, Raft logs, crypto, config) to one archive.
+
+    Refused (exit status 2, nothing written) while a node or chaincode server of the data folder
+    runs, unless --stop. OUT is a gzip tar archive, written whole or not at all, mode 0600 (it holds
+    private keys), its first member a manifest of every file's path, size, mode and sha256. Logs,
+    pid files and locks are left out. `recfin network restore` brings it back.
+
+    \b
+    Example:
+      recfin network backup /srv/backups/recfin-network.tar.gz --stop
+      recfin network backup bank-node.tar.gz --for-org bank --json
+    """
+    net = Network(load_topology(topology_path), data_root=data_root, say=progress(as_json), timeout=timeout)
+    try:
+        report = backups.back_up(net, out, org=org_name, replace=replace, stop=stop)
+    except backups.NetworkRunningError as refused:
+        raise NetworkStillRunning(one_line(refused)) from refused
+    emit_report(report, backups.BackupReport.lines, as_json=as_json)
+
+
+@network.command("restore")
+@topology_option
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@data_root_option("The data folder to restore into (default: the topology's, as `up` uses it): new or empty, "
+                  "unless --replace.")
+@click.option("--replace", is_flag=True,
+              help="Move a data folder that holds anything aside to DIR.before-restore-<timestamp> first.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was restored as JSON.")
+@reports_errors
+def restore_command(topology_path, archive, data_root, replace, as_json):
+    """Restore an archive `recfin network backup` wrote; then `recfin network up` resumes the network.
+
+    The whole archive is checked against its manifest before anything is written: every member
+    listed, of its listed size and sha256, inside the data folder (no absolute path, no `..`, no
+    link or device). The files go into a new folder beside the data folder, with their modes, which
+    is then renamed into place. A data folder that holds anything is refused unless --replace, which
+    moves it aside (never deletes it); a running network there is refused (exit status 2).
+
+    \b
+    Example:
+      recfin network restore /srv/backups/recfin-network.tar.gz --data-root /srv/recfin/network
+      recfin network restore backup.tar.gz --replace --json && recfin network up
+    """
+    root = (data_root or load_topology(topology_path).resolved_data_root()).absolute()
+    try:
+        report = backups.restore_backup(archive, root, replace=replace)
+    except backups.NetworkRunningError as refused:
+        raise NetworkStillRunning(one_line(refused)) from refused
+    emit_report(report, backups.RestoreReport.lines, as_json=as_json)
 
 
 # ---- network namespaces --------------------------------------------------------------------

@@ -1,0 +1,327 @@
+"""`recfin network backup` and `restore` (network/backup.py) on a data folder the project's own generator wrote, with
+ledger, chaincode and profile files laid out as a run leaves them (no Fabric binaries needed)."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.network_commands import network
+from network import backup, ccservers, nodeconfig
+from network.backup import BackupArchiveError, NetworkRunningError
+from network.control import DATA_ROOT_MARKER, MARKER_TEXT
+from network.errors import NetworkError
+from network.supervisor import ProcessSpec, Supervisor
+
+SLEEPER = [sys.executable, "-c", "import time\nwhile True: time.sleep(0.05)"]
+
+
+@pytest.fixture
+def data(data_root, topology) -> Path:
+    """The session's crypto plus what a run of the network leaves: ledgers, a Raft WAL, chaincode servers' folders,
+    profiles, the genesis block, logs and pid files, and the data folder's mark."""
+    (data_root / DATA_ROOT_MARKER).write_text(MARKER_TEXT)
+    (data_root / "membership.yaml").write_text("added: {}\n")
+    (data_root / "channel").mkdir()
+    (data_root / "channel" / f"{topology.channel}.block").write_bytes(b"genesis\0block")
+    for node in topology.nodes():
+        dirs = nodeconfig.node_dirs(data_root, node.name)
+        ledger = dirs.data / ("ledger" if node.kind == "orderer" else "ledgersData/chains/chains/receivables")
+        ledger.mkdir(parents=True)
+        (ledger / "blockfile_000000").write_bytes(os.urandom(2048) + node.name.encode())
+        if node.kind == "orderer":
+            (dirs.data / "etcdraft" / "wal").mkdir(parents=True)
+            (dirs.data / "etcdraft" / "wal" / "0000000000000000-0000000000000000.wal").write_bytes(os.urandom(512))
+        (dirs.config).mkdir()
+        (dirs.config / ("orderer.yaml" if node.kind == "orderer" else "core.yaml")).write_text("x: 1\n")
+        dirs.log.write_text("a node's log\n")
+        dirs.pid.write_text('{"pid": 1}')
+    for org in topology.orgs:
+        folder = ccservers.org_dir(data_root, "receivables", org)
+        folder.mkdir(parents=True)
+        package = folder / "receivables_1.0.tar.gz"
+        package.write_bytes(b"package holding the peers' client key " + org.name.encode())
+        package.chmod(0o600)
+        (folder / ccservers.SERVER_LOG_FILE).write_text("served\n")
+        (data_root / "profiles").mkdir(exist_ok=True)
+        (data_root / "profiles" / f"{org.name}.json").write_text(json.dumps({"org": org.name}))
+    (data_root / "chaincode" / "receivables" / "deployment.json").write_text('{"version": "1.0"}')
+    return data_root
+
+
+def tree(root: Path) -> dict[str, tuple]:
+    """Every entry under root: (kind, mode, content) by relative path."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        kind = "dir" if stat.S_ISDIR(info.st_mode) else "file" if stat.S_ISREG(info.st_mode) else "other"
+        out[path.relative_to(root).as_posix()] = (kind, stat.S_IMODE(info.st_mode),
+                                                  path.read_bytes() if kind == "file" else None)
+    return out
+
+
+def left_out(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return name in ("node.pid", "node.log", "server.log", "network.lock")
+
+
+def test_round_trip_restores_every_file_and_mode(data, topology, tmp_path):
+    out = tmp_path / "backup.tar.gz"
+    report = backup.write_backup(data, out, topology=topology)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    with tarfile.open(out) as tar:
+        first = tar.getmembers()[0]
+        manifest = json.loads(tar.extractfile(first).read())
+    assert first.name == backup.MANIFEST_NAME
+    assert manifest["format_version"] == backup.FORMAT_VERSION and manifest["channel"] == topology.channel
+    assert manifest["created"].endswith("Z") and manifest["recfin_version"]
+    listed = {f["path"]: f for f in manifest["files"]}
+    key = next(p for p in listed if p.endswith("_sk"))
+    assert listed[key]["mode"] == 0o600 and len(listed[key]["sha256"]) == 64
+
+    restored = backup.restore_backup(out, tmp_path / "elsewhere" / "network")
+    expected = {rel: entry for rel, entry in tree(data).items() if not left_out(rel)}
+    assert tree(tmp_path / "elsewhere" / "network") == expected
+    assert stat.S_IMODE((tmp_path / "elsewhere" / "network").stat().st_mode) == stat.S_IMODE(data.stat().st_mode)
+    assert (restored.files, restored.bytes, restored.sha256) == (report.files, report.bytes, report.sha256)
+    assert report.files == len(listed) and report.bytes == sum(f["size"] for f in manifest["files"])
+    assert not [p for p in (tmp_path / "elsewhere").iterdir() if p.name != "network"]     # no staging folder left
+
+
+def running(pid_file: Path) -> Supervisor:
+    """A process recorded in pid_file as a node or server of the folder, as `up` records one."""
+    supervisor = Supervisor(grace=2)
+    supervisor.start(ProcessSpec(pid_file.parent.name, SLEEPER, {}, pid_file.with_name("fake.log"), pid_file))
+    return supervisor
+
+
+@pytest.mark.parametrize("which", ["node", "chaincode server"])
+def test_backup_is_refused_while_a_node_or_server_runs(data, topology, tmp_path, which):
+    pid_file = (nodeconfig.node_dirs(data, "peer0.bank").pid if which == "node"
+                else ccservers.server_pid_file(data, "receivables", topology.org("bank")))
+    supervisor = running(pid_file)
+    out = tmp_path / "backup.tar.gz"
+    try:
+        result = CliRunner().invoke(network, ["backup", str(out), "--data-root", str(data)])
+        assert result.exit_code == 2, result.output
+        assert "refusing to back up while 1 process(es)" in result.output and "--stop" in result.output
+        assert len(result.output.strip().splitlines()) == 1
+        assert not out.exists() and not list(tmp_path.glob(".backup.tar.gz.*"))
+    finally:
+        supervisor.stop(pid_file)
+
+
+class StandInNetwork:
+    """What back_up asks of a Network: its folder and topology, a supervisor, `down` and `up`."""
+
+    def __init__(self, data_root, topology, supervisor, pid_file):
+        self.data_root, self.topology, self.supervisor, self.pid_file = data_root, topology, supervisor, pid_file
+        self.lines, self.calls = [], []
+
+    def say(self, line):
+        self.lines.append(line)
+
+    def down(self):
+        self.calls.append("down")
+        self.supervisor.stop(self.pid_file)
+
+    def up(self):
+        self.calls.append("up")
+
+
+def test_stop_stops_the_network_backs_up_and_starts_it_again(data, topology, tmp_path):
+    pid_file = nodeconfig.node_dirs(data, "orderer0.orderer").pid
+    net = StandInNetwork(data, topology, running(pid_file), pid_file)
+    try:
+        report = backup.back_up(net, tmp_path / "b.tar.gz", stop=True)
+    finally:
+        net.supervisor.stop(pid_file)
+    assert net.calls == ["down", "up"] and report.stopped_and_started
+    assert backup.verify_archive(tmp_path / "b.tar.gz")[1] == report.sha256
+
+
+def test_stop_starts_the_network_again_when_the_backup_fails(data, topology, tmp_path):
+    pid_file = nodeconfig.node_dirs(data, "orderer0.orderer").pid
+    net = StandInNetwork(data, topology, running(pid_file), pid_file)
+    (data / "crypto" / "a-link").symlink_to(data / "membership.yaml")
+    try:
+        with pytest.raises(NetworkError, match="a-link is a symlink"):
+            backup.back_up(net, tmp_path / "b.tar.gz", stop=True)
+    finally:
+        net.supervisor.stop(pid_file)
+    assert net.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
+
+
+def members(archive: Path) -> list[tuple[tarfile.TarInfo, bytes | None]]:
+    with tarfile.open(archive) as tar:
+        return [(m, tar.extractfile(m).read() if m.isreg() else None) for m in tar.getmembers()]
+
+
+def rewrite(archive: Path, out: Path, entries) -> Path:
+    with tarfile.open(out, "w:gz", format=tarfile.PAX_FORMAT) as tar:
+        for member, content in entries:
+            tar.addfile(member, io.BytesIO(content) if content is not None else None)
+    return out
+
+
+def changed_byte(entries):
+    for member, content in entries:
+        if member.name.endswith("blockfile_000000") and content is not None:
+            content = bytes([content[0] ^ 1]) + content[1:]
+        yield member, content
+
+
+def extra(name: str, kind=tarfile.REGTYPE, target: str = ""):
+    def add(entries):
+        yield from entries
+        member = tarfile.TarInfo(name)
+        member.type, member.linkname, member.mode = kind, target, 0o644
+        content = b"planted" if kind == tarfile.REGTYPE else None
+        member.size = len(content) if content else 0
+        yield member, content
+    return add
+
+
+@pytest.mark.parametrize("tamper, why", [
+    (changed_byte, "does not match its digest"),
+    (extra("data/nodes/peer0.bank/planted"), "which its manifest does not list"),
+    (extra("data/../escaped"), "leads outside the data folder"),
+    (extra("data//etc/passwd"), "leads outside the data folder"),
+    (extra("/etc/recfin-planted"), "lies outside its data/ folder"),
+    (extra("data/crypto/link", tarfile.SYMTYPE, "/etc/passwd"), "is a symlink"),
+    (extra("data/crypto/hard", tarfile.LNKTYPE, "data/membership.yaml"), "is a hard link"),
+    (extra("data/crypto/dev", tarfile.CHRTYPE), "is a character device"),
+], ids=["changed-byte", "extra-member", "dotdot", "absolute-inside", "absolute", "symlink", "hardlink", "device"])
+def test_a_tampered_archive_is_refused_with_nothing_written(data, topology, tmp_path, tamper, why):
+    good = tmp_path / "good.tar.gz"
+    backup.write_backup(data, good, topology=topology)
+    bad = rewrite(good, tmp_path / "bad.tar.gz", tamper(members(good)))
+    target = tmp_path / "restored" / "network"
+    with pytest.raises(BackupArchiveError, match=why):
+        backup.restore_backup(bad, target)
+    assert not (tmp_path / "restored").exists()
+    assert not (tmp_path / "escaped").exists() and not Path("/etc/recfin-planted").exists()
+
+
+def test_a_member_its_manifest_lists_but_the_archive_lacks_is_refused(data, topology, tmp_path):
+    good = tmp_path / "good.tar.gz"
+    backup.write_backup(data, good, topology=topology)
+    kept = [(m, c) for m, c in members(good) if not m.name.endswith(DATA_ROOT_MARKER)]
+    with pytest.raises(BackupArchiveError, match=rf"lacks \({DATA_ROOT_MARKER}\)"):
+        backup.restore_backup(rewrite(good, tmp_path / "bad.tar.gz", kept), tmp_path / "restored")
+    assert not (tmp_path / "restored").exists()
+
+
+def test_an_archive_not_written_by_backup_is_refused(tmp_path):
+    plain = tmp_path / "plain.tar.gz"
+    with tarfile.open(plain, "w:gz") as tar:
+        tar.add(__file__, arcname="data/test.py")
+    with pytest.raises(BackupArchiveError, match="first member is not recfin-backup.json"):
+        backup.restore_backup(plain, tmp_path / "restored")
+    (tmp_path / "junk.tar.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(BackupArchiveError, match="not a whole gzip tar archive"):
+        backup.restore_backup(tmp_path / "junk.tar.gz", tmp_path / "restored")
+    assert not (tmp_path / "restored").exists()
+
+
+def holds_a_private_key(rel: str, content: bytes) -> bool:
+    return "/keystore/" in rel or rel.endswith(("_sk", ".key", "priv_sk")) or b"PRIVATE KEY" in content
+
+
+def test_org_backup_holds_no_other_orgs_private_key(data, topology, tmp_path):
+    out = tmp_path / "bank.tar.gz"
+    result = CliRunner().invoke(network, ["backup", str(out), "--data-root", str(data), "--for-org", "BankMSP",
+                                          "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["org"] == "bank"
+    files = {m.name.removeprefix("data/"): c for m, c in members(out) if m.isreg() and m.name.startswith("data/")}
+    others = [o.name for o in topology.orgs if o.name != "bank"] + [topology.orderer_org.name]
+    assert not [rel for rel, content in files.items()
+                if holds_a_private_key(rel, content) and not rel.startswith("crypto/bank/")]
+    for other in others:        # their certificates, so the org's node can verify them
+        assert f"crypto/{other}/msp/cacerts/ca.pem" in files and f"crypto/{other}/tlsca/tlsca.pem" in files
+    assert any(holds_a_private_key(rel, c) for rel, c in files.items() if rel.startswith("crypto/bank/"))
+    nodes = {rel.split("/")[1] for rel in files if rel.startswith("nodes/")}
+    servers = {rel.split("/")[2] for rel in files if rel.startswith("chaincode/") and rel.count("/") >= 3}
+    assert nodes == {"peer0.bank"} and servers == {"bank"}
+    assert {rel for rel in files if rel.startswith("profiles/")} == {"profiles/bank.json"}
+    assert {"channel/receivables.block", "chaincode/receivables/deployment.json", "membership.yaml"} <= set(files)
+
+
+def test_org_backup_of_an_org_the_topology_lacks_is_refused(data, topology, tmp_path):
+    with pytest.raises(NetworkError, match="no peer org named 'nobody'"):
+        backup.write_backup(data, tmp_path / "x.tar.gz", topology=topology, org="nobody")
+    assert not (tmp_path / "x.tar.gz").exists()
+
+
+def test_an_existing_archive_is_not_written_over_unless_replace(data, topology, tmp_path):
+    out = tmp_path / "backup.tar.gz"
+    out.write_bytes(b"last week's backup")
+    result = CliRunner().invoke(network, ["backup", str(out), "--data-root", str(data)])
+    assert result.exit_code == 1 and "exists: nothing was written" in result.output
+    assert out.read_bytes() == b"last week's backup"
+    result = CliRunner().invoke(network, ["backup", str(out), "--data-root", str(data), "--replace", "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown["sha256"] == backup.verify_archive(out)[1] and shown["archive_mode"] == "0600"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_restore_refuses_a_folder_holding_anything_and_replace_keeps_it_aside(data, topology, tmp_path):
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    target = tmp_path / "restored"
+    target.mkdir()
+    (target / "notes.txt").write_text("the operator's")
+    result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(target)])
+    assert result.exit_code == 1 and "it is not empty. Nothing was written" in result.output
+    assert [p.name for p in target.iterdir()] == ["notes.txt"]
+
+    result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(target), "--replace", "--json"])
+    assert result.exit_code == 0, result.output
+    aside = Path(json.loads(result.stdout)["moved_aside"])
+    assert aside.name.startswith("restored.before-restore-") and aside.parent == tmp_path
+    assert (aside / "notes.txt").read_text() == "the operator's"
+    assert (target / "crypto").is_dir() and not (target / "notes.txt").exists()
+
+
+def test_restore_into_an_empty_folder_needs_no_replace(data, topology, tmp_path):
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    (tmp_path / "restored").mkdir()
+    report = backup.restore_backup(out, tmp_path / "restored")
+    assert report.moved_aside is None and (tmp_path / "restored" / "crypto").is_dir()
+
+
+def test_restore_over_a_running_network_is_refused(data, topology, tmp_path):
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    pid_file = nodeconfig.node_dirs(data, "peer0.bank").pid
+    supervisor = running(pid_file)
+    try:
+        result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(data), "--replace"])
+        assert result.exit_code == 2 and "refusing to restore over" in result.output
+        with pytest.raises(NetworkRunningError):
+            backup.restore_backup(out, data, replace=True, supervisor=supervisor)
+    finally:
+        supervisor.stop(pid_file)
+    assert not list(tmp_path.glob("network.before-restore-*")) and (data / "crypto").is_dir()
+
+
+def test_a_symlink_in_the_data_folder_refuses_the_backup(data, topology, tmp_path):
+    (data / "nodes" / "peer0.bank" / "data" / "elsewhere").symlink_to(tmp_path)
+    with pytest.raises(NetworkError, match="elsewhere is a symlink"):
+        backup.write_backup(data, tmp_path / "b.tar.gz", topology=topology)
+    assert not (tmp_path / "b.tar.gz").exists()
+
+
+def test_an_archive_inside_the_data_folder_is_refused(data, topology):
+    with pytest.raises(NetworkError, match="inside the data folder"):
+        backup.write_backup(data, data / "b.tar.gz", topology=topology)
