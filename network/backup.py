@@ -368,7 +368,8 @@ def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | N
             "format": FORMAT, "format_version": FORMAT_VERSION, "recfin_version": _recfin_version(),
             "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "channel": topology.channel, "orderer_org": topology.orderer_org.msp_id,
-            "orgs": [o.msp_id for o in topology.orgs], "org": scope.msp_id if scope else None,
+            "orgs": [o.msp_id for o in topology.orgs], "org": scope.name if scope else None,
+            "org_msp_id": scope.msp_id if scope else None,
             "data_root": str(root), "data_root_mode": stat.S_IMODE(root.stat().st_mode),
             "folders": [{"path": path, "mode": mode} for path, mode in chosen.folders],
             "files": [{"path": e.path, "size": e.size, "mode": e.mode, "sha256": e.sha256} for e in chosen.files],
@@ -427,21 +428,28 @@ def back_up(net: Network, out: Path, *, org: str | None = None, replace: bool = 
     if not running:
         return write_backup(root, out, topology=net.topology, org=org, replace=replace, supervisor=net.supervisor)
     net.say(f"stopping the network to back it up ({first_few(running)} running)")
-    net.down()
     try:
+        net.down()
         report = write_backup(root, out, topology=net.topology, org=org, replace=replace, supervisor=net.supervisor)
     except BaseException as failed:
-        net.say("starting the network again")
-        try:
-            net.up()
-        except NetworkError as restart:
-            raise NetworkError(f"{failed}; and starting the network again failed too ({restart}): run `recfin "
-                               f"network up`") from failed
+        _start_again(net, failed)
         raise
-    net.say("starting the network again")
-    net.up()
+    _start_again(net, None)
     report.stopped_and_started = True
     return report
+
+
+def _start_again(net: Network, failed: BaseException | None) -> None:
+    """`up` after a --stop backup: also after a failed stop or backup (what was stopped runs again), whose error
+    then stays the one raised, the failed start named in it."""
+    net.say("starting the network again")
+    try:
+        net.up()
+    except NetworkError as restart:
+        if failed is None:
+            raise
+        raise NetworkError(f"{failed}; and starting the network again failed too ({restart}): run `recfin network "
+                           f"up`") from failed
 
 
 # ---- reading ---------------------------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ def test_round_trip_restores_every_file_and_mode(data, topology, tmp_path):
     assert tree(tmp_path / "elsewhere" / "network") == expected
     assert stat.S_IMODE((tmp_path / "elsewhere" / "network").stat().st_mode) == stat.S_IMODE(data.stat().st_mode)
     assert (restored.files, restored.bytes, restored.sha256) == (report.files, report.bytes, report.sha256)
+    assert restored.org is None and restored.channel == topology.channel
     assert report.files == len(listed) and report.bytes == sum(f["size"] for f in manifest["files"])
     assert not [p for p in (tmp_path / "elsewhere").iterdir() if p.name != "network"]     # no staging folder left
 
@@ -153,6 +154,22 @@ def test_stop_starts_the_network_again_when_the_backup_fails(data, topology, tmp
     (data / "crypto" / "a-link").symlink_to(data / "membership.yaml")
     try:
         with pytest.raises(NetworkError, match="a-link is a symlink"):
+            backup.back_up(net, tmp_path / "b.tar.gz", stop=True)
+    finally:
+        net.supervisor.stop(pid_file)
+    assert net.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
+
+
+def test_stop_starts_the_network_again_when_the_stop_fails(data, topology, tmp_path):
+    pid_file = nodeconfig.node_dirs(data, "orderer0.orderer").pid
+    net = StandInNetwork(data, topology, running(pid_file), pid_file)
+
+    def down_refused():
+        net.calls.append("down")
+        raise NetworkError("1 process(es) not stopped")
+    net.down = down_refused
+    try:
+        with pytest.raises(NetworkError, match="not stopped"):
             backup.back_up(net, tmp_path / "b.tar.gz", stop=True)
     finally:
         net.supervisor.stop(pid_file)
@@ -253,6 +270,7 @@ def test_org_backup_holds_no_other_orgs_private_key(data, topology, tmp_path):
     assert nodes == {"peer0.bank"} and servers == {"bank"}
     assert {rel for rel in files if rel.startswith("profiles/")} == {"profiles/bank.json"}
     assert {"channel/receivables.block", "chaincode/receivables/deployment.json", "membership.yaml"} <= set(files)
+    assert backup.restore_backup(out, tmp_path / "bank-host").org == "bank"
 
 
 def test_org_backup_of_an_org_the_topology_lacks_is_refused(data, topology, tmp_path):
