@@ -137,43 +137,36 @@ class StandInNetwork:
         self.calls.append("up")
 
 
-def test_stop_stops_the_network_backs_up_and_starts_it_again(data, topology, tmp_path):
+@pytest.fixture
+def running_network(data, topology):
+    """A stand-in network of data whose first orderer runs (stopped at the end whatever the test did)."""
     pid_file = nodeconfig.node_dirs(data, "orderer0.orderer").pid
     net = StandInNetwork(data, topology, running(pid_file), pid_file)
-    try:
-        report = backup.back_up(net, tmp_path / "b.tar.gz", stop=True)
-    finally:
-        net.supervisor.stop(pid_file)
-    assert net.calls == ["down", "up"] and report.stopped_and_started
+    yield net
+    net.supervisor.stop(pid_file)
+
+
+def test_stop_stops_the_network_backs_up_and_starts_it_again(running_network, tmp_path):
+    report = backup.back_up(running_network, tmp_path / "b.tar.gz", stop=True)
+    assert running_network.calls == ["down", "up"] and report.stopped_and_started
     assert backup.verify_archive(tmp_path / "b.tar.gz")[1] == report.sha256
 
 
-def test_stop_starts_the_network_again_when_the_backup_fails(data, topology, tmp_path):
-    pid_file = nodeconfig.node_dirs(data, "orderer0.orderer").pid
-    net = StandInNetwork(data, topology, running(pid_file), pid_file)
+def test_stop_starts_the_network_again_when_the_backup_fails(running_network, data, tmp_path):
     (data / "crypto" / "a-link").symlink_to(data / "membership.yaml")
-    try:
-        with pytest.raises(NetworkError, match="a-link is a symlink"):
-            backup.back_up(net, tmp_path / "b.tar.gz", stop=True)
-    finally:
-        net.supervisor.stop(pid_file)
-    assert net.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
+    with pytest.raises(NetworkError, match="a-link is a symlink"):
+        backup.back_up(running_network, tmp_path / "b.tar.gz", stop=True)
+    assert running_network.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
 
 
-def test_stop_starts_the_network_again_when_the_stop_fails(data, topology, tmp_path):
-    pid_file = nodeconfig.node_dirs(data, "orderer0.orderer").pid
-    net = StandInNetwork(data, topology, running(pid_file), pid_file)
-
+def test_stop_starts_the_network_again_when_the_stop_fails(running_network, tmp_path):
     def down_refused():
-        net.calls.append("down")
+        running_network.calls.append("down")
         raise NetworkError("1 process(es) not stopped")
-    net.down = down_refused
-    try:
-        with pytest.raises(NetworkError, match="not stopped"):
-            backup.back_up(net, tmp_path / "b.tar.gz", stop=True)
-    finally:
-        net.supervisor.stop(pid_file)
-    assert net.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
+    running_network.down = down_refused
+    with pytest.raises(NetworkError, match="not stopped"):
+        backup.back_up(running_network, tmp_path / "b.tar.gz", stop=True)
+    assert running_network.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
 
 
 def members(archive: Path) -> list[tuple[tarfile.TarInfo, bytes | None]]:
