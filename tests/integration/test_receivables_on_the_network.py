@@ -347,7 +347,7 @@ def test_a_withdrawn_offer_leaves_the_banks_open_offers_and_the_bank_offers_agai
         debtor = credit_code_of(core, "")
         claim = _claim(tier1, core, "30000.00", 90)
         financing = caught_up(tier1, core).request_financing(claim.id)
-        terms = FinancingTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.04"),
+        terms = FinancingTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.04"), recourse=False,
                                expires_on=business_today() + timedelta(days=5))
         offer = caught_up(bank, tier1).make_offer(financing.id, terms)
         assert offer.id in {o.offer_id for o in bank.client.financier_exposure(debtor).offers}
@@ -373,6 +373,8 @@ def test_a_withdrawn_offer_leaves_the_banks_open_offers_and_the_bank_offers_agai
         assert caught_up(tier1, bank).accept_offer(again.id).accepted_offer_id == again.id
         # an offer priced on that read, after the bank's offer on the debtor moved the version, is refused
         other = caught_up(tier1, core).request_financing(_claim(tier1, core, "1000.00", 90).id)
+        # terms of another financing carry a salt of their own: the client refuses to send one salt twice
+        terms = terms.model_copy(update={"salt": secrets.token_hex(16)})
         with pytest.raises(RuleViolation) as refused:
             caught_up(bank, tier1).make_offer(other.id, terms, exposure_version=read.version)
         assert refused.value.rule == "exposure-changed", refused.value
