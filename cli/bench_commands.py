@@ -25,7 +25,7 @@ from network.tuning import duration_seconds
 
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
-from .options import FiniteFloatRange, WholeNumberRange
+from .options import FiniteFloatRange, PathType, WholeNumberRange
 from .output import emit, progress
 
 
@@ -193,11 +193,11 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
               help="Also send each workload with the official Node client (npm ci into bench/node on first use), "
                    "as one process with default gRPC options: not with --clients above 1 or --grpc-option (hotkey, "
                    "which it does not send, excepted).")
-@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--output", "output_dir", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON reports and the PNG plot (with matplotlib) "
                    "[default: bench-results/<UTC time>].")
 @topology_option
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON (progress goes to stderr).")
 @reports_ledger_errors

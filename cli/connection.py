@@ -21,6 +21,7 @@ from client.receivables import CONTRACT_NAME, RACE_RETRY, ReceivablesClient, Rul
 from network import profiles
 from network.errors import NetworkError
 
+from .options import PathType
 from .output import one_line
 
 
@@ -163,7 +164,7 @@ def who_acts_options(as_help: str) -> list[Callable]:
         click.option("--as", "as_", metavar="ORG[/USER]", help=as_help),
         click.option("--org", hidden=True, help="Alias: the ORG of --as."),
         click.option("--user", hidden=True, help="Alias: the USER of --as."),
-        click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+        click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
                      help="Network data folder holding profiles/ (default: the topology's)."),
     ]
 
@@ -210,7 +211,7 @@ def acting(default_org: str, *, admin: bool = False, json_help: str = "Print the
         wrapper = reports_ledger_errors(wrapper)
         default_user_text = "its admin" if admin else "its first client user"
         admin_folder = [click.option(
-            "--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+            "--msp-dir", type=PathType(exists=True, file_okay=False, path_type=Path), default=None,
             help="Sign as the identity in this MSP folder (signcerts, keystore) instead of the profile's folder of "
                  "the user --as names: an org admin's folder kept outside the data folder.")] if admin else []
         return with_options(wrapper, [

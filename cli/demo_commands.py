@@ -88,6 +88,7 @@ from network.topology import DEFAULT_TOPOLOGY, Topology, load as load_topology
 from . import connection
 from .amounts import money
 from .network_commands import topology_option
+from .options import PathType
 from .output import emit, progress, table
 from .regulator_commands import EXPOSURE_COLUMNS, statistics_rows
 
@@ -300,7 +301,7 @@ def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], Non
 
 @click.command()
 @topology_option
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--skip-setup", is_flag=True,
               help="Do not bring the network up or deploy: use the running network's profiles as they are.")

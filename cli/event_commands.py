@@ -21,7 +21,7 @@ from client.receivables import ReceivablesEvent
 
 from .amounts import with_money
 from .connection import acting
-from .options import WholeNumberRange
+from .options import PathType, WholeNumberRange
 from .output import as_typed, key_values, on_one_line, one_line
 
 # Line boundaries to Python's str.splitlines that JSON leaves as they are (it escapes only those below U+0020):
@@ -87,7 +87,7 @@ def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) ->
 @click.command("events")
 @click.option("--start-block", type=WholeNumberRange(min=0),
               help="Replay from this block (default: only new events; a --checkpoint FILE with progress wins).")
-@click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--checkpoint", "checkpoint_file", type=PathType(dir_okay=False, path_type=Path),
               help="Resume after the last event recorded in FILE, and record each event printed there (its folder "
                    "must exist; one command per FILE at a time).")
 @click.option("--limit", type=WholeNumberRange(min=1),

@@ -11,7 +11,7 @@ from network.bundle_keys import adopt_keys
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
 
-from .options import timeout_option
+from .options import PathType, timeout_option
 from .output import emit, progress, reports_errors
 
 PEER_COLUMNS = ["peer", "address", "joined", "height", "error"]
@@ -37,7 +37,7 @@ def host() -> None:
 def _bundle_options(fn):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(fn)
     fn = timeout_option("Seconds each `peer` call may take.", default=120.0)(fn)
-    fn = click.option("--bundle", "bundle_root", type=click.Path(file_okay=False, path_type=Path),
+    fn = click.option("--bundle", "bundle_root", type=PathType(file_okay=False, path_type=Path),
                       envvar="RECFIN_BUNDLE", default=DEFAULT_INSTALL_ROOT, show_default=True,
                       help="The unpacked bundle (env RECFIN_BUNDLE).")(fn)
     return fn
@@ -50,10 +50,10 @@ def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperati
 
 
 @host.command("adopt-keys")
-@click.option("--bundle", "bundle_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--bundle", "bundle_root", type=PathType(exists=True, file_okay=False, path_type=Path),
               envvar="RECFIN_BUNDLE", default=DEFAULT_INSTALL_ROOT, show_default=True,
               help="The unpacked bundle (env RECFIN_BUNDLE).")
-@click.option("--keys", "keys_root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.option("--keys", "keys_root", required=True, type=PathType(exists=True, file_okay=False, path_type=Path),
               help="The folder `recfin org keys` wrote on this host (its --out).")
 @click.option("--json", "as_json", is_flag=True, help="Print the completed bundle's summary as JSON.")
 @reports_errors

@@ -34,6 +34,7 @@ from .connection import (
     caller, default_user, describe, load_profile, open_user_folder, reports_ledger_errors, who_acts_options,
     with_options,
 )
+from .options import PathType
 from .output import as_typed, emit
 
 
@@ -43,6 +44,15 @@ def _absolute(_ctx, _param, library: str) -> str:
     return os.path.abspath(library)
 
 
+def _key_label(_ctx, _param, key_label: str | None) -> str | None:
+    # refused as the option, before a PIN is asked for: a line break or another control character would be stored in
+    # the token's CKA_LABEL, where `recfin hsm check`, the HSM's own tools and hsm-signer.yaml show it split or garbled
+    if key_label is not None and any(ord(c) < 32 or ord(c) == 127 for c in key_label):
+        raise click.BadParameter(f"{key_label!r} has a control character: give a label of printable characters, "
+                                 f"e.g. supplier/supplier3")
+    return key_label
+
+
 def _variable_name(_ctx, _param, pin_env: str) -> str:
     # refused as the option, before the module is loaded or a PIN asked for: the value may be the PIN itself
     if problem := pin_env_problem(pin_env):
@@ -50,7 +60,8 @@ def _variable_name(_ctx, _param, pin_env: str) -> str:
     return pin_env
 
 
-_library = click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, callback=_absolute,
+_library = click.option("--library", type=PathType(dir_okay=False, path_type=str), default=SOFTHSM2_LIBRARY,
+                        show_default=True, callback=_absolute,
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default); refused when "
                              "another user could replace it (it, or a folder or symlink on its path, writable or "
                              "owned by others).")
@@ -123,9 +134,10 @@ def hsm() -> None:
 @_library
 @_token
 @_pin_env
-@click.option("--key-label", help="CKA_LABEL for the key in the token; one another key holds is refused "
-                                  "[default: ORG/USER, or ORG/USER and 16 hex digits of its CKA_ID while another "
-                                  "key holds ORG/USER].")
+@click.option("--key-label", callback=_key_label,
+              help="CKA_LABEL for the key in the token (printable characters); one another key holds is "
+                   "refused [default: ORG/USER, or ORG/USER and 16 hex digits of its CKA_ID while another "
+                   "key holds ORG/USER].")
 @_json
 @reports_ledger_errors
 def import_key(as_, org, user, data_root, library, token_label, pin_env, key_label, as_json) -> None:
@@ -344,12 +356,13 @@ def _refuse_an_existing_request(csr_file: Path) -> None:
 @_pin_env
 @click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True,
               help="The NIST curve of the new EC key; Fabric signs with either.")
-@click.option("--key-label", help="CKA_LABEL for the new key; one another key holds is refused [default: its "
-                                  "CKA_ID in hex, as Fabric's tools set it].")
+@click.option("--key-label", callback=_key_label,
+              help="CKA_LABEL for the new key (printable characters); one another key holds is refused "
+                   "[default: its CKA_ID in hex, as Fabric's tools set it].")
 @click.option("--common-name", required=True, callback=_common_name,
               help="CN written in the request (1 to 64 characters), e.g. supplier3@supplier; informational: "
                    "`recfin org user add --csr` gives the user the org's own subject and the client OU.")
-@click.option("--csr", "csr_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--csr", "csr_file", type=PathType(dir_okay=False, path_type=Path), required=True,
               help="Where to write the PEM certificate request: a new file (an existing one is refused).")
 @_json
 @reports_ledger_errors

@@ -82,7 +82,7 @@ from client.atomic_file import check_output_file, staged_file, write_atomically
 from client.money import plain_yuan
 
 from .amounts import money
-from .options import DATE, FractionType, WholeNumberRange, credit_code_option
+from .options import DATE, FractionType, PathType, WholeNumberRange, credit_code_option
 from .output import emit, on_one_line, one_line, read_json_file
 from .request_ids import AnswerLost, committed_unread, exactly_once, request_get_command, request_id_option
 
@@ -186,7 +186,7 @@ def invoice() -> None:
 
 
 @invoice.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @click.option("--debtor", metavar="CREDIT_CODE", callback=_party_code_given,
               help="the registered debtor the buyer must be")
 @click.option("--debtor-name", metavar="NAME", help="the debtor's registered name, also compared (with --debtor)")
@@ -207,7 +207,7 @@ def invoice() -> None:
                    "[default: supplier, its first client user]")
 @click.option("--org", hidden=True, help="Alias: the ORG of --as.")
 @click.option("--user", hidden=True, help="Alias: the USER of --as.")
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="with --ledger: network data folder holding profiles/ (default: the topology's)")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: str | None,
@@ -358,10 +358,10 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
 
 
 @invoice.command("match")
-@click.argument("invoice_file", metavar="INVOICE", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--po", "po_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("invoice_file", metavar="INVOICE", type=PathType(dir_okay=False, path_type=Path))
+@click.option("--po", "po_file", required=True, type=PathType(dir_okay=False, path_type=Path),
               help="purchase order export (CSV or JSON)")
-@click.option("--receipt", "receipt_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--receipt", "receipt_file", required=True, type=PathType(dir_okay=False, path_type=Path),
               help="goods receipt export (CSV or JSON)")
 @click.option("--price-tolerance", default="0.005", show_default=True, type=_FRACTION,
               help="unit price difference allowed, as a fraction of the PO price")
@@ -442,14 +442,14 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 
 
 @invoice.command("read")
-@click.argument("scan", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scan", type=PathType(dir_okay=False, path_type=Path))
 @click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, type=_FRACTION,
               help="fields read with less confidence (0 to 1) are flagged for a person")
 @click.option("--each", is_flag=True,
               help="read every invoice the file holds (a PDF of a month's invoices, two invoices on one page) and "
                    "print each, in the order printed (--json: a list); exit 0 only when every one is read with "
                    "nothing flagged")
-@click.option("--invoice-out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--invoice-out", type=PathType(dir_okay=False, path_type=Path),
               help="also write the invoice read as recfin invoice JSON (what verify, match and register read) to "
                    "this file, its flagged fields listed under \"unreviewed\": verify, match and register refuse "
                    "it until they are checked against the scan, corrected, and that entry deleted. With --each, one "
@@ -705,7 +705,7 @@ def _as_option(role: str, example: str):
                              f"e.g. {example}")
 
 
-_DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+_DATA_ROOT = click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
                           help="network data folder holding profiles/ (default: the topology's)")
 
 
@@ -729,9 +729,9 @@ def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | No
 
 
 @invoice.command("attest")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @_as_option("a bank's", "bank/officer1")
-@click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=str),
+@click.option("--evidence", "evidence_file", type=PathType(dir_okay=False, path_type=str),
               callback=_evidence_path,
               help="also write the evidence document (the verification the ledger holds the digest of) here, once "
                    "the attestation committed or its answer was lost; with --request-id, before it is sent (removed "
@@ -1152,10 +1152,10 @@ def _where_verify_shows(refusal: ChecksFailed) -> str:
 
 
 @invoice.command("register")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--po", "po_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
+@click.option("--po", "po_file", required=True, type=PathType(dir_okay=False, path_type=Path),
               help="purchase order export (CSV or JSON)")
-@click.option("--receipt", "receipt_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--receipt", "receipt_file", required=True, type=PathType(dir_okay=False, path_type=Path),
               help="goods receipt export (CSV or JSON)")
 @click.option("--due", "due_date", required=True, type=DATE,
               help="the date the debtor pays the claim")

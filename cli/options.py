@@ -256,3 +256,16 @@ def endorsing_organizations(endorsing_orgs: tuple[str, ...]) -> list[str] | None
     """What ``endorsing_org_option`` gave, as the SDK's ``endorsing_organizations`` takes it: the orgs named, or None
     when none was, so that the SDK chooses them (it chooses only for None: an empty list would skip its choice)."""
     return list(endorsing_orgs) or None
+
+
+class PathType(click.Path):
+    """Every path option and argument of `recfin`: ``click.Path``, that refuses an empty value as a usage error
+    naming the option. ``Path("")`` is ``.``, so an empty value (as an unset shell variable gives) would otherwise
+    write into the current folder (`--out ""` left a model or an org's private keys there) or fail later with a
+    message naming no option ("Error: .: Is a directory")."""
+
+    def convert(self, value: Any, param, ctx) -> Any:
+        if isinstance(value, (str, bytes)) and not value:
+            what = "a folder" if not self.file_okay else "a file" if not self.dir_okay else "a file or folder"
+            self.fail(f"'' is empty: give the path of {what} (an unset shell variable gives '')", param, ctx)
+        return super().convert(value, param, ctx)

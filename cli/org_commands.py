@@ -26,7 +26,7 @@ from network.topology import load as load_topology
 
 from . import connection
 from .network_commands import topology_option
-from .options import ROLE_HELP, RoleType, timeout_option
+from .options import PathType, ROLE_HELP, RoleType, timeout_option
 from .output import emit, one_line, progress, reports_errors
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
@@ -52,15 +52,15 @@ def _sign_as_option(fn):
 
 def _plan_options(fn):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the update and the policy verdict as JSON.")(fn)
-    fn = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+    fn = click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
                       help="The running network's data folder (default: the topology's).")(fn)
     fn = timeout_option("Seconds to wait for each node or signal.")(fn)
-    fn = click.option("--config-block", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    fn = click.option("--config-block", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
                       help="With --dry-run or --update-out: compute against this config block (e.g. from "
                            "`peer channel fetch config`) instead of fetching the channel's.")(fn)
     fn = click.option("--no-sign", is_flag=True,
                       help="With --update-out: write the update unsigned (each org admin signs on its own host).")(fn)
-    fn = click.option("--update-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    fn = click.option("--update-out", type=PathType(dir_okay=False, path_type=Path), default=None,
                       help="Compute and sign the update, write it to this file for the other org admins "
                            "(`recfin org sign`, or `peer channel signconfigtx`) and stop: nothing submitted.")(fn)
     fn = click.option("--dry-run", is_flag=True,
@@ -229,7 +229,7 @@ def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str 
 @topology_option
 @click.argument("name", callback=_new_name("an org's"))
 @_role_options
-@click.option("--definition", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--definition", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The org's public definition from `recfin org keys` on its own host, with the --role and "
                    "--enterprise agreed, which it must match: the update is built from its certificates, no key "
                    "of it is made or read here. It carries the CRLs of the org's CA (one in the older format "
@@ -437,16 +437,16 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
 
 def _file_options(fn):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the signers and the policy verdict as JSON.")(fn)
-    fn = click.option("--bundle", "bundle_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    fn = click.option("--bundle", "bundle_root", type=PathType(exists=True, file_okay=False, path_type=Path),
                       default=None,
                       help="On a company's host: act from its unpacked bundle (`recfin org bundle`), which gives "
                            "the network, the orderers' TLS CA and the admin (instead of --topology, --data-root).")(fn)
-    fn = click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    fn = click.option("--msp-dir", type=PathType(exists=True, file_okay=False, path_type=Path), default=None,
                       help="The admin's MSP folder (signcerts, keystore), when it is not in the data folder.")(fn)
-    fn = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+    fn = click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
                       help="The network's data folder (default: the topology's).")(fn)
     fn = timeout_option("Seconds to wait for each node or signal.")(fn)
-    fn = click.argument("update_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))(fn)
+    fn = click.argument("update_file", metavar="FILE", type=PathType(exists=True, dir_okay=False, path_type=Path))(fn)
     return topology_option(fn)
 
 
@@ -556,7 +556,7 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
 @topology_option
 @click.argument("name", callback=_new_name("an org's"))
 @_role_options
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder for the keys and the definition (default: ./<NAME>-keys). Run again, the keys in it "
                    "are kept.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
@@ -612,13 +612,13 @@ def _install_root(ctx: click.Context, param: click.Parameter, value: str) -> Pat
 @org.command("bundle")
 @topology_option
 @click.argument("org_name", metavar="ORG")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder to write (default: <hosts data folder>/bundles/<org>). ORG's earlier bundle there is "
                    "replaced; another org's is refused.")
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Data folder prepared with `recfin network prepare --hostnames` (default: $RECFIN_HOSTS_DATA, "
                    "else .recfin/hosts next to the native data folder).")
-@click.option("--install-root", type=click.Path(path_type=str), default=str(bundle.DEFAULT_INSTALL_ROOT),
+@click.option("--install-root", type=PathType(file_okay=False, path_type=str), default=str(bundle.DEFAULT_INSTALL_ROOT),
               show_default=True, callback=_install_root,
               help="Where the org will unpack the bundle on its host (paths in the profile): an absolute path.")
 @click.option("--json", "as_json", is_flag=True, help="Print the bundle's summary as JSON.")
@@ -658,7 +658,7 @@ def user() -> None:
 
 
 def _keys_option(fn):
-    return click.option("--keys", "keys_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    return click.option("--keys", "keys_root", type=PathType(exists=True, file_okay=False, path_type=Path),
                         default=None,
                         help="The org's own keys folder (`recfin org keys --out`), where its CA keys are when the "
                              "company made them on its own host.")(fn)
@@ -687,7 +687,7 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
               help="An attribute its certificate carries (repeatable): recfin.role or recfin.enterprise, no other. "
                    "recfin.role follows the org's role; recfin.enterprise is one the org's users act for, by "
                    "default the only one, when they act for one.")
-@click.option("--csr", "csr_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--csr", "csr_file", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The user's certificate request (`recfin hsm generate --csr`): the signing certificate is for "
                    "its key, which stays in the HSM; no keystore key is written.")
 @click.option("--never-issued", is_flag=True,
@@ -695,7 +695,7 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
                    "before it kept a record and whose CRL lists serials no certificate here has (a revoked "
                    "user's name must never be given to a new user).")
 @_keys_option
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="The data folder holding the org's CA keys: the running network's (the default, the "
                    "topology's), or the hosts folder bundles are written from.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new identity as JSON.")
@@ -763,11 +763,11 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
               help="First fetch the channel's config as the org's admin and write the channel's CRL of the org "
                    "into this host's MSP folders (and mark its profile) where the one kept here is older or "
                    "missing.")
-@click.option("--bundle", "bundle_root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+@click.option("--bundle", "bundle_root", type=PathType(exists=True, file_okay=False, path_type=Path), default=None,
               help="With --sync, on a company's host: act from its unpacked bundle (`recfin org bundle`).")
-@click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+@click.option("--msp-dir", type=PathType(exists=True, file_okay=False, path_type=Path), default=None,
               help="With --sync: the org admin's MSP folder, when it is not in the data folder.")
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="The network's data folder (default: the topology's).")
 @timeout_option("With --sync: seconds to wait for the channel.")
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
@@ -1007,20 +1007,20 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
 @click.argument("org_name", metavar="ORG")
 @click.argument("name", metavar="USER")
 @_keys_option
-@click.option("--bundle", "bundle_root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+@click.option("--bundle", "bundle_root", type=PathType(exists=True, file_okay=False, path_type=Path), default=None,
               help="On a company's host: act from its unpacked bundle (`recfin org bundle`), which gives the "
                    "network, the orderers' TLS CA and the admin; the CA key comes from --keys.")
-@click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+@click.option("--msp-dir", type=PathType(exists=True, file_okay=False, path_type=Path), default=None,
               help="The org admin's MSP folder (signcerts, keystore), when it is not in the data folder.")
 @click.option("--keep-binding", is_flag=True,
               help="Revoke the certificate only: leave USER's binding to its party on the ledger.")
 @click.option("--dry-run", is_flag=True, help="Compute, sign and check the config update and print it with the "
                                                "policy verdict, and the party USER would be unbound from; submit "
                                                "nothing, write nothing.")
-@click.option("--config-block", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--config-block", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
               help="With --dry-run: compute against this config block (`peer channel fetch config`) instead of "
                    "fetching the channel's; the ledger is not asked either.")
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="The network's data folder (default: the topology's).")
 @timeout_option("Seconds to wait for the channel to take it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the update, the policy verdict and what became of "

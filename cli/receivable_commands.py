@@ -48,7 +48,7 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import (DATE, ROLE_HELP, RoleType, credit_code_option, currency_code, endorsing_org_option,
+from .options import (DATE, PathType, ROLE_HELP, RoleType, credit_code_option, currency_code, endorsing_org_option,
                       endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import emit, one_line, show
@@ -415,7 +415,7 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
               help="An invoice from you to the debtor: number, date (YYYY-MM-DD), amount excluding tax, tax (yuan, "
                    "or NNNfen, in --currency; no thousands separators inside this list: 1000.00, not 1,000.00), "
                    "and the invoice code of an older 8-digit-number invoice (repeatable).")
-@click.option("--contract-file", "contract_file_hash", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+@click.option("--contract-file", "contract_file_hash", type=PathType(dir_okay=False, exists=True, path_type=Path),
               callback=_sha256_of_file,
               help="The trade contract; its SHA-256 is recorded.  "
                    "[one of the two is required: this or --contract-hash]")

@@ -34,7 +34,7 @@ from client.business_dates import business_today
 from client.money import money
 
 from . import connection
-from .options import DateType, WholeNumberRange, currency_code
+from .options import DateType, PathType, WholeNumberRange, currency_code
 from .output import as_typed, emit, progress, read_json_file, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
@@ -253,7 +253,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
               help="On the ledger: who reads the debtor's payment record (a bank, the debtor itself or the regulator).")
 @click.option("--currency", default="CNY", show_default=True, callback=currency_code,
               help="On the ledger: score the debtor on its claims in this currency (ISO 4217) only.")
-@click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "
                    "list of events).")
 @click.option("--synthetic-seed", type=SEED, help="Score a SYNTHETIC debtor from the simulator with this seed.")
@@ -266,10 +266,10 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                    "is scored as of that day instead, and says so (a later day would count every open claim as "
                    "overdue). "
                    "From 1900-01-01 to 2999-12-31.")
-@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
+@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
               show_default=True, help="The late-payment model artefact that scores the history (recfin risk train "
                                       "writes one); refused if it does not match the sha256 its card records.")
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def score(debtor: str, as_: str, currency: str, history_file: Path | None, synthetic_seed: int | None,
@@ -371,7 +371,7 @@ def _print_report(report, seconds: float) -> None:
 @click.option("--seed", type=SEED, default=None, help="Simulator and split seed (default: the shipped model's).")
 @click.option("--debtors", type=WholeNumberRange(20, MAX_DEBTORS), default=None,
               help="Synthetic debtors to simulate (default 300).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out_dir", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder for the artefact and card (default: client/risk/models).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model for the card.")
 @click.option("--replace", is_flag=True,
@@ -453,7 +453,7 @@ def _check_plot_path(path: Path) -> None:
 @click.option("--debtors", type=WholeNumberRange(20, MAX_DEBTORS), default=None,
               help="Synthetic debtors to simulate (default 300).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model.")
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--plot", "plot_path", type=PathType(dir_okay=False, path_type=Path), default=None,
               help="Write the calibration curve and score distribution to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON; the stage lines go to stderr.")
 def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Path | None, as_json: bool) -> None:
