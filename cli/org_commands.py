@@ -27,7 +27,7 @@ from network.topology import load as load_topology
 from . import connection
 from .network_commands import topology_option
 from .options import PathType, ROLE_HELP, RoleType, timeout_option
-from .output import emit, one_line, progress, reports_errors
+from .output import emit, one_line, progress, read_option_file, reports_errors
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
 
@@ -158,7 +158,8 @@ def _current(config_block: Path | None, offline: bool, net: Network | None = Non
     if not offline:
         raise click.UsageError("--config-block is for --dry-run and --update-out: a submitted change always "
                                "starts from the channel's config")
-    return channel_config.config_from_block(config_block.read_bytes())
+    block = read_option_file(config_block, "--config-block", "the channel's config block (peer channel fetch config)")
+    return channel_config.config_from_block(block)
 
 
 def _refuse_without_a_network(net: Network, computed_offline: bool) -> None:
@@ -736,8 +737,8 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
       recfin org user add bank officer4 --never-issued
     """
     attrs = _attrs(attr_pairs)
-    public_key = (org_users.csr_public_key(csr_file.read_bytes(), str(csr_file)) if csr_file is not None
-                  else None)
+    public_key = (org_users.csr_public_key(read_option_file(csr_file, "--csr", "a PEM certificate request"),
+                                           str(csr_file)) if csr_file is not None else None)
     if keys_root is not None:
         if data_root is not None:
             raise click.UsageError("give --keys or --data-root, not both: the org's CA keys are in one of them")

@@ -203,6 +203,19 @@ def _first_repeated_key(doc: Any) -> tuple[str | None, str] | None:
     return None
 
 
+def read_option_file(path: Path, option: str, what: str) -> bytes:
+    """The bytes of the file an option names, or a usage error naming the option: a FIFO or a device (read with
+    ``Path.read_bytes`` it would wait for a writer, or fill memory from /dev/zero), a file that cannot be read, one
+    larger than any such file could be, and an empty one (``what`` it should hold, for what to give instead)."""
+    try:
+        content = read_user_bytes(path)
+    except UnreadableFile as exc:
+        raise click.BadParameter(f"{as_typed(path)}: {exc.problem}", param_hint=repr(option)) from None
+    if not content:
+        raise click.BadParameter(f"{as_typed(path)} is empty: give {what}", param_hint=repr(option))
+    return content
+
+
 def read_json_file(path: Path, what: str, check: Callable[[bytes], None] | None = None) -> Any:
     """The JSON in a file the user named (``what`` it should hold, for the message), or one line on what is wrong:
     a key given twice in one object with copies that differ included, since which one the file means cannot be

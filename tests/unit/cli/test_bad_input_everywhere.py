@@ -225,6 +225,8 @@ def hostile_files(folder: Path) -> dict[str, Path]:
     files["missing-folder"] = folder / "no" / "such" / "folder"
     files["under-a-file"] = folder / "empty" / "child.json"
     files["name-too-long"] = folder / ("x" * 300)
+    os.mkfifo(folder / "fifo")        # read as a file, it waits for a writer: only the pinned cases below name it
+    files["fifo"] = folder / "fifo"
     return files
 
 
@@ -665,6 +667,17 @@ REFUSALS = {
     "hsm key label with a line break": (["hsm", "generate", "--token", "t", "--common-name", "a", "--csr", "@missing",
                                          "--key-label", "a\nb"], 2,
                                         "Invalid value for '--key-label': 'a\\nb' has a control character"),
+    # a FIFO or a device, read with Path.read_bytes, waited for a writer or filled memory
+    "contract file a device": ([*REGISTER, "--contract-file", "/dev/zero"], 2,
+                               "Invalid value for '--contract-file': /dev/zero: it is a device, not a file"),
+    "contract file empty": ([*REGISTER, "--contract-file", "@empty"], 2,
+                            "is empty: give the signed trade contract's file"),
+    "request file a FIFO": (["org", "user", "add", "supplier", "supplier9", "--csr", "@fifo"], 2,
+                            "fifo: it is a FIFO, not a file"),
+    "config block a FIFO": (["org", "remove", "bank", "--dry-run", "--config-block", "@fifo"], 2,
+                            "fifo: it is a FIFO, not a file"),
+    "config block empty": (["org", "remove", "bank", "--dry-run", "--config-block", "@empty"], 2,
+                           "empty is empty: give the channel's config block"),
     **{f"checkpoint {kind}": (["events", "--checkpoint", f"@{kind}", "--data-root", STOPPED], 1,
                               "is not a checkpoint file")
        for kind in ("garbage", "json-list", "json-string", "json-huge-number", "json-deep")},
