@@ -51,7 +51,7 @@ from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, credit_code_option, currency_code, endorsing_org_option,
                       endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
-from .output import emit, one_line, show
+from .output import emit, read_option_file, show
 from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
@@ -368,17 +368,31 @@ def _sha256_of_file(_ctx: click.Context, _param: click.Parameter, path: Path | N
     """--contract-file: the SHA-256 of the trade contract, read before connecting."""
     if path is None:
         return None
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise click.BadParameter(one_line(exc)) from None
+    # read as every file an option names (a FIFO or /dev/zero refused, not waited on or read forever); an empty file
+    # is no contract, and its SHA-256 (e3b0c442...) would be recorded as one
+    return hashlib.sha256(read_option_file(path, "--contract-file", "the signed trade contract's file")).hexdigest()
+
+
+def _refuse_a_face_the_invoices_do_not_back(face_fen: int, backing_fen: int, currency: str) -> None:
+    """The contract's rules on a claim's face, by its rule names (docs/receivables.md), said before connecting: above
+    zero (amount-not-positive), and at most the invoices' total with tax (face-exceeds-invoices)."""
+    if face_fen == 0:
+        raise click.BadParameter(f"{money(face_fen, currency)} is zero, which the contract refuses "
+                                 f"(amount-not-positive): give the claim's face amount, at most the invoices' total "
+                                 f"with tax, {money(backing_fen, currency)}", param_hint="'--face'")
+    if face_fen > backing_fen:
+        raise click.BadParameter(f"{money(face_fen, currency)} exceeds the invoices' total with tax, "
+                                 f"{money(backing_fen, currency)}, which the contract refuses (face-exceeds-invoices): "
+                                 "give a face of at most that, or list every invoice the claim is for with --invoice",
+                                 param_hint="'--face'")
 
 
 def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
     """``receivable register``'s input that no one option holds, checked before connecting (so a bad one is said
     as such, not hidden behind a network that is down): exactly one of --contract-file and --contract-hash, a due
-    date after the issue date (the contract takes a claim issued by today and due after it), and the face and
-    the invoices' amounts in --currency. The command gets the face in fen, the invoices as the SDK takes them but
+    date after the issue date (the contract takes a claim issued by today and due after it), the face and the
+    invoices' amounts in --currency, and the contract's rules on them: each invoice's amount and the face above
+    zero, the face at most the invoices' total with tax. The command gets the face in fen, the invoices as the SDK takes them but
     for the parties (the seller is the caller, which only the ledger says), and the contract's SHA-256."""
     @functools.wraps(command)
     def checked(*args: Any, face: Amount, issue_date: date, due_date: date, invoices: list[InvoiceGiven],
@@ -396,6 +410,12 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                                   amount=given.amount.in_currency(currency), tax=given.tax.in_currency(currency)))
             except ValueError as exc:
                 raise click.BadParameter(f"{given.text!r}: {exc}", param_hint="--invoice") from None
+            if lines[-1]["amount"] == 0:
+                raise click.BadParameter(f"{given.text!r}: its amount is zero, which the contract refuses "
+                                         "(amount-not-positive): give the invoice's amount excluding tax",
+                                         param_hint="--invoice")
+        _refuse_a_face_the_invoices_do_not_back(face_fen, sum(line["amount"] + line["tax"] for line in lines),
+                                                currency)
         return command(*args, face_fen=face_fen, issue_date=issue_date, due_date=due_date, invoice_lines=lines,
                        contract_hash=contract_hash or contract_file_hash, currency=currency, **kwargs)
     return checked
@@ -417,7 +437,7 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                    "and the invoice code of an older 8-digit-number invoice (repeatable).")
 @click.option("--contract-file", "contract_file_hash", type=PathType(dir_okay=False, exists=True, path_type=Path),
               callback=_sha256_of_file,
-              help="The trade contract; its SHA-256 is recorded.  "
+              help="The trade contract (a file of at most 1 GiB); its SHA-256 is recorded.  "
                    "[one of the two is required: this or --contract-hash]")
 @click.option("--contract-hash", callback=_sha256_hex,
               help="SHA-256 hex of the trade contract.  [one of the two is required: this or --contract-file]")

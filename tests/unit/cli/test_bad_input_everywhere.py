@@ -678,6 +678,15 @@ REFUSALS = {
                             "fifo: it is a FIFO, not a file"),
     "config block empty": (["org", "remove", "bank", "--dry-run", "--config-block", "@empty"], 2,
                            "empty is empty: give the channel's config block"),
+    # the contract's rules on a claim's amounts, said before connecting (they reached the ledger)
+    "face zero": ([*REGISTER, "--contract-hash", "c" * 64, "--face", "0"], 2,
+                  "Invalid value for '--face': CNY 0.00 is zero, which the contract refuses (amount-not-positive)"),
+    "invoice of amount zero": ([*REGISTER, "--contract-hash", "c" * 64, "--invoice",
+                                "24312000000012345679,2026-03-01,0,0"], 2, "its amount is zero, which the contract "
+                                                                            "refuses (amount-not-positive)"),
+    "face above the invoices": ([*REGISTER, "--contract-hash", "c" * 64, "--face", "113,000.01"], 2,
+                                "CNY 113,000.01 exceeds the invoices' total with tax, CNY 113,000.00, which the "
+                                "contract refuses (face-exceeds-invoices)"),
     **{f"checkpoint {kind}": (["events", "--checkpoint", f"@{kind}", "--data-root", STOPPED], 1,
                               "is not a checkpoint file")
        for kind in ("garbage", "json-list", "json-string", "json-huge-number", "json-deep")},
