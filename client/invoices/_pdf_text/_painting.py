@@ -16,6 +16,7 @@ from ._geometry import (_IDENTITY, _MAX_CLIP_EDGES, _MAX_PIECE_CORNERS, _ROUNDIN
                         _levels, _meet, _path_extent, _placed, _rectangle, _shown_cuts, _signed_area, _SQUARE, _stroked,
                         _subpaths)
 from ._fonts import _ESTIMATED_WIDTHS, _FontWidths, _TextState, _font_widths, _said
+from ._rows import _ManyEdges, _Rows
 from ._work import (_BOXES_PER_STEP, _BYTES_PER_STEP, _CUTS_PER_STEP, _STROKED_NEAR_STEPS, _STROKED_PIECE_STEPS,
                     _Work, _content_stream, _font_steps)
 from ._text_layer import PageContents
@@ -318,7 +319,12 @@ class _Painting(_Work):
         neighbour's side, the other way along it), was drawn over before; 0 the first time. Drawn again in place it
         covers nothing more of those runs (a line stroked four times over a digit is the one line, so is a shape
         filled or an image drawn twice), but it covers the runs drawn since."""
-        key = (painter, tuple(sorted(tuple(sorted((round(x, 6), round(y, 6)) for x, y in piece)) for piece in shown)))
+        return self._redrawn_since(
+            (painter, tuple(sorted(tuple(sorted((round(x, 6), round(y, 6)) for x, y in piece)) for piece in shown))))
+
+    def _redrawn_since(self, key: tuple) -> int:
+        """How many of the runs drawn so far what this key names was drawn over before (0 the first time), kept as
+        drawn over all of them now (:meth:`_drawn_before`)."""
         since = self._redrawn.get(key, 0)
         self._redrawn[key] = len(self._runs)
         return since
@@ -364,10 +370,13 @@ class _Painting(_Work):
         the images, shapes and lines drawn over it before covered: two over a half of a digit each, or strips across
         it, hide it as one would, an image, a shape and a line alike. The run's word
         is then among those whose numbers are told once the page is followed (:meth:`_painted_over_number`)."""
-        cuts = _shown_cuts(shown, 4)   # a glyph's box has four corners, as a run's
-        extent = _extent([point for piece in shown for point in piece])
+        many = isinstance(shown, _ManyEdges)  # a path of many edges, measured over each digit row by row
+        # a glyph's box has four corners, as a run's
+        cuts = sum(_cuts(4, len(piece)) for piece in shown.clip) if many else _shown_cuts(shown, 4)
+        extent = shown.extent if many else _extent([point for piece in shown for point in piece])
         glyphs = self._glyphs(run)
         self._spend(len(glyphs) // _BOXES_PER_STEP)
+        rows = None
         for _, glyph in glyphs:
             # a digit whose box it does not meet (a cell's border touching the run's last glyph) is not cut by it
             if glyph is None or not _meet(extent, _extent(glyph.corners)):
@@ -375,7 +384,16 @@ class _Painting(_Work):
             self._spend(cuts // _CUTS_PER_STEP)
             if self.too_much:
                 return
-            over = self._area_over(shown, glyph.corners, overlapping=painter == _STROKED_LINE)
+            if many:
+                if rows is None:  # the run's rows, measured once for all its digits the path's box meets
+                    near = [other.corners for _, other in glyphs
+                            if other is not None and _meet(extent, _extent(other.corners))]
+                    rows = _Rows(shown.edges, shown.even_odd, glyph.corners, near, self._may_spend)
+                over = rows.covered(glyph.corners, shown.clip, self.shortest, self._may_spend)
+                if self.too_much:
+                    return
+            else:
+                over = self._area_over(shown, glyph.corners, overlapping=painter == _STROKED_LINE)
             glyph.covered += over
             if over > 0 and run.word is not None:
                 if not run.word.painted_by:
@@ -483,11 +501,12 @@ class _Painting(_Work):
         kept among what white text drawn after it would lie on (:meth:`_on_picture`) unless it is white, and
         covering the digits of the text drawn before it that it lies over as an opaque image does
         (:meth:`_cover_digits`), white too (white paint hides text on white paper as well as a colour does). Its
-        curves are measured as straight pieces (:data:`_CURVE_PIECES`). One that lets what lies under it show,
-        paints nothing (a fill opacity of 0, the colorant /None), or is in a space not told (a pattern, which may
-        leave gaps: :meth:`_Paint.fill_hides`), or whose region is not told (more than :data:`_MAX_CLIP_EDGES`
-        edges, curves flattened: :meth:`_region`), counts for neither: white text over it and a picture counts as
-        over the picture."""
+        curves are measured as straight pieces (:data:`_CURVE_PIECES`). One of more than :data:`_MAX_CLIP_EDGES`
+        edges near the text, curves flattened, is measured over each digit row by row (:meth:`_fill_many`), and
+        counts for nothing white text may lie on. One that lets what lies under it show, paints nothing (a fill
+        opacity of 0, the colorant /None), or is in a space not told (a pattern, which may leave gaps:
+        :meth:`_Paint.fill_hides`) counts for neither: white text over it and a picture counts as over the
+        picture."""
         if not paint.fill_hides():
             return
         on_picture = bool(self._painted_under) and not paint.white_fill
@@ -505,10 +524,15 @@ class _Painting(_Work):
             region = [corners] if corners is not None else None
         else:
             region = self._region(path, even_odd, ctm, exact=True, near_text=not on_picture)
-            if region is None and on_picture and over_text:  # too many edges to lay text on: the text's may be fewer
+            if isinstance(region, _ManyEdges) and on_picture:  # too many edges to lay text on: the text's may be fewer
+                if not over_text:
+                    return
                 on_picture = False
                 region = self._region(path, even_odd, ctm, exact=True, near_text=True)
         if not region:
+            return
+        if isinstance(region, _ManyEdges):
+            self._fill_many(region, clip)
             return
         shown = self._within(clip, region)
         if not shown or self.too_much:
@@ -520,6 +544,30 @@ class _Painting(_Work):
             for run, _ in self._under(shown):
                 if run.order >= since:
                     self._cover_digits(run, shown, _FILLED_SHAPE)
+
+    def _fill_many(self, region: _ManyEdges, clip: tuple[list[_Point], ...]) -> None:
+        """A path of more edges than are cut exactly filled over the text drawn before it: what it covers of each
+        digit of the runs its box meets, within the pieces of the clip that box meets, is measured row by row
+        (:class:`_Rows`). Filled again just where it was (the same edges, by the same rule, under the same
+        clip), it covers only the text drawn since."""
+        self._spend(len(clip) // _BOXES_PER_STEP)
+        pieces = tuple(piece for piece in clip if _meet(_extent(piece), region.extent))
+        if not pieces or self.too_much or not _meet(region.extent, self._runs_extent):
+            return
+        shown = region._replace(clip=pieces)
+        since = self._redrawn_since((_FILLED_SHAPE, region.even_odd, tuple(
+            (round(x1, 6), round(y1, 6), round(x2, 6), round(y2, 6), way) for (x1, y1), (x2, y2), way in region.edges),
+            tuple(tuple((round(x, 6), round(y, 6)) for x, y in piece) for piece in pieces)))
+        for run in self._nearby(region.extent):
+            if run.order >= since and _meet(region.extent, run.extent):
+                self._cover_digits(run, shown, _FILLED_SHAPE)
+            if self.too_much:
+                return
+
+    def _may_spend(self, steps: int) -> bool:
+        """Count this many steps of work more, and whether the work allowed is not spent."""
+        self._spend(steps)
+        return not self.too_much
 
     def _stroke(self, path: list, closes: bool, ctm: tuple[float, ...], paint: _Paint,
                 clip: tuple[list[_Point], ...]) -> None:
@@ -605,11 +653,11 @@ class _Painting(_Work):
         return clip if region is None else self._within(clip, region)
 
     def _region(self, path: list, even_odd: bool, ctm: tuple[float, ...], exact: bool = False,
-                near_text: bool = False) -> list[list[_Point]] | None:
+                near_text: bool = False) -> list[list[_Point]] | _ManyEdges | None:
         """The region a path encloses, as convex pieces (:meth:`_clip`), or ``None`` where it cannot be told. One
         with a curve or too many edges is taken as its bounding box, larger, unless it is wanted ``exact``: a
         filled shape's curves are then flattened (:data:`_CURVE_PIECES`), and one of too many edges counts
-        their pieces and is not told. ``near_text``: only what it encloses over the runs of text is wanted, and its
+        their pieces and is given as its edges (:class:`_ManyEdges`), to be measured row by row. ``near_text``: only what it encloses over the runs of text is wanted, and its
         subpaths whose boxes meet no run's are left out before its edges are counted: a closed subpath adds no
         winding outside its box, so what is left encloses just what the path does over the runs, by either rule
         (a disc over a digit and a logo's curves elsewhere in the same path are the disc there)."""
@@ -628,8 +676,10 @@ class _Painting(_Work):
             if not subpaths:
                 return []
         edges = _edges(subpaths)
-        if (curved and not exact) or len(edges) > _MAX_CLIP_EDGES:
-            return None if exact else [_bounding_box([point for points in subpaths for point in points])]
+        if exact and len(edges) > _MAX_CLIP_EDGES:  # measured over each glyph row by row (_fill)
+            return _ManyEdges(edges, even_odd, _extent([point for points in subpaths for point in points]))
+        if curved and not exact or len(edges) > _MAX_CLIP_EDGES:
+            return [_bounding_box([point for points in subpaths for point in points])]
         levels = _levels(edges)
         # each pair of edges compared for where they cross, and each edge in each band between two levels
         self._spend(len(edges) * (len(edges) // 2 + len(levels)))
