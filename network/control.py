@@ -119,7 +119,7 @@ DATA_ROOT_ENTRIES = frozenset(_DATA_ROOT_LAYOUT) - {DATA_ROOT_MARKER}
 # Before anything else, `up` and `prepare` may have written only these (`org` commands' record and its lock).
 _FIRST_WRITES = {DATA_ROOT_MARKER: _STAGED, membership.STATE_FILE: _STAGED, membership.LOCK_FILE: _FILE,
                  RUN_LOCK_FILE: _FILE}
-_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")      # staged_file's temporary name
+_LEFTOVER = STAGED_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")  # staged_file's temporary name
 
 
 def _fits(path: Path, kind) -> bool | None:
