@@ -22,7 +22,7 @@ watermark) as the page's background and its text, visible, over it.
 The package, a module a job: ``_text_layer`` (the text and its characters' places), ``_verdict`` (whether the layer
 is a scanner's, and why), ``_painting`` (what the pages paint, followed operator by operator), ``_operators`` (the
 operators and the graphics state they set), ``_fonts`` (fonts, their widths, where text lies), ``_geometry`` (paths,
-regions, clipping and areas), ``_rows`` (a path of many edges measured over glyphs row by row)
+regions, clipping and areas), ``_rows`` (a path of many edges measured over glyphs row by row, and a line's dashes)
 and ``_work`` (the work allowed, and counted).
 """
 

@@ -48,7 +48,7 @@ class _Paint(NamedTuple):
     """How what is painted shows, per graphics state. Each ``gs`` sets those its state names and keeps the others
     (:func:`_paint_change`); the colour operators set the fill's colour and the stroke's, and the colour space each
     is given in (:meth:`_Painting._colour_space`, :func:`_paper_white`); ``w`` and a state's ``/LW`` set the line
-    width and ``J`` and a state's ``/LC`` the line cap."""
+    width, ``J`` and a state's ``/LC`` the line cap, ``d`` and a state's ``/D`` the dash pattern."""
 
     faint: bool = False  # a fill opacity /ca below 1: what lies under an image shows through it
     soft_mask: bool = False  # an /SMask other than /None: likewise
@@ -62,6 +62,8 @@ class _Paint(NamedTuple):
     stroke_space: tuple = ("gray",)  # and SC and SCN the stroke colour
     line_width: float = 1.0  # the width a path is stroked with (w, or a state's /LW), in user space
     line_cap: int = 0  # how an open subpath's ends are stroked (J, or a state's /LC): butt, round or square
+    # the dash pattern (d, or a state's /D), its lengths on and off in turn and where along them it starts: none, solid
+    line_dash: tuple = ((), 0.0)
 
     def lets_through(self) -> bool:
         """Whether an image painted so lets what lies under it show: how a watermark is stamped over the text."""
@@ -140,6 +142,24 @@ def _given_number(value) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _dash_pattern(lengths, phase) -> tuple[tuple[float, ...], float] | None:
+    """A dash pattern (``d``'s operands, a graphics state's ``/D``) as its lengths, on and off in turn (an array of
+    odd length repeated, so that it is), and where along them it starts: ``((), 0.0)`` for solid (an empty array, or
+    one all zeros, which ISO 32000-1 8.4.3.6 does not allow and viewers stroke solid); ``None`` for one that is
+    malformed: no array, a length or phase that is no number, a negative length. A negative phase counts back from
+    the pattern's end."""
+    if not isinstance(lengths, list) or _given_number(phase) is None:
+        return None
+    if not all(_given_number(length) is not None and length >= 0 for length in lengths):
+        return None
+    pattern = tuple(float(length) for length in lengths)
+    if not any(pattern):
+        return (), 0.0
+    if len(pattern) % 2:
+        pattern += pattern
+    return pattern, float(phase) % sum(pattern)
+
+
 def _number(value) -> float | None:
     try:
         return float(value)
@@ -150,9 +170,10 @@ def _number(value) -> float | None:
 def _paint_change(state) -> dict[str, bool | float]:
     """How a graphics state changes how what is painted shows, by field of :class:`_Paint`: a fill opacity
     (``/ca``) below 1 or not and 0 or not, a stroke opacity (``/CA``) likewise, a soft mask or ``/None``, a blend
-    mode other than Normal or not, and the line width (``/LW``). A state sets only the fields it names: one with
-    ``/ca 1`` alone ends a faint fill, not a soft mask set before it. A state that is no dictionary changes
-    nothing."""
+    mode other than Normal or not, the line width (``/LW``), cap (``/LC``) and dash pattern (``/D``, an array of the
+    lengths and the phase: a malformed one changes nothing, :func:`_dash_pattern`). A state sets only the fields it
+    names: one with ``/ca 1`` alone ends a faint fill, not a soft mask set before it. A state that is no dictionary
+    changes nothing."""
     change: dict[str, bool | float] = {}
     try:
         fill = _number(state["/ca"]) if "/ca" in state else None
@@ -167,6 +188,10 @@ def _paint_change(state) -> dict[str, bool | float]:
         cap = _given_number(state["/LC"]) if "/LC" in state else None
         if cap in _LINE_CAPS:
             change["line_cap"] = int(cap)
+        dash = state["/D"] if "/D" in state else None
+        dash = _dash_pattern(*dash) if isinstance(dash, list) and len(dash) == 2 else None
+        if dash is not None:
+            change["line_dash"] = dash
         if "/SMask" in state:
             change["soft_mask"] = str(state["/SMask"]) != "/None"
         if "/BM" in state:

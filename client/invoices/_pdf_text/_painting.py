@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from ._operators import (_BASE_COMPONENTS, _BUILDS_PATH, _CIE_SPACES, _CLIPS, _COMPONENT_SPACES,
                          _DEVICE_COLOUR_OPERATORS, _DEVICE_SPACES, _FILLS_PATH, _INITIAL_COLOUR, _INLINE_IMAGE,
                          _LINE_CAPS, _MOST_TABLE_BYTES, _MOVES_TEXT, _NO_COLORANT, _OPAQUE_PAINT, _PATH_OPERATORS,
-                         _RENDER_MODES, _SETS_COLOUR, _SHOWS_TEXT, _STROKES_PATH, _UNKNOWN_SPACE, _Paint, _given_number,
+                         _RENDER_MODES, _SETS_COLOUR, _SHOWS_TEXT, _STROKES_PATH, _UNKNOWN_SPACE, _Paint, _dash_pattern,
+                         _given_number,
                          _matrix, _number, _numbers, _opaque, _paint_change, _paper_white)
 from ._geometry import (_IDENTITY, _MAX_CLIP_EDGES, _MAX_PIECE_CORNERS, _ROUNDING, _UNIT_SQUARE, _Point, _area, _band,
                         _bands, _bounding_box, _clipped, _compose, _cuts, _edges, _extent, _filled, _flattening_steps,
                         _levels, _meet, _path_extent, _placed, _rectangle, _shown_cuts, _signed_area, _SQUARE, _stroked,
                         _subpaths)
 from ._fonts import _ESTIMATED_WIDTHS, _FontWidths, _TextState, _font_widths, _said
-from ._rows import _ManyEdges, _Rows
+from ._rows import _ManyEdges, _Rows, _dashed
 from ._work import (_BOXES_PER_STEP, _BYTES_PER_STEP, _CUTS_PER_STEP, _STROKED_NEAR_STEPS, _STROKED_PIECE_STEPS,
                     _Work, _content_stream, _font_steps)
 from ._text_layer import PageContents
@@ -194,6 +195,11 @@ class _Painting(_Work):
                 cap = _given_number(operands[0])
                 if cap in _LINE_CAPS:  # another is no cap a viewer draws: the one before holds
                     states[-1] = (ctm, paint._replace(line_cap=int(cap)), mode, clip)
+            elif operator == b"d" and len(operands) == 2:
+                self._spend(len(operands[0]) // _BOXES_PER_STEP if isinstance(operands[0], list) else 0)
+                dash = _dash_pattern(*operands)
+                if dash is not None:  # a malformed pattern leaves the one before
+                    states[-1] = (ctm, paint._replace(line_dash=dash), mode, clip)
             elif operator == b"w" and operands:
                 width = _given_number(operands[0])
                 if width is not None:
@@ -577,12 +583,14 @@ class _Painting(_Work):
         :data:`_CURVE_PIECES`; the closing one of a subpath ``h``, ``re``, ``s`` or ``b`` closes) covers the
         rectangle of its length and the line width, placed by the matrix (so a width in user space is scaled as the
         path is), and each open subpath's caps count as the line cap says (:func:`_stroked`: a square cap's
-        rectangle, a round cap's inscribed half octagon, a round dot's octagon). Joins are left out: they only add
+        rectangle, a round cap's inscribed half octagon, a round dot's octagon). A dashed line (``d``, a graphics
+        state's ``/D``) is its dashes (:func:`_dashed`), each an open line with its caps, each counted as a segment
+        is (:data:`_STROKED_PIECE_STEPS`). Joins are left out: they only add
         to the line (a join the wedge outside each corner), and the segments of one line are taken together over a
         digit, what they share counted once (:meth:`_area_over`), so what is
         measured is less than what the line paints, never more ("more, never less" holds for images, not here), but
-        for three things that may count more: a curve's pieces, which stray from it by up to the error of
-        :data:`_CURVE_PIECES`; a dashed line (``d``, not followed), measured as solid; and a digit with more than
+        for two things that may count more: a curve's pieces, which stray from it by up to the error of
+        :data:`_CURVE_PIECES`; and a digit with more than
         :data:`_MAX_CLIP_EDGES` edges of segments over it, whose areas are added up instead. A stroke in no
         straight segment of any length but with butt or square caps (which paint no dot), with a point no number,
         or built while the matrix changes, counts for nothing, as such a fill does. One a piece of which is placed
@@ -603,10 +611,20 @@ class _Painting(_Work):
         if self.too_much:
             return
         subpaths, _ = _subpaths(path, flatten=True)
+        pattern, phase = paint.line_dash
         rectangles = []
         for index, (points, closed) in enumerate(subpaths):
-            for outline in _stroked(points, closed or (closes and index == len(subpaths) - 1), half, paint.line_cap):
-                rectangles.append(_placed(outline, ctm))
+            closed = closed or (closes and index == len(subpaths) - 1)
+            lines = [(points, closed)]
+            if pattern:  # each dash an open line of its own, with its caps; each built as a piece is, at its cost
+                dashes = _dashed(points, closed, pattern, phase, 2 * (self.steps_left // _STROKED_PIECE_STEPS) + 2)
+                self._spend(self.steps_left + 1 if dashes is None else len(dashes) * _STROKED_PIECE_STEPS)
+                if self.too_much:
+                    return
+                lines = [(dash, False) for dash in dashes]
+            for line, line_closed in lines:
+                for outline in _stroked(line, line_closed, half, paint.line_cap):
+                    rectangles.append(_placed(outline, ctm))
         if None in rectangles:  # beyond what any page measures: taken to cover the page, as such an image is
             rectangles = [list(self._page_clip)]
         # a rule or a checkbox beside the text (thousands on a page, a form's drawn over and over) costs the work of

@@ -1,10 +1,11 @@
 """What a filled path of more edges than are cut exactly (:data:`_geometry._MAX_CLIP_EDGES`) covers of a glyph,
-measured row by row (:class:`_Rows`)."""
+measured row by row (:class:`_Rows`), and a dashed line's dashes (:func:`_dashed`), as a dash pattern gives them (:func:`_operators._dash_pattern`)."""
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from itertools import accumulate
 from typing import NamedTuple
 
 from ._geometry import _Point, _area, _clipped
@@ -117,3 +118,49 @@ class _Rows:
                         break
                     covered += max(min(end, right) - max(start, left), 0.0)
         return covered / _ROWS * abs(self.turn)
+
+
+def _dashed(points: list[_Point], closed: bool, pattern: tuple[float, ...], phase: float,
+            most: int) -> list[list[_Point]] | None:
+    """The dashes a subpath (its points, and whether its closing segment is drawn) is stroked as under a dash
+    pattern (:func:`_dash_pattern`), each an open polyline, running on round its corners; the pattern starts at
+    ``phase`` at the subpath's start. On a closed subpath a dash running through its start is the one dash. A dash
+    of no length is a point twice (a round cap makes it a dot). ``None`` where there are more than ``most`` dashes
+    and gaps: too much work to tell."""
+    ends = list(accumulate(pattern))  # where each length of the pattern ends, from its start
+    segments = list(zip(points, points[1:])) + ([(points[-1], points[0])] if closed and len(points) > 1 else [])
+    index = min(bisect_right(ends, phase), len(pattern) - 1)
+    left = max(ends[index] - phase, 0.0)  # of the current length of the pattern
+    starts_on = index % 2 == 0
+    dashes: list[list[_Point]] = []
+    current: list[_Point] | None = [points[0]] if index % 2 == 0 else None
+    counted = 0
+    for (x1, y1), (x2, y2) in segments:
+        length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+        if not length < float("inf"):
+            return None
+        done = 0.0
+        while left <= length - done:
+            done += left
+            counted += 1
+            if counted > most:
+                return None
+            at = (x1 + (x2 - x1) * done / length, y1 + (y2 - y1) * done / length) if length else (x1, y1)
+            if current is not None:  # a dash ends here
+                current.append(at)
+                dashes.append(current)
+                current = None
+            else:
+                current = [at]
+            index = (index + 1) % len(pattern)
+            left = pattern[index]
+        left -= length - done
+        if current is not None:
+            current.append((x2, y2))
+    # a dash still drawn where the subpath ends runs to its end; one that starts just there has no length, and is
+    # left out (a dash of no length the pattern gives ends where it starts, and is among the dashes already)
+    if current is not None and any(point != current[0] for point in current[1:]):
+        dashes.append(current)
+        if closed and starts_on and len(dashes) > 1:
+            dashes[0] = dashes.pop() + dashes[0][1:]
+    return dashes
