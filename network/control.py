@@ -182,6 +182,20 @@ def _marked(root: Path) -> bool:
     return marker.is_file() and marker.read_text(errors="replace") == MARKER_TEXT
 
 
+def data_root_problem(root: Path) -> str | None:
+    """Why no network can have ``root`` as its data folder, or None: it, or the first of its parents that exists, is
+    a file (RECFIN_HOME naming a file makes ``<file>/network`` the data folder), where making it would fail with
+    "File exists" and reading it with "Not a directory", naming no setting."""
+    for folder in (root, *root.parents):
+        if os.path.lexists(folder):
+            if os.path.isdir(folder):
+                return None
+            where = "is a file" if folder == root else f"is inside {folder}, which is a file"
+            return (f"the data folder {root} {where}: point --data-root, the topology's data_root or RECFIN_HOME at a "
+                    f"new or empty folder")
+    return None
+
+
 def mark_data_root(data_root: Path) -> None:
     """Make the folder (if needed) and mark it as a network data folder, which `down --purge` may delete whole.
 
@@ -192,9 +206,8 @@ def mark_data_root(data_root: Path) -> None:
     marker = root / DATA_ROOT_MARKER
     if _marked(root):
         return      # the network's already
-    if root.exists() and not root.is_dir():
-        raise NetworkError(f"the data folder {root} is a file: point --data-root, the topology's data_root or "
-                           f"RECFIN_HOME at a new or empty folder")
+    if (problem := data_root_problem(root)) is not None:
+        raise NetworkError(problem)
     if root.is_dir() and any(root.iterdir()) and (foreign := _laid_out_as_data_root(root)) is not None:
         earlier = (f" (its {DATA_ROOT_MARKER} was written by an earlier version, which marked whatever folder it "
                    f"was given)" if marker.is_file() else "")
@@ -409,6 +422,8 @@ class Network:
         # Absolute: Fabric reads a relative path in its env or configtx.yaml against the config file's
         # folder (FABRIC_CFG_PATH, configtxgen's -configPath), not against our working directory.
         self.data_root = (Path(data_root) if data_root else topology.resolved_data_root()).absolute()
+        if (problem := data_root_problem(self.data_root)) is not None:
+            raise NetworkError(problem)
         # The channel's orgs as they are now: topology.yaml plus what `recfin org add|remove` recorded.
         self.topology = membership.effective(topology, self.data_root)
         # topology.yaml as given: an org of it that left comes back as it defines it (membership.returning_org_spec).
