@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,20 +67,20 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
     wanted = _public_bytes(identity.certificate.public_key())
 
     keystore = folder / "keystore"
-    candidates = sorted({*keystore.glob("*_sk"), *keystore.glob("*.pem")})
+    candidates = _entries(keystore, ("_sk", ".pem"))
     if not candidates:
         raise ValueError(f"no private key in {keystore} (expected *_sk or *.pem): restore it, or run "
                          "`recfin hsm link` if the key is in an HSM")
     locked = []  # encrypted keys that the password given (or its absence) did not open
+    unreadable = []  # files that are no PEM private key at all
     for candidate in candidates:
-        pem = candidate.read_bytes()
+        pem = _file_bytes(candidate, "a private key")
         encrypted = _is_encrypted(pem)
         try:
             # cryptography refuses a password for a key that has none; the folder may mix both kinds.
             key = serialization.load_pem_private_key(pem, password=password if encrypted else None)
         except (ValueError, TypeError):
-            if encrypted:
-                locked.append(candidate.name)
+            (locked if encrypted else unreadable).append(candidate.name)
             continue
         if _public_bytes(key.public_key()) == wanted:
             return identity, private_key_signer(key)
@@ -88,7 +89,35 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
         raise EncryptedKeyError(f"the private key in {keystore} ({', '.join(locked)}) is encrypted and {why}: "
                                 "pass the key's password as load_msp_folder(..., password=b\"...\")",
                                 keystore=keystore, key_files=tuple(locked))
+    if unreadable:
+        raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}: "
+                         f"{', '.join(unreadable)} cannot be read as a PEM private key (damaged, or another kind of "
+                         "file): restore the key from a backup, or run `recfin hsm link` if the key is in an HSM")
     raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}")
+
+
+def _entries(folder: Path, endings: tuple[str, ...]) -> list[Path]:
+    """The entries of ``folder`` whose names end with one of ``endings``, sorted; none for a folder that does not
+    exist. Listed with ``os.scandir``, not ``Path.glob``: glob takes a folder it may not read for an empty one, so
+    a keystore of mode 000 was reported as holding no key, with the advice to restore it."""
+    try:
+        with os.scandir(folder) as listed:
+            return sorted(folder / entry.name for entry in listed if entry.name.endswith(endings))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        raise ValueError(f"cannot read {folder}: {exc.strerror or exc}: give the user running this read access to "
+                         "it") from None
+
+
+def _file_bytes(path: Path, what: str) -> bytes:
+    """The bytes of a file of the MSP folder, or a ValueError naming it: a folder in its place, or one not readable."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise ValueError(f"cannot read {path}: it is a folder, not a file holding {what}") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 class EncryptedKeyError(ValueError):
@@ -109,12 +138,14 @@ def _is_encrypted(pem: bytes) -> bool:
 
 def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:
     """The identity of an MSP folder's one certificate (``signcerts/*.pem``), and that file."""
-    certs = sorted((folder / "signcerts").glob("*.pem"))
+    certs = _entries(folder / "signcerts", (".pem",))
     if not certs:
         raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem)")
     if len(certs) > 1:
         raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}")
-    return Identity(msp_id, _certificate_file_bytes(certs[0])), certs[0]
+    credentials = _file_bytes(certs[0], "a certificate")   # a folder named cert.pem is named as one
+    _refuse_all_but_certificates(credentials, str(certs[0]))
+    return Identity(msp_id, credentials), certs[0]
 
 
 # A PEM block as RFC 7468 writes it: its label, and everything up to the END line of the same label.

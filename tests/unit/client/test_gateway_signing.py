@@ -1,6 +1,7 @@
 """Identity, signer and hash: signatures Fabric will accept."""
 
 import hashlib
+import os
 
 import pytest
 from cryptography.exceptions import InvalidSignature
@@ -298,3 +299,34 @@ def test_load_msp_folder_takes_a_text_password(tmp_path):
     (msp / "keystore" / "priv_sk").write_bytes(encrypted)
     _, signer = load_msp_folder(msp, "Org1MSP", password="secret")
     verify(KEY.public_key(), signer(hashing.sha256(b"m")), b"m")
+
+
+def test_load_msp_folder_says_a_keystore_it_may_not_read_cannot_be_read(tmp_path, monkeypatch):
+    """Bug: a keystore of mode 000 was reported as holding no key ("restore it"): Path.glob takes a folder it may not
+    list for an empty one. Its listing is refused here as the kernel refuses it to a user other than root."""
+    msp = _msp(tmp_path, CERT, {"priv_sk": KEY})
+    listing = os.scandir
+
+    def refused(path="."):
+        if os.fspath(path) == str(msp / "keystore"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    with pytest.raises(ValueError, match=rf"^cannot read {msp / 'keystore'}: Permission denied"):
+        load_msp_folder(msp, "Org1MSP")
+
+
+def test_load_msp_folder_names_a_key_file_it_cannot_read_as_a_key(tmp_path):
+    msp = _msp(tmp_path, CERT, {})
+    (msp / "keystore" / "priv_sk").write_bytes(b"\xff\xfe garbage, not a PEM key")
+    with pytest.raises(ValueError, match="priv_sk cannot be read as a PEM private key"):
+        load_msp_folder(msp, "Org1MSP")
+
+
+def test_load_msp_folder_names_a_certificate_that_is_a_folder(tmp_path):
+    msp = _msp(tmp_path, CERT, {"priv_sk": KEY})
+    (msp / "signcerts" / "cert.pem").unlink()
+    (msp / "signcerts" / "cert.pem").mkdir()
+    with pytest.raises(ValueError, match=r"cert.pem: it is a folder, not a file holding a certificate"):
+        load_msp_folder(msp, "Org1MSP")
