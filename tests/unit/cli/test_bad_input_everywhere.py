@@ -536,11 +536,11 @@ class Outcome:
         return found
 
 
-def run(path: tuple[str, ...], line: Line, world: World) -> Outcome:
+def run(path: tuple[str, ...], line: Line, world: World, env: dict[str, str] | None = None) -> Outcome:
     watch = guard((str(world.root), os.path.realpath(tempfile.gettempdir())))
     try:
         with watch.watching():
-            result = CliRunner().invoke(main, list(line.args))
+            result = CliRunner(env=env).invoke(main, list(line.args))
     except ForbiddenAction:
         pass
     changed = watch.changed()
@@ -710,6 +710,18 @@ def test_a_crash_found_here_is_now_one_error_line(case, world):
     problems = outcome.problems(command_of(line.args))
     assert not problems, describe(outcome, problems)
     assert outcome.exit_code == exit_code and says in outcome.stderr.split("\n")[-2], outcome.stderr
+
+
+@pytest.mark.parametrize("args", [["network", "prepare", "--hostnames"], ["network", "down"],
+                                  ["network", "down", "--purge"], ["network", "status"]])
+def test_recfin_home_naming_a_file_is_said_so_naming_the_file(args, world):
+    """Bug: with RECFIN_HOME a file, `prepare --hostnames` said "<file>: File exists" and `down` "...node.pid: Not a
+    directory", naming no setting to change."""
+    home = world.files["garbage"]
+    outcome = run(tuple(args[:2]), Line(tuple(args), ("RECFIN_HOME",)), world, env={"RECFIN_HOME": str(home)})
+    assert not outcome.problems(tuple(args[:2])), describe(outcome, outcome.problems(tuple(args[:2])))
+    assert outcome.exit_code == 1 and f"is inside {home}, which is a file: point --data-root, the topology's " \
+        "data_root or RECFIN_HOME at a new or empty folder" in outcome.stderr, outcome.stderr
 
 
 def test_a_file_name_that_is_not_utf8_is_printed_back_as_its_bytes(world):
