@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from client.atomic_file import check_output_file
 from client.gateway import ChaincodeEvent, FileCheckpointer, holds_position
 from client.receivables import ReceivablesEvent
 
@@ -84,10 +85,25 @@ def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) ->
     return f"skipped an unreadable event: {as_typed(str(problem))}"
 
 
+def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | None) -> Path | None:
+    """--checkpoint, checked before anything connects: a file its folder lets this user write (each event's record
+    is written there, and the first would otherwise fail once events were being printed)."""
+    if path is None:
+        return None
+    if not path.parent.is_dir():
+        # the checkpointer would create it, and a mistyped folder would start a follower from scratch unnoticed
+        raise click.BadParameter(f"{as_typed(path)}: there is no folder {as_typed(path.parent)}: create it first, or "
+                                 "check the path")
+    if (problem := check_output_file(path)) is not None:
+        raise click.BadParameter(f"cannot record events in {as_typed(path)}: {problem}")
+    return path
+
+
 @click.command("events")
 @click.option("--start-block", type=WholeNumberRange(min=0),
               help="Replay from this block (default: only new events; a --checkpoint FILE with progress wins).")
 @click.option("--checkpoint", "checkpoint_file", type=PathType(dir_okay=False, path_type=Path),
+              callback=_checkpoint_path,
               help="Resume after the last event recorded in FILE, and record each event printed there (its folder "
                    "must exist; one command per FILE at a time).")
 @click.option("--limit", type=WholeNumberRange(min=1),
@@ -108,10 +124,6 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
       recfin events --start-block 0 --limit 20
       recfin events --checkpoint ~/.recfin/events.checkpoint --json >> events.jsonl
     """
-    if checkpoint_file and not checkpoint_file.parent.is_dir():
-        # the checkpointer would create it, and a mistyped folder would start a follower from scratch unnoticed
-        raise click.BadParameter(f"{checkpoint_file}: there is no folder {checkpoint_file.parent}: create it "
-                                 "first, or check the path", param_hint="--checkpoint")
     try:
         checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
     except BlockingIOError:

@@ -400,7 +400,7 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
         raise click.UsageError(f"{as_typed(existing)} exists"
                                + ("" if out_dir else ", the model `risk score` and `finance quote` use by default")
                                + ": give --out FOLDER for another one, or --replace to write over it")
-    _check_model_paths(existing)
+    _check_model_paths(existing, given=out_dir is not None)
     t0 = time.perf_counter()
     try:
         model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
@@ -419,14 +419,17 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     click.echo(f"wrote {path} and {card_path(path)}")
 
 
-def _check_model_paths(artefact: Path) -> None:
+def _check_model_paths(artefact: Path, given: bool) -> None:
     """Before minutes of training: the artefact and its card can be written in their folder (a folder, a device or a
-    FIFO where one of them goes would fail only once the work is done). A folder still to be made holds nothing in
-    the way; training makes it first, and one that cannot be made fails then, before the work."""
+    FIFO where one of them goes, or a folder this user may not write, would fail only once the work is done). A
+    folder still to be made holds nothing in the way; training makes it first, and one that cannot be made fails
+    then, before the work. ``given``: the folder is --out's, and a problem a usage error naming it."""
     if not os.path.isdir(artefact.parent):
         return
     for path in (card_path(artefact), artefact):
         problem = check_output_file(path)
+        if problem and given:
+            raise click.BadParameter(f"cannot write the model to {as_typed(path)}: {problem}", param_hint="'--out'")
         if problem:
             raise click.ClickException(f"cannot write the model to {as_typed(path)}: {problem}")
 

@@ -93,7 +93,7 @@ def written_path(path: str | Path) -> Path:
 def check_output_file(path: str | Path) -> str | None:
     """Why ``path`` cannot take a file a person asked to have written there, or None: where it leads
     (:func:`written_path`) is there and is not a regular file (:func:`refuse_special_target`), cannot be looked
-    at, or its folder is missing (a mistyped folder is not made)."""
+    at, or its folder is missing (a mistyped folder is not made) or not writable by this user."""
     try:
         target = written_path(path)
         refuse_special_target(target)
@@ -105,6 +105,10 @@ def check_output_file(path: str | Path) -> str | None:
         return f"{exc.strerror or exc}: give the path of a file to write"
     if not target.parent.is_dir():
         return f"its folder {target.parent} is missing: create it first"
+    # a file is written as a temporary one beside it, renamed into place: the folder must take new entries
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        return (f"its folder {target.parent} is not writable by this user: give a path in a folder you can write, "
+                "or change the folder's permissions")
     return None
 
 

@@ -219,3 +219,17 @@ def test_each_checkpoint_of_a_file_checkpointer_has_its_folder_flushed_after_the
     _record_fsyncs(monkeypatch, order, tmp_path, path)
     FileCheckpointer(path).checkpoint_transaction(7, "tx7")
     assert order[-1] == ("fsync folder", '{"blockNumber": 7, "transactionId": "tx7"}')
+
+
+def test_check_output_file_names_a_folder_this_user_may_not_write(tmp_path, monkeypatch):
+    """A folder refused to the user (os.access, as the kernel answers a user but root) is said before the work whose
+    result would be written there, not found by the first write."""
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    asked = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if str(path) == str(read_only) and mode & os.W_OK
+                        else asked(path, mode, **kw))
+    assert atomic_file.check_output_file(read_only / "model.json") == (
+        f"its folder {read_only} is not writable by this user: give a path in a folder you can write, or change the "
+        "folder's permissions")
+    assert atomic_file.check_output_file(tmp_path / "model.json") is None

@@ -115,7 +115,7 @@ def test_a_checkpoint_file_in_a_folder_that_does_not_exist_is_refused_before_rea
     res = invoke("events", "--start-block", "0", "--checkpoint", str(mistyped))
     assert res.exit_code == 2, res.output
     assert res.stderr.splitlines()[-1] == (
-        f"Error: Invalid value for --checkpoint: {mistyped}: there is no folder {mistyped.parent}: create it first, "
+        f"Error: Invalid value for '--checkpoint': {mistyped}: there is no folder {mistyped.parent}: create it first, "
         "or check the path")
     assert res.stdout == "" and ledger.network.requests == []
     assert not mistyped.parent.exists()
@@ -145,3 +145,21 @@ def test_a_follower_whose_new_checkpoint_file_another_created_meanwhile_stops_in
         "would skip the events the other has not printed yet; stop the other, or give this one its own --checkpoint "
         "FILE\n")
     assert json.loads(path.read_text()) == {"blockNumber": 9, "transactionId": "t9"}
+
+
+def test_a_checkpoint_file_in_a_folder_this_user_may_not_write_is_refused_before_reading(ledger, tmp_path,
+                                                                                      monkeypatch):
+    """Bug: accepted, the command followed events until its first record of one failed. The folder is refused as
+    os.access refuses it to a user but root."""
+    import os
+    ledger.network = ResumingNetwork([chaincode_event(5, "t1")])
+    asked = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if str(path) == str(tmp_path) and mode & os.W_OK
+                        else asked(path, mode, **kw))
+    res = invoke("events", "--start-block", "0", "--checkpoint", str(tmp_path / "events.checkpoint"))
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--checkpoint': cannot record events in {tmp_path / 'events.checkpoint'}: its "
+        f"folder {tmp_path} is not writable by this user: give a path in a folder you can write, or change the "
+        "folder's permissions")
+    assert res.stdout == "" and ledger.network.requests == []

@@ -164,7 +164,7 @@ def test_train_names_the_card_it_could_not_write(tmp_path, trained_once):
     card = tmp_path / f"late_payment-{VERSION}.card.md"
     card.mkdir()
     r = invoke("train", "--out", tmp_path)
-    assert r.exit_code == 1 and f"cannot write the model to {card}: it is a folder, not a file" in error_line(r)
+    assert r.exit_code == 2 and f"cannot write the model to {card}: it is a folder, not a file" in error_line(r)
     assert ".tmp" not in error_line(r) and not (tmp_path / f"late_payment-{VERSION}.json").exists()
 
 

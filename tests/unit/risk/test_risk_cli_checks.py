@@ -1,6 +1,7 @@
 """`risk score --synthetic-seed` simulates only the debtor asked; `train` and `evaluate --plot` refuse an output
 path they cannot write before any work."""
 import os
+from pathlib import Path
 
 import pytest
 
@@ -57,9 +58,29 @@ def test_a_folder_or_fifo_where_train_writes_is_refused_before_training(tmp_path
     _no_work(monkeypatch)
     (tmp_path / name).mkdir()
     r = invoke(risk, "train", "--out", tmp_path, "--replace")
-    assert r.exit_code == 1 and f"cannot write the model to {tmp_path / name}: it is a folder" in error_line(r)
+    assert r.exit_code == 2 and f"cannot write the model to {tmp_path / name}: it is a folder" in error_line(r)
     other = tmp_path / "other"
     other.mkdir()
     _fifo(other / name)
     r = invoke(risk, "train", "--out", other, "--replace")
-    assert r.exit_code == 1 and "it is a FIFO, not a file" in error_line(r)
+    assert r.exit_code == 2 and "it is a FIFO, not a file" in error_line(r)
+
+
+def test_a_folder_train_or_evaluate_may_not_write_is_refused_before_the_work(tmp_path, monkeypatch):
+    """Bug: `risk train --out <read-only folder> --compare` trained for 16 s, and `risk evaluate --plot` evaluated,
+    before the first write failed. The folder's permission is refused as os.access refuses it to a user but root."""
+    _no_work(monkeypatch)
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    asked = os.access
+
+    def access(path, mode, **kw):
+        return False if Path(path) == read_only and mode & os.W_OK else asked(path, mode, **kw)
+
+    monkeypatch.setattr(os, "access", access)
+    r = invoke(risk, "train", "--out", read_only, "--compare")
+    assert r.exit_code == 2 and f"its folder {read_only} is not writable by this user" in error_line(r)
+    assert "'--out'" in error_line(r)
+    r = invoke(risk, "evaluate", "--plot", read_only / "p.png")
+    assert r.exit_code == 2 and f"its folder {read_only} is not writable by this user" in error_line(r)
+    assert list(read_only.iterdir()) == []
