@@ -171,6 +171,15 @@ _PART_OF_DELIVERY = click.option(
 _party_code_given = credit_code_option("to skip the check")
 
 
+def _party_name_given(_ctx: click.Context, param: click.Parameter, name: str | None) -> str | None:
+    """--debtor-name/--supplier-name: a blank one (an unset shell variable) would be compared as the party's name
+    and fail every invoice against it; refused as an empty --debtor is."""
+    if name is not None and not name.strip():
+        raise click.BadParameter(f"{name!r} is blank: give the party's registered name, or leave {param.opts[0]} out "
+                                 "to compare the credit code alone")
+    return name
+
+
 @click.group("invoice")
 def invoice() -> None:
     """Check e-invoices, match them to orders and receipts, read scans; attest and register on the ledger.
@@ -189,10 +198,11 @@ def invoice() -> None:
 @click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @click.option("--debtor", metavar="CREDIT_CODE", callback=_party_code_given,
               help="the registered debtor the buyer must be")
-@click.option("--debtor-name", metavar="NAME", help="the debtor's registered name, also compared (with --debtor)")
+@click.option("--debtor-name", metavar="NAME", callback=_party_name_given,
+              help="the debtor's registered name, also compared (with --debtor)")
 @click.option("--supplier", metavar="CREDIT_CODE", callback=_party_code_given,
               help="the registering supplier the seller must be")
-@click.option("--supplier-name", metavar="NAME",
+@click.option("--supplier-name", metavar="NAME", callback=_party_name_given,
               help="the supplier's registered name, also compared (with --supplier)")
 @click.option("--today", type=DATE, help="reference date (default: today in China Standard Time, as the ledger dates)")
 @click.option("--max-age-days", type=WholeNumberRange(min=1), default=365, show_default=True,

@@ -83,7 +83,25 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
                                            "one another hundreds of levels deep, where an invoice's fields lie a "
                                            "few levels down; check the file, or download it again from where it "
                                            "was issued") from None
+    if (scalar := _json_scalar(text)) is not None:
+        raise UnsupportedFormat(source, None, f"JSON holding {scalar}, not an invoice object: expected "
+                                              f'{{"EInvoice": ...}} or {{"format": "{RECFIN_JSON_FORMAT}", ...}}')
     raise UnsupportedFormat(source, None, "neither XML nor JSON (for a PDF or image use `recfin invoice read`)")
+
+
+def _json_scalar(text: str) -> str | None:
+    """What a JSON document that is one value (null, true, a number, a string) holds, said as a kind, or None when
+    the text is no such document: a file holding ``null`` is JSON, and saying it is neither XML nor JSON would send
+    its reader looking for the wrong mistake."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    return "a number" if isinstance(value, (int, float)) else "a string" if isinstance(value, str) else None
 
 
 ZIP_SIGNATURE = b"PK\x03\x04"

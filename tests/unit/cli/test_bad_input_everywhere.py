@@ -687,6 +687,13 @@ REFUSALS = {
     "face above the invoices": ([*REGISTER, "--contract-hash", "c" * 64, "--face", "113,000.01"], 2,
                                 "CNY 113,000.01 exceeds the invoices' total with tax, CNY 113,000.00, which the "
                                 "contract refuses (face-exceeds-invoices)"),
+    "debtor name empty": (["invoice", "verify", "@missing", "--debtor", "91440300MA5F7KQ3XU", "--debtor-name", ""], 2,
+                          "Invalid value for '--debtor-name': '' is blank: give the party's registered name"),
+    "supplier name blank": (["invoice", "verify", "@missing", "--supplier", "91440300MA5F7KQ3XU", "--supplier-name",
+                             "  "], 2, "Invalid value for '--supplier-name': '  ' is blank"),
+    "invoice JSON null": (["invoice", "verify", "@json-null"], 2,
+                          "JSON holding null, not an invoice object: expected {\"EInvoice\": ...}"),
+    "invoice JSON string": (["invoice", "verify", "@json-string"], 2, "JSON holding a string, not an invoice object"),
     **{f"checkpoint {kind}": (["events", "--checkpoint", f"@{kind}", "--data-root", STOPPED], 1,
                               "is not a checkpoint file")
        for kind in ("garbage", "json-list", "json-string", "json-huge-number", "json-deep")},
