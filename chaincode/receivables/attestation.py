@@ -53,6 +53,7 @@ network that counts on a source having been asked names it in ``attestation_sour
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -96,6 +97,15 @@ def as_time(timestamp: str) -> datetime:
     """A transaction timestamp as the contract writes it (ISO 8601, UTC, ``Z``), as a time to compare: as text, a
     timestamp on a whole second ("...:00Z") sorts after one 0.4 s later ("...:00.400000Z")."""
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+
+
+def is_time(timestamp: str) -> bool:
+    """Whether ``timestamp`` is one ``as_time`` reads, with its zone: the contract writes every one so, and a record two
+    orgs wrote need not hold one (a time without a zone compares with none that has one)."""
+    try:
+        return as_time(timestamp).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def attested_time(a: InvoiceAttestation) -> datetime:
@@ -259,15 +269,23 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
 
 
 def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation], stake: dict[str, str],
-                 late: list[InvoiceAttestation], registered_at: str) -> str:
+                 late: list[InvoiceAttestation], registered_at: str, unreadable: Sequence[str]) -> str:
     """Why attestations were not counted for a registration at ``registered_at``: those the network does not count
-    (``ignored``) and passes dated after it (``late``)."""
-    if not ignored and not late:
+    (``ignored``), passes dated after it (``late``), and the ids of records no attestation parses to
+    (``unreadable``, ``Store.attestation_records``)."""
+    if not ignored and not late and not unreadable:
         return ""
     reasons = {_why_not_counted(config, a, stake) for a in ignored}
     if late:
         reasons.add(_dated_after_reason(registered_at))
-    return f"; not counted: {len(ignored) + len(late)} attestation(s) {'; '.join(sorted(reasons))}"
+    if unreadable:
+        reasons.add(f"unreadable, no attestation this contract recorded ({', '.join(unreadable[:_NAMED_AT_MOST])}"
+                    f"{', ...' if len(unreadable) > _NAMED_AT_MOST else ''})")
+    return (f"; not counted: {len(ignored) + len(late) + len(unreadable)} attestation(s) "
+            f"{'; '.join(sorted(reasons))}")
+
+
+_NAMED_AT_MOST = 5   # unreadable records a refusal names by id: any two orgs can write as many as they like
 
 
 def _by(a: InvoiceAttestation) -> str:
@@ -275,9 +293,12 @@ def _by(a: InvoiceAttestation) -> str:
 
 
 def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,
-                         creditor_msp: str, debtor_msp: str, registered_at: str) -> RuleViolation | None:
+                         creditor_msp: str, debtor_msp: str, registered_at: str,
+                         unreadable: Sequence[str] = ()) -> RuleViolation | None:
     """Why an invoice may not back a registration under ``require_attestation`` of a claim by a party of
-    ``creditor_msp`` on one of ``debtor_msp``, at the transaction time ``registered_at``, or None when it may."""
+    ``creditor_msp`` on one of ``debtor_msp``, at the transaction time ``registered_at``, or None when it may.
+    ``unreadable``: the ids of the invoice's records no attestation parses to, which count for nothing and are
+    named among those not counted."""
     stake = {debtor_msp: "debtor", creditor_msp: "creditor"}
     counted, ignored = standing(config, attestations, stake)
     named = f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
@@ -311,7 +332,7 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     matching = [a for a in agreeing if not _dated_after(a, registered_at)]
     # a record without the values verified contradicts nothing: it only cannot count for a registration
     contradicting = [(a, differ) for a, differ in newest if differ and _records_values(a)]
-    not_counted = _not_counted(config, ignored, stake, late, registered_at)
+    not_counted = _not_counted(config, ignored, stake, late, registered_at, unreadable)
     if matching and contradicting:
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in contradicting)
         return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import reprlib
 
+from pydantic import ValidationError
+
 
 class RuleViolation(Exception):
     """A business rule that a call broke. Nothing is written when one is raised."""
@@ -48,3 +50,27 @@ def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
 def _identity(client_id: str) -> str:
     """A client identity as a refusal shows it: whole, unless very long (``shown``)."""
     return shown(client_id, IDENTITY_LENGTH)
+
+
+class UnreadableRecord(RuleViolation):
+    """A stored value this contract cannot read as the record its key holds (rule ``record-unreadable``): no
+    transaction of the contract wrote it. Any two orgs running altered chaincode can write a key nobody has
+    written yet (the chaincode-level policy guards it), with whatever bytes they like. A read that can pass such a
+    record over (a list, a planning read) catches this; any other refuses the call by it, naming the key."""
+
+
+def unreadable(record: str, why: str, remedy: str) -> UnreadableRecord:
+    """The refusal of a stored value that is no ``record`` (a key as ``keys.label`` names it: ``recfin.party
+    [<credit code>]``), ``why`` it is not (the parser's first complaint), and what the caller can do."""
+    return UnreadableRecord("record-unreadable", f"the stored {record} is no record this contract wrote ({why}): any "
+                            f"two orgs running altered chaincode can write a key nobody has written yet. {remedy}")
+
+
+def parse_problem(exc: Exception) -> str:
+    """What a parser said first of a stored value it refused, quoted short on one line (``shown``), for
+    ``unreadable``: pydantic's first error with where it lies, or the message of ``json``'s."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return shown(f"{where}: {first['msg']}" if where else first["msg"])
+    return shown(str(exc) or type(exc).__name__)

@@ -39,6 +39,8 @@ import hashlib
 import json
 import re
 
+from .errors import shown
+
 PARTY = "recfin.party"
 CLIENT = "recfin.client"
 RECEIVABLE = "recfin.receivable"
@@ -125,3 +127,13 @@ def is_request_id(value: str) -> bool:
 def arguments_hash(transaction: str, args: tuple[str, ...] | list[str]) -> str:
     """What a request id is bound to: the transaction and its arguments, as sent."""
     return hashlib.sha256(json.dumps([transaction, *args], ensure_ascii=False).encode()).hexdigest()
+
+
+# an id, credit code or fingerprint as the contract forms them, shown as it is; anything else is quoted (``shown``)
+_PLAIN_ATTRIBUTE = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def label(object_type: str, *attributes: str) -> str:
+    """A key as a message names it: ``recfin.party [<credit code>]``, its attributes quoted short (``shown``) where
+    they could be anything two orgs wrote."""
+    return f"{object_type} [{', '.join(a if _PLAIN_ATTRIBUTE.fullmatch(a) else shown(a) for a in attributes)}]"

@@ -10,7 +10,9 @@ import functools
 from collections.abc import Callable
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from chaincode.shim import KeyEndorsementPolicy
 
@@ -24,6 +26,7 @@ from .model import (
     OfferTerms, Party, Receivable,
 )
 from .store import Store
+from .store_base import parsed_private
 from .store_claims import live_financier
 from .store_offers import OfferAsMade
 
@@ -31,6 +34,8 @@ __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "proven
            "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
            "discount_offer_page", "discount_offer_as_seen_by", "discount_offers_as_seen_by", "financier_exposure",
            "may_read_request", "request_record", "key_endorsers"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 async def may_read(store: Store, party: Party, r: Receivable) -> bool:
@@ -64,12 +69,17 @@ async def leaves(store: Store, r: Receivable) -> list[Receivable]:
 
 async def _key_history(store: Store, object_type: str, object_id: str,
                        describe: Callable[[bytes], dict[str, Any]]) -> list[dict]:
-    """Every write of one record's key, oldest first: tx id, timestamp, delete flag, and ``describe`` of the value."""
+    """Every write of one record's key, oldest first: tx id, timestamp, delete flag, and ``describe`` of the value.
+    A value no record parses to (two orgs wrote the key outside the contract) is described by nothing more: the
+    history is where an auditor finds the transaction that wrote it."""
     out = []
     async for mod in store.stub.get_history_for_key(store.key(object_type, object_id)):
         entry: dict[str, Any] = {"tx_id": mod.tx_id, "timestamp": _ts(mod.timestamp), "is_delete": mod.is_delete}
         if mod.value:
-            entry.update(describe(mod.value))
+            try:
+                entry.update(describe(mod.value))
+            except ValidationError:
+                pass
         out.append(entry)
     out.reverse()  # the peer answers newest first; a history reads oldest first
     return out
@@ -185,14 +195,14 @@ async def open_offers_page(store: Store, financier: str, debtor: str, page_size:
     (it is scanned and left out: ``fetched`` counts it)."""
     values = [financier, debtor] if debtor else [financier]
     rows, meta = await _index_records(store, keys.OPEN_OFFER, values, page_size, bookmark, keys.OFFER)
-    offers = [(Offer.model_validate_json(d), entry) for entry, d in rows if d]
+    offers = [(o, entry) for entry, d in rows if (o := _readable(Offer, d)) is not None]
     offers = [(o, entry) for o, entry in offers if o.status == "OPEN" and o.financier == entry[0]]
     # the offer records no debtor: its claim's (which no change of the claim alters) must be the entry's, read for
     # the page's offers in one round trip
     claims = (await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, o.receivable_id) for o, _ in offers])
               if offers else [])
     records = [{**o.to_json(), "debtor": entry[1]} for (o, entry), claim in zip(offers, claims)
-               if claim and Receivable.model_validate_json(claim).debtor == entry[1]]
+               if (r := _readable(Receivable, claim)) is not None and r.debtor == entry[1]]
     return _page_of(records, meta)
 
 
@@ -203,8 +213,19 @@ async def _receivables_page(store: Store, index: str, values: list[str], page_si
     GetReceivable answers it, through the model: a claim an earlier version stored reads with the fields added
     since at their defaults (an invoice's ``code``, ``currency``), not as the bytes it was stored in."""
     rows, meta = await _index_records(store, index, values, page_size, bookmark, keys.RECEIVABLE)
-    claims = [(Receivable.model_validate_json(d), entry) for entry, d in rows if d]
+    claims = [(r, entry) for entry, d in rows if (r := _readable(Receivable, d)) is not None]
     return _page_of([r.to_json() for r, entry in claims if keep is None or keep(r, entry)], meta)
+
+
+def _readable(model: type[M], raw: bytes | None) -> M | None:
+    """A listed record's stored value as ``model``; None where there is none or it is no such record (a key two orgs
+    wrote outside the contract), which a list leaves out rather than failing every page that reaches it."""
+    if not raw:
+        return None
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError:
+        return None
 
 
 async def _index_records(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
@@ -243,7 +264,8 @@ async def statistics(store: Store, today: date) -> dict:
     per_debtor: dict[str, dict[str, dict[str, int]]] = {}
     counts = {s: 0 for s in STATUSES}
     async for kv in store.every_row(keys.RECEIVABLE):   # every claim, however many: page after page
-        r = Receivable.model_validate_json(kv.value)
+        if (r := _readable(Receivable, kv.value)) is None:
+            continue   # no claim: two orgs wrote the key outside the contract, and it counts for nothing
         counts[r.status] += 1
         if r.status not in lifecycle.PAYABLE:
             continue
@@ -340,12 +362,12 @@ async def key_endorsers(store: Store, object_type: str, object_id: str) -> list[
 
 
 async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[tuple[date, Receivable]]:
-    """The receivable as each transaction left it, oldest first, up to the end of ``as_of`` (business date)."""
+    """The receivable as each transaction left it, oldest first, up to the end of ``as_of`` (business date). A write
+    no claim parses to (two orgs wrote the key outside the contract) is no state of a claim, and is passed over."""
     states = []
     async for mod in store.stub.get_history_for_key(store.key(keys.RECEIVABLE, receivable_id)):
-        if mod.is_delete or not mod.value:
+        if (doc := None if mod.is_delete else _readable(Receivable, mod.value)) is None:
             continue
-        doc = Receivable.model_validate_json(mod.value)
         day = dates.business_date(mod.timestamp or datetime.fromisoformat(doc.last.at.replace("Z", "+00:00")))
         if day <= as_of:
             states.append((day, doc))
@@ -572,7 +594,7 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
         r = claims[o.id]
         if (raw := terms[o.id]) is None:
             raise _not_on_this_peer(f"offer {o.id}'s terms", o.collection)
-        stored = OfferTerms.from_stored(raw)
+        stored = parsed_private(OfferTerms.from_stored, raw, o.collection, keys.TERMS, o.id)
         as_made = made.get(o.id)
         outstanding, currency = ((as_made.outstanding, as_made.currency)
                                  if as_made is not None and as_made.outstanding is not None
@@ -595,12 +617,13 @@ async def _principal(store: Store, f: Any, r: Receivable) -> int:
     if f.status == "DISBURSED":
         raw = await store.get_private(f.collection, keys.DISBURSEMENT, f.id)
         if raw is not None:
-            return Disbursement.model_validate_json(raw).principal
+            return parsed_private(Disbursement.model_validate_json, raw, f.collection, keys.DISBURSEMENT, f.id).principal
         raise _not_on_this_peer(f"the private record of financing {f.id} (disbursement)", f.collection)
     raw = await store.get_private(f.collection, keys.TERMS, f.accepted_offer_id or "")
     if raw is not None:
         # from_stored: terms an offer made before 9555fad stored hold rates such as "0E-10"
-        return fin.principal(OfferTerms.from_stored(raw), r.outstanding)
+        terms = parsed_private(OfferTerms.from_stored, raw, f.collection, keys.TERMS, f.accepted_offer_id or "")
+        return fin.principal(terms, r.outstanding)
     raise _not_on_this_peer(f"the private record of financing {f.id} (accepted terms)", f.collection)
 
 

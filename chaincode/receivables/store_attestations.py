@@ -7,9 +7,17 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from pydantic import ValidationError
+
 from . import attestation, keys
+from .errors import shown, unreadable
 from .model import InvoiceAttestation
-from .store_base import StoreBase
+from .store_base import StoreBase, parsed_object
+
+_NEWEST_FIELDS = tuple(field.name for field in dataclasses.fields(attestation.Newest))
+_FORGED_NEWEST = ("No attestation of the invoice by that attester can be recorded, nor any registration of it "
+                  "counted, while the entry stands: report the key to the network's operators, whose peers' history "
+                  "of the key names the transaction that wrote it and the orgs that endorsed it")
 
 
 class AttestationRecords(StoreBase):
@@ -40,9 +48,8 @@ class AttestationRecords(StoreBase):
         is under the chaincode-level policy, and once two orgs delete it, the entries every attester's own
         attestations keep (each under that attester's org) are not rewritten, which only their orgs could."""
         indexed = self.key(keys.ATTESTATIONS_INDEXED, fp)
-        own_key = self.key(keys.ATTESTATION_LAST, fp, attester)
         if await self.stub.get_state(indexed):
-            return await self._newest_entry(own_key)
+            return await self._newest_entry(fp, attester)
         found = await self.attestations_of(fp)
         newest = attestation.newest_by_attester(found)
         attester_org = {a.attester: a.attested.msp_id for a in found}
@@ -50,30 +57,39 @@ class AttestationRecords(StoreBase):
         # The attester's own entry where it has one, as with the mark: a record in its name the entry does not
         # name (two other orgs can write a new key) would otherwise pass for its newest, and one dated ahead would
         # refuse every attestation it makes after. The records count only for an attester without one.
-        own = await self._newest_entry(own_key)
+        own = await self._newest_entry(fp, attester)
         for earlier_attester, theirs in newest.items():
             if not await self.stub.get_state(self.key(keys.ATTESTATION_LAST, fp, earlier_attester)):
                 await self._put_newest(fp, earlier_attester, theirs, attester_org[earlier_attester])
         await self.stub.put_state(indexed, keys.INDEX_VALUE)
         return own if own is not None else newest.get(attester)
 
-    async def attestations_kept(self, fp: str) -> list[InvoiceAttestation]:
+    async def attestations_kept(self, fp: str) -> tuple[list[InvoiceAttestation], list[str]]:
         """The invoice's attestations (``attestations_of``) but those past their attester's newest as its own entry
         names it (``attestation.past_newest``): records two other orgs wrote in its name, after its last
         attestation. Under an attester without an entry (an invoice not attested since the entries exist, or an
-        attester that has not attested it), every record is counted."""
-        found = await self.attestations_of(fp)
+        attester that has not attested it), every record is counted. With them, the ids of the records no
+        attestation parses to (``attestation_records``), which count for nothing."""
+        found, unreadable = await self.attestation_records(fp)
         attesters = list(dict.fromkeys(a.attester for a in found))
         await self.prefetch(*((keys.ATTESTATION_LAST, fp, attester) for attester in attesters))
-        newest = {attester: await self._newest_entry(self.key(keys.ATTESTATION_LAST, fp, attester))
-                  for attester in attesters}
-        return [a for a in found if not attestation.past_newest(a, newest[a.attester])]
+        newest = {attester: await self._newest_entry(fp, attester) for attester in attesters}
+        return [a for a in found if not attestation.past_newest(a, newest[a.attester])], unreadable
 
-    async def _newest_entry(self, key: str) -> attestation.Newest | None:
-        """The attester's newest attestation of an invoice as its ``recfin.attestation-last`` entry ``key`` keeps it
-        (None: it has no entry)."""
-        raw = await self.stub.get_state(key)
-        return attestation.Newest(**json.loads(raw)) if raw else None
+    async def _newest_entry(self, fp: str, attester: str) -> attestation.Newest | None:
+        """The attester's newest attestation of an invoice as its ``recfin.attestation-last`` entry keeps it (None: it
+        has no entry). An entry no attestation wrote (a new key, which any two orgs may write for an attester that
+        has none) is refused ``record-unreadable``: nothing the attester attests could be ordered after it, nor could
+        a registration tell which of its records are its own."""
+        raw = await self.stub.get_state(self.key(keys.ATTESTATION_LAST, fp, attester))
+        if not raw:
+            return None
+        entry = parsed_object(raw, {field: str for field in _NEWEST_FIELDS}, keys.ATTESTATION_LAST, fp, attester,
+                              remedy=_FORGED_NEWEST)
+        if not attestation.is_time(entry["at"]):
+            raise unreadable(keys.label(keys.ATTESTATION_LAST, fp, attester), f"its at {shown(entry['at'])} is no "
+                             "transaction time", _FORGED_NEWEST)
+        return attestation.Newest(**{field: entry[field] for field in _NEWEST_FIELDS})
 
     async def _put_newest(self, fp: str, attester: str, newest: attestation.Newest, attester_msp: str) -> None:
         key = self.key(keys.ATTESTATION_LAST, fp, attester)
@@ -86,6 +102,21 @@ class AttestationRecords(StoreBase):
         different attesters' attestations at the same time, which changes only the order they are listed in. A
         range read: in a submitted transaction, Fabric checks at commit that no attestation of the invoice was added
         since."""
-        found = [InvoiceAttestation.model_validate_json(kv.value)
-                 async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp])]
-        return sorted(found, key=lambda a: (attestation.attested_time(a), a.attested.tx_id))
+        return (await self.attestation_records(fp))[0]
+
+    async def attestation_records(self, fp: str) -> tuple[list[InvoiceAttestation], list[str]]:
+        """The invoice's attestations (``attestations_of``), and the attestation ids of the records under it that are
+        none: a value no attestation parses to, or one whose time is no transaction time. Every attestation the
+        contract records is under its attester's org's policy, so only two orgs writing a new key wrote those; they
+        say nothing anyone could count, and each would otherwise fail every read of the invoice's attestations."""
+        found, unreadable_ids = [], []
+        async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp]):
+            try:
+                a = InvoiceAttestation.model_validate_json(kv.value)
+            except ValidationError:
+                a = None
+            if a is None or not attestation.is_time(a.attested.at):
+                unreadable_ids.append(self.stub.split_composite_key(kv.key)[1][-1])
+            else:
+                found.append(a)
+        return sorted(found, key=lambda a: (attestation.attested_time(a), a.attested.tx_id)), unreadable_ids

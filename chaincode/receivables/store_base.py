@@ -6,18 +6,63 @@ key-level policies this contract writes (``org_policy``), and private data.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from chaincode.shim import KV, KeyEndorsementPolicy
 
-from .errors import RuleViolation, rule, shown
+from . import keys
+from .errors import RuleViolation, parse_problem, rule, shown, unreadable
 
 M = TypeVar("M", bound=BaseModel)
 
 ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.every_row``)
+
+# what to do about a stored value no record parses to, where nothing else can be done: the key's history tells who
+REPORT_THE_KEY = ("Nothing the contract does can use it: report the key to the network's operators, whose peers' "
+                  "history of the key names the transaction that wrote it and the orgs that endorsed it")
+
+
+def parsed(model: type[M], raw: bytes, object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M:
+    """``raw``, the stored value of the key ``object_type`` [``attributes``], as ``model``; refused
+    ``record-unreadable`` (``errors.unreadable``, naming the key and ``remedy``) where it is no such record."""
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise unreadable(keys.label(object_type, *attributes), parse_problem(exc), remedy) from None
+
+
+def parsed_private(load: Callable[[bytes], M], raw: bytes, collection: str, object_type: str, ident: str) -> M:
+    """``raw``, the private record ``object_type`` [``ident``] of ``collection``, as ``load`` reads it (a model's
+    ``model_validate_json``, ``OfferTerms.from_stored``); refused ``record-unreadable`` as ``parsed`` refuses. A
+    private record's key takes writes as a public one does: any two orgs' peers can endorse one."""
+    try:
+        return load(raw)
+    except (ValueError, RecursionError) as exc:   # pydantic's ValidationError is a ValueError, as json's error is
+        raise unreadable(f"{keys.label(object_type, ident)} of collection {collection}", parse_problem(exc),
+                         REPORT_THE_KEY) from None
+
+
+def parsed_object(raw: bytes, fields: dict[str, type], object_type: str, *attributes: str,
+                  remedy: str = REPORT_THE_KEY) -> dict[str, Any]:
+    """``raw``, the stored value of the key ``object_type`` [``attributes``], as the JSON object the contract writes
+    there, holding at least ``fields``, each of its type; refused ``record-unreadable`` as ``parsed`` refuses."""
+    record = keys.label(object_type, *attributes)
+    try:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError) as exc:   # not UTF-8, not JSON, nested past the parser's depth
+        raise unreadable(record, parse_problem(exc), remedy) from None
+    if not isinstance(doc, dict):
+        raise unreadable(record, f"a JSON {type(doc).__name__}, not an object", remedy)
+    for field, kind in fields.items():
+        if field not in doc:
+            raise unreadable(record, f"no {field}", remedy)
+        if not isinstance(doc[field], kind):
+            raise unreadable(record, f"its {field} is not a {kind.__name__}", remedy)
+    return doc
 
 
 class StoreBase:
@@ -60,9 +105,11 @@ class StoreBase:
         its metadata)."""
         return await self.stub.get_state_validation_parameter(key) == org_policy(list(orgs))
 
-    async def _get(self, model: type[M], object_type: str, *attributes: str) -> M | None:
+    async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:
+        """The record, None where the key holds none; refused ``record-unreadable`` (``parsed``) where it holds a
+        value no such record parses to."""
         raw = await self.stub.get_state(self.key(object_type, *attributes))
-        return None if raw is None or raw == b"" else model.model_validate_json(raw)
+        return None if raw is None or raw == b"" else parsed(model, raw, object_type, *attributes, remedy=remedy)
 
     async def _put(self, doc: Any, object_type: str, *attributes: str) -> None:
         await self.stub.put_state(self.key(object_type, *attributes), doc.to_bytes())

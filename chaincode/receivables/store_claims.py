@@ -10,7 +10,7 @@ from google.protobuf.message import DecodeError
 from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, policy
-from .errors import rule
+from .errors import UnreadableRecord, rule
 from .model import CONFIRMED, REGISTERED, Financing, Receivable
 from .store_base import StoreBase, org_policy
 
@@ -239,7 +239,7 @@ class ClaimRecords(StoreBase):
         names a bank, the debtor's and the holder's orgs can write or delete it)."""
         try:
             return await self.receivable_or_none(receivable_id)
-        except ValueError:
+        except UnreadableRecord:
             return None
 
     @staticmethod

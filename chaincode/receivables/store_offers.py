@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection
 
 from . import keys
-from .errors import shown
+from .errors import UnreadableRecord, shown
 from .model import Offer, Receivable
 from .store_base import StoreBase
 
@@ -234,7 +234,7 @@ class OfferRecords(StoreBase):
         delete an offer's key)."""
         try:
             return await self._get(Offer, keys.OFFER, offer_id)
-        except ValueError:
+        except UnreadableRecord:
             return None
 
     async def exposure_version(self, bank: str, debtor: str) -> int:
@@ -310,7 +310,7 @@ class OfferRecords(StoreBase):
         for i, financing_id in recorded.items():
             try:
                 f = await self.financing_or_none(financing_id)
-            except ValueError:   # a value no financing parses to: two orgs wrote it, and no disbursement did
+            except UnreadableRecord:   # a value no financing parses to: two orgs wrote it, and no disbursement did
                 continue
             if (f is not None and f.status == "DISBURSED" and f.accepted_offer_id == i and f.collection
                     and f.disbursement_hash

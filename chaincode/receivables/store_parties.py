@@ -14,7 +14,14 @@ from . import keys, uscc as credit_code
 from .identity import lists_identity
 from .errors import rule, shown
 from .model import Party
-from .store_base import StoreBase, org_policy
+from .store_base import StoreBase, org_policy, parsed_object
+
+# a party record no transaction of its org wrote: a new key, which any two orgs may write
+_FORGED_PARTY = ("GetPartyHistory of the credit code lists the transactions that wrote it: report them to the "
+                 "network's operators; no call can act for or on the party while the record stands")
+
+# what every recfin.request record holds (``Session.remember``): the result is whatever JSON the transaction answered
+_REQUEST_FIELDS = {"transaction": str, "arguments": str, "tx_id": str, "at": str, "result": object}
 
 
 class PartyRecords(StoreBase):
@@ -22,7 +29,7 @@ class PartyRecords(StoreBase):
 
     # -- parties
     async def party(self, uscc: str) -> Party | None:
-        return await self._get(Party, keys.PARTY, uscc)
+        return await self._get(Party, keys.PARTY, uscc, remedy=_FORGED_PARTY)
 
     async def require_party(self, uscc: str) -> Party:
         party = await self.party(uscc)
@@ -117,8 +124,15 @@ class PartyRecords(StoreBase):
 
     # -- business request ids (idempotent retries)
     async def request(self, party_uscc: str, request_id: str) -> dict | None:
+        """The record of ``party_uscc``'s request ``request_id``; None where it has none. A request id no
+        transaction of the party recorded is a new key, which any two orgs may write: a value that is not such a
+        record is refused ``record-unreadable``, as no retry can be answered from it."""
         raw = await self.stub.get_state(self.key(keys.REQUEST, party_uscc, request_id))
-        return json.loads(raw) if raw else None
+        if not raw:
+            return None
+        return parsed_object(raw, _REQUEST_FIELDS, keys.REQUEST, party_uscc, request_id,
+                             remedy="No request can be recognised by this id while the record stands: send the "
+                                    "request with a new request id")
 
     async def put_request(self, party_uscc: str, request_id: str, record: dict) -> None:
         await self.stub.put_state(self.key(keys.REQUEST, party_uscc, request_id),

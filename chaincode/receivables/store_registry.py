@@ -7,8 +7,14 @@ from __future__ import annotations
 import json
 
 from . import keys
+from .errors import UnreadableRecord
 from .model import GoodsReceiptEntry, Receivable
-from .store_base import StoreBase
+from .store_base import StoreBase, parsed_object
+
+# what a registrant can do about a registry entry no claim wrote
+_BLOCKED_ENTRY = ("No claim on that invoice or goods receipt can be registered while the entry stands: report the key to the network's "
+                  "operators, whose peers' history of the key names the transaction that wrote it and the orgs that "
+                  "endorsed it, and register the claim once the entry is gone")
 
 
 class RegistryRecords(StoreBase):
@@ -17,8 +23,13 @@ class RegistryRecords(StoreBase):
 
     # -- fingerprint and goods receipt registries: key -> the root receivable it backs, under its claim's orgs
     async def _registry_owner(self, object_type: str, key: str) -> str | None:
+        """The root claim the entry names; None where there is none. An entry no transaction of the contract wrote
+        (an invoice no claim registered, whose key any two orgs may write) is refused ``record-unreadable``: it
+        backs no claim, and it is no free key either, as only those orgs or a new policy of theirs may delete it."""
         raw = await self.stub.get_state(self.key(object_type, key))
-        return json.loads(raw)["receivable_id"] if raw else None
+        if not raw:
+            return None
+        return parsed_object(raw, {"receivable_id": str}, object_type, key, remedy=_BLOCKED_ENTRY)["receivable_id"]
 
     async def _put_registry_entry(self, object_type: str, key: str, key_field: str, receivable_id: str) -> None:
         await self.stub.put_state(self.key(object_type, key),
@@ -26,6 +37,14 @@ class RegistryRecords(StoreBase):
 
     async def fingerprint_owner(self, fp: str) -> str | None:
         return await self._registry_owner(keys.FINGERPRINT, fp)
+
+    async def fingerprint_names(self, fp: str, receivable_id: str) -> bool:
+        """Whether ``fp``'s entry names the claim ``receivable_id``: one no claim wrote names none (for the changes
+        that release or seal a claim's own entries, which such an entry must not stop)."""
+        try:
+            return await self.fingerprint_owner(fp) == receivable_id
+        except UnreadableRecord:
+            return False
 
     async def put_fingerprint(self, fp: str, r: Receivable) -> None:
         """Register ``fp`` (a key no claim holds) for ``r``, a root claim, under its orgs
@@ -90,10 +109,10 @@ class RegistryRecords(StoreBase):
         receipts registered whole for it or in parts, one of them its. An entry naming another claim is left out."""
         named = []
         for fp in dict.fromkeys(fingerprints):
-            if await self.fingerprint_owner(fp) == r.id:
+            if await self.fingerprint_names(fp, r.id):
                 named.append(self.key(keys.FINGERPRINT, fp))
         for gr in r.goods_receipts:
-            entry = await self.goods_receipt_entry(gr.receipt_key)
+            entry = await self._readable_goods_receipt_entry(gr.receipt_key)
             if entry is not None and r.id in ([p.receivable_id for p in entry.parts] if entry.in_parts
                                               else [entry.receivable_id]):
                 named.append(self.key(keys.GOODS_RECEIPT, gr.receipt_key))
@@ -102,8 +121,15 @@ class RegistryRecords(StoreBase):
     async def goods_receipt_entry(self, receipt_key: str) -> GoodsReceiptEntry | None:
         """The registry's entry of a goods receipt: registered whole (an earlier version's entry reads so) or in
         parts; None when it backs no claim."""
-        raw = await self.stub.get_state(self.key(keys.GOODS_RECEIPT, receipt_key))
-        return GoodsReceiptEntry.model_validate_json(raw) if raw else None
+        return await self._get(GoodsReceiptEntry, keys.GOODS_RECEIPT, receipt_key, remedy=_BLOCKED_ENTRY)
+
+    async def _readable_goods_receipt_entry(self, receipt_key: str) -> GoodsReceiptEntry | None:
+        """``goods_receipt_entry``, None also where the entry is none the contract wrote: it names no claim, and
+        the changes that release or seal a claim's own entries pass it over."""
+        try:
+            return await self.goods_receipt_entry(receipt_key)
+        except UnreadableRecord:
+            return None
 
     async def put_goods_receipt(self, receipt_key: str, r: Receivable) -> None:
         """Register a goods receipt no claim holds, whole, for ``r``, a root claim, under its orgs
@@ -124,8 +150,8 @@ class RegistryRecords(StoreBase):
     async def release_goods_receipt(self, receipt_key: str, receivable_id: str) -> None:
         """Release what ``receivable_id`` holds of a goods receipt: the entry of a receipt registered whole for it,
         or its part of one registered in parts (the entry goes with the last part). An entry naming other claims
-        only is theirs, and stays."""
-        entry = await self.goods_receipt_entry(receipt_key)
+        only is theirs, and stays, and so does one no claim wrote (``_readable_goods_receipt_entry``)."""
+        entry = await self._readable_goods_receipt_entry(receipt_key)
         if entry is None:
             return
         if not entry.in_parts:

@@ -21,6 +21,7 @@ from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, Page,
     PaymentRecordPage, Provenance, RequestRecord, Statistics,
 )
+from .store_base import parsed_private
 from .session import Session, rules
 from .tx_base import TransactionGroup
 from .tx_financing import _ensure_request_of_claims_holder
@@ -277,7 +278,7 @@ class QueryTransactions(TransactionGroup):
             raise rule("not-found", f"the terms of {o.id} are not on this peer: ask a peer of {o.collection}'s member orgs")
         # as a request writes them (rates in digits), so that they can be sent back to accept or disburse: terms
         # stored before 9555fad hold a rate such as "0E-10", which a request may not, and still hash as stored
-        return OfferTerms.from_stored(raw).to_json()
+        return parsed_private(OfferTerms.from_stored, raw, o.collection, keys.TERMS, o.id).to_json()
 
     @transaction(evaluate=True)
     @rules

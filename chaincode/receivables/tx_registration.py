@@ -268,10 +268,10 @@ class RegistrationTransactions(TransactionGroup):
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 # not those two orgs wrote in an attester's name after its newest (Store.attestations_kept)
-                kept = await s.store.attestations_kept(inv.fingerprint)
+                kept, unreadable = await s.store.attestations_kept(inv.fingerprint)
                 why = attestation.registration_problem(self.config, inv, kept,
                                                        creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id,
-                                                       registered_at=s.now)
+                                                       registered_at=s.now, unreadable=unreadable)
                 if why is not None:
                     raise why
         rid = keys.new_id("R", s.tx_id)

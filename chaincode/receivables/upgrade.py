@@ -87,8 +87,8 @@ from .store import Store
 SCANNED = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER, keys.FINANCING)
 
 UNREADABLE = (ValidationError, RuleViolation)
-"""What reading a record this contract cannot take raises: a value no model of it parses, or a claim the record
-names that is missing (``not-found``). Such a record is passed over and listed (``unreadable``): failing the
+"""What reading a record this contract cannot take raises: a value no model of it parses (``record-unreadable``
+where the store reads it by its key), or a claim the record names that is missing (``not-found``). Such a record is passed over and listed (``unreadable``): failing the
 page would fail it every time, and leave every record after it, of every kind, without its entries."""
 
 M = TypeVar("M", bound=BaseModel)
@@ -252,7 +252,11 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
             report["collisions"].append(_collision(fp, r, inv, live, r, held_here[fp], live))
             continue
         held_here[fp] = inv
-        owner = claimed.get(fp) or await store.fingerprint_owner(fp)
+        try:
+            owner = claimed.get(fp) or await store.fingerprint_owner(fp)
+        except UNREADABLE:   # an entry no claim wrote (a new key two orgs wrote): it names none, and stays
+            report["unreadable"].append(store.key(keys.FINGERPRINT, fp))
+            continue
         if owner is None:
             await store.put_fingerprint(fp, r)
             claimed[fp] = r.id
@@ -307,7 +311,7 @@ async def release_invoices(store: Store, r: Receivable) -> None:
     receipt)."""
     for inv, fp in _spelt(r):
         await store.release_registry_entry(keys.FINGERPRINT, inv.fingerprint)
-        if fp is not None and fp != inv.fingerprint and await store.fingerprint_owner(fp) == r.id:
+        if fp is not None and fp != inv.fingerprint and await store.fingerprint_names(fp, r.id):
             await store.release_registry_entry(keys.FINGERPRINT, fp)
     for gr in r.goods_receipts:
         await store.release_goods_receipt(gr.receipt_key, r.id)
