@@ -27,7 +27,7 @@ from .model import (
 )
 from .store import Store
 from .store_base import parsed_private
-from .store_claims import live_financier
+from .store_claims import CLAIM_INDEXES, live_financier
 from .store_offers import OfferAsMade
 
 __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "provenance", "page", "statistics", "invoice_use",
@@ -161,8 +161,15 @@ async def provenance(store: Store, reader: Party, r: Receivable) -> dict:
 
 
 async def page(store: Store, index: str, value: str, page_size: int, bookmark: str) -> dict:
-    """One page of the receivables ``index`` lists under ``value`` (a holder, a debtor, a status), in id order."""
-    return await _receivables_page(store, index, [value], page_size, bookmark)
+    """One page of the receivables ``index`` lists under ``value`` (a holder, a debtor, a status), in id order.
+
+    ``Store.put_receivable`` moves the entries with every write of the claim, as every contract version did; still,
+    the claim decides, not its entry: an entry nobody wrote yet is a new key, which any two orgs can write, so a
+    claim is listed only while its holder, debtor or status (``CLAIM_INDEXES``) is the entry's. An entry out of
+    step, or whose claim is missing or unreadable, is scanned and left out (``fetched`` counts it)."""
+    attr = CLAIM_INDEXES[index]
+    return await _receivables_page(store, index, [value], page_size, bookmark,
+                                   keep=lambda r, entry: getattr(r, attr) == entry[0])
 
 
 async def financed_page(store: Store, financier: str, debtor: str, page_size: int, bookmark: str) -> dict:
@@ -341,13 +348,18 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
     Each record is built from the key's history up to that date only, so
     nothing recorded later shows; a claim registered later is left out (the
     page then holds fewer records than it scanned: ``fetched``).
+
+    The claim decides, not its entry: an entry nobody wrote yet is a new key, which any two orgs can write, and one
+    under this debtor naming another debtor's claim would price the debtor on that claim's payments. A claim's
+    debtor never changes, so a claim is listed only where every state of it up to ``as_of`` names ``debtor``;
+    otherwise the entry is scanned and left out (``fetched`` counts it).
     """
     holder_ids, label = _holder_label(reader, debtor)
     kvs, meta = await store.index_page(keys.BY_DEBTOR, [debtor], page_size, bookmark)
     records = []
     for kv in kvs:
         states = await _states_until(store, store.stub.split_composite_key(kv.key)[1][1], as_of)
-        if states:
+        if states and all(doc.debtor == debtor for _, doc in states):
             records.append(_payment_record(states, as_of, label))
     return {"debtor": debtor, "as_of": as_of.isoformat(), "holder_ids": holder_ids,
             "records": records, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}

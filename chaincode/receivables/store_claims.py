@@ -15,6 +15,10 @@ from .model import CONFIRMED, REGISTERED, Financing, Receivable
 from .store_base import StoreBase, org_policy
 
 
+# the claims' indexes, each with the field of the claim it lists it under: [value, receivable id] -> 0x00
+CLAIM_INDEXES = {keys.BY_HOLDER: "holder", keys.BY_DEBTOR: "debtor", keys.BY_STATUS: "status"}
+
+
 class ClaimRecords(StoreBase):
     """Receivables, their indexes and key-level policies, and their live loans' entries (part of ``Store``)."""
 
@@ -61,7 +65,7 @@ class ClaimRecords(StoreBase):
                 raise policy.one_org_refusal(r, parties_alone, financing=same_parties)
             one_org_already = len(orgs) < 2
         await self.stub.put_state(key, r.to_bytes())
-        for index, attr in ((keys.BY_HOLDER, "holder"), (keys.BY_DEBTOR, "debtor"), (keys.BY_STATUS, "status")):
+        for index, attr in CLAIM_INDEXES.items():
             new_value = getattr(r, attr)
             old_value = getattr(before, attr) if before is not None else None
             if old_value == new_value:

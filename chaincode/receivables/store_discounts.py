@@ -58,13 +58,15 @@ class DiscountRecords(StoreBase):
         return written + await self._seal_unguarded(entry_key, [d.debtor_msp], entry_held)
 
     async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
-        """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata:
-        an entry whose offer is missing or unreadable (a key two orgs wrote outside the contract) is scanned and left
-        out (the metadata counts it)."""
+        """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata.
+
+        The offer decides, not its entry: an entry nobody wrote yet is a new key, which any two orgs can write, so
+        only an offer of ``debtor`` is listed; an entry naming another debtor's, or an offer missing or unreadable,
+        is scanned and left out (the metadata counts it)."""
         kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, [debtor], page_size, bookmark)
         ids = [self.stub.split_composite_key(kv.key)[1][2] for kv in kvs]
         await self.prefetch(*((keys.DISCOUNT, i) for i in ids))   # the page's offers in one round trip
-        return [d for i in ids if (d := await self._listed_discount_offer(i)) is not None], meta
+        return [d for i in ids if (d := await self._listed_discount_offer(i)) is not None and d.debtor == debtor], meta
 
     async def _listed_discount_offer(self, offer_id: str) -> DiscountOffer | None:
         try:
