@@ -7,6 +7,7 @@ commands, so neither package imports the other.
 from __future__ import annotations
 
 import functools
+import shlex
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -231,7 +232,20 @@ def describe(error: BaseException) -> str:
         return validation_problems(error)
     if isinstance(error, KeyboardInterrupt):
         return "interrupted"
-    return one_line(error)
+    return one_line(error) + _unavailable_hint(error)
+
+
+def _unavailable_hint(error: BaseException) -> str:
+    """What to look at when a peer or orderer could not be reached (gRPC UNAVAILABLE: most often a network that is
+    not up, or a --data-root whose profiles name another one), said after the gateway's own words, which name no
+    step to take; "" for any other error."""
+    if not (isinstance(error, GatewayError) and getattr(error.code, "name", None) == "UNAVAILABLE"):
+        return ""
+    ctx = click.get_current_context(silent=True)
+    data_root = ctx.params.get("data_root") if ctx is not None else None
+    shown = shlex.quote(str(data_root)) if data_root is not None and str(data_root).isprintable() else "DIR"
+    return (f"; is the network up? `recfin network status{f' --data-root {shown}' if data_root else ''}` shows its "
+            "nodes")
 
 
 def reports_ledger_errors(fn: Callable) -> Callable:

@@ -694,6 +694,9 @@ REFUSALS = {
     "invoice JSON null": (["invoice", "verify", "@json-null"], 2,
                           "JSON holding null, not an invoice object: expected {\"EInvoice\": ...}"),
     "invoice JSON string": (["invoice", "verify", "@json-string"], 2, "JSON holding a string, not an invoice object"),
+    # the gateway's UNAVAILABLE names no step to take
+    "ledger command, network down": (["receivable", "get", "R-1", "--data-root", STOPPED], 1,
+                                     "; is the network up? `recfin network status --data-root "),
     **{f"checkpoint {kind}": (["events", "--checkpoint", f"@{kind}", "--data-root", STOPPED], 1,
                               "is not a checkpoint file")
        for kind in ("garbage", "json-list", "json-string", "json-huge-number", "json-deep")},
