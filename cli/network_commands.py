@@ -16,14 +16,14 @@ from network.fabric_bin import FabricInstall
 from network.tools import Tools
 from network.topology import load as load_topology
 
-from .options import WholeNumberRange, timeout_option
+from .options import PathType, WholeNumberRange, timeout_option
 from .output import as_typed, emit, emit_report, one_line, progress, reports_errors
 
 STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
 
 
 def topology_option(fn):
-    return click.option("--topology", "topology_path", type=click.Path(dir_okay=False, path_type=Path),
+    return click.option("--topology", "topology_path", type=PathType(dir_okay=False, path_type=Path),
                         envvar=profiles.TOPOLOGY_VARIABLE, default=None,
                         help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY).")(fn)
 
@@ -260,7 +260,7 @@ def logs(topology_path, node, lines, follow):
 @click.option("--hostnames", is_flag=True,
               help="Address nodes by hostname, for docker compose or one host per org (data in $RECFIN_HOSTS_DATA, "
                    "default .recfin/hosts next to the native data folder).")
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Write here instead of the default data folder. A folder holding files the network did not "
                    "write is refused, since `down --purge` deletes the data folder whole.")
 @click.option("--json", "as_json", is_flag=True, help="Print the data folder, genesis block and packages as JSON.")
@@ -298,13 +298,13 @@ def prepare(topology_path, hostnames, data_root, as_json):
 
 @network.command("compose")
 @topology_option
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Take the channel's orgs from this data folder's membership.yaml (orgs added or removed by "
                    "`recfin org`; default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
 @click.option("--write", "write_file", is_flag=True,
               help=f"Write {compose.COMPOSE_FILE.name} at the top of the repository instead of printing it "
                    f"(topology.yaml's orgs only: with orgs added or removed, give --output).")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", type=PathType(dir_okay=False, path_type=Path), default=None,
               help="With --write: write this file instead.")
 @reports_errors
 def compose_command(topology_path, data_root, write_file, output):
@@ -343,12 +343,12 @@ COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader
 # A sibling of `compose`, not `compose up`: `compose` is a command (it prints or writes the file).
 @network.command("compose-up")
 @topology_option
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="The data folder the containers mount, as `prepare --hostnames` wrote it "
                    "(default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
 @click.option("--start", is_flag=True,
               help="Run `docker compose up -d` first (needs Docker; without it, the containers must be running).")
-@click.option("--compose-file", type=click.Path(dir_okay=False, path_type=Path), default=compose.COMPOSE_FILE,
+@click.option("--compose-file", type=PathType(dir_okay=False, path_type=Path), default=compose.COMPOSE_FILE,
               show_default=True, help="The compose file the containers run from: the one --start starts, and the one "
                                       "`recfin network down` stops.")
 @timeout_option("Seconds to wait for each node's /healthz and for a Raft leader.")
@@ -419,7 +419,7 @@ COMPOSE_STATUS_COLUMNS = ("name", "org", "kind", "address", "healthy", "height",
 
 @network.command("compose-status")
 @topology_option
-@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="The data folder the containers mount, as `prepare --hostnames` wrote it "
                    "(default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
@@ -525,13 +525,13 @@ class NetworkStillRunning(click.ClickException):
 
 
 def data_root_option(help_text: str):
-    return click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+    return click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
                         help=help_text)
 
 
 @network.command("backup")
 @topology_option
-@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("out", type=PathType(dir_okay=False, path_type=Path))
 @data_root_option("The data folder to back up (default: the topology's, as `up` uses it).")
 @click.option("--for-org", "org_name", metavar="ORG", default=None,
               help="Only this org's part, for a company running its own node (name or MSP ID): its crypto/, nodes, chaincode servers' folders and "
@@ -565,7 +565,7 @@ def backup_command(topology_path, out, data_root, org_name, stop, replace, timeo
 
 @network.command("restore")
 @topology_option
-@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("archive", type=PathType(dir_okay=False, path_type=Path))
 @data_root_option("The data folder to restore into (default: the topology's, as `up` uses it): new or empty, "
                   "unless --replace.")
 @click.option("--replace", is_flag=True,
@@ -608,7 +608,7 @@ def _namespace_prefix(_ctx, param, prefix: str) -> str:
 
 
 def netns_options(fn):
-    fn = click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+    fn = click.option("--folder", type=PathType(file_okay=False, path_type=Path), default=None,
                       help="The namespaced network's folder: its topology.yaml and data folder, whose membership.yaml "
                            "names orgs added or removed by `recfin org` (default: .recfin/netns next to the native "
                            "data folder).")(fn)
