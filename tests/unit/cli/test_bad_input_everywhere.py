@@ -49,6 +49,7 @@ from hypothesis import strategies as st
 
 from cli.amounts import AmountType
 from cli.main import main
+from cli.options import PathType
 from network import crypto, namespaces, profiles
 from network.topology import load as load_topology
 
@@ -322,9 +323,9 @@ def values_for(param: click.Parameter, world: World) -> st.SearchStrategy[str]:
     """Hostile values for one parameter, by its name and type."""
     kind = param.type
     if isinstance(kind, click.Path):
-        if param.name in OUTPUTS:
+        if param.name in OUTPUTS:   # '' too: Path('') is the current folder, where it would write
             names = UNWRITABLE_KINDS if kind.file_okay else UNWRITABLE_FOLDER_KINDS
-            return st.sampled_from(names).map(lambda name: str(world.files[name]))
+            return st.sampled_from(names).map(lambda name: str(world.files[name])) | st.just("")
         names = FILE_KINDS if kind.file_okay else FOLDER_KINDS
         if param.name in YAML_FILES:   # PyYAML takes a second to refuse it: the tests at the end of this module
             names = [name for name in names if name != "json-deep"]
@@ -633,6 +634,8 @@ REFUSALS = {
                                          "--output is where --write writes"),
     "compose --write into no folder": (["network", "compose", "--write", "--output", "@missing-folder"], 1,
                                        "No such file or directory"),
+    "compose --write into ''": (["network", "compose", "--write", "--output", ""], 2,
+                                "Invalid value for '--output': '' is empty: give the path of a file"),
     "netns prefix of other links": (["network", "netns", "down", "--prefix", "BR"], 2,
                                     "1-8 lower-case letters and digits"),
     "netns prefix empty": (["network", "netns", "status", "--prefix", ""], 2, "1-8 lower-case letters and digits"),
@@ -732,6 +735,14 @@ def test_recfin_home_naming_a_file_is_said_so_naming_the_file(args, world):
     assert not outcome.problems(tuple(args[:2])), describe(outcome, outcome.problems(tuple(args[:2])))
     assert outcome.exit_code == 1 and f"is inside {home}, which is a file: point --data-root, the topology's " \
         "data_root or RECFIN_HOME at a new or empty folder" in outcome.stderr, outcome.stderr
+
+
+@pytest.mark.parametrize("path, cmd", ALL, ids=[" ".join(p) for p, _ in ALL])
+def test_every_path_parameter_refuses_an_empty_path(path, cmd):
+    """Every path option and argument is of the shared type that refuses '' naming the option: Path('') is '.', so
+    an empty value (an unset shell variable) wrote a model or an org's keys into the current folder."""
+    plain = [p.name for p in cmd.params if isinstance(p.type, click.Path) and not isinstance(p.type, PathType)]
+    assert not plain, f"recfin {' '.join(path)}: {plain} take click.Path, not cli.options.PathType"
 
 
 def test_a_file_name_that_is_not_utf8_is_printed_back_as_its_bytes(world):
