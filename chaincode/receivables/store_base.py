@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from chaincode.shim import KV, KeyEndorsementPolicy
 
 from . import keys
-from .errors import RuleViolation, parse_problem, rule, shown, unreadable
+from .errors import RuleViolation, UnreadableRecord, parse_problem, rule, shown, unreadable
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,13 +26,29 @@ REPORT_THE_KEY = ("Nothing the contract does can use it: report the key to the n
                   "history of the key names the transaction that wrote it and the orgs that endorsed it")
 
 
+# what reading a stored value that is no record this version reads raises: ``parsed``'s refusal, or pydantic's own
+# error for a newer version's record (``newer_version``); a read that can pass such a value over catches both
+UNREADABLE_VALUE = (UnreadableRecord, ValidationError)
+
+
 def parsed(model: type[M], raw: bytes, object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M:
     """``raw``, the stored value of the key ``object_type`` [``attributes``], as ``model``; refused
-    ``record-unreadable`` (``errors.unreadable``, naming the key and ``remedy``) where it is no such record."""
+    ``record-unreadable`` (``errors.unreadable``, naming the key and ``remedy``) where it is no such record, but for
+    one of a newer contract version (``newer_version``), which fails as it did."""
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
+        if newer_version(exc):
+            raise
         raise unreadable(keys.label(object_type, *attributes), parse_problem(exc), remedy) from None
+
+
+def newer_version(exc: Exception) -> bool:
+    """Whether a stored value ``exc`` refused holds every field this version reads, each as it reads it, and fields
+    it does not know besides: what a newer contract version writes (each adds fields, with defaults). Reading it here
+    means this peer runs an older version than the channel's, which its operators put right by installing that one;
+    the call fails as an internal error, the record's text in the chaincode server's log, never in the answer."""
+    return isinstance(exc, ValidationError) and all(e["type"] == "extra_forbidden" for e in exc.errors())
 
 
 def parsed_private(load: Callable[[bytes], M], raw: bytes, collection: str, object_type: str, ident: str) -> M:
@@ -42,6 +58,8 @@ def parsed_private(load: Callable[[bytes], M], raw: bytes, collection: str, obje
     try:
         return load(raw)
     except (ValueError, RecursionError) as exc:   # pydantic's ValidationError is a ValueError, as json's error is
+        if newer_version(exc):
+            raise
         raise unreadable(f"{keys.label(object_type, ident)} of collection {collection}", parse_problem(exc),
                          REPORT_THE_KEY) from None
 

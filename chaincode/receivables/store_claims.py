@@ -10,9 +10,9 @@ from google.protobuf.message import DecodeError
 from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, policy
-from .errors import UnreadableRecord, rule
+from .errors import rule
 from .model import CONFIRMED, REGISTERED, Financing, Receivable
-from .store_base import StoreBase, org_policy
+from .store_base import UNREADABLE_VALUE, StoreBase, org_policy
 
 
 # the claims' indexes, each with the field of the claim it lists it under: [value, receivable id] -> 0x00
@@ -243,7 +243,7 @@ class ClaimRecords(StoreBase):
         names a bank, the debtor's and the holder's orgs can write or delete it)."""
         try:
             return await self.receivable_or_none(receivable_id)
-        except UnreadableRecord:
+        except UNREADABLE_VALUE:
             return None
 
     @staticmethod

@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import keys
-from .errors import UnreadableRecord
 from .model import DiscountOffer
-from .store_base import StoreBase
+from .store_base import UNREADABLE_VALUE, StoreBase
 
 
 class DiscountRecords(StoreBase):
@@ -71,5 +70,5 @@ class DiscountRecords(StoreBase):
     async def _listed_discount_offer(self, offer_id: str) -> DiscountOffer | None:
         try:
             return await self._get(DiscountOffer, keys.DISCOUNT, offer_id)
-        except UnreadableRecord:
+        except UNREADABLE_VALUE:
             return None

@@ -11,9 +11,9 @@ import json
 from collections.abc import Collection
 
 from . import keys
-from .errors import UnreadableRecord, shown
+from .errors import shown
 from .model import Offer, Receivable
-from .store_base import StoreBase
+from .store_base import UNREADABLE_VALUE, StoreBase
 
 
 # the most offers a bank's offer may name as left out of the figures it was priced on (MakeFinancingOffer's
@@ -234,7 +234,7 @@ class OfferRecords(StoreBase):
         delete an offer's key)."""
         try:
             return await self._get(Offer, keys.OFFER, offer_id)
-        except UnreadableRecord:
+        except UNREADABLE_VALUE:
             return None
 
     async def exposure_version(self, bank: str, debtor: str) -> int:
@@ -310,7 +310,7 @@ class OfferRecords(StoreBase):
         for i, financing_id in recorded.items():
             try:
                 f = await self.financing_or_none(financing_id)
-            except UnreadableRecord:   # a value no financing parses to: two orgs wrote it, and no disbursement did
+            except UNREADABLE_VALUE:   # a value no financing parses to: two orgs wrote it, and no disbursement did
                 continue
             if (f is not None and f.status == "DISBURSED" and f.accepted_offer_id == i and f.collection
                     and f.disbursement_hash

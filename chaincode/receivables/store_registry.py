@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 
 from . import keys
-from .errors import UnreadableRecord
 from .model import GoodsReceiptEntry, Receivable
-from .store_base import StoreBase, parsed_object
+from .store_base import UNREADABLE_VALUE, StoreBase, parsed_object
 
 # what a registrant can do about a registry entry no claim wrote
 _BLOCKED_ENTRY = ("No claim on that invoice or goods receipt can be registered while the entry stands: report the key to the network's "
@@ -43,7 +42,7 @@ class RegistryRecords(StoreBase):
         that release or seal a claim's own entries, which such an entry must not stop)."""
         try:
             return await self.fingerprint_owner(fp) == receivable_id
-        except UnreadableRecord:
+        except UNREADABLE_VALUE:
             return False
 
     async def put_fingerprint(self, fp: str, r: Receivable) -> None:
@@ -128,7 +127,7 @@ class RegistryRecords(StoreBase):
         the changes that release or seal a claim's own entries pass it over."""
         try:
             return await self.goods_receipt_entry(receipt_key)
-        except UnreadableRecord:
+        except UNREADABLE_VALUE:
             return None
 
     async def put_goods_receipt(self, receipt_key: str, r: Receivable) -> None:

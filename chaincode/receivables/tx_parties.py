@@ -12,10 +12,11 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import events, keys, queries
 from .arguments import _require_text
-from .errors import RuleViolation, UnreadableRecord, _identity, rule, shown
+from .errors import RuleViolation, _identity, rule, shown
 from .identity import is_org_admin
 from .model import Party, PartyRegistration, parse_request
 from .schemas import IdentityParty, PartyHistoryEntry, json_argument
+from .store_base import UNREADABLE_VALUE
 from .session import Session, rules
 from .tx_base import TransactionGroup
 
@@ -195,7 +196,7 @@ class PartyTransactions(TransactionGroup):
             await s.party()
         try:
             await s.store.require_party(uscc)
-        except UnreadableRecord:
+        except UNREADABLE_VALUE:
             pass   # a record no transaction of its org wrote: its history is where the transactions that did are named
         return await queries.party_history(s.store, uscc)
 
