@@ -534,8 +534,9 @@ def data_root_option(help_text: str):
 @click.argument("out", type=PathType(dir_okay=False, path_type=Path))
 @data_root_option("The data folder to back up (default: the topology's, as `up` uses it).")
 @click.option("--for-org", "org_name", metavar="ORG", default=None,
-              help="Only this org's part, for a company running its own node (name or MSP ID): its crypto/, nodes, chaincode servers' folders and "
-                   "profile, other orgs' certificates and the channel's files; never another org's private key.")
+              help="Only this org's part (name or MSP ID): its crypto/, nodes, chaincode servers' folders and profile, "
+                   "other orgs' certificates and the channel's files; never another org's private key. Not a "
+                   "network `up` can start: of the hostnames data folder, `org bundle` writes the org's bundle from it.")
 @click.option("--stop", is_flag=True,
               help="Stop a running network first (`down`), and start it again after (`up`).")
 @click.option("--replace", is_flag=True, help="Write over OUT if it exists.")
@@ -574,6 +575,10 @@ def backup_command(topology_path, out, data_root, org_name, stop, replace, timeo
 @reports_errors
 def restore_command(topology_path, archive, data_root, replace, as_json):
     """Restore an archive `recfin network backup` wrote; then `recfin network up` resumes the network.
+
+    An archive of one org's part (--for-org) is no network `up` can start: the report says what it
+    is for. The folders a restore killed midway left beside the data folder are removed (or named),
+    and a restore the disk has no room for is refused before it writes.
 
     The whole archive is checked against its manifest before anything is written: every member
     listed, of its listed size and sha256, inside the data folder (no absolute path, no `..`, no

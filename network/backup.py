@@ -17,7 +17,9 @@ restored would name another run's processes.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import fnmatch
+import gzip
 import hashlib
 import io
 import json
@@ -27,6 +29,7 @@ import secrets
 import shutil
 import stat
 import tarfile
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,7 +42,7 @@ from client.atomic_file import check_output_file, staged_file, sync_folder
 
 from . import ccservers, nodeconfig
 from .bundle import PUBLIC_SUFFIXES
-from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, RunLockedError, run_lock
+from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, STAGED_LEFTOVER, RunLockedError, run_lock
 from .errors import NetworkError, first_few
 from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
 from .supervisor import Supervisor
@@ -64,10 +67,6 @@ _LEFT_OUT = (
     f"chaincode/*/*/{ccservers.SERVER_PID_FILE}", f"chaincode/*/*/{ccservers.SERVER_LOG_FILE}",
     f"chaincode/*/*/{ccservers.SERVER_LOG_FILE}.1",
 )
-# A temporary file a writer killed mid-write left (client.atomic_file.staged_file's name); Fabric's own files, under
-# a node's data/, are kept whatever their names.
-_LEFTOVER = re.compile(r"\.(.+)\.[0-9a-f]{8}\.tmp")
-
 
 class NetworkRunningError(NetworkError):
     """A node or chaincode server of the data folder runs, or another run holds its run lock: nothing was written."""
@@ -116,6 +115,8 @@ class RestoreReport:
     org: str | None
     created: str            # when the backup was made (UTC), as its manifest says
     moved_aside: Path | None = None
+    leftovers_removed: list[Path] = field(default_factory=list)     # folders killed restores left beside it
+    leftovers_kept: list[Path] = field(default_factory=list)        # such folders a restore may still write
 
     def lines(self) -> list[str]:
         scope = f"org {self.org}'s part of a data folder" if self.org else "a data folder"
@@ -124,9 +125,25 @@ class RestoreReport:
                f"restored {self.files} files, {self.bytes} bytes into {self.data_root}"]
         if self.moved_aside is not None:
             out.append(f"what was there is kept in {self.moved_aside}")
-        out.append("next: `recfin network up` resumes the network on it (with a topology whose data_root, or "
-                   "RECFIN_HOME's network/, is this folder)")
+        if self.leftovers_removed:
+            out.append(f"removed {len(self.leftovers_removed)} folder(s) a restore killed midway left beside it: "
+                       f"{first_few([p.name for p in self.leftovers_removed])}")
+        for folder in self.leftovers_kept:
+            out.append(f"left {folder}: a restore killed midway, or one still running, wrote it (it holds private "
+                       f"keys); once no restore runs, remove it with `rm -rf {folder}`")
+        out.extend(self._next_steps())
         return out
+
+    def _next_steps(self) -> list[str]:
+        if self.org is None:
+            return ["next: `recfin network up` resumes the network on it (with a topology whose data_root, or "
+                    "RECFIN_HOME's network/, is this folder)"]
+        return [f"this is org {self.org}'s part only (its keys, its nodes' and chaincode servers' folders, the "
+                f"channel's files, other orgs' certificates): `recfin network up` cannot run on it, as the other "
+                f"orgs' keys are not in it",
+                f"next, for {self.org}'s own host, when it was backed up from the hostnames data folder (`prepare "
+                f"--hostnames`'s): `recfin org bundle {self.org} --data-root {self.data_root}` writes its bundle "
+                f"again, to unpack at its install root (docs/deployment.md, section 3)"]
 
 
 # ---- what runs ---------------------------------------------------------------------------------------------------
@@ -182,7 +199,8 @@ def _left_out(rel: str) -> bool:
         return True
     parts = rel.split("/")
     in_a_ledger = len(parts) > 3 and parts[0] == "nodes" and parts[2] == "data"
-    return not in_a_ledger and _LEFTOVER.fullmatch(parts[-1]) is not None
+    # A temporary file a writer killed mid-write left (staged_file's); Fabric's own, in a node's data/, are kept.
+    return not in_a_ledger and STAGED_LEFTOVER.fullmatch(parts[-1]) is not None
 
 
 def _holds_private_key(rel: str, data: bytes) -> bool:
@@ -432,24 +450,35 @@ def back_up(net: Network, out: Path, *, org: str | None = None, replace: bool = 
         net.down()
         report = write_backup(root, out, topology=net.topology, org=org, replace=replace, supervisor=net.supervisor)
     except BaseException as failed:
-        _start_again(net, failed)
+        _start_again(net, out, failed)
         raise
-    _start_again(net, None)
+    _start_again(net, out, None)
     report.stopped_and_started = True
     return report
 
 
-def _start_again(net: Network, failed: BaseException | None) -> None:
-    """`up` after a --stop backup: also after a failed stop or backup (what was stopped runs again), whose error
-    then stays the one raised, the failed start named in it."""
+class NetworkLeftDownError(NetworkError):
+    """A --stop backup stopped the network and could not start it again: it is down until `recfin network up`."""
+
+
+def _start_again(net: Network, out: Path, failed: BaseException | None) -> None:
+    """`up` after a --stop backup: also after a failed stop or backup (what was stopped runs again). When that
+    start fails, whatever its error, the operator must learn the network is down and whether the archive was
+    written: NetworkLeftDownError says both, the backup's own error (else the start's) as its cause."""
     net.say("starting the network again")
     try:
         net.up()
-    except NetworkError as restart:
-        if failed is None:
-            raise
-        raise NetworkError(f"{failed}; and starting the network again failed too ({restart}): run `recfin network "
-                           f"up`") from failed
+    except Exception as restart:
+        written = (f"was not written: {_first_line(failed)}" if failed is not None else "was written")
+        raise NetworkLeftDownError(
+            f"the backup {out} {written}, but the network stopped for it did not start again "
+            f"({_first_line(restart)}): it is down; run `recfin network up`") from (failed or restart)
+
+
+def _first_line(exc: BaseException) -> str:
+    """An error as one line: its text's first line, or its kind when it has no text."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # ---- reading ---------------------------------------------------------------------------------------------------
@@ -527,17 +556,54 @@ _KINDS = {tarfile.SYMTYPE: "a symlink", tarfile.LNKTYPE: "a hard link", tarfile.
           tarfile.BLKTYPE: "a block device", tarfile.FIFOTYPE: "a FIFO"}
 
 
+# What a member's header may take in the unpacked tar stream: 512 bytes, and a pax header for a long path (at most
+# PATH_MAX), with the padding of the member before it. tarfile reads the stream a record (10 KiB) ahead.
+_HEADER_ROOM = 8 << 10
+_READ_AHEAD = tarfile.RECORDSIZE
+
+
+class _Bounded:
+    """The unpacked tar stream, read through it and refused (BackupArchiveError) once a header takes more than
+    _HEADER_ROOM or a member more than its size says: a gzip bomb (a huge pax header, which tarfile would read whole
+    and search by a regular expression that backtracks) is refused as one, before it fills the memory or the CPU."""
+
+    def __init__(self, handle: BinaryIO, archive: Path):
+        self.handle, self.archive = handle, archive
+        self.count = 0
+        self.limit = 0
+        self.header()
+
+    def header(self) -> None:
+        """What tar.next() may read from here: a header."""
+        self.limit = self.count + _HEADER_ROOM + _READ_AHEAD
+
+    def member(self, size: int) -> None:
+        """What reading the member just found may read from here: its size, padded to tar's 512-byte blocks."""
+        self.limit = self.count + -(-size // 512) * 512 + _READ_AHEAD
+
+    def read(self, size: int = -1) -> bytes:
+        room = self.limit - self.count
+        data = self.handle.read(room + 1 if size < 0 or size > room else size)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise _bad(self.archive, f"a header or member in it unpacks to more than a backup writes (past byte "
+                                     f"{self.limit} of the tar stream), as a gzip bomb does")
+        return data
+
+
 def _read_archive(archive: Path, *, into: Path | None = None) -> tuple[Manifest, str]:
     """Read the archive against its manifest (the manifest and the archive's own sha256), every member checked:
     listed, a regular file or folder inside the data folder, of its listed size and digest, none twice, none
-    listed missing. With into, each folder and file is also written there (files mode 0600 until restore sets
-    theirs), as it is read: a member found wrong after it was written leaves what into holds to be deleted."""
+    listed missing, no header or member unpacked beyond what a backup writes (_Bounded). With into, each folder
+    and file is also written there (files mode 0600 until restore sets theirs), as it is read: a member found wrong
+    after it was written leaves what into holds to be deleted; a write that fails is RestoreWriteError."""
     with open(archive, "rb") as raw:
         reading = _Hashing(raw)
         try:
-            with tarfile.open(fileobj=reading, mode="r|gz") as tar:
-                manifest = _manifest_member(archive, tar)
-                _members(archive, tar, manifest, into)
+            unpacked = _Bounded(gzip.GzipFile(fileobj=reading, mode="rb"), archive)
+            with tarfile.open(fileobj=unpacked, mode="r|") as tar:
+                manifest = _manifest_member(archive, tar, unpacked)
+                _members(archive, tar, unpacked, manifest, into)
             while reading.read(_CHUNK):     # the rest of the file (gzip's end), for the archive's own digest
                 pass
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
@@ -547,20 +613,25 @@ def _read_archive(archive: Path, *, into: Path | None = None) -> tuple[Manifest,
     return manifest, reading.digest.hexdigest()
 
 
-def _manifest_member(archive: Path, tar: tarfile.TarFile) -> Manifest:
+def _manifest_member(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded) -> Manifest:
     first = tar.next()
     if first is None or first.name != MANIFEST_NAME or first.type not in _REGULAR:
         raise _bad(archive, f"its first member is not {MANIFEST_NAME}, so it is not an archive `recfin network "
                             f"backup` wrote")
     if first.size > MANIFEST_LIMIT:
         raise _bad(archive, f"its {MANIFEST_NAME} is {first.size} bytes, more than any backup's")
+    unpacked.member(first.size)
     return _parse_manifest(archive, tar.extractfile(first).read())
 
 
-def _members(archive: Path, tar: tarfile.TarFile, manifest: Manifest, into: Path | None) -> None:
+def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: Manifest,
+             into: Path | None) -> None:
     seen: set[str] = set()
     prefix = f"{DATA_PREFIX}/"
-    while (member := tar.next()) is not None:
+    while True:
+        unpacked.header()
+        if (member := tar.next()) is None:
+            break
         if not member.name.startswith(prefix):
             raise _bad(archive, f"its member {member.name!r} lies outside its {prefix} folder")
         rel = _safe_path(archive, member.name[len(prefix):])
@@ -571,7 +642,8 @@ def _members(archive: Path, tar: tarfile.TarFile, manifest: Manifest, into: Path
             if rel not in manifest.folders:
                 raise _bad(archive, f"it holds the folder {rel!r}, which its manifest does not list")
             if into is not None:
-                os.makedirs(into / rel, mode=0o700, exist_ok=True)
+                with _writing(archive, into, rel):
+                    os.makedirs(into / rel, mode=0o700, exist_ok=True)
             continue
         if member.type not in _REGULAR:
             kind = _KINDS.get(member.type, f"of tar type {member.type!r}")
@@ -581,16 +653,22 @@ def _members(archive: Path, tar: tarfile.TarFile, manifest: Manifest, into: Path
             raise _bad(archive, f"it holds the file {rel!r}, which its manifest does not list")
         if member.size != entry.size:
             raise _bad(archive, f"{rel!r} is {member.size} bytes, its manifest says {entry.size}")
+        unpacked.member(member.size)
         source = tar.extractfile(member)
         digest = hashlib.sha256()
-        target = _open_new(into / rel) if into is not None else None
+        target = None
+        if into is not None:
+            with _writing(archive, into, rel):
+                target = _open_new(into / rel)
         try:
             while chunk := source.read(_CHUNK):
                 digest.update(chunk)
                 if target is not None:
-                    _write_all(target, chunk)
+                    with _writing(archive, into, rel):
+                        _write_all(target, chunk)
             if target is not None:
-                os.fsync(target)
+                with _writing(archive, into, rel):
+                    os.fsync(target)
         finally:
             if target is not None:
                 os.close(target)
@@ -599,6 +677,23 @@ def _members(archive: Path, tar: tarfile.TarFile, manifest: Manifest, into: Path
     missing = sorted((set(manifest.folders) | set(manifest.files)) - seen)
     if missing:
         raise _bad(archive, f"its manifest lists {len(missing)} entries the archive lacks ({first_few(missing)})")
+
+
+class RestoreWriteError(NetworkError):
+    """Writing the restored files failed (a full or read-only disk), not the archive: nothing was restored."""
+
+
+@contextmanager
+def _writing(archive: Path, into: Path, rel: str) -> Iterator[None]:
+    """An OSError while rel is written into the restore's folder into, as what it is: the disk's, not the archive's
+    (which was read whole and checked before anything was written)."""
+    try:
+        yield
+    except OSError as exc:
+        raise RestoreWriteError(
+            f"could not restore {archive}: writing {rel} into {into} failed ({exc.strerror or exc}). The archive is "
+            f"fine (checked whole before anything was written); the disk of {into.parent} is full or not writable. "
+            f"Nothing was restored (what was written is removed): free space there, or restore elsewhere") from exc
 
 
 def _open_new(path: Path) -> int:
@@ -659,9 +754,12 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     if holds:
         refuse_while_running(target, supervisor, f"restore over {target}", not_over_a_running_network)
     manifest, digest = verify_archive(archive)
+    removed, kept = _sweep_leftovers(target)
+    _check_room(archive, target, manifest)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}.restoring-{secrets.token_hex(4)}")
+    staging = target.with_name(f".{target.name}{_STAGING_MARK}{secrets.token_hex(4)}")
     os.mkdir(staging, 0o700)
+    held = _hold(staging)       # a restore's own, while it writes: _sweep_leftovers leaves it
     try:
         again, read_digest = _read_archive(archive, into=staging)
         if read_digest != digest:
@@ -671,10 +769,71 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        os.close(held)
     sync_folder(target.parent)
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
-                         manifest.org, manifest.created, moved_aside)
+                         manifest.org, manifest.created, moved_aside, removed, kept)
+
+
+def _check_room(archive: Path, target: Path, manifest: Manifest) -> None:
+    """Refused, nothing written, when the manifest's files cannot fit in the free space of target's disk."""
+    needed = sum(entry.size for entry in manifest.files.values())
+    there = next(folder for folder in (target.parent, *target.parents) if folder.is_dir())
+    free = shutil.disk_usage(there).free
+    if needed > free:
+        raise NetworkError(f"refusing to restore {archive} into {target}: its files take {needed} bytes and the "
+                           f"disk of {there} has {free} free. Nothing was written: free space there, or restore "
+                           f"into a folder on another disk")
+
+
+# A restore writes into `.<target name>.restoring-<8 hex>` beside the target, holding an flock on it while it does; a
+# restore killed midway leaves it (mode 0700, private keys in it). One unlocked and older than _ABANDONED_AFTER is
+# such a leftover: the next restore into the same target removes it (the age covers the instant between a
+# restore's mkdir and its lock).
+_STAGING_MARK = ".restoring-"
+_ABANDONED_AFTER = 60.0         # seconds
+
+
+def _hold(folder: Path) -> int:
+    """An exclusive flock on folder, held until the returned descriptor is closed (or its process ends)."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    return descriptor
+
+
+def _sweep_leftovers(target: Path) -> tuple[list[Path], list[Path]]:
+    """The folders killed restores into target left beside it: those removed (no restore holds them, older than
+    _ABANDONED_AFTER), and those kept (held, newer, or not removable), for the report to name."""
+    wanted = re.compile(rf"\.{re.escape(target.name)}{re.escape(_STAGING_MARK)}[0-9a-f]{{8}}")
+    try:
+        found = sorted(p for p in target.parent.iterdir() if wanted.fullmatch(p.name) and not p.is_symlink()
+                       and p.is_dir())
+    except FileNotFoundError:
+        return [], []
+    removed, kept = [], []
+    for folder in found:
+        (removed if _remove_abandoned(folder) else kept).append(folder)
+    return removed, kept
+
+
+def _remove_abandoned(folder: Path) -> bool:
+    """Remove folder if it is a leftover no restore writes (see _STAGING_MARK); whether it was."""
+    try:
+        if time.time() - folder.lstat().st_mtime < _ABANDONED_AFTER:
+            return False
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(folder)
+    except OSError:
+        return False        # held by a running restore, or not ours to remove: named in the report
+    finally:
+        os.close(descriptor)
+    return True
 
 
 def _set_modes(staging: Path, manifest: Manifest) -> None:

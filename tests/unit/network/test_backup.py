@@ -2,19 +2,22 @@
 ledger, chaincode and profile files laid out as a run leaves them (no Fabric binaries needed)."""
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
+import shutil
 import stat
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cli.network_commands import network
-from network import backup, ccservers, nodeconfig
+from network import backup, bundle, ccservers, nodeconfig
 from network.backup import BackupArchiveError, NetworkRunningError
 from network.control import DATA_ROOT_MARKER, MARKER_TEXT
 from network.errors import NetworkError
@@ -336,3 +339,144 @@ def test_a_symlink_in_the_data_folder_refuses_the_backup(data, topology, tmp_pat
 def test_an_archive_inside_the_data_folder_is_refused(data, topology):
     with pytest.raises(NetworkError, match="inside the data folder"):
         backup.write_backup(data, data / "b.tar.gz", topology=topology)
+
+
+# ---- a --stop backup whose restart fails -------------------------------------------------------------------------
+def test_stop_says_the_network_is_down_when_it_does_not_start_again(running_network, tmp_path):
+    def up_unhealthy():
+        running_network.calls.append("up")
+        raise NetworkError("orderer0.orderer did not become healthy")
+    running_network.up = up_unhealthy
+    out = tmp_path / "b.tar.gz"
+    with pytest.raises(backup.NetworkLeftDownError) as raised:
+        backup.back_up(running_network, out, stop=True)
+    assert str(raised.value) == (
+        f"the backup {out} was written, but the network stopped for it did not start again (orderer0.orderer did "
+        f"not become healthy): it is down; run `recfin network up`")
+    assert isinstance(raised.value.__cause__, NetworkError) and running_network.calls == ["down", "up"]
+    backup.verify_archive(out)      # the archive is whole: only the restart failed
+
+
+def test_stop_names_the_backups_error_whatever_error_the_restart_raises(running_network, data, tmp_path):
+    (data / "crypto" / "a-link").symlink_to(data / "membership.yaml")
+    lock_refused = PermissionError(13, "Permission denied", str(data / "network.lock"))
+
+    def up_refused():
+        raise lock_refused
+    running_network.up = up_refused
+    with pytest.raises(backup.NetworkLeftDownError) as raised:
+        backup.back_up(running_network, tmp_path / "b.tar.gz", stop=True)
+    text = str(raised.value)
+    assert text.startswith(f"the backup {tmp_path / 'b.tar.gz'} was not written: {data / 'crypto' / 'a-link'} is a "
+                           f"symlink")
+    assert "did not start again ([Errno 13] Permission denied: " in text and "network.lock" in text
+    assert text.endswith("it is down; run `recfin network up`")
+    assert "a-link is a symlink" in str(raised.value.__cause__) and not (tmp_path / "b.tar.gz").exists()
+
+
+# ---- a restore the disk cannot hold, and an archive that unpacks to more than it lists ---------------------------
+def test_a_full_disk_during_restore_is_named_as_the_disks_not_the_archives(data, topology, tmp_path, monkeypatch):
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    real_write, writes = os.write, []
+
+    def write_until_full(descriptor, data):
+        writes.append(len(data))
+        if len(writes) > 3:
+            raise OSError(28, "No space left on device")
+        return real_write(descriptor, data)
+    monkeypatch.setattr(os, "write", write_until_full)
+    target = tmp_path / "restored" / "network"
+    with pytest.raises(backup.RestoreWriteError) as raised:
+        backup.restore_backup(out, target)
+    monkeypatch.undo()
+    text = str(raised.value)
+    assert "failed (No space left on device)" in text and "The archive is fine" in text
+    assert "is full or not writable" in text and "writing " in text and "refusing" not in text
+    written = text.split("writing ", 1)[1].split(" into ", 1)[0]
+    assert written in {f["path"] for f in json.loads(members(out)[0][1])["files"]}
+    assert list((tmp_path / "restored").iterdir()) == []        # no target, no temporary folder
+
+
+def test_a_restore_whose_files_cannot_fit_is_refused_before_writing(data, topology, tmp_path, monkeypatch):
+    out = tmp_path / "backup.tar.gz"
+    report = backup.write_backup(data, out, topology=topology)
+    real_usage = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: real_usage(path)._replace(free=1000))
+    with pytest.raises(NetworkError, match=rf"its files take {report.bytes} bytes and the disk of .* has 1000 free. "
+                                           rf"Nothing was written"):
+        backup.restore_backup(out, tmp_path / "restored" / "network")
+    assert not (tmp_path / "restored").exists()
+
+
+def test_an_archive_that_unpacks_to_more_than_its_manifest_lists_is_refused(data, topology, tmp_path):
+    good = tmp_path / "good.tar.gz"
+    backup.write_backup(data, good, topology=topology)
+
+    def padded_header(entries):
+        """A pax header of 32 KB on one member (no backup writes one that large; gzip keeps a few hundred bytes of
+        it): one of megabytes would be read whole, and searched by tarfile in time growing with its square."""
+        for member, content in entries:
+            if member.name.endswith("blockfile_000000"):
+                member.pax_headers = {"comment": "0" * (32 << 10)}
+            yield member, content
+    bomb = rewrite(good, tmp_path / "bomb.tar.gz", padded_header(members(good)))
+    with pytest.raises(BackupArchiveError, match="a header or member in it unpacks to more than a backup writes"):
+        backup.restore_backup(bomb, tmp_path / "restored")
+    assert not (tmp_path / "restored").exists()
+
+
+# ---- an org's part -------------------------------------------------------------------------------------------------
+def test_an_org_archive_says_what_it_is_for_and_its_bundle_can_be_written_from_it(hosts_data, hosts, tmp_path):
+    out = tmp_path / "bank.tar.gz"
+    backup.write_backup(hosts_data, out, topology=hosts, org="bank")
+    restored = tmp_path / "bank-part"
+    lines = backup.restore_backup(out, restored).lines()
+    assert not any("`recfin network up` resumes" in line for line in lines)
+    assert any("`recfin network up` cannot run on it" in line for line in lines)
+    assert lines[-1].startswith("next, for bank's own host, when it was backed up from the hostnames data folder")
+    assert f"`recfin org bundle bank --data-root {restored}`" in lines[-1]
+    written = bundle.write(hosts, restored, "bank", tmp_path / "bank-bundle")       # the step the report names
+    assert written.package_id and not written.missing
+
+
+# ---- what killed restores leave ------------------------------------------------------------------------------------
+def test_a_restore_removes_the_folders_killed_restores_left_and_names_those_it_cannot(data, topology, tmp_path):
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    (tmp_path / "restore-into").mkdir()
+    target = tmp_path / "restore-into" / "network"
+    killed, running_one, just_made = (target.with_name(f".network.restoring-{h}") for h in
+                                      ("0123abcd", "4567cdef", "89abcdef"))
+    for folder in (killed, running_one, just_made):
+        (folder / "crypto").mkdir(parents=True, mode=0o700)
+        (folder / "crypto" / "priv_sk").write_bytes(b"a key")
+    an_hour_ago = time.time() - 3600
+    for folder in (killed, running_one):
+        os.utime(folder, (an_hour_ago, an_hour_ago))
+    unrelated = target.with_name(".other.restoring-0123abcd")
+    unrelated.mkdir()
+    os.utime(unrelated, (an_hour_ago, an_hour_ago))
+    holder = os.open(running_one, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(holder, fcntl.LOCK_EX)      # a restore still writing it
+    try:
+        result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(target)])
+    finally:
+        os.close(holder)
+    assert result.exit_code == 0, result.output
+    assert not killed.exists() and running_one.exists() and just_made.exists() and unrelated.exists()
+    assert "removed 1 folder(s) a restore killed midway left beside it: .network.restoring-0123abcd" in result.output
+    for kept in (running_one, just_made):
+        assert f"left {kept}: " in result.output and f"remove it with `rm -rf {kept}`" in result.output
+    assert (target / "crypto").is_dir()
+
+
+def test_staged_leftovers_are_left_out_except_in_a_nodes_ledger(data, topology, tmp_path):
+    (data / ".membership.yaml.0123abcd.tmp").write_text("half written")
+    ledger_file = nodeconfig.node_dirs(data, "peer0.bank").data / ".fabric.0123abcd.tmp"
+    ledger_file.write_text("Fabric's")
+    report = backup.write_backup(data, tmp_path / "b.tar.gz", topology=topology)
+    assert ".membership.yaml.0123abcd.tmp" in report.left_out
+    names = {m.name for m, _ in members(tmp_path / "b.tar.gz")}
+    assert "data/.membership.yaml.0123abcd.tmp" not in names
+    assert f"data/{ledger_file.relative_to(data).as_posix()}" in names
