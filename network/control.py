@@ -119,7 +119,7 @@ DATA_ROOT_ENTRIES = frozenset(_DATA_ROOT_LAYOUT) - {DATA_ROOT_MARKER}
 # Before anything else, `up` and `prepare` may have written only these (`org` commands' record and its lock).
 _FIRST_WRITES = {DATA_ROOT_MARKER: _STAGED, membership.STATE_FILE: _STAGED, membership.LOCK_FILE: _FILE,
                  RUN_LOCK_FILE: _FILE}
-_LEFTOVER = STAGED_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")  # staged_file's temporary name
+STAGED_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")  # staged_file's temporary name
 
 
 def _fits(path: Path, kind) -> bool | None:
@@ -138,7 +138,7 @@ def _unlike_the_networks(folder: Path, layout: dict, shown: str = "") -> list[st
     for path in sorted(folder.iterdir()):
         name = f"{shown}{path.name}"
         kinds = [kind for pattern, kind in layout.items() if fnmatch.fnmatchcase(path.name, pattern)]
-        leftover = _LEFTOVER.fullmatch(path.name)
+        leftover = STAGED_LEFTOVER.fullmatch(path.name)
         if leftover and path.is_file() and any(kind == _STAGED and fnmatch.fnmatchcase(leftover["name"], pattern)
                                                for pattern, kind in layout.items()):
             continue
