@@ -377,6 +377,8 @@ class LivePeer:
                  private_data_wait: float = PRIVATE_DATA_WAIT, sleep: Callable[[float], None] = time.sleep,
                  offers_day: Callable[[], date] | None = None) -> None:
         self.reader, self.msp_id, self.today = reader, msp_id, today
+        # how many index entries the last ``listed`` scanned and the contract left out of its pages
+        self.left_out = 0
         # the day GetFinancierExposure holds offers to (today less the peers' time window); a given today stands
         # for both
         self.offers_day = offers_day or (offers_counted_on if today is business_today else today)
@@ -417,9 +419,10 @@ class LivePeer:
 
     def listed(self, function: str, *before: str, after: tuple[str, ...] = ()) -> Iterator[dict]:
         """Every record of a paged query (arguments ``before``, the page size and bookmark, then ``after``)."""
-        bookmark = ""
+        bookmark, self.left_out = "", 0
         while True:
             page = self.ask(function, *before, PAGE_SIZE, bookmark, *after)
+            self.left_out += max(0, int(page.get("fetched", 0)) - len(page["records"]))
             yield from page["records"]
             if not page.get("bookmark") or page["bookmark"] == bookmark:
                 return
@@ -516,15 +519,18 @@ class Index:
 
     listed: Callable[[LivePeer, str], set[tuple[str, ...]]]
     by: tuple[str, str]
+    # the contract lists a claim only while the claim agrees with its entry, so an entry the world state kept out of
+    # step shows only as scanned and left out of the page (its ``fetched``), never as listed
+    leaves_out_stale_entries: bool = False
 
 
 INDEXES = {
     "recfin.by-holder": Index(lambda live, holder: {(r["id"],) for r in live.listed("ListReceivablesByHolder", holder)},
-                              (RECEIVABLE_TYPE, "holder")),
+                              (RECEIVABLE_TYPE, "holder"), leaves_out_stale_entries=True),
     "recfin.by-debtor": Index(lambda live, debtor: {(r["id"],) for r in live.listed("ListReceivablesByDebtor", debtor)},
-                              (RECEIVABLE_TYPE, "debtor")),
+                              (RECEIVABLE_TYPE, "debtor"), leaves_out_stale_entries=True),
     "recfin.by-status": Index(lambda live, status: {(r["id"],) for r in live.listed("ListReceivablesByStatus", status)},
-                              (RECEIVABLE_TYPE, "status")),
+                              (RECEIVABLE_TYPE, "status"), leaves_out_stale_entries=True),
     "recfin.by-financing": Index(lambda live, financing: {(o["id"],) for o in live.financing(financing)["offers"]},
                                  (FINANCING_TYPE, "id")),
     "recfin.discount-by-debtor": Index(lambda live, debtor: {
@@ -542,6 +548,7 @@ def compare_with_live(rebuilt: Replay, live: LivePeer) -> tuple[list[str], dict[
     mismatches: list[str] = []
     not_read: Counter = Counter()
     replayed_members: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    deleted_members: dict[tuple[str, str], set[str]] = defaultdict(set)
     exposure_entries: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for key, value in sorted(state.items()):
         object_type, attributes = split_key(key) or (NOT_A_COMPOSITE_KEY, [])
@@ -582,8 +589,10 @@ def compare_with_live(rebuilt: Replay, live: LivePeer) -> tuple[list[str], dict[
         object_type, attributes = split_key(key) or (NOT_A_COMPOSITE_KEY, [])
         if object_type in INDEXES and attributes:
             # its group is listed too, though no replayed record names it any more (a status no claim has now, a
-            # holder that sold all): an entry the world state kept then shows as listed by the contract only
+            # holder that sold all): an entry the world state kept then shows as listed by the contract only, or, on
+            # the lists that believe the claim, as scanned and left out (named by what the blocks deleted)
             replayed_members.setdefault((object_type, attributes[0]), set())
+            deleted_members[object_type, attributes[0]].add("/".join(attributes[1:]))
             continue
         if object_type not in RECORD_TYPES or not attributes:
             continue
@@ -607,6 +616,11 @@ def compare_with_live(rebuilt: Replay, live: LivePeer) -> tuple[list[str], dict[
             mismatches.append(f"{name}: the peer could not list it ({error.message})")
             continue
         mismatches += _one_side_only(name, {"/".join(m) for m in members}, {"/".join(m) for m in listed})
+        if INDEXES[index].leaves_out_stale_entries and live.left_out:
+            named = ", ".join(sorted(deleted_members.get((index, first), ()))) or "none the replayed blocks deleted"
+            entries = "1 entry" if live.left_out == 1 else f"{live.left_out} entries"
+            mismatches.append(f"{name}: {entries} kept in the world state, out of step with the claims "
+                              f"(scanned and left out by the contract), not in the replayed blocks: {named}")
     exposure_mismatches, exposure_not_read = compare_exposures(state, exposure_entries, live, rebuilt.policies)
     mismatches += exposure_mismatches
     not_read.update(exposure_not_read)
