@@ -1,0 +1,345 @@
+"""Reading a purchase order (采购订单) or goods receipt (入库单/收货单) as the CSV or JSON an ERP exports: its
+number, the PO it is for, its currency and its lines, with English or Chinese column names (docs/invoices.md lists
+them). A file that cannot be told apart as one document is refused (:class:`MalformedInput`), never guessed at."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from client.user_files import UnreadableFile, read_user_text
+
+from ._item_keys import unit_key
+from ._match_models import GoodsReceipt, OrderLine, PurchaseOrder
+from ._reading import ValueProblem, shown_value, to_decimal
+from .errors import MalformedInput, UnsupportedFormat
+from .parse import _Tree, parse_json
+
+
+_COLUMNS = {
+    "po_number": ("po_number", "number", "采购订单号", "订单号"),
+    "receipt_number": ("receipt_number", "number", "入库单号", "收货单号"),
+    "po_reference": ("po_number", "采购订单号", "订单号"),
+    "line": ("line", "line_no", "行号"),
+    "item_code": ("item_code", "sku", "物料编码", "商品编码", "存货编码"),
+    "item_name": ("item_name", "item", "description", "物料名称", "商品名称", "存货名称", "名称"),
+    "unit": ("unit", "单位", "计量单位"),
+    # what was ordered (a PO's), or received where a receipt has no column that says it holds what was received
+    "quantity": ("quantity", "qty", "数量"),
+    "received_quantity": ("quantity_received", "实收数量", "入库数量"),
+    # 单价 may be an ERP's price with tax (where it exports 无税单价 beside it); an invoice's unit price is without
+    # tax (quantity x unit price = its amount without tax), so a column that says it is without tax comes first
+    "unit_price": ("unit_price", "price", "单价"),
+    "price_without_tax": ("无税单价", "不含税单价"),
+    # per row in a CSV; in JSON the document's own key, a line's, or both
+    "currency": ("currency", "币种", "货币"),
+}
+
+# names an ERP exports for a currency, by the ISO 4217 code they stand for; any other three letters are taken as
+# the code they are (USD, EUR, HKD)
+_CURRENCY_NAMES = {"人民币": "CNY", "RMB": "CNY", "美元": "USD"}
+_ISO_4217_CODE = re.compile(r"[A-Z]{3}")
+
+
+def read_purchase_order(path: str | Path) -> PurchaseOrder:
+    """Read a purchase order exported as CSV (one row per line) or JSON. Raises MalformedInput."""
+    number, _, lines, currency = _read_export(Path(path), "purchase order", "po_number", None, price_required=True)
+    return PurchaseOrder(number=number, lines=lines, currency=currency)
+
+
+def read_goods_receipt(path: str | Path) -> GoodsReceipt:
+    """Read a goods receipt exported as CSV or JSON. Raises MalformedInput, also for a file numbered by ``number``
+    alone that gives unit prices and names no PO: a purchase order's export, whose number would be taken for a
+    receipt's."""
+    number, po, lines, currency = _read_export(Path(path), "goods receipt", "receipt_number", "po_reference",
+                                               price_required=False)
+    return GoodsReceipt(number=number, po_number=po or None, lines=lines, currency=currency)
+
+
+def _read_export(p: Path, what: str, number_field: str, reference_field: str | None,
+                 price_required: bool) -> tuple[str, str, tuple[OrderLine, ...], str | None]:
+    source = str(p)
+    try:
+        text = read_user_text(p)
+    except UnreadableFile as exc:
+        raise MalformedInput(source, None, exc.problem) from None
+    stripped = text.lstrip()
+    is_json = stripped.startswith(("{", "["))
+    if not stripped:
+        raise UnsupportedFormat(source, None, f"empty file, expected a {what} as CSV or JSON")
+    if is_json:
+        doc = parse_json(text, source, what)
+        if not isinstance(doc, dict):
+            raise MalformedInput(source, None, f"JSON that is not an object: expected a {what} as "
+                                               '{"number": ..., "lines": [...]}')
+        rows = doc.get("lines")
+        if not isinstance(rows, list) or not all(isinstance(x, dict) for x in rows):
+            raise MalformedInput(source, "lines", "missing or not a list of objects")
+        references = (reference_field,) if reference_field else ()
+        _refuse_shapes(doc, (number_field, *references), source, "", identifiers=True)
+        for i, row in enumerate(rows):
+            _refuse_shapes(row, _LINE_TEXT_FIELDS, source, f"lines[{i}]")
+            _refuse_shapes(row, references, source, f"lines[{i}]", identifiers=True)
+        number = _cell(doc, number_field)
+        # the PO a receipt is for, from the document's key and its lines', as its currency is: a line naming
+        # another PO is a receipt for that one, as a CSV row naming it is
+        reference = _one([doc, *rows], reference_field, source) if reference_field else ""
+        holders = [("", doc)] + [(f"lines[{i}]", row) for i, row in enumerate(rows)]
+        numbered = [doc]
+    else:
+        rows = _csv_rows(text, source)
+        number = _one(rows, number_field, source)
+        reference = _one(rows, reference_field, source) if reference_field else ""
+        holders = [(f"row {i + 2}", row) for i, row in enumerate(rows)]
+        numbered = rows
+    currency = _currency(holders, what, source)
+    lines = []
+    for i, row in enumerate(rows):
+        where = f"lines[{i}]" if is_json else f"row {i + 2}"
+        name = _cell(row, "item_name")
+        if not name:
+            raise MalformedInput(source, f"{where}: item_name", "missing")
+        quantity_columns, price_columns = _quantity_columns(row, what, source, where), _price_columns(row)
+        quantity = _figure(row, quantity_columns, source, where)
+        if quantity is None:
+            raise MalformedInput(source, f"{where}: {' or '.join(quantity_columns.names) or 'quantity'}", "missing")
+        unit_price = _figure(row, price_columns, source, where)
+        if price_required and unit_price is None:
+            raise MalformedInput(source, f"{where}: {' or '.join(price_columns.names) or 'unit_price'}", "missing")
+        lines.append(OrderLine(line=_cell(row, "line") or str(i + 1), item_code=_cell(row, "item_code") or None,
+                               item_name=name, quantity=quantity, unit_price=unit_price,
+                               unit=_unit(row, source, where)))
+    if not lines:
+        raise MalformedInput(source, "lines", f"a {what} with no lines")
+    if not number:
+        raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})", "missing")
+    if reference_field and not reference and _numbered_as_number_only(numbered, number_field) \
+            and any(l.unit_price is not None for l in lines):
+        raise MalformedInput(source, "number", (
+            f"a file numbered by `number` alone ({number}), with unit prices and no PO it is for, is a purchase "
+            f"order's export, not a {what}'s: give the {what}'s export instead, with its number under "
+            f"{_one_of(tuple(k for k in _COLUMNS[number_field] if k != 'number'))}, or naming the PO it receives "
+            f"({_one_of(_COLUMNS[reference_field])})"))
+    return number, reference, tuple(lines), currency
+
+
+def _numbered_as_number_only(holders: list[dict[str, Any]], number_field: str) -> bool:
+    """Whether a document's number is given under the bare ``number`` key (or column) alone, which a purchase
+    order's export is numbered by as well, and none of the names only ``number_field`` has."""
+    own = tuple(k for k in _COLUMNS[number_field] if k != "number")
+    return not any(_cell({k: h.get(k) for k in own}, number_field) for h in holders)
+
+
+# the fields of a JSON export's line read as text (_cell): a quantity or price that is no number, and a currency
+# that is no text, are refused as such where they are read
+_LINE_TEXT_FIELDS = ("line", "item_code", "item_name", "unit")
+
+
+def _refuse_shapes(holder: dict[str, Any], fields: tuple[str, ...], source: str, where: str,
+                   identifiers: bool = False) -> None:
+    """The value each of ``fields`` is read from (the one _cell takes) that is an object, a list or a boolean, as the
+    invoice reader refuses it: read as text it would be a number or a line like ``{'id': 'GR-1'}`` or ``True``, sent
+    to the ledger as such. A key the reader does not read (a description beside the item name) holds what it will.
+    With ``identifiers`` (a PO or receipt number), a JSON number is refused too, as the invoice reader refuses an
+    invoice number written as one: it may have lost leading zeros or digits on its way through a conversion."""
+    for field in fields:
+        key = next((k for k in _COLUMNS[field] if holder.get(k) is not None and str(holder[k]).strip()), None)
+        if key is None:
+            continue
+        named = f"{where}: {key}" if where else key
+        if not (node := _Tree(holder[key], key)).is_plain():
+            raise MalformedInput(source, named, f"{node.shape()}, not a value (text or a number): write the value alone")
+        if identifiers and not isinstance(holder[key], str):
+            raise MalformedInput(source, named, (
+                f"a JSON number ({holder[key]}), not a string: a document number written as a number may have lost "
+                "its leading zeros or digits on its way through a conversion; write it as a JSON string, as the "
+                "export's document gives it"))
+
+
+def _csv_rows(text: str, source: str) -> list[dict[str, Any]]:
+    """The rows of a CSV export, each by its header's column names (stripped). The header is read inside the same
+    ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is refused alike."""
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        headers = [h.strip() for h in reader.fieldnames or []]
+        if not any(h in _COLUMNS["item_name"] for h in headers):
+            raise MalformedInput(source, "header", f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
+        _refuse_repeated_columns(headers, source)
+        return [_csv_row(row, reader.line_num, len(headers), source) for row in reader]
+    except csv.Error as exc:
+        raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+# every column name an export is read by
+_READ_COLUMNS = frozenset(name for names in _COLUMNS.values() for name in names)
+
+
+def _refuse_repeated_columns(headers: list[str], source: str) -> None:
+    """Refuse a header naming a column that is read twice (``数量,数量``; ``quantity,quantity `` once stripped): the
+    csv module keeps the last cell of a name, and stripping merges the two, so which one a row's figure comes from
+    would be an accident of column order, and the other cell, whatever it says, unseen. (A two-row ERP header, 应收|数量
+    and 实收|数量, flattens so.) Columns that are not read may repeat (blank ones at the end of a spreadsheet row do)."""
+    positions: dict[str, list[int]] = {}
+    for number, name in enumerate(headers, start=1):
+        if name in _READ_COLUMNS:
+            positions.setdefault(name, []).append(number)
+    for name, numbers in positions.items():
+        if len(numbers) > 1:
+            raise MalformedInput(source, f"header: {name}", (
+                f"the column {name!r} is given {len(numbers)} times (columns {', '.join(map(str, numbers))}), and "
+                f"which one a row's value is read from cannot be told; {_renaming_advice(name)}"))
+
+
+def _renaming_advice(name: str) -> str:
+    """What to do with a column name given twice, by the figure it is read as: a quantity or a unit price has a
+    name for each of the two an ERP exports side by side (what was received beside what was ordered; the price
+    without tax beside the one with it), anything else one column meant and others to rename or delete."""
+    if name in _COLUMNS["quantity"] or name in _COLUMNS["received_quantity"]:
+        return ("rename the columns so that each name is given once (the received quantity as quantity_received or "
+                "实收数量, the ordered one as quantity or 数量), or delete the ones not meant")
+    if name in _COLUMNS["unit_price"] or name in _COLUMNS["price_without_tax"]:
+        return ("rename the columns so that each name is given once (the unit price without tax, which the "
+                f"invoice's is compared with, as {_one_of(_COLUMNS['price_without_tax'])}, one with tax as "
+                f"{_one_of(_COLUMNS['unit_price'])}), or delete the ones not meant")
+    return "keep the name on the column meant, and rename the others (to a name the reader does not read) or " \
+           "delete them"
+
+
+def _one_of(names: tuple[str, ...]) -> str:
+    """``a, b or c``."""
+    return " or ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+
+
+def _csv_row(row: dict[str | None, Any], line: int, columns: int, source: str) -> dict[str, Any]:
+    # csv.DictReader files surplus cells under None: a row wider than the header has shifted columns
+    if None in row:
+        raise MalformedInput(source, f"row {line}", f"{columns + len(row[None])} cells, but the header names "
+                                                     f"{columns} columns (quote a cell that holds a comma)")
+    return {k.strip(): v for k, v in row.items()}
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The columns a figure of a row is read from (any one that holds it: several that do must agree), and what
+    to say when they disagree."""
+
+    names: tuple[str, ...]
+    disagreeing: str
+
+
+def _quantity_columns(row: dict[str, Any], what: str, source: str, where: str) -> _Columns:
+    """Where a row's quantity is: a receipt's in its received-quantity column when it has one (an ERP exports the
+    quantity expected beside it: reading that one would match goods never delivered), else in its quantity column;
+    a purchase order's in its quantity column, the quantity ordered."""
+    ordered = tuple(c for c in _COLUMNS["quantity"] if c in row)
+    received = tuple(c for c in _COLUMNS["received_quantity"] if c in row)
+    if what == "goods receipt" and received:
+        return _Columns(received, "received quantities that differ: keep the column that holds what was received")
+    if what == "goods receipt":
+        return _Columns(ordered, "quantities that differ, and none is known as the received quantity (a column "
+                                 f"named {', '.join(_COLUMNS['received_quantity'])}): name the received one so, or "
+                                 "keep only it")
+    if not ordered and received:
+        raise MalformedInput(source, f"{where}: {', '.join(received)}", (
+            "the quantity of a purchase order is what was ordered, in a column named "
+            f"{', '.join(_COLUMNS['quantity'])}; this one holds what was received (a goods receipt's): give the "
+            "ordered quantity"))
+    return _Columns(ordered, "quantities that differ: keep the column that holds what was ordered")
+
+
+def _price_columns(row: dict[str, Any]) -> _Columns:
+    """Where a row's unit price is: in its price-without-tax column when it has one, else in its price column. An
+    invoice's unit price is without tax, and the PO price it is compared with must be too."""
+    without_tax = tuple(c for c in _COLUMNS["price_without_tax"] if c in row)
+    if without_tax:
+        return _Columns(without_tax, "prices without tax that differ: keep the one of the order")
+    return _Columns(tuple(c for c in _COLUMNS["unit_price"] if c in row), (
+        "unit prices that differ, and none is known as the price without tax (a column named "
+        f"{', '.join(_COLUMNS['price_without_tax'])}), which an invoice's unit price is compared with: name that one "
+        "so, or keep only it"))
+
+
+def _figure(row: dict[str, Any], columns: _Columns, source: str, where: str) -> Decimal | None:
+    """A quantity or price from the columns that may hold it; ``None`` where none does. Columns that hold it
+    twice must say the same: which one the row means cannot be told otherwise."""
+    given = {c: str(row[c]).strip() for c in columns.names if row.get(c) is not None and str(row[c]).strip()}
+    figures = {c: _not_negative(text, source, f"{where}: {c}") for c, text in given.items()}
+    if len(set(figures.values())) > 1:
+        shown = ", ".join(f"{c} {given[c]}" for c in figures)
+        raise MalformedInput(source, f"{where}: {', '.join(figures)}", f"{shown}: {columns.disagreeing}")
+    return next(iter(figures.values()), None)
+
+
+def _unit(row: dict[str, Any], source: str, where: str) -> str | None:
+    """The unit of a row's quantity, ``None`` where none is given. Columns that each may hold it (单位 and 计量单位)
+    must say the same unit: which one the quantity is in cannot be told otherwise."""
+    given = {c: str(row[c]).strip() for c in _COLUMNS["unit"] if row.get(c) is not None and str(row[c]).strip()}
+    if len({unit_key(u) for u in given.values()}) > 1:
+        shown = ", ".join(f"{c} {u}" for c, u in given.items())
+        raise MalformedInput(source, f"{where}: {', '.join(given)}", f"{shown}: units that differ; keep the column "
+                                                                     "that holds the unit the quantity is in")
+    return next(iter(given.values()), None)
+
+
+def currency_code(given: str) -> str | None:
+    """The ISO 4217 code a currency cell names (人民币, RMB and CNY are CNY; 美元 is USD; three letters, in any case
+    or width, are the code they spell), or ``None`` where it names none."""
+    text = unicodedata.normalize("NFKC", given).strip().upper()
+    code = _CURRENCY_NAMES.get(text, text)
+    return code if _ISO_4217_CODE.fullmatch(code) else None
+
+
+def _currency(holders: list[tuple[str, dict[str, Any]]], what: str, source: str) -> str | None:
+    """The one currency a document's prices are in, from every currency cell it has (``holders``: where each row,
+    line or the document itself is, and its cells); ``None`` where none gives one. A cell that names no currency
+    is refused, and so is a document in more than one: its prices could not be compared with one invoice's."""
+    found: dict[str, str] = {}   # code: where it is first given
+    for where, cells in holders:
+        for column in _COLUMNS["currency"]:
+            value = cells.get(column)
+            if value is None or not str(value).strip():
+                continue
+            field = f"{where}: {column}" if where else column
+            code = currency_code(value) if isinstance(value, str) else None
+            if code is None:
+                raise MalformedInput(source, field, f"{shown_value(value)} is no currency: give its ISO 4217 code "
+                                                    "(CNY, USD), or 人民币 / 美元")
+            found.setdefault(code, field)
+    if len(found) > 1:
+        shown = ", ".join(f"{code} ({field})" for code, field in found.items())
+        raise MalformedInput(source, "currency", (
+            f"{shown}: a {what} in more than one currency, whose prices cannot all be compared with one invoice's; "
+            "export the lines of the invoice's currency alone"))
+    return next(iter(found), None)
+
+
+def _not_negative(text: str, source: str, field: str) -> Decimal:
+    try:
+        number = to_decimal(text)
+    except ValueProblem as exc:
+        raise MalformedInput(source, field, str(exc)) from None
+    if number < 0:
+        raise MalformedInput(source, field, f"{text!r} is negative; an order or a receipt lists what was ordered "
+                                            "or received")
+    return number
+
+
+def _cell(row: dict[str, Any], field: str) -> str:
+    for key in _COLUMNS[field]:
+        value = row.get(key)
+        if value is not None and str(value).strip():
+            return str(value).strip()
+    return ""
+
+
+def _one(rows: list[dict[str, Any]], field: str, source: str) -> str:
+    values = {_cell(r, field) for r in rows} - {""}
+    if len(values) > 1:
+        raise MalformedInput(source, field, f"rows from more than one document: {', '.join(sorted(values))}")
+    return values.pop() if values else ""
