@@ -44,8 +44,6 @@ invoice item make it ``partial`` too, a document problem naming them.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -55,12 +53,12 @@ from typing import Any
 from client.money import MAX_FEN, plain_yuan, round_half_up
 
 from ._erp_export import _csv_row, currency_code, read_goods_receipt, read_purchase_order
+from ._evidence import evidence_hash
 from ._item_keys import item_key, unit_key
 from ._match_models import (DeliveryPart, GoodsReceipt, LineMatch, LineStatus, MatchResult, OrderLine, PurchaseOrder,
                             Tolerances, fraction_problem, without_none)
 from .errors import MalformedInput
 from .model import Invoice, InvoiceLine
-from .parse import invoice_to_json
 
 # What callers import from here: the documents and reading them, the tolerances, matching and its evidence hash.
 # ``_csv_row`` is read by client.invoices.sources, which reads a CSV row as an export's is read.
@@ -713,41 +711,3 @@ def _unclear_problem(unclear: tuple[OrderLine, ...], po: PurchaseOrder, tol: Tol
                       for candidates, receipt in may_be.items())
     return (f"{which}, whose item codes or prices differ: the receipt lines cannot be told apart (give the "
             "receipt's lines the item codes or unit prices of their PO lines)")
-
-
-# --- evidence -------------------------------------------------------------------
-
-def _canonical_json(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
-
-
-def evidence_hash(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) -> str:
-    """SHA-256 (hex) of the canonical JSON of the three documents as read (docs/invoices.md says how to build it).
-
-    Canonical JSON: keys sorted, no insignificant whitespace, UTF-8, decimals as
-    their strings. It depends on the documents' content, not on their file format (nor on a scan's flagged fields
-    listed on the invoice, :attr:`Invoice.unreviewed`: what a person reviewed is the invoice itself), except that a
-    quantity or unit price is hashed as written (``str(Decimal)``: ``200`` and ``200.0`` hash apart). Claims on the
-    ledger carry this hash and it carries no version, so those bytes stay as they are.
-    """
-    invoice_doc = invoice_to_json(invoice)
-    invoice_doc.pop("unreviewed", None)
-    bundle = {
-        "invoice": invoice_doc,
-        "purchase_order": _as_evidence(po),
-        "goods_receipt": _as_evidence(receipt),
-    }
-    return hashlib.sha256(_canonical_json(bundle)).hexdigest()
-
-
-def _as_evidence(document: PurchaseOrder | GoodsReceipt) -> dict[str, Any]:
-    """An order or a receipt as the evidence hash takes it: its currency and a line's unit only where it gives
-    them, so that the hash of every document without them is what it was before they were read."""
-    dumped = document.model_dump(mode="json")
-    if dumped["currency"] is None:
-        del dumped["currency"]
-    for line in dumped["lines"]:
-        if line["unit"] is None:
-            del line["unit"]
-    return dumped
-
