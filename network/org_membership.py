@@ -77,6 +77,9 @@ from .org_definition import signature_policy as compiled_policy
 from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
 from .topology import DERIVED, PeerOrgSpec, Topology, org_name_too_long
+from .org_stranded import (CHANNEL_ENDORSEMENT, StrandedChaincode, _committed_collection_names, _deploy_command,
+                           _in_force_against_record, _names_unendorsable, _not_the_record, _policy_flag,
+                           _recorded_collection_names, _recorded_policy, _topology_policy_of)
 
 
 class PolicyNotSatisfiedError(OrgChangeError):
@@ -1201,16 +1204,6 @@ class OrgMembership:
         return PeerOrgSpec.model_validate_json(pending.read_text())
 
 
-def _topology_policy_of(orgs: Sequence[PeerOrgSpec], topology: Topology) -> str | None:
-    """contract_config.endorsement_policy for these orgs of the topology, without the contract configuration's
-    refusal of a role no org has: the policy needs only their MSP IDs, and an old deployment record may be of a
-    network that lacked a role then (before its first regulator org was added)."""
-    if topology.chaincode.endorsement_policy != DERIVED:
-        return topology.chaincode.endorsement_policy
-    orgs_only = NetworkConfig(org_roles={o.msp_id: (o.role,) for o in orgs})
-    return contract_collections.endorsement_policy(orgs_only, principal="peer")
-
-
 def _claims_unread(org: PeerOrgSpec, why: str) -> str:
     """The refusal of a regulator org's removal whose claims could not be read (why)."""
     return (f"{org.name} ({org.msp_id}) is a regulator org: the key-level policy of a frozen claim names every "
@@ -1300,130 +1293,21 @@ class UpdateFileCheck:
                 "policy_satisfied": self.verdict.ok, "verdict": self.verdict.describe()}
 
 
-# The endorsement policy of a definition approved and committed without one: the channel's
-CHANNEL_ENDORSEMENT = "/Channel/Application/Endorsement"
-
-
-def _not_the_record(dep: ccservers.Deployment, record: Path) -> str:
-    return f"not the one {record} records (version {dep.version}, sequence {dep.sequence})"
-
-
-def _in_force_against_record(held: dict | None, dep: ccservers.Deployment, collections_config: Path | None,
-                             record: Path) -> str:
-    """The definition in force (querycommitted's answer, None when none is) against the one the deployment record
-    at ``record`` holds, for the refusal of an approval as different: "(version V, sequence S), ..." naming how
-    they differ: version and sequence, else what of the endorsement policy and collections the answer gives."""
-    if held is None:
-        return f"(none committed), {_not_the_record(dep, record)}"
-    in_force = f"(version {held.get('version')}, sequence {held.get('sequence')})"
-    if (str(held.get("version")), str(held.get("sequence"))) != (dep.version, str(dep.sequence)):
-        return f"{in_force}, {_not_the_record(dep, record)}"
-    # the usual case: an approval at the sequence in force differs only in what the record cannot show by number
-    committed_policy, recorded_policy = committed_endorsement_policy(held), _recorded_policy(dep)
-    committed_collections = _committed_collection_names(held)
-    recorded_collections = _recorded_collection_names(collections_config)
-    differences = []
-    if committed_policy is not None and committed_policy != recorded_policy:
-        differences.append(f"its endorsement policy is {committed_policy} where the record's is {recorded_policy}")
-    if None not in (committed_collections, recorded_collections) and committed_collections != recorded_collections:
-        differences.append(f"its collections are {first_few(committed_collections) or 'none'} where the record's "
-                           f"are {first_few(recorded_collections) or 'none'}")
-    if not differences:
-        differences.append("its collections differ" if committed_policy == recorded_policy
-                           else "its endorsement policy or collections differ")
-    return f"{in_force}, the same version and sequence as {record} records, but {'; and '.join(differences)}"
-
-
-def _recorded_policy(dep: ccservers.Deployment) -> str:
-    """The record's endorsement policy as committed_endorsement_policy writes a committed one, so that the two compare by
-    what they require, not by how they were typed ("AND('A.peer')" is "OR('A.peer')", and spaces are not read)."""
-    if dep.signature_policy is None:
-        return CHANNEL_ENDORSEMENT
-    try:
-        return config_policy.render_signature_rule(compiled_policy(dep.signature_policy))
-    except PolicySyntaxError:
-        return dep.signature_policy
-
-
-def _committed_collection_names(held: dict) -> list[str] | None:
-    """The names of a committed definition's collections, sorted, as querycommitted's JSON gives them
-    ({"config": [{"Payload": {"StaticCollectionConfig": {"name": ...}}}]}, {} for none); None when it gives none
-    or in another form."""
-    package = held.get("collections")
-    if not isinstance(package, dict):
-        return None
-    names = []
-    for entry in package.get("config") or []:
-        static = (entry.get("Payload") or {}).get("StaticCollectionConfig") if isinstance(entry, dict) else None
-        if not isinstance(static, dict) or not isinstance(static.get("name"), str):
-            return None
-        names.append(static["name"])
-    return sorted(names)
-
-
-def _recorded_collection_names(collections_config: Path | None) -> list[str] | None:
-    """The names of the collections in the record's collections file, sorted ([] without one); None when it
-    cannot be read as a list of collections."""
-    if collections_config is None:
-        return []
-    try:
-        doc = json.loads(collections_config.read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(doc, list) or not all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in doc):
-        return None
-    return sorted(c["name"] for c in doc)
-
-
-@dataclass(frozen=True)
-class StrandedChaincode:
-    """A deployed chaincode that an org's leaving strands (OrgMembership.stranded_without)."""
-    name: str
-    why: str            # what of its definition needs the org
-    deploy: str         # the `recfin chaincode deploy` that gives it a definition without the org
-
-
-def _names_unendorsable(policy: str | None, msp_id: str, peers: Mapping[str, int]) -> bool:
-    """Whether the endorsement policy names msp_id and the peers given (peers: how many each MSP ID has) cannot
-    meet it. A client chooses which peers endorse, and Fabric's greedy NOutOf (config_policy.met_by) can fail
-    with every peer where some of them meet the policy: endorsable when any such choice meets it. A policy that
-    does not name msp_id is as endorsable without it as with it; the channel's (None) follows the channel's
-    orgs; a recorded policy the parser refuses is one Fabric took at commit: not read."""
-    if policy is None:
-        return False
-    try:
-        envelope = compiled_policy(policy)
-    except PolicySyntaxError:
-        return False
-    uses = config_policy.leaves_naming(envelope)      # the orgs the policy names, with how many leaves each
-    if msp_id not in uses:
-        return False
-    # a peer of an org the policy does not name meets none of its principals: only the named orgs' are chosen,
-    # and of each no more than the leaves naming it (a peer beyond that meets nothing more), which keeps the
-    # choices few however many peers an org runs
-    orgs = [m for m in sorted(uses) if m in peers]
-    for chosen in itertools.product(*(range(min(peers[m], uses[m]) + 1) for m in orgs)):
-        if config_policy.met_by(envelope, [(m, "peer") for m, n in zip(orgs, chosen) for _peer in range(n)]):
-            return False
-    return True
-
-
-def _deploy_command(dep: ccservers.Deployment, collections: str = "", policy: str | None = None) -> str:
-    """The `recfin chaincode deploy` of ``dep`` again, with ``collections`` (its --collections-config option, as
-    the advice words it) and ``policy`` (its policy option; by default the one it was deployed with)."""
-    return (f"recfin chaincode deploy --name {dep.name} --contract {dep.contract} --version {dep.version}"
-            f"{collections}{_policy_flag(dep) if policy is None else policy}")
-
-
-def _policy_flag(dep: ccservers.Deployment) -> str:
-    """The `chaincode deploy` option that gives ``dep``'s endorsement policy again, so that the deploy it is
-    advised for keeps the definition as committed: none for the topology's (the default), `--channel-policy` for
-    the channel's, the exact expression otherwise."""
-    if dep.signature_policy is None:
-        return " --channel-policy"
-    if dep.signature_policy_from_topology:
-        return ""
-    policy = dep.signature_policy
-    # a policy's own quotes are single: double quotes read best, where nothing in it means anything inside them
-    quoted = f'"{policy}"' if not set(policy) & set('"$`\\!') else shlex.quote(policy)
-    return f" --signature-policy {quoted}"
+# Every name importable from here before the chaincode helpers moved out to org_stranded, the imports above
+# included: callers and tests import them from this module.
+__all__ = ["Admin", "AdminKeyError", "AdminLoadError", "CHANNEL_ENDORSEMENT", "Callable", "CarriedOrg",
+           "ChaincodeError", "ClaimsCheck", "ClaimsUnreadable", "DERIVED", "Definition", "Iterable", "Lifecycle",
+           "Mapping", "Network", "NetworkConfig", "NetworkError", "OrgChange", "OrgChangeError", "OrgDefinition",
+           "OrgMembership", "Path", "PeerOrgSpec", "PolicyNotSatisfiedError", "PolicySyntaxError", "REGULATOR",
+           "Sequence", "StrandedChaincode", "ToolError", "Topology", "UpdateFileCheck", "_admin_key_refusal",
+           "_claims_stranded", "_claims_unread", "_committed_collection_names", "_deploy_command", "_frozen_by",
+           "_in_force_against_record", "_last_of_role", "_names_unendorsable", "_not_the_record", "_policy_flag",
+           "_recorded_collection_names", "_recorded_policy", "_topology_policy_of", "carried_org", "ccservers",
+           "change_rows", "channel", "channel_admin", "channel_config", "check_cas_its_own",
+           "committed_endorsement_policy", "common_pb2", "compiled_policy", "config_policy", "config_signing",
+           "configtx", "configtx_pb2", "contract_collections", "contract_config", "contract_lifecycle",
+           "contract_policy", "crypto", "dataclass", "decode_msp", "ensure_free", "first_few", "hashlib", "itertools",
+           "json", "membership", "namespaces", "nodeconfig", "orderer_tls_ca", "org_crypto", "org_name_too_long", "os",
+           "packaging", "parties_of", "peer_admin_env", "plan_add", "plan_add_defined", "plan_remove",
+           "prepare_peer_cli", "profiles", "removed_members", "replace", "shlex", "tempfile", "untagged_version",
+           "updates_dir", "write_msp_of"]
