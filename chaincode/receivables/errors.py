@@ -66,6 +66,25 @@ def unreadable(record: str, why: str, remedy: str) -> UnreadableRecord:
                             f"two orgs running altered chaincode can write a key nobody has written yet. {remedy}")
 
 
+class NewerVersionRecord(RuleViolation):
+    """A stored record a newer version of this contract wrote (rule ``record-newer-version``): every field this
+    version reads, each as it reads it, and fields it does not know besides (each version adds fields, with
+    defaults). The peer that read it runs an older contract version than the channel's; its operators put that
+    right. A read that can pass an unreadable record over passes this one over too."""
+
+
+def newer_version_record(record: str) -> NewerVersionRecord:
+    """The refusal of a stored ``record`` (a key as ``keys.label`` names it) a newer contract version wrote. It names
+    the key and what the operators do, never the record's fields or values (not even the names of those it does not
+    know): the caller may be one who may not read them, and the key is what the operators need."""
+    return NewerVersionRecord(
+        "record-newer-version", f"the stored {record} was written by a newer version of this contract than the one "
+        "this peer's chaincode server runs: it holds fields this version does not know. Its org's operators run the "
+        "channel's current version there: `recfin chaincode config --committed` (Fabric: `peer lifecycle chaincode "
+        "querycommitted`) names the committed definition; install the recfin release that defines it for that org "
+        "and restart its chaincode server (`recfin chaincode restart`), then send the call again")
+
+
 def parse_problem(exc: Exception) -> str:
     """What a parser said first of a stored value it refused, quoted short on one line (``shown``), for
     ``unreadable``: pydantic's first error with where it lies, or the message of ``json``'s."""

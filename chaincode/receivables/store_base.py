@@ -15,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 from chaincode.shim import KV, KeyEndorsementPolicy
 
 from . import keys
-from .errors import RuleViolation, UnreadableRecord, parse_problem, rule, shown, unreadable
+from .errors import (NewerVersionRecord, RuleViolation, UnreadableRecord, newer_version_record, parse_problem, rule,
+                     shown, unreadable)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,42 +27,45 @@ REPORT_THE_KEY = ("Nothing the contract does can use it: report the key to the n
                   "history of the key names the transaction that wrote it and the orgs that endorsed it")
 
 
-# what reading a stored value that is no record this version reads raises: ``parsed``'s refusal, or pydantic's own
-# error for a newer version's record (``newer_version``); a read that can pass such a value over catches both
-UNREADABLE_VALUE = (UnreadableRecord, ValidationError)
+# what reading a stored value that is no record this version reads raises: ``parsed``'s refusal of one no version
+# wrote, or of a newer version's record (``newer_version``); a read that can pass such a value over catches both
+UNREADABLE_VALUE = (UnreadableRecord, NewerVersionRecord)
 
 
 def parsed(model: type[M], raw: bytes, object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M:
     """``raw``, the stored value of the key ``object_type`` [``attributes``], as ``model``; refused
-    ``record-unreadable`` (``errors.unreadable``, naming the key and ``remedy``) where it is no such record, but for
-    one of a newer contract version (``newer_version``), which fails as it did."""
+    ``record-unreadable`` (``errors.unreadable``, naming the key and ``remedy``) where it is no such record, and
+    ``record-newer-version`` (``errors.newer_version_record``) where a newer contract version wrote it
+    (``newer_version``)."""
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
+        label = keys.label(object_type, *attributes)
         if newer_version(exc):
-            raise
-        raise unreadable(keys.label(object_type, *attributes), parse_problem(exc), remedy) from None
+            raise newer_version_record(label) from None
+        raise unreadable(label, parse_problem(exc), remedy) from None
 
 
 def newer_version(exc: Exception) -> bool:
     """Whether a stored value ``exc`` refused holds every field this version reads, each as it reads it, and fields
     it does not know besides: what a newer contract version writes (each adds fields, with defaults). Reading it here
-    means this peer runs an older version than the channel's, which its operators put right by installing that one;
-    the call fails as an internal error, the record's text in the chaincode server's log, never in the answer."""
+    means this peer runs an older version than the channel's, which its operators put right by installing that one
+    (``errors.newer_version_record`` says so), rather than a record to report (``REPORT_THE_KEY``)."""
     return isinstance(exc, ValidationError) and all(e["type"] == "extra_forbidden" for e in exc.errors())
 
 
 def parsed_private(load: Callable[[bytes], M], raw: bytes, collection: str, object_type: str, ident: str) -> M:
     """``raw``, the private record ``object_type`` [``ident``] of ``collection``, as ``load`` reads it (a model's
-    ``model_validate_json``, ``OfferTerms.from_stored``); refused ``record-unreadable`` as ``parsed`` refuses. A
-    private record's key takes writes as a public one does: any two orgs' peers can endorse one."""
+    ``model_validate_json``, ``OfferTerms.from_stored``); refused ``record-unreadable`` or ``record-newer-version`` as
+    ``parsed`` refuses. A private record's key takes writes as a public one does: any two orgs' peers can endorse
+    one."""
     try:
         return load(raw)
     except (ValueError, RecursionError) as exc:   # pydantic's ValidationError is a ValueError, as json's error is
+        label = f"{keys.label(object_type, ident)} of collection {collection}"
         if newer_version(exc):
-            raise
-        raise unreadable(f"{keys.label(object_type, ident)} of collection {collection}", parse_problem(exc),
-                         REPORT_THE_KEY) from None
+            raise newer_version_record(label) from None
+        raise unreadable(label, parse_problem(exc), REPORT_THE_KEY) from None
 
 
 def parsed_object(raw: bytes, fields: dict[str, type], object_type: str, *attributes: str,
