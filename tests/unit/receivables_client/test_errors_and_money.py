@@ -19,6 +19,9 @@ from client.receivables import (
     RuleViolation,
 )
 
+from chaincode.receivables.errors import newer_version_record
+from client.receivables._read_refusals import refuses_the_caller
+
 from . import fakes
 from .fakes import CORE, TIER1, TIER2, FakeContract
 
@@ -63,6 +66,24 @@ def test_evaluate_refusal_in_the_status_message_becomes_rule_violation():
     with pytest.raises(RuleViolation) as caught:
         ReceivablesClient(contract).get_receivable("R-404")
     assert (caught.value.rule, caught.value.detail) == ("not-found", "no receivable R-404")
+
+
+def test_a_newer_contract_versions_record_comes_back_as_its_rule_and_stops_a_planning_read():
+    """The contract's own refusal text (``record-newer-version``: one line, backticks and colons in it) reaches the
+    caller whole, by its rule; a read the SDK makes to plan an action raises it rather than sending the action
+    blind, as it is no refusal of the caller (``READ_REFUSALS``)."""
+    refusal = str(newer_version_record("recfin.receivable [R-1]"))
+    error = endorse_error("chaincode response 500, " + refusal)
+    contract = FakeContract(errors={"GetReceivable": error})
+    client = ReceivablesClient(contract)
+    with pytest.raises(RuleViolation) as caught:
+        client.get_receivable("R-1")
+    assert f"RULE {caught.value.rule}: {caught.value.detail}" == refusal
+    assert caught.value.rule == "record-newer-version" and not refuses_the_caller(caught.value)
+    with pytest.raises(RuleViolation) as planning:
+        client.confirm("R-1")   # reads the claim first, to name the orgs that endorse
+    assert planning.value.rule == "record-newer-version"
+    assert [c.name for c in contract.calls if c.kind == "submit"] == [], contract.calls
 
 
 def test_errors_without_a_rule_pass_through_unchanged():
