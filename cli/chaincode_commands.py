@@ -39,7 +39,8 @@ def chaincode() -> None:
 @click.option("--name", default=None, help="Chaincode name (default: the topology's, receivables).")
 @click.option("--contract", default=None, metavar="MODULE:CLASS", help="The contract class the servers run.")
 @click.option("--version", "version_", default=None, help="Definition version (a new one upgrades in place).")
-@click.option("--collections-config", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--collections-config", type=PathType(exists=True, dir_okay=False, path_type=Path, reads=True),
+              default=None,
               help="Private data collections JSON for the definition (default for the topology's chaincode: "
                    "derived from the orgs' roles, or the file the topology names).")
 @click.option("--signature-policy", default=None, metavar="POLICY",

@@ -218,7 +218,7 @@ def _config(config_path: Path | None, name: str):
               help="On the ledger: the bank's org (and user) that quotes and offers; its pricing is "
                    "client/pricing/banks/ORG.yaml unless --config. With --face/--due: the bank's name, pricing "
                    "client/pricing/banks/BANK.yaml.")
-@click.option("--config", "config_path", type=PathType(dir_okay=False, path_type=Path),
+@click.option("--config", "config_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="The bank's pricing YAML instead of the shipped one.")
 @click.option("--face", type=AMOUNT, callback=_owing,
               help=f"Without the ledger: what the receivable still owes, {AMOUNT_HELP}, in the bank's currency (its "
@@ -228,12 +228,12 @@ def _config(config_path: Path | None, name: str):
 @click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
 @click.option("--probability", type=FRACTION,
               help="The debtor's probability of late payment (a fraction from 0 to 1, e.g. 0.3); sets the grade.")
-@click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path),
+@click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="The debtor's history file: score it with the model to get the grade, as of its last event's "
                    "date (--on, if earlier).")
 @click.option("--debtor", help="The debtor's id in --history (without the ledger, only with --history); on the "
                                "ledger it must be the receivable's debtor, with or without --history.")
-@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path),
+@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="The late-payment model artefact that scores the debtor's history (on the ledger or --history) "
                    f"[default: the shipped client/risk/models/{DEFAULT_MODEL.name}].")
 @click.option("--exposure", type=AMOUNT,
@@ -707,7 +707,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
               help="Compare only this early-payment offer of the debtor [default: every open one that covers "
                    "RECEIVABLE, as ListDiscountOffers gives them; with --offers, every one in the file]. With "
                    "--offers it must be one in the file.")
-@click.option("--offers", "offers_file", type=PathType(dir_okay=False, path_type=Path),
+@click.option("--offers", "offers_file", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="Without the ledger: a JSON file with the receivable (face_amount: what it still owes; its live "
                    "financing_id and frozen_by, if any; currency, CNY, and status, CONFIRMED, unless given), the "
                    "bank offers (without a financing_id, ranked as takeable once financing is requested) and the "

@@ -60,7 +60,7 @@ def _variable_name(_ctx, _param, pin_env: str) -> str:
     return pin_env
 
 
-_library = click.option("--library", type=PathType(dir_okay=False, path_type=str), default=SOFTHSM2_LIBRARY,
+_library = click.option("--library", type=PathType(dir_okay=False, path_type=str, reads=True), default=SOFTHSM2_LIBRARY,
                         show_default=True, callback=_absolute,
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default); refused when "
                              "another user could replace it (it, or a folder or symlink on its path, writable or "

@@ -195,7 +195,7 @@ def invoice() -> None:
 
 
 @invoice.command("verify")
-@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path, reads=True))
 @click.option("--debtor", metavar="CREDIT_CODE", callback=_party_code_given,
               help="the registered debtor the buyer must be")
 @click.option("--debtor-name", metavar="NAME", callback=_party_name_given,
@@ -368,10 +368,10 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
 
 
 @invoice.command("match")
-@click.argument("invoice_file", metavar="INVOICE", type=PathType(dir_okay=False, path_type=Path))
-@click.option("--po", "po_file", required=True, type=PathType(dir_okay=False, path_type=Path),
+@click.argument("invoice_file", metavar="INVOICE", type=PathType(dir_okay=False, path_type=Path, reads=True))
+@click.option("--po", "po_file", required=True, type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="purchase order export (CSV or JSON)")
-@click.option("--receipt", "receipt_file", required=True, type=PathType(dir_okay=False, path_type=Path),
+@click.option("--receipt", "receipt_file", required=True, type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="goods receipt export (CSV or JSON)")
 @click.option("--price-tolerance", default="0.005", show_default=True, type=_FRACTION,
               help="unit price difference allowed, as a fraction of the PO price")
@@ -452,7 +452,7 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 
 
 @invoice.command("read")
-@click.argument("scan", type=PathType(dir_okay=False, path_type=Path))
+@click.argument("scan", type=PathType(dir_okay=False, path_type=Path, reads=True))
 @click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, type=_FRACTION,
               help="fields read with less confidence (0 to 1) are flagged for a person")
 @click.option("--each", is_flag=True,
@@ -739,7 +739,7 @@ def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | No
 
 
 @invoice.command("attest")
-@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path, reads=True))
 @_as_option("a bank's", "bank/officer1")
 @click.option("--evidence", "evidence_file", type=PathType(dir_okay=False, path_type=str),
               callback=_evidence_path,
@@ -1162,10 +1162,10 @@ def _where_verify_shows(refusal: ChecksFailed) -> str:
 
 
 @invoice.command("register")
-@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
-@click.option("--po", "po_file", required=True, type=PathType(dir_okay=False, path_type=Path),
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path, reads=True))
+@click.option("--po", "po_file", required=True, type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="purchase order export (CSV or JSON)")
-@click.option("--receipt", "receipt_file", required=True, type=PathType(dir_okay=False, path_type=Path),
+@click.option("--receipt", "receipt_file", required=True, type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="goods receipt export (CSV or JSON)")
 @click.option("--due", "due_date", required=True, type=DATE,
               help="the date the debtor pays the claim")

@@ -23,7 +23,7 @@ STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
 
 
 def topology_option(fn):
-    return click.option("--topology", "topology_path", type=PathType(dir_okay=False, path_type=Path),
+    return click.option("--topology", "topology_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
                         envvar=profiles.TOPOLOGY_VARIABLE, default=None,
                         help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY).")(fn)
 
@@ -348,7 +348,7 @@ COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader
                    "(default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
 @click.option("--start", is_flag=True,
               help="Run `docker compose up -d` first (needs Docker; without it, the containers must be running).")
-@click.option("--compose-file", type=PathType(dir_okay=False, path_type=Path), default=compose.COMPOSE_FILE,
+@click.option("--compose-file", type=PathType(dir_okay=False, path_type=Path, reads=True), default=compose.COMPOSE_FILE,
               show_default=True, help="The compose file the containers run from: the one --start starts, and the one "
                                       "`recfin network down` stops.")
 @timeout_option("Seconds to wait for each node's /healthz and for a Raft leader.")
@@ -566,7 +566,7 @@ def backup_command(topology_path, out, data_root, org_name, stop, replace, timeo
 
 @network.command("restore")
 @topology_option
-@click.argument("archive", type=PathType(dir_okay=False, path_type=Path))
+@click.argument("archive", type=PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=None))
 @data_root_option("The data folder to restore into (default: the topology's, as `up` uses it): new or empty, "
                   "unless --replace.")
 @click.option("--replace", is_flag=True,

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import calendar
 import math
+import os
 import re
+import stat
 from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -12,6 +14,7 @@ from typing import Any
 import click
 
 from client.money import non_ascii_digit
+from client.user_files import MAX_USER_FILE_BYTES, on_one_line, special_kind
 from network.topology import ORG_ADD_ROLES, contract_role_named
 
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
@@ -262,10 +265,35 @@ class PathType(click.Path):
     """Every path option and argument of `recfin`: ``click.Path``, that refuses an empty value as a usage error
     naming the option. ``Path("")`` is ``.``, so an empty value (as an unset shell variable gives) would otherwise
     write into the current folder (`--out ""` left a model or an org's private keys there) or fail later with a
-    message naming no option ("Error: .: Is a directory")."""
+    message naming no option ("Error: .: Is a directory").
+
+    ``reads=True``, for a file the command reads: a FIFO or a device there is refused, naming the option, before
+    anything reads it (a FIFO would wait for a writer forever, /dev/zero fill memory), and so is a file larger than
+    ``max_bytes`` (None: no bound, for a file read a piece at a time)."""
+
+    def __init__(self, *args: Any, reads: bool = False, max_bytes: int | None = MAX_USER_FILE_BYTES,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.reads = reads
+        self.max_bytes = max_bytes
 
     def convert(self, value: Any, param, ctx) -> Any:
         if isinstance(value, (str, bytes)) and not value:
             what = "a folder" if not self.file_okay else "a file" if not self.dir_okay else "a file or folder"
             self.fail(f"'' is empty: give the path of {what} (an unset shell variable gives '')", param, ctx)
-        return super().convert(value, param, ctx)
+        path = super().convert(value, param, ctx)
+        if self.reads:
+            self._refuse_unreadable(path, param, ctx)
+        return path
+
+    def _refuse_unreadable(self, path: Any, param, ctx) -> None:
+        try:
+            mode, size = (found := os.stat(path)).st_mode, found.st_size
+        except (OSError, ValueError):
+            return  # nothing there, or a path no file has: click.Path's exists=, or the reader, says so
+        shown = on_one_line(os.fsdecode(path))
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            self.fail(f"{shown} is {special_kind(mode)}, not a file: give the path of the file itself", param, ctx)
+        if self.max_bytes is not None and stat.S_ISREG(mode) and size > self.max_bytes:
+            self.fail(f"{shown} is over {self.max_bytes // 1024 ** 3} GiB, far larger than such a file could be: is "
+                      "it the right file?", param, ctx)

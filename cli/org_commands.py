@@ -230,7 +230,7 @@ def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str 
 @topology_option
 @click.argument("name", callback=_new_name("an org's"))
 @_role_options
-@click.option("--definition", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
+@click.option("--definition", type=PathType(exists=True, dir_okay=False, path_type=Path, reads=True), default=None,
               help="The org's public definition from `recfin org keys` on its own host, with the --role and "
                    "--enterprise agreed, which it must match: the update is built from its certificates, no key "
                    "of it is made or read here. It carries the CRLs of the org's CA (one in the older format "
@@ -447,7 +447,8 @@ def _file_options(fn):
     fn = click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
                       help="The network's data folder (default: the topology's).")(fn)
     fn = timeout_option("Seconds to wait for each node or signal.")(fn)
-    fn = click.argument("update_file", metavar="FILE", type=PathType(exists=True, dir_okay=False, path_type=Path))(fn)
+    fn = click.argument("update_file", metavar="FILE",
+                        type=PathType(exists=True, dir_okay=False, path_type=Path, reads=True))(fn)
     return topology_option(fn)
 
 

@@ -253,7 +253,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
               help="On the ledger: who reads the debtor's payment record (a bank, the debtor itself or the regulator).")
 @click.option("--currency", default="CNY", show_default=True, callback=currency_code,
               help="On the ledger: score the debtor on its claims in this currency (ISO 4217) only.")
-@click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path),
+@click.option("--history", "history_file", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "
                    "list of events).")
 @click.option("--synthetic-seed", type=SEED, help="Score a SYNTHETIC debtor from the simulator with this seed.")
@@ -266,7 +266,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                    "is scored as of that day instead, and says so (a later day would count every open claim as "
                    "overdue). "
                    "From 1900-01-01 to 2999-12-31.")
-@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
+@click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True), default=DEFAULT_MODEL,
               show_default=True, help="The late-payment model artefact that scores the history (recfin risk train "
                                       "writes one); refused if it does not match the sha256 its card records.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),

@@ -605,9 +605,10 @@ REFUSALS = {
                             "the tag !!int at line 1, column 7: tags are not read in a topology"),
     "topology with an anchor": (["chaincode", "config", "--topology", "@yaml-anchor"], 1,
                                 "the anchor &x at line 1, column 4: anchors and aliases (&name, *name) are not read"),
-    "topology a device": (["network", "status", "--topology", "/dev/zero"], 1,
-                          "zero: it is a device, not a file that holds a topology"),
-    "invoice a device": (["invoice", "verify", "/dev/zero"], 2, "zero: it is a device, not a file"),
+    # refused as the option's value, before anything reads it
+    "topology a device": (["network", "status", "--topology", "/dev/zero"], 2,
+                          "Invalid value for '--topology': /dev/zero is a device, not a file"),
+    "invoice a device": (["invoice", "verify", "/dev/zero"], 2, "Invalid value for 'FILE': /dev/zero is a device"),
     "config block not a block (add)": (["org", "add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E",
                                         "--dry-run", "--config-block", "@garbage"], 1, "not a Fabric config block"),
     "config block not a block (remove)": (["org", "remove", "bank", "--dry-run", "--config-block", "@garbage"], 1,

@@ -18,5 +18,6 @@ def test_a_model_path_that_is_a_device_or_a_fifo_says_so(tmp_path, kind):
         path = tmp_path / "model.json"
         os.mkfifo(path)
     r = invoke(risk, *SCORE, "--model", path)
-    assert r.exit_code == 1
-    assert error_line(r) == f"Error: {path}: it is {kind}, not a file: give the path of the file itself"
+    assert r.exit_code == 2  # refused as the option's value, before anything looks for a model there
+    assert error_line(r) == (f"Error: Invalid value for '--model': {path} is {kind}, not a file: give the path of "
+                             "the file itself")
