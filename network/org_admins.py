@@ -1,0 +1,157 @@
+"""Acting on the running channel as its orgs' admins, for `recfin org add|remove|sign|submit`: an admin's MSP
+folder and the `peer` CLI environment it signs with, the channel config fetched as one, an update sent and waited
+for, and who fetches or submits. Also what is said of an admin folder that cannot sign.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from fabric_protos.common import configtx_pb2
+
+from . import channel_admin, channel_config, crypto, nodeconfig
+from .bundle_host import prepare_peer_cli
+from .control import Network
+from .crypto import org_crypto
+from .errors import NetworkError
+from .nodeconfig import orderer_tls_ca, peer_admin_env
+from .org_change import OrgChange, OrgChangeError, updates_dir
+from .topology import PeerOrgSpec, Topology
+
+
+class PolicyNotSatisfiedError(OrgChangeError):
+    """The collected signatures do not satisfy the update's policies; nothing was submitted."""
+
+
+class AdminKeyError(OrgChangeError):
+    """An org admin's MSP folder in the data folder cannot sign (its key missing, locked or another's)."""
+
+
+
+def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: bool, others: list[str]) -> str:
+    """What to do about an org admin's MSP folder that cannot sign (problem: why loading it failed). Only `org add`
+    itself (not its dry run, which writes nothing) issues a lost admin key again, before it signs; recfin signs an
+    update only with an unencrypted key in keystore/. others: the channel's other orgs, whose admins could sign."""
+    keystore = folder / "keystore"
+    # the signer file in any form (a folder, a dangling symlink): it says the key is in an HSM, not lost
+    elsewhere = [path for path in (folder / crypto.KEY_ELSEWHERE_FILE, folder / crypto.HSM_SIGNER_FILE)
+                 if path.is_file() or path.name == crypto.HSM_SIGNER_FILE and os.path.lexists(path)]
+    no_key = not {*keystore.glob("*_sk"), *keystore.glob("*.pem")}     # what load_msp_folder looks for
+    signers = " ".join(f"--sign-as {o}" for o in others)
+    renew = (f"move {{}} out of the data folder, then run `recfin org add` again: it issues the admin a new "
+             f"certificate and key (the channel trusts {msp_id}'s CA, not one admin certificate)")
+    if no_key and dry_run:
+        held = f"its key is held elsewhere ({elsewhere[0]})" if elsewhere else f"it has no key in {keystore}"
+        return (f"{msp_id}'s admin cannot sign for the dry run: {held}. To see the rest of the verdict, name the "
+                f"other signers: {signers}")
+    if no_key and elsewhere:
+        return (f"{msp_id}'s admin cannot sign the update: {elsewhere[0]} says its key is held elsewhere, and "
+                f"recfin signs a channel update only with a key in {keystore}. Write the update signed by the "
+                f"others (`recfin org add ... --update-out FILE {signers}`) and have {msp_id}'s admin sign it where "
+                f"the key is (`recfin org sign FILE`, docs/deployment.md), or {renew.format(elsewhere[0])}")
+    if "is encrypted" in str(problem):
+        return (f"{msp_id}'s admin cannot sign the update: the key in {keystore} is encrypted (recfin reads only "
+                f"unencrypted admin keys: decrypt it in place). If that key is lost, "
+                f"{renew.format(f'the files of {keystore}')}")
+    if "matches the certificate" in str(problem):
+        return (f"{msp_id}'s admin cannot sign the update: no key in {keystore} matches the admin's certificate. "
+                f"If that key is lost, {renew.format(f'the files of {keystore}')}")
+    return (f"{msp_id}'s admin cannot sign the update from {folder}: {str(problem).split(': ')[0]}; put the "
+            f"folder right (one certificate in signcerts/, its key in keystore/), then run `recfin org add` again")
+
+
+@dataclass(frozen=True)
+class Admin:
+    """An org admin acting through the `peer` CLI: its org and its MSP folder (signcerts, keystore)."""
+
+    org: PeerOrgSpec
+    msp_dir: Path
+
+
+class ChannelAdmins:
+    """The channel as its org admins reach it; the base that each of OrgMembership's operations builds on."""
+
+    def __init__(self, net: Network):
+        self.net = net
+
+    @property
+    def topology(self) -> Topology:
+        return self.net.topology
+
+    @property
+    def root(self) -> Path:
+        return self.net.data_root
+
+    # ---- the channel config ------------------------------------------------------------------
+    def admin(self, org_name: str, msp_dir: Path | None = None) -> Admin:
+        """The org's admin (by org name or MSP ID), its MSP folder msp_dir or the data folder's."""
+        org = self.topology.org(org_name)
+        # absolute: the peer CLI reads a relative CORE_PEER_MSPCONFIGPATH against FABRIC_CFG_PATH's folder
+        msp_dir = (Path(msp_dir).absolute() if msp_dir
+                   else org_crypto(self.root, org.name, org.domain).user_msp(org.admin))
+        if not (msp_dir / "signcerts").is_dir():
+            raise OrgChangeError(f"no admin MSP folder for {org.msp_id} at {msp_dir}: give it with --msp-dir")
+        return Admin(org, msp_dir)
+
+    def _admin_env(self, admin: Admin) -> dict[str, str]:
+        """`peer` CLI env as the admin. What the CLI needs besides the admin's MSP: the orderers' TLS CA
+        certificate, and a core.yaml for its client settings (where no peer of the org runs on this host,
+        the Fabric install's base one, as `recfin host` gives a bundle)."""
+        tls_ca = orderer_tls_ca(self.topology, self.root)
+        if not tls_ca.is_file():
+            raise OrgChangeError(f"no TLS CA certificate of the ordering service at {tls_ca}: the `peer` CLI "
+                                 f"verifies the orderers with it; give --bundle (every org's bundle holds it), "
+                                 f"or copy it there from the hosts data folder")
+        node = self.topology.peers(admin.org.name)[0]
+        if not (nodeconfig.node_dirs(self.root, node.name).config / "core.yaml").is_file():
+            prepare_peer_cli(self.net.fabric.require(("peer",)), self.root, [node])
+        return peer_admin_env(self.topology, self.root, admin.org.name) | \
+            {"CORE_PEER_MSPCONFIGPATH": str(admin.msp_dir)}
+
+    def _config_block(self, admin: Admin) -> Path:
+        """Where the latest config block fetched as admin is kept."""
+        return updates_dir(self.root) / f"config-{admin.org.name}.block"
+
+    def fetch_config(self, via: str | Admin) -> configtx_pb2.Config:
+        """The channel's current config, fetched from the ordering service as an org's admin."""
+        admin = via if isinstance(via, Admin) else self.admin(via)
+        return channel_admin.fetch_config(self.net, self._admin_env(admin), self._config_block(admin))
+
+    def _submit(self, change: OrgChange, submitter_msp: str) -> Path:
+        return self.send(change.envelope(leave_out=submitter_msp), self.admin(submitter_msp),
+                          updates_dir(self.root) / f"{change.action}-{change.org.name}.tx")
+
+    def send(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, submitter: Admin, path: Path) -> Path:
+        """`peer channel update` as submitter; the envelope must not carry that admin's signature."""
+        return channel_admin.submit_update(self.net, self._admin_env(submitter), update_envelope, path)
+
+    def _wait_for_config(self, via: str | Admin, msp_id: str, present: bool) -> None:
+        self.wait_for_config(via, lambda config: (msp_id in channel_config.application_orgs(config)) == present,
+                             f"{msp_id} {'in' if present else 'gone from'} the config of {self.topology.channel}")
+
+    def wait_for_config(self, via: str | Admin, has: Callable[[configtx_pb2.Config], bool], what: str) -> None:
+        """Until the channel config fetched as via has what was submitted (the ordering service took it)."""
+        first = self.topology.orderers()[0]
+        self.net.supervisor.wait_until(lambda: has(self.fetch_config(via)), what=what, name="orderers",
+                                       log=nodeconfig.node_dirs(self.root, first.name).log, timeout=self.net.timeout)
+
+    @staticmethod
+    def _require_signatures(change: OrgChange) -> None:
+        if not change.verdict.ok:
+            raise PolicyNotSatisfiedError(
+                f"not submitted: {change.verdict.describe()}. Sign as more org admins (--sign-as), "
+                f"or have the missing admins' keys in the data folder")
+
+    def _submitter(self, change: OrgChange, leaving: str | None = None) -> str:
+        for org in self.topology.orgs:
+            if org.msp_id in change.signatures and org.msp_id != leaving:
+                return org.msp_id
+        raise OrgChangeError("no admin of an org staying in the channel signed the update: add one with --sign-as")
+
+    def _via(self, leaving: str | None = None) -> str:
+        for org in self.topology.orgs:
+            if org.name != leaving and org_crypto(self.root, org.name, org.domain).user_msp(org.admin).is_dir():
+                return org.name
+        raise NetworkError("no org admin of the channel has its keys in the data folder: cannot fetch the config")

@@ -1,0 +1,151 @@
+"""Removing a peer org from the running channel (`recfin org remove`): whether the channel can lose it, the
+signed update dropping it, then its servers and peers stopped and the chaincode deployed again without it.
+"""
+from __future__ import annotations
+
+from fabric_protos.common import configtx_pb2
+
+from . import ccservers, channel_config, membership, namespaces, nodeconfig, profiles
+from .org_admins import ChannelAdmins
+from .org_change import OrgChange, OrgChangeError, plan_remove
+from .org_claims import ClaimsCheck
+from .org_stranded import StrandedChaincode
+from .topology import PeerOrgSpec
+
+
+def _last_of_role(org: PeerOrgSpec, role: str) -> OrgChangeError:
+    return OrgChangeError(f"{org.name} is the channel's last {role} org: the receivables contract needs one "
+                          f"(add another {role} org with `recfin org add NAME --role {role}` first)")
+
+
+class OrgRemoval(ChannelAdmins):
+    """The `org remove` operation of OrgMembership."""
+
+    def check_removable(self, name: str) -> PeerOrgSpec:
+        """The org, unless it is the last of a role among the orgs this data folder records: the check for an org
+        already gone from the channel (check_removable_now), whose config then tells nothing of it."""
+        org = self.topology.org(name)
+        role = membership.last_of_role(self.topology, org.name)
+        if role is not None:
+            raise _last_of_role(org, role)
+        return org
+
+    def check_removable_from(self, org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
+        """Refused when the channel would lose its last org of org's role. Which orgs stay is the channel config's
+        (current: an org added or removed from another host counts as the channel has it); their roles are this
+        data folder's record of them, since the config holds none. An org of the channel the record does not
+        name has a role that cannot be told here: refused too, naming it, unless another org holds the role."""
+        staying = [msp_id for msp_id in channel_config.application_orgs(current) if msp_id != org.msp_id]
+        known = {o.msp_id: o for o in self.topology.orgs}
+        role = membership.role_lost(org, [known[msp_id] for msp_id in staying if msp_id in known])
+        if role is None:
+            return
+        if unknown := [msp_id for msp_id in staying if msp_id not in known]:
+            raise OrgChangeError(f"{org.name} is the channel's last {role} org that {self.root} records; the channel "
+                                 f"also has {', '.join(unknown)}, which it does not, so whether one of them is a "
+                                 f"{role} org cannot be told here: record them first (`recfin org submit` of the "
+                                 f"file that added each, with --channel-only, records an org the channel has), or "
+                                 f"run this from a data folder that records them")
+        raise _last_of_role(org, role)
+
+    def check_removable_now(self, org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
+        """check_removable_from while the channel (current) has the org: its config says which orgs stay, and this
+        data folder's record alone would count an org it records that the channel lacks, or miss one the channel
+        has that it does not record. Once the org is gone from the channel, this data folder's record
+        (check_removable)."""
+        if org.msp_id in channel_config.application_orgs(current):
+            self.check_removable_from(org, current)
+        else:
+            self.check_removable(org.name)
+
+    def plan_remove(self, name: str, sign_as: list[str] | None = None,
+                    current: configtx_pb2.Config | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange:
+        """The signed update dropping the org, checked; nothing submitted. claims: how the claims its leaving would
+        strand are found (check_claims_without)."""
+        org = self.topology.org(name)
+        self.check_collections_without(org)         # what --update-out hands on would fail once submitted
+        if current is None:
+            current = self.fetch_config(self._via(leaving=org.name))
+        self.check_removable_now(org, current)
+        change = plan_remove(self.topology, self.root, current, org.name, sign_as)
+        # the org is in the channel (plan_remove refuses otherwise)
+        self.check_other_chaincodes_without(org, current)
+        self.check_claims_without(org, claims)
+        return change
+
+    def remove(self, name: str, sign_as: list[str] | None = None,
+               signature_policy: str | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange | None:
+        """Offboard the org: the config update dropping it, then its chaincode servers and peers stopped.
+        signature_policy: the endorsement policy the chaincode is deployed again with (default: the one it has,
+        or the topology's derived one for the staying orgs), refused when it would name the org. claims: how the
+        claims its leaving would strand are found (check_claims_without)."""
+        say = self.net.say
+        org = self.topology.org(name)
+        self.check_policy_without(org, signature_policy)
+        via = self._via(leaving=org.name)
+        current = self.fetch_config(via)
+        self.check_removable_now(org, current)
+        change = None
+        stranded = None         # the org already gone from the channel: _after_remove scans for what it strands
+        if org.msp_id not in channel_config.application_orgs(current):
+            say(f"[1/4] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
+        else:
+            stranded = self.stranded_without(org, current)
+            self._refuse_stranded(org, stranded)            # check_other_chaincodes_without
+            self.check_claims_without(org, claims)
+            change = plan_remove(self.topology, self.root, current, org.name, sign_as)
+            say(f"[1/4] config update: {change.verdict.describe()}")
+            self._require_signatures(change)
+            submitter = self._submitter(change, leaving=org.msp_id)
+            self._submit(change, submitter)
+            self._wait_for_config(via, org.msp_id, present=False)
+            say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
+        self._after_remove(org, signature_policy, current, stranded)
+        return change
+
+    def _after_remove(self, org: PeerOrgSpec, signature_policy: str | None = None,
+                      current: configtx_pb2.Config | None = None,
+                      stranded: list[StrandedChaincode] | None = None) -> None:
+        """Once the channel config lacks the org: its servers and peers stopped, chaincode without it. Another
+        chaincode its leaving strands (stranded_without) is not refused here: the org is gone, so it could no
+        longer be deployed with the org in the channel. The removal is finished and the `recfin chaincode deploy`
+        of each is printed, which, the org recorded as removed, approves for the staying orgs only. current: the
+        channel config the removal was checked against, whose orgs but this one stay (stranded_without).
+        stranded: that scan when the removal already made it against current (None: made here)."""
+        net, say = self.net, self.net.say
+        self.check_policy_without(org, signature_policy)        # before anything stops (a re-run, a file)
+        if stranded is None:
+            stranded = self.stranded_without(org, current)      # while this data folder still records the org
+        say(f"[2/4] stop {org.name}'s chaincode servers and peers")
+        for dep in ccservers.deployments(self.root):
+            if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
+                say(f"  stopped {dep.name}.{org.name}")
+            net.say_stopped_alongside("  ")
+            if dep.package_ids.pop(org.msp_id, None) is not None:
+                ccservers.save_deployment(self.root, dep)
+        for node in net.topology.peers(org.name):
+            if net.supervisor.stop(nodeconfig.node_dirs(self.root, node.name).pid):
+                say(f"  stopped {node.name}")
+            net.say_stopped_alongside("  ")
+        netns = net.topology.netns_of(org.name)
+        if netns and namespaces.remove_org(netns):
+            say(f"  removed namespace {netns}")
+        say(f"[3/4] chaincode definition without {org.msp_id}")
+        before = net.topology
+        net.topology = membership.with_orgs(net.topology, [o for o in net.topology.orgs if o.name != org.name])
+        deployed = [d for d in ccservers.deployments(self.root) if d.name == net.topology.chaincode.name]
+        for dep in deployed:
+            # Fabric keeps every collection of a definition: the org's offer-terms collections stay
+            # in it, unused, since the contract configuration no longer names the org; their member
+            # policies lose its MSP, which the channel refuses in a collection once it has left (contract_config).
+            self._redeploy(dep, before, signature_policy)
+        if not deployed:
+            say("  no chaincode deployed")
+        # Recorded only now: should the deploy above fail, the same `org remove` (or `org submit`) run again must
+        # still find the org in this data folder, gone from the channel, to finish the definition without it.
+        membership.record_removed(self.root, org.name)
+        (profiles.profiles_dir(self.root) / f"{org.name}.json").unlink(missing_ok=True)
+        say(f"[4/4] {org.name} removed from the network's orgs; its crypto and ledger stay in {self.root}")
+        for chaincode in stranded:
+            say(f"  {chaincode.name} needs deploying again: {chaincode.why}. {org.msp_id} has left the channel, so "
+                f"deploy it now, for the orgs that stay: `{chaincode.deploy}`")
