@@ -50,47 +50,13 @@ from this module is still importable from it.
 """
 from __future__ import annotations
 
-import hashlib
-import itertools
-import json
-import os
-import shlex
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
-
-from fabric_protos.common import common_pb2, configtx_pb2
-
-from chaincode.receivables import collections as contract_collections
-from chaincode.receivables import lifecycle as contract_lifecycle
-from chaincode.receivables import policy as contract_policy
-from chaincode.receivables.config import REGULATOR, NetworkConfig, untagged_version
-
-from . import (ccservers, channel, channel_admin, channel_config, config_policy, config_signing, configtx,
-               contract_config, crypto, membership, namespaces, nodeconfig, packaging, profiles)
-from .bundle_host import prepare_peer_cli
-from .control import Network
-from .crypto import org_crypto
-from .errors import ChaincodeError, NetworkError, ToolError, first_few
-from .lifecycle import Definition, Lifecycle, committed_endorsement_policy
-from .nodeconfig import orderer_tls_ca, peer_admin_env
-from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows,
-                         check_cas_its_own, parties_of, plan_add, plan_add_defined, plan_remove, removed_members,
-                         updates_dir)
-from .org_definition import PolicySyntaxError, decode_msp
-from .org_definition import signature_policy as compiled_policy
-from .org_definition_file import OrgDefinition, write_msp_of
-from .ports import ensure_free
-from .topology import DERIVED, PeerOrgSpec, Topology, org_name_too_long
 from .org_add import OrgAddition
-from .org_admins import Admin, AdminKeyError, ChannelAdmins, PolicyNotSatisfiedError, _admin_key_refusal
+from .org_admins import Admin, AdminKeyError, ChannelAdmins, PolicyNotSatisfiedError
 from .org_chaincode import OrgChaincode
-from .org_claims import ClaimsCheck, ClaimsUnreadable, RemovalClaimsCheck, _claims_stranded, _claims_unread, _frozen_by
-from .org_remove import OrgRemoval, _last_of_role
-from .org_stranded import (CHANNEL_ENDORSEMENT, StrandedChaincode, _committed_collection_names, _deploy_command,
-                           _in_force_against_record, _names_unendorsable, _not_the_record, _policy_flag,
-                           _recorded_collection_names, _recorded_policy, _topology_policy_of)
+from .org_change import OrgChangeError, updates_dir
+from .org_claims import ClaimsCheck, ClaimsUnreadable, RemovalClaimsCheck
+from .org_remove import OrgRemoval
+from .org_stranded import StrandedChaincode, _names_unendorsable, _policy_flag
 from .org_update_file import OrgUpdateFiles, UpdateFileCheck
 
 
@@ -98,21 +64,7 @@ class OrgMembership(OrgAddition, OrgRemoval, OrgUpdateFiles, RemovalClaimsCheck,
     """Adds and removes peer orgs of a Network's running channel."""
 
 
-# Every name importable from here before the operations moved out, the imports above included: callers and tests
-# import them from this module (cli/org_commands.py, network/org_users.py).
-__all__ = ["Admin", "AdminKeyError", "AdminLoadError", "CHANNEL_ENDORSEMENT", "Callable", "CarriedOrg",
-           "ChaincodeError", "ClaimsCheck", "ClaimsUnreadable", "DERIVED", "Definition", "Iterable", "Lifecycle",
-           "Mapping", "Network", "NetworkConfig", "NetworkError", "OrgChange", "OrgChangeError", "OrgDefinition",
-           "OrgMembership", "Path", "PeerOrgSpec", "PolicyNotSatisfiedError", "PolicySyntaxError", "REGULATOR",
-           "Sequence", "StrandedChaincode", "ToolError", "Topology", "UpdateFileCheck", "_admin_key_refusal",
-           "_claims_stranded", "_claims_unread", "_committed_collection_names", "_deploy_command", "_frozen_by",
-           "_in_force_against_record", "_last_of_role", "_names_unendorsable", "_not_the_record", "_policy_flag",
-           "_recorded_collection_names", "_recorded_policy", "_topology_policy_of", "carried_org", "ccservers",
-           "change_rows", "channel", "channel_admin", "channel_config", "check_cas_its_own",
-           "committed_endorsement_policy", "common_pb2", "compiled_policy", "config_policy", "config_signing",
-           "configtx", "configtx_pb2", "contract_collections", "contract_config", "contract_lifecycle",
-           "contract_policy", "crypto", "dataclass", "decode_msp", "ensure_free", "first_few", "hashlib", "itertools",
-           "json", "membership", "namespaces", "nodeconfig", "orderer_tls_ca", "org_crypto", "org_name_too_long", "os",
-           "packaging", "parties_of", "peer_admin_env", "plan_add", "plan_add_defined", "plan_remove",
-           "prepare_peer_cli", "profiles", "removed_members", "replace", "shlex", "tempfile", "untagged_version",
-           "updates_dir", "write_msp_of"]
+# the names callers and tests import from here (cli/org_commands.py, network/org_users.py, tests/unit/network)
+__all__ = ["Admin", "AdminKeyError", "ClaimsCheck", "ClaimsUnreadable", "OrgChangeError", "OrgMembership",
+           "PolicyNotSatisfiedError", "StrandedChaincode", "UpdateFileCheck", "_names_unendorsable", "_policy_flag",
+           "updates_dir"]
