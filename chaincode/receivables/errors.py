@@ -82,7 +82,9 @@ def newer_version_record(record: str) -> NewerVersionRecord:
         "this peer's chaincode server runs: it holds fields this version does not know. Its org's operators run the "
         "channel's current version there: `recfin chaincode config --committed` (Fabric: `peer lifecycle chaincode "
         "querycommitted`) names the committed definition; install the recfin release that defines it for that org "
-        "and restart its chaincode server (`recfin chaincode restart`), then send the call again")
+        "and restart its chaincode server (`recfin chaincode restart`), then send the call again. Where it runs that "
+        "version already, no version of the contract wrote the record: report the key to the network's operators "
+        "(its history names the transaction that wrote it and the orgs that endorsed it)")
 
 
 def parse_problem(exc: Exception) -> str:
