@@ -450,5 +450,10 @@ class ChaincodeStub:
         iterator = self._range_iterator("", start, end, query_metadata)
         rows = await iterator.collect()
         response_metadata = shim_pb2.QueryResponseMetadata.FromString(iterator.response_metadata)
-        return rows, QueryMetadata(response_metadata.fetched_records_count, response_metadata.bookmark)
+        next_bookmark = response_metadata.bookmark
+        if next_bookmark and end and next_bookmark >= end:
+            # a CouchDB state database answers the last page with the range's end as its bookmark (LevelDB with
+            # ""): both mean no page follows, and the end, sent back, is a bookmark validate_bookmark refuses
+            next_bookmark = ""
+        return rows, QueryMetadata(response_metadata.fetched_records_count, next_bookmark)
 

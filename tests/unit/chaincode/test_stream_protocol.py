@@ -342,6 +342,20 @@ async def test_pagination_sends_query_metadata_and_follows_has_more():
         assert result == {"keys": ["b", "c", "d"], "count": 3, "bookmark": "e"}
 
 
+@pytest.mark.parametrize("answered, given", [("z", ""), ("zz", ""), ("y", "y"), ("", "")])
+async def test_a_last_page_bookmarked_at_the_range_end_says_no_page_follows(answered, given):
+    # a CouchDB state database answers the last page of a range with the range's end (here "z") as its bookmark,
+    # LevelDB with "": sent back, the end would be refused as outside the range, so both come back as ""
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Page", "3", "b")
+        await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        metadata = shim_pb2.QueryResponseMetadata(fetched_records_count=1, bookmark=answered).SerializeToString()
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("b")], has_more=False, id="iter-1",
+                                                       metadata=metadata).SerializeToString())
+        result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
+        assert result == {"keys": ["b"], "count": 1, "bookmark": given}
+
+
 @pytest.mark.parametrize("query", ["plain", "paged", "private"])
 async def test_a_range_key_starting_with_u0000_is_refused_and_nothing_is_sent(query):
     # U+0000 opens every composite key: such a start or end would reach into them, which the Go shim refuses too
