@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from client.money import non_ascii_digit
-from client.user_files import MAX_USER_FILE_BYTES, on_one_line, special_kind
+from client.user_files import MAX_USER_FILE_BYTES, not_a_file, on_one_line, special_kind, too_large
 from network.topology import ORG_ADD_ROLES, contract_role_named
 
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
@@ -293,7 +293,6 @@ class PathType(click.Path):
             return  # nothing there, or a path no file has: click.Path's exists=, or the reader, says so
         shown = on_one_line(os.fsdecode(path))
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-            self.fail(f"{shown} is {special_kind(mode)}, not a file: give the path of the file itself", param, ctx)
+            self.fail(f"{shown} is {not_a_file(special_kind(mode))}", param, ctx)
         if self.max_bytes is not None and stat.S_ISREG(mode) and size > self.max_bytes:
-            self.fail(f"{shown} is over {self.max_bytes // 1024 ** 3} GiB, far larger than such a file could be: is "
-                      "it the right file?", param, ctx)
+            self.fail(f"{shown} is {too_large(self.max_bytes)}", param, ctx)

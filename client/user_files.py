@@ -62,6 +62,16 @@ def special_kind(mode: int) -> str:
     return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
 
 
+def not_a_file(kind: str) -> str:
+    """What a person is told of a path that is ``kind`` (special_kind) where a file is to be read."""
+    return f"{kind}, not a file: give the path of the file itself"
+
+
+def too_large(limit: int = MAX_USER_FILE_BYTES) -> str:
+    """What a person is told of a file over ``limit`` bytes where a file they hand the tools is to be read."""
+    return f"over {limit // 1024 ** 3} GiB, far larger than such a file could be: is it the right file?"
+
+
 _READ_CHUNK_BYTES = 64 * 1024
 
 
@@ -94,12 +104,11 @@ def read_user_bytes(path: str | Path) -> bytes:
     try:
         data = read_regular_file(path, MAX_USER_FILE_BYTES)
     except SpecialFile as exc:
-        raise UnreadableFile(path, f"it is {exc.kind}, not a file: give the path of the file itself") from None
+        raise UnreadableFile(path, f"it is {not_a_file(exc.kind)}") from None
     except OSError as exc:
         raise cannot_read(path, exc) from None
     if len(data) > MAX_USER_FILE_BYTES:
-        raise UnreadableFile(path, f"over {MAX_USER_FILE_BYTES // 1024 ** 3} GiB, far larger than such a file could "
-                             "be: is it the right file?")
+        raise UnreadableFile(path, too_large())
     return data
 
 
