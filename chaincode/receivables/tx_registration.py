@@ -85,7 +85,8 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
     # claims are named to their creditor only: anyone else registering on this debtor could otherwise learn another
     # supplier's claim ids, which delivery backs each and what it was worth, by evaluating guessed receipt numbers;
     # the answer is the same whether the receipt was registered whole or in parts
-    if (await s.store.receivable(holders[0])).creditor != creditor.uscc:
+    first = await s.store.receivable(holders[0])
+    if first.creditor != creditor.uscc:
         raise rule("goods-receipt-already-financed", f"{taken} already backs a claim of another creditor on this "
                    "debtor: one delivery has one seller, and backs that seller's claims alone. If the delivery is "
                    f"yours and that claim is not its creditor's to make, ask the debtor {debtor.uscc}, which sees the "
@@ -99,6 +100,12 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
                    f"whole (registered without a part), so it takes no part of another claim: {released}, after "
                    "which the delivery can be registered in parts, each claim with its part")
     listed = f"receivable {holders[0]}" if len(holders) == 1 else f"receivables {', '.join(holders)}"
+    # the entry's fen carry no currency of their own: they are in the currency of its parts' claims, which the first
+    # part set; a part in another currency would add up fen of two currencies against one received value
+    if first.currency != currency:
+        raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already ({listed}) in "
+                   f"{first.currency}, its received value {money.amount_text(entry.received, first.currency)}: every "
+                   f"part of one delivery is a claim in the same currency; register this part in {first.currency}")
     if gr.part is None:
         raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already ({listed}): "
                    f"it backs parts only; register this claim as a part of its received value "

@@ -102,6 +102,23 @@ async def test_a_part_past_what_was_received_is_refused_saying_what_is_left_and_
                       rule="goods-receipt-over-invoiced")
 
 
+async def test_a_part_in_another_currency_than_the_first_parts_is_refused_writing_nothing():
+    # the entry's fen are in the first part's currency: 150.00 CNY of 200.00 received, then 50.00 USD (far more
+    # than the 50.00 CNY left) would be taken were the fen added up across currencies
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    first = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=15_000))
+    message = await net.refused(tier1, "RegisterReceivable",
+                                registering(net, part(20_000), invoiced=5_000, currency="USD"),
+                                rule="goods-receipt-already-financed")
+    assert f"invoiced in parts already (receivable {first['id']}) in CNY" in message
+    assert "its received value 200.00 CNY" in message and "register this part in CNY" in message
+    assert entry(net)["parts"] == [{"receivable_id": first["id"], "invoiced": 15_000}]
+    # in the first part's currency the rest is taken
+    second = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=5_000))
+    assert second["goods_receipts"][0]["part"] == recorded(20_000, 5_000, 15_000)
+
+
 async def test_parts_whose_lines_round_up_may_pass_the_received_value_by_ten_fen_in_all():
     # 3 received at 0.335: 1.005 yuan, 101 fen rounded once; invoiced one at a time, each 0.335 is 34 fen
     net = await standard_net()
