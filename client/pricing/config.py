@@ -55,7 +55,9 @@ class Grade(BaseModel):
         return _rate(v, info.field_name)
 
     # a grade that advances nothing, or has no room under the limit, lends nothing: its every quote would be declined
-    # for a reason (no room under a debtor limit of 0.00) that sends the analyst to the exposure, not to the setting
+    # for a reason (no room under a debtor limit of 0.00) that sends the analyst to the exposure, not to the setting.
+    # A factor above 0 whose limit still rounds to 0 fen, or falls below the minimum advance, is refused with the
+    # limits, by BankPricing._grades.
     @field_validator("advance_rate", "limit_factor")
     @classmethod
     def _positive(cls, v: Decimal) -> Decimal:
@@ -147,8 +149,27 @@ class BankPricing(BaseModel):
                                          or grade.advance_rate > previous.advance_rate):
                 raise ValueError(f"grades.{name}: a riskier grade needs a spread at least, and a limit factor and an "
                                  f"advance rate at most, those of the grade before it")
+            if (no_room := self._no_room(name, grade)) is not None:
+                raise ValueError(no_room)
             previous = grade
         return self
+
+    def _no_room(self, name: str, grade: Grade) -> str | None:
+        """Why financed grade ``name`` can lend nothing under its debtor limit, computed as the pricer computes it
+        (None when it can): a limit of 0 fen, or one below the minimum advance."""
+        limits = self.limits
+        limit = proportion_fen(limits.per_debtor, grade.limit_factor)
+        if limit != 0 and limit >= limits.min_advance:
+            return None
+        product = (f"grades.{name}.limit_factor: limits.per_debtor {limits.per_debtor} fen x {grade.limit_factor} is "
+                   f"a debtor limit of {limit} fen")
+        if limit == 0:   # said so whatever the minimum, as the pricer says of an advance of nothing
+            return (f"{product} (rounded half up), so every quote at grade {name} would be declined with no room "
+                    f"under the limit; raise limit_factor or limits.per_debtor, or decline the grade with `null` "
+                    f"instead")
+        return (f"{product}, below limits.min_advance {limits.min_advance} fen, so every quote at grade {name} would "
+                f"be declined with no advance reaching the minimum; raise limit_factor or limits.per_debtor, lower "
+                f"limits.min_advance, or decline the grade with `null` instead")
 
     @model_validator(mode="after")
     def _fees_leave_cash(self) -> "BankPricing":

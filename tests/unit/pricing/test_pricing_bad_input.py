@@ -422,6 +422,30 @@ def test_a_financed_grade_lending_nothing_is_refused_and_told_to_decline_the_gra
                              f"instead")
 
 
+@pytest.mark.parametrize("limits, factor, problem", [
+    # 1000 fen x 0.0004 is 0.4 fen, 0 once rounded as the pricer rounds the limit
+    ({"per_debtor: 20000000000": "per_debtor: 1000", "min_advance: 1000000": "min_advance: 0"}, "0.0004",
+     "limits.per_debtor 1000 fen x 0.0004 is a debtor limit of 0 fen (rounded half up), so every quote at grade D "
+     "would be declined with no room under the limit; raise limit_factor or limits.per_debtor, or decline the grade "
+     "with `null` instead"),
+    ({}, "0.00004",
+     "limits.per_debtor 20000000000 fen x 0.00004 is a debtor limit of 800000 fen, below limits.min_advance 1000000 "
+     "fen, so every quote at grade D would be declined with no advance reaching the minimum; raise limit_factor or "
+     "limits.per_debtor, lower limits.min_advance, or decline the grade with `null` instead"),
+])
+def test_a_financed_grade_whose_limit_lends_nothing_is_refused_naming_the_setting(tmp_path, limits, factor, problem):
+    # a limit factor above 0 can still leave a limit of 0 fen, or one below the minimum advance: such a file loaded,
+    # and every quote at the grade was declined with "no room under the debtor limit CNY 0.00", pointing at the
+    # exposure instead of the setting
+    text = SHIPPED.replace("flat: 50000", "flat: 0").replace('limit_factor: "0.10"', f'limit_factor: "{factor}"')
+    for old, new in limits.items():
+        assert old in text
+        text = text.replace(old, new)
+    r = invoke(*QUOTE, "--grade", "D", "--config", config(tmp_path, text))
+    assert r.exit_code == 1 and r.stdout == ""
+    assert error_line(r) == f"Error: bank.yaml: grades.D.limit_factor: {problem}"
+
+
 def test_an_unknown_setting_is_named_on_one_line_whatever_it_holds(tmp_path):
     # the setting's name comes from the file: a line break in it would print what reads as a second error
     path = config(tmp_path, SHIPPED + '"x\\nError: grade A is fine": 1\n')

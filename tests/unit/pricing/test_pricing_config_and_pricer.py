@@ -87,7 +87,24 @@ def test_a_minimum_advance_above_the_limit_is_refused(tmp_path):
     with pytest.raises(PricingConfigError, match=r"limits.*min_advance .* above per_debtor"):
         load_bank_config(write(tmp_path, data))
     data["limits"]["min_advance"] = data["limits"]["per_debtor"]
+    # only grade A's limit (the whole per_debtor) reaches such a minimum: a riskier grade financed would be refused
+    data["grades"].update(B=None, C=None, D=None)
     assert load_bank_config(write(tmp_path, data)).limits.min_advance == data["limits"]["per_debtor"]
+
+
+@pytest.mark.parametrize("per_debtor, min_advance, factor, limit", [
+    (1000, 0, "0.0005", 1),                          # 0.5 fen, rounded half up as the pricer rounds it: room for 1 fen
+    (20_000_000_000, 1_000_000, "0.00005", 1_000_000),   # exactly the minimum advance
+])
+def test_a_grade_whose_limit_just_reaches_the_minimum_loads_and_lends(tmp_path, per_debtor, min_advance, factor,
+                                                                      limit):
+    data = example_data()
+    data["fees"]["flat"] = 0
+    data["limits"].update(per_debtor=per_debtor, min_advance=min_advance)
+    data["grades"]["D"]["limit_factor"] = factor
+    q = quote(load_bank_config(write(tmp_path, data)), TERMS, grade="D", on=ON)
+    assert q.debtor_limit == limit and q.declined is None
+    assert q.priced.advance == limit   # the whole limit, the advance cut to fit it
 
 
 def test_unreadable_file_is_reported(tmp_path):
