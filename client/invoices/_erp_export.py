@@ -124,15 +124,38 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         raise MalformedInput(source, "number", (
             f"a file numbered by `number` alone ({number}), with unit prices and no PO it is for, is a purchase "
             f"order's export, not a {what}'s: give the {what}'s export instead, with its number under "
-            f"{_one_of(tuple(k for k in _COLUMNS[number_field] if k != 'number'))}, or naming the PO it receives "
+            f"{_one_of(_own_number_columns(number_field))}, or naming the PO it receives "
             f"({_one_of(_COLUMNS[reference_field])})"))
+    if what == "purchase order":
+        _refuse_receipt_number(holders, number, source)
     return number, reference, tuple(lines), currency
+
+
+def _own_number_columns(number_field: str) -> tuple[str, ...]:
+    """The names of a document's number column that only its own kind of export uses: not the bare ``number``,
+    which a purchase order and a goods receipt are both numbered by."""
+    return tuple(k for k in _COLUMNS[number_field] if k != "number")
+
+
+def _refuse_receipt_number(holders: list[tuple[str, dict[str, Any]]], number: str, source: str) -> None:
+    """Refuse a purchase order's file that gives a goods receipt's number (``receipt_number``, 入库单号, 收货单号):
+    it is a receipt's export, whose received quantities (at prices it may carry) would be read as what was ordered
+    and match the receipt against itself, the order's half of a three-way match never made."""
+    own = _own_number_columns("receipt_number")
+    for where, cells in holders:
+        column = next((k for k in own if cells.get(k) is not None and str(cells[k]).strip()), None)
+        if column is not None:
+            field = f"{where}: {column}" if where else column
+            raise MalformedInput(source, field, (
+                f"a file giving a receipt number ({column} {str(cells[column]).strip()}) is a goods receipt's "
+                f"export, not a purchase order's (read as PO {number}): give the purchase order's export instead, "
+                f"its number under {_one_of(_COLUMNS['po_number'])}, giving no receipt number ({_one_of(own)})"))
 
 
 def _numbered_as_number_only(holders: list[dict[str, Any]], number_field: str) -> bool:
     """Whether a document's number is given under the bare ``number`` key (or column) alone, which a purchase
     order's export is numbered by as well, and none of the names only ``number_field`` has."""
-    own = tuple(k for k in _COLUMNS[number_field] if k != "number")
+    own = _own_number_columns(number_field)
     return not any(_cell({k: h.get(k) for k in own}, number_field) for h in holders)
 
 

@@ -61,6 +61,51 @@ def test_a_receipt_numbered_as_its_purchase_order_is_a_document_problem(tmp_path
     assert match_invoice(invoice(), po, gr).ok
 
 
+# --- a goods receipt given as the purchase order
+
+PRICED_GR_CSV = "".join(row + (",unit_price\n" if i == 0 else f",{PO_LINES[i - 1]['unit_price']}\n")
+                        for i, row in enumerate(GR_CSV.splitlines()))
+
+
+@pytest.mark.parametrize("name, text, field", [
+    ("gr.csv", PRICED_GR_CSV, "row 2: receipt_number"),
+    ("gr_zh.csv", "入库单号,采购订单号,物料名称,数量,单价\nGR-1,PO-1,贴片电容,200,1.50\n", "row 2: 入库单号"),
+    ("gr.json", json.dumps({"收货单号": "GR-1", "po_number": "PO-1", "lines": PO_LINES}, ensure_ascii=False), "收货单号"),
+    ("gr_lines.json", json.dumps({"po_number": "PO-1", "lines": [dict(l, receipt_number="GR-1") for l in PO_LINES]},
+                                 ensure_ascii=False), "lines[0]: receipt_number"),
+])
+def test_a_goods_receipts_export_is_refused_as_a_purchase_order(tmp_path, name, text, field):
+    # read as an order, its received quantities would be what was ordered, and the receipt would match itself
+    path = write(tmp_path, name, text)
+    with pytest.raises(MalformedInput) as err:
+        read_purchase_order(path)
+    assert err.value.field == field
+    assert "is a goods receipt's export, not a purchase order's" in err.value.problem
+    assert "give the purchase order's export instead" in err.value.problem
+
+
+def test_a_purchase_order_with_an_empty_receipt_number_column_is_read(tmp_path):
+    # an order's export may carry the column of the receipts its lines were received under, empty until they are
+    text = PO_CSV.replace("\n", ",\n").replace(",\n", ",入库单号\n", 1)
+    assert [l.quantity for l in read_purchase_order(write(tmp_path, "po.csv", text)).lines] == [200, 1000, 1]
+
+
+def test_match_refuses_a_goods_receipt_given_as_the_purchase_order_and_registers_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.invoice_commands import invoice as invoice_group
+
+    from ._samples import einvoice_xml
+
+    gr = write(tmp_path, "gr.csv", PRICED_GR_CSV)
+    inv = write(tmp_path, "inv.xml", einvoice_xml(invoice()))
+    for command in (["match"], ["register", "--due", "2026-11-30", "--as", "supplier/supplier1"]):
+        r = CliRunner().invoke(invoice_group, [*command, str(inv), "--po", str(gr), "--receipt", str(gr)])
+        assert r.exit_code == 2, r.output
+        assert "gr.csv" in r.output and "is a goods receipt's export, not a purchase order's" in r.output
+        assert "MATCHED" not in r.output
+
+
 # --- a receipt's PO, in JSON as in CSV
 
 
