@@ -6,7 +6,8 @@ check                  passes when
 totals.amount          the lines' amounts add up to 合计金额
 totals.tax             the lines' taxes add up to 合计税额
 totals.with_tax        合计金额 + 合计税额 = 价税合计
-totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing)
+totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing), and no line is negative but a
+                       discount line (折扣行) under the line it discounts (a red-letter line on a blue invoice)
 line.amount            per line: quantity x unit price = amount, within tolerance
 line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt) on an
                        invoice issued while it applied (13 % until 2017-06-30 and from 2019-04-01, 9 % from
@@ -151,6 +152,7 @@ def _totals(inv: Invoice) -> list[Finding]:
     amount = sum(line.amount_fen for line in inv.lines)
     tax = sum(line.tax_fen for line in inv.lines)
     t = plain_yuan
+    returned = _red_letter_lines(inv) if inv.total_with_tax_fen > 0 else []
     return [
         _ok("totals.amount", amount == inv.total_amount_fen,
             f"lines add up to the total amount {t(amount)}",
@@ -165,11 +167,31 @@ def _totals(inv: Invoice) -> list[Finding]:
             f"amount {t(inv.total_amount_fen)} + tax {t(inv.total_tax_fen)} = "
             f"{t(inv.total_amount_fen + inv.total_tax_fen)}, not the total with tax {t(inv.total_with_tax_fen)}",
             expected_fen=inv.total_amount_fen + inv.total_tax_fen, total_fen=inv.total_with_tax_fen),
-        _ok("totals.positive", inv.total_with_tax_fen > 0,
-            "total with tax is positive",
+        _ok("totals.positive", inv.total_with_tax_fen > 0 and not returned,
+            "total with tax is positive, and no line but a discount line is negative",
+            _red_letter_lines_problem(inv, returned) if returned else
             f"total with tax is {t(inv.total_with_tax_fen)}: a red-letter or zero invoice cannot back a receivable",
-            total_fen=inv.total_with_tax_fen),
+            total_fen=inv.total_with_tax_fen, **({"negative_lines": returned} if returned else {})),
     ]
+
+
+def _red_letter_lines(inv: Invoice) -> list[int]:
+    """The numbers of the lines of negative amount that discount no line: read as a matched invoice's lines are
+    (:func:`~client.invoices.matching.fold_discounts`), a discount line (折扣行) is a negative amount under a line
+    of the same name, folded into it; any other negative line is left an item of its own."""
+    # imported here: matching reads names through _item_keys, which imports this module (normalise_name)
+    from .matching import fold_discounts
+
+    return [item.number for item in fold_discounts(inv.lines) if item.line.amount_fen < 0]
+
+
+def _red_letter_lines_problem(inv: Invoice, numbers: list[int]) -> str:
+    named = "; ".join(f"line {n} ({inv.lines[n - 1].name}) {plain_yuan(inv.lines[n - 1].amount_fen)}"
+                      for n in numbers)
+    return (f"{named}: negative, and no discount line (折扣行: a negative amount under a line of the same name, "
+            "which it discounts); a red-letter line on a blue invoice takes back goods of another sale, and the "
+            "invoice's total with tax is no claim on what was sold: a return is invoiced on a red-letter invoice of "
+            "its own, and a discount under the line it discounts")
 
 
 def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:

@@ -33,7 +33,8 @@ invoice) is a part of the delivery, and a full match carries the part (``MatchRe
 value and the invoice's amount, in fen without tax. Its tolerances are then one-sided: no quantity above the
 received one, no unit price above the PO's, no amount above the PO value of its quantities (each line rounded to
 the fen) past a fen, the contract's allowance for a part, so no part is for more than its goods are worth; what
-all the parts add up to the contract bounds (docs/receivables.md).
+all the parts add up to the contract bounds (docs/receivables.md). A line of a quantity or amount not above zero (a
+red-letter line, or one of nothing) is no part: ``partial``.
 The whole match is ``matched`` only when every line is and the invoice amount
 (without tax) equals the PO price x invoiced quantity summed, less the invoice's
 discount lines, within the total tolerance, and no order or receipt gives a currency
@@ -62,9 +63,10 @@ from .model import Invoice, InvoiceLine
 
 # What callers import from here: the documents and reading them, the tolerances, matching and its evidence hash.
 # ``_csv_row`` is read by client.invoices.sources, which reads a CSV row as an export's is read.
+# ``fold_discounts`` is read by client.invoices.checks, which tells a discount line from a red-letter one so.
 __all__ = ["DeliveryPart", "GoodsReceipt", "LineMatch", "LineStatus", "MatchResult", "OrderLine", "PurchaseOrder",
-           "Tolerances", "_csv_row", "currency_code", "evidence_hash", "fraction_problem", "item_key", "match_invoice",
-           "read_goods_receipt", "read_purchase_order", "receipt_value", "unit_key", "without_none"]
+           "Tolerances", "_csv_row", "currency_code", "evidence_hash", "fold_discounts", "fraction_problem", "item_key",
+           "match_invoice", "read_goods_receipt", "read_purchase_order", "receipt_value", "unit_key", "without_none"]
 
 
 def _unit_problem(line: InvoiceLine, ordered: tuple[OrderLine, ...], received: tuple[OrderLine, ...]) -> str | None:
@@ -107,7 +109,10 @@ class _Item:
     discount_lines: tuple[int, ...] = ()
 
 
-def _fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
+def fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
+    """The invoice's lines as items, each discount line folded into the line it discounts. A negative line left an
+    item of its own discounts nothing: on a positive invoice it is a red-letter line (``totals.positive`` fails it),
+    and it invoices no goods delivered."""
     # A discount is printed as a line of negative amount, with the name of the line it discounts, below it.
     items: list[_Item] = []
     for number, line in enumerate(lines, start=1):
@@ -377,7 +382,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                             "file given as the receipt is no record of goods received; match against the goods "
                             "receipt (入库单) of the delivery")
     doc_problems.extend(_currency_problems(invoice, po, receipt))
-    items = _fold_discounts(invoice.lines)
+    items = fold_discounts(invoice.lines)
     ordered_of = _order_lines(po, items, tol)
     on_order = [item for item in items if ordered_of[item.number]]
     received_of, unclear_of, other_code_of = _receipt_lines(
@@ -661,6 +666,11 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
                         f"{plain_yuan(line.amount_fen + item.discount_fen)}, not above zero")
     if other_code:
         problems.append(_other_code_problem(other_code, ordered))
+    if part_of_delivery and (line.amount_fen <= 0 or (line.quantity is not None and line.quantity <= 0)):
+        # below the received quantity, it would read as a part: a part of no value, or of negative value, which
+        # the registration would send as the invoice's share of the delivery
+        problems.append(_not_a_part_problem(line))
+        return problems, None
     if line.quantity is None or line.unit_price is None:
         problems.append("the invoice line has no quantity or unit price")
         return problems, None
@@ -699,6 +709,16 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
     elif prices and not _within(line.unit_price, price, tol.price_rel):
         problems.append(f"unit price {line.unit_price} is not the PO price {shown}")
     return problems, part_note
+
+
+def _not_a_part_problem(line: InvoiceLine) -> str:
+    """Why a line of no goods (a quantity or amount of zero) or of goods taken back (a red-letter line, negative)
+    is no part of a delivery."""
+    figures = (f"quantity {line.quantity}, " if line.quantity is not None else "") + \
+        f"amount {plain_yuan(line.amount_fen)}"
+    return (f"the line invoices {figures}, not above zero: a line of no goods, or of goods taken back (a red-letter "
+            "line), is no part of a delivery; invoice a part with lines above zero, and a return on a red-letter "
+            "invoice of its own")
 
 
 def _unclear_problem(unclear: tuple[OrderLine, ...], po: PurchaseOrder, tol: Tolerances) -> str:

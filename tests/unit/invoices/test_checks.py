@@ -5,8 +5,9 @@ import pytest
 
 from client.invoices import CheckOptions, Enterprise, InMemoryRegistry, InvoiceUse, check_invoice
 from client.invoices.fingerprint import invoice_fingerprint
+from client.invoices.model import InvoiceLine
 
-from ._samples import BUYER, SELLER, code, invoice, line
+from ._samples import BUYER, SELLER, code, invoice, line, money
 
 TODAY = date(2026, 9, 10)
 
@@ -65,6 +66,52 @@ def test_red_letter_invoice_fails_positive():
     inv = invoice(lines=(l,))
     report = check_invoice(inv, full_options())
     assert [f.check for f in report.failed] == ["totals.positive"]
+
+
+CAPACITORS = line("*电子元件*贴片电容", "200", "1.50", "0.13")
+BOLTS = line("*金属制品*不锈钢螺栓", "1000", "0.80", "0.13")
+DISCOUNT = InvoiceLine(name="*电子元件*贴片电容", quantity=None, unit_price=None, amount_fen=-3000,
+                       tax_rate=Decimal("0.13"), tax_fen=-390)
+
+
+@pytest.mark.parametrize("lines, negative", [
+    ((CAPACITORS, line("*金属制品*不锈钢螺栓", "-100", "0.80", "0.13")), [2]),
+    # a discount of nothing: no line of its name above it
+    ((BOLTS, DISCOUNT), [2]),
+    # a discount printed above the line of its name discounts no line
+    ((DISCOUNT, CAPACITORS, BOLTS), [1]),
+    ((line("*金属制品*不锈钢螺栓", "-100", "0.80", "0.13"), CAPACITORS, DISCOUNT), [1]),
+])
+def test_a_negative_line_on_a_positive_invoice_fails_positive_unless_it_discounts_the_line_above(lines, negative):
+    # before: every check passed, and a registration claimed the total of goods sold less goods taken back
+    inv = invoice(lines=lines)
+    assert inv.total_with_tax_fen > 0
+    report = check_invoice(inv, full_options())
+    assert [f.check for f in report.failed] == ["totals.positive"]
+    finding = report.finding("totals.positive")
+    assert finding.details["negative_lines"] == negative
+    for n in negative:
+        assert f"line {n} ({lines[n - 1].name}) {money(lines[n - 1].amount_fen)}: negative" in finding.message
+    assert "a return is invoiced on a red-letter invoice of its own" in finding.message
+
+
+@pytest.mark.parametrize("lines", [
+    (CAPACITORS, DISCOUNT, BOLTS),
+    (CAPACITORS, BOLTS, DISCOUNT),
+    # a unit taken back under its line is read as a discount of it, as the matcher folds it
+    (CAPACITORS, line("*电子元件*贴片电容", "-1", "1.50", "0.13")),
+])
+def test_a_discount_line_under_the_line_it_discounts_passes(lines):
+    report = check_invoice(invoice(lines=lines), full_options())
+    assert report.ok and report.finding("totals.positive").status == "pass"
+
+
+def test_a_red_letter_invoice_fails_positive_as_red_letter_not_line_by_line():
+    # every line negative: the total says it, and the lines are not named again
+    inv = invoice(lines=(line("*电子元件*贴片电容", "-10", "1.50", "0.13"), line("*金属制品*不锈钢螺栓", "-5", "0.80", "0.13")))
+    finding = check_invoice(inv, full_options()).finding("totals.positive")
+    assert finding.status == "fail" and "negative_lines" not in finding.details
+    assert finding.message.startswith(f"total with tax is {money(inv.total_with_tax_fen)}: a red-letter or zero invoice")
 
 
 def test_line_tax_within_one_fen_passes_and_beyond_fails():

@@ -16,13 +16,13 @@ from click.testing import CliRunner
 
 from chaincode.receivables import model
 from cli.invoice_commands import invoice as invoice_group
-from client.invoices import NotMatched, evidence_hash, invoice_to_json, match_invoice, registration_from_match
+from client.invoices import ChecksFailed, NotMatched, evidence_hash, invoice_to_json, match_invoice, registration_from_match
 from client.invoices.matching import DeliveryPart, read_goods_receipt, read_purchase_order, receipt_value
 from client.invoices.model import Party
 from client.invoices.register import GoodsReceiptPart, GoodsReceiptReference, predates_goods_receipt_parts
 
 from ._ledger import Ledger
-from ._samples import SELLER, invoice, line
+from ._samples import SELLER, invoice, line, money
 from .test_matching import write
 
 PO_CSV = "po_number,line,item_code,item_name,quantity,unit_price\nPO-1,1,C0805,贴片电容,300,1.50\n"
@@ -197,6 +197,35 @@ def test_more_than_was_received_is_no_match_with_the_option_either(documents):
                                         "invoiced in parts invoices at most what was received, whatever the quantity "
                                         "tolerance",)
     assert result.lines[0].part_of_delivery is None
+
+
+@pytest.mark.parametrize("quantity, price", [("-200", "1.50"), ("-120", "1.50"), ("0", "1.50"), ("120", "0")],
+                         ids=["red-letter, the whole receipt", "red-letter, less", "quantity 0", "amount 0"])
+def test_a_red_letter_or_zero_line_is_no_part_of_the_delivery(documents, quantity, price):
+    # before: matched, "invoiced -200 of 200 received", a part of a negative or no value
+    po, gr = documents
+    inv = capacitors(quantity, price=price)
+    result = match_invoice(inv, po, gr, part_of_delivery=True)
+    assert result.status == "partial" and result.part is None
+    (matched,) = result.lines
+    assert matched.status == "partial" and matched.part_of_delivery is None
+    (problem,) = matched.problems
+    assert problem.startswith(f"the line invoices quantity {quantity}, amount {money(inv.lines[0].amount_fen)}, "
+                              "not above zero")
+    assert "is no part of a delivery" in problem and "a return on a red-letter invoice of its own" in problem
+
+
+def test_a_red_letter_line_beside_a_part_leaves_the_invoice_unmatched_and_unregistered(two_items):
+    # the capacitors received in full, the bolts' line negative: before, both lines matched and the invoice
+    # registered as a part of the delivery (amount 300.00 - 80.00) with the bolts "invoiced -100 of 1000 received"
+    po, gr = two_items
+    mixed = invoice(lines=(capacitors("200").lines[0], bolts("-100").lines[0]))
+    result = match_invoice(mixed, po, gr, part_of_delivery=True)
+    assert result.status == "partial" and result.part is None
+    assert [(l.status, l.part_of_delivery) for l in result.lines] == [("matched", None), ("partial", None)]
+    with pytest.raises(ChecksFailed) as err:
+        registration_from_match(mixed, po, gr, result, date(2026, 12, 1), part_of_delivery=True)
+    assert [f.check for f in err.value.failed] == ["totals.positive"]
 
 
 def test_an_invoice_for_the_whole_delivery_is_no_part(documents):
