@@ -383,11 +383,12 @@ def _offer_priced_on(held, session, turn, r, result, as_: str, endorsing_organiz
                 f"no offer made on {r.financing_id}: another offer of the bank on {r.debtor} came after this quote "
                 f"read the bank's exposure (from this host or another), so its figures are out of date and the "
                 f"limit {money(result.debtor_limit, r.currency)} might not hold; run the quote again to price on "
-                f"the new figures ({exc.detail})") from None
+                f"the new figures ({connection.describe(exc)})") from None
         if exc.rule == "exposure-version-ahead":
             raise click.ClickException(
                 f"no offer made on {r.financing_id}: a peer that endorses the offer has not yet caught up with the "
-                f"one this quote read the exposure from; run the quote again shortly ({exc.detail})") from None
+                f"one this quote read the exposure from; run the quote again shortly "
+                f"({connection.describe(exc)})") from None
         raise
 
 

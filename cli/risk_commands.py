@@ -244,7 +244,8 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                 raise
             raise click.ClickException(f"{as_typed(org)} may not read {as_typed(debtor)}'s payment record (banks, "
                                        "the debtor itself and the regulator may): read it as one of them (--as bank, "
-                                       "--as regulator), or pass --history FILE") from None
+                                       "--as regulator), or pass --history FILE "
+                                       f"({connection.describe(exc)})") from None
 
 
 @risk.command()

@@ -266,7 +266,7 @@ def test_an_offer_another_host_made_after_the_quotes_read_stops_the_quotes_offer
     assert (f"Error: no offer made on {world.financing}: another offer of the bank on {world.uscc('core')} came "
             "after this quote read the bank's exposure (from this host or another), so its figures are out of date "
             "and the limit CNY 1,500,000.00 might not hold; run the quote again to price on the new figures "
-            "(the exposure of ") in result.stderr
+            "(MakeFinancingOffer refused: RULE exposure-changed: the exposure of ") in result.stderr
     debtor = world.uscc("core")
     assert {o.offer_id for o in world.client("bank").financier_exposure(debtor).offers} == {elsewhere[0].id}
     assert world.client("tier1").get_financing(world.financing).offers == []

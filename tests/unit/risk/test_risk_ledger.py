@@ -66,6 +66,8 @@ def test_risk_score_as_a_supplier_is_refused_with_what_to_do(world, monkeypatch)
     result = CliRunner().invoke(risk, ["score", world.uscc("core"), "--as", "tier1"])
     assert result.exit_code == 1
     assert "may not read" in result.output and "--as regulator" in result.output and "--history" in result.output
+    # the contract's own refusal stays in the line, its rule named, for scripts that act on the rule
+    assert "refused: RULE not-permitted-to-read: " in result.output
 
 
 def test_a_bank_reads_the_same_features_as_the_regulator_with_holders_as_tokens(world, monkeypatch):
