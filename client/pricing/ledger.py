@@ -34,7 +34,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from chaincode.receivables.lifecycle import discount_offer_covers
 from client.receivables.errors import RuleViolation
 
-from .proposals import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier, nothing_outstanding
+from .proposals import (READ_FROM_THE_LEDGER, BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier,
+                        nothing_outstanding)
 
 
 class ProposalInputs(BaseModel):
@@ -131,8 +132,8 @@ def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) ->
 
 
 def _early(d: Any) -> EarlyPaymentOffer:
-    return EarlyPaymentOffer(
+    return EarlyPaymentOffer.model_validate(dict(
         offer_id=d.id, debtor=d.debtor, apr=d.apr,
         scale=[ScaleTier(min_days_early=s.min_days_early, apr=s.apr) for s in d.scale] if d.scale else None,
-        day_count=d.day_count, expires_on=d.expires_on)
+        day_count=d.day_count, expires_on=d.expires_on), context=READ_FROM_THE_LEDGER)
 

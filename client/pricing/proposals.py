@@ -48,11 +48,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator,
                       model_validator)
 from pydantic_core import PydanticCustomError
 
+from chaincode.receivables.errors import RuleViolation
+from chaincode.receivables.model import DiscountOfferRequest
 from chaincode.receivables.money import hundredths_problem
+from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import IsoDay
 from client.money import LEDGER_MAX_FEN, MAX_FEN, money, percent, rate_text
 
@@ -153,6 +156,18 @@ class ScaleTier(BaseModel):
         return _rate(v, "apr")
 
 
+# The most tiers the contract takes in a scale: a file with more holds no offer the ledger could, and the contract's
+# check of the tiers (check_discount_terms) takes time growing with the square of their number.
+SCALE_TIERS_MAX: int = next(bound.max_length for bound in DiscountOfferRequest.model_fields["scale"].metadata
+                            if hasattr(bound, "max_length"))
+
+# The validation context of an early-payment offer read from the ledger (EarlyPaymentOffer.model_validate(...,
+# context=READ_FROM_THE_LEDGER)): one published before the contract refused two tiers at the same min_days_early
+# may hold them, and is priced, as the contract settles it, at the first of them listed.
+_LEDGER_READ = "read_from_the_ledger"
+READ_FROM_THE_LEDGER = {_LEDGER_READ: True}
+
+
 class EarlyPaymentOffer(BaseModel):
     """The debtor's dynamic-discounting offer: a flat APR or a sliding scale."""
 
@@ -161,7 +176,7 @@ class EarlyPaymentOffer(BaseModel):
     offer_id: str = Field(min_length=1)
     debtor: str = Field(min_length=1)
     apr: Rate | None = None
-    scale: list[ScaleTier] | None = None
+    scale: list[ScaleTier] | None = Field(default=None, max_length=SCALE_TIERS_MAX)
     day_count: Basis = "ACT/360"
     expires_on: IsoDay
 
@@ -169,6 +184,18 @@ class EarlyPaymentOffer(BaseModel):
     @classmethod
     def _apr(cls, v: object) -> Decimal | None:
         return None if v is None else _rate(v, "apr")
+
+    @field_validator("scale")
+    @classmethod
+    def _one_tier_at_each_days(cls, scale: list[ScaleTier] | None, info: ValidationInfo) -> list[ScaleTier] | None:
+        # of two tiers at the same min_days_early the first listed would apply and the other be ignored without a
+        # word: the contract refuses such a scale when it is published, and so is it here, in the contract's words
+        if scale and not (info.context or {}).get(_LEDGER_READ):
+            try:
+                check_discount_terms(None, scale)
+            except RuleViolation as refusal:
+                raise ValueError(f"{refusal.detail} (the contract refuses such a scale: rule {refusal.code})") from None
+        return scale
 
     @model_validator(mode="after")
     def _one_of(self) -> "EarlyPaymentOffer":
@@ -534,5 +561,6 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     return "; ".join(parts)
 
 
-__all__ = ["BASES", "NOTHING_OUTSTANDING", "BankOffer", "EarlyPaymentOffer", "Proposal", "ReceivableTerms",
-           "ScaleTier", "nothing_outstanding", "price_bank_offer", "price_early_payment", "rank_proposals"]
+__all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "BankOffer", "EarlyPaymentOffer",
+           "Proposal", "ReceivableTerms", "ScaleTier", "nothing_outstanding", "price_bank_offer", "price_early_payment",
+           "rank_proposals"]

@@ -7,6 +7,7 @@ import yaml
 
 from cli.finance_commands import finance
 from client.pricing import PricingConfigError, bank_config_path, load_bank_config
+from client.pricing.proposals import SCALE_TIERS_MAX
 from client.yaml_files import MAX_LISTED_PROBLEMS, MAX_YAML_BYTES
 
 from ..cli_errors import error_line, invoke as run_command
@@ -315,6 +316,36 @@ def test_an_offers_file_takes_recourse_and_days_as_the_contract_does(tmp_path, k
         data["bank_offers"][0][key] = value
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
     assert r.exit_code == 1 and key in error_line(r), r.output
+
+
+def test_an_offers_file_scale_with_two_tiers_at_the_same_days_is_refused_as_the_contract_refuses_it(tmp_path):
+    # the first tier listed at 30 days applied and the other was ignored without a word: the contract refuses such a
+    # scale when the debtor publishes it (discount-terms-invalid), so no offer on the ledger could hold it
+    data = json.loads(json.dumps(OFFERS))
+    tiers = [{"min_days_early": 30, "apr": "0.02"}, {"min_days_early": 60, "apr": "0.03"},
+             {"min_days_early": 30, "apr": "0.09"}]
+    data["early_payments"][0] = {**data["early_payments"][0], "apr": None, "scale": tiers}
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert error_line(r).endswith(
+        ": early_payments.0.scale: the scale has more than one tier at min_days_early 30: give each tier its own "
+        "min_days_early, with its one apr (the contract refuses such a scale: rule discount-terms-invalid)")
+    data["early_payments"][0]["scale"][2]["min_days_early"] = 90
+    assert invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01").exit_code == 0
+
+
+def test_an_offers_file_scale_holds_no_more_tiers_than_the_contract_takes(tmp_path):
+    # a longer scale describes no offer the ledger could hold, and the contract's check of the tiers takes time
+    # growing with the square of their number: a file of a million tiers must be refused by their count first
+    assert SCALE_TIERS_MAX == 20
+    data = json.loads(json.dumps(OFFERS))
+    tiers = [{"min_days_early": days, "apr": "0.02"} for days in range(1, SCALE_TIERS_MAX + 2)]
+    data["early_payments"][0] = {**data["early_payments"][0], "apr": None, "scale": tiers[:-1]}
+    assert invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01").exit_code == 0
+    data["early_payments"][0]["scale"] = tiers
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
+    assert r.exit_code == 1
+    assert f"early_payments.0.scale: List should have at most {SCALE_TIERS_MAX} items" in error_line(r)
 
 
 # ---- a file far larger than settings, or wrong in thousands of places --------------------------------------------

@@ -70,6 +70,19 @@ def test_without_a_discount_offer_id_the_open_ones_covering_the_receivable_are_l
     assert [(e.offer_id, e.apr) for e in inputs.early_payments] == [("DD-1", None), ("DD-2", Decimal("0.06"))]
 
 
+def test_a_scale_the_ledger_holds_with_two_tiers_at_the_same_days_is_priced_at_the_first_as_the_contract_settles_it():
+    # published before the contract refused such a scale, it stays on the ledger; refused here, the claim could not be
+    # compared at all. The contract settles it at the first tier listed (settlement.discount_rate_for)
+    source = FakeReceivables()
+    source.get_discount_offer = lambda did, receivable_id=None: NS(
+        id=did, debtor="core", status="OPEN", apr=None, receivable_ids=[], day_count="ACT/365",
+        expires_on=date(2027, 1, 1), scale=[NS(min_days_early=30, apr=Decimal("0.02")),
+                                            NS(min_days_early=30, apr=Decimal("0.09"))])
+    inputs = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1")
+    [early] = [p for p in rank_proposals(inputs.receivable, date(2026, 12, 1), [], inputs.early_payments)]
+    assert early.eligible and early.annual_rate == Decimal("0.02")
+
+
 def test_a_named_discount_offer_that_does_not_cover_the_receivable_is_left_out():
     source = FakeReceivables()
     source.get_discount_offer = lambda did, receivable_id=None: NS(id=did, debtor="core", status="OPEN",

@@ -57,6 +57,13 @@ def test_a_scale_tier_applies_from_exactly_its_min_days_early():
     assert (p.days, p.annual_rate, p.interest) == (90, Decimal("0.05"), 1_250_000)   # 100,000,000 x 0.05 x 90/360
 
 
+def test_a_scale_with_two_tiers_at_the_same_days_is_refused():
+    # the first listed applied and the other was ignored: 2% was priced where the debtor may have meant 9%
+    scale = [ScaleTier(min_days_early=30, apr="0.02"), ScaleTier(min_days_early=30, apr="0.09")]
+    with pytest.raises(ValidationError, match="more than one tier at min_days_early 30.*discount-terms-invalid"):
+        EarlyPaymentOffer(offer_id="DD", debtor="core", scale=scale, expires_on=date(2027, 3, 1))
+
+
 def test_every_early_payment_offer_is_ranked_and_one_offer_alone_is_refused():
     flat = EarlyPaymentOffer(offer_id="FLAT", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
     cheaper = EarlyPaymentOffer(offer_id="TIER", debtor="core", scale=[ScaleTier(min_days_early=60, apr="0.03")],
