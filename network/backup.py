@@ -289,16 +289,28 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# What a backup lists of an entry, to tell whether it changed by the end: its kind, and a file's size and mtime (ns).
+_Stamp = tuple[int, int, int]
+
+
+def _stamp(info: os.stat_result) -> _Stamp:
+    if stat.S_ISREG(info.st_mode):
+        return stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns
+    return stat.S_IFMT(info.st_mode), 0, 0     # a folder's mtime moves with what processes leave in it (logs)
+
+
 @dataclass
 class _Selection:
     files: list[FileEntry] = field(default_factory=list)
     folders: list[tuple[str, int]] = field(default_factory=list)      # (path, mode)
     left_out: list[str] = field(default_factory=list)
+    listed: dict[str, _Stamp] = field(default_factory=dict)           # every entry considered, as first listed
 
 
-def _select(root: Path, scope: OrgScope | None) -> _Selection:
-    """The folders and files a backup of root keeps (of scope's org alone, given one), each file's digest read."""
-    chosen = _Selection()
+def _considered(root: Path, scope: OrgScope | None, left_out: list[str] | None = None
+                ) -> Iterator[tuple[str, os.stat_result]]:
+    """Every entry under root a backup of it (of scope's org alone, given one) considers; what processes and runs
+    leave is passed over (its files added to left_out, given one), and a folder passed over with all it holds."""
     skipped: list[str] = []         # a folder left out: nothing under it is looked at
     for rel, info in _walk(root):
         if any(rel.startswith(f"{folder}/") for folder in skipped):
@@ -307,11 +319,19 @@ def _select(root: Path, scope: OrgScope | None) -> _Selection:
         if _left_out(rel) or (scope is not None and not scope.keeps(rel, is_folder)):
             if is_folder:
                 skipped.append(rel)
-            elif _left_out(rel):
-                chosen.left_out.append(rel)
+            elif _left_out(rel) and left_out is not None:
+                left_out.append(rel)
             continue
+        yield rel, info
+
+
+def _select(root: Path, scope: OrgScope | None) -> _Selection:
+    """The folders and files a backup of root keeps (of scope's org alone, given one), each file's digest read."""
+    chosen = _Selection()
+    for rel, info in _considered(root, scope, chosen.left_out):
+        chosen.listed[rel] = _stamp(info)
         mode = stat.S_IMODE(info.st_mode)
-        if is_folder:
+        if stat.S_ISDIR(info.st_mode):
             chosen.folders.append((rel, mode))
         elif stat.S_ISREG(info.st_mode):
             if scope is not None and not scope.is_own(rel) and _holds_private_key(rel, (root / rel).read_bytes()):
@@ -395,6 +415,7 @@ def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | N
         try:
             with staged_file(out, mode=ARCHIVE_MODE, replace=replace) as temporary:
                 _write_archive(temporary, root, manifest, chosen)
+                _check_listing_unchanged(root, scope, chosen.listed)
                 digest = _file_sha256(temporary)
         except FileExistsError:
             raise NetworkError(f"{out} appeared while the backup was written: it is left as it is; give another "
@@ -413,25 +434,56 @@ def _write_archive(path: Path, root: Path, manifest: dict, chosen: _Selection) -
             tar.addfile(_member(MANIFEST_NAME, len(text), ARCHIVE_MODE, tarfile.REGTYPE, dt.datetime.now().timestamp()),
                         io.BytesIO(text))
             for rel, mode in chosen.folders:
-                tar.addfile(_member(f"{DATA_PREFIX}/{rel}", 0, mode, tarfile.DIRTYPE, (root / rel).stat().st_mtime))
+                try:
+                    mtime = (root / rel).stat().st_mtime
+                except FileNotFoundError:
+                    raise _changed(root / rel, "was removed") from None
+                tar.addfile(_member(f"{DATA_PREFIX}/{rel}", 0, mode, tarfile.DIRTYPE, mtime))
             for entry in chosen.files:
-                source = root / entry.path
-                with open(source, "rb") as handle:
-                    reading = _Hashing(handle)
-                    try:
-                        tar.addfile(_member(f"{DATA_PREFIX}/{entry.path}", entry.size, entry.mode, tarfile.REGTYPE,
-                                            os.fstat(handle.fileno()).st_mtime), reading)
-                    except OSError as exc:      # tarfile's "unexpected end of data": it shrank
-                        raise _changed(source) from exc
-                if reading.digest.hexdigest() != entry.sha256:
-                    raise _changed(source)
+                _add_file(tar, root, entry, chosen.listed[entry.path])
         raw.flush()
         os.fsync(raw.fileno())
 
 
-def _changed(source: Path) -> NetworkError:
-    return NetworkError(f"{source} changed while it was backed up, so something writes the data folder although "
-                        f"no node of it runs: stop it and back up again (the archive was not written)")
+def _add_file(tar: tarfile.TarFile, root: Path, entry: FileEntry, listed: _Stamp) -> None:
+    """The file at entry.path as the archive's member, refused (_changed) unless it is as it was listed once
+    copied: tarfile copies the size listed, so a file appended to meanwhile (a block file, a Raft log) would be
+    kept cut short, its digest taken of the bytes kept, and the archive look whole."""
+    source = root / entry.path
+    try:
+        handle = open(source, "rb")
+    except FileNotFoundError:
+        raise _changed(source, "was removed") from None
+    with handle:
+        reading = _Hashing(handle)
+        try:
+            tar.addfile(_member(f"{DATA_PREFIX}/{entry.path}", entry.size, entry.mode, tarfile.REGTYPE,
+                                os.fstat(handle.fileno()).st_mtime), reading)
+        except OSError as exc:      # tarfile's "unexpected end of data": it shrank
+            raise _changed(source) from exc
+        now = _stamp(os.fstat(handle.fileno()))
+    if now != listed:
+        raise _changed(source, f"changed ({listed[1]} bytes when listed, {now[1]} once copied)")
+    if reading.digest.hexdigest() != entry.sha256:
+        raise _changed(source)
+
+
+def _check_listing_unchanged(root: Path, scope: OrgScope | None, listed: dict[str, _Stamp]) -> None:
+    """Refused (_changed) when root, listed again once every file is copied, holds an entry that was not there
+    when it was first listed, lacks one, or has one changed: a file made meanwhile is not in the archive."""
+    again = {rel: _stamp(info) for rel, info in _considered(root, scope)}
+    if again == listed:
+        return
+    rel = min(rel for rel in again.keys() | listed.keys() if again.get(rel) != listed.get(rel))
+    how = "appeared" if rel not in listed else "was removed" if rel not in again else "changed"
+    raise _changed(root / rel, how)
+
+
+def _changed(source: Path, how: str = "changed") -> NetworkError:
+    return NetworkError(f"{source} {how} while the data folder was backed up, so a process writes the folder "
+                        f"although no node or chaincode server of it runs by its pid files (one started by hand or "
+                        f"in a container): stop it (`recfin network down`, or give --stop) and back up again. "
+                        f"Nothing was written")
 
 
 def back_up(net: Network, out: Path, *, org: str | None = None, replace: bool = False,

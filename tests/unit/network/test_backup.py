@@ -480,3 +480,47 @@ def test_staged_leftovers_are_left_out_except_in_a_nodes_ledger(data, topology, 
     names = {m.name for m, _ in members(tmp_path / "b.tar.gz")}
     assert "data/.membership.yaml.0123abcd.tmp" not in names
     assert f"data/{ledger_file.relative_to(data).as_posix()}" in names
+
+
+# ---- a data folder written while it is backed up ---------------------------------------------------------------
+def listed_then(monkeypatch, change):
+    """backup._select as it is, then change() run: a writer no pid file names acting after the folder was listed."""
+    real_select = backup._select
+
+    def select_then_change(root, scope):
+        chosen = real_select(root, scope)
+        change()
+        return chosen
+    monkeypatch.setattr(backup, "_select", select_then_change)
+
+
+def test_a_file_appended_to_during_the_backup_refuses_it(data, topology, tmp_path, monkeypatch):
+    wal = nodeconfig.node_dirs(data, "orderer0.orderer").data / "etcdraft/wal/0000000000000000-0000000000000000.wal"
+    before = wal.stat().st_size
+
+    def append():
+        with open(wal, "ab") as handle:
+            handle.write(b"an entry appended after the listing")
+    listed_then(monkeypatch, append)
+    out = tmp_path / "b.tar.gz"
+    with pytest.raises(NetworkError) as refused:
+        backup.write_backup(data, out, topology=topology)
+    assert f"{wal} changed ({before} bytes when listed, {wal.stat().st_size} once copied)" in str(refused.value)
+    assert "a process writes the folder" in str(refused.value) and "--stop" in str(refused.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["network"]     # no archive, no temporary file
+
+
+def test_a_file_made_during_the_backup_refuses_it(data, topology, tmp_path, monkeypatch):
+    new_block_file = nodeconfig.node_dirs(data, "peer0.bank").data / "ledgersData/chains/chains/receivables/blockfile_000001"
+    listed_then(monkeypatch, lambda: new_block_file.write_bytes(b"the next block file"))
+    with pytest.raises(NetworkError, match=f"{new_block_file} appeared while the data folder was backed up"):
+        backup.write_backup(data, tmp_path / "b.tar.gz", topology=topology)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["network"]
+
+
+def test_a_file_removed_during_the_backup_refuses_it(data, topology, tmp_path, monkeypatch):
+    profile = data / "profiles" / "bank.json"
+    listed_then(monkeypatch, profile.unlink)
+    with pytest.raises(NetworkError, match=f"{profile} was removed while the data folder was backed up"):
+        backup.write_backup(data, tmp_path / "b.tar.gz", topology=topology)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["network"]
