@@ -90,18 +90,18 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         # the PO a receipt is for, from the document's key and its lines', as its currency is: a line naming
         # another PO is a receipt for that one, as a CSV row naming it is
         reference = _one([doc, *rows], reference_field, source) if reference_field else ""
-        holders = [("", doc)] + [(f"lines[{i}]", row) for i, row in enumerate(rows)]
+        places = [f"lines[{i}]" for i in range(len(rows))]
+        holders = [("", doc), *zip(places, rows)]
         numbered = [doc]
     else:
-        rows = _csv_rows(text, source)
+        places, rows = _csv_rows(text, source)
         number = _one(rows, number_field, source)
         reference = _one(rows, reference_field, source) if reference_field else ""
-        holders = [(f"row {i + 2}", row) for i, row in enumerate(rows)]
+        holders = list(zip(places, rows))
         numbered = rows
     currency = _currency(holders, what, source)
     lines = []
-    for i, row in enumerate(rows):
-        where = f"lines[{i}]" if is_json else f"row {i + 2}"
+    for i, (where, row) in enumerate(zip(places, rows)):
         name = _cell(row, "item_name")
         if not name:
             raise MalformedInput(source, f"{where}: item_name", "missing")
@@ -185,8 +185,10 @@ def _refuse_shapes(holder: dict[str, Any], fields: tuple[str, ...], source: str,
                 "export's document gives it"))
 
 
-def _csv_rows(text: str, source: str) -> list[dict[str, Any]]:
-    """The rows of a CSV export, each by its header's column names (stripped). The header is read inside the same
+def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The rows of a CSV export, each by its header's column names (stripped), and where each is (``row 2`` the
+    first after the header). A row whose cells are all blank is passed over: a spreadsheet exports the rows below
+    the data it once formatted as ``,,,,`` ("ghost" rows), which hold no line. The header is read inside the same
     ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is refused alike."""
     reader = csv.DictReader(io.StringIO(text))
     try:
@@ -194,9 +196,22 @@ def _csv_rows(text: str, source: str) -> list[dict[str, Any]]:
         if not any(h in _COLUMNS["item_name"] for h in headers):
             raise MalformedInput(source, "header", f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
         _refuse_repeated_columns(headers, source)
-        return [_csv_row(row, reader.line_num, len(headers), source) for row in reader]
+        places, rows = [], []
+        # numbered among all the rows, blank ones too, so that a row is named where the file has it
+        for number, row in enumerate(reader, start=2):
+            if not _all_blank(row):
+                places.append(f"row {number}")
+                rows.append(_csv_row(row, reader.line_num, len(headers), source))
+        return places, rows
     except csv.Error as exc:
         raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+def _all_blank(row: dict[str | None, Any]) -> bool:
+    """Whether every cell of a row is empty or spaces, those past the header's columns (filed under ``None``) too;
+    a row shorter than the header has ``None`` for the cells it lacks."""
+    cells = [v for k, value in row.items() for v in (value if k is None else [value])]
+    return all(cell is None or not cell.strip() for cell in cells)
 
 
 # every column name an export is read by
