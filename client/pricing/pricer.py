@@ -48,7 +48,8 @@ from client.money import money
 
 from .config import BankPricing
 from .money import days_between, proportion_fen
-from .proposals import RATE_PLACES, BankOffer, Proposal, Rate, ReceivableTerms, price_bank_offer
+from .proposals import (RATE_PLACES, BankOffer, Proposal, Rate, ReceivableTerms, advance_rounds_to_nothing,
+                        price_bank_offer)
 
 
 def _unsigned_zero(p: Decimal) -> Decimal:
@@ -151,7 +152,7 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         short = "nothing to finance" if advance == 0 else f"below the minimum {shown(config.limits.min_advance)}"
         if not cut:
             if advance == 0:
-                return declined(f"the advance on {shown(terms.face_amount)} outstanding rounds to {shown(0)}: {short}")
+                return declined(advance_rounds_to_nothing(terms.face_amount, terms.currency))
             return declined(f"the advance {shown(advance)} is {short}")
         room = f"the debtor limit {shown(limit)} leaves only {shown(available)} ({taken})"
         if available < config.limits.min_advance:

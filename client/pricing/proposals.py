@@ -320,6 +320,14 @@ class Proposal(BaseModel):
         return self.eligible and (self.takeable_now or self.first_step is not None)
 
 
+def advance_rounds_to_nothing(outstanding: int, currency: str) -> str:
+    """Why an advance of 0 fen lends nothing, said so whatever the fees or the minimum advance: the bank-side pricer
+    declines it, an offer compared is not eligible, and the contract refuses such an offer when it is made (rule
+    advance-rounds-to-zero)."""
+    return (f"the advance on {money(outstanding, currency)} outstanding rounds to {money(0, currency)}: nothing to "
+            f"finance")
+
+
 def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, accepting: bool = False) -> Proposal:
     """``offer`` priced for taking the cash on ``on``. ``accepting``: priced for the holder to accept it, which the
     contract allows only on a live financing request (``terms.financing_id``); without it, priced as the bank makes
@@ -336,6 +344,9 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     net = advance - interest - offer.fees
     amounts = dict(advance=advance, interest=interest, fees=offer.fees, net_cash=net,
                    remainder_at_maturity=terms.face_amount - advance)
+    if advance == 0:   # before the net: fees there would read as consuming an advance that never was
+        nothing = advance_rounds_to_nothing(terms.face_amount, terms.currency)
+        return Proposal(eligible=False, why=f"not eligible: {nothing}", **base, **amounts)
     if net <= 0:
         return Proposal(eligible=False, why=f"not eligible: interest and fees consume the advance "
                                             f"({money(net, terms.currency)} left)", **base, **amounts)
@@ -562,5 +573,5 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
 
 
 __all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "BankOffer", "EarlyPaymentOffer",
-           "Proposal", "ReceivableTerms", "ScaleTier", "nothing_outstanding", "price_bank_offer", "price_early_payment",
-           "rank_proposals"]
+           "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "nothing_outstanding",
+           "price_bank_offer", "price_early_payment", "rank_proposals"]
