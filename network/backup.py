@@ -44,7 +44,7 @@ from . import ccservers, nodeconfig
 from .bundle import PUBLIC_SUFFIXES
 from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, STAGED_LEFTOVER, RunLockedError, run_lock
 from .errors import NetworkError, first_few
-from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
+from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE, locked as membership_locked
 from .supervisor import Supervisor
 from .topology import Topology
 
@@ -399,7 +399,9 @@ def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | N
     root, out = Path(data_root).absolute(), Path(out)
     scope = org_scope(topology, org) if org else None
     _check_request(root, out, replace)
-    with _holding_run_lock(root, "recfin network backup"):
+    # membership.lock too: `org user add` and `revoke` change crypto/ and membership.yaml with the network stopped,
+    # holding only that lock; waited for, so the archive holds a change whole or not at all.
+    with _holding_run_lock(root, "recfin network backup"), membership_locked(root):
         refuse_while_running(root, supervisor, "back up", _WHILE_RUNNING_HINT)
         chosen = _select(root, scope)
         manifest = {
@@ -906,7 +908,8 @@ def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | 
             target.rmdir()      # empty: a rename takes its place
         os.rename(staging, target)
         return None
-    with _holding_run_lock(target, "recfin network restore"):
+    # membership.lock too (see write_backup): a change under way finishes before the folder is moved aside.
+    with _holding_run_lock(target, "recfin network restore"), membership_locked(target):
         refuse_while_running(target, supervisor, f"restore over {target}", hint)
         aside = aside_path(target)
         os.rename(target, aside)

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.network_commands import network
-from network import backup, bundle, ccservers, nodeconfig
+from network import backup, bundle, ccservers, membership, nodeconfig
 from network.backup import BackupArchiveError, NetworkRunningError
 from network.control import DATA_ROOT_MARKER, MARKER_TEXT
 from network.errors import NetworkError
@@ -72,7 +72,7 @@ def tree(root: Path) -> dict[str, tuple]:
 
 def left_out(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
-    return name in ("node.pid", "node.log", "server.log", "network.lock")
+    return name in ("node.pid", "node.log", "server.log", "network.lock", "membership.lock")
 
 
 def test_round_trip_restores_every_file_and_mode(data, topology, tmp_path):
@@ -524,3 +524,41 @@ def test_a_file_removed_during_the_backup_refuses_it(data, topology, tmp_path, m
     with pytest.raises(NetworkError, match=f"{profile} was removed while the data folder was backed up"):
         backup.write_backup(data, tmp_path / "b.tar.gz", topology=topology)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["network"]
+
+
+# ---- membership.lock -----------------------------------------------------------------------------------------------
+def held_elsewhere(lock_file: Path) -> bool:
+    """Whether an open file description other than this check's holds lock_file's flock (the holder may be this
+    process: flock is per open file)."""
+    if not lock_file.exists():
+        return False
+    descriptor = os.open(lock_file, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)
+
+
+def test_a_backup_holds_membership_lock_while_it_reads_the_folder(data, topology, tmp_path, monkeypatch):
+    """`org user add` changes crypto/ and membership.yaml under membership.lock alone (the network stopped): a
+    backup reading meanwhile would keep the user's certificate without its record."""
+    seen = []
+    listed_then(monkeypatch, lambda: seen.append(held_elsewhere(data / membership.LOCK_FILE)))
+    backup.write_backup(data, tmp_path / "b.tar.gz", topology=topology)
+    assert seen == [True]
+
+
+def test_a_restore_holds_membership_lock_while_it_moves_the_folder_aside(data, topology, tmp_path, monkeypatch):
+    out = tmp_path / "b.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    seen, real_aside_path = [], backup.aside_path
+
+    def aside_path_checked(target, now=None):
+        seen.append(held_elsewhere(data / membership.LOCK_FILE))
+        return real_aside_path(target, now)
+    monkeypatch.setattr(backup, "aside_path", aside_path_checked)
+    report = backup.restore_backup(out, data, replace=True)
+    assert seen == [True] and report.moved_aside is not None
