@@ -194,7 +194,8 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
     try:
         headers = [h.strip() for h in reader.fieldnames or []]
         if not any(h in _COLUMNS["item_name"] for h in headers):
-            raise MalformedInput(source, "header", f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
+            raise MalformedInput(source, "header", _separator_problem(text, headers) or
+                                 f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
         _refuse_repeated_columns(headers, source)
         places, rows = [], []
         # numbered among all the rows, blank ones too, so that a row is named where the file has it
@@ -205,6 +206,29 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
         return places, rows
     except csv.Error as exc:
         raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+_SEPARATOR_NAMES = {";": "semicolons", "\t": "tabs"}
+_COMMA_SEPARATED = "export it comma-separated, as UTF-8 (Excel: Save As, CSV UTF-8 (Comma delimited))"
+
+
+def _separator_problem(text: str, headers: list[str]) -> str | None:
+    """Why a CSV export with no item name column in its header may be read as one row of nothing: a first line
+    that is Excel's ``sep=`` line (naming the separator, ahead of the header), or a header read as one cell that
+    holds semicolons or tabs (saved where the decimal mark is a comma, or as tab-delimited text). ``None`` where
+    neither shows, and the header just lacks the column."""
+    first = text.split("\n", 1)[0].rstrip("\r").lstrip()
+    if first[:4].lower() == "sep=":
+        declared = first[4:].strip(" ")   # not tabs: sep=<tab> declares one
+        other = f", and the file is separated by {_SEPARATOR_NAMES.get(declared, repr(declared))}, not commas" \
+            if declared not in ("", ",") else ""
+        return (f"the first line {first!r} is a spreadsheet's separator line, not the header row{other}: "
+                f"{_COMMA_SEPARATED}, its first row the header")
+    if len(headers) != 1:
+        return None
+    found = next((name for mark, name in _SEPARATOR_NAMES.items() if mark in headers[0]), None)
+    return f"the header is one cell holding {found}: the file is separated by {found}, not commas; " \
+           f"{_COMMA_SEPARATED}" if found else None
 
 
 def _all_blank(row: dict[str | None, Any]) -> bool:

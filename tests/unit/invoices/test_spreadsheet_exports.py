@@ -5,7 +5,7 @@ import pytest
 
 from client.invoices import MalformedInput, read_goods_receipt, read_purchase_order
 
-from .test_bad_input import SAMPLES, run
+from .test_bad_input import SAMPLES, one_error_line, run
 from .test_matching import GR_CSV, PO_CSV, write
 
 
@@ -68,3 +68,48 @@ def test_a_row_with_one_cell_filled_is_no_empty_row(tmp_path):
     with pytest.raises(MalformedInput) as err:
         read_purchase_order(saved(tmp_path, "po.csv", PO_CSV + "PO-1,,,,,\n"))
     assert (err.value.field, err.value.problem) == ("row 5: item_name", "missing")
+
+
+# --- another separator than the comma
+
+
+ASKED = "export it comma-separated, as UTF-8 (Excel: Save As, CSV UTF-8 (Comma delimited))"
+
+
+@pytest.mark.parametrize("reader, text", [(read_purchase_order, PO_CSV), (read_goods_receipt, GR_CSV)],
+                         ids=["order", "receipt"])
+@pytest.mark.parametrize("first_line, separator, says", [
+    ("", ";", "the header is one cell holding semicolons: the file is separated by semicolons, not commas; "),
+    ("", "\t", "the header is one cell holding tabs: the file is separated by tabs, not commas; "),
+    ("sep=;\n", ";", "the first line 'sep=;' is a spreadsheet's separator line, not the header row, and the file is "
+                     "separated by semicolons, not commas: "),
+    ("sep=\t\n", "\t", "the first line 'sep=\\t' is a spreadsheet's separator line, not the header row, and the "
+                        "file is separated by tabs, not commas: "),
+    # comma-separated, but the separator line stands where the header should
+    ("sep=,\n", ",", "the first line 'sep=,' is a spreadsheet's separator line, not the header row: "),
+], ids=["semicolons", "tabs", "sep=;", "sep=tab", "sep=,"])
+def test_a_file_in_another_separator_is_refused_saying_so(tmp_path, reader, text, first_line, separator, says):
+    # before: "header: no item name column (one of item_name, ...)", for a file that has one
+    path = saved(tmp_path, "export.csv", first_line + text.replace(",", separator))
+    with pytest.raises(MalformedInput) as err:
+        reader(path)
+    assert err.value.field == "header"
+    assert err.value.problem.startswith(says) and ASKED in err.value.problem
+    assert "no item name column" not in err.value.problem
+
+
+def test_match_refuses_a_semicolon_separated_order_in_one_line(tmp_path):
+    po = saved(tmp_path, "po.csv", (SAMPLES / "purchase_order.csv").read_text(encoding="utf-8").replace(",", ";"))
+    r = run("match", SAMPLES / "einvoice.xml", "--po", po, "--receipt", SAMPLES / "goods_receipt.csv")
+    assert r.exit_code == 2
+    line = one_error_line(r)
+    assert "po.csv" in line and "header: the header is one cell holding semicolons" in line and ASKED in line
+
+
+@pytest.mark.parametrize("header", ["po_number,line,quantity,unit_price", "nonsense", "po_number,备注;说明,quantity"])
+def test_a_header_without_an_item_name_column_is_refused_as_before(tmp_path, header):
+    # read in several cells (one of them may hold a semicolon), or one cell with no semicolon or tab in it: the file
+    # is comma-separated, and the column is missing
+    with pytest.raises(MalformedInput) as err:
+        read_purchase_order(saved(tmp_path, "po.csv", header + "\nPO-1,1,200,1.50\n"))
+    assert err.value.field == "header" and err.value.problem.startswith("no item name column (one of item_name")
