@@ -496,17 +496,31 @@ def back_up(net: Network, out: Path, *, org: str | None = None, replace: bool = 
     if org:
         org_scope(net.topology, org)        # an unknown org is refused before anything stops
     _check_request(root, out, replace)
-    running = running_processes(root, net.supervisor) if stop else []
-    if not running:
+    if not stop:
         return write_backup(root, out, topology=net.topology, org=org, replace=replace, supervisor=net.supervisor)
-    net.say(f"stopping the network to back it up ({first_few(running)} running)")
-    try:
-        net.down()
-        report = write_backup(root, out, topology=net.topology, org=org, replace=replace, supervisor=net.supervisor)
-    except BaseException as failed:
-        _start_again(net, out, failed)
-        raise
-    _start_again(net, out, None)
+    # The run lock from the stop to the start again (`down`, `up` and write_backup take it again: it is re-entrant
+    # within a thread): no other run starts or stops the network in between, and one going on refuses the backup
+    # (NetworkRunningError) before anything is stopped, rather than `down` failing and the network called down.
+    with _holding_run_lock(root, "recfin network backup"):
+        running = running_processes(root, net.supervisor)
+        if not running:
+            return write_backup(root, out, topology=net.topology, org=org, replace=replace,
+                                supervisor=net.supervisor)
+        net.say(f"stopping the network to back it up ({first_few(running)} running)")
+        try:
+            net.down()
+        except BaseException as failed:
+            if set(running) <= set(running_processes(root, net.supervisor)):
+                raise           # it stopped nothing: nothing to start again, and the network is as it was
+            _start_again(net, out, failed)
+            raise
+        try:
+            report = write_backup(root, out, topology=net.topology, org=org, replace=replace,
+                                  supervisor=net.supervisor)
+        except BaseException as failed:
+            _start_again(net, out, failed)
+            raise
+        _start_again(net, out, None)
     report.stopped_and_started = True
     return report
 
@@ -516,9 +530,10 @@ class NetworkLeftDownError(NetworkError):
 
 
 def _start_again(net: Network, out: Path, failed: BaseException | None) -> None:
-    """`up` after a --stop backup: also after a failed stop or backup (what was stopped runs again). When that
-    start fails, whatever its error, the operator must learn the network is down and whether the archive was
-    written: NetworkLeftDownError says both, the backup's own error (else the start's) as its cause."""
+    """`up` after a --stop backup: also after a failed backup, or a stop that stopped some of what ran (what was
+    stopped runs again). When that start fails, whatever its error, the operator must learn the network is down
+    and whether the archive was written: NetworkLeftDownError says both, the backup's own error (else the
+    start's) as its cause."""
     net.say("starting the network again")
     try:
         net.up()

@@ -10,6 +10,7 @@ import shutil
 import stat
 import sys
 import tarfile
+import threading
 import time
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from cli.network_commands import network
 from network import backup, bundle, ccservers, membership, nodeconfig
 from network.backup import BackupArchiveError, NetworkRunningError
-from network.control import DATA_ROOT_MARKER, MARKER_TEXT
+from network.control import DATA_ROOT_MARKER, MARKER_TEXT, run_lock
 from network.errors import NetworkError
 from network.supervisor import ProcessSpec, Supervisor
 
@@ -133,11 +134,13 @@ class StandInNetwork:
         self.lines.append(line)
 
     def down(self):
-        self.calls.append("down")
-        self.supervisor.stop(self.pid_file)
+        with run_lock(self.data_root, "recfin network down"):      # as Network.down takes it
+            self.calls.append("down")
+            self.supervisor.stop(self.pid_file)
 
     def up(self):
-        self.calls.append("up")
+        with run_lock(self.data_root, "recfin network up"):        # as Network.up takes it
+            self.calls.append("up")
 
 
 @pytest.fixture
@@ -162,14 +165,49 @@ def test_stop_starts_the_network_again_when_the_backup_fails(running_network, da
     assert running_network.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
 
 
-def test_stop_starts_the_network_again_when_the_stop_fails(running_network, tmp_path):
+def test_stop_starts_the_network_again_when_the_stop_fails_after_stopping_some(running_network, tmp_path):
+    real_down = running_network.down
+
+    def down_stops_one_then_fails():
+        real_down()
+        raise NetworkError("1 process(es) not stopped")
+    running_network.down = down_stops_one_then_fails
+    with pytest.raises(NetworkError, match="not stopped"):
+        backup.back_up(running_network, tmp_path / "b.tar.gz", stop=True)
+    assert running_network.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
+
+
+def test_a_stop_that_stopped_nothing_is_not_followed_by_a_start(running_network, tmp_path):
     def down_refused():
         running_network.calls.append("down")
         raise NetworkError("1 process(es) not stopped")
     running_network.down = down_refused
-    with pytest.raises(NetworkError, match="not stopped"):
+    with pytest.raises(NetworkError, match="not stopped") as refused:
         backup.back_up(running_network, tmp_path / "b.tar.gz", stop=True)
-    assert running_network.calls == ["down", "up"] and not (tmp_path / "b.tar.gz").exists()
+    assert type(refused.value) is NetworkError         # not NetworkLeftDownError: it was never down
+    assert running_network.calls == ["down"] and not (tmp_path / "b.tar.gz").exists()
+    assert backup.running_processes(running_network.data_root, running_network.supervisor)
+
+
+def test_stop_while_another_run_holds_the_run_lock_is_refused_before_anything_stops(running_network, tmp_path):
+    holding, release = threading.Event(), threading.Event()
+
+    def deploy_under_way():
+        with run_lock(running_network.data_root, "recfin chaincode deploy"):
+            holding.set()
+            release.wait(30)
+    other_run = threading.Thread(target=deploy_under_way)
+    other_run.start()
+    try:
+        assert holding.wait(30)
+        with pytest.raises(NetworkRunningError, match="recfin chaincode deploy"):
+            backup.back_up(running_network, tmp_path / "b.tar.gz", stop=True)
+    finally:
+        release.set()
+        other_run.join()
+    assert running_network.calls == [] and not (tmp_path / "b.tar.gz").exists()
+    assert backup.running_processes(running_network.data_root, running_network.supervisor)
+    assert not any("stopping" in line for line in running_network.lines)
 
 
 def members(archive: Path) -> list[tuple[tarfile.TarInfo, bytes | None]]:
