@@ -13,8 +13,9 @@ split it (:class:`~client.risk.features.OriginalClaim`), as the features count i
 
 Only what the history shows is labelled: the date it ends (``history_ends``:
 the date the ledger was read as of, the simulation's last day) is given, and a
-receivable due after it is left out, for whether it will be paid on time is
-not known yet. As-of dates (:func:`snapshot_dates`) are at least ``horizon``
+receivable due on or after it is left out, for whether it will be paid on time
+is not known yet: that day may not be over (a ledger read as of today), so
+labels cover due dates up to the day before it. As-of dates (:func:`snapshot_dates`) are at least ``horizon``
 days apart, so no receivable is labelled at two of them.
 
 Debtors are split into training and held-out sets by a seeded shuffle of their
@@ -54,8 +55,9 @@ def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORI
     the claim they came from, confirmed when it was), by its id; label 1 = not paid by the due date. This is the
     only function that reads events after ``as_of``.
 
-    ``history_ends`` is the last date the history covers: a receivable due after it is left out (unpaid then, it
-    may yet be paid on time), and events after it are not read. A receivable whose settlement the ledger recorded by
+    ``history_ends`` is the last date the history covers, which may be today and not over yet: a receivable due on
+    or after it is left out (unpaid then, it may yet be paid on time; one due on it is left out paid or not, so that
+    day's on-time payments do not lean the labels toward on time), and events after it are not read. A receivable whose settlement the ledger recorded by
     the end of ``as_of`` is left out as well: a bank prices claims that are still open, and the features as of
     ``as_of`` already count that settlement, so its label would be known on the day it is predicted for. One paid by
     then but recorded later is open to the features as of ``as_of``, and is labelled (by its payment date).
@@ -68,7 +70,10 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
     if as_of > history_ends:
         raise ValueError(f"as_of {as_of} is after {history_ends}, the date the history ends: as of then every "
                          "claim open at its end would count as overdue; give an as-of date on or before it")
-    last = min(as_of + timedelta(days=horizon), history_ends)
+    # the history ends on a day not yet over (a ledger read as of today): whether a claim due that day is paid by its
+    # end is not known, so none due then is labelled, paid or not (leaving out only the unpaid would keep that day's
+    # on-time outcomes and lean the labels toward on time)
+    last = min(as_of + timedelta(days=horizon), history_ends - timedelta(days=1))
     labels = []
     for claim in claims:
         if not as_of < claim.due <= last:

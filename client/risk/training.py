@@ -352,7 +352,8 @@ without a build-up, so nothing in the history announces them.
   say the pipeline works, not how the model will do on a real ledger. Re-train
   on real ledger histories (through `history_from_ledger`) before relying on it,
   giving `build_examples` the date they were read as of (`history_ends`): a
-  receivable due after it is left out, as its label is not known yet.
+  receivable due on or after it is left out, as its label is not known yet
+  (that day may not be over), so labels cover due dates up to the day before.
 - Debtor-level only: the receivable's own size and term are not inputs.
 - Examples of one debtor at one date share their features, so large debtors
   weigh more.

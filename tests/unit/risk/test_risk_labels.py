@@ -17,22 +17,38 @@ def history(*events):
     return ReceivableHistory(debtor=DEBTOR, events=[e for group in events for e in group])
 
 
-def test_a_claim_due_after_the_history_ends_is_not_labelled():
-    """Unpaid when the history ends, it is not known yet whether it will be paid on time: no label, not a late one."""
+def test_a_claim_due_on_or_after_the_day_the_history_ends_is_not_labelled():
+    """Unpaid when the history ends, it is not known yet whether it will be paid on time: no label, not a late one.
+    The last day may not be over (a ledger read as of today), so a claim due on it is left out paid or not: keeping
+    the ones paid that day would keep only on-time outcomes of that day."""
     h = history(lifecycle("LATER", date(2026, 1, 3), date(2026, 4, 15)),           # due after ENDS
                 lifecycle("UNPAID", date(2026, 1, 3), date(2026, 2, 20)),          # due before ENDS, never paid
-                lifecycle("LAST-DAY", date(2026, 1, 3), ENDS),                     # due on ENDS, unpaid at its end
+                lifecycle("LAST-DAY", date(2026, 1, 3), ENDS),                     # due on ENDS, unpaid so far
+                lifecycle("LAST-DAY-PAID", date(2026, 1, 3), ENDS, paid=ENDS),     # due on ENDS, paid on it
+                lifecycle("DAY-BEFORE", date(2026, 1, 3), ENDS - DAY),             # due the day before, unpaid
                 lifecycle("PAID", date(2026, 1, 3), date(2026, 2, 25), paid=date(2026, 2, 25)),
                 lifecycle("EARLY", date(2026, 1, 3), date(2026, 4, 20), paid=date(2026, 2, 10)))  # due after ENDS
-    assert labelled_claims(h, AS_OF, history_ends=ENDS) == [(ENDS, 1), (date(2026, 2, 25), 0),
-                                                            (date(2026, 2, 20), 1)]
-    assert build_examples([h], [AS_OF], history_ends=ENDS).labels == [1, 0, 1]
+    assert sorted(labelled_claims(h, AS_OF, history_ends=ENDS)) == [(date(2026, 2, 20), 1), (date(2026, 2, 25), 0),
+                                                                    (ENDS - DAY, 1)]
+    assert sorted(build_examples([h], [AS_OF], history_ends=ENDS).labels) == [0, 1, 1]
+
+
+def test_a_claim_due_the_day_the_ledger_is_read_is_labelled_alike_in_the_morning_and_the_afternoon():
+    """Read as of its due date before the debtor pays it, then again after, the same claim gets the same label:
+    none, for whether it is paid by the end of that day is not known while the day lasts."""
+    morning = history(lifecycle("R", date(2026, 1, 3), ENDS))
+    afternoon = history(lifecycle("R", date(2026, 1, 3), ENDS, paid=ENDS))
+    assert labelled_claims(morning, AS_OF, history_ends=ENDS) == labelled_claims(afternoon, AS_OF,
+                                                                                 history_ends=ENDS) == []
+    # once that day is over (read as of the next day) it is labelled, by what happened on it
+    assert labelled_claims(morning, AS_OF, history_ends=ENDS + DAY) == [(ENDS, 1)]
+    assert labelled_claims(afternoon, AS_OF, history_ends=ENDS + DAY) == [(ENDS, 0)]
 
 
 def test_events_after_the_history_ends_are_not_read_and_an_as_of_date_after_it_is_refused():
     h = history(lifecycle("R", date(2026, 1, 3), date(2026, 2, 20), paid=date(2026, 2, 20)))
-    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 20)) == [(date(2026, 2, 20), 0)]
-    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 19)) == []       # not due by then: not known
+    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 21)) == [(date(2026, 2, 20), 0)]
+    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 20)) == []       # its due day not over: not known
     with pytest.raises(ValueError, match="as_of 2026-03-02 is after 2026-03-01, the date the history ends"):
         labelled_claims(h, ENDS + DAY, history_ends=ENDS)
     with pytest.raises(ValueError, match="the date the history ends"):
