@@ -15,16 +15,29 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const grpc = require('@grpc/grpc-js');
-const { CommitError, connect, signers } = require('@hyperledger/fabric-gateway');
+const { CommitError, StatusCode, connect, signers } = require('@hyperledger/fabric-gateway');
 const { common, orderer } = require('@hyperledger/fabric-protos');
 
 const MIX = [['register', 4], ['confirm', 3], ['transfer', 2], ['query', 1]];
-const VALIDATION = { 10: 'ENDORSEMENT_POLICY_FAILURE', 11: 'MVCC_READ_CONFLICT', 12: 'PHANTOM_READ_CONFLICT' };
-const DEADLINE_EXCEEDED = 4;
+// A failure's detail names its code as bench/outcomes.py does, so the two clients' failures compare by label: a
+// commit's validation code by its TxValidationCode name (StatusCode, the package's copy of that enum; one it
+// does not know as client/gateway/errors.py validation_code_name writes it), a gRPC code by its name.
+const VALIDATION_CODE_NAMES = new Map(Object.entries(StatusCode).map(([name, code]) => [code, name]));
+const CONFLICT_CODES = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+
+function validationCodeName(code) {
+    return VALIDATION_CODE_NAMES.get(code) ?? `UNKNOWN_VALIDATION_CODE_${code}`;
+}
+
+function grpcCodeName(code) {
+    if (code == null) return '';
+    return grpc.status[code] ?? String(code);
+}
+
 // The gRPC codes of a SubmitError that prove no orderer took the transaction (client/gateway/errors.py
-// SUBMIT_REFUSED_CODES): INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION, UNIMPLEMENTED,
-// UNAUTHENTICATED. With any other code it may still commit.
-const SUBMIT_REFUSED_CODES = new Set([3, 7, 9, 12, 16]);
+// SUBMIT_REFUSED_CODES). With any other code it may still commit.
+const SUBMIT_REFUSED_CODES = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.PERMISSION_DENIED,
+    grpc.status.FAILED_PRECONDITION, grpc.status.UNIMPLEMENTED, grpc.status.UNAUTHENTICATED]);
 
 // A failed evaluate. The package rejects one with a plain GatewayError, which a failed submit's steps also
 // throw; the Python SDK raises EvaluateError, counted as `query_failed` (bench/outcomes.py), and so is this.
@@ -54,22 +67,24 @@ function classify(err) {
     const rule = texts.map((t) => /RULE ([a-z0-9-]+):/.exec(t)).find(Boolean);
     if (rule) return ['refused', txId, rule[1]];
     if (err.name === 'CommitError') {
-        const name = VALIDATION[err.code] || `VALIDATION_CODE_${err.code}`;
-        if (err.code === 11 || err.code === 12) return ['mvcc_conflict', txId, name];
-        if (err.code === 10) return ['endorsement', txId, name];
+        const name = validationCodeName(err.code);
+        if (CONFLICT_CODES.has(name)) return ['mvcc_conflict', txId, name];
+        if (name === 'ENDORSEMENT_POLICY_FAILURE') return ['endorsement', txId, name];
         return ['invalid', txId, name];
     }
     if (err.name === 'CallTimeoutError') return ['timeout', txId, "no answer within the driver's deadline"];
-    if (err.code === DEADLINE_EXCEEDED) return ['timeout', txId, String(err.code)];
+    // the error's kind, as bench/outcomes.py names a timeout: the code is the same for every step
+    if (err.code === grpc.status.DEADLINE_EXCEEDED) return ['timeout', txId, err.name];
+    const code = grpcCodeName(err.code);
     if (err.name === 'CommitStatusError') {
-        return err.code == null ? ['timeout', txId, 'commit status unknown'] : ['commit_unknown', txId, String(err.code)];
+        return err.code == null ? ['timeout', txId, 'commit status unknown'] : ['commit_unknown', txId, code];
     }
-    if (err.name === 'EndorseError') return ['endorsement', txId, String(err.code ?? '')];
+    if (err.name === 'EndorseError') return ['endorsement', txId, code];
     if (err.name === 'SubmitError') {
-        return [SUBMIT_REFUSED_CODES.has(err.code) ? 'ordering' : 'ordering_unknown', txId, String(err.code ?? '')];
+        return [SUBMIT_REFUSED_CODES.has(err.code) ? 'ordering' : 'ordering_unknown', txId, code];
     }
-    if (err.name === 'EvaluateError') return ['query_failed', txId, String(err.code ?? '')];
-    if (err.name === 'GatewayError') return ['unavailable', txId, String(err.code ?? '')];
+    if (err.name === 'EvaluateError') return ['query_failed', txId, code];
+    if (err.name === 'GatewayError') return ['unavailable', txId, code];
     return ['client_error', txId, String(err && err.message).slice(0, 200)];
 }
 

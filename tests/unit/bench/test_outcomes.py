@@ -116,3 +116,32 @@ def test_the_node_script_counts_each_commit_status_error_as_python_does():
     python_causes = [classify(CommitStatusError("failed", transaction_id="tx-1", code=code)).cause for code in codes]
     assert node_causes == python_causes
     assert {outcomes.COMMIT_UNKNOWN, outcomes.TIMEOUT} == set(python_causes)
+
+
+@pytest.mark.usefixtures("official_node_client")
+def test_the_node_script_names_each_failure_as_python_does():
+    """Every validation code a commit may end with, and every gRPC code (or none) of each gateway error, gives the
+    same cause and the same detail in bench/node/workload.js as here: the two clients' reports are compared by
+    their failures' labels, which were `VALIDATION_CODE_2` or "14" in Node where Python says BAD_PAYLOAD or
+    UNAVAILABLE."""
+    from .test_cross_org_waits import run_node
+
+    validation_codes = [*transaction_pb2.TxValidationCode.values(), 77]   # and one no Fabric release defines
+    grpc_codes = [None, *(code for code in grpc.StatusCode if code is not grpc.StatusCode.OK)]
+    kinds = {"EndorseError": EndorseError, "SubmitError": SubmitError, "CommitStatusError": CommitStatusError,
+             "EvaluateError": EvaluateError, "GatewayError": GatewayError}
+    node_errors = [{"name": "CommitError", "code": code, "transactionId": "tx-1"} for code in validation_codes]
+    python_errors = [committed_as(code) for code in validation_codes]
+    for name, kind in kinds.items():
+        of_a_transaction = kind is not GatewayError
+        for code in grpc_codes:
+            node_errors.append({"name": name, "code": None if code is None else code.value[0],
+                                **({"transactionId": "tx-1"} if of_a_transaction else {})})
+            python_errors.append(kind("failed", code=code, **({"transaction_id": "tx-1"} if of_a_transaction else {})))
+    node = run_node(f"""
+        const errors = {json.dumps(node_errors)}.map((e) => ({{...e, code: e.code ?? undefined}}));
+        console.log(JSON.stringify(errors.map((e) => workload.classify(e))));
+    """)
+    python = [[o.cause, o.tx_id, o.detail] for o in map(classify, python_errors)]
+    assert node == python
+    assert {"DUPLICATE_TXID", "NOT_VALIDATED", "UNKNOWN_VALIDATION_CODE_77", "UNAVAILABLE"} <= {d for *_, d in python}
