@@ -329,6 +329,9 @@ def _select(root: Path, scope: OrgScope | None) -> _Selection:
     """The folders and files a backup of root keeps (of scope's org alone, given one), each file's digest read."""
     chosen = _Selection()
     for rel, info in _considered(root, scope, chosen.left_out):
+        if (why := _too_long(rel)) is not None:
+            raise NetworkError(f"{root} holds the path {_shown(rel)}, {why}: a restore would refuse it. Nothing "
+                               f"was written: move it out of the data folder")
         chosen.listed[rel] = _stamp(info)
         mode = stat.S_IMODE(info.st_mode)
         if stat.S_ISDIR(info.st_mode):
@@ -558,8 +561,31 @@ def _bad(archive: Path, why: str) -> BackupArchiveError:
     return BackupArchiveError(f"refusing to restore {archive}: {why}. Nothing was written")
 
 
+# The longest path a manifest may list: Linux's PATH_MAX, and far more parts than any data folder's path has. Checked
+# first: each path's parents are looked up, which on a path of 20,000 parts (a 400-byte gzip) takes minutes.
+_PATH_BYTES_LIMIT = 4096
+_PATH_PARTS_LIMIT = 256
+
+
+def _too_long(rel: str) -> str | None:
+    """Why rel is longer than a backup's path may be, or None."""
+    size, parts = len(rel.encode(errors="surrogatepass")), rel.count("/") + 1
+    if size > _PATH_BYTES_LIMIT or parts > _PATH_PARTS_LIMIT:
+        return (f"{size} bytes in {parts} parts, more than a backup's path may be ({_PATH_BYTES_LIMIT} bytes, "
+                f"{_PATH_PARTS_LIMIT} parts)")
+    return None
+
+
+def _shown(rel: str) -> str:
+    """rel for a message, its start only when long."""
+    return repr(rel) if len(rel) <= 100 else f"{rel[:100]!r}..."
+
+
 def _safe_path(archive: Path, rel: object) -> str:
-    """rel as a path inside the data folder: relative, with no empty, `.` or `..` part (else refused)."""
+    """rel as a path inside the data folder: relative, with no empty, `.` or `..` part, not too long (else
+    refused)."""
+    if isinstance(rel, str) and (why := _too_long(rel)) is not None:
+        raise _bad(archive, f"the path {_shown(rel)} is {why}")
     if not isinstance(rel, str) or not rel or rel.startswith("/") or "\0" in rel or any(
             part in ("", ".", "..") for part in rel.split("/")):
         raise _bad(archive, f"the path {rel!r} leads outside the data folder")

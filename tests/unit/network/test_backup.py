@@ -600,3 +600,46 @@ def test_a_restore_holds_membership_lock_while_it_moves_the_folder_aside(data, t
     monkeypatch.setattr(backup, "aside_path", aside_path_checked)
     report = backup.restore_backup(out, data, replace=True)
     assert seen == [True] and report.moved_aside is not None
+
+
+# ---- paths too long to be a backup's -------------------------------------------------------------------------------
+def archive_listing(path: Path, listed_path: str) -> Path:
+    """A small archive whose manifest lists one empty file at listed_path (and holds no member)."""
+    manifest = {"format": backup.FORMAT, "format_version": backup.FORMAT_VERSION, "channel": "c", "org": None,
+                "created": "x", "data_root_mode": 0o700, "folders": [],
+                "files": [{"path": listed_path, "size": 0, "mode": 0o600,
+                           "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}]}
+    body = json.dumps(manifest).encode()
+    with tarfile.open(path, "w:gz") as tar:
+        member = tarfile.TarInfo(backup.MANIFEST_NAME)
+        member.size = len(body)
+        tar.addfile(member, io.BytesIO(body))
+    return path
+
+
+@pytest.mark.parametrize("listed_path, why", [
+    ("/".join(["a"] * 257), "513 bytes in 257 parts"),
+    ("a/" + "b" * 4095, "4097 bytes in 2 parts"),
+])
+def test_a_manifest_path_too_long_for_a_data_folder_is_refused_at_once(tmp_path, listed_path, why):
+    archive = archive_listing(tmp_path / "deep.tar.gz", listed_path)
+    with pytest.raises(BackupArchiveError) as refused:
+        backup.restore_backup(archive, tmp_path / "network")
+    assert f"the path {listed_path[:100]!r}... is {why}, more than a backup's path may be" in str(refused.value)
+    assert not (tmp_path / "network").exists()
+
+
+def test_a_manifest_path_of_20000_parts_is_refused_in_well_under_a_second(tmp_path):
+    archive = archive_listing(tmp_path / "deep.tar.gz", "/".join(["a"] * 20000))
+    started = time.monotonic()
+    with pytest.raises(BackupArchiveError, match="20000 parts"):
+        backup.verify_archive(archive)
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_path_a_restore_would_refuse_refuses_the_backup(data, topology, tmp_path):
+    deep = data / "config" / Path(*["d"] * 256)
+    deep.mkdir(parents=True)
+    with pytest.raises(NetworkError, match="257 parts, more than a backup's path may be"):
+        backup.write_backup(data, tmp_path / "b.tar.gz", topology=topology)
+    assert not (tmp_path / "b.tar.gz").exists()
