@@ -304,8 +304,9 @@ def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
     say(f"removed {root}")
 
 
-# Held (flock) by `up`, `down`, `chaincode deploy` and `chaincode restart` for their whole run, so two of them never
-# start or stop the same processes at once; it holds the holder's pid and what it runs, for the refusal to name.
+# Held (flock) by `up`, `down`, `chaincode deploy|restart`, `network backup|restore` and `org add|remove|submit` for
+# their whole run, so two of them never start or stop the same processes at once; it holds the holder's pid and what
+# it runs, for the refusal to name.
 _runs_held = threading.local()      # the data folders this thread holds the run lock of (taken once per thread)
 
 

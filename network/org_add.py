@@ -11,6 +11,7 @@ from pathlib import Path
 from fabric_protos.common import configtx_pb2
 
 from . import channel, channel_config, configtx, crypto, membership, namespaces, nodeconfig, profiles
+from .control import run_lock
 from .crypto import org_crypto
 from .errors import NetworkError
 from .org_admins import AdminKeyError, ChannelAdmins, _admin_key_refusal
@@ -167,10 +168,19 @@ class OrgAddition(ChannelAdmins):
     def add(self, name: str, role: str, enterprise: str | None = None,
             sign_as: list[str] | None = None, address: str | None = None) -> OrgChange | None:
         """Onboard the org end to end. Returns the submitted change (None when the channel already had it).
-        address: its host's (spec_for), recorded with it for bundles; the native runtime does not read it."""
-        net, say = self.net, self.net.say
-        net.fabric.require()
+        address: its host's (spec_for), recorded with it for bundles; the native runtime does not read it.
+
+        Under the data folder's run lock once the org's spec is checked (a refused one writes nothing, the lock
+        file included): the org's peer and chaincode servers start here, and an `up`, `down` or deploy running
+        beside it would start or stop the same processes (a `down` finishing with the new peer left running).
+        Another run holding it refuses the add before anything is sent."""
+        self.net.fabric.require()
         spec = self.spec_for(name, role, enterprise, address)
+        with run_lock(self.root, "recfin org add"):
+            return self._add(spec, sign_as)
+
+    def _add(self, spec: PeerOrgSpec, sign_as: list[str] | None) -> OrgChange | None:
+        say = self.net.say
         grown = self.grown(spec)
         folder = org_crypto(self.root, spec.name, spec.domain).root
         via = self._via()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fabric_protos.common import configtx_pb2
 
 from . import ccservers, channel_config, membership, namespaces, nodeconfig, profiles
+from .control import run_lock
 from .org_admins import ChannelAdmins
 from .org_change import OrgChange, OrgChangeError, plan_remove
 from .org_claims import ClaimsCheck
@@ -78,10 +79,19 @@ class OrgRemoval(ChannelAdmins):
         """Offboard the org: the config update dropping it, then its chaincode servers and peers stopped.
         signature_policy: the endorsement policy the chaincode is deployed again with (default: the one it has,
         or the topology's derived one for the staying orgs), refused when it would name the org. claims: how the
-        claims its leaving would strand are found (check_claims_without)."""
-        say = self.net.say
+        claims its leaving would strand are found (check_claims_without).
+
+        Under the data folder's run lock once the org and the policy are checked, as `org add` is: the org's
+        servers and peers stop here, and one stopped while a deploy waits on it fails that deploy. Another run
+        holding it refuses the removal before anything is sent."""
         org = self.topology.org(name)
         self.check_policy_without(org, signature_policy)
+        with run_lock(self.root, "recfin org remove"):
+            return self._remove(org, sign_as, signature_policy, claims)
+
+    def _remove(self, org: PeerOrgSpec, sign_as: list[str] | None, signature_policy: str | None,
+                claims: ClaimsCheck) -> OrgChange | None:
+        say = self.net.say
         via = self._via(leaving=org.name)
         current = self.fetch_config(via)
         self.check_removable_now(org, current)

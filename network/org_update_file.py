@@ -4,12 +4,14 @@ which then finishes the add or removal as OrgMembership's own do.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from fabric_protos.common import common_pb2, configtx_pb2
 
 from . import channel_config, config_policy, config_signing, membership
+from .control import run_lock
 from .crypto import org_crypto
 from .org_admins import Admin, ChannelAdmins, PolicyNotSatisfiedError
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own, parties_of,
@@ -163,8 +165,21 @@ class OrgUpdateFiles(ChannelAdmins):
         again: only the steps after it run. channel_only: start and stop nothing here; record the org's
         arrival or departure in this data folder (unless not record: a bundle's host, whose network is its
         bundle's) and say what each company does next (`recfin org bundle`, `recfin host approve`).
-        signature_policy: for a removal here, as for remove; claims: for a removal, as for remove."""
-        update_envelope, update, carried = self._read_update(path)
+        signature_policy: for a removal here, as for remove; claims: for a removal, as for remove.
+
+        Unless channel_only, under the data folder's run lock once the file is read (one that is no update writes
+        nothing), as add and remove are: they start and stop the org's processes here. channel_only starts and
+        stops nothing, and its folder may be a bundle's."""
+        read = self._read_update(path)
+        with nullcontext() if channel_only else run_lock(self.root, "recfin org submit"):
+            return self._submit_update_file(path, read, channel_only, as_org, msp_dir, record, signature_policy,
+                                            claims)
+
+    def _submit_update_file(self, path: Path, read: tuple[configtx_pb2.ConfigUpdateEnvelope,
+                                                          configtx_pb2.ConfigUpdate, CarriedOrg | None],
+                            channel_only: bool, as_org: str | None, msp_dir: Path | None, record: bool,
+                            signature_policy: str | None, claims: ClaimsCheck) -> UpdateFileCheck:
+        update_envelope, update, carried = read
         if channel_only:
             self.net.fabric.require(("peer",))
         else:
