@@ -447,11 +447,11 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     def fell_due(window: int, back: int = 0) -> tuple[int, int, list[int]]:
         end = as_of - timedelta(days=back)
         start = end - timedelta(days=window)
-        # the window's last day counts, except for a claim due today and not yet paid: it may still be paid today.
-        # In a window that ended before today (the season a year ago) an unpaid claim due on its last day is late.
-        due = [o for o in originals if start < o.due <= end and (o.due < as_of or o.settled_on is not None)]
-        lates = [o for o in due if (o.settled_on is not None and o.days_late > 0) or
-                 (o.settled_on is None and o.due < as_of)]
+        # a claim due today is left out, paid or not: unpaid, it may still be paid today, and counting only the ones
+        # paid by now would count that day's claims on time only. In a window that ended before today (the season a
+        # year ago) a claim due on its last day counts, and is late when unpaid.
+        due = [o for o in originals if start < o.due <= end and o.due < as_of]
+        lates = [o for o in due if o.settled_on is None or o.days_late > 0]
         return len(due), len(lates), [o.days_late for o in lates if o.settled_on is not None]
 
     windows = {w: fell_due(w) for w in (30, *WINDOWS)}

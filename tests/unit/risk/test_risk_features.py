@@ -114,13 +114,21 @@ def test_the_season_counts_an_unpaid_claim_due_on_the_last_day_of_last_years_win
     assert (on_time.fell_due_same_season, on_time.late_same_season) == (1, 0)
 
 
-def test_a_claim_due_today_counts_in_the_recent_windows_once_paid_not_before():
+def test_a_claim_due_today_is_left_out_of_the_recent_windows_paid_or_not():
+    """Unpaid, it may still be paid today; counting it only once paid would count today's claims on time only."""
     unpaid = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF)),
                              AS_OF)
-    assert (unpaid.fell_due_30, unpaid.late_30, unpaid.overdue_count) == (0, 0, 0)   # it may still be paid today
+    assert (unpaid.fell_due_30, unpaid.late_30, unpaid.overdue_count) == (0, 0, 0)
     paid = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF,
                                                                              paid=AS_OF)), AS_OF)
-    assert (paid.fell_due_30, paid.late_30) == (1, 0)
+    for window in (30, 90, 180, 365):
+        assert (getattr(paid, f"fell_due_{window}"), getattr(paid, f"late_{window}")) == (0, 0), window
+    # the next day it counts, by what happened on its due date
+    next_day = AS_OF + timedelta(days=1)
+    assert (debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF,
+                                                                              paid=AS_OF)), next_day).late_30,
+            debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF)),
+                            next_day).late_30) == (0, 1)
 
 
 def test_payments_by_as_of_reduce_the_open_overdue_and_concentration_amounts():
