@@ -609,7 +609,7 @@ class Manifest:
 def _parse_manifest(archive: Path, text: bytes) -> Manifest:
     try:
         doc = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):     # RecursionError: arrays nested deeper than the interpreter's stack
         raise _bad(archive, f"its {MANIFEST_NAME} is not JSON") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise _bad(archive, f"its {MANIFEST_NAME} is not a recfin network backup's manifest")

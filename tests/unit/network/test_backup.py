@@ -643,3 +643,17 @@ def test_a_path_a_restore_would_refuse_refuses_the_backup(data, topology, tmp_pa
     with pytest.raises(NetworkError, match="257 parts, more than a backup's path may be"):
         backup.write_backup(data, tmp_path / "b.tar.gz", topology=topology)
     assert not (tmp_path / "b.tar.gz").exists()
+
+
+def test_a_manifest_nested_deeper_than_the_stack_is_refused_as_no_json(tmp_path):
+    body = b"[" * 200_000 + b"]" * 200_000
+    archive = tmp_path / "nested.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        member = tarfile.TarInfo(backup.MANIFEST_NAME)
+        member.size = len(body)
+        tar.addfile(member, io.BytesIO(body))
+    result = CliRunner().invoke(network, ["restore", str(archive), "--data-root", str(tmp_path / "network")])
+    assert result.exit_code == 1, result.output
+    assert f"refusing to restore {archive}: its {backup.MANIFEST_NAME} is not JSON. Nothing was written" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
+    assert not (tmp_path / "network").exists()
