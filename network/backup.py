@@ -825,7 +825,14 @@ def _holds_anything(target: Path) -> bool:
     """Whether target is there and holds anything (NetworkError when it is there and not a folder)."""
     if not target.exists() and not target.is_symlink():
         return False
-    if target.is_symlink() or not target.is_dir():
+    if target.is_symlink():
+        # The restored folder is renamed to target's name, which would replace the link, not fill what it leads to.
+        leads_to = target.resolve()
+        there = "" if leads_to.is_dir() else " (no folder is there)"
+        raise NetworkError(f"{target} is a symlink to {leads_to}{there}: a restore renames its new folder into "
+                           f"the place of --data-root, which would replace the link. Nothing was written: give "
+                           f"--data-root {leads_to} itself")
+    if not target.is_dir():
         raise NetworkError(f"{target} is not a folder: give --data-root a new or empty folder to restore into")
     return any(target.iterdir())
 

@@ -657,3 +657,17 @@ def test_a_manifest_nested_deeper_than_the_stack_is_refused_as_no_json(tmp_path)
     assert f"refusing to restore {archive}: its {backup.MANIFEST_NAME} is not JSON. Nothing was written" in result.output
     assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
     assert not (tmp_path / "network").exists()
+
+
+def test_restore_onto_a_symlinked_data_folder_names_the_folder_it_leads_to(data, topology, tmp_path):
+    out = tmp_path / "b.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    link = tmp_path / "current"
+    link.symlink_to(data)
+    before = tree(data)
+    for replace in (False, True):
+        with pytest.raises(NetworkError) as refused:
+            backup.restore_backup(out, link, replace=replace)
+        assert f"{link} is a symlink to {data.resolve()}: " in str(refused.value)
+        assert str(refused.value).endswith(f"give --data-root {data.resolve()} itself")
+    assert link.is_symlink() and tree(data) == before
