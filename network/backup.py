@@ -834,7 +834,34 @@ def _holds_anything(target: Path) -> bool:
                            f"--data-root {leads_to} itself")
     if not target.is_dir():
         raise NetworkError(f"{target} is not a folder: give --data-root a new or empty folder to restore into")
+    if _is_mount_point(target):
+        # The new folder is written beside it, on the parent's disk (whose free space was checked), and renamed
+        # into its place, which needs the mount point gone: the rename fails (EBUSY) once everything is written.
+        raise NetworkError(f"refusing to restore into {target}: it is a mount point, and a restore writes its new "
+                           f"folder beside the data folder (on {target.parent}'s disk) and renames it into its place, "
+                           f"which a mount point cannot give up. Nothing was written: restore into a new folder "
+                           f"inside it (--data-root {target / 'network'}) and point the topology's data_root (or "
+                           f"--data-root) at that")
     return any(target.iterdir())
+
+
+def _is_mount_point(folder: Path) -> bool:
+    """Whether folder is a mount point: on another device than its parent, or listed as one (a bind mount of a
+    folder of the same file system is on the same device)."""
+    if os.path.ismount(folder):
+        return True
+    try:
+        mountinfo = Path("/proc/self/mountinfo").read_text(errors="replace")
+    except OSError:
+        return False        # not Linux, or no /proc: ismount is all there is
+    real = str(folder.resolve())
+    # The 5th field is the mount point, with a space, tab, newline and backslash written as octal escapes.
+    return any(len(fields := line.split(" ")) > 4 and _unescape_mount(fields[4]) == real
+               for line in mountinfo.splitlines())
+
+
+def _unescape_mount(field: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
 
 def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,

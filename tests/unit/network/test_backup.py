@@ -671,3 +671,26 @@ def test_restore_onto_a_symlinked_data_folder_names_the_folder_it_leads_to(data,
         assert f"{link} is a symlink to {data.resolve()}: " in str(refused.value)
         assert str(refused.value).endswith(f"give --data-root {data.resolve()} itself")
     assert link.is_symlink() and tree(data) == before
+
+
+# ---- a mount point as the data folder --------------------------------------------------------------------------------
+@pytest.mark.skipif(not os.path.ismount("/proc"), reason="needs /proc mounted, as on Linux")
+def test_restore_into_a_mount_point_is_refused_naming_a_folder_inside_it(tmp_path):
+    archive = archive_listing(tmp_path / "b.tar.gz", "a")      # refused before the archive is read
+    with pytest.raises(NetworkError) as refused:
+        backup.restore_backup(archive, Path("/proc"), replace=True)
+    assert "refusing to restore into /proc: it is a mount point" in str(refused.value)
+    assert "restore into a new folder inside it (--data-root /proc/network)" in str(refused.value)
+
+
+def test_restore_into_an_empty_mount_point_writes_nothing_beside_it(data, topology, tmp_path, monkeypatch):
+    out = tmp_path / "b.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == mount_point or real_ismount(path))
+    with pytest.raises(NetworkError, match=f"refusing to restore into {mount_point}: it is a mount point"):
+        backup.restore_backup(out, mount_point)
+    assert not any(mount_point.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.tar.gz", "disk", "network"]
