@@ -117,6 +117,9 @@ class RestoreReport:
     moved_aside: Path | None = None
     leftovers_removed: list[Path] = field(default_factory=list)     # folders killed restores left beside it
     leftovers_kept: list[Path] = field(default_factory=list)        # such folders a restore may still write
+    # DIR.before-restore-* beside a data folder that was not there: a `restore --replace` stopped between moving the
+    # data folder aside and renaming its new one into place leaves it so.
+    interrupted_asides: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         scope = f"org {self.org}'s part of a data folder" if self.org else "a data folder"
@@ -131,6 +134,11 @@ class RestoreReport:
         for folder in self.leftovers_kept:
             out.append(f"left {folder}: a restore killed midway, or one still running, wrote it (it holds private "
                        f"keys); once no restore runs, remove it with `rm -rf {folder}`")
+        for folder in self.interrupted_asides:
+            out.append(f"{self.data_root} was not there but {folder} is: a `restore --replace` stopped midway (killed, "
+                       f"or the machine went down) moved the data folder there and did not put its own in place. It is "
+                       f"kept as it was (it holds private keys): remove it once you no longer need it, or to go back "
+                       f"to it, move {self.data_root} aside and `mv {folder} {self.data_root}`")
         out.extend(self._next_steps())
         return out
 
@@ -821,6 +829,16 @@ def aside_path(target: Path, now: dt.datetime | None = None) -> Path:
     return aside
 
 
+def _asides(target: Path) -> list[Path]:
+    """The folders beside target a `restore --replace` moved a data folder of its name to (aside_path's names)."""
+    wanted = re.compile(rf"{re.escape(target.name)}\.before-restore-\d{{8}}T\d{{6}}Z(-\d+)?")
+    try:
+        return sorted(p for p in target.parent.iterdir() if wanted.fullmatch(p.name) and p.is_dir()
+                      and not p.is_symlink())
+    except FileNotFoundError:
+        return []
+
+
 def _holds_anything(target: Path) -> bool:
     """Whether target is there and holds anything (NetworkError when it is there and not a folder)."""
     if not target.exists() and not target.is_symlink():
@@ -883,6 +901,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     if holds:
         refuse_while_running(target, supervisor, f"restore over {target}", not_over_a_running_network)
     manifest, digest = verify_archive(archive)
+    interrupted = [] if target.exists() or target.is_symlink() else _asides(target)
     removed, kept = _sweep_leftovers(target)
     _check_room(archive, target, manifest)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -903,7 +922,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     sync_folder(target.parent)
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
-                         manifest.org, manifest.created, moved_aside, removed, kept)
+                         manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
 
 
 def _check_room(archive: Path, target: Path, manifest: Manifest) -> None:

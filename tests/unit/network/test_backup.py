@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import tarfile
 import threading
@@ -694,3 +695,36 @@ def test_restore_into_an_empty_mount_point_writes_nothing_beside_it(data, topolo
         backup.restore_backup(out, mount_point)
     assert not any(mount_point.iterdir())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.tar.gz", "disk", "network"]
+
+
+# ---- a restore --replace killed between its two renames ------------------------------------------------------------
+KILLED_AFTER_THE_FIRST_RENAME = """
+import os, sys
+from network import backup
+real_rename = os.rename
+def rename_then_die(source, destination):
+    real_rename(source, destination)
+    os.kill(os.getpid(), 9)
+backup.os.rename = rename_then_die
+backup.restore_backup(sys.argv[1], sys.argv[2], replace=True)
+"""
+
+
+def test_a_restore_after_one_killed_between_its_renames_names_the_folder_moved_aside(data, topology, tmp_path):
+    out = tmp_path / "b.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    (data / "profiles" / "bank.json").write_text('{"org": "bank", "changed": "after the backup"}')
+    killed = subprocess.run([sys.executable, "-c", KILLED_AFTER_THE_FIRST_RENAME, str(out), str(data)],
+                            cwd=Path(backup.__file__).parents[1])
+    assert killed.returncode == -9 and not data.exists()
+    (aside,) = tmp_path.glob("network.before-restore-*")
+    (tmp_path / "network.before-restore-notes").mkdir()        # not a name a restore gives: not named
+
+    result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(data)])
+    assert result.exit_code == 0, result.output
+    assert (f"{data} was not there but {aside} is: a `restore --replace` stopped midway" in result.output
+            and f"`mv {aside} {data}`" in result.output and "before-restore-notes" not in result.output)
+    assert "after the backup" in (aside / "profiles" / "bank.json").read_text()        # kept as it was
+    assert "after the backup" not in (data / "profiles" / "bank.json").read_text()
+    again = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(data), "--replace"])
+    assert again.exit_code == 0 and "was not there" not in again.output
