@@ -97,6 +97,10 @@ class Found:
     # The start time the record holds (stat field 22), also once the process has exited: what it left running was
     # started by it or its descendants, so at or after it.
     recorded_start_time: str | None = None
+    # A record of the oldest format (the program alone: no start time, boot or tag) whose pid runs that program: it
+    # may be the node, or any process of the same program (another data folder's node, one after a reboot), and
+    # nothing tells which. Not alive, so never signalled: a stop refuses it, naming the pid to check by hand.
+    unverifiable: bool = False
 
 
 class Stopped(NamedTuple):
@@ -169,7 +173,7 @@ class Supervisor:
                          recorded_start_time=recorded)
         found = _look(pid, record, pid_file_tag(pid_file))
         return Found(pid, found.alive, found.uid, found.runs_for, name, found.start_time if found.alive else None,
-                     this_boot, recorded)
+                     this_boot, recorded, found.unverifiable)
 
     def running_pid(self, pid_file: Path) -> int | None:
         """The pid recorded in pid_file if that process is still alive and still ours (another user's included:
@@ -280,6 +284,15 @@ class Supervisor:
             found = replace(found, alive=True, start_time=_start_time(pid))
         if found.alive and found.uid is not None:
             raise NetworkError(f"{found.name} pid {pid} runs as uid {found.uid}: run `sudo recfin network down`")
+        if found.unverifiable and not found.alive:
+            # Signalling it could stop another data folder's node of the same program (its whole group), and
+            # deleting the file would lose the last record of the node, should it be that.
+            raise NetworkError(f"{found.name}: {pid_file} is an older recfin's record, naming only the program, and "
+                               f"pid {pid} runs that program; nothing tells whether it is this data folder's "
+                               f"{found.name} or another process of the same program (another data folder's node, "
+                               f"or one since a reboot), so it was not signalled and {pid_file} is kept. Check it "
+                               f"with `ps -o pid,lstart,args -p {pid}`: stop it yourself if it is this folder's "
+                               f"node, then delete {pid_file} and run the command again")
         if found.runs_for is not None:
             return False            # another folder's process: its own pid file there keeps track of it
         tag = pid_file_tag(pid_file)
@@ -532,8 +545,8 @@ def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found
     if not cmdline:
         return gone
     argv = [part.decode(errors="replace") for part in cmdline.split(b"\0")[:-1]]
-    if "start_time" not in record:       # the oldest pid file: the program alone, as it was written
-        return Found(pid, argv[0] == str(record["exe"]), uid, start_time=fields[19])
+    if "start_time" not in record:       # the oldest pid file: the program alone, which ties no process to it
+        return Found(pid, uid=uid, unverifiable=argv[0] == str(record["exe"]))
     if str(record["start_time"]) != fields[19]:
         return gone
     return Found(pid, argv in (record.get("cmdline"), record.get("launcher_cmdline")), uid, start_time=fields[19])

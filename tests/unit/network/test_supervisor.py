@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from network.errors import NodeTimeoutError
+from network.errors import NetworkError, NodeTimeoutError
 from network.supervisor import ProcessSpec, Supervisor, follow, tail
 
 SLEEPER = "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.05)\n"
@@ -281,12 +281,23 @@ def test_a_pid_running_the_same_program_with_another_command_line_is_not_ours(tm
     assert Supervisor().running_pid(other) is None
 
 
-def test_an_older_pid_file_is_checked_by_its_program(tmp_path, sup):
+def test_an_oldest_pid_file_naming_only_the_program_ties_no_process_to_itself(tmp_path, sup):
+    """Its pid running that program may be another data folder's node, or a process since a reboot: taken as the
+    node by its program alone, `down` signalled that process's whole group."""
     sp = spec(tmp_path, SLEEPER)
     pid = start_ready(sup, sp)
     old = tmp_path / "old.pid"
     old.write_text(json.dumps({"pid": pid, "exe": sys.executable, "name": "node"}))
-    assert Supervisor().running_pid(old) == pid
+    assert Supervisor().running_pid(old) is None and Supervisor().find(old).unverifiable
+    with pytest.raises(NetworkError, match=rf"^node: {old} is an older recfin's record, naming only the program, "
+                                           rf"and pid {pid} runs that program; .* not signalled and {old} is kept\. "
+                                           rf"Check it with `ps -o pid,lstart,args -p {pid}`: .* then delete {old}"):
+        Supervisor(grace=0.1).stop(old)
+    assert old.exists() and sup.running_pid(sp.pid_file) == pid         # nothing signalled
+    # one whose pid runs another program is a stale record: deleted, nothing signalled
+    old.write_text(json.dumps({"pid": pid, "exe": "/opt/fabric/bin/peer", "name": "node"}))
+    assert not Supervisor().find(old).unverifiable
+    assert Supervisor(grace=0.1).stop(old) is False and not old.exists() and sup.running_pid(sp.pid_file) == pid
 
 
 def test_a_kernel_thread_is_never_ours(tmp_path):

@@ -4,14 +4,16 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
+from network import nodeconfig
 from network import supervisor as supervisor_module
-from network.errors import NetworkError
+from network.errors import NetworkError, ProcessesNotStoppedError
 from network.supervisor import PID_FILE_ENV, ProcessSpec, Supervisor
 
 from .test_control import make
@@ -305,3 +307,24 @@ def test_down_stops_the_others_when_one_cannot_be_stopped_and_then_fails_naming_
             net.supervisor.stop(root_owned.pid_file)
         finally:
             net.supervisor.stop(ours.pid_file)
+
+
+def test_down_signals_nothing_an_oldest_pid_file_names_and_says_how_to_check_it(topology, tmp_path, fake_fabric):
+    """A pid file of the oldest format names the program alone: its pid running that program may be another data
+    folder's node (or one since a reboot), whose whole group `down` signalled."""
+    net, lines = make(topology, tmp_path / "net")
+    stranger = subprocess.Popen([sys.executable, "-c", SLEEPER], start_new_session=True, stdout=subprocess.PIPE)
+    pid_file = nodeconfig.node_dirs(net.data_root, "peer0.bank").pid
+    try:
+        assert stranger.stdout.readline() == b"ready\n"
+        pid_file.parent.mkdir(parents=True)
+        pid_file.write_text(json.dumps({"pid": stranger.pid, "exe": sys.executable}))
+        assert next(row for row in net.status() if row.name == "peer0.bank").pid is None
+        with pytest.raises(ProcessesNotStoppedError, match=rf"^1 process\(es\) not stopped: peer0.bank: {pid_file} is "
+                                                           rf"an older recfin's record.*pid {stranger.pid} runs that "
+                                                           rf"program.*`ps -o pid,lstart,args -p {stranger.pid}`"):
+            net.down()
+        assert stranger.poll() is None and pid_file.exists() and lines == []
+    finally:
+        stranger.kill()
+        stranger.wait()
