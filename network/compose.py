@@ -61,7 +61,8 @@ from .topology import Node, Topology
 FABRIC_VERSION = FABRIC_RELEASE       # the release of the Fabric commit the CLIs are built from (fabric_bin)
 IMAGES = {"peer": f"hyperledger/fabric-peer:{FABRIC_VERSION}",
           "orderer": f"hyperledger/fabric-orderer:{FABRIC_VERSION}"}
-CHAINCODE_IMAGE = "recfin/chaincode:local"
+CHAINCODE_IMAGE = "recfin/chaincode:local"      # a local tag for what is built here, never pulled (PULL_POLICY)
+PULL_POLICY = "build"
 # The chaincode servers' operations endpoint (chaincode.shim.operations): Fabric's default
 # operations port. Each server has its own container, so one port serves them all.
 CHAINCODE_OPERATIONS_PORT = 9443
@@ -202,6 +203,11 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
     return {
         "build": {"context": ".", "dockerfile": "Dockerfile"},
         "image": CHAINCODE_IMAGE,
+        # Without it compose pulls CHAINCODE_IMAGE first (docker.io/recfin/chaincode, whoever publishes that name
+        # would run as the org's chaincode server with its TLS key), builds only when the pull fails, and never
+        # rebuilds an image it has: `up` after an upgrade would run the old contract. With it, every `up` builds
+        # from the checkout (layer cache makes an unchanged one quick) and nothing is pulled under that name.
+        "pull_policy": PULL_POLICY,
         "container_name": host,
         "hostname": host,
         "command": ["python", "-m", "chaincode", "--contract", topology.chaincode.contract],

@@ -374,6 +374,21 @@ def test_one_org_subset_has_its_peers_and_server_only(hosts):
     assert doc["services"]["peer0.bank.recfin.local"]["volumes"][0].startswith("./crypto/bank/nodes/")
 
 
+def test_the_chaincode_image_is_built_from_the_checkout_never_pulled(doc, hosts):
+    """A service with both build: and image: and no pull_policy is pulled first (docker.io/recfin/chaincode:local,
+    whoever publishes it) and built only when that fails, and never rebuilt once the image exists: an upgraded
+    checkout would start the old contract. pull_policy: build makes every `up` build from the checkout."""
+    one_org = compose.build(hosts, ".", orgs=["bank"], chaincode_context="${RECFIN_SOURCE}")     # a bundle's
+    for document, orgs in ((doc, hosts.orgs), (one_org, [hosts.org("bank")])):
+        built = {name: svc for name, svc in document["services"].items() if "build" in svc}
+        assert set(built) == {hosts.chaincode_server_host(o) for o in orgs}
+        for name, svc in built.items():
+            assert svc["image"] == compose.CHAINCODE_IMAGE
+            assert svc.get("pull_policy") == "build", name
+        # the Fabric images are pulled (from their publisher), never built
+        assert all("build" not in svc for svc in document["services"].values() if svc["image"] != compose.CHAINCODE_IMAGE)
+
+
 # ---- the chaincode image installs what the chaincode server imports, at pyproject.toml's pins --------
 # scripts/install (which the README's two commands run) is the developer setup: the project editable, with its
 # test extras. The image runs `python -m chaincode` alone, so its install step is compared with what the chaincode
