@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from network import Network, backup as backups, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
+from network import Network, backup as backups, backup_restore as restores, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
 from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
@@ -593,10 +593,10 @@ def restore_command(topology_path, archive, data_root, replace, as_json):
     """
     root = (data_root or load_topology(topology_path).resolved_data_root()).absolute()
     try:
-        report = backups.restore_backup(archive, root, replace=replace)
+        report = restores.restore_backup(archive, root, replace=replace)
     except backups.NetworkRunningError as refused:
         raise NetworkStillRunning(one_line(refused)) from refused
-    emit_report(report, backups.RestoreReport.lines, as_json=as_json)
+    emit_report(report, restores.RestoreReport.lines, as_json=as_json)
 
 
 # ---- network namespaces --------------------------------------------------------------------

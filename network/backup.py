@@ -1,4 +1,4 @@
-"""Back a stopped network's data folder up into one archive, and restore such an archive into a data folder.
+"""Back a stopped network's data folder up into one archive: `recfin network backup`.
 
 Fabric's own guidance for a node's backup is to stop it, copy its file system path (a peer's
 `peer.fileSystemPath`, an orderer's `FileLedger.Location`, `Consensus.WALDir` and `Consensus.SnapDir`), its MSP
@@ -6,41 +6,34 @@ and TLS material and its configuration, then start it again: a ledger copied whi
 block file and a state or Raft log that disagree. Here all of those live under the data folder (nodes/<node>/data,
 crypto/, nodes/<node>/config, channel/, config/, chaincode/), so a backup is the data folder, taken only while
 nothing of it runs (its pid files, as `status` and `down` read them) and while no other run holds its run lock.
-
-The archive (tar, gzip) holds a manifest first (MANIFEST_NAME: JSON, every file's path, size, mode and sha256, and
-every folder's mode), then each folder and file under DATA_PREFIX, in the manifest's order. A restore reads the
-whole archive against its manifest before it writes anything, then again as it writes into a temporary folder
-beside the target, which is renamed into place: a target that held anything is moved aside, never deleted.
 What processes leave behind is not kept (pid files, locks, logs): nothing of it is the ledger, and a pid file
 restored would name another run's processes.
+
+The archive's format, and its reading and checking, live in network/backup_archive.py; restoring it in
+network/backup_restore.py, which takes the same guard against a running network (refuse_while_running) from here.
 """
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import fnmatch
-import gzip
 import hashlib
 import io
 import json
 import os
-import re
-import secrets
-import shutil
 import stat
 import tarfile
-import time
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from client.atomic_file import check_output_file, staged_file, sync_folder
 
 from . import ccservers, nodeconfig
+from .backup_archive import (ARCHIVE_MODE, DATA_PREFIX, FORMAT, FORMAT_VERSION, MANIFEST_NAME, _CHUNK, FileEntry,
+                             _Hashing, _shown, _too_long)
 from .bundle import PUBLIC_SUFFIXES
 from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, STAGED_LEFTOVER, RunLockedError, run_lock
 from .errors import NetworkError, first_few
@@ -50,14 +43,6 @@ from .topology import Topology
 
 if TYPE_CHECKING:
     from .control import Network
-
-FORMAT = "recfin-network-backup"
-FORMAT_VERSION = 1
-MANIFEST_NAME = "recfin-backup.json"
-DATA_PREFIX = "data"
-ARCHIVE_MODE = 0o600            # it holds private keys
-MANIFEST_LIMIT = 64 << 20       # a manifest larger than this is no manifest of ours: refused before it is read
-_CHUNK = 1 << 20
 
 # Left out of every backup: what a process or a run holds while it runs, and what its writers log.
 _LEFT_OUT = (
@@ -70,18 +55,6 @@ _LEFT_OUT = (
 
 class NetworkRunningError(NetworkError):
     """A node or chaincode server of the data folder runs, or another run holds its run lock: nothing was written."""
-
-
-class BackupArchiveError(NetworkError):
-    """The archive is not one a backup wrote, or not as its manifest says: nothing was written."""
-
-
-@dataclass(frozen=True)
-class FileEntry:
-    path: str           # relative to the data folder, with "/"
-    size: int
-    mode: int
-    sha256: str
 
 
 @dataclass
@@ -102,56 +75,6 @@ class BackupReport:
         return [f"backed up {scope}{self.data_root} (channel {self.channel}): {self.files} files, {self.bytes} bytes",
                 f"wrote {self.archive} (sha256 {self.sha256}), mode {self.archive_mode}: it holds private keys, "
                 f"keep it where only you can read it"]
-
-
-@dataclass
-class RestoreReport:
-    archive: Path
-    data_root: Path
-    files: int
-    bytes: int
-    sha256: str             # the archive's own digest
-    channel: str
-    org: str | None
-    created: str            # when the backup was made (UTC), as its manifest says
-    moved_aside: Path | None = None
-    leftovers_removed: list[Path] = field(default_factory=list)     # folders killed restores left beside it
-    leftovers_kept: list[Path] = field(default_factory=list)        # such folders a restore may still write
-    # DIR.before-restore-* beside a data folder that was not there: a `restore --replace` stopped between moving the
-    # data folder aside and renaming its new one into place leaves it so.
-    interrupted_asides: list[Path] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        scope = f"org {self.org}'s part of a data folder" if self.org else "a data folder"
-        out = [f"verified {self.archive} (sha256 {self.sha256}): {scope} of channel {self.channel}, backed up "
-               f"{self.created}",
-               f"restored {self.files} files, {self.bytes} bytes into {self.data_root}"]
-        if self.moved_aside is not None:
-            out.append(f"what was there is kept in {self.moved_aside}")
-        if self.leftovers_removed:
-            out.append(f"removed {len(self.leftovers_removed)} folder(s) a restore killed midway left beside it: "
-                       f"{first_few([p.name for p in self.leftovers_removed])}")
-        for folder in self.leftovers_kept:
-            out.append(f"left {folder}: a restore killed midway, or one still running, wrote it (it holds private "
-                       f"keys); once no restore runs, remove it with `rm -rf {folder}`")
-        for folder in self.interrupted_asides:
-            out.append(f"{self.data_root} was not there but {folder} is: a `restore --replace` stopped midway (killed, "
-                       f"or the machine went down) moved the data folder there and did not put its own in place. It is "
-                       f"kept as it was (it holds private keys): remove it once you no longer need it, or to go back "
-                       f"to it, move {self.data_root} aside and `mv {folder} {self.data_root}`")
-        out.extend(self._next_steps())
-        return out
-
-    def _next_steps(self) -> list[str]:
-        if self.org is None:
-            return ["next: `recfin network up` resumes the network on it (with a topology whose data_root, or "
-                    "RECFIN_HOME's network/, is this folder)"]
-        return [f"this is org {self.org}'s part only (its keys, its nodes' and chaincode servers' folders, the "
-                f"channel's files, other orgs' certificates): `recfin network up` cannot run on it, as the other "
-                f"orgs' keys are not in it",
-                f"next, for {self.org}'s own host, when it was backed up from the hostnames data folder (`prepare "
-                f"--hostnames`'s): `recfin org bundle {self.org} --data-root {self.data_root}` writes its bundle "
-                f"again, to unpack at its install root (docs/deployment.md, section 3)"]
 
 
 # ---- what runs ---------------------------------------------------------------------------------------------------
@@ -357,21 +280,6 @@ def _select(root: Path, scope: OrgScope | None) -> _Selection:
 
 
 # ---- writing ---------------------------------------------------------------------------------------------------
-class _Hashing:
-    """A file read or written through it, its bytes digested on the way."""
-
-    def __init__(self, handle: BinaryIO):
-        self.handle = handle
-        self.digest = hashlib.sha256()
-        self.count = 0
-
-    def read(self, size: int = -1) -> bytes:
-        data = self.handle.read(size)
-        self.digest.update(data)
-        self.count += len(data)
-        return data
-
-
 def _recfin_version() -> str:
     try:
         return version("recfin")
@@ -559,457 +467,3 @@ def _first_line(exc: BaseException) -> str:
     """An error as one line: its text's first line, or its kind when it has no text."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-# ---- reading ---------------------------------------------------------------------------------------------------
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
-def _bad(archive: Path, why: str) -> BackupArchiveError:
-    return BackupArchiveError(f"refusing to restore {archive}: {why}. Nothing was written")
-
-
-# The longest path a manifest may list: Linux's PATH_MAX, and far more parts than any data folder's path has. Checked
-# first: each path's parents are looked up, which on a path of 20,000 parts (a 400-byte gzip) takes minutes.
-_PATH_BYTES_LIMIT = 4096
-_PATH_PARTS_LIMIT = 256
-
-
-def _too_long(rel: str) -> str | None:
-    """Why rel is longer than a backup's path may be, or None."""
-    size, parts = len(rel.encode(errors="surrogatepass")), rel.count("/") + 1
-    if size > _PATH_BYTES_LIMIT or parts > _PATH_PARTS_LIMIT:
-        return (f"{size} bytes in {parts} parts, more than a backup's path may be ({_PATH_BYTES_LIMIT} bytes, "
-                f"{_PATH_PARTS_LIMIT} parts)")
-    return None
-
-
-def _shown(rel: str) -> str:
-    """rel for a message, its start only when long."""
-    return repr(rel) if len(rel) <= 100 else f"{rel[:100]!r}..."
-
-
-def _safe_path(archive: Path, rel: object) -> str:
-    """rel as a path inside the data folder: relative, with no empty, `.` or `..` part, not too long (else
-    refused)."""
-    if isinstance(rel, str) and (why := _too_long(rel)) is not None:
-        raise _bad(archive, f"the path {_shown(rel)} is {why}")
-    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\0" in rel or any(
-            part in ("", ".", "..") for part in rel.split("/")):
-        raise _bad(archive, f"the path {rel!r} leads outside the data folder")
-    return rel
-
-
-def _whole(value: object, top: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= top
-
-
-@dataclass(frozen=True)
-class Manifest:
-    channel: str
-    org: str | None
-    created: str
-    data_root_mode: int
-    folders: dict[str, int]             # path -> mode, in the archive's order
-    files: dict[str, FileEntry]         # path -> entry, in the archive's order
-
-
-def _parse_manifest(archive: Path, text: bytes) -> Manifest:
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):     # RecursionError: arrays nested deeper than the interpreter's stack
-        raise _bad(archive, f"its {MANIFEST_NAME} is not JSON") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise _bad(archive, f"its {MANIFEST_NAME} is not a recfin network backup's manifest")
-    if doc.get("format_version") != FORMAT_VERSION:
-        raise _bad(archive, f"its manifest is format version {doc.get('format_version')!r}, which this recfin "
-                            f"(format {FORMAT_VERSION}) cannot read: restore it with the recfin that wrote it "
-                            f"({doc.get('recfin_version')})")
-    folders: dict[str, int] = {}
-    files: dict[str, FileEntry] = {}
-    try:
-        for item in doc["folders"]:
-            path = _safe_path(archive, item["path"])
-            if not _whole(item["mode"], 0o777) or path in folders:
-                raise _bad(archive, f"its manifest lists the folder {path!r} twice or with a mode out of range")
-            folders[path] = item["mode"]
-        for item in doc["files"]:
-            path = _safe_path(archive, item["path"])
-            entry = FileEntry(path, item["size"], item["mode"], item["sha256"])
-            if not (_whole(entry.size, 1 << 62) and _whole(entry.mode, 0o777) and isinstance(entry.sha256, str)
-                    and _HEX64.fullmatch(entry.sha256)) or path in files or path in folders:
-                raise _bad(archive, f"its manifest lists the file {path!r} twice or with a malformed size, mode or "
-                                    f"digest")
-            files[path] = entry
-        channel, org, created, root_mode = doc["channel"], doc["org"], doc["created"], doc["data_root_mode"]
-    except (KeyError, TypeError):
-        raise _bad(archive, "its manifest lacks a field every backup's has") from None
-    if not (isinstance(channel, str) and (org is None or isinstance(org, str)) and isinstance(created, str)
-            and _whole(root_mode, 0o777)):
-        raise _bad(archive, "its manifest's channel, org, date or folder mode is malformed")
-    for path in [*folders, *files]:
-        parents = PurePosixPath(path).parents
-        if any(str(parent) in files for parent in parents):
-            raise _bad(archive, f"its manifest lists {path!r} inside a file")
-    return Manifest(channel, org, created, root_mode, folders, files)
-
-
-_REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE)
-_KINDS = {tarfile.SYMTYPE: "a symlink", tarfile.LNKTYPE: "a hard link", tarfile.CHRTYPE: "a character device",
-          tarfile.BLKTYPE: "a block device", tarfile.FIFOTYPE: "a FIFO"}
-
-
-# What a member's header may take in the unpacked tar stream: 512 bytes, and a pax header for a long path (at most
-# PATH_MAX), with the padding of the member before it. tarfile reads the stream a record (10 KiB) ahead.
-_HEADER_ROOM = 8 << 10
-_READ_AHEAD = tarfile.RECORDSIZE
-
-
-class _Bounded:
-    """The unpacked tar stream, read through it and refused (BackupArchiveError) once a header takes more than
-    _HEADER_ROOM or a member more than its size says: a gzip bomb (a huge pax header, which tarfile would read whole
-    and search by a regular expression that backtracks) is refused as one, before it fills the memory or the CPU."""
-
-    def __init__(self, handle: BinaryIO, archive: Path):
-        self.handle, self.archive = handle, archive
-        self.count = 0
-        self.limit = 0
-        self.header()
-
-    def header(self) -> None:
-        """What tar.next() may read from here: a header."""
-        self.limit = self.count + _HEADER_ROOM + _READ_AHEAD
-
-    def member(self, size: int) -> None:
-        """What reading the member just found may read from here: its size, padded to tar's 512-byte blocks."""
-        self.limit = self.count + -(-size // 512) * 512 + _READ_AHEAD
-
-    def read(self, size: int = -1) -> bytes:
-        room = self.limit - self.count
-        data = self.handle.read(room + 1 if size < 0 or size > room else size)
-        self.count += len(data)
-        if self.count > self.limit:
-            raise _bad(self.archive, f"a header or member in it unpacks to more than a backup writes (past byte "
-                                     f"{self.limit} of the tar stream), as a gzip bomb does")
-        return data
-
-
-def _read_archive(archive: Path, *, into: Path | None = None) -> tuple[Manifest, str]:
-    """Read the archive against its manifest (the manifest and the archive's own sha256), every member checked:
-    listed, a regular file or folder inside the data folder, of its listed size and digest, none twice, none
-    listed missing, no header or member unpacked beyond what a backup writes (_Bounded). With into, each folder
-    and file is also written there (files mode 0600 until restore sets theirs), as it is read: a member found wrong
-    after it was written leaves what into holds to be deleted; a write that fails is RestoreWriteError."""
-    with open(archive, "rb") as raw:
-        reading = _Hashing(raw)
-        try:
-            unpacked = _Bounded(gzip.GzipFile(fileobj=reading, mode="rb"), archive)
-            with tarfile.open(fileobj=unpacked, mode="r|") as tar:
-                manifest = _manifest_member(archive, tar, unpacked)
-                _members(archive, tar, unpacked, manifest, into)
-            while reading.read(_CHUNK):     # the rest of the file (gzip's end), for the archive's own digest
-                pass
-        except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
-            if isinstance(exc, OSError) and exc.filename is not None:
-                raise       # the disk being written, not the archive
-            raise _bad(archive, f"it is not a whole gzip tar archive ({exc})") from None
-    return manifest, reading.digest.hexdigest()
-
-
-def _manifest_member(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded) -> Manifest:
-    first = tar.next()
-    if first is None or first.name != MANIFEST_NAME or first.type not in _REGULAR:
-        raise _bad(archive, f"its first member is not {MANIFEST_NAME}, so it is not an archive `recfin network "
-                            f"backup` wrote")
-    if first.size > MANIFEST_LIMIT:
-        raise _bad(archive, f"its {MANIFEST_NAME} is {first.size} bytes, more than any backup's")
-    unpacked.member(first.size)
-    return _parse_manifest(archive, tar.extractfile(first).read())
-
-
-def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: Manifest,
-             into: Path | None) -> None:
-    seen: set[str] = set()
-    prefix = f"{DATA_PREFIX}/"
-    while True:
-        unpacked.header()
-        if (member := tar.next()) is None:
-            break
-        if not member.name.startswith(prefix):
-            raise _bad(archive, f"its member {member.name!r} lies outside its {prefix} folder")
-        rel = _safe_path(archive, member.name[len(prefix):])
-        if rel in seen:
-            raise _bad(archive, f"it holds {rel!r} twice")
-        seen.add(rel)
-        if member.type == tarfile.DIRTYPE:
-            if rel not in manifest.folders:
-                raise _bad(archive, f"it holds the folder {rel!r}, which its manifest does not list")
-            if into is not None:
-                with _writing(archive, into, rel):
-                    os.makedirs(into / rel, mode=0o700, exist_ok=True)
-            continue
-        if member.type not in _REGULAR:
-            kind = _KINDS.get(member.type, f"of tar type {member.type!r}")
-            raise _bad(archive, f"its member {rel!r} is {kind}: a backup holds regular files and folders only")
-        entry = manifest.files.get(rel)
-        if entry is None:
-            raise _bad(archive, f"it holds the file {rel!r}, which its manifest does not list")
-        if member.size != entry.size:
-            raise _bad(archive, f"{rel!r} is {member.size} bytes, its manifest says {entry.size}")
-        unpacked.member(member.size)
-        source = tar.extractfile(member)
-        digest = hashlib.sha256()
-        target = None
-        if into is not None:
-            with _writing(archive, into, rel):
-                target = _open_new(into / rel)
-        try:
-            while chunk := source.read(_CHUNK):
-                digest.update(chunk)
-                if target is not None:
-                    with _writing(archive, into, rel):
-                        _write_all(target, chunk)
-            if target is not None:
-                with _writing(archive, into, rel):
-                    os.fsync(target)
-        finally:
-            if target is not None:
-                os.close(target)
-        if digest.hexdigest() != entry.sha256:
-            raise _bad(archive, f"{rel!r} does not match its digest in the manifest (changed since the backup)")
-    missing = sorted((set(manifest.folders) | set(manifest.files)) - seen)
-    if missing:
-        raise _bad(archive, f"its manifest lists {len(missing)} entries the archive lacks ({first_few(missing)})")
-
-
-class RestoreWriteError(NetworkError):
-    """Writing the restored files failed (a full or read-only disk), not the archive: nothing was restored."""
-
-
-@contextmanager
-def _writing(archive: Path, into: Path, rel: str) -> Iterator[None]:
-    """An OSError while rel is written into the restore's folder into, as what it is: the disk's, not the archive's
-    (which was read whole and checked before anything was written)."""
-    try:
-        yield
-    except OSError as exc:
-        raise RestoreWriteError(
-            f"could not restore {archive}: writing {rel} into {into} failed ({exc.strerror or exc}). The archive is "
-            f"fine (checked whole before anything was written); the disk of {into.parent} is full or not writable. "
-            f"Nothing was restored (what was written is removed): free space there, or restore elsewhere") from exc
-
-
-def _open_new(path: Path) -> int:
-    """A new file at path (never through a link, never over one), its parents made owner-only until restored."""
-    os.makedirs(path.parent, mode=0o700, exist_ok=True)
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-
-
-def _write_all(descriptor: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(descriptor, view):]
-
-
-def verify_archive(archive: Path) -> tuple[Manifest, str]:
-    """The archive's manifest and sha256 once every member is checked against it (BackupArchiveError otherwise)."""
-    return _read_archive(Path(archive))
-
-
-# ---- restoring -------------------------------------------------------------------------------------------------
-def aside_path(target: Path, now: dt.datetime | None = None) -> Path:
-    """Where `restore --replace` moves what target held: DIR.before-restore-<UTC timestamp>, a number added when a
-    restore of the same second moved one there already."""
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    aside = target.with_name(f"{target.name}.before-restore-{stamp}")
-    number = 2
-    while aside.exists() or aside.is_symlink():
-        aside = target.with_name(f"{target.name}.before-restore-{stamp}-{number}")
-        number += 1
-    return aside
-
-
-def _asides(target: Path) -> list[Path]:
-    """The folders beside target a `restore --replace` moved a data folder of its name to (aside_path's names)."""
-    wanted = re.compile(rf"{re.escape(target.name)}\.before-restore-\d{{8}}T\d{{6}}Z(-\d+)?")
-    try:
-        return sorted(p for p in target.parent.iterdir() if wanted.fullmatch(p.name) and p.is_dir()
-                      and not p.is_symlink())
-    except FileNotFoundError:
-        return []
-
-
-def _holds_anything(target: Path) -> bool:
-    """Whether target is there and holds anything (NetworkError when it is there and not a folder)."""
-    if not target.exists() and not target.is_symlink():
-        return False
-    if target.is_symlink():
-        # The restored folder is renamed to target's name, which would replace the link, not fill what it leads to.
-        leads_to = target.resolve()
-        there = "" if leads_to.is_dir() else " (no folder is there)"
-        raise NetworkError(f"{target} is a symlink to {leads_to}{there}: a restore renames its new folder into "
-                           f"the place of --data-root, which would replace the link. Nothing was written: give "
-                           f"--data-root {leads_to} itself")
-    if not target.is_dir():
-        raise NetworkError(f"{target} is not a folder: give --data-root a new or empty folder to restore into")
-    if _is_mount_point(target):
-        # The new folder is written beside it, on the parent's disk (whose free space was checked), and renamed
-        # into its place, which needs the mount point gone: the rename fails (EBUSY) once everything is written.
-        raise NetworkError(f"refusing to restore into {target}: it is a mount point, and a restore writes its new "
-                           f"folder beside the data folder (on {target.parent}'s disk) and renames it into its place, "
-                           f"which a mount point cannot give up. Nothing was written: restore into a new folder "
-                           f"inside it (--data-root {target / 'network'}) and point the topology's data_root (or "
-                           f"--data-root) at that")
-    return any(target.iterdir())
-
-
-def _is_mount_point(folder: Path) -> bool:
-    """Whether folder is a mount point: on another device than its parent, or listed as one (a bind mount of a
-    folder of the same file system is on the same device)."""
-    if os.path.ismount(folder):
-        return True
-    try:
-        mountinfo = Path("/proc/self/mountinfo").read_text(errors="replace")
-    except OSError:
-        return False        # not Linux, or no /proc: ismount is all there is
-    real = str(folder.resolve())
-    # The 5th field is the mount point, with a space, tab, newline and backslash written as octal escapes.
-    return any(len(fields := line.split(" ")) > 4 and _unescape_mount(fields[4]) == real
-               for line in mountinfo.splitlines())
-
-
-def _unescape_mount(field: str) -> str:
-    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
-
-
-def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
-                   supervisor: Supervisor | None = None) -> RestoreReport:
-    """Restore the archive `backup` wrote into data_root. Refused, nothing written, when data_root holds anything
-    (unless replace: then it is moved aside whole, to aside_path, never deleted; refused while its network runs)
-    and when the archive does not match its manifest (read whole before anything is written). The files are
-    written into a new folder beside data_root, their modes restored, and that folder renamed into place."""
-    archive, target = Path(archive), Path(data_root).absolute()
-    if not archive.is_file():
-        raise NetworkError(f"{archive} is not a file: give the archive `recfin network backup` wrote")
-    holds = _holds_anything(target)
-    if holds and not replace:
-        raise NetworkError(f"refusing to restore into {target}: it is not empty. Nothing was written: give "
-                           f"--data-root a new or empty folder, or --replace to move what is there aside to "
-                           f"{target.name}.before-restore-<timestamp>")
-    not_over_a_running_network = (
-        "stop it with `recfin network down` (the same --topology or data folder), then restore again")
-    if holds:
-        refuse_while_running(target, supervisor, f"restore over {target}", not_over_a_running_network)
-    manifest, digest = verify_archive(archive)
-    interrupted = [] if target.exists() or target.is_symlink() else _asides(target)
-    removed, kept = _sweep_leftovers(target)
-    _check_room(archive, target, manifest)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.name}{_STAGING_MARK}{secrets.token_hex(4)}")
-    os.mkdir(staging, 0o700)
-    held = _hold(staging)       # a restore's own, while it writes: _sweep_leftovers leaves it
-    try:
-        again, read_digest = _read_archive(archive, into=staging)
-        if read_digest != digest:
-            raise _bad(archive, "it changed while it was restored")
-        _set_modes(staging, again)
-        moved_aside = _swap_in(staging, target, holds, supervisor, not_over_a_running_network)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        os.close(held)
-    sync_folder(target.parent)
-    files = list(manifest.files.values())
-    return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
-                         manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
-
-
-def _check_room(archive: Path, target: Path, manifest: Manifest) -> None:
-    """Refused, nothing written, when the manifest's files cannot fit in the free space of target's disk."""
-    needed = sum(entry.size for entry in manifest.files.values())
-    there = next(folder for folder in (target.parent, *target.parents) if folder.is_dir())
-    free = shutil.disk_usage(there).free
-    if needed > free:
-        raise NetworkError(f"refusing to restore {archive} into {target}: its files take {needed} bytes and the "
-                           f"disk of {there} has {free} free. Nothing was written: free space there, or restore "
-                           f"into a folder on another disk")
-
-
-# A restore writes into `.<target name>.restoring-<8 hex>` beside the target, holding an flock on it while it does; a
-# restore killed midway leaves it (mode 0700, private keys in it). One unlocked and older than _ABANDONED_AFTER is
-# such a leftover: the next restore into the same target removes it (the age covers the instant between a
-# restore's mkdir and its lock).
-_STAGING_MARK = ".restoring-"
-_ABANDONED_AFTER = 60.0         # seconds
-
-
-def _hold(folder: Path) -> int:
-    """An exclusive flock on folder, held until the returned descriptor is closed (or its process ends)."""
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    fcntl.flock(descriptor, fcntl.LOCK_EX)
-    return descriptor
-
-
-def _sweep_leftovers(target: Path) -> tuple[list[Path], list[Path]]:
-    """The folders killed restores into target left beside it: those removed (no restore holds them, older than
-    _ABANDONED_AFTER), and those kept (held, newer, or not removable), for the report to name."""
-    wanted = re.compile(rf"\.{re.escape(target.name)}{re.escape(_STAGING_MARK)}[0-9a-f]{{8}}")
-    try:
-        found = sorted(p for p in target.parent.iterdir() if wanted.fullmatch(p.name) and not p.is_symlink()
-                       and p.is_dir())
-    except FileNotFoundError:
-        return [], []
-    removed, kept = [], []
-    for folder in found:
-        (removed if _remove_abandoned(folder) else kept).append(folder)
-    return removed, kept
-
-
-def _remove_abandoned(folder: Path) -> bool:
-    """Remove folder if it is a leftover no restore writes (see _STAGING_MARK); whether it was."""
-    try:
-        if time.time() - folder.lstat().st_mtime < _ABANDONED_AFTER:
-            return False
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        shutil.rmtree(folder)
-    except OSError:
-        return False        # held by a running restore, or not ours to remove: named in the report
-    finally:
-        os.close(descriptor)
-    return True
-
-
-def _set_modes(staging: Path, manifest: Manifest) -> None:
-    """Every file's and folder's mode as the manifest records it, folders deepest first (a folder made read-only
-    before what it holds would refuse the rest)."""
-    for entry in manifest.files.values():
-        os.chmod(staging / entry.path, entry.mode)
-    for path in sorted(manifest.folders, key=lambda p: p.count("/"), reverse=True):
-        os.chmod(staging / path, manifest.folders[path])
-    os.chmod(staging, manifest.data_root_mode)
-
-
-def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | None, hint: str) -> Path | None:
-    """Rename the restored staging folder to target, what target held moved aside first (its name returned); what
-    was moved aside goes back when the rename fails. A network of target started since it was checked is refused."""
-    if not holds:
-        if target.is_dir():
-            target.rmdir()      # empty: a rename takes its place
-        os.rename(staging, target)
-        return None
-    # membership.lock too (see write_backup): a change under way finishes before the folder is moved aside.
-    with _holding_run_lock(target, "recfin network restore"), membership_locked(target):
-        refuse_while_running(target, supervisor, f"restore over {target}", hint)
-        aside = aside_path(target)
-        os.rename(target, aside)
-        try:
-            os.rename(staging, target)
-        except BaseException:
-            os.rename(aside, target)
-            raise
-    return aside

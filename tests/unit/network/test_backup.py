@@ -1,5 +1,6 @@
-"""`recfin network backup` and `restore` (network/backup.py) on a data folder the project's own generator wrote, with
-ledger, chaincode and profile files laid out as a run leaves them (no Fabric binaries needed)."""
+"""`recfin network backup` and `restore` (network/backup.py, backup_archive.py, backup_restore.py) on a data folder
+the project's own generator wrote, with ledger, chaincode and profile files laid out as a run leaves them (no Fabric
+binaries needed)."""
 from __future__ import annotations
 
 import fcntl
@@ -19,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli.network_commands import network
-from network import backup, bundle, ccservers, membership, nodeconfig
-from network.backup import BackupArchiveError, NetworkRunningError
+from network import backup, backup_archive, backup_restore, bundle, ccservers, membership, nodeconfig
+from network.backup import NetworkRunningError
+from network.backup_archive import BackupArchiveError
 from network.control import DATA_ROOT_MARKER, MARKER_TEXT, run_lock
 from network.errors import NetworkError
 from network.supervisor import ProcessSpec, Supervisor
@@ -84,14 +86,14 @@ def test_round_trip_restores_every_file_and_mode(data, topology, tmp_path):
     with tarfile.open(out) as tar:
         first = tar.getmembers()[0]
         manifest = json.loads(tar.extractfile(first).read())
-    assert first.name == backup.MANIFEST_NAME
-    assert manifest["format_version"] == backup.FORMAT_VERSION and manifest["channel"] == topology.channel
+    assert first.name == backup_archive.MANIFEST_NAME
+    assert manifest["format_version"] == backup_archive.FORMAT_VERSION and manifest["channel"] == topology.channel
     assert manifest["created"].endswith("Z") and manifest["recfin_version"]
     listed = {f["path"]: f for f in manifest["files"]}
     key = next(p for p in listed if p.endswith("_sk"))
     assert listed[key]["mode"] == 0o600 and len(listed[key]["sha256"]) == 64
 
-    restored = backup.restore_backup(out, tmp_path / "elsewhere" / "network")
+    restored = backup_restore.restore_backup(out, tmp_path / "elsewhere" / "network")
     expected = {rel: entry for rel, entry in tree(data).items() if not left_out(rel)}
     assert tree(tmp_path / "elsewhere" / "network") == expected
     assert stat.S_IMODE((tmp_path / "elsewhere" / "network").stat().st_mode) == stat.S_IMODE(data.stat().st_mode)
@@ -156,7 +158,7 @@ def running_network(data, topology):
 def test_stop_stops_the_network_backs_up_and_starts_it_again(running_network, tmp_path):
     report = backup.back_up(running_network, tmp_path / "b.tar.gz", stop=True)
     assert running_network.calls == ["down", "up"] and report.stopped_and_started
-    assert backup.verify_archive(tmp_path / "b.tar.gz")[1] == report.sha256
+    assert backup_archive.verify_archive(tmp_path / "b.tar.gz")[1] == report.sha256
 
 
 def test_stop_starts_the_network_again_when_the_backup_fails(running_network, data, tmp_path):
@@ -257,7 +259,7 @@ def test_a_tampered_archive_is_refused_with_nothing_written(data, topology, tmp_
     bad = rewrite(good, tmp_path / "bad.tar.gz", tamper(members(good)))
     target = tmp_path / "restored" / "network"
     with pytest.raises(BackupArchiveError, match=why):
-        backup.restore_backup(bad, target)
+        backup_restore.restore_backup(bad, target)
     assert not (tmp_path / "restored").exists()
     assert not (tmp_path / "escaped").exists() and not Path("/etc/recfin-planted").exists()
 
@@ -267,7 +269,7 @@ def test_a_member_its_manifest_lists_but_the_archive_lacks_is_refused(data, topo
     backup.write_backup(data, good, topology=topology)
     kept = [(m, c) for m, c in members(good) if not m.name.endswith(DATA_ROOT_MARKER)]
     with pytest.raises(BackupArchiveError, match=rf"lacks \({DATA_ROOT_MARKER}\)"):
-        backup.restore_backup(rewrite(good, tmp_path / "bad.tar.gz", kept), tmp_path / "restored")
+        backup_restore.restore_backup(rewrite(good, tmp_path / "bad.tar.gz", kept), tmp_path / "restored")
     assert not (tmp_path / "restored").exists()
 
 
@@ -276,10 +278,10 @@ def test_an_archive_not_written_by_backup_is_refused(tmp_path):
     with tarfile.open(plain, "w:gz") as tar:
         tar.add(__file__, arcname="data/test.py")
     with pytest.raises(BackupArchiveError, match="first member is not recfin-backup.json"):
-        backup.restore_backup(plain, tmp_path / "restored")
+        backup_restore.restore_backup(plain, tmp_path / "restored")
     (tmp_path / "junk.tar.gz").write_bytes(b"not gzip at all")
     with pytest.raises(BackupArchiveError, match="not a whole gzip tar archive"):
-        backup.restore_backup(tmp_path / "junk.tar.gz", tmp_path / "restored")
+        backup_restore.restore_backup(tmp_path / "junk.tar.gz", tmp_path / "restored")
     assert not (tmp_path / "restored").exists()
 
 
@@ -305,7 +307,7 @@ def test_org_backup_holds_no_other_orgs_private_key(data, topology, tmp_path):
     assert nodes == {"peer0.bank"} and servers == {"bank"}
     assert {rel for rel in files if rel.startswith("profiles/")} == {"profiles/bank.json"}
     assert {"channel/receivables.block", "chaincode/receivables/deployment.json", "membership.yaml"} <= set(files)
-    assert backup.restore_backup(out, tmp_path / "bank-host").org == "bank"
+    assert backup_restore.restore_backup(out, tmp_path / "bank-host").org == "bank"
 
 
 def test_org_backup_of_an_org_the_topology_lacks_is_refused(data, topology, tmp_path):
@@ -323,7 +325,7 @@ def test_an_existing_archive_is_not_written_over_unless_replace(data, topology, 
     result = CliRunner().invoke(network, ["backup", str(out), "--data-root", str(data), "--replace", "--json"])
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
-    assert shown["sha256"] == backup.verify_archive(out)[1] and shown["archive_mode"] == "0600"
+    assert shown["sha256"] == backup_archive.verify_archive(out)[1] and shown["archive_mode"] == "0600"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
@@ -349,7 +351,7 @@ def test_restore_into_an_empty_folder_needs_no_replace(data, topology, tmp_path)
     out = tmp_path / "backup.tar.gz"
     backup.write_backup(data, out, topology=topology)
     (tmp_path / "restored").mkdir()
-    report = backup.restore_backup(out, tmp_path / "restored")
+    report = backup_restore.restore_backup(out, tmp_path / "restored")
     assert report.moved_aside is None and (tmp_path / "restored" / "crypto").is_dir()
 
 
@@ -362,7 +364,7 @@ def test_restore_over_a_running_network_is_refused(data, topology, tmp_path):
         result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(data), "--replace"])
         assert result.exit_code == 2 and "refusing to restore over" in result.output
         with pytest.raises(NetworkRunningError):
-            backup.restore_backup(out, data, replace=True, supervisor=supervisor)
+            backup_restore.restore_backup(out, data, replace=True, supervisor=supervisor)
     finally:
         supervisor.stop(pid_file)
     assert not list(tmp_path.glob("network.before-restore-*")) and (data / "crypto").is_dir()
@@ -393,7 +395,7 @@ def test_stop_says_the_network_is_down_when_it_does_not_start_again(running_netw
         f"the backup {out} was written, but the network stopped for it did not start again (orderer0.orderer did "
         f"not become healthy): it is down; run `recfin network up`")
     assert isinstance(raised.value.__cause__, NetworkError) and running_network.calls == ["down", "up"]
-    backup.verify_archive(out)      # the archive is whole: only the restart failed
+    backup_archive.verify_archive(out)      # the archive is whole: only the restart failed
 
 
 def test_stop_names_the_backups_error_whatever_error_the_restart_raises(running_network, data, tmp_path):
@@ -426,8 +428,8 @@ def test_a_full_disk_during_restore_is_named_as_the_disks_not_the_archives(data,
         return real_write(descriptor, data)
     monkeypatch.setattr(os, "write", write_until_full)
     target = tmp_path / "restored" / "network"
-    with pytest.raises(backup.RestoreWriteError) as raised:
-        backup.restore_backup(out, target)
+    with pytest.raises(backup_archive.RestoreWriteError) as raised:
+        backup_restore.restore_backup(out, target)
     monkeypatch.undo()
     text = str(raised.value)
     assert "failed (No space left on device)" in text and "The archive is fine" in text
@@ -444,7 +446,7 @@ def test_a_restore_whose_files_cannot_fit_is_refused_before_writing(data, topolo
     monkeypatch.setattr(shutil, "disk_usage", lambda path: real_usage(path)._replace(free=1000))
     with pytest.raises(NetworkError, match=rf"its files take {report.bytes} bytes and the disk of .* has 1000 free. "
                                            rf"Nothing was written"):
-        backup.restore_backup(out, tmp_path / "restored" / "network")
+        backup_restore.restore_backup(out, tmp_path / "restored" / "network")
     assert not (tmp_path / "restored").exists()
 
 
@@ -461,7 +463,7 @@ def test_an_archive_that_unpacks_to_more_than_its_manifest_lists_is_refused(data
             yield member, content
     bomb = rewrite(good, tmp_path / "bomb.tar.gz", padded_header(members(good)))
     with pytest.raises(BackupArchiveError, match="a header or member in it unpacks to more than a backup writes"):
-        backup.restore_backup(bomb, tmp_path / "restored")
+        backup_restore.restore_backup(bomb, tmp_path / "restored")
     assert not (tmp_path / "restored").exists()
 
 
@@ -470,7 +472,7 @@ def test_an_org_archive_says_what_it_is_for_and_its_bundle_can_be_written_from_i
     out = tmp_path / "bank.tar.gz"
     backup.write_backup(hosts_data, out, topology=hosts, org="bank")
     restored = tmp_path / "bank-part"
-    lines = backup.restore_backup(out, restored).lines()
+    lines = backup_restore.restore_backup(out, restored).lines()
     assert not any("`recfin network up` resumes" in line for line in lines)
     assert any("`recfin network up` cannot run on it" in line for line in lines)
     assert lines[-1].startswith("next, for bank's own host, when it was backed up from the hostnames data folder")
@@ -593,26 +595,26 @@ def test_a_backup_holds_membership_lock_while_it_reads_the_folder(data, topology
 def test_a_restore_holds_membership_lock_while_it_moves_the_folder_aside(data, topology, tmp_path, monkeypatch):
     out = tmp_path / "b.tar.gz"
     backup.write_backup(data, out, topology=topology)
-    seen, real_aside_path = [], backup.aside_path
+    seen, real_aside_path = [], backup_restore.aside_path
 
     def aside_path_checked(target, now=None):
         seen.append(held_elsewhere(data / membership.LOCK_FILE))
         return real_aside_path(target, now)
-    monkeypatch.setattr(backup, "aside_path", aside_path_checked)
-    report = backup.restore_backup(out, data, replace=True)
+    monkeypatch.setattr(backup_restore, "aside_path", aside_path_checked)
+    report = backup_restore.restore_backup(out, data, replace=True)
     assert seen == [True] and report.moved_aside is not None
 
 
 # ---- paths too long to be a backup's -------------------------------------------------------------------------------
 def archive_listing(path: Path, listed_path: str) -> Path:
     """A small archive whose manifest lists one empty file at listed_path (and holds no member)."""
-    manifest = {"format": backup.FORMAT, "format_version": backup.FORMAT_VERSION, "channel": "c", "org": None,
-                "created": "x", "data_root_mode": 0o700, "folders": [],
+    manifest = {"format": backup_archive.FORMAT, "format_version": backup_archive.FORMAT_VERSION, "channel": "c",
+                "org": None, "created": "x", "data_root_mode": 0o700, "folders": [],
                 "files": [{"path": listed_path, "size": 0, "mode": 0o600,
                            "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}]}
     body = json.dumps(manifest).encode()
     with tarfile.open(path, "w:gz") as tar:
-        member = tarfile.TarInfo(backup.MANIFEST_NAME)
+        member = tarfile.TarInfo(backup_archive.MANIFEST_NAME)
         member.size = len(body)
         tar.addfile(member, io.BytesIO(body))
     return path
@@ -625,7 +627,7 @@ def archive_listing(path: Path, listed_path: str) -> Path:
 def test_a_manifest_path_too_long_for_a_data_folder_is_refused_at_once(tmp_path, listed_path, why):
     archive = archive_listing(tmp_path / "deep.tar.gz", listed_path)
     with pytest.raises(BackupArchiveError) as refused:
-        backup.restore_backup(archive, tmp_path / "network")
+        backup_restore.restore_backup(archive, tmp_path / "network")
     assert f"the path {listed_path[:100]!r}... is {why}, more than a backup's path may be" in str(refused.value)
     assert not (tmp_path / "network").exists()
 
@@ -634,7 +636,7 @@ def test_a_manifest_path_of_20000_parts_is_refused_in_well_under_a_second(tmp_pa
     archive = archive_listing(tmp_path / "deep.tar.gz", "/".join(["a"] * 20000))
     started = time.monotonic()
     with pytest.raises(BackupArchiveError, match="20000 parts"):
-        backup.verify_archive(archive)
+        backup_archive.verify_archive(archive)
     assert time.monotonic() - started < 1.0
 
 
@@ -650,12 +652,13 @@ def test_a_manifest_nested_deeper_than_the_stack_is_refused_as_no_json(tmp_path)
     body = b"[" * 200_000 + b"]" * 200_000
     archive = tmp_path / "nested.tar.gz"
     with tarfile.open(archive, "w:gz") as tar:
-        member = tarfile.TarInfo(backup.MANIFEST_NAME)
+        member = tarfile.TarInfo(backup_archive.MANIFEST_NAME)
         member.size = len(body)
         tar.addfile(member, io.BytesIO(body))
     result = CliRunner().invoke(network, ["restore", str(archive), "--data-root", str(tmp_path / "network")])
     assert result.exit_code == 1, result.output
-    assert f"refusing to restore {archive}: its {backup.MANIFEST_NAME} is not JSON. Nothing was written" in result.output
+    assert (f"refusing to restore {archive}: its {backup_archive.MANIFEST_NAME} is not JSON. Nothing was written"
+            in result.output)
     assert "Traceback" not in result.output and not isinstance(result.exception, RecursionError)
     assert not (tmp_path / "network").exists()
 
@@ -668,7 +671,7 @@ def test_restore_onto_a_symlinked_data_folder_names_the_folder_it_leads_to(data,
     before = tree(data)
     for replace in (False, True):
         with pytest.raises(NetworkError) as refused:
-            backup.restore_backup(out, link, replace=replace)
+            backup_restore.restore_backup(out, link, replace=replace)
         assert f"{link} is a symlink to {data.resolve()}: " in str(refused.value)
         assert str(refused.value).endswith(f"give --data-root {data.resolve()} itself")
     assert link.is_symlink() and tree(data) == before
@@ -679,7 +682,7 @@ def test_restore_onto_a_symlinked_data_folder_names_the_folder_it_leads_to(data,
 def test_restore_into_a_mount_point_is_refused_naming_a_folder_inside_it(tmp_path):
     archive = archive_listing(tmp_path / "b.tar.gz", "a")      # refused before the archive is read
     with pytest.raises(NetworkError) as refused:
-        backup.restore_backup(archive, Path("/proc"), replace=True)
+        backup_restore.restore_backup(archive, Path("/proc"), replace=True)
     assert "refusing to restore into /proc: it is a mount point" in str(refused.value)
     assert "restore into a new folder inside it (--data-root /proc/network)" in str(refused.value)
 
@@ -692,7 +695,7 @@ def test_restore_into_an_empty_mount_point_writes_nothing_beside_it(data, topolo
     real_ismount = os.path.ismount
     monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == mount_point or real_ismount(path))
     with pytest.raises(NetworkError, match=f"refusing to restore into {mount_point}: it is a mount point"):
-        backup.restore_backup(out, mount_point)
+        backup_restore.restore_backup(out, mount_point)
     assert not any(mount_point.iterdir())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.tar.gz", "disk", "network"]
 
@@ -700,13 +703,13 @@ def test_restore_into_an_empty_mount_point_writes_nothing_beside_it(data, topolo
 # ---- a restore --replace killed between its two renames ------------------------------------------------------------
 KILLED_AFTER_THE_FIRST_RENAME = """
 import os, sys
-from network import backup
+from network import backup_restore
 real_rename = os.rename
 def rename_then_die(source, destination):
     real_rename(source, destination)
     os.kill(os.getpid(), 9)
-backup.os.rename = rename_then_die
-backup.restore_backup(sys.argv[1], sys.argv[2], replace=True)
+backup_restore.os.rename = rename_then_die
+backup_restore.restore_backup(sys.argv[1], sys.argv[2], replace=True)
 """
 
 

@@ -1,0 +1,313 @@
+"""The archive `recfin network backup` writes, and its reading: the format, the manifest, and every member checked.
+
+The archive (tar, gzip) holds a manifest first (MANIFEST_NAME: JSON, every file's path, size, mode and sha256, and
+every folder's mode), then each folder and file under DATA_PREFIX, in the manifest's order. verify_archive reads it
+whole against its manifest; a restore (network/backup_restore.py) does so before it writes anything, then again as
+it unpacks it into a folder (_read_archive's into). Writing it is network/backup.py's.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import tarfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from .errors import NetworkError, first_few
+
+FORMAT = "recfin-network-backup"
+FORMAT_VERSION = 1
+MANIFEST_NAME = "recfin-backup.json"
+DATA_PREFIX = "data"
+ARCHIVE_MODE = 0o600            # it holds private keys
+MANIFEST_LIMIT = 64 << 20       # a manifest larger than this is no manifest of ours: refused before it is read
+_CHUNK = 1 << 20
+
+
+class BackupArchiveError(NetworkError):
+    """The archive is not one a backup wrote, or not as its manifest says: nothing was written."""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str           # relative to the data folder, with "/"
+    size: int
+    mode: int
+    sha256: str
+
+
+class _Hashing:
+    """A file read or written through it, its bytes digested on the way."""
+
+    def __init__(self, handle: BinaryIO):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        self.count += len(data)
+        return data
+
+
+# ---- reading ---------------------------------------------------------------------------------------------------
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _bad(archive: Path, why: str) -> BackupArchiveError:
+    return BackupArchiveError(f"refusing to restore {archive}: {why}. Nothing was written")
+
+
+# The longest path a manifest may list: Linux's PATH_MAX, and far more parts than any data folder's path has. Checked
+# first: each path's parents are looked up, which on a path of 20,000 parts (a 400-byte gzip) takes minutes.
+_PATH_BYTES_LIMIT = 4096
+_PATH_PARTS_LIMIT = 256
+
+
+def _too_long(rel: str) -> str | None:
+    """Why rel is longer than a backup's path may be, or None."""
+    size, parts = len(rel.encode(errors="surrogatepass")), rel.count("/") + 1
+    if size > _PATH_BYTES_LIMIT or parts > _PATH_PARTS_LIMIT:
+        return (f"{size} bytes in {parts} parts, more than a backup's path may be ({_PATH_BYTES_LIMIT} bytes, "
+                f"{_PATH_PARTS_LIMIT} parts)")
+    return None
+
+
+def _shown(rel: str) -> str:
+    """rel for a message, its start only when long."""
+    return repr(rel) if len(rel) <= 100 else f"{rel[:100]!r}..."
+
+
+def _safe_path(archive: Path, rel: object) -> str:
+    """rel as a path inside the data folder: relative, with no empty, `.` or `..` part, not too long (else
+    refused)."""
+    if isinstance(rel, str) and (why := _too_long(rel)) is not None:
+        raise _bad(archive, f"the path {_shown(rel)} is {why}")
+    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\0" in rel or any(
+            part in ("", ".", "..") for part in rel.split("/")):
+        raise _bad(archive, f"the path {rel!r} leads outside the data folder")
+    return rel
+
+
+def _whole(value: object, top: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= top
+
+
+@dataclass(frozen=True)
+class Manifest:
+    channel: str
+    org: str | None
+    created: str
+    data_root_mode: int
+    folders: dict[str, int]             # path -> mode, in the archive's order
+    files: dict[str, FileEntry]         # path -> entry, in the archive's order
+
+
+def _parse_manifest(archive: Path, text: bytes) -> Manifest:
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):     # RecursionError: arrays nested deeper than the interpreter's stack
+        raise _bad(archive, f"its {MANIFEST_NAME} is not JSON") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise _bad(archive, f"its {MANIFEST_NAME} is not a recfin network backup's manifest")
+    if doc.get("format_version") != FORMAT_VERSION:
+        raise _bad(archive, f"its manifest is format version {doc.get('format_version')!r}, which this recfin "
+                            f"(format {FORMAT_VERSION}) cannot read: restore it with the recfin that wrote it "
+                            f"({doc.get('recfin_version')})")
+    folders: dict[str, int] = {}
+    files: dict[str, FileEntry] = {}
+    try:
+        for item in doc["folders"]:
+            path = _safe_path(archive, item["path"])
+            if not _whole(item["mode"], 0o777) or path in folders:
+                raise _bad(archive, f"its manifest lists the folder {path!r} twice or with a mode out of range")
+            folders[path] = item["mode"]
+        for item in doc["files"]:
+            path = _safe_path(archive, item["path"])
+            entry = FileEntry(path, item["size"], item["mode"], item["sha256"])
+            if not (_whole(entry.size, 1 << 62) and _whole(entry.mode, 0o777) and isinstance(entry.sha256, str)
+                    and _HEX64.fullmatch(entry.sha256)) or path in files or path in folders:
+                raise _bad(archive, f"its manifest lists the file {path!r} twice or with a malformed size, mode or "
+                                    f"digest")
+            files[path] = entry
+        channel, org, created, root_mode = doc["channel"], doc["org"], doc["created"], doc["data_root_mode"]
+    except (KeyError, TypeError):
+        raise _bad(archive, "its manifest lacks a field every backup's has") from None
+    if not (isinstance(channel, str) and (org is None or isinstance(org, str)) and isinstance(created, str)
+            and _whole(root_mode, 0o777)):
+        raise _bad(archive, "its manifest's channel, org, date or folder mode is malformed")
+    for path in [*folders, *files]:
+        parents = PurePosixPath(path).parents
+        if any(str(parent) in files for parent in parents):
+            raise _bad(archive, f"its manifest lists {path!r} inside a file")
+    return Manifest(channel, org, created, root_mode, folders, files)
+
+
+_REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE)
+_KINDS = {tarfile.SYMTYPE: "a symlink", tarfile.LNKTYPE: "a hard link", tarfile.CHRTYPE: "a character device",
+          tarfile.BLKTYPE: "a block device", tarfile.FIFOTYPE: "a FIFO"}
+
+
+# What a member's header may take in the unpacked tar stream: 512 bytes, and a pax header for a long path (at most
+# PATH_MAX), with the padding of the member before it. tarfile reads the stream a record (10 KiB) ahead.
+_HEADER_ROOM = 8 << 10
+_READ_AHEAD = tarfile.RECORDSIZE
+
+
+class _Bounded:
+    """The unpacked tar stream, read through it and refused (BackupArchiveError) once a header takes more than
+    _HEADER_ROOM or a member more than its size says: a gzip bomb (a huge pax header, which tarfile would read whole
+    and search by a regular expression that backtracks) is refused as one, before it fills the memory or the CPU."""
+
+    def __init__(self, handle: BinaryIO, archive: Path):
+        self.handle, self.archive = handle, archive
+        self.count = 0
+        self.limit = 0
+        self.header()
+
+    def header(self) -> None:
+        """What tar.next() may read from here: a header."""
+        self.limit = self.count + _HEADER_ROOM + _READ_AHEAD
+
+    def member(self, size: int) -> None:
+        """What reading the member just found may read from here: its size, padded to tar's 512-byte blocks."""
+        self.limit = self.count + -(-size // 512) * 512 + _READ_AHEAD
+
+    def read(self, size: int = -1) -> bytes:
+        room = self.limit - self.count
+        data = self.handle.read(room + 1 if size < 0 or size > room else size)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise _bad(self.archive, f"a header or member in it unpacks to more than a backup writes (past byte "
+                                     f"{self.limit} of the tar stream), as a gzip bomb does")
+        return data
+
+
+def _read_archive(archive: Path, *, into: Path | None = None) -> tuple[Manifest, str]:
+    """Read the archive against its manifest (the manifest and the archive's own sha256), every member checked:
+    listed, a regular file or folder inside the data folder, of its listed size and digest, none twice, none
+    listed missing, no header or member unpacked beyond what a backup writes (_Bounded). With into, each folder
+    and file is also written there (files mode 0600 until restore sets theirs), as it is read: a member found wrong
+    after it was written leaves what into holds to be deleted; a write that fails is RestoreWriteError."""
+    with open(archive, "rb") as raw:
+        reading = _Hashing(raw)
+        try:
+            unpacked = _Bounded(gzip.GzipFile(fileobj=reading, mode="rb"), archive)
+            with tarfile.open(fileobj=unpacked, mode="r|") as tar:
+                manifest = _manifest_member(archive, tar, unpacked)
+                _members(archive, tar, unpacked, manifest, into)
+            while reading.read(_CHUNK):     # the rest of the file (gzip's end), for the archive's own digest
+                pass
+        except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+            if isinstance(exc, OSError) and exc.filename is not None:
+                raise       # the disk being written, not the archive
+            raise _bad(archive, f"it is not a whole gzip tar archive ({exc})") from None
+    return manifest, reading.digest.hexdigest()
+
+
+def _manifest_member(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded) -> Manifest:
+    first = tar.next()
+    if first is None or first.name != MANIFEST_NAME or first.type not in _REGULAR:
+        raise _bad(archive, f"its first member is not {MANIFEST_NAME}, so it is not an archive `recfin network "
+                            f"backup` wrote")
+    if first.size > MANIFEST_LIMIT:
+        raise _bad(archive, f"its {MANIFEST_NAME} is {first.size} bytes, more than any backup's")
+    unpacked.member(first.size)
+    return _parse_manifest(archive, tar.extractfile(first).read())
+
+
+def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: Manifest,
+             into: Path | None) -> None:
+    seen: set[str] = set()
+    prefix = f"{DATA_PREFIX}/"
+    while True:
+        unpacked.header()
+        if (member := tar.next()) is None:
+            break
+        if not member.name.startswith(prefix):
+            raise _bad(archive, f"its member {member.name!r} lies outside its {prefix} folder")
+        rel = _safe_path(archive, member.name[len(prefix):])
+        if rel in seen:
+            raise _bad(archive, f"it holds {rel!r} twice")
+        seen.add(rel)
+        if member.type == tarfile.DIRTYPE:
+            if rel not in manifest.folders:
+                raise _bad(archive, f"it holds the folder {rel!r}, which its manifest does not list")
+            if into is not None:
+                with _writing(archive, into, rel):
+                    os.makedirs(into / rel, mode=0o700, exist_ok=True)
+            continue
+        if member.type not in _REGULAR:
+            kind = _KINDS.get(member.type, f"of tar type {member.type!r}")
+            raise _bad(archive, f"its member {rel!r} is {kind}: a backup holds regular files and folders only")
+        entry = manifest.files.get(rel)
+        if entry is None:
+            raise _bad(archive, f"it holds the file {rel!r}, which its manifest does not list")
+        if member.size != entry.size:
+            raise _bad(archive, f"{rel!r} is {member.size} bytes, its manifest says {entry.size}")
+        unpacked.member(member.size)
+        source = tar.extractfile(member)
+        digest = hashlib.sha256()
+        target = None
+        if into is not None:
+            with _writing(archive, into, rel):
+                target = _open_new(into / rel)
+        try:
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+                if target is not None:
+                    with _writing(archive, into, rel):
+                        _write_all(target, chunk)
+            if target is not None:
+                with _writing(archive, into, rel):
+                    os.fsync(target)
+        finally:
+            if target is not None:
+                os.close(target)
+        if digest.hexdigest() != entry.sha256:
+            raise _bad(archive, f"{rel!r} does not match its digest in the manifest (changed since the backup)")
+    missing = sorted((set(manifest.folders) | set(manifest.files)) - seen)
+    if missing:
+        raise _bad(archive, f"its manifest lists {len(missing)} entries the archive lacks ({first_few(missing)})")
+
+
+class RestoreWriteError(NetworkError):
+    """Writing the restored files failed (a full or read-only disk), not the archive: nothing was restored."""
+
+
+@contextmanager
+def _writing(archive: Path, into: Path, rel: str) -> Iterator[None]:
+    """An OSError while rel is written into the restore's folder into, as what it is: the disk's, not the archive's
+    (which was read whole and checked before anything was written)."""
+    try:
+        yield
+    except OSError as exc:
+        raise RestoreWriteError(
+            f"could not restore {archive}: writing {rel} into {into} failed ({exc.strerror or exc}). The archive is "
+            f"fine (checked whole before anything was written); the disk of {into.parent} is full or not writable. "
+            f"Nothing was restored (what was written is removed): free space there, or restore elsewhere") from exc
+
+
+def _open_new(path: Path) -> int:
+    """A new file at path (never through a link, never over one), its parents made owner-only until restored."""
+    os.makedirs(path.parent, mode=0o700, exist_ok=True)
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+
+
+def verify_archive(archive: Path) -> tuple[Manifest, str]:
+    """The archive's manifest and sha256 once every member is checked against it (BackupArchiveError otherwise)."""
+    return _read_archive(Path(archive))

@@ -1,0 +1,274 @@
+"""Restore an archive `recfin network backup` wrote into a data folder: `recfin network restore`.
+
+A restore reads the whole archive against its manifest (network/backup_archive.py) before it writes anything, then
+again as it writes into a temporary folder beside the target, which is renamed into place: a target that held
+anything is moved aside, never deleted. It is refused while a network of the target runs, by the same guard a
+backup takes (network/backup.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import re
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from client.atomic_file import sync_folder
+
+from .backup import _holding_run_lock, refuse_while_running
+from .backup_archive import Manifest, _bad, _read_archive, verify_archive
+from .errors import NetworkError, first_few
+from .membership import locked as membership_locked
+from .supervisor import Supervisor
+
+
+@dataclass
+class RestoreReport:
+    archive: Path
+    data_root: Path
+    files: int
+    bytes: int
+    sha256: str             # the archive's own digest
+    channel: str
+    org: str | None
+    created: str            # when the backup was made (UTC), as its manifest says
+    moved_aside: Path | None = None
+    leftovers_removed: list[Path] = field(default_factory=list)     # folders killed restores left beside it
+    leftovers_kept: list[Path] = field(default_factory=list)        # such folders a restore may still write
+    # DIR.before-restore-* beside a data folder that was not there: a `restore --replace` stopped between moving the
+    # data folder aside and renaming its new one into place leaves it so.
+    interrupted_asides: list[Path] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        scope = f"org {self.org}'s part of a data folder" if self.org else "a data folder"
+        out = [f"verified {self.archive} (sha256 {self.sha256}): {scope} of channel {self.channel}, backed up "
+               f"{self.created}",
+               f"restored {self.files} files, {self.bytes} bytes into {self.data_root}"]
+        if self.moved_aside is not None:
+            out.append(f"what was there is kept in {self.moved_aside}")
+        if self.leftovers_removed:
+            out.append(f"removed {len(self.leftovers_removed)} folder(s) a restore killed midway left beside it: "
+                       f"{first_few([p.name for p in self.leftovers_removed])}")
+        for folder in self.leftovers_kept:
+            out.append(f"left {folder}: a restore killed midway, or one still running, wrote it (it holds private "
+                       f"keys); once no restore runs, remove it with `rm -rf {folder}`")
+        for folder in self.interrupted_asides:
+            out.append(f"{self.data_root} was not there but {folder} is: a `restore --replace` stopped midway (killed, "
+                       f"or the machine went down) moved the data folder there and did not put its own in place. It is "
+                       f"kept as it was (it holds private keys): remove it once you no longer need it, or to go back "
+                       f"to it, move {self.data_root} aside and `mv {folder} {self.data_root}`")
+        out.extend(self._next_steps())
+        return out
+
+    def _next_steps(self) -> list[str]:
+        if self.org is None:
+            return ["next: `recfin network up` resumes the network on it (with a topology whose data_root, or "
+                    "RECFIN_HOME's network/, is this folder)"]
+        return [f"this is org {self.org}'s part only (its keys, its nodes' and chaincode servers' folders, the "
+                f"channel's files, other orgs' certificates): `recfin network up` cannot run on it, as the other "
+                f"orgs' keys are not in it",
+                f"next, for {self.org}'s own host, when it was backed up from the hostnames data folder (`prepare "
+                f"--hostnames`'s): `recfin org bundle {self.org} --data-root {self.data_root}` writes its bundle "
+                f"again, to unpack at its install root (docs/deployment.md, section 3)"]
+
+
+def aside_path(target: Path, now: dt.datetime | None = None) -> Path:
+    """Where `restore --replace` moves what target held: DIR.before-restore-<UTC timestamp>, a number added when a
+    restore of the same second moved one there already."""
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
+    aside = target.with_name(f"{target.name}.before-restore-{stamp}")
+    number = 2
+    while aside.exists() or aside.is_symlink():
+        aside = target.with_name(f"{target.name}.before-restore-{stamp}-{number}")
+        number += 1
+    return aside
+
+
+def _asides(target: Path) -> list[Path]:
+    """The folders beside target a `restore --replace` moved a data folder of its name to (aside_path's names)."""
+    wanted = re.compile(rf"{re.escape(target.name)}\.before-restore-\d{{8}}T\d{{6}}Z(-\d+)?")
+    try:
+        return sorted(p for p in target.parent.iterdir() if wanted.fullmatch(p.name) and p.is_dir()
+                      and not p.is_symlink())
+    except FileNotFoundError:
+        return []
+
+
+def _holds_anything(target: Path) -> bool:
+    """Whether target is there and holds anything (NetworkError when it is there and not a folder)."""
+    if not target.exists() and not target.is_symlink():
+        return False
+    if target.is_symlink():
+        # The restored folder is renamed to target's name, which would replace the link, not fill what it leads to.
+        leads_to = target.resolve()
+        there = "" if leads_to.is_dir() else " (no folder is there)"
+        raise NetworkError(f"{target} is a symlink to {leads_to}{there}: a restore renames its new folder into "
+                           f"the place of --data-root, which would replace the link. Nothing was written: give "
+                           f"--data-root {leads_to} itself")
+    if not target.is_dir():
+        raise NetworkError(f"{target} is not a folder: give --data-root a new or empty folder to restore into")
+    if _is_mount_point(target):
+        # The new folder is written beside it, on the parent's disk (whose free space was checked), and renamed
+        # into its place, which needs the mount point gone: the rename fails (EBUSY) once everything is written.
+        raise NetworkError(f"refusing to restore into {target}: it is a mount point, and a restore writes its new "
+                           f"folder beside the data folder (on {target.parent}'s disk) and renames it into its place, "
+                           f"which a mount point cannot give up. Nothing was written: restore into a new folder "
+                           f"inside it (--data-root {target / 'network'}) and point the topology's data_root (or "
+                           f"--data-root) at that")
+    return any(target.iterdir())
+
+
+def _is_mount_point(folder: Path) -> bool:
+    """Whether folder is a mount point: on another device than its parent, or listed as one (a bind mount of a
+    folder of the same file system is on the same device)."""
+    if os.path.ismount(folder):
+        return True
+    try:
+        mountinfo = Path("/proc/self/mountinfo").read_text(errors="replace")
+    except OSError:
+        return False        # not Linux, or no /proc: ismount is all there is
+    real = str(folder.resolve())
+    # The 5th field is the mount point, with a space, tab, newline and backslash written as octal escapes.
+    return any(len(fields := line.split(" ")) > 4 and _unescape_mount(fields[4]) == real
+               for line in mountinfo.splitlines())
+
+
+def _unescape_mount(field: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
+                   supervisor: Supervisor | None = None) -> RestoreReport:
+    """Restore the archive `backup` wrote into data_root. Refused, nothing written, when data_root holds anything
+    (unless replace: then it is moved aside whole, to aside_path, never deleted; refused while its network runs)
+    and when the archive does not match its manifest (read whole before anything is written). The files are
+    written into a new folder beside data_root, their modes restored, and that folder renamed into place."""
+    archive, target = Path(archive), Path(data_root).absolute()
+    if not archive.is_file():
+        raise NetworkError(f"{archive} is not a file: give the archive `recfin network backup` wrote")
+    holds = _holds_anything(target)
+    if holds and not replace:
+        raise NetworkError(f"refusing to restore into {target}: it is not empty. Nothing was written: give "
+                           f"--data-root a new or empty folder, or --replace to move what is there aside to "
+                           f"{target.name}.before-restore-<timestamp>")
+    not_over_a_running_network = (
+        "stop it with `recfin network down` (the same --topology or data folder), then restore again")
+    if holds:
+        refuse_while_running(target, supervisor, f"restore over {target}", not_over_a_running_network)
+    manifest, digest = verify_archive(archive)
+    interrupted = [] if target.exists() or target.is_symlink() else _asides(target)
+    removed, kept = _sweep_leftovers(target)
+    _check_room(archive, target, manifest)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}{_STAGING_MARK}{secrets.token_hex(4)}")
+    os.mkdir(staging, 0o700)
+    held = _hold(staging)       # a restore's own, while it writes: _sweep_leftovers leaves it
+    try:
+        again, read_digest = _read_archive(archive, into=staging)
+        if read_digest != digest:
+            raise _bad(archive, "it changed while it was restored")
+        _set_modes(staging, again)
+        moved_aside = _swap_in(staging, target, holds, supervisor, not_over_a_running_network)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        os.close(held)
+    sync_folder(target.parent)
+    files = list(manifest.files.values())
+    return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
+                         manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
+
+
+def _check_room(archive: Path, target: Path, manifest: Manifest) -> None:
+    """Refused, nothing written, when the manifest's files cannot fit in the free space of target's disk."""
+    needed = sum(entry.size for entry in manifest.files.values())
+    there = next(folder for folder in (target.parent, *target.parents) if folder.is_dir())
+    free = shutil.disk_usage(there).free
+    if needed > free:
+        raise NetworkError(f"refusing to restore {archive} into {target}: its files take {needed} bytes and the "
+                           f"disk of {there} has {free} free. Nothing was written: free space there, or restore "
+                           f"into a folder on another disk")
+
+
+# A restore writes into `.<target name>.restoring-<8 hex>` beside the target, holding an flock on it while it does; a
+# restore killed midway leaves it (mode 0700, private keys in it). One unlocked and older than _ABANDONED_AFTER is
+# such a leftover: the next restore into the same target removes it (the age covers the instant between a
+# restore's mkdir and its lock).
+_STAGING_MARK = ".restoring-"
+_ABANDONED_AFTER = 60.0         # seconds
+
+
+def _hold(folder: Path) -> int:
+    """An exclusive flock on folder, held until the returned descriptor is closed (or its process ends)."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    return descriptor
+
+
+def _sweep_leftovers(target: Path) -> tuple[list[Path], list[Path]]:
+    """The folders killed restores into target left beside it: those removed (no restore holds them, older than
+    _ABANDONED_AFTER), and those kept (held, newer, or not removable), for the report to name."""
+    wanted = re.compile(rf"\.{re.escape(target.name)}{re.escape(_STAGING_MARK)}[0-9a-f]{{8}}")
+    try:
+        found = sorted(p for p in target.parent.iterdir() if wanted.fullmatch(p.name) and not p.is_symlink()
+                       and p.is_dir())
+    except FileNotFoundError:
+        return [], []
+    removed, kept = [], []
+    for folder in found:
+        (removed if _remove_abandoned(folder) else kept).append(folder)
+    return removed, kept
+
+
+def _remove_abandoned(folder: Path) -> bool:
+    """Remove folder if it is a leftover no restore writes (see _STAGING_MARK); whether it was."""
+    try:
+        if time.time() - folder.lstat().st_mtime < _ABANDONED_AFTER:
+            return False
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        shutil.rmtree(folder)
+    except OSError:
+        return False        # held by a running restore, or not ours to remove: named in the report
+    finally:
+        os.close(descriptor)
+    return True
+
+
+def _set_modes(staging: Path, manifest: Manifest) -> None:
+    """Every file's and folder's mode as the manifest records it, folders deepest first (a folder made read-only
+    before what it holds would refuse the rest)."""
+    for entry in manifest.files.values():
+        os.chmod(staging / entry.path, entry.mode)
+    for path in sorted(manifest.folders, key=lambda p: p.count("/"), reverse=True):
+        os.chmod(staging / path, manifest.folders[path])
+    os.chmod(staging, manifest.data_root_mode)
+
+
+def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | None, hint: str) -> Path | None:
+    """Rename the restored staging folder to target, what target held moved aside first (its name returned); what
+    was moved aside goes back when the rename fails. A network of target started since it was checked is refused."""
+    if not holds:
+        if target.is_dir():
+            target.rmdir()      # empty: a rename takes its place
+        os.rename(staging, target)
+        return None
+    # membership.lock too (see write_backup): a change under way finishes before the folder is moved aside.
+    with _holding_run_lock(target, "recfin network restore"), membership_locked(target):
+        refuse_while_running(target, supervisor, f"restore over {target}", hint)
+        aside = aside_path(target)
+        os.rename(target, aside)
+        try:
+            os.rename(staging, target)
+        except BaseException:
+            os.rename(aside, target)
+            raise
+    return aside
