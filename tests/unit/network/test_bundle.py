@@ -2,7 +2,9 @@
 import hashlib
 import json
 import re
+import shlex
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -192,6 +194,43 @@ def test_the_readme_says_how_the_containers_resolve_the_other_hosts_without_dns(
     assert set(override["services"]) <= set(compose["services"])       # merged into services that exist
     assert {n.hostname for n in hosts.peers() if n.org_name != org} | {n.hostname for n in hosts.orderers()} == \
            {entry.split(":")[0] for entry in override["services"][hosts.peers(org)[0].hostname]["extra_hosts"]}
+
+
+def _compose_variables(compose_file: Path, environment: dict[str, str]) -> str:
+    """The compose file's text with ${NAME} and ${NAME:?message} replaced as `docker compose` does for every
+    subcommand: from the environment, else from the .env file in the file's folder (the project folder). A
+    required variable set in neither is Compose's error, its message included."""
+    dotenv = compose_file.parent / ".env"
+    values = dict(line.split("=", 1) for line in (dotenv.read_text().splitlines() if dotenv.is_file() else [])
+                  if line.strip() and not line.lstrip().startswith("#"))
+    values.update(environment)
+
+    def value(match: re.Match) -> str:
+        name, required = match.group(1), match.group(2)
+        if not values.get(name) and required is not None:
+            raise LookupError(f"required variable {name} is missing a value: {required}")
+        return values.get(name, "")
+    return re.sub(r"\$\{(\w+)(?::\?([^}]*))?\}", value, compose_file.read_text())
+
+
+def test_the_chaincode_source_is_recorded_once_in_env_for_every_compose_command(tmp_path, hosts, prepared_hosts):
+    """The build context names RECFIN_SOURCE, and Compose resolves every variable of the file for restart, logs,
+    ps and down as well as up: the README has it written in the bundle's .env, which Compose reads by itself."""
+    b = bundle.write(hosts, prepared_hosts, "bank", tmp_path / "bank")
+    compose_file = b.root / "docker-compose.yaml"
+    assert not (b.root / ".env").exists()       # the company's own, never shipped (a new bundle would overwrite it)
+    with pytest.raises(LookupError) as missing:             # not yet recorded: the error says where and how
+        _compose_variables(compose_file, {})
+    assert "RECFIN_SOURCE" in str(missing.value) and ".env" in str(missing.value)
+    # the README's step, as the company runs it in the bundle's folder with its checkout's path
+    readme = (b.root / "README.md").read_text()
+    [step] = [line.strip() for line in readme.splitlines() if "RECFIN_SOURCE=" in line and "> .env" in line]
+    checkout = tmp_path / "recfin checkout"
+    subprocess.run(["sh", "-c", step.replace("/path/to/recfin", shlex.quote(str(checkout)))], cwd=b.root, check=True)
+    doc = yaml.safe_load(_compose_variables(compose_file, {}))
+    [server] = [svc for svc in doc["services"].values() if "build" in svc]
+    assert server["build"]["context"] == str(checkout)
+    assert ".env" not in json.loads((b.root / bundle.MANIFEST).read_text())["files"]
 
 
 def test_every_bundle_carries_the_same_contract_configuration_for_its_server(bundles, hosts):
