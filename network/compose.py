@@ -160,8 +160,18 @@ def published_ports(node: Node) -> list[str]:
             f"{node.ports[k]}:{node.ports[k]}" for k in keys]
 
 
+def consenter_hosts(topology: Topology, node: Node) -> list[str]:
+    """An orderer's extra_hosts: each other consenter (what Raft dials, by hostname) the topology gives an address
+    for (`address:`), as `hostname:address`. On separate hosts the container has only Docker's resolver, which
+    knows no other host's containers and never reads /etc/hosts; on one Docker machine the addresses lead to the
+    ports the others publish there. A name without an address is left to DNS or the compose network."""
+    known = topology.host_addresses()
+    return [f"{other.hostname}:{known[other.hostname]}" for other in topology.orderers()
+            if other.hostname != node.hostname and other.hostname in known]
+
+
 def node_service(topology: Topology, node: Node, data: str) -> dict:
-    return {
+    service = {
         "image": IMAGES[node.kind],
         "container_name": node.hostname,
         "hostname": node.hostname,
@@ -172,6 +182,9 @@ def node_service(topology: Topology, node: Node, data: str) -> dict:
         "networks": [NETWORK],
         "restart": "unless-stopped",
     }
+    if node.kind == "orderer" and (extra_hosts := consenter_hosts(topology, node)):
+        service["extra_hosts"] = extra_hosts     # a peer org's peers get theirs from its bundle's override file
+    return service
 
 
 CHAINCODE_ENV = "chaincode.env"      # CHAINCODE_ID=<package ID>, next to the org's package

@@ -141,8 +141,35 @@ def test_addresses_leave_the_native_runtime_and_compose_as_they_were(tmp_path):
         assert nodeconfig.node_env(plain, tmp_path, node) == nodeconfig.node_env(addressed, tmp_path, node)
     for org in plain.orgs:
         assert plain.chaincode_server_address(org) == addressed.chaincode_server_address(addressed.org(org.name))
-    assert compose.build(plain) == compose.build(addressed)
+    # compose: the orderers' extra_hosts alone (the next test), nothing any service dials or binds
+    without_extra_hosts = compose.build(addressed)
+    for service in without_extra_hosts["services"].values():
+        service.pop("extra_hosts", None)
+    assert compose.build(plain) == without_extra_hosts
     assert contract_config.digest(plain) == contract_config.digest(addressed)
+
+
+def test_each_orderer_service_resolves_the_other_consenters_at_the_topologys_addresses():
+    """Raft dials the other consenters by hostname; an orderer container on its own host has only Docker's resolver,
+    which knows no other host's containers, so it gets their addresses as extra_hosts, as a bundle's peers do."""
+    doc = compose.build(with_addresses())     # orderer0 and orderer1 on the orderer org's host, orderer2 on its own
+    extra = {name: doc["services"][f"{name}.orderer.recfin.local"].get("extra_hosts") for name in
+             ("orderer0", "orderer1", "orderer2")}
+    assert extra == {
+        "orderer0": ["orderer1.orderer.recfin.local:192.0.2.1", "orderer2.orderer.recfin.local:192.0.2.3"],
+        "orderer1": ["orderer0.orderer.recfin.local:192.0.2.1", "orderer2.orderer.recfin.local:192.0.2.3"],
+        "orderer2": ["orderer0.orderer.recfin.local:192.0.2.1", "orderer1.orderer.recfin.local:192.0.2.1"]}
+    # what the topology gives no address for is left to DNS (or the compose network); with none, no key at all
+    data = raw()
+    data["orderer_org"]["orderers"][2]["address"] = "192.0.2.3"
+    partial = compose.build(parse(data))
+    assert partial["services"]["orderer0.orderer.recfin.local"]["extra_hosts"] == \
+        ["orderer2.orderer.recfin.local:192.0.2.3"]
+    assert "extra_hosts" not in partial["services"]["orderer2.orderer.recfin.local"]
+    assert not [svc for svc in compose.build(parse(raw()))["services"].values() if "extra_hosts" in svc]
+    # a peer org's bundle has no orderer, and its peers get their names from the bundle's override file
+    assert not [svc for svc in compose.build(with_addresses(), ".", orgs=["bank"])["services"].values()
+                if "extra_hosts" in svc]
 
 
 # ---- the bundle --------------------------------------------------------------------------------------
