@@ -55,7 +55,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from . import fingerprint, money
 from .config import NetworkConfig
@@ -85,10 +85,22 @@ def checked_sources(req: InvoiceAttestationRequest) -> None:
                    "more than once: name each source asked once")
 
 
+def checked_issue_date(req: InvoiceAttestationRequest, today: date) -> None:
+    """An invoice is verified as it was issued: one dated after the attestation's own business date ``today`` (from
+    the transaction timestamp) was not issued when it was said to be verified, and its record would read as evidence
+    of an invoice the sources could not yet hold."""
+    if date.fromisoformat(req.issue_date) > today:
+        raise rule("invoice-date-in-future", f"invoice {req.number} is attested as dated {req.issue_date}, after "
+                   f"this attestation's date {today} (its transaction's, China time): an invoice can be verified "
+                   "only once issued; attest the date the sources give it, from that date on")
+
+
 def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation_id: str,
-                    attested: Action) -> InvoiceAttestation:
+                    attested: Action, today: date) -> InvoiceAttestation:
+    """The record of ``req`` by ``attester``, made by the transaction ``attested`` on the business date ``today``."""
     checked_sources(req)
     checked_fingerprint(req)
+    checked_issue_date(req, today)
     return InvoiceAttestation(**req.model_dump(), id=attestation_id, attester=attester.uscc,
                               attester_role=attester.role, attested=attested)
 

@@ -50,7 +50,7 @@ class AttestationTransactions(TransactionGroup):
             return done
         req = parse_request(InvoiceAttestationRequest, attestation_request, "attestation_request")
         a = attestation.new_attestation(req, attester, keys.new_id("A", s.tx_id),
-                                        s.action("AttestInvoiceVerification", attester.uscc))
+                                        s.action("AttestInvoiceVerification", attester.uscc), s.today)
         # after the replay: a retry of a recorded request is answered with its record, whatever its time
         newest = await s.store.newest_attestation(a.fingerprint, a.attester)
         if (why := attestation.order_problem(a, newest)) is not None:

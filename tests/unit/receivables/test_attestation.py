@@ -551,3 +551,25 @@ def test_a_side_of_a_claim_among_the_attesting_roles_is_refused_when_the_config_
     assert "name only financier" in str(refused.value)
     with pytest.raises(ValidationError, match=re.escape(named)):
         NetworkConfig(org_roles={"BankMSP": ("financier",)}, attesting_roles=tuple(roles))
+
+
+async def test_an_invoice_dated_after_the_attestations_own_date_is_refused_naming_both_dates():
+    # the transaction is at 10:00 in Beijing on 2 March: an invoice dated 3 March was not issued yet, so no source
+    # could have verified it, and its record would back a registration made once that date came
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    later = attestation_request(tier1.uscc, NUMBER, issue_date="2026-03-03")
+    message = await net.refused(bank, "AttestInvoiceVerification", later, rule="invoice-date-in-future")
+    assert "dated 2026-03-03, after this attestation's date 2026-03-02" in message
+    on_the_day = await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER,
+                                                                                     issue_date="2026-03-02"))
+    assert on_the_day["issue_date"] == "2026-03-02"
+
+
+async def test_the_attestations_date_is_the_business_date_of_its_transaction_not_the_utc_date():
+    # 17:00 UTC on 2 March is 01:00 on 3 March in Beijing: an invoice dated 3 March has been issued by then
+    net = await standard_net()
+    net.advance(hours=15)
+    a = await net.ok(net.actors["bank"], "AttestInvoiceVerification",
+                     attestation_request(net.actors["tier1"].uscc, NUMBER, issue_date="2026-03-03"))
+    assert a["attested"]["at"] == "2026-03-02T17:00:00Z" and a["issue_date"] == "2026-03-03"

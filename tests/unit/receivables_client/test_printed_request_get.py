@@ -16,6 +16,7 @@ import pytest
 
 from cli import invoice_commands
 
+from ..invoices._ledger import NOW
 from ..invoices.test_attest import INVOICE, answer_lost_once, cut_off_after_sending, disk_full
 from . import test_cli_and_contract_agree
 from .test_cli_and_contract_agree import confirmed
@@ -23,6 +24,14 @@ from .test_cli_party_commands import recfin
 from .test_unreadable_answers import answers_as_a_newer_contract
 
 channel = test_cli_and_contract_agree.channel   # the fixture of the tests these extend
+
+
+@pytest.fixture
+def attesting(channel):
+    """``channel`` on a day after the sample invoice's date: the contract refuses an attestation of an invoice dated
+    after the attestation itself, and the channel's clock starts months before 2026-09-01."""
+    channel.now = NOW
+    return channel
 
 
 def printed_request_get(output: str) -> list[str]:
@@ -87,7 +96,7 @@ OFFICER2 = ["--as", "bank/officer2"]
 
 
 @pytest.mark.parametrize("evidence", [False, True], ids=["no evidence kept", "with --evidence"])
-def test_a_lost_attestations_line_names_the_callers_request_get(channel, monkeypatch, tmp_path, evidence):
+def test_a_lost_attestations_line_names_the_callers_request_get(attesting, monkeypatch, tmp_path, evidence):
     sent = answer_lost_once(monkeypatch, "AttestInvoiceVerification")
     kept = ["--evidence", str(tmp_path / "e.json")] if evidence else []
     res = recfin("invoice", "attest", str(INVOICE), *OFFICER2, *kept, "--data-root", str(tmp_path / "a b"))
@@ -98,7 +107,7 @@ def test_a_lost_attestations_line_names_the_callers_request_get(channel, monkeyp
     assert recfin("request", "get", sent[0], "--as", "bank").exit_code == 1   # the other party has no such request
 
 
-def test_a_committed_attestation_whose_answer_cannot_be_read_names_the_callers_request_get_json(channel,
+def test_a_committed_attestation_whose_answer_cannot_be_read_names_the_callers_request_get_json(attesting,
                                                                                                  monkeypatch):
     sent = answers_as_a_newer_contract(monkeypatch, "AttestInvoiceVerification")
     res = recfin("invoice", "attest", str(INVOICE), *OFFICER2)
@@ -107,7 +116,7 @@ def test_a_committed_attestation_whose_answer_cannot_be_read_names_the_callers_r
     assert printed[3:] == [*OFFICER2, "--json"]
 
 
-def test_a_lost_attestation_whose_evidence_cannot_be_written_names_the_callers_request_get(channel, monkeypatch,
+def test_a_lost_attestation_whose_evidence_cannot_be_written_names_the_callers_request_get(attesting, monkeypatch,
                                                                                            tmp_path):
     sent = cut_off_after_sending(monkeypatch)
     monkeypatch.setattr(invoice_commands, "write_atomically", disk_full)
@@ -116,7 +125,7 @@ def test_a_lost_attestation_whose_evidence_cannot_be_written_names_the_callers_r
     assert run_as_printed(res.stderr, sent[0], "AttestInvoiceVerification")[3:] == OFFICER2
 
 
-def test_an_evidence_file_already_there_names_the_callers_request_get_of_its_request(channel, tmp_path):
+def test_an_evidence_file_already_there_names_the_callers_request_get_of_its_request(attesting, tmp_path):
     evidence = tmp_path / "e.json"
     first = recfin("invoice", "attest", str(INVOICE), *OFFICER2, "--evidence", str(evidence))
     assert first.exit_code == 0, first.output
