@@ -47,7 +47,7 @@ from pydantic import (
 )
 
 from chaincode.receivables import uscc
-from client.business_dates import business_today
+from client.business_dates import IsoDay, business_today
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_text
 
@@ -99,7 +99,9 @@ class TaxInvoiceRecord(_Frozen):
     seller_name: SourceText
     buyer_tax_id: str
     buyer_name: SourceText
-    issue_date: date
+    # IsoDay: YYYY-MM-DD only; pydantic's date alone reads Unix seconds or milliseconds (a number or its text) and
+    # a time with any zone as a date, so a damaged file would verify an invoice on a date nobody wrote
+    issue_date: IsoDay
     total_with_tax_fen: StrictInt = Field(gt=0, description="价税合计 in fen: a JSON integer above 0, no decimal point")
     status: Literal["normal", "void", "red-flushed", "partially-red-flushed"]
     remaining_with_tax_fen: StrictInt | None = Field(
@@ -135,14 +137,16 @@ class RegistryRecord(_Frozen):
     credit_code: RecordCode
     name: SourceText
     status: Literal["active", "deregistered", "revoked"]
-    established: date | None = None
+    # IsoDay: a spreadsheet's 0 for a blank cell is no date (pydantic alone reads 1970-01-01, an old enterprise);
+    # a cell left empty is none
+    established: IsoDay | None = None
 
 
 class CreditRecord(_Frozen):
     credit_code: RecordCode
     rating: SourceText
     overdue_count: StrictInt = Field(ge=0, description="how many payments are overdue: 0 or more")
-    as_of: date
+    as_of: IsoDay
 
     @field_validator("as_of")
     @classmethod

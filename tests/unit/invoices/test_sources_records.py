@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime, time, timezone
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -167,3 +168,60 @@ def test_a_credit_record_as_of_a_day_to_come_is_refused(tmp_path, monkeypatch):
     assert (err.value.source, err.value.field) == (str(path), "records[0].as_of")
     today = ReferenceCreditBureau(credit_file(tmp_path, as_of="2026-09-01")).lookup_credit(BUYER.tax_id)
     assert today is not None and today.as_of == date(2026, 9, 1)
+
+
+# ------------------------------------------------------------------ dates a reference file writes
+
+def unix_seconds(day: date) -> int:
+    return int(datetime.combine(day, time(), timezone.utc).timestamp())
+
+
+@pytest.mark.parametrize("written", [
+    "seconds", "seconds as text", "milliseconds", "a time with a zone", "a date and time", "20260901",
+])
+def test_a_tax_record_whose_issue_date_is_not_written_yyyy_mm_dd_is_refused_naming_it(tmp_path, written):
+    # pydantic's date alone reads each of these as a date, so a damaged file verified the invoice
+    real = invoice()
+    value = {"seconds": unix_seconds(real.issue_date), "seconds as text": str(unix_seconds(real.issue_date)),
+             "milliseconds": unix_seconds(real.issue_date) * 1000,
+             "a time with a zone": f"{real.issue_date}T00:00:00-11:00",
+             "a date and time": f"{real.issue_date} 10:00:00",
+             "20260901": real.issue_date.strftime("%Y%m%d")}[written]
+    path = tax_file(tmp_path, tax_record(real), tax_record(invoice(number="26442000000012345679"), issue_date=value))
+    with pytest.raises(MalformedInput, match="give a calendar date as YYYY-MM-DD") as err:
+        ReferenceTaxInvoiceVerifier(path)
+    assert (err.value.source, err.value.field) == (str(path), "records[1].issue_date")
+    assert str(value) in str(err.value)
+    assert verify_with_sources(real, ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(real)))).ok
+
+
+def registry_file(tmp_path, established: str) -> Path:
+    path = tmp_path / "business_registry.csv"
+    path.write_text("credit_code,name,status,established\n"
+                    f"{SELLER.tax_id},{SELLER.name},active,2019-11-02\n"
+                    f"{BUYER.tax_id},{BUYER.name},active,{established}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("cell", ["0", "0000000000", "1572652800", "2019/11/02", "2019-11-02T00:00:00Z"])
+def test_a_registry_row_whose_established_is_not_written_yyyy_mm_dd_is_refused_naming_it(tmp_path, cell):
+    # a spreadsheet's 0 for a blank cell was read as 1970-01-01, an enterprise older than any invoice: it passed
+    path = registry_file(tmp_path, cell)
+    with pytest.raises(MalformedInput, match="give a calendar date as YYYY-MM-DD") as err:
+        ReferenceBusinessRegistry(path)
+    assert (err.value.source, err.value.field) == (str(path), "row 3: established")
+    assert cell in str(err.value)
+
+
+def test_a_registry_row_with_an_empty_established_cell_has_no_date_and_one_written_yyyy_mm_dd_is_read(tmp_path):
+    assert ReferenceBusinessRegistry(registry_file(tmp_path, "")).lookup_enterprise(BUYER.tax_id).established is None
+    read = ReferenceBusinessRegistry(registry_file(tmp_path, "2018-05-07")).lookup_enterprise(BUYER.tax_id)
+    assert read.established == date(2018, 5, 7)
+
+
+@pytest.mark.parametrize("as_of", [1788220800, "1788220800", "2026-08-31T00:00:00+08:00", 0])
+def test_a_credit_record_whose_as_of_is_not_written_yyyy_mm_dd_is_refused_naming_it(tmp_path, as_of):
+    path = credit_file(tmp_path, as_of=as_of)
+    with pytest.raises(MalformedInput, match="give a calendar date as YYYY-MM-DD") as err:
+        ReferenceCreditBureau(path)
+    assert (err.value.source, err.value.field) == (str(path), "records[0].as_of")
