@@ -196,7 +196,13 @@ def test_a_start_after_a_crash_stops_what_the_crashed_node_left_in_its_group_too
     starter = fresh()
     try:
         new, started = starter.start(sp)
-        assert started and gone(member) and tagged_with(sp.pid_file) == [new]
+        assert started and gone(member)
+        # Popen returns once exec has begun, a moment before the kernel lays out the new process's environment (an
+        # empty /proc/PID/environ meanwhile), and the new leader starts a member of its own: waited for, then every
+        # process carrying the tag is of the new group, none the crashed one's.
+        starter.wait_until(lambda: new in tagged_with(sp.pid_file), what="its tag readable", name=sp.name,
+                           log=sp.log, timeout=10)
+        assert {os.getpgid(each) for each in tagged_with(sp.pid_file)} == {new}
     finally:
         starter.stop(sp.pid_file)
 
