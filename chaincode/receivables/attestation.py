@@ -39,7 +39,10 @@ registration's own time does not count for it (a registering client whose clock 
 registration an earlier time than evidence already on the ledger), but it counts against it as any other
 does: it is still its attester's newest values, which replace that attester's older ones, and it may
 contradict another attester. A failure so dated counts too, so that no clock set back lets a registration
-pass a failure, a correction or a disagreement already committed.
+pass a failure, a correction or a disagreement already committed. Nor does a pass made longer before the
+registration than ``NetworkConfig.max_attestation_age_days`` (30 days unset) count for it: the sources said
+what they said then, and the invoice may have been voided or red-flushed since. It is named as stale, with its
+age, and counts against the registration as a late one does; a failure counts whatever its age.
 
 What the contract can check of an attestation is what it carries: the invoice (its
 fingerprint computed again), the values verified, the sources named (each once, a
@@ -55,7 +58,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from . import fingerprint, money
 from .config import NetworkConfig
@@ -201,6 +204,23 @@ def _dated_after(a: InvoiceAttestation, registered_at: str) -> bool:
     return attested_time(a) > as_time(registered_at)
 
 
+def _age(a: InvoiceAttestation, registered_at: str) -> timedelta:
+    """How long before the registration's time ``registered_at`` ``a`` was made."""
+    return as_time(registered_at) - attested_time(a)
+
+
+def _too_old(config: NetworkConfig, a: InvoiceAttestation, registered_at: str) -> bool:
+    """Whether ``a`` was made longer before the registration than a pass may be and still back it: what the sources
+    said then may have changed since (an invoice voided or red-flushed after it was verified)."""
+    return _age(a, registered_at) > timedelta(days=config.attestation_age_limit_days)
+
+
+def _too_old_reason(config: NetworkConfig, a: InvoiceAttestation, registered_at: str) -> str:
+    return (f"passing, but stale: {_by(a)} made it at {a.attested.at}, {_age(a, registered_at).days} days before this "
+            f"registration, and a pass counts for at most {config.attestation_age_text()}; have the invoice verified "
+            "again and the result attested")
+
+
 def _dated_after_reason(registered_at: str) -> str:
     return (f"passing, but dated after this registration's time {registered_at}, so not evidence it was made on "
             "(the registering client gives that time: if its clock is behind, set it right and register again)")
@@ -281,19 +301,21 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
 
 
 def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation], stake: dict[str, str],
-                 late: list[InvoiceAttestation], registered_at: str, unreadable: Sequence[str]) -> str:
+                 late: list[InvoiceAttestation], stale: list[InvoiceAttestation], registered_at: str,
+                 unreadable: Sequence[str]) -> str:
     """Why attestations were not counted for a registration at ``registered_at``: those the network does not count
-    (``ignored``), passes dated after it (``late``), and the ids of records no attestation parses to
-    (``unreadable``, ``Store.attestation_records``)."""
-    if not ignored and not late and not unreadable:
+    (``ignored``), passes dated after it (``late``), passes older than the network lets back it (``stale``), and
+    the ids of records no attestation parses to (``unreadable``, ``Store.attestation_records``)."""
+    if not ignored and not late and not stale and not unreadable:
         return ""
     reasons = {_why_not_counted(config, a, stake) for a in ignored}
     if late:
         reasons.add(_dated_after_reason(registered_at))
+    reasons.update(_too_old_reason(config, a, registered_at) for a in stale)
     if unreadable:
         reasons.add(f"unreadable, no attestation this contract recorded ({', '.join(unreadable[:_NAMED_AT_MOST])}"
                     f"{', ...' if len(unreadable) > _NAMED_AT_MOST else ''})")
-    return (f"; not counted: {len(ignored) + len(late) + len(unreadable)} attestation(s) "
+    return (f"; not counted: {len(ignored) + len(late) + len(stale) + len(unreadable)} attestation(s) "
             f"{'; '.join(sorted(reasons))}")
 
 
@@ -338,13 +360,15 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     # values some registration could be made on: an attester's newest pass naming the required sources verified the
     # same as its newest pass of all (each compared with this registration's values)
     registrable = any(differ == differs_newest[a.attester] for a, differ in newest_required)
-    # ...but only one dated by the registration's time is evidence the registration was made on
+    # ...but only one dated by the registration's time is evidence the registration was made on, and only one made
+    # recently enough (max_attestation_age_days): a stale pass, like a late one, still counts against it above
     agreeing = [a for a, differ in backing if not differ]
     late = [a for a in agreeing if _dated_after(a, registered_at)]
-    matching = [a for a in agreeing if not _dated_after(a, registered_at)]
+    stale = [a for a in agreeing if not _dated_after(a, registered_at) and _too_old(config, a, registered_at)]
+    matching = [a for a in agreeing if not _dated_after(a, registered_at) and not _too_old(config, a, registered_at)]
     # a record without the values verified contradicts nothing: it only cannot count for a registration
     contradicting = [(a, differ) for a, differ in newest if differ and _records_values(a)]
-    not_counted = _not_counted(config, ignored, stake, late, registered_at, unreadable)
+    not_counted = _not_counted(config, ignored, stake, late, stale, registered_at, unreadable)
     if matching and contradicting:
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in contradicting)
         return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "

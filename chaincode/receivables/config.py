@@ -25,7 +25,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 
 from . import dates
 from .errors import shown
@@ -51,6 +52,14 @@ SHORT_DIGEST = 12
 HIGHEST_VAT_RATE_PERCENT = 13
 
 
+# How many days old a passing attestation may be and still back a registration, when max_attestation_age_days is
+# unset. A verification says what the sources said when it was made: an invoice can be red-flushed (红冲) at any time
+# after, and a pass older than a month predates at least one monthly VAT filing, in which that is usually recorded.
+# Verifying again costs one query and one attestation, so a month asks little of a bank and keeps a check that
+# backs a claim close to the claim.
+DEFAULT_MAX_ATTESTATION_AGE_DAYS = 30
+
+
 # How an attestation names a data source, and how many it names at most: one definition for the attestation
 # request (model.InvoiceAttestationRequest) and for attestation_sources, which a passing attestation must name
 SOURCE_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
@@ -74,6 +83,11 @@ def _as_written(value: object) -> str:
     # a flag, null or a decimal as JSON and YAML write it (true, null, 90.0), not as Python does (True, None): those
     # are the files the settings come from
     return json.dumps(value) if value is None or isinstance(value, (bool, float)) else shown(value)
+
+
+# Of each setting in days: an example, and what null (unset) means, for a refusal of a value that is no number of days
+_UNSET_DAYS = {"max_payment_term_days": ("90", "one calendar year"),
+               "max_attestation_age_days": ("30", f"the default of {DEFAULT_MAX_ATTESTATION_AGE_DAYS} days")}
 
 
 class ContractSettings(BaseModel):
@@ -105,6 +119,13 @@ class ContractSettings(BaseModel):
         description="sources a passing attestation must name to count for registration (e.g. reference-tax); "
                     "empty: any source",
     )
+    max_attestation_age_days: int | None = Field(
+        default=None, ge=1,
+        description="with require_attestation on, how many days old a passing attestation may be at the "
+                    "registration's time and still count for it; unset (null, the default): "
+                    f"{DEFAULT_MAX_ATTESTATION_AGE_DAYS} days. A check says what the sources said then, and an "
+                    "invoice verified once may be voided or red-flushed since; a failure counts whatever its age",
+    )
 
     def payment_term_exceeded(self, issue: date, due: date) -> date | None:
         """None when a claim whose term starts on ``issue`` may fall due on ``due``; otherwise the last due date
@@ -119,6 +140,17 @@ class ContractSettings(BaseModel):
             return issue + timedelta(days=self.max_payment_term_days)
         return None
 
+    @property
+    def attestation_age_limit_days(self) -> int:
+        """How many days old a passing attestation may be at a registration's time and still count for it."""
+        return self.max_attestation_age_days or DEFAULT_MAX_ATTESTATION_AGE_DAYS
+
+    def attestation_age_text(self) -> str:
+        """The limit on a passing attestation's age in words, for a refusal."""
+        if self.max_attestation_age_days is None:
+            return f"{DEFAULT_MAX_ATTESTATION_AGE_DAYS} days (the default: max_attestation_age_days is unset)"
+        return f"{self.max_attestation_age_days} days (max_attestation_age_days)"
+
     def payment_term_text(self) -> str:
         """The maximum payment term in words, for a refusal."""
         if self.max_payment_term_days is None:
@@ -128,12 +160,17 @@ class ContractSettings(BaseModel):
     # mode="before": pydantic's lax reading would take true (YAML's yes too) as 1 day, "90" and 90.0 as 90, and "yes"
     # or 1 as true, so a slip in the topology would pass as a rule, every org approving it by its digest. Per field,
     # not a strict model: a strict one would refuse the JSON lists the tuple settings are written as.
-    @field_validator("max_payment_term_days", mode="before")
+    @field_validator("max_payment_term_days", "max_attestation_age_days", mode="before")
     @classmethod
-    def _days_as_a_number(cls, days: object) -> object:
+    def _days_as_a_number(cls, days: object, info: ValidationInfo) -> object:
         if days is not None and (isinstance(days, bool) or not isinstance(days, int)):
+            unset = _UNSET_DAYS[info.field_name]
             raise ValueError(f"{_as_written(days)} is not a whole number of days: write the days as a number, "
-                             "without quotes or decimals (e.g. 90), or null for one calendar year")
+                             f"without quotes or decimals (e.g. {unset[0]}), or null for {unset[1]}")
+        if info.field_name == "max_attestation_age_days" and days is not None and days < 1:
+            # 0 could be read as "no limit" or as "no pass counts": neither is offered, a network sets a number
+            raise ValueError(f"{days} days: a passing attestation counts for a registration made at most that many "
+                             f"days after it, so write 1 or more, or null for {_UNSET_DAYS[info.field_name][1]}")
         return days
 
     @field_validator("require_attestation", mode="before")
@@ -251,9 +288,19 @@ DEFAULT_CONFIG = NetworkConfig(
 
 
 # ---- the file form and its digest ------------------------------------------------------------
+# Settings added after networks were deployed, left out of the file while unset: a configuration that does not set
+# one has the text, so the digest, it had before the setting existed, and the definition its orgs approved, and the
+# servers started with its file, stay valid (unset, the setting's default applies)
+_LEFT_OUT_WHILE_UNSET = ("max_attestation_age_days",)
+
+
 def to_json(cfg: NetworkConfig) -> str:
     """The canonical JSON text of a configuration (sorted keys): what the deployment writes."""
-    return json.dumps(cfg.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    doc = cfg.model_dump(mode="json")
+    for name in _LEFT_OUT_WHILE_UNSET:
+        if doc[name] is None:
+            del doc[name]
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
 def digest(cfg: NetworkConfig) -> str:
