@@ -1,8 +1,8 @@
 """A PDF's text layer as lines whose characters know where they are printed.
 
-pypdf extracts a page's text in reading order, and its ``visitor_text`` callback
-hands over each piece of that text with the matrices it is drawn with. The pieces
-make up the text exactly, so each character gets a box: its piece's origin,
+pypdf extracts a page's text in the order the content draws it, and its ``visitor_text``
+callback hands over each piece of that text with the matrices it is drawn with. The
+pieces make up the text exactly, so each character gets a box: its piece's origin,
 advanced by the widths of the characters before it. The text layer's glyph widths
 are not passed on, so a CJK character counts one em and any other 0.6 em; the
 error is far smaller than a column of the item table, which is what the boxes are
@@ -11,7 +11,9 @@ which column a wrapped item name's next line lies under. Where a piece begins is
 kept too: a unit drawn right after a spec that fills its column has a box touching
 the spec's, and only the pieces tell the two apart. A page whose pieces do not
 make up its text, or whose text is turned, gives lines without boxes (its rows are
-then split by a row pattern, which takes a name as one word).
+then split by a row pattern, which takes a name as one word). A line's pieces are put
+in the order they are printed, left to right, by where each begins: a number drawn as
+its digit groups out of order reads as the page shows it.
 
 A scanner's "searchable PDF" has a text layer too: the picture of the page, and over it
 the text its OCR read, drawn invisible (text render mode 3) or hidden under the picture.

@@ -126,14 +126,16 @@ def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | Non
     """The pieces as lines, split and spaced as :func:`text_lines` splits and spaces text; ``None`` when a piece
     is drawn turned or slanted. A word begins (``TextLine.starts``) where a piece does and after a space: where
     the text layer says one piece of text ends, though the characters' boxes touch (a unit drawn right after a
-    spec that fills its column). A line is made once its characters are all there, a few hundred thousand of them
-    in a long file."""
+    spec that fills its column). A line's pieces are put in the order they are printed, left to right
+    (:func:`_line`): pypdf joins them in the order the content draws them. A line is made once its characters are
+    all there, a few hundred thousand of them in a long file."""
     lines: list[TextLine] = []
     chars: list[str] = []  # the line's characters so far, one space where there is a gap
     boxes: list[tuple[int, int, int, int] | None] = []
     starts: list[bool] = []
+    drawn_in: list[int] = []  # for each character, which piece drew it (a space: the piece it stands before)
     gap = False
-    for text, cm, tm, size in pieces:
+    for piece, (text, cm, tm, size) in enumerate(pieces):
         origin = _origin(cm, tm, size)
         if origin is None and text.strip():
             return None
@@ -145,8 +147,8 @@ def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | Non
         for i, char in enumerate(text):
             if char in _LINE_BREAKS:
                 if chars:
-                    lines.append(_line(chars, boxes, starts))
-                chars, boxes, starts, gap, placed, begins = [], [], [], False, False, True
+                    lines.append(_line(chars, boxes, starts, drawn_in))
+                chars, boxes, starts, drawn_in, gap, placed, begins = [], [], [], [], False, False, True
             elif char.isspace():
                 gap = True
                 x += 0.3 * em if i else 0  # pypdf puts a space before a piece that follows another on its line
@@ -156,18 +158,58 @@ def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | Non
                     chars.append(" ")
                     boxes.append(None)
                     starts.append(True)
+                    drawn_in.append(piece)
                 chars.append(char)
                 boxes.append((round(x), top_px, round(x + width), bottom_px) if placed else None)
                 starts.append(begins or gap)
+                drawn_in.append(piece)
                 gap, begins, x = False, False, x + width
     if chars:
-        lines.append(_line(chars, boxes, starts))
+        lines.append(_line(chars, boxes, starts, drawn_in))
     return lines
 
 
-def _line(chars: list[str], boxes: list, starts: list[bool]) -> TextLine:
-    """A text layer's line: every character sure (1.0), a space a word of its own as ``TextLine.add`` makes it."""
-    return TextLine("".join(chars), [1.0] * len(chars), boxes, starts)
+# A gap between two pieces this many ems wide or more is a space, where the pieces are put in printed order: about
+# a space's width (pypdf spaces the pieces it joins in drawn order itself)
+_SPACE_EMS = 0.3
+
+
+def _line(chars: list[str], boxes: list, starts: list[bool], drawn_in: list[int]) -> TextLine:
+    """A text layer's line: every character sure (1.0), a space a word of its own as ``TextLine.add`` makes it.
+    Its pieces are put in the order they are printed, by where each begins, left to right: the content may draw an
+    invoice number's groups (2644, 2000, 000012345678) in any order, and pypdf joins them in the order drawn, which
+    read as is would be another number, the same on every reading. Where the pieces are put in another order, a
+    space stands between two of them where a gap is between them on the page. A line where some piece has no place
+    (after a line break inside a piece) is kept as drawn."""
+    pieces: list[list[int]] = []  # each piece's characters, by their index on the line
+    for i, piece in enumerate(drawn_in):
+        if pieces and drawn_in[pieces[-1][0]] == piece:
+            pieces[-1].append(i)
+        else:
+            pieces.append([i])
+    # a space the text layer put inside a piece stays; the one it put before a piece told of the gap from the piece
+    # drawn before it, which may not be the one printed before it. Every piece has a character other than a space
+    printed = [indexes[1:] if chars[indexes[0]] == " " else indexes for indexes in pieces]
+    lefts = [boxes[indexes[0]][0] if boxes[indexes[0]] is not None else None for indexes in printed]
+    if None in lefts or lefts == sorted(lefts):
+        return TextLine("".join(chars), [1.0] * len(chars), boxes, starts)
+    ordered = sorted(printed, key=lambda indexes: boxes[indexes[0]][0])  # stable: pieces begun at one place as drawn
+    line = TextLine()
+    right = None
+    for indexes in ordered:
+        first, last = boxes[indexes[0]], boxes[indexes[-1]]
+        em = first[3] - first[1]
+        if right is not None and first[0] - right >= _SPACE_EMS * em:
+            line.text += " "
+            line.conf.append(1.0)
+            line.boxes.append(None)
+            line.starts.append(True)
+        line.text += "".join(chars[i] for i in indexes)
+        line.conf.extend(1.0 for _ in indexes)
+        line.boxes.extend(boxes[i] for i in indexes)
+        line.starts.extend([True] + [starts[i] for i in indexes[1:]])
+        right = last[2] if last is not None else right
+    return line
 
 
 def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float, float] | None:
