@@ -1,7 +1,8 @@
 """Per-org bundles: what one company needs to run its own peer and chaincode server on its own host.
 
 `write(topology, data_root, org, out)` copies from a data folder prepared for hostnames
-(`recfin network prepare --hostnames`) into `out`:
+(`recfin network prepare --hostnames`; one prepared for the native runtime, whose channel names
+127.0.0.1 or a namespace's address, is refused: check_prepared_for_hostnames) into `out`:
 
     bundle.json                       org, MSP ID, install root, every file written
     README.md                         how to start it, what to make resolvable, what is not inside
@@ -44,15 +45,18 @@ import shutil
 import stat
 import tempfile
 from dataclasses import dataclass, field
+from ipaddress import ip_address
 from pathlib import Path
 
 import yaml
+from google.protobuf.message import DecodeError
 
 from client.atomic_file import write_atomically
 
-from . import compose, configtx, contract_config, crl, membership, profiles
+from . import channel_config, compose, configtx, contract_config, crl, membership, profiles
 from .crypto import OrgCrypto, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
+from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
 
 DEFAULT_INSTALL_ROOT = Path("/var/recfin")
@@ -334,6 +338,7 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     for name, domain in [(org.name, org.domain), *others]:
         if not org_crypto(data_root, name, domain).ca_cert.is_file():
             raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare --hostnames`")
+    check_prepared_for_hostnames(topology, data_root)
     if out.exists() and not out.is_dir():
         raise NetworkError(f"{out} is a file: choose an empty or new folder for the bundle")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
@@ -354,6 +359,71 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
         _remove(replaced)
     bundle.root = out
     return bundle
+
+
+def _configtx_addresses(document) -> list[str]:
+    """The host:port addresses a configtx.yaml document (configtx.build's shape) gives the channel: orderer
+    endpoints, Raft consenters, anchor peers. What is not of that shape gives none."""
+    found = []
+    for profile in (document.get("Profiles") or {}).values() if isinstance(document, dict) else []:
+        orderer, application = profile.get("Orderer") or {}, profile.get("Application") or {}
+        for org in orderer.get("Organizations") or []:
+            found += [str(address) for address in org.get("OrdererEndpoints") or []]
+        hosts = [*((orderer.get("EtcdRaft") or {}).get("Consenters") or []),
+                 *(peer for org in application.get("Organizations") or [] for peer in org.get("AnchorPeers") or [])]
+        found += [f"{entry.get('Host')}:{entry.get('Port')}" for entry in hosts if isinstance(entry, dict)]
+    return found
+
+
+def _block_addresses(block: Path) -> list[str]:
+    """The host:port addresses the genesis block gives the channel; none from a file that is no config block."""
+    try:
+        config = channel_config.config_from_block(block.read_bytes())
+    except (channel_config.ConfigUpdateError, DecodeError):
+        return []
+    anchors = [f"{host}:{port}" for group in config.channel_group.groups[channel_config.APPLICATION].groups.values()
+               for host, port in decode_anchor_peers(group)]
+    return [*channel_config.orderer_endpoints(config), *(f"{c.host}:{c.port}" for c in
+                                                         channel_config.raft_consenters(config)), *anchors]
+
+
+def check_prepared_for_hostnames(topology: Topology, data_root: Path) -> None:
+    """Refuse a data folder whose channel was made for the native runtime (`recfin network prepare` without
+    --hostnames): its genesis block names 127.0.0.1, or a namespace's address, as the orderer endpoints, Raft
+    consenters and anchor peers, and a company's peer that joined with it would dial those on its own host.
+    Read from the block where it is a config block, and from the configtx.yaml prepare made it from."""
+    block = configtx.genesis_block_path(data_root, topology.channel)
+    if not block.is_file():
+        return              # nothing shipped: the bundle lists the block as missing
+    config_file = data_root / "config" / "configtx.yaml"
+    try:
+        recorded = _configtx_addresses(yaml.safe_load(config_file.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        recorded = []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise NetworkError(f"{config_file} cannot be read ({exc}), so whether {block} was made for hostnames is "
+                           f"unknown: run `recfin network prepare --hostnames` for a data folder to write bundles "
+                           f"from") from None
+    # By the kind of host, not by the topology's names: an org removed since (membership) is still in the block.
+    native = {address for address in [*_block_addresses(block), *recorded]
+              if _native_host(address.rpartition(":")[0], topology)}
+    if native:
+        raise NetworkError(
+            f"the channel in {data_root} was made for the native runtime, not for hostnames: its genesis block "
+            f"{block} (or {config_file}, which it is made from) gives {', '.join(sorted(native))} as orderer "
+            f"endpoints, Raft consenters or anchor peers, which a company's peer would dial on its own host. Nothing "
+            f"was written. Write bundles from a data folder made with `recfin network prepare --hostnames` (by default "
+            f".recfin/hosts; give it as --data-root)")
+
+
+def _native_host(host: str, topology: Topology) -> bool:
+    """Whether the channel addresses a node at a host of the native runtime: an IP address (listen_host, a
+    namespace's) or the listen_host's name. Made for hostnames, it names every node by its hostname."""
+    try:
+        ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return host in {topology.listen_host, "localhost"}
 
 
 def real_folder(out: Path, option: str = "--out") -> Path:

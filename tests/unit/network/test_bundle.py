@@ -14,9 +14,11 @@ from cryptography.hazmat.primitives import serialization
 
 from chaincode.receivables import config as contract
 from cli.connection import default_user
-from network import bundle, contract_config, crl, crypto, membership, profiles
+from network import bundle, configtx, contract_config, crl, crypto, membership, profiles
 from network.errors import NetworkError, NodeNotFoundError
 from network.org_users import list_users
+
+from .test_genesis_block_addresses import write_genesis_block
 
 PRIVATE_KEY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 ORGS = ["coreenterprise", "supplier", "bank", "regulator"]
@@ -408,6 +410,34 @@ def test_a_failure_while_building_leaves_the_earlier_bundle_and_no_half_written_
     written = bundle.write(hosts, prepared_hosts, "supplier", out)
     assert written.root == out and (out / bundle.MANIFEST).is_file() and out.stat().st_mode & 0o777 == 0o700
     assert sorted(p.name for p in out.parent.iterdir()) == ["supplier"]
+
+
+@pytest.mark.parametrize("recorded_in", ["configtx.yaml", "genesis block"])
+def test_a_folder_prepared_for_the_native_runtime_is_refused_before_its_block_ships(tmp_path, hosts, prepared_hosts,
+                                                                                    recorded_in):
+    """`prepare` without --hostnames makes the channel with 127.0.0.1 (or a namespace's address) as its orderer
+    endpoints, Raft consenters and anchor peers: a company's peer joining with that block would dial its own host."""
+    root = tmp_path / "native"
+    shutil.copytree(prepared_hosts, root)
+    native = hosts.model_copy(update={"addressing": "listen_host"})
+    if recorded_in == "configtx.yaml":      # what prepare writes, and configtxgen makes the block from
+        configtx.write(native, root)        # (the block beside it is a stand-in, which cannot be read)
+    else:
+        write_genesis_block(native, root)
+    out = tmp_path / "bank-bundle"
+    with pytest.raises(NetworkError) as refused:
+        bundle.write(hosts, root, "bank", out)
+    message = str(refused.value)
+    assert "127.0.0.1:7050" in message and "recfin network prepare --hostnames" in message and str(root) in message
+    assert not out.exists() and not list(tmp_path.glob(".bank-bundle.*"))     # nothing written
+    # the same folder prepared for hostnames ships its block
+    if recorded_in == "configtx.yaml":
+        configtx.write(hosts, root)
+    else:
+        write_genesis_block(hosts, root)
+    b = bundle.write(hosts, root, "bank", out)
+    block = configtx.genesis_block_path(root, hosts.channel)
+    assert (b.root / block.relative_to(root)).read_bytes() == block.read_bytes()
 
 
 def test_without_crypto_material_it_says_to_prepare(tmp_path, hosts):
