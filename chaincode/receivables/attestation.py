@@ -61,7 +61,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from . import fingerprint, money
-from .config import NetworkConfig
+from .config import REGULATOR, NetworkConfig
 from .errors import RuleViolation, rule, shown
 from .model import Action, Invoice, InvoiceAttestation, InvoiceAttestationRequest, Party
 
@@ -106,6 +106,16 @@ def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation
     checked_issue_date(req, today)
     return InvoiceAttestation(**req.model_dump(), id=attestation_id, attester=attester.uscc,
                               attester_role=attester.role, attested=attested)
+
+
+def may_read(config: NetworkConfig, party: Party, attestations: list[InvoiceAttestation]) -> bool:
+    """Whether ``party`` may read ``attestations``, those of one invoice: its seller (each record's seller is the
+    one its fingerprint is of), a buyer an attestation names, a party of an attesting role (a bank deciding whether
+    to finance the invoice) or the regulator. Others would learn another supplier's buyer, date and total, and
+    its bank, from a credit code and a guessable invoice number."""
+    if party.role in config.attesting_roles or party.role == REGULATOR:
+        return True
+    return any(party.uscc in (a.seller_tax_id, a.buyer_tax_id) for a in attestations)
 
 
 def as_time(timestamp: str) -> datetime:

@@ -63,8 +63,22 @@ class AttestationTransactions(TransactionGroup):
     @transaction(evaluate=True)
     @rules
     async def GetInvoiceAttestations(self, ctx: Context, fingerprint: str) -> list[InvoiceAttestation]:
-        """Every verification attestation of an invoice, oldest first; any registered party may ask."""
+        """Every verification attestation of an invoice, oldest first, to the invoice's seller and buyer, a party of
+        an attesting role and the regulator.
+
+        An attestation names the invoice's buyer, date, total with tax and the bank that checked it, and a
+        fingerprint is computed from the seller's public credit code and a number that can be guessed: another
+        supplier, or another debtor, is refused (``not-permitted-to-read``) as ``GetReceivable`` refuses it. The
+        seller is the one the fingerprint is of (the contract computed it again from the record's seller), the buyer
+        the one an attestation names; an invoice with no attestation tells nobody anything, and is answered empty.
+        """
         s = self._session(ctx)
-        await s.party()
+        party = await s.party()
         _fingerprint(fingerprint)
-        return [a.to_json() for a in await s.store.attestations_of(fingerprint)]
+        records = await s.store.attestations_of(fingerprint)
+        if records and not attestation.may_read(self.config, party, records):
+            attesters = "".join(f"a {role}, " for role in self.config.attesting_roles)
+            raise rule("not-permitted-to-read", f"{party.uscc} is a {party.role} neither selling nor buying the "
+                       f"invoice of fingerprint {fingerprint[:12]}…: its attestations are for its seller, its buyer, "
+                       f"{attesters}and the regulator")
+        return [a.to_json() for a in records]

@@ -23,7 +23,7 @@ def requiring(**over) -> NetworkConfig:
 async def test_an_attestation_records_the_attester_and_the_transaction_time_and_is_read_back():
     net = await standard_net()
     tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
-    req = attestation_request(tier1.uscc, NUMBER)
+    req = attestation_request(tier1.uscc, NUMBER, buyer_tax_id=net.actors["core"].uscc)
     result = await net.call(bank, "AttestInvoiceVerification", req)
     assert result.status == 200, result.message
     a = json.loads(result.payload)
@@ -573,3 +573,23 @@ async def test_the_attestations_date_is_the_business_date_of_its_transaction_not
     a = await net.ok(net.actors["bank"], "AttestInvoiceVerification",
                      attestation_request(net.actors["tier1"].uscc, NUMBER, issue_date="2026-03-03"))
     assert a["attested"]["at"] == "2026-03-02T17:00:00Z" and a["issue_date"] == "2026-03-03"
+
+
+async def test_an_invoices_attestations_are_read_by_its_seller_buyer_banks_and_regulator_only():
+    # a fingerprint is computed from the seller's public credit code and a guessable number: another supplier would
+    # learn tier1's buyer, date, total and bank from it, as GetReceivable would not tell it
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    a = await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER,
+                                                                            invoice=reg["invoices"][0]))
+    for reader in ("tier1", "core", "bank", "bank2", "regulator"):
+        assert [x["id"] for x in await net.ok(net.actors[reader], "GetInvoiceAttestations", a["fingerprint"],
+                                              evaluate=True)] == [a["id"]]
+    for outsider in ("tier2", "core2"):
+        message = await net.refused(net.actors[outsider], "GetInvoiceAttestations", a["fingerprint"],
+                                    rule="not-permitted-to-read", evaluate=True)
+        assert "neither selling nor buying the invoice" in message and a["buyer_tax_id"] not in message
+    # an invoice nobody attested tells nothing: an empty list to anyone
+    other = fingerprint.invoice_fingerprint(tier1.uscc, "", "26442000000000000043")
+    assert await net.ok(net.actors["tier2"], "GetInvoiceAttestations", other, evaluate=True) == []

@@ -104,7 +104,8 @@ async def s_attest(net):
 
 
 async def s_attestations(net):
-    req = attestation_request(net.actors["tier1"].uscc, "26442000000000000001")
+    # of tier1's invoice to core: read by its seller, its buyer, the banks and the regulator
+    req = attestation_request(net.actors["tier1"].uscc, "26442000000000000001", buyer_tax_id=net.actors["core"].uscc)
     await net.ok(net.actors["bank"], "AttestInvoiceVerification", req)
     return [req["fingerprint"]], {}
 
@@ -362,7 +363,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("GetPartyHistory", s_get_party, EVERY_PARTY | set(ADMINS), True),   # whoever may look the party up
     ("FindInvoice", s_find_invoice, EVERY_PARTY, True),
     ("AttestInvoiceVerification", s_attest, {"bank", "bank2"}, False),
-    ("GetInvoiceAttestations", s_attestations, EVERY_PARTY, True),
+    ("GetInvoiceAttestations", s_attestations, {"tier1", "core", "bank", "bank2", "regulator"}, True),
     ("WhoAmI", s_nothing, EVERY_PARTY, True),
     ("FindIdentityParty", s_identity_party, {"tier1", "regulator", "admin_sup"}, True),
     ("GetRequest", s_request, {"tier1", "regulator", "admin_sup"}, True),
