@@ -88,6 +88,10 @@ def running_processes(data_root: Path, supervisor: Supervisor | None = None) -> 
     for name, pid_file in named:
         if (pid := supervisor.running_pid(pid_file)) is not None:
             out.append(f"{name} (pid {pid})")
+        elif (found := supervisor.find(pid_file)).unverifiable:
+            # an older record naming only the program, whose pid runs it: it may be this node, writing its ledger
+            out.append(f"{name} (pid {found.pid}, maybe: its pid file names only the program; check it with "
+                       f"`ps -o pid,lstart,args -p {found.pid}`)")
         elif left := supervisor.left_behind(pid_file):
             out.append(f"{name}'s left-running pid {left[0]}")
     return out

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from network import nodeconfig
+from network import backup, nodeconfig
 from network import supervisor as supervisor_module
 from network.errors import NetworkError, ProcessesNotStoppedError
 from network.supervisor import PID_FILE_ENV, ProcessSpec, Supervisor
@@ -325,6 +325,10 @@ def test_down_signals_nothing_an_oldest_pid_file_names_and_says_how_to_check_it(
                                                            rf"program.*`ps -o pid,lstart,args -p {stranger.pid}`"):
             net.down()
         assert stranger.poll() is None and pid_file.exists() and lines == []
+        # nor does a backup take the folder as stopped: that pid may be this node, writing its ledger
+        with pytest.raises(backup.NetworkRunningError, match=rf"peer0.bank \(pid {stranger.pid}, maybe: its pid "
+                                                             rf"file names only the program"):
+            backup.refuse_while_running(net.data_root, net.supervisor, "back up", "stop it first")
     finally:
         stranger.kill()
         stranger.wait()
