@@ -18,7 +18,7 @@ from typing import Any
 
 from . import _item_table
 from ._lines import TextLine
-from ._scan_fields import KINDS, MONEY, STRAY, TAX_RATE, Found, reconcile
+from ._scan_fields import KINDS, MONEY, STRAY, TAX_RATE, Found, _doubts, reconcile
 from .checks import normalise_name
 
 HEADER_FIELDS = ("number", "issue_date", "buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id",
@@ -94,16 +94,15 @@ def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
     raw["number"] = hits[0] if hits else None
     hits = _search(lines, _DATE)
     raw["issue_date"] = hits[0] if hits else None
-    # the buyer is printed first: above the seller, or to its left (each line's text runs left to right)
-    names = [_found(line, (m.start(1), _before_column_gap(line, *m.span(1))))
+    # each party's name and id by the block label it stands in (_parties)
+    names = [(line, m.start(), _found(line, (m.start(1), _before_column_gap(line, *m.span(1)))))
              for line in lines for m in _NAME.finditer(line.text)]
     # a label with no id after it is an id read as "" (a natural person buyer has none), so that the next id is
     # paired with the seller's label rather than taken for the buyer's
-    ids = [_found(line, m.span(1) if m.group(1) else (m.end(), m.end()))
+    ids = [(line, m.start(), _found(line, m.span(1) if m.group(1) else (m.end(), m.end())))
            for line in lines for m in _TAX_ID.finditer(line.text)]
     for key, hits in (("name", names), ("tax_id", ids)):
-        raw[f"buyer.{key}"] = hits[0] if len(hits) > 0 else None
-        raw[f"seller.{key}"] = hits[1] if len(hits) > 1 else None
+        raw[f"buyer.{key}"], raw[f"seller.{key}"] = _parties(lines, hits, key)
     for line in lines:
         m = TOTALS.match(line.text)
         if m:
@@ -113,6 +112,67 @@ def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
     hits = _search(lines, _IN_WORDS)
     raw["total_in_words"] = hits[0] if hits else None
     return raw
+
+
+# A party's block label: 购买方 / 销售方 (信息 or 名称 after it, as the fully digitalised and the roll invoice print
+# them), or its first character alone, where the label is printed upright, one character a line
+_PARTY_LABEL = re.compile(r"购\s*买\s*方|销\s*售\s*方|(?<!\S)[购销](?!\S)")
+_PARTY_OF_LABEL = {"购": "buyer", "销": "seller"}
+_KEY_SAID = {"name": "name", "tax_id": "tax id"}
+
+
+def _parties(lines: list[TextLine], hits: list[tuple[TextLine, int, Found]],
+             key: str) -> tuple[Found | None, Found | None]:
+    """The buyer's and the seller's value of one key (their names, or their ids) among ``hits`` (each value's line,
+    where its label begins on it, and the value), each by the block label it stands in: the last one before it on
+    its line, else the labels of the last line before it that has any, the first value on its line under the first
+    of them, the second under the second (two blocks side by side). Printed order alone would swap the two where the
+    seller's block is drawn first, or printed first (a roll invoice prints 销售方名称 above 购买方名称). Where a
+    value has no label, it takes the party left in printed order (the buyer first), flagged as such; where the
+    labels put the seller's before the buyer's, both are flagged: a person checks which is which."""
+    said = _KEY_SAID[key]
+    at = {id(line): i for i, line in enumerate(lines)}
+    labelled_lines = [(i, [_PARTY_OF_LABEL[m.group()[0]] for m in _PARTY_LABEL.finditer(line.text)])
+                      for i, line in enumerate(lines)]
+    labelled_lines = [(i, parties) for i, parties in labelled_lines if parties]
+    placed: list[tuple[str | None, Found]] = []
+    on_line: dict[int, int] = {}  # by line index: how many values before this one stand on it
+    for line, begins, found in hits:
+        index = at[id(line)]
+        nth = on_line.get(index, 0)
+        on_line[index] = nth + 1
+        before = [_PARTY_OF_LABEL[m.group()[0]] for m in _PARTY_LABEL.finditer(line.text[:begins])]
+        if before:
+            placed.append((before[-1], found))
+            continue
+        earlier = [parties for i, parties in labelled_lines if i < index]
+        placed.append((earlier[-1][nth] if earlier and nth < len(earlier[-1]) else None, found))
+    by_label = {party: next((i for i, (said_party, _) in enumerate(placed) if said_party == party), None)
+                for party in ("buyer", "seller")}
+    unlabelled = [i for i, (party, _) in enumerate(placed) if party is None]
+    chosen: dict[str, Found | None] = {}
+    by_order: list[str] = []  # the parties whose value was taken by printed order, for want of a label
+    for party in ("buyer", "seller"):
+        index = by_label[party]
+        if index is None and unlabelled:
+            index = unlabelled.pop(0)
+            by_order.append(party)
+        chosen[party] = placed[index][1] if index is not None else None
+    if by_order:
+        # the other party's value, labelled, is in doubt too: the value without a label may be the one its label
+        # stands over (a page drawn bottom up puts each id before its block's label)
+        for party in ("buyer", "seller"):
+            if chosen[party] is not None:
+                chosen[party] = replace(chosen[party], doubt=_doubts(chosen[party].doubt, (
+                    f"no 购买方/销售方 block label read before the {' or '.join(by_order)}'s {said}: taken by where "
+                    "it is printed (the buyer's first), check which party is which against the invoice")))
+    if by_label["buyer"] is not None and by_label["seller"] is not None and by_label["seller"] < by_label["buyer"]:
+        for party in ("buyer", "seller"):
+            chosen[party] = replace(chosen[party], doubt=_doubts(chosen[party].doubt, (
+                f"the block labels put the seller's {said} before the buyer's, which an invoice prints first: "
+                f"taken for the {party}'s by its label (销售方 or 购买方), check which party is which against the "
+                "invoice")))
+    return chosen["buyer"], chosen["seller"]
 
 
 # An invoice's own number: its label begins a line or follows a blank. A remark that cites another invoice's number
