@@ -28,6 +28,10 @@ _PAGE_IMAGE = 0.5  # an image over this share of its page or more is a picture o
 
 # What paints over a number's digits (_Painting._cover_digits; the reason names them: _verdict._painted_over_said).
 _IMAGE, _FILLED_SHAPE, _STROKED_LINE = "image", "filled shape", "stroked line"
+# what an annotation's appearance is taken for, over the page's content: an opaque image over its /Rect
+_ANNOTATION = "annotation"
+# an annotation's flags (/F) that keep its appearance off the screen: Hidden (bit 2) and NoView (bit 6)
+_NOT_SHOWN_FLAGS = 2 | 32
 
 
 # A form drawn inside a form drawn inside ... this many deep is one that draws itself (invoicing software nests two
@@ -101,6 +105,10 @@ class _Painting(_Work):
         self.number_painted_over = False  # whether one hides a number the text says (_painted_over_number)
         self.number_painted_by: set[str] = set()  # what paints over that number: images, shapes, lines
         self.page_image = False  # whether the one that hides the text alone covers half the page or more
+        self.hidden_by = _IMAGE  # what hides the text, where it is hidden: images, or an annotation's appearance
+        # whether something not white has been painted on the page that is not among what white text may lie on
+        # (_painted_under): a shape filled before the first image, a line, a shading, an image that lets through
+        self._untracked_paint = False
         # each image, shape and line piece drawn over the text (what it shows, its pieces' corners): the runs drawn
         # before it
         self._redrawn: dict[tuple, int] = {}
@@ -124,10 +132,7 @@ class _Painting(_Work):
         pages' before, and its allowance to theirs."""
         self.pages += 1
         self._allow()
-        box = page.mediabox
-        # the corners put in order first: a box written with its corners swapped ([600 0 0 800]) is the same page,
-        # and its width times its height, negative, would turn the check off
-        page_clip = _rectangle((box.left, box.bottom, box.right, box.top))
+        page_clip = _rectangle(_shown_box(page))
         self.area = _area(page_clip)
         # how far rounding may move a corner on this page (_clipped)
         self.shortest = _ROUNDING * max(max(abs(x), abs(y)) for x, y in page_clip)
@@ -135,6 +140,7 @@ class _Painting(_Work):
         self.shown_text = self.hidden = self.too_deep = False
         self.images_over_text, self.page_image, self.number_painted_over = 0, False, False
         self.number_painted_by = set()
+        self.hidden_by, self._untracked_paint = _IMAGE, False
         self._redrawn, self._runs, self._runs_extent, self._painted_under = {}, [], None, []
         self._word, self._painted_words = None, []
         self._banded, self._unbanded = {}, []
@@ -146,6 +152,8 @@ class _Painting(_Work):
         operations = self._parsed_once(contents, lambda: self._contents.unparsed_length(page), lambda: contents)
         if not self.too_much:
             self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0, (page_clip,))
+        if not (self.too_much or self.too_deep or self.hidden or self.invisible):
+            self._annotations(page.get("/Annots"))
         # the numbers told once all the text is drawn: a number drawn a glyph at a time may be drawn on after an
         # image over its first digits, which was then over no number
         if not (self.hidden or self.too_deep or self.too_much):
@@ -173,6 +181,11 @@ class _Painting(_Work):
                 elif operator in _CLIPS:
                     clipping = _CLIPS[operator]
                 else:
+                    # what white text drawn later may lie on that is not kept for it (:meth:`_unseen`): a shape
+                    # filled before any image (after one, a shape is kept in _painted_under), or a line
+                    if (operator in _FILLS_PATH and not (paint.white_fill or paint.no_fill or self._painted_under)) \
+                            or (operator in _STROKES_PATH and not (paint.white_stroke or paint.no_stroke)):
+                        self._untracked_paint = True
                     if operator in _FILLS_PATH and (self._painted_under or self._runs):  # before the clip is set
                         self._fill(path, _FILLS_PATH[operator], ctm, paint, clip)
                     if operator in _STROKES_PATH and self._runs and not self.hidden:  # after the fill (8.5.3)
@@ -220,11 +233,12 @@ class _Painting(_Work):
                     text.font_object, text.font = self._font(resources, operands[0])
             elif operator in _SHOWS_TEXT:
                 self.shown_text = True
-                run = self._run(*text.show(operator, operands), ctm, (text.font_object, text.shown))
-                if run and not self.invisible:
-                    hidden_over_picture = paint.hides_text(mode, over_picture=True)  # white: is a picture under it?
-                    self.invisible = paint.hides_text(mode) or (
-                        hidden_over_picture if hidden_over_picture and self._on_picture(run) else None)
+                corners, matrix = text.show(operator, operands)
+                run = self._run(corners, matrix, ctm, (text.font_object, text.shown))
+                if not self.invisible:
+                    self.invisible = self._unseen(corners, _compose(matrix, ctm), run, paint, mode, clip)
+            elif operator == b"sh":  # a shading paints the clip, in colours not followed: not bare paper
+                self._untracked_paint = True
             elif operator == _INLINE_IMAGE and isinstance(operands, dict):
                 self._image(operands.get("settings") or {}, ctm, paint, clip)
             elif operator == b"Do" and operands:
@@ -233,9 +247,82 @@ class _Painting(_Work):
                 return
         # a path never painted, with its W, ends with its content stream: the clip it would have set is not set
 
-    def _image(self, image, ctm: tuple[float, ...], paint: _Paint, clip: tuple[list[_Point], ...]) -> None:
+    def _unseen(self, corners, placing: tuple[float, ...], run, paint: _Paint, mode: int,
+                clip: tuple[list[_Point], ...]) -> str | None:
+        """How a run of text just drawn shows nothing a person sees, or ``None``: drawn in a mode or paint that
+        paints nothing (:meth:`_Paint.hides_text`), white over a picture, or white on the bare page (nothing but
+        white painted on it before), half of it or more beyond the page's visible box (its MediaBox, within its
+        CropBox), or outside the clipping path in force. White over a shape painted before it (a title on a coloured
+        band) is taken to show, and so is white on a page where something was painted that is not kept for white
+        text to lie on (a shape filled before any image, a line, a shading): what lies under it is not known."""
+        if corners is None:  # white space
+            return None
+        placed = _placed(corners, placing)
+        if placed is not None and _area(placed) > 0 and (not run or _area(run) < _PAGE_IMAGE * _area(placed)):
+            return ("beyond the page's visible box (its MediaBox and CropBox), half of it or more: a viewer shows "
+                    "none of that")
+        if not run:
+            return None
+        unseen = paint.hides_text(mode)
+        if unseen:
+            return unseen
+        hidden_over_picture = paint.hides_text(mode, over_picture=True)  # white: is a picture under it?
+        if hidden_over_picture:
+            if self._on_picture(run):
+                return hidden_over_picture
+            if not self._untracked_paint and not self._on_paint(run):
+                return (f"in text render mode {mode} in white on the bare page, nothing painted under it: it shows "
+                        "nothing on white paper")
+        if len(clip) == 1 and clip[0] is self._page_clip:  # no clip set: all of the page shows
+            return None
+        # the common case, a cell's upright rectangle round its text, told without cutting anything
+        extent = _extent(run)
+        for piece in clip:
+            box = _extent(piece)
+            if box[0] <= extent[0] and box[1] <= extent[1] and extent[2] <= box[2] and extent[3] <= box[3] \
+                    and _area(piece) >= (box[2] - box[0]) * (box[3] - box[1]) * (1 - _ROUNDING):
+                return None
+        self._spend(_shown_cuts(clip, len(run)) // _CUTS_PER_STEP)
+        if not self.too_much and self._area_over(clip, run) < _PAGE_IMAGE * _area(run):
+            return ("outside the clipping path set around it, half of it or more: a viewer shows none of that")
+        return None
+
+    def _annotations(self, annotations) -> None:
+        """Each annotation a viewer shows with an appearance (``/AP``; not flagged Hidden nor NoView), taken for an
+        opaque image over its ``/Rect``, painted over all the page's content, as viewers draw it: a stamp or a form
+        field as large as the page hides the text under it as a picture of the page does. What it draws is not
+        followed: a transparent appearance is taken as opaque, the side on which a page is doubted."""
+        annotations = annotations.get_object() if annotations is not None else None
+        if not isinstance(annotations, list):
+            return
+        for annotation in annotations:
+            self._spend(1)
+            if self.too_much or self.hidden:
+                return
+            annotation = annotation.get_object() if annotation is not None else None
+            if not isinstance(annotation, dict):
+                continue
+            flags, appearance = _number(annotation.get("/F")), annotation.get("/AP")
+            appearance = appearance.get_object() if appearance is not None else None
+            if (flags is not None and int(flags) & _NOT_SHOWN_FLAGS) or not isinstance(appearance, dict) \
+                    or appearance.get("/N") is None:
+                continue
+            rect = annotation.get("/Rect")
+            rect = rect.get_object() if rect is not None else None
+            numbers = _numbers(rect, 4) if isinstance(rect, list) else None
+            if numbers is None:
+                continue
+            left, bottom = min(numbers[0], numbers[2]), min(numbers[1], numbers[3])
+            width, height = abs(numbers[2] - numbers[0]), abs(numbers[3] - numbers[1])
+            self._image({}, (width, 0.0, 0.0, height, left, bottom), _OPAQUE_PAINT, (self._page_clip,), _ANNOTATION)
+
+    def _image(self, image, ctm: tuple[float, ...], paint: _Paint, clip: tuple[list[_Point], ...],
+               painter: str = _IMAGE) -> None:
         """An image painted with ``ctm`` over its unit square, of which what lies inside ``clip`` shows: whether it
-        hides the text drawn before it, and where white text drawn after it would hide what it shows."""
+        hides the text drawn before it, and where white text drawn after it would hide what it shows. ``painter``:
+        what it is, an image or an annotation's appearance taken for one."""
+        if not (not paint.lets_through() and _opaque(image)):
+            self._untracked_paint = True
         if self.area <= 0:
             return
         square = _placed(_UNIT_SQUARE, ctm)
@@ -258,7 +345,7 @@ class _Painting(_Work):
             return
         if sum(_area(list(piece)) for piece in shown) >= _PAGE_IMAGE * self.area:  # a picture of the page
             self.hidden = self.page_image = True
-            self.images_over_text = 1
+            self.images_over_text, self.hidden_by = 1, painter
             return
         # a picture drawn in strips or tiles hides what it is drawn over as one drawn whole: what the images cover
         # of each run of text drawn before them is added up. An image drawn again where one already is adds
@@ -267,7 +354,7 @@ class _Painting(_Work):
         # its text, a seal or a QR code, is small beside all of it)
         if not self._runs:
             return
-        since = self._drawn_before(_IMAGE, shown)
+        since = self._drawn_before(painter, shown)
         # the runs it may cover found by their boxes first: an image beside the text (a thumbnail, a logo beside
         # thousands of runs of one glyph each) costs the work of measuring it over none of them
         under = [(run, over) for run, over in self._under(shown) if run.order >= since]
@@ -282,11 +369,13 @@ class _Painting(_Work):
         if alone >= _PAGE_IMAGE * text_area:  # one image hides the text: that one is named
             self.images_over_text = 1
         self.hidden = sum(min(run.covered, run.area) for run in self._runs) >= _PAGE_IMAGE * text_area
+        if self.hidden:
+            self.hidden_by = painter
         # an image over a few glyphs hides no share of the text worth the name, but where they are a number's
         # (the invoice's, a tax id, its total) it paints other figures where the text layer says that one
         if not self.hidden:
             for run, _ in under:
-                self._cover_digits(run, shown, _IMAGE)
+                self._cover_digits(run, shown, painter)
 
     def _under(self, shown: tuple) -> list[tuple[_TextRun, float]]:
         """The runs of text drawn so far that what shows of an image or a filled shape (its pieces) lies over, each
@@ -501,6 +590,21 @@ class _Painting(_Work):
                 return picture
         return False
 
+    def _on_paint(self, run: list[_Point]) -> bool:
+        """Whether what was painted before (:meth:`_on_picture`: images and shapes alike) lies under half or more of
+        this run of text."""
+        extent, covered = _extent(run), 0.0
+        for shown, painted_extent, _ in self._painted_under:
+            if not _meet(extent, painted_extent):
+                continue
+            self._spend(_shown_cuts(shown, len(run)) // _CUTS_PER_STEP)
+            if self.too_much:
+                return True  # not known: taken to show
+            covered += self._area_over(shown, run)
+            if covered >= _PAGE_IMAGE * _area(run):
+                return True
+        return False
+
     def _fill(self, path: list, even_odd: bool, ctm: tuple[float, ...], paint: _Paint,
               clip: tuple[list[_Point], ...]) -> None:
         """A path filled over what was painted before, in a paint that hides what lies under it: where it shows,
@@ -538,6 +642,7 @@ class _Painting(_Work):
         if not region:
             return
         if isinstance(region, _ManyEdges):
+            self._untracked_paint = self._untracked_paint or not paint.white_fill  # not kept for white text to lie on
             self._fill_many(region, clip)
             return
         shown = self._within(clip, region)
@@ -879,6 +984,24 @@ _NO_SPACE = 0.5
 _SAME_LINE = 0.8
 # Two runs whose baselines' directions differ by more than this cosine's angle (some 8 degrees) run different ways.
 _SAME_WAY = 0.99
+
+
+def _shown_box(page) -> tuple[float, float, float, float]:
+    """What a viewer shows of a page (left, bottom, right, top): its MediaBox within its CropBox (ISO 32000-1 14.11.2:
+    the crop box is clipped to the media box; nothing shows where they do not meet). Each box's corners are put in
+    order first: one written with its corners swapped ([600 0 0 800]) is the same box, and its width times its
+    height, negative, would turn the check off. A CropBox that is no rectangle is no box: the MediaBox holds."""
+    media = _rectangle((page.mediabox.left, page.mediabox.bottom, page.mediabox.right, page.mediabox.top))
+    try:  # pypdf finds it on the page or inherited from its parents, the MediaBox where there is none
+        box = page.cropbox
+        numbers = _numbers((box.left, box.bottom, box.right, box.top), 4)
+    except Exception:  # pypdf raises many types on a box it cannot read
+        numbers = None
+    if numbers is None:
+        return media[0][0], media[0][1], media[2][0], media[2][1]
+    crop = _rectangle(numbers)
+    left, bottom = max(media[0][0], crop[0][0]), max(media[0][1], crop[0][1])
+    return left, bottom, max(left, min(media[2][0], crop[2][0])), max(bottom, min(media[2][1], crop[2][1]))
 
 
 def _continues(previous: _TextRun, run: _TextRun) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ._work import _too_much_said
 from ._text_layer import PageContents
-from ._painting import _FILLED_SHAPE, _IMAGE, _MAX_FORM_DEPTH, _STROKED_LINE, _Painting
+from ._painting import _ANNOTATION, _FILLED_SHAPE, _IMAGE, _MAX_FORM_DEPTH, _STROKED_LINE, _Painting
 
 
 def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
@@ -16,7 +16,9 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     drawn before them or more, in pieces (a seal or a QR code covers far less), which paint over it, or before
     opaque images, shapes filled or lines stroked in an opaque paint (white too) over half or more of a glyph of a
     number it says, one alone or together (:meth:`_Painting._painted_over_number`), which paint other figures, or
-    none, where the text layer says that number.
+    none, where the text layer says that number. Text a viewer does not show is doubted alike: half of a run or more
+    beyond the page's MediaBox or CropBox, or outside the clipping path in force, or white on the bare page; and text
+    under an annotation shown with an appearance, taken for an opaque image over its /Rect drawn after the content.
     Visible text drawn after such images is what the page shows: invoicing software drawing its form or a watermark
     as a background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ...
     ``Q``, and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own
@@ -46,6 +48,9 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
                 under, painter = _painted_over_said(painting.number_painted_by)
                 return (f"a number in the text on page {number} drawn under {under} over it: the page shows what "
                         f"{painter} there, not the number the text says")
+            if painting.hidden_by == _ANNOTATION:
+                return (f"text on page {number} drawn under an annotation's appearance (/Annots) that covers half of "
+                        "it or more, which a viewer paints over it")
             if painting.images_over_text > 1:
                 return (f"text on page {number} drawn under {painting.images_over_text} images that together cover "
                         "half of it or more, which hide it")
@@ -58,6 +63,7 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
 # What paints over a number's digits, each with what the reason calls one of it, several, and the one that paints
 # (_painted_over_said).
 _PAINTERS = {_IMAGE: ("an image", "images", "the image"),
+             _ANNOTATION: ("an annotation's appearance", "annotations' appearances", "the annotation"),
              _FILLED_SHAPE: ("a filled shape", "filled shapes", "the shape"),
              _STROKED_LINE: ("a stroked line", "stroked lines", "the line")}
 

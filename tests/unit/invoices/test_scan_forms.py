@@ -192,11 +192,13 @@ def test_places_beyond_any_page_are_doubted_not_computed_wrong(tmp_path, content
     ("600 0 0 800", "0 0"), ("0 800 600 0", "0 0"), ("600 800 0 0", "0 0"), ("100 100 700 900", "100 100"),
 ], ids=["x corners swapped", "y corners swapped", "both swapped", "page not at the origin"])
 def test_a_page_box_written_in_any_corner_order_is_the_same_page(tmp_path, mediabox, image_at):
-    # a box written from its right or top corner measures as much page: an image over it hides the text
-    content = TEXT + f"q {WIDTH} 0 0 {HEIGHT} {image_at} cm /Im Do Q"
+    # a box written from its right or top corner measures as much page: an image over it hides the text (placed on
+    # the page as the image is: text beyond the page shows nothing, and is doubted for that)
+    text = f"q 1 0 0 1 {image_at} cm {TEXT}Q "
+    content = text + f"q {WIDTH} 0 0 {HEIGHT} {image_at} cm /Im Do Q"
     assert scanned(tmp_path, content, {"Im": OPAQUE}, mediabox=mediabox) == HIDDEN
     # and one over a corner of it does not
-    content = TEXT + f"q {WIDTH / 4} 0 0 {HEIGHT / 4} {image_at} cm /Im Do Q"
+    content = text + f"q {WIDTH / 4} 0 0 {HEIGHT / 4} {image_at} cm /Im Do Q"
     assert scanned(tmp_path, content, {"Im": OPAQUE}, mediabox=mediabox) is None
 
 
@@ -292,7 +294,8 @@ INLINE_STENCIL = "BI /W 1 /H 1 /IM true /BPC 1 ID \x80 EI"
     ("/Fm Do", True),  # in a form, placed by its matrix
 ], ids=["over the text", "under the text", "small", "stencil", "in a form"])
 def test_an_inline_image_hides_text_as_an_image_xobject_does(tmp_path, content, hides):
-    forms = {10: (TEXT + f"{INLINE}", WHOLE_PAGE, None, None)}
+    # the form's text placed back on the page from the form's unit square, where its matrix puts the image
+    forms = {10: (f"q {1 / WIDTH} 0 0 {1 / HEIGHT} 0 0 cm {TEXT}Q {INLINE}", WHOLE_PAGE, None, None)}
     assert scanned(tmp_path, content, {"Fm": 10}, forms) == (HIDDEN if hides else None)
 
 

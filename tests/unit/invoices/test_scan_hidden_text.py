@@ -21,6 +21,11 @@ needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font 
 IN_WHITE = "text drawn invisible on page 1, in text render mode {mode} in white (its {paint} colour) over an image " \
            "drawn before it: a layer of text laid over a picture, not the text the page shows"
 FILLED_WHITE = IN_WHITE.format(mode=0, paint="fill")
+# white with nothing painted under it: it shows nothing on white paper
+BARE_WHITE = ("text drawn invisible on page 1, in text render mode 0 in white on the bare page, nothing painted under "
+              "it: it shows nothing on white paper")
+BEYOND_PAGE = ("text drawn invisible on page 1, beyond the page's visible box (its MediaBox and CropBox), half of it "
+               "or more: a viewer shows none of that")
 PICTURE = f"q {WHOLE_PAGE} cm /Im Do Q "  # a picture of the page, drawn first: what white text would be laid over
 INLINE_PICTURE = f"q {WHOLE_PAGE} cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q "
 
@@ -59,8 +64,8 @@ BAND = "q 0 0 0.5 rg 0 740 600 40 re f Q "  # a dark header band drawn as a vect
     (BAND + "q 1 g BT /F1 14 Tf 72 752 Td (INVOICE) Tj ET Q " + TEXT, {}, None),  # a white title on the band
     ("1 g BT /F1 12 Tf 72 600 Td ( ) Tj ET 0 g " + TEXT, {}, None),  # a white space shows nothing to hide
     (PICTURE + "1 g BT /F1 12 Tf 72 600 Td ( ) Tj ET 0 g " + TEXT, {"Im": OPAQUE}, None),  # over a picture too
-    ("1 g " + TEXT, {}, None),  # white on the paper, over nothing
-    ("q 200 0 0 100 300 100 cm /Im Do Q 1 g " + TEXT, {"Im": OPAQUE}, None),  # a picture beside it, not under
+    ("1 g " + TEXT, {}, BARE_WHITE),  # white on the paper, over nothing
+    ("q 200 0 0 100 300 100 cm /Im Do Q 1 g " + TEXT, {"Im": OPAQUE}, BARE_WHITE),  # a picture beside it, not under
     ("q 200 0 0 100 50 650 cm /Im Do Q 1 g " + TEXT, {"Im": OPAQUE}, FILLED_WHITE),  # a small one under it
     ("q 200 0 0 100 50 650 cm /Im Do Q 1 g /Fm Do", {"Im": OPAQUE, "Fm": 10}, FILLED_WHITE),  # in a form
 ], ids=["white title on a band", "white space", "white space over a picture", "over nothing", "picture beside",
@@ -94,7 +99,8 @@ BODY = "".join(f"BT /F1 10 Tf 72 {y} Td (Line item {y}) Tj ET " for y in range(1
      FILLED_WHITE),  # a curve of two numbers, not six: no path, nothing filled
     (PICTURE + "q /Pattern cs /P0 scn 0 740 600 40 re f Q " + HEADER_ROW, {"Im": OPAQUE},
      FILLED_WHITE),  # a pattern may leave gaps
-    ("q 10 0 0 10 165 745 cm /Im Do Q 1 g " + HEADER_ROW, {"Im": OPAQUE}, None),  # a sliver of the text's box
+    # a sliver of the text's box on the picture, the rest on the bare page
+    ("q 10 0 0 10 165 745 cm /Im Do Q 1 g " + HEADER_ROW, {"Im": OPAQUE}, BARE_WHITE),
 ], ids=["letterhead, band, white header", "stencil mark, band, white header", "white over a stencil",
         "fill clipped to a band", "band of lines", "picture over the band", "fill clipped to nothing",
         "band elsewhere", "white band", "see-through band", "curved band", "curve of too few numbers", "pattern band",
@@ -214,9 +220,8 @@ PHOTOS = "".join(f"q 200 0 0 240 {x} {y} cm /Im Do Q " for x in (0, 200, 400) fo
     # the whole page in five strips: the third covers three of the five lines
     (LINES + _strips(5, 0.2), "text on page 1 drawn under 3 images that together cover half of it or more, "
                               "which hide it"),
-    # text beyond the page shows nothing: a large run there does not make the text on it seem less covered
-    (LINES + "BT /F1 500 Tf 700 0 Td (Padding) Tj ET " + _strips(5, 0.2),
-     "text on page 1 drawn under 3 images that together cover half of it or more, which hide it"),
+    # text beyond the page shows nothing, and is doubted for that first
+    (LINES + "BT /F1 500 Tf 700 0 Td (Padding) Tj ET " + _strips(5, 0.2), BEYOND_PAGE),
     (LINES + _strips(2, 0.3), "text on page 1 drawn under 2 images that together cover half of it or more, "
                               "which hide it"),
     (LINES + _strips(1, 0.3) + f"q {WHOLE_PAGE} cm /Im Do Q", HIDDEN),  # one of them the whole page: that one

@@ -22,14 +22,15 @@ FORM_NUMBERS = b"0 " * 25_000 + b"n\n"  # 50 KB of one-digit numbers: 25,000 ste
 
 
 def _form(writer: pypdf.PdfWriter, content: bytes, fonts, xobjects: dict | None = None):
-    """A form XObject of this content, its resources the fonts given (and these XObjects), added to the file."""
+    """A form XObject of this content, its resources the fonts given (and these XObjects), added to the file. Its
+    box holds the text a stamp draws at 20 20: text outside it is clipped away, which a viewer does not show."""
     form = DecodedStreamObject()
     form.set_data(content)
     resources = DictionaryObject({NameObject("/Font"): fonts})
     if xobjects:
         resources[NameObject("/XObject")] = DictionaryObject({NameObject(k): v for k, v in xobjects.items()})
     form.update({NameObject("/Subtype"): NameObject("/Form"), NameObject("/Resources"): resources,
-                 NameObject("/BBox"): ArrayObject([NumberObject(n) for n in (0, 0, 10, 10)])})
+                 NameObject("/BBox"): ArrayObject([NumberObject(n) for n in (0, 0, 100, 40)])})
     return writer._add_object(form)
 
 
