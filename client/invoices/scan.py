@@ -43,8 +43,9 @@ a number one or two characters off the invoice's is read into it and flags ``num
 invoice's number, which a person tells.
 
 The layout read is the one printed on fully digitalised e-invoices: labelled
-fields ``发票号码：`` ``开票日期：`` ``名称：`` (buyer first, then seller: above it, or to its left where the
-two blocks stand side by side) ``统一社会信用代码/纳税人识别号：`` (a natural person buying has none: read as
+fields ``发票号码：`` ``开票日期：`` ``名称：`` (each party's by the block label it stands in, 购买方 or
+销售方; the seller's printed first, or a value with no label, flagged)
+``统一社会信用代码/纳税人识别号：`` (a natural person buying has none: read as
 ``""`` and flagged), the item table (项目名称 规格型号 单位 数量 单价
 金额 税率 税额; an item name may wrap onto further lines of its column), then ``合计``
 and ``价税合计（大写）…（小写）``. The amount in words (大写) is read where it is printed
