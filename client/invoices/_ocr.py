@@ -55,6 +55,11 @@ MAX_OCR_PAGES = 50
 # tesseract busy for hours. A scanner draws a page as one image, or a few strips. Counted from the pages' resources
 # before any image is decoded; an image several pages draw counts once for each, as it is read on each.
 MAX_OCR_IMAGES = 4 * MAX_OCR_PAGES
+# The most pixels a PDF's images may have in all, read by OCR: each is decoded whole before it is scaled down to
+# MAX_PAGE_PIXELS, and four blank 8000 x 8000 images (256 million) took 42 s to decode and read. Six pages at
+# MAX_PAGE_PIXELS, some 27 A4 pages scanned at 300 dpi (8.7 million each), 6 at 600 dpi. Counted from each image's
+# /Width and /Height before any is decoded, an image several pages draw once for each (it is read on each).
+MAX_OCR_PIXELS = 6 * MAX_PAGE_PIXELS
 
 
 @dataclass(frozen=True)
@@ -238,6 +243,15 @@ def too_many_images(source: str, counted: int) -> MalformedInput:
         f"the PDF has {counted} images to read by OCR, more than the {MAX_OCR_IMAGES} a file may have: a scanned "
         "page is one image or a few, and each is read on its own; ask the sender for the invoice's XML or a PDF of "
         "its text, or print it and scan it to a PDF of one image a page"))
+
+
+def too_many_pixels(source: str, counted: int) -> MalformedInput:
+    """The refusal of a PDF whose images have more pixels to OCR in all than MAX_OCR_PIXELS, ``counted`` saying
+    how many they have."""
+    return MalformedInput(source, None, (
+        f"the PDF's images have {counted:,} pixels to read by OCR in all, more than the {MAX_OCR_PIXELS:,} a file may "
+        "have: a page scanned at 300 dpi has some 9 million; split the file into one file per invoice, scan it at "
+        "300 dpi, or ask the sender for the invoice's XML or a PDF of its text"))
 
 
 def _grey_page(frame, image_format: str | None):

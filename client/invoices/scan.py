@@ -74,8 +74,8 @@ from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restor
 from ._deskew import SKEW_REACH, skew_of, straightened
 from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
-from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, load_pages, require_tesseract, too_many_images, too_many_pages, \
-    turned, upright_turn
+from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, MAX_OCR_PIXELS, load_pages, require_tesseract, too_many_images, \
+    too_many_pages, too_many_pixels, turned, upright_turn
 from ._page import ScannedPage
 from ._pdf_text import PageContents, scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
@@ -753,8 +753,9 @@ def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
 
 
 def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
-    """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one, or the
-    pages have more than MAX_OCR_IMAGES in all (each is read by OCR on its own), refused before any is decoded. An
+    """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one, the
+    pages have more than MAX_OCR_IMAGES in all (each is read by OCR on its own), or their images more than
+    MAX_OCR_PIXELS pixels in all (by their /Width and /Height), refused before any is decoded. An
     image object that pages share (one scan drawn on every page) is decoded once, its bytes shared: 2000 pages
     drawing one took over an hour decoding and encoding it again for each."""
     out = []
@@ -767,6 +768,9 @@ def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
         images = sum(len(keys) for _, _, keys in listed)
         if images > MAX_OCR_IMAGES:
             raise too_many_images(source, images)
+        pixels = sum(_pixels(_image_object(page, key)) for _, page, keys in listed for key in keys)
+        if pixels > MAX_OCR_PIXELS:
+            raise too_many_pixels(source, pixels)
         for page_number, page, keys in listed:
             for key in keys:
                 drawn = _image_object(page, key)
@@ -800,6 +804,19 @@ def _image_object(page, key):
     for name in names:
         holder = holder["/Resources"]["/XObject"][name]
     return holder
+
+
+def _pixels(image) -> int:
+    """How many pixels an image object says it has (its /Width times its /Height), before it is decoded; 0 for an
+    inline image (no object of its own: the content's few bytes) or one that gives no numbers there (refused or
+    failed on when it is decoded)."""
+    if image is None:
+        return 0
+    sides = [image[side] if side in image else None for side in ("/Width", "/Height")]  # either may be a reference
+    sides = [side.get_object() if hasattr(side, "get_object") else side for side in sides]
+    if not all(isinstance(side, int) and not isinstance(side, bool) and side > 0 for side in sides):
+        return 0
+    return sides[0] * sides[1]
 
 
 def _refuse_an_image_without_pixels(image, key, page_number: int, source: str) -> None:
