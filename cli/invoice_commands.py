@@ -1115,7 +1115,8 @@ def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> A
 
 @invoice.command("attestations")
 @click.argument("invoice_ref", metavar="FILE|FINGERPRINT")
-@_as_option("any registered party's", "supplier/supplier1")
+@_as_option("the invoice's seller's or buyer's, an attesting role's (a bank's by default) or the regulator's",
+             "supplier/supplier1")
 @_DATA_ROOT
 @click.option("--json", "as_json", is_flag=True, help="print the attestations as JSON")
 def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_json: bool) -> None:

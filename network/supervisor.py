@@ -14,7 +14,8 @@ processes) runs for that folder, and is never signalled either. Another user's p
 with sudo), whose environment cannot be read, is checked by start time, boot and command line; it
 counts as running, but stopping it is refused with the sudo to run. A pid file of an earlier
 version (start time and command line, no tag) is checked by those; one older still holds only the
-program (`exe`) and is checked by that alone, as it was written.
+program (`exe`), which ties no process to itself: a process of that program at its pid is never
+signalled (Found.unverifiable), and the stop that finds it fails naming the pid to check by hand.
 Stopping sends SIGTERM to the group, then SIGKILL to the group after a grace period if any
 member remains; a group whose leader has exited is signalled while a member carrying the pid
 file's own tag lives (no other: the group's id no longer ties it to the record, which may even
