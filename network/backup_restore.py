@@ -7,7 +7,6 @@ backup takes (network/backup.py).
 """
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import os
 import re
@@ -23,6 +22,7 @@ from .backup import _holding_run_lock, refuse_while_running
 from .backup_archive import Manifest, _bad, _read_archive, verify_archive
 from .errors import NetworkError, first_few
 from .membership import locked as membership_locked
+from .restore_asides import aside_path, asides_of
 from .supervisor import Supervisor
 
 
@@ -74,28 +74,6 @@ class RestoreReport:
                 f"next, for {self.org}'s own host, when it was backed up from the hostnames data folder (`prepare "
                 f"--hostnames`'s): `recfin org bundle {self.org} --data-root {self.data_root}` writes its bundle "
                 f"again, to unpack at its install root (docs/deployment.md, section 3)"]
-
-
-def aside_path(target: Path, now: dt.datetime | None = None) -> Path:
-    """Where `restore --replace` moves what target held: DIR.before-restore-<UTC timestamp>, a number added when a
-    restore of the same second moved one there already."""
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    aside = target.with_name(f"{target.name}.before-restore-{stamp}")
-    number = 2
-    while aside.exists() or aside.is_symlink():
-        aside = target.with_name(f"{target.name}.before-restore-{stamp}-{number}")
-        number += 1
-    return aside
-
-
-def _asides(target: Path) -> list[Path]:
-    """The folders beside target a `restore --replace` moved a data folder of its name to (aside_path's names)."""
-    wanted = re.compile(rf"{re.escape(target.name)}\.before-restore-\d{{8}}T\d{{6}}Z(-\d+)?")
-    try:
-        return sorted(p for p in target.parent.iterdir() if wanted.fullmatch(p.name) and p.is_dir()
-                      and not p.is_symlink())
-    except FileNotFoundError:
-        return []
 
 
 def _holds_anything(target: Path) -> bool:
@@ -160,7 +138,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     if holds:
         refuse_while_running(target, supervisor, f"restore over {target}", not_over_a_running_network)
     manifest, digest = verify_archive(archive)
-    interrupted = [] if target.exists() or target.is_symlink() else _asides(target)
+    interrupted = [] if target.exists() or target.is_symlink() else asides_of(target)
     removed, kept = _sweep_leftovers(target)
     _check_room(archive, target, manifest)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,7 @@ from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNot
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, check_name_and_version, next_sequence
 from .ports import ensure_free
+from .restore_asides import asides_of
 from .supervisor import ProcessSpec, Stopped, Supervisor
 from .tools import Tools, inherited_env
 from .topology import OPERATIONS_PORT_SHIFT, Node, PeerOrgSpec, Topology, load as load_topology
@@ -373,6 +374,20 @@ def _run_locked(fd: int, path: Path, what: str) -> RunLockedError:
                           f"(or stop it), then run `{what}` again")
 
 
+def _refuse_where_a_restore_stopped(data_root: Path) -> None:
+    """Refuse to start a network where there is no data folder but a `restore --replace` moved one aside
+    (DIR.before-restore-*) and stopped before putting its own in place: a new network there would be started with
+    new keys and an empty ledger beside the channel's own, which waits, whole, under the aside name."""
+    if data_root.exists() or data_root.is_symlink() or not (asides := asides_of(data_root)):
+        return
+    raise NetworkError(f"{data_root} is not there but {first_few([str(a) for a in asides])} is: a `recfin network "
+                       f"restore --replace` stopped midway (killed, or the machine went down) moved the data folder "
+                       f"there and did not put its own in place, and `up` would start a new network, with new keys "
+                       f"and an empty ledger, in its stead. Put it back (`mv {asides[-1]} {data_root}`) or run the "
+                       f"restore again, then `recfin network up`; to start a new network there after all, move the "
+                       f"folder(s) named elsewhere first")
+
+
 def _refuse_if_run_locked(data_root: Path, what: str) -> None:
     """RunLockedError naming the holder when another run holds data_root's run lock; nothing written or created.
 
@@ -521,6 +536,7 @@ class Network:
         self.fabric.require()
         # Another `up` (or `down`, `deploy`) running here holds ports of its own: named as that run, not as the ports.
         _refuse_if_run_locked(self.data_root, "recfin network up")
+        _refuse_where_a_restore_stopped(self.data_root)
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
         passed_over: list[str] = []
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from network import ccservers
+from network import ccservers, control
 from network.control import Network
 from network.errors import MissingBinariesError, NetworkError, NodeNotFoundError, PortInUseError
 from network.fabric_bin import FabricInstall
@@ -41,6 +41,25 @@ def test_up_reports_a_busy_port_by_node_before_starting(topology, tmp_path, fake
         assert lines == [] and not (tmp_path / "net").exists()
     finally:
         sock.close()
+
+
+def test_up_refuses_where_a_stopped_restore_left_the_data_folder_only_aside(topology, tmp_path, fake_fabric):
+    """A `restore --replace` killed between its two renames leaves DIR missing and DIR.before-restore-* holding the
+    channel's data: `up` there would start a new network with new keys and an empty ledger in its stead."""
+    aside = tmp_path / "net.before-restore-20261204T145449Z"
+    (aside / "crypto").mkdir(parents=True)
+    net, lines = make(topology, tmp_path / "net")
+    with pytest.raises(NetworkError, match=rf"net is not there but {re.escape(str(aside))} is: a `recfin network "
+                                           rf"restore --replace` stopped midway.*`mv {re.escape(str(aside))} "):
+        net.up()
+    assert lines == [] and not (tmp_path / "net").exists() and (aside / "crypto").is_dir()
+    # a folder of another name beside it is no such aside, and one beside a data folder that is there is the
+    # earlier folder a finished restore kept: nothing to refuse for either
+    aside.rename(tmp_path / "net.before-restore-by-hand")
+    control._refuse_where_a_restore_stopped(tmp_path / "net")
+    (tmp_path / "net").mkdir()
+    (tmp_path / "net.before-restore-by-hand").rename(aside)
+    control._refuse_where_a_restore_stopped(tmp_path / "net")
 
 
 def test_status_of_a_stopped_network(topology, tmp_path, fake_fabric):
