@@ -38,14 +38,18 @@ class TextLine:
 
     def add(self, text: str, confidence: float, gap: bool, box: Box | None = None) -> None:
         if gap and self.text:
-            self.text += " "
-            self.conf.append(1.0)
-            self.boxes.append(None)
-            self.starts.append(True)
+            self.add_space()
         self.text += text
         self.conf.extend([confidence] * len(text))
         self.boxes.extend(_split_box(box, len(text)))
         self.starts.extend(i == 0 for i in range(len(text)))
+
+    def add_space(self) -> None:
+        """A space between two words: a word of its own, sure, with no box."""
+        self.text += " "
+        self.conf.append(1.0)
+        self.boxes.append(None)
+        self.starts.append(True)
 
     def span_conf(self, start: int, end: int) -> float:
         return min(self.conf[start:end], default=0.0)

@@ -200,10 +200,7 @@ def _line(chars: list[str], boxes: list, starts: list[bool], drawn_in: list[int]
         first, last = boxes[indexes[0]], boxes[indexes[-1]]
         em = first[3] - first[1]
         if right is not None and first[0] - right >= _SPACE_EMS * em:
-            line.text += " "
-            line.conf.append(1.0)
-            line.boxes.append(None)
-            line.starts.append(True)
+            line.add_space()
         line.text += "".join(chars[i] for i in indexes)
         line.conf.extend(1.0 for _ in indexes)
         line.boxes.extend(boxes[i] for i in indexes)
