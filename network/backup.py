@@ -37,7 +37,8 @@ from .backup_archive import (ARCHIVE_MODE, DATA_PREFIX, FORMAT, FORMAT_VERSION, 
 from .bundle import PUBLIC_SUFFIXES
 from .control import DATA_ROOT_MARKER, RUN_LOCK_FILE, STAGED_LEFTOVER, RunLockedError, run_lock
 from .errors import NetworkError, first_few
-from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE, locked as membership_locked
+from .membership import LOCK_FILE as MEMBERSHIP_LOCK_FILE, STATE_FILE as MEMBERSHIP_STATE_FILE
+from .membership import locked as membership_locked
 from .supervisor import Supervisor
 from .topology import Topology
 
