@@ -73,8 +73,7 @@ class _World:
         split = await net.confirmed(tier1, core, 50_000_00)
         await net.ok(tier1, "TransferReceivable", split["id"], tier2.uscc, "1000000", "seed-transfer")
         financed = await net.confirmed(tier2, core, 80_000_00)
-        f = await net.ok(tier2, "RequestFinancing", financed["id"])
-        o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+        f, o = await net.offered(tier2, financed["id"], bank)
         await net.ok(tier2, "AcceptFinancingOffer", o["id"])
         await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
         notice = net.doc(financed["id"])["notice_id"]

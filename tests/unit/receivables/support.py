@@ -170,14 +170,21 @@ class Net:
         r = await self.registered(creditor, debtor, face, **kw)
         return await self.ok(debtor, "ConfirmReceivable", r["id"])
 
+    async def offered(self, holder: Actor, claim_id: str, bank: Actor | None = None, *,
+                      terms: dict | None = None) -> tuple[dict, dict]:
+        """``holder``'s financing request on ``claim_id`` and ``bank``'s (the bank actor unless given) open offer on
+        it, on ``terms`` (:func:`transient_terms` unless given)."""
+        f = await self.ok(holder, "RequestFinancing", claim_id)
+        bank, terms = bank or self.actors["bank"], terms or transient_terms()
+        return f, await self.ok(bank, "MakeFinancingOffer", f["id"], transient=terms)
+
     async def financed(self, holder: Actor, claim_id: str, bank: Actor | None = None, *, terms: dict | None = None,
                        disburse: bool = True) -> dict:
         """``claim_id`` financed for ``holder`` by ``bank`` (the bank actor unless given) on ``terms``
         (:func:`transient_terms` unless given): requested, offered, accepted and, unless told not, disbursed. The
         financing as the last step returned it."""
         bank, terms = bank or self.actors["bank"], terms or transient_terms()
-        f = await self.ok(holder, "RequestFinancing", claim_id)
-        o = await self.ok(bank, "MakeFinancingOffer", f["id"], transient=terms)
+        f, o = await self.offered(holder, claim_id, bank, terms=terms)
         accepted = await self.ok(holder, "AcceptFinancingOffer", o["id"])
         return await self.ok(bank, "RecordDisbursement", f["id"], transient=terms) if disburse else accepted
 

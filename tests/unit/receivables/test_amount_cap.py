@@ -48,8 +48,7 @@ async def test_a_claim_stored_above_the_cap_still_reads_and_is_acted_on():
     settled = await net.ok(core, "RecordPayment", paid, str(ABOVE))
     assert (settled["status"], settled["outstanding"]) == ("SETTLED", 0)
 
-    f = await net.ok(tier1, "RequestFinancing", financed)
-    offer = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, offer = await net.offered(tier1, financed, bank)
     await net.ok(tier1, "AcceptFinancingOffer", offer["id"])
     await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
     stats = await net.ok(regulator, "GetStatistics", evaluate=True)

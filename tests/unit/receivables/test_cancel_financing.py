@@ -17,8 +17,7 @@ async def _accepted(net: Net, *, due_in: int = 30, bank: str = "bank") -> tuple[
     """A confirmed claim of tier1 on core whose financing by ``bank`` is accepted, not disbursed: claim, financing, offer."""
     tier1 = net.actors["tier1"]
     r = await net.confirmed(tier1, net.actors["core"], 1000, due_in=due_in)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(net.actors[bank], "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, r["id"], net.actors[bank])
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     return r, f, o
 

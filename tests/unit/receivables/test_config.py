@@ -150,8 +150,7 @@ async def test_a_financier_of_a_bank_the_configuration_names_registers_and_offer
     tier1 = await net.party("tier1", SUPPLIER, "supplier")
     second = await net.party("second", BANK2, "financier", "Second Commercial Bank")
     r = await net.confirmed(tier1, core, 500_000_00)
-    financing = await net.ok(tier1, "RequestFinancing", r["id"])
-    offer = await net.ok(second, "MakeFinancingOffer", financing["id"], transient=transient_terms())
+    financing, offer = await net.offered(tier1, r["id"], second)
     assert offer["financier"] == second.uscc
     assert f"terms-{SUPPLIER}-{BANK2}" in net.ledger.private_state
 
@@ -240,8 +239,7 @@ async def test_an_offer_of_a_bank_whose_org_may_no_longer_finance_cannot_be_acce
     net = await standard_net()
     core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
     r = await net.confirmed(tier1, core, 100_000_00)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    offer = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, offer = await net.offered(tier1, r["id"], bank)
     # a new definition takes the financier role from BankMSP after the offer was made
     net.contract.config = DEFAULT_CONFIG.model_copy(update={"org_roles": {**DEFAULT_CONFIG.org_roles, BANK: ()}})
     message = await net.refused(tier1, "AcceptFinancingOffer", offer["id"], rule="role-not-allowed-for-org")

@@ -53,8 +53,7 @@ async def test_a_bank_whose_offer_lapsed_or_was_withdrawn_reads_the_request_whil
     await net.ok(bank2, "MakeFinancingOffer", withdrawn["id"], transient=transient_terms())
     await net.ok(t1, "WithdrawFinancing", withdrawn["id"])
     # a request on which bank2 withdrew its offer: it still reads it while it is open, its offer withdrawn included
-    f = await net.ok(t1, "RequestFinancing", r)
-    o2 = await net.ok(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o2 = await net.offered(t1, r, bank2)
     await net.ok(bank2, "WithdrawFinancingOffer", o2["id"], "terms revised")
     seen = await net.ok(bank2, "GetFinancing", f["id"], evaluate=True)
     assert [(x["id"], x["status"]) for x in seen["offers"]] == [(o2["id"], "WITHDRAWN")]

@@ -182,8 +182,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
 
     # an accepted financing the bank does not disburse, ended by the holder
     stuck = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]
-    stuck_f = await net.ok(tier1, "RequestFinancing", stuck)
-    stuck_o = await net.ok(bank2, "MakeFinancingOffer", stuck_f["id"], transient=transient_terms())
+    stuck_f, stuck_o = await net.offered(tier1, stuck, bank2)
     await net.ok(tier1, "AcceptFinancingOffer", stuck_o["id"])
     await ev.change(tier1, "CancelFinancing", stuck_f["id"], "not disbursed", event="FinancingCancelled",
                     receivable=stuck, details={"financing_id": stuck_f["id"], "financier": bank2.uscc, "by": tier1.uscc,

@@ -24,8 +24,7 @@ def _policy_orgs(net, key: str) -> list[str] | None:
 async def _offered(net, due_in: int = 30):
     core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
     r = await net.confirmed(tier1, core, 1000_00, due_in=due_in)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(salt=f"{due_in:016d}"))
+    f, o = await net.offered(tier1, r["id"], bank, terms=transient_terms(salt=f"{due_in:016d}"))
     return r, f, o
 
 

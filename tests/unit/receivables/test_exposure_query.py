@@ -131,8 +131,7 @@ async def test_a_zero_or_tiny_rate_is_stored_as_sent_and_read_back_by_every_quer
 
 async def _offer(net: Net, bank: str, claim: dict, **terms) -> tuple[dict, dict]:
     """A request of tier1 on ``claim`` and ``bank``'s offer on it: (financing, offer)."""
-    f = await net.ok(net.actors["tier1"], "RequestFinancing", claim["id"])
-    return f, await net.ok(net.actors[bank], "MakeFinancingOffer", f["id"], transient=transient_terms(**terms))
+    return await net.offered(net.actors["tier1"], claim["id"], net.actors[bank], terms=transient_terms(**terms))
 
 
 async def test_open_offers_count_apart_from_what_is_out_at_the_advance_acceptance_would_make():

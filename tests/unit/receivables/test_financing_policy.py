@@ -17,8 +17,7 @@ async def test_acceptance_gives_the_financing_its_parties_orgs_and_a_request_bef
     net = await standard_net()
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, r["id"], bank)
     assert net.financing_policy_orgs(f["id"]) is None       # the holder's withdrawal or the debtor's payment ends it alone
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
@@ -69,8 +68,7 @@ async def test_where_one_org_holds_and_finances_the_two_org_chaincode_policy_gua
     tier1, core = net.actors["tier1"], net.actors["core"]
     group_bank = await net.party("groupbank", SUPPLIER, "financier", "Group Finance Co")
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(group_bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, r["id"], group_bank)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     assert net.financing_policy_orgs(f["id"]) is None
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
@@ -84,8 +82,7 @@ async def test_a_request_naming_another_holder_than_its_claim_is_not_accepted_an
     net = await standard_net()
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, r["id"], bank)
     key = net._key(keys.FINANCING, f["id"])
     forged = {**json.loads(net.ledger.state[key]), "holder_msp": CORE}
     net.ledger.state[key] = json.dumps(forged).encode()
@@ -99,8 +96,7 @@ async def test_a_request_naming_another_holder_than_its_claim_is_not_accepted_an
 async def _accepted(net: Net, bank_actor="bank") -> dict:
     tier1, core = net.actors["tier1"], net.actors["core"]
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(net.actors[bank_actor], "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, r["id"], net.actors[bank_actor])
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     return f
 

@@ -14,8 +14,7 @@ async def _offer(net: Net, debtor: str, *, bank: str = "bank", due_in: int = 60,
     offer)."""
     tier1 = net.actors["tier1"]
     r = await net.confirmed(tier1, net.actors[debtor], 10_000_00, due_in=due_in)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(net.actors[bank], "MakeFinancingOffer", f["id"], transient=transient_terms(**terms))
+    f, o = await net.offered(tier1, r["id"], net.actors[bank], terms=transient_terms(**terms))
     return f, o
 
 

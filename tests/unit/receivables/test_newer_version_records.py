@@ -11,7 +11,7 @@ import pytest
 
 from chaincode.receivables import keys
 
-from .support import Net, standard_net, transient_terms
+from .support import Net, standard_net
 
 NEW_FIELD, NEW_VALUE = "field_of_a_newer_version", "value-only-the-newer-version-knows"
 
@@ -39,8 +39,7 @@ async def offered():
     net = await standard_net()
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     r = await net.confirmed(tier1, core)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    offer = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, offer = await net.offered(tier1, r["id"], bank)
     return net, r, f, offer
 
 

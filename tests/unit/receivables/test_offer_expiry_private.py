@@ -9,8 +9,7 @@ from tests.unit.receivables.support import standard_net, transient_terms
 async def _offered(net, **terms):
     A = net.actors
     r = await net.confirmed(A["tier1"], A["core"])
-    f = await net.ok(A["tier1"], "RequestFinancing", r["id"])
-    o = await net.ok(A["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms(**terms))
+    f, o = await net.offered(A["tier1"], r["id"], A["bank"], terms=transient_terms(**terms))
     return f, o
 
 

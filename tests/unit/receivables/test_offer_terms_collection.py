@@ -114,8 +114,7 @@ async def test_an_offer_on_a_request_naming_another_holder_org_than_its_claim_is
 
     # the claim's holder withdraws the request, asks again, and the bank's terms go to its org's collection
     await net.ok(tier1, "WithdrawFinancing", f["id"])
-    again = await net.ok(tier1, "RequestFinancing", r["id"])
-    offer = await net.ok(bank, "MakeFinancingOffer", again["id"], transient=transient_terms())
+    again, offer = await net.offered(tier1, r["id"], bank)
     assert offer["collection"] == f"terms-{SUPPLIER}-{BANK}"
 
 
@@ -143,8 +142,7 @@ async def test_acceptance_of_a_request_naming_another_holder_than_its_claim_is_r
 
     # the way out the refusal names: withdrawn, requested again, the new request's offer is accepted
     await net.ok(tier1, "WithdrawFinancing", f["id"])
-    again = await net.ok(tier1, "RequestFinancing", r["id"])
-    offer = await net.ok(bank, "MakeFinancingOffer", again["id"], transient=transient_terms())
+    again, offer = await net.offered(tier1, r["id"], bank)
     assert (await net.ok(tier1, "AcceptFinancingOffer", offer["id"]))["status"] == "ACCEPTED"
 
 
@@ -239,8 +237,7 @@ async def test_the_acceptance_of_an_offer_on_a_revived_request_is_refused():
     await _refused_as_not_named(net, tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
     assert net.doc(r["id"])["status"] == "CONFIRMED" and net.doc(r["id"])["financier"] is None
 
-    again = await net.ok(tier1, "RequestFinancing", r["id"])
-    offer = await net.ok(bank, "MakeFinancingOffer", again["id"], transient=transient_terms())
+    again, offer = await net.offered(tier1, r["id"], bank)
     assert (await net.ok(tier1, "AcceptFinancingOffer", offer["id"]))["status"] == "ACCEPTED"
 
 

@@ -27,8 +27,7 @@ async def _history(net: Net) -> dict:
     net.advance(1)
     await net.ok(tier1, "TransferReceivable", ids["D"], tier2.uscc, "1500")
     net.advance(1)
-    f = await net.ok(tier1, "RequestFinancing", ids["E"])
-    o = await net.ok(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, ids["E"], bank2)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     net.advance(2)
     await net.ok(reg, "FreezeReceivable", ids["E"], "ORDER-1")
@@ -199,8 +198,7 @@ async def test_a_financing_cancelled_before_disbursement_leaves_no_financed_date
     core, tier1, bank2 = net.actors["core"], net.actors["tier1"], net.actors["bank2"]
     claim = (await net.confirmed(tier1, core, 3000, due_in=90))["id"]
     net.advance(1)
-    f = await net.ok(tier1, "RequestFinancing", claim)
-    o = await net.ok(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, claim, bank2)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     financed_day = net.today
     net.advance(2)
@@ -214,8 +212,7 @@ async def test_a_financing_cancelled_before_disbursement_leaves_no_financed_date
     after = record(await _records(net, "bank", core.uscc))
     assert (after["status"], after["financed_on"]) == ("CONFIRMED", None)
     net.advance(1)  # financed anew: the live financing's day shows
-    f = await net.ok(tier1, "RequestFinancing", claim)
-    o = await net.ok(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, claim, bank2)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     assert record(await _records(net, "bank", core.uscc))["financed_on"] == net.today
 
@@ -224,8 +221,7 @@ async def test_a_financing_that_ended_in_repayment_keeps_its_financed_date():
     net = await standard_net()
     core, tier1, bank2 = net.actors["core"], net.actors["tier1"], net.actors["bank2"]
     claim = (await net.confirmed(tier1, core, 3000, due_in=30))["id"]
-    f = await net.ok(tier1, "RequestFinancing", claim)
-    o = await net.ok(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, claim, bank2)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     financed_day = net.today
     await net.ok(bank2, "RecordDisbursement", f["id"], transient=transient_terms())

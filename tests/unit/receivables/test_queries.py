@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import standard_net, transient_terms
+from .support import standard_net
 
 
 async def test_history_says_who_did_what_when_in_which_transaction():
@@ -84,8 +84,7 @@ async def test_statistics_exposure_financed_share_overdue():
     b = await net.confirmed(tier1, core, 1000, due_in=10)
     c = await net.confirmed(tier1, core2, 500, due_in=60)
     await net.registered(tier1, core2, 9999)  # not confirmed: no exposure
-    f = await net.ok(tier1, "RequestFinancing", a["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, a["id"], bank)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     await net.ok(core2, "RecordPayment", c["id"], "100")
     net.advance(days=11)
@@ -107,8 +106,7 @@ async def test_a_claim_unpaid_past_its_due_date_is_overdue_in_the_statistics_bef
     core, tier1, bank, reg = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
     confirmed = await net.confirmed(tier1, core, 1000, due_in=5)
     financed = await net.confirmed(tier1, core, 3000, due_in=5)
-    f = await net.ok(tier1, "RequestFinancing", financed["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, financed["id"], bank)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     await net.confirmed(tier1, core, 500, due_in=30)          # not yet due
     paid = await net.confirmed(tier1, core, 700, due_in=5)
@@ -134,8 +132,7 @@ async def test_statistics_keep_each_currency_apart_per_debtor_and_in_total():
     await net.confirmed(tier1, core, 3000, due_in=30)
     usd = await net.confirmed(tier1, core, 1000, due_in=30, currency="USD")
     await net.confirmed(tier1, core2, 500, due_in=30, currency="USD")
-    f = await net.ok(tier1, "RequestFinancing", usd["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, usd["id"], bank)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     stats = await net.ok(reg, "GetStatistics", evaluate=True)
     # added up regardless of currency, core's exposure would read 4000 with a financed share of 0.2500

@@ -29,8 +29,7 @@ async def _financing(net, stage: str) -> tuple[dict, dict, dict]:
     """A confirmed claim whose financing reached ``stage`` (requested, accepted, disbursed): claim, financing, offer."""
     a = net.actors
     r = await net.confirmed(a["tier1"], a["core"], 1000, due_in=30)
-    f = await net.ok(a["tier1"], "RequestFinancing", r["id"])
-    o = await net.ok(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(a["tier1"], r["id"], a["bank"])
     if stage in ("accepted", "disbursed"):
         await net.ok(a["tier1"], "AcceptFinancingOffer", o["id"])
     if stage == "disbursed":

@@ -126,8 +126,7 @@ async def test_a_discount_offer_lists_only_claims_a_holder_could_take_it_on():
     settled = await net.confirmed(tier1, core, 1000)
     await net.ok(core, "RecordPayment", settled["id"], "1000")
     financed = await net.confirmed(tier1, core, 1000)
-    f = await net.ok(tier1, "RequestFinancing", financed["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, financed["id"], bank)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     due_soon = await net.confirmed(tier1, core, 1000, due_in=2)
     open_claim = await net.confirmed(tier1, core, 1000, due_in=60)
@@ -206,8 +205,7 @@ async def test_an_offer_cannot_be_accepted_on_or_after_maturity():
     net = await standard_net()
     core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
     r = await net.confirmed(tier1, core, 1000, due_in=5)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, r["id"], bank)
     net.advance(days=5)
     await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="past-maturity")
     await net.ok(tier1, "WithdrawFinancing", f["id"])
@@ -238,8 +236,7 @@ async def test_an_assignment_notice_is_acknowledged_only_while_its_financing_is_
     repaid_first = await net.confirmed(tier1, core, 1000, due_in=30)
     notices = {}
     for r in (paid_first, repaid_first):
-        f = await net.ok(tier1, "RequestFinancing", r["id"])
-        o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+        f, o = await net.offered(tier1, r["id"], bank)
         await net.ok(tier1, "AcceptFinancingOffer", o["id"])
         notices[r["id"]] = await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
     # paid in full by the debtor, the bank not yet recording repayment: the financing is live, the notice stands

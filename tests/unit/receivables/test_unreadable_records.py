@@ -13,7 +13,7 @@ from chaincode.receivables import fingerprint, keys
 from chaincode.receivables.config import DEFAULT_CONFIG
 from chaincode.shim import KeyModification
 
-from .support import Net, attestation_request, standard_net, transient_terms
+from .support import Net, attestation_request, standard_net
 
 NUMBER = "26442000000000000042"
 FORGED = [b"garbage", b"{}", b"[1, 2]", b"\xff\xfe", b"[" * 5000]
@@ -148,8 +148,7 @@ async def test_private_terms_that_do_not_parse_are_refused_by_name():
     net = await standard_net()
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     r = await net.confirmed(tier1, core)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    offer = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, offer = await net.offered(tier1, r["id"], bank)
     collection = offer["collection"]
     net.ledger.private_state[collection][net._key(keys.TERMS, offer["id"])] = b"garbage"
     for who, fn, args in ((bank, "GetOfferTerms", (offer["id"],)), (bank, "GetFinancierExposure", (core.uscc, ""))):

@@ -9,7 +9,7 @@ import json
 from chaincode.receivables import keys
 from chaincode.shim import KeyEndorsementPolicy
 
-from .support import BANK, CORE, REGULATOR, SUPPLIER, Net, standard_net, transient_terms
+from .support import BANK, CORE, REGULATOR, SUPPLIER, Net, standard_net
 from .test_claim_policy_never_one_org import guarded_by, one_org_net
 from .test_legacy_records import legacy_net, total
 
@@ -81,8 +81,7 @@ async def test_a_record_it_cannot_read_is_listed_and_every_record_after_it_still
     d = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30)})
     offer_key, entry = discount_keys(net, d["id"])
     del net.ledger.validation_parameters[offer_key]   # an offer still to seal, scanned after the bad records
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(net.actors["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms())
+    f, o = await net.offered(tier1, r["id"])
     # a new key any two orgs wrote outside the contract, and an open offer whose claim is gone
     garbage = net._key(keys.RECEIVABLE, "R-0")
     net.ledger.state[garbage] = b"\xff not json"

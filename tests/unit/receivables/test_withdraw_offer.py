@@ -18,8 +18,7 @@ async def _offered(net: Net, *, face: int = 10_000_00, due_in: int = 30, **terms
     """tier1's confirmed claim on core, its financing request and the bank's open offer on it (on ``terms``)."""
     a = net.actors
     r = await net.confirmed(a["tier1"], a["core"], face, due_in=due_in)
-    f = await net.ok(a["tier1"], "RequestFinancing", r["id"])
-    o = await net.ok(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms(**terms))
+    f, o = await net.offered(a["tier1"], r["id"], a["bank"], terms=transient_terms(**terms))
     return r, f, o
 
 

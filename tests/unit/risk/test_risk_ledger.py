@@ -14,7 +14,6 @@ from cli.risk_commands import risk
 from client.risk import debtor_features, history_from_ledger
 
 from ..pricing.ledger_world import World
-from ..receivables.support import transient_terms
 
 
 @pytest.fixture
@@ -177,8 +176,7 @@ def test_a_financing_cancelled_before_disbursement_is_not_in_the_financed_share(
     w, (claim, _), start = _claims_on_core(("tier1", 2_000_000, 60), ("tier1", 2_000_000, 60))
     net = w.net
     tier1, bank = net.actors["tier1"], net.actors["bank"]
-    f = asyncio.run(net.ok(tier1, "RequestFinancing", claim))
-    o = asyncio.run(net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms()))
+    f, o = asyncio.run(net.offered(tier1, claim, bank))
     asyncio.run(net.ok(tier1, "AcceptFinancingOffer", o["id"]))
     net.advance(5)
     asyncio.run(net.ok(tier1, "CancelFinancing", f["id"], "no longer needed"))
