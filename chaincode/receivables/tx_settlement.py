@@ -27,11 +27,17 @@ def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
     debtor's payment of the part (and of its whole split tree) and have the debtor recorded late. Before then
     the request is live business between the holder and the banks, which the debtor's payment must not end: the
     holder withdraws it to be paid (or the debtor pays from the due date on). An accepted financing waits on its
-    bank: the debtor pays the bank after disbursement, or the holder once the financing is cancelled."""
+    bank: the debtor pays the bank after disbursement, or the holder once the financing is cancelled. From the
+    due date on the bank can no longer disburse (RecordDisbursement: ``past-maturity``), so only cancelling it
+    lets the debtor pay, and the refusal says so rather than send the debtor to wait for the money."""
     if leaf.financier is not None:
-        raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} accepted by "
-                   f"{leaf.financier}, not yet disbursed: pay after disbursement (to the financier) or once the "
-                   "holder or the bank cancels it (CancelFinancing)")
+        accepted = (f"{leaf.id} has financing {leaf.financing_id} accepted by {leaf.financier}, "
+                    "not yet disbursed")
+        if today_iso < leaf.due_date:
+            raise rule("financing-in-progress", f"{accepted}: pay after disbursement (to the financier) or "
+                       "once the holder or the bank cancels it (CancelFinancing)")
+        raise rule("financing-in-progress", f"{accepted}, and from its due date {leaf.due_date} on the bank "
+                   "can no longer disburse it: pay once the holder or the bank cancels it (CancelFinancing)")
     if today_iso < leaf.due_date:
         raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} requested, which banks "
                    f"may take up until its due date {leaf.due_date}: pay once its holder withdraws it "
