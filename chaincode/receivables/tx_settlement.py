@@ -11,7 +11,7 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import events, keys, lifecycle, money, queries, settlement
 from .errors import rule
-from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, Payment, Receivable
+from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, STATUSES, Payment, Receivable
 from .schemas import PaymentResult
 from .session import rules
 from .tx_base import TransactionGroup
@@ -44,6 +44,21 @@ def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
                    "(WithdrawFinancing), or from the due date on, when the payment ends the request")
 
 
+def _payable_parts(r: Receivable, parts: list[Receivable]) -> list[Receivable]:
+    """The parts of the split claim ``r`` a payment through it is spread over: those still payable.
+
+    None left (every part settled or otherwise ended) is refused ``invalid-state``, as a settled claim never
+    split is, rather than as a payment above the nothing outstanding. The parts' statuses are named in the
+    lifecycle's order, so every endorsing peer returns the same text."""
+    payable = [part for part in parts if part.status in lifecycle.PAYABLE]
+    if not payable:
+        ended = " or ".join(status for status in STATUSES if any(part.status == status for part in parts))
+        raise rule("invalid-state", f"cannot record a payment on receivable {r.id} while it is {SPLIT} and "
+                   f"every part of it is {ended}: nothing is left to pay on it (a payment reaches only a "
+                   f"part {' or '.join(lifecycle.PAYABLE)})")
+    return payable
+
+
 class SettlementTransactions(TransactionGroup):
     """RecordPayment, RecordOverdue."""
 
@@ -73,7 +88,7 @@ class SettlementTransactions(TransactionGroup):
         value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
         lifecycle.ensure_not_frozen(r)
         if r.status == SPLIT:
-            leaves = [leaf for leaf in await queries.leaves(s.store, r) if leaf.status in lifecycle.PAYABLE]
+            leaves = _payable_parts(r, await queries.leaves(s.store, r))
         else:
             lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on")
             leaves = [r]

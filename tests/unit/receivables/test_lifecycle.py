@@ -187,7 +187,7 @@ async def test_payment_over_split_children_is_pro_rata_and_exact():
     await net.ok(core, "RecordPayment", r["id"], "900")
     for leaf in (f"{r['id']}.1", f"{r['id']}.2.1", f"{r['id']}.2.2"):
         assert net.doc(leaf)["status"] == "SETTLED"
-    await net.refused(core, "RecordPayment", r["id"], "1", rule="payment-exceeds-outstanding")
+    await net.refused(core, "RecordPayment", r["id"], "1", rule="invalid-state")   # every part is settled
 
 
 async def test_financing_path_offers_accept_disburse_notice_repay():

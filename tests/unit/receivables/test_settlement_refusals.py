@@ -38,3 +38,23 @@ async def test_an_accepted_financing_refuses_the_payment_naming_the_way_out_that
 
     await net.ok(tier1, "CancelFinancing", f["id"], "not disbursed by the due date")
     assert (await net.ok(core, "RecordPayment", r["id"], "1000"))["status"] == "SETTLED"
+
+
+async def test_a_split_claim_whose_every_part_is_settled_is_refused_as_a_settled_claim_is():
+    net = await standard_net()
+    core, tier1, tier2 = (net.actors[k] for k in ("core", "tier1", "tier2"))
+    whole = await net.confirmed(tier1, core, 1000, due_in=30)
+    await net.ok(core, "RecordPayment", whole["id"], "1000")
+    await net.refused(core, "RecordPayment", whole["id"], "1", rule="invalid-state")
+
+    split = await net.confirmed(tier1, core, 1000, due_in=30)
+    await net.ok(tier1, "TransferReceivable", split["id"], tier2.uscc, "400")
+    await net.ok(core, "RecordPayment", split["id"] + ".1", "400")    # one part paid alone
+    # while a part is payable, a payment above what it owes is still refused as such
+    await net.refused(core, "RecordPayment", split["id"], "601", rule="payment-exceeds-outstanding")
+    await net.ok(core, "RecordPayment", split["id"], "600")           # the other through the root
+    for amount in ("1", "1000"):
+        message = await net.refused(core, "RecordPayment", split["id"], amount, rule="invalid-state")
+        assert message == (f"RULE invalid-state: cannot record a payment on receivable {split['id']} while it is "
+                           "SPLIT and every part of it is SETTLED: nothing is left to pay on it (a payment reaches "
+                           "only a part CONFIRMED or FINANCED or OVERDUE)")

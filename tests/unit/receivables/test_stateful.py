@@ -915,14 +915,14 @@ class ReceivablesMachine(RuleBasedStateMachine):
             amount_codes, value = self.amount_codes(text)
             codes |= amount_codes
             codes |= {"receivable-frozen"} if c.frozen else set()
-            if c.status != "SPLIT" and c.status not in PAYABLE:
+            if c.status not in PAYABLE and (c.status != "SPLIT" or not leaves):   # split: every part settled
                 codes.add("invalid-state")
             for leaf in leaves:
                 codes |= {"receivable-frozen"} if leaf.frozen else set()
                 # a request (no offer accepted) the payment ends from the due date on; before, or accepted: refused
                 pending = leaf.financing and not leaf.notice
                 codes |= {"financing-in-progress"} if pending and (leaf.financier or self.today < leaf.due) else set()
-            if value is not None and value > sum(leaf.outstanding for leaf in leaves):
+            if value is not None and leaves and value > sum(leaf.outstanding for leaf in leaves):
                 codes.add("payment-exceeds-outstanding")
         done = self.attempt(caller, "RecordPayment", *args, *([request_id] if request_id else []), codes=codes,
                             event=("PaymentRecorded", rid), replay=recorded)
