@@ -66,7 +66,7 @@ from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, r
 from client.pricing.money import percent_of
 from client.pricing.proposals import nothing_outstanding
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
-from client.receivables import ReceivablesError, RuleViolation
+from client.receivables import ReceivablesError, RuleViolation, unless_refused_the_read
 from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
 from client.business_dates import business_today
 from network.fabric_bin import REPO_ROOT
@@ -281,6 +281,10 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     A quote the bank declines (a grade it does not finance, a due date too
     far off, no room under its limit, an --on date after its offer would
     lapse) says why (declined, in --json too), offers nothing and exits 1.
+    While the bank's own offer on the request is still open (the contract
+    takes one per bank and request) it asks nothing and offers nothing, and
+    names the `recfin finance withdraw-offer` command that takes that one
+    back.
 
     Each line of the table is named as its figure is in --json:
     offer.discount_rate is the key discount_rate in the object offer (there
@@ -477,9 +481,10 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             # the bank's lending to the debtor off the ledger takes room under the same limit as its lending on it
             exposure_fen = held.exposure_in(r.currency) + outside_fen
             # each open offer of the bank on the debtor's other claims is one acceptance away from being lent: without
-            # them every quote would see the whole limit free. Its own offer on this request, if it made one, is the
-            # one being quoted again (the contract takes one per bank and request), so it is not counted against
-            # itself. Neither is an offer on it whose outcome is not known: the two cannot both commit.
+            # them every quote would see the whole limit free. Its own offer on this request, if it made
+            # one, is not counted: the quote prices terms in its stead, offered only once the bank
+            # withdraws it (the contract takes one per bank and request). Neither is an offer on it whose
+            # outcome is not known: the two cannot both commit.
             open_offers = sum(o.advance for o in held.offers
                               if o.currency == r.currency and o.financing_id != r.financing_id)
             if turn is not None:
@@ -500,8 +505,11 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 rows = _quote_rows(result, r.id, day)
                 rows.update({"debtor": r.debtor, "financing_id": r.financing_id})
                 _print_quote(rows, risk)
-            # priced, but the contract would refuse to take it now (a freeze order, a claim not confirmed): not offered
+            # priced, but the contract would refuse to take it now (a freeze order, a claim not confirmed),
+            # or refuse the offer itself (the bank's own offer still open on the request): not offered
             refused = result.priced.why if result.offer is not None and not result.priced.takeable_now else None
+            if refused is None and result.offer is not None and turn is not None:
+                refused = _own_offer_open(session, held.financier, r, as_)
             if refused is not None and yes:
                 raise click.ClickException(f"no offer made on {r.financing_id}: {refused}")
             if refused is not None and not as_json:
@@ -611,8 +619,25 @@ def _above_limit(made, r, standing: LimitStanding, bank: str, withdrawn: bool) -
             f"{_limit_figures(standing)}: {CONCURRENT_OFFER} (a quote on another host, or `recfin finance offer`)")
 
 
-def _withdraw_command(made, as_: str) -> str:
-    return f"recfin finance withdraw-offer {made.id} --reason 'above the debtor limit' --as {as_typed(as_)}"
+def _withdraw_command(made, as_: str, reason: str = "above the debtor limit") -> str:
+    return f"recfin finance withdraw-offer {made.id} --reason '{reason}' --as {as_typed(as_)}"
+
+
+def _own_offer_open(session, bank: str, r, as_: str) -> str | None:
+    """Why the quote makes no offer when ``bank`` (its credit code) still has an open offer on ``r``'s
+    request, expired or not, and the command that withdraws it: the contract takes one offer per bank and
+    request until the bank withdraws it (rule offer-already-made), so sending would be refused. None when it
+    has none, or when the request is not the bank's to read (the offer is sent, and the contract says why it
+    refuses it)."""
+    financing = unless_refused_the_read(lambda: session.client.get_financing(r.financing_id))
+    offers = financing.offers if financing is not None else []
+    standing = [o for o in offers if o.financier == bank and o.status == "OPEN"]
+    if not standing:
+        return None
+    earlier = standing[0]
+    return (f"{bank}'s offer {earlier.id}, made on {earlier.made_on}, is still open on it, and the contract "
+            f"takes one offer per bank and request (rule offer-already-made). To offer these terms instead, "
+            f"withdraw it first, then quote again: {_withdraw_command(earlier, as_, 'terms revised')}")
 
 
 def _cancel_advice(r, as_: str) -> str:
