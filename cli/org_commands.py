@@ -777,11 +777,13 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
 def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp_dir, data_root, timeout, as_json):
     """List org ORG's admin and users: role, enterprise, certificate serial, and whether the org's CRL revokes it.
 
-    "revoked" reads the org's CRL kept on this host (msp/crls/crl.pem in the keys folder, the
-    bundle or the data folder): written there by `org user revoke` once the channel has it. A
-    revocation made on another host, or one whose wait stopped, reaches it with --sync, which
-    fetches the channel's config (the CRL Fabric enforces) as the org's admin and writes the
-    channel's CRL here when it is newer (with --keys, into the org's definition there too).
+    "revoked" reads the org's CRLs kept on this host (every CRL of its CA in msp/crls/ of the
+    keys folder, the bundle or the data folder, as Fabric applies each): written there by `org
+    user revoke` once the channel has it. A revocation made on another host, or one whose wait
+    stopped, reaches it with --sync, which fetches the channel's config (the CRLs Fabric
+    enforces) as the org's admin and writes the channel's CRLs of the org's CA here where they
+    revoke more (the newest as crl.pem, any other listing more beside it; with --keys, into the
+    org's definition there too).
 
     \b
     Example:
@@ -798,11 +800,12 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
         members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
         users = org_users.OrgUsers(members, keys_root)
         kept = users.sync(org_name, msp_dir)
-        number = kept.summary()["channel_crl_number"]
+        number, count = kept.summary()["channel_crl_number"], len(kept.channel_crls)
+        said = (f"the channel's CRL of {kept.org.msp_id} is number {number}" if count == 1
+                else f"the channel holds {count} CRLs of {kept.org.msp_id}'s CA, the newest number {number}")
         click.echo(f"the channel has no CRL of {kept.org.msp_id}: nobody of {kept.org.name} is revoked" if number is None
-                   else f"the channel's CRL of {kept.org.msp_id} is number {number}: "
-                   + (f"written into {len(kept.written)} MSP folder(s) here" if kept.written
-                      else "this host has it already"), err=True)
+                   else f"{said}: " + (f"written into {len(kept.folders)} MSP folder(s) here" if kept.written
+                                       else "this host has it already"), err=True)
         if keys_root is not None and (definition := org_keys.with_kept_crls(keys_root, kept.org.name)) is not None:
             click.echo(f"{definition} written again with the org's CRLs", err=True)
         root, spec = keys_root or members.root, kept.org

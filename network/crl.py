@@ -10,7 +10,11 @@ SKI (Fabric's SHA-256 form, as crypto.issue puts it in certificates). Fabric rea
 a revocation takes effect with the config block that carries it.
 
 An org keeps one CRL of its CA: each revocation extends it (every earlier entry kept, its CRL number
-one higher), and it replaces the earlier one wherever it is kept.
+one higher), and it replaces the earlier one wherever it is kept (crls/crl.pem). An MSP folder may hold
+more CRLs of the CA beside it (crl_0002.pem, ...: org_definition_file.write_public_msp lays out a
+definition or channel that carries several, and keep_channel adds one the channel has): Fabric applies
+every CRL of the folder whose AKI is the CA's, so what is revoked here is read from all of them
+(local_crls).
 """
 from __future__ import annotations
 
@@ -149,16 +153,38 @@ def pem(crl: x509.CertificateRevocationList) -> bytes:
 
 
 def local(paths: OrgCrypto) -> x509.CertificateRevocationList | None:
-    """The org's CRL in its verifying MSP, when its CA (whose certificate is beside it) signed it."""
+    """The org's CRL in its verifying MSP (crls/crl.pem, the one a revocation extends), when its CA (whose
+    certificate is beside it) signed it. What the org revokes is read from local_crls: every CRL of its CA
+    there."""
     return kept_in(paths, paths.msp_dir)
 
 
 def kept_in(paths: OrgCrypto, msp_folder: Path) -> x509.CertificateRevocationList | None:
-    """The CRL in one MSP folder of the org, when its CA (whose certificate is in paths) signed it."""
-    path = msp_folder / "crls" / CRL_FILE
-    if not path.is_file() or not paths.ca_cert.is_file():
-        return None
-    return of_ca(path.read_bytes(), load_cert(paths.ca_cert))
+    """The CRL in one MSP folder of the org (crls/crl.pem), when its CA (whose certificate is in paths) signed
+    it."""
+    return _kept_files(paths, msp_folder).get(msp_folder / "crls" / CRL_FILE)
+
+
+def local_crls(paths: OrgCrypto) -> list[x509.CertificateRevocationList]:
+    """Every CRL of the org's CA in its verifying MSP's crls/, in name order: Fabric applies each of them."""
+    return kept_crls_in(paths, paths.msp_dir)
+
+
+def kept_crls_in(paths: OrgCrypto, msp_folder: Path) -> list[x509.CertificateRevocationList]:
+    """Every CRL of the org's CA (of_ca) in one MSP folder's crls/, in name order; a file Fabric would not
+    take as that CA's CRL revokes none of its identities, and is passed over."""
+    return list(_kept_files(paths, msp_folder).values())
+
+
+def _kept_files(paths: OrgCrypto, msp_folder: Path) -> dict[Path, x509.CertificateRevocationList]:
+    """The files of one MSP folder's crls/ holding a CRL of the org's CA, in name order (as Fabric and
+    configtxgen read them)."""
+    folder = msp_folder / "crls"
+    if not folder.is_dir() or not paths.ca_cert.is_file():
+        return {}
+    ca_cert = load_cert(paths.ca_cert)
+    found = {path: of_ca(path.read_bytes(), ca_cert) for path in sorted(folder.iterdir()) if path.is_file()}
+    return {path: kept for path, kept in found.items() if kept is not None}
 
 
 def local_folders(paths: OrgCrypto) -> list[Path]:
@@ -168,21 +194,66 @@ def local_folders(paths: OrgCrypto) -> list[Path]:
     return [*sorted(d for d in paths.root.glob("*/*/msp") if d.is_dir()), paths.msp_dir]
 
 
-def behind(paths: OrgCrypto, candidate: x509.CertificateRevocationList) -> list[Path]:
-    """The MSP folders of local_folders whose CRL candidate supersedes (missing, older, or other)."""
-    return [folder for folder in local_folders(paths) if supersedes(candidate, kept_in(paths, folder))]
+def missing_in(paths: OrgCrypto, msp_folder: Path, channel_crls: Sequence[x509.CertificateRevocationList]
+               ) -> dict[Path, x509.CertificateRevocationList]:
+    """What to write into one MSP folder of the org, by file, so that its crls/ revokes all that the channel's
+    CRLs of the org's CA (channel_crls) revoke: the newest of them as crl.pem where it supersedes the newest
+    CRL of the CA there, then each other one that lists a serial none of the folder's CRLs (with that write)
+    lists, in a file of its own after the folder's (crl_0002.pem, ..., as write_public_msp names them): no
+    revocation of the channel's is left out here. Empty when the folder has them all."""
+    channel_newest = newest(channel_crls)
+    if channel_newest is None:
+        return {}
+    crls_dir = msp_folder / "crls"
+    kept = _kept_files(paths, msp_folder)
+    out = {}
+    if supersedes(channel_newest, newest(kept.values())):
+        out[crls_dir / CRL_FILE] = kept[crls_dir / CRL_FILE] = channel_newest
+    listed = set(revoked_serials(kept.values()))
+    taken = {path.name for path in crls_dir.iterdir()} if crls_dir.is_dir() else set()
+    place = 2
+    for channel_crl in channel_crls:
+        serials = set(revoked_serials([channel_crl]))
+        if serials <= listed:
+            continue
+        while (name := f"{Path(CRL_FILE).stem}_{place:04d}{Path(CRL_FILE).suffix}") in taken:
+            place += 1
+        taken.add(name)
+        out[crls_dir / name] = channel_crl
+        listed |= serials
+    return out
+
+
+def behind(paths: OrgCrypto, channel_crls: Sequence[x509.CertificateRevocationList]) -> list[Path]:
+    """The MSP folders of local_folders missing some of the channel's CRLs of the org's CA (missing_in)."""
+    return [folder for folder in local_folders(paths) if missing_in(paths, folder, channel_crls)]
+
+
+def keep_channel(paths: OrgCrypto, channel_crls: Sequence[x509.CertificateRevocationList],
+                 folders: Sequence[Path]) -> list[Path]:
+    """The channel's CRLs of the org's CA into these MSP folders of the org (in their order), each folder
+    given what it misses of them (missing_in); the files written."""
+    written = []
+    for folder in folders:
+        for target, found in missing_in(paths, folder, channel_crls).items():
+            _write_crl(folder, target, pem(found))
+            written.append(target)
+    return written
 
 
 def write_local(paths: OrgCrypto, data: bytes, folders: Sequence[Path] | None = None) -> list[Path]:
     """The CRL into these MSP folders of the org (in their order), else into every one under paths.root
-    (local_folders, its verifying MSP's last).
-
-    Each is written beside crls/, in the MSP folder (the same filesystem), and renamed into it: Fabric's MSP
-    loader reads every file of crls/, and would take a half-written temporary file there for a CRL."""
+    (local_folders, its verifying MSP's last)."""
     written = []
     for folder in local_folders(paths) if folders is None else folders:
         target = folder / "crls" / CRL_FILE
-        make_folders(target.parent)
-        write_atomically(target, data, staging_dir=folder)
+        _write_crl(folder, target, data)
         written.append(target)
     return written
+
+
+def _write_crl(folder: Path, target: Path, data: bytes) -> None:
+    """Written beside crls/, in the MSP folder (the same filesystem), and renamed into it: Fabric's MSP loader
+    reads every file of crls/, and would take a half-written temporary file there for a CRL."""
+    make_folders(target.parent)
+    write_atomically(target, data, staging_dir=folder)

@@ -818,11 +818,11 @@ def _client_user(issuer: _OrgIssuer, name: str, attrs: dict[str, str] | None,
 
 
 def revoked_by_org(paths: OrgCrypto, cert: x509.Certificate) -> bool:
-    """Whether the org's CRL kept in paths (its verifying MSP's crls/) lists cert."""
+    """Whether a CRL of the org's CA kept in paths lists cert: any in its verifying MSP's crls/, as Fabric
+    applies every one of them (crl.local_crls)."""
     from . import crl           # network.crl builds on this module, so it is imported when needed
 
-    kept = crl.local(paths)
-    return kept is not None and crl.lists([kept], cert.serial_number) is not None
+    return crl.lists(crl.local_crls(paths), cert.serial_number) is not None
 
 
 def issued_certificates(paths: OrgCrypto) -> dict[str, x509.Certificate] | None:
@@ -885,11 +885,11 @@ def revocations_unaccounted_for(paths: OrgCrypto) -> list[int]:
     from . import crl           # network.crl builds on this module, so it is imported when needed
 
     unaccounted = set(_unaccounted_when_record_started(paths))
-    kept = crl.local(paths)
-    if kept is not None:
+    kept = crl.local_crls(paths)
+    if kept:
         ca_cert = load_cert(paths.ca_cert)
         held = {cert.serial_number for _, cert in certificates_under(paths.root) if issued_by(cert, ca_cert)}
-        unaccounted |= set(crl.revoked_serials([kept])) - held
+        unaccounted |= set(crl.revoked_serials(kept)) - held
     return sorted(unaccounted)
 
 

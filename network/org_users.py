@@ -31,16 +31,19 @@ endorsed, transactions it created are invalidated. Once the channel has it, the 
 written into the org's local MSP folders (msp/crls/crl.pem of each peer, each user and, last, the
 verifying MSP), read by the org's peer at its next start and by any channel definition made
 from that MSP later, and the org's connection profile marks the user revoked. Nothing is written
-here before the channel has the update. Where the channel's CRL is newer than the one kept here
+here before the channel has the update. Where the channel's CRLs revoke more than the ones kept here
 (a run whose wait stopped after submitting, a revocation made on another host), running the
-revocation again, or `recfin org user list --sync`, writes the channel's CRL here (OrgUsers.sync).
+revocation again, or `recfin org user list --sync`, writes the channel's CRLs here (OrgUsers.sync):
+the newest as crl.pem, and any other one of the org's CA that lists more beside it (crl.missing_in).
+What the org revokes here is read from every CRL of its CA in the verifying MSP's crls/ (crl.local_crls),
+as Fabric applies each of them.
 
 What is here acts on certificates only; the ledger is the client's side (this package never
 imports it). `recfin org user revoke` then takes the identity's rights on the ledger too: as the
 same admin (the MSP folder that signed the update) it asks the contract which party the identity
 acts for (FindIdentityParty) and unbinds it there (UnbindPartyIdentity), unless given
 --keep-binding. A party keeps the identity while none of its others has a certificate held here
-that the org's CRL does not revoke (OrgUsers.held_certificates); the command then names the
+that no CRL of the org's CA kept here revokes (OrgUsers.held_certificates); the command then names the
 party and the commands that finish the job once another identity is bound.
 """
 from __future__ import annotations
@@ -311,11 +314,12 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
             raise _folder_taken(org, paths, name) from None
         try:
             issue_user(paths, name, ou, dict(user.attrs), public_key)
-            revoked = crl.crl_path(paths)
-            if revoked.is_file():               # the org's local MSP folders all carry its CRL
-                target = paths.user_msp(name) / "crls" / crl.CRL_FILE
+            revoked = crl.crl_path(paths).parent
+            for kept in sorted(revoked.iterdir()) if revoked.is_dir() else ():
+                # the org's local MSP folders all carry its CRLs: every file of the verifying MSP's crls/
+                target = paths.user_msp(name) / "crls" / kept.name
                 make_folders(target.parent)
-                shutil.copyfile(revoked, target)
+                shutil.copyfile(kept, target)
             membership.record_user(ca.root, org.name, user)
         except BaseException:
             shutil.rmtree(paths.user_dir(name), ignore_errors=True)
@@ -325,7 +329,8 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
 
 
 def list_users(root: Path, org: PeerOrgSpec) -> list[dict]:
-    """The org's admin and users with the identities root holds for them, and whether the org's CRL lists each. A
+    """The org's admin and users with the identities root holds for them, and whether a CRL of the org's CA
+    kept there (crl.local_crls) lists each. A
     user whose folder is gone is listed by the copy of its certificate the org's CA kept (msp_dir None)."""
     paths = org_crypto(root, org.name, org.domain)
     rows = []
@@ -406,8 +411,7 @@ def plan_revoke(current: configtx_pb2.Config, channel: str, ca: CaFolder, user: 
         raise AlreadyRevokedError(f"{user} of {org.name} is already revoked: CRL number {crl.number(listed)} of "
                                   f"{org.msp_id} in channel {channel} lists its certificate (serial "
                                   f"{cert.serial_number:x}); nothing to do", in_channel)
-    kept_locally = crl.local(ca.paths)
-    earlier = in_channel + ([kept_locally] if kept_locally is not None else [])
+    earlier = in_channel + crl.local_crls(ca.paths)
     extended = crl.extended(load_key(ca.paths.ca_key), ca_cert, earlier, cert.serial_number)
     others = [data for data in revocation_list(group) if crl.of_ca(data, ca_cert) is None]   # other CAs' CRLs
     desired = configtx_pb2.Config()
@@ -433,22 +437,29 @@ class HeldCertificate:
 
 @dataclass
 class CrlKept:
-    """The channel's CRL of an org's CA, and the local MSP folders it was written into (none: they had it)."""
+    """The channel's CRLs of an org's CA, and the CRL files written into the local MSP folders (none: they had
+    what the CRLs revoke)."""
 
     org: PeerOrgSpec
-    channel_crl: x509.CertificateRevocationList | None       # None: the channel has no CRL of the org's CA
+    channel_crls: list[x509.CertificateRevocationList]       # []: the channel has no CRL of the org's CA
     written: list[Path]
 
+    @property
+    def folders(self) -> list[Path]:
+        """The MSP folders written into (a folder may get more than one CRL file)."""
+        return list(dict.fromkeys(path.parent.parent for path in self.written))
+
     def summary(self) -> dict:
+        newest = crl.newest(self.channel_crls)
         return {"org": self.org.name, "msp_id": self.org.msp_id,
-                "channel_crl_number": crl.number(self.channel_crl) if self.channel_crl is not None else None,
-                "revoked_serials": [f"{s:x}" for s in sorted(crl.revoked_serials(
-                    [self.channel_crl] if self.channel_crl is not None else []))],
+                "channel_crl_number": crl.number(newest) if newest is not None else None,
+                "channel_crls": len(self.channel_crls),
+                "revoked_serials": [f"{s:x}" for s in sorted(crl.revoked_serials(self.channel_crls))],
                 "written": [str(p) for p in self.written]}
 
 
 def _marks_behind(root: Path, org: PeerOrgSpec) -> bool:
-    """Whether the org's connection profile under root marks a user otherwise than the CRL kept there says (a run
+    """Whether the org's connection profile under root marks a user otherwise than its CRLs there say (a run
     that stopped after writing the CRL, before profiles.mark_revoked). A profile that cannot be read is left to the
     commands that read it, which name it."""
     path = profiles.profiles_dir(root) / f"{org.name}.json"
@@ -459,7 +470,7 @@ def _marks_behind(root: Path, org: PeerOrgSpec) -> bool:
     if profile is None:
         return False
     paths = org_crypto(root, org.name, org.domain)
-    revocations = crl.local(paths)
+    revocations = crl.local_crls(paths)
     return any(user.revoked != profiles.user_revoked(revocations, paths, name) for name, user in profile.users.items())
 
 
@@ -522,13 +533,14 @@ class OrgUsers:
                           revoking: Sequence[x509.CertificateRevocationList] = ()) -> list[HeldCertificate]:
         """Every signing certificate of the org's admin and users this host holds (the users' MSP folders under the
         CA's folder and the network's or bundle's, and the admin's msp_dir), each with whether a CRL of the org's CA
-        kept in those folders, or one of ``revoking``, lists it. `org user revoke` counts, from these, who is left
-        to act for a party; the CRL kept here (after a revocation, or `org user list --sync`) may miss revocations
-        made from another host, so it passes the CRL its run puts on the channel (or found there): a dry run then
-        counts as the real run will. A certificate not held here is not among them."""
+        kept in those folders (any in their verifying MSP's crls/), or one of ``revoking``, lists it. `org
+        user revoke` counts, from these, who is left to act for a party; the CRLs kept here (after a
+        revocation, or `org user list --sync`) may miss revocations made from another host, so it passes the
+        CRL its run puts on the channel (or found there): a dry run then counts as the real run will. A
+        certificate not held here is not among them."""
         org = self.ca(org_name).org
-        crls = [kept for kept in (crl.local(org_crypto(root, org.name, org.domain)) for root in self._local_roots())
-                if kept is not None] + list(revoking)
+        crls = [kept for root in self._local_roots()
+                for kept in crl.local_crls(org_crypto(root, org.name, org.domain))] + list(revoking)
         found: dict[Path, str] = {}
         for root in self._local_roots():
             users = org_crypto(root, org.name, org.domain).root / "users"
@@ -543,18 +555,21 @@ class OrgUsers:
             held.append(HeldCertificate(user, cert, crl.lists(crls, cert.serial_number) is not None))
         return held
 
-    def keep_locally(self, org: PeerOrgSpec, channel_crl: x509.CertificateRevocationList) -> list[Path]:
-        """Write the channel's CRL of the org's CA into each local MSP folder of the org here whose own CRL it
-        supersedes (crl.behind: the verifying MSP's last), and mark the users it lists revoked in the org's
-        connection profile there (every other field and path of the profile kept: a bundle's name its install
-        folder); a root whose folders all have it and whose profile agrees is left alone. Under
-        the lock of each root it writes to, so a user issued meanwhile gets the CRL too; a root it has nothing
-        to write to is not locked (a read-only bundle install, whose CRL is the channel's already)."""
+    def keep_locally(self, org: PeerOrgSpec,
+                     channel_crls: Sequence[x509.CertificateRevocationList]) -> list[Path]:
+        """Write the channel's CRLs of the org's CA into each local MSP folder of the org here that misses
+        some of them (crl.behind, crl.missing_in: the newest as crl.pem where it supersedes the CRL there,
+        any other that lists more beside it; the verifying MSP's last), and mark the users they list revoked
+        in the org's connection profile there (every other field and path of the profile kept: a bundle's
+        name its install folder); a root whose folders all have them and whose profile agrees is left alone.
+        Under the lock of each root it writes to, so a user issued meanwhile gets the CRLs too; a root it has
+        nothing to write to is not locked (a read-only bundle install, which has the channel's CRLs)."""
         def stale(root: Path) -> bool:
             # every folder and the profile: a run stopped part way left some of them older, the verifying MSP's
             # (written last) among them, and this one finishes it
             paths = org_crypto(root, org.name, org.domain)
-            return paths.msp_dir.is_dir() and (bool(crl.behind(paths, channel_crl)) or _marks_behind(root, org))
+            return paths.msp_dir.is_dir() and (bool(crl.behind(paths, channel_crls))
+                                               or _marks_behind(root, org))
 
         to_write = [root for root in self._local_roots() if stale(root)]
         written = []
@@ -562,17 +577,17 @@ class OrgUsers:
             for root in to_write:
                 if stale(root):   # again under the lock: another run may have written it meanwhile
                     paths = org_crypto(root, org.name, org.domain)
-                    written += crl.write_local(paths, crl.pem(channel_crl), crl.behind(paths, channel_crl))
+                    written += crl.keep_channel(paths, channel_crls, crl.behind(paths, channel_crls))
                     profiles.mark_revoked(root, org.name, org.domain)
         return written
 
     def _keep_channel_crl(self, org: PeerOrgSpec, channel_crls: list[x509.CertificateRevocationList]) -> CrlKept:
-        newest = crl.newest(channel_crls)
-        return CrlKept(org, newest, self.keep_locally(org, newest) if newest is not None else [])
+        return CrlKept(org, channel_crls, self.keep_locally(org, channel_crls) if channel_crls else [])
 
     def sync(self, org_name: str, msp_dir: Path | None = None) -> CrlKept:
-        """The channel's CRL of the org's CA (its config fetched as the org's admin) written here where the local
-        one is older or missing: after a revocation whose wait stopped, or made on another host."""
+        """The channel's CRLs of the org's CA (its config fetched as the org's admin) written here where the
+        local ones are older, revoke less or are missing: after a revocation whose wait stopped, or made on
+        another host."""
         self.members.net.fabric.require(("peer",))
         ca = self.ca(org_name)
         if not ca.paths.ca_cert.is_file():
@@ -601,10 +616,10 @@ class OrgUsers:
             kept = self._keep_channel_crl(self.ca(org_name).org, exc.channel_crls)
             if not kept.written:
                 raise
-            raise AlreadyRevokedError(f"{str(exc).removesuffix('; nothing to do')}; nothing to submit. This host "
-                                      f"did not have that CRL yet: it is now written into {len(kept.written)} MSP "
-                                      f"folder(s) of {kept.org.name}, and its connection profile marks the user "
-                                      f"revoked", exc.channel_crls) from None
+            message = (f"{str(exc).removesuffix('; nothing to do')}; nothing to submit. This host did not "
+                       f"have that CRL yet: it is now written into {len(kept.folders)} MSP folder(s) of "
+                       f"{kept.org.name}, and its connection profile marks the user revoked")
+            raise AlreadyRevokedError(message, exc.channel_crls) from None
         msp_id = change.org.msp_id
         say(f"[1/3] CRL number {crl.number(change.crl)} of {change.org.name}'s CA lists "
             f"{len(crl.revoked_serials([change.crl]))} certificate(s); {change.verdict.describe()}")
@@ -623,7 +638,7 @@ class OrgUsers:
         peers = net.topology.peers()
         if peers and all(net._pid(node) is not None for node in peers):
             net.wait_for_heights()          # the peers running here have the block that carries it
-        written = self.keep_locally(change.org, change.crl)
+        written = self.keep_locally(change.org, [change.crl])
         say(f"[3/3] CRL written to {len(written)} MSP folder(s) of {change.org.name} (its peer reads it at its next "
             f"start)")
         return change

@@ -2,7 +2,7 @@
 
 `<data_root>/profiles/<org>.json` names the org's gateway peer (address, TLS root cert,
 host name override), the orderers, the channel and, for each of the org's users, the
-MSP folder and the exact cert/key files (a user whose certificate the org's CRL lists is marked
+MSP folder and the exact cert/key files (a user whose certificate a CRL of the org's CA lists is marked
 `revoked`: `recfin org user revoke`, and `mark_revoked` when the CRL reaches a data folder or bundle
 later). `load("supplier")` (or `load("SupplierMSP")`)
 reads one back as a typed `ConnectionProfile`.
@@ -10,8 +10,10 @@ reads one back as a typed `ConnectionProfile`.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
+from cryptography import x509
 from pydantic import BaseModel, ValidationError
 
 from client.atomic_file import make_folders, write_atomically
@@ -58,8 +60,8 @@ class ConnectionProfile(BaseModel):
 
 
 def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfile:
-    """The profile of one org (pure: reads no files but the keystore listing, the org's CRL when present, and a
-    user's certificate and keys where its keystore holds more than one key)."""
+    """The profile of one org (pure: reads no files but the keystore listing, the org's CRLs when present, and
+    a user's certificate and keys where its keystore holds more than one key)."""
     org = topology.org(org_name)
     crypto = org_crypto(data_root, org.name, org.domain)
     oo = topology.orderer_org
@@ -67,7 +69,7 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
     peers = [Endpoint(address=n.address, host_name_override=n.hostname, tls_root_cert=crypto.tlsca_cert)
              for n in topology.peers(org.name)]
     users = {}
-    revocations = crl.local(crypto)
+    revocations = crl.local_crls(crypto)
     for name, role, attrs in [(org.admin, "admin", {})] + [(u.name, "client", u.attrs) for u in org.users]:
         msp = crypto.user_msp(name)
         key = keystore_key(msp)     # the certificate's, where a stopped run left another key beside it
@@ -84,11 +86,12 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
         users=users)
 
 
-def user_revoked(revocations, crypto: OrgCrypto, user: str) -> bool:
-    """Whether the org's CRL (None: it has none) lists the user's certificate (its folder's, else the copy the org's
-    CA kept: a revoked user whose folder was removed stays revoked)."""
+def user_revoked(revocations: Sequence[x509.CertificateRevocationList], crypto: OrgCrypto, user: str) -> bool:
+    """Whether one of the org's CRLs (crl.local_crls: every one of its CA Fabric applies) lists the user's
+    certificate (its folder's, else the copy the org's CA kept: a revoked user whose folder was removed stays
+    revoked)."""
     cert = client_certificate(crypto, user)
-    return revocations is not None and cert is not None and crl.lists([revocations], cert.serial_number) is not None
+    return cert is not None and crl.lists(revocations, cert.serial_number) is not None
 
 
 def profiles_dir(data_root: Path) -> Path:
@@ -96,14 +99,14 @@ def profiles_dir(data_root: Path) -> Path:
 
 
 def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
-    """Mark each user of the org's profile in data_root (when it has one) revoked or not by the org's CRL there,
-    keeping every other field: a bundle's profile names its install folder, not data_root."""
+    """Mark each user of the org's profile in data_root (when it has one) revoked or not by the org's CRLs
+    there, keeping every other field: a bundle's profile names its install folder, not data_root."""
     path = profiles_dir(data_root) / f"{org_name}.json"
     if not path.is_file():
         return None
     profile = read(path)
     crypto = org_crypto(data_root, org_name, domain)
-    revocations = crl.local(crypto)
+    revocations = crl.local_crls(crypto)
     for name, user in profile.users.items():
         user.revoked = user_revoked(revocations, crypto, name)
     _save(path, profile)

@@ -266,7 +266,8 @@ def test_add_help_names_the_command_that_lets_the_user_act_for_its_party(runner)
 
 def test_list_help_says_which_crl_it_reads(runner):
     text = " ".join(runner.invoke(org, ["user", "list", "--help"]).output.split())
-    assert "the org's CRL kept on this host" in text and "recfin org user list supplier --sync" in text
+    assert "the org's CRLs kept on this host (every CRL of its CA in msp/crls/" in text
+    assert "recfin org user list supplier --sync" in text
 
 
 @pytest.mark.parametrize("args", [["--bundle", "."], ["--msp-dir", "."]])

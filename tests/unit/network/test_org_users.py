@@ -575,10 +575,10 @@ def test_the_crl_is_kept_under_the_lock_of_the_roots_written_to_alone(topology, 
     (data_root / membership.LOCK_FILE).unlink(missing_ok=True)
     users = OrgUsers(host(topology, data_root, ScriptedChannel(topology, channel_config(topology, data_root))), keys)
 
-    written = users.keep_locally(org, channels)
+    written = users.keep_locally(org, [channels])
     assert written and all(keys in p.parents for p in written)
     assert (keys / membership.LOCK_FILE).is_file() and not (data_root / membership.LOCK_FILE).exists()
-    assert users.keep_locally(org, channels) == [] and not (data_root / membership.LOCK_FILE).exists()
+    assert users.keep_locally(org, [channels]) == [] and not (data_root / membership.LOCK_FILE).exists()
 
 
 def test_a_nested_lock_asked_for_out_of_order_is_refused_before_anything_is_taken(tmp_path):

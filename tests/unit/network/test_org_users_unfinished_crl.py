@@ -72,9 +72,9 @@ def test_a_peer_folder_missing_the_crl_is_written_though_the_verifying_msp_has_i
     peer_crl.unlink()
     users = OrgUsers(host(topology, data_root, revoking))
 
-    assert users.keep_locally(topology.org("supplier"), made) == [peer_crl]
+    assert users.keep_locally(topology.org("supplier"), [made]) == [peer_crl]
     assert peer_crl.read_bytes() == crl.pem(made)
-    assert users.keep_locally(topology.org("supplier"), made) == []
+    assert users.keep_locally(topology.org("supplier"), [made]) == []
 
 
 def test_a_profile_left_unmarked_after_the_crl_was_written_is_marked(revoking, topology, data_root):
@@ -85,5 +85,5 @@ def test_a_profile_left_unmarked_after_the_crl_was_written_is_marked(revoking, t
     assert not profiles.load("supplier", data_root).user("supplier9").revoked
 
     users = OrgUsers(host(topology, data_root, revoking))
-    assert users.keep_locally(topology.org("supplier"), made) == []     # every folder has it: none written
+    assert users.keep_locally(topology.org("supplier"), [made]) == []     # every folder has it: none written
     assert profiles.load("supplier", data_root).user("supplier9").revoked
