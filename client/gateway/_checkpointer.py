@@ -14,15 +14,20 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from ..atomic_file import fill, staged_file, sync_folder, written_path
+from ..user_files import not_a_file, special_kind
 
 try:
     import fcntl
 except ImportError:  # Windows: no flock; a checkpoint file is then not guarded against a second user
     fcntl = None
+
+MAX_BLOCK_NUMBER = 2**64 - 1
+"""The highest block number: Fabric's are uint64."""
 
 
 @runtime_checkable
@@ -109,7 +114,8 @@ class FileCheckpointer(InMemoryCheckpointer):
 
     def __init__(self, path: str | os.PathLike) -> None:
         super().__init__()
-        self.path = Path(path)
+        # absolute now: a relative path would name another file once the process changed its folder (os.chdir)
+        self.path = Path(path).absolute()
         self._closed = False
         self._held: int | None = None
         """The descriptor of the checkpoint file, flocked (-1 where there is no flock); None before it exists."""
@@ -190,10 +196,11 @@ def _lock_existing(path: Path) -> int | None:
     None when there is no file yet. BlockingIOError when another checkpointer holds it."""
     while True:
         try:
-            # O_NONBLOCK: a FIFO given as the file must not hang the open; reading it says what is wrong
+            # O_NONBLOCK: a FIFO given as the file must not hang the open; it is refused once open
             descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             return None
+        _refuse_unless_regular(descriptor, path)
         if fcntl is None:
             os.close(descriptor)
             return -1
@@ -212,6 +219,19 @@ def _lock_existing(path: Path) -> int | None:
         except FileNotFoundError:
             pass
         os.close(descriptor)
+
+
+def _refuse_unless_regular(descriptor: int, path: Path) -> None:
+    """Close ``descriptor`` and raise, naming ``path``, unless it is a regular file: a FIFO would block the
+    read of its state (opened by name, without O_NONBLOCK) until some writer came, a device give anything."""
+    mode = os.fstat(descriptor).st_mode
+    if stat.S_ISREG(mode):
+        return
+    os.close(descriptor)
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file: give the path of the checkpoint file",
+                                str(path))
+    raise ValueError(f"{path} is {not_a_file(special_kind(mode))}: a checkpoint is kept in a regular file")
 
 
 def _lock_new(path: Path) -> int:
@@ -256,7 +276,7 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
     chaincode = state.get("chaincode") if isinstance(state, dict) else None
     foreign_keys = set(state) - {"blockNumber", "transactionId", "channel", "chaincode"} if isinstance(
         state, dict) else set()
-    if not (block_number is None or type(block_number) is int and block_number >= 0) or not (
+    if not (block_number is None or _is_block_number(block_number)) or not (
             transaction_id is None or isinstance(transaction_id, str)) or foreign_keys or (
             block_number is None and transaction_id) or not (  # a transaction with no block: where would it resume?
             channel is None and chaincode is None or _is_name(channel) and (chaincode is None or _is_name(chaincode))):
@@ -264,6 +284,11 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
                          f'"channel": "...", "chaincode": "..."}}, the last two optional): give another file, or '
                          f"remove it to start afresh")
     return block_number, transaction_id, (channel, chaincode) if channel is not None else None
+
+
+def _is_block_number(value) -> bool:
+    # one beyond uint64 is refused here, naming the file, rather than by the request later, naming none
+    return type(value) is int and 0 <= value <= MAX_BLOCK_NUMBER
 
 
 def _is_name(value) -> bool:

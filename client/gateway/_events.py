@@ -11,7 +11,7 @@ from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import events_pb2
 from google.protobuf import timestamp_pb2
 
-from ._checkpointer import Checkpoint, InMemoryCheckpointer
+from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, InMemoryCheckpointer
 from ._context import Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
@@ -19,7 +19,7 @@ from ._signable import Signable, channel_header_problem, identity_problem
 from ._transport import DELIVER_KINDS
 from .errors import GatewayError
 
-_MAX_BLOCK = 2**64 - 1
+_MAX_BLOCK = MAX_BLOCK_NUMBER
 
 
 @dataclass(frozen=True)
