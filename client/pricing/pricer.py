@@ -170,6 +170,9 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         return declined(f"an offer made on {made_on} is open {config.offer_valid_days} days (offer_valid_days), "
                         f"until {expires_on}: it would lapse before the disbursement date {on}; quote for a "
                         f"disbursement by {expires_on}")
+    # offer_id and financier are labels from the configuration, not the ledger's: the contract gives an
+    # offer its id when it is made, and names the bank by its credit code. With them the offer is a bank
+    # offer of an offers file as it stands (`finance compare --offers`)
     offer = BankOffer(offer_id=f"{config.bank}:{terms.receivable_id}", financier=config.bank,
                       advance_rate=advance_rate, discount_rate=config.base_rate + terms_by_grade.spread, fees=fees,
                       recourse=config.recourse, day_count=config.day_count, expires_on=expires_on)
