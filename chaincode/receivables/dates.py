@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from chaincode.shim._errors import InvalidValue
+
 from .errors import rule, shown
 
 BUSINESS_TZ = timezone(timedelta(hours=8), "CST")
@@ -21,15 +23,34 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def business_date(timestamp: datetime) -> date:
-    if timestamp.tzinfo is None:
-        timestamp = timestamp.replace(tzinfo=timezone.utc)
-    return timestamp.astimezone(BUSINESS_TZ).date()
+    """The date in China Standard Time of ``timestamp`` (UTC when naive)."""
+    return _in_business_tz(timestamp).date()
 
 
 def earliest_date_still_stamped(timestamp: datetime) -> date:
     """The earliest business date a transaction committing from ``timestamp`` on may still carry: that of
-    ``timestamp`` less the peers' time window (the day before, in the first minutes after midnight)."""
-    return business_date(timestamp - PEER_TIME_WINDOW)
+    ``timestamp`` less the peers' time window (the day before, in the first minutes after midnight).
+
+    The window is taken off in China Standard Time, 8 hours ahead of UTC, so a stamp in the first minutes of
+    0001-01-01 UTC (a client's wrong clock) still has a date, that day, rather than none before year 1."""
+    return (_in_business_tz(timestamp) - PEER_TIME_WINDOW).date()
+
+
+def _in_business_tz(timestamp: datetime) -> datetime:
+    """``timestamp`` (UTC when naive) in China Standard Time.
+
+    A stamp in the last 8 hours of 9999-12-31 UTC falls in year 10000 there, which no date holds. Only a
+    client whose clock is wrong sends one, so it is refused as the shim refuses a proposal's timestamp outside
+    years 1 to 9999 (``InvalidValue``, answered ``ValueError: ...``), not failed as an internal error."""
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=timezone.utc)
+    try:
+        return timestamp.astimezone(BUSINESS_TZ)
+    except OverflowError:
+        raise InvalidValue(f"the proposal's timestamp {iso_timestamp(timestamp)} is after 9999-12-31, the "
+                           "last business date, in China Standard Time (UTC+8): the client that submitted it "
+                           "set it wrongly; submit the transaction again from a client whose clock is right"
+                           ) from None
 
 
 def iso_timestamp(timestamp: datetime) -> str:
