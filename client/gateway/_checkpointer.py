@@ -5,8 +5,8 @@ or each block (``checkpoint_block``), and pass the checkpointer as
 ``checkpoint=`` when reconnecting. Resuming from a chaincode event restarts at
 its block and skips the events up to and including that transaction; resuming
 from a block restarts at the next block. A checkpointer also records the channel (and
-chaincode) of the listener it is first given to, and refuses another, as its position
-means nothing elsewhere; a file checkpoint keeps them in its file.
+chaincode) of the first listener whose stream opened with it, and refuses another, as its
+position means nothing elsewhere; a file checkpoint keeps them in its file.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Checkpoint(Protocol):
 
 class InMemoryCheckpointer:
     """A checkpointer for the life of the process (reconnects after a dropped stream), of one listener: the first
-    one it is given to (``check_listener``)."""
+    one whose stream opened with it (``check_listener``)."""
 
     def __init__(self) -> None:
         self._block_number: int | None = None
@@ -76,15 +76,21 @@ class InMemoryCheckpointer:
     def check_listener(self, channel: str, chaincode: str | None = None) -> None:
         """Refuse, naming both, a listener of another channel or chaincode than the one this checkpointer is of
         (``chaincode`` None: block events): its block and transaction would make that listener skip or replay
-        events. The first listener given is recorded. A gateway calls this when it is given the checkpointer; call
-        it yourself when you checkpoint events read without it."""
+        events. The first listener given is recorded. A gateway calls this once a listener's stream has opened
+        with the checkpointer; call it yourself when you checkpoint events read without it."""
+        self._refuse_another_listener(channel, chaincode)
+        self._listener = (channel, chaincode)
+
+    def _refuse_another_listener(self, channel: str, chaincode: str | None = None) -> None:
+        """``check_listener`` without recording the listener: a gateway calls this when a request is made, and
+        records the listener only once its stream has opened, as a request the peer (or the SDK) refuses, a
+        mistyped channel say, must not tie the checkpointer to a listener that never read an event."""
         listener = (channel, chaincode)
         if self._listener is not None and self._listener != listener:
             raise ValueError(self._of_another_listener(listener))
-        self._listener = listener
 
     def _of_another_listener(self, listener: _Listener) -> str:
-        return (f"this checkpointer is the checkpoint of {_describe(self._listener)}, not of {_describe(listener)}: "
+        return (f"this checkpointer was given to {_describe(self._listener)}, not to {_describe(listener)}: "
                 "resumed there, its position would skip or replay events. Give each listener its own checkpointer")
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
@@ -98,8 +104,9 @@ class FileCheckpointer(InMemoryCheckpointer):
     """A checkpointer that survives restarts: state in a small JSON file, replaced atomically.
 
     The file holds ``{"blockNumber": N, "transactionId": "..."}`` and is
-    created on the first checkpoint; an existing file is read at start. Once the checkpointer is given to a
-    listener, the file also holds the listener's ``"channel"`` and, for chaincode events, its ``"chaincode"``:
+    created on the first checkpoint; an existing file is read at start. Once a listener's stream has opened
+    with the checkpointer, the file also holds (from the next checkpoint) the listener's ``"channel"`` and,
+    for chaincode events, its ``"chaincode"``:
     a listener of another channel or chaincode is refused (``check_listener``). A file without them (as
     earlier versions and the official clients write it) is taken by any listener and gets them at its next
     checkpoint.
@@ -119,6 +126,8 @@ class FileCheckpointer(InMemoryCheckpointer):
         self._closed = False
         self._held: int | None = None
         """The descriptor of the checkpoint file, flocked (-1 where there is no flock); None before it exists."""
+        self._listener_in_file = False
+        """Whether the file names ``_listener`` (read from it, or written since), not only this process."""
         self._held = _lock_existing(self.path)
         if self._held is None:
             return
@@ -127,11 +136,16 @@ class FileCheckpointer(InMemoryCheckpointer):
         except BaseException:
             self.close()
             raise
+        self._listener_in_file = self._listener is not None
         if block_number is not None:
             super()._set(block_number, transaction_id)
 
     def _of_another_listener(self, listener: _Listener) -> str:
-        # the listener the file was written for, or the first one given (recorded in the file at the next checkpoint)
+        if not self._listener_in_file:
+            # the first listener given, not yet in the file: the file is good, and removing it no remedy
+            return (f"the checkpointer of {self.path} was given to {_describe(self._listener)}, not to "
+                    f"{_describe(listener)}: resumed there, its position would skip or replay events. "
+                    "Give this listener its own file")
         return (f"{self.path} is the checkpoint of {_describe(self._listener)}, not of {_describe(listener)}: "
                 "resumed there, its position would skip or replay events. Give this listener its own file, or "
                 f"remove {self.path} to start it afresh")
@@ -147,6 +161,7 @@ class FileCheckpointer(InMemoryCheckpointer):
             if chaincode is not None:
                 state["chaincode"] = chaincode
         self._replace(json.dumps(state).encode("utf-8"))
+        self._listener_in_file = self._listener is not None
 
     def _replace(self, content: bytes) -> None:
         """Write the file as write_atomically(durable=True) does, locking the new file before it takes the name."""

@@ -22,6 +22,10 @@ Convert = Callable[[object], Iterable[T]]
 
 Condition = Callable[[T], bool]
 
+OnOpen = Callable[[], None] | None
+"""Called once the stream is open and taken (a checkpointer recording its listener); what it raises cancels
+the stream and reaches the reader."""
+
 
 def _any_event(event) -> bool:
     return True
@@ -158,8 +162,9 @@ class EventIterator(Generic[T]):
         self.close()
 
 
-def open_events(open_stream: Callable[[], object], convert: Convert) -> EventIterator:
-    """Open the stream now (a refused stream raises GatewayError here) and iterate it.
+def open_events(open_stream: Callable[[], object], convert: Convert, on_open: OnOpen = None) -> EventIterator:
+    """Open the stream now (a refused stream raises GatewayError here, and ``on_open`` is not called) and
+    iterate it.
 
     An async transport given to connect() (one whose family connect() could not tell) shows itself
     here: what it opened is closed or cancelled unread, and a ValueError names connect_async().
@@ -167,7 +172,19 @@ def open_events(open_stream: Callable[[], object], convert: Convert) -> EventIte
     with transport_errors_as():
         stream = open_stream()
     _refuse_async_stream(stream)
+    _opened(stream, on_open)
     return EventIterator(stream, convert)
+
+
+def _opened(stream, on_open: OnOpen) -> None:
+    """Call ``on_open`` for a stream just opened and taken; cancel the stream, unread, if it raises."""
+    if on_open is None:
+        return
+    try:
+        on_open()
+    except BaseException:
+        _cancel(stream)
+        raise
 
 
 def _refuse_async_stream(stream) -> None:
@@ -229,9 +246,10 @@ class AsyncEventIterator(Generic[T]):
     read raises a GatewayError with its code and message, as in :class:`EventIterator`.
     """
 
-    def __init__(self, open_stream, convert: Convert) -> None:
+    def __init__(self, open_stream, convert: Convert, on_open: OnOpen = None) -> None:
         self._open_stream = open_stream
         self._convert = convert
+        self._on_open = on_open
         self._stream = None
         self._read: asyncio.Future | None = None
         self._pending: list[T] = []
@@ -325,6 +343,7 @@ class AsyncEventIterator(Generic[T]):
                 return stream
             self._refusal = _sync_stream_refusal(stream)
             if self._refusal is None:
+                _opened(stream, self._on_open)
                 return stream
         raise ValueError(*self._refusal.args)
 
@@ -386,6 +405,7 @@ async def _open_then_read(opening, owner) -> object:
     iterator._refusal = _sync_stream_refusal(stream)
     if iterator._refusal is not None:
         raise ValueError(*iterator._refusal.args)
+    _opened(stream, iterator._on_open)
     iterator._stream = stream
     del iterator
     return await stream.__anext__()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import time
+import weakref
 from dataclasses import dataclass
+from typing import Callable
 
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
@@ -39,7 +42,9 @@ def start_position(
     """Seek position and after-transaction ID: a checkpoint wins over start_block; default is the next commit.
 
     ``channel`` and ``chaincode`` (None for block events) are the listener's: a checkpointer (in memory or a file)
-    of another one is refused (``InMemoryCheckpointer.check_listener``), and one that names none records them.
+    of another one is refused (``InMemoryCheckpointer.check_listener``). One that names none records them
+    only once the request's stream has opened (``_EventsRequest._records_listener``): a request refused, by
+    the peer (a mistyped channel) or here, leaves it free for the one made right.
 
     A checkpoint at block 0 with no transaction is empty, as in the official clients: their file
     checkpointer writes that state before the first event, and resuming from it must not replay
@@ -51,7 +56,7 @@ def start_position(
         check_block_number("start_block", start_block)
     check_checkpoint(checkpoint)
     if isinstance(checkpoint, InMemoryCheckpointer):   # a FileCheckpointer too; another Checkpoint has no listener
-        checkpoint.check_listener(channel, chaincode)
+        checkpoint._refuse_another_listener(channel, chaincode)
     if holds_position(checkpoint):
         position = ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=checkpoint.block_number))
         return position, checkpoint.transaction_id or ""
@@ -105,16 +110,34 @@ class _EventsRequest(Signable):
     """An events request, signed on demand. A kind of request says which stream it opens
     (``_open``) and what the stream's responses carry (``_convert``)."""
 
+    _record_listener: Callable[[], None] | None = None
+    """Records the listener in the checkpointer the request was made with, once its stream is open; None for a
+    request made without one, or rebuilt from bytes."""
+
+    def _records_listener(self, checkpoint: Checkpoint | None, channel: str, chaincode: str | None) -> None:
+        """Have the checkpointer record this request's listener when its stream opens (``check_listener``)."""
+        if isinstance(checkpoint, InMemoryCheckpointer):
+            # held weakly: the request, which its iterator holds, keeping a FileCheckpointer alive would keep
+            # its file locked after the caller dropped it
+            held = weakref.ref(checkpoint)
+            self._record_listener = functools.partial(_record_listener, held, channel, chaincode)
+
     def _events(self, iterate):
         """Sign the request (unless it carries a signature) and hand the stream to the family's iterator."""
         request = self._signed()
-        return iterate(lambda: self._open(request), self._convert)
+        return iterate(lambda: self._open(request), self._convert, self._record_listener)
 
     def _open(self, request):
         raise NotImplementedError
 
     def _convert(self, response) -> list:
         raise NotImplementedError
+
+
+def _record_listener(checkpointer: weakref.ref, channel: str, chaincode: str | None) -> None:
+    held = checkpointer()
+    if held is not None:   # one dropped has nothing to record in
+        held.check_listener(channel, chaincode)
 
 
 class _ChaincodeEventsRequestBase(_EventsRequest):
@@ -174,7 +197,9 @@ def build_chaincode_events_request(
         after_transaction_id=after,
     )
     signed = gateway_pb2.SignedChaincodeEventsRequest(request=request.SerializeToString())
-    return context.models.chaincode_events_request(context, signed)
+    built = context.models.chaincode_events_request(context, signed)
+    built._records_listener(checkpoint, channel, chaincode)
+    return built
 
 
 class _BlockEventsRequestBase(_EventsRequest):
@@ -230,9 +255,14 @@ class AsyncBlockEventsRequest(_BlockEventsRequestBase):
 
 
 def build_block_events_request(
-    context: Context, channel: str, kind: str, position: ab_pb2.SeekPosition
+    context: Context,
+    channel: str,
+    kind: str,
+    position: ab_pb2.SeekPosition,
+    checkpoint: Checkpoint | None = None,
 ) -> BlockEventsRequest:
-    """A request for blocks from ``position`` on (see :func:`start_position`, :func:`newest_position`)."""
+    """A request for blocks from ``position`` on (see :func:`start_position`, :func:`newest_position`); the
+    ``checkpoint`` the position was taken from records the channel as its listener once the stream opens."""
     seek = ab_pb2.SeekInfo(
         start=position,
         stop=ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=_MAX_BLOCK)),
@@ -255,4 +285,6 @@ def build_block_events_request(
     )
     payload = common_pb2.Payload(header=header, data=seek.SerializeToString())
     envelope = common_pb2.Envelope(payload=payload.SerializeToString())
-    return context.models.block_events_request(context, envelope, kind)
+    built = context.models.block_events_request(context, envelope, kind)
+    built._records_listener(checkpoint, channel, None)
+    return built

@@ -127,7 +127,7 @@ class _NetworkBase:
     ) -> BlockEventsRequest:
         """The request behind ``block_events``, for signing elsewhere."""
         position, _ = start_position(start_block, checkpoint, channel=self.name)
-        return build_block_events_request(self._context, self.name, kind, position)
+        return build_block_events_request(self._context, self.name, kind, position, checkpoint)
 
     def block_events(self, *, start_block: int | None = None, checkpoint: Checkpoint | None = None) -> EventIterator:
         """Full ``common.Block`` messages from the peer's Deliver service, without end.
