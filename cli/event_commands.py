@@ -11,6 +11,9 @@ passed over: left before it, the checkpoint would stop every restart on the same
 from __future__ import annotations
 
 import json
+import os
+import stat
+import sys
 from decimal import InvalidOperation, getcontext
 from pathlib import Path
 
@@ -18,6 +21,7 @@ import click
 
 from client.atomic_file import check_output_file
 from client.gateway import ChaincodeEvent, FileCheckpointer, holds_position
+from client.gateway._checkpointer import MAX_BLOCK_NUMBER
 from client.receivables import ReceivablesEvent
 
 from .amounts import with_money
@@ -100,7 +104,7 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
 
 
 @click.command("events")
-@click.option("--start-block", type=WholeNumberRange(min=0),
+@click.option("--start-block", type=WholeNumberRange(min=0, max=MAX_BLOCK_NUMBER),
               help="Replay from this block (default: only new events; a --checkpoint FILE with progress wins).")
 @click.option("--checkpoint", "checkpoint_file", type=PathType(dir_okay=False, path_type=Path),
               callback=_checkpoint_path,
@@ -163,13 +167,28 @@ def _print_and_record(line: str, raw: ChaincodeEvent, checkpointer: FileCheckpoi
     on a full pipe, say) still records it: the write had begun, and a resume printing it again would be the
     duplicate the checkpoint is for."""
     try:
-        click.echo(line, err=err)
+        _write_line(line, err)
     except KeyboardInterrupt:
         if checkpointer is not None:
             _record(checkpointer, raw)
         raise
     if checkpointer is not None:
         _record(checkpointer, raw)
+
+
+def _write_line(line: str, err: bool) -> None:
+    """Print a line, on disk before it returns when the stream is a regular file (`>> events.jsonl`): the
+    checkpoint recorded next is, and after a power loss the file must not lack a line the checkpoint counts
+    as printed. A pipe or a terminal is only flushed: there is nothing on disk to sync."""
+    click.echo(line, err=err)
+    stream = sys.stderr if err else sys.stdout
+    stream.flush()
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):   # a stream with no file under it (a test runner's buffer)
+        return
+    if stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.fsync(descriptor)
 
 
 def _record(checkpointer: FileCheckpointer, raw: ChaincodeEvent) -> None:
