@@ -717,6 +717,20 @@ def _only_discount_offer(data: OffersFile, offer_id: str, path: Path) -> OffersF
     return data.model_copy(update={"early_payments": named})
 
 
+def _refuse_a_date_gone_by(on: date | None) -> None:
+    """On the ledger, cash is taken today or later: the contract judges an offer as of the date it gives the
+    holder's acceptance, today's (``business_today``: the date a transaction sent now carries). Priced on a
+    date gone by, an offer expired since would show as takeable now and rank, and the contract refuse it
+    (offer-expired); `finance quote` declines such a date too. Refused before connecting: nothing is read."""
+    today = business_today()
+    if on is not None and on < today:
+        raise click.BadParameter(
+            f"{on} is before today, {today} (China Standard Time, the date the contract gives a "
+            f"transaction sent now): on the ledger the offers are compared for cash taken today or later, "
+            f"as the contract takes them, and one open on {on} may have expired since. Give today or a "
+            f"later date, or drop --on (an --offers FILE is compared on any date)", param_hint="'--on'")
+
+
 @connection.reports_ledger_errors
 def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None, data_root: Path | None) -> OffersFile:
     org, user = connection.parse_as(as_)
@@ -739,8 +753,10 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "bank offers (without a financing_id, ranked as takeable once financing is requested) and the "
                    "early-payment offers.")
 @click.option("--on", "on", type=BUSINESS_DATE,
-              help="Date the cash would be taken (default: today in China Standard Time, the ledger's business date). "
-                   "From 1900-01-01 to 2999-12-31.")
+              help="Date the cash would be taken (default: today in China Standard Time, the ledger's "
+                   "business date). On the ledger today or later: the contract takes an offer as of "
+                   "today, so a date gone by is refused; with --offers any date from 1900-01-01 to "
+                   "2999-12-31.")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
@@ -789,6 +805,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
         if discount_offer is not None:
             data = _only_discount_offer(data, discount_offer, offers_file)
     else:
+        _refuse_a_date_gone_by(on)
         data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
     day = on or business_today()
     try:

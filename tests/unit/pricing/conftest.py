@@ -1,7 +1,10 @@
 import asyncio
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from cli import finance_commands
 
 from .ledger_world import CONFIG, LIMIT, World
 
@@ -9,10 +12,13 @@ from .ledger_world import CONFIG, LIMIT, World
 @pytest.fixture
 def world(monkeypatch, tmp_path):
     """A confirmed claim of tier1 on core (1,000,000.00 yuan, due in 90 days) with a live financing request; the
-    quotes' turns (their lock files) are kept under tmp_path's recfin home."""
+    quotes' turns (their lock files) are kept under tmp_path's recfin home, and the finance commands' today
+    (business_today) is the ledger's."""
     monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "home"))
     w = World().serve(monkeypatch)
     net = w.net
+    # the commands' today is the ledger's, as on a network, where the client's clock dates its own transactions
+    monkeypatch.setattr(finance_commands, "business_today", lambda: date.fromisoformat(net.today))
     r = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 100_000_000, due_in=90))
     w.receivable = r["id"]
     w.financing = w.client("tier1").request_financing(r["id"]).id
