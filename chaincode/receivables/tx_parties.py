@@ -39,6 +39,18 @@ async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) 
     return party, _require_text(client_id, "client_id", 1000, one_line=False)
 
 
+def _already_acts_for(client_id: str, owner: str, instead: str, new_user: str) -> RuleViolation:
+    """``identity-already-bound``: the identity acts for party ``owner``; the org admin's two ways on: take it
+    off ``owner`` first, then ``instead``; or give the person a new certificate, under a new name (one of the
+    same name would have this very client id), and ``new_user``."""
+    return rule("identity-already-bound",
+                f"client identity {_identity(client_id)} already acts for {owner}: one identity acts for one "
+                f"party. The org's admin unbinds it from {owner} first (UnbindPartyIdentity with this id: "
+                f"`recfin party unbind {owner} --client-id ID`) and then {instead}; or issues the person a "
+                f"new certificate under a new user name (`recfin org user add ORG NAME`: a name is issued "
+                f"once) and {new_user}")
+
+
 async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id: str) -> None:
     """Refused when other orgs hold a key-level policy on the identity's binding key (``Store.binding_held_by``):
     the party's org could never write or delete that binding, so the identity could never act for a party."""
@@ -95,8 +107,9 @@ class PartyTransactions(TransactionGroup):
             # decided as Session.party decides it: a binding whose party record does not list the identity (two
             # other orgs can write one under the chaincode policy) binds nothing, and is overwritten below
             if (owner := await s.store.party_acted_for(req.msp_id, client_id)) is not None:
-                raise rule("identity-already-bound", f"client identity {_identity(client_id)} already acts for "
-                           f"{owner.uscc}: one identity acts for one party")
+                raise _already_acts_for(client_id, owner.uscc, f"registers {req.uscc} with it",
+                                        "registers the party with that user (`recfin party register --client "
+                                        "NAME`)")
             await _refuse_binding_held_by_other_orgs(s, req.msp_id, client_id)
         doc = Party(uscc=req.uscc, name=req.name, role=req.role, msp_id=req.msp_id, client_ids=req.client_ids,
                     registered=s.action("RegisterParty", ci.id))
@@ -119,8 +132,8 @@ class PartyTransactions(TransactionGroup):
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
         if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
-            raise rule("identity-already-bound", f"client identity {_identity(client_id)} already acts for "
-                       f"{owner.uscc}")
+            raise _already_acts_for(client_id, owner.uscc, f"binds it to {party.uscc}",
+                                    f"binds that user (`recfin party bind {party.uscc} --client NAME`)")
         await _refuse_binding_held_by_other_orgs(s, party.msp_id, client_id)
         if client_id not in party.client_ids:
             party.client_ids.append(client_id)
