@@ -619,8 +619,8 @@ def _above_limit(made, r, standing: LimitStanding, bank: str, withdrawn: bool) -
             f"{_limit_figures(standing)}: {CONCURRENT_OFFER} (a quote on another host, or `recfin finance offer`)")
 
 
-def _withdraw_command(made, as_: str, reason: str = "above the debtor limit") -> str:
-    return f"recfin finance withdraw-offer {made.id} --reason '{reason}' --as {as_typed(as_)}"
+def _withdraw_command(offer, as_: str, reason: str = "above the debtor limit") -> str:
+    return f"recfin finance withdraw-offer {offer.id} --reason '{reason}' --as {as_typed(as_)}"
 
 
 def _own_offer_open(session, bank: str, r, as_: str) -> str | None:
@@ -754,9 +754,9 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "early-payment offers.")
 @click.option("--on", "on", type=BUSINESS_DATE,
               help="Date the cash would be taken (default: today in China Standard Time, the ledger's "
-                   "business date). On the ledger today or later: the contract takes an offer as of "
-                   "today, so a date gone by is refused; with --offers any date from 1900-01-01 to "
-                   "2999-12-31.")
+                   "business date), from 1900-01-01 to 2999-12-31. On the ledger today or later: the "
+                   "contract takes an offer as of today, so a date gone by is refused (with --offers, any "
+                   "date).")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
