@@ -58,6 +58,11 @@ HIGHEST_VAT_RATE_PERCENT = 13
 # Verifying again costs one query and one attestation, so a month asks little of a bank and keeps a check that
 # backs a claim close to the claim.
 DEFAULT_MAX_ATTESTATION_AGE_DAYS = 30
+# The most max_attestation_age_days may be: a hundred years, older than any attestation a ledger
+# holds, so no limit a network means is refused; a larger one could pass the longest span a timedelta
+# holds (999999999 days) and fail every attested registration as an internal error, where refused at
+# load it names the setting.
+MAX_ATTESTATION_AGE_DAYS = 36_500
 
 
 # How an attestation names a data source, and how many it names at most: one definition for the attestation
@@ -120,11 +125,12 @@ class ContractSettings(BaseModel):
                     "empty: any source",
     )
     max_attestation_age_days: int | None = Field(
-        default=None, ge=1,
-        description="with require_attestation on, how many days old a passing attestation may be at the "
-                    "registration's time and still count for it; unset (null, the default): "
-                    f"{DEFAULT_MAX_ATTESTATION_AGE_DAYS} days. A check says what the sources said then, and an "
-                    "invoice verified once may be voided or red-flushed since; a failure counts whatever its age",
+        default=None, ge=1, le=MAX_ATTESTATION_AGE_DAYS,
+        description="with require_attestation on, how many days old a passing attestation may be at "
+                    f"the registration's time and still count for it, 1 to {MAX_ATTESTATION_AGE_DAYS}; "
+                    f"unset (null, the default): {DEFAULT_MAX_ATTESTATION_AGE_DAYS} days. A check says what "
+                    "the sources said then, and an invoice verified once may be voided or red-flushed "
+                    "since; a failure counts whatever its age",
     )
 
     def payment_term_exceeded(self, issue: date, due: date) -> date | None:
@@ -167,10 +173,12 @@ class ContractSettings(BaseModel):
             unset = _UNSET_DAYS[info.field_name]
             raise ValueError(f"{_as_written(days)} is not a whole number of days: write the days as a number, "
                              f"without quotes or decimals (e.g. {unset[0]}), or null for {unset[1]}")
-        if info.field_name == "max_attestation_age_days" and days is not None and days < 1:
+        if info.field_name == "max_attestation_age_days" and days is not None \
+                and not 1 <= days <= MAX_ATTESTATION_AGE_DAYS:
             # 0 could be read as "no limit" or as "no pass counts": neither is offered, a network sets a number
-            raise ValueError(f"{days} days: a passing attestation counts for a registration made at most that many "
-                             f"days after it, so write 1 or more, or null for {_UNSET_DAYS[info.field_name][1]}")
+            raise ValueError(f"{days} days: a passing attestation counts for a registration made at "
+                             f"most that many days after it, so write 1 to {MAX_ATTESTATION_AGE_DAYS} "
+                             f"(a hundred years), or null for {_UNSET_DAYS[info.field_name][1]}")
         return days
 
     @field_validator("require_attestation", mode="before")

@@ -112,11 +112,23 @@ async def test_a_failure_counts_whatever_its_age():
     ("30", "'30' is not a whole number of days"),
     (30.0, "30.0 is not a whole number of days"),
     (True, "true is not a whole number of days"),
+    # past a hundred years: no limit a network means; past timedelta's range, every attested registration
+    # failed with an internal OverflowError, the file having loaded
+    (36_501, "36501 days: a passing attestation counts for a registration made at most that many days after "
+             "it, so write 1 to 36500 (a hundred years)"),
+    (1_000_000_000, "1000000000 days"),
 ])
-def test_an_age_that_is_no_whole_number_of_days_above_0_is_refused_when_the_config_is_read(written, says):
+def test_an_age_that_is_no_whole_number_of_days_from_1_to_a_hundred_years_is_refused_at_load(written, says):
     doc = json.loads(cfg.to_json(DEFAULT_CONFIG)) | {"max_attestation_age_days": written}
     with pytest.raises(NetworkConfigError, match=re.escape(f"network_config.json: max_attestation_age_days: {says}")):
         parse_config(json.dumps(doc), "network_config.json")
+
+
+async def test_the_longest_age_allowed_loads_and_a_registration_is_checked_against_it():
+    doc = json.loads(cfg.to_json(requiring())) | {"max_attestation_age_days": cfg.MAX_ATTESTATION_AGE_DAYS}
+    net = await standard_net(parse_config(json.dumps(doc), "network_config.json"))
+    reg, _ = await attested_then_registered_later(net, timedelta(days=300))   # stale by the default
+    assert (await net.ok(net.actors["tier1"], "RegisterReceivable", reg))["status"] == "REGISTERED"
 
 
 def test_a_configuration_without_the_age_keeps_its_file_and_digest_and_runs_with_30_days():
