@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection
 
 from . import keys
-from .errors import shown
+from .errors import UnreadableRecord, shown
 from .model import Offer, Receivable
 from .store_base import UNREADABLE_VALUE, StoreBase
 
@@ -226,7 +226,15 @@ class OfferRecords(StoreBase):
                 await self.stub.put_state(mark, json.dumps({**doc, "dropped": why}, sort_keys=True).encode())
 
     async def _still_open(self, offer_id: str) -> bool:
-        o = await self._readable_offer(offer_id)
+        """Whether the offer is OPEN, for the bank's next offer, which drops for good the entries of
+        those that are not: a key holding no offer, or a value no offer parses to (any two orgs can write
+        or delete it), holds no open offer. A newer contract version's offer refuses the transaction
+        (``record-newer-version``): this peer cannot tell whether it is open, and taken for closed, an
+        open offer would lose its entry and never be accepted, even once every peer runs that version."""
+        try:
+            o = await self._get(Offer, keys.OFFER, offer_id)
+        except UnreadableRecord:
+            return False
         return o is not None and o.status == "OPEN"
 
     async def _readable_offer(self, offer_id: str) -> Offer | None:

@@ -11,7 +11,7 @@ import pytest
 
 from chaincode.receivables import keys
 
-from .support import Net, standard_net
+from .support import Net, standard_net, transient_terms
 
 NEW_FIELD, NEW_VALUE = "field_of_a_newer_version", "value-only-the-newer-version-knows"
 
@@ -87,6 +87,42 @@ async def test_a_newer_versions_offer_refuses_its_withdrawal_by_name_and_the_lis
     assert (page["records"], page["fetched"]) == ([], 1)
     exposure = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
     assert (exposure["offers"], exposure["offered"]) == ([], {}), exposure
+
+
+async def next_offer_on_the_debtor() -> tuple[Net, dict, dict]:
+    """The bank's open offer on a claim, and the holder's request on another claim of the same debtor,
+    for the bank's next offer there, which drops the bank's entries of its offers there no longer OPEN."""
+    net, _, _, offer = await offered()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    other = await net.confirmed(tier1, core)
+    return net, offer, await net.ok(tier1, "RequestFinancing", other["id"])
+
+
+async def test_a_newer_versions_open_offer_refuses_its_banks_next_offer_and_is_accepted_after_the_upgrade():
+    net, offer, request = await next_offer_on_the_debtor()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    key = net._key(keys.OFFER, offer["id"])
+    as_newer_version_wrote(net, key)
+    stored = json.loads(net.ledger.state[key])
+    # taken for closed, its entry would be dropped for good and the offer never accepted
+    message = await net.refused(bank, "MakeFinancingOffer", request["id"], transient=transient_terms(),
+                                rule="record-newer-version")
+    assert_names_only_the_key(message, f"recfin.offer [{offer['id']}]", stored)
+    assert net.ledger.state.get(net._key(keys.OFFER_MADE_DROPPED, bank.uscc, core.uscc, offer["id"])) is None
+    # every peer runs that version: it reads the offer (here: without the field), still OPEN, and takes both
+    net.ledger.state[key] = json.dumps({k: v for k, v in stored.items() if k != NEW_FIELD}).encode()
+    await net.ok(bank, "MakeFinancingOffer", request["id"], transient=transient_terms())
+    assert (await net.ok(tier1, "AcceptFinancingOffer", offer["id"]))["accepted_offer_id"] == offer["id"]
+
+
+async def test_an_offer_record_no_version_wrote_is_taken_for_closed_by_its_banks_next_offer():
+    net, offer, request = await next_offer_on_the_debtor()
+    core, bank = net.actors["core"], net.actors["bank"]
+    net.ledger.state[net._key(keys.OFFER, offer["id"])] = json.dumps({"id": offer["id"]}).encode()
+    await net.ok(bank, "MakeFinancingOffer", request["id"], transient=transient_terms())
+    assert net._key(keys.OFFER_MADE, bank.uscc, core.uscc, offer["id"]) not in net.ledger.state
+    mark = net.ledger.state[net._key(keys.OFFER_MADE_DROPPED, bank.uscc, core.uscc, offer["id"])]
+    assert json.loads(mark)["dropped"] == "closed"
 
 
 async def test_newer_versions_private_terms_are_refused_by_name_with_their_collection():
