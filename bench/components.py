@@ -53,7 +53,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from fabric_protos.gateway import gateway_pb2
 
 from chaincode.receivables import keys
-from chaincode.receivables.model import SPLIT
+from chaincode.receivables.model import SPLIT, DiscountTerms
 from chaincode.shim import PeerOptions
 from chaincode.shim._composite import create_composite_key
 from chaincode.shim.server import load_contract
@@ -178,8 +178,10 @@ async def chaincode_pass(peer: LoopbackPeer, cast: Cast, iterations: int, cpu_no
         "unfreeze": lambda i: (users["regulator"], "UnfreezeReceivable", [moved(i), f"LIFT-{i}"], None),
         "publish_discount": lambda i: (users["core"], "PublishDiscountOffer",
                                        discount_offer_arguments(moved(i), today), None),
+        # on the terms published, as the SDK sends them (AcceptDiscountOffer refuses an acceptance without)
         "accept_discount": lambda i: (users["tier2"], "AcceptDiscountOffer",
-                                      [done["publish_discount"][i]["id"], moved(i)], None),
+                                      [done["publish_discount"][i]["id"], moved(i),
+                                       DiscountTerms.as_read(done["publish_discount"][i])], None),
     }
     for operation in CHAINCODE_OPERATIONS:
         step = steps[operation]

@@ -617,7 +617,8 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     offer = by("core").publish_discount_offer(DiscountOfferRequest(
         apr=Decimal("0.05"), expires_on=today + timedelta(days=7), receivable_ids=[moved.id]))
     run.step("core", "publish early-payment offer, 5% APR", offer.tx_id, offer=offer.id)
-    early = by("tier2").accept_discount_offer(offer.id, moved.id)
+    # on the terms published: the contract refuses the acceptance if the offer no longer has them
+    early = by("tier2").accept_discount_offer(offer.id, moved.id, as_read=offer)
     paid = early.payments[-1]
     run.step("tier2", f"take early payment on {moved.id}", early.tx_id, paid=paid.amount,
              discount=paid.discount, status=early.status,

@@ -34,6 +34,7 @@ from chaincode.receivables.settlement import check_discount_terms
 from client.money import rate_text, yuan
 from client.receivables import (
     STATUSES,
+    DiscountOffer,
     DiscountOfferRequest,
     FinancingTerms,
     InvoiceInput,
@@ -1277,15 +1278,31 @@ def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_
 def accept_discount(session, as_json, offer_id, receivable_id) -> None:
     """The holder takes early payment on RECEIVABLE_ID under OFFER_ID; the claim settles.
 
+    The offer is read first, with the claim, and its terms (rate, day count, expiry) go with the
+    acceptance: the contract settles only on those, and refuses it (discount-offer-changed, naming each
+    term) if the offer's differ when it runs. The terms accepted are printed after the claim.
+
     \b
     Example:
       recfin discount accept D-0123456789abcdef R-0123456789abcdef.1 --as supplier/supplier2
     """
-    r = session.client.accept_discount_offer(offer_id, receivable_id)
+    # a caller refused the read (not the holder) is refused the acceptance by the contract's own rule
+    offer = unless_refused_the_read(
+        lambda: session.client.get_discount_offer(offer_id, receivable_id=receivable_id))
+    r = session.client.accept_discount_offer(offer_id, receivable_id, as_read=offer)
     show(r, as_json, RECEIVABLE_COLUMNS)
     if not as_json and r.payments:
         p = r.payments[-1]
         click.echo(f"paid {money(p.amount, r.currency)}, discount {money(p.discount, r.currency)}")
+        if offer is not None:
+            click.echo(f"on the terms read: {_discount_terms_text(offer)}")
+
+
+def _discount_terms_text(offer: DiscountOffer) -> str:
+    """An offer's terms on one line: its flat rate or its tiers (DAYS:APR), the day count and the expiry."""
+    rate = (f"apr {rate_text(offer.apr)}" if offer.apr is not None else
+            "scale " + ", ".join(f"{t.min_days_early}:{rate_text(t.apr)}" for t in offer.scale or []))
+    return f"{rate}, {offer.day_count}, expires {offer.expires_on}"
 
 
 @discount.command("withdraw")

@@ -866,11 +866,25 @@ class ScaleTier(Doc):
     apr: Rate
 
 
-class DiscountOfferRequest(Doc):
+class DiscountTerms(Doc):
+    """What a discount offer pays at: a flat ``apr`` or a sliding ``scale``, the day-count basis and the
+    expiry. AcceptDiscountOffer takes them again as the holder read them (``as_read``) and refuses the
+    acceptance when the offer's differ (``discount-offer-changed``)."""
+
     apr: Rate | None = None
     scale: list[ScaleTier] | None = Field(default=None, max_length=20)
     day_count: Basis = daycount.DEFAULT_BASIS
     expires_on: IsoDate
+
+    @classmethod
+    def as_read(cls, offer: dict) -> str:
+        """AcceptDiscountOffer's ``as_read`` argument for ``offer``, a discount offer's JSON as read: its
+        terms, in the spelling read."""
+        return json.dumps({name: offer[name] for name in cls.model_fields}, separators=(",", ":"),
+                          ensure_ascii=False)
+
+
+class DiscountOfferRequest(DiscountTerms):
     receivable_ids: list[str] = Field(default_factory=list, max_length=1000, description="empty: every confirmed payable of the debtor")
 
 

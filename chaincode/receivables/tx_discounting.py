@@ -20,7 +20,10 @@ from . import config as cfg
 from . import events, keys, lifecycle, queries, settlement
 from .arguments import _first_repeat
 from .errors import RuleViolation, rule, shown
-from .model import CONFIRMED, SETTLED, DiscountOffer, DiscountOfferRequest, Payment, Receivable, parse_request
+from .model import (
+    CONFIRMED, SETTLED, DiscountOffer, DiscountOfferRequest, DiscountTerms, Payment, Receivable,
+    parse_request,
+)
 from .schemas import json_argument
 from .session import rules
 from .tx_base import TransactionGroup
@@ -28,11 +31,52 @@ from .tx_base import TransactionGroup
 DiscountOfferArgument = json_argument(DiscountOfferRequest)
 
 
+def _priced_terms(terms: DiscountTerms) -> dict[str, Any]:
+    """What an offer pays at, each term by name, with its rates as values: 0.05 and 0.050 are one rate."""
+    scale = None if terms.scale is None else tuple((t.min_days_early, Decimal(t.apr)) for t in terms.scale)
+    return {"apr": Decimal(terms.apr) if terms.apr is not None else None, "scale": scale,
+            "day_count": terms.day_count, "expires_on": terms.expires_on}
+
+
 def _discount_terms(req: DiscountOfferRequest) -> tuple:
     """What a discount offer asks, with its rates as values: 0.05 and 0.050 are one rate."""
-    scale = tuple((t.min_days_early, Decimal(t.apr)) for t in req.scale) if req.scale is not None else None
-    return (Decimal(req.apr) if req.apr is not None else None, scale, req.day_count, req.expires_on,
-            tuple(req.receivable_ids))
+    return (*_priced_terms(req).values(), tuple(req.receivable_ids))
+
+
+def _term_text(value: Any) -> str:
+    """A term of ``_priced_terms`` as a refusal shows it: rates in fixed point, a scale as DAYS:APR tiers."""
+    if value is None:
+        return "none"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f"{days}:{format(apr, 'f')}" for days, apr in value) + "]"
+    return str(value)
+
+
+def _terms_as_read(as_read: str) -> DiscountTerms | None:
+    """AcceptDiscountOffer's ``as_read`` as sent: the offer's terms as the holder read them, or None when none
+    were sent (an earlier client's call, refused once the offer is known: ``_ensure_as_read``)."""
+    return parse_request(DiscountTerms, as_read, "as_read") if as_read else None
+
+
+def _ensure_as_read(d: DiscountOffer, as_read: DiscountTerms | None) -> None:
+    """Refuse taking offer ``d`` on other terms than the holder read. The offer's key is under its debtor
+    org's key-level policy alone and no transaction changes its terms, so terms that differ were rewritten by
+    that org outside the contract: taken as they stand, the claim would settle at a rate its holder never
+    agreed to."""
+    if as_read is None:
+        raise rule("terms-missing", f"pass discount offer {d.id}'s terms as you read them (GetDiscountOffer) "
+                   "as as_read, a JSON object of its apr, scale, day_count and expires_on: the acceptance "
+                   "settles only on the terms its holder read (recfin's SDK and CLI send them)")
+    read, now = _priced_terms(as_read), _priced_terms(d)
+    if changed := [name for name in read if read[name] != now[name]]:
+        what = "; ".join(f"{name} {_term_text(now[name])}, read as {_term_text(read[name])}"
+                         for name in changed)
+        raise rule("discount-offer-changed", f"discount offer {d.id} of {d.debtor} does not have the terms "
+                   f"it was read with: {what}. No transaction changes an offer's terms, so its debtor's org "
+                   "rewrote it; nothing is settled: read the offer again (GetDiscountOffer) and accept it "
+                   "only on terms you agree to, or ask the debtor")
 
 
 def _same_discount_offer(sent: Any, recorded: Any) -> bool:
@@ -112,13 +156,21 @@ class DiscountingTransactions(TransactionGroup):
 
     @transaction
     @rules
-    async def AcceptDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str) -> Receivable:
+    async def AcceptDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str,
+                                  as_read: str = "") -> Receivable:
         """The holder takes early payment: the claim settles at outstanding x (1 - apr x days early / basis).
+
+        ``as_read``: the offer's terms as the holder read them (GetDiscountOffer), a JSON object of its
+        ``apr``, ``scale``, ``day_count`` and ``expires_on``. The acceptance is refused when the offer's terms
+        are not those (``discount-offer-changed``, naming each term that differs), and without them
+        (``terms-missing``): the debtor's org alone may write the offer's key, so only the terms the holder
+        read bind its acceptance.
 
         The acceptance stands for the debtor's early payment: the discounted amount is recorded as paid to the holder
         today and the claim is SETTLED; nothing records whether the money arrives (docs/receivables.md, "What the
         contract does not guarantee")."""
         s = self._session(ctx)
+        read = _terms_as_read(as_read)
         # both read in the round trip of the caller's binding, which every acceptance reads anyway
         await s.store.prefetch(s.binding, (keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
         # the caller first, then the offer: only the claim's holder learns whether an offer id exists, as
@@ -140,6 +192,8 @@ class DiscountingTransactions(TransactionGroup):
         _ensure_not_withdrawn(d)
         if not queries.is_open(d, s.today_iso):
             raise rule("offer-expired", f"discount offer {d.id} expired on {d.expires_on}")
+        # before anything is priced, and before the holder is told to end its financing request for this offer
+        _ensure_as_read(d, read)
         early = settlement.days_early(s.today, date.fromisoformat(r.due_date))
         if early <= 0:
             raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to pay early")

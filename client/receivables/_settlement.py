@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from chaincode.receivables.model import DiscountTerms
 from client.gateway._twins import Steps
 from client.gateway.errors import GatewayError
 
 from ._arguments import _json, _request_id, _text
 from ._models import DiscountOffer, DiscountOfferRequest, PaymentResult, Receivable, fen_sent
+from ._read_refusals import _unless_refused_the_read_steps
 from ..money import LEDGER_MAX_FEN, Amount
 from .errors import RuleViolation
 
@@ -23,10 +25,38 @@ class _SettlementOperations:
             raise TypeError("publish_discount_offer takes a DiscountOfferRequest")
         return self._submit("PublishDiscountOffer", _json(offer), _request_id(request_id), model=DiscountOffer)
 
-    def accept_discount_offer(self, offer_id: str, receivable_id: str) -> Receivable:
-        """The holder takes early payment at the discounted amount; the claim settles."""
-        return self._submit("AcceptDiscountOffer", _text(offer_id, "offer_id"),
-                                                    _text(receivable_id, "receivable_id"), model=Receivable)
+    def accept_discount_offer(self, offer_id: str, receivable_id: str, *,
+                              as_read: DiscountOffer | None = None) -> Receivable:
+        """The holder takes early payment at the discounted amount; the claim settles.
+
+        The acceptance carries the offer's terms (``apr`` or ``scale``, ``day_count``, ``expires_on``), and
+        the contract settles only on those: if the offer's differ, it refuses (``discount-offer-changed``,
+        naming each term) and nothing is settled. ``as_read``: the offer as you read it and decided on
+        (``get_discount_offer``, ``list_discount_offers``), whose terms are sent. Without it, the offer is
+        read now from the caller's own peer, with the claim (``get_discount_offer(offer_id,
+        receivable_id=...)``), and its terms are sent: that binds the acceptance to what the offer says as it
+        is sent, not to what you read before. A caller the contract does not let read it is sent without
+        terms, for the contract's own refusal (``not-the-holder``...); any other refusal of the read is
+        raised, and nothing is sent. An ``as_read`` of another offer raises ValueError, one that is no
+        DiscountOffer TypeError, before anything is sent.
+        """
+        return self._run_steps(self._accept_discount_offer_steps)(offer_id, receivable_id, as_read)
+
+    def _accept_discount_offer_steps(self, offer_id: str, receivable_id: str,
+                                     as_read: DiscountOffer | None) -> Steps[Receivable]:
+        """The acceptance, with the terms of the offer as read: given, or read now from the caller's peer."""
+        args = (_text(offer_id, "offer_id"), _text(receivable_id, "receivable_id"))
+        if as_read is None:
+            as_read = yield from _unless_refused_the_read_steps(
+                lambda: self.get_discount_offer(offer_id, receivable_id=receivable_id))
+        elif not isinstance(as_read, DiscountOffer):
+            raise TypeError("accept_discount_offer's as_read takes the DiscountOffer you read")
+        elif as_read.id != offer_id:
+            raise ValueError(f"as_read is discount offer {as_read.id}, not {offer_id}: give the offer you "
+                             "read under the id you accept")
+        # "" only where the contract refuses the caller the read: it then says why it refuses the acceptance
+        terms = "" if as_read is None else DiscountTerms.as_read(as_read.to_json())
+        return (yield self._submit("AcceptDiscountOffer", *args, terms, model=Receivable))
 
     def withdraw_discount_offer(self, offer_id: str) -> DiscountOffer:
         """The debtor withdraws an open early-payment offer it published; no holder can accept it afterwards.

@@ -18,6 +18,7 @@ from typing import Any
 
 from chaincode.receivables import uscc
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+from chaincode.receivables.model import DiscountTerms
 
 CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
 START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 in Beijing on 2 March 2026
@@ -99,6 +100,11 @@ class Net:
             read = await self.ledger.evaluate(actor.identity, "receivables:GetOfferTerms", *strargs[:1],
                                               transient={}, timestamp=self.now)
             transient = {"terms": read.payload} if read.status == 200 else {}
+        if fn == "AcceptDiscountOffer" and len(strargs) == 2:
+            # as the SDK does: the holder reads the offer with its claim from its peer and passes its terms
+            read = await self.ledger.evaluate(actor.identity, "receivables:GetDiscountOffer", *strargs,
+                                              transient={}, timestamp=self.now)
+            strargs += [DiscountTerms.as_read(json.loads(read.payload))] if read.status == 200 else []
         run = self.ledger.evaluate if evaluate else self.ledger.submit
         result = await run(actor.identity, f"receivables:{fn}", *strargs, transient=transient or {}, timestamp=self.now)
         if result.status == 200:

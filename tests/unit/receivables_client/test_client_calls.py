@@ -11,6 +11,7 @@ import grpc
 import pytest
 
 from client.receivables import (
+    DiscountOffer,
     DiscountOfferRequest,
     FinancingTerms,
     InvoiceAttestationRequest,
@@ -97,7 +98,9 @@ CASES = [
                  last=fakes.action("WithdrawFinancingOffer", fakes.BANK, "BankMSP"))),
     (lambda c: c.acknowledge_assignment(N), "submit", "AcknowledgeAssignment", [N], fakes.notice()),
     (lambda c: c.record_repayment(F), "submit", "RecordRepayment", [F], fakes.financing(status="REPAID")),
-    (lambda c: c.accept_discount_offer(D, R), "submit", "AcceptDiscountOffer", [D, R], fakes.receivable()),
+    (lambda c: c.accept_discount_offer(D, R, as_read=DiscountOffer.model_validate(fakes.discount_offer())),
+     "submit", "AcceptDiscountOffer",
+     [D, R, '{"apr":"0.05","scale":null,"day_count":"ACT/360","expires_on":"2026-04-01"}'], fakes.receivable()),
     (lambda c: c.withdraw_discount_offer(D), "submit", "WithdrawDiscountOffer", [D],
      fakes.discount_offer(status="WITHDRAWN", withdrawn_on="2026-03-05",
                           last=fakes.action("WithdrawDiscountOffer", fakes.CORE, "CoreEnterpriseMSP"))),

@@ -20,6 +20,7 @@ from pydantic_core import to_jsonable_python
 
 import client.receivables as sdk
 from chaincode.receivables import ReceivablesContract, keys
+from chaincode.receivables.model import DiscountTerms
 from chaincode.shim import KeyEndorsementPolicy, create_composite_key
 from chaincode.testing import MemoryLedger, make_identity
 from client.invoices.credit_code import credit_code_check_digit
@@ -68,7 +69,8 @@ METHODS = {
 }
 # trailing optional arguments a method takes by keyword, after what it sends as transient data
 KEYWORD_ARGUMENTS = {"MakeFinancingOffer": ["exposure_version", "uncounted_offers"],
-                     "GetDiscountOffer": ["receivable_id"], "UnfreezeReceivable": ["lifts"]}
+                     "GetDiscountOffer": ["receivable_id"], "UnfreezeReceivable": ["lifts"],
+                     "AcceptDiscountOffer": ["as_read"]}
 # transactions whose one argument is a JSON document: the request model the client sends
 JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
                   "PublishDiscountOffer": DiscountOfferRequest,
@@ -361,10 +363,11 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     # dynamic discounting on a leaf of tier2's; a rejected claim; freeze and unfreeze
     disc = DiscountOfferRequest(apr=Decimal("0.05"), expires_on=life.today(20))
     offer = life.ok(core, "PublishDiscountOffer", json.dumps(disc.to_json()))
-    life.ok(tier2, "GetDiscountOffer", offer["id"], evaluate=True)
+    read = sdk.DiscountOffer.model_validate(life.ok(tier2, "GetDiscountOffer", offer["id"], evaluate=True))
     listed = life.ok(tier2, "ListDiscountOffers", "", f"{moved}.2", "10", "", "open", evaluate=True)
     assert [d["id"] for d in listed["records"]] == [offer["id"]]
-    life.ok(tier2, "AcceptDiscountOffer", offer["id"], f"{moved}.2")
+    # the terms as the SDK sends them, from the offer as the SDK reads it
+    life.ok(tier2, "AcceptDiscountOffer", offer["id"], f"{moved}.2", DiscountTerms.as_read(read.to_json()))
     withdrawn_offer = sdk.DiscountOffer.model_validate(life.ok(core, "WithdrawDiscountOffer", offer["id"]))
     assert (withdrawn_offer.status, withdrawn_offer.withdrawn_on) == ("WITHDRAWN", life.today())
     other = life.ok(tier1, "RegisterReceivable", json.dumps(
