@@ -5,6 +5,7 @@ verdict); the submission itself, through a scripted `peer` CLI, is in tests/unit
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -18,7 +19,7 @@ from cryptography.x509.oid import ExtensionOID, NameOID
 from cli.org_commands import org
 from client.gateway import private_key_signer
 from client.gateway.hsm import certificate_request
-from network import crypto, membership, org_keys, profiles
+from network import crl, crypto, membership, org_keys, profiles
 from network.crypto import cert_attrs, load_cert, load_key, org_crypto
 from network.org_definition import MSP_KEY
 from network.org_users import CaFolder, plan_revoke
@@ -303,6 +304,27 @@ def test_list_sync_brings_a_revocation_made_on_another_host_here(runner, network
     assert profiles.load("supplier", root).user("supplier2").revoked
     again = runner.invoke(org, ["user", "list", "supplier", "--sync"])
     assert again.exit_code == 0 and "this host has it already" in again.output, again.output
+
+
+def test_list_sync_brings_every_crl_the_channel_has_of_the_orgs_ca(runner, network_home, scripted_peer_cli):
+    """The channel's MSP of the org holds two CRLs of its CA, each revoking a user the other does not: both
+    reach this folder, and both users are listed revoked."""
+    root, _ = network_home
+    paths = org_crypto(root, "supplier", load().org("supplier").domain)
+    ca_key, ca_cert = load_key(paths.ca_key), load_cert(paths.ca_cert)
+
+    def revoking(user, number):
+        serial = load_cert(paths.user_msp(user) / "signcerts" / "cert.pem").serial_number
+        return crl.pem(crl.build(ca_key, ca_cert, {serial: dt.datetime.now(dt.timezone.utc)}, number))
+
+    two = [revoking("supplier1", 1), revoking("supplier2", 2)]
+    scripted_peer_cli(ScriptedChannel(load(), with_crls(channel_config(load(), root), "SupplierMSP", two)))
+    synced = runner.invoke(org, ["user", "list", "supplier", "--sync", "--json"])
+    assert synced.exit_code == 0, synced.output
+    rows = {row["user"]: row["revoked"] for row in json.loads(synced.stdout)}
+    assert (rows["supplier1"], rows["supplier2"], rows["supplier3"]) == (True, True, False)
+    assert "the channel holds 2 CRLs of SupplierMSP's CA, the newest number 2: written into" in synced.stderr
+    assert sorted(p.name for p in (paths.msp_dir / "crls").iterdir()) == ["crl.pem", "crl_0002.pem"]
 
 
 def test_list_sync_into_a_keys_folder_writes_its_definition_again_with_the_channels_crl(runner, network_home,
