@@ -541,11 +541,12 @@ def copy_own_keys(topology: Topology, own: OrgCrypto, mine: OrgCrypto, bundle: B
 
     A revoked user whose folder was removed has no identity to copy, and the bundle no record of what the CA
     issued: the CA's copy of its certificate goes in, so the bundle's profile and `recfin org user list` show it
-    revoked (not a user the company host would sign as), with own's CRL where it is newer than the bundle's."""
+    revoked (not a user the company host would sign as), with every CRL of own's CA the bundle misses: the
+    newest as crl.pem where it is newer than the bundle's, any other that revokes more beside it (crl_0002.pem,
+    ...), as Fabric applies each."""
     org = topology.org(bundle.org)
-    revocations, carried = crl.local(own), crl.local(mine)
-    if revocations is not None and (carried is None or crl.number(revocations) > crl.number(carried)):
-        _copy(crl.crl_path(own), crl.crl_path(mine), bundle)
+    for written in crl.keep_channel(mine, crl.local_crls(own), [mine.msp_dir]):
+        bundle.files.append(written.relative_to(bundle.root).as_posix())
     for node in topology.peers(org.name):
         _copy_tree(own.node_dir(node.hostname), mine.node_dir(node.hostname), bundle)
     for user in [org.admin, *(u.name for u in org.users)]:

@@ -9,6 +9,7 @@ scripted seam of scripted_channel.py.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -509,3 +510,31 @@ def test_the_commands_from_keys_to_update_to_a_completed_bundle(fake_fabric, hos
     assert result.exit_code == 0, result.output
     adopted = json.loads(result.stdout)
     assert adopted["package_id"].startswith("receivables_") and adopted["missing"] is None
+
+
+def test_every_crl_of_the_keys_folder_reaches_the_bundle_and_each_user_it_revokes_is_shown_revoked(
+        company, keyless_bundle, hosts):
+    """A keys folder whose MSP holds two CRLs of the org's CA (crl.pem, crl_0002.pem: Fabric applies both): the
+    adopted bundle carries both, so its profile and `org user list` show each one's user revoked; adopting
+    again writes no CRL file twice."""
+    keys = org_crypto(company.root, "bank2", company.definition.org.domain)
+    ca_key, ca_cert = crypto.load_key(keys.ca_key), crypto.load_cert(keys.ca_cert)
+
+    def revoking(user, number):
+        serial = crypto.load_cert(keys.user_msp(user) / "signcerts" / "cert.pem").serial_number
+        return crl.pem(crl.build(ca_key, ca_cert, {serial: dt.datetime(2026, 1, 5, tzinfo=dt.timezone.utc)}, number))
+
+    crl.write_local(keys, revoking("officer1", 1), [keys.msp_dir])
+    (keys.msp_dir / "crls" / "crl_0002.pem").write_bytes(revoking("officer2", 2))
+
+    adopted = adopt_keys(keyless_bundle, company.root)
+    mine = org_crypto(keyless_bundle, "bank2", keys.domain)
+    assert sorted(p.name for p in (mine.msp_dir / "crls").iterdir()) == ["crl.pem", "crl_0002.pem"]
+    assert {(mine.msp_dir / "crls" / name).relative_to(keyless_bundle).as_posix()
+            for name in ("crl.pem", "crl_0002.pem")} <= set(adopted.files)
+    revoked = {row["user"] for row in list_users(keyless_bundle, company.definition.org) if row["revoked"]}
+    assert {"officer1", "officer2"} <= revoked
+    assert profiles.load("bank2", keyless_bundle).user("officer2").revoked
+
+    adopt_keys(keyless_bundle, company.root)
+    assert sorted(p.name for p in (mine.msp_dir / "crls").iterdir()) == ["crl.pem", "crl_0002.pem"]
