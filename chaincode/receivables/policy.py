@@ -4,9 +4,9 @@ From registration on, the key requires every one of: the debtor's org and the ho
 plus the financing bank's org while a financing is live, plus the regulator's org (every org
 whose parties may be the regulator under the configuration) while the claim is frozen or
 where those roles leave one org. A REJECTED or WITHDRAWN claim keeps the policy it had as
-REGISTERED (rejection and withdrawal change no org). The result is a sorted list of MSP IDs; the store turns it into a
-``KeyEndorsementPolicy`` (role MEMBER), and refuses to write one that names a single org
-(``one_org_refusal``).
+REGISTERED (rejection and withdrawal change no org). The result is a sorted list of MSP IDs; the store turns
+it into a ``KeyEndorsementPolicy`` naming each org's peers (``store_base.org_policy``: role PEER, which no
+client certificate of the org meets), and refuses to write one that names a single org (``one_org_refusal``).
 
 The registration itself is validated against the chaincode-level policy only: Fabric checks the
 policy a key had before the transaction, and a new key has none. The same holds for a claim an

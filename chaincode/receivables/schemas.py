@@ -385,7 +385,8 @@ class LedgerUpgrade(Doc):
     """UpgradeLedger's answer for one page: the entries written, what it found, where the next page starts."""
 
     scanned: int = Field(description="records read on this page (receivables, then discount offers, then "
-                                     "financing offers, then financings)")
+                                     "financing offers, then financings, then request records, then the other "
+                                     "keys whose earlier policies it reseals, kind after kind)")
     financier_entries: int = Field(description="recfin.by-financier entries written: live financings a bank's "
                                                "exposure left out")
     discount_offer_entries: int = Field(description="recfin.discount-by-debtor entries written: offers "

@@ -145,7 +145,7 @@ class Session:
     async def remember(self, party: Party, request_id: str, transaction: str, args: tuple[str, ...], result: Any) -> Any:
         """Record the result of a request with an id, so a retry returns it instead of repeating the effect."""
         if request_id:
-            await self.store.put_request(party.uscc, request_id, {
+            await self.store.put_request(party, request_id, {
                 "transaction": transaction, "arguments": keys.arguments_hash(transaction, args),
                 "tx_id": self.tx_id, "at": self.now, "result": result})
         return result

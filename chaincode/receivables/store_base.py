@@ -7,10 +7,12 @@ key-level policies this contract writes (``org_policy``), and private data.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+from google.protobuf.message import DecodeError
 
 from chaincode.shim import KV, KeyEndorsementPolicy
 
@@ -123,8 +125,15 @@ class StoreBase:
             await self.stub.get_multiple_states(wanted)
 
     async def _under(self, key: str, orgs: Sequence[str]) -> bool:
-        """Whether ``key`` carries the key-level policy of ``orgs`` (:func:`org_policy`), no other (a point read of
-        its metadata)."""
+        """Whether ``key`` carries the key-level policy of ``orgs`` this contract writes (:func:`org_policy`),
+        or the form earlier versions wrote of it (:func:`earlier_org_policy`, which UpgradeLedger reseals), no
+        other (a point read of its metadata): a key guarded by those orgs as the contract guards it."""
+        return await self.stub.get_state_validation_parameter(key) in _forms_of(list(orgs))
+
+    async def _under_as_now(self, key: str, orgs: Sequence[str]) -> bool:
+        """Whether ``key`` carries the key-level policy of ``orgs`` as this version writes it
+        (:func:`org_policy`), not the earlier form of it, nor another: where a write that gives the key its
+        policy is due anyway."""
         return await self.stub.get_state_validation_parameter(key) == org_policy(list(orgs))
 
     async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:
@@ -173,6 +182,21 @@ class StoreBase:
         org do what two could not. A key carrying any policy is left as it is: Fabric would take a change of it
         only from that policy's orgs. Whether it wrote one."""
         if held is not None:
+            return False
+        await self._set_policy(key, orgs)
+        return True
+
+    async def reseal_earlier_role(self, key: str, channel_orgs: Collection[str]) -> bool:
+        """Rewrite ``key``'s key-level policy, where it is the form earlier contract versions wrote
+        (:func:`earlier_org_policy`: any certificate of the orgs it names satisfied it, a client's too), to
+        the one this version writes of the same orgs (:func:`org_policy`: their peers). Fabric validates the
+        rewrite against the earlier policy, which the peers of those orgs, endorsing it, meet: no org gains or
+        loses a say, and from then on an org's client cannot sign a change of the key on its own. Any other
+        policy, or none, is left as it is, and so is one naming an org outside ``channel_orgs`` (the
+        configuration's: one that left, a regulator org replaced), whose peer would never endorse the rewrite,
+        failing every try of the transaction. Whether it wrote one."""
+        orgs = earlier_form_orgs(await self.stub.get_state_validation_parameter(key))
+        if orgs is None or not set(orgs) <= set(channel_orgs):
             return False
         await self._set_policy(key, orgs)
         return True
@@ -234,9 +258,56 @@ class StoreBase:
         return found
 
 
-def org_policy(orgs: list[str]) -> bytes:
-    """The key-level policy every key this contract guards carries: each of ``orgs`` endorses, as a member
+# The MSP role of every org a key-level policy of this contract names: the org's peers. The network's MSPs
+# enable NodeOUs, so a role tells a peer from a client; a MEMBER principal is met by any valid certificate of
+# the org, so a client of it (a user of one of the org's several parties, say) could sign a transaction
+# writing the key itself, as its only "endorsement", without any peer running the contract.
+POLICY_ROLE = "PEER"
+# the role earlier contract versions named, which UpgradeLedger reseals to POLICY_ROLE
+# (``reseal_earlier_role``)
+EARLIER_POLICY_ROLE = "MEMBER"
+
+
+def org_policy(orgs: list[str], role: str = POLICY_ROLE) -> bytes:
+    """The key-level policy every key this contract guards carries: a peer of each of ``orgs`` endorses
     (deterministic bytes, so a stored policy is compared by value)."""
     kep = KeyEndorsementPolicy()
-    kep.add_orgs("MEMBER", *orgs)
+    kep.add_orgs(role, *orgs)
     return kep.policy()
+
+
+def earlier_org_policy(orgs: list[str]) -> bytes:
+    """The policy of ``orgs`` as earlier contract versions wrote it: each of them endorses as a member, which
+    any certificate of the org satisfies. Still the contract's own, to be resealed
+    (``StoreBase.reseal_earlier_role``), never another org's nor tampering."""
+    return org_policy(orgs, EARLIER_POLICY_ROLE)
+
+
+def _forms_of(orgs: list[str]) -> tuple[bytes, bytes]:
+    """The policy of ``orgs`` as this version writes it and as earlier ones did."""
+    return org_policy(orgs), earlier_org_policy(orgs)
+
+
+def _named(held: bytes | None) -> list[str]:
+    """The orgs a stored policy names, sorted; [] where there is none or it cannot be read."""
+    if not held:
+        return []
+    try:
+        return KeyEndorsementPolicy(held).list_orgs()
+    except (ValueError, DecodeError):   # no SignaturePolicyEnvelope of MSP roles
+        return []
+
+
+def contract_policy_orgs(held: bytes | None) -> list[str] | None:
+    """The orgs ``held`` names, sorted, where it is a key-level policy this contract writes
+    (:func:`org_policy`) or wrote (:func:`earlier_org_policy`); None where there is none, or it is another
+    (written outside the contract, or unreadable)."""
+    orgs = _named(held)
+    return orgs if orgs and held in _forms_of(orgs) else None
+
+
+def earlier_form_orgs(held: bytes | None) -> list[str] | None:
+    """The orgs ``held`` names where it is the form earlier versions wrote (:func:`earlier_org_policy`), else
+    None."""
+    orgs = _named(held)
+    return orgs if orgs and held == earlier_org_policy(orgs) else None

@@ -5,14 +5,12 @@ change; with the ``recfin.by-financier`` entry of its live loan, through which a
 
 from __future__ import annotations
 
-from google.protobuf.message import DecodeError
-
 from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, policy
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, Financing, Receivable
-from .store_base import UNREADABLE_VALUE, StoreBase, org_policy
+from .store_base import UNREADABLE_VALUE, StoreBase, contract_policy_orgs
 
 
 # the claims' indexes, each with the field of the claim it lists it under: [value, receivable id] -> 0x00
@@ -73,6 +71,8 @@ class ClaimRecords(StoreBase):
             if old_value is not None:
                 await self.stub.del_state(self.key(index, old_value, r.id))
             await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
+            if index == keys.BY_DEBTOR:   # a new claim's: its debtor never changes
+                await self._guard_debtor_entry(r, new=True)
         financier_entry_written = await self._index_financier(r, before)
         if one_org_already:
             # That org's peer can write the key alone already (an earlier contract version's policy naming only
@@ -88,10 +88,35 @@ class ClaimRecords(StoreBase):
         # by the orgs the key names already, as the freeze's is.
         if (before is None or confirmed or self._claim_orgs(before) != orgs
                 or ((len(policy.parties_orgs(before)) < 2 or r.frozen is not None)
-                    and not await self._under(key, orgs))):
+                    and not await self._under_as_now(key, orgs))):
             await self._set_policy(key, orgs)
         if financier_entry_written and (live := live_financier(r)) is not None:
             await self._set_policy(self.key(keys.BY_FINANCIER, *live, r.id), self._financier_entry_orgs(r))
+
+    async def _guard_debtor_entry(self, r: Receivable, *, new: bool) -> bool:
+        """Give ``r``'s ``recfin.by-debtor`` entry the orgs its invoices' registry entries get
+        (``_registry_entry_orgs``: the debtor's and the creditor's, the regulator's where those are one) where
+        it has none: ``new``, an entry this transaction writes first, else one an earlier contract version
+        wrote, whose policy is read. ``GetDebtorPaymentRecord``, which banks price the debtor on, lists the
+        debtor's claims through these entries alone: under the chaincode-level policy, the debtor's org and
+        any other could delete the entry of a claim it paid late and hide it from every bank. No change
+        deletes it (a claim's debtor never changes). None where those orgs are one: the chaincode-level
+        policy's two orgs guard it better. Whether it wrote one."""
+        orgs = await self._registry_entry_orgs(r)
+        key = self.key(keys.BY_DEBTOR, r.debtor, r.id)
+        held = None if new else await self.stub.get_state_validation_parameter(key)
+        return len(orgs) >= 2 and await self._seal_unguarded(key, orgs, held)
+
+    async def restore_debtor_entry(self, r: Receivable) -> bool:
+        """Write ``r``'s ``recfin.by-debtor`` entry where it is missing (deleted by two orgs while an earlier
+        contract version left it without a policy), and give it, written here or before, its orgs where it has
+        none (``_guard_debtor_entry``). Whether it wrote the entry."""
+        key = self.key(keys.BY_DEBTOR, r.debtor, r.id)
+        written = not await self.stub.get_state(key)
+        if written:
+            await self.stub.put_state(key, keys.INDEX_VALUE)
+        await self._guard_debtor_entry(r, new=written)
+        return written
 
     def _claim_orgs(self, r: Receivable) -> list[str]:
         """``policy.endorsing_orgs`` of ``r`` under the configuration's regulator orgs."""
@@ -148,8 +173,9 @@ class ClaimRecords(StoreBase):
         seals it (``restore_receivable_policy``), and so does the claim's next write (``put_receivable``); until
         one of them does, the chaincode-level policy guards it, so this write too takes nothing from any org.
 
-        Refused ``nothing-to-reseal`` where the key names every org due already, and ``claim-needs-two-orgs`` where
-        the orgs due are one (``policy.one_org_refusal``)."""
+        Refused ``nothing-to-reseal`` where the key names every org due already (in the form earlier versions
+        wrote too, which UpgradeLedger reseals: ``Store.reseal_earlier_role``), and ``claim-needs-two-orgs``
+        where the orgs due are one (``policy.one_org_refusal``)."""
         key = self.key(keys.RECEIVABLE, r.id)
         held = await self.stub.get_state_validation_parameter(key)
         due = self._claim_orgs(r)
@@ -166,7 +192,7 @@ class ClaimRecords(StoreBase):
         entry = self.key(keys.BY_FINANCIER, *live, r.id) if live is not None else None
         if entry is not None and await self.stub.get_state(entry):
             entry_orgs = self._financier_entry_orgs(r)
-            if not await self._under(entry, entry_orgs):
+            if not await self._under_as_now(entry, entry_orgs):
                 await self._set_policy(entry, entry_orgs)
         return sorted(key_orgs), due
 
@@ -212,21 +238,20 @@ class ClaimRecords(StoreBase):
         return written
 
     async def loan_sealed(self, r: Receivable, f: Financing) -> bool:
-        """Whether live loan ``f`` on ``r`` changes only with its bank's org endorsing (point reads of two keys'
-        policies): the claim's key under a policy every one of whose orgs endorses (``org_policy``), the bank's
-        among them, and the financing's under its holder's and its bank's orgs, as acceptance writes them (none
-        where one org is both: ``put_financing``). A loan two orgs accepted with altered chaincode under a policy
-        of their own (one naming the bank's org as one of several that may endorse alone, too), or made up, is
-        not: its record and its private figures are theirs to rewrite. Orgs the claim's policy names beyond the
-        bank's are not asked for: a claim frozen when the regulator's org was replaced keeps the old one."""
+        """Whether live loan ``f`` on ``r`` changes only with its bank's org endorsing (point reads of two
+        keys' policies): the claim's key under a policy every one of whose orgs endorses (``org_policy``, or
+        the form earlier versions wrote of it, ``earlier_org_policy``), the bank's among them, and the
+        financing's under its holder's and its bank's orgs, as acceptance writes them (none where one org is
+        both: ``put_financing``). A loan two orgs accepted with altered chaincode under a policy of their own
+        (one naming the bank's org as one of several that may endorse alone, too), or made up, is not: its
+        record and its private figures are theirs to rewrite. Orgs the claim's policy names beyond the bank's
+        are not asked for: a claim frozen when the regulator's org was replaced keeps the old one."""
         if not (r.holder_msp and r.financier_msp):
             return False   # a claim two orgs wrote naming a bank with no org: no policy could name it
+        # the contract's own policy, as it writes it or as earlier versions did (UpgradeLedger reseals those)
         held = await self.stub.get_state_validation_parameter(self.key(keys.RECEIVABLE, r.id))
-        try:
-            named = sorted(KeyEndorsementPolicy(held).list_orgs()) if held else []
-        except (ValueError, DecodeError):   # no policy this contract or Fabric's SDKs write
-            return False
-        if r.financier_msp not in named or held != org_policy(named):
+        named = contract_policy_orgs(held)
+        if named is None or r.financier_msp not in named:
             return False
         parties = sorted({r.holder_msp, r.financier_msp})
         return len(parties) != 2 or await self._under(self.key(keys.FINANCING, f.id), parties)

@@ -1,5 +1,5 @@
 """The financings' records, with the key-level policy of the deal's parties from acceptance on, and the
-assignment notices a disbursement issues.
+assignment notices a disbursement issues, under the debtor's and the bank's orgs.
 """
 
 from __future__ import annotations
@@ -51,5 +51,26 @@ class FinancingRecords(StoreBase):
     async def notice(self, notice_id: str) -> AssignmentNotice:
         return await self._require(AssignmentNotice, keys.NOTICE, notice_id, "assignment notice")
 
-    async def put_notice(self, n: AssignmentNotice) -> None:
-        await self._put(n, keys.NOTICE, n.id)
+    async def put_notice(self, n: AssignmentNotice, *, parties: tuple[str, str] | None = None) -> None:
+        """Write the assignment notice; with ``parties`` (the debtor's and the bank's orgs, from the claim and
+        the disbursing bank: given by the disbursement that issues it), give its key their key-level policy,
+        so that the debtor's acknowledgement, its promise to pay the bank, is recorded only with the debtor's
+        peer endorsing, and with the bank's: under the chaincode-level policy, any two orgs without the
+        debtor's (the bank's and the holder's) could mark it acknowledged. Written once, as a financing's is;
+        the recourse that releases it is endorsed by both anyway (the claim's key names them). Where one org
+        is both, the chaincode-level policy (two orgs) is left to guard it: that org's alone would be
+        weaker."""
+        key = self.key(keys.NOTICE, n.id)
+        await self.stub.put_state(key, n.to_bytes())
+        if parties is not None and len(set(parties)) == 2:
+            await self._set_policy(key, sorted(parties))
+
+    async def restore_notice_policy(self, notice_id: str, parties: tuple[str, str]) -> bool:
+        """Give notice ``notice_id``'s key the policy ``put_notice`` writes at disbursement (``parties``: the
+        debtor's and the bank's orgs) where it holds a notice and has no policy: one an earlier contract
+        version issued. Not where one org is both, as at disbursement. Whether it wrote one."""
+        key = self.key(keys.NOTICE, notice_id)
+        if len(set(parties)) != 2 or not await self.stub.get_state(key):
+            return False
+        held = await self.stub.get_state_validation_parameter(key)
+        return await self._seal_unguarded(key, sorted(parties), held)

@@ -14,7 +14,7 @@ from . import keys, uscc as credit_code
 from .identity import lists_identity
 from .errors import rule, shown
 from .model import Party
-from .store_base import StoreBase, org_policy, parsed_object
+from .store_base import StoreBase, contract_policy_orgs, parsed_object
 
 # a party record no transaction of its org wrote: a new key, which any two orgs may write
 _FORGED_PARTY = ("GetPartyHistory of the credit code lists the transactions that wrote it: report them to the "
@@ -72,14 +72,17 @@ class PartyRecords(StoreBase):
         return others
 
     async def binding_held_by(self, msp_id: str, client_id: str) -> list[str] | None:
-        """The orgs a client identity's binding key-level policy names when it is not exactly ``msp_id``'s
-        own (``["an unreadable policy"]`` if it cannot be read), else None (no policy, or the org's own).
+        """The orgs a client identity's binding key-level policy names when it is not exactly ``msp_id``'s own
+        (``["an unreadable policy"]`` if it cannot be read), else None (no policy, or the org's own, in the
+        form this version writes or the one earlier versions wrote).
 
         Only other orgs can have set such a policy: a new binding key falls under the chaincode policy, so two
         of them can write it with a policy of their own in the same transaction. Fabric then invalidates any
         write or delete of the key that policy's orgs did not endorse, so the party's org cannot touch it."""
         held = await self.stub.get_state_validation_parameter(self.key(keys.CLIENT, msp_id, client_id))
-        if held is None or held == org_policy([msp_id]):
+        # the org's own as this version writes it, or as earlier ones did (its peer meets both: put_party
+        # reseals it)
+        if held is None or contract_policy_orgs(held) == [msp_id]:
             return None
         try:
             return KeyEndorsementPolicy(held).list_orgs()
@@ -134,6 +137,21 @@ class PartyRecords(StoreBase):
                              remedy="No request can be recognised by this id while the record stands: send the "
                                     "request with a new request id")
 
-    async def put_request(self, party_uscc: str, request_id: str, record: dict) -> None:
-        await self.stub.put_state(self.key(keys.REQUEST, party_uscc, request_id),
-                                  json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode())
+    async def put_request(self, party: Party, request_id: str, record: dict) -> None:
+        """Record ``party``'s request ``request_id`` under its org's key-level policy, as its party record is:
+        a retry is answered from the record, so two orgs deleting it (under the chaincode-level policy any two
+        could) would have the retry apply the effect a second time, a payment recorded twice."""
+        key = self.key(keys.REQUEST, party.uscc, request_id)
+        await self.stub.put_state(key, json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode())
+        await self._set_policy(key, [party.msp_id])
+
+    async def seal_request(self, key: str, party_uscc: str) -> bool:
+        """Give ``key``, a request record an earlier contract version wrote for ``party_uscc`` without a
+        policy, its party's org (``put_request``), where it has none and the party is registered; whether it
+        wrote one. The write is validated against the chaincode-level policy that guards the record until
+        then."""
+        party = await self.party(party_uscc)
+        if party is None:
+            return False
+        held = await self.stub.get_state_validation_parameter(key)
+        return await self._seal_unguarded(key, [party.msp_id], held)

@@ -95,7 +95,7 @@ class LoanTransactions(FinancingGroup):
         before = r.model_copy()
         r.notice_id, r.last = notice.id, act
         await s.store.put_private(f.collection, d, keys.DISBURSEMENT, f.id)
-        await s.store.put_notice(notice)
+        await s.store.put_notice(notice, parties=(r.debtor_msp, bank.msp_id))
         await s.store.put_financing(f)
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_DISBURSED, r.id, financing_id=f.id, notice_id=notice.id, financier=bank.uscc)
@@ -122,8 +122,9 @@ class LoanTransactions(FinancingGroup):
                        "it nothing, so there is nothing left to acknowledge (GetFinancing shows the financing)")
         _ensure_claim_names_financing(f, r)
         # the notice the disbursement issued, under its own key, is the one the claim names, and says what the
-        # claim and its financing say: a notice record has no key-level policy, and the debtor's acknowledgement is
-        # its promise to pay whom the notice names
+        # claim and its financing say: one an earlier contract version issued has no key-level policy until
+        # UpgradeLedger gives it one, and the debtor's acknowledgement is its promise to pay whom the notice
+        # names
         if not notice_id == n.id == r.notice_id:
             raise rule("invalid-state", f"notice {notice_id} is not the one claim {r.id} names ({r.notice_id}): the "
                        "notice record was changed outside the contract; acknowledge the claim's own notice")

@@ -73,10 +73,13 @@ class UpgradeTransactions(TransactionGroup):
     async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
         """Write, for one page of records, the index and registry entries records of earlier contract versions
         lack, and the key-level policy of a claim whose orgs due are two or more (one they left REGISTERED or
-        REJECTED, or REGISTERED and since rejected or withdrawn, and one of any status written while its orgs due
-        were one org), of a financing they accepted, and of a discount offer and its list entry, where the key has
-        none (``upgrade``; ``discount_offer_policies`` counts the offer keys and entries sealed): an admin of an
-        org whose parties may be the regulator runs it, page after page from bookmark "", until done.
+        REJECTED, or REGISTERED and since rejected or withdrawn, and one of any status written while its orgs
+        due were one org), of a financing they accepted, and of a discount offer and its list entry, where the
+        key has none (``upgrade``; ``discount_offer_policies`` counts the offer keys and entries sealed), and
+        of a claim's ``recfin.by-debtor`` entry, a request record and an assignment notice (not counted); and
+        rewrites every policy in the form earlier versions wrote (MEMBER principals) to the same orgs' peers
+        (not counted): an admin of an org whose parties may be the regulator runs it, page after page from
+        bookmark "", until done.
 
         It writes only entries and policies derived from the records it reads, and only missing ones, so they may
         run it any number of times. It is the regulator's org's alone because it reads every claim: even evaluated,
@@ -99,6 +102,6 @@ class UpgradeTransactions(TransactionGroup):
             raise rule("role-not-permitted", f"{_identity(ci.id)} is an admin of {shown(ci.msp_id)}, whose "
                        "parties may not be the regulator: UpgradeLedger reads every claim on the channel, so only "
                        f"an admin of the regulator's org ({regulators}) runs it; ask them to")
-        result = await upgrade.upgrade_page(s.store, _page_size(page_size), bookmark)
+        result = await upgrade.upgrade_page(s.store, _page_size(page_size), bookmark, self.config.org_roles)
         s.emit(events.LEDGER_UPGRADED, None, by=ci.id, **result)
         return result

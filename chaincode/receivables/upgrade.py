@@ -40,13 +40,29 @@ and nothing has changed since, goes without them:
   and finances (its policy alone would be weaker than the chaincode's two orgs);
 - a discount offer's key-level policy (the debtor's org) on its key and its ``recfin.discount-by-debtor`` entry,
   which versions before 42422e6 never set: any two orgs could raise its rate, extend its expiry, empty its claims
-  or reopen it. Each key without a policy gets it, the entry whether or not this page wrote it.
+  or reopen it. Each key without a policy gets it, the entry whether or not this page wrote it;
+- a claim's ``recfin.by-debtor`` entry, written back where missing, and its key-level policy (the orgs of its
+  invoices' fingerprints, ``Store.restore_debtor_entry``), which earlier versions never set: the debtor's org
+  and any other could delete the entry of a claim it paid late, hiding it from ``GetDebtorPaymentRecord``;
+- a request record's key-level policy (its party's org, ``Store.seal_request``) and an assignment notice's
+  (the debtor's and the bank's orgs, ``Store.restore_notice_policy``), which earlier versions never set: two
+  orgs could delete a request record for a retry to apply its request again, or mark a notice acknowledged
+  without the debtor. Each only where the key has none; none of these is counted in the answer;
+- every key-level policy in the form earlier versions wrote it (``store_base.earlier_org_policy``: MEMBER
+  principals, which any certificate of an org named meets, a client's too) rewritten to this version's (the
+  same orgs' peers, ``Store.reseal_earlier_role``): the keys of each page of claims, discount offers and
+  financings, then those of the kinds in ``RESEALED_ONLY``, page by page. Unlike the rest, this rewrites a
+  policy a key has: Fabric validates it against that policy, so the page's endorsers include the peers of the
+  orgs it names (the Gateway plans them from the keys' policies), which meet it; no org gains or loses a say.
+  One naming an org outside the configuration is left: that org's peer would never endorse it, failing the
+  page on every run.
 
-A claim whose key carries a policy that leaves out an org due (a freeze before b8aeb33 kept the debtor's and the
-holder's orgs only; an earlier version guarded a claim of one org's parties by that org alone) is not rewritten:
-Fabric checks a change of a policy against that policy, which a page's endorsers do not meet. The page lists it
-in ``claims_to_reseal`` (the orgs its key names, the orgs due); until resealed (ResealReceivable, which those orgs
-endorse), those orgs alone can change it.
+A claim whose key carries a policy that leaves out an org due (a freeze before b8aeb33 kept the debtor's and
+the holder's orgs only; an earlier version guarded a claim of one org's parties by that org alone) is not
+rewritten to the orgs due (only from the earlier form to the same orgs' peers, above): Fabric checks a change
+of a policy against that policy, and a change of the orgs is theirs to endorse. The page lists it in
+``claims_to_reseal`` (the orgs its key names, the orgs due); until resealed (ResealReceivable, which those
+orgs endorse), those orgs alone can change it.
 
 A record this contract cannot read (a value no model of it parses, or an offer or a live financing whose claim is
 missing) is passed over and listed in ``unreadable``; the page goes on with the next, as failing it would every
@@ -57,14 +73,16 @@ offer on the debtor (``queries.financier_exposure``), so it moves the version of
 (``Store.exposure_version``) once: an offer priced on a read before it is refused.
 
 A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, then
-financing offers, then financings, from a bookmark (the key the previous page stopped at). Every entry it writes is derived from
-records it reads in the same transaction, and only where the entry (or policy) is missing: it changes no record's
-value, so running it again writes nothing more, and the orderer's read-set check voids a page whose records
-changed meanwhile (run it again). A fingerprint already held by another claim is never taken from it: that
-invoice backs two claims, registered under two spellings, which is double financing that already happened; the
-page returns each such pair and names them in its event. So does a claim that lists one invoice twice under two spellings (refused now as
-``invoice-listed-twice``; earlier versions took it, the fingerprints differing): its face amount may count that
-invoice twice, and its pair names the same claim as ``held_by``.
+financing offers, then financings, then request records, then the keys of each kind of ``RESEALED_ONLY``, from
+a bookmark (the key the previous page stopped at). Every entry it writes is derived from records it reads in
+the same transaction, and only where the entry (or policy) is missing, or the policy is in the earlier form:
+it changes no record's value, so running it again writes nothing more, and the orderer's read-set check voids
+a page whose records changed meanwhile (run it again). A fingerprint already held by another claim is never
+taken from it: that invoice backs two claims, registered under two spellings, which is double financing that
+already happened; the page returns each such pair and names them in its event. So does a claim that lists one
+invoice twice under two spellings (refused now as ``invoice-listed-twice``; earlier versions took it, the
+fingerprints differing): its face amount may count that invoice twice, and its pair names the same claim as
+``held_by``.
 
 RejectReceivable and WithdrawReceivable release, with the fingerprints a claim was registered under, those of their
 current spellings this upgrade registered for it (``release_invoices``), or the invoice would stay blocked for good.
@@ -73,7 +91,7 @@ A claim so released (``lifecycle.RELEASED``) backs no invoice, so the upgrade re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -83,8 +101,17 @@ from .errors import RuleViolation
 from .model import DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
 
-# in this order; a bookmark is a key of one of them (a page of an earlier version's scan stops at none of the last)
-SCANNED = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER, keys.FINANCING)
+# the keys besides those of SCANNED_RECORDS that earlier versions gave a key-level policy, in the form they
+# wrote (``store_base.earlier_org_policy``): a page of them reseals each (``Store.reseal_earlier_role``),
+# reading no value
+RESEALED_ONLY = (keys.PARTY, keys.CLIENT, keys.FINGERPRINT, keys.GOODS_RECEIPT, keys.BY_FINANCIER,
+                 keys.OFFER_MADE, keys.OFFER_MADE_DROPPED, keys.DISCOUNT_BY_DEBTOR, keys.ATTESTATION,
+                 keys.ATTESTATION_LAST)
+# the records a page reads, each kind from which it writes what their records lack
+SCANNED_RECORDS = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER, keys.FINANCING, keys.REQUEST)
+# in this order; a bookmark is a key of one of them (a page of an earlier version's scan stops at none after
+# keys.FINANCING)
+SCANNED = (*SCANNED_RECORDS, *RESEALED_ONLY)
 
 UNREADABLE = (ValidationError, RuleViolation)
 """What reading a record this contract cannot take raises: a value no model of it parses (``record-unreadable``
@@ -94,9 +121,12 @@ page would fail it every time, and leave every record after it, of every kind, w
 M = TypeVar("M", bound=BaseModel)
 
 
-async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str, Any]:
+async def upgrade_page(store: Store, page_size: int, bookmark: str,
+                       channel_orgs: Collection[str]) -> dict[str, Any]:
     """Upgrade the next ``page_size`` records from ``bookmark`` ("" for the first page); the answer says what
-    was written, the collisions found, and the bookmark of the next page (``done`` once there is none)."""
+    was written, the collisions found, and the bookmark of the next page (``done`` once there is none).
+    ``channel_orgs``: the orgs of the configuration, the only ones whose policies a page reseals
+    (``Store.reseal_earlier_role``)."""
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
     report: dict[str, Any] = {"scanned": 0, "financier_entries": 0, "discount_offer_entries": 0,
                               "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
@@ -125,9 +155,17 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
     elif scanning == keys.OFFER:
         report["open_offer_entries"] += await _restore_open_offers(store, _parsed(Offer, records, report), raised,
                                                                    report)
-    else:
-        report["financing_policies"] += await _restore_financing_policies(
-            store, _parsed(Financing, records, report), report)
+    elif scanning == keys.FINANCING:
+        financings = _parsed(Financing, records, report)
+        report["financing_policies"] += await _restore_financing_policies(store, financings, report)
+        await _restore_notice_policies(store, financings, report)
+    elif scanning == keys.REQUEST:
+        await _seal_requests(store, [key for key, _ in records], report)
+    # every key read, of every kind, where it carries a policy in the form earlier versions wrote: the same
+    # orgs, their peers now (an offer's and a request's never carried one, and none of an earlier version)
+    if scanning not in (keys.OFFER, keys.REQUEST):
+        for key, _ in records:
+            await store.reseal_earlier_role(key, channel_orgs)
     # an entry restored adds to what its bank has out or on offer on the debtor: a quote priced on a read before it
     # must not pass (Store.exposure_version); each pair's version read once and moved once, as a transaction does
     # not read its own writes
@@ -184,6 +222,33 @@ async def _restore_open_offers(store: Store, offers: list[tuple[str, Offer]], ra
     return written
 
 
+async def _restore_notice_policies(store: Store, financings: list[tuple[str, Financing]],
+                                   report: dict[str, Any]) -> None:
+    """Give the assignment notice each of ``financings`` (key, financing) issued at its disbursement the
+    debtor's and the bank's orgs where it has no policy (``Store.restore_notice_policy``): one an earlier
+    contract version issued. The debtor's org is its claim's (read in one batch; a claim that cannot be read
+    is listed as unreadable, and its notice gets none), the bank's the financing's: the notice's own record,
+    which had no policy, could say anything. Not counted in the answer."""
+    issued = [(key, f) for key, f in financings if f.notice_id and f.financier_msp]
+    claims = await _claims_of(store, issued, lambda f: f.receivable_id, report)
+    for key, f in issued:
+        if (claim := claims.get(key)) is not None and claim.debtor_msp:
+            await store.restore_notice_policy(f.notice_id or "", (claim.debtor_msp, f.financier_msp or ""))
+
+
+async def _seal_requests(store: Store, request_keys: list[str], report: dict[str, Any]) -> None:
+    """Give each request record of ``request_keys`` its party's org (``Store.seal_request``) where it has no
+    policy: records earlier contract versions wrote. The parties are read in one batch; a party record that
+    cannot be read is listed as unreadable, and its requests get none. Not counted in the answer."""
+    owners = {key: store.stub.split_composite_key(key)[1][0] for key in request_keys}
+    await store.prefetch(*((keys.PARTY, uscc) for uscc in dict.fromkeys(owners.values())))
+    for key, uscc in owners.items():
+        try:
+            await store.seal_request(key, uscc)
+        except UNREADABLE:
+            report["unreadable"].append(store.key(keys.PARTY, uscc))
+
+
 async def _restore_financing_policies(store: Store, financings: list[tuple[str, Financing]],
                                       report: dict[str, Any]) -> int:
     """Give the key of each financing (key, financing) a bank accepted its holder's and its bank's orgs where it
@@ -222,7 +287,7 @@ def _entries_read(r: Receivable) -> list[tuple[str, ...]]:
     live = [(keys.BY_FINANCIER, r.financier, r.debtor, r.id)] if r.financing_id and r.financier else []
     spelt = ([(keys.FINGERPRINT, fp) for _, fp in _spelt(r) if fp is not None]
              if r.status not in lifecycle.RELEASED else [])
-    return live + spelt
+    return [(keys.BY_DEBTOR, r.debtor, r.id), *live, *spelt]
 
 
 async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, str], report: dict[str, Any],
@@ -230,6 +295,10 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
     if await store.restore_financier_entry(r):
         report["financier_entries"] += 1
         raised.add((r.financier or "", r.debtor))
+    try:
+        await store.restore_debtor_entry(r)
+    except UNREADABLE:   # its creditor's party record, whose org guards the entry, missing or unreadable
+        report["unreadable"].append(store.key(keys.PARTY, r.creditor))
     wrote, short = await store.restore_receivable_policy(r)
     report["claim_policies"] += wrote
     if short is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fabric_protos.common import policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 
-from .support import _peers_satisfy
+from .support import _clients_satisfy, _peers_satisfy
 
 Role = msp_principal_pb2.MSPRole
 
@@ -45,3 +45,9 @@ def test_one_signature_meets_one_principal_only():
 
 def test_bytes_that_are_no_policy_are_met_by_nobody():
     assert not _peers_satisfy(b"\xff\xfe not a policy", ("SupplierMSP", "BankMSP", "CoreEnterpriseMSP"))
+
+
+def test_a_client_signature_meets_a_member_principal_never_a_peer_one():
+    assert _clients_satisfy(_policy(1, ("SupplierMSP", Role.MEMBER)), ("SupplierMSP",))
+    assert not _clients_satisfy(_policy(1, ("SupplierMSP", Role.PEER)), ("SupplierMSP",))
+    assert _peers_satisfy(_policy(1, ("SupplierMSP", Role.PEER)), ("SupplierMSP",))

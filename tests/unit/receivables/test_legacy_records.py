@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from chaincode.receivables import fingerprint, keys
+from chaincode.receivables import fingerprint, keys, upgrade
 from chaincode.receivables.model import Financing, OfferTerms
 from .support import Actor, Net, client_identity, transient_terms
 
@@ -157,8 +157,8 @@ async def test_the_upgrade_indexes_financings_and_offers_an_earlier_version_left
     assert total(pages, "financing_policies") == 1
     assert net.financing_policy_orgs(ids["accepted"]["financing"]) == ["BankMSP", "SupplierMSP"]
     assert net.financing_policy_orgs(ids["requested"]["financing"]) is None
-    kinds = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER, keys.FINANCING)
-    assert total(pages, "scanned") == len([k for k in net.ledger.state if k.startswith(tuple(map(net._key, kinds)))])
+    assert total(pages, "scanned") == len([k for k in net.ledger.state
+                                           if k.startswith(tuple(map(net._key, upgrade.SCANNED)))])
     exposure = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
     assert [c["receivable_id"] for c in exposure["financings"]] == [ids["accepted"]["receivable"]]
     assert [(o["offer_id"], o["receivable_id"]) for o in exposure["offers"]] == [
@@ -226,7 +226,7 @@ async def test_a_page_starts_only_at_a_bookmark_of_the_scan_and_only_the_regulat
     assert first["scanned"] == 1 and first["bookmark"].startswith(net._key(keys.RECEIVABLE)) and not first["done"]
     past_the_end = [net._key(kind) + "\U0010ffff" + tail for kind in (keys.RECEIVABLE, keys.DISCOUNT, keys.FINANCING)
                     for tail in ("", "z")]   # the scanned range's end key and after: no key of it
-    for bookmark in (net._key(keys.PARTY, "x"), "R-1", *past_the_end):
+    for bookmark in (net._key(keys.BY_HOLDER, "x"), "R-1", *past_the_end):
         await net.refused(admin, "UpgradeLedger", "1", bookmark, rule="bookmark-invalid")
     await net.refused(admin, "UpgradeLedger", "0", "", rule="page-size-invalid")
     for who in ("tier1", "core", "bank", "regulator"):

@@ -56,7 +56,8 @@ async def test_the_holder_takes_back_a_claim_the_debtor_did_not_pay_and_the_debt
     # the claim, its debtor's orgs and the holder's, the debtor's notice: all three orgs endorse the change
     assert net.writes_not_endorsed(CORE, SUPPLIER, BANK) == []
     assert [key for key, _ in net.writes_not_endorsed(SUPPLIER, BANK)] == [
-        net._key(keys.RECEIVABLE, r["id"]), net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])]
+        net._key(keys.NOTICE, f["notice_id"]), net._key(keys.RECEIVABLE, r["id"]),
+        net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"])]
 
     doc = net.doc(r["id"])
     assert (doc["status"], doc["holder"], doc["outstanding"], doc["financing_id"], doc["financier"],

@@ -150,7 +150,7 @@ async def test_the_upgrade_gives_registered_and_rejected_claims_of_earlier_versi
         as_an_earlier_version_left_it(net, rid)
     # a key other orgs gave a policy of their own: Fabric would take a change of it only from them
     foreign = KeyEndorsementPolicy()
-    foreign.add_orgs("MEMBER", BANK, REGULATOR)
+    foreign.add_orgs("PEER", BANK, REGULATOR)   # as they would write it now: the MEMBER form is resealed
     net.ledger.validation_parameters[claim_key(net, held)] = foreign.policy()
     state, policies = dict(net.ledger.state), dict(net.ledger.validation_parameters)
 

@@ -26,7 +26,7 @@ from decimal import Decimal
 
 import pytest
 
-from chaincode.receivables import keys
+from chaincode.receivables import keys, upgrade
 from chaincode.receivables.collections import collections_config
 from chaincode.receivables.config import NetworkConfig
 from chaincode.shim import KeyEndorsementPolicy, create_composite_key, split_composite_key
@@ -160,7 +160,7 @@ STORY = [
     ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),        # the terms collection's policy
     ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})),      # the policy before: the bank joins it here
     ("RecordDisbursement", frozenset({CORE, SUPPLIER, BANK})),
-    ("AcknowledgeAssignment", ANY_TWO),                         # writes the notice only
+    ("AcknowledgeAssignment", frozenset({CORE, BANK})),         # the notice only: the debtor's and the bank's
     ("FreezeReceivable", frozenset({CORE, SUPPLIER, BANK})),    # the policy before: the freeze adds the regulator's org
     ("UnfreezeReceivable", frozenset({CORE, SUPPLIER, BANK, REGULATOR})),   # which it drops again
     ("RecordPayment", frozenset({CORE, SUPPLIER, SUPPLIER2, BANK})),  # every leaf paid: both holders, the bank
@@ -196,15 +196,16 @@ STORY = [
     ("RecordOverdue", frozenset({CORE, SUPPLIER})),
     ("DemandRecourse", frozenset({SUPPLIER, BANK})),            # the financing alone: its policy since acceptance
     ("ExerciseRecourse", frozenset({CORE, SUPPLIER, BANK})),    # the policy before: recourse drops the bank
-    *[("UpgradeLedger", ANY_TWO)] * 4,                          # claims, then discount and financing offers,
-]                                                               # then financings: a policy on a key with none, then
-                                                                # nothing (this version wrote every financing's)
+    *[("UpgradeLedger", ANY_TWO)] * len(upgrade.SCANNED),       # claims, then discount and financing offers,
+]                                                               # then financings, requests and each kind it reseals:
+                                                                # a policy on a key with none, then nothing (this
+                                                                # version wrote every other key's, naming peers)
 NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", "RecordDisbursement", "CancelFinancing",
                     "DemandRecourse", "ExerciseRecourse"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
 # apply to them (every other call writes at least one key without a policy of its own).
 KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer",
-                  "DemandRecourse"}
+                  "DemandRecourse", "AcknowledgeAssignment"}
 
 
 @pytest.fixture(scope="module")
