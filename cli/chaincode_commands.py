@@ -172,12 +172,17 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     its holder's and its bank's orgs; a discount offer and its list entry get its debtor's org. A claim
     whose key names fewer orgs than due (frozen before a freeze added the regulator's org, or guarded
     by one org) cannot be rewritten by the upgrade: it is listed, to be resealed with `recfin receivable
-    reseal RECEIVABLE_ID`. A record the contract
-    cannot read is passed over and listed. When a page fails, the command shows what the pages before it
+    reseal RECEIVABLE_ID`. A claim's entry in its debtor's payment record (GetDebtorPaymentRecord), missing,
+    is written back; that entry, a request record and an assignment notice get their key-level policies
+    (the invoice's orgs, the party's org, the debtor's and the bank's orgs); and every policy an earlier
+    version wrote naming an org's members is rewritten to name its peers, so no client certificate of the
+    org can sign a change of the key: such a page needs the peers of the orgs those policies name. A record
+    the contract cannot read is passed over and listed. When a page fails, the command shows what the pages before it
     found (a run resumed from the failed page does not send them again) and the --bookmark to go on
     from; when the contract refuses the --bookmark given, leave it out to start from the first page.
     It writes only entries and
-    policies derived from the records it reads, and only missing ones: running it again is harmless.
+    policies derived from the records it reads, and only missing ones (or policies in the earlier form):
+    running it again is harmless.
     An invoice that already backs two claims, or one claim twice (registered under two
     spellings), is reported as a collision and left to the regulator; each page's LedgerUpgraded
     event names them. Once one claim of a pair is rejected, run it again: the claim left then
