@@ -316,22 +316,24 @@ def _peers_satisfy(policy: bytes, endorsers: tuple[str, ...]) -> bool:
     is used for at most one principal, and an n-out-of rule needs n of its parts."""
     from fabric_protos.msp import msp_principal_pb2
 
-    return _signers_satisfy(policy, endorsers, (msp_principal_pb2.MSPRole.MEMBER, msp_principal_pb2.MSPRole.PEER))
+    role = msp_principal_pb2.MSPRole
+    return _signers_satisfy(policy, endorsers, (role.MEMBER, role.PEER))
 
 
 def _clients_satisfy(policy: bytes, signers: tuple[str, ...]) -> bool:
     """Whether one client certificate of each of ``signers``, signing a transaction it built itself as its own
-    "endorsement" (no peer running the contract), satisfies the policy, as Fabric evaluates it with NodeOUs on: a
-    client's signature meets MEMBER and CLIENT principals of its MSP, never PEER ones."""
+    "endorsement" (no peer running the contract), satisfies the policy, as Fabric evaluates it with NodeOUs
+    on: a client's signature meets MEMBER and CLIENT principals of its MSP, never PEER ones."""
     from fabric_protos.msp import msp_principal_pb2
 
-    return _signers_satisfy(policy, signers, (msp_principal_pb2.MSPRole.MEMBER, msp_principal_pb2.MSPRole.CLIENT))
+    role = msp_principal_pb2.MSPRole
+    return _signers_satisfy(policy, signers, (role.MEMBER, role.CLIENT))
 
 
 def _signers_satisfy(policy: bytes, endorsers: tuple[str, ...], meets: tuple[int, ...]) -> bool:
     """Whether one signature of each of ``endorsers``, meeting the principals of its MSP whose role is in
-    ``meets``, satisfies the policy: each signature is used for at most one principal, and an n-out-of rule needs n
-    of its parts."""
+    ``meets``, satisfies the policy: each signature is used for at most one principal, and an n-out-of rule
+    needs n of its parts."""
     read = _principals(policy)
     if read is None:
         return False

@@ -1,8 +1,9 @@
-"""Key-level policies name each org's peers (MSP role PEER), never any member: the network's MSPs enable NodeOUs, so a
-client certificate of an org (a user of one of its several parties) could otherwise sign a change of a key as its
-only "endorsement". Policies earlier versions wrote (MEMBER) are the contract's own, to reseal: UpgradeLedger does,
-page by page, and every check of a key's policy takes them as the contract's meanwhile. The payment record's index
-entries, the request records and the assignment notices carry policies too."""
+"""Key-level policies name each org's peers (MSP role PEER), never any member: the network's MSPs enable
+NodeOUs, so a client certificate of an org (a user of one of its several parties) could otherwise sign a
+change of a key as its only "endorsement". Policies earlier versions wrote (MEMBER) are the contract's own, to
+reseal: UpgradeLedger does, page by page, and every check of a key's policy takes them as the contract's
+meanwhile. The payment record's index entries, the request records and the assignment notices carry policies
+too."""
 from __future__ import annotations
 
 import json
@@ -13,8 +14,8 @@ from fabric_protos.msp import msp_principal_pb2
 from chaincode.receivables import keys
 from chaincode.shim import KeyEndorsementPolicy
 
-from .support import (BANK, CORE, REGULATOR, SUPPLIER, Net, _clients_satisfy, _peers_satisfy, attestation_request,
-                      standard_net, transient_terms)
+from .support import (BANK, CORE, REGULATOR, SUPPLIER, Net, _clients_satisfy, _peers_satisfy,
+                      attestation_request, standard_net, transient_terms)
 
 Role = msp_principal_pb2.MSPRole
 ORGS = (BANK, CORE, REGULATOR, SUPPLIER)
@@ -37,9 +38,9 @@ def as_earlier(policy: bytes) -> bytes:
 
 
 async def every_kind_of_key(net: Net) -> dict:
-    """A ledger holding a key of every kind the contract guards: parties and bindings, a claim paid late with a
-    request id, its registry and payment-record entries, a disbursed loan with its notice and exposure entries, an
-    offer dropped by the bank's next one, an attestation, a discount offer."""
+    """A ledger holding a key of every kind the contract guards: parties and bindings, a claim paid late with
+    a request id, its registry and payment-record entries, a disbursed loan with its notice and exposure
+    entries, an offer dropped by the bank's next one, an attestation, a discount offer."""
     core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
     reg = net.registration(tier1, core, 100_000_00, due_in=30)
     invoice = reg["invoices"][0]
@@ -49,7 +50,8 @@ async def every_kind_of_key(net: Net) -> dict:
     await net.ok(core, "ConfirmReceivable", late["id"])
     lent = await net.confirmed(tier1, core)
     await net.financed(tier1, lent["id"])
-    await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "day_count": "ACT/360", "expires_on": net.day(30)})
+    await net.ok(core, "PublishDiscountOffer",
+                 {"apr": "0.05", "day_count": "ACT/360", "expires_on": net.day(30)})
     net.advance(days=70)
     await net.ok(tier1, "RecordOverdue", late["id"])
     await net.ok(core, "RecordPayment", late["id"], str(100_000_00), "pay-1")
@@ -61,8 +63,8 @@ async def test_every_key_level_policy_the_contract_writes_names_peers_which_no_c
     await every_kind_of_key(net)
     kinds = {key.split("\x00")[1] for key in net.ledger.validation_parameters}
     assert {keys.PARTY, keys.CLIENT, keys.RECEIVABLE, keys.FINGERPRINT, keys.BY_DEBTOR, keys.BY_FINANCIER,
-            keys.FINANCING, keys.NOTICE, keys.REQUEST, keys.OFFER_MADE, keys.ATTESTATION, keys.ATTESTATION_LAST,
-            keys.DISCOUNT, keys.DISCOUNT_BY_DEBTOR} <= kinds
+            keys.FINANCING, keys.NOTICE, keys.REQUEST, keys.OFFER_MADE, keys.ATTESTATION,
+            keys.ATTESTATION_LAST, keys.DISCOUNT, keys.DISCOUNT_BY_DEBTOR} <= kinds
     for key, policy in net.ledger.validation_parameters.items():
         assert roles(policy) == {Role.PEER}, key
         assert not _clients_satisfy(policy, ORGS), key   # the clients of every org together meet none
@@ -77,7 +79,8 @@ async def test_a_user_of_one_supplier_cannot_sign_itself_into_another_suppliers_
     for key in (party_key, binding_key):
         policy = net.ledger.validation_parameters[key]
         assert orgs_of(policy) == [SUPPLIER]
-        # tier-2's user, signing the rewrite of both as its own endorsement, no longer meets them: only a peer does
+        # tier-2's user, signing the rewrite of both as its own endorsement, no longer meets them: a peer
+        # does
         assert not _clients_satisfy(policy, (SUPPLIER,)) and _peers_satisfy(policy, (SUPPLIER,))
 
 
@@ -93,8 +96,8 @@ async def test_the_debtor_payment_record_entry_is_guarded_as_its_invoice_is_so_a
     # the debtor's org and one uninvolved org (any two met the chaincode-level policy) can no longer delete it
     assert not _peers_satisfy(policy, (CORE, REGULATOR))
     page = await net.ok(net.actors["bank"], "GetDebtorPaymentRecord", core.uscc, "100", "", evaluate=True)
-    assert [(x["receivable_id"], x["days_late"]) for x in page["records"] if x["receivable_id"] == r["id"]] == [
-        (r["id"], 40)]
+    late = [(x["receivable_id"], x["days_late"]) for x in page["records"] if x["receivable_id"] == r["id"]]
+    assert late == [(r["id"], 40)]
 
 
 async def test_a_split_part_gets_its_own_guarded_payment_record_entry():
@@ -107,7 +110,7 @@ async def test_a_split_part_gets_its_own_guarded_payment_record_entry():
                                                                                                      SUPPLIER]
 
 
-async def test_a_request_record_is_its_partys_org_so_two_other_orgs_cannot_delete_it_for_a_retry_to_pay_twice():
+async def test_a_request_record_is_its_partys_org_so_no_two_others_delete_it_for_a_retry_to_pay_twice():
     net = await standard_net()
     core = net.actors["core"]
     await every_kind_of_key(net)
@@ -132,8 +135,8 @@ async def test_the_assignment_notice_is_the_debtors_and_the_banks_so_no_two_othe
 # ---------------------------------------------------------------- the policies earlier versions wrote
 
 def to_earlier_versions(net: Net) -> dict[str, bytes]:
-    """Every policy on the ledger as an earlier version wrote it (MEMBER), where it wrote one: none on a payment
-    record entry, a request record or a notice. The policies this version writes, by key."""
+    """Every policy on the ledger as an earlier version wrote it (MEMBER), where it wrote one: none on a
+    payment record entry, a request record or a notice. The policies this version writes, by key."""
     now = dict(net.ledger.validation_parameters)
     for key, policy in now.items():
         if key.split("\x00")[1] in (keys.BY_DEBTOR, keys.REQUEST, keys.NOTICE):
@@ -186,7 +189,8 @@ async def test_keys_under_the_earlier_policy_are_the_contracts_own_until_reseale
     financing, offer = await net.offered(tier1, r["id"])
     to_earlier_versions(net)
     # the binding of an identity its own org holds under the earlier form is its org's, not other orgs'
-    found = await net.ok(net.admins[SUPPLIER], "FindIdentityParty", SUPPLIER, tier1.identity.id, evaluate=True)
+    found = await net.ok(net.admins[SUPPLIER], "FindIdentityParty", SUPPLIER, tier1.identity.id,
+                         evaluate=True)
     assert found["held_by"] is None
     await net.ok(tier1, "AcceptFinancingOffer", offer["id"])   # the bank's offer-made entry counts as its own
     to_earlier_versions(net)
@@ -196,12 +200,14 @@ async def test_keys_under_the_earlier_policy_are_the_contracts_own_until_reseale
 
 
 async def test_upgrade_leaves_an_earlier_policy_naming_an_org_outside_the_configuration():
-    """Its peer would never endorse the rewrite: the page would fail on every run, and every key after it wait."""
+    """Its peer would never endorse the rewrite: the page would fail on every run, every key after it
+    waiting."""
     net = await standard_net()
     r = await net.confirmed(net.actors["tier1"], net.actors["core"])
     key = net._key(keys.RECEIVABLE, r["id"])
     kep = KeyEndorsementPolicy()
-    kep.add_orgs("MEMBER", CORE, "GoneRegulatorMSP", SUPPLIER)   # frozen when a regulator org since removed was due
+    # frozen when a regulator org since removed from the configuration was due
+    kep.add_orgs("MEMBER", CORE, "GoneRegulatorMSP", SUPPLIER)
     net.ledger.validation_parameters[key] = kep.policy()
     await net.upgrade_pages()
     assert net.ledger.validation_parameters[key] == kep.policy()

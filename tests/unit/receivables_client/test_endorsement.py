@@ -196,10 +196,10 @@ STORY = [
     ("RecordOverdue", frozenset({CORE, SUPPLIER})),
     ("DemandRecourse", frozenset({SUPPLIER, BANK})),            # the financing alone: its policy since acceptance
     ("ExerciseRecourse", frozenset({CORE, SUPPLIER, BANK})),    # the policy before: recourse drops the bank
-    *[("UpgradeLedger", ANY_TWO)] * len(upgrade.SCANNED),       # claims, then discount and financing offers,
-]                                                               # then financings, requests and each kind it reseals:
-                                                                # a policy on a key with none, then nothing (this
-                                                                # version wrote every other key's, naming peers)
+    # claims, then discount and financing offers, then financings, requests and each kind it reseals: a policy
+    # on a key with none, then nothing (this version wrote every other key's, naming peers)
+    *[("UpgradeLedger", ANY_TWO)] * len(upgrade.SCANNED),
+]
 NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", "RecordDisbursement", "CancelFinancing",
                     "DemandRecourse", "ExerciseRecourse"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
