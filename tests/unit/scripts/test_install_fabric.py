@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from network.errors import MissingBinariesError
-from network.fabric_bin import FABRIC_COMMIT as PINNED_COMMIT, FabricInstall
+from network.fabric_bin import FABRIC_COMMIT as PINNED_COMMIT, NETWORK_TOOLS, FabricInstall
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "install-fabric"
@@ -212,3 +212,48 @@ def test_the_pinned_commit_is_the_same_in_the_script_the_network_package_and_the
     [in_script] = re.findall(r"^FABRIC_COMMIT=(\w+)$", SCRIPT.read_text(), re.MULTILINE)
     assert in_script == PINNED_COMMIT
     assert f"commit `{PINNED_COMMIT}`" in (ROOT / "README.md").read_text()
+
+
+def hand_placed(home: Path, tools: tuple[str, ...] = TOOLS,
+                configs: tuple[str, ...] = ("core.yaml", "orderer.yaml")) -> None:
+    """Tools and base configuration put in place by hand (an official release's), with no installed-commit."""
+    (home / "bin").mkdir(parents=True)
+    (home / "config").mkdir()
+    for tool in tools:
+        binary = home / "bin" / tool
+        binary.write_text(f"#!/bin/sh\necho hand-placed {tool}\n")
+        binary.chmod(0o755)
+    for name in configs:
+        (home / "config" / name).write_text("# hand-placed\n")
+
+
+@pytest.mark.parametrize("tools", [TOOLS, NETWORK_TOOLS], ids=["all five", "the four recfin runs"])
+def test_tools_placed_by_hand_are_kept_and_used_without_a_build(tmp_path, tools):
+    # the workaround where the proxy refuses Fabric: an official release's tools put into .fabric/bin
+    home = tmp_path / "fabric"
+    hand_placed(home, tools)
+    (home / "install-error.txt").write_text("go install of Fabric failed: 403 Forbidden\n")
+    result = run_script(home, path_without_go(tmp_path))     # no go: nothing may be built
+    assert result.returncode == 0, result.stderr
+    [said] = result.stderr.splitlines()
+    assert "placed by hand" in said and str(home / "bin") in said
+    assert all((home / "bin" / tool).read_text() == f"#!/bin/sh\necho hand-placed {tool}\n"
+               for tool in tools)
+    assert not (home / "installed-commit").exists()
+    assert not (home / "install-error.txt").exists(), "the reason of an earlier failed build is stale"
+    assert FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)}).missing() == []
+
+
+def test_an_incomplete_set_placed_by_hand_is_built_over_and_kept_when_the_build_fails(tmp_path):
+    # orderer.yaml is missing, so the build runs; the proxy refuses it, and the tools placed by hand stay
+    hand_placed(tmp_path / "fabric", configs=("core.yaml",))
+    home, result = run_with_fake_go(tmp_path, "  install) echo 'go: example: 403 Forbidden' >&2; exit 1 ;;\n")
+    assert result.returncode == 3, result.stderr
+    assert all((home / "bin" / tool).read_text() == f"#!/bin/sh\necho hand-placed {tool}\n"
+               for tool in TOOLS)
+    assert FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)}).missing() == ["orderer.yaml"]
+
+
+def test_the_tools_a_hand_placed_set_needs_are_the_ones_recfin_runs():
+    [in_script] = re.findall(r"^NETWORK_TOOLS=\((.*)\)$", SCRIPT.read_text(), re.MULTILINE)
+    assert tuple(in_script.split()) == NETWORK_TOOLS
