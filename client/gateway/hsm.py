@@ -838,6 +838,7 @@ class _TokenLogin:
     def acquire(cls, module: _Module, library: str, token_label: str, pin: str) -> "_TokenLogin":
         # Locks are taken in this order only: the logins', then the module's.
         _refuse_in_a_fork(module.pid, f"the PKCS#11 module {library}")
+        _refuse_a_pin_not_utf8(pin, library, token_label)
         with cls._all_lock:
             with module.lock:
                 token = _token(module.lib, library, token_label)
@@ -866,6 +867,20 @@ class _TokenLogin:
             del self._all[self.key]
             with self.module.lock:
                 _close_ended_or_not(self._session)   # logs the process out of the token
+
+
+def _refuse_a_pin_not_utf8(pin: str, library: str, token_label: str) -> None:
+    """HSMError, before the token is asked anything, for a PIN that is not UTF-8 text: PKCS#11 takes PINs as
+    UTF-8, and a PIN read in another encoding (a Latin-1 terminal or variable, whose bytes Python keeps as
+    surrogates) would fail in the codec, whose error quotes a character of the PIN and its position."""
+    try:
+        pin.encode()
+    except UnicodeEncodeError:
+        raise HSMError(f"the user PIN given for token {token_label!r} of {library} is not UTF-8 text "
+                       "(it holds a byte of another encoding, as a Latin-1 terminal or environment gives), "
+                       "and PKCS#11 takes PINs as UTF-8; nothing was tried on the token. Give the PIN from "
+                       "a UTF-8 locale, or have the token's user PIN changed to UTF-8 text (the PIN is not "
+                       "shown)") from None
 
 
 def _log_in(token, pin: str, library: str, token_label: str):
