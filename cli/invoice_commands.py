@@ -1249,9 +1249,12 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
         _emit_json(r.to_json())
     else:
         # the part as the contract recorded it: the share it counted, and what the receipt's earlier parts invoiced
+        # (which the contract of e813413, the first with parts, did not record)
         part = r.goods_receipts[0].part if r.goods_receipts else None
+        before = ("" if part is None or part.invoiced_before is None
+                  else f"{plain_yuan(part.invoiced_before)} invoiced before it, ")
         of_delivery = "" if part is None else (
             f" (part of receipt {gr.number}: {plain_yuan(part.invoiced)} of {plain_yuan(part.received)} received, "
-            f"{plain_yuan(part.invoiced_before)} invoiced before it, without tax)")
+            f"{before}without tax)")
         click.echo(f"registered {r.id} for invoice {inv.number}{of_delivery}: {plain_yuan(r.face_amount)} "
                    f"{r.currency} owed by {r.debtor}, due {r.due_date}, status {r.status}, tx {r.last.tx_id}")

@@ -692,8 +692,9 @@ def get_receivable(session, as_json, receivable_id) -> None:
     A line per goods receipt the claim lists follows; for a part of a delivery
     invoiced in parts, with the receipt's value the supplier gave, the claim's
     share, what the receipt's live parts invoiced at its registration (fixed
-    then) and the claim's face with tax: the debtor compares them with its own
-    receipt before it confirms. A character other than printable ASCII or a
+    then; not recorded on a claim the first contract version with parts
+    registered) and the claim's face with tax: the debtor compares them with
+    its own receipt before it confirms. A character other than printable ASCII or a
     Chinese character in a PO or receipt number, which a claim on a receipt
     registered before such numbers were refused can carry, and any character
     that does not print, prints escaped (\\u200b), and a backslash doubled
@@ -721,10 +722,18 @@ def _goods_receipt_line(gr, currency: str, face_amount: int) -> str:
     if gr.part is None:
         return f"{numbers} (whole)"
     p = gr.part
-    return (f"{numbers}, part: invoiced {money(p.invoiced, currency)} of {money(p.received, currency)} received; "
-            f"{money(p.invoiced_before, currency)} invoiced before it at its registration, "
-            f"{money(p.invoiced_before + p.invoiced, currency)} with it (without tax); "
-            f"face {money(face_amount, currency)} with tax")
+    share = (f"{numbers}, part: invoiced {money(p.invoiced, currency)} of {money(p.received, currency)} "
+             "received")
+    face = f"face {money(face_amount, currency)} with tax"
+    if p.invoiced_before is None:
+        # a part the contract of e813413 registered: it took the share as the supplier stated it and did not
+        # record the running total
+        return (f"{share} (without tax), as its registration stated them: an earlier contract version's "
+                "claim, which neither counted the share from its invoices nor recorded what the receipt's "
+                "parts invoiced before it; check the share against the invoices and add up the receipt's "
+                f"other parts from your claims on it; {face}")
+    return (f"{share}; {money(p.invoiced_before, currency)} invoiced before it at its registration, "
+            f"{money(p.invoiced_before + p.invoiced, currency)} with it (without tax); {face}")
 
 
 @receivable.command("history")

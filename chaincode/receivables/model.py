@@ -405,9 +405,13 @@ class GoodsReceiptPart(GoodsReceiptPartReference):
     received: int = Field(description="the whole receipt's value the registration gave, fen without tax")
     invoiced: int = Field(description="this claim's share: the sum of its invoices' amount (合计金额, without tax), "
                                       "fen, as the contract counted it")
-    invoiced_before: int = Field(description="what the receipt's live parts invoiced at this part's registration, "
-                                             "fen, fixed then (a part ended since still counts in it): with "
-                                             "invoiced, the running total the debtor compares with the receipt")
+    # default None: the contract of e813413, the first with parts, stored {received, invoiced} only. No check
+    # of the contract reads this figure (the registry's entry of the receipt counts its parts); the debtor does.
+    invoiced_before: int | None = Field(
+        default=None, description="what the receipt's live parts invoiced at this part's registration, fen, "
+                                  "fixed then (a part ended since still counts in it): with invoiced, the "
+                                  "running total the debtor compares with the receipt; null on a part "
+                                  "registered by the contract of e813413, which did not record it")
 
 
 class GoodsReceiptReference(Doc):

@@ -266,8 +266,10 @@ class GoodsReceiptPart(Document):
     received: Fen = Field(description="the whole receipt's value the registration gave, fen without tax")
     invoiced: Fen = Field(description="this claim's share: the sum of its invoices' amount (合计金额, without tax), "
                                       "as the contract counted it")
-    invoiced_before: Fen = Field(description="what the receipt's live parts invoiced at this part's registration, "
-                                             "fixed then (a part ended since still counts in it)")
+    invoiced_before: Fen | None = Field(
+        default=None, description="what the receipt's live parts invoiced at this part's registration, fixed "
+                                  "then (a part ended since still counts in it); None: not recorded, on a "
+                                  "part registered by the contract of e813413, the first with parts")
 
 
 class GoodsReceiptReference(Request):
