@@ -45,11 +45,12 @@ def _absolute(_ctx, _param, library: str) -> str:
 
 
 def _key_label(_ctx, _param, key_label: str | None) -> str | None:
-    # refused as the option, before a PIN is asked for: a line break or another control character would be stored in
-    # the token's CKA_LABEL, where `recfin hsm check`, the HSM's own tools and hsm-signer.yaml show it split or garbled
-    if key_label is not None and any(ord(c) < 32 or ord(c) == 127 for c in key_label):
-        raise click.BadParameter(f"{key_label!r} has a control character: give a label of printable characters, "
-                                 f"e.g. supplier/supplier3")
+    # refused as the option, before a PIN is asked for: a line break (U+2028 and NEL too), another control
+    # character or an invisible format character (a right-to-left override) would be stored in the token's
+    # CKA_LABEL, where the HSM's own tools show it split, garbled or reading as another label
+    if key_label is not None and not key_label.isprintable():
+        raise click.BadParameter(f"{key_label!r} has a control, line-break or invisible format character: "
+                                 "give a label of printable characters, e.g. supplier/supplier3")
     return key_label
 
 

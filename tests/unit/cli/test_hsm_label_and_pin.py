@@ -1,0 +1,41 @@
+"""`recfin hsm`: a --key-label with a character the token's tools would show split, garbled or as another
+label is refused before anything is asked of the token; and a PIN that is not UTF-8 text is refused without
+any of it shown."""
+from __future__ import annotations
+
+import pytest
+
+from ..client.softhsm import private_key_ids
+from . import test_hsm_commands
+
+token, run = test_hsm_commands.token, test_hsm_commands.run
+
+
+@pytest.mark.parametrize("label", ["a\u2028b", "a\x85b", "a\u202eb", "a\u200bb", "a\tb"],
+                         ids=["line-separator", "next-line", "right-to-left-override", "zero-width-space",
+                              "tab"])
+def test_a_key_label_that_is_not_printable_is_refused_and_nothing_is_generated(runner, token, tmp_path,
+                                                                                label):
+    before = private_key_ids(token)
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                 "--key-label", label, "--csr", str(tmp_path / "x.csr"))
+    assert result.exit_code == 2, result.output
+    assert "control, line-break or invisible format character" in result.output
+    assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
+
+
+def test_a_key_label_of_printable_characters_other_than_ascii_is_taken(runner, token, tmp_path):
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                 "--key-label", "供应商/supplier9 ü", "--csr", str(tmp_path / "x.csr"))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_pin_that_is_not_utf8_is_refused_without_any_of_it_shown(runner, token, tmp_path):
+    before = private_key_ids(token)
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                 "--csr", str(tmp_path / "x.csr"), pin="12\udce934")   # "12é34" from a Latin-1 environment
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"Error: the user PIN given for token '{token.token}' of ")
+    assert "not UTF-8 text" in result.output
+    assert "udce9" not in result.output and "position" not in result.output
+    assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
