@@ -80,7 +80,7 @@ from typing import Any, Literal
 import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import transaction_pb2
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from chaincode.receivables.keys import new_id
 from client.business_dates import business_today
@@ -176,6 +176,21 @@ class AuditReport(BaseModel):
     holder: str
     holder_msp: str
     checks: list[AuditCheck]
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _saved_with_its_verdict(cls, data: Any, handler: Any) -> AuditReport:
+        """A report as ``to_json`` saved it (``recfin receivable audit --json``) carries ``passed``, which its
+        checks decide: read back where it says what they do, refused where it does not (the verdict, or a
+        check, was edited after the audit), rather than taken over either."""
+        if not isinstance(data, dict) or "passed" not in data:
+            return handler(data)
+        saved = data["passed"]
+        report = handler({key: value for key, value in data.items() if key != "passed"})
+        if saved is not report.passed:
+            raise ValueError(f"the report says passed is {saved!r}, but its checks say {report.passed}: it "
+                             "was changed after the audit; audit the claim again")
+        return report
 
     @property
     def passed(self) -> bool:
