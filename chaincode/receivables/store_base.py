@@ -7,6 +7,7 @@ key-level policies this contract writes (``org_policy``), and private data.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from typing import Any, TypeVar
 
@@ -50,10 +51,25 @@ def parsed(model: type[M], raw: bytes, object_type: str, *attributes: str, remed
 
 def newer_version(exc: Exception) -> bool:
     """Whether a stored value ``exc`` refused holds every field this version reads, each as it reads it, and fields
-    it does not know besides: what a newer contract version writes (each adds fields, with defaults). Reading it here
-    means this peer runs an older version than the channel's, which its operators put right by installing that one
-    (``errors.newer_version_record`` says so), rather than a record to report (``REPORT_THE_KEY``)."""
-    return isinstance(exc, ValidationError) and all(e["type"] == "extra_forbidden" for e in exc.errors())
+    it does not know besides, or a status value it does not know: what a newer contract version writes (each adds
+    fields, with defaults, and some a status). Reading it here means this peer runs an older version than the
+    channel's, which its operators put right by installing that one (``errors.newer_version_record`` says so),
+    rather than a record to report (``REPORT_THE_KEY``)."""
+    return isinstance(exc, ValidationError) and all(e["type"] == "extra_forbidden" or _a_status_it_does_not_know(e)
+                                                    for e in exc.errors())
+
+
+# a status value as every version spells one (REGISTERED, WITHDRAWN, ...)
+_STATUS_VALUE = re.compile(r"[A-Z][A-Z_]{0,39}")
+
+
+def _a_status_it_does_not_know(error: Any) -> bool:
+    """Whether a refused field is a record's ``status`` holding a status name this version lacks: newer versions
+    have added statuses so (8969a81 a claim's WITHDRAWN with withdrawn_on; an offer's WITHDRAWN, a financing's
+    CANCELLED and RECOURSED, a notice's RELEASED after it)."""
+    value = error.get("input")
+    return (error["type"] == "literal_error" and tuple(error["loc"]) == ("status",) and isinstance(value, str)
+            and _STATUS_VALUE.fullmatch(value) is not None)
 
 
 def parsed_private(load: Callable[[bytes], M], raw: bytes, collection: str, object_type: str, ident: str) -> M:

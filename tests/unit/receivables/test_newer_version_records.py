@@ -158,3 +158,21 @@ async def test_a_record_lacking_a_field_it_needs_is_unreadable_whatever_else_it_
     as_newer_version_wrote(net, net._key(keys.RECEIVABLE, r["id"]), drop=drop)
     message = await net.refused(reg, "GetReceivable", r["id"], rule="record-unreadable", evaluate=True)
     assert f"the stored recfin.receivable [{r['id']}] is no record this contract wrote" in message
+
+
+@pytest.mark.parametrize("status, rule", [("DISPUTED", "record-newer-version"),
+                                          ("disputed", "record-unreadable"),
+                                          ("<b>DISPUTED</b>", "record-unreadable")])
+async def test_a_claim_in_a_status_a_newer_version_added_is_refused_as_its_record(status, rule):
+    """Versions have added statuses with their fields (8969a81: a claim's WITHDRAWN and withdrawn_on): a claim a
+    newer version put in one is that version's record, not one to report; a value no version spells so is."""
+    net = await standard_net()
+    core, tier1, reg = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    r = await net.confirmed(tier1, core, 1000)
+    key = net._key(keys.RECEIVABLE, r["id"])
+    net.ledger.state[key] = json.dumps({**json.loads(net.ledger.state[key]), "status": status,
+                                        "disputed_on": "2026-03-02"}).encode()
+    before = net.snapshot()
+    await net.refused(reg, "GetReceivable", r["id"], rule=rule, evaluate=True)
+    await net.refused(core, "RecordPayment", r["id"], "100", rule=rule)
+    assert net.snapshot() == before
