@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .test_install_venv import checkout_with_stand_ins
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -123,6 +125,46 @@ def test_install_builds_fabric_into_a_relative_fabric_home_named_from_the_caller
                           env={"PATH": str(tools), "HOME": str(checkout), "RECFIN_FABRIC_HOME": "fab"}, timeout=60)
     assert done.returncode == 0, done.stderr
     assert told.read_text() == f"{caller}/fab\n"
+
+
+def demo_where_the_fabric_build_is_refused(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A checkout with scripts/demo and scripts/install whose other steps do nothing, whose
+    scripts/install-fabric fails as it does where the Go module proxy refuses Fabric (exit 3), and whose
+    recfin prints its arguments; and the environment to run it in."""
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=1000, has_ensurepip=True)
+    shutil.copy(ROOT / "scripts" / "demo", checkout / "scripts" / "demo")
+    (checkout / "scripts" / "install-fabric").write_text(
+        "#!/usr/bin/env bash\necho 'go: 403 Forbidden' >&2\nexit 3\n")
+    venv = checkout / ".venv" / "bin"
+    venv.mkdir(parents=True)
+    (venv / "python").write_text("#!/bin/sh\nexit 0\n")
+    (venv / "recfin").write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    for program in venv.iterdir():
+        program.chmod(0o755)
+    return checkout, {"PATH": str(tools), "HOME": str(checkout)}
+
+
+def test_demo_stops_with_the_fabric_builds_code_when_it_has_no_other_tools(tmp_path):
+    checkout, env = demo_where_the_fabric_build_is_refused(tmp_path)
+    done = subprocess.run(["bash", str(checkout / "scripts" / "demo")], cwd=checkout, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3, done.stderr
+    assert done.stdout == "", "recfin demo is not reached"
+
+
+@pytest.mark.parametrize("overrides", [("RECFIN_FABRIC_BIN", "RECFIN_FABRIC_CFG"), ("RECFIN_FABRIC_BIN",)])
+def test_demo_leaves_the_fabric_tools_check_to_recfin_when_an_override_names_them(tmp_path, overrides):
+    # an official release unpacked elsewhere, named as docs/network.md says: the build of .fabric is not
+    # needed (where RECFIN_FABRIC_CFG is not set, recfin checks .fabric/config itself)
+    checkout, env = demo_where_the_fabric_build_is_refused(tmp_path)
+    release = tmp_path / "release"
+    release_folders = {"RECFIN_FABRIC_BIN": release / "bin", "RECFIN_FABRIC_CFG": release / "config"}
+    env |= {name: str(release_folders[name]) for name in overrides}
+    done = subprocess.run(["bash", str(checkout / "scripts" / "demo"), "--json"], cwd=checkout, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["demo", "--json"]
+    assert "Fabric was not built" in done.stderr and "RECFIN_FABRIC_BIN / RECFIN_FABRIC_CFG" in done.stderr
 
 
 def made_absolute(folder: Path, *settings_and_args: str) -> list[str]:
