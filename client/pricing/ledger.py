@@ -115,7 +115,8 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
         covering = [d] if d is not None and d.status == "OPEN" and discount_offer_covers(d, r) else []
     else:
         covering = receivables.iter_discount_offers(receivable_id=receivable_id)  # open ones covering it
-    return ProposalInputs(receivable=terms, bank_offers=bank_offers, early_payments=[_early(d) for d in covering])
+    return ProposalInputs(receivable=terms, bank_offers=bank_offers,
+                          early_payments=[early_payment_offer(d) for d in covering])
 
 
 def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) -> Any | None:
@@ -131,7 +132,9 @@ def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) ->
         return None
 
 
-def _early(d: Any) -> EarlyPaymentOffer:
+def early_payment_offer(d: Any) -> EarlyPaymentOffer:
+    """A discount offer read from the ledger (a ``client.receivables.DiscountOffer``) as pricing takes it
+    (``price_early_payment``), as read: a scale with two tiers at the same days is priced at the first."""
     return EarlyPaymentOffer.model_validate(dict(
         offer_id=d.id, debtor=d.debtor, apr=d.apr,
         scale=[ScaleTier(min_days_early=s.min_days_early, apr=s.apr) for s in d.scale] if d.scale else None,
