@@ -838,7 +838,7 @@ class _TokenLogin:
     def acquire(cls, module: _Module, library: str, token_label: str, pin: str) -> "_TokenLogin":
         # Locks are taken in this order only: the logins', then the module's.
         _refuse_in_a_fork(module.pid, f"the PKCS#11 module {library}")
-        _refuse_a_pin_not_utf8(pin, library, token_label)
+        _refuse_an_unusable_pin(pin, library, token_label)
         with cls._all_lock:
             with module.lock:
                 token = _token(module.lib, library, token_label)
@@ -869,10 +869,15 @@ class _TokenLogin:
                 _close_ended_or_not(self._session)   # logs the process out of the token
 
 
-def _refuse_a_pin_not_utf8(pin: str, library: str, token_label: str) -> None:
-    """HSMError, before the token is asked anything, for a PIN that is not UTF-8 text: PKCS#11 takes PINs as
-    UTF-8, and a PIN read in another encoding (a Latin-1 terminal or variable, whose bytes Python keeps as
-    surrogates) would fail in the codec, whose error quotes a character of the PIN and its position."""
+def _refuse_an_unusable_pin(pin: str, library: str, token_label: str) -> None:
+    """HSMError, before the token is asked anything, for a PIN no token takes: an empty one (an unset
+    variable read as ""), which would be tried on the token as a wrong PIN, or one that is not UTF-8 text:
+    PKCS#11 takes PINs as UTF-8, and a PIN read in another encoding (a Latin-1 terminal or variable, whose
+    bytes Python keeps as surrogates) would fail in the codec, whose error quotes a character of the PIN and
+    its position."""
+    if not pin:
+        raise HSMError(f"no user PIN given for token {token_label!r} of {library} (an empty one: a variable "
+                       "that is unset or empty?); nothing was tried on the token: give the token's user PIN")
     try:
         pin.encode()
     except UnicodeEncodeError:

@@ -1,6 +1,7 @@
 """A user PIN that is not UTF-8 text (a Latin-1 terminal or environment: Python keeps its bytes as
 surrogates) is an HSMError naming the problem before the token is asked anything, not the codec's error,
-which quotes a character of the PIN and its position."""
+which quotes a character of the PIN and its position; and no PIN (an unset variable read as "") is refused as
+such, not tried on the token and called wrong."""
 from __future__ import annotations
 
 import pytest
@@ -64,4 +65,17 @@ def test_token_login_refuses_a_pin_that_is_not_utf8(token, logins):
         with hsm.token_login(token.library, token.token, LATIN1_PIN):
             pass
     assert_refused_without_the_pin(refused, token)
+    assert logins == []
+
+
+@pytest.mark.parametrize("pin", ["", None], ids=["empty", "none"])
+def test_no_pin_is_refused_before_any_login_as_no_pin_not_a_wrong_one(token, logins, pin):
+    # os.environ.get("RECFIN_HSM_PIN", "") with the variable unset: the token would be tried with an empty PIN
+    with HSMSignerFactory(token.library) as factory:
+        with pytest.raises(HSMError, match=f"^no user PIN given for token '{token.token}' .*nothing was "
+                                           "tried"):
+            factory.new_signer(options(token, pin))
+    with pytest.raises(HSMError, match="^no user PIN given"):
+        with hsm.token_login(token.library, token.token, pin):
+            pass
     assert logins == []
