@@ -17,6 +17,9 @@ EXIT_PROMPT_UNANSWERED = 1   # as any other error: nothing was done, and it is n
 # How to answer the prompt of each top-level command that has one, without a terminal or beforehand
 PROMPT_WAY_OUT = {
     "finance": "answer it in a terminal, or give --yes to make the offer (--json only quotes)",
+    "discount": "answer it in a terminal, or give --yes to accept on the offer's terms as read when the "
+                "acceptance is sent, or --as-read FILE to accept only on the terms `recfin discount get "
+                "--json` printed",
     "hsm": "enter the PIN, or set the variable the prompt names to it",
 }
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -25,13 +27,18 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import click
+from pydantic import ValidationError
 
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
 from chaincode.receivables.fingerprint import identity_problem
 from chaincode.receivables.model import ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
-from client.money import rate_text, yuan
+from client.business_dates import business_today
+from client.money import exact_percent, rate_text, yuan
+from client.pricing import validation_problems
+from client.pricing.ledger import early_payment_offer, receivable_terms
+from client.pricing.proposals import nothing_outstanding, price_early_payment
 from client.receivables import (
     STATUSES,
     DiscountOffer,
@@ -52,7 +59,7 @@ from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, credit_code_option, currency_code, endorsing_org_option,
                       endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
-from .output import emit, read_option_file, show
+from .output import as_typed, emit, read_json_file, read_option_file, show
 from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
@@ -1280,31 +1287,134 @@ def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_
     return exactly_once(request_id, lambda rid: session.client.publish_discount_offer(request, request_id=rid))
 
 
+AS_READ_WHAT = "the discount offer as `recfin discount get OFFER_ID --json` printed it"
+
+
+def _read_offer_as_read(path: Path, offer_id: str) -> DiscountOffer:
+    """--as-read: the offer read earlier, from the JSON `discount get --json` printed (a file, or ``-`` for
+    stdin), whose terms the acceptance is then bound to; refused as a usage error, before connecting, when it
+    is no discount offer's document (the shape the SDK sends the terms of: ``DiscountTerms.as_read``) or is
+    another offer's."""
+    def refused(problem: str) -> click.BadParameter:
+        return click.BadParameter(f"{problem}: give {AS_READ_WHAT}", param_hint="'--as-read'")
+
+    shown = "stdin" if str(path) == "-" else as_typed(path)
+    if str(path) == "-":
+        try:
+            document = json.loads(sys.stdin.read())
+        except UnicodeDecodeError:
+            raise refused("stdin is not UTF-8 text") from None
+        except ValueError as exc:
+            raise refused(f"stdin is not JSON ({exc})") from None
+    else:
+        document = read_json_file(path, AS_READ_WHAT)
+    try:
+        offer = DiscountOffer.model_validate(document)
+    except ValidationError as exc:
+        raise refused(f"{shown} is not a discount offer's document ({validation_problems(exc)})") from None
+    if offer.id != offer_id:
+        raise click.BadParameter(f"{shown} is discount offer {offer.id}, not {offer_id}: give the offer you "
+                                 f"accept, as `recfin discount get {offer_id} --json` printed it",
+                                 param_hint="'--as-read'")
+    return offer
+
+
+def _terms_agreed_before_connecting(command: Callable[..., T]) -> Callable[..., T]:
+    """``discount accept`` sends an acceptance only on terms the operator agreed to: at the prompt (in a
+    terminal), by --yes, or as read earlier (--as-read). Checked before connecting: an --as-read file that is
+    no document of the offer accepted, and no terminal to ask in without either option, are usage errors,
+    and nothing is read or sent."""
+    @functools.wraps(command)
+    def checked(*args: Any, yes: bool, as_read_file: Path | None, offer_id: str, **kwargs: Any) -> T:
+        as_read = _read_offer_as_read(as_read_file, offer_id) if as_read_file is not None else None
+        if not yes and as_read is None and not sys.stdin.isatty():
+            from .main import PROMPT_WAY_OUT   # cli.main imports this module to build the command tree
+            raise click.UsageError(f"discount accept asks you to agree to the offer's terms before it sends "
+                                   f"the acceptance, and there is no terminal to ask in: "
+                                   f"{PROMPT_WAY_OUT['discount']}. Nothing was sent")
+        return command(*args, yes=yes, as_read=as_read, offer_id=offer_id, **kwargs)
+    return checked
+
+
 @discount.command("accept")
 @click.argument("offer_id")
 @click.argument("receivable_id")
+@click.option("--yes", is_flag=True,
+              help="Accept without asking, on the offer's terms as read when the acceptance is sent.")
+@click.option("--as-read", "as_read_file", metavar="FILE",
+              type=PathType(dir_okay=False, path_type=Path, reads=True, allow_dash=True),
+              help="Accept only on the terms of the offer as read earlier: the JSON `recfin discount get "
+                   "OFFER_ID --json` printed, in FILE (- for stdin). Nothing is asked; the contract refuses "
+                   "the acceptance (discount-offer-changed) if the offer's terms are no longer those.")
+@_terms_agreed_before_connecting
 @acting("supplier")
-def accept_discount(session, as_json, offer_id, receivable_id) -> None:
+def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> None:
     """The holder takes early payment on RECEIVABLE_ID under OFFER_ID; the claim settles.
 
-    The offer is read first, with the claim, and its terms (rate, day count, expiry) go with the
-    acceptance: the contract settles only on those, and refuses it (discount-offer-changed, naming each
-    term) if the offer's differ when it runs. The terms accepted are printed after the claim.
+    The acceptance carries the offer's terms (rate or scale, day count,
+    expiry), and the contract settles only on those: it refuses the
+    acceptance (discount-offer-changed, naming each term) if the offer's
+    differ when it runs, and nothing is settled. Which terms it carries:
+
+    \b
+      (no option)  in a terminal: the offer is read with the claim, its
+                   terms and what it pays on the claim today (the amount
+                   paid and the discount, priced as `recfin finance
+                   compare` prices it) are shown, and you are asked; the
+                   terms shown are sent. No: nothing is sent (exit 0).
+                   Without a terminal: a usage error, nothing sent.
+      --yes        the offer is read as the acceptance is sent, and its
+                   terms then are sent, without asking.
+      --as-read    the terms of the offer as read earlier (`recfin
+                   discount get OFFER_ID --json`, saved): for a script that
+                   decided on that read. Nothing is asked.
+
+    The terms accepted are printed after the claim.
 
     \b
     Example:
       recfin discount accept D-0123456789abcdef R-0123456789abcdef.1 --as supplier/supplier2
+      recfin discount accept D-0123456789abcdef R-0123456789abcdef.1 --as supplier/supplier2 --yes
+      recfin discount get D-0123456789abcdef --receivable R-0123456789abcdef.1 --as supplier/supplier2 \\
+        --json > offer.json
+      recfin discount accept D-0123456789abcdef R-0123456789abcdef.1 --as supplier/supplier2 \\
+        --as-read offer.json
     """
-    # a caller refused the read (not the holder) is refused the acceptance by the contract's own rule
-    offer = unless_refused_the_read(
-        lambda: session.client.get_discount_offer(offer_id, receivable_id=receivable_id))
-    r = session.client.accept_discount_offer(offer_id, receivable_id, as_read=offer)
+    if as_read is None:
+        # a caller refused the read (not the holder) is refused the acceptance by the contract's own rule:
+        # sent without terms, it cannot settle anything, so there is nothing to agree to first
+        as_read = unless_refused_the_read(
+            lambda: session.client.get_discount_offer(offer_id, receivable_id=receivable_id))
+        if as_read is not None and not yes and not _agreed_to(session, as_read, receivable_id, as_json):
+            click.echo(f"not accepted: nothing was sent, and {receivable_id} is as it was", err=as_json)
+            return
+    r = session.client.accept_discount_offer(offer_id, receivable_id, as_read=as_read)
     show(r, as_json, RECEIVABLE_COLUMNS)
     if not as_json and r.payments:
         p = r.payments[-1]
         click.echo(f"paid {money(p.amount, r.currency)}, discount {money(p.discount, r.currency)}")
-        if offer is not None:
-            click.echo(f"on the terms read: {_discount_terms_text(offer)}")
+        if as_read is not None:
+            click.echo(f"on the terms read: {_discount_terms_text(as_read)}")
+
+
+def _agreed_to(session, offer: DiscountOffer, receivable_id: str, as_json: bool) -> bool:
+    """Whether the operator accepts ``offer`` on ``receivable_id``, asked once its terms, and what they pay on
+    the claim today as `finance compare` prices them, are shown (on stderr with --json, whose stdout is the
+    claim's JSON). An offer the contract would refuse to pay on the claim today says why and asks nothing."""
+    claim = session.client.get_receivable(receivable_id)
+    if claim.outstanding == 0:   # settled, or split: the contract pays nothing early on it
+        raise click.ClickException(f"not sent: {nothing_outstanding(claim.id, claim.status, claim.children)}")
+    today = business_today()   # the date the contract gives the acceptance sent now
+    priced = price_early_payment(early_payment_offer(offer), receivable_terms(claim), today)
+    say = functools.partial(click.echo, err=as_json)
+    say(f"discount offer {offer.id} of {offer.debtor}: {_discount_terms_text(offer)}")
+    say(f"{claim.id}: {money(claim.outstanding, claim.currency)} outstanding, due {claim.due_date}; "
+        f"taken today, {today}")
+    if not priced.takeable_now:   # the contract would refuse it: nothing to agree to
+        raise click.ClickException(f"not sent: {priced.why}")
+    say(f"paid {money(priced.net_cash, claim.currency)}, discount {money(priced.interest, claim.currency)} "
+        f"(at {exact_percent(priced.annual_rate)} a year for {priced.days} days early, {priced.day_count})")
+    return click.confirm(f"accept {offer.id} on {claim.id} on these terms?", default=False, err=as_json)
 
 
 def _discount_terms_text(offer: DiscountOffer) -> str:

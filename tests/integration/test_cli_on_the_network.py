@@ -404,7 +404,7 @@ def test_recourse_before_the_due_date_is_refused_by_rule_and_nothing_changes(rec
     assert peer_heights(recfin) == before
 
 
-def test_the_debtor_offers_early_payment_and_the_holder_takes_it(recfin, codes):
+def test_the_debtor_offers_early_payment_and_the_holder_takes_it(recfin, codes, tmp_path):
     claim = confirmed(recfin, codes)
     moved = recfin.json("receivable", "transfer", claim["id"], "--to", codes["tier2"], "--amount", FACE,
                         as_="supplier/supplier1")
@@ -412,9 +412,13 @@ def test_the_debtor_offers_early_payment_and_the_holder_takes_it(recfin, codes):
     expires = (business_today() + timedelta(days=7)).isoformat()
     offer = recfin.json("discount", "publish", "--apr", "0.05", "--expires", expires, "--receivable", moved["id"],
                         as_="coreenterprise/treasurer")
-    assert recfin.json("discount", "get", offer["id"], as_="supplier/supplier2")["receivable_ids"] == [moved["id"]]
+    read = recfin.json("discount", "get", offer["id"], as_="supplier/supplier2")
+    assert read["receivable_ids"] == [moved["id"]]
 
-    settled = recfin.json("discount", "accept", offer["id"], moved["id"], as_="supplier/supplier2")
+    # no terminal to confirm in: accepted on the terms of that read, as a script does
+    (as_read := tmp_path / "offer.json").write_text(json.dumps(read))
+    settled = recfin.json("discount", "accept", offer["id"], moved["id"], "--as-read", str(as_read),
+                          as_="supplier/supplier2")
     payment = settled["payments"][-1]
     assert (settled["status"], settled["outstanding"], payment["method"]) == ("SETTLED", 0, "dynamic-discount")
     assert payment["amount"] + payment["discount"] == FACE_FEN and payment["discount"] > 0

@@ -134,7 +134,7 @@ def test_the_sdk_accepts_an_unchanged_offer_and_refuses_one_rewritten_since_it_w
 
 def test_the_command_sends_the_terms_it_read_and_shows_them(offered):
     channel, offer_id, claim = offered
-    accepted = recfin("discount", "accept", offer_id, claim, "--as", "supplier/supplier1")
+    accepted = recfin("discount", "accept", offer_id, claim, "--as", "supplier/supplier1", "--yes")
     assert accepted.exit_code == 0, accepted.output
     assert "on the terms read: apr 0.05, ACT/360, expires 2026-04-01" in accepted.output
     assert channel.document(keys.RECEIVABLE, claim)["status"] == "SETTLED"
@@ -150,7 +150,7 @@ def test_the_command_is_refused_when_the_offer_changes_between_its_read_and_acce
         return submit(self, name, **kwargs)
 
     monkeypatch.setattr(LedgerContract, "submit", rewritten_after_the_read)
-    refused = recfin("discount", "accept", offer_id, claim, "--as", "supplier/supplier1")
+    refused = recfin("discount", "accept", offer_id, claim, "--as", "supplier/supplier1", "--yes")
     assert refused.exit_code != 0
     said = " ".join(refused.output.split())
     assert "discount-offer-changed" in said and "apr 0.95, read as 0.05" in said, said
