@@ -58,7 +58,9 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
 
     Every transaction in the history of the claim's key (and its parents' and root's) and of the
     records' keys is read from its block: one that writes a key twice, deletes it (no contract version
-    deletes a claim or a party record), or committed other than the key's history says, fails. Each endorsement counts
+    deletes a claim or a party record), or committed other than the key's history says, fails; so
+    does a history whose first transaction read the key at a version, which does not reach the key's
+    creation (a peer joined from a snapshot holds none before it). Each endorsement counts
     only when its signature verifies under the endorser's certificate and that certificate chains to
     the org's CA certificates in the channel config, was valid at the transaction's time, is not
     revoked and, where the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason

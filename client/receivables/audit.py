@@ -44,7 +44,9 @@ the key is read from its block, and one that writes the key twice, lists the nam
 other than its history entry says fails the check. So does a delete of the key: no version of the contract
 deletes a claim's or a party record's key, and a write after a delete would pass for the key's first, hiding
 what it held before (a claim given to another holder, a rejected claim revived, a party record under another
-org).
+org). So does a history whose first transaction read the key at a version: it does not reach the key's
+creation, which each check takes its first change for (a peer that joined the channel from a snapshot holds no
+history from before it).
 
 An endorsement counts when its signature over the proposal response payload and the endorser's identity
 verifies under the endorser's certificate, and that certificate chains to the expected MSP's CA certificates in
@@ -687,7 +689,9 @@ class ReceivableAudit:
         transaction is read, one that writes the key more than once (or lists the namespace twice) fails, and so
         does one whose history entry says other than what it committed (a delete followed by a write in one
         transaction shows as a delete). A delete fails too: no version of the contract deletes a claim's or a
-        party record's key, and a write after it would pass for the key's first."""
+        party record's key, and a write after it would pass for the key's first. So does a history whose
+        first transaction read an earlier version of the key (:meth:`_history_cut_short`): it does not reach
+        the key's creation, which every check takes its first change for."""
         changes: list[_Change] = []
         for entry in entries:
             change = self._change(expected, entry.tx_id)
@@ -705,7 +709,27 @@ class ReceivableAudit:
                                       f"the contract deletes a {expected.record}, and a write after the delete would "
                                       f"pass for its first, hiding what the key held before")
             changes.append(change)
+        if changes and (cut := self._history_cut_short(expected, changes[0])) is not None:
+            return cut
         return changes
+
+    def _history_cut_short(self, expected: _Expectation, first: _Change) -> AuditCheck | None:
+        """The failed check where ``first``, the first transaction the key's history lists, read the key at a
+        version, so that a write before it exists that the history leaves out; None where it read none, as
+        the key's creation does. A peer that joined the channel from a snapshot holds no history from before
+        it: its first entry of a claim is then, say, its confirmation, which would be taken for a claim
+        created CONFIRMED, or the last binding of a party record for the record's creation."""
+        read = next((version for version in first.reads.versions.get((self.chaincode, expected.key), ())
+                     if version is not None), None)
+        if read is None:
+            return None
+        tx_id = first.transaction.tx_id
+        return expected.check(
+            tx_id, False, f"the history of {expected.subject} on {self.msp_id}'s peer starts at transaction "
+            f"{tx_id}, which read its key as written at {_at(read)}: the history does not reach the "
+            f"{expected.record}'s creation (a peer that joined the channel from a snapshot holds none from "
+            f"before it), so nothing shows who created it; audit from a peer of {self.msp_id} that holds the "
+            "channel's blocks from the first")
 
     def _change(self, expected: _Expectation, tx_id: str) -> _Change | str:
         """What transaction ``tx_id`` committed for the key, or why it cannot be taken for one change of it."""

@@ -1,0 +1,54 @@
+"""A key's history that does not reach the key's creation, as on a peer that joined the channel
+from a snapshot (it holds no history from before it): its first transaction read the key at a
+version, so an earlier write exists that the history leaves out. Every check takes the history's
+first change for the key's creation, so the audit fails the check saying the history is cut short
+and what to do, where it took a claim's confirmation for a claim created CONFIRMED (a forgery, by
+its reason) and passed a party record on a later write taken for its creation."""
+from __future__ import annotations
+
+from client.receivables.ledger_keys import party_key, receivable_key
+
+from . import fakes
+from . import test_audit as audit_tests
+from .test_audit import BANK, R, SUPPLIER, at, checks_of, endorsed, history_entry, party_entry
+
+# the fixtures: the ledger of real endorsements a claim is audited on
+orgs_keys, ledger = audit_tests.orgs_keys, audit_tests.ledger
+
+CUT_SHORT = ("does not reach the {}'s creation (a peer that joined the channel from a snapshot "
+             "holds none from before it)")
+
+
+def test_a_claims_history_starting_at_its_confirmation_is_cut_short_not_created_confirmed(ledger):
+    ledger.history = [history_entry("t-confirm", "CONFIRMED")]   # t-confirm read R as t-register wrote it
+    report, _ = ledger.audit()
+    passed, reason = checks_of(report)["confirmation"]
+    assert passed is False
+    assert reason.startswith(f"the history of {R} on {BANK}'s peer starts at transaction t-confirm, "
+                             f"which read its key as written at block {at('t-register')[0]}, "
+                             "transaction 0")
+    assert CUT_SHORT.format("claim") in reason and f"audit from a peer of {BANK}" in reason
+    assert "wrote it in status CONFIRMED" not in reason
+
+
+def test_a_party_records_history_starting_at_a_later_write_fails_the_record_check(ledger):
+    # the holder's record as a later write of its org left it, endorsed by that org: not its creation
+    ledger.parties[fakes.TIER1] = [party_entry("t-bind", SUPPLIER)]
+    ledger.transactions["t-bind"] = endorsed("t-bind", {party_key(fakes.TIER1): fakes.party()},
+                                             ledger.peers(SUPPLIER, BANK),
+                                             reads={party_key(fakes.TIER1): (2, 0)})
+    report, _ = ledger.audit()
+    passed, reason = checks_of(report)["holder party record"]
+    assert passed is False and not report.passed
+    assert "starts at transaction t-bind, which read its key as written at block 2" in reason
+    assert CUT_SHORT.format("party record") in reason
+
+
+def test_a_history_whose_first_transaction_read_the_key_absent_starts_at_its_creation(ledger):
+    # a registration reads the claim's key to find it absent: no version, so this is its creation
+    registered = {**ledger.receivable, "status": "REGISTERED"}
+    ledger.transactions["t-register"] = endorsed("t-register", {receivable_key(R): registered},
+                                                 ledger.peers(SUPPLIER, BANK),
+                                                 reads={receivable_key(R): None})
+    report, _ = ledger.audit()
+    assert report.passed, report.checks
