@@ -66,7 +66,7 @@ _from_root() {
     printf '%s%s' "$(realpath -m --relative-to="$root" "$path")" "$rest"
 }
 
-# Whether WORD is one of the space-separated OPTIONS.
+# Whether WORD is one of the space-separated OPTIONS (scripts/install-os-packages asks it of package names).
 _is_one_of() {
     local option
     for option in $2; do
