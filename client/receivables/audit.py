@@ -44,9 +44,9 @@ the key is read from its block, and one that writes the key twice, lists the nam
 other than its history entry says fails the check. So does a delete of the key: no version of the contract
 deletes a claim's or a party record's key, and a write after a delete would pass for the key's first, hiding
 what it held before (a claim given to another holder, a rejected claim revived, a party record under another
-org). So does a history whose first transaction read the key at a version: it does not reach the key's
-creation, which each check takes its first change for (a peer that joined the channel from a snapshot holds no
-history from before it).
+org). So does a history whose first transaction read the key at a version, or one listing no write of a claim
+the peer holds: it does not reach the key's creation, which each check takes its first change for (a peer that
+joined the channel from a snapshot holds no history from before it).
 
 An endorsement counts when its signature over the proposal response payload and the endorser's identity
 verifies under the endorser's certificate, and that certificate chains to the expected MSP's CA certificates in
@@ -378,10 +378,13 @@ class ReceivableAudit:
         life = self.key_changes(expected, history)
         if isinstance(life, AuditCheck):
             return [life]
+        if not life:
+            # the peer holds the claim (it answered GetReceivable): its key was written, the history lacks it
+            return [expected.check(None, False, f"the history of {receivable.id} on {self.msp_id}'s peer "
+                                                "lists no write of it, though the peer holds it "
+                                                f"({receivable.status}): {self._cut_short(expected)}")]
         never = expected.check(None, False, f"{receivable.id} was never confirmed (status {receivable.status}): "
                                             "there is no confirmation to audit, and nothing to finance")
-        if not life:
-            return [never]
         creation = life[0]
         if creation.status == REGISTERED:
             confirmed = self._registered_then_confirmed(expected, life)
@@ -724,12 +727,16 @@ class ReceivableAudit:
         if read is None:
             return None
         tx_id = first.transaction.tx_id
-        return expected.check(
-            tx_id, False, f"the history of {expected.subject} on {self.msp_id}'s peer starts at transaction "
-            f"{tx_id}, which read its key as written at {_at(read)}: the history does not reach the "
-            f"{expected.record}'s creation (a peer that joined the channel from a snapshot holds none from "
-            f"before it), so nothing shows who created it; audit from a peer of {self.msp_id} that holds the "
-            "channel's blocks from the first")
+        return expected.check(tx_id, False, f"the history of {expected.subject} on {self.msp_id}'s peer "
+                                            f"starts at transaction {tx_id}, which read its key as written "
+                                            f"at {_at(read)}: {self._cut_short(expected)}")
+
+    def _cut_short(self, expected: _Expectation) -> str:
+        """What a check's reason says of a key's history that does not reach the key's creation, and what to
+        do."""
+        return (f"the history does not reach the {expected.record}'s creation (a peer that joined the "
+                "channel from a snapshot holds none from before it), so nothing shows who created it; audit "
+                f"from a peer of {self.msp_id} that holds the channel's blocks from the first")
 
     def _change(self, expected: _Expectation, tx_id: str) -> _Change | str:
         """What transaction ``tx_id`` committed for the key, or why it cannot be taken for one change of it."""

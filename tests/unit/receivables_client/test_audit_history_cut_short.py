@@ -3,7 +3,8 @@ from a snapshot (it holds no history from before it): its first transaction read
 version, so an earlier write exists that the history leaves out. Every check takes the history's
 first change for the key's creation, so the audit fails the check saying the history is cut short
 and what to do, where it took a claim's confirmation for a claim created CONFIRMED (a forgery, by
-its reason) and passed a party record on a later write taken for its creation."""
+its reason) and passed a party record on a later write taken for its creation; and a history
+listing no write of a claim the peer holds, where it said the claim was never confirmed."""
 from __future__ import annotations
 
 from client.receivables.ledger_keys import party_key, receivable_key
@@ -52,3 +53,13 @@ def test_a_history_whose_first_transaction_read_the_key_absent_starts_at_its_cre
                                                  reads={receivable_key(R): None})
     report, _ = ledger.audit()
     assert report.passed, report.checks
+
+
+def test_a_claim_the_peer_holds_with_no_write_in_its_history_is_not_said_never_confirmed(ledger):
+    ledger.history = []     # the peer answers the claim CONFIRMED, and no write of its key
+    report, _ = ledger.audit()
+    passed, reason = checks_of(report)["confirmation"]
+    assert passed is False
+    assert reason.startswith(f"the history of {R} on {BANK}'s peer lists no write of it, though the peer "
+                             "holds it (CONFIRMED): ")
+    assert CUT_SHORT.format("claim") in reason and "never confirmed" not in reason
