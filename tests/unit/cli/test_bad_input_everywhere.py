@@ -670,7 +670,7 @@ REFUSALS = {
                            "--library", ""], 2, "Invalid value for '--library': '' is empty: give the path of a file"),
     "hsm key label with a line break": (["hsm", "generate", "--token", "t", "--common-name", "a", "--csr", "@missing",
                                          "--key-label", "a\nb"], 2,
-                                        "Invalid value for '--key-label': 'a\\nb' has a control character"),
+                                        "Invalid value for '--key-label': 'a\\nb' has a control, line-break or invisible format character"),
     # a FIFO or a device, read with Path.read_bytes, waited for a writer or filled memory
     "contract file a device": ([*REGISTER, "--contract-file", "/dev/zero"], 2,
                                "Invalid value for '--contract-file': /dev/zero: it is a device, not a file"),
