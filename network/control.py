@@ -1035,11 +1035,17 @@ class Network:
         self.say(f"[3/6] approve as each org (policy: {policy or 'channel Endorsement: MAJORITY'})")
         ready = lc.readiness(first, definition)
         for org in topo.orgs:
-            if ready.get(org.msp_id):
+            # Readiness compares the definition alone, not the package an org approved with it: an earlier run
+            # that stopped after approving may have approved another package (its server's address or TLS material
+            # changed since), whose peer would then dial a server that is not there. Fabric takes the approval of
+            # a sequence not yet committed again, with this package.
+            earlier = lc.approved_package(org.name, name, sequence) if ready.get(org.msp_id) else None
+            if earlier == package_ids[org.msp_id]:
                 self.say(f"  {org.msp_id}: already approved")
                 continue
             lc.approve(org.name, definition, package_ids[org.msp_id])
-            self.say(f"  {org.msp_id}: approved")
+            self.say(f"  {org.msp_id}: approved" + (f" again, with package {package_ids[org.msp_id]} (it had "
+                                                     f"approved {earlier})" if earlier else ""))
         ready = self._every_peer_sees_the_approvals(lc, definition)
         self.say(f"[4/6] commit readiness: {', '.join(f'{m}={ok}' for m, ok in sorted(ready.items()))}")
         self.say("[5/6] chaincode servers")

@@ -344,3 +344,40 @@ def test_a_peer_that_never_sees_an_approval_is_named(net, monkeypatch):
                                              r"behind the others: see `recfin network logs` of those peers"):
         net.deploy_chaincode()
     assert not verbs(net.tools, "commit")
+
+
+def test_a_rerun_whose_packages_changed_approves_them_again_for_the_same_sequence(net, topology, data_root):
+    """A deploy stopped after every org approved (a server's port was taken); the operator moves the servers'
+    ports, which changes every org's package but not the definition. The rerun approves sequence 1 again with the
+    new packages, as their servers register, not the packages the stopped run approved."""
+    start = net._start_server
+
+    def port_taken(spec):
+        raise ChaincodeError("port taken")
+    net._start_server = port_taken
+    with pytest.raises(ChaincodeError, match="port taken"):
+        net.deploy_chaincode()
+    stale = dict(net.tools.approved_packages)
+    net._start_server = start
+    net.topology = topology.model_copy(update={"orgs": [
+        org.model_copy(update={"chaincode_server_port": org.chaincode_server_port + 500}) for org in topology.orgs]})
+    result = net.deploy_chaincode()
+    assert result.sequence == 1 and net.tools.committed["sequence"] == 1
+    for org in topology.orgs:
+        assert stale[(org.msp_id, 1)] != result.package_ids[org.msp_id]
+        assert net.tools.approved_packages[(org.msp_id, 1)] == result.package_ids[org.msp_id]
+    assert {s.env["CHAINCODE_ID"] for s in net.supervisor.started} == set(result.package_ids.values())
+
+
+def test_a_rerun_after_every_approval_approves_nothing_again(net):
+    start = net._start_server
+
+    def port_taken(spec):
+        raise ChaincodeError("port taken")
+    net._start_server = port_taken
+    with pytest.raises(ChaincodeError, match="port taken"):
+        net.deploy_chaincode()
+    approvals = len(verbs(net.tools, "approveformyorg"))
+    net._start_server = start
+    assert net.deploy_chaincode().sequence == 1
+    assert len(verbs(net.tools, "approveformyorg")) == approvals
