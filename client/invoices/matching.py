@@ -543,6 +543,7 @@ def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, t
     show: an invoice passing here may still be refused there when earlier parts took that allowance."""
     received, problems = receipt_value(receipt, po, tol)
     why = [f"the receipt {receipt.number} cannot be valued as a delivery invoiced in parts is: {p}" for p in problems]
+    why.extend(_received_beyond_order(receipt, po, tol))
     if invoice.total_amount_fen > lines_fen + 1:
         why.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is above the PO value of the invoiced "
                    f"quantities, each line rounded to the fen, less the invoice's discounts {plain_yuan(lines_fen)} "
@@ -551,6 +552,46 @@ def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, t
     if received is None:
         return None, why
     return DeliveryPart(received_fen=received, invoiced_fen=invoice.total_amount_fen), why
+
+
+def _received_beyond_order(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolerances) -> list[str]:
+    """The receipt lines that received more of PO lines than they ordered (past the quantity tolerance), as
+    problems of a delivery invoiced in parts. The parts are bounded by the receipt's value, and each invoice by the
+    order only on its own: two invoices each for the 200 ordered would be parts of a receipt of 400 (a row exported
+    twice, or goods delivered past the order), where one invoice for the 400 exceeds the ordered quantity. Receipt
+    lines that may be of the same PO lines are counted together, as items whose lines overlap are."""
+    leader: dict[int, int] = {}   # PO lines joined by the receipt lines that may be of them, by id
+
+    def find(line_id: int) -> int:
+        while leader.setdefault(line_id, line_id) != line_id:
+            line_id = leader[line_id]
+        return line_id
+
+    of_po_lines = []
+    for received in receipt.lines:
+        candidates = _po_lines_of_receipt_line(received, po, tol)
+        for other in candidates[1:]:
+            leader[find(id(other))] = find(id(candidates[0]))
+        if candidates:
+            of_po_lines.append((received, candidates[0]))
+    groups: dict[int, tuple[list[OrderLine], list[OrderLine]]] = {}
+    for received, first in of_po_lines:
+        groups.setdefault(find(id(first)), ([], []))[0].append(received)
+    for ordered in po.lines:
+        if id(ordered) in leader:
+            groups[find(id(ordered))][1].append(ordered)
+    problems = []
+    for received_lines, ordered_lines in groups.values():
+        got, asked = (tuple(l.quantity for l in lines) for lines in (received_lines, ordered_lines))
+        if _total(got) > _total(asked) * (1 + Fraction(tol.quantity_rel)):
+            problems.append(
+                f"receipt {receipt.number} line {' + '.join(_ids(tuple(received_lines)))} "
+                f"({received_lines[0].item_name}) received {_shown(list(got))}, above the "
+                f"{_shown(list(asked))} ordered on PO line {' + '.join(_ids(tuple(ordered_lines)))}: the parts of a "
+                "delivery, each within the order, could together invoice more than was ordered, which one invoice "
+                "for it may not; have the receipt corrected (a row exported twice?) or the order amended to what "
+                "was received")
+    return problems
 
 
 def _currency_problems(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) -> list[str]:
