@@ -556,10 +556,11 @@ def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, t
 
 def _received_beyond_order(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolerances) -> list[str]:
     """The receipt lines that received more of PO lines than they ordered (past the quantity tolerance), as
-    problems of a delivery invoiced in parts. The parts are bounded by the receipt's value, and each invoice by the
-    order only on its own: two invoices each for the 200 ordered would be parts of a receipt of 400 (a row exported
-    twice, or goods delivered past the order), where one invoice for the 400 exceeds the ordered quantity. Receipt
-    lines that may be of the same PO lines are counted together, as items whose lines overlap are."""
+    problems of a delivery invoiced in parts. The parts are bounded by the receipt's value, and each invoice
+    by the order only on its own: two invoices each for the 200 ordered would be parts of a receipt of 400 (a
+    row exported twice, or goods delivered past the order), where one invoice for the 400 exceeds the ordered
+    quantity. Receipt lines that may be of the same PO lines are counted together, as items whose lines
+    overlap are."""
     leader: dict[int, int] = {}   # PO lines joined by the receipt lines that may be of them, by id
 
     def find(line_id: int) -> int:
@@ -587,10 +588,10 @@ def _received_beyond_order(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolera
             problems.append(
                 f"receipt {receipt.number} line {' + '.join(_ids(tuple(received_lines)))} "
                 f"({received_lines[0].item_name}) received {_shown(list(got))}, above the "
-                f"{_shown(list(asked))} ordered on PO line {' + '.join(_ids(tuple(ordered_lines)))}: the parts of a "
-                "delivery, each within the order, could together invoice more than was ordered, which one invoice "
-                "for it may not; have the receipt corrected (a row exported twice?) or the order amended to what "
-                "was received")
+                f"{_shown(list(asked))} ordered on PO line {' + '.join(_ids(tuple(ordered_lines)))}: "
+                "the parts of a delivery, each within the order, could together invoice more than was "
+                "ordered, which one invoice for it may not; have the receipt corrected (a row exported "
+                "twice?) or the order amended to what was received")
     return problems
 
 

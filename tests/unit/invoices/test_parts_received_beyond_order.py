@@ -1,7 +1,8 @@
-"""A delivery invoiced in parts whose receipt received more than the order: each part is held to the order on its own
-and all of them to the receipt's value, so a receipt above the order (a row exported twice, goods delivered past
-it) would let the parts together invoice more than was ordered, where one invoice for it is refused. Such a
-receipt is a document problem of every part, within the quantity tolerance as one invoice is."""
+"""A delivery invoiced in parts whose receipt received more than the order: each part is held to the order on
+its own and all of them to the receipt's value, so a receipt above the order (a row exported twice, goods
+delivered past it) would let the parts together invoice more than was ordered, where one invoice for it is
+refused. Such a receipt is a document problem of every part, within the quantity tolerance as one invoice
+is."""
 
 from __future__ import annotations
 
@@ -32,9 +33,10 @@ def test_parts_of_a_receipt_above_the_order_do_not_match(tmp_path):
     result = match_invoice(capacitors("200"), po, gr, part_of_delivery=True)
     assert result.status == "partial" and result.part is None
     assert result.problems == (
-        "receipt GR-1 line 1 + 1 (贴片电容) received 400, above the 200 ordered on PO line 1: the parts of a "
-        "delivery, each within the order, could together invoice more than was ordered, which one invoice for it "
-        "may not; have the receipt corrected (a row exported twice?) or the order amended to what was received",)
+        "receipt GR-1 line 1 + 1 (贴片电容) received 400, above the 200 ordered on PO line 1: the parts of "
+        "a delivery, each within the order, could together invoice more than was ordered, which one invoice "
+        "for it may not; have the receipt corrected (a row exported twice?) or the order amended to what was "
+        "received",)
 
 
 def test_a_receipt_within_the_order_or_its_quantity_tolerance_still_matches_as_parts(tmp_path):
