@@ -72,11 +72,10 @@ def may_have_committed(error: BaseException) -> bool:
     the few with which the Gateway peer answers that no orderer took it, and none when this client sent nothing). A failed endorsement sent nothing to the
     orderer, and a ``CommitError`` is a commit status received: invalid (``MVCC_READ_CONFLICT``...), it wrote
     nothing. A committed submit whose answer this client cannot read (:func:`committed_unread`) did commit."""
-    from client.gateway.errors import CommitStatusError, SubmitError
+    from client.gateway.errors import GatewayError
+    from client.receivables import may_have_committed as submit_may_have_committed
 
-    if isinstance(error, CommitStatusError) or committed_unread(error):
-        return True
-    return isinstance(error, SubmitError) and error.may_have_been_ordered
+    return committed_unread(error) or (isinstance(error, GatewayError) and submit_may_have_committed(error))
 
 
 def committed_unread(error: BaseException) -> bool:

@@ -19,7 +19,7 @@ See docs/sdk-receivables.md.
 
 from ._arguments import new_request_id
 from ._async_client import AsyncReceivablesClient
-from ._contract_calls import CONTRACT_NAME, RACE_RETRY
+from ._contract_calls import CONTRACT_NAME, RACE_RETRY, may_have_committed
 from ._event_details import (
     EVENT_DETAILS,
     AssignmentNoticeAcknowledged,
@@ -126,6 +126,7 @@ __all__ = [
     "AsyncReceivablesClient",
     "CONTRACT_NAME",
     "new_request_id",
+    "may_have_committed",
     "RACE_RETRY",
     "ReceivablesError",
     "RuleViolation",

@@ -7,6 +7,8 @@ import json
 import uuid
 from datetime import date, datetime
 
+from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
+
 from ._models import Request
 
 
@@ -26,13 +28,16 @@ def _request_id(value: str | None) -> str:
 
     ``""`` is refused: the contract reads an empty id as "no request id" and would apply every retry again, so
     an id that went missing upstream (``order.get("ref", "")``) must fail here instead of losing exactly-once.
+    Any other id is checked with the contract's own rule (``is_request_id``), so that a bad one
+    (``"order 7"``, 200 characters) fails here, before anything is sent, as an id of the wrong type does.
     """
     if value is None:
         return new_request_id()
     text = _text(value, "request_id")
-    if not text:
-        raise ValueError("request_id '': a request id is 1 to 128 letters, digits, '-', '_', '.' or ':' (unique per "
-                         "party); pass None for a fresh one")
+    if not is_request_id(text):
+        raise ValueError(f"request_id {text[:140]!r}: a request id is 1 to {REQUEST_ID_MAX} letters, digits, "
+                         "'-', '_', '.' or ':' (unique per party, e.g. an order number); pass None for a "
+                         "fresh one; nothing was sent")
     return text
 
 

@@ -78,6 +78,7 @@ class AsyncReceivablesClient(_Operations):
         except GatewayError as error:
             refusal = self._refusal(error, name)
             if refusal is error:
+                self._name_request_id(error, kind, name, args)
                 raise
             raise refusal from error
         return self._answer(kind, name, model, payload)

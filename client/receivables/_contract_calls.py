@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
-from client.gateway.errors import GatewayError
+from client.gateway.errors import CommitStatusError, GatewayError, SubmitError
 
 from ._models import Party
 from ._validation_problems import _problem_in
@@ -34,6 +34,21 @@ The contract cannot tell an evaluated call from a submitted one, and a submitted
 response that goes into the block, for every org of the channel: ``GetOfferTerms`` would put an offer's private
 terms there, ``GetFinancierExposure`` a bank's advances. The generic Gateway client knows no contract's metadata,
 so the refusal is here (``_Operations._options``, before anything is sent)."""
+
+
+WITH_REQUEST_ID = frozenset({"AttestInvoiceVerification", "PublishDiscountOffer", "RecordPayment",
+                             "RegisterReceivable", "TransferReceivable"})
+"""The contract's transactions that take a business request id, as their last argument, and apply it once."""
+
+
+def may_have_committed(error: GatewayError) -> bool:
+    """Whether a failed submit may have committed all the same: its commit status was not received
+    (``CommitStatusError``), or its send failed after the orderer may have taken it
+    (``SubmitError.may_have_been_ordered``). A failed endorsement sent nothing; a ``CommitError`` wrote
+    nothing."""
+    if isinstance(error, CommitStatusError):
+        return True
+    return isinstance(error, SubmitError) and error.may_have_been_ordered
 
 
 RACE_RETRY = RetryPolicy(max_attempts=3, backoff=0.1, retry_on=frozenset({
@@ -113,6 +128,23 @@ class _ContractCalls:
         if kind == "submit" and isinstance(answer, Party) and transaction_id is not None:
             answer.written_in(transaction_id)
         return answer
+
+    @staticmethod
+    def _name_request_id(error: GatewayError, kind: str, name: str, args: Sequence[str]) -> None:
+        """Keep on ``error`` the request id a submit of ``name`` carried (``error.request_id``), and where it
+        may have committed, say so with how to retry it safely (a note in its traceback).
+
+        The id is the only way to retry such a call at most once, and a fresh one (``request_id=None``) was
+        made inside the call: without it here, its caller could only send the call again under a new id,
+        which applies it twice when the first attempt committed."""
+        if kind != "submit" or name not in WITH_REQUEST_ID or not args:
+            return
+        request_id = args[-1]
+        error.request_id = request_id
+        if may_have_committed(error):
+            error.add_note(f"request id {request_id}: it may have committed; call again with "
+                           f"request_id={request_id!r} to apply it at most once, or "
+                           f"client.request({request_id!r}) to see whether it did")
 
     @staticmethod
     def _refusal(error: GatewayError, name: str) -> Exception:
