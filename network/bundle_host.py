@@ -226,14 +226,20 @@ class HostOperations:
         self.say(f"  {host.msp_id} package {host.package_id}: {'installed' if installed else 'already installed'}")
         sequence, committed = self.approval_target()
         approvals = self.approvals(sequence, committed)
-        approved_now = False
-        if not approvals.get(host.msp_id):
+        # The approvals say whether the org approved this definition, not with which package: one approved
+        # with the package of an earlier bundle (its server moved, its keys adopted since) would leave the
+        # org's peer dialling a server that registers as another package. Fabric takes it again with this one.
+        earlier = self.lifecycle.approved_package(host.org, host.chaincode_name, sequence) \
+            if approvals.get(host.msp_id) else None
+        approved_now = earlier != host.package_id
+        if approved_now:
             self.lifecycle.approve(host.org, host.definition(sequence), host.package_id)
-            approved_now = True
             approvals = self.approvals(sequence, self._committed() if committed is not None else None)
         what = "committed definition" if committed is not None else "definition"
+        again = f" again, with package {host.package_id} (it had approved {earlier})" \
+            if earlier and approved_now else ""
         self.say(f"  {host.msp_id}: {'approved' if approved_now else 'already approved'} the {what} "
-                 f"{host.chaincode_name} {host.chaincode_version} sequence {sequence}")
+                 f"{host.chaincode_name} {host.chaincode_version} sequence {sequence}{again}")
         return Approval(sequence, committed is not None, approved_now, approvals, installed)
 
     def commit(self) -> int:

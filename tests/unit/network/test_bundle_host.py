@@ -197,9 +197,27 @@ def test_approving_again_installs_and_approves_nothing(unpacked, fabric, hosts):
     peer = scripted(fabric, hosts, approved={"SupplierMSP"})
     host = BundleHost.open(unpacked)
     peer.installed["SupplierMSP"].add(host.package_id)
+    peer.approved_packages = {("SupplierMSP", 1): host.package_id}
     approval = HostOperations(host, peer).approve()
     assert not approval.approved_now
     assert "install" not in peer.verbs() and "approveformyorg" not in peer.verbs()
+
+
+@pytest.mark.parametrize("committed", [False, True])
+def test_an_approval_of_an_earlier_bundles_package_is_made_again_with_this_ones(unpacked, fabric, hosts,
+                                                                              committed):
+    """The org approved this definition with the package of a bundle written before (its server moved, its
+    keys adopted since): the approval is made again with this bundle's package, which its chaincode server
+    registers as, at the same sequence, pending or committed."""
+    host = BundleHost.open(unpacked)
+    held = {"sequence": 1, "version": host.chaincode_version,
+            "approvals": {o.msp_id: True for o in hosts.orgs}}
+    peer = scripted(fabric, hosts, approved={"SupplierMSP"}, committed=held if committed else None)
+    peer.installed["SupplierMSP"].add(host.package_id)
+    peer.approved_packages = {("SupplierMSP", 1): "receivables_earlier:" + "0" * 64}
+    approval = HostOperations(host, peer).approve()
+    assert (approval.sequence, approval.approved_now) == (1, True)
+    assert peer.approved_packages[("SupplierMSP", 1)] == host.package_id
 
 
 def test_a_late_org_approves_the_committed_definition_at_its_sequence(unpacked, fabric, hosts):

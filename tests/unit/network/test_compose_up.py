@@ -176,6 +176,10 @@ def test_a_second_run_changes_nothing_and_says_so(topology, data_root, fabric):
 def test_a_run_resumes_where_an_earlier_one_stopped(topology, data_root, fabric):
     fabric.osnadmin.joined = {"localhost:7053"}
     fabric.peer.approved = {"CoreEnterpriseMSP", "SupplierMSP"}
+    registers_as = {msp: (data_root / f"chaincode/receivables/{org}/chaincode.env").read_text().strip()
+                    .removeprefix("CHAINCODE_ID=")
+                    for msp, org in (("CoreEnterpriseMSP", "coreenterprise"), ("SupplierMSP", "supplier"))}
+    fabric.peer.approved_packages = {(msp, 1): package for msp, package in registers_as.items()}
     report = compose_up(topology, data_root, fabric).run()
     assert report.orderers_joined == {"orderer0.orderer": False, "orderer1.orderer": True, "orderer2.orderer": True}
     assert report.approved == {"CoreEnterpriseMSP": False, "SupplierMSP": False, "BankMSP": True, "RegulatorMSP": True}
