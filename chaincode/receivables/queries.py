@@ -12,7 +12,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from chaincode.shim import KeyEndorsementPolicy
 
@@ -20,13 +20,13 @@ from . import config as cfg
 from . import dates, keys, lifecycle
 from . import financing as fin
 from .daycount import round_half_up
-from .errors import RuleViolation, rule
+from .errors import rule
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, STATUSES, WITHDRAWN, DiscountOffer, Disbursement, Offer,
     OfferTerms, Party, Receivable,
 )
 from .store import Store
-from .store_base import parsed_private
+from .store_base import NOT_A_RECORD, parsed_private
 from .store_claims import CLAIM_INDEXES, live_financier
 from .store_offers import OfferAsMade
 
@@ -36,13 +36,6 @@ __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "proven
            "may_read_request", "request_record", "key_endorsers"]
 
 M = TypeVar("M", bound=BaseModel)
-
-NOT_A_RECORD = (ValidationError, RuleViolation)
-"""What reading a stored value as a record's model raises where it is no such record: pydantic's refusal, or a
-rule one of the model's validators applies (an invoice whose tax is 1.5 is ``amount-not-integer-fen``), which
-pydantic does not wrap, a RuleViolation being no ValueError. A read that passes such a value over catches
-both: a key any two orgs wrote with one would otherwise fail the statistics, and every list page and history
-reaching it."""
 
 
 async def may_read(store: Store, party: Party, r: Receivable) -> bool:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from pydantic import ValidationError
-
 from . import attestation, keys
 from .errors import shown, unreadable
 from .model import InvoiceAttestation
-from .store_base import StoreBase, parsed_object
+from .store_base import NOT_A_RECORD, StoreBase, parsed_object
 
 _NEWEST_FIELDS = tuple(field.name for field in dataclasses.fields(attestation.Newest))
 _FORGED_NEWEST = ("No attestation of the invoice by that attester can be recorded, nor any registration of it "
@@ -113,7 +111,7 @@ class AttestationRecords(StoreBase):
         async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp]):
             try:
                 a = InvoiceAttestation.model_validate_json(kv.value)
-            except ValidationError:
+            except NOT_A_RECORD:
                 a = None
             if a is None or not attestation.is_time(a.attested.at):
                 unreadable_ids.append(self.stub.split_composite_key(kv.key)[1][-1])

@@ -30,6 +30,13 @@ REPORT_THE_KEY = ("Nothing the contract does can use it: report the key to the n
                   "history of the key names the transaction that wrote it and the orgs that endorsed it")
 
 
+NOT_A_RECORD = (ValidationError, RuleViolation)
+"""What reading a stored value as a record's model raises where it is no such record: pydantic's refusal, or a
+rule one of the model's validators applies (an invoice whose tax is 1.5 is ``amount-not-integer-fen``), which
+pydantic does not wrap, a RuleViolation being no ValueError. ``parsed`` refuses both as ``record-unreadable``,
+and a read that passes such a value over catches both: a key any two orgs wrote with one would otherwise fail
+the statistics, and every list page and history reaching it, naming a rule its caller never broke."""
+
 # what reading a stored value that is no record this version reads raises: ``parsed``'s refusal of one no version
 # wrote, or of a newer version's record (``newer_version``); a read that can pass such a value over catches both
 UNREADABLE_VALUE = (UnreadableRecord, NewerVersionRecord)
@@ -42,7 +49,7 @@ def parsed(model: type[M], raw: bytes, object_type: str, *attributes: str, remed
     (``newer_version``)."""
     try:
         return model.model_validate_json(raw)
-    except ValidationError as exc:
+    except NOT_A_RECORD as exc:
         label = keys.label(object_type, *attributes)
         if newer_version(exc):
             raise newer_version_record(label) from None
@@ -79,7 +86,8 @@ def parsed_private(load: Callable[[bytes], M], raw: bytes, collection: str, obje
     one."""
     try:
         return load(raw)
-    except (ValueError, RecursionError) as exc:   # pydantic's ValidationError is a ValueError, as json's error is
+    except (ValueError, RecursionError, RuleViolation) as exc:   # pydantic's ValidationError is a ValueError, as
+        # json's error is; a RuleViolation is a model validator's refusal of the value (NOT_A_RECORD)
         label = f"{keys.label(object_type, ident)} of collection {collection}"
         if newer_version(exc):
             raise newer_version_record(label) from None

@@ -51,3 +51,25 @@ async def test_a_claim_an_invoice_validator_refuses_is_left_out_of_the_lists_sta
     # the forged write shown with its transaction, time and delete flag only, the claim's own writes as they are
     assert [w.get("status") for w in history if w["tx_id"] == "forged-own"] == [None]
     assert [w["status"] for w in history if w["tx_id"] != "forged-own"] == ["REGISTERED", "CONFIRMED"]
+
+
+@pytest.mark.parametrize("field, value", REFUSED_BY_A_VALIDATOR)
+async def test_a_claim_an_invoice_validator_refuses_is_refused_by_id_as_no_record_not_by_the_validators_rule(
+        field, value):
+    """Read by its id, such a key is refused record-unreadable naming it, as a value that does not parse is, not by
+    the validator's rule, which the caller did not break: also by the bank's exposure, whose entry names it."""
+    net = await standard_net()
+    core, t1, reg, bank = (net.actors[k] for k in ("core", "tier1", "regulator", "bank"))
+    own = (await net.confirmed(t1, core, 1000))["id"]
+    await net.financed(t1, own)
+    stored = net.doc(own)
+    forged = {**stored, "id": FORGED_ID, "root_id": FORGED_ID, "invoices": [{**stored["invoices"][0], field: value}]}
+    net.ledger.state[net._key(keys.RECEIVABLE, FORGED_ID)] = json.dumps(forged).encode()
+    net.ledger.state[net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, FORGED_ID)] = keys.INDEX_VALUE
+    before = net.snapshot()
+    message = await net.refused(reg, "GetReceivable", FORGED_ID, rule="record-unreadable", evaluate=True)
+    assert f"recfin.receivable [{FORGED_ID}]" in message, message
+    await net.refused(core, "RecordPayment", FORGED_ID, "100", rule="record-unreadable")
+    message = await net.refused(bank, "GetFinancierExposure", core.uscc, "", rule="record-unreadable", evaluate=True)
+    assert f"recfin.receivable [{FORGED_ID}]" in message, message
+    assert net.snapshot() == before
