@@ -192,7 +192,9 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
     ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is refused alike."""
     reader = csv.DictReader(io.StringIO(text))
     try:
-        headers = [h.strip() for h in reader.fieldnames or []]
+        given = [h.strip() for h in reader.fieldnames or []]
+        headers = [_column_read_as(h) for h in given]
+        read_as = dict(zip(given, headers))
         if not any(h in _COLUMNS["item_name"] for h in headers):
             raise MalformedInput(source, "header", _separator_problem(text, headers) or
                                  f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
@@ -202,7 +204,8 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
         for number, row in enumerate(reader, start=2):
             if not _all_blank(row):
                 places.append(f"row {number}")
-                rows.append(_csv_row(row, reader.line_num, len(headers), source))
+                rows.append({read_as.get(k, k): v
+                             for k, v in _csv_row(row, reader.line_num, len(headers), source).items()})
         return places, rows
     except csv.Error as exc:
         raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
@@ -240,6 +243,15 @@ def _all_blank(row: dict[str | None, Any]) -> bool:
 
 # every column name an export is read by
 _READ_COLUMNS = frozenset(name for names in _COLUMNS.values() for name in names)
+_READ_COLUMN_FOLDED = {unicodedata.normalize("NFKC", name).casefold(): name for name in _READ_COLUMNS}
+
+
+def _column_read_as(header: str) -> str:
+    """The column name a CSV header cell is read as: one the reader reads in any case or width (``Currency``,
+    ``QTY``, ``ｕｎｉｔ``), as a spreadsheet's header is often capitalised; else the cell as it is. Read by its
+    exact name only, a ``Currency`` column of USD would be passed over and the order taken to be in the
+    invoice's currency, a ``Unit`` column's units never compared."""
+    return _READ_COLUMN_FOLDED.get(unicodedata.normalize("NFKC", header).casefold(), header)
 
 
 def _refuse_repeated_columns(headers: list[str], source: str) -> None:
