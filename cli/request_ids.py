@@ -4,14 +4,18 @@ The contract records each request id of a party with the first result; the same 
 and changes nothing. Without the option the SDK sends a fresh id each time. The id is checked here with the
 contract's own rule (``chaincode.receivables.keys.is_request_id``), so a bad one is a usage error naming the
 option before anything is sent. :func:`exactly_once` sends a call with its id and, when the answer was lost after
-the call was sent (:func:`may_have_committed`) or could not be read once it committed, names the id in the error
-line. Kept apart from the ledger commands' module so that `recfin invoice`, whose offline commands load no
-receivables client, can take the option too (the client is imported only when a call is made).
+the call was sent (:func:`may_have_committed`), could not be read once it committed, or the command was
+stopped while it waited (Ctrl-C, SIGTERM, SIGHUP), names the id in the error line. Kept apart from the ledger
+commands' module so that `recfin invoice`, whose offline commands load no receivables client, can take the
+option too (the client is imported only when a call is made).
 """
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -54,6 +58,44 @@ def request_id_option(what: str, *, retry: str | None = None):
 
 
 EXIT_INTERRUPTED = 130   # the shell's code for SIGINT: a ledger call Ctrl-C cut short
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, a stopped job or service) or SIGHUP (its terminal closed) while a ledger call
+    waits: raised as Ctrl-C's KeyboardInterrupt is, so that the call's request id is printed before the
+    command ends, with the shell's exit code for the signal (128 + its number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+    def __str__(self) -> str:
+        return f"terminated by {signal.Signals(self.signum).name}"
+
+
+@contextmanager
+def _terminations_raised() -> Iterator[None]:
+    """Within it, SIGTERM and SIGHUP raise :class:`Terminated` instead of ending the process at once: ended
+    at once, a call without --request-id would leave no trace of the fresh id it sent, and the same command
+    run again would apply it twice. Only signals left at their default (a handler set, or SIGHUP ignored under
+    nohup, is kept), and only in the main thread, the one Python runs signal handlers in."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kept: dict[int, Any] = {}
+
+    def terminated(signum: int, _frame: Any) -> None:
+        raise Terminated(signum)
+
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
+            kept[signum] = signal.signal(signum, terminated)
+    try:
+        yield
+    finally:
+        for signum, handler in kept.items():
+            signal.signal(signum, handler)
 
 
 class AnswerLost(click.ClickException):
@@ -139,12 +181,15 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
         return retry.format(request_id=request_id, request_get=request_get_command(request_id))
 
     try:
-        return call(request_id)
+        with _terminations_raised():
+            return call(request_id)
     except KeyboardInterrupt as exc:
-        # Ctrl-C while the call waits (for endorsement, ordering or its commit status): whether it was sent
-        # cannot be told, and a fresh id sent again would apply it twice.
-        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; {advice()})",
-                         EXIT_INTERRUPTED) from exc
+        # Ctrl-C, SIGTERM or SIGHUP while the call waits (for endorsement, ordering or its commit status):
+        # whether it was sent cannot be told, and a fresh id sent again would apply it twice.
+        stopped, code = ((str(exc), exc.exit_code) if isinstance(exc, Terminated)
+                         else (describe(exc), EXIT_INTERRUPTED))
+        raise AnswerLost(f"{stopped} (request id {request_id}: it may have committed; {advice()})", code
+                         ) from exc
     except Exception as exc:
         if not may_have_committed(exc):
             raise
