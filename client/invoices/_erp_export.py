@@ -316,6 +316,7 @@ def _quantity_columns(row: dict[str, Any], what: str, source: str, where: str) -
     if what == "goods receipt" and received:
         return _Columns(received, "received quantities that differ: keep the column that holds what was received")
     if what == "goods receipt":
+        _refuse_unread_quantity(row, source, where)
         return _Columns(ordered, "quantities that differ, and none is known as the received quantity (a column "
                                  f"named {', '.join(_COLUMNS['received_quantity'])}): name the received one so, or "
                                  "keep only it")
@@ -325,6 +326,31 @@ def _quantity_columns(row: dict[str, Any], what: str, source: str, where: str) -
             f"{', '.join(_COLUMNS['quantity'])}; this one holds what was received (a goods receipt's): give the "
             "ordered quantity"))
     return _Columns(ordered, "quantities that differ: keep the column that holds what was ordered")
+
+
+def _unread_quantity_column(name: str) -> bool:
+    """Whether a column the reader does not read is named as a quantity (应收数量, 收货数量, ``ordered_qty``)."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return name not in _READ_COLUMNS and ("数量" in folded or "qty" in folded or "quantity" in folded)
+
+
+def _refuse_unread_quantity(row: dict[str, Any], source: str, where: str) -> None:
+    """Refuse a receipt's row, read by its quantity column for want of a received-quantity one, that gives a
+    number in another quantity column the reader does not read (数量 beside 收货数量 or 应收数量): which of the two
+    holds what was received cannot be told, and reading the quantity expected would match goods never
+    delivered. A column so named holding no number (数量单位, a unit) says no quantity."""
+    for name, value in row.items():
+        if value is None or not _unread_quantity_column(name) or not str(value).strip():
+            continue
+        try:
+            to_decimal(str(value))
+        except ValueProblem:
+            continue
+        raise MalformedInput(source, f"{where}: {name}", (
+            f"{name} is a quantity the reader does not read, in a goods receipt with no received-quantity "
+            f"column ({_one_of(_COLUMNS['received_quantity'])}), whose quantity would be read from "
+            f"{_one_of(_COLUMNS['quantity'])}: which column holds what was received cannot be told; name "
+            f"that one {_one_of(_COLUMNS['received_quantity'])}, or delete the others"))
 
 
 def _price_columns(row: dict[str, Any]) -> _Columns:
