@@ -17,8 +17,10 @@ from pathlib import Path
 import yaml
 
 from client.atomic_file import make_folders, write_atomically
+from client.yaml_files import read_yaml_mapping
 
 from .crypto import OrgCrypto, org_crypto
+from .errors import NetworkError
 from .topology import Node, Topology
 from .tuning import core_env_name, env_value
 
@@ -184,13 +186,27 @@ def write_node_config(topology: Topology, data_root: Path, node: Node, base_conf
     make_folders(dirs.config)
     make_folders(dirs.data)
     if node.kind == "peer":
-        base = yaml.safe_load((base_config_dir / "core.yaml").read_text())
+        base = _base_config(base_config_dir / "core.yaml")
         core = peer_core_yaml(base, builder_dir(data_root), topology.tuning.peer_core_yaml())
         text = yaml.safe_dump(core, sort_keys=False)
         write_atomically(dirs.config / "core.yaml", text)
     else:
-        write_atomically(dirs.config / "orderer.yaml", (base_config_dir / "orderer.yaml").read_text())
+        base_file = base_config_dir / "orderer.yaml"
+        _base_config(base_file)     # the orderer reads it as written; refused here, not in its log at start
+        write_atomically(dirs.config / "orderer.yaml", base_file.read_text())
     return dirs.config
+
+
+def _base_config(path: Path) -> dict:
+    """The Fabric release's base config file (core.yaml, orderer.yaml) as the mapping it holds; one that is
+    missing, empty or holds no mapping is refused naming it and where it comes from."""
+    def refuse(problem: str) -> NetworkError:
+        return NetworkError(f"{path}: {problem}: it is the Fabric release's base {path.name}, which every node's "
+                            f"config starts from; run scripts/install-fabric again to restore it, or point "
+                            f"RECFIN_FABRIC_CFG at a folder holding the release's config files")
+
+    return read_yaml_mapping(path, f"Fabric's base {path.name}", refuse,
+                             cannot_read=lambda exc: refuse(exc.strerror or type(exc).__name__))
 
 
 # ---- client-side environments (the CLIs acting as an org admin) ------------------

@@ -1,10 +1,13 @@
 import os
+import re
 import stat
 
+import pytest
 import yaml
 
 from network import nodeconfig
 from network.crypto import org_crypto
+from network.errors import NetworkError
 
 
 def test_peer_env_overrides(topology, data_root):
@@ -75,6 +78,21 @@ def test_write_node_config(topology, data_root, fake_fabric):
     assert core["vm"]["endpoint"] == "" and core["chaincode"]["externalBuilders"][0]["name"] == "recfin-ccaas"
     folder = nodeconfig.write_node_config(topology, data_root, orderer, fake_fabric / "config")
     assert (folder / "orderer.yaml").read_text() == (fake_fabric / "config" / "orderer.yaml").read_text()
+
+
+@pytest.mark.parametrize("node_name, file_name", [("peer0.regulator", "core.yaml"), ("orderer2.orderer", "orderer.yaml")])
+@pytest.mark.parametrize("content, problem", [("", "the file is empty"), ("- a\n- b\n", "it holds a list"),
+                                              ("peer: [unclosed\n", "")])
+def test_a_base_config_holding_no_mapping_is_refused_naming_it_and_writes_no_node_config(
+        topology, data_root, fake_fabric, node_name, file_name, content, problem):
+    """A hand-placed Fabric whose base core.yaml or orderer.yaml is empty or damaged: refused naming the file and
+    how to restore it, where the peer's failed as a Python AttributeError and the orderer's in its log at start."""
+    base = fake_fabric / "config" / file_name
+    base.write_text(content)
+    node = topology.node(node_name)
+    with pytest.raises(NetworkError, match=re.escape(str(base)) + f".*{problem}.*scripts/install-fabric"):
+        nodeconfig.write_node_config(topology, data_root, node, fake_fabric / "config")
+    assert not (nodeconfig.node_dirs(data_root, node.name).config / file_name).exists()
 
 
 def test_peer_admin_env_acts_as_the_org_admin(topology, data_root):
