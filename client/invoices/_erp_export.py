@@ -189,10 +189,14 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
     """The rows of a CSV export, each by its header's column names (stripped), and where each is (``row 2`` the
     first after the header). A row whose cells are all blank is passed over: a spreadsheet exports the rows below
     the data it once formatted as ``,,,,`` ("ghost" rows), which hold no line. The header is read inside the same
-    ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is refused alike."""
-    reader = csv.DictReader(io.StringIO(text))
+    ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is refused alike.
+    Rows are numbered as a spreadsheet shows them: an empty line is a row (csv.DictReader skips it unnumbered,
+    naming every row below it by the one above), and a cell holding a line break one row (the file's line
+    number would name the rows below it by the one after)."""
+    records = csv.reader(io.StringIO(text))
     try:
-        given = [h.strip() for h in reader.fieldnames or []]
+        fieldnames = next(records, [])
+        given = [h.strip() for h in fieldnames]
         headers = [_column_read_as(h) for h in given]
         read_as = dict(zip(given, headers))
         if not any(h in _COLUMNS["item_name"] for h in headers):
@@ -200,15 +204,27 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
                                  f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
         _refuse_repeated_columns(headers, source)
         places, rows = [], []
-        # numbered among all the rows, blank ones too, so that a row is named where the file has it
-        for number, row in enumerate(reader, start=2):
+        # numbered among all the rows, blank and empty ones too, so that a row is named where the file has it
+        for number, cells in enumerate(records, start=2):
+            row = _as_dict_row(fieldnames, cells)
             if not _all_blank(row):
                 places.append(f"row {number}")
-                rows.append({read_as.get(k, k): v
-                             for k, v in _csv_row(row, reader.line_num, len(headers), source).items()})
+                cells_read = _csv_row(row, number, len(headers), source)
+                rows.append({read_as.get(k, k): v for k, v in cells_read.items()})
         return places, rows
     except csv.Error as exc:
         raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+def _as_dict_row(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any]:
+    """A row's cells by the header's names, as csv.DictReader files them: cells past the header's columns
+    under ``None``, the columns a short row lacks as ``None``."""
+    row: dict[str | None, Any] = dict(zip(fieldnames, cells))
+    for name in fieldnames[len(cells):]:
+        row.setdefault(name, None)
+    if len(cells) > len(fieldnames):
+        row[None] = cells[len(fieldnames):]
+    return row
 
 
 _SEPARATOR_NAMES = {";": "semicolons", "\t": "tabs"}
