@@ -852,6 +852,15 @@ class Network:
             raise ChaincodeError(f"no chaincode is deployed in {self.data_root}, so no server to restart: run {first}")
         for dep in deps:
             for org in self.topology.orgs:
+                if org.msp_id not in dep.package_ids:
+                    # An org that joined after the deploy, whose `org add` stopped before its chaincode
+                    # step: its peer approved no package, and a server without a package ID exits at once
+                    # (CHAINCODE_ID), which stopped the servers after it from starting.
+                    self.say(f"  {ccservers.server_name(dep.name, org.name)}: not started, {dep.name} has "
+                             f"no package for {org.msp_id} (it joined after the deploy and its `recfin org "
+                             f"add` did not finish): run the same `recfin org add {org.name} ...` again, "
+                             f"which completes it")
+                    continue
                 spec = self._server_spec(dep, org.name)
                 if restart:
                     self.supervisor.stop(spec.pid_file)

@@ -381,3 +381,21 @@ def test_a_rerun_after_every_approval_approves_nothing_again(net):
     net._start_server = start
     assert net.deploy_chaincode().sequence == 1
     assert len(verbs(net.tools, "approveformyorg")) == approvals
+
+
+def test_a_restart_passes_over_an_org_the_deployment_has_no_package_for_saying_how_to_finish(net, data_root):
+    """An org joined after the deploy, and its `org add` stopped before its chaincode step: the record has no
+    package for it. Its server is not started with an empty CHAINCODE_ID (it would exit at once, and the
+    servers after it would not start); the others are, and the way to finish is named."""
+    lines = []
+    net.say = lines.append
+    net.deploy_chaincode(name="features", contract="chaincode.feature_contract:FeatureContract")
+    dep = ccservers.load_deployment(data_root, "features")
+    del dep.package_ids["BankMSP"]
+    ccservers.save_deployment(data_root, dep)
+    net.supervisor.started.clear()
+    restarted = net.start_chaincode_servers("features", restart=True)
+    assert restarted == ["features.coreenterprise", "features.supplier", "features.regulator"]
+    assert all(spec.env["CHAINCODE_ID"] for spec in net.supervisor.started)
+    assert any("features.bank: not started, features has no package for BankMSP" in line
+               and "`recfin org add bank ...` again" in line for line in lines)
