@@ -68,17 +68,16 @@ class AttestationTransactions(TransactionGroup):
 
         An attestation names the invoice's buyer, date, total with tax and the bank that checked it, and a
         fingerprint is computed from the seller's public credit code and a number that can be guessed: another
-        supplier, or another debtor, is refused (``not-permitted-to-read``) as ``GetReceivable`` refuses it. The
-        seller is the one the fingerprint is of (the contract computed it again from the record's seller), the buyer
-        the one an attestation names; an invoice with no attestation tells nobody anything, and is answered empty.
+        supplier, or another debtor, is answered an empty list, as for an invoice nobody attested. The seller is the
+        one the fingerprint is of (the contract computed it again from the record's seller), the buyer the one an
+        attestation names. A refusal would tell it apart from an invoice with no attestation (which tells nobody
+        anything, and is answered empty): guessing numbers, it would learn which of another supplier's invoices
+        exist and were checked by a bank, before or without any registration.
         """
         s = self._session(ctx)
         party = await s.party()
         _fingerprint(fingerprint)
         records = await s.store.attestations_of(fingerprint)
-        if records and not attestation.may_read(self.config, party, records):
-            attesters = "".join(f"a {role}, " for role in self.config.attesting_roles)
-            raise rule("not-permitted-to-read", f"{party.uscc} is a {party.role} neither selling nor buying the "
-                       f"invoice of fingerprint {fingerprint[:12]}…: its attestations are for its seller, its buyer, "
-                       f"{attesters}and the regulator")
+        if not attestation.may_read(self.config, party, records):
+            return []
         return [a.to_json() for a in records]
