@@ -67,12 +67,13 @@ class AttestationTransactions(TransactionGroup):
         an attesting role and the regulator.
 
         An attestation names the invoice's buyer, date, total with tax and the bank that checked it, and a
-        fingerprint is computed from the seller's public credit code and a number that can be guessed: another
-        supplier, or another debtor, is answered an empty list, as for an invoice nobody attested. The seller is the
-        one the fingerprint is of (the contract computed it again from the record's seller), the buyer the one an
-        attestation names. A refusal would tell it apart from an invoice with no attestation (which tells nobody
-        anything, and is answered empty): guessing numbers, it would learn which of another supplier's invoices
-        exist and were checked by a bank, before or without any registration.
+        fingerprint is computed from the seller's public credit code and a number that can be guessed:
+        another supplier, or another debtor, is answered an empty list, as for an invoice nobody attested.
+        The seller is the one the fingerprint is of (the contract computed it again from the record's
+        seller), the buyer the one an attestation names. A refusal would tell it apart from an invoice with
+        no attestation (which tells nobody anything, and is answered empty): guessing numbers, it would
+        learn which of another supplier's invoices exist and were checked by a bank, before or without any
+        registration.
         """
         s = self._session(ctx)
         party = await s.party()

@@ -55,19 +55,21 @@ def _no_discount_offer(offer_id: str) -> RuleViolation:
 
 
 def _asked_to_finance_only(party: Party, r: Receivable) -> bool:
-    """Whether ``party`` reads ``r`` only as a bank its open request asks to finance it (``queries.may_read``): not
-    its debtor, holder, creditor or financier, nor the regulator."""
+    """Whether ``party`` reads ``r`` only as a bank its open request asks to finance it
+    (``queries.may_read``): not its debtor, holder, creditor or financier, nor the regulator."""
     return party.role == cfg.FINANCIER and party.uscc not in (r.debtor, r.holder, r.creditor, r.financier)
 
 
 def _without_others_deals(entries: list[dict], reader: Party, r: Receivable) -> list[dict]:
-    """``entries`` (``queries.history``) as a bank asked to finance ``r`` by its open request reads them: the
-    financings it may read with GetFinancing (that request, and its own) as they are; of every other, the id and
-    the bank are null, and so are that bank's writes' ``by`` and ``msp_id``. An ended financing (its bank, why and
-    by whom it ended) is its holder's, its bank's, the debtor's and the regulator's, not the banks' a later request
-    asks; the history still says what was done and when (an acceptance, a cancellation), as the debtor's payment
-    record tells any bank that a claim was financed and when, never by whom."""
-    readable = {r.financing_id} | {e.get("financing_id") for e in entries if e.get("financier") == reader.uscc}
+    """``entries`` (``queries.history``) as a bank asked to finance ``r`` by its open request reads them:
+    the financings it may read with GetFinancing (that request, and its own) as they are; of every other,
+    the id and the bank are null, and so are that bank's writes' ``by`` and ``msp_id``. An ended
+    financing (its bank, why and by whom it ended) is its holder's, its bank's, the debtor's and the
+    regulator's, not the banks' a later request asks; the history still says what was done and when (an
+    acceptance, a cancellation), as the debtor's payment record tells any bank that a claim was financed
+    and when, never by whom."""
+    readable = {r.financing_id} | {e.get("financing_id") for e in entries
+                                   if e.get("financier") == reader.uscc}
     other_banks = {e["financier"] for e in entries
                    if e.get("financier") is not None and e.get("financing_id") not in readable}
     shown = []
@@ -108,9 +110,10 @@ class QueryTransactions(TransactionGroup):
     @transaction(evaluate=True)
     @rules
     async def GetReceivableHistory(self, ctx: Context, receivable_id: str) -> list[HistoryEntry]:
-        """Every change of a receivable: who, what, when, in which transaction. A bank that reads the claim only
-        because its open request asks it to finance it reads the claim's earlier financings of other banks as
-        GetFinancing lets it read them, not at all: their ids and banks are left out (``_without_others_deals``)."""
+        """Every change of a receivable: who, what, when, in which transaction. A bank that reads the
+        claim only because its open request asks it to finance it reads the claim's other financings as
+        GetFinancing lets it read them, not at all: their ids and banks are left out
+        (``_without_others_deals``)."""
         s = self._session(ctx)
         party, r = await self._readable(s, receivable_id)
         entries = await queries.history(s.store, r.id)

@@ -133,8 +133,9 @@ class _ClaimOperations:
                             model=InvoiceAttestation)
 
     def invoice_attestations(self, fingerprint: str) -> list[InvoiceAttestation]:
-        """Every verification attestation of an invoice, oldest first, to the invoice's seller and buyer, parties of
-        an attesting role and the regulator; to anyone else an empty list, as for an invoice nobody attested."""
+        """Every verification attestation of an invoice, oldest first, to the invoice's seller and buyer,
+        parties of an attesting role and the regulator; to anyone else an empty list, as for an invoice
+        nobody attested."""
         return self._evaluate("GetInvoiceAttestations", _text(fingerprint, "fingerprint"), model=_ATTESTATIONS)
 
     # ------------------------------------------------------------ regulator

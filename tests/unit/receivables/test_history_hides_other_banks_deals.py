@@ -1,6 +1,7 @@
-"""GetReceivableHistory: a bank asked to finance a claim by a new request does not read, in the claim's history, the
-earlier financings GetFinancing refuses it: not their ids, not their banks, not which bank ended them. Their steps
-still show (an acceptance, a cancellation), and the claim's parties and the regulator read the history whole."""
+"""GetReceivableHistory: a bank asked to finance a claim by a new request does not read, in the claim's
+history, the earlier financings GetFinancing refuses it: not their ids, not their banks, not which bank
+ended them. Their steps still show (an acceptance, a cancellation), and the claim's parties and the
+regulator read the history whole."""
 
 from __future__ import annotations
 
