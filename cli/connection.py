@@ -208,7 +208,11 @@ def acting(default_org: str, *, admin: bool = False, json_help: str = "Print the
             signing = {"msp_dir": msp_dir} if msp_dir is not None else {}
             with open_session(who_org, who_user, data_root, admin=admin, **signing) as session:
                 note_caller(session, data_root)
-                return fn(session=session, as_json=as_json, **kwargs)
+                try:
+                    return fn(session=session, as_json=as_json, **kwargs)
+                except GatewayError as exc:
+                    raise_if_it_may_have_committed(exc)
+                    raise
         wrapper = reports_ledger_errors(wrapper)
         default_user_text = "its admin" if admin else "its first client user"
         admin_folder = [click.option(
@@ -246,6 +250,20 @@ def _unavailable_hint(error: BaseException) -> str:
     shown = shlex.quote(str(data_root)) if data_root is not None and str(data_root).isprintable() else "DIR"
     return (f"; is the network up? `recfin network status{f' --data-root {shown}' if data_root else ''}` shows its "
             "nodes")
+
+
+def raise_if_it_may_have_committed(error: GatewayError) -> None:
+    """A change sent without a request id whose answer was lost after the orderer may have taken it (a commit
+    status not received, a submit cut off after the send: ``cli.request_ids.may_have_committed``), as one line
+    that says it may have committed and how to find out. Reported as it is, the gateway's words read as a
+    failure (with UNAVAILABLE, as a network that is down), and the change could be sent again after it took
+    effect. A command that sends a request id says more, and never gets here (``exactly_once``)."""
+    from .request_ids import may_have_committed
+
+    if may_have_committed(error):
+        raise click.ClickException(
+            f"{describe(error)} (transaction {error.transaction_id} may have committed all the same: read "
+            "the record it changes, with its `get` command, before you send it again)") from error
 
 
 def reports_ledger_errors(fn: Callable) -> Callable:

@@ -1,0 +1,64 @@
+"""A command that sends no request id (`receivable confirm`, `finance request`...) whose answer was lost after
+the orderer may have taken its transaction says that it may have committed and how to find out: reported as it
+was, `commit status not received` read as a failure, and an UNAVAILABLE as a network that is down, so the
+change could be sent again after it took effect. A failure that proves nothing committed is reported as it is.
+Over the real contract on MemoryLedger (``channel``)."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from client.gateway import CommitStatusError, EndorseError, SubmitError
+from cli import connection
+
+from ..ledger_contract import LedgerContract
+from . import test_cli_and_contract_agree
+from .test_cli_and_contract_agree import LOST_ANSWERS, registered
+from .test_cli_party_commands import recfin
+
+channel = test_cli_and_contract_agree.channel   # the fixture of the tests these extend
+
+SEEN_IN_FLIGHT = [e for e in LOST_ANSWERS if isinstance(e, (CommitStatusError, SubmitError))]
+
+
+def answer_lost(monkeypatch, transaction: str, error: Exception) -> None:
+    """Every ``transaction`` commits, then fails with ``error`` as its answer is awaited."""
+    submit = LedgerContract.submit
+
+    def lost(self, name, **options):
+        payload = submit(self, name, **options)
+        if name == transaction:
+            raise error
+        return payload
+
+    monkeypatch.setattr(LedgerContract, "submit", lost)
+
+
+@pytest.mark.parametrize("error", SEEN_IN_FLIGHT, ids=lambda e: f"{type(e).__name__}-{e.code.name}")
+def test_a_confirmation_whose_answer_was_lost_says_it_may_have_committed_and_how_to_find_out(
+        channel, monkeypatch, error):
+    rid = registered("24312000000012345678")
+    answer_lost(monkeypatch, "ConfirmReceivable", error)
+    res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
+    assert res.exit_code == 1, res.output
+    assert res.output.strip() == (
+        f"Error: {connection.describe(error)} (transaction tx-lost may have committed all the same: read the "
+        "record it changes, with its `get` command, before you send it again)")
+    assert channel.document("recfin.receivable", rid)["status"] == "CONFIRMED"   # it had
+
+
+@pytest.mark.parametrize("error", [
+    EndorseError("endorsement timed out", transaction_id="tx-e", code=grpc.StatusCode.DEADLINE_EXCEEDED),
+    SubmitError("access denied", transaction_id="tx-s", code=grpc.StatusCode.PERMISSION_DENIED),
+], ids=["endorsement-failed", "submit-refused"])
+def test_a_confirmation_that_failed_before_the_orderer_is_reported_as_it_is(channel, monkeypatch, error):
+    rid = registered("24312000000012345678")
+
+    def fails(self, name, **options):
+        raise error
+
+    monkeypatch.setattr(LedgerContract, "submit", fails)
+    res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
+    assert res.exit_code == 1 and res.output.strip() == f"Error: {connection.describe(error)}", res.output
+    assert channel.document("recfin.receivable", rid)["status"] == "REGISTERED"
