@@ -27,6 +27,7 @@ from .bundle import MANIFEST, TOPOLOGY_FILE, keys_missing_note, load_manifest
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
+from .org_stranded import committed_differences
 from .nodeconfig import node_dirs
 from .tools import Tools
 from .topology import Node, Topology, parse
@@ -233,7 +234,21 @@ class HostOperations:
             if approvals.get(host.msp_id) else None
         approved_now = earlier != host.package_id
         if approved_now:
-            self.lifecycle.approve(host.org, host.definition(sequence), host.package_id)
+            definition = host.definition(sequence)
+            if committed is None:
+                self.lifecycle.approve(host.org, definition, host.package_id)
+            elif not self.lifecycle.approve_as_committed(host.org, definition, host.package_id):
+                # Same version (so the same contract configuration), yet refused: the policy or the
+                # collections differ, which the peer CLI's answer does not say
+                differs = committed_differences(committed, definition.signature_policy,
+                                                definition.collections_config, "this bundle's")
+                raise ChaincodeError(
+                    f"the channel refused {host.msp_id}'s approval of {host.chaincode_name} "
+                    f"{host.chaincode_version} sequence {sequence}, the definition in force, as different "
+                    f"from it: {differs}. This bundle was written for another definition of that version: "
+                    f"ask the network's operator to give the topology the endorsement policy and "
+                    f"collections in force and write the bundle again (`recfin org bundle {host.org}`), or "
+                    f"to deploy this bundle's definition as a new sequence")
             approvals = self.approvals(sequence, self._committed() if committed is not None else None)
         what = "committed definition" if committed is not None else "definition"
         again = f" again, with package {host.package_id} (it had approved {earlier})" \

@@ -52,30 +52,42 @@ def _in_force_against_record(held: dict | None, dep: ccservers.Deployment, colle
     if (str(held.get("version")), str(held.get("sequence"))) != (dep.version, str(dep.sequence)):
         return f"{in_force}, {_not_the_record(dep, record)}"
     # the usual case: an approval at the sequence in force differs only in what the record cannot show by number
-    committed_policy, recorded_policy = committed_endorsement_policy(held), _recorded_policy(dep)
+    differences = committed_differences(held, dep.signature_policy, collections_config, "the record's")
+    return f"{in_force}, the same version and sequence as {record} records, but {differences}"
+
+
+def committed_differences(held: dict, signature_policy: str | None, collections_config: Path | None,
+                          whose: str) -> str:
+    """How the committed definition ``held`` (querycommitted's answer) differs from one of the same version
+    with this policy (None: the channel's) and collections file, whose ``whose`` names in the text: what of
+    its endorsement policy and collections the answer gives, else that one of them (or the collections)
+    differs."""
+    committed_policy, wanted_policy = committed_endorsement_policy(held), _as_committed(signature_policy)
     committed_collections = _committed_collection_names(held)
-    recorded_collections = _recorded_collection_names(collections_config)
+    wanted_collections = _recorded_collection_names(collections_config)
     differences = []
-    if committed_policy is not None and committed_policy != recorded_policy:
-        differences.append(f"its endorsement policy is {committed_policy} where the record's is {recorded_policy}")
-    if None not in (committed_collections, recorded_collections) and committed_collections != recorded_collections:
-        differences.append(f"its collections are {first_few(committed_collections) or 'none'} where the record's "
-                           f"are {first_few(recorded_collections) or 'none'}")
+    if committed_policy is not None and committed_policy != wanted_policy:
+        differences.append(f"its endorsement policy is {committed_policy} where {whose} is {wanted_policy}")
+    if None not in (committed_collections, wanted_collections) and \
+            committed_collections != wanted_collections:
+        differences.append(f"its collections are {first_few(committed_collections) or 'none'} where {whose} "
+                           f"are {first_few(wanted_collections) or 'none'}")
     if not differences:
-        differences.append("its collections differ" if committed_policy == recorded_policy
+        differences.append("its collections differ" if committed_policy == wanted_policy
                            else "its endorsement policy or collections differ")
-    return f"{in_force}, the same version and sequence as {record} records, but {'; and '.join(differences)}"
+    return "; and ".join(differences)
 
 
-def _recorded_policy(dep: ccservers.Deployment) -> str:
-    """The record's endorsement policy as committed_endorsement_policy writes a committed one, so that the two compare by
-    what they require, not by how they were typed ("AND('A.peer')" is "OR('A.peer')", and spaces are not read)."""
-    if dep.signature_policy is None:
+def _as_committed(signature_policy: str | None) -> str:
+    """An endorsement policy as committed_endorsement_policy writes a committed one, so that the two compare
+    by what they require, not by how they were typed ("AND('A.peer')" is "OR('A.peer')", and spaces are not
+    read)."""
+    if signature_policy is None:
         return CHANNEL_ENDORSEMENT
     try:
-        return config_policy.render_signature_rule(compiled_policy(dep.signature_policy))
+        return config_policy.render_signature_rule(compiled_policy(signature_policy))
     except PolicySyntaxError:
-        return dep.signature_policy
+        return signature_policy
 
 
 def _committed_collection_names(held: dict) -> list[str] | None:

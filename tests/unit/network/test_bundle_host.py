@@ -4,6 +4,7 @@ The `peer` CLI's answers are scripted (the seam is the Tools object that runs th
 what is checked is what a company's admin would run: the bundle's own files and identities,
 the peers by hostname, the sequence arithmetic, and refusals that say what to do.
 """
+import base64
 import json
 import shutil
 from pathlib import Path
@@ -11,12 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from fabric_protos.peer import policy_pb2
 
 from cli.main import main
 from network import bundle, contract_config
 from network.bundle_host import BundleHost, HostOperations
 from network.errors import ChaincodeError, NetworkError, ToolError
 from network.fabric_bin import FabricInstall
+from network.org_definition import signature_policy
 
 from .scripted_peer import ScriptedPeer
 
@@ -341,3 +344,25 @@ def test_the_cli_joins_approves_and_commits_printing_what_a_script_needs(unpacke
     assert status.exit_code == 0, status.output
     assert "package" in status.output and "installed" in status.output
     assert f"version {BundleHost.open(unpacked).chaincode_version} sequence 1 committed" in status.output
+
+
+def test_a_late_orgs_approval_refused_as_different_from_the_definition_in_force_names_the_difference(
+        unpacked, fabric, hosts):
+    """The definition in force has the bundle's version but another endorsement policy (given at its deploy):
+    the channel refuses the approval, and the refusal says which parameter differs and how to put it right,
+    not the peer CLI's last line."""
+    host = BundleHost.open(unpacked)
+    in_force = "OR('BankMSP.peer')"
+    parameter = policy_pb2.ApplicationPolicy(signature_policy=signature_policy(in_force)).SerializeToString()
+    committed = {"sequence": 3, "version": host.chaincode_version,
+                 "validation_parameter": base64.b64encode(parameter).decode(),
+                 "approvals": {o.msp_id: o.msp_id != "SupplierMSP" for o in hosts.orgs}}
+    peer = scripted(fabric, hosts, committed=committed)
+    peer.committed_parameters = (host.chaincode_version, in_force, None)
+    with pytest.raises(ChaincodeError) as refused:
+        HostOperations(host, peer).approve()
+    text = str(refused.value)
+    assert f"refused SupplierMSP's approval of receivables {host.chaincode_version} sequence 3" in text
+    assert "its endorsement policy is OR('BankMSP.peer') where this bundle's is " in text
+    assert "write the bundle again (`recfin org bundle supplier`)" in text
+    assert "approvals" in committed and not committed["approvals"]["SupplierMSP"]
