@@ -37,6 +37,7 @@ import fcntl
 import hashlib
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -52,6 +53,7 @@ POLL_SECONDS = 0.05
 # how long an ask for a commit status waits at least, and the pause after a peer that could not answer at once
 ASK_AT_LEAST_SECONDS = 1.0
 ASK_AGAIN_AFTER_SECONDS = 1.0
+PRIVATE_MODE = 0o600   # a lock file's mode: its owner reads and writes it, no one else
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 # a digest's prefix: a plain name that starts so (in any case, for case-insensitive file systems) is digested too,
 # or it could name the file another name's digest names
@@ -168,8 +170,12 @@ def quote_lock(folder: Path, channel: str, bank: str, debtor: str, *, timeout: f
     offers the turn still has when the block ends stay in the file for the next holder."""
     path = quote_lock_path(folder, channel, bank, debtor)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    # the file holds the pending offers' advances and private expiries: its owner's alone, as an earlier
+    # version's file becomes once opened (only its owner could open it for writing, the lock's use, anyway)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_MODE)
     try:
+        if stat.S_IMODE(os.fstat(fd).st_mode) & ~PRIVATE_MODE:
+            os.fchmod(fd, PRIVATE_MODE)
         if not _taken(fd):
             if waiting is not None and timeout != 0:
                 waiting(_holder(fd))

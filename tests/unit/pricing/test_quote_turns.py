@@ -349,3 +349,18 @@ def test_lock_timeout_must_be_a_number_of_seconds(world, value):
                                                     value))
     assert result.exit_code == 2 and "--lock-timeout" in result.output
     assert world.opened == []
+
+
+def test_the_lock_file_holding_pending_offers_is_its_owners_alone_an_earlier_ones_too(tmp_path):
+    """The file notes pending offers' advances and private expiries: no other user of the host reads it under the
+    usual umask, and a file an earlier version made readable by all is made the owner's alone once opened."""
+    path = quote_lock_path(tmp_path, "receivables", "BankMSP", "91110000MA1K00002Y")
+    old_umask = os.umask(0o022)
+    try:
+        with quote_lock(tmp_path, "receivables", "BankMSP", "91110000MA1K00002Y"):
+            assert path.stat().st_mode & 0o777 == 0o600
+        path.chmod(0o644)
+        with quote_lock(tmp_path, "receivables", "BankMSP", "91110000MA1K00002Y"):
+            assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old_umask)
