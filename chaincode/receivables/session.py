@@ -139,7 +139,8 @@ class Session:
                 record["arguments"] != keys.arguments_hash(transaction, args)
                 and not (same_request is not None and same_request(record["result"]))):
             raise rule("request-id-reused", f"request id {request_id} of {party.uscc} was used by transaction "
-                       f"{record['tx_id']} for other arguments: send a new request id for a new request")
+                       f"{record['tx_id']} for other arguments: GetRequest (recfin request get {request_id}) shows "
+                       f"what it applied; send a new request id for a new request")
         return record["result"]
 
     async def remember(self, party: Party, request_id: str, transaction: str, args: tuple[str, ...], result: Any) -> Any:

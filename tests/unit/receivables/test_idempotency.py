@@ -104,7 +104,9 @@ async def test_a_discount_offer_replayed_publishes_no_second_offer():
     offers = [k for k in net.ledger.state if k.startswith("\x00" + keys.DISCOUNT + "\x00")]
     assert offers == [net._key(keys.DISCOUNT, done["id"])]
     # the same id for other terms is refused; a new id is a new offer
-    await net.refused(core, "PublishDiscountOffer", {**offer, "apr": "0.06"}, "disc-1", rule="request-id-reused")
+    message = await net.refused(core, "PublishDiscountOffer", {**offer, "apr": "0.06"}, "disc-1",
+                                rule="request-id-reused")
+    assert "GetRequest (recfin request get disc-1) shows what it applied" in message, message
     # the same terms written otherwise are the same request: a client that sent "0.050" before its SDK sent rates
     # in one spelling retries with "0.05", and gets its offer back
     assert await replayed(net, core, "PublishDiscountOffer", {**offer, "apr": "0.050"}, "disc-1") == done
