@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.msp import identities_pb2
 
@@ -29,7 +30,6 @@ class Identity:
         if not self.msp_id:
             raise ValueError("an identity needs an MSP ID")
         _refuse_all_but_certificates(self.credentials, "the PEM given as the identity's credentials")
-        x509.load_pem_x509_certificate(self.credentials)  # fail early on a bad certificate
 
     @classmethod
     def from_pem(cls, msp_id: str, certificate_pem: bytes | str) -> "Identity":
@@ -79,11 +79,16 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
         try:
             # cryptography refuses a password for a key that has none; the folder may mix both kinds.
             key = serialization.load_pem_private_key(pem, password=password if encrypted else None)
+        except UnsupportedAlgorithm:
+            # a key on a curve cryptography has no support for (a leftover SM2 key): not the certificate's,
+            # whose key it could then not have read either; the keys after it are still tried
+            unreadable.append(candidate.name)
+            continue
         except (ValueError, TypeError):
             (locked if encrypted else unreadable).append(candidate.name)
             continue
         if _public_bytes(key.public_key()) == wanted:
-            return identity, private_key_signer(key)
+            return identity, _signer_of_key_file(key, candidate, cert_file)
     if locked:
         why = "no password was given" if password is None else "the password given is wrong"
         raise EncryptedKeyError(f"the private key in {keystore} ({', '.join(locked)}) is encrypted and {why}: "
@@ -91,9 +96,24 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
                                 keystore=keystore, key_files=tuple(locked))
     if unreadable:
         raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}: "
-                         f"{', '.join(unreadable)} cannot be read as a PEM private key (damaged, or another kind of "
-                         "file): restore the key from a backup, or run `recfin hsm link` if the key is in an HSM")
-    raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}")
+                         f"{', '.join(unreadable)} cannot be read as a PEM private key (damaged, another "
+                         "kind of file, or a key of a kind no Fabric MSP signs with, as an SM2 key): restore "
+                         "the key from a backup, or run `recfin hsm link` if the key is in an HSM")
+    raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name} (the keys "
+                     f"there are other certificates' keys): put the key {cert_file.name} was issued for in "
+                     "keystore/ (if it is lost, enroll the user again for a new key and certificate), or run "
+                     "`recfin hsm link` if the key is in an HSM")
+
+
+def _signer_of_key_file(key, key_file: Path, cert_file: Path) -> Signer:
+    """The signer over the certificate's key, or a ValueError naming the key file when it is of a kind this
+    client does not sign with (an RSA key, an ECDSA key on a curve other than P-256 or P-384)."""
+    try:
+        return private_key_signer(key)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"cannot sign with {key_file}, the key of the certificate {cert_file.name}: "
+                         f"{error}; issue the user a certificate for an ECDSA P-256 key (as cryptogen and "
+                         "fabric-ca do by default), and put that key in keystore/") from None
 
 
 def _entries(folder: Path, endings: tuple[str, ...]) -> list[Path]:
@@ -142,7 +162,9 @@ def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:
     if not certs:
         raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem)")
     if len(certs) > 1:
-        raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}")
+        raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}: "
+                         "keep only the certificate of the identity to sign as there (move the others out of "
+                         "the folder)")
     credentials = _file_bytes(certs[0], "a certificate")   # a folder named cert.pem is named as one
     _refuse_all_but_certificates(credentials, str(certs[0]))
     return Identity(msp_id, credentials), certs[0]
@@ -164,7 +186,8 @@ def _certificate_file_bytes(path: Path) -> bytes:
 
 
 def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
-    """Refuse credentials holding a PEM block other than CERTIFICATE, or text outside the blocks.
+    """Refuse credentials holding no PEM block, a PEM block other than CERTIFICATE, text outside the blocks,
+    or a first certificate that does not parse, naming ``where`` they come from.
 
     The bytes are sent whole, as they are (never re-encoded: an identity bound on the ledger is those bytes), as
     the creator of every proposal and transaction, so they are in every block on every peer. A peer's MSP reads
@@ -172,6 +195,10 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
     file) would be published without anything failing. Nothing of what is refused is shown: it may be secret.
     """
     labels = [match.group(1).decode("ascii", "replace") for match in _PEM_BLOCK.finditer(credentials)]
+    if not labels:  # an empty or DER file: cryptography's error would name neither the file nor a remedy
+        raise ValueError(f"{where} holds no PEM certificate (no -----BEGIN CERTIFICATE----- block): give the "
+                         "identity's certificate in PEM (`openssl x509 -inform der -in FILE -out FILE.pem` "
+                         "writes a DER one so)")
     others = [label for label in labels if label not in _CERTIFICATE_LABELS]
     if any("PRIVATE KEY" in label for label in others):
         raise ValueError(f"{where} holds a private key besides the certificate, and an identity's bytes go whole "
@@ -190,6 +217,11 @@ def _refuse_all_but_certificates(credentials: bytes, where: str) -> None:
         raise ValueError(f"{where} holds text outside its PEM blocks (as openssl's 'Bag Attributes' or "
                          "'subject=' lines), and an identity's bytes go whole into every transaction it sends: "
                          "keep only its -----BEGIN CERTIFICATE----- block(s)")
+    try:
+        x509.load_pem_x509_certificate(credentials)  # the first block: the one a peer's MSP reads
+    except ValueError as error:
+        raise ValueError(f"{where} holds a certificate that does not parse ({error}): it is damaged or cut "
+                         "short; restore the identity's certificate from a backup, or from its CA") from None
 
 
 def _public_bytes(public_key) -> bytes:

@@ -53,7 +53,8 @@ def private_key_signer(key) -> Signer:
     if isinstance(key, ec.EllipticCurvePrivateKey):
         order = _CURVE_ORDERS.get(key.curve.name)
         if order is None:
-            raise ValueError(f"unsupported ECDSA curve {key.curve.name}; Fabric uses P-256 or P-384")
+            raise ValueError(f"unsupported ECDSA curve {key.curve.name}: this client signs with ECDSA keys "
+                             "on P-256 or P-384, or with Ed25519 keys")
 
         def sign(digest: bytes) -> bytes:
             der = key.sign(_checked(digest), _PREHASHED_32)
@@ -62,7 +63,8 @@ def private_key_signer(key) -> Signer:
         return sign
     if isinstance(key, ed25519.Ed25519PrivateKey):
         return lambda digest: key.sign(_checked(digest))
-    raise TypeError(f"unsupported private key type {type(key).__name__}")
+    raise TypeError(f"unsupported private key type {type(key).__name__}: this client signs with ECDSA keys "
+                    "on P-256 or P-384, or with Ed25519 keys")
 
 
 def signer_from_pem(private_key_pem: bytes | str, password: bytes | None = None) -> Signer:
