@@ -16,7 +16,7 @@ from __future__ import annotations
 from chaincode.contract import Context
 
 from . import config as cfg
-from . import keys, money
+from . import keys, lifecycle, money
 from .errors import rule
 from .model import Action, Financing, OfferTerms, Party, Receivable, parse_request
 from .session import Session
@@ -83,6 +83,17 @@ def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
     elif f.status == "DISBURSED" and (f.notice_id is None or r.notice_id != f.notice_id):
         raise rule("invalid-state", f"financing {f.id} is DISBURSED with notice {f.notice_id}, but its claim {r.id} "
                    f"carries notice {r.notice_id}: {fix}")
+
+
+def _ensure_not_frozen_while_live(f: Financing, r: Receivable) -> None:
+    """Refuse (``receivable-frozen``) a change of financing ``f`` while a freeze binds its claim ``r``, where
+    the financing is live (accepted or disbursed): then its bank is party to the claim and the freeze is what
+    stops the change. An ended one (cancelled, repaid, recoursed) is refused by its status instead, checked
+    next: its bank left the claim and reads it no more (GetReceivable), so a refusal naming a freeze ordered
+    since would tell it the claim is frozen and by which court order, and would send a caller to wait for a
+    lifting after which the same change is refused all the same."""
+    if f.status in ("ACCEPTED", "DISBURSED"):
+        lifecycle.ensure_not_frozen(r)
 
 
 def _ensure_as_offered(as_made: OfferAsMade, offer_id: str, financing_id: str, r: Receivable) -> None:

@@ -17,7 +17,10 @@ from .errors import rule
 from .model import CONFIRMED, FINANCED, SETTLED, AssignmentNotice, Financing, OfferTerms, Payment, sha256_hex
 from .session import rules
 from .store_offers import DROPPED_UNCOUNTED, offer_made_records
-from .tx_financing import TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing
+from .tx_financing import (
+    TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing,
+    _ensure_not_frozen_while_live,
+)
 
 
 class LoanTransactions(FinancingGroup):
@@ -29,7 +32,7 @@ class LoanTransactions(FinancingGroup):
         """The bank records the advance (terms again as transient ``terms``) and notifies the debtor of the assignment."""
         s = self._session(ctx)
         bank, f, r = await self._as_financier(s, financing_id)
-        lifecycle.ensure_not_frozen(r)
+        _ensure_not_frozen_while_live(f, r)
         if f.status != "ACCEPTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
         _ensure_claim_names_financing(f, r)
@@ -144,7 +147,7 @@ class LoanTransactions(FinancingGroup):
         """The financier records that the debtor paid it; the financing closes and the claim is settled."""
         s = self._session(ctx)
         bank, f, r = await self._as_financier(s, financing_id)
-        lifecycle.ensure_not_frozen(r)
+        _ensure_not_frozen_while_live(f, r)
         if f.status != "DISBURSED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: repayment follows disbursement, once")
         _ensure_claim_names_financing(f, r)
@@ -185,7 +188,7 @@ class LoanTransactions(FinancingGroup):
         if party.role == cfg.FINANCIER and party.uscc != f.financier:
             raise rule("not-the-financier", f"{party.uscc} is not the financier of {f.id}: only the bank whose offer "
                        "was accepted, or the holder, may cancel it")
-        lifecycle.ensure_not_frozen(r)
+        _ensure_not_frozen_while_live(f, r)
         if f.status == "DISBURSED":
             raise rule("financing-disbursed", f"financing {f.id} was disbursed on {f.disbursed_on}: it ends with "
                        "repayment (RecordRepayment by the bank), not cancellation")

@@ -11,19 +11,22 @@ from .arguments import _require_text
 from .errors import rule
 from .model import SETTLED, Financing, OfferTerms, Party, Receivable, RecourseDemand
 from .session import Session, rules
-from .tx_financing import TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_claim_names_financing
+from .tx_financing import (
+    TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_claim_names_financing, _ensure_not_frozen_while_live,
+)
 
 
 class RecourseTransactions(FinancingGroup):
     """DemandRecourse, ExerciseRecourse."""
 
     async def _recourse_open(self, ctx: Context, s: Session, financing_id: str) -> tuple[Party, Financing, Receivable]:
-        """The calling bank, the financing and its claim, where the bank may call on the holder's recourse (demand
-        it, DemandRecourse, or record it met, ExerciseRecourse): the financing's bank, the claim not frozen, the
-        financing DISBURSED on terms with recourse (the accepted ones again, transient), the claim unpaid and past
-        its due date. Both transactions refuse by these rules in this order."""
+        """The calling bank, the financing and its claim, where the bank may call on the holder's recourse
+        (demand it, DemandRecourse, or record it met, ExerciseRecourse): the financing's bank, the claim not
+        frozen (an ended financing is refused by its status first: its bank no longer reads the claim), the
+        financing DISBURSED on terms with recourse (the accepted ones again, transient), the claim unpaid and
+        past its due date. Both transactions refuse by these rules in this order."""
         bank, f, r = await self._as_financier(s, financing_id)
-        lifecycle.ensure_not_frozen(r)
+        _ensure_not_frozen_while_live(f, r)
         if f.status != "DISBURSED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: recourse is demanded or exercised "
                        "only on a disbursed financing the debtor has not paid")
