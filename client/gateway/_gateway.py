@@ -605,6 +605,12 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
     if (certificate is None) != (key is None):
         raise ValueError("mutual TLS needs both client_certificate and client_key")
     root = _tls_roots(root) if root is not None else None
+    for given, option in ((certificate, "client_certificate"), (key, "client_key")):
+        if given is not None and _read(given, option).startswith(_UTF8_BOM):
+            # gRPC reads a PEM block only from the start of a line, and finds none after the mark
+            raise ValueError(f"{_where(option, given)} begins with a UTF-8 byte order mark, which hides its PEM "
+                             f"block from gRPC (every call would fail as UNAVAILABLE, like a peer that is down): "
+                             f"save the file without it, as plain UTF-8 or ASCII")
     certificate, key = (_read(pem, option) if pem is not None else None
                         for pem, option in ((certificate, "client_certificate"), (key, "client_key")))
     # Checked here: gRPC takes any bytes, and a wrong one fails each call as UNAVAILABLE "Failed to create

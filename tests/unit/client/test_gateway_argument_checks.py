@@ -468,6 +468,20 @@ def test_a_roots_file_holding_more_than_ca_certificates_is_refused_naming_the_fi
     assert opened == []
 
 
+@pytest.mark.parametrize("option", ["client_certificate", "client_key"])
+@FAMILIES
+def test_a_client_certificate_or_key_file_starting_with_a_byte_order_mark_is_refused_naming_it(
+        credentials, opened, tls, connect_with, tmp_path, option):
+    """gRPC finds no PEM block after the mark, and failed every call as UNAVAILABLE "Failed to create security
+    handshaker", as a peer that is down; the SDK's own checks read past it."""
+    marked = tmp_path / f"{option}.pem"
+    marked.write_bytes(b"\xef\xbb\xbf" + tls[option])
+    with pytest.raises(ValueError, match=rf"^{re.escape(f'{option} file {marked}')} begins with a UTF-8 byte order "
+                                         r"mark.*save the file without it"):
+        _tls_connect(connect_with, credentials, **{**tls, option: marked})
+    assert opened == []
+
+
 @pytest.mark.parametrize(
     "private_key, form",
     [
