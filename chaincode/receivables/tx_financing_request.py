@@ -47,15 +47,16 @@ class FinancingRequestTransactions(FinancingGroup):
         holder, r = await self._as_holder(s, f.receivable_id)
         lifecycle.ensure_not_frozen(r)
         if f.status != "REQUESTED":
-            # the way forward from where the financing stands: accepted, it is cancelled; disbursed, the bank is
-            # repaid (or takes recourse); ended, nothing is left to withdraw
-            hint = {"ACCEPTED": f": it ends before disbursement by cancellation (CancelFinancing, by the holder or "
-                                f"{f.financier})",
-                    "DISBURSED": f": {f.financier} has disbursed it, and it ends when the bank records its "
-                                 "repayment (RecordRepayment) or, on terms with recourse, the holder's taking the claim "
-                                 "back (ExerciseRecourse)"}.get(f.status, "")
-            raise rule("invalid-state", f"financing {f.id} is {f.status}: only a request not yet accepted can be "
-                       f"withdrawn{hint}")
+            # the way forward from where the financing stands: accepted, it is cancelled; disbursed, the bank
+            # is repaid (or takes recourse); ended, nothing is left to withdraw
+            accepted = (f": it ends before disbursement by cancellation (CancelFinancing, by the holder or "
+                        f"{f.financier})")
+            disbursed = (f": {f.financier} has disbursed it, and it ends when the bank records its repayment "
+                         "(RecordRepayment) or, on terms with recourse, the holder's taking the claim back "
+                         "(ExerciseRecourse)")
+            hint = {"ACCEPTED": accepted, "DISBURSED": disbursed}.get(f.status, "")
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: only a request not yet accepted "
+                       f"can be withdrawn{hint}")
         # ending a request the claim does not name would drop the claim's live financing instead
         _ensure_claim_names_financing(f, r)
         before = r.model_copy()

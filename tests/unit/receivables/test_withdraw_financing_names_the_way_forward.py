@@ -1,6 +1,6 @@
-"""WithdrawFinancing of a financing past its request names what ends it from where it stands: an accepted one is
-cancelled (CancelFinancing), a disbursed one ends with the bank's repayment or recourse. The refusal only said a
-request not yet accepted could be withdrawn, leaving the holder of an accepted deal with no way out named."""
+"""WithdrawFinancing of a financing past its request names what ends it from where it stands: an
+accepted one is cancelled (CancelFinancing), a disbursed one ends with the bank's repayment or recourse. The
+refusal only said a request not yet accepted could be withdrawn, leaving the holder no way out named."""
 
 from __future__ import annotations
 
