@@ -160,8 +160,10 @@ class FinancingOfferTransactions(FinancingGroup):
         await s.store.prefetch((keys.RECEIVABLE, o.receivable_id), (keys.OFFER_BY_BANK, o.financing_id, o.financier))
         r = await s.store.receivable(o.receivable_id)
         if o.status != "OPEN":
-            hint = {"ACCEPTED": f": the holder accepted it; end financing {o.financing_id} before disbursement with "
-                                "CancelFinancing",
+            # the financing is not read (see above), so the hint holds whatever became of it since
+            hint = {"ACCEPTED": f": the holder accepted it; financing {o.financing_id}, if not yet "
+                                "disbursed, is ended with CancelFinancing (once disbursed, it ends with its "
+                                "repayment; GetFinancing shows which)",
                     "LAPSED": ": the holder accepted another offer or the request ended, so it can no longer be "
                               "accepted"}.get(o.status, "")
             raise rule("invalid-state", f"offer {o.id} is {o.status}: only an open offer can be withdrawn{hint}")
