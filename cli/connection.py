@@ -248,8 +248,18 @@ def _unavailable_hint(error: BaseException) -> str:
     ctx = click.get_current_context(silent=True)
     data_root = ctx.params.get("data_root") if ctx is not None else None
     shown = shlex.quote(str(data_root)) if data_root is not None and str(data_root).isprintable() else "DIR"
-    return (f"; is the network up? `recfin network status{f' --data-root {shown}' if data_root else ''}` shows its "
-            "nodes")
+    status = f"`recfin network status{f' --data-root {shown}' if data_root else ''}`"
+    if any(words in str(error) for words in _TLS_TRUST_FAILURES):
+        # a peer answered, with a certificate the profile's TLS CA did not issue or for another name
+        return (f"; the node answered but its TLS certificate was not trusted: the connection profile's TLS CA "
+                f"(profiles/ of the data folder) is not the CA of the network on that address. Is "
+                f"{'--data-root ' + shown if data_root else 'the data folder'} the running network's? {status} "
+                f"shows the network it names")
+    return f"; is the network up? {status} shows its nodes"
+
+
+# what gRPC's UNAVAILABLE says when the TLS handshake reached a node whose certificate the roots do not trust
+_TLS_TRUST_FAILURES = ("CERTIFICATE_VERIFY_FAILED", "Hostname Verification Check failed")
 
 
 def raise_if_it_may_have_committed(error: GatewayError) -> None:
