@@ -1326,6 +1326,9 @@ def _terms_agreed_before_connecting(command: Callable[..., T]) -> Callable[..., 
     and nothing is read or sent."""
     @functools.wraps(command)
     def checked(*args: Any, yes: bool, as_read_file: Path | None, offer_id: str, **kwargs: Any) -> T:
+        if yes and as_read_file is not None:
+            raise click.UsageError("--yes sends the offer's terms as read when the acceptance is sent, --as-read "
+                                   "the terms of an earlier read: give one of them. Nothing was sent")
         as_read = _read_offer_as_read(as_read_file, offer_id) if as_read_file is not None else None
         if not yes and as_read is None and not sys.stdin.isatty():
             from .main import PROMPT_WAY_OUT   # cli.main imports this module to build the command tree

@@ -163,7 +163,7 @@ def test_an_as_read_file_of_no_document_of_the_offer_is_a_usage_error_and_nothin
     saved = _read_earlier(tmp_path, offer_id, claim)
     saved.write_text(json.dumps(written(json.loads(saved.read_text()))))
     calls = len(channel.activity)
-    refused = _accept(offer_id, claim, "--as-read", str(saved), "--yes")
+    refused = _accept(offer_id, claim, "--as-read", str(saved))
     assert refused.exit_code == 2, refused.output
     assert problem in " ".join(refused.output.split()) and "--as-read" in refused.output
     assert len(channel.activity) == calls
@@ -176,3 +176,14 @@ def test_a_claim_with_nothing_outstanding_is_said_so_and_not_asked(on_the_channe
     assert again.exit_code == 1
     assert f"not sent: {claim} is settled: nothing is outstanding on it" in again.output, again.output
     assert _sent(channel) == ["AcceptDiscountOffer"]
+
+
+def test_yes_and_as_read_together_are_a_usage_error_and_nothing_is_sent(on_the_channels_day, tmp_path):
+    """They say different things: --yes the terms as read when sending, --as-read those of an earlier read."""
+    channel, offer_id, claim = on_the_channels_day
+    saved = _read_earlier(tmp_path, offer_id, claim)
+    calls = len(channel.activity)
+    refused = _accept(offer_id, claim, "--yes", "--as-read", str(saved))
+    assert refused.exit_code == 2, refused.output
+    assert "give one of them" in " ".join(refused.output.split())
+    assert len(channel.activity) == calls and _sent(channel) == []
