@@ -188,10 +188,11 @@ class LoanTransactions(FinancingGroup):
         if party.role == cfg.FINANCIER and party.uscc != f.financier:
             raise rule("not-the-financier", f"{party.uscc} is not the financier of {f.id}: only the bank whose offer "
                        "was accepted, or the holder, may cancel it")
-        _ensure_not_frozen_while_live(f, r)
+        # never cancellable, frozen claim or not: named first, so that no one waits for a lifting to learn it
         if f.status == "DISBURSED":
             raise rule("financing-disbursed", f"financing {f.id} was disbursed on {f.disbursed_on}: it ends with "
                        "repayment (RecordRepayment by the bank), not cancellation")
+        _ensure_not_frozen_while_live(f, r)
         if f.status != "ACCEPTED":
             hint = ": withdraw a request not yet accepted (WithdrawFinancing)" if f.status == "REQUESTED" else ""
             raise rule("invalid-state", f"financing {f.id} is {f.status}: only an accepted financing not yet "

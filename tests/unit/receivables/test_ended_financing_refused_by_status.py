@@ -1,7 +1,8 @@
 """A change of a financing that has ended (cancelled, repaid, recoursed) is refused by the financing's status,
 frozen claim or not: its bank left the claim and reads it no more, so a refusal naming a freeze ordered since
 would tell it the claim is frozen and by which court order, and send it to wait for a lifting after which the
-change is refused all the same. A live financing's changes are still refused by the freeze first."""
+change is refused all the same. A live financing's changes are still refused by the freeze first, but a
+disbursed one's cancellation, which no lifting would allow."""
 
 from __future__ import annotations
 
@@ -53,6 +54,16 @@ async def test_a_live_financing_on_a_frozen_claim_is_still_refused_by_the_freeze
     r = await net.confirmed(a["tier1"], a["core"], 1000_00, due_in=30)
     f = await net.financed(a["tier1"], r["id"], terms=WITH_RECOURSE)
     await net.ok(a["regulator"], "FreezeReceivable", r["id"], ORDER)
-    for fn, args, kw in (("RecordRepayment", (), {}), ("CancelFinancing", ("x",), {}),
+    for fn, args, kw in (("RecordRepayment", (), {}),
                          ("DemandRecourse", ("unpaid",), {"transient": WITH_RECOURSE})):
         await net.refused(a["bank"], fn, f["id"], *args, rule="receivable-frozen", **kw)
+
+
+async def test_cancelling_a_disbursed_financing_on_a_frozen_claim_is_refused_as_disbursed_not_as_frozen():
+    net = await standard_net()
+    a = net.actors
+    r = await net.confirmed(a["tier1"], a["core"], 1000_00, due_in=30)
+    f = await net.financed(a["tier1"], r["id"], terms=WITH_RECOURSE)
+    await net.ok(a["regulator"], "FreezeReceivable", r["id"], ORDER)
+    for who in ("tier1", "bank"):
+        await net.refused(a[who], "CancelFinancing", f["id"], "x", rule="financing-disbursed")
