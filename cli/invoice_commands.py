@@ -84,7 +84,8 @@ from client.money import plain_yuan
 from .amounts import money
 from .options import DATE, FractionType, PathType, WholeNumberRange, credit_code_option
 from .output import emit, on_one_line, one_line, read_json_file
-from .request_ids import AnswerLost, committed_unread, exactly_once, request_get_command, request_id_option
+from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, request_get_command,
+                          request_id_option)
 
 EXIT_PASS, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_MISSING = 0, 1, 2, 3
 
@@ -848,10 +849,13 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
                 rid, committed = sent_with[-1], committed_unread(lost.__cause__)
                 advice = "" if committed else (f"; `{request_get_command(rid)}` tells whether it committed; attest "
                                                "anew, with --evidence, only if it did not")
-                raise AnswerLost(f"{describe(lost.__cause__)} (request id {rid}: it "
+                # a signal's cut keeps its own words and exit code (130, 143, 129), as exactly_once gave them
+                stopped_by_signal = isinstance(lost.__cause__, KeyboardInterrupt)
+                cause = str(lost.__cause__) if isinstance(lost.__cause__, Terminated) else describe(lost.__cause__)
+                raise AnswerLost(f"{cause} (request id {rid}: it "
                                  f"{'committed' if committed else 'may have committed'}; {one_line(exc)}, so its "
-                                 f"evidence document is printed on stdout instead: keep it{advice})", EXIT_MISSING
-                                 ) from None
+                                 f"evidence document is printed on stdout instead: keep it{advice})",
+                                 lost.exit_code if stopped_by_signal else EXIT_MISSING) from None
         raise
     except Refused as refused:   # proven to have written nothing: evidence written for it would prove nothing
         if not written_before:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import os
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -806,3 +807,31 @@ def test_the_contract_refuses_an_attestation_naming_a_source_twice_and_records_n
     assert "sources names 'reference-tax' more than once" in str(refused.value)
     assert ledger.client("bank").invoice_attestations(invoice_fingerprint(inv)) == []
     assert ledger.client("bank").attest_invoice_verification(request).sources == request.sources
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (None, 130)],
+                         ids=["SIGTERM", "SIGHUP", "Ctrl-C"])
+def test_a_signal_that_cuts_attest_short_keeps_its_words_and_exit_code_when_the_evidence_cannot_be_written(
+        monkeypatch, tmp_path, signum, code):
+    """The evidence is printed on stdout, as for any answer lost when its file cannot be written; the line names
+    the signal and the command ends with its code, not as interrupted with exit 3."""
+    from cli.request_ids import Terminated
+
+    Ledger().serve(monkeypatch)
+    submit = LedgerContract.submit
+
+    def cut_short(self, name, **options):
+        submit(self, name, **options)            # sent and taken; the signal arrives while the client waits
+        raise Terminated(signum) if signum is not None else KeyboardInterrupt()
+
+    def disk_full(path, data, **options):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(LedgerContract, "submit", cut_short)
+    monkeypatch.setattr(invoice_commands, "write_atomically", disk_full)
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "evidence.json")
+    assert r.exit_code == code, r.output
+    said = r.stderr.strip()
+    assert said.startswith("Error: " + (f"terminated by {signal.Signals(signum).name}" if signum else "interrupted")), said
+    assert "so its evidence document is printed on stdout instead: keep it" in said
+    assert json.loads(r.stdout)
