@@ -7,28 +7,15 @@ import json
 
 import pytest
 
-import client.gateway.hsm as hsm
 from client.gateway import open_msp_folder
 from client.gateway.hsm import HSMError
 from network import profiles
 
+from ..client import softhsm
 from . import test_hsm_commands
 
 token, data_root, run = test_hsm_commands.token, test_hsm_commands.data_root, test_hsm_commands.run
-
-
-@pytest.fixture
-def logins(monkeypatch) -> list[str]:
-    """The PIN of every C_Login this process makes (client.gateway.hsm._log_in), in order."""
-    tried = []
-    log_in = hsm._log_in
-
-    def counted(token_object, pin, *args):
-        tried.append(pin)
-        return log_in(token_object, pin, *args)
-
-    monkeypatch.setattr(hsm, "_log_in", counted)
-    return tried
+logins = softhsm.logins
 
 
 def test_a_wrong_pin_on_import_is_tried_once_and_nothing_is_written(runner, token, data_root, logins):

@@ -98,3 +98,19 @@ def private_key_ids(token: SoftHSM) -> set[bytes]:
             user_pin=token.pin) as session:
         return {k[pkcs11.Attribute.ID] for k in session.get_objects(
             {pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY})}
+
+
+@pytest.fixture
+def logins(monkeypatch) -> list[str]:
+    """The PIN of every C_Login this process makes (client.gateway.hsm._log_in), in order."""
+    from client.gateway import hsm
+
+    tried = []
+    log_in = hsm._log_in
+
+    def counted(token_object, pin, *args):
+        tried.append(pin)
+        return log_in(token_object, pin, *args)
+
+    monkeypatch.setattr(hsm, "_log_in", counted)
+    return tried

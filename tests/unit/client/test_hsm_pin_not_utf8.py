@@ -9,28 +9,16 @@ import pytest
 import client.gateway.hsm as hsm
 from client.gateway import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
 
+from . import softhsm as softhsm_module
 from .softhsm import softhsm
 
+logins = softhsm_module.logins
 LATIN1_PIN = "12\udce934"   # what os.environ gives for the bytes 31 32 e9 33 34: "12é34" typed in Latin-1
 
 
 @pytest.fixture
 def token(tmp_path_factory):
     return softhsm(tmp_path_factory)
-
-
-@pytest.fixture
-def logins(monkeypatch) -> list[str]:
-    """The PIN of every C_Login this process makes (client.gateway.hsm._log_in), in order."""
-    tried = []
-    log_in = hsm._log_in
-
-    def counted(token_object, pin, *args):
-        tried.append(pin)
-        return log_in(token_object, pin, *args)
-
-    monkeypatch.setattr(hsm, "_log_in", counted)
-    return tried
 
 
 def options(token, pin: str) -> HSMSignerOptions:

@@ -8,17 +8,11 @@ from __future__ import annotations
 import json
 
 from .support import standard_net
+from .test_ended_financing_read_by_its_parties_only import _cancelled_then_requested_again
 
 
-async def _cancelled_by_bank_then_requested_again(net):
-    """tier1's claim on core: financed by ``bank``, which cancels, then requested again; the claim and both
-    financings."""
-    t1, core, bank = (net.actors[k] for k in ("tier1", "core", "bank"))
-    r = (await net.confirmed(t1, core, 100_000))["id"]
-    f1 = await net.financed(t1, r, bank, disburse=False)
-    await net.ok(bank, "CancelFinancing", f1["id"], "client defaulted on our covenant X-17")
-    f2 = await net.ok(t1, "RequestFinancing", r)
-    return r, f1, f2
+# tier1's claim on core: financed by ``bank``, which cancels, then requested again; the claim and both financings
+_cancelled_by_bank_then_requested_again = _cancelled_then_requested_again
 
 
 async def test_a_bank_asked_by_a_later_request_reads_no_earlier_bank_nor_its_financing_in_the_history():
