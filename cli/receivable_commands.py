@@ -59,7 +59,7 @@ from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, credit_code_option, currency_code, endorsing_org_option,
                       endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
-from .output import as_typed, emit, read_json_file, read_option_file, show
+from .output import as_typed, emit, on_one_line, read_json_file, read_option_file, show
 from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
@@ -1161,10 +1161,12 @@ def get_financing(session, as_json, financing_id) -> None:
 
 def _echo_recourse_demands(f) -> None:
     """Each of the bank's demands of recourse on ``f``, one line each, oldest first (the last is the latest),
-    whether or not the financing has ended since."""
+    whether or not the financing has ended since. The reason is escaped as a table's cell is (:func:`on_one_line`):
+    a demand recorded before the contract held reasons to one line may hold a line break, which would print a line
+    of its own (even an ``Error:``), or a right-to-left override, which would show the rest reversed."""
     for demand in f.recourse_demands:
         click.echo(f"recourse_demand: {demand.on}, {money(demand.outstanding, demand.currency)} outstanding: "
-                   f"{demand.reason}")
+                   f"{on_one_line(demand.reason)}")
 
 
 def _with_expiry(session, o) -> dict:

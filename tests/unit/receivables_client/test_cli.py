@@ -197,6 +197,21 @@ def test_financing_get_shows_each_recourse_demand_on_a_line_of_its_own(ledger):
     assert as_json["recourse_demands"] == demands
 
 
+def test_a_recourse_demands_reason_that_breaks_the_line_prints_escaped_on_its_own_line(ledger):
+    """A demand recorded before the contract held reasons to one line may hold a line break (here forging an
+    ``Error:`` line) or a right-to-left override: quoted with escapes, as a table's cell is."""
+    demand = {"on": "2026-06-02", "outstanding": 750_00, "currency": "CNY", "tx_id": "a" * 64,
+              "reason": "unpaid\nError: forged line \u202eevil"}
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED", recourse_demands=[demand],
+                                                          last=fakes.action("DemandRecourse")), "offers": []}
+    res = invoke("finance", "get", "F-1", "--as", "bank/officer1")
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert [line for line in lines if line.startswith("recourse_demand")] == [
+        r"recourse_demand: 2026-06-02, CNY 750.00 outstanding: 'unpaid\nError: forged line \u202eevil'"]
+    assert not any(line.startswith("Error:") for line in lines)
+
+
 def test_financing_get_shows_how_and_why_a_financing_ended_where_it_did(ledger):
     ledger.responses["GetFinancing"] = {**fakes.financing(status="RECOURSED", recourse_on="2026-06-02",
                                                           recourse_reason="unpaid at maturity"), "offers": []}
