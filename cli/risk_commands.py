@@ -29,7 +29,7 @@ from client.receivables import RuleViolation
 from network.errors import NetworkError
 from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger,
                          ledger_as_of, score_debtor)
-from client.risk.model import ArtefactDamaged, card_path, check_digest
+from client.risk.model import GRADES, ArtefactDamaged, card_path, check_digest
 from client.business_dates import business_today
 from client.money import money
 
@@ -182,6 +182,15 @@ def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableH
                                f"SYN-DEBTOR-{debtors - 1:04d}")
 
 
+def score_meaning(as_of: date, horizon_days: int) -> str:
+    """What probability_late and the grade say (docs/risk-and-pricing.md, "The model"): a bare 0.2025 could be
+    read as the share of the debtor's claims paid late so far, or as a default probability."""
+    bands = ", ".join(f"{grade} below {float(upper * 100):g}%" for grade, upper in GRADES[:-1])
+    return (f"the probability that a confirmed receivable of the debtor, open on {as_of} and falling due "
+            f"in the {horizon_days} days after it, is not paid by its due date; grades: {bands}, "
+            f"{GRADES[-1][0]} from {float(GRADES[-2][1] * 100):g}%")
+
+
 def _score_rows(score, currency: str) -> dict:
     """The score's lines, amounts as every command shows them: in ``currency``, or as plain yuan ("") for a
     history that does not say its currency (a file's, the simulator's)."""
@@ -189,6 +198,7 @@ def _score_rows(score, currency: str) -> dict:
     return {
         "debtor": score.debtor, "as_of": score.as_of.isoformat(),
         "probability_late": str(score.probability_late), "grade": score.grade,
+        "meaning": score_meaning(score.as_of, score.horizon_days),
         "horizon_days": score.horizon_days, "model": score.model,
         "top_factors": ", ".join(f"{k} {v:+.2f}" for k, v in score.top_factors),
         "confirmed": f"{f.confirmed_count} ({money(f.confirmed_amount, currency)})",
@@ -234,18 +244,36 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
     debtor's payment record; anyone else is told what to do instead.
     """
     org, user = connection.parse_as(as_)
+    left_out: dict[str, int] = {}
     with offline_hint("pass --history FILE, or --synthetic-seed SEED for a SYNTHETIC debtor"), \
             connection.open_session(org, user, data_root) as session:
         try:
             day = ledger_as_of(session.client, debtor, as_of)
-            return history_from_ledger(session.client, debtor, day, currency=currency), day
+            history = history_from_ledger(session.client, debtor, day, currency=currency, left_out=left_out)
         except RuleViolation as exc:
+            if exc.rule == "party-not-registered":   # a mistyped credit code, not a party to register
+                raise click.ClickException(f"no party {as_typed(debtor)} on the ledger: check DEBTOR, the "
+                                           f"debtor's credit code ({connection.describe(exc)})") from None
             if exc.rule != "not-permitted-to-read":
                 raise
             raise click.ClickException(f"{as_typed(org)} may not read {as_typed(debtor)}'s payment record (banks, "
                                        "the debtor itself and the regulator may): read it as one of them (--as bank, "
                                        "--as regulator), or pass --history FILE "
                                        f"({connection.describe(exc)})") from None
+    note_other_currencies(debtor, currency, left_out)
+    return history, day
+
+
+def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int]) -> None:
+    """The debtor's claims in currencies other than the one scored are not in the score: say which, and how to
+    score them (stderr, beside --json), or a debtor that trades only in USD would read, scored in CNY, as one
+    with no claims at all."""
+    if not left_out:
+        return
+    shown = ", ".join(f"{count} in {code}" for code, count in sorted(left_out.items()))
+    options = " or ".join(f"--currency {code}" for code in sorted(left_out))
+    click.echo(f"note: {debtor} is scored on its claims in {currency} only; its claims in other currencies "
+               f"({shown}) are not in this score: pass {options} to score those", err=True)
 
 
 @risk.command()

@@ -219,7 +219,7 @@ def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
 
 
 def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: date, *, currency: str = "CNY",
-                        page_size: int = 100) -> ReceivableHistory:
+                        page_size: int = 100, left_out: dict[str, int] | None = None) -> ReceivableHistory:
     """The debtor's history in ``currency`` as the ledger recorded it up to the end of ``as_of``.
 
     ``receivables`` is the typed receivables API (``client.receivables.ReceivablesClient``)
@@ -227,10 +227,19 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
     as of that date, and events after it are dropped here as well as in the features.
     Claims in other currencies are left out: the features add amounts, and fen of
     two currencies do not add up. Pass the currency of the claim being priced.
+    ``left_out``, when given, is filled with how many claims of each other currency
+    were left out (a split claim once), so a caller can say that the score is not of them (a debtor whose
+    claims are all in USD would otherwise read, scored in CNY, as one with no claims).
     """
-    events = [event for record in receivables.iter_payment_record(debtor, as_of=as_of, page_size=page_size)
-              if _field(record, "currency") == currency
-              for event in events_from_payment_record(debtor, record)]
+    events = []
+    for record in receivables.iter_payment_record(debtor, as_of=as_of, page_size=page_size):
+        record_currency = _field(record, "currency")
+        if record_currency == currency:
+            events += events_from_payment_record(debtor, record)
+        elif left_out is not None:
+            # parts of a split claim are records of their own: the claim counts once, as its original
+            original = _field(record, "parent_id") is None
+            left_out[record_currency] = left_out.get(record_currency, 0) + (1 if original else 0)
     return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)   # which puts them in ledger order
 
 
