@@ -90,6 +90,20 @@ def currency_code(_ctx: click.Context, _param: click.Parameter, code: str) -> st
     return code
 
 
+def claim_currency_code(ctx: click.Context, param: click.Parameter, code: str) -> str:
+    """A ``--currency`` callback for a claim to register: :func:`currency_code`, and a currency whose minor unit is
+    a hundredth, as the contract holds a registration to (``currency-invalid``): every amount is whole fen, so
+    ``--face 1000`` in JPY would be sent as JPY 1,000.00, a hundred thousand sen yen do not have. Refused before
+    anything connects, as the claim's other input is."""
+    # imported here, as credit_code_option's rule is: most commands that read options never register a claim
+    from chaincode.receivables.money import hundredths_problem
+
+    code = currency_code(ctx, param, code)
+    if (why := hundredths_problem(code)) is not None:
+        raise click.BadParameter(f"{code!r}: {why}")
+    return code
+
+
 class DateType(click.DateTime):
     """A date option (``--due``, ``--on``...) read by :func:`read_date`, as a ``datetime.date``; a bad one is a
     usage error (exit 2) naming the option and what is wrong with the date. ``earliest`` .. ``latest`` (both, or

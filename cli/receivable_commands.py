@@ -56,8 +56,8 @@ from . import audit_commands, connection, event_commands, regulator_commands
 from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, read_amount, with_money
 from .connection import acting
 from .documents import prints_document
-from .options import (DATE, PathType, ROLE_HELP, RoleType, credit_code_option, currency_code, endorsing_org_option,
-                      endorsing_organizations, read_date)
+from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, credit_code_option,
+                      endorsing_org_option, endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import as_typed, emit, on_one_line, read_json_file, read_option_file, show
 from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, with_page_options
@@ -449,8 +449,9 @@ def _registration_read_first(command: Callable[..., T]) -> Callable[..., T]:
                    "[one of the two is required: this or --contract-hash]")
 @click.option("--contract-hash", callback=_sha256_hex,
               help="SHA-256 hex of the trade contract.  [one of the two is required: this or --contract-file]")
-@click.option("--currency", default="CNY", show_default=True, callback=currency_code,
-              help="ISO 4217 code of the claim's currency; --face and the invoices are in it.")
+@click.option("--currency", default="CNY", show_default=True, callback=claim_currency_code,
+              help="ISO 4217 code of the claim's currency, one of two decimals (not JPY or KWD); --face and the "
+                   "invoices are in it.")
 @request_id_option("the receivable it registered")
 @_registration_read_first
 @prints_document("supplier", RECEIVABLE_COLUMNS)

@@ -62,6 +62,10 @@ def test_a_good_registration_gets_as_far_as_connecting(ledger_sessions):
     ({"debtor": ""}, (), "Invalid value for '--debtor': empty: give a unified social credit code"),
     ({"currency": "usd"}, (), "Invalid value for '--currency': 'usd': give a three-letter ISO 4217 code in capitals, "
                               "e.g. CNY or USD"),
+    # every amount is whole hundredths: JPY 1,000.00 is sen yen do not have, KWD 1.234 cannot be written
+    ({"currency": "JPY", "face": "JPY 113,000"}, (), "Invalid value for '--currency': 'JPY': JPY's minor unit is not a "
+                                                     "hundredth (ISO 4217)"),
+    ({"currency": "KWD"}, (), "Invalid value for '--currency': 'KWD': KWD's minor unit is not a hundredth"),
 ])
 def test_receivable_register_refuses_its_own_bad_input_before_connecting(ledger_sessions, changed, extra, expected):
     result = register(*extra, **changed)
