@@ -92,7 +92,9 @@ def read_amount(text: str, *, cap: int = MAX_FEN) -> Amount:
     if match:
         code, text = match["code"], match["rest"].strip()
     if text.startswith("-"):
-        raise ValueError(f"{original!r}: amounts are not negative")
+        # "-0" too: no amount is written with a sign, and a sign on zero is most likely a mistyped figure
+        raise ValueError(f"{original!r} has a minus sign: amounts are not negative; give how much without it, e.g. "
+                         f"12,345.67")
     fen = _unsigned_fen(text, original, cap)
     if fen > cap:
         raise above_cap(repr(original), cap)

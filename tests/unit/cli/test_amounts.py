@@ -49,6 +49,14 @@ def test_trailing_zeros_past_the_fen_are_refused_as_a_dot_may_group_thousands(te
     assert str(refused.value).startswith(says)
 
 
+@pytest.mark.parametrize("text", ["-3", "-0", "CNY -5", "- 5"])
+def test_a_minus_sign_is_refused_saying_what_to_write(text):
+    with pytest.raises(ValueError) as refused:
+        read_amount(text)
+    assert str(refused.value) == (f"{text!r} has a minus sign: amounts are not negative; give how much without "
+                                  "it, e.g. 12,345.67")
+
+
 def test_the_click_type_is_a_usage_error_naming_the_option():
     @click.command()
     @click.option("--amount", type=AMOUNT)
