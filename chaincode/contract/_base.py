@@ -57,12 +57,19 @@ class Contract:
     def transactions(self) -> dict[str, tuple[TransactionMark, Callable[..., Any]]]:
         """The decorated methods, by public name, bound to this instance (in definition order)."""
         found: dict[str, tuple[TransactionMark, Callable[..., Any]]] = {}
+        attributes: dict[str, str] = {}   # the attribute each transaction found so far is defined as
         for cls in reversed(type(self).__mro__):
             for attribute, value in cls.__dict__.items():
+                # A subclass's attribute replaces its bases' of that name: a base's transaction redefined
+                # without the decorator (an internal override, a helper) is no transaction, else it would run
+                # the new code
+                for replaced in [name for name, defined_as in attributes.items() if defined_as == attribute]:
+                    del found[replaced], attributes[replaced]
                 mark = transaction_mark(value)
                 if mark is not None:
                     found.pop(mark.name, None)
                     found[mark.name] = (mark, getattr(self, attribute))
+                    attributes[mark.name] = attribute
         for mark, method in found.values():
             if not inspect.iscoroutinefunction(method) and not inspect.iscoroutinefunction(inspect.unwrap(method)):
                 raise TypeError(f"transaction {method.__qualname__} must be an async def")
