@@ -13,4 +13,6 @@ class ContractError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = message
+        # as str() writes it: ``ContractError(exc)`` wrapping another exception is common, and a message
+        # that is no str would fail the answer itself (an internal TypeError; MemoryLedger raised it)
+        self.message = message if isinstance(message, str) else str(message)
