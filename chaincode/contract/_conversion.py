@@ -316,12 +316,13 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
     return convert
 
 
-def _refuse_repeated_keys(raw: bytes) -> None:
-    """Raise _RepeatedKey for a JSON document with an object that holds a key twice; pydantic keeps the last
-    value without a word. Called once pydantic has read the document, so only valid JSON is parsed a second
-    time. A repeat needs two keys, four quotes at least: other documents skip the second parse. Numbers are not
-    built (pydantic has converted them already): ``len``, a builtin, stands in for the number readers, at a
-    fraction of the cost per number of a function written here."""
+def refuse_repeated_keys(raw: bytes) -> None:
+    """Raise _RepeatedKey (a ValueError) for a JSON document with an object that holds a key twice; pydantic
+    keeps the last value without a word. Called once pydantic has read the document, so only valid JSON is
+    parsed a second time. A repeat needs two keys, four quotes at least: other documents skip the second
+    parse. Numbers are not built (pydantic has converted them already): ``len``, a builtin, stands in for the
+    number readers, at a fraction of the cost per number of a function written here. The receivables
+    contract calls it too, on the JSON text it reads itself (``parse_request``)."""
     if raw.count(b'"') < 4:
         return
     try:
@@ -407,7 +408,7 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
                                  for error in errors) + more
             no_json = all(error["type"] == "json_invalid" for error in errors)   # it comes alone
             raise ValueError(problems if no_json else expected + problems) from None
-        _refuse_repeated_keys(raw)
+        refuse_repeated_keys(raw)
         refused = _unrepresentable_number(value)
         if refused is not None:
             raise _NotFinite(refused)

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StringConstraints,
                       ValidationError, ValidationInfo, field_validator, model_serializer, model_validator)
 
+from chaincode.contract._conversion import refuse_repeated_keys
 from chaincode.contract.validation_errors import first_errors
 
 from . import config, dates, daycount, fingerprint, money, uscc
@@ -177,8 +178,9 @@ def parse_request(model: type[D], raw: str | bytes | dict, what: str, *,
         raise rule("argument-invalid", f"{what} must be a JSON object")
     try:
         context = {AMOUNT_CAP: amount_cap}
-        return model.model_validate_json(raw, context=context) if isinstance(raw, (str, bytes)) else \
-            model.model_validate(raw, context=context)
+        if not isinstance(raw, (str, bytes)):
+            return model.model_validate(raw, context=context)
+        request = model.model_validate_json(raw, context=context)
     except ValidationError as exc:
         # the first few only: a list of thousands of wrong items would make a message of megabytes
         errors, more = first_errors(exc)
@@ -190,6 +192,14 @@ def parse_request(model: type[D], raw: str | bytes | dict, what: str, *,
             raise rule("argument-invalid", f"{what} must be a JSON object") from None
         problems = "; ".join(f"{_field_path(e['loc'], what)}: {e['msg']}" for e in errors) + more
         raise rule("argument-invalid", f"{what}: {problems}") from None
+    # as the runtime refuses in a JSON parameter: pydantic keeps a repeated key's last value, other readers
+    # its first, so one reading ``as_read`` on the ledger, or terms sent as transient data, could read other
+    # terms
+    try:
+        refuse_repeated_keys(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    except ValueError as exc:
+        raise rule("argument-invalid", f"{what}: {exc}") from None
+    return request
 
 
 class Action(Doc):
