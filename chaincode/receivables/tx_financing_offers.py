@@ -42,7 +42,7 @@ def _uncounted_offers(value: str) -> frozenset[str]:
         return frozenset()
     try:
         ids = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):   # RecursionError: lists nested some thousand levels deep
         ids = None
     if problem := uncounted_offers_problem(ids, f"uncounted offers {shown(value)}",
                                            "send the uncounted_offers GetFinancierExposure answered with the version, "
