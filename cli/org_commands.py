@@ -328,10 +328,10 @@ def _signature_policy_option(fn):
 
 def _claim_check_options(fn):
     fn = click.option("--no-claim-check", is_flag=True,
-                      help="Remove a regulator org without reading the ledger's claims (when no regulator's user "
-                           "can read them from here), once sure that none is frozen: a frozen claim's key-level "
-                           "policy names every regulator org, so once it has left the claim could never be "
-                           "unfrozen.")(fn)
+                      help="Remove the org without reading the ledger's claims (when no regulator's user can "
+                           "read them from here), once sure that none would be stranded: a claim's key-level policy "
+                           "names the orgs of its debtor, holder and financing bank, and while it is frozen every "
+                           "regulator org, so once the org has left such a claim could never be changed again.")(fn)
     return click.option("--claims-as", metavar="ORG[/USER]", default=None,
                         help="Read the ledger's claims as this user of a regulator org, which must act for a "
                              "registered regulator (default: each regulator org's first client user in turn, the "
@@ -340,7 +340,7 @@ def _claim_check_options(fn):
 
 def _claims_check(data_root: Path, claims_as: str | None, no_claim_check: bool,
                   sends_nothing: bool = False) -> ClaimsCheck:
-    """How the removal of a regulator org reads the ledger's claims and their keys' endorsers
+    """How the removal of an org reads the ledger's claims and their keys' endorsers
     (OrgMembership.check_claims_without): a session as --claims-as ORG[/USER], else as each regulator org's first
     client user in turn until one may read them. sends_nothing: a dry run or --update-out (warned, not refused,
     when they cannot be read)."""
@@ -385,12 +385,13 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
                    as_json, signature_policy, claims_as, no_claim_check):
     """Remove org NAME from the running channel: config update signed by the org admins, then stop its nodes.
 
-    Refused for the channel's last org of a role the receivables contract needs. A regulator org is
-    refused, naming them, while claims' key-level policies name it (a frozen claim, or one whose debtor
-    and holder are parties of one org): the claims are read first as a regulator's user (--claims-as),
-    and when they cannot be, it is refused unless --no-claim-check (a dry run or --update-out, which
-    send nothing, warns instead: the removal and `org submit` read them). A claim counts only while
-    its key's policy, as last written, names the org (a claim frozen before it joined does not).
+    Refused for the channel's last org of a role the receivables contract needs. Refused, naming them,
+    while live claims' key-level policies name the org: one its parties owe, hold or finance, and for a
+    regulator org a frozen claim, or one whose debtor and holder are parties of one org. The claims are
+    read first as a regulator's user (--claims-as), and when they cannot be, it is refused unless
+    --no-claim-check (a dry run or --update-out, which send nothing, warns instead: the removal and
+    `org submit` read them). A claim counts only while its key's policy, as last written, names the
+    org (a claim frozen before a regulator org joined does not).
     The receivables chaincode is then
     deployed again without the org in its configuration (its offer-terms collections
     stay in the definition, unused: Fabric never drops a collection; their member policies lose the org,
@@ -526,9 +527,9 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     org's admin can submit from its own host, since FILE carries the org's spec; the change is
     recorded in the data folder (not with --bundle, whose next version names it) and each
     company's next steps are printed. A FILE the channel already has is not sent again: only the
-    steps after it run (so the host the bundles are written from can record it afterwards). The
-    removal of a regulator org is refused while claims' key-level policies name it, as by `recfin
-    org remove` (--claims-as, --no-claim-check).
+    steps after it run (so the host the bundles are written from can record it afterwards). A
+    removal is refused while live claims' key-level policies name the org, as by `recfin org
+    remove` (--claims-as, --no-claim-check).
 
     \b
     Example:
