@@ -62,12 +62,20 @@ class OrgRemoval(ChannelAdmins):
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
                     current: configtx_pb2.Config | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange:
         """The signed update dropping the org, checked; nothing submitted. claims: how the claims its leaving would
-        strand are found (check_claims_without)."""
+        strand are found (check_claims_without). Refused, saying how to finish, for an org already gone from the
+        channel (current)."""
         org = self.topology.org(name)
         self.check_collections_without(org)         # what --update-out hands on would fail once submitted
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
         self.check_removable_now(org, current)
+        if org.msp_id not in channel_config.application_orgs(current):
+            # gone from the channel (removed from another host, or a removal stopped after its update): there is
+            # no update to show or write, and the steps after it are what is left to do here
+            raise OrgChangeError(f"{org.msp_id} is not in {self.topology.channel}'s config (gone already): there is "
+                                 f"no update to show or sign. `recfin org remove {org.name}` (without --dry-run and "
+                                 f"--update-out) finishes its removal here: it stops {org.name}'s chaincode servers "
+                                 f"and peers, deploys the chaincode without it and records it as removed")
         change = plan_remove(self.topology, self.root, current, org.name, sign_as)
         # the org is in the channel (plan_remove refuses otherwise)
         self.check_other_chaincodes_without(org, current)

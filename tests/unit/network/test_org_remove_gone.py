@@ -1,0 +1,42 @@
+"""`org remove --dry-run` / `--update-out` of an org already gone from the channel (removed from another host, or a
+removal that stopped after its update went in) has no update to show or write: it is refused saying that `org
+remove` itself finishes the removal here, rather than naming the channel's orgs and nothing to do."""
+from __future__ import annotations
+
+import pytest
+
+from network import crypto, membership
+from network.org_change import OrgChangeError
+from network.org_membership import ClaimsCheck
+
+from .channel_fixtures import channel_config
+from .scripted_channel import ScriptedChannel, host
+
+
+@pytest.fixture
+def grown(topology, data_root):
+    """regulator2 added and recorded here."""
+    regulator2 = membership.new_org_spec(topology, "regulator2", "regulator")
+    now = membership.with_orgs(topology, [*topology.orgs, regulator2])
+    crypto.generate(now, data_root)
+    membership.record_added(data_root, regulator2)
+    return now
+
+
+def test_a_dry_run_of_an_org_gone_from_the_channel_says_how_to_finish_its_removal(grown, topology, data_root,
+                                                                                    fake_fabric):
+    channel = ScriptedChannel(grown, channel_config(topology, data_root))       # the channel without regulator2
+    members = host(grown, data_root, channel)
+    with pytest.raises(OrgChangeError) as refused:
+        members.plan_remove("regulator2", claims=ClaimsCheck(skipped=True))
+    assert str(refused.value) == (
+        "Regulator2MSP is not in receivables's config (gone already): there is no update to show or sign. `recfin "
+        "org remove regulator2` (without --dry-run and --update-out) finishes its removal here: it stops regulator2's "
+        "chaincode servers and peers, deploys the chaincode without it and records it as removed")
+    assert channel.updates == [] and membership.load_state(data_root)["removed"] == []
+
+    said = []
+    members.net.say = said.append
+    assert members.remove("regulator2", claims=ClaimsCheck(skipped=True)) is None          # as the refusal says
+    assert "regulator2" in membership.load_state(data_root)["removed"] and channel.updates == []
+    assert any("is not in receivables's config: update skipped" in line for line in said)
