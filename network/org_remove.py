@@ -7,6 +7,7 @@ from fabric_protos.common import configtx_pb2
 
 from . import ccservers, channel_config, membership, namespaces, nodeconfig, profiles
 from .control import run_lock
+from .errors import NodeNotFoundError
 from .org_admins import ChannelAdmins
 from .org_change import OrgChange, OrgChangeError, plan_remove
 from .org_claims import ClaimsCheck
@@ -22,10 +23,25 @@ def _last_of_role(org: PeerOrgSpec, role: str) -> OrgChangeError:
 class OrgRemoval(ChannelAdmins):
     """The `org remove` operation of OrgMembership."""
 
+    def _leaving_org(self, name: str) -> PeerOrgSpec:
+        """The org to remove, by name or MSP ID. One this data folder records as having left is refused saying its
+        removal is finished (a run after the last step, or one the process did not see end, asks just that), not
+        as a name the network does not know."""
+        try:
+            return self.topology.org(name)
+        except NodeNotFoundError:
+            departed = next((o for o in membership.departed_orgs(self.net.defined_topology, self.topology, self.root)
+                             if name in (o.name, o.msp_id)), None)
+            if departed is None:
+                raise
+            raise OrgChangeError(f"{departed.name} ({departed.msp_id}) has left the channel and {self.root} records "
+                                 f"it as removed: its removal is finished and nothing is left to do (its crypto and "
+                                 f"ledger stay there; `{departed.add_command()}` brings it back)") from None
+
     def check_removable(self, name: str) -> PeerOrgSpec:
         """The org, unless it is the last of a role among the orgs this data folder records: the check for an org
         already gone from the channel (check_removable_now), whose config then tells nothing of it."""
-        org = self.topology.org(name)
+        org = self._leaving_org(name)
         role = membership.last_of_role(self.topology, org.name)
         if role is not None:
             raise _last_of_role(org, role)
@@ -64,7 +80,7 @@ class OrgRemoval(ChannelAdmins):
         """The signed update dropping the org, checked; nothing submitted. claims: how the claims its leaving would
         strand are found (check_claims_without). Refused, saying how to finish, for an org already gone from the
         channel (current)."""
-        org = self.topology.org(name)
+        org = self._leaving_org(name)
         self.check_collections_without(org)         # what --update-out hands on would fail once submitted
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
@@ -92,7 +108,7 @@ class OrgRemoval(ChannelAdmins):
         Under the data folder's run lock once the org and the policy are checked, as `org add` is: the org's
         servers and peers stop here, and one stopped while a deploy waits on it fails that deploy. Another run
         holding it refuses the removal before anything is sent."""
-        org = self.topology.org(name)
+        org = self._leaving_org(name)
         self.check_policy_without(org, signature_policy)
         with run_lock(self.root, "recfin org remove"):
             return self._remove(org, sign_as, signature_policy, claims)

@@ -40,3 +40,27 @@ def test_a_dry_run_of_an_org_gone_from_the_channel_says_how_to_finish_its_remova
     assert members.remove("regulator2", claims=ClaimsCheck(skipped=True)) is None          # as the refusal says
     assert "regulator2" in membership.load_state(data_root)["removed"] and channel.updates == []
     assert any("is not in receivables's config: update skipped" in line for line in said)
+
+
+@pytest.mark.parametrize("name, again", [("regulator2", "recfin org add regulator2 --role ROLE"),
+                                          ("Regulator2MSP", "recfin org add regulator2 --role ROLE"),
+                                          ("bank", "recfin org add bank --role bank")])
+def test_an_org_whose_removal_finished_is_said_to_have_left(grown, topology, data_root, fake_fabric, name, again):
+    """Run again after its last step (or after a run whose end the operator did not see), `org remove` says the
+    removal is finished and how the org comes back, not that the network knows no such org."""
+    membership.record_removed(data_root, "regulator2")
+    if name == "bank":
+        membership.record_added(data_root, membership.new_org_spec(topology, "bank2", "bank", "91110000MA1K00007E"))
+        membership.record_removed(data_root, "bank")
+    now = membership.effective(topology, data_root)
+    crypto.generate(now, data_root)
+    channel = ScriptedChannel(now, channel_config(now, data_root))
+    members = host(topology, data_root, channel)
+    for attempt in (lambda: members.remove(name, claims=ClaimsCheck(skipped=True)),
+                    lambda: members.plan_remove(name, claims=ClaimsCheck(skipped=True))):
+        with pytest.raises(OrgChangeError) as refused:
+            attempt()
+        message = str(refused.value)
+        assert f"has left the channel and {data_root} records it as removed: its removal is finished" in message
+        assert f"`{again}` brings it back" in message
+    assert channel.updates == []
