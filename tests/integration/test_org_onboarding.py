@@ -136,8 +136,21 @@ def test_the_new_bank_finances_a_receivable(bank2_added):
 
 def test_removing_the_new_bank_takes_it_out_of_the_channel(bank2_added):
     peer = bank2_added.topology.peers(NEW_BANK)[0]
-    removed = recfin_org(bank2_added, "remove", NEW_BANK, "--sign-as", "bank", "--sign-as", "supplier",
-                         "--sign-as", "coreenterprise")
+    signers = ["--sign-as", "bank", "--sign-as", "supplier", "--sign-as", "coreenterprise"]
+    # The claim the new bank financed (the test before) names Bank2MSP in its key-level policy until the financing
+    # ends: removed now, its repayment could never be endorsed. So the removal is refused naming it, nothing sent.
+    root = bank2_added.data_root
+    with open_session("regulator", data_root=root) as regulator:
+        financed = [c for c in regulator.client.iter_receivables("status", "FINANCED", page_size=100)
+                    if c.financier_msp == NEW_BANK_MSP]
+    if financed:            # (none when this test runs alone)
+        refused = CliRunner().invoke(main, ["org", "remove", NEW_BANK, *signers, "--data-root", str(root)])
+        assert refused.exit_code != 0 and "financed by its bank" in refused.output, refused.output
+        assert all(c.id in refused.output for c in financed[:5]), refused.output
+        with open_session(NEW_BANK, "officer1", root) as bank2:
+            for claim in financed:
+                assert bank2.client.record_repayment(claim.financing_id).status == "REPAID"
+    removed = recfin_org(bank2_added, "remove", NEW_BANK, *signers)
     assert removed["submitted"] and removed["policy_satisfied"], removed
     assert (removed["policies"][0]["needed"], removed["policies"][0]["of"]) == (3, 5)
     net = Network.load(data_root=bank2_added.data_root, say=print)
