@@ -385,7 +385,8 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
                    as_json, signature_policy, claims_as, no_claim_check):
     """Remove org NAME from the running channel: config update signed by the org admins, then stop its nodes.
 
-    Refused for the channel's last org of a role the receivables contract needs. Refused, naming them,
+    Refused for the channel's last org of a role the receivables contract needs, and when the staying
+    orgs' admins could no longer meet MAJORITY Admins (orgs locked out by their own CRL). Refused, naming them,
     while live claims' key-level policies name the org: one its parties owe, hold or finance, and for a
     regulator org a frozen claim, or one whose debtor and holder are parties of one org. The claims are
     read first as a regulator's user (--claims-as), and when they cannot be, it is refused unless

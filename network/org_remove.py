@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from fabric_protos.common import configtx_pb2
 
-from . import ccservers, channel_config, membership, namespaces, nodeconfig, profiles
+from . import ccservers, channel_config, config_policy, crl, membership, namespaces, nodeconfig, profiles
 from .control import run_lock
 from .errors import NodeNotFoundError
 from .org_admins import ChannelAdmins
 from .org_change import OrgChange, OrgChangeError, plan_remove
 from .org_claims import ClaimsCheck
+from .org_definition import decode_msp
 from .org_stranded import StrandedChaincode
 from .topology import PeerOrgSpec
 
@@ -56,6 +57,7 @@ class OrgRemoval(ChannelAdmins):
         known = {o.msp_id: o for o in self.topology.orgs}
         role = membership.role_lost(org, [known[msp_id] for msp_id in staying if msp_id in known])
         if role is None:
+            self._check_admins_without(org, current)
             return
         if unknown := [msp_id for msp_id in staying if msp_id not in known]:
             raise OrgChangeError(f"{org.name} is the channel's last {role} org that {self.root} records; the channel "
@@ -64,6 +66,30 @@ class OrgRemoval(ChannelAdmins):
                                  f"file that added each, with --channel-only, records an org the channel has), or "
                                  f"run this from a data folder that records them")
         raise _last_of_role(org, role)
+
+    @staticmethod
+    def _check_admins_without(org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
+        """Refused when, once org has left the channel (current: its config while it has the org), the admins of
+        the orgs that stay could never again meet the Application group's policy (`MAJORITY Admins`) that every
+        change of the channel's orgs needs: where orgs that stay are locked out by their own CRL (one Fabric
+        obtains no Authority Key Identifier from fails every identity of the MSP, its admins' too: crl.without_aki),
+        the leaving org's admin may be one of the few that count. Gone, it would leave the channel's orgs fixed for
+        good, and the locked-out orgs never repaired (their way out, config_policy.way_out, is that policy)."""
+        after = channel_config.without_org(current, org.msp_id)
+        groups = after.channel_group.groups[channel_config.APPLICATION].groups
+        locked = sorted(msp_id for msp_id, group in groups.items()
+                        if crl.without_aki(decode_msp(group).revocation_list) is not None)
+        if not locked:
+            return
+        way = config_policy.way_out(after, locked[0])
+        if way.open:
+            return
+        closed = way.closed()
+        raise OrgChangeError(f"once {org.msp_id} has left the channel, its orgs could never change again: "
+                             f"{closed[:1].lower()}{closed[1:]}. Stopped before anything was sent: while {org.msp_id}'s admin still "
+                             f"counts, repair {', '.join(locked)} first (`recfin org remove` of each, then `recfin "
+                             f"org add` once its msp/crls/ holds only CRLs that carry its CA's key identifier, as "
+                             f"`recfin org user revoke` writes them), then remove {org.name}")
 
     def check_removable_now(self, org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
         """check_removable_from while the channel (current) has the org: its config says which orgs stay, and this
