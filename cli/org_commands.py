@@ -328,10 +328,11 @@ def _signature_policy_option(fn):
 
 def _claim_check_options(fn):
     fn = click.option("--no-claim-check", is_flag=True,
-                      help="Remove the org without reading the ledger's claims (when no regulator's user can "
-                           "read them from here), once sure that none would be stranded: a claim's key-level policy "
-                           "names the orgs of its debtor, holder and financing bank, and while it is frozen every "
-                           "regulator org, so once the org has left such a claim could never be changed again.")(fn)
+                      help="Remove the org without reading the ledger's claims (when no regulator's user "
+                           "can read them from here), once sure that none would be stranded: a claim's "
+                           "key-level policy names the orgs of its debtor, holder and financing bank, and "
+                           "while it is frozen every regulator org, so once the org has left such a claim "
+                           "could never be changed again.")(fn)
     return click.option("--claims-as", metavar="ORG[/USER]", default=None,
                         help="Read the ledger's claims as this user of a regulator org, which must act for a "
                              "registered regulator (default: each regulator org's first client user in turn, the "
@@ -386,9 +387,10 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     """Remove org NAME from the running channel: config update signed by the org admins, then stop its nodes.
 
     Refused for the channel's last org of a role the receivables contract needs, and when the staying
-    orgs' admins could no longer meet MAJORITY Admins (orgs locked out by their own CRL). Refused, naming them,
-    while live claims' key-level policies name the org: one its parties owe, hold or finance, and for a
-    regulator org a frozen claim, or one whose debtor and holder are parties of one org. The claims are
+    orgs' admins could no longer meet MAJORITY Admins (orgs locked out by their own CRL). Refused,
+    naming them, while live claims' key-level policies name the org: one its parties owe, hold or
+    finance, and for a regulator org a frozen claim, or one whose debtor and holder are parties of
+    one org. The claims are
     read first as a regulator's user (--claims-as), and when they cannot be, it is refused unless
     --no-claim-check (a dry run or --update-out, which send nothing, warns instead: the removal and
     `org submit` read them). A claim counts only while its key's policy, as last written, names the

@@ -1,6 +1,6 @@
-"""The claims check before an org's removal: the claims whose key-level policy names the org (a regulator org's, or
-that of its parties as debtor, holder or bank), read from the ledger through what the CLI gives (ClaimsCheck), and
-the refusal naming them and what to do.
+"""The claims check before an org's removal: the claims whose key-level policy names the org (a regulator
+org's, or that of its parties as debtor, holder or bank), read from the ledger through what the CLI gives
+(ClaimsCheck), and the refusal naming them and what to do.
 """
 from __future__ import annotations
 
@@ -44,12 +44,12 @@ class RemovalClaimsCheck(ChannelAdmins):
     """Refuses a regulator org's removal while claims would be stranded by it (check_claims_without)."""
 
     def check_claims_without(self, org: PeerOrgSpec, claims: ClaimsCheck) -> None:
-        """Refused, before anything is sent, while the key-level policy of a live claim names the org: for an org
-        whose parties may be the claims' debtor, holder or bank, a claim one of its parties owes, holds or finances
-        (a live financing), whose key names the org from its registration on, so that once it has left nothing of
-        the claim, its payment or repayment included, could be endorsed again; those are read as a regulator's
-        user (the regulator reads every claim), and a caller that gives no reader (claims.read None) is told, not
-        refused. For a regulator org, while it names the org as one of the
+        """Refused, before anything is sent, while the key-level policy of a live claim names the org. For an
+        org whose parties may be the claims' debtor, holder or bank: a claim one of its parties owes, holds or
+        finances (a live financing), whose key names the org from its registration on, so that once it has
+        left nothing of the claim, its payment or repayment included, could be endorsed again; those are read
+        as a regulator's user (the regulator reads every claim), and a caller that gives no reader
+        (claims.read None) is told, not refused. For a regulator org, while it names the org as one of the
         regulator orgs: that of a frozen claim, and of one whose debtor and holder (and bank) are parties of one org
         (chaincode/receivables/policy.py endorsing_orgs). Once the org has left, its peer endorses nothing, so no
         change of such a claim, an unfreeze included, could ever be endorsed again. Only a claim still live
@@ -63,21 +63,21 @@ class RemovalClaimsCheck(ChannelAdmins):
         regulator = org.role == REGULATOR
         if claims.skipped:
             self.net.say("  claims not read (--no-claim-check): "
-                         + (f"a frozen claim whose key-level policy names {org.msp_id} can never be unfrozen once it "
-                            f"has left" if regulator else
-                            f"a live claim whose debtor, holder or bank is a party of {org.msp_id} can never be "
-                            f"changed again once it has left"))
+                         + (f"a frozen claim whose key-level policy names {org.msp_id} can never be "
+                            f"unfrozen once it has left" if regulator else
+                            f"a live claim whose debtor, holder or bank is a party of {org.msp_id} can "
+                            f"never be changed again once it has left"))
             return
         others = [o for o in self.topology.orgs if o.role == REGULATOR and o.name != org.name]
-        # read as a regulator's user, who reads every claim: the leaving org's first where it is a regulator org
+        # read as a regulator's user, who reads every claim: the leaving org's first, if a regulator org
         regulator_orgs = [org, *others] if regulator else others
         regulators = sorted(o.msp_id for o in regulator_orgs)
         try:
             if claims.read is None:
                 if not regulator:
-                    # a caller that reads no ledger (the library's default): only a regulator org's removal, whose
-                    # claims nothing else tells of, is refused for it; `org remove` and `org submit` give a reader
-                    self.net.say(f"  claims of {org.msp_id}'s parties not read: nothing here reads the ledger")
+                    # a caller that reads no ledger (the library's default): only a regulator org's
+                    # removal, whose claims nothing else tells of, is refused for it (the CLI gives one)
+                    self.net.say(f"  claims of {org.msp_id}'s parties not read: nothing here reads them")
                     return
                 raise ClaimsUnreadable("nothing here reads the ledger (no ClaimsCheck.read given)")
             if not regulator_orgs:
@@ -121,34 +121,37 @@ def _claims_unread(org: PeerOrgSpec, why: str) -> str:
 
 
 def _party_claims_unread(org: PeerOrgSpec, why: str) -> str:
-    """The refusal of the removal of an org whose parties may be those of claims, whose claims could not be read."""
-    return (f"{org.name} ({org.msp_id}) may be the org of claims' parties: the key-level policy of a claim names the "
-            f"orgs of its debtor and holder, and of its bank while a financing is live, so once {org.msp_id} has left "
-            f"no live claim one of its parties owes, holds or finances could be changed again, paid or repaid "
-            f"included. The claims could not be read to find them ({why}). Stopped before anything was sent: have "
-            f"them read as a regulator's user that acts for a registered regulator (--claims-as ORG/USER), or, once "
-            f"sure that no live claim has its debtor_msp or holder_msp {org.msp_id}, or a live financing by a bank of "
-            f"it (`recfin regulator list STATUS --all --json` for REGISTERED, CONFIRMED, FINANCED and OVERDUE), run it "
-            f"again with --no-claim-check")
+    """The refusal of the removal of an org whose parties may be those of claims, whose claims could not be
+    read."""
+    return (f"{org.name} ({org.msp_id}) may be the org of claims' parties: the key-level policy of a claim "
+            f"names the orgs of its debtor and holder, and of its bank while a financing is live, so once "
+            f"{org.msp_id} has left no live claim one of its parties owes, holds or finances could be "
+            f"changed again, paid or repaid included. The claims could not be read to find them ({why}). "
+            f"Stopped before anything was sent: have them read as a regulator's user that acts for a "
+            f"registered regulator (--claims-as ORG/USER), or, once sure that no live claim has its "
+            f"debtor_msp or holder_msp {org.msp_id}, or a live financing by a bank of it (`recfin regulator "
+            f"list STATUS --all --json` for REGISTERED, CONFIRMED, FINANCED and OVERDUE), run it again with "
+            f"--no-claim-check")
 
 
 def _party_claims_stranded(org: PeerOrgSpec, stranded: list) -> str:
-    """The refusal of the removal of an org whose parties are those of live claims (stranded: as the SDK reads them,
-    each one whose key-level policy names the org), naming them by what its parties are to them."""
+    """The refusal of the removal of an org whose parties are those of live claims (stranded: as the SDK reads
+    them, each one whose key-level policy names the org), naming them by what its parties are to them."""
     owed = [c.id for c in stranded if c.debtor_msp == org.msp_id]
     held = [c.id for c in stranded if c.holder_msp == org.msp_id and c.id not in owed]
     financed = [c.id for c in stranded if c.id not in owed and c.id not in held]
     kinds = [f"{len(ids)} {what} ({first_few(ids)})" for what, ids in
-             (("owed by its parties", owed), ("held by its parties", held), ("financed by its bank", financed)) if ids]
-    ways = (["have each claim its parties owe settled (one not yet confirmed may be rejected by its debtor or "
-             "withdrawn by its creditor instead)"] if owed else []) + (
+             (("owed by its parties", owed), ("held by its parties", held),
+              ("financed by its bank", financed)) if ids]
+    ways = (["have each claim its parties owe settled (one not yet confirmed may be rejected by its debtor "
+             "or withdrawn by its creditor instead)"] if owed else []) + (
         ["have each claim its parties hold settled, or transferred by its holder to a party of another org "
          "(one not yet confirmed may be withdrawn)"] if held else []) + (
         ["have each financing of its bank repaid, or cancelled before disbursement"] if financed else [])
     claims = f"{len(stranded)} live claim{'s' if len(stranded) > 1 else ''}"
-    return (f"{org.name} ({org.msp_id}) is the org of parties of {claims}, whose key-level policy "
-            f"names it: {'; '.join(kinds)}. Once it has left, its peer endorses nothing, so no change of those "
-            f"claims could ever be endorsed again. Stopped before anything was sent: {'; '.join(ways)}, frozen ones "
+    return (f"{org.name} ({org.msp_id}) is the org of parties of {claims}, whose key-level policy names it: "
+            f"{'; '.join(kinds)}. Once it has left, its peer endorses nothing, so no change of those claims "
+            f"could ever be endorsed again. Stopped before anything was sent: {'; '.join(ways)}, frozen ones "
             f"once unfrozen; then run this again")
 
 

@@ -25,19 +25,21 @@ class OrgRemoval(ChannelAdmins):
     """The `org remove` operation of OrgMembership."""
 
     def _leaving_org(self, name: str) -> PeerOrgSpec:
-        """The org to remove, by name or MSP ID. One this data folder records as having left is refused saying its
-        removal is finished (a run after the last step, or one the process did not see end, asks just that), not
-        as a name the network does not know."""
+        """The org to remove, by name or MSP ID. One this data folder records as having left is refused saying
+        its removal is finished (a run after the last step, or one the process did not see end, asks just
+        that), not as a name the network does not know."""
         try:
             return self.topology.org(name)
         except NodeNotFoundError:
-            departed = next((o for o in membership.departed_orgs(self.net.defined_topology, self.topology, self.root)
+            departed = next((o for o in membership.departed_orgs(self.net.defined_topology, self.topology,
+                                                                 self.root)
                              if name in (o.name, o.msp_id)), None)
             if departed is None:
                 raise
-            raise OrgChangeError(f"{departed.name} ({departed.msp_id}) has left the channel and {self.root} records "
-                                 f"it as removed: its removal is finished and nothing is left to do (its crypto and "
-                                 f"ledger stay there; `{departed.add_command()}` brings it back)") from None
+            raise OrgChangeError(f"{departed.name} ({departed.msp_id}) has left the channel and {self.root} "
+                                 f"records it as removed: its removal is finished and nothing is left to do "
+                                 f"(its crypto and ledger stay there; `{departed.add_command()}` brings it "
+                                 f"back)") from None
 
     def check_removable(self, name: str) -> PeerOrgSpec:
         """The org, unless it is the last of a role among the orgs this data folder records: the check for an org
@@ -69,12 +71,13 @@ class OrgRemoval(ChannelAdmins):
 
     @staticmethod
     def _check_admins_without(org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
-        """Refused when, once org has left the channel (current: its config while it has the org), the admins of
-        the orgs that stay could never again meet the Application group's policy (`MAJORITY Admins`) that every
-        change of the channel's orgs needs: where orgs that stay are locked out by their own CRL (one Fabric
-        obtains no Authority Key Identifier from fails every identity of the MSP, its admins' too: crl.without_aki),
-        the leaving org's admin may be one of the few that count. Gone, it would leave the channel's orgs fixed for
-        good, and the locked-out orgs never repaired (their way out, config_policy.way_out, is that policy)."""
+        """Refused when, once org has left the channel (current: its config while it has the org), the admins
+        of the orgs that stay could never again meet the Application group's policy (`MAJORITY Admins`) that
+        every change of the channel's orgs needs: where orgs that stay are locked out by their own CRL (one
+        Fabric obtains no Authority Key Identifier from fails every identity of the MSP, its admins' too:
+        crl.without_aki), the leaving org's admin may be one of the few that count. Gone, it would leave the
+        channel's orgs fixed for good, and the locked-out orgs never repaired (their way out,
+        config_policy.way_out, is that policy)."""
         after = channel_config.without_org(current, org.msp_id)
         groups = after.channel_group.groups[channel_config.APPLICATION].groups
         locked = sorted(msp_id for msp_id, group in groups.items()
@@ -86,10 +89,11 @@ class OrgRemoval(ChannelAdmins):
             return
         closed = way.closed()
         raise OrgChangeError(f"once {org.msp_id} has left the channel, its orgs could never change again: "
-                             f"{closed[:1].lower()}{closed[1:]}. Stopped before anything was sent: while {org.msp_id}'s admin still "
-                             f"counts, repair {', '.join(locked)} first (`recfin org remove` of each, then `recfin "
-                             f"org add` once its msp/crls/ holds only CRLs that carry its CA's key identifier, as "
-                             f"`recfin org user revoke` writes them), then remove {org.name}")
+                             f"{closed[:1].lower()}{closed[1:]}. Stopped before anything was sent: while "
+                             f"{org.msp_id}'s admin still counts, repair {', '.join(locked)} first "
+                             f"(`recfin org remove` of each, then `recfin org add` once its msp/crls/ holds "
+                             f"only CRLs that carry its CA's key identifier, as `recfin org user revoke` "
+                             f"writes them), then remove {org.name}")
 
     def check_removable_now(self, org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
         """check_removable_from while the channel (current) has the org: its config says which orgs stay, and this
@@ -104,20 +108,21 @@ class OrgRemoval(ChannelAdmins):
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
                     current: configtx_pb2.Config | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange:
         """The signed update dropping the org, checked; nothing submitted. claims: how the claims its leaving would
-        strand are found (check_claims_without). Refused, saying how to finish, for an org already gone from the
-        channel (current)."""
+        strand are found (check_claims_without). Refused, saying how to finish, for an org already gone from
+        the channel (current)."""
         org = self._leaving_org(name)
         self.check_collections_without(org)         # what --update-out hands on would fail once submitted
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
         self.check_removable_now(org, current)
         if org.msp_id not in channel_config.application_orgs(current):
-            # gone from the channel (removed from another host, or a removal stopped after its update): there is
-            # no update to show or write, and the steps after it are what is left to do here
-            raise OrgChangeError(f"{org.msp_id} is not in {self.topology.channel}'s config (gone already): there is "
-                                 f"no update to show or sign. `recfin org remove {org.name}` (without --dry-run and "
-                                 f"--update-out) finishes its removal here: it stops {org.name}'s chaincode servers "
-                                 f"and peers, deploys the chaincode without it and records it as removed")
+            # gone from the channel (removed from another host, or a removal stopped after its update): there
+            # is no update to show or write, and the steps after it are what is left to do here
+            raise OrgChangeError(f"{org.msp_id} is not in {self.topology.channel}'s config (gone "
+                                 f"already): there is no update to show or sign. `recfin org remove "
+                                 f"{org.name}` (without --dry-run and --update-out) finishes its removal "
+                                 f"here: it stops {org.name}'s chaincode servers and peers, deploys the "
+                                 f"chaincode without it and records it as removed")
         change = plan_remove(self.topology, self.root, current, org.name, sign_as)
         # the org is in the channel (plan_remove refuses otherwise)
         self.check_other_chaincodes_without(org, current)

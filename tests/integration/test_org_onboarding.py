@@ -137,8 +137,9 @@ def test_the_new_bank_finances_a_receivable(bank2_added):
 def test_removing_the_new_bank_takes_it_out_of_the_channel(bank2_added):
     peer = bank2_added.topology.peers(NEW_BANK)[0]
     signers = ["--sign-as", "bank", "--sign-as", "supplier", "--sign-as", "coreenterprise"]
-    # The claim the new bank financed (the test before) names Bank2MSP in its key-level policy until the financing
-    # ends: removed now, its repayment could never be endorsed. So the removal is refused naming it, nothing sent.
+    # The claim the new bank financed (the test before) names Bank2MSP in its key-level policy until the
+    # financing ends: removed now, its repayment could never be endorsed. So the removal is refused naming it,
+    # nothing sent.
     root = bank2_added.data_root
     with open_session("regulator", data_root=root) as regulator:
         financed = [c for c in regulator.client.iter_receivables("status", "FINANCED", page_size=100)

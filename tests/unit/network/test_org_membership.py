@@ -237,8 +237,8 @@ def test_an_add_interrupted_before_the_new_orgs_msp_is_completed_by_the_next(cha
 def test_remove_with_too_few_admins_sends_nothing_and_keeps_the_org(channel_peer, topology, data_root, tmp_path):
     membership.record_added(data_root, membership.new_org_spec(topology, "supplier2", "supplier", CODE))
     members = OrgMembership(Network(topology, data_root=data_root))
-    with pytest.raises(OrgChangeError, match="Supplier2MSP is not in receivables's config .*: there is no update "
-                                             "to show or sign"):
+    with pytest.raises(OrgChangeError, match="Supplier2MSP is not in receivables's config .*: there is no "
+                                             "update to show or sign"):
         members.plan_remove("supplier2")       # the saved block predates supplier2: nothing to remove there
     with pytest.raises(OrgChangeError, match="supplier is the channel's last supplier org"):
         members.remove("supplier", sign_as=["supplier", "bank"])    # recorded here, supplier2 is not in the channel

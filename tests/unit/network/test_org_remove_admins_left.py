@@ -1,7 +1,7 @@
-"""`org remove` refuses a removal after which the orgs that stay could never again meet the Application group's
-`MAJORITY Admins`: with orgs whose own CRL locks their admins out (one without an Authority Key Identifier, which
-fails every identity of the MSP), the leaving org's admin may be one of the few that count, and once it has gone
-no org could be added or removed again, the locked-out ones never repaired."""
+"""`org remove` refuses a removal after which the orgs that stay could never again meet the Application
+group's `MAJORITY Admins`: with orgs whose own CRL locks their admins out (one without an Authority Key
+Identifier, which fails every identity of the MSP), the leaving org's admin may be one of the few that
+count, and once it has gone no org could be added or removed again, the locked-out ones never repaired."""
 from __future__ import annotations
 
 import pytest
@@ -29,16 +29,18 @@ def grown(topology, data_root):
 
 def _locked(topology, data_root, config, *names):
     for name in names:
-        config = with_crls(config, topology.org(name).msp_id, [crl_without_aki(topology, data_root, name, 12345)])
+        pem = crl_without_aki(topology, data_root, name, 12345)
+        config = with_crls(config, topology.org(name).msp_id, [pem])
     return config
 
 
-def test_a_removal_leaving_too_few_admins_able_to_sign_is_refused_before_it_is_sent(grown, topology, data_root,
-                                                                                     fake_fabric, tmp_path):
+def test_a_removal_leaving_too_few_admins_able_to_sign_is_refused_before_it_is_sent(
+        grown, topology, data_root, fake_fabric, tmp_path):
     # supplier and coreenterprise locked out: bank, regulator and bank2 are the 3 of 5 that count today
     current = _locked(grown, data_root, channel_config(grown, data_root), "supplier", "coreenterprise")
     channel = ScriptedChannel(grown, current)
-    channel.after = _locked(topology, data_root, channel_config(topology, data_root), "supplier", "coreenterprise")
+    channel.after = _locked(topology, data_root, channel_config(topology, data_root), "supplier",
+                            "coreenterprise")
     members = host(grown, data_root, channel)
     assert members.fetch_config("bank") == current
     for attempt in (lambda: members.remove("bank2", claims=ClaimsCheck(skipped=True)),
@@ -46,8 +48,9 @@ def test_a_removal_leaving_too_few_admins_able_to_sign_is_refused_before_it_is_s
         with pytest.raises(OrgChangeError) as refused:
             attempt()
         message = str(refused.value)
-        assert message.startswith("once Bank2MSP has left the channel, its orgs could never change again: one level "
-                                  "up, /Channel/Application/Admins (MAJORITY Admins) could remove and add "), message
+        assert message.startswith("once Bank2MSP has left the channel, its orgs could never change again: "
+                                  "one level up, /Channel/Application/Admins (MAJORITY Admins) could "
+                                  "remove and add "), message
         assert "Stopped before anything was sent: while Bank2MSP's admin still counts, repair" in message
         assert "it needs 3 of 4 org admins and only 2 other org(s) can sign" in message, message
         assert "repair CoreEnterpriseMSP, SupplierMSP first" in message, message
@@ -55,7 +58,8 @@ def test_a_removal_leaving_too_few_admins_able_to_sign_is_refused_before_it_is_s
 
     # a removal file written before the CRLs landed is refused where it is submitted
     path = _removal_file(members, channel_config(grown, data_root), "bank2", tmp_path)
-    with pytest.raises(OrgChangeError, match="once Bank2MSP has left the channel, its orgs could never change again"):
+    never_again = "once Bank2MSP has left the channel, its orgs could never change again"
+    with pytest.raises(OrgChangeError, match=never_again):
         members.submit_update_file(path, channel_only=True, claims=ClaimsCheck(skipped=True))
     assert channel.updates == []
 

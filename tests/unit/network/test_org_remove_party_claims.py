@@ -1,10 +1,11 @@
-"""`recfin org remove` of an org whose parties are those of live claims: the key-level policy of every claim names
-the orgs of its debtor and holder (and of its bank while a financing is live), so once the org has left, its peer
-endorsing nothing, no change of such a claim (payment, repayment, transfer, settlement) could ever be endorsed
-again. The removal reads the live claims first, as a regulator's user, and is refused naming them.
+"""`recfin org remove` of an org whose parties are those of live claims: the key-level policy of every claim
+names the orgs of its debtor and holder (and of its bank while a financing is live), so once the org has
+left, its peer endorsing nothing, no change of such a claim (payment, repayment, transfer, settlement)
+could ever be endorsed again. The removal reads the live claims first, as a regulator's user, and is
+refused naming them.
 
-The channel has two supplier orgs, supplier (topology.yaml's) and supplier2 (added), so that supplier may leave as
-far as roles go; the claims are read from the real receivables contract on MemoryLedger, as in
+The channel has two supplier orgs, supplier (topology.yaml's) and supplier2 (added), so that supplier may
+leave as far as roles go; the claims are read from the real receivables contract on MemoryLedger, as in
 test_org_remove_claims.
 """
 from __future__ import annotations
@@ -46,16 +47,17 @@ def test_an_org_whose_parties_hold_live_claims_is_not_removed_naming_them(
     members = host(membership.effective(topology, data_root), data_root, channel)
 
     for attempt in (lambda: members.remove("supplier", claims=claims_read(members)),
-                    lambda: members.plan_remove("supplier", claims=claims_read(members))):  # --dry-run, --update-out
+                    lambda: members.plan_remove("supplier", claims=claims_read(members))):  # --dry-run too
         with pytest.raises(OrgChangeError) as refused:
             attempt()
         message = str(refused.value)
-        assert message.startswith(f"supplier (SupplierMSP) is the org of parties of 2 live claims, whose key-level "
-                                  f"policy names it: 2 held by its parties ({registered}, {held})"), message
+        assert message.startswith(f"supplier (SupplierMSP) is the org of parties of 2 live claims, whose "
+                                  f"key-level policy names it: 2 held by its parties "
+                                  f"({registered}, {held})"), message
         assert rejected not in message
         assert "could ever be endorsed again" in message and "Stopped before anything was sent" in message
         assert "transferred by its holder to a party of another org" in message
-    assert parties.opened[0] == "regulator"              # read as a regulator's user: the regulator reads them all
+    assert parties.opened[0] == "regulator"              # read as a regulator's user, who reads them all
     assert_nothing_sent(channel, data_root)
 
     # a removal written elsewhere is refused where it is submitted
@@ -65,7 +67,8 @@ def test_an_org_whose_parties_hold_live_claims_is_not_removed_naming_them(
     assert_nothing_sent(channel, data_root)
 
 
-def test_an_org_whose_parties_owe_a_live_claim_is_not_removed(channel, grown, topology, data_root, monkeypatch):
+def test_an_org_whose_parties_owe_a_live_claim_is_not_removed(channel, grown, topology, data_root,
+                                                               monkeypatch):
     """The debtor of a claim never changes: only its settlement (or, before confirmation, its rejection or
     withdrawal) frees the debtor's org."""
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
@@ -87,8 +90,8 @@ def test_no_live_claim_of_its_parties_lets_the_org_go_and_claims_not_read_refuse
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
     members = host(membership.effective(topology, data_root), data_root, channel)
     assert members.plan_remove("supplier", claims=claims_read(members)).verdict.ok
-    with pytest.raises(OrgChangeError, match="The claims could not be read to find them \\(as bank: no connection "
-                                             "profile of bank\\).*--no-claim-check"):
+    with pytest.raises(OrgChangeError, match="The claims could not be read to find them \\(as bank: no "
+                                             "connection profile of bank\\).*--no-claim-check"):
         members.remove("supplier", claims=_unreadable(members))
     assert_nothing_sent(channel, data_root)
     said = []
