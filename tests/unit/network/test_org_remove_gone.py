@@ -10,18 +10,11 @@ from network import crypto, membership
 from network.org_change import OrgChangeError
 from network.org_membership import ClaimsCheck
 
+from . import test_org_remove_claims
 from .channel_fixtures import channel_config
 from .scripted_channel import ScriptedChannel, host
 
-
-@pytest.fixture
-def grown(topology, data_root):
-    """regulator2 added and recorded here."""
-    regulator2 = membership.new_org_spec(topology, "regulator2", "regulator")
-    now = membership.with_orgs(topology, [*topology.orgs, regulator2])
-    crypto.generate(now, data_root)
-    membership.record_added(data_root, regulator2)
-    return now
+grown = test_org_remove_claims.grown     # regulator2 added and recorded here
 
 
 def test_a_dry_run_of_an_org_gone_from_the_channel_says_how_to_finish_its_removal(grown, topology, data_root,
