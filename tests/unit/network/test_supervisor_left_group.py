@@ -55,8 +55,16 @@ def nothing_outlives_its_test(tmp_path):
                 pass
 
 
+def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The stand-ins' environment: this test's MARK, and Python's stdout buffered as it is by default. Unbuffered
+    (PYTHONUNBUFFERED, as CI runs), a print writes its text and its line end apart, and two processes writing
+    to the one log interleave a line with another ("member readyleft its group"), which no wait then finds."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    return {**env, MARK: str(tmp_path), **extra}
+
+
 def spec(folder: Path, code: str, tmp_path: Path, name: str = "node", pid_file: Path | None = None) -> ProcessSpec:
-    return ProcessSpec(name, [sys.executable, "-c", code], dict(os.environ, **{MARK: str(tmp_path)}),
+    return ProcessSpec(name, [sys.executable, "-c", code], child_env(tmp_path),
                        folder / f"{name}.log", pid_file or folder / f"{name}.pid")
 
 
@@ -289,7 +297,7 @@ def test_down_says_which_process_it_stopped_outside_its_node_s_group(tmp_path, m
     for variable in ("RECFIN_TOPOLOGY", "RECFIN_FABRIC_BIN", "RECFIN_FABRIC_CFG"):
         monkeypatch.delenv(variable, raising=False)
     dirs = nodeconfig.node_dirs(home / "network", "peer0.bank")
-    stand_in = ProcessSpec("peer0.bank", [sys.executable, "-c", STAYS_LEFT], dict(os.environ, **{MARK: str(tmp_path)}),
+    stand_in = ProcessSpec("peer0.bank", [sys.executable, "-c", STAYS_LEFT], child_env(tmp_path),
                            dirs.log, dirs.pid)
     starter = Supervisor(grace=2, poll_interval=0.02)
     try:
@@ -329,7 +337,7 @@ def crashed_peer(tmp_path: Path, monkeypatch, sup: Supervisor) -> tuple[Path, in
     """peer0.bank of the default topology's data folder, started as LEAVES_BOTH and crashed (SIGKILL): its pid file,
     its pid, the member it left in its group and the one it left leading a group of its own."""
     dirs = nodeconfig.node_dirs(network_home(tmp_path, monkeypatch), "peer0.bank")
-    stand_in = ProcessSpec("peer0.bank", [sys.executable, "-c", LEAVES_BOTH], dict(os.environ, **{MARK: str(tmp_path)}),
+    stand_in = ProcessSpec("peer0.bank", [sys.executable, "-c", LEAVES_BOTH], child_env(tmp_path),
                            dirs.log, dirs.pid)
     pid, member = start_then_crash(sup, stand_in, "member ready", "leader-of-its-own", "left its group")
     return dirs.pid, pid, member, printed(stand_in, "leader-of-its-own")
@@ -352,8 +360,8 @@ def test_a_chaincode_start_says_it_stopped_what_a_crashed_server_left_running(tm
     monkeypatch.setattr(control.probes, "healthy", lambda address: True)
     net, lines = make(topology, tmp_path / "net")
     folder = tmp_path / "net" / "chaincode" / "receivables" / "bank"
-    env = dict(os.environ, **{MARK: str(tmp_path), "CHAINCODE_SERVER_ADDRESS": "127.0.0.1:1",
-                              "CHAINCODE_OPERATIONS_ADDRESS": "127.0.0.1:2"})
+    env = child_env(tmp_path, CHAINCODE_SERVER_ADDRESS="127.0.0.1:1",
+                    CHAINCODE_OPERATIONS_ADDRESS="127.0.0.1:2")
     crashing = ProcessSpec("receivables.bank", [sys.executable, "-c", STAYS_LEFT], env, folder / "server.log",
                            folder / "server.pid")
     pid, worker = start_then_crash(sup, crashing, "left its group")
@@ -385,7 +393,7 @@ def test_a_port_held_by_what_a_node_left_running_does_not_refuse_its_start_and_n
     dirs = nodeconfig.node_dirs(data, "peer0.bank")
     sp = ProcessSpec("peer0.bank", [sys.executable, "-c", leader_of("import os\nos.setsid()\n" + LISTENER,
                                                                        stays=False)],
-                     dict(os.environ, **{MARK: str(tmp_path)}), dirs.log, dirs.pid)
+                     child_env(tmp_path), dirs.log, dirs.pid)
     pid, _ = sup.start(sp)
     wait_for_lines(sup, sp, "member-pid", "listening on", leader_exits=True)
     left = member_pid(sp)
@@ -417,7 +425,7 @@ def test_a_lone_tagged_process_no_pid_file_records_in_another_s_group_is_named_w
              f"env=dict(__import__('os').environ, {PID_FILE_ENV}={str(pid_file)!r}))\n"
              "print('member-pid', child.pid, flush=True)\nchild.wait()\n")
     leader = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True,
-                              env=dict(os.environ, **{MARK: str(tmp_path)}), start_new_session=True)
+                              env=child_env(tmp_path), start_new_session=True)
     try:
         member = int(leader.stdout.readline().split()[1])
         port = int(leader.stdout.readline().split()[-1])

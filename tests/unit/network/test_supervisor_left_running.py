@@ -4,7 +4,6 @@ group id alone, which another folder's process may lead by now, nor by a record 
 which says so also when it fails; a running node's group is signalled only while its pid is still the recorded
 process; a pid file that records no readable pid ties nothing running to it. Real child processes."""
 import json
-import os
 import sys
 
 import pytest
@@ -19,8 +18,8 @@ from network.supervisor import ProcessSpec
 from . import test_supervisor, test_supervisor_left_group
 from .test_control import make
 from .test_supervisor import SLEEPER, kill_group, leader_of, start_ready
-from .test_supervisor_left_group import (LEAVES_BOTH, MARK, STAYS_IN, STAYS_LEFT, crashed_peer, member_pid, printed,
-                                         spec, start_then_crash, tagged_with, wait_for_lines)
+from .test_supervisor_left_group import (LEAVES_BOTH, STAYS_IN, STAYS_LEFT, child_env, crashed_peer, member_pid,
+                                         printed, spec, start_then_crash, tagged_with, wait_for_lines)
 from .test_supervisor_ownership import fresh, gone, undelivered
 
 sup = test_supervisor.sup      # the fixture: a Supervisor that stops what its test started
@@ -120,8 +119,8 @@ def test_down_says_only_what_a_node_whose_process_had_exited_left_running(tmp_pa
 def crashed_server(tmp_path, sup, code: str, *lines: str) -> tuple[ProcessSpec, int, int]:
     """receivables.bank's server, started and crashed (SIGKILL) as `up` would have it: spec, its pid, its member's."""
     folder = tmp_path / "net" / "chaincode" / "receivables" / "bank"
-    env = dict(os.environ, **{MARK: str(tmp_path), "CHAINCODE_SERVER_ADDRESS": "127.0.0.1:1",
-                              "CHAINCODE_OPERATIONS_ADDRESS": "127.0.0.1:2"})
+    env = child_env(tmp_path, CHAINCODE_SERVER_ADDRESS="127.0.0.1:1",
+                    CHAINCODE_OPERATIONS_ADDRESS="127.0.0.1:2")
     sp = ProcessSpec("receivables.bank", [sys.executable, "-c", code], env, folder / "server.log", folder / "server.pid")
     pid, member = start_then_crash(sup, sp, *lines)
     return sp, pid, member

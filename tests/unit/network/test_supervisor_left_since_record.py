@@ -5,7 +5,6 @@ step, so one that outlives SIGKILL fails them before anything starts; the check 
 socket on it is held by those left-overs, and names the command that restarts their node or server. Real child
 processes."""
 import json
-import os
 import socket
 import sys
 
@@ -21,7 +20,8 @@ from network.supervisor import ProcessSpec
 from . import test_supervisor, test_supervisor_left_group
 from .test_control import make
 from .test_supervisor import SLEEPER, kill_group, leader_of, start_ready
-from .test_supervisor_left_group import MARK, STAYS_LEFT, member_pid, spec, start_then_crash, wait_for_lines
+from .test_supervisor_left_group import (MARK, STAYS_LEFT, child_env, member_pid, spec, start_then_crash,
+                                         wait_for_lines)
 from .test_supervisor_left_running import crashed_server
 from .test_supervisor_ownership import fresh, gone, undelivered
 
@@ -157,7 +157,7 @@ def test_a_deploy_stops_what_a_crashed_server_left_holding_its_port_before_its_f
     net, lines = make(topology, data_root)
     pid_file = ccservers.server_pid_file(data_root, topology.chaincode.name, bank)
     stand_in = ProcessSpec("receivables.bank", [sys.executable, "-c", leader_of(LISTENS_AWAY.format(port=port))],
-                           dict(os.environ, **{MARK: str(tmp_path)}),
+                           child_env(tmp_path),
                            pid_file.with_name("server.log"), pid_file)
     pid, worker = start_then_crash(sup, stand_in, "listening on")
     at_first_step = []
