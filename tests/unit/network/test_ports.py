@@ -84,7 +84,7 @@ def _listening_node(tmp_path, sup, name="peer0.bank"):
                      data / "nodes" / name / "node.pid")
     pid, _ = sup.start(sp)
     said = re.compile(r"^listening on (\d+)$", re.M)
-    sup.wait_until(lambda: said.search(sp.log.read_text()), what="its port", name=name, log=sp.log, timeout=60)
+    sup.wait_until(lambda: said.search(sp.log.read_text()), what="its port", name=name, log=sp.log, timeout=10)
     return pid, int(said.search(sp.log.read_text())[1]), sp.pid_file
 
 

@@ -26,7 +26,7 @@ def start_ready(sup, sp):
     mid-exec (not ours)."""
     pid, _ = sup.start(sp)
     sup.wait_until(lambda: "ready" in sp.log.read_text().splitlines(), what="ready", name=sp.name, log=sp.log,
-                   timeout=60)
+                   timeout=10)
     return pid
 
 
@@ -53,7 +53,7 @@ def test_start_writes_pid_and_log_in_its_own_group(tmp_path, sup):
     assert started
     assert json.loads(sp.pid_file.read_text())["pid"] == pid
     assert os.getpgid(pid) == pid != os.getpgid(0)
-    sup.wait_until(lambda: "ready" in sp.log.read_text(), what="ready", name="node", log=sp.log, timeout=60)
+    sup.wait_until(lambda: "ready" in sp.log.read_text(), what="ready", name="node", log=sp.log, timeout=10)
     assert sp.log.read_text().startswith("==== recfin: starting node")
     assert sup.running_pid(sp.pid_file) == pid
 
@@ -78,7 +78,7 @@ def test_stop_terminates_and_removes_the_pid_file(tmp_path, sup):
 def test_stop_kills_what_ignores_sigterm(tmp_path, sup):
     sp = spec(tmp_path, STUBBORN)
     pid, _ = sup.start(sp)
-    sup.wait_until(lambda: "ignoring" in sp.log.read_text(), what="ready", name="n", log=sp.log, timeout=60)
+    sup.wait_until(lambda: "ignoring" in sp.log.read_text(), what="ready", name="n", log=sp.log, timeout=10)
     assert sup.stop(sp.pid_file)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
@@ -213,7 +213,7 @@ def test_a_log_of_nothing_but_a_stack_quotes_its_last_lines(tmp_path):
 def test_wait_until_returns_once_the_check_holds():
     calls = []
     Supervisor(sleep=lambda dt: None).wait_until(lambda: calls.append(1) or len(calls) >= 3, what="x", name="n",
-                                                 log=None, timeout=60)
+                                                 log=None, timeout=10)
     assert len(calls) == 3
 
 
@@ -348,7 +348,7 @@ def test_stop_kills_a_group_member_that_outlives_sigterm(tmp_path, sup):
     sp = spec(tmp_path, GROUP)
     pid, _ = sup.start(sp)
     sup.wait_until(lambda: "ignoring SIGTERM" in sp.log.read_text().splitlines(), what="member ready", name="n",
-                   log=sp.log, timeout=60)
+                   log=sp.log, timeout=10)
     child = member_pid(sp)
     try:
         assert sup.stop(sp.pid_file)
@@ -407,7 +407,7 @@ def assert_copied_aside_and_emptied(sup, sp):
     aside = sp.log.with_name(sp.log.name + ".1").read_text()
     assert aside.startswith(f"==== recfin: starting {sp.name}") and "x" * 2000 in aside
     sup.wait_until(lambda: ticks(sp.log.read_text()), what="a line in the emptied log", name=sp.name, log=sp.log,
-                   timeout=60)
+                   timeout=10)
     now = sp.log.read_bytes()
     assert b"\0" not in now and b"x" * 2000 not in now
     assert ticks(now.decode())[0] > ticks(aside)[-1]
@@ -420,7 +420,7 @@ def test_a_running_process_s_log_past_the_limit_is_copied_aside_and_emptied_when
     sp = spec(tmp_path, WRITER)
     pid, _ = s.start(sp)
     try:
-        s.wait_until(lambda: ticks(sp.log.read_text()), what="its first lines", name=sp.name, log=sp.log, timeout=60)
+        s.wait_until(lambda: ticks(sp.log.read_text()), what="its first lines", name=sp.name, log=sp.log, timeout=10)
         assert s.start(sp) == (pid, False)          # still running, left alone: its log bounded
         assert_copied_aside_and_emptied(s, sp)
     finally:
@@ -444,7 +444,7 @@ def test_status_bounds_the_log_of_each_running_node(topology, tmp_path, fake_fab
     sp = ProcessSpec("peer0.bank", [sys.executable, "-c", WRITER], dict(os.environ), dirs.log, dirs.pid)
     s.start(sp)
     try:
-        s.wait_until(lambda: ticks(sp.log.read_text()), what="its first lines", name=sp.name, log=sp.log, timeout=60)
+        s.wait_until(lambda: ticks(sp.log.read_text()), what="its first lines", name=sp.name, log=sp.log, timeout=10)
         Network(topology, data_root=tmp_path, fabric=FabricInstall.locate(), supervisor_=s).status()
         assert_copied_aside_and_emptied(s, sp)
     finally:

@@ -111,7 +111,7 @@ def wait_for_lines(sup: Supervisor, sp: ProcessSpec, *lines: str, leader_exits: 
         seen = sp.log.read_text().splitlines() if sp.log.exists() else []
         exited = not leader_exits or gone(json.loads(sp.pid_file.read_text())["pid"])
         return exited and all(any(line.startswith(each) for line in seen) for each in lines)
-    sup.wait_until(ready, what=", ".join(lines), name=sp.name, log=sp.log, timeout=60)
+    sup.wait_until(ready, what=", ".join(lines), name=sp.name, log=sp.log, timeout=10)
 
 
 def test_stop_stops_a_child_that_left_the_group_and_leaves_the_untagged_and_another_pid_file_s_alone(tmp_path, sup):
@@ -123,7 +123,7 @@ def test_stop_stops_a_child_that_left_the_group_and_leaves_the_untagged_and_anot
     wait_for_lines(sup, other, "member-pid")
     left, untagged, others = member_pid(ours), printed(ours, "untagged-pid"), member_pid(other)
     sup.wait_until(lambda: all(os.getpgid(p) == p for p in (left, untagged, others)), what="setsid", name="ours",
-                   log=ours.log, timeout=60)
+                   log=ours.log, timeout=10)
     assert pid != left and tagged_with(ours.pid_file) == sorted([pid, left])
 
     assert sup.stop(ours.pid_file) is True
@@ -144,7 +144,7 @@ def test_what_a_daemonising_wrapper_left_is_not_the_node_running_and_a_wait_says
     with pytest.raises(NodeTimeoutError, match=rf"^node \(pid {pid}\) exited while waiting for healthy, leaving pid "
                                                rf"{left} that it started running: a program that daemonises .* "
                                                rf"RECFIN_FABRIC_BIN must exec the real program"):
-        fresh().wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=60, pid_file=sp.pid_file)
+        fresh().wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=10, pid_file=sp.pid_file)
     stopper = fresh()
     assert stopper.stop(sp.pid_file) is False            # the node itself was not running
     assert gone(left) and tagged_with(sp.pid_file) == [] and not sp.pid_file.exists()
@@ -165,7 +165,7 @@ def test_a_daemoniser_s_child_not_yet_in_a_session_of_its_own_fails_a_wait_the_s
     assert os.getpgid(member) == pid
     with pytest.raises(NodeTimeoutError, match=rf"^node \(pid {pid}\) exited while waiting for healthy, leaving pid "
                                                rf"{member} that it started running: .*RECFIN_FABRIC_BIN"):
-        fresh().wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=60, pid_file=sp.pid_file)
+        fresh().wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=10, pid_file=sp.pid_file)
     assert not gone(member)          # a wait stops nothing
     stopper = fresh()
     assert stopper.stop(sp.pid_file) is False and gone(member)
@@ -178,7 +178,7 @@ def start_then_crash(sup: Supervisor, sp: ProcessSpec, *lines: str) -> tuple[int
     wait_for_lines(sup, sp, "member-pid", *lines)
     member = member_pid(sp)
     os.kill(pid, signal.SIGKILL)
-    sup.wait_until(lambda: gone(pid), what="the crash", name=sp.name, log=sp.log, timeout=60)
+    sup.wait_until(lambda: gone(pid), what="the crash", name=sp.name, log=sp.log, timeout=10)
     return pid, member
 
 
@@ -209,7 +209,7 @@ def test_a_start_after_a_crash_stops_what_the_crashed_node_left_in_its_group_too
         # empty /proc/PID/environ meanwhile), and the new leader starts a member of its own: waited for, then every
         # process carrying the tag is of the new group, none the crashed one's.
         starter.wait_until(lambda: new in tagged_with(sp.pid_file), what="its tag readable", name=sp.name,
-                           log=sp.log, timeout=60)
+                           log=sp.log, timeout=10)
         assert {os.getpgid(each) for each in tagged_with(sp.pid_file)} == {new}
     finally:
         starter.stop(sp.pid_file)

@@ -172,7 +172,7 @@ def test_a_pid_file_that_records_no_readable_pid_ties_nothing_to_it_and_is_kept_
     finally:
         kill_group(pid)
         kill_group(worker)
-    sup.wait_until(lambda: gone(pid) and gone(worker), what="their exit", name=sp.name, log=sp.log, timeout=60)
+    sup.wait_until(lambda: gone(pid) and gone(worker), what="their exit", name=sp.name, log=sp.log, timeout=10)
     assert fresh().stop(sp.pid_file) is False and not sp.pid_file.exists()     # nothing carries it now
 
 

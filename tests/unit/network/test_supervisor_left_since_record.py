@@ -58,7 +58,7 @@ def test_a_moved_folder_s_running_node_is_not_what_the_new_folder_s_exited_node_
     data.mkdir()
     exited = spec(data, "print('done', flush=True)", tmp_path)
     new_pid, _ = sup.start(exited)
-    sup.wait_until(lambda: gone(new_pid), what="its exit", name=exited.name, log=exited.log, timeout=60)
+    sup.wait_until(lambda: gone(new_pid), what="its exit", name=exited.name, log=exited.log, timeout=10)
     try:
         assert fresh().left_behind(exited.pid_file) == ()
         assert fresh().stop(exited.pid_file) is False and not gone(pid) and not gone(worker)
@@ -73,7 +73,7 @@ def test_a_moved_folder_s_running_node_is_not_what_the_new_folder_s_exited_node_
         kill_group(worker)
         # gone before the fixture's teardown stops what it started: the kept, cut-short pid file is deleted then
         sup.wait_until(lambda: gone(pid) and gone(worker), what="their exit", name=exited.name, log=exited.log,
-                       timeout=60)
+                       timeout=10)
 
 
 def test_a_pid_file_s_own_process_its_record_no_longer_describes_is_not_left_behind_and_down_stops_it(tmp_path, sup):
@@ -86,7 +86,7 @@ def test_a_pid_file_s_own_process_its_record_no_longer_describes_is_not_left_beh
     try:
         assert stopper.stop(sp.pid_file) is True
         assert stopper.stopped_alongside == [] and not sp.pid_file.exists()
-        sup.wait_until(lambda: gone(pid), what="its exit", name=sp.name, log=sp.log, timeout=60)
+        sup.wait_until(lambda: gone(pid), what="its exit", name=sp.name, log=sp.log, timeout=10)
     finally:
         kill_group(pid)
 

@@ -113,7 +113,7 @@ def test_a_data_folder_moved_while_running_still_shows_starts_nothing_twice_and_
         assert fresh().running_pid(moved.pid_file) == pid and fresh().find(moved.pid_file).runs_for is None
         assert fresh().start(moved) == (pid, False)
         assert fresh().stop(moved.pid_file) is True
-        sup.wait_until(lambda: gone(pid), what="exit", name=sp.name, log=moved.log, timeout=60)
+        sup.wait_until(lambda: gone(pid), what="exit", name=sp.name, log=moved.log, timeout=10)
         assert not moved.pid_file.exists()
     finally:
         kill_group(pid)     # the fixture stops before/node.pid, which the rename took away
@@ -206,7 +206,7 @@ def test_stop_signals_the_group_of_a_leader_that_has_exited(tmp_path, sup):
     sp = spec(tmp_path, ORPHANING)
     pid, _ = sup.start(sp)
     sup.wait_until(lambda: sup._children[pid].poll() is not None and "ready" in sp.log.read_text().splitlines(),
-                   what="leader gone, member ready", name="node", log=sp.log, timeout=60)
+                   what="leader gone, member ready", name="node", log=sp.log, timeout=10)
     child = member_pid(sp)
     try:
         assert fresh().running_pid(sp.pid_file) is None
@@ -225,7 +225,7 @@ def test_a_copy_of_the_data_folder_leaves_alone_the_group_whose_leader_has_exite
     pid, _ = sup.start(sp)
     try:
         sup.wait_until(lambda: sup._children[pid].poll() is not None and "ready" in sp.log.read_text().splitlines(),
-                       what="leader gone, member ready", name="node", log=sp.log, timeout=60)
+                       what="leader gone, member ready", name="node", log=sp.log, timeout=10)
         child = member_pid(sp)
         shutil.copytree(live, copy)
         copied = copy / sp.pid_file.name
