@@ -750,6 +750,10 @@ def demand_before_the_list(data: Any) -> Any:
     return data
 
 
+# a financing whose bank is party to its claim: accepted, or disbursed and not yet repaid or recoursed
+LIVE_FINANCING = ("ACCEPTED", "DISBURSED")
+
+
 class Financing(Doc):
     doc_type: Literal["financing"] = "financing"
     id: str

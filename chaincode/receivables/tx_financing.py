@@ -18,7 +18,7 @@ from chaincode.contract import Context
 from . import config as cfg
 from . import keys, lifecycle, money
 from .errors import rule
-from .model import Action, Financing, OfferTerms, Party, Receivable, parse_request
+from .model import LIVE_FINANCING, Action, Financing, OfferTerms, Party, Receivable, parse_request
 from .session import Session
 from .store_offers import OfferAsMade
 from .tx_base import TransactionGroup
@@ -92,7 +92,7 @@ def _ensure_not_frozen_while_live(f: Financing, r: Receivable) -> None:
     next: its bank left the claim and reads it no more (GetReceivable), so a refusal naming a freeze ordered
     since would tell it the claim is frozen and by which court order, and would send a caller to wait for a
     lifting after which the same change is refused all the same."""
-    if f.status in ("ACCEPTED", "DISBURSED"):
+    if f.status in LIVE_FINANCING:
         lifecycle.ensure_not_frozen(r)
 
 

@@ -98,7 +98,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import fingerprint, keys, lifecycle, queries
 from .errors import RuleViolation
-from .model import DiscountOffer, Financing, Invoice, Offer, Receivable
+from .model import LIVE_FINANCING, DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
 
 # the keys besides those of SCANNED_RECORDS that earlier versions gave a key-level policy, in the form they
@@ -257,7 +257,7 @@ async def _restore_financing_policies(store: Store, financings: list[tuple[str, 
     any two orgs could have rewritten that record before as after, so the upgrade lets no org do what two could
     not. A live one whose claim cannot be read is listed as unreadable, and gets none."""
     accepted = [(key, f) for key, f in financings if f.financier_msp is not None]
-    live = [(key, f) for key, f in accepted if f.status in ("ACCEPTED", "DISBURSED")]
+    live = [(key, f) for key, f in accepted if f.status in LIVE_FINANCING]
     claims = await _claims_of(store, live, lambda f: f.receivable_id, report)
     without_claim = {key for key, _ in live} - set(claims)   # listed as unreadable
     written = 0
