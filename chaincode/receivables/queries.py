@@ -30,7 +30,8 @@ from .store_base import NOT_A_RECORD, parsed_private
 from .store_claims import CLAIM_INDEXES, live_financier
 from .store_offers import OfferAsMade
 
-__all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "provenance", "page", "statistics", "invoice_use",
+__all__ = ["STATUSES", "reads_as_its_party", "may_read", "leaves", "history", "party_history", "provenance",
+           "page", "statistics", "invoice_use",
            "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
            "discount_offer_page", "discount_offer_as_seen_by", "discount_offers_as_seen_by", "financier_exposure",
            "may_read_request", "request_record", "key_endorsers"]
@@ -38,8 +39,14 @@ __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "proven
 M = TypeVar("M", bound=BaseModel)
 
 
+def reads_as_its_party(party: Party, r: Receivable) -> bool:
+    """Whether ``party`` reads ``r`` as one of its parties (debtor, holder, creditor, financier) or as the
+    regulator: the readers ``may_read`` lets in whatever the claim's financing."""
+    return party.role == cfg.REGULATOR or party.uscc in (r.debtor, r.holder, r.creditor, r.financier)
+
+
 async def may_read(store: Store, party: Party, r: Receivable) -> bool:
-    if party.role == cfg.REGULATOR or party.uscc in (r.debtor, r.holder, r.creditor, r.financier):
+    if reads_as_its_party(party, r):
         return True
     if party.role == cfg.FINANCIER and r.financing_id is not None:
         f = await store.financing(r.financing_id)

@@ -57,7 +57,7 @@ def _no_discount_offer(offer_id: str) -> RuleViolation:
 def _asked_to_finance_only(party: Party, r: Receivable) -> bool:
     """Whether ``party`` reads ``r`` only as a bank its open request asks to finance it
     (``queries.may_read``): not its debtor, holder, creditor or financier, nor the regulator."""
-    return party.role == cfg.FINANCIER and party.uscc not in (r.debtor, r.holder, r.creditor, r.financier)
+    return party.role == cfg.FINANCIER and not queries.reads_as_its_party(party, r)
 
 
 def _without_others_deals(entries: list[dict], reader: Party, r: Receivable) -> list[dict]:
