@@ -22,8 +22,6 @@ from ._signable import Signable, channel_header_problem, identity_problem
 from ._transport import DELIVER_KINDS
 from .errors import GatewayError
 
-_MAX_BLOCK = MAX_BLOCK_NUMBER
-
 
 @dataclass(frozen=True)
 class ChaincodeEvent:
@@ -67,7 +65,7 @@ def start_position(
 
 def check_block_number(name: str, number) -> None:
     """Raise ValueError unless ``number`` is a block number: a whole number (not a bool) that Fabric's uint64 holds."""
-    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= _MAX_BLOCK:
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= MAX_BLOCK_NUMBER:
         raise ValueError(f"{name} {number!r}: give a block number, a whole number from 0 to 2**64 - 1")
 
 
@@ -265,7 +263,7 @@ def build_block_events_request(
     ``checkpoint`` the position was taken from records the channel as its listener once the stream opens."""
     seek = ab_pb2.SeekInfo(
         start=position,
-        stop=ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=_MAX_BLOCK)),
+        stop=ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=MAX_BLOCK_NUMBER)),
         behavior=ab_pb2.SeekInfo.BLOCK_UNTIL_READY,
     )
     stamp = timestamp_pb2.Timestamp()
