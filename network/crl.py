@@ -152,19 +152,6 @@ def pem(crl: x509.CertificateRevocationList) -> bytes:
     return crl.public_bytes(serialization.Encoding.PEM)
 
 
-def local(paths: OrgCrypto) -> x509.CertificateRevocationList | None:
-    """The org's CRL in its verifying MSP (crls/crl.pem, the one a revocation extends), when its CA (whose
-    certificate is beside it) signed it. What the org revokes is read from local_crls: every CRL of its CA
-    there."""
-    return kept_in(paths, paths.msp_dir)
-
-
-def kept_in(paths: OrgCrypto, msp_folder: Path) -> x509.CertificateRevocationList | None:
-    """The CRL in one MSP folder of the org (crls/crl.pem), when its CA (whose certificate is in paths) signed
-    it."""
-    return _kept_files(paths, msp_folder).get(msp_folder / "crls" / CRL_FILE)
-
-
 def local_crls(paths: OrgCrypto) -> list[x509.CertificateRevocationList]:
     """Every CRL of the org's CA in its verifying MSP's crls/, in name order: Fabric applies each of them."""
     return kept_crls_in(paths, paths.msp_dir)

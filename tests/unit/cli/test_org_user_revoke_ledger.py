@@ -29,7 +29,7 @@ from network import crl, org_keys, profiles
 from network.crypto import load_cert, load_key, org_crypto
 from network.topology import load
 from tests.unit.ledger_contract import Channel
-from tests.unit.network.channel_fixtures import channel_config
+from tests.unit.network.channel_fixtures import channel_config, kept_crl
 from tests.unit.network.scripted_channel import ChannelTakingUpdates
 
 CODE = "91310000MA1K00002C"          # the supplier org's enterprise in the topology (supplier1's certificate's)
@@ -117,7 +117,7 @@ def revoke(runner, *args: str):
 
 
 def crl_lists(root: Path, user: str) -> bool:
-    local = crl.local(paths(root))
+    local = kept_crl(paths(root))
     cert = load_cert(paths(root).user_msp(user) / "signcerts" / "cert.pem")
     return local is not None and crl.lists([local], cert.serial_number) is not None
 

@@ -71,6 +71,15 @@ def config_block(config: configtx_pb2.Config, channel: str, number: int = 0,
                             data=common_pb2.BlockData(data=[envelope.SerializeToString()]))
 
 
+def kept_crl(paths, msp_folder: Path | None = None) -> x509.CertificateRevocationList | None:
+    """The CRL in an MSP folder of the org (its verifying MSP's unless given) as crls/crl.pem, the file a
+    revocation extends, when the org's CA signed it; None otherwise."""
+    path = (paths.msp_dir if msp_folder is None else msp_folder) / "crls" / crl.CRL_FILE
+    if not path.is_file() or not paths.ca_cert.is_file():
+        return None
+    return crl.of_ca(path.read_bytes(), crypto.load_cert(paths.ca_cert))
+
+
 def org_crl(topology: Topology, data_root: Path, org_name: str, extensions: list, serial: int = 12345) -> bytes:
     """A CRL signed by org_name's CA, listing serial, with these extensions as given (x509.UnrecognizedExtension
     for bytes no tool would write)."""

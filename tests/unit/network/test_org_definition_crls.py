@@ -17,7 +17,7 @@ from network.org_definition import OrgMsp, decode_msp, fabric_msp_config
 from network.org_definition_file import OrgDefinitionError, write_msp_of, write_public_msp
 from network.org_users import CaFolder, add_user, keys_folder_org
 
-from .channel_fixtures import channel_config
+from .channel_fixtures import channel_config, kept_crl
 
 CODE = "91110000MA1K00007E"
 
@@ -96,7 +96,7 @@ def _revoke_another(company, user):
     paths = add_user(ca, user, {}).paths
     serial = load_cert(paths.user_msp(user) / "signcerts" / "cert.pem").serial_number
     crl.write_local(paths, crl.pem(crl.extended(load_key(paths.ca_key), load_cert(paths.ca_cert),
-                                                [crl.local(paths)], serial)))
+                                                [kept_crl(paths)], serial)))
     return paths, serial
 
 

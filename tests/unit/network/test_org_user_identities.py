@@ -16,7 +16,7 @@ from network.crypto import LostKeyError, load_cert, org_crypto
 from network.org_users import CaFolder, OrgUserError, OrgUsers, add_user, list_users
 from network.topology import PeerOrgSpec
 
-from .channel_fixtures import channel_config
+from .channel_fixtures import channel_config, kept_crl
 from .scripted_channel import ChannelTakingUpdates, host
 
 SUPPLIER1_CODE = "91310000MA1K00002C"
@@ -107,7 +107,7 @@ def test_a_revoked_user_with_a_lost_key_is_left_as_it_is_and_generation_goes_on(
     crypto.generate(effective, data_root)
     assert files(paths.user_dir("supplier3")) == kept and not any((msp / "keystore").glob("*_sk"))
     assert (bank.user_tls("officer1") / "client.crt").is_file()
-    assert crl.lists([crl.local(paths)], load_cert(msp / "signcerts" / "cert.pem").serial_number) is not None
+    assert crl.lists([kept_crl(paths)], load_cert(msp / "signcerts" / "cert.pem").serial_number) is not None
 
 
 def test_a_user_new_to_the_topology_is_issued_and_recorded_by_the_ca(topology, data_root):

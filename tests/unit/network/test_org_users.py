@@ -31,7 +31,7 @@ from network.org_membership import PolicyNotSatisfiedError
 from network.org_users import (AlreadyRevokedError, CaFolder, OrgUserError, OrgUsers, add_to_network, add_user,
                                keys_folder_org, list_users, plan_revoke)
 
-from .channel_fixtures import channel_config, crl_without_aki, with_crls
+from .channel_fixtures import channel_config, crl_without_aki, kept_crl, with_crls
 from .scripted_channel import ChannelTakingUpdates, ScriptedChannel, host
 
 SUPPLIER1_CODE = "91310000MA1K00002C"
@@ -533,14 +533,14 @@ def test_another_host_gets_the_channels_crl_by_syncing(running, topology, data_r
     kept = elsewhere.sync("supplier")
     assert kept.summary()["channel_crl_number"] == 1 and kept.written
     paths = org_crypto(other, "supplier", supplier.domain)
-    assert crl.local(paths) is not None and crl.pem(crl.local(paths)) == change.crl_pem
+    assert kept_crl(paths) is not None and crl.pem(kept_crl(paths)) == change.crl_pem
     assert {r["user"]: r for r in list_users(other, supplier)}["supplier9"]["revoked"]
     assert profiles.load("supplier", other).user("supplier9").revoked
     assert elsewhere.sync("supplier").written == []           # it has it now
     # the channel's CRL never replaces a newer one kept here
-    newer = crl.extended(load_key(paths.ca_key), load_cert(paths.ca_cert), [crl.local(paths)], 4242)
+    newer = crl.extended(load_key(paths.ca_key), load_cert(paths.ca_cert), [kept_crl(paths)], 4242)
     crl.write_local(paths, crl.pem(newer))
-    assert elsewhere.sync("supplier").written == [] and crl.number(crl.local(paths)) == 2
+    assert elsewhere.sync("supplier").written == [] and crl.number(kept_crl(paths)) == 2
 
 
 def test_a_crl_is_never_half_written_into_crls(topology, data_root, monkeypatch):

@@ -9,7 +9,7 @@ from network import crl, membership, profiles
 from network.crypto import load_cert, load_key, org_crypto
 from network.org_users import AlreadyRevokedError, CaFolder, OrgUsers, add_user
 
-from .channel_fixtures import channel_config
+from .channel_fixtures import channel_config, kept_crl
 from .scripted_channel import ChannelTakingUpdates, host
 
 CODE = "91310000MA1K00002C"
@@ -44,7 +44,7 @@ def test_a_revocation_whose_peer_write_failed_is_finished_by_the_next_run(revoki
     with pytest.raises(OSError, match="No space left"):
         OrgUsers(host(topology, data_root, revoking)).revoke("supplier", "supplier9")
     # the verifying MSP's copy comes last: it is not there yet, nor the profile's mark
-    assert crl.local(paths) is None and not peer_crl.exists()
+    assert kept_crl(paths) is None and not peer_crl.exists()
     assert not profiles.load("supplier", data_root).user("supplier9").revoked
 
     monkeypatch.setattr(crl, "write_atomically", real)      # the disk has room again
@@ -56,7 +56,7 @@ def test_a_revocation_whose_peer_write_failed_is_finished_by_the_next_run(revoki
         assert peer_crl in users.sync("supplier").written
     serial = load_cert(paths.user_msp("supplier9") / "signcerts" / "cert.pem").serial_number
     for folder in crl.local_folders(paths):
-        kept = crl.kept_in(paths, folder)
+        kept = kept_crl(paths, folder)
         assert kept is not None and kept.get_revoked_certificate_by_serial_number(serial) is not None, folder
     assert profiles.load("supplier", data_root).user("supplier9").revoked
 
