@@ -192,8 +192,10 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
     ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is refused alike.
     Rows are numbered as a spreadsheet shows them: an empty line is a row (csv.DictReader skips it unnumbered,
     naming every row below it by the one above), and a cell holding a line break one row (the file's line
-    number would name the rows below it by the one after)."""
-    records = csv.reader(io.StringIO(text))
+    number would name the rows below it by the one after). A row may end in CR LF, LF, or CR alone (an old Mac
+    export): the text is read with ``newline=""``, as the csv module asks a file to be opened, so that a bare CR
+    ends a row rather than failing the file as "new-line character seen in unquoted field"."""
+    records = csv.reader(io.StringIO(text, newline=""))
     try:
         fieldnames = next(records, [])
         given = [h.strip() for h in fieldnames]
@@ -236,7 +238,7 @@ def _separator_problem(text: str, headers: list[str]) -> str | None:
     that is Excel's ``sep=`` line (naming the separator, ahead of the header), or a header read as one cell that
     holds semicolons or tabs (saved where the decimal mark is a comma, or as tab-delimited text). ``None`` where
     neither shows, and the header just lacks the column."""
-    first = text.split("\n", 1)[0].rstrip("\r").lstrip()
+    first = re.split(r"\r\n?|\n", text, maxsplit=1)[0].lstrip()  # a row's ends, as csv reads them
     if first[:4].lower() == "sep=":
         declared = first[4:].strip(" ")   # not tabs: sep=<tab> declares one
         other = f", and the file is separated by {_SEPARATOR_NAMES.get(declared, repr(declared))}, not commas" \
