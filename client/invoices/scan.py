@@ -144,12 +144,14 @@ class ScanResult(BaseModel):
 
 
 class _OcrReading:
-    """What OCR read off a file's page images: its lines, and each page (counted from 0) that reads as no invoice
-    and was read as scanned alone because which way up it is could not be asked (no osd data), with why."""
+    """What OCR read off a file's page images: its lines, each page (counted from 0) that reads as no invoice
+    and was read as scanned alone because which way up it is could not be asked (no osd data), with why, and how
+    many pixels the images added had in all, by their headers (``pixels``: within MAX_OCR_PIXELS)."""
 
     def __init__(self) -> None:
         self.lines: list[TextLine] = []
         self.unturned: dict[int, MissingDependency] = {}
+        self.pixels = 0
 
     def invoice_lines(self) -> list[TextLine]:
         """The lines, where a page of them reads as an invoice or every page could be asked which way up it is;
@@ -161,9 +163,15 @@ class _OcrReading:
 
     def add(self, image: bytes | Path, source: str, first_page: int) -> None:
         """OCR every frame of an image, numbered from ``first_page`` (counted from 0), into this reading: the page
-        pass's lines, which keep their page for the second pass and know its number."""
+        pass's lines, which keep their page for the second pass and know its number. The file's images are refused
+        where, with this one, they have more pixels than MAX_OCR_PIXELS, before this one is decoded: a PDF's images
+        were counted by what the PDF says of them (:func:`_pdf_images`), each is counted here by its own header."""
         require_tesseract()
-        for number, frame in enumerate(load_pages(image, source), start=first_page):
+        frames = load_pages(image, source)
+        if self.pixels + frames.pixels > MAX_OCR_PIXELS:
+            raise too_many_pixels(source, self.pixels + frames.pixels)
+        self.pixels += frames.pixels
+        for number, frame in enumerate(frames, start=first_page):
             page, unturned = _upright_page(frame, source)
             if unturned is not None:
                 self.unturned[number] = unturned
@@ -610,8 +618,8 @@ def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
             except Exception as exc:  # pypdf raises many types on damaged files
                 raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
             return layers if scanned is None else _checked_against_images(reader, source, layers, scanned,
-                                                                           min_confidence)
-        images = _pdf_images(reader, source)
+                                                                           min_confidence, contents)
+        images = _pdf_images(reader, source, contents)
         if not images:
             # a text layer not read whole may hold an invoice in what was not read: that is what to say
             raise MalformedInput(source, None, (
@@ -687,7 +695,7 @@ def _ocr_images(images: list[tuple[int, bytes]], source: str) -> _OcrReading:
 
 
 def _checked_against_images(reader, source: str, layers: list[ScanResult], scanned: str,
-                            min_confidence: float) -> list[ScanResult]:
+                            min_confidence: float, contents: PageContents | None = None) -> list[ScanResult]:
     """A scanner's searchable PDF: its page images read by OCR, each invoice's fields compared with its text
     layer's reading of the same invoice, in the order they are printed (:func:`_compared`). Where they cannot be
     read, every field of the text layer is flagged: it is a reading of unknown accuracy, and the invoice is what
@@ -695,7 +703,7 @@ def _checked_against_images(reader, source: str, layers: list[ScanResult], scann
     said_by = f"the PDF's text layer ({scanned})"
     try:
         require_tesseract()
-        images = _pdf_images(reader, source)
+        images = _pdf_images(reader, source, contents)
         if not images:
             return [_unchecked(layer, f"read from {said_by}, and the PDF has no page image to compare it with")
                     for layer in layers]
@@ -752,15 +760,23 @@ def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
     return "".join(seen.split()) == "".join(said.split())
 
 
-def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
+def _pdf_images(reader, source: str, contents: PageContents | None = None) -> list[tuple[int, bytes]]:
     """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one, the
     pages have more than MAX_OCR_IMAGES in all (each is read by OCR on its own), or their images more than
-    MAX_OCR_PIXELS pixels in all (by their /Width and /Height), refused before any is decoded. An
-    image object that pages share (one scan drawn on every page) is decoded once, its bytes shared: 2000 pages
-    drawing one took over an hour decoding and encoding it again for each."""
+    MAX_OCR_PIXELS pixels in all (by their /Width and /Height, an inline image's /W and /H), refused before any is
+    decoded: the images drawn inline are counted from the pages' content first, as listing a page's images (pypdf)
+    decodes every one it draws inline. An image object that pages share (one scan drawn on every page) is decoded
+    once, its bytes shared: 2000 pages drawing one took over an hour decoding and encoding it again for each.
+    ``contents``: the pages' content as the text layer parsed it, so that it is not parsed again."""
     out = []
     decoded: dict[tuple[int, int], bytes] = {}   # by the image object's number and generation
+    contents = contents if contents is not None else PageContents()
     try:
+        inline = [pixels for page in reader.pages for pixels in _inline_image_pixels(page, contents)]
+        if len(inline) > MAX_OCR_IMAGES:
+            raise too_many_images(source, len(inline))
+        if sum(inline) > MAX_OCR_PIXELS:
+            raise too_many_pixels(source, sum(inline))
         listed = [(page_number, page, page.images.keys()) for page_number, page in enumerate(reader.pages)]
         with_images = sum(1 for _, _, keys in listed if keys)
         if with_images > MAX_OCR_PAGES:
@@ -768,7 +784,7 @@ def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
         images = sum(len(keys) for _, _, keys in listed)
         if images > MAX_OCR_IMAGES:
             raise too_many_images(source, images)
-        pixels = sum(_pixels(_image_object(page, key)) for _, page, keys in listed for key in keys)
+        pixels = sum(_pixels(_image_object(page, key)) for _, page, keys in listed for key in keys) + sum(inline)
         if pixels > MAX_OCR_PIXELS:
             raise too_many_pixels(source, pixels)
         for page_number, page, keys in listed:
@@ -817,6 +833,22 @@ def _pixels(image) -> int:
     if not all(isinstance(side, int) and not isinstance(side, bool) and side > 0 for side in sides):
         return 0
     return sides[0] * sides[1]
+
+
+# An inline image's dictionary may name its sides in short (BI /W 100 /H 100 ...) or in full
+_INLINE_SIDES = {"/Width": ("/W", "/Width"), "/Height": ("/H", "/Height")}
+
+
+def _inline_image_pixels(page, contents: PageContents) -> list[int]:
+    """How many pixels each image a page's content draws inline (``BI`` ... ``ID`` ... ``EI``) says it has, by its
+    /W and /H, read from the parsed content before any is decoded (as :func:`_pixels` counts an image object's)."""
+    stream = contents.of(page)
+    if stream is None:
+        return []
+    return [_pixels({side: next((settings[name] for name in names if name in settings), None)
+                     for side, names in _INLINE_SIDES.items()})
+            for settings in (operands["settings"] for operands, operator in stream.operations
+                             if operator == b"INLINE IMAGE")]
 
 
 def _refuse_an_image_without_pixels(image, key, page_number: int, source: str) -> None:
