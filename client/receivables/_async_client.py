@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from client.gateway._twins import awaiting
 from client.gateway.errors import GatewayError
 
+from ._contract_calls import CALL_GIVEN_UP
 from ._events import AsyncReceivablesEvents
 from ._models import DiscountOffer, ListedOffer, PaymentRecord, Receivable
 from ._operations import _Operations
@@ -66,7 +67,12 @@ def _every_call_awaited(*iterators: str) -> Callable[[type], type]:
 class AsyncReceivablesClient(_Operations):
     """The async twin of :class:`ReceivablesClient`, over a ``client.gateway`` AsyncContract:
     the same methods and models, awaited (the ``iter_*`` methods and ``events`` give async iterators). Every
-    awaited method is a coroutine function: a bad argument raises when it is awaited, never at the call."""
+    awaited method is a coroutine function: a bad argument raises when it is awaited, never at the call.
+
+    A call with a business request id cancelled while it waits (``task.cancel()``, the deadline of
+    ``asyncio.wait_for``, whose TimeoutError is raised from the CancelledError) may have committed: its
+    CancelledError, raised on as ever, carries the id as ``request_id`` and in a note that says how to retry
+    it at most once ("Retries are exactly-once" in docs/sdk-receivables.md)."""
 
     async def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
         options = self._options(kind, name, args, transient, endorsing_organizations)
@@ -81,6 +87,10 @@ class AsyncReceivablesClient(_Operations):
                 self._name_request_id(error, kind, name, args)
                 raise
             raise refusal from error
+        except CALL_GIVEN_UP as given_up:
+            # cancelled or interrupted while it waited: its request id named, and raised on (never swallowed)
+            self._name_request_id(given_up, kind, name, args)
+            raise
         return self._answer(kind, name, model, payload)
 
     _run_steps = staticmethod(awaiting)

@@ -3,6 +3,7 @@ as the contract's RuleViolation, the answer read as its model."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -49,6 +50,26 @@ def may_have_committed(error: GatewayError) -> bool:
     if isinstance(error, CommitStatusError):
         return True
     return isinstance(error, SubmitError) and error.may_have_been_ordered
+
+
+CALL_GIVEN_UP = (asyncio.CancelledError, KeyboardInterrupt)
+"""What ends a call its caller gave up on while it waited: an async call cancelled (``task.cancel()``,
+the deadline of ``asyncio.wait_for`` or ``asyncio.timeout``, whose TimeoutError is raised from it),
+Ctrl-C. Whether the transaction reached the orderer cannot be told, so a submit that carried a request
+id may have committed."""
+
+
+def _retry_advice(request_id: str, why: str = "") -> str:
+    """The note on the error of a submit with ``request_id`` that may have committed (``why``, said after "it
+    may have committed": how its answer was lost): the CLI's words for a lost answer
+    (``cli.request_ids.exactly_once``), with the SDK's calls where the CLI names its commands."""
+    return (f"request id {request_id}: it may have committed{why}; call again with "
+            f"request_id={request_id!r} to apply it at most once, or client.request({request_id!r}) to see "
+            "whether it did")
+
+
+def _given_up_how(stopped: BaseException) -> str:
+    return "cancelled" if isinstance(stopped, asyncio.CancelledError) else "interrupted"
 
 
 RACE_RETRY = RetryPolicy(max_attempts=3, backoff=0.1, retry_on=frozenset({
@@ -130,21 +151,38 @@ class _ContractCalls:
         return answer
 
     @staticmethod
-    def _name_request_id(error: GatewayError, kind: str, name: str, args: Sequence[str]) -> None:
+    def _name_request_id(error: GatewayError | BaseException, kind: str, name: str,
+                         args: Sequence[str]) -> None:
         """Keep on ``error`` the request id a submit of ``name`` carried (``error.request_id``), and where it
         may have committed, say so with how to retry it safely (a note in its traceback).
 
         The id is the only way to retry such a call at most once, and a fresh one (``request_id=None``) was
         made inside the call: without it here, its caller could only send the call again under a new id,
-        which applies it twice when the first attempt committed."""
+        which applies it twice when the first attempt committed. ``error`` is a GatewayError, or the
+        :data:`CALL_GIVEN_UP` that stopped the call while it waited (kept on it, and re-raised by the
+        caller: a cancellation is never swallowed), which may have come after the orderer took the
+        transaction."""
         if kind != "submit" or name not in WITH_REQUEST_ID or not args:
             return
         request_id = args[-1]
         error.request_id = request_id
-        if may_have_committed(error):
-            error.add_note(f"request id {request_id}: it may have committed; call again with "
-                           f"request_id={request_id!r} to apply it at most once, or "
-                           f"client.request({request_id!r}) to see whether it did")
+        if isinstance(error, CALL_GIVEN_UP):
+            how = _given_up_how(error)
+            error.add_note(_retry_advice(request_id, f" ({name} was {how} while it was submitted: whether it "
+                                                     "reached the orderer cannot be told)"))
+        elif may_have_committed(error):
+            error.add_note(_retry_advice(request_id))
+
+    @staticmethod
+    def _name_committed_request_id(stopped: BaseException, name: str, request_id: str) -> None:
+        """Keep on ``stopped`` (a :data:`CALL_GIVEN_UP`) the request id of a submit of ``name`` that committed
+        before its caller gave up on what the operation still had to read, and say so: the caller has no
+        result, and a call under a new id would apply it twice."""
+        stopped.request_id = request_id
+        stopped.add_note(f"request id {request_id}: {name} committed, and was {_given_up_how(stopped)} "
+                         f"while the SDK read what it recorded; client.request({request_id!r}) returns "
+                         f"its result, as a call again with request_id={request_id!r} does, which changes "
+                         "nothing")
 
     @staticmethod
     def _refusal(error: GatewayError, name: str) -> Exception:

@@ -7,6 +7,7 @@ from client.gateway._twins import Steps
 from client.gateway.errors import GatewayError
 
 from ._arguments import _json, _request_id, _text
+from ._contract_calls import CALL_GIVEN_UP
 from ._models import DiscountOffer, DiscountOfferRequest, PaymentResult, Receivable, fen_sent
 from ._read_refusals import _unless_refused_the_read_steps
 from ..money import LEDGER_MAX_FEN, Amount
@@ -93,6 +94,10 @@ class _SettlementOperations:
             # ValueError): its tx_id stays None, never an error that would have the caller pay again
             except (RuleViolation, GatewayError, ValueError) as exc:
                 paid.tx_id_unread(f"{type(exc).__name__}: {exc}".splitlines()[0])
+            # the payment committed: a caller that gave up on the read has no result, and must not pay again
+            except CALL_GIVEN_UP as given_up:
+                self._name_committed_request_id(given_up, "RecordPayment", args[-1])
+                raise
         return paid
 
     def record_overdue(self, receivable_id: str) -> Receivable:

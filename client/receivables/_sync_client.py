@@ -9,6 +9,7 @@ from typing import Any
 from client.gateway._twins import blocking
 from client.gateway.errors import GatewayError
 
+from ._contract_calls import CALL_GIVEN_UP
 from ._models import DiscountOffer, ListedOffer, PaymentRecord, Receivable
 from ._operations import _Operations
 
@@ -44,6 +45,10 @@ class ReceivablesClient(_Operations):
                 self._name_request_id(error, kind, name, args)
                 raise
             raise refusal from error
+        except CALL_GIVEN_UP as given_up:
+            # Ctrl-C while it waited: named with its request id, then raised on
+            self._name_request_id(given_up, kind, name, args)
+            raise
         return self._answer(kind, name, model, payload)
 
     _run_steps = staticmethod(blocking)
