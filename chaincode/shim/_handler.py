@@ -93,6 +93,12 @@ class _TransactionRequests:
                                f"{MAX_MESSAGE_BYTES}: use smaller keys and values, or fewer writes in one "
                                f"transaction")
         await self._lock.acquire()   # cancelled while queued here: nothing was sent, nothing is owed
+        if handler.closed:
+            # Cleanup that runs as the closing stream cancels the transaction (``async with`` closing an
+            # iterator, a ``finally``) would otherwise wait for a reply no reader is left to take, and the
+            # stream's handler, waiting for the transaction, would never end.
+            self._lock.release()
+            raise PeerError(f"the peer closed the stream: {_type_name(message_type)} not sent")
         reply_future = asyncio.get_running_loop().create_future()
         handler._pending_replies[self._key] = reply_future
         sent = False
@@ -172,6 +178,7 @@ class StreamHandler:
         self._running: dict[TxKey, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()  # keeps fire-and-forget sends alive
         self._draining = False
+        self.closed = False   # the stream has ended: nothing more is read from it, nor sent on it
         # Resolved once the stream is drained, while the loop waits for the next message: the peer sends
         # nothing more on an idle stream, so a drained stream ends by no longer waiting for one.
         self._drained: asyncio.Future | None = None
@@ -246,6 +253,7 @@ class StreamHandler:
             self._drained.set_result(None)
 
     async def _shut_down(self) -> None:
+        self.closed = True
         for future in self._pending_replies.values():
             if not future.done():
                 future.set_exception(PeerError("the peer closed the stream"))
@@ -362,6 +370,9 @@ class StreamHandler:
                                     f"{MAX_MESSAGE_BYTES}: return a smaller payload or event, e.g. a page "
                                     f"of the results at a time")
                 completed = _completed_message(message, response, None)
+            if self.closed:   # the transaction ran on as the stream closed (its cleanup): nobody to answer
+                logger.info("tx %s: the peer closed the stream before the transaction ended", message.txid)
+                return
             try:
                 await self._send(completed)
                 status = response.status

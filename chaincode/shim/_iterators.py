@@ -80,6 +80,9 @@ class QueryIterator(Generic[T]):
             else:
                 request = self._transport.request(self._message_type, self._request)
             self._in_flight = asyncio.ensure_future(request)
+            # retrieved here too: a failure no reader is left to await (the readers gave up, or were cancelled
+            # as the stream closed) would otherwise be logged as an exception never retrieved
+            self._in_flight.add_done_callback(_retrieve_outcome)
         in_flight = self._in_flight
         try:
             # shielded: a reader cancelled while waiting leaves the request to finish for the next one
@@ -130,3 +133,8 @@ class QueryIterator(Generic[T]):
 
     async def __aexit__(self, *exc_info) -> None:
         await self.close()
+
+
+def _retrieve_outcome(request: asyncio.Future) -> None:
+    if not request.cancelled():
+        request.exception()
