@@ -435,8 +435,11 @@ class _OrgIssuer:
         return key, cert
 
     def verifying_msp(self, msp: Path) -> None:
-        _write_if_missing(msp / "cacerts" / "ca.pem", _pem_cert(self.ca_cert))
+        # cacerts/ last: the org's MSP naming a CA there is what tells generate the org's CAs are in use and must
+        # match it (ca_files_problem), so a run stopped before it leaves a folder the next run completes, not one
+        # whose TLS CA it refuses as missing from tlscacerts/
         _write_if_missing(msp / "tlscacerts" / "tlsca.pem", _pem_cert(self.tls_cert))
+        _write_if_missing(msp / "cacerts" / "ca.pem", _pem_cert(self.ca_cert))
         _write_if_missing(msp / "config.yaml", yaml.safe_dump(node_ous_config(), sort_keys=False).encode())
 
     def signing_msp(self, msp: Path, cn: str, ou: str, attrs: dict[str, str] | None = None,
