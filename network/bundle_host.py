@@ -267,8 +267,15 @@ class HostOperations:
         approvals = self.approvals(sequence, None)
         missing = sorted(msp for msp, ok in approvals.items() if not ok)
         if missing:
+            # Commit readiness answers per org whether it approved exactly this definition, and an org can read
+            # back only its own approval: one that approved another version, endorsement policy or collections
+            # (a bundle written otherwise) reads as one that approved nothing, so name both. (Each org's package
+            # is its own and not compared.)
             raise ChaincodeError(f"{host.chaincode_name} sequence {sequence} lacks approvals from {', '.join(missing)}: "
-                                 f"their admins run `recfin host approve` on their own hosts first")
+                                 f"they approved nothing for it yet, or another version, endorsement policy or "
+                                 f"collections (a bundle written otherwise); their admins run `recfin host approve` "
+                                 f"on their own hosts first, with bundles written from the same topology and "
+                                 f"version as this one")
         self.lifecycle.commit(host.org, host.definition(sequence))
         now = self._committed()
         if now is None or int(now["sequence"]) != sequence:

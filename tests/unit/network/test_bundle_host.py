@@ -243,7 +243,8 @@ def test_a_new_version_is_approved_at_the_next_sequence(unpacked, fabric, hosts)
 
 def test_commit_names_the_orgs_that_have_not_approved_and_commits_nothing(unpacked, fabric, hosts):
     peer = scripted(fabric, hosts, approved={"SupplierMSP", "BankMSP"})
-    with pytest.raises(ChaincodeError, match=r"lacks approvals from CoreEnterpriseMSP, RegulatorMSP: .*recfin host approve"):
+    with pytest.raises(ChaincodeError, match=r"lacks approvals from CoreEnterpriseMSP, RegulatorMSP: they approved nothing for it yet, or "
+                       r"another version, endorsement policy or collections.*recfin host approve"):
         HostOperations(BundleHost.open(unpacked), peer).commit()
     assert "commit" not in peer.verbs()
 
