@@ -28,6 +28,11 @@ MANIFEST_NAME = "recfin-backup.json"
 DATA_PREFIX = "data"
 ARCHIVE_MODE = 0o600            # it holds private keys
 MANIFEST_LIMIT = 64 << 20       # a manifest larger than this is no manifest of ours: refused before it is read
+# The modes a manifest may record: a backup records each entry's whole mode, set-id and sticky bits too (a folder made
+# inside a setgid folder, as a group's shared /srv often is, carries the setgid bit); a restore gives a file its
+# permission bits only (a crafted archive restored by root must not make a set-id program) and a folder also its
+# setgid and sticky bits (network/backup_restore.py).
+MODE_LIMIT = 0o7777
 _CHUNK = 1 << 20
 
 
@@ -127,13 +132,13 @@ def _parse_manifest(archive: Path, text: bytes) -> Manifest:
     try:
         for item in doc["folders"]:
             path = _safe_path(archive, item["path"])
-            if not _whole(item["mode"], 0o777) or path in folders:
+            if not _whole(item["mode"], MODE_LIMIT) or path in folders:
                 raise _bad(archive, f"its manifest lists the folder {path!r} twice or with a mode out of range")
             folders[path] = item["mode"]
         for item in doc["files"]:
             path = _safe_path(archive, item["path"])
             entry = FileEntry(path, item["size"], item["mode"], item["sha256"])
-            if not (_whole(entry.size, 1 << 62) and _whole(entry.mode, 0o777) and isinstance(entry.sha256, str)
+            if not (_whole(entry.size, 1 << 62) and _whole(entry.mode, MODE_LIMIT) and isinstance(entry.sha256, str)
                     and _HEX64.fullmatch(entry.sha256)) or path in files or path in folders:
                 raise _bad(archive, f"its manifest lists the file {path!r} twice or with a malformed size, mode or "
                                     f"digest")
@@ -142,7 +147,7 @@ def _parse_manifest(archive: Path, text: bytes) -> Manifest:
     except (KeyError, TypeError):
         raise _bad(archive, "its manifest lacks a field every backup's has") from None
     if not (isinstance(channel, str) and (org is None or isinstance(org, str)) and isinstance(created, str)
-            and _whole(root_mode, 0o777)):
+            and _whole(root_mode, MODE_LIMIT)):
         raise _bad(archive, "its manifest's channel, org, date or folder mode is malformed")
     for path in [*folders, *files]:
         parents = PurePosixPath(path).parents

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,14 +222,21 @@ def _remove_abandoned(folder: Path) -> bool:
     return True
 
 
+# Of a mode the manifest records (backup_archive.MODE_LIMIT), what a restore gives: a file its permission bits alone,
+# never a set-user-ID or set-group-ID bit (a crafted archive restored by root would make a set-id program); a folder
+# also its setgid bit (what is made in it takes its group) and its sticky bit.
+_FILE_MODE_BITS = 0o777
+_FOLDER_MODE_BITS = stat.S_ISGID | stat.S_ISVTX | 0o777
+
+
 def _set_modes(staging: Path, manifest: Manifest) -> None:
-    """Every file's and folder's mode as the manifest records it, folders deepest first (a folder made read-only
-    before what it holds would refuse the rest)."""
+    """Every file's and folder's mode as the manifest records it (of it, the bits above), folders deepest first (a
+    folder made read-only before what it holds would refuse the rest)."""
     for entry in manifest.files.values():
-        os.chmod(staging / entry.path, entry.mode)
+        os.chmod(staging / entry.path, entry.mode & _FILE_MODE_BITS)
     for path in sorted(manifest.folders, key=lambda p: p.count("/"), reverse=True):
-        os.chmod(staging / path, manifest.folders[path])
-    os.chmod(staging, manifest.data_root_mode)
+        os.chmod(staging / path, manifest.folders[path] & _FOLDER_MODE_BITS)
+    os.chmod(staging, manifest.data_root_mode & _FOLDER_MODE_BITS)
 
 
 def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | None, hint: str) -> Path | None:

@@ -103,6 +103,24 @@ def test_round_trip_restores_every_file_and_mode(data, topology, tmp_path):
     assert not [p for p in (tmp_path / "elsewhere").iterdir() if p.name != "network"]     # no staging folder left
 
 
+def test_a_data_folder_with_setgid_folders_is_restored_and_a_set_id_file_loses_its_bits(data, topology, tmp_path):
+    # A data folder under a setgid folder (a group's shared /srv): mkdir gives each folder made in it the setgid bit.
+    data.chmod(0o2750)
+    (data / "chaincode").chmod(0o2750)
+    (data / "channel").chmod(0o1777)
+    program = data / "chaincode" / "receivables" / "deployment.json"
+    program.chmod(0o6755)
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    target = tmp_path / "restored"
+    report = backup_restore.restore_backup(out, target)
+    assert report.files == len(backup_archive.verify_archive(out)[0].files)
+    mode = lambda path: stat.S_IMODE(path.stat().st_mode)
+    assert (mode(target), mode(target / "chaincode"), mode(target / "channel")) == (0o2750, 0o2750, 0o1777)
+    assert mode(target / "chaincode" / "receivables" / "deployment.json") == 0o755     # never a set-id program
+    assert (target / "chaincode" / "receivables" / "deployment.json").read_bytes() == program.read_bytes()
+
+
 def running(pid_file: Path) -> Supervisor:
     """A process recorded in pid_file as a node or server of the folder, as `up` records one."""
     supervisor = Supervisor(grace=2)
