@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -31,7 +33,14 @@ def create_genesis_block(tools: Tools, topology: Topology, data_root: Path) -> t
         return block, False
     make_folders(block.parent)
     config_path = configtx.write(topology, data_root)
-    tools.run("configtxgen", configtx.configtxgen_args(config_path, topology.channel, block))
+    # configtxgen writes its output in place: a run that stops half way (a full disk, a kill) would leave part of a
+    # block, which every later run would keep as the channel's. So it writes beside it, renamed into place whole.
+    partial = block.with_name(f".{block.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        tools.run("configtxgen", configtx.configtxgen_args(config_path, topology.channel, partial))
+        os.replace(partial, block)
+    finally:
+        partial.unlink(missing_ok=True)
     return block, True
 
 
