@@ -5,6 +5,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from client.atomic_file import staged_file
+
 OUTSIDE_THE_WINDOW = "0.9"
 """The grey of the warm-up and of the drain after the measured window: their commits are not measured."""
 
@@ -14,9 +16,11 @@ def plot(reports: Sequence[Mapping[str, Any]], path: Path) -> Path:
     figure = draw(reports)
     import matplotlib.pyplot as plt     # the backend chosen by draw
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, format="png", dpi=100)
-    plt.close(figure)
+    try:
+        with staged_file(path) as staged:      # whole or not at all, as the JSON reports
+            figure.savefig(staged, format="png", dpi=100)
+    finally:
+        plt.close(figure)
     return path
 
 

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from client.atomic_file import write_atomically
+
 from .driver import Run, Sample
 from .outcomes import ANSWERED, CAUSES, COMMITTED, SUCCEEDED
 from .profiling import machine
@@ -188,8 +190,9 @@ def lines(report: Mapping[str, Any]) -> list[str]:
 
 
 def write_json(report: Mapping[str, Any], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, indent=2, sort_keys=True))
+    """The report as JSON at ``path``, written whole or not at all: a reader never sees half a report,
+    and a write that fails (the disk full) leaves no truncated file."""
+    write_atomically(path, json.dumps(report, indent=2, sort_keys=True))
     return path
 
 

@@ -146,6 +146,31 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
             "--compare-node")
 
 
+REPORT_FILES = ("summary.json", "bench-*.json", "bench.png")
+"""What `recfin bench` writes in its --output folder (bench-*.json: each workload's report and the Node
+client's)."""
+
+
+def earlier_reports(folder: Path) -> list[Path]:
+    """The files of an earlier run's reports in ``folder``, sorted: kept beside this run's, one of a workload
+    this run does not repeat would read as part of it, and its summary would be replaced without a word."""
+    if not folder.is_dir():
+        return []
+    return sorted({path for pattern in REPORT_FILES for path in folder.glob(pattern) if not path.is_dir()})
+
+
+def refuse_earlier_reports(folder: Path, replace: bool) -> list[Path]:
+    """A usage error, before anything runs, when ``folder`` holds an earlier run's reports and ``replace`` was
+    not given; with it, those reports (for the command to remove once the network is found running)."""
+    earlier = earlier_reports(folder)
+    if earlier and not replace:
+        more = f" and {len(earlier) - 4} more" if len(earlier) > 4 else ""
+        names = ", ".join(path.name for path in earlier[:4]) + more
+        raise click.UsageError(f"--output {folder} holds the reports of an earlier run ({names}): give "
+                               "another --output, or --replace to remove them and write this run's")
+    return earlier
+
+
 def watched_now(before: list, statuses, workload: str, say) -> list:
     """The network's processes as they are when ``workload`` starts. A node restarted since an earlier workload runs
     under a new pid, which the list read before the first would not watch (its CPU then reported as not measured in
@@ -195,14 +220,18 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
                    "which it does not send, excepted).")
 @click.option("--output", "output_dir", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON reports and the PNG plot (with matplotlib) "
-                   "[default: bench-results/<UTC time>].")
+                   "[default: bench-results/<UTC time>]; one holding an earlier run's reports is refused "
+                   "unless --replace.")
+@click.option("--replace", is_flag=True,
+              help="Remove the earlier run's reports (summary.json, bench-*.json, bench.png) from --output, "
+                   "once the network is found running, and write this run's.")
 @topology_option
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON (progress goes to stderr).")
 @reports_ledger_errors
 def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_size, call_timeout, max_in_flight,
-          grpc_options, compare_node, output_dir, topology_path, data_root, as_json) -> None:
+          grpc_options, compare_node, output_dir, replace, topology_path, data_root, as_json) -> None:
     """Load-test the receivables contract on the running network: counts by outcome, throughput,
     latency p50/p95/p99 and CPU seconds per committed transaction of every process.
 
@@ -223,6 +252,8 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     names = workloads_named(workloads)
     refuse_unrunnable(names, mode, concurrency, clients, max_in_flight)
     refuse_unlike_comparison(compare_node, names, clients, grpc_options)
+    output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    earlier = refuse_earlier_reports(output_dir, replace)
     if compare_node and any(WORKLOADS[name].node_counterpart for name in names):
         try:                    # before the network is asked or anything runs: Node.js and the pinned packages
             node_compare.install()
@@ -231,7 +262,10 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     net, statuses = running_network(topology_path, data_root)
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)
-    output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for path in earlier:     # --replace: none of them may stay beside this run's reports as if part of it
+        path.unlink(missing_ok=True)
+    if earlier:
+        say(f"--replace: removed the earlier run's {len(earlier)} report file(s) from {output_dir}")
     say("parties: registering the demo's parties if needed")
     codes = ensure_parties(data_root, say)
     # both clients run each step of a call under these deadlines (the Node client's report states them too)
