@@ -105,6 +105,7 @@ class Workload:
     modes = MODES             # the driver modes it can be measured in (bench/driver.py)
     pool_per_process = False  # with client processes: False, the pool is the run's, split among them; True,
                               # each prepares the whole pool for itself
+    sends_only_its_pool = False  # True: every operation takes what prepare made (a pool of 0: none is sent)
 
     def __init__(self, parties: Parties) -> None:
         self.parties = parties
@@ -227,6 +228,7 @@ class RegisterWorkload(Workload):
 
 class ConfirmWorkload(Workload):
     name = "confirm"
+    sends_only_its_pool = True
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
         await self._fill(pool_size, self.register, concurrency, "registered to confirm", say)
@@ -238,6 +240,7 @@ class ConfirmWorkload(Workload):
 
 class TransferWorkload(Workload):
     name = "transfer"
+    sends_only_its_pool = True
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
         await self._fill(pool_size, self.register, concurrency, "registered", say)
@@ -351,6 +354,7 @@ class HotKeyWorkload(Workload):
     # seconds (at the default 50/s, the whole budget before the warm-up ends, leaving nothing measured).
     modes = (CONCURRENCY,)
     pool_per_process = True   # each client process splits its own family, which takes the whole budget
+    sends_only_its_pool = True   # the family's requests: pool_size of them
 
     def __init__(self, parties: Parties, *, duplicate_every: int = 5, retry: RetryPolicy = HOT_RETRY) -> None:
         super().__init__(parties)

@@ -133,6 +133,19 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
                                "fewer, or raise --max-in-flight")
 
 
+def refuse_short_pool(names: list[str], pool_size: int | None, clients: int) -> None:
+    """A usage error, before anything runs, for a --pool that leaves a client process without a receivable
+    where a workload sends only its pool and splits it among the processes: that process would send nothing
+    and run dry at once, and a run runs dry when its first process does, so the whole run would report no
+    throughput. (A --pool of 0, with which such a workload sends nothing at all, --pool's type refuses.)"""
+    split = [name for name in names
+             if WORKLOADS[name].sends_only_its_pool and not WORKLOADS[name].pool_per_process]
+    if pool_size is not None and clients > pool_size and split:
+        raise click.UsageError(f"--pool {pool_size} for --clients {clients}: the {' and '.join(split)} pool "
+                               "is split among the client processes, and each needs at least one receivable; "
+                               f"give --pool {clients} or more, or leave --pool out to size it for the run")
+
+
 def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int, grpc_options: tuple) -> None:
     """A usage error, before anything runs, for ``--compare-node`` with a Python side the Node client would not
     match: the Node script runs as one process with grpc-js's default channel options. Only when something would
@@ -201,9 +214,10 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
 @click.option("--clients", type=WholeNumberRange(min=1), default=1, show_default=True,
               help="Client processes sharing the load: the rate, the concurrency (at most --concurrency processes) "
                    "and the pool split evenly.")
-@click.option("--pool", "pool_size", type=WholeNumberRange(min=0), default=None,
-              help="Receivables to prepare for confirm/transfer/mixed (split among --clients), transfers off the "
-                   "hot family for hotkey (each client process has its own) (default: enough for the run).")
+@click.option("--pool", "pool_size", type=WholeNumberRange(min=1), default=None,
+              help="Receivables to prepare for confirm/transfer/mixed (split among --clients: at least one "
+                   "each for confirm and transfer), transfers off the hot family for hotkey (each client "
+                   "process has its own) (default: enough for the run).")
 @click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True, max=MAX_SECONDS), default=120.0,
               show_default=True,
               help="Seconds before one operation counts as a timeout, at most a year; each step of a call (endorse, "
@@ -252,6 +266,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     names = workloads_named(workloads)
     refuse_unrunnable(names, mode, concurrency, clients, max_in_flight)
     refuse_unlike_comparison(compare_node, names, clients, grpc_options)
+    refuse_short_pool(names, pool_size, clients)
     output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     earlier = refuse_earlier_reports(output_dir, replace)
     if compare_node and any(WORKLOADS[name].node_counterpart for name in names):
