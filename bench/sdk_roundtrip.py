@@ -41,6 +41,7 @@ from cli.connection import parse_as, reports_ledger_errors
 from cli.network_commands import topology_option
 from cli.output import emit, progress, table
 from client.gateway import CommitError
+from client.gateway._context import MAX_SECONDS
 
 from . import cpu
 from .driver import CONCURRENCY, Operation, Plan
@@ -184,8 +185,10 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
               help="Warm-up seconds of each phase.")
 @click.option("--duration", type=FiniteFloatRange(min=0, min_open=True), default=30.0, show_default=True,
               help="Measured seconds of each phase.")
-@click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True), default=60.0, show_default=True,
-              help="Seconds before one submit counts as a timeout.")
+@click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True, max=MAX_SECONDS), default=60.0,
+              show_default=True,
+              help="Seconds before one submit counts as a timeout, at most a year (the SDK's longest "
+                   "deadline).")
 @click.option("--demo-runs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Times to run and time `recfin demo --skip-setup` afterwards (0: none).")
 @topology_option
