@@ -17,13 +17,21 @@ MAX_UNICODE_RUNE = "\U0010ffff"
 EMPTY_KEY_SUBSTITUTE = "\x01"
 
 
+def validate_utf8(text: str, what: str) -> None:
+    """Refuse ``text`` that has no UTF-8 form: one holding an unpaired surrogate (from bytes decoded with
+    "surrogateescape", or a JSON "\\udc80" escape). Keys, collections and queries travel as protobuf strings,
+    which must be UTF-8, and the peer keeps keys as UTF-8 text, as Fabric's Go shim requires them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValue(f"{what} {excerpt(text)} is not valid UTF-8: it holds an unpaired surrogate; give "
+                           f"it as Unicode text (decode bytes with errors='strict', or 'replace')") from None
+
+
 def _validate_component(component: str, what: str) -> None:
     if not isinstance(component, str):
         raise TypeError(f"composite key {what} must be a str, got {type(component).__name__}")
-    try:
-        component.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InvalidValue(f"composite key {what} {excerpt(component)} is not valid UTF-8") from exc
+    validate_utf8(component, f"composite key {what}")
     if MIN_UNICODE_RUNE in component or MAX_UNICODE_RUNE in component:
         raise InvalidValue(f"composite key {what} {excerpt(component)} must not contain U+0000 or U+10FFFF")
 
@@ -66,6 +74,7 @@ def validate_bookmark(bookmark: str, start: str, end: str) -> None:
     """Refuse a non-empty ``bookmark`` outside [start, end) (``end`` "" is unbounded): the peer starts a page at the
     bookmark as given, so one from outside the range would read keys the query does not cover (composite keys, or
     another prefix's entries)."""
+    validate_utf8(bookmark, "bookmark")
     if bookmark and not (start <= bookmark and (not end or bookmark < end)):
         raise InvalidValue(f"bookmark {excerpt(bookmark)} is not a key of this query's range: send \"\" for the "
                            "first page, then the bookmark a previous page of the same query returned")
@@ -73,5 +82,6 @@ def validate_bookmark(bookmark: str, start: str, end: str) -> None:
 
 def validate_simple_key(key: str) -> None:
     """Range queries take simple keys only: a key starting with U+0000 would reach composite keys."""
+    validate_utf8(key, "range key")
     if key.startswith(COMPOSITE_KEY_NAMESPACE):
         raise InvalidValue(f"range key {excerpt(key)} starts with U+0000, which is reserved for composite keys")

@@ -60,8 +60,10 @@ def _length_delimited_bytes(size: int) -> int:
 
 
 def _require(value: str, what: str) -> None:
+    """A key, collection or name: neither empty nor without a UTF-8 form."""
     if not value:
         raise InvalidValue(f"{what} must not be an empty string")
+    composite.validate_utf8(value, what)
 
 
 class ChaincodeStub:
@@ -146,12 +148,12 @@ class ChaincodeStub:
 
     def set_event(self, name: str, payload: bytes) -> None:
         """Attach the transaction's event; a later call replaces an earlier one."""
-        _require(name, "event name")
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidValue(f"event name {name!r} holds an unpaired surrogate, which no event can carry: "
                                f"name the event with valid Unicode text") from None
+        _require(name, "event name")
         self._event = (name, bytes(payload))
 
     @property
@@ -219,6 +221,7 @@ class ChaincodeStub:
         of that range, included) on: how a transaction that writes resumes a scan where the last one stopped,
         as Fabric's peer refuses every write after a paginated query in the same transaction."""
         start, end = composite.partial_key_range(object_type, attributes)
+        composite.validate_utf8(start_key, "start key")
         if not start <= start_key < end:
             raise InvalidValue(f"{excerpt(start_key)} is not a key of the range of {excerpt(object_type)}")
         return self._range_iterator("", start_key, end, b"")
@@ -231,6 +234,7 @@ class ChaincodeStub:
 
     def get_query_result(self, query: str) -> QueryIterator[KV]:
         """A rich (JSON selector) query: CouchDB state databases only."""
+        composite.validate_utf8(query, "query")
         request = shim_pb2.GetQueryResult(query=query).SerializeToString()
         return QueryIterator(self._transport, Msg.GET_QUERY_RESULT, request, _decode_kv)
 
