@@ -23,7 +23,8 @@ This is a benchmark of the two clients' own work, never a test of Fabric behavio
 - **recfin's client**: the SDK connected over TLS (``client.gateway.connect``), ``submit_transaction``
   N times: one at a time through the sync API, and with ``--concurrency`` in flight through the
   async API (``connect_async``, a closed loop of that many workers). CPU: this process, all its
-  threads, from ``/proc/self/stat`` (``bench.cpu``) just before and after the measured loop.
+  threads, from ``time.process_time`` (the kernel's count in nanoseconds; /proc/self/stat's is in 10 ms
+  ticks, too coarse for a loop of a few hundred transactions) just before and after the measured loop.
 - **The Node client**: ``bench/node/client_cpu.js`` on ``@hyperledger/fabric-gateway`` (bench/node's
   pinned packages, ``npm ci`` there on first use) doing the same ``submitTransaction`` calls with the
   same kind of arguments, as a subprocess. CPU: the script's own ``process.cpuUsage()`` (the whole
@@ -41,7 +42,6 @@ import contextlib
 import cProfile
 import dataclasses
 import json
-import os
 import pstats
 import subprocess
 import sys
@@ -67,7 +67,6 @@ from client.gateway import Identity, connect, connect_async, private_key_signer
 from client.receivables import CONTRACT_NAME
 from network.crypto import issue, make_ca, new_key
 
-from . import cpu
 from .cast import Cast, setup_parties
 from .components import ENDORSERS, PEER_OPTIONS, _async_null, chaincode_pass
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
@@ -361,7 +360,11 @@ def row(client: str, api: str, workload: Workload, concurrency: int, cpu_seconds
 
 
 def _own_cpu() -> float:
-    return cpu.cpu_seconds(os.getpid())
+    """This process's CPU seconds, all its threads: the kernel's count in nanoseconds
+    (CLOCK_PROCESS_CPUTIME_ID), not /proc/<pid>/stat's clock ticks (10 ms each), which would round
+    a loop's CPU to a tick and so recfin's CPU per transaction to 10 ms / N, while the Node script's
+    process.cpuUsage() counts microseconds."""
+    return time.process_time()
 
 
 def _identity(user: TestIdentity) -> tuple[Identity, Callable[[bytes], bytes]]:
@@ -481,7 +484,7 @@ def run_client_cpu(settings: Settings, say: Callable[[str], None] = lambda _: No
         "settings": {"iterations": settings.iterations, "warmup": settings.warmup,
                      "concurrency": list(settings.concurrency), "operations": list(settings.operations),
                      "endorsers": ENDORSERS, "node_cpu": "process.cpuUsage() around the script's measured loop",
-                     "recfin_cpu": "/proc/self/stat around the measured loop"},
+                     "recfin_cpu": "time.process_time() around the measured loop"},
         "rows": [], "gateway_calls": {}, "node_error": None, "profiles": {}}
     node = "node" in settings.clients
     if node:
