@@ -74,6 +74,16 @@ def _grpc_options() -> list[tuple[str, int]]:
     ]
 
 
+def check_server_address(address: str, what: str = "chaincode server address") -> None:
+    """Refuse a listen address gRPC would misread, with a ValueError saying how to write it: not HOST:PORT, a
+    port outside 0-65535 (gRPC takes 70000 as 4464 without a word), or an IPv6 address without brackets, which
+    gRPC reads whole as the address, with port 443 (then fails to bind, as if the port were taken)."""
+    host, port = parse_address(address, what, "0.0.0.0:9999")
+    if ":" in host and not address.startswith("["):
+        raise ValueError(f"{what} {address!r}: an IPv6 address needs brackets: write [ADDRESS]:PORT, e.g. "
+                         f"[::1]:{port}, or [::]:{port} for every address")
+
+
 def parse_client_names(text: str | None) -> frozenset[str]:
     """The names of CHAINCODE_TLS_CLIENT_NAMES: comma-separated, blanks around them ignored."""
     return frozenset(name.strip() for name in (text or "").split(",") if name.strip())
@@ -168,8 +178,7 @@ class ChaincodeServer:
         if client_names and not client_ca:
             raise ValueError(f"client names ({CLIENT_NAMES_ENV}) need a client CA (CHAINCODE_TLS_CLIENT_CA): "
                              f"without one no client presents a certificate whose name could be checked")
-        # checked here too, not only on the command line: gRPC takes port 70000 as 4464 without a word
-        parse_address(address, "chaincode server address", "0.0.0.0:9999")
+        check_server_address(address)   # here too, not only on the command line
         self.router = contracts if isinstance(contracts, ContractRouter) else ContractRouter(list(contracts))
         self.router.metadata_json  # built now: a schema that cannot be written stops start-up, not a GetMetadata
         self.address = address
@@ -428,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not package_id or not address:
         parser.error("set CHAINCODE_ID (the package ID) and CHAINCODE_SERVER_ADDRESS (host:port to listen on)")
     try:
-        parse_address(address, "CHAINCODE_SERVER_ADDRESS", "0.0.0.0:9999")
+        check_server_address(address, "CHAINCODE_SERVER_ADDRESS")
         if args.operations_address:
             parse_address(args.operations_address)
     except ValueError as exc:

@@ -308,6 +308,29 @@ def test_a_server_address_gRPC_would_misread_is_refused_before_serving(address):
         ChaincodeServer([FeatureContract()], address, PACKAGE_ID)
 
 
+@pytest.mark.parametrize("address", [":::9999", "::1:9999", "fe80::1:0"])
+def test_an_ipv6_server_address_without_brackets_is_refused_saying_how_to_write_it(address):
+    """gRPC reads an unbracketed IPv6 address whole, with port 443, and fails to bind it as if the port were
+    taken: the refusal says to write the brackets instead."""
+    with pytest.raises(ValueError, match=r"an IPv6 address needs brackets: write \[ADDRESS\]:PORT"):
+        ChaincodeServer([FeatureContract()], address, PACKAGE_ID)
+
+
+def test_python_m_chaincode_refuses_an_ipv6_address_without_brackets_before_serving():
+    result = _python_m_chaincode(env_extra={"CHAINCODE_SERVER_ADDRESS": "::1:9999"})
+    assert result.returncode == 2
+    assert ("error: CHAINCODE_SERVER_ADDRESS '::1:9999': an IPv6 address needs brackets: write [ADDRESS]:PORT, "
+            "e.g. [::1]:9999, or [::]:9999 for every address") in result.stderr
+
+
+async def test_a_bracketed_ipv6_server_address_serves():
+    server = ChaincodeServer([FeatureContract()], "[::1]:0", PACKAGE_ID)
+    try:
+        assert await server.start() > 0
+    finally:
+        await server.stop(0)
+
+
 @pytest.fixture
 def chaincode_tls_files(tmp_path):
     """A CA, a server certificate it issued with its key, and a file that is no PEM at all."""
