@@ -14,8 +14,8 @@ from ipaddress import IPv4Address, ip_address
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator,
+                      model_serializer, model_validator)
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
 from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
@@ -26,7 +26,16 @@ from .tuning import Tuning
 
 DEFAULT_TOPOLOGY = Path(__file__).resolve().parent / "topology.yaml"
 
-Port = Annotated[int, Field(ge=1, le=65535, strict=False)]
+
+def _not_a_flag(value: object) -> object:
+    # YAML reads true, yes and on as a flag, which pydantic's int would take as port 1 unsaid
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a port number: give a whole number from 1 to 65535")
+    return value
+
+
+Port = Annotated[int, BeforeValidator(_not_a_flag), Field(ge=1, le=65535, strict=False)]
+
 NAME_PATTERN = r"^[a-z][a-z0-9-]*$"
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 # An org's name names its folders and files (crypto/<org>, profiles/<org>.json, chaincode/<name>/<org>) and, on
