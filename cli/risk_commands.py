@@ -29,7 +29,7 @@ from client.receivables import RuleViolation
 from network.errors import NetworkError
 from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger,
                          ledger_as_of, score_debtor)
-from client.risk.model import GRADES, ArtefactDamaged, card_path, check_digest
+from client.risk.model import GRADES, ArtefactRefused, card_path, check_card, check_digest, read_card
 from client.business_dates import business_today
 from client.money import money
 
@@ -73,29 +73,34 @@ def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None
 
 
 def load_model(path: Path) -> LatePaymentModel:
-    """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, damaged)."""
+    """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, damaged,
+    without the model card training wrote beside it, or with a card that describes another model)."""
     # Only where nothing is: a device or a FIFO (--model /dev/zero) is there, and read_json_file says what it is
     # (training "there" would not help). False too for a name the file system refuses (too long)
     if not os.path.exists(path):
         raise click.ClickException(f"no model at {as_typed(path)}: {_how_to_train(path)}")
+    # the card and the artefact are each read once: the bytes checked against the card are those scored, and
+    # the card whose digest they match is the one checked to describe them
+    card_text = _refused(read_card, Path(path))
+    # before the bytes are read as JSON: a truncated artefact is damaged, to be restored or re-trained, not
+    # merely "not JSON". A device, a FIFO or a file that cannot be read never gets there: read_json_file says
+    # what it is
     data = read_json_file(path, "a model artefact (recfin risk train writes one)",
-                          check=lambda content: _check_digest(path, content))
+                          check=lambda content: _refused(check_digest, Path(path), content, card_text))
     try:
-        return LatePaymentModel.model_validate(data)
+        model = LatePaymentModel.model_validate(data)
     except ValidationError as exc:
         raise click.ClickException(f"{as_typed(path)} is not a usable model artefact: "
                                    f"{_first_problem(exc.errors()[0])}") from None
+    _refused(check_card, model, Path(path), card_text)
+    return model
 
 
-def _check_digest(path: Path, content: bytes) -> None:
-    """Refuse an artefact whose bytes, ``content`` as read_json_file read them, are not those its card records,
-    before they are read as JSON: a truncated one is damaged, to be restored or re-trained, not merely "not JSON".
-    Checked on the bytes read once, not on a read of its own: a file replaced between two reads would be scored
-    unchecked. A device, a FIFO or a file that cannot be read never gets here: read_json_file says what it is or
-    why."""
+def _refused(check, *args):
+    """``check(*args)``, an artefact's refusal by it (ArtefactRefused) one line of the command's."""
     try:
-        check_digest(Path(path), content)
-    except ArtefactDamaged as exc:
+        return check(*args)
+    except ArtefactRefused as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -297,7 +302,10 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int]) 
                    "From 1900-01-01 to 2999-12-31.")
 @click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True), default=DEFAULT_MODEL,
               show_default=True, help="The late-payment model artefact that scores the history (recfin risk train "
-                                      "writes one); refused if it does not match the sha256 its card records.")
+                                      "writes one), with the model card training wrote beside it "
+                                      "(NAME.card.md for NAME.json); refused without the card, if its bytes "
+                                      "do not have the sha256 the card records, or if the card names another "
+                                      "model or other features.")
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

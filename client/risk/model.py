@@ -8,15 +8,20 @@ Python: the scorer needs neither scikit-learn nor pickle, and loading an
 artefact can never execute code (joblib/pickle files can), so an artefact can
 be shipped, reviewed in a diff and checked by hash.
 
-Training records the artefact's sha256 in the model card it writes beside it
-(:func:`card_path`, :func:`digest_line`); loading checks the artefact's bytes
-against it (:func:`check_digest`), so a truncated or altered artefact is
-refused instead of scoring. A card training wrote that was cut short (empty, or
-its title without its last line or the reverse: the digest goes under the title,
-so a card cut below it keeps it), or whose digest line is mangled, is refused
-too. An artefact with no card beside it, a card written by hand that speaks of
-no digest, or a whole card trained before digests were recorded, is loaded
-unchecked.
+Training writes a model card beside the artefact (:func:`card_path`): what the
+model predicts, its features, data, metrics and limits, and the artefact's
+sha256 (:func:`digest_line`). The scorer loads an artefact only with the card
+training wrote for it: its bytes must have the sha256 the card records
+(:func:`check_digest`, before they are read, so a truncated or altered artefact
+is refused as damaged), and the card must describe it, naming its model and
+version in its title and listing the features the artefact was trained on, in
+its order (:func:`check_card`; the artefact itself must be of the format and
+version this code reads, with the features this code computes). An artefact
+with no card, or with a card written by hand, cut short, trained before cards
+recorded digests or written for another artefact, is refused, naming what
+differs. The check is of integrity, not of origin: whoever can write the
+artefact can write a card for it, so load only artefacts from a source trusted
+to give the scorer its model (being JSON, an artefact never runs code).
 """
 
 from __future__ import annotations
@@ -64,14 +69,29 @@ _DIGEST_LINE = re.compile(re.escape(DIGEST_LABEL) + r"`(?P<digest>[0-9a-f]{64})`
 # a line that speaks of the digest however it was mangled (indented, re-cased, its label reworded): it must be the
 # digest line exactly, or the card is refused rather than read as recording no digest
 _DIGEST_MENTION = re.compile(r"art[ei]fact\s+digest|sha-?256", re.IGNORECASE)
-# the first and the last line of every card training writes (model_card): a card with one and not the other, or an
-# empty one, was cut short; one with both and no digest line was written before training recorded digests
-_TRAINED_TITLE = re.compile(r"^# Model card: ", re.MULTILINE)
+# the first line of every card training writes (model_card), naming the model it describes (NAME-VERSION)
+CARD_TITLE = "# Model card: "
+_CARD_TITLE_LINE = re.compile(re.escape(CARD_TITLE) + r"(?P<model>\S+)")
+# the first and the last line of every card training writes: a card with one and not the other, or an empty
+# one, was cut short
+_TRAINED_TITLE = re.compile(r"^" + re.escape(CARD_TITLE), re.MULTILINE)
 _TRAINED_END = re.compile(r"^Re-train: `recfin risk train", re.MULTILINE)
+# a row of the card's features table, "| `late_log_odds_30` | +0.160 |": the features in the artefact's order
+_CARD_FEATURE = re.compile(r"^\| `(?P<feature>[^`]*)` \| [+-]\d+\.\d+ \|$", re.MULTILINE)
+# what a refusal for want of the right card says to do
+PUT_THE_CARD = "put the card training wrote with this artefact at {card}"
 
 
-class ArtefactDamaged(ValueError):
+class ArtefactRefused(ValueError):
+    """An artefact the scorer will not load: damaged, or not shown by its card to be the model trained."""
+
+
+class ArtefactDamaged(ArtefactRefused):
     """An artefact whose bytes are not those its card records, or whose card's record of them is damaged."""
+
+
+class CardMismatch(ArtefactRefused):
+    """An artefact with no model card, or whose card describes another model."""
 
 
 def card_path(artefact: Path) -> Path | None:
@@ -93,43 +113,105 @@ def digest_line(model: "LatePaymentModel") -> str:
             "refuse the artefact when its bytes no longer match)")
 
 
-def check_digest(artefact: Path, content: bytes) -> None:
-    """Refuse ``content``, read from ``artefact``, unless its sha256 is the one the card beside it records.
-
-    Nothing to check when there is no card (a regular file named as :func:`card_path` gives), or a card written by
-    hand that speaks of no digest, or a whole card trained before cards recorded digests (its title and its
-    ``Re-train:`` line, no digest): such an artefact loads as before. A card cut short without the digest line (empty,
-    or one of those two lines without the other), and a card whose digest line is damaged or mangled, are refused:
-    they no longer say which artefact is the trained one.
-    """
+def read_card(artefact: Path) -> str | None:
+    """The text of the model card beside ``artefact`` (:func:`card_path`), read once for both checks (a card
+    replaced between two reads could be checked against one artefact and describe another); None when no
+    regular file is there (:func:`check_card` refuses the artefact then)."""
     card = card_path(artefact)
     if card is None or not os.path.isfile(card):
-        return
+        return None
     try:
-        text = card.read_text(encoding="utf-8")
+        return card.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ArtefactDamaged(f"{card}, the card of {artefact}, cannot be read to check the artefact's digest "
-                              f"({exc}): restore the card training wrote beside it, or {RETRAIN}") from None
-    recorded = [line for line in text.splitlines() if _DIGEST_MENTION.search(line)]
+        raise ArtefactDamaged(f"{card}, the card of {artefact}, cannot be read to check the artefact "
+                              f"against it ({exc}): restore the card training wrote beside it, or "
+                              f"{RETRAIN}") from None
+
+
+def check_digest(artefact: Path, content: bytes, card_text: str | None) -> None:
+    """Refuse ``content``, read from ``artefact``, unless its sha256 is the one its card (``card_text``, as
+    :func:`read_card` read it) records.
+
+    Refused too: a card cut short (empty, or its title or its ``Re-train:`` line without the other), a whole
+    one without the digest line (written by hand, or trained before cards recorded digests), and one whose
+    digest line is damaged or mangled: they do not say which artefact is the trained one. No card (None) is
+    left to :func:`check_card`, after the artefact is read, so that an artefact of another version says so.
+    """
+    if card_text is None:
+        return
+    card = card_path(artefact)
+    recorded = [line for line in card_text.splitlines() if _DIGEST_MENTION.search(line)]
     if not recorded:
-        title, end = bool(_TRAINED_TITLE.search(text)), bool(_TRAINED_END.search(text))
-        if text.strip() and title == end:   # written by hand, or whole and older than digests: nothing to check
-            return
-        raise ArtefactDamaged(f"{card}, the card of {artefact}, records no sha256 of it (the line "
-                              f"'{DIGEST_LABEL}`<64 hex digits>`' training writes under the card's title): the card "
-                              f"was cut short: restore the card training "
-                              f"wrote beside it, or {RETRAIN}")
+        title, end = bool(_TRAINED_TITLE.search(card_text)), bool(_TRAINED_END.search(card_text))
+        cut_short = not card_text.strip() or title != end
+        why = ("the card was cut short" if cut_short else
+               "it is not a card training writes now (one written by hand, or by a release before cards "
+               "recorded digests), so it does not say which artefact it describes")
+        fix = "restore the card training wrote beside it" if cut_short else PUT_THE_CARD.format(card=card)
+        raise (ArtefactDamaged if cut_short else CardMismatch)(
+            f"{card}, the card of {artefact}, records no sha256 of it (the line '{DIGEST_LABEL}`<64 hex "
+            f"digits>`' training writes under the card's title): {why}: {fix}, or {RETRAIN}")
     found = _DIGEST_LINE.fullmatch(recorded[0])
     if len(recorded) > 1 or found is None:
-        raise ArtefactDamaged(f"{card}, the card of {artefact}, does not record one sha256 of it (one line "
-                              f"'{DIGEST_LABEL}`<64 hex digits>`'): restore the card training wrote beside it, or "
-                              f"{RETRAIN}")
+        raise ArtefactDamaged(f"{card}, the card of {artefact}, does not record one sha256 of it (one "
+                              f"line '{DIGEST_LABEL}`<64 hex digits>`'): restore the card training wrote "
+                              f"beside it, or {RETRAIN}")
     actual = artefact_digest(content)
     if actual != found["digest"]:
-        raise ArtefactDamaged(f"{artefact} has sha256 {actual}, not the {found['digest']} its card {card} records: "
-                              f"the artefact is damaged (truncated, or changed since training wrote it): restore "
-                              f"it from a copy of what training wrote (the shipped model: reinstall the package), "
-                              f"or {RETRAIN}")
+        raise ArtefactDamaged(f"{artefact} has sha256 {actual}, not the {found['digest']} its card {card} "
+                              f"records: the card is another artefact's, or the artefact is damaged "
+                              f"(truncated, or changed since training wrote it): "
+                              f"{PUT_THE_CARD.format(card=card)}, restore the artefact from a copy of what "
+                              f"training wrote (the shipped model: reinstall the package), or {RETRAIN}")
+
+
+def check_card(model: "LatePaymentModel", artefact: Path, card_text: str | None) -> None:
+    """Refuse ``model``, read from ``artefact``, unless its card (``card_text``, as :func:`read_card` read it)
+    is there and describes it: its title names the artefact's model and version, and its features table lists
+    the features the artefact was trained on, in that order (the features this code computes: the artefact is
+    refused otherwise). :func:`check_digest`, on the same card text, checks that the card names these
+    bytes."""
+    card = card_path(artefact)
+    model_name = f"{model.name}-{model.version}"
+    if card is None:
+        raise CardMismatch(f"{artefact} is not named NAME.json, so it has no model card beside it (training "
+                           f"writes {model_name}.json and its card {model_name}.card.md): give the artefact "
+                           f"training wrote, its card beside it, or {RETRAIN}")
+    if card_text is None:
+        raise CardMismatch(f"{artefact} has no model card: no file {card}, where training writes the card "
+                           f"that describes the artefact (its features, data, metrics and limits) and "
+                           f"records its sha256, which loading checks: {PUT_THE_CARD.format(card=card)}, "
+                           f"or {RETRAIN}")
+    title = _CARD_TITLE_LINE.fullmatch(card_text.splitlines()[0].rstrip()) if card_text.strip() else None
+    if title is None:
+        raise CardMismatch(f"{card}, the card of {artefact}, does not begin with its title "
+                           f"'{CARD_TITLE}NAME-VERSION' naming the model it describes: "
+                           f"{PUT_THE_CARD.format(card=card)}, or {RETRAIN}")
+    if title["model"] != model_name:
+        raise CardMismatch(f"{card} is the card of {title['model']}, and {artefact} is {model_name}: "
+                           f"{PUT_THE_CARD.format(card=card)}, or {RETRAIN}")
+    listed = [row["feature"] for row in _CARD_FEATURE.finditer(card_text)]
+    if listed != list(model.features):
+        raise CardMismatch(f"{card} lists the features {', '.join(listed) or '(none)'}, and {artefact} is "
+                           f"trained on {', '.join(model.features)}, the features this code computes: "
+                           f"{_how_features_differ(listed, list(model.features))}: the card describes "
+                           f"another model: {PUT_THE_CARD.format(card=card)}, or {RETRAIN}")
+
+
+def _how_features_differ(listed: list[str], trained: list[str]) -> str:
+    """What sets the card's list of features apart from the artefact's, in a few words."""
+    extra = [f for f in dict.fromkeys(listed) if f not in trained]
+    missing = [f for f in trained if f not in listed]
+    said = ([f"the card lists {', '.join(extra)}, which the model was not trained on"] if extra else []) + \
+        ([f"the card leaves out {', '.join(missing)}"] if missing else [])
+    if said:
+        return "; ".join(said)
+    twice = [f for f in dict.fromkeys(listed) if listed.count(f) > 1]
+    if twice:
+        return f"the card lists {', '.join(twice)} more than once"
+    first = next(i for i, (a, b) in enumerate(zip(listed, trained)) if a != b)
+    return (f"in another order (feature {first + 1} is {listed[first]} on the card, {trained[first]} in the "
+            f"artefact)")
 
 
 def _json_number(value: object) -> object:
@@ -220,11 +302,15 @@ class LatePaymentModel(BaseModel):
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> "LatePaymentModel":
-        """The artefact at ``path``, refused (:class:`ArtefactDamaged`) when its bytes are not those its card
-        records (:func:`check_digest`)."""
+        """The artefact at ``path``, refused (:class:`ArtefactRefused`) without the card training wrote
+        beside it (:func:`card_path`), when its bytes are not those the card records (:func:`check_digest`),
+        or when the card describes another model (:func:`check_card`). Each file is read once."""
         content = Path(path).read_bytes()
-        check_digest(Path(path), content)
-        return cls.model_validate_json(content)
+        card_text = read_card(Path(path))
+        check_digest(Path(path), content, card_text)
+        model = cls.model_validate_json(content)
+        check_card(model, Path(path), card_text)
+        return model
 
 
 # ---------------------------------------------------------------- grades and the score

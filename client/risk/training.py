@@ -27,7 +27,7 @@ from ..atomic_file import staged_file
 
 from .dataset import HORIZON_DAYS, Examples, build_examples, snapshot_dates, split_debtors
 from .features import MODEL_FEATURES, RISING_FEATURES
-from .model import FORMAT, VERSION, LatePaymentModel, digest_line, score_debtor
+from .model import CARD_TITLE, FORMAT, VERSION, LatePaymentModel, digest_line, score_debtor
 from .simulator import SimulationConfig, late_probability, simulate
 
 DEFAULT_SEED = 20261128
@@ -267,7 +267,7 @@ def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
     model_gain = report.model.auc - report.baseline.auc
     retrain = "recfin risk train --compare --replace" if report.gradient_boosting else "recfin risk train --replace"
     room = report.ceiling.auc - report.baseline.auc
-    return f"""# Model card: {model.name}-{model.version}
+    return f"""{CARD_TITLE}{model.name}-{model.version}
 
 {digest_line(model)}
 

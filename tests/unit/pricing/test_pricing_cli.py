@@ -11,6 +11,7 @@ from cli.finance_commands import finance
 from client.pricing import bank_config_path
 
 from ..cli_errors import error_line
+from ..risk.risk_helpers import write_card
 
 OFFERS = {
     "receivable": {"receivable_id": "RCV-1", "face_amount": 100_000_000, "due_date": "2027-03-01",
@@ -291,6 +292,7 @@ def test_quote_scores_with_the_model_given(tmp_path):
     data["intercept"] += 3   # a debtor e^3 times likelier, in odds, to pay late
     riskier = tmp_path / "model.json"
     riskier.write_text(json.dumps(data))
+    write_card(riskier)   # the card a training of it would write: the scorer loads no artefact without one
     result = quote_from_history("2025-12-30", "--model", str(riskier))
     assert result.exit_code == 1, result.output   # graded E, which the shipped bank declines
     assert float(json.loads(result.stdout)["probability_late"]) > float(json.loads(shipped.stdout)["probability_late"])
@@ -367,6 +369,7 @@ def test_a_debtor_scored_at_a_grade_bound_gets_the_grade_quote_gives_its_probabi
     data["intercept"] = math.log(float(probability) / (1 - float(probability)))
     model = tmp_path / "model.json"
     model.write_text(json.dumps(data))
+    write_card(model)
     exact = repr(LatePaymentModel.model_validate(data).probability([0.0] * len(MODEL_FEATURES)))
     scored = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0007", "--history", SAMPLE_HISTORY, "--model", str(model),
                                        "--json"])

@@ -1,7 +1,10 @@
-"""Small builders for hand-made receivable histories."""
+"""Small builders for hand-made receivable histories, and for the model card of a hand-made artefact."""
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 from client.risk.history import LedgerEvent
+from client.risk.model import CARD_TITLE, DIGEST_LABEL, artefact_digest, card_path
 
 DEBTOR = "91310000MA1FL00000"
 
@@ -82,3 +85,21 @@ def split_part_again():
                    for kind in ("registered", "confirmed")]
         events += settle(rid, PART_DUE, PART_DUE, face=30_000, holder="S1", parent="P.1")
     return events
+
+
+def write_card(artefact: Path, features: list[str] | None = None, model: str | None = None) -> Path:
+    """The model card of the artefact written at ``artefact`` (a hand-changed copy of a trained one), with the
+    lines of a trained model's card that loading checks: its title naming the model, the sha256 of its bytes,
+    its features table and the Re-train line. ``features`` and ``model`` put other features or another
+    NAME-VERSION on the card."""
+    content = artefact.read_bytes()
+    data = json.loads(content)
+    listed = data["features"] if features is None else features
+    rows = "\n".join(f"| `{f}` | +0.100 |" for f in listed)
+    card = card_path(artefact)
+    card.write_text(f"{CARD_TITLE}{model or data['name'] + '-' + data['version']}\n\n"
+                    f"{DIGEST_LABEL}`{artefact_digest(content)}`\n\n"
+                    "## Features (as of the scoring date)\n"
+                    f"| feature | coefficient (standardised) |\n|---|---|\n{rows}\n\n"
+                    "Re-train: `recfin risk train --replace` (a hand-changed model).\n")
+    return card

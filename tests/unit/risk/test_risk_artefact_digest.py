@@ -1,5 +1,5 @@
-"""The model card records the artefact's sha256; an artefact whose bytes no longer match is refused when loaded,
-naming the file and saying to restore or re-train it."""
+"""The model card records the artefact's sha256; an artefact whose bytes no longer match, or whose card
+records none, is refused when loaded, naming the file and saying to restore or re-train it."""
 import hashlib
 import json
 import re
@@ -13,7 +13,7 @@ from cli.risk_commands import load_model, risk
 from client import user_files
 from client.risk import DEFAULT_MODEL, LatePaymentModel
 from client.risk import training
-from client.risk.model import DIGEST_LABEL, ArtefactDamaged, card_path
+from client.risk.model import DIGEST_LABEL, ArtefactDamaged, CardMismatch, card_path
 
 from ..cli_errors import error_line, invoke
 
@@ -159,22 +159,27 @@ def test_a_card_training_wrote_without_its_digest_line_is_refused_naming_the_car
     assert RESTORE_OR_RETRAIN.search(error_line(r))
 
 
-def test_an_artefact_with_no_card_or_a_hand_written_card_without_a_digest_loads_unchecked(copied):
-    """As documented: a card not written by training (no title or Re-train line of its) that speaks of no digest."""
+@pytest.mark.parametrize("written", ["by hand", "before digests"])
+def test_a_whole_card_without_a_digest_line_is_refused_as_naming_no_artefact(copied, written):
+    """A card written by hand that speaks of no digest, or a whole card of an earlier release (its title and
+    its Re-train line, no digest): neither says which artefact it describes, so the one beside it is not
+    scored."""
     copied.write_text(_shipped_with_intercept_raised())
     card = card_path(copied)
-    card.write_text("# Late payment, tried with a raised intercept\n\nWritten by hand to compare scores.\n")
-    assert LatePaymentModel.load(copied).intercept == pytest.approx(LatePaymentModel.load(DEFAULT_MODEL).intercept + 3)
-    card.unlink()
-    assert LatePaymentModel.load(copied).intercept == pytest.approx(LatePaymentModel.load(DEFAULT_MODEL).intercept + 3)
-
-
-def test_a_whole_card_trained_before_digests_were_recorded_loads_unchecked(copied):
-    """Its title and its Re-train line, no digest: the card of a model trained by an earlier release."""
-    copied.write_text(_shipped_with_intercept_raised())
-    card = card_path(copied)
-    card.write_text(_without_digest_paragraph(card.read_text()))
-    assert LatePaymentModel.load(copied).intercept == pytest.approx(LatePaymentModel.load(DEFAULT_MODEL).intercept + 3)
+    card.write_text("# Late payment, tried with a raised intercept\n\nWritten by hand to compare scores.\n"
+                    if written == "by hand" else _without_digest_paragraph(card.read_text()))
+    expected = (f"{card}, the card of {copied}, records no sha256 of it (the line '{DIGEST_LABEL}`<64 hex "
+                f"digits>`' training writes under the card's title): it is not a card training writes now "
+                f"(one written by hand, or by a release before cards recorded digests), so it does not say "
+                f"which artefact it describes: put the card training wrote with this artefact at {card}, or "
+                f"re-train it with `recfin risk train --out FOLDER` (or `--replace` to write over the "
+                f"shipped model)")
+    with pytest.raises(CardMismatch) as refused:
+        LatePaymentModel.load(copied)
+    assert str(refused.value) == expected
+    r = invoke(risk, "score", "SYN-DEBTOR-0007", "--synthetic-seed", "1", "--synthetic-debtors", "20",
+               "--model", copied)
+    assert r.exit_code == 1 and error_line(r) == f"Error: {expected}"
 
 
 def test_training_records_the_digest_of_the_artefact_it_writes(tmp_path, monkeypatch):

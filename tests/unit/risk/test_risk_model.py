@@ -2,6 +2,7 @@
 import json
 import math
 import re
+import shutil
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 
 from client.risk import (DEFAULT_MODEL, MODEL_FEATURES, LatePaymentModel, ReceivableHistory, debtor_features, grade_for,
                          score_debtor)
-from client.risk.model import VERSION
+from client.risk.model import VERSION, card_path
 from client.risk.simulator import SimulationConfig, simulate
 from .risk_helpers import DEBTOR, ev, lifecycle
 
@@ -43,6 +44,7 @@ def test_round_trip_gives_identical_scores(tmp_path, histories):
     model = LatePaymentModel.load(DEFAULT_MODEL)
     path = tmp_path / "copy.json"
     model.save(path)
+    shutil.copyfile(card_path(DEFAULT_MODEL), card_path(path))   # the card of the bytes save wrote again
     again = LatePaymentModel.load(path)
     assert again == model
     for h in histories:
