@@ -584,16 +584,19 @@ def restore_command(topology_path, archive, data_root, replace, as_json):
     listed, of its listed size and sha256, inside the data folder (no absolute path, no `..`, no
     link or device). The files go into a new folder beside the data folder, with their modes, which
     is then renamed into place. A data folder that holds anything is refused unless --replace, which
-    moves it aside (never deletes it); a running network there is refused (exit status 2).
+    moves it aside (never deletes it); a running network there is refused (exit status 2). An
+    archive of another channel or other orgs than the topology's is refused: give --topology the
+    one the backup was made with.
 
     \b
     Example:
       recfin network restore /srv/backups/recfin-network.tar.gz --data-root /srv/recfin/network
       recfin network restore backup.tar.gz --replace --json && recfin network up
     """
-    root = (data_root or load_topology(topology_path).resolved_data_root()).absolute()
+    topology = load_topology(topology_path)
+    root = (data_root or topology.resolved_data_root()).absolute()
     try:
-        report = restores.restore_backup(archive, root, replace=replace)
+        report = restores.restore_backup(archive, root, replace=replace, topology=topology)
     except backups.NetworkRunningError as refused:
         raise NetworkStillRunning(one_line(refused)) from refused
     emit_report(report, restores.RestoreReport.lines, as_json=as_json)

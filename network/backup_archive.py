@@ -114,6 +114,8 @@ class Manifest:
     data_root_mode: int
     folders: dict[str, int]             # path -> mode, in the archive's order
     files: dict[str, FileEntry]         # path -> entry, in the archive's order
+    orderer_org: str | None = None      # the topology's orderer org and peer orgs (MSP IDs) it was made with
+    orgs: tuple[str, ...] | None = None
 
 
 def _parse_manifest(archive: Path, text: bytes) -> Manifest:
@@ -149,11 +151,16 @@ def _parse_manifest(archive: Path, text: bytes) -> Manifest:
     if not (isinstance(channel, str) and (org is None or isinstance(org, str)) and isinstance(created, str)
             and _whole(root_mode, MODE_LIMIT)):
         raise _bad(archive, "its manifest's channel, org, date or folder mode is malformed")
+    orderer_org, orgs = doc.get("orderer_org"), doc.get("orgs")
+    if not ((orderer_org is None or isinstance(orderer_org, str))
+            and (orgs is None or isinstance(orgs, list) and all(isinstance(o, str) for o in orgs))):
+        raise _bad(archive, "its manifest's orderer org or orgs are malformed")
     for path in [*folders, *files]:
         parents = PurePosixPath(path).parents
         if any(str(parent) in files for parent in parents):
             raise _bad(archive, f"its manifest lists {path!r} inside a file")
-    return Manifest(channel, org, created, root_mode, folders, files)
+    return Manifest(channel, org, created, root_mode, folders, files, orderer_org,
+                    None if orgs is None else tuple(orgs))
 
 
 _REGULAR = (tarfile.REGTYPE, tarfile.AREGTYPE)

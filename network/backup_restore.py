@@ -25,6 +25,7 @@ from .errors import NetworkError, first_few
 from .membership import locked as membership_locked
 from .restore_asides import aside_path, asides_of
 from .supervisor import Supervisor
+from .topology import Topology
 
 
 @dataclass
@@ -121,11 +122,13 @@ def _unescape_mount(field: str) -> str:
 
 
 def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
-                   supervisor: Supervisor | None = None) -> RestoreReport:
-    """Restore the archive `backup` wrote into data_root. Refused, nothing written, when data_root holds anything
-    (unless replace: then it is moved aside whole, to aside_path, never deleted; refused while its network runs)
-    and when the archive does not match its manifest (read whole before anything is written). The files are
-    written into a new folder beside data_root, their modes restored, and that folder renamed into place."""
+                   supervisor: Supervisor | None = None, topology: Topology | None = None) -> RestoreReport:
+    """Restore the archive `backup` wrote into data_root. Refused, nothing written, when data_root holds
+    anything (unless replace: then it is moved aside whole, to aside_path, never deleted; refused while its
+    network runs), when the archive does not match its manifest (read whole before anything is written), and,
+    given the topology `up` will run on data_root, when the archive is of another channel or other orgs. The
+    files are written into a new folder beside data_root, their modes restored, and that folder renamed into
+    place."""
     archive, target = Path(archive), Path(data_root).absolute()
     if not archive.is_file():
         raise NetworkError(f"{archive} is not a file: give the archive `recfin network backup` wrote")
@@ -139,6 +142,8 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     if holds:
         refuse_while_running(target, supervisor, f"restore over {target}", not_over_a_running_network)
     manifest, digest = verify_archive(archive)
+    if topology is not None:
+        _check_topology(archive, target, manifest, topology)
     interrupted = [] if target.exists() or target.is_symlink() else asides_of(target)
     removed, kept = _sweep_leftovers(target)
     _check_room(archive, target, manifest)
@@ -161,6 +166,28 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
                          manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
+
+
+def _check_topology(archive: Path, target: Path, manifest: Manifest, topology: Topology) -> None:
+    """Refused, nothing written, when the archive was made with another channel, orderer org or peer orgs than
+    the topology's: `up` on it would make a new, empty channel beside the restored ledgers (another channel),
+    or run a network the channel's config does not describe (other orgs)."""
+    differences = []
+    if manifest.channel != topology.channel:
+        differences.append(f"its channel is {manifest.channel}, the topology's {topology.channel} "
+                           f"(`recfin network up` would make a new, empty channel {topology.channel} beside "
+                           f"the restored ledgers)")
+    orderer_org = topology.orderer_org.msp_id
+    if manifest.orderer_org is not None and manifest.orderer_org != orderer_org:
+        differences.append(f"its orderer org is {manifest.orderer_org}, the topology's {orderer_org}")
+    wanted = sorted(org.msp_id for org in topology.orgs)
+    if manifest.orgs is not None and sorted(manifest.orgs) != wanted:
+        differences.append(f"its orgs are {', '.join(sorted(manifest.orgs))}, the topology's "
+                           f"{', '.join(wanted)}")
+    if differences:
+        raise NetworkError(f"refusing to restore {archive} into {target}: it is a backup of another network "
+                           f"than the topology's ({'; '.join(differences)}). Nothing was written: give "
+                           f"--topology the topology the backup was made with")
 
 
 def _check_room(archive: Path, target: Path, manifest: Manifest) -> None:

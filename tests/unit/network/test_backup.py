@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from cli.network_commands import network
 from network import backup, backup_archive, backup_restore, bundle, ccservers, membership, nodeconfig
+from network import topology as topology_module
 from network.backup import NetworkRunningError
 from network.backup_archive import BackupArchiveError
 from network.control import DATA_ROOT_MARKER, MARKER_TEXT, run_lock
@@ -363,6 +364,35 @@ def test_restore_refuses_a_folder_holding_anything_and_replace_keeps_it_aside(da
     assert aside.name.startswith("restored.before-restore-") and aside.parent == tmp_path
     assert (aside / "notes.txt").read_text() == "the operator's"
     assert (target / "crypto").is_dir() and not (target / "notes.txt").exists()
+
+
+def test_restore_refuses_an_archive_of_another_channel_than_the_topologys(data, topology, tmp_path):
+    # Its ledgers restored into this topology's data folder, `up` would make a new, empty channel beside them.
+    text = Path(topology_module.DEFAULT_TOPOLOGY).read_text()
+    other_file = tmp_path / "other.yaml"
+    other_file.write_text(text.replace(f"\nchannel: {topology.channel}\n", "\nchannel: otherchannel\n", 1))
+    other = topology_module.load(other_file)
+    out = tmp_path / "other.tar.gz"
+    backup.write_backup(data, out, topology=other)
+    target = tmp_path / "restored"
+    result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(target)])
+    assert result.exit_code == 1
+    assert (f"its channel is otherchannel, the topology's {topology.channel}" in result.output
+            and "Nothing was written: give --topology the topology the backup was made with" in result.output)
+    assert not target.exists()
+    result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(target),
+                                          "--topology", str(other_file)])
+    assert result.exit_code == 0, result.output
+    assert (target / "crypto").is_dir()
+
+
+def test_restore_refuses_an_archive_of_other_orgs_than_the_topologys(data, topology, tmp_path):
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    fewer = topology.model_copy(update={"orgs": topology.orgs[:-1]})
+    with pytest.raises(NetworkError, match=rf"its orgs are .*{topology.orgs[-1].msp_id}.*, the topology's"):
+        backup_restore.restore_backup(out, tmp_path / "restored", topology=fewer)
+    assert not (tmp_path / "restored").exists()
 
 
 def test_restore_into_an_empty_folder_needs_no_replace(data, topology, tmp_path):
