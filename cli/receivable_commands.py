@@ -669,19 +669,23 @@ def overdue(session, receivable_id):
 @click.argument("receivable_id")
 @endorsing_org_option("the orgs the claim's key names now (GetReceivableEndorsers), which Fabric checks the "
                       "change against")
-@prints_document("supplier", ["receivable_id", "orgs_before", "orgs_after"])
+@prints_document("supplier", ["receivable_id", "orgs_before", "orgs_after", "member_form_resealed"])
 def reseal(session, receivable_id, endorsing_orgs):
-    """Rewrite RECEIVABLE_ID's key-level policy to the orgs due now.
+    """Rewrite RECEIVABLE_ID's key-level policy to the orgs due now, as their peers.
 
     Use it for each claim `recfin chaincode upgrade-ledger` lists as a claim to reseal: its key
     names fewer orgs than due (KEY_ORGS), so until it is resealed those orgs alone can change it,
     a freeze's lifting included. A claim frozen before a freeze added the regulator's org, or one of
-    one org's parties an earlier contract version guarded by that org alone. Nothing else of the
-    claim changes. Its debtor, its holder, its bank while financed, or the regulator runs it; the
-    orgs the key names now endorse it (Fabric checks a change of a policy against that policy).
-    A key with no policy gets the orgs due too (orgs_before empty). A claim whose key names every org
-    due already is refused (RULE nothing-to-reseal), nothing written; one whose orgs due are one org,
-    RULE claim-needs-two-orgs; anyone else, RULE not-a-party-to-claim.
+    one org's parties an earlier contract version guarded by that org alone. Use it too on a claim
+    whose key is in the form earlier contract versions wrote (MSP role MEMBER, which a client
+    certificate of its orgs meets, so their users could sign a change without any peer), before the
+    upgrade's pages reach it: the key is rewritten to role PEER, the same orgs where it names every
+    org due (member_form_resealed: yes). Nothing else of the claim changes. Its debtor, its holder,
+    its bank while financed, or the regulator runs it; the orgs the key names now endorse it (Fabric
+    checks a change of a policy against that policy). A key with no policy gets the orgs due too
+    (orgs_before empty). A claim whose key names every org due already, not in the earlier form, is
+    refused (RULE nothing-to-reseal), nothing written; one whose key must get the orgs due and those
+    are one org, RULE claim-needs-two-orgs; anyone else, RULE not-a-party-to-claim.
 
     \b
     Example:

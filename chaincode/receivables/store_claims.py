@@ -10,7 +10,7 @@ from chaincode.shim import KeyEndorsementPolicy
 from . import keys, policy
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, Financing, Receivable
-from .store_base import UNREADABLE_VALUE, StoreBase, contract_policy_orgs
+from .store_base import UNREADABLE_VALUE, StoreBase, contract_policy_orgs, earlier_form_orgs
 
 
 # the claims' indexes, each with the field of the claim it lists it under: [value, receivable id] -> 0x00
@@ -161,40 +161,55 @@ class ClaimRecords(StoreBase):
         now = KeyEndorsementPolicy(held).list_orgs()
         return (now, due) if not set(due) <= set(now) else None
 
-    async def reseal_receivable(self, r: Receivable) -> tuple[list[str], list[str]]:
-        """Rewrite the key-level policy of ``r``'s key to the orgs due (``policy.endorsing_orgs``, what
-        ``put_receivable`` writes for the claim as it stands) where the policy it carries leaves one out (a claim
-        ``restore_receivable_policy`` finds short and UpgradeLedger lists to reseal); the orgs it named and the orgs
-        it names now. Only the key's policy is written, never its value: Fabric checks the change against the
-        policy the key carries, so the orgs it names endorse it, and nothing of the claim moves.
+    async def reseal_receivable(self, r: Receivable) -> tuple[list[str], list[str], bool]:
+        """Rewrite the key-level policy of ``r``'s key where it leaves out an org due
+        (``policy.endorsing_orgs``, what ``put_receivable`` writes for the claim as it stands: a claim
+        ``restore_receivable_policy`` finds short and UpgradeLedger lists to reseal) to the orgs due, and
+        where it is in the form earlier contract versions wrote (``earlier_org_policy``: MSP role MEMBER,
+        which any certificate of its orgs meets, a client's too) to this version's (``org_policy``: their
+        peers), keeping the orgs it names where it leaves out none, as UpgradeLedger's page would
+        (``reseal_earlier_role``); the orgs it named, the orgs it names now, and whether it was in the earlier
+        form. Only the key's policy is written, never its value: Fabric checks the change against the policy
+        the key carries, so the orgs it names endorse it (a peer meets a MEMBER principal of its org too), and
+        nothing of the claim moves.
 
-        A key with no policy (``orgs_before`` empty) gets the orgs due too: one whose claim was written while they
-        were one org, to which no write gave a policy (``put_receivable`` writes no one-org one). UpgradeLedger
-        seals it (``restore_receivable_policy``), and so does the claim's next write (``put_receivable``); until
-        one of them does, the chaincode-level policy guards it, so this write too takes nothing from any org.
+        A key with no policy (``orgs_before`` empty) gets the orgs due too: one whose claim was written while
+        they were one org, to which no write gave a policy (``put_receivable`` writes no one-org one).
+        UpgradeLedger seals it (``restore_receivable_policy``), and so does the claim's next write
+        (``put_receivable``); until one of them does, the chaincode-level policy guards it, so this write too
+        takes nothing from any org. The live loan's ``recfin.by-financier`` entry gets the claim's orgs in
+        this version's form with the key.
 
-        Refused ``nothing-to-reseal`` where the key names every org due already (in the form earlier versions
-        wrote too, which UpgradeLedger reseals: ``Store.reseal_earlier_role``), and ``claim-needs-two-orgs``
-        where the orgs due are one (``policy.one_org_refusal``)."""
+        Refused ``nothing-to-reseal`` where the key names every org due already and is not in the earlier form
+        (this version's form, or one no version wrote, left as it is), and ``claim-needs-two-orgs`` where it
+        must be given the orgs due and those are one (``policy.one_org_refusal``): an earlier form naming that
+        org alone is rewritten to that org's peers, which narrows who may write the key and names no org it
+        did not name."""
         key = self.key(keys.RECEIVABLE, r.id)
         held = await self.stub.get_state_validation_parameter(key)
         due = self._claim_orgs(r)
         short = ([], due) if not held else self._short_policy(held, due)
-        if short is None:
-            raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due "
-                       f"({', '.join(due)}): there is nothing to reseal, and nothing was changed")
-        key_orgs = short[0]
-        if len(due) < 2:
+        earlier = earlier_form_orgs(held)
+        if short is None and earlier is None:
+            raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due ({', '.join(due)}), "
+                       "and not in the form earlier contract versions wrote (MSP role MEMBER): there is "
+                       "nothing to reseal, and nothing was changed")
+        if short is not None and len(due) < 2:
             raise policy.one_org_refusal(r, due)
-        await self._set_policy(key, due)
-        # the live loan's recfin.by-financier entry: a regulator org the configuration replaced goes there too
+        # an earlier form naming every org due keeps its orgs (one the configuration no longer names included,
+        # as a key in this version's form does): only the role it names changes
+        orgs_after = due if short is not None else earlier
+        await self._set_policy(key, orgs_after)
+        # the live loan's recfin.by-financier entry: one naming a regulator org the configuration replaced, or
+        # in the earlier form, gets the claim's orgs as this version writes them too
         live = live_financier(r)
         entry = self.key(keys.BY_FINANCIER, *live, r.id) if live is not None else None
         if entry is not None and await self.stub.get_state(entry):
             entry_orgs = self._financier_entry_orgs(r)
             if not await self._under_as_now(entry, entry_orgs):
                 await self._set_policy(entry, entry_orgs)
-        return sorted(key_orgs), due
+        key_orgs = short[0] if short is not None else earlier
+        return sorted(key_orgs), orgs_after, earlier is not None
 
     def _financier_entry_orgs(self, r: Receivable) -> list[str]:
         """The orgs guarding a live loan's ``recfin.by-financier`` entry: the claim's, unfrozen (the debtor's, the

@@ -25,29 +25,37 @@ class UpgradeTransactions(TransactionGroup):
     @transaction
     @rules
     async def ResealReceivable(self, ctx: Context, receivable_id: str) -> Reseal:
-        """Rewrite the key-level policy of a claim whose key names fewer orgs than due (UpgradeLedger lists it in
-        ``claims_to_reseal``) to the orgs due now (``policy.endorsing_orgs``, as any change of the claim in its
-        state would write it): a claim frozen before a freeze added the regulator's org, or one of one org's
-        parties an earlier version guarded by that org alone. Until then those orgs can change it between them,
-        a freeze's lifting included.
+        """Rewrite the key-level policy of a claim whose key names fewer orgs than due (UpgradeLedger lists it
+        in ``claims_to_reseal``) to the orgs due now (``policy.endorsing_orgs``, as any change of the claim in
+        its state would write it): a claim frozen before a freeze added the regulator's org, or one of one
+        org's parties an earlier version guarded by that org alone. Until then those orgs can change it
+        between them, a freeze's lifting included. A key in the form earlier versions wrote (MSP role MEMBER,
+        which any certificate of its orgs meets, a client's too: users of those orgs could sign a change of
+        the claim as its only endorsement, no peer running the contract) is rewritten to this version's (role
+        PEER): to the orgs due where it is short of them, else to the same orgs (``member_form_resealed``), so
+        a party of the claim need not wait for the operator's UpgradeLedger pages, which reseal that form too.
 
-        Fabric validates a change of a key's policy against the policy the key carries, so the orgs the key names
-        now must endorse this transaction (``GetReceivableEndorsers``); a page of UpgradeLedger, endorsed by
-        others, cannot. Its debtor, its holder, its bank while financed, or the regulator calls it: none of them
-        gains anything by it. The orgs due are the contract's to compute, what any change of the claim would
-        write: an org the key names that is no longer due (a regulator org the configuration replaced, say) is
-        dropped, but only with its own endorsement, since the key's policy names it, so no org loses a say it
-        did not give up. It changes no business data, so the regulator, which changes only freeze state, may
-        restore its own org to a frozen claim. A claim still REGISTERED has its registry entries resealed with it
-        (``Store.reseal_registry_entries``): a rejection or withdrawal releases them under their own policy, the
-        orgs its key got at registration, which endorse this transaction too. A key with no policy gets the orgs
-        due as well (``orgs_before``
-        empty), endorsed as the chaincode-level policy asks, which guards it until then. The caller is checked
-        before anything about the claim, as RecordOverdue's is. Refused ``nothing-to-reseal`` where the key names
-        every org due already, and nothing is written; ``claim-needs-two-orgs`` where the orgs due are one.
+        Fabric validates a change of a key's policy against the policy the key carries, so the orgs the key
+        names now must endorse this transaction (``GetReceivableEndorsers``; their peers meet a MEMBER
+        principal too); a page of UpgradeLedger, endorsed by others, cannot. Its debtor, its holder, its bank
+        while financed, or the regulator calls it: none of them gains anything by it. The orgs due are the
+        contract's to compute, what any change of the claim would write: an org the key names that is no
+        longer due (a regulator org the configuration replaced, say) is dropped from a short key, but only
+        with its own endorsement, since the key's policy names it, so no org loses a say it did not give up.
+        It changes no business data, so the regulator, which changes only freeze state, may restore its own
+        org to a frozen claim. A claim still REGISTERED has its registry entries resealed with it
+        (``Store.reseal_registry_entries``): a rejection or withdrawal releases them under their own policy,
+        the orgs its key got at registration, which endorse this transaction too. A live loan's
+        ``recfin.by-financier`` entry gets the claim's orgs in this version's form with the key. A key with no
+        policy gets the orgs due as well (``orgs_before`` empty), endorsed as the chaincode-level policy asks,
+        which guards it until then. The caller is checked before anything about the claim, as RecordOverdue's
+        is. Refused ``nothing-to-reseal`` where the key names every org due already in this version's form,
+        and nothing is written; ``claim-needs-two-orgs`` where the key must be given the orgs due and those
+        are one (an earlier form naming that org alone is rewritten to its peers).
 
-        Answers the claim id, the orgs before and after, and ``tx_id``, this transaction's (the claim's ``last``
-        is not changed, so it does not name it).
+        Answers the claim id, the orgs before and after, whether the key was in the earlier form
+        (``member_form_resealed``: the orgs are then the same before and after, unless the key was short too),
+        and ``tx_id``, this transaction's (the claim's ``last`` is not changed, so it does not name it).
         """
         s = self._session(ctx)
         party = await s.party((keys.RECEIVABLE, receivable_id))
@@ -56,15 +64,17 @@ class UpgradeTransactions(TransactionGroup):
                 r.financing_id is not None and party.uscc == r.financier):
             raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: "
                        "only they and the regulator may reseal it; check the receivable id")
-        orgs_before, orgs_after = await s.store.reseal_receivable(r)
+        orgs_before, orgs_after, member_form = await s.store.reseal_receivable(r)
         if r.status == lifecycle.REGISTERED:  # its rejection or withdrawal releases its entries, under their policy
             await upgrade.reseal_registry_entries(s.store, r)
         # The claim's value is not written, so ``last`` keeps naming its last business change: only the key's
         # policy changes, as UpgradeLedger's policy writes change only that (the audit reads the claim's history
         # of values, and GetReceivableHistory shows no step where nothing happened to the claim). Who resealed it,
         # and when, is this event's (``by``, ``tx_id``).
-        s.emit(events.RECEIVABLE_RESEALED, r.id, by=party.uscc, orgs_before=orgs_before, orgs_after=orgs_after)
-        return Reseal(receivable_id=r.id, orgs_before=orgs_before, orgs_after=orgs_after, tx_id=s.tx_id).to_json()
+        s.emit(events.RECEIVABLE_RESEALED, r.id, by=party.uscc, orgs_before=orgs_before,
+               orgs_after=orgs_after, member_form_resealed=member_form)
+        return Reseal(receivable_id=r.id, orgs_before=orgs_before, orgs_after=orgs_after,
+                      member_form_resealed=member_form, tx_id=s.tx_id).to_json()
 
     # ================================================================ ledger upgrade
 

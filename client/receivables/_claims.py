@@ -169,20 +169,25 @@ class _ClaimOperations:
     def reseal_receivable(self, receivable_id: str, *,
                           endorsing_organizations: Sequence[str] | None = None) -> Reseal:
         """Rewrite the key-level policy of a claim whose key names fewer orgs than due to the orgs due now
-        (``upgrade_ledger`` lists such a claim in ``claims_to_reseal``): a claim frozen before a freeze added the
-        regulator's org, or one of one org's parties an earlier contract version guarded by that org alone. Its debtor,
-        its holder, its bank while financed, or the regulator calls it; nothing else of the claim changes. Answers a
-        :class:`Reseal` (``orgs_before``, ``orgs_after``, and ``tx_id``, the reseal's transaction: the claim's ``last``
-        does not change).
+        (``upgrade_ledger`` lists such a claim in ``claims_to_reseal``): a claim frozen before a freeze added
+        the regulator's org, or one of one org's parties an earlier contract version guarded by that org
+        alone. A key in the form earlier contract versions wrote (MSP role MEMBER, which a client certificate
+        of its orgs meets too) is rewritten to role PEER, the same orgs where it names every org due, without
+        waiting for ``upgrade_ledger``. Its debtor, its holder, its bank while financed, or the regulator
+        calls it; nothing else of the claim changes. Answers a :class:`Reseal` (``orgs_before``,
+        ``orgs_after``, ``member_form_resealed``, and ``tx_id``, the reseal's transaction: the claim's
+        ``last`` does not change).
 
-        Fabric validates a change of a key's policy against the policy the key carries, so the orgs it names now must
-        endorse: they are read first (:meth:`receivable_endorsers`) and named. A caller the contract does not let read
-        the claim is sent to the Gateway's plan, for the contract to say why it refuses the reseal, and so is a claim
-        whose key has no policy (the chaincode-level policy guards it, so the Gateway's orgs endorse the reseal, which
-        gives it the orgs due: ``orgs_before`` empty; ``upgrade_ledger`` seals such a key too). Refused
-        ``nothing-to-reseal`` where the key names every org due already (nothing is written), ``not-a-party-to-claim``
-        for anyone else. Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself: the key's orgs must be
-        among them (the orgs due may be too).
+        Fabric validates a change of a key's policy against the policy the key carries, so the orgs it names
+        now must endorse: they are read first (:meth:`receivable_endorsers`) and named. A caller the contract
+        does not let read the claim is sent to the Gateway's plan, for the contract to say why it refuses the
+        reseal, and so is a claim whose key has no policy (the chaincode-level policy guards it, so the
+        Gateway's orgs endorse the reseal, which gives it the orgs due: ``orgs_before`` empty;
+        ``upgrade_ledger`` seals such a key too). A key in the earlier form is named to its orgs as well,
+        whose peers meet its MEMBER principals. Refused ``nothing-to-reseal`` where the key names every org
+        due already, not in the earlier form (nothing is written), ``not-a-party-to-claim`` for anyone else.
+        Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself: the key's orgs must be among
+        them (the orgs due may be too).
         """
         return self._run_steps(self._reseal_steps)(receivable_id, endorsing_organizations)
 

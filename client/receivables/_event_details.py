@@ -261,11 +261,15 @@ class ReceivableUnfrozen(EventDetails):
 
 class ReceivableResealed(EventDetails):
     """Party ``by`` (its credit code) resealed the claim: its key's policy named ``orgs_before`` and names
-    ``orgs_after``, the orgs due. The claim's value, its ``last`` included, is not written."""
+    ``orgs_after``, the orgs due (the same orgs where only the form earlier contract versions wrote was
+    rewritten), each org's peers; ``member_form_resealed``, whether it was in that form (MSP role MEMBER),
+    absent from a contract before ResealReceivable rewrote it. The claim's value, its ``last`` included, is
+    not written."""
 
     by: str
     orgs_before: list[str]
     orgs_after: list[str]
+    member_form_resealed: bool = False
 
 
 class InvoiceVerificationAttested(EventDetails):

@@ -1120,13 +1120,18 @@ class ClaimToReseal(Document):
 
 
 class Reseal(Document):
-    """What ``reseal_receivable`` did: the claim's key-level policy named ``orgs_before`` (the orgs that endorsed
-    the reseal) and names ``orgs_after``, the orgs due now; nothing else of the claim changed. ``tx_id`` is the
-    reseal's transaction: the claim's ``last`` keeps naming its last business change."""
+    """What ``reseal_receivable`` did: the claim's key-level policy named ``orgs_before`` (the orgs that
+    endorsed the reseal) and names ``orgs_after``, the orgs due now (the same orgs where the key named them
+    all already, in the form earlier contract versions wrote), each org's peers; nothing else of the claim
+    changed. ``member_form_resealed``: the policy was in that earlier form (MSP role MEMBER, which a client
+    certificate of its orgs met too), rewritten to role PEER; False from a contract before ResealReceivable
+    rewrote that form. ``tx_id`` is the reseal's transaction: the claim's ``last`` keeps naming its last
+    business change."""
 
     receivable_id: str
     orgs_before: list[str]
     orgs_after: list[str]
+    member_form_resealed: bool = False
     tx_id: str
 
     @property

@@ -32,6 +32,7 @@ async def test_a_frozen_claim_whose_key_lacks_the_regulators_org_gets_it_back_en
     value, history = net.ledger.state[key], list(net.ledger.history[key])
     resealed = await net.ok(net.actors["regulator"], "ResealReceivable", rid)
     assert resealed == {"receivable_id": rid, "orgs_before": [CORE, SUPPLIER], "orgs_after": [CORE, REGULATOR, SUPPLIER],
+                        "member_form_resealed": True,   # guarded_by writes the earlier form, MEMBER
                         "tx_id": reseal_events(net)[-1]["tx_id"]}   # the reseal's: the claim's last is not it
     assert net.claim_policy_orgs(rid) == [CORE, REGULATOR, SUPPLIER]
     # Fabric validates it against the policy the key had: the debtor's and the holder's orgs endorse it
@@ -79,10 +80,13 @@ async def test_a_key_naming_every_org_due_is_refused_and_nothing_is_written():
     other = await net.confirmed(net.actors["tier1"], net.actors["core"])
     await net.ok(net.actors["regulator"], "FreezeReceivable", other["id"], "court order 3")
     await net.refused(net.actors["regulator"], "ResealReceivable", other["id"], rule="nothing-to-reseal")
-    # and a key carrying more orgs than due (the regulator's after an unfreeze an earlier version wrote) too
+    # and a key carrying more orgs than due (the regulator's after an unfreeze an earlier version wrote), once
+    # the reseal has rewritten the form that version wrote to the same orgs' peers
     guarded_by(net, other["id"], CORE, REGULATOR, SUPPLIER)
     await net.ok(net.actors["regulator"], "UnfreezeReceivable", other["id"], "lifted")
     guarded_by(net, other["id"], CORE, REGULATOR, SUPPLIER)
+    resealed = await net.ok(net.actors["tier1"], "ResealReceivable", other["id"])
+    assert resealed["orgs_after"] == [CORE, REGULATOR, SUPPLIER] and resealed["member_form_resealed"]
     await net.refused(net.actors["tier1"], "ResealReceivable", other["id"], rule="nothing-to-reseal")
 
 
@@ -129,18 +133,20 @@ async def test_one_event_names_the_claim_the_caller_and_the_orgs_before_and_afte
     assert json.loads(result.payload)["tx_id"] == result.tx_id
     assert reseal_events(net) == [{"event": "ReceivableResealed", "receivable_id": rid, "tx_id": result.tx_id,
                                    "by": net.actors["tier1"].uscc, "orgs_before": [CORE, SUPPLIER],
-                                   "orgs_after": [CORE, REGULATOR, SUPPLIER]}]
+                                   "orgs_after": [CORE, REGULATOR, SUPPLIER], "member_form_resealed": True}]
     await net.refused(net.actors["tier1"], "ResealReceivable", rid, rule="nothing-to-reseal")
     assert len(reseal_events(net)) == 1
 
 
 async def test_a_claim_whose_orgs_due_are_one_org_is_not_resealed_to_that_org_alone():
     """Without another org whose parties may be the regulator, a claim of one org's parties has one org due: a
-    policy naming it alone would let its peer rewrite the claim by itself, so no reseal writes one, with no policy
-    on the key or with an earlier version's."""
+    policy naming it alone would let its peer rewrite the claim by itself, so no reseal writes one where the
+    key has none. One an earlier version wrote naming that org is only narrowed to its peers
+    (test_reseal_earlier_form.py), and then left as it is."""
     net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
     r = await left_one_orgs_by_an_earlier_version(net)
     key = net._key(keys.RECEIVABLE, r["id"])
+    assert (await net.ok(net.actors["core_sup"], "ResealReceivable", r["id"]))["orgs_after"] == [CORE]
     await net.refused(net.actors["core_sup"], "ResealReceivable", r["id"], rule="nothing-to-reseal")
     del net.ledger.validation_parameters[key]
     await net.refused(net.actors["core_sup"], "ResealReceivable", r["id"], rule="claim-needs-two-orgs")

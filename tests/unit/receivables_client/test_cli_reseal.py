@@ -45,6 +45,7 @@ def test_the_holder_or_the_regulator_reseals_a_claim_and_the_orgs_its_key_named_
     assert shown.exit_code == 0, shown.output
     assert f"orgs_before: [{CORE_MSP}, {SUPPLIER_MSP}]" in shown.output
     assert f"orgs_after: [{CORE_MSP}, {REGULATOR_MSP}, {SUPPLIER_MSP}]" in shown.output
+    assert "member_form_resealed: yes" in shown.output   # the key was in the earlier form, MEMBER
     assert channel.submits[-1].transaction == "ResealReceivable"
     assert channel.submits[-1].named == [CORE_MSP, SUPPLIER_MSP]
     # the reseal's transaction, as other writes print theirs (the claim's last change is not it)
@@ -58,7 +59,8 @@ def test_the_holder_or_the_regulator_reseals_a_claim_and_the_orgs_its_key_named_
     other = frozen_before_the_regulators_org_joined_a_freeze(channel, "24312000000012345671")
     assert ok("receivable", "reseal", other, "--as", "regulator") == {
         "receivable_id": other, "orgs_before": [CORE_MSP, SUPPLIER_MSP],
-        "orgs_after": [CORE_MSP, REGULATOR_MSP, SUPPLIER_MSP], "tx_id": channel.submits[-1].tx_id}
+        "orgs_after": [CORE_MSP, REGULATOR_MSP, SUPPLIER_MSP], "member_form_resealed": True,
+        "tx_id": channel.submits[-1].tx_id}
     assert channel.submits[-1].named == [CORE_MSP, SUPPLIER_MSP]
 
 

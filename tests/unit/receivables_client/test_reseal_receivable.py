@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from chaincode.receivables import keys
+from chaincode.receivables.store_base import org_policy
 from chaincode.shim import KeyEndorsementPolicy, create_composite_key
 from client.receivables import AsyncReceivablesClient, ReceivablesClient, Reseal, RuleViolation
 
@@ -51,7 +52,7 @@ def test_the_reseal_is_named_to_the_orgs_the_key_names_and_validates_against_the
     resealed = parties[caller].client.reseal_receivable(rid)
     reseal = submits_of(channel)[-1]
     assert resealed == Reseal(receivable_id=rid, orgs_before=[CORE, SUPPLIER], orgs_after=[CORE, REGULATOR, SUPPLIER],
-                              tx_id=channel.submits[-1].tx_id)
+                              member_form_resealed=True, tx_id=channel.submits[-1].tx_id)
     # the reseal's transaction: the claim's last change stays the freeze
     assert resealed.write_tx_id == resealed.tx_id != parties[caller].client.get_receivable(rid).last.tx_id
     assert reseal.transaction == "ResealReceivable"
@@ -59,6 +60,32 @@ def test_the_reseal_is_named_to_the_orgs_the_key_names_and_validates_against_the
     assert reseal.named == [CORE, SUPPLIER]
     assert reseal.needed == Needed(frozenset({CORE, SUPPLIER}), any_two=False) and reseal.needed.met_by(reseal.named)
     assert key_orgs(channel, rid) == [CORE, REGULATOR, SUPPLIER]
+
+
+def test_a_key_naming_every_org_due_in_the_earlier_form_is_named_to_its_orgs_and_rewritten_to_their_peers():
+    """The key names every org due, as MEMBER principals: the SDK names the orgs it names, whose peers meet
+    them, and the reseal rewrites it to the same orgs' peers."""
+    channel = Channel(CONFIG)
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
+    rid = claim(channel, tier1, core, "24312000000000000012")
+    guarded_by(channel, rid, CORE, SUPPLIER)
+    resealed = tier1.client.reseal_receivable(rid)
+    reseal = submits_of(channel)[-1]
+    assert (resealed.orgs_before, resealed.orgs_after, resealed.member_form_resealed) == (
+        [CORE, SUPPLIER], [CORE, SUPPLIER], True)
+    assert reseal.named == [CORE, SUPPLIER] and reseal.needed.met_by(reseal.named)
+    assert channel.ledger.validation_parameters[create_composite_key(keys.RECEIVABLE, [rid])] == \
+        org_policy([CORE, SUPPLIER])
+    with pytest.raises(RuleViolation) as refused:
+        core.client.reseal_receivable(rid)
+    assert refused.value.rule == "nothing-to-reseal"
+
+
+def test_an_answer_from_a_contract_before_the_earlier_form_was_resealed_reads_as_no_such_rewrite():
+    answer = {"receivable_id": "R-1", "orgs_before": [CORE, SUPPLIER],
+              "orgs_after": [CORE, REGULATOR, SUPPLIER], "tx_id": "ab" * 32}
+    assert Reseal.model_validate(answer).member_form_resealed is False
 
 
 def test_a_key_naming_every_org_due_is_refused_and_nothing_is_written(frozen_short):
