@@ -57,6 +57,18 @@ def _dns_name(value: str) -> str:
 
 
 Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"), AfterValidator(_dns_name)]
+
+
+def _dns_label(value: str) -> str:
+    # the node's name is the first label of its default hostname (<name>.<org domain>) and a SAN of its TLS
+    # certificate, where a trailing hyphen makes a name no resolver takes, which `hostname:` itself refuses
+    if value.endswith("-"):
+        raise ValueError(f"{value!r} ends in a hyphen: a node's name is the first label of its hostname "
+                         f"(<name>.<org domain>), and a DNS label ends in a letter or digit: drop the hyphen")
+    return value
+
+
+NodeName = Annotated[Name, AfterValidator(_dns_label)]
 # A chaincode name _lifecycle accepts that is also a DNS label (it names the chaincode servers' hosts).
 ChaincodeName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 # A native chaincode server serves /healthz and /metrics this many ports above its gRPC port
@@ -204,7 +216,7 @@ def org_name_too_long(name: str) -> str | None:
 
 
 class OrdererSpec(_Addressed):
-    name: Name
+    name: NodeName
     # The name other hosts dial and the certificates carry; default <name>.<org domain>.
     hostname: Domain | None = None
     # The IP address of the host that runs it (default: its org's `address:`); see network.bundle.
@@ -215,7 +227,7 @@ class OrdererSpec(_Addressed):
 
 
 class PeerSpec(_Addressed):
-    name: Name
+    name: NodeName
     hostname: Domain | None = None      # default <name>.<org domain>
     address: str | None = None          # its host's IP address, default its org's `address:`
     port: Port
