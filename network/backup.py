@@ -29,7 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from client.atomic_file import check_output_file, staged_file, sync_folder
+from client.atomic_file import check_output_file, staged_file, sync_folder, written_path
 
 from . import ccservers, nodeconfig
 from .backup_archive import (ARCHIVE_MODE, DATA_PREFIX, FORMAT, FORMAT_VERSION, MANIFEST_NAME, _CHUNK, FileEntry,
@@ -311,8 +311,13 @@ def _check_request(root: Path, out: Path, replace: bool) -> None:
         raise NetworkError(f"cannot write the backup to {out}: {problem}")
     if out.exists() and not replace:
         raise NetworkError(f"{out} exists: nothing was written; give another file, or --replace to write over it")
-    if out.absolute().parent.resolve().is_relative_to(root.resolve()):
-        raise NetworkError(f"{out} is inside the data folder {root}, which the backup reads: write it elsewhere")
+    # Where the archive is written: with replace, through a symlink at out (staged_file's written_path), which
+    # may lead into the data folder from outside it, and the archive would replace the file it names there.
+    written = written_path(out) if replace else out
+    if written.absolute().parent.resolve().is_relative_to(root.resolve()):
+        through = f" (a symlink to {written})" if written != out else ""
+        raise NetworkError(f"{out}{through} is inside the data folder {root}, which the backup reads: "
+                           f"nothing was written; write it elsewhere")
 
 
 def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | None = None, replace: bool = False,

@@ -430,6 +430,20 @@ def test_an_archive_inside_the_data_folder_is_refused(data, topology):
         backup.write_backup(data, data / "b.tar.gz", topology=topology)
 
 
+def test_an_archive_written_with_replace_through_a_symlink_into_the_data_folder_is_refused(data, tmp_path):
+    # A link outside the data folder to a file in it: the archive would have replaced that file (a key, a
+    # block file) through the link.
+    key = next(data.glob("crypto/bank/**/keystore/*"))
+    before = key.read_bytes()
+    (tmp_path / "latest.tar.gz").symlink_to(key)
+    result = CliRunner().invoke(network, ["backup", str(tmp_path / "latest.tar.gz"), "--data-root", str(data),
+                                          "--replace"])
+    assert result.exit_code == 1
+    assert f"(a symlink to {key}) is inside the data folder" in result.output
+    assert "nothing was written" in result.output
+    assert key.read_bytes() == before and not [p for p in key.parent.iterdir() if p.name.endswith(".tmp")]
+
+
 # ---- a --stop backup whose restart fails -------------------------------------------------------------------------
 def test_stop_says_the_network_is_down_when_it_does_not_start_again(running_network, tmp_path):
     def up_unhealthy():
