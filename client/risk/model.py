@@ -71,7 +71,7 @@ _DIGEST_LINE = re.compile(re.escape(DIGEST_LABEL) + r"`(?P<digest>[0-9a-f]{64})`
 _DIGEST_MENTION = re.compile(r"art[ei]fact\s+digest|sha-?256", re.IGNORECASE)
 # the first line of every card training writes (model_card), naming the model it describes (NAME-VERSION)
 CARD_TITLE = "# Model card: "
-_CARD_TITLE_LINE = re.compile(re.escape(CARD_TITLE) + r"(?P<model>\S+)")
+_CARD_TITLE_LINE = re.compile(re.escape(CARD_TITLE) + r"(?P<model>.+)")
 # the first and the last line of every card training writes: a card with one and not the other, or an empty
 # one, was cut short
 _TRAINED_TITLE = re.compile(r"^" + re.escape(CARD_TITLE), re.MULTILINE)
@@ -298,7 +298,9 @@ class LatePaymentModel(BaseModel):
         return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
 
     def save(self, path: Path) -> None:
-        write_atomically(path, self.to_text())   # a scorer loading it meanwhile reads the old model or the new
+        """The artefact alone, written whole (a scorer loading it meanwhile reads the old model or the new). It is
+        scored only beside a card describing it (:meth:`load`): training writes both (``train_and_save``)."""
+        write_atomically(path, self.to_text())
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> "LatePaymentModel":
