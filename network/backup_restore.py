@@ -158,7 +158,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
         _set_modes(staging, again)
         moved_aside = _swap_in(staging, target, holds, supervisor, not_over_a_running_network)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_tree(staging, ignore_errors=True)
         raise
     finally:
         os.close(held)
@@ -241,7 +241,7 @@ def _remove_abandoned(folder: Path) -> bool:
         return False
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        shutil.rmtree(folder)
+        _remove_tree(folder)
     except OSError:
         return False        # held by a running restore, or not ours to remove: named in the report
     finally:
@@ -254,6 +254,31 @@ def _remove_abandoned(folder: Path) -> bool:
 # also its setgid bit (what is made in it takes its group) and its sticky bit.
 _FILE_MODE_BITS = 0o777
 _FOLDER_MODE_BITS = stat.S_ISGID | stat.S_ISVTX | 0o777
+
+
+def _remove_tree(folder: Path, *, ignore_errors: bool = False) -> None:
+    """shutil.rmtree of a restore's folder, each folder in it made its owner's to write first: _set_modes
+    gives them the modes the manifest records, and a read-only one (a keystore kept 0500) would refuse the
+    removal of the files it holds, leaving private keys behind."""
+    _make_writable(folder)
+    for parent, folders, _ in os.walk(folder):
+        for name in folders:
+            _make_writable(Path(parent) / name)
+    shutil.rmtree(folder, ignore_errors=ignore_errors)
+
+
+def _make_writable(folder: Path) -> None:
+    """folder mode 0700, never through a symlink (what fails is left to the removal to report)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    try:
+        os.fchmod(descriptor, 0o700)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
 
 
 def _set_modes(staging: Path, manifest: Manifest) -> None:

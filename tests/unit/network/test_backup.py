@@ -793,3 +793,35 @@ def test_a_restore_after_one_killed_between_its_renames_names_the_folder_moved_a
     assert "after the backup" not in (data / "profiles" / "bank.json").read_text()
     again = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(data), "--replace"])
     assert again.exit_code == 0 and "was not there" not in again.output
+
+
+# ---- a failed restore of read-only folders -------------------------------------------------------------
+def test_a_failed_restore_removes_its_folder_also_when_the_archive_holds_a_read_only_folder(
+        data, topology, tmp_path, monkeypatch):
+    # As an operator may keep a keystore: 0500. The restore gives the folder that mode before it renames the
+    # new data folder into place; rmtree, as any user but root, could not empty it, and the key stayed there.
+    keystore = next(data.glob("crypto/bank/**/keystore"))
+    keystore.chmod(0o500)
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    real_unlink, real_rmdir = os.unlink, os.rmdir
+
+    def as_a_user(remove):
+        """remove, refused as the kernel refuses any user but root: from a folder its owner may not write."""
+        def removing(path, *, dir_fd=None):
+            folder = os.stat(dir_fd) if dir_fd is not None else os.stat(Path(path).absolute().parent)
+            if not folder.st_mode & stat.S_IWUSR:
+                raise PermissionError(13, "Permission denied", path)
+            return remove(path, dir_fd=dir_fd)
+        return removing
+
+    def rename(source, destination):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "unlink", as_a_user(real_unlink))
+    monkeypatch.setattr(os, "rmdir", as_a_user(real_rmdir))
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError, match="Input/output error"):
+        backup_restore.restore_backup(out, tmp_path / "restored")
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.tar.gz", "network"]     # no .restoring-*
