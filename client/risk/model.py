@@ -39,6 +39,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
 from ..atomic_file import write_atomically
+from ..user_files import MAX_USER_FILE_BYTES, read_regular_file, too_large
 
 from .features import HORIZON_DAYS, MODEL_FEATURES, RISING_FEATURES, DebtorFeatures, debtor_features
 from .history import ReceivableHistory
@@ -113,16 +114,26 @@ def digest_line(model: "LatePaymentModel") -> str:
             "refuse the artefact when its bytes no longer match)")
 
 
+def read_file(path: Path) -> bytes:
+    """The bytes of the artefact or card at ``path``, a path anyone may pass: a device or a FIFO is refused
+    (:class:`~client.user_files.SpecialFile`, an OSError) before it is read, since /dev/zero would be read until
+    memory ran out and a FIFO would wait for a writer forever, and so is a file too large to be either."""
+    content = read_regular_file(path, MAX_USER_FILE_BYTES)
+    if len(content) > MAX_USER_FILE_BYTES:
+        raise ArtefactRefused(f"{path} is {too_large()}")
+    return content
+
+
 def read_card(artefact: Path) -> str | None:
     """The text of the model card beside ``artefact`` (:func:`card_path`), read once for both checks (a card
-    replaced between two reads could be checked against one artefact and describe another); None when no
-    regular file is there (:func:`check_card` refuses the artefact then)."""
+    replaced between two reads could be checked against one artefact and describe another); None when nothing
+    is there (:func:`check_card` refuses the artefact then)."""
     card = card_path(artefact)
-    if card is None or not os.path.isfile(card):
+    if card is None or not os.path.exists(card):
         return None
     try:
-        return card.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_file(card).decode("utf-8")
+    except (OSError, UnicodeDecodeError, ArtefactRefused) as exc:
         raise ArtefactDamaged(f"{card}, the card of {artefact}, cannot be read to check the artefact "
                               f"against it ({exc}): restore the card training wrote beside it, or "
                               f"{RETRAIN}") from None
@@ -306,8 +317,9 @@ class LatePaymentModel(BaseModel):
     def load(cls, path: Path = DEFAULT_MODEL) -> "LatePaymentModel":
         """The artefact at ``path``, refused (:class:`ArtefactRefused`) without the card training wrote
         beside it (:func:`card_path`), when its bytes are not those the card records (:func:`check_digest`),
-        or when the card describes another model (:func:`check_card`). Each file is read once."""
-        content = Path(path).read_bytes()
+        or when the card describes another model (:func:`check_card`). Each file is read once, and a device
+        or a FIFO is refused, not read (:func:`read_file`)."""
+        content = read_file(Path(path))
         card_text = read_card(Path(path))
         check_digest(Path(path), content, card_text)
         model = cls.model_validate_json(content)

@@ -3,6 +3,7 @@ the artefact's model and version, whose digest is the artefact's sha256 and whos
 features the artefact was trained on (those the scorer computes), in that order. Without one, or with a card
 of another model, it is refused, naming what differs and saying what to do."""
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 from cli.finance_commands import finance
 from cli.risk_commands import risk
 from client.risk import DEFAULT_MODEL, MODEL_FEATURES, LatePaymentModel
-from client.risk.model import VERSION, CardMismatch, card_path, check_card, read_card
+from client.risk.model import VERSION, ArtefactDamaged, CardMismatch, card_path, check_card, read_card
+from client.user_files import SpecialFile
 
 from ..cli_errors import error_line, invoke
 from .risk_helpers import write_card
@@ -127,3 +129,21 @@ def test_a_hand_changed_artefact_with_a_card_describing_it_scores(artefact):
     write_card(artefact)
     assert LatePaymentModel.load(artefact).intercept == pytest.approx(data["intercept"])
     assert invoke(risk, *SCORE, "--model", artefact, "--json").exit_code == 0
+
+
+def test_loading_refuses_a_device_named_as_the_artefact_without_reading_it():
+    """A path anyone may pass: /dev/zero would be read until memory ran out (/dev/null was read as empty)."""
+    with pytest.raises(SpecialFile, match=f"^{re.escape(os.devnull)} is a device$"):
+        LatePaymentModel.load(Path(os.devnull))
+
+
+def test_a_fifo_where_the_card_goes_is_refused_naming_it(artefact):
+    """Not read (it would wait for a writer forever), and not taken for a missing card either."""
+    card = card_path(artefact)
+    os.mkfifo(card)
+    with pytest.raises(ArtefactDamaged, match=f"^{re.escape(str(card))}, the card of "
+                                              f"{re.escape(str(artefact))}, cannot be read .*is a FIFO.*: "
+                                              f"restore the card training wrote"):
+        LatePaymentModel.load(artefact)
+    scored = invoke(risk, *SCORE, "--model", artefact)
+    assert scored.exit_code == 1 and f"{card} is a FIFO" in error_line(scored)
