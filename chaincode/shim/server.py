@@ -74,6 +74,17 @@ def _grpc_options() -> list[tuple[str, int]]:
     ]
 
 
+def check_package_id(package_id: str, what: str = "chaincode package ID") -> None:
+    """Refuse a package ID that is not LABEL:HASH (the chaincode's name, or its label alone, say): a peer
+    takes a registration under no other name than the package ID it installed, and says nothing to the
+    chaincode; the server would sit unregistered, and each invocation wait out the peer's launch timeout."""
+    label, colon, package_hash = package_id.partition(":")
+    if not (label and colon and package_hash):
+        raise ValueError(f"{what} {package_id!r} is not a package ID (LABEL:HASH): give the ID the peers "
+                         f"installed the package under, as `peer lifecycle chaincode queryinstalled` lists "
+                         f"it; a peer ignores a chaincode server that registers under any other")
+
+
 def check_server_address(address: str, what: str = "chaincode server address") -> None:
     """Refuse a listen address gRPC would misread, with a ValueError saying how to write it: not HOST:PORT, a
     port outside 0-65535 (gRPC takes 70000 as 4464 without a word), or an IPv6 address without brackets, which
@@ -170,6 +181,7 @@ class ChaincodeServer:
 
         if not package_id:
             raise ValueError("the chaincode package ID is required (CHAINCODE_ID)")
+        check_package_id(package_id)
         if bool(tls_cert) != bool(tls_key):
             raise ValueError("TLS needs both a certificate and a key")
         if client_ca and not tls_cert:
@@ -437,6 +449,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not package_id or not address:
         parser.error("set CHAINCODE_ID (the package ID) and CHAINCODE_SERVER_ADDRESS (host:port to listen on)")
     try:
+        check_package_id(package_id, "CHAINCODE_ID")
         check_server_address(address, "CHAINCODE_SERVER_ADDRESS")
         if args.operations_address:
             parse_address(args.operations_address)

@@ -331,6 +331,21 @@ async def test_a_bracketed_ipv6_server_address_serves():
         await server.stop(0)
 
 
+@pytest.mark.parametrize("package_id", ["receivables", "receivables_1.0", "receivables_1.0:", ":ab12"])
+def test_a_package_id_that_is_not_label_colon_hash_is_refused(package_id):
+    """A peer ignores a registration under any name but the package ID it installed, without a word to the
+    chaincode: the server would sit unregistered while each invocation waits out the peer's launch timeout."""
+    with pytest.raises(ValueError, match=r"is not a package ID \(LABEL:HASH\): give the ID the peers"):
+        ChaincodeServer([FeatureContract()], "127.0.0.1:0", package_id)
+
+
+def test_python_m_chaincode_refuses_a_chaincode_id_that_is_no_package_id_before_serving():
+    result = _python_m_chaincode(env_extra={"CHAINCODE_ID": "receivables"})
+    assert result.returncode == 2
+    assert "error: CHAINCODE_ID 'receivables' is not a package ID (LABEL:HASH): " in result.stderr
+    assert "listening" not in result.stderr
+
+
 @pytest.fixture
 def chaincode_tls_files(tmp_path):
     """A CA, a server certificate it issued with its key, and a file that is no PEM at all."""
