@@ -241,10 +241,11 @@ class FiniteFloatRange(click.FloatRange):
     def convert(self, value: Any, param, ctx) -> float:
         if isinstance(value, str) and (problem := _ascii_digits_only(value, "numbers", "60")) is not None:
             self.fail(problem, param, ctx)
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
+        # finite first: against a range with a maximum, ``inf`` would read as merely out of range
+        if not math.isfinite(click.FLOAT.convert(value, param, ctx)):
             unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
             self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
+        number = super().convert(value, param, ctx)
         return number or 0.0   # -0 as 0: no message should say "-0 s"
 
 
