@@ -234,7 +234,9 @@ def _config(config_path: Path | None, name: str):
 @click.option("--debtor", help="The debtor's id in --history (without the ledger, only with --history); on the "
                                "ledger it must be the receivable's debtor, with or without --history.")
 @click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
-              help="The late-payment model artefact that scores the debtor's history (on the ledger or --history) "
+              help="The late-payment model artefact that scores the debtor's history (on the ledger or --history), "
+                   "with the model card training wrote beside it (NAME.card.md for NAME.json; refused without it "
+                   "or with another model's card, as `recfin risk score --model` is) "
                    f"[default: the shipped client/risk/models/{DEFAULT_MODEL.name}].")
 @click.option("--exposure", type=AMOUNT,
               help=f"Without the ledger (--face, --due): what the bank already lends against this debtor, "
