@@ -140,7 +140,9 @@ class MemoryLedger:
             self.state.pop(write.key, None)
             self.validation_parameters.pop(write.key, None)  # metadata lives and dies with the value
             self.history.setdefault(write.key, []).append(KeyModification(tx_id, b"", timestamp, True))
-        elif write.kind == WriteRecord.PUT_STATE_METADATA:
+        elif write.kind == WriteRecord.PUT_STATE_METADATA and write.key in self.state:
+            # a policy write of a key that has no value, at commit, is dropped (validation/tx_ops.go
+            # prepareTxOps): a key gets its policy in the transaction that gives it a value, or after
             self._set_policy(self.validation_parameters, write.key, write.value)
 
     def _apply_private(self, write: Write) -> None:
@@ -151,7 +153,7 @@ class MemoryLedger:
         elif write.kind in (WriteRecord.DEL_STATE, WriteRecord.PURGE_PRIVATE_DATA):
             values.pop(write.key, None)
             self.private_validation_parameters.pop(key, None)
-        elif write.kind == WriteRecord.PUT_STATE_METADATA:
+        elif write.kind == WriteRecord.PUT_STATE_METADATA and write.key in values:   # as a public key's
             self._set_policy(self.private_validation_parameters, key, write.value)
 
     @staticmethod

@@ -156,7 +156,10 @@ class MemoryPeerSession:
     def _get_history(self, payload: bytes) -> bytes:
         request = shim_pb2.GetHistoryForKey.FromString(payload)
         rows = []
-        for modification in reversed(self.ledger.history.get(request.key, [])):  # newest first, as Fabric
+        # newest first, as Fabric; and like a plain range query it ends at the peer's totalQueryLimit
+        # without a word (handler.go HandleGetHistoryForKey calculateTotalReturnLimit)
+        newest_first = list(reversed(self.ledger.history.get(request.key, [])))
+        for modification in newest_first[:self.ledger.total_query_limit]:
             row = kv_query_result_pb2.KeyModification(
                 tx_id=modification.tx_id, value=modification.value, is_delete=modification.is_delete
             )

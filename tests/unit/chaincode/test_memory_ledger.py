@@ -391,6 +391,7 @@ async def test_validation_parameters_are_stored_extended_and_dropped_with_the_ke
 
 
 async def test_private_validation_parameters(ledger):
+    await ok(ledger, "PutPrivate", "terms", "deal", transient={"value": b"secret"})   # a policy needs a value
     await ok(ledger, "EndorsePrivate", "terms", "deal", "BankMSP")
     assert await ok(ledger, "PrivatePolicy", "terms", "deal", submit=False) == ["BankMSP"]
     assert ("terms", "deal") in ledger.private_validation_parameters
@@ -525,3 +526,36 @@ async def test_the_rules_hold_per_transaction_and_spare_plain_range_queries(ledg
     assert (await ok(ledger, "Page", "", "", "10", ""))["count"] == 2
     await ok(ledger, "Put", "b", "2")
     assert ledger.state == {"a": b"1", "count": b"1", "b": b"2"}
+
+async def test_a_policy_written_for_a_key_without_a_value_is_dropped_at_commit_as_on_a_peer(ledger):
+    # The peer commits a policy write only with a value: where the key has none once the transaction's own
+    # writes are in, the write is a no-op (validation/tx_ops.go prepareTxOps), public and private alike, so
+    # the key's first value later comes without a policy.
+    result = await ledger.submit(ALICE, "Endorse", "ghost", '["SupplierMSP"]', timestamp=T0)
+    assert result.status == 200
+    await ok(ledger, "EndorsePrivate", "terms", "ghost", "BankMSP")
+    assert "ghost" not in ledger.validation_parameters
+    assert ("terms", "ghost") not in ledger.private_validation_parameters
+    await ok(ledger, "Put", "ghost", "v")
+    await ok(ledger, "PutPrivate", "terms", "ghost", transient={"value": b"secret"})
+    assert "ghost" not in ledger.validation_parameters
+    assert await ok(ledger, "PrivatePolicy", "terms", "ghost", submit=False) == []
+    assert await ok(ledger, "History", "ghost", submit=False) == [[ANY_TX, "v", T0.isoformat(), False]]
+
+
+class _AnyTx(str):
+    def __eq__(self, other):
+        return isinstance(other, str) and len(other) == 64
+
+
+ANY_TX = _AnyTx()
+
+
+async def test_history_ends_at_the_total_query_limit_as_on_a_peer():
+    # the peer answers a history query as a plain range query: at most totalQueryLimit rows, the newest
+    ledger = MemoryLedger([Probe()], total_query_limit=2)
+    for hour, value in enumerate(["1", "2", "3"]):
+        await ok(ledger, "Put", "h", value, timestamp=T0 + timedelta(hours=hour))
+    assert [row[1] for row in await ok(ledger, "History", "h", submit=False)] == ["3", "2"]
+    assert len(ledger.history["h"]) == 3
+
