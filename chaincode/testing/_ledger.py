@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from fabric_protos.msp import identities_pb2
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+from google.protobuf.message import DecodeError
 
 from chaincode.contract import Contract, ContractRouter
 from chaincode.shim._execution import execute_transaction
@@ -15,7 +17,7 @@ from chaincode.shim._proposal import decode_proposal
 from chaincode.shim._stub import ChaincodeStub
 from chaincode.shim._types import KeyModification
 
-from ._memory_peer import MemoryPeerSession, Write
+from ._memory_peer import CollectionAccess, MemoryPeerSession, Write
 from ._proposals import make_signed_proposal
 
 WriteRecord = shim_pb2.WriteRecord
@@ -43,7 +45,12 @@ class MemoryLedger:
     both protocol paths can be exercised. ``total_query_limit`` is the peer's
     ``ledger.state.totalQueryLimit``: a range query that is not paginated
     stops after that many rows without a word, and a page holds at most that
-    many rows whatever its page size, as on a peer.
+    many rows whatever its page size, as on a peer. ``collections``, the
+    channel's collection definitions in the JSON form ``--collections-config``
+    takes, turns on the peer's checks of private data requests: a collection
+    not among them, and a read (write) of a ``memberOnlyRead``
+    (``memberOnlyWrite``) collection by a client of an org its ``policy`` does
+    not name, fail with the peer's words. Without them no collection is checked.
     """
 
     def __init__(
@@ -55,6 +62,7 @@ class MemoryLedger:
         peer_options: PeerOptions | None = None,
         query_batch_size: int = 100,
         total_query_limit: int = 100_000,
+        collections: Iterable[Mapping] | None = None,
     ) -> None:
         self.router = ContractRouter(contracts)
         self.channel_id = channel_id
@@ -62,6 +70,9 @@ class MemoryLedger:
         self.peer_options = peer_options or PeerOptions()
         self.query_batch_size = query_batch_size
         self.total_query_limit = total_query_limit
+        self.collections: dict[str, CollectionAccess] | None = None
+        if collections is not None:
+            self.collections = {c["name"]: CollectionAccess.from_config(c) for c in collections}
         self.state: dict[str, bytes] = {}
         self.validation_parameters: dict[str, bytes] = {}
         self.private_state: dict[str, dict[str, bytes]] = {}
@@ -108,7 +119,8 @@ class MemoryLedger:
             timestamp=when,
             signing_key=getattr(identity, "private_key", None),
         )
-        session = MemoryPeerSession(self, tx_id=tx_id, batch_size=self.query_batch_size)
+        session = MemoryPeerSession(self, tx_id=tx_id, creator_msp=_msp_of(identity),
+                                    batch_size=self.query_batch_size)
         stub = ChaincodeStub(
             session,
             channel_id=self.channel_id,
@@ -162,6 +174,14 @@ class MemoryLedger:
             policies[key] = value
         else:
             policies.pop(key, None)
+
+
+def _msp_of(identity: bytes) -> str:
+    """The MSP ID of a serialized identity; "" for bytes that are none (a test's stand-in creator)."""
+    try:
+        return identities_pb2.SerializedIdentity.FromString(bytes(identity)).mspid
+    except DecodeError:
+        return ""
 
 
 def _as_committed(writes: list[Write]) -> list[Write]:

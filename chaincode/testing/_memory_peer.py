@@ -12,12 +12,21 @@ range query after a write and a write after one. A write counts when the peer
 receives it, so with write batching a contract's writes count only when
 WRITE_BATCH_STATE arrives at the end of the transaction, and a batch that
 follows a paginated query fails there, as on a peer.
+
+Given the channel's collections (``MemoryLedger(collections=...)``), it also
+refuses what the peer's handler refuses before any private data request reaches
+the simulator (core/chaincode/handler.go errorIfCreatorHasNoReadPermission and
+errorIfCreatorHasNoWritePermission, core/common/privdata/store.go): a collection
+the chaincode does not define, a read of a ``memberOnlyRead`` collection and a
+write of a ``memberOnlyWrite`` one by a client of an org that is no member.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -45,6 +54,37 @@ class Write:
     value: bytes = b""
 
 
+@dataclass(frozen=True)
+class CollectionAccess:
+    """Who may read and write a private data collection, from its definition as ``peer lifecycle chaincode
+    approveformyorg --collections-config`` takes it: the member orgs its ``policy`` names and the
+    ``memberOnlyRead``/``memberOnlyWrite`` flags (false where left out, as Fabric reads them)."""
+
+    members: frozenset[str]
+    member_only_read: bool
+    member_only_write: bool
+
+    @classmethod
+    def from_config(cls, definition: Mapping) -> CollectionAccess:
+        policy = str(definition.get("policy", ""))
+        members = _member_orgs(policy)
+        if members is None:
+            raise ValueError(f"collection {definition.get('name')!r}: MemoryLedger reads a member policy "
+                             f"only as OR('<MSP>.member', ...), which any client of a named org satisfies, "
+                             f"not {policy!r}")
+        return cls(frozenset(members), bool(definition.get("memberOnlyRead", False)),
+                   bool(definition.get("memberOnlyWrite", False)))
+
+
+def _member_orgs(policy: str) -> list[str] | None:
+    """The MSP IDs of a member policy OR('A.member', 'B.member', ...) (or one 'A.member'); None for any
+    other."""
+    inner = re.fullmatch(r"\s*OR\((.*)\)\s*", policy, re.DOTALL)
+    principals = (inner.group(1) if inner else policy).split(",")
+    orgs = [re.fullmatch(r"\s*'([^'.]+)\.member'\s*", principal) for principal in principals]
+    return [org.group(1) for org in orgs] if all(orgs) else None
+
+
 @dataclass
 class _OpenQuery:
     rows: list[bytes]
@@ -56,6 +96,7 @@ class MemoryPeerSession:
 
     ledger: MemoryLedger
     tx_id: str = ""
+    creator_msp: str = ""   # the submitting client's org, checked against a collection's members
     batch_size: int = 100
     writes: list[Write] = field(default_factory=list)
     # What the transaction did so far, for the simulator's rules on mixing writes and some queries.
@@ -71,7 +112,7 @@ class MemoryPeerSession:
             raise PeerError(f"{Msg.Type.Name(message_type)} is not supported by MemoryLedger")
         try:
             return handler(payload)
-        except _SimulatorRefusal as refusal:
+        except _PeerRefusal as refusal:
             # the peer's wrapping of every refused request (core/chaincode/handler.go HandleTransaction)
             raise PeerError(f"{Msg.Type.Name(message_type)} failed: transaction ID: {self.tx_id}: {refusal}") from None
 
@@ -95,6 +136,13 @@ class MemoryPeerSession:
 
     # -- reads
 
+    def _readable_values(self, collection: str) -> dict[str, bytes]:
+        """The values a read of ``collection`` ("" the world state) sees, once the peer lets the client
+        read it."""
+        if collection:
+            self._check_collection_access(collection, "read")
+        return self._values(collection)
+
     def _values(self, collection: str) -> dict[str, bytes]:
         if collection:
             return self.ledger.private_state.get(collection, {})
@@ -102,20 +150,25 @@ class MemoryPeerSession:
 
     def _get_state(self, payload: bytes) -> bytes:
         request = shim_pb2.GetState.FromString(payload)
-        return self._values(request.collection).get(request.key, b"")
+        return self._readable_values(request.collection).get(request.key, b"")
 
     def _get_state_multiple(self, payload: bytes) -> bytes:
         request = shim_pb2.GetStateMultiple.FromString(payload)
-        values = self._values(request.collection)
+        values = self._readable_values(request.collection)
         return shim_pb2.GetStateMultipleResult(values=[values.get(key, b"") for key in request.keys]).SerializeToString()
 
     def _get_private_data_hash(self, payload: bytes) -> bytes:
         request = shim_pb2.GetState.FromString(payload)
+        # any peer of the channel answers a hash, member or not: only the collection must exist (the
+        # simulator's validateCollName), whoever asks
+        self._check_collection_defined(request.collection)
         value = self._values(request.collection).get(request.key)
         return hashlib.sha256(value).digest() if value is not None else b""
 
     def _get_state_metadata(self, payload: bytes) -> bytes:
         request = shim_pb2.GetStateMetadata.FromString(payload)
+        if request.collection:
+            self._check_collection_access(request.collection, "read")
         policy = self.ledger.validation_parameter(request.collection, request.key)
         entries = [shim_pb2.StateMetadata(metakey=VALIDATION_PARAMETER, value=policy)] if policy else []
         return shim_pb2.StateMetadataResult(entries=entries).SerializeToString()
@@ -124,6 +177,7 @@ class MemoryPeerSession:
         request = shim_pb2.GetStateByRange.FromString(payload)
         start, end = request.startKey, request.endKey
         if request.collection:
+            self._check_collection_access(request.collection, "read")
             self._check_before_private_query()
         elif _is_paginated(request.metadata):
             self._check_before_paginated_query()
@@ -237,6 +291,8 @@ class MemoryPeerSession:
     def _record(self, kind: int, collection: str, key: str, value: bytes = b"") -> None:
         if kind == WriteRecord.PURGE_PRIVATE_DATA and not collection:
             raise PeerError("purge needs a private data collection")
+        if collection:
+            self._check_collection_access(collection, "write")
         self._check_write_precondition()
         if not key:
             raise PeerError("key must not be an empty string")
@@ -246,31 +302,56 @@ class MemoryPeerSession:
             kind = WriteRecord.DEL_STATE
         self.writes.append(Write(kind, collection, key, value))
 
+    # -- the peer's checks of a private data request, in its words
+
+    def _check_collection_defined(self, collection: str) -> None:
+        collections = self.ledger.collections
+        if collections is not None and collection not in collections:
+            raise _PeerRefusal(f"collection [{collection}] not defined in the collection config for "
+                               f"chaincode [{self.ledger.chaincode_name}]")
+
+    def _check_collection_access(self, collection: str, access: str) -> None:
+        """The handler's check before a private read or write (``access``): the collection is defined, and a
+        client of an org that is no member of it is refused where the collection is member-only for that."""
+        collections = self.ledger.collections
+        if collections is None:
+            return
+        definition = collections.get(collection)
+        if definition is None:
+            ledger = self.ledger
+            raise _PeerRefusal(f"collection {ledger.channel_id}/{ledger.chaincode_name}/{collection} could "
+                               f"not be found")
+        if self.creator_msp in definition.members:
+            return
+        if definition.member_only_read if access == "read" else definition.member_only_write:
+            raise _PeerRefusal(f"tx creator does not have {access} access permission on privatedata in "
+                               f"chaincodeName:{self.ledger.chaincode_name} collectionName: {collection}")
+
     # -- the transaction simulator's rules, in its order and words (typo included)
 
     def _check_write_precondition(self) -> None:
         if self._private_query_performed:
-            raise _SimulatorRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Transaction has already "
+            raise _PeerRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Transaction has already "
                                     f"performed queries on pvt data. Writes are not allowed")
         if self._paginated_query_performed:
-            raise _SimulatorRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Transaction has already "
+            raise _PeerRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Transaction has already "
                                     f"performed a paginated query. Writes are not allowed")
         self._write_performed = True
 
     def _check_before_private_query(self) -> None:
         if self._write_performed:
-            raise _SimulatorRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Queries on pvt data is "
+            raise _PeerRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Queries on pvt data is "
                                     f"supported only in a read-only transaction")
         self._private_query_performed = True
 
     def _check_before_paginated_query(self) -> None:
         if self._write_performed:
-            raise _SimulatorRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Paginated queries are "
+            raise _PeerRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Paginated queries are "
                                     f"supported only in a read-only transaction")
         self._paginated_query_performed = True
 
 
-class _SimulatorRefusal(Exception):
+class _PeerRefusal(Exception):
     """A request the peer's transaction simulator refuses; ``request`` words it as the peer answers."""
 
 

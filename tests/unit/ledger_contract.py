@@ -241,7 +241,9 @@ class Channel:
     lifecycle: ScriptedLifecycle = field(init=False)
 
     def __post_init__(self) -> None:
-        self.ledger = MemoryLedger([ReceivablesContract(self.config)])
+        # the collections the deployment defines, so a private read or write the peer would refuse fails here
+        self.ledger = MemoryLedger([ReceivablesContract(self.config)],
+                                   collections=collections_config(self.config))
         self.lifecycle = ScriptedLifecycle(committed_definition(self.config))
 
     @property

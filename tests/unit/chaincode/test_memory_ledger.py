@@ -112,6 +112,11 @@ class Probe(Contract):
         return kvs([kv async for kv in ctx.stub.get_private_data_by_range(collection, "", "")])
 
     @transaction(evaluate=True)
+    async def PrivateHash(self, ctx: Context, collection: str, key: str) -> str | None:
+        digest = await ctx.stub.get_private_data_hash(collection, key)
+        return digest and digest.hex()
+
+    @transaction(evaluate=True)
     async def GetManyPrivate(self, ctx: Context, collection: str, keys: list[str]) -> list:
         return [v and v.decode() for v in await ctx.stub.get_multiple_private_data(collection, keys)]
 
@@ -527,6 +532,7 @@ async def test_the_rules_hold_per_transaction_and_spare_plain_range_queries(ledg
     await ok(ledger, "Put", "b", "2")
     assert ledger.state == {"a": b"1", "count": b"1", "b": b"2"}
 
+
 async def test_a_policy_written_for_a_key_without_a_value_is_dropped_at_commit_as_on_a_peer(ledger):
     # The peer commits a policy write only with a value: where the key has none once the transaction's own
     # writes are in, the write is a no-op (validation/tx_ops.go prepareTxOps), public and private alike, so
@@ -559,3 +565,83 @@ async def test_history_ends_at_the_total_query_limit_as_on_a_peer():
     assert [row[1] for row in await ok(ledger, "History", "h", submit=False)] == ["3", "2"]
     assert len(ledger.history["h"]) == 3
 
+
+OUTSIDER = make_identity("CoreEnterpriseMSP", "carol")
+COLLECTIONS = [
+    {"name": "terms", "policy": "OR('SupplierMSP.member', 'BankMSP.member')", "requiredPeerCount": 0,
+     "maxPeerCount": 3, "blockToLive": 0, "memberOnlyRead": True, "memberOnlyWrite": True},
+    {"name": "notes", "policy": "OR('SupplierMSP.member')"},   # memberOnlyRead/Write left out: false
+]
+
+
+@pytest.fixture(params=["unbatched", "batched"])
+def guarded(request):
+    """A ledger that knows the channel's collections, as a peer does."""
+    batched = request.param == "batched"
+    options = PeerOptions(use_write_batch=True, use_get_multiple_keys=True) if batched else None
+    return MemoryLedger([Probe()], peer_options=options, collections=COLLECTIONS)
+
+
+def refused_by_peer(tx_id: str, request: str, reason: str) -> str:
+    return f"PeerError: {request} failed: transaction ID: {tx_id}: {reason}"
+
+
+def no_permission(access: str, collection: str) -> str:
+    return (f"tx creator does not have {access} access permission on privatedata in chaincodeName:recfin "
+            f"collectionName: {collection}")
+
+
+async def test_a_member_only_collection_refuses_a_client_of_another_org_as_the_peer_does(guarded):
+    await ok(guarded, "PutPrivate", "terms", "deal", transient={"value": b"secret"})
+    assert await ok(guarded, "GetPrivate", "terms", "deal", submit=False) == {
+        "value": "secret", "hash": hashlib.sha256(b"secret").hexdigest()}
+    write = await guarded.submit(OUTSIDER, "PutPrivate", "terms", "deal", transient={"value": b"forged"})
+    request = "WRITE_BATCH_STATE" if guarded.peer_options.use_write_batch else "PUT_STATE"
+    assert (write.status, write.message) == (
+        500, refused_by_peer(write.tx_id, request, no_permission("write", "terms")))
+    read = await guarded.evaluate(OUTSIDER, "GetPrivate", "terms", "deal")
+    assert (read.status, read.message) == (
+        500, refused_by_peer(read.tx_id, "GET_STATE", no_permission("read", "terms")))
+    many = await guarded.evaluate(OUTSIDER, "GetManyPrivate", "terms", '["deal"]')
+    request = "GET_STATE_MULTIPLE" if guarded.peer_options.use_get_multiple_keys else "GET_STATE"
+    assert many.message == refused_by_peer(many.tx_id, request, no_permission("read", "terms"))
+    for function in ("PrivateRange", "PrivatePolicy"):
+        args = ("terms",) if function == "PrivateRange" else ("terms", "deal")
+        result = await guarded.evaluate(OUTSIDER, function, *args)
+        assert result.status == 500 and result.message.endswith(no_permission("read", "terms"))
+    deleted = await guarded.submit(OUTSIDER, "DeletePrivate", "terms", "deal", "true")
+    assert deleted.status == 500 and deleted.message.endswith(no_permission("write", "terms"))
+    assert guarded.private_state == {"terms": {"deal": b"secret"}}
+
+
+async def test_a_collection_not_member_only_lets_every_org_read_and_write_it(guarded):
+    await ok(guarded, "PutPrivate", "notes", "n", transient={"value": b"note"})
+    result = await guarded.submit(OUTSIDER, "PutPrivate", "notes", "n", transient={"value": b"theirs"})
+    assert result.status == 200, result.message
+    read = await guarded.evaluate(OUTSIDER, "GetPrivate", "notes", "n")
+    assert json.loads(read.payload)["value"] == "theirs"
+
+
+async def test_a_collection_the_chaincode_does_not_define_is_refused_with_the_peers_words(guarded):
+    read = await guarded.evaluate(ALICE, "GetPrivate", "nope", "k")
+    assert (read.status, read.message) == (
+        500, refused_by_peer(read.tx_id, "GET_STATE", "collection recfin/recfin/nope could not be found"))
+    write = await guarded.submit(ALICE, "PutPrivate", "nope", "k", transient={"value": b"v"})
+    assert write.status == 500 and write.message.endswith("collection recfin/recfin/nope could not be found")
+    assert guarded.private_state == {}
+
+
+async def test_a_private_hash_is_for_any_org_of_a_defined_collection():
+    guarded = MemoryLedger([Probe()], collections=COLLECTIONS)
+    await ok(guarded, "PutPrivate", "terms", "deal", transient={"value": b"secret"})
+    hashed = await guarded.evaluate(OUTSIDER, "PrivateHash", "terms", "deal")   # no member of "terms"
+    assert hashed.payload == hashlib.sha256(b"secret").hexdigest().encode()
+    unknown = await guarded.evaluate(OUTSIDER, "PrivateHash", "nope", "deal")
+    assert unknown.message == refused_by_peer(
+        unknown.tx_id, "GET_PRIVATE_DATA_HASH", "collection [nope] not defined in the collection config for "
+        "chaincode [recfin]")
+
+
+def test_a_member_policy_the_ledger_cannot_read_is_refused_when_given():
+    with pytest.raises(ValueError, match=r"collection 'terms': MemoryLedger reads a member policy only as"):
+        MemoryLedger([Probe()], collections=[{"name": "terms", "policy": "AND('A.member', 'B.member')"}])

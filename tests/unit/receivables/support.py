@@ -61,10 +61,12 @@ class Net:
 
     def __init__(self, config: NetworkConfig = DEFAULT_CONFIG) -> None:
         from chaincode.receivables import ReceivablesContract
+        from chaincode.receivables.collections import collections_config
         from chaincode.testing import MemoryLedger
 
         self.contract = ReceivablesContract(config)
-        self.ledger = MemoryLedger(contracts=[self.contract])
+        # the collections the deployment defines, so a private read or write the peer would refuse fails here
+        self.ledger = MemoryLedger(contracts=[self.contract], collections=collections_config(config))
         self.now = START
         self.admins = {msp: Actor(f"admin@{msp}", msp, admin_identity(msp, f"admin-{msp}")) for msp in config.org_roles}
         self.actors: dict[str, Actor] = {}
