@@ -55,8 +55,9 @@ from client.atomic_file import make_folders, write_atomically
 from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError
-from .topology import (NAME_PATTERN, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace, PeerOrgSpec, Topology,
-                       UserSpec, address_refusal, format_validation_error, org_identifier_clash, org_name_too_long)
+from .topology import (NAME_PATTERN, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace, PeerOrgSpec,
+                       Topology, UserSpec, address_refusal, format_validation_error, org_identifier_clash,
+                       org_name_ends_in_hyphen, org_name_too_long)
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"
@@ -381,6 +382,8 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
     # or have longer names (added before the checks), which is theirs to keep, so only the new org's are refused
     if problem := org_name_too_long(name):
         raise NetworkError(f"an org named {name} cannot join: {problem}. Choose a shorter name")
+    if problem := org_name_ends_in_hyphen(name):   # else its domain <name>.<parent> is refused, unsaid why
+        raise NetworkError(f"an org named {name} cannot join: {problem}. Drop the hyphen")
     existing = [(o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]]
     if clash := org_identifier_clash(existing, joining=(name, msp_id)):
         raise NetworkError(f"an org named {name} (MSP ID {msp_id}) cannot join: {clash}. Choose another name")

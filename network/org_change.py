@@ -33,7 +33,7 @@ from .crypto import org_crypto
 from .errors import NetworkError, TopologyError
 from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
 from .org_definition_file import OrgDefinition, check_revocations_kept, write_public_msp
-from .topology import PeerOrgSpec, Topology, org_name_too_long
+from .topology import PeerOrgSpec, Topology, org_name_ends_in_hyphen, org_name_too_long
 
 
 class OrgChangeError(NetworkError):
@@ -395,6 +395,9 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
     if problem := org_name_too_long(spec.name):      # the channel's orgs may have longer names, added before
         raise OrgChangeError(f"{spec.name} ({spec.msp_id}) cannot join: {problem}. The company chooses a shorter "
                              f"name with `recfin org keys`")
+    if problem := org_name_ends_in_hyphen(spec.name):   # a definition written by hand: `org keys` refuses one
+        raise OrgChangeError(f"{spec.name} ({spec.msp_id}) cannot join: {problem}. The company chooses a "
+                             f"name without it with `recfin org keys`")
     try:
         grown = membership.with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec])
     except TopologyError as exc:

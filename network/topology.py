@@ -215,6 +215,18 @@ def org_name_too_long(name: str) -> str | None:
             f"(it names the org's folders and files and, on separate hosts, its bundle)")
 
 
+def org_name_ends_in_hyphen(name: str) -> str | None:
+    """Why an org named name may not come in for its last character, None when it may: its name is the last
+    label of its nodes' names (<node>.<org>, peer0.bank), which their TLS certificates carry as DNS names
+    (network.crypto._node_sans), and a DNS label ends in a letter or digit. Checked where a name comes in, as
+    org_name_too_long is: an org membership.yaml records keeps the name it joined the channel with."""
+    if not name.endswith("-"):
+        return None
+    return (f"{name!r} ends in a hyphen: an org's name is the last label of its nodes' names "
+            f"(<node>.{name}), which their TLS certificates carry as DNS names, and a DNS label ends in a "
+            f"letter or digit")
+
+
 class OrdererSpec(_Addressed):
     name: NodeName
     # The name other hosts dial and the certificates carry; default <name>.<org domain>.
@@ -744,8 +756,9 @@ def parse(data: object, source: str = "topology.yaml") -> Topology:
 
 def load(path: str | Path | None = None) -> Topology:
     """Load and validate a topology file (default: the packaged network/topology.yaml), refusing an org whose name or
-    MSP ID another's equals ignoring case (org_identifier_clash) and one whose name is too long (org_name_too_long):
-    the file is where its orgs' names come in."""
+    MSP ID another's equals ignoring case (org_identifier_clash) and one whose name is too long
+    (org_name_too_long) or ends in a hyphen (org_name_ends_in_hyphen): the file is where its orgs' names come
+    in."""
     path = Path(path) if path else DEFAULT_TOPOLOGY
     data = read_yaml_mapping(path, "a topology", lambda problem: TopologyError(f"{path.name}: {problem}"),
                              cannot_read=lambda exc: TopologyError(f"cannot read topology {path}: {exc.strerror}"),
@@ -754,7 +767,10 @@ def load(path: str | Path | None = None) -> Topology:
     if clash := org_identifier_clash((o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]):
         raise TopologyError(f"{path.name}: {clash}: give one of them another name or MSP ID")
     named = [("orderer_org", topology.orderer_org), *((f"orgs[{i}]", o) for i, o in enumerate(topology.orgs))]
-    if too_long := [f"{path.name}: {where}.name: {problem}: give it a shorter name"
-                    for where, org in named if (problem := org_name_too_long(org.name))]:
-        raise TopologyError("\n".join(too_long))
+    refused = [f"{path.name}: {where}.name: {problem}: {what_to_do}" for where, org in named
+               for check, what_to_do in ((org_name_too_long, "give it a shorter name"),
+                                         (org_name_ends_in_hyphen, "drop the hyphen"))
+               if (problem := check(org.name))]
+    if refused:
+        raise TopologyError("\n".join(refused))
     return topology
