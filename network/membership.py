@@ -55,9 +55,9 @@ from client.atomic_file import make_folders, write_atomically
 from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError
-from .topology import (NAME_PATTERN, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace, PeerOrgSpec,
-                       Topology, UserSpec, address_refusal, format_validation_error, org_identifier_clash,
-                       org_name_ends_in_hyphen, org_name_too_long)
+from .topology import (NAME_PATTERN, NAME_RULE, OPERATIONS_PORT_SHIFT, ORG_ADD_ROLES, OrgNamespace,
+                       PeerOrgSpec, Topology, UserSpec, address_refusal, format_validation_error,
+                       org_identifier_clash, org_name_ends_in_hyphen, org_name_too_long)
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"
@@ -65,8 +65,6 @@ LOCK_FILE = "membership.lock"
 ROLE_ATTRS = {"core-enterprise": "debtor", "supplier": "creditor", "bank": "financier", "regulator": "regulator"}
 CONTRACT_ROLES = {add_role: contract_role for contract_role, add_role in ORG_ADD_ROLES.items()}
 USER_NAMES = {"core-enterprise": "treasurer", "supplier": "supplier", "bank": "officer", "regulator": "inspector"}
-# NAME_PATTERN in words, for a refusal the person who typed the name can act on.
-NAME_RULE = "lower-case letters, digits and '-', starting with a letter"
 
 
 def state_path(data_root: Path) -> Path:

@@ -27,23 +27,36 @@ from .tuning import Tuning
 DEFAULT_TOPOLOGY = Path(__file__).resolve().parent / "topology.yaml"
 
 
+PORT_RULE = "give a whole number from 1 to 65535"
+
+
 def _not_a_flag(value: object) -> object:
     # YAML reads true, yes and on as a flag, which pydantic's int would take as port 1 unsaid
     if isinstance(value, bool):
-        raise ValueError(f"{str(value).lower()} is not a port number: give a whole number from 1 to 65535")
+        raise ValueError(f"{str(value).lower()} is not a port number: {PORT_RULE}")
     return value
 
 
-Port = Annotated[int, BeforeValidator(_not_a_flag), Field(ge=1, le=65535, strict=False)]
+def _in_port_range(value: int) -> int:
+    # pydantic's own bound says "greater than or equal to 1" and leaves the upper one unsaid
+    if not 1 <= value <= 65535:
+        raise ValueError(f"{value} is not a port number: {PORT_RULE}")
+    return value
+
+
+Port = Annotated[int, BeforeValidator(_not_a_flag), Field(strict=False), AfterValidator(_in_port_range)]
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]*$"
+# NAME_PATTERN in words, for a refusal the person who typed the name can act on.
+NAME_RULE = "lower-case letters, digits and '-', starting with a letter"
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 # An org's name names its folders and files (crypto/<org>, profiles/<org>.json, chaincode/<name>/<org>) and, on
 # separate hosts, its bundle and compose project: held to a DNS label's 63 characters (RFC 1035), which every file
 # system takes as a file name with room for the suffixes added to it. Checked where a name comes in
 # (org_name_too_long), not by the model, which also reads the orgs membership.yaml records.
 MAX_ORG_NAME = 63
-MspId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*MSP$")]
+MSP_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9]*MSP$"
+MspId = Annotated[str, Field(pattern=MSP_ID_PATTERN)]
 
 
 def _dns_name(value: str) -> str:
@@ -56,7 +69,8 @@ def _dns_name(value: str) -> str:
     return value
 
 
-Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"), AfterValidator(_dns_name)]
+DOMAIN_PATTERN = r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$"
+Domain = Annotated[str, Field(pattern=DOMAIN_PATTERN), AfterValidator(_dns_name)]
 
 
 def _dns_label(value: str) -> str:
@@ -70,7 +84,8 @@ def _dns_label(value: str) -> str:
 
 NodeName = Annotated[Name, AfterValidator(_dns_label)]
 # A chaincode name _lifecycle accepts that is also a DNS label (it names the chaincode servers' hosts).
-ChaincodeName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+CHAINCODE_NAME_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ChaincodeName = Annotated[str, Field(pattern=CHAINCODE_NAME_PATTERN)]
 # A native chaincode server serves /healthz and /metrics this many ports above its gRPC port
 # (network/ccservers.py). gRPC ports sit at chaincode_server_port + 10 per further chaincode
 # name (ccservers.port_offset_for), so the two ranges meet only past a hundred names; validation
@@ -78,7 +93,25 @@ ChaincodeName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 OPERATIONS_PORT_SHIFT = 1000
 # Fabric's rule for a channel name (common/configtx ValidateChannelID): [a-z][a-z0-9.-]*, shorter than 250 characters.
 MAX_CHANNEL_NAME = 249
-ChannelName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9.-]*$", max_length=MAX_CHANNEL_NAME)]
+CHANNEL_NAME_PATTERN = r"^[a-z][a-z0-9.-]*$"
+ChannelName = Annotated[str, Field(pattern=CHANNEL_NAME_PATTERN, max_length=MAX_CHANNEL_NAME)]
+CONTRACT_PATTERN = r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
+VERSION_PATTERN = r"^[A-Za-z0-9_.-]+$"
+# Each pattern above in words, said after pydantic's "String should match pattern '...'", which only a
+# reader of regular expressions can act on.
+_PATTERN_RULES = {
+    NAME_PATTERN: f"use {NAME_RULE}, e.g. bank2",
+    MSP_ID_PATTERN: "use letters and digits, starting with a letter and ending in MSP, e.g. Bank2MSP",
+    DOMAIN_PATTERN: ("use lower-case letters, digits, '.' and '-', starting and ending with a letter or "
+                     "digit, e.g. supplier.recfin.local"),
+    CHAINCODE_NAME_PATTERN: ("use lower-case letters and digits, in groups joined by single '-', "
+                             "e.g. receivables"),
+    CHANNEL_NAME_PATTERN: ("use lower-case letters, digits, '.' and '-', starting with a letter (Fabric's "
+                           "rule for a channel name), e.g. receivables"),
+    CONTRACT_PATTERN: ("give the contract class as module:Class, "
+                       "e.g. chaincode.receivables:ReceivablesContract"),
+    VERSION_PATTERN: "use letters, digits, '.', '_' and '-', e.g. 1.0",
+}
 # X.509 allows a common name of at most 64 characters (RFC 5280 ub-common-name); the generator names
 # certificates after the orgs' domains and names (network/crypto.py), so those are held to it here.
 MAX_COMMON_NAME = 64
@@ -227,6 +260,17 @@ def org_name_ends_in_hyphen(name: str) -> str | None:
             f"letter or digit")
 
 
+def _at_least(minimum: int, why: str, what_to_add: str) -> AfterValidator:
+    """A list's refusal when it holds fewer than minimum items, saying why it needs them and what to add:
+    pydantic's own ("List should have at least 1 item after validation, not 0") says neither."""
+    def check(items: list) -> list:
+        if len(items) < minimum:
+            raise ValueError(f"{len(items) or 'none'} given, at least {minimum} needed: {why}: "
+                             f"add {what_to_add}")
+        return items
+    return AfterValidator(check)
+
+
 class OrdererSpec(_Addressed):
     name: NodeName
     # The name other hosts dial and the certificates carry; default <name>.<org domain>.
@@ -323,7 +367,10 @@ class OrdererOrgSpec(_Addressed):
     # The IP address of the host that runs its orderers, where an orderer gives none of its own.
     address: str | None = None
     admin: Name = "admin"
-    orderers: list[OrdererSpec] = Field(min_length=1)
+    orderers: Annotated[list[OrdererSpec], _at_least(
+        1, "the orderers order the channel's transactions into blocks",
+        "one, e.g. {name: orderer0, port: 7050, admin_port: 7053, operations_port: 9443} (three let Raft "
+        "go on with one of them down)")]
 
     @model_validator(mode="after")
     def _addresses_name_hosts(self) -> "OrdererOrgSpec":
@@ -346,8 +393,17 @@ class PeerOrgSpec(_Addressed):
     # Where the org's peer dials its chaincode server when nodes are addressed by hostname
     # (compose, separate hosts); default <chaincode name>.<org domain>.
     chaincode_server_host: Domain | None = None
-    peers: list[PeerSpec] = Field(min_length=1)
-    users: list[UserSpec] = Field(min_length=2)
+    peers: Annotated[list[PeerSpec], _at_least(
+        1, "an org's peer endorses its transactions and holds its copy of the ledger (the first is its "
+        "anchor peer)",
+        "one, e.g. {name: peer0, port: 11051, chaincode_port: 11052, operations_port: 9644}, on ports no "
+        "other node uses")]
+    users: Annotated[list[UserSpec], _at_least(
+        2, "an org's parties act through its users' identities: with two, one who leaves or loses a key "
+        "can be revoked (`recfin org user revoke`) while the other goes on acting for them, as the contract "
+        "keeps a party's last identity",
+        "users of names of their own, each with the attrs the org's other users carry (recfin.role, "
+        "recfin.enterprise)")]
 
     @model_validator(mode="before")
     @classmethod
@@ -401,8 +457,8 @@ class PeerOrgSpec(_Addressed):
 
 class ChaincodeSpec(_Model):
     name: ChaincodeName = "receivables"
-    contract: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
-    version: str = Field(default="1.0", pattern=r"^[A-Za-z0-9_.-]+$")   # "+cfg.<digest>" is added at deploy
+    contract: str = Field(pattern=CONTRACT_PATTERN)
+    version: str = Field(default="1.0", pattern=VERSION_PATTERN)   # "+cfg.<digest>" is added at deploy
     # A signature policy, or "derived": any two of the channel's peer orgs, as they are now.
     endorsement_policy: str | None = None
     # The chaincode's private data collections (Fabric's --collections-config JSON): a file
@@ -481,7 +537,10 @@ class Topology(_Model):
     # parameters (network/tuning.py). Left out: what the network has always run with.
     tuning: Tuning = Field(default_factory=Tuning)
     orderer_org: OrdererOrgSpec
-    orgs: list[PeerOrgSpec] = Field(min_length=1)
+    orgs: Annotated[list[PeerOrgSpec], _at_least(
+        1, "the peer orgs hold the ledger and their parties are the receivables contract's",
+        "one org of each role the contract needs (core_enterprise, supplier, financier, regulator), as "
+        "network/topology.yaml has them")]
     chaincode: ChaincodeSpec
     # The receivables contract's settings; with the orgs' roles they make the configuration
     # every chaincode server runs with (network/contract_config.py).
@@ -737,6 +796,8 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
     lines = []
     for err in exc.errors()[:MAX_LISTED_PROBLEMS]:
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "string_pattern_mismatch" and (rule := _PATTERN_RULES.get(err["ctx"]["pattern"])):
+            msg = f"{msg}: {rule}"
         where = _loc(err["loc"])
         lines.append(f"{source}: {where}: {msg}" if where else f"{source}: {msg}")
     unlisted = exc.error_count() - len(lines)
