@@ -10,7 +10,9 @@
   with a signed proposal, answers every GET_STATE / PUT_STATE / write batch from a
   ``MemoryLedger`` (``chaincode.testing``'s peer session, the same replies a peer sends) and
   commits the write set when the transaction completes with status 200. The
-  figure is that server process's CPU (``/proc/<pid>/stat``, ``bench.cpu``) per transaction:
+  figure is that server process's CPU per transaction, as the process reads it itself
+  (``time.process_time_ns``, asked for before and after each operation's N: ``ServerProcess.cpu_seconds``;
+  /proc/<pid>/stat's 10 ms ticks would read a few transactions as 0 or a whole tick):
   protobuf, gRPC and the contract, as one endorsing peer costs it.
 - **client**: the Gateway SDK's own work per transaction through its step-by-step API
   (``AsyncContract.new_proposal`` -> ``endorse`` -> ``submit`` -> ``status``): building and
