@@ -34,6 +34,10 @@ from .outcomes import ANSWERED, COMMITTED, SUCCEEDED, Outcome, classify
 RATE = "rate"
 CONCURRENCY = "concurrency"
 MODES = (RATE, CONCURRENCY)
+MAX_RATE = 100_000
+"""The highest fixed rate, operations per second: far above what one Fabric channel commits (thousands a
+second), and the pools are prepared at the rate (``workloads.pool_size_for``: rate x seconds), so a rate much
+above it would spend the run preparing; due times, in nanoseconds, would also all round to 0 near 1e9/s."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,9 @@ class Plan:
                                  + ("operations per second" if name == "rate" else "seconds"))
         if self.mode == RATE and not (self.rate and self.rate > 0):
             raise ValueError("fixed-rate mode needs a rate above 0 (transactions per second)")
+        if self.mode == RATE and self.rate > MAX_RATE:
+            raise ValueError(f"rate {self.rate:g}: at most {MAX_RATE:,} operations per second (MAX_RATE); "
+                             "for as many as the network takes, use the fixed-concurrency mode")
         if self.mode == CONCURRENCY and not (self.concurrency and self.concurrency >= 1):
             raise ValueError("fixed-concurrency mode needs a concurrency of at least 1")
         if self.warmup < 0 or self.duration <= 0:

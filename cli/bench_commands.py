@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from bench import cpu, exactly_once, node_compare
-from bench.driver import CONCURRENCY, MODES, RATE, Plan
+from bench.driver import CONCURRENCY, MAX_RATE, MODES, RATE, Plan
 from bench.network_session import ensure_parties
 from bench.plot import plot
 from bench.profiling import machine, machine_line
@@ -109,6 +109,17 @@ def network_settings(net: Network) -> dict[str, Any]:
                         **{f"tuning.{knobs}": TOPOLOGY_FILE for knobs in tuning if knobs != "ordering"}}}
 
 
+def rate_option(_ctx, _param, rate: float) -> float:
+    """--rate, at most MAX_RATE: above it the pools, prepared at rate x seconds, would never be ready (1e300
+    tx/s would size one of 1e300 receivables) and the driver's due times would all round to 0."""
+    if rate > MAX_RATE:
+        raise click.BadParameter(
+            f"{rate:g} operations per second is above the most a run takes, {MAX_RATE:,} (far more than a "
+            f"Fabric channel commits, and the pools are prepared at rate x seconds): give --rate {MAX_RATE} "
+            "or less, or --mode concurrency to send as many as the network takes")
+    return rate
+
+
 def workloads_named(chosen: tuple[str, ...]) -> list[str]:
     """The workloads to run, in the order named, each once: ``all`` stands for every one but hotkey."""
     expanded = []
@@ -205,7 +216,7 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
 @click.option("--mode", type=click.Choice(MODES), default=RATE, show_default=True,
               help="rate: open loop at --rate tx/s; concurrency: closed loop with --concurrency in flight.")
 @click.option("--rate", type=FiniteFloatRange(min=0, min_open=True), default=50.0, show_default=True,
-              help="Operations per second (rate mode).")
+              callback=rate_option, help=f"Operations per second (rate mode), at most {MAX_RATE:,}.")
 @click.option("--concurrency", type=WholeNumberRange(min=1), default=16, show_default=True,
               help="Operations in flight (concurrency mode).")
 @click.option("--warmup", type=FiniteFloatRange(min=0), default=10.0, show_default=True, help="Warm-up seconds.")
