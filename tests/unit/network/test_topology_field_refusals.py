@@ -1,6 +1,6 @@
 """What topology validation says of a field pydantic alone would refuse without a way forward: a list with
 fewer items than the network needs (an org without a peer, with one user), a port out of range, a name that
-breaks its pattern. Each refusal names the field, the rule and what to give instead."""
+breaks its pattern, a misspelt key. Each refusal names the field, the rule and what to give instead."""
 from __future__ import annotations
 
 import copy
@@ -97,3 +97,22 @@ def test_a_value_breaking_its_pattern_is_refused_with_the_rule_in_words(field, v
     assert "\n" not in said
     assert said.startswith(f"topology.yaml: {where}: String should match pattern '")
     assert said.endswith(f"': {rule}")
+
+
+@pytest.mark.parametrize("change, said", [
+    (lambda data: data["orgs"][0].update(peer=data["orgs"][0].pop("peers")),
+     "topology.yaml: orgs[0].peer: Extra inputs are not permitted: peer is no key of this block, which "
+     "takes name, msp_id, domain, address, role, admin, chaincode_server_port, chaincode_server_host, peers, "
+     "users"),
+    (lambda data: data["orgs"][0]["peers"][0].update(prot=1),
+     "topology.yaml: orgs[0].peers[0].prot: Extra inputs are not permitted: prot is no key of this block, "
+     "which takes name, hostname, address, port, chaincode_port, operations_port"),
+    (lambda data: data.update(namespaces={"orderer": {"netnz": "o", "netns": "o", "address": "10.0.0.1"}}),
+     "topology.yaml: namespaces.orderer.netnz: Extra inputs are not permitted: netnz is no key of this "
+     "block, which takes netns, address"),
+    (lambda data: data["tuning"]["ordering"].update(batch_timeot="1s"),
+     "topology.yaml: tuning.ordering.batch_timeot: Extra inputs are not permitted: batch_timeot is no key of "
+     "this block, which takes batch_timeout, max_message_count, absolute_max_bytes, preferred_max_bytes"),
+], ids=["org", "peer", "namespace", "tuning"])
+def test_a_misspelt_key_is_refused_with_the_keys_its_block_takes(change, said):
+    assert said in refusal(change).splitlines()
