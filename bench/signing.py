@@ -64,11 +64,17 @@ class Row:
     cpu_ms_per_signature: float
 
 
+def _digests(first: int, count: int) -> list[bytes]:
+    return [hashlib.sha256(i.to_bytes(8, "big")).digest() for i in range(first, first + count)]
+
+
 def measure(name: str, sign: Callable[[bytes], bytes], public_key: ec.EllipticCurvePublicKey, iterations: int,
             warmup: int, *, library: str | None = None, token: str | None = None) -> Row:
-    digests = [hashlib.sha256(i.to_bytes(8, "big")).digest() for i in range(iterations)]
-    for digest in digests[:warmup]:
+    """``warmup`` unmeasured signatures, then ``iterations`` measured ones; the warm-up signs digests of its
+    own, as many as asked whether or not there are more than the measured ones."""
+    for digest in _digests(iterations, warmup):
         sign(digest)
+    digests = _digests(0, iterations)
     each = []
     clock = time.perf_counter
     wall, cpu = clock(), time.process_time()
