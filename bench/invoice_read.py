@@ -131,11 +131,11 @@ def text_report(report: dict[str, Any]) -> list[str]:
     out = [f"{report['file']}: {report['pages']} pages, {report['invoices']} invoices read"
            + (f" (and {report['copies']} further copies)" if report["copies"] else "")
            + f"; best and median of {report['runs']} runs",
-           f"{'':<16} {'wall best':>9} {'median':>8} {'CPU best':>9} {'median':>8}"]
+           f"{'':<16} {'wall best s':>12} {'median s':>9} {'CPU best s':>11} {'median s':>9}"]
     rows = [("read_scans", report["read_scans"])] + [(f"  {name}", row) for name, row in report["stages"].items()]
     for name, row in rows:
-        out.append(f"{name:<16} {row['wall']['best_s']:>9.3f} {row['wall']['median_s']:>8.3f} "
-                   f"{row['cpu']['best_s']:>9.3f} {row['cpu']['median_s']:>8.3f}")
+        out.append(f"{name:<16} {row['wall']['best_s']:>12.3f} {row['wall']['median_s']:>9.3f} "
+                   f"{row['cpu']['best_s']:>11.3f} {row['cpu']['median_s']:>9.3f}")
     if "profile" in report:
         out.extend(profile_lines("read_scans", report["profile"]))
     return out
