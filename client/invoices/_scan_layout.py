@@ -127,7 +127,8 @@ def _parties(lines: list[TextLine], hits: list[tuple[TextLine, int, Found]],
     where its label begins on it, and the value), each by the block label it stands in: the last one before it on
     its line, else the labels of the last line before it that has any, the first value on its line under the first
     of them, the second under the second (two blocks side by side). Printed order alone would swap the two where the
-    seller's block is drawn first, or printed first (a roll invoice prints 销售方名称 above 购买方名称). Where a
+    seller's block is printed first (a roll invoice prints 销售方名称 above 购买方名称; a text layer's lines are in
+    printed order, whatever order its content draws them in). Where a
     value has no label, it takes the party left in printed order (the buyer first), flagged as such; where the
     labels put the seller's before the buyer's, both are flagged: a person checks which is which."""
     said = _KEY_SAID[key]

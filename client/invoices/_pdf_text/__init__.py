@@ -11,9 +11,11 @@ which column a wrapped item name's next line lies under. Where a piece begins is
 kept too: a unit drawn right after a spec that fills its column has a box touching
 the spec's, and only the pieces tell the two apart. A page whose pieces do not
 make up its text, or whose text is turned, gives lines without boxes (its rows are
-then split by a row pattern, which takes a name as one word). A line's pieces are put
-in the order they are printed, left to right, by where each begins: a number drawn as
-its digit groups out of order reads as the page shows it.
+then split by a row pattern, which takes a name as one word). The lines are put in the
+order they are printed, top to bottom, lines on one baseline joined into one, and a
+line's pieces left to right, by where each begins: a producer drawing its totals before
+its header, or a form's labels before their values, reads as the page shows it, and so
+does a number drawn as its digit groups out of order.
 
 A scanner's "searchable PDF" has a text layer too: the picture of the page, and over it
 the text its OCR read, drawn invisible (text render mode 3) or hidden under the picture.
