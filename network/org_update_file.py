@@ -19,7 +19,7 @@ from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, cha
 from .org_claims import ClaimsCheck
 from .org_definition import decode_msp
 from .org_definition_file import write_msp_of
-from .topology import PeerOrgSpec, Topology, org_name_too_long
+from .topology import PeerOrgSpec, Topology, org_name_ends_in_hyphen, org_name_too_long
 
 
 @dataclass
@@ -282,14 +282,17 @@ class OrgUpdateFiles(ChannelAdmins):
                              f"or from your bundle with --bundle")
 
     def _check_joining(self, checked: UpdateFileCheck, org: PeerOrgSpec | None) -> None:
-        """An org still to come in is held, however its file was written, to MAX_ORG_NAME (an older recfin did not
-        hold names to it; org None: the file carries no spec), to an MSP named as its group is (the name Fabric knows
+        """An org still to come in is held, however its file was written, to MAX_ORG_NAME and to a name not ending in
+        a hyphen (an older recfin did not hold names to them; org None: the file carries no spec), to an MSP named as its group is (the name Fabric knows
         it by) and to CAs of its own (check_cas_its_own); one the channel already has keeps its name and CAs."""
         if checked.action != "add" or checked.applied:
             return
         if org is not None and (problem := org_name_too_long(org.name)):
             raise OrgChangeError(f"{org.name} ({org.msp_id}) cannot join: {problem}: the company chooses a shorter "
                                  f"name with `recfin org keys` and the update is written again")
+        if org is not None and (problem := org_name_ends_in_hyphen(org.name)):
+            raise OrgChangeError(f"{org.name} ({org.msp_id}) cannot join: {problem}: the company drops the hyphen "
+                                 f"with `recfin org keys` and the update is written again")
         update = configtx_pb2.ConfigUpdate.FromString(checked.envelope.config_update)
         added = decode_msp(update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id])
         if added.msp_id != checked.msp_id:

@@ -314,3 +314,26 @@ def test_a_file_adding_an_org_whose_name_is_too_long_is_not_submitted(channel, w
     with pytest.raises(OrgChangeError, match=r"^b{64} \(Bank2MSP\) cannot join"):
         host(topology, data_root, channel).sign_update_file(older, "coreenterprise")
     assert older.read_bytes() == before                    # nobody signs what cannot be submitted
+
+
+def test_a_file_adding_an_org_whose_name_ends_in_a_hyphen_is_not_submitted(channel, written, topology, data_root,
+                                                                           tmp_path):
+    """A file written before org names were held to end in a letter or digit, signed by every admin: the org's nodes
+    would carry certificate names that are no DNS names (peer0.bank2-), so it is refused before anything is sent."""
+    change, path = written
+
+    def named_with_hyphen(update):
+        document = json.loads(update.isolated_data[ORG_SPEC_KEY])
+        document["org"]["name"] = "bank2-"
+        update.isolated_data[ORG_SPEC_KEY] = json.dumps(document).encode()
+    older = signed_by_the_admins_as_written(change, topology, data_root, tmp_path, named_with_hyphen)
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError, match=r"^bank2- \(Bank2MSP\) cannot join: 'bank2-' ends in a hyphen: .*: the "
+                                             r"company drops the hyphen with `recfin org keys` and the update is "
+                                             r"written again$"):
+        host(topology, supplier_root, channel).submit_update_file(older, channel_only=True)
+    assert channel.updates == []
+    before = older.read_bytes()
+    with pytest.raises(OrgChangeError, match=r"^bank2- \(Bank2MSP\) cannot join"):
+        host(topology, data_root, channel).sign_update_file(older, "coreenterprise")
+    assert older.read_bytes() == before
