@@ -48,6 +48,20 @@ STOPPING_REASON = "chaincode server is stopping"
 _DRAINED = object()   # what the next message is once a draining stream has no transaction left
 
 
+# Requests that carry what the transaction writes; any other request carries only keys or a query to read with.
+_WRITE_REQUESTS = frozenset({Msg.PUT_STATE, Msg.DEL_STATE, Msg.PUT_STATE_METADATA, Msg.PURGE_PRIVATE_DATA,
+                             Msg.WRITE_BATCH_STATE})
+
+
+def _too_large_advice(message_type: int) -> str:
+    """What to change when a request is over the message limit: a write's values, a read's keys or query."""
+    if message_type in _WRITE_REQUESTS:
+        return "use smaller keys and values, or fewer writes in one transaction"
+    if message_type == Msg.INVOKE_CHAINCODE:
+        return "pass smaller arguments to the chaincode called"
+    return "read with shorter keys or a shorter query, or fewer keys in one request"
+
+
 def _type_name(kind: int) -> str:
     """The message type's name; a number no enum value names (a newer or a hostile peer) must not raise."""
     try:
@@ -90,8 +104,7 @@ class _TransactionRequests:
         size = outgoing.ByteSize()
         if size > MAX_MESSAGE_BYTES:
             raise InvalidValue(f"{_type_name(message_type)} request too large: {size} bytes, the limit is "
-                               f"{MAX_MESSAGE_BYTES}: use smaller keys and values, or fewer writes in one "
-                               f"transaction")
+                               f"{MAX_MESSAGE_BYTES}: {_too_large_advice(message_type)}")
         await self._lock.acquire()   # cancelled while queued here: nothing was sent, nothing is owed
         if handler.closed:
             # Cleanup that runs as the closing stream cancels the transaction (``async with`` closing an

@@ -48,6 +48,10 @@ class Oversized(Contract):
     async def Read(self, ctx: Context, key: str) -> bytes:
         return await ctx.stub.get_state(key) or b"<none>"
 
+    @transaction(evaluate=True)
+    async def ReadLong(self, ctx: Context, size: int) -> bytes:
+        return await ctx.stub.get_state("k" * size) or b"<none>"
+
 
 def response_of(completed) -> proposal_response_pb2.Response:
     return proposal_response_pb2.Response.FromString(completed.payload)
@@ -120,6 +124,17 @@ async def test_a_request_over_the_message_limit_fails_its_transaction_unsent(sma
         assert response.status == 500
         assert response.message.startswith("ValueError: PUT_STATE request too large: ")
         assert f"the limit is {small_message_limit}: use smaller keys and values" in response.message
+        await the_stream_still_answers(peer)
+
+
+async def test_a_read_over_the_message_limit_is_told_to_read_less_not_to_write_less(small_message_limit):
+    async with running_server([Oversized()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "big:ReadLong", str(small_message_limit))
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert response.status == 500
+        assert response.message.startswith("ValueError: GET_STATE request too large: ")
+        assert f"the limit is {small_message_limit}: read with shorter keys or a shorter query" in response.message
+        assert "writes" not in response.message
         await the_stream_still_answers(peer)
 
 
