@@ -186,15 +186,15 @@ def _refuse_shapes(holder: dict[str, Any], fields: tuple[str, ...], source: str,
 
 
 def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """The rows of a CSV export, each by its header's column names (stripped), and where each is (``row 2`` the
-    first after the header). A row whose cells are all blank is passed over: a spreadsheet exports the rows below
-    the data it once formatted as ``,,,,`` ("ghost" rows), which hold no line. The header is read inside the same
-    ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is refused alike.
-    Rows are numbered as a spreadsheet shows them: an empty line is a row (csv.DictReader skips it unnumbered,
-    naming every row below it by the one above), and a cell holding a line break one row (the file's line
-    number would name the rows below it by the one after). A row may end in CR LF, LF, or CR alone (an old Mac
-    export): the text is read with ``newline=""``, as the csv module asks a file to be opened, so that a bare CR
-    ends a row rather than failing the file as "new-line character seen in unquoted field"."""
+    """The rows of a CSV export, each by its header's column names (stripped), and where each is (``row 2``
+    the first after the header). A row whose cells are all blank is passed over: a spreadsheet exports the
+    rows below the data it once formatted as ``,,,,`` ("ghost" rows), which hold no line. The header is read
+    inside the same ``try`` as the rows: a cell past the csv module's field limit may stand in either, and is
+    refused alike. Rows are numbered as a spreadsheet shows them: an empty line is a row (csv.DictReader skips
+    it unnumbered, naming every row below it by the one above), and a cell holding a line break one row (the
+    file's line number would name the rows below it by the one after). A row may end in CR LF, LF, or CR alone
+    (an old Mac export): the text is read with ``newline=""``, as the csv module asks a file to be opened, so
+    that a bare CR ends a row rather than failing the file as "new-line character seen in unquoted field"."""
     records = csv.reader(io.StringIO(text, newline=""))
     try:
         fieldnames = next(records, [])

@@ -56,13 +56,14 @@ MAX_OCR_PAGES = 50
 # tesseract busy for hours. A scanner draws a page as one image, or a few strips. Counted from the pages' resources
 # before any image is decoded; an image several pages draw counts once for each, as it is read on each.
 MAX_OCR_IMAGES = 4 * MAX_OCR_PAGES
-# The most pixels a file's images may have in all, read by OCR: a PDF's images (drawn as objects or inline) or an
-# image's frames. Each is decoded whole before it is scaled down to MAX_PAGE_PIXELS, and four blank 8000 x 8000
-# images (256 million) took 42 s to decode and read; Pillow's own limit is per image (179 million), so a TIFF of
-# 50 frames each within it would decode billions. Six pages at MAX_PAGE_PIXELS, some 27 A4 pages scanned at 300 dpi
-# (8.7 million each), 6 at 600 dpi. Counted before any is decoded: a PDF's images by their /Width and /Height (an
-# inline image's /W and /H), an image several pages draw once for each (it is read on each), and an image's frames
-# by their headers; and again as each image is decoded, by its own header, for all the file's images together.
+# The most pixels a file's images may have in all, read by OCR: a PDF's images (drawn as objects or inline) or
+# an image's frames. Each is decoded whole before it is scaled down to MAX_PAGE_PIXELS, and four blank 8000 x
+# 8000 images (256 million) took 42 s to decode and read; Pillow's own limit is per image (179 million), so a
+# TIFF of 50 frames each within it would decode billions. Six pages at MAX_PAGE_PIXELS, some 27 A4 pages
+# scanned at 300 dpi (8.7 million each), 6 at 600 dpi. Counted before any is decoded: a PDF's images by their
+# /Width and /Height (an inline image's /W and /H), an image several pages draw once for each (it is read on
+# each), and an image's frames by their headers; and again as each image is decoded, by its own header, for
+# all the file's images together.
 MAX_OCR_PIXELS = 6 * MAX_PAGE_PIXELS
 
 
@@ -189,11 +190,11 @@ def load_pages(image: bytes | Path, source: str) -> PageFrames:
 
 
 class PageFrames:
-    """An image's frames, counted from its header when made (Pillow's ``n_frames`` reads each frame's header, not its
-    pixels) and refused past MAX_OCR_PAGES, their pixels (``pixels``) counted from each frame's header and refused
-    past MAX_OCR_PIXELS, each decoded to grey only as the iteration reaches it: a frame read is let go of before the
-    next is decoded, where decoding them all first held every frame at once (400 blank 6300 x 6300 frames, a 1.2 MB
-    group 4 TIFF, ran out of memory so). Each iteration opens the image again."""
+    """An image's frames, counted from its header when made (Pillow's ``n_frames`` reads each frame's header,
+    not its pixels) and refused past MAX_OCR_PAGES, their pixels (``pixels``) counted from each frame's header
+    and refused past MAX_OCR_PIXELS, each decoded to grey only as the iteration reaches it: a frame read is
+    let go of before the next is decoded, where decoding them all first held every frame at once (400 blank
+    6300 x 6300 frames, a 1.2 MB group 4 TIFF, ran out of memory so). Each iteration opens the image again."""
 
     def __init__(self, image: bytes | Path, source: str) -> None:
         self._image, self._source = image, source
@@ -205,8 +206,8 @@ class PageFrames:
         if self._count > MAX_OCR_PAGES:
             raise too_many_pages(source, f"the image has {self._count} frames")
         if self.pixels > MAX_OCR_PIXELS:
-            raise too_many_pixels(source, self.pixels, f"the image's {self._count} frames have" if self._count > 1
-                                  else "the image has")
+            holder = f"the image's {self._count} frames have" if self._count > 1 else "the image has"
+            raise too_many_pixels(source, self.pixels, holder)
 
     def __len__(self) -> int:
         return self._count
@@ -257,8 +258,8 @@ def too_many_images(source: str, counted: int) -> MalformedInput:
 
 
 def too_many_pixels(source: str, counted: int, holder: str = "the PDF's images have") -> MalformedInput:
-    """The refusal of a file whose images have more pixels to OCR in all than MAX_OCR_PIXELS, ``counted`` saying
-    how many they have, ``holder`` what has them (``the image's 7 frames have``)."""
+    """The refusal of a file whose images have more pixels to OCR in all than MAX_OCR_PIXELS, ``counted``
+    saying how many they have, ``holder`` what has them (``the image's 7 frames have``)."""
     return MalformedInput(source, None, (
         f"{holder} {counted:,} pixels to read by OCR in all, more than the {MAX_OCR_PIXELS:,} a file may "
         "have: a page scanned at 300 dpi has some 9 million; split the file into one file per invoice, scan it at "
@@ -266,8 +267,8 @@ def too_many_pixels(source: str, counted: int, holder: str = "the PDF's images h
 
 
 def _pixels_of_frames(opened, count: int) -> int:
-    """How many pixels an opened image's ``count`` frames have in all, from each frame's header (seeking to a frame
-    reads its header, not its pixels); the image is left at its first frame."""
+    """How many pixels an opened image's ``count`` frames have in all, from each frame's header (seeking to a
+    frame reads its header, not its pixels); the image is left at its first frame."""
     if count == 1:
         return opened.size[0] * opened.size[1]
     pixels = 0

@@ -145,8 +145,8 @@ class ScanResult(BaseModel):
 
 class _OcrReading:
     """What OCR read off a file's page images: its lines, each page (counted from 0) that reads as no invoice
-    and was read as scanned alone because which way up it is could not be asked (no osd data), with why, and how
-    many pixels the images added had in all, by their headers (``pixels``: within MAX_OCR_PIXELS)."""
+    and was read as scanned alone because which way up it is could not be asked (no osd data), with why, and
+    how many pixels the images added had in all, by their headers (``pixels``: within MAX_OCR_PIXELS)."""
 
     def __init__(self) -> None:
         self.lines: list[TextLine] = []
@@ -162,10 +162,11 @@ class _OcrReading:
         return self.lines
 
     def add(self, image: bytes | Path, source: str, first_page: int) -> None:
-        """OCR every frame of an image, numbered from ``first_page`` (counted from 0), into this reading: the page
-        pass's lines, which keep their page for the second pass and know its number. The file's images are refused
-        where, with this one, they have more pixels than MAX_OCR_PIXELS, before this one is decoded: a PDF's images
-        were counted by what the PDF says of them (:func:`_pdf_images`), each is counted here by its own header."""
+        """OCR every frame of an image, numbered from ``first_page`` (counted from 0), into this reading: the
+        page pass's lines, which keep their page for the second pass and know its number. The file's images
+        are refused where, with this one, they have more pixels than MAX_OCR_PIXELS, before this one is
+        decoded: a PDF's images were counted by what the PDF says of them (:func:`_pdf_images`), each is
+        counted here by its own header."""
         require_tesseract()
         frames = load_pages(image, source)
         if self.pixels + frames.pixels > MAX_OCR_PIXELS:
@@ -761,13 +762,14 @@ def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
 
 
 def _pdf_images(reader, source: str, contents: PageContents | None = None) -> list[tuple[int, bytes]]:
-    """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one, the
-    pages have more than MAX_OCR_IMAGES in all (each is read by OCR on its own), or their images more than
-    MAX_OCR_PIXELS pixels in all (by their /Width and /Height, an inline image's /W and /H), refused before any is
-    decoded: the images drawn inline are counted from the pages' content first, as listing a page's images (pypdf)
-    decodes every one it draws inline. An image object that pages share (one scan drawn on every page) is decoded
-    once, its bytes shared: 2000 pages drawing one took over an hour decoding and encoding it again for each.
-    ``contents``: the pages' content as the text layer parsed it, so that it is not parsed again."""
+    """Each page image, with the number of its page (from 0). Where more than MAX_OCR_PAGES pages have one,
+    the pages have more than MAX_OCR_IMAGES in all (each is read by OCR on its own), or their images more than
+    MAX_OCR_PIXELS pixels in all (by their /Width and /Height, an inline image's /W and /H), refused before
+    any is decoded: the images drawn inline are counted from the pages' content first, as listing a page's
+    images (pypdf) decodes every one it draws inline. An image object that pages share (one scan drawn on
+    every page) is decoded once, its bytes shared: 2000 pages drawing one took over an hour decoding and
+    encoding it again for each. ``contents``: the pages' content as the text layer parsed it, so that it is
+    not parsed again."""
     out = []
     decoded: dict[tuple[int, int], bytes] = {}   # by the image object's number and generation
     contents = contents if contents is not None else PageContents()
@@ -784,7 +786,8 @@ def _pdf_images(reader, source: str, contents: PageContents | None = None) -> li
         images = sum(len(keys) for _, _, keys in listed)
         if images > MAX_OCR_IMAGES:
             raise too_many_images(source, images)
-        pixels = sum(_pixels(_image_object(page, key)) for _, page, keys in listed for key in keys) + sum(inline)
+        objects = sum(_pixels(_image_object(page, key)) for _, page, keys in listed for key in keys)
+        pixels = objects + sum(inline)
         if pixels > MAX_OCR_PIXELS:
             raise too_many_pixels(source, pixels)
         for page_number, page, keys in listed:
@@ -840,8 +843,9 @@ _INLINE_SIDES = {"/Width": ("/W", "/Width"), "/Height": ("/H", "/Height")}
 
 
 def _inline_image_pixels(page, contents: PageContents) -> list[int]:
-    """How many pixels each image a page's content draws inline (``BI`` ... ``ID`` ... ``EI``) says it has, by its
-    /W and /H, read from the parsed content before any is decoded (as :func:`_pixels` counts an image object's)."""
+    """How many pixels each image a page's content draws inline (``BI`` ... ``ID`` ... ``EI``) says it has, by
+    its /W and /H, read from the parsed content before any is decoded (as :func:`_pixels` counts an image
+    object's)."""
     stream = contents.of(page)
     if stream is None:
         return []

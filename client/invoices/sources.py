@@ -209,8 +209,9 @@ def _csv_line(i: int, field: str = "") -> str:
 
 
 def _load_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[dict]:
-    """The rows of a CSV file with a header naming ``required`` (and perhaps others of ``columns``), each once. Its
-    rows may end in CR LF, LF or CR alone (an old Mac export): read with ``newline=""``, as the csv module asks."""
+    """The rows of a CSV file with a header naming ``required`` (and perhaps others of ``columns``), each
+    once. Its rows may end in CR LF, LF or CR alone (an old Mac export): read with ``newline=""``, as the csv
+    module asks."""
     source = str(path)
     reader = csv.DictReader(io.StringIO(_read(path), newline=""))
     try:

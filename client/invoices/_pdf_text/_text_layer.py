@@ -123,12 +123,13 @@ def _forms_entered(forms: int | None):
 
 
 def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | None:
-    """The pieces as lines, split and spaced as :func:`text_lines` splits and spaces text; ``None`` when a piece
-    is drawn turned or slanted. A word begins (``TextLine.starts``) where a piece does and after a space: where
-    the text layer says one piece of text ends, though the characters' boxes touch (a unit drawn right after a
-    spec that fills its column). The lines are put in the order they are printed, top to bottom, and a line's
-    pieces left to right (:func:`_in_reading_order`, :func:`_line`): pypdf joins them in the order the content
-    draws them. A line is made once its characters are all there, a few hundred thousand of them in a long file."""
+    """The pieces as lines, split and spaced as :func:`text_lines` splits and spaces text; ``None`` when a
+    piece is drawn turned or slanted. A word begins (``TextLine.starts``) where a piece does and after a
+    space: where the text layer says one piece of text ends, though the characters' boxes touch (a unit drawn
+    right after a spec that fills its column). The lines are put in the order they are printed, top to bottom,
+    and a line's pieces left to right (:func:`_in_reading_order`, :func:`_line`): pypdf joins them in the
+    order the content draws them. A line is made once its characters are all there, a few hundred thousand of
+    them in a long file."""
     drawn: list[_DrawnLine] = []
     chars: list[str] = []  # the line's characters so far, one space where there is a gap
     boxes: list[tuple[int, int, int, int] | None] = []
@@ -169,23 +170,24 @@ def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | Non
     return _in_reading_order(drawn)
 
 
-# A line as pypdf breaks the text drawn: its characters (one space where there is a gap), each one's box (``None``
-# after a line break inside a piece, where it lies is unknown), whether each begins a word, and which piece drew each
+# A line as pypdf breaks the text drawn: its characters (one space where there is a gap), each one's box
+# (``None`` after a line break inside a piece, where it lies is unknown), whether each begins a word, and
+# which piece drew each
 _DrawnLine = tuple[list[str], list, list[bool], list[int]]
 
-# Two lines whose baselines are less than this many ems apart (of the smaller type) are one printed line: a value
-# set a little off its label's baseline, or in another size, is on the label's line, while the next line of a
-# wrapped name stands well over an em below (a line's pitch is an em and more)
+# Two lines whose baselines are less than this many ems apart (of the smaller type) are one printed line: a
+# value set a little off its label's baseline, or in another size, is on the label's line, while the next line
+# of a wrapped name stands well over an em below (a line's pitch is an em and more)
 _SAME_LINE_EMS = 0.5
 
 
 def _in_reading_order(drawn: list[_DrawnLine]) -> list[TextLine]:
-    """A page's lines as a reader sees them: top to bottom (PDF's y grows upward; a box's is measured down from the
-    top), lines on one baseline (within :data:`_SAME_LINE_EMS`) joined into one, its pieces left to right
-    (:func:`_line`). A producer may draw its totals before its header, or a form's labels before the values that
-    fill it: in the order drawn, a field's label and value are lines apart, or a block is read before the one
-    above it. A page where some line has no place (it begins after a line break inside a piece) is kept in the
-    order drawn."""
+    """A page's lines as a reader sees them: top to bottom (PDF's y grows upward; a box's is measured down
+    from the top), lines on one baseline (within :data:`_SAME_LINE_EMS`) joined into one, its pieces left to
+    right (:func:`_line`). A producer may draw its totals before its header, or a form's labels before the
+    values that fill it: in the order drawn, a field's label and value are lines apart, or a block is read
+    before the one above it. A page where some line has no place (it begins after a line break inside a piece)
+    is kept in the order drawn."""
     places = [boxes[0] for _, boxes, _, _ in drawn]  # a line's first character is placed where any of it is
     if None in places:
         return [_line(*line) for line in drawn]
@@ -198,8 +200,8 @@ def _in_reading_order(drawn: list[_DrawnLine]) -> list[TextLine]:
                 rows[-1].append(index)
                 continue
         rows.append([index])
-    # a row of several lines is their characters one after another (each line's part by part: no list copied
-    # again for each line joined, where a content alternating between two baselines breaks them into thousands)
+    # a row of several lines is their characters one after another, each part gathered once: a list copied
+    # again for each line joined would be quadratic in a row that pypdf broke into thousands of lines
     return [_line(*drawn[row[0]]) if len(row) == 1 else
             _line(*([item for i in row for item in drawn[i][part]] for part in range(4)), joined=True)
             for row in rows]
@@ -210,14 +212,15 @@ def _in_reading_order(drawn: list[_DrawnLine]) -> list[TextLine]:
 _SPACE_EMS = 0.3
 
 
-def _line(chars: list[str], boxes: list, starts: list[bool], drawn_in: list[int], joined: bool = False) -> TextLine:
-    """A text layer's line: every character sure (1.0), a space a word of its own as ``TextLine.add`` makes it.
-    Its pieces are put in the order they are printed, by where each begins, left to right: the content may draw an
-    invoice number's groups (2644, 2000, 000012345678) in any order, and pypdf joins them in the order drawn, which
-    read as is would be another number, the same on every reading. Where the pieces are put in another order, or
-    the line is ``joined`` of lines pypdf broke apart (:func:`_in_reading_order`), a space stands between two of
-    them where a gap is between them on the page. A line where some piece has no place (after a line break inside
-    a piece) is kept as drawn."""
+def _line(chars: list[str], boxes: list, starts: list[bool], drawn_in: list[int],
+          joined: bool = False) -> TextLine:
+    """A text layer's line: every character sure (1.0), a space a word of its own as ``TextLine.add`` makes
+    it. Its pieces are put in the order they are printed, by where each begins, left to right: the content may
+    draw an invoice number's groups (2644, 2000, 000012345678) in any order, and pypdf joins them in the order
+    drawn, which read as is would be another number, the same on every reading. Where the pieces are put in
+    another order, or the line is ``joined`` of lines pypdf broke apart (:func:`_in_reading_order`), a space
+    stands between two of them where a gap is between them on the page. A line where some piece has no place
+    (after a line break inside a piece) is kept as drawn."""
     pieces: list[list[int]] = []  # each piece's characters, by their index on the line
     for i, piece in enumerate(drawn_in):
         if pieces and drawn_in[pieces[-1][0]] == piece:

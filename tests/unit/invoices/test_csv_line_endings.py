@@ -1,7 +1,8 @@
-"""A CSV file whose rows end in CR alone (an old Mac export, or a spreadsheet saved as "CSV (Macintosh)") reads as
-the same file with LF or CR LF endings: its rows, their numbers in a refusal, a quoted cell holding a line break,
-and a separator line named as such. It was refused as "invalid CSV: new-line character seen in unquoted field - do
-you need to open the file in universal-newline mode?", which names neither the file's line endings nor what to do."""
+"""A CSV file whose rows end in CR alone (an old Mac export, or a spreadsheet saved as "CSV (Macintosh)")
+reads as the same file with LF or CR LF endings: its rows, their numbers in a refusal, a quoted cell holding a
+line break, and a separator line named as such. It was refused as "invalid CSV: new-line character seen in
+unquoted field - do you need to open the file in universal-newline mode?", which names neither the file's line
+endings nor what to do."""
 
 from __future__ import annotations
 

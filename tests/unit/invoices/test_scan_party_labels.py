@@ -1,7 +1,8 @@
 """Buyer and seller are told apart by their block labels (购买方 / 销售方), not by which is printed or drawn first:
 a roll invoice that prints 销售方名称 above 购买方名称 is read with each party where its label puts it, and flagged,
-since an invoice prints the buyer first; a page whose content draws the seller's block first is read as printed.
-Where the labels are missing, printed order decides, flagged for a person to check which party is which."""
+since an invoice prints the buyer first; a page whose content draws the seller's block first is read as
+printed. Where the labels are missing, printed order decides, flagged for a person to check which party is
+which."""
 
 import pytest
 
@@ -31,8 +32,9 @@ def _assert_each_party_by_its_label(result):
 
 @needs_font
 def test_a_seller_block_drawn_first_is_still_the_seller_and_read_as_printed(tmp_path):
-    # the page looks as any other; its content draws the seller's two lines before the buyer's. The text layer's
-    # lines are read in printed order (test_text_layer_reading_order), the buyer's first: nothing to flag
+    # the page looks as any other; its content draws the seller's two lines before the buyer's. The text
+    # layer's lines are read in printed order (test_text_layer_reading_order), the buyer's first: nothing to
+    # flag
     result = _read(tmp_path, lambda rows: rows[:3] + rows[5:7] + rows[3:5] + rows[7:])
     _assert_each_party_by_its_label(result)
     assert result.ok and not result.flagged

@@ -1,8 +1,8 @@
 """The pixels OCR takes on of a file count every image it reads, against one budget for the file
-(``_ocr.MAX_OCR_PIXELS``): an image's frames (a multi-frame TIFF, each frame within Pillow's own limit of one image),
-and a PDF's images drawn inline (``BI`` ... ``ID`` ... ``EI``), which listing a page's images decodes, besides its
-image objects; each refused before any of them is decoded. An image whose PDF says it is smaller than it is counts
-as its own header says, before it is decoded."""
+(``_ocr.MAX_OCR_PIXELS``): an image's frames (a multi-frame TIFF, each frame within Pillow's own limit of one
+image), and a PDF's images drawn inline (``BI`` ... ``ID`` ... ``EI``), which listing a page's images decodes,
+besides its image objects; each refused before any of them is decoded. An image whose PDF says it is smaller
+than it is counts as its own header says, before it is decoded."""
 import io
 import zlib
 from types import SimpleNamespace
@@ -19,8 +19,8 @@ from .test_scan_pixel_budget import PIXELS_A_FILE_MAY_HAVE
 Image = pytest.importorskip("PIL.Image", reason="Pillow decodes scans")
 pytest.importorskip("pypdf", reason="pypdf reads PDFs")
 
-TO_DO = ("a page scanned at 300 dpi has some 9 million; split the file into one file per invoice, scan it at 300 "
-         "dpi, or ask the sender for the invoice's XML or a PDF of its text")
+TO_DO = ("a page scanned at 300 dpi has some 9 million; split the file into one file per invoice, scan it "
+         "at 300 dpi, or ask the sender for the invoice's XML or a PDF of its text")
 
 
 def _tiff(sizes: list[tuple[int, int]]) -> bytes:
@@ -32,8 +32,8 @@ def _tiff(sizes: list[tuple[int, int]]) -> bytes:
 
 
 def _pdf_of_inline_images(sizes: list[list[tuple[int, int]]]) -> bytes:
-    """A PDF whose pages draw white 1-bit images of these sizes (width, height) inline, a list a page, compressed and
-    written in hex (no binary in the content): a few KB whatever their size."""
+    """A PDF whose pages draw white 1-bit images of these sizes (width, height) inline, a list a page,
+    compressed and written in hex (no binary in the content): a few KB whatever their size."""
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
@@ -97,10 +97,12 @@ def test_images_drawn_inline_count_with_the_image_objects(monkeypatch):
     from pypdf import PdfReader
     monkeypatch.setattr(scan, "MAX_OCR_PIXELS", 15_000)
     decoded = _images_decoded(monkeypatch)
-    images = scan._pdf_images(PdfReader(io.BytesIO(_pdf_of_inline_images([[(100, 100)], [(50, 100)]]))), "a.pdf")
+    within = _pdf_of_inline_images([[(100, 100)], [(50, 100)]])
+    images = scan._pdf_images(PdfReader(io.BytesIO(within)), "a.pdf")
     assert [page for page, _ in images] == [0, 1] and len(decoded) == 2
+    one_pixel_more = _pdf_of_inline_images([[(100, 100)], [(50, 100), (1, 1)]])
     with pytest.raises(MalformedInput, match="15,001 pixels"):
-        scan._pdf_images(PdfReader(io.BytesIO(_pdf_of_inline_images([[(100, 100)], [(50, 100), (1, 1)]]))), "a.pdf")
+        scan._pdf_images(PdfReader(io.BytesIO(one_pixel_more)), "a.pdf")
 
 
 def test_a_pdf_of_more_images_drawn_inline_than_a_file_may_have_is_refused_before_any_is_decoded(tmp_path,
@@ -129,10 +131,12 @@ def _pdf_of_jpegs_said_to_be_one_pixel(count: int, size: tuple[int, int]) -> byt
     for number in range(count):
         image = StreamObject()
         image._data = jpeg.getvalue()
-        image.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Image"),
+        image.update({NameObject("/Type"): NameObject("/XObject"),
+                      NameObject("/Subtype"): NameObject("/Image"),
                       NameObject("/Width"): NumberObject(1), NameObject("/Height"): NumberObject(1),
                       NameObject("/ColorSpace"): NameObject("/DeviceGray"),
-                      NameObject("/BitsPerComponent"): NumberObject(8), NameObject("/Filter"): NameObject("/DCTDecode")})
+                      NameObject("/BitsPerComponent"): NumberObject(8),
+                      NameObject("/Filter"): NameObject("/DCTDecode")})
         images[NameObject(f"/Im{number}")] = writer._add_object(image)
     contents = DecodedStreamObject()
     contents.set_data("\n".join(f"q 100 0 0 100 {110 * n} 0 cm /Im{n} Do Q" for n in range(count)).encode())
@@ -156,6 +160,6 @@ def test_images_larger_than_their_pdf_says_are_counted_as_decoded_and_refused_be
     with pytest.raises(MalformedInput) as refused:
         read_scan(path)
     assert str(refused.value) == (
-        f"{path}: the PDF's images have 20,000 pixels to read by OCR in all, more than the 15,000 a file may have: "
-        f"{TO_DO}")
+        f"{path}: the PDF's images have 20,000 pixels to read by OCR in all, more than the 15,000 a file may "
+        f"have: {TO_DO}")
     assert read == [(100, 100)]   # the first read, the second refused before it was decoded

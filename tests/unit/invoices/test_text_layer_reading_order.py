@@ -1,7 +1,8 @@
-"""A text layer's lines are read in the order they are printed, top to bottom, and a line's text left to right,
-whatever order the content draws them in: pypdf gives them in the order drawn, so a producer that writes its totals
-block before its header, its seller's block before its buyer's, or a form's labels before the values that fill it,
-had its parties' names and tax ids, its totals and its rows read off the wrong lines (or not at all)."""
+"""A text layer's lines are read in the order they are printed, top to bottom, and a line's text left to
+right, whatever order the content draws them in: pypdf gives them in the order drawn, so a producer that
+writes its totals block before its header, its seller's block before its buyer's, or a form's labels before
+the values that fill it, had its parties' names and tax ids, its totals and its rows read off the wrong lines
+(or not at all)."""
 
 import random
 
@@ -31,7 +32,8 @@ ORDERS = {
     "totals first": lambda rows: rows[-2:] + rows[:-2],
     "bottom to top": lambda rows: rows[::-1],
     "shuffled": lambda rows: random.Random(0).sample(rows, len(rows)),
-    # every row's first cell (its label), top to bottom, then every second cell, and so on: a form, then its values
+    # every row's first cell (its label), top to bottom, then every second cell, and so on: a form, then its
+    # values
     "column by column": lambda rows: sorted(_cell_by_cell(rows), key=lambda row: row[1][0][0]),
     "cells bottom to top, right to left": lambda rows: _cell_by_cell(rows)[::-1],
 }
@@ -67,8 +69,8 @@ def test_an_invoice_drawn_out_of_order_reads_as_the_one_drawn_in_order(tmp_path,
 
 
 def test_each_page_is_ordered_on_its_own(tmp_path):
-    # the header and parties on page 1, the table and totals on page 2, each page drawn bottom to top: no line of
-    # page 2 is put among page 1's, though it is printed higher up its page
+    # the header and parties on page 1, the table and totals on page 2, each page drawn bottom to top: no line
+    # of page 2 is put among page 1's, though it is printed higher up its page
     rows = _rows()
     printed = _layer_lines(_pdf(tmp_path, [rows[:7], rows[7:]], "printed.pdf"))
     assert {page for page, _ in printed} == {0, 1}
@@ -76,7 +78,7 @@ def test_each_page_is_ordered_on_its_own(tmp_path):
 
 
 def test_pieces_on_one_baseline_drawn_apart_are_one_line_spaced_as_printed(tmp_path):
-    # the label, then the date far below, then the number beside the label: one line, the number after its label
+    # the label, then the date far below, then the number beside the label: one line, the number after it
     number = invoice().number
     rows = [(40, [(40, "发票号码：")]), (400, [(40, "开票日期：2026年09月01日")]), (40, [(40 + 5 * 28 + 28, number)])]
     assert [text for _, text in _layer_lines(_pdf(tmp_path, [rows]))] == \
