@@ -25,7 +25,7 @@ from network.tuning import duration_seconds
 
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
-from .options import FiniteFloatRange, PathType, WholeNumberRange
+from .options import MAX_TIMEOUT_SECONDS, FiniteFloatRange, PathType, WholeNumberRange
 from .output import emit, progress
 
 
@@ -219,9 +219,12 @@ def watched_now(before: list, statuses, workload: str, say) -> list:
               callback=rate_option, help=f"Operations per second (rate mode), at most {MAX_RATE:,}.")
 @click.option("--concurrency", type=WholeNumberRange(min=1), default=16, show_default=True,
               help="Operations in flight (concurrency mode).")
-@click.option("--warmup", type=FiniteFloatRange(min=0), default=10.0, show_default=True, help="Warm-up seconds.")
-@click.option("--duration", type=FiniteFloatRange(min=0, min_open=True), default=60.0, show_default=True,
-              help="Measured seconds.")
+# A day at most each: the pools are prepared at rate x (warm-up + duration), and 1e300 seconds sized a pool
+# that was never ready, as a rate of 1e300 did.
+@click.option("--warmup", type=FiniteFloatRange(min=0, max=MAX_TIMEOUT_SECONDS), default=10.0, show_default=True,
+              help="Warm-up seconds, at most a day (86400).")
+@click.option("--duration", type=FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS), default=60.0,
+              show_default=True, help="Measured seconds, at most a day (86400).")
 @click.option("--clients", type=WholeNumberRange(min=1), default=1, show_default=True,
               help="Client processes sharing the load: the rate, the concurrency (at most --concurrency processes) "
                    "and the pool split evenly.")

@@ -163,3 +163,17 @@ def test_the_batch_size_help_shows_its_range():
     result = CliRunner().invoke(main, ["network", "tune", "--help"])
     assert result.exit_code == 0, result.output
     assert "[1<=x<=100000]" in result.output and "None]" not in result.output
+
+
+@pytest.mark.parametrize("option", ["--duration", "--warmup"])
+@pytest.mark.parametrize("value", ["86400.5", "1e300"])
+def test_a_bench_window_over_a_day_is_refused_before_the_network_is_touched(monkeypatch, option, value):
+    # The pools are prepared at rate x (warm-up + duration): 1e300 seconds sized a pool never ready.
+    touched = []
+    monkeypatch.setattr(bench_commands, "running_network", lambda *args: touched.append("network") or (None, []))
+    monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
+    result = CliRunner().invoke(main, ["bench", "-w", "confirm", option, value])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}': {float(value)} is not in the range" in result.output
+    assert "86400" in result.output
+    assert touched == []
