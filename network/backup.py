@@ -15,6 +15,7 @@ network/backup_restore.py, which takes the same guard against a running network 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fnmatch
 import hashlib
 import io
@@ -23,7 +24,7 @@ import os
 import stat
 import tarfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -108,14 +109,39 @@ def refuse_while_running(data_root: Path, supervisor: Supervisor | None, what: s
 
 
 @contextmanager
-def _holding_run_lock(data_root: Path, what: str) -> Iterator[None]:
-    """The data folder's run lock (control.run_lock) for the block: an `up`, `down` or deploy running there is
-    refused as a running network is (NetworkRunningError), and none can start while the folder is read or moved."""
-    try:
-        with run_lock(data_root, what):
-            yield
-    except RunLockedError as exc:
-        raise NetworkRunningError(str(exc)) from exc
+def _holding_run_lock(data_root: Path, what: str, *, membership: bool = False,
+                      unwritable_hint: str | None = None) -> Iterator[None]:
+    """The data folder's run lock (control.run_lock) for the block, and with membership its membership.lock
+    too (waited for): an `up`, `down` or deploy running there is refused as a running network is
+    (NetworkRunningError), and none can start while the folder is read or moved. A folder in which the lock
+    files cannot be made (a read-only copy, a folder of another user) is refused saying why they are needed,
+    and what to do (unwritable_hint; by default, how to back up such a folder)."""
+    with ExitStack() as held:
+        try:
+            held.enter_context(run_lock(data_root, what))
+            if membership:
+                held.enter_context(membership_locked(data_root))
+        except RunLockedError as exc:
+            raise NetworkRunningError(str(exc)) from exc
+        except OSError as exc:
+            if exc.errno not in _NOT_WRITABLE or Path(exc.filename or "").name not in _LOCK_FILES:
+                raise
+            raise NetworkError(
+                f"cannot lock {data_root}: `{what}` holds lock files in the data folder ({RUN_LOCK_FILE}, "
+                f"{MEMBERSHIP_LOCK_FILE}) while it runs, so that no `up`, `down`, deploy or `org user` "
+                f"change starts meanwhile, and this user cannot write {exc.filename} ({exc.strerror}). "
+                f"Nothing was written: {unwritable_hint or _unwritable_hint(data_root)}") from exc
+        yield
+
+
+_LOCK_FILES = (RUN_LOCK_FILE, MEMBERSHIP_LOCK_FILE)
+_NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _unwritable_hint(data_root: Path) -> str:
+    return (f"run it as the user who may write the folder (the one that runs the network), or, for a "
+            f"read-only copy (a snapshot, a read-only mount), copy it to a folder you may write "
+            f"(`cp -a {data_root} NEW`) and give --data-root NEW")
 
 
 _WHILE_RUNNING_HINT = ("a ledger copied while its node writes it may not be whole: run `recfin network down` first, "
@@ -330,7 +356,7 @@ def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | N
     _check_request(root, out, replace)
     # membership.lock too: `org user add` and `revoke` change crypto/ and membership.yaml with the network stopped,
     # holding only that lock; waited for, so the archive holds a change whole or not at all.
-    with _holding_run_lock(root, "recfin network backup"), membership_locked(root):
+    with _holding_run_lock(root, "recfin network backup", membership=True):
         refuse_while_running(root, supervisor, "back up", _WHILE_RUNNING_HINT)
         chosen = _select(root, scope)
         manifest = {

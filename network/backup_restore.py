@@ -22,7 +22,6 @@ from client.atomic_file import sync_folder
 from .backup import _holding_run_lock, refuse_while_running
 from .backup_archive import Manifest, _bad, _read_archive, verify_archive
 from .errors import NetworkError, first_few
-from .membership import locked as membership_locked
 from .restore_asides import aside_path, asides_of
 from .supervisor import Supervisor
 from .topology import Topology
@@ -300,7 +299,9 @@ def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | 
         os.rename(staging, target)
         return None
     # membership.lock too (see write_backup): a change under way finishes before the folder is moved aside.
-    with _holding_run_lock(target, "recfin network restore"), membership_locked(target):
+    with _holding_run_lock(target, "recfin network restore", membership=True,
+                           unwritable_hint=f"restore into a folder this user may write, or restore as the "
+                                           f"user who owns {target}"):
         refuse_while_running(target, supervisor, f"restore over {target}", hint)
         aside = aside_path(target)
         os.rename(target, aside)

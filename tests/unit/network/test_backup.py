@@ -3,6 +3,7 @@ the project's own generator wrote, with ledger, chaincode and profile files laid
 binaries needed)."""
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import io
 import json
@@ -12,6 +13,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -883,3 +885,53 @@ def test_reading_a_manifest_takes_no_more_calls_for_deep_paths_than_for_shallow_
         return lambda: backup_archive._parse_manifest(Path("b.tar.gz"), text)
     shallow, deep = calls_made(parse(2)), calls_made(parse(250))
     assert deep <= shallow + 50, (shallow, deep)
+
+
+# ---- what another user than root meets --------------------------------------------------------------------
+NOBODY = 65534
+
+
+@pytest.fixture
+def shared_tmp():
+    """A folder another user may reach (pytest's tmp_path lies in a folder of this user's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="recfin-backup-test-"))
+    folder.chmod(0o755)
+    yield folder
+    subprocess.run(["chmod", "-R", "u+rwX", str(folder)], check=False)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def as_another_user(owning: Path):
+    """The block run as a user other than root, who owns everything under owning: the kernel lets root write
+    any folder, so what a folder's mode refuses shows only so. Run as is when this user is not root."""
+    if os.geteuid() != 0:
+        yield
+        return
+    subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(owning)], check=True)
+    groups = os.getgroups()
+    os.setgroups([])
+    os.setegid(NOBODY)
+    os.seteuid(NOBODY)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+        os.setgroups(groups)
+
+
+def test_a_backup_of_a_read_only_copy_says_it_takes_its_locks_there_and_what_to_do(data, shared_tmp):
+    copy = shared_tmp / "snapshot"
+    shutil.copytree(data, copy)
+    copy.chmod(0o555)       # a read-only copy, as a file-system snapshot is
+    out = shared_tmp / "b.tar.gz"
+    with as_another_user(shared_tmp):
+        result = CliRunner().invoke(network, ["backup", str(out), "--data-root", str(copy)])
+    assert result.exit_code == 1, result.output
+    assert (f"cannot lock {copy}: `recfin network backup` holds lock files in the data folder (network.lock, "
+            f"membership.lock) while it runs, so that no `up`, `down`, deploy or `org user` change starts "
+            f"meanwhile, and this user cannot write {copy / 'network.lock'} (Permission denied). Nothing was "
+            f"written: " in result.output)
+    assert f"copy it to a folder you may write (`cp -a {copy} NEW`) and give --data-root NEW" in result.output
+    assert not out.exists() and "Traceback" not in result.output
