@@ -584,9 +584,9 @@ def restore_command(topology_path, archive, data_root, replace, as_json):
     listed, of its listed size and sha256, inside the data folder (no absolute path, no `..`, no
     link or device). The files go into a new folder beside the data folder, with their modes, which
     is then renamed into place. A data folder that holds anything is refused unless --replace, which
-    moves it aside (never deletes it); a running network there is refused (exit status 2). An
-    archive of another channel or other orgs than the topology's is refused: give --topology the
-    one the backup was made with.
+    moves it aside (never deletes it); a running network there, or in a data folder inside it, is
+    refused (exit status 2). An archive of another channel or other orgs than the topology's is
+    refused: give --topology the one the backup was made with.
 
     \b
     Example:

@@ -83,9 +83,28 @@ class BackupReport:
 def running_processes(data_root: Path, supervisor: Supervisor | None = None) -> list[str]:
     """The nodes and chaincode servers of data_root that run (by their pid files, as `status` and `down` find them),
     and those whose exited process left processes running: each as `name (pid N)`."""
-    supervisor = supervisor or Supervisor()
     named = [(pid_file.parent.name, pid_file) for pid_file in nodeconfig.node_pid_files(data_root)] + [
         (ccservers.folder_server_name(pid_file.parent), pid_file) for pid_file in ccservers.server_pid_files(data_root)]
+    return _running(named, supervisor or Supervisor())
+
+
+def running_within(folder: Path, supervisor: Supervisor | None = None) -> list[str]:
+    """What runs by every pid file anywhere under folder (a node's or chaincode server's, as running_processes
+    judges each), each as `<the pid file's path in folder> (pid N)`: also the processes of a data folder kept
+    inside folder (the topology's, under a folder `restore --replace` would move aside with it)."""
+    pid_files = sorted(Path(parent) / name for parent, _, names in os.walk(folder)
+                       for name in names if name.endswith(_PID_FILE_SUFFIX))
+    return _running([(str(pid_file.relative_to(folder)), pid_file) for pid_file in pid_files],
+                    supervisor or Supervisor())
+
+
+# A node's pid file (node.pid) and a chaincode server's (server.pid) end so.
+_PID_FILE_SUFFIX = ".pid"
+
+
+def _running(named: list[tuple[str, Path]], supervisor: Supervisor) -> list[str]:
+    """Of the (name, pid file) pairs, those whose process runs, or whose exited process left processes
+    running."""
     out = []
     for name, pid_file in named:
         if (pid := supervisor.running_pid(pid_file)) is not None:

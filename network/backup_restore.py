@@ -19,7 +19,7 @@ from pathlib import Path
 
 from client.atomic_file import sync_folder
 
-from .backup import _holding_run_lock, refuse_while_running
+from .backup import NetworkRunningError, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, verify_archive
 from .errors import NetworkError, first_few
 from .restore_asides import aside_path, asides_of
@@ -136,10 +136,8 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
         raise NetworkError(f"refusing to restore into {target}: it is not empty. Nothing was written: give "
                            f"--data-root a new or empty folder, or --replace to move what is there aside to "
                            f"{target.name}.before-restore-<timestamp>")
-    not_over_a_running_network = (
-        "stop it with `recfin network down` (the same --topology or data folder), then restore again")
     if holds:
-        refuse_while_running(target, supervisor, f"restore over {target}", not_over_a_running_network)
+        _refuse_over_running(target, supervisor, topology)
     manifest, digest = verify_archive(archive)
     if topology is not None:
         _check_topology(archive, target, manifest, topology)
@@ -155,7 +153,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
         if read_digest != digest:
             raise _bad(archive, "it changed while it was restored")
         _set_modes(staging, again)
-        moved_aside = _swap_in(staging, target, holds, supervisor, not_over_a_running_network)
+        moved_aside = _swap_in(staging, target, holds, supervisor, topology)
     except BaseException:
         _remove_tree(staging, ignore_errors=True)
         raise
@@ -165,6 +163,37 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
                          manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
+
+
+_NOT_OVER_A_RUNNING_NETWORK = ("stop it with `recfin network down` (the same --topology or data folder), "
+                               "then restore again")
+
+
+def _refuse_over_running(target: Path, supervisor: Supervisor | None, topology: Topology | None) -> None:
+    """NetworkRunningError, nothing written, while anything runs that moving target aside would move from
+    under it: target's own network, the topology's when its data folder lies inside target (`--data-root /srv`
+    over /srv/network), or any process a pid file anywhere in target records (another data folder in it)."""
+    what = f"restore over {target}"
+    refuse_while_running(target, supervisor, what, _NOT_OVER_A_RUNNING_NETWORK)
+    inner = Path(os.path.abspath(topology.resolved_data_root())) if topology is not None else None
+    if inner is not None and _strictly_inside(inner, target):
+        refuse_while_running(inner, supervisor, f"{what}, which holds the topology's data folder {inner},",
+                             _NOT_OVER_A_RUNNING_NETWORK)
+    running = running_within(target, supervisor)
+    if running:
+        raise NetworkRunningError(
+            f"refusing to {what} while {len(running)} process(es) run whose pid files lie in it "
+            f"({first_few(running)}): moving it aside would move their folders from under them. Nothing was "
+            f"written: stop them (`recfin network down` with the --topology or --data-root of the data "
+            f"folder they run from), then restore again")
+
+
+def _strictly_inside(path: Path, folder: Path) -> bool:
+    """Whether path lies inside folder, not folder itself: by its path as written (a link in folder that
+    leads to it moves aside with folder, and `up` and `down` no longer find it there), or where its links
+    lead."""
+    return any(inside != outside and inside.is_relative_to(outside) for inside, outside in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath(folder))), (path.resolve(), folder.resolve())))
 
 
 def _check_topology(archive: Path, target: Path, manifest: Manifest, topology: Topology) -> None:
@@ -290,9 +319,11 @@ def _set_modes(staging: Path, manifest: Manifest) -> None:
     os.chmod(staging, manifest.data_root_mode & _FOLDER_MODE_BITS)
 
 
-def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | None, hint: str) -> Path | None:
+def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | None,
+             topology: Topology | None) -> Path | None:
     """Rename the restored staging folder to target, what target held moved aside first (its name returned); what
-    was moved aside goes back when the rename fails. A network of target started since it was checked is refused."""
+    was moved aside goes back when the rename fails. What runs in target, started since it was checked, is
+    refused (_refuse_over_running)."""
     if not holds:
         if target.is_dir():
             target.rmdir()      # empty: a rename takes its place
@@ -302,7 +333,7 @@ def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | 
     with _holding_run_lock(target, "recfin network restore", membership=True,
                            unwritable_hint=f"restore into a folder this user may write, or restore as the "
                                            f"user who owns {target}"):
-        refuse_while_running(target, supervisor, f"restore over {target}", hint)
+        _refuse_over_running(target, supervisor, topology)
         aside = aside_path(target)
         os.rename(target, aside)
         try:

@@ -935,3 +935,76 @@ def test_a_backup_of_a_read_only_copy_says_it_takes_its_locks_there_and_what_to_
             f"written: " in result.output)
     assert f"copy it to a folder you may write (`cp -a {copy} NEW`) and give --data-root NEW" in result.output
     assert not out.exists() and "Traceback" not in result.output
+
+
+# ---- restore --replace over a folder that holds a running data folder -------------------------------------
+@pytest.fixture
+def srv(data, tmp_path) -> Path:
+    """A folder holding the data folder (/srv holding /srv/network), as --data-root may name by mistake."""
+    folder = tmp_path / "srv"
+    folder.mkdir()
+    shutil.move(data, folder / "network")
+    return folder
+
+
+def test_restore_replace_over_a_folder_holding_the_topologys_running_data_folder_is_refused(
+        srv, topology, tmp_path, monkeypatch):
+    out = tmp_path / "b.tar.gz"
+    backup.write_backup(srv / "network", out, topology=topology)
+    monkeypatch.setenv("RECFIN_HOME", str(srv))         # the topology's data folder: srv/network
+    pid_file = nodeconfig.node_dirs(srv / "network", "peer0.bank").pid
+    supervisor = running(pid_file)
+    try:
+        result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(srv), "--replace"])
+        assert result.exit_code == 2, result.output
+        assert f"refusing to restore over {srv}" in result.output and "peer0.bank" in result.output
+        assert supervisor.running_pid(pid_file) is not None         # its folder never moved from under it
+    finally:
+        supervisor.stop(pid_file)
+    assert not list(tmp_path.glob("srv.before-restore-*")) and (srv / "network" / "crypto").is_dir()
+    result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(srv), "--replace"])
+    assert result.exit_code == 0, result.output      # stopped (its stale pid files left): restored
+
+
+def test_restore_replace_over_a_folder_whose_link_leads_to_the_topologys_running_data_folder_is_refused(
+        srv, topology, tmp_path, monkeypatch):
+    # srv/network is a link to where the network runs: no pid file lies under srv, but the topology's path to
+    # its data folder does, and moved aside, `recfin network down` would no longer find the nodes that run.
+    out = tmp_path / "b.tar.gz"
+    backup.write_backup(srv / "network", out, topology=topology)
+    elsewhere = tmp_path / "disk" / "network"
+    elsewhere.parent.mkdir()
+    shutil.move(srv / "network", elsewhere)
+    (srv / "network").symlink_to(elsewhere)
+    (srv / "notes.txt").write_text("the operator's")
+    monkeypatch.setenv("RECFIN_HOME", str(srv))
+    pid_file = nodeconfig.node_dirs(elsewhere, "orderer0.orderer").pid
+    supervisor = running(pid_file)
+    try:
+        with pytest.raises(NetworkRunningError) as refused:
+            backup_restore.restore_backup(out, srv, replace=True, supervisor=supervisor, topology=topology)
+    finally:
+        supervisor.stop(pid_file)
+    assert (f"refusing to restore over {srv}, which holds the topology's data folder {srv / 'network'}, "
+            f"while 1 process(es) of {srv / 'network'} run (orderer0.orderer (pid " in str(refused.value))
+    assert not list(tmp_path.glob("srv.before-restore-*")) and (srv / "network").is_symlink()
+
+
+def test_restore_replace_over_a_folder_in_which_any_pid_file_names_a_live_process_is_refused(
+        srv, topology, tmp_path):
+    out = tmp_path / "b.tar.gz"
+    backup.write_backup(srv / "network", out, topology=topology)
+    kept = srv / "old" / "network"       # another data folder kept in it, not the topology's
+    shutil.move(srv / "network", kept)
+    pid_file = ccservers.server_pid_file(kept, "receivables", topology.org("bank"))
+    supervisor = running(pid_file)
+    try:
+        with pytest.raises(NetworkRunningError) as refused:
+            backup_restore.restore_backup(out, srv, replace=True, supervisor=supervisor, topology=topology)
+        pid = supervisor.running_pid(pid_file)
+        assert (f"refusing to restore over {srv} while 1 process(es) run whose pid files lie in it "
+                f"(old/network/chaincode/receivables/bank/server.pid (pid {pid}))" in str(refused.value))
+        assert str(refused.value).endswith("then restore again")
+    finally:
+        supervisor.stop(pid_file)
+    assert not list(tmp_path.glob("srv.before-restore-*")) and (kept / "crypto").is_dir()
