@@ -669,7 +669,8 @@ def overdue(session, receivable_id):
 @click.argument("receivable_id")
 @endorsing_org_option("the orgs the claim's key names now (GetReceivableEndorsers), which Fabric checks the "
                       "change against")
-@prints_document("supplier", ["receivable_id", "orgs_before", "orgs_after", "member_form_resealed"])
+@prints_document("supplier", ["receivable_id", "orgs_before", "orgs_after", "member_form_resealed",
+                               "entries_resealed"])
 def reseal(session, receivable_id, endorsing_orgs):
     """Rewrite RECEIVABLE_ID's key-level policy to the orgs due now, as their peers.
 
@@ -680,12 +681,16 @@ def reseal(session, receivable_id, endorsing_orgs):
     whose key is in the form earlier contract versions wrote (MSP role MEMBER, which a client
     certificate of its orgs meets, so their users could sign a change without any peer), before the
     upgrade's pages reach it: the key is rewritten to role PEER, the same orgs where it names every
-    org due (member_form_resealed: yes). Nothing else of the claim changes. Its debtor, its holder,
-    its bank while financed, or the regulator runs it; the orgs the key names now endorse it (Fabric
-    checks a change of a policy against that policy). A key with no policy gets the orgs due too
-    (orgs_before empty). A claim whose key names every org due already, not in the earlier form, is
-    refused (RULE nothing-to-reseal), nothing written; one whose key must get the orgs due and those
-    are one org, RULE claim-needs-two-orgs; anyone else, RULE not-a-party-to-claim.
+    org due (member_form_resealed: yes). The entries the claim's reseal covers (its live loan's
+    by-financier entry; while REGISTERED, its invoices' and goods receipts' registry entries) are
+    rewritten to this version's form too, with the key or alone (entries_resealed: how many), except
+    one naming an org the key does not, whose rewrite the key's orgs could not endorse. Nothing else
+    of the claim changes. Its debtor, its holder, its bank while financed, or the regulator runs it;
+    the orgs the key names now endorse it (Fabric checks a change of a policy against that policy).
+    A key with no policy gets the orgs due too (orgs_before empty). A claim where nothing needs
+    rewriting (its key names every org due already, not in the earlier form, and so do its entries)
+    is refused (RULE nothing-to-reseal), nothing written; one whose key must get the orgs due and
+    those are one org, RULE claim-needs-two-orgs; anyone else, RULE not-a-party-to-claim.
 
     \b
     Example:

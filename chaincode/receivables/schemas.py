@@ -371,18 +371,25 @@ class ClaimToReseal(Doc):
 class Reseal(Doc):
     """What ResealReceivable did: the claim's key-level policy, which named ``orgs_before``, names
     ``orgs_after`` (the orgs due now, or the same orgs where only the earlier form was rewritten:
-    ``member_form_resealed``), each org's peers; nothing else of the claim changed."""
+    ``member_form_resealed``, or where the key was left as it was and only entries it covers were rewritten:
+    ``entries_resealed``), each org's peers; nothing else of the claim changed."""
 
     receivable_id: str
     orgs_before: list[str] = Field(description="the MSP IDs the claim key's policy named, which endorsed the reseal")
     orgs_after: list[str] = Field(description="the MSP IDs it names now: the orgs due (the debtor's and the "
                                               "holder's, the bank's while financed, the regulator's while frozen "
                                               "or where those are one); where the key named them all "
-                                              "already, in the earlier form, the orgs it named")
+                                              "already, in the earlier form or in this version's (left as "
+                                              "it was), the orgs it named")
     member_form_resealed: bool = Field(
         description="whether the policy was in the form earlier contract versions wrote, MSP role "
                     "MEMBER (any certificate of its orgs met it, a client's too), now rewritten to role PEER "
                     "(their peers)")
+    entries_resealed: int = Field(
+        description="how many entries the claim's reseal covers beside its key had their policy rewritten "
+                    "to this version's form: its live loan's recfin.by-financier entry, and while it is "
+                    "REGISTERED its invoices' fingerprint and goods receipts' registry entries (one in the "
+                    "earlier form, MEMBER, or naming orgs other than due, or none)")
     tx_id: str = Field(description="the reseal's transaction: the claim's last change (last) stays the business "
                                    "change before it, as only the key's policy was written")
 

@@ -160,6 +160,27 @@ class StoreBase:
         policy is due anyway."""
         return await self.stub.get_state_validation_parameter(key) == org_policy(list(orgs))
 
+    async def _reseal_entry(self, key: str, orgs: list[str], endorsers: Collection[str] | None) -> bool:
+        """For ResealReceivable: rewrite the key-level policy of ``key``, an entry the claim's reseal covers
+        beside its key (its live loan's ``recfin.by-financier`` entry, its registry entries), to the one this
+        version writes of ``orgs`` (:func:`org_policy`), where it carries none or another policy the contract
+        wrote (:func:`earlier_org_policy` of the same orgs, which any certificate of them meets, a client's
+        too; one naming other orgs). Fabric checks the rewrite against the entry's own policy, which
+        ``endorsers`` (the orgs the claim's key names: the SDK names them, ``GetReceivableEndorsers``) must
+        meet, so one naming an org beyond them is left as it is, as is a policy no contract version wrote:
+        their rewrite would fail validation. ``endorsers`` None where the claim's key has no policy: the
+        Gateway plans the endorsers then, from the policies of the keys the reseal writes. Whether it wrote
+        one."""
+        held = await self.stub.get_state_validation_parameter(key)
+        if held == org_policy(orgs):
+            return False
+        if held:
+            named = contract_policy_orgs(held)
+            if named is None or (endorsers is not None and not set(named) <= set(endorsers)):
+                return False
+        await self._set_policy(key, orgs)
+        return True
+
     async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:
         """The record, None where the key holds none; refused ``record-unreadable`` (``parsed``) where it holds a
         value no such record parses to."""

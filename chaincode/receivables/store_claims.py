@@ -5,12 +5,23 @@ change; with the ``recfin.by-financier`` entry of its live loan, through which a
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, policy
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, Financing, Receivable
 from .store_base import UNREADABLE_VALUE, StoreBase, contract_policy_orgs, earlier_form_orgs
+
+
+class ClaimReseal(NamedTuple):
+    """What ``ClaimRecords.reseal_receivable`` did, as ResealReceivable answers it (``schemas.Reseal``)."""
+
+    orgs_before: list[str]           # the orgs the claim key's policy named ([] where it had none)
+    orgs_after: list[str]            # the orgs it names now (those it named where it was not rewritten)
+    member_form_resealed: bool       # the key's policy was in the earlier form, MEMBER, now PEER
+    entries_resealed: int            # the entries it covers whose policy was rewritten
 
 
 # the claims' indexes, each with the field of the claim it lists it under: [value, receivable id] -> 0x00
@@ -161,55 +172,64 @@ class ClaimRecords(StoreBase):
         now = KeyEndorsementPolicy(held).list_orgs()
         return (now, due) if not set(due) <= set(now) else None
 
-    async def reseal_receivable(self, r: Receivable) -> tuple[list[str], list[str], bool]:
+    async def reseal_receivable(self, r: Receivable, fingerprints: list[str]) -> ClaimReseal:
         """Rewrite the key-level policy of ``r``'s key where it leaves out an org due
         (``policy.endorsing_orgs``, what ``put_receivable`` writes for the claim as it stands: a claim
         ``restore_receivable_policy`` finds short and UpgradeLedger lists to reseal) to the orgs due, and
         where it is in the form earlier contract versions wrote (``earlier_org_policy``: MSP role MEMBER,
         which any certificate of its orgs meets, a client's too) to this version's (``org_policy``: their
         peers), keeping the orgs it names where it leaves out none, as UpgradeLedger's page would
-        (``reseal_earlier_role``); the orgs it named, the orgs it names now, and whether it was in the earlier
-        form. Only the key's policy is written, never its value: Fabric checks the change against the policy
-        the key carries, so the orgs it names endorse it (a peer meets a MEMBER principal of its org too), and
-        nothing of the claim moves.
+        (``reseal_earlier_role``). Only the key's policy is written, never its value: Fabric checks the change
+        against the policy the key carries, so the orgs it names endorse it (a peer meets a MEMBER principal
+        of its org too), and nothing of the claim moves.
+
+        The entries the claim's reseal covers are brought to this version's form too, whether its key is
+        rewritten or not (``_reseal_entry``): the live loan's ``recfin.by-financier`` entry, to the claim's
+        orgs (``_financier_entry_orgs``), and while ``r`` is REGISTERED its registry entries (those of
+        ``fingerprints`` and of its goods receipts, ``reseal_registry_entries``), to the orgs its
+        registration gives them. Each is checked against its own policy, which the orgs the key names (the
+        reseal's endorsers) must meet: an entry naming an org beyond them is left as it is.
 
         A key with no policy (``orgs_before`` empty) gets the orgs due too: one whose claim was written while
         they were one org, to which no write gave a policy (``put_receivable`` writes no one-org one).
         UpgradeLedger seals it (``restore_receivable_policy``), and so does the claim's next write
         (``put_receivable``); until one of them does, the chaincode-level policy guards it, so this write too
-        takes nothing from any org. The live loan's ``recfin.by-financier`` entry gets the claim's orgs in
-        this version's form with the key.
+        takes nothing from any org.
 
-        Refused ``nothing-to-reseal`` where the key names every org due already and is not in the earlier form
-        (this version's form, or one no version wrote, left as it is), and ``claim-needs-two-orgs`` where it
-        must be given the orgs due and those are one (``policy.one_org_refusal``): an earlier form naming that
-        org alone is rewritten to that org's peers, which narrows who may write the key and names no org it
-        did not name."""
+        Refused ``nothing-to-reseal`` where nothing is rewritten: the key names every org due already and is
+        not in the earlier form (this version's form, or one no version wrote, left as it is), and no entry it
+        covers needs rewriting; ``claim-needs-two-orgs`` where the key must be given the orgs due and those
+        are one (``policy.one_org_refusal``): an earlier form naming that org alone is rewritten to that
+        org's peers, which narrows who may write the key and names no org it did not name."""
         key = self.key(keys.RECEIVABLE, r.id)
         held = await self.stub.get_state_validation_parameter(key)
         due = self._claim_orgs(r)
+        named = KeyEndorsementPolicy(held).list_orgs() if held else []
         short = ([], due) if not held else self._short_policy(held, due)
         earlier = earlier_form_orgs(held)
-        if short is None and earlier is None:
-            raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due ({', '.join(due)}), "
-                       "and not in the form earlier contract versions wrote (MSP role MEMBER): there is "
-                       "nothing to reseal, and nothing was changed")
         if short is not None and len(due) < 2:
             raise policy.one_org_refusal(r, due)
         # an earlier form naming every org due keeps its orgs (one the configuration no longer names included,
         # as a key in this version's form does): only the role it names changes
-        orgs_after = due if short is not None else earlier
-        await self._set_policy(key, orgs_after)
-        # the live loan's recfin.by-financier entry: one naming a regulator org the configuration replaced, or
-        # in the earlier form, gets the claim's orgs as this version writes them too
+        orgs_after = due if short is not None else earlier if earlier is not None else named
+        if short is not None or earlier is not None:
+            await self._set_policy(key, orgs_after)
+        # the orgs the key names endorse the reseal (None where it has none: the Gateway plans them)
+        endorsers = named or None
+        entries = 0
         live = live_financier(r)
         entry = self.key(keys.BY_FINANCIER, *live, r.id) if live is not None else None
         if entry is not None and await self.stub.get_state(entry):
-            entry_orgs = self._financier_entry_orgs(r)
-            if not await self._under_as_now(entry, entry_orgs):
-                await self._set_policy(entry, entry_orgs)
-        key_orgs = short[0] if short is not None else earlier
-        return sorted(key_orgs), orgs_after, earlier is not None
+            entries += await self._reseal_entry(entry, self._financier_entry_orgs(r), endorsers)
+        if r.status == REGISTERED:   # its rejection or withdrawal releases its entries, under their policy
+            entries += await self.reseal_registry_entries(r, fingerprints, endorsers)
+        if short is None and earlier is None and not entries:
+            raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due ({', '.join(due)}), "
+                       "and not in the form earlier contract versions wrote (MSP role MEMBER), nor does any "
+                       "entry it covers (its live loan's, its registry entries while REGISTERED) need a "
+                       "rewrite its key's orgs can endorse: there is nothing to reseal, and nothing was "
+                       "changed")
+        return ClaimReseal(named, orgs_after, earlier is not None, entries)
 
     def _financier_entry_orgs(self, r: Receivable) -> list[str]:
         """The orgs guarding a live loan's ``recfin.by-financier`` entry: the claim's, unfrozen (the debtor's, the

@@ -86,21 +86,24 @@ class RegistryRecords(StoreBase):
             sealed += await self._guard_registry_entry(key, r, new=False)
         return sealed
 
-    async def reseal_registry_entries(self, r: Receivable, fingerprints: list[str]) -> int:
+    async def reseal_registry_entries(self, r: Receivable, fingerprints: list[str],
+                                      endorsers: list[str] | None) -> int:
         """Rewrite the key-level policy of each entry naming ``r`` (those of ``fingerprints`` and of its goods
-        receipts) that names other orgs than are due (``_registry_entry_orgs``): for ResealReceivable of a claim
-        still REGISTERED, the one state in which a rejection or a withdrawal releases its entries, which a
-        regulator org the configuration replaced would otherwise have to endorse. Its entries name the orgs its
-        key got at registration, the ones that endorse the claim's reseal. None where the orgs due are one. How
-        many policies it wrote."""
+        receipts) to the orgs due (``_registry_entry_orgs``) in this version's form, where it names other orgs
+        or is in the form earlier versions wrote (MSP role MEMBER, which a client certificate of its orgs
+        meets: users of those orgs could delete it between them and register the invoice again), or has none
+        (``_reseal_entry``): for ResealReceivable of a claim still REGISTERED, the one state in which a
+        rejection or a withdrawal releases its entries, which a regulator org the configuration replaced would
+        otherwise have to endorse. Its entries name the orgs its key got at registration, the ones that
+        endorse the claim's reseal (``endorsers``, the orgs its key names; None where it has no policy): an
+        entry naming an org beyond them is left as it is. None where the orgs due are one. How many policies
+        it wrote."""
         due = await self._registry_entry_orgs(r)
         if len(due) < 2:
             return 0
         rewritten = 0
         for key in await self._registry_entries_naming(r, fingerprints):
-            if not await self._under(key, due):
-                await self._set_policy(key, due)
-                rewritten += 1
+            rewritten += await self._reseal_entry(key, due, endorsers)
         return rewritten
 
     async def _registry_entries_naming(self, r: Receivable, fingerprints: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
-from . import events, keys, lifecycle, upgrade
+from . import events, keys, upgrade
 from .arguments import _page_size
 from .errors import _identity, rule, shown
 from .identity import is_org_admin
@@ -43,19 +43,27 @@ class UpgradeTransactions(TransactionGroup):
         longer due (a regulator org the configuration replaced, say) is dropped from a short key, but only
         with its own endorsement, since the key's policy names it, so no org loses a say it did not give up.
         It changes no business data, so the regulator, which changes only freeze state, may restore its own
-        org to a frozen claim. A claim still REGISTERED has its registry entries resealed with it
-        (``Store.reseal_registry_entries``): a rejection or withdrawal releases them under their own policy,
-        the orgs its key got at registration, which endorse this transaction too. A live loan's
-        ``recfin.by-financier`` entry gets the claim's orgs in this version's form with the key. A key with no
-        policy gets the orgs due as well (``orgs_before`` empty), endorsed as the chaincode-level policy asks,
-        which guards it until then. The caller is checked before anything about the claim, as RecordOverdue's
-        is. Refused ``nothing-to-reseal`` where the key names every org due already in this version's form,
-        and nothing is written; ``claim-needs-two-orgs`` where the key must be given the orgs due and those
-        are one (an earlier form naming that org alone is rewritten to its peers).
+        org to a frozen claim. The entries the claim's reseal covers are brought to this version's form with
+        it, or alone where its key needs nothing (``Store.reseal_receivable``): a live loan's
+        ``recfin.by-financier`` entry gets the claim's orgs, and a claim still REGISTERED its registry entries
+        the orgs its registration gives them (``Store.reseal_registry_entries``: a rejection or withdrawal
+        releases them under their own policy), each where it is in the earlier form, names other orgs or has
+        none. Fabric checks each entry's rewrite against the entry's own policy, which the orgs the claim's
+        key names, endorsing, must meet: an entry's policy names the orgs the key had when it was written,
+        and one naming an org the key does not (a regulator org the configuration replaced, the key since
+        resealed without it) is left as it is. A key with no policy gets the orgs due as well (``orgs_before``
+        empty), endorsed as the chaincode-level policy asks, which guards it until then. The caller is checked
+        before anything about the claim, as RecordOverdue's is. Refused ``nothing-to-reseal`` where nothing would be
+        rewritten (the key names every org due already in this version's form, and no entry it covers needs
+        a rewrite those orgs can endorse), and nothing is written; ``claim-needs-two-orgs`` where the key must
+        be given the orgs due and those are one (an earlier form naming that org alone is rewritten to its
+        peers).
 
         Answers the claim id, the orgs before and after, whether the key was in the earlier form
         (``member_form_resealed``: the orgs are then the same before and after, unless the key was short too),
-        and ``tx_id``, this transaction's (the claim's ``last`` is not changed, so it does not name it).
+        how many entries it covers were rewritten (``entries_resealed``: where only they were, the key's orgs
+        are the same before and after and ``member_form_resealed`` false), and ``tx_id``, this transaction's
+        (the claim's ``last`` is not changed, so it does not name it).
         """
         s = self._session(ctx)
         party = await s.party((keys.RECEIVABLE, receivable_id))
@@ -64,17 +72,13 @@ class UpgradeTransactions(TransactionGroup):
                 r.financing_id is not None and party.uscc == r.financier):
             raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: "
                        "only they and the regulator may reseal it; check the receivable id")
-        orgs_before, orgs_after, member_form = await s.store.reseal_receivable(r)
-        if r.status == lifecycle.REGISTERED:  # its rejection or withdrawal releases its entries, under their policy
-            await upgrade.reseal_registry_entries(s.store, r)
+        done = await s.store.reseal_receivable(r, upgrade.registry_fingerprints(r))
         # The claim's value is not written, so ``last`` keeps naming its last business change: only the key's
         # policy changes, as UpgradeLedger's policy writes change only that (the audit reads the claim's history
         # of values, and GetReceivableHistory shows no step where nothing happened to the claim). Who resealed it,
         # and when, is this event's (``by``, ``tx_id``).
-        s.emit(events.RECEIVABLE_RESEALED, r.id, by=party.uscc, orgs_before=orgs_before,
-               orgs_after=orgs_after, member_form_resealed=member_form)
-        return Reseal(receivable_id=r.id, orgs_before=orgs_before, orgs_after=orgs_after,
-                      member_form_resealed=member_form, tx_id=s.tx_id).to_json()
+        s.emit(events.RECEIVABLE_RESEALED, r.id, by=party.uscc, **done._asdict())
+        return Reseal(receivable_id=r.id, **done._asdict(), tx_id=s.tx_id).to_json()
 
     # ================================================================ ledger upgrade
 

@@ -363,12 +363,11 @@ def _invoice_under(holder: Receivable, fp: str) -> Invoice | None:
             or next((inv for inv, current in spelt if current == fp), None))
 
 
-async def reseal_registry_entries(store: Store, r: Receivable) -> int:
-    """Rewrite the policy of the registry entries naming ``r`` (``Store.reseal_registry_entries``): the
-    fingerprints of its invoices, those of their current spellings the upgrade registered for it, and its goods
-    receipts' entries."""
-    fingerprints = [each for inv, fp in _spelt(r) for each in (inv.fingerprint, fp) if each is not None]
-    return await store.reseal_registry_entries(r, fingerprints)
+def registry_fingerprints(r: Receivable) -> list[str]:
+    """The fingerprints whose registry entries a reseal of ``r`` covers (``Store.reseal_receivable``, with its
+    goods receipts' entries): those of its invoices, and of their current spellings the upgrade registered for
+    it."""
+    return [each for inv, fp in _spelt(r) for each in (inv.fingerprint, fp) if each is not None]
 
 
 async def release_invoices(store: Store, r: Receivable) -> None:

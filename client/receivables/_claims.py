@@ -174,9 +174,11 @@ class _ClaimOperations:
         alone. A key in the form earlier contract versions wrote (MSP role MEMBER, which a client certificate
         of its orgs meets too) is rewritten to role PEER, the same orgs where it names every org due, without
         waiting for ``upgrade_ledger``. Its debtor, its holder, its bank while financed, or the regulator
-        calls it; nothing else of the claim changes. Answers a :class:`Reseal` (``orgs_before``,
-        ``orgs_after``, ``member_form_resealed``, and ``tx_id``, the reseal's transaction: the claim's
-        ``last`` does not change).
+        calls it; nothing else of the claim changes. The entries the reseal covers (its live loan's
+        ``recfin.by-financier`` entry; while REGISTERED, its registry entries) are rewritten to this
+        version's form too, with the key or alone. Answers a :class:`Reseal` (``orgs_before``,
+        ``orgs_after``, ``member_form_resealed``, ``entries_resealed``, and ``tx_id``, the reseal's
+        transaction: the claim's ``last`` does not change).
 
         Fabric validates a change of a key's policy against the policy the key carries, so the orgs it names
         now must endorse: they are read first (:meth:`receivable_endorsers`) and named. A caller the contract
@@ -184,8 +186,10 @@ class _ClaimOperations:
         reseal, and so is a claim whose key has no policy (the chaincode-level policy guards it, so the
         Gateway's orgs endorse the reseal, which gives it the orgs due: ``orgs_before`` empty;
         ``upgrade_ledger`` seals such a key too). A key in the earlier form is named to its orgs as well,
-        whose peers meet its MEMBER principals. Refused ``nothing-to-reseal`` where the key names every org
-        due already, not in the earlier form (nothing is written), ``not-a-party-to-claim`` for anyone else.
+        whose peers meet its MEMBER principals. The contract rewrites an entry only where its policy names
+        no org beyond the key's, so the orgs named here meet it too. Refused ``nothing-to-reseal`` where
+        nothing needs rewriting: the key names every org due already, not in the earlier form, and so do
+        the entries it covers (nothing is written); ``not-a-party-to-claim`` for anyone else.
         Pass ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself: the key's orgs must be among
         them (the orgs due may be too).
         """

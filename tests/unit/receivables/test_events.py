@@ -210,7 +210,8 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     guarded_by(net, other, CORE, SUPPLIER)   # as a freeze before b8aeb33 left it: the regulator's org restored
     await ev.change(reg, "ResealReceivable", other, event="ReceivableResealed", receivable=other,
                     details={"by": reg.uscc, "orgs_before": [CORE, SUPPLIER],
-                             "orgs_after": [CORE, REGULATOR, SUPPLIER], "member_form_resealed": True})
+                             "orgs_after": [CORE, REGULATOR, SUPPLIER], "member_form_resealed": True,
+                             "entries_resealed": 0})
     await ev.change(reg, "UnfreezeReceivable", other, "lift-1", event="ReceivableUnfrozen", receivable=other,
                     details={"order_reference": "lift-1", "lifted": "order-1", "frozen_by": None})
     await ev.change(core, "RecordPayment", other, "100", "req-4", event="PaymentRecorded", receivable=other,

@@ -28,10 +28,12 @@ async def test_a_key_naming_every_org_due_in_the_earlier_form_is_rewritten_to_th
     resealed = await net.ok(tier1, "ResealReceivable", r["id"])
     tx_id = reseal_events(net)[-1]["tx_id"]
     assert resealed == {"receivable_id": r["id"], "orgs_before": [CORE, SUPPLIER],
-                        "orgs_after": [CORE, SUPPLIER], "member_form_resealed": True, "tx_id": tx_id}
+                        "orgs_after": [CORE, SUPPLIER], "member_form_resealed": True, "entries_resealed": 0,
+                        "tx_id": tx_id}
     assert reseal_events(net)[-1] == {"event": "ReceivableResealed", "receivable_id": r["id"], "tx_id": tx_id,
                                       "by": tier1.uscc, "orgs_before": [CORE, SUPPLIER],
-                                      "orgs_after": [CORE, SUPPLIER], "member_form_resealed": True}
+                                      "orgs_after": [CORE, SUPPLIER], "member_form_resealed": True,
+                                      "entries_resealed": 0}
     assert net.ledger.validation_parameters[key] == org_policy([CORE, SUPPLIER])
     assert not _clients_satisfy(net.ledger.validation_parameters[key], (CORE, SUPPLIER))
     # validated against the earlier form: the peers of the orgs it names, which the SDK asks, meet it

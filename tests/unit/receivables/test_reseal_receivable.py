@@ -33,6 +33,7 @@ async def test_a_frozen_claim_whose_key_lacks_the_regulators_org_gets_it_back_en
     resealed = await net.ok(net.actors["regulator"], "ResealReceivable", rid)
     assert resealed == {"receivable_id": rid, "orgs_before": [CORE, SUPPLIER], "orgs_after": [CORE, REGULATOR, SUPPLIER],
                         "member_form_resealed": True,   # guarded_by writes the earlier form, MEMBER
+                        "entries_resealed": 0,          # confirmed, unfinanced: no entry it covers
                         "tx_id": reseal_events(net)[-1]["tx_id"]}   # the reseal's: the claim's last is not it
     assert net.claim_policy_orgs(rid) == [CORE, REGULATOR, SUPPLIER]
     # Fabric validates it against the policy the key had: the debtor's and the holder's orgs endorse it
@@ -133,7 +134,8 @@ async def test_one_event_names_the_claim_the_caller_and_the_orgs_before_and_afte
     assert json.loads(result.payload)["tx_id"] == result.tx_id
     assert reseal_events(net) == [{"event": "ReceivableResealed", "receivable_id": rid, "tx_id": result.tx_id,
                                    "by": net.actors["tier1"].uscc, "orgs_before": [CORE, SUPPLIER],
-                                   "orgs_after": [CORE, REGULATOR, SUPPLIER], "member_form_resealed": True}]
+                                   "orgs_after": [CORE, REGULATOR, SUPPLIER], "member_form_resealed": True,
+                                   "entries_resealed": 0}]
     await net.refused(net.actors["tier1"], "ResealReceivable", rid, rule="nothing-to-reseal")
     assert len(reseal_events(net)) == 1
 

@@ -46,6 +46,7 @@ def test_the_holder_or_the_regulator_reseals_a_claim_and_the_orgs_its_key_named_
     assert f"orgs_before: [{CORE_MSP}, {SUPPLIER_MSP}]" in shown.output
     assert f"orgs_after: [{CORE_MSP}, {REGULATOR_MSP}, {SUPPLIER_MSP}]" in shown.output
     assert "member_form_resealed: yes" in shown.output   # the key was in the earlier form, MEMBER
+    assert "entries_resealed: 0" in shown.output         # confirmed, unfinanced: no entry it covers
     assert channel.submits[-1].transaction == "ResealReceivable"
     assert channel.submits[-1].named == [CORE_MSP, SUPPLIER_MSP]
     # the reseal's transaction, as other writes print theirs (the claim's last change is not it)
@@ -60,7 +61,7 @@ def test_the_holder_or_the_regulator_reseals_a_claim_and_the_orgs_its_key_named_
     assert ok("receivable", "reseal", other, "--as", "regulator") == {
         "receivable_id": other, "orgs_before": [CORE_MSP, SUPPLIER_MSP],
         "orgs_after": [CORE_MSP, REGULATOR_MSP, SUPPLIER_MSP], "member_form_resealed": True,
-        "tx_id": channel.submits[-1].tx_id}
+        "entries_resealed": 0, "tx_id": channel.submits[-1].tx_id}
     assert channel.submits[-1].named == [CORE_MSP, SUPPLIER_MSP]
 
 

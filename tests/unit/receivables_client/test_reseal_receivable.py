@@ -9,7 +9,7 @@ import asyncio
 import pytest
 
 from chaincode.receivables import keys
-from chaincode.receivables.store_base import org_policy
+from chaincode.receivables.store_base import earlier_org_policy, org_policy
 from chaincode.shim import KeyEndorsementPolicy, create_composite_key
 from client.receivables import AsyncReceivablesClient, ReceivablesClient, Reseal, RuleViolation
 
@@ -82,10 +82,31 @@ def test_a_key_naming_every_org_due_in_the_earlier_form_is_named_to_its_orgs_and
     assert refused.value.rule == "nothing-to-reseal"
 
 
+def test_a_registered_claims_earlier_form_entry_is_resealed_alone_by_the_orgs_its_key_names():
+    """The claim's key needs nothing; its invoice's registry entry is in the earlier form of the same orgs:
+    the orgs the SDK names (the key's) meet the entry's policy, which Fabric checks the rewrite against."""
+    channel = Channel(CONFIG)
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
+    rid = claim(channel, tier1, core, "24312000000000000013", confirmed=False)
+    entry = create_composite_key(keys.FINGERPRINT, [tier1.client.get_receivable(rid).invoices[0].fingerprint])
+    channel.ledger.validation_parameters[entry] = earlier_org_policy([CORE, SUPPLIER])
+    resealed = tier1.client.reseal_receivable(rid)
+    reseal = submits_of(channel)[-1]
+    assert (resealed.orgs_before, resealed.orgs_after, resealed.member_form_resealed,
+            resealed.entries_resealed) == ([CORE, SUPPLIER], [CORE, SUPPLIER], False, 1)
+    assert reseal.named == [CORE, SUPPLIER] and reseal.needed.met_by(reseal.named)
+    assert channel.ledger.validation_parameters[entry] == org_policy([CORE, SUPPLIER])
+    with pytest.raises(RuleViolation) as refused:
+        core.client.reseal_receivable(rid)
+    assert refused.value.rule == "nothing-to-reseal"
+
+
 def test_an_answer_from_a_contract_before_the_earlier_form_was_resealed_reads_as_no_such_rewrite():
     answer = {"receivable_id": "R-1", "orgs_before": [CORE, SUPPLIER],
               "orgs_after": [CORE, REGULATOR, SUPPLIER], "tx_id": "ab" * 32}
-    assert Reseal.model_validate(answer).member_form_resealed is False
+    read = Reseal.model_validate(answer)
+    assert read.member_form_resealed is False and read.entries_resealed == 0
 
 
 def test_a_key_naming_every_org_due_is_refused_and_nothing_is_written(frozen_short):
