@@ -55,8 +55,11 @@ class RestoreReport:
             out.append(f"removed {len(self.leftovers_removed)} folder(s) a restore killed midway left beside it: "
                        f"{first_few([p.name for p in self.leftovers_removed])}")
         for folder in self.leftovers_kept:
-            out.append(f"left {folder}: a restore killed midway, or one still running, wrote it (it holds private "
-                       f"keys); once no restore runs, remove it with `rm -rf {folder}`")
+            # chmod first: a restore killed after it set the modes may have left read-only folders in it (a
+            # keystore kept 0500), which refuse `rm -rf` the removal of what they hold, as any user but root.
+            out.append(f"left {folder}: a restore killed midway, or one still running, wrote it (it holds "
+                       f"private keys); once no restore runs, remove it with "
+                       f"`chmod -R u+rwX {folder} && rm -rf {folder}`")
         for folder in self.interrupted_asides:
             out.append(f"{self.data_root} was not there but {folder} is: a `restore --replace` stopped midway (killed, "
                        f"or the machine went down) moved the data folder there and did not put its own in place. It is "

@@ -572,7 +572,8 @@ def test_a_restore_removes_the_folders_killed_restores_left_and_names_those_it_c
     assert not killed.exists() and running_one.exists() and just_made.exists() and unrelated.exists()
     assert "removed 1 folder(s) a restore killed midway left beside it: .network.restoring-0123abcd" in result.output
     for kept in (running_one, just_made):
-        assert f"left {kept}: " in result.output and f"remove it with `rm -rf {kept}`" in result.output
+        assert (f"left {kept}: " in result.output
+                and f"remove it with `chmod -R u+rwX {kept} && rm -rf {kept}`" in result.output)
     assert (target / "crypto").is_dir()
 
 
@@ -1008,3 +1009,29 @@ def test_restore_replace_over_a_folder_in_which_any_pid_file_names_a_live_proces
     finally:
         supervisor.stop(pid_file)
     assert not list(tmp_path.glob("srv.before-restore-*")) and (kept / "crypto").is_dir()
+
+
+# ---- the command a restore names to remove a leftover ------------------------------------------
+def test_the_command_a_restore_names_removes_a_leftover_holding_a_read_only_folder_as_its_owner(
+        data, topology, shared_tmp):
+    out = shared_tmp / "b.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    target = shared_tmp / "restore-into" / "network"
+    target.parent.mkdir()
+    left = target.with_name(".network.restoring-0123abcd")      # one a minute old: kept, and named
+    (left / "crypto" / "keystore").mkdir(parents=True)
+    (left / "crypto" / "keystore" / "priv_sk").write_bytes(b"a key")
+    report = backup_restore.restore_backup(out, target)
+    (line,) = [line for line in report.lines() if line.startswith(f"left {left}: ")]
+    command = line.rsplit("remove it with `", 1)[1].rstrip("`")
+    # As a restore killed after it set the modes leaves them: a keystore kept 0500, its key 0400.
+    (left / "crypto" / "keystore" / "priv_sk").chmod(0o400)
+    (left / "crypto" / "keystore").chmod(0o500)
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", f"{NOBODY}:{NOBODY}", str(shared_tmp)], check=True)
+        removal = subprocess.run(["sh", "-c", command], capture_output=True, text=True, user=NOBODY,
+                                 group=NOBODY, extra_groups=[])
+    else:
+        removal = subprocess.run(["sh", "-c", command], capture_output=True, text=True)
+    assert removal.returncode == 0, removal.stderr
+    assert not left.exists() and (target / "crypto").is_dir()
