@@ -4,6 +4,6 @@ For unit tests only. Integration tests run the contracts on the real network.
 """
 
 from ._identities import TestIdentity, make_identity
-from ._ledger import MemoryLedger, TransactionResult
+from ._ledger import Endorsement, MemoryLedger, TransactionResult
 
-__all__ = ["MemoryLedger", "TestIdentity", "TransactionResult", "make_identity"]
+__all__ = ["Endorsement", "MemoryLedger", "TestIdentity", "TransactionResult", "make_identity"]

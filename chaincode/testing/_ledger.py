@@ -15,9 +15,9 @@ from chaincode.shim._execution import execute_transaction
 from chaincode.shim._peer_options import PeerOptions
 from chaincode.shim._proposal import decode_proposal
 from chaincode.shim._stub import ChaincodeStub
-from chaincode.shim._types import KeyModification
+from chaincode.shim._types import ERROR_THRESHOLD, KeyModification
 
-from ._memory_peer import CollectionAccess, MemoryPeerSession, Write
+from ._memory_peer import CollectionAccess, MemoryPeerSession, RangeRead, Write
 from ._proposals import make_signed_proposal
 
 WriteRecord = shim_pb2.WriteRecord
@@ -34,11 +34,33 @@ class TransactionResult:
     event: tuple[str, bytes] | None
 
 
+@dataclass(frozen=True)
+class Endorsement:
+    """A transaction simulated and answered, not yet committed (``MemoryLedger.endorse``): its result, and the
+    read set and writes ``MemoryLedger.commit`` validates and applies."""
+
+    result: TransactionResult
+    timestamp: datetime
+    writes: tuple[Write, ...]
+    reads: dict[tuple[str, str], int | None]   # (collection, key): the version read, None where absent
+    range_reads: tuple[RangeRead, ...]
+
+
+# validation codes ``MemoryLedger.commit`` answers, by Fabric's TxValidationCode names
+VALID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT, DUPLICATE_TXID = (
+    "VALID", "MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT", "DUPLICATE_TXID")
+
+
 class MemoryLedger:
     """An in-memory channel with one chaincode, for unit tests of contract logic.
 
     ``submit`` commits a transaction's writes when its status is 200 and
-    records history; ``evaluate`` never commits. Endorsement policies are not
+    records history; ``evaluate`` never commits. ``endorse`` simulates one
+    without committing it and ``commit`` validates and commits it later, as
+    a peer does when its block comes: a key it read that a transaction
+    committed since has changed (MVCC_READ_CONFLICT), or a range it read that
+    gained, lost or changed a key (PHANTOM_READ_CONFLICT), and it commits
+    nothing, so transactions endorsed at the same time can be tested. Endorsement policies are not
     checked (that is the peers' job, proved on the real network).
     ``peer_options`` turns on Fabric 3.1 write batching and multi-key reads,
     and ``query_batch_size`` sets how many rows each query reply carries, so
@@ -79,6 +101,16 @@ class MemoryLedger:
         self.private_validation_parameters: dict[tuple[str, str], bytes] = {}
         self.history: dict[str, list[KeyModification]] = {}
         self.events: list[tuple[str, str, bytes]] = []  # (tx_id, name, payload) of committed transactions
+        # each present key's version: the number of the commit that last wrote it (a peer's block height)
+        self._versions: dict[tuple[str, str], int] = {}
+        self._height = 0
+        self._committed: set[str] = set()
+
+    def version(self, collection: str, key: str) -> int | None:
+        """The version of ``key`` (of ``collection``, "" the world state) a read records; None where
+        absent."""
+        values = self.private_state.get(collection, {}) if collection else self.state
+        return self._versions.get((collection, key), 0) if key in values else None
 
     def validation_parameter(self, collection: str, key: str) -> bytes | None:
         if collection:
@@ -94,7 +126,54 @@ class MemoryLedger:
         timestamp: datetime | None = None,
     ) -> TransactionResult:
         """Endorse and, on status 200, commit at once."""
-        return await self._run(identity, function, args, transient, timestamp, commit=True)
+        endorsement = await self._run(identity, function, args, transient, timestamp)
+        if endorsement.result.status < ERROR_THRESHOLD:
+            self.commit(endorsement)
+        return endorsement.result
+
+    async def endorse(
+        self,
+        identity: bytes,
+        function: str,
+        *args: str | bytes,
+        transient: dict[str, bytes] | None = None,
+        timestamp: datetime | None = None,
+    ) -> Endorsement:
+        """Simulate a transaction against the committed state, as an endorsing peer does, and commit nothing:
+        ``commit`` it once others have committed, to see how validation treats transactions endorsed at
+        once."""
+        return await self._run(identity, function, args, transient, timestamp)
+
+    def commit(self, endorsement: Endorsement) -> str:
+        """Validate ``endorsement`` as a peer validates it in a block, against the state committed since it
+        was endorsed, and commit its writes and event where it is VALID; its validation code (Fabric's
+        name)."""
+        result = endorsement.result
+        if result.status >= ERROR_THRESHOLD:
+            raise ValueError(f"transaction {result.tx_id} failed endorsement (status {result.status}): a "
+                             f"client does not submit it, so there is nothing to commit")
+        if result.tx_id in self._committed:
+            return DUPLICATE_TXID
+        # in the validator's order (validation/validator.go validateTx): public reads, ranges, private reads
+        changed = {place for place, read in endorsement.reads.items() if self.version(*place) != read}
+        if any(not collection for collection, _ in changed):
+            return MVCC_READ_CONFLICT
+        if any(self._range_changed(range_read) for range_read in endorsement.range_reads):
+            return PHANTOM_READ_CONFLICT
+        if changed:
+            return MVCC_READ_CONFLICT
+        self._commit(result.tx_id, endorsement.timestamp, list(endorsement.writes), result.event)
+        return VALID
+
+    def _range_changed(self, range_read: RangeRead) -> bool:
+        """Whether the range, read again now, differs from what the transaction read in keys or versions
+        (validation/rangequery_validator.go): to the end of the range where the transaction read it to its
+        end, else up to the last key it read, inclusive."""
+        last = range_read.rows[-1][0] if range_read.rows else None
+        start, end = range_read.start, range_read.end
+        keys = sorted(k for k in self.state if k >= start and (not end or k < end)
+                      and (range_read.exhausted or last is None or k <= last))
+        return [(k, self.version("", k)) for k in keys] != range_read.rows
 
     async def evaluate(
         self,
@@ -105,9 +184,9 @@ class MemoryLedger:
         timestamp: datetime | None = None,
     ) -> TransactionResult:
         """Run a query: whatever the transaction writes is discarded."""
-        return await self._run(identity, function, args, transient, timestamp, commit=False)
+        return (await self._run(identity, function, args, transient, timestamp)).result
 
-    async def _run(self, identity, function, args, transient, timestamp, *, commit: bool) -> TransactionResult:
+    async def _run(self, identity, function, args, transient, timestamp) -> Endorsement:
         raw_args = [function.encode("utf-8")] + [a.encode("utf-8") if isinstance(a, str) else bytes(a) for a in args]
         when = timestamp or datetime.now(timezone.utc)
         signed, tx_id = make_signed_proposal(
@@ -131,16 +210,25 @@ class MemoryLedger:
         )
         response = await execute_transaction(self.router.invoke, stub)
         event = stub.event if response.ok else None
-        if commit and response.ok:
-            self._commit(tx_id, stub.get_tx_timestamp(), session.writes, event)
-        return TransactionResult(tx_id, response.status, response.message, response.payload, event)
+        result = TransactionResult(tx_id, response.status, response.message, response.payload, event)
+        # the time history records: the proposal's, as the stub reads it (UTC, to the microsecond)
+        recorded_at = stub.get_tx_timestamp() if response.ok else when
+        return Endorsement(result, recorded_at, tuple(session.writes), dict(session.read_versions),
+                           tuple(session.range_reads))
 
     def _commit(self, tx_id: str, timestamp: datetime, writes: list[Write], event) -> None:
+        self._height += 1
+        self._committed.add(tx_id)
         for write in _as_committed(writes):
             if write.collection:
                 self._apply_private(write)
             else:
                 self._apply_public(tx_id, timestamp, write)
+            place = (write.collection, write.key)
+            if self.version(*place) is None:
+                self._versions.pop(place, None)
+            else:
+                self._versions[place] = self._height
         if event is not None:
             self.events.append((tx_id, event[0], event[1]))
 

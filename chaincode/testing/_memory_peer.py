@@ -86,19 +86,38 @@ def _member_orgs(policy: str) -> list[str] | None:
 
 
 @dataclass
+class RangeRead:
+    """A world-state range a transaction read, as validation checks it for phantoms (Fabric's RangeQueryInfo):
+    where it started, each key served with the version it had, and whether the peer served the range to its
+    end (else it ends at the last key served, inclusive)."""
+
+    start: str
+    end: str
+    rows: list[tuple[str, int | None]] = field(default_factory=list)
+    exhausted: bool = False
+
+
+@dataclass
 class _OpenQuery:
     rows: list[bytes]
+    keys: list[str] = field(default_factory=list)   # of ``rows``, for a world-state range
+    range_read: RangeRead | None = None
+    complete: bool = True   # ``rows`` reach the end of the range (no totalQueryLimit cut)
 
 
 @dataclass
 class MemoryPeerSession:
-    """Answers one transaction's requests; ``writes`` lists its writes in the order received."""
+    """Answers one transaction's requests; ``writes`` lists its writes in the order received,
+    ``read_versions`` the version of each key it read (None: absent), and ``range_reads`` its world-state
+    ranges, which validation checks (``MemoryLedger.commit``)."""
 
     ledger: MemoryLedger
     tx_id: str = ""
-    creator_msp: str = ""   # the submitting client's org, checked against a collection's members
     batch_size: int = 100
+    creator_msp: str = ""   # the submitting client's org, checked against a collection's members
     writes: list[Write] = field(default_factory=list)
+    read_versions: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    range_reads: list[RangeRead] = field(default_factory=list)
     # What the transaction did so far, for the simulator's rules on mixing writes and some queries.
     _write_performed: bool = False
     _paginated_query_performed: bool = False
@@ -150,11 +169,15 @@ class MemoryPeerSession:
 
     def _get_state(self, payload: bytes) -> bytes:
         request = shim_pb2.GetState.FromString(payload)
-        return self._readable_values(request.collection).get(request.key, b"")
+        values = self._readable_values(request.collection)
+        self._read(request.collection, request.key)
+        return values.get(request.key, b"")
 
     def _get_state_multiple(self, payload: bytes) -> bytes:
         request = shim_pb2.GetStateMultiple.FromString(payload)
         values = self._readable_values(request.collection)
+        for key in request.keys:
+            self._read(request.collection, key)
         return shim_pb2.GetStateMultipleResult(values=[values.get(key, b"") for key in request.keys]).SerializeToString()
 
     def _get_private_data_hash(self, payload: bytes) -> bytes:
@@ -162,6 +185,7 @@ class MemoryPeerSession:
         # any peer of the channel answers a hash, member or not: only the collection must exist (the
         # simulator's validateCollName), whoever asks
         self._check_collection_defined(request.collection)
+        self._read(request.collection, request.key)
         value = self._values(request.collection).get(request.key)
         return hashlib.sha256(value).digest() if value is not None else b""
 
@@ -169,6 +193,7 @@ class MemoryPeerSession:
         request = shim_pb2.GetStateMetadata.FromString(payload)
         if request.collection:
             self._check_collection_access(request.collection, "read")
+        self._read(request.collection, request.key)   # the peer reads the key's value and metadata together
         policy = self.ledger.validation_parameter(request.collection, request.key)
         entries = [shim_pb2.StateMetadata(metakey=VALIDATION_PARAMETER, value=policy)] if policy else []
         return shim_pb2.StateMetadataResult(entries=entries).SerializeToString()
@@ -193,13 +218,23 @@ class MemoryPeerSession:
             start = query_metadata.bookmark or start
         keys = sorted(k for k in self._values(request.collection) if k >= start and (not end or k < end))
         values = self._values(request.collection)
+        # what validation checks again at commit: the world state's ranges only (the private ones are
+        # for read-only transactions)
+        range_read = None if request.collection else RangeRead(start, end)
+        if range_read is not None:
+            self.range_reads.append(range_read)
         if page_size <= 0:
             # the peer ends an unpaginated query at its totalQueryLimit and says nothing: no error, no bookmark
+            served = keys[:self.ledger.total_query_limit]
             return self._open_query([kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString()
-                                     for k in keys[:self.ledger.total_query_limit]])
+                                     for k in served], served, range_read, complete=len(served) == len(keys))
         # A page is never cut into batches: the peer answers with the whole page and its metadata in
         # one reply and releases the iterator (Fabric's QueryResponseGenerator, paginated case).
         bookmark = keys[page_size] if len(keys) > page_size else ""
+        if range_read is not None:
+            # a full page stops at its last row: the peer never asks its iterator past it
+            range_read.rows = [(k, self.ledger.version("", k)) for k in keys[:page_size]]
+            range_read.exhausted = len(keys) < page_size
         page = [kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString() for k in keys[:page_size]]
         metadata = shim_pb2.QueryResponseMetadata(fetched_records_count=len(page), bookmark=bookmark)
         return shim_pb2.QueryResponse(
@@ -225,9 +260,10 @@ class MemoryPeerSession:
     def _rich_query(self, payload: bytes) -> bytes:
         raise PeerError("rich queries need a CouchDB state database; MemoryLedger has none")
 
-    def _open_query(self, rows: list[bytes]) -> bytes:
+    def _open_query(self, rows: list[bytes], keys: list[str] | None = None,
+                    range_read: RangeRead | None = None, *, complete: bool = True) -> bytes:
         query_id = f"q{next(self._query_ids)}"
-        self._queries[query_id] = _OpenQuery(rows)
+        self._queries[query_id] = _OpenQuery(rows, keys or [], range_read, complete)
         return self._next_batch(query_id)
 
     def _next_batch(self, query_id: str) -> bytes:
@@ -236,6 +272,10 @@ class MemoryPeerSession:
             raise PeerError(f"query iterator {query_id} does not exist")
         batch, query.rows = query.rows[: self.batch_size], query.rows[self.batch_size :]
         has_more = bool(query.rows)
+        if query.range_read is not None:   # the keys served so far are the ones the transaction read
+            served, query.keys = query.keys[: self.batch_size], query.keys[self.batch_size :]
+            query.range_read.rows += [(key, self.ledger.version("", key)) for key in served]
+            query.range_read.exhausted = not has_more and query.complete
         response = shim_pb2.QueryResponse(
             results=[shim_pb2.QueryResultBytes(resultBytes=row) for row in batch], has_more=has_more, id=query_id
         )
@@ -250,6 +290,10 @@ class MemoryPeerSession:
         query_id = shim_pb2.QueryStateClose.FromString(payload).id
         self._queries.pop(query_id, None)
         return shim_pb2.QueryResponse(id=query_id).SerializeToString()
+
+    def _read(self, collection: str, key: str) -> None:
+        """Put ``key`` in the read set with the version it has (the first read's: state holds still)."""
+        self.read_versions.setdefault((collection, key), self.ledger.version(collection, key))
 
     # -- writes
 

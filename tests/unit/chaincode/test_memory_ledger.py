@@ -28,6 +28,12 @@ class Probe(Contract):
         await ctx.stub.put_state(key, value.encode())
 
     @transaction
+    async def Increment(self, ctx: Context, key: str) -> int:
+        count = int(await ctx.stub.get_state(key) or b"0") + 1
+        await ctx.stub.put_state(key, str(count).encode())
+        return count
+
+    @transaction
     async def PutMany(self, ctx: Context, entries: dict) -> None:
         for key, value in entries.items():
             await ctx.stub.put_state(key, value.encode())
@@ -645,3 +651,71 @@ async def test_a_private_hash_is_for_any_org_of_a_defined_collection():
 def test_a_member_policy_the_ledger_cannot_read_is_refused_when_given():
     with pytest.raises(ValueError, match=r"collection 'terms': MemoryLedger reads a member policy only as"):
         MemoryLedger([Probe()], collections=[{"name": "terms", "policy": "AND('A.member', 'B.member')"}])
+
+
+async def test_of_two_transactions_endorsed_at_once_reading_one_key_the_later_fails_mvcc(ledger):
+    # a peer validates a transaction against the state committed since it was endorsed
+    # (validation/validator.go)
+    await ok(ledger, "Put", "counter", "0")
+    first = await ledger.endorse(ALICE, "Increment", "counter")
+    second = await ledger.endorse(ALICE, "Increment", "counter")
+    assert first.result.payload == second.result.payload == b"1"
+    assert ledger.state["counter"] == b"0"                  # endorsed, nothing committed yet
+    assert ledger.commit(first) == "VALID"
+    assert ledger.commit(second) == "MVCC_READ_CONFLICT"
+    assert ledger.state["counter"] == b"1" and len(ledger.history["counter"]) == 2
+    assert ledger.commit(first) == "DUPLICATE_TXID"
+    assert ledger.state["counter"] == b"1"
+
+
+async def test_a_read_conflicts_on_the_keys_version_not_its_value(ledger):
+    # a key rewritten with the same bytes, or created since it was read absent, has another version
+    await ok(ledger, "Put", "k", "v")
+    same_value = await ledger.endorse(ALICE, "Increment", "k2")      # reads k2 absent
+    reading_k = await ledger.endorse(ALICE, "PutThenRead", "k", "w")
+    await ok(ledger, "Put", "k", "v")
+    await ok(ledger, "Put", "k2", "7")
+    assert ledger.commit(reading_k) == "MVCC_READ_CONFLICT"
+    assert ledger.commit(same_value) == "MVCC_READ_CONFLICT"
+    assert ledger.state == {"k": b"v", "k2": b"7"}
+
+
+async def test_a_policy_read_is_a_read_of_the_key(ledger):
+    await ok(ledger, "Put", "r1", "v")
+    endorsing = await ledger.endorse(ALICE, "Endorse", "r1", '["SupplierMSP"]')
+    await ok(ledger, "Put", "r1", "v2")
+    assert ledger.commit(endorsing) == "MVCC_READ_CONFLICT"
+    assert "r1" not in ledger.validation_parameters
+
+
+async def test_a_range_read_again_at_commit_fails_a_phantom_and_spares_keys_it_never_read(ledger):
+    await ok(ledger, "PutMany", json.dumps({"b": "1", "d": "2"}))
+    counting = await ledger.endorse(ALICE, "RangeThenPut")          # reads the whole range, writes "count"
+    await ok(ledger, "Put", "c", "new")
+    assert ledger.commit(counting) == "PHANTOM_READ_CONFLICT"
+    assert "count" not in ledger.state
+    # a full page read stops at its last row: a key after it is no phantom, one before it is
+    first_page = await ledger.endorse(ALICE, "Page", "", "", "1", "")
+    assert json.loads(first_page.result.payload)["rows"] == [["b", "1"]]
+    await ok(ledger, "Put", "z", "after")
+    assert ledger.commit(first_page) == "VALID"
+    first_page = await ledger.endorse(ALICE, "Page", "", "", "1", "")
+    await ok(ledger, "Put", "a", "before")
+    assert ledger.commit(first_page) == "PHANTOM_READ_CONFLICT"
+
+
+async def test_a_transaction_that_failed_endorsement_is_not_committed():
+    ledger = MemoryLedger([Probe()])
+    failed = await ledger.endorse(ALICE, "PutThenFail", "k")
+    assert failed.result.status == 500
+    with pytest.raises(ValueError, match="failed endorsement .status 500.: a client does not submit it"):
+        ledger.commit(failed)
+    assert ledger.state == {}
+
+
+async def test_a_private_read_and_a_hash_read_are_reads_of_the_private_key(ledger):
+    await ok(ledger, "PutPrivate", "terms", "deal", transient={"value": b"secret"})
+    reading = await ledger.endorse(ALICE, "GetPrivate", "terms", "deal")
+    hashing = await ledger.endorse(ALICE, "PrivateHash", "terms", "deal")
+    await ok(ledger, "PutPrivate", "terms", "deal", transient={"value": b"changed"})
+    assert ledger.commit(reading) == ledger.commit(hashing) == "MVCC_READ_CONFLICT"
