@@ -270,3 +270,15 @@ async def test_a_pass_dated_after_the_registration_still_contradicts_another_att
         net.now = START + registered_at
         message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attestations-disagree")
         assert f"{bank.uscc} (transaction " in message and f"but {bank2.uscc} (transaction " in message
+
+
+async def test_of_two_first_attestations_endorsed_at_once_the_peer_invalidates_one_for_a_key_read():
+    # Both read the invoice's absent recfin.attestations-indexed entry, and a peer checks the keys read before the
+    # ranges: the later one fails MVCC_READ_CONFLICT, not PHANTOM_READ_CONFLICT, whatever its range read says.
+    net = await standard_net()
+    tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
+    request = json.dumps(attestation_request(tier1.uscc, NUMBER))
+    endorsed = [await net.ledger.endorse(actor.identity, "receivables:AttestInvoiceVerification", request,
+                                         timestamp=net.now) for actor in (bank, bank2)]
+    assert [e.result.status for e in endorsed] == [200, 200]
+    assert [net.ledger.commit(e) for e in endorsed] == ["VALID", "MVCC_READ_CONFLICT"]
