@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from chaincode.receivables.config import NetworkConfig
 from client.receivables import RuleViolation
 from client.receivables.ledger_keys import split_key
 from network import contract_config
@@ -135,9 +136,20 @@ def config_command(topology_path, committed, as_json):
     config = report["config"]
     click.echo("org roles: " + ", ".join(f"{msp}={'+'.join(roles)}" for msp, roles in config.pop("org_roles").items()))
     settings = {k: (", ".join(v) or None) if isinstance(v, list) else v for k, v in config.items()}
+    # an unset rule is not "no rule": the contract applies its default, so the text names it where a bare "-"
+    # would read as no limit (--json keeps null, the file's value)
+    settings |= {k: rule for k, rule in _defaults_in_force(contract_config.network_config(topo)).items()
+                 if settings.get(k) is None}
     emit(settings, as_json=False, columns=sorted(settings))
     for msp, approved in sorted(report.get("approvals", {}).items()):
         click.echo(f"approved by {msp}: {'yes' if approved else 'no'}")
+
+
+def _defaults_in_force(config: NetworkConfig) -> dict[str, str]:
+    """The rule the contract applies for each setting left unset, in words."""
+    return {"max_payment_term_days": config.payment_term_text(),
+            "max_attestation_age_days": config.attestation_age_text(),
+            "attestation_sources": "any source (the default: attestation_sources is empty)"}
 
 
 UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entries", "open_offer_entries",
