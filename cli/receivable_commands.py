@@ -682,8 +682,9 @@ def reseal(session, receivable_id, endorsing_orgs):
     certificate of its orgs meets, so their users could sign a change without any peer), before the
     upgrade's pages reach it: the key is rewritten to role PEER, the same orgs where it names every
     org due (member_form_resealed: yes). The entries the claim's reseal covers (its live loan's
-    by-financier entry; while REGISTERED, its invoices' and goods receipts' registry entries) are
-    rewritten to this version's form too, with the key or alone (entries_resealed: how many), except
+    by-financier entry; its invoices' and goods receipts' registry entries, past registration only
+    one in the earlier form, to the same orgs' peers) are rewritten to this version's form too, with
+    the key or alone (entries_resealed: how many), except
     one naming an org the key does not, whose rewrite the key's orgs could not endorse. Nothing else
     of the claim changes. Its debtor, its holder, its bank while financed, or the regulator runs it;
     the orgs the key names now endorse it (Fabric checks a change of a policy against that policy).

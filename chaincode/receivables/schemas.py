@@ -387,9 +387,10 @@ class Reseal(Doc):
                     "(their peers)")
     entries_resealed: int = Field(
         description="how many entries the claim's reseal covers beside its key had their policy rewritten "
-                    "to this version's form: its live loan's recfin.by-financier entry, and while it is "
-                    "REGISTERED its invoices' fingerprint and goods receipts' registry entries (one in the "
-                    "earlier form, MEMBER, or naming orgs other than due, or none)")
+                    "to this version's form: its live loan's recfin.by-financier entry, and its invoices' "
+                    "fingerprint and goods receipts' registry entries (while it is REGISTERED one in the "
+                    "earlier form, MEMBER, or naming orgs other than due, or none; past that, one in the "
+                    "earlier form, to the same orgs' peers)")
     tx_id: str = Field(description="the reseal's transaction: the claim's last change (last) stays the business "
                                    "change before it, as only the key's policy was written")
 

@@ -231,17 +231,19 @@ class StoreBase:
         await self._set_policy(key, orgs)
         return True
 
-    async def reseal_earlier_role(self, key: str, channel_orgs: Collection[str]) -> bool:
+    async def reseal_earlier_role(self, key: str, channel_orgs: Collection[str] | None) -> bool:
         """Rewrite ``key``'s key-level policy, where it is the form earlier contract versions wrote
         (:func:`earlier_org_policy`: any certificate of the orgs it names satisfied it, a client's too), to
         the one this version writes of the same orgs (:func:`org_policy`: their peers). Fabric validates the
         rewrite against the earlier policy, which the peers of those orgs, endorsing it, meet: no org gains or
         loses a say, and from then on an org's client cannot sign a change of the key on its own. Any other
         policy, or none, is left as it is, and so is one naming an org outside ``channel_orgs`` (the
-        configuration's: one that left, a regulator org replaced), whose peer would never endorse the rewrite,
-        failing every try of the transaction. Whether it wrote one."""
+        configuration's: one that left, a regulator org replaced; for ResealReceivable the orgs the claim's
+        key names, which endorse it), whose peer would never endorse the rewrite, failing every try of the
+        transaction; None: no such limit (a reseal whose endorsers the Gateway plans from the keys' policies).
+        Whether it wrote one."""
         orgs = earlier_form_orgs(await self.stub.get_state_validation_parameter(key))
-        if orgs is None or not set(orgs) <= set(channel_orgs):
+        if orgs is None or (channel_orgs is not None and not set(orgs) <= set(channel_orgs)):
             return False
         await self._set_policy(key, orgs)
         return True

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from chaincode.shim import KeyEndorsementPolicy
 
-from . import keys, policy
+from . import keys, lifecycle, policy
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, Financing, Receivable
 from .store_base import UNREADABLE_VALUE, StoreBase, contract_policy_orgs, earlier_form_orgs
@@ -185,10 +185,11 @@ class ClaimRecords(StoreBase):
 
         The entries the claim's reseal covers are brought to this version's form too, whether its key is
         rewritten or not (``_reseal_entry``): the live loan's ``recfin.by-financier`` entry, to the claim's
-        orgs (``_financier_entry_orgs``), and while ``r`` is REGISTERED its registry entries (those of
-        ``fingerprints`` and of its goods receipts, ``reseal_registry_entries``), to the orgs its
-        registration gives them. Each is checked against its own policy, which the orgs the key names (the
-        reseal's endorsers) must meet: an entry naming an org beyond them is left as it is.
+        orgs (``_financier_entry_orgs``), and its registry entries (those of ``fingerprints`` and of its
+        goods receipts, ``reseal_registry_entries``): while ``r`` is REGISTERED to the orgs its registration
+        gives them, in any other state one in the earlier form to the same orgs' peers. Each is checked
+        against its own policy, which the orgs the key names (the reseal's endorsers) must meet: an entry
+        naming an org beyond them is left as it is.
 
         A key with no policy (``orgs_before`` empty) gets the orgs due too: one whose claim was written while
         they were one org, to which no write gave a policy (``put_receivable`` writes no one-org one).
@@ -221,14 +222,13 @@ class ClaimRecords(StoreBase):
         entry = self.key(keys.BY_FINANCIER, *live, r.id) if live is not None else None
         if entry is not None and await self.stub.get_state(entry):
             entries += await self._reseal_entry(entry, self._financier_entry_orgs(r), endorsers)
-        if r.status == REGISTERED:   # its rejection or withdrawal releases its entries, under their policy
+        if r.status not in lifecycle.RELEASED:   # a claim rejected or withdrawn holds no registry entry
             entries += await self.reseal_registry_entries(r, fingerprints, endorsers)
         if short is None and earlier is None and not entries:
             raise rule("nothing-to-reseal", f"{r.id}'s key already names every org due ({', '.join(due)}), "
-                       "and not in the form earlier contract versions wrote (MSP role MEMBER), nor does any "
-                       "entry it covers (its live loan's, its registry entries while REGISTERED) need a "
-                       "rewrite its key's orgs can endorse: there is nothing to reseal, and nothing was "
-                       "changed")
+                       "and not in the form earlier contract versions wrote (MSP role MEMBER), nor does "
+                       "any entry it covers (its live loan's, its registry entries) need a rewrite its key's "
+                       "orgs can endorse: there is nothing to reseal, and nothing was changed")
         return ClaimReseal(named, orgs_after, earlier is not None, entries)
 
     def _financier_entry_orgs(self, r: Receivable) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from . import keys
-from .model import GoodsReceiptEntry, Receivable
+from .model import REGISTERED, GoodsReceiptEntry, Receivable
 from .store_base import UNREADABLE_VALUE, StoreBase, parsed_object
 
 # what a registrant can do about a registry entry no claim wrote
@@ -88,22 +88,26 @@ class RegistryRecords(StoreBase):
 
     async def reseal_registry_entries(self, r: Receivable, fingerprints: list[str],
                                       endorsers: list[str] | None) -> int:
-        """Rewrite the key-level policy of each entry naming ``r`` (those of ``fingerprints`` and of its goods
-        receipts) to the orgs due (``_registry_entry_orgs``) in this version's form, where it names other orgs
-        or is in the form earlier versions wrote (MSP role MEMBER, which a client certificate of its orgs
-        meets: users of those orgs could delete it between them and register the invoice again), or has none
-        (``_reseal_entry``): for ResealReceivable of a claim still REGISTERED, the one state in which a
-        rejection or a withdrawal releases its entries, which a regulator org the configuration replaced would
-        otherwise have to endorse. Its entries name the orgs its key got at registration, the ones that
-        endorse the claim's reseal (``endorsers``, the orgs its key names; None where it has no policy): an
-        entry naming an org beyond them is left as it is. None where the orgs due are one. How many policies
-        it wrote."""
-        due = await self._registry_entry_orgs(r)
-        if len(due) < 2:
-            return 0
+        """For ResealReceivable: rewrite the key-level policy of each entry naming ``r`` (those of
+        ``fingerprints`` and of its goods receipts) where the orgs the claim's key names (``endorsers``, which
+        endorse the reseal; None where it has no policy) meet it: an entry naming an org beyond them is left
+        as it is, its rewrite unendorsable. How many policies it wrote.
+
+        While ``r`` is REGISTERED, the one state in which a rejection or a withdrawal releases its entries,
+        to the orgs due (``_registry_entry_orgs``) in this version's form, where it names other orgs (a
+        regulator org the configuration replaced, which that release would otherwise have to endorse), is in
+        the form earlier versions wrote or has none (``_reseal_entry``). In any other state, and where those
+        orgs are one, an entry in the earlier form (MSP role MEMBER, which a client certificate of its orgs
+        meets) gets the same orgs' peers (``reseal_earlier_role``), as an UpgradeLedger page writes it: users
+        of those orgs could otherwise delete the entry of a confirmed, financed or settled claim between them
+        and register the invoice or the delivery again, for a second financing."""
+        due = await self._registry_entry_orgs(r) if r.status == REGISTERED else []
         rewritten = 0
         for key in await self._registry_entries_naming(r, fingerprints):
-            rewritten += await self._reseal_entry(key, due, endorsers)
+            if len(due) >= 2:
+                rewritten += await self._reseal_entry(key, due, endorsers)
+            else:
+                rewritten += await self.reseal_earlier_role(key, endorsers)
         return rewritten
 
     async def _registry_entries_naming(self, r: Receivable, fingerprints: list[str]) -> list[str]:

@@ -48,12 +48,15 @@ class UpgradeTransactions(TransactionGroup):
         ``recfin.by-financier`` entry gets the claim's orgs, and a claim still REGISTERED its registry entries
         the orgs its registration gives them (``Store.reseal_registry_entries``: a rejection or withdrawal
         releases them under their own policy), each where it is in the earlier form, names other orgs or has
-        none. Fabric checks each entry's rewrite against the entry's own policy, which the orgs the claim's
-        key names, endorsing, must meet: an entry's policy names the orgs the key had when it was written,
-        and one naming an org the key does not (a regulator org the configuration replaced, the key since
-        resealed without it) is left as it is. A key with no policy gets the orgs due as well (``orgs_before``
-        empty), endorsed as the chaincode-level policy asks, which guards it until then. The caller is checked
-        before anything about the claim, as RecordOverdue's is. Refused ``nothing-to-reseal`` where nothing would be
+        none. Past registration a registry entry in the earlier form gets the same orgs' peers, as an
+        UpgradeLedger page writes it: users of those orgs could otherwise delete the entry of a financed claim
+        and register its invoice or delivery again. Fabric checks each entry's rewrite against the entry's
+        own policy, which the orgs the claim's key names, endorsing, must meet: an entry's policy names the
+        orgs the key had when it was written, and one naming an org the key does not (a regulator org the
+        configuration replaced, the key since resealed without it) is left as it is. A key with no policy
+        gets the orgs due as well (``orgs_before`` empty), endorsed as the chaincode-level policy asks,
+        which guards it until then. The caller is checked before anything about the claim, as
+        RecordOverdue's is. Refused ``nothing-to-reseal`` where nothing would be
         rewritten (the key names every org due already in this version's form, and no entry it covers needs
         a rewrite those orgs can endorse), and nothing is written; ``claim-needs-two-orgs`` where the key must
         be given the orgs due and those are one (an earlier form naming that org alone is rewritten to its

@@ -175,8 +175,9 @@ class _ClaimOperations:
         of its orgs meets too) is rewritten to role PEER, the same orgs where it names every org due, without
         waiting for ``upgrade_ledger``. Its debtor, its holder, its bank while financed, or the regulator
         calls it; nothing else of the claim changes. The entries the reseal covers (its live loan's
-        ``recfin.by-financier`` entry; while REGISTERED, its registry entries) are rewritten to this
-        version's form too, with the key or alone. Answers a :class:`Reseal` (``orgs_before``,
+        ``recfin.by-financier`` entry; its registry entries, past registration only one in the earlier
+        form, to the same orgs' peers) are rewritten to this version's form too, with the key or alone.
+        Answers a :class:`Reseal` (``orgs_before``,
         ``orgs_after``, ``member_form_resealed``, ``entries_resealed``, and ``tx_id``, the reseal's
         transaction: the claim's ``last`` does not change).
 

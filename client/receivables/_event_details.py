@@ -264,7 +264,7 @@ class ReceivableResealed(EventDetails):
     ``orgs_after``, the orgs due (the same orgs where only the form earlier contract versions wrote was
     rewritten), each org's peers; ``member_form_resealed``, whether it was in that form (MSP role MEMBER),
     absent from a contract before ResealReceivable rewrote it; ``entries_resealed``, how many entries the
-    reseal covers beside the key (its live loan's, its registry entries while REGISTERED) had their policy
+    reseal covers beside the key (its live loan's, its registry entries) had their policy
     rewritten, where the key may have needed nothing, absent (0) from a contract before it counted them. The
     claim's value, its ``last`` included, is not written."""
 

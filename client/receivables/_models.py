@@ -1126,8 +1126,9 @@ class Reseal(Document):
     changed. ``member_form_resealed``: the policy was in that earlier form (MSP role MEMBER, which a client
     certificate of its orgs met too), rewritten to role PEER; False from a contract before ResealReceivable
     rewrote that form. ``entries_resealed``: how many entries the reseal covers beside the key (its live
-    loan's ``recfin.by-financier`` entry; while it is REGISTERED, its invoices' and goods receipts' registry
-    entries) had their policy rewritten to this version's form, where the key may have needed nothing (its
+    loan's ``recfin.by-financier`` entry, its invoices' and goods receipts' registry entries: while it is
+    REGISTERED to the orgs due, past that one in the earlier form to the same orgs' peers) had their policy
+    rewritten to this version's form, where the key may have needed nothing (its
     orgs then the same before and after, ``member_form_resealed`` False); 0 from a contract before the
     reseal counted them. ``tx_id`` is the reseal's transaction: the claim's ``last`` keeps naming its last
     business change."""
