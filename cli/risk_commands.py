@@ -432,6 +432,7 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     """
     from client.risk.model import DEFAULT_MODEL, MODELS_DIR   # where the model is written without --out
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, summary, train_and_save
+    _check_training_installed("train")
     existing = (out_dir or MODELS_DIR) / DEFAULT_MODEL.name
     if existing.exists() and not replace:
         raise click.UsageError(f"{as_typed(existing)} exists"
@@ -471,6 +472,23 @@ def _check_model_paths(artefact: Path, given: bool) -> None:
             raise click.ClickException(f"cannot write the model to {as_typed(path)}: {problem}")
 
 
+# what fitting and measuring import (client.risk.training); scoring needs neither, so they are the `risk`
+# extra's, not recfin's own dependencies
+TRAINING_MODULES = ("numpy", "sklearn")
+RISK_EXTRA_INSTALL = "pip install 'recfin[risk]' (scripts/install puts it in .venv)"
+
+
+def _check_training_installed(command: str) -> None:
+    """Before minutes of simulating: a missing scikit-learn would end the run in a traceback at the fit."""
+    for module in TRAINING_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise click.ClickException(f"`recfin risk {command}` needs scikit-learn and numpy, which are not "
+                                       f"installed ({module} cannot be imported): {RISK_EXTRA_INSTALL}; "
+                                       "scoring (`risk score`, `finance quote`) works without them") from None
+
+
 def _check_plot_path(path: Path) -> None:
     """Before minutes of evaluation: the plot can be drawn and written where asked."""
     if path.suffix.lower() != ".png":
@@ -485,7 +503,7 @@ def _check_plot_path(path: Path) -> None:
     try:
         importlib.import_module("matplotlib")
     except ImportError:
-        raise click.ClickException("--plot needs matplotlib: pip install matplotlib") from None
+        raise click.ClickException(f"--plot needs matplotlib: {RISK_EXTRA_INSTALL}") from None
 
 
 @risk.command()
@@ -509,6 +527,7 @@ def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Pa
       recfin risk evaluate --seed 20261128 --plot calibration.png
     """
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, plot, run, summary
+    _check_training_installed("evaluate")
     if plot_path:
         _check_plot_path(plot_path)
     say = progress(as_json)
