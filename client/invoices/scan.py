@@ -552,7 +552,7 @@ def _pdf_reader(data: bytes, source: str):
         from pypdf import PasswordType, PdfReader
         from pypdf.errors import PdfReadError
     except ImportError:
-        raise MissingDependency("the Python package pypdf", "pip install 'pypdf>=5,<8'") from None
+        raise MissingDependency("the Python package pypdf", "pip install 'pypdf>=7.1,<8'") from None
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
