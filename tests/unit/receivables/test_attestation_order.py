@@ -9,15 +9,12 @@ conflict, and does not let a pass dated after a registration back it, though it 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 
 from chaincode.receivables import keys
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
-from chaincode.testing._memory_peer import MemoryPeerSession
-from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
 from .support import START, attestation_request, standard_net
 
@@ -91,87 +88,43 @@ async def test_a_retry_of_a_recorded_attestation_is_answered_with_its_record_wha
     assert net.snapshot() == before
 
 
-@dataclass
-class ReadsAndWrites:
-    """What one transaction read (keys, and ranges as [start, end)) and, once committed, the public keys it wrote."""
-
-    keys: set[str] = field(default_factory=set)
-    ranges: list[tuple[str, str]] = field(default_factory=list)
-    writes: set[str] = field(default_factory=set)
-
-    def invalidated_after(self, first: ReadsAndWrites) -> bool:
-        """Whether this transaction, endorsed on the ledger as it was before ``first`` committed, fails validation
-        once ``first`` has: it read a key ``first`` wrote (MVCC_READ_CONFLICT) or a range ``first`` wrote into
-        (PHANTOM_READ_CONFLICT)."""
-        return bool(self.keys & first.writes) or any(start <= key < end for key in first.writes
-                                                     for start, end in self.ranges)
+async def validation_of_second(net, first: tuple, second: tuple) -> str:
+    """The validation code a peer gives ``second`` of two attestations endorsed at once (each an actor and
+    its request): both are simulated on the ledger as it is, ``first`` commits, then ``second`` is validated
+    against what ``first`` changed, and commits where it is VALID."""
+    endorsed = [await net.ledger.endorse(actor.identity, "receivables:AttestInvoiceVerification",
+                                         json.dumps(request), timestamp=net.now)
+                for actor, request in (first, second)]
+    assert [e.result.status for e in endorsed] == [200, 200], [e.result.message for e in endorsed]
+    assert net.ledger.commit(endorsed[0]) == "VALID"
+    return net.ledger.commit(endorsed[1])
 
 
-@pytest.fixture
-def recorded(monkeypatch):
-    """``await recorded(net, actor, fn, *args, submit=...)``: what the call read (and, submitted, wrote). The memory
-    ledger checks no read set; a peer's validator checks these, as ``ReadsAndWrites.invalidated_after`` says."""
-    current = [ReadsAndWrites()]     # the calls before the first recorded one read into this, looked at by none
-    get_state, get_multiple = MemoryPeerSession._get_state, MemoryPeerSession._get_state_multiple
-    get_range = MemoryPeerSession._get_state_by_range
-
-    def read_key(session, payload):
-        current[-1].keys.add(shim_pb2.GetState.FromString(payload).key)
-        return get_state(session, payload)
-
-    def read_keys(session, payload):
-        current[-1].keys.update(shim_pb2.GetStateMultiple.FromString(payload).keys)
-        return get_multiple(session, payload)
-
-    def read_range(session, payload):
-        request = shim_pb2.GetStateByRange.FromString(payload)
-        current[-1].ranges.append((request.startKey, request.endKey))
-        return get_range(session, payload)
-
-    monkeypatch.setattr(MemoryPeerSession, "_get_state", read_key)
-    monkeypatch.setattr(MemoryPeerSession, "_get_state_multiple", read_keys)
-    monkeypatch.setattr(MemoryPeerSession, "_get_state_by_range", read_range)
-
-    async def record(net, actor, fn, *args, submit: bool) -> ReadsAndWrites:
-        current.append(ReadsAndWrites())
-        result = await net.call(actor, fn, *args, evaluate=not submit)
-        assert result.status == 200, result.message
-        if submit:
-            current[-1].writes = {key for key, _ in net.last_writes}
-        return current[-1]
-
-    return record
-
-
-async def sent_at_once(recorded, net, first: tuple, second: tuple) -> bool:
-    """Whether of two attestations endorsed on the same ledger, ``second`` fails validation once ``first`` committed
-    (each an actor and its request): ``second`` is simulated before ``first`` commits, as its endorsers would."""
-    second_alone = await recorded(net, second[0], "AttestInvoiceVerification", second[1], submit=False)
-    first_committed = await recorded(net, first[0], "AttestInvoiceVerification", first[1], submit=True)
-    return second_alone.invalidated_after(first_committed)
-
-
-async def test_two_attesters_attestations_of_an_invoice_do_not_conflict_and_one_attesters_do(recorded):
+async def test_two_attesters_attestations_of_an_invoice_do_not_conflict_and_one_attesters_do():
     net = await standard_net()
     tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
     await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, sources=(TAX,)))
     failing = attestation_request(tier1.uscc, NUMBER, outcome="fail")
     net.advance(minutes=1)
-    assert not await sent_at_once(recorded, net, (bank, failing), (bank2, attestation_request(tier1.uscc, NUMBER)))
+    passing = attestation_request(tier1.uscc, NUMBER)
+    assert await validation_of_second(net, (bank, failing), (bank2, passing)) == "VALID"
     net.advance(minutes=1)
-    assert not await sent_at_once(recorded, net, (bank2, failing), (bank, attestation_request(tier1.uscc, NUMBER)))
+    assert await validation_of_second(net, (bank2, failing), (bank, passing)) == "VALID"
     net.advance(minutes=1)
     # one attester's: each reads and writes its newest, so Fabric orders them and the time rule holds
-    assert await sent_at_once(recorded, net, (bank, attestation_request(tier1.uscc, NUMBER, sources=(CREDIT,))),
-                              (bank, failing))
+    assert await validation_of_second(net, (bank, attestation_request(tier1.uscc, NUMBER, sources=(CREDIT,))),
+                                      (bank, failing)) == "MVCC_READ_CONFLICT"
 
 
-async def test_the_first_attestations_of_an_invoice_read_its_attestations_so_two_at_once_conflict(recorded):
-    # until an invoice's first attestation, nothing says whether an earlier contract version recorded some
+async def test_of_two_first_attestations_endorsed_at_once_the_peer_invalidates_one_for_a_key_read():
+    # Until an invoice's first attestation, nothing says whether an earlier contract version recorded some, so
+    # both read its attestations and its absent recfin.attestations-indexed entry; a peer checks the keys read
+    # before the ranges: the later one fails MVCC_READ_CONFLICT, not PHANTOM_READ_CONFLICT, whatever its range
+    # read says.
     net = await standard_net()
     tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
-    req = attestation_request(tier1.uscc, NUMBER)
-    assert await sent_at_once(recorded, net, (bank, req), (bank2, req))
+    request = attestation_request(tier1.uscc, NUMBER)
+    assert await validation_of_second(net, (bank, request), (bank2, request)) == "MVCC_READ_CONFLICT"
 
 
 def as_recorded_before_each_attesters_newest_was_kept(net) -> None:
@@ -270,15 +223,3 @@ async def test_a_pass_dated_after_the_registration_still_contradicts_another_att
         net.now = START + registered_at
         message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attestations-disagree")
         assert f"{bank.uscc} (transaction " in message and f"but {bank2.uscc} (transaction " in message
-
-
-async def test_of_two_first_attestations_endorsed_at_once_the_peer_invalidates_one_for_a_key_read():
-    # Both read the invoice's absent recfin.attestations-indexed entry, and a peer checks the keys read before the
-    # ranges: the later one fails MVCC_READ_CONFLICT, not PHANTOM_READ_CONFLICT, whatever its range read says.
-    net = await standard_net()
-    tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
-    request = json.dumps(attestation_request(tier1.uscc, NUMBER))
-    endorsed = [await net.ledger.endorse(actor.identity, "receivables:AttestInvoiceVerification", request,
-                                         timestamp=net.now) for actor in (bank, bank2)]
-    assert [e.result.status for e in endorsed] == [200, 200]
-    assert [net.ledger.commit(e) for e in endorsed] == ["VALID", "MVCC_READ_CONFLICT"]
