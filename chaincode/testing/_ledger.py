@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from fabric_protos.common import common_pb2
 from fabric_protos.msp import identities_pb2
-from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_pb2
 from google.protobuf.message import DecodeError
 
 from chaincode.contract import Contract, ContractRouter
@@ -60,7 +61,8 @@ class MemoryLedger:
     a peer does when its block comes: a key it read that a transaction
     committed since has changed (MVCC_READ_CONFLICT), or a range it read that
     gained, lost or changed a key (PHANTOM_READ_CONFLICT), and it commits
-    nothing, so transactions endorsed at the same time can be tested. Endorsement policies are not
+    nothing, so transactions endorsed at the same time can be tested; ``endorse_proposal`` endorses a
+    proposal a client signed, as a Gateway's Endorse carries it. Endorsement policies are not
     checked (that is the peers' job, proved on the real network).
     ``peer_options`` turns on Fabric 3.1 write batching and multi-key reads,
     and ``query_batch_size`` sets how many rows each query reply carries, so
@@ -144,6 +146,18 @@ class MemoryLedger:
         once."""
         return await self._run(identity, function, args, transient, timestamp)
 
+    async def endorse_proposal(self, signed: proposal_pb2.SignedProposal) -> Endorsement:
+        """``endorse`` a proposal a client built and signed (what a Gateway's Endorse or Evaluate
+        carries): the transaction id, arguments, creator and time are the proposal's."""
+        proposal = proposal_pb2.Proposal.FromString(signed.proposal_bytes)
+        header = common_pb2.Header.FromString(proposal.header)
+        tx_id = common_pb2.ChannelHeader.FromString(header.channel_header).tx_id
+        invocation = chaincode_pb2.ChaincodeInvocationSpec.FromString(
+            proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload).input)
+        # the time a failed transaction would be recorded at, which it never is: commit refuses it
+        return await self._simulate(signed, tx_id, list(invocation.chaincode_spec.input.args),
+                                    datetime.now(timezone.utc))
+
     def commit(self, endorsement: Endorsement) -> str:
         """Validate ``endorsement`` as a peer validates it in a block, against the state committed since it
         was endorsed, and commit its writes and event where it is VALID; its validation code (Fabric's
@@ -198,14 +212,21 @@ class MemoryLedger:
             timestamp=when,
             signing_key=getattr(identity, "private_key", None),
         )
-        session = MemoryPeerSession(self, tx_id=tx_id, creator_msp=_msp_of(identity),
+        return await self._simulate(signed, tx_id, raw_args, when)
+
+    async def _simulate(self, signed: proposal_pb2.SignedProposal, tx_id: str, raw_args: list[bytes],
+                        when: datetime) -> Endorsement:
+        """Run the signed proposal's transaction through the production stub against the committed state;
+        ``when`` is the time a failed one is recorded at (its proposal's may be what failed it)."""
+        proposal = decode_proposal(signed)
+        session = MemoryPeerSession(self, tx_id=tx_id, creator_msp=_msp_of(proposal.creator),
                                     batch_size=self.query_batch_size)
         stub = ChaincodeStub(
             session,
             channel_id=self.channel_id,
             tx_id=tx_id,
             args=raw_args,
-            proposal=decode_proposal(signed),
+            proposal=proposal,
             options=self.peer_options,
         )
         response = await execute_transaction(self.router.invoke, stub)

@@ -9,6 +9,7 @@ import pytest
 from chaincode.contract import Context, Contract, ContractError, transaction
 from chaincode.shim import KeyEndorsementPolicy, PeerOptions
 from chaincode.testing import MemoryLedger, make_identity
+from chaincode.testing._proposals import make_signed_proposal
 
 ALICE = make_identity("SupplierMSP", "alice", attrs={"recfin.party": "91310000X"})
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
@@ -719,3 +720,24 @@ async def test_a_private_read_and_a_hash_read_are_reads_of_the_private_key(ledge
     hashing = await ledger.endorse(ALICE, "PrivateHash", "terms", "deal")
     await ok(ledger, "PutPrivate", "terms", "deal", transient={"value": b"changed"})
     assert ledger.commit(reading) == ledger.commit(hashing) == "MVCC_READ_CONFLICT"
+
+
+async def test_a_proposal_a_client_signed_is_endorsed_as_its_own_transaction_and_validated_at_commit(guarded):
+    # what a Gateway's Endorse carries: the transaction id, arguments, creator and time are the proposal's
+    def signed_by(identity, *args: bytes):
+        return make_signed_proposal(channel_id=guarded.channel_id, chaincode_name=guarded.chaincode_name,
+                                    args=list(args), creator=bytes(identity), timestamp=T0 + timedelta(hours=1),
+                                    signing_key=identity.private_key)
+
+    await ok(guarded, "Put", "counter", "0")
+    (first, first_id), (second, _) = (signed_by(ALICE, b"Increment", b"counter") for _ in range(2))
+    endorsed = [await guarded.endorse_proposal(first), await guarded.endorse_proposal(second)]
+    assert [e.result.payload for e in endorsed] == [b"1", b"1"]
+    assert endorsed[0].result.tx_id == first_id and endorsed[0].timestamp == T0 + timedelta(hours=1)
+    assert [guarded.commit(e) for e in endorsed] == ["VALID", "MVCC_READ_CONFLICT"]
+    assert guarded.history["counter"][-1].tx_id == first_id
+    who = await guarded.endorse_proposal(signed_by(OUTSIDER, b"Whoami")[0])
+    assert json.loads(who.result.payload)["msp"] == "CoreEnterpriseMSP"
+    # the creator's org is the one the peer checks a member-only collection against
+    forged = await guarded.endorse_proposal(signed_by(OUTSIDER, b"GetPrivate", b"terms", b"deal")[0])
+    assert forged.result.status == 500 and forged.result.message.endswith(no_permission("read", "terms"))
