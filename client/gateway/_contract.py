@@ -18,7 +18,7 @@ from ._proposal import (
 )
 from ._retry import NO_RETRY, RetryPolicy, check_retry
 from ._twins import Pause, Steps, awaiting, blocking
-from .errors import CommitError, CommitStatusError
+from .errors import CommitError, CommitStatusError, SubmitError
 
 
 class SubmitResult(bytes):
@@ -118,13 +118,20 @@ class _ContractBase:
 
         Returns at once with ``.result`` and ``.status()`` to wait for the
         block later: use it to answer a user quickly, or to pipeline many
-        transactions.
+        transactions. A SubmitError carries the endorsed ``result``, which the
+        transaction returns if it was ordered after all.
         """
         proposal = self.new_proposal(
             name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
         )
         transaction = yield proposal.endorse()
-        return (yield transaction.submit())
+        try:
+            return (yield transaction.submit())
+        except SubmitError as error:
+            # It may still commit (may_have_been_ordered), and its result (an ID the chaincode made) is
+            # nowhere else.
+            error.result = transaction.result
+            raise
 
     def _submit(
         self,
@@ -139,7 +146,9 @@ class _ContractBase:
         name the committed transaction).
 
         Raises CommitError if the transaction committed as invalid, and CommitStatusError, whose
-        ``result`` holds the endorsed result, if its commit status could not be obtained. With a
+        ``result`` holds the endorsed result, if its commit status could not be obtained (its request
+        failing before it was sent, a signer's error say, included). A SubmitError holds that
+        ``result`` too. With a
         ``retry`` policy (or the Gateway's default), conflicts listed in the
         policy are retried with a new proposal.
         """
@@ -159,6 +168,11 @@ class _ContractBase:
                 # The transaction may still commit, and its result (an ID the chaincode made) is nowhere else.
                 error.result = submitted.result
                 raise
+            except Exception as error:
+                # The transaction is with the orderer: whatever kept its status request from going out
+                # (a remote signer failing to sign it) must not read as a failed submit, which the caller
+                # would submit anew.
+                raise _status_not_asked(submitted, error) from error
             if status.successful:
                 return SubmitResult(submitted.result, status.transaction_id)
             if not policy.should_retry(attempt, status.code):
@@ -171,6 +185,19 @@ class _ContractBase:
     def _submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> Steps[SubmitResult]:
         """Submit with positional arguments and wait for the commit; returns the function's result."""
         return (yield self.submit(name, arguments=args, retry=retry))
+
+
+def _status_not_asked(submitted: SubmittedTransaction, error: Exception) -> CommitStatusError:
+    """The CommitStatusError for a submitted transaction whose status request failed before it was sent."""
+    unknown = CommitStatusError(
+        f"the transaction was submitted, but its commit status request failed before it was sent "
+        f"({type(error).__name__}: {error}): it may still commit. Ask "
+        "network.new_commit(transaction_id).status() before submitting it anew",
+        transaction_id=submitted.transaction_id,
+        sent=False,
+    )
+    unknown.result = submitted.result
+    return unknown
 
 
 class Contract(_ContractBase):

@@ -8,6 +8,7 @@ Every error the client raises on purpose is a :class:`GatewayError`::
     │   ├── EndorseError         endorsement failed; nothing was sent to the orderer
     │   ├── SubmitError          sending the endorsed transaction for ordering failed; unless
     │   │                        may_have_been_ordered is False it may still commit
+    │   │                        (+ result, the endorsed result, from submit and submit_async)
     │   ├── CommitStatusError    the commit status could not be obtained; the
     │   │                        transaction may or may not have committed
     │   │                        (+ result, the endorsed result, from submit)
@@ -141,7 +142,12 @@ class SubmitError(TransactionError):
     anew (a new proposal, a new transaction ID) could apply it twice.
     ``may_have_been_ordered`` tells the two apart; when it is True, ask
     ``network.new_commit(error.transaction_id).status()`` before submitting anew.
+    From ``submit``, ``submit_transaction`` and ``submit_async``, ``result`` is the function's
+    endorsed result (bytes), which the transaction returns if it commits; it is None from
+    ``Transaction.submit()``, whose caller holds the result already (``Transaction.result``).
     """
+
+    result: bytes | None = None
 
     @property
     def may_have_been_ordered(self) -> bool:
@@ -156,7 +162,8 @@ class SubmitError(TransactionError):
 
 
 class CommitStatusError(TransactionError):
-    """The commit status could not be obtained (timeout, peer unavailable).
+    """The commit status could not be obtained (timeout, peer unavailable; from ``submit``, also its
+    request failing before it was sent, as when the signer fails to sign it: ``sent`` is then False).
 
     The transaction may still commit: ask again with ``Commit.status()`` or
     look for it in block events before submitting it anew. From ``submit`` and
