@@ -19,16 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from google.protobuf.message import DecodeError
+
 from client.atomic_file import make_folders
 from client.yaml_files import YamlProblem, read_yaml_file
 
-from . import channel, compose, configtx, contract_config, packaging
+from . import channel, channel_config, compose, configtx, contract_config, packaging
 from .bundle import MANIFEST, TOPOLOGY_FILE, keys_missing_note, load_manifest
+from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
 from .org_stranded import committed_differences
-from .nodeconfig import node_dirs
+from .nodeconfig import node_dirs, orderer_tls_ca
 from .tools import Tools
 from .topology import Node, Topology, parse
 
@@ -107,7 +110,15 @@ class BundleHost:
                                f"`recfin org keys` wrote on this company's host")
         if not doc.get("package_id"):
             raise NetworkError(f"{root / MANIFEST} lacks package_id: write the bundle again with `recfin org bundle`")
-        return cls(root, doc["org"], doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"])
+        host = cls(root, doc["org"], doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"])
+        # Checked before any `peer` call: the CLI would report a missing file in its own terms, mid-way.
+        fix = (f"{_rewrite_hint(host.org)} (a company that keeps its own keys then runs "
+               f"`recfin host adopt-keys` again)")
+        for path in host.peer_cli_files():
+            if not path.is_file():
+                raise NetworkError(f"{path} is missing from the bundle, and the `peer` CLI reads it: {fix}")
+        _check_package(host.package(), host.package_id, fix)
+        return host
 
     @classmethod
     def in_data_folder(cls, root: Path, topology: Topology, org_name: str) -> BundleHost:
@@ -123,12 +134,8 @@ class BundleHost:
             raise NetworkError(f"{package.name} or {env_file.name} is missing from {folder} (the chaincode version "
                                f"the topology gives is {version}): run `recfin network prepare --hostnames` "
                                f"for {root}")
-        ids = [line.split("=", 1)[1].strip() for line in env_file.read_text(encoding="utf-8").splitlines()
-               if line.startswith("CHAINCODE_ID=")]
-        if ids != [packaging.package_id(package.name.removesuffix(".tar.gz"), package.read_bytes())]:
-            raise NetworkError(f"{env_file} does not name the ID of {package.name}, so its chaincode server would "
-                               f"register as another package: run `recfin network prepare --hostnames` for {root}")
-        return cls(root, org.name, org.msp_id, topology, ids[0], version)
+        _check_package(package, None, f"run `recfin network prepare --hostnames` for {root}")
+        return cls(root, org.name, org.msp_id, topology, _chaincode_ids(env_file)[0], version)
 
     # ---- the bundle's files -------------------------------------------------------
     @property
@@ -140,6 +147,16 @@ class BundleHost:
         if not path.is_file():
             raise NetworkError(f"{path} is missing: the bundle was written before the channel's genesis block "
                                f"existed; {_rewrite_hint(self.org)} after `recfin network prepare --hostnames`")
+        # The peer joins whatever channel the block is of, and `peer channel join` reports success either way.
+        # (A file the peer cannot read as a block, it refuses itself.)
+        try:
+            named = channel_config.channel_id_of_block(path.read_bytes())
+        except (DecodeError, IndexError):
+            named = None
+        if named is not None and named != self.topology.channel:
+            raise NetworkError(f"{path} is the genesis block of channel {named!r}, not of "
+                               f"{self.topology.channel!r}, which this bundle's network uses: "
+                               f"{_rewrite_hint(self.org)}")
         return path
 
     def package(self) -> Path:
@@ -158,8 +175,39 @@ class BundleHost:
     def peers(self):
         return self.topology.peers(self.org)
 
+    def peer_cli_files(self) -> list[Path]:
+        """What the `peer` calls read from the bundle: the org admin's certificate (its key may be in an
+        HSM), the orderer's TLS CA (approve, commit) and every org's TLS CA (commit collects an endorsement
+        from each org's peer)."""
+        org = self.topology.org(self.org)
+        admin = org_crypto(self.root, org.name, org.domain).user_msp(org.admin)
+        return [admin / "signcerts" / "cert.pem", orderer_tls_ca(self.topology, self.root),
+                *(org_crypto(self.root, o.name, o.domain).tlsca_cert for o in self.topology.orgs)]
+
     def prepare_cli(self, fabric: FabricInstall) -> None:
         prepare_peer_cli(fabric, self.root, self.peers())
+
+
+def _chaincode_ids(env_file: Path) -> list[str]:
+    """The CHAINCODE_ID values of a chaincode.env (one in a sound file)."""
+    return [line.split("=", 1)[1].strip() for line in env_file.read_text(encoding="utf-8").splitlines()
+            if line.startswith("CHAINCODE_ID=")]
+
+
+def _check_package(package: Path, package_id: str | None, fix: str) -> None:
+    """Refuse a package whose ID is not package_id, or a chaincode.env beside it naming another: the peer
+    would install one package and the org approve (and its chaincode server register as) another, so the
+    chaincode never runs, and every later install of the package would be refused as done already."""
+    env_file = package.parent / compose.CHAINCODE_ENV
+    if not env_file.is_file():
+        raise NetworkError(f"{env_file} is missing: {fix}")
+    actual = packaging.package_id(package.name.removesuffix(".tar.gz"), package.read_bytes())
+    if package_id is not None and actual != package_id:
+        raise NetworkError(f"{package} is not the package {package_id} (its ID is {actual}): it was changed "
+                           f"or comes from another bundle; {fix}")
+    if _chaincode_ids(env_file) != [actual]:
+        raise NetworkError(f"{env_file} does not name the ID of {package.name}, so its chaincode server "
+                           f"would register as another package: {fix}")
 
 
 def prepare_peer_cli(fabric: FabricInstall, root: Path, peers: list[Node]) -> None:

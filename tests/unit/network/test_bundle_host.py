@@ -6,6 +6,7 @@ the peers by hostname, the sequence arithmetic, and refusals that say what to do
 """
 import base64
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from network.errors import ChaincodeError, NetworkError, ToolError
 from network.fabric_bin import FabricInstall
 from network.org_definition import signature_policy
 
+from .channel_fixtures import channel_config, config_block
 from .scripted_peer import ScriptedPeer
 
 
@@ -367,3 +369,56 @@ def test_a_late_orgs_approval_refused_as_different_from_the_definition_in_force_
     assert "its endorsement policy is OR('BankMSP.peer') where this bundle's is " in text
     assert "write the bundle again (`recfin org bundle supplier`)" in text
     assert "approvals" in committed and not committed["approvals"]["SupplierMSP"]
+
+
+# ---- the bundle's files, checked before any `peer` call; a second commit ------------------------
+
+REWRITE = r"ask the network's operator to write it again with `recfin org bundle supplier`"
+
+
+def _package(root):
+    return next((root / "chaincode/receivables/supplier").glob("*.tar.gz"))
+
+
+def test_a_changed_package_is_refused_before_it_is_installed(unpacked):
+    package = _package(unpacked)
+    package.write_bytes(package.read_bytes() + b"\0")
+    refusal = rf"{re.escape(package.name)} is not the package receivables_.*: it was changed or comes from"
+    with pytest.raises(NetworkError, match=rf"{refusal} another bundle; {REWRITE}"):
+        BundleHost.open(unpacked)
+
+
+def test_a_chaincode_env_naming_another_package_is_refused(unpacked):
+    env_file = unpacked / "chaincode/receivables/supplier/chaincode.env"
+    env_file.write_text("CHAINCODE_ID=receivables_old:" + "0" * 64 + "\n")
+    with pytest.raises(NetworkError, match=rf"chaincode.env does not name the ID of .*register as another "
+                                           rf"package: {REWRITE}"):
+        BundleHost.open(unpacked)
+
+
+@pytest.mark.parametrize("missing", [
+    "crypto/supplier/users/admin@supplier.recfin.local/msp/signcerts/cert.pem",
+    "crypto/orderer/tlsca/tlsca.pem", "crypto/bank/tlsca/tlsca.pem"])
+def test_a_file_the_peer_cli_reads_is_named_when_missing(unpacked, missing):
+    (unpacked / missing).unlink()
+    with pytest.raises(NetworkError, match=rf"{missing} is missing from the bundle, and the `peer` CLI reads "
+                                           rf"it: {REWRITE}"):
+        BundleHost.open(unpacked)
+
+
+def test_the_genesis_block_of_another_channel_is_refused_before_joining(unpacked, fabric, hosts):
+    block = config_block(channel_config(hosts, unpacked), "otherchannel")
+    (unpacked / "channel/receivables.block").write_bytes(block.SerializeToString())
+    peer = scripted(fabric, hosts)
+    with pytest.raises(NetworkError, match=rf"receivables.block is the genesis block of channel "
+                                           rf"'otherchannel', not of 'receivables'.*{REWRITE}"):
+        HostOperations(BundleHost.open(unpacked), peer).join()
+    assert peer.calls == []
+
+
+def test_the_genesis_block_of_the_channel_is_joined(unpacked, fabric, hosts):
+    block = config_block(channel_config(hosts, unpacked), "receivables")
+    (unpacked / "channel/receivables.block").write_bytes(block.SerializeToString())
+    peer = scripted(fabric, hosts)
+    assert HostOperations(BundleHost.open(unpacked), peer).join() == {"peer0.supplier": True}
+
