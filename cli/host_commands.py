@@ -137,14 +137,23 @@ def approve(bundle_root, timeout, as_json, and_commit):
 def commit(bundle_root, timeout, as_json):
     """Commit the definition every org has approved (refused, naming who has not, until then).
 
+    When the channel already runs the bundle's version (another org committed it, or an earlier run whose
+    `peer` call timed out did), nothing is committed: committed_now is false and the exit status 0.
+
     \b
     Example:
       recfin host commit --bundle /var/recfin --json
     """
     ops = _operations(bundle_root, timeout, as_json)
-    sequence = ops.commit()
+    sequence, in_force = ops.approval_target()
+    if in_force is None:
+        sequence = ops.commit()
+    else:
+        progress(as_json)(f"{ops.host.chaincode_name} {ops.host.chaincode_version} is committed already, at "
+                          f"sequence {sequence}: nothing to commit")
     emit({"chaincode": ops.host.chaincode_name, "version": ops.host.chaincode_version, "sequence": sequence,
-          "committed_now": True}, as_json=as_json, columns=["chaincode", "version", "sequence", "committed_now"])
+          "committed_now": in_force is None}, as_json=as_json,
+         columns=["chaincode", "version", "sequence", "committed_now"])
 
 
 @host.command()

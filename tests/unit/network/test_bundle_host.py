@@ -422,3 +422,16 @@ def test_the_genesis_block_of_the_channel_is_joined(unpacked, fabric, hosts):
     peer = scripted(fabric, hosts)
     assert HostOperations(BundleHost.open(unpacked), peer).join() == {"peer0.supplier": True}
 
+
+def test_host_commit_run_again_once_committed_commits_nothing_and_exits_0(unpacked, cli_peer, hosts):
+    cli_peer.approved |= {o.msp_id for o in hosts.orgs}
+    first = CliRunner().invoke(main, ["host", "commit", "--bundle", str(unpacked), "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["committed_now"] is True
+
+    again = CliRunner().invoke(main, ["host", "commit", "--bundle", str(unpacked), "--json"])
+    assert again.exit_code == 0, again.output
+    out = json.loads(again.stdout)
+    assert (out["sequence"], out["committed_now"]) == (1, False)
+    assert cli_peer.verbs().count("commit") == 1
+    assert "committed already, at sequence 1: nothing to commit" in again.stderr
