@@ -1,26 +1,25 @@
 """The hot-key workload through the real SDK and the real contract, with read conflicts forced.
 
 ``BlockPeer`` is the Gateway transport of these tests, in process: endorsement
-runs the receivables contract on a MemoryLedger (recording the keys it read),
-everything submitted within ``block_time`` is ordered into one block, and a
-transaction is invalidated (MVCC_READ_CONFLICT) when a key it read changed
-before its turn in the block: the rule Fabric's validation applies, compared by
-value here. It is one peer, not Fabric; the workload on the real network is
-tests/integration/test_contention.py. What these tests prove is the workload's
-own logic and the SDK's retry with business request ids against the contract's
-real replay of a recorded request.
+runs the receivables contract on a MemoryLedger (``endorse_proposal``),
+everything submitted within ``block_time`` is ordered into one block, and each
+transaction of the block is validated and committed in turn by
+``MemoryLedger.commit`` as a peer validates it: MVCC_READ_CONFLICT where a key
+it read has another version since it was endorsed, PHANTOM_READ_CONFLICT where
+a range it read gained, lost or changed a key. It is one peer, not Fabric; the
+workload on the real network is tests/integration/test_contention.py. What
+these tests prove is the workload's own logic and the SDK's retry with business
+request ids against the contract's real replay of a recorded request.
 """
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import grpc
 from cryptography.hazmat.primitives.serialization import Encoding
-from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
-from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
 
 from bench.driver import CONCURRENCY, Plan
 from bench.runner import execute
@@ -28,11 +27,8 @@ from bench.workloads import (
     FACE_AMOUNT, HOT_AMOUNT_CYCLE, MAX_HOT_TRANSFERS, WORKLOADS, HotKeyWorkload, Parties, pool_size_for,
 )
 from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
-from chaincode.shim._execution import execute_transaction
-from chaincode.shim._proposal import decode_proposal
-from chaincode.shim._stub import ChaincodeStub
-from chaincode.testing import MemoryLedger
-from chaincode.testing._memory_peer import MemoryPeerSession, Write
+from chaincode.shim._types import ERROR_THRESHOLD
+from chaincode.testing import Endorsement, MemoryLedger
 from client.gateway import ErrorDetail, Identity, RetryPolicy, TransportError, connect_async, private_key_signer
 from client.receivables import CONTRACT_NAME, AsyncReceivablesClient, new_request_id, to_fen
 
@@ -40,37 +36,6 @@ from ..client.gateway_fakes import filtered_block, prepared_envelope
 from ..receivables.support import standard_net
 
 PEM = Encoding.PEM
-
-
-class _ReadRecording(MemoryPeerSession):
-    """A transaction's session that also keeps what each key read returned (its read set, by value)."""
-
-    def __init__(self, ledger: MemoryLedger, batch_size: int) -> None:
-        super().__init__(ledger, batch_size)
-        self.reads: dict[tuple[str, str], bytes] = {}
-
-    def _get_state(self, payload: bytes) -> bytes:
-        request = chaincode_shim_pb2.GetState.FromString(payload)
-        value = super()._get_state(payload)
-        self.reads.setdefault((request.collection, request.key), value)
-        return value
-
-    def _get_state_multiple(self, payload: bytes) -> bytes:
-        request = chaincode_shim_pb2.GetStateMultiple.FromString(payload)
-        values = self._values(request.collection)
-        for key in request.keys:
-            self.reads.setdefault((request.collection, key), values.get(key, b""))
-        return super()._get_state_multiple(payload)
-
-
-@dataclass
-class Endorsed:
-    tx_id: str
-    response: object
-    reads: dict[tuple[str, str], bytes]
-    writes: list[Write]
-    event: tuple[str, bytes] | None
-    timestamp: datetime
 
 
 @dataclass
@@ -81,38 +46,31 @@ class BlockPeer:
     block_time: float = 0.02
     blocks: int = 0
     invalidated: int = 0
-    _endorsed: dict[str, Endorsed] = field(default_factory=dict)
-    _pending: list[tuple[Endorsed, asyncio.Future]] = field(default_factory=list)
+    _endorsed: dict[str, Endorsement] = field(default_factory=dict)
+    _pending: list[tuple[Endorsement, asyncio.Future]] = field(default_factory=list)
     _status: dict[str, asyncio.Future] = field(default_factory=dict)
     named: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)   # (function, orgs an endorse named)
 
-    async def _simulate(self, signed: proposal_pb2.SignedProposal) -> Endorsed:
-        proposal = proposal_pb2.Proposal.FromString(signed.proposal_bytes)
-        header = _header(proposal)
-        invocation = chaincode_pb2.ChaincodeInvocationSpec.FromString(
-            proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload).input)
-        session = _ReadRecording(self.ledger, self.ledger.query_batch_size)
-        stub = ChaincodeStub(session, channel_id=header.channel_id, tx_id=header.tx_id,
-                             args=list(invocation.chaincode_spec.input.args), proposal=decode_proposal(signed),
-                             options=self.ledger.peer_options)
-        response = await execute_transaction(self.ledger.router.invoke, stub)
-        if not response.ok:
+    async def _simulate(self, signed: proposal_pb2.SignedProposal) -> Endorsement:
+        endorsement = await self.ledger.endorse_proposal(signed)
+        result = endorsement.result
+        if result.status >= ERROR_THRESHOLD:
             raise TransportError(grpc.StatusCode.ABORTED, "failed to endorse transaction, see attached details",
                                  [ErrorDetail("peer0.test:7051", "SupplierMSP",
-                                              f"chaincode response {response.status}, {response.message}")])
-        return Endorsed(header.tx_id, response, session.reads, session.writes, stub.event, stub.get_tx_timestamp())
+                                              f"chaincode response {result.status}, {result.message}")])
+        return endorsement
 
     async def evaluate(self, request, timeout):
         endorsed = await self._simulate(request.proposed_transaction)
         return gateway_pb2.EvaluateResponse(
-            result=proposal_response_pb2.Response(status=200, payload=endorsed.response.payload))
+            result=proposal_response_pb2.Response(status=200, payload=endorsed.result.payload))
 
     async def endorse(self, request, timeout):
         endorsed = await self._simulate(request.proposed_transaction)
         self.named.append((_function(request.proposed_transaction),
                            tuple(request.endorsing_organizations)))
-        self._endorsed[endorsed.tx_id] = endorsed
-        envelope = prepared_envelope(request.proposed_transaction.proposal_bytes, endorsed.response.payload)
+        self._endorsed[endorsed.result.tx_id] = endorsed
+        envelope = prepared_envelope(request.proposed_transaction.proposal_bytes, endorsed.result.payload)
         return gateway_pb2.EndorseResponse(prepared_transaction=envelope)
 
     async def submit(self, request, timeout):
@@ -129,13 +87,11 @@ class BlockPeer:
         for endorsed, status in block:
             status.set_result(self._validate_and_commit(endorsed))
 
-    def _validate_and_commit(self, endorsed: Endorsed) -> int:
-        values = lambda collection: self.ledger.private_state.get(collection, {}) if collection else self.ledger.state
-        if any(values(c).get(key, b"") != value for (c, key), value in endorsed.reads.items()):
+    def _validate_and_commit(self, endorsed: Endorsement) -> int:
+        code = self.ledger.commit(endorsed)
+        if code != "VALID":
             self.invalidated += 1
-            return transaction_pb2.MVCC_READ_CONFLICT
-        self.ledger._commit(endorsed.tx_id, endorsed.timestamp, endorsed.writes, endorsed.event)
-        return transaction_pb2.VALID
+        return transaction_pb2.TxValidationCode.Value(code)
 
     async def commit_status(self, request, timeout):
         transaction_id = gateway_pb2.CommitStatusRequest.FromString(request.request).transaction_id
@@ -179,10 +135,6 @@ def _function(signed: proposal_pb2.SignedProposal) -> str:
     invocation = chaincode_pb2.ChaincodeInvocationSpec.FromString(
         proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload).input)
     return invocation.chaincode_spec.input.args[0].decode().split(":")[-1]
-
-
-def _header(proposal: proposal_pb2.Proposal) -> common_pb2.ChannelHeader:
-    return common_pb2.ChannelHeader.FromString(common_pb2.Header.FromString(proposal.header).channel_header)
 
 
 class World:
