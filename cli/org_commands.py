@@ -729,6 +729,10 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
     then has the user sign in the HSM. Refused for a request that does not verify, for a key that is
     not EC P-256/P-384, and for a key one of the org's users already has.
 
+    A run stopped part way (killed, the host down) is finished by the same command run again: the
+    certificate it issued is kept, never issued twice; asked otherwise, it is refused naming what
+    the stopped run was asked.
+
     A CA that issued before it kept a record of its users cannot tell every name it issued when its
     CRL lists serials no certificate on this host has (users revoked and then removed): there each
     new name is refused until --never-issued confirms the CA never issued it.

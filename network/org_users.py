@@ -12,7 +12,8 @@ org's own CA issues: both CAs' certificates and keys must be there, each key its
 and each certificate the one in the org's verifying MSP (no CA is ever made here). Its attributes
 are recfin.role and recfin.enterprise only, the enterprise one of the org's. Issuing holds the
 folder's lock (membership.locked) from its last check to the record, so runs at once neither lose
-a record nor issue one name twice.
+a record nor issue one name twice; a run stopped part way is finished by the same run again
+(ISSUING_FILE), its certificate kept.
 
 A user whose key was made in an HSM (`recfin hsm generate`) sends a certificate request instead
 (`--csr`): once its signature shows the request was made with the key it names, the CA issues the
@@ -48,6 +49,7 @@ party and the commands that finish the job once another identity is bound.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,7 +61,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
-from client.atomic_file import make_folders
+from client.atomic_file import make_folders, write_atomically
 
 from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
 from .crypto import (REVOKED_NAME_RULE, OrgCrypto, ca_files_problem, certificates_under, client_certificate,
@@ -79,6 +81,10 @@ USER_ATTRS = (ROLE_ATTR, ENTERPRISE_ATTR)
 DEFAULT_CLIENT_OU = "client"
 MAX_COMMON_NAME = 64            # X.509's upper bound for a CN, which is <user>@<org domain>
 CSR_CURVES = ("secp256r1", "secp384r1")   # the curves of the client keys Fabric's MSPs verify (P-256, P-384)
+# In a user's folder from the moment `org user add` claims it until the user is recorded: what that run was
+# asked for. A folder holding it and no record is a run that stopped part way (killed, the host down), which
+# the next run asked the same finishes; outside msp/ and tls/, so no MSP loader reads it.
+ISSUING_FILE = "issuing.json"
 
 
 class OrgUserError(NetworkError):
@@ -229,32 +235,56 @@ def csr_public_key(data: bytes, source: str) -> ec.EllipticCurvePublicKey:
     return key
 
 
-def _certified_elsewhere(paths: OrgCrypto, public_key: ec.EllipticCurvePublicKey) -> Path | None:
-    """A certificate on this host already issued for public_key, if any: of any org's users, nodes, TLS pairs
-    or CAs (everything under the crypto folder holding paths). One key serving two identities, or two orgs,
-    would let one holder endorse as both, and revoking one certificate would leave the other acting."""
+def _certified_elsewhere(paths: OrgCrypto, public_key: ec.EllipticCurvePublicKey,
+                         besides: Sequence[Path] = ()) -> Path | None:
+    """A certificate on this host already issued for public_key, if any, but the files besides: of any
+    org's users, nodes, TLS pairs or CAs (everything under the crypto folder holding paths). One key serving
+    two identities, or two orgs, would let one holder endorse as both, and revoking one certificate would
+    leave the other acting."""
+    skipped = {path.absolute() for path in besides}
     for cert_path, cert in certificates_under(paths.root.parent):
-        if cert.public_key() == public_key:
+        if cert.public_key() == public_key and cert_path.absolute() not in skipped:
             return cert_path
     return None
 
 
-def _refuse_taken(org: PeerOrgSpec, paths: OrgCrypto, name: str, public_key: ec.EllipticCurvePublicKey | None) -> None:
+def _request(attrs: dict[str, str], public_key: ec.EllipticCurvePublicKey | None) -> dict:
+    """What a run of `org user add` is asked for, as ISSUING_FILE keeps it: the attributes, and the requested
+    key's identifier (None: a keystore key made here)."""
+    return {"attrs": dict(attrs), "key_id": fabric_ski(public_key).hex() if public_key is not None else None}
+
+
+def _interrupted(paths: OrgCrypto, name: str) -> dict | None:
+    """What an earlier `org user add` of name was asked for, when it stopped between claiming the user's
+    folder and recording the user (its ISSUING_FILE is still there); None when no run of it stopped so."""
+    marker = paths.user_dir(name) / ISSUING_FILE
+    if not marker.is_file():
+        return None
+    try:
+        return json.loads(marker.read_text())
+    except (OSError, ValueError):
+        return {}       # written whole (write_atomically), so only a hand-edited one: it matches no request
+
+
+def _refuse_taken(org: PeerOrgSpec, paths: OrgCrypto, name: str, public_key: ec.EllipticCurvePublicKey | None,
+                  resuming: bool = False) -> None:
     """Refused when the org has a user of that name, a folder of that name, a certificate its CA issued to that
-    name, or a certificate for public_key."""
+    name, or a certificate for public_key. resuming: the folder and its certificate are an interrupted run's
+    of this name (_interrupted), which this run finishes."""
     users = [org.admin, *(u.name for u in org.users)]
     if name in users:
         raise OrgUserError(f"{name} is already a user of {org.name} ({', '.join(users)}): choose another name")
-    if paths.user_dir(name).exists():
+    if paths.user_dir(name).exists() and not resuming:
         raise _folder_taken(org, paths, name)
     earlier = (issued_certificates(paths) or {}).get(name)
-    if earlier is not None:
+    if earlier is not None and not resuming:
         state = "revoked" if revoked_by_org(paths, earlier) else "not revoked"
         raise OrgUserError(f"{org.name}'s CA issued {name} a certificate before (serial {earlier.serial_number:x}, "
                            f"{state}; its copy in {paths.issued_cert(name)}): a name is issued once, since a new "
                            f"certificate would keep the old one's client id, and with it any party binding; choose "
                            f"another name")
-    if public_key is not None and (taken := _certified_elsewhere(paths, public_key)) is not None:
+    own = [paths.user_msp(name) / "signcerts" / "cert.pem", paths.issued_cert(name)] if resuming else []
+    if public_key is not None and (taken := _certified_elsewhere(paths, public_key, own)) is not None:
         raise OrgUserError(f"the requested key already has a certificate, {taken}: one key serves one identity; "
                            f"have the new user make a key of its own (recfin hsm generate)")
 
@@ -269,8 +299,29 @@ def _refuse_unaccounted(org: PeerOrgSpec, paths: OrgCrypto, name: str) -> None:
 
 
 def _folder_taken(org: PeerOrgSpec, paths: OrgCrypto, name: str) -> OrgUserError:
-    return OrgUserError(f"{paths.user_dir(name)} exists, though {org.name} records no user {name}: an identity issued "
-                        f"there and not recorded; choose another name, or move that folder away")
+    cert_path = paths.user_msp(name) / "signcerts" / "cert.pem"
+    cert = load_cert(cert_path) if cert_path.is_file() and paths.ca_cert.is_file() else None
+    if cert is None or not issued_by(cert, load_cert(paths.ca_cert)) or revoked_by_org(paths, cert):
+        return OrgUserError(f"{paths.user_dir(name)} exists, though {org.name} records no user {name}: "
+                            f"an identity issued there and not recorded; choose another name, or move that "
+                            f"folder away")
+    # moved away, the name would be issued again: a second certificate of its client id, the first unrevoked
+    return OrgUserError(f"{paths.user_dir(name)} exists, though {org.name} records no user {name}: it "
+                        f"holds a certificate of {org.name}'s CA (serial {cert.serial_number:x}) that no CRL "
+                        f"revokes, an identity the channel takes. Choose another name and leave that folder "
+                        f"where it is; should no one hold that identity, revoke it (recfin org user revoke "
+                        f"{org.name} {name})")
+
+
+def _unlike_interrupted(org: PeerOrgSpec, paths: OrgCrypto, name: str, asked: dict) -> OrgUserError:
+    attrs = ", ".join(f"{k}={v}" for k, v in (asked.get("attrs") or {}).items()) or "?"
+    key = (f"--csr of the key {asked['key_id']}" if asked.get("key_id")
+           else "a keystore key made here (no --csr)")
+    return OrgUserError(f"an earlier `recfin org user add {org.name} {name}` stopped part way "
+                        f"({paths.user_dir(name)} holds its {ISSUING_FILE}, and {name} is not recorded): "
+                        f"it was asked for {attrs} and {key}. Run it again asked the same to finish it "
+                        f"(its certificate is kept, nothing is issued twice); to drop it instead, revoke it "
+                        f"(recfin org user revoke {org.name} {name}) and choose another name")
 
 
 def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
@@ -289,13 +340,18 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
     creating it, and only that folder is removed when issuing or recording fails. A refusal writes nothing."""
     org, paths = ca.org, ca.paths
     check_user_name(org, name)
-    _refuse_taken(org, paths, name, public_key)
+    _refuse_taken(org, paths, name, public_key, _interrupted(paths, name) is not None)
     ca.require_keys()
     attrs = user_attrs(org, given_attrs)
     with membership.locked(ca.root):
         org = membership.with_recorded_users(org, ca.root)      # as recorded now, another run's users too
-        _refuse_taken(org, paths, name, public_key)
-        if not never_issued:
+        # under the lock no other run is at it: a folder with ISSUING_FILE and no record is a run that stopped
+        asked = _interrupted(paths, name)
+        _refuse_taken(org, paths, name, public_key, asked is not None)
+        request = _request(attrs, public_key)
+        if asked is not None and asked != request:
+            raise _unlike_interrupted(org, paths, name, asked)
+        if not never_issued and asked is None:      # an interrupted run's name passed this check then
             _refuse_unaccounted(org, paths, name)
         user = UserSpec(name=name, attrs=attrs)
         try:
@@ -308,12 +364,22 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
         # a CA that issued before it kept a record starts one now: issue_user adds the new user to it
         start_issued_record(paths, org.admin, [u.name for u in org.users])
         make_folders(paths.user_dir(name).parent)
+        marker = paths.user_dir(name) / ISSUING_FILE
+        if asked is None:
+            try:
+                make_folders(paths.user_dir(name), exist_ok=False)    # claimed: what is in it is this run's
+            except FileExistsError:
+                raise _folder_taken(org, paths, name) from None
         try:
-            make_folders(paths.user_dir(name), exist_ok=False)    # claimed: what is in it from here on is this run's
-        except FileExistsError:
-            raise _folder_taken(org, paths, name) from None
-        try:
+            if asked is None:
+                write_atomically(marker, json.dumps(request))
+            # an interrupted run's certificate and key are kept (issue_user completes a folder, as the
+            # generator does): a second certificate of the name would share its client id
             issue_user(paths, name, ou, dict(user.attrs), public_key)
+            if paths.issued_dir.is_dir() and not paths.issued_cert(name).is_file():
+                # the run that issued it stopped before the CA's copy
+                signed = paths.user_msp(name) / "signcerts" / "cert.pem"
+                write_atomically(paths.issued_cert(name), signed.read_bytes())
             revoked = crl.crl_path(paths).parent
             for kept in sorted(revoked.iterdir()) if revoked.is_dir() else ():
                 # the org's local MSP folders all carry its CRLs: every file of the verifying MSP's crls/
@@ -325,6 +391,7 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
             shutil.rmtree(paths.user_dir(name), ignore_errors=True)
             paths.issued_cert(name).unlink(missing_ok=True)     # issued to no one: the name stays free
             raise
+        marker.unlink(missing_ok=True)      # recorded: nothing is left to finish
     return IssuedUser(grown, user, paths, ou, membership.state_path(ca.root))
 
 
