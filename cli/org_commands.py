@@ -713,7 +713,9 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
     Its MSP folder (a certificate with the client OU of the org's NodeOUs and the recfin.role and
     recfin.enterprise attributes, as the topology's users carry them) and TLS client pair are
     issued where the org's CA keys are, and the user is recorded there (membership.yaml): the
-    connection profiles, `--as ORG/NAME` and the org's next bundle (`recfin org bundle`) know it.
+    connection profiles, `--as ORG/NAME` and the org's next bundle (`recfin org bundle`) know it;
+    one issued from a company's keys folder (--keys) reaches its bundle when `recfin host
+    adopt-keys` runs again.
     Refused, with nothing written, when the CA key is not on this host or its CA files are not the
     CA of the org's MSP (a missing certificate is never made anew), when the org has a user of that
     name or its CA issued that name a certificate before, even a revoked one (a name is issued once:

@@ -7,13 +7,16 @@ connection.json carries the client pair its peers dial the chaincode server with
 company's host this copies the org's identities from its keys folder into the bundle, as
 bundle.write does where the keys are, once they are shown to be the org the channel has: the
 same CA and TLS CA certificates as the bundle's (which came from the channel's config update),
-and every identity issued by them. Then the package, chaincode.env, connection profile, README
-and manifest are written as bundle.write writes them. The CA keys stay in the keys folder.
+and every identity issued by them, the users issued from the keys folder (`recfin org user add
+--keys`, recorded in its membership.yaml) among them: run again, it brings in those issued since. Then
+the package, chaincode.env, connection profile, README and manifest are written as bundle.write
+writes them. The CA keys stay in the keys folder.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from . import membership
 from .bundle import MANIFEST, Bundle, copy_own_keys, finish, keys_missing_note, real_folder
 from .bundle_host import read_network
 from .crypto import OrgCrypto, issued_by, load_cert, org_crypto, revoked_by_org
@@ -30,7 +33,10 @@ def adopt_keys(bundle_root: Path, keys_root: Path) -> Bundle:
     # absolute, as bundle.write has it: finish rebases the connection profile's paths from it to the install root
     bundle_root, keys_root = real_folder(bundle_root, "--bundle"), Path(keys_root)
     doc, topology = read_network(bundle_root)
-    org = topology.org(doc["org"])
+    # with the users issued from the keys folder since (`recfin org user add --keys`, recorded in its
+    # membership.yaml): the network's host never hears of them, so its bundle cannot name them
+    org = membership.with_recorded_users(topology.org(doc["org"]), keys_root)
+    topology = membership.with_orgs(topology, [org if o.name == org.name else o for o in topology.orgs])
     keys, mine = org_crypto(keys_root, org.name, org.domain), org_crypto(bundle_root, org.name, org.domain)
     if not keys.ca_cert.is_file():
         raise AdoptKeysError(f"no keys of {org.name} in {keys_root} ({keys.ca_cert} is missing): give --keys the "
