@@ -68,9 +68,10 @@ def connect(
       str holding ``-----BEGIN`` is the PEM itself, any other str a path).
       ``server_name_override`` sets the name checked against the peer's
       certificate (when connecting by IP or through a tunnel). ``insecure=True``
-      uses plain text, for development only. ``grpc_options`` are gRPC channel
-      arguments (``("grpc.max_receive_message_length", n)``...); each replaces
-      the client's default for its key (100 MiB messages, 2-minute keepalive).
+      uses plain text, for development only (none of the TLS options may be
+      given beside it). ``grpc_options`` are gRPC channel arguments
+      (``("grpc.max_receive_message_length", n)``...); each replaces the
+      client's default for its key (100 MiB messages, 2-minute keepalive).
     - ``grpc_channel``: a channel you made and close yourself.
     - ``transport``: your own GatewayTransport.
 
@@ -596,10 +597,12 @@ def _open_channel(grpc_module, target, *, insecure, root, certificate, key, serv
         options["grpc.default_authority"] = server_name_override
     options = list(options.items())
     if insecure:
-        if root is not None or certificate is not None or key is not None:
+        # Each only shapes the TLS handshake, which a plain-text channel never makes.
+        if root is not None or certificate is not None or key is not None or server_name_override:
             raise ValueError(
-                "insecure=True cannot be combined with TLS certificates or a client key: leave out "
-                "tls_root_certificates, client_certificate and client_key, or leave out insecure to use TLS"
+                "insecure=True cannot be combined with TLS certificates, a client key or a TLS server name: "
+                "leave out tls_root_certificates, client_certificate, client_key and server_name_override, "
+                "or leave out insecure to use TLS"
             )
         return _new_channel(grpc_module, grpc_module.insecure_channel, target, options=options)
     if (certificate is None) != (key is None):

@@ -436,14 +436,17 @@ def test_a_transport_of_the_clients_own_family_is_taken(credentials, connect_wit
 
 
 @pytest.mark.parametrize("connect_with", [connect, connect_async])
-def test_insecure_beside_a_client_key_is_refused_as_it_would_have_no_effect(credentials, connect_with):
+@pytest.mark.parametrize("tls_option", ["client_key", "server_name_override"])
+def test_insecure_beside_a_tls_option_is_refused_as_it_would_have_no_effect(credentials, connect_with, tls_option):
     key, identity = credentials
+    given = {"client_key": key_pem(key), "server_name_override": "peer0.org1.example.com"}[tls_option]
 
     async def main():
-        connect_with(NEVER_DIALLED, identity=identity, insecure=True, client_key=key_pem(key))
+        connect_with(NEVER_DIALLED, identity=identity, insecure=True, **{tls_option: given})
 
-    with pytest.raises(ValueError, match=r"^insecure=True cannot be combined with TLS certificates or a client key: "
-                                         r"leave out tls_root_certificates, client_certificate and client_key"):
+    with pytest.raises(ValueError, match=r"^insecure=True cannot be combined with TLS certificates, a client key or "
+                                         r"a TLS server name: leave out tls_root_certificates, client_certificate, "
+                                         r"client_key and server_name_override, or leave out insecure to use TLS$"):
         asyncio.run(main())
 
 
