@@ -325,7 +325,8 @@ def _unlike_interrupted(org: PeerOrgSpec, paths: OrgCrypto, name: str, asked: di
 
 
 def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
-             public_key: ec.EllipticCurvePublicKey | None = None, *, never_issued: bool = False) -> IssuedUser:
+             public_key: ec.EllipticCurvePublicKey | None = None, *, never_issued: bool = False,
+             before_record: Callable[[PeerOrgSpec], None] | None = None) -> IssuedUser:
     """Issue user name of ca.org from its CA keys in ca.root and record it there.
 
     public_key (from a certificate request, csr_public_key): the signing certificate is for that key, which
@@ -334,6 +335,10 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
     never_issued: the operator's word that the org's CA never issued this name, asked for (and otherwise refused)
     only where the CA issued before it kept a record and its CRL lists serials no certificate here has, so the
     name could be a revoked user's (revocations_unaccounted_for). A CA with a full record needs no such word.
+
+    before_record: called under the lock with the org grown by the user, once its identity is issued and
+    before it is recorded (add_to_network writes the connection profiles so): a run stopped in it or
+    before the record is finished by the same run again.
 
     Runs at once with others on the same folder: the checks against the org's users are made again under the
     folder's lock (membership.locked) with the users recorded by then, the user's folder is claimed by
@@ -386,6 +391,8 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
                 target = paths.user_msp(name) / "crls" / kept.name
                 make_folders(target.parent)
                 shutil.copyfile(kept, target)
+            if before_record is not None:
+                before_record(grown)
             membership.record_user(ca.root, org.name, user)
         except BaseException:
             shutil.rmtree(paths.user_dir(name), ignore_errors=True)
@@ -716,12 +723,16 @@ def add_to_network(members: OrgMembership, org_name: str, name: str, given_attrs
     """Issue the user from the network's data folder (for public_key and never_issued, as add_user does) and
     write the connection profiles again (when the network has them), so `--as ORG/USER` finds it."""
     net = members.net
-    issued = add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs, public_key,
-                      never_issued=never_issued)
-    with membership.locked(members.root):
-        # every user recorded by now, this run's and any other's: the profiles written last name them all
-        net.topology = membership.with_orgs(net.topology, [membership.with_recorded_users(o, members.root)
-                                                           for o in net.topology.orgs])
+
+    def name_in_profiles(grown: PeerOrgSpec) -> None:
+        # before the record, under its lock: a run stopped after the record with the profiles not yet written
+        # would be refused when run again (the name is taken), and `--as ORG/USER` would not find the user.
+        # Every user recorded by now, this run's and any other's: the profiles written last name them all.
+        net.topology = membership.with_orgs(net.topology, [
+            grown if o.name == grown.name else membership.with_recorded_users(o, members.root)
+            for o in net.topology.orgs])
         if profiles.profiles_dir(members.root).is_dir():
             profiles.write_all(net.topology, members.root)
-    return issued
+
+    return add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs, public_key,
+                    never_issued=never_issued, before_record=name_in_profiles)

@@ -11,9 +11,12 @@ import os
 
 import pytest
 
-from network import crypto, membership
+from network import crypto, membership, profiles
 from network.crypto import cert_attrs, issued_by, load_cert, org_crypto
-from network.org_users import CaFolder, OrgUserError, add_user
+from network.org_users import CaFolder, OrgUserError, add_to_network, add_user
+
+from .channel_fixtures import channel_config
+from .scripted_channel import ScriptedChannel, host
 
 SUPPLIER1_CODE = "91310000MA1K00002C"
 SUPPLIER2_CODE = "91320500MA1K00003D"
@@ -84,3 +87,27 @@ def test_a_folder_holding_a_valid_unrecorded_identity_is_not_to_be_moved_away(to
                                            r"recfin org user revoke supplier supplier8") as refused:
         add_user(CaFolder(data_root, org), "supplier8", {"recfin.enterprise": SUPPLIER1_CODE})
     assert "move that folder away" not in str(refused.value)
+
+
+def _killed_writing_profiles(members) -> None:
+    profiles.write_all = lambda *_args, **_kwargs: os._exit(9)
+    add_to_network(members, "supplier", "supplier8", {"recfin.enterprise": SUPPLIER1_CODE})
+
+
+def test_a_run_killed_writing_the_profiles_is_finished_by_the_same_run_again(topology, data_root):
+    """On the network's data folder the connection profiles are written again with the new user: a run
+    killed there left the user recorded and the profiles without it, and the run again was refused (the
+    name taken)."""
+    profiles.write_all(topology, data_root)
+    members = host(topology, data_root, ScriptedChannel(topology, channel_config(topology, data_root)))
+    run = multiprocessing.get_context("fork").Process(target=_killed_writing_profiles, args=(members,))
+    run.start()
+    run.join(120)
+    assert run.exitcode == 9
+
+    # run again as a new process would: the network loaded afresh
+    again = host(topology, data_root, ScriptedChannel(topology, channel_config(topology, data_root)))
+    add_to_network(again, "supplier", "supplier8", {"recfin.enterprise": SUPPLIER1_CODE})
+
+    assert profiles.load("supplier", data_root).user("supplier8").attrs["recfin.enterprise"] == SUPPLIER1_CODE
+    assert [u.name for u in membership.recorded_users(data_root, "supplier")] == ["supplier8"]
