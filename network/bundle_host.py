@@ -104,6 +104,13 @@ class BundleHost:
         # absolute: the peer CLI reads a relative MSP or TLS path against FABRIC_CFG_PATH's folder, not ours
         root = Path(root).absolute()
         doc, topology = read_network(root)
+        # The peer CLI acts as the topology's MSP ID (peer_admin_env), while messages and the approval
+        # looked up would use the manifest's: both must be the one the channel knows the org by.
+        msp_id = topology.org(doc["org"]).msp_id
+        if doc["msp_id"] != msp_id:
+            raise NetworkError(f"{root / MANIFEST} gives {doc['org']} the MSP ID {doc['msp_id']!r}, but its "
+                               f"{TOPOLOGY_FILE} gives {msp_id!r} (was either edited?): "
+                               f"{_rewrite_hint(doc['org'])}")
         if not doc.get("package_id") and keys_missing_note(doc["org"], Path(doc["install_root"])) in doc["missing"]:
             raise NetworkError(f"{root} lacks {doc['org']}'s own keys, and so its chaincode package: put them in "
                                f"with `recfin host adopt-keys --bundle {root} --keys DIR`, DIR the folder "

@@ -123,6 +123,17 @@ def test_a_manifest_field_of_the_wrong_shape_is_named(unpacked, field, value, re
         BundleHost.open(unpacked)
 
 
+def test_a_manifest_msp_id_other_than_its_topologys_is_refused_naming_both(unpacked):
+    """The peer CLI acts as the topology's MSP ID; the manifest's would be shown and looked up among
+    approvals."""
+    path = unpacked / bundle.MANIFEST
+    path.write_text(json.dumps({**json.loads(path.read_text()), "msp_id": "BankMSP"}))
+    with pytest.raises(NetworkError, match=r"bundle.json gives supplier the MSP ID 'BankMSP', but its "
+                                           r"topology.yaml gives 'SupplierMSP' \(was either edited\?\): "
+                                           r".*write it again with `recfin org bundle supplier`"):
+        BundleHost.open(unpacked)
+
+
 @pytest.mark.parametrize("text, why", [("[1]", r"a JSON list, not an object"),
                                        # deeper than the JSON parser's stack: a RecursionError, not a crash
                                        ('{"org": ' * 100_000, r"JSON nested too deeply to be a manifest")])
