@@ -162,6 +162,10 @@ def commit(bundle_root, timeout, as_json):
 def status(bundle_root, timeout, as_json):
     """The org's peers (joined, block height), its package and the committed definition.
 
+    Asked of the org's first peer: whether the package is installed is "unknown" (null in --json)
+    while that peer does not answer, and the committed definition is unknown (null) until it has
+    joined the channel.
+
     \b
     Example:
       recfin host status --bundle /var/recfin
@@ -171,10 +175,17 @@ def status(bundle_root, timeout, as_json):
         emit(report, as_json=True)
         return
     emit(report["peers"], as_json=False, columns=PEER_COLUMNS)
-    committed = report["committed"]
-    click.echo(f"package {report['package_id']}: {'installed' if report['installed'] else 'not installed'}")
-    if committed is None:
-        click.echo(f"{report['channel']}: no definition of the chaincode committed (or the peer is unreachable)")
+    committed, first = report["committed"], report["peers"][0]     # the peer the lifecycle calls go to
+    unanswered = f"{first['peer']} did not answer: see its error above"
+    installed = {True: "installed", False: "not installed"}.get(report["installed"],
+                                                                f"unknown ({unanswered})")
+    click.echo(f"package {report['package_id']}: {installed}")
+    if committed is None and first["joined"]:
+        click.echo(f"{report['channel']}: no definition of the chaincode committed")
+    elif committed is None:
+        why = unanswered if first["joined"] is None else \
+            f"{first['peer']} has not joined {report['channel']}: `recfin host join`"
+        click.echo(f"{report['channel']}: committed definition unknown ({why})")
     else:
         click.echo(f"{report['channel']}: version {committed['version']} sequence {committed['sequence']} committed; "
                    f"this bundle's version {report['chaincode_version']} "

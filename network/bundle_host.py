@@ -339,7 +339,9 @@ class HostOperations:
         return sequence
 
     def status(self) -> dict:
-        """What the org's peers and the channel say: joined, height, package installed, definition approved."""
+        """What the org's peers and the channel say: joined, height, package installed, definition approved.
+        ``installed`` is None when the org's first peer did not answer; ``committed`` is None when nothing is
+        committed or that peer has not joined the channel (its ``joined`` then says which)."""
         host, topo = self.host, self.host.topology
         peers = []
         for node in host.peers():
@@ -351,9 +353,12 @@ class HostOperations:
             if row["joined"]:
                 row["height"] = channel.node_height(self.tools, topo, host.root, node)
             peers.append(row)
-        reachable = peers[0]["joined"]      # the lifecycle calls go to the org's first peer
-        installed = host.package_id in self.lifecycle.installed(host.org) if reachable else None
-        committed = self._committed() if reachable else None
+        # The lifecycle calls go to the org's first peer. One that listed its channels answers this admin,
+        # joined or not, and queryinstalled asks the peer, not the channel; querycommitted needs the channel
+        # joined. None where it was not asked: the peer did not answer, or has not joined.
+        first = peers[0]
+        installed = host.package_id in self.lifecycle.installed(host.org) if first["error"] is None else None
+        committed = self._committed() if first["joined"] else None
         return {"org": host.org, "msp_id": host.msp_id, "channel": topo.channel, "peers": peers,
                 "package_id": host.package_id, "installed": installed,
                 "chaincode_version": host.chaincode_version,

@@ -303,6 +303,47 @@ def test_status_of_a_joined_peer_with_the_definition_committed(unpacked, fabric,
                                    "is_bundle_version": True}
 
 
+def test_status_of_a_peer_up_but_not_joined_asks_it_for_the_installed_package(unpacked, fabric, hosts):
+    """queryinstalled asks the peer, not the channel: the package an earlier approve installed is reported so
+    before the peer joins; the committed definition is not asked of a peer outside the channel."""
+    host = BundleHost.open(unpacked)
+    peer = scripted(fabric, hosts)
+    peer.installed["SupplierMSP"].add(host.package_id)
+    report = HostOperations(host, peer).status()
+    assert (report["peers"][0]["joined"], report["peers"][0]["error"]) == (False, None)
+    assert report["installed"] is True and report["committed"] is None
+    assert "querycommitted" not in peer.verbs()
+
+
+def _status_lines(unpacked, *options) -> list[str]:
+    result = CliRunner().invoke(main, ["host", "status", "--bundle", str(unpacked), *options])
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_the_cli_status_of_a_peer_not_joined_says_installed_and_the_definition_unknown(unpacked, cli_peer):
+    package_id = BundleHost.open(unpacked).package_id
+    cli_peer.installed["SupplierMSP"].add(package_id)
+    assert _status_lines(unpacked)[-2:] == [
+        f"package {package_id}: installed",
+        "receivables: committed definition unknown "
+        "(peer0.supplier has not joined receivables: `recfin host join`)"]
+
+
+def test_the_cli_status_of_an_unreachable_peer_says_unknown_not_not_installed(
+        unpacked, cli_peer, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ToolError("peer channel list failed: connection refused")
+
+    monkeypatch.setattr(cli_peer, "run", refuse)
+    package_id = BundleHost.open(unpacked).package_id
+    assert _status_lines(unpacked)[-2:] == [
+        f"package {package_id}: unknown (peer0.supplier did not answer: see its error above)",
+        "receivables: committed definition unknown (peer0.supplier did not answer: see its error above)"]
+    report = json.loads("\n".join(_status_lines(unpacked, "--json")))
+    assert (report["installed"], report["committed"]) == (None, None)
+
+
 def test_the_cli_refuses_a_folder_that_is_not_a_bundle_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["host", "join", "--bundle", str(tmp_path)])
     assert result.exit_code != 0
