@@ -65,7 +65,8 @@ def adopt_keys_command(bundle_root, keys_root, as_json):
     keys folder (never its CA keys), once its CA and TLS CA certificates are shown to be the ones
     the bundle has from the channel and every identity is issued by them; then its chaincode
     package, connection profile, README and bundle.json are written. Run it again after each new
-    bundle; then `recfin host join` and `recfin host approve`.
+    bundle, and after each `recfin org user add ORG USER --keys DIR`, whose user it copies in too;
+    then `recfin host join` and `recfin host approve`.
 
     \b
     Example:
