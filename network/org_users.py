@@ -575,7 +575,10 @@ class OrgUsers:
         if user == org.admin:
             raise OrgUserError(f"{user} is {org.name}'s admin, whose signature is the only one that changes the org's "
                                f"MSP: revoked, the org could not change it again (nor revoke anyone); revoke its "
-                               f"users, and have the channel's admins replace the org's definition to change its admin")
+                               f"users instead. recfin has no command that changes an org's admin: that is a channel "
+                               f"configuration update of the org's MSP (a new admin certificate from its CA), made "
+                               f"with Fabric's configtxlator and `peer channel update` and signed as the channel's "
+                               f"Admins policy asks")
         held_in = [org_crypto(root, org.name, org.domain) for root in dict.fromkeys([ca.root, self.members.root])]
         for path in [*(p.user_msp(user) / "signcerts" / "cert.pem" for p in held_in),
                      *(p.issued_cert(user) for p in held_in)]:
