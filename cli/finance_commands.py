@@ -62,6 +62,7 @@ from client.pricing import (
     rank_proposals,
     validation_problems,
 )
+from client.pricing.config import PricingFileUnreadable
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, receivable_terms
 from client.pricing.money import percent_of
 from client.pricing.proposals import nothing_outstanding
@@ -74,7 +75,7 @@ from network.fabric_bin import REPO_ROOT
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
 from .options import DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_option, endorsing_organizations
-from .output import as_typed, emit, one_line, read_json_file, table
+from .output import as_typed, emit, file_refused, one_line, read_json_file, table
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
 from .request_ids import may_have_committed
@@ -112,8 +113,8 @@ def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
 
 
 def _scoring_model(model_path: Path | None) -> LatePaymentModel:
-    """--model (the shipped model by default), or one line saying why it cannot score, as `risk score` says it."""
-    return load_model(model_path or DEFAULT_MODEL)
+    """--model (the shipped model by default), or why it cannot score, as `risk score` says it."""
+    return load_model(model_path or DEFAULT_MODEL, "--model" if model_path is not None else None)
 
 
 def _given_risk(grade: str | None, probability: Decimal | None, history_file: Path | None, debtor: str | None,
@@ -135,13 +136,14 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
         if not debtor:
             raise click.UsageError("--history needs --debtor")
         history = load_history(history_file, debtor)
+        model = _scoring_model(model_path)   # refused before the note on the date, which would be of no quote
         known = history_as_of(history, history_file, not_after=day, instead="pass --grade or --probability instead") \
             if history.events else day
         if known < day:
             click.echo(f"note: the debtor is scored as of {known}, the date of the last event in "
                        f"{as_typed(history_file)} (it records nothing later); the offer is priced for disbursement "
                        f"on {day}", err=True)
-        return _score(_scoring_model(model_path), history, known)
+        return _score(model, history, known)
     if grade is not None:
         return DebtorRisk(None, grade)
     return None
@@ -208,7 +210,9 @@ def _config(config_path: Path | None, name: str):
                                    f"--config YAML (e.g. --config {bank_config_path('bank')})")
     try:
         return load_bank_config(path)
-    except PricingConfigError as exc:   # a YAML error spans lines: where, then what
+    except PricingFileUnreadable as exc:   # a YAML error spans lines: where, then what
+        raise file_refused("--config" if config_path is not None else None, one_line(exc)) from None
+    except PricingConfigError as exc:
         raise click.ClickException(one_line(exc)) from None
 
 
@@ -699,7 +703,7 @@ OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader
 
 
 def _read_offers(path: Path) -> OffersFile:
-    data = read_json_file(path, "a receivable and the offers on it")
+    data = read_json_file(path, "--offers", "a receivable and the offers on it")
     try:
         return OffersFile.model_validate(data)
     except ValidationError as exc:

@@ -1101,10 +1101,8 @@ def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> A
             f"{evidence_file} {_what_the_file_was_sent_with(evidence_file)}: sent with --request-id {request_id} it "
             f"would be attested again, at its old time; give another --evidence path for request {request_id}",
             EXIT_BAD_INPUT)
-    try:
-        document = read_json_file(evidence_file, "the evidence document of the attempt this command retries")
-    except click.ClickException as exc:
-        raise CommandError(exc.message, EXIT_BAD_INPUT) from None
+    document = read_json_file(evidence_file, "--evidence",
+                              "the evidence document of the attempt this command retries")
     try:
         evidence = attestation(result, _evidence_time(document))
     except (TypeError, KeyError, ValueError):

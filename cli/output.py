@@ -203,47 +203,61 @@ def _first_repeated_key(doc: Any) -> tuple[str | None, str] | None:
     return None
 
 
-def read_option_file(path: Path, option: str, what: str) -> bytes:
+def file_refused(option: str | None, message: str) -> click.ClickException:
+    """The error for a file that cannot be read as what it should hold (``message`` names it): a usage error
+    (exit 2) naming the option that named it, so that a script tells a wrong path from what the command itself
+    answers (a declined quote exits 1); one line (exit 1) for a file no option named (the shipped model, read
+    by default), where no option is at fault."""
+    if option is None:
+        return click.ClickException(message)
+    return click.BadParameter(message, param_hint=repr(option))
+
+
+def read_option_file(path: Path, option: str | None, what: str) -> bytes:
     """The bytes of the file an option names, or a usage error naming the option: a FIFO or a device (read with
     ``Path.read_bytes`` it would wait for a writer, or fill memory from /dev/zero), a file that cannot be read, one
-    larger than any such file could be, and an empty one (``what`` it should hold, for what to give instead)."""
+    larger than any such file could be, and an empty one (``what`` it should hold, for what to give instead).
+    ``option`` None: a file no option named, refused as :func:`file_refused` says."""
     try:
         content = read_user_bytes(path)
     except UnreadableFile as exc:
-        raise click.BadParameter(f"{as_typed(path)}: {exc.problem}", param_hint=repr(option)) from None
+        raise file_refused(option, f"{as_typed(path)}: {exc.problem}") from None
     if not content:
-        raise click.BadParameter(f"{as_typed(path)} is empty: give {what}", param_hint=repr(option))
+        raise file_refused(option, f"{as_typed(path)} is empty: give {what}")
     return content
 
 
-def read_json_file(path: Path, what: str, check: Callable[[bytes], None] | None = None) -> Any:
-    """The JSON in a file the user named (``what`` it should hold, for the message), or one line on what is wrong:
+def read_json_file(path: Path, option: str | None, what: str,
+                   check: Callable[[bytes], None] | None = None) -> Any:
+    """The JSON in the file ``option`` names (``what`` it should hold, for the message), or a usage error
+    naming the option on what is wrong (as :func:`read_option_file` refuses a file, and one that is not JSON):
     a key given twice in one object with copies that differ included, since which one the file means cannot be
-    told (copies that say the same are read). ``check``, given, is called with the file's bytes before they are
-    read as JSON (raising to refuse them): the file is read once, so the bytes read as JSON are those it passed,
-    even if the file is replaced meanwhile."""
+    told (copies that say the same are read). ``option`` None: a file no option named, refused as
+    :func:`file_refused` says. ``check``, given, is called with the file's bytes before they are read as JSON
+    (raising to refuse them): the file is read once, so the bytes read as JSON are those it passed, even if
+    the file is replaced meanwhile."""
+    content = read_option_file(path, option, f"{what} as JSON")
     try:
-        content = read_user_bytes(path)
         if check is not None:
             check(content)
         text = user_text(path, content)
     except UnreadableFile as exc:
-        raise click.ClickException(str(exc)) from None
+        raise file_refused(option, f"{as_typed(path)}: {exc.problem}") from None
     if not text.strip():
-        raise click.ClickException(f"{as_typed(path)} is empty: expected {what} as JSON")
+        raise file_refused(option, f"{as_typed(path)} is empty: give {what} as JSON")
     try:
         marked: list[_KeyRepeated] = []
         doc = json.loads(text, object_pairs_hook=lambda pairs: _once_each(pairs, marked))
     except ValueError as exc:
-        raise click.ClickException(f"{as_typed(path)} is not JSON ({exc}): expected {what}") from None
+        raise file_refused(option, f"{as_typed(path)} is not JSON ({exc}): give {what}") from None
     except RecursionError:
-        raise click.ClickException(f"{as_typed(path)} is nested too deeply to be {what}") from None
+        raise file_refused(option, f"{as_typed(path)} is nested too deeply to be {what}") from None
     if marked and (repeated := _first_repeated_key(doc)) is not None:
         where, key = repeated
         inside = f"the object at {as_typed(where)}" if where is not None else "the top-level object"
         shown_key = key if _plain_key(key) else json.dumps(key)
-        raise click.ClickException(f"{as_typed(path)}: the key {shown_key} is given more than once in {inside}: "
-                                   f"keep one (which of them is meant cannot be told)")
+        raise file_refused(option, f"{as_typed(path)}: the key {shown_key} is given more than once in "
+                                   f"{inside}: keep one (which of them is meant cannot be told)")
     return doc
 
 

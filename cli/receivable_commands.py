@@ -1320,7 +1320,7 @@ def _read_offer_as_read(path: Path, offer_id: str) -> DiscountOffer:
         except ValueError as exc:
             raise refused(f"stdin is not JSON ({exc})") from None
     else:
-        document = read_json_file(path, AS_READ_WHAT)
+        document = read_json_file(path, "--as-read", AS_READ_WHAT)
     try:
         offer = DiscountOffer.model_validate(document)
     except ValidationError as exc:

@@ -35,7 +35,7 @@ from client.money import money
 
 from . import connection
 from .options import DateType, PathType, WholeNumberRange, currency_code
-from .output import as_typed, emit, progress, read_json_file, table
+from .output import as_typed, emit, file_refused, progress, read_json_file, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
 SEED = WholeNumberRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
@@ -72,20 +72,22 @@ def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None
     return day
 
 
-def load_model(path: Path) -> LatePaymentModel:
+def load_model(path: Path, option: str | None) -> LatePaymentModel:
     """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, damaged,
-    without the model card training wrote beside it, or with a card that describes another model)."""
+    without the model card training wrote beside it, or with a card that describes another model). A file
+    that is not there or cannot be read as JSON is a usage error naming ``option``, the option that named it
+    (None: the shipped model, read by default, which no option named: one line, as for the rest)."""
     # Only where nothing is: a device or a FIFO (--model /dev/zero) is there, and read_json_file says what it is
     # (training "there" would not help). False too for a name the file system refuses (too long)
     if not os.path.exists(path):
-        raise click.ClickException(f"no model at {as_typed(path)}: {_how_to_train(path)}")
+        raise file_refused(option, f"no model at {as_typed(path)}: {_how_to_train(path)}")
     # the card and the artefact are each read once: the bytes checked against the card are those scored, and
     # the card whose digest they match is the one checked to describe them
     card_text = _refused(read_card, Path(path))
     # before the bytes are read as JSON: a truncated artefact is damaged, to be restored or re-trained, not
     # merely "not JSON". A device, a FIFO or a file that cannot be read never gets there: read_json_file says
     # what it is
-    data = read_json_file(path, "a model artefact (recfin risk train writes one)",
+    data = read_json_file(path, option, "a model artefact (recfin risk train writes one)",
                           check=lambda content: _refused(check_digest, Path(path), content, card_text))
     try:
         model = LatePaymentModel.model_validate(data)
@@ -128,8 +130,8 @@ def _first_problem(error: dict) -> str:
 
 
 def load_history(path: Path, debtor: str) -> ReceivableHistory:
-    """A history file: a ReceivableHistory object, or a bare list of events of one debtor."""
-    data = read_json_file(path, f"the receivable history of {debtor}")
+    """The --history file: a ReceivableHistory object, or a bare list of events of one debtor."""
+    data = read_json_file(path, "--history", f"the receivable history of {debtor}")
     if isinstance(data, list):
         data = {"debtor": debtor, "events": data}
     try:
@@ -333,7 +335,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         # the simulator's size, with no simulation asked for: the score would come from the ledger or the file
         raise click.UsageError("--synthetic-debtors sizes the simulator of --synthetic-seed: give --synthetic-seed "
                                "too, or leave --synthetic-debtors out")
-    model = load_model(model_path)
+    source = click.get_current_context().get_parameter_source("model_path")
+    model = load_model(model_path, "--model" if source is ParameterSource.COMMANDLINE else None)
     if history_file:
         history = load_history(history_file, debtor)
         if not history.events:

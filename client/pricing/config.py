@@ -39,6 +39,11 @@ class PricingConfigError(ValueError):
     """A bank configuration that cannot be used; the message names the file and the field."""
 
 
+class PricingFileUnreadable(PricingConfigError):
+    """A bank configuration file that cannot be read as settings at all (not there, not readable, empty, not
+    UTF-8, not YAML, not a mapping): the wrong file was given, rather than a setting in it wrong."""
+
+
 class Grade(BaseModel):
     """Terms for one risk grade."""
 
@@ -195,8 +200,8 @@ def load_bank_config(path: str | Path) -> BankPricing:
     path = Path(path)
     # the YAML reader's cap, not the 1 GiB of a scanned invoice: validation walks every value of what is read
     data = read_yaml_mapping(path, "a bank's pricing settings",
-                             lambda problem: PricingConfigError(f"{path}: {problem}"),
-                             cannot_read=lambda exc: PricingConfigError(str(cannot_read(path, exc))),
+                             lambda problem: PricingFileUnreadable(f"{path}: {problem}"),
+                             cannot_read=lambda exc: PricingFileUnreadable(str(cannot_read(path, exc))),
                              hint=f"expected the bank's settings (see {bank_config_path('bank')})",
                              utf8_advice=UTF8_ADVICE)
     try:

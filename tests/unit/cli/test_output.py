@@ -140,7 +140,7 @@ def test_a_json_key_given_twice_in_one_object_is_refused_naming_the_key_and_the_
     path = tmp_path / "offers.json"
     path.write_text(text)
     with pytest.raises(click.ClickException) as err:
-        read_json_file(path, "offers")
+        read_json_file(path, "--offers", "offers")
     assert err.value.message == (f"{path}: the key {key} is given more than once in {where}: keep one (which of them "
                                  f"is meant cannot be told)")
 
@@ -159,7 +159,7 @@ def test_a_json_key_given_twice_with_the_same_value_is_read(tmp_path, text):
     path = tmp_path / "f.json"
     path.write_text(text)
     # compared as text: NaN is not equal to itself
-    assert json.dumps(read_json_file(path, "a test")) == json.dumps(json.loads(text))
+    assert json.dumps(read_json_file(path, "--test", "a test")) == json.dumps(json.loads(text))
 
 
 @pytest.mark.parametrize("first, second", [
@@ -173,7 +173,7 @@ def test_a_json_key_given_twice_with_copies_of_another_kind_or_value_is_refused(
     path = tmp_path / "f.json"
     path.write_text(f'{{"k": {first}, "k": {second}}}')
     with pytest.raises(click.ClickException) as err:
-        read_json_file(path, "a test")
+        read_json_file(path, "--test", "a test")
     assert err.value.message.startswith(f"{path}: the key k is given more than once in the top-level object: ")
 
 
@@ -182,4 +182,24 @@ def test_json_with_each_key_once_per_object_is_read_as_json_reads_it(tmp_path):
     text = '{"a": {"name": 1}, "b": {"name": 2}, "list": [{"name": 3}, {"name": 4}], "deep": ' + deep + "}"
     path = tmp_path / "f.json"
     path.write_text(text)
-    assert read_json_file(path, "a test") == json.loads(text)
+    assert read_json_file(path, "--test", "a test") == json.loads(text)
+
+
+@pytest.mark.parametrize("content", [None, b"", b" \n", b"{x", b"\xff\xfe"])
+def test_a_json_file_an_option_names_that_cannot_be_read_is_a_usage_error_naming_it(tmp_path, content):
+    # it exited 1 naming no option: a declined `finance quote` exits 1 too, so a script could not tell which
+    path = tmp_path / "f.json"
+    if content is not None:     # None: not there
+        path.write_bytes(content)
+    with pytest.raises(click.BadParameter) as err:
+        read_json_file(path, "--offers", "offers")
+    assert err.value.exit_code == 2 and err.value.param_hint == "'--offers'"
+    assert err.value.format_message().startswith(f"Invalid value for '--offers': {path}")
+
+
+def test_a_json_file_no_option_names_that_cannot_be_read_is_one_line_exit_1(tmp_path):
+    # the shipped model read by default: no option is at fault
+    with pytest.raises(click.ClickException) as err:
+        read_json_file(tmp_path / "f.json", None, "a model")
+    assert not isinstance(err.value, click.UsageError) and err.value.exit_code == 1
+    assert err.value.message == f"{tmp_path / 'f.json'}: cannot read file: No such file or directory"

@@ -567,6 +567,21 @@ def test_an_evidence_file_is_sent_again_only_with_the_request_id_it_was_sent_wit
     assert len(ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))) == 2
 
 
+def test_an_evidence_file_a_retry_cannot_read_as_json_is_refused_naming_the_option(monkeypatch, tmp_path):
+    # exit 2 as before, and now naming --evidence, as every option's file that cannot be read is
+    ledger = Ledger().serve(monkeypatch)
+    monkeypatch.setattr(sources_module, "datetime", SecondsLater)
+    evidence = tmp_path / "evidence.json"
+    first = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-1", "--evidence", evidence)
+    assert first.exit_code == 0, first.output
+    evidence.write_text("{x", encoding="utf-8")
+    opened = len(ledger.opened)
+    retried = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-1", "--evidence", evidence)
+    assert retried.exit_code == 2, retried.output
+    assert f"Error: Invalid value for '--evidence': {evidence} is not JSON" in retried.output
+    assert len(ledger.opened) == opened and evidence.read_text(encoding="utf-8") == "{x"
+
+
 def test_attest_without_a_request_id_whose_submit_was_cut_off_keeps_the_evidence_for_the_retry(monkeypatch, tmp_path):
     ledger = Ledger().serve(monkeypatch)
     monkeypatch.setattr(sources_module, "datetime", SecondsLater)

@@ -174,13 +174,17 @@ def test_quote_on_a_frozen_receivable_makes_no_offer_and_says_why_as_the_contrac
     assert [o.financier for o in world.client("tier1").get_financing(world.financing).offers] == [world.uscc("bank")]
 
 
-@pytest.mark.parametrize("model,expected", [("missing.json", "no model at"),
-                                            ("v3.json", "is not a usable model artefact: version:")])
-def test_quote_refuses_a_model_that_cannot_score_before_reading_the_ledger(world, tmp_path, model, expected):
+# a --model that is not there is a usage error naming the option (exit 2); one read and refused exits 1
+@pytest.mark.parametrize("model,expected,exit_code", [
+    ("missing.json", "Invalid value for '--model': no model at", 2),
+    ("v3.json", "is not a usable model artefact: version:", 1)])
+def test_quote_refuses_a_model_that_cannot_score_before_reading_the_ledger(world, tmp_path, model, expected,
+                                                                           exit_code):
     from client.risk import DEFAULT_MODEL
     (tmp_path / "v3.json").write_text(json.dumps({**json.loads(DEFAULT_MODEL.read_text()), "version": "v3"}))
     result = quote(world, "--model", str(tmp_path / model), "--yes")
-    assert result.exit_code == 1 and f"{tmp_path / model}" in error_line(result) and expected in error_line(result)
+    assert result.exit_code == exit_code and f"{tmp_path / model}" in error_line(result)
+    assert expected in error_line(result)
     assert world.opened == []   # refused before connecting
     assert world.client("tier1").get_financing(world.financing).offers == []
 

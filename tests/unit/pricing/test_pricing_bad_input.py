@@ -46,9 +46,27 @@ def test_money_settings_are_whole_fen_under_the_cap(tmp_path, old, new, field):
     ("- a\n", "not a mapping"),
 ])
 def test_unreadable_configurations_are_one_line(tmp_path, text, expected):
+    # a usage error naming the option (exit 2): a declined quote exits 1
     encoding = "gbk" if "示例" in text else "utf-8"
-    r = invoke(*QUOTE, "--grade", "B", "--config", config(tmp_path, text, encoding))
-    assert r.exit_code == 1 and expected in error_line(r)
+    path = config(tmp_path, text, encoding)
+    r = invoke(*QUOTE, "--grade", "B", "--config", path)
+    assert r.exit_code == 2 and expected in error_line(r)
+    assert error_line(r).startswith(f"Error: Invalid value for '--config': {path}: ")
+
+
+def test_a_missing_configuration_is_a_usage_error_naming_the_option(tmp_path):
+    # it exited 1, as a declined quote does, naming no option
+    r = invoke(*QUOTE, "--grade", "B", "--config", tmp_path / "nope.yaml")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r) == (f"Error: Invalid value for '--config': {tmp_path / 'nope.yaml'}: cannot read "
+                             f"file: No such file or directory")
+
+
+def test_a_setting_wrong_in_a_configuration_read_is_refused_as_before(tmp_path):
+    # the file was read: a setting in it is refused (exit 1), as the quote's other refusals are
+    path = config(tmp_path, SHIPPED.replace("flat: 50000", "flat: true"))
+    r = invoke(*QUOTE, "--grade", "B", "--config", path)
+    assert r.exit_code == 1 and "fees.flat" in error_line(r) and "Invalid value" not in error_line(r)
 
 
 def test_a_missing_key_and_a_rate_out_of_range_name_the_field_once(tmp_path):
@@ -130,8 +148,17 @@ def test_offer_amounts_are_whole_fen_under_the_cap(tmp_path, where, key, value):
     ('{"receivable": "应收"}'.encode("gbk"), "not UTF-8 text"), (b"<xml/>", "is not JSON"),
 ])
 def test_unreadable_offer_files_are_one_line(tmp_path, raw, expected):
-    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, raw=raw))
-    assert r.exit_code == 1 and expected in error_line(r)
+    path = offers(tmp_path, raw=raw)
+    r = invoke("compare", "RCV-1", "--offers", path)
+    assert r.exit_code == 2 and expected in error_line(r)
+    assert error_line(r).startswith(f"Error: Invalid value for '--offers': {path}")
+
+
+def test_a_missing_offers_file_is_a_usage_error_naming_the_option(tmp_path):
+    r = invoke("compare", "RCV-1", "--offers", tmp_path / "nope.json")
+    assert r.exit_code == 2
+    assert error_line(r) == (f"Error: Invalid value for '--offers': {tmp_path / 'nope.json'}: cannot read "
+                             f"file: No such file or directory")
 
 
 def test_duplicate_offer_ids_name_the_file(tmp_path):
@@ -193,7 +220,7 @@ def test_a_value_yaml_reads_but_python_cannot_build_names_the_file_and_line(tmp_
     with pytest.raises(PricingConfigError, match=f"^{path}: cannot read the value .* at line {line}, column 12 "):
         load_bank_config(path)
     r = invoke(*QUOTE, "--grade", "B", "--config", path)
-    assert r.exit_code == 1 and expected in error_line(r) and "set_int_max_str_digits" not in error_line(r)
+    assert r.exit_code == 2 and expected in error_line(r) and "set_int_max_str_digits" not in error_line(r)
 
 
 @pytest.mark.parametrize("new,expected", [
@@ -209,7 +236,8 @@ def test_tags_anchors_and_forbidden_characters_are_refused_naming_the_line(tmp_p
     with pytest.raises(PricingConfigError, match=f"^{path}: "):
         load_bank_config(path)
     r = invoke(*QUOTE, "--grade", "B", "--config", path)
-    assert r.exit_code == 1 and expected in error_line(r) and r.stdout == ""
+    assert r.exit_code == 2 and expected in error_line(r) and r.stdout == ""
+    assert error_line(r).startswith(f"Error: Invalid value for '--config': {path}: ")
 
 
 def test_a_base_60_number_is_text_and_refused_as_a_rate(tmp_path):
@@ -395,8 +423,9 @@ def test_a_setting_given_twice_in_a_pricing_file_is_refused_naming_both_lines(tm
     path = config(tmp_path, text)
     lines = [text[:text.index(first)].count("\n") + 1, text[:text.rindex(second)].count("\n") + 1]
     r = invoke(*QUOTE, "--grade", "A", "--config", path)
-    assert r.exit_code == 1 and r.stdout == ""
-    assert error_line(r) == (f"Error: {path}: the key {key} is given twice, at line {lines[0]}, column 1 and "
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r) == (f"Error: Invalid value for '--config': {path}: the key {key} is given twice, at "
+                             f"line {lines[0]}, column 1 and "
                              f"line {lines[1]}, column 1: keep one (YAML would read only the last)")
 
 
@@ -406,8 +435,9 @@ def test_a_key_given_twice_in_an_offers_file_is_refused_naming_the_key_and_its_o
     assert text != json.dumps(OFFERS)
     path = offers(tmp_path, raw=text.encode())
     r = invoke("compare", "RCV-1", "--offers", path, "--on", "2026-12-01", "--json")
-    assert r.exit_code == 1 and r.stdout == ""
-    assert error_line(r) == (f"Error: {path}: the key fees is given more than once in the object at bank_offers[0]: "
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r) == (f"Error: Invalid value for '--offers': {path}: the key fees is given more than "
+                             f"once in the object at bank_offers[0]: "
                              f"keep one (which of them is meant cannot be told)")
 
 
@@ -435,8 +465,9 @@ def test_a_setting_given_twice_is_named_on_one_line_whatever_it_holds(tmp_path):
     # a key with a line break in it would otherwise print what reads as a second error
     path = config(tmp_path, SHIPPED + '"x\\nError: grade A is fine": 1\n"x\\nError: grade A is fine": 2\n')
     r = invoke(*QUOTE, "--grade", "A", "--config", path)
-    assert r.exit_code == 1 and r.stdout == ""
-    assert error_line(r).startswith(f"Error: {path}: the key 'x\\nError: grade A is fine' is given twice, at line ")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r).startswith(f"Error: Invalid value for '--config': {path}: the key "
+                                    f"'x\\nError: grade A is fine' is given twice, at line ")
 
 
 @pytest.mark.parametrize("field, setting", [("advance_rate", 'advance_rate: "0.70"'),

@@ -169,6 +169,21 @@ def test_an_as_read_file_of_no_document_of_the_offer_is_a_usage_error_and_nothin
     assert len(channel.activity) == calls
 
 
+@pytest.mark.parametrize("content", [None, "", "{x"])
+def test_an_as_read_file_that_cannot_be_read_as_json_is_a_usage_error_naming_the_option(
+        on_the_channels_day, tmp_path, content):
+    # not there, empty, not JSON: it exited 1 naming no option, as a refusal does
+    channel, offer_id, claim = on_the_channels_day
+    saved = tmp_path / "offer.json"
+    if content is not None:
+        saved.write_text(content)
+    calls = len(channel.activity)
+    refused = _accept(offer_id, claim, "--as-read", str(saved))
+    assert refused.exit_code == 2, refused.output
+    assert f"Error: Invalid value for '--as-read': {saved}" in refused.output
+    assert len(channel.activity) == calls
+
+
 def test_a_claim_with_nothing_outstanding_is_said_so_and_not_asked(on_the_channels_day):
     channel, offer_id, claim = on_the_channels_day
     assert _accept(offer_id, claim, "--yes").exit_code == 0

@@ -81,10 +81,10 @@ def test_the_cli_scores_the_bytes_it_checked_when_the_artefact_is_replaced_meanw
 
     monkeypatch.setattr(Path, "read_bytes", replaced_after(Path.read_bytes))
     monkeypatch.setattr(user_files, "read_regular_file", replaced_after(user_files.read_regular_file))
-    assert load_model(copied) == shipped
+    assert load_model(copied, "--model") == shipped
     assert len(reads) == 1
     with pytest.raises(click.ClickException, match=f"^{re.escape(str(copied))} has sha256 "):
-        load_model(copied)   # what the file holds now is refused, as it was never scored
+        load_model(copied, "--model")   # what the file holds now is refused, as it was never scored
 
 
 def test_the_intact_copy_loads_and_scores(copied):

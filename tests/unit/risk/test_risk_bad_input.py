@@ -46,7 +46,8 @@ def test_unreadable_history_files_are_one_line(tmp_path, content, expected):
     path = tmp_path / "h.json"
     path.write_bytes(content)
     r = invoke("score", "D1", "--history", path)
-    assert r.exit_code == 1 and expected in error_line(r)
+    assert r.exit_code == 2 and expected in error_line(r)
+    assert error_line(r).startswith(f"Error: Invalid value for '--history': {path}")
 
 
 @pytest.mark.parametrize("content", ['"a history"', "42", "null"])

@@ -185,17 +185,22 @@ def test_train_keeps_a_model_of_its_version_unless_told_to_replace_it(tmp_path, 
     assert isinstance(replaced.exception, RuntimeError) and len(ran) == 1       # it went on to train
 
 
+# a --model given that is not there: a usage error naming the option
+MODEL_REFUSED = "Error: Invalid value for '--model':"
+
+
 def test_a_missing_model_at_another_path_is_told_how_to_train_one_there(tmp_path):
     """A bare `risk train` writes the shipped model's place, not a --model path elsewhere."""
     args = ["score", "SYN-DEBTOR-0001", "--synthetic-seed", "5", "--synthetic-debtors", "3"]
     folder = tmp_path / "models"
     other = CliRunner().invoke(risk, [*args, "--model", str(folder / "mine.json")])
-    assert other.exit_code == 1 and other.output.strip().splitlines()[-1] == (
-        f"Error: no model at {folder / 'mine.json'}: check the path, or train one there with `recfin risk train "
-        f"--out {folder}`, which writes {folder / f'late_payment-{VERSION}.json'}: pass that to --model")
-    named = CliRunner().invoke(risk, [*args, "--model", str(folder / f"late_payment-{VERSION}.json")])
-    assert named.exit_code == 1 and named.output.strip().splitlines()[-1] == (
-        f"Error: no model at {folder / f'late_payment-{VERSION}.json'}: check the path, or train one there with "
+    written = folder / f"late_payment-{VERSION}.json"
+    assert other.exit_code == 2 and other.output.strip().splitlines()[-1] == (
+        f"{MODEL_REFUSED} no model at {folder / 'mine.json'}: check the path, or train one there with "
+        f"`recfin risk train --out {folder}`, which writes {written}: pass that to --model")
+    named = CliRunner().invoke(risk, [*args, "--model", str(written)])
+    assert named.exit_code == 2 and named.output.strip().splitlines()[-1] == (
+        f"{MODEL_REFUSED} no model at {written}: check the path, or train one there with "
         f"`recfin risk train --out {folder}`")
 
 
@@ -205,13 +210,15 @@ def test_a_missing_model_beside_the_current_one_is_told_to_use_that(tmp_path):
     args = ["score", "SYN-DEBTOR-0001", "--synthetic-seed", "5", "--synthetic-debtors", "3"]
     old_shipped = DEFAULT_MODEL.parent / "late_payment-v5.json"
     result = CliRunner().invoke(risk, [*args, "--model", str(old_shipped)])
-    assert result.exit_code == 1 and result.output.strip().splitlines()[-1] == (
-        f"Error: no model at {old_shipped}: {DEFAULT_MODEL} is the current model there: pass that to --model")
+    assert result.exit_code == 2 and result.output.strip().splitlines()[-1] == (
+        f"{MODEL_REFUSED} no model at {old_shipped}: {DEFAULT_MODEL} is the current model there: pass that "
+        f"to --model")
     current = tmp_path / f"late_payment-{VERSION}.json"
     current.write_text("a model trained here")
     typo = CliRunner().invoke(risk, [*args, "--model", str(tmp_path / "mine.json")])
-    assert typo.exit_code == 1 and typo.output.strip().splitlines()[-1] == (
-        f"Error: no model at {tmp_path / 'mine.json'}: {current} is the current model there: pass that to --model")
+    assert typo.exit_code == 2 and typo.output.strip().splitlines()[-1] == (
+        f"{MODEL_REFUSED} no model at {tmp_path / 'mine.json'}: {current} is the current model there: pass "
+        f"that to --model")
     assert "risk train" not in typo.output
 
 
