@@ -83,6 +83,7 @@ from .risk_commands import (
     BUSINESS_DATE,
     SYNTHETIC_NOTE,
     history_as_of,
+    history_debtors,
     load_history,
     load_model,
     note_thin_record,
@@ -134,7 +135,7 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
         return DebtorRisk(probability, grade_for(probability))
     if history_file is not None:
         if not debtor:
-            raise click.UsageError("--history needs --debtor")
+            raise _debtor_needed(history_file)
         history = load_history(history_file, debtor)
         model = _scoring_model(model_path)   # refused before the note on the date, which would be of no quote
         known = history_as_of(history, history_file, not_after=day, instead="pass --grade or --probability instead") \
@@ -147,6 +148,25 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
     if grade is not None:
         return DebtorRisk(None, grade)
     return None
+
+
+# how many of the debtors a --history file names are listed when --debtor is not given
+LISTED_DEBTORS = 5
+
+
+def _debtor_needed(history_file: Path) -> click.UsageError:
+    """--history without --debtor: the debtor id(s) the file names, to copy into --debtor (the file is scored
+    only for the debtor the command was told it holds, not for whichever it happens to hold)."""
+    held = history_debtors(history_file)
+    needs = f"--history needs --debtor, the id of the debtor it holds: {as_typed(history_file)}"
+    if len(held) == 1:
+        return click.UsageError(f"{needs} holds the history of {as_typed(held[0])}; "
+                                f"add --debtor {as_typed(held[0])}")
+    if not held:
+        return click.UsageError(f"{needs} names no debtor; give the debtor's id with --debtor")
+    listed = ", ".join(as_typed(debtor) for debtor in held[:LISTED_DEBTORS])
+    more = f" and {len(held) - LISTED_DEBTORS} more" if len(held) > LISTED_DEBTORS else ""
+    return click.UsageError(f"{needs} names the debtors {listed}{more}; add --debtor with the one to price")
 
 
 def _quote_rows(result, receivable: str, day) -> dict:

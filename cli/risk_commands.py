@@ -150,6 +150,17 @@ def load_history(path: Path, debtor: str) -> ReceivableHistory:
     return history
 
 
+def history_debtors(path: Path) -> list[str]:
+    """The debtor ids the --history file names (its ``debtor``, then its events' own), each once, in the order
+    written: what to tell a command that needs the id of the debtor the file holds and was given none."""
+    data = read_json_file(path, "--history", "a debtor's receivable history")
+    named = [data.get("debtor")] if isinstance(data, dict) else []
+    events = data.get("events") if isinstance(data, dict) else data
+    if isinstance(events, list):
+        named += [event.get("debtor") for event in events if isinstance(event, dict)]
+    return list(dict.fromkeys(debtor for debtor in named if isinstance(debtor, str) and debtor))
+
+
 def note_thin_record(score: DebtorScore) -> None:
     """A debtor none of whose receivables had fallen due by the date is scored without a single payment to go by
     (every late share is 0 of 0): say so (stderr, beside --json)."""

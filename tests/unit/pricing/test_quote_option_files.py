@@ -1,5 +1,7 @@
 """`finance quote`: a file an option names that cannot be read is a usage error naming the option (exit 2),
-never exit 1, which a declined quote exits with."""
+never exit 1, which a declined quote exits with; --history without --debtor names the debtor(s) the file
+holds."""
+import json
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,27 @@ def test_a_history_file_that_is_not_json_is_a_usage_error_naming_the_option(tmp_
     assert r.exit_code == 2 and r.stdout == ""
     assert error_line(r).startswith(f"Error: Invalid value for '--history': {path}")
     assert problem in error_line(r)
+
+
+def test_history_without_debtor_names_the_debtor_the_file_holds():
+    r = quote("--history", SAMPLE_HISTORY)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r) == (f"Error: --history needs --debtor, the id of the debtor it holds: "
+                             f"{SAMPLE_HISTORY} holds the history of SYN-DEBTOR-0007; "
+                             f"add --debtor SYN-DEBTOR-0007")
+
+
+def test_history_without_debtor_lists_each_debtor_a_list_of_events_names_once(tmp_path):
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps([{"debtor": "D-1"}, {"debtor": "D-2"}, {"debtor": "D-1"}]))
+    r = quote("--history", path)
+    assert r.exit_code == 2
+    assert error_line(r) == (f"Error: --history needs --debtor, the id of the debtor it holds: {path} names "
+                             f"the debtors D-1, D-2; add --debtor with the one to price")
+
+
+def test_history_without_debtor_says_when_the_file_names_none(tmp_path):
+    path = tmp_path / "events.json"
+    path.write_text("[]")
+    r = quote("--history", path)
+    assert r.exit_code == 2 and f"{path} names no debtor; give the debtor's id with --debtor" in error_line(r)
