@@ -69,7 +69,13 @@ def parse_date(value: object, field: str) -> date:
 
 
 def a_year_after(day: date) -> date:
-    """The same day one calendar year later; 29 February gives 28 February, the last day of that month."""
+    """The same day one calendar year later; 29 February gives 28 February, the last day of that month.
+
+    A day of year 9999 has none in the calendar, whose last day, 9999-12-31, it gives: every later date the
+    calendar holds is within the year (a claim issued then, by a client whose clock is wrong, is judged by its
+    other rules rather than failed as an internal error)."""
+    if day.year == date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February, and the next year has none
