@@ -51,9 +51,13 @@ def _date_text(value: date | None, what: str) -> str:
     """A date argument: ``""`` for none (the contract's today), else YYYY-MM-DD."""
     if value is None:
         return ""
-    # a datetime is a date too, but its isoformat() carries the time, which the contract refuses as no date
+    # a datetime is a date too, but its isoformat() carries the time, which the contract refuses as no date.
+    # Its .date() is the day in its own time zone (UTC, often), a day before the ledger's from 16:00 UTC on:
+    # the advice names the ledger's day of that moment, in China Standard Time
     if isinstance(value, datetime):
-        raise TypeError(f"{what} must be a datetime.date, not a datetime: pass {what}.date() for its calendar day")
+        raise TypeError(f"{what} must be a datetime.date, not a datetime: pass business_date({what}) "
+                        f"(client.business_dates) for the ledger's day of that moment, China Standard Time; "
+                        f"{what}.date() is its day where it was written, which can be the day before")
     if not isinstance(value, date):
         raise TypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
     return value.isoformat()

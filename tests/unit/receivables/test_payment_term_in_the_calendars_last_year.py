@@ -1,6 +1,6 @@
-"""A claim issued in year 9999 (stamped so by a client whose clock is wrong) has no day a calendar year later: the
-default payment term then reaches the calendar's last day, rather than failing the registration as an internal
-error."""
+"""A claim issued in year 9999 (stamped so by a client whose clock is wrong) has no day a calendar year later:
+the default payment term then reaches the calendar's last day, rather than failing the registration as an
+internal error."""
 
 from __future__ import annotations
 
