@@ -82,6 +82,25 @@ def code_problem(invoice_code: str) -> str | None:
     return None
 
 
+_CODE_DIGITS = re.compile(r"[0-9]*")
+# a full-width digit (U+FF10-FF19) as the half-width one a code is given in
+_HALF_WIDTH_DIGITS = {0xFF10 + digit: ord("0") + digit for digit in range(10)}
+
+
+def code_characters_problem(invoice_code: str) -> str | None:
+    """Why a string cannot be an invoice code by its characters or length, or ``None`` when it is at most
+    12 ASCII digits (empty: no code), whose form :func:`identity_problem` judges with its number. A
+    registration or an attestation refuses it ``invoice-code-invalid``, saying what to send: a full-width
+    code, as an invoice scanned or copied may give it, is the same code in half-width digits."""
+    if _CODE_DIGITS.fullmatch(invoice_code):
+        return None if len(invoice_code) <= 12 else code_problem(invoice_code)
+    half_width = invoice_code.translate(_HALF_WIDTH_DIGITS).strip()
+    instead = f" ({half_width})" if half_width and _CODE_DIGITS.fullmatch(half_width) else ""
+    return (f"invoice code {shown(invoice_code)} holds characters other than the digits 0-9: give the "
+            f"发票代码 exactly as printed in half-width digits{instead}, without spaces or separators; leave "
+            "it empty for a fully digitalised e-invoice, which has none")
+
+
 def canonical_form(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:
     seller, code, number = seller_tax_id.strip().upper(), invoice_code.strip(), invoice_number.strip()
     if "|" in seller or "|" in code or "|" in number:

@@ -61,6 +61,13 @@ def _invoice_number(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
+def _invoice_code(value: Any, info: ValidationInfo) -> Any:
+    # only a string can be a code; anything else is left to pydantic's type error (argument-invalid)
+    if isinstance(value, str) and (why := fingerprint.code_characters_problem(value)) is not None:
+        raise rule("invoice-code-invalid", f"{info.field_name}: {why}")
+    return value
+
+
 def _currency(value: Any, info: ValidationInfo) -> str:
     return money.parse_currency(value, info.field_name or "currency")
 
@@ -102,6 +109,8 @@ CreditCode = Annotated[str, BeforeValidator(_credit_code), Field(description="un
 InvoiceNumber = Annotated[str, BeforeValidator(_invoice_number), Field(
     description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one (with a code); "
                 "no other spelling, so that one invoice has one fingerprint")]
+# the pattern stays for the schema; the validator refuses first, naming the rule and what to send
+InvoiceCode = Annotated[str, BeforeValidator(_invoice_code), Field(max_length=12, pattern=r"^[0-9]*$")]
 Currency = Annotated[str, BeforeValidator(_currency), Field(description="ISO 4217")]
 Rate = Annotated[str, BeforeValidator(_rate), Field(description="decimal fraction as a string: \"0.045\" is 4.5%")]
 Basis = Annotated[str, BeforeValidator(_basis), Field(description="ACT/360 or ACT/365")]
@@ -251,9 +260,9 @@ INVOICES_MAX = 100   # invoices one registration may list
 
 class InvoiceInput(Doc):
     number: InvoiceNumber
-    code: Annotated[str, Field(max_length=12, pattern=r"^[0-9]*$",
-                               description="发票代码 (10 or 12 digits) of an invoice with an 8-digit number; "
-                                           "empty (the default) for a fully digitalised e-invoice")] = ""
+    code: Annotated[InvoiceCode, Field(description="发票代码 (10 or 12 digits) of an invoice with an 8-digit "
+                                                  "number; empty (the default) for a fully digitalised "
+                                                  "e-invoice")] = ""
     date: IsoDate
     amount: Fen = Field(description="amount excluding tax (合计金额), fen")
     tax: FenOrZero = Field(description="tax (合计税额), fen")
@@ -931,7 +940,8 @@ class InvoiceAttestationRequest(Doc):
     date and amount + tax (see attestation.registration_problem)."""
 
     seller_tax_id: CreditCode
-    code: Annotated[str, Field(max_length=12, pattern=r"^[0-9]*$", description="发票代码; empty for a fully digitalised e-invoice")] = ""
+    code: Annotated[InvoiceCode, Field(description="发票代码; empty for a fully digitalised e-invoice")] \
+        = ""
     number: InvoiceNumber
     fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
                                       description="the invoice fingerprint as the attester computed it; the contract computes it again and refuses a mismatch")]
