@@ -14,7 +14,7 @@ from datetime import date
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
-from . import attestation, events, fingerprint, keys, money
+from . import attestation, events, fingerprint, keys, lifecycle, money
 from .arguments import _first_repeat
 from .errors import rule
 from .model import (
@@ -24,6 +24,7 @@ from .model import (
 )
 from .schemas import json_argument
 from .session import Session, rules
+from .store_base import UNREADABLE_VALUE
 from .tx_base import TransactionGroup
 
 ReceivableArgument = json_argument(ReceivableRegistration)
@@ -50,6 +51,29 @@ def _fingerprints(invoices) -> list[str]:
         except ValueError:
             continue
     return found
+
+
+async def _already_financed(s: Session, position: int, inv: Invoice, owner: str) -> str:
+    """Why ``inv``, the registration's invoice at ``position``, is refused, its fingerprint backing
+    ``owner``, and what can be done: a claim still REGISTERED releases it when withdrawn or rejected, one
+    its debtor confirmed never does, settled or not. Only the claim's creditor, the invoice's seller,
+    registers the invoice, and it may read the claim."""
+    code = f", code {inv.code}" if inv.code else ""   # an 8-digit number is one invoice only with its code
+    held = (f"{invoice_label(position, inv.number)}{code} (fingerprint {inv.fingerprint[:12]}…) "
+            f"already backs receivable {owner}: an invoice backs one receivable")
+    try:
+        claim = await s.store.receivable_or_none(owner)
+    except UNREADABLE_VALUE:   # an entry naming a claim no contract wrote: the rule alone
+        claim = None
+    if claim is not None and claim.status == REGISTERED:
+        return (f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor): "
+                f"{owner} is REGISTERED, so if it is the mistaken claim, withdraw it (WithdrawReceivable) "
+                "and register again")
+    if claim is not None and claim.status not in lifecycle.RELEASED:
+        return (f"{held}, and {owner} is {claim.status}: a claim its debtor has confirmed keeps its "
+                "invoices for good, paid or not (only a rejection or a withdrawal before confirmation "
+                "releases them); register this claim without the invoice")
+    return f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor)"
 
 
 def _part_with_one_receipt(receipts: list[GoodsReceiptReference]) -> None:
@@ -253,11 +277,9 @@ class RegistrationTransactions(TransactionGroup):
         if req.face_amount > backing:
             raise rule("face-exceeds-invoices", f"face amount {money.amount_text(req.face_amount, req.currency)} "
                        f"exceeds the invoices' total with tax {money.amount_text(backing, req.currency)}")
-        for inv in invoices:
+        for position, inv in enumerate(invoices):
             if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
-                raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
-                           f"receivable {owner}: an invoice backs one receivable, until that one is rejected "
-                           "(by its debtor) or withdrawn (by its creditor)")
+                raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner))
         # a part's share is counted here, not taken from the supplier: what the claim's invoices are for, without
         # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)
         invoiced = sum(i.amount for i in invoices)
