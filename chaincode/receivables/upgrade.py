@@ -372,14 +372,17 @@ def registry_fingerprints(r: Receivable) -> list[str]:
 
 async def release_invoices(store: Store, r: Receivable) -> None:
     """Release ``r``'s invoices (RejectReceivable, WithdrawReceivable): the fingerprints it was registered under, and the ones of their
-    current spellings the upgrade registered for it. A current spelling's entry another claim holds stays its.
+    current spellings the upgrade registered for it, each where its entry names ``r``: one another claim holds
+    stays its, and one no claim wrote stays too.
     Its goods receipts go with them, as far as they are its: a receipt's entry naming it, or its part of a
     receipt invoiced in parts (an entry another claim holds stays that claim's, as a spelling's does): a claim
     registered before claims listed any has none, and the upgrade writes none (no earlier record names a
     receipt)."""
     for inv, fp in _spelt(r):
-        await store.release_registry_entry(keys.FINGERPRINT, inv.fingerprint)
-        if fp is not None and fp != inv.fingerprint and await store.fingerprint_names(fp, r.id):
-            await store.release_registry_entry(keys.FINGERPRINT, fp)
+        # only an entry naming r: a claim record two orgs wrote as a new key could list another claim's
+        # invoice, whose entry its withdrawal, endorsed by peers running this contract, would otherwise delete
+        for each in dict.fromkeys((inv.fingerprint, fp)):
+            if each is not None and await store.fingerprint_names(each, r.id):
+                await store.release_registry_entry(keys.FINGERPRINT, each)
     for gr in r.goods_receipts:
         await store.release_goods_receipt(gr.receipt_key, r.id)
