@@ -135,12 +135,15 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
                    f"it backs parts only; register this claim as a part of its received value "
                    f"{amount(entry.received)}: {{\"received\": {entry.received}}} (fen)")
     if gr.part.received != entry.received:
-        raise rule("goods-receipt-already-financed", f"{taken} is invoiced in parts already, its received value "
-                   f"{amount(entry.received)} as the part on receivable {holders[0]} set it, not the "
-                   f"{amount(gr.part.received)} this part gives: every part of one receipt gives the same received "
-                   f"value; send received {entry.received} (fen), or, if that value is wrong, have the claims of its "
-                   f"parts ({listed}) ended (withdrawn by you while registered, or rejected by the debtor) and "
-                   "register them again")
+        # the value is the first part's, kept by the entry while any part is live: that part's claim may have
+        # ended since, so no one claim is named as setting it, only the live parts that all give it
+        raise rule("goods-receipt-already-financed",
+                   f"{taken} is invoiced in parts already ({listed}), its received value "
+                   f"{amount(entry.received)} as its first part set it and each live part gives it, not the "
+                   f"{amount(gr.part.received)} this part gives: every part of one receipt gives the same "
+                   f"received value; send received {entry.received} (fen), or, if that value is wrong, have "
+                   "the claims of its live parts ended (withdrawn by you while registered, or rejected by "
+                   "the debtor) and register them again")
     if entry.invoiced >= entry.received:
         raise rule("goods-receipt-over-invoiced", f"{taken} is fully invoiced: its parts registered ({listed}) "
                    f"invoice {amount(entry.invoiced)} of its received {amount(entry.received)}, so it backs no "

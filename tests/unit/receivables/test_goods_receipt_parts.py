@@ -245,6 +245,23 @@ async def test_a_part_giving_another_received_value_is_refused_naming_the_first_
     assert first["id"] in message and "send received 20000 (fen)" in message
 
 
+async def test_a_wrong_received_value_once_the_first_part_is_withdrawn_names_no_ended_claim_as_setting_it():
+    # the entry keeps the first part's value while a later part is live; the refusal named the live part's
+    # claim as having set it, sending the supplier to look for the mistake on a claim that only repeated it
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    first = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=8_000))
+    second = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=5_000))
+    await net.ok(tier1, "WithdrawReceivable", first["id"], "received value was wrong")
+    message = await net.refused(tier1, "RegisterReceivable", registering(net, part(18_000)),
+                                rule="goods-receipt-already-financed")
+    assert f"is invoiced in parts already (receivable {second['id']}), its received value 200.00 CNY " \
+           "as its first part set it and each live part gives it, not the 180.00 CNY this part " \
+           "gives" in message
+    assert first["id"] not in message and f"part on receivable {second['id']} set it" not in message
+    assert "send received 20000 (fen)" in message and "have the claims of its live parts ended" in message
+
+
 async def test_a_parts_refusals_show_its_amounts_in_the_claims_currency():
     # as every refusal shows a claim's amounts: in major units of its currency, only the received value to send
     # given in fen, as the field takes it
@@ -268,7 +285,8 @@ async def test_a_parts_refusals_show_its_amounts_in_the_claims_currency():
     assert "its received value of 200.00 USD and 0.10 USD of rounding: at most 200.10 USD can be invoiced" in message
     first = await net.ok(tier1, "RegisterReceivable", registering(net, part(20_000), invoiced=12_000, currency="USD"))
     message = await refused(part(25_000), 1_000, "goods-receipt-already-financed")
-    assert f"received value 200.00 USD as the part on receivable {first['id']} set it, not the 250.00 USD" in message
+    assert f"in parts already (receivable {first['id']}), its received value 200.00 USD as its first part " \
+        "set it" in message and "not the 250.00 USD this part gives" in message
     assert "send received 20000 (fen)" in message
     message = await refused(RECEIPT, 1_000, "goods-receipt-already-financed")
     assert 'as a part of its received value 200.00 USD: {"received": 20000} (fen)' in message
