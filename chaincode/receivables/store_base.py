@@ -56,6 +56,25 @@ def parsed(model: type[M], raw: bytes, object_type: str, *attributes: str, remed
         raise unreadable(label, parse_problem(exc), remedy) from None
 
 
+# the field by which each record names the key it is stored under: a claim's, a financing's, an offer's id, a
+# party's credit code, a goods receipt entry's receipt key
+_OWN_KEY_FIELDS = ("id", "uscc", "receipt_key")
+
+
+def _stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str], remedy: str) -> M:
+    """``doc``, read from the key ``object_type`` [``attributes``], where the id it names is that key's;
+    refused ``record-unreadable`` where it names another. Any two orgs running altered chaincode can write a
+    key nobody has written yet, and could copy there another record naming its own id (a financed claim, a
+    party): every write of the record goes to the key its id names, so a change of the copy, endorsed by the
+    peers of the orgs guarding that key, running this contract, would rewrite the real record (withdraw a
+    financed claim and free its invoice, transfer a claim as its holder)."""
+    field = next((f for f in _OWN_KEY_FIELDS if f in type(doc).model_fields), None)
+    if field is not None and attributes and getattr(doc, field) != attributes[-1]:
+        raise unreadable(keys.label(object_type, *attributes),
+                         f"its {field} is {shown(getattr(doc, field))}, another key's", remedy)
+    return doc
+
+
 def newer_version(exc: Exception) -> bool:
     """Whether a stored value ``exc`` refused holds every field this version reads, each as it reads it, and fields
     it does not know besides, or a status value it does not know: what a newer contract version writes (each adds
@@ -183,9 +202,12 @@ class StoreBase:
 
     async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:
         """The record, None where the key holds none; refused ``record-unreadable`` (``parsed``) where it holds a
-        value no such record parses to."""
+        value no such record parses to, or one naming another key's id (``_stored_under_own_key``)."""
         raw = await self.stub.get_state(self.key(object_type, *attributes))
-        return None if raw is None or raw == b"" else parsed(model, raw, object_type, *attributes, remedy=remedy)
+        if raw is None or raw == b"":
+            return None
+        return _stored_under_own_key(parsed(model, raw, object_type, *attributes, remedy=remedy), object_type,
+                                     attributes, remedy)
 
     async def _put(self, doc: Any, object_type: str, *attributes: str) -> None:
         await self.stub.put_state(self.key(object_type, *attributes), doc.to_bytes())

@@ -405,8 +405,8 @@ async def test_a_notice_read_under_another_key_or_naming_another_payee_is_not_ac
     f = await net.financed(tier1, r["id"])
     elsewhere = f"{f['notice_id']}X"                       # the real notice's id kept, under another key
     _copy(net, keys.NOTICE, f["notice_id"], elsewhere, financier=tier2.uscc)
-    message = await net.refused(core, "AcknowledgeAssignment", elsewhere, rule="invalid-state")
-    assert f"notice {elsewhere} is not the one claim {r['id']} names" in message
+    message = await net.refused(core, "AcknowledgeAssignment", elsewhere, rule="record-unreadable")
+    assert f"its id is '{f['notice_id']}', another key's" in message     # no record is read off its own key
     _rewrite(net, keys.NOTICE, f["notice_id"], financier=tier2.uscc)    # the claim's own, rewritten in place
     message = await net.refused(core, "AcknowledgeAssignment", f["notice_id"], rule="invalid-state")
     assert f"names {tier2.uscc} as the financier" in message and "promises nothing on its word" in message

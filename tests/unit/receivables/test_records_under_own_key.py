@@ -1,0 +1,65 @@
+"""A record is read only from the key its id names: any two orgs running altered chaincode can write a key
+nobody has written yet, under the chaincode-level policy alone, and could copy there a record naming another
+key's id (a financed claim, a party). Every write of a record goes to the key its id names, so a change of
+such a copy, endorsed by the peers of the orgs guarding that key running this contract, rewrote the real
+record: the creditor's withdrawal of the copy of a confirmed, financed claim withdrew the claim and freed its
+invoice, and a client bound to a copy of a supplier's party record transferred that supplier's claim as its
+holder."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chaincode.receivables import keys
+
+from .support import CORE, SUPPLIER, Actor, client_identity, credit_code, standard_net
+
+PLANTED = "R-00000000000000ff"
+
+
+@pytest.mark.parametrize("release", ["WithdrawReceivable", "RejectReceivable"])
+async def test_a_planted_copy_of_a_financed_claim_changes_nothing_of_it(release):
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    financed = await net.confirmed(tier1, core, 1000_00, invoice_no="26442000000012345678")
+    await net.financed(tier1, financed["id"])
+    claim_key = net._key(keys.RECEIVABLE, financed["id"])
+    held = net.ledger.state[claim_key]
+    copy = {**net.doc(financed["id"]), "status": "REGISTERED", "goods_receipts": []}
+    for field in ("financing_id", "financier", "financier_msp", "confirmed_on"):
+        copy.pop(field, None)
+    net.ledger.state[net._key(keys.RECEIVABLE, PLANTED)] = json.dumps(copy, sort_keys=True).encode()
+    message = await net.refused(tier1 if release == "WithdrawReceivable" else core, release, PLANTED, "copy",
+                                rule="record-unreadable")
+    assert f"recfin.receivable [{PLANTED}]" in message
+    assert f"its id is '{financed['id']}', another key's" in message
+    assert net.ledger.state[claim_key] == held
+    again = net.registration(tier1, core, 1000_00, invoice_no="26442000000012345678")
+    await net.refused(tier1, "RegisterReceivable", again, rule="invoice-already-financed")
+
+
+async def test_a_planted_copy_of_a_party_record_acts_for_no_one():
+    net = await standard_net()
+    tier1, tier2, core = net.actors["tier1"], net.actors["tier2"], net.actors["core"]
+    claim = await net.confirmed(tier1, core, 1000_00)
+    thief = client_identity(SUPPLIER, "thief")
+    planted_code = credit_code(900)
+    copy = {**json.loads(net.ledger.state[net._key(keys.PARTY, tier1.uscc)]), "client_ids": [thief.id]}
+    net.ledger.state[net._key(keys.PARTY, planted_code)] = json.dumps(copy, sort_keys=True).encode()
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, thief.id)] = planted_code.encode()
+    as_tier1 = Actor("thief", SUPPLIER, thief, tier1.uscc, "supplier")
+    message = await net.refused(as_tier1, "TransferReceivable", claim["id"], tier2.uscc, "100000",
+                                rule="record-unreadable")
+    assert f"its uscc is '{tier1.uscc}', another key's" in message
+    assert net.doc(claim["id"])["holder"] == tier1.uscc
+
+
+async def test_records_under_their_own_keys_read_as_before():
+    net = await standard_net()
+    tier1, tier2, core = net.actors["tier1"], net.actors["tier2"], net.actors["core"]
+    claim = await net.confirmed(tier1, core, 1000_00)
+    await net.ok(tier1, "TransferReceivable", claim["id"], tier2.uscc, "100000")
+    assert net.doc(claim["id"])["holder"] == tier2.uscc
+    assert net.writes_not_endorsed(SUPPLIER, CORE) == []
