@@ -58,20 +58,34 @@ async def leaves(store: Store, r: Receivable) -> list[Receivable]:
     """The receivables without children below ``r`` (``r`` itself if never split), in id order.
 
     Walked with a stack rather than recursion, so the depth of a lineage (each partial transfer of a
-    kept part goes one level deeper) never meets Python's recursion limit."""
+    kept part goes one level deeper) never meets Python's recursion limit.
+
+    Each part is taken only where its record names the claim listing it as the one it was split from
+    (``parent_id``): refused ``invalid-state`` otherwise. A claim record two orgs wrote as a new key (altered
+    chaincode, under the chaincode-level policy alone) could list another debtor's claim as its part, and a
+    payment through it, endorsed by the peers of that claim's orgs running this contract, would settle it."""
     found: list[Receivable] = []
     node = r
-    pending: list[str] = []  # ids still to visit, the next one last
+    # (id, the id of the claim listing it) still to visit, the next one last
+    pending: list[tuple[str, str]] = []
     while True:
         if node.children:
             # a split's children are read together: whatever is done with the leaves reads every one of them
             await store.prefetch(*((keys.RECEIVABLE, child_id) for child_id in node.children))
-            pending.extend(reversed(node.children))  # so that they come off the stack in id order
+            # so that they come off the stack in id order
+            pending.extend((child_id, node.id) for child_id in reversed(node.children))
         else:
             found.append(node)
         if not pending:
             return found
-        node = await store.receivable(pending.pop())
+        child_id, parent_id = pending.pop()
+        node = await store.receivable(child_id)
+        if node.parent_id != parent_id:
+            raise rule("invalid-state", f"claim {parent_id} lists {node.id} as one of its parts, "
+                       f"but {node.id} was split from {node.parent_id or 'no claim'}: the record of "
+                       f"{parent_id} was written outside the contract, and nothing is done on its word; act "
+                       "on the claims themselves, and report the key to the network's operators, whose "
+                       "peers' history of it names the orgs that wrote it")
 
 
 async def _key_history(store: Store, object_type: str, object_id: str,
