@@ -61,15 +61,19 @@ def parsed(model: type[M], raw: bytes, object_type: str, *attributes: str, remed
 _OWN_KEY_FIELDS = ("id", "uscc", "receipt_key")
 
 
-def _stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str], remedy: str) -> M:
+def stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str],
+                         remedy: str = REPORT_THE_KEY) -> M:
     """``doc``, read from the key ``object_type`` [``attributes``], where the id it names is that key's;
     refused ``record-unreadable`` where it names another. Any two orgs running altered chaincode can write a
     key nobody has written yet, and could copy there another record naming its own id (a financed claim, a
     party): every write of the record goes to the key its id names, so a change of the copy, endorsed by the
     peers of the orgs guarding that key, running this contract, would rewrite the real record (withdraw a
-    financed claim and free its invoice, transfer a claim as its holder)."""
+    financed claim and free its invoice, transfer a claim as its holder). Every read of a record holds it to
+    this: a point read (``StoreBase._get``), a list's or a range's (``queries``), UpgradeLedger's scan, which
+    would otherwise write policies and entries for the real record from the copy (``upgrade``)."""
     field = next((f for f in _OWN_KEY_FIELDS if f in type(doc).model_fields), None)
-    if field is not None and attributes and getattr(doc, field) != attributes[-1]:
+    # a key of no attributes (the type's bare key, which a range scan reaches) is no record's own key
+    if field is not None and getattr(doc, field) != (attributes[-1] if attributes else None):
         raise unreadable(keys.label(object_type, *attributes),
                          f"its {field} is {shown(getattr(doc, field))}, another key's", remedy)
     return doc
@@ -202,12 +206,12 @@ class StoreBase:
 
     async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:
         """The record, None where the key holds none; refused ``record-unreadable`` (``parsed``) where it holds a
-        value no such record parses to, or one naming another key's id (``_stored_under_own_key``)."""
+        value no such record parses to, or one naming another key's id (``stored_under_own_key``)."""
         raw = await self.stub.get_state(self.key(object_type, *attributes))
         if raw is None or raw == b"":
             return None
-        return _stored_under_own_key(parsed(model, raw, object_type, *attributes, remedy=remedy), object_type,
-                                     attributes, remedy)
+        return stored_under_own_key(parsed(model, raw, object_type, *attributes, remedy=remedy), object_type,
+                                    attributes, remedy)
 
     async def _put(self, doc: Any, object_type: str, *attributes: str) -> None:
         await self.stub.put_state(self.key(object_type, *attributes), doc.to_bytes())

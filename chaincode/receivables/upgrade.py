@@ -64,9 +64,9 @@ of a policy against that policy, and a change of the orgs is theirs to endorse. 
 ``claims_to_reseal`` (the orgs its key names, the orgs due); until resealed (ResealReceivable, which those
 orgs endorse), those orgs alone can change it.
 
-A record this contract cannot read (a value no model of it parses, or an offer or a live financing whose claim is
-missing) is passed over and listed in ``unreadable``; the page goes on with the next, as failing it would every
-time.
+A record this contract cannot read (a value no model of it parses, one naming another key's id, as a copy
+two orgs wrote as a new key does, or an offer or a live financing whose claim is missing) is passed over and
+listed in ``unreadable``; the page goes on with the next, as failing it would every time.
 
 A page that restores a ``recfin.by-financier`` or ``recfin.open-offer`` entry raises what that bank has out or on
 offer on the debtor (``queries.financier_exposure``), so it moves the version of the bank's exposure there
@@ -100,6 +100,7 @@ from . import fingerprint, keys, lifecycle, queries
 from .errors import RuleViolation
 from .model import LIVE_FINANCING, DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
+from .store_base import stored_under_own_key
 
 # the keys besides those of SCANNED_RECORDS that earlier versions gave a key-level policy, in the form they
 # wrote (``store_base.earlier_org_policy``): a page of them reseals each (``Store.reseal_earlier_role``),
@@ -142,21 +143,21 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
         records.append((kv.key, kv.value))
     await iterator.close()
     if scanning == keys.RECEIVABLE:
-        receivables = [r for _, r in _parsed(Receivable, records, report)]
+        receivables = [r for _, r in _parsed(store, Receivable, records, report)]
         await store.prefetch(*(entry for r in receivables for entry in _entries_read(r)))
         claimed: dict[str, str] = {}  # fingerprints written by this page: a transaction does not read its own writes
         for r in receivables:
             await _upgrade_receivable(store, r, claimed, report, raised)
     elif scanning == keys.DISCOUNT:
-        for _, d in _parsed(DiscountOffer, records, report):
+        for _, d in _parsed(store, DiscountOffer, records, report):
             entry_written = await store.restore_discount_entry(d)
             report["discount_offer_entries"] += entry_written
             report["discount_offer_policies"] += await store.seal_discount_offer(d, entry_written=entry_written)
     elif scanning == keys.OFFER:
-        report["open_offer_entries"] += await _restore_open_offers(store, _parsed(Offer, records, report), raised,
-                                                                   report)
+        offers = _parsed(store, Offer, records, report)
+        report["open_offer_entries"] += await _restore_open_offers(store, offers, raised, report)
     elif scanning == keys.FINANCING:
-        financings = _parsed(Financing, records, report)
+        financings = _parsed(store, Financing, records, report)
         report["financing_policies"] += await _restore_financing_policies(store, financings, report)
         await _restore_notice_policies(store, financings, report)
     elif scanning == keys.REQUEST:
@@ -178,13 +179,17 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     return {**report, "bookmark": next_key, "done": not next_key}
 
 
-def _parsed(model: type[M], records: list[tuple[str, bytes]], report: dict[str, Any]) -> list[tuple[str, M]]:
-    """Each of ``records`` (key, value) that ``model`` reads, with its key; the key of each it cannot read added to
-    the report's ``unreadable``."""
+def _parsed(store: Store, model: type[M], records: list[tuple[str, bytes]],
+            report: dict[str, Any]) -> list[tuple[str, M]]:
+    """Each of ``records`` (key, value) that ``model`` reads, with its key; the key of each it cannot read
+    added to the report's ``unreadable``, as is that of a record naming another key's id
+    (``stored_under_own_key``): a copy of a claim, an offer or a financing two orgs wrote as a new key, from
+    which the page would write the real record's policy and entries as the copy says."""
     out = []
     for key, raw in records:
         try:
-            out.append((key, model.model_validate_json(raw)))
+            out.append((key, stored_under_own_key(model.model_validate_json(raw),
+                                                  *store.stub.split_composite_key(key))))
         except UNREADABLE:
             report["unreadable"].append(key)
     return out
