@@ -10,7 +10,7 @@ import json
 from . import attestation, keys
 from .errors import shown, unreadable
 from .model import InvoiceAttestation
-from .store_base import NOT_A_RECORD, StoreBase, parsed_object
+from .store_base import NOT_A_RECORD, StoreBase, parsed_object, stored_under_own_key
 
 _NEWEST_FIELDS = tuple(field.name for field in dataclasses.fields(attestation.Newest))
 _FORGED_NEWEST = ("No attestation of the invoice by that attester can be recorded, nor any registration of it "
@@ -103,18 +103,23 @@ class AttestationRecords(StoreBase):
         return (await self.attestation_records(fp))[0]
 
     async def attestation_records(self, fp: str) -> tuple[list[InvoiceAttestation], list[str]]:
-        """The invoice's attestations (``attestations_of``), and the attestation ids of the records under it that are
-        none: a value no attestation parses to, or one whose time is no transaction time. Every attestation the
-        contract records is under its attester's org's policy, so only two orgs writing a new key wrote those; they
-        say nothing anyone could count, and each would otherwise fail every read of the invoice's attestations."""
+        """The invoice's attestations (``attestations_of``), and the attestation ids of the records under it
+        that are none: a value no attestation parses to, one whose time is no transaction time, or a copy of
+        an attestation under a key other than the one it was written to (its ``fingerprint`` or its ``id``
+        another key's, as ``stored_under_own_key`` holds every record to its id): a copy of another invoice's
+        pass would otherwise count for this one. Every attestation the contract records is under its
+        attester's org's policy, so only two orgs writing a new key wrote those; they say nothing anyone could
+        count, and each would otherwise fail every read of the invoice's attestations."""
         found, unreadable_ids = [], []
         async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp]):
+            attributes = self.stub.split_composite_key(kv.key)[1]
             try:
-                a = InvoiceAttestation.model_validate_json(kv.value)
+                a = stored_under_own_key(InvoiceAttestation.model_validate_json(kv.value), keys.ATTESTATION,
+                                         attributes)
             except NOT_A_RECORD:
                 a = None
-            if a is None or not attestation.is_time(a.attested.at):
-                unreadable_ids.append(self.stub.split_composite_key(kv.key)[1][-1])
+            if a is None or a.fingerprint != fp or not attestation.is_time(a.attested.at):
+                unreadable_ids.append(attributes[-1])
             else:
                 found.append(a)
         return sorted(found, key=lambda a: (attestation.attested_time(a), a.attested.tx_id)), unreadable_ids
