@@ -70,7 +70,9 @@ def stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str],
     peers of the orgs guarding that key, running this contract, would rewrite the real record (withdraw a
     financed claim and free its invoice, transfer a claim as its holder). Every read of a record holds it to
     this: a point read (``StoreBase._get``), a list's or a range's (``queries``), UpgradeLedger's scan, which
-    would otherwise write policies and entries for the real record from the copy (``upgrade``)."""
+    would otherwise write policies and entries for the real record from the copy (``upgrade``), and an
+    invoice's attestations (``Store.attestation_records``, which also holds each to the invoice's
+    fingerprint)."""
     field = next((f for f in _OWN_KEY_FIELDS if f in type(doc).model_fields), None)
     # a key of no attributes (the type's bare key, which a range scan reaches) is no record's own key
     if field is not None and getattr(doc, field) != (attributes[-1] if attributes else None):
