@@ -7,7 +7,7 @@ All of it runs on LevelDB: composite-key range scans, never CouchDB rich queries
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -26,7 +26,7 @@ from .model import (
     OfferTerms, Party, Receivable,
 )
 from .store import Store
-from .store_base import NOT_A_RECORD, parsed_private, stored_under_own_key
+from .store_base import NOT_A_RECORD, parsed_private, readable_record
 from .store_claims import CLAIM_INDEXES, live_financier
 from .store_offers import OfferAsMade
 
@@ -224,14 +224,14 @@ async def open_offers_page(store: Store, financier: str, debtor: str, page_size:
     values = [financier, debtor] if debtor else [financier]
     rows, meta = await _index_records(store, keys.OPEN_OFFER, values, page_size, bookmark, keys.OFFER)
     offers = [(o, entry) for entry, d in rows
-              if (o := _readable(Offer, d, keys.OFFER, entry[-1:])) is not None]
+              if (o := readable_record(Offer, d, keys.OFFER, entry[-1:])) is not None]
     offers = [(o, entry) for o, entry in offers if o.status == "OPEN" and o.financier == entry[0]]
     # the offer records no debtor: its claim's (which no change of the claim alters) must be the entry's, read for
     # the page's offers in one round trip
     claims = (await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, o.receivable_id) for o, _ in offers])
               if offers else [])
     records = [{**o.to_json(), "debtor": entry[1]} for (o, entry), claim in zip(offers, claims)
-               if (r := _readable(Receivable, claim, keys.RECEIVABLE, [o.receivable_id])) is not None
+               if (r := readable_record(Receivable, claim, keys.RECEIVABLE, [o.receivable_id])) is not None
                and r.debtor == entry[1]]
     return _page_of(records, meta)
 
@@ -244,22 +244,8 @@ async def _receivables_page(store: Store, index: str, values: list[str], page_si
     since at their defaults (an invoice's ``code``, ``currency``), not as the bytes it was stored in."""
     rows, meta = await _index_records(store, index, values, page_size, bookmark, keys.RECEIVABLE)
     claims = [(r, entry) for entry, d in rows
-              if (r := _readable(Receivable, d, keys.RECEIVABLE, entry[-1:])) is not None]
+              if (r := readable_record(Receivable, d, keys.RECEIVABLE, entry[-1:])) is not None]
     return _page_of([r.to_json() for r, entry in claims if keep is None or keep(r, entry)], meta)
-
-
-def _readable(model: type[M], raw: bytes | None, object_type: str, attributes: Sequence[str]) -> M | None:
-    """A listed record's stored value, read from the key ``object_type`` [``attributes``], as ``model``;
-    None where there is none, it is no such record, or it names another key's id (``stored_under_own_key``:
-    a copy of a claim two orgs wrote as a new key, with an index entry pointing at it, would be listed as
-    that claim). Each is a key two orgs wrote outside the contract, which a list leaves out rather than
-    failing every page that reaches it."""
-    if not raw:
-        return None
-    try:
-        return stored_under_own_key(model.model_validate_json(raw), object_type, attributes)
-    except NOT_A_RECORD:
-        return None
 
 
 async def _index_records(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
@@ -298,7 +284,7 @@ async def statistics(store: Store, today: date) -> dict:
     per_debtor: dict[str, dict[str, dict[str, int]]] = {}
     counts = {s: 0 for s in STATUSES}
     async for kv in store.every_row(keys.RECEIVABLE):   # every claim, however many: page after page
-        if (r := _readable(Receivable, kv.value, *store.stub.split_composite_key(kv.key))) is None:
+        if (r := readable_record(Receivable, kv.value, *store.stub.split_composite_key(kv.key))) is None:
             continue   # no claim, or a copy of one: two orgs wrote the key outside the contract
         counts[r.status] += 1
         if r.status not in lifecycle.PAYABLE:
@@ -406,7 +392,8 @@ async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[t
     another claim), is no state of this claim, and is passed over."""
     states = []
     async for mod in store.stub.get_history_for_key(store.key(keys.RECEIVABLE, receivable_id)):
-        doc = None if mod.is_delete else _readable(Receivable, mod.value, keys.RECEIVABLE, [receivable_id])
+        doc = (None if mod.is_delete
+               else readable_record(Receivable, mod.value, keys.RECEIVABLE, [receivable_id]))
         if doc is None:
             continue
         day = dates.business_date(mod.timestamp or datetime.fromisoformat(doc.last.at.replace("Z", "+00:00")))

@@ -10,7 +10,7 @@ import json
 from . import attestation, keys
 from .errors import shown, unreadable
 from .model import InvoiceAttestation
-from .store_base import NOT_A_RECORD, StoreBase, parsed_object, stored_under_own_key
+from .store_base import StoreBase, parsed_object, readable_record
 
 _NEWEST_FIELDS = tuple(field.name for field in dataclasses.fields(attestation.Newest))
 _FORGED_NEWEST = ("No attestation of the invoice by that attester can be recorded, nor any registration of it "
@@ -113,11 +113,7 @@ class AttestationRecords(StoreBase):
         found, unreadable_ids = [], []
         async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp]):
             attributes = self.stub.split_composite_key(kv.key)[1]
-            try:
-                a = stored_under_own_key(InvoiceAttestation.model_validate_json(kv.value), keys.ATTESTATION,
-                                         attributes)
-            except NOT_A_RECORD:
-                a = None
+            a = readable_record(InvoiceAttestation, kv.value, keys.ATTESTATION, attributes)
             if a is None or a.fingerprint != fp or not attestation.is_time(a.attested.at):
                 unreadable_ids.append(attributes[-1])
             else:

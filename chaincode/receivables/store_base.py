@@ -81,6 +81,21 @@ def stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str],
     return doc
 
 
+def readable_record(model: type[M], raw: bytes | None, object_type: str,
+                    attributes: Sequence[str]) -> M | None:
+    """A record's stored value, read from the key ``object_type`` [``attributes``], as ``model``; None where
+    there is none, it is no such record (``NOT_A_RECORD``), or it names another key's id
+    (``stored_under_own_key``). For the reads that pass such a value over rather than fail on it (a list, a
+    range, UpgradeLedger's scan): each is a key two orgs wrote outside the contract, which would otherwise
+    fail every page reaching it, or be taken for the record it copies."""
+    if not raw:
+        return None
+    try:
+        return stored_under_own_key(model.model_validate_json(raw), object_type, attributes)
+    except NOT_A_RECORD:
+        return None
+
+
 def newer_version(exc: Exception) -> bool:
     """Whether a stored value ``exc`` refused holds every field this version reads, each as it reads it, and fields
     it does not know besides, or a status value it does not know: what a newer contract version writes (each adds

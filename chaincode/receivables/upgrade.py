@@ -94,13 +94,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from . import fingerprint, keys, lifecycle, queries
-from .errors import RuleViolation
 from .model import LIVE_FINANCING, DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
-from .store_base import stored_under_own_key
+from .store_base import NOT_A_RECORD, readable_record
 
 # the keys besides those of SCANNED_RECORDS that earlier versions gave a key-level policy, in the form they
 # wrote (``store_base.earlier_org_policy``): a page of them reseals each (``Store.reseal_earlier_role``),
@@ -114,7 +113,7 @@ SCANNED_RECORDS = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER, keys.FINANCING, k
 # keys.FINANCING)
 SCANNED = (*SCANNED_RECORDS, *RESEALED_ONLY)
 
-UNREADABLE = (ValidationError, RuleViolation)
+UNREADABLE = NOT_A_RECORD
 """What reading a record this contract cannot take raises: a value no model of it parses (``record-unreadable``
 where the store reads it by its key), or a claim the record names that is missing (``not-found``). Such a record is passed over and listed (``unreadable``): failing the
 page would fail it every time, and leave every record after it, of every kind, without its entries."""
@@ -187,11 +186,10 @@ def _parsed(store: Store, model: type[M], records: list[tuple[str, bytes]],
     which the page would write the real record's policy and entries as the copy says."""
     out = []
     for key, raw in records:
-        try:
-            out.append((key, stored_under_own_key(model.model_validate_json(raw),
-                                                  *store.stub.split_composite_key(key))))
-        except UNREADABLE:
+        if (doc := readable_record(model, raw, *store.stub.split_composite_key(key))) is None:
             report["unreadable"].append(key)
+        else:
+            out.append((key, doc))
     return out
 
 
