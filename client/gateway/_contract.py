@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Iterable
 
 from ._commit import SubmittedTransaction
@@ -119,14 +122,20 @@ class _ContractBase:
         Returns at once with ``.result`` and ``.status()`` to wait for the
         block later: use it to answer a user quickly, or to pipeline many
         transactions. A SubmitError carries the endorsed ``result``, which the
-        transaction returns if it was ordered after all.
+        transaction returns if it was ordered after all. A call cancelled (or
+        interrupted by Ctrl-C) raises its CancelledError (KeyboardInterrupt) with
+        ``transaction_id`` and ``may_have_been_ordered``: False while it was
+        endorsed (nothing reached the orderer: it cannot commit), True once its
+        envelope was handed to the orderer (it may commit).
         """
         proposal = self.new_proposal(
             name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
         )
-        transaction = yield proposal.endorse()
+        with _given_up(proposal.transaction_id, may_have_been_ordered=False):
+            transaction = yield proposal.endorse()
         try:
-            return (yield transaction.submit())
+            with _given_up(transaction.transaction_id, may_have_been_ordered=True):
+                return (yield transaction.submit())
         except SubmitError as error:
             # It may still commit (may_have_been_ordered), and its result (an ID the chaincode made) is
             # nowhere else.
@@ -150,7 +159,9 @@ class _ContractBase:
         failing before it was sent, a signer's error say, included). A SubmitError holds that
         ``result`` too. With a
         ``retry`` policy (or the Gateway's default), conflicts listed in the
-        policy are retried with a new proposal.
+        policy are retried with a new proposal. Cancelled or interrupted, its
+        CancelledError (KeyboardInterrupt) says how far it got, as ``submit_async``'s
+        does (True also while it waits for the commit status).
         """
         check_retry(retry)
         policy = retry or self._retry
@@ -163,7 +174,8 @@ class _ContractBase:
                 name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
             )
             try:
-                status = yield submitted.status()
+                with _given_up(submitted.transaction_id, may_have_been_ordered=True):
+                    status = yield submitted.status()
             except CommitStatusError as error:
                 # The transaction may still commit, and its result (an ID the chaincode made) is nowhere else.
                 error.result = submitted.result
@@ -179,12 +191,34 @@ class _ContractBase:
                 raise CommitError(
                     transaction_id=status.transaction_id, validation_code=status.code, block_number=status.block_number
                 )
-            yield Pause(policy.delay(attempt))
+            with _given_up(status.transaction_id, may_have_been_ordered=False):   # committed invalid: it wrote nothing
+                yield Pause(policy.delay(attempt))
             attempt += 1
 
     def _submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> Steps[SubmitResult]:
         """Submit with positional arguments and wait for the commit; returns the function's result."""
         return (yield self.submit(name, arguments=args, retry=retry))
+
+
+GIVEN_UP = (asyncio.CancelledError, KeyboardInterrupt)
+"""What stops a call its caller gave up on while it waited: an async call cancelled (``task.cancel()``, the deadline
+of ``asyncio.wait_for`` or ``asyncio.timeout``), a blocking one interrupted by Ctrl-C."""
+
+
+@contextmanager
+def _given_up(transaction_id: str, *, may_have_been_ordered: bool) -> Iterator[None]:
+    """A submit given up (:data:`GIVEN_UP`) inside the block says how far it got, on the cancellation or interrupt
+    raised on as ever: ``transaction_id``, and ``may_have_been_ordered``, False while the proposal is endorsed
+    (nothing was sent to the orderer, so the transaction cannot commit: no one else holds it signed) or after an
+    attempt committed invalid, True once its envelope is handed to the orderer (it may commit). The innermost
+    block it passes through, the step it stopped in, says it."""
+    try:
+        yield
+    except GIVEN_UP as stopped:
+        if not hasattr(stopped, "may_have_been_ordered"):
+            stopped.transaction_id = transaction_id
+            stopped.may_have_been_ordered = may_have_been_ordered
+        raise
 
 
 def _status_not_asked(submitted: SubmittedTransaction, error: Exception) -> CommitStatusError:

@@ -70,9 +70,11 @@ class AsyncReceivablesClient(_Operations):
     awaited method is a coroutine function: a bad argument raises when it is awaited, never at the call.
 
     A call with a business request id cancelled while it waits (``task.cancel()``, the deadline of
-    ``asyncio.wait_for``, whose TimeoutError is raised from the CancelledError) may have committed: its
-    CancelledError, raised on as ever, carries the id as ``request_id`` and in a note that says how to retry
-    it at most once ("Retries are exactly-once" in docs/sdk-receivables.md)."""
+    ``asyncio.wait_for``, whose TimeoutError is raised from the CancelledError): its CancelledError, raised on
+    as ever, carries the id as ``request_id``, the transaction's ``transaction_id`` and a note: cancelled while
+    it was endorsed, the transaction cannot commit (nothing reached the orderer); cancelled after the orderer
+    was handed it, it may have committed, and the note says how to retry it at most once ("Retries are
+    exactly-once" in docs/sdk-receivables.md)."""
 
     async def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
         options = self._options(kind, name, args, transient, endorsing_organizations)

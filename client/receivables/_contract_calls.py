@@ -55,8 +55,9 @@ def may_have_committed(error: GatewayError) -> bool:
 CALL_GIVEN_UP = (asyncio.CancelledError, KeyboardInterrupt)
 """What ends a call its caller gave up on while it waited: an async call cancelled (``task.cancel()``,
 the deadline of ``asyncio.wait_for`` or ``asyncio.timeout``, whose TimeoutError is raised from it),
-Ctrl-C. Whether the transaction reached the orderer cannot be told, so a submit that carried a request
-id may have committed."""
+Ctrl-C. The Gateway's submit says on it how far the transaction got (``may_have_been_ordered``): given up
+while it was endorsed, nothing reached the orderer and it cannot commit; given up after its envelope was
+handed to the orderer, a submit that carried a request id may have committed."""
 
 
 def _retry_advice(request_id: str, why: str = "") -> str:
@@ -160,16 +161,26 @@ class _ContractCalls:
         made inside the call: without it here, its caller could only send the call again under a new id,
         which applies it twice when the first attempt committed. ``error`` is a GatewayError, or the
         :data:`CALL_GIVEN_UP` that stopped the call while it waited (kept on it, and re-raised by the
-        caller: a cancellation is never swallowed), which may have come after the orderer took the
-        transaction."""
+        caller: a cancellation is never swallowed): one that came while the proposal was endorsed says the
+        transaction cannot commit, one after the orderer was handed it that it may have committed."""
         if kind != "submit" or name not in WITH_REQUEST_ID or not args:
             return
         request_id = args[-1]
         error.request_id = request_id
         if isinstance(error, CALL_GIVEN_UP):
             how = _given_up_how(error)
-            error.add_note(_retry_advice(request_id, f" ({name} was {how} while it was submitted: whether it "
-                                                     "reached the orderer cannot be told)"))
+            reached_orderer = getattr(error, "may_have_been_ordered", None)   # None: a contract that does not say
+            transaction = getattr(error, "transaction_id", None)
+            if reached_orderer is False:
+                error.add_note(f"request id {request_id}: {name} was {how} before anything was sent to the "
+                               f"orderer: its transaction {transaction} cannot commit; call again with "
+                               f"request_id={request_id!r} to apply it, once")
+            elif reached_orderer:
+                error.add_note(_retry_advice(request_id, f" ({name} was {how} after its transaction {transaction} "
+                                                         "was handed to the orderer)"))
+            else:
+                error.add_note(_retry_advice(request_id, f" ({name} was {how} while it was submitted: whether it "
+                                                         "reached the orderer cannot be told)"))
         elif may_have_committed(error):
             error.add_note(_retry_advice(request_id))
 
