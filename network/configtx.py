@@ -50,6 +50,16 @@ def orderer_org(topology: Topology, data_root: Path) -> dict:
     }
 
 
+def peer_org_policies(m: str) -> dict:
+    """The policies of the peer org whose MSP ID is m: met by its own admins, peers and clients only."""
+    return {
+        "Readers": _sig(f"OR('{m}.admin', '{m}.peer', '{m}.client')"),
+        "Writers": _sig(f"OR('{m}.admin', '{m}.client')"),
+        "Admins": _sig(f"OR('{m}.admin')"),
+        "Endorsement": _sig(f"OR('{m}.peer')"),
+    }
+
+
 def peer_org(topology: Topology, data_root: Path, org_name: str) -> dict:
     org = topology.org(org_name)
     m = org.msp_id
@@ -58,12 +68,7 @@ def peer_org(topology: Topology, data_root: Path, org_name: str) -> dict:
         "Name": m,
         "ID": m,
         "MSPDir": str(_crypto_root(data_root, org.name, org.domain) / "msp"),
-        "Policies": {
-            "Readers": _sig(f"OR('{m}.admin', '{m}.peer', '{m}.client')"),
-            "Writers": _sig(f"OR('{m}.admin', '{m}.client')"),
-            "Admins": _sig(f"OR('{m}.admin')"),
-            "Endorsement": _sig(f"OR('{m}.peer')"),
-        },
+        "Policies": peer_org_policies(m),
         "AnchorPeers": [{"Host": anchor.host, "Port": anchor.ports["port"]}],
     }
 

@@ -25,13 +25,13 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from fabric_protos.common import configtx_pb2
+from fabric_protos.common import configtx_pb2, policies_pb2
 from pydantic import ValidationError
 
 from . import channel_config, config_policy, config_signing, configtx, crl, membership
 from .crypto import org_crypto
 from .errors import NetworkError, TopologyError
-from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
+from .org_definition import ADMINS, OrgMsp, decode_anchor_peers, decode_msp, org_group, policy_from
 from .org_definition_file import OrgDefinition, check_revocations_kept, write_public_msp
 from .topology import PeerOrgSpec, Topology, org_name_ends_in_hyphen, org_name_too_long
 
@@ -282,6 +282,53 @@ def check_cas_its_own(msp: OrgMsp, current: configtx_pb2.Config, topology: Topol
                                      f"{theirs} of {who}, an org of the channel: {msp.msp_id} would take {owner}'s "
                                      f"identities for its own, so {owner}'s admin would sign config updates as both "
                                      f"orgs. {remedy}")
+
+
+def check_held_by_its_own(group: configtx_pb2.ConfigGroup, msp_id: str, remedy: str) -> None:
+    """Refused (OrgChangeError, ending with remedy) when a joining org's group is not held as recfin writes
+    every org's (org_definition.org_group): the group and each of its values and policies changed by its own
+    Admins policy, and its policies those configtx.peer_org_policies gives it, met by its own admins, peers
+    and clients only. Its own CA does not protect it from the rest: an Admins policy naming another org's
+    admins would let that org's admin count for both orgs in the channel's `MAJORITY Admins`, and a
+    mod_policy naming another org's policy would let that org replace the joining org's MSP alone."""
+    problems = []
+    if group.mod_policy != ADMINS:
+        problems.append(f"the group's mod_policy is {group.mod_policy!r}")
+    problems += [f"its value {name} has mod_policy {value.mod_policy!r}"
+                 for name, value in sorted(group.values.items()) if value.mod_policy != ADMINS]
+    expected = configtx.peer_org_policies(msp_id)
+    for name in sorted(set(group.policies) | set(expected)):
+        wanted = _policy_text(policy_from(expected[name])) if name in expected else None
+        if name not in group.policies:
+            problems.append(f"no policy {name}, where {wanted}")
+            continue
+        found = group.policies[name]
+        if wanted is None:
+            problems.append(f"a policy {name} ({_policy_text(found.policy)}) no org has")
+        elif _policy_text(found.policy) != wanted:
+            problems.append(f"its policy {name} is {_policy_text(found.policy)} where {wanted}")
+        if found.mod_policy != ADMINS:
+            problems.append(f"its policy {name} has mod_policy {found.mod_policy!r}")
+    if problems:
+        raise OrgChangeError(f"the update adds {msp_id} with a group not held by its own admins as every "
+                             f"org's is (each element's mod_policy {ADMINS!r}, its policies met by its own "
+                             f"admins, peers and clients): {'; '.join(problems)}. Other orgs' admins could "
+                             f"act as {msp_id}'s, counting twice in the channel's MAJORITY Admins or "
+                             f"changing its MSP alone. {remedy}")
+
+
+def _policy_text(policy: policies_pb2.Policy) -> str:
+    """A policy as configtx.yaml spells it ("OR('BankMSP.admin')", "MAJORITY Admins"): compared and named."""
+    try:
+        if policy.type == policies_pb2.Policy.SIGNATURE:
+            envelope = policies_pb2.SignaturePolicyEnvelope.FromString(policy.value)
+            return config_policy.render_signature_rule(envelope)
+        if policy.type == policies_pb2.Policy.IMPLICIT_META:
+            meta = policies_pb2.ImplicitMetaPolicy.FromString(policy.value)
+            return f"{policies_pb2.ImplicitMetaPolicy.Rule.Name(meta.rule)} {meta.sub_policy}"
+    except Exception:   # protobuf raises DecodeError or RuntimeError depending on the backend
+        return f"an unreadable policy of type {policy.type}"
+    return f"a policy of type {policy.type}"
 
 
 def _ca_certificates(msp: OrgMsp, refusal_remedy: str | None = None) -> list[tuple[str, x509.Certificate]]:

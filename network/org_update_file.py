@@ -14,8 +14,8 @@ from . import channel_config, config_policy, config_signing, membership
 from .control import run_lock
 from .crypto import org_crypto
 from .org_admins import Admin, ChannelAdmins, PolicyNotSatisfiedError
-from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own, parties_of,
-                         removed_members, updates_dir)
+from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
+                         check_held_by_its_own, parties_of, removed_members, updates_dir)
 from .org_claims import ClaimsCheck
 from .org_definition import decode_msp
 from .org_definition_file import write_msp_of
@@ -284,7 +284,9 @@ class OrgUpdateFiles(ChannelAdmins):
     def _check_joining(self, checked: UpdateFileCheck, org: PeerOrgSpec | None) -> None:
         """An org still to come in is held, however its file was written, to MAX_ORG_NAME and to a name not ending in
         a hyphen (an older recfin did not hold names to them; org None: the file carries no spec), to an MSP named as its group is (the name Fabric knows
-        it by) and to CAs of its own (check_cas_its_own); one the channel already has keeps its name and CAs."""
+        it by), to CAs of its own (check_cas_its_own) and to a group held by its own admins
+        (check_held_by_its_own: a file edited before anyone signed could give another org's admin its vote);
+        one the channel already has keeps its name, CAs and policies."""
         if checked.action != "add" or checked.applied:
             return
         if org is not None and (problem := org_name_too_long(org.name)):
@@ -294,7 +296,8 @@ class OrgUpdateFiles(ChannelAdmins):
             raise OrgChangeError(f"{org.name} ({org.msp_id}) cannot join: {problem}: the company drops the hyphen "
                                  f"with `recfin org keys` and the update is written again")
         update = configtx_pb2.ConfigUpdate.FromString(checked.envelope.config_update)
-        added = decode_msp(update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id])
+        group = update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id]
+        added = decode_msp(group)
         if added.msp_id != checked.msp_id:
             # Fabric knows an org by the name inside its MSP value, not by its group's key
             whose = (f", the MSP ID of {self._name_of(added.msp_id) or 'an org'} of the channel: {checked.msp_id} "
@@ -307,6 +310,10 @@ class OrgUpdateFiles(ChannelAdmins):
                           f"Sign and submit none of {checked.path}: the company makes a CA of its own with `recfin "
                           f"org keys`, and the update is written again from the definition it sends",
                           joining_id=checked.msp_id)
+        check_held_by_its_own(group, checked.msp_id,
+                              f"Sign and submit none of {checked.path}: write the update again with "
+                              f"`recfin org add --update-out` (`--definition` for the definition the "
+                              f"company sends)")
 
     def _org_of(self, checked: UpdateFileCheck) -> PeerOrgSpec:
         """The spec of the org the update adds or removes: this network's own for an org it has, else the

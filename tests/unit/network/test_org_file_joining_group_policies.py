@@ -1,0 +1,94 @@
+"""An update file adding an org whose group other orgs' admins could act for: signed and submitted by none.
+
+recfin writes every org's group held by its own admins: each element's mod_policy `Admins` (the group's own),
+its policies met by its own admins, peers and clients. A file edited before anyone signed it could give the
+joining group an Admins policy another org's admin meets, so that admin would count for both orgs in
+the channel's `MAJORITY Admins`, or a mod_policy naming another org's policy, so that org could replace
+the joining org's MSP alone. `org sign` and `org submit` show the signers the org's name, role and
+certificates, not its policies: they refuse such a file before anything is signed or sent.
+"""
+from __future__ import annotations
+
+import pytest
+from fabric_protos.common import configtx_pb2
+
+from network import config_policy, config_signing
+from network.org_change import OrgChangeError, admin_signers
+from network.org_definition import config_policy as compiled_policy
+
+from .channel_fixtures import channel_config
+from .scripted_channel import ScriptedChannel, admins_host, host, with_update
+from .test_org_file_elsewhere import CODE, signed_by_the_admins_as_written
+
+BANKS_ADMIN = {"Type": "Signature", "Rule": "OR('BankMSP.admin')"}
+
+
+@pytest.fixture
+def channel(fake_fabric, topology, data_root):
+    return ScriptedChannel(topology, channel_config(topology, data_root))
+
+
+@pytest.fixture
+def written(channel, topology, data_root, tmp_path):
+    """bank2's update as `org add --update-out` writes it (signed as bank)."""
+    writer = host(topology, data_root, channel)
+    change = writer.plan_add("bank2", "bank", CODE, sign_as=["bank"])
+    path = writer.write_update(change, tmp_path / "bank2.tx")
+    channel.after = with_update(change.current, change.update)
+    return change, path
+
+
+def admins_are_the_banks(update: configtx_pb2.ConfigUpdate) -> None:
+    group = update.write_set.groups["Application"].groups["Bank2MSP"]
+    group.policies["Admins"].CopyFrom(compiled_policy(BANKS_ADMIN))
+
+
+def msp_changed_by_the_bank(update: configtx_pb2.ConfigUpdate) -> None:
+    update.write_set.groups["Application"].groups["Bank2MSP"].values["MSP"].mod_policy = \
+        "/Channel/Application/BankMSP/Admins"
+
+
+def test_a_joining_group_whose_admins_policy_another_orgs_admin_meets_is_neither_signed_nor_submitted(
+        channel, written, topology, data_root, tmp_path):
+    change, path = written
+    edited = signed_by_the_admins_as_written(change, topology, data_root, tmp_path, admins_are_the_banks)
+
+    # What it would do once in: BankMSP's admin alone meets Bank2MSP's Admins too, two votes in MAJORITY
+    # Admins
+    update = configtx_pb2.ConfigUpdate.FromString(config_signing.read_update_file(edited)[1].config_update)
+    after = with_update(change.current, update)
+    bank = admin_signers(topology, data_root, ["BankMSP"])["BankMSP"]
+    # any update bumping /Channel/Application, whose policy is MAJORITY Admins: this one, judged there
+    signed = config_signing.envelope(update, [config_signing.sign(update, bank)])
+    verdict = config_policy.evaluate(after, signed)
+    assert verdict.checks[0].met == ["Bank2MSP", "BankMSP"]
+
+    refused = (r"the update adds Bank2MSP with a group not held by its own admins as every org's is .*: "
+               r"its policy Admins is OR\('BankMSP.admin'\) where OR\('Bank2MSP.admin'\)\. Other orgs' "
+               r"admins could act as Bank2MSP's, counting twice in the channel's MAJORITY Admins or changing "
+               r"its MSP alone\. Sign and submit none of .*older.tx: write the update again with "
+               r"`recfin org add --update-out`")
+    before = edited.read_bytes()
+    with pytest.raises(OrgChangeError, match=refused):
+        host(topology, data_root, channel).sign_update_file(edited, "coreenterprise")
+    assert edited.read_bytes() == before
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError, match=refused):
+        host(topology, supplier_root, channel).submit_update_file(edited, channel_only=True)
+    assert channel.updates == []
+
+
+def test_a_joining_groups_msp_changed_by_another_orgs_policy_is_not_submitted(
+        channel, written, topology, data_root, tmp_path):
+    change, path = written
+    edited = signed_by_the_admins_as_written(change, topology, data_root, tmp_path, msp_changed_by_the_bank)
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError,
+                       match=r"its value MSP has mod_policy '/Channel/Application/BankMSP/Admins'"):
+        host(topology, supplier_root, channel).submit_update_file(edited, channel_only=True)
+    assert channel.updates == []
+    # the file as `org add --update-out` wrote it goes in
+    for org_name in ("supplier", "regulator"):
+        host(topology, data_root, channel).sign_update_file(path, org_name)
+    host(topology, supplier_root, channel).submit_update_file(path, channel_only=True)
+    assert len(channel.updates) == 1
