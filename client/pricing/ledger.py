@@ -134,9 +134,12 @@ def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) ->
 
 def early_payment_offer(d: Any) -> EarlyPaymentOffer:
     """A discount offer read from the ledger (a ``client.receivables.DiscountOffer``) as pricing takes it
-    (``price_early_payment``), as read: a scale with two tiers at the same days is priced at the first."""
+    (``price_early_payment``), as read: a scale with two tiers at the same days is priced at the first, and a
+    withdrawn offer (its status and day carried over) as not eligible, as the contract refuses to pay it."""
     return EarlyPaymentOffer.model_validate(dict(
         offer_id=d.id, debtor=d.debtor, apr=d.apr,
         scale=[ScaleTier(min_days_early=s.min_days_early, apr=s.apr) for s in d.scale] if d.scale else None,
-        day_count=d.day_count, expires_on=d.expires_on), context=READ_FROM_THE_LEDGER)
+        day_count=d.day_count, expires_on=d.expires_on, status=d.status,
+        withdrawn_on=getattr(d, "withdrawn_on", None)),   # a reader's offer without the field: none said
+        context=READ_FROM_THE_LEDGER)
 

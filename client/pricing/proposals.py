@@ -179,6 +179,9 @@ class EarlyPaymentOffer(BaseModel):
     scale: list[ScaleTier] | None = Field(default=None, max_length=SCALE_TIERS_MAX)
     day_count: Basis = "ACT/360"
     expires_on: IsoDay
+    # as the ledger holds it: a withdrawn offer is priced as not eligible, as AcceptDiscountOffer refuses it
+    status: Literal["OPEN", "WITHDRAWN"] = "OPEN"
+    withdrawn_on: IsoDay | None = None
 
     @field_validator("apr", mode="before")
     @classmethod
@@ -361,6 +364,11 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
     rate = offer.apr_for(days)
     base = dict(offer_id=offer.offer_id, source="early-payment", counterparty=offer.debtor, days=days,
                 day_count=offer.day_count, recourse=False, annual_rate=rate)
+    if offer.status == "WITHDRAWN":   # checked before the expiry, as the contract checks it
+        on_day = f" on {offer.withdrawn_on}" if offer.withdrawn_on is not None else ""
+        return Proposal(eligible=False, why=f"not eligible: withdrawn by its debtor {offer.debtor}{on_day}, and the "
+                        f"contract pays no withdrawn offer (rule discount-offer-withdrawn): ask the debtor for a new "
+                        f"offer", **base)
     if offer.expires_on < on:
         return Proposal(eligible=False, why=f"not eligible: expired on {offer.expires_on}", **base)
     if days <= 0:
