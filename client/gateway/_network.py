@@ -104,6 +104,9 @@ class _NetworkBase:
         self, chaincode: str, *, start_block: int | None = None, checkpoint: Checkpoint | None = None
     ) -> ChaincodeEventsRequest:
         """The request behind ``chaincode_events``, for signing elsewhere."""
+        # checked as get_contract checks it: an empty name matches no event, so the stream would stay silent, and
+        # recorded in a checkpointer None made it a block events one, "" a file no restart reads
+        check_name(chaincode, "the chaincode name", "receivables")
         return build_chaincode_events_request(self._context, self.name, chaincode, start_block, checkpoint)
 
     def chaincode_events(
