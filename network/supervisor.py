@@ -252,11 +252,27 @@ class Supervisor:
         self._children[proc.pid] = proc
         # Popen returns once command()[0] is exec'd, so the start time read now is the process's own
         # (exec keeps it). Its cmdline is argv, or, while `ip netns exec` has not exec'd argv yet, command().
-        record = {"pid": proc.pid, "exe": spec.argv[0], "name": spec.name, "start_time": _start_time(proc.pid),
+        start_time = _start_time(proc.pid)
+        record = {"pid": proc.pid, "exe": spec.argv[0], "name": spec.name, "start_time": start_time,
                   "boot_id": _boot_id(), "tag": tag, "cmdline": list(spec.argv)}
         if spec.command() != spec.argv:
             record["launcher_cmdline"] = spec.command()
-        write_atomically(spec.pid_file, json.dumps(record))
+        try:
+            write_atomically(spec.pid_file, json.dumps(record))
+        except BaseException as exc:
+            # Recorded nowhere, it would run on unseen: `down` finds what to stop by its pid files, and `down
+            # --purge` would delete the data folder under it. So it is stopped before the start fails.
+            left = self._terminate([_Target(proc.pid, group=True, start_time=start_time)])
+            if not left:
+                self._children.pop(proc.pid, None)
+            if not isinstance(exc, OSError):
+                raise           # Ctrl-C, say: nothing more to tell
+            still = (f"pid {proc.pid} still runs after SIGKILL: stop it with `kill -- -{proc.pid}` once it "
+                     f"can be" if left else f"the process started (pid {proc.pid}) was stopped")
+            raise NetworkError(f"{spec.name}: its pid file {spec.pid_file} could not be written "
+                               f"({exc.strerror or exc}), and nothing else would record the process: "
+                               f"{still}. Free the space or fix the folder's permissions, then run the "
+                               f"command again") from exc
         return proc.pid, True
 
     def bound_log(self, log: Path) -> None:
