@@ -767,8 +767,9 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     a registration counts it only for the invoice with those values. A failing
     verification is attested too (and exits 1): it warns the next bank. One
     the ledger would not take (a red-letter invoice's negative total, sources
-    that all skipped) is refused before anything is written or sent (exit 2,
-    naming the field). Keep
+    that all skipped), or a pass no registration could match (an invoice whose
+    amount + tax is not its total with tax), is refused before anything is
+    written or sent (exit 2, naming the field). Keep
     the evidence document (--evidence): the digest on the ledger proves it. It
     is written once the attestation committed, or when its answer was lost
     (the error line then names the request id to retry with), and FILE.request-id

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from chaincode.receivables.attestation import ATTESTED_CURRENCY
 from client.money import plain_yuan
 from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
 
@@ -49,15 +50,21 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     Raises NotReviewed for an invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`) unless
     ``reviewed``: a person has checked them, since the ledger would record a verification of a misreading.
 
-    Raises ValueError for a red-letter (negative) or zero invoice, whose total the ledger does not take; when
+    Raises ValueError for a red-letter (negative) or zero invoice, whose total the ledger does not take;
+    for an invoice in another currency than CNY (:data:`ATTESTED_CURRENCY`), since an attestation verifies a
+    VAT invoice and the ledger reads the total it carries as CNY; when
     ``evidence.digest`` is not the SHA-256 of the document's canonical JSON (the ledger would hold the digest of
     no document anyone keeps); when the document is about another invoice, or verified other values than the
     invoice carries: the ledger would then record a verification of something this invoice is not; when it
     names no source, or no source it names answered (each one skipped), since such a verification verified
     nothing; when it names a source twice; when the tax invoice verifier did not find the invoice and nothing
     failed or disagreed either (the registry or the credit bureau alone asked): neither a pass nor a failure to
-    warn of; and when its outcome is not the one its findings give (:func:`~client.invoices.sources.passes`:
-    ``pass`` exactly when the tax invoice verifier found the invoice and no finding failed or disagreed).
+    warn of; when its outcome is not the one its findings give (:func:`~client.invoices.sources.passes`:
+    ``pass`` exactly when the tax invoice verifier found the invoice and no finding failed or disagreed);
+    and for a pass of an invoice whose amount + tax is not its total with tax (``totals.with_tax`` fails): a
+    registration gives the ledger the amount and the tax, and a pass counts only for a total with tax equal
+    to their sum, so such a pass would back no registration of the invoice and contradict other attesters'
+    passes of it.
     """
     ensure_reviewed(invoice, reviewed, "attest it")
     document = evidence.document
@@ -66,6 +73,12 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                          f"{plain_yuan(invoice.total_with_tax_fen)}: a red-letter (negative) or zero invoice backs no "
                          "receivable, and the ledger attests only a total above 0; verify the invoice it reverses "
                          "instead (the tax source shows it red-flushed)")
+    if invoice.currency != ATTESTED_CURRENCY:
+        raise ValueError(f"currency: invoice {invoice.number} is in {invoice.currency}: an attestation "
+                         "verifies a VAT invoice against the tax authority's records, in "
+                         f"{ATTESTED_CURRENCY}, and the ledger reads the total with tax it carries as "
+                         f"{ATTESTED_CURRENCY}, so it would count for no registration of this invoice; only "
+                         f"an invoice in {ATTESTED_CURRENCY} is attested")
     digest = evidence_digest(document)
     if evidence.digest != digest:
         raise ValueError(f"digest: the evidence of invoice {invoice.number} gives the digest {evidence.digest!r}, but "
@@ -116,6 +129,19 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
               if document.get(field) != value]
     if differ:
         raise ValueError(f"the evidence is not about invoice {invoice.number} as given: it has {'; '.join(differ)}")
+    added_up = invoice.total_amount_fen + invoice.total_tax_fen
+    if outcome == "pass" and added_up != invoice.total_with_tax_fen:
+        # the contract compares what a pass verified with the amount + tax a registration gives (a failure
+        # counts whatever its values, and still warns the next bank)
+        raise ValueError(f"total_with_tax: invoice {invoice.number} gives amount "
+                         f"{plain_yuan(invoice.total_amount_fen)} + tax "
+                         f"{plain_yuan(invoice.total_tax_fen)} = {plain_yuan(added_up)}, not its total "
+                         f"with tax {plain_yuan(invoice.total_with_tax_fen)} (totals.with_tax): a "
+                         "registration gives the ledger the amount and the tax, and a pass counts only for "
+                         "a total with tax equal to their sum, so this pass would back no registration of "
+                         "the invoice and contradict other attesters' passes of it; correct the figure "
+                         "misread or mistyped (recfin invoice verify names it), then verify the invoice "
+                         "again and attest that")
     return InvoiceAttestationRequest.from_evidence(document, evidence.digest)
 
 
