@@ -63,7 +63,7 @@ class InMemoryCheckpointer:
 
     def checkpoint_block(self, block_number: int) -> None:
         """The whole block is handled: resume at the next one."""
-        self._set(block_number + 1, None)
+        self._set(_checked_block_number(block_number) + 1, None)
 
     def checkpoint_transaction(self, block_number: int, transaction_id: str) -> None:
         """Handled up to and including this transaction of this block."""
@@ -78,6 +78,10 @@ class InMemoryCheckpointer:
         (``chaincode`` None: block events): its block and transaction would make that listener skip or replay
         events. The first listener given is recorded. A gateway calls this once a listener's stream has opened
         with the checkpointer; call it yourself when you checkpoint events read without it."""
+        if not (_is_name(channel) and (chaincode is None or _is_name(chaincode))):
+            # recorded, a file checkpointer would write a listener its restart refuses
+            raise ValueError(f"channel {channel!r}, chaincode {chaincode!r}: give the listener's channel name and "
+                             "chaincode name (None for block events), each a non-empty str")
         self._refuse_another_listener(channel, chaincode)
         self._listener = (channel, chaincode)
 
@@ -94,8 +98,11 @@ class InMemoryCheckpointer:
                 "resumed there, its position would skip or replay events. Give each listener its own checkpointer")
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
-        if block_number < 0:
-            raise ValueError("block numbers are not negative")
+        # Checked before anything changes: written to a file, a position no restart reads would replace a good one.
+        _checked_block_number(block_number)
+        if not (transaction_id is None or isinstance(transaction_id, str)):
+            raise TypeError(f"transaction ID {transaction_id!r}: give the transaction's ID (a str, the event's "
+                            "transaction_id) or None")
         self._block_number = block_number
         self._transaction_id = transaction_id or None
 
@@ -299,6 +306,14 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
                          f'"channel": "...", "chaincode": "..."}}, the last two optional): give another file, or '
                          f"remove it to start afresh")
     return block_number, transaction_id, (channel, chaincode) if channel is not None else None
+
+
+def _checked_block_number(value) -> int:
+    """``value`` if it is a block number (``_is_block_number``), else a ValueError naming it."""
+    if not _is_block_number(value):
+        raise ValueError(f"block number {value!r}: give a whole number from 0 to 2**64 - 1 (the event's "
+                         "block_number)")
+    return value
 
 
 def _is_block_number(value) -> bool:
