@@ -21,7 +21,8 @@ line.tax               per line: amount x rate = tax, within tolerance; (amount 
 seller.tax_id          the seller's tax id passes its check digit
 number.format          the number is 20 digits (fully digitalised) or 8 digits (with a code), nothing else
 number.code            the invoice code is given exactly when the number needs one (8 digits), as printed (no
-                       spaces around it); a 20-digit number starts with its issue year's last two digits
+                       spaces around it, in half-width digits); a 20-digit number starts with its issue year's
+                       last two digits
 buyer.tax_id           the buyer's tax id passes its check digit
 date.plausible         issued no later than today and no earlier than max_age_days
 parties.debtor         the buyer is the registered debtor (credit code, and name)
@@ -48,7 +49,7 @@ from client.money import plain_yuan
 
 from ._reading import deduction_problem, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
 from .credit_code import check_tax_id
-from .fingerprint import code_problem, invoice_fingerprint, number_problem
+from .fingerprint import code_characters_problem, code_problem, invoice_fingerprint, number_problem
 from .model import Finding, Invoice, InvoiceLine, Report
 
 
@@ -319,8 +320,10 @@ def _number(inv: Invoice) -> list[Finding]:
                 Finding(check="number.code", status="skipped",
                         message="not checked: the number has no valid form to fit a code to (see number.format)")]
     # the code as given, as the number is: the contract takes digits only, so spaces around it (which the
-    # fingerprint strips) would pass here and be refused there
-    code_why = _spaced_code_problem(inv.code) or code_problem(inv.code, inv.number, inv.issue_date)
+    # fingerprint strips) would pass here and be refused there; a code in full-width digits, or with a dash,
+    # fails in the contract's own words, which give the half-width code to send
+    code_why = (_spaced_code_problem(inv.code) or code_characters_problem(inv.code)
+                or code_problem(inv.code, inv.number, inv.issue_date))
     formed = Finding(check="number.format", status="pass",
                      message=f"number {inv.number} has {len(inv.number)} digits, a valid invoice number")
     if code_why is None:

@@ -29,6 +29,7 @@ from chaincode.receivables.fingerprint import (
     PROVINCE_CODES,
     VERSION as FINGERPRINT_VERSION,
     canonical_form,
+    code_characters_problem,
     code_problem as code_form_problem,
     identity_problem as code_problem,
     invoice_fingerprint as fingerprint_of,
@@ -38,8 +39,9 @@ from chaincode.receivables.fingerprint import (
 
 from .model import Invoice
 
-__all__ = ["FINGERPRINT_VERSION", "PROVINCE_CODES", "canonical_form", "code_form_problem", "code_problem",
-           "fingerprint_of", "invoice_fingerprint", "is_fingerprint", "number_problem"]
+__all__ = ["FINGERPRINT_VERSION", "PROVINCE_CODES", "canonical_form", "code_characters_problem",
+           "code_form_problem", "code_problem", "fingerprint_of", "invoice_fingerprint", "is_fingerprint",
+           "number_problem"]
 
 
 def invoice_fingerprint(invoice: Invoice) -> str:
