@@ -49,7 +49,7 @@ from client.money import money
 from .config import BankPricing
 from .money import days_between, proportion_fen
 from .proposals import (RATE_PLACES, BankOffer, Proposal, Rate, ReceivableTerms, advance_rounds_to_nothing,
-                        price_bank_offer)
+                        past_maturity, price_bank_offer)
 
 
 def _unsigned_zero(p: Decimal) -> Decimal:
@@ -125,7 +125,7 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         return declined(f"grade {grade} is declined by {config.bank}'s policy")
     days = days_between(on, terms.due_date)
     if days <= 0:
-        return declined("the receivable is due; nothing to finance")
+        return declined(past_maturity(terms, on, "disbursement date", "finances no claim"))
     if days > config.limits.max_days:
         return declined(f"{days} days to the due date; {config.bank} finances at most {config.limits.max_days}")
     # open offer_valid_days from the day it is made, not from the disbursement date it is priced for: the policy

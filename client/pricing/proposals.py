@@ -331,6 +331,15 @@ def advance_rounds_to_nothing(outstanding: int, currency: str) -> str:
             f"finance")
 
 
+def past_maturity(terms: ReceivableTerms, on: date, when: str, what: str) -> str:
+    """Why nothing can be financed or paid early on ``on``, ``when`` (the disbursement date, or the day the cash
+    would be taken), on or after the claim's due date, in the contract's rule: ``what`` the contract does not do
+    from that date on ("finances no claim")."""
+    day = f"the {when}" if terms.due_date == on else f"before the {when}"
+    return (f"{terms.receivable_id} is due on {terms.due_date}, {day} {on}: the contract {what} on or after its due "
+            f"date (rule past-maturity)")
+
+
 def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, accepting: bool = False) -> Proposal:
     """``offer`` priced for taking the cash on ``on``. ``accepting``: priced for the holder to accept it, which the
     contract allows only on a live financing request (``terms.financing_id``); without it, priced as the bank makes
@@ -341,7 +350,8 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     if offer.expires_on < on:
         return Proposal(eligible=False, why=f"not eligible: expired on {offer.expires_on}", **base)
     if days <= 0:
-        return Proposal(eligible=False, why="not eligible: the receivable is due; nothing left to finance", **base)
+        return Proposal(eligible=False, why="not eligible: " + past_maturity(
+            terms, on, "day the cash would be taken", "finances no claim"), **base)
     advance = proportion_fen(terms.face_amount, offer.advance_rate)
     interest = interest_fen(advance, offer.discount_rate, days, offer.day_count)
     net = advance - interest - offer.fees
@@ -372,7 +382,8 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
     if offer.expires_on < on:
         return Proposal(eligible=False, why=f"not eligible: expired on {offer.expires_on}", **base)
     if days <= 0:
-        return Proposal(eligible=False, why="not eligible: the receivable is due; nothing to pay early", **base)
+        return Proposal(eligible=False, why="not eligible: " + past_maturity(
+            terms, on, "day the cash would be taken", "pays no claim early"), **base)
     if rate is None:
         first = min(t.min_days_early for t in offer.scale or [])
         return Proposal(eligible=False, why=f"not eligible: the scale starts at {first} days early, this is {days}", **base)
@@ -586,4 +597,4 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
 
 __all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "BankOffer", "EarlyPaymentOffer",
            "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "nothing_outstanding",
-           "price_bank_offer", "price_early_payment", "rank_proposals"]
+           "past_maturity", "price_bank_offer", "price_early_payment", "rank_proposals"]
