@@ -28,7 +28,7 @@ from collections.abc import Container, Iterable
 from datetime import date
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from client.business_dates import IsoDay
 from client.money import LEDGER_MAX_FEN
@@ -109,6 +109,14 @@ class ReceivableHistory(BaseModel):
         _refuse_parent_cycles(self.events)
         return self
 
+    @field_validator("events")
+    @classmethod
+    def _paid_as_the_ledger_pays(cls, events: list[LedgerEvent]) -> list[LedgerEvent]:
+        # checked as the field: a refusal of the whole model reads, to `risk score`, as a file of the
+        # wrong shape
+        _refuse_payments_past_the_face(sorted(events, key=ledger_order))
+        return events
+
     def as_of(self, as_of: date) -> "ReceivableHistory":
         """The history as it stood at the end of ``as_of``: events recorded after it are dropped."""
         return ReceivableHistory(debtor=self.debtor, synthetic=self.synthetic,
@@ -164,6 +172,35 @@ def _refuse_parent_cycles(events: list[LedgerEvent]) -> None:
                 path.append(nxt)
                 on_path.add(nxt)
                 stack.append(iter(above[nxt]))
+
+
+def _refuse_payments_past_the_face(events: list[LedgerEvent]) -> None:
+    """Refuse a history in which a claim's payments add up to more than its face, or to its face with no
+    'settled' event by that day. The ledger settles a claim in the transaction that pays its last fen, and a
+    payment never exceeds what is owed; the features take a claim without a settlement for unpaid, so one
+    paid in full that way would count as open and, past its due date, as overdue and late."""
+    face: dict[str, int] = {}
+    settled_on: dict[str, date] = {}
+    for event in events:   # in ledger order: a claim's first event gives its face, as in the features
+        face.setdefault(event.receivable_id, event.face_amount)
+        if event.kind == "settled":
+            settled_on.setdefault(event.receivable_id, event.event_date)
+    paid: dict[str, int] = {}
+    for event in events:
+        if event.kind != "paid":
+            continue
+        rid = event.receivable_id
+        paid[rid] = paid.get(rid, 0) + (event.amount or 0)
+        if paid[rid] > face[rid]:
+            raise ValueError(f"the payments on {rid} add up to {paid[rid]} fen by {event.event_date}, "
+                             f"more than its face of {face[rid]} fen: a payment takes off at most what is "
+                             "still owed; correct the amounts of its 'paid' events")
+        if paid[rid] == face[rid] and settled_on.get(rid, date.max) > event.event_date:
+            raise ValueError(f"{rid} is paid in full on {event.event_date} (its payments add up to its face "
+                             f"of {face[rid]} fen), but the history has no 'settled' event of it by then: "
+                             f"add one with event_date and settled_date {event.event_date}, as the ledger "
+                             "settles a claim in the payment of its last fen (without it the claim counts "
+                             "as unpaid)")
 
 
 # ---------------------------------------------------------------- from the ledger
