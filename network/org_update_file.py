@@ -151,9 +151,29 @@ class OrgUpdateFiles(ChannelAdmins):
                                                                                                admin.org.msp_id))
             if not signed.valid:
                 raise OrgChangeError(f"the key in {admin.msp_dir} does not match its certificate: nothing written")
+            self._check_counts(signed, admin, checked.current)
             config_signing.write_update_file(path, self.topology.channel, checked.envelope)
         checked.verdict = config_policy.evaluate(checked.current, checked.envelope)
         return f"{signed.msp_id} {signed.subject}", checked
+
+    def _check_counts(self, signed: config_signing.SignedBy, admin: Admin,
+                      current: configtx_pb2.Config) -> None:
+        """Refused, before the file is written, when the signature just made would count for no policy of the
+        update (current: the channel config it is checked against): the org is not in the channel, or the
+        identity in the admin's MSP folder is not that org's admin as the channel's MSP takes one (a client's
+        or a peer's folder, another org's, a revoked admin). Written, it would be reported as the org's
+        signature while the verdict still misses the org."""
+        orgs = channel_config.application_orgs(current)
+        if signed.msp_id not in orgs:
+            raise OrgChangeError(f"{signed.msp_id} is not an org of the channel {self.topology.channel} (its "
+                                 f"orgs are {', '.join(orgs)}): Fabric counts its admin's signature for none "
+                                 f"of the update's policies. Nothing written: the admins of the channel's "
+                                 f"orgs sign it")
+        if not config_policy.satisfies(signed, signed.msp_id, "admin", config_policy.org_msps(current)):
+            raise OrgChangeError(f"the identity in {admin.msp_dir} ({signed.msp_id} {signed.subject}) is not "
+                                 f"an admin of {signed.msp_id} as the channel's config has it, so Fabric "
+                                 f"counts its signature for nothing. Nothing written: sign with "
+                                 f"{signed.msp_id}'s admin's MSP folder (--msp-dir)")
 
     def submit_update_file(self, path: Path, *, channel_only: bool = False, as_org: str | None = None,
                            msp_dir: Path | None = None, record: bool = True,
