@@ -15,7 +15,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -810,11 +810,16 @@ class Network:
         return [owned for dep in ccservers.deployments(self.data_root)
                 for owned in self._idle_ports_of(dep.name, dep.port_offset)]
 
-    def _idle_ports_of(self, name: str, offset: int) -> list[tuple[str, str, int]]:
+    def _idle_ports_of(self, name: str, offset: int,
+                       packaged: Collection[str] | None = None) -> list[tuple[str, str, int]]:
         """The ports chaincode name's servers bind, of each org whose server does not run (by its pid file): those a
-        start needs free. An org in a network namespace of its own is left out, its ports being that namespace's."""
+        start needs free. An org in a network namespace of its own is left out, its ports being that
+        namespace's; given packaged (a deployment's MSP IDs with a package), so is an org outside it, which
+        gets no server."""
         out = []
         for org in self.topology.orgs:
+            if packaged is not None and org.msp_id not in packaged:
+                continue
             if not self.topology.netns_of(org.name) and \
                     self.supervisor.running_pid(ccservers.server_pid_file(self.data_root, name, org)) is None:
                 out += _server_ports(name, org, offset)
@@ -850,6 +855,15 @@ class Network:
             first = "`recfin chaincode deploy` first" if self.data_root.is_dir() else \
                 "`recfin network up` and `recfin chaincode deploy` first"
             raise ChaincodeError(f"no chaincode is deployed in {self.data_root}, so no server to restart: run {first}")
+        # Before any server is stopped, as `up` and `deploy` check theirs: a port of a server that does not
+        # run (it died, and another program took the port) is refused naming what holds it, where the running
+        # servers were stopped and then its start failed naming no holder. What its exited process left
+        # holding its own ports is passed over, and stopped first.
+        idle = [owned for dep in deps
+                for owned in self._idle_ports_of(dep.name, dep.port_offset, dep.package_ids)]
+        if idle:
+            self._stop_left_running(ensure_free(self.topology.listen_host, idle,
+                                                left_running_by=self._left_running_by))
         for dep in deps:
             for org in self.topology.orgs:
                 if org.msp_id not in dep.package_ids:
