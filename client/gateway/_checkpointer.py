@@ -5,18 +5,21 @@ or each block (``checkpoint_block``), and pass the checkpointer as
 ``checkpoint=`` when reconnecting. Resuming from a chaincode event restarts at
 its block and skips the events up to and including that transaction; resuming
 from a block restarts at the next block. A checkpointer also records the channel (and
-chaincode) of the first listener whose stream opened with it, and refuses another, as its
-position means nothing elsewhere; a file checkpoint keeps them in its file.
+chaincode) of the first listener whose stream opened with it (given back if that stream fails
+before its first event: the peer refused it), and refuses another, as its position means
+nothing elsewhere; a file checkpoint keeps them in its file.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import stat
+import weakref
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Callable, Protocol, runtime_checkable
 
 from ..atomic_file import fill, staged_file, sync_folder, written_path
 from ..user_files import not_a_file, special_kind
@@ -93,6 +96,28 @@ class InMemoryCheckpointer:
         if self._listener is not None and self._listener != listener:
             raise ValueError(self._of_another_listener(listener))
 
+    def _record_opened_listener(self, channel: str, chaincode: str | None) -> Callable[[], None] | None:
+        """``check_listener`` for a stream just opened with this checkpointer; returns what forgets the
+        listener again if this call recorded it and the stream fails before its first event (None if it was
+        recorded before). A peer refusing a stream (a mistyped channel's NOT_FOUND, a Deliver status) says so
+        at its first read, not when the call is made: a listener that never read an event must not keep the
+        checkpointer from the request made right."""
+        recorded_before = self._listener is not None
+        self.check_listener(channel, chaincode)
+        if recorded_before:
+            return None
+        # held weakly, as the request holds the checkpointer (its iterator keeping a file locked)
+        return functools.partial(_forget_unheard_listener, weakref.ref(self), (channel, chaincode),
+                                 self._position())
+
+    def _forget_listener(self, listener: _Listener, position: _Position) -> None:
+        """Forget ``listener`` if it is still the one recorded and nothing was checkpointed since."""
+        if self._listener == listener and self._position() == position:
+            self._listener = None
+
+    def _position(self) -> _Position:
+        return self._block_number, self._transaction_id
+
     def _of_another_listener(self, listener: _Listener) -> str:
         return (f"this checkpointer was given to {_describe(self._listener)}, not to {_describe(listener)}: "
                 "resumed there, its position would skip or replay events. Give each listener its own checkpointer")
@@ -156,6 +181,10 @@ class FileCheckpointer(InMemoryCheckpointer):
         return (f"{self.path} is the checkpoint of {_describe(self._listener)}, not of {_describe(listener)}: "
                 "resumed there, its position would skip or replay events. Give this listener its own file, or "
                 f"remove {self.path} to start it afresh")
+
+    def _forget_listener(self, listener: _Listener, position: _Position) -> None:
+        if not self._listener_in_file:   # a listener the file names is its own, whatever this process did
+            super()._forget_listener(listener, position)
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
         if self._closed:
@@ -274,6 +303,15 @@ def _in_use(code: int, what: str) -> BlockingIOError:
 
 _Listener = tuple[str, str | None]
 """A channel, and the chaincode whose events are listened to (None: the channel's blocks)."""
+
+_Position = tuple[int | None, str | None]
+"""A checkpointer's block number and transaction ID."""
+
+
+def _forget_unheard_listener(checkpointer: weakref.ref, listener: _Listener, position: _Position) -> None:
+    held = checkpointer()
+    if held is not None:   # one dropped has nothing to forget
+        held._forget_listener(listener, position)
 
 
 def _describe(listener: _Listener) -> str:

@@ -22,9 +22,14 @@ Convert = Callable[[object], Iterable[T]]
 
 Condition = Callable[[T], bool]
 
-OnOpen = Callable[[], None] | None
+Withdraw = Callable[[], None] | None
+"""Undoes what ``OnOpen`` did, for a stream that failed before its first event."""
+
+OnOpen = Callable[[], Withdraw] | None
 """Called once the stream is open and taken (a checkpointer recording its listener); what it raises cancels
-the stream and reaches the reader."""
+the stream and reaches the reader. What it returns is called if the stream fails before its first event: gRPC
+reports a peer's refusal of a stream (a mistyped channel's NOT_FOUND, a Deliver status) at the first read, not
+when the call is made, and a refused listener must not keep the checkpointer from the request made right."""
 
 
 def _any_event(event) -> bool:
@@ -72,9 +77,10 @@ class EventIterator(Generic[T]):
     so a reader that waited for its turn does not take the failure for a normal end.
     """
 
-    def __init__(self, stream, convert: Convert) -> None:
+    def __init__(self, stream, convert: Convert, withdraw: Withdraw = None) -> None:
         self._stream = stream
         self._closed = False
+        self._withdraw = withdraw
         self._items = self._generate(convert)
         # A generator read by a second thread while the first is inside it raises a bare ValueError
         # ("generator already executing"), which no reconnect loop written for GatewayError catches.
@@ -102,11 +108,15 @@ class EventIterator(Generic[T]):
             if self._failure is not None:
                 raise _failed_again(self._failure)  # the ended generator would only say StopIteration
             try:
-                return next(self._items)
+                event = next(self._items)
             except GatewayError as failure:
                 if not self._closed:  # a stream failing as close() cancels it ends as closed, for every reader
                     self._failure = failure
+                    if self._withdraw is not None:  # failed before its first event: refused by the peer
+                        self._withdraw()
                 raise
+            self._withdraw = None  # an event came: the stream was not refused
+            return event
 
     def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The next event meeting ``condition``; the stream is closed after it, for a one-off wait.
@@ -172,16 +182,16 @@ def open_events(open_stream: Callable[[], object], convert: Convert, on_open: On
     with transport_errors_as():
         stream = open_stream()
     _refuse_async_stream(stream)
-    _opened(stream, on_open)
-    return EventIterator(stream, convert)
+    return EventIterator(stream, convert, _opened(stream, on_open))
 
 
-def _opened(stream, on_open: OnOpen) -> None:
-    """Call ``on_open`` for a stream just opened and taken; cancel the stream, unread, if it raises."""
+def _opened(stream, on_open: OnOpen) -> Withdraw:
+    """Call ``on_open`` for a stream just opened and taken, giving what it returns; cancel the stream, unread,
+    if it raises."""
     if on_open is None:
-        return
+        return None
     try:
-        on_open()
+        return on_open()
     except BaseException:
         _cancel(stream)
         raise
@@ -250,6 +260,7 @@ class AsyncEventIterator(Generic[T]):
         self._open_stream = open_stream
         self._convert = convert
         self._on_open = on_open
+        self._withdraw: Withdraw = None
         self._stream = None
         self._read: asyncio.Future | None = None
         self._pending: list[T] = []
@@ -268,11 +279,15 @@ class AsyncEventIterator(Generic[T]):
             if self._failure is not None and not self._closed:
                 raise _failed_again(self._failure)
             try:
-                return await self._next_event()
+                event = await self._next_event()
             except GatewayError as failure:
                 if not self._closed:  # nothing more will come: later reads get the failure, not an end
                     self._failure = failure
+                    if self._withdraw is not None:  # failed before its first event: refused by the peer
+                        self._withdraw()
                 raise
+            self._withdraw = None  # an event came: the stream was not refused
+            return event
 
     async def _next_event(self) -> T:
         while not self._pending:
@@ -343,7 +358,7 @@ class AsyncEventIterator(Generic[T]):
                 return stream
             self._refusal = _sync_stream_refusal(stream)
             if self._refusal is None:
-                _opened(stream, self._on_open)
+                self._withdraw = _opened(stream, self._on_open)
                 return stream
         raise ValueError(*self._refusal.args)
 
@@ -405,7 +420,7 @@ async def _open_then_read(opening, owner) -> object:
     iterator._refusal = _sync_stream_refusal(stream)
     if iterator._refusal is not None:
         raise ValueError(*iterator._refusal.args)
-    _opened(stream, iterator._on_open)
+    iterator._withdraw = _opened(stream, iterator._on_open)
     iterator._stream = stream
     del iterator
     return await stream.__anext__()

@@ -108,9 +108,10 @@ class _EventsRequest(Signable):
     """An events request, signed on demand. A kind of request says which stream it opens
     (``_open``) and what the stream's responses carry (``_convert``)."""
 
-    _record_listener: Callable[[], None] | None = None
-    """Records the listener in the checkpointer the request was made with, once its stream is open; None for a
-    request made without one, or rebuilt from bytes."""
+    _record_listener: Callable[[], Callable[[], None] | None] | None = None
+    """Records the listener in the checkpointer the request was made with, once its stream is open, and
+    returns what withdraws that record should the stream fail before its first event; None for a request
+    made without one, or rebuilt from bytes."""
 
     def _records_listener(self, checkpoint: Checkpoint | None, channel: str, chaincode: str | None) -> None:
         """Have the checkpointer record this request's listener when its stream opens (``check_listener``)."""
@@ -132,10 +133,14 @@ class _EventsRequest(Signable):
         raise NotImplementedError
 
 
-def _record_listener(checkpointer: weakref.ref, channel: str, chaincode: str | None) -> None:
+def _record_listener(
+    checkpointer: weakref.ref, channel: str, chaincode: str | None
+) -> Callable[[], None] | None:
+    """Record the listener (``_record_opened_listener``), giving what withdraws it."""
     held = checkpointer()
-    if held is not None:   # one dropped has nothing to record in
-        held.check_listener(channel, chaincode)
+    if held is None:   # one dropped has nothing to record in
+        return None
+    return held._record_opened_listener(channel, chaincode)
 
 
 class _ChaincodeEventsRequestBase(_EventsRequest):
