@@ -66,6 +66,12 @@ def credit_code_problem(code: str) -> str | None:
         return f"{len(code)} characters, a credit code has 18"
     bad = sorted({c for c in code if c not in _CC_VALUE})
     if bad:
+        capitals = code.upper()
+        if all(c in _CC_VALUE for c in capitals):
+            # letters of the set in lower case: the ledger takes a code in capitals only, so say to write it
+            # so (and how, where that is a valid code), not that a, b... are outside A-Z
+            instead = f": {capitals}" if credit_code_problem(capitals) is None else ""
+            return f"contains {''.join(bad)!r} in lower case: a credit code is written in capitals{instead}"
         return f"contains {''.join(bad)!r}, outside 0-9 and A-Z without I, O, S, V, Z"
     if not _ascii_digits(code[2:8]):
         return "characters 3-8 are not a 6-digit region code"
