@@ -43,6 +43,7 @@ whenever `up` or `status` finds it past the limit, it is copied to <log>.1 and e
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -246,9 +247,12 @@ class Supervisor:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             log.write(f"==== recfin: starting {spec.name} at {stamp}: {' '.join(spec.command())}\n".encode())
             log.flush()
-            proc = subprocess.Popen(spec.command(), env=spec.env | {PID_FILE_ENV: tag}, cwd=spec.cwd,
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            try:
+                proc = subprocess.Popen(spec.command(), env=spec.env | {PID_FILE_ENV: tag}, cwd=spec.cwd,
+                                        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+            except OSError as exc:
+                raise NetworkError(_not_run(spec, exc)) from exc
         self._children[proc.pid] = proc
         # Popen returns once command()[0] is exec'd, so the start time read now is the process's own
         # (exec keeps it). Its cmdline is argv, or, while `ip netns exec` has not exec'd argv yet, command().
@@ -417,6 +421,26 @@ class Supervisor:
                 raise NodeTimeoutError(f"{name}: {what} not reached within {timeout:g}s{f' ({found})' if found else ''}"
                                        f": see {log}{_tail_hint(log)}")
             self.sleep(self.poll_interval)
+
+
+def _not_run(spec: ProcessSpec, exc: OSError) -> str:
+    """Why spec's program could not be run at all (exec failed: nothing started), and what to do. A script
+    whose #! line names an interpreter that is not there fails as if the script itself were missing."""
+    program = spec.command()[0]
+    if exc.errno == errno.ENOENT and spec.cwd is not None and not Path(spec.cwd).is_dir():
+        why = f"its working folder {spec.cwd} is not there"
+    elif exc.errno == errno.ENOENT and Path(program).is_file():
+        why = ("it is a script whose first line (#!) names an interpreter that is not there, or ends in a "
+               "carriage return (the script was saved with Windows line ends): fix that line")
+    elif exc.errno == errno.ENOENT:
+        why = "it is not there"
+    elif exc.errno == errno.EACCES:
+        why = f"it may not be executed: `chmod +x {program}`, and check each folder above it may be searched"
+    elif exc.errno == errno.ENOEXEC:
+        why = "it is neither a program for this machine (one built for another architecture?) nor a #! script"
+    else:
+        why = exc.strerror or str(exc)
+    return f"{spec.name} could not be started: {program}: {why}; nothing was started"
 
 
 @dataclass(frozen=True)
