@@ -420,11 +420,13 @@ def _obstacles(terms: ReceivableTerms, *, early_payment: bool = False, bank_offe
         orders = len(terms.queued_freezes) + 1
         found.append((f"{terms.receivable_id} is frozen by order {terms.frozen_by}, with {orders - 1} more queued "
                       f"behind it ({', '.join(terms.queued_freezes)}), each binding it in turn: lifting one does not "
-                      f"free it, and the contract takes no offer on it until the regulator lifts all {orders}",
+                      f"free it, and the contract takes no offer on it until the regulator lifts all "
+                      f"{orders} (rule receivable-frozen)",
                       f"the regulator lifts all {orders} freeze orders"))
     elif terms.frozen_by is not None:
         found.append((f"{terms.receivable_id} is frozen by order {terms.frozen_by}, and the contract takes no offer "
-                      f"on it until the regulator unfreezes it", "the regulator lifts the freeze"))
+                      f"on it until the regulator unfreezes it (rule receivable-frozen)",
+                      "the regulator lifts the freeze"))
     if early_payment and terms.financing_id is not None:
         found.append(_financing_stops_early_payment(terms))
     # the claim's status apart from its financing: FINANCED is the financing's doing, and its step above lifts it
@@ -470,16 +472,18 @@ def _status_stops_offers(terms: ReceivableTerms) -> Obstacle:
 def _financing_stops_early_payment(terms: ReceivableTerms) -> Obstacle:
     if terms.financing_status in (None, "REQUESTED"):
         return (f"{terms.receivable_id} has a live financing request {terms.financing_id}, and the contract pays "
-                f"early only a claim without one; withdraw the request first (recfin finance withdraw "
-                f"{terms.financing_id}), and the bank offers on it lapse then", "withdraw the financing request")
+                f"early only a claim without one (rule receivable-financed); withdraw the request first "
+                f"(recfin finance withdraw {terms.financing_id}), and the bank offers on it lapse then",
+                "withdraw the financing request")
     if terms.financing_status == "ACCEPTED":
         return (f"{terms.receivable_id} is financed ({terms.financing_id}, accepted, not yet disbursed), so the "
-                f"financier, not the holder, would be paid; early payment becomes possible only if the holder or "
-                f"the bank cancels that financing before the bank disburses it (recfin finance cancel "
-                f"{terms.financing_id} --reason TEXT)", "cancel the accepted financing")
+                f"financier, not the holder, would be paid (rule receivable-financed); early payment becomes "
+                f"possible only if the holder or the bank cancels that financing before the bank disburses "
+                f"it (recfin finance cancel {terms.financing_id} --reason TEXT)",
+                "cancel the accepted financing")
     return (f"{terms.receivable_id} is financed ({terms.financing_id}, disbursed), so the bank, not the holder, is "
-            f"paid, and that financing ends only when the bank records repayment, which settles the claim: early "
-            f"payment will not be possible on it", None)
+            f"paid (rule receivable-financed), and that financing ends only when the bank records repayment, "
+            f"which settles the claim: early payment will not be possible on it", None)
 
 
 # the statuses of a claim with nothing outstanding: paid in full, or its whole amount split into parts

@@ -38,7 +38,8 @@ def test_compare_ranks_with_why(tmp_path):
     assert result.exit_code == 0, result.output
     assert "OF-A: cheapest of 3" in result.output and "OF-B: #2 by cost" in result.output
     assert ("DD-1: not takeable now: RCV-1 has a live financing request F-1, and the contract pays early only a claim "
-            "without one; withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse "
+            "without one (rule receivable-financed); withdraw the request first (recfin finance withdraw F-1), and "
+            "the bank offers on it lapse "
             "then; taken then: #3 by cost: 5.06% a year, 0.74 points above OF-A; #2 by cash: CNY 1,232.88 less now than "
             "OF-B") in result.output
 

@@ -218,7 +218,8 @@ def test_a_disbursed_financing_says_early_payment_will_not_be_possible():
     offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", expires_on=date(2027, 1, 1))
     [p] = rank_proposals(disbursed, ON, [], [offer])
     assert (p.eligible, p.takeable_now, p.rank_by_cost, p.first_step) == (True, False, None, None)   # not a choice
-    assert p.why == ("not takeable: RCV-1 is financed (F-1, disbursed), so the bank, not the holder, is paid, and "
+    assert p.why == ("not takeable: RCV-1 is financed (F-1, disbursed), so the bank, not the holder, is paid (rule "
+                     "receivable-financed), and "
                      "that financing ends only when the bank records repayment, which settles the claim: early "
                      "payment will not be possible on it")
 
