@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
+import shlex
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -17,12 +18,12 @@ from typing import Any
 import click
 
 from client.money import percent
-from client.receivables import STATUSES
+from client.receivables import STATUSES, unless_refused_the_read
 
 from .amounts import with_money
 from .connection import acting, with_options
 from .options import WholeNumberRange
-from .output import emit, inline, show
+from .output import as_typed, emit, inline, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
 LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id",
@@ -78,7 +79,10 @@ def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
     order in effect puts the first queued one in effect, and the claim stays frozen until
     the last order is lifted. A --lifts that binds no order of the claim is refused
     (freeze-order-not-found) naming those that do; a blank --lifts is refused before
-    anything is sent.
+    anything is sent. Without --lifts, an --order that made the claim's last lifting is
+    refused while another order binds the claim (exit 1, nothing sent): run again, as after
+    a lost answer, it would lift that order too; name it with --lifts if the order lifts it
+    as well.
 
     An order is lifted only by a regulator of the org that recorded it (any of that org's),
     not by another regulator org (not-the-ordering-regulator); once the configuration no longer
@@ -94,7 +98,29 @@ def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
         # an empty variable, say: taken as the order in effect, it would lift the order with priority
         raise click.UsageError("--lifts is blank: name the freeze order lifted, or leave --lifts out to lift the "
                                "order in effect")
+    if lifts is None:
+        _refuse_a_lifting_sent_again(session, receivable_id, order_reference)
     show_freeze_orders(session.client.unfreeze(receivable_id, order_reference, lifts=lifts), as_json)
+
+
+def _refuse_a_lifting_sent_again(session, receivable_id: str, order_reference: str) -> None:
+    """Refuse (exit 1, nothing sent) an unfreeze without --lifts citing the order that made the claim's last
+    lifting: sent again (a retry after a lost answer, a command run twice), "the order in effect" is by then the
+    order queued behind the one it lifted, which it would lift too, freeing a claim another order still binds.
+    The contract takes it, as a lifting order may lift several freeze orders; naming the order with --lifts
+    says that is meant. A claim the caller may not read, or one no order binds now, is left to the contract."""
+    claim = unless_refused_the_read(lambda: session.client.get_receivable(receivable_id))
+    last = claim.last_unfreeze if claim is not None else None
+    if last is None or last.order_reference != order_reference or claim.frozen is None:
+        return
+    in_effect = claim.frozen.order_reference
+    # the option as a shell takes it; a reference that does not print is shown escaped instead
+    lifts_option = f"--lifts {shlex.quote(in_effect) if in_effect.isprintable() else as_typed(in_effect)}"
+    raise click.ClickException(
+        f"not sent: order {as_typed(order_reference)} already lifted freeze order {as_typed(last.lifted)} of "
+        f"{claim.id} (transaction {last.tx_id}, {last.date}), and sent again it would lift the order in effect "
+        f"now, {as_typed(in_effect)}, too. If it lifts that order as well, name it: {lifts_option}; "
+        f"`recfin receivable history {claim.id}` shows each order and its lifting")
 
 
 def show_freeze_orders(claim, as_json: bool, columns: list[str] = COLUMNS) -> None:

@@ -153,11 +153,14 @@ def test_freeze_acts_as_the_regulator_with_the_order(ledger, path):
 
 
 def test_unfreeze_sends_the_lifting_order(ledger):
+    # without --lifts the claim is read first: a lifting order sent again would lift the next order too
+    ledger.responses["GetReceivable"] = fakes.receivable(frozen={"order_reference": "ORD-1", "by": "reg",
+                                                                 "date": "2026-03-05", "tx_id": "cd" * 32})
     ledger.responses["UnfreezeReceivable"] = fakes.receivable()
     res = invoke("regulator", "unfreeze", "R-1", "--order", "ORD-2", "--as", "regulator/inspector2")
     assert res.exit_code == 0, res.output
     assert ledger.opened == [("regulator", "inspector2", False)]
-    assert ledger.only().arguments == ["R-1", "ORD-2"]
+    assert ledger.only("submit").arguments == ["R-1", "ORD-2"]
 
 
 def test_statistics_table_and_json(ledger):
