@@ -253,7 +253,9 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
                          "computed on other documents, or with other tolerances or options); only a matched invoice "
                          "can back a receivable")
     if due_date <= invoice.issue_date:
-        raise InvoiceError(f"due date {due_date} is not after the invoice date {invoice.issue_date}")
+        raise InvoiceError(f"due date {due_date} (--due) is not after the date of invoice {invoice.number}, "
+                           f"{invoice.issue_date}: a claim falls due after the invoice it is for; give a due date "
+                           f"after {invoice.issue_date}")
     if not receipt.po_number:
         raise InvoiceError(f"goods receipt {receipt.number} names no purchase order, so it would match any PO and "
                            "one delivery could back a claim under each: export the receipt with its PO column "
