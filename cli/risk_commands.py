@@ -455,9 +455,10 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     _check_model_paths(existing, given=out_dir is not None)
     t0 = time.perf_counter()
     try:
-        model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
-                                             debtors or DEFAULT_DEBTORS, out_dir, compare=compare,
-                                             say=progress(as_json))
+        with too_few_examples():
+            model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
+                                                 debtors or DEFAULT_DEBTORS, out_dir, compare=compare,
+                                                 say=progress(as_json))
     except OSError as exc:
         raise click.ClickException(f"cannot write the model to {exc.filename or out_dir or MODELS_DIR}: "
                                    f"{exc.strerror or exc} "
@@ -469,6 +470,16 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
         return
     _print_report(report, seconds)
     click.echo(f"wrote {path} and {card_path(path)}")
+
+
+@contextmanager
+def too_few_examples() -> Iterator[None]:
+    """A simulation too small to fit a model on (client.risk.training.TooFewExamples): one line saying so."""
+    from client.risk.training import TooFewExamples
+    try:
+        yield
+    except TooFewExamples as exc:
+        raise click.ClickException(f"{exc} (here: pass --debtors with more simulated debtors)") from None
 
 
 def _check_model_paths(artefact: Path, given: bool) -> None:
@@ -546,8 +557,9 @@ def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Pa
         _check_plot_path(plot_path)
     say = progress(as_json)
     t0 = time.perf_counter()
-    _, report = run(seed if seed is not None else DEFAULT_SEED, debtors or DEFAULT_DEBTORS, compare=compare,
-                    say=say)
+    with too_few_examples():
+        _, report = run(seed if seed is not None else DEFAULT_SEED, debtors or DEFAULT_DEBTORS, compare=compare,
+                        say=say)
     seconds = time.perf_counter() - t0
     if plot_path:
         say(f"plotting the calibration curve and the score distribution to {plot_path}")

@@ -32,6 +32,14 @@ from .simulator import SimulationConfig, late_probability, simulate
 
 DEFAULT_SEED = 20261128
 DEFAULT_DEBTORS = 300
+# The fewest examples of each outcome (late, on time) a model is fitted on: ten per input, the usual rule for a
+# logistic regression (fewer events per input give unstable, overconfident coefficients). A simulation of the
+# fewest debtors `risk train` takes (20) gives well over that; a ledger with a few debtors may not.
+MIN_EXAMPLES_PER_OUTCOME = 10 * len(MODEL_FEATURES)
+
+
+class TooFewExamples(ValueError):
+    """Training examples a model cannot be fitted on: one outcome only, or too few of one."""
 
 
 class CalibrationRow(BaseModel):
@@ -96,18 +104,36 @@ def baseline_probabilities(examples: Examples, prior: float) -> list[float]:
     return [f.late_365 / f.fell_due_365 if f.fell_due_365 else prior for f in examples.features]
 
 
+def check_examples(train: Examples, least: int | None = None) -> None:
+    """Refuse (:class:`TooFewExamples`) training examples with fewer than ``least`` (MIN_EXAMPLES_PER_OUTCOME) of
+    either outcome: with none, there is nothing to tell late from on time; with a handful, the fit weighs noise."""
+    least = MIN_EXAMPLES_PER_OUTCOME if least is None else least
+    late = sum(train.labels)
+    on_time = len(train.labels) - late
+    if min(late, on_time) >= least:
+        return
+    debtors = len(set(train.debtors))
+    raise TooFewExamples(
+        f"the training examples hold {late} labelled late and {on_time} on time (from {debtors} "
+        f"{'debtor' if debtors == 1 else 'debtors'}): a model is fitted on at least {least} of each (ten per "
+        f"input): give more debtors, a longer history or more as-of dates (build_examples), or keep the "
+        "shipped model")
+
+
 def fit_logistic(train: Examples, *, seed: int) -> LatePaymentModel:
     """A logistic regression on standardised inputs in which no input of RISING_FEATURES weighs negatively.
 
     Such a weight (correlated inputs can share out their evidence that way)
     would score a debtor safer for paying later or rejecting more claims. The
     most negative of them is left out (weight 0) and the rest refitted, until
-    none is negative.
+    none is negative. Examples with too few of either outcome are refused
+    first (:func:`check_examples`).
     """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
+    check_examples(train)
     x = np.asarray(train.inputs, dtype=float)
     y = np.asarray(train.labels, dtype=int)
     scaler = StandardScaler().fit(x)
