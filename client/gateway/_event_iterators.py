@@ -81,22 +81,14 @@ class EventIterator(Generic[T]):
         self._stream = stream
         self._closed = False
         self._withdraw = withdraw
-        self._items = self._generate(convert)
+        # The generator holds the iterator weakly: holding it, its frame made a cycle, and an iterator dropped
+        # unclosed (a loop left with break) kept the peer's stream open until the cycle collector ran.
+        self._items = _events_of(weakref.ref(self), stream, convert)
         # A generator read by a second thread while the first is inside it raises a bare ValueError
         # ("generator already executing"), which no reconnect loop written for GatewayError catches.
         # close() does not take it: it cancels the stream, which ends the holder's read.
         self._turn = threading.Lock()
         self._failure: GatewayError | None = None
-
-    def _generate(self, convert: Convert) -> Iterator[T]:
-        with transport_errors_as():
-            try:
-                for response in self._stream:
-                    yield from convert(response)
-            except TransportError as error:
-                if self._closed and _cancelled(error):
-                    return  # close() cancelled the stream under this read: the end the caller asked for
-                raise
 
     def __iter__(self) -> "EventIterator[T]":
         return self
@@ -170,6 +162,27 @@ class EventIterator(Generic[T]):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def __del__(self) -> None:
+        # Dropped without close() (a loop left with break): the stream is cancelled now, so the peer's ends.
+        if not getattr(self, "_closed", True):
+            try:
+                self._cancel_stream()
+            except Exception:  # noqa: BLE001 - at interpreter exit the transport may be gone with it
+                pass
+
+
+def _events_of(owner: weakref.ref, stream, convert: Convert) -> Iterator:
+    """The events of ``stream``'s responses, for the EventIterator ``owner`` (held weakly)."""
+    with transport_errors_as():
+        try:
+            for response in stream:
+                yield from convert(response)
+        except TransportError as error:
+            iterator = owner()
+            if (iterator is None or iterator._closed) and _cancelled(error):
+                return  # close() cancelled the stream under this read: the end the caller asked for
+            raise
 
 
 def open_events(open_stream: Callable[[], object], convert: Convert, on_open: OnOpen = None) -> EventIterator:
