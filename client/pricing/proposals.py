@@ -328,7 +328,7 @@ def advance_rounds_to_nothing(outstanding: int, currency: str) -> str:
     declines it, an offer compared is not eligible, and the contract refuses such an offer when it is made (rule
     advance-rounds-to-zero)."""
     return (f"the advance on {money(outstanding, currency)} outstanding rounds to {money(0, currency)}: nothing to "
-            f"finance")
+            f"finance (rule advance-rounds-to-zero)")
 
 
 def past_maturity(terms: ReceivableTerms, on: date, when: str, what: str) -> str:
@@ -340,6 +340,11 @@ def past_maturity(terms: ReceivableTerms, on: date, when: str, what: str) -> str
             f"date (rule past-maturity)")
 
 
+def _expired(expires_on: date) -> str:
+    """Why an offer is not taken after its expiry, in the rule the contract refuses its acceptance by."""
+    return f"expired on {expires_on} (rule offer-expired)"
+
+
 def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, accepting: bool = False) -> Proposal:
     """``offer`` priced for taking the cash on ``on``. ``accepting``: priced for the holder to accept it, which the
     contract allows only on a live financing request (``terms.financing_id``); without it, priced as the bank makes
@@ -348,7 +353,7 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     base = dict(offer_id=offer.offer_id, source="bank", counterparty=offer.financier, days=days,
                 day_count=offer.day_count, recourse=offer.recourse, annual_rate=offer.discount_rate)
     if offer.expires_on < on:
-        return Proposal(eligible=False, why=f"not eligible: expired on {offer.expires_on}", **base)
+        return Proposal(eligible=False, why=f"not eligible: {_expired(offer.expires_on)}", **base)
     if days <= 0:
         return Proposal(eligible=False, why="not eligible: " + past_maturity(
             terms, on, "day the cash would be taken", "finances no claim"), **base)
@@ -361,8 +366,9 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
         nothing = advance_rounds_to_nothing(terms.face_amount, terms.currency)
         return Proposal(eligible=False, why=f"not eligible: {nothing}", **base, **amounts)
     if net <= 0:
-        return Proposal(eligible=False, why=f"not eligible: interest and fees consume the advance "
-                                            f"({money(net, terms.currency)} left)", **base, **amounts)
+        consumed = (f"interest and fees consume the advance ({money(net, terms.currency)} left), and the "
+                    f"contract disburses nothing that leaves no cash (rule financing-not-positive)")
+        return Proposal(eligible=False, why=f"not eligible: {consumed}", **base, **amounts)
     p = Proposal(eligible=True, apr=effective_annual_cost(interest + offer.fees, net, days), **base, **amounts)
     if obstacles := _obstacles(terms, bank_offer=offer if accepting else None):
         return _not_takeable(p, obstacles, terms.currency)
@@ -380,21 +386,23 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
                         f"contract pays no withdrawn offer (rule discount-offer-withdrawn): ask the debtor for a new "
                         f"offer", **base)
     if offer.expires_on < on:
-        return Proposal(eligible=False, why=f"not eligible: expired on {offer.expires_on}", **base)
+        return Proposal(eligible=False, why=f"not eligible: {_expired(offer.expires_on)}", **base)
     if days <= 0:
         return Proposal(eligible=False, why="not eligible: " + past_maturity(
             terms, on, "day the cash would be taken", "pays no claim early"), **base)
     if rate is None:
         first = min(t.min_days_early for t in offer.scale or [])
-        return Proposal(eligible=False, why=f"not eligible: the scale starts at {first} days early, this is {days}", **base)
+        short = f"the scale starts at {first} days early, this is {days} (rule discount-not-applicable)"
+        return Proposal(eligible=False, why=f"not eligible: {short}", **base)
     discount = interest_fen(terms.face_amount, rate, days, offer.day_count)
     net = terms.face_amount - discount
     amounts = dict(advance=terms.face_amount, interest=discount, fees=0, net_cash=net)
     if net <= 0:   # the contract refuses it too (rule discount-exceeds-amount)
         return Proposal(eligible=False, why=f"not eligible: {percent(rate, 2)} a year for {days} days early "
                         f"({offer.day_count}) is a discount of {money(discount, terms.currency)} on "
-                        f"{money(terms.face_amount, terms.currency)} outstanding, leaving nothing to pay; nearer the "
-                        f"due date the discount is smaller", **base, **amounts)
+                        f"{money(terms.face_amount, terms.currency)} outstanding, leaving nothing to pay "
+                        f"(rule discount-exceeds-amount); nearer the due date the discount is smaller",
+                        **base, **amounts)
     p = Proposal(eligible=True, apr=effective_annual_cost(discount, net, days), **base, **amounts)
     if obstacles := _obstacles(terms, early_payment=True):
         return _not_takeable(p, obstacles, terms.currency)

@@ -57,7 +57,7 @@ def test_today_shows_the_expired_offer_as_the_contract_takes_it(world):
         [p] = json.loads(result.stdout)["proposals"]
         assert (p["offer_id"], p["eligible"], p["takeable_now"], p["rank_by_cost"]) == \
             (offer, False, False, None)
-        assert p["why"] == f"not eligible: expired on {start + timedelta(days=1)}"
+        assert p["why"] == f"not eligible: expired on {start + timedelta(days=1)} (rule offer-expired)"
 
 
 def test_a_later_date_is_still_compared(world):

@@ -196,7 +196,8 @@ def test_an_advance_that_rounds_to_nothing_is_declined_as_nothing_to_finance(tmp
     config = load_bank_config(write(tmp_path, data))
     one_fen = TERMS.model_copy(update={"face_amount": 1})
     assert quote(config, one_fen, grade="D", on=ON).declined == \
-        "the advance on CNY 0.01 outstanding rounds to CNY 0.00: nothing to finance"
+        "the advance on CNY 0.01 outstanding rounds to CNY 0.00: nothing to finance (rule " \
+        "advance-rounds-to-zero)"
 
 
 def test_a_limit_cut_to_an_advance_of_nothing_is_declined_as_nothing_to_finance(tmp_path):

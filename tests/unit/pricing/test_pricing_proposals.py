@@ -120,7 +120,8 @@ def test_an_advance_that_rounds_to_nothing_is_said_so_not_consumed(advance, fees
     # (CNY 0.00 left)" blamed the interest and fees; the contract refuses such terms (advance-rounds-to-zero)
     [p] = rank_proposals(FINANCED, ON, [bank("TINY", advance=advance, fees=fees)])
     assert (p.eligible, p.advance, p.rank_by_cost) == (False, 0, None)
-    assert p.why == "not eligible: the advance on CNY 1,000,000.00 outstanding rounds to CNY 0.00: nothing to finance"
+    assert p.why == ("not eligible: the advance on CNY 1,000,000.00 outstanding rounds to CNY 0.00: nothing "
+                     "to finance (rule advance-rounds-to-zero)")
 
 
 def test_a_bank_offer_can_be_taken_on_its_expiry_day():
