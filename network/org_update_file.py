@@ -55,8 +55,32 @@ class OrgUpdateFiles(ChannelAdmins):
 
     def write_update(self, change: OrgChange, path: Path) -> Path:
         """Write the signed update for other hosts' admins to sign (`recfin org sign`) and any of them to
-        submit (`recfin org submit`): it carries the org's spec, so no record of this host is needed there."""
-        return config_signing.write_update_file(path, change.channel, change.envelope())
+        submit (`recfin org submit`): it carries the org's spec, so no record of this host is needed there.
+
+        A file at path that holds this very update (an `--update-out` run again, the channel unchanged) keeps
+        the signatures other admins added to it: written anew, it would lose them without a word. They join
+        change (its signatures, and its verdict with them), so what is printed is what the file holds. A file
+        of another update is replaced: its signatures are over other bytes."""
+        if not path.is_file():
+            return config_signing.write_update_file(path, change.channel, change.envelope())
+        with config_signing.update_file_lock(path):     # a `recfin org sign` of it here waits, or goes first
+            for msp_id, signature in self._signed_already(path, change).items():
+                change.signatures.setdefault(msp_id, signature)
+            change.verdict = config_policy.evaluate(change.current, change.envelope())
+            return config_signing.write_update_file(path, change.channel, change.envelope())
+
+    @staticmethod
+    def _signed_already(path: Path, change: OrgChange) -> dict[str, configtx_pb2.ConfigSignature]:
+        """The signatures the update file at path holds that verify, by MSP ID, when it is change's update
+        for change's channel; none for any other file (another update, or one not readable as an update)."""
+        try:
+            channel_id, held = config_signing.read_update_file(path)
+        except config_signing.UpdateFileError:
+            return {}
+        if channel_id != change.channel or held.config_update != change.update.SerializeToString():
+            return {}
+        return {signed.msp_id: signature
+                for signature, signed in zip(held.signatures, config_signing.signers(held)) if signed.valid}
 
     def _pending_spec(self, msp_id: str) -> Path:
         """Where an older recfin kept the new org's spec between `--update-out` and `submit`."""
