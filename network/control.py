@@ -24,8 +24,8 @@ from client.atomic_file import make_folders, write_atomically
 
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig,
                packaging, probes, profiles, supervisor)
-from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError, ProcessesNotStoppedError,
-                     first_few)
+from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError, NodeTimeoutError,
+                     ProcessesNotStoppedError, first_few)
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, check_name_and_version, next_sequence
 from .ports import ensure_free
@@ -612,12 +612,38 @@ class Network:
         return block
 
     def wait_for_raft_leader(self) -> Node | None:
-        """Wait until one orderer says it leads the channel's Raft cluster; return it (None if it just moved)."""
-        first = self.topology.orderers()[0]
-        self.supervisor.wait_until(lambda: channel.raft_leader(self.topology) is not None,
-                                   what=f"a Raft leader on {self.topology.channel}", name="orderers",
-                                   log=nodeconfig.node_dirs(self.data_root, first.name).log, timeout=self.timeout)
+        """Wait until one orderer says it leads the channel's Raft cluster; return it (None if it just moved).
+
+        Raft elects a leader only while a majority of its orderers run: once too few do (they exited at their
+        start or channel join, say), NodeTimeoutError at once naming each one down with its log's last lines,
+        where the wait ran to its timeout and quoted the first orderer's log, however healthy. One down while
+        a majority runs is named if the wait times out."""
+        orderers, channel_name = self.topology.orderers(), self.topology.channel
+
+        def down() -> list[Node]:
+            return [node for node in orderers if self._pid(node) is None]
+
+        def said(nodes: list[Node]) -> str:
+            return "; ".join(f"{node.name} is not running: see {log}{supervisor.log_hint(log)}"
+                             for node, log in ((node, self._log(node)) for node in nodes))
+
+        def leader() -> bool:
+            if channel.raft_leader(self.topology) is not None:
+                return True
+            stopped = down()
+            running, majority = len(orderers) - len(stopped), len(orderers) // 2 + 1
+            if running < majority:
+                raise NodeTimeoutError(f"orderers: no Raft leader on {channel_name} can be elected, "
+                                       f"{running} of {len(orderers)} orderers running where Raft needs "
+                                       f"{majority}: {said(stopped)}")
+            return False
+        self.supervisor.wait_until(leader, what=f"a Raft leader on {channel_name}", name="orderers",
+                                   log=self._log(orderers[0]), timeout=self.timeout,
+                                   last_look=lambda: said(down()) or None)
         return channel.raft_leader(self.topology)
+
+    def _log(self, node: Node) -> Path:
+        return nodeconfig.node_dirs(self.data_root, node.name).log
 
     def wait_for_heights(self) -> int:
         """Wait until every orderer and every peer has the highest block height any of them reports; return it.

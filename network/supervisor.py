@@ -395,14 +395,14 @@ class Supervisor:
         def exited() -> NodeTimeoutError:
             left = self.left_behind(pid_file) if pid_file is not None else ()
             if not left:
-                return NodeTimeoutError(f"{name} exited while waiting for {what}: see {log}{_tail_hint(log)}")
+                return NodeTimeoutError(f"{name} exited while waiting for {what}: see {log}{log_hint(log)}")
             # The process started is the one watched: one that forks into the background and exits has exited.
             return NodeTimeoutError(
                 f"{name} (pid {self.find(pid_file).pid}) exited while waiting for {what}, leaving pid "
                 f"{first_few([str(each) for each in left])} that it started running: a program that daemonises "
                 f"(forks into the background and exits) is not supported as a node or chaincode server, so a "
                 f"wrapper given as RECFIN_FABRIC_BIN must exec the real program or wait for it; `recfin network "
-                f"down` stops what it left: see {log}{_tail_hint(log)}")
+                f"down` stops what it left: see {log}{log_hint(log)}")
 
         def gone() -> bool:
             return pid_file is not None and self.running_pid(pid_file) is None
@@ -419,7 +419,7 @@ class Supervisor:
             if self.clock() >= deadline:
                 found = last_look() if last_look is not None else None
                 raise NodeTimeoutError(f"{name}: {what} not reached within {timeout:g}s{f' ({found})' if found else ''}"
-                                       f": see {log}{_tail_hint(log)}")
+                                       f": see {log}{log_hint(log)}")
             self.sleep(self.poll_interval)
 
 
@@ -850,7 +850,7 @@ _GO_DUMP = re.compile(
 )
 
 
-def _tail_hint(log: Path) -> str:
+def log_hint(log: Path) -> str:
     """What a NodeTimeoutError quotes of ``log``: its cause line and last lines, a Go stack dump left out."""
     lines = [_COLOUR.sub("", line).rstrip() for line in tail(log, _HINT_WINDOW)]
     starts = [i for i, line in enumerate(lines) if line.startswith(_STARTED)]
