@@ -376,14 +376,18 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     result = score_debtor(model, history, as_of)
     note_thin_record(result)
     note_originals_not_in_history(result)
+    # the ledger's claims are in one currency; a file's or the simulator's history does not say which
+    scored_in = currency if history_file is None and synthetic_seed is None else None
     if as_json:
         data = result.model_dump(mode="json")
+        # the table shows each amount in it: the fen here are of it, and a score in USD is not one in CNY
+        data["currency"] = scored_in
         data["synthetic"] = history.synthetic
         emit(data, as_json=True)
         return
     if history.synthetic:
         click.echo(SYNTHETIC_NOTE)
-    emit(_score_rows(result, currency if history_file is None and synthetic_seed is None else ""), as_json=False)
+    emit(_score_rows(result, scored_in or ""), as_json=False)
 
 
 def _metrics_rows(report) -> list[dict]:

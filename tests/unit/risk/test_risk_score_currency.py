@@ -1,0 +1,41 @@
+"""`recfin risk score --json` says the currency of its amounts, as its table does: USD fen are not CNY fen."""
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date
+
+from click.testing import CliRunner
+
+from cli.risk_commands import risk
+from client.risk.simulator import SimulationConfig, simulate
+
+from ..pricing.ledger_world import World
+
+
+def test_the_json_of_a_ledger_score_names_the_currency_the_table_shows(monkeypatch):
+    w = World()
+    net = w.net
+    asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 900_000, due_in=30, currency="USD"))
+    w.serve(monkeypatch)
+    debtor, day = w.uscc("core"), date.fromisoformat(net.today).isoformat()
+    scored = CliRunner().invoke(risk, ["score", debtor, "--currency", "USD", "--as-of", day, "--json"])
+    assert scored.exit_code == 0, scored.output
+    data = json.loads(scored.stdout)
+    assert data["currency"] == "USD" and data["features"]["confirmed_amount"] == 900_000
+    table = CliRunner().invoke(risk, ["score", debtor, "--currency", "USD", "--as-of", day])
+    assert table.exit_code == 0 and "confirmed: 1 (USD 9,000.00)" in table.output
+    in_yuan = CliRunner().invoke(risk, ["score", debtor, "--as-of", day, "--json"])
+    assert in_yuan.exit_code == 0 and json.loads(in_yuan.stdout)["currency"] == "CNY"
+
+
+def test_a_history_that_names_no_currency_scores_with_none(tmp_path):
+    history = simulate(SimulationConfig(debtors=1, seed=2))[0]
+    path = tmp_path / "history.json"
+    path.write_text(history.model_dump_json())
+    scored = CliRunner().invoke(risk, ["score", history.debtor, "--history", str(path), "--json"])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.stdout)["currency"] is None
+    synthetic = CliRunner().invoke(risk, ["score", history.debtor, "--synthetic-seed", "2",
+                                          "--synthetic-debtors", "1", "--json"])
+    assert synthetic.exit_code == 0 and json.loads(synthetic.stdout)["currency"] is None
