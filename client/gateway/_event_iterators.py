@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
 import threading
 import weakref
@@ -59,6 +60,15 @@ def _channel_closed() -> GatewayError:
 def _failed_again(failure: GatewayError) -> GatewayError:
     """The stream's failure for a later reader: a new error, as one raised in two threads would share its traceback."""
     return GatewayError(failure.message, code=failure.code, details=failure.details, sent=failure.sent)
+
+
+def _raised_again(refusal: Exception) -> Exception:
+    """A refusal for a later reader: a copy (its type, arguments and attributes, no traceback), as one
+    raised at every read would grow its traceback with each and share it between tasks."""
+    try:
+        return copy.copy(refusal)
+    except Exception:  # noqa: BLE001 - a class whose __init__ takes other than its args: raised as it is
+        return refusal
 
 
 def _retrieve_outcome(read: asyncio.Future) -> None:
@@ -279,8 +289,10 @@ class AsyncEventIterator(Generic[T]):
         self._pending: list[T] = []
         self._closed = False
         self._failure: GatewayError | None = None
-        self._refusal: ValueError | None = None
-        """Set when the stream opened was a sync transport's: every read raises it anew, none opens another."""
+        self._refusal: Exception | None = None
+        """Set when the stream opened was refused here (a sync transport's, or one whose listener the
+        checkpointer refused): every later read raises it anew (``_raised_again``), none opens another and
+        sends the request to the peer again, to be refused the same way."""
         # Without turns, two tasks awaiting the same shielded read would each convert its response.
         self._turn = asyncio.Lock()
 
@@ -363,17 +375,30 @@ class AsyncEventIterator(Generic[T]):
         return response
 
     def _opened(self):
-        """The stream, opened now, or the awaitable an ``async def`` stream call returned (_open_then_read awaits
-        it). A sync transport's stream is refused with a ValueError naming connect(), at this read and every later one."""
-        if self._refusal is None:
-            stream = self._open_stream()
-            if inspect.isawaitable(stream) and not hasattr(type(stream), "__anext__"):
-                return stream
-            self._refusal = _sync_stream_refusal(stream)
-            if self._refusal is None:
-                self._withdraw = _opened(stream, self._on_open)
-                return stream
-        raise ValueError(*self._refusal.args)
+        """The stream, opened now, or the awaitable an ``async def`` stream call returned (_open_then_read
+        awaits it). A stream refused (``_take``) is refused at this read and every later one, without opening
+        another."""
+        if self._refusal is not None:
+            raise _raised_again(self._refusal)
+        stream = self._open_stream()
+        if inspect.isawaitable(stream) and not hasattr(type(stream), "__anext__"):
+            return stream
+        self._take(stream)
+        return stream
+
+    def _take(self, stream) -> None:
+        """Take a stream just opened: a sync transport's is refused with a ValueError naming connect(); else
+        ``on_open`` is called, and what it raises (a checkpointer refusing the listener) cancels the stream.
+        Either refusal is kept in ``_refusal`` for the reads after this one."""
+        refusal = _sync_stream_refusal(stream)
+        if refusal is not None:
+            self._refusal = refusal
+            raise _raised_again(refusal)
+        try:
+            self._withdraw = _opened(stream, self._on_open)
+        except Exception as refused:
+            self._refusal = _raised_again(refused)  # a copy: the traceback's frames hold this iterator
+            raise
 
     async def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The async twin of :meth:`EventIterator.first`: the next event meeting ``condition``, then closed."""
@@ -430,10 +455,7 @@ async def _open_then_read(opening, owner) -> object:
     if iterator is None or iterator._closed:
         _cancel(stream)  # closed or dropped while opening: nobody will read or cancel it
         raise asyncio.CancelledError
-    iterator._refusal = _sync_stream_refusal(stream)
-    if iterator._refusal is not None:
-        raise ValueError(*iterator._refusal.args)
-    iterator._withdraw = _opened(stream, iterator._on_open)
+    iterator._take(stream)
     iterator._stream = stream
     del iterator
     return await stream.__anext__()
