@@ -346,6 +346,18 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         # the simulator's size, with no simulation asked for: the score would come from the ledger or the file
         raise click.UsageError("--synthetic-debtors sizes the simulator of --synthetic-seed: give --synthetic-seed "
                                "too, or leave --synthetic-debtors out")
+    if history_file or synthetic_seed is not None:
+        # options of the ledger read, with none made: a file's or the simulator's history is scored whole, in
+        # no currency it names, so `--currency USD` would score every claim as if it had picked the USD ones
+        ledger_options = (("--as", "as_"), ("--currency", "currency"), ("--data-root", "data_root"))
+        given = [option for option, name in ledger_options
+                 if click.get_current_context().get_parameter_source(name) is ParameterSource.COMMANDLINE]
+        if given:
+            source, named = ("--history" if history_file else "--synthetic-seed"), " and ".join(given)
+            verb = "is" if len(given) == 1 else "are"
+            raise click.UsageError(f"{named} {verb} for reading the ledger, which {source} replaces: its "
+                                   f"history is scored whole, in no currency it names; leave {named} out, or "
+                                   f"drop {source} to read the ledger")
     source = click.get_current_context().get_parameter_source("model_path")
     model = load_model(model_path, "--model" if source is ParameterSource.COMMANDLINE else None)
     if history_file:

@@ -5,6 +5,7 @@ import asyncio
 import json
 from datetime import date
 
+import pytest
 from click.testing import CliRunner
 
 from cli.risk_commands import risk
@@ -39,3 +40,22 @@ def test_a_history_that_names_no_currency_scores_with_none(tmp_path):
     synthetic = CliRunner().invoke(risk, ["score", history.debtor, "--synthetic-seed", "2",
                                           "--synthetic-debtors", "1", "--json"])
     assert synthetic.exit_code == 0 and json.loads(synthetic.stdout)["currency"] is None
+
+
+@pytest.mark.parametrize("options,named", [
+    (["--currency", "USD"], "--currency is"),
+    (["--as", "bank"], "--as is"),
+    (["--as", "bank", "--currency", "CNY", "--data-root", "."], "--as and --currency and --data-root are"),
+])
+@pytest.mark.parametrize("source", ["--history", "--synthetic-seed"])
+def test_options_of_the_ledger_read_are_refused_where_no_ledger_is_read(tmp_path, options, named, source):
+    """A file's history names no currency and is scored whole: `--currency USD` there scored all of it."""
+    history = simulate(SimulationConfig(debtors=1, seed=2))[0]
+    path = tmp_path / "history.json"
+    path.write_text(history.model_dump_json())
+    scored = ["--history", str(path)] if source == "--history" else ["--synthetic-seed", "2",
+                                                                      "--synthetic-debtors", "1"]
+    result = CliRunner().invoke(risk, ["score", history.debtor, *scored, *options])
+    assert result.exit_code == 2, result.output
+    assert f"{named} for reading the ledger, which {source} replaces" in result.output
+    assert f"drop {source} to read the ledger" in result.output
