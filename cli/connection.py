@@ -199,7 +199,8 @@ def with_options(fn: Callable, options: list[Callable]) -> Callable:
     return fn
 
 
-def acting(default_org: str, *, admin: bool = False, json_help: str = "Print the contract's JSON document."):
+def acting(default_org: str, *, admin: bool = False,
+           json_help: str = "Print the contract's JSON document (amounts in integer fen)."):
     """``--as ORG[/USER]`` (aliases ``--org``/``--user``), ``--data-root`` and ``--json``; the command gets an
     open :class:`Session` as ``session`` and ``as_json``. Refusals and connection errors become one line.
 

@@ -60,7 +60,7 @@ from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, 
                       endorsing_org_option, endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import as_typed, emit, on_one_line, read_json_file, read_option_file, show
-from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, with_page_options
+from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, ledger_exit_codes, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
 T = TypeVar("T")
@@ -155,6 +155,7 @@ class TierType(click.ParamType):
 # ------------------------------------------------------------------ parties
 
 @click.group()
+@ledger_exit_codes()
 def party() -> None:
     """Enterprises on the ledger and the identities that act for them (org admins).
 
@@ -354,6 +355,8 @@ def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str 
 
 
 @click.group()
+@ledger_exit_codes(" `audit` exits 0 when every check passed, 1 when one failed, 3 when the audit "
+                   "could not be made; `events` 0 when stopped with Ctrl-C.")
 def receivable() -> None:
     """Register, confirm, transfer, pay and look up receivables (应收账款).
 
@@ -896,6 +899,7 @@ OFFER_ENDORSERS = ("the claim holder's org and the bank's; where they are one or
 
 
 @click.group()
+@ledger_exit_codes(" `quote` says its own in its --help.")
 def finance() -> None:
     """Financing of a confirmed receivable (保理): request, offers (made, listed and withdrawn), acceptance,
     disbursement, repayment, cancellation, recourse; a bank's priced quote and every offer compared.
@@ -1253,6 +1257,7 @@ def notice(session, notice_id):
 # ------------------------------------------------------------------ dynamic discounting
 
 @click.group()
+@ledger_exit_codes(" `accept` declined at its prompt exits 0, nothing sent.")
 def discount() -> None:
     """Dynamic discounting (动态折扣): the debtor offers early payment, the holder takes it.
 
@@ -1494,6 +1499,7 @@ def get_discount(session, offer_id, receivable_id):
 # ------------------------------------------------------------------ business request ids
 
 @click.group()
+@ledger_exit_codes()
 def request() -> None:
     """Business request ids: whether a call sent with --request-id (or whose error line named its id) committed.
 

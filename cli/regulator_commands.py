@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import inspect
 import re
 import shlex
 from collections.abc import Callable, Iterable, Iterator
@@ -32,8 +33,27 @@ LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding"
 queued behind it, "-" for one not frozen."""
 EXPOSURE_COLUMNS = ["debtor", "currency", "receivables", "exposure", "financed", "overdue", "financed_share"]
 
+LEDGER_EXIT_CODES = (
+    "Amounts are yuan in tables (CNY 12,345.67) and integer fen with --json. Exit codes: 0 done; 1 refused, by "
+    "the contract (the line names its RULE) or by the command before sending (the line says why), the ledger not "
+    "reached, or an answer lost after the call was sent (the line says whether it may have committed and how to "
+    "find out); 2 a usage error, nothing written; 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP).")
+"""What the ledger commands of `recfin party|receivable|finance|discount|request|regulator` print amounts in, and
+how they exit (docs/sdk-receivables.md, "CLI"): said once, in each group's --help (:func:`ledger_exit_codes`)."""
+
+
+def ledger_exit_codes(more: str = "") -> Callable:
+    """Put :data:`LEDGER_EXIT_CODES` (and ``more``: how the group's other commands exit) in a group's --help, before
+    its example. Applied under ``click.group``, which reads the docstring it leaves."""
+    def decorate(fn: Callable) -> Callable:
+        description, example, rest = inspect.cleandoc(fn.__doc__).partition("\n\b\nExample:")
+        fn.__doc__ = f"{description.rstrip()}\n\n{LEDGER_EXIT_CODES}{more}\n{example}{rest}"
+        return fn
+    return decorate
+
 
 @click.group()
+@ledger_exit_codes()
 def regulator() -> None:
     """The regulator (监管机构): freeze and unfreeze claims under an order, statistics, claims by status.
 
