@@ -31,7 +31,8 @@ from pydantic import ValidationError
 from . import channel_config, config_policy, config_signing, configtx, crl, membership
 from .crypto import org_crypto
 from .errors import NetworkError, TopologyError
-from .org_definition import ADMINS, OrgMsp, decode_anchor_peers, decode_msp, org_group, policy_from
+from .org_definition import (ADMINS, ANCHOR_PEERS_KEY, MSP_KEY, OrgMsp, decode_anchor_peers, decode_msp,
+                             org_group, policy_from)
 from .org_definition_file import OrgDefinition, check_revocations_kept, write_public_msp
 from .topology import PeerOrgSpec, Topology, org_name_ends_in_hyphen, org_name_too_long
 
@@ -282,6 +283,31 @@ def check_cas_its_own(msp: OrgMsp, current: configtx_pb2.Config, topology: Topol
                                      f"{theirs} of {who}, an org of the channel: {msp.msp_id} would take {owner}'s "
                                      f"identities for its own, so {owner}'s admin would sign config updates as both "
                                      f"orgs. {remedy}")
+
+
+def check_group_readable(group: configtx_pb2.ConfigGroup, msp_id: str, remedy: str) -> OrgMsp:
+    """The MSP of a joining org's group; refused (OrgChangeError, ending with remedy) when the group is not
+    one Fabric takes as an application org's (its values the MSP and the anchor peers only, no group inside
+    it) or one of its values cannot be read: written by hand or another tool, the admins would sign an update
+    the ordering service refuses, or the checks of what it adds could not be made."""
+    problems = [f"a group {name} inside it (an org's group holds none)" for name in sorted(group.groups)]
+    problems += [f"a value {name} (an org's group holds {MSP_KEY} and {ANCHOR_PEERS_KEY} only)"
+                 for name in sorted(set(group.values) - {MSP_KEY, ANCHOR_PEERS_KEY})]
+    msp = None
+    try:
+        msp = decode_msp(group)
+    except NetworkError as exc:     # no MSP value
+        problems.append(str(exc).removeprefix("the org group carries "))
+    except Exception as exc:   # protobuf raises DecodeError or RuntimeError depending on the backend
+        problems.append(f"an MSP value that cannot be read ({exc})")
+    try:
+        decode_anchor_peers(group)
+    except Exception as exc:   # as above
+        problems.append(f"an {ANCHOR_PEERS_KEY} value that cannot be read ({exc})")
+    if problems:
+        raise OrgChangeError(f"the update adds {msp_id} with a group Fabric would refuse or that cannot be "
+                             f"read: {'; '.join(problems)}. {remedy}")
+    return msp
 
 
 def check_held_by_its_own(group: configtx_pb2.ConfigGroup, msp_id: str, remedy: str) -> None:

@@ -15,7 +15,8 @@ from .control import run_lock
 from .crypto import org_crypto
 from .org_admins import Admin, ChannelAdmins, PolicyNotSatisfiedError
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
-                         check_held_by_its_own, parties_of, removed_members, updates_dir)
+                         check_group_readable, check_held_by_its_own, parties_of, removed_members,
+                         updates_dir)
 from .org_claims import ClaimsCheck
 from .org_definition import decode_msp
 from .org_definition_file import write_msp_of
@@ -341,7 +342,9 @@ class OrgUpdateFiles(ChannelAdmins):
                                  f"with `recfin org keys` and the update is written again")
         update = configtx_pb2.ConfigUpdate.FromString(checked.envelope.config_update)
         group = update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id]
-        added = decode_msp(group)
+        added = check_group_readable(group, checked.msp_id, f"Sign and submit none of {checked.path}: write "
+                                                            f"the update again with `recfin org add "
+                                                            f"--update-out`")
         if added.msp_id != checked.msp_id:
             # Fabric knows an org by the name inside its MSP value, not by its group's key
             whose = (f", the MSP ID of {self._name_of(added.msp_id) or 'an org'} of the channel: {checked.msp_id} "

@@ -6,6 +6,11 @@ joining group an Admins policy another org's admin meets, so that admin would co
 the channel's `MAJORITY Admins`, or a mod_policy naming another org's policy, so that org could replace
 the joining org's MSP alone. `org sign` and `org submit` show the signers the org's name, role and
 certificates, not its policies: they refuse such a file before anything is signed or sent.
+
+Nor may the joining group hold a group inside it or a value other than the MSP and the anchor peers (the
+ordering service refuses both in an application org, so every signature collected would be for nothing), or
+an MSP value missing or not a protobuf (whose CAs could not be checked: `org sign` stopped on a Python
+traceback): each is refused, naming what is wrong and the file.
 """
 from __future__ import annotations
 
@@ -92,3 +97,46 @@ def test_a_joining_groups_msp_changed_by_another_orgs_policy_is_not_submitted(
         host(topology, data_root, channel).sign_update_file(path, org_name)
     host(topology, supplier_root, channel).submit_update_file(path, channel_only=True)
     assert len(channel.updates) == 1
+
+
+def joining(update: configtx_pb2.ConfigUpdate) -> configtx_pb2.ConfigGroup:
+    return update.write_set.groups["Application"].groups["Bank2MSP"]
+
+
+def group_inside(update):
+    joining(update).groups["Ledger"].mod_policy = "Admins"
+
+
+def unknown_value(update):
+    joining(update).values["Capabilities"].mod_policy = "Admins"
+
+
+def msp_not_a_protobuf(update):
+    joining(update).values["MSP"].value = b"\xff\x00 not an MSPConfig"
+
+
+def no_msp(update):
+    del joining(update).values["MSP"]
+
+
+@pytest.mark.parametrize("edit, named", [
+    (group_inside, r"a group Ledger inside it \(an org's group holds none\)"),
+    (unknown_value, r"a value Capabilities \(an org's group holds MSP and AnchorPeers only\)"),
+    (msp_not_a_protobuf, r"an MSP value that cannot be read \(.*\)"),
+    (no_msp, r"no MSP value"),
+])
+def test_a_joining_group_fabric_refuses_or_recfin_cannot_read_is_neither_signed_nor_submitted(
+        channel, written, topology, data_root, tmp_path, edit, named):
+    change, _path = written
+    edited = signed_by_the_admins_as_written(change, topology, data_root, tmp_path, edit)
+    refused = (rf"^the update adds Bank2MSP with a group Fabric would refuse or that cannot be read: "
+               rf"{named}\. Sign and submit none of {edited}: write the update again with "
+               rf"`recfin org add --update-out`$")
+    before = edited.read_bytes()
+    with pytest.raises(OrgChangeError, match=refused):
+        host(topology, data_root, channel).sign_update_file(edited, "coreenterprise")
+    assert edited.read_bytes() == before
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError, match=refused):
+        host(topology, supplier_root, channel).submit_update_file(edited, channel_only=True)
+    assert channel.updates == []
