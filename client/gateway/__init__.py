@@ -40,6 +40,7 @@ from .errors import (
     BlockWaitTimeoutError,
     CommitError,
     CommitStatusError,
+    DeliverStatusError,
     EndorseError,
     ErrorDetail,
     EvaluateError,

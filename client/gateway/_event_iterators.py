@@ -57,18 +57,14 @@ def _channel_closed() -> GatewayError:
     )
 
 
-def _failed_again(failure: GatewayError) -> GatewayError:
-    """The stream's failure for a later reader: a new error, as one raised in two threads would share its traceback."""
-    return GatewayError(failure.message, code=failure.code, details=failure.details, sent=failure.sent)
-
-
-def _raised_again(refusal: Exception) -> Exception:
-    """A refusal for a later reader: a copy (its type, arguments and attributes, no traceback), as one
-    raised at every read would grow its traceback with each and share it between tasks."""
+def _raised_again(error: Exception) -> Exception:
+    """A stream's failure or refusal for a later reader: a copy (its class, a DeliverStatusError's status
+    included, its arguments and attributes, no traceback), as one raised at every read would grow its
+    traceback with each and share it between threads or tasks."""
     try:
-        return copy.copy(refusal)
+        return copy.copy(error)
     except Exception:  # noqa: BLE001 - a class whose __init__ takes other than its args: raised as it is
-        return refusal
+        return error
 
 
 def _retrieve_outcome(read: asyncio.Future) -> None:
@@ -108,7 +104,7 @@ class EventIterator(Generic[T]):
             if self._closed:
                 raise StopIteration
             if self._failure is not None:
-                raise _failed_again(self._failure)  # the ended generator would only say StopIteration
+                raise _raised_again(self._failure)  # the ended generator would only say StopIteration
             try:
                 event = next(self._items)
             except GatewayError as failure:
@@ -302,7 +298,7 @@ class AsyncEventIterator(Generic[T]):
     async def __anext__(self) -> T:
         async with self._turn:
             if self._failure is not None and not self._closed:
-                raise _failed_again(self._failure)
+                raise _raised_again(self._failure)
             try:
                 event = await self._next_event()
             except GatewayError as failure:

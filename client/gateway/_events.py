@@ -20,7 +20,7 @@ from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
 from ._signable import Signable, channel_header_problem, identity_problem
 from ._transport import DELIVER_KINDS
-from .errors import GatewayError
+from .errors import DeliverStatusError
 
 
 @dataclass(frozen=True)
@@ -236,10 +236,7 @@ class _BlockEventsRequestBase(_EventsRequest):
         if kind == field:
             return [getattr(response, field)]
         if kind == "status" and response.status != common_pb2.SUCCESS:
-            status = common_pb2.Status.Name(response.status) if response.status in common_pb2.Status.values() else str(
-                response.status
-            )
-            raise GatewayError(f"block delivery ended with status {status}")
+            raise DeliverStatusError(response.status)
         return []
 
 

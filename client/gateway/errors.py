@@ -16,7 +16,9 @@ Every error the client raises on purpose is a :class:`GatewayError`::
     │                            (validation_code, e.g. MVCC_READ_CONFLICT); code is None
     ├── BlockWaitTimeoutError    the Gateway peer did not commit a block in time
     │                            (Network.wait_for_block): channel, block_number, address
-    └── (event streams raise GatewayError itself when the stream fails)
+    ├── DeliverStatusError       a block events stream ended by the peer's Deliver status
+    │                            reply (status, status_name: common.Status); code is None
+    └── (event streams raise GatewayError itself when the stream fails otherwise)
 
 ``details`` is a tuple of :class:`ErrorDetail`, one for each endorsing peer or
 orderer that answered the Gateway peer with an error, decoded from the
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import grpc
+from fabric_protos.common import common_pb2
 from fabric_protos.peer import transaction_pb2
 
 __all__ = [
@@ -49,6 +52,7 @@ __all__ = [
     "CommitStatusError",
     "CommitError",
     "BlockWaitTimeoutError",
+    "DeliverStatusError",
 ]
 
 
@@ -214,6 +218,24 @@ class BlockWaitTimeoutError(GatewayError):
             "check the peer's block height, then wait again",
             code=grpc.StatusCode.DEADLINE_EXCEEDED,
         )
+
+
+class DeliverStatusError(GatewayError):
+    """The peer's Deliver service ended a block events stream with a status reply, not a gRPC status.
+
+    ``status`` is the ``common.Status`` number (``common_pb2.FORBIDDEN``, ``NOT_FOUND``,
+    ``SERVICE_UNAVAILABLE``...) and ``status_name`` its name (the number, as text, for one this
+    client does not know), so a reconnect loop tells a status worth waiting out
+    (``SERVICE_UNAVAILABLE``) from one the same request meets again (``FORBIDDEN``, ``NOT_FOUND``,
+    ``BAD_REQUEST``) without reading the message. ``code`` is ``None``: the gRPC call succeeded.
+    """
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        self.status_name = (common_pb2.Status.Name(status) if status in common_pb2.Status.values()
+                            else str(status))
+        # The message is the one the Node client's agreement test pins (test_wire_agreement_with_node.py).
+        super().__init__(f"block delivery ended with status {self.status_name}")
 
 
 SUBMIT_REFUSED_CODES = frozenset({

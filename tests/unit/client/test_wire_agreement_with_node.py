@@ -1003,6 +1003,9 @@ NODE_CLASSES = {
     "CommitError": ["CommitError", "Error"],
     # A failed event stream, in both.
     "GatewayError": ["GatewayError", "Error"],
+    # A Deliver stream ended by a status reply: the Node client throws a plain Error; recfin's GatewayError
+    # subclass carries the status besides naming it.
+    "DeliverStatusError": ["Error"],
 }
 """recfin's error class -> the official Node client's, with the classes above it, for the same failure."""
 
