@@ -386,10 +386,11 @@ def _sha256_of_file(_ctx: click.Context, _param: click.Parameter, path: Path | N
 
 def _refuse_a_face_the_invoices_do_not_back(face_fen: int, backing_fen: int, currency: str,
                                             invoices: list[InvoiceGiven]) -> None:
-    """The contract's rules on a claim's face, by its rule names (docs/receivables.md), said before connecting: above
-    zero (amount-not-positive), and at most the invoices' total with tax (face-exceeds-invoices). An --invoice of
-    four parts whose amount and tax read as one amount split at a thousands separator is named with the latter:
-    the face is then most likely right and the invoice read as another one (:func:`_split_amount_hint`)."""
+    """The contract's rules on a claim's face, by its rule names (docs/receivables.md), said before
+    connecting: above zero (amount-not-positive), and at most the invoices' total with tax
+    (face-exceeds-invoices). An --invoice of four parts whose amount and tax read as one amount split at a
+    thousands separator is named with the latter: the face is then most likely right and the invoice read
+    as another one (:func:`_split_amount_hint`)."""
     if face_fen == 0:
         raise click.BadParameter(f"{money(face_fen, currency)} is zero, which the contract refuses "
                                  f"(amount-not-positive): give the claim's face amount, at most the invoices' total "
@@ -397,20 +398,22 @@ def _refuse_a_face_the_invoices_do_not_back(face_fen: int, backing_fen: int, cur
     if face_fen > backing_fen:
         hints = "".join(_split_amount_hint(given, currency) for given in invoices)
         raise click.BadParameter(f"{money(face_fen, currency)} exceeds the invoices' total with tax, "
-                                 f"{money(backing_fen, currency)}, which the contract refuses (face-exceeds-invoices): "
-                                 "give a face of at most that, or list every invoice the claim is for with --invoice"
-                                 + hints, param_hint="'--face'")
+                                 f"{money(backing_fen, currency)}, which the contract refuses "
+                                 "(face-exceeds-invoices): give a face of at most that, or list every "
+                                 "invoice the claim is for with --invoice" + hints, param_hint="'--face'")
 
 
 def _split_amount_hint(given: InvoiceGiven, currency: str) -> str:
-    """What to check in an --invoice of four parts whose AMOUNT and TAX read as one amount a thousands separator
-    split (``N,DATE,1,130.00``: amount 1.00 and tax 130.00, where 1,130.00 without its tax was meant); ``""`` for
-    any other. Not refused on its own: ``N,DATE,100,130.00`` is an amount of 100 and a tax of 130.00 too."""
+    """What to check in an --invoice of four parts whose AMOUNT and TAX read as one amount a thousands
+    separator split (``N,DATE,1,130.00``: amount 1.00 and tax 130.00, where 1,130.00 without its tax was
+    meant); ``""`` for any other. Not refused on its own: ``N,DATE,100,130.00`` is an amount of 100 and a
+    tax of 130.00 too."""
     parts = [p.strip() for p in given.text.split(",")]
-    if len(parts) != 4 or not (_BEFORE_A_SEPARATOR.fullmatch(parts[2]) and _AFTER_A_SEPARATOR.fullmatch(parts[3])):
+    amount_text, tax_text = parts[2:] if len(parts) == 4 else ("", "")
+    if not (_BEFORE_A_SEPARATOR.fullmatch(amount_text) and _AFTER_A_SEPARATOR.fullmatch(tax_text)):
         return ""
     amount, tax = given.amount.in_currency(currency), given.tax.in_currency(currency)
-    split = f"{parts[2]},{parts[3]}"
+    split = f"{amount_text},{tax_text}"
     return (f"; --invoice {as_typed(given.text)} reads as amount {money(amount, currency)} and tax "
             f"{money(tax, currency)}: if {split} is one amount, write it without the thousands separator "
             f"({split.replace(',', '')}) and give the tax after it (NUMBER,DATE,AMOUNT,TAX)")

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from chaincode.receivables.model import order_key
 from client.money import percent
 from client.receivables import STATUSES, unless_refused_the_read
 
@@ -34,17 +35,19 @@ queued behind it, "-" for one not frozen."""
 EXPOSURE_COLUMNS = ["debtor", "currency", "receivables", "exposure", "financed", "overdue", "financed_share"]
 
 LEDGER_EXIT_CODES = (
-    "Amounts are yuan in tables (CNY 12,345.67) and integer fen with --json. Exit codes: 0 done; 1 refused, by "
-    "the contract (the line names its RULE) or by the command before sending (the line says why), the ledger not "
-    "reached, or an answer lost after the call was sent (the line says whether it may have committed and how to "
-    "find out); 2 a usage error, nothing written; 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP).")
-"""What the ledger commands of `recfin party|receivable|finance|discount|request|regulator` print amounts in, and
-how they exit (docs/sdk-receivables.md, "CLI"): said once, in each group's --help (:func:`ledger_exit_codes`)."""
+    "Amounts are yuan in tables (CNY 12,345.67) and integer fen with --json. Exit codes: 0 done; "
+    "1 refused, by the contract (the line names its RULE) or by the command before sending (the line "
+    "says why), the ledger not reached, or an answer lost after the call was sent (the line says "
+    "whether it may have committed and how to find out); 2 a usage error, nothing written; "
+    "130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP).")
+"""What the ledger commands of `recfin party|receivable|finance|discount|request|regulator` print
+amounts in, and how they exit (docs/sdk-receivables.md, "CLI"): said once, in each group's --help
+(:func:`ledger_exit_codes`)."""
 
 
 def ledger_exit_codes(more: str = "") -> Callable:
-    """Put :data:`LEDGER_EXIT_CODES` (and ``more``: how the group's other commands exit) in a group's --help, before
-    its example. Applied under ``click.group``, which reads the docstring it leaves."""
+    """Put :data:`LEDGER_EXIT_CODES` (and ``more``: how the group's other commands exit) in a group's
+    --help, before its example. Applied under ``click.group``, which reads the docstring it leaves."""
     def decorate(fn: Callable) -> Callable:
         description, example, rest = inspect.cleandoc(fn.__doc__).partition("\n\b\nExample:")
         fn.__doc__ = f"{description.rstrip()}\n\n{LEDGER_EXIT_CODES}{more}\n{example}{rest}"
@@ -124,22 +127,25 @@ def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
 
 
 def _refuse_a_lifting_sent_again(session, receivable_id: str, order_reference: str) -> None:
-    """Refuse (exit 1, nothing sent) an unfreeze without --lifts citing the order that made the claim's last
-    lifting: sent again (a retry after a lost answer, a command run twice), "the order in effect" is by then the
-    order queued behind the one it lifted, which it would lift too, freeing a claim another order still binds.
-    The contract takes it, as a lifting order may lift several freeze orders; naming the order with --lifts
-    says that is meant. A claim the caller may not read, or one no order binds now, is left to the contract."""
+    """Refuse (exit 1, nothing sent) an unfreeze without --lifts citing the order that made the claim's
+    last lifting: sent again (a retry after a lost answer, a command run twice), "the order in effect" is
+    by then the order queued behind the one it lifted, which it would lift too, freeing a claim another
+    order still binds. The contract takes it, as a lifting order may lift several freeze orders; naming
+    the order with --lifts says that is meant. The orders are compared as the contract compares them
+    (``order_key``). A claim the caller may not read, or one no order binds now, is left to the
+    contract."""
     claim = unless_refused_the_read(lambda: session.client.get_receivable(receivable_id))
     last = claim.last_unfreeze if claim is not None else None
-    if last is None or last.order_reference != order_reference or claim.frozen is None:
+    # the contract's comparison of order references (full-width, spaces, case): a retry typed otherwise is one
+    if last is None or order_key(last.order_reference) != order_key(order_reference) or claim.frozen is None:
         return
     in_effect = claim.frozen.order_reference
     # the option as a shell takes it; a reference that does not print is shown escaped instead
     lifts_option = f"--lifts {shlex.quote(in_effect) if in_effect.isprintable() else as_typed(in_effect)}"
     raise click.ClickException(
         f"not sent: order {as_typed(order_reference)} already lifted freeze order {as_typed(last.lifted)} of "
-        f"{claim.id} (transaction {last.tx_id}, {last.date}), and sent again it would lift the order in effect "
-        f"now, {as_typed(in_effect)}, too. If it lifts that order as well, name it: {lifts_option}; "
+        f"{claim.id} (transaction {last.tx_id}, {last.date}), and sent again it would lift the order in "
+        f"effect now, {as_typed(in_effect)}, too. If it lifts that order as well, name it: {lifts_option}; "
         f"`recfin receivable history {claim.id}` shows each order and its lifting")
 
 

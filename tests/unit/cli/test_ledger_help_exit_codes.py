@@ -1,7 +1,7 @@
-"""The ledger commands' --help says what their amounts are in and how they exit: each group's help (`recfin receivable
---help`...) gives the exit codes and that amounts are yuan in tables and integer fen with --json, before its example,
-and each command's --json option says its amounts are integer fen (a script reading `"outstanding": 113000` must not
-take it for yuan). docs/sdk-receivables.md ("CLI") says the same."""
+"""The ledger commands' --help says what their amounts are in and how they exit: each group's help (`recfin
+receivable --help`...) gives the exit codes and that amounts are yuan in tables and integer fen with
+--json, before its example, and each command's --json option says its amounts are integer fen (a script
+reading `"outstanding": 113000` must not take it for yuan). docs/sdk-receivables.md ("CLI") says the same."""
 from __future__ import annotations
 
 import click
@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from cli.main import main
 
 GROUPS = ["party", "receivable", "finance", "discount", "request", "regulator"]
-# the modules whose commands print a contract's document with --json (audit prints its report, events its lines,
-# finance quote and compare their proposals: their own --help says what they print and how they exit)
+# the modules whose commands print a contract's document with --json (audit prints its report, events its
+# lines, finance quote and compare their proposals: their own --help says what they print and how they exit)
 DOCUMENT_MODULES = {"cli.receivable_commands", "cli.regulator_commands"}
 
 
@@ -27,8 +27,8 @@ def test_each_group_says_its_units_and_exit_codes_before_its_example(group):
     description = help_of(group).split(" Options:", 1)[0]
     said, example = description.split(" Example:", 1)
     assert "Amounts are yuan in tables (CNY 12,345.67) and integer fen with --json." in said
-    assert ("Exit codes: 0 done; 1 refused, by the contract (the line names its RULE) or by the command before "
-            "sending") in said
+    assert ("Exit codes: 0 done; 1 refused, by the contract (the line names its RULE) or by the command "
+            "before sending") in said
     assert "2 a usage error, nothing written; 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP)." in said
     assert f"recfin {group} " in example
 

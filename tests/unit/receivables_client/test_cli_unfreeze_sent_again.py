@@ -1,7 +1,7 @@
-"""`recfin regulator unfreeze` run again with the same lifting order and no --lifts (a retry after a lost answer, a
-command run twice) lifts nothing more: sent as it was, "the order in effect" would by then be the order queued
-behind the one lifted, and the claim would be freed of an order no lifting named. Over the real contract on
-MemoryLedger."""
+"""`recfin regulator unfreeze` run again with the same lifting order and no --lifts (a retry after a lost
+answer, a command run twice) lifts nothing more: sent as it was, "the order in effect" would by then be the
+order queued behind the one lifted, and the claim would be freed of an order no lifting named. Over the
+real contract on MemoryLedger."""
 from __future__ import annotations
 
 import pytest
@@ -53,3 +53,12 @@ def test_another_lifting_order_lifts_the_order_in_effect(channel):
     ok("regulator", "unfreeze", rid, "--order", "LIFT-A", "--as", "regulator")
     freed = ok("regulator", "unfreeze", rid, "--order", "LIFT-B", "--as", "regulator")
     assert (freed["frozen"], freed["last_unfreeze"]["lifted"]) == (None, "(2026) Jing 02 Bao 7")
+
+
+def test_the_lifting_order_typed_otherwise_is_the_same_order(channel):
+    """The contract compares order references normalised (full-width brackets, spaces, case): so does the check."""
+    rid = frozen_twice("24312000000012347774")
+    ok("regulator", "unfreeze", rid, "--order", "(2026) Hu 0101 Jie 7", "--as", "regulator")
+    again = recfin("regulator", "unfreeze", rid, "--order", "（2026）hu 0101 jie 7", "--as", "regulator")
+    assert again.exit_code == 1 and "already lifted freeze order ORDER-A" in again.stderr, again.output
+    assert ok("receivable", "get", rid, "--as", "regulator")["frozen"]["order_reference"] == "(2026) Jing 02 Bao 7"

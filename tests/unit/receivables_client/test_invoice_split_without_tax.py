@@ -1,7 +1,7 @@
-"""`receivable register --invoice N,DATE,1,130.00`: an amount with a thousands separator and no tax still makes four
-parts, read as amount 1.00 and tax 130.00. The face above that total is refused (face-exceeds-invoices), and the
-refusal names the invoice read so, where it blamed only the face, which was right. Refused before the ledger is
-asked."""
+"""`receivable register --invoice N,DATE,1,130.00`: an amount with a thousands separator and no tax still
+makes four parts, read as amount 1.00 and tax 130.00. The face above that total is refused (face-exceeds-
+invoices), and the refusal names the invoice read so, where it blamed only the face, which was right.
+Refused before the ledger is asked."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ NUMBER = "24312000000012345678"
 
 def _register(invoice: str, face: str, currency: str = "CNY"):
     return recfin("receivable", "register", "--as", "supplier/supplier1", "--debtor", CORE, "--face", face,
-                  "--currency", currency, "--issue", "2026-03-02", "--due", "2026-05-31", "--invoice", invoice,
-                  "--contract-hash", "c" * 64)
+                  "--currency", currency, "--issue", "2026-03-02", "--due", "2026-05-31",
+                  "--invoice", invoice, "--contract-hash", "c" * 64)
 
 
 @pytest.mark.parametrize("invoice, face, currency, read_as, written", [
