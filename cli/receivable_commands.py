@@ -74,9 +74,10 @@ DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "day_count", "published_on",
                     "status"]
 GET_COLUMNS = RECEIVABLE_COLUMNS + ["creditor", "parent_id", "children", "notice_id", "financier", "frozen"]
 HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "financing_id", "financier",
-                   "freeze_order", "queued_orders", "lifting_order", "tx_id"]
+                   "freeze_order", "queued_orders", "lifting_order", "lifted", "tx_id"]
 """A claim's history: the financing each write left it under (a cancelled or recoursed one's only trace), the order
-it was frozen under and those queued behind it, and on an unfreeze the order that lifted it ("-" where none)."""
+it was frozen under and those queued behind it, and on an unfreeze the order that lifted it and the freeze
+order it lifted (:func:`_lifted_orders`; "-" where none)."""
 REQUEST_COLUMNS = ["request_id", "party", "transaction", "tx_id", "at", "result"]
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
@@ -784,7 +785,10 @@ def _goods_receipt_line(gr, currency: str, face_amount: int) -> str:
 def history(session, as_json, receivable_id) -> None:
     """Every change of RECEIVABLE_ID, oldest first: who, what, its status, holder and outstanding
     amount after it, the financing and bank it was under (a financing since cancelled or recoursed
-    too), the order it was frozen under, and on an unfreeze the order that lifted it.
+    too), the order it was frozen under after it, and on an unfreeze the order that lifted a freeze
+    (LIFTING_ORDER) and the freeze order it lifted (LIFTED: the one of the orders binding the claim
+    before the change that no longer does; --json gives the contract's entries, where it is the one
+    gone from freeze_order and queued_orders).
 
     \b
     Example:
@@ -796,8 +800,27 @@ def history(session, as_json, receivable_id) -> None:
         return
     currency = session.client.get_receivable(receivable_id).currency
     # the queued orders as text, "-" where none (an empty list would show as "[]")
-    emit([{**with_money(e, currency), "queued_orders": ", ".join(e.get("queued_orders") or ()) or None}
-          for e in entries], as_json=False, columns=HISTORY_COLUMNS)
+    emit([{**with_money(e, currency), "queued_orders": ", ".join(e.get("queued_orders") or ()) or None,
+           "lifted": lifted} for e, lifted in zip(entries, _lifted_orders(entries))],
+         as_json=False, columns=HISTORY_COLUMNS)
+
+
+def _lifted_orders(entries: list[dict]) -> list[str | None]:
+    """For each entry of a claim's history, the freeze order its unfreeze lifted, or None. The contract's
+    entries name the order that lifted a freeze (``lifting_order``) and the orders binding the claim after
+    each write, in effect (``freeze_order``) and queued: next to the lifting order, the order in effect
+    after it (the one that was queued, or none) would read as the order lifted. The order lifted is the
+    one binding the claim before the unfreeze that no longer does; None where the entry before it was not
+    read as a claim (nothing to compare with)."""
+    def binding(entry: dict) -> list[str]:
+        return [o for o in (entry.get("freeze_order"), *(entry.get("queued_orders") or ())) if o is not None]
+
+    lifted: list[str | None] = []
+    for before, entry in zip([None, *entries], entries):
+        unfrozen = entry.get("lifting_order") is not None and before is not None and before.get("action")
+        gone = [o for o in binding(before) if o not in binding(entry)] if unfrozen else []
+        lifted.append(gone[0] if len(gone) == 1 else None)
+    return lifted
 
 
 @receivable.command("provenance")

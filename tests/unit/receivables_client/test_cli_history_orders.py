@@ -29,11 +29,15 @@ def test_the_history_table_shows_the_freeze_order_and_the_lifting_order(channel)
     ok("regulator", "unfreeze", rid, "--order", "LIFT-B", "--as", "regulator/inspector1")
 
     header, rows = history_table(rid)
-    assert {"FINANCING_ID", "FINANCIER", "FREEZE_ORDER", "LIFTING_ORDER"} <= set(header.split())
+    assert {"FINANCING_ID", "FINANCIER", "FREEZE_ORDER", "LIFTING_ORDER", "LIFTED"} <= set(header.split())
     (frozen,) = [row for row in rows if "FreezeReceivable" in row]
     (lifted,) = [row for row in rows if "UnfreezeReceivable" in row]
     assert "ORDER-A" in frozen and "LIFT-B" not in frozen
-    assert "LIFT-B" in lifted and "ORDER-A" not in lifted
+    # the unfreeze leaves the claim under no order; ORDER-A is named as the order it lifted
+    table = "\n".join([header, *rows])
+    assert _cells(table, "FREEZE_ORDER")[rows.index(lifted)] == "-"
+    assert (_cells(table, "LIFTING_ORDER")[rows.index(lifted)], _cells(table, "LIFTED")[rows.index(lifted)]) == (
+        "LIFT-B", "ORDER-A")
 
 
 def test_the_history_table_shows_the_orders_queued_behind_the_one_in_effect(channel):
