@@ -53,7 +53,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
 from pydantic_core import PydanticCustomError
 
 from chaincode.receivables.errors import RuleViolation
-from chaincode.receivables.model import DiscountOfferRequest
+from chaincode.receivables.model import DiscountOfferRequest, ScaleTier as ContractScaleTier
 from chaincode.receivables.money import hundredths_problem
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import IsoDay
@@ -145,10 +145,28 @@ class BankOffer(BaseModel):
         return _rate(v, info.field_name)
 
 
+# The days early a scale tier may start at, the contract's own bounds (its ScaleTier's Field(ge=..., le=...)):
+# a tier beyond them is in no offer the contract publishes (PublishDiscountOffer refuses it), so none is
+# compared.
+_TIER_DAYS = {type(bound).__name__: bound
+              for bound in ContractScaleTier.model_fields["min_days_early"].metadata}
+TIER_DAYS_MIN: int = _TIER_DAYS["Ge"].ge
+TIER_DAYS_MAX: int = _TIER_DAYS["Le"].le
+
+
 class ScaleTier(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    min_days_early: int = Field(ge=1, strict=True)   # true or "30" is no count of days, as on the contract
+    min_days_early: int = Field(strict=True)   # true or "30" is no count of days, as on the contract
     apr: Rate
+
+    @field_validator("min_days_early")
+    @classmethod
+    def _days_the_contract_takes(cls, v: int) -> int:
+        if not TIER_DAYS_MIN <= v <= TIER_DAYS_MAX:
+            raise ValueError(f"{_shown(v)} days: a tier starts from {TIER_DAYS_MIN} to {TIER_DAYS_MAX} "
+                             "days early, as the contract takes it (PublishDiscountOffer refuses any other, so "
+                             "no offer on the ledger holds one); give a number of days in that range")
+        return v
 
     @field_validator("apr", mode="before")
     @classmethod
@@ -607,6 +625,7 @@ def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     return "; ".join(parts)
 
 
-__all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "BankOffer", "EarlyPaymentOffer",
+__all__ = ["BASES", "NOTHING_OUTSTANDING", "READ_FROM_THE_LEDGER", "SCALE_TIERS_MAX", "TIER_DAYS_MAX",
+           "TIER_DAYS_MIN", "BankOffer", "EarlyPaymentOffer",
            "Proposal", "ReceivableTerms", "ScaleTier", "advance_rounds_to_nothing", "nothing_outstanding",
            "past_maturity", "price_bank_offer", "price_early_payment", "rank_proposals"]
