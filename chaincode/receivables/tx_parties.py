@@ -34,8 +34,9 @@ async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) 
     await s.store.prefetch((keys.PARTY, uscc), (keys.CLIENT, ci.msp_id, client_id.strip()))
     party = await s.store.require_party(uscc)
     if party.msp_id != ci.msp_id:
-        raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {shown(ci.msp_id)} "
-                   "cannot change it")
+        raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of "
+                   f"{shown(ci.msp_id)} cannot change it; an admin of {party.msp_id} does ({action}s its "
+                   "identities)")
     return party, _require_text(client_id, "client_id", 1000, one_line=False)
 
 
@@ -49,6 +50,22 @@ def _already_acts_for(client_id: str, owner: str, instead: str, new_user: str) -
                 f"`recfin party unbind {owner} --client-id ID`) and then {instead}; or issues the person a "
                 f"new certificate under a new user name (`recfin org user add ORG NAME`: a name is issued "
                 f"once) and {new_user}")
+
+
+def _already_registered(party: Party, msp_id: str) -> RuleViolation:
+    """``party-already-registered``, naming ``party``, the one its credit code names already, to an admin of
+    ``msp_id``. Of the admin's own org (a registration sent again after a lost answer, say), identities are
+    added to it by binding them; of another org, an enterprise is registered there under that code, which only
+    the network's operators can look into."""
+    if party.msp_id == msp_id:
+        way = (f"its admin lets more identities act for it with BindPartyIdentity (`recfin party bind "
+               f"{party.uscc} --client NAME`)")
+    else:
+        way = (f"a credit code is one enterprise's: if {party.uscc} is yours, GetPartyHistory {party.uscc} "
+               "names the transaction that registered it, to report to the network's operators")
+    return rule("party-already-registered", f"credit code {party.uscc} is already registered, as "
+                f"{shown(party.name)}, a {party.role} of {party.msp_id} (GetParty {party.uscc} shows it): "
+                f"{way}")
 
 
 async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id: str) -> None:
@@ -99,8 +116,8 @@ class PartyTransactions(TransactionGroup):
             raise rule("role-not-allowed-for-org", f"parties of {shown(req.msp_id)} may be "
                        f"{', '.join(self.config.org_roles.get(req.msp_id, ())) or 'nothing'}, not {req.role}")
         await s.store.prefetch((keys.PARTY, req.uscc), *((keys.CLIENT, req.msp_id, c) for c in req.client_ids))
-        if await s.store.party(req.uscc) is not None:
-            raise rule("party-already-registered", f"credit code {req.uscc} is already registered")
+        if (registered := await s.store.party(req.uscc)) is not None:
+            raise _already_registered(registered, req.msp_id)
         if len(set(req.client_ids)) != len(req.client_ids):
             raise rule("argument-invalid", "client_ids lists an identity twice")
         for client_id in req.client_ids:
@@ -132,6 +149,12 @@ class PartyTransactions(TransactionGroup):
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
         if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
+            if owner.uscc == party.uscc:
+                # unbinding it from this very party to bind it back is no way on (refused for its last one)
+                raise rule("identity-already-bound", f"client identity {_identity(client_id)} already "
+                           f"acts for {party.uscc}: it is bound to it, and nothing is changed "
+                           "(FindIdentityParty shows it); to let another user act for the party, bind that "
+                           "user's identity")
             raise _already_acts_for(client_id, owner.uscc, f"binds it to {party.uscc}",
                                     f"binds that user (`recfin party bind {party.uscc} --client NAME`)")
         await _refuse_binding_held_by_other_orgs(s, party.msp_id, client_id)
@@ -168,8 +191,14 @@ class PartyTransactions(TransactionGroup):
         if client_id not in party.client_ids:
             stray = (f" (its binding names {party.uscc}, but a binding the record does not list acts for no one)"
                      if bound_to == party.uscc else "")
+            # the party it does act for, of this admin's org: most likely the one the admin meant
+            if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
+                way = (f"it acts for {owner.uscc}: unbind it from that party (`recfin party unbind "
+                       f"{owner.uscc} --client-id ID`)")
+            else:
+                way = "unbind one of the identities its party record lists"
             raise rule("identity-not-bound", f"client identity {_identity(client_id)} does not act for {party.uscc}: "
-                       f"its record does not list it{stray}; unbind one of the identities its party record lists")
+                       f"its record does not list it{stray}; {way}")
         party.client_ids.remove(client_id)
         # the identities left that act for the party keep their bindings, written again under its org's policy
         if not (acting := await s.store.bindings_to_seal(party)):
