@@ -30,9 +30,11 @@ What runs where:
   `chaincode.env` (CHAINCODE_ID=...), which the service reads as its env_file. Every
   server mounts the same contract configuration, `chaincode/<name>/network_config.json`
   (RECFIN_NETWORK_CONFIG), derived from the topology like the package label's digest.
-  Each serves /healthz and /metrics on CHAINCODE_OPERATIONS_PORT inside the compose network
-  (not published), and its compose healthcheck asks /healthz with the image's python (it
-  has no curl) at the container's own hostname.
+  Each serves /healthz and /metrics inside the compose network (not published) on the port the
+  native server uses, its gRPC port + OPERATIONS_PORT_SHIFT (`ccservers.operations_address`),
+  which the topology holds apart from every other port, that gRPC port included; its compose
+  healthcheck asks /healthz there with the image's python (it has no curl) at the container's
+  own hostname.
 
 Each node mounts only its own folder of crypto material (read-only) and the channel
 folder; ledgers live in named volumes. Host paths start with `data`, by default the
@@ -63,9 +65,6 @@ IMAGES = {"peer": f"hyperledger/fabric-peer:{FABRIC_VERSION}",
           "orderer": f"hyperledger/fabric-orderer:{FABRIC_VERSION}"}
 CHAINCODE_IMAGE = "recfin/chaincode:local"      # a local tag for what is built here, never pulled (PULL_POLICY)
 PULL_POLICY = "build"
-# The chaincode servers' operations endpoint (chaincode.shim.operations): Fabric's default
-# operations port. Each server has its own container, so one port serves them all.
-CHAINCODE_OPERATIONS_PORT = 9443
 IMAGE_CFG_PATH = "/etc/hyperledger/fabric"      # FABRIC_CFG_PATH of the official images
 CONTAINER_ROOT = Path("/var/recfin")              # where a container sees the data folder
 DATA_VARIABLE = "RECFIN_HOSTS_DATA"
@@ -195,7 +194,7 @@ def chaincode_folder(topology: Topology, data_root: Path, org_name: str) -> Path
     return data_root / "chaincode" / topology.chaincode.name / topology.org(org_name).name
 
 
-def chaincode_healthcheck(host: str, port: int = CHAINCODE_OPERATIONS_PORT) -> dict:
+def chaincode_healthcheck(host: str, port: int) -> dict:
     """Compose's healthcheck of a chaincode server: its /healthz answers 200 (urllib raises on 503).
 
     It runs inside the server's container and asks by the container's hostname, the address a
@@ -213,6 +212,9 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
     host = topology.chaincode_server_host(org)
     server_tls = ccservers.server_tls_dir(topology, CONTAINER_ROOT, org)
     network_config = contract_config.config_path(CONTAINER_ROOT, topology.chaincode.name)
+    # The native server's ports, which the topology holds apart: a fixed operations port could be the
+    # gRPC port the topology gives this server, which would then fail to bind it and restart for ever.
+    grpc_port, operations_port = (port for _what, port in ccservers.server_ports(org))
     return {
         "build": {"context": ".", "dockerfile": "Dockerfile"},
         "image": CHAINCODE_IMAGE,
@@ -227,7 +229,7 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
         "env_file": [host_path(data, chaincode_folder(topology, CONTAINER_ROOT, org.name) / CHAINCODE_ENV)],
         "environment": {
             "CHAINCODE_SERVER_ADDRESS": topology.chaincode_server_listen(org),
-            "CHAINCODE_OPERATIONS_ADDRESS": f"0.0.0.0:{CHAINCODE_OPERATIONS_PORT}",
+            "CHAINCODE_OPERATIONS_ADDRESS": ccservers.operations_address(topology, org),
             **ccservers.tls_env(server_tls, host),  # mutual TLS: its own pair, its peer's CA and client name
             "PYTHONUNBUFFERED": "1",
             contract_config.ENV_VAR: network_config.as_posix(),
@@ -235,8 +237,8 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
         },
         "volumes": [f"{host_path(data, server_tls)}:{server_tls.as_posix()}:ro",
                     f"{host_path(data, network_config)}:{network_config.as_posix()}:ro"],
-        "expose": [str(org.chaincode_server_port), str(CHAINCODE_OPERATIONS_PORT)],
-        "healthcheck": chaincode_healthcheck(host),
+        "expose": [str(grpc_port), str(operations_port)],
+        "healthcheck": chaincode_healthcheck(host, operations_port),
         "networks": [NETWORK],
         "restart": "unless-stopped",
     }

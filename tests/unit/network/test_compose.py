@@ -24,7 +24,7 @@ from chaincode import entrypoint
 from chaincode.receivables import config as contract
 from network import compose, contract_config, crypto, membership, nodeconfig
 from network.fabric_bin import FABRIC_COMMIT, FABRIC_RELEASES, REPO_ROOT
-from network.topology import load, parse
+from network.topology import OPERATIONS_PORT_SHIFT, load, parse
 
 COMPOSE = REPO_ROOT / "docker-compose.yaml"
 DOCKERFILE = REPO_ROOT / "Dockerfile"
@@ -622,7 +622,8 @@ def test_compose_takes_an_added_org_from_the_data_folders_membership(tmp_path):
     server = doc["services"][channel.chaincode_server_host(bank2)]
     assert server["environment"]["RECFIN_MSP_ID"] == "Bank2MSP"
     assert server["environment"]["CHAINCODE_SERVER_ADDRESS"] == channel.chaincode_server_listen(bank2)
-    assert server["expose"] == [str(bank2.chaincode_server_port), str(compose.CHAINCODE_OPERATIONS_PORT)]
+    assert server["expose"] == [str(bank2.chaincode_server_port),
+                                str(bank2.chaincode_server_port + OPERATIONS_PORT_SHIFT)]
 
     # every server mounts the contract configuration `prepare --hostnames` writes, which names Bank2MSP
     contract_config.write(channel, tmp_path)        # as `prepare --hostnames` does (write_packages)
