@@ -67,8 +67,9 @@ def compose_status(up: ComposeUp) -> list[ComposeNodeStatus]:
 
 
 def leaderless(rows: list[ComposeNodeStatus]) -> bool:
-    """Orderers of the channel answer, yet none leads its Raft cluster: nothing can be ordered."""
-    return any(r.kind == "orderer" and r.member and r.raft_leader is None for r in rows)
+    """No orderer leads the channel's Raft cluster, so nothing can be ordered: its members have no leader,
+    or no orderer is a member (compose-up has not joined them, or their ledger volumes were lost)."""
+    return not any(r.kind == "orderer" and r.raft_leader for r in rows)
 
 
 def _mark_leaderless(up: ComposeUp, rows: list[ComposeNodeStatus]) -> None:

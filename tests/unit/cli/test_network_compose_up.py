@@ -166,3 +166,18 @@ def test_compose_status_without_docker_leaves_chaincode_health_unknown_and_exits
     assert len(servers) == 4 and {(r["healthy"], r["problem"].split(":")[0]) for r in servers} == {
         (None, "container health unknown")}
     assert "7/7 nodes healthy, 0/4 chaincode servers healthy (4 unknown)" in result.stderr
+
+
+def test_compose_status_exits_1_while_healthy_orderers_are_outside_the_channel(runner, compose_parts, docker):
+    # Help and deployment.md: exit 0 needs one orderer leading. Orderers that answer /healthz but hold no
+    # channel (compose-up not run yet, or their ledger volumes lost) lead nothing: nothing can be ordered.
+    docker.answer("container", "inspect", stdout="running healthy 0\n")
+    up, operations = compose_parts
+    operations.leader = None        # no orderer holds the channel, so none reports leading its Raft cluster
+    result = runner.invoke(main, ["network", "compose-status", *up[2:6], "--json"])
+    assert result.exit_code == 1, result.output
+    assert "7/7 nodes healthy, 4/4 chaincode servers healthy, Raft leader unknown" in result.stderr
+    orderers = [r for r in json.loads(result.stdout) if r["kind"] == "orderer"]
+    assert [(r["healthy"], r["member"], r["raft_leader"]) for r in orderers] == [(True, False, None)] * 3
+    assert {r["problem"] for r in orderers} == {
+        "not a member of receivables: `recfin network compose-up` joins it"}
