@@ -1,6 +1,6 @@
-"""An org admin's refusals on parties say what there is to do, and what is not: binding an identity to the very
-party it acts for already, unbinding one from a party it does not act for, acting on another org's party, and
-registering a credit code already registered."""
+"""An org admin's refusals on parties say what there is to do, and what is not: binding an identity to the
+very party it acts for already, unbinding one from a party it does not act for, acting on another org's party,
+and registering a credit code already registered."""
 
 from __future__ import annotations
 
@@ -22,10 +22,11 @@ async def test_unbinding_an_identity_from_a_party_it_does_not_act_for_names_the_
     tier1, tier2 = net.actors["tier1"], net.actors["tier2"]
     message = await net.refused(net.admins[SUPPLIER], "UnbindPartyIdentity", tier1.uscc, tier2.identity.id,
                                 rule="identity-not-bound")
-    assert (f"does not act for {tier1.uscc}: its record does not list it; it acts for {tier2.uscc}: unbind it "
-            f"from that party (`recfin party unbind {tier2.uscc} --client-id ID`)") in message
+    assert (f"does not act for {tier1.uscc}: its record does not list it; it acts for {tier2.uscc}: "
+            f"unbind it from that party (`recfin party unbind {tier2.uscc} --client-id ID`)") in message
     # an identity acting for no party keeps the general way on
-    message = await net.refused(net.admins[SUPPLIER], "UnbindPartyIdentity", tier1.uscc, "x509::CN=nobody::CN=ca",
+    nobody = "x509::CN=nobody::CN=ca"
+    message = await net.refused(net.admins[SUPPLIER], "UnbindPartyIdentity", tier1.uscc, nobody,
                                 rule="identity-not-bound")
     assert message.endswith("unbind one of the identities its party record lists")
 
@@ -46,8 +47,8 @@ async def test_registering_a_registered_credit_code_names_the_party_and_the_way_
            "client_ids": ["x509::CN=another::CN=ca"]}
     message = await net.refused(net.admins[SUPPLIER], "RegisterParty", own, rule="party-already-registered")
     assert (f"credit code {tier1.uscc} is already registered, as 'Tier-1 Parts', a supplier of {SUPPLIER} "
-            f"(GetParty {tier1.uscc} shows it): its admin lets more identities act for it with BindPartyIdentity "
-            f"(`recfin party bind {tier1.uscc} --client NAME`)") in message
+            f"(GetParty {tier1.uscc} shows it): its admin lets more identities act for it with "
+            f"BindPartyIdentity (`recfin party bind {tier1.uscc} --client NAME`)") in message
     # another org's admin: the code is an enterprise's of another org, a matter for the network's operators
     elsewhere = dict(own, role="financier", msp_id=BANK)
     message = await net.refused(net.admins[BANK], "RegisterParty", elsewhere, rule="party-already-registered")
