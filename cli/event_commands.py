@@ -27,7 +27,7 @@ from client.receivables import ReceivablesEvent
 from .amounts import with_money
 from .connection import acting
 from .options import PathType, WholeNumberRange
-from .output import as_typed, key_values, on_one_line, one_line
+from .output import as_typed, file_refused, key_values, on_one_line, one_line
 
 # Line boundaries to Python's str.splitlines that JSON leaves as they are (it escapes only those below U+0020):
 # escaped too, so a reason holding one cannot split a JSON line for a reader that splits so.
@@ -132,6 +132,8 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
         checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
     except BlockingIOError:
         raise _held_elsewhere(checkpoint_file) from None
+    except ValueError as exc:   # it holds no checkpoint (the SDK names the file and what one holds)
+        raise file_refused("--checkpoint", str(exc)) from None
     if checkpointer is not None:
         # its lock on the file is released when the command ends, not left to the garbage collector
         click.get_current_context().call_on_close(checkpointer.close)

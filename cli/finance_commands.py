@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import click
-from pydantic import ValidationError
 
 from client.money import exact_percent, rate_text
 from client.gateway import GatewayError
@@ -62,7 +61,6 @@ from client.pricing import (
     rank_proposals,
     validation_problems,
 )
-from client.pricing.config import PricingFileUnreadable
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, receivable_terms
 from client.pricing.money import percent_of
 from client.pricing.proposals import nothing_outstanding
@@ -75,7 +73,7 @@ from network.fabric_bin import REPO_ROOT
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
 from .options import DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_option, endorsing_organizations
-from .output import as_typed, emit, file_refused, one_line, read_json_file, table
+from .output import as_typed, emit, file_refused, one_line, read_json_file, table, validated
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
 from .request_ids import may_have_committed
@@ -230,10 +228,9 @@ def _config(config_path: Path | None, name: str):
                                    f"--config YAML (e.g. --config {bank_config_path('bank')})")
     try:
         return load_bank_config(path)
-    except PricingFileUnreadable as exc:   # a YAML error spans lines: where, then what
-        raise file_refused("--config" if config_path is not None else None, one_line(exc)) from None
+    # unreadable, or a setting wrong; a YAML error spans lines: where, then what
     except PricingConfigError as exc:
-        raise click.ClickException(one_line(exc)) from None
+        raise file_refused("--config" if config_path is not None else None, one_line(exc)) from None
 
 
 @finance.command()
@@ -322,7 +319,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
       1    declined, refused or failed (the message says whether an offer
            was made, or may have been, and how to check); or the prompt's
            input ended without an answer (nothing offered)
-      2    a usage error
+      2    a usage error, a file --config, --history or --model names that
+           cannot be read or holds a wrong field included
       3    offered, and the bank is then above its limit on the debtor
            (with --withdraw-over-limit, withdrawn again)
       130  Ctrl-C, at the prompt too (once the offer was sent, the
@@ -724,10 +722,8 @@ OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader
 
 def _read_offers(path: Path) -> OffersFile:
     data = read_json_file(path, "--offers", "a receivable and the offers on it")
-    try:
-        return OffersFile.model_validate(data)
-    except ValidationError as exc:
-        raise click.ClickException(f"{as_typed(path)}: {validation_problems(exc)}") from None
+    return validated(OffersFile, data, "--offers",
+                     lambda exc: f"{as_typed(path)}: {validation_problems(exc)}")
 
 
 def _only_discount_offer(data: OffersFile, offer_id: str, path: Path) -> OffersFile:
@@ -826,8 +822,9 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     if offers_file is not None:
         data = _read_offers(offers_file)
         if data.receivable.receivable_id != receivable:
-            raise click.ClickException(f"{as_typed(offers_file)} is about {as_typed(data.receivable.receivable_id)}, "
-                                       f"not {as_typed(receivable)}")
+            about = data.receivable.receivable_id
+            raise file_refused("--offers", f"{as_typed(offers_file)} is about {as_typed(about)}, "
+                                           f"not {as_typed(receivable)}")
         if discount_offer is not None:
             data = _only_discount_offer(data, discount_offer, offers_file)
     else:

@@ -5,27 +5,45 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from network import Network, backup as backups, backup_restore as restores, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
 from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
 from network.control import NodeStatus, mark_data_root, purge_refusal
-from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, first_few
+from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
 from network.topology import load as load_topology
 
 from .options import PathType, WholeNumberRange, timeout_option
-from .output import as_typed, emit, emit_report, one_line, progress, reports_errors
+from .output import as_typed, emit, emit_report, file_refused, one_line, progress, reports_errors
 
 STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
 
 
 def topology_option(fn):
     return click.option("--topology", "topology_path", type=PathType(dir_okay=False, path_type=Path, reads=True),
-                        envvar=profiles.TOPOLOGY_VARIABLE, default=None,
-                        help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY).")(fn)
+                        envvar=profiles.TOPOLOGY_VARIABLE, default=None, callback=_a_topology,
+                        help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY). One that "
+                             "cannot be read or is no valid topology is a usage error (exit 2).")(fn)
+
+
+def _a_topology(ctx: click.Context, param: click.Parameter, path: Path | None) -> Path | None:
+    """--topology's file, checked to be a topology before the command runs, as every command reads it: one
+    that cannot be read or is no valid topology is a usage error naming --topology and what is wrong (exit
+    2), not one line exiting 1, the code of what a command itself answers. Each command loads it again where
+    it uses it; the packaged topology (None), which no option named, is not read here."""
+    if path is None:
+        return None
+    try:
+        load_topology(path)
+    except TopologyError as exc:
+        given_by = (f"given by {profiles.TOPOLOGY_VARIABLE}: "
+                    if ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT else "")
+        raise file_refused("--topology", f"{given_by}{one_line(exc)}") from None
+    return path
 
 
 def open_network(topology_path: Path | None, as_json: bool = False, timeout: float = 60.0) -> Network:

@@ -27,7 +27,7 @@ from network.topology import load as load_topology
 from . import connection
 from .network_commands import topology_option
 from .options import PathType, ROLE_HELP, RoleType, timeout_option
-from .output import emit, one_line, progress, read_option_file, reports_errors
+from .output import as_typed, emit, file_refused, one_line, progress, read_option_file, reports_errors
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
 
@@ -159,7 +159,10 @@ def _current(config_block: Path | None, offline: bool, net: Network | None = Non
         raise click.UsageError("--config-block is for --dry-run and --update-out: a submitted change always "
                                "starts from the channel's config")
     block = read_option_file(config_block, "--config-block", "the channel's config block (peer channel fetch config)")
-    return channel_config.config_from_block(block)
+    try:
+        return channel_config.config_from_block(block)
+    except NetworkError as exc:   # read, but no config block
+        raise file_refused("--config-block", f"{as_typed(config_block)}: {one_line(exc)}") from None
 
 
 def _refuse_without_a_network(net: Network, computed_offline: bool) -> None:
@@ -291,7 +294,10 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
     if definition is not None:
         if update_out is not None and dry_run:
             raise click.UsageError("give --dry-run or --update-out, not both")
-        defined = org_definition_file.read(definition)
+        try:
+            defined = org_definition_file.read(definition)
+        except NetworkError as exc:   # unreadable, or a field wrong: the message names the file and the field
+            raise file_refused("--definition", one_line(exc)) from None
         if defined.org.name != name:
             raise click.UsageError(f"{definition} defines org {defined.org.name}, not {name}")
         _check_defined_as_stated(definition, defined.org, role, enterprise)

@@ -8,13 +8,16 @@ import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+from pydantic import BaseModel, ValidationError
 
 from client.user_files import UnreadableFile, read_user_bytes, user_text
 from client.user_files import on_one_line as text_on_one_line
 from network.errors import NetworkError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _plain(value: Any) -> Any:
@@ -204,13 +207,26 @@ def _first_repeated_key(doc: Any) -> tuple[str | None, str] | None:
 
 
 def file_refused(option: str | None, message: str) -> click.ClickException:
-    """The error for a file that cannot be read as what it should hold (``message`` names it): a usage error
-    (exit 2) naming the option that named it, so that a script tells a wrong path from what the command itself
-    answers (a declined quote exits 1); one line (exit 1) for a file no option named (the shipped model, read
-    by default), where no option is at fault."""
+    """The error for a file that cannot be read as what it should hold, or that reads but holds a wrong or
+    missing field (``message`` names the file, and the field): a usage error (exit 2) naming the option that
+    named it, so that a script tells a wrong file from what the command itself answers (a declined quote
+    exits 1); one line (exit 1) for a file no option named (the shipped model, read by default), where no
+    option is at fault."""
     if option is None:
         return click.ClickException(message)
     return click.BadParameter(message, param_hint=repr(option))
+
+
+def validated(model: type[M], document: Any, option: str | None,
+              refusal: Callable[[ValidationError], str]) -> M:
+    """``document``, read from the file ``option`` names, as ``model``; a wrong or missing field refused as
+    :func:`file_refused` refuses a file that cannot be read: a usage error (exit 2) naming the option, with
+    ``refusal``'s words on the error, which name the file and the field. The file given is wrong, which a
+    script must tell from what the command itself answers (a declined quote, a contract's refusal: exit 1)."""
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        raise file_refused(option, refusal(exc)) from None
 
 
 def read_option_file(path: Path, option: str | None, what: str) -> bytes:

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import click
-from pydantic import ValidationError
 
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
@@ -59,7 +58,7 @@ from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, credit_code_option,
                       endorsing_org_option, endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
-from .output import as_typed, emit, on_one_line, read_json_file, read_option_file, show
+from .output import as_typed, emit, on_one_line, read_json_file, read_option_file, show, validated
 from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, ledger_exit_codes, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
@@ -1370,10 +1369,9 @@ def _read_offer_as_read(path: Path, offer_id: str) -> DiscountOffer:
             raise refused(f"stdin is not JSON ({exc})") from None
     else:
         document = read_json_file(path, "--as-read", AS_READ_WHAT)
-    try:
-        offer = DiscountOffer.model_validate(document)
-    except ValidationError as exc:
-        raise refused(f"{shown} is not a discount offer's document ({validation_problems(exc)})") from None
+    offer = validated(DiscountOffer, document, "--as-read",
+                      lambda exc: f"{shown} is not a discount offer's document ({validation_problems(exc)}): "
+                                  f"give {AS_READ_WHAT}")
     if offer.id != offer_id:
         raise click.BadParameter(f"{shown} is discount offer {offer.id}, not {offer_id}: give the offer you "
                                  f"accept, as `recfin discount get {offer_id} --json` printed it",

@@ -35,7 +35,7 @@ from client.money import money
 
 from . import connection
 from .options import DateType, PathType, WholeNumberRange, currency_code
-from .output import as_typed, emit, file_refused, progress, read_json_file, table
+from .output import as_typed, emit, file_refused, progress, read_json_file, table, validated
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
 SEED = WholeNumberRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
@@ -67,16 +67,17 @@ def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None
     if not _as_of_in_range(day):
         # with a date given, only a last event before the range gets here, and no other date could help
         advice = instead if not_after is None else "it records nothing a score could be as of"
-        raise click.ClickException(f"{as_typed(path)}: its last event is dated {last}, outside {EARLIEST_AS_OF} .. "
-                                   f"{LATEST_AS_OF}: {advice}")
+        raise file_refused("--history", f"{as_typed(path)}: its last event is dated {last}, outside "
+                                        f"{EARLIEST_AS_OF} .. {LATEST_AS_OF}: {advice}")
     return day
 
 
 def load_model(path: Path, option: str | None) -> LatePaymentModel:
-    """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, damaged,
-    without the model card training wrote beside it, or with a card that describes another model). A file
-    that is not there or cannot be read as JSON is a usage error naming ``option``, the option that named it
-    (None: the shipped model, read by default, which no option named: one line, as for the rest)."""
+    """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, a field
+    wrong, damaged, without the model card training wrote beside it, or with a card that describes another
+    model). A file that is not there, cannot be read as JSON or holds a wrong field is a usage error naming
+    ``option``, the option that named it (None: the shipped model, read by default, which no option named:
+    one line, as for the rest); its damage or card, checked against each other, is one line (exit 1)."""
     # Only where nothing is: a device or a FIFO (--model /dev/zero) is there, and read_json_file says what it is
     # (training "there" would not help). False too for a name the file system refuses (too long)
     if not os.path.exists(path):
@@ -89,11 +90,9 @@ def load_model(path: Path, option: str | None) -> LatePaymentModel:
     # what it is
     data = read_json_file(path, option, "a model artefact (recfin risk train writes one)",
                           check=lambda content: _refused(check_digest, Path(path), content, card_text))
-    try:
-        model = LatePaymentModel.model_validate(data)
-    except ValidationError as exc:
-        raise click.ClickException(f"{as_typed(path)} is not a usable model artefact: "
-                                   f"{_first_problem(exc.errors()[0])}") from None
+    model = validated(LatePaymentModel, data, option,
+                      lambda exc: f"{as_typed(path)} is not a usable model artefact: "
+                                  f"{_first_problem(exc.errors()[0])}")
     _refused(check_card, model, Path(path), card_text)
     return model
 
@@ -134,20 +133,23 @@ def load_history(path: Path, debtor: str) -> ReceivableHistory:
     data = read_json_file(path, "--history", f"the receivable history of {debtor}")
     if isinstance(data, list):
         data = {"debtor": debtor, "events": data}
-    try:
-        history = ReceivableHistory.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        hint = (" (write dates as YYYY-MM-DD)" if first["type"].startswith("date") else
-                " (write amounts as whole fen, a JSON integer: 12345 is 123.45 yuan)" if first["type"].startswith("int")
-                else "")
-        if not first["loc"]:
-            hint = " (give a ReceivableHistory object, {\"debtor\": ..., \"events\": [...]}, or a list of events)"
-        raise click.ClickException(f"{as_typed(path)}: {_first_problem(first)}{hint}") from None
+    history = validated(ReceivableHistory, data, "--history", lambda exc: _history_problem(path, exc))
     if history.debtor != debtor:
-        raise click.ClickException(f"{as_typed(path)} holds the history of {as_typed(history.debtor)}, not "
-                                   f"{as_typed(debtor)}")
+        raise file_refused("--history", f"{as_typed(path)} holds the history of {as_typed(history.debtor)}, "
+                                        f"not {as_typed(debtor)}")
     return history
+
+
+def _history_problem(path: Path, exc: ValidationError) -> str:
+    """A --history file's first wrong field, with how to write it."""
+    first = exc.errors()[0]
+    kind = first["type"]
+    hint = (" (write dates as YYYY-MM-DD)" if kind.startswith("date") else
+            " (write amounts as whole fen, a JSON integer: 12345 is 123.45 yuan)" if kind.startswith("int")
+            else "")
+    if not first["loc"]:
+        hint = " (give a ReceivableHistory object, {\"debtor\": ..., \"events\": [...]}, or a list of events)"
+    return f"{as_typed(path)}: {_first_problem(first)}{hint}"
 
 
 def history_debtors(path: Path) -> list[str]:

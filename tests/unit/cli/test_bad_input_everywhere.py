@@ -596,25 +596,28 @@ REGISTER = ["receivable", "register", "--debtor", "91310000MA1K000019", "--face"
             "--due", "2026-05-31", "--invoice", "24312000000012345678,2026-03-01,100000.00,13000.00",
             "--data-root", STOPPED]
 REFUSALS = {
-    "topology not UTF-8": (["network", "status", "--topology", "@garbage"], 1, "not UTF-8 text"),
-    "topology nested too deeply": (["chaincode", "config", "--topology", "@json-deep"], 1, "nested too deeply"),
-    "topology empty": (["network", "status", "--topology", "@empty"], 1, "the file is empty"),
-    "topology value no date": (["network", "status", "--topology", "@yaml-no-such-date"], 1,
+    # a file an option names that is no topology, no config block, no org definition or no checkpoint: a usage
+    # error naming the option (exit 2), as a file that cannot be read is
+    "topology not UTF-8": (["network", "status", "--topology", "@garbage"], 2, "not UTF-8 text"),
+    "topology nested too deeply": (["chaincode", "config", "--topology", "@json-deep"], 2, "nested too deeply"),
+    "topology empty": (["network", "status", "--topology", "@empty"], 2, "the file is empty"),
+    "topology value no date": (["network", "status", "--topology", "@yaml-no-such-date"], 2,
                                "cannot read the value 2026-02-30 at line 1, column 7 (day is out of range for month)"),
-    "topology with a tag": (["network", "status", "--topology", "@yaml-tag"], 1,
+    "topology with a tag": (["network", "status", "--topology", "@yaml-tag"], 2,
                             "the tag !!int at line 1, column 7: tags are not read in a topology"),
-    "topology with an anchor": (["chaincode", "config", "--topology", "@yaml-anchor"], 1,
+    "topology with an anchor": (["chaincode", "config", "--topology", "@yaml-anchor"], 2,
                                 "the anchor &x at line 1, column 4: anchors and aliases (&name, *name) are not read"),
     # refused as the option's value, before anything reads it
     "topology a device": (["network", "status", "--topology", "/dev/zero"], 2,
                           "Invalid value for '--topology': /dev/zero is a device, not a file"),
     "invoice a device": (["invoice", "verify", "/dev/zero"], 2, "Invalid value for 'FILE': /dev/zero is a device"),
     "config block not a block (add)": (["org", "add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E",
-                                        "--dry-run", "--config-block", "@garbage"], 1, "not a Fabric config block"),
-    "config block not a block (remove)": (["org", "remove", "bank", "--dry-run", "--config-block", "@garbage"], 1,
+                                        "--dry-run", "--config-block", "@garbage"], 2,
+                                       "Invalid value for '--config-block'"),
+    "config block not a block (remove)": (["org", "remove", "bank", "--dry-run", "--config-block", "@garbage"], 2,
                                           "not a Fabric config block"),
     "org definition not UTF-8": (["org", "add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E",
-                                  "--dry-run", "--definition", "@garbage"], 1,
+                                  "--dry-run", "--definition", "@garbage"], 2,
                                  "not an org definition (not UTF-8 text)"),
     "data folder name too long": (["receivable", "get", "R-1", "--data-root", "@name-too-long"], 1,
                                   "File name too long"),
@@ -706,7 +709,7 @@ REFUSALS = {
     # the gateway's UNAVAILABLE names no step to take
     "ledger command, network down": (["receivable", "get", "R-1", "--data-root", STOPPED], 1,
                                      "; is the network up? `recfin network status --data-root "),
-    **{f"checkpoint {kind}": (["events", "--checkpoint", f"@{kind}", "--data-root", STOPPED], 1,
+    **{f"checkpoint {kind}": (["events", "--checkpoint", f"@{kind}", "--data-root", STOPPED], 2,
                               "is not a checkpoint file")
        for kind in ("garbage", "json-list", "json-string", "json-huge-number", "json-deep")},
 }

@@ -478,7 +478,9 @@ def test_the_commands_from_keys_to_update_to_a_completed_bundle(fake_fabric, hos
         admin_cert=(org_crypto(prepared_hosts, "bank", "bank.recfin.local").user_msp("admin") / "signcerts"
                     / "cert.pem").read_text()))
     result = runner.invoke(org, base + ["--definition", str(foreign), "--update-out", str(tmp_path / "x.tx")])
-    assert result.exit_code == 1 and "is not issued by the org's CA" in result.output
+    # the file --definition names is wrong: a usage error naming the option
+    assert result.exit_code == 2 and "Invalid value for '--definition'" in result.output
+    assert "is not issued by the org's CA" in result.output
     assert channel.calls == [] and not (tmp_path / "x.tx").exists()
 
     result = runner.invoke(org, base + ["--definition", made["definition"], "--dry-run", "--json"])

@@ -174,10 +174,10 @@ def test_quote_on_a_frozen_receivable_makes_no_offer_and_says_why_as_the_contrac
     assert [o.financier for o in world.client("tier1").get_financing(world.financing).offers] == [world.uscc("bank")]
 
 
-# a --model that is not there is a usage error naming the option (exit 2); one read and refused exits 1
+# a --model that is not there, or that is read and holds a wrong field, is a usage error naming the option (exit 2)
 @pytest.mark.parametrize("model,expected,exit_code", [
     ("missing.json", "Invalid value for '--model': no model at", 2),
-    ("v3.json", "is not a usable model artefact: version:", 1)])
+    ("v3.json", "is not a usable model artefact: version:", 2)])
 def test_quote_refuses_a_model_that_cannot_score_before_reading_the_ledger(world, tmp_path, model, expected,
                                                                            exit_code):
     from client.risk import DEFAULT_MODEL

@@ -58,7 +58,7 @@ def test_compare_refuses_a_date_not_written_yyyy_mm_dd(tmp_path, where, field, v
             node = node[key]
         node[field] = value
     result = compare(tmp_path, change)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     path = ".".join(map(str, where + (field,)))
     assert f"{path}: {field} is {value!r}: give a calendar date as YYYY-MM-DD" in error_line(result)
 
@@ -81,7 +81,7 @@ def test_a_claim_an_earlier_contract_registered_in_yen_is_still_compared(tmp_pat
 
 def test_a_claim_currency_is_still_a_three_letter_code(tmp_path):
     result = compare(tmp_path, lambda data: data["receivable"].update(currency="yen"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "receivable.currency: 'yen' is not a currency" in error_line(result)
 
 

@@ -62,11 +62,13 @@ def test_a_missing_configuration_is_a_usage_error_naming_the_option(tmp_path):
                              f"file: No such file or directory")
 
 
-def test_a_setting_wrong_in_a_configuration_read_is_refused_as_before(tmp_path):
-    # the file was read: a setting in it is refused (exit 1), as the quote's other refusals are
+def test_a_setting_wrong_in_a_configuration_given_is_a_usage_error_naming_the_option(tmp_path):
+    # the file was read, but the file given is wrong: a usage error naming the option (exit 2), never exit 1,
+    # which a declined quote exits with
     path = config(tmp_path, SHIPPED.replace("flat: 50000", "flat: true"))
     r = invoke(*QUOTE, "--grade", "B", "--config", path)
-    assert r.exit_code == 1 and "fees.flat" in error_line(r) and "Invalid value" not in error_line(r)
+    assert r.exit_code == 2 and "fees.flat" in error_line(r)
+    assert error_line(r).startswith(f"Error: Invalid value for '--config': {path.name}: fees.flat")
 
 
 def test_a_missing_key_and_a_rate_out_of_range_name_the_field_once(tmp_path):
@@ -140,7 +142,7 @@ def test_offer_amounts_are_whole_fen_under_the_cap(tmp_path, where, key, value):
     data = json.loads(json.dumps(OFFERS))
     (data[where] if where == "receivable" else data[where][0])[key] = value
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01", "--json")
-    assert r.exit_code == 1 and key in error_line(r) and r.stdout == ""
+    assert r.exit_code == 2 and key in error_line(r) and r.stdout == ""
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -200,14 +202,14 @@ def test_rates_and_fees_the_contract_would_refuse_are_refused_when_the_file_is_r
     with pytest.raises(PricingConfigError, match="^bank.yaml: "):
         load_bank_config(path)
     r = invoke(*QUOTE, "--grade", "B", "--config", path)
-    assert r.exit_code == 1 and expected in error_line(r) and r.stdout == ""
+    assert r.exit_code == 2 and expected in error_line(r) and r.stdout == ""
 
 
 def test_an_offers_file_rate_with_a_huge_exponent_is_refused_before_any_arithmetic(tmp_path):
     data = json.loads(json.dumps(OFFERS))
     data["bank_offers"][0]["discount_rate"] = "1e-300000000"
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
-    assert r.exit_code == 1 and "bank_offers.0.discount_rate: '1e-300000000' is not a rate" in error_line(r)
+    assert r.exit_code == 2 and "bank_offers.0.discount_rate: '1e-300000000' is not a rate" in error_line(r)
 
 
 @pytest.mark.parametrize("new,expected", [
@@ -243,7 +245,7 @@ def test_tags_anchors_and_forbidden_characters_are_refused_naming_the_line(tmp_p
 def test_a_base_60_number_is_text_and_refused_as_a_rate(tmp_path):
     r = invoke(*QUOTE, "--grade", "B", "--config", config(tmp_path, SHIPPED.replace('base_rate: "0.0310"',
                                                                                    "base_rate: 1:30")))
-    assert r.exit_code == 1 and "base_rate: '1:30' is not a rate the contract takes" in error_line(r)
+    assert r.exit_code == 2 and "base_rate: '1:30' is not a rate the contract takes" in error_line(r)
 
 
 @pytest.mark.parametrize("receivable,expected", [
@@ -257,7 +259,7 @@ def test_an_offers_file_has_bank_offers_only_on_a_financing_request_or_none(tmp_
     data = json.loads(json.dumps(OFFERS))
     data["receivable"].update(receivable)
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
-    assert r.exit_code == 1 and expected in error_line(r) and r.stdout == ""
+    assert r.exit_code == 2 and expected in error_line(r) and r.stdout == ""
     data["bank_offers"] = []   # the same receivable, with only the debtor's early-payment offer: a state it can be in
     assert invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01").exit_code == 0
     requested = json.loads(json.dumps(OFFERS))
@@ -343,7 +345,7 @@ def test_an_offers_file_takes_recourse_and_days_as_the_contract_does(tmp_path, k
     else:
         data["bank_offers"][0][key] = value
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
-    assert r.exit_code == 1 and key in error_line(r), r.output
+    assert r.exit_code == 2 and key in error_line(r), r.output
 
 
 def test_an_offers_file_scale_with_two_tiers_at_the_same_days_is_refused_as_the_contract_refuses_it(tmp_path):
@@ -354,7 +356,7 @@ def test_an_offers_file_scale_with_two_tiers_at_the_same_days_is_refused_as_the_
              {"min_days_early": 30, "apr": "0.09"}]
     data["early_payments"][0] = {**data["early_payments"][0], "apr": None, "scale": tiers}
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
-    assert r.exit_code == 1 and r.stdout == ""
+    assert r.exit_code == 2 and r.stdout == ""
     assert error_line(r).endswith(
         ": early_payments.0.scale: the scale has more than one tier at min_days_early 30: give each tier its own "
         "min_days_early, with its one apr (the contract refuses such a scale: rule discount-terms-invalid)")
@@ -372,7 +374,7 @@ def test_an_offers_file_scale_holds_no_more_tiers_than_the_contract_takes(tmp_pa
     assert invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01").exit_code == 0
     data["early_payments"][0]["scale"] = tiers
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     assert f"early_payments.0.scale: List should have at most {SCALE_TIERS_MAX} items" in error_line(r)
 
 
@@ -400,7 +402,7 @@ def test_thousands_of_invalid_settings_are_reported_as_the_first_few_and_a_count
     assert listed[0] == "grades.g0: Input should be a valid dictionary or instance of Grade"
     assert listed[-1] == "and 1980 more problems: fix these, then run the command again to see the rest"
     r = invoke(*QUOTE, "--grade", "B", "--config", path)
-    assert r.exit_code == 1 and error_line(r).endswith("and 1980 more problems: fix these, then run the command "
+    assert r.exit_code == 2 and error_line(r).endswith("and 1980 more problems: fix these, then run the command "
                                                        "again to see the rest")
 
 
@@ -479,9 +481,9 @@ def test_a_financed_grade_lending_nothing_is_refused_and_told_to_decline_the_gra
     assert grade_d in SHIPPED
     path = config(tmp_path, SHIPPED.replace(grade_d, grade_d.replace(setting, f'{field}: "0"')))
     r = invoke(*QUOTE, "--grade", "D", "--config", path)
-    assert r.exit_code == 1 and r.stdout == ""
-    assert error_line(r) == (f"Error: bank.yaml: grades.D.{field}: must be above 0: decline the grade with `null` "
-                             f"instead")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r) == (f"Error: Invalid value for '--config': bank.yaml: grades.D.{field}: must be "
+                             f"above 0: decline the grade with `null` instead")
 
 
 @pytest.mark.parametrize("limits, factor, problem", [
@@ -504,14 +506,15 @@ def test_a_financed_grade_whose_limit_lends_nothing_is_refused_naming_the_settin
         assert old in text
         text = text.replace(old, new)
     r = invoke(*QUOTE, "--grade", "D", "--config", config(tmp_path, text))
-    assert r.exit_code == 1 and r.stdout == ""
-    assert error_line(r) == f"Error: bank.yaml: grades.D.limit_factor: {problem}"
+    assert r.exit_code == 2 and r.stdout == ""
+    assert error_line(r) == ("Error: Invalid value for '--config': bank.yaml: grades.D.limit_factor: "
+                             f"{problem}")
 
 
 def test_an_unknown_setting_is_named_on_one_line_whatever_it_holds(tmp_path):
     # the setting's name comes from the file: a line break in it would print what reads as a second error
     path = config(tmp_path, SHIPPED + '"x\\nError: grade A is fine": 1\n')
     r = invoke(*QUOTE, "--grade", "A", "--config", path)
-    assert r.exit_code == 1 and r.stdout == ""
+    assert r.exit_code == 2 and r.stdout == ""
     assert "'x\\nError: grade A is fine': Extra inputs are not permitted" in error_line(r)
-    assert len(r.stderr.splitlines()) == 1
+    assert [line for line in r.stderr.splitlines() if "Error" in line] == [error_line(r)]   # under click's usage

@@ -95,16 +95,16 @@ def test_compare_takes_several_early_payment_offers_from_a_file(tmp_path):
                                                                                                       ("DD-1", 2)]
     both = {**data, "early_payment": OFFERS["early_payment"]}
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, both)])
-    assert result.exit_code == 1 and "early_payment: give it or early_payments, not both" in result.output
+    assert result.exit_code == 2 and "early_payment: give it or early_payments, not both" in result.output
 
 
 def test_compare_errors_are_one_line(tmp_path):
     bad = json.loads(json.dumps(OFFERS))
     bad["bank_offers"][0]["discount_rate"] = 0.04
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, bad)])
-    assert result.exit_code == 1 and "bank_offers.0.discount_rate" in result.output
+    assert result.exit_code == 2 and "bank_offers.0.discount_rate" in result.output
     result = CliRunner().invoke(finance, ["compare", "RCV-2", "--offers", offers_file(tmp_path)])
-    assert result.exit_code == 1 and "not RCV-2" in result.output
+    assert result.exit_code == 2 and "not RCV-2" in result.output
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--data-root", str(tmp_path)])  # no network there
     assert result.exit_code == 1 and "connection profile" in result.output and "--offers FILE" in result.output
 
@@ -143,7 +143,7 @@ def test_quote_reports_a_bad_config(tmp_path):
     path.write_text("bank: x\nbase_rate: 0.03\n")
     result = CliRunner().invoke(finance, ["quote", "R", "--as", "x", "--config", str(path), "--face", "100",
                                           "--due", "2027-01-01", "--grade", "A"])
-    assert result.exit_code == 1 and "base_rate" in result.output
+    assert result.exit_code == 2 and "base_rate" in result.output
 
 
 def test_quote_scores_the_debtor_from_a_history_file(tmp_path):
@@ -304,7 +304,7 @@ def test_quote_refuses_a_missing_or_damaged_model_in_one_line(tmp_path, monkeypa
     damaged = tmp_path / "model.json"
     damaged.write_text(json.dumps({**json.loads(commands.DEFAULT_MODEL.read_text()), "version": "v3"}))
     result = quote_from_history("2025-12-30", "--model", str(damaged))
-    assert result.exit_code == 1 and f"{damaged} is not a usable model artefact: version: the artefact is " \
+    assert result.exit_code == 2 and f"{damaged} is not a usable model artefact: version: the artefact is " \
         "late_payment-v3" in error_line(result)
     import cli.risk_commands   # the shipped one lost: where both commands look for it
     for module in (commands, cli.risk_commands):

@@ -33,7 +33,7 @@ def test_a_float_face_amount_in_a_history_file_says_to_write_fen(tmp_path):
     path = tmp_path / "h.json"
     path.write_text(json.dumps([{**EVENT, "face_amount": 1000.0}]))
     r = invoke("score", "D1", "--history", path)
-    assert r.exit_code == 1 and "events.0.face_amount" in error_line(r) and "whole fen" in error_line(r)
+    assert r.exit_code == 2 and "events.0.face_amount" in error_line(r) and "whole fen" in error_line(r)
 
 
 @pytest.mark.parametrize("content,expected", [
@@ -56,7 +56,7 @@ def test_a_history_file_of_the_wrong_shape_says_what_shape_to_give(tmp_path, con
     path.write_text(content)
     r = invoke("score", "D1", "--history", path)
     line = error_line(r)
-    assert r.exit_code == 1 and f"{path}: Input should be" in line and ": :" not in line
+    assert r.exit_code == 2 and f"{path}: Input should be" in line and ": :" not in line
     assert "or a list of events" in line
 
 
@@ -82,7 +82,7 @@ def test_a_model_that_is_not_an_artefact_names_the_field(tmp_path):
     model = tmp_path / "m.json"
     model.write_text(json.dumps({"format": "recfin.late-payment.logistic/1", "version": VERSION}))
     r = invoke("score", "D1", "--history", history, "--model", model)
-    assert r.exit_code == 1 and "not a usable model artefact: features: Field required" in error_line(r)
+    assert r.exit_code == 2 and "not a usable model artefact: features: Field required" in error_line(r)
 
 
 def test_a_model_that_does_not_say_its_version_is_not_scored_as_the_current_one(tmp_path):
@@ -94,7 +94,7 @@ def test_a_model_that_does_not_say_its_version_is_not_scored_as_the_current_one(
     model = tmp_path / "old.json"
     model.write_text(json.dumps(data))
     r = invoke("score", "D1", "--history", history, "--as-of", "2025-06-01", "--model", model, "--json")
-    assert r.exit_code == 1 and r.stdout == ""
+    assert r.exit_code == 2 and r.stdout == ""
     assert f"{model} is not a usable model artefact: version: missing" in error_line(r)
     assert ("re-train it with `recfin risk train --out FOLDER` (or `--replace` to write over the shipped model)"
             in error_line(r))
@@ -226,7 +226,7 @@ def test_a_model_file_with_nan_coefficients_is_refused_in_one_line(tmp_path):
     model = tmp_path / "model.json"
     model.write_text(json.dumps(data))   # written as NaN, which JSON readers take
     r = invoke("score", "D1", "--history", history, "--as-of", "2025-06-01", "--model", model)
-    assert r.exit_code == 1 and "is not a usable model artefact: coef: nan is not a trained model's parameter" in \
+    assert r.exit_code == 2 and "is not a usable model artefact: coef: nan is not a trained model's parameter" in \
         error_line(r)
 
 
@@ -242,7 +242,7 @@ def test_a_history_whose_last_event_is_off_the_calendar_asks_for_as_of(tmp_path)
     path = tmp_path / "h.json"
     path.write_text(json.dumps([{**EVENT, "event_date": "9999-12-31", "due_date": "9999-12-31"}]))
     r = invoke("score", "D1", "--history", path)
-    assert r.exit_code == 1 and "its last event is dated 9999-12-31" in error_line(r) and "--as-of" in error_line(r)
+    assert r.exit_code == 2 and "its last event is dated 9999-12-31" in error_line(r) and "--as-of" in error_line(r)
     assert invoke("score", "D1", "--history", path, "--as-of", "2025-06-01").exit_code == 0
 
 

@@ -40,7 +40,7 @@ def test_score_refuses_a_history_of_someone_else(tmp_path):
     path = tmp_path / "h.json"
     path.write_text(history.model_dump_json())
     result = CliRunner().invoke(risk, ["score", "SOMEONE-ELSE", "--history", str(path)])
-    assert result.exit_code == 1 and "not SOMEONE-ELSE" in result.output
+    assert result.exit_code == 2 and "not SOMEONE-ELSE" in result.output
 
 
 STAGES = ("simulating the histories of 40 SYNTHETIC debtors (seed 3)",

@@ -28,7 +28,7 @@ def test_risk_score_refuses_a_due_date_of_0_in_a_history_file(tmp_path):
     path = tmp_path / "h.json"
     path.write_text(json.dumps([EVENT, {**EVENT, "kind": "confirmed", "due_date": "0"}]))
     result = run_command(risk, "score", "D1", "--history", path, "--as-of", "2025-03-01")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "events.1.due_date: due_date is '0': give a calendar date as YYYY-MM-DD" in error_line(result)
 
 

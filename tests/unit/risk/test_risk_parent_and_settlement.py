@@ -27,7 +27,7 @@ def test_a_history_file_with_an_empty_parent_id_is_refused_in_one_line(tmp_path)
     path = tmp_path / "h.json"
     path.write_text(json.dumps([{**EVENT, "parent_id": ""}, {**EVENT, "receivable_id": "B", "parent_id": ""}]))
     r = invoke(risk, "score", "D1", "--history", path)
-    assert r.exit_code == 1 and "events.0: parent_id: empty" in error_line(r)
+    assert r.exit_code == 2 and "events.0: parent_id: empty" in error_line(r)
 
 
 DUE = date(2025, 7, 1)
