@@ -39,7 +39,10 @@ def chaincode() -> None:
 @topology_option
 @click.option("--name", default=None, help="Chaincode name (default: the topology's, receivables).")
 @click.option("--contract", default=None, metavar="MODULE:CLASS", help="The contract class the servers run.")
-@click.option("--version", "version_", default=None, help="Definition version (a new one upgrades in place).")
+@click.option("--version", "version_", default=None,
+              help="Definition version (a new one upgrades in place). Default: the one deployed (an earlier "
+                   "--version included), or the topology's for a first deploy or once topology.yaml names "
+                   "another version than at that deploy.")
 @click.option("--collections-config", type=PathType(exists=True, dir_okay=False, path_type=Path, reads=True),
               default=None,
               help="Private data collections JSON for the definition (default for the topology's chaincode: "
@@ -61,6 +64,8 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
     topology's chaincode runs with the contract configuration derived from the channel's
     orgs and the topology's `contract:` settings; its digest is part of the version
     (see `recfin chaincode config`), so changing a setting and deploying is an upgrade.
+    Without --version the deployed version's number is kept: deploying again after
+    `--version 1.1` changes nothing, and a changed setting deploys 1.1 with its new digest.
     After upgrading a network that holds records of an earlier version, run
     `recfin chaincode upgrade-ledger` once.
 

@@ -1000,7 +1000,8 @@ class Network:
         self.fabric.require(("peer",))
         name = name or topo.chaincode.name
         contract = contract or topo.chaincode.contract
-        version = version or topo.chaincode.version
+        recorded = ccservers.load_deployment(root, name)
+        version = version or ccservers.version_to_deploy(recorded, topo.chaincode.version)
         policy = contract_config.endorsement_policy(topo) if signature_policy == "topology" else (signature_policy or None)
         check_name_and_version(name, version)     # before anything is written (the digest suffix is valid)
         if not (Path(root) / "crypto").is_dir():
@@ -1045,7 +1046,6 @@ class Network:
             self.say(f"  {org.msp_id}: {pkg.package_id} -> {address}")
 
         committed = lc.committed(first, name)
-        recorded = ccservers.load_deployment(root, name)
         wanted = {"version": version, "contract": contract, "signature_policy": policy,
                   "collections_sha256": collections_sha, "package_ids": package_ids}
         sequence, changed = next_sequence(committed, recorded.__dict__ if recorded else None, wanted)
@@ -1056,17 +1056,21 @@ class Network:
             self.say(f"  {name} {version} sequence {sequence} is committed as wanted but was not recorded "
                      f"(an earlier deploy stopped after its commit): recording it")
         dep = ccservers.Deployment(name, version, sequence, contract, policy, collections_sha, offset, package_ids,
-                                   config_sha, signature_policy_from_topology=signature_policy == "topology")
+                                   config_sha, signature_policy_from_topology=signature_policy == "topology",
+                                   topology_version=topo.chaincode.version)
         if not changed:
             self.say(f"{name} {version} already committed at sequence {sequence}: ensuring its servers run")
             if recorded is None:
                 if collections_config is not None:      # the copy first, as after a commit
                     ccservers.keep_collections(root, name, collections_config)
                 ccservers.save_deployment(root, dep)
-            elif recorded.signature_policy_from_topology != dep.signature_policy_from_topology:
-                # the same policy, now said to be the topology's or given: `org add|remove` keep it by this
+            elif (recorded.signature_policy_from_topology, recorded.topology_version) != \
+                    (dep.signature_policy_from_topology, dep.topology_version):
+                # the same policy, now said to be the topology's or given: `org add|remove` keep it by this; and
+                # the topology's version now, which the next deploy given no version compares with
                 ccservers.save_deployment(root, replace(recorded, signature_policy_from_topology=
-                                                        dep.signature_policy_from_topology))
+                                                        dep.signature_policy_from_topology,
+                                                        topology_version=dep.topology_version))
             if config_sha:      # the definition in force: its servers' file, and network_config.json
                 contract_config.write_served_config(topo, root)
                 contract_config.write_config(topo, root)

@@ -7,6 +7,7 @@ processes), so the order, the per-org identities and the sequence arithmetic are
 import json
 import socket
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,49 @@ def test_a_new_version_upgrades_with_the_next_sequence_and_replaces_servers(net,
     assert [s.env["CHAINCODE_ID"].split(":")[0] for s in net.supervisor.started] == [f"receivables_{tagged}"] * 4
     assert (net.tools.committed["sequence"], net.tools.committed["version"]) == (2, tagged)
     assert ccservers.load_deployment(data_root, "receivables").version == tagged
+
+
+def tagged(version: str, topology) -> str:
+    return f"{version}+cfg.{contract_config.digest(topology)[:12]}"
+
+
+def test_a_deploy_given_no_version_after_an_upgrade_keeps_the_deployed_version_and_changes_nothing(net, data_root):
+    net.deploy_chaincode()
+    upgraded = net.deploy_chaincode(version="1.1")
+    before = len(net.tools.calls)
+    again = net.deploy_chaincode()
+    assert (again.version, again.sequence, again.changed) == (upgraded.version, 2, False)
+    assert [c[0] for c in net.tools.calls[before:]] == ["querycommitted"]     # no approval round, no commit
+    assert ccservers.load_deployment(data_root, "receivables").version == tagged("1.1", net.topology)
+    # and `recfin chaincode config` names the version such a deploy gives, so it reads as deployed
+    assert contract_config.report(net.topology, data_root)["version"] == upgraded.version
+
+
+def test_a_changed_setting_deployed_given_no_version_keeps_the_deployed_version_s_number(net):
+    net.deploy_chaincode(version="1.1")
+    settings = net.topology.contract.model_copy(update={"max_payment_term_days": 90})
+    net.topology = net.topology.model_copy(update={"contract": settings})
+    changed = net.deploy_chaincode()
+    assert (changed.version, changed.sequence, changed.changed) == (tagged("1.1", net.topology), 2, True)
+    assert net.tools.committed["version"] == tagged("1.1", net.topology)
+
+
+def test_a_version_given_still_sets_it_and_the_topology_s_new_one_is_taken(net, data_root):
+    net.deploy_chaincode(version="1.1")
+    assert net.deploy_chaincode(version="1.0").version == tagged("1.0", net.topology)
+    net.deploy_chaincode(version="1.1")
+    chaincode = net.topology.chaincode.model_copy(update={"version": "2.0"})    # topology.yaml edited since
+    net.topology = net.topology.model_copy(update={"chaincode": chaincode})
+    result = net.deploy_chaincode()
+    assert (result.version, result.sequence, result.changed) == (tagged("2.0", net.topology), 4, True)
+
+
+def test_a_record_written_before_the_topology_s_version_was_kept_keeps_its_version_and_gets_it(net, data_root):
+    net.deploy_chaincode(version="1.1")
+    recorded = ccservers.load_deployment(data_root, "receivables")
+    ccservers.save_deployment(data_root, replace(recorded, topology_version=None))
+    assert net.deploy_chaincode().changed is False
+    assert ccservers.load_deployment(data_root, "receivables") == recorded     # the topology's version now kept
 
 
 def test_channel_policy_leaves_out_the_signature_policy(net):
