@@ -62,11 +62,18 @@ class RecourseTransactions(FinancingGroup):
         s = self._session(ctx)
         bank, f, r = await self._recourse_open(ctx, s, financing_id)
         # one a day is enough, and it makes a resubmission (a retry after a lost answer) a refusal that says the
-        # demand is on the ledger rather than a second demand
-        if f.recourse_demands and f.recourse_demands[-1].on == s.today_iso:
-            raise rule("recourse-already-demanded", f"financing {f.id}: {f.financier} demanded recourse today "
-                       f"({s.today_iso}) already (GetFinancing shows the demand); demand again on a later day, or, "
-                       "once the holder has paid, record it with ExerciseRecourse")
+        # demand is on the ledger rather than a second demand. The date is the client's timestamp's, which the
+        # peers take within their time window: around midnight a host whose clock is minutes behind stamps the
+        # day before the latest demand's, so every demand up to the latest's day is refused, not only one of
+        # its day, and the list stays one a day and in order (its last entry the latest demand)
+        latest = max((d.on for d in f.recourse_demands), default=None)
+        if latest is not None and latest >= s.today_iso:
+            done = (f"demanded recourse today ({s.today_iso}) already" if latest == s.today_iso else
+                    f"demanded recourse on {latest} already, and this demand's timestamp dates it {s.today_iso}, "
+                    "before that")
+            raise rule("recourse-already-demanded", f"financing {f.id}: {f.financier} {done} (GetFinancing shows "
+                       "the demand); demand again on a later day, or, once the holder has paid, record it with "
+                       "ExerciseRecourse")
         why = _require_text(reason, "reason")
         # the financing record alone changes, under the policy its acceptance gave it (the holder's and the bank's
         # orgs, Store.put_financing); the claim and its policy are left as they are
