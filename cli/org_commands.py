@@ -165,6 +165,16 @@ def _current(config_block: Path | None, offline: bool, net: Network | None = Non
         raise file_refused("--config-block", f"{as_typed(config_block)}: {one_line(exc)}") from None
 
 
+def _csr_public_key(csr_file: Path):
+    """The public key of the certificate request --csr names; one that is no request a Fabric client could
+    use is refused as the file --csr names (exit 2), as one that cannot be read is."""
+    request = read_option_file(csr_file, "--csr", "a PEM certificate request")
+    try:
+        return org_users.csr_public_key(request, str(csr_file))
+    except NetworkError as exc:
+        raise file_refused("--csr", one_line(exc)) from None
+
+
 def _refuse_without_a_network(net: Network, computed_offline: bool) -> None:
     """Before a change fetches the channel's config: a data folder no network was set up in (no crypto material, so
     no org admin's keys to fetch it with) is named as such, with what to do, rather than failing on the missing
@@ -754,8 +764,7 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
       recfin org user add bank officer4 --never-issued
     """
     attrs = _attrs(attr_pairs)
-    public_key = (org_users.csr_public_key(read_option_file(csr_file, "--csr", "a PEM certificate request"),
-                                           str(csr_file)) if csr_file is not None else None)
+    public_key = _csr_public_key(csr_file) if csr_file is not None else None
     if keys_root is not None:
         if data_root is not None:
             raise click.UsageError("give --keys or --data-root, not both: the org's CA keys are in one of them")
