@@ -33,7 +33,9 @@ key without its certificate, or the reverse) is refused (CaFilesError): a CA mad
 overwrite the half that is here and be one the channel does not know. The one exception is a CA being
 made: the org's MSP names no CA yet and its folder holds nothing but CA files, so a first run stopped
 between a CA's key and its certificate gets the certificate for that key. Likewise a keystore key
-written by a run that stopped before its certificate is the one the certificate is issued for. Every
+written by a run that stopped before its certificate is the one the certificate is issued for, and a kept
+certificate beside a key that is not its own (a run stopped while issuing a lost key again) is issued again for
+that key; a client user's is refused as a lost key (LostKeyError), a pinned orderer's TLS pair too. Every
 issued certificate ends no later than its CA's. A certificate or key file that holds no readable PEM
 is named (DamagedFileError), never replaced.
 
@@ -238,6 +240,21 @@ def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
             "command again") from None
     except ValueError as error:
         raise _damaged(path, "private key", error) from None
+
+
+def holds_key_of(key_path: Path, cert: x509.Certificate) -> bool:
+    """Whether the key file key_path holds the private key cert was issued for. An encrypted key counts as its:
+    it cannot be compared without its password, which recfin never asks for (its user finds out at its first use).
+    DamagedFileError naming the file when it holds no readable key."""
+    data = key_path.read_bytes()
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except TypeError:
+        return True
+    except ValueError as error:
+        raise _damaged(key_path, "private key", error) from None
+    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_key().public_bytes(*spki) == cert.public_key().public_bytes(*spki)
 
 
 def keystore_key(msp: Path) -> Path | None:
@@ -455,7 +472,9 @@ class _OrgIssuer:
         the old one's client id, so its party bindings, and a new serial, so it would escape a revocation.
         The key is written before the certificate, so no interrupted run leaves a certificate without its key;
         one that stopped between the two leaves a keystore key no certificate is for, which the certificate is
-        issued for now (a second key beside it would leave the folder's key ambiguous).
+        issued for now (a second key beside it would leave the folder's key ambiguous). Where it stopped issuing a
+        lost key again, that key is beside the old certificate, which is not its: a keystore holding no key of
+        the folder's certificate counts as lost, and the certificate is issued again for the key that is there.
         The certificate issued now, None when the folder's is kept.
         """
         self.verifying_msp(msp)
@@ -464,8 +483,11 @@ class _OrgIssuer:
             return None
         if cert_path.is_file() and ou == "client":
             raise _lost_key(self.paths, msp.parent.name.removesuffix(f"@{self.paths.domain}"))
-        leftover = _leftover_key(msp) if public_key is None and not cert_path.is_file() else None
+        leftover = _leftover_key(msp) if public_key is None else None
         key = public_key or leftover or new_key()
+        if leftover is not None and cert_path.is_file():
+            self.say(f"  {cert_path} issued again for the key in {msp / 'keystore'}: it was not that key's, and "
+                     f"its own key is not there (a run stopped between a new key and its certificate)")
         cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
         if public_key is None:
             if leftover is None:
@@ -480,15 +502,15 @@ class _OrgIssuer:
         is issued for it (the key is written first, so an interrupted run leaves just that). A pinned orderer's pair
         under an existing channel never gets here incomplete (generate refuses it: _pinned_pair_refusal).
         A kept certificate lacking one of sans (listen_host, or its org's namespace address, changed since it was
-        issued: it would fail verification where it is dialled now) is issued again for its key (_reissue_for_sans).
+        issued: it would fail verification where it is dialled now), or not issued for the key beside it (a run
+        stopped between a lost key's replacement and its certificate), is issued again for its key (_reissue_unfit).
         The folder, when missing, is made its owner's alone, as it holds a key."""
         make_folders(tls, PRIVATE_FOLDER_MODE)
         _write_if_missing(tls / "ca.crt", _pem_cert(self.tls_cert))
         stem = "server" if server else "client"
         cert_path, key_path = tls / f"{stem}.crt", tls / f"{stem}.key"
         if cert_path.is_file() and key_path.is_file():
-            if sans:
-                self._reissue_for_sans(cert_path, key_path, cn, server=server, sans=sans)
+            self._reissue_unfit(cert_path, key_path, cn, server=server, sans=sans)
             return
         kept = key_path.is_file()
         key = load_key(key_path) if kept else new_key()
@@ -497,20 +519,25 @@ class _OrgIssuer:
             _write(key_path, _pem_key(key), 0o600)
         _write(cert_path, _pem_cert(cert))
 
-    def _reissue_for_sans(self, cert_path: Path, key_path: Path, cn: str, *, server: bool, sans: list[str]) -> None:
+    def _reissue_unfit(self, cert_path: Path, key_path: Path, cn: str, *, server: bool,
+                       sans: list[str] | None) -> None:
         """The kept certificate in cert_path issued again, for the key in key_path and by the same TLS CA, when it
-        lacks one of sans; said (self.say). The key file is left untouched and the certificate file keeps its mode.
-        Only a pair nothing pins gets here: a peer's or a chaincode server's, whose clients trust the org's TLS CA,
-        or an orderer's the channel does not hold (generate refuses a pinned one first: _pinned_sans_refusal)."""
+        is not that key's or lacks one of sans; said (self.say). The key file is left untouched and the certificate
+        file keeps its mode. Only a pair nothing pins gets here: a peer's or a chaincode server's, whose clients
+        trust the org's TLS CA, a user's, or an orderer's the channel does not hold (generate refuses a pinned one
+        first: _pinned_sans_refusal, _pinned_key_refusal)."""
         kept = load_cert(cert_path)
-        missing = sans_missing(kept, sans)
-        if not missing:
+        missing = sans_missing(kept, sans or [])
+        own_key = holds_key_of(key_path, kept)
+        if own_key and not missing:
             return
         cert = issue(self.tls_key, self.tls_cert, load_key(key_path), cn=cn, org=self.org, tls=True, server=server,
                      sans=sans)
         _write(cert_path, _pem_cert(cert), stat.S_IMODE(cert_path.stat().st_mode))
-        self.say(f"  {cert_path} issued again for its kept key by {self.paths.root.name}'s TLS CA: it named "
-                 f"{', '.join(san_names(kept)) or 'no SAN'}, not {', '.join(missing)}, where it is dialled now")
+        why = (f"it named {', '.join(san_names(kept)) or 'no SAN'}, not {', '.join(missing)}, where it is dialled now"
+               if own_key else f"it was not the key's (a run stopped between a new {key_path.name} and its "
+                               f"certificate)")
+        self.say(f"  {cert_path} issued again for its kept key by {self.paths.root.name}'s TLS CA: {why}")
 
 
 # In an MSP folder whose certificate was issued for a key held elsewhere (an HSM): Fabric's MSP reads only
@@ -527,13 +554,17 @@ def _key_elsewhere(msp: Path) -> bool:
 
 
 def _key_held(msp: Path) -> bool:
-    """The MSP folder's certificate has its key: in the keystore, or where the folder says it is (an HSM)."""
-    return any((msp / "keystore").glob("*_sk")) or _key_elsewhere(msp)
+    """The MSP folder's certificate (signcerts/cert.pem, which is there) has its key: in the keystore (a key
+    there that is the certificate's, holds_key_of), or where the folder says it is (an HSM)."""
+    if _key_elsewhere(msp):
+        return True
+    cert = load_cert(msp / "signcerts" / "cert.pem")
+    return any(holds_key_of(key, cert) for key in sorted((msp / "keystore").glob("*_sk")))
 
 
 def _leftover_key(msp: Path) -> ec.EllipticCurvePrivateKey | None:
-    """A keystore key an interrupted run wrote before the folder's certificate (which is missing), to issue the
-    certificate for; None when the keystore is empty. No key is ever removed: of several (runs that stopped so
+    """A keystore key an interrupted run wrote before the folder's certificate (which is missing, or not that
+    key's), to issue the certificate for; None when the keystore is empty. No key is ever removed: of several (runs that stopped so
     before leftovers were reused), the first is taken, and the profile and the SDK pick the certificate's."""
     keys = sorted((msp / "keystore").glob("*_sk"))
     return load_key(keys[0]) if keys else None
@@ -627,6 +658,13 @@ def _pinned_pair_refusal(tls: Path, channel: str, made: str) -> str:
             f"orderer could not rejoin the channel with it")
 
 
+def _pinned_key_refusal(cert_path: Path, channel: str, made: str) -> str:
+    key_path = cert_path.with_name("server.key")
+    return (f"{key_path} is not the key of {cert_path}, but the channel {channel} exists ({made}) and its Raft "
+            f"consenter set holds this orderer's exact TLS certificate: restore the key it was issued for from a "
+            f"backup. No TLS pair is issued in its place, since the orderer could not rejoin the channel with it")
+
+
 def _pinned_sans_refusal(node: Node, cert_path: Path, missing: list[str], topology: Topology, made: str) -> str:
     where = "listen_host" if not topology.namespaces else f"the namespace address of {node.org_name}"
     return (f"{node.name} is dialled at {node.address} now, but its TLS certificate {cert_path} names "
@@ -687,7 +725,7 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
     compose volume), or a new orderer beside a consenter dropped from the topology: then it is refused (every
     orderer missing its pair is, when that consenter has no material here either). So is a pinned orderer's kept
     certificate lacking a SAN the topology wants (listen_host, or the orderer org's namespace address, changed
-    since). All before anything is written.
+    since), or whose server.key is not its key. All before anything is written.
 
     A kept server certificate of another node or of a chaincode server that lacks a SAN the topology wants is
     issued again for its key by the same TLS CA, one line to say each (_OrgIssuer.tls_pair)."""
@@ -704,14 +742,21 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
         orderer_paths = org_crypto(data_root, oo.name, oo.domain)
         incomplete = []     # (orderer, its node folder) missing half or all of its TLS pair
         unnamed = []        # (orderer, its kept certificate, the SANs it lacks) of a complete pair
+        unmatched = []      # (orderer, its kept certificate) of a complete pair whose key is not the certificate's
         for node in topology.orderers() if oo.name in [g[0] for g in groups] else []:
             node_dir = orderer_paths.node_dir(node.hostname)
             cert_path = node_dir / "tls" / "server.crt"
             if not all((node_dir / "tls" / name).is_file() for name in ("server.crt", "server.key")):
                 incomplete.append((node, node_dir))
+            elif not holds_key_of(node_dir / "tls" / "server.key", load_cert(cert_path)):
+                unmatched.append((node, cert_path))
             elif missing := sans_missing(load_cert(cert_path), _node_sans(topology, node)):
                 unnamed.append((node, cert_path, missing))
-        consenters = _consenter_hostnames(data_root, topology.channel, made) if incomplete or unnamed else None
+        consenters = (_consenter_hostnames(data_root, topology.channel, made) if incomplete or unnamed or unmatched
+                      else None)
+        for node, cert_path in unmatched:
+            if consenters is None or node.hostname in consenters:
+                raise CaFilesError(_pinned_key_refusal(cert_path, topology.channel, made))
         for node, cert_path, missing in unnamed:
             # without configtx.yaml, an orderer whose pair is here counts as pinned
             if consenters is None or node.hostname in consenters:
