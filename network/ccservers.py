@@ -153,8 +153,8 @@ class Deployment:
     # True: signature_policy is the topology's (its "derived" follows the orgs when they change); False: given
     # at deploy (--signature-policy, --channel-policy), kept as it is; None: a record written before this was kept
     signature_policy_from_topology: bool | None = None
-    # The topology's chaincode version when this was deployed (None: a record written before it was kept): while
-    # the topology still says it, a deploy given no version keeps `version` (version_to_deploy)
+    # The topology's chaincode version when this was deployed (None: a record written before it was kept):
+    # while the topology still says it, a deploy given no version keeps `version` (version_to_deploy)
     topology_version: str | None = None
 
 
@@ -162,7 +162,7 @@ def version_to_deploy(recorded: Deployment | None, topology_version: str) -> str
     """The version a deploy given none deploys, without the configuration digest the deploy adds: the recorded
     one, an earlier `--version` included, so deploying again changes nothing and a changed configuration keeps
     its number (the topology's would read as a downgrade, a new sequence every org approves again); the
-    topology's for a first deploy, or once the topology names another version than the one recorded with it."""
+    topology's for a first deploy, or once the topology names another version than the one kept with it."""
     if recorded is None or recorded.topology_version not in (None, topology_version):
         return topology_version
     return untagged_version(recorded.version)

@@ -271,7 +271,8 @@ def report(topology: Topology, data_root: Path, committed: dict | None = None) -
         "config": network_config(topology).model_dump(mode="json"),
         "sha256": sha,
         # what `recfin chaincode deploy` given no version deploys: the deployed version's number is kept
-        "version": definition_version(topology, ccservers.version_to_deploy(deployed, topology.chaincode.version)),
+        "version": definition_version(topology,
+                                      ccservers.version_to_deploy(deployed, topology.chaincode.version)),
         "endorsement_policy": endorsement_policy(topology),
         "config_file": config_path(data_root, name),
         "deployed_version": deployed.version if deployed else None,

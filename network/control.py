@@ -1066,8 +1066,8 @@ class Network:
                 ccservers.save_deployment(root, dep)
             elif (recorded.signature_policy_from_topology, recorded.topology_version) != \
                     (dep.signature_policy_from_topology, dep.topology_version):
-                # the same policy, now said to be the topology's or given: `org add|remove` keep it by this; and
-                # the topology's version now, which the next deploy given no version compares with
+                # the same policy, now said to be the topology's or given: `org add|remove` keep it by this;
+                # and the topology's version now, which the next deploy given no version compares with
                 ccservers.save_deployment(root, replace(recorded, signature_policy_from_topology=
                                                         dep.signature_policy_from_topology,
                                                         topology_version=dep.topology_version))

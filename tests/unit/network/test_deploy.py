@@ -151,7 +151,7 @@ def tagged(version: str, topology) -> str:
     return f"{version}+cfg.{contract_config.digest(topology)[:12]}"
 
 
-def test_a_deploy_given_no_version_after_an_upgrade_keeps_the_deployed_version_and_changes_nothing(net, data_root):
+def test_a_deploy_given_no_version_after_an_upgrade_keeps_its_version_and_changes_nothing(net, data_root):
     net.deploy_chaincode()
     upgraded = net.deploy_chaincode(version="1.1")
     before = len(net.tools.calls)
@@ -182,12 +182,12 @@ def test_a_version_given_still_sets_it_and_the_topology_s_new_one_is_taken(net, 
     assert (result.version, result.sequence, result.changed) == (tagged("2.0", net.topology), 4, True)
 
 
-def test_a_record_written_before_the_topology_s_version_was_kept_keeps_its_version_and_gets_it(net, data_root):
+def test_a_record_older_than_the_topology_s_version_in_it_keeps_its_version_and_gets_it(net, data_root):
     net.deploy_chaincode(version="1.1")
     recorded = ccservers.load_deployment(data_root, "receivables")
     ccservers.save_deployment(data_root, replace(recorded, topology_version=None))
     assert net.deploy_chaincode().changed is False
-    assert ccservers.load_deployment(data_root, "receivables") == recorded     # the topology's version now kept
+    assert ccservers.load_deployment(data_root, "receivables") == recorded     # its topology_version kept
 
 
 def test_channel_policy_leaves_out_the_signature_policy(net):
