@@ -30,6 +30,7 @@ from chaincode.receivables.attestation import ATTESTED_CURRENCY
 from client.money import plain_yuan
 from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
 
+from .credit_code import credit_code_problem
 from .model import Invoice
 from .register import ensure_reviewed
 from .sources import TAX_FOUND, Attestation, SourceVerification, attestation, evidence_digest, from_a_source, passes
@@ -64,7 +65,8 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     and for a pass of an invoice whose amount + tax is not its total with tax (``totals.with_tax`` fails): a
     registration gives the ledger the amount and the tax, and a pass counts only for a total with tax equal
     to their sum, so such a pass would back no registration of the invoice and contradict other attesters'
-    passes of it.
+    passes of it. Raises ValueError too when the seller or the buyer is named by no unified social credit code
+    (no tax id, or one of before 2015), which the contract refuses (rule credit-code-invalid).
     """
     ensure_reviewed(invoice, reviewed, "attest it")
     document = evidence.document
@@ -79,6 +81,8 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                          f"{ATTESTED_CURRENCY}, and the ledger reads the total with tax it carries as "
                          f"{ATTESTED_CURRENCY}, so it would count for no registration of this invoice; only "
                          f"an invoice in {ATTESTED_CURRENCY} is attested")
+    for party in ("seller", "buyer"):
+        _refuse_a_tax_id_of_no_credit_code(invoice, party)
     digest = evidence_digest(document)
     if evidence.digest != digest:
         raise ValueError(f"digest: the evidence of invoice {invoice.number} gives the digest {evidence.digest!r}, but "
@@ -143,6 +147,30 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                          "misread or mistyped (recfin invoice verify names it), then verify the invoice "
                          "again and attest that")
     return InvoiceAttestationRequest.from_evidence(document, evidence.digest)
+
+
+def _refuse_a_tax_id_of_no_credit_code(invoice: Invoice, party: str) -> None:
+    """ValueError when the invoice names ``party`` (seller or buyer) by no unified social credit code: the
+    contract takes an attestation's tax ids as credit codes only (rule credit-code-invalid), so it would
+    refuse one after connecting, whatever the sources said of a buyer with no tax id or a tax id of before
+    2015."""
+    tax_id = getattr(invoice, party).tax_id
+    why = credit_code_problem(tax_id)
+    if why is None:
+        return
+    if not tax_id:
+        named = "has no tax id"
+        advice = (f"have the invoice reissued with the {party}'s credit code" if party == "seller" else
+                  "an invoice to a buyer without one (a person) backs no receivable, so there is nothing to "
+                  "attest")
+    else:
+        named = f"has the tax id {tax_id!r}, which is no credit code: {why}"
+        advice = ("a tax id of before 2015 (15 or 20 characters) is none: have the invoice reissued with the "
+                  f"{party}'s credit code, or correct one misread or mistyped (recfin invoice verify names "
+                  "it); then verify the invoice again and attest that")
+    raise ValueError(f"{party}_tax_id: the {party} of invoice {invoice.number} {named} (rule "
+                     "credit-code-invalid): the ledger attests only an invoice between parties named by "
+                     f"their unified social credit code (统一社会信用代码, 18 characters); {advice}")
 
 
 def attest_verification(receivables: Any, invoice: Invoice, verification: SourceVerification, *,
