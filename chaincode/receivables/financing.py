@@ -58,7 +58,11 @@ def ensure_disbursable(terms: OfferTerms, outstanding: int, *, currency: str) ->
 def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, currency: str, terms: OfferTerms,
                  disbursed_on: str, due_date: str, days: int) -> Disbursement:
     if days <= 0:
-        raise rule("past-maturity", f"receivable {receivable_id} is due {due_date}: nothing to finance on or after maturity")
+        # the accepted financing can never be disbursed now, and until it ends the debtor may not pay either
+        # (financing-in-progress): the refusal names the one way out
+        raise rule("past-maturity", f"receivable {receivable_id} is due {due_date}: nothing to finance on "
+                   f"or after maturity, so financing {financing_id} can no longer be disbursed; end it with "
+                   "CancelFinancing (the holder or the bank), after which the debtor pays the holder")
     advanced = principal(terms, outstanding)
     interest = daycount.interest_fen(advanced, Decimal(terms.discount_rate), days, terms.day_count)
     net = advanced - interest - terms.fees

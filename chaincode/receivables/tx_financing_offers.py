@@ -220,7 +220,10 @@ class FinancingOfferTransactions(FinancingGroup):
         # the expiry is private: the holder passes the terms, read from its own peer, and only checks run on
         # them (an offer an earlier contract wrote with a public expiry holds to that one as well)
         if (expiry := o.expiry(self._offered_terms(ctx, o.terms_hash))) < s.today_iso:
-            raise rule("offer-expired", f"offer {o.id} expired on {expiry}")
+            # the bank makes one offer per request: it offers anew only once it has withdrawn this one
+            raise rule("offer-expired", f"offer {o.id} expired on {expiry}: ask {o.financier} for a new "
+                       "offer (it withdraws this one, WithdrawFinancingOffer, and offers again), or accept "
+                       "another bank's")
         lifecycle.ensure_status(r, (CONFIRMED,), "finance")
         # Terms that could never be disbursed (no fen advanced, fees taking the advance) are refused when the
         # offer is made (private data is not read in endorsement, the debtor's org holds none), and the
