@@ -1,10 +1,10 @@
 """DemandRecourse keeps its demands one a day and in date order, whatever the clocks of the bank's hosts.
 
-A demand's date is its transaction timestamp's, which the submitting client sets and the peers take within their
-time window (15 minutes by default). Around midnight in Beijing (16:00 UTC), a host whose clock is a few minutes
-behind stamps the day before: a demand sent from it after one stamped just past midnight was recorded, a second
-demand on a day that had one, appended after the later day's, so the list's last entry (the SDK's
-``latest_recourse_demand``) was no longer the latest demand.
+A demand's date is its transaction timestamp's, which the submitting client sets and the peers take within
+their time window (15 minutes by default). Around midnight in Beijing (16:00 UTC), a host whose clock is a
+few minutes behind stamps the day before: a demand sent from it after one stamped just past midnight was
+recorded, a second demand on a day that had one, appended after the later day's, so the list's last entry
+(the SDK's ``latest_recourse_demand``) was no longer the latest demand.
 """
 
 from __future__ import annotations
