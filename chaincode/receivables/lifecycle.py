@@ -80,8 +80,15 @@ def mark_overdue(r: Receivable) -> None:
 def ensure_transferable(r: Receivable, today: date) -> None:
     ensure_not_frozen(r)
     if r.status == FINANCED or r.financing_id is not None:
+        # what ends the financing at the stage the claim says it is at: withdrawal ends only a request
+        if r.financier is None:
+            way = "its holder withdraws the request first (WithdrawFinancing)"
+        elif r.notice_id is None:
+            way = f"the holder or {r.financier} cancels it first (CancelFinancing), as it is not yet disbursed"
+        else:
+            way = f"{r.financier} has disbursed it, and the debtor pays the bank"
         raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
-                   "a financed receivable cannot be split or transferred; settle or withdraw the financing first")
+                   f"a financed receivable cannot be split or transferred; {way}")
     ensure_status(r, (CONFIRMED,), "split or transfer")
     # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
     # would give children that look current, so the rule cannot hang on that bookkeeping call.
