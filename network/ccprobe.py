@@ -13,11 +13,26 @@ import argparse
 import json
 import sys
 
+import click
 import grpc
 
+from cli.options import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 from network import probes
 
 PEM_FIELDS = ("root_cert", "client_cert", "client_key")
+
+
+# The CLI's --timeout range (cli.options.timeout_option): gRPC takes a deadline of nan, inf or less than 0 as
+# passed already, so the probe would answer DEADLINE_EXCEEDED at once, as if the server did not answer.
+TIMEOUT_SECONDS = FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS)
+
+
+def timeout_seconds(text: str) -> float:
+    """--timeout's value as the CLI checks a timeout, its refusal an argparse usage error (exit 2)."""
+    try:
+        return TIMEOUT_SECONDS.convert(text, None, None)
+    except click.BadParameter as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 class ConnectionFileError(ValueError):
@@ -53,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Dial a chaincode server as its peer would.")
     parser.add_argument("connection", help="a connection.json (address, and TLS material when tls_required)")
     parser.add_argument("--server-name", default=None, help="the name to check the server's certificate for")
-    parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--timeout", type=timeout_seconds, default=5.0, metavar="SECONDS",
+                        help=f"how long to wait for the server: more than 0, at most {MAX_TIMEOUT_SECONDS} "
+                             f"(default: 5)")
     args = parser.parse_args(argv)
     try:
         conn = read_connection(args.connection)

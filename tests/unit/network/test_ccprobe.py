@@ -62,3 +62,26 @@ def test_tls_material_is_passed_to_the_dial_and_plaintext_only_when_tls_is_not_r
     plain = _conn(tmp_path, {"address": "127.0.0.1:9999", "tls_required": False, "root_cert": PEM})
     assert ccprobe.main([plain]) == 0
     assert not set(ccprobe.PEM_FIELDS) & set(dialled[-1][1])
+
+
+@pytest.mark.parametrize("timeout, problem", [
+    ("-1", r"-1\.0 is not in the range 0<x<=86400"),
+    ("0", r"0\.0 is not in the range 0<x<=86400"),
+    ("nan", r"'nan' is not a finite number: give a number of seconds"),
+    ("inf", r"'inf' is not a finite number: give a number of seconds"),
+])
+def test_a_timeout_the_cli_would_refuse_is_a_usage_error_and_dials_nothing(tmp_path, capsys, dialled, timeout,
+                                                                           problem):
+    # gRPC takes such a deadline as passed: DEADLINE_EXCEEDED at once reads as a server that does not answer
+    path = _conn(tmp_path, {"address": "127.0.0.1:9999", "tls_required": False})
+    with pytest.raises(SystemExit) as exited:
+        ccprobe.main([path, "--timeout", timeout])
+    assert exited.value.code == 2
+    assert re.search(rf"argument --timeout: {problem}", capsys.readouterr().err)
+    assert dialled == []
+
+
+def test_a_timeout_in_range_is_passed_to_the_dial(tmp_path, dialled):
+    path = _conn(tmp_path, {"address": "127.0.0.1:9999", "tls_required": False})
+    assert ccprobe.main([path, "--timeout", "2.5"]) == 0
+    assert dialled[-1][1]["timeout"] == 2.5
