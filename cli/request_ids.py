@@ -184,15 +184,17 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
         with _terminations_raised():
             return call(request_id)
     except KeyboardInterrupt as exc:
-        # Ctrl-C, SIGTERM or SIGHUP while the call waits (for endorsement, ordering or its commit status): the
-        # Gateway says whether the orderer was handed it (may_have_been_ordered); once it was, or where that is
-        # not said, it may have committed, and a fresh id sent again would apply it twice.
+        # Ctrl-C, SIGTERM or SIGHUP while the call waits (for endorsement, ordering or its commit status):
+        # the Gateway says whether the orderer was handed it (may_have_been_ordered); once it was, or where
+        # that is not said, it may have committed, and a fresh id sent again would apply it twice.
         stopped, code = ((str(exc), exc.exit_code) if isinstance(exc, Terminated)
                          else (describe(exc), EXIT_INTERRUPTED))
         if getattr(exc, "may_have_been_ordered", None) is False:
-            raise AnswerLost(f"{stopped} (request id {request_id}: stopped before anything was sent to the "
-                             f"orderer, so transaction {getattr(exc, 'transaction_id', '?')} cannot commit; run "
-                             f"the same command with --request-id {request_id} to apply it, once)", code) from exc
+            transaction = getattr(exc, "transaction_id", "?")
+            raise AnswerLost(f"{stopped} (request id {request_id}: stopped before a transaction of it "
+                             f"that can commit reached the orderer: transaction {transaction} cannot commit; "
+                             f"run the same command with --request-id {request_id} to apply it, once)",
+                             code) from exc
         raise AnswerLost(f"{stopped} (request id {request_id}: it may have committed; {advice()})", code
                          ) from exc
     except Exception as exc:

@@ -191,7 +191,8 @@ class _ContractBase:
                 raise CommitError(
                     transaction_id=status.transaction_id, validation_code=status.code, block_number=status.block_number
                 )
-            with _given_up(status.transaction_id, may_have_been_ordered=False):   # committed invalid: it wrote nothing
+            # committed as invalid, it wrote nothing; the next attempt is not yet endorsed
+            with _given_up(status.transaction_id, may_have_been_ordered=False):
                 yield Pause(policy.delay(attempt))
             attempt += 1
 
@@ -201,17 +202,17 @@ class _ContractBase:
 
 
 GIVEN_UP = (asyncio.CancelledError, KeyboardInterrupt)
-"""What stops a call its caller gave up on while it waited: an async call cancelled (``task.cancel()``, the deadline
-of ``asyncio.wait_for`` or ``asyncio.timeout``), a blocking one interrupted by Ctrl-C."""
+"""What stops a call its caller gave up on while it waited: an async call cancelled (``task.cancel()``, the
+deadline of ``asyncio.wait_for`` or ``asyncio.timeout``), a blocking one interrupted by Ctrl-C."""
 
 
 @contextmanager
 def _given_up(transaction_id: str, *, may_have_been_ordered: bool) -> Iterator[None]:
-    """A submit given up (:data:`GIVEN_UP`) inside the block says how far it got, on the cancellation or interrupt
-    raised on as ever: ``transaction_id``, and ``may_have_been_ordered``, False while the proposal is endorsed
-    (nothing was sent to the orderer, so the transaction cannot commit: no one else holds it signed) or after an
-    attempt committed invalid, True once its envelope is handed to the orderer (it may commit). The innermost
-    block it passes through, the step it stopped in, says it."""
+    """A submit given up (:data:`GIVEN_UP`) inside the block says how far it got, on the cancellation or
+    interrupt raised on as ever: ``transaction_id``, and ``may_have_been_ordered``, False while the proposal
+    is endorsed (nothing was sent to the orderer, so the transaction cannot commit: no one else holds it
+    signed) or after an attempt committed invalid, True once its envelope is handed to the orderer (it may
+    commit). The innermost block it passes through, the step it stopped in, says it."""
     try:
         yield
     except GIVEN_UP as stopped:

@@ -71,9 +71,9 @@ class AsyncReceivablesClient(_Operations):
 
     A call with a business request id cancelled while it waits (``task.cancel()``, the deadline of
     ``asyncio.wait_for``, whose TimeoutError is raised from the CancelledError): its CancelledError, raised on
-    as ever, carries the id as ``request_id``, the transaction's ``transaction_id`` and a note: cancelled while
-    it was endorsed, the transaction cannot commit (nothing reached the orderer); cancelled after the orderer
-    was handed it, it may have committed, and the note says how to retry it at most once ("Retries are
+    as ever, carries the id as ``request_id``, the transaction's ``transaction_id`` and a note: cancelled
+    while it was endorsed, the transaction cannot commit (nothing reached the orderer); cancelled after the
+    orderer was handed it, it may have committed, and the note says how to retry it at most once ("Retries are
     exactly-once" in docs/sdk-receivables.md)."""
 
     async def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):

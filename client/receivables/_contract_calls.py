@@ -169,18 +169,20 @@ class _ContractCalls:
         error.request_id = request_id
         if isinstance(error, CALL_GIVEN_UP):
             how = _given_up_how(error)
-            reached_orderer = getattr(error, "may_have_been_ordered", None)   # None: a contract that does not say
+            # the Gateway says how far it got; None: a contract of another client, which does not say
+            reached_orderer = getattr(error, "may_have_been_ordered", None)
             transaction = getattr(error, "transaction_id", None)
             if reached_orderer is False:
-                error.add_note(f"request id {request_id}: {name} was {how} before anything was sent to the "
-                               f"orderer: its transaction {transaction} cannot commit; call again with "
-                               f"request_id={request_id!r} to apply it, once")
+                # nothing sent to the orderer, or (between retries) all sent committed as invalid
+                error.add_note(f"request id {request_id}: {name} was {how} before a transaction of it "
+                               f"that can commit reached the orderer: transaction {transaction} cannot "
+                               f"commit; call again with request_id={request_id!r} to apply it, once")
             elif reached_orderer:
-                error.add_note(_retry_advice(request_id, f" ({name} was {how} after its transaction {transaction} "
-                                                         "was handed to the orderer)"))
+                error.add_note(_retry_advice(request_id, f" ({name} was {how} after its transaction "
+                                                         f"{transaction} was handed to the orderer)"))
             else:
-                error.add_note(_retry_advice(request_id, f" ({name} was {how} while it was submitted: whether it "
-                                                         "reached the orderer cannot be told)"))
+                error.add_note(_retry_advice(request_id, f" ({name} was {how} while it was submitted: "
+                                                         "whether it reached the orderer cannot be told)"))
         elif may_have_committed(error):
             error.add_note(_retry_advice(request_id))
 

@@ -1,6 +1,6 @@
-"""A ledger call Ctrl-C stops says what the Gateway knows of it: stopped while its proposal was endorsed, nothing
-reached the orderer and the transaction cannot commit; once the orderer was handed it, it may have committed.
-Both read as "it may have committed" before."""
+"""A ledger call Ctrl-C stops says what the Gateway knows of it: stopped while its proposal was endorsed,
+nothing reached the orderer and the transaction cannot commit; once the orderer was handed it, it may have
+committed. Both read as "it may have committed" before."""
 import pytest
 
 from cli.request_ids import EXIT_INTERRUPTED, AnswerLost, exactly_once
@@ -21,8 +21,8 @@ def test_a_call_stopped_while_it_was_endorsed_says_it_cannot_commit_and_names_th
         exactly_once("order-19", interrupted(False))
     assert lost.value.exit_code == EXIT_INTERRUPTED
     assert lost.value.message.endswith(
-        f"(request id order-19: stopped before anything was sent to the orderer, so transaction {TX} cannot "
-        "commit; run the same command with --request-id order-19 to apply it, once)")
+        f"(request id order-19: stopped before a transaction of it that can commit reached the orderer: "
+        f"transaction {TX} cannot commit; run the same command with --request-id order-19 to apply it, once)")
     assert "may have committed" not in lost.value.message
 
 
