@@ -36,8 +36,9 @@ between a CA's key and its certificate gets the certificate for that key. Likewi
 written by a run that stopped before its certificate is the one the certificate is issued for, and a kept
 certificate beside a key that is not its own (a run stopped while issuing a lost key again) is issued again for
 that key; a client user's is refused as a lost key (LostKeyError), a pinned orderer's TLS pair too. Every
-issued certificate ends no later than its CA's. A certificate or key file that holds no readable PEM
-is named (DamagedFileError), never replaced.
+certificate is valid VALIDITY (ten years) and ends no later than its CA's: a CA whose certificate has ended
+issues nothing (ExpiredCaError), and one ending within CA_ENDING_NOTICE is said on every run. A certificate or
+key file that holds no readable PEM is named (DamagedFileError), never replaced.
 
 A client user is issued a certificate once. The org's CA keeps a copy of each client certificate it
 issues (ca/issued/<user>.pem, started empty with the CA; a CA made before it was kept starts it
@@ -81,6 +82,8 @@ from .topology import Node, Topology, UserSpec, peer_client_name
 ATTRS_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
 NODE_OUS = ("client", "peer", "admin", "orderer")
 VALIDITY = dt.timedelta(days=3650)
+# How long before a CA's certificate ends the generator says so on every run: what it issues ends with it.
+CA_ENDING_NOTICE = dt.timedelta(days=90)
 
 
 # ---- primitives --------------------------------------------------------------
@@ -409,6 +412,10 @@ def ca_files_problem(paths: OrgCrypto, tls: bool = True) -> str | None:
     return None
 
 
+class ExpiredCaError(CaFilesError):
+    """An org's CA (or TLS CA) certificate has ended: nothing it issues could be valid."""
+
+
 class _OrgIssuer:
     """Issues from an org's CA and TLS CA in paths. make_cas: a CA missing there is made (a new org's
     material); else none is made, and CaFilesError is raised before anything is written. say: where a line
@@ -432,7 +439,9 @@ class _OrgIssuer:
     def _ca(self, folder: Path, cert_name: str, cn: str):
         cert_path, key_path = folder / cert_name, folder / cert_name.replace(".pem", ".key")
         if cert_path.is_file() and key_path.is_file():
-            return load_key(key_path), load_cert(cert_path)
+            cert = load_cert(cert_path)
+            self._check_dates(cert_path, cert)
+            return load_key(key_path), cert
         if key_path.is_file() and not cert_path.is_file() and self.making:
             # The key a first run wrote before it stopped: no certificate of it ever existed, nor anything it
             # issued, so the CA's certificate is made for it now.
@@ -450,6 +459,24 @@ class _OrgIssuer:
         _write(key_path, _pem_key(key), 0o600)
         _write(cert_path, _pem_cert(cert))
         return key, cert
+
+    def _check_dates(self, cert_path: Path, cert: x509.Certificate) -> None:
+        """Refuse a CA certificate that has ended (ExpiredCaError); say when one ends within CA_ENDING_NOTICE.
+        No certificate outlives its CA's (issue), so one issued from an ended CA could not be valid at all,
+        and one issued near the end is valid only until then."""
+        now = dt.datetime.now(dt.timezone.utc)
+        ends = cert.not_valid_after_utc
+        if ends <= now:
+            raise ExpiredCaError(
+                f"{cert_path} ended on {ends:%Y-%m-%d %H:%M} UTC: every certificate it issued ended with it, "
+                f"and one it issued now could never be valid, so nothing is issued. The channel knows "
+                f"{self.paths.root.name} by this CA: renew its certificate for the same key and subject, and "
+                f"update the org's MSP in the channel with it (a config update the org admins sign); recfin "
+                f"makes neither")
+        if ends - now <= CA_ENDING_NOTICE:
+            self.say(f"  {cert_path} ends on {ends:%Y-%m-%d} ({(ends - now).days} days from now), and "
+                     f"every certificate it issues ends by then: renew it for the same key and subject "
+                     f"before, and update the org's MSP in the channel with it")
 
     def verifying_msp(self, msp: Path) -> None:
         # cacerts/ last: the org's MSP naming a CA there is what tells generate the org's CAs are in use and must

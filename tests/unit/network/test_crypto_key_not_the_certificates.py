@@ -1,9 +1,9 @@
 """A kept certificate beside a key that is not its own is never taken for a complete pair.
 
-Issuing a lost key again writes the new key before its certificate: a run stopped between the two leaves the old
-certificate beside the new key. The next run issues the certificate again for that key (a node's or the admin's
-signing MSP, any TLS pair nothing pins) rather than keep a pair no peer or client could use; a client user's is
-refused as a lost key, and a pinned orderer's TLS pair is refused before anything is written."""
+Issuing a lost key again writes the new key before its certificate: a run stopped between the two leaves the
+old certificate beside the new key. The next run issues the certificate again for that key (a node's or the
+admin's signing MSP, any TLS pair nothing pins) rather than keep a pair no peer or client could use; a client
+user's is refused as a lost key, and a pinned orderer's TLS pair is refused before anything is written."""
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -35,7 +35,8 @@ def _other_key_pem() -> bytes:
 
 
 @pytest.mark.parametrize("folder", ["msp", "tls"])
-def test_a_run_stopped_reissuing_a_lost_peer_key_is_completed_by_the_next(topology, data_root, monkeypatch, folder):
+def test_a_run_stopped_reissuing_a_lost_peer_key_is_completed_by_the_next(topology, data_root, monkeypatch,
+                                                                         folder):
     org = topology.org("bank")
     paths = org_crypto(data_root, org.name, org.domain)
     node_dir = paths.node_dir(topology.peers(org.name)[0].hostname)
@@ -77,7 +78,7 @@ def test_a_pinned_orderers_tls_key_not_its_certificates_is_refused(topology, dat
     tls = paths.node_dir(topology.orderers()[0].hostname) / "tls"
     block = genesis_block_path(data_root, topology.channel)
     block.parent.mkdir(parents=True, exist_ok=True)
-    block.write_bytes(b"genesis")                   # the channel exists, and (no configtx.yaml) pins this orderer
+    block.write_bytes(b"genesis")       # the channel exists, and (no configtx.yaml) pins this orderer
     (tls / "server.key").write_bytes(_other_key_pem())
     cert_before = (tls / "server.crt").read_bytes()
     with pytest.raises(CaFilesError, match=r"server\.key is not the key of .*server\.crt.*restore the key"):
