@@ -33,7 +33,8 @@ def parse_rate(value: object, field: str, *, upper: Decimal = Decimal(1), allow_
 
 
 def parse_basis(value: object) -> str:
-    if value not in BASES:
+    # a JSON list or object is no key of BASES either: tested as one, it would raise TypeError (unhashable)
+    if not isinstance(value, str) or value not in BASES:
         raise rule("day-count-basis-unknown", f"day-count basis {shown(value)} is not one of {', '.join(BASES)}")
     return value  # type: ignore[return-value]
 
