@@ -63,7 +63,8 @@ def adopt_keys_command(bundle_root, keys_root, as_json):
     For an org added from its public definition (`recfin org add --definition`): its bundle holds
     its certificates only. Its peers', users' and chaincode TLS identities are copied in from the
     keys folder (never its CA keys), once its CA and TLS CA certificates are shown to be the ones
-    the bundle has from the channel and every identity is issued by them; then its chaincode
+    the bundle has from the channel and every identity is issued by them and has its private key
+    there (a key missing or not its certificate's is named, nothing copied); then its chaincode
     package, connection profile, README and bundle.json are written. Run it again after each new
     bundle, and after each `recfin org user add ORG USER --keys DIR`, whose user it copies in too;
     then `recfin host join` and `recfin host approve`.

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import membership
 from .bundle import MANIFEST, Bundle, copy_own_keys, finish, keys_missing_note, real_folder
 from .bundle_host import read_network
-from .crypto import OrgCrypto, issued_by, load_cert, org_crypto, revoked_by_org
+from .crypto import OrgCrypto, holds_key_of, issued_by, key_held, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
 from .topology import PeerOrgSpec, Topology
 
@@ -57,9 +57,11 @@ def adopt_keys(bundle_root: Path, keys_root: Path) -> Bundle:
 
 
 def _check_identities(topology: Topology, org: PeerOrgSpec, keys: OrgCrypto, keys_root: Path) -> None:
-    """Every identity the bundle gets is there and issued by the org's CA (signing) or TLS CA (TLS). A client
-    user revoked (by the keys folder's CRL) whose folder was removed has none, and gets none: the generator never
-    issues it again, so it is passed over, as copy_own_keys takes it."""
+    """Every identity the bundle gets is there, issued by the org's CA (signing) or TLS CA (TLS), with its
+    private key: the TLS pair's key file, the signing certificate's keystore key (or the folder's word that
+    the key is in an HSM). A client user revoked (by the keys folder's CRL) whose folder was removed has none,
+    and gets none: the generator never issues it again, so it is passed over, as copy_own_keys takes it; one
+    whose folder is kept needs no key, as the generator leaves it with its key lost."""
     ca, tlsca = load_cert(keys.ca_cert), load_cert(keys.tlsca_cert)
     host = topology.chaincode_server_host(org)
     nodes = [keys.node_dir(n.hostname) for n in topology.peers(org.name)]
@@ -69,6 +71,8 @@ def _check_identities(topology: Topology, org: PeerOrgSpec, keys: OrgCrypto, key
     expected += [(f / "tls" / "server.crt", tlsca) for f in nodes] + [(f / "tls" / "client.crt", tlsca) for f in users]
     expected += [(keys.chaincode_server_tls(host) / "server.crt", tlsca),
                  (keys.chaincode_client_tls(host) / "client.crt", tlsca)]
+    signing = {f: f / "msp" / "signcerts" / "cert.pem" for f in users}
+    revoked = {f for f, path in signing.items() if path.is_file() and revoked_by_org(keys, load_cert(path))}
     for cert_path, issuer in expected:
         if not cert_path.is_file():
             raise AdoptKeysError(f"{cert_path} is missing: the keys folder does not hold every identity of "
@@ -78,6 +82,25 @@ def _check_identities(topology: Topology, org: PeerOrgSpec, keys: OrgCrypto, key
             raise AdoptKeysError(f"{cert_path} ({cert.subject.rfc4514_string()}) is not issued by {org.name}'s own "
                                  f"{'TLS CA' if issuer is tlsca else 'CA'}: the keys folder mixes another org's "
                                  f"material; use the folder `recfin org keys` wrote")
+        lacking = None if revoked.intersection(cert_path.parents) else _key_lacking(cert_path, cert)
+        if lacking is not None:
+            raise AdoptKeysError(f"{lacking}: the identity could not be used from the bundle (a peer "
+                                 f"without its key does not start, a user without it signs nothing). Restore "
+                                 f"the key from a backup; a node's or the admin's lost key `recfin org keys` "
+                                 f"on {keys_root} with the same options issues again. Nothing is copied "
+                                 f"until then")
+
+
+def _key_lacking(cert_path: Path, cert) -> str | None:
+    """What of a certificate's private key is not in the keys folder (a TLS pair's key file beside it, an MSP
+    folder's keystore key or HSM note), or None when it is there and is the certificate's."""
+    if cert_path.parent.name == "signcerts":
+        msp = cert_path.parent.parent
+        return None if key_held(msp) else f"{msp / 'keystore'} holds no key of {cert_path}"
+    key_path = cert_path.with_suffix(".key")
+    if not key_path.is_file():
+        return f"{key_path} is missing beside {cert_path}"
+    return None if holds_key_of(key_path, cert) else f"{key_path} is not the key of {cert_path}"
 
 
 def _removed_after_revocation(org: PeerOrgSpec, keys: OrgCrypto, keys_root: Path, user: str) -> bool:

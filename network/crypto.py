@@ -506,7 +506,7 @@ class _OrgIssuer:
         """
         self.verifying_msp(msp)
         cert_path = msp / "signcerts" / "cert.pem"
-        if cert_path.is_file() and _key_held(msp):
+        if cert_path.is_file() and key_held(msp):
             return None
         if cert_path.is_file() and ou == "client":
             raise _lost_key(self.paths, msp.parent.name.removesuffix(f"@{self.paths.domain}"))
@@ -580,7 +580,7 @@ def _key_elsewhere(msp: Path) -> bool:
     return (msp / KEY_ELSEWHERE_FILE).is_file() or os.path.lexists(msp / HSM_SIGNER_FILE)
 
 
-def _key_held(msp: Path) -> bool:
+def key_held(msp: Path) -> bool:
     """The MSP folder's certificate (signcerts/cert.pem, which is there) has its key: in the keystore (a key
     there that is the certificate's, holds_key_of), or where the folder says it is (an HSM)."""
     if _key_elsewhere(msp):
@@ -876,7 +876,7 @@ def client_user_left_revoked(paths: OrgCrypto, name: str, issued: dict[str, x509
             f"client id and party bindings under a serial no CRL lists")
     if revoked_by_org(paths, load_cert(cert_path)):
         return True         # revoked, it signs nothing the channel accepts, and is not replaced
-    if not _key_held(msp):
+    if not key_held(msp):
         raise _lost_key(paths, name)
     return False
 
