@@ -14,7 +14,7 @@ from .config_policy import render_signature_rule
 from .errors import ChaincodeError, ToolError
 from .nodeconfig import orderer_client_args, peer_admin_env
 from .tools import Tools, last_error_line
-from .topology import Topology
+from .topology import Node, Topology
 
 
 # What _lifecycle accepts as a chaincode name and version (Fabric's ChaincodeNameRegExp and
@@ -96,19 +96,24 @@ class Lifecycle:
     def __init__(self, tools: Tools, topology: Topology, data_root: Path):
         self.tools, self.topology, self.data_root = tools, topology, data_root
 
-    def _env(self, org: str) -> dict[str, str]:
-        return peer_admin_env(self.topology, self.data_root, org)
+    def _env(self, org: str, peer: Node | None = None) -> dict[str, str]:
+        return peer_admin_env(self.topology, self.data_root, org, peer)
 
-    def installed(self, org: str) -> set[str]:
-        res = self.tools.run("peer", ["lifecycle", "chaincode", "queryinstalled", "--output", "json"], self._env(org))
+    def installed(self, org: str, peer: Node | None = None) -> set[str]:
+        """The package IDs installed on one of the org's peers (default: its first)."""
+        res = self.tools.run("peer", ["lifecycle", "chaincode", "queryinstalled", "--output", "json"],
+                             self._env(org, peer))
         return parse_installed(res.stdout)
 
     def install(self, org: str, package: Path, package_id: str) -> bool:
-        """Install unless the peer already has this package ID. True if installed now."""
-        if package_id in self.installed(org):
-            return False
-        self.tools.run("peer", install_args(package), self._env(org))
-        return True
+        """Install on each of the org's peers that does not list this package ID yet: a peer endorses with
+        what it has installed itself, so one left out could endorse nothing. True if installed on any now."""
+        installed_now = False
+        for peer in self.topology.peers(org):
+            if package_id not in self.installed(org, peer):
+                self.tools.run("peer", install_args(package), self._env(org, peer))
+                installed_now = True
+        return installed_now
 
     def approve(self, org: str, d: Definition, package_id: str) -> None:
         self.tools.run("peer", approve_args(self.topology, self.data_root, d, package_id), self._env(org))

@@ -210,10 +210,11 @@ def _base_config(path: Path) -> dict:
 
 
 # ---- client-side environments (the CLIs acting as an org admin) ------------------
-def peer_admin_env(topology: Topology, data_root: Path, org_name: str) -> dict[str, str]:
-    """Env for `peer` CLI calls as the org's admin against its first peer."""
+def peer_admin_env(topology: Topology, data_root: Path, org_name: str,
+                   peer: Node | None = None) -> dict[str, str]:
+    """Env for `peer` CLI calls as the org's admin against one of its peers (default: its first)."""
     org = topology.org(org_name)
-    node = topology.peers(org.name)[0]
+    node = peer or topology.peers(org.name)[0]
     crypto = org_crypto(data_root, org.name, org.domain)
     return {
         "FABRIC_CFG_PATH": str(node_dirs(data_root, node.name).config),
