@@ -60,12 +60,16 @@ class DiscountRecords(StoreBase):
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata.
 
         The offer decides, not its entry: an entry nobody wrote yet is a new key, which any two orgs can write, so
-        only an offer of ``debtor`` is listed; an entry naming another debtor's, or an offer missing or unreadable,
-        is scanned and left out (the metadata counts it)."""
+        an offer is listed only under its own entry (``_discount_entry``: ``debtor``, its publication date, its
+        id); an entry naming another debtor's offer, or an offer under another date (listed twice, out of order),
+        one of another shape (the debtor alone: no id), or an offer missing or unreadable, is scanned and left
+        out (the metadata counts it)."""
         kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, [debtor], page_size, bookmark)
-        ids = [self.stub.split_composite_key(kv.key)[1][2] for kv in kvs]
-        await self.prefetch(*((keys.DISCOUNT, i) for i in ids))   # the page's offers in one round trip
-        return [d for i in ids if (d := await self._listed_discount_offer(i)) is not None and d.debtor == debtor], meta
+        # the id is the entry's last attribute: an entry two orgs wrote may have fewer than the three of ours
+        entries = [(kv.key, self.stub.split_composite_key(kv.key)[1][-1]) for kv in kvs]
+        await self.prefetch(*((keys.DISCOUNT, i) for _, i in entries))   # the page's offers in one round trip
+        return [d for key, i in entries
+                if (d := await self._listed_discount_offer(i)) is not None and self._discount_entry(d) == key], meta
 
     async def _listed_discount_offer(self, offer_id: str) -> DiscountOffer | None:
         try:
