@@ -5,6 +5,7 @@ import dataclasses
 import functools
 import json
 import os
+import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel, ValidationError
 
-from client.user_files import UnreadableFile, read_user_bytes, user_text
+from client.user_files import MAX_USER_FILE_BYTES, UnreadableFile, read_user_bytes, too_large, user_text
 from client.user_files import on_one_line as text_on_one_line
 from network.errors import NetworkError
 
@@ -246,33 +247,63 @@ def read_option_file(path: Path, option: str | None, what: str) -> bytes:
 def read_json_file(path: Path, option: str | None, what: str,
                    check: Callable[[bytes], None] | None = None) -> Any:
     """The JSON in the file ``option`` names (``what`` it should hold, for the message), or a usage error
-    naming the option on what is wrong (as :func:`read_option_file` refuses a file, and one that is not JSON):
-    a key given twice in one object with copies that differ included, since which one the file means cannot be
-    told (copies that say the same are read). ``option`` None: a file no option named, refused as
-    :func:`file_refused` says. ``check``, given, is called with the file's bytes before they are read as JSON
-    (raising to refuse them): the file is read once, so the bytes read as JSON are those it passed, even if
-    the file is replaced meanwhile."""
+    naming the option on what is wrong (as :func:`read_option_file` refuses a file, and as :func:`json_read`
+    refuses what it reads: one that is not JSON, or has a key given twice in one object with copies that
+    differ). ``option`` None: a file no option named, refused as :func:`file_refused` says. ``check``, given,
+    is called with the file's bytes before they are read as JSON (raising to refuse them): the file is read
+    once, so the bytes read as JSON are those it passed, even if the file is replaced meanwhile."""
     content = read_option_file(path, option, f"{what} as JSON")
+    return json_read(content, as_typed(path), option, what, check)
+
+
+_STDIN_CHUNK_BYTES = 64 * 1024
+
+
+def read_json_stdin(option: str, what: str, check: Callable[[bytes], None] | None = None) -> Any:
+    """The JSON on stdin, for ``option`` given as ``-``: read as :func:`read_json_file` reads a file (a key given
+    twice with copies that differ refused, not the last one taken), and refused as it refuses one, as "stdin",
+    when it is over the bound on such a file, empty, not UTF-8 or not JSON."""
+    stream = sys.stdin.buffer
+    # in chunks up to one byte past the bound: a pipe from /dev/zero would otherwise fill memory, and a read of
+    # the whole bound at once would take that much memory for every read
+    chunks, held = [], 0
+    while held <= MAX_USER_FILE_BYTES:
+        chunk = stream.read(min(_STDIN_CHUNK_BYTES, MAX_USER_FILE_BYTES + 1 - held))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        held += len(chunk)
+    if held > MAX_USER_FILE_BYTES:
+        raise file_refused(option, f"stdin: {too_large(MAX_USER_FILE_BYTES)}")
+    return json_read(b"".join(chunks), "stdin", option, what, check)
+
+
+def json_read(content: bytes, source: str, option: str | None, what: str,
+              check: Callable[[bytes], None] | None = None) -> Any:
+    """``content``, read from ``source`` (a file's path as messages show it, or "stdin") for ``option``, as JSON;
+    refused (:func:`file_refused`) when ``check`` refuses it, or it is not UTF-8, empty, not JSON, nested too
+    deeply, or has a key given twice in one object with copies that differ, since which one is meant cannot be
+    told (copies that say the same are read): json.loads would keep the last and say nothing."""
     try:
         if check is not None:
             check(content)
-        text = user_text(path, content)
+        text = user_text(source, content)
     except UnreadableFile as exc:
-        raise file_refused(option, f"{as_typed(path)}: {exc.problem}") from None
+        raise file_refused(option, f"{source}: {exc.problem}") from None
     if not text.strip():
-        raise file_refused(option, f"{as_typed(path)} is empty: give {what} as JSON")
+        raise file_refused(option, f"{source} is empty: give {what} as JSON")
     try:
         marked: list[_KeyRepeated] = []
         doc = json.loads(text, object_pairs_hook=lambda pairs: _once_each(pairs, marked))
     except ValueError as exc:
-        raise file_refused(option, f"{as_typed(path)} is not JSON ({exc}): give {what}") from None
+        raise file_refused(option, f"{source} is not JSON ({exc}): give {what}") from None
     except RecursionError:
-        raise file_refused(option, f"{as_typed(path)} is nested too deeply to be {what}") from None
+        raise file_refused(option, f"{source} is nested too deeply to be {what}") from None
     if marked and (repeated := _first_repeated_key(doc)) is not None:
         where, key = repeated
         inside = f"the object at {as_typed(where)}" if where is not None else "the top-level object"
         shown_key = key if _plain_key(key) else json.dumps(key)
-        raise file_refused(option, f"{as_typed(path)}: the key {shown_key} is given more than once in "
+        raise file_refused(option, f"{source}: the key {shown_key} is given more than once in "
                                    f"{inside}: keep one (which of them is meant cannot be told)")
     return doc
 

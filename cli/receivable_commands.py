@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -58,7 +57,8 @@ from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, credit_code_option,
                       endorsing_org_option, endorsing_organizations, read_date)
 from .org_commands import _left_to_act, identity_not_counted
-from .output import as_typed, emit, on_one_line, read_json_file, read_option_file, show, validated
+from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdin, read_option_file, show,
+                     validated)
 from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, ledger_exit_codes, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
@@ -1355,18 +1355,11 @@ def _read_offer_as_read(path: Path, offer_id: str) -> DiscountOffer:
     """--as-read: the offer read earlier, from the JSON `discount get --json` printed (a file, or ``-`` for
     stdin), whose terms the acceptance is then bound to; refused as a usage error, before connecting, when it
     is no discount offer's document (the shape the SDK sends the terms of: ``DiscountTerms.as_read``) or is
-    another offer's."""
-    def refused(problem: str) -> click.BadParameter:
-        return click.BadParameter(f"{problem}: give {AS_READ_WHAT}", param_hint="'--as-read'")
-
+    another offer's. Stdin is read as a file is (``read_json_stdin``): a key given twice with copies that
+    differ is refused there too, not the last copy taken."""
     shown = "stdin" if str(path) == "-" else as_typed(path)
     if str(path) == "-":
-        try:
-            document = json.loads(sys.stdin.read())
-        except UnicodeDecodeError:
-            raise refused("stdin is not UTF-8 text") from None
-        except ValueError as exc:
-            raise refused(f"stdin is not JSON ({exc})") from None
+        document = read_json_stdin("--as-read", AS_READ_WHAT)
     else:
         document = read_json_file(path, "--as-read", AS_READ_WHAT)
     offer = validated(DiscountOffer, document, "--as-read",

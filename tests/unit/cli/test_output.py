@@ -1,4 +1,6 @@
+import io
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -6,6 +8,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from cli import output
 from cli.output import as_typed, display_width, emit, emit_report, on_one_line, one_line, read_json_file, reports_errors, table
 from network.errors import TopologyError
 
@@ -203,3 +206,57 @@ def test_a_json_file_no_option_names_that_cannot_be_read_is_one_line_exit_1(tmp_
         read_json_file(tmp_path / "f.json", None, "a model")
     assert not isinstance(err.value, click.UsageError) and err.value.exit_code == 1
     assert err.value.message == f"{tmp_path / 'f.json'}: cannot read file: No such file or directory"
+
+
+class _Stdin:
+    """A stdin that holds ``data``, as bytes (``sys.stdin.buffer``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+@pytest.mark.parametrize("text, key, where", [
+    ('{"apr": "0.01", "apr": "0.05"}', "apr", "the top-level object"),
+    ('{"scale": [{"days": 30, "days": 60}]}', "days", "the object at scale[0]"),
+])
+def test_json_on_stdin_with_a_key_given_twice_is_refused_as_in_a_file(monkeypatch, text, key, where):
+    # stdin was read with json.loads, which kept the last copy: a document refused from a file was read from stdin
+    monkeypatch.setattr("sys.stdin", _Stdin(text.encode()))
+    with pytest.raises(click.BadParameter) as err:
+        output.read_json_stdin("--as-read", "an offer")
+    assert err.value.exit_code == 2 and err.value.param_hint == "'--as-read'"
+    assert err.value.message == (f"stdin: the key {key} is given more than once in {where}: keep one (which of "
+                                 f"them is meant cannot be told)")
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"", "stdin is empty: give an offer as JSON"),
+    (b" \n", "stdin is empty: give an offer as JSON"),
+    (b"\xff\xfe", "stdin: not UTF-8 text"),
+    (b"{x", "stdin is not JSON"),
+    (b"[" * 100_000 + b"]" * 100_000, "stdin is nested too deeply to be an offer"),
+])
+def test_json_on_stdin_that_cannot_be_read_is_refused_as_a_file_is(monkeypatch, content, problem):
+    monkeypatch.setattr("sys.stdin", _Stdin(content))
+    with pytest.raises(click.BadParameter) as err:
+        output.read_json_stdin("--as-read", "an offer")
+    assert err.value.param_hint == "'--as-read'" and err.value.message.startswith(problem), err.value.message
+
+
+def test_json_on_stdin_is_read_as_a_file_is(monkeypatch):
+    text = '{"apr": "0.05", "apr": "0.05", "\ufeffx": [1, {"y": null}]}'
+    monkeypatch.setattr("sys.stdin", _Stdin(("\ufeff" + text).encode()))   # Excel's byte-order mark dropped
+    assert output.read_json_stdin("--as-read", "an offer") == json.loads(text)
+
+
+def test_json_on_stdin_over_the_bound_on_a_file_is_refused_unread(monkeypatch):
+    # stdin was read whole: `yes | recfin discount accept ... --as-read -` would fill memory
+    monkeypatch.setattr(output, "MAX_USER_FILE_BYTES", 100)
+    monkeypatch.setattr("sys.stdin", _Stdin(b" " * 90 + b"[" + b"0," * 1000 + b"0]"))
+    with pytest.raises(click.BadParameter) as err:
+        output.read_json_stdin("--as-read", "an offer")
+    assert err.value.param_hint == "'--as-read'"
+    assert err.value.message.startswith("stdin: over ") and "is it the right file?" in err.value.message
+    assert sys.stdin.buffer.tell() == 101   # the bound and one byte more: no further
+    monkeypatch.setattr("sys.stdin", _Stdin(b" " * 98 + b"[]"))   # at the bound: read
+    assert output.read_json_stdin("--as-read", "an offer") == []

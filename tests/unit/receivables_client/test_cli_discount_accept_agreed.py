@@ -202,3 +202,38 @@ def test_yes_and_as_read_together_are_a_usage_error_and_nothing_is_sent(on_the_c
     assert refused.exit_code == 2, refused.output
     assert "give one of them" in " ".join(refused.output.split())
     assert len(channel.activity) == calls and _sent(channel) == []
+
+
+@pytest.mark.parametrize("from_stdin", [False, True])
+def test_an_as_read_document_giving_apr_twice_is_a_usage_error_from_stdin_as_from_a_file(
+        on_the_channels_day, tmp_path, from_stdin):
+    # the first apr is what a reader of the document sees, the last the offer's: stdin was read with json.loads,
+    # which kept the last and said nothing, and the claim settled on terms no one could tell were agreed to
+    channel, offer_id, claim = on_the_channels_day
+    printed = _read_earlier(tmp_path, offer_id, claim).read_text()
+    twice = printed.replace('"apr": "0.05"', '"apr": "0.01", "apr": "0.05"')
+    assert twice.count('"apr"') == 2
+    (saved := tmp_path / "twice.json").write_text(twice)
+    before = dict(channel.ledger.state)
+    refused = (_accept(offer_id, claim, "--as-read", "-", stdin=twice) if from_stdin else
+               _accept(offer_id, claim, "--as-read", str(saved)))
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.output.split())
+    source = "stdin" if from_stdin else str(saved)
+    assert (f"Invalid value for '--as-read': {source}: the key apr is given more than once in the top-level "
+            f"object: keep one") in said, said
+    assert _sent(channel) == [] and channel.ledger.state == before
+    assert channel.document(keys.RECEIVABLE, claim)["status"] == "CONFIRMED"
+
+
+@pytest.mark.parametrize("given, problem", [
+    ("", "stdin is empty: give the discount offer"), (" \n", "stdin is empty"), ("{x", "stdin is not JSON"),
+])
+def test_as_read_stdin_that_cannot_be_read_as_json_is_a_usage_error_and_nothing_is_sent(
+        on_the_channels_day, given, problem):
+    channel, offer_id, claim = on_the_channels_day
+    calls = len(channel.activity)
+    refused = _accept(offer_id, claim, "--as-read", "-", stdin=given)
+    assert refused.exit_code == 2, refused.output
+    assert f"Invalid value for '--as-read': {problem}" in " ".join(refused.output.split()), refused.output
+    assert len(channel.activity) == calls
