@@ -89,9 +89,10 @@ def _ensure_not_frozen_while_live(f: Financing, r: Receivable) -> None:
     """Refuse (``receivable-frozen``) a change of financing ``f`` while a freeze binds its claim ``r``, where
     the financing is live (accepted or disbursed): then its bank is party to the claim and the freeze is what
     stops the change. An ended one (cancelled, repaid, recoursed) is refused by its status instead, checked
-    next: its bank left the claim and reads it no more (GetReceivable), so a refusal naming a freeze ordered
-    since would tell it the claim is frozen and by which court order, and would send a caller to wait for a
-    lifting after which the same change is refused all the same."""
+    next: the bank of a cancelled or recoursed one left the claim and reads it no more (GetReceivable), so a
+    refusal naming a freeze ordered since would tell it the claim is frozen and by which court order (a repaid
+    one's bank still reads the claim, which keeps it as financier, but a settled claim is never frozen); and
+    any caller would be sent to wait for a lifting after which the same change is refused all the same."""
     if f.status in LIVE_FINANCING:
         lifecycle.ensure_not_frozen(r)
 
