@@ -546,7 +546,9 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     org's admin can submit from its own host, since FILE carries the org's spec; the change is
     recorded in the data folder (not with --bundle, whose next version names it) and each
     company's next steps are printed. A FILE the channel already has is not sent again: only the
-    steps after it run (so the host the bundles are written from can record it afterwards). A
+    steps after it run (so the host the bundles are written from can record it afterwards); a
+    removal the data folder records as finished is refused saying so (unless --channel-only), as
+    `recfin org remove` is. A
     removal is refused while live claims' key-level policies name the org, as by `recfin org
     remove` (--claims-as, --no-claim-check).
 

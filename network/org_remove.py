@@ -31,11 +31,16 @@ class OrgRemoval(ChannelAdmins):
         try:
             return self.topology.org(name)
         except NodeNotFoundError:
-            departed = next((o for o in membership.departed_orgs(self.net.defined_topology, self.topology,
-                                                                 self.root)
-                             if name in (o.name, o.msp_id)), None)
-            if departed is None:
-                raise
+            self.check_removal_unfinished(name)
+            raise
+
+    def check_removal_unfinished(self, name: str) -> None:
+        """Refused (OrgChangeError) saying its removal is finished when this data folder records the org (by
+        name or MSP ID) as removed: `org remove` and `org submit` of its removal run after their last step."""
+        departed = next((o for o in membership.departed_orgs(self.net.defined_topology, self.topology,
+                                                             self.root)
+                         if name in (o.name, o.msp_id)), None)
+        if departed is not None:
             raise OrgChangeError(f"{departed.name} ({departed.msp_id}) has left the channel and {self.root} "
                                  f"records it as removed: its removal is finished and nothing is left to do "
                                  f"(its crypto and ledger stay there; `{departed.add_command()}` brings it "

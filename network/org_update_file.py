@@ -382,6 +382,8 @@ class OrgUpdateFiles(ChannelAdmins):
         Refused before anything is sent when the steps after the update need what is not here."""
         if checked.action == "remove":
             if not channel_only and org not in self.topology.orgs:
+                if checked.applied:     # recorded here too: finished, not a reason to ask for --channel-only
+                    self.check_removal_unfinished(org.msp_id)
                 raise OrgChangeError(f"{org.name} is not an org of the network in {self.root}, so none of its "
                                      f"nodes stop here: submit with --channel-only")
             return False

@@ -13,6 +13,7 @@ from network.org_membership import ClaimsCheck
 from . import test_org_remove_claims
 from .channel_fixtures import channel_config
 from .scripted_channel import ScriptedChannel, host
+from .test_org_membership import _removal_file
 
 grown = test_org_remove_claims.grown     # regulator2 added and recorded here
 
@@ -62,3 +63,27 @@ def test_an_org_whose_removal_finished_is_said_to_have_left(grown, topology, dat
             in message
         assert f"`{again}` brings it back" in message
     assert channel.updates == []
+
+
+def test_submitting_a_removal_that_finished_says_so_as_org_remove_does(grown, topology, data_root,
+                                                                       fake_fabric, tmp_path):
+    """Submitted again once it went in and was recorded here, the file's removal is said to be finished, as
+    `org remove` of the org says, not that --channel-only would submit it."""
+    channel = ScriptedChannel(grown, channel_config(grown, data_root))
+    channel.after = channel_config(topology, data_root)                 # the channel once regulator2 is gone
+    members = host(topology, data_root, channel)
+    path = _removal_file(members, members.fetch_config("bank"), "regulator2", tmp_path)
+    members.submit_update_file(path, claims=ClaimsCheck(skipped=True))
+    assert len(channel.updates) == 1 and "regulator2" in membership.load_state(data_root)["removed"]
+
+    again = host(topology, data_root, channel)                          # the command run again
+    refusals = []
+    for attempt in (lambda: again.submit_update_file(path, claims=ClaimsCheck(skipped=True)),
+                    lambda: again.remove("regulator2", claims=ClaimsCheck(skipped=True))):
+        with pytest.raises(OrgChangeError) as refused:
+            attempt()
+        refusals.append(str(refused.value))
+    assert refusals[0] == refusals[1]
+    assert (f"Regulator2MSP) has left the channel and {data_root} records it as removed: its removal is "
+            f"finished and nothing is left to do") in refusals[0]
+    assert len(channel.updates) == 1
