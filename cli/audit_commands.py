@@ -62,9 +62,10 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     does a history whose first transaction read the key at a version, which does not reach the key's
     creation (a peer joined from a snapshot holds none before it). Each endorsement counts
     only when its signature verifies under the endorser's certificate and that certificate chains to
-    the org's CA certificates in the channel config, was valid at the transaction's time, is not
-    revoked and, where the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason
-    says the role cannot be told). A transaction the peer says it holds none of fails its check; a
+    the org's CA certificates in the channel config its transaction was validated under (the one its
+    block names, not today's), was valid at the transaction's time, is not revoked, then or today,
+    and, where the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason says
+    the role cannot be told). A transaction the peer says it holds none of fails its check; a
     read that never reached the peer, timed out or was refused makes no audit.
 
     The line after the table names the claim's status and freeze ("CONFIRMED, not frozen"): the

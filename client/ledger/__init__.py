@@ -1,7 +1,8 @@
 """A channel's ledger read as an auditor reads it, from a peer of the auditor's own org.
 
-- :mod:`.qscc`: the query system chaincode (``GetTransactionByID``, ``GetChainInfo``, ``GetBlockByNumber``), each
-  query pinned to the caller's own org, and the channel configuration in force (its last config block);
+- :mod:`.qscc`: the query system chaincode (``GetTransactionByID``, ``GetChainInfo``, ``GetBlockByNumber``,
+  ``GetBlockByTxID``), each query pinned to the caller's own org, the channel configuration in force (its last
+  config block) and the config block a block names (``last_config_index``);
 - :mod:`.lifecycle`: a chaincode's committed definition (``_lifecycle`` ``QueryChaincodeDefinition``), asked as
   qscc is, and the member orgs of one of its private data collections;
 - :mod:`.signature_policy`: a signature policy evaluated as Fabric evaluates it, greedily, each signer counted

@@ -47,10 +47,14 @@ def transaction_by_id(qscc, msp_id: str, channel: str, tx_id: str) -> transactio
                     ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id), f"transaction {tx_id}")
 
 
-def block_by_number_steps(qscc, msp_id: str, channel: str, number: int) -> Steps[common_pb2.Block]:
-    """The steps of :func:`block_by_number`, for a body that runs sync or async (``client.gateway._twins``)."""
-    answer = yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number))
-    what = f"block {number} of channel {channel}"
+def block_by_tx_id(qscc, msp_id: str, channel: str, tx_id: str) -> common_pb2.Block:
+    """The block holding transaction ``tx_id``, as the own org's peer stores it (qscc ``GetBlockByTxID``):
+    LedgerReadError naming the transaction where the answer is no block."""
+    return _block_answer(ask_own_org(qscc, msp_id, "GetBlockByTxID", channel, tx_id),
+                         f"the block of transaction {tx_id} on channel {channel}", msp_id)
+
+
+def _block_answer(answer: bytes, what: str, msp_id: str) -> common_pb2.Block:
     block = decoded(common_pb2.Block, answer, what)
     if not block.HasField("header"):
         # protobuf parses bytes of other messages (an empty answer too) into a Block with no fields set, where
@@ -58,6 +62,13 @@ def block_by_number_steps(qscc, msp_id: str, channel: str, number: int) -> Steps
         raise LedgerReadError(f"{what}: the answer of {msp_id}'s peer is no block ({len(answer)} bytes holding no "
                               "block header): that peer, or what relays its answers, sent something else")
     return block
+
+
+def block_by_number_steps(qscc, msp_id: str, channel: str, number: int) -> Steps[common_pb2.Block]:
+    """The steps of :func:`block_by_number`, for a body that runs sync or async
+    (``client.gateway._twins``)."""
+    answer = yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number))
+    return _block_answer(answer, f"block {number} of channel {channel}", msp_id)
 
 
 block_by_number = blocking(block_by_number_steps)

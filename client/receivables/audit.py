@@ -50,10 +50,11 @@ joined the channel from a snapshot holds no history from before it).
 
 An endorsement counts when its signature over the proposal response payload and the endorser's identity
 verifies under the endorser's certificate, and that certificate chains to the expected MSP's CA certificates in
-the channel configuration in force, was valid at the transaction's timestamp, is on none of that MSP's
-revocation lists and, where the MSP enables NodeOUs, carries its peer OU (a client or admin certificate of the
-org is no endorsement of its peer; without NodeOUs, or without a peer OU, the role cannot be told, and the check's
-reason says so).
+the channel configuration the transaction was validated under (the config block its block names, as Fabric
+validated it: not today's, whose CAs and CRLs may have changed since), was valid at the transaction's
+timestamp, is on none of that MSP's revocation lists, then or today, and, where the MSP enables NodeOUs,
+carries its peer OU (a client or admin certificate of the org is no endorsement of its peer; without NodeOUs,
+or without a peer OU, the role cannot be told, and the check's reason says so).
 The MSP ID an endorser wrote is never taken on its word. Every read (the claim, its history, the party
 histories, the transactions, the channel configuration) is answered by a peer of the auditor's own org, the
 one ledger it trusts.
@@ -75,7 +76,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -89,7 +90,8 @@ from client.business_dates import business_today
 from client.gateway.errors import GatewayError
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
-from client.ledger.qscc import QSCC, LedgerReadError, block_by_number, current_config, decoded, transaction_by_id
+from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by_tx_id, config_of,
+                                current_config, decoded, last_config_index, transaction_by_id)
 
 from ._validation_problems import _problem_in
 from ._models import FreezeOrder, HistoryEntry, Receivable
@@ -314,7 +316,10 @@ class ReceivableAudit:
         self.receivables, self.qscc = receivables, qscc
         self.channel, self.msp_id, self.chaincode = channel, msp_id, chaincode
         self._msps: dict[str, channel_msp.ChannelMsp] | None = None
+        self._msps_under: dict[int, dict[str, channel_msp.ChannelMsp]] = {}    # by config block number
         self._transactions: dict[str, tuple[CommittedTransaction, _ReadSet] | str] = {}
+        # the MSPs each transaction read was validated under, by its id
+        self._validated_under: dict[str, dict[str, channel_msp.ChannelMsp]] = {}
         self._blocks: dict[int, common_pb2.Block | str] = {}     # the BLOCKS_KEPT read last, the latest last
         self._walked: set[str] = set()
 
@@ -332,10 +337,28 @@ class ReceivableAudit:
         return [self.msp_id]
 
     def channel_msps(self) -> dict[str, channel_msp.ChannelMsp]:
-        """The org MSPs of the channel configuration in force, read once per audit."""
+        """The org MSPs of the channel configuration in force today, read once per audit."""
         if self._msps is None:
             self._msps = channel_msp.channel_msps(current_config(self.qscc, self.msp_id, self.channel))
         return self._msps
+
+    def msps_at(self, block: common_pb2.Block) -> dict[str, channel_msp.ChannelMsp]:
+        """The org MSPs the transactions of ``block`` were validated under, as Fabric validates a block: those
+        of the config block its orderer metadata names (an update takes effect after its own block), not
+        today's, which a CA dropped since, or a CRL entry pruned once its certificate expired, would make
+        judge otherwise. Each keeps today's revocation lists besides its own: a revocation since counts too,
+        as the timestamp its submitter chose proves nothing of when it signed. Read once per config block and
+        audit; a config block that cannot be read leaves the audit unmade, as today's does."""
+        index = last_config_index(block)
+        if index not in self._msps_under:
+            config = block if index == block.header.number else block_by_number(self.qscc, self.msp_id,
+                                                                                 self.channel, index)
+            today = self.channel_msps()
+            self._msps_under[index] = {
+                msp_id: msp if msp_id not in today else
+                replace(msp, crls=msp.crls + tuple(c for c in today[msp_id].crls if c not in msp.crls))
+                for msp_id, msp in channel_msp.channel_msps(config_of(config)).items()}
+        return self._msps_under[index]
 
     # ---------------------------------------------------------------- the audit
 
@@ -349,6 +372,7 @@ class ReceivableAudit:
         # what an earlier audit read answers nothing of this one: a transaction the peer lacked then may have
         # reached it since, and a channel config update may have revoked a certificate
         self._msps, self._transactions, self._blocks, self._walked = None, {}, {}, set()
+        self._msps_under, self._validated_under = {}, {}
         audited_on = business_today()
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
         history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
@@ -593,7 +617,7 @@ class ReceivableAudit:
         if position >= min(len(block.data.data), len(flags)):
             return (f"block {number} holds {len(block.data.data)} transactions ({len(flags)} with a validation "
                     f"code), none at position {position}")
-        msps = self.channel_msps()
+        msps = self.msps_at(block)
         try:
             found = _read_transaction(transaction_pb2.ProcessedTransaction(
                 transactionEnvelope=decoded(common_pb2.Envelope, block.data.data[position], "the transaction"),
@@ -604,7 +628,8 @@ class ReceivableAudit:
             # what GetTransactionByID would answer for its id (:meth:`_transaction`), so a key's history listing it
             # later in the audit does not read it again: the peer finds the first transaction of an id, and one
             # committed VALID is the first (Fabric marks any later one of its id DUPLICATE_TXID)
-            self._transactions.setdefault(found[0].tx_id, found)
+            if found[0].tx_id not in self._transactions:
+                self._transactions[found[0].tx_id], self._validated_under[found[0].tx_id] = found, msps
         return found
 
     def _block(self, number: int) -> common_pb2.Block | str:
@@ -776,15 +801,23 @@ class ReceivableAudit:
         the read (the peer unreachable, a timeout, access denied) is raised, not cached: it says nothing of the
         claim, and the audit was not made."""
         if tx_id not in self._transactions:
-            msps = self.channel_msps()
             try:
-                self._transactions[tx_id] = _read_transaction(
-                    transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id), msps)
+                processed = transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id)
+                # its block names the config it was validated under, whose MSPs judge its endorsements
+                block = block_by_tx_id(self.qscc, self.msp_id, self.channel, tx_id)
             except GatewayError as error:
                 if not no_such_transaction(error, tx_id):
                     raise
                 self._transactions[tx_id] = (f"{self.msp_id}'s peer holds no such transaction, though the key's "
                                              f"history lists it: {error.message}")
+                return self._transactions[tx_id]
+            except LedgerReadError as error:
+                self._transactions[tx_id] = f"the transaction cannot be read: {error}"
+                return self._transactions[tx_id]
+            msps = self.msps_at(block)
+            try:
+                self._transactions[tx_id] = _read_transaction(processed, msps)
+                self._validated_under[tx_id] = msps
             except LedgerReadError as error:
                 self._transactions[tx_id] = f"the transaction cannot be read: {error}"
         return self._transactions[tx_id]
@@ -809,11 +842,13 @@ class ReceivableAudit:
     def _endorsement_check(self, expected: _Expectation, committed: CommittedTransaction,
                            action: EndorsedAction) -> AuditCheck:
         """Whether the action carries a verified endorsement of the expected org's peer (of a member of the org
-        where its MSP cannot tell roles, which the reason then says)."""
-        msps = self.channel_msps()
+        where its MSP cannot tell roles, which the reason then says), judged by the MSPs of the config the
+        transaction was validated under (:meth:`msps_at`)."""
+        msps = self._validated_under[committed.tx_id]
         if expected.msp_id not in msps:
-            return expected.check(committed.tx_id, False, f"{expected.msp_id} is not an org of channel "
-                                                          f"{self.channel}'s configuration")
+            return expected.check(committed.tx_id, False,
+                                  f"{expected.msp_id} is not an org of channel {self.channel}'s "
+                                  "configuration the transaction was validated under")
         verified, problems = [], []
         for endorsement in action.endorsements:
             who = endorsement.msp_id or "an endorser without an MSP ID"
@@ -829,7 +864,7 @@ class ReceivableAudit:
                 verified.append(endorsement.msp_id)
             else:
                 problems.append(f"{who}: {problem}")
-        role_note = self._role_note(expected.msp_id)
+        role_note = self._role_note(msps.get(expected.msp_id))
         if expected.msp_id in verified:
             return expected.check(committed.tx_id, True,
                                   f"endorsed by {expected.msp_id} (verified: {', '.join(sorted(set(verified)))})"
@@ -841,14 +876,15 @@ class ReceivableAudit:
                               f"{role_note}", verified)
 
 
-    def _role_note(self, msp_id: str) -> str:
+    @staticmethod
+    def _role_note(msp: channel_msp.ChannelMsp | None) -> str:
         """What a check's reason adds for an org whose MSP cannot tell its peers (NodeOUs off, or on without a peer
         OU, where Fabric's MSP satisfies no peer principal): the role of a signer cannot be told."""
-        msp = self.channel_msps().get(msp_id)
         if msp is None or msp.tells_role(channel_msp.PEER):
             return ""
         cause = "enables no NodeOUs" if msp.node_ous is None else "enables NodeOUs but sets no peer OU"
-        return f" ({msp_id}'s MSP {cause}, so whether a peer, a client or an admin of the org signed cannot be told)"
+        return (f" ({msp.msp_id}'s MSP {cause}, so whether a peer, a client or an admin of the org signed "
+                "cannot be told)")
 
 
 UNANSWERED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,

@@ -25,6 +25,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from client.gateway import hashing, private_key_signer
 from client.gateway.errors import EvaluateError
+from client.ledger.qscc import last_config_index
 from network import crl, crypto
 
 CHANNEL, CHAINCODE = "receivables", "receivables"
@@ -226,6 +227,8 @@ class ScriptedQscc:
                 raise EvaluateError(f"evaluate call to endorser returned error: Failed to get block number {number}, "
                                     f"error no such block number [{number}] in index", transaction_id="q")
             return self.blocks[number].SerializeToString()
+        if function == "GetBlockByTxID":
+            return self.block_of(arguments[1]).SerializeToString()
         if function == "GetTransactionByID":
             if arguments[1] not in self.transactions:
                 raise EvaluateError(f"evaluate call to endorser returned error: Failed to get transaction with id "
@@ -233,3 +236,19 @@ class ScriptedQscc:
                                     transaction_id="q")
             return self.transactions[arguments[1]].SerializeToString()
         raise AssertionError(f"unexpected qscc query {function}")
+
+    def block_of(self, tx_id: str) -> common_pb2.Block:
+        """The first block holding transaction ``tx_id``; for one of ``transactions`` no block of the
+        script holds, a block after the last holding it alone, under the config block the last block names
+        (the config in force now)."""
+        for block in self.blocks:
+            for data in block.data.data:
+                payload = common_pb2.Payload.FromString(common_pb2.Envelope.FromString(data).payload)
+                if common_pb2.ChannelHeader.FromString(payload.header.channel_header).tx_id == tx_id:
+                    return block
+        if tx_id not in self.transactions:
+            raise EvaluateError(f"evaluate call to endorser returned error: Failed to get block for "
+                                f"txID {tx_id}, error no such transaction ID [{tx_id}] in index",
+                                transaction_id="q")
+        block = transaction_block(len(self.blocks), [self.transactions[tx_id]])
+        return with_last_config(block, last_config_index(self.blocks[-1]))
