@@ -21,7 +21,7 @@ from . import events, keys, lifecycle, queries, settlement
 from .arguments import _first_repeat
 from .errors import RuleViolation, rule, shown
 from .model import (
-    CONFIRMED, SETTLED, DiscountOffer, DiscountOfferRequest, DiscountTerms, Payment, Receivable,
+    CONFIRMED, SETTLED, SPLIT, DiscountOffer, DiscountOfferRequest, DiscountTerms, Payment, Receivable,
     parse_request,
 )
 from .schemas import json_argument
@@ -136,7 +136,8 @@ class DiscountingTransactions(TransactionGroup):
                        f"is listed already as receivable_ids[{first}]: list each claim once")
         settlement.check_discount_terms(req.apr, req.scale)
         if req.expires_on < s.today_iso:
-            raise rule("offer-expired", f"the offer would expire on {req.expires_on}, before today {s.today}")
+            raise rule("offer-expired", f"the offer would expire on {req.expires_on}, before today "
+                       f"{s.today}: give an expires_on of today or later, the last day a holder may take it")
         for rid in req.receivable_ids:
             r = await s.store.receivable(rid)
             if r.debtor != debtor.uscc:
@@ -145,8 +146,11 @@ class DiscountingTransactions(TransactionGroup):
             # what AcceptDiscountOffer asks of the claim: a holder takes early payment on a CONFIRMED claim before
             # its due date, so an offer listing any other could never be taken on it
             if r.status != CONFIRMED:
+                # listed before its split, a claim covers its parts; split already, its parts are listed
+                instead = (f"list its parts {', '.join(r.children)} (those still CONFIRMED) instead"
+                           if r.status == SPLIT else "take it out of receivable_ids")
                 raise rule("invalid-state", f"receivable {r.id} is {r.status}: early payment is offered on CONFIRMED "
-                           "payables only (a holder can take it on no other); take it out of receivable_ids")
+                           f"payables only (a holder can take it on no other); {instead}")
             lifecycle.ensure_before_maturity(r, s.today, "offer early payment on")
         d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
                           status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
@@ -188,10 +192,15 @@ class DiscountingTransactions(TransactionGroup):
             open_request = r.financing_id   # refused below, once the offer is known to be one the holder could take
         lifecycle.ensure_status(r, (CONFIRMED,), "discount")
         if not lifecycle.discount_offer_covers(d, r):
-            raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover {r.id}")
+            raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover "
+                       f"{r.id}: an offer covers its debtor's claims it lists and the parts split from them "
+                       f"(all of them when it lists none); take one that covers {r.id} (ListDiscountOffers "
+                       f"by {r.id} lists the open ones)")
         _ensure_not_withdrawn(d)
         if not queries.is_open(d, s.today_iso):
-            raise rule("offer-expired", f"discount offer {d.id} expired on {d.expires_on}")
+            raise rule("offer-expired", f"discount offer {d.id} expired on {d.expires_on}: no holder can "
+                       "take it any more; ask the debtor for a new offer (ListDiscountOffers lists the open "
+                       "ones)")
         # before anything is priced, and before the holder is told to end its financing request for this offer
         _ensure_as_read(d, read)
         early = settlement.days_early(s.today, date.fromisoformat(r.due_date))
@@ -199,7 +208,11 @@ class DiscountingTransactions(TransactionGroup):
             raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to pay early")
         apr = settlement.discount_rate_for(d, early)
         if apr is None:
-            raise rule("discount-not-applicable", f"{early} days early reaches no tier of offer {d.id}")
+            first = min(t.min_days_early for t in d.scale or [])
+            raise rule("discount-not-applicable", f"{early} days early reaches no tier of offer {d.id}, "
+                       f"whose scale starts at {first} days early: {r.id} is due {r.due_date}, nearer each "
+                       "day, so the offer can no longer be taken on it; ask the debtor for an offer that "
+                       "pays this close to the due date")
         if open_request is not None:
             # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only
             # now: withdrawing the request lapses the banks' offers on it, for nothing if this offer were refused
