@@ -140,6 +140,10 @@ def load_history(path: Path, debtor: str) -> ReceivableHistory:
     return history
 
 
+_SHAPE_ERRORS = {"model_type", "dict_type", "list_type"}
+"""pydantic's errors for a value of the wrong JSON type where an object or a list goes."""
+
+
 def _history_problem(path: Path, exc: ValidationError) -> str:
     """A --history file's first wrong field, with how to write it."""
     first = exc.errors()[0]
@@ -147,7 +151,9 @@ def _history_problem(path: Path, exc: ValidationError) -> str:
     hint = (" (write dates as YYYY-MM-DD)" if kind.startswith("date") else
             " (write amounts as whole fen, a JSON integer: 12345 is 123.45 yuan)" if kind.startswith("int")
             else "")
-    if not first["loc"]:
+    # the file's shape is wrong: not an object or a list at all, or events not a list. A refusal of a history of
+    # the right shape about the whole of it (claims split from each other in a cycle) has its own advice
+    if kind in _SHAPE_ERRORS and tuple(first["loc"]) in ((), ("events",)):
         hint = " (give a ReceivableHistory object, {\"debtor\": ..., \"events\": [...]}, or a list of events)"
     return f"{as_typed(path)}: {_first_problem(first)}{hint}"
 

@@ -60,6 +60,28 @@ def test_a_history_file_of_the_wrong_shape_says_what_shape_to_give(tmp_path, con
     assert "or a list of events" in line
 
 
+@pytest.mark.parametrize("content", ['{"debtor": "D1", "events": 5}', '{"debtor": "D1", "events": {}}'])
+def test_a_history_whose_events_are_no_list_says_what_shape_to_give(tmp_path, content):
+    path = tmp_path / "h.json"
+    path.write_text(content)
+    r = invoke("score", "D1", "--history", path)
+    assert r.exit_code == 2 and "events: Input should be a valid list" in error_line(r)
+    assert "or a list of events" in error_line(r)
+
+
+def test_a_refusal_of_a_well_shaped_history_as_a_whole_gives_its_own_advice_not_the_files_shape(tmp_path):
+    # claims A and B each split from the other: refused about the whole history (no field), which told to give
+    # a ReceivableHistory object or a list of events, what the file already is
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps([{**EVENT, "receivable_id": "A", "parent_id": "B"},
+                                {**EVENT, "receivable_id": "B", "parent_id": "A"}]))
+    r = invoke("score", "D1", "--history", path)
+    line = error_line(r)
+    assert r.exit_code == 2 and line.startswith(f"Error: Invalid value for '--history': {path}: parent_id: ")
+    assert line.endswith("correct the parent_id of one of them"), line
+    assert "ReceivableHistory object" not in line and "list of events" not in line
+
+
 def test_a_date_in_another_format_says_how_to_write_it(tmp_path):
     path = tmp_path / "h.json"
     path.write_text(json.dumps([{**EVENT, "event_date": "02/01/2025"}]))
