@@ -728,14 +728,15 @@ def _read_offers(path: Path) -> OffersFile:
 
 def _only_discount_offer(data: OffersFile, offer_id: str, path: Path) -> OffersFile:
     """The file's bank offers and, of its early-payment offers, only ``offer_id`` (as the ledger reads just the one
-    named); an id the file does not hold is refused rather than compared as nothing."""
+    named); an id the file does not hold is refused rather than compared as nothing: a usage error naming
+    --discount-offer (exit 2), the two options disagreeing, not a refusal of the offers (exit 1)."""
     named = [o for o in data.early_payments if o.offer_id == offer_id]
     if not named:
         held = ", ".join(as_typed(o.offer_id) for o in data.early_payments)
         fix = f"it has {held}: give one of those, or drop --discount-offer" if held else \
             "it has none: drop --discount-offer"
-        raise click.ClickException(f"--discount-offer {as_typed(offer_id)}: {as_typed(path)} has no early-payment "
-                                   f"offer of that id; {fix}")
+        raise click.BadParameter(f"{as_typed(offer_id)}: {as_typed(path)} has no early-payment offer of that id; "
+                                 f"{fix}", param_hint="'--discount-offer'")
     return data.model_copy(update={"early_payments": named})
 
 

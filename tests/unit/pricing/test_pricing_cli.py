@@ -274,15 +274,18 @@ def test_compare_with_a_file_keeps_the_bank_offers_beside_the_named_discount_off
     assert [p["offer_id"] for p in json.loads(result.stdout)["proposals"]] == ["OF-A", "OF-B", "DD-1"]
 
 
-def test_compare_refuses_a_discount_offer_the_file_does_not_hold(tmp_path):
+def test_compare_refuses_a_discount_offer_the_file_does_not_hold_as_a_usage_error_naming_it(tmp_path):
+    # the two options disagree: it exited 1, as a refusal of the offers themselves does
     path = offers_file(tmp_path)
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", path, "--discount-offer", "DD-9"])
-    assert result.exit_code == 1 and error_line(result) == (
-        f"Error: --discount-offer DD-9: {path} has no early-payment offer of that id; it has DD-1: give one of "
-        f"those, or drop --discount-offer")
+    assert result.exit_code == 2 and error_line(result) == (
+        f"Error: Invalid value for '--discount-offer': DD-9: {path} has no early-payment offer of that id; it has "
+        f"DD-1: give one of those, or drop --discount-offer")
     none = offers_file(tmp_path, {**OFFERS, "early_payment": None})
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", none, "--discount-offer", "DD-1"])
-    assert result.exit_code == 1 and "it has none: drop --discount-offer" in error_line(result)
+    assert result.exit_code == 2 and error_line(result) == (
+        f"Error: Invalid value for '--discount-offer': DD-1: {none} has no early-payment offer of that id; it has "
+        f"none: drop --discount-offer")
 
 
 def test_quote_scores_with_the_model_given(tmp_path):
