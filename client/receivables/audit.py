@@ -628,8 +628,8 @@ class ReceivableAudit:
             # what GetTransactionByID would answer for its id (:meth:`_transaction`), so a key's history listing it
             # later in the audit does not read it again: the peer finds the first transaction of an id, and one
             # committed VALID is the first (Fabric marks any later one of its id DUPLICATE_TXID)
-            if found[0].tx_id not in self._transactions:
-                self._transactions[found[0].tx_id], self._validated_under[found[0].tx_id] = found, msps
+            self._transactions.setdefault(found[0].tx_id, found)
+            self._validated_under.setdefault(found[0].tx_id, msps)   # its endorsements are judged by them
         return found
 
     def _block(self, number: int) -> common_pb2.Block | str:
@@ -801,26 +801,37 @@ class ReceivableAudit:
         the read (the peer unreachable, a timeout, access denied) is raised, not cached: it says nothing of the
         claim, and the audit was not made."""
         if tx_id not in self._transactions:
-            try:
-                processed = transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id)
-                # its block names the config it was validated under, whose MSPs judge its endorsements
-                block = block_by_tx_id(self.qscc, self.msp_id, self.channel, tx_id)
-            except GatewayError as error:
-                if not no_such_transaction(error, tx_id):
-                    raise
-                self._transactions[tx_id] = (f"{self.msp_id}'s peer holds no such transaction, though the key's "
-                                             f"history lists it: {error.message}")
-                return self._transactions[tx_id]
-            except LedgerReadError as error:
-                self._transactions[tx_id] = f"the transaction cannot be read: {error}"
-                return self._transactions[tx_id]
-            msps = self.msps_at(block)
-            try:
-                self._transactions[tx_id] = _read_transaction(processed, msps)
-                self._validated_under[tx_id] = msps
-            except LedgerReadError as error:
-                self._transactions[tx_id] = f"the transaction cannot be read: {error}"
+            self._transactions[tx_id] = self._read_by_id(tx_id)
         return self._transactions[tx_id]
+
+    def _read_by_id(self, tx_id: str) -> tuple[CommittedTransaction, _ReadSet] | str:
+        """:meth:`_transaction`'s read: the transaction by its id, and the block holding it, whose config
+        judges its endorsements (:meth:`msps_at`). An answer that is not of ``tx_id`` (a transaction whose
+        header names another id, a block holding none of it) is no answer for it: what it holds says nothing
+        of this one."""
+        try:
+            processed = transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id)
+            block = block_by_tx_id(self.qscc, self.msp_id, self.channel, tx_id)
+        except GatewayError as error:
+            if not no_such_transaction(error, tx_id):
+                raise
+            return (f"{self.msp_id}'s peer holds no such transaction, though the key's history lists it: "
+                    f"{error.message}")
+        except LedgerReadError as error:
+            return f"the transaction cannot be read: {error}"
+        if not _holds(block, tx_id):
+            return (f"{self.msp_id}'s peer answered block {block.header.number} as the block of transaction "
+                    f"{tx_id}, but no transaction in it has that id")
+        msps = self.msps_at(block)
+        try:
+            found = _read_transaction(processed, msps)
+        except LedgerReadError as error:
+            return f"the transaction cannot be read: {error}"
+        if found[0].tx_id != tx_id:
+            return (f"{self.msp_id}'s peer answered transaction {found[0].tx_id!r} when asked for "
+                    f"transaction {tx_id}")
+        self._validated_under[tx_id] = msps
+        return found
 
     def _splits_into(self, creation: _Change, child_id: str) -> bool:
         """Whether the transaction that created ``child_id`` is a split of its parent: it writes, once, the
@@ -906,6 +917,20 @@ def peer_answered(error: GatewayError, said: str) -> bool:
     if not error.sent or error.code in UNANSWERED_CODES:
         return False
     return said in error.message or any(said in detail.message for detail in error.details)
+
+
+def _holds(block: common_pb2.Block, tx_id: str) -> bool:
+    """Whether a transaction of ``block`` names ``tx_id`` in its channel header (one that does not decode
+    names none)."""
+    for data in block.data.data:
+        try:
+            payload = decoded(common_pb2.Payload, decoded(common_pb2.Envelope, data, "a transaction").payload,
+                              "its payload")
+            if decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its header").tx_id == tx_id:
+                return True
+        except LedgerReadError:
+            continue
+    return False
 
 
 def _read_transaction(processed: transaction_pb2.ProcessedTransaction,
