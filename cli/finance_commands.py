@@ -735,8 +735,8 @@ def _only_discount_offer(data: OffersFile, offer_id: str, path: Path) -> OffersF
         held = ", ".join(as_typed(o.offer_id) for o in data.early_payments)
         fix = f"it has {held}: give one of those, or drop --discount-offer" if held else \
             "it has none: drop --discount-offer"
-        raise click.BadParameter(f"{as_typed(offer_id)}: {as_typed(path)} has no early-payment offer of that id; "
-                                 f"{fix}", param_hint="'--discount-offer'")
+        raise click.BadParameter(f"{as_typed(offer_id)}: {as_typed(path)} has no early-payment offer of that "
+                                 f"id; {fix}", param_hint="'--discount-offer'")
     return data.model_copy(update={"early_payments": named})
 
 

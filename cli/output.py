@@ -260,12 +260,12 @@ _STDIN_CHUNK_BYTES = 64 * 1024
 
 
 def read_json_stdin(option: str, what: str, check: Callable[[bytes], None] | None = None) -> Any:
-    """The JSON on stdin, for ``option`` given as ``-``: read as :func:`read_json_file` reads a file (a key given
-    twice with copies that differ refused, not the last one taken), and refused as it refuses one, as "stdin",
-    when it is over the bound on such a file, empty, not UTF-8 or not JSON."""
+    """The JSON on stdin, for ``option`` given as ``-``: read as :func:`read_json_file` reads a file (a key
+    given twice with copies that differ refused, not the last one taken), and refused as it refuses one, as
+    "stdin", when it is over the bound on such a file, empty, not UTF-8 or not JSON."""
     stream = sys.stdin.buffer
-    # in chunks up to one byte past the bound: a pipe from /dev/zero would otherwise fill memory, and a read of
-    # the whole bound at once would take that much memory for every read
+    # in chunks up to one byte past the bound: a pipe from /dev/zero would otherwise fill memory, and a read
+    # of the whole bound at once would take that much memory for every read
     chunks, held = [], 0
     while held <= MAX_USER_FILE_BYTES:
         chunk = stream.read(min(_STDIN_CHUNK_BYTES, MAX_USER_FILE_BYTES + 1 - held))
@@ -280,10 +280,10 @@ def read_json_stdin(option: str, what: str, check: Callable[[bytes], None] | Non
 
 def json_read(content: bytes, source: str, option: str | None, what: str,
               check: Callable[[bytes], None] | None = None) -> Any:
-    """``content``, read from ``source`` (a file's path as messages show it, or "stdin") for ``option``, as JSON;
-    refused (:func:`file_refused`) when ``check`` refuses it, or it is not UTF-8, empty, not JSON, nested too
-    deeply, or has a key given twice in one object with copies that differ, since which one is meant cannot be
-    told (copies that say the same are read): json.loads would keep the last and say nothing."""
+    """``content``, read from ``source`` (a file's path as messages show it, or "stdin") for ``option``, as
+    JSON; refused (:func:`file_refused`) when ``check`` refuses it, or it is not UTF-8, empty, not JSON,
+    nested too deeply, or has a key given twice in one object with copies that differ, since which one is
+    meant cannot be told (copies that say the same are read): json.loads would keep the last, unsaid."""
     try:
         if check is not None:
             check(content)

@@ -151,8 +151,8 @@ def _history_problem(path: Path, exc: ValidationError) -> str:
     hint = (" (write dates as YYYY-MM-DD)" if kind.startswith("date") else
             " (write amounts as whole fen, a JSON integer: 12345 is 123.45 yuan)" if kind.startswith("int")
             else "")
-    # the file's shape is wrong: not an object or a list at all, or events not a list. A refusal of a history of
-    # the right shape about the whole of it (claims split from each other in a cycle) has its own advice
+    # the file's shape is wrong: not an object or a list at all, or events not a list. A refusal of a history
+    # of the right shape about the whole of it (claims split from each other in a cycle) has its own advice
     if kind in _SHAPE_ERRORS and tuple(first["loc"]) in ((), ("events",)):
         hint = " (give a ReceivableHistory object, {\"debtor\": ..., \"events\": [...]}, or a list of events)"
     return f"{as_typed(path)}: {_first_problem(first)}{hint}"

@@ -220,13 +220,14 @@ class _Stdin:
     ('{"scale": [{"days": 30, "days": 60}]}', "days", "the object at scale[0]"),
 ])
 def test_json_on_stdin_with_a_key_given_twice_is_refused_as_in_a_file(monkeypatch, text, key, where):
-    # stdin was read with json.loads, which kept the last copy: a document refused from a file was read from stdin
+    # stdin was read with json.loads, which kept the last copy: a document refused from a file was read from
+    # stdin
     monkeypatch.setattr("sys.stdin", _Stdin(text.encode()))
     with pytest.raises(click.BadParameter) as err:
         output.read_json_stdin("--as-read", "an offer")
     assert err.value.exit_code == 2 and err.value.param_hint == "'--as-read'"
-    assert err.value.message == (f"stdin: the key {key} is given more than once in {where}: keep one (which of "
-                                 f"them is meant cannot be told)")
+    assert err.value.message == (f"stdin: the key {key} is given more than once in {where}: keep one (which "
+                                 f"of them is meant cannot be told)")
 
 
 @pytest.mark.parametrize("content, problem", [

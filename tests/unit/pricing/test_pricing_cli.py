@@ -279,13 +279,13 @@ def test_compare_refuses_a_discount_offer_the_file_does_not_hold_as_a_usage_erro
     path = offers_file(tmp_path)
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", path, "--discount-offer", "DD-9"])
     assert result.exit_code == 2 and error_line(result) == (
-        f"Error: Invalid value for '--discount-offer': DD-9: {path} has no early-payment offer of that id; it has "
-        f"DD-1: give one of those, or drop --discount-offer")
+        f"Error: Invalid value for '--discount-offer': DD-9: {path} has no early-payment offer of that id; "
+        f"it has DD-1: give one of those, or drop --discount-offer")
     none = offers_file(tmp_path, {**OFFERS, "early_payment": None})
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", none, "--discount-offer", "DD-1"])
     assert result.exit_code == 2 and error_line(result) == (
-        f"Error: Invalid value for '--discount-offer': DD-1: {none} has no early-payment offer of that id; it has "
-        f"none: drop --discount-offer")
+        f"Error: Invalid value for '--discount-offer': DD-1: {none} has no early-payment offer of that id; "
+        f"it has none: drop --discount-offer")
 
 
 def test_quote_scores_with_the_model_given(tmp_path):

@@ -207,8 +207,9 @@ def test_yes_and_as_read_together_are_a_usage_error_and_nothing_is_sent(on_the_c
 @pytest.mark.parametrize("from_stdin", [False, True])
 def test_an_as_read_document_giving_apr_twice_is_a_usage_error_from_stdin_as_from_a_file(
         on_the_channels_day, tmp_path, from_stdin):
-    # the first apr is what a reader of the document sees, the last the offer's: stdin was read with json.loads,
-    # which kept the last and said nothing, and the claim settled on terms no one could tell were agreed to
+    # the first apr is what a reader of the document sees, the last the offer's: stdin was read with
+    # json.loads, which kept the last and said nothing, and the claim settled on terms no one could tell were
+    # agreed to
     channel, offer_id, claim = on_the_channels_day
     printed = _read_earlier(tmp_path, offer_id, claim).read_text()
     twice = printed.replace('"apr": "0.05"', '"apr": "0.01", "apr": "0.05"')
