@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel, ValidationError
 
-from client.user_files import MAX_USER_FILE_BYTES, UnreadableFile, read_user_bytes, too_large, user_text
+from client.user_files import (MAX_USER_FILE_BYTES, UnreadableFile, read_up_to, read_user_bytes, too_large,
+                               user_text)
 from client.user_files import on_one_line as text_on_one_line
 from network.errors import NetworkError
 
@@ -256,26 +257,14 @@ def read_json_file(path: Path, option: str | None, what: str,
     return json_read(content, as_typed(path), option, what, check)
 
 
-_STDIN_CHUNK_BYTES = 64 * 1024
-
-
 def read_json_stdin(option: str, what: str, check: Callable[[bytes], None] | None = None) -> Any:
     """The JSON on stdin, for ``option`` given as ``-``: read as :func:`read_json_file` reads a file (a key
     given twice with copies that differ refused, not the last one taken), and refused as it refuses one, as
     "stdin", when it is over the bound on such a file, empty, not UTF-8 or not JSON."""
-    stream = sys.stdin.buffer
-    # in chunks up to one byte past the bound: a pipe from /dev/zero would otherwise fill memory, and a read
-    # of the whole bound at once would take that much memory for every read
-    chunks, held = [], 0
-    while held <= MAX_USER_FILE_BYTES:
-        chunk = stream.read(min(_STDIN_CHUNK_BYTES, MAX_USER_FILE_BYTES + 1 - held))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        held += len(chunk)
-    if held > MAX_USER_FILE_BYTES:
+    content = read_up_to(sys.stdin.buffer.read, MAX_USER_FILE_BYTES)
+    if len(content) > MAX_USER_FILE_BYTES:
         raise file_refused(option, f"stdin: {too_large(MAX_USER_FILE_BYTES)}")
-    return json_read(b"".join(chunks), "stdin", option, what, check)
+    return json_read(content, "stdin", option, what, check)
 
 
 def json_read(content: bytes, source: str, option: str | None, what: str,

@@ -11,6 +11,7 @@ import errno
 import os
 import stat
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 # Files from Windows tools in China are often GBK; Excel's "CSV UTF-8" and iconv both fix that.
@@ -87,17 +88,24 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if not stat.S_ISREG(mode):
             raise SpecialFile(path, special_kind(mode))
-        # in chunks, not one read(limit + 1): the kernel's /proc/sys files refuse a read that large (ENOMEM)
-        chunks, held = [], 0
-        while held <= limit:
-            chunk = os.read(fd, min(_READ_CHUNK_BYTES, limit + 1 - held))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            held += len(chunk)
-        return b"".join(chunks)
+        return read_up_to(lambda size: os.read(fd, size), limit)
     finally:
         os.close(fd)
+
+
+def read_up_to(read: Callable[[int], bytes], limit: int) -> bytes:
+    """Up to ``limit`` + 1 bytes from ``read`` (a file's or a stream's: called with the most bytes to give, it gives
+    none at the end), so that more than ``limit`` tells the caller the input is too large. In chunks, not one
+    read(limit + 1): the kernel's /proc/sys files refuse a read that large (ENOMEM), and a pipe from /dev/zero
+    would otherwise take that much memory before anything could be refused."""
+    chunks, held = [], 0
+    while held <= limit:
+        chunk = read(min(_READ_CHUNK_BYTES, limit + 1 - held))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        held += len(chunk)
+    return b"".join(chunks)
 
 
 def read_user_bytes(path: str | Path) -> bytes:
