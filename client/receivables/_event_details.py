@@ -9,12 +9,11 @@ it does not know: see :class:`EventDetails` for why.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-from ._models import Allocation, Document, Fen, LedgerUpgrade, Outcome, RateValue, Role, Status
+from ._models import Allocation, BusinessDate, Document, Fen, LedgerUpgrade, Outcome, RateValue, Role, Status
 
 # The currency of an event that carries an amount: None in an older contract's event, which named it only in
 # ReceivableRegistered; those events stay in the blocks for good and must still read (unknown, not CNY).
@@ -58,7 +57,7 @@ class ReceivableRegistered(EventDetails):
     holder: str
     face_amount: Fen
     currency: str
-    due_date: date
+    due_date: BusinessDate
 
 
 class ReceivableConfirmed(EventDetails):
@@ -104,7 +103,7 @@ class FinancingRequested(EventDetails):
     financing_id: str
     outstanding: Fen
     currency: OlderEventCurrency = None
-    due_date: date
+    due_date: BusinessDate
 
     @model_validator(mode="before")
     @classmethod
@@ -126,7 +125,8 @@ class FinancingOffered(EventDetails):
     offer_id: str
     financier: str
     terms_hash: str
-    expires_on: date | None = None   # private since: only an event of an earlier contract version carries it
+    # private since: only an event of an earlier contract version carries it
+    expires_on: BusinessDate | None = None
 
 
 class FinancingOfferAccepted(EventDetails):
@@ -238,7 +238,7 @@ class PaymentRecorded(EventDetails):
 class ReceivableOverdue(EventDetails):
     outstanding: Fen
     currency: OlderEventCurrency = None
-    due_date: date
+    due_date: BusinessDate
 
 
 class ReceivableFrozen(EventDetails):

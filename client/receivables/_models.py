@@ -20,6 +20,8 @@ offer's sent in one spelling per value, ``CanonicalRateIn``); floats raise ``Typ
 from __future__ import annotations
 
 import json
+import re
+import reprlib
 import secrets
 from collections.abc import Mapping
 from datetime import date
@@ -60,6 +62,26 @@ def _rate_as_written(value: Any, info: ValidationInfo) -> Any:
 
 Fen = Annotated[StrictInt, Field(description="integer fen")]
 """Integer fen in a document (floats refused)."""
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date_as_written(value: Any, info: ValidationInfo) -> Any:
+    # pydantic's date also takes a Unix timestamp (1780185600, as a number or as text) and a datetime
+    # at midnight ("2026-05-31T00:00:00Z"), neither of which the contract writes: read as a day, such a
+    # value could be one its writer did not mean (a timestamp's day is UTC's, the ledger's is China
+    # Standard Time's), so a document holding one is unreadable instead. A datetime.date given in Python
+    # passes; a datetime does not.
+    if type(value) is date or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    field = f"{info.field_name} " if info.field_name else ""
+    raise ValueError(f"{field}{reprlib.repr(value)} is not a date as the contract writes one, YYYY-MM-DD")
+
+
+BusinessDate = Annotated[date, BeforeValidator(_date_as_written)]
+"""A business date in a document: ``YYYY-MM-DD`` text, as the contract writes it (a ``datetime.date`` in
+Python), read as ``datetime.date``; anything else pydantic would take for a date is refused."""
+
 
 RateValue = Annotated[Decimal, BeforeValidator(_rate_as_written), PlainSerializer(rate_text, return_type=str, when_used="json")]
 """A rate: the contract writes decimal strings; Decimal here, the same string in JSON."""
@@ -241,7 +263,7 @@ class InvoiceInput(Request):
 class Invoice(Document):
     number: str
     code: str = ""
-    date: date
+    date: BusinessDate
     amount: Fen
     tax: Fen
     seller_tax_id: str
@@ -344,7 +366,7 @@ class Payment(Document):
     amount: Fen
     payee: str
     payee_role: Literal["holder", "financier"]
-    date: date
+    date: BusinessDate
     tx_id: str
     late: StrictBool = False
     method: Literal["payment", "dynamic-discount", "repayment"] = "payment"
@@ -354,7 +376,7 @@ class Payment(Document):
 class FreezeOrder(Document):
     order_reference: str
     by: str
-    date: date
+    date: BusinessDate
     tx_id: str
 
 
@@ -365,7 +387,7 @@ class FreezeLifting(Document):
     order_reference: str
     lifted: str
     by: str
-    date: date
+    date: BusinessDate
     tx_id: str
 
 
@@ -381,24 +403,24 @@ class Receivable(Document):
     face_amount: Fen
     outstanding: Fen
     currency: str
-    issue_date: date
-    due_date: date
+    issue_date: BusinessDate
+    due_date: BusinessDate
     invoices: list[Invoice] = Field(default_factory=list)
     contract_hash: str
     goods_receipts: list[GoodsReceipt] = Field(default_factory=list)    # on the root; a record before them: none
     root_id: str
     parent_id: str | None = None
     children: list[str] = Field(default_factory=list)
-    confirmed_on: date | None = None
+    confirmed_on: BusinessDate | None = None
     rejection_reason: str | None = None
-    withdrawn_on: date | None = None        # its creditor withdrew it while REGISTERED (``withdraw``)
+    withdrawn_on: BusinessDate | None = None        # its creditor withdrew it while REGISTERED (``withdraw``)
     withdrawal_reason: str | None = None
     financing_id: str | None = None
     financier: str | None = None
     financier_msp: str | None = None
     notice_id: str | None = None
     payments: list[Payment] = Field(default_factory=list)
-    overdue_since: date | None = None
+    overdue_since: BusinessDate | None = None
     frozen: FreezeOrder | None = None               # the order in effect: set while any order binds the claim
     queued_freezes: list[FreezeOrder] = Field(default_factory=list)   # later orders (轮候冻结), oldest first
     last_unfreeze: FreezeLifting | None = None     # never unfrozen, or unfrozen before liftings were kept: None
@@ -523,7 +545,7 @@ class OfferTerms(Document):
     fees: Fen = 0                    # the contract's defaults: a reader takes any terms its schema allows
     recourse: StrictBool
     day_count: DayCount = "ACT/360"
-    expires_on: date
+    expires_on: BusinessDate
     salt: str
 
     def as_request(self) -> FinancingTerms:
@@ -536,7 +558,7 @@ class OfferTerms(Document):
 class RecourseDemand(Document):
     """One demand of the bank that the holder take the claim back (``demand_recourse``), as the financing keeps it."""
 
-    on: date
+    on: BusinessDate
     reason: str
     # what the debtor still owed on the claim then, its currency, the demand's transaction: None only on a demand
     # recorded by the first contract with DemandRecourse, which kept the day and the reason alone
@@ -552,19 +574,19 @@ class Financing(Document):
     holder: str
     holder_msp: str
     status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED", "RECOURSED"]
-    requested_on: date
+    requested_on: BusinessDate
     accepted_offer_id: str | None = None
     financier: str | None = None
     financier_msp: str | None = None
     collection: str | None = None
     terms_hash: str | None = None
-    disbursed_on: date | None = None
+    disbursed_on: BusinessDate | None = None
     disbursement_hash: str | None = None
     notice_id: str | None = None
-    repaid_on: date | None = None
-    cancelled_on: date | None = None
+    repaid_on: BusinessDate | None = None
+    cancelled_on: BusinessDate | None = None
     cancellation_reason: str | None = None
-    recourse_on: date | None = None       # RECOURSED: the bank took the advance back from the holder
+    recourse_on: BusinessDate | None = None       # RECOURSED: the bank took the advance back from the holder
     recourse_reason: str | None = None
     # every demand that the holder take the claim back (the financing stays DISBURSED), in order, one a day at most
     recourse_demands: list[RecourseDemand] = Field(default_factory=list)
@@ -588,10 +610,11 @@ class Offer(Document):
     financier_msp: str
     collection: str
     terms_hash: str
-    expires_on: date | None = None   # private (get_offer_terms): only an offer an earlier contract made shows one
+    # private (get_offer_terms): only an offer an earlier contract made shows one
+    expires_on: BusinessDate | None = None
     status: Literal["OPEN", "ACCEPTED", "LAPSED", "WITHDRAWN"]
-    made_on: date
-    withdrawn_on: date | None = None      # WITHDRAWN: the bank took it back while it was open
+    made_on: BusinessDate
+    withdrawn_on: BusinessDate | None = None      # WITHDRAWN: the bank took it back while it was open
     withdrawal_reason: str | None = None
     last: Action
 
@@ -624,10 +647,11 @@ class AssignmentNotice(Document):
     assignor: str
     financier: str
     text: str
-    issued_on: date
+    issued_on: BusinessDate
     status: Literal["ISSUED", "ACKNOWLEDGED", "RELEASED"]
-    acknowledged_on: date | None = None
-    released_on: date | None = None       # RELEASED: recourse gave the claim back; the debtor pays the holder
+    acknowledged_on: BusinessDate | None = None
+    # RELEASED: recourse gave the claim back; the debtor pays the holder
+    released_on: BusinessDate | None = None
     last: Action
 
     @property
@@ -662,14 +686,14 @@ class DiscountOffer(Document):
     apr: RateValue | None = None
     scale: list[ScaleTier] | None = None
     day_count: DayCount = "ACT/360"
-    expires_on: date
+    expires_on: BusinessDate
     receivable_ids: list[str] = Field(default_factory=list)   # empty: every confirmed payable of the debtor
     id: str
     debtor: str
     debtor_msp: str
     status: Literal["OPEN", "WITHDRAWN"]
-    published_on: date
-    withdrawn_on: date | None = None
+    published_on: BusinessDate
+    withdrawn_on: BusinessDate | None = None
     last: Action
 
     @property
@@ -738,7 +762,7 @@ class InvoiceAttestation(Document):
     fingerprint: str
     # None on a record written before attestations carried the values verified (it matches no registration)
     buyer_tax_id: str | None = None
-    issue_date: date | None = None
+    issue_date: BusinessDate | None = None
     total_with_tax: Fen | None = None
     sources: list[str]
     outcome: Outcome
@@ -900,7 +924,7 @@ class RecordedPayment(Document):
     """One payment in a payment record: its business date, and the fen it took off the claim (an early payment's
     discount included)."""
 
-    paid_on: date
+    paid_on: BusinessDate
     amount: Fen
 
 
@@ -915,19 +939,20 @@ class PaymentRecord(Document):
     face_amount: Fen
     outstanding: Fen
     currency: str  # required: a default would label another currency's claim as CNY, the mix-up it prevents
-    due_date: date
+    due_date: BusinessDate
     status: Status
-    registered_on: date
-    confirmed_on: date | None
-    rejected_on: date | None
-    withdrawn_on: date | None = None   # absent from a contract older than WithdrawReceivable: none withdrawn
-    financed_on: date | None
-    marked_overdue_on: date | None
-    split_on: date | None
-    settled_on: date | None
+    registered_on: BusinessDate
+    confirmed_on: BusinessDate | None
+    rejected_on: BusinessDate | None
+    # absent from a contract older than WithdrawReceivable: none withdrawn
+    withdrawn_on: BusinessDate | None = None
+    financed_on: BusinessDate | None
+    marked_overdue_on: BusinessDate | None
+    split_on: BusinessDate | None
+    settled_on: BusinessDate | None
     days_late: StrictInt
     overdue: StrictBool
-    freezes: list[date]
+    freezes: list[BusinessDate]
     frozen: StrictBool
     # oldest first; face_amount less their amounts is what was owed on a day. Empty from a contract older than the
     # list (its partly paid claims then read at face, as before)
@@ -938,7 +963,7 @@ class PaymentRecordPage(Document):
     """One page of ``GetDebtorPaymentRecord``; pass ``bookmark`` for the next (``""`` when there is none)."""
 
     debtor: str
-    as_of: date
+    as_of: BusinessDate
     holder_ids: Literal["credit-code", "token"]
     records: list[PaymentRecord]
     fetched: StrictInt
@@ -971,7 +996,7 @@ class FinancedClaim(Document):
     receivable_id: str
     financing_id: str
     status: Literal["ACCEPTED", "DISBURSED"]
-    due_date: date
+    due_date: BusinessDate
     currency: str
     principal: Fen
     collected: Fen
@@ -985,8 +1010,8 @@ class OpenOffer(Document):
     offer_id: str
     financing_id: str
     receivable_id: str
-    due_date: date
-    expires_on: date
+    due_date: BusinessDate
+    expires_on: BusinessDate
     currency: str
     outstanding: Fen
     advance: Fen
