@@ -271,8 +271,8 @@ class ReceivableResealed(EventDetails):
     by: str
     orgs_before: list[str]
     orgs_after: list[str]
-    member_form_resealed: bool = False
-    entries_resealed: int = 0
+    member_form_resealed: StrictBool = False
+    entries_resealed: StrictInt = 0
 
 
 class InvoiceVerificationAttested(EventDetails):

@@ -1161,8 +1161,8 @@ class Reseal(Document):
     receivable_id: str
     orgs_before: list[str]
     orgs_after: list[str]
-    member_form_resealed: bool = False
-    entries_resealed: int = 0
+    member_form_resealed: StrictBool = False
+    entries_resealed: StrictInt = 0
     tx_id: str
 
     @property
