@@ -537,8 +537,10 @@ class ReceivableRegistration(Doc):
     contract_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex of the trade contract")]
     goods_receipts: list[GoodsReceiptReference] = Field(
         default_factory=list, max_length=GOODS_RECEIPTS_MAX,
-        description="the goods receipts (入库单) the claim is for, each {po_number, receipt_number}; each backs one "
-                    "claim, until that one is rejected or withdrawn (none: the default)")
+        description="the goods receipts (入库单) the claim is for, each {po_number, receipt_number}, with "
+                    "part ({received}) for a claim on one part of a delivery invoiced in parts; a receipt "
+                    "backs one claim, or one claim per part, until that claim is rejected or withdrawn "
+                    "(none: the default)")
 
     @field_validator("invoices", mode="before")
     @classmethod
