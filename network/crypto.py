@@ -35,7 +35,8 @@ made: the org's MSP names no CA yet and its folder holds nothing but CA files, s
 between a CA's key and its certificate gets the certificate for that key. Likewise a keystore key
 written by a run that stopped before its certificate is the one the certificate is issued for, and a kept
 certificate beside a key that is not its own (a run stopped while issuing a lost key again) is issued again for
-that key; a client user's is refused as a lost key (LostKeyError), a pinned orderer's TLS pair too. Every
+that key (in an MSP folder, where the keystore holds only keys named as the generator names them: key_held); a
+client user's is refused as a lost key (LostKeyError), a pinned orderer's TLS pair too. Every
 certificate is valid VALIDITY (ten years) and ends no later than its CA's: a CA whose certificate has ended
 issues nothing (ExpiredCaError), and one ending within CA_ENDING_NOTICE is said on every run. A certificate or
 key file that holds no readable PEM is named (DamagedFileError), never replaced.
@@ -581,18 +582,36 @@ def _key_elsewhere(msp: Path) -> bool:
 
 
 def key_held(msp: Path) -> bool:
-    """The MSP folder's certificate (signcerts/cert.pem, which is there) has its key: in the keystore (a key
-    there that is the certificate's, holds_key_of), or where the folder says it is (an HSM)."""
+    """The MSP folder's certificate (signcerts/cert.pem, which is there) has its key: in the keystore, or
+    where the folder says it is (an HSM). A keystore holding only keys the generator made (_named_by_its_ski),
+    none the certificate's, holds no key of it: what a run stopped between a lost key's replacement and its
+    certificate leaves. Any other keystore file (named otherwise, encrypted, unreadable) is taken for the key,
+    as a key is never certified or set aside here on a guess: the SDK names the folder when it is not."""
     if _key_elsewhere(msp):
         return True
+    keys = sorted((msp / "keystore").glob("*_sk"))
+    if not all(_named_by_its_ski(key) for key in keys):
+        return True
     cert = load_cert(msp / "signcerts" / "cert.pem")
-    return any(holds_key_of(key, cert) for key in sorted((msp / "keystore").glob("*_sk")))
+    return any(holds_key_of(key, cert) for key in keys)
+
+
+def _named_by_its_ski(key_path: Path) -> bool:
+    """Whether key_path holds a readable, unencrypted EC key, named as the generator names a keystore key it
+    makes: <its Fabric SKI>_sk."""
+    try:
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    except (TypeError, ValueError, OSError):
+        return False
+    return (isinstance(key, ec.EllipticCurvePrivateKey)
+            and key_path.name == f"{fabric_ski(key.public_key()).hex()}_sk")
 
 
 def _leftover_key(msp: Path) -> ec.EllipticCurvePrivateKey | None:
     """A keystore key an interrupted run wrote before the folder's certificate (which is missing, or not that
-    key's), to issue the certificate for; None when the keystore is empty. No key is ever removed: of several (runs that stopped so
-    before leftovers were reused), the first is taken, and the profile and the SDK pick the certificate's."""
+    key's: key_held), to issue the certificate for; None when the keystore is empty. No key is ever removed:
+    of several (runs that stopped so before leftovers were reused), the first is taken, and the profile and
+    the SDK pick the certificate's."""
     keys = sorted((msp / "keystore").glob("*_sk"))
     return load_key(keys[0]) if keys else None
 

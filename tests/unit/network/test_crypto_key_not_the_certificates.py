@@ -65,7 +65,10 @@ def test_a_client_user_whose_keystore_key_is_not_its_certificates_is_refused(top
     paths = org_crypto(data_root, org.name, org.domain)
     user = org.users[0].name
     (key,) = (paths.user_msp(user) / "keystore").glob("*_sk")
-    key.write_bytes(_other_key_pem())
+    key.unlink()
+    other = _other_key_pem()
+    ski = crypto.fabric_ski(serialization.load_pem_private_key(other, None).public_key()).hex()
+    (key.parent / f"{ski}_sk").write_bytes(other)     # as a run stopped issuing it a new key would leave it
     cert_before = (paths.user_msp(user) / "signcerts" / "cert.pem").read_bytes()
     with pytest.raises(LostKeyError, match="has no key for"):
         crypto.generate(topology, data_root)
