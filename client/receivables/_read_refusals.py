@@ -3,7 +3,8 @@ action is then sent all the same, for the contract to refuse it by its own rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from client.gateway._twins import Steps
@@ -30,13 +31,34 @@ T = TypeVar("T")
 
 def unless_refused_the_read(read: Callable[[], T]) -> T | None:
     """What ``read`` returns; None when the contract refuses the caller the read (:func:`refuses_the_caller`), so
-    that the action it was read for is sent and refused by its own rule. Any other refusal is raised."""
+    that the action it was read for is sent and refused by its own rule. Any other refusal is raised.
+
+    A read of an :class:`~client.receivables.AsyncReceivablesClient` returns a coroutine, which is refused
+    only when awaited: for it this returns an awaitable, whose await gives the read's answer or None the same
+    way (``await unless_refused_the_read(lambda: client.get_receivable(receivable_id))``)."""
     try:
-        return read()
+        answer = read()
     except RuleViolation as refusal:
-        if not refuses_the_caller(refusal):
-            raise
-        return None
+        return _none_if_refused_the_caller(refusal)
+    if inspect.isawaitable(answer):
+        return _awaited_unless_refused(answer)
+    return answer
+
+
+async def _awaited_unless_refused(answer: Awaitable[T]) -> T | None:
+    """:func:`unless_refused_the_read` of an async client's read: ``answer`` awaited."""
+    try:
+        return await answer
+    except RuleViolation as refusal:
+        return _none_if_refused_the_caller(refusal)
+
+
+def _none_if_refused_the_caller(refusal: RuleViolation) -> None:
+    """None for a refused read that says only who the caller is (:func:`refuses_the_caller`); ``refusal``
+    raised on otherwise."""
+    if not refuses_the_caller(refusal):
+        raise refusal
+    return None
 
 
 def _unless_refused_the_read_steps(read: Callable[[], Any]) -> Steps[Any]:
@@ -45,6 +67,4 @@ def _unless_refused_the_read_steps(read: Callable[[], Any]) -> Steps[Any]:
     try:
         return (yield read())
     except RuleViolation as refusal:
-        if not refuses_the_caller(refusal):
-            raise
-        return None
+        return _none_if_refused_the_caller(refusal)
