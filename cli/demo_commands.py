@@ -450,13 +450,17 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
             run.step(f"{org}-admin", f"register party {name}", party.tx_id, uscc=codes[key])
         except RuleViolation as error:
             if error.rule == "party-already-registered":  # a rerun, if the party under that code is the story's
-                differences = party_differences(run.turns(admin).get_party(codes[key]), name, role,
-                                                admin.profile.msp_id, client_ids)
+                party = run.turns(admin).get_party(codes[key])
+                differences = party_differences(party, name, role, admin.profile.msp_id, client_ids)
                 if differences:
+                    unbound = unbound_users(party, client_ids)
+                    # the story's party but for users not bound to it: binding them is the way on
+                    way_on = (bind_hint(admin, codes[key], unbound, command_options)
+                              if unbound and len(differences) == 1 else fixed_code_hint(key))
                     raise click.ClickException(
                         f"the ledger's party {codes[key]} is not the demo's {name}, which the demo registers under "
-                        f"that code: {'; '.join(differences)}. To go on, {fixed_code_hint(key)}run the demo on a new "
-                        "ledger") from error
+                        f"that code: {'; '.join(differences)}. To go on, {way_on}run the demo on a new ledger"
+                    ) from error
                 run.step(f"{org}-admin", f"party {name} already registered", None, uscc=codes[key])
             elif error.rule == "identity-already-bound":  # an older ledger: its user acts for another party
                 run.refused(f"{org}-admin", f"register party {name}", error)
@@ -506,10 +510,24 @@ def party_differences(party: Party, name: str, role: str, msp_id: str, client_id
     that should act for it and does not); empty when it is that party. Identities bound later stay allowed."""
     differences = [f"its {what} is {have!r}, not {want!r}" for what, have, want in (
         ("name", party.name, name), ("role", party.role, role), ("org", party.msp_id, msp_id)) if have != want]
-    unbound = [user for user, client_id in client_ids.items() if client_id not in party.client_ids]
+    unbound = unbound_users(party, client_ids)
     if unbound:
         differences.append(f"{listed(unbound)} {'does' if len(unbound) == 1 else 'do'} not act for it")
     return differences
+
+
+def unbound_users(party: Party, client_ids: dict[str, str]) -> list[str]:
+    """The users (their client ids in ``client_ids``) that do not act for ``party``."""
+    return [user for user, client_id in client_ids.items() if client_id not in party.client_ids]
+
+
+def bind_hint(admin: connection.Session, code: str, users: list[str], command_options: str) -> str:
+    """The commands with which the org's admin (``admin``) binds each of ``users`` to the party ``code``, said
+    as a way on ("..., or ")."""
+    as_admin = f"{admin.profile.org}/{admin.user.name}"
+    commands = ", ".join(f"`recfin party bind {code} --as {as_admin} --client {user}{command_options}`"
+                         for user in users)
+    return f"have its org's admin bind {listed(users)} to it ({commands}), or "
 
 
 def delivery(codes: dict[str, str], today: date, amounts: tuple[Decimal, Decimal]) -> ReceivableRegistration:

@@ -382,6 +382,26 @@ def test_a_step_failing_midway_names_it_and_what_stays_on_the_ledger(world, monk
     assert len(channel.documents(keys.RECEIVABLE)) == 3    # the claim and its two parts, left as the steps did
 
 
+def test_the_story_s_party_lacking_a_user_names_the_bind_that_lets_the_demo_go_on(world):
+    channel, sessions = world
+    # registered by hand, with treasurer alone acting for it
+    with sessions.open_session("coreenterprise", admin=True) as admin:
+        admin.client.register_party(CORE, "Core Manufacturing Co.", "core_enterprise", admin.profile.msp_id,
+                                    [client_id_of(admin.profile.user("treasurer").cert)])
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    bind = f"recfin party bind {CORE} --as coreenterprise/admin --client accountant"
+    assert ("accountant does not act for it. To go on, have its org's admin bind accountant to it "
+            f"(`{bind}`), or run the demo on a new ledger") in said, said
+    # the command as printed binds it, and the demo then takes the party as the story's
+    from cli.main import main
+    bound = CliRunner().invoke(main, bind.split()[1:])
+    assert bound.exit_code == 0, bound.output
+    out = run_demo("--skip-setup")
+    assert out["steps"][0]["what"] == "party Core Manufacturing Co. already registered"
+
+
 def test_a_story_crossing_midnight_dates_the_second_delivery_and_the_order_by_the_new_day(world, monkeypatch):
     channel, _ = world
     channel.now = datetime(2026, 3, 1, 15, 59, 20, tzinfo=timezone.utc)    # 23:59:20 in Beijing
