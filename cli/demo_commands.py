@@ -38,8 +38,10 @@ Then, printing who did what and the tx id of each step:
    outstanding, frozen), the disputed claim frozen and unpaid, and the regulator's statistics,
    whose exposure counts it.
 
-A step that fails stops the story with the error's own line, naming the step and who acted: the steps before it
-stay on the ledger, and a new run starts a new story.
+A step that fails (a party's registration too) stops the story with the error's own line, naming the step
+and who acted, whether its transaction may still commit and, where the network failed it rather than the
+contract refused it, the acting org's peer and chaincode server logs (`recfin network logs`); Ctrl-C stops it
+the same way, with exit 130. The steps before it stay on the ledger, and a new run starts a new story.
 
 Dates come from the transaction timestamp (China Standard Time business dates). Each org
 acts through its own peer, which commits blocks on its own: before an org acts after
@@ -79,7 +81,7 @@ from client.receivables import (
     Statistics,
     to_fen,
 )
-from network import Network, membership, profiles
+from network import Network, ccservers, membership, profiles
 from network.errors import NodeNotFoundError
 from network.org_users import ENTERPRISE_ATTR
 from network.probes import accepting
@@ -91,6 +93,7 @@ from .network_commands import topology_option
 from .options import PathType
 from .output import emit, progress, table
 from .regulator_commands import EXPOSURE_COLUMNS, statistics_rows
+from .request_ids import EXIT_INTERRUPTED, AnswerLost
 
 REGULATOR_CODE_BODY = "11110000MB000001X"  # a synthetic credit code for the demo's regulator (GB 32100 form)
 SECOND_BANK_CODE_BODY = "91110000MA1K00099"  # a synthetic credit code for the demo's second bank
@@ -319,7 +322,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     network up and deploys the chaincode if needed; runs again on the same ledger (new
     invoice numbers each run, and one more frozen claim). Its invoices are made up, so it
     runs only where the contract asks for no invoice attestation (the default topology).
-    A step that fails stops it, naming the step; the steps before stay on the ledger.
+    A step that fails, or Ctrl-C (exit 130), stops it, naming the step and the
+    logs to read; the steps before stay on the ledger.
 
     \b
     Example:
@@ -345,20 +349,29 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     if not skip_setup:
         ensure_network(topology, data_root, say)
     run = Run(say)
+    network = membership.effective(topology, data_root)
+
+    def logs(session: connection.Session) -> str:
+        return logs_to_read(network, session, topology_path, other_data_root)
     with ExitStack() as stack:
         s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
         codes = demo_codes(s, data_root)
-        try:    # the story's first call through each org's peer
-            register_parties(run, stack, s, codes, data_root, network_options)
-        except GatewayError as error:
-            down = peers_not_answering(error, s.values())
-            if not down:
-                raise
-            raise click.ClickException(not_answering_hint(down, skip_setup, topology_path, other_data_root)) from error
+        try:
+            try:    # the story's first call through each org's peer
+                register_parties(run, stack, s, codes, data_root, network_options)
+            except GatewayError as error:
+                down = peers_not_answering(error, s.values())
+                if not down:
+                    raise
+                raise click.ClickException(not_answering_hint(down, skip_setup, topology_path,
+                                                              other_data_root)) from error
+        # a party's registration is a step too; the refusals register_parties words itself stand as they are
+        except (KeyboardInterrupt, RuleViolation, GatewayError) as error:
+            raise stopped(run, s, error, logs) from error
         try:
             summary, stats = connection.reports_ledger_errors(story)(run, s, codes)
-        except click.ClickException as error:
-            raise click.ClickException(stopped_midway(run, s, error)) from error
+        except (KeyboardInterrupt, click.ClickException) as error:
+            raise stopped(run, s, error, logs) from error
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
         return
@@ -378,20 +391,65 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     click.echo("by status: " + (", ".join(f"{status} {n}" for status, n in counts.items() if n) or "none"))
 
 
-def stopped_midway(run: Run, s: dict[str, connection.Session], error: click.ClickException) -> str:
-    """The line for a story step that failed: which step and who acted, the error's own line, what stays on the
-    ledger, and that a new run starts a new story (it does not resume this one)."""
+def stopped(run: Run, s: dict[str, connection.Session], error: BaseException,
+            logs: Callable[[connection.Session], str]) -> click.ClickException:
+    """The error that ends the demo where a step failed or Ctrl-C stopped it: one line
+    (:func:`stopped_midway`), with exit status 130 for Ctrl-C, as every ledger command a stop cuts short."""
+    if isinstance(error, KeyboardInterrupt):
+        return AnswerLost(stopped_midway(run, s, error, logs), EXIT_INTERRUPTED)
+    return click.ClickException(stopped_midway(run, s, error, logs))
+
+
+def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseException,
+                   logs: Callable[[connection.Session], str] = lambda _session: "") -> str:
+    """The line for a step of the demo that failed (the parties' registration included) or that Ctrl-C
+    stopped: which step and who acted, the error's own line, whether its transaction may still commit, the
+    logs that say why where the network failed it (``logs``, given the acting session), what stays on the
+    ledger, and that a new run starts a new story (it does not resume this one).
+
+    error: a ClickException (its cause the error it words, if any), a refusal or gateway error, or Ctrl-C's
+    KeyboardInterrupt."""
     n = len(run.steps)
     acting = run.turns.acting
-    who = next((key for key, session in s.items() if session is acting), None) if acting else None
-    by = f" ({who} acting, after [{n}] {run.steps[-1]['actor']} {run.steps[-1]['what']})" if who and n else ""
-    cause = error.__cause__
-    pending = (" Its own transaction may still commit: look its tx id up before acting on it."
-               if isinstance(cause, CommitStatusError) or (isinstance(cause, SubmitError)
-                                                           and cause.may_have_been_ordered) else "")
-    return (f"step [{n + 1}] of the story failed{by}: {error.message.rstrip('.')}.{pending} Steps 1-{n} stay on "
-            "the ledger as done (their tx ids above); running the demo again starts a new story, with new invoices, "
-            "rather than going on with this one")
+    # the story's actors by their key; an org admin registering a party as its steps name it
+    who = next((key for key, session in s.items() if session is acting), f"{acting.profile.org}-admin") \
+        if acting else None
+    after = f", after [{n}] {run.steps[-1]['actor']} {run.steps[-1]['what']}" if n else ""
+    by = f" ({who} acting{after})" if who else ""
+    said, cause = (error.message, error.__cause__) if isinstance(error, click.ClickException) else (
+        connection.describe(error), error)
+    interrupted = isinstance(cause, KeyboardInterrupt)
+    if interrupted:     # no answer came: whether its proposal reached the peers, or the orderer, is unknown
+        pending = (" Its own transaction, if it was sent, may still commit: look the story's ids up before "
+                   "acting on them.")
+    elif isinstance(cause, CommitStatusError) or (isinstance(cause, SubmitError)
+                                                  and cause.may_have_been_ordered):
+        pending = " Its own transaction may still commit: look its tx id up before acting on it."
+    else:
+        pending = ""
+    # a refusal names its rule; a gateway error (a peer, orderer or chaincode server failing) is in their logs
+    why = logs(acting) if acting is not None and isinstance(cause, GatewayError) else ""
+    done = (f"Steps 1-{n} stay on the ledger as done (their tx ids above)" if n else
+            "No step before it was done")
+    what = "was stopped" if interrupted else "failed"
+    return (f"step [{n + 1}] of the story {what}{by}: {said.rstrip('.')}.{pending}{why} {done}; running the "
+            "demo again starts a new story, with new invoices, rather than going on with this one")
+
+
+def logs_to_read(topology: Topology, session: connection.Session, topology_path: Path | None,
+                 other_data_root: Path | None) -> str:
+    """Where to read why a step failed on the network: the logs of the acting org's gateway peer and of its
+    chaincode server, as `recfin network logs` names them (given the topology to use, as
+    :func:`network_command_options` says)."""
+    org = session.profile.org
+    peers = topology.peers(org)
+    if not peers:
+        return ""
+    peer = next((p for p in peers if p.address == session.profile.gateway.address), peers[0])
+    option, needs = network_command_options(topology_path, other_data_root)
+    server = ccservers.server_name(topology.chaincode.name, org)
+    return (f" Its {org} peer and chaincode server log why: `recfin network logs {peer.name}{option}` and "
+            f"`recfin network logs {server}{option}`{needs}.")
 
 
 def peers_not_answering(error: GatewayError, sessions: Iterable[connection.Session]) -> list[str]:
@@ -407,6 +465,17 @@ def peers_not_answering(error: GatewayError, sessions: Iterable[connection.Sessi
     return [f"the {org} peer at {address}" for address, org in peers.items() if not accepting(address)]
 
 
+def network_command_options(topology_path: Path | None, other_data_root: Path | None) -> tuple[str, str]:
+    """What `recfin network up|status|logs`, which take no --data-root and act on their topology's data
+    folder, need to reach the demo's network: their --topology option, and what to say of FILE where the demo
+    ran on another --data-root (``other_data_root``) than its topology's ("" otherwise)."""
+    if other_data_root is not None:
+        return " --topology FILE", (
+            f". Those commands act on the data folder of their topology, not on --data-root: FILE is a "
+            f"topology like {topology_path or DEFAULT_TOPOLOGY} whose data_root is {other_data_root}")
+    return (f" --topology {shlex.quote(str(topology_path))}" if topology_path else ""), ""
+
+
 def not_answering_hint(down: list[str], skip_setup: bool, topology_path: Path | None,
                        other_data_root: Path | None) -> str:
     """The line for peers that are not answering: what to run (with the topology given, if one was).
@@ -415,13 +484,8 @@ def not_answering_hint(down: list[str], skip_setup: bool, topology_path: Path | 
     and `logs` take no --data-root and act on the folder their topology names, so the line names the folder and
     has them given a topology naming it."""
     said = f"{listed(down)} {'is' if len(down) == 1 else 'are'} not answering (nothing accepts connections there)"
-    if other_data_root is not None:
-        network, topology = f"the network in {other_data_root}", " --topology FILE"
-        needs = (f". Those commands act on the data folder of their topology, not on --data-root: FILE is a "
-                 f"topology like {topology_path or DEFAULT_TOPOLOGY} whose data_root is {other_data_root}")
-    else:
-        network, topology = "the network", f" --topology {shlex.quote(str(topology_path))}" if topology_path else ""
-        needs = ""
+    topology, needs = network_command_options(topology_path, other_data_root)
+    network = f"the network in {other_data_root}" if other_data_root is not None else "the network"
     if skip_setup:
         return (f"{said}: start {network} with `recfin network up{topology}` (or run the demo without --skip-setup, "
                 f"which starts it), and see its nodes with `recfin network status{topology}`{needs}")

@@ -446,4 +446,7 @@ def test_other_unavailable_errors_keep_their_own_line(ledger, monkeypatch, reque
     peers_at(monkeypatch, ledger, address, error)
     res = run_demo("--skip-setup")
     assert res.exit_code == 1
-    assert f"Error: {error}" in res.output and "not answering" not in res.output
+    said = " ".join(res.output.split())
+    # the error's own line, in the line naming the step it failed (the first party's registration)
+    assert f"Error: step [1] of the story failed (coreenterprise-admin acting): {error}" in said, said
+    assert "not answering" not in said

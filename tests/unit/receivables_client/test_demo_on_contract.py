@@ -22,6 +22,7 @@ from chaincode.receivables import keys
 from chaincode.shim import create_composite_key
 from cli import connection, demo_commands
 from client.gateway import CommitStatusError
+from client.gateway.errors import EndorseError, ErrorDetail
 from client.invoices.credit_code import credit_code_check_digit
 from client.receivables import client_id_of
 from network.contract_config import network_config
@@ -380,6 +381,74 @@ def test_a_step_failing_midway_names_it_and_what_stays_on_the_ledger(world, monk
     assert "Steps 1-19 stay on the ledger as done (their tx ids above); running the demo again starts a new story" \
         in said
     assert len(channel.documents(keys.RECEIVABLE)) == 3    # the claim and its two parts, left as the steps did
+
+
+def failing_at(monkeypatch, transaction: str, error: BaseException, nth: int = 1) -> None:
+    """The nth submit of ``transaction`` fails with ``error``, as the network or Ctrl-C would end it."""
+    submit, seen = LedgerContract.submit, []
+
+    def fail(self, name, **kwargs):
+        if name == transaction:
+            seen.append(name)
+            if len(seen) == nth:
+                raise error
+        return submit(self, name, **kwargs)
+
+    monkeypatch.setattr(LedgerContract, "submit", fail)
+
+
+def test_ctrl_c_midway_names_the_step_it_stopped_and_what_stays_on_the_ledger(world, monkeypatch):
+    channel, _ = world
+    failing_at(monkeypatch, "AcceptDiscountOffer", KeyboardInterrupt())
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 130, res.output     # as every ledger command Ctrl-C cuts short
+    said = " ".join(res.output.split())
+    assert ("step [20] of the story was stopped (tier2 acting, after [19] core publish early-payment offer, "
+            "5% APR): interrupted. Its own transaction, if it was sent, may still commit") in said, said
+    assert ("Steps 1-19 stay on the ledger as done (their tx ids above); running the demo again starts a new "
+            "story") in said
+    assert len(channel.documents(keys.RECEIVABLE)) == 3
+
+
+def test_a_party_s_registration_failing_names_its_step_and_that_it_may_still_commit(world, monkeypatch):
+    channel, _ = world
+    failing_at(monkeypatch, "RegisterParty", CommitStatusError(
+        "commit status timed out", transaction_id="ab" * 32, code=grpc.StatusCode.DEADLINE_EXCEEDED), nth=3)
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    assert ("step [3] of the story failed (supplier-admin acting, after [2] supplier-admin register party "
+            f"Tier-1 Parts Co.): [tx {'ab' * 32}] DEADLINE_EXCEEDED: commit status timed out. Its own "
+            "transaction may still commit") in said, said
+    assert "Steps 1-2 stay on the ledger as done" in said
+    assert channel.documents(keys.RECEIVABLE) == {}     # the story did not start
+
+
+def test_a_step_the_network_failed_names_the_logs_that_say_why(world, monkeypatch, tmp_path):
+    failing_at(monkeypatch, "AcceptDiscountOffer", EndorseError(
+        "failed to endorse", transaction_id="cd" * 32,
+        details=[ErrorDetail("peer0.supplier:7051", "SupplierMSP", "chaincode stream terminated")]))
+    topology = tmp_path / "t.yaml"
+    topology.write_text(demo_commands.DEFAULT_TOPOLOGY.read_text())
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup", "--topology", str(topology)])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    assert ("chaincode stream terminated. Its supplier peer and chaincode server log why: "
+            f"`recfin network logs peer0.supplier --topology {topology}` and "
+            f"`recfin network logs receivables.supplier --topology {topology}`. Steps 1-19 stay") \
+        in said, said
+
+
+def test_a_step_the_contract_refused_names_no_log(world, monkeypatch):
+    failing_at(monkeypatch, "AcceptDiscountOffer", EndorseError(
+        "failed to endorse", transaction_id="cd" * 32,
+        details=[ErrorDetail("peer0.supplier:7051", "SupplierMSP",
+                             "chaincode response 500, RULE offer-expired: no")]))
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    assert "RULE offer-expired" in said and "step [20] of the story failed" in said, said
+    assert "recfin network logs" not in said    # the rule says why
 
 
 def test_the_story_s_party_lacking_a_user_names_the_bind_that_lets_the_demo_go_on(world):
