@@ -131,11 +131,13 @@ def down(topology_path, purge, as_json):
     that does not exist is said so (exit status 0).
     Compose: where `recfin network compose-up` found the containers running, it recorded
     their compose file and data folder (compose-run.json next to the native data folder);
-    `down` then runs `docker compose -f FILE down`: the containers go, the ledgers stay in
-    their named volumes and the data folder stays, so `docker compose up -d` resumes on them.
-    With --purge: `docker compose -f FILE down -v`, then the data folder and the record go
-    too. No record, no docker call. A native process down could not stop does not keep the
-    containers up: they are stopped (with --purge too, nothing deleted), then down fails.
+    `down` then runs `docker compose -f FILE down --remove-orphans`: the containers go (a
+    removed org's too, which the compose file written since no longer names), the ledgers stay
+    in their named volumes and the data folder stays, so `docker compose up -d` resumes on them.
+    With --purge: `docker compose -f FILE down --remove-orphans -v`, then the data folder and
+    the record go too. No record, no docker call. A native process down could not stop does
+    not keep the containers up: they are stopped (with --purge too, nothing deleted), then down
+    fails.
 
     \b
     Example:
@@ -365,7 +367,8 @@ COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader
               help="The data folder the containers mount, as `prepare --hostnames` wrote it "
                    "(default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
 @click.option("--start", is_flag=True,
-              help="Run `docker compose up -d` first (needs Docker; without it, the containers must be running).")
+              help="Run `docker compose up -d --renew-anon-volumes --remove-orphans` first (needs Docker; "
+                   "without it, the containers must be running).")
 @click.option("--compose-file", type=PathType(dir_okay=False, path_type=Path, reads=True), default=compose.COMPOSE_FILE,
               show_default=True, help="The compose file the containers run from: the one --start starts, and the one "
                                       "`recfin network down` stops.")

@@ -8,12 +8,13 @@ in the hosts data folder, so `network down` finds it whichever `--data-root` com
 
 `stop_recorded` is the compose half of `network down`, mirroring the native half:
 
-- without purge: `docker compose -f FILE down`; the ledgers stay in the compose file's named
+- without purge: `docker compose -f FILE down --remove-orphans` (a removed org's containers, which the compose
+  file written since no longer names, too); the ledgers stay in the compose file's named
   volumes and the hosts data folder (crypto, genesis block, packages) stays, so `docker compose
   up -d` resumes on them; the record stays too, so a later `down --purge` still knows the network;
 - with purge: once the hosts data folder is known to be one `down --purge` may delete
   (control.data_root_removal_refused: refused, nothing is removed), `docker compose -f FILE
-  down -v` (the volumes: ledgers), then the hosts data folder and the record are removed, as
+  down --remove-orphans -v` (the volumes: ledgers), then the hosts data folder and the record are removed, as
   native `down --purge` removes its data folder. compose-up records no folder it would refuse.
 
 `docker compose down` of containers already gone does nothing and succeeds, so a stale record
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from client.atomic_file import write_atomically
 
-from .compose_up import docker_compose
+from .compose_up import REMOVE_ORPHANS, docker_compose
 from .control import data_root_removal_refused, remove_data_root
 from .errors import NetworkError
 from .tools import last_error_line
@@ -151,7 +152,8 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
     # The data folder's refusal first: `down -v` deletes the ledger volumes, which a refusal after it could not undo.
     if purge and (refused := data_root_removal_refused(data_root)):
         raise refused
-    args = ["down", "-v"] if purge else ["down"]
+    # --remove-orphans: a removed org's containers too, which the compose file written since no longer names
+    args = ["down", REMOVE_ORPHANS, *(["-v"] if purge else [])]
     done = docker_compose(compose_file, data_root, args, say,
                           without_docker=f"{path} records a compose network: run `recfin network down` on the Docker "
                                          f"machine, or delete {path} if its containers are gone",

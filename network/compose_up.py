@@ -63,6 +63,11 @@ class ComposeReport:
                 "committed_now": self.committed_now}
 
 
+# Docker's option of `up` and `down` that also takes the project's containers of services the compose file no
+# longer defines: without it both leave a removed org's containers running.
+REMOVE_ORPHANS = "--remove-orphans"
+
+
 def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Callable[[str], None], *,
                    without_docker: str, after_failure: str = "",
                    run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> subprocess.CompletedProcess:
@@ -88,13 +93,15 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
 # WAL and snapshots are in its named volume (compose.node_mounts; CORE_PEER_FILESYSTEMPATH,
 # CORE_LEDGER_SNAPSHOTS_ROOTDIR, ORDERER_FILELEDGER_LOCATION and ORDERER_CONSENSUS_WALDIR/SNAPDIR point there), its
 # crypto and the channel block are mounted from the data folder, and the chaincode image declares no volume.
-UP_ARGS = ["up", "-d", "--renew-anon-volumes"]
+# --remove-orphans: the containers of services the compose file no longer names (an org removed since, its peer
+# and chaincode server left out when the file was written again) are stopped and removed, not left running.
+UP_ARGS = ["up", "-d", "--renew-anon-volumes", REMOVE_ORPHANS]
 
 
 def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], None],
                      run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> None:
-    """`docker compose -f FILE up -d --renew-anon-volumes` (UP_ARGS), with the compose file's data folder
-    variable naming data_root."""
+    """`docker compose -f FILE up -d --renew-anon-volumes --remove-orphans` (UP_ARGS), with the compose file's
+    data folder variable naming data_root."""
     if not compose_file.is_file():
         raise NetworkError(f"{compose_file} does not exist: write it with `recfin network compose --write`")
     docker_compose(compose_file, data_root, UP_ARGS, say, run=run,

@@ -91,11 +91,12 @@ def test_down_runs_docker_compose_down_with_the_data_folder_and_keeps_everything
                                                                                  compose_file, home):
     result = down()
     assert result.exit_code == 0, result.output
-    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down"],
+    # --remove-orphans: a removed org's containers, which the compose file written since no longer names, go too
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down", "--remove-orphans"],
                              compose.DATA_VARIABLE: str(hosts_data)}]
     assert result.output.splitlines() == [
         f"no network in {home / 'network'}: check --topology / RECFIN_TOPOLOGY / RECFIN_HOME; nothing stopped",
-        f"docker compose -f {compose_file} down  ({compose.DATA_VARIABLE}={hosts_data})",
+        f"docker compose -f {compose_file} down --remove-orphans  ({compose.DATA_VARIABLE}={hosts_data})",
         f"compose network down: {compose_file}'s containers removed; ledgers kept in its volumes, data in {hosts_data}"]
     assert (hosts_data / "channel" / f"{CHANNEL}.block").is_file() and (hosts_data / "crypto").is_dir()
     assert recorded.is_file()        # a later `down --purge` still knows where the volumes and folder are
@@ -106,7 +107,7 @@ def test_down_purge_removes_the_ledger_volumes_the_data_folder_and_the_record(re
     (home / "network" / "crypto").mkdir(parents=True)
     result = down("--purge")
     assert result.exit_code == 0, result.output
-    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down", "-v"],
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down", "--remove-orphans", "-v"],
                              compose.DATA_VARIABLE: str(hosts_data)}]
     assert not hosts_data.exists() and not recorded.exists() and not (home / "network").exists()
     assert f"removed {hosts_data}" in result.output and f"removed {recorded}" in result.output
@@ -122,7 +123,7 @@ def test_down_json_says_what_was_stopped_and_kept(recorded, docker, hosts_data, 
     assert json.loads(result.stdout) == {
         "stopped": [], "data_root": str(home / "network"), "purged": False,
         "compose": {"compose_file": str(compose_file), "data_root": str(hosts_data),
-                    "command": f"docker compose -f {compose_file} down", "ledgers_removed": False,
+                    "command": f"docker compose -f {compose_file} down --remove-orphans", "ledgers_removed": False,
                     "data_removed": False}}
     assert result.stderr.splitlines()[-1].startswith("compose network down: ")
 
@@ -142,10 +143,12 @@ def test_a_failed_docker_compose_down_names_the_command_and_removes_nothing(reco
     result = down("--purge")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"Error: docker compose down -v failed: {NO_DAEMON.strip()}; fix that and run `recfin network down` again "
+        f"Error: docker compose down --remove-orphans -v failed: {NO_DAEMON.strip()}; fix that and run `recfin "
+        f"network down` again "
         f"(compose file {compose_file}; nothing was removed)"]
     assert hosts_data.is_dir() and recorded.is_file()
-    assert [c["args"] for c in docker.calls] == [["compose", "-f", str(compose_file), "down", "-v"]]
+    assert [c["args"] for c in docker.calls] == [["compose", "-f", str(compose_file), "down", "--remove-orphans",
+                                                  "-v"]]
 
 
 def test_a_data_folder_purge_refuses_stops_the_purge_before_docker_deletes_the_ledger_volumes(
@@ -188,7 +191,7 @@ def test_a_native_process_down_could_not_stop_still_leaves_the_compose_network_s
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == f"Error: {REFUSED}"
     # its containers stopped; with --purge, nothing deleted: a failed down deletes nothing, its rerun purges
-    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down"],
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down", "--remove-orphans"],
                              compose.DATA_VARIABLE: str(hosts_data)}]
     assert f"compose network down: {compose_file}'s containers removed; ledgers kept in its volumes" in result.output
     assert hosts_data.is_dir() and recorded.is_file()
@@ -200,7 +203,8 @@ def test_a_native_refusal_and_a_failed_compose_down_are_both_named(recorded, doc
     result = down()
     assert result.exit_code == 1
     [error] = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert error.startswith(f"Error: {REFUSED}; and the compose network: docker compose down failed: ")
+    assert error.startswith(f"Error: {REFUSED}; and the compose network: docker compose down --remove-orphans "
+                            f"failed: ")
 
 
 def test_without_docker_installed_down_says_where_to_run_it(recorded, tmp_path, monkeypatch, hosts_data):
@@ -278,7 +282,7 @@ def test_compose_up_records_the_running_network_and_down_stops_it(compose_up_arg
     assert docker.calls[1]["args"][4:] == ["8e1d0c2b9a7f"]
     result = down("--topology", compose_up_args[3])
     assert result.exit_code == 0, result.output
-    assert docker.calls[2:] == [{"args": ["compose", "-f", str(compose_file), "down"],
+    assert docker.calls[2:] == [{"args": ["compose", "-f", str(compose_file), "down", "--remove-orphans"],
                                  compose.DATA_VARIABLE: str(hosts_data)}]
 
 
@@ -333,7 +337,8 @@ def test_compose_up_start_records_the_network_it_started_even_when_a_later_step_
     result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
                                        "--compose-file", str(compose_file)])
     assert result.exit_code == 1 and f"{block} is missing" in result.stderr
-    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "up", "-d", "--renew-anon-volumes"],
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "up", "-d", "--renew-anon-volumes",
+                                      "--remove-orphans"],
                              compose.DATA_VARIABLE: str(hosts_data)}]
     assert compose_down.recorded(load()) == compose_down.ComposeRun(compose_file, hosts_data)
 
@@ -354,8 +359,8 @@ def test_compose_up_start_that_docker_refuses_records_nothing(home, docker, host
                                        "--compose-file", str(compose_file)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "Error: docker compose up -d --renew-anon-volumes failed: Error response from daemon: pull access denied for "
-        "recfin/chaincode"]
+        "Error: docker compose up -d --renew-anon-volumes --remove-orphans failed: Error response from daemon: "
+        "pull access denied for recfin/chaincode"]
     assert not (home / "compose-run.json").exists()
 
 

@@ -293,9 +293,10 @@ def test_start_runs_docker_compose_with_the_data_folder(tmp_path):
         return subprocess.CompletedProcess(argv, 0, "", "")
 
     start_containers(compose.COMPOSE_FILE, tmp_path, lambda _: None, run)
-    # fresh anonymous volumes: the images' /etc/hyperledger/fabric is the new image's, not the one it replaces
-    assert calls == [(["docker", "compose", "-f", str(compose.COMPOSE_FILE), "up", "-d", "--renew-anon-volumes"],
-                      str(tmp_path))]
+    # fresh anonymous volumes: the images' /etc/hyperledger/fabric is the new image's, not the one it replaces;
+    # and the containers of services the file no longer names (a removed org's) stopped and removed
+    assert calls == [(["docker", "compose", "-f", str(compose.COMPOSE_FILE), "up", "-d", "--renew-anon-volumes",
+                       "--remove-orphans"], str(tmp_path))]
 
 
 # Where each node keeps what it must not lose across a restart, as Fabric's settings name it.
@@ -323,7 +324,8 @@ def test_a_failed_docker_compose_up_gives_its_error_line(tmp_path):
     def run(argv, **kwargs):
         return subprocess.CompletedProcess(argv, 1, "", "pulling...\nError response from daemon: pull access denied\n")
 
-    with pytest.raises(NetworkError, match=r"^docker compose up -d --renew-anon-volumes failed: Error response from "
+    with pytest.raises(NetworkError, match=r"^docker compose up -d --renew-anon-volumes --remove-orphans failed: "
+                                           r"Error response from "
                                            r"daemon: pull access denied$"):
         start_containers(compose.COMPOSE_FILE, tmp_path, lambda _: None, run)
 
