@@ -99,10 +99,20 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None 
                          f"{', '.join(unreadable)} cannot be read as a PEM private key (damaged, another "
                          "kind of file, or a key of a kind no Fabric MSP signs with, as an SM2 key): restore "
                          "the key from a backup, or run `recfin hsm link` if the key is in an HSM")
-    raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name} (the keys "
-                     f"there are other certificates' keys): put the key {cert_file.name} was issued for in "
-                     "keystore/ (if it is lost, enroll the user again for a new key and certificate), or run "
-                     "`recfin hsm link` if the key is in an HSM")
+    others = "is another certificate's key" if len(candidates) == 1 else "are other certificates' keys"
+    raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}: "
+                     f"{_few_names([candidate.name for candidate in candidates])} there {others}. Put the key "
+                     f"{cert_file.name} was issued for in keystore/, or run `recfin hsm link` if the key is in an HSM. If it is lost, this "
+                     "identity cannot sign again: recfin issues a name one certificate only, so revoke it "
+                     "(`recfin org user revoke ORG USER`) and issue the person a new user under another name "
+                     "(`recfin org user add ORG NAME`)")
+
+
+def _few_names(names: list[str], shown: int = 3) -> str:
+    """A list of file names as an error gives it: the first ``shown``, then how many more there are."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
 
 
 def _signer_of_key_file(key, key_file: Path, cert_file: Path) -> Signer:

@@ -82,12 +82,27 @@ def test_a_certificate_that_cannot_be_read_is_named_with_what_to_do(tmp_path, co
         Identity("Org1MSP", content)
 
 
-def test_a_keystore_of_other_certificates_keys_says_what_to_do(tmp_path):
+def test_a_keystore_of_other_certificates_keys_names_them_and_recfins_way_forward(tmp_path):
+    """Bug: the refusal named none of the key files it had compared, and said to enroll the user again, which
+    recfin never does: it issues a name one certificate, and a lost key means revoking it and a new user."""
     other, _ = make_key_and_cert("other")
     _, cert = make_key_and_cert()
     msp = _msp(tmp_path, cert, {"other_sk": key_pem(other)})
-    with pytest.raises(ValueError, match=r"matches the certificate cert.pem \(the keys there are other "
-                       r"certificates' keys\): put the key cert.pem was issued for in keystore/"):
+    with pytest.raises(ValueError) as refused:
+        load_msp_folder(msp, "Org1MSP")
+    said = str(refused.value)
+    assert said.startswith(f"no private key in {msp / 'keystore'} matches the certificate cert.pem: other_sk "
+                           f"there is another certificate's key. Put the key cert.pem was issued for in "
+                           f"keystore/, or run `recfin hsm link`"), said
+    assert "`recfin org user revoke ORG USER`" in said and "`recfin org user add ORG NAME`" in said, said
+    assert "enroll" not in said, said
+
+
+def test_many_other_certificates_keys_are_named_a_few_then_counted(tmp_path):
+    _, cert = make_key_and_cert()
+    msp = _msp(tmp_path, cert, {f"k{n}_sk": key_pem(make_key_and_cert(f"o{n}")[0]) for n in range(5)})
+    with pytest.raises(ValueError, match=r"matches the certificate cert.pem: k0_sk, k1_sk, k2_sk and 2 more "
+                       r"there are other certificates' keys\. Put the key"):
         load_msp_folder(msp, "Org1MSP")
 
 
