@@ -30,7 +30,8 @@ existed included (``Store.newest_attestation``).
 
 Index values are one zero byte: Fabric treats an empty value as a delete.
 Private data (collection per holder org and bank org): ``recfin.terms`` [offer
-id] -> OfferTerms, ``recfin.disbursement`` [financing id] -> Disbursement.
+id] -> OfferTerms, ``recfin.offer-parties`` [offer id] -> OfferParties (whose offer it is, and to whom),
+``recfin.disbursement`` [financing id] -> Disbursement.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ ATTESTATION_LAST = "recfin.attestation-last"
 ATTESTATIONS_INDEXED = "recfin.attestations-indexed"
 REQUEST = "recfin.request"
 TERMS = "recfin.terms"
+OFFER_PARTIES = "recfin.offer-parties"
 DISBURSEMENT = "recfin.disbursement"
 
 INDEX_VALUE = b"\x00"

@@ -724,6 +724,19 @@ class OfferTerms(Doc):
         return cls.model_validate(doc)
 
 
+class OfferParties(Doc):
+    """Private, beside an offer's terms (``MakeFinancingOffer``): the bank that made the offer and the holder
+    it was made to, who read the terms (with the regulator). The offer's public record, and its request until
+    acceptance, have no key-level policy, so any two orgs could rewrite the bank or the holder they name; a
+    private write needs the collection's endorsement policy, the holder's and the bank's orgs. Offers an
+    earlier contract version made have none."""
+
+    doc_type: Literal["offer-parties"] = "offer-parties"
+    offer_id: str
+    financier: str
+    holder: str
+
+
 class RecourseDemand(Doc):
     """One call of the bank on the holder to take the claim back (DemandRecourse, 回购通知), as the financing
     keeps it."""

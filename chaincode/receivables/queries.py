@@ -23,7 +23,7 @@ from .daycount import round_half_up
 from .errors import rule
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, STATUSES, WITHDRAWN, DiscountOffer, Disbursement, Offer,
-    OfferTerms, Party, Receivable,
+    OfferParties, OfferTerms, Party, Receivable,
 )
 from .store import Store
 from .store_base import NOT_A_RECORD, parsed_private, readable_record
@@ -617,11 +617,18 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
                                                                                 today)),
                         key=lambda o: (o.receivable_id, o.id))
     terms = await store.get_private_many(keys.TERMS, [(o.collection, o.id) for o in acceptable])
+    # whose offer each is, as the private record beside its terms says: the offer's record, which any two orgs
+    # can rewrite, could name another bank, whose figures would then tell it the advance and the expiry
+    made_by = await store.get_private_many(keys.OFFER_PARTIES, [(o.collection, o.id) for o in acceptable])
     rows = []
     for o in acceptable:
         r = claims[o.id]
         if (raw := terms[o.id]) is None:
             raise _not_on_this_peer(f"offer {o.id}'s terms", o.collection)
+        if (parties := made_by[o.id]) is not None and parsed_private(
+                OfferParties.model_validate_json, parties, o.collection, keys.OFFER_PARTIES, o.id
+        ).financier != financier:
+            continue
         stored = parsed_private(OfferTerms.from_stored, raw, o.collection, keys.TERMS, o.id)
         as_made = made.get(o.id)
         outstanding, currency = ((as_made.outstanding, as_made.currency)

@@ -12,8 +12,8 @@ from collections.abc import Collection
 
 from . import keys
 from .errors import UnreadableRecord, shown
-from .model import Offer, Receivable
-from .store_base import UNREADABLE_VALUE, StoreBase
+from .model import Offer, OfferParties, Receivable
+from .store_base import UNREADABLE_VALUE, StoreBase, parsed_private
 
 
 # the most offers a bank's offer may name as left out of the figures it was priced on (MakeFinancingOffer's
@@ -346,6 +346,17 @@ class OfferRecords(StoreBase):
         ids.update(made)
         await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
         return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None], made
+
+    async def offer_parties(self, collection: str, offer_id: str) -> OfferParties | None:
+        """Whose offer ``offer_id`` is and to whom it was made, as the private record ``MakeFinancingOffer``
+        writes beside its terms in ``collection`` says (the offer's public record, any two orgs can rewrite;
+        this one, only the collection's endorsement policy, the holder's and the bank's orgs); None for an
+        offer an earlier contract version made, or where this peer holds none (then it holds no terms
+        either)."""
+        raw = await self.get_private(collection, keys.OFFER_PARTIES, offer_id)
+        if raw is None:
+            return None
+        return parsed_private(OfferParties.model_validate_json, raw, collection, keys.OFFER_PARTIES, offer_id)
 
     async def offer_of_bank(self, financing_id: str, bank: str) -> str | None:
         raw = await self.stub.get_state(self.key(keys.OFFER_BY_BANK, financing_id, bank))

@@ -16,7 +16,7 @@ from . import events, keys, lifecycle
 from . import financing as fin
 from .arguments import _require_text
 from .errors import rule, shown
-from .model import CONFIRMED, FINANCED, Financing, Offer, OfferTerms
+from .model import CONFIRMED, FINANCED, Financing, Offer, OfferParties, OfferTerms
 from .session import rules
 from .store_offers import uncounted_offers_problem
 from .tx_financing import (
@@ -127,6 +127,10 @@ class FinancingOfferTransactions(FinancingGroup):
                   status="OPEN", made_on=s.today_iso,
                   last=s.action("MakeFinancingOffer", bank.uscc))
         await s.store.put_private(collection, terms, keys.TERMS, o.id)
+        # whose terms they are and to whom, where no two other orgs can rewrite it, as they can the offer's
+        # record and its request's: their readers are decided on it (GetOfferTerms, GetFinancierExposure)
+        made = OfferParties(offer_id=o.id, financier=bank.uscc, holder=r.holder)
+        await s.store.put_private(collection, made, keys.OFFER_PARTIES, o.id)
         await s.store.put_offer(o, r.debtor, offered_on=r, uncounted=uncounted)
         await s.store.move_exposure_version(bank.uscc, r.debtor, version)
         s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,

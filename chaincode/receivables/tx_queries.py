@@ -308,6 +308,14 @@ class QueryTransactions(TransactionGroup):
         raw = await s.store.get_private(o.collection, keys.TERMS, o.id)
         if raw is None:
             raise rule("not-found", f"the terms of {o.id} are not on this peer: ask a peer of {o.collection}'s member orgs")
+        # the offer's record and an ended request, which name the bank and the holder above, any two orgs can
+        # rewrite: another party of a member org (a second bank of the bank's org, a second supplier of the
+        # holder's), named there, would read the terms from its org's peer. The private record beside the
+        # terms says whose they are (an offer an earlier contract version made has none)
+        made = await s.store.offer_parties(o.collection, o.id) if party.role != cfg.REGULATOR else None
+        if made is not None and party.uscc not in (made.holder, made.financier):
+            raise rule("not-permitted-to-read", f"the terms of {o.id} are for the holder, the bank and the "
+                       "regulator only")
         # as a request writes them (rates in digits), so that they can be sent back to accept or disburse: terms
         # stored before 9555fad hold a rate such as "0E-10", which a request may not, and still hash as stored
         return parsed_private(OfferTerms.from_stored, raw, o.collection, keys.TERMS, o.id).to_json()

@@ -1186,7 +1186,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
         assert discounts == {i: d.status for i, d in self.discounts.items()}
         private = {(collection, split_key(key)[0], split_key(key)[1][0])
                    for collection, values in self.net.ledger.private_state.items() for key in values}
-        want = {(f"terms-{SUPPLIER}-BankMSP", "recfin.terms", o) for o in self.offers} | \
+        want = {(f"terms-{SUPPLIER}-BankMSP", kind, o) for o in self.offers
+                for kind in ("recfin.terms", "recfin.offer-parties")} | \
             {(f"terms-{SUPPLIER}-BankMSP", "recfin.disbursement", f.id) for f in self.financings.values() if f.notice}
         assert private == want, "private data differs from the offers and disbursements made"
 
