@@ -79,6 +79,14 @@ def mark_overdue(r: Receivable) -> None:
 
 def ensure_transferable(r: Receivable, today: date) -> None:
     ensure_not_frozen(r)
+    # What no step of a financing cures is refused first: a claim settled (paid to its bank, whose repayment
+    # record is still to come), overdue, split, or past its due date stays unmovable once the financing ends,
+    # so naming the financing's way out would send the holder to end it for a transfer refused all the same.
+    if r.status != FINANCED:
+        ensure_status(r, (CONFIRMED,), "split or transfer")
+    # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
+    # would give children that look current, so the rule cannot hang on that bookkeeping call.
+    ensure_before_maturity(r, today, "split or transfer")
     if r.status == FINANCED or r.financing_id is not None:
         # what ends the financing at the stage the claim says it is at: withdrawal ends only a request
         if r.financier is None:
@@ -89,10 +97,6 @@ def ensure_transferable(r: Receivable, today: date) -> None:
             way = f"{r.financier} has disbursed it, and the debtor pays the bank"
         raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
                    f"a financed receivable cannot be split or transferred; {way}")
-    ensure_status(r, (CONFIRMED,), "split or transfer")
-    # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
-    # would give children that look current, so the rule cannot hang on that bookkeeping call.
-    ensure_before_maturity(r, today, "split or transfer")
 
 
 def split_depth(r: Receivable) -> int:
