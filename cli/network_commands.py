@@ -206,6 +206,12 @@ def status(topology_path, as_json):
     as they may hold its ports (`down` stops them; `up` and `chaincode deploy` stop a node's or
     server's before starting it again, their port check passing over ports only those hold).
 
+    A CA, node (signing or TLS) or admin certificate of the data folder that ends within 90 days,
+    or has ended, is named on stderr with its file and date, soonest first; with --json each
+    row's certificates_ending lists those it relies on ({file, ends, days_left, ended}: its org's
+    CA, TLS CA and admin certificates, and a node's own), so one of an org shows on each of its
+    rows. They do not change the exit status.
+
     Exit status: 0 when every orderer and peer of the topology runs and answers /healthz with OK,
     1 otherwise (chaincode servers and nodes outside the topology are shown, not counted), and 1
     when the data folder does not exist.
@@ -224,10 +230,25 @@ def status(topology_path, as_json):
         click.echo(outside, err=True)
     if left := left_behind_line(net):
         click.echo(left, err=True)
+    for line in certificates_ending_lines(statuses):
+        click.echo(line, err=True)
     unhealthy = [s.name for s in nodes if not s.healthy]
     if unhealthy:
         click.echo(f"{len(unhealthy)} of {len(nodes)} nodes not healthy: {', '.join(unhealthy)}", err=True)
         raise SystemExit(1)
+
+
+def certificates_ending_lines(statuses: list[NodeStatus]) -> list[str]:
+    """The stderr lines of `status` naming each CA, node and admin certificate of the data folder that ends
+    within 90 days or has ended (the rows' certificates_ending, each once), with its file and date; [] when
+    none does."""
+    ending = list({end.file: end for row in statuses for end in row.certificates_ending}.values())
+    if not ending:
+        return []
+    days = crypto.ENDING_NOTICE.days
+    return [f"{len(ending)} certificate(s) of the data folder end within {days} days or have ended (renew "
+            f"each before it ends: docs/network.md, \"Certificates that end\"):",
+            *(f"  {end.said()}" for end in sorted(ending, key=lambda end: end.ends))]
 
 
 def left_behind_line(net: Network) -> str | None:

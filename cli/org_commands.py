@@ -749,6 +749,10 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
     then has the user sign in the HSM. Refused for a request that does not verify, for a key that is
     not EC P-256/P-384, and for a key one of the org's users already has.
 
+    A user's certificate is valid ten years and ends no later than its CA's: where that makes it
+    end more than 90 days sooner, the command says when it ends (and when the CA's certificate
+    ends within 90 days, that too), before its summary (on stderr with --json).
+
     A run stopped part way (killed, the host down) is finished by the same command run again: the
     certificate it issued is kept, never issued twice; asked otherwise, it is refused naming what
     the stopped run was asked.
@@ -771,7 +775,7 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
         if data_root is not None:
             raise click.UsageError("give --keys or --data-root, not both: the org's CA keys are in one of them")
         issued = org_users.add_user(org_users.CaFolder(keys_root, org_users.keys_folder_org(keys_root, org_name)),
-                                    name, attrs, public_key, never_issued=never_issued)
+                                    name, attrs, public_key, never_issued=never_issued, say=progress(as_json))
     else:
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
         issued = org_users.add_to_network(OrgMembership(net), org_name, name, attrs, public_key,
@@ -802,7 +806,12 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 @reports_errors
 def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp_dir, data_root, timeout, as_json):
-    """List org ORG's admin and users: role, enterprise, certificate serial, and whether the org's CRL revokes it.
+    """List org ORG's admin and users: role, enterprise, certificate serial and end, and whether the org's CRL
+    revokes it.
+
+    "ends" is when the certificate ends (ISO 8601, UTC): no later than the org's CA certificate,
+    and a name is issued once, so a user whose certificate has ended needs a new user under
+    another name.
 
     "revoked" reads the org's CRLs kept on this host (every CRL of its CA in msp/crls/ of the
     keys folder, the bundle or the data folder, as Fabric applies each): written there by `org
@@ -842,7 +851,7 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
         root, spec = net.data_root, net.topology.org(org_name)
     emit(org_users.list_users(root, spec), as_json=as_json,
-         columns=["user", "role", "recfin_role", "enterprise", "serial", "revoked"])
+         columns=["user", "role", "recfin_role", "enterprise", "serial", "ends", "revoked"])
 
 
 # ---- revoking: the certificate on the channel, then its rights on the ledger -------------------------------

@@ -49,6 +49,9 @@ class NodeStatus:
     # removed from the channel since it started): shown so the operator sees what holds its ports and ledger,
     # not counted in the network's health; `down` stops it.
     in_topology: bool = True
+    # The certificates it relies on that end within 90 days or have ended: its org's CA, TLS CA and admin
+    # certificates, and a node's own signing and TLS certificates.
+    certificates_ending: list[crypto.CertificateEnd] = field(default_factory=list)
 
 
 @dataclass
@@ -753,7 +756,26 @@ class Network:
         for row in out:
             if row.pid is not None:
                 self.supervisor.bound_log(row.log)
+        ending = self.certificates_ending()
+        for row in out:
+            row.certificates_ending = ending.get(row.org, []) + ending.get(row.name, [])
         return out
+
+    def certificates_ending(self) -> dict[str, list[crypto.CertificateEnd]]:
+        """The data folder's CA, node and admin certificates that end within crypto.ENDING_NOTICE or have
+        ended (crypto.certificates_ending), by what they belong to: an org's MSP ID (its CA's, TLS CA's and
+        admin's signing and TLS certificates), a node's name (its own signing and TLS certificates). The orgs
+        and nodes of the channel and of topology.yaml (an org removed since may still run here)."""
+        orgs = {org.name: org for topo in (self.defined_topology, self.topology)
+                for org in (topo.orderer_org, *topo.orgs)}
+        nodes = {node.name: node for topo in (self.defined_topology, self.topology) for node in topo.nodes()}
+        folders = {name: crypto.org_crypto(self.data_root, org.name, org.domain)
+                   for name, org in orgs.items()}
+        owners = {org.msp_id: folders[name].org_certificates(org.admin) for name, org in orgs.items()}
+        for node in nodes.values():
+            owners[node.name] = folders[node.org_name].node_certificates(node.hostname)
+        ending = {owner: crypto.certificates_ending(files) for owner, files in owners.items()}
+        return {owner: ends for owner, ends in ending.items() if ends}
 
     def _unnamed_node_statuses(self) -> list[NodeStatus]:
         """A row for each node that runs here (as `down` finds them: by pid file) while the topology no longer

@@ -38,7 +38,7 @@ certificate beside a key that is not its own (a run stopped while issuing a lost
 that key (in an MSP folder, where the keystore holds only keys named as the generator names them: key_held); a
 client user's is refused as a lost key (LostKeyError), a pinned orderer's TLS pair too. Every
 certificate is valid VALIDITY (ten years) and ends no later than its CA's: a CA whose certificate has ended
-issues nothing (ExpiredCaError), and one ending within CA_ENDING_NOTICE is said on every run. A certificate or
+issues nothing (ExpiredCaError), and one ending within ENDING_NOTICE is said on every run. A certificate or
 key file that holds no readable PEM is named (DamagedFileError), never replaced.
 
 A client user is issued a certificate once. The org's CA keeps a copy of each client certificate it
@@ -83,8 +83,9 @@ from .topology import Node, Topology, UserSpec, peer_client_name
 ATTRS_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
 NODE_OUS = ("client", "peer", "admin", "orderer")
 VALIDITY = dt.timedelta(days=3650)
-# How long before a CA's certificate ends the generator says so on every run: what it issues ends with it.
-CA_ENDING_NOTICE = dt.timedelta(days=90)
+# How long before a certificate ends recfin names it: the generator a CA's on every run (what it issues ends
+# with it), `network status` any CA, node or admin certificate of the data folder (certificates_ending).
+ENDING_NOTICE = dt.timedelta(days=90)
 
 
 # ---- primitives --------------------------------------------------------------
@@ -297,6 +298,46 @@ def certificates_under(folder: Path) -> Iterator[tuple[Path, x509.Certificate]]:
             continue                                    # a key, a CRL: not a certificate
 
 
+@dataclass(frozen=True)
+class CertificateEnd:
+    """A certificate file that ends within ENDING_NOTICE, or has ended, as certificates_ending found it (its
+    fields are what `network status --json` gives)."""
+
+    file: Path
+    ends: str                   # its not_valid_after, ISO 8601 in UTC
+    days_left: int              # whole days from the look to its end, floored: negative once it has ended
+    ended: bool
+
+    def said(self) -> str:
+        """`<file> ends on <date> (<n> days from now)`, or `<file> ended on <date>`."""
+        if self.ended:
+            return f"{self.file} ended on {self.ends[:10]}"
+        return f"{self.file} ends on {self.ends[:10]} ({self.days_left} days from now)"
+
+
+def ends_soon(cert: x509.Certificate, now: dt.datetime) -> bool:
+    """Whether cert ends within ENDING_NOTICE of now, or has ended."""
+    return cert.not_valid_after_utc - now <= ENDING_NOTICE
+
+
+def certificates_ending(files: Iterable[Path], now: dt.datetime | None = None) -> list[CertificateEnd]:
+    """Those of the certificate files that end within ENDING_NOTICE or have ended, in the order given: what
+    `network status` names, and the generator of a CA. A file missing, or holding no readable certificate, is
+    passed over (this only looks; the commands that use the file name what is wrong with it)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    out = []
+    for path in dict.fromkeys(files):
+        try:
+            cert = x509.load_pem_x509_certificate(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if ends_soon(cert, now):
+            ends = cert.not_valid_after_utc
+            out.append(CertificateEnd(path, ends.isoformat(), (ends - now).days, ends <= now))
+        # a certificate further from its end is not said: every one ends some day
+    return out
+
+
 # ---- layout -----------------------------------------------------------------
 @dataclass(frozen=True)
 class OrgCrypto:
@@ -356,6 +397,16 @@ class OrgCrypto:
         """Part of a record started from the users' folders (start_issued_record): the serials the org's CRL
         listed then that no certificate here had, identities revoked and removed whose names it cannot know."""
         return self.issued_dir / "unaccounted-revocations.json"
+
+    def node_certificates(self, hostname: str) -> list[Path]:
+        """A node's signing certificate and its TLS server certificate."""
+        return [self.node_dir(hostname) / "msp" / "signcerts" / "cert.pem",
+                self.node_dir(hostname) / "tls" / "server.crt"]
+
+    def org_certificates(self, admin: str) -> list[Path]:
+        """The org's CA and TLS CA certificates, and its admin's signing and TLS client certificates."""
+        return [self.ca_cert, self.tlsca_cert, self.user_msp(admin) / "signcerts" / "cert.pem",
+                self.user_tls(admin) / "client.crt"]
 
     def chaincode_server_tls(self, host: str) -> Path:
         """ca.crt, server.crt, server.key of the org's chaincode server named host."""
@@ -462,7 +513,7 @@ class _OrgIssuer:
         return key, cert
 
     def _check_dates(self, cert_path: Path, cert: x509.Certificate) -> None:
-        """Refuse a CA certificate that has ended (ExpiredCaError); say when one ends within CA_ENDING_NOTICE.
+        """Refuse a CA certificate that has ended (ExpiredCaError); say when one ends within ENDING_NOTICE.
         No certificate outlives its CA's (issue), so one issued from an ended CA could not be valid at all,
         and one issued near the end is valid only until then."""
         now = dt.datetime.now(dt.timezone.utc)
@@ -474,7 +525,7 @@ class _OrgIssuer:
                 f"{self.paths.root.name} by this CA: renew its certificate for the same key and subject, and "
                 f"update the org's MSP in the channel with it (a config update the org admins sign); recfin "
                 f"makes neither")
-        if ends - now <= CA_ENDING_NOTICE:
+        if ends_soon(cert, now):
             self.say(f"  {cert_path} ends on {ends:%Y-%m-%d} ({(ends - now).days} days from now), and "
                      f"every certificate it issues ends by then: renew it for the same key and subject "
                      f"before, and update the org's MSP in the channel with it")
@@ -856,12 +907,14 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
 
 
 def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None,
-          public_key: ec.EllipticCurvePublicKey | None = None) -> None:
+          public_key: ec.EllipticCurvePublicKey | None = None) -> x509.Certificate | None:
+    """The user's signing MSP and TLS client pair, completed; its signing certificate if issued now."""
     cn = f"{name}@{issuer.paths.domain}"
     cert = issuer.signing_msp(issuer.paths.user_msp(name), cn, ou, attrs, public_key)
     issuer.tls_pair(issuer.paths.user_tls(name), cn, server=False, sans=None)
     if cert is not None and ou != "admin" and issuer.paths.issued_dir.is_dir():
         _write(issuer.paths.issued_cert(name), _pem_cert(cert))
+    return cert
 
 
 def client_user_left_revoked(paths: OrgCrypto, name: str, issued: dict[str, x509.Certificate]) -> bool:
@@ -1055,7 +1108,8 @@ def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str
 
 
 def issue_user(paths: OrgCrypto, name: str, ou: str, attrs: dict[str, str] | None,
-               public_key: ec.EllipticCurvePublicKey | None = None) -> None:
+               public_key: ec.EllipticCurvePublicKey | None = None,
+               say: Callable[[str], None] = lambda _: None) -> None:
     """One more user of an org whose CA and TLS CA keys are in paths: its signing MSP (OU ou, attributes attrs)
     and TLS client pair, issued as `generate` issues the topology's users, and its certificate copied into the
     CA's record where the CA keeps one (start_issued_record starts it). The caller has checked the name is new
@@ -1063,8 +1117,23 @@ def issue_user(paths: OrgCrypto, name: str, ou: str, attrs: dict[str, str] | Non
     certificate is for that key (its private half is elsewhere, e.g. in an HSM) and the keystore stays empty;
     the TLS client pair is a file key either way. Never makes a CA: CaFilesError, with nothing written, unless
     both CAs' certificates and keys are here and are the ones in the org's verifying MSP (ca_files_problem);
-    a CA made here would be one the channel does not know."""
-    _user(_OrgIssuer(paths, paths.domain, make_cas=False), name, ou, attrs, public_key)
+    a CA made here would be one the channel does not know.
+
+    say: where the lines go that the user's certificate ends sooner than VALIDITY, with its CA's certificate
+    (no certificate outlives its CA's), and that the CA's ends within ENDING_NOTICE (as generate says)."""
+    issuer = _OrgIssuer(paths, paths.domain, make_cas=False, say=say)
+    cert = _user(issuer, name, ou, attrs, public_key)
+    if cert is None:
+        return
+    # issue() cut it to its CA's end; said when that is more than ENDING_NOTICE short of the usual VALIDITY
+    # (any user issued after its CA was made is cut a little)
+    shortened = cert.not_valid_before_utc + VALIDITY - cert.not_valid_after_utc
+    if cert.not_valid_after_utc >= issuer.ca_cert.not_valid_after_utc and shortened > ENDING_NOTICE:
+        say(f"  {name}'s certificate ends on {cert.not_valid_after_utc:%Y-%m-%d}, with its CA's "
+            f"certificate {paths.ca_cert}, {shortened.days} days sooner than the usual {VALIDITY.days} "
+            f"days: no certificate outlives its CA's. Renew the CA's certificate for the same key and "
+            f"subject, and update the org's MSP in the channel with it; {name}'s is not renewed with it (a "
+            f"name is issued once): once it ends, give the person a new user under another name")
 
 
 def _chaincode_tls(topology: Topology, org, paths: OrgCrypto, issuer: _OrgIssuer) -> None:

@@ -326,7 +326,8 @@ def _unlike_interrupted(org: PeerOrgSpec, paths: OrgCrypto, name: str, asked: di
 
 def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
              public_key: ec.EllipticCurvePublicKey | None = None, *, never_issued: bool = False,
-             before_record: Callable[[PeerOrgSpec], None] | None = None) -> IssuedUser:
+             before_record: Callable[[PeerOrgSpec], None] | None = None,
+             say: Callable[[str], None] = lambda _: None) -> IssuedUser:
     """Issue user name of ca.org from its CA keys in ca.root and record it there.
 
     public_key (from a certificate request, csr_public_key): the signing certificate is for that key, which
@@ -339,6 +340,9 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
     before_record: called under the lock with the org grown by the user, once its identity is issued and
     before it is recorded (add_to_network writes the connection profiles so): a run stopped in it or
     before the record is finished by the same run again.
+
+    say: where the lines go that the user's certificate ends sooner than usual, with its CA's, and that the
+    CA's certificate ends soon (crypto.issue_user).
 
     Runs at once with others on the same folder: the checks against the org's users are made again under the
     folder's lock (membership.locked) with the users recorded by then, the user's folder is claimed by
@@ -380,7 +384,7 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
                 write_atomically(marker, json.dumps(request))
             # an interrupted run's certificate and key are kept (issue_user completes a folder, as the
             # generator does): a second certificate of the name would share its client id
-            issue_user(paths, name, ou, dict(user.attrs), public_key)
+            issue_user(paths, name, ou, dict(user.attrs), public_key, say=say)
             if paths.issued_dir.is_dir() and not paths.issued_cert(name).is_file():
                 # the run that issued it stopped before the CA's copy
                 signed = paths.user_msp(name) / "signcerts" / "cert.pem"
@@ -403,8 +407,8 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
 
 
 def list_users(root: Path, org: PeerOrgSpec) -> list[dict]:
-    """The org's admin and users with the identities root holds for them, and whether a CRL of the org's CA
-    kept there (crl.local_crls) lists each. A
+    """The org's admin and users with the identities root holds for them, when each one's certificate ends
+    (ISO 8601, UTC), and whether a CRL of the org's CA kept there (crl.local_crls) lists each. A
     user whose folder is gone is listed by the copy of its certificate the org's CA kept (msp_dir None)."""
     paths = org_crypto(root, org.name, org.domain)
     rows = []
@@ -413,6 +417,7 @@ def list_users(root: Path, org: PeerOrgSpec) -> list[dict]:
         rows.append({"user": name, "role": role, "recfin_role": attrs.get(ROLE_ATTR),
                      "enterprise": attrs.get(ENTERPRISE_ATTR),
                      "serial": f"{cert.serial_number:x}" if cert is not None else None,
+                     "ends": cert.not_valid_after_utc.isoformat() if cert is not None else None,
                      "revoked": cert is not None and revoked_by_org(paths, cert),
                      "msp_dir": str(paths.user_msp(name)) if held else None})
     return rows
@@ -738,4 +743,4 @@ def add_to_network(members: OrgMembership, org_name: str, name: str, given_attrs
             profiles.write_all(net.topology, members.root)
 
     return add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs, public_key,
-                    never_issued=never_issued, before_record=name_in_profiles)
+                    never_issued=never_issued, before_record=name_in_profiles, say=net.say)
