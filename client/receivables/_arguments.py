@@ -18,6 +18,18 @@ def _text(value: str, what: str) -> str:
     return value
 
 
+def _id(value: str, what: str) -> str:
+    """An argument naming a record (a claim's or a financing's id, a party's credit code, a client
+    identity...): text, and neither empty nor blank, which names no record. Such a value, an id gone missing
+    upstream (``row.get("id", "")``), is refused here, naming the argument, rather than sent for the contract
+    to answer about a record of no name (``transfer(..., to="")`` was told to register the party "")."""
+    text = _text(value, what)
+    if not text.strip():
+        raise ValueError(f"{what} {text!r} names nothing: give the {what.replace('_', ' ')} itself; "
+                         "nothing was sent")
+    return text
+
+
 def new_request_id() -> str:
     """A fresh business request id (uuid4 hex): the contract answers a retry with the same id with the first result."""
     return uuid.uuid4().hex

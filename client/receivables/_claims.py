@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import _json, _page_size, _request_id, _text
+from ._arguments import _id, _json, _page_size, _request_id, _text
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, LedgerUpgrade, Receivable, ReceivableRegistration,
                       Reseal, TransferResult, fen_sent)
 from ._read_refusals import _unless_refused_the_read_steps
@@ -70,7 +70,7 @@ class _ClaimOperations:
         return self._confirmation(receivable_id, endorsing_organizations)
 
     def _confirmation(self, receivable_id: str, endorsing_organizations: Sequence[str] | None):
-        return self._submit("ConfirmReceivable", _text(receivable_id, "receivable_id"), model=Receivable,
+        return self._submit("ConfirmReceivable", _id(receivable_id, "receivable_id"), model=Receivable,
                             endorsing_organizations=endorsing_organizations)
 
     def _confirm_steps(self, receivable_id: str) -> Steps[Receivable]:
@@ -82,7 +82,7 @@ class _ClaimOperations:
             return self._confirmation(receivable_id, orgs)
 
         receivable = yield from _unless_refused_the_read_steps(
-            lambda: self.get_receivable(_text(receivable_id, "receivable_id")))
+            lambda: self.get_receivable(_id(receivable_id, "receivable_id")))
         if receivable is None:
             return (yield send(None))
         if receivable.debtor_msp != receivable.holder_msp:
@@ -93,14 +93,15 @@ class _ClaimOperations:
 
     def reject(self, receivable_id: str, reason: str) -> Receivable:
         """The debtor rejects a claim it does not owe; the invoices behind it are released."""
-        return self._submit("RejectReceivable", _text(receivable_id, "receivable_id"),
+        return self._submit("RejectReceivable", _id(receivable_id, "receivable_id"),
                                                     _text(reason, "reason"), model=Receivable)
 
     def withdraw(self, receivable_id: str, reason: str) -> Receivable:
         """The creditor withdraws a claim it registered that its debtor has not confirmed (REGISTERED, not
         frozen), any day, its due date passed or not: WITHDRAWN, with ``withdrawal_reason`` and ``withdrawn_on``;
         the invoices behind it are released for a new registration."""
-        return self._submit("WithdrawReceivable", _text(receivable_id, "receivable_id"), _text(reason, "reason"),
+        return self._submit("WithdrawReceivable", _id(receivable_id, "receivable_id"),
+                            _text(reason, "reason"),
                             model=Receivable)
 
     def transfer(self, receivable_id: str, to: str, amount: Amount, *, request_id: str | None = None) -> TransferResult:
@@ -111,7 +112,7 @@ class _ClaimOperations:
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
         # a part of a claim already on the ledger: held to the cap it may have been stored under, as the contract does
-        return self._submit("TransferReceivable", _text(receivable_id, "receivable_id"), _text(to, "to"),
+        return self._submit("TransferReceivable", _id(receivable_id, "receivable_id"), _id(to, "to"),
                             str(fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)), _request_id(request_id),
                             model=TransferResult)
 
@@ -136,7 +137,7 @@ class _ClaimOperations:
         """Every verification attestation of an invoice, oldest first, to the invoice's seller and buyer,
         parties of an attesting role and the regulator; to anyone else an empty list, as for an invoice
         nobody attested."""
-        return self._evaluate("GetInvoiceAttestations", _text(fingerprint, "fingerprint"), model=_ATTESTATIONS)
+        return self._evaluate("GetInvoiceAttestations", _id(fingerprint, "fingerprint"), model=_ATTESTATIONS)
 
     # ------------------------------------------------------------ regulator
 
@@ -145,7 +146,7 @@ class _ClaimOperations:
 
         A split claim is refused (``invalid-state``): freeze its parts. A frozen part also stops payments over
         its tree."""
-        return self._submit("FreezeReceivable", _text(receivable_id, "receivable_id"),
+        return self._submit("FreezeReceivable", _id(receivable_id, "receivable_id"),
                                                     _text(order_reference, "order_reference"), model=Receivable)
 
     def unfreeze(self, receivable_id: str, order_reference: str, *, lifts: str | None = None) -> Receivable:
@@ -163,7 +164,7 @@ class _ClaimOperations:
         if named and not lifts.strip():
             raise ValueError("lifts is blank: name the freeze order lifted, or pass lifts=None to lift the order "
                              "in effect")
-        return self._submit("UnfreezeReceivable", _text(receivable_id, "receivable_id"),
+        return self._submit("UnfreezeReceivable", _id(receivable_id, "receivable_id"),
                             _text(order_reference, "order_reference"), *named, model=Receivable)
 
     def reseal_receivable(self, receivable_id: str, *,
@@ -203,7 +204,7 @@ class _ClaimOperations:
         contract then says why it refuses the reseal as well) or the key carries no policy: the chaincode-level
         policy guards such a key, so the orgs the Gateway names for it endorse the reseal, which gives the key the
         orgs due."""
-        receivable_id = _text(receivable_id, "receivable_id")
+        receivable_id = _id(receivable_id, "receivable_id")
         if endorsing_organizations is None:
             endorsing_organizations = (yield from _unless_refused_the_read_steps(
                 lambda: self.receivable_endorsers(receivable_id))) or None

@@ -9,7 +9,7 @@ from pydantic import TypeAdapter
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 
-from ._arguments import _json, _text
+from ._arguments import _id, _json
 from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration, Role
 
 
@@ -55,7 +55,7 @@ class _PartyOperations:
         Refused, as ``RuleViolation``, for an identity acting for a party already (``identity-already-bound``), and
         for one whose binding key other orgs hold a key-level policy on (``binding-held-by-other-orgs``: issue the
         user a certificate with another name, ``recfin org user add``, and bind that)."""
-        return self._submit("BindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
+        return self._submit("BindPartyIdentity", _id(uscc, "uscc"), _id(client_id, "client_id"), model=Party)
 
     def unbind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).
@@ -64,7 +64,8 @@ class _PartyOperations:
         Refused, as ``RuleViolation``, for an identity the party's record does not list (``identity-not-bound``)
         and when no other identity it lists would act for the party (``last-identity-of-party``: bind another
         first)."""
-        return self._submit("UnbindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
+        return self._submit("UnbindPartyIdentity", _id(uscc, "uscc"), _id(client_id, "client_id"),
+                            model=Party)
 
     def find_identity_party(self, msp_id: str, client_id: str) -> IdentityParty:
         """Which party a client identity of org ``msp_id`` acts for (``.party``; None: it acts for none), as every
@@ -72,16 +73,16 @@ class _PartyOperations:
         credit code the binding names all the same (with ``.party`` None: a party whose record does not list it).
         For an admin of that org (before unbinding a leaver), the identity itself and the regulator;
         others are refused (``not-permitted-to-read``)."""
-        return self._evaluate("FindIdentityParty", _text(msp_id, "msp_id"), _text(client_id, "client_id"),
+        return self._evaluate("FindIdentityParty", _id(msp_id, "msp_id"), _id(client_id, "client_id"),
                               model=IdentityParty)
 
     def get_party(self, uscc: str) -> Party:
-        return self._evaluate("GetParty", _text(uscc, "uscc"), model=Party)
+        return self._evaluate("GetParty", _id(uscc, "uscc"), model=Party)
 
     def party_history(self, uscc: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[PartyHistoryEntry]:
         """Every write of a party record, oldest first (the tx ids ``client.receivables.audit`` checks); whoever
         may ``get_party`` may ask (``endorsing_organizations`` as for :meth:`get_receivable`)."""
-        return self._evaluate("GetPartyHistory", _text(uscc, "uscc"), model=_PARTY_HISTORY,
+        return self._evaluate("GetPartyHistory", _id(uscc, "uscc"), model=_PARTY_HISTORY,
                               endorsing_organizations=endorsing_organizations)
 
     def who_am_i(self) -> Party:

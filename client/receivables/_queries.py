@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import _date_text, _page_size, _text
+from ._arguments import _date_text, _id, _page_size, _text
 from ._models import (STATUSES, AssignmentNotice, DiscountOffer, DiscountOfferPage, FinancierExposure, FinancingView,
                       HistoryEntry, InvoiceLookup, OfferPage, OfferTerms, Page, PaymentRecordPage, Provenance,
                       Receivable, RequestRecord, Statistics)
@@ -30,18 +30,18 @@ class _QueryOperations:
                        endorsing_organizations: Sequence[str] | None = None) -> Receivable:
         """A receivable by id; ``endorsing_organizations`` (MSP IDs): a peer of which orgs answers (an auditor
         names its own, ``client.receivables.audit``), else the Gateway chooses."""
-        return self._evaluate("GetReceivable", _text(receivable_id, "receivable_id"), model=Receivable,
+        return self._evaluate("GetReceivable", _id(receivable_id, "receivable_id"), model=Receivable,
                               endorsing_organizations=endorsing_organizations)
 
     def history(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[HistoryEntry]:
         """Every change of a receivable, oldest first (``endorsing_organizations`` as for :meth:`get_receivable`)."""
-        return self._evaluate("GetReceivableHistory", _text(receivable_id, "receivable_id"), model=_HISTORY,
+        return self._evaluate("GetReceivableHistory", _id(receivable_id, "receivable_id"), model=_HISTORY,
                               endorsing_organizations=endorsing_organizations)
 
     def provenance(self, receivable_id: str) -> Provenance:
         """Ancestors up to the registered root, and the tree of children; a child the caller may not read
         (``get_receivable`` would be refused) comes ``redacted``, with its id, parent and children only."""
-        return self._evaluate("GetProvenance", _text(receivable_id, "receivable_id"), model=Provenance)
+        return self._evaluate("GetProvenance", _id(receivable_id, "receivable_id"), model=Provenance)
 
     def receivable_endorsers(self, receivable_id: str, *,
                              endorsing_organizations: Sequence[str] | None = None) -> list[str]:
@@ -49,29 +49,29 @@ class _QueryOperations:
         endorsement any change of it needs. Stored when the claim's policy was last written, so they may differ
         from the regulator orgs of today (a claim frozen before an org joined does not name it).
         ``endorsing_organizations`` as for :meth:`get_receivable`."""
-        return self._evaluate("GetReceivableEndorsers", _text(receivable_id, "receivable_id"), model=_MSP_IDS,
+        return self._evaluate("GetReceivableEndorsers", _id(receivable_id, "receivable_id"), model=_MSP_IDS,
                               endorsing_organizations=endorsing_organizations)
 
     def find_invoice(self, fingerprint: str) -> InvoiceLookup:
         """Whether an invoice fingerprint already backs a receivable (any registered party may ask)."""
-        return self._evaluate("FindInvoice", _text(fingerprint, "fingerprint"), model=InvoiceLookup)
+        return self._evaluate("FindInvoice", _id(fingerprint, "fingerprint"), model=InvoiceLookup)
 
     def list_by_holder(self, holder: str, *, page_size: int = 20, bookmark: str = "") -> Page:
-        return self._page("ListReceivablesByHolder", holder, page_size, bookmark)
+        return self._page("ListReceivablesByHolder", holder, "holder", page_size, bookmark)
 
     def list_by_debtor(self, debtor: str, *, page_size: int = 20, bookmark: str = "") -> Page:
-        return self._page("ListReceivablesByDebtor", debtor, page_size, bookmark)
+        return self._page("ListReceivablesByDebtor", debtor, "debtor", page_size, bookmark)
 
     def list_by_status(self, status: str, *, page_size: int = 20, bookmark: str = "") -> Page:
         if status not in STATUSES:
             raise ValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
-        return self._page("ListReceivablesByStatus", status, page_size, bookmark)
+        return self._page("ListReceivablesByStatus", status, "status", page_size, bookmark)
 
     def list_by_financier(self, financier: str, *, debtor: str | None = None, page_size: int = 20,
                           bookmark: str = "") -> Page:
         """A page of the claims a bank finances (from acceptance until repayment, cancellation or recourse), by
         debtor then id: every debtor's, or ``debtor``'s only. The bank itself or the regulator."""
-        return self._evaluate("ListReceivablesByFinancier", _text(financier, "financier"),
+        return self._evaluate("ListReceivablesByFinancier", _id(financier, "financier"),
                               _text(debtor or "", "debtor"), _page_size(page_size), _text(bookmark, "bookmark"),
                               model=Page)
 
@@ -81,7 +81,8 @@ class _QueryOperations:
         id: every debtor's, or ``debtor``'s only; each the offer's public record and its claim's ``debtor``. The
         bank itself or the regulator. Expired offers are listed too (their expiry is private: ``get_offer_terms``);
         ``withdraw_offer`` takes any of them back."""
-        return self._evaluate("ListOffersByFinancier", _text(financier, "financier"), _text(debtor or "", "debtor"),
+        return self._evaluate("ListOffersByFinancier", _id(financier, "financier"),
+                              _text(debtor or "", "debtor"),
                               _page_size(page_size), _text(bookmark, "bookmark"), model=OfferPage)
 
     def _lister(self, by: str):
@@ -91,22 +92,24 @@ class _QueryOperations:
             raise ValueError(f"list by {by!r}: choose holder, debtor, status or financier")
         return lister
 
-    def _page(self, name: str, value: str, page_size: int, bookmark: str) -> Page:
-        return self._evaluate(name, _text(value, "value"), _page_size(page_size), _text(bookmark, "bookmark"), model=Page)
+    def _page(self, name: str, value: str, what: str, page_size: int, bookmark: str) -> Page:
+        """A page of the listing ``name``: the claims whose ``what`` (holder, debtor, status) is ``value``."""
+        return self._evaluate(name, _id(value, what), _page_size(page_size), _text(bookmark, "bookmark"),
+                              model=Page)
 
     def statistics(self) -> Statistics:
         """The regulator's view: exposure, financed share and overdue amounts per debtor."""
         return self._evaluate("GetStatistics", model=Statistics)
 
     def get_financing(self, financing_id: str) -> FinancingView:
-        return self._evaluate("GetFinancing", _text(financing_id, "financing_id"), model=FinancingView)
+        return self._evaluate("GetFinancing", _id(financing_id, "financing_id"), model=FinancingView)
 
     def get_offer_terms(self, offer_id: str) -> OfferTerms:
         """An offer's private terms (holder, offering bank, regulator), from a peer of the collection."""
-        return self._evaluate("GetOfferTerms", _text(offer_id, "offer_id"), model=OfferTerms)
+        return self._evaluate("GetOfferTerms", _id(offer_id, "offer_id"), model=OfferTerms)
 
     def get_assignment_notice(self, notice_id: str) -> AssignmentNotice:
-        return self._evaluate("GetAssignmentNotice", _text(notice_id, "notice_id"), model=AssignmentNotice)
+        return self._evaluate("GetAssignmentNotice", _id(notice_id, "notice_id"), model=AssignmentNotice)
 
     def get_discount_offer(self, offer_id: str, *, receivable_id: str | None = None) -> DiscountOffer:
         """A debtor's early-payment offer (the debtor, suppliers, the regulator).
@@ -118,7 +121,8 @@ class _QueryOperations:
         """
         # sent only when given: a contract before the argument takes the offer id alone
         receivable = _text(receivable_id or "", "receivable_id")
-        return self._evaluate("GetDiscountOffer", _text(offer_id, "offer_id"), *([receivable] if receivable else []),
+        return self._evaluate("GetDiscountOffer", _id(offer_id, "offer_id"),
+                              *([receivable] if receivable else []),
                               model=DiscountOffer)
 
     def list_discount_offers(self, debtor: str | None = None, receivable_id: str | None = None, *, page_size: int = 20,
@@ -140,20 +144,21 @@ class _QueryOperations:
                               as_of: date | None = None) -> PaymentRecordPage:
         """A page of the debtor's claims as the ledger stood at the end of ``as_of`` (default: the contract's
         today), for risk scoring: banks (holders as opaque tokens), the debtor itself and the regulator."""
-        return self._evaluate("GetDebtorPaymentRecord", _text(debtor, "debtor"), _page_size(page_size),
+        return self._evaluate("GetDebtorPaymentRecord", _id(debtor, "debtor"), _page_size(page_size),
                               _text(bookmark, "bookmark"), _date_text(as_of, "as_of"), model=PaymentRecordPage)
 
     def financier_exposure(self, debtor: str, financier: str | None = None) -> FinancierExposure:
         """A bank's outstanding financed principal on the debtor's claims: a bank's own (``financier``
         None), or as the regulator, the bank ``financier``'s."""
-        return self._evaluate("GetFinancierExposure", _text(debtor, "debtor"), _text(financier or "", "financier"),
+        return self._evaluate("GetFinancierExposure", _id(debtor, "debtor"),
+                              _text(financier or "", "financier"),
                               model=FinancierExposure)
 
     def request(self, request_id: str, party: str | None = None) -> RequestRecord:
         """What a business request id of yours (or, as an org admin or the regulator, of ``party``) was recorded
         with: the transaction that first applied it and its result. A request id no attempt of which committed
         raises RuleViolation ``not-found``: sending the call again with the same id applies it once."""
-        return self._evaluate("GetRequest", _text(request_id, "request_id"), _text(party or "", "party"),
+        return self._evaluate("GetRequest", _id(request_id, "request_id"), _text(party or "", "party"),
                               model=RequestRecord)
 
     # ------------------------------------------------------------ the pages of the iter_* methods

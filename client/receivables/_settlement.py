@@ -6,7 +6,7 @@ from chaincode.receivables.model import DiscountTerms
 from client.gateway._twins import Steps
 from client.gateway.errors import GatewayError
 
-from ._arguments import _json, _request_id, _text
+from ._arguments import _id, _json, _request_id
 from ._contract_calls import CALL_GIVEN_UP
 from ._models import DiscountOffer, DiscountOfferRequest, PaymentResult, Receivable, fen_sent
 from ._read_refusals import _unless_refused_the_read_steps
@@ -46,7 +46,7 @@ class _SettlementOperations:
     def _accept_discount_offer_steps(self, offer_id: str, receivable_id: str,
                                      as_read: DiscountOffer | None) -> Steps[Receivable]:
         """The acceptance, with the terms of the offer as read: given, or read now from the caller's peer."""
-        args = (_text(offer_id, "offer_id"), _text(receivable_id, "receivable_id"))
+        args = (_id(offer_id, "offer_id"), _id(receivable_id, "receivable_id"))
         if as_read is None:
             as_read = yield from _unless_refused_the_read_steps(
                 lambda: self.get_discount_offer(offer_id, receivable_id=receivable_id))
@@ -65,7 +65,7 @@ class _SettlementOperations:
         Claims already settled under it stay settled. A second withdrawal is refused (``discount-offer-withdrawn``),
         so a retry after a lost answer learns that the first one committed.
         """
-        return self._submit("WithdrawDiscountOffer", _text(offer_id, "offer_id"), model=DiscountOffer)
+        return self._submit("WithdrawDiscountOffer", _id(offer_id, "offer_id"), model=DiscountOffer)
 
     def record_payment(self, receivable_id: str, amount: Amount, *, request_id: str | None = None) -> PaymentResult:
         """The debtor records a payment (spread pro rata over the leaves of a split claim).
@@ -84,7 +84,7 @@ class _SettlementOperations:
         leaves and keeps the split as its own last change, so the transaction that recorded the payment is read
         from the request record, which names it on a retry answered from the record too."""
         # as for transfer: a payment is a part of a claim already on the ledger
-        args = (_text(receivable_id, "receivable_id"), str(fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)),
+        args = (_id(receivable_id, "receivable_id"), str(fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)),
                 _request_id(request_id))
         paid = yield self._submit("RecordPayment", *args, model=PaymentResult)
         if paid.status == "SPLIT":
@@ -102,6 +102,6 @@ class _SettlementOperations:
 
     def record_overdue(self, receivable_id: str) -> Receivable:
         """Mark a claim unpaid after its due date (its debtor, holder or financier)."""
-        return self._submit("RecordOverdue", _text(receivable_id, "receivable_id"), model=Receivable)
+        return self._submit("RecordOverdue", _id(receivable_id, "receivable_id"), model=Receivable)
 
     mark_overdue = record_overdue

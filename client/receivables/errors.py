@@ -15,8 +15,8 @@ Both pickle and copy with every field (a ProcessPool worker's error reaches the 
 Failures that are not business rules (peer unreachable, MVCC conflict at commit,
 a malformed argument the chaincode runtime refused before the contract ran)
 come through unchanged as ``client.gateway.errors.GatewayError`` subclasses.
-Wrong Python arguments raise ``TypeError`` (a float amount) or ``ValueError`` (a negative amount), before
-anything is sent.
+Wrong Python arguments raise ``TypeError`` (a float amount) or ``ValueError`` (a negative amount, an empty
+id), before anything is sent.
 """
 
 from __future__ import annotations
