@@ -413,6 +413,22 @@ def required_policies(current: configtx_pb2.Config,
     return out
 
 
+def evaluate_signed(config: configtx_pb2.Config, path: tuple[str, ...],
+                    signed: list[config_signing.SignedBy]) -> Verdict:
+    """Whether these signatures, each already verified over the bytes its user signs (a block's orderer
+    signatures: client.ledger.block_integrity), meet the policy at ``path`` of ``config``, evaluated as a
+    config update's signatures are (each identity counted once, revoked ones not at all)."""
+    evaluator = _Evaluator(config, signed)
+    return _verdict(evaluator, [evaluator.check(path)])
+
+
+def _verdict(evaluator: _Evaluator, checks: list[PolicyCheck]) -> Verdict:
+    """The checks made, with who the evaluator counted and who it did not, and why."""
+    return Verdict(checks, [f"{s.msp_id} {s.subject}" for s in evaluator.signed],
+                   [f"{s.msp_id} {s.subject}: {why}" for s, why in evaluator.refused],
+                   sorted({s.msp_id for s in evaluator.signed}))
+
+
 def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> Verdict:
     """Check the envelope's signatures against every mod_policy its update touches, in the current config."""
     update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
@@ -423,6 +439,4 @@ def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigU
         check = evaluator.check(path)
         check.for_elements = elements
         checks.append(check)
-    return Verdict(checks, [f"{s.msp_id} {s.subject}" for s in evaluator.signed],
-                   [f"{s.msp_id} {s.subject}: {why}" for s, why in evaluator.refused],
-                   sorted({s.msp_id for s in evaluator.signed}))
+    return _verdict(evaluator, checks)
