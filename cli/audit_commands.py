@@ -65,8 +65,11 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     the org's CA certificates in the channel config its transaction was validated under (the one its
     block names, not today's), was valid at the transaction's time, is not revoked, then or today,
     and, where the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason says
-    the role cannot be told). A transaction the peer says it holds none of fails its check; a
-    read that never reached the peer, timed out or was refused makes no audit.
+    the role cannot be told). Each block read must be the ordering service's: its header hashes its
+    data, it follows a block before it that the audit read too, and orderer signatures meeting the
+    channel's /Channel/Orderer/BlockValidation, under the config it was verified under, sign it (a
+    block that fails fails the check naming it). A transaction the peer says it holds none of fails
+    its check; a read that never reached the peer, timed out or was refused makes no audit.
 
     The line after the table names the claim's status and freeze ("CONFIRMED, not frozen"): the
     checks prove where a claim came from, in whatever state it stands, so passed checks on a claim

@@ -11,7 +11,9 @@
   theirs (chains to its CA certificates, within its dates, not revoked);
 - :mod:`.revocation`: certificate revocation lists matched to the CA that issued them, as Fabric's MSP does;
 - :mod:`.endorsements`: a committed transaction's endorsements, each signature verified against its
-  endorser's certificate, and what the transaction wrote.
+  endorser's certificate, and what the transaction wrote;
+- :mod:`.block_integrity`: whether a block is one the ordering service cut (its data hash, its link with the
+  block before it, its orderer signatures under the channel's BlockValidation policy).
 
 ``client.receivables.audit`` builds on them to prove who endorsed the transactions a claim rests on.
 """

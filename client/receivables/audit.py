@@ -57,7 +57,14 @@ carries its peer OU (a client or admin certificate of the org is no endorsement 
 or without a peer OU, the role cannot be told, and the check's reason says so).
 The MSP ID an endorser wrote is never taken on its word. Every read (the claim, its history, the party
 histories, the transactions, the channel configuration) is answered by a peer of the auditor's own org, the
-one ledger it trusts.
+one ledger it trusts; every block read from it is checked as a peer checks one the orderer delivers
+(:meth:`ReceivableAudit._integrity_problem`: its data hash, its link with a block next to it the audit read
+too, its orderer signatures under /Channel/Orderer/BlockValidation of the config it was verified under), and
+a transaction read by its id must be the one its block holds. A block that fails fails the check of the key
+whose transaction it holds. What that peer is still trusted for: the genesis block (no orderer signs it), which
+transactions a key's history lists, each transaction's validation code (the block's transaction filter, which
+no orderer signs), that the config block a block names is the newest before it, and today's configuration,
+read for its revocation lists alone (which can only add refusals).
 
 What it does not prove: that a credit code belongs to the org a party record names (an org can register its own
 record for another company's credit code: compare the report's MSPs with what you know of your customer); that
@@ -81,17 +88,18 @@ from datetime import date
 from typing import Any, Literal
 
 import grpc
-from fabric_protos.common import common_pb2
+from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from chaincode.receivables.keys import new_id
 from client.business_dates import business_today
 from client.gateway.errors import GatewayError
+from client.ledger import block_integrity
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
 from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by_tx_id, config_of,
-                                current_config, decoded, last_config_index, transaction_by_id)
+                                current_config, decoded, enum_name, last_config_index, transaction_by_id)
 
 from ._validation_problems import _problem_in
 from ._models import FreezeOrder, HistoryEntry, Receivable
@@ -317,6 +325,10 @@ class ReceivableAudit:
         self.channel, self.msp_id, self.chaincode = channel, msp_id, chaincode
         self._msps: dict[str, channel_msp.ChannelMsp] | None = None
         self._msps_under: dict[int, dict[str, channel_msp.ChannelMsp]] = {}    # by config block number
+        # each block checked (:meth:`_integrity_problem`), by number: its header and why it is not the
+        # ordering service's (None: it is); each config block's config, or why it cannot be had
+        self._checked: dict[int, tuple[common_pb2.BlockHeader, str | None]] = {}
+        self._configs: dict[int, configtx_pb2.Config | str] = {}
         self._transactions: dict[str, tuple[CommittedTransaction, _ReadSet] | str] = {}
         # the MSPs each transaction read was validated under, by its id
         self._validated_under: dict[str, dict[str, channel_msp.ChannelMsp]] = {}
@@ -343,22 +355,99 @@ class ReceivableAudit:
         return self._msps
 
     def msps_at(self, block: common_pb2.Block) -> dict[str, channel_msp.ChannelMsp]:
-        """The org MSPs the transactions of ``block`` were validated under, as Fabric validates a block: those
-        of the config block its orderer metadata names (an update takes effect after its own block), not
-        today's, which a CA dropped since, or a CRL entry pruned once its certificate expired, would make
-        judge otherwise. Each keeps today's revocation lists besides its own: a revocation since counts too,
-        as the timestamp its submitter chose proves nothing of when it signed. Read once per config block and
-        audit; a config block that cannot be read leaves the audit unmade, as today's does."""
+        """The org MSPs the transactions of ``block`` (one :meth:`_integrity_problem` passed) were validated
+        under, as Fabric validates a block: those of the config block its orderer metadata names (an update
+        takes effect after its own block), not today's, which a CA dropped since, or a CRL entry pruned once
+        its certificate expired, would make judge otherwise. Each keeps today's revocation lists besides its
+        own: a revocation since counts too, as the timestamp its submitter chose proves nothing of when it
+        signed. Read once per config block and audit; LedgerReadError where the config block cannot be read
+        or is not the ordering service's (today's config, whose CRLs can only add refusals, is read as the
+        peer answers it)."""
         index = last_config_index(block)
         if index not in self._msps_under:
-            config = block if index == block.header.number else block_by_number(self.qscc, self.msp_id,
-                                                                                 self.channel, index)
+            config = config_of(block) if index == block.header.number else self._config_at(index)
+            if isinstance(config, str):
+                raise LedgerReadError(config)
             today = self.channel_msps()
             self._msps_under[index] = {
                 msp_id: msp if msp_id not in today else
                 replace(msp, crls=msp.crls + tuple(c for c in today[msp_id].crls if c not in msp.crls))
-                for msp_id, msp in channel_msp.channel_msps(config_of(config)).items()}
+                for msp_id, msp in channel_msp.channel_msps(config).items()}
         return self._msps_under[index]
+
+    # ---------------------------------------------------------------- the blocks' integrity
+
+    def _integrity_problem(self, block: common_pb2.Block) -> str | None:
+        """Why ``block``, as the own org's peer answered it, cannot be taken for one the ordering service cut,
+        or None when it can (``client.ledger.block_integrity``): its header's data hash is Fabric's hash of
+        its data; it follows the block before it and precedes the one after it, where the audit read those
+        too; and its orderer signatures meet /Channel/Orderer/BlockValidation of the config it was verified
+        under: the config block it names, or, for a config block, the one in force at the block before it (its
+        own takes effect after it), each such block checked the same way. Block 0, the genesis block the
+        channel was created from, is signed by no orderer: it is taken as the peer holds it, the root every
+        later config descends from. Checked once per block and audit; a second, other block of the same
+        number fails."""
+        number = block.header.number
+        problem = block_integrity.data_problem(block)
+        if problem is not None:
+            return problem
+        if number in self._checked:
+            header, problem = self._checked[number]
+            if header != block.header:
+                return (f"{self.msp_id}'s peer answered two different blocks numbered {number} (headers "
+                        f"hashing to {block_integrity.header_hash(header).hex()} and "
+                        f"{block_integrity.header_hash(block.header).hex()}): one at most is the ordering "
+                        "service's")
+            return problem
+        problem = self._signatures_problem(block) or self._chain_problem(block.header)
+        header = common_pb2.BlockHeader()
+        header.CopyFrom(block.header)
+        self._checked[number] = (header, problem)
+        return problem
+
+    def _signatures_problem(self, block: common_pb2.Block) -> str | None:
+        """Why ``block``'s orderer signatures do not meet BlockValidation of the config it was verified under
+        (:meth:`_integrity_problem`), or None."""
+        number = block.header.number
+        if number == 0:
+            return None
+        try:
+            index = last_config_index(block)
+            if index == number:
+                # a config block is verified under the config before it: the one the block before it names
+                before = self._block(number - 1)
+                if isinstance(before, str):
+                    return (f"block {number}, a config block, is verified under the config in force at block "
+                            f"{number - 1}, which cannot be taken: {before}")
+                index = last_config_index(before)
+        except LedgerReadError as error:
+            return f"block {number}'s config block cannot be told: {error}"
+        if index >= number:
+            return (f"block {number} names block {index} as the config it was verified under, which is not a "
+                    "block before it")
+        config = self._config_at(index)
+        if isinstance(config, str):
+            return (f"block {number} was verified under the config of block {index}, which cannot be taken: "
+                    f"{config}")
+        return block_integrity.signature_problem(block, config)
+
+    def _chain_problem(self, header: common_pb2.BlockHeader) -> str | None:
+        """Why the block of ``header`` does not link with a block numbered next to it that the audit checked
+        already, or None."""
+        before, after = self._checked.get(header.number - 1), self._checked.get(header.number + 1)
+        return ((block_integrity.link_problem(header, before[0]) if before is not None else None)
+                or (block_integrity.link_problem(after[0], header) if after is not None else None))
+
+    def _config_at(self, index: int) -> configtx_pb2.Config | str:
+        """The channel config config block ``index`` carries, the block read from the own org's peer and
+        checked (:meth:`_integrity_problem`); or why it cannot be taken. Read once per audit."""
+        if index not in self._configs:
+            block = self._block(index)
+            try:
+                self._configs[index] = block if isinstance(block, str) else config_of(block)
+            except LedgerReadError as error:
+                self._configs[index] = str(error)
+        return self._configs[index]
 
     # ---------------------------------------------------------------- the audit
 
@@ -372,7 +461,7 @@ class ReceivableAudit:
         # what an earlier audit read answers nothing of this one: a transaction the peer lacked then may have
         # reached it since, and a channel config update may have revoked a certificate
         self._msps, self._transactions, self._blocks, self._walked = None, {}, {}, set()
-        self._msps_under, self._validated_under = {}, {}
+        self._msps_under, self._validated_under, self._checked, self._configs = {}, {}, {}, {}
         audited_on = business_today()
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
         history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
@@ -617,8 +706,8 @@ class ReceivableAudit:
         if position >= min(len(block.data.data), len(flags)):
             return (f"block {number} holds {len(block.data.data)} transactions ({len(flags)} with a validation "
                     f"code), none at position {position}")
-        msps = self.msps_at(block)
         try:
+            msps = self.msps_at(block)
             found = _read_transaction(transaction_pb2.ProcessedTransaction(
                 transactionEnvelope=decoded(common_pb2.Envelope, block.data.data[position], "the transaction"),
                 validationCode=flags[position]), msps)
@@ -644,8 +733,9 @@ class ReceivableAudit:
             return f"{self.msp_id}'s peer cannot give block {number}: {error.message}"
         except LedgerReadError as error:
             return f"block {number} cannot be read: {error}"
-        return block if block.header.number == number else (
-            f"{self.msp_id}'s peer answered block {block.header.number} when asked for block {number}")
+        if block.header.number != number:
+            return f"{self.msp_id}'s peer answered block {block.header.number} when asked for block {number}"
+        return self._integrity_problem(block) or block
 
     def changes_before_confirmation(self, claim_id: str, creation: _Change, changes: Sequence[_Change]) -> AuditCheck:
         """The claim ``changes[-1]`` (its confirmation) wrote is the claim ``creation`` (its registration) wrote, but
@@ -819,17 +909,26 @@ class ReceivableAudit:
                     f"{error.message}")
         except LedgerReadError as error:
             return f"the transaction cannot be read: {error}"
-        if not _holds(block, tx_id):
+        position = _position_of(block, tx_id)
+        if position is None:
             return (f"{self.msp_id}'s peer answered block {block.header.number} as the block of transaction "
                     f"{tx_id}, but no transaction in it has that id")
-        msps = self.msps_at(block)
+        problem = self._integrity_problem(block)
+        if problem is not None:
+            return problem
         try:
+            msps = self.msps_at(block)
             found = _read_transaction(processed, msps)
         except LedgerReadError as error:
             return f"the transaction cannot be read: {error}"
         if found[0].tx_id != tx_id:
             return (f"{self.msp_id}'s peer answered transaction {found[0].tx_id!r} when asked for "
                     f"transaction {tx_id}")
+        differs = _not_as_block_holds(processed, block, position)
+        if differs is not None:
+            # the block's integrity vouches for its own bytes only: the transaction read by id must be them
+            return (f"{self.msp_id}'s peer answered transaction {tx_id}, asked by its id, other than block "
+                    f"{block.header.number} holds it at position {position}: {differs}")
         self._validated_under[tx_id] = msps
         return found
 
@@ -919,18 +1018,34 @@ def peer_answered(error: GatewayError, said: str) -> bool:
     return said in error.message or any(said in detail.message for detail in error.details)
 
 
-def _holds(block: common_pb2.Block, tx_id: str) -> bool:
-    """Whether a transaction of ``block`` names ``tx_id`` in its channel header (one that does not decode
-    names none)."""
-    for data in block.data.data:
+def _position_of(block: common_pb2.Block, tx_id: str) -> int | None:
+    """The position of the first transaction of ``block`` naming ``tx_id`` in its channel header (one that
+    does not decode names none), or None where none does."""
+    for position, data in enumerate(block.data.data):
         try:
             payload = decoded(common_pb2.Payload, decoded(common_pb2.Envelope, data, "a transaction").payload,
                               "its payload")
             if decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its header").tx_id == tx_id:
-                return True
+                return position
         except LedgerReadError:
             continue
-    return False
+    return None
+
+
+def _not_as_block_holds(processed: transaction_pb2.ProcessedTransaction, block: common_pb2.Block,
+                        position: int) -> str | None:
+    """How ``processed`` differs from the transaction ``block`` holds at ``position``, its envelope's bytes
+    and the validation code the block's transaction filter gives it, or None where it does not."""
+    if processed.transactionEnvelope.SerializeToString() != block.data.data[position]:
+        return "its bytes differ"
+    metadata, filter_at = block.metadata.metadata, common_pb2.TRANSACTIONS_FILTER
+    flags = metadata[filter_at] if len(metadata) > filter_at else b""
+    if position >= len(flags):
+        return "the block gives it no validation code"
+    if flags[position] != processed.validationCode:
+        return (f"validation code {enum_name(transaction_pb2.TxValidationCode, processed.validationCode)} "
+                f"where the block gives {enum_name(transaction_pb2.TxValidationCode, flags[position])}")
+    return None
 
 
 def _read_transaction(processed: transaction_pb2.ProcessedTransaction,

@@ -5,7 +5,10 @@ channel config block carries each org's CA certificate, CRLs and NodeOUs (each r
 certificate, as the generator's config.yaml says) in its FabricMSPConfig, as configtxgen writes them. ``endorsed`` builds a committed endorser transaction from the Fabric protos field by field: the chaincode
 action's write set, the proposal response payload, and each endorsement signed by its peer's key over that
 payload followed by the endorser's serialized identity, as a peer signs it. ``ScriptedQscc`` answers the qscc
-queries from those bytes and records the org each query named.
+queries from those bytes and records the org each query named. Its blocks are cut as the ordering service
+cuts them (``seal``): each header hashes its data and the header before it, and every block after the genesis
+block carries the signature of ``ORDERER``, the orderer org every config block carries, whose Writers meet the
+channel's /Channel/Orderer/BlockValidation (ANY Writers), as the project's configtx writes it.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2
+from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2, policies_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.msp import identities_pb2, msp_config_pb2
@@ -25,8 +28,10 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from client.gateway import hashing, private_key_signer
 from client.gateway.errors import EvaluateError
+from client.ledger import block_integrity
 from client.ledger.qscc import last_config_index
 from network import crl, crypto
+from network.org_definition import implicit_meta_policy, signature_policy
 
 CHANNEL, CHAINCODE = "receivables", "receivables"
 
@@ -89,9 +94,35 @@ class Signer:
         return cls(org.msp_id, org.peer_cert, org.peer_key)
 
 
-def config_block(orgs: list[Org], number: int = 0) -> common_pb2.Block:
-    """The channel's config block: each org's MSP with its CA certificate and CRLs."""
-    return msp_config_block([org.msp_config() for org in orgs], number)
+ORDERER = Org("OrdererMSP")
+"""The channel's orderer org: its one identity (an orderer's) signs every block after the genesis."""
+ORDERER.peer_key, ORDERER.peer_cert = ORDERER.issue("orderer0.orderer", ou="orderer")
+
+
+def config_block(orgs: list[Org], number: int = 0, orderer: Org = ORDERER) -> common_pb2.Block:
+    """The channel's config block: each org's MSP with its CA certificate and CRLs, and the orderer org's."""
+    block = msp_config_block([org.msp_config() for org in orgs], number)
+    envelope = common_pb2.Envelope.FromString(block.data.data[0])
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    config_envelope = configtx_pb2.ConfigEnvelope.FromString(payload.data)
+    with_orderer_org(config_envelope.config, orderer)
+    payload.data = config_envelope.SerializeToString()
+    block.data.data[0] = common_pb2.Envelope(payload=payload.SerializeToString()).SerializeToString()
+    return block
+
+
+def with_orderer_org(config: configtx_pb2.Config, orderer: Org) -> None:
+    """``config`` with ``orderer`` as its one orderer org, under the policies the project's configtx gives
+    them: the org's Writers OR('<it>.member'), the Orderer group's BlockValidation ANY Writers."""
+    group = config.channel_group.groups["Orderer"]
+    group.policies["BlockValidation"].policy.CopyFrom(policies_pb2.Policy(
+        type=policies_pb2.Policy.IMPLICIT_META,
+        value=implicit_meta_policy("ANY Writers").SerializeToString()))
+    org = group.groups[orderer.msp_id]
+    org.values["MSP"].value = orderer.msp_config().SerializeToString()
+    org.policies["Writers"].policy.CopyFrom(policies_pb2.Policy(
+        type=policies_pb2.Policy.SIGNATURE,
+        value=signature_policy(f"OR('{orderer.msp_id}.member')").SerializeToString()))
 
 
 def names_config_block(msp_ids: list[str]) -> common_pb2.Block:
@@ -204,8 +235,42 @@ def endorsed(tx_id: str, writes: Writes, signers: list[Signer], *, namespace: st
     payload = common_pb2.Payload(header=common_pb2.Header(channel_header=header.SerializeToString(),
                                                           signature_header=signature_header.SerializeToString()),
                                  data=transaction.SerializeToString())
+    # the client's signature, a placeholder as its certificate is: a block holds no envelope without one
     return transaction_pb2.ProcessedTransaction(
-        transactionEnvelope=common_pb2.Envelope(payload=payload.SerializeToString()), validationCode=validation)
+        transactionEnvelope=common_pb2.Envelope(payload=payload.SerializeToString(),
+                                                signature=b"client signature"),
+        validationCode=validation)
+
+
+def signed_by(block: common_pb2.Block, signer: Org | None) -> common_pb2.Block:
+    """The block with its header's data hash that of its data, signed by ``signer``'s identity alone (its
+    ``peer_cert`` and key, whatever its role) as an orderer signs one, or by no one (None); signed over the
+    header as it stands, so its previous hash is to be set before."""
+    block.header.data_hash = block_integrity.data_hash(block.data)
+    block.metadata.metadata.extend([b""] * (5 - len(block.metadata.metadata)))
+    signatures = common_pb2.Metadata.FromString(block.metadata.metadata[common_pb2.SIGNATURES])
+    del signatures.signatures[:]
+    if signer is not None:
+        creator = identities_pb2.SerializedIdentity(mspid=signer.msp_id, id_bytes=pem(signer.peer_cert))
+        header = common_pb2.SignatureHeader(creator=creator.SerializeToString(), nonce=b"orderer nonce")
+        signed = (signatures.value + header.SerializeToString()
+                  + block_integrity.header_bytes(block.header))
+        signatures.signatures.add(signature_header=header.SerializeToString(),
+                                  signature=private_key_signer(signer.peer_key)(hashing.sha256(signed)))
+    block.metadata.metadata[common_pb2.SIGNATURES] = signatures.SerializeToString()
+    return block
+
+
+def seal(blocks: list[common_pb2.Block]) -> list[common_pb2.Block]:
+    """The blocks as the ordering service cuts them: each header hashing its data and, where the block
+    numbered before it is the one before it in the list, that block's header; each signed by ``ORDERER``, but
+    the genesis block (block 0), which no orderer signs."""
+    for place, block in enumerate(blocks):
+        before = blocks[place - 1] if place else None
+        if before is not None and before.header.number == block.header.number - 1:
+            block.header.previous_hash = block_integrity.header_hash(before.header)
+        signed_by(block, ORDERER if block.header.number else None)
+    return blocks
 
 
 class ScriptedQscc:
@@ -213,7 +278,7 @@ class ScriptedQscc:
     every query is recorded with the orgs it named."""
 
     def __init__(self, blocks: list[common_pb2.Block], transactions: dict[str, transaction_pb2.ProcessedTransaction]):
-        self.blocks, self.transactions = blocks, transactions
+        self.blocks, self.transactions = seal(list(blocks)), transactions
         self.asked: list[tuple[str, tuple, list | None]] = []
 
     def evaluate(self, function, *, arguments=(), endorsing_organizations=None) -> bytes:
@@ -240,7 +305,7 @@ class ScriptedQscc:
     def block_of(self, tx_id: str) -> common_pb2.Block:
         """The first block holding transaction ``tx_id``; for one of ``transactions`` no block of the
         script holds, a block after the last holding it alone, under the config block the last block names
-        (the config in force now)."""
+        (the config in force now), cut (``seal``) and kept as the channel's newest."""
         for block in self.blocks:
             for data in block.data.data:
                 payload = common_pb2.Payload.FromString(common_pb2.Envelope.FromString(data).payload)
@@ -251,4 +316,6 @@ class ScriptedQscc:
                                 f"txID {tx_id}, error no such transaction ID [{tx_id}] in index",
                                 transaction_id="q")
         block = transaction_block(len(self.blocks), [self.transactions[tx_id]])
-        return with_last_config(block, last_config_index(self.blocks[-1]))
+        block.header.previous_hash = block_integrity.header_hash(self.blocks[-1].header)
+        self.blocks.append(signed_by(with_last_config(block, last_config_index(self.blocks[-1])), ORDERER))
+        return block

@@ -11,7 +11,7 @@ from client.receivables.audit import ReceivableAudit
 from client.receivables.ledger_keys import receivable_key
 
 from . import test_audit as audit_tests
-from .audit_ledger import CHAINCODE, CHANNEL, endorsed, transaction_block
+from .audit_ledger import CHAINCODE, CHANNEL, endorsed, seal, transaction_block
 from .test_audit import BANK, BLOCK_OF, CORE, PART, SUPPLIER, R, as_split_part, at, refusal, split_again
 from .test_audit_unreadable_root import UNPROVEN, resealed_then_split, split_reading, unreadable_root
 
@@ -34,6 +34,7 @@ def test_a_walk_reads_a_block_holding_two_versions_of_the_root_once(ledger, monk
     scripted.blocks[shared] = transaction_block(shared, [ledger.transactions["t-register"],
                                                          ledger.transactions["t-confirm"]])
     scripted.blocks[at("t-confirm")[0]] = transaction_block(at("t-confirm")[0], [])
+    seal(scripted.blocks)       # cut as the ordering service would have cut these
     monkeypatch.setattr(ledger, "qscc", lambda: scripted)
     report, qscc = ledger.audit()
     assert report.passed, report.checks
