@@ -69,7 +69,8 @@ def to_fen(amount: Amount, *, rounding: str | None = None, cap: int = MAX_FEN) -
     one that is a part of a claim already on the ledger (a transfer, a payment).
     """
     if isinstance(amount, bool) or isinstance(amount, float):
-        raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan, never a float")
+        never = "a bool, which Python counts as an int" if isinstance(amount, bool) else "a float"
+        raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan, never {never}")
     if isinstance(amount, int):
         if abs(amount) > cap:
             raise above_cap(f"{amount if amount.bit_length() < 200 else f'{amount:.6e}'} fen", cap)
@@ -148,7 +149,8 @@ def rate_text(rate: Decimal | str) -> str:
     """A rate as the contract takes it: a plain decimal string ("0.036"), spelled as given ("0.0360" stays so).
     Floats are refused, and so is a string with a digit outside ASCII."""
     if isinstance(rate, bool) or isinstance(rate, float):
-        raise TypeError(f"rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal string, never a float")
+        never = "a bool" if isinstance(rate, bool) else "a float"
+        raise TypeError(f"rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal string, never {never}")
     if isinstance(rate, str):
         if (digit := non_ascii_digit(rate)) is not None:
             raise ValueError(f"rate {rate!r} has the digit {digit}, which is not ASCII (use the digits 0-9)")

@@ -22,7 +22,8 @@ def test_decimal_yuan_must_be_exact_to_the_fen_unless_rounding_is_explicit():
 
 @pytest.mark.parametrize("amount, error, message", [
     (1.5, TypeError, r"^amount 1\.5 is a float: give int fen or Decimal yuan, never a float$"),
-    (True, TypeError, r"^amount True is a bool: give int fen or Decimal yuan, never a float$"),
+    (True, TypeError,
+     r"^amount True is a bool: give int fen or Decimal yuan, never a bool, which Python counts as an int$"),
     ("100", TypeError, r"^amount '100' is a str: give int fen or Decimal yuan$"),
     (Decimal("NaN"), ValueError, r"^amount NaN is not a finite number$"),
     (Decimal("Infinity"), ValueError, r"^amount Infinity is not a finite number$"),
@@ -103,3 +104,10 @@ def test_rates_for_the_contract_and_for_people():
     assert percent(Decimal("0.043265")) == "4.3265%"
     assert percent(Decimal("0.0432655"), 2) == "4.33%"
     assert percent(Decimal("0.04325")) == "4.3250%"
+
+
+@pytest.mark.parametrize("rate, never", [(0.05, "a float"), (True, "a bool")])
+def test_a_rate_that_is_no_decimal_is_refused_naming_its_type(rate, never):
+    with pytest.raises(TypeError, match=rf"^rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal "
+                                        rf"string, never {never}$"):
+        rate_text(rate)
