@@ -251,9 +251,11 @@ async def _receivables_page(store: Store, index: str, values: list[str], page_si
 async def _index_records(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
                          record_type: str) -> tuple[list[tuple[list[str], bytes | None]], Any]:
     """One page of an index whose last attribute is the id of a ``record_type`` record: each entry's attributes
-    with that record (None when there is none), the records read in one round trip; and the page's metadata."""
+    with that record (None when there is none), the records read in one round trip; and the page's metadata.
+    An entry of another shape than the contract writes (``StoreBase.entry_attributes``) is scanned and left
+    out."""
     kvs, meta = await store.index_page(index, values, page_size, bookmark)
-    entries = [store.stub.split_composite_key(kv.key)[1] for kv in kvs]
+    entries = [entry for kv in kvs if (entry := store.entry_attributes(kv.key, index)) is not None]
     docs = (await store.stub.get_multiple_states([store.key(record_type, entry[-1]) for entry in entries])
             if entries else [])
     return list(zip(entries, docs)), meta
@@ -365,13 +367,16 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
     The claim decides, not its entry: an entry nobody wrote yet is a new key, which any two orgs can write, and one
     under this debtor naming another debtor's claim would price the debtor on that claim's payments. A claim's
     debtor never changes, so a claim is listed only where every state of it up to ``as_of`` names ``debtor``;
-    otherwise the entry is scanned and left out (``fetched`` counts it).
+    otherwise the entry is scanned and left out (``fetched`` counts it), as is one of another shape than the
+    contract writes (``StoreBase.entry_attributes``).
     """
     holder_ids, label = _holder_label(reader, debtor)
     kvs, meta = await store.index_page(keys.BY_DEBTOR, [debtor], page_size, bookmark)
     records = []
     for kv in kvs:
-        states = await _states_until(store, store.stub.split_composite_key(kv.key)[1][1], as_of)
+        if (entry := store.entry_attributes(kv.key, keys.BY_DEBTOR)) is None:
+            continue
+        states = await _states_until(store, entry[-1], as_of)
         if states and all(doc.debtor == debtor for _, doc in states):
             records.append(_payment_record(states, as_of, label))
     return {"debtor": debtor, "as_of": as_of.isoformat(), "holder_ids": holder_ids,

@@ -109,10 +109,13 @@ class AttestationRecords(StoreBase):
         another key's, as ``stored_under_own_key`` holds every record to its id): a copy of another invoice's
         pass would otherwise count for this one. Every attestation the contract records is under its
         attester's org's policy, so only two orgs writing a new key wrote those; they say nothing anyone could
-        count, and each would otherwise fail every read of the invoice's attestations."""
+        count, and each would otherwise fail every read of the invoice's attestations. A key under the
+        invoice of another shape than an attestation's (``entry_attributes``) is none either, and is left out
+        of both: a copy there would count twice, and the id it ends with is another key's."""
         found, unreadable_ids = [], []
         async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp]):
-            attributes = self.stub.split_composite_key(kv.key)[1]
+            if (attributes := self.entry_attributes(kv.key, keys.ATTESTATION)) is None:
+                continue   # no attestation's key (``entry_attributes``): a copy there would count twice
             a = readable_record(InvoiceAttestation, kv.value, keys.ATTESTATION, attributes)
             if a is None or a.fingerprint != fp or not attestation.is_time(a.attested.at):
                 unreadable_ids.append(attributes[-1])

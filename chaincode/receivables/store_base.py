@@ -60,6 +60,18 @@ def parsed(model: type[M], raw: bytes, object_type: str, *attributes: str, remed
 # party's credit code, a goods receipt entry's receipt key
 _OWN_KEY_FIELDS = ("id", "uscc", "receipt_key")
 
+# how many attributes the contract gives a key of each type a read reaches by range or scan (``keys``'
+# table): a record's id (an attestation's invoice fingerprint and id, a request's party and id), an index
+# entry's leading attributes and, last, the id of the record it lists. Any two orgs can write a new key of the
+# type with other attributes, which is no record or entry the contract wrote (``StoreBase.entry_attributes``,
+# ``stored_under_own_key``)
+KEY_ATTRIBUTES = {
+    keys.PARTY: 1, keys.RECEIVABLE: 1, keys.GOODS_RECEIPT: 1, keys.FINANCING: 1, keys.OFFER: 1,
+    keys.NOTICE: 1, keys.DISCOUNT: 1, keys.ATTESTATION: 2, keys.REQUEST: 2,
+    keys.BY_HOLDER: 2, keys.BY_DEBTOR: 2, keys.BY_STATUS: 2, keys.BY_FINANCING: 2,
+    keys.BY_FINANCIER: 3, keys.OPEN_OFFER: 3, keys.OFFER_MADE: 3, keys.DISCOUNT_BY_DEBTOR: 3,
+}
+
 
 def stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str],
                          remedy: str = REPORT_THE_KEY) -> M:
@@ -72,10 +84,13 @@ def stored_under_own_key(doc: M, object_type: str, attributes: Sequence[str],
     this: a point read (``StoreBase._get``), a list's or a range's (``queries``), UpgradeLedger's scan, which
     would otherwise write policies and entries for the real record from the copy (``upgrade``), and an
     invoice's attestations (``Store.attestation_records``, which also holds each to the invoice's
-    fingerprint)."""
+    fingerprint). The id is the key's last attribute, of as many as the type's keys have (``KEY_ATTRIBUTES``):
+    a copy under the id with an attribute more (or less), which a scan of the type reaches, is no record."""
     field = next((f for f in _OWN_KEY_FIELDS if f in type(doc).model_fields), None)
-    # a key of no attributes (the type's bare key, which a range scan reaches) is no record's own key
-    if field is not None and getattr(doc, field) != (attributes[-1] if attributes else None):
+    # a key of no attributes (the type's bare key, which a range scan reaches), or of another count, is no
+    # record's own key
+    of_its_shape = bool(attributes) and len(attributes) == KEY_ATTRIBUTES.get(object_type, len(attributes))
+    if field is not None and getattr(doc, field) != (attributes[-1] if of_its_shape else None):
         raise unreadable(keys.label(object_type, *attributes),
                          f"its {field} is {shown(getattr(doc, field))}, another key's", remedy)
     return doc
@@ -238,6 +253,19 @@ class StoreBase:
         if doc is None:
             raise rule("not-found", f"no {what} {shown(ident)} on this channel: check the id")
         return doc
+
+    def entry_attributes(self, key: str, object_type: str) -> list[str] | None:
+        """The attributes of ``key``, a key of ``object_type`` a range read returned, where it has as many as
+        the contract gives one (``KEY_ATTRIBUTES``): an index entry's leading attributes and, last, the id of
+        the record it lists (a record's own id, for a scan of records); None where it has another count. An
+        entry nobody wrote yet is a new key, which any two orgs can write under the range with fewer or more
+        attributes: read at an attribute it lacks, it would fail every read of the range, and taken for the
+        entry of the record its last attribute names, list that record twice. Such a key is scanned and left
+        out. Of the shape, an entry can still name a record not its own: each reader then lists the record
+        only where its fields are the entry's leading attributes."""
+        found_type, attributes = self.stub.split_composite_key(key)
+        of_its_shape = found_type == object_type and len(attributes) == KEY_ATTRIBUTES[object_type]
+        return attributes if of_its_shape else None
 
     async def index_page(self, index: str, values: Sequence[str], page_size: int,
                          bookmark: str) -> tuple[list[Any], Any]:

@@ -293,10 +293,17 @@ class ClaimRecords(StoreBase):
 
     async def financed_by(self, financier: str, debtor: str) -> list[Receivable]:
         """The debtor's receivables with a live financing of ``financier``, in id order (for queries only:
-        ``every_row``)."""
-        ids = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
-               self.every_row(keys.BY_FINANCIER, financier, debtor)]
-        return [await self.receivable(i) for i in ids]
+        ``every_row``). The claim decides, not its ``recfin.by-financier`` entry: an entry nobody wrote yet is
+        a new key, which any two orgs can write, so a claim is listed only under its own entry, while it names
+        the entry's bank and debtor as its live financing's (``live_financier``); an entry of another shape
+        (``entry_attributes``), naming a claim missing, or another bank's or debtor's, is passed over rather
+        than failing the bank's figures or counting another's loan in them. A value no claim parses to is
+        refused ``record-unreadable``, naming its key, as every read of a claim by its id refuses it: this read
+        cannot tell whose loan it is, and passed over, the bank's own would go uncounted."""
+        ids = [entry[-1] async for kv in self.every_row(keys.BY_FINANCIER, financier, debtor)
+               if (entry := self.entry_attributes(kv.key, keys.BY_FINANCIER)) is not None]
+        claims = [await self.receivable_or_none(i) for i in ids]
+        return [r for r in claims if live_financier(r) == (financier, debtor)]
 
     async def readable_receivable(self, receivable_id: str) -> Receivable | None:
         """The claim, or None where its key holds none or a value no claim parses to (before its key-level policy

@@ -62,14 +62,15 @@ class DiscountRecords(StoreBase):
         The offer decides, not its entry: an entry nobody wrote yet is a new key, which any two orgs can write, so
         an offer is listed only under its own entry (``_discount_entry``: ``debtor``, its publication date, its
         id); an entry naming another debtor's offer, or an offer under another date (listed twice, out of order),
-        one of another shape (the debtor alone: no id), or an offer missing or unreadable, is scanned and left
-        out (the metadata counts it)."""
+        one of another shape (``entry_attributes``: the debtor alone, no id), or an offer missing or
+        unreadable, is scanned and left out (the metadata counts it)."""
         kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, [debtor], page_size, bookmark)
-        # the id is the entry's last attribute: an entry two orgs wrote may have fewer than the three of ours
-        entries = [(kv.key, self.stub.split_composite_key(kv.key)[1][-1]) for kv in kvs]
-        await self.prefetch(*((keys.DISCOUNT, i) for _, i in entries))   # the page's offers in one round trip
-        return [d for key, i in entries
-                if (d := await self._listed_discount_offer(i)) is not None and self._discount_entry(d) == key], meta
+        entries = [entry for kv in kvs
+                   if (entry := self.entry_attributes(kv.key, keys.DISCOUNT_BY_DEBTOR)) is not None]
+        await self.prefetch(*((keys.DISCOUNT, entry[-1]) for entry in entries))   # in one round trip
+        # compared field by field: the key of an offer two orgs wrote, U+0000 in its date, could not be formed
+        return [d for entry in entries if (d := await self._listed_discount_offer(entry[-1])) is not None
+                and entry == [d.debtor, d.published_on, d.id]], meta
 
     async def _listed_discount_offer(self, offer_id: str) -> DiscountOffer | None:
         try:

@@ -201,8 +201,10 @@ class OfferRecords(StoreBase):
         if offer_id:
             named = [offer_id]
         else:
-            named = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
-                     self.stub.get_state_by_partial_composite_key(keys.OFFER_MADE, [bank, debtor])]
+            # an entry of another shape (``entry_attributes``) is no offer's: two orgs wrote it, as a new key
+            named = [entry[-1] async for kv in self.stub.get_state_by_partial_composite_key(keys.OFFER_MADE,
+                                                                                            [bank, debtor])
+                     if (entry := self.entry_attributes(kv.key, keys.OFFER_MADE)) is not None]
         if closed_only:
             await self.prefetch(*((keys.OFFER, i) for i in named))
             # each record read, an uncounted offer's included: its read is what an acceptance conflicts with
@@ -333,16 +335,19 @@ class OfferRecords(StoreBase):
         ones included (an expiry date passes without a transaction), and those a lapse or an acceptance closed
         since the bank's last offer there, which the caller leaves out by their status. An ``OFFER_MADE`` entry
         not under ``bank_msp`` (the bank's org) alone, which any two orgs can write under a policy of their own,
-        lists nothing, and an entry whose offer record is missing or unreadable (any two orgs can delete or
-        rewrite it) counts nothing: neither makes the bank's figures fail. With them, what the bank's own entries
-        say, by offer id: the amount each recorded, and the ids whose offers the caller did not count are those its
+        lists nothing, nor does an entry of either index of another shape than the contract writes
+        (``entry_attributes``), and an entry whose offer record is missing or unreadable (any two orgs can
+        delete or rewrite it) counts nothing: none makes the bank's figures fail. The caller holds each offer
+        to its entry: made by the bank, on a claim of the debtor. With them, what the bank's own entries say, by
+        offer id: the amount each recorded, and the ids whose offers the caller did not count are those its
         next offer drops (``uncounted``)."""
-        ids = {self.stub.split_composite_key(kv.key)[1][2] async for kv in
-               self.every_row(keys.OPEN_OFFER, financier, debtor)}
+        ids = {entry[-1] async for kv in self.every_row(keys.OPEN_OFFER, financier, debtor)
+               if (entry := self.entry_attributes(kv.key, keys.OPEN_OFFER)) is not None}
         made = {}
         async for kv in self.every_row(keys.OFFER_MADE, financier, debtor):
-            if await self._under(kv.key, [bank_msp]):
-                made[self.stub.split_composite_key(kv.key)[1][2]] = OfferAsMade.recorded(kv.value, entry_standing=True)
+            if (entry := self.entry_attributes(kv.key, keys.OFFER_MADE)) is not None \
+                    and await self._under(kv.key, [bank_msp]):
+                made[entry[-1]] = OfferAsMade.recorded(kv.value, entry_standing=True)
         ids.update(made)
         await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
         return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None], made
@@ -363,7 +368,16 @@ class OfferRecords(StoreBase):
         return raw.decode() if raw else None
 
     async def offers_of(self, financing_id: str) -> list[Offer]:
-        ids = [self.stub.split_composite_key(kv.key)[1][1]
-               async for kv in self.stub.get_state_by_partial_composite_key(keys.BY_FINANCING, [financing_id])]
+        """The offers made on the request, in id order. The offer decides, not its ``recfin.by-financing``
+        entry: an entry nobody wrote yet is a new key, which any two orgs can write, so an offer is listed only
+        under its own entry, while it names the request; an entry of another shape (``entry_attributes``),
+        naming an offer of another request (which the request's acceptance or withdrawal would lapse), or an
+        offer missing, is passed over. A value no offer parses to is refused ``record-unreadable``, naming its
+        key, as every read of an offer by its id refuses it: this read cannot tell whether it is the request's,
+        to lapse."""
+        ids = [entry[-1] async for kv in self.stub.get_state_by_partial_composite_key(keys.BY_FINANCING,
+                                                                                       [financing_id])
+               if (entry := self.entry_attributes(kv.key, keys.BY_FINANCING)) is not None]
         await self.prefetch(*((keys.OFFER, i) for i in ids))
-        return [o for o in [await self._get(Offer, keys.OFFER, i) for i in sorted(ids)] if o is not None]
+        offers = [await self._get(Offer, keys.OFFER, i) for i in sorted(ids)]
+        return [o for o in offers if o is not None and o.financing_id == financing_id]

@@ -242,8 +242,11 @@ async def _restore_notice_policies(store: Store, financings: list[tuple[str, Fin
 async def _seal_requests(store: Store, request_keys: list[str], report: dict[str, Any]) -> None:
     """Give each request record of ``request_keys`` its party's org (``Store.seal_request``) where it has no
     policy: records earlier contract versions wrote. The parties are read in one batch; a party record that
-    cannot be read is listed as unreadable, and its requests get none. Not counted in the answer."""
-    owners = {key: store.stub.split_composite_key(key)[1][0] for key in request_keys}
+    cannot be read is listed as unreadable, and its requests get none. Not counted in the answer. A key of
+    another shape than a request record's (``StoreBase.entry_attributes``: the type's bare key, say) is none:
+    two orgs wrote it, and it gets nothing."""
+    owners = {key: entry[0] for key in request_keys
+              if (entry := store.entry_attributes(key, keys.REQUEST)) is not None}
     await store.prefetch(*((keys.PARTY, uscc) for uscc in dict.fromkeys(owners.values())))
     for key, uscc in owners.items():
         try:
