@@ -440,7 +440,31 @@ class ReceivableAudit:
 
     def _config_at(self, index: int) -> configtx_pb2.Config | str:
         """The channel config config block ``index`` carries, the block read from the own org's peer and
-        checked (:meth:`_integrity_problem`); or why it cannot be taken. Read once per audit."""
+        checked (:meth:`_integrity_problem`); or why it cannot be taken. Read once per audit.
+
+        Each config block is checked under the config before it, so checking one rests on every config
+        update before it: those not checked yet are checked first, oldest first, each then resting on one
+        checked already, where checking the newest first would nest a call per update, past Python's limit
+        on a channel of a few hundred. Which they are is read from the block before each, unchecked: it
+        orders the work, and each check reads again, and checks, what it rests on."""
+        if index not in self._configs:
+            under, number = [], index
+            while number > 0:
+                try:
+                    read = block_by_number(self.qscc, self.msp_id, self.channel, number - 1)
+                    before = last_config_index(read)
+                except (GatewayError, LedgerReadError):
+                    break           # the checks say why, in their turn
+                if before >= number or before in self._configs:
+                    break
+                under.append(before)
+                number = before
+            for number in reversed(under):
+                self._checked_config(number)
+        return self._checked_config(index)
+
+    def _checked_config(self, index: int) -> configtx_pb2.Config | str:
+        """:meth:`_config_at`'s read of config block ``index``, once per audit."""
         if index not in self._configs:
             block = self._block(index)
             try:

@@ -168,3 +168,15 @@ def test_a_transaction_answered_by_its_id_other_than_its_block_holds_it_fails(le
         False, f"{BANK}'s peer answered transaction t-confirm, asked by its id, other than block "
                f"{CONFIRMED_IN} holds it at position 0: validation code VALID where the block gives "
                "ENDORSEMENT_POLICY_FAILURE")
+
+
+def test_a_block_under_the_last_of_many_config_updates_is_checked_back_to_the_genesis_block(ledger):
+    # each config block is verified under the one before it: a channel of many updates is checked oldest
+    # first, where checking the newest first nested a call per update and ended in a RecursionError
+    updates = 400
+    blocks = [config_block(list(ledger.orgs.values()), number=n) for n in range(updates)]
+    confirmed = transaction_block(updates, [ledger.transactions["t-confirm"]])
+    blocks.append(with_last_config(confirmed, updates - 1))
+    ledger.qscc = lambda: ScriptedQscc(blocks, ledger.transactions)
+    report = ledger.audit()[0]
+    assert report.passed, report.checks
