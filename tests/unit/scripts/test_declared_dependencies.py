@@ -34,7 +34,8 @@ def _declared() -> set[str]:
 
 
 def _module_level_imports(tree: ast.Module) -> set[str]:
-    """Top-level names of the modules a file imports as it loads: at module level, in its if/try blocks too."""
+    """Top-level names of the modules a file imports as it loads: at module level, in its if/try blocks
+    too."""
     found: set[str] = set()
     pending: list[ast.stmt] = list(tree.body)
     while pending:
@@ -62,7 +63,8 @@ def test_every_third_party_module_imported_at_load_is_a_declared_dependency():
                 if name in sys.stdlib_module_names or name in PACKAGES or name == "__future__":
                     continue
                 distributions = {canonicalize_name(d) for d in providers.get(name, [])}
-                assert distributions, f"{path.relative_to(ROOT)} imports {name}, which no installed distribution provides"
+                assert distributions, \
+                    f"{path.relative_to(ROOT)} imports {name}, which no installed distribution provides"
                 if not distributions & declared:
                     undeclared.setdefault(f"{name} ({', '.join(sorted(distributions))})", []).append(
                         str(path.relative_to(ROOT)))
