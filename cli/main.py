@@ -49,6 +49,7 @@ try:
     from .receivable_commands import discount, party, receivable, request
     from .regulator_commands import regulator
     from .risk_commands import risk
+    from .transaction_commands import transaction
     from .event_commands import events
 except KeyboardInterrupt:
     _say_stopped()
@@ -130,6 +131,7 @@ main.add_command(risk)
 main.add_command(finance)
 for group in (party, receivable, discount, request, demo):
     main.add_command(group)
+main.add_command(transaction)
 main.add_command(regulator)
 main.add_command(events)
 main.add_command(bench)

@@ -60,3 +60,23 @@ def test_the_financing_bank_audits_the_split_part_it_financed(demo_claims, recei
         written = bank2.client.party_history(report.debtor, endorsing_organizations=[bank2.profile.msp_id])
         debtor_record = next(c for c in report.checks if c.what == "debtor party record")
         assert written[0].msp_id == "CoreEnterpriseMSP" and debtor_record.tx_id == written[0].tx_id
+
+
+def test_transaction_status_reads_the_confirmation_from_the_askers_own_peer(demo_claims,
+                                                                           receivables_deployed):
+    """`recfin transaction status` of the demo's confirmation: committed VALID, in the block and calling the
+    function the audit found; an id no transaction has is not found (exit 4)."""
+    data_root = str(receivables_deployed.data_root)
+    report = CliRunner().invoke(main, ["receivable", "audit", demo_claims["root"], "--as", "regulator",
+                                       "--data-root", data_root, "--json"])
+    confirmation = json.loads(report.stdout)["checks"][0]["tx_id"]
+    result = CliRunner().invoke(main, ["transaction", "status", confirmation, "--as", "bank", "--data-root",
+                                       data_root, "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert (answer["committed"], answer["validation"], answer["peer_msp"]) == (True, "VALID", "BankMSP")
+    assert answer["function"].endswith("ConfirmReceivable") and answer["block"] > 0
+    unknown = CliRunner().invoke(main, ["transaction", "status", "0" * 64, "--as", "bank", "--data-root",
+                                        data_root])
+    assert unknown.exit_code == 4, unknown.output
+    assert unknown.output.startswith("NOT FOUND: ")

@@ -19,7 +19,7 @@ from cli.regulator_commands import regulator
 HELD = {"cli.receivable_commands", "cli.regulator_commands", "cli.event_commands", "cli.demo_commands",
         "cli.invoice_commands", "cli.finance_commands", "cli.risk_commands",
         "cli.network_commands", "cli.bench_commands", "cli.org_commands", "cli.chaincode_commands",
-        "cli.host_commands"}
+        "cli.host_commands", "cli.transaction_commands"}
 # Commands that print no data a machine would parse: a node's log, the compose file, another program's output.
 # docs/sdk-receivables.md names them as the commands without --json.
 NO_DATA = {("network", "logs"), ("network", "compose"), ("network", "netns", "exec")}
@@ -98,7 +98,8 @@ def test_every_option_says_what_it_is_for():
 def test_every_group_is_walked():
     assert {p for p, _ in GROUPS} >= {(), ("receivable",), ("finance",), ("discount",), ("party",), ("regulator",),
                                       ("request",), ("chaincode",), ("network",), ("network", "netns"), ("org",),
-                                      ("org", "user"), ("host",), ("invoice",), ("risk",), ("hsm",)}
+                                      ("org", "user"), ("host",), ("invoice",), ("risk",), ("hsm",),
+                                      ("transaction",)}
 
 
 @pytest.mark.parametrize("path, cmd", ALL, ids=[" ".join(p) for p, _ in ALL])
