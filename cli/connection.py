@@ -271,15 +271,18 @@ _TLS_TRUST_FAILURES = ("CERTIFICATE_VERIFY_FAILED", "Hostname Verification Check
 def raise_if_it_may_have_committed(error: GatewayError) -> None:
     """A change sent without a request id whose answer was lost after the orderer may have taken it (a commit
     status not received, a submit cut off after the send: ``cli.request_ids.may_have_committed``), as one line
-    that says it may have committed and how to find out. Reported as it is, the gateway's words read as a
-    failure (with UNAVAILABLE, as a network that is down), and the change could be sent again after it took
-    effect. A command that sends a request id says more, and never gets here (``exactly_once``)."""
-    from .request_ids import may_have_committed
+    that says it may have committed and how to find out: `recfin transaction status` of it, as the caller runs
+    it, and the record it changes. Reported as it is, the gateway's words read as a failure (with UNAVAILABLE,
+    as a network that is down), and the change could be sent again after it took effect. A command that sends
+    a request id says more, and never gets here (``exactly_once``)."""
+    from .request_ids import may_have_committed, transaction_status_command
 
     if may_have_committed(error):
+        transaction = error.transaction_id
         raise click.ClickException(
-            f"{describe(error)} (transaction {error.transaction_id} may have committed all the same: read "
-            "the record it changes, with its `get` command, before you send it again)") from error
+            f"{describe(error)} (transaction {transaction} may have committed all the same: "
+            f"`{transaction_status_command(transaction)}` tells whether it did; read the record it changes, "
+            "with its `get` command, before you send it again)") from error
 
 
 def reports_ledger_errors(fn: Callable) -> Callable:

@@ -39,9 +39,10 @@ Then, printing who did what and the tx id of each step:
    whose exposure counts it.
 
 A step that fails (a party's registration too) stops the story with the error's own line, naming the step
-and who acted, whether its transaction may still commit and, where the network failed it rather than the
-contract refused it, the acting org's peer and chaincode server logs (`recfin network logs`); Ctrl-C stops it
-the same way, with exit 130. The steps before it stay on the ledger, and a new run starts a new story.
+and who acted, whether its transaction may still commit (with the `recfin transaction status` that tells)
+and, where the network failed it rather than the contract refused it, the acting org's peer and chaincode
+server logs (`recfin network logs`); Ctrl-C stops it the same way, with exit 130. The steps before it stay
+on the ledger, and a new run starts a new story.
 
 Dates come from the transaction timestamp (China Standard Time business dates). Each org
 acts through its own peer, which commits blocks on its own: before an org acts after
@@ -367,11 +368,11 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
                                                               other_data_root)) from error
         # a party's registration is a step too; the refusals register_parties words itself stand as they are
         except (KeyboardInterrupt, RuleViolation, GatewayError) as error:
-            raise stopped(run, s, error, logs) from error
+            raise stopped(run, s, error, logs, network_options) from error
         try:
             summary, stats = connection.reports_ledger_errors(story)(run, s, codes)
         except (KeyboardInterrupt, click.ClickException) as error:
-            raise stopped(run, s, error, logs) from error
+            raise stopped(run, s, error, logs, network_options) from error
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
         return
@@ -392,23 +393,26 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
 
 
 def stopped(run: Run, s: dict[str, connection.Session], error: BaseException,
-            logs: Callable[[connection.Session], str]) -> click.ClickException:
+            logs: Callable[[connection.Session], str], command_options: str = "") -> click.ClickException:
     """The error that ends the demo where a step failed or Ctrl-C stopped it: one line
     (:func:`stopped_midway`), with exit status 130 for Ctrl-C, as every ledger command a stop cuts short."""
     if isinstance(error, KeyboardInterrupt):
-        return AnswerLost(stopped_midway(run, s, error, logs), EXIT_INTERRUPTED)
-    return click.ClickException(stopped_midway(run, s, error, logs))
+        return AnswerLost(stopped_midway(run, s, error, logs, command_options), EXIT_INTERRUPTED)
+    return click.ClickException(stopped_midway(run, s, error, logs, command_options))
 
 
 def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseException,
-                   logs: Callable[[connection.Session], str] = lambda _session: "") -> str:
+                   logs: Callable[[connection.Session], str] = lambda _session: "",
+                   command_options: str = "") -> str:
     """The line for a step of the demo that failed (the parties' registration included) or that Ctrl-C
-    stopped: which step and who acted, the error's own line, whether its transaction may still commit, the
-    logs that say why where the network failed it (``logs``, given the acting session), what stays on the
-    ledger, and that a new run starts a new story (it does not resume this one).
+    stopped: which step and who acted, the error's own line, whether its transaction may still commit and the
+    `recfin transaction status` that tells, the logs that say why where the network failed it (``logs``, given
+    the acting session), what stays on the ledger, and that a new run starts a new story (it does not resume
+    this one).
 
     error: a ClickException (its cause the error it words, if any), a refusal or gateway error, or Ctrl-C's
-    KeyboardInterrupt."""
+    KeyboardInterrupt. command_options: the ``--data-root`` of the network the demo ran on, where the commands
+    it names must be given it."""
     n = len(run.steps)
     acting = run.turns.acting
     # the story's actors by their key; an org admin registering a party as its steps name it
@@ -419,12 +423,21 @@ def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseExcept
     said, cause = (error.message, error.__cause__) if isinstance(error, click.ClickException) else (
         connection.describe(error), error)
     interrupted = isinstance(cause, KeyboardInterrupt)
+    # asked of the acting org's peer, which the step sent its transaction through
+    as_acting = f" --as {acting.profile.org}/{acting.user.name}" if acting is not None else ""
+    sent = getattr(cause, "transaction_id", None)   # the SDK names it on the error, and on a stop once built
+
+    def look_up(transaction: str) -> str:
+        return f"`recfin transaction status {transaction}{as_acting}{command_options}`"
+
     if interrupted:     # no answer came: whether its proposal reached the peers, or the orderer, is unknown
-        pending = (" Its own transaction, if it was sent, may still commit: look the story's ids up before "
-                   "acting on them.")
+        pending = (" Its own transaction, if it was sent, may still commit: "
+                   + (f"look its tx id up ({look_up(sent)}) before acting on it." if sent else
+                      f"look the story's ids up ({look_up('TXID')}) before acting on them."))
     elif isinstance(cause, CommitStatusError) or (isinstance(cause, SubmitError)
                                                   and cause.may_have_been_ordered):
-        pending = " Its own transaction may still commit: look its tx id up before acting on it."
+        pending = (f" Its own transaction may still commit: look its tx id up ({look_up(sent)}) before "
+                   "acting on it.")
     else:
         pending = ""
     # a refusal names its rule; a gateway error (a peer, orderer or chaincode server failing) is in their logs

@@ -27,7 +27,8 @@ from client.receivables import (
 from . import connection
 from .amounts import money
 from .output import as_typed
-from .request_ids import EXIT_INTERRUPTED, AnswerLost, committed_unread, may_have_committed
+from .request_ids import (EXIT_INTERRUPTED, AnswerLost, committed_unread, may_have_committed,
+                          transaction_status_command)
 
 # How long a quote whose offer's commit status was lost keeps its turn asking for it again; and how long a quote asks
 # for each offer an earlier one left pending. A transaction in a block is answered at once, one on its way within a
@@ -292,5 +293,6 @@ def _may_still_commit(session, turn: QuoteTurn, transaction_id: str, p: PendingO
             f"not known ({why}). It stays noted in {turn.path}: the next quote of {session.profile.msp_id} on this "
             f"debtor on this host asks for it first and, while it is not known, counts its advance "
             f"{money(p.advance, p.currency)} as taken (until the offer would expire on {p.expires_on}). To check: "
+            f"`{transaction_status_command(transaction_id)}` says whether it committed; "
             f"`recfin finance get {p.financing_id} --as {as_typed(as_)}` lists the bank's offer on it once it has "
             f"committed; the SDK's network.new_commit('{transaction_id}').status() says whether it did")

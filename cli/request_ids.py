@@ -23,7 +23,7 @@ import click
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
 
 __all__ = ["REQUEST_ID", "RequestIdType", "request_id_option", "AnswerLost", "may_have_committed", "committed_unread",
-           "request_get_command", "exactly_once"]
+           "request_get_command", "transaction_status_command", "exactly_once"]
 
 T = TypeVar("T")
 
@@ -136,6 +136,19 @@ def request_get_command(request_id: str, *more: str) -> str:
     Who acts is the session's org and user, resolved (:func:`cli.connection.note_caller`), or else ``--as`` (or
     ``--org``/``--user``) as given: a command whose session another function opens, such as `invoice attest`,
     which requires ``--as``. ``more``: further options, e.g. ``--json``."""
+    return _as_the_caller(["recfin", "request", "get", request_id], more)
+
+
+def transaction_status_command(transaction_id: str, *more: str) -> str:
+    """`recfin transaction status TXID` as the caller of this command must run it, shell-quoted, with its own
+    ``--as ORG/USER`` and ``--data-root`` as :func:`request_get_command` gives them: it asks a peer of the org
+    that sent the transaction, on the network the command used. ``more``: further options."""
+    return _as_the_caller(["recfin", "transaction", "status", transaction_id], more)
+
+
+def _as_the_caller(words: list[str], more: tuple[str, ...]) -> str:
+    """The command ``words`` with this command's caller's ``--as`` and ``--data-root`` and then ``more``,
+    shell-quoted (:func:`request_get_command` says whose)."""
     from .connection import noted_caller
 
     ctx = click.get_current_context(silent=True)
@@ -149,7 +162,6 @@ def request_get_command(request_id: str, *more: str) -> str:
         if who is None and given.get("org"):
             who = given["org"] + (f"/{given['user']}" if given.get("user") else "")
         data_root = given.get("data_root")
-    words = ["recfin", "request", "get", request_id]
     if who:
         words += ["--as", who.strip()]
     if data_root is not None:
@@ -167,9 +179,11 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
 
     When its answer was lost (:func:`may_have_committed`) it raises :class:`AnswerLost` (exit ``exit_code``)
     naming the id: ``retry`` (formatted with ``request_id`` and ``request_get``, the caller's
-    :func:`request_get_command`) says how to send it again or learn whether it committed. When it committed but
-    its answer could not be read (:func:`committed_unread`), the AnswerLost says it committed and where its
-    record is. Any other failure is raised as it is: nothing was committed.
+    :func:`request_get_command`) says how to send it again or learn whether it committed, and where the SDK
+    names the transaction that may have committed, the caller's `recfin transaction status` of it
+    (:func:`transaction_status_command`) follows. When it committed but its answer could not be read
+    (:func:`committed_unread`), the AnswerLost says it committed and where its record is. Any other failure is
+    raised as it is: nothing was committed.
     """
     from client.receivables import new_request_id
 
@@ -177,8 +191,13 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
 
     request_id = request_id or new_request_id()
 
-    def advice() -> str:
-        return retry.format(request_id=request_id, request_get=request_get_command(request_id))
+    def advice(stopped_call: BaseException) -> str:
+        told = retry.format(request_id=request_id, request_get=request_get_command(request_id))
+        # the attempt the answer was lost for, where the SDK names it: the ledger tells of it by its id alone
+        transaction = getattr(stopped_call, "transaction_id", None)
+        if not transaction:
+            return told
+        return f"{told}; `{transaction_status_command(transaction)}` tells whether its transaction committed"
 
     try:
         with _terminations_raised():
@@ -195,7 +214,7 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
                              f"that can commit reached the orderer: transaction {transaction} cannot commit; "
                              f"run the same command with --request-id {request_id} to apply it, once)",
                              code) from exc
-        raise AnswerLost(f"{stopped} (request id {request_id}: it may have committed; {advice()})", code
+        raise AnswerLost(f"{stopped} (request id {request_id}: it may have committed; {advice(exc)})", code
                          ) from exc
     except Exception as exc:
         if not may_have_committed(exc):
@@ -204,5 +223,5 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
             raise AnswerLost(f"{describe(exc)} (request id {request_id}: it committed; "
                              f"`{request_get_command(request_id, '--json')}` shows what it recorded)", exit_code
                              ) from exc
-        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; {advice()})", exit_code
-                         ) from exc
+        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; {advice(exc)})",
+                         exit_code) from exc

@@ -12,6 +12,7 @@ import json
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+import click
 import grpc
 import pytest
 from click.testing import CliRunner
@@ -20,7 +21,8 @@ from fabric_protos.peer import chaincode_pb2, proposal_pb2, transaction_pb2
 
 from cli import connection
 from cli.main import main
-from client.gateway.errors import EvaluateError
+from cli.request_ids import AnswerLost, exactly_once
+from client.gateway.errors import CommitStatusError, EvaluateError
 from network.errors import NetworkError
 from network.profiles import ConnectionProfile, Endpoint, UserIdentity
 
@@ -211,3 +213,21 @@ def test_the_help_says_the_exit_codes_and_shows_examples_that_parse():
         ctx = main.commands["transaction"].commands["status"].make_context("status", run[2:])
         assert len(ctx.params["tx_id"]) == 64
 
+
+# -------------------------------------------------------- lines saying a transaction may have committed
+
+def test_a_lost_answer_of_a_call_with_a_request_id_names_the_transaction_status_command_too():
+    lost = CommitStatusError("commit status timed out", transaction_id=CONFLICTED,
+                             code=grpc.StatusCode.DEADLINE_EXCEEDED)
+
+    def call(request_id):
+        raise lost
+    with click.Context(click.Command("pay"), info_name="pay") as ctx:
+        ctx.params = {"as_": "coreenterprise/treasurer"}
+        with pytest.raises(AnswerLost) as caught:
+            exactly_once("pay-7", call)
+    assert caught.value.message.endswith(
+        "(request id pay-7: it may have committed; run the same command with --request-id pay-7 to apply it "
+        "at most once, or `recfin request get pay-7 --as coreenterprise/treasurer` to see whether it did; "
+        f"`recfin transaction status {CONFLICTED} --as coreenterprise/treasurer` tells whether its "
+        "transaction committed)")

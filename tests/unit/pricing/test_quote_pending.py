@@ -392,6 +392,7 @@ def test_an_offer_whose_outcome_stays_unknown_is_counted_by_the_next_quote_and_t
             f"known (") in said
     assert "counts its advance CNY 950,000.00 as taken" in said
     assert f"`recfin finance get {world.financing} --as bank` lists the bank's offer on it" in said
+    assert f"To check: `recfin transaction status {tx} --as bank` says whether it committed" in said, said
     assert f"network.new_commit('{tx}').status()" in said
     assert world.commits.asked == [tx] and held_while_asked == [True]   # asked again, its turn kept
     assert lock_file(world, tmp_path).read_text().startswith(f"pending {tx} {world.financing} 95000000 CNY ")

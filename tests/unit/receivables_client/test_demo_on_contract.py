@@ -378,6 +378,9 @@ def test_a_step_failing_midway_names_it_and_what_stays_on_the_ledger(world, monk
     assert ("step [20] of the story failed (tier2 acting, after [19] core publish early-payment offer, 5% APR): "
             f"[tx {'ab' * 32}] DEADLINE_EXCEEDED: commit status timed out. Its own transaction may still commit") \
         in said, said
+    # the command that tells, asked of the acting org's peer
+    assert (f"look its tx id up (`recfin transaction status {'ab' * 32} --as supplier/supplier2`) before "
+            "acting on it.") in said, said
     assert "Steps 1-19 stay on the ledger as done (their tx ids above); running the demo again starts a new story" \
         in said
     assert len(channel.documents(keys.RECEIVABLE)) == 3    # the claim and its two parts, left as the steps did
@@ -405,6 +408,8 @@ def test_ctrl_c_midway_names_the_step_it_stopped_and_what_stays_on_the_ledger(wo
     said = " ".join(res.output.split())
     assert ("step [20] of the story was stopped (tier2 acting, after [19] core publish early-payment offer, "
             "5% APR): interrupted. Its own transaction, if it was sent, may still commit") in said, said
+    assert ("look the story's ids up (`recfin transaction status TXID --as supplier/supplier2`) before "
+            "acting on them.") in said, said
     assert ("Steps 1-19 stay on the ledger as done (their tx ids above); running the demo again starts a new "
             "story") in said
     assert len(channel.documents(keys.RECEIVABLE)) == 3
@@ -422,6 +427,19 @@ def test_a_party_s_registration_failing_names_its_step_and_that_it_may_still_com
             "transaction may still commit") in said, said
     assert "Steps 1-2 stay on the ledger as done" in said
     assert channel.documents(keys.RECEIVABLE) == {}     # the story did not start
+
+
+def test_the_transaction_status_it_names_asks_the_network_folder_the_demo_ran_on(world, monkeypatch,
+                                                                                  tmp_path):
+    folder = tmp_path / "another network"
+    failing_at(monkeypatch, "RegisterParty", CommitStatusError(
+        "commit status timed out", transaction_id="ab" * 32, code=grpc.StatusCode.DEADLINE_EXCEEDED))
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup", "--data-root", str(folder)])
+    assert res.exit_code == 1, res.output
+    said = " ".join(res.output.split())
+    look_up = said.split("look its tx id up (`", 1)[1].split("`", 1)[0]
+    assert look_up.startswith(f"recfin transaction status {'ab' * 32} --as coreenterprise/admin"), said
+    assert look_up.endswith(f" --data-root '{folder}'"), said
 
 
 def test_a_step_the_network_failed_names_the_logs_that_say_why(world, monkeypatch, tmp_path):

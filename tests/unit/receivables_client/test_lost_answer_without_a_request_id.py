@@ -43,8 +43,9 @@ def test_a_confirmation_whose_answer_was_lost_says_it_may_have_committed_and_how
     res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
     assert res.exit_code == 1, res.output
     assert res.output.strip() == (
-        f"Error: {connection.describe(error)} (transaction tx-lost may have committed all the same: read the "
-        "record it changes, with its `get` command, before you send it again)")
+        f"Error: {connection.describe(error)} (transaction tx-lost may have committed all the same: `recfin "
+        "transaction status tx-lost --as coreenterprise/treasurer` tells whether it did; read the record it "
+        "changes, with its `get` command, before you send it again)")
     assert channel.document("recfin.receivable", rid)["status"] == "CONFIRMED"   # it had
 
 
