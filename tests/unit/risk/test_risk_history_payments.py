@@ -64,6 +64,9 @@ def test_risk_score_refuses_such_a_file_naming_the_claim_not_the_files_shape(tmp
     path = tmp_path / "history.json"
     path.write_text(json.dumps([e.model_dump(mode="json") for e in paid_in_full(settled=False)]))
     result = invoke(risk, "score", DEBTOR, "--history", path)
-    assert result.exit_code != 0
+    # the file given is wrong: a usage error naming --history (exit 2), as every other wrong history file is
+    assert result.exit_code == 2, result.output
     line = error_line(result)
-    assert "events: P is paid in full on 2025-04-20" in line and "give a ReceivableHistory object" not in line
+    assert line.startswith(f"Error: Invalid value for '--history': {path}: events: P is paid in full on "
+                           "2025-04-20"), line
+    assert "give a ReceivableHistory object" not in line
