@@ -355,7 +355,7 @@ def test_endorsing_organizations_pin_who_endorses(contract_for, network_of, chos
 
 
 def test_chaincode_events_resume_after_a_restart_from_a_file_checkpoint(contract_for, network_of, feature_chaincode,
-                                                                        tmp_path):
+                                                                        channel, tmp_path):
     prefix = unique("Resume")
     ours = lambda e: e.event_name.startswith(prefix)
     emitter = contract_for("supplier")
@@ -373,8 +373,10 @@ def test_chaincode_events_resume_after_a_restart_from_a_file_checkpoint(contract
     handled = take(bank.chaincode_events(feature_chaincode, start_block=start, checkpoint=checkpointer),
                    until=ours, keep=ours)                            # the first of the pair, in ledger order
     checkpointer.checkpoint_chaincode_event(handled[0])              # handled; then the client stops
+    # the file names the listener its stream opened for too: resumed for another, its position means nothing
     assert json.loads(checkpoint_file.read_text()) == {"blockNumber": handled[0].block_number,
-                                                      "transactionId": handled[0].transaction_id}
+                                                      "transactionId": handled[0].transaction_id,
+                                                      "channel": channel, "chaincode": feature_chaincode}
     unhandled = next(submitted for submitted in pair if submitted.transaction_id != handled[0].transaction_id)
 
     c = emitter.submit_async("EmitEvent", arguments=[f"{prefix}-C", "C"])   # while no one listens
