@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from client.money import non_ascii_digit
 from client.user_files import MAX_USER_FILE_BYTES, not_a_file, on_one_line, special_kind, too_large
+# the number checks network.ccprobe shares: imported from there, since network/ imports nothing of cli/
+from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange, ascii_digits_problem
 from network.topology import ORG_ADD_ROLES, contract_role_named
 
 CREDIT_CODE_EXAMPLE = "91310000MA1K000019"
@@ -46,14 +47,6 @@ def credit_code_option(left_out_means: str | None = None
     return checked
 
 
-def _ascii_digits_only(text: str, what: str, example: str) -> str | None:
-    """Why ``text`` cannot be ``what`` because of a digit other than ASCII 0-9 (which ``int``, ``float``,
-    ``Decimal`` and ``strptime`` would read as one, with nothing to show how), or None."""
-    if (digit := non_ascii_digit(text)) is None:
-        return None
-    return f"{text!r} has the digit {digit}, which is not ASCII: write {what} in the digits 0-9, e.g. {example}"
-
-
 DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_EXAMPLE = "2026-03-02"
 
@@ -66,7 +59,7 @@ def read_date(text: str) -> date:
     ``2026-W48-1``, ``20261130``), so a mistyped date would become another day with nothing said; nor
     ``strptime``, which reads ``2026-3-2`` and full-width digits, and says that ``2027-02-30`` "does not match
     the format" when only its day does not exist."""
-    if (problem := _ascii_digits_only(text, "dates as YYYY-MM-DD", DATE_EXAMPLE)) is not None:
+    if (problem := ascii_digits_problem(text, "dates as YYYY-MM-DD", DATE_EXAMPLE)) is not None:
         raise ValueError(problem)
     if not DATE_FORM.fullmatch(text):
         raise ValueError(f"{text!r} is not a date written YYYY-MM-DD: give the year in 4 digits, the month and the "
@@ -147,7 +140,7 @@ class WholeNumberRange(click.IntRange):
 
     def convert(self, value: Any, param, ctx) -> int:
         if isinstance(value, str):
-            if (problem := _ascii_digits_only(value, "numbers", "100")) is not None:
+            if (problem := ascii_digits_problem(value, "numbers", "100")) is not None:
                 self.fail(problem, param, ctx)
             try:
                 value = int(value)
@@ -218,7 +211,7 @@ class FractionType(click.ParamType):
         if isinstance(value, Decimal):
             return value
         text = str(value)
-        if (problem := _ascii_digits_only(text, "numbers", self.example)) is not None:
+        if (problem := ascii_digits_problem(text, "numbers", self.example)) is not None:
             self.fail(problem, param, ctx)
         try:
             number = Decimal(text)
@@ -230,28 +223,6 @@ class FractionType(click.ParamType):
 
 
 FRACTION = FractionType()
-
-
-class FiniteFloatRange(click.FloatRange):
-    """A number of seconds or a rate: a float in the range, and finite, in ASCII digits. ``inf`` and ``nan`` parse
-    as floats and ``nan`` escapes every comparison, but neither is a time a run can be scheduled for: refused as
-    options, before anything is registered or prepared. ``float`` reads full-width ``６０`` as 60: refused too, as
-    every number option refuses it."""
-
-    def convert(self, value: Any, param, ctx) -> float:
-        if isinstance(value, str) and (problem := _ascii_digits_only(value, "numbers", "60")) is not None:
-            self.fail(problem, param, ctx)
-        # finite first: against a range with a maximum, ``inf`` would read as merely out of range
-        if not math.isfinite(click.FLOAT.convert(value, param, ctx)):
-            unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
-            self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
-        number = super().convert(value, param, ctx)
-        return number or 0.0   # -0 as 0: no message should say "-0 s"
-
-
-# A day: far longer than any node, server or channel takes, and short enough for every timer it is given to
-# (subprocess.run, reading a tool's output, raises OverflowError past 2**31 milliseconds, about 24.8 days).
-MAX_TIMEOUT_SECONDS = 86400
 
 
 def timeout_option(help_text: str, default: float = 60.0) -> Callable:

@@ -16,8 +16,8 @@ import sys
 import click
 import grpc
 
-from cli.options import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 from network import probes
+from network.option_checks import MAX_TIMEOUT_SECONDS, FiniteFloatRange
 
 PEM_FIELDS = ("root_cert", "client_cert", "client_key")
 
