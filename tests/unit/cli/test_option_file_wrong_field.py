@@ -127,9 +127,12 @@ def test_a_wrong_field_in_a_file_no_option_named_stays_one_line_exit_1():
     with pytest.raises(click.ClickException) as refused:
         validated(_Shape, {"amount": "x"}, None, lambda exc: "shipped.json: amount: not a whole number")
     assert not isinstance(refused.value, click.UsageError) and refused.value.exit_code == 1
+    # the refusal's one line, not pydantic's report of several
+    assert refused.value.message == "shipped.json: amount: not a whole number"
     with pytest.raises(click.BadParameter) as refused:
         validated(_Shape, {"amount": "x"}, "--shape", lambda exc: "given.json: amount: not a whole number")
     assert refused.value.exit_code == 2 and refused.value.param_hint == "'--shape'"
+    assert refused.value.message == "given.json: amount: not a whole number"
 
 
 # ------------------------------------------------------------------ --topology
