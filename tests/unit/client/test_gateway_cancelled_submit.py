@@ -44,6 +44,16 @@ class HangsAt(AsyncFakeTransport):
         return await self._answer("commit_status", request, timeout)
 
 
+async def until_sent(fake: FakeTransport, method: str, task: asyncio.Task) -> None:
+    """Wait until ``method``'s request is sent. A call that ends before it sends it fails the test, naming how
+    it ended, where waiting on would hang the run."""
+    while method not in [name for name, *_ in fake.calls]:
+        if task.done():
+            ended = "cancelled" if task.cancelled() else repr(task.exception() or task.result())
+            pytest.fail(f"the call ended ({ended}) before its {method} request was sent")
+        await asyncio.sleep(0)
+
+
 def cancelled_while(credentials, hang_at: str, call) -> tuple[FakeTransport, asyncio.CancelledError]:
     """Run ``call(contract)`` until its ``hang_at`` request is sent, cancel it, and return the fake peer and
     the CancelledError the task ended with."""
@@ -54,8 +64,7 @@ def cancelled_while(credentials, hang_at: str, call) -> tuple[FakeTransport, asy
         gateway = connect_async(identity=identity, signer=private_key_signer(key),
                                 transport=HangsAt(fake, hang_at))
         task = asyncio.create_task(call(gateway.get_network(CHANNEL).get_contract("receivables")))
-        while hang_at not in [name for name, *_ in fake.calls]:
-            await asyncio.sleep(0)
+        await until_sent(fake, hang_at, task)
         task.cancel()
         try:
             await task
@@ -120,8 +129,7 @@ def test_a_submit_cancelled_between_retries_cannot_commit_the_attempt_that_commi
         contract = gateway.get_network(CHANNEL).get_contract("receivables")
         task = asyncio.create_task(contract.submit("Confirm", arguments=["R-1"],
                                                    retry=RetryPolicy(max_attempts=2, backoff=3600)))
-        while "commit_status" not in [name for name, *_ in fake.calls]:
-            await asyncio.sleep(0)
+        await until_sent(fake, "commit_status", task)
         task.cancel()          # waiting out the backoff before the second attempt
         await task
 
