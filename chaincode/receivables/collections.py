@@ -9,12 +9,19 @@ org. Holders are the orgs whose parties may hold receivables (suppliers).
   member peer is down; dissemination is best effort and reconciliation fills gaps.
 - ``blockToLive`` 0: terms are kept for the regulator's audit.
 - ``memberOnlyRead``/``memberOnlyWrite``: only member orgs' clients.
-- collection endorsement policy: both the holder's and the bank's org endorse a
-  write of their terms. Where one org is both (its parties hold and finance),
-  that org and one of the regulator orgs (``AND('X.member', OR(<regulators>))``):
-  Fabric counts each endorsement once, so ``AND('X.member', 'X.member')`` would
-  need two endorsing peers of X, and the regulator's org is a member already.
-  Without a regulator org, the one org's alone (it is both parties to the terms).
+- collection endorsement policy: both the holder's and the bank's org's peers
+  endorse a write of their terms. Where one org is both (its parties hold and
+  finance), that org's and one of the regulator orgs' (``AND('X.peer',
+  OR(<regulators>))``): Fabric counts each endorsement once, so ``AND('X.peer',
+  'X.peer')`` would need two endorsing peers of X, and the regulator's org is a
+  member already. Without a regulator org, the one org's alone (it is both
+  parties to the terms). Its principals are the orgs' peers (MSP role PEER), as
+  every key-level policy's are: a write of private data alone is checked against
+  this policy only, and a MEMBER principal is met by a client's certificate too,
+  so a user of a supplier of the holder's org and one of a bank of the bank's
+  could otherwise sign, between them, a write of any terms, offer parties or
+  disbursement of the pair, no peer running the contract. The member policy
+  names ``member``: a collection's members are orgs, clients and peers alike.
 
 What the collection does not keep from the debtor's org: acceptance, disbursement
 and the exercise of recourse (AcceptFinancingOffer, RecordDisbursement,
@@ -49,6 +56,8 @@ import sys
 from . import config as _config
 
 ROLE = "member"
+# a terms collection's endorsement policy's principal: only the org's peers, which run the contract, meet it
+ENDORSER_ROLE = "peer"
 
 
 def collection_name(holder_msp: str, bank_msp: str) -> str:
@@ -64,15 +73,21 @@ def members_policy(msps: list[str]) -> str:
     return f"OR({', '.join(_member(m) for m in msps)})"
 
 
+def _peers_of(msps: list[str]) -> str:
+    """Any peer of the orgs of ``msps``, in the order given."""
+    return f"OR({', '.join(_member(m, ENDORSER_ROLE) for m in msps)})"
+
+
 def terms_endorsement_policy(holder_msp: str, bank_msp: str, regulators: list[str]) -> str:
-    """Who endorses a write of a pair's terms: the holder's org and the bank's; where they are one org, that org
-    and any one of the ``regulators`` orgs (each endorsement counts for one principal only, and the default
-    topology runs one peer per org); that org alone when there is no regulator org."""
+    """Who endorses a write of a pair's terms: a peer of the holder's org and one of the bank's; where they
+    are one org, that org's and any one of the ``regulators`` orgs' (each endorsement counts for one
+    principal only, and the default topology runs one peer per org); that org's alone when there is no
+    regulator org. Peers, not members: a client's certificate meets a MEMBER principal."""
     if holder_msp != bank_msp:
-        return f"AND({_member(holder_msp)}, {_member(bank_msp)})"
+        return f"AND({_member(holder_msp, ENDORSER_ROLE)}, {_member(bank_msp, ENDORSER_ROLE)})"
     if not regulators:
-        return members_policy([holder_msp])
-    return f"AND({_member(holder_msp)}, {members_policy(regulators)})"
+        return _peers_of([holder_msp])
+    return f"AND({_member(holder_msp, ENDORSER_ROLE)}, {_peers_of(regulators)})"
 
 
 def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> list[dict]:

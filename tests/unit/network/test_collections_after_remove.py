@@ -100,7 +100,7 @@ def test_after_a_bank_leaves_its_collection_stays_without_its_msp(topology, tmp_
     kept = after[BANK2_PAIR]
     assert kept["policy"] == "OR('RegulatorMSP.member', 'SupplierMSP.member')"
     # the pair's terms stay as both agreed them: the supplier alone can never write them again
-    assert kept["endorsementPolicy"] == {"signaturePolicy": "AND('SupplierMSP.member', 'Bank2MSP.member')"}
+    assert kept["endorsementPolicy"] == {"signaturePolicy": "AND('SupplierMSP.peer', 'Bank2MSP.peer')"}
     unchanged = ("requiredPeerCount", "maxPeerCount", "blockToLive", "memberOnlyRead", "memberOnlyWrite",
                  "endorsementPolicy")
     assert {k: kept[k] for k in unchanged} == {k: before[BANK2_PAIR][k] for k in unchanged}

@@ -17,7 +17,7 @@ def test_one_collection_per_supplier_and_bank_org_with_the_regulator():
     (coll,) = collections.collections_config()
     assert coll["name"] == "terms-SupplierMSP-BankMSP"
     assert coll["policy"] == "OR('BankMSP.member', 'RegulatorMSP.member', 'SupplierMSP.member')"
-    assert coll["endorsementPolicy"] == {"signaturePolicy": "AND('SupplierMSP.member', 'BankMSP.member')"}
+    assert coll["endorsementPolicy"] == {"signaturePolicy": "AND('SupplierMSP.peer', 'BankMSP.peer')"}
     assert coll["memberOnlyRead"] and coll["memberOnlyWrite"] and coll["blockToLive"] == 0
     assert "CoreEnterpriseMSP" not in coll["policy"]
 

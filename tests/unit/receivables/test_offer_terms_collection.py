@@ -61,7 +61,7 @@ def test_where_one_org_holds_and_finances_it_endorses_with_any_one_regulator_org
     config = CONFIGS["two regulator orgs"]
     collection, = (c for c in collections.collections_config(config) if c["name"] == f"terms-{SUPPLIER}-{SUPPLIER}")
     assert collection["endorsementPolicy"]["signaturePolicy"] == \
-        f"AND('{SUPPLIER}.member', OR('{REGULATOR2}.member', '{REGULATOR}.member'))"
+        f"AND('{SUPPLIER}.peer', OR('{REGULATOR2}.peer', '{REGULATOR}.peer'))"
     assert _met_by(collection, (SUPPLIER, REGULATOR)) and _met_by(collection, (SUPPLIER, REGULATOR2))
     assert not _met_by(collection, (SUPPLIER,))
 
@@ -69,7 +69,7 @@ def test_where_one_org_holds_and_finances_it_endorses_with_any_one_regulator_org
 def test_without_a_regulator_org_the_one_org_alone_endorses_its_own_terms():
     config = NetworkConfig(org_roles={"CoreEnterpriseMSP": ("core_enterprise",), SUPPLIER: ("supplier", "financier")})
     collection, = collections.collections_config(config)
-    assert collection["endorsementPolicy"]["signaturePolicy"] == f"OR('{SUPPLIER}.member')"
+    assert collection["endorsementPolicy"]["signaturePolicy"] == f"OR('{SUPPLIER}.peer')"
     assert _met_by(collection, (SUPPLIER,))
 
 

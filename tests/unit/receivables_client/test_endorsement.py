@@ -56,8 +56,9 @@ REGULATOR_ORGS = CONFIG.msps_with_role("regulator")   # a frozen claim's key nam
 
 
 def collection_orgs(config: NetworkConfig) -> dict[str, frozenset[str]]:
-    """Each private data collection of ``config`` and the orgs its endorsement policy names."""
-    return {c["name"]: frozenset(re.findall(r"'([^']+)\.member'", c["endorsementPolicy"]["signaturePolicy"]))
+    """Each private data collection of ``config`` and the orgs its endorsement policy names (their peers)."""
+    return {c["name"]: frozenset(re.findall(r"'([^']+)\.(?:member|peer)'",
+                                            c["endorsementPolicy"]["signaturePolicy"]))
             for c in collections_config(config)}
 
 
