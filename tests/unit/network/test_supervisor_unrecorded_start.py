@@ -5,6 +5,8 @@ import errno
 import json
 import os
 import re
+import signal
+from pathlib import Path
 
 import pytest
 
@@ -16,15 +18,28 @@ from .test_supervisor import SLEEPER, STUBBORN, spec
 
 
 @pytest.fixture
-def full_disk(monkeypatch):
-    """write_atomically failing as on a full disk; the pids of the records it was given."""
-    pids = []
+def started():
+    """The pids of the processes a test started. At teardown any still running, left by a start that did not
+    stop it (the test then fails), is killed: SLEEPER and STUBBORN loop for ever."""
+    pids: list[int] = []
+    yield pids
+    for pid in pids:
+        try:
+            command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue            # gone, as the start should have left it
+        if b"time.sleep(0.05)" in command_line:     # still the test's, not a process given its pid since
+            os.kill(pid, signal.SIGKILL)
 
+
+@pytest.fixture
+def full_disk(monkeypatch, started):
+    """write_atomically failing as on a full disk; the pids of the records it was given."""
     def write_atomically(path, data):
-        pids.append(json.loads(data)["pid"])
+        started.append(json.loads(data)["pid"])
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
     monkeypatch.setattr(supervisor, "write_atomically", write_atomically)
-    return pids
+    return started
 
 
 def runs(pid: int) -> bool:
@@ -48,14 +63,13 @@ def test_a_process_whose_pid_file_cannot_be_written_is_stopped(tmp_path, full_di
     assert not runs(pid) and not sp.pid_file.exists()
 
 
-def test_an_interrupt_while_the_pid_file_is_written_stops_the_process_and_goes_on(tmp_path, monkeypatch):
-    pids = []
-
+def test_an_interrupt_while_the_pid_file_is_written_stops_the_process_and_goes_on(tmp_path, monkeypatch,
+                                                                                   started):
     def interrupted(path, data):
-        pids.append(json.loads(data)["pid"])
+        started.append(json.loads(data)["pid"])
         raise KeyboardInterrupt
     monkeypatch.setattr(supervisor, "write_atomically", interrupted)
     with pytest.raises(KeyboardInterrupt):
         Supervisor(grace=0.5, poll_interval=0.02).start(spec(tmp_path, SLEEPER))
-    [pid] = pids
+    [pid] = started
     assert not runs(pid)
