@@ -22,7 +22,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from asn1crypto import core
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -36,6 +35,9 @@ CRL_FILE = "crl.pem"
 
 # Matching a CRL to its CA is the MSP's rule, which an auditor's client applies too (client.ledger.revocation).
 load, of_ca, lists, _ski = revocation.load, revocation.of_ca, revocation.lists, revocation.ca_ski
+# How a refusal names a CRL, which the config policy check in client.ledger.config_policies says too.
+without_aki, describe, lacking_aki = revocation.without_aki, revocation.describe, revocation.lacking_aki
+number_text = revocation.number_text
 
 
 def crl_path(paths: OrgCrypto) -> Path:
@@ -43,60 +45,14 @@ def crl_path(paths: OrgCrypto) -> Path:
     return paths.msp_dir / "crls" / CRL_FILE
 
 
-def without_aki(revocation_list: Sequence[bytes]) -> tuple[int, x509.CertificateRevocationList] | None:
-    """The first CRL of an MSP's revocation list from which Fabric obtains no Authority Key Identifier (none, or one
-    Go cannot decode: revocation.fabric_key_identifier), with its place (from 1); None when every CRL has one.
-    Fabric's MSP reads the list without looking inside (setupCRLs only parses each CRL), then, validating any
-    identity of the MSP, walks it and fails the identity at such a CRL ("could not obtain Authority Key Identifier
-    for crl", msp/mspimplvalidate.go): with one in its list, the MSP validates none of its identities, its admins'
-    included. A CRL that cannot be read at all is passed over, as revocation.refusing passes it."""
-    for place, data in enumerate(revocation_list, start=1):
-        found = load(data)
-        if found is not None and not revocation.has_authority_key_id(found):
-            return place, found
-    return None
-
-
-def describe(place: int, of: int, found: x509.CertificateRevocationList, msp_id: str,
-             where: str = "in the channel config") -> str:
-    """A CRL of an MSP's revocation list as a refusal names it: "CRL 1 of 2 in BankMSP's MSP in the channel config
-    (issuer ..., CRL number 3)"."""
-    return (f"CRL {place} of {of} in {msp_id}'s MSP {where} (issuer {found.issuer.rfc4514_string()}, "
-            f"{number_text(found)})")
-
-
-def lacking_aki(place: int, of: int, found: x509.CertificateRevocationList, msp_id: str,
-                where: str = "in the channel config") -> str:
-    """A CRL Fabric obtains no Authority Key Identifier from, named as describe() names it, and why: "CRL 1 of 1 in
-    BankMSP's MSP in the channel config (issuer ..., CRL number 3) has no Authority Key Identifier"."""
-    return f"{describe(place, of, found, msp_id, where)} {revocation.aki_problem(found)}"
-
-
-def _read_number(crl: x509.CertificateRevocationList) -> int | None:
-    """The CRL number, None when the CRL has none; ValueError when it cannot be decoded. Read on its own: decoding
-    every extension (crl.extensions) fails at any one that is not DER, an AKI Fabric reads included. A number in BER
-    that is not DER (a long-form length) is read: it says the number as well."""
-    value = revocation.extension_value(crl, revocation.CRL_NUMBER)
-    return None if value is None else core.Integer.load(value, strict=True).native
-
-
 def number(crl: x509.CertificateRevocationList) -> int:
     """The CRL number, to order the CRLs of a CA: 0 for a CRL without one or whose number cannot be decoded
     (number_text tells them apart). Fabric reads no CRL number; recfin's CRLs carry one in DER."""
     try:
-        found = _read_number(crl)
+        found = revocation.read_number(crl)
     except ValueError:
         return 0
     return 0 if found is None else found
-
-
-def number_text(crl: x509.CertificateRevocationList) -> str:
-    """The CRL number as a message names it: "CRL number 3", "no CRL number", or "CRL number unreadable (why)"."""
-    try:
-        found = _read_number(crl)
-    except ValueError as problem:
-        return f"CRL number unreadable ({str(problem).splitlines()[0]})"
-    return "no CRL number" if found is None else f"CRL number {found}"
 
 
 def revoked_serials(crls: Iterable[x509.CertificateRevocationList]) -> dict[int, dt.datetime]:

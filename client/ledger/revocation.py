@@ -276,3 +276,50 @@ def refusing(crls: Sequence[bytes], ca_cert: x509.Certificate,
         if ours is not None and ours.get_revoked_certificate_by_serial_number(serial) is not None:
             return place, ours, True
     return None
+
+
+# ---- naming a CRL as a refusal names it ----------------------------------------------------------------
+def without_aki(revocation_list: Sequence[bytes]) -> tuple[int, x509.CertificateRevocationList] | None:
+    """The first CRL of an MSP's revocation list from which Fabric obtains no Authority Key Identifier (none, or one
+    Go cannot decode: fabric_key_identifier), with its place (from 1); None when every CRL has one.
+    Fabric's MSP reads the list without looking inside (setupCRLs only parses each CRL), then, validating any
+    identity of the MSP, walks it and fails the identity at such a CRL ("could not obtain Authority Key Identifier
+    for crl", msp/mspimplvalidate.go): with one in its list, the MSP validates none of its identities, its admins'
+    included. A CRL that cannot be read at all is passed over, as refusing passes it."""
+    for place, data in enumerate(revocation_list, start=1):
+        found = load(data)
+        if found is not None and not has_authority_key_id(found):
+            return place, found
+    return None
+
+
+def describe(place: int, of: int, found: x509.CertificateRevocationList, msp_id: str,
+             where: str = "in the channel config") -> str:
+    """A CRL of an MSP's revocation list as a refusal names it: "CRL 1 of 2 in BankMSP's MSP in the channel config
+    (issuer ..., CRL number 3)"."""
+    return (f"CRL {place} of {of} in {msp_id}'s MSP {where} (issuer {found.issuer.rfc4514_string()}, "
+            f"{number_text(found)})")
+
+
+def lacking_aki(place: int, of: int, found: x509.CertificateRevocationList, msp_id: str,
+                where: str = "in the channel config") -> str:
+    """A CRL Fabric obtains no Authority Key Identifier from, named as describe() names it, and why: "CRL 1 of 1 in
+    BankMSP's MSP in the channel config (issuer ..., CRL number 3) has no Authority Key Identifier"."""
+    return f"{describe(place, of, found, msp_id, where)} {aki_problem(found)}"
+
+
+def read_number(crl: x509.CertificateRevocationList) -> int | None:
+    """The CRL number, None when the CRL has none; ValueError when it cannot be decoded. Read on its own: decoding
+    every extension (crl.extensions) fails at any one that is not DER, an AKI Fabric reads included. A number in BER
+    that is not DER (a long-form length) is read: it says the number as well."""
+    value = extension_value(crl, CRL_NUMBER)
+    return None if value is None else core.Integer.load(value, strict=True).native
+
+
+def number_text(crl: x509.CertificateRevocationList) -> str:
+    """The CRL number as a message names it: "CRL number 3", "no CRL number", or "CRL number unreadable (why)"."""
+    try:
+        found = read_number(crl)
+    except ValueError as problem:
+        return f"CRL number unreadable ({str(problem).splitlines()[0]})"
+    return "no CRL number" if found is None else f"CRL number {found}"
