@@ -77,16 +77,22 @@ def mark_overdue(r: Receivable) -> None:
     r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
 
 
+def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str) -> None:
+    """Refused for what no step of a financing cures, before a caller names its financing's way out: a claim
+    settled (paid to its bank, whose repayment record is still to come), overdue, split or otherwise not
+    CONFIRMED, or past its due date stays refused once the financing ends, so naming the way out would send
+    the holder to end the financing for an ``action`` refused all the same. FINANCED passes: its financing is
+    the caller's to refuse, with the way out."""
+    if r.status != FINANCED:
+        ensure_status(r, (CONFIRMED,), action)
+    ensure_before_maturity(r, today, action)
+
+
 def ensure_transferable(r: Receivable, today: date) -> None:
     ensure_not_frozen(r)
-    # What no step of a financing cures is refused first: a claim settled (paid to its bank, whose repayment
-    # record is still to come), overdue, split, or past its due date stays unmovable once the financing ends,
-    # so naming the financing's way out would send the holder to end it for a transfer refused all the same.
-    if r.status != FINANCED:
-        ensure_status(r, (CONFIRMED,), "split or transfer")
     # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
     # would give children that look current, so the rule cannot hang on that bookkeeping call.
-    ensure_before_maturity(r, today, "split or transfer")
+    ensure_actionable_but_for_financing(r, today, "split or transfer")
     if r.status == FINANCED or r.financing_id is not None:
         # what ends the financing at the stage the claim says it is at: withdrawal ends only a request
         if r.financier is None:

@@ -184,6 +184,10 @@ class DiscountingTransactions(TransactionGroup):
         # is refused below as one that does not cover the claim, as reading it with the claim is.
         d = await s.store.discount_offer(offer_id)
         lifecycle.ensure_not_frozen(r)
+        # a claim settled, overdue, split or past its due date first, as for a transfer: ending its financing
+        # would not let it be discounted, so its financing's refusal below would send the holder to end it for
+        # nothing. Past the due date there is nothing to pay early.
+        lifecycle.ensure_actionable_but_for_financing(r, s.today, "discount")
         open_request = None
         if r.financing_id is not None:
             if (await s.store.financing(r.financing_id)).status != "REQUESTED":
@@ -203,9 +207,7 @@ class DiscountingTransactions(TransactionGroup):
                        "ones)")
         # before anything is priced, and before the holder is told to end its financing request for this offer
         _ensure_as_read(d, read)
-        early = settlement.days_early(s.today, date.fromisoformat(r.due_date))
-        if early <= 0:
-            raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to pay early")
+        early = settlement.days_early(s.today, date.fromisoformat(r.due_date))   # at least 1: checked above
         apr = settlement.discount_rate_for(d, early)
         if apr is None:
             first = min(t.min_days_early for t in d.scale or [])
