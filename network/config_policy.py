@@ -8,21 +8,11 @@ holds it (for a value or a policy); an absolute one ("/Channel/Orderer/Admins") 
 from the root. New elements carry no check of their own: adding them bumps their parent,
 whose mod_policy is checked.
 
-Policies are evaluated as Fabric does:
-- ImplicitMeta: the named sub-policy of each child group (each org); ANY needs one,
-  ALL every one, MAJORITY more than half;
-- Signature (NOutOf over MSP principals, greedy: client.ledger.signature_policy): each signer
-  can satisfy one principal; a signer satisfies 'X.member' when its certificate is an identity
-  of MSP X in the current config as Fabric's MSP validates one (client.ledger.msp: it chains to
-  X's CAs, each with a Subject Key Identifier, no CRL of X lists it, its OUs are one of X's OU
-  identifiers where X lists any and, with NodeOUs on, exactly one NodeOU OU), and 'X.admin' /
-  'X.peer' / 'X.client' when, in addition, its OU is the role's NodeOU (or, for admin, it is
-  one of the MSP's listed admin certificates).
-Signatures that do not verify as Fabric verifies them (a high-S ECDSA signature among them),
-signatures of a certificate that a CRL of its CA in its MSP's revocation list names, signatures of
-any identity of an MSP whose revocation list holds a CRL without an Authority Key Identifier (Fabric's
-MSP fails them all), and a second signature of an identity whose first one counts (Fabric counts an
-identity once) are ignored, as the orderer ignores them; the verdict names each with why.
+Each policy is evaluated as Fabric evaluates it, by client.ledger.config_policies (the SDK's
+audit judges a block's orderer signatures by it too): ImplicitMeta over each org's sub-policy,
+Signature policies over MSP principals, each identity counted once and as its MSP validates it;
+a signature that does not verify, or a revoked or locked-out signer's, is ignored, as the orderer
+ignores it, and the verdict names each with why.
 
 `evaluate(current, update_envelope)` returns a Verdict: ok, and one line per policy that
 says who signed and who is missing ("needs 3 of 4 org admins: missing BankMSP, RegulatorMSP").
@@ -30,374 +20,28 @@ says who signed and who is missing ("needs 3 of 4 org admins: missing BankMSP, R
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import timedelta
 
-from cryptography import x509
 from fabric_protos.common import configtx_pb2, policies_pb2
-from fabric_protos.msp import msp_principal_pb2
 
-from client.ledger.msp import certificate_problem, chain_to, role_problem
-from client.ledger.revocation import refusing
-# renamed: evaluate() here checks a whole update, and signature_policy names org_definition's parser
-from client.ledger.signature_policy import Evaluation
-from client.ledger.signature_policy import evaluate as evaluate_rule
-from client.ledger.signature_policy import spelled as spelled_rule
+from client.ledger import config_policies
+from client.ledger.config_policies import (Evaluator, RoleHolders, Verdict, group_at, indexes_one,
+                                           policy_path, principal)
 
-from . import channel_config, config_signing, crl
-from .org_definition import ROLE_NAMES, OrgMsp, decode_msp, signature_policy
+from . import channel_config, config_signing
+from .org_definition import signature_policy
 
-ROOT = "Channel"
-
-
-@dataclass
-class PolicyCheck:
-    """One policy evaluated against the signers."""
-
-    path: str                           # e.g. /Channel/Application/Admins
-    rule: str                           # e.g. "MAJORITY Admins" or "OR('BankMSP.admin')"
-    satisfied: bool
-    needed: int                         # how many of the parts must be satisfied
-    parts: list[str] = field(default_factory=list)       # the orgs (ImplicitMeta) or principals (Signature)
-    met: list[str] = field(default_factory=list)
-    for_elements: list[str] = field(default_factory=list)  # the changed elements this policy authorises
-    noun: str = "principals"            # what the parts are, for the message ("org admins")
-
-    @property
-    def missing(self) -> list[str]:
-        return [p for p in self.parts if p not in self.met]
-
-    def describe(self) -> str:
-        head = f"{self.path} ({self.rule}) needs {self.needed} of {len(self.parts)} {self.noun}"
-        if self.satisfied:
-            return f"{head}: met by {', '.join(self.met)}"
-        short = self.needed - len(self.met)
-        return (f"{head}, has {len(self.met)}" + (f" ({', '.join(self.met)})" if self.met else "")
-                + f": missing {short} of {', '.join(self.missing)}")
-
-
-@dataclass
-class Verdict:
-    checks: list[PolicyCheck]
-    signers: list[str]                  # "<MSP ID> <subject>" of each signature counted
-    invalid_signatures: list[str]       # "<MSP ID> <subject>: <why>" of each signature Fabric would not count
-    signed_by: list[str] = field(default_factory=list)   # the MSP IDs of the signatures counted
-
-    @property
-    def ok(self) -> bool:
-        return all(c.satisfied for c in self.checks)
-
-    def describe(self) -> str:
-        return "; ".join(c.describe() for c in self.checks) or "no policy to check"
-
-    @property
-    def missing(self) -> list[str]:
-        """Who could still sign for the policies not yet met (some of them suffice: see describe())."""
-        return sorted({m for c in self.checks if not c.satisfied for m in c.missing})
-
+# Most of network/ shows a policy through this module, and reads the Verdict evaluate() gives
+render_signature_rule = config_policies.render_signature_rule
 
 # ---- finding things in the current config -----------------------------------------------------
-def _group_at(config: configtx_pb2.Config, path: tuple[str, ...]) -> configtx_pb2.ConfigGroup | None:
-    if not path or path[0] != ROOT:
-        return None
-    group = config.channel_group
-    for name in path[1:]:
-        if name not in group.groups:
-            return None
-        group = group.groups[name]
-    return group
-
-
 def _element(config: configtx_pb2.Config, path: tuple[str, ...], kind: str):
     if kind == "group":
-        return _group_at(config, path)
-    parent = _group_at(config, path[:-1])
+        return group_at(config, path)
+    parent = group_at(config, path[:-1])
     if parent is None:
         return None
     members = parent.values if kind == "value" else parent.policies
     return members[path[-1]] if path[-1] in members else None
-
-
-def _policy_path(element_path: tuple[str, ...], kind: str, mod_policy: str) -> tuple[str, ...]:
-    if mod_policy.startswith("/"):
-        return tuple(p for p in mod_policy.split("/") if p)
-    context = element_path if kind == "group" else element_path[:-1]
-    return context + tuple(p for p in mod_policy.split("/") if p)
-
-
-def org_msps(config: configtx_pb2.Config) -> dict[str, OrgMsp]:
-    """Every org MSP of the channel (application and orderer orgs), by MSP ID."""
-    out = {}
-    for section in (channel_config.APPLICATION, channel_config.ORDERER):
-        holder = config.channel_group.groups.get(section)
-        if holder is None:
-            continue
-        for group in holder.groups.values():
-            if "MSP" in group.values:
-                msp = decode_msp(group)
-                out[msp.msp_id] = msp
-    return out
-
-
-# ---- principals -------------------------------------------------------------------------------------
-def _issuing_root(cert: x509.Certificate, msp: OrgMsp) -> x509.Certificate | None:
-    """The root CA of the MSP that issued cert, None when none of them did."""
-    for pem in msp.root_certs:
-        root = x509.load_pem_x509_certificate(pem)
-        try:
-            cert.verify_directly_issued_by(root)
-            return root
-        except Exception:  # wrong issuer, bad signature, unsupported key: not issued by this root
-            continue
-    return None
-
-
-def _refusing_crl(cert: x509.Certificate, msp: OrgMsp) -> tuple[int, x509.CertificateRevocationList, bool] | None:
-    """Where the MSP's revocation check refuses cert (client.ledger.revocation.refusing), None when it does not."""
-    root = _issuing_root(cert, msp)
-    return None if root is None else refusing(msp.revocation_list, root, cert.serial_number)
-
-
-def revocation(cert: x509.Certificate, msp: OrgMsp, config: configtx_pb2.Config) -> str | None:
-    """Why the MSP refuses cert at its revocation check, None when it does not. Fabric's MSP walks its revocation
-    list in order (validateCertAgainstChain) and stops at the first CRL that either has no Authority Key Identifier
-    it can read (which fails every identity of the MSP) or is the issuing CA's and lists cert's serial (which
-    revokes it). For the first, the way out the other orgs have in the channel config ``config`` (way_out)."""
-    found = _refusing_crl(cert, msp)
-    if found is None:
-        return None
-    place, listing, revokes = found
-    if revokes:
-        return (f"its certificate (serial {cert.serial_number:x}) is revoked: {crl.number_text(listing)} "
-                f"of its CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
-    why = (f"{crl.lacking_aki(place, len(msp.revocation_list), listing, msp.msp_id)}, so Fabric fails every identity "
-           f"of {msp.msp_id} (\"could not obtain Authority Key Identifier for crl\") and counts its signature for "
-           f"nothing. Its own admins cannot replace that CRL, their signatures failing the same way")
-    way = way_out(config, msp.msp_id)
-    if way is None:
-        return why
-    if not way.open:
-        return f"{why}. {way.closed()}"
-    return (f"{why}: {way.check.needed} of the other orgs' admins ({', '.join(way.check.met)}) remove the org and add "
-            f"it again with a CRL that carries its CA's key identifier (`recfin org remove`, then `recfin org add`)")
-
-
-def refusal(signer: config_signing.SignedBy, msps: dict[str, OrgMsp], config: configtx_pb2.Config) -> str | None:
-    """Why the ordering service counts the signature for no principal at all, None when it checks it against them:
-    a signature that does not verify as Fabric verifies it, or a signer its MSP's CRLs revoke (msps: the MSPs of
-    the channel config ``config``)."""
-    if not signer.valid:
-        return signer.problem or "the signature does not verify"
-    msp = msps.get(signer.msp_id)
-    return None if msp is None else revocation(signer.certificate, msp, config)
-
-
-def satisfies(signer: config_signing.SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
-    """Whether one valid signer is the principal 'msp_id.role' under the channel's MSPs: its certificate is an
-    identity of that MSP as Fabric's MSP validates one (client.ledger.msp.certificate_problem: CA chain, SKIs, CRLs,
-    organizational units and NodeOUs), its CAs' dates taken where Fabric takes them (a second after the
-    certificate's notBefore: the MSP ignores expiry), and, for a role other than member, the MSP's NodeOUs tell
-    that role and the certificate carries its OU (an admin may instead be one of the MSP's listed admins: with
-    NodeOUs on, a certificate byte-for-byte one of them is the admin without that validation, as in Fabric)."""
-    msp = msps.get(msp_id)
-    if msp is None or signer.msp_id != msp_id or not signer.valid:
-        return False
-    identities, cert = msp.identities, signer.certificate
-    listed_admin = role == "admin" and any(x509.load_pem_x509_certificate(pem) == cert for pem in msp.admins)
-    if listed_admin and identities.node_ous is not None:
-        # With NodeOUs on, Fabric (satisfiesPrincipalInternalV142) takes a listed admin as ADMIN before it validates
-        # the identity: setup only asked the admincert to carry the client or admin OU
-        return True
-    if certificate_problem(cert, identities, cert.not_valid_before_utc + timedelta(seconds=1)) is not None:
-        return False
-    if role == "member" or listed_admin:
-        return True
-    return identities.tells_role(role) and role_problem(chain_to(cert, identities), identities, role) is None
-
-
-# ---- evaluation -------------------------------------------------------------------------------------
-class _Evaluator:
-    def __init__(self, config: configtx_pb2.Config, signed: list[config_signing.SignedBy]):
-        self.config = config
-        self.msps = org_msps(config)
-        reasons = []
-        verified = set()    # (MSP ID, certificate) of each identity with a signature that verified
-        for signer in signed:
-            identity = (signer.msp_id, signer.certificate)
-            if identity in verified:
-                # the orderer drops an identity's signatures after one of them verified
-                # (policies.SignatureSetToValidIdentities), before checking any principal
-                reasons.append((signer, "its identity signed already: Fabric counts the first of its signatures that "
-                                        "verifies and ignores any further one"))
-                continue
-            if signer.valid:
-                verified.add(identity)
-            reasons.append((signer, refusal(signer, self.msps, config)))
-        self.signed = [s for s, why in reasons if why is None]
-        self.refused = [(s, why) for s, why in reasons if why is not None]
-
-    def policy_at(self, path: tuple[str, ...]) -> configtx_pb2.ConfigPolicy | None:
-        group = _group_at(self.config, path[:-1])
-        if group is None or path[-1] not in group.policies:
-            return None
-        return group.policies[path[-1]]
-
-    def check(self, path: tuple[str, ...]) -> PolicyCheck:
-        where = "/" + "/".join(path)
-        found = self.policy_at(path)
-        if found is None:
-            return PolicyCheck(where, "(no such policy)", False, 1)
-        policy = found.policy
-        if policy.type == policies_pb2.Policy.IMPLICIT_META:
-            meta = policies_pb2.ImplicitMetaPolicy.FromString(policy.value)
-            rule = f"{policies_pb2.ImplicitMetaPolicy.Rule.Name(meta.rule)} {meta.sub_policy}"
-            group = _group_at(self.config, path[:-1])
-            children = sorted(group.groups) if group is not None else []
-            met = [c for c in children if self.check(path[:-1] + (c, meta.sub_policy)).satisfied]
-            needed = {policies_pb2.ImplicitMetaPolicy.ANY: 1, policies_pb2.ImplicitMetaPolicy.ALL: len(children),
-                      policies_pb2.ImplicitMetaPolicy.MAJORITY: len(children) // 2 + 1}[meta.rule]
-            noun = f"org {meta.sub_policy.lower()}" if meta.sub_policy == "Admins" else f"orgs' {meta.sub_policy}"
-            return PolicyCheck(where, rule, len(met) >= needed, needed, children, met, noun=noun)
-        if policy.type == policies_pb2.Policy.SIGNATURE:
-            env = policies_pb2.SignaturePolicyEnvelope.FromString(policy.value)
-            principals = [_principal(p) for p in env.identities]
-            evaluation = self._signature(env.rule, principals)
-            names = [f"{m}.{r}" for m, r in principals]
-            needed = env.rule.n_out_of.n if env.rule.HasField("n_out_of") else 1
-            return PolicyCheck(where, render_signature_rule(env), evaluation.met, needed, names,
-                               [names[k] for k in evaluation.leaves])
-        return PolicyCheck(where, f"(unsupported policy type {policy.type})", False, 1)
-
-    def satisfies(self, signer, msp_id: str, role: str) -> bool:
-        """Whether one counted signer is the principal 'msp_id.role'."""
-        return satisfies(signer, msp_id, role, self.msps)
-
-    def _signature(self, rule: policies_pb2.SignaturePolicy,
-                   principals: list[tuple[str, str]]) -> Evaluation:
-        """``rule`` over the counted signers, each (MSP ID, role) of ``principals`` met as ``satisfies`` says, by
-        Fabric's greedy NOutOf (client.ledger.signature_policy): each signer is used for at most one principal."""
-        return evaluate_rule(
-            rule, principals=len(principals), signers=len(self.signed),
-            meets=lambda signer, principal: self.satisfies(self.signed[signer], *principals[principal]))
-
-
-class _RoleHolders(_Evaluator):
-    """Identities known by MSP ID and role alone, each (MSP ID, role), taken as Fabric would count their signatures:
-    one is the principal 'X.role' of its MSP X, and 'X.member' as every identity of X is."""
-
-    def __init__(self, identities: list[tuple[str, str]]):
-        self.signed = list(identities)
-        self.refused = []
-
-    def satisfies(self, signer, msp_id: str, role: str) -> bool:
-        return signer[0] == msp_id and role in (signer[1], "member")
-
-
-class _AdminsOf(_RoleHolders):
-    """Policies checked as if one admin of each of these orgs (MSP IDs) had signed, with a signature Fabric counts:
-    what those admins can meet, judged without their keys by the same checks as real signatures."""
-
-    def __init__(self, config: configtx_pb2.Config, msp_ids: list[str]):
-        super().__init__([(msp_id, "admin") for msp_id in msp_ids])
-        self.config = config
-        self.msps = org_msps(config)
-
-
-def met_by(envelope: policies_pb2.SignaturePolicyEnvelope, identities: list[tuple[str, str]]) -> bool:
-    """Whether these identities, each (MSP ID, role) such as ("BankMSP", "peer"), all signing, meet the signature
-    policy as Fabric evaluates it: each identity counts for one principal, 'X.role' or 'X.member' of its MSP X, and
-    NOutOf is greedy (every sub-rule met in turn keeps the identities it used), so a set can fail a policy that
-    some of its identities alone would meet."""
-    return _RoleHolders(identities)._signature(envelope.rule, [_principal(p) for p in envelope.identities]).met
-
-
-@dataclass
-class WayOut:
-    """Whether the other orgs' admins can remove an org its own CRL locks out (every identity of its MSP failing,
-    its admins' too) and add it again: the policy one level up that the removal needs (the Application group's
-    mod_policy, `MAJORITY Admins`), checked as if the admin of every other org not locked out the same way signed."""
-
-    msp_id: str
-    check: PolicyCheck                  # that policy as those admins would meet it (met: the orgs that count)
-    locked_too: list[str]               # other orgs whose own CRL locks their admins out as well
-
-    @property
-    def open(self) -> bool:
-        return self.check.satisfied
-
-    def closed(self) -> str:
-        """Why no config update can repair the org, when the way is not open."""
-        met = self.check.met
-        locked = (f"; {', '.join(self.locked_too)} {'is' if len(self.locked_too) == 1 else 'are'} locked out by "
-                  f"{'its' if len(self.locked_too) == 1 else 'their'} own CRL too" if self.locked_too else "")
-        check = self.check
-        return (f"One level up, {check.path} ({check.rule}) could remove and add {self.msp_id}'s group again without "
-                f"its admins, but it needs {check.needed} of {len(check.parts)} {check.noun} and only {len(met)} other "
-                f"org(s) can sign ({', '.join(met) or 'none'}{locked}): no config update can repair {self.msp_id} on "
-                f"this channel")
-
-
-def way_out(current: configtx_pb2.Config, msp_id: str) -> WayOut | None:
-    """The way out for application org msp_id of the channel config current (WayOut); None for an org that is not
-    one of the channel's application orgs."""
-    if msp_id not in channel_config.application_orgs(current):
-        return None
-    msps = org_msps(current)
-    locked_too = sorted(m for m, msp in msps.items() if m != msp_id and crl.without_aki(msp.revocation_list))
-    # the channel ID plays no part in which policies an update needs
-    removal = channel_config.compute_update("", current, channel_config.without_org(current, msp_id))
-    evaluator = _AdminsOf(current, [m for m in msps if m != msp_id and m not in locked_too])
-    path, elements = next((path, elements) for path, elements in required_policies(current, removal).items()
-                          if f"group /{ROOT}/{channel_config.APPLICATION}" in elements)
-    check = evaluator.check(path)
-    check.for_elements = elements
-    return WayOut(msp_id, check, locked_too)
-
-
-def _principal(p: msp_principal_pb2.MSPPrincipal) -> tuple[str, str]:
-    if p.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE:
-        return ("?", "unsupported-principal")
-    role = msp_principal_pb2.MSPRole.FromString(p.principal)
-    return role.msp_identifier, ROLE_NAMES.get(role.role, "?")
-
-
-def msp_ids_in(policy: str) -> list[str]:
-    """The MSP IDs a signature policy's principals name, e.g. ["BankMSP", "SupplierMSP"] for
-    "AND('BankMSP.peer', 'SupplierMSP.peer')" (PolicySyntaxError when it is not one)."""
-    return sorted({msp_id for msp_id, _role in map(_principal, signature_policy(policy).identities)})
-
-
-def leaves_naming(env: policies_pb2.SignaturePolicyEnvelope) -> Counter[str]:
-    """How many of the policy's signed-by leaves name each MSP ID: more identities of an org than that can meet
-    no more of it (each identity counts once, for one leaf)."""
-    principals = [_principal(p)[0] for p in env.identities]
-
-    def leaves(rule: policies_pb2.SignaturePolicy) -> list[str]:
-        if rule.HasField("signed_by"):
-            # a leaf indexing no principal names no org (client.ledger.signature_policy: met by nobody)
-            return [principals[rule.signed_by]] if _indexes_one(rule.signed_by, principals) else []
-        return [msp_id for sub in rule.n_out_of.rules for msp_id in leaves(sub)]
-
-    return Counter(leaves(env.rule))
-
-
-def _indexes_one(index: int, principals: list) -> bool:
-    """Whether a signed-by leaf's index names one of the principals (not past them, nor negative, which Python would
-    read from the end)."""
-    return 0 <= index < len(principals)
-
-
-def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:
-    """A SignaturePolicyEnvelope back in the policy language, e.g. "OR('BankMSP.admin')"."""
-    principals = [_principal(p) for p in env.identities]
-
-    def leaf(index: int) -> str:
-        if not _indexes_one(index, principals):     # Fabric compiles no such policy: say what it holds
-            return f"'<no principal #{index}>'"
-        msp_id, role = principals[index]
-        return f"'{msp_id}.{role}'"
-
-    return spelled_rule(env.rule, leaf)
 
 
 def required_policies(current: configtx_pb2.Config,
@@ -408,35 +52,47 @@ def required_policies(current: configtx_pb2.Config,
         existing = _element(current, path, kind)
         if existing is None:
             continue                 # new: authorised through its parent's bump
-        target = _policy_path(path, kind, existing.mod_policy)
+        target = policy_path(path, kind, existing.mod_policy)
         out.setdefault(target, []).append(f"{kind} /{'/'.join(path)}")
     return out
 
 
-def evaluate_signed(config: configtx_pb2.Config, path: tuple[str, ...],
-                    signed: list[config_signing.SignedBy]) -> Verdict:
-    """Whether these signatures, each already verified over the bytes its user signs (a block's orderer
-    signatures: client.ledger.block_integrity), meet the policy at ``path`` of ``config``, evaluated as a
-    config update's signatures are (each identity counted once, revoked ones not at all)."""
-    evaluator = _Evaluator(config, signed)
-    return _verdict(evaluator, [evaluator.check(path)])
+def met_by(envelope: policies_pb2.SignaturePolicyEnvelope, identities: list[tuple[str, str]]) -> bool:
+    """Whether these identities, each (MSP ID, role) such as ("BankMSP", "peer"), all signing, meet the signature
+    policy as Fabric evaluates it: each identity counts for one principal, 'X.role' or 'X.member' of its MSP X, and
+    NOutOf is greedy (every sub-rule met in turn keeps the identities it used), so a set can fail a policy that
+    some of its identities alone would meet."""
+    return RoleHolders(identities).evaluated(envelope.rule, [principal(p) for p in envelope.identities]).met
 
 
-def _verdict(evaluator: _Evaluator, checks: list[PolicyCheck]) -> Verdict:
-    """The checks made, with who the evaluator counted and who it did not, and why."""
-    return Verdict(checks, [f"{s.msp_id} {s.subject}" for s in evaluator.signed],
-                   [f"{s.msp_id} {s.subject}: {why}" for s, why in evaluator.refused],
-                   sorted({s.msp_id for s in evaluator.signed}))
+def msp_ids_in(policy: str) -> list[str]:
+    """The MSP IDs a signature policy's principals name, e.g. ["BankMSP", "SupplierMSP"] for
+    "AND('BankMSP.peer', 'SupplierMSP.peer')" (PolicySyntaxError when it is not one)."""
+    return sorted({msp_id for msp_id, _role in map(principal, signature_policy(policy).identities)})
+
+
+def leaves_naming(env: policies_pb2.SignaturePolicyEnvelope) -> Counter[str]:
+    """How many of the policy's signed-by leaves name each MSP ID: more identities of an org than that can meet
+    no more of it (each identity counts once, for one leaf)."""
+    principals = [principal(p)[0] for p in env.identities]
+
+    def leaves(rule: policies_pb2.SignaturePolicy) -> list[str]:
+        if rule.HasField("signed_by"):
+            # a leaf indexing no principal names no org (client.ledger.signature_policy: met by nobody)
+            return [principals[rule.signed_by]] if indexes_one(rule.signed_by, principals) else []
+        return [msp_id for sub in rule.n_out_of.rules for msp_id in leaves(sub)]
+
+    return Counter(leaves(env.rule))
 
 
 def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> Verdict:
     """Check the envelope's signatures against every mod_policy its update touches, in the current config."""
     update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
     signed = config_signing.signers(update_envelope)
-    evaluator = _Evaluator(current, signed)
+    evaluator = Evaluator(current, signed)
     checks = []
     for path, elements in required_policies(current, update).items():
         check = evaluator.check(path)
         check.for_elements = elements
         checks.append(check)
-    return _verdict(evaluator, checks)
+    return evaluator.verdict(checks)

@@ -19,16 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.msp import identities_pb2
 
 from client.atomic_file import write_atomically
 from client.gateway import Identity, Signer, hashing, load_msp_folder
-from client.gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
+from client.ledger.config_policies import SignedBy, signature_problem
 
 from .errors import NetworkError
 
@@ -74,20 +70,6 @@ def config_tx(channel_id: str, update_envelope: configtx_pb2.ConfigUpdateEnvelop
     return common_pb2.Envelope(payload=payload.SerializeToString())
 
 
-@dataclass(frozen=True)
-class SignedBy:
-    """One signature of a ConfigUpdateEnvelope, with what checking it found."""
-
-    msp_id: str
-    certificate: x509.Certificate
-    valid: bool            # the signature verifies under the certificate's key, as Fabric verifies it
-    problem: str = ""      # why it is not valid
-
-    @property
-    def subject(self) -> str:
-        return self.certificate.subject.rfc4514_string()
-
-
 class UpdateFileError(NetworkError):
     """A file that is not a CONFIG_UPDATE transaction, or a signature that cannot be added to it."""
 
@@ -122,28 +104,6 @@ def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy
         problem = signature_problem(cert, sig.signature, sig.signature_header + update_envelope.config_update)
         out.append(SignedBy(msp_id, cert, not problem, problem))
     return out
-
-
-# Not merged with client.ledger.endorsements.signature_problem: it accepts Ed25519 and checks the curve first.
-def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes) -> str:
-    """Why the ordering service would not accept signature as cert's over signed ("" when it would)."""
-    key = cert.public_key()
-    # Fabric's bccsp reads the DER SEQUENCE the signature starts with (bytes after it ignored, r and s positive)
-    numbers = leading_der_signature(signature) if isinstance(key, ec.EllipticCurvePublicKey) else None
-    try:
-        if numbers is None:
-            raise InvalidSignature
-        key.verify(encode_dss_signature(*numbers), signed, ec.ECDSA(hashes.SHA256()))
-    except (InvalidSignature, TypeError, ValueError):
-        return "the signature does not verify under its certificate's key (made over other bytes, or another key)"
-    order = VERIFIED_CURVE_ORDERS.get(key.curve.name)
-    if order is None:
-        return f"its certificate's key is on curve {key.curve.name}, which Fabric does not verify"
-    # Fabric's bccsp accepts only the low-S form of an ECDSA signature, so that no second valid form of it exists
-    if numbers[1] > order // 2:
-        return ("its ECDSA signature has S in the upper half of the curve order, which Fabric refuses "
-                "(it takes the low-S form only, as `recfin org sign` makes)")
-    return ""
 
 
 # ---- the update as a file that travels between org admins ----------------------------------------

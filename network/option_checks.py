@@ -1,5 +1,5 @@
-"""Number option checks the CLI (cli.options) and network's own entry points (network.ccprobe) share, so that a
-value one refuses the other refuses too, in the same wording."""
+"""Number option checks the CLI (cli.options) and network's own entry points (network.ccprobe) share, so that
+a value one refuses the other refuses too, in the same wording."""
 from __future__ import annotations
 
 import math

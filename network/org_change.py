@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives import serialization
 from fabric_protos.common import configtx_pb2, policies_pb2
 from pydantic import ValidationError
 
+from client.ledger import config_policies
+
 from . import channel_config, config_policy, config_signing, configtx, crl, membership
 from .crypto import org_crypto
 from .errors import NetworkError, TopologyError
@@ -214,10 +216,10 @@ def locked_out(org: PeerOrgSpec, current: configtx_pb2.Config, verdict: config_p
     That CRL fails every identity of org's MSP (crl.without_aki), its admins' too, so no signature meets the
     group's own policies, and the change that would replace the CRL is one of them. The Application group's
     policy (`Admins`: MAJORITY of the orgs' admins) is one level up: it authorises removing org's group, and
-    adding it again, with its own admins not needed, where enough other orgs' admins can sign (config_policy.way_out:
-    not those another such CRL locks out). Fabric does not take the two as one update: an element already in the
-    config is judged by its own mod_policy (common/configtx/update.go, verifyDeltaSet), so org's group written
-    again under its key would need org's `Admins` once more. The way out is `recfin org remove`, then `recfin org
+    adding it again, with its own admins not needed, where enough other orgs' admins can sign
+    (config_policies.way_out: not those another such CRL locks out). Fabric does not take the two as one
+    update: an element already in the config is judged by its own mod_policy (common/configtx/update.go,
+    verifyDeltaSet), so org's group written again under its key would need org's `Admins` once more. The way out is `recfin org remove`, then `recfin org
     add`. removable (OrgMembership.check_removable_from): raises OrgChangeError when `recfin org remove` would
     refuse the org as the channel stands (the last org of its role): what it asks for then comes first."""
     group = current.channel_group.groups[channel_config.APPLICATION].groups.get(org.msp_id)
@@ -232,7 +234,7 @@ def locked_out(org: PeerOrgSpec, current: configtx_pb2.Config, verdict: config_p
            f"every identity of {org.msp_id}, its admins' too, and {blocked.path} ({blocked.rule}), which this change "
            f"of {org.msp_id}'s own group needs, can be met by them only: no signature can authorise it, nor the one "
            f"that would replace that CRL")
-    way = config_policy.way_out(current, org.msp_id)
+    way = config_policies.way_out(current, org.msp_id)
     if not way.open:
         return f"{why}. {way.closed()}"
     enterprises = membership.enterprises_of(org)
@@ -272,7 +274,7 @@ def check_cas_its_own(msp: OrgMsp, current: configtx_pb2.Config, topology: Topol
     update), msp.msp_id where None; topology names the channel's orgs in the refusal."""
     joining_id = msp.msp_id if joining_id is None else joining_id
     names = {o.msp_id: o.name for o in [topology.orderer_org, *topology.orgs]}
-    channel = {owner: _ca_certificates(theirs) for owner, theirs in config_policy.org_msps(current).items()
+    channel = {owner: _ca_certificates(theirs) for owner, theirs in config_policies.org_msps(current).items()
                if owner != joining_id}
     for kind, cert in _ca_certificates(msp, remedy):
         for owner, cas in channel.items():

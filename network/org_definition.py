@@ -16,16 +16,14 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
-from functools import cached_property
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
 from fabric_protos.peer import configuration_pb2 as peer_config_pb2
 
-from client.ledger.msp import ChannelMsp
+from client.ledger.config_policies import ROLES
+from client.ledger.msp import OrgMsp
 from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
 from client.yaml_files import read_yaml_mapping, yaml_kind
 
@@ -35,10 +33,6 @@ ADMINS = "Admins"
 MSP_KEY = "MSP"
 ANCHOR_PEERS_KEY = "AnchorPeers"
 FABRIC_MSP_TYPE = 0            # msp.MSPConfig.type: 0 is the X.509 FABRIC MSP
-ROLES = {"member": msp_principal_pb2.MSPRole.MEMBER, "admin": msp_principal_pb2.MSPRole.ADMIN,
-         "client": msp_principal_pb2.MSPRole.CLIENT, "peer": msp_principal_pb2.MSPRole.PEER,
-         "orderer": msp_principal_pb2.MSPRole.ORDERER}
-ROLE_NAMES = {v: k for k, v in ROLES.items()}
 NODE_OU_FIELDS = {"ClientOUIdentifier": "client_ou_identifier", "PeerOUIdentifier": "peer_ou_identifier",
                   "AdminOUIdentifier": "admin_ou_identifier", "OrdererOUIdentifier": "orderer_ou_identifier"}
 
@@ -315,45 +309,9 @@ def org_group(org: dict) -> configtx_pb2.ConfigGroup:
     return group
 
 
-@dataclass(frozen=True)
-class OrgMsp:
-    """What an org's MSP value says, decoded: its ID and the certificates it trusts; ``config``, the whole
-    FabricMSPConfig it was decoded from (intermediate CAs, OU identifiers, NodeOU certificates)."""
-
-    msp_id: str
-    root_certs: tuple[bytes, ...]
-    tls_root_certs: tuple[bytes, ...]
-    node_ous: dict[str, str]            # role -> OU (client, peer, admin, orderer) when NodeOUs are on
-    admins: tuple[bytes, ...] = ()      # admin certificates listed explicitly (none with NodeOUs)
-    revocation_list: tuple[bytes, ...] = ()     # CRLs: the certificates the MSP refuses
-    config: msp_config_pb2.FabricMSPConfig | None = dataclass_field(default=None, compare=False, repr=False)
-
-    @cached_property
-    def identities(self) -> ChannelMsp:
-        """The MSP as it validates identities (client.ledger.msp), from ``config``; for an OrgMsp made of its parts
-        alone, from those (its roots, CRLs and NodeOUs). ValueError where a certificate of it does not load."""
-        conf = self.config
-        if conf is None:
-            conf = msp_config_pb2.FabricMSPConfig(name=self.msp_id, root_certs=self.root_certs,
-                                                  revocation_list=self.revocation_list)
-            if self.node_ous:
-                conf.fabric_node_ous.enable = True
-                for role, ou in self.node_ous.items():
-                    getattr(conf.fabric_node_ous, f"{role}_ou_identifier").organizational_unit_identifier = ou
-        return ChannelMsp.of(conf)
-
-
 def decode_msp(group: configtx_pb2.ConfigGroup) -> OrgMsp:
     """The MSP of an org group (raises NetworkError when the group has none)."""
-    conf = _fabric_msp_config(group)
-    ous = {}
-    if conf.fabric_node_ous.enable:
-        for key, field in NODE_OU_FIELDS.items():
-            ident = getattr(conf.fabric_node_ous, field)
-            if ident.organizational_unit_identifier:
-                ous[key.removesuffix("OUIdentifier").lower()] = ident.organizational_unit_identifier
-    return OrgMsp(conf.name, tuple(conf.root_certs), tuple(conf.tls_root_certs), ous, tuple(conf.admins),
-                  tuple(conf.revocation_list), conf)
+    return OrgMsp.of(_fabric_msp_config(group))
 
 
 def revocation_list(group: configtx_pb2.ConfigGroup) -> list[bytes]:

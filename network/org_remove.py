@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from fabric_protos.common import configtx_pb2
 
-from . import ccservers, channel_config, config_policy, crl, membership, namespaces, nodeconfig, profiles
+from client.ledger import config_policies
+
+from . import ccservers, channel_config, crl, membership, namespaces, nodeconfig, profiles
 from .control import run_lock
 from .errors import NodeNotFoundError
 from .org_admins import ChannelAdmins
@@ -82,14 +84,14 @@ class OrgRemoval(ChannelAdmins):
         Fabric obtains no Authority Key Identifier from fails every identity of the MSP, its admins' too:
         crl.without_aki), the leaving org's admin may be one of the few that count. Gone, it would leave the
         channel's orgs fixed for good, and the locked-out orgs never repaired (their way out,
-        config_policy.way_out, is that policy)."""
+        config_policies.way_out, is that policy)."""
         after = channel_config.without_org(current, org.msp_id)
         groups = after.channel_group.groups[channel_config.APPLICATION].groups
         locked = sorted(msp_id for msp_id, group in groups.items()
                         if crl.without_aki(decode_msp(group).revocation_list) is not None)
         if not locked:
             return
-        way = config_policy.way_out(after, locked[0])
+        way = config_policies.way_out(after, locked[0])
         if way.open:
             return
         closed = way.closed()

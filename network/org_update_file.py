@@ -10,6 +10,8 @@ from pathlib import Path
 
 from fabric_protos.common import common_pb2, configtx_pb2
 
+from client.ledger import config_policies
+
 from . import channel_config, config_policy, config_signing, membership
 from .control import run_lock
 from .crypto import org_crypto
@@ -181,7 +183,7 @@ class OrgUpdateFiles(ChannelAdmins):
         checked.verdict = config_policy.evaluate(checked.current, checked.envelope)
         return f"{signed.msp_id} {signed.subject}", checked
 
-    def _check_counts(self, signed: config_signing.SignedBy, admin: Admin,
+    def _check_counts(self, signed: config_policies.SignedBy, admin: Admin,
                       current: configtx_pb2.Config) -> None:
         """Refused, before the file is written, when the signature just made would count for no policy of the
         update (current: the channel config it is checked against): the org is not in the channel, or the
@@ -194,7 +196,7 @@ class OrgUpdateFiles(ChannelAdmins):
                                  f"orgs are {', '.join(orgs)}): Fabric counts its admin's signature for none "
                                  f"of the update's policies. Nothing written: the admins of the channel's "
                                  f"orgs sign it")
-        if not config_policy.satisfies(signed, signed.msp_id, "admin", config_policy.org_msps(current)):
+        if not config_policies.satisfies(signed, signed.msp_id, "admin", config_policies.org_msps(current)):
             raise OrgChangeError(f"the identity in {admin.msp_dir} ({signed.msp_id} {signed.subject}) is not "
                                  f"an admin of {signed.msp_id} as the channel's config has it, so Fabric "
                                  f"counts its signature for nothing. Nothing written: sign with "
@@ -349,7 +351,7 @@ class OrgUpdateFiles(ChannelAdmins):
             # Fabric knows an org by the name inside its MSP value, not by its group's key
             whose = (f", the MSP ID of {self._name_of(added.msp_id) or 'an org'} of the channel: {checked.msp_id} "
                      f"would take its identities for its own"
-                     if added.msp_id in config_policy.org_msps(checked.current) else "")
+                     if added.msp_id in config_policies.org_msps(checked.current) else "")
             raise OrgChangeError(f"the update in {checked.path} adds the group {checked.msp_id} with an MSP named "
                                  f"{added.msp_id}{whose}. Sign and submit none of it: the update is written again "
                                  f"from the definition the company sends (`recfin org add --definition`)")

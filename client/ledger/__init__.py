@@ -6,9 +6,11 @@
 - :mod:`.lifecycle`: a chaincode's committed definition (``_lifecycle`` ``QueryChaincodeDefinition``), asked as
   qscc is, and the member orgs of one of its private data collections;
 - :mod:`.signature_policy`: a signature policy evaluated as Fabric evaluates it, greedily, each signer counted
-  once (a collection's endorsement rule here, a config update's signatures in ``network.config_policy``);
+  once (a collection's endorsement rule here, a config update's signatures in :mod:`.config_policies`);
 - :mod:`.msp`: the channel's org MSPs as that configuration defines them, and whether a certificate is one of
   theirs (chains to its CA certificates, within its dates, not revoked);
+- :mod:`.config_policies`: whether signatures meet a policy of a channel config as the ordering service judges
+  them (a config update's admins', a block's orderers');
 - :mod:`.revocation`: certificate revocation lists matched to the CA that issued them, as Fabric's MSP does;
 - :mod:`.endorsements`: a committed transaction's endorsements, each signature verified against its
   endorser's certificate, and what the transaction wrote;

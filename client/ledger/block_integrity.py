@@ -19,7 +19,7 @@ answers, could have changed since:
   signature with an identifier header in place of a signature header, the consenter of that id in the
   config's ``Orderers`` value, the identifier header's bytes signed in place of the signature header's. A
   signature whose signer cannot be read counts for nothing, as in Fabric. The policy is evaluated as
-  ``network.config_policy`` evaluates a config update's (ImplicitMeta over the orderer orgs' policies,
+  :mod:`.config_policies` evaluates a config update's (ImplicitMeta over the orderer orgs' policies,
   signature policies over their MSPs, each identity counted once, revoked ones not at all).
 
 What a block's signatures do not cover: its transaction filter (each transaction's validation code), which the
@@ -35,10 +35,8 @@ from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.common import configuration_pb2 as common_config_pb2
 from fabric_protos.msp import identities_pb2
 
-from network.config_policy import evaluate_signed
-from network.config_signing import SignedBy
-from network.config_signing import signature_problem as config_signature_problem
-
+from .config_policies import SignedBy, evaluate_signed
+from .config_policies import signature_problem as config_signature_problem
 from .msp import CERTIFICATE_ERRORS
 from .qscc import LedgerReadError, decoded
 

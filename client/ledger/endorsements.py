@@ -112,7 +112,7 @@ class CommittedTransaction:
         return enum_name(transaction_pb2.TxValidationCode, self.validation_code)
 
 
-# Not merged with network.config_signing.signature_problem: it refuses Ed25519 and verifies before the curve.
+# Not merged with config_policies.signature_problem: it refuses Ed25519 and verifies before the curve.
 def signature_problem(public_key, signature: bytes, message: bytes,
                       hash_algorithm: hashes.HashAlgorithm | None = None) -> str | None:
     """Why ``signature`` is not the key's over ``message`` as a peer verifies it, or None when it is; the digest

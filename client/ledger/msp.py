@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -104,6 +105,46 @@ class ChannelMsp:
     def tells_role(self, role: str) -> bool:
         """Whether this MSP can tell an identity of ``role`` from the org's others (NodeOUs on, the role's set)."""
         return self.node_ous is not None and role in self.node_ous
+
+
+@dataclass(frozen=True)
+class OrgMsp:
+    """What an org's MSP value says, decoded: its ID and the certificates it trusts; ``config``, the whole
+    FabricMSPConfig it was decoded from (intermediate CAs, OU identifiers, NodeOU certificates)."""
+
+    msp_id: str
+    root_certs: tuple[bytes, ...]
+    tls_root_certs: tuple[bytes, ...]
+    node_ous: dict[str, str]            # role -> OU (client, peer, admin, orderer) when NodeOUs are on
+    admins: tuple[bytes, ...] = ()      # admin certificates listed explicitly (none with NodeOUs)
+    revocation_list: tuple[bytes, ...] = ()     # CRLs: the certificates the MSP refuses
+    config: msp_config_pb2.FabricMSPConfig | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def identities(self) -> ChannelMsp:
+        """The MSP as it validates identities (ChannelMsp), from ``config``; for an OrgMsp made of its parts
+        alone, from those (its roots, CRLs and NodeOUs). ValueError where a certificate of it does not load."""
+        conf = self.config
+        if conf is None:
+            conf = msp_config_pb2.FabricMSPConfig(name=self.msp_id, root_certs=self.root_certs,
+                                                  revocation_list=self.revocation_list)
+            if self.node_ous:
+                conf.fabric_node_ous.enable = True
+                for role, ou in self.node_ous.items():
+                    getattr(conf.fabric_node_ous, f"{role}_ou_identifier").organizational_unit_identifier = ou
+        return ChannelMsp.of(conf)
+
+    @classmethod
+    def of(cls, conf: msp_config_pb2.FabricMSPConfig) -> OrgMsp:
+        """The MSP a FabricMSPConfig defines, with each role's NodeOU where NodeOUs are on and the role's set."""
+        ous = {}
+        if conf.fabric_node_ous.enable:
+            for role in NODE_OU_ROLES:
+                identifier = getattr(conf.fabric_node_ous, f"{role}_ou_identifier")
+                if identifier.organizational_unit_identifier:
+                    ous[role] = identifier.organizational_unit_identifier
+        return cls(conf.name, tuple(conf.root_certs), tuple(conf.tls_root_certs), ous, tuple(conf.admins),
+                   tuple(conf.revocation_list), conf)
 
 
 def _ou_identifier(identifier: msp_config_pb2.FabricOUIdentifier) -> NodeOU:

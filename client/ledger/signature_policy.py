@@ -12,7 +12,7 @@ them alone meet: in AND(OR('A.member', 'B.member'), 'A.member') signed by A and 
 the last leaf then lacks.
 
 Who meets which principal is the caller's to say (``meets``): a peer's endorsement (:mod:`.lifecycle`), an admin's
-signature on a config update (``network.config_policy``).
+signature on a config update (:mod:`.config_policies`).
 """
 from __future__ import annotations
 

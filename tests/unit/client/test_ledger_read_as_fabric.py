@@ -15,9 +15,9 @@ from fabric_protos.common import common_pb2
 from fabric_protos.peer import transaction_pb2
 
 from client.gateway._signer import VERIFIED_CURVE_ORDERS, to_low_s
+from client.ledger import config_policies
 from client.ledger.endorsements import committed_transaction, signature_problem
 from client.ledger.qscc import LedgerReadError, config_of
-from network import config_signing
 
 UNKNOWN = 99      # no common.HeaderType
 
@@ -62,5 +62,5 @@ def test_a_config_signature_with_bytes_after_its_der_sequence_verifies():
             .serial_number(1).not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
             .sign(key, hashes.SHA256()))
     signature = _low_s(key, message)
-    assert config_signing.signature_problem(cert, signature + b"\x00", message) == ""
-    assert "does not verify" in config_signing.signature_problem(cert, signature[:-1], message)
+    assert config_policies.signature_problem(cert, signature + b"\x00", message) == ""
+    assert "does not verify" in config_policies.signature_problem(cert, signature[:-1], message)

@@ -14,6 +14,7 @@ from fabric_protos.common import common_pb2, configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_config_pb2
 
 from client.gateway import Identity
+from client.ledger import config_policies
 from client.gateway._signer import _CURVE_ORDERS, VERIFIED_CURVE_ORDERS, to_low_s
 from network import channel_config, config_policy, config_signing, crl, crypto, membership
 from network.crypto import org_crypto
@@ -385,7 +386,7 @@ def test_a_locked_out_signature_is_not_counted_with_the_way_out_the_channel_has(
 @pytest.mark.parametrize("locked", [["supplier"], ["supplier", "bank"], ["supplier", "bank", "regulator"]])
 def test_the_way_out_counts_the_orgs_the_removals_own_verdict_counts(topology, data_root, current, locked):
     config = _locked(topology, data_root, current, *locked)
-    way = config_policy.way_out(config, "SupplierMSP")
+    way = config_policies.way_out(config, "SupplierMSP")
     removal = plan_remove(topology, data_root, config, "supplier")      # every org's admin signs
     [check] = removal.verdict.checks
     assert (way.open, way.check.met, way.check.path, way.check.needed) == (removal.verdict.ok, check.met, check.path,

@@ -1,5 +1,5 @@
 """A config update's signer counts for a principal only as an identity Fabric's MSP validates
-(network.config_policy.satisfies, on client.ledger.msp.certificate_problem): its CA chain, each issuer's Subject Key
+(client.ledger.config_policies.satisfies, on client.ledger.msp.certificate_problem): its CA chain, each issuer's Subject Key
 Identifier, its organizational units and NodeOUs, the CAs' dates taken at the certificate's notBefore."""
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from cryptography.x509.oid import NameOID
 from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 
-from network.config_policy import satisfies
-from network.config_signing import SignedBy
+from client.ledger.config_policies import SignedBy, satisfies
 from network.org_definition import OrgMsp, decode_msp
 
 NOW = datetime.now(timezone.utc)

@@ -1,0 +1,415 @@
+"""Whether signatures meet a policy of a channel config, as Fabric's ordering service judges them.
+
+The signatures a config update carries (``network.config_policy`` checks an update's before it is sent) and
+a block's orderer signatures (:mod:`.block_integrity`) are judged alike, here:
+
+- each signature verifies as Fabric verifies it (``signature_problem``: an ECDSA signature in its low-S form,
+  on a curve Fabric verifies), made by a signer ``SignedBy`` names;
+- policies are evaluated as Fabric does: ImplicitMeta, the named sub-policy of each child group (each org), ANY
+  needing one, ALL every one, MAJORITY more than half; Signature (NOutOf over MSP principals, greedy:
+  :mod:`.signature_policy`), each signer satisfying one principal: 'X.member' when its certificate is an
+  identity of MSP X in the config as Fabric's MSP validates one (:mod:`.msp`: it chains to X's CAs, each with a
+  Subject Key Identifier, no CRL of X lists it, its OUs are one of X's OU identifiers where X lists any and, with
+  NodeOUs on, exactly one NodeOU OU), and 'X.admin' / 'X.peer' / 'X.client' when, in addition, its OU is the
+  role's NodeOU (or, for admin, it is one of the MSP's listed admin certificates).
+
+Signatures that do not verify (a high-S ECDSA signature among them), signatures of a certificate that a CRL of
+its CA in its MSP's revocation list names, signatures of any identity of an MSP whose revocation list holds a CRL
+without an Authority Key Identifier (Fabric's MSP fails them all), and a second signature of an identity whose
+first one counts (Fabric counts an identity once) are ignored, as the orderer ignores them; the verdict names
+each with why.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from fabric_protos.common import configtx_pb2, policies_pb2
+from fabric_protos.msp import msp_principal_pb2
+
+from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
+from .msp import MSP_KEY, ORG_SECTIONS, OrgMsp, certificate_problem, chain_to, fabric_msp_config, role_problem
+from .revocation import lacking_aki, number_text, refusing, without_aki
+from .signature_policy import Evaluation
+from .signature_policy import evaluate as evaluate_rule
+from .signature_policy import spelled as spelled_rule
+
+ROOT = "Channel"
+APPLICATION = ORG_SECTIONS[0]
+ROLES = {"member": msp_principal_pb2.MSPRole.MEMBER, "admin": msp_principal_pb2.MSPRole.ADMIN,
+         "client": msp_principal_pb2.MSPRole.CLIENT, "peer": msp_principal_pb2.MSPRole.PEER,
+         "orderer": msp_principal_pb2.MSPRole.ORDERER}
+ROLE_NAMES = {v: k for k, v in ROLES.items()}
+
+
+# ---- the signatures ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SignedBy:
+    """One signature of a ConfigUpdateEnvelope, with what checking it found."""
+
+    msp_id: str
+    certificate: x509.Certificate
+    valid: bool            # the signature verifies under the certificate's key, as Fabric verifies it
+    problem: str = ""      # why it is not valid
+
+    @property
+    def subject(self) -> str:
+        return self.certificate.subject.rfc4514_string()
+
+
+# Not merged with client.ledger.endorsements.signature_problem: it accepts Ed25519 and checks the curve first.
+def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes) -> str:
+    """Why the ordering service would not accept signature as cert's over signed ("" when it would)."""
+    key = cert.public_key()
+    # Fabric's bccsp reads the DER SEQUENCE the signature starts with (bytes after it ignored, r and s positive)
+    numbers = leading_der_signature(signature) if isinstance(key, ec.EllipticCurvePublicKey) else None
+    try:
+        if numbers is None:
+            raise InvalidSignature
+        key.verify(encode_dss_signature(*numbers), signed, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, TypeError, ValueError):
+        return "the signature does not verify under its certificate's key (made over other bytes, or another key)"
+    order = VERIFIED_CURVE_ORDERS.get(key.curve.name)
+    if order is None:
+        return f"its certificate's key is on curve {key.curve.name}, which Fabric does not verify"
+    # Fabric's bccsp accepts only the low-S form of an ECDSA signature, so that no second valid form of it exists
+    if numbers[1] > order // 2:
+        return ("its ECDSA signature has S in the upper half of the curve order, which Fabric refuses "
+                "(it takes the low-S form only, as `recfin org sign` makes)")
+    return ""
+
+
+# ---- what evaluating found --------------------------------------------------------------------------
+@dataclass
+class PolicyCheck:
+    """One policy evaluated against the signers."""
+
+    path: str                           # e.g. /Channel/Application/Admins
+    rule: str                           # e.g. "MAJORITY Admins" or "OR('BankMSP.admin')"
+    satisfied: bool
+    needed: int                         # how many of the parts must be satisfied
+    parts: list[str] = field(default_factory=list)       # the orgs (ImplicitMeta) or principals (Signature)
+    met: list[str] = field(default_factory=list)
+    for_elements: list[str] = field(default_factory=list)  # the changed elements this policy authorises
+    noun: str = "principals"            # what the parts are, for the message ("org admins")
+
+    @property
+    def missing(self) -> list[str]:
+        return [p for p in self.parts if p not in self.met]
+
+    def describe(self) -> str:
+        head = f"{self.path} ({self.rule}) needs {self.needed} of {len(self.parts)} {self.noun}"
+        if self.satisfied:
+            return f"{head}: met by {', '.join(self.met)}"
+        short = self.needed - len(self.met)
+        return (f"{head}, has {len(self.met)}" + (f" ({', '.join(self.met)})" if self.met else "")
+                + f": missing {short} of {', '.join(self.missing)}")
+
+
+@dataclass
+class Verdict:
+    checks: list[PolicyCheck]
+    signers: list[str]                  # "<MSP ID> <subject>" of each signature counted
+    invalid_signatures: list[str]       # "<MSP ID> <subject>: <why>" of each signature Fabric would not count
+    signed_by: list[str] = field(default_factory=list)   # the MSP IDs of the signatures counted
+
+    @property
+    def ok(self) -> bool:
+        return all(c.satisfied for c in self.checks)
+
+    def describe(self) -> str:
+        return "; ".join(c.describe() for c in self.checks) or "no policy to check"
+
+    @property
+    def missing(self) -> list[str]:
+        """Who could still sign for the policies not yet met (some of them suffice: see describe())."""
+        return sorted({m for c in self.checks if not c.satisfied for m in c.missing})
+
+
+# ---- finding things in the config ---------------------------------------------------------------------
+def group_at(config: configtx_pb2.Config, path: tuple[str, ...]) -> configtx_pb2.ConfigGroup | None:
+    """The group at path, ("Channel", "Application") for one, None when the config has none there."""
+    if not path or path[0] != ROOT:
+        return None
+    group = config.channel_group
+    for name in path[1:]:
+        if name not in group.groups:
+            return None
+        group = group.groups[name]
+    return group
+
+
+def policy_path(element_path: tuple[str, ...], kind: str, mod_policy: str) -> tuple[str, ...]:
+    """Where an element's mod_policy is: from the root when absolute ("/Channel/Orderer/Admins"), else in the
+    element's own group (a group) or the group that holds it (a value or a policy)."""
+    if mod_policy.startswith("/"):
+        return tuple(p for p in mod_policy.split("/") if p)
+    context = element_path if kind == "group" else element_path[:-1]
+    return context + tuple(p for p in mod_policy.split("/") if p)
+
+
+def org_msps(config: configtx_pb2.Config) -> dict[str, OrgMsp]:
+    """Every org MSP of the channel (application and orderer orgs), by MSP ID."""
+    out = {}
+    for section in ORG_SECTIONS:
+        holder = config.channel_group.groups.get(section)
+        if holder is None:
+            continue
+        for group in holder.groups.values():
+            if MSP_KEY in group.values:
+                msp = OrgMsp.of(fabric_msp_config(group))
+                out[msp.msp_id] = msp
+    return out
+
+
+# ---- principals -------------------------------------------------------------------------------------
+def _issuing_root(cert: x509.Certificate, msp: OrgMsp) -> x509.Certificate | None:
+    """The root CA of the MSP that issued cert, None when none of them did."""
+    for pem in msp.root_certs:
+        root = x509.load_pem_x509_certificate(pem)
+        try:
+            cert.verify_directly_issued_by(root)
+            return root
+        except Exception:  # wrong issuer, bad signature, unsupported key: not issued by this root
+            continue
+    return None
+
+
+def _refusing_crl(cert: x509.Certificate, msp: OrgMsp) -> tuple[int, x509.CertificateRevocationList, bool] | None:
+    """Where the MSP's revocation check refuses cert (client.ledger.revocation.refusing), None when it does not."""
+    root = _issuing_root(cert, msp)
+    return None if root is None else refusing(msp.revocation_list, root, cert.serial_number)
+
+
+def revocation(cert: x509.Certificate, msp: OrgMsp, config: configtx_pb2.Config) -> str | None:
+    """Why the MSP refuses cert at its revocation check, None when it does not. Fabric's MSP walks its revocation
+    list in order (validateCertAgainstChain) and stops at the first CRL that either has no Authority Key Identifier
+    it can read (which fails every identity of the MSP) or is the issuing CA's and lists cert's serial (which
+    revokes it). For the first, the way out the other orgs have in the channel config ``config`` (way_out)."""
+    found = _refusing_crl(cert, msp)
+    if found is None:
+        return None
+    place, listing, revokes = found
+    if revokes:
+        return (f"its certificate (serial {cert.serial_number:x}) is revoked: {number_text(listing)} "
+                f"of its CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
+    why = (f"{lacking_aki(place, len(msp.revocation_list), listing, msp.msp_id)}, so Fabric fails every identity "
+           f"of {msp.msp_id} (\"could not obtain Authority Key Identifier for crl\") and counts its signature for "
+           f"nothing. Its own admins cannot replace that CRL, their signatures failing the same way")
+    way = way_out(config, msp.msp_id)
+    if way is None:
+        return why
+    if not way.open:
+        return f"{why}. {way.closed()}"
+    return (f"{why}: {way.check.needed} of the other orgs' admins ({', '.join(way.check.met)}) remove the org and add "
+            f"it again with a CRL that carries its CA's key identifier (`recfin org remove`, then `recfin org add`)")
+
+
+def refusal(signer: SignedBy, msps: dict[str, OrgMsp], config: configtx_pb2.Config) -> str | None:
+    """Why the ordering service counts the signature for no principal at all, None when it checks it against them:
+    a signature that does not verify as Fabric verifies it, or a signer its MSP's CRLs revoke (msps: the MSPs of
+    the channel config ``config``)."""
+    if not signer.valid:
+        return signer.problem or "the signature does not verify"
+    msp = msps.get(signer.msp_id)
+    return None if msp is None else revocation(signer.certificate, msp, config)
+
+
+def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
+    """Whether one valid signer is the principal 'msp_id.role' under the channel's MSPs: its certificate is an
+    identity of that MSP as Fabric's MSP validates one (client.ledger.msp.certificate_problem: CA chain, SKIs, CRLs,
+    organizational units and NodeOUs), its CAs' dates taken where Fabric takes them (a second after the
+    certificate's notBefore: the MSP ignores expiry), and, for a role other than member, the MSP's NodeOUs tell
+    that role and the certificate carries its OU (an admin may instead be one of the MSP's listed admins: with
+    NodeOUs on, a certificate byte-for-byte one of them is the admin without that validation, as in Fabric)."""
+    msp = msps.get(msp_id)
+    if msp is None or signer.msp_id != msp_id or not signer.valid:
+        return False
+    identities, cert = msp.identities, signer.certificate
+    listed_admin = role == "admin" and any(x509.load_pem_x509_certificate(pem) == cert for pem in msp.admins)
+    if listed_admin and identities.node_ous is not None:
+        # With NodeOUs on, Fabric (satisfiesPrincipalInternalV142) takes a listed admin as ADMIN before it validates
+        # the identity: setup only asked the admincert to carry the client or admin OU
+        return True
+    if certificate_problem(cert, identities, cert.not_valid_before_utc + timedelta(seconds=1)) is not None:
+        return False
+    if role == "member" or listed_admin:
+        return True
+    return identities.tells_role(role) and role_problem(chain_to(cert, identities), identities, role) is None
+
+
+# ---- evaluation -------------------------------------------------------------------------------------
+class Evaluator:
+    def __init__(self, config: configtx_pb2.Config, signed: list[SignedBy]):
+        self.config = config
+        self.msps = org_msps(config)
+        reasons = []
+        verified = set()    # (MSP ID, certificate) of each identity with a signature that verified
+        for signer in signed:
+            identity = (signer.msp_id, signer.certificate)
+            if identity in verified:
+                # the orderer drops an identity's signatures after one of them verified
+                # (policies.SignatureSetToValidIdentities), before checking any principal
+                reasons.append((signer, "its identity signed already: Fabric counts the first of its signatures that "
+                                        "verifies and ignores any further one"))
+                continue
+            if signer.valid:
+                verified.add(identity)
+            reasons.append((signer, refusal(signer, self.msps, config)))
+        self.signed = [s for s, why in reasons if why is None]
+        self.refused = [(s, why) for s, why in reasons if why is not None]
+
+    def policy_at(self, path: tuple[str, ...]) -> configtx_pb2.ConfigPolicy | None:
+        group = group_at(self.config, path[:-1])
+        if group is None or path[-1] not in group.policies:
+            return None
+        return group.policies[path[-1]]
+
+    def check(self, path: tuple[str, ...]) -> PolicyCheck:
+        where = "/" + "/".join(path)
+        found = self.policy_at(path)
+        if found is None:
+            return PolicyCheck(where, "(no such policy)", False, 1)
+        policy = found.policy
+        if policy.type == policies_pb2.Policy.IMPLICIT_META:
+            meta = policies_pb2.ImplicitMetaPolicy.FromString(policy.value)
+            rule = f"{policies_pb2.ImplicitMetaPolicy.Rule.Name(meta.rule)} {meta.sub_policy}"
+            group = group_at(self.config, path[:-1])
+            children = sorted(group.groups) if group is not None else []
+            met = [c for c in children if self.check(path[:-1] + (c, meta.sub_policy)).satisfied]
+            needed = {policies_pb2.ImplicitMetaPolicy.ANY: 1, policies_pb2.ImplicitMetaPolicy.ALL: len(children),
+                      policies_pb2.ImplicitMetaPolicy.MAJORITY: len(children) // 2 + 1}[meta.rule]
+            noun = f"org {meta.sub_policy.lower()}" if meta.sub_policy == "Admins" else f"orgs' {meta.sub_policy}"
+            return PolicyCheck(where, rule, len(met) >= needed, needed, children, met, noun=noun)
+        if policy.type == policies_pb2.Policy.SIGNATURE:
+            env = policies_pb2.SignaturePolicyEnvelope.FromString(policy.value)
+            principals = [principal(p) for p in env.identities]
+            evaluation = self.evaluated(env.rule, principals)
+            names = [f"{m}.{r}" for m, r in principals]
+            needed = env.rule.n_out_of.n if env.rule.HasField("n_out_of") else 1
+            return PolicyCheck(where, render_signature_rule(env), evaluation.met, needed, names,
+                               [names[k] for k in evaluation.leaves])
+        return PolicyCheck(where, f"(unsupported policy type {policy.type})", False, 1)
+
+    def verdict(self, checks: list[PolicyCheck]) -> Verdict:
+        """The checks made, with who the evaluator counted and who it did not, and why."""
+        return Verdict(checks, [f"{s.msp_id} {s.subject}" for s in self.signed],
+                       [f"{s.msp_id} {s.subject}: {why}" for s, why in self.refused],
+                       sorted({s.msp_id for s in self.signed}))
+
+    def satisfies(self, signer, msp_id: str, role: str) -> bool:
+        """Whether one counted signer is the principal 'msp_id.role'."""
+        return satisfies(signer, msp_id, role, self.msps)
+
+    def evaluated(self, rule: policies_pb2.SignaturePolicy, principals: list[tuple[str, str]]) -> Evaluation:
+        """``rule`` over the counted signers, each (MSP ID, role) of ``principals`` met as ``satisfies`` says, by
+        Fabric's greedy NOutOf (client.ledger.signature_policy): each signer is used for at most one principal."""
+        return evaluate_rule(
+            rule, principals=len(principals), signers=len(self.signed),
+            meets=lambda signer, principal: self.satisfies(self.signed[signer], *principals[principal]))
+
+
+class RoleHolders(Evaluator):
+    """Identities known by MSP ID and role alone, each (MSP ID, role), taken as Fabric would count their signatures:
+    one is the principal 'X.role' of its MSP X, and 'X.member' as every identity of X is."""
+
+    def __init__(self, identities: list[tuple[str, str]]):
+        self.signed = list(identities)
+        self.refused = []
+
+    def satisfies(self, signer, msp_id: str, role: str) -> bool:
+        return signer[0] == msp_id and role in (signer[1], "member")
+
+
+class _AdminsOf(RoleHolders):
+    """Policies checked as if one admin of each of these orgs (MSP IDs) had signed, with a signature Fabric counts:
+    what those admins can meet, judged without their keys by the same checks as real signatures."""
+
+    def __init__(self, config: configtx_pb2.Config, msp_ids: list[str]):
+        super().__init__([(msp_id, "admin") for msp_id in msp_ids])
+        self.config = config
+        self.msps = org_msps(config)
+
+
+@dataclass
+class WayOut:
+    """Whether the other orgs' admins can remove an org its own CRL locks out (every identity of its MSP failing,
+    its admins' too) and add it again: the policy one level up that the removal needs (the Application group's
+    mod_policy, `MAJORITY Admins`), checked as if the admin of every other org not locked out the same way signed."""
+
+    msp_id: str
+    check: PolicyCheck                  # that policy as those admins would meet it (met: the orgs that count)
+    locked_too: list[str]               # other orgs whose own CRL locks their admins out as well
+
+    @property
+    def open(self) -> bool:
+        return self.check.satisfied
+
+    def closed(self) -> str:
+        """Why no config update can repair the org, when the way is not open."""
+        met = self.check.met
+        locked = (f"; {', '.join(self.locked_too)} {'is' if len(self.locked_too) == 1 else 'are'} locked out by "
+                  f"{'its' if len(self.locked_too) == 1 else 'their'} own CRL too" if self.locked_too else "")
+        check = self.check
+        return (f"One level up, {check.path} ({check.rule}) could remove and add {self.msp_id}'s group again without "
+                f"its admins, but it needs {check.needed} of {len(check.parts)} {check.noun} and only {len(met)} other "
+                f"org(s) can sign ({', '.join(met) or 'none'}{locked}): no config update can repair {self.msp_id} on "
+                f"this channel")
+
+
+def way_out(current: configtx_pb2.Config, msp_id: str) -> WayOut | None:
+    """The way out for application org msp_id of the channel config current (WayOut); None for an org that is not
+    one of the channel's application orgs."""
+    if msp_id not in current.channel_group.groups[APPLICATION].groups:
+        return None
+    msps = org_msps(current)
+    locked_too = sorted(m for m, msp in msps.items() if m != msp_id and without_aki(msp.revocation_list))
+    evaluator = _AdminsOf(current, [m for m in msps if m != msp_id and m not in locked_too])
+    # Removing an org changes one element, the Application group (its members), so the update needs that group's
+    # mod_policy alone (network.config_policy.required_policies finds the same of the update itself)
+    application = (ROOT, APPLICATION)
+    check = evaluator.check(policy_path(application, "group", current.channel_group.groups[APPLICATION].mod_policy))
+    check.for_elements = [f"group /{'/'.join(application)}"]
+    return WayOut(msp_id, check, locked_too)
+
+
+def principal(p: msp_principal_pb2.MSPPrincipal) -> tuple[str, str]:
+    if p.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE:
+        return ("?", "unsupported-principal")
+    role = msp_principal_pb2.MSPRole.FromString(p.principal)
+    return role.msp_identifier, ROLE_NAMES.get(role.role, "?")
+
+
+def indexes_one(index: int, principals: list) -> bool:
+    """Whether a signed-by leaf's index names one of the principals (not past them, nor negative, which Python would
+    read from the end)."""
+    return 0 <= index < len(principals)
+
+
+def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:
+    """A SignaturePolicyEnvelope back in the policy language, e.g. "OR('BankMSP.admin')"."""
+    principals = [principal(p) for p in env.identities]
+
+    def leaf(index: int) -> str:
+        if not indexes_one(index, principals):     # Fabric compiles no such policy: say what it holds
+            return f"'<no principal #{index}>'"
+        msp_id, role = principals[index]
+        return f"'{msp_id}.{role}'"
+
+    return spelled_rule(env.rule, leaf)
+
+
+def evaluate_signed(config: configtx_pb2.Config, path: tuple[str, ...],
+                    signed: list[SignedBy]) -> Verdict:
+    """Whether these signatures, each already verified over the bytes its user signs (a block's orderer
+    signatures: client.ledger.block_integrity), meet the policy at ``path`` of ``config``, evaluated as a
+    config update's signatures are (each identity counted once, revoked ones not at all)."""
+    evaluator = Evaluator(config, signed)
+    return evaluator.verdict([evaluator.check(path)])
+
+
