@@ -22,7 +22,9 @@ from datetime import date, timedelta
 
 from .errors import rule, shown
 from .money import amount_text
-from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, WITHDRAWN, DiscountOffer, Receivable
+from .model import (
+    CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SPLIT, WITHDRAWN, DiscountOffer, Receivable,
+)
 
 # Tuples in the lifecycle's order, not sets: ensure_status names the allowed statuses in a refusal, and a set's
 # order follows the process's hash seed, so endorsing peers would return different text for one refusal.
@@ -40,21 +42,28 @@ RELEASED = (REJECTED, WITHDRAWN)
 MAX_SPLIT_DEPTH = 64
 
 
-def ensure_not_frozen(r: Receivable) -> None:
+def ensure_not_frozen(r: Receivable, way_on: str = "") -> None:
     """Refused while any freeze order binds ``r``. ``frozen`` is set whenever one does: an order queued behind
-    another (``queued_freezes``) takes its place when the one in effect is lifted, so reading it is enough."""
+    another (``queued_freezes``) takes its place when the one in effect is lifted, so reading it is enough.
+    ``way_on``: what the caller can do meanwhile, added to the refusal when there is something."""
     if r.frozen is not None:
         queue = f" ({len(r.queued_freezes)} more queued behind it)" if r.queued_freezes else ""
         raise rule("receivable-frozen", f"receivable {r.id} is frozen by order {shown(r.frozen.order_reference)}"
-                   f"{queue}: it accepts no change until the regulator unfreezes it")
+                   f"{queue}: it accepts no change until the regulator unfreezes it"
+                   + (f"; {way_on}" if way_on else ""))
 
 
 def ensure_status(r: Receivable, allowed: Sequence[str], action: str) -> None:
     """Refused unless ``r`` is in one of the ``allowed`` statuses, named in the order given (never a set's:
     the refusal text must be the same on every endorsing peer)."""
     if r.status not in allowed:
+        statuses = " or ".join(allowed)
+        # A split's parts begin CONFIRMED and carry the claim's debt from then on, so an action a CONFIRMED
+        # claim takes is one to take on them: the refusal names them, as a split claim never changes again.
+        parts = (f"; its debt is held in its parts {', '.join(r.children)} now: {action} those of them still "
+                 f"{statuses} instead" if r.status == SPLIT and CONFIRMED in allowed and r.children else "")
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
-                   f"only when {' or '.join(allowed)}")
+                   f"only when {statuses}{parts}")
 
 
 def ensure_before_maturity(r: Receivable, today: date, action: str) -> None:
@@ -83,6 +92,9 @@ def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str)
     CONFIRMED, or past its due date stays refused once the financing ends, so naming the way out would send
     the holder to end the financing for an ``action`` refused all the same. FINANCED passes: its financing is
     the caller's to refuse, with the way out."""
+    if r.status == SPLIT:
+        # its parts fall due with it: past that date the parts its refusal names would be refused in turn
+        ensure_before_maturity(r, today, action)
     if r.status != FINANCED:
         ensure_status(r, (CONFIRMED,), action)
     ensure_before_maturity(r, today, action)

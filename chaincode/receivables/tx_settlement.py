@@ -44,6 +44,11 @@ def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
                    "(WithdrawFinancing), or from the due date on, when the payment ends the request")
 
 
+def _ensure_past_due(r: Receivable, today_iso: str) -> None:
+    if today_iso <= r.due_date:
+        raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {today_iso}: it is not overdue")
+
+
 def _payable_parts(r: Receivable, parts: list[Receivable]) -> list[Receivable]:
     """The parts of the split claim ``r`` a payment through it is spread over: those still payable.
 
@@ -57,6 +62,17 @@ def _payable_parts(r: Receivable, parts: list[Receivable]) -> list[Receivable]:
                    f"every part of it is {ended}: nothing is left to pay on it (a payment reaches only a "
                    f"part {' or '.join(lifecycle.PAYABLE)})")
     return payable
+
+
+def _paid_without(r: Receivable, frozen: Receivable, leaves: list[Receivable]) -> str:
+    """What the debtor can pay while ``frozen``, a part of the split claim ``r``, stops a payment through
+    ``r``: the payment is spread over every unpaid part (``leaves``), so it is refused whole, but each part
+    not frozen takes one of its own. Nothing when ``r`` is no split claim, or no part is free."""
+    free = [leaf.id for leaf in leaves if leaf.frozen is None]
+    if r.status != SPLIT or not free:
+        return ""
+    return (f"a payment through {r.id} is spread over its unpaid parts, {frozen.id} among them, so none is "
+            f"recorded: its other parts {', '.join(free)} can be paid one by one (RecordPayment on each)")
 
 
 class SettlementTransactions(TransactionGroup):
@@ -93,7 +109,8 @@ class SettlementTransactions(TransactionGroup):
             lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on")
             leaves = [r]
         for leaf in leaves:
-            lifecycle.ensure_not_frozen(leaf)
+            if leaf.frozen is not None:   # refused, naming the parts a payment of their own still reaches
+                lifecycle.ensure_not_frozen(leaf, _paid_without(r, leaf, leaves))
             if leaf.financing_id is not None and leaf.notice_id is None:
                 _ensure_payment_ends_request(leaf, s.today_iso)
         shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves],
@@ -144,9 +161,11 @@ class SettlementTransactions(TransactionGroup):
             raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: only "
                        "they may mark it overdue; check the receivable id")
         lifecycle.ensure_not_frozen(r)
+        if r.status == SPLIT:
+            # its parts fall due with it: before then the parts its refusal names would be refused in turn
+            _ensure_past_due(r, s.today_iso)
         lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue")
-        if s.today_iso <= r.due_date:
-            raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: it is not overdue")
+        _ensure_past_due(r, s.today_iso)
         before = r.model_copy()
         lifecycle.mark_overdue(r)
         r.last = s.action("RecordOverdue", party.uscc)
