@@ -60,7 +60,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from . import fingerprint, money
+from . import dates, fingerprint, money
 from .config import REGULATOR, NetworkConfig
 from .errors import RuleViolation, rule, shown
 from .model import Action, Invoice, InvoiceAttestation, InvoiceAttestationRequest, Party
@@ -226,7 +226,8 @@ def _too_old(config: NetworkConfig, a: InvoiceAttestation, registered_at: str) -
 
 
 def _too_old_reason(config: NetworkConfig, a: InvoiceAttestation, registered_at: str) -> str:
-    return (f"passing, but stale: {_by(a)} made it at {a.attested.at}, {_age(a, registered_at).days} days before this "
+    age = dates.days_text(_age(a, registered_at).days)
+    return (f"passing, but stale: {_by(a)} made it at {a.attested.at}, {age} before this "
             f"registration, and a pass counts for at most {config.attestation_age_text()}; have the invoice verified "
             "again and the result attested")
 

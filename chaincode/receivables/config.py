@@ -155,13 +155,13 @@ class ContractSettings(BaseModel):
         """The limit on a passing attestation's age in words, for a refusal."""
         if self.max_attestation_age_days is None:
             return f"{DEFAULT_MAX_ATTESTATION_AGE_DAYS} days (the default: max_attestation_age_days is unset)"
-        return f"{self.max_attestation_age_days} days (max_attestation_age_days)"
+        return f"{dates.days_text(self.max_attestation_age_days)} (max_attestation_age_days)"
 
     def payment_term_text(self) -> str:
         """The maximum payment term in words, for a refusal."""
         if self.max_payment_term_days is None:
             return "one calendar year (the default: max_payment_term_days is unset)"
-        return f"{self.max_payment_term_days} days (max_payment_term_days)"
+        return f"{dates.days_text(self.max_payment_term_days)} (max_payment_term_days)"
 
     # mode="before": pydantic's lax reading would take true (YAML's yes too) as 1 day, "90" and 90.0 as 90, and "yes"
     # or 1 as true, so a slip in the topology would pass as a rule, every org approving it by its digest. Per field,

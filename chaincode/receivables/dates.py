@@ -22,6 +22,11 @@ PEER_TIME_WINDOW = timedelta(minutes=15)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def days_text(days: int) -> str:
+    """A count of days as a refusal writes it: ``1 day``, ``2 days``."""
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
 def business_date(timestamp: datetime) -> date:
     """The date in China Standard Time of ``timestamp`` (UTC when naive)."""
     return _in_business_tz(timestamp).date()

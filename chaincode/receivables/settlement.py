@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from . import daycount
+from . import dates, daycount
 from .errors import rule
 from .money import amount_text
 from .model import DiscountOffer, ScaleTier
@@ -69,9 +69,10 @@ def early_payment(outstanding: int, apr: Decimal, days_early: int, basis: str, *
     """
     discount = daycount.interest_fen(outstanding, apr, days_early, basis)
     if discount >= outstanding:
-        raise rule("discount-exceeds-amount", f"{apr} a year for {days_early} days ({basis}) is a discount of "
-                   f"{amount_text(discount, currency)} on {amount_text(outstanding, currency)} outstanding, leaving "
-                   "nothing to pay: the debtor offers a lower rate, or the holder waits until nearer maturity")
+        raise rule("discount-exceeds-amount", f"{apr} a year for {dates.days_text(days_early)} ({basis}) is "
+                   f"a discount of {amount_text(discount, currency)} on {amount_text(outstanding, currency)} "
+                   "outstanding, leaving nothing to pay: the debtor offers a lower rate, or the holder waits "
+                   "until nearer maturity")
     return outstanding - discount, discount
 
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
-from . import events, keys, lifecycle, queries, settlement
+from . import dates, events, keys, lifecycle, queries, settlement
 from .arguments import _first_repeat
 from .errors import RuleViolation, rule, shown
 from .model import (
@@ -211,10 +211,10 @@ class DiscountingTransactions(TransactionGroup):
         apr = settlement.discount_rate_for(d, early)
         if apr is None:
             first = min(t.min_days_early for t in d.scale or [])
-            raise rule("discount-not-applicable", f"{early} days early reaches no tier of offer {d.id}, "
-                       f"whose scale starts at {first} days early: {r.id} is due {r.due_date}, nearer each "
-                       "day, so the offer can no longer be taken on it; ask the debtor for an offer that "
-                       "pays this close to the due date")
+            raise rule("discount-not-applicable", f"{dates.days_text(early)} early reaches no tier of offer "
+                       f"{d.id}, whose scale starts at {dates.days_text(first)} early: {r.id} is due "
+                       f"{r.due_date}, nearer each day, so the offer can no longer be taken on it; ask the "
+                       "debtor for an offer that pays this close to the due date")
         if open_request is not None:
             # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only
             # now: withdrawing the request lapses the banks' offers on it, for nothing if this offer were refused

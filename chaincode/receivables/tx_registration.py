@@ -14,7 +14,7 @@ from datetime import date
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
-from . import attestation, events, fingerprint, keys, lifecycle, money
+from . import attestation, dates, events, fingerprint, keys, lifecycle, money
 from .arguments import _first_repeat
 from .errors import rule
 from .model import (
@@ -244,7 +244,8 @@ class RegistrationTransactions(TransactionGroup):
             else:
                 advice = (f"that term ended on {latest}, so no due date after today is within it: check the issue "
                           "date, which starts the term")
-            raise rule("payment-term-too-long", f"due date {due} is {(due - start).days} days after {started}, past "
+            term = dates.days_text((due - start).days)
+            raise rule("payment-term-too-long", f"due date {due} is {term} after {started}, past "
                        f"the maximum payment term of {self.config.payment_term_text()}: {advice}")
         invoices: list[Invoice] = []
         for n, inv in enumerate(req.invoices, 1):
