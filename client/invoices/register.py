@@ -17,9 +17,9 @@ see docs/invoices.md): debtor, face amount, dates, the invoice (number, code,
 date, amount, tax, seller and buyer tax ids), ``contract_hash``, which carries the
 hash of the three-way evidence (invoice + purchase order + goods receipt), and the
 goods receipt matched (``goods_receipts``: the PO and receipt numbers), which the
-contract keys with the debtor so that one delivery backs one claim (until that
-one is rejected or withdrawn); a receipt naming no PO is refused, as it matches, and
-would be keyed under, any PO. The
+contract keys with the debtor so that one delivery backs one claim, or one claim per
+part of a delivery invoiced in parts (until that claim is rejected or withdrawn); a
+receipt naming no PO is refused, as it matches, and would be keyed under, any PO. The
 invoice fingerprint is computed alongside, for reporting and the duplicate
 pre-check; the contract computes it again from the same fields. A contract from
 before the goods receipt registry refuses the field (:func:`predates_goods_receipts`
@@ -149,7 +149,8 @@ class ReceivableRegistration(BaseModel):
     invoices: tuple[InvoiceReference, ...]
     contract_hash: str = Field(description="SHA-256 hex of the evidence: invoice, purchase order, goods receipt")
     goods_receipts: tuple[GoodsReceiptReference, ...] = Field(
-        default=(), description="the goods receipts the claim is for: each backs one claim on the ledger")
+        default=(), description="the goods receipts the claim is for: a receipt backs one claim on the ledger, "
+                                "or one claim per part of a delivery invoiced in parts")
     fingerprints: tuple[str, ...] = Field(exclude=True, description="the invoices' fingerprints, not sent")
 
     def wire(self) -> str:

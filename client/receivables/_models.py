@@ -350,7 +350,10 @@ class ReceivableRegistration(Request):
     invoices: list[InvoiceInput] = Field(min_length=1)
     contract_hash: str
     goods_receipts: list[GoodsReceiptReference] = Field(
-        default_factory=list, max_length=100, description="the goods receipts the claim is for; each backs one claim")
+        default_factory=list, max_length=100,
+        description="the goods receipts the claim is for, with part for a claim on one part of a delivery invoiced "
+                    "in parts; a receipt backs one claim, or one claim per part, until that claim is rejected or "
+                    "withdrawn")
 
     @model_serializer(mode="wrap")
     def _receipts_when_listed(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
