@@ -119,7 +119,8 @@ RECEIPT_VERSION = "recfin-goods-receipt-v1"
 
 
 def goods_receipt_key(debtor: str, po_number: str, receipt_number: str) -> str:
-    """The key of the goods receipt registry: one delivery backs one claim, until that one is rejected or withdrawn.
+    """The key of the goods receipt registry: one delivery backs one claim, or one claim per part of a delivery
+    invoiced in parts, until that claim is rejected or withdrawn.
 
     A goods receipt (入库单) is the buyer's document, numbered by the buyer under its purchase order, so it is
     identified by the debtor's credit code, the PO number and the receipt number, as given (the request's rules
