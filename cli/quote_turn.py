@@ -56,7 +56,8 @@ def ask_pending(turn: QuoteTurn, session) -> None:
 
 
 def pending_offers(turn: QuoteTurn, session, held: FinancierExposure, r) -> list[PendingOffer]:
-    """The pending offers (outcome still not known) that count against the limit as taken, said on stderr.
+    """The pending offers (outcome still not known) that count against the limit as taken, said on stderr with
+    the `recfin transaction status` that tells whether each committed.
 
     Forgotten instead, as they can add nothing to what the ledger shows: one whose financing has an open offer of
     the bank in ``held`` (the contract takes one per bank and request: it is that offer, or can never commit), one
@@ -83,8 +84,9 @@ def pending_offers(turn: QuoteTurn, session, held: FinancierExposure, r) -> list
                       if len(noted) > 1 else "")
         click.echo(f"note: offer transaction {largest.transaction_id} on {financing_id}, left by an earlier quote, "
                    f"may still commit: its advance {money(largest.advance, largest.currency)}{of_several} counts as "
-                   f"taken (in open_offers) until its outcome is known or it would expire on {largest.expires_on}",
-                   err=True)
+                   f"taken (in open_offers) until its outcome is known or it would expire on "
+                   f"{largest.expires_on}; `{transaction_status_command(largest.transaction_id)}` says "
+                   "whether it committed", err=True)
         counted.append(largest)
     return counted
 
