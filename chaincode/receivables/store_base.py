@@ -179,13 +179,21 @@ class StoreBase:
         self.regulators = regulators
 
     def key(self, object_type: str, *attributes: str) -> str:
-        try:
-            return self.stub.create_composite_key(object_type, list(attributes))
-        except ValueError:
+        if (key := self.key_or_none(object_type, *attributes)) is None:
             # an id, credit code or client id from the caller with U+0000 or U+10FFFF (the key delimiters)
             bad = next((a for a in attributes if "\x00" in a or "\U0010ffff" in a), "")
             raise rule("argument-invalid", f"{shown(bad)} contains U+0000 or U+10FFFF, which no id, credit code "
-                       "or client identity may contain") from None
+                       "or client identity may contain")
+        return key
+
+    def key_or_none(self, object_type: str, *attributes: str) -> str | None:
+        """The key, or None where an attribute holds U+0000 or U+10FFFF (the key delimiters): what a record
+        two orgs wrote names (a claim id on an offer's record) is no caller's argument to refuse, and no
+        record either."""
+        try:
+            return self.stub.create_composite_key(object_type, list(attributes))
+        except ValueError:
+            return None
 
     async def prefetch(self, *records: tuple[str, ...]) -> None:
         """Read, in one round trip to the peer, records this transaction is about to read one by one
@@ -194,12 +202,8 @@ class StoreBase:
         Name only records every successful path reads anyway: each read joins the read set the
         orderer's validation checks. A record whose key cannot be formed is left to the read that
         will report it."""
-        wanted = []
-        for object_type, *attributes in records:
-            try:
-                wanted.append(self.stub.create_composite_key(object_type, attributes))
-            except ValueError:
-                continue
+        wanted = [key for object_type, *attributes in records
+                  if (key := self.key_or_none(object_type, *attributes)) is not None]
         if len(wanted) > 1:
             await self.stub.get_multiple_states(wanted)
 
