@@ -363,7 +363,7 @@ def describe_key(key: str) -> str:
 
 # A peer missing a private record (committed without it) answers "not-found" until its reconciler has fetched it
 # from another member peer: peer.gossip.pvtData.reconcileSleepInterval, 1 minute by default.
-PRIVATE_DATA_MISSING = "is not on this peer"   # the contract's words for it (queries._not_on_this_peer)
+PRIVATE_DATA_MISSING = "is not on this peer"   # the contract's words for it (queries.not_on_this_peer)
 PRIVATE_DATA_WAIT = 150.0   # seconds: two reconciler rounds and some
 PRIVATE_DATA_POLL = 5.0
 

@@ -631,7 +631,7 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
     for o in acceptable:
         r = claims[o.id]
         if (raw := terms[o.id]) is None:
-            raise _not_on_this_peer(f"offer {o.id}'s terms", o.collection)
+            raise not_on_this_peer(f"the private record of offer {o.id} (terms)", o.collection)
         if (parties := made_by[o.id]) is not None and parsed_private(
                 OfferParties.model_validate_json, parties, o.collection, keys.OFFER_PARTIES, o.id
         ).financier != financier:
@@ -660,18 +660,23 @@ async def _principal(store: Store, f: Any, r: Receivable) -> int:
         raw = await store.get_private(f.collection, keys.DISBURSEMENT, f.id)
         if raw is not None:
             return parsed_private(Disbursement.model_validate_json, raw, f.collection, keys.DISBURSEMENT, f.id).principal
-        raise _not_on_this_peer(f"the private record of financing {f.id} (disbursement)", f.collection)
+        raise not_on_this_peer(f"the private record of financing {f.id} (disbursement)", f.collection)
     raw = await store.get_private(f.collection, keys.TERMS, f.accepted_offer_id or "")
     if raw is not None:
         # from_stored: terms an offer made before 9555fad stored hold rates such as "0E-10"
         terms = parsed_private(OfferTerms.from_stored, raw, f.collection, keys.TERMS, f.accepted_offer_id or "")
         return fin.principal(terms, r.outstanding)
-    raise _not_on_this_peer(f"the private record of financing {f.id} (accepted terms)", f.collection)
+    raise not_on_this_peer(f"the private record of financing {f.id} (accepted terms)", f.collection)
 
 
-def _not_on_this_peer(what: str, collection: str) -> Exception:
-    return rule("not-found", f"{what} is not on this peer: ask a peer of {collection}'s member orgs (the bank's or "
-                "the regulator's), or retry once private data reconciliation has filled it")
+def not_on_this_peer(what: str, collection: str) -> Exception:
+    """The refusal of a read of private data ``what`` of ``collection`` that this peer does not hold, for every
+    query that reads some: a member peer may not have it yet, as dissemination is best effort
+    (``requiredPeerCount`` 0) and reconciliation fills the gap later, so asking again is a way out as well as
+    asking another member org's peer."""
+    return rule("not-found", f"{what} is not on this peer: a peer of {collection}'s member orgs (the holder's, "
+                "the bank's and the regulator's) that missed it when it was written gets it by private data "
+                "reconciliation, so ask again shortly, or ask a peer of another of those orgs")
 
 
 # ---------------------------------------------------------------- business request records

@@ -307,7 +307,7 @@ class QueryTransactions(TransactionGroup):
             _ensure_request_of_claims_holder(f, r)
         raw = await s.store.get_private(o.collection, keys.TERMS, o.id)
         if raw is None:
-            raise rule("not-found", f"the terms of {o.id} are not on this peer: ask a peer of {o.collection}'s member orgs")
+            raise queries.not_on_this_peer(f"the private record of offer {o.id} (terms)", o.collection)
         # the offer's record and an ended request, which name the bank and the holder above, any two orgs can
         # rewrite: another party of a member org (a second bank of the bank's org, a second supplier of the
         # holder's), named there, would read the terms from its org's peer. The private record beside the
