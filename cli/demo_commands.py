@@ -41,8 +41,9 @@ Then, printing who did what and the tx id of each step:
 A step that fails (a party's registration too) stops the story with the error's own line, naming the step
 and who acted, whether its transaction may still commit (with the `recfin transaction status` that tells)
 and, where the network failed it rather than the contract refused it, the acting org's peer and chaincode
-server logs (`recfin network logs`); Ctrl-C stops it the same way, with exit 130. The steps before it stay
-on the ledger, and a new run starts a new story.
+server logs (`recfin network logs`); Ctrl-C stops it the same way, with exit 130 (its transaction cannot
+commit where the SDK stopped it before the orderer was handed it). The steps before it stay on the ledger,
+and a new run starts a new story.
 
 Dates come from the transaction timestamp (China Standard Time business dates). Each org
 acts through its own peer, which commits blocks on its own: before an org acts after
@@ -406,13 +407,14 @@ def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseExcept
                    command_options: str = "") -> str:
     """The line for a step of the demo that failed (the parties' registration included) or that Ctrl-C
     stopped: which step and who acted, the error's own line, whether its transaction may still commit and the
-    `recfin transaction status` that tells, the logs that say why where the network failed it (``logs``, given
-    the acting session), what stays on the ledger, and that a new run starts a new story (it does not resume
-    this one).
+    `recfin transaction status` that tells (or, stopped before the orderer was handed it, that it cannot), the
+    logs that say why where the network failed it (``logs``, given the acting session), what stays on the
+    ledger, and that a new run starts a new story (it does not resume this one).
 
     error: a ClickException (its cause the error it words, if any), a refusal or gateway error, or Ctrl-C's
-    KeyboardInterrupt. command_options: the ``--data-root`` of the network the demo ran on, where the commands
-    it names must be given it."""
+    KeyboardInterrupt (the SDK's ``may_have_been_ordered`` on it says whether the orderer was handed its
+    transaction; False: it cannot commit). command_options: the ``--data-root`` of the network the demo ran
+    on, where the commands it names must be given it."""
     n = len(run.steps)
     acting = run.turns.acting
     # the story's actors by their key; an org admin registering a party as its steps name it
@@ -430,7 +432,13 @@ def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseExcept
     def look_up(transaction: str) -> str:
         return f"`recfin transaction status {transaction}{as_acting}{command_options}`"
 
-    if interrupted:     # no answer came: whether its proposal reached the peers, or the orderer, is unknown
+    if interrupted and getattr(cause, "may_have_been_ordered", None) is False:
+        # the SDK stopped it while it was endorsed (or paused after an attempt committed invalid): no one else
+        # holds a transaction of it signed, so nothing of it can commit and there is nothing to look up
+        tx = f" {sent}" if sent else ""
+        pending = (" It was stopped before anything of it that can commit reached the orderer: its own "
+                   f"transaction{tx} cannot commit.")
+    elif interrupted:   # handed to the orderer (may_have_been_ordered True), or not said: it may commit
         pending = (" Its own transaction, if it was sent, may still commit: "
                    + (f"look its tx id up ({look_up(sent)}) before acting on it." if sent else
                       f"look the story's ids up ({look_up('TXID')}) before acting on them."))

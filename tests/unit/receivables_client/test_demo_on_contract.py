@@ -415,6 +415,35 @@ def test_ctrl_c_midway_names_the_step_it_stopped_and_what_stays_on_the_ledger(wo
     assert len(channel.documents(keys.RECEIVABLE)) == 3
 
 
+def stopped_at(transaction_id: str, may_have_been_ordered: bool) -> KeyboardInterrupt:
+    """Ctrl-C as the SDK raises it on a submit it stopped: saying how far its transaction got."""
+    interrupt = KeyboardInterrupt()
+    interrupt.transaction_id, interrupt.may_have_been_ordered = transaction_id, may_have_been_ordered
+    return interrupt
+
+
+def test_ctrl_c_before_the_orderer_was_handed_the_step_says_its_transaction_cannot_commit(world, monkeypatch):
+    channel, _ = world
+    failing_at(monkeypatch, "AcceptDiscountOffer", stopped_at("cd" * 32, may_have_been_ordered=False))
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 130, res.output
+    said = " ".join(res.output.split())
+    assert ("5% APR): interrupted. It was stopped before anything of it that can commit reached the orderer: "
+            f"its own transaction {'cd' * 32} cannot commit. Steps 1-19 stay on the ledger") in said, said
+    assert "may still commit" not in said and "recfin transaction status" not in said, said
+    assert len(channel.documents(keys.RECEIVABLE)) == 3
+
+
+def test_ctrl_c_once_the_orderer_was_handed_the_step_says_it_may_still_commit_and_how_to_tell(world,
+                                                                                              monkeypatch):
+    failing_at(monkeypatch, "AcceptDiscountOffer", stopped_at("cd" * 32, may_have_been_ordered=True))
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 130, res.output
+    said = " ".join(res.output.split())
+    assert ("interrupted. Its own transaction, if it was sent, may still commit: look its tx id up (`recfin "
+            f"transaction status {'cd' * 32} --as supplier/supplier2`) before acting on it.") in said, said
+
+
 def test_a_party_s_registration_failing_names_its_step_and_that_it_may_still_commit(world, monkeypatch):
     channel, _ = world
     failing_at(monkeypatch, "RegisterParty", CommitStatusError(
