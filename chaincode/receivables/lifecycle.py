@@ -106,15 +106,19 @@ def ensure_transferable(r: Receivable, today: date) -> None:
     # would give children that look current, so the rule cannot hang on that bookkeeping call.
     ensure_actionable_but_for_financing(r, today, "split or transfer")
     if r.status == FINANCED or r.financing_id is not None:
-        # what ends the financing at the stage the claim says it is at: withdrawal ends only a request
-        if r.financier is None:
-            way = "its holder withdraws the request first (WithdrawFinancing)"
-        elif r.notice_id is None:
-            way = f"the holder or {r.financier} cancels it first (CancelFinancing), as it is not yet disbursed"
-        else:
-            way = f"{r.financier} has disbursed it, and the debtor pays the bank"
         raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
-                   f"a financed receivable cannot be split or transferred; {way}")
+                   f"a financed receivable cannot be split or transferred; {financing_way_out(r)}")
+
+
+def financing_way_out(r: Receivable) -> str:
+    """What ends ``r``'s live financing at the stage the claim says it is at, for a refusal the financing
+    stands in the way of (a transfer, a discount): withdrawal ends only a request, cancellation only an
+    accepted financing not yet disbursed, and a disbursed one is over once the debtor pays the bank."""
+    if r.financier is None:
+        return "its holder withdraws the request first (WithdrawFinancing)"
+    if r.notice_id is None:
+        return f"the holder or {r.financier} cancels it first (CancelFinancing), as it is not yet disbursed"
+    return f"{r.financier} has disbursed it, and the debtor pays the bank"
 
 
 def split_depth(r: Receivable) -> int:

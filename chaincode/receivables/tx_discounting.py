@@ -192,7 +192,7 @@ class DiscountingTransactions(TransactionGroup):
         if r.financing_id is not None:
             if (await s.store.financing(r.financing_id)).status != "REQUESTED":
                 raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not "
-                           "the holder, is paid")
+                           f"the holder, is paid; {lifecycle.financing_way_out(r)}")
             open_request = r.financing_id   # refused below, once the offer is known to be one the holder could take
         lifecycle.ensure_status(r, (CONFIRMED,), "discount")
         if not lifecycle.discount_offer_covers(d, r):

@@ -1,5 +1,7 @@
 """AcceptDiscountOffer on a claim with a financing request no bank has accepted yet says what the holder can do:
-withdraw the request, then take the offer. Once a bank's offer is accepted, the financier is the one paid."""
+withdraw the request, then take the offer. Once a bank's offer is accepted, the financier is the one paid, and the
+refusal names what ends the financing at its stage, as a transfer's does (lifecycle.financing_way_out): it named
+no way out, though a holder may cancel a financing not yet disbursed and then take the offer."""
 
 from __future__ import annotations
 
@@ -25,12 +27,29 @@ async def test_an_open_request_is_named_as_one_the_holder_may_withdraw_before_ta
 
 async def test_an_accepted_financing_pays_the_financier_and_the_refusal_says_so():
     net = await standard_net()
-    tier1, core = net.actors["tier1"], net.actors["core"]
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     claim = await net.confirmed(tier1, core, 100_000, due_in=60)
     financing = await net.financed(tier1, claim["id"], disburse=False)       # accepted, not yet disbursed
     offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
     message = await net.refused(tier1, "AcceptDiscountOffer", offer["id"], claim["id"], rule="receivable-financed")
-    assert f"has live financing {financing['id']}: the financier, not the holder, is paid" in message
+    assert (f"has live financing {financing['id']}: the financier, not the holder, is paid; the holder or "
+            f"{bank.uscc} cancels it first (CancelFinancing), as it is not yet disbursed") in message
+    assert "WithdrawFinancing" not in message
+    # and that is what it takes
+    await net.ok(tier1, "CancelFinancing", financing["id"], "to take an early payment")
+    assert (await net.ok(tier1, "AcceptDiscountOffer", offer["id"], claim["id"]))["status"] == "SETTLED"
+
+
+async def test_a_disbursed_financing_is_named_as_one_the_debtor_pays_the_bank_on():
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    claim = await net.confirmed(tier1, core, 100_000, due_in=60)
+    financing = await net.financed(tier1, claim["id"])
+    offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
+    message = await net.refused(tier1, "AcceptDiscountOffer", offer["id"], claim["id"], rule="receivable-financed")
+    assert (f"has live financing {financing['id']}: the financier, not the holder, is paid; {bank.uscc} has "
+            "disbursed it, and the debtor pays the bank") in message
+    assert "CancelFinancing" not in message and "WithdrawFinancing" not in message
 
 
 @pytest.mark.parametrize("offer_kind, rule", [
