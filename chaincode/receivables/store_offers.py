@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection
 
 from . import keys
-from .errors import UnreadableRecord, shown
+from .errors import UnreadableRecord, shown, unreadable
 from .model import Offer, OfferParties, Receivable
 from .store_base import UNREADABLE_VALUE, StoreBase, parsed_private
 
@@ -115,12 +115,32 @@ def _as_made(raw: bytes | None) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
+# the fields by which an offer's record names its request and claim, each with the type of the key it names
+_OFFER_NAMES = (("financing_id", keys.FINANCING), ("receivable_id", keys.RECEIVABLE))
+
+# what to do about an offer's record naming an id no key can be formed of: its request's withdrawal lapses it
+_FORGED_OFFER_REMEDY = ("Nothing is done on its word: while the request it was made on is open, the "
+                        "claim's holder withdraws that request (WithdrawFinancing), which lapses its offers, "
+                        "and requests financing again; report the key to the network's operators, whose "
+                        "peers' history of the key names the transaction that wrote it and the orgs that "
+                        "endorsed it")
+
+
 class OfferRecords(StoreBase):
     """Financing offers, their entries and the exposure's version (part of ``Store``, whose financing records,
     ``financing_or_none``, tell a disbursed offer)."""
 
     async def offer(self, offer_id: str) -> Offer:
-        return await self._require(Offer, keys.OFFER, offer_id, "financing offer")
+        """The offer, refused as ``_require`` refuses, and ``record-unreadable`` where its record names its
+        request or claim by an id no key can be formed of (U+0000 or U+10FFFF in it, ``key_or_none``). No
+        key-level policy guards an offer's record, so any two orgs can rewrite it so: forming that key would
+        refuse the call as argument-invalid, blaming the caller's offer id for what the record says."""
+        o = await self._require(Offer, keys.OFFER, offer_id, "financing offer")
+        if forged := next((field for field, object_type in _OFFER_NAMES
+                           if self.key_or_none(object_type, getattr(o, field)) is None), None):
+            raise unreadable(keys.label(keys.OFFER, offer_id), f"its {forged} {shown(getattr(o, forged))} "
+                             "holds U+0000 or U+10FFFF, of which no key can be formed", _FORGED_OFFER_REMEDY)
+        return o
 
     async def put_offer(self, o: Offer, debtor: str, offered_on: Receivable | None = None,
                         uncounted: Collection[str] = ()) -> None:
