@@ -114,11 +114,18 @@ def financing_way_out(r: Receivable) -> str:
     """What ends ``r``'s live financing at the stage the claim says it is at, for a refusal the financing
     stands in the way of (a transfer, a discount): withdrawal ends only a request, cancellation only an
     accepted financing not yet disbursed, and a disbursed one is over once the debtor pays the bank."""
-    if r.financier is None:
+    return way_out_of_financing(r.financier, disbursed=r.notice_id is not None)
+
+
+def way_out_of_financing(bank: str | None, *, disbursed: bool) -> str:
+    """``financing_way_out`` for a financing at a stage told apart: ``bank`` None for a request, else the bank
+    that accepted it (its credit code, or "the bank" for a reader that knows none), ``disbursed`` once it has
+    lent. The SDK's pricing (``client.pricing``) says why early payment waits in these words too."""
+    if bank is None:
         return "its holder withdraws the request first (WithdrawFinancing)"
-    if r.notice_id is None:
-        return f"the holder or {r.financier} cancels it first (CancelFinancing), as it is not yet disbursed"
-    return f"{r.financier} has disbursed it, and the debtor pays the bank"
+    if not disbursed:
+        return f"the holder or {bank} cancels it first (CancelFinancing), as it is not yet disbursed"
+    return f"{bank} has disbursed it, and the debtor pays the bank"
 
 
 def split_depth(r: Receivable) -> int:

@@ -53,6 +53,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
 from pydantic_core import PydanticCustomError
 
 from chaincode.receivables.errors import RuleViolation
+from chaincode.receivables.lifecycle import way_out_of_financing
 from chaincode.receivables.model import DiscountOfferRequest, ScaleTier as ContractScaleTier
 from chaincode.receivables.money import hundredths_problem
 from chaincode.receivables.settlement import check_discount_terms
@@ -501,15 +502,16 @@ def _financing_stops_early_payment(terms: ReceivableTerms) -> Obstacle:
                 f"early only a claim without one (rule receivable-financed); withdraw the request first "
                 f"(recfin finance withdraw {terms.financing_id}), and the bank offers on it lapse then",
                 "withdraw the financing request")
+    # what ends an accepted financing, in the words of the contract's refusal (AcceptDiscountOffer's)
+    way_out = way_out_of_financing("the bank", disbursed=terms.financing_status == "DISBURSED")
     if terms.financing_status == "ACCEPTED":
         return (f"{terms.receivable_id} is financed ({terms.financing_id}, accepted, not yet disbursed), so the "
                 f"financier, not the holder, would be paid (rule receivable-financed); early payment becomes "
-                f"possible only if the holder or the bank cancels that financing before the bank disburses "
-                f"it (recfin finance cancel {terms.financing_id} --reason TEXT)",
-                "cancel the accepted financing")
-    return (f"{terms.receivable_id} is financed ({terms.financing_id}, disbursed), so the bank, not the holder, is "
-            f"paid (rule receivable-financed), and that financing ends only when the bank records repayment, "
-            f"which settles the claim: early payment will not be possible on it", None)
+                f"possible once that financing ends: {way_out} (recfin finance cancel {terms.financing_id} "
+                f"--reason TEXT)", "cancel the accepted financing")
+    return (f"{terms.receivable_id} is financed ({terms.financing_id}, disbursed), so the bank, not the "
+            f"holder, is paid (rule receivable-financed); {way_out}: the bank's record of that repayment "
+            f"settles the claim, so early payment will not be possible on it", None)
 
 
 # the statuses of a claim with nothing outstanding: paid in full, or its whole amount split into parts

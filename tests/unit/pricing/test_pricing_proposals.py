@@ -206,8 +206,9 @@ def test_an_accepted_financing_says_the_holder_or_the_bank_can_cancel_it_before_
     offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", expires_on=date(2027, 1, 1))
     [p] = rank_proposals(accepted, ON, [], [offer])
     assert not p.takeable_now and p.why.startswith("not takeable now: RCV-1 is financed (F-1, accepted, not yet ")
-    assert ("possible only if the holder or the bank cancels that financing before the bank disburses it "
-            "(recfin finance cancel F-1 --reason TEXT); taken then: cheapest of 1") in p.why
+    assert ("possible once that financing ends: the holder or the bank cancels it first (CancelFinancing), "
+            "as it is not yet disbursed (recfin finance cancel F-1 --reason TEXT); taken then: cheapest of 1"
+            ) in p.why
     assert (p.first_step, p.rank_by_cost) == ("cancel the accepted financing", 1)
     with pytest.raises(ValidationError, match="financing_status: give it with the financing_id"):
         ReceivableTerms(receivable_id="R", face_amount=1, due_date=date(2027, 3, 1), financing_status="ACCEPTED")
@@ -219,10 +220,10 @@ def test_a_disbursed_financing_says_early_payment_will_not_be_possible():
     offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", expires_on=date(2027, 1, 1))
     [p] = rank_proposals(disbursed, ON, [], [offer])
     assert (p.eligible, p.takeable_now, p.rank_by_cost, p.first_step) == (True, False, None, None)   # not a choice
-    assert p.why == ("not takeable: RCV-1 is financed (F-1, disbursed), so the bank, not the holder, is paid (rule "
-                     "receivable-financed), and "
-                     "that financing ends only when the bank records repayment, which settles the claim: early "
-                     "payment will not be possible on it")
+    assert p.why == ("not takeable: RCV-1 is financed (F-1, disbursed), so the bank, not the holder, is "
+                     "paid (rule receivable-financed); the bank has disbursed it, and the debtor pays the "
+                     "bank: the bank's record of that repayment settles the claim, so early payment will "
+                     "not be possible on it")
 
 
 def test_no_offer_on_a_frozen_receivable_is_takeable_and_the_order_says_why():
