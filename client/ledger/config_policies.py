@@ -212,12 +212,18 @@ def revocation(cert: x509.Certificate, msp: OrgMsp, config: configtx_pb2.Config)
 
 def refusal(signer: SignedBy, msps: dict[str, OrgMsp], config: configtx_pb2.Config) -> str | None:
     """Why the ordering service counts the signature for no principal at all, None when it checks it against them:
-    a signature that does not verify as Fabric verifies it, or a signer its MSP's CRLs revoke (msps: the MSPs of
-    the channel config ``config``)."""
+    a signer of an MSP the channel does not have, a signature that does not verify as Fabric verifies it, or a
+    signer its MSP's CRLs revoke (msps: the MSPs of the channel config ``config``)."""
+    msp = msps.get(signer.msp_id)
+    if msp is None:
+        # Fabric deserializes each signer with the channel's MSPs before verifying anything
+        # (policies.SignatureSetToValidIdentities), and drops one whose MSP it does not know
+        return (f"{signer.msp_id} is no MSP of this channel ({', '.join(sorted(msps)) or 'none'}), so the "
+                "ordering service cannot read the signer's identity and drops the signature: only the "
+                "signatures of the channel's orgs count")
     if not signer.valid:
         return signer.problem or "the signature does not verify"
-    msp = msps.get(signer.msp_id)
-    return None if msp is None else revocation(signer.certificate, msp, config)
+    return revocation(signer.certificate, msp, config)
 
 
 def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
@@ -258,7 +264,8 @@ class Evaluator:
                 reasons.append((signer, "its identity signed already: Fabric counts the first of its signatures that "
                                         "verifies and ignores any further one"))
                 continue
-            if signer.valid:
+            # nor does it remember one of an MSP it does not know: each such signature is dropped for that
+            if signer.valid and signer.msp_id in self.msps:
                 verified.add(identity)
             reasons.append((signer, refusal(signer, self.msps, config)))
         self.signed = [s for s, why in reasons if why is None]
