@@ -21,6 +21,7 @@ from network.errors import NetworkError
 from network.membership import CONTRACT_ROLES, ROLE_ATTRS
 from network.org_change import OrgChange, parties_of
 from network.org_membership import ClaimsCheck, ClaimsUnreadable, OrgMembership
+from network.org_update_file import NotAnUpdateFile
 from network.topology import address_refusal
 from network.topology import load as load_topology
 
@@ -486,6 +487,13 @@ def _file_members(topology_path: Path | None, data_root: Path | None, bundle_roo
     return OrgMembership(net), host.org
 
 
+def _not_an_update_file(exc: NotAnUpdateFile) -> click.ClickException:
+    """A FILE that is no update of this channel at all (the file alone shows it) as a usage error naming FILE
+    (exit 2): the wrong file was given, which a script must tell from the update refused against the channel,
+    the command's own answer (exit 1)."""
+    return file_refused("FILE", one_line(exc))
+
+
 @org.command("sign")
 @_file_options
 @click.option("--as", "as_org", default=None, metavar="ORG",
@@ -503,6 +511,13 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
     Every element it changes and the policy verdict after signing are printed; pass the file on
     to the next admin, or to `recfin org submit` once it is satisfied.
 
+    Exit status: 0 when signed; 2 for a usage error, a FILE that is no update of this channel at all
+    as the file alone shows included (no config update transaction, a signature or the org spec it
+    carries that cannot be read, a spec its own update contradicts, an update of another channel):
+    the wrong file, named as FILE; 1 when the update is refused against the channel's config (stale
+    versions, one the channel has already, a joining group other admins could act for, a signature
+    that would count for nothing, an admin who signed already) or for any other reason.
+
     \b
     Example:
       recfin org sign bank2.tx --as supplier
@@ -513,7 +528,10 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
     as_org = as_org or bundle_org
     if as_org is None:
         raise click.UsageError("give --as ORG: the org whose admin signs")
-    signer, checked = members.sign_update_file(update_file, as_org, msp_dir)
+    try:
+        signer, checked = members.sign_update_file(update_file, as_org, msp_dir)
+    except NotAnUpdateFile as exc:
+        raise _not_an_update_file(exc) from None
     _render_file(checked.summary() | {"signed_now": signer}, as_json, f"signed by {signer}: {update_file} updated")
 
 
@@ -552,6 +570,12 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     removal is refused while live claims' key-level policies name the org, as by `recfin org
     remove` (--claims-as, --no-claim-check).
 
+    Exit status: 0 when submitted, or already in the channel; 2 for a usage error, a FILE that is no
+    update of this channel at all as the file alone shows included (as for `recfin org sign`): the
+    wrong file, named as FILE; 1 when the update is refused against the channel's config (signatures
+    short of the policy, stale versions, a joining group other admins could act for, more than its
+    org changed) or for any other reason.
+
     \b
     Example:
       recfin org submit bank2.tx
@@ -567,10 +591,14 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
         raise click.UsageError("--bundle submits with --channel-only: a company's host runs its node from its "
                                "bundle, so nothing is started or stopped there")
     members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
-    checked = members.submit_update_file(update_file, channel_only=channel_only, as_org=as_org or bundle_org,
-                                         msp_dir=msp_dir, record=bundle_root is None,
-                                         signature_policy=signature_policy,
-                                         claims=_claims_check(members.root, claims_as, no_claim_check))
+    try:
+        checked = members.submit_update_file(update_file, channel_only=channel_only,
+                                             as_org=as_org or bundle_org, msp_dir=msp_dir,
+                                             record=bundle_root is None,
+                                             signature_policy=signature_policy,
+                                             claims=_claims_check(members.root, claims_as, no_claim_check))
+    except NotAnUpdateFile as exc:
+        raise _not_an_update_file(exc) from None
     headline = (f"the channel already had the update in {update_file}: nothing submitted" if checked.applied
                 else f"{update_file} submitted")
     _render_file(checked.summary() | {"submitted": not checked.applied}, as_json, headline)

@@ -25,6 +25,16 @@ from .org_definition_file import write_msp_of
 from .topology import PeerOrgSpec, Topology, org_name_ends_in_hyphen, org_name_too_long
 
 
+class NotAnUpdateFile(OrgChangeError, config_signing.UpdateFileError):
+    """The file given is no org update of this channel at all, as the file alone shows: it cannot be read,
+    holds no CONFIG_UPDATE transaction, has a part that cannot be read (a signature, the org spec it carries)
+    or says of itself what its update does not do, or updates another channel than this network's. The file is
+    at fault, not the update: told apart from a refusal of the update against the channel's config (stale
+    versions, a joining group other admins could act for, a signature that counts for nothing), the command's
+    own answer. Both an OrgChangeError and an UpdateFileError: the refusals it gathers were raised as one or
+    the other before, and a caller catching either still catches them."""
+
+
 @dataclass
 class UpdateFileCheck:
     """A config update file checked against the channel: what it does and whether its signatures suffice."""
@@ -91,12 +101,18 @@ class OrgUpdateFiles(ChannelAdmins):
 
     def _read_update(self, path: Path) -> tuple[configtx_pb2.ConfigUpdateEnvelope, configtx_pb2.ConfigUpdate,
                                                  CarriedOrg | None]:
-        channel_id, update_envelope = config_signing.read_update_file(path)
+        """The file's update and the org it carries, judged from the file alone, before the channel is asked:
+        NotAnUpdateFile when it is no update of this channel at all (see there)."""
+        try:
+            channel_id, update_envelope = config_signing.read_update_file(path)
+            update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
+            carried = carried_org(update, path)
+        except (config_signing.UpdateFileError, OrgChangeError) as exc:
+            raise NotAnUpdateFile(str(exc)) from None
         if channel_id != self.topology.channel:
-            raise OrgChangeError(f"{path} updates channel {channel_id!r}, not {self.topology.channel!r}: "
-                                 f"use the topology of that channel (--topology)")
-        update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
-        return update_envelope, update, carried_org(update, path)
+            raise NotAnUpdateFile(f"{path} updates channel {channel_id!r}, not {self.topology.channel!r}: "
+                                  f"use the topology of that channel (--topology)")
+        return update_envelope, update, carried
 
     def check_update_file(self, path: Path, via: Admin | None = None) -> UpdateFileCheck:
         """The file's update against the channel's current config, fetched as via (default: an admin whose

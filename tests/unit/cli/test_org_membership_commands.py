@@ -191,7 +191,7 @@ def test_sign_and_submit_refuse_a_file_that_is_no_config_update(runner, network_
     junk.write_bytes(b"not a transaction")
     for args in (["sign", str(junk), "--as", "bank"], ["submit", str(junk)]):
         result = runner.invoke(org, args)
-        assert result.exit_code == 1 and "is not a config update transaction" in result.output, result.output
+        assert result.exit_code == 2 and "is not a config update transaction" in result.output, result.output
 
 
 def test_admins_sign_in_turn_and_submit_waits_for_the_policy(runner, network_home, scripted_peer, tmp_path):
@@ -268,7 +268,7 @@ def test_sign_and_submit_name_a_malformed_signature_instead_of_failing(runner, n
     config_signing.write_update_file(out, channel_id, update_envelope)
     for args in (["sign", str(out), "--as", "supplier"], ["submit", str(out)]):
         result = runner.invoke(org, args)
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == 2, result.output
         assert "signature 2 of 2 has no readable signature header" in result.output
         assert isinstance(result.exception, SystemExit)          # reported, not raised out of the command
 
