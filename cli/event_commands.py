@@ -109,7 +109,9 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
 @click.option("--checkpoint", "checkpoint_file", type=PathType(dir_okay=False, path_type=Path),
               callback=_checkpoint_path,
               help="Resume after the last event recorded in FILE, and record each event printed there (its folder "
-                   "must exist; one command per FILE at a time).")
+                   "must exist; one command per FILE at a time). A FILE that holds no checkpoint, or the "
+                   "checkpoint of another channel or chaincode than the profile's, is a usage error "
+                   "(exit 2).")
 @click.option("--limit", type=WholeNumberRange(min=1),
               help="Stop after this many events, unreadable ones not counted (default: follow until Ctrl-C).")
 @acting("regulator", json_help="One JSON object per line: the contract's event payload with the ledger's block and "
@@ -137,12 +139,13 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     if checkpointer is not None:
         # its lock on the file is released when the command ends, not left to the garbage collector
         click.get_current_context().call_on_close(checkpointer.close)
+        _refuse_a_checkpoint_of_another_listener(checkpointer, session)
     # As the gateway decides: a file at block 0 with no transaction yet holds no position, so --start-block counts.
     resume = checkpointer if holds_position(checkpointer) else None
     count = 0
     try:
         # given even with no position (start_block then counts): the gateway records in the file the channel and
-        # chaincode it is of, and refuses a file written for another (before the resume is announced)
+        # chaincode it is of (a file written for another was refused above)
         with session.client.events(start_block=None if resume else start_block, checkpoint=checkpointer) as stream:
             if resume is not None:
                 click.echo(f"resuming at block {resume.block_number} after tx {resume.transaction_id or '-'} "
@@ -161,6 +164,19 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
                     return
     except KeyboardInterrupt:
         click.echo(f"stopped after {count} event(s)", err=True)
+
+
+def _refuse_a_checkpoint_of_another_listener(checkpointer: FileCheckpointer, session) -> None:
+    """A --checkpoint FILE written for another channel or chaincode than this command's (the file names
+    them) is refused before the event stream is asked for, as a usage error naming --checkpoint (exit 2):
+    the wrong file was given, which a script must tell from what the gateway answers (exit 1). The gateway
+    would refuse it too, when the request is made: the same check, made here against the profile's channel and
+    chaincode, which the session's network and contract are."""
+    try:
+        # the gateway's own check, which records no listener: the gateway does once the stream has opened
+        checkpointer._refuse_another_listener(session.profile.channel, session.profile.chaincode)
+    except ValueError as exc:   # the SDK names the file, the listener it is of and this one
+        raise file_refused("--checkpoint", str(exc)) from None
 
 
 def _print_and_record(line: str, raw: ChaincodeEvent, checkpointer: FileCheckpointer | None, *,

@@ -21,9 +21,9 @@ def _over_a_gateway(monkeypatch, transport: FakeTransport) -> None:
         key, cert = make_key_and_cert("user1")
         gateway = connect(transport=transport, identity=Identity.from_pem("Org1MSP", cert),
                           signer=private_key_signer(key))
-        network = gateway.get_network("receivables-channel")
-        p = profile(org)
-        yield connection.Session(ReceivablesClient(network.get_contract("receivables", CONTRACT_NAME), network), p,
+        p = profile(org).model_copy(update={"channel": "receivables-channel"})
+        network = gateway.get_network(p.channel)        # as open_session connects: to the profile's channel
+        yield connection.Session(ReceivablesClient(network.get_contract(p.chaincode, CONTRACT_NAME), network), p,
                                  p.users["u1"], gateway)
 
     monkeypatch.setattr(connection, "open_session", open_session)
@@ -44,7 +44,8 @@ def test_a_first_run_records_the_channel_and_chaincode_and_a_file_of_another_cha
     path.write_text(json.dumps({**json.loads(path.read_text()), "chaincode": "trade-finance"}))
     transport.calls.clear()
     refused = CliRunner().invoke(main, ["events", "--checkpoint", str(path)])
-    assert refused.exit_code == 1 and transport.calls == []
-    assert refused.output.count("\n") == 1 and refused.output.startswith(
-        f"Error: {path} is the checkpoint of chaincode 'trade-finance' events of channel 'receivables-channel', not "
-        "of chaincode 'receivables' events of channel 'receivables-channel'")
+    assert refused.exit_code == 2 and transport.calls == []
+    assert refused.output.endswith("\n") and refused.output.splitlines()[-1].startswith(
+        f"Error: Invalid value for '--checkpoint': {path} is the checkpoint of chaincode 'trade-finance' "
+        "events of channel 'receivables-channel', not of chaincode 'receivables' events of channel "
+        "'receivables-channel'")
