@@ -174,7 +174,7 @@ def _refuse_a_checkpoint_of_another_listener(checkpointer: FileCheckpointer, ses
     chaincode, which the session's network and contract are."""
     try:
         # the gateway's own check, which records no listener: the gateway does once the stream has opened
-        checkpointer._refuse_another_listener(session.profile.channel, session.profile.chaincode)
+        checkpointer.refuse_another_listener(session.profile.channel, session.profile.chaincode)
     except ValueError as exc:   # the SDK names the file, the listener it is of and this one
         raise file_refused("--checkpoint", str(exc)) from None
 

@@ -85,13 +85,14 @@ class InMemoryCheckpointer:
             # recorded, a file checkpointer would write a listener its restart refuses
             raise ValueError(f"channel {channel!r}, chaincode {chaincode!r}: give the listener's channel name and "
                              "chaincode name (None for block events), each a non-empty str")
-        self._refuse_another_listener(channel, chaincode)
+        self.refuse_another_listener(channel, chaincode)
         self._listener = (channel, chaincode)
 
-    def _refuse_another_listener(self, channel: str, chaincode: str | None = None) -> None:
-        """``check_listener`` without recording the listener: a gateway calls this when a request is made, and
-        records the listener only once its stream has opened, as a request the peer (or the SDK) refuses, a
-        mistyped channel say, must not tie the checkpointer to a listener that never read an event."""
+    def refuse_another_listener(self, channel: str, chaincode: str | None = None) -> None:
+        """``check_listener`` without recording the listener (ValueError naming both): a gateway calls this when a
+        request is made, and records the listener only once its stream has opened, as a request the peer (or the
+        SDK) refuses, a mistyped channel say, must not tie the checkpointer to a listener that never read an
+        event; a caller checks a checkpoint file against the listener it is about to ask for."""
         listener = (channel, chaincode)
         if self._listener is not None and self._listener != listener:
             raise ValueError(self._of_another_listener(listener))

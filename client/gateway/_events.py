@@ -54,7 +54,7 @@ def start_position(
         check_block_number("start_block", start_block)
     check_checkpoint(checkpoint)
     if isinstance(checkpoint, InMemoryCheckpointer):   # a FileCheckpointer too; another Checkpoint has no listener
-        checkpoint._refuse_another_listener(channel, chaincode)
+        checkpoint.refuse_another_listener(channel, chaincode)
     if holds_position(checkpoint):
         position = ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=checkpoint.block_number))
         return position, checkpoint.transaction_id or ""
