@@ -33,7 +33,6 @@ policy and private data hash of every key of the namespace (``Verdict.divergence
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import Counter, defaultdict
@@ -53,6 +52,7 @@ from chaincode.receivables.store_base import org_policy
 from chaincode.shim import VALIDATION_PARAMETER, KeyEndorsementPolicy
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
+from client.ledger.block_integrity import header_hash
 from client.ledger.qscc import QSCC, ask_own_org, block_by_number
 from client.receivables.audit import no_such_transaction
 from client.receivables.errors import rule_violation_from
@@ -120,23 +120,6 @@ class Verdict:
     def to_json(self) -> dict:
         return {"acknowledged": self.acknowledged, "found": self.found, "lost": self.lost, "unread": self.unread,
                 "divergences": self.divergences, "peers": [p.to_json() for p in self.peers]}
-
-
-def block_header_hash(header: common_pb2.BlockHeader) -> bytes:
-    """The block's hash as Fabric computes it (protoutil.BlockHeaderHash): SHA-256 over the ASN.1 DER of
-    SEQUENCE { INTEGER number, OCTET STRING previous_hash, OCTET STRING data_hash }. The next block's
-    previous_hash is this, so equal hashes at a height mean equal chains up to it."""
-    number = header.number.to_bytes(header.number.bit_length() // 8 + 1, "big")   # a leading 0 keeps it positive
-    return hashlib.sha256(_der(0x30, _der(0x02, number) + _der(0x04, header.previous_hash)
-                               + _der(0x04, header.data_hash))).digest()
-
-
-def _der(tag: int, content: bytes) -> bytes:
-    size = len(content)
-    if size < 0x80:
-        return bytes([tag, size]) + content
-    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
-    return bytes([tag, 0x80 | len(length)]) + length + content
 
 
 def divergences(peers: Sequence[PeerLedger]) -> list[str]:
@@ -802,11 +785,12 @@ def _field(value: bytes, name: str) -> object:
 
 
 def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -> Iterator[common_pb2.Block]:
-    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``."""
+    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``. The
+    next block's previous_hash is that hash, so equal hashes at a height mean equal chains up to it."""
     info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
     for number in range(info.height):
         block = block_by_number(qscc, msp_id, channel, number)
-        chain.append((block_header_hash(block.header), block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER]))
+        chain.append((header_hash(block.header), block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER]))
         yield block
 
 

@@ -255,13 +255,13 @@ def test_peers_that_each_agree_with_themselves_but_not_with_each_other_are_repor
 
 
 def test_a_block_that_differs_between_peers_is_named_by_its_hash():
-    from bench.ledger_check import block_header_hash
+    from client.ledger.block_integrity import header_hash
 
     same, other = two_writes_of_r1(transaction_pb2.VALID), two_writes_of_r1(transaction_pb2.VALID, data_hash=b"dX")
     verdict = Verdict(1, [checked("peer0.core", same), checked("peer0.bank", other)])
     assert verdict.divergences == [
-        f"block 1: the peers disagree on its hash: peer0.core {block_header_hash(same[1].header).hex()[:16]}; "
-        f"peer0.bank {block_header_hash(other[1].header).hex()[:16]}"]
+        f"block 1: the peers disagree on its hash: peer0.core {header_hash(same[1].header).hex()[:16]}; "
+        f"peer0.bank {header_hash(other[1].header).hex()[:16]}"]
 
 
 def test_peers_with_the_same_chain_have_no_divergence_and_a_lagging_one_is_compared_where_they_overlap():
@@ -279,10 +279,10 @@ def test_peers_with_the_same_chain_have_no_divergence_and_a_lagging_one_is_compa
     (2**64 - 1, bytes(range(200)), b"\xff", "72c9813d615b3bf9f0a21ce846dacd61c6f156f64017f96cd299d67f92697af1"),
 ])
 def test_the_block_hash_is_fabrics(number, previous, data, expected):
-    from bench.ledger_check import block_header_hash
+    from client.ledger.block_integrity import header_hash
 
     header = common_pb2.BlockHeader(number=number, previous_hash=previous, data_hash=data)
-    assert block_header_hash(header).hex() == expected
+    assert header_hash(header).hex() == expected
 
 
 # ---------------------------------------------------------------- every key of the namespace against the contract
