@@ -25,7 +25,7 @@ from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb
 
 from client.gateway import GatewayError
 from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_tx_id, decoded, enum_name,
-                                transaction_by_id)
+                                position_in_block, transaction_by_id)
 from client.receivables.audit import no_such_transaction
 from network.errors import NetworkError
 
@@ -97,18 +97,6 @@ def _channel_header(envelope: common_pb2.Envelope) -> tuple[common_pb2.Payload, 
     return payload, decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its channel header")
 
 
-def _block_holds(block: common_pb2.Block, tx_id: str) -> bool:
-    """Whether a transaction of ``block`` names ``tx_id`` in its channel header (one that does not decode
-    names none)."""
-    for data in block.data.data:
-        try:
-            if _channel_header(decoded(common_pb2.Envelope, data, "a transaction"))[1].tx_id == tx_id:
-                return True
-        except LedgerReadError:
-            continue
-    return False
-
-
 def _timestamp(header: common_pb2.ChannelHeader) -> str | None:
     """When the client says it made the transaction (the header's timestamp, which its signer chooses), as
     ISO 8601 in UTC; None for one no calendar holds."""
@@ -178,7 +166,7 @@ def transaction_status(qscc, msp_id: str, channel: str, tx_id: str) -> Transacti
     if header.tx_id != tx_id:
         raise LedgerReadError(f"{msp_id}'s peer answered transaction {header.tx_id!r} when asked for {tx_id}")
     block = block_by_tx_id(qscc, msp_id, channel, tx_id)
-    if not _block_holds(block, tx_id):
+    if position_in_block(block, tx_id) is None:
         raise LedgerReadError(f"{msp_id}'s peer answered block {block.header.number} as the block of "
                               f"transaction {tx_id}, but no transaction in it has that id")
     kind = enum_name(common_pb2.HeaderType, header.type)

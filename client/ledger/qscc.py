@@ -54,6 +54,21 @@ def block_by_tx_id(qscc, msp_id: str, channel: str, tx_id: str) -> common_pb2.Bl
                          f"the block of transaction {tx_id} on channel {channel}", msp_id)
 
 
+def position_in_block(block: common_pb2.Block, tx_id: str) -> int | None:
+    """The position of the first transaction of ``block`` naming ``tx_id`` in its channel header (one that
+    does not decode names none), or None where none does: whether a block a peer answered as the block of
+    ``tx_id`` holds it at all."""
+    for position, data in enumerate(block.data.data):
+        try:
+            payload = decoded(common_pb2.Payload, decoded(common_pb2.Envelope, data, "a transaction").payload,
+                              "its payload")
+            if decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its header").tx_id == tx_id:
+                return position
+        except LedgerReadError:
+            continue
+    return None
+
+
 def _block_answer(answer: bytes, what: str, msp_id: str) -> common_pb2.Block:
     block = decoded(common_pb2.Block, answer, what)
     if not block.HasField("header"):

@@ -99,7 +99,8 @@ from client.ledger import block_integrity
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
 from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by_tx_id, config_of,
-                                current_config, decoded, enum_name, last_config_index, transaction_by_id)
+                                current_config, decoded, enum_name, last_config_index, position_in_block,
+                                transaction_by_id)
 
 from ._validation_problems import _problem_in
 from ._models import FreezeOrder, HistoryEntry, Receivable
@@ -933,7 +934,7 @@ class ReceivableAudit:
                     f"{error.message}")
         except LedgerReadError as error:
             return f"the transaction cannot be read: {error}"
-        position = _position_of(block, tx_id)
+        position = position_in_block(block, tx_id)
         if position is None:
             return (f"{self.msp_id}'s peer answered block {block.header.number} as the block of transaction "
                     f"{tx_id}, but no transaction in it has that id")
@@ -1040,20 +1041,6 @@ def peer_answered(error: GatewayError, said: str) -> bool:
     if not error.sent or error.code in UNANSWERED_CODES:
         return False
     return said in error.message or any(said in detail.message for detail in error.details)
-
-
-def _position_of(block: common_pb2.Block, tx_id: str) -> int | None:
-    """The position of the first transaction of ``block`` naming ``tx_id`` in its channel header (one that
-    does not decode names none), or None where none does."""
-    for position, data in enumerate(block.data.data):
-        try:
-            payload = decoded(common_pb2.Payload, decoded(common_pb2.Envelope, data, "a transaction").payload,
-                              "its payload")
-            if decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its header").tx_id == tx_id:
-                return position
-        except LedgerReadError:
-            continue
-    return None
 
 
 def _not_as_block_holds(processed: transaction_pb2.ProcessedTransaction, block: common_pb2.Block,
