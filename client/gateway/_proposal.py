@@ -13,7 +13,7 @@ from fabric_protos.peer import chaincode_pb2, proposal_pb2
 from google.protobuf import timestamp_pb2
 
 from ._context import Context
-from ._signable import Signable, channel_header_problem
+from ._signable import ChannelTransaction, channel_header_problem
 from ._transaction import Transaction
 from ._twins import Steps, awaiting, blocking
 from .errors import EndorseError, EvaluateError
@@ -174,7 +174,7 @@ def _channel_header(proposal: proposal_pb2.Proposal) -> common_pb2.ChannelHeader
     return common_pb2.ChannelHeader.FromString(common_pb2.Header.FromString(proposal.header).channel_header)
 
 
-class _ProposalBase(Signable):
+class _ProposalBase(ChannelTransaction):
     """What sync and async proposals share: the bytes, the signing, the requests and the calls."""
 
     _message_type = gateway_pb2.ProposedTransaction
@@ -201,14 +201,6 @@ class _ProposalBase(Signable):
 
     def _signed_part(self) -> proposal_pb2.SignedProposal:
         return self._message.proposal
-
-    @property
-    def transaction_id(self) -> str:
-        return self._message.transaction_id
-
-    @property
-    def channel(self) -> str:
-        return self._channel
 
     @property
     def endorsing_organizations(self) -> tuple[str, ...]:

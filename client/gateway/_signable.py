@@ -97,6 +97,21 @@ class Signable:
         return self._message
 
 
+class ChannelTransaction(Signable):
+    """A proposal or its endorsed transaction: a message carrying its transaction ID, on the channel its header
+    names (each kind reads that header where its own message holds it, into ``_channel``, when built)."""
+
+    _channel: str
+
+    @property
+    def transaction_id(self) -> str:
+        return self._message.transaction_id
+
+    @property
+    def channel(self) -> str:
+        return self._channel
+
+
 def channel_header_problem(channel_header: common_pb2.ChannelHeader, expected_type: int,
                            transaction_id: str | None = None) -> str | None:
     """Why a rebuilt object's channel header is not the one its kind carries; None if it is."""

@@ -8,12 +8,12 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 
 from ._commit import SubmittedTransaction, new_commit
 from ._context import Context
-from ._signable import Signable, channel_header_problem
+from ._signable import ChannelTransaction, channel_header_problem
 from ._twins import Steps, awaiting, blocking
 from .errors import SubmitError
 
 
-class _TransactionBase(Signable):
+class _TransactionBase(ChannelTransaction):
     _message_type = gateway_pb2.PreparedTransaction
     _signed_field = "payload"
     _kind = "transaction"
@@ -40,14 +40,6 @@ class _TransactionBase(Signable):
 
     def _signed_part(self) -> common_pb2.Envelope:
         return self._message.envelope
-
-    @property
-    def transaction_id(self) -> str:
-        return self._message.transaction_id
-
-    @property
-    def channel(self) -> str:
-        return self._channel
 
     @property
     def result(self) -> bytes:
