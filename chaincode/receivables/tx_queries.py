@@ -1,8 +1,8 @@
 """The read-only transactions (evaluated): claims, their history and provenance, pages by holder, debtor, bank and
 status, statistics, payment records, exposure, financings, offer terms, notices, discount offers, request ids.
 
-Apart because they write nothing: each decides who may read what (``_readable``, ``_bank_to_list``) and leaves
-the reading itself to ``queries``.
+Apart because they write nothing: each decides who may read what (``_readable``, ``_own_to_list``,
+``_bank_to_list``) and leaves the reading itself to ``queries``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ from .store_base import parsed_private
 from .session import Session, rules
 from .tx_base import TransactionGroup
 from .tx_financing import _ensure_request_of_claims_holder
+
+
+async def _own_to_list(s: Session, uscc: str, refusal: str) -> None:
+    """Refuse (``not-permitted-to-read``, saying ``refusal``) a list of the claims party ``uscc`` holds or owes
+    unless the caller is that party or the regulator."""
+    party = await s.party()
+    if party.uscc != uscc and party.role != cfg.REGULATOR:
+        raise rule("not-permitted-to-read", refusal)
 
 
 async def _bank_to_list(s: Session, financier: str, listed: str, own: str) -> None:
@@ -157,9 +165,7 @@ class QueryTransactions(TransactionGroup):
     async def ListReceivablesByHolder(self, ctx: Context, holder: str, page_size: str, bookmark: str) -> Page:
         """A page of the receivables a party holds (the holder itself or the regulator)."""
         s = self._session(ctx)
-        party = await s.party()
-        if party.uscc != holder and party.role != cfg.REGULATOR:
-            raise rule("not-permitted-to-read", "a party lists only the receivables it holds")
+        await _own_to_list(s, holder, "a party lists only the receivables it holds")
         return await queries.page(s.store, keys.BY_HOLDER, holder, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
@@ -167,9 +173,7 @@ class QueryTransactions(TransactionGroup):
     async def ListReceivablesByDebtor(self, ctx: Context, debtor: str, page_size: str, bookmark: str) -> Page:
         """A page of a debtor's payables (the debtor itself or the regulator)."""
         s = self._session(ctx)
-        party = await s.party()
-        if party.uscc != debtor and party.role != cfg.REGULATOR:
-            raise rule("not-permitted-to-read", "a debtor lists only its own payables")
+        await _own_to_list(s, debtor, "a debtor lists only its own payables")
         return await queries.page(s.store, keys.BY_DEBTOR, debtor, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
