@@ -473,6 +473,14 @@ def _file_options(fn):
     return topology_option(fn)
 
 
+def _admin_as_option(acts: str, help_text: str):
+    """``--as ORG``, the org whose admin ``acts`` on FILE (signs, submits): a blank one (an unset shell
+    variable) is refused naming that org, not taken as left out, which means the default admin."""
+    whose = f"the org whose admin {acts}"
+    return click.option("--as", "as_org", default=None, metavar="ORG", help=help_text,
+                        callback=lambda ctx, param, value: connection.not_blank(value, "--as", whose))
+
+
 def _file_members(topology_path: Path | None, data_root: Path | None, bundle_root: Path | None, timeout: float,
                   as_json: bool) -> tuple[OrgMembership, str | None]:
     """The channel's orgs as this host knows them, and the bundle's org when acting from a bundle."""
@@ -496,10 +504,8 @@ def _not_an_update_file(exc: NotAnUpdateFile) -> click.ClickException:
 
 @org.command("sign")
 @_file_options
-@click.option("--as", "as_org", default=None, metavar="ORG",
-              callback=lambda ctx, param, value: connection.not_blank(value, "--as", "the org whose admin signs"),
-              help="The org (name or MSP ID) whose admin signs; its key from --msp-dir or the data folder "
-                   "(default with --bundle: the bundle's org).")
+@_admin_as_option("signs", "The org (name or MSP ID) whose admin signs; its key from --msp-dir or the data "
+                           "folder (default with --bundle: the bundle's org).")
 @reports_errors
 def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle_root, as_json, as_org):
     """Add ORG's admin signature to the config update in FILE (written by `org add|remove --update-out`).
@@ -537,10 +543,9 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
 
 @org.command("submit")
 @_file_options
-@click.option("--as", "as_org", default=None, metavar="ORG",
-              callback=lambda ctx, param, value: connection.not_blank(value, "--as", "the org whose admin submits"),
-              help="Submit as this org's admin (name or MSP ID; default: an admin of a staying org whose keys "
-                   "are in the data folder, one that signed if any; with --bundle: the bundle's org).")
+@_admin_as_option("submits", "Submit as this org's admin (name or MSP ID; default: an admin of a staying org "
+                             "whose keys are in the data folder, one that signed if any; with --bundle: the "
+                             "bundle's org).")
 @click.option("--channel-only", is_flag=True,
               help="Submit and record the change in the data folder (not with --bundle), start and stop "
                    "nothing: for networks where each company runs its own node from its bundle (it then runs "
