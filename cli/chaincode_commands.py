@@ -42,7 +42,8 @@ def chaincode() -> None:
 @click.option("--version", "version_", default=None,
               help="Definition version (a new one upgrades in place). Default: the one deployed (an earlier "
                    "--version included), or the topology's for a first deploy or once topology.yaml names "
-                   "another version than at that deploy.")
+                   "another version than at that deploy; refused when the channel's definition in force is not the "
+                   "recorded one and has another version number, naming both.")
 @click.option("--collections-config", type=PathType(exists=True, dir_okay=False, path_type=Path, reads=True),
               default=None,
               help="Private data collections JSON for the definition (default for the topology's chaincode: "

@@ -20,6 +20,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from chaincode.receivables.config import untagged_version
 from client.atomic_file import make_folders, write_atomically
 
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig,
@@ -973,6 +974,27 @@ class Network:
         return lc.approve_as_committed(org, Definition(self.topology.channel, name, version, sequence, policy,
                                                        collections_config), package_id)
 
+    def _refuse_a_default_version_the_channel_moved_past(self, committed: dict | None, recorded, name: str,
+                                                         version: str) -> None:
+        """Refused (ChaincodeError) when a deploy given no version would put the version its record names (or, with
+        no record, the topology's: version_to_deploy) over a definition in force that is not the recorded one and
+        has another version number: an upgrade whose commit landed but whose record was not written (the CLI's
+        wait timed out, the run was killed), or one deployed from another data folder. Taken from the record, the
+        version would silently go back to the one before, as a new sequence every org approves."""
+        if committed is None or (recorded is not None and recorded.sequence == int(committed["sequence"])):
+            return
+        held, sequence = str(committed.get("version")), int(committed["sequence"])
+        if untagged_version(held) == untagged_version(version):
+            return      # the same number: the definition in force, recorded (_committed_unrecorded), or an upgrade
+        ours = (f"{ccservers.state_file(self.data_root, name)} records version {recorded.version} at sequence "
+                f"{recorded.sequence}" if recorded is not None else f"no deploy of it is recorded in {self.data_root}")
+        raise ChaincodeError(
+            f"{name}: the channel's definition in force is version {held} at sequence {sequence}, but {ours}: "
+            f"deployed given no --version, version {version} would replace it as sequence {sequence + 1}. Nothing "
+            f"was deployed: run the same deploy with `--version {untagged_version(held)}` to keep the channel's "
+            f"version (the definition in force, when it is this deploy's, is recorded, not committed again), or "
+            f"with --version naming the version the channel is to have")
+
     def _check_server_ports(self, name: str, offset: int) -> None:
         """Refused (ChaincodeError) when a server of chaincode `name`, offset ports above each org's
         chaincode_server_port (ccservers.port_offset_for), would take a port the topology's nodes use, one the
@@ -1023,6 +1045,7 @@ class Network:
         name = name or topo.chaincode.name
         contract = contract or topo.chaincode.contract
         recorded = ccservers.load_deployment(root, name)
+        version_given = bool(version)
         version = version or ccservers.version_to_deploy(recorded, topo.chaincode.version)
         policy = contract_config.endorsement_policy(topo) if signature_policy == "topology" else (signature_policy or None)
         check_name_and_version(name, version)     # before anything is written (the digest suffix is valid)
@@ -1032,6 +1055,11 @@ class Network:
                                  f"the same --data-root")
         offset = ccservers.port_offset_for(root, name, topo.chaincode.name)
         self._check_server_ports(name, offset)      # before anything is written: the files name the ports
+        first = topo.orgs[0].name
+        lc = Lifecycle(self.tools, topo, root)
+        committed = lc.committed(first, name)
+        if not version_given:       # before anything is written or stopped
+            self._refuse_a_default_version_the_channel_moved_past(committed, recorded, name, version)
         # Before any ledger step: a port of a server to start that something holds (another chaincode's server a
         # stopped deploy left running, say) is refused now, not after every org has installed and approved.
         # What a server's exited process left holding its ports, which the check passes over, is stopped now too.
@@ -1053,8 +1081,6 @@ class Network:
             if not collections_config.is_file():
                 raise ChaincodeError(f"collections config {collections_config} not found")
             collections_sha = hashlib.sha256(collections_config.read_bytes()).hexdigest()
-        first = topo.orgs[0].name
-        lc = Lifecycle(self.tools, topo, root)
         label = f"{name}_{version}"
 
         self.say(f"[1/6] package {label} (one ccaas package per org: each names its own server, mutual TLS)")
@@ -1067,7 +1093,6 @@ class Network:
             packages[org.msp_id], package_ids[org.msp_id] = pkg, pkg.package_id
             self.say(f"  {org.msp_id}: {pkg.package_id} -> {address}")
 
-        committed = lc.committed(first, name)
         wanted = {"version": version, "contract": contract, "signature_policy": policy,
                   "collections_sha256": collections_sha, "package_ids": package_ids}
         sequence, changed = next_sequence(committed, recorded.__dict__ if recorded else None, wanted)

@@ -1,0 +1,59 @@
+"""A deploy weighed against what the channel holds, not only against this data folder's record, with the peer
+CLI's answers scripted (scripted_peer): the version a deploy given none takes."""
+import pytest
+
+from network import ccservers, contract_config
+from network.errors import ChaincodeError
+
+from .test_deploy import net, verbs     # noqa: F401 (the fixture)
+
+
+def _upgrade_committed_but_not_recorded(net, version: str) -> None:
+    """A deploy of version whose commit landed, after which the run was killed before writing its record."""
+    run = net.tools.run
+
+    def killed_after_the_commit(tool, args, env=None, **kw):
+        result = run(tool, args, env, **kw)
+        if args[:3] == ["lifecycle", "chaincode", "commit"]:
+            raise KeyboardInterrupt()
+        return result
+    net.tools.run = killed_after_the_commit
+    with pytest.raises(KeyboardInterrupt):
+        net.deploy_chaincode(version=version)
+    net.tools.run = run
+
+
+def test_a_deploy_given_no_version_does_not_put_the_recorded_version_back_over_a_later_one(net, data_root):
+    net.deploy_chaincode()                                          # 1.0, sequence 1, recorded
+    _upgrade_committed_but_not_recorded(net, "1.1")                 # 1.1, sequence 2, on the channel only
+    in_force = dict(net.tools.committed)
+    calls = len(net.tools.calls)
+    with pytest.raises(ChaincodeError) as refused:
+        net.deploy_chaincode()
+    message = str(refused.value)
+    assert f"version {in_force['version']} at sequence 2" in message          # the channel's
+    assert "records version 1.0+cfg." in message and "at sequence 1" in message   # the record's
+    assert "as sequence 3" in message and "`--version 1.1`" in message        # what it would do, and the way on
+    assert net.tools.committed == in_force                                    # the channel keeps 1.1
+    assert [c[0] for c in net.tools.calls[calls:]] == ["querycommitted"]      # nothing installed or approved
+    assert ccservers.load_deployment(data_root, "receivables").sequence == 1
+    kept = net.deploy_chaincode(version="1.1")                               # the way on: recorded, not committed
+    assert (kept.version, kept.sequence, kept.changed) == (in_force["version"], 2, False)
+    assert ccservers.load_deployment(data_root, "receivables").version == in_force["version"]
+    assert net.deploy_chaincode().changed is False                            # and plain deploys from then on
+
+
+def test_a_version_given_still_replaces_the_definition_in_force(net):
+    net.deploy_chaincode()
+    _upgrade_committed_but_not_recorded(net, "1.1")
+    back = net.deploy_chaincode(version="1.0")
+    assert (back.sequence, back.changed) == (3, True)
+    assert net.tools.committed["version"].startswith("1.0+cfg.")
+
+
+def test_a_lost_record_of_the_same_version_is_still_recorded_given_no_version(net, data_root):
+    first = net.deploy_chaincode()
+    ccservers.state_file(data_root, "receivables").unlink()
+    again = net.deploy_chaincode()
+    assert (again.version, again.sequence, again.changed) == (first.version, 1, False)
+    assert not verbs(net.tools, "commit")[1:]
