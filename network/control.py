@@ -976,24 +976,27 @@ class Network:
 
     def _refuse_a_default_version_the_channel_moved_past(self, committed: dict | None, recorded, name: str,
                                                          version: str) -> None:
-        """Refused (ChaincodeError) when a deploy given no version would put the version its record names (or, with
-        no record, the topology's: version_to_deploy) over a definition in force that is not the recorded one and
-        has another version number: an upgrade whose commit landed but whose record was not written (the CLI's
-        wait timed out, the run was killed), or one deployed from another data folder. Taken from the record, the
-        version would silently go back to the one before, as a new sequence every org approves."""
+        """Refused (ChaincodeError) when a deploy given no version would put the version its record names
+        (or, with no record, the topology's: version_to_deploy) over a definition in force that is not the
+        recorded one and has another version number: an upgrade whose commit landed but whose record was not
+        written (the CLI's wait timed out, the run was killed), or one deployed from another data folder.
+        Taken from the record, the version would silently go back to the one before, as a new sequence
+        every org approves."""
         if committed is None or (recorded is not None and recorded.sequence == int(committed["sequence"])):
             return
         held, sequence = str(committed.get("version")), int(committed["sequence"])
         if untagged_version(held) == untagged_version(version):
-            return      # the same number: the definition in force, recorded (_committed_unrecorded), or an upgrade
-        ours = (f"{ccservers.state_file(self.data_root, name)} records version {recorded.version} at sequence "
-                f"{recorded.sequence}" if recorded is not None else f"no deploy of it is recorded in {self.data_root}")
+            return      # the same number: the definition in force (_committed_unrecorded), or an upgrade
+        record = ccservers.state_file(self.data_root, name)
+        ours = (f"{record} records version {recorded.version} at sequence {recorded.sequence}"
+                if recorded is not None else f"no deploy of it is recorded in {self.data_root}")
         raise ChaincodeError(
-            f"{name}: the channel's definition in force is version {held} at sequence {sequence}, but {ours}: "
-            f"deployed given no --version, version {version} would replace it as sequence {sequence + 1}. Nothing "
-            f"was deployed: run the same deploy with `--version {untagged_version(held)}` to keep the channel's "
-            f"version (the definition in force, when it is this deploy's, is recorded, not committed again), or "
-            f"with --version naming the version the channel is to have")
+            f"{name}: the channel's definition in force is version {held} at sequence {sequence}, but "
+            f"{ours}: deployed given no --version, version {version} would replace it as sequence "
+            f"{sequence + 1}. Nothing was deployed: run the same deploy with "
+            f"`--version {untagged_version(held)}` to keep the channel's version (the definition in force, "
+            f"when it is this deploy's, is recorded, not committed again), or with --version naming the "
+            f"version the channel is to have")
 
     def _check_server_ports(self, name: str, offset: int) -> None:
         """Refused (ChaincodeError) when a server of chaincode `name`, offset ports above each org's

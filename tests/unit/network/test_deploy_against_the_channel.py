@@ -2,10 +2,20 @@
 CLI's answers scripted (scripted_peer): the version a deploy given none takes."""
 import pytest
 
-from network import ccservers, contract_config
+from network import Network, ccservers
 from network.errors import ChaincodeError
+from network.fabric_bin import FabricInstall
 
-from .test_deploy import net, verbs     # noqa: F401 (the fixture)
+from .scripted_peer import ScriptedPeer
+from .test_deploy import RecordingSupervisor, verbs
+
+
+@pytest.fixture
+def net(topology, data_root, fake_fabric):
+    network = Network(topology, data_root=data_root, fabric=FabricInstall.locate(),
+                      supervisor_=RecordingSupervisor(), say=lambda _: None)
+    network.tools = ScriptedPeer(topology)
+    return network
 
 
 def _upgrade_committed_but_not_recorded(net, version: str) -> None:
@@ -32,12 +42,12 @@ def test_a_deploy_given_no_version_does_not_put_the_recorded_version_back_over_a
         net.deploy_chaincode()
     message = str(refused.value)
     assert f"version {in_force['version']} at sequence 2" in message          # the channel's
-    assert "records version 1.0+cfg." in message and "at sequence 1" in message   # the record's
-    assert "as sequence 3" in message and "`--version 1.1`" in message        # what it would do, and the way on
+    assert "records version 1.0+cfg." in message and "at sequence 1" in message      # the record's
+    assert "as sequence 3" in message and "`--version 1.1`" in message    # what it would do, the way on
     assert net.tools.committed == in_force                                    # the channel keeps 1.1
     assert [c[0] for c in net.tools.calls[calls:]] == ["querycommitted"]      # nothing installed or approved
     assert ccservers.load_deployment(data_root, "receivables").sequence == 1
-    kept = net.deploy_chaincode(version="1.1")                               # the way on: recorded, not committed
+    kept = net.deploy_chaincode(version="1.1")          # the way on: recorded, not committed again
     assert (kept.version, kept.sequence, kept.changed) == (in_force["version"], 2, False)
     assert ccservers.load_deployment(data_root, "receivables").version == in_force["version"]
     assert net.deploy_chaincode().changed is False                            # and plain deploys from then on
