@@ -889,20 +889,96 @@ def _refuse_an_unusable_pin(pin: str, library: str, token_label: str) -> None:
 
 
 def _log_in(token, pin: str, library: str, token_label: str):
-    """A session that logs the process in to the token with ``pin``, which the token checks.
+    """A session that logs the process in to the token with ``pin``, which the token checks; closing it logs
+    the process out.
 
     A token another PKCS#11 user of this process is logged in to would take any PIN here (a second login is
     answered "already logged in" without a look at it), and the PIN that logged in is unknown: refused.
+
+    The session is opened, then logged in on (:class:`_LoginSession`): python-pkcs11's
+    ``token.open(user_pin=...)`` leaves the session it opened open when the login fails, one more for each
+    wrong PIN for as long as the process runs, and an HSM has only so many sessions to give.
     """
     import pkcs11
 
+    session = token.open()
     try:
-        return token.open(user_pin=pin)
-    except pkcs11.UserAlreadyLoggedIn:
-        raise HSMError(f"token {token_label!r} of {library} is already logged in by other PKCS#11 code of this "
-                       "process, so the PIN given cannot be checked (a token checks a PIN only when logging in): "
-                       "have that code log out (close its sessions on the token) before signers are made here"
-                       ) from None
+        return _LoginSession(session, library, pin)
+    except BaseException as error:
+        _close_ended_or_not(session)
+        if isinstance(error, pkcs11.UserAlreadyLoggedIn):
+            raise HSMError(f"token {token_label!r} of {library} is already logged in by other PKCS#11 code "
+                           "of this process, so the PIN given cannot be checked (a token checks a PIN only "
+                           "when logging in): have that code log out (close its sessions on the token) "
+                           "before signers are made here") from None
+        raise
+
+
+class _LoginSession:
+    """A public python-pkcs11 session the process logs in to the token on (``C_Login`` through the module's
+    own function list: python-pkcs11 logs in only in opening a session, which it loses when the login fails).
+    ``close()`` logs the process out (``C_Logout``), then closes the session."""
+
+    _USER = 1   # CKU_USER
+
+    def __init__(self, session, library: str, pin: str) -> None:
+        self._session = session
+        self._log_in, self._log_out = _login_functions(library)
+        pin_bytes = pin.encode()
+        _raise_for(self._log_in(session.handle, self._USER, pin_bytes, len(pin_bytes)))
+
+    def close(self) -> None:
+        try:
+            _raise_for(self._log_out(self._session.handle))
+        finally:
+            self._session.close()
+
+
+# The start of CK_FUNCTION_LIST (PKCS#11 2.40, pkcs11f.h) up to the calls _LoginSession makes: a CK_VERSION,
+# then the functions' addresses in the standard's order.
+_FUNCTION_NAMES = ("C_Initialize", "C_Finalize", "C_GetInfo", "C_GetFunctionList", "C_GetSlotList",
+                   "C_GetSlotInfo", "C_GetTokenInfo", "C_GetMechanismList", "C_GetMechanismInfo",
+                   "C_InitToken", "C_InitPIN", "C_SetPIN", "C_OpenSession", "C_CloseSession",
+                   "C_CloseAllSessions", "C_GetSessionInfo", "C_GetOperationState", "C_SetOperationState",
+                   "C_Login", "C_Logout")
+_login_functions_by_path: dict[str, tuple] = {}
+
+
+def _login_functions(library: str) -> tuple:
+    """C_Login and C_Logout of the PKCS#11 module at library, from its C_GetFunctionList. Loading a file the
+    process has loaded already gives the module already there: they are python-pkcs11's, on its sessions."""
+    import ctypes
+
+    real = os.path.realpath(library)
+    if real not in _login_functions_by_path:
+        class FunctionList(ctypes.Structure):
+            _fields_ = [("version", ctypes.c_ubyte * 2),
+                        *((name, ctypes.c_void_p) for name in _FUNCTION_NAMES)]
+
+        listed = ctypes.POINTER(FunctionList)()
+        _raise_for(ctypes.CDLL(real).C_GetFunctionList(ctypes.byref(listed)))
+        ulong = ctypes.c_ulong   # CK_RV, CK_SESSION_HANDLE, CK_USER_TYPE and CK_ULONG are unsigned long
+        _login_functions_by_path[real] = (
+            ctypes.CFUNCTYPE(ulong, ulong, ulong, ctypes.c_char_p, ulong)(listed.contents.C_Login),
+            ctypes.CFUNCTYPE(ulong, ulong)(listed.contents.C_Logout))
+    return _login_functions_by_path[real]
+
+
+def _raise_for(rv: int) -> None:
+    """The python-pkcs11 exception for a return value of C_Login or C_Logout (none for CKR_OK), so that
+    :func:`_guarded` and :func:`_close_ended_or_not` take it as they take python-pkcs11's own."""
+    import pkcs11
+
+    if rv == 0:
+        return
+    known = {0x05: pkcs11.GeneralError, 0x30: pkcs11.DeviceError, 0x32: pkcs11.DeviceRemoved,
+             0xA0: pkcs11.PinIncorrect, 0xA1: pkcs11.PinInvalid, 0xA2: pkcs11.PinLenRange,
+             0xA3: pkcs11.PinExpired, 0xA4: pkcs11.PinLocked, 0xB0: pkcs11.SessionClosed,
+             0xB3: pkcs11.SessionHandleInvalid, 0xE0: pkcs11.TokenNotPresent,
+             0x100: pkcs11.UserAlreadyLoggedIn, 0x101: pkcs11.UserNotLoggedIn,
+             0x102: pkcs11.UserPinNotInitialized}
+    error = known.get(rv)
+    raise error() if error else pkcs11.PKCS11Error(f"CKR 0x{rv:08x}")
 
 
 def _token(lib, library: str, token_label: str):
