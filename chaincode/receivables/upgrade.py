@@ -66,7 +66,10 @@ orgs endorse), those orgs alone can change it.
 
 A record this contract cannot read (a value no model of it parses, one naming another key's id, as a copy
 two orgs wrote as a new key does, or an offer or a live financing whose claim is missing) is passed over and
-listed in ``unreadable``; the page goes on with the next, as failing it would every time.
+listed in ``unreadable``; the page goes on with the next, as failing it would every time. So is a record a
+claim it reads needs: a claim transferred since whose creditor's party record cannot be read (the party's key
+listed) gets no registry entry nor registry policy, whose orgs include that party's; a collision whose claim
+has a split part that cannot be read is reported with its lineage counted live (the claim's key listed).
 
 A page that restores a ``recfin.by-financier`` or ``recfin.open-offer`` entry raises what that bank has out or on
 offer on the debtor (``queries.financier_exposure``), so it moves the version of the bank's exposure there
@@ -301,10 +304,15 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
     if await store.restore_financier_entry(r):
         report["financier_entries"] += 1
         raised.add((r.financier or "", r.debtor))
+    registry_orgs_read = True
     try:
         await store.restore_debtor_entry(r)
-    except UNREADABLE:   # its creditor's party record, whose org guards the entry, missing or unreadable
+    except UNREADABLE:
+        # its creditor's party record, whose org guards the entry, missing or unreadable (a claim transferred
+        # since: its holder's org is not its creditor's); the same org guards its registry entries, so those
+        # are left too, as sealing or writing one would fail the page on every run
         report["unreadable"].append(store.key(keys.PARTY, r.creditor))
+        registry_orgs_read = False
     wrote, short = await store.restore_receivable_policy(r)
     report["claim_policies"] += wrote
     if short is not None:
@@ -312,7 +320,7 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
         # endorsers do not meet): listed for the orgs it names to reseal. One a freeze before b8aeb33 set (the
         # debtor's and the holder's orgs, without the regulator's), or an earlier version's one-org policy.
         report["claims_to_reseal"].append({"receivable_id": r.id, "key_orgs": short[0], "due_orgs": short[1]})
-    if r.status in lifecycle.RELEASED:  # its invoices were released: they back nothing
+    if r.status in lifecycle.RELEASED or not registry_orgs_read:  # released invoices back nothing; (above)
         return
     held_here: dict[str, Invoice] = {}  # a current-spelling fingerprint -> the invoice of r that stands for it
     registered = [inv.fingerprint for inv in r.invoices]  # the entries naming r this page did not write
@@ -323,7 +331,7 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
                                                        "fingerprint": inv.fingerprint})
             continue
         if fp in held_here:  # the same invoice, listed a second time under another spelling
-            live = await queries.lineage_live(store, r)
+            live = await _lineage_live(store, r, report)
             report["collisions"].append(_collision(fp, r, inv, live, r, held_here[fp], live))
             continue
         held_here[fp] = inv
@@ -344,11 +352,24 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
             except UNREADABLE:   # a registry entry for a claim missing or unreadable: no contract writes one
                 report["unreadable"].append(store.key(keys.RECEIVABLE, owner))
                 continue
-            report["collisions"].append(_collision(fp, r, inv, await queries.lineage_live(store, r), held_by,
+            report["collisions"].append(_collision(fp, r, inv, await _lineage_live(store, r, report), held_by,
                                                    _invoice_under(held_by, fp),
-                                                   await queries.lineage_live(store, held_by)))
+                                                   await _lineage_live(store, held_by, report)))
     # its entries (its goods receipts' too) as an earlier version left them
     await store.seal_registry_entries(r, registered)
+
+
+async def _lineage_live(store: Store, r: Receivable, report: dict[str, Any]) -> bool:
+    """Whether some claim of ``r``'s lineage is unsettled (``queries.lineage_live``), for a collision. Where
+    a part of it cannot be read (missing, unreadable, or naming another claim as the one it was split from:
+    keys two orgs wrote outside the contract), ``r``'s key is listed unreadable and the lineage counted
+    live, so the collision, double financing that happened, is still reported for the regulator to check,
+    rather than the page failing on every run."""
+    try:
+        return await queries.lineage_live(store, r)
+    except UNREADABLE:
+        report["unreadable"].append(store.key(keys.RECEIVABLE, r.id))
+        return True
 
 
 def _collision(fp: str, r: Receivable, inv: Invoice, live: bool, held_by: Receivable, held: Invoice | None,
