@@ -211,3 +211,18 @@ def test_venv_is_current_names_a_missing_requirement(tmp_path):
     assert done.returncode == 1
     assert "no-such-distribution-here is missing" in done.stderr
     assert "another-missing-one" not in done.stderr     # an extra not asked for
+
+
+def test_venv_is_current_names_a_missing_requirement_of_a_dependency(tmp_path):
+    # pydantic installed without the pydantic-core it pins does not import, though recfin names only pydantic
+    site = tmp_path / "site"
+    for name, requires in (("recfin", "dependency-here"), ("dependency-here", "missing-below-it>=2")):
+        info = site / f"{name.replace('-', '_')}-1.0.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n"
+                                       f"Requires-Dist: {requires}\n")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "venv-is-current"), str(ROOT)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == ["missing-below-it is missing (required by dependency-here)"]
