@@ -9,7 +9,8 @@ costs a few process starts, not one per field. Which way up a page's text stands
 (:func:`upright_turn`, ``--psm 0``) is asked only of a page whose reading found no
 invoice on it, so that a page scanned on its side or upside down is read turned upright.
 
-Images are decoded with Pillow and read as grayscale, a page of more than MAX_PAGE_PIXELS scaled down to them, one
+Images are decoded with Pillow and read as grayscale (16-bit grey scaled to 8 bits, transparency laid on
+white: :func:`_on_white`), a page of more than MAX_PAGE_PIXELS scaled down to them, one
 frame at a time; an image of more than MAX_OCR_PAGES frames, or of more than MAX_OCR_PIXELS pixels in all, is
 refused before any is decoded.
 """
@@ -295,7 +296,26 @@ def _grey_page(frame, image_format: str | None):
         return grey if within == grey.size else grey.resize(within, Image.Resampling.LANCZOS)
     if within != frame.size:  # other formats have no draft: decoded whole, scaled a strip at a time
         return _scaled_grey(frame, within)
-    return frame.convert("L")
+    return _on_white(frame)
+
+
+def _on_white(image):
+    """``image`` in 8-bit grey as it shows on white paper. A 16-bit grey image (``I;16``: a scanner's
+    16-bit grey setting, PNG or TIFF) is scaled to 8 bits: Pillow's conversion clips it, so all but the
+    blackest ink (a dark grey ink of 30 in 255 is 7710 in 65535) read as paper, and the page as blank. An
+    image with transparency (an alpha band, or a PNG's transparent colour) is laid on white first:
+    converting it drops the alpha, and black text on a transparent page (every pixel black, the text told
+    by its alpha alone) read as a black page. Any other image is converted as it is."""
+    from PIL import Image
+    if image.mode.startswith("I;16"):
+        return image.point(lambda value: value / 257).convert("L")
+    if "A" in image.getbands() or "a" in image.getbands():
+        alpha = image.getchannel("A" if "A" in image.getbands() else "a")
+    elif "transparency" in image.info:
+        alpha = image.convert("RGBA").getchannel("A")
+    else:
+        return image.convert("L")
+    return Image.composite(image.convert("L"), Image.new("L", image.size, 255), alpha)
 
 
 # Rows of the scaled page made at a time by _scaled_grey: a strip of a 6000-pixel-wide colour frame, with the rows
@@ -326,7 +346,7 @@ def _scaled_grey(frame, within: tuple[int, int]):
         bottom = min(top + _STRIP_ROWS, within[1])
         start, end = top * scale, min(bottom * scale, height)
         first, last = max(0, math.floor(start) - reach), min(height, math.ceil(end) + reach)
-        strip = frame.crop((0, first, width, last)).convert("L")
+        strip = _on_white(frame.crop((0, first, width, last)))
         # a resize keeping one side takes the one pass of the other: the two, in the order the whole frame's takes
         if down_first:
             strip = strip.resize((width, bottom - top), lanczos, box=(0, start - first, width, end - first))

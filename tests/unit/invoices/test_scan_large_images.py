@@ -105,11 +105,11 @@ def _converted_to_grey(monkeypatch) -> list[tuple[int, int]]:
 def test_a_frame_over_the_limit_is_scaled_in_grey_a_strip_at_a_time_as_it_would_be_whole(monkeypatch, kind):
     monkeypatch.setattr(_ocr, "MAX_PAGE_PIXELS", LIMIT)
     data, written = _encoded(kind)
-    with Image.open(io.BytesIO(data)) as opened:  # the frames as decoded, each converted whole and scaled down
+    with Image.open(io.BytesIO(data)) as opened:  # the frames as decoded, each made grey whole and scaled down
         wanted = []
         for number in range(len(written)):
             opened.seek(number)
-            grey = opened.convert("L")
+            grey = _ocr._on_white(opened)  # as the page shows: 16-bit grey scaled to 8 bits, not clipped
             wanted.append(grey.resize(_ocr.within_page_pixels(grey.size), Image.Resampling.LANCZOS))
     converted = _converted_to_grey(monkeypatch)
     pages = _ocr.load_pages(data, f"scan of a {kind}")
