@@ -18,8 +18,9 @@ from .options import PathType, WholeNumberRange, timeout_option
 from .output import emit, reports_errors, table
 from .regulator_commands import BookmarkTokenType, bookmark_token
 
-CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version", "deployed",
-                 "committed_version", "committed_sequence", "committed")
+CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version",
+                 "deployed_endorsement_policy", "deployed", "committed_version", "committed_sequence",
+                 "committed")
 
 
 @click.group()
@@ -120,8 +121,11 @@ def config_command(topology_path, committed, as_json):
 
     Org roles (each org's `role:`) and the topology's `contract:` settings make the file every
     org's chaincode server runs with. Shows its sha256, the definition version naming it
-    (<version>+cfg.<digest>), and whether the deployed (and, with --committed, the committed)
-    definition has it: if not, `recfin chaincode deploy` applies it as a new sequence.
+    (<version>+cfg.<digest>) and the endorsement policy a deploy given no options approves, and
+    whether the deployed definition is that one (its version, configuration, contract, endorsement
+    policy and collections; the deployed version and policy are shown too): if not, the parts that
+    differ are named and `recfin chaincode deploy` applies them as a new sequence. With --committed,
+    also whether the committed definition has this configuration.
 
     \b
     Example:
@@ -139,6 +143,9 @@ def config_command(topology_path, committed, as_json):
         emit(report, as_json=True)
         return
     emit(report, as_json=False, columns=[c for c in CONFIG_FIELDS if c in report])
+    if report["deployed_differs"]:
+        click.echo(f"the deployed definition differs in: {', '.join(report['deployed_differs'])} "
+                   f"(`recfin chaincode deploy` commits them as a new sequence)")
     config = report["config"]
     click.echo("org roles: " + ", ".join(f"{msp}={'+'.join(roles)}" for msp, roles in config.pop("org_roles").items()))
     settings = {k: (", ".join(v) or None) if isinstance(v, list) else v for k, v in config.items()}
@@ -171,8 +178,8 @@ COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "
               help="Records per transaction. A page another transaction invalidated (a record it read changed, "
                    "or one was added to its range) wrote nothing and is sent again: 3 sends at most.")
 @click.option("--bookmark", type=BookmarkTokenType(printed_after=UPGRADE_TOKEN_PRINTED_AFTER), default="",
-              help="Start from the page this token names, as printed when a page failed (failed_at with --json; "
-                   "default: the first page).")
+              help="Start from the page this token names, as printed when a page failed or was interrupted "
+                   "(failed_at with --json; default: the first page).")
 @acting("regulator", admin=True, json_help="Print the totals, collisions, invoices without a current spelling, "
                                            "claims to reseal and records passed over (unreadable) as JSON; when a "
                                            "page fails, what the pages before it found, with failed_at: the "
@@ -195,9 +202,10 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     (the invoice's orgs, the party's org, the debtor's and the bank's orgs); and every policy an earlier
     version wrote naming an org's members is rewritten to name its peers, so no client certificate of the
     org can sign a change of the key: such a page needs the peers of the orgs those policies name. A record
-    the contract cannot read is passed over and listed. When a page fails, the command shows what the pages before it
-    found (a run resumed from the failed page does not send them again) and the --bookmark to go on
-    from; when the contract refuses the --bookmark given, leave it out to start from the first page.
+    the contract cannot read is passed over and listed. When a page fails or is interrupted (Ctrl-C), the
+    command shows what the pages before it found (a run resumed from that page does not send them again) and
+    the --bookmark to go on from; when the contract refuses the --bookmark given, leave it out to start from
+    the first page.
     It writes only entries and
     policies derived from the records it reads, and only missing ones (or policies in the earlier form):
     running it again is harmless.
@@ -222,7 +230,7 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
         # again (RACE_RETRY, three sends at most)
         try:
             page = session.client.upgrade_ledger(page_size, bookmark)
-        except Exception as failure:
+        except (Exception, KeyboardInterrupt) as failure:   # Ctrl-C too: the pages done are not sent again
             if totals["pages"]:   # a run resumed from the failed page does not send these again: show them now
                 _report_upgrade(totals, findings, as_json, failed_at=bookmark_token(bookmark))
             way_on = _way_on(failure, totals["pages"], bookmark)
@@ -244,18 +252,21 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     _report_upgrade(totals, findings, as_json)
 
 
-def _way_on(failure: Exception, pages_done: int, bookmark: str) -> str | None:
-    """The line saying how to go on after the page from ``bookmark`` failed, ``pages_done`` pages after the first
-    one sent; None where running the same command again is the way (the first page sent failed for another cause
-    than its bookmark)."""
+def _way_on(failure: BaseException, pages_done: int, bookmark: str) -> str | None:
+    """The line saying how to go on after the page from ``bookmark`` failed or was interrupted (Ctrl-C),
+    ``pages_done`` pages after the first one sent; None where running the same command again is the way (the
+    first page sent failed for another cause than its bookmark)."""
     if isinstance(failure, RuleViolation) and failure.rule == "bookmark-invalid":
         # the token names no page of the scan: giving it again fails the same way
         return (f"the contract takes no page from --bookmark {bookmark_token(bookmark)}: leave --bookmark out to "
                 "start from the first page (pages already upgraded write nothing more)")
     if not pages_done:
         return None
-    return (f"page {pages_done + 1} failed; once its cause is put right, go on from it: "
-            f"recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}")
+    go_on = f"recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}"
+    if isinstance(failure, KeyboardInterrupt):
+        # it may have committed: sent again, it writes nothing more
+        return f"page {pages_done + 1} was interrupted; go on from it: {go_on}"
+    return f"page {pages_done + 1} failed; once its cause is put right, go on from it: {go_on}"
 
 
 def _report_upgrade(totals: dict[str, int], findings: dict[str, list], as_json: bool,

@@ -218,3 +218,22 @@ def test_a_malformed_token_is_told_where_upgrade_ledger_prints_its_tokens(ledger
     assert "printed after 'go on from it: recfin chaincode upgrade-ledger --bookmark' when a page failed " \
            "(failed_at with --json)" in text
     assert "next page" not in text
+
+
+def test_a_run_interrupted_during_a_page_shows_what_the_pages_before_found_and_the_token_to_go_on(ledger):
+    """Ctrl-C while the third page is sent: the two pages done are not sent again by a run resumed from the
+    third, so what they found is shown, and the token to resume from (the third page may have committed: sent
+    again, it writes nothing more)."""
+    def third_interrupted(arguments):
+        if arguments[1] == "k2":
+            raise KeyboardInterrupt
+        return pages(arguments)
+
+    ledger.responses["UpgradeLedger"] = third_interrupted
+    res = invoke()
+    assert res.exit_code == 1
+    assert "pages: 2" in " ".join(res.stdout.split()) and "R-00000000000000a2" in res.stdout
+    assert f"page 3 was interrupted; go on from it: recfin chaincode upgrade-ledger --bookmark " \
+           f"{bookmark_token('k2')}" in " ".join(res.stderr.split())
+    res = invoke("--json")
+    assert res.exit_code == 1 and json.loads(res.stdout)["failed_at"] == bookmark_token("k2")
