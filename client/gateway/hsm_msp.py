@@ -246,8 +246,14 @@ def _check_key_matches(signer: Signer, identity: Identity, described: HSMSignerF
             raise InvalidSignature
         public_key.verify(signer(digest), digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
     except InvalidSignature:
-        own = (f" (its CKA_ID is Fabric's SKI of the certificate's key, {key_id_for(public_key).hex()})"
-               if isinstance(public_key, ec.EllipticCurvePublicKey) else "")
-        raise HSMError(f"the key with CKA_ID {described.key_id.hex()} in token {described.token_label!r} is not "
-                       f"the key of the certificate in {folder / 'signcerts'}: name the certificate's own key{own}, "
-                       "or import the user's key (recfin hsm import)") from None
+        what = (f"the key with CKA_ID {described.key_id.hex()} in token {described.token_label!r} is not the "
+                f"key of the certificate in {folder / 'signcerts'}")
+        own_id = key_id_for(public_key) if isinstance(public_key, ec.EllipticCurvePublicKey) else None
+        if own_id == described.key_id:
+            # naming "the certificate's own key" would name this one again, and hsm import refuses an ID held
+            raise HSMError(f"{what}, though that is the certificate's own CKA_ID (Fabric's SKI of its key): "
+                           "another key was stored under it. Delete that key from the token with the HSM's "
+                           "tool, then import the user's key (recfin hsm import)") from None
+        own = f" (its CKA_ID is Fabric's SKI of the certificate's key, {own_id.hex()})" if own_id else ""
+        raise HSMError(f"{what}: name the certificate's own key{own}, or import the user's key "
+                       "(recfin hsm import)") from None
