@@ -97,6 +97,33 @@ def test_refused_download_names_the_commit_and_keeps_the_error(tmp_path):
     assert not (home / "installed-commit").exists()
 
 
+def go_install_saying(*lines: str) -> str:
+    """A `go install` (a case arm) that writes ``lines`` on stderr and fails."""
+    return "  install) " + "".join(f"echo '{line}' >&2; " for line in lines) + "exit 1 ;;\n"
+
+
+def test_the_recorded_reason_is_gos_error_not_its_progress(tmp_path):
+    # go reports each module it fetches on stderr before the error that stops it
+    refused = "go: github.com/x/y@v1.2.0: reading https://proxy/x/y: 403 Forbidden"
+    home, result = run_with_fake_go(tmp_path, go_install_saying(
+        "go: downloading github.com/hyperledger/fabric v0.0.0-20250101000000-86c1172bec37", refused))
+    assert result.returncode == 3, result.stderr
+    reason = (home / "install-error.txt").read_text().splitlines()[0]
+    assert reason.endswith(f"failed: {refused}"), reason
+
+
+def test_a_toolchain_go_could_not_fetch_is_recorded_with_the_go_to_install(tmp_path):
+    # an older go with GOTOOLCHAIN=auto switches to the go Fabric's go.mod asks for, which the proxy refuses
+    home, result = run_with_fake_go(tmp_path, go_install_saying(
+        "go: downloading go1.26.4 (linux/amd64)",
+        "go: download go1.26.4: golang.org/toolchain@v0.0.1-go1.26.4.linux-amd64: 403 Forbidden"),
+        version="go1.25.3", toolchain="auto")
+    assert result.returncode == 3, result.stderr
+    reason, what_to_do = (home / "install-error.txt").read_text().splitlines()
+    assert "go: download go1.26.4: golang.org/toolchain" in reason
+    assert what_to_do.startswith("What to do: install Go 1.26.4 or newer"), what_to_do
+
+
 def test_second_run_is_a_no_op_when_the_pinned_build_is_present(tmp_path):
     home = tmp_path / "fabric"
     earlier_install(home, PINNED_COMMIT)
