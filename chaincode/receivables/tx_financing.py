@@ -170,3 +170,18 @@ class FinancingGroup(TransactionGroup):
         if f.financier != bank.uscc:
             raise rule("not-the-financier", f"{bank.uscc} is not the financier of {f.id}")
         return bank, f, await s.store.receivable(f.receivable_id)
+
+    async def _as_financier_in(self, s: Session, financing_id: str, status: str,
+                               refusal: str) -> tuple[Party, Financing, Receivable]:
+        """The calling bank, the financing and its claim, where the bank takes a financing in ``status`` a
+        step on (disburses an accepted one, records a disbursed one repaid, calls on its recourse): the
+        financing's bank, the claim not frozen while the financing is live (an ended one is refused by its
+        status first), the financing in ``status`` (else ``invalid-state``, ``refusal`` saying which step
+        follows which) and the one its claim names. Each of those transactions refuses by these rules in this
+        order."""
+        bank, f, r = await self._as_financier(s, financing_id)
+        _ensure_not_frozen_while_live(f, r)
+        if f.status != status:
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: {refusal}")
+        _ensure_claim_names_financing(f, r)
+        return bank, f, r

@@ -31,11 +31,8 @@ class LoanTransactions(FinancingGroup):
     async def RecordDisbursement(self, ctx: Context, financing_id: str) -> Financing:
         """The bank records the advance (terms again as transient ``terms``) and notifies the debtor of the assignment."""
         s = self._session(ctx)
-        bank, f, r = await self._as_financier(s, financing_id)
-        _ensure_not_frozen_while_live(f, r)
-        if f.status != "ACCEPTED":
-            raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
-        _ensure_claim_names_financing(f, r)
+        bank, f, r = await self._as_financier_in(s, financing_id, "ACCEPTED",
+                                                 "disbursement follows acceptance, once")
         # the loan's entry and the bank's own keys on the accepted offer, all read below, in one round trip
         await s.store.prefetch(*s.store.financier_entry_records(r),
                                *offer_made_records(bank.uscc, r.debtor, f.accepted_offer_id or ""))
@@ -146,11 +143,8 @@ class LoanTransactions(FinancingGroup):
     async def RecordRepayment(self, ctx: Context, financing_id: str) -> Financing:
         """The financier records that the debtor paid it; the financing closes and the claim is settled."""
         s = self._session(ctx)
-        bank, f, r = await self._as_financier(s, financing_id)
-        _ensure_not_frozen_while_live(f, r)
-        if f.status != "DISBURSED":
-            raise rule("invalid-state", f"financing {f.id} is {f.status}: repayment follows disbursement, once")
-        _ensure_claim_names_financing(f, r)
+        bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
+                                                 "repayment follows disbursement, once")
         act = s.action("RecordRepayment", bank.uscc)
         before = r.model_copy()
         if r.status != SETTLED:

@@ -11,9 +11,7 @@ from .arguments import _require_text
 from .errors import rule
 from .model import SETTLED, Financing, OfferTerms, Party, Receivable, RecourseDemand
 from .session import Session, rules
-from .tx_financing import (
-    TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_claim_names_financing, _ensure_not_frozen_while_live,
-)
+from .tx_financing import TERMS_TRANSIENT_KEY, FinancingGroup
 
 
 class RecourseTransactions(FinancingGroup):
@@ -25,12 +23,9 @@ class RecourseTransactions(FinancingGroup):
         frozen (an ended financing is refused by its status first: its bank no longer reads the claim), the
         financing DISBURSED on terms with recourse (the accepted ones again, transient), the claim unpaid and
         past its due date. Both transactions refuse by these rules in this order."""
-        bank, f, r = await self._as_financier(s, financing_id)
-        _ensure_not_frozen_while_live(f, r)
-        if f.status != "DISBURSED":
-            raise rule("invalid-state", f"financing {f.id} is {f.status}: recourse is demanded or exercised "
-                       "only on a disbursed financing the debtor has not paid")
-        _ensure_claim_names_financing(f, r)
+        bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
+                                                 "recourse is demanded or exercised only on a disbursed "
+                                                 "financing the debtor has not paid")
         # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
         if not self._offered_terms(ctx, f.terms_hash).recourse:
             raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
