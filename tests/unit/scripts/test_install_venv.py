@@ -124,3 +124,21 @@ def test_the_os_packages_step_updates_the_package_lists_itself_when_the_venv_pac
     result = run_install(checkout, tools)
     assert result.returncode == 0, result.stderr
     assert [call for call in calls(tmp_path) if call.startswith("apt-get")][0] == "apt-get update -qq"
+
+
+def test_a_failed_pip_install_says_what_failed_and_what_to_do_and_is_run_again_next_time(tmp_path):
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=1000, has_ensurepip=True)
+    python = checkout / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    # a venv whose pip works but cannot reach the package index
+    refused = "ERROR: No matching distribution found for setuptools>=77"
+    python.write_text(f'#!/bin/sh\ncase "$*" in\n  "-m pip --version") exit 0 ;;\n'
+                      f'  "-m pip install"*) echo "{refused}" >&2; exit 1 ;;\nesac\nexit 1\n')
+    python.chmod(0o755)
+    for _ in range(2):
+        result = run_install(checkout, tools)
+        assert result.returncode == 1
+        assert refused in result.stderr
+        assert "install: pip could not install recfin and its Python dependencies into .venv" in result.stderr
+        assert "run scripts/install again" in result.stderr
+        assert not (checkout / ".venv" / "recfin-installed.sha256").exists()
