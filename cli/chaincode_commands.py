@@ -18,8 +18,9 @@ from .options import PathType, WholeNumberRange, timeout_option
 from .output import emit, reports_errors, table
 from .regulator_commands import BookmarkTokenType, bookmark_token
 
-CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version", "deployed",
-                 "committed_version", "committed_sequence", "committed")
+CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version",
+                 "deployed_endorsement_policy", "deployed", "committed_version", "committed_sequence",
+                 "committed")
 
 
 @click.group()
@@ -120,8 +121,11 @@ def config_command(topology_path, committed, as_json):
 
     Org roles (each org's `role:`) and the topology's `contract:` settings make the file every
     org's chaincode server runs with. Shows its sha256, the definition version naming it
-    (<version>+cfg.<digest>), and whether the deployed (and, with --committed, the committed)
-    definition has it: if not, `recfin chaincode deploy` applies it as a new sequence.
+    (<version>+cfg.<digest>) and the endorsement policy a deploy given no options approves, and
+    whether the deployed definition is that one (its version, configuration, contract, endorsement
+    policy and collections; the deployed version and policy are shown too): if not, the parts that
+    differ are named and `recfin chaincode deploy` applies them as a new sequence. With --committed,
+    also whether the committed definition has this configuration.
 
     \b
     Example:
@@ -139,6 +143,9 @@ def config_command(topology_path, committed, as_json):
         emit(report, as_json=True)
         return
     emit(report, as_json=False, columns=[c for c in CONFIG_FIELDS if c in report])
+    if report["deployed_differs"]:
+        click.echo(f"the deployed definition differs in: {', '.join(report['deployed_differs'])} "
+                   f"(`recfin chaincode deploy` commits them as a new sequence)")
     config = report["config"]
     click.echo("org roles: " + ", ".join(f"{msp}={'+'.join(roles)}" for msp, roles in config.pop("org_roles").items()))
     settings = {k: (", ".join(v) or None) if isinstance(v, list) else v for k, v in config.items()}

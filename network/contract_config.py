@@ -32,6 +32,7 @@ changes, while a member policy of it names the leaving org (collections_naming).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,14 +230,32 @@ def collections_for(topology: Topology, data_root: Path) -> list[dict]:
     return derived_collections(topology, _written_collections(path), path)
 
 
+def _collections_text(topology: Topology, data_root: Path) -> str:
+    """collections_config.json as write_collections writes it."""
+    return json.dumps(collections_for(topology, data_root), indent=2) + "\n"
+
+
 def write_collections(topology: Topology, data_root: Path) -> Path | None:
     """Write the derived collections_config.json, keeping every collection it held before;
     None when the topology does not derive its collections."""
     if not topology.chaincode.derives_collections:
         return None
     path = collections_path(data_root, topology.chaincode.name)
-    _replace(path, json.dumps(collections_for(topology, data_root), indent=2) + "\n")
+    _replace(path, _collections_text(topology, data_root))
     return path
+
+
+def collections_sha256(topology: Topology, data_root: Path) -> str | None:
+    """The sha256 of the collections file a deploy given none approves the topology's chaincode with, as the
+    deployment records it: the derived one as write_collections would write it (nothing is written), or the
+    topology's file; None for none (or a file that cannot be read, which the deploy refuses)."""
+    if topology.chaincode.derives_collections:
+        return hashlib.sha256(_collections_text(topology, data_root).encode()).hexdigest()
+    fixed = topology.chaincode.resolved_collections_config()
+    try:
+        return hashlib.sha256(fixed.read_bytes()).hexdigest() if fixed is not None else None
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -266,23 +285,42 @@ def report(topology: Topology, data_root: Path, committed: dict | None = None) -
     name = topology.chaincode.name
     sha = digest(topology)
     deployed = ccservers.load_deployment(data_root, name)
+    version = definition_version(topology, ccservers.version_to_deploy(deployed, topology.chaincode.version))
+    policy = endorsement_policy(topology)
+    differs = _deployed_differs(topology, data_root, deployed, version, sha, policy)
     out = {
         "chaincode": name,
         "config": network_config(topology).model_dump(mode="json"),
         "sha256": sha,
         # what `recfin chaincode deploy` given no version deploys: the deployed version's number is kept
-        "version": definition_version(topology,
-                                      ccservers.version_to_deploy(deployed, topology.chaincode.version)),
-        "endorsement_policy": endorsement_policy(topology),
+        "version": version,
+        "endorsement_policy": policy,
         "config_file": config_path(data_root, name),
         "deployed_version": deployed.version if deployed else None,
         "deployed_sha256": deployed.network_config_sha256 if deployed else None,
-        "deployed": deployed is not None and deployed.network_config_sha256 == sha,
+        "deployed_endorsement_policy": deployed.signature_policy if deployed else None,
+        # a plain deploy changes nothing only when it would approve just what is deployed
+        "deployed": deployed is not None and not differs,
+        "deployed_differs": differs,
     }
     if committed is not None:
-        version = str(committed.get("version", ""))
-        short = contract.version_digest(version)
-        out |= {"committed_version": version, "committed_sequence": committed.get("sequence"),
+        held = str(committed.get("version", ""))
+        short = contract.version_digest(held)
+        out |= {"committed_version": held, "committed_sequence": committed.get("sequence"),
                 "committed": short is not None and sha.startswith(short),
                 "approvals": dict(committed.get("approvals") or {})}
     return out
+
+
+def _deployed_differs(topology: Topology, data_root: Path, deployed: ccservers.Deployment | None,
+                      version: str, sha: str, policy: str | None) -> list[str]:
+    """What of the topology's chaincode definition a deploy given no options would approve differs from the
+    deployment recorded (the parts deploy_chaincode compares; [] when none is recorded): any of them makes
+    that deploy a new sequence."""
+    if deployed is None:
+        return []
+    parts = {"version": (deployed.version, version), "configuration": (deployed.network_config_sha256, sha),
+             "contract": (deployed.contract, topology.chaincode.contract),
+             "endorsement policy": (deployed.signature_policy, policy),
+             "collections": (deployed.collections_sha256, collections_sha256(topology, data_root))}
+    return [part for part, (recorded, wanted) in parts.items() if recorded != wanted]

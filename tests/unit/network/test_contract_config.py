@@ -158,8 +158,9 @@ def test_a_collection_once_written_stays_after_its_org_leaves(topology, tmp_path
 
 def test_report_compares_the_configuration_with_what_is_deployed(topology, tmp_path):
     assert contract_config.report(topology, tmp_path)["deployed"] is False
-    ccservers.save_deployment(tmp_path, ccservers.Deployment(
-        "receivables", contract_config.definition_version(topology), 1, "m:C", None, None, 0, {},
+    ccservers.save_deployment(tmp_path, ccservers.Deployment(          # what a plain deploy records
+        "receivables", contract_config.definition_version(topology), 1, topology.chaincode.contract,
+        contract_config.endorsement_policy(topology), contract_config.collections_sha256(topology, tmp_path), 0, {},
         contract_config.digest(topology)))
     report = contract_config.report(topology, tmp_path, {"version": contract_config.definition_version(topology),
                                                          "sequence": 1, "approvals": {"BankMSP": True}})

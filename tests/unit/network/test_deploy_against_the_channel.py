@@ -1,8 +1,11 @@
 """A deploy weighed against what the channel holds, not only against this data folder's record, with the peer
-CLI's answers scripted (scripted_peer): the version a deploy given none takes."""
+CLI's answers scripted (scripted_peer): the version a deploy given none takes, and `recfin chaincode config`'s
+answer to whether a plain deploy would change the definition deployed."""
 import pytest
+from click.testing import CliRunner
 
-from network import Network, ccservers
+from cli.main import main
+from network import Network, ccservers, contract_config
 from network.errors import ChaincodeError
 from network.fabric_bin import FabricInstall
 
@@ -67,3 +70,42 @@ def test_a_lost_record_of_the_same_version_is_still_recorded_given_no_version(ne
     again = net.deploy_chaincode()
     assert (again.version, again.sequence, again.changed) == (first.version, 1, False)
     assert not verbs(net.tools, "commit")[1:]
+
+
+GIVEN_POLICY = "OR('BankMSP.peer')"
+
+
+def test_config_says_a_definition_deployed_with_another_policy_is_not_what_a_plain_deploy_keeps(
+        net, data_root):
+    net.deploy_chaincode(signature_policy=GIVEN_POLICY)
+    report = contract_config.report(net.topology, data_root)
+    assert report["deployed_endorsement_policy"] == GIVEN_POLICY
+    assert report["endorsement_policy"] == contract_config.endorsement_policy(net.topology)
+    assert (report["deployed"], report["deployed_differs"]) == (False, ["endorsement policy"])
+    assert net.deploy_chaincode().changed is True       # as it said: a plain deploy commits a new sequence
+    report = contract_config.report(net.topology, data_root)
+    assert (report["deployed"], report["deployed_differs"]) == (True, [])
+    assert net.deploy_chaincode().changed is False          # and now, as it says, none
+
+
+def test_config_says_a_definition_deployed_with_other_collections_is_not_what_a_plain_deploy_keeps(
+        net, data_root, tmp_path):
+    given = tmp_path / "collections.json"
+    given.write_text("[]")
+    net.deploy_chaincode(collections_config=given)
+    assert contract_config.report(net.topology, data_root)["deployed_differs"] == ["collections"]
+    assert not contract_config.collections_path(data_root, "receivables").is_file()    # the report wrote none
+    assert net.deploy_chaincode().changed is True
+    assert contract_config.report(net.topology, data_root)["deployed"] is True
+
+
+def test_config_prints_the_deployed_policy_and_what_differs(net, data_root, tmp_path, monkeypatch):
+    net.deploy_chaincode(signature_policy=GIVEN_POLICY)
+    monkeypatch.setenv("RECFIN_HOME", str(data_root.parent))          # its data folder: <RECFIN_HOME>/network
+    for var in ("RECFIN_FABRIC_BIN", "RECFIN_FABRIC_CFG", "RECFIN_TOPOLOGY"):
+        monkeypatch.delenv(var, raising=False)
+    result = CliRunner().invoke(main, ["chaincode", "config"])
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split(": ", 1) for line in result.output.splitlines() if ": " in line)
+    assert lines["deployed_endorsement_policy"] == GIVEN_POLICY and lines["deployed"] in ("False", "no")
+    assert "the deployed definition differs in: endorsement policy" in result.output
