@@ -260,16 +260,39 @@ class HSMSigner:
         return utils.encode_dss_signature(r, min(s, self._order - s))  # low-S, as Fabric requires
 
     def public_key(self) -> ec.EllipticCurvePublicKey | None:
-        """The key's public half, from its public key object in the token (same ``CKA_ID``), if there is one."""
+        """The key's public half: the public key object in the token under its ``CKA_ID`` that verifies a test
+        signature the key makes, if there is one.
+
+        The ID alone does not tell: keys chosen by label may share one (tools that give every key ID 01), and
+        any public object can be stored under any ID; the first found would be another key's as often as not.
+        """
         import pkcs11
+        from cryptography.exceptions import InvalidSignature
 
         _refuse_in_a_fork(self._pid, f"this HSM signer (token {self.token_label!r})")
         with self._lock:
             self._refuse_if_closed()   # a search in the closed session would fail in the module's own words
             found = _guarded(self.library, self.token_label,
                              lambda: _objects(self._session, pkcs11.ObjectClass.PUBLIC_KEY, self.key_id))
+            candidates = []
             for public in found:
-                return _public_key_of(public, self.curve)
+                try:
+                    candidates.append(_guarded(self.library, self.token_label,
+                                               lambda public=public: _public_key_of(public, self.curve)))
+                except HSMError:
+                    raise
+                except ValueError:   # a point not on this key's curve: another key's
+                    continue
+        if not candidates:
+            return None
+        digest = os.urandom(32)
+        signature = self(digest)
+        for candidate in candidates:
+            try:
+                candidate.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+            except InvalidSignature:
+                continue
+            return candidate
         return None
 
     def key_origin(self) -> dict[str, bool | None]:
