@@ -108,6 +108,20 @@ class Reading:
     confidence: float
 
 
+# The first bytes of each image format read by OCR, and its name
+_IMAGE_MAGIC = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff", b"MM\x00*": "tiff",
+                b"BM": "bmp"}
+
+
+def image_kind(data: bytes) -> str | None:
+    """The format of an image file OCR reads (``png``, ``jpeg``, ``tiff``, ``bmp``), by its first bytes;
+    ``None`` for anything else."""
+    for magic, kind in _IMAGE_MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    return None
+
+
 def tesseract_path() -> str | None:
     """The ``tesseract`` binary on PATH, or ``None``."""
     return shutil.which("tesseract")

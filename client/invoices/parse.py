@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterator
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
+from ._ocr import image_kind
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_decimal, to_fen, to_line_tax, to_rate
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
@@ -58,6 +59,10 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
     if data.startswith(b"%PDF"):
         raise UnsupportedFormat(source, None, "a PDF, not an XML or JSON e-invoice: read it with `recfin invoice "
                                               "read` (read_scan), or check the invoice's XML rendition here")
+    if (kind := image_kind(data)) is not None:  # else refused as text in no encoding, naming no way forward
+        raise UnsupportedFormat(source, None, (
+            f"a {kind.upper()} image, not an XML or JSON e-invoice: read it with `recfin invoice read` "
+            "(read_scan), or check the invoice's XML rendition here"))
     text = _decode(data, source)
     if not text.strip():
         raise UnsupportedFormat(source, None, "empty file, expected an e-invoice as XML or JSON")

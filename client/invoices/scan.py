@@ -74,8 +74,8 @@ from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restor
 from ._deskew import SKEW_REACH, skew_of, straightened
 from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
-from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, MAX_OCR_PIXELS, load_pages, require_tesseract, too_many_images, \
-    too_many_pages, too_many_pixels, turned, upright_turn
+from ._ocr import MAX_OCR_IMAGES, MAX_OCR_PAGES, MAX_OCR_PIXELS, image_kind, load_pages, require_tesseract, \
+    too_many_images, too_many_pages, too_many_pixels, turned, upright_turn
 from ._page import ScannedPage
 from ._pdf_text import PageContents, scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
@@ -528,16 +528,6 @@ def _scan_date(text: str) -> date:
 
 # --- inputs -------------------------------------------------------------------
 
-_IMAGE_MAGIC = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff", b"MM\x00*": "tiff", b"BM": "bmp"}
-
-
-def _image_kind(data: bytes) -> str | None:
-    for magic, kind in _IMAGE_MAGIC.items():
-        if data.startswith(magic):
-            return kind
-    return None
-
-
 # A PDF encrypted for its readers' certificates (/Adobe.PubSec) or another non-standard handler: no password opens it.
 PDF_OTHER_ENCRYPTION = ("encrypted with a security handler other than the standard password one: ask the sender for "
                         "the invoice unencrypted or as XML")
@@ -629,7 +619,7 @@ def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
                 else "a PDF with neither an invoice text layer nor page images")
         return _ocr_results(source, _ocr_images(images, source), min_confidence,
                             lambda: sorted({page_number + 1 for page_number, _ in images}))
-    if _image_kind(data):
+    if image_kind(data):
         reading = _OcrReading()
         reading.add(data, source, first_page=0)
         return _ocr_results(source, reading, min_confidence,
@@ -799,7 +789,7 @@ def _pdf_images(reader, source: str, contents: PageContents | None = None) -> li
                 data = decoded.get(shared) if shared is not None else None
                 if data is None:
                     image = page.images[key]
-                    data = image.data if _image_kind(image.data) else _to_png(image)
+                    data = image.data if image_kind(image.data) else _to_png(image)
                     if shared is not None:
                         decoded[shared] = data
                 out.append((page_number, data))
