@@ -87,6 +87,25 @@ DISBURSEMENT = "recfin.disbursement"
 INDEX_VALUE = b"\x00"
 
 
+# what no attribute of a composite key may hold: the shim joins attributes with U+0000, and a range of keys
+# ends at U+10FFFF (the peer's partial-key range), so the shim refuses either in an attribute
+KEY_DELIMITERS = ("\x00", "\U0010ffff")
+
+
+def can_be_attribute(value: str) -> bool:
+    """Whether a key can be formed of ``value`` as one of its attributes: it holds neither U+0000 nor U+10FFFF
+    (``KEY_DELIMITERS``), nor a lone surrogate (no UTF-8 form, which the shim refuses in a key too: ``json``
+    reads one from a ``\\udc80`` escape, pydantic's parser does not). Every id, credit code and date this
+    contract writes can; a value a caller sends, or a record two orgs wrote outside the contract, may not."""
+    if any(delimiter in value for delimiter in KEY_DELIMITERS):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def new_id(prefix: str, tx_id: str, salt: str = "") -> str:
     """A deterministic id from the transaction id: every endorser derives the same."""
     return f"{prefix}-{hashlib.sha256(f'{tx_id}|{salt}'.encode()).hexdigest()[:16]}"

@@ -16,13 +16,15 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, SerializerFunctionWrapHandler, StringConstraints,
-                      ValidationError, ValidationInfo, field_validator, model_serializer, model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      SerializerFunctionWrapHandler, StringConstraints, ValidationError, ValidationInfo,
+                      field_validator, model_serializer, model_validator)
+from pydantic_core import PydanticCustomError
 
 from chaincode.contract._conversion import refuse_repeated_keys
 from chaincode.contract.validation_errors import first_errors
 
-from . import config, dates, daycount, fingerprint, money, uscc
+from . import config, dates, daycount, fingerprint, keys, money, uscc
 from .errors import RuleViolation, rule, shown
 
 
@@ -116,6 +118,24 @@ Rate = Annotated[str, BeforeValidator(_rate), Field(description="decimal fractio
 Basis = Annotated[str, BeforeValidator(_basis), Field(description="ACT/360 or ACT/365")]
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _key_attribute(value: str) -> str:
+    # short, without pydantic's "Value error, ": the refusal quotes the parser's first complaint, field path
+    # included, cut at 60 characters (``shown``)
+    if not keys.can_be_attribute(value):
+        raise PydanticCustomError("key_delimiter", "holds U+0000 or U+10FFFF")
+    return value
+
+
+# A stored record's field the contract forms a key of (an id, a credit code, a date an index orders by): a
+# value holding a key delimiter (``keys.can_be_attribute``) is no record this contract wrote, as every value
+# it writes there is an id it made, a party's credit code or a date, and is refused where read
+# (``record-unreadable``, naming the record's key) or passed over by a list, as any other such value. Forming
+# the key of it would refuse the call argument-invalid, blaming the caller's argument for what the record
+# says. For stored models only: a caller's id is refused argument-invalid where its key is formed
+# (``StoreBase.key``).
+KeyAttribute = Annotated[str, AfterValidator(_key_attribute)]
 
 
 # U+2028 and U+2029 end a line; U+061C, U+200E-200F, U+202A-202E and U+2066-2069 are the bidirectional controls
@@ -245,11 +265,11 @@ class PartyRegistration(Doc):
 
 class Party(Doc):
     doc_type: Literal["party"] = "party"
-    uscc: str
+    uscc: KeyAttribute
     name: str
     role: Role
-    msp_id: str
-    client_ids: list[str]
+    msp_id: KeyAttribute
+    client_ids: list[KeyAttribute]
     registered: Action
 
 
@@ -299,7 +319,8 @@ def invoice_label(position: int, number: Any) -> str:
 class Invoice(InvoiceInput):
     # as stored: read back without the request's number rule, so records written before it stay readable
     number: str
-    fingerprint: str = Field(description="sha256 of recfin-invoice-v2|seller tax id|code|number (fingerprint.py)")
+    fingerprint: KeyAttribute = Field(description="sha256 of recfin-invoice-v2|seller tax id|code|number "
+                                                  "(fingerprint.py)")
 
     @model_validator(mode="after")
     def _total_within_the_cap(self, info: ValidationInfo) -> "Invoice":
@@ -463,12 +484,13 @@ class GoodsReceipt(GoodsReceiptReference):
     part: GoodsReceiptPart | None = Field(default=None, description=(
         "the claim's part of a delivery invoiced in parts, {received, invoiced, invoiced_before} in fen (none: the "
         "claim is for the whole receipt)"))
-    receipt_key: str = Field(description="sha256 of the JSON array [recfin-goods-receipt-v1, debtor, po number, "
-                                         "receipt number] (fingerprint.goods_receipt_key)")
+    receipt_key: KeyAttribute = Field(description="sha256 of the JSON array [recfin-goods-receipt-v1, "
+                                                  "debtor, po number, receipt number] "
+                                                  "(fingerprint.goods_receipt_key)")
 
 
 class ReceiptPartHeld(Doc):
-    receivable_id: str = Field(description="the root receivable the part backs")
+    receivable_id: KeyAttribute = Field(description="the root receivable the part backs")
     invoiced: int
 
 
@@ -477,8 +499,8 @@ class GoodsReceiptEntry(Doc):
     (``receivable_id``, the only shape before receipts could be invoiced in parts), or in parts (``received``, the
     value the first part set, and each live part)."""
 
-    receipt_key: str
-    receivable_id: str | None = None
+    receipt_key: KeyAttribute
+    receivable_id: KeyAttribute | None = None
     received: int | None = None
     parts: list[ReceiptPartHeld] = Field(default_factory=list)
 
@@ -587,7 +609,7 @@ def visible_characters(text: str) -> str:
 
 class FreezeOrder(Doc):
     order_reference: str
-    by: str
+    by: KeyAttribute
     date: str
     tx_id: str
 
@@ -605,13 +627,13 @@ class FreezeLifting(Doc):
 
 class Receivable(Doc):
     doc_type: Literal["receivable"] = "receivable"
-    id: str
+    id: KeyAttribute
     status: Status
-    debtor: str
+    debtor: KeyAttribute
     debtor_msp: str
-    creditor: str = Field(description="the original creditor: the supplier that registered the claim (a split's "
-                                      "children keep the root's)")
-    holder: str
+    creditor: KeyAttribute = Field(description="the original creditor: the supplier that registered the "
+                                               "claim (a split's children keep the root's)")
+    holder: KeyAttribute
     holder_msp: str
     face_amount: int
     outstanding: int
@@ -624,18 +646,18 @@ class Receivable(Doc):
         default_factory=list, description="the goods receipts the registration listed, for the debtor to check "
                                           "before it confirms (none on a claim registered without, or before "
                                           "claims listed them); on the root only, children inherit the root's")
-    root_id: str
-    parent_id: str | None = None
-    children: list[str] = Field(default_factory=list)
+    root_id: KeyAttribute
+    parent_id: KeyAttribute | None = None
+    children: list[KeyAttribute] = Field(default_factory=list)
     confirmed_on: str | None = None
     rejection_reason: str | None = None
     withdrawn_on: str | None = Field(default=None, description="the day its creditor withdrew it while REGISTERED "
                                      "(WithdrawReceivable): its invoices were released")
     withdrawal_reason: str | None = None
-    financing_id: str | None = Field(default=None, description="the live financing, at most one")
-    financier: str | None = None
+    financing_id: KeyAttribute | None = Field(default=None, description="the live financing, at most one")
+    financier: KeyAttribute | None = None
     financier_msp: str | None = None
-    notice_id: str | None = None
+    notice_id: KeyAttribute | None = None
     payments: list[Payment] = Field(default_factory=list)
     overdue_since: str | None = None
     frozen: FreezeOrder | None = Field(default=None, description=(
@@ -780,20 +802,20 @@ LIVE_FINANCING = ("ACCEPTED", "DISBURSED")
 
 class Financing(Doc):
     doc_type: Literal["financing"] = "financing"
-    id: str
-    receivable_id: str
-    holder: str
+    id: KeyAttribute
+    receivable_id: KeyAttribute
+    holder: KeyAttribute
     holder_msp: str
     status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED", "RECOURSED"]
     requested_on: str
-    accepted_offer_id: str | None = None
-    financier: str | None = None
+    accepted_offer_id: KeyAttribute | None = None
+    financier: KeyAttribute | None = None
     financier_msp: str | None = None
     collection: str | None = None
     terms_hash: str | None = None
     disbursed_on: str | None = None
     disbursement_hash: str | None = None
-    notice_id: str | None = None
+    notice_id: KeyAttribute | None = None
     repaid_on: str | None = None
     cancelled_on: str | None = Field(default=None, description="an accepted financing ended before disbursement")
     cancellation_reason: str | None = None
@@ -813,10 +835,10 @@ class Financing(Doc):
 
 class Offer(Doc):
     doc_type: Literal["offer"] = "offer"
-    id: str
-    financing_id: str
-    receivable_id: str
-    financier: str
+    id: KeyAttribute
+    financing_id: KeyAttribute
+    receivable_id: KeyAttribute
+    financier: KeyAttribute
     financier_msp: str
     collection: str
     terms_hash: str
@@ -886,12 +908,12 @@ class AssignmentNotice(Doc):
     """债权转让通知: tells the debtor to pay the financier at maturity."""
 
     doc_type: Literal["notice"] = "notice"
-    id: str
-    receivable_id: str
-    financing_id: str
-    debtor: str
-    assignor: str
-    financier: str
+    id: KeyAttribute
+    receivable_id: KeyAttribute
+    financing_id: KeyAttribute
+    debtor: KeyAttribute
+    assignor: KeyAttribute
+    financier: KeyAttribute
     text: str
     issued_on: str
     status: Literal["ISSUED", "ACKNOWLEDGED", "RELEASED"]
@@ -932,13 +954,20 @@ class DiscountOfferRequest(DiscountTerms):
 
 class DiscountOffer(DiscountOfferRequest):
     doc_type: Literal["discount_offer"] = "discount_offer"
-    id: str
-    debtor: str
+    id: KeyAttribute
+    debtor: KeyAttribute
     debtor_msp: str
     status: Literal["OPEN", "WITHDRAWN"]
-    published_on: str
+    published_on: KeyAttribute   # an attribute of its recfin.discount-by-debtor entry
     withdrawn_on: str | None = Field(default=None, description="the day the debtor withdrew it (WithdrawDiscountOffer)")
     last: Action
+
+    @field_validator("receivable_ids")
+    @classmethod
+    def _claims_keys_can_be_formed(cls, receivable_ids: list[str]) -> list[str]:
+        # the claims an offer covers are read by their keys; the request's ids are held to that where read
+        # (PublishDiscountOffer reads each claim before it writes the offer)
+        return [_key_attribute(receivable_id) for receivable_id in receivable_ids]
 
 
 ROLES = config.ROLES
@@ -976,7 +1005,7 @@ class InvoiceAttestation(InvoiceAttestationRequest):
     issue_date: IsoDate | None = Field(default=None, description="the invoice's date, as verified")
     total_with_tax: Fen | None = Field(default=None, description="价税合计 (amount + tax) as verified, integer fen")
     doc_type: Literal["invoice_attestation"] = "invoice_attestation"
-    id: str
-    attester: str = Field(description="credit code of the attesting party")
+    id: KeyAttribute
+    attester: KeyAttribute = Field(description="credit code of the attesting party")
     attester_role: Role
     attested: Action = Field(description="who attested, from which MSP, at the transaction timestamp, in which transaction")

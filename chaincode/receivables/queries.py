@@ -225,13 +225,13 @@ async def open_offers_page(store: Store, financier: str, debtor: str, page_size:
     rows, meta = await _index_records(store, keys.OPEN_OFFER, values, page_size, bookmark, keys.OFFER)
     offers = [(o, entry) for entry, d in rows
               if (o := readable_record(Offer, d, keys.OFFER, entry[-1:])) is not None]
-    # an offer's record two orgs rewrote may name a claim id no key can be formed of (U+0000): left out
-    offers = [(o, entry, claim_key) for o, entry in offers if o.status == "OPEN" and o.financier == entry[0]
-              and (claim_key := store.key_or_none(keys.RECEIVABLE, o.receivable_id)) is not None]
+    offers = [(o, entry) for o, entry in offers if o.status == "OPEN" and o.financier == entry[0]]
     # the offer records no debtor: its claim's (which no change of the claim alters) must be the entry's, read for
-    # the page's offers in one round trip
-    claims = (await store.stub.get_multiple_states([claim_key for *_, claim_key in offers]) if offers else [])
-    records = [{**o.to_json(), "debtor": entry[1]} for (o, entry, _), claim in zip(offers, claims)
+    # the page's offers in one round trip (an offer naming a claim id no key can be formed of is no offer the
+    # model reads: ``model.KeyAttribute``)
+    claims = (await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, o.receivable_id)
+                                                    for o, _ in offers]) if offers else [])
+    records = [{**o.to_json(), "debtor": entry[1]} for (o, entry), claim in zip(offers, claims)
                if (r := readable_record(Receivable, claim, keys.RECEIVABLE, [o.receivable_id])) is not None
                and r.debtor == entry[1]]
     return _page_of(records, meta)
@@ -617,8 +617,7 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
     offers = [o for o in listed if o.financier == financier and o.status == "OPEN" and (o.expires_on or today) >= today]
     await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in offers))
     # a claim any two orgs deleted, or wrote as no claim parses to, before acceptance gave it the bank's
-    # org, or an id no key can be formed of on an offer's record they rewrote: its offer cannot be accepted
-    # while so, and counts nothing rather than failing the bank's figures
+    # org: its offer cannot be accepted while so, and counts nothing rather than failing the bank's figures
     claims = {o.id: claim for o in offers if (claim := await store.readable_receivable(o.receivable_id)) is not None}
     acceptable = sorted((o for o in offers if o.id in claims and _acceptable_on(claims[o.id], o.financing_id, debtor,
                                                                                 today)),

@@ -150,9 +150,11 @@ def parsed_private(load: Callable[[bytes], M], raw: bytes, collection: str, obje
 
 
 def parsed_object(raw: bytes, fields: dict[str, type], object_type: str, *attributes: str,
-                  remedy: str = REPORT_THE_KEY) -> dict[str, Any]:
+                  remedy: str = REPORT_THE_KEY, ids: Collection[str] = ()) -> dict[str, Any]:
     """``raw``, the stored value of the key ``object_type`` [``attributes``], as the JSON object the contract writes
-    there, holding at least ``fields``, each of its type; refused ``record-unreadable`` as ``parsed`` refuses."""
+    there, holding at least ``fields``, each of its type, those of them in ``ids`` (a record's id, which the
+    contract forms a key of) ids of which a key can be formed (``keys.can_be_attribute``), as the models hold
+    theirs (``model.KeyAttribute``); refused ``record-unreadable`` as ``parsed`` refuses."""
     record = keys.label(object_type, *attributes)
     try:
         doc = json.loads(raw)
@@ -165,6 +167,8 @@ def parsed_object(raw: bytes, fields: dict[str, type], object_type: str, *attrib
             raise unreadable(record, f"no {field}", remedy)
         if not isinstance(doc[field], kind):
             raise unreadable(record, f"its {field} is not a {kind.__name__}", remedy)
+        if field in ids and not keys.can_be_attribute(doc[field]):
+            raise unreadable(record, f"its {field} holds U+0000, U+10FFFF or a lone surrogate", remedy)
     return doc
 
 
@@ -180,16 +184,18 @@ class StoreBase:
 
     def key(self, object_type: str, *attributes: str) -> str:
         if (key := self.key_or_none(object_type, *attributes)) is None:
-            # an id, credit code or client id from the caller with U+0000 or U+10FFFF (the key delimiters)
-            bad = next((a for a in attributes if "\x00" in a or "\U0010ffff" in a), "")
+            # an id, credit code or client id from the caller with U+0000 or U+10FFFF (the key delimiters):
+            # never one a record names, which the model refuses (``model.KeyAttribute``)
+            bad = next((a for a in attributes if not keys.can_be_attribute(a)), "")
             raise rule("argument-invalid", f"{shown(bad)} contains U+0000 or U+10FFFF, which no id, credit code "
                        "or client identity may contain")
         return key
 
     def key_or_none(self, object_type: str, *attributes: str) -> str | None:
-        """The key, or None where an attribute holds U+0000 or U+10FFFF (the key delimiters): what a record
-        two orgs wrote names (a claim id on an offer's record) is no caller's argument to refuse, and no
-        record either."""
+        """The key, or None where an attribute holds U+0000 or U+10FFFF (``keys.KEY_DELIMITERS``): for
+        ``prefetch``, which reads ahead what a caller's arguments name, leaving an id no key can be formed of
+        to the read that refuses it argument-invalid (``key``). A stored record naming such an id is no record
+        the model reads (``model.KeyAttribute``), nor an index entry (``entry_attributes``)."""
         try:
             return self.stub.create_composite_key(object_type, list(attributes))
         except ValueError:
@@ -268,7 +274,10 @@ class StoreBase:
         out. Of the shape, an entry can still name a record not its own: each reader then lists the record
         only where its fields are the entry's leading attributes."""
         found_type, attributes = self.stub.split_composite_key(key)
-        of_its_shape = found_type == object_type and len(attributes) == KEY_ATTRIBUTES[object_type]
+        # an attribute holding U+10FFFF (a key no shim forms, which two orgs can write all the same) names no
+        # record whose key could be formed: read, it would refuse the list argument-invalid
+        of_its_shape = (found_type == object_type and len(attributes) == KEY_ATTRIBUTES[object_type]
+                        and all(keys.can_be_attribute(a) for a in attributes))
         return attributes if of_its_shape else None
 
     async def index_page(self, index: str, values: Sequence[str], page_size: int,

@@ -307,11 +307,7 @@ class ClaimRecords(StoreBase):
 
     async def readable_receivable(self, receivable_id: str) -> Receivable | None:
         """The claim, or None where its key holds none or a value no claim parses to (before its key-level policy
-        names a bank, the debtor's and the holder's orgs can write or delete it), or where no key can be
-        formed of ``receivable_id`` (``key_or_none``: an id holding U+0000, as an offer's record two orgs
-        rewrote may name)."""
-        if self.key_or_none(keys.RECEIVABLE, receivable_id) is None:
-            return None
+        names a bank, the debtor's and the holder's orgs can write or delete it)."""
         try:
             return await self.receivable_or_none(receivable_id)
         except UNREADABLE_VALUE:

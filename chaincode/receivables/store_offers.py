@@ -11,7 +11,7 @@ import json
 from collections.abc import Collection
 
 from . import keys
-from .errors import UnreadableRecord, shown, unreadable
+from .errors import UnreadableRecord, rule, shown
 from .model import Offer, OfferParties, Receivable
 from .store_base import UNREADABLE_VALUE, StoreBase, parsed_private
 
@@ -70,10 +70,13 @@ class OfferAsMade:
     @classmethod
     def recorded(cls, raw: bytes, *, entry_standing: bool) -> "OfferAsMade":
         """What an entry (``entry_standing``) or a mark, under the bank's org alone, records: its JSON fields, each
-        taken only where it has its type (0x00, an earlier contract's, records none)."""
+        taken only where it has its type (0x00, an earlier contract's, records none), its text only where a
+        key can be formed of it (``keys.can_be_attribute``: an id holding U+0000, which no offer records, two
+        orgs wrote under a new key, and forming the request's key of it would refuse the bank's offer
+        argument-invalid)."""
         doc = _as_made(raw)
-        text = {field: value if isinstance(value := doc.get(field), str) else None
-                for field in ("currency", "receivable_id", "financing_id")}
+        text = {field: value if isinstance(value := doc.get(field), str) and keys.can_be_attribute(value)
+                else None for field in ("currency", "receivable_id", "financing_id")}
         outstanding = doc.get("outstanding")
         if not (type(outstanding) is int and outstanding >= 0 and text["currency"] is not None):
             outstanding, text["currency"] = None, None
@@ -115,15 +118,13 @@ def _as_made(raw: bytes | None) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
-# the fields by which an offer's record names its request and claim, each with the type of the key it names
-_OFFER_NAMES = (("financing_id", keys.FINANCING), ("receivable_id", keys.RECEIVABLE))
-
-# what to do about an offer's record naming an id no key can be formed of: its request's withdrawal lapses it
+# what to do about an offer's record no offer parses to (one naming its bank, request or claim by an id no key
+# can be formed of among them): no holder can accept it, and its request's withdrawal passes it over
 _FORGED_OFFER_REMEDY = ("Nothing is done on its word: while the request it was made on is open, the "
-                        "claim's holder withdraws that request (WithdrawFinancing), which lapses its offers, "
-                        "and requests financing again; report the key to the network's operators, whose "
-                        "peers' history of the key names the transaction that wrote it and the orgs that "
-                        "endorsed it")
+                        "claim's holder withdraws that request (WithdrawFinancing), which lapses its other "
+                        "offers, and requests financing again; report the key to the network's operators, "
+                        "whose peers' history of the key names the transaction that wrote it and the orgs "
+                        "that endorsed it")
 
 
 class OfferRecords(StoreBase):
@@ -131,15 +132,14 @@ class OfferRecords(StoreBase):
     ``financing_or_none``, tell a disbursed offer)."""
 
     async def offer(self, offer_id: str) -> Offer:
-        """The offer, refused as ``_require`` refuses, and ``record-unreadable`` where its record names its
-        request or claim by an id no key can be formed of (U+0000 or U+10FFFF in it, ``key_or_none``). No
-        key-level policy guards an offer's record, so any two orgs can rewrite it so: forming that key would
-        refuse the call as argument-invalid, blaming the caller's offer id for what the record says."""
-        o = await self._require(Offer, keys.OFFER, offer_id, "financing offer")
-        if forged := next((field for field, object_type in _OFFER_NAMES
-                           if self.key_or_none(object_type, getattr(o, field)) is None), None):
-            raise unreadable(keys.label(keys.OFFER, offer_id), f"its {forged} {shown(getattr(o, forged))} "
-                             "holds U+0000 or U+10FFFF, of which no key can be formed", _FORGED_OFFER_REMEDY)
+        """The offer, refused as ``_require`` refuses, its ``record-unreadable`` naming the holder's way out
+        (``_FORGED_OFFER_REMEDY``). No key-level policy guards an offer's record, so any two orgs can rewrite
+        it, to name its bank, request or claim by an id holding U+0000 or U+10FFFF too, which the model
+        refuses (``model.KeyAttribute``): forming that key would refuse the call as argument-invalid, blaming
+        the caller's offer id for what the record says."""
+        o = await self._get(Offer, keys.OFFER, offer_id, remedy=_FORGED_OFFER_REMEDY)
+        if o is None:
+            raise rule("not-found", f"no financing offer {shown(offer_id)} on this channel: check the id")
         return o
 
     async def put_offer(self, o: Offer, debtor: str, offered_on: Receivable | None = None,
@@ -392,12 +392,22 @@ class OfferRecords(StoreBase):
         entry: an entry nobody wrote yet is a new key, which any two orgs can write, so an offer is listed only
         under its own entry, while it names the request; an entry of another shape (``entry_attributes``),
         naming an offer of another request (which the request's acceptance or withdrawal would lapse), or an
-        offer missing, is passed over. A value no offer parses to is refused ``record-unreadable``, naming its
-        key, as every read of an offer by its id refuses it: this read cannot tell whether it is the request's,
-        to lapse."""
+        offer missing, is passed over. So is a value no offer parses to (``record-unreadable`` where read by
+        its id): no holder can accept it while so, and the request's withdrawal, its way out
+        (``_FORGED_OFFER_REMEDY``), or an acceptance of another offer, ends the request, whose offers no
+        holder can accept then, whatever two orgs write back to their records (which, under no key-level
+        policy, they could do to a lapsed offer anyway). A newer contract version's offer refuses the call
+        (``record-newer-version``), as ``_still_open`` does: this peer cannot tell whether it is open."""
         ids = [entry[-1] async for kv in self.stub.get_state_by_partial_composite_key(keys.BY_FINANCING,
                                                                                        [financing_id])
                if (entry := self.entry_attributes(kv.key, keys.BY_FINANCING)) is not None]
         await self.prefetch(*((keys.OFFER, i) for i in ids))
-        offers = [await self._get(Offer, keys.OFFER, i) for i in sorted(ids)]
+        offers = [await self._offer_or_none(i) for i in sorted(ids)]
         return [o for o in offers if o is not None and o.financing_id == financing_id]
+
+    async def _offer_or_none(self, offer_id: str) -> Offer | None:
+        """The offer, or None where its key holds none or a value no offer parses to (``offers_of``)."""
+        try:
+            return await self._get(Offer, keys.OFFER, offer_id)
+        except UnreadableRecord:
+            return None

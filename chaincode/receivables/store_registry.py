@@ -28,7 +28,8 @@ class RegistryRecords(StoreBase):
         raw = await self.stub.get_state(self.key(object_type, key))
         if not raw:
             return None
-        return parsed_object(raw, {"receivable_id": str}, object_type, key, remedy=_BLOCKED_ENTRY)["receivable_id"]
+        return parsed_object(raw, {"receivable_id": str}, object_type, key, remedy=_BLOCKED_ENTRY,
+                             ids=("receivable_id",))["receivable_id"]
 
     async def _put_registry_entry(self, object_type: str, key: str, key_field: str, receivable_id: str) -> None:
         await self.stub.put_state(self.key(object_type, key),
