@@ -44,6 +44,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
 from client.gateway import HSMSignerFactory, HSMSignerOptions, key_id_for, private_key_signer
 from client.gateway.hsm import SOFTHSM2_LIBRARY, HSMError, import_private_key
+from client.gateway.hsm_msp import pin_env_problem
 
 from .profiling import machine, machine_line
 from .stats import latency_summary
@@ -155,6 +156,13 @@ def hex_key_id(_ctx, _param, value: str | None) -> bytes | None:
     return key_id
 
 
+def variable_name(_ctx, _param, pin_env: str) -> str:
+    """--pin-env, refused without being shown when it is not a variable's name: it may be the PIN itself."""
+    if problem := pin_env_problem(pin_env):
+        raise click.BadParameter(problem, param_hint="--pin-env")
+    return pin_env
+
+
 @click.command("signing", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--iterations", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Measured signatures per signer.")
@@ -164,8 +172,8 @@ def hex_key_id(_ctx, _param, value: str | None) -> bytes | None:
 @click.option("--token", default=None, help="An existing token's label (default: a SoftHSM2 token made for the run).")
 @click.option("--key-label", default=None, help="With --token: the key's CKA_LABEL.")
 @click.option("--key-id", default=None, callback=hex_key_id, help="With --token: the key's CKA_ID, hex.")
-@click.option("--pin-env", default="RECFIN_HSM_PIN", show_default=True,
-              help="With --token: the environment variable holding the user PIN.")
+@click.option("--pin-env", default="RECFIN_HSM_PIN", show_default=True, callback=variable_name,
+              help="With --token: the name of the environment variable holding the user PIN (never the PIN).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report (machine and rows) as JSON.")
 @click.pass_context
 def main(ctx, iterations, warmup, library, token, key_label, key_id, pin_env, as_json) -> None:
