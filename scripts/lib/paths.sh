@@ -86,3 +86,13 @@ absolute_env_paths() {
         fi
     done
 }
+
+# The environment variables among NAME... that name a program to run (PYTHON): one written as a path from the
+# caller's folder (../py311/bin/python3) is made absolute, as the caller's shell would find it there; a bare name
+# (python3.11) is left for PATH to find.
+absolute_program_env_paths() {
+    local name
+    for name in "$@"; do
+        if [[ ${!name-} == */* ]]; then absolute_env_paths "$name"; fi
+    done
+}

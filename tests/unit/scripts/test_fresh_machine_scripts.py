@@ -226,3 +226,44 @@ def test_venv_is_current_names_a_missing_requirement_of_a_dependency(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.splitlines() == ["missing-below-it is missing (required by dependency-here)"]
+
+
+def test_install_runs_a_python_named_by_a_relative_path_from_the_callers_folder(tmp_path):
+    # scripts/install changes to the checkout before it runs PYTHON
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=1000, has_ensurepip=True)
+    caller, ran = tmp_path / "elsewhere", tmp_path / "ran.txt"
+    python = caller / "py" / "bin" / "python3.11"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\necho ran >> "{ran}"\nexec "{tools}/python3" "$@"\n')
+    python.chmod(0o755)
+    env = {"PATH": str(tools), "HOME": str(checkout), "PYTHON": "py/bin/python3.11"}
+    done = subprocess.run(["bash", str(checkout / "scripts" / "install")], cwd=caller, capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert ran.exists(), "the caller's Python made the venv"
+
+
+def test_install_says_so_when_the_python_named_is_not_there(tmp_path):
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=1000, has_ensurepip=True)
+    done = subprocess.run(["bash", str(checkout / "scripts" / "install")], cwd=checkout, capture_output=True,
+                          text=True, env={"PATH": str(tools), "HOME": str(checkout), "PYTHON": "python3.99"},
+                          timeout=60)
+    assert done.returncode == 2
+    assert "there is no Python 'python3.99' to run" in done.stderr
+    assert "older" not in done.stderr and "needs Python 3.11" not in done.stderr
+
+
+@pytest.mark.parametrize("script, reached", [("test", "python"), ("demo", "recfin")])
+def test_test_and_demo_hand_install_a_relative_python_path_made_absolute(tmp_path, script, reached):
+    # and a name for PATH to find, or an absolute path, as it is
+    checkout = fake_checkout(tmp_path, script, reached)
+    told = tmp_path / "python.txt"
+    (checkout / "scripts" / "install").write_text(f'#!/usr/bin/env bash\necho "$PYTHON" >> "{told}"\n')
+    caller = tmp_path / "elsewhere"
+    caller.mkdir()
+    given = ("../py311/bin/python3", "python3.11", "/usr/bin/python3")
+    for python in given:
+        done = subprocess.run(["bash", str(checkout / "scripts" / script)], cwd=caller,
+                              env={**os.environ, "PYTHON": python}, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    assert told.read_text().splitlines() == [f"{caller}/{given[0]}", *given[1:]]
