@@ -47,6 +47,7 @@ from client.atomic_file import write_atomically
 from . import ccservers
 from .config_policy import msp_ids_in, render_signature_rule
 from .errors import ChaincodeError
+from .lifecycle import same_signature_policy
 from .org_definition import PolicySyntaxError, signature_policy
 from .topology import DERIVED, Topology, missing_roles_refusal
 
@@ -319,8 +320,8 @@ def _deployed_differs(topology: Topology, data_root: Path, deployed: ccservers.D
     that deploy a new sequence."""
     if deployed is None:
         return []
-    parts = {"version": (deployed.version, version), "configuration": (deployed.network_config_sha256, sha),
-             "contract": (deployed.contract, topology.chaincode.contract),
-             "endorsement policy": (deployed.signature_policy, policy),
-             "collections": (deployed.collections_sha256, collections_sha256(topology, data_root))}
-    return [part for part, (recorded, wanted) in parts.items() if recorded != wanted]
+    same = {"version": deployed.version == version, "configuration": deployed.network_config_sha256 == sha,
+            "contract": deployed.contract == topology.chaincode.contract,
+            "endorsement policy": same_signature_policy(deployed.signature_policy, policy),
+            "collections": deployed.collections_sha256 == collections_sha256(topology, data_root)}
+    return [part for part, alike in same.items() if not alike]

@@ -28,7 +28,8 @@ from . import (builder, bundle, ccservers, channel, compose, configtx, contract_
 from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError, NodeTimeoutError,
                      ProcessesNotStoppedError, first_few)
 from .fabric_bin import REPO_ROOT, FabricInstall
-from .lifecycle import Definition, Lifecycle, check_name_and_version, next_sequence
+from .lifecycle import (Definition, Lifecycle, check_name_and_version, compiled_signature_policy,
+                        next_sequence, same_signature_policy)
 from .ports import ensure_free
 from .restore_asides import asides_of
 from .supervisor import ProcessSpec, Stopped, Supervisor
@@ -1052,6 +1053,10 @@ class Network:
         version = version or ccservers.version_to_deploy(recorded, topo.chaincode.version)
         policy = contract_config.endorsement_policy(topo) if signature_policy == "topology" else (signature_policy or None)
         check_name_and_version(name, version)     # before anything is written (the digest suffix is valid)
+        if policy:
+            compiled_signature_policy(policy)     # one the peer cannot read: refused before any write
+            if recorded is not None and same_signature_policy(recorded.signature_policy, policy):
+                policy = recorded.signature_policy      # the rule deployed, typed otherwise: no new sequence
         if not (Path(root) / "crypto").is_dir():
             # before anything is written: a folder given files here would no longer be one `up` takes as new
             raise ChaincodeError(f"no network in {root} (no crypto/ there): run `recfin network up` first, with "

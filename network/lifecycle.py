@@ -13,6 +13,7 @@ from google.protobuf.message import DecodeError
 from .config_policy import render_signature_rule
 from .errors import ChaincodeError, ToolError
 from .nodeconfig import orderer_client_args, peer_admin_env
+from .org_definition import PolicySyntaxError, signature_policy
 from .tools import Tools, last_error_line
 from .topology import Node, Topology
 
@@ -36,6 +37,30 @@ def check_name_and_version(name: str, version: str) -> None:
     if not VERSION_RE.fullmatch(version):
         raise ChaincodeError(f"chaincode version {version!r} is not one Fabric accepts: use letters, digits "
                              f"and _.+- only (e.g. 1.1)")
+
+
+def compiled_signature_policy(policy: str) -> bytes:
+    """An endorsement signature policy as a definition carries it (its validation parameter, the
+    ApplicationPolicy the peer compiles the policy text into): what the channel compares of two definitions'
+    policies. ChaincodeError naming the policy when Fabric's policy language cannot read it."""
+    try:
+        envelope = signature_policy(policy)
+    except PolicySyntaxError as exc:
+        raise ChaincodeError(f"endorsement policy: {exc}") from None      # it names the policy and an example
+    return policy_pb2.ApplicationPolicy(signature_policy=envelope).SerializeToString(deterministic=True)
+
+
+def same_signature_policy(one: str | None, other: str | None) -> bool:
+    """Whether two endorsement policies (None: the channel's Endorsement policy) are the same rule as a
+    definition carries it, however typed: spaces, AND or OR of a single principal."""
+    if one == other:
+        return True
+    if one is None or other is None:
+        return False
+    try:
+        return compiled_signature_policy(one) == compiled_signature_policy(other)
+    except ChaincodeError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -109,3 +109,31 @@ def test_config_prints_the_deployed_policy_and_what_differs(net, data_root, tmp_
     lines = dict(line.split(": ", 1) for line in result.output.splitlines() if ": " in line)
     assert lines["deployed_endorsement_policy"] == GIVEN_POLICY and lines["deployed"] in ("False", "no")
     assert "the deployed definition differs in: endorsement policy" in result.output
+
+
+def test_the_deployed_policy_typed_otherwise_is_no_new_sequence(net, data_root):
+    first = net.deploy_chaincode(signature_policy="OR('BankMSP.peer','SupplierMSP.peer')")
+    calls = len(net.tools.calls)
+    again = net.deploy_chaincode(signature_policy="OR( 'BankMSP.peer', 'SupplierMSP.peer' )")
+    assert (again.sequence, again.changed) == (first.sequence, False)
+    assert [c[0] for c in net.tools.calls[calls:]] == ["querycommitted"]         # no approval round
+    assert ccservers.load_deployment(data_root, "receivables").signature_policy == \
+        "OR('BankMSP.peer','SupplierMSP.peer')"                                  # the text the channel has
+    one = net.deploy_chaincode(signature_policy="OR('BankMSP.peer')")
+    assert (one.sequence, one.changed) == (2, True)                      # another rule: a new sequence
+    assert net.deploy_chaincode(signature_policy="AND('BankMSP.peer')").changed is False      # the same
+
+
+def test_config_takes_the_deployed_policy_typed_otherwise_as_deployed(net, data_root, topology):
+    derived = contract_config.endorsement_policy(topology)
+    net.deploy_chaincode(signature_policy=derived.replace(", ", ","))
+    report = contract_config.report(net.topology, data_root)
+    assert (report["deployed"], report["deployed_differs"]) == (True, [])
+    assert net.deploy_chaincode().changed is False
+
+
+def test_a_policy_the_peer_cannot_read_is_refused_before_anything_is_written(net, data_root):
+    with pytest.raises(ChaincodeError, match=r"^endorsement policy: policy \"OR\('BankMSP.peer'\": "
+                                             r"ends early"):
+        net.deploy_chaincode(signature_policy="OR('BankMSP.peer'")
+    assert net.tools.calls == [] and not (data_root / "chaincode").exists()
