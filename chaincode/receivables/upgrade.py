@@ -55,7 +55,7 @@ and nothing has changed since, goes without them:
   policy a key has: Fabric validates it against that policy, so the page's endorsers include the peers of the
   orgs it names (the Gateway plans them from the keys' policies), which meet it; no org gains or loses a say.
   One naming an org outside the configuration is left: that org's peer would never endorse it, failing the
-  page on every run.
+  page on every run; so is that of a record passed over (below), for which nothing is written.
 
 A claim whose key carries a policy that leaves out an org due (a freeze before b8aeb33 kept the debtor's and
 the holder's orgs only; an earlier version guarded a claim of one org's parties by that org alone) is not
@@ -146,6 +146,8 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     await iterator.close()
     if scanning == keys.RECEIVABLE:
         receivables = [r for _, r in _parsed(store, Receivable, records, report)]
+        # the claims it cannot read; a claim read is upgraded, whatever a record it names (listed too) holds
+        passed_over = set(report["unreadable"])
         await store.prefetch(*(entry for r in receivables for entry in _entries_read(r)))
         claimed: dict[str, str] = {}  # fingerprints written by this page: a transaction does not read its own writes
         for r in receivables:
@@ -165,10 +167,15 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     elif scanning == keys.REQUEST:
         await _seal_requests(store, [key for key, _ in records], report)
     # every key read, of every kind, where it carries a policy in the form earlier versions wrote: the same
-    # orgs, their peers now (an offer's and a request's never carried one, and none of an earlier version)
+    # orgs, their peers now (an offer's and a request's never carried one, and none of an earlier version);
+    # not that of a record passed over, for which nothing is written: orgs wrote it outside the contract, and
+    # the key is left as they left it, to find out who
+    if scanning != keys.RECEIVABLE:
+        passed_over = set(report["unreadable"])
     if scanning not in (keys.OFFER, keys.REQUEST):
         for key, _ in records:
-            await store.reseal_earlier_role(key, channel_orgs)
+            if key not in passed_over:
+                await store.reseal_earlier_role(key, channel_orgs)
     # an entry restored adds to what its bank has out or on offer on the debtor: a quote priced on a read before it
     # must not pass (Store.exposure_version); each pair's version read once and moved once, as a transaction does
     # not read its own writes

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from chaincode.receivables import keys
+from chaincode.receivables.store_base import earlier_org_policy, org_policy
 
 from .support import CORE, SUPPLIER, standard_net
 from .test_legacy_records import canonical_registration, earlier_claim, legacy_net, total
@@ -58,3 +59,25 @@ async def test_a_collision_whose_claim_has_a_part_it_cannot_read_is_reported_liv
     unreadable = [k for p in pages for k in p["unreadable"]]
     assert net._key(keys.RECEIVABLE, earlier) in unreadable
     assert total(pages, "discount_offer_entries") == 1   # the kinds after the claims were upgraded too
+
+
+async def test_a_record_passed_over_keeps_its_key_level_policy_in_the_earlier_form_as_its_writers_left_it():
+    """Nothing is written for a record the page passes over: a value no model parses, a live financing whose
+    claim is missing. A claim read on the same page is resealed."""
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    read = (await net.confirmed(tier1, core))["id"]
+    financed = (await net.confirmed(tier1, core))["id"]
+    f = await net.financed(tier1, financed)
+    garbage, read_key = net._key(keys.RECEIVABLE, "R-0"), net._key(keys.RECEIVABLE, read)
+    financing_key = net._key(keys.FINANCING, f["id"])
+    net.ledger.state[garbage] = UNREAD["garbled"]
+    del net.ledger.state[net._key(keys.RECEIVABLE, financed)]
+    for key in (garbage, read_key, financing_key):
+        net.ledger.validation_parameters[key] = earlier_org_policy([CORE, SUPPLIER])
+
+    pages = await net.upgrade_pages()
+    assert [k for p in pages for k in p["unreadable"]] == [garbage, financing_key]
+    for key in (garbage, financing_key):
+        assert net.ledger.validation_parameters[key] == earlier_org_policy([CORE, SUPPLIER]), key
+    assert net.ledger.validation_parameters[read_key] == org_policy([CORE, SUPPLIER])
