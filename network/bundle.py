@@ -25,7 +25,8 @@
                                       its peers' client key, so it is written readable by its owner alone)
     chaincode/<name>/<org>/chaincode.env    CHAINCODE_ID=<that package's ID>, read by the chaincode service
     chaincode/<name>/network_config.json    the contract configuration its chaincode server runs with (the same
-                                      in every org's bundle), and collections_config.json when derived
+                                      in every org's bundle), and collections_config.json: the derived
+                                      one, or the file the topology names (chaincode.collections_config)
     profiles/<org>.json               the connection profile for the org's SDK clients
 
 Every address dialled is a topology hostname (the names in the TLS certificates); the IP addresses
@@ -267,7 +268,7 @@ def _readme(topology: Topology, bundle: Bundle, ends: dict, res: Resolution) -> 
     missing = "".join(f"- not yet in this bundle: {m}\n" for m in bundle.missing)
     cc, version = topology.chaincode.name, contract_config.definition_version(topology)
     collections = (f", and --collections-config chaincode/{cc}/{contract_config.COLLECTIONS_FILE}"
-                   if topology.chaincode.derives_collections else "")
+                   if contract_config.collections_path(bundle.root, cc).is_file() else "")
     package_note = (f"Keep chaincode/{cc}/{org.name}/*.tar.gz private too (written readable by its owner alone): its\n"
                     f"connection.json holds the client key your peers present to your chaincode server.\n"
                     if bundle.package_id is not None else "")
@@ -339,6 +340,7 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
         if not org_crypto(data_root, name, domain).ca_cert.is_file():
             raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare --hostnames`")
     check_prepared_for_hostnames(topology, data_root)
+    collections_source(topology, data_root)
     if out.exists() and not out.is_dir():
         raise NetworkError(f"{out} is a file: choose an empty or new folder for the bundle")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
@@ -513,10 +515,27 @@ def _fill(topology: Topology, data_root: Path, org: PeerOrgSpec, others: list[tu
         _copy(block, configtx.genesis_block_path(bundle.root, topology.channel), bundle)
     else:
         bundle.missing.append(f"channel/{block.name} (run `recfin network prepare --hostnames` with configtxgen)")
-    prepared = contract_config.collections_path(data_root, topology.chaincode.name)
-    if prepared.is_file():          # the collections written before, which every later definition keeps
-        _copy(prepared, contract_config.collections_path(bundle.root, topology.chaincode.name), bundle)
+    collections = collections_source(topology, data_root)
+    if collections is not None:
+        _copy(collections, contract_config.collections_path(bundle.root, topology.chaincode.name), bundle)
     finish(topology, bundle)
+
+
+def collections_source(topology: Topology, data_root: Path) -> Path | None:
+    """The collections file an org approves with, as `recfin chaincode deploy` commits it: the
+    topology's fixed file (chaincode.collections_config: FILE, resolved on this host, whose checkout
+    holds it; a company's may hold another or none, so its bundle carries a copy), else the derived
+    one the prepared folder holds, which every later definition keeps. NetworkError when the fixed
+    file is missing: without it the org would approve a definition without the others' collections."""
+    fixed = topology.chaincode.resolved_collections_config()
+    if fixed is not None:
+        if not fixed.is_file():
+            raise NetworkError(f"the topology's collections config {fixed} (chaincode.collections_config) "
+                               f"is not a file: restore it, or give chaincode.collections_config the file "
+                               f"the definition is to carry, then run the command again. Nothing was written")
+        return fixed
+    prepared = contract_config.collections_path(data_root, topology.chaincode.name)
+    return prepared if prepared.is_file() else None
 
 
 def _swap_in(built: Path, out: Path) -> Path | None:

@@ -25,7 +25,7 @@ from client.atomic_file import make_folders
 from client.yaml_files import YamlProblem, read_yaml_file
 
 from . import channel, channel_config, compose, configtx, contract_config, packaging
-from .bundle import MANIFEST, TOPOLOGY_FILE, keys_missing_note, load_manifest
+from .bundle import MANIFEST, TOPOLOGY_FILE, collections_source, keys_missing_note, load_manifest
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
@@ -98,6 +98,7 @@ class BundleHost:
     topology: Topology
     package_id: str
     chaincode_version: str
+    collections_file: Path | None = None     # the definition's collections (--collections-config), if any
 
     @classmethod
     def open(cls, root: str | Path) -> BundleHost:
@@ -117,7 +118,11 @@ class BundleHost:
                                f"`recfin org keys` wrote on this company's host")
         if not doc.get("package_id"):
             raise NetworkError(f"{root / MANIFEST} lacks package_id: write the bundle again with `recfin org bundle`")
-        host = cls(root, doc["org"], doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"])
+        # The bundle's copy of the collections, never the topology's fixed file: that names a file of
+        # the checkout on the host the bundle was written on, which this host's may hold otherwise or not.
+        collections = contract_config.collections_path(root, topology.chaincode.name)
+        host = cls(root, doc["org"], doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"],
+                   collections if collections.is_file() else None)
         # Checked before any `peer` call: the CLI would report a missing file in its own terms, mid-way.
         fix = (f"{_rewrite_hint(host.org)} (a company that keeps its own keys then runs "
                f"`recfin host adopt-keys` again)")
@@ -142,7 +147,8 @@ class BundleHost:
                                f"the topology gives is {version}): run `recfin network prepare --hostnames` "
                                f"for {root}")
         _check_package(package, None, f"run `recfin network prepare --hostnames` for {root}")
-        return cls(root, org.name, org.msp_id, topology, _chaincode_ids(env_file)[0], version)
+        return cls(root, org.name, org.msp_id, topology, _chaincode_ids(env_file)[0], version,
+                   collections_source(topology, root))
 
     # ---- the bundle's files -------------------------------------------------------
     @property
@@ -174,10 +180,8 @@ class BundleHost:
         return path
 
     def definition(self, sequence: int) -> Definition:
-        collections = contract_config.collections_path(self.root, self.chaincode_name)
         return Definition(self.topology.channel, self.chaincode_name, self.chaincode_version, sequence,
-                          contract_config.endorsement_policy(self.topology),
-                          collections if collections.is_file() else None)
+                          contract_config.endorsement_policy(self.topology), self.collections_file)
 
     def peers(self):
         return self.topology.peers(self.org)
