@@ -14,6 +14,7 @@ installed twice, an approval is not repeated.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,7 @@ def read_network(root: Path) -> tuple[dict, Topology]:
     if not manifest.is_file():
         raise NetworkError(f"{root} holds no {MANIFEST}: point --bundle at the folder `recfin org bundle ORG` "
                            f"wrote, as unpacked on this host")
+    _refuse_links_out(root)
     doc = load_manifest(root)
     hint = _rewrite_hint(doc["org"] if _SHAPES["a non-empty string"](doc.get("org")) else "ORG")
     gone = [key for key in MANIFEST_FIELDS if key not in doc]
@@ -86,6 +88,23 @@ def read_network(root: Path) -> tuple[dict, Topology]:
         raise NetworkError(f"{topology_file} does not match {MANIFEST} (the contract configuration differs, "
                            f"was either edited?): {_rewrite_hint(org)}")
     return doc, topology
+
+
+def _refuse_links_out(root: Path) -> None:
+    """Refuse a bundle holding a symbolic link that leads outside it: `recfin host adopt-keys` writes
+    the org's private keys into the bundle and `recfin host` the peer CLI's core.yaml (under nodes/),
+    and each would write through such a link: a key to wherever the bundle's sender chose, any file
+    replaced. recfin writes no link into a bundle; one leading inside it is harmless."""
+    inside = root.resolve()
+    for folder, folders, files in os.walk(root):        # not into linked folders: each is checked as a link
+        for name in [*folders, *files]:
+            path = Path(folder) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                raise NetworkError(f"{path} is a symbolic link to {os.readlink(path)}, outside the bundle "
+                                   f"{root}: recfin writes keys and configuration into the bundle and would "
+                                   f"write there. Nothing was written. Replace the link with the file or "
+                                   f"folder it names (or remove it and unpack the bundle again), then run "
+                                   f"the command again")
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,18 @@
-"""The collections a company's org approves with, from its bundle or the compose network's data folder."""
+"""What a company's host reads from its bundle and writes into it: the collections its org approves
+with, links that would take recfin's writes out of the bundle."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from network import bundle, contract_config
+from cli.host_commands import host as host_group
+from network import bundle, contract_config, membership, org_definition_file, org_keys
 from network.bundle_host import BundleHost
+from network.bundle_keys import adopt_keys
+from network.crypto import org_crypto
 from network.errors import NetworkError
 
 # a file of the checkout, as a topology names it
@@ -18,6 +23,10 @@ def with_fixed_collections(topology):
     """The topology naming a fixed collections file (chaincode.collections_config: FILE)."""
     chaincode = topology.chaincode.model_copy(update={"collections_config": FIXED})
     return topology.model_copy(update={"chaincode": chaincode})
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +78,60 @@ def test_the_compose_network_approves_with_the_topologys_fixed_collections_file(
     derived = BundleHost.in_data_folder(hosts_data, hosts, "supplier")     # the prepared folder's
     assert derived.definition(1).collections_config == \
         contract_config.collections_path(hosts_data, "receivables")
+
+
+# ---- links leading out of the bundle -------------------------------------------------------------
+def test_a_link_out_of_the_bundle_is_refused_before_the_peer_cli_config_goes_through_it(unpacked, tmp_path):
+    """`recfin host` copies the Fabric install's core.yaml to nodes/<peer>/config/core.yaml in the
+    bundle: a link planted there would have it replace any file the admin can write."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("a file outside the bundle\n")
+    config = unpacked / "nodes" / "peer0.supplier" / "config"
+    config.mkdir(parents=True)
+    (config / "core.yaml").symlink_to(victim)
+    with pytest.raises(NetworkError, match=r"core.yaml is a symbolic link to .*victim.txt, outside the "
+                                           r"bundle .*Nothing was written"):
+        BundleHost.open(unpacked)
+    result = CliRunner().invoke(host_group, ["status", "--bundle", str(unpacked)])
+    assert result.exit_code == 1 and "is a symbolic link" in result.output
+    assert victim.read_text() == "a file outside the bundle\n"
+    (config / "core.yaml").unlink()
+    (unpacked / "nodes").rename(tmp_path / "nodes")       # a folder linked out is refused the same way
+    (unpacked / "nodes").symlink_to(tmp_path / "nodes")
+    with pytest.raises(NetworkError, match=r"nodes is a symbolic link to .*, outside the bundle"):
+        BundleHost.open(unpacked)
+
+
+def test_a_link_inside_the_bundle_is_taken(unpacked):
+    (unpacked / "notes.md").symlink_to("README.md")
+    (unpacked / "peer-tls").symlink_to(unpacked / "crypto" / "supplier" / "nodes")
+    assert BundleHost.open(unpacked).org == "supplier"
+
+
+@pytest.fixture
+def keyless_bundle(hosts, prepared_hosts, tmp_path) -> tuple[Path, Path]:
+    """bank2's certificates-only bundle, and the keys folder `recfin org keys` wrote on its own host."""
+    company = org_keys.make(hosts, "bank2", "bank", "91110000MA1K00007E", tmp_path / "bank2-host" / "keys")
+    network_host = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, network_host)
+    definition = company.definition
+    membership.record_added(network_host, definition.org)
+    org_definition_file.write_public_msp(org_crypto(network_host, "bank2", definition.org.domain),
+                                         definition.ca_cert, definition.tlsca_cert, definition.node_ous)
+    return bundle.write(hosts, network_host, "bank2", tmp_path / "bank2-bundle").root, company.root
+
+
+def test_adopt_keys_refuses_a_bundle_linking_out_and_copies_no_key(keyless_bundle, tmp_path):
+    """The bundle comes from the network's host, which the company keeps its keys from: a link in it
+    must not take the company's private keys out of the bundle."""
+    root, keys = keyless_bundle
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "crypto" / "bank2" / "nodes").symlink_to(elsewhere)
+    before = _tree(root)
+    with pytest.raises(NetworkError, match=r"crypto/bank2/nodes is a symbolic link to .*elsewhere, "
+                                           r"outside the bundle"):
+        adopt_keys(root, keys)
+    assert list(elsewhere.iterdir()) == [] and _tree(root) == before
+    (root / "crypto" / "bank2" / "nodes").unlink()
+    assert adopt_keys(root, keys).package_id           # without the link, the keys go in
