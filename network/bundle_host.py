@@ -219,9 +219,13 @@ class BundleHost:
 
 
 def _chaincode_ids(env_file: Path) -> list[str]:
-    """The CHAINCODE_ID values of a chaincode.env (one in a sound file)."""
-    return [line.split("=", 1)[1].strip() for line in env_file.read_text(encoding="utf-8").splitlines()
-            if line.startswith("CHAINCODE_ID=")]
+    """The CHAINCODE_ID values of a chaincode.env (one in a sound file; none in one that is not UTF-8 text, a
+    damaged file, which _check_package refuses by name)."""
+    try:
+        text = env_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return []
+    return [line.split("=", 1)[1].strip() for line in text.splitlines() if line.startswith("CHAINCODE_ID=")]
 
 
 def _check_package(package: Path, package_id: str | None, fix: str) -> None:

@@ -1,7 +1,8 @@
 """What a company's host reads from its bundle and writes into it: the collections its org approves
-with, links that would take recfin's writes out of the bundle."""
+with, links that would take recfin's writes out of the bundle, a damaged chaincode.env."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -135,3 +136,15 @@ def test_adopt_keys_refuses_a_bundle_linking_out_and_copies_no_key(keyless_bundl
     assert list(elsewhere.iterdir()) == [] and _tree(root) == before
     (root / "crypto" / "bank2" / "nodes").unlink()
     assert adopt_keys(root, keys).package_id           # without the link, the keys go in
+
+
+# ---- a damaged chaincode.env ---------------------------------------------------------------------
+def test_a_chaincode_env_that_is_not_text_is_refused_by_name(unpacked):
+    env_file = unpacked / "chaincode" / "receivables" / "supplier" / "chaincode.env"
+    env_file.write_bytes(b"CHAINCODE_ID=\xff\xfe\n")
+    with pytest.raises(NetworkError, match=r"chaincode.env does not name the ID of receivables_.*\.tar\.gz"):
+        BundleHost.open(unpacked)
+    result = CliRunner().invoke(host_group, ["status", "--bundle", str(unpacked)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)      # a refusal, not a crash
+    assert result.output.startswith("Error: ") and "chaincode.env" in result.output
+    assert json.loads((unpacked / bundle.MANIFEST).read_text())["org"] == "supplier"
