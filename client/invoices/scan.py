@@ -736,7 +736,27 @@ def _compared(image: ScanResult, layer: ScanResult | None, said_by: str) -> Scan
                 "check it against the image", seen.reason)))})
         else:
             fields[name] = seen
+    _words_compared_on_the_layer(fields, said_fields, said_by)
     return image.model_copy(update={"method": "ocr-text-layer", "fields": fields})
+
+
+def _words_compared_on_the_layer(fields: dict[str, FieldReading], said_fields: dict[str, FieldReading],
+                                 said_by: str) -> None:
+    """Where OCR could not read the amount in words as an amount (so they were not compared,
+    :func:`_same_reading`) and the text layer's words, read as one, say another amount than its total with
+    tax, the words and the total are flagged as on a text layer: the words are then compared with the total
+    on the text layer alone, and what that comparison found is not dropped for the image's unflagged
+    readings."""
+    seen, said = fields.get("total_in_words"), said_fields.get("total_in_words")
+    if seen is None or said is None or not said.flagged or amount_in_words(seen.value) is not None \
+            or amount_in_words(said.value) is None:
+        return
+    why = f"{said_by} reads the amount in words {said.value!r}: {said.reason}"
+    # the image's "not compared" no longer holds: the words were compared, on the text layer
+    fields["total_in_words"] = seen.model_copy(update={"flagged": True, "reason": (
+        f"the page image's words {seen.value!r} could not be read as an amount; {why}")})
+    if "total_with_tax" in fields:
+        fields["total_with_tax"] = _with_flag(fields["total_with_tax"], why)
 
 
 def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
