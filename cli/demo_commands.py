@@ -43,7 +43,8 @@ and who acted, whether its transaction may still commit (with the `recfin transa
 and, where the network failed it rather than the contract refused it, the acting org's peer and chaincode
 server logs (`recfin network logs`); Ctrl-C stops it the same way, with exit 130 (its transaction cannot
 commit where the SDK stopped it before the orderer was handed it). The steps before it stay on the ledger,
-and a new run starts a new story.
+and a new run starts a new story. With --json, stdout still gets one document: the steps done and what
+stopped the run (``stopped_document``), so a script keeps their tx ids.
 
 Dates come from the transaction timestamp (China Standard Time business dates). Each org
 acts through its own peer, which commits blocks on its own: before an org acts after
@@ -312,7 +313,8 @@ def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], Non
               help="Do not bring the network up or deploy: use the running network's profiles as they are.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the steps and the ledger state (its amounts in integer fen) as one JSON document; "
-                   "progress goes to stderr.")
+                   "progress goes to stderr. A run that stops midway prints the steps done and what stopped "
+                   "it (under 'stopped': the step, who acted, the error line, the exit status).")
 @connection.reports_ledger_errors
 def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, as_json: bool) -> None:
     """Tell one story across the four orgs with real transactions, printing each step's tx id.
@@ -325,7 +327,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     invoice numbers each run, and one more frozen claim). Its invoices are made up, so it
     runs only where the contract asks for no invoice attestation (the default topology).
     A step that fails, or Ctrl-C (exit 130), stops it, naming the step and the
-    logs to read; the steps before stay on the ledger.
+    logs to read; the steps before stay on the ledger, and --json still prints
+    them, with what stopped the run.
 
     \b
     Example:
@@ -359,21 +362,28 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
         s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
         codes = demo_codes(s, data_root)
         try:
-            try:    # the story's first call through each org's peer
-                register_parties(run, stack, s, codes, data_root, network_options)
-            except GatewayError as error:
-                down = peers_not_answering(error, s.values())
-                if not down:
-                    raise
-                raise click.ClickException(not_answering_hint(down, skip_setup, topology_path,
-                                                              other_data_root)) from error
-        # a party's registration is a step too; the refusals register_parties words itself stand as they are
-        except (KeyboardInterrupt, RuleViolation, GatewayError) as error:
-            raise stopped(run, s, error, logs, network_options) from error
-        try:
-            summary, stats = connection.reports_ledger_errors(story)(run, s, codes)
-        except (KeyboardInterrupt, click.ClickException) as error:
-            raise stopped(run, s, error, logs, network_options) from error
+            try:
+                try:    # the story's first call through each org's peer
+                    register_parties(run, stack, s, codes, data_root, network_options)
+                except GatewayError as error:
+                    down = peers_not_answering(error, s.values())
+                    if not down:
+                        raise
+                    raise click.ClickException(not_answering_hint(down, skip_setup, topology_path,
+                                                                  other_data_root)) from error
+            # a party's registration is a step too; the refusals register_parties words itself stand as
+            # they are
+            except (KeyboardInterrupt, RuleViolation, GatewayError) as error:
+                raise stopped(run, s, error, logs, network_options) from error
+            try:
+                summary, stats = connection.reports_ledger_errors(story)(run, s, codes)
+            except (KeyboardInterrupt, click.ClickException) as error:
+                raise stopped(run, s, error, logs, network_options) from error
+        except click.ClickException as ending:
+            # the steps done stay on the ledger: a script reading stdout gets them, and what stopped the run
+            if as_json:
+                emit(stopped_document(run, s, ending), as_json=True)
+            raise
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
         return
@@ -402,6 +412,24 @@ def stopped(run: Run, s: dict[str, connection.Session], error: BaseException,
     return click.ClickException(stopped_midway(run, s, error, logs, command_options))
 
 
+def acting_key(run: Run, s: dict[str, connection.Session]) -> str | None:
+    """Who acted last, as the steps name it: the story's actor by its key, an org admin registering a party as
+    ``ORG-admin``; None before anyone acted."""
+    acting = run.turns.acting
+    if acting is None:
+        return None
+    return next((key for key, session in s.items() if session is acting), f"{acting.profile.org}-admin")
+
+
+def stopped_document(run: Run, s: dict[str, connection.Session],
+                     ending: click.ClickException) -> dict[str, Any]:
+    """What --json prints where the demo stopped before its end: the steps done (on the ledger, their tx ids),
+    and under ``stopped`` the step it stopped at, who acted, the error line stderr gives (without ``Error: ``)
+    and the exit status the demo ends with."""
+    return {"steps": run.steps, "stopped": {"step": len(run.steps) + 1, "actor": acting_key(run, s),
+                                            "error": ending.message, "exit_code": ending.exit_code}}
+
+
 def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseException,
                    logs: Callable[[connection.Session], str] = lambda _session: "",
                    command_options: str = "") -> str:
@@ -417,9 +445,7 @@ def stopped_midway(run: Run, s: dict[str, connection.Session], error: BaseExcept
     on, where the commands it names must be given it."""
     n = len(run.steps)
     acting = run.turns.acting
-    # the story's actors by their key; an org admin registering a party as its steps name it
-    who = next((key for key, session in s.items() if session is acting), f"{acting.profile.org}-admin") \
-        if acting else None
+    who = acting_key(run, s)
     after = f", after [{n}] {run.steps[-1]['actor']} {run.steps[-1]['what']}" if n else ""
     by = f" ({who} acting{after})" if who else ""
     said, cause = (error.message, error.__cause__) if isinstance(error, click.ClickException) else (

@@ -537,3 +537,54 @@ def test_a_story_crossing_midnight_dates_the_second_delivery_and_the_order_by_th
     assert disputed["issue_date"] == disputed["invoices"][0]["date"] == registered.isoformat()
     assert disputed["due_date"] == (registered + timedelta(days=90)).isoformat()
     assert disputed["frozen"]["order_reference"].startswith(f"DEMO-{registered:%Y%m%d}-")
+
+
+def stopped_with_json(exit_code: int) -> tuple[dict, str]:
+    """`recfin demo --json` run to where it stops: the document stdout holds, and the error line stderr gives."""
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup", "--json"])
+    assert res.exit_code == exit_code, res.output
+    (error_line,) = [line for line in res.stderr.splitlines() if line.startswith("Error: ")]
+    return json.loads(res.stdout), error_line
+
+
+def test_with_json_a_step_failing_midway_still_prints_the_steps_done_and_what_stopped_it(world, monkeypatch):
+    lost = CommitStatusError("commit status timed out", transaction_id="ab" * 32,
+                             code=grpc.StatusCode.DEADLINE_EXCEEDED)
+    failing_at(monkeypatch, "AcceptDiscountOffer", lost)
+    without_json = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert without_json.exit_code == 1, without_json.output
+    failing_at(monkeypatch, "AcceptDiscountOffer", lost)    # the rerun's own early payment fails the same way
+    out, error_line = stopped_with_json(exit_code=1)
+    # the steps done, with their tx ids, as the ledger keeps them
+    assert [step["step"] for step in out["steps"]] == list(range(1, 20))
+    assert out["steps"][-1]["what"] == "publish early-payment offer, 5% APR" and out["steps"][-1]["tx_id"]
+    assert out["stopped"] == {"step": 20, "actor": "tier2", "error": error_line.removeprefix("Error: "),
+                              "exit_code": 1}
+    # stderr gives the line it gives without --json
+    assert error_line in without_json.stderr.splitlines()
+    assert error_line.startswith("Error: step [20] of the story failed (tier2 acting, after [19] core publish "
+                                 "early-payment offer, 5% APR)"), error_line
+
+
+def test_with_json_ctrl_c_midway_prints_the_steps_done_and_exit_130(world, monkeypatch):
+    failing_at(monkeypatch, "AcceptDiscountOffer", KeyboardInterrupt())
+    out, error_line = stopped_with_json(exit_code=130)
+    assert len(out["steps"]) == 19
+    assert out["stopped"]["step"] == 20 and out["stopped"]["exit_code"] == 130
+    assert out["stopped"]["error"] == error_line.removeprefix("Error: ")
+    assert "of the story was stopped (tier2 acting" in error_line
+
+
+def test_with_json_a_party_that_is_not_the_demo_s_prints_the_parties_registered_before_it(world):
+    _, sessions = world
+    with sessions.open_session("supplier", admin=True) as admin:   # the story's party, but for its user
+        admin.client.register_party(TIER2, "Tier-2 Castings Co.", "supplier", admin.profile.msp_id,
+                                    [client_id_of(admin.profile.user("supplier3").cert)])
+    out, error_line = stopped_with_json(exit_code=1)
+    assert [step["what"] for step in out["steps"]] == [
+        "register party Core Manufacturing Co.", "register party Tier-1 Parts Co."]
+    assert all(step["tx_id"] for step in out["steps"])
+    assert out["stopped"] == {"step": 3, "actor": "supplier-admin", "error": error_line.removeprefix("Error: "),
+                              "exit_code": 1}
+    assert error_line.startswith(f"Error: the ledger's party {TIER2} is not the demo's Tier-2 Castings Co."), \
+        error_line
