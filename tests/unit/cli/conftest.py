@@ -1,4 +1,5 @@
 import shutil
+from pathlib import Path
 
 import click
 import pytest
@@ -46,6 +47,32 @@ def network_home(runner, tmp_path, network_copy):
 
 def files_under(root):
     return sorted(p.relative_to(root) for p in root.rglob("*"))
+
+
+@pytest.fixture
+def peer_serving(tmp_path, runner):
+    """Have the runner's Fabric install's `peer` hand out the given config block as the channel's:
+    ``peer_serving(block)`` is the file that each `peer channel update` it is asked for adds a line to."""
+    def serve(block: Path) -> Path:
+        home = tmp_path / "fabric"
+        (home / "bin").mkdir(parents=True)
+        (home / "config").mkdir()
+        (home / "config" / "core.yaml").write_text("peer:\n  id: jdoe\nchaincode:\n  externalBuilders: []\n")
+        (home / "config" / "orderer.yaml").write_text("General:\n  ListenPort: 7050\n")
+        for tool in ("orderer", "configtxgen", "osnadmin"):
+            (home / "bin" / tool).write_text("#!/bin/sh\nexit 1\n")
+            (home / "bin" / tool).chmod(0o755)
+        submitted = tmp_path / "submitted.txt"
+        (home / "bin" / "peer").write_text(f"""#!/bin/sh
+case "$1 $2" in
+  "channel fetch") cp {block} "$4"; exit 0;;
+  "channel update") echo "$@" >> {submitted}; exit 0;;
+esac
+exit 1
+""")
+        (home / "bin" / "peer").chmod(0o755)
+        return submitted
+    return serve
 
 
 @pytest.fixture

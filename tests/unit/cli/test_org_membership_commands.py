@@ -137,27 +137,9 @@ def test_a_credit_code_with_a_wrong_check_digit_is_refused_before_anything_runs(
 
 # ---- the update as a file: --update-out, sign, submit ----------------------------------------------
 @pytest.fixture
-def scripted_peer(tmp_path, network_home):
+def scripted_peer(network_home, peer_serving):
     """A Fabric install whose `peer` hands out the channel's config block and records `channel update`."""
-    root, block = network_home
-    home = tmp_path / "fabric"
-    (home / "bin").mkdir(parents=True)
-    (home / "config").mkdir()
-    (home / "config" / "core.yaml").write_text("peer:\n  id: jdoe\nchaincode:\n  externalBuilders: []\n")
-    (home / "config" / "orderer.yaml").write_text("General:\n  ListenPort: 7050\n")
-    for tool in ("orderer", "configtxgen", "osnadmin"):
-        (home / "bin" / tool).write_text("#!/bin/sh\nexit 1\n")
-        (home / "bin" / tool).chmod(0o755)
-    submitted = tmp_path / "submitted.txt"
-    (home / "bin" / "peer").write_text(f"""#!/bin/sh
-case "$1 $2" in
-  "channel fetch") cp {block} "$4"; exit 0;;
-  "channel update") echo "$@" >> {submitted}; exit 0;;
-esac
-exit 1
-""")
-    (home / "bin" / "peer").chmod(0o755)
-    return submitted
+    return peer_serving(network_home[1])
 
 
 def test_update_out_writes_the_update_and_names_who_still_signs(runner, network_home, tmp_path):

@@ -89,31 +89,6 @@ def test_a_file_that_is_no_update_of_the_channel_is_a_usage_error_naming_file(ru
     assert path.read_bytes() == before
 
 
-@pytest.fixture
-def peer_serving(tmp_path, runner):
-    """Have the runner's Fabric install's `peer` hand out the given config block as the channel's."""
-    def serve(block: Path) -> Path:
-        home = tmp_path / "fabric"
-        (home / "bin").mkdir(parents=True)
-        (home / "config").mkdir()
-        (home / "config" / "core.yaml").write_text("peer:\n  id: jdoe\nchaincode:\n  externalBuilders: []\n")
-        (home / "config" / "orderer.yaml").write_text("General:\n  ListenPort: 7050\n")
-        for tool in ("orderer", "configtxgen", "osnadmin"):
-            (home / "bin" / tool).write_text("#!/bin/sh\nexit 1\n")
-            (home / "bin" / tool).chmod(0o755)
-        submitted = tmp_path / "submitted.txt"
-        (home / "bin" / "peer").write_text(f"""#!/bin/sh
-case "$1 $2" in
-  "channel fetch") cp {block} "$4"; exit 0;;
-  "channel update") echo "$@" >> {submitted}; exit 0;;
-esac
-exit 1
-""")
-        (home / "bin" / "peer").chmod(0o755)
-        return submitted
-    return serve
-
-
 def test_an_update_refused_against_the_channel_stays_exit_1(runner, network_home, peer_serving, tmp_path):
     """Stale versions (the file computed against another config than the channel's), signatures short of the
     policy, an admin who signed already: the update is an update, refused, and so the command's own answer."""
