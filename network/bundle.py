@@ -365,14 +365,22 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
 
 def _configtx_addresses(document) -> list[str]:
     """The host:port addresses a configtx.yaml document (configtx.build's shape) gives the channel: orderer
-    endpoints, Raft consenters, anchor peers. What is not of that shape gives none."""
+    endpoints, Raft consenters, anchor peers. What is not of that shape gives none (an org named rather than
+    written out, say, in a file edited by hand): the genesis block is still read."""
+    def mapping(value) -> dict:
+        return value if isinstance(value, dict) else {}
+
+    def entries(value) -> list:
+        return value if isinstance(value, list) else []
+
     found = []
-    for profile in (document.get("Profiles") or {}).values() if isinstance(document, dict) else []:
-        orderer, application = profile.get("Orderer") or {}, profile.get("Application") or {}
-        for org in orderer.get("Organizations") or []:
-            found += [str(address) for address in org.get("OrdererEndpoints") or []]
-        hosts = [*((orderer.get("EtcdRaft") or {}).get("Consenters") or []),
-                 *(peer for org in application.get("Organizations") or [] for peer in org.get("AnchorPeers") or [])]
+    for profile in map(mapping, mapping(mapping(document).get("Profiles")).values()):
+        orderer, application = mapping(profile.get("Orderer")), mapping(profile.get("Application"))
+        for org in entries(orderer.get("Organizations")):
+            found += [str(address) for address in entries(mapping(org).get("OrdererEndpoints"))]
+        hosts = [*entries(mapping(orderer.get("EtcdRaft")).get("Consenters")),
+                 *(peer for org in entries(application.get("Organizations"))
+                   for peer in entries(mapping(org).get("AnchorPeers")))]
         found += [f"{entry.get('Host')}:{entry.get('Port')}" for entry in hosts if isinstance(entry, dict)]
     return found
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from cli.host_commands import host as host_group
@@ -148,3 +149,25 @@ def test_a_chaincode_env_that_is_not_text_is_refused_by_name(unpacked):
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)      # a refusal, not a crash
     assert result.output.startswith("Error: ") and "chaincode.env" in result.output
     assert json.loads((unpacked / bundle.MANIFEST).read_text())["org"] == "supplier"
+
+
+# ---- a configtx.yaml of another shape --------------------------------------------------------------
+@pytest.mark.parametrize("organizations", [["OrdererOrg"], "OrdererOrg", [["orderer0"]]])
+def test_a_configtx_yaml_of_another_shape_gives_what_it_can_not_a_crash(tmp_path, hosts, prepared_hosts,
+                                                                        organizations):
+    """Whether the channel was made for the native runtime is read from configtx.yaml where it has
+    configtx.build's shape: an org named rather than written out (a file edited by hand) gives no address,
+    and a native address beside it is still found."""
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    (root / "config").mkdir()
+    document = {"Profiles": {"Channel": {"Orderer": {"Organizations": organizations},
+                                         "Application": {"Organizations": organizations}}}}
+    (root / "config" / "configtx.yaml").write_text(yaml.safe_dump(document))
+    assert bundle.write(hosts, root, "bank", tmp_path / "bank").org == "bank"
+    if isinstance(organizations, list):
+        organizations.append({"OrdererEndpoints": ["127.0.0.1:7050"]})
+        (root / "config" / "configtx.yaml").write_text(yaml.safe_dump(document))
+        with pytest.raises(NetworkError, match=r"made for the native runtime.* gives 127.0.0.1:7050 as "):
+            bundle.write(hosts, root, "bank", tmp_path / "bank-native")
+        assert not (tmp_path / "bank-native").exists()
