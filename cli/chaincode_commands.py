@@ -95,7 +95,9 @@ def restart(topology_path, name, timeout, as_json):
     """Restart the chaincode servers of deployed chaincode.
 
     State stays on the ledger; use this when a server died or its code changed without a new version.
-    With nothing deployed in the data folder it fails: run `recfin chaincode deploy` first.
+    With nothing deployed in the data folder it fails: run `recfin chaincode deploy` first. A server
+    whose address or TLS material changed since the deploy (topology.yaml's chaincode_server_port, say)
+    is refused before anything stops, naming the deploy that installs packages for it as it is now.
 
     \b
     Example:

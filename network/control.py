@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import re
+import shlex
 import shutil
 import threading
 import time
@@ -30,6 +31,7 @@ from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNot
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import (Definition, Lifecycle, check_name_and_version, compiled_signature_policy,
                         next_sequence, same_signature_policy)
+from .org_stranded import _deploy_command
 from .ports import ensure_free
 from .restore_asides import asides_of
 from .supervisor import ProcessSpec, Stopped, Supervisor
@@ -905,6 +907,8 @@ class Network:
             first = "`recfin chaincode deploy` first" if self.data_root.is_dir() else \
                 "`recfin network up` and `recfin chaincode deploy` first"
             raise ChaincodeError(f"no chaincode is deployed in {self.data_root}, so no server to restart: run {first}")
+        if restart:
+            self._refuse_servers_their_packages_do_not_name(deps)
         # Before any server is stopped, as `up` and `deploy` check theirs: a port of a server that does not
         # run (it died, and another program took the port) is refused naming what holds it, where the running
         # servers were stopped and then its start failed naming no holder. What its exited process left
@@ -932,6 +936,42 @@ class Network:
                 if self._start_server(spec):
                     started.append(spec.name)
         return started
+
+    def _refuse_servers_their_packages_do_not_name(self, deps: list[ccservers.Deployment]) -> None:
+        """Refused (ChaincodeError), before any server is stopped, when a server would start at another
+        address or with other TLS material than the package its org's peer installed names (topology.yaml's
+        chaincode_server_port or listen_host, or crypto/, changed since the deploy): the peer would dial where
+        no server is, and every transaction of the org fail, while the server itself looked healthy."""
+        moved, deploys = [], []
+        for dep in deps:
+            label = f"{dep.name}_{dep.version}"
+            servers = []
+            for org in self.topology.orgs:
+                installed = dep.package_ids.get(org.msp_id)
+                connection = ccservers.connection(self.topology, self.data_root, org, dep.port_offset)
+                now = packaging.package_id(label, packaging.ccaas_package(label, connection))
+                if installed and now != installed:
+                    server = ccservers.server_name(dep.name, org.name)
+                    servers.append(f"{server} (now at {connection['address']})")
+            if servers:
+                moved += servers
+                deploys.append(self._deploy_again_command(dep))
+        if moved:
+            raise ChaincodeError(
+                f"{', '.join(moved)}: the package its org's peer installed at the deploy names another "
+                f"address or other TLS material than topology.yaml and crypto/ give now, so the peer would "
+                f"not reach the server restarted. Nothing was stopped: run `{'` and `'.join(deploys)}`, "
+                f"which installs packages for the servers as they are now (a new sequence), or put "
+                f"topology.yaml back")
+
+    def _deploy_again_command(self, dep: ccservers.Deployment) -> str:
+        """The `recfin chaincode deploy` that gives dep's definition again (with the packages as they are
+        now): a plain one for the topology's chaincode, whose options are the topology's; another's with its
+        contract, version, policy and the collections it was committed with."""
+        if dep.name == self.topology.chaincode.name:
+            return "recfin chaincode deploy"
+        kept = ccservers.kept_collections(self.data_root, dep)
+        return _deploy_command(dep, f" --collections-config {shlex.quote(str(kept))}" if kept else "")
 
     def _every_peer_sees_the_approvals(self, lc: Lifecycle, definition: Definition) -> dict[str, bool]:
         """Commit readiness as the first org's peer sees it, once every org's peer sees every approval.

@@ -8,15 +8,17 @@ from network import ccservers
 from network.control import Network
 from network.errors import PortInUseError
 from network.fabric_bin import FabricInstall
+from network.packaging import ccaas_package, package_id
 
 from .test_deploy import RecordingSupervisor, holding
 
 
 @pytest.fixture
 def deployed(topology, data_root, fake_fabric):
-    ccservers.save_deployment(data_root, ccservers.Deployment(
+    ccservers.save_deployment(data_root, ccservers.Deployment(       # the packages a deploy installs
         "receivables", "1.0", 1, topology.chaincode.contract, None, None, 0,
-        {org.msp_id: "receivables_1.0:" + "ab" * 32 for org in topology.orgs}))
+        {org.msp_id: package_id("receivables_1.0", ccaas_package(
+            "receivables_1.0", ccservers.connection(topology, data_root, org))) for org in topology.orgs}))
     bank = topology.org("bank")
     running = [ccservers.server_pid_file(data_root, "receivables", org) for org in topology.orgs
                if org is not bank]

@@ -73,6 +73,7 @@ def test_a_lost_record_of_the_same_version_is_still_recorded_given_no_version(ne
 
 
 GIVEN_POLICY = "OR('BankMSP.peer')"
+FEATURES = "chaincode.feature_contract:FeatureContract"
 
 
 def test_config_says_a_definition_deployed_with_another_policy_is_not_what_a_plain_deploy_keeps(
@@ -137,3 +138,42 @@ def test_a_policy_the_peer_cannot_read_is_refused_before_anything_is_written(net
                                              r"ends early"):
         net.deploy_chaincode(signature_policy="OR('BankMSP.peer'")
     assert net.tools.calls == [] and not (data_root / "chaincode").exists()
+
+
+def servers_moved(topology, by: int):
+    """The topology with every org's chaincode_server_port moved by `by`, as an edit of topology.yaml."""
+    return topology.model_copy(update={"orgs": [
+        org.model_copy(update={"chaincode_server_port": org.chaincode_server_port + by})
+        for org in topology.orgs]})
+
+
+def test_a_restart_refuses_servers_where_the_installed_packages_do_not_dial(net, data_root, topology):
+    """chaincode_server_port edited in topology.yaml after the deploy: restarted there, the servers would look
+    healthy while every org's peer dials the address its installed package names."""
+    deployed = net.deploy_chaincode()
+    net.topology = servers_moved(topology, 500)
+    net.supervisor.started.clear()
+    bank = topology.org("bank")
+    with pytest.raises(ChaincodeError) as refused:
+        net.start_chaincode_servers(restart=True)
+    message = str(refused.value)
+    assert f"receivables.bank (now at {topology.listen_host}:{bank.chaincode_server_port + 500})" in message
+    assert "Nothing was stopped: run `recfin chaincode deploy`" in message
+    assert net.supervisor.stopped == [] and net.supervisor.started == []
+    moved = net.deploy_chaincode()                                  # the way on: packages for the new ports
+    assert (moved.sequence, moved.changed) == (deployed.sequence + 1, True)
+    net.supervisor.started.clear()
+    assert len(net.start_chaincode_servers(restart=True)) == len(topology.orgs)
+
+
+def test_a_restart_names_the_whole_deploy_of_another_chaincode(net, data_root, topology, tmp_path):
+    collections = tmp_path / "collections.json"
+    collections.write_text("[]")
+    net.deploy_chaincode(name="features", contract=FEATURES, version="2.0", collections_config=collections,
+                         signature_policy="OR('BankMSP.peer')")
+    net.topology = servers_moved(topology, 500)
+    kept = ccservers.committed_collections_file(data_root, "features")
+    with pytest.raises(ChaincodeError, match=(
+            rf"run `recfin chaincode deploy --name features --contract {FEATURES} --version 2.0 "
+            rf"--collections-config {kept} --signature-policy \"OR\('BankMSP.peer'\)\"`")):
+        net.start_chaincode_servers("features", restart=True)
