@@ -930,9 +930,9 @@ def _copies_reading(printed: InvoiceInFile, fields: dict[str, FieldReading],
     said = []
     for copy in printed.copies:
         copy_fields, _, _ = extract_fields(copy.lines, min_confidence)
-        differ = [name for name in dict.fromkeys([*fields, *copy_fields])
-                  if not _same_reading(name, getattr(fields.get(name), "value", None),
-                                       getattr(copy_fields.get(name), "value", None))]
+        read_otherwise = (_copy_reads_otherwise(name, fields.get(name), copy_fields.get(name))
+                          for name in dict.fromkeys([*fields, *copy_fields]))
+        differ = [otherwise for otherwise in read_otherwise if otherwise is not None]
         said.append(f"again on {pages_text(copy.pages)}, " + (
             "reading the same" if not differ else
             f"reading otherwise in {', '.join(differ)}: one of the copies is altered or misread"))
@@ -941,6 +941,20 @@ def _copies_reading(printed: InvoiceInFile, fields: dict[str, FieldReading],
         reason=f"the file prints invoice {printed.number} on {pages_text(printed.pages)} and "
                f"{'; '.join(said)}: a copy of the same invoice, not read into it (its rows would count twice); "
                f"the fields below are read from {pages_text(printed.pages)} alone: remove the copy from the file")
+
+
+def _copy_reads_otherwise(name: str, first: FieldReading | None, copy: FieldReading | None) -> str | None:
+    """The field ``name`` as a copy reads it otherwise than the first, or ``None`` where the two read it the
+    same: another value, or the same value derived in one (not the figure it prints, which was unreadable or
+    broke a check the other figures pass: restored from them) and read in the other. Compared by value alone,
+    a copy whose total was altered read "the same": its altered figure is restored to the first's value."""
+    if not _same_reading(name, getattr(first, "value", None), getattr(copy, "value", None)):
+        return name
+    first_derived, copy_derived = getattr(first, "derived", None), getattr(copy, "derived", None)
+    if first_derived == copy_derived:
+        return None
+    which, how = ("the copy", copy_derived) if copy_derived else ("the first", first_derived)
+    return f"{name} (derived in {which} as {how}, not read as printed)"
 
 
 def first_of_several(results: list[ScanResult]) -> ScanResult:
