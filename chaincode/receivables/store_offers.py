@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Collection
 
 from . import keys
-from .errors import UnreadableRecord, rule, shown
+from .errors import UnreadableRecord, rule, shown, unreadable
 from .model import Offer, OfferParties, Receivable
-from .store_base import UNREADABLE_VALUE, StoreBase, parsed_private
+from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, StoreBase, parsed_private
 
 
 # the most offers a bank's offer may name as left out of the figures it was priced on (MakeFinancingOffer's
@@ -102,6 +103,11 @@ def offer_made_records(bank: str, debtor: str, offer_id: str) -> tuple[tuple[str
     return (keys.OFFER_MADE, bank, debtor, offer_id), (keys.OFFER_MADE_DROPPED, bank, debtor, offer_id)
 
 
+# an exposure version as ``move_exposure_version`` writes it: a count in digits, of no more than a caller may
+# send (MakeFinancingOffer's ``exposure_version``), which no count of offers reaches
+_STORED_VERSION = re.compile(rb"[0-9]{1,15}")
+
+
 # longer than any entry or mark this contract writes (some 150 bytes): two orgs can write a new key's value, and a
 # deep or long one would cost every read of the bank's figures
 _AS_MADE_MAX = 1024
@@ -119,7 +125,9 @@ def _as_made(raw: bytes | None) -> dict:
 
 
 # what to do about an offer's record no offer parses to (one naming its bank, request or claim by an id no key
-# can be formed of among them): no holder can accept it, and its request's withdrawal passes it over
+# can be formed of among them): no holder can accept it, and its request's withdrawal passes it over; and
+# about a bank's ``recfin.offer-by-bank`` entry holding no offer id, which keeps the bank from offering on the
+# request
 _FORGED_OFFER_REMEDY = ("Nothing is done on its word: while the request it was made on is open, the "
                         "claim's holder withdraws that request (WithdrawFinancing), which lapses its other "
                         "offers, and requests financing again; report the key to the network's operators, "
@@ -177,8 +185,11 @@ class OfferRecords(StoreBase):
             await self.stub.del_state(entry)
         # withdrawn, the bank may offer on the request again, on new terms: its entry goes, if it is this offer's
         # (rewritten after the bank offered again, an old withdrawn offer must not free the new one's place)
-        if o.status == "WITHDRAWN" and await self.offer_of_bank(o.financing_id, o.financier) == o.id:
-            await self.stub.del_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier))
+        # compared as stored, not read as an id (``offer_of_bank``): an entry two orgs rewrote to bytes that
+        # are no UTF-8 text is no offer's, and is left as it is rather than refusing the bank its withdrawal
+        by_bank = self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier)
+        if o.status == "WITHDRAWN" and await self.stub.get_state(by_bank) == o.id.encode():
+            await self.stub.del_state(by_bank)
         if o.status == "WITHDRAWN":
             await self._drop_offers_made(o.financier, o.financier_msp, debtor, offer_id=o.id)
 
@@ -276,7 +287,14 @@ class OfferRecords(StoreBase):
         them. A limit checked against the figures read with a version still holds while the version stands
         still."""
         raw = await self.stub.get_state(self.key(keys.EXPOSURE_VERSION, bank, debtor))
-        return int(raw) if raw else 0
+        if not raw:
+            return 0
+        # the key has no key-level policy, so any two orgs can rewrite it: read as an int, bytes that are none
+        # failed the bank's every offer on the debtor, and its exposure read, as an internal error
+        if not _STORED_VERSION.fullmatch(raw):
+            raise unreadable(keys.label(keys.EXPOSURE_VERSION, bank, debtor),
+                             f"{shown(raw)}, not a version in digits 0-9", REPORT_THE_KEY)
+        return int(raw)
 
     async def move_exposure_version(self, bank: str, debtor: str, read: int) -> None:
         """Move the version of ``bank``'s exposure on ``debtor`` on (``read``: the version read in this transaction).
@@ -384,8 +402,19 @@ class OfferRecords(StoreBase):
         return parsed_private(OfferParties.model_validate_json, raw, collection, keys.OFFER_PARTIES, offer_id)
 
     async def offer_of_bank(self, financing_id: str, bank: str) -> str | None:
+        """The id of the offer ``bank`` has made and not withdrawn on the request (its
+        ``recfin.offer-by-bank`` entry), None where there is none; refused ``record-unreadable``, naming the
+        entry, where it holds bytes that are no UTF-8 text, so no offer id: the entry has no key-level policy,
+        so any two orgs can rewrite it, and decoding it failed the bank's next offer on the request as an
+        internal error."""
         raw = await self.stub.get_state(self.key(keys.OFFER_BY_BANK, financing_id, bank))
-        return raw.decode() if raw else None
+        if not raw:
+            return None
+        try:
+            return raw.decode()
+        except UnicodeDecodeError:
+            raise unreadable(keys.label(keys.OFFER_BY_BANK, financing_id, bank),
+                             f"{shown(raw)}, no offer id in UTF-8 text", _FORGED_OFFER_REMEDY) from None
 
     async def offers_of(self, financing_id: str) -> list[Offer]:
         """The offers made on the request, in id order. The offer decides, not its ``recfin.by-financing``
