@@ -948,8 +948,14 @@ class DiscountTerms(Doc):
                           ensure_ascii=False)
 
 
+# the claims a discount offer covers, as requested and as stored (``DiscountOffer``, which holds each to being
+# a key's attribute)
+_DISCOUNT_CLAIMS = Field(default_factory=list, max_length=1000,
+                         description="empty: every confirmed payable of the debtor")
+
+
 class DiscountOfferRequest(DiscountTerms):
-    receivable_ids: list[str] = Field(default_factory=list, max_length=1000, description="empty: every confirmed payable of the debtor")
+    receivable_ids: list[str] = _DISCOUNT_CLAIMS
 
 
 class DiscountOffer(DiscountOfferRequest):
@@ -961,13 +967,10 @@ class DiscountOffer(DiscountOfferRequest):
     published_on: KeyAttribute   # an attribute of its recfin.discount-by-debtor entry
     withdrawn_on: str | None = Field(default=None, description="the day the debtor withdrew it (WithdrawDiscountOffer)")
     last: Action
-
-    @field_validator("receivable_ids")
-    @classmethod
-    def _claims_keys_can_be_formed(cls, receivable_ids: list[str]) -> list[str]:
-        # the claims an offer covers are read by their keys; the request's ids are held to that where read
-        # (PublishDiscountOffer reads each claim before it writes the offer)
-        return [_key_attribute(receivable_id) for receivable_id in receivable_ids]
+    # the claims an offer covers are read by their keys; the request's ids are held to that where read
+    # (PublishDiscountOffer reads each claim before it writes the offer). Each held as an item of the list, so
+    # a refusal names which one (``receivable_ids.2``), as a party's client_ids or a claim's children do
+    receivable_ids: list[KeyAttribute] = _DISCOUNT_CLAIMS
 
 
 ROLES = config.ROLES
