@@ -1,4 +1,5 @@
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -96,6 +97,33 @@ def scripted_peer_cli(runner, tmp_path, monkeypatch):
 
         monkeypatch.setattr(Network, "load", classmethod(with_scripted_peer))
         return scripted
+    return use
+
+
+@pytest.fixture
+def over_a_gateway(monkeypatch):
+    """Have every ledger command's session (``cli.connection.open_session``) connect through the SDK's gateway
+    to a FakeTransport (tests/unit/client/gateway_fakes.py), on the profile's chaincode of channel
+    receivables-channel: ``over_a_gateway(transport)``."""
+    from cli import connection
+    from client.gateway import Identity, connect, private_key_signer
+    from client.receivables import CONTRACT_NAME, ReceivablesClient
+    from tests.unit.client.gateway_fakes import make_key_and_cert
+    from tests.unit.receivables_client.test_cli import profile
+
+    def use(transport) -> None:
+        @contextmanager
+        def open_session(org, user=None, data_root=None, *, admin=False):
+            key, cert = make_key_and_cert("user1")
+            gateway = connect(transport=transport, identity=Identity.from_pem("Org1MSP", cert),
+                              signer=private_key_signer(key))
+            p = profile(org).model_copy(update={"channel": "receivables-channel"})
+            network = gateway.get_network(p.channel)   # as open_session connects: to the profile's channel
+            contract = network.get_contract(p.chaincode, CONTRACT_NAME)
+            yield connection.Session(ReceivablesClient(contract, network), p, p.users["u1"], gateway)
+
+        monkeypatch.setattr(connection, "open_session", open_session)
+        monkeypatch.setattr(connection, "note_caller", lambda *args: None)
     return use
 
 

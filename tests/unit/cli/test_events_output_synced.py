@@ -11,18 +11,17 @@ from click.testing import CliRunner
 from cli import connection
 from cli.main import main
 from tests.unit.client.gateway_fakes import FakeTransport
-from tests.unit.cli.test_events_checkpoint_listener import _over_a_gateway
 from tests.unit.receivables_client.test_sdk_docs_events import _events_at
 
 TX = "ab" * 32
 
 
-def _follow_one_event(tmp_path, monkeypatch, stdout) -> list:
+def _follow_one_event(tmp_path, monkeypatch, over_a_gateway, stdout) -> list:
     """Run the documented follower with ``stdout`` as its output; the files fsynced, in order, each as
     (stat, what the output file held then)."""
     transport = FakeTransport()
     transport.event_responses = [_events_at(5, TX)]
-    _over_a_gateway(monkeypatch, transport)
+    over_a_gateway(transport)
     output = tmp_path / "events.jsonl"
     synced, real_fsync = [], os.fsync
 
@@ -38,10 +37,11 @@ def _follow_one_event(tmp_path, monkeypatch, stdout) -> list:
     return synced
 
 
-def test_a_line_appended_to_a_file_is_synced_before_the_checkpoint_past_it(tmp_path, monkeypatch):
+def test_a_line_appended_to_a_file_is_synced_before_the_checkpoint_past_it(tmp_path, monkeypatch,
+                                                                            over_a_gateway):
     output = tmp_path / "events.jsonl"
     with open(output, "a", encoding="utf-8") as appended:
-        synced = _follow_one_event(tmp_path, monkeypatch, appended)
+        synced = _follow_one_event(tmp_path, monkeypatch, over_a_gateway, appended)
     checkpoint = os.stat(tmp_path / "events.checkpoint")   # the new file, renamed into place after its fsync
     order = [("output" if os.path.samestat(status, os.stat(output)) else
               "checkpoint" if os.path.samestat(status, checkpoint) else "folder") for status, _ in synced]
@@ -50,10 +50,10 @@ def test_a_line_appended_to_a_file_is_synced_before_the_checkpoint_past_it(tmp_p
     assert held_when_synced.count("\n") == 1 and TX in held_when_synced
 
 
-def test_a_line_written_to_a_pipe_is_flushed_and_not_synced(tmp_path, monkeypatch):
+def test_a_line_written_to_a_pipe_is_flushed_and_not_synced(tmp_path, monkeypatch, over_a_gateway):
     read_end, write_end = os.pipe()
     with os.fdopen(read_end, "r", encoding="utf-8") as reader, os.fdopen(write_end, "w", encoding="utf-8") as piped:
-        synced = _follow_one_event(tmp_path, monkeypatch, piped)
+        synced = _follow_one_event(tmp_path, monkeypatch, over_a_gateway, piped)
         os.set_blocking(read_end, False)
         assert TX in reader.readline()   # flushed: there without the pipe being closed
     # a pipe has nothing on disk to sync (fsync on one fails with EINVAL); the checkpoint is still synced
@@ -70,9 +70,9 @@ def test_a_start_block_beyond_the_highest_block_number_is_a_usage_error_naming_t
     assert opened == []     # refused before anything connects
 
 
-def test_the_highest_block_number_is_taken_as_start_block(tmp_path, monkeypatch):
+def test_the_highest_block_number_is_taken_as_start_block(over_a_gateway):
     transport = FakeTransport()
-    _over_a_gateway(monkeypatch, transport)
+    over_a_gateway(transport)
     result = CliRunner().invoke(main, ["events", "--start-block", str(2**64 - 1)])
     assert result.exit_code == 0, result.output
     assert len(transport.requests("chaincode_events")) == 1
