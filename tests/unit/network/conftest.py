@@ -79,3 +79,25 @@ def umask_022():
     old = os.umask(0o022)
     yield
     os.umask(old)
+
+
+@pytest.fixture
+def channel(fake_fabric, topology, data_root):
+    """The default topology's channel on data_root, its `peer` CLI scripted (scripted_channel.py)."""
+    from .channel_fixtures import channel_config
+    from .scripted_channel import ScriptedChannel
+
+    return ScriptedChannel(topology, channel_config(topology, data_root))
+
+
+@pytest.fixture
+def bank2_update_file(channel, topology, data_root, tmp_path):
+    """bank2's update as `org add --update-out` writes it (signed as bank) on the host that generated bank2's
+    keys, and the channel set to take it: (the change, the file)."""
+    from .scripted_channel import BANK2_CODE, host, with_update
+
+    writer = host(topology, data_root, channel)
+    change = writer.plan_add("bank2", "bank", BANK2_CODE, sign_as=["bank"])
+    path = writer.write_update(change, tmp_path / "bank2.tx")
+    channel.after = with_update(change.current, change.update)
+    return change, path

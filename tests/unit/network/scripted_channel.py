@@ -16,11 +16,14 @@ from network import Network, config_signing
 from network import channel_config as channel_config_module
 from network.crypto import org_crypto
 from network.nodeconfig import orderer_tls_ca
+from network.org_change import admin_signers
 from network.org_membership import OrgMembership
 from network.tools import Result
 
 from .channel_fixtures import config_block
 from .scripted_peer import ScriptedPeer
+
+BANK2_CODE = "91110000MA1K00007E"   # the credit code of bank2, the org the update files of the tests add
 
 
 class ScriptedChannel(ScriptedPeer):
@@ -96,3 +99,15 @@ def admins_host(topology, source: Path, root: Path, org_name: str, *, orderer_ca
         orderer_tls_ca(topology, root).parent.mkdir(parents=True)
         shutil.copyfile(orderer_tls_ca(topology, source), orderer_tls_ca(topology, root))
     return root
+
+
+def signed_by_the_admins_as_written(change, topology, data_root: Path, tmp_path: Path, edit) -> Path:
+    """The written update, edited by edit (as an older recfin or another tool wrote it), then signed by enough
+    admins that the policy is met: only what the file says decides whether it goes."""
+    update = configtx_pb2.ConfigUpdate()
+    update.CopyFrom(change.update)
+    edit(update)
+    signers = admin_signers(topology, data_root, ["BankMSP", "SupplierMSP", "RegulatorMSP"])
+    return config_signing.write_update_file(
+        tmp_path / "older.tx", topology.channel,
+        config_signing.envelope(update, [config_signing.sign(update, a) for a in signers.values()]))

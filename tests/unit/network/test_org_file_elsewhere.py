@@ -19,32 +19,16 @@ from cli.org_commands import org
 from network import bundle, config_signing, membership
 from network.crypto import org_crypto
 from network.nodeconfig import orderer_tls_ca
-from network.org_change import ORG_SPEC_KEY, OrgChangeError, admin_signers, carried_org
+from network.org_change import ORG_SPEC_KEY, OrgChangeError, carried_org
 
 from .channel_fixtures import channel_config
-from .scripted_channel import ScriptedChannel, admins_host, host, with_update
-
-CODE = "91110000MA1K00007E"
-
-
-@pytest.fixture
-def channel(fake_fabric, topology, data_root):
-    return ScriptedChannel(topology, channel_config(topology, data_root))
-
-
-@pytest.fixture
-def written(channel, topology, data_root, tmp_path):
-    """bank2's update written (and signed as bank) on the host that generated bank2's keys."""
-    writer = host(topology, data_root, channel)
-    change = writer.plan_add("bank2", "bank", CODE, sign_as=["bank"])
-    path = writer.write_update(change, tmp_path / "bank2.tx")
-    channel.after = with_update(change.current, change.update)
-    return change, path
+from .scripted_channel import BANK2_CODE as CODE
+from .scripted_channel import ScriptedChannel, admins_host, host, signed_by_the_admins_as_written, with_update
 
 
 def test_a_file_signed_on_each_host_is_submitted_channel_only_from_a_fresh_one(
-        channel, written, topology, data_root, tmp_path):
-    change, path = written
+        channel, bank2_update_file, topology, data_root, tmp_path):
+    change, path = bank2_update_file
     host(topology, data_root, channel).sign_update_file(path, "supplier")
     said: list[str] = []
     regulator_root = tmp_path / "regulator-host"
@@ -91,8 +75,8 @@ def applied_from_the_suppliers_host(channel, path: Path, topology, data_root: Pa
 
 
 def test_the_host_with_the_bundles_records_an_update_the_channel_already_has(
-        channel, written, topology, data_root, tmp_path):
-    change, path = written
+        channel, bank2_update_file, topology, data_root, tmp_path):
+    change, path = bank2_update_file
     applied_from_the_suppliers_host(channel, path, topology, data_root, tmp_path)
     assert len(channel.updates) == 1
 
@@ -107,9 +91,9 @@ def test_the_host_with_the_bundles_records_an_update_the_channel_already_has(
         host(topology, data_root, channel).sign_update_file(path, "coreenterprise")
 
 
-def test_the_new_orgs_peer_starts_only_where_its_keys_are(channel, written, topology, data_root, tmp_path,
-                                                          monkeypatch):
-    change, path = written
+def test_the_new_orgs_peer_starts_only_where_its_keys_are(channel, bank2_update_file, topology, data_root,
+                                                          tmp_path, monkeypatch):
+    change, path = bank2_update_file
     for org_name in ("supplier", "regulator"):
         host(topology, data_root, channel).sign_update_file(path, org_name)
     supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
@@ -124,9 +108,9 @@ def test_the_new_orgs_peer_starts_only_where_its_keys_are(channel, written, topo
     assert len(channel.updates) == 1 and finished == ["bank2"]
 
 
-def test_an_admin_elsewhere_is_named_when_it_is_not_in_the_data_folder(channel, written, topology, data_root,
-                                                                      tmp_path):
-    change, path = written
+def test_an_admin_elsewhere_is_named_when_it_is_not_in_the_data_folder(channel, bank2_update_file, topology,
+                                                                      data_root, tmp_path):
+    change, path = bank2_update_file
     calls_before = len(channel.calls)
     empty = tmp_path / "empty-host"
     empty.mkdir()
@@ -139,8 +123,8 @@ def test_an_admin_elsewhere_is_named_when_it_is_not_in_the_data_folder(channel, 
 
 
 def test_an_applied_update_edited_and_stripped_of_its_signatures_records_nothing(
-        channel, written, topology, data_root, tmp_path):
-    change, path = written
+        channel, bank2_update_file, topology, data_root, tmp_path):
+    change, path = bank2_update_file
     applied_from_the_suppliers_host(channel, path, topology, data_root, tmp_path)
 
     # Someone edits the applied file's spec (its officers act for another enterprise) and drops the
@@ -163,8 +147,8 @@ def test_an_applied_update_edited_and_stripped_of_its_signatures_records_nothing
 
 
 def test_a_submitter_whose_identity_is_no_admin_is_refused_before_anything_is_sent(
-        channel, written, topology, data_root, tmp_path):
-    change, path = written
+        channel, bank2_update_file, topology, data_root, tmp_path):
+    change, path = bank2_update_file
     for org_name in ("supplier", "regulator"):        # with bank's: the policy is met
         host(topology, data_root, channel).sign_update_file(path, org_name)
     # Submitted as the regulator, its signature in the file gives way to the one the `peer` CLI adds: here a
@@ -178,8 +162,8 @@ def test_a_submitter_whose_identity_is_no_admin_is_refused_before_anything_is_se
     host(topology, data_root, channel).submit_update_file(path, channel_only=True, as_org="regulator")
     assert len(channel.updates) == 1
 
-def test_the_spec_is_signed_with_the_update_and_checked_against_it(written, tmp_path):
-    change, path = written
+def test_the_spec_is_signed_with_the_update_and_checked_against_it(bank2_update_file, tmp_path):
+    change, path = bank2_update_file
     assert carried_org(change.update).org == change.org and carried_org(change.update).action == "add"
     channel_id, envelope = config_signing.read_update_file(path)
     update = configtx_pb2.ConfigUpdate.FromString(envelope.config_update)
@@ -201,20 +185,9 @@ def test_the_spec_is_signed_with_the_update_and_checked_against_it(written, tmp_
         carried_org(update, path)
 
 
-def signed_by_the_admins_as_written(change, topology, data_root, tmp_path, edit) -> Path:
-    """The written update, edited by edit (as an older recfin or another tool wrote it), then signed by enough
-    admins that the policy is met: only what the file says decides whether it goes."""
-    update = configtx_pb2.ConfigUpdate()
-    update.CopyFrom(change.update)
-    edit(update)
-    signers = admin_signers(topology, data_root, ["BankMSP", "SupplierMSP", "RegulatorMSP"])
-    return config_signing.write_update_file(
-        tmp_path / "older.tx", topology.channel,
-        config_signing.envelope(update, [config_signing.sign(update, a) for a in signers.values()]))
-
-
-def test_a_file_that_names_no_org_says_where_to_submit_it(channel, written, topology, data_root, tmp_path):
-    change, path = written
+def test_a_file_that_names_no_org_says_where_to_submit_it(channel, bank2_update_file, topology, data_root,
+                                                          tmp_path):
+    change, path = bank2_update_file
     older = signed_by_the_admins_as_written(change, topology, data_root, tmp_path,
                                             lambda update: update.isolated_data.pop(ORG_SPEC_KEY))
     supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
@@ -225,8 +198,8 @@ def test_a_file_that_names_no_org_says_where_to_submit_it(channel, written, topo
 
 
 def test_a_removal_is_submitted_by_an_org_that_stays_from_a_host_that_never_knew_the_org(
-        channel, written, topology, data_root, tmp_path):
-    change, path = written
+        channel, bank2_update_file, topology, data_root, tmp_path):
+    change, path = bank2_update_file
     for org_name in ("supplier", "regulator"):
         host(topology, data_root, channel).sign_update_file(path, org_name)
     host(topology, data_root, channel).submit_update_file(path, channel_only=True)    # records bank2 here
@@ -293,10 +266,11 @@ def test_the_new_orgs_anchor_peer_is_addressed_as_the_channels_others_are(fake_f
         assert summary["anchor_peers"] == [f"{anchor}:11051"]
 
 
-def test_a_file_adding_an_org_whose_name_is_too_long_is_not_submitted(channel, written, topology, data_root, tmp_path):
+def test_a_file_adding_an_org_whose_name_is_too_long_is_not_submitted(channel, bank2_update_file, topology,
+                                                                       data_root, tmp_path):
     """A file written before org names were held to a DNS label's 63 characters, signed by every admin: the org would
     come in under a name its folders, files and bundle cannot carry, so it is refused before anything is sent."""
-    change, path = written
+    change, path = bank2_update_file
 
     def named_longer(update):
         document = json.loads(update.isolated_data[ORG_SPEC_KEY])
@@ -316,11 +290,11 @@ def test_a_file_adding_an_org_whose_name_is_too_long_is_not_submitted(channel, w
     assert older.read_bytes() == before                    # nobody signs what cannot be submitted
 
 
-def test_a_file_adding_an_org_whose_name_ends_in_a_hyphen_is_not_submitted(channel, written, topology, data_root,
-                                                                           tmp_path):
+def test_a_file_adding_an_org_whose_name_ends_in_a_hyphen_is_not_submitted(channel, bank2_update_file,
+                                                                           topology, data_root, tmp_path):
     """A file written before org names were held to end in a letter or digit, signed by every admin: the org's nodes
     would carry certificate names that are no DNS names (peer0.bank2-), so it is refused before anything is sent."""
-    change, path = written
+    change, path = bank2_update_file
 
     def named_with_hyphen(update):
         document = json.loads(update.isolated_data[ORG_SPEC_KEY])

@@ -21,26 +21,9 @@ from network import config_policy, config_signing
 from network.org_change import OrgChangeError, admin_signers
 from network.org_definition import config_policy as compiled_policy
 
-from .channel_fixtures import channel_config
-from .scripted_channel import ScriptedChannel, admins_host, host, with_update
-from .test_org_file_elsewhere import CODE, signed_by_the_admins_as_written
+from .scripted_channel import admins_host, host, signed_by_the_admins_as_written, with_update
 
 BANKS_ADMIN = {"Type": "Signature", "Rule": "OR('BankMSP.admin')"}
-
-
-@pytest.fixture
-def channel(fake_fabric, topology, data_root):
-    return ScriptedChannel(topology, channel_config(topology, data_root))
-
-
-@pytest.fixture
-def written(channel, topology, data_root, tmp_path):
-    """bank2's update as `org add --update-out` writes it (signed as bank)."""
-    writer = host(topology, data_root, channel)
-    change = writer.plan_add("bank2", "bank", CODE, sign_as=["bank"])
-    path = writer.write_update(change, tmp_path / "bank2.tx")
-    channel.after = with_update(change.current, change.update)
-    return change, path
 
 
 def admins_are_the_banks(update: configtx_pb2.ConfigUpdate) -> None:
@@ -54,8 +37,8 @@ def msp_changed_by_the_bank(update: configtx_pb2.ConfigUpdate) -> None:
 
 
 def test_a_joining_group_whose_admins_policy_another_orgs_admin_meets_is_neither_signed_nor_submitted(
-        channel, written, topology, data_root, tmp_path):
-    change, path = written
+        channel, bank2_update_file, topology, data_root, tmp_path):
+    change, path = bank2_update_file
     edited = signed_by_the_admins_as_written(change, topology, data_root, tmp_path, admins_are_the_banks)
 
     # What it would do once in: BankMSP's admin alone meets Bank2MSP's Admins too, two votes in MAJORITY
@@ -84,8 +67,8 @@ def test_a_joining_group_whose_admins_policy_another_orgs_admin_meets_is_neither
 
 
 def test_a_joining_groups_msp_changed_by_another_orgs_policy_is_not_submitted(
-        channel, written, topology, data_root, tmp_path):
-    change, path = written
+        channel, bank2_update_file, topology, data_root, tmp_path):
+    change, path = bank2_update_file
     edited = signed_by_the_admins_as_written(change, topology, data_root, tmp_path, msp_changed_by_the_bank)
     supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
     with pytest.raises(OrgChangeError,
@@ -126,8 +109,8 @@ def no_msp(update):
     (no_msp, r"no MSP value"),
 ])
 def test_a_joining_group_fabric_refuses_or_recfin_cannot_read_is_neither_signed_nor_submitted(
-        channel, written, topology, data_root, tmp_path, edit, named):
-    change, _path = written
+        channel, bank2_update_file, topology, data_root, tmp_path, edit, named):
+    change, _path = bank2_update_file
     edited = signed_by_the_admins_as_written(change, topology, data_root, tmp_path, edit)
     refused = (rf"^the update adds Bank2MSP with a group Fabric would refuse or that cannot be read: "
                rf"{named}\. Sign and submit none of {edited}: write the update again with "
