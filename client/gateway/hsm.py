@@ -366,6 +366,7 @@ def import_private_key(library: str | Path, token_label: str, user_pin: str, pri
     if not isinstance(private_key, ec.EllipticCurvePrivateKey) or private_key.curve.name not in _CURVES_BY_NAME:
         raise HSMError("only EC P-256 or P-384 keys can be imported: Fabric client identities use ECDSA")
     library = str(library)
+    chosen_id = bool(key_id)
     key_id = key_id or key_id_for(private_key.public_key())
     public_der = private_key.public_key().public_bytes(serialization.Encoding.DER,
                                                        serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -383,8 +384,12 @@ def import_private_key(library: str | Path, token_label: str, user_pin: str, pri
                     else len(existing) == 1)
             same = same and all(_signs_for(e, private_key.public_key(), library, token_label) for e in existing)
             if not same:
+                # another key_id is a way on only for a caller who chose one: `recfin hsm import` gives none
+                remedy = ("give another key_id, or delete that key with the HSM's tool" if chosen_id else
+                          "delete that key with the HSM's tool, then import again")
+                own = "" if chosen_id else ", this key's own ID (Fabric's SKI of it)"
                 raise HSMError(f"token {token_label!r} already holds another private key with CKA_ID "
-                               f"{key_id.hex()}: give another key ID, or delete that key with the HSM's tool")
+                               f"{key_id.hex()}{own}, so nothing was imported: {remedy}")
             if not stored:
                 _guarded(library, token_label, lambda: session.create_object(public_template))
             return key_id
@@ -1089,6 +1094,16 @@ def _find_private_key(session, options: HSMSignerOptions, library: str):
                    "give one of those, or import the user's key (recfin hsm import)")
 
 
+# The way on from a key Fabric cannot verify. Importing keeps the user's key's own CKA_ID, so a key under that
+# ID (the refused one, as often as not) is in the way until deleted; a key made in the token has an ID of its
+# own, and a certificate is issued for it only to a new user (a name is issued once).
+_A_KEY_FABRIC_VERIFIES = (
+    "Sign with a P-256 or P-384 key: import the user's keystore key (recfin hsm import; first delete this "
+    "key with the HSM's tool if it holds that key's CKA_ID), or make one in the token (recfin hsm generate "
+    "--curve P-256 or --curve P-384) and have the org's CA issue a new user's certificate for it (recfin org "
+    "user add ORG USER --csr FILE, then recfin hsm link)")
+
+
 def _curve_of(key, options: HSMSignerOptions) -> ec.EllipticCurve:
     import pkcs11
     from asn1crypto.keys import ECDomainParameters
@@ -1097,12 +1112,12 @@ def _curve_of(key, options: HSMSignerOptions) -> ec.EllipticCurve:
     what = f"the key with {options.describe_key()} in token {options.token_label!r}"
     if key_type != pkcs11.KeyType.EC:
         raise HSMError(f"{what} is {getattr(key_type, 'name', key_type)}, not EC: Fabric client identities "
-                       "sign with ECDSA P-256 or P-384; import or generate an EC key")
+                       f"sign with ECDSA P-256 or P-384. {_A_KEY_FABRIC_VERIFIES}")
     parameters = ECDomainParameters.load(key[pkcs11.Attribute.EC_PARAMS])
     name = parameters.chosen.native if parameters.name == "named" else None
     if name not in _CURVES_BY_NAME:
         raise HSMError(f"{what} is on curve {name or 'with explicit parameters'}, "
-                       "not P-256 or P-384, which Fabric's MSPs verify")
+                       f"not P-256 or P-384, which Fabric's MSPs verify. {_A_KEY_FABRIC_VERIFIES}")
     return _CURVES_BY_NAME[name]()
 
 

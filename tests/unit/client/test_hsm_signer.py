@@ -195,13 +195,22 @@ def test_a_token_without_keys_says_how_to_put_one_there(token, factory):
         factory.new_signer(user_options(token, token_label=token.empty_token, key_id=b"none"))
 
 
-def test_a_key_that_is_not_ec_is_refused(token, factory):
-    with pytest.raises(HSMError, match=r"is RSA, not EC: Fabric client identities sign with ECDSA P-256 or P-384"):
+# the way on from a key Fabric cannot verify: either command that puts a P-256 or P-384 key in the token
+WAY_ON = (r"Sign with a P-256 or P-384 key: import the user's keystore key \(recfin hsm import; first "
+          r"delete this key with the HSM's tool if it holds that key's CKA_ID\), or make one in the token "
+          r"\(recfin hsm generate --curve P-256 or --curve P-384\) and have the org's CA issue a new user's "
+          r"certificate for it \(recfin org user add ORG USER --csr FILE, then recfin hsm link\)$")
+
+
+def test_a_key_that_is_not_ec_is_refused_saying_how_to_put_one_fabric_verifies_there(token, factory):
+    with pytest.raises(HSMError, match=r"is RSA, not EC: Fabric client identities sign with ECDSA P-256 or "
+                                       r"P-384\. " + WAY_ON):
         factory.new_signer(user_options(token, key_id=token.rsa_key_id))
 
 
-def test_an_ec_key_on_another_curve_is_refused(token, factory):
-    with pytest.raises(HSMError, match=r"is on curve secp256k1, not P-256 or P-384"):
+def test_an_ec_key_on_another_curve_is_refused_saying_how_to_put_one_fabric_verifies_there(token, factory):
+    with pytest.raises(HSMError, match=r"is on curve secp256k1, not P-256 or P-384, which Fabric's MSPs "
+                                       r"verify\. " + WAY_ON):
         factory.new_signer(user_options(token, key_id=token.k1_key_id))
 
 

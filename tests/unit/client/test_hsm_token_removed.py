@@ -97,9 +97,16 @@ def test_a_private_key_under_the_id_that_does_not_sign_for_the_imported_key_is_r
                                                      serialization.PublicFormat.SubjectPublicKeyInfo)
             session.create_object({**decode_ec_public_key(der), pkcs11.Attribute.ID: key_id,
                                    pkcs11.Attribute.TOKEN: True})
-        with pytest.raises(HSMError, match=rf"^token '{token.token}' already holds another private key with CKA_ID "
-                                           rf"{key_id.hex()}: give another key ID, or delete that key"):
+        # under its own ID (as `recfin hsm import` imports, giving no key ID): only deleting that key helps
+        taken = f"^token '{token.token}' already holds another private key with CKA_ID {key_id.hex()}"
+        own_id = (r", this key's own ID \(Fabric's SKI of it\), so nothing was imported: delete that key "
+                  r"with the HSM's tool, then import again$")
+        with pytest.raises(HSMError, match=taken + own_id):
             import_private_key(token.library, token.token, token.pin, imported)
+        # under an ID the caller chose, another one is a way on too
+        chosen_id = r", so nothing was imported: give another key_id, or delete that key with the HSM's tool$"
+        with pytest.raises(HSMError, match=taken + chosen_id):
+            import_private_key(token.library, token.token, token.pin, imported, key_id=key_id)
         # the same key imported again is still let through, its test signature checked
         assert import_private_key(token.library, token.token, token.pin, other, key_id=b"\x01" + key_id) == \
             import_private_key(token.library, token.token, token.pin, other, key_id=b"\x01" + key_id)
