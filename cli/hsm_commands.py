@@ -20,7 +20,7 @@ import click
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from client.atomic_file import write_atomically
+from client.atomic_file import refuse_special_target, write_atomically, written_path
 from client.gateway import HSMSignerFile, key_id_for
 from client.gateway.hsm import (
     SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, KeyLabelTaken, KeyNotFound, SeveralKeysMatch,
@@ -28,6 +28,7 @@ from client.gateway.hsm import (
 )
 from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, pin_env_problem, tighten_folder
 from network.crypto import keystore_key, load_cert, load_key
+from client.user_files import SpecialFile
 from network.topology import MAX_COMMON_NAME
 
 from .connection import (
@@ -95,6 +96,28 @@ def _refuse_the_admin(profile, who) -> None:
             f"HSM (--as {profile.org}/USER)")
 
 
+def _refuse_a_signer_file_place_taken(who) -> None:
+    """Before the token or the MSP folder is touched: hsm-signer.yaml, written last, replaces a regular file
+    (or the one a symlink there leads to) or goes where nothing is. A folder, a device or a FIFO there would
+    fail that write only after the folder's permissions were tightened (and, for import, the key put into
+    the token)."""
+    path = Path(who.msp_dir) / HSM_SIGNER_FILE
+    try:
+        refuse_special_target(written_path(path))   # written through a symlink, as it is read through one
+        return
+    except IsADirectoryError:
+        what = "a folder"
+    except SpecialFile as special:   # a symlink still there once every link was followed is a loop
+        what = "a symlink loop" if special.kind == "a symlink" else special.kind
+    except OSError as error:
+        what = f"a path the system cannot look at ({error.strerror or error})"
+    if path.is_symlink() and "symlink" not in what:
+        what = f"a symlink to {what}"
+    raise click.ClickException(
+        f"{path} is {what}, not a regular file, so {HSM_SIGNER_FILE} cannot be written there; nothing was "
+        "changed. Move it out of the MSP folder (or remove it), then run this again")
+
+
 def _pin(pin_env: str, token_label: str) -> str:
     # Never an option: a PIN on the command line is visible to every user of the machine (ps, shell history).
     pin = os.environ.get(pin_env)
@@ -159,7 +182,8 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     run again after that, import says the key is no longer in the keystore). An MSP folder of yours
     that its group or others can write (made under umask 002) is made writable by you alone (chmod
     go-w) before the file is written, as the file is not trusted in a folder others could change;
-    msp_folder_tightened says how (else -).
+    msp_folder_tightened says how (else -). A folder, a device or a FIFO where the file goes (or
+    where a symlink there leads) is refused before anything else, the token and the folder left as they were.
     The org's admin is refused: the network's own tooling signs with the admin's keystore key.
 
     \b
@@ -169,6 +193,7 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     """
     profile, who = _profile_user(as_, org, user, data_root)
     _refuse_the_admin(profile, who)
+    _refuse_a_signer_file_place_taken(who)
     # The keystore's key of the certificate, whatever else a stopped run left there (or an older profile names)
     key_file = keystore_key(Path(who.msp_dir))
     if key_file is None:
@@ -273,8 +298,9 @@ def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> N
     MSP folder names the module (its absolute path), token and key, and the variable holding the PIN
     (not the PIN); from then on every command run --as that user signs in the HSM. When the check
     fails, nothing is written. A group- or other-writable MSP folder of yours is made writable by
-    you alone (chmod go-w; msp_folder_tightened says how). The org's admin is refused: the network's own tooling signs with the
-    admin's keystore key. For a key born in the token, in this order:
+    you alone (chmod go-w; msp_folder_tightened says how); a folder, a device or a FIFO where the file
+    goes is refused first, with nothing changed. The org's admin is refused: the network's own tooling
+    signs with the admin's keystore key. For a key born in the token, in this order:
 
     \b
       RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier5@supplier --csr supplier5.csr
@@ -288,6 +314,7 @@ def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> N
     """
     profile, who = _profile_user(as_, org, user, data_root)
     _refuse_the_admin(profile, who)
+    _refuse_a_signer_file_place_taken(who)
     key_id = key_id_for(x509.load_pem_x509_certificate(Path(who.cert).read_bytes()))
     HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
     pin = _pin(pin_env, token_label)

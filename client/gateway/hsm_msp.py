@@ -34,7 +34,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
-from ..atomic_file import write_atomically
+from ..atomic_file import refuse_special_target, write_atomically, written_path
 from ..yaml_files import read_yaml_mapping
 from ._identity import Identity, load_msp_folder, msp_folder_identity
 from ._signer import Signer
@@ -112,9 +112,12 @@ class HSMSignerFile:
         return cls(data["library"], data["token"], key_id, pin_env)
 
     def write(self, msp_dir: str | Path) -> Path:
-        """Write the file into the MSP folder, having first made the folder writable by its owner only when it is
-        the caller's and its group or others can write it (:func:`tighten_folder`): it would be refused when read."""
+        """Write the file into the MSP folder, having first made the folder writable by its owner only when
+        it is the caller's and its group or others can write it (:func:`tighten_folder`): it would be refused
+        when read. A folder, a device or a FIFO where the file goes is refused before that (IsADirectoryError,
+        SpecialFile), the folder left as it was: the write would fail there only after its mode changed."""
         path = Path(msp_dir) / HSM_SIGNER_FILE
+        refuse_special_target(written_path(path))
         tighten_folder(Path(msp_dir))
         _refuse_if_others_control(Path(msp_dir))   # another user's folder is left as it is, and refused
         text = ("# This user's private key is in an HSM (PKCS#11); the user PIN is read from the variable pin_env.\n"

@@ -69,3 +69,16 @@ def test_the_file_as_written_is_read_back(tmp_path):
     os.chmod(tmp_path, 0o755)
     HSMSignerFile("/usr/lib/softhsm/libsofthsm2.so", "t", b"\x01\x02", "BANK_PIN").write(tmp_path)
     assert HSMSignerFile.read(tmp_path) == HSMSignerFile("/usr/lib/softhsm/libsofthsm2.so", "t", b"\x01\x02", "BANK_PIN")
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlink to a device"])
+def test_writing_where_no_file_can_go_is_refused_before_the_folder_is_made_its_owners_alone(tmp_path, kind):
+    signer_file = tmp_path / "hsm-signer.yaml"
+    if kind == "folder":
+        signer_file.mkdir()
+    else:
+        signer_file.symlink_to("/dev/null")
+    os.chmod(tmp_path, 0o775)   # a folder made under umask 002, which write() would tighten before writing
+    with pytest.raises(OSError):
+        HSMSignerFile("/x.so", "t", bytes.fromhex(KEY_ID)).write(tmp_path)
+    assert os.stat(tmp_path).st_mode & 0o777 == 0o775
