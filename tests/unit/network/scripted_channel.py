@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
 
-from network import Network, config_signing
+from network import Network, config_signing, crypto, membership
 from network import channel_config as channel_config_module
 from network.crypto import org_crypto
 from network.nodeconfig import orderer_tls_ca
@@ -88,6 +88,16 @@ def host(topology, root: Path, scripted: ScriptedChannel, said: list[str] | None
     net = Network(topology, data_root=root, timeout=5, say=(said if said is not None else []).append)
     net.tools = scripted
     return OrgMembership(net)
+
+
+def with_org_recorded(topology, data_root: Path, spec):
+    """The topology with the org ``spec`` (``membership.new_org_spec``) added, its crypto made in data_root
+    and its addition recorded there: a data folder as `recfin org add` leaves it once the channel took the
+    org."""
+    grown = membership.with_orgs(topology, [*topology.orgs, spec])
+    crypto.generate(grown, data_root)
+    membership.record_added(data_root, spec)
+    return grown
 
 
 def admins_host(topology, source: Path, root: Path, org_name: str, *, orderer_ca: bool = True) -> Path:

@@ -22,7 +22,7 @@ from chaincode.testing import make_identity
 from cli import connection
 from client.gateway.errors import ErrorDetail, EvaluateError
 from cli.org_commands import _claims_check
-from network import contract_config, crypto, membership
+from network import contract_config, membership
 from network.errors import NetworkError
 from network.org_change import OrgChangeError
 from network.org_membership import ClaimsCheck, ClaimsUnreadable
@@ -30,7 +30,7 @@ from tests.unit.ledger_contract import Channel
 from tests.unit.receivables_client.test_endorsement import claim, register
 
 from .channel_fixtures import channel_config
-from .scripted_channel import ScriptedChannel, host
+from .scripted_channel import ScriptedChannel, host, with_org_recorded
 from .test_org_membership import _removal_file
 
 ORDER = "(2026) Hu 0101 Bao 123"
@@ -40,10 +40,7 @@ ORDER = "(2026) Hu 0101 Bao 123"
 def grown(topology, data_root):
     """regulator2 added and recorded here, its crypto made: the channel's fifth org, its second regulator org."""
     regulator2 = membership.new_org_spec(topology, "regulator2", "regulator")
-    now = membership.with_orgs(topology, [*topology.orgs, regulator2])
-    crypto.generate(now, data_root)
-    membership.record_added(data_root, regulator2)
-    return now
+    return with_org_recorded(topology, data_root, regulator2)
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import pytest
 
-from network import contract_config, crypto, membership
+from network import contract_config, membership
 from network.org_change import OrgChangeError
 from network.org_membership import ClaimsCheck
 
 from .channel_fixtures import channel_config
-from .scripted_channel import ScriptedChannel, host
+from .scripted_channel import ScriptedChannel, host, with_org_recorded
 from .test_org_membership import _removal_file
 from .test_org_remove_claims import assert_nothing_sent, claim, claims_read, ledger_of
 
@@ -26,10 +26,7 @@ from .test_org_remove_claims import assert_nothing_sent, claim, claims_read, led
 def grown(topology, data_root):
     """supplier2 added and recorded here: the channel's fifth org, its second supplier org."""
     supplier2 = membership.new_org_spec(topology, "supplier2", "supplier", "91310000MA1K00008F")
-    now = membership.with_orgs(topology, [*topology.orgs, supplier2])
-    crypto.generate(now, data_root)
-    membership.record_added(data_root, supplier2)
-    return now
+    return with_org_recorded(topology, data_root, supplier2)
 
 
 @pytest.fixture
@@ -73,9 +70,8 @@ def test_an_org_whose_parties_owe_a_live_claim_is_not_removed(channel, grown, to
     withdrawal) frees the debtor's org."""
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
     owed = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
-    grown_core = membership.new_org_spec(grown, "core2", "core-enterprise", "91310000MA1K00009H")
-    crypto.generate(membership.with_orgs(grown, [*grown.orgs, grown_core]), data_root)
-    membership.record_added(data_root, grown_core)
+    with_org_recorded(grown, data_root, membership.new_org_spec(grown, "core2", "core-enterprise",
+                                                                "91310000MA1K00009H"))
     now = membership.effective(topology, data_root)
     members = host(now, data_root, ScriptedChannel(now, channel_config(now, data_root)))
     with pytest.raises(OrgChangeError) as refused:
