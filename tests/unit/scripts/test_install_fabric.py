@@ -4,6 +4,7 @@ The success path builds Fabric for real and is exercised by every run of
 scripts/install; these tests pin down what the script says when it cannot, with a
 scripted `go` first on PATH.
 """
+import fcntl
 import re
 import shutil
 import stat
@@ -41,26 +42,44 @@ def path_without_go(tmp_path: Path) -> str:
     return str(tools)
 
 
-def run_with_fake_go(tmp_path: Path, answers: str, version: str = "go1.26.4", toolchain: str = "local",
-                     home_as_given: str | None = None) -> tuple[Path, subprocess.CompletedProcess]:
-    """The script run with a `go` of ``version`` and GOTOOLCHAIN ``toolchain`` that answers each other subcommand
-    as ``answers`` (shell case arms) says, and logs its calls to go-calls.txt; returns the Fabric home it installed
-    into (``tmp_path``/fabric, which may hold an earlier install; RECFIN_FABRIC_HOME names it as ``home_as_given``
-    from ``tmp_path`` when given) and the run."""
+def path_with_fake_go(tmp_path: Path, answers: str, version: str = "go1.26.4", toolchain: str = "local",
+                      proxy: str = "https://proxy.golang.org,direct") -> Path:
+    """The PATH folder of ``path_without_go`` with a `go` of ``version``, GOTOOLCHAIN ``toolchain`` and
+    GOPROXY ``proxy`` that answers each other subcommand as ``answers`` (shell case arms) says, and logs its
+    calls to go-calls.txt."""
     tools = Path(path_without_go(tmp_path))
     fake_go = tools / "go"
     fake_go.write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path}/go-calls.txt"\ncase "$1 $2" in\n'
                        f'  "env GOVERSION") echo {version} ;;\n  "env GOTOOLCHAIN") echo {toolchain} ;;\n'
+                       f'  "env GOPROXY") echo "{proxy}" ;;\n'
                        f'  env*) echo fake ;;\nesac\ncase "$1" in\n{answers}esac\n')
     fake_go.chmod(fake_go.stat().st_mode | stat.S_IEXEC)
+    return tools
+
+
+def run_with_fake_go(tmp_path: Path, answers: str, version: str = "go1.26.4", toolchain: str = "local",
+                     home_as_given: str | None = None, proxy: str = "https://proxy.golang.org,direct",
+                     ) -> tuple[Path, subprocess.CompletedProcess]:
+    """The script run with the `go` of ``path_with_fake_go``; returns the Fabric home it installed into
+    (``tmp_path``/fabric, which may hold an earlier install; RECFIN_FABRIC_HOME names it as ``home_as_given``
+    from ``tmp_path`` when given) and the run."""
+    tools = path_with_fake_go(tmp_path, answers, version, toolchain, proxy)
     home = tmp_path / "fabric"
     return home, run_script(home, str(tools), home_as_given)
 
 
+def go_installs(tmp_path: Path) -> list[str]:
+    """The `go install` calls the fake go got."""
+    calls = tmp_path / "go-calls.txt"
+    if not calls.exists():
+        return []
+    return [call for call in calls.read_text().splitlines() if call.startswith("install")]
+
+
 def earlier_install(home: Path, commit: str) -> None:
     """Tools, base configuration and installed-commit as a successful build of ``commit`` leaves them."""
-    (home / "bin").mkdir(parents=True)
-    (home / "config").mkdir()
+    (home / "bin").mkdir(parents=True, exist_ok=True)
+    (home / "config").mkdir(exist_ok=True)
     for tool in TOOLS:
         binary = home / "bin" / tool
         binary.write_text("#!/bin/sh\n")
@@ -284,3 +303,55 @@ def test_an_incomplete_set_placed_by_hand_is_built_over_and_kept_when_the_build_
 def test_the_tools_a_hand_placed_set_needs_are_the_ones_recfin_runs():
     [in_script] = re.findall(r"^NETWORK_TOOLS=\((.*)\)$", SCRIPT.read_text(), re.MULTILINE)
     assert tuple(in_script.split()) == NETWORK_TOOLS
+
+
+def left_by_a_killed_run(home: Path) -> Path:
+    """A build folder as a run killed with SIGKILL midway leaves it (its EXIT trap never ran), half built."""
+    build = home / "build.Kq93xZ"
+    build.mkdir(parents=True)
+    (build / "peer").write_text("#!/bin/sh\n")
+    return build
+
+
+@pytest.mark.parametrize("go_install", [BUILDS, go_install_saying("go: example: 403 Forbidden")],
+                         ids=["a build that succeeds", "a build the proxy refuses"])
+def test_the_next_run_removes_a_build_folder_a_killed_run_left(tmp_path, go_install):
+    left = left_by_a_killed_run(tmp_path / "fabric")
+    home, _ = run_with_fake_go(tmp_path, go_install + sample_configuration(tmp_path))
+    assert not left.exists()
+    assert not list(home.glob("build.*"))
+
+
+def test_a_folder_named_like_a_build_folder_that_holds_other_things_is_kept(tmp_path):
+    # RECFIN_FABRIC_HOME may name a folder shared with other work
+    theirs = tmp_path / "fabric" / "build.gradle"
+    theirs.mkdir(parents=True)
+    (theirs / "peer").write_text("not Fabric's\n")
+    (theirs / "settings.txt").write_text("kept\n")
+    home, result = run_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (theirs / "settings.txt").read_text() == "kept\n"
+
+
+def test_a_run_waits_for_one_installing_now_and_leaves_its_build_folder_alone(tmp_path):
+    home = tmp_path / "fabric"
+    running = left_by_a_killed_run(home)      # here the folder of the run that holds the lock
+    tools = path_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path))
+    env = {"PATH": str(tools), "HOME": str(home), "RECFIN_FABRIC_HOME": str(home)}
+    with open(home / "install.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)      # as the running install holds it
+        waiting = subprocess.Popen([shutil.which("bash"), str(SCRIPT)], env=env, stderr=subprocess.PIPE,
+                                   text=True)
+        try:
+            said = waiting.stderr.readline()
+            assert f"another scripts/install-fabric is installing into {home}" in said, said
+            assert running.exists(), "a build folder of a run that holds the lock is kept"
+            # the running install finishes: its tools are in, and its build folder gone
+            earlier_install(home, PINNED_COMMIT)
+            shutil.rmtree(running)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            rest = waiting.communicate(timeout=60)[1]
+    assert waiting.returncode == 0, rest
+    assert "already installed" in rest
+    assert not go_installs(tmp_path), "nothing is built again"
