@@ -17,6 +17,8 @@ import pytest
 from network.errors import MissingBinariesError
 from network.fabric_bin import FABRIC_COMMIT as PINNED_COMMIT, NETWORK_TOOLS, FabricInstall
 
+from .test_install_venv import checkout_with_stand_ins
+
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "install-fabric"
 TOOLS = ("peer", "orderer", "configtxgen", "osnadmin", "configtxlator")
@@ -305,6 +307,19 @@ def test_the_tools_a_hand_placed_set_needs_are_the_ones_recfin_runs():
     assert tuple(in_script.split()) == NETWORK_TOOLS
 
 
+def test_a_fabric_home_that_cannot_be_made_exits_2_naming_the_folder_and_what_to_do(tmp_path):
+    # RECFIN_FABRIC_HOME under a regular file: mkdir alone stopped the script with exit 1, which no one reads
+    (tmp_path / "afile").write_text("")
+    home, result = run_with_fake_go(tmp_path, BUILDS, home_as_given="afile/fabric")
+    assert result.returncode == 2, result.stderr
+    [said] = result.stderr.splitlines()
+    assert f"cannot make or write the Fabric folder {tmp_path}/afile/fabric (mkdir: " in said
+    assert "Not a directory" in said
+    assert "set RECFIN_FABRIC_HOME to a folder this user can create and write" in said
+    assert said.endswith("then run scripts/install-fabric again")
+    assert not go_installs(tmp_path)
+
+
 def left_by_a_killed_run(home: Path) -> Path:
     """A build folder as a run killed with SIGKILL midway leaves it (its EXIT trap never ran), half built."""
     build = home / "build.Kq93xZ"
@@ -355,3 +370,40 @@ def test_a_run_waits_for_one_installing_now_and_leaves_its_build_folder_alone(tm
     assert waiting.returncode == 0, rest
     assert "already installed" in rest
     assert not go_installs(tmp_path), "nothing is built again"
+
+
+# scripts/install, after a Fabric build that stopped
+
+
+def run_install_with_fabric_home(tmp_path: Path, fabric_home: str, **env: str) -> subprocess.CompletedProcess:
+    """scripts/install in a checkout whose other steps do nothing, with the real scripts/install-fabric."""
+    checkout, tools = checkout_with_stand_ins(tmp_path, uid=1000, has_ensurepip=True)
+    shutil.copy(SCRIPT, checkout / "scripts" / "install-fabric")
+    env = {"PATH": str(tools), "HOME": str(checkout), "RECFIN_FABRIC_HOME": fabric_home, **env}
+    install = checkout / "scripts" / "install"
+    return subprocess.run([shutil.which("bash"), str(install)], cwd=checkout, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_install_names_no_reason_file_where_the_fabric_folder_could_not_be_made(tmp_path):
+    (tmp_path / "afile").write_text("")
+    result = run_install_with_fabric_home(tmp_path, f"{tmp_path}/afile/fabric")
+    assert result.returncode == 0, result.stderr
+    assert "install-error.txt" not in result.stderr
+    assert "Fabric is not installed (scripts/install-fabric says why above)" in result.stderr
+    assert f"cannot make or write the Fabric folder {tmp_path}/afile/fabric" in result.stderr
+
+
+def test_install_names_the_reason_file_install_fabric_wrote(tmp_path):
+    # no go on the stand-ins' PATH: the reason is recorded in the Fabric folder
+    result = run_install_with_fabric_home(tmp_path, f"{tmp_path}/fabric")
+    assert result.returncode == 0, result.stderr
+    assert f"Fabric is not installed (reason in {tmp_path}/fabric/install-error.txt)" in result.stderr
+    assert "no 'go' on PATH" in (tmp_path / "fabric" / "install-error.txt").read_text()
+
+
+def test_a_required_fabric_whose_folder_cannot_be_made_stops_install_with_exit_2(tmp_path):
+    (tmp_path / "afile").write_text("")
+    result = run_install_with_fabric_home(tmp_path, f"{tmp_path}/afile/fabric", RECFIN_REQUIRE_FABRIC="1")
+    assert result.returncode == 2, result.stderr
+    assert f"cannot make or write the Fabric folder {tmp_path}/afile/fabric" in result.stderr
