@@ -202,6 +202,20 @@ class Net:
         key = self._key(keys.RECEIVABLE, receivable_id)
         return json.loads(self.ledger.state[key])
 
+    def registered_copy(self, receivable_id: str, **fields: Any) -> dict:
+        """The claim's record as its creditor registered it, before confirmation and financing (REGISTERED, no
+        goods receipts, no financing, financier or confirmation date), with ``fields`` over it: a copy to
+        plant (``plant``)."""
+        copied = {**self.doc(receivable_id), "status": "REGISTERED", "goods_receipts": [], **fields}
+        for field in ("financing_id", "financier", "financier_msp", "confirmed_on"):
+            copied.pop(field, None)
+        return copied
+
+    def plant(self, record: dict, object_type: str, *attrs: str) -> None:
+        """Write ``record`` under a key nobody has written yet, as any two orgs running altered chaincode can
+        under the chaincode-level policy alone: no transaction of this contract, no key-level policy."""
+        self.ledger.state[self._key(object_type, *attrs)] = json.dumps(record, sort_keys=True).encode()
+
     def store_as_earlier(self, receivable_id: str, *fields: str) -> None:
         """The claim's stored values, in the state and every write of its history, as an earlier contract version
         left them: without ``fields``, which came after it, in the bytes the contract writes."""

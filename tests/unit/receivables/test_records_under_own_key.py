@@ -27,10 +27,7 @@ async def test_a_planted_copy_of_a_financed_claim_changes_nothing_of_it(release)
     await net.financed(tier1, financed["id"])
     claim_key = net._key(keys.RECEIVABLE, financed["id"])
     held = net.ledger.state[claim_key]
-    copy = {**net.doc(financed["id"]), "status": "REGISTERED", "goods_receipts": []}
-    for field in ("financing_id", "financier", "financier_msp", "confirmed_on"):
-        copy.pop(field, None)
-    net.ledger.state[net._key(keys.RECEIVABLE, PLANTED)] = json.dumps(copy, sort_keys=True).encode()
+    net.plant(net.registered_copy(financed["id"]), keys.RECEIVABLE, PLANTED)   # naming the claim's id
     message = await net.refused(tier1 if release == "WithdrawReceivable" else core, release, PLANTED, "copy",
                                 rule="record-unreadable")
     assert f"recfin.receivable [{PLANTED}]" in message
@@ -47,7 +44,7 @@ async def test_a_planted_copy_of_a_party_record_acts_for_no_one():
     thief = client_identity(SUPPLIER, "thief")
     planted_code = credit_code(900)
     copy = {**json.loads(net.ledger.state[net._key(keys.PARTY, tier1.uscc)]), "client_ids": [thief.id]}
-    net.ledger.state[net._key(keys.PARTY, planted_code)] = json.dumps(copy, sort_keys=True).encode()
+    net.plant(copy, keys.PARTY, planted_code)
     net.ledger.state[net._key(keys.CLIENT, SUPPLIER, thief.id)] = planted_code.encode()
     as_tier1 = Actor("thief", SUPPLIER, thief, tier1.uscc, "supplier")
     message = await net.refused(as_tier1, "TransferReceivable", claim["id"], tier2.uscc, "100000",

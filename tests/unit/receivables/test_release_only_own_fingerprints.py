@@ -6,8 +6,6 @@ again."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from chaincode.receivables import keys
@@ -25,11 +23,7 @@ async def test_a_planted_claim_listing_a_financed_invoice_releases_nothing_of_it
     await net.financed(tier1, financed["id"])
     entry = net._key(keys.FINGERPRINT, financed["invoices"][0]["fingerprint"])
     held = net.ledger.state[entry]
-    planted = {**net.doc(financed["id"]), "id": PLANTED, "root_id": PLANTED, "status": "REGISTERED",
-               "goods_receipts": []}
-    for field in ("financing_id", "financier", "confirmed_on"):
-        planted.pop(field, None)
-    net.ledger.state[net._key(keys.RECEIVABLE, PLANTED)] = json.dumps(planted, sort_keys=True).encode()
+    net.plant(net.registered_copy(financed["id"], id=PLANTED, root_id=PLANTED), keys.RECEIVABLE, PLANTED)
     await net.ok(tier1 if release == "WithdrawReceivable" else core, release, PLANTED, "planted")
     assert net.writes_not_endorsed(SUPPLIER, CORE) == []      # what those two orgs' peers endorse commits
     assert net.ledger.state[entry] == held
