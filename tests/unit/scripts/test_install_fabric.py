@@ -115,6 +115,8 @@ def test_refused_download_names_the_commit_and_keeps_the_error(tmp_path):
     assert PINNED_COMMIT in recorded
     assert "403 Forbidden" in recorded
     assert "What to do" in recorded
+    # the way round a refusing proxy that it gives needs git, which nothing installs
+    assert "set GOPROXY=direct where the source host is reachable and git is installed" in recorded
     assert not (home / "installed-commit").exists()
 
 
@@ -318,6 +320,32 @@ def test_a_fabric_home_that_cannot_be_made_exits_2_naming_the_folder_and_what_to
     assert "set RECFIN_FABRIC_HOME to a folder this user can create and write" in said
     assert said.endswith("then run scripts/install-fabric again")
     assert not go_installs(tmp_path)
+
+
+@pytest.mark.parametrize("proxy", ["direct", "direct,https://proxy.golang.org", "direct|off"])
+def test_a_direct_goproxy_without_git_exits_2_naming_git_before_any_download(tmp_path, proxy):
+    home, result = run_with_fake_go(tmp_path, BUILDS, proxy=proxy)      # path_without_go has no git
+    assert result.returncode == 2, result.stderr
+    recorded = (home / "install-error.txt").read_text()
+    assert f"GOPROXY is {proxy}" in recorded and "there is no 'git' on PATH: install git" in recorded
+    assert not go_installs(tmp_path)
+
+
+def test_a_direct_goproxy_with_git_goes_on_to_build(tmp_path):
+    tools = path_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path), proxy="direct")
+    (tools / "git").symlink_to(tools / "cat")     # found on PATH is all the script asks of it
+    home = tmp_path / "fabric"
+    result = run_script(home, str(tools))
+    assert result.returncode == 0, result.stderr
+    assert (home / "installed-commit").read_text().strip() == PINNED_COMMIT
+
+
+def test_a_proxy_first_in_goproxy_needs_no_git(tmp_path):
+    # go turns to direct only where the proxy answers 404 or 410, and says so then
+    home, result = run_with_fake_go(tmp_path, BUILDS + sample_configuration(tmp_path),
+                                    proxy="https://proxy.golang.org,direct")
+    assert result.returncode == 0, result.stderr
+    assert "proxy proxy.golang.org)" in result.stderr
 
 
 def left_by_a_killed_run(home: Path) -> Path:
