@@ -39,12 +39,17 @@ def prepared_hosts(tmp_path_factory, hosts) -> Path:
 
 
 @pytest.fixture
-def hosts_data(prepared_hosts, hosts, tmp_path) -> Path:
+def network_host(prepared_hosts, tmp_path) -> Path:
+    """A fresh hosts data folder as `prepare --hostnames` leaves it: the one the bundles are written from,
+    holding the channel orgs' keys."""
+    return Path(shutil.copytree(prepared_hosts, tmp_path / "hosts"))
+
+
+@pytest.fixture
+def hosts_data(network_host, hosts) -> Path:
     """A fresh hosts data folder as `prepare --hostnames` leaves it, packages and chaincode.env included."""
-    root = tmp_path / "hosts"
-    shutil.copytree(prepared_hosts, root)
-    compose.write_packages(hosts, root)
-    return root
+    compose.write_packages(hosts, network_host)
+    return network_host
 
 
 @pytest.fixture

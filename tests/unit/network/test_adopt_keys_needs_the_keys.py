@@ -10,7 +10,7 @@ from network import crl, crypto
 from network.bundle_keys import AdoptKeysError, adopt_keys
 from network.crypto import load_cert, load_key, org_crypto
 
-from .test_org_own_keys import company, keyless_bundle, network_host  # noqa: F401  (the fixtures)
+from .test_org_own_keys import company, keyless_bundle  # noqa: F401  (the fixtures)
 
 
 def _other_key_pem() -> bytes:

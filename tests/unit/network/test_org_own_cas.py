@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
-import shutil
 from pathlib import Path
 
 import pytest
@@ -39,11 +38,6 @@ CODE = "91110000MA1K00007E"
 @pytest.fixture
 def company(hosts, tmp_path) -> org_keys.OrgKeys:
     return org_keys.make(hosts, "bank2", "bank", CODE, tmp_path / "bank2-host" / "keys")
-
-
-@pytest.fixture
-def network_host(prepared_hosts, tmp_path) -> Path:
-    return Path(shutil.copytree(prepared_hosts, tmp_path / "hosts"))
 
 
 @pytest.fixture

@@ -57,14 +57,6 @@ def sent(company, tmp_path) -> Path:
 
 
 @pytest.fixture
-def network_host(prepared_hosts, tmp_path) -> Path:
-    """The data folder the bundles are written from (`prepare --hostnames`), holding the channel orgs' keys."""
-    root = tmp_path / "hosts"
-    shutil.copytree(prepared_hosts, root)
-    return root
-
-
-@pytest.fixture
 def channel(fake_fabric, hosts, network_host) -> ScriptedChannel:
     return ScriptedChannel(hosts, channel_config(hosts, network_host))
 
