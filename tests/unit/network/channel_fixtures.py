@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from fabric_protos.common import common_pb2, configtx_pb2
 
-from network import configtx, crl, crypto
+from network import configtx, crl, crypto, membership
 from network.crypto import org_crypto
 from network.org_definition import config_policy, org_group, with_revocation_list
 from network.topology import Topology
@@ -69,6 +69,14 @@ def config_block(config: configtx_pb2.Config, channel: str, number: int = 0,
     envelope = common_pb2.Envelope(payload=payload.SerializeToString())
     return common_pb2.Block(header=common_pb2.BlockHeader(number=number),
                             data=common_pb2.BlockData(data=[envelope.SerializeToString()]))
+
+
+def with_org_keys(topology: Topology, data_root: Path, spec) -> Topology:
+    """The topology with the org ``spec`` (``membership.new_org_spec``) added and its crypto made in
+    data_root: an org whose keys are made, which the channel's config does not have yet."""
+    grown = membership.with_orgs(topology, [*topology.orgs, spec])
+    crypto.generate(grown, data_root)
+    return grown
 
 
 def kept_crl(paths, msp_folder: Path | None = None) -> x509.CertificateRevocationList | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
 
-from network import Network, config_signing, crypto, membership
+from network import Network, config_signing, membership
 from network import channel_config as channel_config_module
 from network.crypto import org_crypto
 from network.nodeconfig import orderer_tls_ca
@@ -20,7 +20,7 @@ from network.org_change import admin_signers
 from network.org_membership import OrgMembership
 from network.tools import Result
 
-from .channel_fixtures import config_block
+from .channel_fixtures import config_block, with_org_keys
 from .scripted_peer import ScriptedPeer
 
 BANK2_CODE = "91110000MA1K00007E"   # the credit code of bank2, the org the update files of the tests add
@@ -91,11 +91,9 @@ def host(topology, root: Path, scripted: ScriptedChannel, said: list[str] | None
 
 
 def with_org_recorded(topology, data_root: Path, spec):
-    """The topology with the org ``spec`` (``membership.new_org_spec``) added, its crypto made in data_root
-    and its addition recorded there: a data folder as `recfin org add` leaves it once the channel took the
-    org."""
-    grown = membership.with_orgs(topology, [*topology.orgs, spec])
-    crypto.generate(grown, data_root)
+    """``with_org_keys``, and the org's addition recorded in data_root: a data folder as `recfin org add`
+    leaves it once the channel took the org."""
+    grown = with_org_keys(topology, data_root, spec)
     membership.record_added(data_root, spec)
     return grown
 

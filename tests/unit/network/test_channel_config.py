@@ -6,13 +6,14 @@ from cryptography import x509
 from fabric_protos.common import common_pb2, configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
 
-from network import channel_config, crypto, membership
+from network import channel_config, membership
 from network.channel_config import ConfigUpdateError
 from network.crypto import org_crypto
 from network.org_change import change_rows, plan_add, plan_remove, removed_members
 from network.org_definition import anchor_peers_value, decode_anchor_peers, decode_msp
 
 from .channel_fixtures import APPLICATION_VERSION, SUPPLIER_VERSION, channel_config as build_config, config_block
+from .channel_fixtures import with_org_keys
 
 ORGS = ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"]
 
@@ -20,10 +21,8 @@ ORGS = ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"]
 @pytest.fixture
 def with_bank2(topology, data_root):
     """The topology with a second bank org, its crypto generated into data_root."""
-    spec = membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B")
-    grown = membership.with_orgs(topology, [*topology.orgs, spec])
-    crypto.generate(grown, data_root)
-    return grown
+    return with_org_keys(topology, data_root,
+                         membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B"))
 
 
 @pytest.fixture

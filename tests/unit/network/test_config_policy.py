@@ -22,15 +22,13 @@ from network.org_change import OrgChangeError, plan_add, plan_remove
 from network.org_definition import PolicySyntaxError, decode_msp, signature_policy, with_revocation_list
 
 from .channel_fixtures import channel_config as build_config
-from .channel_fixtures import crl_without_aki, org_crl, with_crls
+from .channel_fixtures import crl_without_aki, org_crl, with_crls, with_org_keys
 
 
 @pytest.fixture
 def grown(topology, data_root):
-    spec = membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B")
-    topo = membership.with_orgs(topology, [*topology.orgs, spec])
-    crypto.generate(topo, data_root)
-    return topo
+    return with_org_keys(topology, data_root,
+                         membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B"))
 
 
 @pytest.fixture

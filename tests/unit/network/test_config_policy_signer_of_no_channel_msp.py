@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from network import config_policy, config_signing, crypto, membership
+from network import config_policy, config_signing, membership
 from network.crypto import org_crypto
 from network.org_change import plan_add
 
 from .channel_fixtures import channel_config as build_config
+from .channel_fixtures import with_org_keys
 
 
 @pytest.fixture
 def grown(topology, data_root):
     """The topology with bank2, its keys made, whose org the channel config does not have yet."""
-    spec = membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B")
-    topo = membership.with_orgs(topology, [*topology.orgs, spec])
-    crypto.generate(topo, data_root)
-    return topo
+    return with_org_keys(topology, data_root,
+                         membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B"))
 
 
 def _admin(topology, data_root, org_name: str) -> config_signing.AdminSigner:

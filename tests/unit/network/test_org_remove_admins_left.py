@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from network import crypto, membership
+from network import membership
 from network.org_change import OrgChangeError
 from network.org_membership import ClaimsCheck
 
 from .channel_fixtures import channel_config, crl_without_aki, with_crls
-from .scripted_channel import ScriptedChannel, host
+from .scripted_channel import ScriptedChannel, host, with_org_recorded
 from .test_org_membership import _removal_file
 
 CODE = "91110000MA1K00007E"
@@ -20,11 +20,7 @@ CODE = "91110000MA1K00007E"
 @pytest.fixture
 def grown(topology, data_root):
     """bank2 added and recorded here: the channel's fifth org."""
-    bank2 = membership.new_org_spec(topology, "bank2", "bank", CODE)
-    now = membership.with_orgs(topology, [*topology.orgs, bank2])
-    crypto.generate(now, data_root)
-    membership.record_added(data_root, bank2)
-    return now
+    return with_org_recorded(topology, data_root, membership.new_org_spec(topology, "bank2", "bank", CODE))
 
 
 def _locked(topology, data_root, config, *names):
