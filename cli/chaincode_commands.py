@@ -39,7 +39,10 @@ def chaincode() -> None:
 @chaincode.command()
 @topology_option
 @click.option("--name", default=None, help="Chaincode name (default: the topology's, receivables).")
-@click.option("--contract", default=None, metavar="MODULE:CLASS", help="The contract class the servers run.")
+@click.option("--contract", default=None, metavar="MODULE:CLASS",
+              help="The contract class the servers run. Default: the one deployed under --name (an earlier "
+                   "--contract included), or the topology's (chaincode.contract) where none is recorded for "
+                   "that name.")
 @click.option("--version", "version_", default=None,
               help="Definition version (a new one upgrades in place). Default: the one deployed (an earlier "
                    "--version included), or the topology's for a first deploy or once topology.yaml names "
@@ -68,6 +71,7 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
     (see `recfin chaincode config`), so changing a setting and deploying is an upgrade.
     Without --version the deployed version's number is kept: deploying again after
     `--version 1.1` changes nothing, and a changed setting deploys 1.1 with its new digest.
+    Without --contract the contract class deployed under that name is kept.
     After upgrading a network that holds records of an earlier version, run
     `recfin chaincode upgrade-ledger` once.
 
@@ -124,10 +128,11 @@ def config_command(topology_path, committed, as_json):
     Org roles (each org's `role:`) and the topology's `contract:` settings make the file every
     org's chaincode server runs with. Shows its sha256, the definition version naming it
     (<version>+cfg.<digest>) and the endorsement policy a deploy given no options approves, and
-    whether the deployed definition is that one (its version, configuration, contract, endorsement
-    policy and collections; the deployed version and policy are shown too): if not, the parts that
-    differ are named and `recfin chaincode deploy` applies them as a new sequence. With --committed,
-    also whether the committed definition has this configuration.
+    whether the deployed definition is that one (its version, configuration, endorsement policy and
+    collections; the deployed version and policy are shown too, and the contract class is the deployed
+    one, which a deploy given no --contract keeps): if not, the parts that differ are named and
+    `recfin chaincode deploy` applies them as a new sequence. With --committed, also whether the
+    committed definition has this configuration.
 
     \b
     Example:

@@ -317,11 +317,11 @@ def _deployed_differs(topology: Topology, data_root: Path, deployed: ccservers.D
                       version: str, sha: str, policy: str | None) -> list[str]:
     """What of the topology's chaincode definition a deploy given no options would approve differs from the
     deployment recorded (the parts deploy_chaincode compares; [] when none is recorded): any of them makes
-    that deploy a new sequence."""
+    that deploy a new sequence. The contract is none of them: a deploy given no --contract keeps the deployed
+    one."""
     if deployed is None:
         return []
     same = {"version": deployed.version == version, "configuration": deployed.network_config_sha256 == sha,
-            "contract": deployed.contract == topology.chaincode.contract,
             "endorsement policy": same_signature_policy(deployed.signature_policy, policy),
             "collections": deployed.collections_sha256 == collections_sha256(topology, data_root)}
     return [part for part, alike in same.items() if not alike]

@@ -1087,8 +1087,10 @@ class Network:
         topo, root = self.topology, self.data_root
         self.fabric.require(("peer",))
         name = name or topo.chaincode.name
-        contract = contract or topo.chaincode.contract
         recorded = ccservers.load_deployment(root, name)
+        # As the version: the contract deployed under this name, so a deploy given no --contract never swaps
+        # in the topology's class under another chaincode's name (a new sequence running another contract)
+        contract = contract or (recorded.contract if recorded else topo.chaincode.contract)
         version_given = bool(version)
         version = version or ccservers.version_to_deploy(recorded, topo.chaincode.version)
         policy = contract_config.endorsement_policy(topo) if signature_policy == "topology" else (signature_policy or None)

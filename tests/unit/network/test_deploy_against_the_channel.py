@@ -177,3 +177,27 @@ def test_a_restart_names_the_whole_deploy_of_another_chaincode(net, data_root, t
             rf"run `recfin chaincode deploy --name features --contract {FEATURES} --version 2.0 "
             rf"--collections-config {kept} --signature-policy \"OR\('BankMSP.peer'\)\"`")):
         net.start_chaincode_servers("features", restart=True)
+
+
+def test_a_deploy_given_no_contract_keeps_the_contract_deployed_under_that_name(net, data_root):
+    """Taken from the topology, the receivables contract would be committed under `features`, a new
+    sequence."""
+    net.deploy_chaincode(name="features", contract=FEATURES, version="2.0", signature_policy=None)
+    net.supervisor.running.clear()                   # its servers died: the deploy starts them again
+    net.supervisor.started.clear()
+    again = net.deploy_chaincode(name="features", version="2.0", signature_policy=None)
+    assert (again.sequence, again.changed) == (1, False)
+    assert ccservers.load_deployment(data_root, "features").contract == FEATURES
+    assert len(net.supervisor.started) == len(net.topology.orgs)
+    assert all(spec.argv[-2:] == ["--contract", FEATURES] for spec in net.supervisor.started)
+    given = net.deploy_chaincode(name="features", version="2.0", signature_policy=None,
+                                 contract=net.topology.chaincode.contract)
+    assert (given.sequence, given.changed) == (2, True)             # given, it is set
+
+
+def test_config_says_deployed_when_a_plain_deploy_keeps_another_contract(net, data_root):
+    net.deploy_chaincode(contract=FEATURES)
+    report = contract_config.report(net.topology, data_root)
+    assert (report["deployed"], report["deployed_differs"]) == (True, [])
+    assert net.deploy_chaincode().changed is False          # as it says
+    assert ccservers.load_deployment(data_root, "receivables").contract == FEATURES
