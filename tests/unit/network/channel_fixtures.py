@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from fabric_protos.common import common_pb2, configtx_pb2
 
 from network import configtx, crl, crypto, membership
-from network.crypto import org_crypto
+from network.crypto import load_cert, load_key, org_crypto
 from network.org_definition import config_policy, org_group, with_revocation_list
 from network.topology import Topology
 
@@ -115,3 +115,26 @@ def with_crls(current: configtx_pb2.Config, msp_id: str, pems: list[bytes]) -> c
     group = changed.channel_group.groups["Application"].groups[msp_id]
     group.CopyFrom(with_revocation_list(group, pems))
     return changed
+
+
+def certificate_ending_in(cert_path: Path, signer_key_path: Path, days: float) -> dt.datetime:
+    """The certificate at cert_path signed again by signer_key_path (its issuer's key, or its own for a CA),
+    same subject, issuer, key and extensions, ending in days; returns its new end."""
+    old = load_cert(cert_path)
+    now = dt.datetime.now(dt.timezone.utc)
+    builder = (x509.CertificateBuilder().subject_name(old.subject).issuer_name(old.issuer)
+               .public_key(old.public_key()).serial_number(old.serial_number)
+               .not_valid_before(now - dt.timedelta(days=3000))
+               .not_valid_after(now + dt.timedelta(days=days)))
+    for extension in old.extensions:
+        builder = builder.add_extension(extension.value, extension.critical)
+    cert = builder.sign(load_key(signer_key_path), hashes.SHA256())
+    cert_path.write_bytes(crypto._pem_cert(cert))
+    return cert.not_valid_after_utc
+
+
+def ca_ending_in(paths, days: float) -> None:
+    """The org's CA certificate (``paths``: its ``org_crypto``) signed again by its key, same subject and
+    extensions, ending in days; the org's verifying MSP holds the same certificate."""
+    certificate_ending_in(paths.ca_cert, paths.ca_key, days)
+    (paths.msp_dir / "cacerts" / "ca.pem").write_bytes(paths.ca_cert.read_bytes())

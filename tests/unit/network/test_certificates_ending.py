@@ -3,42 +3,18 @@ status` names any CA, node or admin certificate of the data folder ending within
 list` shows when each user's certificate ends, and `org user add` says when the certificate it issues ends
 with its CA's, sooner than the usual ten years (the generator's notice of a CA ending soon went nowhere in
 that path)."""
-import datetime as dt
 import json
 
 from click.testing import CliRunner
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 
 from cli.main import main
-from network import crypto
 from network.control import Network
-from network.crypto import load_cert, load_key, org_crypto
+from network.crypto import load_cert, org_crypto
 from network.org_users import CaFolder, add_user, list_users
 
+from .channel_fixtures import ca_ending_in, certificate_ending_in
+
 CODE = "91310000MA1K00002C"      # the supplier's enterprise, as the default topology gives it
-
-
-def _ending_in(cert_path, signer_key_path, days: float) -> dt.datetime:
-    """The certificate at cert_path signed again by signer_key_path (its issuer's key, or its own for a CA),
-    same subject, issuer, key and extensions, ending in days; returns its new end."""
-    old = load_cert(cert_path)
-    now = dt.datetime.now(dt.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(old.subject).issuer_name(old.issuer)
-               .public_key(old.public_key()).serial_number(old.serial_number)
-               .not_valid_before(now - dt.timedelta(days=3000))
-               .not_valid_after(now + dt.timedelta(days=days)))
-    for extension in old.extensions:
-        builder = builder.add_extension(extension.value, extension.critical)
-    cert = builder.sign(load_key(signer_key_path), hashes.SHA256())
-    cert_path.write_bytes(crypto._pem_cert(cert))
-    return cert.not_valid_after_utc
-
-
-def _ca_ending_in(paths, days: float) -> None:
-    _ending_in(paths.ca_cert, paths.ca_key, days)
-    # the org's verifying MSP holds the same certificate
-    (paths.msp_dir / "cacerts" / "ca.pem").write_bytes(paths.ca_cert.read_bytes())
 
 
 def _soon_and_ended(topology, data_root):
@@ -46,11 +22,11 @@ def _soon_and_ended(topology, data_root):
     bank = org_crypto(data_root, "bank", topology.org("bank").domain)
     peer = topology.peers("bank")[0]
     tls = bank.node_dir(peer.hostname) / "tls" / "server.crt"
-    _ending_in(tls, bank.tlsca_key, 10)
+    certificate_ending_in(tls, bank.tlsca_key, 10)
     oo = topology.orderer_org
     orderers = org_crypto(data_root, oo.name, oo.domain)
     admin = orderers.user_msp(oo.admin) / "signcerts" / "cert.pem"
-    _ending_in(admin, orderers.ca_key, -2)
+    certificate_ending_in(admin, orderers.ca_key, -2)
     return peer, tls, admin
 
 
@@ -97,7 +73,7 @@ def test_user_list_shows_when_each_users_certificate_ends(topology, data_root):
     org = topology.org("supplier")
     paths = org_crypto(data_root, org.name, org.domain)
     user = org.users[0].name
-    ends = _ending_in(paths.user_msp(user) / "signcerts" / "cert.pem", paths.ca_key, 30)
+    ends = certificate_ending_in(paths.user_msp(user) / "signcerts" / "cert.pem", paths.ca_key, 30)
     rows = {row["user"]: row for row in list_users(data_root, org)}
     assert rows[user]["ends"] == ends.isoformat()
     admin_cert = load_cert(paths.user_msp(org.admin) / "signcerts" / "cert.pem")
@@ -107,7 +83,7 @@ def test_user_list_shows_when_each_users_certificate_ends(topology, data_root):
 def test_user_add_says_its_certificate_ends_with_a_ca_ending_sooner(topology, data_root):
     org = topology.org("supplier")
     paths = org_crypto(data_root, org.name, org.domain)
-    _ca_ending_in(paths, 400)
+    ca_ending_in(paths, 400)
     said = []
     add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": CODE}, say=said.append)
     ca_ends = load_cert(paths.ca_cert).not_valid_after_utc
@@ -121,7 +97,7 @@ def test_user_add_says_its_certificate_ends_with_a_ca_ending_sooner(topology, da
 def test_user_add_passes_on_the_notice_of_a_ca_ending_within_90_days(topology, data_root):
     org = topology.org("supplier")
     paths = org_crypto(data_root, org.name, org.domain)
-    _ca_ending_in(paths, 20)
+    ca_ending_in(paths, 20)
     said = []
     add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": CODE}, say=said.append)
     assert [line for line in said if line.startswith(f"  {paths.ca_cert} ends on ")], said
@@ -138,7 +114,7 @@ def test_user_add_says_nothing_of_a_ca_far_from_its_end(topology, data_root):
 def test_user_commands_show_the_end_and_say_the_shortened_one(topology, data_root, fake_fabric):
     org = topology.org("supplier")
     paths = org_crypto(data_root, org.name, org.domain)
-    _ca_ending_in(paths, 400)
+    ca_ending_in(paths, 400)
     ca_ends = load_cert(paths.ca_cert).not_valid_after_utc
     added = CliRunner().invoke(main, ["org", "user", "add", "supplier", "supplier9", "--attr",
                                       f"recfin.enterprise={CODE}", "--data-root", str(data_root), "--json"])
