@@ -30,6 +30,16 @@ def _id(value: str, what: str) -> str:
     return text
 
 
+def _optional_id(value: str | None, what: str) -> str:
+    """An optional argument naming a record (a listing's debtor, the party a request is of...): ``""`` for none
+    (``None`` or ``""``: left out, as the contract takes it), else as :func:`_id`. A blank one (``"  "``, a field
+    read from a file) names no record either, and sent it was answered as one of that name: a listing of the
+    debtor ``"  "``'s claims came back empty, as though there were none."""
+    if value is None or value == "":
+        return ""
+    return _id(value, what)
+
+
 def new_request_id() -> str:
     """A fresh business request id (uuid4 hex): the contract answers a retry with the same id with the first result."""
     return uuid.uuid4().hex

@@ -68,7 +68,10 @@ class _OfferOperations:
                           exposure_version: int | None, uncounted_offers: Sequence[str] | None) -> Steps[Offer]:
         """The offer, to the orgs :meth:`_offer_orgs` names where ``endorsing_organizations`` are not given."""
         _check_terms(terms, "make_offer")
-        _uncounted_offers(uncounted_offers)   # refused before any look-up, as the terms are
+        # refused before any look-up, as the terms are
+        if exposure_version is not None:
+            _exposure_version(exposure_version)
+        _uncounted_offers(uncounted_offers)
         if endorsing_organizations is None:
             financing = yield from self._readable_financing(financing_id)
             claim = yield from self._readable_claim(financing)
@@ -190,11 +193,21 @@ def _exposure_version(value: int) -> str:
     return str(value)
 
 
+def _terms_advice(terms: Any, cap: int | None) -> str:
+    """What to pass instead of ``terms`` that are no FinancingTerms: the OfferTerms ``get_offer_terms`` reads are the
+    likeliest, and are sent again as ``as_request()`` gives them (a new offer draws its own salt instead)."""
+    if cap is None:
+        return ": build FinancingTerms(advance_rate=..., discount_rate=..., recourse=..., expires_on=...)"
+    read = "the OfferTerms get_offer_terms reads: pass terms.as_request()" if isinstance(terms, OfferTerms) else \
+        "pass get_offer_terms(offer_id).as_request()"
+    return f" ({read}, or leave terms out: the accepted offer's terms are read back)"
+
+
 def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
     """``terms`` are FinancingTerms with fees within ``cap``: a new offer's within the cap on amounts sent (None), terms
     repeated at disbursement within the cap they may have been stored under (``OfferTerms.as_request()`` reads
     them so, and its result must not pass as a new offer's)."""
     if not isinstance(terms, FinancingTerms):
-        raise TypeError(f"{what} takes FinancingTerms")
+        raise TypeError(f"{what} takes FinancingTerms, not {type(terms).__name__}{_terms_advice(terms, cap)}")
     fen_sent(terms.fees, "fees", cap=MAX_FEN if cap is None else cap)   # raises, before anything is read or sent
     terms.checked()     # and so does any other term changed since they were built (model_copy validates nothing)

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import _date_text, _id, _page_size, _text
+from ._arguments import _date_text, _id, _optional_id, _page_size, _text
 from ._models import (STATUSES, AssignmentNotice, DiscountOffer, DiscountOfferPage, FinancierExposure, FinancingView,
                       HistoryEntry, InvoiceLookup, OfferPage, OfferTerms, Page, PaymentRecordPage, Provenance,
                       Receivable, RequestRecord, Statistics)
@@ -72,7 +72,7 @@ class _QueryOperations:
         """A page of the claims a bank finances (from acceptance until repayment, cancellation or recourse), by
         debtor then id: every debtor's, or ``debtor``'s only. The bank itself or the regulator."""
         return self._evaluate("ListReceivablesByFinancier", _id(financier, "financier"),
-                              _text(debtor or "", "debtor"), _page_size(page_size), _text(bookmark, "bookmark"),
+                              _optional_id(debtor, "debtor"), _page_size(page_size), _text(bookmark, "bookmark"),
                               model=Page)
 
     def list_offers_by_financier(self, financier: str, *, debtor: str | None = None, page_size: int = 20,
@@ -82,7 +82,7 @@ class _QueryOperations:
         bank itself or the regulator. Expired offers are listed too (their expiry is private: ``get_offer_terms``);
         ``withdraw_offer`` takes any of them back."""
         return self._evaluate("ListOffersByFinancier", _id(financier, "financier"),
-                              _text(debtor or "", "debtor"),
+                              _optional_id(debtor, "debtor"),
                               _page_size(page_size), _text(bookmark, "bookmark"), model=OfferPage)
 
     def _lister(self, by: str):
@@ -120,7 +120,7 @@ class _QueryOperations:
         (``discount-offer-not-for-receivable``).
         """
         # sent only when given: a contract before the argument takes the offer id alone
-        receivable = _text(receivable_id or "", "receivable_id")
+        receivable = _optional_id(receivable_id, "receivable_id")
         return self._evaluate("GetDiscountOffer", _id(offer_id, "offer_id"),
                               *([receivable] if receivable else []),
                               model=DiscountOffer)
@@ -132,12 +132,12 @@ class _QueryOperations:
         Name the debtor, or a receivable you may read for only the offers that
         cover it. ``scope="open"``: not withdrawn and not expired today; ``"all"``: every one.
         """
+        debtor, receivable_id = _optional_id(debtor, "debtor"), _optional_id(receivable_id, "receivable_id")
         if not debtor and not receivable_id:
             raise ValueError("name the debtor or a receivable whose discount offers to list")
         if scope not in DISCOUNT_OFFER_SCOPES:
             raise ValueError(f"scope {scope!r} is not one of {', '.join(DISCOUNT_OFFER_SCOPES)}")
-        return self._evaluate("ListDiscountOffers", _text(debtor or "", "debtor"),
-                              _text(receivable_id or "", "receivable_id"), _page_size(page_size),
+        return self._evaluate("ListDiscountOffers", debtor, receivable_id, _page_size(page_size),
                               _text(bookmark, "bookmark"), scope, model=DiscountOfferPage)
 
     def debtor_payment_record(self, debtor: str, *, page_size: int = 100, bookmark: str = "",
@@ -151,14 +151,14 @@ class _QueryOperations:
         """A bank's outstanding financed principal on the debtor's claims: a bank's own (``financier``
         None), or as the regulator, the bank ``financier``'s."""
         return self._evaluate("GetFinancierExposure", _id(debtor, "debtor"),
-                              _text(financier or "", "financier"),
+                              _optional_id(financier, "financier"),
                               model=FinancierExposure)
 
     def request(self, request_id: str, party: str | None = None) -> RequestRecord:
         """What a business request id of yours (or, as an org admin or the regulator, of ``party``) was recorded
         with: the transaction that first applied it and its result. A request id no attempt of which committed
         raises RuleViolation ``not-found``: sending the call again with the same id applies it once."""
-        return self._evaluate("GetRequest", _id(request_id, "request_id"), _text(party or "", "party"),
+        return self._evaluate("GetRequest", _id(request_id, "request_id"), _optional_id(party, "party"),
                               model=RequestRecord)
 
     # ------------------------------------------------------------ the pages of the iter_* methods
