@@ -35,6 +35,19 @@ class NotAnUpdateFile(OrgChangeError, config_signing.UpdateFileError):
     the other before, and a caller catching either still catches them."""
 
 
+def _refuse_writing_over_what_is_no_update(path: Path) -> None:
+    """OrgChangeError, nothing written, when the file at path holds something that is no config update: an empty
+    file holds nothing to lose, and an update (of this org change or another) is what --update-out replaces."""
+    if path.stat().st_size == 0:
+        return
+    try:
+        config_signing.read_update_file(path)
+    except config_signing.UpdateFileError:
+        raise OrgChangeError(f"{path} is there and holds no config update transaction, so it may be a file of yours "
+                             f"(the org's definition, a topology): it is not written over, and nothing was written. "
+                             f"Give --update-out a new file, or move {path} away and run this again") from None
+
+
 @dataclass
 class UpdateFileCheck:
     """A config update file checked against the channel: what it does and whether its signatures suffice."""
@@ -73,10 +86,13 @@ class OrgUpdateFiles(ChannelAdmins):
         A file at path that holds this very update (an `--update-out` run again, the channel unchanged) keeps
         the signatures other admins added to it: written anew, it would lose them without a word. They join
         change (its signatures, and its verdict with them), so what is printed is what the file holds. A file
-        of another update is replaced: its signatures are over other bytes."""
+        of another update is replaced: its signatures are over other bytes. A file that holds no update at all
+        (the org's definition, a topology, any file of the operator's named by mistake) is refused, nothing
+        written: it is not this command's to replace."""
         if not path.is_file():
             return config_signing.write_update_file(path, change.channel, change.envelope())
         with config_signing.update_file_lock(path):     # a `recfin org sign` of it here waits, or goes first
+            _refuse_writing_over_what_is_no_update(path)
             for msp_id, signature in self._signed_already(path, change).items():
                 change.signatures.setdefault(msp_id, signature)
             change.verdict = config_policy.evaluate(change.current, change.envelope())
