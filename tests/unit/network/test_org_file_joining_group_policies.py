@@ -36,6 +36,19 @@ def msp_changed_by_the_bank(update: configtx_pb2.ConfigUpdate) -> None:
         "/Channel/Application/BankMSP/Admins"
 
 
+def neither_signed_nor_submitted(edited, refused: str, channel, topology, data_root, tmp_path) -> None:
+    """The edited file is refused with ``refused`` (a pattern) where an admin signs it, left as it was, and
+    where it is submitted from another admin's host, nothing sent."""
+    before = edited.read_bytes()
+    with pytest.raises(OrgChangeError, match=refused):
+        host(topology, data_root, channel).sign_update_file(edited, "coreenterprise")
+    assert edited.read_bytes() == before
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError, match=refused):
+        host(topology, supplier_root, channel).submit_update_file(edited, channel_only=True)
+    assert channel.updates == []
+
+
 def test_a_joining_group_whose_admins_policy_another_orgs_admin_meets_is_neither_signed_nor_submitted(
         channel, bank2_update_file, topology, data_root, tmp_path):
     change, path = bank2_update_file
@@ -56,14 +69,7 @@ def test_a_joining_group_whose_admins_policy_another_orgs_admin_meets_is_neither
                r"admins could act as Bank2MSP's, counting twice in the channel's MAJORITY Admins or changing "
                r"its MSP alone\. Sign and submit none of .*older.tx: write the update again with "
                r"`recfin org add --update-out`")
-    before = edited.read_bytes()
-    with pytest.raises(OrgChangeError, match=refused):
-        host(topology, data_root, channel).sign_update_file(edited, "coreenterprise")
-    assert edited.read_bytes() == before
-    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
-    with pytest.raises(OrgChangeError, match=refused):
-        host(topology, supplier_root, channel).submit_update_file(edited, channel_only=True)
-    assert channel.updates == []
+    neither_signed_nor_submitted(edited, refused, channel, topology, data_root, tmp_path)
 
 
 def test_a_joining_groups_msp_changed_by_another_orgs_policy_is_not_submitted(
@@ -115,11 +121,4 @@ def test_a_joining_group_fabric_refuses_or_recfin_cannot_read_is_neither_signed_
     refused = (rf"^the update adds Bank2MSP with a group Fabric would refuse or that cannot be read: "
                rf"{named}\. Sign and submit none of {edited}: write the update again with "
                rf"`recfin org add --update-out`$")
-    before = edited.read_bytes()
-    with pytest.raises(OrgChangeError, match=refused):
-        host(topology, data_root, channel).sign_update_file(edited, "coreenterprise")
-    assert edited.read_bytes() == before
-    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
-    with pytest.raises(OrgChangeError, match=refused):
-        host(topology, supplier_root, channel).submit_update_file(edited, channel_only=True)
-    assert channel.updates == []
+    neither_signed_nor_submitted(edited, refused, channel, topology, data_root, tmp_path)
