@@ -172,8 +172,10 @@ def _defaults_in_force(config: NetworkConfig) -> dict[str, str]:
             "attestation_sources": "any source (the default: attestation_sources is empty)"}
 
 
-UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entries", "open_offer_entries",
-                  "fingerprint_entries", "claim_policies", "financing_policies", "discount_offer_policies")
+# writes: every value and key-level policy the pages wrote; the fields after it count some kinds of them
+UPGRADE_TOTALS = ("pages", "scanned", "writes", "financier_entries", "discount_offer_entries",
+                  "open_offer_entries", "fingerprint_entries", "claim_policies", "financing_policies",
+                  "discount_offer_policies")
 UPGRADE_TOKEN_PRINTED_AFTER = "'go on from it: recfin chaincode upgrade-ledger --bookmark' when a page failed " \
                               "(failed_at with --json)"
 COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "held_by", "held_by_number",
@@ -209,7 +211,10 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     (the invoice's orgs, the party's org, the debtor's and the bank's orgs); and every policy an earlier
     version wrote naming an org's members is rewritten to name its peers, so no client certificate of the
     org can sign a change of the key: such a page needs the peers of the orgs those policies name. A record
-    the contract cannot read is passed over and listed. When a page fails or is interrupted (Ctrl-C), the
+    the contract cannot read is passed over and listed.
+    Each page's line says how many values and key-level policies it wrote (every write it made, summed
+    as writes in the totals, whose other fields count some kinds of them; 0 when run again).
+    When a page fails or is interrupted (Ctrl-C), the
     command shows what the pages before it found (a run resumed from that page does not send them again) and
     the --bookmark to go on from; when the contract refuses the --bookmark given, leave it out to start from
     the first page.
@@ -246,16 +251,18 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
             raise
         bookmark, done = page.bookmark, page.done
         totals["pages"] += 1
-        for field in UPGRADE_TOTALS[1:]:
-            totals[field] += getattr(page, field)
+        totals["writes"] += page.written   # the counted fields' sum from a contract before it sent writes
+        for field in UPGRADE_TOTALS:
+            if field not in ("pages", "writes"):
+                totals[field] += getattr(page, field)
         findings["collisions"] += [c.to_json() for c in page.collisions]
         findings["without_current_spelling"] += [u.to_json() for u in page.without_current_spelling]
         findings["unreadable"] += page.unreadable
         findings["claims_to_reseal"] += [c.to_json() for c in page.claims_to_reseal]
         found = [(len(page.collisions), "collision(s)"), (len(page.unreadable), "unreadable"),
                  (len(page.claims_to_reseal), "claim(s) to reseal")]
-        click.echo(f"page {totals['pages']}: {page.scanned} records, {page.written} entries written"
-                   + "".join(f", {n} {what}" for n, what in found if n), err=as_json)
+        click.echo(f"page {totals['pages']}: {page.scanned} records, {page.written} values and key-level "
+                   "policies written" + "".join(f", {n} {what}" for n, what in found if n), err=as_json)
     _report_upgrade(totals, findings, as_json)
 
 

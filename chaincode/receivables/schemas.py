@@ -401,6 +401,12 @@ class LedgerUpgrade(Doc):
     scanned: int = Field(description="records read on this page (receivables, then discount offers, then "
                                      "financing offers, then financings, then request records, then the other "
                                      "keys whose earlier policies it reseals, kind after kind)")
+    writes: int = Field(description="every write of the page: each value written (an entry, a bank's "
+                                    "exposure version moved) and each key-level policy written or "
+                                    "rewritten counts one, those the other counts name and the rest "
+                                    "(recfin.by-debtor entries written back, recfin.offer-made entries, "
+                                    "registry, request record and notice policies, policies rewritten from "
+                                    "the earlier form); 0 on a page run again")
     financier_entries: int = Field(description="recfin.by-financier entries written: live financings a bank's "
                                                "exposure left out")
     discount_offer_entries: int = Field(description="recfin.discount-by-debtor entries written: offers "

@@ -93,10 +93,11 @@ class UpgradeTransactions(TransactionGroup):
         REJECTED, or REGISTERED and since rejected or withdrawn, and one of any status written while its orgs
         due were one org), of a financing they accepted, and of a discount offer and its list entry, where the
         key has none (``upgrade``; ``discount_offer_policies`` counts the offer keys and entries sealed), and
-        of a claim's ``recfin.by-debtor`` entry, a request record and an assignment notice (not counted); and
-        rewrites every policy in the form earlier versions wrote (MEMBER principals) to the same orgs' peers
-        (not counted): an admin of an org whose parties may be the regulator runs it, page after page from
-        bookmark "", until done.
+        of a claim's ``recfin.by-debtor`` entry, a request record and an assignment notice (counted in
+        ``writes`` alone); and rewrites every policy in the form earlier versions wrote (MEMBER principals) to
+        the same orgs' peers (counted in ``writes`` alone, which counts every value and policy the page
+        writes): an admin of an org whose parties may be the regulator runs it, page after page from bookmark
+        "", until done.
 
         It writes only entries and policies derived from the records it reads, and only missing ones, so they may
         run it any number of times. It is the regulator's org's alone because it reads every claim: even evaluated,

@@ -14,7 +14,7 @@ and nothing has changed since, goes without them:
   policy of a ``recfin.by-financier`` entry without one: until then the debtor's and the holder's orgs could
   delete the offer's ``recfin.open-offer`` entry or the loan's ``recfin.by-financier`` entry, taking an offer
   still acceptable or a loan still out from the bank's figures without moving their version. Written as
-  ``Store.restore_open_offer_entry`` and ``Store.restore_financier_entry`` say; not counted in the answer;
+  ``Store.restore_open_offer_entry`` and ``Store.restore_financier_entry`` say; counted in ``writes`` alone;
 - the fingerprint registry under an invoice's current spelling: an invoice registered under a spelling now
   refused (a dashed number before 35b3bf4, a zero-padded code before d72cf20) is registered only under that
   fingerprint, so the same invoice in the one spelling the contract now takes could be registered, and financed,
@@ -23,7 +23,7 @@ and nothing has changed since, goes without them:
   entries), which earlier versions never set: any two orgs (a supplier's and a bank's) could delete the entry of
   a confirmed, financed claim and register its invoice or delivery again. The orgs are those a registration gives
   them (``Store._guard_registry_entry``), written only on an entry without a policy, none where they are one org,
-  as for claims; not counted in the answer, whose fields a client of this version knows;
+  as for claims; counted in ``writes`` alone;
 - a claim's key-level policy (``policy.endorsing_orgs``: the debtor's and the holder's orgs), which earlier versions
   set only at confirmation: a claim they left REGISTERED could be rewritten by any two orgs (the chaincode-level
   policy) before its debtor confirmed it, and one they left REJECTED revived (so could one they left REGISTERED
@@ -47,7 +47,7 @@ and nothing has changed since, goes without them:
 - a request record's key-level policy (its party's org, ``Store.seal_request``) and an assignment notice's
   (the debtor's and the bank's orgs, ``Store.restore_notice_policy``), which earlier versions never set: two
   orgs could delete a request record for a retry to apply its request again, or mark a notice acknowledged
-  without the debtor. Each only where the key has none; none of these is counted in the answer;
+  without the debtor. Each only where the key has none; these are counted in ``writes`` alone;
 - every key-level policy in the form earlier versions wrote it (``store_base.earlier_org_policy``: MEMBER
   principals, which any certificate of an org named meets, a client's too) rewritten to this version's (the
   same orgs' peers, ``Store.reseal_earlier_role``): the keys of each page of claims, discount offers and
@@ -86,6 +86,12 @@ already happened; the page returns each such pair and names them in its event. S
 invoice twice under two spellings (refused now as ``invoice-listed-twice``; earlier versions took it, the
 fingerprints differing): its face amount may count that invoice twice, and its pair names the same claim as
 ``held_by``.
+
+The answer's ``writes`` counts every write the page makes: each value it writes (an entry, the version of a
+bank's exposure moved) and each key-level policy it writes or rewrites, one each, a key written both counting
+two. The other counts name some kinds of them only: a page that wrote only a ``recfin.by-debtor`` entry
+back, a ``recfin.offer-made`` entry or policies they do not count says so in ``writes``. A page run again
+writes nothing, and says 0.
 
 RejectReceivable and WithdrawReceivable release, with the fingerprints a claim was registered under, those of their
 current spellings this upgrade registered for it (``release_invoices``), or the invoice would stay blocked for good.
@@ -131,7 +137,10 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     ``channel_orgs``: the orgs of the configuration, the only ones whose policies a page reseals
     (``Store.reseal_earlier_role``)."""
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
-    report: dict[str, Any] = {"scanned": 0, "financier_entries": 0, "discount_offer_entries": 0,
+    # every write of the page goes through this stub, which counts them (``writes``): the fields below count
+    # some kinds only, and a page that wrote only what they leave out would otherwise say it wrote nothing
+    store = Store(written := _WritesCounted(store.stub), store.regulators)
+    report: dict[str, Any] = {"scanned": 0, "writes": 0, "financier_entries": 0, "discount_offer_entries": 0,
                               "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
                               "financing_policies": 0, "discount_offer_policies": 0, "collisions": [],
                               "without_current_spelling": [], "unreadable": [], "claims_to_reseal": []}
@@ -182,10 +191,52 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     for bank, debtor in sorted(raised):
         await store.move_exposure_version(bank, debtor, await store.exposure_version(bank, debtor))
     report["scanned"] = len(records)
+    report["writes"] = len(written.writes)
     report["unreadable"] = list(dict.fromkeys(report["unreadable"]))   # a claim several records name, once
     if not next_key and scanning != SCANNED[-1]:
         next_key = store.key(SCANNED[SCANNED.index(scanning) + 1])  # the next kind of record, from its first
     return {**report, "bookmark": next_key, "done": not next_key}
+
+
+class _WritesCounted:
+    """A stub that writes through ``stub`` and keeps the writes made (``writes``): each key's value (put or
+    deleted), each key's key-level policy and each purge once, as a transaction's write set holds them, a
+    private collection's apart. Every other call goes to ``stub`` as it is."""
+
+    def __init__(self, stub: Any) -> None:
+        self._stub = stub
+        self.writes: set[tuple[str, str, str]] = set()   # (what: value or policy, collection, key)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stub, name)
+
+    async def put_state(self, key: str, value: bytes) -> None:
+        await self._stub.put_state(key, value)
+        self.writes.add(("value", "", key))
+
+    async def del_state(self, key: str) -> None:
+        await self._stub.del_state(key)
+        self.writes.add(("value", "", key))
+
+    async def set_state_validation_parameter(self, key: str, policy: bytes) -> None:
+        await self._stub.set_state_validation_parameter(key, policy)
+        self.writes.add(("policy", "", key))
+
+    async def put_private_data(self, collection: str, key: str, value: bytes) -> None:
+        await self._stub.put_private_data(collection, key, value)
+        self.writes.add(("value", collection, key))
+
+    async def del_private_data(self, collection: str, key: str) -> None:
+        await self._stub.del_private_data(collection, key)
+        self.writes.add(("value", collection, key))
+
+    async def purge_private_data(self, collection: str, key: str) -> None:
+        await self._stub.purge_private_data(collection, key)
+        self.writes.add(("purge", collection, key))
+
+    async def set_private_data_validation_parameter(self, collection: str, key: str, policy: bytes) -> None:
+        await self._stub.set_private_data_validation_parameter(collection, key, policy)
+        self.writes.add(("policy", collection, key))
 
 
 def _parsed(store: Store, model: type[M], records: list[tuple[str, bytes]],
@@ -241,7 +292,7 @@ async def _restore_notice_policies(store: Store, financings: list[tuple[str, Fin
     debtor's and the bank's orgs where it has no policy (``Store.restore_notice_policy``): one an earlier
     contract version issued. The debtor's org is its claim's (read in one batch; a claim that cannot be read
     is listed as unreadable, and its notice gets none), the bank's the financing's: the notice's own record,
-    which had no policy, could say anything. Not counted in the answer."""
+    which had no policy, could say anything. Counted in ``writes`` alone."""
     issued = [(key, f) for key, f in financings if f.notice_id and f.financier_msp]
     claims = await _claims_of(store, issued, lambda f: f.receivable_id, report)
     for key, f in issued:
@@ -252,7 +303,7 @@ async def _restore_notice_policies(store: Store, financings: list[tuple[str, Fin
 async def _seal_requests(store: Store, request_keys: list[str], report: dict[str, Any]) -> None:
     """Give each request record of ``request_keys`` its party's org (``Store.seal_request``) where it has no
     policy: records earlier contract versions wrote. The parties are read in one batch; a party record that
-    cannot be read is listed as unreadable, and its requests get none. Not counted in the answer. A key of
+    cannot be read is listed as unreadable, and its requests get none. Counted in ``writes`` alone. A key of
     another shape than a request record's (``StoreBase.entry_attributes``: the type's bare key, say) is none:
     two orgs wrote it, and it gets nothing."""
     owners = {key: entry[0] for key in request_keys

@@ -1180,6 +1180,9 @@ class LedgerUpgrade(Document):
     passed over (``unreadable``), and the bookmark of the next page (``done`` once none is left)."""
 
     scanned: StrictInt
+    # every write of the page, a value or a key-level policy each (those the counts below name and the rest);
+    # None from a contract before it counted them, whose pages and LedgerUpgraded events did not carry it
+    writes: StrictInt | None = None
     financier_entries: StrictInt
     discount_offer_entries: StrictInt
     # 0 from a contract before the open-offer index, whose pages and LedgerUpgraded events did not count it:
@@ -1204,7 +1207,12 @@ class LedgerUpgrade(Document):
 
     @property
     def written(self) -> int:
-        """Entries and claims', financings' and discount offers' key-level policies written on this page."""
+        """Every value and key-level policy written on this page (``writes``); from a contract before it
+        counted them, the entries and the claims', financings' and discount offers' key-level policies its
+        counts name (it left out ``recfin.by-debtor`` entries written back, ``recfin.offer-made`` entries and
+        the other policies it wrote)."""
+        if self.writes is not None:
+            return self.writes
         return (self.financier_entries + self.discount_offer_entries + self.open_offer_entries
                 + self.fingerprint_entries + self.claim_policies + self.financing_policies
                 + self.discount_offer_policies)

@@ -20,9 +20,9 @@ from client.receivables import ReceivablesEvent
 from tests.unit.receivables import test_events as every_submit
 
 # Integer fields of the contract's events that are not money: days, and records counted by a ledger upgrade.
-COUNTS = {"days_early", "scanned", "financier_entries", "discount_offer_entries", "open_offer_entries",
-          "fingerprint_entries", "claim_policies", "financing_policies", "discount_offer_policies",
-          "entries_resealed"}
+COUNTS = {"days_early", "scanned", "writes", "financier_entries", "discount_offer_entries",
+          "open_offer_entries", "fingerprint_entries", "claim_policies", "financing_policies",
+          "discount_offer_policies", "entries_resealed"}
 EVENT_NAMES = {value for name, value in vars(contract_events).items() if name.isupper() and isinstance(value, str)}
 
 

@@ -29,7 +29,8 @@ def pages(arguments: list[str]) -> dict:
         return {**UPGRADE_PAGE, "bookmark": "k1"}
     if bookmark == "k1":
         return {**UPGRADE_PAGE, "collisions": [], "without_current_spelling": [UNSPELLED], "bookmark": "k2"}
-    return {**UPGRADE_PAGE, "scanned": 1, "financier_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
+    return {**UPGRADE_PAGE, "scanned": 1, "writes": 4, "financier_entries": 0, "fingerprint_entries": 0,
+            "claim_policies": 0,
             "discount_offer_entries": 1, "financing_policies": 3,
             "collisions": [], "bookmark": "", "done": True}
 
@@ -62,7 +63,8 @@ def test_the_table_names_each_invoice_behind_two_claims_and_each_without_a_curre
     # both claims' spellings: neither need be the current one
     assert "2431-2000-0000-1234-5678" in res.output and "0024312000000012345678" in res.output
     assert "R-00000000000000a2" in res.output and "INV-2026-0001" in res.output
-    assert res.output.startswith("page 1: 20 records, 5 entries written, 1 collision(s)\n")
+    assert res.output.startswith("page 1: 20 records, 6 values and key-level policies written, "
+                                 "1 collision(s)\n")
 
 
 def test_the_help_says_only_the_regulator_runs_it_and_shows_no_other_org_acting():
@@ -111,7 +113,8 @@ GARBAGE_KEY = "\x00recfin.receivable\x00R-0\x00"
 
 def findings(arguments: list[str]) -> dict:
     """One page from "", which sealed two discount offer keys, passed over a record and found a claim to reseal."""
-    return {**UPGRADE_PAGE, "collisions": [], "discount_offer_policies": 2, "unreadable": [GARBAGE_KEY],
+    return {**UPGRADE_PAGE, "collisions": [], "writes": 8, "discount_offer_policies": 2,
+            "unreadable": [GARBAGE_KEY],
             "claims_to_reseal": [TO_RESEAL], "bookmark": "", "done": True}
 
 
@@ -124,7 +127,8 @@ def test_records_passed_over_and_claims_to_reseal_are_named_and_the_offer_polici
     assert report["unreadable"] == [GARBAGE_KEY] and report["claims_to_reseal"] == [TO_RESEAL]
     res = invoke()
     assert res.exit_code == 0, res.output
-    assert res.output.startswith("page 1: 20 records, 7 entries written, 1 unreadable, 1 claim(s) to reseal\n")
+    assert res.output.startswith("page 1: 20 records, 8 values and key-level policies written, 1 unreadable, "
+                                 "1 claim(s) to reseal\n")
     text = " ".join(res.output.split())
     assert "1 claim(s) whose key names fewer orgs than due" in text and "a freeze's lifting included" in text
     assert "Reseal each with `recfin receivable reseal RECEIVABLE_ID`" in text
@@ -237,3 +241,35 @@ def test_a_run_interrupted_during_a_page_shows_what_the_pages_before_found_and_t
            f"{bookmark_token('k2')}" in " ".join(res.stderr.split())
     res = invoke("--json")
     assert res.exit_code == 1 and json.loads(res.stdout)["failed_at"] == bookmark_token("k2")
+
+
+def writing_only_what_no_count_names(arguments: list[str]) -> dict:
+    """A first page that wrote only what no other count names (payment-record entries written back, policies
+    rewritten from the earlier form), and a last page that wrote nothing."""
+    nothing = dict.fromkeys(("financier_entries", "discount_offer_entries", "open_offer_entries",
+                             "fingerprint_entries", "claim_policies", "financing_policies",
+                             "discount_offer_policies"), 0)
+    if arguments[1] == "":
+        return {**UPGRADE_PAGE, **nothing, "writes": 6, "collisions": [], "bookmark": "k1"}
+    return {**UPGRADE_PAGE, **nothing, "writes": 0, "collisions": [], "bookmark": "", "done": True}
+
+
+def test_every_write_a_page_made_is_counted_where_no_other_count_names_it(ledger):
+    ledger.responses["UpgradeLedger"] = writing_only_what_no_count_names
+    res = invoke()
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("page 1: 20 records, 6 values and key-level policies written\n")
+    assert "page 2: 20 records, 0 values and key-level policies written\n" in res.stdout
+    assert "writes: 6" in res.stdout
+    report = json.loads(invoke("--json").stdout)
+    assert report["writes"] == 6 and report["claim_policies"] == 0
+
+
+def test_a_page_of_a_contract_before_writes_was_counted_says_what_its_counts_name(ledger):
+    older = {k: v for k, v in UPGRADE_PAGE.items() if k != "writes"}
+    ledger.responses["UpgradeLedger"] = {**older, "done": True}
+    res = invoke()
+    assert res.exit_code == 0, res.output
+    # the entries and policies its counts name: 1 + 2 + 1 + 1
+    assert res.stdout.startswith("page 1: 20 records, 5 values and key-level policies written")
+    assert "writes: 5" in res.stdout

@@ -45,8 +45,9 @@ ATTESTATION = InvoiceAttestationRequest(seller_tax_id=TIER1, number="24312000000
 TERMS = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate="0.036", fees=Decimal("100.00"), recourse=False,
                        expires_on=date(2026, 4, 30), salt="0123456789abcdef")
 
-UPGRADE_PAGE = {"scanned": 20, "financier_entries": 1, "discount_offer_entries": 0, "open_offer_entries": 0,
-                "fingerprint_entries": 2, "claim_policies": 1, "financing_policies": 1, "discount_offer_policies": 0,
+UPGRADE_PAGE = {"scanned": 20, "writes": 6, "financier_entries": 1, "discount_offer_entries": 0,
+                "open_offer_entries": 0, "fingerprint_entries": 2, "claim_policies": 1, "financing_policies": 1,
+                "discount_offer_policies": 0,
                 "collisions": [{"fingerprint": "a" * 64, "receivable_id": R, "code": "", "number": "2431-2000-0000-1234-5678",
                                 "held_by": "R-00000000000000a2", "held_by_code": "",
                                 "held_by_number": "0024312000000012345678", "live": True, "held_by_live": True}],
