@@ -12,11 +12,12 @@ from client.receivables.ledger_keys import split_key
 from network import contract_config
 from network.lifecycle import Lifecycle
 
-from .connection import acting
+from .connection import acting, describe
 from .network_commands import open_network, topology_option
 from .options import PathType, WholeNumberRange, timeout_option
 from .output import emit, reports_errors, table
 from .regulator_commands import BookmarkTokenType, bookmark_token
+from .request_ids import Terminated, _terminations_raised, may_have_committed
 
 CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version",
                  "deployed_endorsement_policy", "deployed", "committed_version", "committed_sequence",
@@ -176,8 +177,9 @@ def _defaults_in_force(config: NetworkConfig) -> dict[str, str]:
 UPGRADE_TOTALS = ("pages", "scanned", "writes", "financier_entries", "discount_offer_entries",
                   "open_offer_entries", "fingerprint_entries", "claim_policies", "financing_policies",
                   "discount_offer_policies")
-UPGRADE_TOKEN_PRINTED_AFTER = "'go on from it: recfin chaincode upgrade-ledger --bookmark' when a page failed " \
-                              "(failed_at with --json)"
+UPGRADE_TOKEN_PRINTED_AFTER = ("'next page: --bookmark' on each page's line, or after 'go on from it: "
+                               "recfin chaincode upgrade-ledger --bookmark' when a page failed or was "
+                               "stopped (failed_at with --json)")
 COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "held_by", "held_by_number",
                      "held_by_code", "held_by_live")
 
@@ -187,12 +189,14 @@ COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "
               help="Records per transaction. A page another transaction invalidated (a record it read changed, "
                    "or one was added to its range) wrote nothing and is sent again: 3 sends at most.")
 @click.option("--bookmark", type=BookmarkTokenType(printed_after=UPGRADE_TOKEN_PRINTED_AFTER), default="",
-              help="Start from the page this token names, as printed when a page failed or was interrupted "
-                   "(failed_at with --json; default: the first page).")
-@acting("regulator", admin=True, json_help="Print the totals, collisions, invoices without a current spelling, "
-                                           "claims to reseal and records passed over (unreadable) as JSON; when a "
-                                           "page fails, what the pages before it found, with failed_at: the "
-                                           "--bookmark token to go on from.")
+              help="Start from the page this token names, as printed on the line of the page before it "
+                   "(next page: --bookmark) or when a page failed or was stopped (failed_at with --json; "
+                   "default: the first page).")
+@acting("regulator", admin=True,
+        json_help="Print the totals, collisions, invoices without a current spelling, claims to reseal "
+                  "and records passed over (unreadable) as JSON (each page's line, with the --bookmark of "
+                  "the next page, goes to stderr); when a page fails or is stopped, what the pages before it "
+                  "found, with failed_at: the --bookmark token to go on from.")
 def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     """Write the entries and key-level policies records of earlier contract versions lack, page after page.
 
@@ -211,16 +215,18 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     (the invoice's orgs, the party's org, the debtor's and the bank's orgs); and every policy an earlier
     version wrote naming an org's members is rewritten to name its peers, so no client certificate of the
     org can sign a change of the key: such a page needs the peers of the orgs those policies name. A record
-    the contract cannot read is passed over and listed.
+    the contract cannot read is passed over and listed, each once.
     Each page's line says how many values and key-level policies it wrote (every write it made, summed
-    as writes in the totals, whose other fields count some kinds of them; 0 when run again).
-    When a page fails or is interrupted (Ctrl-C), the
-    command shows what the pages before it found (a run resumed from that page does not send them again) and
-    the --bookmark to go on from; when the contract refuses the --bookmark given, leave it out to start from
-    the first page.
+    as writes in the totals, whose other fields count some kinds of them; 0 when run again) and ends
+    with the --bookmark of the next page, so a run stopped in any way (killed, its ssh session dropped) goes
+    on from the token of the last line printed. When a page fails or is stopped (Ctrl-C, SIGTERM,
+    SIGHUP), the command shows what the pages before it found (a run resumed from that page does not
+    send them again) and the --bookmark to go on from; when the contract refuses the --bookmark
+    given, leave it out to start from the first page.
     It writes only entries and
     policies derived from the records it reads, and only missing ones (or policies in the earlier form):
-    running it again is harmless.
+    running it again is harmless, so a page that may have committed (its answer lost, or stopped
+    while it was sent) is simply sent again.
     An invoice that already backs two claims, or one claim twice (registered under two
     spellings), is reported as a collision and left to the regulator; each page's LedgerUpgraded
     event names them. Once one claim of a pair is rejected, run it again: the claim left then
@@ -237,50 +243,87 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     totals = dict.fromkeys(UPGRADE_TOTALS, 0)
     findings = {"collisions": [], "without_current_spelling": [], "unreadable": [], "claims_to_reseal": []}
     done = False
-    while not done:
-        # a page invalidated by a record changed or added in its range wrote nothing: the session's client sends it
-        # again (RACE_RETRY, three sends at most)
-        try:
-            page = session.client.upgrade_ledger(page_size, bookmark)
-        except (Exception, KeyboardInterrupt) as failure:   # Ctrl-C too: the pages done are not sent again
-            if totals["pages"]:   # a run resumed from the failed page does not send these again: show them now
-                _report_upgrade(totals, findings, as_json, failed_at=bookmark_token(bookmark))
-            way_on = _way_on(failure, totals["pages"], bookmark)
-            if way_on:
-                click.echo(way_on, err=True)
-            raise
-        bookmark, done = page.bookmark, page.done
-        totals["pages"] += 1
-        totals["writes"] += page.written   # the counted fields' sum from a contract before it sent writes
-        for field in UPGRADE_TOTALS:
-            if field not in ("pages", "writes"):
-                totals[field] += getattr(page, field)
-        findings["collisions"] += [c.to_json() for c in page.collisions]
-        findings["without_current_spelling"] += [u.to_json() for u in page.without_current_spelling]
-        findings["unreadable"] += page.unreadable
-        findings["claims_to_reseal"] += [c.to_json() for c in page.claims_to_reseal]
-        found = [(len(page.collisions), "collision(s)"), (len(page.unreadable), "unreadable"),
-                 (len(page.claims_to_reseal), "claim(s) to reseal")]
-        click.echo(f"page {totals['pages']}: {page.scanned} records, {page.written} values and key-level "
-                   "policies written" + "".join(f", {n} {what}" for n, what in found if n), err=as_json)
+    # SIGTERM and SIGHUP (its ssh session dropped) stop it as Ctrl-C does, with what the pages found and the
+    # --bookmark to go on from; each page's line names that too, for a stop that leaves no time to say it
+    with _terminations_raised():
+        while not done:
+            try:
+                # a page invalidated by a record changed or added in its range wrote nothing: the session's
+                # client sends it again (RACE_RETRY, three sends at most)
+                page = session.client.upgrade_ledger(page_size, bookmark)
+                _add_page(totals, findings, page)
+                bookmark, done = page.bookmark, page.done
+            except (Exception, KeyboardInterrupt) as failure:   # the pages done are not sent again: show them
+                _stopped_at(failure, totals, findings, as_json, bookmark)
+                raise
+            found = [(len(page.collisions), "collision(s)"), (len(page.unreadable), "unreadable"),
+                     (len(page.claims_to_reseal), "claim(s) to reseal")]
+            next_page = "the last page" if done else f"next page: --bookmark {bookmark_token(bookmark)}"
+            found_text = "".join(f", {n} {what}" for n, what in found if n)
+            click.echo(f"page {totals['pages']}: {page.scanned} records, {page.written} values and key-level "
+                       f"policies written{found_text}; {next_page}", err=as_json)
     _report_upgrade(totals, findings, as_json)
 
 
+def _add_page(totals: dict[str, int], findings: dict[str, list], page) -> None:
+    """Add what ``page`` (a ``LedgerUpgrade``) wrote and found to the run's ``totals`` and ``findings``."""
+    totals["pages"] += 1
+    totals["writes"] += page.written   # the counted fields' sum from a contract before it sent writes
+    for field in UPGRADE_TOTALS:
+        if field not in ("pages", "writes"):
+            totals[field] += getattr(page, field)
+    findings["collisions"] += [c.to_json() for c in page.collisions]
+    findings["without_current_spelling"] += [u.to_json() for u in page.without_current_spelling]
+    # a record several pages name (a party whose claims lie on two pages, say) listed once
+    findings["unreadable"] = list(dict.fromkeys(findings["unreadable"] + page.unreadable))
+    findings["claims_to_reseal"] += [c.to_json() for c in page.claims_to_reseal]
+
+
+def _stopped_at(failure: BaseException, totals: dict[str, int], findings: dict[str, list], as_json: bool,
+                bookmark: str) -> None:
+    """Say what the pages before the page from ``bookmark`` found and how to go on after it failed or was
+    stopped; raises a ClickException where the command's error line says more than ``failure`` (a page that
+    may have committed, a stop by SIGTERM or SIGHUP), else returns for ``failure`` to be raised as it is."""
+    if totals["pages"]:   # a run resumed from the failed page does not send these again: show them now
+        _report_upgrade(totals, findings, as_json, failed_at=bookmark_token(bookmark))
+    way_on = _way_on(failure, totals["pages"], bookmark)
+    if may_have_committed(failure):
+        # the connection's generic advice (read the record it changes before sending it again) does not apply:
+        # a page sent again writes only what is still missing, nothing once it committed
+        transaction = getattr(failure, "transaction_id", None) or "of the page"
+        raise click.ClickException(f"{describe(failure)} (transaction {transaction} may have committed all "
+                                   f"the same; {way_on})") from failure
+    if way_on:
+        click.echo(way_on, err=True)
+    if isinstance(failure, Terminated):   # its own words and the shell's exit code for it (143, 129)
+        stop = click.ClickException(str(failure))
+        stop.exit_code = failure.exit_code
+        raise stop from failure
+
+
 def _way_on(failure: BaseException, pages_done: int, bookmark: str) -> str | None:
-    """The line saying how to go on after the page from ``bookmark`` failed or was interrupted (Ctrl-C),
-    ``pages_done`` pages after the first one sent; None where running the same command again is the way (the
-    first page sent failed for another cause than its bookmark)."""
+    """The line saying how to go on after the page from ``bookmark`` failed or was stopped (Ctrl-C, SIGTERM,
+    SIGHUP), ``pages_done`` pages after the first one sent; None where running the same command again is the
+    way (the first page sent failed, before it could have committed, for another cause than its bookmark)."""
     if isinstance(failure, RuleViolation) and failure.rule == "bookmark-invalid":
         # the token names no page of the scan: giving it again fails the same way
         return (f"the contract takes no page from --bookmark {bookmark_token(bookmark)}: leave --bookmark out to "
                 "start from the first page (pages already upgraded write nothing more)")
-    if not pages_done:
-        return None
-    go_on = f"recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}"
+    go_on = (f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token(bookmark)}"
+             if pages_done else "run the same command again")
+    page = f"page {pages_done + 1}"
+    if may_have_committed(failure):
+        return (f"sending it again is safe: an UpgradeLedger page writes only what is missing, nothing once "
+                f"it committed; {go_on}")
     if isinstance(failure, KeyboardInterrupt):
         # it may have committed: sent again, it writes nothing more
-        return f"page {pages_done + 1} was interrupted; go on from it: {go_on}"
-    return f"page {pages_done + 1} failed; once its cause is put right, go on from it: {go_on}"
+        how = str(failure) if isinstance(failure, Terminated) else "interrupted"
+        committed = ("" if getattr(failure, "may_have_been_ordered", None) is False
+                     else " (it may have committed: sent again, it writes nothing more)")
+        return f"{page} was {how}{committed}; {go_on}"
+    if not pages_done:
+        return None
+    return f"{page} failed; once its cause is put right, {go_on}"
 
 
 def _report_upgrade(totals: dict[str, int], findings: dict[str, list], as_json: bool,

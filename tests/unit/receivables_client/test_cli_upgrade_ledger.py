@@ -6,13 +6,16 @@ The recording Contract double answers each page (the SDK and the command run for
 from __future__ import annotations
 
 import json
+import signal
 
+import grpc
+import pytest
 from click.testing import CliRunner
 from fabric_protos.peer import transaction_pb2
 
 from cli.chaincode_commands import chaincode
 from cli.regulator_commands import bookmark_token
-from client.gateway.errors import CommitError, EndorseError, ErrorDetail
+from client.gateway.errors import CommitError, CommitStatusError, EndorseError, ErrorDetail
 
 from . import test_cli
 from .test_client_calls import UPGRADE_PAGE
@@ -63,8 +66,8 @@ def test_the_table_names_each_invoice_behind_two_claims_and_each_without_a_curre
     # both claims' spellings: neither need be the current one
     assert "2431-2000-0000-1234-5678" in res.output and "0024312000000012345678" in res.output
     assert "R-00000000000000a2" in res.output and "INV-2026-0001" in res.output
-    assert res.output.startswith("page 1: 20 records, 6 values and key-level policies written, "
-                                 "1 collision(s)\n")
+    assert res.output.startswith(f"page 1: 20 records, 6 values and key-level policies written, "
+                                 f"1 collision(s); next page: --bookmark {bookmark_token('k1')}\n")
 
 
 def test_the_help_says_only_the_regulator_runs_it_and_shows_no_other_org_acting():
@@ -128,7 +131,7 @@ def test_records_passed_over_and_claims_to_reseal_are_named_and_the_offer_polici
     res = invoke()
     assert res.exit_code == 0, res.output
     assert res.output.startswith("page 1: 20 records, 8 values and key-level policies written, 1 unreadable, "
-                                 "1 claim(s) to reseal\n")
+                                 "1 claim(s) to reseal; the last page\n")
     text = " ".join(res.output.split())
     assert "1 claim(s) whose key names fewer orgs than due" in text and "a freeze's lifting included" in text
     assert "Reseal each with `recfin receivable reseal RECEIVABLE_ID`" in text
@@ -219,9 +222,10 @@ def test_a_malformed_token_is_told_where_upgrade_ledger_prints_its_tokens(ledger
     assert res.exit_code == 2 and not ledger.calls
     text = " ".join(res.output.split())
     assert "'@@' is not a bookmark token" in text
-    assert "printed after 'go on from it: recfin chaincode upgrade-ledger --bookmark' when a page failed " \
-           "(failed_at with --json)" in text
-    assert "next page" not in text
+    assert "printed after 'next page: --bookmark' on each page's line, or after 'go on from it: recfin " \
+           "chaincode upgrade-ledger --bookmark' when a page failed or was stopped (failed_at with --json)" \
+           in text
+    assert "bookmark_token" not in text   # the listings' words: no upgrade page prints that field
 
 
 def test_a_run_interrupted_during_a_page_shows_what_the_pages_before_found_and_the_token_to_go_on(ledger):
@@ -237,10 +241,63 @@ def test_a_run_interrupted_during_a_page_shows_what_the_pages_before_found_and_t
     res = invoke()
     assert res.exit_code == 1
     assert "pages: 2" in " ".join(res.stdout.split()) and "R-00000000000000a2" in res.stdout
-    assert f"page 3 was interrupted; go on from it: recfin chaincode upgrade-ledger --bookmark " \
-           f"{bookmark_token('k2')}" in " ".join(res.stderr.split())
+    assert f"page 3 was interrupted (it may have committed: sent again, it writes nothing more); go on " \
+           f"from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token('k2')}" \
+           in " ".join(res.stderr.split())
     res = invoke("--json")
     assert res.exit_code == 1 and json.loads(res.stdout)["failed_at"] == bookmark_token("k2")
+
+
+def test_each_pages_line_ends_with_the_next_pages_token_so_any_stop_can_go_on_from_the_last_line(ledger):
+    """A run killed between two lines (SIGKILL, a host going down) prints nothing more: the last page line
+    printed names the page to go on from, in the text and, on stderr, with --json."""
+    ledger.responses["UpgradeLedger"] = pages
+    res = invoke()
+    assert res.exit_code == 0, res.output
+    lines = [line for line in res.stdout.splitlines() if line.startswith("page ")]
+    assert [line.rsplit("; ", 1)[1] for line in lines] == [
+        f"next page: --bookmark {bookmark_token('k1')}", f"next page: --bookmark {bookmark_token('k2')}",
+        "the last page"]
+    res = invoke("--json")
+    assert res.exit_code == 0, res.output
+    assert f"next page: --bookmark {bookmark_token('k2')}" in res.stderr and "page 3:" in res.stderr
+    assert "next page" not in res.stdout and json.loads(res.stdout)["pages"] == 3
+
+
+@pytest.fixture
+def signals_at_default():
+    """SIGTERM and SIGHUP at their default, as in a shell (under nohup SIGHUP is ignored, and the command
+    leaves a handler it did not set as it is), and as they were after the test."""
+    kept = {signum: signal.signal(signum, signal.SIG_DFL) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    yield
+    for signum, handler in kept.items():
+        signal.signal(signum, handler)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_run_terminated_or_hung_up_during_a_page_shows_what_the_pages_before_found_and_the_token(
+        ledger, signals_at_default, signum):
+    """SIGTERM (a stopped job, timeout) or SIGHUP (its ssh session dropped) while the third page is sent
+    stops the run as Ctrl-C does, where either ended the process at once, saying nothing of where to go on."""
+    def third_stopped(arguments):
+        if arguments[1] == "k2":
+            # delivered only where the command handles it: left at its default, it would end the test run
+            assert signal.getsignal(signum) is not signal.SIG_DFL, "the signal would end the process at once"
+            signal.raise_signal(signum)
+        return pages(arguments)
+
+    ledger.responses["UpgradeLedger"] = third_stopped
+    res = invoke()
+    name = signal.Signals(signum).name
+    assert res.exit_code == 128 + signum, res.output
+    assert "pages: 2" in " ".join(res.stdout.split()) and "R-00000000000000a2" in res.stdout
+    assert f"page 3 was terminated by {name} (it may have committed: sent again, it writes nothing more); " \
+           f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token('k2')}" in \
+           " ".join(res.stderr.split())
+    assert f"Error: terminated by {name}" in res.stderr
+    assert signal.getsignal(signum) is signal.SIG_DFL   # as it was before the command
+    res = invoke("--json")
+    assert res.exit_code == 128 + signum and json.loads(res.stdout)["failed_at"] == bookmark_token("k2")
 
 
 def writing_only_what_no_count_names(arguments: list[str]) -> dict:
@@ -258,8 +315,8 @@ def test_every_write_a_page_made_is_counted_where_no_other_count_names_it(ledger
     ledger.responses["UpgradeLedger"] = writing_only_what_no_count_names
     res = invoke()
     assert res.exit_code == 0, res.output
-    assert res.stdout.startswith("page 1: 20 records, 6 values and key-level policies written\n")
-    assert "page 2: 20 records, 0 values and key-level policies written\n" in res.stdout
+    assert res.stdout.startswith("page 1: 20 records, 6 values and key-level policies written; next page:")
+    assert "page 2: 20 records, 0 values and key-level policies written; the last page" in res.stdout
     assert "writes: 6" in res.stdout
     report = json.loads(invoke("--json").stdout)
     assert report["writes"] == 6 and report["claim_policies"] == 0
@@ -273,3 +330,49 @@ def test_a_page_of_a_contract_before_writes_was_counted_says_what_its_counts_nam
     # the entries and policies its counts name: 1 + 2 + 1 + 1
     assert res.stdout.startswith("page 1: 20 records, 5 values and key-level policies written")
     assert "writes: 5" in res.stdout
+
+
+PARTY_KEY = "\x00recfin.party\x0091310000000000001X\x00"
+
+
+def party_unreadable_on_two_pages(arguments: list[str]) -> dict:
+    """Two pages of claims of one creditor whose party record cannot be read: each page lists its key."""
+    if arguments[1] == "":
+        return {**UPGRADE_PAGE, "collisions": [], "unreadable": [PARTY_KEY, GARBAGE_KEY], "bookmark": "k1"}
+    return {**UPGRADE_PAGE, "collisions": [], "unreadable": [PARTY_KEY], "bookmark": "", "done": True}
+
+
+def test_a_record_several_pages_pass_over_is_listed_once(ledger):
+    ledger.responses["UpgradeLedger"] = party_unreadable_on_two_pages
+    report = json.loads(invoke("--json").stdout)
+    assert report["unreadable"] == [PARTY_KEY, GARBAGE_KEY]
+    res = invoke()
+    assert res.exit_code == 0, res.output
+    assert "2 record(s) the contract cannot read" in res.stdout
+    assert ", 1 unreadable; the last page" in res.stdout   # a page's line says what that page listed
+
+
+LOST = CommitStatusError("commit status not received: deadline exceeded", transaction_id="tx-lost",
+                         code=grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
+@pytest.mark.parametrize("lost_at, go_on", [
+    ("", "run the same command again"),
+    ("k1", f"go on from it: recfin chaincode upgrade-ledger --bookmark {bookmark_token('k1')}"),
+], ids=["first-page", "second-page"])
+def test_a_page_that_may_have_committed_is_sent_again_as_it_writes_only_what_is_missing(ledger, lost_at,
+                                                                                         go_on):
+    """Its answer lost after the orderer may have taken it: no record to read first, as for another change
+    (sent again, it writes nothing more once it committed)."""
+    def lost(arguments):
+        if arguments[1] == lost_at:
+            raise LOST
+        return pages(arguments)
+
+    ledger.responses["UpgradeLedger"] = lost
+    res = invoke()
+    assert res.exit_code == 1
+    text = " ".join(res.stderr.split())
+    assert f"(transaction tx-lost may have committed all the same; sending it again is safe: an " \
+           f"UpgradeLedger page writes only what is missing, nothing once it committed; {go_on})" in text
+    assert "read the record it changes" not in text and text.count("go on from it") == (lost_at != "")
