@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from network.bundle import DEFAULT_INSTALL_ROOT
-from network.bundle_host import BundleHost, HostOperations
+from network.bundle_host import BundleHost, HostOperations, files_unchecked_note
 from network.bundle_keys import adopt_keys
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
@@ -26,6 +26,9 @@ def host() -> None:
     act as the org's admin with Fabric's `peer` CLI (from scripts/install-fabric), and each
     can be run again: what is done already is left alone. A company that made its own keys
     (`recfin org keys`) first puts them into its bundle with `recfin host adopt-keys`.
+    Each first checks the bundle's files against the SHA-256 digests its bundle.json records,
+    and refuses one cut short, damaged or edited since, naming it (a bundle an earlier recfin
+    wrote records none: that is said, and its files are taken as they are).
 
     \b
     Example:
@@ -45,6 +48,8 @@ def _bundle_options(fn):
 
 def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperations:
     bundle = BundleHost.open(bundle_root)
+    if not bundle.files_checked:
+        progress(as_json)(files_unchecked_note(bundle.root, bundle.org))
     fabric = FabricInstall.locate().require(("peer",))
     return HostOperations(bundle, Tools(fabric, timeout=timeout), progress(as_json))
 
@@ -64,8 +69,9 @@ def adopt_keys_command(bundle_root, keys_root, as_json):
     its certificates only. Its peers', users' and chaincode TLS identities are copied in from the
     keys folder (never its CA keys), once its CA and TLS CA certificates are shown to be the ones
     the bundle has from the channel and every identity is issued by them and has its private key
-    there (a key missing or not its certificate's is named, nothing copied); then its chaincode
-    package, connection profile, README and bundle.json are written. Run it again after each new
+    there (a key missing or not its certificate's is named, nothing copied), and the bundle's files
+    are as its bundle.json's digests record; then its chaincode package, connection profile, README
+    and bundle.json (with the digests of the files as now) are written. Run it again after each new
     bundle, and after each `recfin org user add ORG USER --keys DIR`, whose user it copies in too;
     then `recfin host join` and `recfin host approve`.
 
@@ -74,7 +80,7 @@ def adopt_keys_command(bundle_root, keys_root, as_json):
       recfin host adopt-keys --bundle /var/recfin --keys /etc/recfin/bank2
       recfin host adopt-keys --keys bank2-keys --json
     """
-    done = adopt_keys(bundle_root, keys_root)
+    done = adopt_keys(bundle_root, keys_root, progress(as_json))
     emit({"org": done.org, "msp_id": done.msp_id, "bundle": done.root, "package_id": done.package_id,
           "files": len(done.files), "missing": ", ".join(done.missing) or None},
          as_json=as_json, columns=["org", "msp_id", "bundle", "package_id", "files", "missing"])

@@ -4,7 +4,9 @@
 (`recfin network prepare --hostnames`; one prepared for the native runtime, whose channel names
 127.0.0.1 or a namespace's address, is refused: check_prepared_for_hostnames) into `out`:
 
-    bundle.json                       org, MSP ID, install root, every file written
+    bundle.json                       org, MSP ID, install root, every file written, and the SHA-256 digest
+                                      and size of each file no normal flow changes afterwards (digested),
+                                      which `recfin host` checks (network.bundle_host.check_digests)
     README.md                         how to start it, what to make resolvable, what is not inside
     docker-compose.yaml               the org's peers and chaincode server (network.compose, this org only)
     endpoints.yaml                    every node the org's host dials or is dialled by: hostname, port, TLS CA
@@ -40,6 +42,7 @@ its own host (`recfin host adopt-keys`, network.bundle_keys; `finish` writes wha
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -47,7 +50,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from ipaddress import ip_address
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 from google.protobuf.message import DecodeError
@@ -55,7 +58,7 @@ from google.protobuf.message import DecodeError
 from client.atomic_file import write_atomically
 
 from . import channel_config, compose, configtx, contract_config, crl, membership, profiles
-from .crypto import OrgCrypto, load_cert, org_crypto, revoked_by_org
+from .crypto import HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE, OrgCrypto, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
 from .org_definition import decode_anchor_peers
 from .topology import PeerOrgSpec, Topology
@@ -76,6 +79,7 @@ SOURCE_VARIABLE = "RECFIN_SOURCE"
 SOURCE_STEP = f"echo {SOURCE_VARIABLE}=/path/to/recfin > .env"
 SOURCE_CONTEXT = (f"${{{SOURCE_VARIABLE}:?the chaincode image builds from a recfin checkout: record its path in this "
                   f"folder's .env ({SOURCE_STEP}), README.md step 3}}")
+DIGESTS = "digests"      # bundle.json: file -> {"sha256", "size"}, for each file `digested` names
 
 
 @dataclass
@@ -96,6 +100,30 @@ def topology_document(topology: Topology) -> dict:
     for key in ("data_root", "listen_host", "namespaces"):
         data.pop(key, None)
     return data
+
+
+def digested(path: str) -> bool:
+    """Whether bundle.json records the digest of the bundle's file at path (relative to the bundle):
+    every file the bundle writes but those the normal flows change in an installed bundle, which `recfin
+    host` would otherwise refuse as damaged: the CRLs (any crls/ folder: `org user list --sync`, `org user
+    revoke`), the connection profile (they mark revoked users in it), private keys (`recfin hsm import`
+    has a keystore key moved offline; a key's digest has no place in a manifest anyone may read either),
+    the files saying a key is in an HSM (`recfin hsm link` and `import` write them), and `hosts` and the
+    compose override, where the company writes its hosts' addresses in place of ADDRESS. `recfin host
+    adopt-keys` records the digests afresh once it has written; the company's .env is not the bundle's."""
+    file = PurePosixPath(path)
+    return not (path in (MANIFEST, HOSTS_FILE, COMPOSE_OVERRIDE)
+                or file.parts[:1] == (profiles.profiles_dir(Path(".")).name,)
+                or "crls" in file.parts[:-1]
+                or file.suffix == ".key" or file.parent.name == "keystore"
+                or file.name in (HSM_SIGNER_FILE, KEY_ELSEWHERE_FILE))
+
+
+def file_digest(path: Path) -> dict:
+    """What bundle.json records of a file it digests: its SHA-256 (hex) and its size in bytes."""
+    with open(path, "rb") as handle:
+        sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+        return {"sha256": sha256, "size": os.fstat(handle.fileno()).st_size}
 
 
 def _holds_private_key(path: Path, data: bytes) -> bool:
@@ -633,11 +661,15 @@ def finish(topology: Topology, bundle: Bundle) -> None:
     _write(profiles.profiles_dir(out) / f"{org.name}.json", json.dumps(profile, indent=2) + "\n", bundle)
     _write(out / "README.md", _readme(topology, bundle, ends, res), bundle)
     bundle.files = sorted(set(bundle.files) | {MANIFEST})
+    # Of the files as they are now: written here, or (adopt-keys) carried over once checked against the
+    # digests recorded before (a file of an earlier manifest that is gone since has none)
+    digests = {path: file_digest(out / path) for path in bundle.files
+               if digested(path) and (out / path).is_file()}
     write_atomically(out / MANIFEST, json.dumps(
         {"org": org.name, "msp_id": org.msp_id, "install_root": str(bundle.install_root),
          "package_id": bundle.package_id, "chaincode_version": version,
          "network_config_sha256": contract_config.digest(topology), "missing": bundle.missing,
-         "files": bundle.files}, indent=2) + "\n")
+         "files": bundle.files, DIGESTS: digests}, indent=2) + "\n")
 
 
 def default_out(data_root: Path, org_name: str) -> Path:

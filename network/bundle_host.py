@@ -15,9 +15,10 @@ installed twice, an approval is not repeated.
 from __future__ import annotations
 
 import os
+import re
 import shutil
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from google.protobuf.message import DecodeError
@@ -26,7 +27,8 @@ from client.atomic_file import make_folders
 from client.yaml_files import YamlProblem, read_yaml_file
 
 from . import channel, channel_config, compose, configtx, contract_config, packaging
-from .bundle import MANIFEST, TOPOLOGY_FILE, collections_source, keys_missing_note, load_manifest
+from .bundle import (DIGESTS, MANIFEST, TOPOLOGY_FILE, collections_source, digested, file_digest,
+                     keys_missing_note, load_manifest)
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
@@ -47,10 +49,83 @@ MANIFEST_FIELDS = {"org": "a non-empty string", "msp_id": "a non-empty string", 
                    "package_id": "a non-empty string or null", "chaincode_version": "a non-empty string",
                    "network_config_sha256": "a non-empty string", "files": "a list of strings",
                    "missing": "a list of strings"}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _digests_problem(doc: dict) -> str | None:
+    """What is wrong with bundle.json's digests (None: nothing, or none recorded, as by a recfin before them):
+    a SHA-256 and size for files it lists, each a path inside the bundle that `digested` names."""
+    recorded = doc.get(DIGESTS)
+    if recorded is None:
+        return None
+    if not isinstance(recorded, dict):
+        return f"{DIGESTS} ({recorded!r:.40}, not an object of file digests)"
+    listed = set(doc["files"])
+    for path, entry in recorded.items():
+        inside = not PurePosixPath(path).is_absolute() and ".." not in PurePosixPath(path).parts
+        if not (inside and path in listed and digested(path)):
+            return f"{DIGESTS} entry {path!r:.80} (not one of the bundle's files it checks)"
+        if not (isinstance(entry, dict) and set(entry) == {"sha256", "size"}
+                and isinstance(entry["sha256"], str) and _SHA256.fullmatch(entry["sha256"])
+                and type(entry["size"]) is int and entry["size"] >= 0):
+            return f"{DIGESTS} entry for {path} (not a sha256 in hex and a size in bytes)"
+    return None
+
+
+def files_unchecked_note(root: Path, org: str) -> str:
+    """What is said of a bundle whose bundle.json records no digests (one an earlier recfin wrote)."""
+    return (f"{root / MANIFEST} records no file digests (an earlier recfin wrote it), so whether the "
+            f"bundle's files are still as written (not cut short, damaged or edited) cannot be checked; "
+            f"to have them checked, {_rewrite_hint(org)}")
+
+
+def check_digests(root: Path, doc: dict, fix: str) -> bool:
+    """Refuse a bundle whose files differ from the digests its bundle.json records (read_network checked their
+    shape), naming each file and how it differs, with `fix` (what to do); False where it records none (an
+    earlier recfin wrote it: nothing to check against), True once every file is as written.
+
+    Otherwise a genesis block cut short, or a certificate or package damaged, fails later in the peer CLI's
+    own terms, and a topology.yaml whose ports or hostnames were edited (which its contract configuration
+    does not show) has `recfin host` dial other addresses than the network's."""
+    recorded = doc.get(DIGESTS)
+    if recorded is None:
+        return False
+    differs = []
+    for path, written in sorted(recorded.items()):
+        what = _how_it_differs(root / path, written)
+        if what is not None:
+            differs.append(f"{path} ({what})")
+    if differs:
+        raise NetworkError(f"{len(differs)} file(s) of the bundle {root} are not as `recfin org bundle` "
+                           f"wrote them, by the digests {MANIFEST} records (a copy cut short, disk trouble "
+                           f"or an edit since): {'; '.join(differs)}; {fix}")
+    return True
+
+
+def _how_it_differs(path: Path, written: dict) -> str | None:
+    if not path.exists():
+        return "missing"
+    if not path.is_file():
+        return "not a file"
+    try:
+        now = file_digest(path)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if now["size"] != written["size"]:
+        return f"{now['size']} bytes, where {written['size']} were written"
+    if now["sha256"] != written["sha256"]:
+        return (f"{now['size']} bytes as written, but other bytes: SHA-256 {now['sha256'][:16]}..., not "
+                f"{written['sha256'][:16]}...")
+    return None
 
 
 def _rewrite_hint(org: str) -> str:
     return f"ask the network's operator to write it again with `recfin org bundle {org}`"
+
+
+def rewrite_fix(org: str) -> str:
+    return (f"{_rewrite_hint(org)} (a company that keeps its own keys then runs `recfin host adopt-keys` "
+            f"again)")
 
 
 def read_network(root: Path) -> tuple[dict, Topology]:
@@ -70,6 +145,8 @@ def read_network(root: Path) -> tuple[dict, Topology]:
         raise NetworkError(f"{manifest} lacks {', '.join(gone)}: {hint}")
     bad = [f"{key} ({doc[key]!r:.40}, not {shape})" for key, shape in MANIFEST_FIELDS.items()
            if not _SHAPES[shape](doc[key])]
+    if not bad and (digests_problem := _digests_problem(doc)) is not None:
+        bad = [digests_problem]
     if bad:
         raise NetworkError(f"{manifest} has a bad {', '.join(bad)}: {hint}")
     org = doc["org"]
@@ -118,6 +195,8 @@ class BundleHost:
     package_id: str
     chaincode_version: str
     collections_file: Path | None = None     # the definition's collections (--collections-config), if any
+    # checked against bundle.json's digests: not where it records none (an earlier recfin's), nor a data folder
+    files_checked: bool = False
 
     @classmethod
     def open(cls, root: str | Path) -> BundleHost:
@@ -143,13 +222,13 @@ class BundleHost:
         host = cls(root, doc["org"], doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"],
                    collections if collections.is_file() else None)
         # Checked before any `peer` call: the CLI would report a missing file in its own terms, mid-way.
-        fix = (f"{_rewrite_hint(host.org)} (a company that keeps its own keys then runs "
-               f"`recfin host adopt-keys` again)")
+        fix = rewrite_fix(host.org)
         for path in host.peer_cli_files():
             if not path.is_file():
                 raise NetworkError(f"{path} is missing from the bundle, and the `peer` CLI reads it: {fix}")
         _check_package(host.package(), host.package_id, fix)
-        return host
+        # last: the refusals above say more of the files they name (which package, which MSP ID)
+        return replace(host, files_checked=check_digests(root, doc, fix))
 
     @classmethod
     def in_data_folder(cls, root: Path, topology: Topology, org_name: str) -> BundleHost:

@@ -10,15 +10,18 @@ same CA and TLS CA certificates as the bundle's (which came from the channel's c
 and every identity issued by them, the users issued from the keys folder (`recfin org user add
 --keys`, recorded in its membership.yaml) among them: run again, it brings in those issued since. Then
 the package, chaincode.env, connection profile, README and manifest are written as bundle.write
-writes them. The CA keys stay in the keys folder.
+writes them. The CA keys stay in the keys folder. The bundle's files are first checked against the
+digests its bundle.json records, as `recfin host` checks them: the new manifest records them afresh,
+and would otherwise vouch for a file damaged since the bundle was written.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from . import membership
 from .bundle import MANIFEST, Bundle, copy_own_keys, finish, keys_missing_note, real_folder
-from .bundle_host import read_network
+from .bundle_host import check_digests, read_network, rewrite_fix
 from .crypto import OrgCrypto, holds_key_of, issued_by, key_held, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
 from .topology import PeerOrgSpec, Topology
@@ -28,11 +31,16 @@ class AdoptKeysError(NetworkError):
     pass
 
 
-def adopt_keys(bundle_root: Path, keys_root: Path) -> Bundle:
-    """Put the org's own identities from keys_root into the bundle at bundle_root; the completed bundle."""
+def adopt_keys(bundle_root: Path, keys_root: Path, say: Callable[[str], None] = lambda _: None) -> Bundle:
+    """Put the org's own identities from keys_root into the bundle at bundle_root; the completed bundle.
+    `say` hears that the bundle's files could not be checked, where its bundle.json records no digests."""
     # absolute, as bundle.write has it: finish rebases the connection profile's paths from it to the install root
     bundle_root, keys_root = real_folder(bundle_root, "--bundle"), Path(keys_root)
     doc, topology = read_network(bundle_root)
+    if not check_digests(bundle_root, doc, f"nothing was copied; {rewrite_fix(doc['org'])}"):
+        say(f"{bundle_root / MANIFEST} records no file digests (an earlier recfin wrote it), so the files "
+            f"the bundle came with could not be checked for damage: the digests recorded now are of them as "
+            f"they are")
     # with the users issued from the keys folder since (`recfin org user add --keys`, recorded in its
     # membership.yaml): the network's host never hears of them, so its bundle cannot name them
     org = membership.with_recorded_users(topology.org(doc["org"]), keys_root)

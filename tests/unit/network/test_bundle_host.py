@@ -53,6 +53,20 @@ def scripted(fabric, hosts, **kwargs) -> ScriptedPeer:
     return ScriptedPeer(hosts, fabric=fabric, **kwargs)
 
 
+def as_bundled(root: Path, relative: str, data: bytes | None) -> None:
+    """The bundle as `recfin org bundle` would have written it from a data folder holding ``data`` at
+    ``relative`` (None: not holding it): the file and bundle.json's record of it, not a file changed since."""
+    manifest = json.loads((root / bundle.MANIFEST).read_text())
+    manifest[bundle.DIGESTS].pop(relative, None)
+    if data is None:
+        (root / relative).unlink()
+        manifest["files"].remove(relative)
+    else:
+        (root / relative).write_bytes(data)
+        manifest[bundle.DIGESTS][relative] = bundle.file_digest(root / relative)
+    (root / bundle.MANIFEST).write_text(json.dumps(manifest))
+
+
 # ---- opening a bundle -----------------------------------------------------------------
 
 def test_the_bundle_records_the_network_it_was_made_for(unpacked, hosts):
@@ -182,7 +196,7 @@ def test_join_again_changes_nothing(unpacked, fabric, hosts):
 
 
 def test_join_without_the_genesis_block_says_where_it_comes_from(unpacked, fabric, hosts):
-    (unpacked / "channel" / "receivables.block").unlink()
+    as_bundled(unpacked, "channel/receivables.block", None)       # written before the block existed
     peer = scripted(fabric, hosts)
     with pytest.raises(NetworkError, match=r"receivables.block is missing.*recfin network prepare --hostnames"):
         HostOperations(BundleHost.open(unpacked), peer).join()
@@ -460,7 +474,7 @@ def test_a_file_the_peer_cli_reads_is_named_when_missing(unpacked, missing):
 
 def test_the_genesis_block_of_another_channel_is_refused_before_joining(unpacked, fabric, hosts):
     block = config_block(channel_config(hosts, unpacked), "otherchannel")
-    (unpacked / "channel/receivables.block").write_bytes(block.SerializeToString())
+    as_bundled(unpacked, "channel/receivables.block", block.SerializeToString())
     peer = scripted(fabric, hosts)
     with pytest.raises(NetworkError, match=rf"receivables.block is the genesis block of channel "
                                            rf"'otherchannel', not of 'receivables'.*{REWRITE}"):
@@ -470,7 +484,7 @@ def test_the_genesis_block_of_another_channel_is_refused_before_joining(unpacked
 
 def test_the_genesis_block_of_the_channel_is_joined(unpacked, fabric, hosts):
     block = config_block(channel_config(hosts, unpacked), "receivables")
-    (unpacked / "channel/receivables.block").write_bytes(block.SerializeToString())
+    as_bundled(unpacked, "channel/receivables.block", block.SerializeToString())
     peer = scripted(fabric, hosts)
     assert HostOperations(BundleHost.open(unpacked), peer).join() == {"peer0.supplier": True}
 
