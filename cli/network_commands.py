@@ -346,7 +346,8 @@ def prepare(topology_path, hostnames, data_root, as_json):
               help=f"Write {compose.COMPOSE_FILE.name} at the top of the repository instead of printing it "
                    f"(topology.yaml's orgs only: with orgs added or removed, give --output).")
 @click.option("--output", type=PathType(dir_okay=False, path_type=Path), default=None,
-              help="With --write: write this file instead.")
+              help="With --write: write this file instead (a file there that `compose --write` did not write "
+                   "is refused, not written over).")
 @reports_errors
 def compose_command(topology_path, data_root, write_file, output):
     """The same network on the official Fabric images, as a docker-compose.yaml.
