@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import replace
 from itertools import zip_longest
 from datetime import date
@@ -784,12 +785,18 @@ def _pdf_images(reader, source: str, contents: PageContents | None = None) -> li
     decoded: dict[tuple[int, int], bytes] = {}   # by the image object's number and generation
     contents = contents if contents is not None else PageContents()
     try:
-        inline = [pixels for page in reader.pages for pixels in _inline_image_pixels(page, contents)]
+        inline = []
+        for page_number, page in enumerate(reader.pages):
+            with _content_within_pypdf_limits(source, page_number):
+                inline += _inline_image_pixels(page, contents)
         if len(inline) > MAX_OCR_IMAGES:
             raise too_many_images(source, len(inline))
         if sum(inline) > MAX_OCR_PIXELS:
             raise too_many_pixels(source, sum(inline))
-        listed = [(page_number, page, page.images.keys()) for page_number, page in enumerate(reader.pages)]
+        listed = []
+        for page_number, page in enumerate(reader.pages):
+            with _content_within_pypdf_limits(source, page_number):   # listing parses the content again
+                listed.append((page_number, page, page.images.keys()))
         with_images = sum(1 for _, _, keys in listed if keys)
         if with_images > MAX_OCR_PAGES:
             raise too_many_pages(source, f"the PDF has {with_images} pages of images")
@@ -821,6 +828,24 @@ def _pdf_images(reader, source: str, contents: PageContents | None = None) -> li
     except Exception as exc:  # pypdf raises many types on damaged files
         raise MalformedInput(source, None, f"cannot take the page images out of the PDF: {exc}") from None
     return out
+
+
+@contextmanager
+def _content_within_pypdf_limits(source: str, page_number: int):
+    """Refuses a page whose content is more than pypdf parses or decodes in one stream (more tokens than
+    its stream_parsing_work_maximum_count, a longer token, more bytes once decoded): its images are listed
+    from its content, and its text read from it, so that is what to say, not a failure to take the images
+    out."""
+    from pypdf.errors import LimitReachedError  # imported only where a PDF is read
+
+    try:
+        yield
+    except LimitReachedError as exc:
+        raise MalformedInput(source, None, (
+            f"the content of page {page_number + 1} is too large to read ({str(exc).rstrip('.')}: the limit "
+            "pypdf keeps to read a page safely), so neither its text nor its images can be taken out of it: "
+            "export the invoice again as a PDF from the program that made it, read a scan of the printed "
+            "invoice instead, or ask the sender for the invoice's XML")) from None
 
 
 def _image_object(page, key):
