@@ -22,6 +22,7 @@ from client.atomic_file import sync_folder
 from .backup import NetworkRunningError, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, verify_archive
 from .errors import NetworkError, first_few
+from .fabric_bin import REPO_ROOT
 from .restore_asides import aside_path, asides_of
 from .supervisor import Supervisor
 from .topology import Topology
@@ -140,6 +141,10 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
                            f"--data-root a new or empty folder, or --replace to move what is there aside to "
                            f"{target.name}.before-restore-<timestamp>")
     if holds:
+        if (reason := _not_a_data_folder_to_move(target)) is not None:
+            raise NetworkError(f"refusing to restore over {target}: {reason}, which --replace would move aside "
+                               f"whole, putting the restored data folder in its place. Nothing was written: give "
+                               f"--data-root the network's own data folder, or a new one")
         _refuse_over_running(target, supervisor, topology)
     manifest, digest = verify_archive(archive)
     if topology is not None:
@@ -166,6 +171,21 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
                          manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
+
+
+def _not_a_data_folder_to_move(target: Path) -> str | None:
+    """Why --replace must not move target aside, None when it may: as `down --purge` refuses to delete them
+    (control.purge_refusal), the file system's root, a home folder or a folder holding one, a folder right under
+    the root, one holding the repository, and one inside it but for its data folders (.recfin/): no data folder."""
+    root, home, repo = target.resolve(), Path.home().resolve(), REPO_ROOT.resolve()
+    if len(root.parts) < 3 or home.is_relative_to(root):
+        return "it is not a folder of its own (the file system's root, a folder right under it, or a home folder)"
+    if repo.is_relative_to(root):
+        return f"it holds the repository {repo}"
+    data_folders = repo / ".recfin"
+    if root.is_relative_to(repo) and not (root != data_folders and root.is_relative_to(data_folders)):
+        return f"it is inside the repository {repo}, whose only data folders are under {data_folders}"
+    return None
 
 
 _NOT_OVER_A_RUNNING_NETWORK = ("stop it with `recfin network down` (the same --topology or data folder), "

@@ -368,6 +368,29 @@ def test_restore_refuses_a_folder_holding_anything_and_replace_keeps_it_aside(da
     assert (target / "crypto").is_dir() and not (target / "notes.txt").exists()
 
 
+def test_restore_replace_refuses_a_home_folder_and_the_repository_and_moves_nothing(data, topology, tmp_path,
+                                                                                   monkeypatch):
+    # --replace moves what the folder holds aside whole and puts the restored data folder in its place: a home
+    # folder, or the repository (monkeypatched to a stand-in here), is no data folder to swap out so.
+    out = tmp_path / "backup.tar.gz"
+    backup.write_backup(data, out, topology=topology)
+    home = tmp_path / "users" / "alice"
+    (home / "thesis").mkdir(parents=True)
+    (home / "thesis" / "chapter1.tex").write_text("years of work")
+    monkeypatch.setenv("HOME", str(home))
+    repository = tmp_path / "checkout"
+    (repository / "network").mkdir(parents=True)
+    (repository / "network" / "control.py").write_text("source")
+    monkeypatch.setattr(backup_restore, "REPO_ROOT", repository, raising=False)
+    for target, reason in ((home, "it is not a folder of its own"), (home.parent, "it is not a folder of its own"),
+                           (repository, "it holds the repository"),
+                           (repository / "network", "it is inside the repository")):
+        before = tree(target.parent)
+        result = CliRunner().invoke(network, ["restore", str(out), "--data-root", str(target), "--replace"])
+        assert result.exit_code == 1 and reason in result.output and "Nothing was written" in result.output
+        assert tree(target.parent) == before
+
+
 def test_restore_refuses_an_archive_of_another_channel_than_the_topologys(data, topology, tmp_path):
     # Its ledgers restored into this topology's data folder, `up` would make a new, empty channel beside them.
     text = Path(topology_module.DEFAULT_TOPOLOGY).read_text()
