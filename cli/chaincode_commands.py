@@ -17,7 +17,7 @@ from .network_commands import open_network, topology_option
 from .options import PathType, WholeNumberRange, timeout_option
 from .output import emit, reports_errors, table
 from .regulator_commands import BookmarkTokenType, bookmark_token
-from .request_ids import Terminated, _terminations_raised, may_have_committed
+from .request_ids import Terminated, terminations_raised, may_have_committed
 
 CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version",
                  "deployed_endorsement_policy", "deployed", "committed_version", "committed_sequence",
@@ -245,7 +245,7 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     done = False
     # SIGTERM and SIGHUP (its ssh session dropped) stop it as Ctrl-C does, with what the pages found and the
     # --bookmark to go on from; each page's line names that too, for a stop that leaves no time to say it
-    with _terminations_raised():
+    with terminations_raised():
         while not done:
             try:
                 # a page invalidated by a record changed or added in its range wrote nothing: the session's

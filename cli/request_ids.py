@@ -75,7 +75,7 @@ class Terminated(KeyboardInterrupt):
 
 
 @contextmanager
-def _terminations_raised() -> Iterator[None]:
+def terminations_raised() -> Iterator[None]:
     """Within it, SIGTERM and SIGHUP raise :class:`Terminated` instead of ending the process at once: ended
     at once, a call without --request-id would leave no trace of the fresh id it sent, and the same command
     run again would apply it twice. Only signals left at their default (a handler set, or SIGHUP ignored under
@@ -200,7 +200,7 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
         return f"{told}; `{transaction_status_command(transaction)}` tells whether its transaction committed"
 
     try:
-        with _terminations_raised():
+        with terminations_raised():
             return call(request_id)
     except KeyboardInterrupt as exc:
         # Ctrl-C, SIGTERM or SIGHUP while the call waits (for endorsement, ordering or its commit status):
