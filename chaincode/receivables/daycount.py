@@ -19,7 +19,11 @@ from .errors import rule, shown
 
 BASES = {"ACT/360": 360, "ACT/365": 365}
 DEFAULT_BASIS = "ACT/360"
-_RATE = re.compile(r"[0-9]{1,3}(\.[0-9]{1,10})?")
+# A rate has at most RATE_WHOLE_DIGITS digits before its point and RATE_PLACES after it: "100",
+# "0.0450000000".
+RATE_WHOLE_DIGITS = 3
+RATE_PLACES = 10
+_RATE = re.compile(rf"[0-9]{{1,{RATE_WHOLE_DIGITS}}}(\.[0-9]{{1,{RATE_PLACES}}})?")
 
 
 def parse_rate(value: object, field: str, *, upper: Decimal = Decimal(1), allow_zero: bool = True) -> Decimal:

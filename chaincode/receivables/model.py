@@ -79,17 +79,27 @@ def _rate(value: Any, info: ValidationInfo) -> str:
     return format(daycount.parse_rate(value, info.field_name or "rate"), "f")
 
 
+# The longest text of a rate in str(Decimal)'s exponent form: all the digits a rate may have
+# (``daycount.parse_rate``), its point and an exponent of its places ("E-10").
+_LONGEST_EXPONENT_FORM = daycount.RATE_WHOLE_DIGITS + daycount.RATE_PLACES + len(".E-10")
+
+
 def fixed_point_rate(value: Any) -> Any:
-    """A rate as a contract before 9555fad stored it, in the fixed-point form stored since: that contract wrote
-    ``str(Decimal)``, so a rate sent as "0.0000005" or "0.0000000000" was stored as "5E-7" or "0E-10", which
-    ``Rate`` refuses. Any other value is returned as it is, for the model to judge."""
-    if not isinstance(value, str) or "E" not in value.upper():
+    """A rate as a contract before 9555fad stored it, in the fixed-point form stored since: that contract
+    wrote ``str(Decimal)``, so a rate sent as "0.0000005" or "0.0000000000" was stored as "5E-7" or "0E-10",
+    which ``Rate`` refuses. Any other value is returned as it is, for the model to judge; so is a number in
+    more digits than a rate has, or whose power of ten lies beyond a rate's places: "1E999999999" in fixed
+    point is a gigabyte of zeros, and any two orgs can store it in terms under a key of their own. The model
+    refuses it as it refuses any other such rate, without that text ever being built."""
+    if not isinstance(value, str) or "E" not in value.upper() or len(value) > _LONGEST_EXPONENT_FORM:
         return value
     try:
         number = Decimal(value)
     except InvalidOperation:
         return value
-    return format(number, "f") if number.is_finite() else value
+    if not number.is_finite() or not -daycount.RATE_PLACES <= number.as_tuple().exponent <= 0:
+        return value
+    return format(number, "f")
 
 
 def without_retired_fields(data: Any, retired: tuple[str, ...]) -> Any:
