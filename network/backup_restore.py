@@ -142,9 +142,9 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
                            f"{target.name}.before-restore-<timestamp>")
     if holds:
         if (reason := _not_a_data_folder_to_move(target)) is not None:
-            raise NetworkError(f"refusing to restore over {target}: {reason}, which --replace would move aside "
-                               f"whole, putting the restored data folder in its place. Nothing was written: give "
-                               f"--data-root the network's own data folder, or a new one")
+            raise NetworkError(f"refusing to restore over {target}: {reason}, which --replace would move "
+                               f"aside whole, putting the restored data folder in its place. Nothing was "
+                               f"written: give --data-root the network's own data folder, or a new one")
         _refuse_over_running(target, supervisor, topology)
     manifest, digest = verify_archive(archive)
     if topology is not None:
@@ -174,12 +174,14 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
 
 
 def _not_a_data_folder_to_move(target: Path) -> str | None:
-    """Why --replace must not move target aside, None when it may: as `down --purge` refuses to delete them
-    (control.purge_refusal), the file system's root, a home folder or a folder holding one, a folder right under
-    the root, one holding the repository, and one inside it but for its data folders (.recfin/): no data folder."""
+    """Why --replace must not move target aside, None when it may: as `down --purge` refuses to delete
+    them (control.purge_refusal), the file system's root, a home folder or a folder holding one, a folder
+    right under the root, one holding the repository, and one inside it but for its data folders (.recfin/):
+    no data folder."""
     root, home, repo = target.resolve(), Path.home().resolve(), REPO_ROOT.resolve()
     if len(root.parts) < 3 or home.is_relative_to(root):
-        return "it is not a folder of its own (the file system's root, a folder right under it, or a home folder)"
+        return ("it is not a folder of its own (the file system's root, a folder right under it, or a home "
+                "folder)")
     if repo.is_relative_to(root):
         return f"it holds the repository {repo}"
     data_folders = repo / ".recfin"

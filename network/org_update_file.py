@@ -36,16 +36,18 @@ class NotAnUpdateFile(OrgChangeError, config_signing.UpdateFileError):
 
 
 def _refuse_writing_over_what_is_no_update(path: Path) -> None:
-    """OrgChangeError, nothing written, when the file at path holds something that is no config update: an empty
-    file holds nothing to lose, and an update (of this org change or another) is what --update-out replaces."""
+    """OrgChangeError, nothing written, when the file at path holds something that is no config update: an
+    empty file holds nothing to lose, and an update (of this org change or another) is what --update-out
+    replaces."""
     if path.stat().st_size == 0:
         return
     try:
         config_signing.read_update_file(path)
     except config_signing.UpdateFileError:
-        raise OrgChangeError(f"{path} is there and holds no config update transaction, so it may be a file of yours "
-                             f"(the org's definition, a topology): it is not written over, and nothing was written. "
-                             f"Give --update-out a new file, or move {path} away and run this again") from None
+        raise OrgChangeError(f"{path} is there and holds no config update transaction, so it may be a file "
+                             f"of yours (the org's definition, a topology): it is not written over, and "
+                             f"nothing was written. Give --update-out a new file, or move {path} away and "
+                             f"run this again") from None
 
 
 @dataclass

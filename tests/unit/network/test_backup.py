@@ -382,7 +382,8 @@ def test_restore_replace_refuses_a_home_folder_and_the_repository_and_moves_noth
     (repository / "network").mkdir(parents=True)
     (repository / "network" / "control.py").write_text("source")
     monkeypatch.setattr(backup_restore, "REPO_ROOT", repository, raising=False)
-    for target, reason in ((home, "it is not a folder of its own"), (home.parent, "it is not a folder of its own"),
+    for target, reason in ((home, "it is not a folder of its own"),
+                           (home.parent, "it is not a folder of its own"),
                            (repository, "it holds the repository"),
                            (repository / "network", "it is inside the repository")):
         before = tree(target.parent)

@@ -1,8 +1,8 @@
 """`recfin network compose --write --output FILE` writes over a compose file it wrote, never another file.
 
-It replaced whatever FILE was, in place: the topology given to --topology, or any file of the operator's named by
-mistake, was lost without a word. Such a file is refused, nothing written; the command's own compose file (and an
-empty file) is replaced, whole.
+It replaced whatever FILE was, in place: the topology given to --topology, or any file of the operator's
+named by mistake, was lost without a word. Such a file is refused, nothing written; the command's own compose
+file (and an empty file) is replaced, whole.
 """
 from __future__ import annotations
 

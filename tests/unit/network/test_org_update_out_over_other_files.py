@@ -1,8 +1,9 @@
 """`recfin org add|remove --update-out FILE` never writes over a file that holds no config update.
 
---update-out replaces an update file (keeping the signatures of the very same update, test_org_update_out_again),
-but a FILE named by mistake (the org's definition given to --definition, a topology, notes) was replaced as well,
-whole and without a word. Such a file is refused, nothing written; an empty file, holding nothing, takes the update.
+--update-out replaces an update file (keeping the signatures of the very same update,
+test_org_update_out_again), but a FILE named by mistake (the org's definition given to --definition, a
+topology, notes) was replaced as well, whole and without a word. Such a file is refused, nothing written; an
+empty file, holding nothing, takes the update.
 """
 from __future__ import annotations
 
