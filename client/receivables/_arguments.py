@@ -63,9 +63,21 @@ def _request_id(value: str | None) -> str:
     return text
 
 
+def _int(value: int, what: str, advice: str) -> int:
+    """A count argument (a page size, a version): an int. Another type is refused with TypeError, as an
+    id that is no str is, where it was a ValueError: ``"20"`` or ``20.0`` (a size read from a file or a
+    JSON number) is of the wrong type, not a wrong count, and ``True``, though an int to Python, is no
+    count at all."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__} ({repr(value)[:60]}): "
+                        f"{advice}; nothing was sent")
+    return value
+
+
 def _page_size(value: int) -> str:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
-        raise ValueError(f"page_size {value!r}: ask for 1 to 100 records per page")
+    advice = "ask for 1 to 100 records per page"
+    if not 1 <= _int(value, "page_size", advice) <= 100:
+        raise ValueError(f"page_size {value!r}: {advice}; nothing was sent")
     return str(value)
 
 

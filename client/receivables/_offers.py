@@ -12,7 +12,7 @@ from chaincode.receivables.store_offers import UNCOUNTED_OFFERS_MAX, uncounted_o
 from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 
-from ._arguments import _id, _text
+from ._arguments import _id, _int, _text
 from ._models import Financing, FinancingTerms, Offer, OfferTerms, fen_sent
 from ._read_refusals import _unless_refused_the_read_steps
 from ..money import MAX_FEN
@@ -53,6 +53,8 @@ class _OfferOperations:
         exposure again and price again. ``exposure-version-ahead``: the endorsing peer has not caught up with the one
         the exposure was read from yet; send it again shortly. Without a version the offer is made as before (and moves
         the version all the same); a contract before the version takes no second argument, and the SDK sends none then.
+        One that is no int (``"7"``, ``7.0``, ``True``) raises TypeError, one below 0 or above the
+        contract's 15 digits (:data:`EXPOSURE_VERSION_MAX`) ValueError, before any look-up, nothing sent.
 
         ``uncounted_offers``: the ``uncounted_offers`` of that same read, the bank's offers on the debtor its figures
         left out (lapsed, expired, or their record rewritten by other orgs). The contract drops the bank's entries of
@@ -185,11 +187,22 @@ def _uncounted_offers(value: Sequence[str] | None) -> str:
     return json.dumps(ids) if ids else ""
 
 
+EXPOSURE_VERSION_MAX = 10 ** 15 - 1
+"""The largest ``exposure_version`` the contract takes: MakeFinancingOffer refuses one of more than 15 digits
+(``argument-invalid``), as no count of offers reaches it, so a larger one is no version it answered."""
+
+
 def _exposure_version(value: int) -> str:
-    """``make_offer``'s ``exposure_version`` as sent: a version ``financier_exposure`` answered (an int from 0)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"exposure_version is {value!r}: give the version financier_exposure answered, an int "
-                         "from 0")
+    """``make_offer``'s ``exposure_version`` as sent: a version ``financier_exposure`` answered (an int
+    from 0 to :data:`EXPOSURE_VERSION_MAX`)."""
+    advice = (f"give the version financier_exposure answered, an int from 0 to {EXPOSURE_VERSION_MAX:_} "
+              "(15 digits)")
+    if _int(value, "exposure_version", advice) < 0:
+        raise ValueError(f"exposure_version is negative: {advice}; nothing was sent")
+    if value > EXPOSURE_VERSION_MAX:
+        # not echoed: the text of an int of some 4,300 digits or more is itself refused by Python
+        raise ValueError(f"exposure_version is above {EXPOSURE_VERSION_MAX:_}, the contract's 15 digits: "
+                         f"{advice}; nothing was sent")
     return str(value)
 
 

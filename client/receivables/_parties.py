@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import TypeAdapter
 
+from chaincode.receivables.model import visible_characters
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _json
+from ._arguments import _id, _json, _text
 from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration, Role
 
 
@@ -21,9 +22,17 @@ class _PartyOperations:
 
     @staticmethod
     def _party_request(uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str]) -> PartyRegistration:
-        """The registration, checked before anything is read or sent."""
-        return PartyRegistration(uscc=uscc, name=name, role=role, msp_id=msp_id,
-                                 client_ids=list(as_tuple(client_ids, "client_ids")))
+        """The registration, checked before anything is read or sent: an empty or blank credit code, MSP
+        ID or client identity names nothing, and a name with no visible character shows no enterprise.
+        The contract refuses each, but only once the channel's orgs were read to endorse the
+        registration and it was sent."""
+        uscc = _id(uscc, "uscc")
+        if not visible_characters(_text(name, "name")):
+            raise ValueError(f"name {name[:60]!r} has no visible character: give the enterprise's "
+                             "registered name; nothing was sent")
+        return PartyRegistration(uscc=uscc, name=name, role=role, msp_id=_id(msp_id, "msp_id"),
+                                 client_ids=[_id(client_id, "client_id")
+                                             for client_id in as_tuple(client_ids, "client_ids")])
 
     def _party_registration(self, request: PartyRegistration, endorsing_organizations: Sequence[str] | None):
         return self._submit("RegisterParty", _json(request), model=Party,

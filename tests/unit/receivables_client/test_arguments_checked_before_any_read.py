@@ -70,14 +70,15 @@ LOOK_UPS = {"GetFinancing": {**fakes.financing(status="REQUESTED"), "offers": []
             "GetReceivable": fakes.receivable(), "WhoAmI": fakes.party(msp_id="BankMSP", role="financier")}
 
 
-@pytest.mark.parametrize("wrong", [-1, "7", 7.0, True])
-def test_an_exposure_version_that_is_no_version_is_refused_before_the_orgs_are_looked_up(wrong):
+@pytest.mark.parametrize("wrong, error", [(-1, ValueError), (10 ** 15, ValueError), ("7", TypeError),
+                                          (7.0, TypeError), (True, TypeError)])
+def test_an_exposure_version_that_is_no_version_is_refused_before_the_orgs_are_looked_up(wrong, error):
     contract = FakeContract(responses=dict(LOOK_UPS))
-    with pytest.raises(ValueError, match="exposure_version"):
+    with pytest.raises(error, match="exposure_version"):
         ReceivablesClient(contract).make_offer(F, TERMS, exposure_version=wrong)
     assert contract.calls == []
     async_contract = FakeAsyncContract(responses=dict(LOOK_UPS))
-    with pytest.raises(ValueError, match="exposure_version"):
+    with pytest.raises(error, match="exposure_version"):
         asyncio.run(AsyncReceivablesClient(async_contract).make_offer(F, TERMS, exposure_version=wrong))
     assert async_contract.calls == []
 

@@ -249,9 +249,9 @@ def test_make_offer_priced_on_an_exposure_sends_its_version_and_refuses_one_that
     assert contract.calls[-1].arguments == [F, "7"]
     client.make_offer(F, TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"], exposure_version=0)
     assert contract.calls[-1].arguments == [F, "0"]
-    for wrong in (-1, "7", 7.0, True):
+    for wrong, error in ((-1, ValueError), ("7", TypeError), (7.0, TypeError), (True, TypeError)):
         calls = len(contract.calls)
-        with pytest.raises(ValueError, match="exposure_version"):
+        with pytest.raises(error, match="exposure_version"):
             client.make_offer(F, TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"], exposure_version=wrong)
         assert len(contract.calls) == calls      # nothing sent
 
@@ -472,10 +472,10 @@ def test_discount_offer_listing_needs_a_debtor_or_a_receivable_and_a_known_scope
     assert contract.calls == []
 
 
-@pytest.mark.parametrize("size", [0, 101, True])
-def test_page_size_outside_1_to_100_is_refused_before_sending(size):
+@pytest.mark.parametrize("size, error", [(0, ValueError), (101, ValueError), (True, TypeError)])
+def test_page_size_outside_1_to_100_is_refused_before_sending(size, error):
     contract = FakeContract()
-    with pytest.raises(ValueError):
+    with pytest.raises(error):
         ReceivablesClient(contract).list_by_holder(TIER1, page_size=size)
     assert contract.calls == []
 
