@@ -14,6 +14,7 @@ from ._arguments import _date_text, _id, _optional_id, _page_size, _text
 from ._models import (STATUSES, AssignmentNotice, DiscountOffer, DiscountOfferPage, FinancierExposure, FinancingView,
                       HistoryEntry, InvoiceLookup, OfferPage, OfferTerms, Page, PaymentRecordPage, Provenance,
                       Receivable, RequestRecord, Statistics)
+from .errors import RuleViolation, while_reading
 
 
 _HISTORY = TypeAdapter(list[HistoryEntry])
@@ -157,9 +158,29 @@ class _QueryOperations:
     def request(self, request_id: str, party: str | None = None) -> RequestRecord:
         """What a business request id of yours (or, as an org admin or the regulator, of ``party``) was recorded
         with: the transaction that first applied it and its result. A request id no attempt of which committed
-        raises RuleViolation ``not-found``: sending the call again with the same id applies it once."""
-        return self._evaluate("GetRequest", _id(request_id, "request_id"), _optional_id(party, "party"),
-                              model=RequestRecord)
+        raises RuleViolation ``not-found``: sending the call again with the same id applies it once.
+
+        ``party`` left out (None or ``""``) is the caller's own, as the contract takes it: a ``not-found``
+        then says so, for it is no answer about another party's call. The regulator, which sends no call
+        with a request id, is told so of any id it asks about without ``party``, and an org admin, who acts
+        for no party, is refused (``argument-invalid``)."""
+        return self._run_steps(self._request_steps)(request_id, party)
+
+    def _request_steps(self, request_id: str, party: str | None) -> Steps[RequestRecord]:
+        """:meth:`request`, its ``not-found`` of the caller's own request ids saying whose ids were read."""
+        party = _optional_id(party, "party")
+        try:
+            return (yield self._evaluate("GetRequest", _id(request_id, "request_id"), party,
+                                         model=RequestRecord))
+        except RuleViolation as refusal:
+            if party or refusal.rule != "not-found":
+                raise
+            # the contract's "no attempt of it committed, so sending it again applies it once" is true of the
+            # caller's own ids alone: a regulator who meant another party's call must not act on it. Told as a
+            # read the SDK makes is told: the detail, then the note in parentheses, every other field kept
+            raise while_reading(refusal, "party left out, so these were the caller's own request ids: "
+                                "another party's call is read with party=its credit code, as an admin of "
+                                "its org or the regulator")
 
     # ------------------------------------------------------------ the pages of the iter_* methods
 
