@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from client.atomic_file import make_folders, write_atomically
 
-from . import crl
+from . import crl, membership
 from .crypto import OrgCrypto, client_certificate, keystore_key, org_crypto
 from .errors import NetworkError
 from .topology import Topology, format_validation_error, load as load_topology
@@ -114,12 +114,19 @@ def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
 
 
 def write_all(topology: Topology, data_root: Path) -> list[Path]:
+    """Write each org's profile, under data_root's membership lock and with the users recorded there by then
+    (membership.with_recorded_users) beside the topology's. `recfin org user add` records its user and writes the
+    profiles under that lock alone; a run that read the orgs before (`up`, `org add`, which hold the run lock and
+    take minutes) would otherwise write them last without that user, and `--as ORG/USER` would not find it."""
     out = []
-    make_folders(profiles_dir(data_root))
-    for org in topology.orgs:
-        path = profiles_dir(data_root) / f"{org.name}.json"
-        _save(path, build(topology, data_root, org.name))
-        out.append(path)
+    with membership.locked(data_root):
+        topology = membership.with_orgs(topology, [membership.with_recorded_users(org, data_root)
+                                                   for org in topology.orgs])
+        make_folders(profiles_dir(data_root))
+        for org in topology.orgs:
+            path = profiles_dir(data_root) / f"{org.name}.json"
+            _save(path, build(topology, data_root, org.name))
+            out.append(path)
     return out
 
 
