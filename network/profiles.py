@@ -114,10 +114,11 @@ def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
 
 
 def write_all(topology: Topology, data_root: Path) -> list[Path]:
-    """Write each org's profile, under data_root's membership lock and with the users recorded there by then
-    (membership.with_recorded_users) beside the topology's. `recfin org user add` records its user and writes the
-    profiles under that lock alone; a run that read the orgs before (`up`, `org add`, which hold the run lock and
-    take minutes) would otherwise write them last without that user, and `--as ORG/USER` would not find it."""
+    """Write each org's profile, under data_root's membership lock and with the users recorded there by
+    then (membership.with_recorded_users) beside the topology's. `recfin org user add` records its user and
+    writes the profiles under that lock alone; a run that read the orgs before (`up`, `org add`, which hold
+    the run lock and take minutes) would otherwise write them last without that user, and `--as ORG/USER`
+    would not find it."""
     out = []
     with membership.locked(data_root):
         topology = membership.with_orgs(topology, [membership.with_recorded_users(org, data_root)

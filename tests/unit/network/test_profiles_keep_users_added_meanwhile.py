@@ -1,10 +1,10 @@
-"""`recfin network up` takes minutes and writes the connection profiles last, holding the run lock; `recfin org user
-add` holds only the data folder's membership lock, records its user and writes the profiles naming it. Run in another
-terminal while `up` started the nodes, the user was dropped from the profiles `up` wrote from the users it had read
-at its start, and `--as ORG/USER` no longer found it.
+"""`recfin network up` takes minutes and writes the connection profiles last, holding the run lock;
+`recfin org user add` holds only the data folder's membership lock, records its user and writes the profiles
+naming it. Run in another terminal while `up` started the nodes, the user was dropped from the profiles `up`
+wrote from the users it had read at its start, and `--as ORG/USER` no longer found it.
 
-The steps of `up` that need Fabric's binaries and running nodes are stood in for; the user is issued by the real CLI
-in a process of its own, while `up` starts the chaincode servers.
+The steps of `up` that need Fabric's binaries and running nodes are stood in for; the user is issued by the
+real CLI in a process of its own, while `up` starts the chaincode servers.
 """
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ REPO = Path(__file__).parents[3]
 def _user_added_by_another_process(data_root: Path, org: str, user: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "RECFIN_TOPOLOGY"}
     done = subprocess.run([sys.executable, "-m", "cli", "org", "user", "add", org, user, "--data-root",
-                           str(data_root), "--json"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+                           str(data_root), "--json"], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr
 
 
