@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import fcntl
 import json
 import os
 import re
@@ -56,7 +57,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from client.atomic_file import make_folders, write_atomically
+from client.atomic_file import make_folders, staged_file, write_atomically
 
 from .errors import NetworkError, NodeTimeoutError, first_few
 
@@ -795,25 +796,38 @@ def copy_truncate_log(log: Path, limit: int) -> None:
     then empty it in place. Moving it would leave the process writing to <log>.1; it keeps its open file instead,
     written with O_APPEND, so its next line lands at the start of the emptied log. What it writes between the copy
     and the emptying (a line or so) is lost. A log that cannot be copied (a full disk, another user's folder) is
-    left as it is, nothing lost, for the next look to try again."""
+    left as it is, nothing lost, for the next look to try again.
+
+    Two looks at once (a `status` from cron beside an operator's) take turns with an flock on the log, the size
+    looked at again once it is held: one that found the log past the limit and copied it after the other had
+    emptied it would replace <log>.1, the whole log, with what little was written since. A look that finds the
+    log held leaves it to that one. <log>.1 is replaced whole (write_atomically's way): never seen half-copied."""
     try:
         if log.stat().st_size <= limit:
             return
+        descriptor = os.open(log, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return
-    old = log.with_name(log.name + ".1")
     try:
-        shutil.copyfile(log, old)
-    except OSError:
         try:
-            old.unlink(missing_ok=True)      # a part copied (the disk filled up) holds space and no whole log
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:     # another look is rotating it
+            return
+        if os.fstat(descriptor).st_size <= limit or not os.path.samestat(os.fstat(descriptor), log.stat()):
+            return          # rotated meanwhile (emptied, or moved aside by a start)
+        try:
+            with staged_file(log.with_name(log.name + ".1")) as copy:
+                shutil.copyfile(log, copy)
+        except OSError:     # a part copied (the disk filled up) is removed with the temporary file
+            return
+        try:
+            os.truncate(log, 0)
         except OSError:
             pass
-        return
-    try:
-        os.truncate(log, 0)
     except OSError:
-        pass
+        return
+    finally:
+        os.close(descriptor)    # releases the flock
 
 
 def _signal_group(pid: int, sig: int) -> None:
