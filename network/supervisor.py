@@ -798,10 +798,11 @@ def copy_truncate_log(log: Path, limit: int) -> None:
     and the emptying (a line or so) is lost. A log that cannot be copied (a full disk, another user's folder) is
     left as it is, nothing lost, for the next look to try again.
 
-    Two looks at once (a `status` from cron beside an operator's) take turns with an flock on the log, the size
-    looked at again once it is held: one that found the log past the limit and copied it after the other had
-    emptied it would replace <log>.1, the whole log, with what little was written since. A look that finds the
-    log held leaves it to that one. <log>.1 is replaced whole (write_atomically's way): never seen half-copied."""
+    Two looks at once (a `status` from cron beside an operator's) take turns with an flock on the log, the
+    size looked at again once it is held: one that found the log past the limit and copied it after the other
+    had emptied it would replace <log>.1, the whole log, with what little was written since. A look that
+    finds the log held leaves it to that one. <log>.1 is replaced whole (as write_atomically replaces a
+    file): never seen half-copied."""
     try:
         if log.stat().st_size <= limit:
             return

@@ -1,6 +1,7 @@
-"""Two looks at one running node's log at once (`recfin network status` from cron beside an operator's, or `up`)
-each rotate it past the limit (copy_truncate_log). One that had found the log past the limit copied it to node.log.1
-after the other had emptied it: node.log.1, the node's whole history, was replaced by the emptied log.
+"""Two looks at one running node's log at once (`recfin network status` from cron beside an operator's, or
+`up`) each rotate it past the limit (copy_truncate_log). One that had found the log past the limit copied it to
+node.log.1 after the other had emptied it: node.log.1, the node's whole history, was replaced by the emptied
+log.
 
 Two real processes; the second one's copy is held until the first has had its turn.
 """
