@@ -110,7 +110,6 @@ class LoanTransactions(FinancingGroup):
         n = await s.store.notice(notice_id)
         await s.read_with_party((keys.RECEIVABLE, n.receivable_id), (keys.FINANCING, n.financing_id))
         debtor, r = await self._as_debtor(s, n.receivable_id)
-        lifecycle.ensure_not_frozen(r)
         if n.status != "ISSUED":
             raise rule("invalid-state", f"notice {n.id} is already {n.status}")
         f = await s.store.financing(n.financing_id)
@@ -133,6 +132,9 @@ class LoanTransactions(FinancingGroup):
                        f"debtor and {n.assignor} as the assignor, but its financing and claim name {f.financier}, "
                        f"{r.debtor} and {r.holder}: the notice record was changed outside the contract, and the "
                        "debtor promises nothing on its word")
+        # last: a notice acknowledged or released, or one of a financing no longer disbursed, is refused above
+        # whether or not the claim is frozen, so no debtor waits for the lifting only to be refused again
+        lifecycle.ensure_not_frozen(r)
         n.status, n.acknowledged_on, n.last = "ACKNOWLEDGED", s.today_iso, s.action("AcknowledgeAssignment", debtor.uscc)
         await s.store.put_notice(n)
         s.emit(events.ASSIGNMENT_ACKNOWLEDGED, r.id, notice_id=n.id, financier=n.financier)

@@ -192,7 +192,6 @@ class FinancingOfferTransactions(FinancingGroup):
                                 (keys.PARTY, o.financier))
         f = await s.store.financing(o.financing_id)
         holder, r = await self._as_holder(s, f.receivable_id)
-        lifecycle.ensure_not_frozen(r)
         if f.status != "REQUESTED" or o.status != "OPEN":
             raise rule("invalid-state", f"offer {o.id} is {o.status} on financing {f.status}: only an open offer on an open request can be accepted")
         # the claim, not the request record, says which request is live: accepted, the claim would be financed
@@ -239,6 +238,9 @@ class FinancingOfferTransactions(FinancingGroup):
         lifecycle.ensure_before_maturity(r, s.today, "finance")
         # a bank whose org lost the financier role could never disburse, and the claim would wait on it
         s.ensure_role_allowed(await s.store.require_party(o.financier), "takes part")
+        # last: every refusal above stands whether or not the claim is frozen (an offer no longer open or
+        # expired, a claim past its due date), so no holder waits for the lifting only to be refused again
+        lifecycle.ensure_not_frozen(r)
         act = s.action("AcceptFinancingOffer", holder.uscc)
         for other in await s.store.offers_of(f.id):
             if other.id != o.id and other.status == "OPEN":

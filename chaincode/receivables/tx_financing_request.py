@@ -45,7 +45,6 @@ class FinancingRequestTransactions(FinancingGroup):
         await self._prefetch_financing(s, financing_id)
         f = await s.store.financing(financing_id)
         holder, r = await self._as_holder(s, f.receivable_id)
-        lifecycle.ensure_not_frozen(r)
         if f.status != "REQUESTED":
             # the way forward from where the financing stands: accepted, it is cancelled; disbursed, the bank
             # is repaid (or takes recourse); ended, nothing is left to withdraw
@@ -59,6 +58,9 @@ class FinancingRequestTransactions(FinancingGroup):
                        f"can be withdrawn{hint}")
         # ending a request the claim does not name would drop the claim's live financing instead
         _ensure_claim_names_financing(f, r)
+        # after the status: a financing past its request is never withdrawn, frozen claim or not, so no holder
+        # waits for the lifting only to be refused again
+        lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
         await _end_request(s, f, r, s.action("WithdrawFinancing", holder.uscc))
         r.last = f.last

@@ -160,12 +160,14 @@ class SettlementTransactions(TransactionGroup):
         if party.uscc not in (r.debtor, r.holder, r.financier):
             raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: only "
                        "they may mark it overdue; check the receivable id")
-        lifecycle.ensure_not_frozen(r)
         if r.status == SPLIT:
             # its parts fall due with it: before then the parts its refusal names would be refused in turn
             _ensure_past_due(r, s.today_iso)
         lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue")
         _ensure_past_due(r, s.today_iso)
+        # last: a claim marked already, or not yet due, is refused above whether or not it is frozen, so no
+        # party waits for the lifting only to be refused again
+        lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
         lifecycle.mark_overdue(r)
         r.last = s.action("RecordOverdue", party.uscc)
