@@ -11,7 +11,7 @@ from network import Network, backup as backups, backup_restore as restores, ccse
 from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
-from network.control import NodeStatus, mark_data_root, purge_refusal
+from network.control import NodeStatus, mark_data_root, purge_refusal, run_lock
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
@@ -314,6 +314,9 @@ def prepare(topology_path, hostnames, data_root, as_json):
     org's ccaas package naming its chaincode server's hostname (with the TLS material its
     peer dials with) and the chaincode.env holding that package's ID.
 
+    Refused, nothing written, while another run (`up`, a deploy, another `prepare`) holds
+    the data folder's network.lock.
+
     \b
     Example:
       recfin network prepare --hostnames --json
@@ -325,13 +328,19 @@ def prepare(topology_path, hostnames, data_root, as_json):
         data_root = data_root or compose.hosts_data_root(topo)
     net = Network(topo, data_root=data_root, say=say)      # net.topology: with the folder's membership.yaml
     packages = {}
-    if hostnames:
-        mark_data_root(net.data_root)       # refuses a folder holding other files before anything is written there
-        crypto.generate(net.topology, net.data_root, say=say)    # the packages carry each org's chaincode TLS material
-        for msp_id, pkg in compose.write_packages(net.topology, net.data_root).items():
-            say(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
-            packages[msp_id] = {"package_id": pkg.package_id, "path": pkg.path}
-    block = net.prepare(node_config=not hostnames)
+    if not hostnames:
+        net.fabric.require(("configtxgen",))    # as prepare does, before the folder is made
+    mark_data_root(net.data_root)   # refuses a folder holding other files before anything is written there
+    # The run lock `up` holds: two prepares at once, or one beside an `up` or a deploy, would each make an
+    # org's missing CA, and leave its key of one and its certificate of the other.
+    with run_lock(net.data_root, "recfin network prepare"):
+        if hostnames:
+            # the packages carry each org's chaincode TLS material
+            crypto.generate(net.topology, net.data_root, say=say)
+            for msp_id, pkg in compose.write_packages(net.topology, net.data_root).items():
+                say(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
+                packages[msp_id] = {"package_id": pkg.package_id, "path": pkg.path}
+        block = net.prepare(node_config=not hostnames)
     say(f"prepared {net.data_root} (channel block {block})")
     if as_json:
         emit({"data_root": net.data_root, "block": block, "packages": packages}, as_json=True)
