@@ -359,6 +359,24 @@ class StoreBase:
             if not (bookmark := meta.bookmark):
                 return
 
+    async def every_row_of_a_write(self, object_type: str, *attributes: str) -> AsyncIterator[KV]:
+        """Every key and value under ``object_type`` and ``attributes``, in key order, as ``every_row`` reads
+        them, for a transaction that writes (which no paginated query may precede): plain range queries, each
+        from just past the last key the one before returned, until one returns none. One plain query would
+        stop without a word at the peer's ``ledger.state.totalQueryLimit``, and whatever lay past it would be
+        passed over as if it were not there."""
+        start = ""
+        while True:
+            iterator = (self.stub.get_state_by_partial_composite_key_from(object_type, list(attributes), start)
+                        if start else self.stub.get_state_by_partial_composite_key(object_type, list(attributes)))
+            last = None
+            async for kv in iterator:
+                last = kv.key
+                yield kv
+            if last is None:
+                return
+            start = last + "\x00"   # the least key past ``last``: the next query starts after it
+
     # -- private data
     async def put_private(self, collection: str, doc: Any, object_type: str, ident: str) -> None:
         await self.stub.put_private_data(collection, self.key(object_type, ident), doc.to_bytes())

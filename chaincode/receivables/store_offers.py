@@ -427,8 +427,9 @@ class OfferRecords(StoreBase):
         holder can accept then, whatever two orgs write back to their records (which, under no key-level
         policy, they could do to a lapsed offer anyway). A newer contract version's offer refuses the call
         (``record-newer-version``), as ``_still_open`` does: this peer cannot tell whether it is open."""
-        ids = [entry[-1] async for kv in self.stub.get_state_by_partial_composite_key(keys.BY_FINANCING,
-                                                                                       [financing_id])
+        # every entry, however many withdrawn offers the request has gathered: past the peer's totalQueryLimit
+        # one query would leave out an open offer, which an acceptance would then not lapse
+        ids = [entry[-1] async for kv in self.every_row_of_a_write(keys.BY_FINANCING, financing_id)
                if (entry := self.entry_attributes(kv.key, keys.BY_FINANCING)) is not None]
         await self.prefetch(*((keys.OFFER, i) for i in ids))
         offers = [await self._offer_or_none(i) for i in sorted(ids)]
