@@ -101,10 +101,11 @@ def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str)
 
 
 def ensure_transferable(r: Receivable, today: date) -> None:
-    ensure_not_frozen(r)
     # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
-    # would give children that look current, so the rule cannot hang on that bookkeeping call.
+    # would give children that look current, so the rule cannot hang on that bookkeeping call. Refused by
+    # that before the freeze, as no lifting lets such a claim move.
     ensure_actionable_but_for_financing(r, today, "split or transfer")
+    ensure_not_frozen(r)
     if r.status == FINANCED or r.financing_id is not None:
         raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
                    f"a financed receivable cannot be split or transferred; {financing_way_out(r)}")

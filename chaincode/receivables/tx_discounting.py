@@ -183,11 +183,11 @@ class DiscountingTransactions(TransactionGroup):
         # The holder is a supplier, which may read every debtor's offers (GetDiscountOffer): another debtor's offer
         # is refused below as one that does not cover the claim, as reading it with the claim is.
         d = await s.store.discount_offer(offer_id)
-        lifecycle.ensure_not_frozen(r)
-        # a claim settled, overdue, split or past its due date first, as for a transfer: ending its financing
-        # would not let it be discounted, so its financing's refusal below would send the holder to end it for
-        # nothing. Past the due date there is nothing to pay early.
+        # a claim settled, overdue, split or past its due date first, as for a transfer: neither ending
+        # its financing nor lifting a freeze would let it be discounted, so their refusals would send the
+        # holder to wait or end it for nothing. Past the due date there is nothing to pay early.
         lifecycle.ensure_actionable_but_for_financing(r, s.today, "discount")
+        lifecycle.ensure_not_frozen(r)
         open_request = None
         if r.financing_id is not None:
             if (await s.store.financing(r.financing_id)).status != "REQUESTED":

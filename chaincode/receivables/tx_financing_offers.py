@@ -89,11 +89,11 @@ class FinancingOfferTransactions(FinancingGroup):
                        "open requests")
         _ensure_claim_names_financing(f, r)
         _ensure_request_of_claims_holder(f, r)
-        lifecycle.ensure_not_frozen(r)
         # what acceptance checks of the claim: an offer on a claim no longer confirmed or past its due date could
-        # never be accepted, and would stand OPEN on the request for nothing
+        # never be accepted, and would stand OPEN on the request for nothing (frozen or not: said first)
         lifecycle.ensure_status(r, (CONFIRMED,), "finance")
         lifecycle.ensure_before_maturity(r, s.today, "finance")
+        lifecycle.ensure_not_frozen(r)
         terms = self._terms(ctx)
         fin.ensure_disbursable(terms, r.outstanding, currency=r.currency)
         if terms.expires_on < s.today_iso:

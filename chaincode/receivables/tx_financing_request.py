@@ -21,11 +21,14 @@ class FinancingRequestTransactions(FinancingGroup):
         """The holder asks banks to finance a confirmed claim (at most one live financing)."""
         s = self._session(ctx)
         holder, r = await self._as_holder(s, receivable_id)
+        if r.financing_id is None:
+            # a claim not confirmed or past its due date: refused by that before the freeze, as no lifting
+            # lets it be financed (one with a live financing is refused by the freeze, which keeps it live)
+            lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+            lifecycle.ensure_before_maturity(r, s.today, "finance")
         lifecycle.ensure_not_frozen(r)
         if r.financing_id is not None:
             raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id}: at most one per receivable")
-        lifecycle.ensure_status(r, (CONFIRMED,), "finance")
-        lifecycle.ensure_before_maturity(r, s.today, "finance")
         f = Financing(id=keys.new_id("F", s.tx_id), receivable_id=r.id, holder=holder.uscc, holder_msp=holder.msp_id,
                       status="REQUESTED", requested_on=s.today_iso, last=s.action("RequestFinancing", holder.uscc))
         before = r.model_copy()

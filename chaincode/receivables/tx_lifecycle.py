@@ -28,9 +28,10 @@ class LifecycleTransactions(TransactionGroup):
         """The debtor confirms (确权): its irrevocable promise to pay the holder at maturity."""
         s = self._session(ctx)
         debtor, r = await self._as_debtor(s, receivable_id)
-        lifecycle.ensure_not_frozen(r)
+        # a claim confirmed already or past its due date: refused by that first, as no lifting cures it
         lifecycle.ensure_status(r, (REGISTERED,), "confirm")
         lifecycle.ensure_before_maturity(r, s.today, "confirm")
+        lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
         r.status, r.confirmed_on = CONFIRMED, s.today_iso
         r.last = s.action("ConfirmReceivable", debtor.uscc)
@@ -45,8 +46,8 @@ class LifecycleTransactions(TransactionGroup):
         """The debtor rejects a claim it does not owe; its invoices and goods receipts are released."""
         s = self._session(ctx)
         debtor, r = await self._as_debtor(s, receivable_id)
+        lifecycle.ensure_status(r, (REGISTERED,), "reject")   # first: a claim confirmed stays confirmed
         lifecycle.ensure_not_frozen(r)
-        lifecycle.ensure_status(r, (REGISTERED,), "reject")
         before = r.model_copy()
         r.status, r.rejection_reason = REJECTED, _require_text(reason, "reason")
         r.last = s.action("RejectReceivable", debtor.uscc)
@@ -69,8 +70,8 @@ class LifecycleTransactions(TransactionGroup):
         """
         s = self._session(ctx)
         creditor, r = await self._as_holder(s, receivable_id)
+        lifecycle.ensure_status(r, (REGISTERED,), "withdraw")   # first: a claim confirmed stays confirmed
         lifecycle.ensure_not_frozen(r)
-        lifecycle.ensure_status(r, (REGISTERED,), "withdraw")
         before = r.model_copy()
         r.status, r.withdrawal_reason, r.withdrawn_on = WITHDRAWN, _require_text(reason, "reason"), s.today_iso
         r.last = s.action("WithdrawReceivable", creditor.uscc)

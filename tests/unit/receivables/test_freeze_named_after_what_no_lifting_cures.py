@@ -64,3 +64,30 @@ async def test_the_steps_a_lifting_lets_through_are_still_refused_by_the_freeze(
     loan = await net.financed(tier1, d["id"])
     await net.ok(reg, "FreezeReceivable", d["id"], "ORDER-B")
     await net.refused(core, "AcknowledgeAssignment", loan["notice_id"], rule="receivable-frozen")
+
+
+async def test_a_claim_past_its_due_date_or_confirmed_is_refused_by_that_on_a_frozen_claim_too():
+    net = await standard_net()
+    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+    unconfirmed = await net.registered(tier1, core, 1000_00, due_in=5)
+    confirmed = await net.confirmed(tier1, core, 1000_00, due_in=5)
+    net.advance(days=6)
+    uid = unconfirmed["id"]
+    await _refused_the_same_frozen_or_not(net, uid, core, "ConfirmReceivable", uid,
+                                          rule="past-maturity", says="cannot confirm it on or after maturity")
+    rid = confirmed["id"]
+    for actor, fn, *args, rule, says in (
+            (tier1, "WithdrawReceivable", rid, "mistake", "invalid-state", "cannot withdraw receivable"),
+            (core, "RejectReceivable", rid, "not owed", "invalid-state", "cannot reject receivable"),
+            (tier1, "TransferReceivable", rid, tier2.uscc, "100", "past-maturity", "cannot split or"),
+            (tier1, "RequestFinancing", rid, "past-maturity", "cannot finance it on or after maturity")):
+        await _refused_the_same_frozen_or_not(net, rid, actor, fn, *args, rule=rule, says=says)
+
+
+async def test_a_second_request_on_a_frozen_claim_is_refused_by_the_freeze_which_keeps_the_first_live():
+    net = await standard_net()
+    core, tier1, reg = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    await net.ok(tier1, "RequestFinancing", r["id"])
+    await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-A")
+    await net.refused(tier1, "RequestFinancing", r["id"], rule="receivable-frozen")
