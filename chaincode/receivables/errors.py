@@ -34,6 +34,20 @@ SHOWN_LENGTH = 60
 IDENTITY_LENGTH = 240  # a client identity (x509::<subject>::<issuer>) shown whole, as an admin needs it to act
 
 
+# How many parts of a split claim a refusal names: a lineage may hold thousands, and a longer message is cut
+# at the peer's 4096 bytes mid-id (chaincode.shim's MAX_RESPONSE_MESSAGE_BYTES), even at 64 splits deep.
+PARTS_NAMED = 10
+
+
+def parts_named(part_ids: list[str], claim_id: str) -> str:
+    """The parts ``part_ids`` of the split claim ``claim_id``, as a refusal names them: each, or the first
+    ``PARTS_NAMED`` and how many more, with where the caller reads them all."""
+    if len(part_ids) <= PARTS_NAMED:
+        return ", ".join(part_ids)
+    return (f"{', '.join(part_ids[:PARTS_NAMED])} and {len(part_ids) - PARTS_NAMED} more "
+            f"({len(part_ids)} in all: GetProvenance {claim_id} lists every part with its status)")
+
+
 def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
     """``value``, from a caller, as a refusal message shows it: quoted, escaped onto one line, about ``limit``
     characters at most. Every caller value a message echoes goes through here."""

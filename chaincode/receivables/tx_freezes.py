@@ -13,7 +13,7 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import events, keys, lifecycle, queries
 from .arguments import _require_text
-from .errors import rule, shown
+from .errors import parts_named, rule, shown
 from .model import SPLIT, FreezeLifting, FreezeOrder, Party, Receivable, order_key
 from .session import Session, rules
 from .tx_base import TransactionGroup
@@ -86,7 +86,7 @@ class FreezeTransactions(TransactionGroup):
             # freezes takes it queued), in id order as on every peer
             parts = [leaf.id for leaf in await queries.leaves(s.store, r) if leaf.status in lifecycle.LIVE
                      and leaf.freeze_order_named(order) is None]
-            advice = (f"freeze those of its parts the order names: {', '.join(parts)}" if parts else
+            advice = (f"freeze those of its parts the order names: {parts_named(parts, r.id)}" if parts else
                       "none of its parts can be frozen either: each is settled or frozen by this order already")
             raise rule("invalid-state", f"cannot freeze receivable {r.id} while it is SPLIT: {advice}")
         lifecycle.ensure_status(r, lifecycle.LIVE, "freeze")

@@ -10,7 +10,7 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, lifecycle, money, queries, settlement
-from .errors import rule
+from .errors import parts_named, rule
 from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, STATUSES, Payment, Receivable
 from .schemas import PaymentResult
 from .session import rules
@@ -72,7 +72,8 @@ def _paid_without(r: Receivable, frozen: Receivable, leaves: list[Receivable]) -
     if r.status != SPLIT or not free:
         return ""
     return (f"a payment through {r.id} is spread over its unpaid parts, {frozen.id} among them, so none is "
-            f"recorded: its other parts {', '.join(free)} can be paid one by one (RecordPayment on each)")
+            f"recorded: its other parts {parts_named(free, r.id)} can be paid one by one "
+            "(RecordPayment on each)")
 
 
 class SettlementTransactions(TransactionGroup):
