@@ -39,14 +39,15 @@ that key (in an MSP folder, where the keystore holds only keys named as the gene
 client user's is refused as a lost key (LostKeyError), a pinned orderer's TLS pair too. Every
 certificate is valid VALIDITY (ten years) and ends no later than its CA's: a CA whose certificate has ended
 issues nothing (ExpiredCaError), and one ending within ENDING_NOTICE is said on every run. A certificate or
-key file that holds no readable PEM is named (DamagedFileError), never replaced.
+key file that holds no readable PEM is named (DamagedFileError), never replaced. Whatever refuses, of any
+org, refuses before anything of any org is written or issued again (generate).
 
 A client user is issued a certificate once. The org's CA keeps a copy of each client certificate it
 issues (ca/issued/<user>.pem, started empty with the CA; a CA made before it was kept starts it
 from the users' folders, see start_issued_record). A client user the org's CRL revokes is left as
 it is, with or without its folder, and never issued again; one with a certificate and no key
 (LostKeyError), or whose folder is gone while the record has its certificate, is refused with what
-to do, before anything of its org is written. Only a user the record does not know is issued one: a new user. A new certificate of an
+to do. Only a user the record does not know is issued one: a new user. A new certificate of an
 old user would keep its client id (x509::<subject>::<issuer>), and with it its party bindings,
 under a serial no CRL lists. A record started from the folders while the CRL lists serials no
 certificate here has cannot know those users' names: there no new name is issued but on the
@@ -72,7 +73,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
-from client.atomic_file import PRIVATE_FOLDER_MODE, make_folders, write_atomically
+from client.atomic_file import FOLDER_MODE, PRIVATE_FOLDER_MODE, make_folders, write_atomically
 from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
@@ -471,13 +472,19 @@ class ExpiredCaError(CaFilesError):
 class _OrgIssuer:
     """Issues from an org's CA and TLS CA in paths. make_cas: a CA missing there is made (a new org's
     material); else none is made, and CaFilesError is raised before anything is written. say: where a line
-    goes for each kept certificate issued again (tls_pair)."""
+    goes for each kept certificate issued again (tls_pair), and for a CA certificate ending soon.
+
+    writes=False: a run that only checks. It reads what a writing run reads and refuses what it refuses, in
+    the same order, but writes no file or folder (what it would make is made in memory alone) and says no
+    certificate issued again (none is); only a CA ending soon is said. generate runs it over every org first,
+    so a refusal of any org leaves every file of the data folder as it was."""
 
     def __init__(self, paths: OrgCrypto, org_label: str, *, make_cas: bool = True,
-                 say: Callable[[str], None] = lambda _: None):
+                 say: Callable[[str], None] = lambda _: None, writes: bool = True):
         self.paths = paths
         self.org = org_label
         self.say = say
+        self.writes = writes
         if not make_cas and (problem := ca_files_problem(paths)) is not None:
             raise CaFilesError(problem)
         # Being made, and nothing issued yet: the org's folder holds its CA files alone (a first run stopped
@@ -486,7 +493,23 @@ class _OrgIssuer:
         self.ca_key, self.ca_cert = self._ca(paths.root / "ca", "ca.pem", f"ca.{paths.domain}")
         self.tls_key, self.tls_cert = self._ca(paths.root / "tlsca", "tlsca.pem", f"tlsca.{paths.domain}")
         if self.making:         # a new CA has issued nothing: its record starts empty, and complete
-            make_folders(paths.issued_dir)
+            self.make_folder(paths.issued_dir)
+
+    def write_file(self, path: Path, data: bytes, mode: int = 0o644, *, if_missing: bool = False) -> None:
+        """path written with data (with if_missing, only when there is no such file); not in a run that only
+        checks."""
+        if self.writes and not (if_missing and path.is_file()):
+            _write(path, data, mode)
+
+    def make_folder(self, path: Path, mode: int = FOLDER_MODE) -> None:
+        """path made as make_folders makes it; not in a run that only checks."""
+        if self.writes:
+            make_folders(path, mode)
+
+    def say_issued_again(self, line: str) -> None:
+        """A kept certificate issued again, said; a run that only checks issued nothing, and says nothing."""
+        if self.writes:
+            self.say(line)
 
     def _ca(self, folder: Path, cert_name: str, cn: str):
         cert_path, key_path = folder / cert_name, folder / cert_name.replace(".pem", ".key")
@@ -499,7 +522,7 @@ class _OrgIssuer:
             # issued, so the CA's certificate is made for it now.
             key = load_key(key_path)
             cert = make_ca(cn, self.org, key)[1]
-            _write(cert_path, _pem_cert(cert))
+            self.write_file(cert_path, _pem_cert(cert))
             return key, cert
         if cert_path.is_file() or key_path.is_file():
             # half a CA in use: a new one would overwrite the half that is here, and be one the channel does not know
@@ -507,9 +530,9 @@ class _OrgIssuer:
                                f"{cert_path if cert_path.is_file() else key_path}: restore it; no CA is made in "
                                f"its place")
         key, cert = make_ca(cn, self.org)
-        make_folders(folder, PRIVATE_FOLDER_MODE)
-        _write(key_path, _pem_key(key), 0o600)
-        _write(cert_path, _pem_cert(cert))
+        self.make_folder(folder, PRIVATE_FOLDER_MODE)
+        self.write_file(key_path, _pem_key(key), 0o600)
+        self.write_file(cert_path, _pem_cert(cert))
         return key, cert
 
     def _check_dates(self, cert_path: Path, cert: x509.Certificate) -> None:
@@ -534,9 +557,10 @@ class _OrgIssuer:
         # cacerts/ last: the org's MSP naming a CA there is what tells generate the org's CAs are in use and must
         # match it (ca_files_problem), so a run stopped before it leaves a folder the next run completes, not one
         # whose TLS CA it refuses as missing from tlscacerts/
-        _write_if_missing(msp / "tlscacerts" / "tlsca.pem", _pem_cert(self.tls_cert))
-        _write_if_missing(msp / "cacerts" / "ca.pem", _pem_cert(self.ca_cert))
-        _write_if_missing(msp / "config.yaml", yaml.safe_dump(node_ous_config(), sort_keys=False).encode())
+        self.write_file(msp / "tlscacerts" / "tlsca.pem", _pem_cert(self.tls_cert), if_missing=True)
+        self.write_file(msp / "cacerts" / "ca.pem", _pem_cert(self.ca_cert), if_missing=True)
+        self.write_file(msp / "config.yaml", yaml.safe_dump(node_ous_config(), sort_keys=False).encode(),
+                        if_missing=True)
 
     def signing_msp(self, msp: Path, cn: str, ou: str, attrs: dict[str, str] | None = None,
                     public_key: ec.EllipticCurvePublicKey | None = None) -> x509.Certificate | None:
@@ -565,15 +589,17 @@ class _OrgIssuer:
         leftover = _leftover_key(msp) if public_key is None else None
         key = public_key or leftover or new_key()
         if leftover is not None and cert_path.is_file():
-            self.say(f"  {cert_path} issued again for the key in {msp / 'keystore'}: it was not that key's, and "
-                     f"its own key is not there (a run stopped between a new key and its certificate)")
+            self.say_issued_again(f"  {cert_path} issued again for the key in {msp / 'keystore'}: it was not "
+                                  f"that key's, and its own key is not there (a run stopped between a new "
+                                  f"key and its certificate)")
         cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
         if public_key is None:
             if leftover is None:
-                _write(msp / "keystore" / f"{fabric_ski(key.public_key()).hex()}_sk", _pem_key(key), 0o600)
+                key_file = msp / "keystore" / f"{fabric_ski(key.public_key()).hex()}_sk"
+                self.write_file(key_file, _pem_key(key), 0o600)
         else:
-            _write(msp / KEY_ELSEWHERE_FILE, KEY_ELSEWHERE_TEXT.encode())
-        _write(cert_path, _pem_cert(cert))
+            self.write_file(msp / KEY_ELSEWHERE_FILE, KEY_ELSEWHERE_TEXT.encode())
+        self.write_file(cert_path, _pem_cert(cert))
         return cert
 
     def tls_pair(self, tls: Path, cn: str, *, server: bool, sans: list[str] | None) -> None:
@@ -584,8 +610,8 @@ class _OrgIssuer:
         issued: it would fail verification where it is dialled now), or not issued for the key beside it (a run
         stopped between a lost key's replacement and its certificate), is issued again for its key (_reissue_unfit).
         The folder, when missing, is made its owner's alone, as it holds a key."""
-        make_folders(tls, PRIVATE_FOLDER_MODE)
-        _write_if_missing(tls / "ca.crt", _pem_cert(self.tls_cert))
+        self.make_folder(tls, PRIVATE_FOLDER_MODE)
+        self.write_file(tls / "ca.crt", _pem_cert(self.tls_cert), if_missing=True)
         stem = "server" if server else "client"
         cert_path, key_path = tls / f"{stem}.crt", tls / f"{stem}.key"
         if cert_path.is_file() and key_path.is_file():
@@ -595,8 +621,8 @@ class _OrgIssuer:
         key = load_key(key_path) if kept else new_key()
         cert = issue(self.tls_key, self.tls_cert, key, cn=cn, org=self.org, tls=True, server=server, sans=sans)
         if not kept:
-            _write(key_path, _pem_key(key), 0o600)
-        _write(cert_path, _pem_cert(cert))
+            self.write_file(key_path, _pem_key(key), 0o600)
+        self.write_file(cert_path, _pem_cert(cert))
 
     def _reissue_unfit(self, cert_path: Path, key_path: Path, cn: str, *, server: bool,
                        sans: list[str] | None) -> None:
@@ -612,11 +638,12 @@ class _OrgIssuer:
             return
         cert = issue(self.tls_key, self.tls_cert, load_key(key_path), cn=cn, org=self.org, tls=True, server=server,
                      sans=sans)
-        _write(cert_path, _pem_cert(cert), stat.S_IMODE(cert_path.stat().st_mode))
+        self.write_file(cert_path, _pem_cert(cert), stat.S_IMODE(cert_path.stat().st_mode))
         why = (f"it named {', '.join(san_names(kept)) or 'no SAN'}, not {', '.join(missing)}, where it is dialled now"
                if own_key else f"it was not the key's (a run stopped between a new {key_path.name} and its "
                                f"certificate)")
-        self.say(f"  {cert_path} issued again for its kept key by {self.paths.root.name}'s TLS CA: {why}")
+        self.say_issued_again(f"  {cert_path} issued again for its kept key by {self.paths.root.name}'s TLS "
+                              f"CA: {why}")
 
 
 # In an MSP folder whose certificate was issued for a key held elsewhere (an HSM): Fabric's MSP reads only
@@ -680,11 +707,6 @@ def _holds_only_its_cas(paths: OrgCrypto) -> bool:
     """Whether the org's folder holds no file but its CA's and TLS CA's own (ca/, tlsca/): nothing issued yet."""
     own = {paths.ca_cert.parent, paths.tlsca_cert.parent}
     return all(path.parent in own for path in paths.root.rglob("*") if not path.is_dir())
-
-
-def _write_if_missing(path: Path, data: bytes) -> None:
-    if not path.is_file():
-        _write(path, data)
 
 
 def channel_made(topology: Topology, data_root: Path) -> str | None:
@@ -825,7 +847,12 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
     since), or whose server.key is not its key. All before anything is written.
 
     A kept server certificate of another node or of a chaincode server that lacks a SAN the topology wants is
-    issued again for its key by the same TLS CA, one line to say each (_OrgIssuer.tls_pair)."""
+    issued again for its key by the same TLS CA, one line to say each (_OrgIssuer.tls_pair).
+
+    Whatever refuses, for any org (a lost key, a CA half there, ended or not the MSP's, a damaged file),
+    refuses before anything of any org is written or issued again: each org is first run through as a run that
+    only checks (_OrgIssuer's writes=False), then written. A refused run leaves every file as it was, and says
+    only the CAs ending soon that its check met before the refusal."""
     oo = topology.orderer_org
     groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
     groups += [(o.name, o.domain, o.admin, o.users, topology.peers(o.name)) for o in topology.orgs]
@@ -881,29 +908,50 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
         refused = incomplete if unknown else unmade
         if uncarried and refused:
             raise CaFilesError(_renamed_orderer_refusal(refused, uncarried, data_root, topology.channel, made))
-    for org_name, domain, admin, users, nodes in groups:
-        paths = org_crypto(data_root, org_name, domain)
-        if paths.public_only:
-            continue
-        # Each client user is decided (left revoked, or refused: LostKeyError) before anything of the org is
-        # written, so a refusal leaves the org's folder as it was.
-        recorded = issued_certificates(paths) or {}
-        left_revoked = {u.name for u in users if client_user_left_revoked(paths, u.name, recorded)}
-        # An org whose MSP already names its CAs is the channel's as it is: its CAs are never made again
-        # (a CA deleted whole would otherwise come back as one the channel does not know).
-        issuer = _OrgIssuer(paths, domain, make_cas=not any((paths.msp_dir / "cacerts").glob("*.pem")), say=say)
-        issued = start_issued_record(paths, admin, [u.name for u in users])   # refused before anything is written
-        issuer.verifying_msp(paths.msp_dir)
-        for node in nodes:
-            d = paths.node_dir(node.hostname)
-            issuer.signing_msp(d / "msp", node.hostname, node.kind)
-            issuer.tls_pair(d / "tls", node.hostname, server=True, sans=_node_sans(topology, node))
-        if org_name != oo.name:
-            _chaincode_tls(topology, topology.org(org_name), paths, issuer)
-        _user(issuer, admin, "admin", None)
-        for user in users:
-            if user.name not in left_revoked:   # a revoked user is left as it is, and never issued again
-                _client_user(issuer, user.name, user.attrs or None, issued)
+    # Every org is checked (a run that only checks) before any is written: a refusal of the last leaves the
+    # first as it was too. What the check says (a CA ending soon) the writing run says again in its place, so
+    # only a refused run says it from there.
+    notices: list[str] = []
+    try:
+        for group in groups:
+            _org_material(topology, data_root, *group, say=notices.append, writes=False)
+    except Exception:
+        for line in notices:
+            say(line)
+        raise
+    for group in groups:
+        _org_material(topology, data_root, *group, say=say, writes=True)
+
+
+def _org_material(topology: Topology, data_root: Path, org_name: str, domain: str, admin: str,
+                  users: list[UserSpec], nodes: list[Node], *, say: Callable[[str], None],
+                  writes: bool) -> None:
+    """One org's material, completed (writes=False: only checked, nothing written; _OrgIssuer)."""
+    paths = org_crypto(data_root, org_name, domain)
+    if paths.public_only:
+        return
+    # Each client user is decided (left revoked, or refused: LostKeyError) before anything of the org is
+    # written, so a refusal leaves the org's folder as it was.
+    recorded = issued_certificates(paths) or {}
+    left_revoked = {u.name for u in users if client_user_left_revoked(paths, u.name, recorded)}
+    # An org whose MSP already names its CAs is the channel's as it is: its CAs are never made again
+    # (a CA deleted whole would otherwise come back as one the channel does not know).
+    issuer = _OrgIssuer(paths, domain, make_cas=not any((paths.msp_dir / "cacerts").glob("*.pem")), say=say,
+                        writes=writes)
+    # A CA being made starts its record empty (_OrgIssuer's issued_dir); another's record may be started now
+    users_named = [u.name for u in users]
+    issued = {} if issuer.making else start_issued_record(paths, admin, users_named, writes=writes)
+    issuer.verifying_msp(paths.msp_dir)
+    for node in nodes:
+        d = paths.node_dir(node.hostname)
+        issuer.signing_msp(d / "msp", node.hostname, node.kind)
+        issuer.tls_pair(d / "tls", node.hostname, server=True, sans=_node_sans(topology, node))
+    if org_name != topology.orderer_org.name:
+        _chaincode_tls(topology, topology.org(org_name), paths, issuer)
+    _user(issuer, admin, "admin", None)
+    for user in users:
+        if user.name not in left_revoked:   # a revoked user is left as it is, and never issued again
+            _client_user(issuer, user.name, user.attrs or None, issued)
 
 
 def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None,
@@ -913,7 +961,7 @@ def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None,
     cert = issuer.signing_msp(issuer.paths.user_msp(name), cn, ou, attrs, public_key)
     issuer.tls_pair(issuer.paths.user_tls(name), cn, server=False, sans=None)
     if cert is not None and ou != "admin" and issuer.paths.issued_dir.is_dir():
-        _write(issuer.paths.issued_cert(name), _pem_cert(cert))
+        issuer.write_file(issuer.paths.issued_cert(name), _pem_cert(cert))
     return cert
 
 
@@ -961,7 +1009,7 @@ def _client_user(issuer: _OrgIssuer, name: str, attrs: dict[str, str] | None,
     held = load_cert(cert_path) if cert_path.is_file() else None
     _user(issuer, name, "client", attrs)
     if held is not None and name not in issued:     # a folder the record missed (put back by hand): known now
-        _write(paths.issued_cert(name), _pem_cert(held))
+        issuer.write_file(paths.issued_cert(name), _pem_cert(held))
 
 
 def revoked_by_org(paths: OrgCrypto, cert: x509.Certificate) -> bool:
@@ -1062,7 +1110,8 @@ def unaccounted_reason(paths: OrgCrypto, serials: list[int]) -> str:
             f"cannot be told")
 
 
-def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str]) -> dict[str, x509.Certificate]:
+def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str], *,
+                        writes: bool = True) -> dict[str, x509.Certificate]:
     """The CA's record of the client certificates it issued (issued_certificates), started where the CA keeps none
     (it issued before the record was kept) from the users' folders: a copy of each certificate of the org's CA
     there but the admin's. Should the org's CRL list serials no certificate here has, the record keeps them
@@ -1071,7 +1120,9 @@ def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str
 
     Refused (LostKeyError, nothing written) while a user in client_users has no certificate here: whether the
     CA issued it one (and the org revoked it, or lost its folder) cannot be told, and a certificate issued again
-    would keep its client id and party bindings under a serial no CRL lists."""
+    would keep its client id and party bindings under a serial no CRL lists.
+
+    writes=False: the record as it would be started, checked and refused alike, with nothing written."""
     kept = issued_certificates(paths)
     if kept is not None:
         return kept
@@ -1087,17 +1138,22 @@ def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str
             f"under new names with `recfin org user add`. {REVOKED_NAME_RULE}. Nothing is issued until then")
     unaccounted = revocations_unaccounted_for(paths)
     ca_cert = load_cert(paths.ca_cert)
+    record = {}
+    for cert_path in sorted((paths.root / "users").glob(f"*@{paths.domain}/msp/signcerts/cert.pem")):
+        user = cert_path.parents[2].name.removesuffix(f"@{paths.domain}")
+        cert = load_cert(cert_path)
+        if user != admin and issued_by(cert, ca_cert):
+            record[user] = cert
+    if not writes:
+        return record
     staging = paths.issued_dir.with_name(f".issued.{secrets.token_hex(4)}.tmp")
     make_folders(staging, exist_ok=False)
     try:
         if unaccounted:
             _write(staging / paths.unaccounted_revocations_file.name,
                    json.dumps({"serials": [f"{serial:x}" for serial in unaccounted]}, indent=2).encode())
-        for cert_path in sorted((paths.root / "users").glob(f"*@{paths.domain}/msp/signcerts/cert.pem")):
-            user = cert_path.parents[2].name.removesuffix(f"@{paths.domain}")
-            cert = load_cert(cert_path)
-            if user != admin and issued_by(cert, ca_cert):
-                _write(staging / f"{user}.pem", _pem_cert(cert))
+        for user, cert in record.items():
+            _write(staging / f"{user}.pem", _pem_cert(cert))
         staging.rename(paths.issued_dir)    # whole or not at all: the record's folder says it is complete
     except OSError:
         if not paths.issued_dir.is_dir():   # else another run started it meanwhile: that one is as good
