@@ -642,7 +642,7 @@ REFUSALS = {
     "compose --output without --write": (["network", "compose", "--output", "@missing"], 2,
                                          "--output is where --write writes"),
     "compose --write into no folder": (["network", "compose", "--write", "--output", "@missing-folder"], 1,
-                                       "No such file or directory"),
+                                       "is missing: create it first"),
     "compose --write into ''": (["network", "compose", "--write", "--output", ""], 2,
                                 "Invalid value for '--output': '' is empty: give the path of a file"),
     "netns prefix of other links": (["network", "netns", "down", "--prefix", "BR"], 2,
