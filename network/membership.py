@@ -99,12 +99,29 @@ def locked(*data_roots: Path) -> Iterator[None]:
     with ExitStack() as stack:
         for root in wanted:
             make_folders(root)
-            fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-            stack.callback(os.close, fd)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            stack.callback(os.close, _held_lock_file(root))
             held.add(root)
             stack.callback(held.discard, root)
         yield
+
+
+def _held_lock_file(root: Path) -> int:
+    """The descriptor of root's lock file, exclusively flocked: the file at root/LOCK_FILE once it is held.
+    A `network restore --replace` holds the lock while it moves the folder aside and renames the restored one
+    into its place: the file waited on meanwhile is then the aside folder's, and held, it would guard nothing
+    (the next run opens the restored folder's, and would change it beside this one), so that one is taken."""
+    while True:
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.path.samestat(os.fstat(fd), os.stat(root / LOCK_FILE)):
+                return fd
+        except FileNotFoundError:   # the restored folder has no lock file yet: opened again, it is made
+            pass
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
 
 
 def load_state(data_root: Path) -> dict:
