@@ -97,7 +97,8 @@ class FinancingOfferTransactions(FinancingGroup):
         terms = self._terms(ctx)
         fin.ensure_disbursable(terms, r.outstanding, currency=r.currency)
         if terms.expires_on < s.today_iso:
-            raise rule("offer-expired", f"the offer would expire on {terms.expires_on}, before today {s.today}")
+            raise rule("offer-expired", f"the offer would expire on {terms.expires_on}, before today {s.today}: give "
+                       "an expires_on of today or later, the last day the holder may accept it")
         # a point read, not a range scan: concurrent offers of different banks do not conflict
         if (earlier := await s.store.offer_of_bank(f.id, bank.uscc)) is not None:
             raise rule("offer-already-made", f"{bank.uscc} already made offer {earlier} on {f.id}: one offer per bank "

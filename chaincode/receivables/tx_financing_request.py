@@ -28,7 +28,9 @@ class FinancingRequestTransactions(FinancingGroup):
             lifecycle.ensure_before_maturity(r, s.today, "finance")
         lifecycle.ensure_not_frozen(r)
         if r.financing_id is not None:
-            raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id}: at most one per receivable")
+            raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id} (GetFinancing "
+                       f"{r.financing_id} shows it): at most one per receivable, so a new request waits until it "
+                       f"ends; {lifecycle.financing_way_out(r)}")
         f = Financing(id=keys.new_id("F", s.tx_id), receivable_id=r.id, holder=holder.uscc, holder_msp=holder.msp_id,
                       status="REQUESTED", requested_on=s.today_iso, last=s.action("RequestFinancing", holder.uscc))
         before = r.model_copy()
