@@ -21,6 +21,7 @@ from client.receivables.audit import AuditCheck, ReceivableAudit
 from network.errors import NetworkError
 
 from . import connection
+from .options import names_a_record
 from .output import as_typed, emit
 
 EXIT_PASSED, EXIT_CHECK_FAILED, EXIT_NOT_AUDITED = 0, 1, 3
@@ -34,7 +35,7 @@ class AuditNotMade(click.ClickException):
 
 
 @click.command("audit")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @lambda command: connection.with_options(command, connection.who_acts_options(
     "Who audits: an org (name or MSP ID) and optionally a user of its profile; every read goes to a peer of "
     "this org [default: bank, its first client user]."))

@@ -72,7 +72,8 @@ from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
-from .options import DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_option, endorsing_organizations
+from .options import (DATE, FRACTION, FiniteFloatRange, PathType, endorsing_org_option,
+                      endorsing_organizations, names_a_record)
 from .output import as_typed, emit, file_refused, one_line, read_json_file, table, validated
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
@@ -234,7 +235,7 @@ def _config(config_path: Path | None, name: str):
 
 
 @finance.command()
-@click.argument("receivable")
+@click.argument("receivable", callback=names_a_record)
 @click.option("--as", "as_", required=True, metavar="ORG[/USER] | BANK",
               help="On the ledger: the bank's org (and user) that quotes and offers; its pricing is "
                    "client/pricing/banks/ORG.yaml unless --config. With --face/--due: the bank's name, pricing "
@@ -762,7 +763,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
 
 
 @finance.command()
-@click.argument("receivable")
+@click.argument("receivable", callback=names_a_record)
 @click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
               help="Who reads the offers: the receivable's holder (or the regulator), who may read the banks' "
                    "private terms.")

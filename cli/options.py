@@ -47,6 +47,18 @@ def credit_code_option(left_out_means: str | None = None
     return checked
 
 
+def names_a_record(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback for an argument naming a record (a claim's, financing's, offer's or notice's
+    id, an invoice fingerprint): an empty or blank one, as an unset shell variable gives, names nothing,
+    and is a usage error (exit 2) naming the argument before anything connects. The SDK refuses it too,
+    but raised from the command it came out as the command's own answer: exit 1, as a refusal, or 3
+    from `receivable audit`, as an audit that could not be made."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(f"{value!r} names nothing (an unset shell variable?): give the "
+                                 f"{param.name.replace('_', ' ')} itself")
+    return value
+
+
 DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_EXAMPLE = "2026-03-02"
 

@@ -55,7 +55,7 @@ from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, 
 from .connection import acting
 from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, credit_code_option,
-                      endorsing_org_option, endorsing_organizations, read_date)
+                      endorsing_org_option, endorsing_organizations, names_a_record, read_date)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdin, read_option_file, show,
                      validated)
@@ -556,7 +556,7 @@ def _invoice_parts(text: str) -> list[str]:
 
 
 @receivable.command("confirm")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @endorsing_org_option("the debtor's org and the holder's, or when they are one org, it and every other org of "
                       "the channel (the claim's policy then adds the regulator's org, which the channel does not "
                       "name)")
@@ -576,7 +576,7 @@ def confirm(session, receivable_id, endorsing_orgs):
 
 
 @receivable.command("reject")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @click.option("--reason", required=True, help="Why the debtor rejects the claim (kept on it as rejection_reason).")
 @prints_document("coreenterprise", RECEIVABLE_COLUMNS + ["rejection_reason"])
 def reject(session, receivable_id, reason):
@@ -590,7 +590,7 @@ def reject(session, receivable_id, reason):
 
 
 @receivable.command("withdraw")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @click.option("--reason", required=True, help="Why the creditor withdraws the claim (kept on it as withdrawal_reason).")
 @prints_document("supplier", RECEIVABLE_COLUMNS + ["withdrawn_on", "withdrawal_reason"])
 def withdraw_receivable(session, receivable_id, reason):
@@ -607,7 +607,7 @@ def withdraw_receivable(session, receivable_id, reason):
 
 
 @receivable.command("transfer")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @click.option("--to", "recipient", required=True, callback=credit_code_option(), metavar="USCC",
               help="Credit code of the supplier receiving it.")
 @click.option("--amount", required=True, type=PART_OF_CLAIM,
@@ -638,7 +638,7 @@ def transfer(session, as_json, receivable_id, recipient, amount, request_id) -> 
 
 
 @receivable.command("pay")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @click.option("--amount", required=True, type=PART_OF_CLAIM,
               help=f"The payment: {AMOUNT_HELP}; a currency code before it must be the claim's.")
 @request_id_option("the first payment's result")
@@ -677,7 +677,7 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
 
 
 @receivable.command("overdue")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @prints_document("supplier", RECEIVABLE_COLUMNS + ["overdue_since"])
 def overdue(session, receivable_id):
     """Record that RECEIVABLE_ID is unpaid past its due date.
@@ -690,7 +690,7 @@ def overdue(session, receivable_id):
 
 
 @receivable.command("reseal")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @endorsing_org_option("the orgs the claim's key names now (GetReceivableEndorsers), which Fabric checks the "
                       "change against")
 @prints_document("supplier", ["receivable_id", "orgs_before", "orgs_after", "member_form_resealed",
@@ -726,7 +726,7 @@ def reseal(session, receivable_id, endorsing_orgs):
 
 
 @receivable.command("get")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @acting("supplier")
 def get_receivable(session, as_json, receivable_id) -> None:
     """One receivable. On a frozen claim, FROZEN is the order in effect, and a line under it
@@ -779,7 +779,7 @@ def _goods_receipt_line(gr, currency: str, face_amount: int) -> str:
 
 
 @receivable.command("history")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @acting("supplier")
 def history(session, as_json, receivable_id) -> None:
     """Every change of RECEIVABLE_ID, oldest first: who, what, its status, holder and outstanding
@@ -823,7 +823,7 @@ def _lifted_orders(entries: list[dict]) -> list[str | None]:
 
 
 @receivable.command("provenance")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @acting("supplier")
 def provenance(session, as_json, receivable_id) -> None:
     """Ancestors and the tree of splits of RECEIVABLE_ID.
@@ -861,7 +861,7 @@ def provenance(session, as_json, receivable_id) -> None:
 
 
 @receivable.command("find-invoice")
-@click.argument("fingerprint")
+@click.argument("fingerprint", callback=names_a_record)
 @acting("supplier")
 def find_invoice(session, as_json, fingerprint) -> None:
     """Whether the invoice with FINGERPRINT already backs a receivable (anti double-financing registry).
@@ -937,7 +937,7 @@ def finance() -> None:
 
 
 @finance.command("request")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @prints_document("supplier", FINANCING_COLUMNS)
 def request_financing(session, receivable_id):
     """The holder asks banks to finance RECEIVABLE_ID.
@@ -950,7 +950,7 @@ def request_financing(session, receivable_id):
 
 
 @finance.command("withdraw")
-@click.argument("financing_id")
+@click.argument("financing_id", callback=names_a_record)
 @prints_document("supplier", FINANCING_COLUMNS)
 def withdraw(session, financing_id):
     """The holder withdraws a request it has not accepted an offer on.
@@ -963,7 +963,7 @@ def withdraw(session, financing_id):
 
 
 @finance.command("offer")
-@click.argument("financing_id")
+@click.argument("financing_id", callback=names_a_record)
 @click.option("--advance-rate", required=True, type=ADVANCE_RATE,
               help="Share of the claim's outstanding amount (what the debtor still owes) advanced, a decimal "
                    "fraction above 0 and at most 1 (0.9).")
@@ -1006,7 +1006,7 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
 
 
 @finance.command("withdraw-offer")
-@click.argument("offer_id")
+@click.argument("offer_id", callback=names_a_record)
 @click.option("--reason", required=True,
               help="Why the bank takes the offer back. Public: on the offer's record, which every bank reads while "
                    "the request is open, and in its event; never name the bank's limit or exposure.")
@@ -1062,7 +1062,7 @@ def open_offers(session, as_json, financier, debtor, page_size, bookmark, all_pa
 
 
 @finance.command("accept")
-@click.argument("offer_id")
+@click.argument("offer_id", callback=names_a_record)
 @prints_document("supplier", FINANCING_COLUMNS)
 def accept(session, offer_id):
     """The holder accepts OFFER_ID; the receivable becomes FINANCED.
@@ -1075,7 +1075,7 @@ def accept(session, offer_id):
 
 
 @finance.command("disburse")
-@click.argument("financing_id")
+@click.argument("financing_id", callback=names_a_record)
 @endorsing_org_option("the debtor's, the holder's and the bank's orgs; where the holder and the bank are one org, "
                       "the debtor's org, it and a regulator org read from the chaincode definition")
 @prints_document("bank", FINANCING_COLUMNS + ["disbursed_on"])
@@ -1096,7 +1096,7 @@ def disburse(session, financing_id, endorsing_orgs):
 
 
 @finance.command("acknowledge")
-@click.argument("notice_id")
+@click.argument("notice_id", callback=names_a_record)
 @prints_document("coreenterprise", ["id", "receivable_id", "financier", "status", "acknowledged_on", "text"])
 def acknowledge(session, notice_id):
     """The debtor acknowledges the assignment notice (债权转让通知) NOTICE_ID.
@@ -1109,7 +1109,7 @@ def acknowledge(session, notice_id):
 
 
 @finance.command("repay")
-@click.argument("financing_id")
+@click.argument("financing_id", callback=names_a_record)
 @prints_document("bank", FINANCING_COLUMNS + ["repaid_on"])
 def repay(session, financing_id):
     """The bank records repayment; the financing closes.
@@ -1122,7 +1122,7 @@ def repay(session, financing_id):
 
 
 @finance.command("cancel")
-@click.argument("financing_id")
+@click.argument("financing_id", callback=names_a_record)
 @click.option("--reason", required=True, help="Why the financing ends (kept on the financing record).")
 @prints_document("supplier", FINANCING_COLUMNS + ["cancelled_on", "cancellation_reason"])
 def cancel(session, financing_id, reason):
@@ -1141,7 +1141,7 @@ def cancel(session, financing_id, reason):
 
 
 @finance.command("demand-recourse")
-@click.argument("financing_id")
+@click.argument("financing_id", callback=names_a_record)
 @click.option("--reason", required=True,
               help="Why the bank calls on the holder (public, kept on the financing record).")
 @acting("bank")
@@ -1170,7 +1170,7 @@ def demand_recourse(session, as_json, financing_id, reason) -> None:
 
 
 @finance.command("recourse")
-@click.argument("financing_id")
+@click.argument("financing_id", callback=names_a_record)
 @click.option("--reason", required=True, help="Why the bank takes recourse (kept on the financing record).")
 @prints_document("bank", FINANCING_COLUMNS + ["recourse_on", "recourse_reason"])
 def recourse(session, financing_id, reason):
@@ -1191,7 +1191,7 @@ def recourse(session, financing_id, reason):
 
 
 @finance.command("get")
-@click.argument("financing_id")
+@click.argument("financing_id", callback=names_a_record)
 @acting("supplier")
 def get_financing(session, as_json, financing_id) -> None:
     """A financing and its offers.
@@ -1247,7 +1247,7 @@ def _with_expiry(session, o) -> dict:
 
 
 @finance.command("terms")
-@click.argument("offer_id")
+@click.argument("offer_id", callback=names_a_record)
 @acting("bank")
 def terms(session, as_json, offer_id) -> None:
     """An offer's private terms (the holder, the bank, the regulator).
@@ -1267,7 +1267,7 @@ def terms(session, as_json, offer_id) -> None:
 
 
 @finance.command("notice")
-@click.argument("notice_id")
+@click.argument("notice_id", callback=names_a_record)
 @prints_document("coreenterprise", ["id", "receivable_id", "debtor", "financier", "status", "text"])
 def notice(session, notice_id):
     """An assignment notice.
@@ -1393,8 +1393,8 @@ def _terms_agreed_before_connecting(command: Callable[..., T]) -> Callable[..., 
 
 
 @discount.command("accept")
-@click.argument("offer_id")
-@click.argument("receivable_id")
+@click.argument("offer_id", callback=names_a_record)
+@click.argument("receivable_id", callback=names_a_record)
 @click.option("--yes", is_flag=True,
               help="Accept without asking, on the offer's terms as read when the acceptance is sent.")
 @click.option("--as-read", "as_read_file", metavar="FILE",
@@ -1481,7 +1481,7 @@ def _discount_terms_text(offer: DiscountOffer) -> str:
 
 
 @discount.command("withdraw")
-@click.argument("offer_id")
+@click.argument("offer_id", callback=names_a_record)
 @prints_document("coreenterprise", DISCOUNT_COLUMNS + ["withdrawn_on"])
 def withdraw_discount(session, offer_id):
     """The debtor withdraws its open early-payment offer OFFER_ID: no holder can accept it afterwards.
@@ -1497,7 +1497,7 @@ def withdraw_discount(session, offer_id):
 
 
 @discount.command("get")
-@click.argument("offer_id")
+@click.argument("offer_id", callback=names_a_record)
 @click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID",
               help="Read the offer as it covers this receivable, one you may read: how the holder of a part split "
                    "from a claim the offer lists reads it. Refused if the offer does not cover it.")

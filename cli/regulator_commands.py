@@ -24,7 +24,7 @@ from client.receivables import STATUSES, unless_refused_the_read
 
 from .amounts import with_money
 from .connection import acting, with_options
-from .options import WholeNumberRange
+from .options import WholeNumberRange, names_a_record
 from .output import as_typed, emit, inline, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
@@ -68,7 +68,7 @@ def regulator() -> None:
 
 
 @regulator.command("freeze")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @click.option("--order", "order_reference", required=True, help="The freeze order's reference.")
 @acting("regulator")
 def freeze(session, as_json, receivable_id, order_reference) -> None:
@@ -88,7 +88,7 @@ def freeze(session, as_json, receivable_id, order_reference) -> None:
 
 
 @regulator.command("unfreeze")
-@click.argument("receivable_id")
+@click.argument("receivable_id", callback=names_a_record)
 @click.option("--order", "order_reference", required=True, help="The order lifting the freeze.")
 @click.option("--lifts", "lifts", default=None, metavar="FREEZE_ORDER",
               help="The freeze order lifted, in effect or queued (default: the one in effect).")

@@ -1,0 +1,50 @@
+"""An argument naming a record (a claim's, financing's, offer's or notice's id, an invoice fingerprint) given
+empty or blank, as an unset shell variable gives: a usage error (exit 2) naming the argument, before anything
+connects. The SDK's own refusal of an empty id came out as the command's answer, exit 1 as a refusal
+(`receivable audit`: 3, an audit not made)."""
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli import connection
+from cli.main import main
+
+@pytest.fixture
+def opened(monkeypatch):
+    """The sessions the commands opened: none, for a usage error."""
+    sessions = []
+
+    def open_session(org, user=None, data_root=None, **_):
+        sessions.append((org, user))
+        raise click.ClickException(f"connected as {org}/{user}")
+    monkeypatch.setattr(connection, "open_session", open_session)
+    return sessions
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize("command, argument", [
+    (["receivable", "get", "{}"], "RECEIVABLE_ID"),
+    (["receivable", "provenance", "{}"], "RECEIVABLE_ID"),
+    (["receivable", "audit", "{}"], "RECEIVABLE_ID"),
+    (["receivable", "find-invoice", "{}"], "FINGERPRINT"),
+    (["regulator", "freeze", "{}", "--order", "ORD-1"], "RECEIVABLE_ID"),
+    (["finance", "get", "{}"], "FINANCING_ID"),
+    (["finance", "terms", "{}"], "OFFER_ID"),
+    (["finance", "notice", "{}"], "NOTICE_ID"),
+    (["finance", "compare", "{}"], "RECEIVABLE"),
+    (["discount", "get", "{}"], "OFFER_ID"),
+    (["discount", "accept", "D-1", "{}", "--yes"], "RECEIVABLE_ID"),
+])
+def test_a_blank_record_id_is_a_usage_error_naming_the_argument(opened, command, argument, blank):
+    res = CliRunner().invoke(main, [blank if word == "{}" else word for word in command] + ["--json"])
+    assert res.exit_code == 2, res.output
+    assert f"Invalid value for '{argument}': {blank!r} names nothing" in res.stderr
+    assert res.stdout == ""
+    assert opened == []
+
+
+def test_an_id_with_text_is_the_commands_to_look_up(opened):
+    """Only a blank value is refused: an id is sent as given, spaces around it included, as it was."""
+    res = CliRunner().invoke(main, ["finance", "get", " F-1", "--as", "bank"])
+    assert res.exit_code == 1 and "connected as bank/None" in res.stderr, res.output
+    assert opened == [("bank", None)]
