@@ -59,6 +59,21 @@ def names_a_record(_ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def names_an_identity(what: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback for an option naming a client identity (``--client USER``, ``--client-id
+    ID``, repeatable or not): an empty or blank value, as an unset shell variable gives, is a usage
+    error (exit 2) naming the option, before anything connects; taken as given it was looked up as a
+    user named '' (or, empty, as no option at all: "no user None"). ``what``: what to give instead."""
+
+    def checked(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+        for given in (value if isinstance(value, tuple) else (value,)):
+            if given is not None and not given.strip():
+                raise click.BadParameter(f"{given!r} is blank (an unset shell variable?): give {what}")
+        return value
+
+    return checked
+
+
 DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DATE_EXAMPLE = "2026-03-02"
 

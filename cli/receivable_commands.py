@@ -55,7 +55,8 @@ from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, 
 from .connection import acting
 from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, credit_code_option,
-                      endorsing_org_option, endorsing_organizations, names_a_record, read_date)
+                      endorsing_org_option, endorsing_organizations, names_a_record, names_an_identity,
+                      read_date)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdin, read_option_file, show,
                      validated)
@@ -166,16 +167,22 @@ def party() -> None:
     """
 
 
+# what --client and --client-id name, for the refusal of a blank one
+_A_USER = "the name of a user of this org's profile, e.g. supplier3"
+_AN_ID = "the client identity id as x509::<subject>::<issuer>"
+
+
 @party.command("register")
 @click.option("--uscc", required=True, callback=credit_code_option(),
               help="Unified social credit code of the enterprise.")
 @click.option("--name", required=True, help="The enterprise's name, as it is registered (one line).")
 @click.option("--role", required=True, type=RoleType(contract_names=True),
               help=f"What the enterprise does on the ledger ({ROLE_HELP}).")
-@click.option("--client", "clients", multiple=True,
+@click.option("--client", "clients", multiple=True, callback=names_an_identity(_A_USER),
               help="A user of this org who acts for the party (repeatable); its certificate's id is bound. "
                    "Refused for a user the profile marks revoked.")
-@click.option("--client-id", "client_ids", multiple=True, help="A client identity id x509::<subject>::<issuer> (repeatable).")
+@click.option("--client-id", "client_ids", multiple=True, callback=names_an_identity(_AN_ID),
+              help="A client identity id x509::<subject>::<issuer> (repeatable).")
 @endorsing_org_option("the org's own and the first other org of the channel whose peers can endorse")
 @prints_document("supplier", PARTY_COLUMNS, admin=True)
 def register_party(session, uscc, name, role, clients, client_ids, endorsing_orgs):
@@ -203,8 +210,10 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
 
 @party.command("bind")
 @click.argument("uscc", callback=credit_code_option())
-@click.option("--client", "client_user", help="A user of this org to bind (not one the profile marks revoked).")
-@click.option("--client-id", help="A client identity id to bind.")
+@click.option("--client", "client_user", callback=names_an_identity(_A_USER),
+              help="A user of this org to bind (not one the profile marks revoked).")
+@click.option("--client-id", callback=names_an_identity(_AN_ID),
+              help="A client identity id to bind.")
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
 def bind_party(session, uscc, client_user, client_id):
     """An org admin lets one more identity act for party USCC.
@@ -230,8 +239,10 @@ def bind_party(session, uscc, client_user, client_id):
 
 @party.command("unbind")
 @click.argument("uscc", callback=credit_code_option())
-@click.option("--client", "client_user", help="A user of this org to unbind.")
-@click.option("--client-id", help="A client identity id to unbind (a user no longer in the profile).")
+@click.option("--client", "client_user", callback=names_an_identity(_A_USER),
+              help="A user of this org to unbind.")
+@click.option("--client-id", callback=names_an_identity(_AN_ID),
+              help="A client identity id to unbind (a user no longer in the profile).")
 @click.option("--force", is_flag=True,
               help="Unbind even when none of the party's other identities is a profile user not revoked (the "
                    "contract still keeps the last identity it counts, revoked or not).")

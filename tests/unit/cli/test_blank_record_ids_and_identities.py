@@ -1,13 +1,17 @@
-"""An argument naming a record (a claim's, financing's, offer's or notice's id, an invoice fingerprint) given
-empty or blank, as an unset shell variable gives: a usage error (exit 2) naming the argument, before anything
-connects. The SDK's own refusal of an empty id came out as the command's answer, exit 1 as a refusal
-(`receivable audit`: 3, an audit not made)."""
+"""An argument naming a record (a claim's, financing's, offer's or notice's id, an invoice fingerprint) and a
+--client or --client-id given empty or blank, as an unset shell variable gives: a usage error (exit 2) naming the
+argument or option, before anything connects. The SDK's own refusal of an empty id came out as the command's
+answer, exit 1 as a refusal (`receivable audit`: 3, an audit not made), and `party bind --client-id ""` looked
+up "no user None"."""
 import click
 import pytest
 from click.testing import CliRunner
 
 from cli import connection
 from cli.main import main
+
+USCC = "91310000MA1K00002C"
+
 
 @pytest.fixture
 def opened(monkeypatch):
@@ -40,6 +44,22 @@ def test_a_blank_record_id_is_a_usage_error_naming_the_argument(opened, command,
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{argument}': {blank!r} names nothing" in res.stderr
     assert res.stdout == ""
+    assert opened == []
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+@pytest.mark.parametrize("command, option", [
+    (["party", "bind", USCC, "--client-id", "{}"], "--client-id"),
+    (["party", "bind", USCC, "--client", "{}"], "--client"),
+    (["party", "unbind", USCC, "--client-id", "{}"], "--client-id"),
+    (["party", "register", "--uscc", USCC, "--name", "Tier-1", "--role", "supplier", "--client", "supplier1",
+      "--client-id", "{}"], "--client-id"),
+])
+def test_a_blank_client_or_client_id_is_a_usage_error_naming_the_option(opened, command, option, blank):
+    res = CliRunner().invoke(main, [blank if word == "{}" else word for word in command])
+    assert res.exit_code == 2, res.output
+    assert f"Invalid value for '{option}': {blank!r} is blank" in res.stderr
+    assert "None" not in res.stderr
     assert opened == []
 
 
