@@ -618,7 +618,8 @@ def backup_command(topology_path, out, data_root, org_name, stop, replace, timeo
 
 @network.command("restore")
 @topology_option
-@click.argument("archive", type=PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=None))
+@click.argument("archive", type=PathType(exists=True, dir_okay=False, path_type=Path, reads=True,
+                                         max_bytes=None))
 @data_root_option("The data folder to restore into (default: the topology's, as `up` uses it): new or empty, "
                   "unless --replace.")
 @click.option("--replace", is_flag=True,
