@@ -85,7 +85,7 @@ from .risk_commands import (
     history_debtors,
     load_history,
     load_model,
-    note_thin_record,
+    note_what_the_score_cannot_tell,
     offline_hint,
 )
 
@@ -108,7 +108,7 @@ class DebtorRisk(NamedTuple):
 
 def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
     scored = score_debtor(model, history, day)
-    note_thin_record(scored)
+    note_what_the_score_cannot_tell(scored)
     return DebtorRisk(scored.probability_late, scored.grade, history.synthetic)
 
 

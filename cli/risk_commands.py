@@ -183,6 +183,56 @@ def note_thin_record(score: DebtorScore) -> None:
                "payments are not yet known, not of its payments", err=True)
 
 
+# how far the share of what fell due that was paid late (or not yet) by amount may lie above the share by
+# count before a score says its counts hide it: the model counts claims, so small ones paid on time dilute it
+LATE_BY_AMOUNT_GAP = 0.10
+
+
+def note_late_by_amount(score: DebtorScore) -> None:
+    """The model weighs each claim that fell due alike, a 1-fen claim as much as a 10-million one: a debtor
+    can dilute large late payments with many small claims paid on time (cheapest with a supplier it
+    controls). When the late share by amount is well above the share by count, say both (stderr, beside
+    --json), with what to check."""
+    f = score.features
+    fell_due = f.settled_on_time_count + f.settled_late_count + f.overdue_count
+    late_amount = f.settled_late_amount + f.overdue_amount
+    fell_due_amount = f.settled_on_time_amount + late_amount
+    if not fell_due or not fell_due_amount:
+        return
+    by_count = (f.settled_late_count + f.overdue_count) / fell_due
+    by_amount = late_amount / fell_due_amount
+    if by_amount - by_count < LATE_BY_AMOUNT_GAP:
+        return
+    click.echo(f"note: {score.debtor} paid late, or has not yet paid, {by_amount:.0%} of what fell due by "
+               f"amount but {by_count:.0%} by count: grade {score.grade} counts claims, not money, so many "
+               "small claims paid on time weigh as much as large ones paid late; check who held the small "
+               "ones (one supplier, one of the debtor's group, never financed) before relying on it",
+               err=True)
+
+
+def note_freezes(score: DebtorScore) -> None:
+    """A frozen claim takes no payment until the regulator lifts every order on it, yet a claim paid late or
+    overdue under a freeze counts against the debtor (the history dates the orders, not their lifting): when
+    the debtor has both, say so (stderr, beside --json)."""
+    f = score.features
+    if not f.freezes or not (f.settled_late_count + f.overdue_count):
+        return
+    orders = "1 freeze order" if f.freezes == 1 else f"{f.freezes} freeze orders"
+    click.echo(f"note: {score.debtor}'s claims have {orders} recorded, and some are late or overdue: a "
+               f"frozen claim takes no payment until the regulator lifts the order, yet grade {score.grade} "
+               "counts a claim late or overdue under one against the debtor; see the late and overdue "
+               "claims' freezes and their lifting (recfin receivable history) before reading it as the "
+               "debtor's own", err=True)
+
+
+def note_what_the_score_cannot_tell(score: DebtorScore) -> None:
+    """Every note on what a score rests on that its grade does not show: a thin record, lateness its counts
+    dilute, freezes counted against the debtor."""
+    note_thin_record(score)
+    note_late_by_amount(score)
+    note_freezes(score)
+
+
 def note_originals_not_in_history(score: DebtorScore) -> None:
     """Claims the history holds only parts of are scored as one claim each, with what it cannot tell about them:
     say which (stderr, beside --json; the JSON names them in features.originals_not_in_history)."""
@@ -394,7 +444,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
             click.echo(f"note: the ledger's today is {as_of}: scored as of {as_of}, not {asked} (the ledger knows "
                        "nothing later)", err=True)
     result = score_debtor(model, history, as_of)
-    note_thin_record(result)
+    note_what_the_score_cannot_tell(result)
     note_originals_not_in_history(result)
     # the ledger's claims are in one currency; a file's or the simulator's history does not say which
     scored_in = currency if history_file is None and synthetic_seed is None else None
