@@ -186,7 +186,12 @@ def invoice() -> None:
     """Check e-invoices, match them to orders and receipts, read scans; attest and register on the ledger.
 
     Exit codes: 0 passed, 1 findings failed (or fields flagged, or the ledger
-    refused the call), 2 bad input, 3 a needed tool or the network is missing.
+    refused the call), 2 bad input, 3 a needed tool or the network is missing,
+    or `attest` and `register` sent the call and it may have committed (its
+    answer lost: the line names the --request-id to run them again with) or
+    did (an attestation whose evidence could not be written: the line says
+    so); 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP), the line naming the
+    request id where the call was sent.
 
     \b
     Example:
