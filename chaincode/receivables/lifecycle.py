@@ -62,8 +62,12 @@ def ensure_status(r: Receivable, allowed: Sequence[str], action: str) -> None:
         # claim takes is one to take on them: the refusal names them, as a split claim never changes again.
         parts = (f"; its debt is held in its parts {', '.join(r.children)} now: {action} those of them still "
                  f"{statuses} instead" if r.status == SPLIT and CONFIRMED in allowed and r.children else "")
+        # a claim its debtor has yet to answer: confirmation is the step that lets the action on, refused from
+        # the due date on (past-maturity), which the text names as this check does not know today's date
+        confirm = (f"; its debtor {r.debtor} confirms it first (ConfirmReceivable), before its due date "
+                   f"{r.due_date}" if r.status == REGISTERED and CONFIRMED in allowed else "")
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
-                   f"only when {statuses}{parts}")
+                   f"only when {statuses}{parts}{confirm}")
 
 
 def ensure_before_maturity(r: Receivable, today: date, action: str) -> None:

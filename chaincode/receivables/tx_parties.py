@@ -11,7 +11,7 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, queries
-from .arguments import _require_text
+from .arguments import _first_repeat, _require_text
 from .errors import RuleViolation, _identity, rule, shown
 from .identity import is_org_admin
 from .model import Party, PartyRegistration, parse_request
@@ -118,8 +118,10 @@ class PartyTransactions(TransactionGroup):
         await s.store.prefetch((keys.PARTY, req.uscc), *((keys.CLIENT, req.msp_id, c) for c in req.client_ids))
         if (registered := await s.store.party(req.uscc)) is not None:
             raise _already_registered(registered, req.msp_id)
-        if len(set(req.client_ids)) != len(req.client_ids):
-            raise rule("argument-invalid", "client_ids lists an identity twice")
+        if (repeat := _first_repeat(req.client_ids)) is not None:
+            position, first = repeat
+            raise rule("argument-invalid", f"client_ids lists {_identity(req.client_ids[position])} twice, as "
+                       f"client_ids[{first}] and client_ids[{position}]: list each identity once")
         for client_id in req.client_ids:
             # decided as Session.party decides it: a binding whose party record does not list the identity (two
             # other orgs can write one under the chaincode policy) binds nothing, and is overwritten below
