@@ -103,9 +103,14 @@ class LifecycleTransactions(TransactionGroup):
         value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
         recipient = await s.store.require_party(to)
         if recipient.uscc == holder.uscc:
-            raise rule("transfer-to-self", f"{holder.uscc} already holds {r.id}")
+            raise rule("transfer-to-self", f"{holder.uscc} already holds {r.id}, so nothing is changed: "
+                       "name another supplier as the recipient (`to`)")
         if recipient.role != cfg.SUPPLIER:
-            raise rule("recipient-cannot-hold", f"{recipient.uscc} is a {recipient.role}: receivables pass only between suppliers")
+            # a bank is the recipient a holder most often means: it finances the claim instead of holding it
+            bank = (" (a bank finances a claim on its holder's RequestFinancing)"
+                    if recipient.role == cfg.FINANCIER else "")
+            raise rule("recipient-cannot-hold", f"{recipient.uscc} is a {recipient.role}: receivables pass "
+                       f"only between suppliers, so name a supplier as the recipient{bank}")
         s.ensure_role_allowed(recipient, "takes part")       # it could never act on the claim it received
         transferred, kept = lifecycle.split_amounts(r.outstanding, value, currency=r.currency)
         if kept != 0:

@@ -227,11 +227,14 @@ class RegistrationTransactions(TransactionGroup):
                 raise rule("goods-receipt-invalid", f"{receipt_label(position, None)}: {problem}")
         debtor = await s.store.require_party(req.debtor)
         if debtor.role != cfg.CORE_ENTERPRISE:
-            raise rule("debtor-not-core-enterprise", f"{debtor.uscc} is a {debtor.role}: the debtor must be a core enterprise")
+            raise rule("debtor-not-core-enterprise", f"{debtor.uscc} is a {debtor.role}: the debtor must be "
+                       "a core enterprise, so name as debtor the core enterprise that owes the claim "
+                       "(GetParty shows a party's role)")
         s.ensure_role_allowed(debtor, "takes part")          # it could never confirm, pay or be asked to
         issue, due = date.fromisoformat(req.issue_date), date.fromisoformat(req.due_date)
         if issue > s.today:
-            raise rule("issue-date-in-future", f"issue date {issue} is after today {s.today}")
+            raise rule("issue-date-in-future", f"issue date {issue} is after today {s.today}: give the "
+                       "date the claim was issued, today or earlier, or register it once that date has come")
         if due <= s.today:
             raise rule("due-date-passed", f"due date {due} is not after today {s.today}: register only claims not yet due")
         start, started = _payment_term_start(req)
@@ -257,7 +260,9 @@ class RegistrationTransactions(TransactionGroup):
                            f"{req.currency}: register the claim in its invoices' currency (a VAT invoice is in "
                            f"{money.DEFAULT_CURRENCY}, and so is an invoice that names no currency)")
             if date.fromisoformat(inv.date) > s.today:
-                raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after today {s.today}")
+                raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after "
+                           f"today {s.today}: give the date on the invoice, today or earlier, or register "
+                           "the claim once that date has come")
             if (why := fingerprint.identity_problem(inv.code, inv.number)
                     or fingerprint.digitalised_year_problem(inv.number.strip())) is not None:
                 raise rule("invoice-code-invalid", why)
