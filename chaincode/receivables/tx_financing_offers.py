@@ -51,6 +51,18 @@ def _uncounted_offers(value: str) -> frozenset[str]:
     return frozenset(ids)
 
 
+
+def _acceptance_way_on(o: Offer, f: Financing) -> str:
+    """What the holder can do about an offer it may not accept: ``o`` is not open, or ``f``, its request."""
+    if f.status != "REQUESTED":
+        if o.status == "ACCEPTED" and f.financier == o.financier:
+            return f"it was accepted already, and nothing is to be done (GetFinancing {f.id} shows the deal)"
+        return (f"request {f.id} has ended, so no offer on it can be accepted: ask banks again with a new "
+                "request (RequestFinancing) once the claim has no live financing")
+    if o.status == "WITHDRAWN":
+        return f"ask {o.financier} for a new offer, or accept another bank's open offer on {f.id}"
+    return f"accept another bank's open offer on {f.id}, or ask a bank for one"
+
 class FinancingOfferTransactions(FinancingGroup):
     """MakeFinancingOffer, WithdrawFinancingOffer, AcceptFinancingOffer."""
 
@@ -194,7 +206,8 @@ class FinancingOfferTransactions(FinancingGroup):
         f = await s.store.financing(o.financing_id)
         holder, r = await self._as_holder(s, f.receivable_id)
         if f.status != "REQUESTED" or o.status != "OPEN":
-            raise rule("invalid-state", f"offer {o.id} is {o.status} on financing {f.status}: only an open offer on an open request can be accepted")
+            raise rule("invalid-state", f"offer {o.id} is {o.status} on financing {f.status}: only an open "
+                       f"offer on an open request can be accepted; {_acceptance_way_on(o, f)}")
         # the claim, not the request record, says which request is live: accepted, the claim would be financed
         # with no financing it names, its bank out of recfin.by-financier and the debtor paying the holder
         _ensure_claim_names_financing(f, r)
