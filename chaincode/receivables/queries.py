@@ -7,7 +7,7 @@ All of it runs on LevelDB: composite-key range scans, never CouchDB rich queries
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -22,8 +22,8 @@ from . import financing as fin
 from .daycount import round_half_up
 from .errors import rule
 from .model import (
-    CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, STATUSES, WITHDRAWN, DiscountOffer, Disbursement, Offer,
-    OfferParties, OfferTerms, Party, Receivable,
+    CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, SPLIT, STATUSES, WITHDRAWN, DiscountOffer, Disbursement,
+    Offer, OfferParties, OfferTerms, Party, Receivable,
 )
 from .store import Store
 from .store_base import NOT_A_RECORD, parsed_private, readable_record
@@ -55,7 +55,14 @@ async def may_read(store: Store, party: Party, r: Receivable) -> bool:
 
 
 async def leaves(store: Store, r: Receivable) -> list[Receivable]:
-    """The receivables without children below ``r`` (``r`` itself if never split), in id order.
+    """The receivables without children below ``r`` (``r`` itself if never split), in id order
+    (``each_leaf``)."""
+    return [leaf async for leaf in each_leaf(store, r)]
+
+
+async def each_leaf(store: Store, r: Receivable) -> AsyncIterator[Receivable]:
+    """The receivables without children below ``r`` (``r`` itself if never split), one by one in id order,
+    each read only when the one before has been taken: a caller that stops early reads no further.
 
     Walked with a stack rather than recursion, so the depth of a lineage (each partial transfer of a
     kept part goes one level deeper) never meets Python's recursion limit.
@@ -64,7 +71,6 @@ async def leaves(store: Store, r: Receivable) -> list[Receivable]:
     (``parent_id``): refused ``invalid-state`` otherwise. A claim record two orgs wrote as a new key (altered
     chaincode, under the chaincode-level policy alone) could list another debtor's claim as its part, and a
     payment through it, endorsed by the peers of that claim's orgs running this contract, would settle it."""
-    found: list[Receivable] = []
     node = r
     # (id, the id of the claim listing it) still to visit, the next one last
     pending: list[tuple[str, str]] = []
@@ -75,9 +81,9 @@ async def leaves(store: Store, r: Receivable) -> list[Receivable]:
             # so that they come off the stack in id order
             pending.extend((child_id, node.id) for child_id in reversed(node.children))
         else:
-            found.append(node)
+            yield node
         if not pending:
-            return found
+            return
         child_id, parent_id = pending.pop()
         node = await store.receivable(child_id)
         if node.parent_id != parent_id:
@@ -88,13 +94,20 @@ async def leaves(store: Store, r: Receivable) -> list[Receivable]:
                        "peers' history of it names the orgs that wrote it")
 
 
-async def _key_history(store: Store, object_type: str, object_id: str,
-                       describe: Callable[[bytes], dict[str, Any]]) -> list[dict]:
-    """Every write of one record's key, oldest first: tx id, timestamp, delete flag, and ``describe`` of the value.
-    A value no record parses to (two orgs wrote the key outside the contract) is described by nothing more: the
-    history is where an auditor finds the transaction that wrote it."""
+async def _key_writes(store: Store, object_type: str, object_id: str) -> list[Any]:
+    """Every write of one record's key the peer returns, oldest first: at most its ``totalQueryLimit``
+    newest."""
+    writes = [mod async for mod in store.stub.get_history_for_key(store.key(object_type, object_id))]
+    writes.reverse()  # the peer answers newest first; a history reads oldest first
+    return writes
+
+
+def _key_history(writes: list[Any], describe: Callable[[bytes], dict[str, Any]]) -> list[dict]:
+    """Every write of one record's key (``_key_writes``): tx id, timestamp, delete flag, and ``describe`` of
+    the value. A value no record parses to (two orgs wrote the key outside the contract) is described by
+    nothing more: the history is where an auditor finds the transaction that wrote it."""
     out = []
-    async for mod in store.stub.get_history_for_key(store.key(object_type, object_id)):
+    for mod in writes:
         entry: dict[str, Any] = {"tx_id": mod.tx_id, "timestamp": _ts(mod.timestamp), "is_delete": mod.is_delete}
         if mod.value:
             try:
@@ -102,7 +115,6 @@ async def _key_history(store: Store, object_type: str, object_id: str,
             except NOT_A_RECORD:
                 pass
         out.append(entry)
-    out.reverse()  # the peer answers newest first; a history reads oldest first
     return out
 
 
@@ -122,12 +134,50 @@ def _receivable_entry(value: bytes) -> dict[str, Any]:
 
 
 async def history(store: Store, receivable_id: str) -> list[dict]:
-    return await _key_history(store, keys.RECEIVABLE, receivable_id, _receivable_entry)
+    """Every write of the claim's key, oldest first; refused ``history-cut`` where the peer's answer does not
+    reach the write that created the claim (``ensure_history_whole``)."""
+    writes = await _key_writes(store, keys.RECEIVABLE, receivable_id)
+    await ensure_history_whole(store, receivable_id, writes)
+    return _key_history(writes, _receivable_entry)
+
+
+async def _reaches_creation(store: Store, receivable_id: str, writes: list[Any]) -> bool:
+    """Whether the oldest of the claim's ``writes`` (oldest first) that is a state of it created it: its
+    registration, for a claim split from none; for a part, the split of the claim it was split from, the
+    transaction that claim's record names last (nothing writes a ``SPLIT`` claim's value after its split: a
+    reseal changes only its key's policy). A write no claim parses to, or naming another claim's id, is no
+    state of it (two orgs wrote the key outside the contract) and is passed over; a key with none holds no
+    claim, and nothing is cut of it. The peer returns a key's newest writes only, up to its
+    ``ledger.state.totalQueryLimit``, and says nothing when it stops short."""
+    for mod in writes:
+        first = (None if mod.is_delete
+                 else readable_record(Receivable, mod.value, keys.RECEIVABLE, [receivable_id]))
+        if first is None:
+            continue
+        if first.parent_id is None:
+            return first.last.action == "RegisterReceivable"
+        parent = await store.receivable_or_none(first.parent_id)
+        return (first.last.action == "TransferReceivable" and parent is not None and parent.status == SPLIT
+                and parent.last.tx_id == mod.tx_id)
+    return True
+
+
+async def ensure_history_whole(store: Store, receivable_id: str, writes: list[Any]) -> None:
+    """Refused ``history-cut`` unless ``writes``, the claim's key history as the peer returned it, reach the
+    write that created the claim: a history starting midway would read as the claim's whole life (a payment
+    record as of an earlier day would leave the claim out, as if registered later)."""
+    if not await _reaches_creation(store, receivable_id, writes):
+        raise rule("history-cut", f"the peer's history of receivable {receivable_id} holds its {len(writes)} "
+                   "newest writes and does not reach the one that created it: the peer returns at most its "
+                   "ledger.state.totalQueryLimit writes of a key, and more were made of this claim's; ask a "
+                   "peer whose operators set ledger.state.totalQueryLimit (core.yaml) above the claim's "
+                   "writes")
 
 
 async def party_history(store: Store, uscc: str) -> list[dict]:
     """Every write of a party record, oldest first, with the org the record named after each."""
-    return await _key_history(store, keys.PARTY, uscc, lambda value: {"msp_id": Party.model_validate_json(value).msp_id})
+    return _key_history(await _key_writes(store, keys.PARTY, uscc),
+                        lambda value: {"msp_id": Party.model_validate_json(value).msp_id})
 
 
 def _ts(value: Any) -> str:
@@ -338,8 +388,12 @@ async def invoice_use(store: Store, fp: str) -> dict:
 
 async def lineage_live(store: Store, root: Receivable) -> bool:
     """Some claim of ``root``'s lineage (the root, or a leaf of its splits) is still unsettled: REGISTERED,
-    CONFIRMED, FINANCED or OVERDUE."""
-    return any(leaf.status in lifecycle.LIVE for leaf in await leaves(store, root))
+    CONFIRMED, FINANCED or OVERDUE. The walk stops at the first live part: a lineage may hold thousands of
+    parts, and the first live one answers."""
+    async for leaf in each_leaf(store, root):
+        if leaf.status in lifecycle.LIVE:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- a debtor's payment record
@@ -395,9 +449,13 @@ async def key_endorsers(store: Store, object_type: str, object_id: str) -> list[
 async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[tuple[date, Receivable]]:
     """The receivable as each transaction left it, oldest first, up to the end of ``as_of`` (business date). A write
     no claim parses to, or naming another claim's id (two orgs wrote the key outside the contract: a copy of
-    another claim), is no state of this claim, and is passed over."""
+    another claim), is no state of this claim, and is passed over. Refused ``history-cut`` where the peer's
+    history does not reach the claim's creation (``ensure_history_whole``): the claim would be left out, or
+    its record start midway."""
+    writes = await _key_writes(store, keys.RECEIVABLE, receivable_id)
+    await ensure_history_whole(store, receivable_id, writes)
     states = []
-    async for mod in store.stub.get_history_for_key(store.key(keys.RECEIVABLE, receivable_id)):
+    for mod in writes:
         doc = (None if mod.is_delete
                else readable_record(Receivable, mod.value, keys.RECEIVABLE, [receivable_id]))
         if doc is None:
@@ -405,7 +463,6 @@ async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[t
         day = dates.business_date(mod.timestamp or datetime.fromisoformat(doc.last.at.replace("Z", "+00:00")))
         if day <= as_of:
             states.append((day, doc))
-    states.reverse()  # the peer answers newest first
     return states
 
 

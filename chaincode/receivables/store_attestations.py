@@ -113,7 +113,9 @@ class AttestationRecords(StoreBase):
         invoice of another shape than an attestation's (``entry_attributes``) is none either, and is left out
         of both: a copy there would count twice, and the id it ends with is another key's."""
         found, unreadable_ids = [], []
-        async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp]):
+        # every record, however many the invoice has: RegisterReceivable reads them in a write, and past the
+        # peer's totalQueryLimit one plain query would leave out an attestation registration asks for
+        async for kv in self.every_row_of_a_write(keys.ATTESTATION, fp):
             if (attributes := self.entry_attributes(kv.key, keys.ATTESTATION)) is None:
                 continue   # no attestation's key (``entry_attributes``): a copy there would count twice
             a = readable_record(InvoiceAttestation, kv.value, keys.ATTESTATION, attributes)

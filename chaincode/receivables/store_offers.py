@@ -232,9 +232,10 @@ class OfferRecords(StoreBase):
         if offer_id:
             named = [offer_id]
         else:
-            # an entry of another shape (``entry_attributes``) is no offer's: two orgs wrote it, as a new key
-            named = [entry[-1] async for kv in self.stub.get_state_by_partial_composite_key(keys.OFFER_MADE,
-                                                                                            [bank, debtor])
+            # an entry of another shape (``entry_attributes``) is no offer's: two orgs wrote it, as a new key;
+            # every entry, however many the bank has on the debtor, as one plain query in this writing
+            # transaction would stop without a word at the peer's totalQueryLimit and leave the rest unchecked
+            named = [entry[-1] async for kv in self.every_row_of_a_write(keys.OFFER_MADE, bank, debtor)
                      if (entry := self.entry_attributes(kv.key, keys.OFFER_MADE)) is not None]
         if closed_only:
             await self.prefetch(*((keys.OFFER, i) for i in named))

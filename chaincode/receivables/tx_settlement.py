@@ -10,10 +10,11 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, lifecycle, money, queries, settlement
-from .errors import parts_named, rule
+from .errors import PARTS_NAMED, parts_named, rule
 from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, STATUSES, Payment, Receivable
 from .schemas import PaymentResult
 from .session import rules
+from .store import Store
 from .tx_base import TransactionGroup
 from .tx_financing import _end_request
 
@@ -42,6 +43,30 @@ def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
         raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} requested, which banks "
                    f"may take up until its due date {leaf.due_date}: pay once its holder withdraws it "
                    "(WithdrawFinancing), or from the due date on, when the payment ends the request")
+
+
+# The most parts a payment through a split claim reaches. Each part paid is a write, and the walk to them a
+# read of every claim of the tree: at 500 parts some 1,000 reads and 500 writes of about a kilobyte each,
+# a read-write set near the orderer's 512 KB preferred block size (BatchSize.PreferredMaxBytes), already one
+# that any change to a part between endorsement and commit fails (MVCC_READ_CONFLICT). Two suppliers
+# splitting between them can grow a tree at will, and past this its parts are paid one by one.
+PAYMENT_PARTS_MAX = 500
+
+
+async def _parts_a_payment_reaches(store: Store, r: Receivable) -> list[Receivable]:
+    """The parts of the split claim ``r`` (settled ones too), read up to one past ``PAYMENT_PARTS_MAX``: more
+    are refused ``too-many-parts``, naming the cap and parts to pay one by one."""
+    parts: list[Receivable] = []
+    async for part in queries.each_leaf(store, r):
+        parts.append(part)
+        if len(parts) > PAYMENT_PARTS_MAX:
+            payable = [p.id for p in parts if p.status in lifecycle.PAYABLE and p.frozen is None]
+            first = f": among them {parts_named(payable[:PARTS_NAMED], r.id)}" if payable else ""
+            raise rule("too-many-parts", f"a payment through receivable {r.id} would reach more than "
+                       f"{PAYMENT_PARTS_MAX} parts, the most one payment is spread over: pay its parts "
+                       f"one by one (RecordPayment on each), as GetProvenance {r.id} lists them with their "
+                       f"status{first}")
+    return parts
 
 
 def _ensure_past_due(r: Receivable, today_iso: str) -> None:
@@ -105,7 +130,7 @@ class SettlementTransactions(TransactionGroup):
         value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
         lifecycle.ensure_not_frozen(r)
         if r.status == SPLIT:
-            leaves = _payable_parts(r, await queries.leaves(s.store, r))
+            leaves = _payable_parts(r, await _parts_a_payment_reaches(s.store, r))
         else:
             lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on")
             leaves = [r]

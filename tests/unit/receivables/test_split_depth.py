@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from chaincode.receivables import lifecycle
+from chaincode.receivables import lifecycle, tx_settlement
 from client.invoices.fingerprint import fingerprint_of
 from .support import standard_net
 
@@ -50,6 +50,7 @@ async def test_a_lineage_deeper_than_pythons_recursion_limit_is_still_walked(mon
     """A ledger may hold a lineage deeper than the limit (written before it); the anti-double-financing
     lookup, a payment against the root and a leaf's ancestors must still be read, not fail with RecursionError."""
     monkeypatch.setattr(lifecycle, "MAX_SPLIT_DEPTH", 1500)
+    monkeypatch.setattr(tx_settlement, "PAYMENT_PARTS_MAX", 1501)   # a payment reaching every part of it
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
     r, kept, fp = await _lineage(net, 1500)
