@@ -55,14 +55,20 @@ def ensure_disbursable(terms: OfferTerms, outstanding: int, *, currency: str) ->
                    f"advance, or a higher advance rate")
 
 
-def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, currency: str, terms: OfferTerms,
-                 disbursed_on: str, due_date: str, days: int) -> Disbursement:
+def ensure_disbursable_by_date(*, financing_id: str, receivable_id: str, due_date: str, days: int) -> None:
+    """Refused (``past-maturity``) with ``days`` left to ``due_date`` none: from the due date on, the accepted
+    financing can never be disbursed, and until it ends the debtor may not pay either (financing-in-progress),
+    so the refusal names the one way out."""
     if days <= 0:
-        # the accepted financing can never be disbursed now, and until it ends the debtor may not pay either
-        # (financing-in-progress): the refusal names the one way out
         raise rule("past-maturity", f"receivable {receivable_id} is due {due_date}: nothing to finance on "
                    f"or after maturity, so financing {financing_id} can no longer be disbursed; end it with "
                    "CancelFinancing (the holder or the bank), after which the debtor pays the holder")
+
+
+def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, currency: str, terms: OfferTerms,
+                 disbursed_on: str, due_date: str, days: int) -> Disbursement:
+    ensure_disbursable_by_date(financing_id=financing_id, receivable_id=receivable_id, due_date=due_date,
+                               days=days)
     advanced = principal(terms, outstanding)
     interest = daycount.interest_fen(advanced, Decimal(terms.discount_rate), days, terms.day_count)
     net = advanced - interest - terms.fees

@@ -13,6 +13,8 @@ holder with the query group, which reads its terms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from chaincode.contract import Context
 
 from . import config as cfg
@@ -171,17 +173,28 @@ class FinancingGroup(TransactionGroup):
             raise rule("not-the-financier", f"{bank.uscc} is not the financier of {f.id}")
         return bank, f, await s.store.receivable(f.receivable_id)
 
-    async def _as_financier_in(self, s: Session, financing_id: str, status: str,
-                               refusal: str) -> tuple[Party, Financing, Receivable]:
+    async def _as_financier_in(self, s: Session, financing_id: str, status: str, refusal: str, *,
+                               refused_for_good: Callable[[Financing, Receivable], None] | None = None,
+                               ) -> tuple[Party, Financing, Receivable]:
         """The calling bank, the financing and its claim, where the bank takes a financing in ``status`` a
         step on (disburses an accepted one, records a disbursed one repaid, calls on its recourse): the
-        financing's bank, the claim not frozen while the financing is live (an ended one is refused by its
-        status first), the financing in ``status`` (else ``invalid-state``, ``refusal`` saying which step
-        follows which) and the one its claim names. Each of those transactions refuses by these rules in this
-        order."""
+        financing's bank, the financing in ``status`` (else ``invalid-state``, ``refusal`` saying which step
+        follows which), the one its claim names, what ``refused_for_good`` refuses (a disbursement past the
+        due date) and the claim not frozen. Each of those transactions refuses
+        by these rules in this order, but for one: a live financing still on its way to ``status`` (an
+        accepted one repaid before it is disbursed) is refused by the freeze before its status, as the
+        lifting lets it get there. Every other refusal comes before the freeze, as no lifting cures it (an
+        ended financing, a disbursed one disbursed again, a claim past its due date), so no bank waits for the
+        lifting only to be refused again; an ended one's bank, moreover, may no longer read the claim, and
+        learns nothing of a freeze ordered since (``_ensure_not_frozen_while_live``)."""
         bank, f, r = await self._as_financier(s, financing_id)
-        _ensure_not_frozen_while_live(f, r)
         if f.status != status:
+            # accepted, a financing is disbursed once the lifting lets it be, and then repaid or recoursed
+            if f.status in LIVE_FINANCING[:LIVE_FINANCING.index(status)]:
+                lifecycle.ensure_not_frozen(r)
             raise rule("invalid-state", f"financing {f.id} is {f.status}: {refusal}")
         _ensure_claim_names_financing(f, r)
+        if refused_for_good is not None:
+            refused_for_good(f, r)
+        lifecycle.ensure_not_frozen(r)
         return bank, f, r

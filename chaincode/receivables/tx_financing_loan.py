@@ -14,13 +14,20 @@ from . import events, keys, lifecycle, money
 from . import financing as fin
 from .arguments import _require_text
 from .errors import rule
-from .model import CONFIRMED, FINANCED, SETTLED, AssignmentNotice, Financing, OfferTerms, Payment, sha256_hex
+from .model import (
+    CONFIRMED, FINANCED, SETTLED, AssignmentNotice, Financing, OfferTerms, Payment, Receivable, sha256_hex,
+)
 from .session import rules
 from .store_offers import DROPPED_UNCOUNTED, offer_made_records
 from .tx_financing import (
     TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing,
     _ensure_not_frozen_while_live,
 )
+
+
+def _days_to_maturity(r: Receivable, today: date) -> int:
+    """The days from ``today`` to ``r``'s due date: those a disbursement today would lend for."""
+    return (date.fromisoformat(r.due_date) - today).days
 
 
 class LoanTransactions(FinancingGroup):
@@ -31,8 +38,15 @@ class LoanTransactions(FinancingGroup):
     async def RecordDisbursement(self, ctx: Context, financing_id: str) -> Financing:
         """The bank records the advance (terms again as transient ``terms``) and notifies the debtor of the assignment."""
         s = self._session(ctx)
+
+        def ensure_before_maturity(f: Financing, r: Receivable) -> None:
+            # before the freeze: from the due date on no lifting lets the financing be disbursed
+            fin.ensure_disbursable_by_date(financing_id=f.id, receivable_id=r.id, due_date=r.due_date,
+                                           days=_days_to_maturity(r, s.today))
+
         bank, f, r = await self._as_financier_in(s, financing_id, "ACCEPTED",
-                                                 "disbursement follows acceptance, once")
+                                                 "disbursement follows acceptance, once",
+                                                 refused_for_good=ensure_before_maturity)
         # the loan's entry and the bank's own keys on the accepted offer, all read below, in one round trip
         await s.store.prefetch(*s.store.financier_entry_records(r),
                                *offer_made_records(bank.uscc, r.debtor, f.accepted_offer_id or ""))
@@ -83,7 +97,7 @@ class LoanTransactions(FinancingGroup):
         terms = self._offered_terms(ctx, f.terms_hash)
         d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, currency=r.currency,
                              terms=terms, disbursed_on=s.today_iso, due_date=r.due_date,
-                             days=(date.fromisoformat(r.due_date) - s.today).days)
+                             days=_days_to_maturity(r, s.today))
         act = s.action("RecordDisbursement", bank.uscc)
         notice = AssignmentNotice(
             id=keys.new_id("N", s.tx_id), receivable_id=r.id, financing_id=f.id, debtor=r.debtor, assignor=r.holder,
