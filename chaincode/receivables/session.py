@@ -112,8 +112,10 @@ class Session:
                               request_id: str = "") -> Party:
         party = await self.party(*prefetch, request_id=request_id)
         if party.role not in roles:
+            allowed = " or ".join(roles)
             raise rule("role-not-permitted", f"{shown(party.name)} ({party.uscc}) is a {party.role}: "
-                       f"only a {' or '.join(roles)} may do this")
+                       f"only a {allowed} may do this, and a party's role does not change: the call is for an "
+                       f"identity acting for a {allowed} to send")
         return party
 
     def action(self, name: str, by: str) -> Action:

@@ -43,7 +43,8 @@ class AttestationTransactions(TransactionGroup):
         s = self._session(ctx)
         if not self.config.attesting_roles:
             raise rule("role-not-permitted", "this network's configuration names no attesting role (attesting_roles "
-                       "is empty): nobody may attest an invoice verification")
+                       "is empty): nobody may attest an invoice verification until a new chaincode definition "
+                       "names a role in attesting_roles")
         attester = await s.party_with_role(*self.config.attesting_roles, request_id=request_id)
         raw = json.dumps(attestation_request, sort_keys=True, ensure_ascii=False)
         if (done := await s.replay(attester, request_id, "AttestInvoiceVerification", raw)) is not None:
