@@ -51,6 +51,44 @@ async def _ensure_may_lift(s: Session, regulator: Party, order: FreezeOrder, rec
                f"(org_roles), only its regulators lift it, not {regulator.msp_id}'s; ask {recorder.msp_id} to lift it")
 
 
+def _already_bound(r: Receivable, bound: FreezeOrder, order: str) -> str:
+    """The ``already-frozen`` refusal of ``order`` on ``r``, which ``bound`` binds already (in effect or
+    queued): where that order stands and the way on. A court's second order queues (轮候冻结), but the same
+    order recorded twice would leave the claim bound after the court's one lifting, and a freeze retried
+    after a lost answer finds its first call committed."""
+    named = "" if bound.order_reference == order else (
+        f" ({shown(order)} is that order, compared regardless of spacing, case and full-width forms)")
+    if bound is r.frozen:
+        place = "in effect"
+    else:
+        queued = (f" ({r.queued_freezes.index(bound) + 1} of {len(r.queued_freezes)} in the queue)"
+                  if len(r.queued_freezes) > 1 else "")
+        place = (f"queued behind order {shown(r.frozen.order_reference)}{queued}, taking effect once the "
+                 "orders before it are lifted")
+    return (f"{r.id} is already frozen by order {shown(bound.order_reference)}{named}, {place} (recorded by "
+            f"{bound.by} on {bound.date}): an order binds a claim once, so nothing is recorded; an order of "
+            "another reference is queued behind those binding the claim (FreezeReceivable), and this one is "
+            f"lifted by UnfreezeReceivable with lifts {shown(bound.order_reference)}")
+
+
+async def _nothing_to_lift(s: Session, r: Receivable) -> str:
+    """The ``not-frozen`` refusal of a lifting on ``r``, which no order binds: the lifting the claim keeps (a
+    lifting retried after a lost answer finds its first call committed) and, of a split claim, the parts that
+    are frozen, each on its own, whose orders are lifted there."""
+    kept = r.last_unfreeze
+    lifted = ("it records no lifting" if kept is None else
+              f"its last lifting, by order {shown(kept.order_reference)} on {kept.date}, lifted order "
+              f"{shown(kept.lifted)}")
+    way_on = "check the receivable id against the order (GetReceivable shows a claim's freeze orders)"
+    if r.status == SPLIT:
+        frozen = [leaf.id for leaf in await queries.leaves(s.store, r) if leaf.frozen is not None]
+        way_on = (f"its debt is held in its parts, each frozen on its own, and the order is lifted on those "
+                  "it binds (GetReceivable of a part shows its orders); frozen are "
+                  f"{parts_named(frozen, r.id)}"
+                  if frozen else "its debt is held in its parts, and none of them is frozen either")
+    return f"{r.id} is not frozen: no freeze order binds it, so there is nothing to lift ({lifted}); {way_on}"
+
+
 class FreezeTransactions(TransactionGroup):
     """FreezeReceivable, UnfreezeReceivable."""
 
@@ -78,8 +116,7 @@ class FreezeTransactions(TransactionGroup):
         r = await s.store.receivable(receivable_id)
         # compared by ``order_key``: the same order typed with other spacing, case or full-width characters
         if (bound := r.freeze_order_named(order)) is not None:
-            raise rule("already-frozen", f"{r.id} is already frozen by order {shown(bound.order_reference)}"
-                       + ("" if bound is r.frozen else f", queued behind order {shown(r.frozen.order_reference)}"))
+            raise rule("already-frozen", _already_bound(r, bound, order))
         if r.status == SPLIT:
             # a split claim never changes again: the debt is held in its parts now, each frozen on its own, so
             # the refusal names those a freeze would take (live, not bound by this order yet: one another order
@@ -131,7 +168,7 @@ class FreezeTransactions(TransactionGroup):
             named = _require_text(lifts, "lifts", 200)
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:
-            raise rule("not-frozen", f"{r.id} is not frozen")
+            raise rule("not-frozen", await _nothing_to_lift(s, r))
         binding = r.freeze_orders()
         # an invisible-only lifts names only an order stored so exactly (by an earlier contract, which took one)
         if named is not None and not any(o.order_reference == named for o in binding):

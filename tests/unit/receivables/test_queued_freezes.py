@@ -108,9 +108,9 @@ async def test_an_order_that_binds_the_claim_already_is_refused_naming_it():
     reg = net.actors["regulator"]
     rid = (await _frozen_twice(net))["id"]
     message = await net.refused(reg, "FreezeReceivable", rid, "ORDER-A", rule="already-frozen")
-    assert message.endswith(f"{rid} is already frozen by order 'ORDER-A'")
+    assert f"{rid} is already frozen by order 'ORDER-A', in effect (recorded by" in message, message
     message = await net.refused(reg, "FreezeReceivable", rid, "ORDER-B", rule="already-frozen")
-    assert message.endswith(f"{rid} is already frozen by order 'ORDER-B', queued behind order 'ORDER-A'")
+    assert f"{rid} is already frozen by order 'ORDER-B', queued behind order 'ORDER-A', taking" in message
     # a third order queues behind the second
     third = await net.ok(reg, "FreezeReceivable", rid, "ORDER-C")
     assert [o["order_reference"] for o in third["queued_freezes"]] == ["ORDER-B", "ORDER-C"]
