@@ -70,9 +70,12 @@ def ensure_status(r: Receivable, allowed: Sequence[str], action: str) -> None:
                    f"only when {statuses}{parts}{confirm}")
 
 
-def ensure_before_maturity(r: Receivable, today: date, action: str) -> None:
+def ensure_before_maturity(r: Receivable, today: date, action: str, way_on: str = "") -> None:
+    """Refused on or after ``r``'s due date. ``way_on``: what the caller can do instead, added to the refusal
+    when there is something (the due date never moves)."""
     if date.fromisoformat(r.due_date) <= today:
-        raise rule("past-maturity", f"receivable {r.id} fell due on {r.due_date}: cannot {action} it on or after maturity")
+        raise rule("past-maturity", f"receivable {r.id} fell due on {r.due_date}: cannot {action} it on or "
+                   "after maturity" + (f"; {way_on}" if way_on else ""))
 
 
 def is_overdue(r: Receivable, today: date) -> bool:

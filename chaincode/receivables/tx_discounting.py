@@ -151,7 +151,8 @@ class DiscountingTransactions(TransactionGroup):
                            if r.status == SPLIT else "take it out of receivable_ids")
                 raise rule("invalid-state", f"receivable {r.id} is {r.status}: early payment is offered on CONFIRMED "
                            f"payables only (a holder can take it on no other); {instead}")
-            lifecycle.ensure_before_maturity(r, s.today, "offer early payment on")
+            lifecycle.ensure_before_maturity(r, s.today, "offer early payment on",
+                                             "take it out of receivable_ids")
         d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
                           status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
         await s.store.put_discount_offer(d)

@@ -30,7 +30,10 @@ class LifecycleTransactions(TransactionGroup):
         debtor, r = await self._as_debtor(s, receivable_id)
         # a claim confirmed already or past its due date: refused by that first, as no lifting cures it
         lifecycle.ensure_status(r, (REGISTERED,), "confirm")
-        lifecycle.ensure_before_maturity(r, s.today, "confirm")
+        # the claim stays REGISTERED, holding its invoices, until one of these ends it
+        lifecycle.ensure_before_maturity(
+            r, s.today, "confirm", f"reject it (RejectReceivable), or its creditor {r.creditor} withdraws it "
+            "(WithdrawReceivable) and registers the claim anew with a due date to come")
         lifecycle.ensure_not_frozen(r)
         before = r.model_copy()
         r.status, r.confirmed_on = CONFIRMED, s.today_iso
