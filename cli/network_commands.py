@@ -8,6 +8,7 @@ import click
 from click.core import ParameterSource
 
 from network import Network, backup as backups, backup_restore as restores, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
+from network.backup_archive import NotABackupArchive
 from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
@@ -642,6 +643,12 @@ def restore_command(topology_path, archive, data_root, replace, as_json):
     refused (exit status 2). An archive of another channel or other orgs than the topology's is
     refused: give --topology the one the backup was made with.
 
+    Exit status: 0 restored; 2 for a usage error, among them an ARCHIVE not there, a folder or a
+    FIFO, or a file no backup wrote at all (empty, not gzip, not tar, its first member no backup
+    manifest), and for a running network as above; 1 for a backup refused on what it holds (a
+    damaged or changed member, another network's), on the data folder, or a restore that failed.
+    Nothing is written but by a restore that succeeds.
+
     \b
     Example:
       recfin network restore /srv/backups/recfin-network.tar.gz --data-root /srv/recfin/network
@@ -653,6 +660,8 @@ def restore_command(topology_path, archive, data_root, replace, as_json):
         report = restores.restore_backup(archive, root, replace=replace, topology=topology)
     except backups.NetworkRunningError as refused:
         raise NetworkStillRunning(one_line(refused)) from refused
+    except NotABackupArchive as wrong_file:
+        raise file_refused("ARCHIVE", one_line(wrong_file)) from wrong_file
     emit_report(report, restores.RestoreReport.lines, as_json=as_json)
 
 

@@ -40,6 +40,12 @@ class BackupArchiveError(NetworkError):
     """The archive is not one a backup wrote, or not as its manifest says: nothing was written."""
 
 
+class NotABackupArchive(BackupArchiveError):
+    """The file is no archive a backup wrote at all, as its start shows (empty, not gzip, not tar, its first
+    member not MANIFEST_NAME): the wrong file was given, which the CLI refuses as a usage error naming ARCHIVE
+    (exit 2), where an archive a backup wrote refused on what it holds (its manifest included) exits 1."""
+
+
 @dataclass(frozen=True)
 class FileEntry:
     path: str           # relative to the data folder, with "/"
@@ -69,6 +75,11 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 def _bad(archive: Path, why: str) -> BackupArchiveError:
     return BackupArchiveError(f"refusing to restore {archive}: {why}. Nothing was written")
+
+
+def _not_a_backup(archive: Path, why: str) -> NotABackupArchive:
+    return NotABackupArchive(f"{archive} is not an archive `recfin network backup` wrote: {why}. Nothing was "
+                             f"written: give the file `recfin network backup` wrote")
 
 
 # The longest path a manifest may list: Linux's PATH_MAX, and far more parts than any data folder's path has. Checked
@@ -221,32 +232,59 @@ def _read_archive(archive: Path, *, into: Path | None = None) -> tuple[Manifest,
     listed missing, no header or member unpacked beyond what a backup writes (_Bounded). With into, each folder
     and file is also written there (files mode 0600 until restore sets theirs), as it is read: a member found wrong
     after it was written leaves what into holds to be deleted; a write that fails is RestoreWriteError."""
+    with _opened(archive) as (reading, unpacked, tar, manifest):
+        _members(archive, tar, unpacked, manifest, into)
+        while reading.read(_CHUNK):     # the rest of the file (gzip's end), for the archive's own digest
+            pass
+    return manifest, reading.digest.hexdigest()
+
+
+def read_manifest(archive: Path) -> Manifest:
+    """The archive's manifest, read from its start alone (NotABackupArchive when the file is no archive a
+    backup wrote): a restore tells the wrong file given from the data folder's refusals before it reads the
+    rest."""
+    with _opened(Path(archive)) as (_, _, _, manifest):
+        return manifest
+
+
+@contextmanager
+def _opened(archive: Path) -> Iterator[tuple[_Hashing, _Bounded, tarfile.TarFile, Manifest]]:
+    """The archive as a tar stream, its manifest read first; what fails to read as gzip or tar is refused:
+    NotABackupArchive until its first member is found to be MANIFEST_NAME (the file is no backup at all),
+    after it a damaged backup's BackupArchiveError."""
+    first = None
     with open(archive, "rb") as raw:
+        if os.fstat(raw.fileno()).st_size == 0:
+            raise _not_a_backup(archive, "the file is empty")
         reading = _Hashing(raw)
         try:
             unpacked = _Bounded(gzip.GzipFile(fileobj=reading, mode="rb"), archive)
             with tarfile.open(fileobj=unpacked, mode="r|") as tar:
-                manifest = _manifest_member(archive, tar, unpacked)
-                _members(archive, tar, unpacked, manifest, into)
-            while reading.read(_CHUNK):     # the rest of the file (gzip's end), for the archive's own digest
-                pass
+                first = _manifest_header(archive, tar)
+                manifest = _manifest_member(archive, tar, unpacked, first)
+                yield reading, unpacked, tar, manifest
         except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
             if isinstance(exc, OSError) and exc.filename is not None:
                 raise       # the disk being written, not the archive
+            if first is None:
+                raise _not_a_backup(archive, f"it is not a gzip tar archive ({exc})") from None
             raise _bad(archive, f"it is not a whole gzip tar archive ({exc})") from None
-    return manifest, reading.digest.hexdigest()
 
 
-def _manifest_member(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded) -> Manifest:
+def _manifest_header(archive: Path, tar: tarfile.TarFile) -> tarfile.TarInfo:
+    """The archive's first member, which is a backup's manifest (else NotABackupArchive)."""
     first = tar.next()
     if first is None or first.name != MANIFEST_NAME or first.type not in _REGULAR:
-        raise _bad(archive, f"its first member is not {MANIFEST_NAME}, so it is not an archive `recfin network "
-                            f"backup` wrote")
+        raise _not_a_backup(archive, f"its first member is not {MANIFEST_NAME}")
+    return first
+
+
+def _manifest_member(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded,
+                     first: tarfile.TarInfo) -> Manifest:
     if first.size > MANIFEST_LIMIT:
         raise _bad(archive, f"its {MANIFEST_NAME} is {first.size} bytes, more than any backup's")
     unpacked.member(first.size)
     return _parse_manifest(archive, tar.extractfile(first).read())
-
 
 def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: Manifest,
              into: Path | None) -> None:

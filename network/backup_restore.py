@@ -20,7 +20,7 @@ from pathlib import Path
 from client.atomic_file import sync_folder
 
 from .backup import NetworkRunningError, _holding_run_lock, refuse_while_running, running_within
-from .backup_archive import Manifest, _bad, _read_archive, verify_archive
+from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
 from .errors import NetworkError, first_few
 from .fabric_bin import REPO_ROOT
 from .restore_asides import aside_path, asides_of
@@ -126,7 +126,8 @@ def _unescape_mount(field: str) -> str:
 
 def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
                    supervisor: Supervisor | None = None, topology: Topology | None = None) -> RestoreReport:
-    """Restore the archive `backup` wrote into data_root. Refused, nothing written, when data_root holds
+    """Restore the archive `backup` wrote into data_root. Refused, nothing written, when the archive is no
+    archive a backup wrote at all (NotABackupArchive, before anything else is looked at), when data_root holds
     anything (unless replace: then it is moved aside whole, to aside_path, never deleted; refused while its
     network runs), when the archive does not match its manifest (read whole before anything is written), and,
     given the topology `up` will run on data_root, when the archive is of another channel or other orgs. The
@@ -135,6 +136,9 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     archive, target = Path(archive), Path(data_root).absolute()
     if not archive.is_file():
         raise NetworkError(f"{archive} is not a file: give the archive `recfin network backup` wrote")
+    # The wrong file given (NotABackupArchive) is told first, from the archive's start, before the data folder
+    # is looked at: the CLI names it as ARCHIVE's usage error, not as a refusal of where it would go.
+    read_manifest(archive)
     holds = _holds_anything(target)
     if holds and not replace:
         raise NetworkError(f"refusing to restore into {target}: it is not empty. Nothing was written: give "

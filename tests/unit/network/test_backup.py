@@ -25,7 +25,7 @@ from cli.network_commands import network
 from network import backup, backup_archive, backup_restore, bundle, ccservers, membership, nodeconfig
 from network import topology as topology_module
 from network.backup import NetworkRunningError
-from network.backup_archive import BackupArchiveError
+from network.backup_archive import BackupArchiveError, NotABackupArchive
 from network.control import DATA_ROOT_MARKER, MARKER_TEXT, run_lock
 from network.errors import NetworkError
 from network.supervisor import ProcessSpec, Supervisor
@@ -298,10 +298,10 @@ def test_an_archive_not_written_by_backup_is_refused(tmp_path):
     plain = tmp_path / "plain.tar.gz"
     with tarfile.open(plain, "w:gz") as tar:
         tar.add(__file__, arcname="data/test.py")
-    with pytest.raises(BackupArchiveError, match="first member is not recfin-backup.json"):
+    with pytest.raises(NotABackupArchive, match="first member is not recfin-backup.json"):
         backup_restore.restore_backup(plain, tmp_path / "restored")
     (tmp_path / "junk.tar.gz").write_bytes(b"not gzip at all")
-    with pytest.raises(BackupArchiveError, match="not a whole gzip tar archive"):
+    with pytest.raises(NotABackupArchive, match="not a gzip tar archive"):
         backup_restore.restore_backup(tmp_path / "junk.tar.gz", tmp_path / "restored")
     assert not (tmp_path / "restored").exists()
 
