@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from network import compose, crypto
+from network import bundle, compose, crypto
 from network.topology import load
 
 
@@ -36,6 +36,23 @@ def prepared_hosts(tmp_path_factory, hosts) -> Path:
     (root / "channel").mkdir()
     (root / "channel" / f"{hosts.channel}.block").write_bytes(b"genesis block stand-in: copied, never parsed")
     return root
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, hosts, prepared_hosts) -> Path:
+    """The supplier's bundle, written once per test module from a data folder as `prepare --hostnames` leaves
+    it; the tests that change it take their own copy (`unpacked`)."""
+    out = tmp_path_factory.mktemp("bundles") / "supplier"
+    bundle.write(hosts, prepared_hosts, "supplier", out)
+    return out
+
+
+@pytest.fixture
+def unpacked(written, tmp_path) -> Path:
+    """A fresh copy of the supplier's bundle per test, as unpacked on the company's host."""
+    target = tmp_path / "var-recfin"
+    shutil.copytree(written, target)
+    return target
 
 
 @pytest.fixture

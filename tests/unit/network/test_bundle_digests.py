@@ -38,19 +38,6 @@ def _manifest(root: Path) -> dict:
     return json.loads((root / "bundle.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory, hosts, prepared_hosts) -> Path:
-    out = tmp_path_factory.mktemp("bundles") / "supplier"
-    bundle.write(hosts, prepared_hosts, "supplier", out)
-    return out
-
-
-@pytest.fixture
-def unpacked(written, tmp_path) -> Path:
-    target = tmp_path / "var-recfin"
-    shutil.copytree(written, target)
-    return target
-
 
 @pytest.fixture
 def cli_peer(monkeypatch, fake_fabric, hosts) -> ScriptedPeer:

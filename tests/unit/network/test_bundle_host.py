@@ -7,7 +7,6 @@ the peers by hostname, the sequence arithmetic, and refusals that say what to do
 import base64
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,21 +25,6 @@ from .channel_fixtures import channel_config, config_block
 from .scripted_peer import ScriptedPeer
 
 
-
-@pytest.fixture(scope="module")
-def written(tmp_path_factory, hosts, prepared_hosts) -> Path:
-    """The supplier's bundle, written from a data folder as `prepare --hostnames` leaves it."""
-    out = tmp_path_factory.mktemp("bundles") / "supplier"
-    bundle.write(hosts, prepared_hosts, "supplier", out)
-    return out
-
-
-@pytest.fixture
-def unpacked(written, tmp_path) -> Path:
-    """A fresh copy per test, as unpacked on the company's host."""
-    target = tmp_path / "var-recfin"
-    shutil.copytree(written, target)
-    return target
 
 
 @pytest.fixture

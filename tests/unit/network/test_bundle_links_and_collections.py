@@ -31,19 +31,6 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory, hosts, prepared_hosts) -> Path:
-    out = tmp_path_factory.mktemp("bundles") / "supplier"
-    bundle.write(hosts, prepared_hosts, "supplier", out)
-    return out
-
-
-@pytest.fixture
-def unpacked(written, tmp_path) -> Path:
-    target = tmp_path / "var-recfin"
-    shutil.copytree(written, target)
-    return target
-
 
 # ---- a fixed collections file --------------------------------------------------------------------
 def test_a_fixed_collections_file_travels_in_the_bundle_and_its_org_approves_with_it(tmp_path, hosts,
