@@ -321,11 +321,13 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
     """
     org, user = connection.parse_as(as_)
     left_out: dict[str, int] = {}
+    history_cut: list[str] = []
     with offline_hint("pass --history FILE, or --synthetic-seed SEED for a SYNTHETIC debtor"), \
             connection.open_session(org, user, data_root) as session:
         try:
             day = ledger_as_of(session.client, debtor, as_of)
-            history = history_from_ledger(session.client, debtor, day, currency=currency, left_out=left_out)
+            history = history_from_ledger(session.client, debtor, day, currency=currency, left_out=left_out,
+                                          history_cut=history_cut)
         except RuleViolation as exc:
             if exc.rule == "party-not-registered":   # a mistyped credit code, not a party to register
                 raise click.ClickException(f"no party {as_typed(debtor)} on the ledger: check DEBTOR, the "
@@ -337,7 +339,24 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
                                        "--as regulator), or pass --history FILE "
                                        f"({connection.describe(exc)})") from None
     note_other_currencies(debtor, currency, left_out)
+    note_claims_not_counted(debtor, history_cut)
     return history, day
+
+
+def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
+    """Claims the contract named in the payment record's ``history_cut`` are in no record the score reads:
+    say which (stderr, beside --json), or a debtor whose late claims were cut would read as one without
+    them."""
+    if not history_cut:
+        return
+    shown = ", ".join(history_cut[:5]) + (f" and {len(history_cut) - 5} more" if len(history_cut) > 5 else "")
+    one = len(history_cut) == 1
+    click.echo(f"note: {len(history_cut)} {'claim' if one else 'claims'} of {debtor} "
+               f"({shown}) {'is' if one else 'are'} not in this score: the peer's history of "
+               "each does not reach the write that created it (cut at the peer's "
+               "ledger.state.totalQueryLimit, or a record no transaction of the contract created); read it "
+               "through a peer whose operators set that limit (core.yaml) above the claim's writes to have "
+               "a cut one counted", err=True)
 
 
 def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int]) -> None:

@@ -164,8 +164,8 @@ async def _reaches_creation(store: Store, receivable_id: str, writes: list[Any])
 
 async def ensure_history_whole(store: Store, receivable_id: str, writes: list[Any]) -> None:
     """Refused ``history-cut`` unless ``writes``, the claim's key history as the peer returned it, reach the
-    write that created the claim: a history starting midway would read as the claim's whole life (a payment
-    record as of an earlier day would leave the claim out, as if registered later)."""
+    write that created the claim: a history starting midway would read as the claim's whole life.
+    ``GetDebtorPaymentRecord`` names such a claim in its page's ``history_cut`` instead."""
     if not await _reaches_creation(store, receivable_id, writes):
         raise rule("history-cut", f"the peer's history of receivable {receivable_id} holds its {len(writes)} "
                    "newest writes and does not reach the one that created it: the peer returns at most its "
@@ -424,18 +424,36 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
     debtor never changes, so a claim is listed only where every state of it up to ``as_of`` names ``debtor``;
     otherwise the entry is scanned and left out (``fetched`` counts it), as is one of another shape than the
     contract writes (``StoreBase.entry_attributes``).
+
+    A claim whose key history, as the peer returns it, does not reach the write that created it
+    (``_reaches_creation``) is left out and named in ``history_cut``: one the peer cut at its
+    ``totalQueryLimit``, or a record no transaction of this contract created. The page still answers, as a
+    record two orgs planted would otherwise refuse the debtor's record to every reader for good.
     """
     holder_ids, label = _holder_label(reader, debtor)
     kvs, meta = await store.index_page(keys.BY_DEBTOR, [debtor], page_size, bookmark)
-    records = []
+    records, history_cut = [], []
     for kv in kvs:
         if (entry := store.entry_attributes(kv.key, keys.BY_DEBTOR)) is None:
             continue
-        states = await _states_until(store, entry[-1], as_of)
-        if states and all(doc.debtor == debtor for _, doc in states):
+        claim_id = entry[-1]
+        writes = await _key_writes(store, keys.RECEIVABLE, claim_id)
+        if not await _reaches_creation(store, claim_id, writes):
+            # passed over and named, not refused: any two orgs can write a new key holding a claim of the
+            # debtor whose one write created nothing, and a refusal would deny every bank the debtor's record
+            if (cut_states := _states_until(claim_id, writes, date.max)) and _of_debtor(cut_states, debtor):
+                history_cut.append(claim_id)
+            continue
+        states = _states_until(claim_id, writes, as_of)
+        if states and _of_debtor(states, debtor):
             records.append(_payment_record(states, as_of, label))
-    return {"debtor": debtor, "as_of": as_of.isoformat(), "holder_ids": holder_ids,
-            "records": records, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+    return {"debtor": debtor, "as_of": as_of.isoformat(), "holder_ids": holder_ids, "records": records,
+            "history_cut": history_cut, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+
+
+def _of_debtor(states: list[tuple[date, Receivable]], debtor: str) -> bool:
+    """Every state names ``debtor``: a claim's debtor never changes, so one naming another is none of its."""
+    return all(doc.debtor == debtor for _, doc in states)
 
 
 async def key_endorsers(store: Store, object_type: str, object_id: str) -> list[str]:
@@ -446,14 +464,12 @@ async def key_endorsers(store: Store, object_type: str, object_id: str) -> list[
     return KeyEndorsementPolicy(held).list_orgs() if held else []
 
 
-async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[tuple[date, Receivable]]:
-    """The receivable as each transaction left it, oldest first, up to the end of ``as_of`` (business date). A write
-    no claim parses to, or naming another claim's id (two orgs wrote the key outside the contract: a copy of
-    another claim), is no state of this claim, and is passed over. Refused ``history-cut`` where the peer's
-    history does not reach the claim's creation (``ensure_history_whole``): the claim would be left out, or
-    its record start midway."""
-    writes = await _key_writes(store, keys.RECEIVABLE, receivable_id)
-    await ensure_history_whole(store, receivable_id, writes)
+def _states_until(receivable_id: str, writes: list[Any], as_of: date) -> list[tuple[date, Receivable]]:
+    """The receivable as each of its key's ``writes`` (``_key_writes``) left it, oldest first, up to the end
+    of ``as_of`` (business date). A write no claim parses to, or naming another claim's id (two orgs wrote the
+    key outside the contract: a copy of another claim), is no state of this claim, and is passed over. The
+    caller checks first that the writes reach the claim's creation (``_reaches_creation``): otherwise the claim would
+    be left out, or its record start midway."""
     states = []
     for mod in writes:
         doc = (None if mod.is_delete

@@ -236,6 +236,8 @@ class PaymentRecordPage(Doc):
     as_of: str
     holder_ids: Literal["credit-code", "token"]
     records: list[PaymentRecord]
+    history_cut: list[str] = Field(description="claims whose history the peer cut at its totalQueryLimit, or "
+                                               "a record no transaction of this contract created: not counted")
     fetched: int
     bookmark: str
 

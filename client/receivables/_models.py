@@ -969,6 +969,9 @@ class PaymentRecordPage(Document):
     as_of: BusinessDate
     holder_ids: Literal["credit-code", "token"]
     records: list[PaymentRecord]
+    # claims whose history the peer cut at its totalQueryLimit, or a record no transaction of this contract
+    # created: not counted in records. Absent from a contract older than the field: none named
+    history_cut: list[str] = Field(default_factory=list)
     fetched: StrictInt
     bookmark: str
 

@@ -17,14 +17,14 @@ financed, marked overdue, split, settled and frozen, and its dated payments
 (a 'paid' event each, so a partly paid claim counts what is still owed).
 :func:`events_from_payment_record`
 turns one such record into events; :func:`history_from_ledger` does it for a
-debtor through the typed receivables API (``ReceivablesClient.iter_payment_record``).
+debtor through the typed receivables API (``ReceivablesClient.debtor_payment_record``, page after page).
 Financiers, the debtor itself and the regulator may read it; a bank sees each
 holder as an opaque token, which is all concentration needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterator
 from datetime import date
 from typing import Any, Literal, Protocol
 
@@ -208,9 +208,6 @@ def _refuse_payments_past_the_face(events: list[LedgerEvent]) -> None:
 class PaymentRecordReader(Protocol):
     """What the adapter needs: ``client.receivables.ReceivablesClient`` (or a fake with the same methods)."""
 
-    def iter_payment_record(self, debtor: str, *, as_of: date | None = None,
-                            page_size: int = 100) -> Iterable[Any]: ...
-
     def debtor_payment_record(self, debtor: str, *, page_size: int = 100, bookmark: str = "",
                               as_of: date | None = None) -> Any: ...
 
@@ -255,8 +252,22 @@ def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
     return events
 
 
+def _payment_record_pages(receivables: PaymentRecordReader, debtor: str, as_of: date,
+                          page_size: int) -> Iterator[Any]:
+    """Every page of the debtor's payment record (models or their JSON), all as of the first page's date, as
+    ``iter_payment_record`` reads them: a page also names the claims it could not count (``history_cut``)."""
+    bookmark = ""
+    while True:
+        page = receivables.debtor_payment_record(debtor, page_size=page_size, bookmark=bookmark, as_of=as_of)
+        yield page
+        as_of, bookmark = _day(_field(page, "as_of")), _field(page, "bookmark")
+        if not bookmark:
+            return
+
+
 def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: date, *, currency: str = "CNY",
-                        page_size: int = 100, left_out: dict[str, int] | None = None) -> ReceivableHistory:
+                        page_size: int = 100, left_out: dict[str, int] | None = None,
+                        history_cut: list[str] | None = None) -> ReceivableHistory:
     """The debtor's history in ``currency`` as the ledger recorded it up to the end of ``as_of``.
 
     ``receivables`` is the typed receivables API (``client.receivables.ReceivablesClient``)
@@ -267,16 +278,23 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
     ``left_out``, when given, is filled with how many claims of each other currency
     were left out (a split claim once), so a caller can say that the score is not of them (a debtor whose
     claims are all in USD would otherwise read, scored in CNY, as one with no claims).
+    ``history_cut``, when given, is extended with the claims the contract could not count (their history the
+    peer cut at its totalQueryLimit, or a record no transaction of the contract created), so a caller can say
+    that the score is not of them either.
     """
     events = []
-    for record in receivables.iter_payment_record(debtor, as_of=as_of, page_size=page_size):
-        record_currency = _field(record, "currency")
-        if record_currency == currency:
-            events += events_from_payment_record(debtor, record)
-        elif left_out is not None:
-            # parts of a split claim are records of their own: the claim counts once, as its original
-            original = _field(record, "parent_id") is None
-            left_out[record_currency] = left_out.get(record_currency, 0) + (1 if original else 0)
+    for page in _payment_record_pages(receivables, debtor, as_of, page_size):
+        if history_cut is not None:
+            # absent from a contract older than the field: none named
+            history_cut += (page.get("history_cut") or [] if isinstance(page, dict) else page.history_cut)
+        for record in _field(page, "records"):
+            record_currency = _field(record, "currency")
+            if record_currency == currency:
+                events += events_from_payment_record(debtor, record)
+            elif left_out is not None:
+                # parts of a split claim are records of their own: the claim counts once, as its original
+                original = _field(record, "parent_id") is None
+                left_out[record_currency] = left_out.get(record_currency, 0) + (1 if original else 0)
     return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)   # which puts them in ledger order
 
 

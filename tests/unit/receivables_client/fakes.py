@@ -142,9 +142,10 @@ def payment_record(**over: Any) -> dict:
     return doc
 
 
-def payment_record_page(records: list[dict], bookmark: str = "", as_of: str = "2026-06-30") -> dict:
-    return {"debtor": CORE, "as_of": as_of, "holder_ids": "token", "records": records, "fetched": len(records),
-            "bookmark": bookmark}
+def payment_record_page(records: list[dict], bookmark: str = "", as_of: str = "2026-06-30",
+                        history_cut: tuple[str, ...] = ()) -> dict:
+    return {"debtor": CORE, "as_of": as_of, "holder_ids": "token", "records": records,
+            "history_cut": list(history_cut), "fetched": len(records), "bookmark": bookmark}
 
 
 def financier_exposure(**over: Any) -> dict:

@@ -77,14 +77,16 @@ def test_a_split_closes_the_parent_and_the_parts_carry_on_from_the_split():
 
 
 class FakeReceivables:
-    """ReceivablesClient.iter_payment_record over fixed records; the contract cuts at as_of, so this does too."""
+    """ReceivablesClient.debtor_payment_record over fixed records, one page as the contract's JSON; the contract
+    cuts at as_of, so this does too."""
 
     def __init__(self, records):
         self.records, self.calls = records, []
 
-    def iter_payment_record(self, debtor, *, as_of=None, page_size=100):
+    def debtor_payment_record(self, debtor, *, page_size=100, bookmark="", as_of=None):
         self.calls.append((debtor, as_of, page_size))
-        return iter([r for r in self.records if r["registered_on"] <= as_of.isoformat()])
+        return {"as_of": as_of.isoformat(), "bookmark": "",
+                "records": [r for r in self.records if r["registered_on"] <= as_of.isoformat()]}
 
 
 def test_history_from_ledger_reads_the_record_as_of_the_date():
