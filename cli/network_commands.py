@@ -1,12 +1,14 @@
 """`recfin network ...`: bring the Fabric network up and down, and look at it."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
+from client.user_files import on_one_line
 from network import Network, backup as backups, backup_restore as restores, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
 from network.backup_archive import NotABackupArchive
 from network.batch_tuning import BatchTuner, batch_of, checked_field
@@ -392,6 +394,19 @@ COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader
                      "peers_joined_now", "installed_now", "approved_now", "committed_now")
 
 
+def _a_compose_file(_ctx: click.Context, param: click.Parameter, path: Path) -> Path:
+    """--compose-file's file, there before compose-up does anything: a path where none is (a typo, a file
+    not written yet) is a usage error naming the option (exit 2), where the missing Fabric CLIs were named
+    instead, or the joins ran and only the record for `network down` was skipped. A folder, a FIFO or a file
+    this user may not read is refused by its type (PathType)."""
+    if not os.path.exists(path):     # False, not an OSError, for a name too long or a path under a file
+        shown = on_one_line(os.fsdecode(path))
+        raise click.BadParameter(f"{shown} does not exist: write it with `recfin network compose --write` "
+                                 f"(with --output FILE for another path), or give the file the containers "
+                                 f"run from", param=param)
+    return path
+
+
 # A sibling of `compose`, not `compose up`: `compose` is a command (it prints or writes the file).
 @network.command("compose-up")
 @topology_option
@@ -402,8 +417,10 @@ COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader
               help="Run `docker compose up -d --renew-anon-volumes --remove-orphans` first (needs Docker; "
                    "without it, the containers must be running).")
 @click.option("--compose-file", type=PathType(dir_okay=False, path_type=Path, reads=True), default=compose.COMPOSE_FILE,
-              show_default=True, help="The compose file the containers run from: the one --start starts, and the one "
-                                      "`recfin network down` stops.")
+              show_default=True, callback=_a_compose_file,
+              help="The compose file the containers run from: the one --start starts, and the one `recfin "
+                   "network down` stops. One not there is a usage error (exit 2), before anything is looked "
+                   "for or run.")
 @timeout_option("Seconds to wait for each node's /healthz and for a Raft leader.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @reports_errors

@@ -323,11 +323,13 @@ def test_without_docker_here_compose_up_records_nothing_and_says_why(compose_up_
             "file the containers run from; rerun with --compose-file") in result.output
 
 
-def test_a_compose_file_that_does_not_exist_is_not_recorded(compose_up_args, docker, home, tmp_path):
-    result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(tmp_path / "elsewhere.yaml")])
-    assert result.exit_code == 0, result.output
-    assert not (home / "compose-run.json").exists() and docker.calls == []
-    assert f"  not recorded for `recfin network down`: {tmp_path / 'elsewhere.yaml'} does not exist;" in result.output
+def test_a_compose_file_that_does_not_exist_is_refused_before_anything_runs(compose_up_args, docker, home,
+                                                                            tmp_path):
+    missing = tmp_path / "elsewhere.yaml"
+    result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '--compose-file': {missing} does not exist" in result.stderr
+    assert not (home / "compose-run.json").exists() and docker.calls == [] and result.stdout == ""
 
 
 def test_compose_up_start_records_the_network_it_started_even_when_a_later_step_fails(home, docker, hosts_data,
