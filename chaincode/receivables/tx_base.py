@@ -40,5 +40,11 @@ class TransactionGroup:
         party = await s.party((keys.RECEIVABLE, receivable_id))
         r = await s.store.receivable(receivable_id)
         if r.holder != party.uscc:
-            raise rule("not-the-holder", f"{party.uscc} does not hold {r.id}: only its holder may do this")
+            # the holder is named: every org reads every event, which names it, so this tells no one more; its
+            # creditor, which reads the claim still, is sent to where it went
+            transferred = (f"; {party.uscc} registered it and it was transferred since (GetProvenance {r.id} "
+                           "shows to whom)" if party.uscc == r.creditor else "")
+            raise rule("not-the-holder", f"{party.uscc} does not hold {r.id}: only its holder may do this, "
+                       f"{r.holder}, so the call has to come from an identity acting for "
+                       f"{r.holder}{transferred}")
         return party, r

@@ -170,7 +170,9 @@ class FinancingGroup(TransactionGroup):
         bank = await s.party_with_role(cfg.FINANCIER)
         f = await s.store.financing(financing_id)
         if f.financier != bank.uscc:
-            raise rule("not-the-financier", f"{bank.uscc} is not the financier of {f.id}")
+            raise rule("not-the-financier", f"{bank.uscc} is not the financier of {f.id}: only the bank "
+                       "whose offer was accepted may do this, from an identity acting for it; check the "
+                       "financing id")
         return bank, f, await s.store.receivable(f.receivable_id)
 
     async def _as_financier_in(self, s: Session, financing_id: str, status: str, refusal: str, *,

@@ -97,8 +97,9 @@ class FinancingOfferTransactions(FinancingGroup):
         r = await s.store.receivable(f.receivable_id)
         # before the freeze check, and without the state: a bank reads the claim only while the request is open
         if f.status != "REQUESTED":
-            raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made only on "
-                       "open requests")
+            raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made "
+                       "only on open requests, and nothing reopens one; the holder makes a new request "
+                       "(RequestFinancing) if it still wants financing")
         _ensure_claim_names_financing(f, r)
         _ensure_request_of_claims_holder(f, r)
         # what acceptance checks of the claim: an offer on a claim no longer confirmed or past its due date could

@@ -25,7 +25,10 @@ class RecourseTransactions(FinancingGroup):
         past its due date. Both transactions refuse by these rules in this order."""
         bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
                                                  "recourse is demanded or exercised only on a disbursed "
-                                                 "financing the debtor has not paid")
+                                                 "financing the debtor has not paid: an accepted one "
+                                                 "is disbursed first (RecordDisbursement); a repaid, "
+                                                 "recoursed or ended one has nothing left to recourse "
+                                                 "(GetFinancing shows how it ended)")
         # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
         if not self._offered_terms(ctx, f.terms_hash).recourse:
             raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
@@ -36,7 +39,8 @@ class RecourseTransactions(FinancingGroup):
                        "the repayment (RecordRepayment)")
         if s.today_iso <= r.due_date:
             raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: recourse follows the "
-                       "debtor's failure to pay by the due date")
+                       "debtor's failure to pay by the due date, so call on it from the day after "
+                       f"{r.due_date} if the debtor has not paid by then")
         return bank, f, r
 
     @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
