@@ -85,6 +85,7 @@ from .risk_commands import (
     history_debtors,
     load_history,
     load_model,
+    note_claims_not_counted,
     note_what_the_score_cannot_tell,
     offline_hint,
 )
@@ -495,7 +496,11 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             if known < day:
                 click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
                            f"later); the offer is priced for disbursement on {day}", err=True)
-            risk = _score(model, history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
+            history_cut: list[str] = []
+            history = history_from_ledger(session.client, r.debtor, known, currency=r.currency,
+                                          history_cut=history_cut)
+            note_claims_not_counted(r.debtor, history_cut)
+            risk = _score(model, history, known)
         made = standing = unread = turn = withdrawn = unwithdrawn = None
         pending: list[PendingOffer] = []
         with ExitStack() as held_turn:
