@@ -233,13 +233,20 @@ def note_what_the_score_cannot_tell(score: DebtorScore) -> None:
     note_freezes(score)
 
 
+def first_five(claim_ids: list[str]) -> str:
+    """The first five of ``claim_ids`` and how many more: what a note on stderr names of a list that can be
+    long."""
+    more = len(claim_ids) - 5
+    return ", ".join(claim_ids[:5]) + (f" and {more} more" if more > 0 else "")
+
+
 def note_originals_not_in_history(score: DebtorScore) -> None:
     """Claims the history holds only parts of are scored as one claim each, with what it cannot tell about them:
     say which (stderr, beside --json; the JSON names them in features.originals_not_in_history)."""
     missing = score.features.originals_not_in_history
     if not missing:
         return
-    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    shown = first_five(missing)
     click.echo(f"note: the history of {score.debtor} holds only parts of {len(missing)} confirmed "
                f"{'claim' if len(missing) == 1 else 'claims'} ({shown}), not the original registration (made before "
                "the history begins, or not readable by the reader): each is scored once, as one claim of what its "
@@ -349,7 +356,7 @@ def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
     them."""
     if not history_cut:
         return
-    shown = ", ".join(history_cut[:5]) + (f" and {len(history_cut) - 5} more" if len(history_cut) > 5 else "")
+    shown = first_five(history_cut)
     one = len(history_cut) == 1
     click.echo(f"note: {len(history_cut)} {'claim' if one else 'claims'} of {debtor} "
                f"({shown}) {'is' if one else 'are'} not in this score: the peer's history of "
