@@ -11,6 +11,7 @@ from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 from google.protobuf import timestamp_pb2
+from google.protobuf.message import DecodeError
 
 from ._context import Context
 from ._signable import ChannelTransaction, channel_header_problem
@@ -226,6 +227,19 @@ class _ProposalBase(ChannelTransaction):
         prepared = gateway_pb2.PreparedTransaction(
             transaction_id=self.transaction_id, envelope=response.prepared_transaction
         )
+        # Checked before it is signed: an envelope of another transaction (another ID, another call) would be
+        # signed and ordered as this one, and one that does not decode would escape as a bare DecodeError.
+        try:
+            problem = Transaction._problem(prepared)
+        except DecodeError as error:
+            problem = f"it does not decode ({error})"
+        if problem:
+            raise EndorseError(
+                f"the Gateway peer answered Endorse with a prepared transaction that is not this proposal's: "
+                f"{problem}. Nothing was signed or sent to the orderer; endorse a new proposal, and check "
+                f"the peer{' ' + self._context.peer_address if self._context.peer_address else ''}",
+                transaction_id=self.transaction_id,
+            )
         return self._context.models.transaction(self._context, prepared)
 
     def _request(self, request_type, organizations_field: str):

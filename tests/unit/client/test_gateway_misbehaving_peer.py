@@ -1,0 +1,55 @@
+"""A Gateway peer that answers wrongly: an Endorse answer that is not the proposal's transaction."""
+
+import pytest
+from fabric_protos.common import common_pb2
+from fabric_protos.gateway import gateway_pb2
+
+from client.gateway import EndorseError, connect, private_key_signer
+from .gateway_fakes import FakeTransport, prepared_envelope
+
+CHANNEL = "receivables-channel"
+
+
+class MisansweringPeer(FakeTransport):
+    """Answers Endorse with ``endorsed(request)`` in place of the proposal's own prepared transaction."""
+
+    def __init__(self, endorsed):
+        super().__init__()
+        self._endorsed = endorsed
+
+    def endorse(self, request, timeout):
+        self._record("endorse", request, timeout)
+        return gateway_pb2.EndorseResponse(prepared_transaction=self._endorsed(request))
+
+
+def _another_transactions_envelope(contract):
+    """The envelope a peer would prepare for another proposal (another transaction ID, another call)."""
+    other = gateway_pb2.ProposedTransaction.FromString(
+        contract.new_proposal("Transfer", arguments=["R-9", "someone else"]).bytes
+    )
+    return lambda request: prepared_envelope(other.proposal.proposal_bytes, b"other")
+
+
+@pytest.mark.parametrize("answer", ["another transaction", "garbled", "empty"])
+def test_an_endorse_answer_that_is_not_the_proposals_transaction_is_an_endorse_error_and_nothing_is_submitted(
+        credentials, answer):
+    key, identity = credentials
+    holder = {}
+    endorsed = {
+        "another transaction": lambda request: holder["other"](request),
+        "garbled": lambda request: common_pb2.Envelope(payload=b"\xff\xff\xff"),
+        "empty": lambda request: common_pb2.Envelope(),
+    }[answer]
+    transport = MisansweringPeer(endorsed)
+    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+        holder["other"] = _another_transactions_envelope(contract)
+        proposal = contract.new_proposal("Confirm", arguments=["R-1"])
+        with pytest.raises(EndorseError) as raised:
+            proposal.endorse()
+        with pytest.raises(EndorseError):
+            contract.submit_transaction("Confirm", "R-1")
+    assert raised.value.transaction_id == proposal.transaction_id
+    assert "not this proposal's" in raised.value.message
+    assert "Nothing was signed or sent" in raised.value.message
+    assert transport.requests("submit") == []
