@@ -37,20 +37,24 @@ def decode_error_details(status_bytes: bytes) -> tuple[ErrorDetail, ...]:
     """The ``gateway.ErrorDetail`` entries of a serialized ``google.rpc.Status``.
 
     Details of other types are ignored; undecodable input gives no details
-    rather than hiding the original error behind a decoding one.
+    rather than hiding the original error behind a decoding one. An entry that does
+    not decode is passed over alone: the other peers' details are still given.
     """
     try:
         status = RpcStatus.FromString(status_bytes)
-        found = []
-        for raw in status.details:
+    except Exception:  # noqa: BLE001 - malformed trailers must not mask the real error
+        return ()
+    found = []
+    for raw in status.details:
+        try:
             any_message = any_pb2.Any.FromString(raw)
             if any_message.type_url.rsplit("/", 1)[-1] != _ERROR_DETAIL_TYPE:
                 continue
             detail = gateway_pb2.ErrorDetail.FromString(any_message.value)
-            found.append(ErrorDetail(address=detail.address, msp_id=detail.msp_id, message=detail.message))
-        return tuple(found)
-    except Exception:  # noqa: BLE001 - malformed trailers must not mask the real error
-        return ()
+        except Exception:  # noqa: BLE001 - one malformed entry must not hide what the other peers said
+            continue
+        found.append(ErrorDetail(address=detail.address, msp_id=detail.msp_id, message=detail.message))
+    return tuple(found)
 
 
 def details_from_metadata(metadata) -> tuple[ErrorDetail, ...]:

@@ -1,11 +1,15 @@
-"""A Gateway peer that answers wrongly: an Endorse answer that is not the proposal's transaction."""
+"""A Gateway peer that answers wrongly: an Endorse answer that is not the proposal's transaction, error
+details of which one does not decode."""
 
+import grpc
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
+from google.protobuf import any_pb2
 
 from client.gateway import EndorseError, connect, private_key_signer
-from .gateway_fakes import FakeTransport, prepared_envelope
+from client.gateway._status import decode_error_details
+from .gateway_fakes import FakeTransport, prepared_envelope, rpc_status
 
 CHANNEL = "receivables-channel"
 
@@ -53,3 +57,21 @@ def test_an_endorse_answer_that_is_not_the_proposals_transaction_is_an_endorse_e
     assert "not this proposal's" in raised.value.message
     assert "Nothing was signed or sent" in raised.value.message
     assert transport.requests("submit") == []
+
+
+def _error_detail(address, msp_id, message):
+    packed = any_pb2.Any()
+    packed.Pack(gateway_pb2.ErrorDetail(address=address, msp_id=msp_id, message=message))
+    return packed
+
+
+def test_one_error_detail_that_does_not_decode_leaves_the_other_peers_details():
+    undecodable = any_pb2.Any(type_url="type.googleapis.com/gateway.ErrorDetail", value=b"\xff\xff")
+    status = rpc_status(grpc.StatusCode.ABORTED.value[0], "failed to endorse transaction", [
+        _error_detail("peer0.org1:7051", "Org1MSP", "chaincode response 500, R-1 not found"),
+        undecodable,
+        _error_detail("peer0.org2:9051", "Org2MSP", "chaincode response 500, R-1 not found"),
+    ])
+    assert [(detail.address, detail.msp_id) for detail in decode_error_details(status)] == [
+        ("peer0.org1:7051", "Org1MSP"), ("peer0.org2:9051", "Org2MSP")
+    ]
