@@ -59,7 +59,8 @@ class _CommitBase(Signable):
         return self._request.transaction_id
 
     def _status(self, *, timeout: float | None = None) -> Steps[Status]:
-        """Wait for the transaction's block; raise CommitStatusError if the peer cannot tell.
+        """Wait for the transaction's block; raise CommitStatusError if the peer cannot tell (or answers
+        block 0, the genesis block, where no transaction commits: an empty answer).
 
         ``timeout`` (seconds) bounds the wait; None, the default, means ``Timeouts.commit_status``,
         not no deadline.
@@ -72,6 +73,15 @@ class _CommitBase(Signable):
         response = yield from self._context.call(
             "commit_status", request, timeout, CommitStatusError, self.transaction_id
         )
+        if response.block_number == 0:
+            # Block 0 is the channel's genesis block, its configuration alone: no transaction commits there.
+            # An empty answer (a proxy's, a peer's) decodes as exactly that, VALID: it would read as success.
+            raise CommitStatusError(
+                "the Gateway peer answered CommitStatus with block 0, which holds only the channel's "
+                "configuration (an empty answer?), so it did not say where this transaction committed: it "
+                "may still commit. Ask its status() again, from a working peer, before submitting it anew",
+                transaction_id=self.transaction_id,
+            )
         self._context.committed_blocks.record(self._request.channel_id, response.block_number)
         return Status(self.transaction_id, response.block_number, response.result)
 

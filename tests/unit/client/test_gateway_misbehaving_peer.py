@@ -1,13 +1,14 @@
 """A Gateway peer that answers wrongly: an Endorse answer that is not the proposal's transaction, error
-details of which one does not decode."""
+details of which one does not decode, a CommitStatus answer that says nothing (block 0)."""
 
 import grpc
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
+from fabric_protos.peer import transaction_pb2
 from google.protobuf import any_pb2
 
-from client.gateway import EndorseError, connect, private_key_signer
+from client.gateway import CommitStatusError, EndorseError, connect, private_key_signer
 from client.gateway._status import decode_error_details
 from .gateway_fakes import FakeTransport, prepared_envelope, rpc_status
 
@@ -75,3 +76,13 @@ def test_one_error_detail_that_does_not_decode_leaves_the_other_peers_details():
     assert [(detail.address, detail.msp_id) for detail in decode_error_details(status)] == [
         ("peer0.org1:7051", "Org1MSP"), ("peer0.org2:9051", "Org2MSP")
     ]
+
+
+def test_a_commit_status_answer_of_block_0_is_no_commit_but_a_commit_status_error(contract, transport):
+    transport.block_number = 0   # what an empty CommitStatusResponse decodes as, with VALID
+    transport.commit_codes = [transaction_pb2.VALID]
+    with pytest.raises(CommitStatusError) as raised:
+        contract.submit_transaction("Confirm", "R-1")
+    assert raised.value.result == transport.result
+    assert raised.value.transaction_id == transport.requests("submit")[0].transaction_id
+    assert "block 0" in raised.value.message and "may still commit" in raised.value.message
