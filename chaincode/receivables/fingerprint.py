@@ -30,8 +30,11 @@ together, and a 20-digit number the year its invoice was issued, so that a
 supplier cannot make the same invoice look new by rewriting its number
 (``2644-2000…``, a leading zero, a sign), by padding its code with zeros
 (:func:`code_problem`) or by adding or dropping a code, or running it into a
-20-digit number (:func:`issue_year_problem`): every invoice has exactly one
-accepted spelling.
+20-digit number (:func:`issue_year_problem`). The one such spelling the contract
+cannot refuse by its form, a 12-digit code opening with ``2`` run together with
+its 8-digit number (:func:`digitalised_year_problem`), has a fingerprint of its
+own, so a registration also reads the registry entry of an invoice's other
+spelling (:func:`other_spelling`) and is refused while that one backs a claim.
 """
 
 from __future__ import annotations
@@ -186,7 +189,8 @@ def issue_year_problem(invoice_number: str, issued: date) -> str | None:
     has further spellings as a fully digitalised one: its code and number run together (``044031900111`` and
     ``12345678`` as ``04403190011112345678``) or its number padded with zeros, each a new fingerprint. These
     open with ``0`` or a code's region, not the issue year, but where a code happens to start with the year's
-    two digits (a 10-digit code of Liaoning, ``21…``, on an invoice of 2021) its run-together spelling passes.
+    two digits (a 12-digit code opening with ``22``, on an invoice of 2022) its run-together spelling passes
+here; a registration refuses it still while its spelling with code backs a claim (:func:`other_spelling`).
     The region digits that follow the year are not checked: the provinces use their GB/T 2260 codes there, but
     the cities with their own tax bureaus (计划单列市) have codes of their own, and no list of those was at hand
     to check them against. The client's checks apply this before a registration (``number.code``)."""
@@ -212,14 +216,37 @@ def digitalised_year_problem(invoice_number: str) -> str | None:
     trusting the date a registration gives: the spellings that turn an invoice with a code into a new fingerprint
     open below 21 where its 12-digit code opens with ``0`` or ``1`` (run together with its 8-digit number) and
     where the number is padded with zeros. A 12-digit code opening with ``2`` run together opens with ``2`` and
-    its province's first digit, 21 to 26: the contract takes it, and only the client's check of the issue year
-    (:func:`issue_year_problem`) refuses it, unless the year happens to match."""
+    its province's first digit, 21 to 26, as a real number may: the contract takes its form, and a
+    registration reads the registry entry of its spelling with code too (:func:`other_spelling`), refusing
+    it while that one backs a claim, and the other way round; the client's check of the issue year
+    (:func:`issue_year_problem`) refuses it beforehand, unless the year happens to match."""
     if not _DIGITALISED_NUMBER.fullmatch(invoice_number) or int(invoice_number[:2]) >= FIRST_DIGITALISED_YEAR:
         return None
     return (f"invoice number {invoice_number} opens with {invoice_number[:2]}, but a fully digitalised e-invoice's "
             f"20-digit number opens with the last two digits of its issue year, {FIRST_DIGITALISED_YEAR} or later: "
             "an invoice with an invoice code (发票代码) is registered with its 10- or 12-digit code and 8-digit "
             "number, not the two run together or the number padded to 20 digits")
+
+
+def other_spelling(invoice_code: str, invoice_number: str) -> tuple[str, str] | None:
+    """The code and number under which the invoice ``invoice_code``/``invoice_number`` (an identity
+    :func:`identity_problem` accepts) could be registered a second time, or ``None`` where it has no such
+    spelling.
+
+    A 12-digit code and an 8-digit number run together make a 20-digit number with no code, which
+    :func:`digitalised_year_problem` cannot refuse where the code opens with ``2`` (``221010012345`` and
+    ``12345678`` as ``22101001234512345678``): the other spelling of a 12-digit code ``C`` with number
+    ``M`` is ``("", C + M)``, and that of a 20-digit number ``N`` whose first 12 digits are a code
+    (:func:`code_problem`) is ``(N[:12], N[12:])``. The two have fingerprints of their own, so the registry
+    holds each apart and a registration reads both. A real e-invoice's number may read as a code and a
+    number too: it is refused only while an invoice of the same seller with that very code and number
+    backs a claim."""
+    code, number = invoice_code.strip(), invoice_number.strip()
+    if len(code) == 12 and code_problem(code) is None and _LEGACY_NUMBER.fullmatch(number):
+        return "", code + number
+    if not code and _DIGITALISED_NUMBER.fullmatch(number) and code_problem(number[:12]) is None:
+        return number[:12], number[12:]
+    return None
 
 
 def current_spelling(invoice_code: str, invoice_number: str) -> tuple[str, str] | None:

@@ -43,24 +43,48 @@ def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
 
 
 def _fingerprints(invoices) -> list[str]:
-    """The fingerprints of well-formed invoice identities (for prefetching; the checks report the others)."""
+    """The fingerprints of well-formed invoice identities and of their other spellings (for prefetching; the
+    checks report the others)."""
     found = []
     for inv in invoices:
         try:
             found.append(fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number))
+            if (other := fingerprint.other_spelling(inv.code, inv.number)) is not None:
+                found.append(fingerprint.invoice_fingerprint(inv.seller_tax_id, *other))
         except ValueError:
             continue
     return found
 
 
-async def _already_financed(s: Session, position: int, inv: Invoice, owner: str) -> str:
-    """Why ``inv``, the registration's invoice at ``position``, is refused, its fingerprint backing
-    ``owner``, and what can be done: a claim still REGISTERED releases it when withdrawn or rejected, one
-    its debtor confirmed never does, settled or not. Only the claim's creditor, the invoice's seller,
-    registers the invoice, and it may read the claim."""
+def _other_spelling(inv: Invoice) -> tuple[str, str, str] | None:
+    """The code, number and fingerprint of ``inv``'s other spelling (:func:`fingerprint.other_spelling`: a
+    12-digit code and 8-digit number run together as a 20-digit number, or the other way round); None where
+    it has none."""
+    if (other := fingerprint.other_spelling(inv.code, inv.number)) is None:
+        return None
+    return *other, fingerprint.invoice_fingerprint(inv.seller_tax_id, *other)
+
+
+def _spelled(code: str, number: str) -> str:
+    return f"code {code} and number {number}" if code else f"number {number} with no code"
+
+
+async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
+                            other: tuple[str, str, str] | None = None) -> str:
+    """Why ``inv``, the registration's invoice at ``position``, is refused, its fingerprint, or that of its
+    ``other`` spelling (:func:`_other_spelling`), backing ``owner``, and what can be done: a claim still
+    REGISTERED releases it when withdrawn or rejected, one its debtor confirmed never does, settled or not.
+    Only the claim's creditor, the invoice's seller, registers the invoice, and it may read the claim."""
     code = f", code {inv.code}" if inv.code else ""   # an 8-digit number is one invoice only with its code
-    held = (f"{invoice_label(position, inv.number)}{code} (fingerprint {inv.fingerprint[:12]}…) "
-            f"already backs receivable {owner}: an invoice backs one receivable")
+    if other is None:
+        held = (f"{invoice_label(position, inv.number)}{code} (fingerprint {inv.fingerprint[:12]}…) "
+                f"already backs receivable {owner}: an invoice backs one receivable")
+    else:
+        other_code, other_number, other_fp = other
+        held = (f"{invoice_label(position, inv.number)}{code} is the invoice registered as "
+                f"{_spelled(other_code, other_number)} (fingerprint {other_fp[:12]}…), a 12-digit code and "
+                f"8-digit number run together being one 20-digit number, which already backs receivable "
+                f"{owner}: an invoice backs one receivable, whichever of its two spellings it is given in")
     try:
         claim = await s.store.receivable_or_none(owner)
     except UNREADABLE_VALUE:   # an entry naming a claim no contract wrote: the rule alone
@@ -289,6 +313,14 @@ class RegistrationTransactions(TransactionGroup):
         for position, inv in enumerate(invoices):
             if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
                 raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner))
+            # the same invoice under its other spelling, whose fingerprint differs
+            # (fingerprint.other_spelling): its entry is read, not written, so it is in this transaction's
+            # read set, and of two registrations of the two spellings in one block the later fails
+            # validation (MVCC read conflict) as one of the same spelling does
+            if (other := _other_spelling(inv)) is not None and \
+                    (owner := await s.store.fingerprint_owner(other[2])) is not None:
+                why = await _already_financed(s, position, inv, owner, other)
+                raise rule("invoice-already-financed", why)
         # a part's share is counted here, not taken from the supplier: what the claim's invoices are for, without
         # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)
         invoiced = sum(i.amount for i in invoices)
