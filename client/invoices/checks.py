@@ -49,7 +49,9 @@ from client.money import plain_yuan
 
 from ._reading import deduction_problem, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
 from .credit_code import check_tax_id
-from .fingerprint import code_characters_problem, code_problem, invoice_fingerprint, number_problem
+from .fingerprint import (
+    code_characters_problem, code_problem, invoice_fingerprint, number_problem, other_spelling_fingerprint,
+)
 from .model import Finding, Invoice, InvoiceLine, Report
 
 
@@ -351,15 +353,23 @@ def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:
         return Finding(check="duplicate.ledger", status="skipped",
                        message="not asked: no ledger connection (needs the network and a Gateway identity)",
                        details={"fingerprint": fp})
-    use = registry.receivable_for(fp)
+    use, spelled, details = registry.receivable_for(fp), "", {"fingerprint": fp}
+    # the contract refuses the invoice also while its other spelling (a 12-digit code and 8-digit number run
+    # together as a 20-digit number, or the other way round) backs a claim, whose fingerprint differs
+    if use is None and (other := other_spelling_fingerprint(inv)) is not None:
+        other_code, other_number, other_fp = other
+        if (use := registry.receivable_for(other_fp)) is not None:
+            spelled = (f", registered as code {other_code} and number {other_number}," if other_code
+                       else f", registered as number {other_number} with no code,")
+            details = {**details, "other_spelling_fingerprint": other_fp}
     if use is None:
         return Finding(check="duplicate.ledger", status="pass",
-                       message="the invoice backs no receivable on the ledger", details={"fingerprint": fp})
+                       message="the invoice backs no receivable on the ledger", details=details)
     # a live claim not yet confirmed may be ended by its debtor (reject) or its creditor (withdraw), which
     # releases the invoice; a settled one keeps it for good
     state = (f"still live; while REGISTERED its creditor may withdraw it (recfin receivable withdraw "
              f"{use.receivable_id}), which frees the invoice" if use.live
              else "settled; a paid invoice cannot back a new receivable")
     return Finding(check="duplicate.ledger", status="fail",
-                   message=f"the invoice already backs receivable {use.receivable_id} ({state})",
-                   details={"fingerprint": fp, "receivable_id": use.receivable_id, "live": use.live})
+                   message=f"the invoice{spelled} already backs receivable {use.receivable_id} ({state})",
+                   details={**details, "receivable_id": use.receivable_id, "live": use.live})

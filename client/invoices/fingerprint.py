@@ -35,15 +35,25 @@ from chaincode.receivables.fingerprint import (
     invoice_fingerprint as fingerprint_of,
     is_fingerprint,
     number_problem,
+    other_spelling,
 )
 
 from .model import Invoice
 
 __all__ = ["FINGERPRINT_VERSION", "PROVINCE_CODES", "canonical_form", "code_characters_problem",
            "code_form_problem", "code_problem", "fingerprint_of", "invoice_fingerprint", "is_fingerprint",
-           "number_problem"]
+           "number_problem", "other_spelling", "other_spelling_fingerprint"]
 
 
 def invoice_fingerprint(invoice: Invoice) -> str:
     """The fingerprint of an invoice: its seller's tax id, its code and its number."""
     return fingerprint_of(invoice.seller.tax_id, invoice.code, invoice.number)
+
+
+def other_spelling_fingerprint(invoice: Invoice) -> tuple[str, str, str] | None:
+    """The code, number and fingerprint of the invoice's other spelling, which a registration of it is refused
+    under too (a 12-digit code and 8-digit number run together as a 20-digit number, or the other way round:
+    ``other_spelling``); ``None`` where it has none."""
+    if (other := other_spelling(invoice.code, invoice.number)) is None:
+        return None
+    return *other, fingerprint_of(invoice.seller.tax_id, *other)

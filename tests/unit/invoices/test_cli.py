@@ -191,7 +191,8 @@ def test_register_needs_a_purchase_order_receipt_and_due_date():
 # ------------------------------------------------------------------ verify --ledger
 
 class _FakeContract:
-    """Stands in for client.gateway.Contract: records calls, answers FindInvoice with canned JSON."""
+    """Stands in for client.gateway.Contract: records calls, answers FindInvoice with canned JSON (or, given a
+    function, with what it makes of the fingerprint asked)."""
 
     def __init__(self, answer):
         self.answer, self.calls = answer, []
@@ -200,7 +201,7 @@ class _FakeContract:
         self.calls.append((name, *args))
         if isinstance(self.answer, Exception):
             raise self.answer
-        return self.answer
+        return self.answer(*args) if callable(self.answer) else self.answer
 
 
 def _fake_ledger(monkeypatch, answer):
@@ -255,13 +256,15 @@ def test_verify_ledger_passes_an_unused_invoice(monkeypatch):
     from client.invoices import invoice_fingerprint, read_invoice
 
     fp = invoice_fingerprint(read_invoice(SAMPLES / "einvoice.xml"))
-    answer = json.dumps({"fingerprint": fp, "used": False, "receivable_id": None, "live": False})
-    _, seen = _fake_ledger(monkeypatch, answer.encode())
+    # its number's first 12 digits read as an invoice code, so its other spelling is asked about too
+    contract, seen = _fake_ledger(monkeypatch, lambda asked: json.dumps(
+        {"fingerprint": asked, "used": False, "receivable_id": None, "live": False}).encode())
     r = _verify_ledger("--json", "--as", "bank/officer1")
     assert r.exit_code == 0, r.output
     assert seen["session"] == ("bank", "officer1", False)
     duplicate = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "duplicate.ledger"]
     assert [f["status"] for f in duplicate] == ["pass"]
+    assert contract.calls[0] == ("FindInvoice", fp) and len(contract.calls) == 2
 
 
 def test_verify_ledger_that_cannot_be_asked_exits_3(monkeypatch):

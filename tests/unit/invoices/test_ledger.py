@@ -1,6 +1,7 @@
 """LedgerRegistry: the FingerprintRegistry over the contract's FindInvoice, against a fake Gateway contract."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -12,14 +13,16 @@ from client.invoices import (
     check_invoice,
     invoice_fingerprint,
 )
+from client.invoices.fingerprint import other_spelling_fingerprint
 
 from ._samples import invoice
 
 
 class FakeContract:
-    """Stands in for client.gateway.Contract: records each evaluate call, answers with canned bytes."""
+    """Stands in for client.gateway.Contract: records each evaluate call, answers with canned bytes (or, given
+    a function, with what it makes of the fingerprint asked)."""
 
-    def __init__(self, answer: bytes | Exception) -> None:
+    def __init__(self, answer: bytes | Exception | Callable[[str], bytes]) -> None:
         self.answer = answer
         self.calls: list[tuple] = []
 
@@ -27,7 +30,7 @@ class FakeContract:
         self.calls.append((name, *args))
         if isinstance(self.answer, Exception):
             raise self.answer
-        return self.answer
+        return self.answer(*args) if callable(self.answer) else self.answer
 
 
 def answer(fp, used, receivable_id, live) -> bytes:
@@ -62,8 +65,10 @@ def test_check_invoice_asks_the_ledger_through_it():
     f = check_invoice(inv, CheckOptions(registry=LedgerRegistry(contract))).finding("duplicate.ledger")
     assert f.status == "fail" and "R-0123456789abcdef" in f.message and "settled" in f.message
     assert contract.calls == [("FindInvoice", FP)]
-    contract = FakeContract(answer(FP, False, None, False))
+    # unused: its number's first 12 digits read as an invoice code, so its other spelling is asked about too
+    contract = FakeContract(lambda asked: answer(asked, False, None, False))
     assert check_invoice(inv, CheckOptions(registry=LedgerRegistry(contract))).finding("duplicate.ledger").status == "pass"
+    assert contract.calls == [("FindInvoice", FP), ("FindInvoice", other_spelling_fingerprint(inv)[2])]
 
 
 @pytest.mark.parametrize("raw", [
