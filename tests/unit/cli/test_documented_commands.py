@@ -384,3 +384,46 @@ def test_prose_may_name_a_command_without_its_arguments_but_not_a_wrong_one():
     assert problems_in("recfin receivable pay R-1", in_code=False) == []
     assert "requires an argument" in problems_in("recfin risk score --history", in_code=False)[0]
     assert problems_in("recfin risk score --histroy", in_code=False) != []
+
+
+# --- The operator's manual names every operator command ----------------------------------------------------
+
+def named_command_paths(text: str) -> set[tuple[str, ...]]:
+    """Every `recfin` command path a documented shell text names, its `a|b` alternatives each counted."""
+    try:
+        words = shell_words(text)
+    except ValueError:
+        return set()
+    named = set()
+    for words in commands_in(words):
+        start = entry_point(words)
+        if not isinstance(start, tuple) or start[0] is not main:
+            continue
+        frontier = [((), main)]
+        for word in start[2]:
+            grown = [((*path, name), group.commands[name]) for path, group in frontier
+                     if isinstance(group, click.Group) for name in word.split("|") if name in group.commands]
+            if not grown:
+                break
+            frontier = grown
+            named.update(path for path, _ in grown)
+    return named
+
+
+def test_the_operators_manual_names_every_network_org_host_and_chaincode_command():
+    """docs/network.md is the operator's manual: a command of these groups it never names is one an operator
+    finds only by walking --help (as `network netns status` was)."""
+    manual = (ROOT / "docs" / "network.md").read_text(encoding="utf-8")
+    named = set()
+    for line in documented_lines(manual, "docs/network.md"):
+        named |= named_command_paths(line.text)
+    unnamed = [" ".join(path) for path, command in _command_paths(main, [])
+               if len(path) > 1 and path[0] in ("network", "org", "host", "chaincode")
+               and not isinstance(command, click.Group) and tuple(path) not in named]
+    assert not unnamed, "docs/network.md never names: " + ", ".join(f"recfin {path}" for path in unnamed)
+
+
+def test_a_command_path_is_named_with_its_alternatives():
+    assert named_command_paths("recfin host join|approve --bundle B && recfin network netns cut bank") >= {
+        ("host", "join"), ("host", "approve"), ("network", "netns", "cut")}
+    assert named_command_paths("recfin network stats") == {("network",)}
