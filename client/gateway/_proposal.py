@@ -21,6 +21,10 @@ from .errors import EndorseError, EvaluateError
 
 NONCE_LENGTH = 24
 
+_SUCCESSFUL_STATUSES = range(200, 400)
+"""Chaincode response statuses of a success: Fabric's peers and Gateway take 400 and over (shim.ERRORTHRESHOLD)
+as an error, and below 200 as no answer."""
+
 Argument = str | bytes
 Transient = Mapping[str, str | bytes]
 
@@ -215,6 +219,16 @@ class _ProposalBase(ChannelTransaction):
         """
         request = self._request(gateway_pb2.EvaluateRequest, "target_organizations")
         response = yield from self._context.call("evaluate", request, timeout, EvaluateError, self.transaction_id)
+        status = response.result.status
+        if status not in _SUCCESSFUL_STATUSES:
+            # Fabric's Gateway turns a chaincode error into a gRPC error; one answered as a success (a proxy's, a
+            # peer's that is not Fabric's), or an empty answer (status 0), must not pass its bytes off as a result.
+            raise EvaluateError(
+                f"the Gateway peer answered Evaluate with chaincode response status {status}, not a success "
+                f"(200-399): {response.result.message or 'no message'}. Nothing was written; check the call "
+                "and the peer",
+                transaction_id=self.transaction_id,
+            )
         return response.result.payload
 
     def _endorse(self, *, timeout: float | None = None) -> Steps[Transaction]:

@@ -1,14 +1,15 @@
 """A Gateway peer that answers wrongly: an Endorse answer that is not the proposal's transaction, error
-details of which one does not decode, a CommitStatus answer that says nothing (block 0)."""
+details of which one does not decode, a CommitStatus answer that says nothing (block 0), an Evaluate answer
+holding a chaincode error (or nothing) as a success."""
 
 import grpc
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
-from fabric_protos.peer import transaction_pb2
+from fabric_protos.peer import proposal_response_pb2, transaction_pb2
 from google.protobuf import any_pb2
 
-from client.gateway import CommitStatusError, EndorseError, connect, private_key_signer
+from client.gateway import CommitStatusError, EndorseError, EvaluateError, connect, private_key_signer
 from client.gateway._status import decode_error_details
 from .gateway_fakes import FakeTransport, prepared_envelope, rpc_status
 
@@ -86,3 +87,43 @@ def test_a_commit_status_answer_of_block_0_is_no_commit_but_a_commit_status_erro
     assert raised.value.result == transport.result
     assert raised.value.transaction_id == transport.requests("submit")[0].transaction_id
     assert "block 0" in raised.value.message and "may still commit" in raised.value.message
+
+
+class ErrorAsSuccessPeer(FakeTransport):
+    """Answers Evaluate with a gRPC success that carries the chaincode response ``response``."""
+
+    def __init__(self, response):
+        super().__init__()
+        self._response = response
+
+    def evaluate(self, request, timeout):
+        self._record("evaluate", request, timeout)
+        return gateway_pb2.EvaluateResponse(result=self._response)
+
+
+@pytest.mark.parametrize("response, named", [
+    (proposal_response_pb2.Response(status=500, message="receivable R-1 not found", payload=b"{}"),
+     "status 500, not a success (200-399): receivable R-1 not found"),
+    (proposal_response_pb2.Response(), "status 0, not a success (200-399): no message"),   # an empty answer
+])
+def test_an_evaluate_answer_holding_a_chaincode_error_is_an_evaluate_error_not_a_result(credentials, response,
+                                                                                          named):
+    key, identity = credentials
+    peer = ErrorAsSuccessPeer(response)
+    with connect(identity=identity, signer=private_key_signer(key), transport=peer) as gateway:
+        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+        proposal = contract.new_proposal("Get", arguments=["R-1"])
+        with pytest.raises(EvaluateError) as raised:
+            proposal.evaluate()
+        with pytest.raises(EvaluateError):
+            contract.evaluate_transaction("Get", "R-1")
+    assert raised.value.transaction_id == proposal.transaction_id
+    assert named in raised.value.message
+
+
+def test_an_evaluate_answer_of_a_success_status_below_400_is_its_result(credentials):
+    key, identity = credentials
+    peer = ErrorAsSuccessPeer(proposal_response_pb2.Response(status=302, payload=b"moved"))
+    with connect(identity=identity, signer=private_key_signer(key), transport=peer) as gateway:
+        contract = gateway.get_network(CHANNEL).get_contract("receivables")
+        assert contract.evaluate_transaction("Get") == b"moved"
