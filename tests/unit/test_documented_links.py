@@ -48,7 +48,8 @@ def broken_links(markdown: str, document: Path) -> list[str]:
         where = f"{document.relative_to(ROOT)}:{markdown.count(chr(10), 0, link.start()) + 1}: ({target})"
         file = (document.parent / path).resolve() if path else document
         if path and not file.exists():
-            found.append(f"{where}: there is no {file.relative_to(ROOT) if file.is_relative_to(ROOT) else file}")
+            shown = file.relative_to(ROOT) if file.is_relative_to(ROOT) else file
+            found.append(f"{where}: there is no {shown}")
             continue
         if not fragment or file.suffix != ".md":
             continue
