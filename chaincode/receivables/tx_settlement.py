@@ -19,7 +19,7 @@ from .tx_base import TransactionGroup
 from .tx_financing import _end_request
 
 
-def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
+def _ensure_payment_ends_request(leaf: Receivable, today_iso: str, way_on: str = "") -> None:
     """Refused (``financing-in-progress``) unless a payment on ``leaf``, whose financing is not yet disbursed,
     may end that financing: only a request no offer of which was accepted, and only from the claim's due date on.
 
@@ -30,19 +30,32 @@ def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
     holder withdraws it to be paid (or the debtor pays from the due date on). An accepted financing waits on its
     bank: the debtor pays the bank after disbursement, or the holder once the financing is cancelled. From the
     due date on the bank can no longer disburse (RecordDisbursement: ``past-maturity``), so only cancelling it
-    lets the debtor pay, and the refusal says so rather than send the debtor to wait for the money."""
+    lets the debtor pay, and the refusal says so rather than send the debtor to wait for the money.
+    ``way_on``: what the debtor can pay meanwhile (other parts of a split claim), added when there is
+    something."""
+    if not _financing_holds_back_payment(leaf, today_iso):
+        return
+    also = f"; {way_on}" if way_on else ""
     if leaf.financier is not None:
         accepted = (f"{leaf.id} has financing {leaf.financing_id} accepted by {leaf.financier}, "
                     "not yet disbursed")
         if today_iso < leaf.due_date:
             raise rule("financing-in-progress", f"{accepted}: pay after disbursement (to the financier) or "
-                       "once the holder or the bank cancels it (CancelFinancing)")
+                       f"once the holder or the bank cancels it (CancelFinancing){also}")
         raise rule("financing-in-progress", f"{accepted}, and from its due date {leaf.due_date} on the bank "
-                   "can no longer disburse it: pay once the holder or the bank cancels it (CancelFinancing)")
-    if today_iso < leaf.due_date:
-        raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} requested, which banks "
-                   f"may take up until its due date {leaf.due_date}: pay once its holder withdraws it "
-                   "(WithdrawFinancing), or from the due date on, when the payment ends the request")
+                   "can no longer disburse it: pay once the holder or the bank cancels it "
+                   f"(CancelFinancing){also}")
+    raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} requested, which banks "
+               f"may take up until its due date {leaf.due_date}: pay once its holder withdraws it "
+               f"(WithdrawFinancing), or from the due date on, when the payment ends the request{also}")
+
+
+def _financing_holds_back_payment(leaf: Receivable, today_iso: str) -> bool:
+    """Whether ``leaf``'s financing refuses a payment of it (``_ensure_payment_ends_request``): one accepted
+    and not yet disbursed, or a request before the claim's due date. A disbursed one is paid to its bank."""
+    if leaf.financing_id is None or leaf.notice_id is not None:
+        return False
+    return leaf.financier is not None or today_iso < leaf.due_date
 
 
 # The most parts a payment through a split claim reaches. Each part paid is a write, and the walk to them a
@@ -89,14 +102,16 @@ def _payable_parts(r: Receivable, parts: list[Receivable]) -> list[Receivable]:
     return payable
 
 
-def _paid_without(r: Receivable, frozen: Receivable, leaves: list[Receivable]) -> str:
-    """What the debtor can pay while ``frozen``, a part of the split claim ``r``, stops a payment through
-    ``r``: the payment is spread over every unpaid part (``leaves``), so it is refused whole, but each part
-    not frozen takes one of its own. Nothing when ``r`` is no split claim, or no part is free."""
-    free = [leaf.id for leaf in leaves if leaf.frozen is None]
+def _paid_without(r: Receivable, stopping: Receivable, leaves: list[Receivable], today_iso: str) -> str:
+    """What the debtor can pay while ``stopping``, a part of the split claim ``r`` that is frozen or whose
+    financing holds its payment back, stops a payment through ``r``: the payment is spread over every unpaid
+    part (``leaves``), so it is refused whole, but each part neither frozen nor held back by its financing
+    takes one of its own. Nothing when ``r`` is no split claim, or no part is free."""
+    free = [leaf.id for leaf in leaves
+            if leaf.frozen is None and not _financing_holds_back_payment(leaf, today_iso)]
     if r.status != SPLIT or not free:
         return ""
-    return (f"a payment through {r.id} is spread over its unpaid parts, {frozen.id} among them, so none is "
+    return (f"a payment through {r.id} is spread over its unpaid parts, {stopping.id} among them, so none is "
             f"recorded: its other parts {parts_named(free, r.id)} can be paid one by one "
             "(RecordPayment on each)")
 
@@ -136,9 +151,9 @@ class SettlementTransactions(TransactionGroup):
             leaves = [r]
         for leaf in leaves:
             if leaf.frozen is not None:   # refused, naming the parts a payment of their own still reaches
-                lifecycle.ensure_not_frozen(leaf, _paid_without(r, leaf, leaves))
-            if leaf.financing_id is not None and leaf.notice_id is None:
-                _ensure_payment_ends_request(leaf, s.today_iso)
+                lifecycle.ensure_not_frozen(leaf, _paid_without(r, leaf, leaves, s.today_iso))
+            if _financing_holds_back_payment(leaf, s.today_iso):
+                _ensure_payment_ends_request(leaf, s.today_iso, _paid_without(r, leaf, leaves, s.today_iso))
         shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves],
                                               currency=r.currency)
         paid = [leaf for leaf in leaves if shares[leaf.id] != 0]
