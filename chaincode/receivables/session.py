@@ -98,15 +98,17 @@ class Session:
         self.ensure_role_allowed(party, "acts")
         return party
 
-    def ensure_role_allowed(self, party: Party, does: str) -> None:
+    def ensure_role_allowed(self, party: Party, does: str, way_on: str = "") -> None:
         """Refused when the configuration no longer lets ``party``'s org hold the role its record names: as the
         caller it ``acts`` in no role; as a debtor or recipient it ``takes part`` in none (a claim it held or owed
-        could not be acted on by it)."""
+        could not be acted on by it). ``way_on``: what the caller, when it is not ``party``, can do meanwhile,
+        added to the refusal when there is something."""
         if not self.config.may_hold(party.msp_id, party.role):
             allowed = ", ".join(self.config.org_roles.get(party.msp_id, ())) or "no role"
             raise rule("role-not-allowed-for-org", f"{shown(party.name)} ({party.uscc}) is registered as a "
                        f"{party.role}, but this network's configuration lets parties of {party.msp_id} be {allowed} (org_roles): "
-                       f"it {does} in no role until a new chaincode definition gives the org that role again")
+                       f"it {does} in no role until a new chaincode definition gives the org that role again"
+                       + (f"; {way_on}" if way_on else ""))
 
     async def party_with_role(self, *roles: str, prefetch: tuple[tuple[str, ...], ...] = (),
                               request_id: str = "") -> Party:

@@ -216,6 +216,12 @@ class DiscountingTransactions(TransactionGroup):
                        f"{d.id}, whose scale starts at {dates.days_text(first)} early: {r.id} is due "
                        f"{r.due_date}, nearer each day, so the offer can no longer be taken on it; ask the "
                        "debtor for an offer that pays this close to the due date")
+        # the acceptance stands for the debtor's early payment: a debtor whose org lost its role could not
+        # record that payment itself (RecordPayment), nor withdraw the offer (WithdrawDiscountOffer), so its
+        # offer binds no one until a new definition gives its org the role again
+        s.ensure_role_allowed(await s.store.require_party(d.debtor), "takes part",
+                              f"its offer {d.id} is taken by no holder until then, as {r.id} would be "
+                              "settled on the word of a debtor that can neither pay nor withdraw the offer")
         if open_request is not None:
             # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only
             # now: withdrawing the request lapses the banks' offers on it, for nothing if this offer were refused

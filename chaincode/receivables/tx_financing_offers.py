@@ -252,7 +252,14 @@ class FinancingOfferTransactions(FinancingGroup):
         # the bank could never disburse it (RecordDisbursement refuses past maturity), and the debtor could not pay
         lifecycle.ensure_before_maturity(r, s.today, "finance")
         # a bank whose org lost the financier role could never disburse, and the claim would wait on it
-        s.ensure_role_allowed(await s.store.require_party(o.financier), "takes part")
+        s.ensure_role_allowed(await s.store.require_party(o.financier), "takes part",
+                              "accept another bank's open offer on the request, or withdraw the request "
+                              "(WithdrawFinancing)")
+        # nor could a debtor whose org lost its role pay the bank: lent, the loan would wait on a chaincode
+        # definition alone (RecordPayment refused to the debtor), where a request is the holder's to withdraw
+        s.ensure_role_allowed(await s.store.require_party(r.debtor), "takes part",
+                              f"no offer on {r.id} is accepted until then, as its debtor could not pay the "
+                              "bank: the request stays open, or its holder withdraws it (WithdrawFinancing)")
         # last: every refusal above stands whether or not the claim is frozen (an offer no longer open or
         # expired, a claim past its due date), so no holder waits for the lifting only to be refused again
         lifecycle.ensure_not_frozen(r)
