@@ -176,11 +176,13 @@ def _save_state(data_root: Path, state: dict) -> None:
                    + yaml.safe_dump(state, sort_keys=False))
 
 
-def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, OrgNamespace] | None = None) -> Topology:
+def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, OrgNamespace] | None = None,
+              source: str = STATE_FILE) -> Topology:
     """The topology with this org list, validated as topology.yaml is, but for names or MSP IDs that differ only in
     case (org_identifier_clash) and org names over MAX_ORG_NAME (org_name_too_long): both are refused where a name
     comes in, since the channel may hold such orgs, added before, and keeps an org's name and MSP ID. In namespaces,
-    placed gives new orgs theirs (a topology without namespaces ignores it)."""
+    placed gives new orgs theirs (a topology without namespaces ignores it). source: what a refusal names as
+    holding the problem (membership.yaml, or the org as a command gives it)."""
     doc = topology.model_dump(mode="python")
     doc["orgs"] = [o.model_dump(mode="python") for o in orgs]
     if doc.get("namespaces"):           # an org that left keeps no namespace; a new one must be given one
@@ -190,7 +192,7 @@ def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, Org
     try:
         return Topology.model_validate(doc)
     except ValidationError as exc:
-        raise TopologyError(format_validation_error(STATE_FILE, exc)) from None
+        raise TopologyError(format_validation_error(source, exc)) from None
 
 
 def effective(topology: Topology, data_root: Path) -> Topology:
@@ -455,7 +457,8 @@ def with_address(org: PeerOrgSpec, address: str | None, given_as: str = "`addres
 def _fitting(topology: Topology, spec: PeerOrgSpec) -> PeerOrgSpec:
     """spec, once its ports, hostnames and MSP ID are checked not to clash with the topology's orgs (on a
     namespaced network its namespace is given it later)."""
-    with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec])
+    # the problem is the spec's (the orgs recorded passed this check when they came in): it names no file
+    with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec], source="the org as given")
     return spec
 
 

@@ -36,6 +36,16 @@ def test_a_bad_new_org_is_refused_with_the_reason(topology, name, role, enterpri
         membership.new_org_spec(topology, name, role, enterprise)
 
 
+def test_a_new_org_whose_names_do_not_fit_is_refused_as_given_not_as_membership_yaml(topology):
+    """The org the command names is what does not fit, not a file: the refusal must not send the operator to
+    membership.yaml, which holds only the orgs added before."""
+    name = "abcdefghij" * 2 + "abcdefgh"   # its peer's client certificate name runs to 65 characters
+    with pytest.raises(TopologyError) as refused:
+        membership.new_org_spec(topology, name, "bank", "91110000MA1K00007E")
+    assert str(refused.value).startswith(f"the org as given: org {name}: a certificate of it would be named ")
+    assert "membership.yaml" not in str(refused.value)
+
+
 def test_recorded_additions_and_removals_shape_the_networks_orgs(topology, tmp_path):
     spec = membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B")
     membership.record_added(tmp_path, spec)
