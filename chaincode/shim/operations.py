@@ -132,6 +132,10 @@ class ChaincodeMetrics:
         label = self.function_label(function)
         key = (label, CANCELLED if status is None else status_class(status))
         self.transactions[key] = self.transactions.get(key, 0) + 1
+        if status is None:
+            # no answer, so no answer's latency: a stream cut off after minutes would otherwise put its
+            # transactions in the slowest buckets, as if the chaincode had taken that long to answer
+            return
         histogram = self.durations.get(label)
         if histogram is None:
             histogram = self.durations[label] = [[0] * (len(DURATION_BUCKETS) + 1), 0.0, 0]

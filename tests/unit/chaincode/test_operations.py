@@ -224,6 +224,30 @@ async def test_a_transaction_whose_answer_could_not_be_sent_counts_as_cancelled(
     assert server.metrics.in_flight == 0
 
 
+async def test_a_transaction_the_closing_stream_cancels_counts_but_adds_no_duration():
+    """The histogram times the chaincode's answers: a transaction cut off unanswered (the peer gone while
+    it waited for a GET_STATE reply) is counted as cancelled, and its time to the cut stays out of it."""
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID)
+    port = await server.start()
+    try:
+        async with PeerSide.connect(port) as peer:
+            await peer.start("answered", "features:GetState", "k")
+            await peer.expect("answered", Msg.GET_STATE)
+            await peer.reply("answered", b"v")
+            await peer.expect("answered", Msg.COMPLETED)
+            await peer.start("cut off", "features:GetState", "k")
+            await peer.expect("cut off", Msg.GET_STATE)
+        # the peer has closed the stream, with "cut off" still waiting for its reply
+    finally:
+        await server.stop(0)
+    assert server.metrics.transactions == {("features:GetState", "2xx"): 1,
+                                           ("features:GetState", "cancelled"): 1}
+    _buckets, _seconds, timed = server.metrics.durations["features:GetState"]
+    assert timed == 1
+    assert 'recfin_chaincode_transaction_duration_seconds_count{function="features:GetState"} 1' in (
+        server.metrics.render().splitlines())
+
+
 @pytest.mark.parametrize(("status", "expected"), [(200, "2xx"), (299, "2xx"), (400, "4xx"), (500, "5xx"),
                                                   (599, "5xx"), (0, "other"), (-1, "other"), (302, "other"),
                                                   (600, "other"), (100, "other")])
