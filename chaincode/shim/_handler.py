@@ -335,6 +335,7 @@ class StreamHandler:
 
     def _reply_error(self, message: shim_pb2.ChaincodeMessage, text: str) -> None:
         logger.error("refusing tx %s: %s", message.txid, text)
+        self.metrics.transaction_refused(_function_name(message))
         reply = Msg(type=Msg.ERROR, payload=text.encode(), txid=message.txid, channel_id=message.channel_id)
         task = asyncio.create_task(self._send(reply))
         self._background.add(task)
@@ -393,6 +394,15 @@ class StreamHandler:
                 logger.exception("could not send COMPLETED for tx %s", message.txid)
         finally:
             self.metrics.transaction_finished(function, status, started)
+
+
+def _function_name(message: shim_pb2.ChaincodeMessage) -> bytes | None:
+    """The function a TRANSACTION or INIT names, or None when it names none or does not parse."""
+    try:
+        args = chaincode_pb2.ChaincodeInput.FromString(message.payload).args
+    except DecodeError:
+        return None
+    return args[0] if args else None
 
 
 def _abandon(reading: asyncio.Future) -> None:

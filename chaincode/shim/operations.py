@@ -53,6 +53,7 @@ DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 UNKNOWN_FUNCTION = "unknown"
 NO_FUNCTION = "none"            # an INIT (or a malformed TRANSACTION) that names no function
 CANCELLED = "cancelled"         # the stream closed before the transaction answered
+REFUSED = "refused"             # answered ERROR without running: the server stopping, not ready, tx ID taken
 # A probe or scraper sends its whole request at once; a client that sends no complete request
 # in this time is dropped, so idle connections cannot hold the endpoint for long.
 REQUEST_TIMEOUT_SECONDS = 2.0
@@ -143,6 +144,11 @@ class ChaincodeMetrics:
         histogram[1] += elapsed
         histogram[2] += 1
 
+    def transaction_refused(self, function: bytes | None) -> None:
+        """Count a transaction answered ERROR without running (no duration: it never started)."""
+        key = (self.function_label(function), REFUSED)
+        self.transactions[key] = self.transactions.get(key, 0) + 1
+
     def request_sent(self, message_type: int) -> None:
         self.peer_requests[message_type] = self.peer_requests.get(message_type, 0) + 1
 
@@ -158,7 +164,8 @@ class ChaincodeMetrics:
 
         name = family("transactions_total", "counter",
                       "Transactions answered to the peer, by contract function and response status class "
-                      "(cancelled: the stream closed first or the answer could not be sent).")
+                      "(cancelled: the stream closed first or the answer could not be sent; refused: "
+                      "answered ERROR without running, the server stopping or not ready).")
         for (function, status), count in sorted(self.transactions.items()):
             lines.append(f'{name}{{function="{_escape_label(function)}",status="{status}"}} {count}')
 

@@ -202,6 +202,33 @@ async def test_healthz_answers_503_while_a_stop_lets_a_running_transaction_finis
             await server.stop(0)
 
 
+async def test_a_transaction_refused_as_the_server_stops_counts_as_refused():
+    """A transaction the peer sends once a stop has begun is answered ERROR without running: counted, so that
+    a restart's refusals show in /metrics as they do to the peer's clients, and not timed."""
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID)
+    port = await server.start()
+    stopping = None
+    try:
+        async with PeerSide.connect(port) as peer:
+            await peer.start("running", "features:GetState", "k")
+            await peer.expect("running", Msg.GET_STATE)
+            stopping = asyncio.create_task(server.stop(30))
+            await asyncio.sleep(0)   # the stop begins: the stream drains
+            await peer.start("late", "features:PutState", "k", "v")
+            await peer.expect("late", Msg.ERROR)
+            await peer.reply("running", b"v")
+            await peer.expect("running", Msg.COMPLETED)
+        await stopping
+    finally:
+        if stopping is None:
+            await server.stop(0)
+    assert server.metrics.transactions == {("features:GetState", "2xx"): 1,
+                                           ("features:PutState", "refused"): 1}
+    assert "features:PutState" not in server.metrics.durations
+    assert ('recfin_chaincode_transactions_total{function="features:PutState",status="refused"} 1'
+            in server.metrics.render().splitlines())
+
+
 async def test_a_transaction_whose_answer_could_not_be_sent_counts_as_cancelled():
     server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID)   # not started: its router only
     incoming: asyncio.Queue = asyncio.Queue()
