@@ -650,12 +650,15 @@ class Receivable(Doc):
     currency: str
     issue_date: str
     due_date: str
-    invoices: list[Invoice] = Field(default_factory=list, description="on the root only; children inherit the root's")
+    invoices: list[Invoice] = Field(
+        default_factory=list, description="on the root only: a split part lists none, the root's registry entries "
+                                          "standing for its lineage")
     contract_hash: str
     goods_receipts: list[GoodsReceipt] = Field(
         default_factory=list, description="the goods receipts the registration listed, for the debtor to check "
                                           "before it confirms (none on a claim registered without, or before "
-                                          "claims listed them); on the root only, children inherit the root's")
+                                          "claims listed them); on the root only: a split part lists none, the "
+                                          "root's registry entries standing for its lineage")
     root_id: KeyAttribute
     parent_id: KeyAttribute | None = None
     children: list[KeyAttribute] = Field(default_factory=list)

@@ -90,7 +90,7 @@ async def test_a_confirmed_claim_keeps_its_receipt_and_so_do_its_split_children(
     assert net.doc(r["id"])["status"] == "SPLIT"
     message = await net.refused(tier1, "RegisterReceivable", with_receipts(net), rule="goods-receipt-already-financed")
     assert r["id"] in message
-    # the children inherit the root's receipts, as its invoices: the registry names the root
+    # a split part lists no receipts, as no invoices: the root's registry entries stand for the lineage
     assert [net.doc(f"{r['id']}.{n}")["goods_receipts"] for n in (1, 2)] == [[], []]
     assert receipt_entry(net, core.uscc) == r["id"]
 
