@@ -18,7 +18,7 @@ from network.control import NodeStatus, mark_data_root, purge_refusal, run_lock
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
-from network.topology import load as load_topology
+from network.topology import Topology, load as load_topology
 
 from .options import PathType, WholeNumberRange, timeout_option
 from .output import as_typed, emit, emit_report, file_refused, one_line, progress, reports_errors
@@ -353,7 +353,8 @@ def prepare(topology_path, hostnames, data_root, as_json):
 @topology_option
 @click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
               help="Take the channel's orgs from this data folder's membership.yaml (orgs added or removed by "
-                   "`recfin org`; default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
+                   "`recfin org`; default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data "
+                   "folder). A folder not there is a usage error (exit 2).")
 @click.option("--write", "write_file", is_flag=True,
               help=f"Write {compose.COMPOSE_FILE.name} at the top of the repository instead of printing it "
                    f"(topology.yaml's orgs only: with orgs added or removed, give --output).")
@@ -372,11 +373,13 @@ def compose_command(topology_path, data_root, write_file, output):
     \b
     Example:
       recfin network compose --write
-      recfin network compose --data-root .recfin/data --write --output /tmp/docker-compose.yaml
+      recfin network compose --data-root .recfin/network --write --output /tmp/docker-compose.yaml
     """
     if output is not None and not write_file:
         raise click.UsageError("--output is where --write writes: add --write (without it the file is printed)")
     topo = load_topology(topology_path)
+    if data_root is not None:
+        _refuse_a_missing_data_folder(data_root, topo)
     channel_topo = membership.effective(topo, data_root or compose.hosts_data_root(topo))
     if not write_file:
         click.echo(compose.render(compose.build(channel_topo)), nl=False)
@@ -388,6 +391,19 @@ def compose_command(topology_path, data_root, write_file, output):
                            f"channel's compose file elsewhere")
     path = compose.write(channel_topo, output or compose.COMPOSE_FILE)
     click.echo(f"wrote {path}")
+
+
+def _refuse_a_missing_data_folder(data_root: Path, topo: Topology) -> None:
+    """A --data-root that is not there is a usage error (exit 2) naming it and the folders recfin writes: read
+    as a folder with no membership.yaml, it gave topology.yaml's orgs alone, and the file written looked like
+    the channel's though no org `recfin org add|remove` recorded was in it. A default folder not there is not
+    refused: no command wrote it yet, so no org was added or removed."""
+    if os.path.exists(data_root):     # False, not an OSError, for a name too long or a path under a file
+        return
+    raise click.BadParameter(f"{on_one_line(os.fsdecode(data_root))} does not exist: give the data folder "
+                             f"`recfin org add|remove` recorded the channel's orgs in: the native one "
+                             f"({topo.resolved_data_root()}) or the hostnames one "
+                             f"({compose.hosts_data_root(topo)})", param_hint="'--data-root'")
 
 
 COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader", "changed", "orderers_joined_now",
