@@ -7,17 +7,19 @@ import time
 from hashlib import sha256
 from collections.abc import Iterable, Mapping
 
+import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
-from fabric_protos.peer import chaincode_pb2, proposal_pb2
+from fabric_protos.msp import identities_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2, transaction_pb2
 from google.protobuf import timestamp_pb2
 from google.protobuf.message import DecodeError
 
 from ._context import Context
 from ._signable import ChannelTransaction, channel_header_problem
-from ._transaction import Transaction
+from ._transaction import Transaction, chaincode_action_of, endorsed_action_of, payload_channel_header
 from ._twins import Steps, awaiting, blocking
-from .errors import EndorseError, EvaluateError
+from .errors import EndorseError, ErrorDetail, EvaluateError
 
 NONCE_LENGTH = 24
 
@@ -179,6 +181,23 @@ def _channel_header(proposal: proposal_pb2.Proposal) -> common_pb2.ChannelHeader
     return common_pb2.ChannelHeader.FromString(common_pb2.Header.FromString(proposal.header).channel_header)
 
 
+def _chaincode_name(proposal: proposal_pb2.Proposal) -> str:
+    """The chaincode a proposal calls, as its header names it (where Fabric's committer reads it)."""
+    extension = proposal_pb2.ChaincodeHeaderExtension.FromString(_channel_header(proposal).extension)
+    return extension.chaincode_id.name
+
+
+def _first_endorser_msp_id(endorsed: transaction_pb2.ChaincodeEndorsedAction) -> str:
+    """The MSP ID of the first peer that endorsed ``endorsed``; empty when none did (Fabric's peers do not
+    endorse a chaincode error) or its identity does not decode."""
+    if not endorsed.endorsements:
+        return ""
+    try:
+        return identities_pb2.SerializedIdentity.FromString(endorsed.endorsements[0].endorser).mspid
+    except DecodeError:
+        return ""
+
+
 class _ProposalBase(ChannelTransaction):
     """What sync and async proposals share: the bytes, the signing, the requests and the calls."""
 
@@ -241,20 +260,59 @@ class _ProposalBase(ChannelTransaction):
         prepared = gateway_pb2.PreparedTransaction(
             transaction_id=self.transaction_id, envelope=response.prepared_transaction
         )
-        # Checked before it is signed: an envelope of another transaction (another ID, another call) would be
-        # signed and ordered as this one, and one that does not decode would escape as a bare DecodeError.
+        self._check_endorsed(prepared)
+        return self._context.models.transaction(self._context, prepared)
+
+    def _check_endorsed(self, prepared: gateway_pb2.PreparedTransaction) -> None:
+        """An EndorseError unless ``prepared``, the Endorse answer, is this proposal's transaction endorsed
+        as a success. Checked before it is signed: whatever it holds would be signed and ordered as this
+        proposal (another transaction, one on another channel, where Submit would send it, or of another
+        chaincode), one that does not decode would escape as a bare DecodeError, and one holding a
+        chaincode error would commit that error's writes, if any, with the caller told of success."""
+        peer = f"the peer {self._context.peer_address}" if self._context.peer_address else "the peer"
         try:
             problem = Transaction._problem(prepared)
+            if not problem:
+                payload = common_pb2.Payload.FromString(prepared.envelope.payload)
+                endorsed = endorsed_action_of(payload)
+                action = chaincode_action_of(endorsed)
+                problem = self._not_this_proposals(payload_channel_header(payload).channel_id, action)
         except DecodeError as error:
             problem = f"it does not decode ({error})"
         if problem:
             raise EndorseError(
                 f"the Gateway peer answered Endorse with a prepared transaction that is not this proposal's: "
                 f"{problem}. Nothing was signed or sent to the orderer; endorse a new proposal, and check "
-                f"the peer{' ' + self._context.peer_address if self._context.peer_address else ''}",
+                f"{peer}",
                 transaction_id=self.transaction_id,
             )
-        return self._context.models.transaction(self._context, prepared)
+        status = action.response.status
+        if status not in _SUCCESSFUL_STATUSES:
+            # As Fabric's Gateway reports a chaincode error at Endorse (ABORTED, the chaincode's status
+            # and message in a peer's detail): a caller reading a contract's refusal from details reads
+            # this one too.
+            raise EndorseError(
+                f"the Gateway peer answered Endorse with a prepared transaction whose chaincode response "
+                f"is status {status}, not a success (200-399): the chaincode refused the call (its message "
+                f"is in details) or gave no answer. Nothing was signed or sent to the orderer; check the "
+                f"call, and {peer}",
+                transaction_id=self.transaction_id,
+                code=grpc.StatusCode.ABORTED,
+                details=[ErrorDetail(self._context.peer_address, _first_endorser_msp_id(endorsed),
+                                     f"chaincode response {status}, {action.response.message}")],
+            )
+
+    def _not_this_proposals(self, channel: str, action: proposal_pb2.ChaincodeAction) -> str | None:
+        """Why an endorsed transaction of this proposal's ID (``Transaction._problem`` checked it) on
+        ``channel``, endorsing ``action``, is still not this proposal's; None if it is."""
+        if channel != self._channel:
+            return f"it is a transaction of channel {channel!r}, not of the proposal's {self._channel!r}"
+        chaincode = _chaincode_name(_proposal_of(self._message))
+        # Fabric's committer marks a transaction whose action names no chaincode, or another, invalid.
+        if action.chaincode_id.name != chaincode:
+            return (f"its endorsed action is of chaincode {action.chaincode_id.name!r}, not of the "
+                    f"proposal's {chaincode!r}")
+        return None
 
     def _request(self, request_type, organizations_field: str):
         """An Evaluate or Endorse request for the signed proposal; the two name the organisations differently."""

@@ -21,7 +21,7 @@ class _TransactionBase(ChannelTransaction):
     def __init__(self, context: Context, prepared: gateway_pb2.PreparedTransaction) -> None:
         super().__init__(context, prepared)
         payload = common_pb2.Payload.FromString(prepared.envelope.payload)
-        self._channel = _channel_header(payload).channel_id
+        self._channel = payload_channel_header(payload).channel_id
         self._result = _result_of(payload)
 
     @classmethod
@@ -29,11 +29,11 @@ class _TransactionBase(ChannelTransaction):
         # A proposal's bytes decode as a transaction's, with the same header and transaction ID:
         # what only an endorsed transaction holds is the endorsed chaincode action.
         payload = common_pb2.Payload.FromString(prepared.envelope.payload)
-        problem = channel_header_problem(_channel_header(payload), common_pb2.ENDORSER_TRANSACTION, prepared.transaction_id)
+        problem = channel_header_problem(payload_channel_header(payload), common_pb2.ENDORSER_TRANSACTION,
+                                         prepared.transaction_id)
         if problem:
             return problem
-        actions = transaction_pb2.Transaction.FromString(payload.data).actions
-        action = transaction_pb2.ChaincodeActionPayload.FromString(actions[0].payload).action if actions else None
+        action = endorsed_action_of(payload)
         if action is None or not action.proposal_response_payload:
             return "they hold no endorsed chaincode action (a proposal's bytes? endorse it first)"
         return None
@@ -76,17 +76,27 @@ class AsyncTransaction(_TransactionBase):
     submit = awaiting(_TransactionBase._submit)
 
 
-def _channel_header(payload: common_pb2.Payload) -> common_pb2.ChannelHeader:
+def payload_channel_header(payload: common_pb2.Payload) -> common_pb2.ChannelHeader:
     return common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+
+
+def endorsed_action_of(payload: common_pb2.Payload) -> transaction_pb2.ChaincodeEndorsedAction | None:
+    """The endorsed action of a prepared transaction's payload (its first: the Gateway prepares one);
+    None when the payload holds no action."""
+    actions = transaction_pb2.Transaction.FromString(payload.data).actions
+    return transaction_pb2.ChaincodeActionPayload.FromString(actions[0].payload).action if actions else None
+
+
+def chaincode_action_of(endorsed: transaction_pb2.ChaincodeEndorsedAction) -> proposal_pb2.ChaincodeAction:
+    """What the endorsers signed of the chaincode's run: its response (status, message, payload) and of which
+    chaincode (chaincode_id)."""
+    response_payload = proposal_response_pb2.ProposalResponsePayload.FromString(
+        endorsed.proposal_response_payload
+    )
+    return proposal_pb2.ChaincodeAction.FromString(response_payload.extension)
 
 
 def _result_of(payload: common_pb2.Payload) -> bytes:
     """The chaincode response payload inside a prepared transaction envelope."""
-    transaction = transaction_pb2.Transaction.FromString(payload.data)
-    if not transaction.actions:
-        return b""
-    action = transaction_pb2.ChaincodeActionPayload.FromString(transaction.actions[0].payload)
-    response_payload = proposal_response_pb2.ProposalResponsePayload.FromString(
-        action.action.proposal_response_payload
-    )
-    return proposal_pb2.ChaincodeAction.FromString(response_payload.extension).response.payload
+    endorsed = endorsed_action_of(payload)
+    return b"" if endorsed is None else chaincode_action_of(endorsed).response.payload

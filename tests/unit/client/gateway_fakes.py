@@ -76,11 +76,14 @@ def is_low_s(signature: bytes, order: int = P256_ORDER) -> bool:
 
 
 def prepared_envelope(proposal_bytes: bytes, result: bytes) -> common_pb2.Envelope:
-    """What a Gateway's Endorse returns: an unsigned Envelope whose response carries result."""
+    """What a Gateway's Endorse returns: an unsigned Envelope whose response carries result, its action naming
+    the chaincode the proposal's header names (as a peer's does)."""
     proposal = proposal_pb2.Proposal.FromString(proposal_bytes)
     header = common_pb2.Header.FromString(proposal.header)
+    extension = common_pb2.ChannelHeader.FromString(header.channel_header).extension
     chaincode_action = proposal_pb2.ChaincodeAction(
-        response=proposal_response_pb2.Response(status=200, payload=result)
+        response=proposal_response_pb2.Response(status=200, payload=result),
+        chaincode_id=proposal_pb2.ChaincodeHeaderExtension.FromString(extension).chaincode_id,
     )
     response_payload = proposal_response_pb2.ProposalResponsePayload(
         proposal_hash=b"h", extension=chaincode_action.SerializeToString()

@@ -1,16 +1,20 @@
-"""A Gateway peer that answers wrongly: an Endorse answer that is not the proposal's transaction, error
-details of which one does not decode, a CommitStatus answer that says nothing (block 0), an Evaluate answer
-holding a chaincode error (or nothing) as a success."""
+"""A Gateway peer that answers wrongly: an Endorse answer that is not the proposal's transaction (another
+transaction, channel or chaincode) or that holds a chaincode error as a success, error details of which one
+does not decode, a CommitStatus answer that says nothing (block 0), an Evaluate answer holding a chaincode
+error (or nothing) as a success."""
 
 import grpc
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
-from fabric_protos.peer import proposal_response_pb2, transaction_pb2
+from fabric_protos.msp import identities_pb2
+from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 from google.protobuf import any_pb2
 
-from client.gateway import CommitStatusError, EndorseError, EvaluateError, connect, private_key_signer
+from client.gateway import (CommitStatusError, EndorseError, ErrorDetail, EvaluateError, connect,
+                            private_key_signer)
 from client.gateway._status import decode_error_details
+from client.receivables.errors import rule_violation_from
 from .gateway_fakes import FakeTransport, prepared_envelope, rpc_status
 
 CHANNEL = "receivables-channel"
@@ -59,6 +63,117 @@ def test_an_endorse_answer_that_is_not_the_proposals_transaction_is_an_endorse_e
     assert "not this proposal's" in raised.value.message
     assert "Nothing was signed or sent" in raised.value.message
     assert transport.requests("submit") == []
+
+
+def _endorsed_as(request, *, channel=None, chaincode=None, response=None, endorser_msp_id=None,
+                 response_payload=None):
+    """The envelope a peer prepares for ``request``'s proposal (its transaction ID), with what a misbehaving
+    peer changed: the channel its header names, the chaincode or response its endorsed action holds, an
+    endorsement by a peer of ``endorser_msp_id``, or the endorsed action's bytes (``response_payload``)."""
+    envelope = prepared_envelope(request.proposed_transaction.proposal_bytes, b"ok")
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    if channel is not None:
+        channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+        channel_header.channel_id = channel
+        payload.header.channel_header = channel_header.SerializeToString()
+    transaction = transaction_pb2.Transaction.FromString(payload.data)
+    endorsed = transaction_pb2.ChaincodeActionPayload.FromString(transaction.actions[0].payload)
+    signed = proposal_response_pb2.ProposalResponsePayload.FromString(
+        endorsed.action.proposal_response_payload)
+    action = proposal_pb2.ChaincodeAction.FromString(signed.extension)
+    if chaincode is not None:
+        action.chaincode_id.name = chaincode
+    if response is not None:
+        action.response.CopyFrom(response)
+    signed.extension = action.SerializeToString()
+    endorsed.action.proposal_response_payload = response_payload or signed.SerializeToString()
+    if endorser_msp_id:
+        endorser = identities_pb2.SerializedIdentity(mspid=endorser_msp_id, id_bytes=b"a peer's certificate")
+        endorsed.action.endorsements.add(endorser=endorser.SerializeToString(), signature=b"its signature")
+    transaction.actions[0].payload = endorsed.SerializeToString()
+    payload.data = transaction.SerializeToString()
+    return common_pb2.Envelope(payload=payload.SerializeToString())
+
+
+@pytest.mark.parametrize("changed, named", [
+    (dict(channel="another-channel"),
+     "it is a transaction of channel 'another-channel', not of the proposal's 'receivables-channel'"),
+    (dict(chaincode="another-chaincode"),
+     "its endorsed action is of chaincode 'another-chaincode', not of the proposal's 'receivables'"),
+    (dict(chaincode=""), "its endorsed action is of chaincode '', not of the proposal's 'receivables'"),
+    (dict(response_payload=b"\xff\xff\xff"), "it does not decode"),
+])
+def test_an_endorse_answer_of_the_proposals_id_on_another_channel_or_chaincode_is_an_endorse_error(
+        credentials, changed, named):
+    key, identity = credentials
+    transport = MisansweringPeer(lambda request: _endorsed_as(request, **changed))
+    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+        proposal = contract.new_proposal("Confirm", arguments=["R-1"])
+        with pytest.raises(EndorseError) as raised:
+            proposal.endorse()
+        with pytest.raises(EndorseError):
+            contract.submit_transaction("Confirm", "R-1")
+    assert raised.value.transaction_id == proposal.transaction_id
+    assert f"not this proposal's: {named}" in raised.value.message
+    assert "Nothing was signed or sent" in raised.value.message
+    assert transport.address in raised.value.message
+    assert transport.requests("submit") == []
+
+
+REFUSAL = "RULE not-the-holder: R-1 is held by 91350100M000100Y43; ask its holder to act"
+
+
+@pytest.mark.parametrize("response, endorser, said", [
+    (proposal_response_pb2.Response(status=500, message=REFUSAL), "Org2MSP",
+     f"chaincode response 500, {REFUSAL}"),
+    (proposal_response_pb2.Response(status=404, message="no such function"), None,
+     "chaincode response 404, no such function"),
+    (proposal_response_pb2.Response(), None, "chaincode response 0, "),   # no answer at all
+])
+def test_an_endorse_answer_holding_a_chaincode_error_is_the_endorse_error_of_a_refusal_and_nothing_is_signed(
+        credentials, response, endorser, said):
+    key, identity = credentials
+    transport = MisansweringPeer(lambda request: _endorsed_as(request, response=response,
+                                                              endorser_msp_id=endorser))
+    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+        proposal = contract.new_proposal("Confirm", arguments=["R-1"])
+        with pytest.raises(EndorseError) as raised:
+            proposal.endorse()
+        with pytest.raises(EndorseError):
+            contract.submit_transaction("Confirm", "R-1")
+    error = raised.value
+    assert error.transaction_id == proposal.transaction_id
+    assert f"chaincode response is status {response.status}, not a success (200-399)" in error.message
+    assert "Nothing was signed or sent" in error.message
+    assert transport.requests("submit") == []
+    # The fields of a chaincode error as Fabric's Gateway reports it at Endorse: ABORTED, the chaincode's
+    # status and message in the detail of the peer (its org, where it endorsed).
+    assert error.code == grpc.StatusCode.ABORTED
+    assert error.details == (ErrorDetail(transport.address, endorser or "", said),)
+
+
+def test_a_contracts_refusal_endorsed_as_a_success_is_read_as_the_refusal_it_is(credentials):
+    key, identity = credentials
+    refused = proposal_response_pb2.Response(status=500, message=REFUSAL)
+    transport = MisansweringPeer(lambda request: _endorsed_as(request, response=refused))
+    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+        with pytest.raises(EndorseError) as raised:
+            gateway.get_network(CHANNEL).get_contract("receivables", "Receivable").submit_transaction(
+                "Confirm", "R-1")
+    violation = rule_violation_from(raised.value, "Confirm")
+    assert (violation.rule, violation.detail) == ("not-the-holder", REFUSAL.split(": ", 1)[1])
+    assert violation.transaction_id == raised.value.transaction_id
+
+
+def test_an_endorse_answer_of_a_success_status_below_400_is_the_transaction(credentials):
+    key, identity = credentials
+    moved = proposal_response_pb2.Response(status=302, payload=b"moved")
+    transport = MisansweringPeer(lambda request: _endorsed_as(request, response=moved))
+    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+        assert contract.new_proposal("Confirm", arguments=["R-1"]).endorse().result == b"moved"
 
 
 def _error_detail(address, msp_id, message):
