@@ -261,6 +261,16 @@ class NetworkConfig(ContractSettings):
                                  "orgs to a claim's key-level policy so that the claim's debtor, holder and bank "
                                  "cannot lift it between them, and an org that is also one of those parties would "
                                  "add no org; give the regulator an org of its own")
+        if not any(REGULATOR in roles for roles in org_roles.values()):
+            # the network tooling derives no configuration without one (network.topology.missing_roles_refusal); one
+            # written or kept by hand ran, and left a frozen claim frozen for good, its debtor and holder told to
+            # wait for a regulator that does not exist
+            raise ValueError("names no org with the regulator role, which the contract needs: only a regulator "
+                             "org's parties freeze and unfreeze a claim, so a frozen claim could never be "
+                             "unfrozen, and only its admin runs UpgradeLedger; deploy a definition whose "
+                             "configuration names a regulator org (`recfin org add NAME --role regulator`, or "
+                             "an org of the topology with `role: regulator`, then `recfin chaincode deploy`), "
+                             "not an edit of a deployed network_config file, whose digest the definition names")
         return org_roles
 
     @model_validator(mode="after")

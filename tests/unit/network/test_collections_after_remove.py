@@ -129,8 +129,12 @@ def test_a_collection_with_no_member_left_and_no_regulator_is_refused_by_name(to
     with pytest.raises(ChaincodeError, match=r"no org of the network holds the role regulator, .*"
                                              r"`recfin org add NAME --role regulator`"):
         contract_config.derived_collections(parse(doc), [gone])
-    # a configuration without a regulator org (written by hand) has no org to take the collection on either
-    without_regulator = contract.NetworkConfig(org_roles={o["msp_id"]: (o["role"],) for o in doc["orgs"]})
+    # nor is a configuration without a regulator org accepted written by hand; made without that check, it has no
+    # org to take the collection on either
+    org_roles = {o["msp_id"]: (o["role"],) for o in doc["orgs"]}
+    with pytest.raises(ValueError, match="org_roles\n.*names no org with the regulator role"):
+        contract.NetworkConfig(org_roles=org_roles)
+    without_regulator = contract.DEFAULT_CONFIG.model_copy(update={"org_roles": org_roles})
     with pytest.raises(ChaincodeError, match=r"collection terms-OldSupplierMSP-OldBankMSP would have no member left "
                                              r"in the channel .*recfin org add NAME --role regulator"):
         contract_config.kept_collection(gone, without_regulator)

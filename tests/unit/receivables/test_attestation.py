@@ -16,6 +16,10 @@ from .support import BANK, CORE, SUPPLIER, Net, attestation_request, standard_ne
 NUMBER = "26442000000000000042"
 
 
+# every configuration names a regulator org, or it is refused for that (config.NetworkConfig)
+A_REGULATOR_ORG = {"RegulatorMSP": ("regulator",)}
+
+
 def requiring(**over) -> NetworkConfig:
     return DEFAULT_CONFIG.model_copy(update={"require_attestation": True, **over})
 
@@ -77,7 +81,8 @@ def test_the_regulator_among_the_attesting_roles_is_refused_when_the_config_is_r
 
 def test_an_unknown_attesting_role_is_refused_when_the_config_is_built():
     with pytest.raises(ValidationError, match="attesting_roles: auditor"):
-        NetworkConfig(org_roles={"BankMSP": ("financier",)}, attesting_roles=("financier", "auditor"))
+        NetworkConfig(org_roles={"BankMSP": ("financier",), **A_REGULATOR_ORG},
+                      attesting_roles=("financier", "auditor"))
 
 
 @pytest.mark.parametrize("settings, why", [
@@ -87,7 +92,8 @@ def test_an_unknown_attesting_role_is_refused_when_the_config_is_built():
      "no org's parties may hold an attesting role (financier)"),      # the regulator does not attest
 ])
 def test_a_config_requiring_attestations_nobody_may_make_is_refused(settings, why):
-    doc = {"org_roles": {"SupplierMSP": ["supplier"]}, "require_attestation": True, **settings}
+    doc = {"org_roles": {"SupplierMSP": ["supplier"], **A_REGULATOR_ORG}, "require_attestation": True,
+           **settings}
     with pytest.raises(NetworkConfigError, match=re.escape(why)) as refused:
         parse_config(json.dumps(doc), "network_config.json")
     assert "turn require_attestation off" in str(refused.value)
@@ -338,14 +344,16 @@ async def test_the_attester_in_error_attesting_again_settles_the_disagreement():
     ([f"source-{i}" for i in range(11)], "11 sources, but an attestation names at most 10"),
 ])
 def test_required_sources_no_attestation_could_name_are_refused_when_the_config_is_read(sources, why):
-    doc = {"org_roles": {"BankMSP": ["financier"], "SupplierMSP": ["supplier"]}, "require_attestation": True,
-           "attestation_sources": sources}
+    doc = {"org_roles": {"BankMSP": ["financier"], "SupplierMSP": ["supplier"], **A_REGULATOR_ORG},
+           "require_attestation": True, "attestation_sources": sources}
     with pytest.raises(NetworkConfigError, match=re.escape(f"network_config.json: attestation_sources: {why}")):
         parse_config(json.dumps(doc), "network_config.json")
     with pytest.raises(ValidationError):
-        NetworkConfig(org_roles={"BankMSP": ("financier",)}, attestation_sources=tuple(sources))
+        NetworkConfig(org_roles={"BankMSP": ("financier",), **A_REGULATOR_ORG},
+                      attestation_sources=tuple(sources))
     # the names the attestation request takes are the ones the configuration takes
-    NetworkConfig(org_roles={"BankMSP": ("financier",)}, attestation_sources=("reference-tax", "a.b_c-9"))
+    NetworkConfig(org_roles={"BankMSP": ("financier",), **A_REGULATOR_ORG},
+                  attestation_sources=("reference-tax", "a.b_c-9"))
 
 
 def as_written_before_the_values_were_recorded(net: Net, attestation: dict) -> None:
@@ -517,7 +525,7 @@ async def test_an_attestation_written_before_values_were_recorded_gives_way_to_i
 
 @pytest.mark.parametrize("side", ["creditor", "debtor"])
 async def test_an_attestation_by_the_creditors_or_the_debtors_org_does_not_count(side):
-    org_roles = {CORE: ("core_enterprise",), SUPPLIER: ("supplier",), BANK: ("financier",)}
+    org_roles = {CORE: ("core_enterprise",), SUPPLIER: ("supplier",), BANK: ("financier",), **A_REGULATOR_ORG}
     stake_msp = SUPPLIER if side == "creditor" else CORE
     org_roles[stake_msp] += ("financier",)
     net = Net(requiring(org_roles=org_roles))
@@ -545,12 +553,13 @@ async def test_an_attestation_by_the_creditors_or_the_debtors_org_does_not_count
     (["core_enterprise", "supplier", "financier"], "core_enterprise, supplier may not attest"),
 ])
 def test_a_side_of_a_claim_among_the_attesting_roles_is_refused_when_the_config_is_read(roles, named):
-    doc = {"org_roles": {"BankMSP": ["financier"], "SupplierMSP": ["supplier"]}, "attesting_roles": roles}
+    doc = {"org_roles": {"BankMSP": ["financier"], "SupplierMSP": ["supplier"], **A_REGULATOR_ORG},
+           "attesting_roles": roles}
     with pytest.raises(NetworkConfigError, match=re.escape(f"network_config.json: attesting_roles: {named}")) as refused:
         parse_config(json.dumps(doc), "network_config.json")
     assert "name only financier" in str(refused.value)
     with pytest.raises(ValidationError, match=re.escape(named)):
-        NetworkConfig(org_roles={"BankMSP": ("financier",)}, attesting_roles=tuple(roles))
+        NetworkConfig(org_roles={"BankMSP": ("financier",), **A_REGULATOR_ORG}, attesting_roles=tuple(roles))
 
 
 async def test_an_invoice_dated_after_the_attestations_own_date_is_refused_naming_both_dates():

@@ -35,8 +35,16 @@ def guarded_by(net: Net, receivable_id: str, *orgs: str) -> None:
     net.ledger.validation_parameters[claim_key(net, receivable_id)] = kep.policy()
 
 
-async def one_org_net(org_roles: dict = CORE_ALSO_SUPPLIES) -> Net:
-    net = Net(NetworkConfig(org_roles=org_roles))
+def without_a_regulator_org() -> NetworkConfig:
+    """CORE_ALSO_SUPPLIES with no org whose parties may be the regulator: a configuration the contract refuses
+    where it reads one (config.NetworkConfig), made here without that check (model_copy validates nothing), for
+    the contract's guards of a claim of one org's parties, which stay behind that refusal."""
+    return DEFAULT_CONFIG.model_copy(update={"org_roles": {
+        org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR}})
+
+
+async def one_org_net(config: NetworkConfig | None = None) -> Net:
+    net = Net(config or NetworkConfig(org_roles=CORE_ALSO_SUPPLIES))
     await net.party("core", CORE, "core_enterprise")
     await net.party("core_sup", CORE, "supplier")
     await net.party("tier1", SUPPLIER, "supplier")
@@ -95,7 +103,7 @@ async def test_the_upgrade_gives_a_registered_claim_of_one_orgs_parties_the_regu
 
 
 async def test_without_another_org_whose_parties_may_be_the_regulator_a_claim_of_one_orgs_parties_is_refused():
-    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    net = await one_org_net(without_a_regulator_org())
     core, core_sup, tier1 = (net.actors[k] for k in ("core", "core_sup", "tier1"))
     message = await net.refused(core_sup, "RegisterReceivable", net.registration(core_sup, core, 1000_00),
                                 rule="claim-needs-two-orgs")
@@ -122,7 +130,7 @@ async def left_one_orgs_by_an_earlier_version(net: Net) -> dict:
 
 async def test_without_another_org_that_may_be_the_regulator_a_claim_an_earlier_version_left_one_orgs_settles():
     # refusing its writes would protect nothing (that org's peer can write the key alone already) and strand it
-    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    net = await one_org_net(without_a_regulator_org())
     core = net.actors["core"]
     r = await left_one_orgs_by_an_earlier_version(net)
     await net.ok(core, "RecordPayment", r["id"], "40000")
@@ -136,7 +144,7 @@ async def test_without_another_org_that_may_be_the_regulator_a_claim_an_earlier_
 async def test_a_claim_an_earlier_version_left_one_orgs_is_not_financed_for_it_would_be_stranded_once_repaid():
     """A bank of another org would be its second org only while it financed it: once repaid or cancelled, the
     claim would be one org's again, and every write ending the financing refused. So no financing begins."""
-    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    net = await one_org_net(without_a_regulator_org())
     r = await left_one_orgs_by_an_earlier_version(net)
     said = await net.refused(net.actors["core_sup"], "RequestFinancing", r["id"], rule="claim-needs-two-orgs")
     assert "cannot be financed: once its financing ended it would be guarded by CoreEnterpriseMSP alone" in said
@@ -145,7 +153,7 @@ async def test_a_claim_an_earlier_version_left_one_orgs_is_not_financed_for_it_w
 
 async def test_a_claim_an_earlier_version_left_one_orgs_splits_to_a_supplier_of_another_org():
     """The part its holder keeps is a new record with the claim's own parties: one org's as the claim was."""
-    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    net = await one_org_net(without_a_regulator_org())
     core_sup, tier1 = net.actors["core_sup"], net.actors["tier1"]
     r = await left_one_orgs_by_an_earlier_version(net)
     await net.ok(core_sup, "TransferReceivable", r["id"], tier1.uscc, "40000")

@@ -11,8 +11,8 @@ from chaincode.receivables import keys
 from chaincode.receivables.store_base import earlier_org_policy, org_policy
 
 from .support import BANK, CORE, REGULATOR, SUPPLIER, _clients_satisfy, standard_net
-from .test_claim_policy_never_one_org import (CORE_ALSO_SUPPLIES, left_one_orgs_by_an_earlier_version,
-                                             one_org_net)
+from .test_claim_policy_never_one_org import (left_one_orgs_by_an_earlier_version, one_org_net,
+                                             without_a_regulator_org)
 from .test_reseal_receivable import reseal_events
 
 
@@ -104,7 +104,7 @@ async def test_without_a_second_org_due_an_earlier_form_naming_one_org_is_rewrit
     """No one-org policy is written where there was none (``claim-needs-two-orgs``), but the one an earlier
     version wrote is narrowed to that org's peers, as UpgradeLedger's page would: any certificate of that org,
     a user of one of its parties, could otherwise rewrite the claim alone."""
-    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    net = await one_org_net(without_a_regulator_org())
     r = await left_one_orgs_by_an_earlier_version(net)
     key = net._key(keys.RECEIVABLE, r["id"])
     assert _clients_satisfy(net.ledger.validation_parameters[key], (CORE,))

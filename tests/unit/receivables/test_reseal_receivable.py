@@ -8,8 +8,8 @@ import json
 from chaincode.receivables import keys
 
 from .support import BANK, CORE, REGULATOR, SUPPLIER, standard_net
-from .test_claim_policy_never_one_org import (CORE_ALSO_SUPPLIES, guarded_by, left_one_orgs_by_an_earlier_version,
-                                             one_org_net)
+from .test_claim_policy_never_one_org import (guarded_by, left_one_orgs_by_an_earlier_version, one_org_net,
+                                             without_a_regulator_org)
 
 
 async def frozen_short():
@@ -145,7 +145,7 @@ async def test_a_claim_whose_orgs_due_are_one_org_is_not_resealed_to_that_org_al
     policy naming it alone would let its peer rewrite the claim by itself, so no reseal writes one where the
     key has none. One an earlier version wrote naming that org is only narrowed to its peers
     (test_reseal_earlier_form.py), and then left as it is."""
-    net = await one_org_net({org: roles for org, roles in CORE_ALSO_SUPPLIES.items() if org != REGULATOR})
+    net = await one_org_net(without_a_regulator_org())
     r = await left_one_orgs_by_an_earlier_version(net)
     key = net._key(keys.RECEIVABLE, r["id"])
     assert (await net.ok(net.actors["core_sup"], "ResealReceivable", r["id"]))["orgs_after"] == [CORE]

@@ -111,7 +111,10 @@ def test_the_regulator_org_is_read_from_the_banks_own_peer_not_another_orgs():
 
 
 def test_where_the_collection_has_no_regulator_org_the_bank_holding_the_claim_too_offers_alone():
-    alone = NetworkConfig(org_roles={"CoreEnterpriseMSP": ("core_enterprise",), "BankMSP": ("supplier", "financier")})
+    # a definition whose collection names no regulator org: its configuration, which the contract refuses where it
+    # reads one (config.NetworkConfig), made without that check; the SDK reads whatever definition is committed
+    alone = DEFAULT_CONFIG.model_copy(update={
+        "org_roles": {"CoreEnterpriseMSP": ("core_enterprise",), "BankMSP": ("supplier", "financier")}})
     contract = FakeContract(responses=_offer_answers(holder_msp="BankMSP"))
     _sent(ReceivablesClient, contract, ScriptedLifecycle(committed_definition(alone)),
           lambda sdk: sdk.make_offer(F, TERMS))
