@@ -4,7 +4,9 @@ the stand-in's one peer with its filtered Deliver, so both clients can wait for 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,17 +77,28 @@ def prepared_transaction(executed: Executed, endorsers: Sequence[TestIdentity]) 
 
 
 class PreparedReplies:
-    """An AsyncGatewayTransport whose replies were built beforehand: the client's CPU is all that runs."""
+    """An AsyncGatewayTransport answering in-process: each Endorse with ``template``'s transaction built around
+    the request's own proposal (the SDK refuses, before signing, a prepared transaction of another transaction
+    id), the rest with replies built beforehand. Building a reply is the Gateway's work, not the client's: its
+    CPU and wall seconds add up in ``spent_cpu`` and ``spent_wall``, which a measurement takes out."""
 
-    def __init__(self) -> None:
-        self.endorse_reply = gateway_pb2.EndorseResponse()
+    def __init__(self, template: Executed, endorsers: Sequence[TestIdentity]) -> None:
+        self.template = template
+        self.endorsers = list(endorsers)
         self._submitted = gateway_pb2.SubmitResponse()
         self._committed = gateway_pb2.CommitStatusResponse(result=transaction_pb2.VALID, block_number=8)
         self.calls = {"endorse": 0, "submit": 0, "commit_status": 0}
+        self.spent_cpu = self.spent_wall = 0.0
 
     async def endorse(self, request, timeout):
         self.calls["endorse"] += 1
-        return self.endorse_reply
+        cpu, wall = time.process_time(), time.perf_counter()
+        executed = dataclasses.replace(self.template, proposal=request.proposed_transaction,
+                                       tx_id=request.transaction_id)
+        reply = gateway_pb2.EndorseResponse(prepared_transaction=prepared_transaction(executed, self.endorsers))
+        self.spent_cpu += time.process_time() - cpu
+        self.spent_wall += time.perf_counter() - wall
+        return reply
 
     async def submit(self, request, timeout):
         self.calls["submit"] += 1
