@@ -190,9 +190,9 @@ def test_the_client_part_warms_up_with_warmup_transactions_of_its_own_arguments(
     sent = []
     real = components.client_operation
 
-    async def recording(contract, function, arguments, steps):
+    async def recording(contract, function, arguments, steps, gateway):
         sent.append((function, tuple(arguments)))
-        return await real(contract, function, arguments, steps)
+        return await real(contract, function, arguments, steps, gateway)
 
     monkeypatch.setattr(components, "client_operation", recording)
     asyncio.run(run_components(Settings(iterations=2, warmup=5, parts=("client",))))
