@@ -242,11 +242,16 @@ class _ProposalBase(ChannelTransaction):
         if status not in _SUCCESSFUL_STATUSES:
             # Fabric's Gateway turns a chaincode error into a gRPC error; one answered as a success (a proxy's, a
             # peer's that is not Fabric's), or an empty answer (status 0), must not pass its bytes off as a result.
+            # shaped as Fabric's Gateway reports a chaincode error at Evaluate (UNKNOWN, the chaincode's status
+            # and message in a peer's detail), so that a contract's refusal reads from details, not with this text
             raise EvaluateError(
                 f"the Gateway peer answered Evaluate with chaincode response status {status}, not a success "
-                f"(200-399): {response.result.message or 'no message'}. Nothing was written; check the call "
-                "and the peer",
+                "(200-399): the chaincode refused the call (its message is in details) or gave no answer. "
+                "Nothing was written; check the call and the peer",
                 transaction_id=self.transaction_id,
+                code=grpc.StatusCode.UNKNOWN,
+                details=[ErrorDetail(self._context.peer_address, "",
+                                     f"chaincode response {status}, {response.result.message}")],
             )
         return response.result.payload
 

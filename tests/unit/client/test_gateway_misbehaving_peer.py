@@ -218,8 +218,8 @@ class ErrorAsSuccessPeer(FakeTransport):
 
 @pytest.mark.parametrize("response, named", [
     (proposal_response_pb2.Response(status=500, message="receivable R-1 not found", payload=b"{}"),
-     "status 500, not a success (200-399): receivable R-1 not found"),
-    (proposal_response_pb2.Response(), "status 0, not a success (200-399): no message"),   # an empty answer
+     "chaincode response 500, receivable R-1 not found"),
+    (proposal_response_pb2.Response(), "chaincode response 0, "),   # an empty answer
 ])
 def test_an_evaluate_answer_holding_a_chaincode_error_is_an_evaluate_error_not_a_result(credentials, response,
                                                                                           named):
@@ -233,7 +233,21 @@ def test_an_evaluate_answer_holding_a_chaincode_error_is_an_evaluate_error_not_a
         with pytest.raises(EvaluateError):
             contract.evaluate_transaction("Get", "R-1")
     assert raised.value.transaction_id == proposal.transaction_id
-    assert named in raised.value.message
+    assert "not a success (200-399)" in raised.value.message
+    # as Fabric's Gateway reports a chaincode error at Evaluate: UNKNOWN, the status and message in a detail
+    assert raised.value.code == grpc.StatusCode.UNKNOWN
+    assert [d.message for d in raised.value.details] == [named]
+
+
+def test_a_contracts_refusal_evaluated_as_a_success_is_read_as_the_refusal_it_is(credentials):
+    key, identity = credentials
+    peer = ErrorAsSuccessPeer(proposal_response_pb2.Response(status=500, message=REFUSAL))
+    with connect(identity=identity, signer=private_key_signer(key), transport=peer) as gateway:
+        with pytest.raises(EvaluateError) as raised:
+            gateway.get_network(CHANNEL).get_contract("receivables", "Receivable").evaluate_transaction("Get")
+    violation = rule_violation_from(raised.value, "Get")
+    # the contract's detail alone, not the SDK's words about the answer after it
+    assert (violation.rule, violation.detail) == ("not-the-holder", REFUSAL.split(": ", 1)[1])
 
 
 def test_an_evaluate_answer_of_a_success_status_below_400_is_its_result(credentials):
