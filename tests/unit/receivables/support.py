@@ -383,3 +383,17 @@ async def standard_net(config: NetworkConfig = DEFAULT_CONFIG) -> Net:
     await net.party("regulator", REGULATOR, "regulator", "Regulator")
     return net
 
+
+async def split_into(net: Net, parts: int) -> str:
+    """tier1's confirmed claim split into ``parts`` parts, tier1 and tier2 each splitting what it holds (half to
+    the other), breadth first; the claim's id. For the contract's bounds on a wide lineage."""
+    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+    claim = (await net.confirmed(tier1, core, 100_000_00))["id"]
+    other = {tier1.uscc: tier2, tier2.uscc: tier1}
+    leaves = [(claim, tier1, 100_000_00)]
+    while len(leaves) < parts:
+        part, holder, amount = leaves.pop(0)
+        split = await net.ok(holder, "TransferReceivable", part, other[holder.uscc].uscc, str(amount // 2))
+        transferred, kept = split["children"]
+        leaves += [(transferred, other[holder.uscc], amount // 2), (kept, holder, amount - amount // 2)]
+    return claim

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from chaincode.receivables import fingerprint, keys, tx_settlement
-from .support import attestation_request, standard_net
+from .support import attestation_request, split_into, standard_net
 
 
 async def _cycled(net, cycles: int) -> tuple[dict, str]:
@@ -63,25 +63,12 @@ async def test_a_split_parts_history_reaches_the_split_that_created_it():
     await net.refused(core, "GetReceivableHistory", part, evaluate=True, rule="history-cut")
 
 
-async def _split_into(net, parts: int) -> str:
-    """tier1's confirmed claim split into ``parts`` parts, tier1 and tier2 splitting what each holds."""
-    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
-    claim = (await net.confirmed(tier1, core, 100_000_00))["id"]
-    other = {tier1.uscc: tier2, tier2.uscc: tier1}
-    leaves = [(claim, tier1, 100_000_00)]
-    while len(leaves) < parts:
-        part, holder, amount = leaves.pop(0)
-        split = await net.ok(holder, "TransferReceivable", part, other[holder.uscc].uscc, str(amount // 2))
-        transferred, kept = split["children"]
-        leaves += [(transferred, other[holder.uscc], amount // 2), (kept, holder, amount - amount // 2)]
-    return claim
-
 
 async def test_a_payment_through_a_claim_of_more_parts_than_the_cap_is_refused_naming_the_way_on(monkeypatch):
     monkeypatch.setattr(tx_settlement, "PAYMENT_PARTS_MAX", 4)
     net = await standard_net()
     core = net.actors["core"]
-    claim = await _split_into(net, 5)
+    claim = await split_into(net, 5)
     message = await net.refused(core, "RecordPayment", claim, "1000", rule="too-many-parts")
     assert f"a payment through receivable {claim} would reach more than 4 parts" in message
     assert (f"pay its parts one by one (RecordPayment on each), as GetProvenance {claim} lists them with "
@@ -127,7 +114,7 @@ async def test_a_banks_next_offer_drops_its_closed_offers_entries_past_the_query
 async def test_find_invoice_stops_at_the_first_live_part_of_a_lineage():
     net = await standard_net()
     tier1 = net.actors["tier1"]
-    claim = await _split_into(net, 16)
+    claim = await split_into(net, 16)
     invoice = net.doc(claim)["invoices"][0]
     fp = fingerprint.invoice_fingerprint(tier1.uscc, invoice.get("code", ""), invoice["number"])
     endorsed = await net.ledger.endorse(tier1.identity, "receivables:FindInvoice", fp, transient={},

@@ -9,24 +9,10 @@ from __future__ import annotations
 import re
 
 from chaincode.receivables.errors import PARTS_NAMED
-from .support import standard_net
+from .support import split_into, standard_net
 
 PARTS = 150
 
-
-async def _split_into(net, parts: int) -> str:
-    """tier1's confirmed claim split into ``parts`` parts, tier1 and tier2 each splitting what it holds
-    (half to the other), breadth first; the claim's id."""
-    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
-    claim = (await net.confirmed(tier1, core, 100_000_00))["id"]
-    other = {tier1.uscc: tier2, tier2.uscc: tier1}
-    leaves = [(claim, tier1, 100_000_00)]
-    while len(leaves) < parts:
-        part, holder, amount = leaves.pop(0)
-        split = await net.ok(holder, "TransferReceivable", part, other[holder.uscc].uscc, str(amount // 2))
-        transferred, kept = split["children"]
-        leaves += [(transferred, other[holder.uscc], amount // 2), (kept, holder, amount - amount // 2)]
-    return claim
 
 
 def _named(message: str, claim: str) -> list[str]:
@@ -35,7 +21,7 @@ def _named(message: str, claim: str) -> list[str]:
 
 async def test_a_freeze_of_a_claim_split_into_many_parts_names_some_and_how_many_more():
     net = await standard_net()
-    claim = await _split_into(net, PARTS)
+    claim = await split_into(net, PARTS)
     regulator = net.actors["regulator"]
     message = await net.refused(regulator, "FreezeReceivable", claim, "order-1", rule="invalid-state")
     assert not message.endswith("…"), message[-200:]
@@ -48,7 +34,7 @@ async def test_a_freeze_of_a_claim_split_into_many_parts_names_some_and_how_many
 async def test_a_payment_a_frozen_part_stops_names_some_other_parts_and_how_many_more():
     net = await standard_net()
     core, regulator = net.actors["core"], net.actors["regulator"]
-    claim = await _split_into(net, PARTS)
+    claim = await split_into(net, PARTS)
     frozen = (await net.ok(core, "GetProvenance", claim, evaluate=True))["tree"]
     while frozen["children"]:
         frozen = frozen["children"][0]
