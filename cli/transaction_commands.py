@@ -25,7 +25,7 @@ from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb
 
 from client.gateway import GatewayError
 from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_tx_id, decoded, enum_name,
-                                position_in_block, transaction_by_id)
+                                other_channel, position_in_block, transaction_by_id, transaction_header)
 from client.receivables.audit import no_such_transaction
 from network.errors import NetworkError
 
@@ -91,12 +91,6 @@ class TransactionStatus:
                 "timestamp": self.timestamp, "peer_msp": self.peer_msp, "ledger_height": self.ledger_height}
 
 
-def _channel_header(envelope: common_pb2.Envelope) -> tuple[common_pb2.Payload, common_pb2.ChannelHeader]:
-    """A transaction's payload and channel header; LedgerReadError where they do not decode."""
-    payload = decoded(common_pb2.Payload, envelope.payload, "the transaction's payload")
-    return payload, decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its channel header")
-
-
 def _timestamp(header: common_pb2.ChannelHeader) -> str | None:
     """When the client says it made the transaction (the header's timestamp, which its signer chooses), as
     ISO 8601 in UTC; None for one no calendar holds."""
@@ -154,7 +148,8 @@ def transaction_status(qscc, msp_id: str, channel: str, tx_id: str) -> Transacti
 
     Raises the GatewayError of a read that never reached the peer or that it refused (any failure but its
     answer that it holds no such transaction), and LedgerReadError where its answer is not of ``tx_id``: a
-    transaction whose header names another id, or a block said to hold it that holds none of it."""
+    transaction whose header names another id or another channel, or a block said to hold it that holds
+    none of it."""
     try:
         processed = transaction_by_id(qscc, msp_id, channel, tx_id)
     except GatewayError as error:
@@ -162,9 +157,12 @@ def transaction_status(qscc, msp_id: str, channel: str, tx_id: str) -> Transacti
             raise
         return TransactionStatus(tx_id, channel, msp_id, committed=False,
                                  ledger_height=_ledger_height(qscc, msp_id, channel))
-    payload, header = _channel_header(processed.transactionEnvelope)
+    payload, header = transaction_header(processed.transactionEnvelope)
     if header.tx_id != tx_id:
         raise LedgerReadError(f"{msp_id}'s peer answered transaction {header.tx_id!r} when asked for {tx_id}")
+    on_another_channel = other_channel(header, channel, msp_id)
+    if on_another_channel is not None:
+        raise LedgerReadError(on_another_channel)
     block = block_by_tx_id(qscc, msp_id, channel, tx_id)
     if position_in_block(block, tx_id) is None:
         raise LedgerReadError(f"{msp_id}'s peer answered block {block.header.number} as the block of "

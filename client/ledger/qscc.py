@@ -41,6 +41,22 @@ def decoded(message_type, data: bytes, what: str):
         raise LedgerReadError(f"{what} does not decode as a {message_type.DESCRIPTOR.full_name} ({exc})") from None
 
 
+def transaction_header(envelope: common_pb2.Envelope) -> tuple[common_pb2.Payload, common_pb2.ChannelHeader]:
+    """A transaction's payload and channel header; LedgerReadError where they do not decode."""
+    payload = decoded(common_pb2.Payload, envelope.payload, "the transaction's payload")
+    return payload, decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its channel header")
+
+
+def other_channel(header: common_pb2.ChannelHeader, channel: str, msp_id: str) -> str | None:
+    """Why a transaction ``msp_id``'s peer answered on ``channel`` is not of that channel (its header names
+    another), or None. A peer's ledger of a channel holds none of another's: Fabric's validator marks
+    invalid any transaction whose header names another channel, so such an answer is another ledger's."""
+    if header.channel_id == channel:
+        return None
+    return (f"{msp_id}'s peer answered transaction {header.tx_id} of channel {header.channel_id!r} when asked "
+            f"on channel {channel}: that answer is not of this channel's ledger")
+
+
 def transaction_by_id(qscc, msp_id: str, channel: str, tx_id: str) -> transaction_pb2.ProcessedTransaction:
     """The committed transaction ``tx_id`` with its validation code, as the own org's peer stores it."""
     return decoded(transaction_pb2.ProcessedTransaction,

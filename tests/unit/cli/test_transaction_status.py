@@ -192,6 +192,22 @@ def test_an_answer_for_another_transaction_exits_3(opened, ledger):
     assert f"BankMSP's peer answered transaction '{CONFIRMED}' when asked for {UNKNOWN}" in res.output
 
 
+def test_a_transaction_of_another_channel_is_no_answer_for_this_one_and_exits_3(opened, ledger):
+    # a peer (or what relays its answers) answering from another channel's ledger: that transaction
+    # committed there, if anywhere, and says nothing of this channel's
+    other = ledger.transactions[CONFIRMED]
+    payload = common_pb2.Payload.FromString(other.transactionEnvelope.payload)
+    header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+    header.channel_id = "otherchannel"
+    payload.header.channel_header = header.SerializeToString()
+    other.transactionEnvelope.payload = payload.SerializeToString()
+    ledger.blocks[2].data.data[0] = other.transactionEnvelope.SerializeToString()
+    res = status(CONFIRMED, "--json")
+    assert res.exit_code == 3, res.output
+    assert (f"BankMSP's peer answered transaction {CONFIRMED} of channel 'otherchannel' when asked on channel "
+            f"{CHANNEL}: that answer is not of this channel's ledger") in " ".join(res.output.split())
+
+
 def test_no_connection_profile_exits_3(monkeypatch):
     def open_session(org, user=None, data_root=None, **_):
         raise NetworkError("no connection profile for org 'bank' in /x/profiles: run `recfin network up` "
