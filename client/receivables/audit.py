@@ -99,8 +99,8 @@ from client.ledger import block_integrity
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
 from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by_tx_id, config_of,
-                                current_config, decoded, enum_name, last_config_index, position_in_block,
-                                transaction_by_id)
+                                current_config, decoded, enum_name, last_config_index, other_channel,
+                                position_in_block, transaction_by_id, transaction_header)
 
 from ._validation_problems import _problem_in
 from ._models import FreezeOrder, HistoryEntry, Receivable
@@ -922,8 +922,8 @@ class ReceivableAudit:
     def _read_by_id(self, tx_id: str) -> tuple[CommittedTransaction, _ReadSet] | str:
         """:meth:`_transaction`'s read: the transaction by its id, and the block holding it, whose config
         judges its endorsements (:meth:`msps_at`). An answer that is not of ``tx_id`` (a transaction whose
-        header names another id, a block holding none of it) is no answer for it: what it holds says nothing
-        of this one."""
+        header names another id or another channel, a block holding none of it) is no answer for it: what
+        it holds says nothing of this one."""
         try:
             processed = transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id)
             block = block_by_tx_id(self.qscc, self.msp_id, self.channel, tx_id)
@@ -949,6 +949,11 @@ class ReceivableAudit:
         if found[0].tx_id != tx_id:
             return (f"{self.msp_id}'s peer answered transaction {found[0].tx_id!r} when asked for "
                     f"transaction {tx_id}")
+        # another channel's transaction, in a block its orderers signed, says nothing of this channel's claim
+        on_another_channel = other_channel(transaction_header(processed.transactionEnvelope)[1], self.channel,
+                                           self.msp_id)
+        if on_another_channel is not None:
+            return on_another_channel
         differs = _not_as_block_holds(processed, block, position)
         if differs is not None:
             # the block's integrity vouches for its own bytes only: the transaction read by id must be them

@@ -1024,6 +1024,24 @@ def test_the_command_exits_1_on_a_failed_check_and_its_json_says_which(as_bank):
         ("holder party record", True)]
 
 
+def test_a_confirmation_of_another_channel_fails_its_check_and_the_json_says_so(as_bank):
+    # the debtor's endorsement of the same write, committed on another channel (whose blocks the same
+    # orderers may sign): it confirms nothing on this one
+    processed = as_bank.transactions["t-confirm"]
+    payload = common_pb2.Payload.FromString(processed.transactionEnvelope.payload)
+    header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+    header.channel_id = "otherchannel"
+    payload.header.channel_header = header.SerializeToString()
+    processed.transactionEnvelope.payload = payload.SerializeToString()
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"])
+    assert res.exit_code == 1, res.output
+    confirmation = json.loads(res.output)["checks"][0]
+    assert (confirmation["what"], confirmation["passed"]) == ("confirmation", False)
+    assert confirmation["reason"].endswith(
+        f"{BANK}'s peer answered transaction t-confirm of channel 'otherchannel' when asked on channel "
+        f"{CHANNEL}: that answer is not of this channel's ledger"), confirmation["reason"]
+
+
 def test_the_command_exits_1_not_3_when_an_endorsements_certificate_cannot_be_read(as_bank):
     _unreadable_certificate_claims_the_debtor(as_bank)
     res = CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"])
