@@ -1135,7 +1135,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     Refused for the org's admin, for a user the org does not have, and for one already revoked with
     nothing left to unbind (or with --keep-binding); nothing changes on a refusal, but for one: a
     user the channel already revokes whose CRL this host lacks (an earlier run's wait stopped after
-    submitting) gets the channel's CRL written here, as `recfin org user list --sync` does.
+    submitting) gets the channel's CRL written here (with --keys, into the definition there too), as
+    `recfin org user list --sync` does.
 
     \b
     Example:
@@ -1163,12 +1164,17 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         else:
             change = users.revoke(org_name, name, msp_dir)
     except org_users.AlreadyRevokedError as exc:
-        if keep_binding or config_block is not None:
-            raise
         already = exc        # the channel has it: what is left to do is on the ledger
-    # a company's keys folder: its definition (what it sends to be added back) carries the CRL written there now
+    # a company's keys folder: its definition (what it sends to be added back) carries the CRL written there
+    # now, the channel's one a refused run wrote there too: one without it would lift the revocation when sent
     definition = org_keys.with_kept_crls(keys_root, users.ca(org_name).org.name) \
         if keys_root is not None and not dry_run and (change is not None or already is not None) else None
+    if already is not None and (keep_binding or config_block is not None):
+        if definition is None:
+            raise already
+        raise org_users.AlreadyRevokedError(
+            f"{already}. {definition} written again with the org's CRLs, so the definition sent to add "
+            f"{users.ca(org_name).org.name} back carries the revocation", already.channel_crls) from None
     # who is left to act is counted against the CRL this run puts on the channel (built from the config it
     # fetched), or the channel's own: the CRL kept on this host may be older, and a dry run must count as the run
     revoking = [change.crl] if change is not None else already.channel_crls if already is not None else []

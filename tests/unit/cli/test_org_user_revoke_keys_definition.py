@@ -1,0 +1,37 @@
+"""`recfin org user revoke --keys`: the keys folder's org definition, what the company sends to be added
+back to the channel, carries every CRL its msp/crls/ gets, also when the channel already revokes the user."""
+from __future__ import annotations
+
+import shutil
+
+from cli.org_commands import org
+from network import org_keys
+from network.crypto import org_crypto
+from network.topology import load
+from tests.unit.network.scripted_channel import ScriptedChannel
+
+from .test_org_user_commands import channel_revoking
+
+
+def test_a_keep_binding_revoke_the_channel_has_writes_the_keys_definition_too(
+        runner, network_home, scripted_peer_cli, tmp_path):
+    """The channel already revokes supplier2 (a run whose wait stopped, or another host): the revoke run with
+    --keep-binding writes the channel's CRL into the keys folder's msp/crls/ and is refused as already revoked;
+    the definition there must carry that CRL too, or adding the org back would lift the revocation."""
+    root, _ = network_home
+    topology, supplier = load(), load().org("supplier")
+    keys = tmp_path / "supplier-keys"
+    shutil.copytree(org_crypto(root, "supplier", supplier.domain).root,
+                    org_crypto(keys, "supplier", supplier.domain).root)
+    definition_path = org_keys.definition_path(keys, "supplier")
+    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(topology.on_hosts(), keys,
+                                                                                "supplier"), definition_path)
+    current, revoked = channel_revoking(root, "supplier2")
+    scripted_peer_cli(ScriptedChannel(topology, current))
+    result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--keys", str(keys),
+                                 "--keep-binding"])
+    assert result.exit_code == 1 and "already revoked" in result.output, result.output
+    kept = org_crypto(keys, "supplier", supplier.domain).msp_dir / "crls" / "crl.pem"
+    assert kept.read_bytes() == revoked.crl_pem             # the keys folder's MSP has the channel's CRL
+    assert org_keys.org_definition_file.read(definition_path).crls == (revoked.crl_pem,)
+    assert f"{definition_path} written again" in result.output
