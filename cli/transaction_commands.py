@@ -25,7 +25,8 @@ from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb
 
 from client.gateway import GatewayError
 from client.ledger.qscc import (QSCC, LedgerReadError, ask_own_org, block_by_tx_id, decoded, enum_name,
-                                other_channel, position_in_block, transaction_by_id, transaction_header)
+                                not_as_block_holds, other_channel, position_in_block, transaction_by_id,
+                                transaction_header)
 from client.receivables.audit import no_such_transaction
 from network.errors import NetworkError
 
@@ -164,9 +165,16 @@ def transaction_status(qscc, msp_id: str, channel: str, tx_id: str) -> Transacti
     if on_another_channel is not None:
         raise LedgerReadError(on_another_channel)
     block = block_by_tx_id(qscc, msp_id, channel, tx_id)
-    if position_in_block(block, tx_id) is None:
+    position = position_in_block(block, tx_id)
+    if position is None:
         raise LedgerReadError(f"{msp_id}'s peer answered block {block.header.number} as the block of "
                               f"transaction {tx_id}, but no transaction in it has that id")
+    # the verdict is the block's: a validation code the answer by id gives otherwise (VALID for a transaction
+    # its block marks MVCC_READ_CONFLICT, say) would report writes that never took effect
+    differs = not_as_block_holds(processed, block, position)
+    if differs is not None:
+        raise LedgerReadError(f"{msp_id}'s peer answered transaction {tx_id} unlike its block "
+                              f"{block.header.number} holds it: {differs}")
     kind = enum_name(common_pb2.HeaderType, header.type)
     endorsed = header.type == common_pb2.ENDORSER_TRANSACTION   # a config transaction calls no chaincode
     chaincode, function = _called(payload) if endorsed else (None, None)

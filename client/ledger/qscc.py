@@ -85,6 +85,22 @@ def position_in_block(block: common_pb2.Block, tx_id: str) -> int | None:
     return None
 
 
+def not_as_block_holds(processed: transaction_pb2.ProcessedTransaction, block: common_pb2.Block,
+                       position: int) -> str | None:
+    """How ``processed`` differs from the transaction ``block`` holds at ``position``, its envelope's bytes
+    and the validation code the block's transaction filter gives it, or None where it does not."""
+    if processed.transactionEnvelope.SerializeToString() != block.data.data[position]:
+        return "its bytes differ"
+    metadata, filter_at = block.metadata.metadata, common_pb2.TRANSACTIONS_FILTER
+    flags = metadata[filter_at] if len(metadata) > filter_at else b""
+    if position >= len(flags):
+        return "the block gives it no validation code"
+    if flags[position] != processed.validationCode:
+        return (f"validation code {enum_name(transaction_pb2.TxValidationCode, processed.validationCode)} "
+                f"where the block gives {enum_name(transaction_pb2.TxValidationCode, flags[position])}")
+    return None
+
+
 def _block_answer(answer: bytes, what: str, msp_id: str) -> common_pb2.Block:
     block = decoded(common_pb2.Block, answer, what)
     if not block.HasField("header"):

@@ -99,8 +99,8 @@ from client.ledger import block_integrity
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
 from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by_tx_id, config_of,
-                                current_config, decoded, enum_name, last_config_index, other_channel,
-                                position_in_block, transaction_by_id, transaction_header)
+                                current_config, decoded, last_config_index, not_as_block_holds,
+                                other_channel, position_in_block, transaction_by_id, transaction_header)
 
 from ._validation_problems import _problem_in
 from ._models import FreezeOrder, HistoryEntry, Receivable
@@ -954,7 +954,7 @@ class ReceivableAudit:
                                            self.msp_id)
         if on_another_channel is not None:
             return on_another_channel
-        differs = _not_as_block_holds(processed, block, position)
+        differs = not_as_block_holds(processed, block, position)
         if differs is not None:
             # the block's integrity vouches for its own bytes only: the transaction read by id must be them
             return (f"{self.msp_id}'s peer answered transaction {tx_id}, asked by its id, other than block "
@@ -1046,22 +1046,6 @@ def peer_answered(error: GatewayError, said: str) -> bool:
     if not error.sent or error.code in UNANSWERED_CODES:
         return False
     return said in error.message or any(said in detail.message for detail in error.details)
-
-
-def _not_as_block_holds(processed: transaction_pb2.ProcessedTransaction, block: common_pb2.Block,
-                        position: int) -> str | None:
-    """How ``processed`` differs from the transaction ``block`` holds at ``position``, its envelope's bytes
-    and the validation code the block's transaction filter gives it, or None where it does not."""
-    if processed.transactionEnvelope.SerializeToString() != block.data.data[position]:
-        return "its bytes differ"
-    metadata, filter_at = block.metadata.metadata, common_pb2.TRANSACTIONS_FILTER
-    flags = metadata[filter_at] if len(metadata) > filter_at else b""
-    if position >= len(flags):
-        return "the block gives it no validation code"
-    if flags[position] != processed.validationCode:
-        return (f"validation code {enum_name(transaction_pb2.TxValidationCode, processed.validationCode)} "
-                f"where the block gives {enum_name(transaction_pb2.TxValidationCode, flags[position])}")
-    return None
 
 
 def _read_transaction(processed: transaction_pb2.ProcessedTransaction,

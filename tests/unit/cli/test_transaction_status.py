@@ -127,9 +127,16 @@ def test_json_gives_the_same_answer_to_a_script(opened):
     assert opened == [("supplier", None)]   # the default caller, as `request get`'s
 
 
+def _validated_in_block_as(ledger: ScriptedQscc, block_number: int, code: str) -> None:
+    """The block's transaction filter gives its one transaction ``code``, as the peer that committed it wrote."""
+    flags = ledger.blocks[block_number].metadata.metadata
+    flags[common_pb2.TRANSACTIONS_FILTER] = bytes([transaction_pb2.TxValidationCode.Value(code)])
+
+
 @pytest.mark.parametrize("code", ["MVCC_READ_CONFLICT", "ENDORSEMENT_POLICY_FAILURE"])
 def test_a_transaction_committed_invalid_exits_1_naming_fabrics_code(opened, ledger, code):
     ledger.transactions[CONFLICTED].validationCode = transaction_pb2.TxValidationCode.Value(code)
+    _validated_in_block_as(ledger, 3, code)
     res = status(CONFLICTED)
     assert res.exit_code == 1, res.output
     assert f"validation: {code}" in res.output.splitlines() and "block: 3" in res.output.splitlines()
@@ -247,3 +254,14 @@ def test_a_lost_answer_of_a_call_with_a_request_id_names_the_transaction_status_
         "at most once, or `recfin request get pay-7 --as coreenterprise/treasurer` to see whether it did; "
         f"`recfin transaction status {CONFLICTED} --as coreenterprise/treasurer` tells whether its "
         "transaction committed)")
+
+
+def test_an_answer_by_id_whose_validation_code_is_not_its_blocks_exits_3(opened, ledger):
+    """The block's transaction filter is the verdict: a peer answering VALID by id for a transaction its
+    block marks MVCC_READ_CONFLICT would have a script take writes that never took effect as applied."""
+    ledger.transactions[CONFLICTED].validationCode = transaction_pb2.VALID
+    res = status(CONFLICTED)
+    assert res.exit_code == 3, res.output
+    assert ("answered transaction " + CONFLICTED + " unlike its block 3 holds it: validation code VALID where the "
+            "block gives MVCC_READ_CONFLICT") in res.output
+    assert "COMMITTED VALID" not in res.output
