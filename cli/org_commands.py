@@ -1194,8 +1194,9 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     unfinished = not dry_run and step.left_acting     # said once, in the error that ends the run
     if as_json:
         emit(summary, as_json=True)         # also when the run then fails: what it found is the answer
-    if nothing_done:
-        raise click.ClickException(f"{summary['detail']}; {step.line(name)}")
+    if nothing_done:       # the keys folder's definition written again is said here too: the run ends here
+        wrote = f"; {definition} written again with the org's CRLs" if definition is not None else ""
+        raise click.ClickException(f"{summary['detail']}{wrote}; {step.line(name)}")
     if not as_json and change is None:
         click.echo(summary["detail"])
     elif not as_json:

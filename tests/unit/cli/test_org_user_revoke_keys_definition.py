@@ -13,12 +13,9 @@ from tests.unit.network.scripted_channel import ScriptedChannel
 from .test_org_user_commands import channel_revoking
 
 
-def test_a_keep_binding_revoke_the_channel_has_writes_the_keys_definition_too(
-        runner, network_home, scripted_peer_cli, tmp_path):
-    """The channel already revokes supplier2 (a run whose wait stopped, or another host): the revoke run with
-    --keep-binding writes the channel's CRL into the keys folder's msp/crls/ and is refused as already revoked;
-    the definition there must carry that CRL too, or adding the org back would lift the revocation."""
-    root, _ = network_home
+def _keys_folder_of_a_revoked_user(root, tmp_path):
+    """A company's keys folder of the supplier org with its definition, and the channel revoking supplier2
+    (the revocation made on another host): the folder never got that CRL."""
     topology, supplier = load(), load().org("supplier")
     keys = tmp_path / "supplier-keys"
     shutil.copytree(org_crypto(root, "supplier", supplier.domain).root,
@@ -27,11 +24,35 @@ def test_a_keep_binding_revoke_the_channel_has_writes_the_keys_definition_too(
     org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(topology.on_hosts(), keys,
                                                                                 "supplier"), definition_path)
     current, revoked = channel_revoking(root, "supplier2")
-    scripted_peer_cli(ScriptedChannel(topology, current))
+    return keys, definition_path, current, revoked
+
+
+def test_a_keep_binding_revoke_the_channel_has_writes_the_keys_definition_too(
+        runner, network_home, scripted_peer_cli, tmp_path):
+    """The channel already revokes supplier2 (a run whose wait stopped, or another host): the revoke run
+    with --keep-binding writes the channel's CRL into the keys folder's msp/crls/ and is refused as already
+    revoked; the definition there must carry that CRL too, or adding the org back would lift the
+    revocation."""
+    root, _ = network_home
+    keys, definition_path, current, revoked = _keys_folder_of_a_revoked_user(root, tmp_path)
+    scripted_peer_cli(ScriptedChannel(load(), current))
     result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--keys", str(keys),
                                  "--keep-binding"])
     assert result.exit_code == 1 and "already revoked" in result.output, result.output
-    kept = org_crypto(keys, "supplier", supplier.domain).msp_dir / "crls" / "crl.pem"
+    kept = org_crypto(keys, "supplier", load().org("supplier").domain).msp_dir / "crls" / "crl.pem"
     assert kept.read_bytes() == revoked.crl_pem             # the keys folder's MSP has the channel's CRL
     assert org_keys.org_definition_file.read(definition_path).crls == (revoked.crl_pem,)
     assert f"{definition_path} written again" in result.output
+
+
+def test_a_revoke_refused_with_nothing_to_unbind_says_it_wrote_the_keys_definition(
+        runner, network_home, scripted_peer_cli, tmp_path):
+    """Without --keep-binding the run asks the ledger (here it cannot: no connection profile) and ends with
+    the refusal: that error is all a reader without --json sees, so it names the definition it wrote."""
+    root, _ = network_home
+    keys, definition_path, current, revoked = _keys_folder_of_a_revoked_user(root, tmp_path)
+    scripted_peer_cli(ScriptedChannel(load(), current))
+    result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--keys", str(keys)])
+    assert result.exit_code == 1 and "already revoked" in result.output, result.output
+    assert org_keys.org_definition_file.read(definition_path).crls == (revoked.crl_pem,)
+    assert f"{definition_path} written again with the org's CRLs" in result.output
