@@ -15,7 +15,7 @@ from decimal import Decimal
 from . import dates, daycount
 from .errors import rule
 from .money import amount_text
-from .model import DiscountOffer, ScaleTier
+from .model import DiscountTerms, ScaleTier
 
 
 def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]], *, currency: str) -> dict[str, int]:
@@ -48,8 +48,9 @@ def check_discount_terms(apr: str | None, scale: list[ScaleTier] | None) -> None
                    f"{', '.join(map(str, repeated))}: give each tier its own min_days_early, with its one apr")
 
 
-def discount_rate_for(offer: DiscountOffer, days_early: int) -> Decimal | None:
-    """The APR that applies ``days_early`` before maturity: the flat APR, or the best tier reached."""
+def discount_rate_for(offer: DiscountTerms, days_early: int) -> Decimal | None:
+    """The APR that applies ``days_early`` before maturity: the flat APR, or the best tier reached (of an
+    offer, or of the terms a publication asks for)."""
     if offer.apr is not None:
         return Decimal(offer.apr)
     tiers = [t for t in (offer.scale or []) if t.min_days_early <= days_early]

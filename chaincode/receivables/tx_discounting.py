@@ -153,6 +153,15 @@ class DiscountingTransactions(TransactionGroup):
                            f"payables only (a holder can take it on no other); {instead}")
             lifecycle.ensure_before_maturity(r, s.today, "offer early payment on",
                                              "take it out of receivable_ids")
+            # a scale whose first tier lies beyond the claim's due date is never reached on it: each day
+            # brings the claim nearer its due date, so AcceptDiscountOffer would refuse it on every day
+            early = settlement.days_early(s.today, date.fromisoformat(r.due_date))
+            if settlement.discount_rate_for(req, early) is None:
+                first = min(t.min_days_early for t in req.scale or [])
+                raise rule("discount-not-applicable", f"receivable {r.id} is due {r.due_date}, "
+                           f"{dates.days_text(early)} from today, and the scale starts at "
+                           f"{dates.days_text(first)} early: no holder could take the offer on it on any day; "
+                           "take it out of receivable_ids or add a tier it reaches")
         d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
                           status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
         await s.store.put_discount_offer(d)

@@ -816,6 +816,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 codes.add("invalid-state")
             elif acts and self.claims[listed_id].due <= self.today:
                 codes.add("past-maturity")
+            elif acts and apr == "scale" and (self.claims[listed_id].due - self.today).days < 30:
+                codes.add("discount-not-applicable")   # the scale's first tier is never reached on it
         if done := self.attempt(caller, "PublishDiscountOffer", json.dumps(offer), codes=codes,
                                 event=("DiscountOfferPublished", None)):
             doc, _ = done
