@@ -56,7 +56,7 @@ SHUTDOWN_GRACE_SECONDS = 5.0
 # so that a ping arriving a moment early by the server's clock never counts as a strike.
 PEER_PING_MIN_INTERVAL_MS = 30_000
 # The server pings each peer after a minute without traffic and drops the connection when no answer
-# comes within 20 s, as Fabric's Go and Java chaincode servers do: a peer whose host crashed or was cut
+# comes within 20 s, the settings of Fabric's Java chaincode server: a peer whose host crashed or was cut
 # off sends no FIN, and without the ping its stream, and every transaction on it waiting for a reply,
 # would be held open for good.
 SERVER_PING_INTERVAL_MS = 60_000
