@@ -46,8 +46,17 @@ def test_an_early_payment_not_eligible_names_the_rule_the_contract_refuses_it_by
     due_in = 365 if rule == "discount-exceeds-amount" else 90
     claim = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 100_000_000, due_in=due_in))["id"]
     shift = {"expires_on": today + (terms["expires_on"] - ON)}   # the dates relative to the ledger's today
+    offered = {**terms, **shift, "expires_on": max(today, shift["expires_on"])}
+    listed = [claim]
+    if rule == "discount-not-applicable":
+        # a scale the claim is already too close to its due date for is refused where the offer lists it, by
+        # the same rule; an offer to any of the debtor's claims reaches it, and is refused when taken
+        with pytest.raises(RuleViolation) as refused_listing:
+            world.client("core").publish_discount_offer(DiscountOfferRequest(**offered, receivable_ids=[claim]))
+        assert refused_listing.value.rule == rule
+        listed = []
     published = world.client("core").publish_discount_offer(DiscountOfferRequest(
-        **{**terms, **shift, "expires_on": max(today, shift["expires_on"]), "receivable_ids": [claim]})).id
+        **offered, receivable_ids=listed)).id
     holder = world.client("tier2")
     if rule == "offer-expired":
         net.advance(days=1)
