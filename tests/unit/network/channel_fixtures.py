@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from fabric_protos.common import common_pb2, configtx_pb2
 
-from network import configtx, crl, crypto, membership
+from network import bundle, configtx, crl, crypto, membership, org_definition_file
 from network.crypto import load_cert, load_key, org_crypto
 from network.org_definition import config_policy, org_group, with_revocation_list
 from network.topology import Topology
@@ -138,3 +138,13 @@ def ca_ending_in(paths, days: float) -> None:
     extensions, ending in days; the org's verifying MSP holds the same certificate."""
     certificate_ending_in(paths.ca_cert, paths.ca_key, days)
     (paths.msp_dir / "cacerts" / "ca.pem").write_bytes(paths.ca_cert.read_bytes())
+
+
+def certificates_only_bundle(topology: Topology, network_host: Path, company, out: Path) -> Path:
+    """The root of the bundle the network's host writes at ``out`` for ``company`` (an `org keys` folder, the
+    org keeping its own keys) once its add is recorded there: the org's public MSP, no key of it."""
+    definition = company.definition
+    membership.record_added(network_host, definition.org)
+    org_definition_file.write_public_msp(org_crypto(network_host, definition.org.name, definition.org.domain),
+                                         definition.ca_cert, definition.tlsca_cert, definition.node_ous)
+    return bundle.write(topology, network_host, definition.org.name, out).root

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import main
-from network import backup, backup_restore, bundle, crl, membership, org_definition_file, org_keys, profiles
+from network import backup, backup_restore, bundle, crl, org_keys, profiles
 from network.bundle_host import BundleHost
 from network.bundle_keys import adopt_keys
 from network.crypto import HSM_SIGNER_FILE, load_cert, load_key, org_crypto
@@ -21,7 +21,7 @@ from network.errors import NetworkError
 from network.fabric_bin import FabricInstall
 from network.org_users import OrgUsers
 
-from .channel_fixtures import channel_config
+from .channel_fixtures import certificates_only_bundle, channel_config
 from .scripted_channel import ScriptedChannel, host
 from .scripted_peer import ScriptedPeer
 
@@ -184,11 +184,7 @@ def test_a_key_moved_to_an_hsm_still_passes(unpacked):
 def keyless_bundle(hosts, network_host, tmp_path) -> tuple[Path, Path]:
     """bank2's certificates-only bundle, and the keys folder `recfin org keys` wrote on its own host."""
     company = org_keys.make(hosts, "bank2", "bank", "91110000MA1K00007E", tmp_path / "bank2-host" / "keys")
-    definition = company.definition
-    membership.record_added(network_host, definition.org)
-    org_definition_file.write_public_msp(org_crypto(network_host, "bank2", definition.org.domain),
-                                         definition.ca_cert, definition.tlsca_cert, definition.node_ous)
-    return bundle.write(hosts, network_host, "bank2", tmp_path / "bank2-bundle").root, company.root
+    return certificates_only_bundle(hosts, network_host, company, tmp_path / "bank2-bundle"), company.root
 
 
 def test_adopt_keys_records_the_files_it_writes_and_the_bundle_passes(keyless_bundle):

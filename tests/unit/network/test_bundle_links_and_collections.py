@@ -11,11 +11,12 @@ import yaml
 from click.testing import CliRunner
 
 from cli.host_commands import host as host_group
-from network import bundle, contract_config, membership, org_definition_file, org_keys
+from network import bundle, contract_config, org_keys
 from network.bundle_host import BundleHost
 from network.bundle_keys import adopt_keys
-from network.crypto import org_crypto
 from network.errors import NetworkError
+
+from .channel_fixtures import certificates_only_bundle
 
 # a file of the checkout, as a topology names it
 FIXED = Path("chaincode/receivables/collections_config.json")
@@ -98,16 +99,10 @@ def test_a_link_inside_the_bundle_is_taken(unpacked):
 
 
 @pytest.fixture
-def keyless_bundle(hosts, prepared_hosts, tmp_path) -> tuple[Path, Path]:
+def keyless_bundle(hosts, network_host, tmp_path) -> tuple[Path, Path]:
     """bank2's certificates-only bundle, and the keys folder `recfin org keys` wrote on its own host."""
     company = org_keys.make(hosts, "bank2", "bank", "91110000MA1K00007E", tmp_path / "bank2-host" / "keys")
-    network_host = tmp_path / "hosts"
-    shutil.copytree(prepared_hosts, network_host)
-    definition = company.definition
-    membership.record_added(network_host, definition.org)
-    org_definition_file.write_public_msp(org_crypto(network_host, "bank2", definition.org.domain),
-                                         definition.ca_cert, definition.tlsca_cert, definition.node_ous)
-    return bundle.write(hosts, network_host, "bank2", tmp_path / "bank2-bundle").root, company.root
+    return certificates_only_bundle(hosts, network_host, company, tmp_path / "bank2-bundle"), company.root
 
 
 def test_adopt_keys_refuses_a_bundle_linking_out_and_copies_no_key(keyless_bundle, tmp_path):

@@ -6,32 +6,22 @@ company's certificates-only bundle, never hears of it. `recfin host adopt-keys`,
 from __future__ import annotations
 
 import json
-import shutil
 import stat
 
-from network import bundle, membership, org_definition_file, org_keys
+from network import bundle, org_keys
 from network.bundle_keys import adopt_keys
 from network.crypto import load_cert, org_crypto
 from network.org_users import CaFolder, add_user, keys_folder_org
 
+from .channel_fixtures import certificates_only_bundle
+
 CODE = "91110000MA1K00007E"
 
 
-def _keyless_bundle(hosts, prepared_hosts, company, tmp_path):
-    """bank2's bundle from the network's host once its add is recorded there (certificates only)."""
-    network_host = tmp_path / "hosts"
-    shutil.copytree(prepared_hosts, network_host)
-    definition = company.definition
-    membership.record_added(network_host, definition.org)
-    org_definition_file.write_public_msp(org_crypto(network_host, "bank2", definition.org.domain),
-                                         definition.ca_cert, definition.tlsca_cert, definition.node_ous)
-    return bundle.write(hosts, network_host, "bank2", tmp_path / "bank2-bundle").root
-
-
 def test_a_user_issued_from_the_keys_folder_reaches_the_bundle_when_keys_are_adopted_again(
-        hosts, prepared_hosts, tmp_path):
+        hosts, network_host, tmp_path):
     company = org_keys.make(hosts, "bank2", "bank", CODE, tmp_path / "keys")
-    root = _keyless_bundle(hosts, prepared_hosts, company, tmp_path)
+    root = certificates_only_bundle(hosts, network_host, company, tmp_path / "bank2-bundle")
     adopt_keys(root, company.root)
     add_user(CaFolder(company.root, keys_folder_org(company.root, "bank2")), "officer3", {})
 

@@ -32,7 +32,7 @@ from network.org_definition import decode_anchor_peers, decode_msp, msp_value
 from network.org_definition_file import OrgDefinitionError
 from network.org_users import list_users
 
-from .channel_fixtures import channel_config
+from .channel_fixtures import certificates_only_bundle, channel_config
 from .scripted_channel import ScriptedChannel, admins_host, host, with_update
 
 CODE = "91110000MA1K00007E"
@@ -126,11 +126,7 @@ def test_an_update_from_the_definition_is_signed_elsewhere_submitted_and_recorde
 @pytest.fixture
 def keyless_bundle(company, hosts, network_host, tmp_path) -> Path:
     """bank2's bundle from the network's host after its add was recorded there (certificates only)."""
-    definition = company.definition
-    membership.record_added(network_host, definition.org)
-    org_definition_file.write_public_msp(org_crypto(network_host, "bank2", definition.org.domain),
-                                         definition.ca_cert, definition.tlsca_cert, definition.node_ous)
-    return bundle.write(hosts, network_host, "bank2", tmp_path / "bank2-bundle").root
+    return certificates_only_bundle(hosts, network_host, company, tmp_path / "bank2-bundle")
 
 
 def test_the_bundle_comes_without_the_keys_and_the_company_puts_its_own_in(company, keyless_bundle):
