@@ -379,7 +379,9 @@ def compose_command(topology_path, data_root, write_file, output):
         raise click.UsageError("--output is where --write writes: add --write (without it the file is printed)")
     topo = load_topology(topology_path)
     if data_root is not None:
-        _refuse_a_missing_data_folder(data_root, topo)
+        _refuse_a_missing_data_folder(data_root, f"the data folder `recfin org add|remove` recorded the "
+                                                 f"channel's orgs in: the native one ({topo.resolved_data_root()})"
+                                                 f" or the hostnames one ({compose.hosts_data_root(topo)})")
     channel_topo = membership.effective(topo, data_root or compose.hosts_data_root(topo))
     if not write_file:
         click.echo(compose.render(compose.build(channel_topo)), nl=False)
@@ -393,17 +395,29 @@ def compose_command(topology_path, data_root, write_file, output):
     click.echo(f"wrote {path}")
 
 
-def _refuse_a_missing_data_folder(data_root: Path, topo: Topology) -> None:
-    """A --data-root that is not there is a usage error (exit 2) naming it and the folders recfin writes: read
-    as a folder with no membership.yaml, it gave topology.yaml's orgs alone, and the file written looked like
-    the channel's though no org `recfin org add|remove` recorded was in it. A default folder not there is not
-    refused: no command wrote it yet, so no org was added or removed."""
+def _refuse_a_missing_data_folder(data_root: Path, give: str) -> None:
+    """A --data-root that is not there is a usage error (exit 2) naming it and the folder to `give` instead.
+    For `compose`, read as a folder with no membership.yaml, it gave topology.yaml's orgs alone, and the file
+    written looked like the channel's though no org `recfin org add|remove` recorded was in it; for `compose-up`
+    and `compose-status`, Fabric's CLIs were looked for and the nodes asked as the admins of a folder that held
+    no keys. A default folder not there is not refused: no command wrote it yet."""
     if os.path.exists(data_root):     # False, not an OSError, for a name too long or a path under a file
         return
-    raise click.BadParameter(f"{on_one_line(os.fsdecode(data_root))} does not exist: give the data folder "
-                             f"`recfin org add|remove` recorded the channel's orgs in: the native one "
-                             f"({topo.resolved_data_root()}) or the hostnames one "
-                             f"({compose.hosts_data_root(topo)})", param_hint="'--data-root'")
+    raise click.BadParameter(f"{on_one_line(os.fsdecode(data_root))} does not exist: give {give}",
+                             param_hint="'--data-root'")
+
+
+def _hosts_folder(topo: Topology) -> str:
+    """What a compose command's --data-root must name, for a refusal of one that is not there."""
+    return f"the folder `recfin network prepare --hostnames` wrote (by default {compose.hosts_data_root(topo)})"
+
+
+# compose-up's and compose-status's --data-root: the folder the containers mount
+hosts_data_root_option = click.option(
+    "--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
+    help="The data folder the containers mount, as `prepare --hostnames` wrote it (default: $RECFIN_HOSTS_DATA, "
+         "else .recfin/hosts next to the native data folder); one given that is not there is a usage error "
+         "(exit 2).")
 
 
 COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader", "changed", "orderers_joined_now",
@@ -426,9 +440,7 @@ def _a_compose_file(_ctx: click.Context, param: click.Parameter, path: Path) -> 
 # A sibling of `compose`, not `compose up`: `compose` is a command (it prints or writes the file).
 @network.command("compose-up")
 @topology_option
-@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
-              help="The data folder the containers mount, as `prepare --hostnames` wrote it "
-                   "(default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
+@hosts_data_root_option
 @click.option("--start", is_flag=True,
               help="Run `docker compose up -d --renew-anon-volumes --remove-orphans` first (needs Docker; "
                    "without it, the containers must be running).")
@@ -460,6 +472,8 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     """
     say = progress(as_json)
     topo = load_topology(topology_path)
+    if data_root is not None:
+        _refuse_a_missing_data_folder(data_root, _hosts_folder(topo))
     data_root = data_root or compose.hosts_data_root(topo)
 
     def record_running(started: bool) -> None:
@@ -505,9 +519,7 @@ COMPOSE_STATUS_COLUMNS = ("name", "org", "kind", "address", "healthy", "height",
 
 @network.command("compose-status")
 @topology_option
-@click.option("--data-root", type=PathType(file_okay=False, path_type=Path), default=None,
-              help="The data folder the containers mount, as `prepare --hostnames` wrote it "
-                   "(default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
+@hosts_data_root_option
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 @reports_errors
 def compose_status_command(topology_path, data_root, as_json):
@@ -531,6 +543,8 @@ def compose_status_command(topology_path, data_root, as_json):
       recfin network compose-status --data-root .recfin/hosts --json
     """
     topo = load_topology(topology_path)
+    if data_root is not None:
+        _refuse_a_missing_data_folder(data_root, _hosts_folder(topo))
     fabric = FabricInstall.locate().require(("peer", "osnadmin"))
     up = ComposeUp(topo, data_root or compose.hosts_data_root(topo), Tools(fabric))
     rows = compose_status(up)

@@ -1,7 +1,10 @@
 """`recfin network compose --data-root DIR` refuses a DIR that is not there (a typo, the `.recfin/data` its
 --help once gave): read as a folder with no membership.yaml, it gave topology.yaml's orgs alone, and `--write
 --output` wrote that file (exit 0) as if it followed the orgs `recfin org add` recorded. The default folder,
-which no command may have written yet, is still taken as no org added or removed."""
+which no command may have written yet, is still taken as no org added or removed. `compose-up` and
+`compose-status` refuse one too, before looking for Fabric's CLIs: they went on to name the missing `peer` or to
+ask the nodes as the admins of a folder holding no keys."""
+import pytest
 import yaml
 
 from cli.main import main
@@ -45,3 +48,17 @@ def test_the_help_example_names_a_folder_recfin_writes(runner):
     result = runner.invoke(main, ["network", "compose", "--help"])
     assert result.exit_code == 0
     assert ".recfin/data" not in result.output and "--data-root .recfin/network" in result.output
+
+
+@pytest.mark.parametrize("command", [["compose-up"], ["compose-up", "--start"], ["compose-status"]],
+                         ids=["compose-up", "compose-up --start", "compose-status"])
+def test_the_compose_commands_name_a_data_root_not_there_and_the_folder_to_give(runner, tmp_path, command):
+    missing = tmp_path / "hosts"
+    compose_file = tmp_path / "docker-compose.yaml"
+    compose_file.write_text("services: {}\n")
+    extra = ["--compose-file", str(compose_file)] if command[0] == "compose-up" else []
+    result = runner.invoke(main, ["network", *command, *extra, "--data-root", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--data-root'" in result.stderr and f"{missing} does not exist" in result.stderr
+    assert "prepare --hostnames" in result.stderr and str(compose.hosts_data_root(load())) in result.stderr
+    assert "Fabric" not in result.stderr and not missing.exists()
