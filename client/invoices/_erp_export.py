@@ -150,6 +150,25 @@ def _refuse_receipt_number(holders: list[tuple[str, dict[str, Any]]], number: st
                 f"a file giving a receipt number ({column} {str(cells[column]).strip()}) is a goods receipt's "
                 f"export, not a purchase order's (read as PO {number}): give the purchase order's export instead, "
                 f"its number under {_one_of(_COLUMNS['po_number'])}, giving no receipt number ({_one_of(own)})"))
+    _refuse_number_beside_po_number(holders, source)
+
+
+def _refuse_number_beside_po_number(holders: list[tuple[str, dict[str, Any]]], source: str) -> None:
+    """Refuse a purchase order's file whose bare ``number`` differs from the PO number beside it (``po_number``,
+    采购订单号, 订单号): a file numbered by ``number`` that names the PO it is for is a goods receipt's export (its
+    own number under ``number``, as a receipt may be numbered), and read as the order by its PO column it would
+    match the receipt against itself. An order's own number given under both names says one number."""
+    named = tuple(k for k in _COLUMNS["po_number"] if k != "number")
+    for where, cells in holders:
+        own = _filled(cells.get("number"))
+        column = next((k for k in named if _filled(cells.get(k)) not in ("", own)), None)
+        if own and column is not None:
+            field = f"{where}: number" if where else "number"
+            raise MalformedInput(source, field, (
+                f"a file numbered {own} under `number` that names {_filled(cells[column])} under {column} is a "
+                "goods receipt's export naming the PO it receives, not a purchase order's: give the purchase "
+                f"order's export instead, its number under {_one_of(_COLUMNS['po_number'])} (under two of them, the "
+                "same number)"))
 
 
 def _numbered_as_number_only(holders: list[dict[str, Any]], number_field: str) -> bool:
@@ -448,11 +467,15 @@ def _not_negative(text: str, source: str, field: str) -> Decimal:
     return number
 
 
+def _filled(value: Any) -> str:
+    """A cell's text without surrounding spaces, ``""`` where it is empty or absent."""
+    return "" if value is None else str(value).strip()
+
+
 def _cell(row: dict[str, Any], field: str) -> str:
     for key in _COLUMNS[field]:
-        value = row.get(key)
-        if value is not None and str(value).strip():
-            return str(value).strip()
+        if value := _filled(row.get(key)):
+            return value
     return ""
 
 

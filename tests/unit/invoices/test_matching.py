@@ -565,7 +565,7 @@ def test_an_export_figure_no_order_has_is_refused_naming_its_row(tmp_path, reade
                                           (read_goods_receipt, "goods receipt")])
 def test_an_export_json_key_given_twice_with_different_values_is_refused(tmp_path, reader, what):
     line = '{"item_name": "贴片电容", "quantity": "200", "quantity": "2000", "unit_price": "1.50"}'
-    text = f'{{"number": "DOC-1", "po_number": "DOC-0", "lines": [{line}]}}'
+    text = f'{{"number": "DOC-1", "po_number": "DOC-1", "lines": [{line}]}}'
     with pytest.raises(MalformedInput) as err:
         reader(write(tmp_path, "export.json", text))
     assert err.value.field == "lines[0]/quantity" and f"which one the {what} means" in err.value.problem
@@ -602,7 +602,7 @@ def test_zeros_after_a_tolerances_last_digit_are_no_digits_of_it(field):
 def test_an_export_json_number_given_twice_is_read_as_one_value_or_refused_naming_the_field(tmp_path, reader):
     def export(first: str, second: str) -> Path:
         line = f'{{"item_name": "贴片电容", "quantity": {first}, "quantity": {second}, "unit_price": "1.50"}}'
-        return write(tmp_path, "export.json", f'{{"number": "DOC-1", "po_number": "DOC-0", "lines": [{line}]}}')
+        return write(tmp_path, "export.json", f'{{"number": "DOC-1", "po_number": "DOC-1", "lines": [{line}]}}')
 
     assert reader(export("1.5", "1.50")).lines[0].quantity == Decimal("1.5")
     for first, second in (("1.5", "2.5"), ("1.5", '"1.5"')):   # a number and a string are two values

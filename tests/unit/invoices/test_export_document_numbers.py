@@ -1,0 +1,54 @@
+"""An export's document numbers say which document it is, and a refusal says where: a goods receipt numbered by
+``number`` that names the PO it receives is no purchase order, and rows naming two documents are named by row."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from client.invoices import MalformedInput, read_goods_receipt, read_purchase_order
+
+from .test_matching import write
+from .test_matching_documents_given import PO_LINES
+
+# a goods receipt numbered by `number` (as docs/invoices.md reads a receipt), naming its PO, with prices
+RECEIPT_NUMBERED_BY_NUMBER_CSV = "number,po_number,line,item_code,item_name,quantity,unit_price\n" + "".join(
+    f"GR-1,PO-1,{l['line']},{l['item_code']},{l['item_name']},{l['quantity']},{l['unit_price']}\n" for l in PO_LINES)
+
+
+@pytest.mark.parametrize("name, text, field", [
+    ("gr.csv", RECEIPT_NUMBERED_BY_NUMBER_CSV, "row 2: number"),
+    ("gr_zh.csv", "number,采购订单号,物料名称,数量,单价\nGR-1,PO-1,贴片电容,200,1.50\n", "row 2: number"),
+    ("gr.json", json.dumps({"number": "GR-1", "po_number": "PO-1", "lines": PO_LINES}, ensure_ascii=False), "number"),
+])
+def test_a_receipt_numbered_by_number_naming_its_po_is_refused_as_a_purchase_order(tmp_path, name, text, field):
+    # read as an order by its PO column, its received quantities would be what was ordered: it matched itself
+    path = write(tmp_path, name, text)
+    assert read_goods_receipt(path).number == "GR-1"
+    with pytest.raises(MalformedInput) as err:
+        read_purchase_order(path)
+    assert err.value.field == field
+    assert "GR-1 under `number` that names PO-1" in err.value.problem
+    assert "is a goods receipt's export naming the PO it receives, not a purchase order's" in err.value.problem
+
+
+def test_an_order_numbered_alike_under_number_and_po_number_is_read(tmp_path):
+    text = RECEIPT_NUMBERED_BY_NUMBER_CSV.replace("GR-1,", "PO-1,")
+    assert read_purchase_order(write(tmp_path, "po.csv", text)).number == "PO-1"
+
+
+def test_match_and_register_refuse_a_receipt_numbered_by_number_given_as_the_order(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.invoice_commands import invoice as invoice_group
+
+    from ._samples import einvoice_xml, invoice
+
+    gr = write(tmp_path, "gr.csv", RECEIPT_NUMBERED_BY_NUMBER_CSV)
+    inv = write(tmp_path, "inv.xml", einvoice_xml(invoice()))
+    for command in (["match"], ["register", "--due", "2026-11-30", "--as", "supplier/supplier1"]):
+        r = CliRunner().invoke(invoice_group, [*command, str(inv), "--po", str(gr), "--receipt", str(gr)])
+        assert r.exit_code == 2, r.output
+        assert "gr.csv: row 2: number" in r.output and "not a purchase order's" in r.output
+        assert "MATCHED" not in r.output
