@@ -87,17 +87,17 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
             _refuse_shapes(row, _LINE_TEXT_FIELDS, source, f"lines[{i}]")
             _refuse_shapes(row, references, source, f"lines[{i}]", identifiers=True)
         number = _cell(doc, number_field)
-        # the PO a receipt is for, from the document's key and its lines', as its currency is: a line naming
-        # another PO is a receipt for that one, as a CSV row naming it is
-        reference = _one([doc, *rows], reference_field, source) if reference_field else ""
         places = [f"lines[{i}]" for i in range(len(rows))]
         holders = [("", doc), *zip(places, rows)]
+        # the PO a receipt is for, from the document's key and its lines', as its currency is: a line naming
+        # another PO is a receipt for that one, as a CSV row naming it is
+        reference = _one(holders, reference_field, source) if reference_field else ""
         numbered = [doc]
     else:
         places, rows = _csv_rows(text, source)
-        number = _one(rows, number_field, source)
-        reference = _one(rows, reference_field, source) if reference_field else ""
         holders = list(zip(places, rows))
+        number = _one(holders, number_field, source)
+        reference = _one(holders, reference_field, source) if reference_field else ""
         numbered = rows
     currency = _currency(holders, what, source)
     lines = []
@@ -479,8 +479,21 @@ def _cell(row: dict[str, Any], field: str) -> str:
     return ""
 
 
-def _one(rows: list[dict[str, Any]], field: str, source: str) -> str:
-    values = {_cell(r, field) for r in rows} - {""}
-    if len(values) > 1:
-        raise MalformedInput(source, field, f"rows from more than one document: {', '.join(sorted(values))}")
-    return values.pop() if values else ""
+def _one(holders: list[tuple[str, dict[str, Any]]], field: str, source: str) -> str:
+    """The one value of ``field`` the rows (or a JSON document and its lines, ``holders``: where each is, and its
+    cells) give, ``""`` where none does. Rows giving two are refused naming the first that differs from those
+    above it, and the column it gives it in, so that the row exported from another document can be found."""
+    first: tuple[str, str] | None = None   # the value, and where it is first given
+    for where, cells in holders:
+        value = _cell(cells, field)
+        if not value or (first is not None and value == first[0]):
+            continue
+        if first is None:
+            first = value, where or "the document"
+            continue
+        values = sorted({_cell(c, field) for _, c in holders} - {""})
+        column = next(k for k in _COLUMNS[field] if _filled(cells.get(k)) == value)
+        raise MalformedInput(source, f"{where}: {column}" if where else column, (
+            f"rows from more than one document: {', '.join(values)}; {where} gives {value}, where {first[1]} "
+            f"gives {first[0]}: export one document's rows alone"))
+    return first[0] if first is not None else ""

@@ -52,3 +52,23 @@ def test_match_and_register_refuse_a_receipt_numbered_by_number_given_as_the_ord
         assert r.exit_code == 2, r.output
         assert "gr.csv: row 2: number" in r.output and "not a purchase order's" in r.output
         assert "MATCHED" not in r.output
+
+
+@pytest.mark.parametrize("reader, name, text, field, says", [
+    (read_purchase_order, "po.csv", "po_number,line,item_name,quantity,unit_price\nPO-1,1,a,1,1\n,,,,\nPO-1,2,b,1,1\n"
+     "PO-2,3,c,1,1\n", "row 5: po_number", "row 5 gives PO-2, where row 2 gives PO-1"),
+    (read_goods_receipt, "gr.csv", "入库单号,采购订单号,物料名称,数量\nGR-1,PO-1,a,1\nGR-1,PO-9,b,1\n",
+     "row 3: 采购订单号", "row 3 gives PO-9, where row 2 gives PO-1"),
+    (read_goods_receipt, "gr.csv", "入库单号,物料名称,数量\nGR-1,a,1\nGR-2,b,1\n",
+     "row 3: 入库单号", "row 3 gives GR-2, where row 2 gives GR-1"),
+    (read_goods_receipt, "gr.json", json.dumps({"receipt_number": "GR-1", "po_number": "PO-1", "lines": [
+        PO_LINES[0], dict(PO_LINES[1], po_number="PO-2")]}, ensure_ascii=False),
+     "lines[1]: po_number", "lines[1] gives PO-2, where the document gives PO-1"),
+])
+def test_rows_from_two_documents_are_refused_naming_the_row_and_column_that_differs(tmp_path, reader, name, text,
+                                                                                     field, says):
+    with pytest.raises(MalformedInput) as err:
+        reader(write(tmp_path, name, text))
+    assert err.value.field == field
+    assert err.value.problem.startswith("rows from more than one document: ")
+    assert says in err.value.problem and "export one document's rows alone" in err.value.problem
