@@ -100,6 +100,23 @@ class Limits(BaseModel):
         return self
 
 
+# where a riskier grade's setting may not be, against the safer grade before it: a lower spread, or a
+# higher limit factor or advance rate, would lend more cheaply, or more, on more risk
+_NOT_WITH_MORE_RISK = {"spread": "below", "limit_factor": "above", "advance_rate": "above"}
+
+
+def _out_of_order(name: str, grade: Grade, previous_name: str, previous: Grade) -> str:
+    """Each setting of grade ``name`` out of order with the safer grade before it, named with both values,
+    so the error says which field to fix and to what (empty when none is)."""
+    faults = []
+    for field, wrong_side in _NOT_WITH_MORE_RISK.items():
+        value, before = getattr(grade, field), getattr(previous, field)
+        if value > before if wrong_side == "above" else value < before:
+            faults.append(f"grades.{name}.{field} {value} is {wrong_side} "
+                          f"grades.{previous_name}.{field} {before}")
+    return "; ".join(faults)
+
+
 class BankPricing(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -137,6 +154,7 @@ class BankPricing(BaseModel):
             raise ValueError(f"grades: give exactly {', '.join(GRADE_NAMES)} "
                              f"(missing {missing or 'none'}, unknown {unknown or 'none'}); null declines a grade")
         previous: Grade | None = None
+        previous_name = ""
         declined: str | None = None   # the safest grade declined: a riskier one financed would lend more on more risk
         for name in GRADE_NAMES:
             grade = self.grades[name]
@@ -150,13 +168,12 @@ class BankPricing(BaseModel):
                 raise ValueError(f"grades.{name}.spread: base_rate {self.base_rate} + spread {grade.spread} = "
                                  f"{self.base_rate + grade.spread}, above 1: the discount rate offered is a fraction "
                                  f"of at most 1 (0.045 is 4.5%)")
-            if previous is not None and (grade.spread < previous.spread or grade.limit_factor > previous.limit_factor
-                                         or grade.advance_rate > previous.advance_rate):
-                raise ValueError(f"grades.{name}: a riskier grade needs a spread at least, and a limit factor and an "
-                                 f"advance rate at most, those of the grade before it")
+            if previous is not None and (out_of_order := _out_of_order(name, grade, previous_name, previous)):
+                raise ValueError(f"{out_of_order}: a riskier grade needs a spread at least, and a limit "
+                                 f"factor and an advance rate at most, those of the grade before it")
             if (no_room := self._no_room(name, grade)) is not None:
                 raise ValueError(no_room)
-            previous = grade
+            previous, previous_name = grade, name
         return self
 
     def _no_room(self, name: str, grade: Grade) -> str | None:

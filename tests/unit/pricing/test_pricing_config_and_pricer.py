@@ -77,7 +77,8 @@ def test_a_grade_declined_declines_every_riskier_one(tmp_path, declined, finance
 def test_a_riskier_grade_cannot_advance_more(tmp_path):
     data = example_data()
     data["grades"]["C"]["advance_rate"] = "0.99"
-    with pytest.raises(PricingConfigError, match=r"grades\.C: .*advance rate at most"):
+    named = r"grades\.C\.advance_rate 0\.99 is above grades\.B\.advance_rate 0\.90: "
+    with pytest.raises(PricingConfigError, match=named + r".*advance rate at most"):
         load_bank_config(write(tmp_path, data))
 
 
