@@ -25,8 +25,9 @@ and open offers grow (less left). The bank declines when the grade is declined (
 configuration), the time to the due date is longer than it finances (from the
 disbursement date priced for, or from the day the offer is made, the earliest it
 can be disbursed), nothing
-is available under the limit, the advance would be below its minimum, or the
-offer, open ``offer_valid_days`` from the day it is made, would lapse before the
+is available under the limit, the advance would be below its minimum, its fees
+would take all of the advance (rule fees-not-below-advance, as the contract refuses
+such an offer), or the offer, open ``offer_valid_days`` from the day it is made, would lapse before the
 disbursement date it is priced for.
 Interest, net cash and APR follow :mod:`client.pricing.money`.
 

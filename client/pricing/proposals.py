@@ -384,6 +384,15 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     if advance == 0:   # before the net: fees there would read as consuming an advance that never was
         nothing = advance_rounds_to_nothing(terms.face_amount, terms.currency)
         return Proposal(eligible=False, why=f"not eligible: {nothing}", **base, **amounts)
+    if offer.fees >= advance and not accepting:
+        # refused when it is made, not when it would be disbursed: unlike interest, which falls day by day
+        # to the due date, the fees never leave cash on this advance, whatever day it is disbursed
+        def shown(fen: int) -> str:
+            return money(fen, terms.currency)
+        taken = (f"fees of {shown(offer.fees)} take all of the {shown(advance)} advanced on "
+                 f"{shown(terms.face_amount)} outstanding, and the contract refuses such an offer when it is "
+                 f"made (rule fees-not-below-advance): no later disbursement date leaves cash")
+        return Proposal(eligible=False, why=f"not eligible: {taken}", **base, **amounts)
     if net <= 0:
         consumed = (f"interest and fees consume the advance ({money(net, terms.currency)} left), and the "
                     f"contract disburses nothing that leaves no cash (rule financing-not-positive)")
