@@ -20,12 +20,12 @@ from pathlib import Path
 import click
 
 from client.atomic_file import check_output_file
-from client.gateway import ChaincodeEvent, FileCheckpointer, holds_position
+from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, holds_position
 from client.gateway._checkpointer import MAX_BLOCK_NUMBER
 from client.receivables import ReceivablesEvent
 
 from .amounts import with_money
-from .connection import acting
+from .connection import acting, describe
 from .options import PathType, WholeNumberRange
 from .output import as_typed, file_refused, key_values, on_one_line, one_line
 
@@ -152,18 +152,44 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
                            f"({checkpoint_file})", err=True)
             # the gateway's events, each read here: one that does not read as the contract's is reported and
             # recorded like a printed one, and the stream goes on, where raised it would end every restart there
-            for raw in stream.raw:
-                try:
-                    line = _event_line(raw, as_json)
-                except ValueError as problem:
-                    _print_and_record(_unreadable_line(raw, problem, as_json), raw, checkpointer, err=not as_json)
-                    continue
-                count += 1   # counted before it is written: a Ctrl-C during the write leaves it printed
-                _print_and_record(line, raw, checkpointer)
-                if limit and count >= limit:
-                    return
+            last: ChaincodeEvent | None = None   # the last event handled: a stream that breaks names it
+            try:
+                for raw in stream.raw:
+                    try:
+                        line = _event_line(raw, as_json)
+                    except ValueError as problem:
+                        _print_and_record(_unreadable_line(raw, problem, as_json), raw, checkpointer,
+                                          err=not as_json)
+                        last = raw
+                        continue
+                    count += 1   # counted before it is written: a Ctrl-C during the write leaves it printed
+                    _print_and_record(line, raw, checkpointer)
+                    last = raw
+                    if limit and count >= limit:
+                        return
+            except GatewayError as broken:
+                if last is None:   # refused at its first read, or broke before any event: the gateway's words
+                    raise
+                raise _stream_broke(broken, last, checkpoint_file) from broken
     except KeyboardInterrupt:
         click.echo(f"stopped after {count} event(s)", err=True)
+
+
+def _stream_broke(broken: GatewayError, last: ChaincodeEvent,
+                  checkpoint_file: Path | None) -> click.ClickException:
+    """The report of a stream that broke after events were handled: the last one and how to go on from it. The
+    gateway's words alone say neither, and a follower restarted without them (no --start-block) would begin at
+    the next commit, never showing the events committed meanwhile."""
+    where = (f"the event stream broke after the event of block {last.block_number} tx "
+             f"{on_one_line(last.transaction_id)}")
+    if checkpoint_file is not None:
+        return click.ClickException(
+            f"{where}: {describe(broken)}. {checkpoint_file} records that event: run the same command "
+            "again to resume after it")
+    return click.ClickException(
+        f"{where}: {describe(broken)}. Run again with --start-block {last.block_number} to go on from "
+        "that block (its events up to that tx come again), or with --checkpoint FILE to resume after the "
+        "last event printed")
 
 
 def _refuse_a_checkpoint_of_another_listener(checkpointer: FileCheckpointer, session) -> None:
