@@ -462,6 +462,29 @@ def _fitting(topology: Topology, spec: PeerOrgSpec) -> PeerOrgSpec:
     return spec
 
 
+def recorded_org_spec(recorded: dict, data_root: Path, role: str,
+                      enterprise: str | None = None) -> PeerOrgSpec:
+    """The spec membership.yaml records for an added org (recorded: its entry under `added:`), which an
+    `org add` run again (one stopped after the channel took the org, or a finished one) goes on with.
+    Refused (NetworkError) when role, or an enterprise given, is not the one the org was added with: the
+    channel took the update carrying that spec, which its admins signed, and its users' certificates carry
+    those attributes, so an add that went on would report the org added while its parties keep the first
+    role."""
+    _check_role(role)
+    org = _entry(data_root, PeerOrgSpec, recorded, f"added org {recorded.get('name')}")
+    enterprises = enterprises_of(org)
+    given = f"--role {role}" if CONTRACT_ROLES[role] != org.role else (
+        f"--enterprise {enterprise}" if enterprise and enterprise not in enterprises else None)
+    if given is None:
+        return org
+    first = f"--role {org_role(org)}" + (f" --enterprise {enterprises[0]}" if len(enterprises) == 1 else "")
+    raise NetworkError(f"{org.name} was added to the channel as a {org_role(org)} org whose users act for "
+                       f"{', '.join(enterprises) or 'no enterprise'} ({state_path(data_root)} records the "
+                       f"spec the admins signed), not with {given}: an org keeps the role and users it "
+                       f"joined with. Run `recfin org add {org.name} {first}` to finish its add here; for "
+                       f"another role, add an org under another name")
+
+
 def returning_org_spec(defined: Topology, topology: Topology, name: str, role: str,
                        enterprise: str | None = None) -> PeerOrgSpec:
     """The spec of org name of topology.yaml (defined) that left the channel and is added again to the channel's

@@ -26,15 +26,16 @@ class OrgAddition(ChannelAdmins):
     """The `org add` operation of OrgMembership."""
 
     def spec_for(self, name: str, role: str, enterprise: str | None, address: str | None = None) -> PeerOrgSpec:
-        """The new org's spec: recorded by an earlier, interrupted `org add`; topology.yaml's for an org of it that
-        left the channel (its MSP ID, domain and users again); else derived now. address (`--address`): its host's,
-        in place of any the spec has (TopologyError for one no other host reaches). Refused when the org's folder
+        """The new org's spec: recorded by an earlier, interrupted `org add` (refused for another role or
+        enterprise than the one it was added with); topology.yaml's for an org of it that left the channel
+        (its MSP ID, domain and users again); else derived now. address (`--address`): its host's, in place of
+        any the spec has (TopologyError for one no other host reaches). Refused when the org's folder
         holds users of an earlier attempt whose certificates carry other attributes."""
         state = membership.load_state(self.root)
         recorded = next((o for o in state["added"] if o.get("name") == name), None)
         defined = self.net.defined_topology
         if recorded is not None:
-            spec = PeerOrgSpec.model_validate(recorded)
+            spec = membership.recorded_org_spec(recorded, self.root, role, enterprise)
         elif name in state["removed"] and any(o.name == name for o in defined.orgs):
             spec = membership.returning_org_spec(defined, self.topology, name, role, enterprise)
         else:
