@@ -29,6 +29,7 @@ from fabric_protos.peer import (
 
 from chaincode.testing import TestIdentity
 from client.gateway import private_key_signer
+from client.gateway._transaction import proposal_hash, proposal_payload_for_transaction
 
 from .loopback_peer import CHAINCODE, Executed
 
@@ -38,8 +39,6 @@ def prepared_transaction(executed: Executed, endorsers: Sequence[TestIdentity]) 
     read/write set, event, result and the endorsements of ``endorsers``, as Fabric assembles it."""
     proposal = proposal_pb2.Proposal.FromString(executed.proposal.proposal_bytes)
     header = common_pb2.Header.FromString(proposal.header)
-    proposal_payload = proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload)
-    proposal_payload.ClearField("TransientMap")          # never reaches the ledger
     kv = kv_rwset_pb2.KVRWSet(reads=[kv_rwset_pb2.KVRead(key=k, version=kv_rwset_pb2.Version(block_num=7, tx_num=3))
                                      for k in dict.fromkeys(executed.reads)])
     for write in executed.writes:
@@ -61,13 +60,13 @@ def prepared_transaction(executed: Executed, endorsers: Sequence[TestIdentity]) 
         response=proposal_response_pb2.Response(status=executed.status, payload=executed.payload),
         chaincode_id=chaincode_pb2.ChaincodeID(name=CHAINCODE, version="1.0"))
     response_payload = proposal_response_pb2.ProposalResponsePayload(
-        proposal_hash=hashlib.sha256(proposal.header + proposal_payload.SerializeToString()).digest(),
+        proposal_hash=proposal_hash(proposal),
         extension=action.SerializeToString()).SerializeToString()
     endorsements = [proposal_response_pb2.Endorsement(
         endorser=bytes(peer), signature=private_key_signer(peer.private_key)(
             hashlib.sha256(response_payload + bytes(peer)).digest())) for peer in endorsers]
     action_payload = transaction_pb2.ChaincodeActionPayload(
-        chaincode_proposal_payload=proposal_payload.SerializeToString(),
+        chaincode_proposal_payload=proposal_payload_for_transaction(proposal),   # never the transient data
         action=transaction_pb2.ChaincodeEndorsedAction(proposal_response_payload=response_payload,
                                                        endorsements=endorsements))
     transaction = transaction_pb2.Transaction(actions=[transaction_pb2.TransactionAction(

@@ -11,13 +11,14 @@ import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.msp import identities_pb2
-from fabric_protos.peer import chaincode_pb2, proposal_pb2, transaction_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
 from google.protobuf import timestamp_pb2
 from google.protobuf.message import DecodeError
 
 from ._context import Context
 from ._signable import ChannelTransaction, channel_header_problem
-from ._transaction import Transaction, chaincode_action_of, endorsed_action_of, payload_channel_header
+from ._transaction import (Transaction, action_payload_of, chaincode_action_of, payload_channel_header,
+                           proposal_hash)
 from ._twins import Steps, awaiting, blocking
 from .errors import EndorseError, ErrorDetail, EvaluateError
 
@@ -271,17 +272,20 @@ class _ProposalBase(ChannelTransaction):
     def _check_endorsed(self, prepared: gateway_pb2.PreparedTransaction) -> None:
         """An EndorseError unless ``prepared``, the Endorse answer, is this proposal's transaction endorsed
         as a success. Checked before it is signed: whatever it holds would be signed and ordered as this
-        proposal (another transaction, one on another channel, where Submit would send it, or of another
-        chaincode), one that does not decode would escape as a bare DecodeError, and one holding a
-        chaincode error would commit that error's writes, if any, with the caller told of success."""
+        proposal (another transaction, one on another channel, where Submit would send it, of another
+        chaincode, or another call under this proposal's ID), one that does not decode would escape as a bare
+        DecodeError, and one holding a chaincode error would commit that error's writes, if any, with the
+        caller told of success."""
         peer = f"the peer {self._context.peer_address}" if self._context.peer_address else "the peer"
         try:
             problem = Transaction._problem(prepared)
             if not problem:
                 payload = common_pb2.Payload.FromString(prepared.envelope.payload)
-                endorsed = endorsed_action_of(payload)
+                action_payload = action_payload_of(payload)
+                endorsed = action_payload.action
                 action = chaincode_action_of(endorsed)
-                problem = self._not_this_proposals(payload_channel_header(payload).channel_id, action)
+                problem = (self._not_this_proposals(payload_channel_header(payload).channel_id, action)
+                           or self._not_this_proposals_call(payload, action_payload))
         except DecodeError as error:
             problem = f"it does not decode ({error})"
         if problem:
@@ -317,6 +321,30 @@ class _ProposalBase(ChannelTransaction):
         if action.chaincode_id.name != chaincode:
             return (f"its endorsed action is of chaincode {action.chaincode_id.name!r}, not of the "
                     f"proposal's {chaincode!r}")
+        return None
+
+    def _not_this_proposals_call(self, payload: common_pb2.Payload,
+                                 action_payload: transaction_pb2.ChaincodeActionPayload) -> str | None:
+        """Why a prepared transaction of this proposal's channel and chaincode does not carry this proposal's
+        call as Fabric's Gateway builds it (the proposal's header, its chaincode input without the transient
+        data, endorsements naming its proposal hash); None if it does. Signed, another call would run as the
+        caller's, and transient data in the transaction would be in the block for every channel member to read,
+        valid or not."""
+        proposal = _proposal_of(self._message)
+        header = common_pb2.Header.FromString(proposal.header)
+        if (payload.header.channel_header, payload.header.signature_header) != (header.channel_header,
+                                                                                 header.signature_header):
+            return "its header (channel header or signer) is not the proposal's"
+        carried = proposal_pb2.ChaincodeProposalPayload.FromString(action_payload.chaincode_proposal_payload)
+        if carried.TransientMap:
+            return ("it carries the proposal's transient data, which the block would show to every member of "
+                    "the channel (Fabric's Gateway leaves it out)")
+        if carried.input != proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload).input:
+            return "its chaincode input (function and arguments) is not the proposal's"
+        endorsed_hash = proposal_response_pb2.ProposalResponsePayload.FromString(
+            action_payload.action.proposal_response_payload).proposal_hash
+        if endorsed_hash != proposal_hash(proposal):
+            return "its endorsements are of another proposal (their proposal hash is not this proposal's)"
         return None
 
     def _request(self, request_type, organizations_field: str):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
@@ -80,11 +82,34 @@ def payload_channel_header(payload: common_pb2.Payload) -> common_pb2.ChannelHea
     return common_pb2.ChannelHeader.FromString(payload.header.channel_header)
 
 
-def endorsed_action_of(payload: common_pb2.Payload) -> transaction_pb2.ChaincodeEndorsedAction | None:
-    """The endorsed action of a prepared transaction's payload (its first: the Gateway prepares one);
-    None when the payload holds no action."""
+def action_payload_of(payload: common_pb2.Payload) -> transaction_pb2.ChaincodeActionPayload | None:
+    """The action of a prepared transaction's payload (its first: the Gateway prepares one), with the proposal
+    payload it went into the transaction with; None when the payload holds no action."""
     actions = transaction_pb2.Transaction.FromString(payload.data).actions
-    return transaction_pb2.ChaincodeActionPayload.FromString(actions[0].payload).action if actions else None
+    return transaction_pb2.ChaincodeActionPayload.FromString(actions[0].payload) if actions else None
+
+
+def endorsed_action_of(payload: common_pb2.Payload) -> transaction_pb2.ChaincodeEndorsedAction | None:
+    """The endorsed action of a prepared transaction's payload; None when the payload holds no action."""
+    action_payload = action_payload_of(payload)
+    return None if action_payload is None else action_payload.action
+
+
+def proposal_payload_for_transaction(proposal: proposal_pb2.Proposal) -> bytes:
+    """The proposal's payload as a transaction carries it: its chaincode input alone. The transient data, there
+    to reach the endorsing chaincode only, never goes into the block."""
+    payload = proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload)
+    return proposal_pb2.ChaincodeProposalPayload(input=payload.input).SerializeToString()
+
+
+def proposal_hash(proposal: proposal_pb2.Proposal) -> bytes:
+    """What each endorsement's response payload names as the proposal endorsed, as Fabric computes it: SHA-256
+    over the serialized channel header, the serialized signature header and the payload a transaction carries
+    (:func:`proposal_payload_for_transaction`). Committing peers compute it again from the transaction and mark
+    one whose endorsements name another proposal invalid."""
+    header = common_pb2.Header.FromString(proposal.header)
+    return hashlib.sha256(header.channel_header + header.signature_header
+                          + proposal_payload_for_transaction(proposal)).digest()
 
 
 def chaincode_action_of(endorsed: transaction_pb2.ChaincodeEndorsedAction) -> proposal_pb2.ChaincodeAction:

@@ -32,6 +32,7 @@ from fabric_protos.peer import (
 from google.protobuf import any_pb2
 
 from client.gateway import TransportError
+from client.gateway._transaction import proposal_hash, proposal_payload_for_transaction
 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
@@ -86,10 +87,10 @@ def prepared_envelope(proposal_bytes: bytes, result: bytes) -> common_pb2.Envelo
         chaincode_id=proposal_pb2.ChaincodeHeaderExtension.FromString(extension).chaincode_id,
     )
     response_payload = proposal_response_pb2.ProposalResponsePayload(
-        proposal_hash=b"h", extension=chaincode_action.SerializeToString()
+        proposal_hash=proposal_hash(proposal), extension=chaincode_action.SerializeToString()
     )
     action_payload = transaction_pb2.ChaincodeActionPayload(
-        chaincode_proposal_payload=proposal.payload,
+        chaincode_proposal_payload=proposal_payload_for_transaction(proposal),
         action=transaction_pb2.ChaincodeEndorsedAction(
             proposal_response_payload=response_payload.SerializeToString()
         ),

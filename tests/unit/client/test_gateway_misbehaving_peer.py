@@ -1,5 +1,6 @@
 """A Gateway peer that answers wrongly: an Endorse answer that is not the proposal's transaction (another
-transaction, channel or chaincode) or that holds a chaincode error as a success, error details of which one
+transaction, channel or chaincode; another call, signer or proposal hash under the proposal's ID; the
+proposal's transient data in the clear) or that holds a chaincode error as a success, error details of which one
 does not decode, a CommitStatus answer that says nothing (block 0), an Evaluate answer holding a chaincode
 error (or nothing) as a success."""
 
@@ -8,7 +9,7 @@ import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.msp import identities_pb2
-from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
 from google.protobuf import any_pb2
 
 from client.gateway import (CommitStatusError, EndorseError, ErrorDetail, EvaluateError, connect,
@@ -66,20 +67,35 @@ def test_an_endorse_answer_that_is_not_the_proposals_transaction_is_an_endorse_e
 
 
 def _endorsed_as(request, *, channel=None, chaincode=None, response=None, endorser_msp_id=None,
-                 response_payload=None):
+                 response_payload=None, arguments=None, transient=None, proposal_hash=None, signer=None):
     """The envelope a peer prepares for ``request``'s proposal (its transaction ID), with what a misbehaving
     peer changed: the channel its header names, the chaincode or response its endorsed action holds, an
-    endorsement by a peer of ``endorser_msp_id``, or the endorsed action's bytes (``response_payload``)."""
+    endorsement by a peer of ``endorser_msp_id``, the endorsed action's bytes (``response_payload``), the
+    call's arguments, transient data carried along, the proposal hash the endorsements name, or the signer
+    its header names."""
     envelope = prepared_envelope(request.proposed_transaction.proposal_bytes, b"ok")
     payload = common_pb2.Payload.FromString(envelope.payload)
     if channel is not None:
         channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
         channel_header.channel_id = channel
         payload.header.channel_header = channel_header.SerializeToString()
+    if signer is not None:
+        signature_header = common_pb2.SignatureHeader.FromString(payload.header.signature_header)
+        signature_header.creator = identities_pb2.SerializedIdentity(mspid=signer, id_bytes=b"x").SerializeToString()
+        payload.header.signature_header = signature_header.SerializeToString()
     transaction = transaction_pb2.Transaction.FromString(payload.data)
     endorsed = transaction_pb2.ChaincodeActionPayload.FromString(transaction.actions[0].payload)
+    carried = proposal_pb2.ChaincodeProposalPayload.FromString(endorsed.chaincode_proposal_payload)
+    if arguments is not None:
+        spec = chaincode_pb2.ChaincodeInvocationSpec.FromString(carried.input)
+        spec.chaincode_spec.input.args[1:] = arguments
+        carried.input = spec.SerializeToString()
+    carried.TransientMap.update(transient or {})
+    endorsed.chaincode_proposal_payload = carried.SerializeToString()
     signed = proposal_response_pb2.ProposalResponsePayload.FromString(
         endorsed.action.proposal_response_payload)
+    if proposal_hash is not None:
+        signed.proposal_hash = proposal_hash
     action = proposal_pb2.ChaincodeAction.FromString(signed.extension)
     if chaincode is not None:
         action.chaincode_id.name = chaincode
@@ -102,6 +118,10 @@ def _endorsed_as(request, *, channel=None, chaincode=None, response=None, endors
      "its endorsed action is of chaincode 'another-chaincode', not of the proposal's 'receivables'"),
     (dict(chaincode=""), "its endorsed action is of chaincode '', not of the proposal's 'receivables'"),
     (dict(response_payload=b"\xff\xff\xff"), "it does not decode"),
+    (dict(arguments=[b"R-2"]), "its chaincode input (function and arguments) is not the proposal's"),
+    (dict(transient={"price": b"secret"}), "it carries the proposal's transient data"),
+    (dict(proposal_hash=bytes(32)), "its endorsements are of another proposal"),
+    (dict(signer="Org9MSP"), "its header (channel header or signer) is not the proposal's"),
 ])
 def test_an_endorse_answer_of_the_proposals_id_on_another_channel_or_chaincode_is_an_endorse_error(
         credentials, changed, named):
@@ -256,3 +276,31 @@ def test_an_evaluate_answer_of_a_success_status_below_400_is_its_result(credenti
     with connect(identity=identity, signer=private_key_signer(key), transport=peer) as gateway:
         contract = gateway.get_network(CHANNEL).get_contract("receivables")
         assert contract.evaluate_transaction("Get") == b"moved"
+
+
+def test_the_proposal_hash_is_fabrics_over_both_headers_and_the_payload_without_transient_data(credentials):
+    """Each endorsement names the proposal it endorsed by this hash, and committing peers compute it again:
+    SHA-256 of the serialized channel header, the serialized signature header and the proposal payload with
+    its transient data left out. A proposal with transient data still passes the check against an answer
+    built that way, and the transaction carries none of it."""
+    import hashlib
+
+    from client.gateway._transaction import proposal_hash
+    key, identity = credentials
+    transport = FakeTransport()
+    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+        proposal = contract.new_proposal("Confirm", arguments=["R-1"], transient={"price": b"secret"})
+        transaction = proposal.endorse()
+    signed = proposal_pb2.Proposal.FromString(
+        gateway_pb2.ProposedTransaction.FromString(proposal.bytes).proposal.proposal_bytes)
+    header = common_pb2.Header.FromString(signed.header)
+    full = proposal_pb2.ChaincodeProposalPayload.FromString(signed.payload)
+    assert dict(full.TransientMap) == {"price": b"secret"}
+    without = proposal_pb2.ChaincodeProposalPayload(input=full.input).SerializeToString()
+    assert proposal_hash(signed) == hashlib.sha256(
+        header.channel_header + header.signature_header + without).digest()
+    assert proposal_hash(signed) != hashlib.sha256(
+        header.channel_header + header.signature_header + signed.payload).digest()
+    prepared = gateway_pb2.PreparedTransaction.FromString(transaction.bytes)
+    assert b"secret" not in prepared.envelope.payload
