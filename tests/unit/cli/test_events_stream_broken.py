@@ -24,15 +24,17 @@ def test_a_stream_broken_after_events_names_the_checkpoint_to_resume_from(tmp_pa
     broken = CliRunner().invoke(main, ["events", "--start-block", "0", "--checkpoint", str(path)])
     assert broken.exit_code == 1, broken.output
     assert broken.output.splitlines()[-1] == (
-        f"Error: the event stream broke after the event of block 6 tx {'bb' * 32}: UNAVAILABLE: peer went away; "
-        "is the network up? `recfin network status` shows its nodes. "
+        f"Error: the event stream broke after the event of block 6 tx {'bb' * 32}: UNAVAILABLE: peer went "
+        "away; is the network up? `recfin network status` shows its nodes. "
         f"{path} records that event: run the same command again to resume after it")
     assert json.loads(path.read_text())["blockNumber"] == 6
 
     transport.event_responses = [_events_at(7, "cc" * 32)]
-    again = CliRunner().invoke(main, ["events", "--start-block", "0", "--checkpoint", str(path), "--limit", "1"])
+    again = CliRunner().invoke(main, ["events", "--start-block", "0", "--checkpoint", str(path),
+                                      "--limit", "1"])
     assert again.exit_code == 0, again.output
-    resumed = gateway_pb2.ChaincodeEventsRequest.FromString(transport.requests("chaincode_events")[-1].request)
+    last_request = transport.requests("chaincode_events")[-1]
+    resumed = gateway_pb2.ChaincodeEventsRequest.FromString(last_request.request)
     assert (resumed.start_position.specified.number, resumed.after_transaction_id) == (6, "bb" * 32)
 
 
@@ -44,10 +46,11 @@ def test_a_stream_broken_without_a_checkpoint_names_the_block_to_start_from(over
     assert broken.exit_code == 1, broken.output
     assert json.loads(broken.output.splitlines()[0])["block"] == 5
     assert broken.output.splitlines()[-1].startswith(
-        f"Error: the event stream broke after the event of block 5 tx {'aa' * 32}: UNAVAILABLE: peer went away")
+        f"Error: the event stream broke after the event of block 5 tx {'aa' * 32}: UNAVAILABLE: peer went "
+        "away")
     assert broken.output.splitlines()[-1].endswith(
-        ". Run again with --start-block 5 to go on from that block (its events up to that tx come again), or with "
-        "--checkpoint FILE to resume after the last event printed")
+        ". Run again with --start-block 5 to go on from that block (its events up to that tx come again), or "
+        "with --checkpoint FILE to resume after the last event printed")
 
 
 def test_a_stream_failing_before_any_event_is_reported_in_the_gateways_words(over_a_gateway):
