@@ -128,7 +128,7 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     \b
     Example:
       recfin events --start-block 0 --limit 20
-      recfin events --checkpoint ~/.recfin/events.checkpoint --json >> events.jsonl
+      recfin events --checkpoint events.checkpoint --json >> events.jsonl
     """
     try:
         checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
