@@ -124,15 +124,24 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
 
     if terms_by_grade is None:
         return declined(f"grade {grade} is declined by {config.bank}'s policy")
+    # open offer_valid_days from the day it is made, not from the disbursement date it is priced for: the policy
+    # bounds how long an offer binds the bank and sits on its limit, and a later disbursement date would stretch that
+    # (to past the claim's due date). Its terms are rates, which hold whenever the cash is taken while it is open.
+    made_on = on if offered_on is None else offered_on
+    # a date gone by can be no disbursement date of an offer made now: priced over days already past (and
+    # scored as of then), its figures would be for a financing that cannot happen. Said before any reason
+    # counted from that date (too many days to the due date, from it), which a quote for the day the offer
+    # is made may not have.
+    if on < made_on:
+        if terms.due_date <= made_on:
+            return declined(past_maturity(terms, made_on, "day the offer would be made", "finances no claim"))
+        return declined(f"the disbursement date {on} is before {made_on}, the day the offer would be made: "
+                        f"quote for a disbursement on {made_on} or later")
     days = days_between(on, terms.due_date)
     if days <= 0:
         return declined(past_maturity(terms, on, "disbursement date", "finances no claim"))
     if days > config.limits.max_days:
         return declined(f"{days} days to the due date; {config.bank} finances at most {config.limits.max_days}")
-    # open offer_valid_days from the day it is made, not from the disbursement date it is priced for: the policy
-    # bounds how long an offer binds the bank and sits on its limit, and a later disbursement date would stretch that
-    # (to past the claim's due date). Its terms are rates, which hold whenever the cash is taken while it is open.
-    made_on = on if offered_on is None else offered_on
     # its holder may accept it the day it is made and the bank disburse that day: financed from then, a later
     # disbursement date priced for must not hide days beyond what the bank finances
     days_from_made = days_between(made_on, terms.due_date)
@@ -161,11 +170,6 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         return declined(f"{room}, and on {shown(terms.face_amount)} outstanding the largest advance rate within it "
                         f"that the contract takes ({RATE_PLACES} decimal places) advances {shown(advance)}, {short}")
     fees = config.fees.flat + proportion_fen(advance, config.fees.rate_of_advance)
-    # a date gone by can be no disbursement date of an offer made now: priced over days already past (and scored as
-    # of then), its figures would be for a financing that cannot happen
-    if on < made_on:
-        return declined(f"the disbursement date {on} is before {made_on}, the day the offer would be made: quote for a "
-                        f"disbursement on {made_on} or later")
     expires_on = made_on + timedelta(days=config.offer_valid_days)
     if expires_on < on:
         return declined(f"an offer made on {made_on} is open {config.offer_valid_days} days (offer_valid_days), "
