@@ -100,6 +100,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         reference = _one(holders, reference_field, source) if reference_field else ""
         numbered = rows
     currency = _currency(holders, what, source)
+    _refuse_rows_given_twice(places, rows, what, source)
     lines = []
     for i, (where, row) in enumerate(zip(places, rows)):
         name = _cell(row, "item_name")
@@ -129,6 +130,24 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     if what == "purchase order":
         _refuse_receipt_number(holders, number, source)
     return number, reference, tuple(lines), currency
+
+
+def _refuse_rows_given_twice(places: list[str], rows: list[dict[str, Any]], what: str, source: str) -> None:
+    """Refuse a row (a JSON line) that gives an earlier one's line number and says the same in every other cell: a
+    row exported twice, whose quantity would count twice (a receipt of 200 read as 400 received backs an invoice
+    for 400, on an order of 400). Rows that share a line number but differ (two batches received under one PO
+    line) are read, and so are like rows that give no line number, which nothing tells apart from two deliveries."""
+    seen: dict[tuple[tuple[str, str], ...], str] = {}
+    for where, row in zip(places, rows):
+        if not (number := _cell(row, "line")):
+            continue
+        cells = tuple(sorted((str(k), text) for k, v in row.items() if k is not None and (text := _filled(v))))
+        if (first := seen.setdefault(cells, where)) != where:
+            column = next(k for k in _COLUMNS["line"] if _filled(row.get(k)) == number)
+            raise MalformedInput(source, f"{where}: {column}", (
+                f"line {number} is given twice, on {first} and {where}, alike in every cell: a row exported twice "
+                f"would count its quantity twice; delete the copy from the {what}'s export, or, where the goods "
+                "were received or ordered twice, give each row its own line number"))
 
 
 def _own_number_columns(number_field: str) -> tuple[str, ...]:

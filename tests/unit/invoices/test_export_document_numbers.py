@@ -72,3 +72,52 @@ def test_rows_from_two_documents_are_refused_naming_the_row_and_column_that_diff
     assert err.value.field == field
     assert err.value.problem.startswith("rows from more than one document: ")
     assert says in err.value.problem and "export one document's rows alone" in err.value.problem
+
+
+# --- a row exported twice
+
+PO_OF_400 = "po_number,line,item_code,item_name,quantity,unit_price\nPO-1,1,C0805,贴片电容,400,1.50\n"
+RECEIPT_ROW = "GR-1,PO-1,1,C0805,贴片电容,200\n"
+RECEIPT_HEADER = "receipt_number,po_number,line,item_code,item_name,quantity\n"
+
+
+@pytest.mark.parametrize("reader, name, text, field, says", [
+    (read_goods_receipt, "gr.csv", RECEIPT_HEADER + RECEIPT_ROW + RECEIPT_ROW, "row 3: line",
+     "line 1 is given twice, on row 2 and row 3, alike in every cell"),
+    (read_goods_receipt, "gr_zh.csv", "入库单号,行号,物料名称,实收数量\nGR-1,1,a,5\n,,,\nGR-1,2,a,5\n GR-1 ,1,a, 5\n",
+     "row 5: 行号", "line 1 is given twice, on row 2 and row 5, alike in every cell"),
+    (read_purchase_order, "po.json", json.dumps({"po_number": "PO-1", "lines": [PO_LINES[0], PO_LINES[1], PO_LINES[0]]},
+                                                ensure_ascii=False), "lines[2]: line",
+     "line 1 is given twice, on lines[0] and lines[2], alike in every cell"),
+])
+def test_a_row_exported_twice_is_refused_naming_both_rows(tmp_path, reader, name, text, field, says):
+    # read, its quantity counted twice: a receipt of 200 backed an invoice for 400 on an order of 400
+    with pytest.raises(MalformedInput) as err:
+        reader(write(tmp_path, name, text))
+    assert err.value.field == field and says in err.value.problem
+    assert "a row exported twice would count its quantity twice" in err.value.problem
+
+
+@pytest.mark.parametrize("rows", [
+    RECEIPT_ROW + RECEIPT_ROW.replace(",1,", ",2,"),            # two lines of one PO line
+    RECEIPT_ROW + RECEIPT_ROW.replace(",200\n", ",150\n"),       # two batches received under one line number
+])
+def test_rows_of_one_item_that_differ_are_read(tmp_path, rows):
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", RECEIPT_HEADER + rows))
+    assert len(gr.lines) == 2
+
+
+def test_a_receipt_row_exported_twice_backs_no_invoice_for_twice_its_quantity(tmp_path):
+    from click.testing import CliRunner
+
+    from cli.invoice_commands import invoice as invoice_group
+
+    from ._samples import einvoice_xml, invoice, line
+
+    po = write(tmp_path, "po.csv", PO_OF_400)
+    gr = write(tmp_path, "gr.csv", RECEIPT_HEADER + RECEIPT_ROW + RECEIPT_ROW)
+    inv = write(tmp_path, "inv.xml", einvoice_xml(invoice(lines=(
+        line("*电子元件*贴片电容", "400", "1.50", "0.13", unit="个", spec="0805"),))))
+    r = CliRunner().invoke(invoice_group, ["match", str(inv), "--po", str(po), "--receipt", str(gr)])
+    assert r.exit_code == 2, r.output
+    assert "gr.csv: row 3: line: line 1 is given twice" in r.output and "MATCHED" not in r.output
