@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from google.protobuf.message import DecodeError
 
-from chaincode.shim import KV, KeyEndorsementPolicy
+from chaincode.shim import KV, KeyEndorsementPolicy, PeerError
 
 from . import keys
 from .errors import (NewerVersionRecord, RuleViolation, UnreadableRecord, newer_version_record, parse_problem, rule,
@@ -24,6 +24,16 @@ from .errors import (NewerVersionRecord, RuleViolation, UnreadableRecord, newer_
 M = TypeVar("M", bound=BaseModel)
 
 ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.every_row``)
+
+# How a peer refuses a read of private data whose hash is on the ledger but whose value its private store
+# lacks (a member peer that missed the dissemination and has not reconciled yet, or a peer of an org that is
+# no member): Fabric's queryHelper.getPrivateData fails the read with this (capitalised before Fabric 2.0),
+# where a key never written reads as empty.
+PRIVATE_VALUE_NOT_HELD = "private data matching public hash version is not available"
+
+
+def _not_held_here(exc: PeerError) -> bool:
+    return PRIVATE_VALUE_NOT_HELD in str(exc).lower()
 
 # what to do about a stored value no record parses to, where nothing else can be done: the key's history tells who
 REPORT_THE_KEY = ("Nothing the contract does can use it: report the key to the network's operators, whose peers' "
@@ -392,17 +402,33 @@ class StoreBase:
         return held.hex() if held else None
 
     async def get_private(self, collection: str, object_type: str, ident: str) -> bytes | None:
-        return await self.stub.get_private_data(collection, self.key(object_type, ident))
+        """The private record, None where there is none or where this peer does not hold its value (the
+        peer's refusal of that read, PRIVATE_VALUE_NOT_HELD): the caller's refusal then says where to ask."""
+        try:
+            return await self.stub.get_private_data(collection, self.key(object_type, ident))
+        except PeerError as exc:
+            if not _not_held_here(exc):
+                raise
+            return None
 
     async def get_private_many(self, object_type: str, records: list[tuple[str, str]]) -> dict[str, bytes | None]:
         """The private records of ``object_type`` named by (collection, id), by id: one batched read per
-        collection rather than one round trip per record."""
+        collection rather than one round trip per record. None where this peer does not hold the value, as
+        ``get_private`` (a GET_STATE_MULTIPLE answers it empty: the peer checks no hash version there)."""
         by_collection: dict[str, list[str]] = {}
         for collection, ident in records:
             by_collection.setdefault(collection, []).append(ident)
         found: dict[str, bytes | None] = {}
         for collection, ids in by_collection.items():
-            values = await self.stub.get_multiple_private_data(collection, [self.key(object_type, i) for i in ids])
+            keys_of_ids = [self.key(object_type, i) for i in ids]
+            try:
+                values = await self.stub.get_multiple_private_data(collection, keys_of_ids)
+            except PeerError as exc:
+                if not _not_held_here(exc):
+                    raise
+                # read one GET_STATE at a time (a peer offering no multi-key reads): the first value it
+                # lacks failed them all, so each is read alone to learn which it lacks
+                values = [await self.get_private(collection, object_type, i) for i in ids]
             found.update(zip(ids, values))
         return found
 
