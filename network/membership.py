@@ -372,14 +372,27 @@ def departed_orgs(defined: Topology, topology: Topology, data_root: Path) -> lis
     return [org for org in departed.values() if org.name not in present]
 
 
+def takes_departed(org: DepartedOrg, msp_id: str, domain: str) -> bool:
+    """Whether an org of this MSP ID and domain would take the departed org's: either equal ignoring case, as
+    org_identifier_clash compares the channel's orgs. One only in case apart would stand beside the departed
+    org once it came back, where a lookup in another case fits both."""
+    return org.msp_id.lower() == msp_id.lower() or org.domain.lower() == domain.lower()
+
+
 def departed_clash(departed: Iterable[DepartedOrg], name: str, msp_id: str, domain: str) -> DepartedOrg | None:
     """The departed org, other than name itself, whose MSP ID or domain an org named name would take."""
-    return next((org for org in departed if org.name != name
-                 and (org.msp_id == msp_id or org.domain.lower() == domain.lower())), None)
+    return next((org for org in departed if org.name != name and takes_departed(org, msp_id, domain)), None)
 
 
 def departed_clash_problem(org: DepartedOrg, name: str, msp_id: str, domain: str) -> str:
-    taken = f"the MSP ID {msp_id}" if org.msp_id == msp_id else f"the domain {domain}"
+    if org.msp_id.lower() != msp_id.lower():
+        taken = f"the domain {domain}"
+    elif org.msp_id != msp_id:
+        return (f"an org named {name} would take the MSP ID {msp_id}, which is, ignoring case, {org.name}'s "
+                f"{org.msp_id}, an org of topology.yaml or one that left the channel: once {org.name} came "
+                f"back, the two would stand side by side and either could be taken for the other")
+    else:
+        taken = f"the MSP ID {msp_id}"
     return (f"an org named {name} would take {taken}, which is {org.name}'s, an org of topology.yaml or one "
             f"that left the channel: the receivables contract binds {org.name}'s parties on the ledger to its MSP "
             f"ID, so an org under it with another CA could act for them")

@@ -157,7 +157,7 @@ class OrgAddition(ChannelAdmins):
         is that org coming back: its CA (among ``ca_certs``, ``whose`` they are) the one this data folder holds
         for it. Its admin could otherwise bind identities to the departed org's parties on the ledger."""
         for departed in self._departed():
-            if departed.msp_id != org.msp_id and departed.domain.lower() != org.domain.lower():
+            if not membership.takes_departed(departed, org.msp_id, org.domain):
                 continue
             held = org_crypto(self.root, departed.name, departed.domain).ca_cert
             if held.is_file() and held.read_bytes() in ca_certs:
