@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from client.yaml_files import MAX_YAML_BYTES
+
 from .errors import NetworkError, first_few
 
 FORMAT = "recfin-network-backup"
@@ -28,6 +30,7 @@ MANIFEST_NAME = "recfin-backup.json"
 DATA_PREFIX = "data"
 ARCHIVE_MODE = 0o600            # it holds private keys
 MANIFEST_LIMIT = 64 << 20       # a manifest larger than this is no manifest of ours: refused before it is read
+KEPT_LIMIT = MAX_YAML_BYTES     # a file kept in memory as the archive is read (_read_archive's kept): YAML
 # The modes a manifest may record: a backup records each entry's whole mode, set-id and sticky bits too (a folder made
 # inside a setgid folder, as a group's shared /srv often is, carries the setgid bit); a restore gives a file its
 # permission bits only (a crafted archive restored by root must not make a set-id program) and a folder also its
@@ -226,14 +229,16 @@ class _Bounded:
         return data
 
 
-def _read_archive(archive: Path, *, into: Path | None = None) -> tuple[Manifest, str]:
+def _read_archive(archive: Path, *, into: Path | None = None,
+                  kept: dict[str, bytes] | None = None) -> tuple[Manifest, str]:
     """Read the archive against its manifest (the manifest and the archive's own sha256), every member checked:
     listed, a regular file or folder inside the data folder, of its listed size and digest, none twice, none
     listed missing, no header or member unpacked beyond what a backup writes (_Bounded). With into, each folder
     and file is also written there (files mode 0600 until restore sets theirs), as it is read: a member found wrong
-    after it was written leaves what into holds to be deleted; a write that fails is RestoreWriteError."""
+    after it was written leaves what into holds to be deleted; a write that fails is RestoreWriteError.
+    With kept, the bytes of each file its keys name (at most KEPT_LIMIT) are put there once found whole."""
     with _opened(archive) as (reading, unpacked, tar, manifest):
-        _members(archive, tar, unpacked, manifest, into)
+        _members(archive, tar, unpacked, manifest, into, kept)
         while reading.read(_CHUNK):     # the rest of the file (gzip's end), for the archive's own digest
             pass
     return manifest, reading.digest.hexdigest()
@@ -287,7 +292,7 @@ def _manifest_member(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded,
     return _parse_manifest(archive, tar.extractfile(first).read())
 
 def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: Manifest,
-             into: Path | None) -> None:
+             into: Path | None, kept: dict[str, bytes] | None = None) -> None:
     seen: set[str] = set()
     prefix = f"{DATA_PREFIX}/"
     while True:
@@ -318,6 +323,8 @@ def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: 
         unpacked.member(member.size)
         source = tar.extractfile(member)
         digest = hashlib.sha256()
+        keeping = kept is not None and rel in kept and entry.size <= KEPT_LIMIT
+        content = bytearray()
         target = None
         if into is not None:
             with _writing(archive, into, rel):
@@ -325,6 +332,8 @@ def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: 
         try:
             while chunk := source.read(_CHUNK):
                 digest.update(chunk)
+                if keeping:
+                    content += chunk
                 if target is not None:
                     with _writing(archive, into, rel):
                         _write_all(target, chunk)
@@ -336,6 +345,8 @@ def _members(archive: Path, tar: tarfile.TarFile, unpacked: _Bounded, manifest: 
                 os.close(target)
         if digest.hexdigest() != entry.sha256:
             raise _bad(archive, f"{rel!r} does not match its digest in the manifest (changed since the backup)")
+        if keeping:
+            kept[rel] = bytes(content)
     missing = sorted((set(manifest.folders) | set(manifest.files)) - seen)
     if missing:
         raise _bad(archive, f"its manifest lists {len(missing)} entries the archive lacks ({first_few(missing)})")
@@ -370,6 +381,7 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[os.write(descriptor, view):]
 
 
-def verify_archive(archive: Path) -> tuple[Manifest, str]:
-    """The archive's manifest and sha256 once every member is checked against it (BackupArchiveError otherwise)."""
-    return _read_archive(Path(archive))
+def verify_archive(archive: Path, *, kept: dict[str, bytes] | None = None) -> tuple[Manifest, str]:
+    """The archive's manifest and sha256 once every member is checked against it (BackupArchiveError
+    otherwise). With kept, the bytes of each small file its keys name are put there (_read_archive)."""
+    return _read_archive(Path(archive), kept=kept)

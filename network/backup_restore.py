@@ -13,16 +13,19 @@ import re
 import secrets
 import shutil
 import stat
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from client.atomic_file import sync_folder
 
+from . import membership
 from .backup import NetworkRunningError, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
 from .errors import NetworkError, first_few
 from .fabric_bin import REPO_ROOT
+from .membership import STATE_FILE as MEMBERSHIP_STATE_FILE
 from .restore_asides import aside_path, asides_of
 from .supervisor import Supervisor
 from .topology import Topology
@@ -150,9 +153,11 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
                                f"aside whole, putting the restored data folder in its place. Nothing was "
                                f"written: give --data-root the network's own data folder, or a new one")
         _refuse_over_running(target, supervisor, topology)
-    manifest, digest = verify_archive(archive)
+    records: dict[str, bytes] = {MEMBERSHIP_STATE_FILE: b""}      # its membership.yaml, read as it is checked
+    manifest, digest = verify_archive(archive, kept=records)
     if topology is not None:
-        _check_topology(archive, target, manifest, topology)
+        channel_topology = _channel_topology(archive, topology, records[MEMBERSHIP_STATE_FILE])
+        _check_topology(archive, target, manifest, channel_topology)
     interrupted = [] if target.exists() or target.is_symlink() else asides_of(target)
     removed, kept = _sweep_leftovers(target)
     _check_room(archive, target, manifest)
@@ -225,10 +230,28 @@ def _strictly_inside(path: Path, folder: Path) -> bool:
         (Path(os.path.abspath(path)), Path(os.path.abspath(folder))), (path.resolve(), folder.resolve())))
 
 
+def _channel_topology(archive: Path, topology: Topology, membership_record: bytes) -> Topology:
+    """The topology as `up` will take it on the restored folder: with the orgs the archive's membership.yaml
+    records added to and removed from the channel (`recfin org add|remove`), as the backup's manifest lists
+    them (an archive without one, or an empty one: the topology as it is)."""
+    if not membership_record:
+        return topology
+    with tempfile.TemporaryDirectory(prefix="recfin-restore-") as folder:
+        record = membership.state_path(Path(folder))
+        record.write_bytes(membership_record)
+        try:
+            return membership.effective(topology, Path(folder))
+        except NetworkError as exc:
+            problem = str(exc).replace(str(record), MEMBERSHIP_STATE_FILE)
+            raise NetworkError(f"refusing to restore {archive}: {problem}. Nothing was written: `recfin "
+                               f"network up` could not read it either") from None
+
+
 def _check_topology(archive: Path, target: Path, manifest: Manifest, topology: Topology) -> None:
     """Refused, nothing written, when the archive was made with another channel, orderer org or peer orgs than
-    the topology's: `up` on it would make a new, empty channel beside the restored ledgers (another channel),
-    or run a network the channel's config does not describe (other orgs)."""
+    the topology's (with the orgs the archive's membership.yaml adds and removes: _channel_topology): `up` on
+    it would make a new, empty channel beside the restored ledgers (another channel), or run a network the
+    channel's config does not describe (other orgs)."""
     differences = []
     if manifest.channel != topology.channel:
         differences.append(f"its channel is {manifest.channel}, the topology's {topology.channel} "
