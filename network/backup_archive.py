@@ -239,9 +239,21 @@ def _read_archive(archive: Path, *, into: Path | None = None,
     With kept, the bytes of each file its keys name (at most KEPT_LIMIT) are put there once found whole."""
     with _opened(archive) as (reading, unpacked, tar, manifest):
         _members(archive, tar, unpacked, manifest, into, kept)
-        while reading.read(_CHUNK):     # the rest of the file (gzip's end), for the archive's own digest
+        _nothing_after_the_end(archive, unpacked)
+        while reading.read(_CHUNK):     # the rest of the file, for the archive's own digest
             pass
     return manifest, reading.digest.hexdigest()
+
+
+def _nothing_after_the_end(archive: Path, unpacked: _Bounded) -> None:
+    """The tar stream past the block that ends the tar archive: tar's zero padding alone (less than a record),
+    read to the end of the gzip stream, whose CRC and length gzip checks there (EOFError for one cut short,
+    and BadGzipFile for anything but a gzip stream after it: _opened's refusals). tarfile stops at that block,
+    so unread, an archive cut short in its last bytes, or with an archive appended, was restored as whole."""
+    rest = unpacked.handle.read(_READ_AHEAD + 1)
+    if len(rest) > _READ_AHEAD or rest.count(0) != len(rest):
+        raise _bad(archive, "it holds more than tar's padding after the end of its tar archive "
+                            "(something was appended to it since the backup)")
 
 
 def read_manifest(archive: Path) -> Manifest:
