@@ -73,8 +73,17 @@ class InMemoryCheckpointer:
         self._set(block_number, transaction_id)
 
     def checkpoint_chaincode_event(self, event) -> None:
-        """Handled this chaincode event (and all before it)."""
-        self.checkpoint_transaction(event.block_number, event.transaction_id)
+        """Handled this chaincode event (and all before it): the ``ChaincodeEvent`` an iterator gave."""
+        try:
+            block_number, transaction_id = event.block_number, event.transaction_id
+        except AttributeError:
+            # a typed event (ReceivablesEvent names its transaction tx_id), or a last_raw before any event
+            given = "None" if event is None else f"a {type(event).__name__}"
+            raise TypeError(
+                f"{given} is not a chaincode event (no block_number and transaction_id): give the "
+                "ChaincodeEvent the gateway's iterator gave (a ReceivablesEvents iterator's last_raw), or "
+                "call checkpoint_transaction(block_number, transaction_id)") from None
+        self.checkpoint_transaction(block_number, transaction_id)
 
     def check_listener(self, channel: str, chaincode: str | None = None) -> None:
         """Refuse, naming both, a listener of another channel or chaincode than the one this checkpointer is of
