@@ -364,8 +364,9 @@ class OrgUpdateFiles(ChannelAdmins):
 
     def _check_joining(self, checked: UpdateFileCheck, org: PeerOrgSpec | None) -> None:
         """An org still to come in is held, however its file was written, to MAX_ORG_NAME and to a name not ending in
-        a hyphen (an older recfin did not hold names to them; org None: the file carries no spec), to an MSP named as its group is (the name Fabric knows
-        it by), to CAs of its own (check_cas_its_own) and to a group held by its own admins
+        a hyphen (an older recfin did not hold names to them; org None: the file carries no spec), to a name
+        and MSP ID no other org has in another case (_check_identifiers_free), to an MSP named as its group is
+        (the name Fabric knows it by), to CAs of its own (check_cas_its_own) and to a group held by its own admins
         (check_held_by_its_own: a file edited before anyone signed could give another org's admin its vote);
         one the channel already has keeps its name, CAs and policies."""
         if checked.action != "add" or checked.applied:
@@ -376,6 +377,7 @@ class OrgUpdateFiles(ChannelAdmins):
         if org is not None and (problem := org_name_ends_in_hyphen(org.name)):
             raise OrgChangeError(f"{org.name} ({org.msp_id}) cannot join: {problem}: the company drops the hyphen "
                                  f"with `recfin org keys` and the update is written again")
+        self._check_identifiers_free(checked, org)
         update = configtx_pb2.ConfigUpdate.FromString(checked.envelope.config_update)
         group = update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id]
         added = check_group_readable(group, checked.msp_id, f"Sign and submit none of {checked.path}: write "
@@ -397,6 +399,30 @@ class OrgUpdateFiles(ChannelAdmins):
                               f"Sign and submit none of {checked.path}: write the update again with "
                               f"`recfin org add --update-out` (`--definition` for the definition the "
                               f"company sends)")
+
+    def _check_identifiers_free(self, checked: UpdateFileCheck, org: PeerOrgSpec | None) -> None:
+        """Refused when the joining org's name or MSP ID is, in another case, the name or MSP ID of an org
+        this data folder records (the orderer org's included, as org_identifier_clash holds `org add` to)
+        or an MSP ID the channel has: a file written elsewhere, from a record that lacks that org, would
+        put two orgs apart in case only into the channel and this record, where a lookup in another case
+        fits both. The same MSP ID exactly is the rule of an org in the channel (_applied: its CA) or of
+        one that left (_check_not_departed), whose own org may come back."""
+        name = org.name if org is not None else checked.msp_id
+        joining = (("name", name), ("MSP ID", checked.msp_id))
+        taken = [(f"org {o.name}'s {what} {identifier}", given, mine)
+                 for o in [self.topology.orderer_org, *self.topology.orgs] if o.name != name
+                 for what, identifier in (("name", o.name), ("MSP ID", o.msp_id))
+                 for given, mine in joining if identifier.lower() == mine.lower() and identifier != mine]
+        taken += [(f"{msp_id}, an MSP ID of the channel {self.topology.channel}", "MSP ID", checked.msp_id)
+                  for msp_id in channel_config.application_orgs(checked.current)
+                  if msp_id.lower() == checked.msp_id.lower() and msp_id != checked.msp_id]
+        if taken:
+            whose, what, identifier = taken[0]
+            raise OrgChangeError(f"{name} ({checked.msp_id}) cannot join: its {what} {identifier} is, in "
+                                 f"another case, {whose}, so either could be taken for the other. Sign and "
+                                 f"submit none of {checked.path}: the org chooses another name (`recfin org "
+                                 f"keys`, or `recfin org add NAME --update-out` here) and the update is "
+                                 f"written again")
 
     def _org_of(self, checked: UpdateFileCheck) -> PeerOrgSpec:
         """The spec of the org the update adds or removes: this network's own for an org it has, else the
