@@ -59,6 +59,16 @@ def _length_delimited_bytes(size: int) -> int:
     return 1 + _varint_bytes(size) + size
 
 
+def _as_bytes(value: object, what: str) -> bytes:
+    """``value``, which must be bytes (or a bytearray or memoryview), as bytes. ``bytes()`` alone would take
+    an int as a length and a list of ints as byte values: an amount a contract forgot to encode,
+    ``put_state(key, 3)``, would be written as three zero bytes without a word."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise InvalidValue(f"{what} must be bytes, not {type(value).__name__}: encode it first (text with "
+                       f".encode(), a document with json.dumps(...).encode())")
+
+
 def _require(value: str, what: str) -> None:
     """A key, collection or name: neither empty nor without a UTF-8 form."""
     if not value:
@@ -154,7 +164,7 @@ class ChaincodeStub:
             raise InvalidValue(f"event name {name!r} holds an unpaired surrogate, which no event can carry: "
                                f"name the event with valid Unicode text") from None
         _require(name, "event name")
-        self._event = (name, bytes(payload))
+        self._event = (name, _as_bytes(payload, "event payload"))
 
     @property
     def event(self) -> tuple[str, bytes] | None:
@@ -193,7 +203,7 @@ class ChaincodeStub:
 
     async def put_state(self, key: str, value: bytes) -> None:
         _require(key, "key")
-        await self._write(WriteRecord.PUT_STATE, key, "", value=bytes(value))
+        await self._write(WriteRecord.PUT_STATE, key, "", value=_as_bytes(value, "value"))
 
     async def del_state(self, key: str) -> None:
         _require(key, "key")
@@ -274,7 +284,7 @@ class ChaincodeStub:
     async def put_private_data(self, collection: str, key: str, value: bytes) -> None:
         _require(collection, "collection")
         _require(key, "key")
-        await self._write(WriteRecord.PUT_STATE, key, collection, value=bytes(value))
+        await self._write(WriteRecord.PUT_STATE, key, collection, value=_as_bytes(value, "value"))
 
     async def del_private_data(self, collection: str, key: str) -> None:
         _require(collection, "collection")
@@ -315,9 +325,11 @@ class ChaincodeStub:
         """Call another chaincode in this transaction (same channel: its writes join this transaction)."""
         _require(name, "chaincode name")
         target = f"{name}/{channel}" if channel else name
+        encoded = [arg.encode("utf-8") if isinstance(arg, str) else _as_bytes(arg, "chaincode argument")
+                   for arg in args]
         spec = chaincode_pb2.ChaincodeSpec(
             chaincode_id=chaincode_pb2.ChaincodeID(name=target),
-            input=chaincode_pb2.ChaincodeInput(args=[a.encode("utf-8") if isinstance(a, str) else bytes(a) for a in args]),
+            input=chaincode_pb2.ChaincodeInput(args=encoded),
         )
         payload = await self._transport.request(Msg.INVOKE_CHAINCODE, spec.SerializeToString())
         reply = Msg.FromString(payload)
@@ -429,7 +441,7 @@ class ChaincodeStub:
         return None
 
     async def _write_validation_parameter(self, key: str, collection: str, policy: bytes) -> None:
-        metadata = shim_pb2.StateMetadata(metakey=VALIDATION_PARAMETER, value=bytes(policy))
+        metadata = shim_pb2.StateMetadata(metakey=VALIDATION_PARAMETER, value=_as_bytes(policy, "policy"))
         await self._write(WriteRecord.PUT_STATE_METADATA, key, collection, metadata=metadata)
 
     @staticmethod
