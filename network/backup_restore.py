@@ -26,7 +26,7 @@ from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify
 from .errors import NetworkError, first_few
 from .fabric_bin import REPO_ROOT
 from .membership import STATE_FILE as MEMBERSHIP_STATE_FILE
-from .restore_asides import aside_path, asides_of
+from .restore_asides import aside_path, asides_of, finished_mark
 from .supervisor import Supervisor
 from .topology import Topology
 
@@ -393,4 +393,16 @@ def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | 
         except BaseException:
             os.rename(aside, target)
             raise
+        _mark_finished(aside)
     return aside
+
+
+def _mark_finished(aside: Path) -> None:
+    """Say beside aside that the restore finished (finished_mark): once the restored folder is removed (`down
+    --purge`), `up` starts anew there rather than refusing it as a restore stopped midway. Not written (a
+    full disk), the aside is taken for an interrupted restore's, as every aside was before the mark: the
+    safe way, so a failure here does not fail a restore that is done."""
+    try:
+        os.close(os.open(finished_mark(aside), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600))
+    except OSError:
+        pass
