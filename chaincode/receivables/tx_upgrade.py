@@ -12,7 +12,7 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import events, keys, upgrade
 from .arguments import _page_size
-from .errors import _identity, rule, shown
+from .errors import RuleViolation, _identity, rule, shown
 from .identity import is_org_admin
 from .schemas import LedgerUpgrade, Reseal
 from .session import rules
@@ -111,7 +111,17 @@ class UpgradeTransactions(TransactionGroup):
         ci = ctx.client_identity
         regulators = ", ".join(self.config.msps_with_role(cfg.REGULATOR)) or "none configured"
         if not is_org_admin(ci):
-            party = await s.party()
+            try:
+                party = await s.party()
+            except RuleViolation as refused:
+                if refused.code != "caller-not-a-party":
+                    raise
+                # acting for no party: binding the identity to one, caller-not-a-party's way on, would only
+                # have it refused as a party; what runs it is an admin certificate of the regulator's org
+                raise rule("role-not-permitted", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)} "
+                           "(certificate OU=admin) and acts for no party: UpgradeLedger reads every claim on "
+                           f"the channel, so only an admin of the regulator's org ({regulators}) runs it; "
+                           "ask them to") from None
             why = ("the regulator reads everything but changes only freeze state" if party.role == cfg.REGULATOR
                    else "UpgradeLedger reads every claim on the channel")
             raise rule("role-not-permitted", f"{shown(party.name)} ({party.uscc}) is a {party.role}: {why}, so only "
