@@ -34,6 +34,13 @@ class PartyRecords(StoreBase):
     async def require_party(self, uscc: str) -> Party:
         party = await self.party(uscc)
         if party is None:
+            # a code no registration could take (lower case, a letter left out of the set, a wrong check
+            # character) is most likely a party's mistyped: registering it is no way on (RegisterParty
+            # refuses it)
+            if uscc and (why := credit_code.problem(uscc)) is not None:
+                raise rule("party-not-registered", f"{why}: no party is registered under it, nor can one be "
+                           "(RegisterParty takes valid credit codes only); check the code, 18 characters "
+                           "in upper case as the party's record shows it")
             raise rule("party-not-registered", f"no party with credit code {shown(uscc)} is registered: its org admin "
                        "registers it first")
         return party
