@@ -21,7 +21,7 @@ from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, Page,
     PaymentRecordPage, Provenance, RequestRecord, Statistics,
 )
-from .store_base import parsed_private
+from .store_base import UNREADABLE_VALUE, parsed_private
 from .session import Session, rules
 from .tx_base import TransactionGroup
 from .tx_financing import _ensure_request_of_claims_holder
@@ -33,6 +33,14 @@ async def _own_to_list(s: Session, uscc: str, refusal: str) -> None:
     party = await s.party()
     if party.uscc != uscc and party.role != cfg.REGULATOR:
         raise rule("not-permitted-to-read", refusal)
+    if party.uscc != uscc:
+        # the regulator names any party: a code that names none (mistyped, in lower case) is said, not
+        # answered with an empty page that reads as "holds nothing", "owes nothing" (as _bank_to_list does for
+        # banks); a record under the code that cannot be read is no reason to hide the claims listed under it
+        try:
+            await s.store.require_party(uscc)
+        except UNREADABLE_VALUE:
+            pass
 
 
 async def _bank_to_list(s: Session, financier: str, listed: str, own: str) -> None:

@@ -1,7 +1,10 @@
 """A credit code that names no party, as an argument: a mistyped code is said to name none, with why no party
-could have it where it is no valid credit code."""
+could have it where it is no valid credit code, and the regulator's lists by holder and by debtor refuse it
+rather than answer an empty page that reads as "holds nothing"."""
 
 from __future__ import annotations
+
+import pytest
 
 from .support import credit_code, standard_net
 
@@ -24,3 +27,16 @@ async def test_a_code_in_lower_case_is_said_to_be_no_credit_code_not_sent_to_be_
                                 rule="party-not-registered")
     assert message.endswith("is registered: its org admin registers it first"), message
 
+
+@pytest.mark.parametrize("fn, whose", [("ListReceivablesByHolder", "tier1"),
+                                       ("ListReceivablesByDebtor", "core")])
+async def test_the_regulator_listing_a_code_no_party_has_is_refused_not_answered_empty(fn, whose):
+    net = await standard_net()
+    a = net.actors
+    await net.confirmed(a["tier1"], a["core"], 1000, due_in=30)
+    regulator = a["regulator"]
+    listed = await net.ok(regulator, fn, a[whose].uscc, "10", "", evaluate=True)
+    assert len(listed["records"]) == 1
+    await net.refused(regulator, fn, a[whose].uscc.lower(), "10", "", evaluate=True,
+                      rule="party-not-registered")
+    await net.refused(regulator, fn, credit_code(777), "10", "", evaluate=True, rule="party-not-registered")

@@ -103,9 +103,9 @@ async def test_a_nul_or_last_code_point_in_a_list_argument_is_an_invalid_argumen
                           ("regulator", "ListDiscountOffers", ["b\U0010ffff", "", "10", "", "all"])):
         message = await net.refused(a[who], fn, *args, evaluate=True, rule="argument-invalid")
         assert "U+0000 or U+10FFFF" in message, fn
-    # a well-formed code nobody is gives an empty page, as before
-    page = await net.ok(a["regulator"], "ListReceivablesByHolder", "nobody", "10", "", evaluate=True)
-    assert (page["records"], page["bookmark"]) == ([], "")
+    # a code nobody is registered under is said, not answered with an empty page that reads as "holds nothing"
+    await net.refused(a["regulator"], "ListReceivablesByHolder", "nobody", "10", "", evaluate=True,
+                      rule="party-not-registered")
 
 
 async def test_a_discount_offer_is_not_told_apart_from_a_missing_one_by_those_who_may_not_read_it():
