@@ -70,6 +70,18 @@ def _type_name(kind: int) -> str:
         return f"message type {kind}"
 
 
+def request_message(message_type: int, payload: bytes, tx_id: str,
+                    channel_id: str) -> shim_pb2.ChaincodeMessage:
+    """The message carrying a transaction's request to the peer; one over MAX_MESSAGE_BYTES is refused
+    (InvalidValue) before it is sent, failing its transaction rather than the whole stream."""
+    outgoing = Msg(type=message_type, payload=payload, txid=tx_id, channel_id=channel_id)
+    size = outgoing.ByteSize()
+    if size > MAX_MESSAGE_BYTES:
+        raise InvalidValue(f"{_type_name(message_type)} request too large: {size} bytes, the limit is "
+                           f"{MAX_MESSAGE_BYTES}: {_too_large_advice(message_type)}")
+    return outgoing
+
+
 class MalformedMessage(Exception):
     """The peer sent bytes that do not parse as a ChaincodeMessage: the stream cannot be read on, and ends. The
     text is what the peer is told (gRPC status INVALID_ARGUMENT)."""
@@ -100,11 +112,7 @@ class _TransactionRequests:
     async def request(self, message_type: int, payload: bytes) -> bytes:
         handler = self._handler
         channel_id, tx_id = self._key
-        outgoing = Msg(type=message_type, payload=payload, txid=tx_id, channel_id=channel_id)
-        size = outgoing.ByteSize()
-        if size > MAX_MESSAGE_BYTES:
-            raise InvalidValue(f"{_type_name(message_type)} request too large: {size} bytes, the limit is "
-                               f"{MAX_MESSAGE_BYTES}: {_too_large_advice(message_type)}")
+        outgoing = request_message(message_type, payload, tx_id, channel_id)
         await self._lock.acquire()   # cancelled while queued here: nothing was sent, nothing is owed
         if handler.closed:
             # Cleanup that runs as the closing stream cancels the transaction (``async with`` closing an
@@ -369,21 +377,13 @@ class StreamHandler:
                 else:
                     response = await execute_transaction(self._invoke, stub)
                 await requests.wait_for_replies()
-                completed = _completed_message(message, response, stub.event if response.ok else None)
+                event = stub.event if response.ok else None
             except BaseException as exc:  # a malformed message must still be answered
                 if not is_transaction_failure(exc):
                     raise   # this task is being cancelled: the stream is closing
                 logger.exception("could not run tx %s", message.txid)
-                response = failure_response(exc, message.txid)
-                completed = _completed_message(message, response, None)
-            size = completed.ByteSize()
-            if size > MAX_MESSAGE_BYTES:
-                logger.warning("tx %s: its COMPLETED message is %d bytes, over the %d-byte limit: answering "
-                               "status 500 instead", message.txid, size, MAX_MESSAGE_BYTES)
-                response = Response(INTERNAL_ERROR, f"response too large: {size} bytes, the limit is "
-                                    f"{MAX_MESSAGE_BYTES}: return a smaller payload or event, e.g. a page "
-                                    f"of the results at a time")
-                completed = _completed_message(message, response, None)
+                response, event = failure_response(exc, message.txid), None
+            response, completed = completed_within_limit(message, response, event)
             if self.closed:   # the transaction ran on as the stream closed (its cleanup): nobody to answer
                 logger.info("tx %s: the peer closed the stream before the transaction ended", message.txid)
                 return
@@ -409,6 +409,23 @@ def _abandon(reading: asyncio.Future) -> None:
     """Cancel a read no longer waited for; its outcome, whatever it is, has nobody left to tell."""
     reading.cancel()
     reading.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+
+def completed_within_limit(message: shim_pb2.ChaincodeMessage, response: Response,
+                           event: tuple[str, bytes] | None) -> tuple[Response, shim_pb2.ChaincodeMessage]:
+    """The COMPLETED answer to ``message`` and the response it carries: one over MAX_MESSAGE_BYTES (a payload
+    or an event too large) is replaced by status 500 saying so, without the event, since gRPC would end the
+    whole stream for it."""
+    completed = _completed_message(message, response, event)
+    size = completed.ByteSize()
+    if size <= MAX_MESSAGE_BYTES:
+        return response, completed
+    logger.warning("tx %s: its COMPLETED message is %d bytes, over the %d-byte limit: answering status 500 "
+                   "instead", message.txid, size, MAX_MESSAGE_BYTES)
+    response = Response(INTERNAL_ERROR, f"response too large: {size} bytes, the limit is "
+                        f"{MAX_MESSAGE_BYTES}: return a smaller payload or event, e.g. a page of the "
+                        f"results at a time")
+    return response, _completed_message(message, response, None)
 
 
 def _completed_message(message: shim_pb2.ChaincodeMessage, response: Response,

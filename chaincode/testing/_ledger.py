@@ -13,6 +13,7 @@ from google.protobuf.message import DecodeError
 
 from chaincode.contract import Contract, ContractRouter
 from chaincode.shim._execution import execute_transaction
+from chaincode.shim._handler import completed_within_limit
 from chaincode.shim._peer_options import PeerOptions
 from chaincode.shim._proposal import decode_proposal
 from chaincode.shim._stub import ChaincodeStub
@@ -231,6 +232,13 @@ class MemoryLedger:
         )
         response = await execute_transaction(self.router.invoke, stub)
         event = stub.event if response.ok else None
+        # an answer over the message limit is replaced by status 500, without the event, as the runtime's
+        # stream replaces it
+        transaction = shim_pb2.ChaincodeMessage(type=shim_pb2.ChaincodeMessage.TRANSACTION, txid=tx_id,
+                                                channel_id=self.channel_id)
+        response, completed = completed_within_limit(transaction, response, event)
+        if not completed.HasField("chaincode_event"):
+            event = None
         result = TransactionResult(tx_id, response.status, response.message, response.payload, event)
         # the time history records: the proposal's, as the stub reads it (UTC, to the microsecond)
         recorded_at = stub.get_tx_timestamp() if response.ok else when

@@ -34,6 +34,7 @@ from fabric_protos.ledger.queryresult import kv_query_result_pb2
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
 from chaincode.shim._errors import PeerError
+from chaincode.shim._handler import request_message
 from chaincode.shim._stub import VALIDATION_PARAMETER
 
 if TYPE_CHECKING:
@@ -126,6 +127,8 @@ class MemoryPeerSession:
     _query_ids: itertools.count = field(default_factory=itertools.count)
 
     async def request(self, message_type: int, payload: bytes) -> bytes:
+        # refused over the message limit as the runtime's stream refuses it, before the peer sees it
+        request_message(message_type, payload, self.tx_id, self.ledger.channel_id)
         handler = self._handlers().get(message_type)
         if handler is None:
             raise PeerError(f"{Msg.Type.Name(message_type)} is not supported by MemoryLedger")
