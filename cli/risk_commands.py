@@ -183,31 +183,30 @@ def note_thin_record(score: DebtorScore) -> None:
                "payments are not yet known, not of its payments", err=True)
 
 
-# how far the share of what fell due that was paid late (or not yet) by amount may lie above the share by
-# count before a score says its counts hide it: the model counts claims, so small ones paid on time dilute it
-LATE_BY_AMOUNT_GAP = 0.10
+# how far the share of what fell due that was paid late (or not yet) by count may lie above the share
+# by amount before a score says its amounts hide it: the model weighs claims by amount (since
+# late_payment-v8), so a few large claims paid on time outweigh many small ones paid late
+LATE_BY_COUNT_GAP = 0.10
 
 
-def note_late_by_amount(score: DebtorScore) -> None:
-    """The model weighs each claim that fell due alike, a 1-fen claim as much as a 10-million one: a debtor
-    can dilute large late payments with many small claims paid on time (cheapest with a supplier it
-    controls). When the late share by amount is well above the share by count, say both (stderr, beside
-    --json), with what to check."""
+def note_late_by_count(score: DebtorScore) -> None:
+    """The model weighs each claim that fell due by its face, so padding with small claims paid on time moves
+    it no more than their amount does; but a few large claims paid on time (cheapest round-tripped through a
+    supplier the debtor controls) outweigh many small ones paid late. When the late share by count is well
+    above the share by amount, say both (stderr, beside --json), with what to check."""
     f = score.features
     fell_due = f.settled_on_time_count + f.settled_late_count + f.overdue_count
-    late_amount = f.settled_late_amount + f.overdue_amount
-    fell_due_amount = f.settled_on_time_amount + late_amount
-    if not fell_due or not fell_due_amount:
+    if not fell_due or not f.by_amount_all.amount:
         return
     by_count = (f.settled_late_count + f.overdue_count) / fell_due
-    by_amount = late_amount / fell_due_amount
-    if by_amount - by_count < LATE_BY_AMOUNT_GAP:
+    by_amount = f.by_amount_all.late_amount / f.by_amount_all.amount
+    if by_count - by_amount < LATE_BY_COUNT_GAP:
         return
-    click.echo(f"note: {score.debtor} paid late, or has not yet paid, {by_amount:.0%} of what fell due by "
-               f"amount but {by_count:.0%} by count: grade {score.grade} counts claims, not money, so many "
-               "small claims paid on time weigh as much as large ones paid late; check who held the small "
-               "ones (one supplier, one of the debtor's group, never financed) before relying on it",
-               err=True)
+    click.echo(f"note: {score.debtor} paid late, or has not yet paid, {by_count:.0%} of the claims "
+               f"that fell due but {by_amount:.0%} of their amount: grade {score.grade} weighs claims by "
+               "amount, so a few large claims paid on time outweigh many small ones paid late; check who "
+               "held the large ones (one supplier, one of the debtor's group, never financed) before "
+               "relying on it", err=True)
 
 
 def note_freezes(score: DebtorScore) -> None:
@@ -226,10 +225,10 @@ def note_freezes(score: DebtorScore) -> None:
 
 
 def note_what_the_score_cannot_tell(score: DebtorScore) -> None:
-    """Every note on what a score rests on that its grade does not show: a thin record, lateness its counts
+    """Every note on what a score rests on that its grade does not show: a thin record, lateness its amounts
     dilute, freezes counted against the debtor."""
     note_thin_record(score)
-    note_late_by_amount(score)
+    note_late_by_count(score)
     note_freezes(score)
 
 
@@ -290,6 +289,11 @@ def _score_rows(score, currency: str) -> dict:
                         f"{f.mean_days_late:.1f} days late)",
         "overdue_now": f"{f.overdue_count} ({money(f.overdue_amount, currency)})",
         "late_share_90/180/365": f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, {f.late_365}/{f.fell_due_365}",
+        # what the model weighs (since late_payment-v8): the late share of the amount that fell due ("-":
+        # none did)
+        "late_share_by_amount_90/180/365": ", ".join(
+            f"{w.late_amount / w.amount:.0%}" if w.amount else "-"
+            for w in (f.by_amount_90, f.by_amount_180, f.by_amount_365)),
         "financed_share": f"{f.financed_share:.3f}", "concentration": f"{f.concentration:.3f}",
         "rejection_rate": f"{f.rejection_rate:.3f}", "freezes": f.freezes,
     }

@@ -20,13 +20,16 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
 - concentration: the largest holder's share of the open amount (outstanding
   fen), by the holder at the last event seen;
 - trend: late share of the receivables that fell due in the last 30, 90, 180
-  and 365 days (counting overdue-now as late);
+  and 365 days (counting overdue-now as late), by count and by amount (the face
+  the debtor confirmed: :class:`AmountFellDue`, what the model sees);
 - season: late share of those that fell due in the 90 days that followed this
   date a year ago (the season ahead, as it went last time), and how much of the
   horizon ahead falls in the Spring Festival months (a calendar fact, not a
   look-ahead);
 - rejection rate: rejected / (confirmed + rejected), over all time and over
-  the decisions of the last 90 days;
+  the decisions of the last 90 days (and for the model, the confirmations of
+  those 90 days as their amount in units of the debtor's mean claim,
+  :func:`mean_claim`);
 - freezes: freeze orders recorded.
 
 A split closes its parent (neither settled nor overdue) and the parts carry
@@ -61,7 +64,7 @@ from .history import held_ancestor as _held_ancestor
 WINDOWS = (90, 180, 365)
 HORIZON_DAYS = 90  # the model speaks of receivables falling due in the next 90 days (client.risk.dataset)
 SPRING_FESTIVAL_MONTHS = (1, 2)
-LATE_PRIOR = 0.1       # late shares are smoothed towards this with two pseudo-observations
+LATE_PRIOR = 0.1       # late shares are smoothed towards this with two pseudo-observations (of a mean claim)
 REJECTION_PRIOR = 0.05
 
 # the model's inputs, in order; see DebtorFeatures.model_inputs
@@ -76,14 +79,15 @@ MODEL_FEATURES: tuple[str, ...] = (
     "log_overdue_count",
     "log_overdue_days_max",
     "rejection_rate_90",
-    "log_confirmed_365",
     "spring_festival_share",
 )
 
 # Inputs that only grow with bad news about how the debtor pays: more late payments, days late, overdue claims or
 # recent rejections. The model may not weigh any of them negatively, or more bad news would make a debtor look
 # safer: training leaves out one that comes out negative (client.risk.training.fit_logistic) and an artefact that
-# weighs one negatively is refused when loaded (client.risk.model).
+# weighs one negatively is refused when loaded (client.risk.model). (Weighed by amount, a late share can still
+# fall when a claim far larger than the debtor's others falls due, paid late or not: it raises the mean claim
+# the shares are smoothed with; see AmountFellDue.late_share.)
 RISING_FEATURES: frozenset[str] = frozenset({
     "late_log_odds_30", "late_log_odds_90", "late_log_odds_180", "late_log_odds_365", "late_log_odds_all",
     "late_log_odds_same_season", "log_mean_days_late_365", "log_overdue_count", "log_overdue_days_max",
@@ -91,9 +95,54 @@ RISING_FEATURES: frozenset[str] = frozenset({
 })
 
 
-def smoothed_share(hits: int, n: int, prior: float) -> float:
+def smoothed_share(hits: float, n: float, prior: float) -> float:
     """(hits + 2 prior) / (n + 2): a debtor with little history is neither perfect nor hopeless."""
     return (hits + 2 * prior) / (n + 2)
+
+
+def mean_claim(faces: list[int]) -> float:
+    """The amount-weighted mean face of ``faces`` (sum of squares / sum; 0 for none): the size of the claim a
+    yuan of them sits in. Claims far smaller than the rest barely move it (sixty of 1 fen beside four of 50
+    million yuan take 15 fen off 50 million yuan), where the plain mean would fall to a sixteenth."""
+    total = sum(faces)
+    return sum(f * f for f in faces) / total if total else 0.0
+
+
+class AmountFellDue(BaseModel):
+    """The claims that fell due in a window weighed by amount: the faces the debtor confirmed of them, and of
+    those paid late or not yet (a split claim once, at its face)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    amount: int = 0
+    late_amount: int = 0
+
+    @classmethod
+    def of(cls, fell_due: list["OriginalClaim"], late: list["OriginalClaim"]) -> "AmountFellDue":
+        return cls(amount=sum(o.face for o in fell_due), late_amount=sum(o.face for o in late))
+
+    def late_share(self, claim: float, prior: float = LATE_PRIOR) -> float:
+        """The share of the amount paid late, smoothed towards ``prior`` with two pseudo-observations of
+        ``claim``, the debtor's mean claim (:func:`mean_claim` of all that fell due): (late + 0.2 claim) /
+        (amount + 2 claim), that is (late + 0.2) / (n + 2) as v7 counted, n here the amount in units of that
+        claim. Claims of one size give the count's smoothed share exactly. The pseudo-observations are the
+        debtor's, not the window's: a window holding only 1-fen claims paid on time (the season a year ago,
+        padded) stays at the prior, where scaled by the window's own claims they would weigh as a clean record
+        of as many claims; and tiny claims move the share, or ``claim``, by no more than their amount weighs
+        beside the rest. The price: a claim far larger than the rest, once it falls due (paid on time, late or
+        not yet), raises ``claim`` and so pulls every window's share towards the prior, a mostly late record's
+        down (a bank's check, docs/risk-and-pricing.md: large claims paid on time)."""
+        if not self.amount:
+            return prior
+        return (self.late_amount + 2 * prior * claim) / (self.amount + 2 * claim)
+
+
+def amount_weighted_days_late(late: list["OriginalClaim"]) -> float:
+    """The mean days late of claims paid late, each weighed by its face: the days a yuan owed was paid late,
+    as a bank counts them. Counted per claim, ten 1-fen claims paid a day late would take the mean of one
+    claim of 50 million yuan paid 30 days late from 30 days to under 4."""
+    amount = sum(o.face for o in late)
+    return sum(o.face * o.days_late for o in late) / amount if amount else 0.0
 
 
 def log_odds(share: float) -> float:
@@ -140,8 +189,21 @@ class DebtorFeatures(BaseModel):
     fell_due_same_season: int
     late_same_season: int
     mean_days_late_365: float
+    # the late shares the model sees, by amount (AmountFellDue): all that fell due, the windows, the season
+    # ahead; smoothed with pseudo-observations of the mean claim of all that fell due (mean_claim)
+    mean_claim_fell_due: float = 0.0
+    by_amount_all: AmountFellDue = AmountFellDue()
+    by_amount_30: AmountFellDue = AmountFellDue()
+    by_amount_90: AmountFellDue = AmountFellDue()
+    by_amount_180: AmountFellDue = AmountFellDue()
+    by_amount_365: AmountFellDue = AmountFellDue()
+    by_amount_same_season: AmountFellDue = AmountFellDue()
     confirmed_count_365: int
     confirmed_count_90: int
+    # the face of the confirmations of the last 90 days, and the mean claim (mean_claim) of every
+    # confirmation: the 90-day rejection rate counts those confirmations as their amount in units of it
+    confirmed_amount_90: int = 0
+    mean_claim_confirmed: float = 0.0
     rejected_count_90: int
     # confirmed claims the history holds only parts of (by the id the parts lead to): each counts once, as one
     # claim, in the counts and amounts, and in no dated window of confirmations (its day is not in the history)
@@ -150,38 +212,56 @@ class DebtorFeatures(BaseModel):
     def model_inputs(self) -> list[float]:
         """The numbers the model sees, in the order of MODEL_FEATURES.
 
-        Late shares are smoothed towards 0.1 with two pseudo-observations
-        ((late + 0.2) / (n + 2)), so a debtor with no history is neither
-        perfect nor hopeless, and enter as log-odds: the logistic model adds
-        evidence on that scale, so a recent-vs-long-run trend is the
-        difference of two inputs it already has. Counts and days enter as
-        log1p. Financed share and concentration are measured (and shown with
-        a score) but are not inputs: the synthetic training data gives them
-        no relation to payment, so any weight learned there would be noise.
-        Nor are the all-time rejection rate and the freeze count: next to the
-        late shares they carry nothing more, and their learned weights came
-        out negative, which would score a debtor safer for rejecting claims
-        or being frozen. Recent rejections enter as the 90-day rate, smoothed
-        towards 5% ((rejected + 0.1) / (decisions + 2)), which only rises
-        with each rejection.
+        Late shares weigh each claim that fell due by its amount (since v8):
+        counted per claim (v7), four claims of 50 million yuan paid 30 days
+        late beside sixty of 1 fen paid on time, all held by a supplier the
+        debtor controls, were 6% late and graded C, not E. Each is smoothed
+        towards 0.1 with two pseudo-observations of the debtor's mean claim
+        weighed by amount (:meth:`AmountFellDue.late_share`), so a debtor with
+        no history is neither perfect nor hopeless and a 1-fen claim moves
+        neither the share nor its smoothing by more than a fen weighs. They
+        enter as log-odds: the logistic model adds evidence on that scale, so
+        a recent-vs-long-run trend is the
+        difference of two inputs it already has. Mean days late is weighed by
+        amount as well (:func:`amount_weighted_days_late`). Counts and days
+        enter as log1p. Financed share and concentration are measured (and
+        shown with a score) but are not inputs: the synthetic training data
+        gives them no relation to payment, so any weight learned there would
+        be noise. Nor are the all-time rejection rate and the freeze count:
+        next to the late shares they carry nothing more, and their learned
+        weights came out negative, which would score a debtor safer for
+        rejecting claims or being frozen. Nor, since v8, the confirmations of
+        the last 365 days: their weight came out negative, so each claim
+        confirmed, 1 fen to a supplier the debtor controls included, scored it
+        safer, and weighed by amount one large claim confirmed to such a
+        supplier, not due for years, would do the same; no measure of volume
+        is an input a debtor cannot raise at no cost. Recent rejections enter
+        as the 90-day rate, smoothed towards 5% ((rejected + 0.1) / (decisions
+        + 2)), which only rises with each rejection: a rejection counts once
+        whatever its face (weighed by it, one registration of a huge claim the
+        debtor rightly turns down would take the rate near 1), and the
+        confirmations beside them as their amount in units of the debtor's
+        mean claim, which tiny claims confirmed to dilute the rejections do not
+        raise.
         """
-        def late(hits: int, n: int) -> float:
-            return log_odds(smoothed_share(hits, n, LATE_PRIOR))
+        def late(by_amount: AmountFellDue) -> float:
+            return log_odds(by_amount.late_share(self.mean_claim_fell_due, LATE_PRIOR))
 
-        fell_all = self.settled_on_time_count + self.settled_late_count + self.overdue_count
+        confirmed_90 = (self.confirmed_amount_90 / self.mean_claim_confirmed) if self.mean_claim_confirmed \
+            else 0.0
+
         values = {
-            "late_log_odds_30": late(self.late_30, self.fell_due_30),
-            "late_log_odds_90": late(self.late_90, self.fell_due_90),
-            "late_log_odds_180": late(self.late_180, self.fell_due_180),
-            "late_log_odds_365": late(self.late_365, self.fell_due_365),
-            "late_log_odds_all": late(self.settled_late_count + self.overdue_count, fell_all),
-            "late_log_odds_same_season": late(self.late_same_season, self.fell_due_same_season),
+            "late_log_odds_30": late(self.by_amount_30),
+            "late_log_odds_90": late(self.by_amount_90),
+            "late_log_odds_180": late(self.by_amount_180),
+            "late_log_odds_365": late(self.by_amount_365),
+            "late_log_odds_all": late(self.by_amount_all),
+            "late_log_odds_same_season": late(self.by_amount_same_season),
             "log_mean_days_late_365": math.log1p(self.mean_days_late_365),
             "log_overdue_count": math.log1p(self.overdue_count),
             "log_overdue_days_max": math.log1p(self.overdue_days_max),
-            "rejection_rate_90": smoothed_share(self.rejected_count_90, self.rejected_count_90 +
-                                                self.confirmed_count_90, REJECTION_PRIOR),
-            "log_confirmed_365": math.log1p(self.confirmed_count_365),
+            "rejection_rate_90": smoothed_share(self.rejected_count_90, self.rejected_count_90 + confirmed_90,
+                                                REJECTION_PRIOR),
             "spring_festival_share": spring_festival_share(self.as_of),
         }
         return [values[name] for name in MODEL_FEATURES]
@@ -444,21 +524,25 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         by_holder[c.holder] = by_holder.get(c.holder, 0) + c.owed
     confirmed_amount = sum(c.face for c in confirmed)
 
-    def fell_due(window: int, back: int = 0) -> tuple[int, int, list[int]]:
+    class FellDue(NamedTuple):
+        claims: list[OriginalClaim]
+        late: list[OriginalClaim]   # paid late, or not yet
+
+    def fell_due(window: int, back: int = 0) -> FellDue:
         end = as_of - timedelta(days=back)
         start = end - timedelta(days=window)
         # a claim due today is left out, paid or not: unpaid, it may still be paid today, and counting only the ones
         # paid by now would count that day's claims on time only. In a window that ended before today (the season a
         # year ago) a claim due on its last day counts, and is late when unpaid.
         due = [o for o in originals if start < o.due <= end and o.due < as_of]
-        lates = [o for o in due if o.settled_on is None or o.days_late > 0]
-        return len(due), len(lates), [o.days_late for o in lates if o.settled_on is not None]
+        return FellDue(due, [o for o in due if o.settled_on is None or o.days_late > 0])
 
     windows = {w: fell_due(w) for w in (30, *WINDOWS)}
     # the 90 days that, a year ago, followed this date: the season ahead, as it went last time
     same_season = fell_due(90, back=365 - 90)
-    late_days_365 = windows[365][2]
+    settled_late_365 = [o for o in windows[365].late if o.settled_on is not None]
     year_ago, quarter_ago = as_of - timedelta(days=365), as_of - timedelta(days=90)
+    confirmed_90 = [c for c in confirmed if c.confirmed_on is not None and c.confirmed_on > quarter_ago]
     return DebtorFeatures(
         debtor=history.debtor,
         as_of=as_of,
@@ -468,7 +552,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         settled_on_time_amount=sum(o.face for o in on_time),
         settled_late_count=len(late),
         settled_late_amount=sum(o.face for o in late),
-        mean_days_late=sum(days_late) / len(days_late) if days_late else 0.0,
+        mean_days_late=amount_weighted_days_late(late),
         max_days_late=max(days_late, default=0),
         overdue_count=len(overdue),
         overdue_amount=sum(o.owed for o in overdue),
@@ -479,14 +563,23 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         concentration=max(by_holder.values()) / open_amount if open_amount else 0.0,
         rejection_rate=rejected / (len(confirmed) + rejected) if confirmed or rejected else 0.0,
         freezes=sum(c.frozen for c in claims.values()),
-        fell_due_90=windows[90][0], fell_due_180=windows[180][0], fell_due_365=windows[365][0],
-        fell_due_30=windows[30][0], late_30=windows[30][1],
-        fell_due_same_season=same_season[0], late_same_season=same_season[1],
-        late_90=windows[90][1], late_180=windows[180][1], late_365=windows[365][1],
-        mean_days_late_365=sum(late_days_365) / len(late_days_365) if late_days_365 else 0.0,
+        fell_due_90=len(windows[90].claims), fell_due_180=len(windows[180].claims),
+        fell_due_365=len(windows[365].claims), fell_due_30=len(windows[30].claims),
+        late_30=len(windows[30].late),
+        fell_due_same_season=len(same_season.claims), late_same_season=len(same_season.late),
+        late_90=len(windows[90].late), late_180=len(windows[180].late), late_365=len(windows[365].late),
+        mean_days_late_365=amount_weighted_days_late(settled_late_365),
+        # all that fell due: settled, on time or late, or overdue now (as the counts above)
+        mean_claim_fell_due=mean_claim([o.face for o in on_time + late + overdue]),
+        by_amount_all=AmountFellDue.of(on_time + late + overdue, late + overdue),
+        by_amount_30=AmountFellDue.of(*windows[30]), by_amount_90=AmountFellDue.of(*windows[90]),
+        by_amount_180=AmountFellDue.of(*windows[180]), by_amount_365=AmountFellDue.of(*windows[365]),
+        by_amount_same_season=AmountFellDue.of(*same_season),
         # an original the history holds only parts of was confirmed on a day it does not give: in neither window
         confirmed_count_365=sum(1 for c in confirmed if c.confirmed_on is not None and c.confirmed_on > year_ago),
-        confirmed_count_90=sum(1 for c in confirmed if c.confirmed_on is not None and c.confirmed_on > quarter_ago),
+        confirmed_count_90=len(confirmed_90),
+        confirmed_amount_90=sum(c.face for c in confirmed_90),
+        mean_claim_confirmed=mean_claim([c.face for c in confirmed]),
         rejected_count_90=sum(1 for c in claims.values() if c.rejected_on and c.rejected_on > quarter_ago),
         originals_not_in_history=[c.receivable_id for c in confirmed if c.confirmed_on is None],
     )

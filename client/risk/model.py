@@ -53,8 +53,12 @@ FORMAT = "recfin.late-payment.logistic/1"
 #  settled by the as-of date and due after the history ends, and as-of dates are a horizon apart;
 #  v6: examples leave out claims not yet confirmed on the as-of date, and a claim paid in part before it was split
 #  is settled at its face, not at what its parts add up to;
-#  v7: the 30/90/180/365-day late shares leave out every claim due on the as-of date, not only the unpaid ones)
-VERSION = "v7"
+#  v7: the 30/90/180/365-day late shares leave out every claim due on the as-of date, not only the unpaid ones;
+#  v8: the late shares and mean days late weigh each claim by its amount, smoothed with pseudo-observations of
+#  the debtor's mean claim, the 90-day rejection rate counts the confirmations beside the rejections by amount
+#  too, and the confirmations of the last 365 days are no longer an input: padding with small claims buys no
+#  better grade)
+VERSION = "v8"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.
@@ -96,8 +100,8 @@ class CardMismatch(ArtefactRefused):
 
 
 def card_path(artefact: Path) -> Path | None:
-    """The model card training writes beside an artefact (``late_payment-v7.json``: ``late_payment-v7.card.md``);
-    None for a file not named ``*.json``, which training never writes."""
+    """The model card training writes beside an artefact (``late_payment-v8.json``:
+    ``late_payment-v8.card.md``); None for a file not named ``*.json``, which training never writes."""
     name = Path(artefact).name
     return Path(artefact).with_name(name.removesuffix(".json") + ".card.md") if name.endswith(".json") else None
 

@@ -23,6 +23,30 @@ def lifecycle(rid, confirmed_on, due, *, paid=None, face=100_000, holder="S1", f
     return out + settle(rid, due, paid, face=face, holder=holder)
 
 
+BIG = 50_000_000_00   # 50 million yuan, in fen
+
+
+def big_late_claims():
+    """Four claims of 50 million yuan each, confirmed from 2026-01-01, paid 30 days late."""
+    events = []
+    for k in range(4):
+        confirmed = date(2026, 1, 1) + timedelta(days=20 * k)
+        events += lifecycle(f"B{k}", confirmed, confirmed + timedelta(days=59), face=BIG,
+                            paid=confirmed + timedelta(days=89))
+    return events
+
+
+def tiny_claims_on_time(count=60):
+    """``count`` claims of 1 fen each, confirmed from 2025-08-01, all held by one supplier and paid on their
+    due date: what a debtor pads its record with through a supplier it controls."""
+    events = []
+    for k in range(count):
+        confirmed = date(2025, 8, 1) + timedelta(days=5 * k)
+        events += lifecycle(f"T{k}", confirmed, confirmed + timedelta(days=30), face=1, holder="SHELL",
+                            paid=confirmed + timedelta(days=30))
+    return events
+
+
 D = date
 DAY = timedelta(days=1)
 # the claim split_claim makes

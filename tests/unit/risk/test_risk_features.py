@@ -2,6 +2,7 @@
 import math
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,11 +66,24 @@ def test_empty_history_is_all_zero_and_usable():
 
 
 def test_late_shares_enter_as_smoothed_log_odds():
+    """Weighed by amount (since v8), smoothed towards 0.1 with two pseudo-observations of the debtor's mean
+    claim: the amount-weighted mean face of what fell due (R1, R2, R3)."""
     inputs = dict(zip(MODEL_FEATURES, debtor_features(history(), AS_OF).model_inputs()))
-    assert inputs["late_log_odds_90"] == math.log((1.2 / 3) / (1 - 1.2 / 3))        # 1 late of 1, smoothed
-    assert inputs["late_log_odds_180"] == math.log((2.2 / 5) / (1 - 2.2 / 5))       # 2 late of 3
+    claim = (100_000 ** 2 + 200_000 ** 2 + 300_000 ** 2) / 600_000
+
+    def log_odds(share):
+        return pytest.approx(math.log(share / (1 - share)), rel=1e-12)
+
+    # R3 late, of R3: by count (1 + 0.2) / (1 + 2), as v7 had it
+    assert inputs["late_log_odds_90"] == log_odds((300_000 + 0.2 * claim) / (300_000 + 2 * claim))
+    # R2 and R3 late, of R1, R2 and R3: by count (2 + 0.2) / (3 + 2)
+    assert inputs["late_log_odds_180"] == log_odds((500_000 + 0.2 * claim) / (600_000 + 2 * claim))
     assert inputs["log_overdue_days_max"] == math.log1p(29)
-    assert inputs["rejection_rate_90"] == (1 + 0.1) / (2 + 2)
+    # R5 rejected, beside R4 (100,000) confirmed, counted in units of the mean claim of R1 .. R4: by count
+    # (1 + 0.1) / (2 + 2)
+    confirmed_claim = (100_000 ** 2 + 200_000 ** 2 + 300_000 ** 2 + 100_000 ** 2) / 700_000
+    assert inputs["rejection_rate_90"] == pytest.approx((1 + 0.1) / (1 + 100_000 / confirmed_claim + 2),
+                                                        rel=1e-12)
 
 
 def test_spring_festival_share_is_the_calendar_ahead():

@@ -1,6 +1,7 @@
-"""What a grade rests on that it does not show, said beside it by `risk score` and `finance quote`: the model counts
-claims, not money, so a debtor can dilute large late payments with many tiny claims paid on time; and a claim paid
-late or overdue under a freeze, which the contract would not let the debtor pay, counts against the debtor."""
+"""What a grade rests on that it does not show, said beside it by `risk score` and `finance quote`: the
+model weighs claims by amount (since late_payment-v8), so a few large claims paid on time outweigh many small
+ones paid late; and a claim paid late or overdue under a freeze, which the contract would not let the debtor
+pay, counts against the debtor."""
 import json
 from datetime import date, timedelta
 
@@ -10,30 +11,9 @@ from cli.finance_commands import finance
 from cli.risk_commands import risk
 from client.risk.history import ReceivableHistory
 
-from .risk_helpers import DEBTOR, ev, lifecycle
+from .risk_helpers import BIG, DEBTOR, big_late_claims, ev, lifecycle, tiny_claims_on_time
 
 AS_OF = date(2026, 6, 30)
-BIG = 50_000_000_00   # 50 million yuan
-
-
-def big_late_claims():
-    """Four claims of 50 million yuan each, paid 30 days late."""
-    events = []
-    for k in range(4):
-        confirmed = date(2026, 1, 1) + timedelta(days=20 * k)
-        events += lifecycle(f"B{k}", confirmed, confirmed + timedelta(days=59), face=BIG,
-                            paid=confirmed + timedelta(days=89))
-    return events
-
-
-def tiny_claims_on_time(count=60):
-    """``count`` claims of 1 fen each, all held by one supplier and paid on their due date."""
-    events = []
-    for k in range(count):
-        confirmed = date(2025, 8, 1) + timedelta(days=5 * k)
-        events += lifecycle(f"T{k}", confirmed, confirmed + timedelta(days=30), face=1, holder="SHELL",
-                            paid=confirmed + timedelta(days=30))
-    return events
 
 
 def score(tmp_path, events):
@@ -44,26 +24,45 @@ def score(tmp_path, events):
     return json.loads(result.stdout), result.stderr
 
 
-def test_tiny_claims_paid_on_time_that_lift_the_grade_are_named_beside_it(tmp_path):
-    late_only, said = score(tmp_path, big_late_claims())
-    assert late_only["grade"] == "E" and "counts claims, not money" not in said   # by amount as by count: 100%
+def small_late_claims_beside_a_large_one_on_time():
+    """Ten claims of 1,000 yuan paid 30 days late, and one of 50 million yuan held by one supplier and paid on
+    time: 91% of the claims late, 0% of the amount."""
+    events = lifecycle("L", date(2025, 12, 1), date(2026, 3, 1), face=BIG, holder="SHELL",
+                       paid=date(2026, 3, 1))
+    for k in range(10):
+        confirmed = date(2026, 1, 1) + timedelta(days=10 * k)
+        events += lifecycle(f"S{k}", confirmed, confirmed + timedelta(days=60),
+                            paid=confirmed + timedelta(days=90))
+    return events
+
+
+def test_large_claims_paid_on_time_that_outweigh_small_late_ones_are_named_beside_the_grade(tmp_path):
+    scored, said = score(tmp_path, small_late_claims_beside_a_large_one_on_time())
+    assert (f"note: {DEBTOR} paid late, or has not yet paid, 91% of the claims that fell due but 0% of their "
+            f"amount: grade {scored['grade']} weighs claims by amount, so a few large claims paid on time "
+            "outweigh many small ones paid late") in said.replace("\n", " ")
+    assert "check who held the large ones" in said
+
+
+def test_padding_with_tiny_claims_is_not_noted_as_the_grade_weighs_it_by_amount(tmp_path):
+    """Since late_payment-v8 the 1-fen claims move the grade no more than their amount
+    (test_risk_padding_with_small_claims): nothing is left for a note to say, and none says the grade counts
+    claims."""
+    late_only, _ = score(tmp_path, big_late_claims())
     padded, said = score(tmp_path, big_late_claims() + tiny_claims_on_time())
-    # 60 fen of claims paid on time move the grade from E: the model weighs each claim alike (a known limit)
-    assert padded["grade"] < "E"
-    assert (f"note: {DEBTOR} paid late, or has not yet paid, 100% of what fell due by amount but 6% by count: "
-            f"grade {padded['grade']} counts claims, not money") in said.replace("\n", " ")
-    assert "check who held the small ones" in said
+    assert padded["grade"] == late_only["grade"]
+    assert "paid late, or has not yet paid" not in said and "counts claims" not in said
 
 
-def test_a_quote_scored_from_a_padded_history_names_it_too(tmp_path):
+def test_a_quote_scored_from_a_history_whose_amounts_hide_late_claims_names_it_too(tmp_path):
     path = tmp_path / "history.json"
-    path.write_text(ReceivableHistory(debtor=DEBTOR, events=big_late_claims() + tiny_claims_on_time())
+    path.write_text(ReceivableHistory(debtor=DEBTOR, events=small_late_claims_beside_a_large_one_on_time())
                     .model_dump_json())
     result = CliRunner().invoke(finance, ["quote", "RCV-9", "--as", "bank", "--face", "1,000,000", "--due",
                                           "2026-09-01", "--on", str(AS_OF), "--history", str(path), "--debtor",
                                           DEBTOR, "--json"])
     assert result.exit_code == 0, result.output
-    assert "counts claims, not money" in result.stderr
+    assert "weighs claims by amount, so a few large claims paid on time" in result.stderr.replace("\n", " ")
 
 
 def frozen_claim(paid=None):
