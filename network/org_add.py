@@ -15,7 +15,8 @@ from .control import run_lock
 from .crypto import org_crypto
 from .errors import NetworkError
 from .org_admins import AdminKeyError, ChannelAdmins, _admin_key_refusal
-from .org_change import AdminLoadError, OrgChange, OrgChangeError, plan_add, plan_add_defined
+from .org_change import (AdminLoadError, OrgChange, OrgChangeError, check_identifiers_free, plan_add,
+                         plan_add_defined)
 from .org_definition import decode_msp
 from .org_definition_file import OrgDefinition
 from .ports import ensure_free
@@ -81,10 +82,18 @@ class OrgAddition(ChannelAdmins):
         grown = self.grown(spec)
         if current is None:
             current = self.fetch_config(self._via())
+        self._check_name_free(spec, current)
         if throwaway_crypto:
             return self._plan_add_unwritten(spec, grown, current, sign_as, dry_run=True)
         self._generate(spec, grown, current)
         return self._plan_add(spec, grown, current, sign_as)
+
+    def _check_name_free(self, spec: PeerOrgSpec, current: configtx_pb2.Config) -> None:
+        """check_identifiers_free before anything of the org is written or signed: its spec was held to the
+        orgs this data folder records when it was made (new_org_spec), to the channel's MSP IDs only here,
+        where its config is (an org added from another host may be in it, not in this record)."""
+        check_identifiers_free(self.topology, current, spec.name, spec.msp_id,
+                               "Nothing was written or signed: add the org under another name")
 
     def _plan_add(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
                   sign_as: list[str] | None, org_root: Path | None = None, dry_run: bool = False) -> OrgChange:
@@ -186,6 +195,7 @@ class OrgAddition(ChannelAdmins):
         folder = org_crypto(self.root, spec.name, spec.domain).root
         via = self._via()
         current = self.fetch_config(via)
+        self._check_name_free(spec, current)
         joined = spec.msp_id in channel_config.application_orgs(current)
         # The channel's orgs' material completed first (an admin's lost key or folder issued again, as [1/6]
         # does), so the early verdict counts the admins the real update is signed by; nothing of the new org.

@@ -287,6 +287,29 @@ def check_cas_its_own(msp: OrgMsp, current: configtx_pb2.Config, topology: Topol
                                      f"orgs. {remedy}")
 
 
+def check_identifiers_free(topology: Topology, current: configtx_pb2.Config, name: str, msp_id: str,
+                           remedy: str) -> None:
+    """Refused (OrgChangeError, ending with remedy) when a joining org's name or MSP ID is, in another case,
+    the name or MSP ID of an org topology records (the orderer org's included, as org_identifier_clash holds a
+    new org to) or an MSP ID the channel (current, its config) has. A record that lacks an org the channel has
+    (one added from another host) does not hold a new name to it: the two would stand in the channel, and in
+    the record once the joining org is recorded, apart in case only, where a lookup in another case fits both.
+    The same MSP ID exactly is the rule of an org in the channel (its CA) or of one that left, whose own org
+    may come back: left to those checks."""
+    joining = (("name", name), ("MSP ID", msp_id))
+    taken = [(f"org {o.name}'s {what} {identifier}", given, mine)
+             for o in [topology.orderer_org, *topology.orgs] if o.name != name
+             for what, identifier in (("name", o.name), ("MSP ID", o.msp_id))
+             for given, mine in joining if identifier.lower() == mine.lower() and identifier != mine]
+    taken += [(f"{member}, an MSP ID of the channel {topology.channel}", "MSP ID", msp_id)
+              for member in channel_config.application_orgs(current)
+              if member.lower() == msp_id.lower() and member != msp_id]
+    if taken:
+        whose, what, identifier = taken[0]
+        raise OrgChangeError(f"{name} ({msp_id}) cannot join: its {what} {identifier} is, in another case, "
+                             f"{whose}, so either could be taken for the other. {remedy}")
+
+
 def check_group_readable(group: configtx_pb2.ConfigGroup, msp_id: str, remedy: str) -> OrgMsp:
     """The MSP of a joining org's group; refused (OrgChangeError, ending with remedy) when the group is not
     one Fabric takes as an application org's (its values the MSP and the anchor peers only, no group inside
@@ -467,6 +490,9 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
     if known:
         raise OrgChangeError(f"{spec.name} ({spec.msp_id}) is already an org of the network in {data_root} (as "
                              f"{known[0]}): the company chooses another name with `recfin org keys`")
+    # the channel may hold an org this data folder does not record: its MSP IDs count too
+    check_identifiers_free(topology, current, spec.name, spec.msp_id,
+                           "The company chooses another name with `recfin org keys`")
     if problem := org_name_too_long(spec.name):      # the channel's orgs may have longer names, added before
         raise OrgChangeError(f"{spec.name} ({spec.msp_id}) cannot join: {problem}. The company chooses a shorter "
                              f"name with `recfin org keys`")

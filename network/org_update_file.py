@@ -17,8 +17,8 @@ from .control import run_lock
 from .crypto import org_crypto
 from .org_admins import Admin, ChannelAdmins, PolicyNotSatisfiedError
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
-                         check_group_readable, check_held_by_its_own, parties_of, removed_members,
-                         updates_dir)
+                         check_group_readable, check_held_by_its_own, check_identifiers_free, parties_of,
+                         removed_members, updates_dir)
 from .org_claims import ClaimsCheck
 from .org_definition import decode_msp
 from .org_definition_file import write_msp_of
@@ -401,28 +401,14 @@ class OrgUpdateFiles(ChannelAdmins):
                               f"company sends)")
 
     def _check_identifiers_free(self, checked: UpdateFileCheck, org: PeerOrgSpec | None) -> None:
-        """Refused when the joining org's name or MSP ID is, in another case, the name or MSP ID of an org
-        this data folder records (the orderer org's included, as org_identifier_clash holds `org add` to)
-        or an MSP ID the channel has: a file written elsewhere, from a record that lacks that org, would
-        put two orgs apart in case only into the channel and this record, where a lookup in another case
-        fits both. The same MSP ID exactly is the rule of an org in the channel (_applied: its CA) or of
-        one that left (_check_not_departed), whose own org may come back."""
+        """check_identifiers_free against this data folder's record and the channel's MSP IDs: a file
+        written elsewhere, from a record that lacks an org of the channel, is held here to what `org add`
+        is held to."""
         name = org.name if org is not None else checked.msp_id
-        joining = (("name", name), ("MSP ID", checked.msp_id))
-        taken = [(f"org {o.name}'s {what} {identifier}", given, mine)
-                 for o in [self.topology.orderer_org, *self.topology.orgs] if o.name != name
-                 for what, identifier in (("name", o.name), ("MSP ID", o.msp_id))
-                 for given, mine in joining if identifier.lower() == mine.lower() and identifier != mine]
-        taken += [(f"{msp_id}, an MSP ID of the channel {self.topology.channel}", "MSP ID", checked.msp_id)
-                  for msp_id in channel_config.application_orgs(checked.current)
-                  if msp_id.lower() == checked.msp_id.lower() and msp_id != checked.msp_id]
-        if taken:
-            whose, what, identifier = taken[0]
-            raise OrgChangeError(f"{name} ({checked.msp_id}) cannot join: its {what} {identifier} is, in "
-                                 f"another case, {whose}, so either could be taken for the other. Sign and "
-                                 f"submit none of {checked.path}: the org chooses another name (`recfin org "
-                                 f"keys`, or `recfin org add NAME --update-out` here) and the update is "
-                                 f"written again")
+        check_identifiers_free(self.topology, checked.current, name, checked.msp_id,
+                               f"Sign and submit none of {checked.path}: the org chooses another name "
+                               f"(`recfin org keys`, or `recfin org add NAME --update-out` here) and the "
+                               f"update is written again")
 
     def _org_of(self, checked: UpdateFileCheck) -> PeerOrgSpec:
         """The spec of the org the update adds or removes: this network's own for an org it has, else the
