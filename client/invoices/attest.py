@@ -15,7 +15,8 @@ of an attesting role (a bank: the regulator does not attest)::
     done = attest_verification(receivables, inv, result)
     print(done.record.outcome, done.record.tx_id, done.evidence.digest)
 
-Keep ``done.evidence.document``: it is what the digest on the ledger proves.
+Keep ``done.evidence.document``: it is what the digest on the ledger proves. An error that may have
+committed keeps it as ``error.evidence``, with the ``attested_at`` to send it again with.
 This module imports the receivables SDK (and so the gateway); the rest of
 ``client.invoices`` works without them.
 """
@@ -181,9 +182,35 @@ def attest_verification(receivables: Any, invoice: Invoice, verification: Source
     ``reviewed``: as :func:`attestation_request`.
     ``attested_at`` goes into the evidence document (default: now); the ledger
     records its own time, the transaction's. Pass the same ``request_id`` and
-    ``attested_at`` on a retry so that it returns the first record.
+    ``attested_at`` on a retry so that it returns the first record. A call whose
+    answer was lost (its error carries ``request_id``) keeps the document it sent
+    on its error as ``evidence``, and a note names the ``attested_at`` to retry with
+    (:func:`_keep_the_evidence`).
     """
     evidence = attestation(verification, attested_at)
-    record = receivables.attest_invoice_verification(attestation_request(invoice, evidence, reviewed=reviewed),
-                                                     request_id=request_id)
+    request = attestation_request(invoice, evidence, reviewed=reviewed)
+    try:
+        record = receivables.attest_invoice_verification(request, request_id=request_id)
+    except BaseException as error:   # a cancellation or Ctrl-C too: it carries the request id as well
+        _keep_the_evidence(error, evidence)
+        raise
     return LedgerAttestation(evidence=evidence, record=record)
+
+
+def _keep_the_evidence(error: BaseException, evidence: Attestation) -> None:
+    """Keep on ``error`` the evidence document a call sent, where its answer was lost: the SDK names such a
+    call's request id on its error (``error.request_id``) and says to call again with it. With the default
+    ``attested_at`` (now) a call made again writes another document, whose other digest the contract refuses
+    under that id once the first committed (``request-id-reused``), and the document whose digest the ledger
+    then holds, the proof of the attestation, was nowhere but in this call. A refusal carries no request id:
+    nothing of it was written."""
+    request_id = getattr(error, "request_id", None)
+    if request_id is None:
+        return
+    error.evidence = evidence
+    attested_at = evidence.document["attested_at"]
+    error.add_note(f"its evidence document is error.evidence (attested_at {attested_at}), whose digest the "
+                   "ledger holds if it committed: call attest_verification again with "
+                   f"request_id={request_id!r} and attested_at=datetime.fromisoformat({attested_at!r}), "
+                   "which sends the same document; another attested_at sends another, refused "
+                   "(request-id-reused) once the first committed")
