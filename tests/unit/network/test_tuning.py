@@ -76,6 +76,9 @@ def test_a_top_level_batch_timeout_is_the_ordering_one():
     ("peer", "gateway_concurrency", -1, "-1 is out of range: allowed 0 to 1000000 (0: no limit)"),
     ("peer", "deliver_concurrency", True, "True is not a whole number"),
     ("peer", "gateway_dial_timeout", "0s", "0s is out of range: allowed 1ms to 3600s"),
+    # digits of other scripts, which Python's float() reads and Go's time.ParseDuration refuses
+    ("ordering", "batch_timeout", "\u0662s", "'\u0662s' is not a duration"),
+    ("peer", "gateway_endorsement_timeout", "\uff13\uff10s", "'\uff13\uff10s' is not a duration"),
     ("chaincode_runtime", "use_write_batch", "yes", "'yes' is not a flag: allowed true or false"),
     ("chaincode_runtime", "max_size_write_batch", 0, "0 is out of range: allowed 1 to 100000"),
 ])
@@ -244,6 +247,23 @@ def test_the_tune_command_prints_the_channel_s_batch_and_refuses_a_bad_one(scrip
     assert refused.exit_code == 2
     assert "Invalid value for '--batch-timeout': '2 s' is not a duration" in refused.output
     assert " channel update " not in scripted_peer[2].read_text()
+
+
+@pytest.mark.parametrize("timeout", ["\u0661s", "\uff15s", "\u0663\u0660s"])
+def test_tune_refuses_a_timeout_in_digits_go_does_not_read_before_looking_for_the_network(timeout, tmp_path,
+                                                                                        monkeypatch):
+    """The orderer parses BatchTimeout with Go's time.ParseDuration, which takes the digits 0-9 only: a timeout
+    written in other digits would reach the channel config update, which the ordering service then refuses."""
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    monkeypatch.setenv("RECFIN_HOME", str(tmp_path))
+    refused = CliRunner().invoke(main, ["network", "tune", "--batch-timeout", timeout])
+    assert refused.exit_code == 2, refused.output
+    assert f"Invalid value for '--batch-timeout': '{timeout}' is not a duration" in refused.output
+    with pytest.raises(NetworkError, match="batch: batch_timeout: .* is not a duration"):
+        batch_tuning.checked_field("batch_timeout", timeout)
 
 
 def _set_channel_batch(config: configtx_pb2.Config, timeout: str, max_message_count: int) -> configtx_pb2.Config:
