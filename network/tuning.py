@@ -30,8 +30,9 @@ _BYTES = re.compile(r"^\s*(\d+)\s*(KB|MB)?\s*$", re.IGNORECASE)
 # \Z, not "$", which matches before a final newline too: Go's time.ParseDuration refuses one. ASCII: Python's \d
 # (and float()) take any script's digits ("١s", "５s"), Go's only 0-9, so the orderer would refuse such a timeout
 # in the channel config and the peer its core.yaml.
-_DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+\Z", re.ASCII)
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)", re.ASCII)
+_DURATION_UNITS = "ns|us|µs|ms|s|m|h"
+_DURATION = re.compile(rf"^(?:\d+(?:\.\d+)?(?:{_DURATION_UNITS}))+\Z", re.ASCII)
+_DURATION_PART = re.compile(rf"(\d+(?:\.\d+)?)({_DURATION_UNITS})", re.ASCII)
 _SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 0.001, "s": 1, "m": 60, "h": 3600}
 
 

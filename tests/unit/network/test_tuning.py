@@ -252,8 +252,9 @@ def test_the_tune_command_prints_the_channel_s_batch_and_refuses_a_bad_one(scrip
 @pytest.mark.parametrize("timeout", ["\u0661s", "\uff15s", "\u0663\u0660s"])
 def test_tune_refuses_a_timeout_in_digits_go_does_not_read_before_looking_for_the_network(timeout, tmp_path,
                                                                                         monkeypatch):
-    """The orderer parses BatchTimeout with Go's time.ParseDuration, which takes the digits 0-9 only: a timeout
-    written in other digits would reach the channel config update, which the ordering service then refuses."""
+    """The orderer parses BatchTimeout with Go's time.ParseDuration, which takes the digits 0-9 only: a
+    timeout written in other digits would reach the channel config update, which the ordering service then
+    refuses."""
     from click.testing import CliRunner
 
     from cli.main import main
