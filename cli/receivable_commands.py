@@ -60,7 +60,8 @@ from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, 
 from .org_commands import _left_to_act, identity_not_counted
 from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdin, read_option_file, show,
                      validated)
-from .regulator_commands import LIST_COLUMNS, emit_listing, emit_pages, ledger_exit_codes, with_page_options
+from .regulator_commands import (LIST_COLUMNS, checked_before_connecting, emit_listing, emit_pages,
+                                  ledger_exit_codes, with_page_options)
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
 T = TypeVar("T")
@@ -172,6 +173,18 @@ _A_USER = "the name of a user of this org's profile, e.g. supplier3"
 _AN_ID = "the client identity id as x509::<subject>::<issuer>"
 
 
+def _some_identity_named(clients: tuple[str, ...], client_ids: tuple[str, ...], **_: Any) -> None:
+    """`party register` binds at least one identity: a user of the org's profile, or an id as given."""
+    if not clients and not client_ids:
+        raise click.UsageError("name at least one --client USER or --client-id ID")
+
+
+def _one_identity_named(client_user: str | None, client_id: str | None, **_: Any) -> None:
+    """`party bind`/`unbind` name one identity: a user of the org's profile, or an id as given."""
+    if (client_user is None) == (client_id is None):
+        raise click.UsageError("give exactly one of --client USER or --client-id ID")
+
+
 @party.command("register")
 @click.option("--uscc", required=True, callback=credit_code_option(),
               help="Unified social credit code of the enterprise.")
@@ -184,6 +197,7 @@ _AN_ID = "the client identity id as x509::<subject>::<issuer>"
 @click.option("--client-id", "client_ids", multiple=True, callback=names_an_identity(_AN_ID),
               help="A client identity id x509::<subject>::<issuer> (repeatable).")
 @endorsing_org_option("the org's own and the first other org of the channel whose peers can endorse")
+@checked_before_connecting(_some_identity_named)
 @prints_document("supplier", PARTY_COLUMNS, admin=True)
 def register_party(session, uscc, name, role, clients, client_ids, endorsing_orgs):
     """An org admin registers an enterprise of its org.
@@ -202,8 +216,6 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
         --role supplier --client supplier1 --endorsing-org SupplierMSP --endorsing-org RegulatorMSP
     """
     ids = [_live_client_id(session, u) for u in clients] + list(client_ids)
-    if not ids:
-        raise click.UsageError("name at least one --client USER or --client-id ID")
     return session.client.register_party(uscc, name, role, session.profile.msp_id, ids,
                                          endorsing_organizations=endorsing_organizations(endorsing_orgs))
 
@@ -214,6 +226,7 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
               help="A user of this org to bind (not one the profile marks revoked).")
 @click.option("--client-id", callback=names_an_identity(_AN_ID),
               help="A client identity id to bind.")
+@checked_before_connecting(_one_identity_named)
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
 def bind_party(session, uscc, client_user, client_id):
     """An org admin lets one more identity act for party USCC.
@@ -233,7 +246,6 @@ def bind_party(session, uscc, client_user, client_id):
       recfin party bind 91310000MA1K00002C --as supplier/admin --msp-dir /secure/supplier-admin/msp \\
         --client supplier3
     """
-    _one_identity_named(client_user, client_id)
     return session.client.bind_party_identity(uscc, client_id or _live_client_id(session, client_user))
 
 
@@ -246,6 +258,7 @@ def bind_party(session, uscc, client_user, client_id):
 @click.option("--force", is_flag=True,
               help="Unbind even when none of the party's other identities is a profile user not revoked (the "
                    "contract still keeps the last identity it counts, revoked or not).")
+@checked_before_connecting(_one_identity_named)
 @prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
 def unbind_party(session, uscc, client_user, client_id, force):
     """An org admin stops an identity acting for party USCC, at once (an employee left, a key was lost).
@@ -266,17 +279,10 @@ def unbind_party(session, uscc, client_user, client_id, force):
       recfin party unbind 91310000MA1K00002C --as supplier/admin --msp-dir /secure/supplier-admin/msp \\
         --client-id 'x509::CN=supplier3@supplier.recfin.local,OU=client,...::CN=ca.supplier.recfin.local,...'
     """
-    _one_identity_named(client_user, client_id)
     leaving = client_id or connection.client_id_of(session.profile.user(client_user).cert)
     if not force:
         _refuse_leaving_no_one_to_act(session, uscc, leaving)
     return session.client.unbind_party_identity(uscc, leaving)
-
-
-def _one_identity_named(client_user: str | None, client_id: str | None) -> None:
-    """`party bind`/`unbind` name one identity: a user of the org's profile, or an id as given."""
-    if (client_user is None) == (client_id is None):
-        raise click.UsageError("give exactly one of --client USER or --client-id ID")
 
 
 def _live_client_id(session, user_name: str) -> str:
@@ -889,6 +895,19 @@ def find_invoice(session, as_json, fingerprint) -> None:
 _credit_code_given = credit_code_option("to mean your own")
 
 
+def _one_listing(holder: str | None, debtor: str | None, status: str | None, financier: str | None,
+                 **_: Any) -> None:
+    """`receivable list` lists by one of --holder, --debtor, --status, or by --financier (which --debtor
+    narrows)."""
+    if financier is not None:
+        if holder is not None or status is not None:
+            raise click.UsageError("--financier lists a bank's claims and takes --debtor only (to narrow "
+                                   "them to one debtor), not --holder or --status: give one of them")
+    elif sum(v is not None for v in (holder, debtor, status)) > 1:
+        raise click.UsageError("give at most one of --holder, --debtor, --status (or --financier, which "
+                               "--debtor narrows to one debtor)")
+
+
 @receivable.command("list")
 @click.option("--holder", callback=_credit_code_given, help="Credit code of the holder.")
 @click.option("--debtor", callback=credit_code_option("to mean your own (with --financier, every debtor's)"),
@@ -899,6 +918,7 @@ _credit_code_given = credit_code_option("to mean your own")
 @click.option("--financier", callback=credit_code_option("to list by holder, debtor or status"),
               help="Credit code of a bank: the claims it finances (the bank itself or the regulator).")
 @with_page_options
+@checked_before_connecting(_one_listing)
 @acting("supplier")
 def list_receivables(session, as_json, holder, debtor, status, financier, page_size, bookmark, all_pages) -> None:
     """A page of receivables by holder, debtor, status or financier (default: the caller's holdings).
@@ -912,17 +932,11 @@ def list_receivables(session, as_json, holder, debtor, status, financier, page_s
       recfin receivable list --debtor 91310000MA1K000019 --as coreenterprise --json
       recfin receivable list --financier 91110000MA1K00006B --debtor 91310000MA1K000019 --as bank/officer1 --all
     """
-    given = [(k, v) for k, v in (("holder", holder), ("debtor", debtor), ("status", status)) if v is not None]
     if financier is not None:
-        if holder is not None or status is not None:
-            raise click.UsageError("--financier lists a bank's claims and takes --debtor only (to narrow them to "
-                                   "one debtor), not --holder or --status: give one of them")
         emit_listing(session, as_json, "financier", financier, page_size, bookmark, all_pages, LIST_COLUMNS,
                      debtor=debtor)
         return
-    if len(given) > 1:
-        raise click.UsageError("give at most one of --holder, --debtor, --status (or --financier, which --debtor "
-                               "narrows to one debtor)")
+    given = [(k, v) for k, v in (("holder", holder), ("debtor", debtor), ("status", status)) if v is not None]
     by, value = given[0] if given else ("holder", session.client.who_am_i().uscc)
     emit_listing(session, as_json, by, value, page_size, bookmark, all_pages, LIST_COLUMNS)
 

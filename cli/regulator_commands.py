@@ -55,6 +55,20 @@ def ledger_exit_codes(more: str = "") -> Callable:
     return decorate
 
 
+def checked_before_connecting(check: Callable[..., None]) -> Callable:
+    """Run ``check`` on a ledger command's parameters (all of them, by name) before ``acting`` opens its
+    session: options that cannot go together, which the command tells from its input alone, are then a usage
+    error (exit 2) with the network down too, not the error of a connection that was never needed. Put it
+    above ``@acting`` (or ``@prints_document``), as the command's outermost own decorator."""
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            check(**kwargs)
+            return command(*args, **kwargs)
+        return checked
+    return decorate
+
+
 @click.group()
 @ledger_exit_codes()
 def regulator() -> None:
@@ -87,11 +101,19 @@ def freeze(session, as_json, receivable_id, order_reference) -> None:
     show_freeze_orders(session.client.freeze(receivable_id, order_reference), as_json)
 
 
+def _refuse_a_blank_lifts(lifts: str | None, **_: Any) -> None:
+    if lifts is not None and not lifts.strip():
+        # an empty variable, say: taken as the order in effect, it would lift the order with priority
+        raise click.UsageError("--lifts is blank: name the freeze order lifted, or leave --lifts out to lift "
+                               "the order in effect")
+
+
 @regulator.command("unfreeze")
 @click.argument("receivable_id", callback=names_a_record)
 @click.option("--order", "order_reference", required=True, help="The order lifting the freeze.")
 @click.option("--lifts", "lifts", default=None, metavar="FREEZE_ORDER",
               help="The freeze order lifted, in effect or queued (default: the one in effect).")
+@checked_before_connecting(_refuse_a_blank_lifts)
 @acting("regulator")
 def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
     """Lift a freeze order of RECEIVABLE_ID: the one in effect, or the one --lifts names. The
@@ -117,10 +139,6 @@ def unfreeze(session, as_json, receivable_id, order_reference, lifts) -> None:
       recfin regulator unfreeze R-0123456789abcdef.2 --order "(2026) Hu 0101 Jie 8" \\
           --lifts "(2026) Hu 0102 Bao 9" --as regulator
     """
-    if lifts is not None and not lifts.strip():
-        # an empty variable, say: taken as the order in effect, it would lift the order with priority
-        raise click.UsageError("--lifts is blank: name the freeze order lifted, or leave --lifts out to lift the "
-                               "order in effect")
     if lifts is None:
         _refuse_a_lifting_sent_again(session, receivable_id, order_reference)
     show_freeze_orders(session.client.unfreeze(receivable_id, order_reference, lifts=lifts), as_json)
@@ -328,4 +346,5 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
 COMMANDS = [regulator]
 
 __all__ = ["regulator", "freeze", "unfreeze", "statistics", "list_by_status", "emit_listing", "emit_pages",
-           "statistics_rows", "bookmark_token", "listed_receivable", "BookmarkTokenType", "STATUS", "COMMANDS"]
+           "statistics_rows", "bookmark_token", "listed_receivable", "BookmarkTokenType", "STATUS",
+           "COMMANDS", "checked_before_connecting"]
