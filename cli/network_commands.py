@@ -11,7 +11,7 @@ from click.core import ParameterSource
 from client.user_files import on_one_line
 from network import Network, backup as backups, backup_restore as restores, ccservers, compose, compose_down, crypto, membership, namespaces, nodeconfig, profiles
 from network.backup_archive import NotABackupArchive
-from network.batch_tuning import BatchTuner, batch_of, checked_field
+from network.batch_tuning import BatchTuner, batch_of, changed_batch, checked_field
 from network.compose_status import compose_status, leaderless
 from network.compose_up import ComposeUp, start_containers
 from network.control import NodeStatus, mark_data_root, purge_refusal, run_lock
@@ -19,6 +19,7 @@ from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedErro
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
 from network.topology import Topology, load as load_topology
+from network.tuning import OrderingTuning
 
 from .options import PathType, WholeNumberRange, timeout_option
 from .output import as_typed, emit, emit_report, file_refused, one_line, progress, reports_errors
@@ -607,7 +608,9 @@ _BATCH_OPTIONS = {"max_message_count": "--batch-size", "batch_timeout": "--batch
 
 def _check_batch_options(changes: dict[str, object]) -> None:
     """Each value given, checked as the channel update will check it, before the network is looked for: a value
-    out of range is the operator's to mend whether or not the network runs, and is named by its option."""
+    out of range is the operator's to mend whether or not the network runs, and is named by its option. So is
+    a --preferred-max-bytes above the --absolute-max-bytes given with it (Fabric refuses such a batch), which
+    needs no channel to tell."""
     for name, value in changes.items():
         if value is None:
             continue
@@ -615,6 +618,12 @@ def _check_batch_options(changes: dict[str, object]) -> None:
             checked_field(name, value)
         except NetworkError as exc:
             raise click.BadParameter(str(exc).removeprefix(f"batch: {name}: "), param_hint=f"'{_BATCH_OPTIONS[name]}'")
+    sizes = {name: changes[name] for name in ("absolute_max_bytes", "preferred_max_bytes")}
+    if None not in sizes.values():
+        try:
+            changed_batch(OrderingTuning(), **sizes)     # both sizes given: the defaults' own are replaced
+        except NetworkError as exc:
+            raise click.BadParameter(str(exc).removeprefix("batch: "), param_hint="'--preferred-max-bytes'")
 
 
 # ---- backup and restore --------------------------------------------------------------------

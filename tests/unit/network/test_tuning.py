@@ -267,6 +267,23 @@ def test_tune_refuses_a_timeout_in_digits_go_does_not_read_before_looking_for_th
         batch_tuning.checked_field("batch_timeout", timeout)
 
 
+def test_tune_refuses_a_preferred_size_above_the_absolute_one_given_with_it_before_looking_for_the_network(
+        tmp_path, monkeypatch):
+    """Both sizes given, their clash needs no channel to tell: refused as a usage error naming the option,
+    where it went on to look for the network and, with none running, failed on that instead."""
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    monkeypatch.setenv("RECFIN_HOME", str(tmp_path))
+    refused = CliRunner().invoke(main, ["network", "tune", "--absolute-max-bytes", "1 MB",
+                                        "--preferred-max-bytes", "2 MB"])
+    assert refused.exit_code == 2, refused.output
+    assert ("Invalid value for '--preferred-max-bytes': preferred_max_bytes (2 MB) is above "
+            "absolute_max_bytes (1 MB)") in refused.output
+    assert not (tmp_path / "network").exists()
+
+
 def _set_channel_batch(config: configtx_pb2.Config, timeout: str, max_message_count: int) -> configtx_pb2.Config:
     """The config with a batch Fabric's own tools may set (configtxgen's sample profiles, configtxlator edits)."""
     orderer = config.channel_group.groups[channel_config.ORDERER]
