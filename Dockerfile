@@ -16,6 +16,10 @@ RUN python -m pip install --quiet --disable-pip-version-check --no-cache-dir -r 
 
 # The server is the chaincode package alone (it imports nothing else of recfin), run from here.
 COPY chaincode ./chaincode
+# COPY keeps the mode bits the files have in the checkout (root owns the copies): from a checkout made under a umask
+# of 077 or 027 (folders 0700 or 0750, files 0600 or 0640) the server, run as recfin below, could not read its
+# own code and would restart for ever. Every user may read it, none but root write it.
+RUN chmod -R u=rwX,go=rX chaincode
 ENV PYTHONPATH=/opt/recfin
 
 # The server runs as the system user recfin. The container starts as root only for the entry point
