@@ -93,7 +93,7 @@ class AsyncReceivablesClient(_Operations):
             # cancelled or interrupted while it waited: its request id named, and raised on (never swallowed)
             self._name_request_id(given_up, kind, name, args)
             raise
-        return self._answer(kind, name, model, payload)
+        return self._answer(kind, name, args, model, payload)
 
     _run_steps = staticmethod(awaiting)
 

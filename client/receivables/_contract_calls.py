@@ -121,12 +121,14 @@ class _ContractCalls:
         return options
 
     @staticmethod
-    def _answer(kind: str, name: str, model: Any, payload: bytes) -> Any:
+    def _answer(kind: str, name: str, args: Sequence[str], model: Any, payload: bytes) -> Any:
         """The contract's answer as ``model``; :class:`UnreadableAnswer` when it is not of that shape.
 
         A submit's answer is read after its transaction committed, so a failure to read it must never pass for a
         failed call: the error says it committed and names the transaction, and a caller that retries on failure
-        (``cli.request_ids``) treats it as a call that took effect.
+        (``cli.request_ids``) treats it as a call that took effect. A submit that carried a request id keeps
+        it on the error (:meth:`_name_request_id`), a fresh one the call made included: the request record it
+        names (``client.request(id).result``, JSON) holds the answer, which this client could not read.
 
         The models keep refusing fields they do not know (``Document``), also in answers, rather than skipping
         them for forward compatibility with a newer contract: a claim's documents are what a bank finances on
@@ -143,8 +145,10 @@ class _ContractCalls:
             else:
                 answer = model.model_validate_json(payload)
         except Exception as problem:  # whatever the reading met, the answer cannot be given as its model
-            raise UnreadableAnswer(name, payload, _problem_in(problem), committed=kind == "submit",
-                                   transaction_id=transaction_id) from problem
+            unreadable = UnreadableAnswer(name, payload, _problem_in(problem), committed=kind == "submit",
+                                          transaction_id=transaction_id)
+            _ContractCalls._name_request_id(unreadable, kind, name, args)
+            raise unreadable from problem
         # a party record keeps no last change (only its registration), so a write's own transaction is known only
         # from the submit: kept on the Party it returns, as Party.tx_id
         if kind == "submit" and isinstance(answer, Party) and transaction_id is not None:
@@ -155,7 +159,8 @@ class _ContractCalls:
     def _name_request_id(error: GatewayError | BaseException, kind: str, name: str,
                          args: Sequence[str]) -> None:
         """Keep on ``error`` the request id a submit of ``name`` carried (``error.request_id``), and where it
-        may have committed, say so with how to retry it safely (a note in its traceback).
+        may have committed, say so with how to retry it safely (a note in its traceback); where it committed
+        with an answer this client cannot read (:class:`UnreadableAnswer`), where its record is.
 
         The id is the only way to retry such a call at most once, and a fresh one (``request_id=None``) was
         made inside the call: without it here, its caller could only send the call again under a new id,
@@ -183,6 +188,10 @@ class _ContractCalls:
             else:
                 error.add_note(_retry_advice(request_id, f" ({name} was {how} while it was submitted: "
                                                          "whether it reached the orderer cannot be told)"))
+        elif isinstance(error, UnreadableAnswer):
+            error.add_note(f"request id {request_id}: {name} committed; "
+                           f"client.request({request_id!r}).result holds its answer as JSON, and a call "
+                           "again with that id changes nothing")
         elif may_have_committed(error):
             error.add_note(_retry_advice(request_id))
 

@@ -49,7 +49,7 @@ class ReceivablesClient(_Operations):
             # Ctrl-C while it waited: named with its request id, then raised on
             self._name_request_id(given_up, kind, name, args)
             raise
-        return self._answer(kind, name, model, payload)
+        return self._answer(kind, name, args, model, payload)
 
     _run_steps = staticmethod(blocking)
 

@@ -7,7 +7,8 @@
     │                                .transaction_id; __cause__ is the client.gateway error
     └── UnreadableAnswer             (also a ValueError) the contract answered with a document this
                                      client cannot read: .committed (True for a submit: it committed),
-                                     .transaction, .transaction_id, .answer (the raw bytes)
+                                     .transaction, .transaction_id, .answer (the raw bytes); .request_id
+                                     for a submit that carried one
 
 Both pickle and copy with every field (a ProcessPool worker's error reaches the caller whole), as the
 ``client.gateway`` errors do.
@@ -74,8 +75,11 @@ class UnreadableAnswer(ReceivablesError, ValueError):
     ``committed`` is True for a submit: its transaction committed before the answer was read, so what it did is on
     the ledger and the call must not be sent again as though it had failed (under the same request id it changes
     nothing). ``transaction_id`` names that transaction (None where the Contract does not tell it); ``answer`` is the
-    raw answer, ``problem`` what the model found wrong with it, ``transaction`` the contract function. False for an
-    evaluate, which wrote nothing. A ValueError too, as is the model's own ``ValidationError`` (its ``__cause__``).
+    raw answer, ``problem`` what the model found wrong with it, ``transaction`` the contract function. A
+    submit that carried a business request id keeps it as ``request_id`` (the fresh one a call without one
+    made included), whose record (``client.request(request_id).result``) holds the answer as JSON. False for
+    an evaluate, which wrote nothing. A ValueError too, as is the model's own ``ValidationError`` (its
+    ``__cause__``).
     """
 
     def __init__(self, transaction: str, answer: bytes, problem: str, *, committed: bool,
