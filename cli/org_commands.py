@@ -68,7 +68,7 @@ def _plan_options(fn):
                            "over.")(fn)
     fn = click.option("--dry-run", is_flag=True,
                       help="Compute, sign and check the config update, print it with the policy verdict; "
-                           "submit nothing, start nothing.")(fn)
+                           "submit nothing, start nothing, write nothing in the data folder.")(fn)
     return _sign_as_option(fn)
 
 
@@ -314,7 +314,8 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
         if defined.org.name != name:
             raise click.UsageError(f"{definition} defines org {defined.org.name}, not {name}")
         _check_defined_as_stated(definition, defined.org, role, enterprise)
-        change = members.plan_add_definition(defined, signers, _current(config_block, True, net), address)
+        change = members.plan_add_definition(defined, signers, _current(config_block, True, net), address,
+                                             dry_run=dry_run)
         if dry_run:
             _render(change, as_json, submitted=False)
         else:
@@ -451,8 +452,8 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
                       update_out, as_json)
         return
     if dry_run:
-        _render(members.plan_remove(name, signers, _current(config_block, dry_run, net), claims), as_json,
-                submitted=False)
+        change = members.plan_remove(name, signers, _current(config_block, dry_run, net), claims, dry_run=True)
+        _render(change, as_json, submitted=False)
         return
     _current(config_block, dry_run, net)
     change = members.remove(name, signers, signature_policy, claims)

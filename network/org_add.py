@@ -76,12 +76,13 @@ class OrgAddition(ChannelAdmins):
                  current: configtx_pb2.Config | None = None, throwaway_crypto: bool = False,
                  address: str | None = None) -> OrgChange:
         """The signed update adding the org, checked; nothing submitted. throwaway_crypto (dry runs): when
-        the org has no crypto yet, encode certificates made in a temporary folder, leaving the data folder as it is.
-        address: its host's (spec_for); the update carries it with the org's spec."""
+        the org has no crypto yet, encode certificates made in a temporary folder, and fetch the channel's
+        config into one, leaving the data folder as it is. address: its host's (spec_for); the update carries
+        it with the org's spec."""
         spec = self.spec_for(name, role, enterprise, address)
         grown = self.grown(spec)
         if current is None:
-            current = self.fetch_config(self._via())
+            current = self.fetch_config(self._via(), keep=not throwaway_crypto)
         self._check_name_free(spec, current)
         if throwaway_crypto:
             return self._plan_add_unwritten(spec, grown, current, sign_as, dry_run=True)
@@ -148,14 +149,16 @@ class OrgAddition(ChannelAdmins):
         crypto.generate(grown, self.root, only=only, adding=[spec.name] if self._is_new_org(spec, current) else ())
 
     def plan_add_definition(self, definition: OrgDefinition, sign_as: list[str] | None = None,
-                            current: configtx_pb2.Config | None = None, address: str | None = None) -> OrgChange:
+                            current: configtx_pb2.Config | None = None, address: str | None = None,
+                            dry_run: bool = False) -> OrgChange:
         """The signed update adding the org its public definition describes (its keys stay on its own
-        host, so its node starts there); nothing written to the data folder, nothing submitted. address: the
-        org's host's, in place of any its definition gives (the certificates do not name it)."""
+        host, so its node starts there); nothing of the org written to the data folder, nothing submitted.
+        address: the org's host's, in place of any its definition gives (the certificates do not name it).
+        dry_run: the channel's config is fetched into a temporary folder, leaving the data folder as it is."""
         definition = replace(definition, org=membership.with_address(definition.org, address, "--address"))
         self._check_not_departed(definition.org, (definition.ca_cert,), "the definition's")
         if current is None:
-            current = self.fetch_config(self._via())
+            current = self.fetch_config(self._via(), keep=not dry_run)
         return plan_add_defined(self.topology, self.root, current, definition, sign_as)
 
     def _departed(self) -> list[membership.DepartedOrg]:

@@ -5,6 +5,7 @@ for, and who fetches or submits. Also what is said of an admin folder that canno
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,29 +96,39 @@ class ChannelAdmins:
             raise OrgChangeError(f"no admin MSP folder for {org.msp_id} at {msp_dir}: give it with --msp-dir")
         return Admin(org, msp_dir)
 
-    def _admin_env(self, admin: Admin) -> dict[str, str]:
+    def _admin_env(self, admin: Admin, scratch: Path | None = None) -> dict[str, str]:
         """`peer` CLI env as the admin. What the CLI needs besides the admin's MSP: the orderers' TLS CA
         certificate, and a core.yaml for its client settings (where no peer of the org runs on this host,
-        the Fabric install's base one, as `recfin host` gives a bundle)."""
+        the Fabric install's base one, as `recfin host` gives a bundle). scratch: a folder that base core.yaml
+        goes to, where one is needed, in place of the peer's config folder (a dry run writes nothing here)."""
         tls_ca = orderer_tls_ca(self.topology, self.root)
         if not tls_ca.is_file():
             raise OrgChangeError(f"no TLS CA certificate of the ordering service at {tls_ca}: the `peer` CLI "
                                  f"verifies the orderers with it; give --bundle (every org's bundle holds it), "
                                  f"or copy it there from the hosts data folder")
         node = self.topology.peers(admin.org.name)[0]
-        if not (nodeconfig.node_dirs(self.root, node.name).config / "core.yaml").is_file():
-            prepare_peer_cli(self.net.fabric.require(("peer",)), self.root, [node])
-        return peer_admin_env(self.topology, self.root, admin.org.name) | \
+        env = peer_admin_env(self.topology, self.root, admin.org.name) | \
             {"CORE_PEER_MSPCONFIGPATH": str(admin.msp_dir)}
+        if not (nodeconfig.node_dirs(self.root, node.name).config / "core.yaml").is_file():
+            cli_root = self.root if scratch is None else scratch
+            prepare_peer_cli(self.net.fabric.require(("peer",)), cli_root, [node])
+            env["FABRIC_CFG_PATH"] = str(nodeconfig.node_dirs(cli_root, node.name).config)
+        return env
 
     def _config_block(self, admin: Admin) -> Path:
         """Where the latest config block fetched as admin is kept."""
         return updates_dir(self.root) / f"config-{admin.org.name}.block"
 
-    def fetch_config(self, via: str | Admin) -> configtx_pb2.Config:
-        """The channel's current config, fetched from the ordering service as an org's admin."""
+    def fetch_config(self, via: str | Admin, keep: bool = True) -> configtx_pb2.Config:
+        """The channel's current config, fetched from the ordering service as an org's admin. keep False (a
+        dry run, which leaves the data folder as it was): the block, and the core.yaml the `peer` CLI needs
+        where none is here, go to a temporary folder, removed once the config is read."""
         admin = via if isinstance(via, Admin) else self.admin(via)
-        return channel_admin.fetch_config(self.net, self._admin_env(admin), self._config_block(admin))
+        if keep:
+            return channel_admin.fetch_config(self.net, self._admin_env(admin), self._config_block(admin))
+        with tempfile.TemporaryDirectory() as scratch:
+            return channel_admin.fetch_config(self.net, self._admin_env(admin, Path(scratch)),
+                                              Path(scratch) / self._config_block(admin).name)
 
     def _submit(self, change: OrgChange, submitter_msp: str) -> Path:
         return self.send(change.envelope(leave_out=submitter_msp), self.admin(submitter_msp),

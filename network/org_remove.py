@@ -113,14 +113,16 @@ class OrgRemoval(ChannelAdmins):
             self.check_removable(org.name)
 
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
-                    current: configtx_pb2.Config | None = None, claims: ClaimsCheck = ClaimsCheck()) -> OrgChange:
+                    current: configtx_pb2.Config | None = None, claims: ClaimsCheck = ClaimsCheck(),
+                    dry_run: bool = False) -> OrgChange:
         """The signed update dropping the org, checked; nothing submitted. claims: how the claims its leaving would
         strand are found (check_claims_without). Refused, saying how to finish, for an org already gone from
-        the channel (current)."""
+        the channel (current). dry_run: the channel's config is fetched into a temporary folder, leaving the
+        data folder as it is."""
         org = self._leaving_org(name)
         self.check_collections_without(org)         # what --update-out hands on would fail once submitted
         if current is None:
-            current = self.fetch_config(self._via(leaving=org.name))
+            current = self.fetch_config(self._via(leaving=org.name), keep=not dry_run)
         self.check_removable_now(org, current)
         if org.msp_id not in channel_config.application_orgs(current):
             # gone from the channel (removed from another host, or a removal stopped after its update): there
