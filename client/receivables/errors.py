@@ -13,9 +13,11 @@
 Both pickle and copy with every field (a ProcessPool worker's error reaches the caller whole), as the
 ``client.gateway`` errors do.
 
-Failures that are not business rules (peer unreachable, MVCC conflict at commit,
-a malformed argument the chaincode runtime refused before the contract ran)
-come through unchanged as ``client.gateway.errors.GatewayError`` subclasses.
+An argument the chaincode runtime refused before the contract ran (a wrong number of arguments, text that
+is not JSON) is a RuleViolation too, ``argument-invalid`` (the contract's ``invalid_arguments`` hook).
+Failures that are not the contract's refusals (peer unreachable, MVCC conflict at commit, a function the
+chaincode does not have: :func:`lacks_the_transaction`) come through unchanged as
+``client.gateway.errors.GatewayError`` subclasses.
 Wrong Python arguments raise ``TypeError`` (a float amount) or ``ValueError`` (a negative amount, an empty
 id), before anything is sent.
 """
