@@ -858,9 +858,11 @@ class Network:
                                      dep.package_ids.get(org.msp_id, ""), dep.port_offset, config)
 
     def _idle_server_ports(self) -> list[tuple[str, str, int]]:
-        """The ports of every recorded deployment's servers that do not run (_idle_ports_of)."""
+        """The ports of every recorded deployment's servers that do not run (_idle_ports_of): of the orgs it
+        has a package for, as start_chaincode_servers starts no server for another (an org that joined after
+        the deploy), whose port is then no reason to refuse `up`."""
         return [owned for dep in ccservers.deployments(self.data_root)
-                for owned in self._idle_ports_of(dep.name, dep.port_offset)]
+                for owned in self._idle_ports_of(dep.name, dep.port_offset, dep.package_ids)]
 
     def _idle_ports_of(self, name: str, offset: int,
                        packaged: Collection[str] | None = None) -> list[tuple[str, str, int]]:
