@@ -30,7 +30,7 @@ import click
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
 from chaincode.receivables.fingerprint import identity_problem
-from chaincode.receivables.model import ScaleTier, buyer_number_as_shown
+from chaincode.receivables.model import DiscountTerms, ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import business_today
 from client.money import exact_percent, rate_text, yuan
@@ -1450,7 +1450,8 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> 
                    discount get OFFER_ID --json`, saved): for a script that
                    decided on that read. Nothing is asked.
 
-    The terms accepted are printed after the claim.
+    The terms accepted are printed after the claim (--json: terms_accepted, its apr or scale,
+    day_count and expires_on as `recfin discount get --json` spells them).
 
     \b
     Example:
@@ -1470,8 +1471,15 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> 
             click.echo(f"not accepted: nothing was sent, and {receivable_id} is as it was", err=as_json)
             return
     r = session.client.accept_discount_offer(offer_id, receivable_id, as_read=as_read)
-    show(r, as_json, RECEIVABLE_COLUMNS)
-    if not as_json and r.payments:
+    if as_json:
+        # the terms the claim settled on, which --yes read only as the acceptance was sent: a script has no
+        # other way to learn them
+        read = None if as_read is None else as_read.to_json()
+        terms = None if read is None else {name: read[name] for name in DiscountTerms.model_fields}
+        emit({**r.to_json(), "terms_accepted": terms}, as_json=True)
+        return
+    show(r, False, RECEIVABLE_COLUMNS)
+    if r.payments:
         p = r.payments[-1]
         click.echo(f"paid {money(p.amount, r.currency)}, discount {money(p.discount, r.currency)}")
         if as_read is not None:
