@@ -176,17 +176,19 @@ def _claims_stranded(org: PeerOrgSpec, stranded: list, staying: list[PeerOrgSpec
             if frozen else []) + ([f"{len(one_org)} whose debtor and holder are parties of one org "
                                    f"({first_few([c.id for c in one_org])})"] if one_org else [])
     other = staying[0].name if staying else "ORG"
-    ways = ([f"unfreeze each frozen one, once for each order that binds it, queued ones included (note them all "
-             f"and their order first, `recfin receivable get ID` lists them, as the claim keeps only the last one "
-             f"lifted), each order as a regulator of the org that recorded it, as one regulator org does not lift "
-             f"another's (`recfin regulator unfreeze ID --order ORDER --as {org.name}` for {org.name}'s, "
-             f"`--as {other}` for {other}'s), "
-             f"remove the org, and once the chaincode definition without it is committed (this command deploys it; "
-             f"after --channel-only, once the orgs have approved and committed it) have a regulator of {other} freeze "
-             f"it again under each of its orders, in their order (`recfin regulator freeze ID --order ORDER --as "
-             f"{other}`; each is recorded under that day's date, and `recfin receivable history ID` keeps the dates "
-             f"they were first recorded on, which rank them in the queue): in between it is open to changes, so do "
-             f"it at once"] if frozen else []) + (
+    ways = ([f"unfreeze each frozen one, once for each order that binds it, queued ones included (note "
+             f"them all and their order first, `recfin receivable get ID` lists them, as the claim keeps "
+             f"only the last one lifted), each order as a regulator of the org that recorded it, as one "
+             f"regulator org does not lift another's (`recfin regulator unfreeze ID --order LIFTING-REF "
+             f"--lifts FREEZE-ORDER --as {org.name}` for {org.name}'s, `--as {other}` for {other}'s: "
+             f"--lifts names the freeze order lifted, --order the reference of the order lifting it), "
+             f"remove the org, and once the chaincode definition without it is committed (this command "
+             f"deploys it; after --channel-only, once the orgs have approved and committed it) have a "
+             f"regulator of {other} freeze it again under each of its orders, in their order (`recfin "
+             f"regulator freeze ID --order FREEZE-ORDER --as {other}`; each is recorded under that day's "
+             f"date, and `recfin receivable history ID` keeps the dates they were first recorded on, which "
+             f"rank them in the queue): in between it is open to changes, so do it at once"]
+            if frozen else []) + (
         ["have each claim of one org's parties settled, or transferred by its holder to a party of another org, "
          "first"] if one_org else [])
     unsure = (f" As {unread_why}, these are the claims whose policy names {org.msp_id} when written today; a key keeps the regulator orgs of the "

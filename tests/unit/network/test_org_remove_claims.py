@@ -98,8 +98,8 @@ def test_a_regulator_org_is_not_removed_while_a_claim_it_guards_is_frozen(
                                   f"names it: 1 frozen ({frozen} by order {ORDER})")
         assert "Stopped before anything was sent" in message
         # the way out: lift the freeze as the leaving org, remove it, freeze again as the org that stays
-        assert "`recfin regulator unfreeze ID --order ORDER --as regulator2`" in message
-        assert "`recfin regulator freeze ID --order ORDER --as regulator`" in message
+        assert "`recfin regulator unfreeze ID --order LIFTING-REF --lifts FREEZE-ORDER --as regulator2`" in message
+        assert "`recfin regulator freeze ID --order FREEZE-ORDER --as regulator`" in message
     # regulator2's first user acts for no party, so the claims were read as regulator's
     assert parties.opened[:2] == ["regulator2", "regulator"]
     assert_nothing_sent(channel, data_root)
