@@ -13,7 +13,7 @@ from network import Network, backup as backups, backup_restore as restores, ccse
 from network.backup_archive import NotABackupArchive
 from network.batch_tuning import BatchTuner, batch_of, changed_batch, checked_field
 from network.compose_status import compose_status, leaderless
-from network.compose_up import ComposeUp, start_containers
+from network.compose_up import ComposeUp, services_not_the_channels, start_containers
 from network.control import NodeStatus, mark_data_root, purge_refusal, run_lock
 from network.errors import NamespaceError, NetworkError, ProcessesNotStoppedError, TopologyError, first_few
 from network.fabric_bin import FabricInstall
@@ -503,6 +503,9 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
                                    f"--purge` could never delete it ({refused}), so it would be left half "
                                    "purged; give --data-root the folder `recfin network prepare --hostnames` "
                                    "wrote, in .recfin/ or outside the repository, with nothing else in it")
+    if start and (problem := services_not_the_channels(compose_file, membership.effective(topo.on_hosts(), data_root),
+                                                       data_root)):
+        raise click.ClickException(f"not starting the compose network: {problem}")
     if start:
         start_containers(compose_file, data_root.absolute(), say)
         record_running(started=True)

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from . import channel, compose, configtx, membership, probes
 from .bundle_host import BundleHost, HostOperations
 from .errors import NetworkError, NodeTimeoutError, ToolError
@@ -96,6 +98,28 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
 # --remove-orphans: the containers of services the compose file no longer names (an org removed since, its peer
 # and chaincode server left out when the file was written again) are stopped and removed, not left running.
 UP_ARGS = ["up", "-d", "--renew-anon-volumes", REMOVE_ORPHANS]
+
+
+def services_not_the_channels(compose_file: Path, channel_topology: Topology, data_root: Path) -> str | None:
+    """Why compose_file does not run the nodes of channel_topology (the topology with the orgs data_root's
+    membership.yaml records), None when its services are theirs. The committed docker-compose.yaml is topology.yaml's
+    alone: once an org is added, it has no service for the org's peers and chaincode server, whose /healthz
+    compose-up would wait for in vain; once an org is removed, `up` would start its peer and chaincode server again."""
+    try:
+        document = yaml.safe_load(compose_file.read_text(encoding="utf-8"))
+        services = set(document["services"])
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError) as exc:
+        return f"{compose_file} cannot be read as a compose file with services ({type(exc).__name__}: {exc})"
+    expected = set(compose.build(channel_topology)["services"])
+    if services == expected:
+        return None
+    missing, extra = sorted(expected - services), sorted(services - expected)
+    differences = ([f"it has no service for {', '.join(missing)} (an org added since it was written?)"] if missing
+                   else []) + ([f"its services {', '.join(extra)} are no node of the channel (an org removed since "
+                                f"it was written?)"] if extra else [])
+    return (f"{compose_file} does not run the channel's nodes as {data_root} records them: {'; '.join(differences)}. "
+            f"Write the channel's compose file with `recfin network compose --data-root {data_root} --write "
+            f"--output FILE` and give --compose-file FILE")
 
 
 def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], None],
