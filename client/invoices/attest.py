@@ -28,6 +28,9 @@ from datetime import datetime
 from typing import Any
 
 from chaincode.receivables.attestation import ATTESTED_CURRENCY
+from chaincode.receivables.fingerprint import (code_characters_problem, digitalised_year_problem,
+                                               identity_problem, number_problem)
+from client.business_dates import business_today
 from client.money import plain_yuan
 from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
 
@@ -67,7 +70,10 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     registration gives the ledger the amount and the tax, and a pass counts only for a total with tax equal
     to their sum, so such a pass would back no registration of the invoice and contradict other attesters'
     passes of it. Raises ValueError too when the seller or the buyer is named by no unified social credit code
-    (no tax id, or one of before 2015), which the contract refuses (rule credit-code-invalid).
+    (no tax id, or one of before 2015), which the contract refuses (rule credit-code-invalid); when its number
+    or code is no invoice identity the contract takes (``number``, ``code``: rules invoice-number-invalid and
+    invoice-code-invalid, as ``number.format`` and ``number.code`` fail), or it is dated after today, China
+    Standard Time (``issue_date``: rule invoice-date-in-future), which the contract refuses, pass or failure.
     """
     ensure_reviewed(invoice, reviewed, "attest it")
     document = evidence.document
@@ -147,6 +153,7 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                          "the invoice and contradict other attesters' passes of it; correct the figure "
                          "misread or mistyped (recfin invoice verify names it), then verify the invoice "
                          "again and attest that")
+    _refuse_what_the_ledger_attests_no_invoice_as(invoice)
     return InvoiceAttestationRequest.from_evidence(document, evidence.digest)
 
 
@@ -172,6 +179,28 @@ def _refuse_a_tax_id_of_no_credit_code(invoice: Invoice, party: str) -> None:
     raise ValueError(f"{party}_tax_id: the {party} of invoice {invoice.number} {named} (rule "
                      "credit-code-invalid): the ledger attests only an invoice between parties named by "
                      f"their unified social credit code (统一社会信用代码, 18 characters); {advice}")
+
+
+def _refuse_what_the_ledger_attests_no_invoice_as(invoice: Invoice) -> None:
+    """ValueError for an invoice whose attestation the contract refuses by its identity or its date, with
+    the contract's own checks in its order (``InvoiceAttestationRequest``'s number and code, then
+    ``attestation.checked_fingerprint`` and ``checked_issue_date``): a number or code misread or mistyped
+    fingerprints no invoice a registration can name, so even a failure attested of it would warn no bank,
+    and an invoice dated after today was not issued yet."""
+    if (why := number_problem(invoice.number)) is not None:
+        field, rule = "number", "invoice-number-invalid"
+    elif (why := code_characters_problem(invoice.code) or identity_problem(invoice.code, invoice.number)
+            or digitalised_year_problem(invoice.number)) is not None:
+        field, rule = "code", "invoice-code-invalid"
+    if why is not None:
+        raise ValueError(f"{field}: {why} (rule {rule}): the ledger attests only an invoice it can "
+                         "fingerprint; correct what was misread or mistyped (recfin invoice verify names "
+                         "it), then verify the invoice again and attest that")
+    if invoice.issue_date > (today := business_today()):
+        raise ValueError(f"issue_date: invoice {invoice.number} is dated {invoice.issue_date}, after today "
+                         f"{today} (China Standard Time), and the ledger attests an invoice only once issued "
+                         "(rule invoice-date-in-future): give the date the invoice bears, or attest it from "
+                         "that date on")
 
 
 def attest_verification(receivables: Any, invoice: Invoice, verification: SourceVerification, *,
