@@ -398,11 +398,17 @@ def test_compose_up_start_refuses_before_starting_on_a_folder_purge_would_refuse
 
 
 def test_compose_up_start_refuses_a_folder_prepare_never_wrote(home, docker, tmp_path, compose_file, fake_fabric):
-    # a mistyped --data-root: docker would make each mount folder, empty, and start containers on nothing
+    # docker would make each mount folder, empty, and start containers on nothing: a mistyped --data-root is a
+    # usage error, and a folder there that holds no crypto/ is refused before docker runs
     result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(tmp_path / "hsots"), "--start",
                                        "--compose-file", str(compose_file)])
-    assert result.exit_code == 1 and "holds no crypto/" in result.stderr
+    assert result.exit_code == 2 and "Invalid value for '--data-root'" in result.stderr
     assert docker.calls == [] and not (tmp_path / "hsots").exists()
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(tmp_path / "empty"), "--start",
+                                       "--compose-file", str(compose_file)])
+    assert result.exit_code == 1 and "holds no crypto/" in result.stderr
+    assert docker.calls == [] and list((tmp_path / "empty").iterdir()) == []
 
 
 def test_a_down_refused_because_another_run_holds_the_lock_leaves_the_compose_network_alone(
