@@ -147,6 +147,8 @@ class Turns:
         self._sessions: dict[int, connection.Session] = {}
         self._peer_has: dict[str, int] = {}  # per gateway peer address: the highest block it is known to have
         self.acting: connection.Session | None = None  # whose client was handed out last: who acts in a failing step
+        # the client method called last since the last step was recorded: the call a failing step made last
+        self.calling: str | None = None
 
     def __call__(self, session: connection.Session) -> ReceivablesClient:
         self._sessions[id(session)] = session
@@ -159,7 +161,8 @@ class Turns:
                 if self._peer_has.get(peer, -1) < block:
                     other.client.catch_up(latest.client)
                     self._peer_has[peer] = block
-        return session.client
+        # to the story a ReceivablesClient, whose calls are noted
+        return _CallsNoted(session.client, self)   # type: ignore[return-value]
 
     def _latest(self) -> connection.Session | None:
         """The session whose change is the story's latest (the highest block)."""
@@ -173,6 +176,20 @@ class Turns:
         return peers
 
 
+class _CallsNoted:
+    """An actor's client that notes the name of each of its methods the story calls (``Turns.calling``), so
+    that a step that fails says which call it made last: its number alone names no step of ``steps``."""
+
+    def __init__(self, client: ReceivablesClient, turns: Turns) -> None:
+        self._client, self._turns = client, turns
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._client, name)
+        if callable(value):
+            self._turns.calling = name
+        return value
+
+
 @dataclass
 class Run:
     say: Callable[[str], None]
@@ -184,6 +201,7 @@ class Run:
         line gives them where plain ``key=value`` would print fen (default: ``key=value`` pairs)."""
         n = len(self.steps) + 1
         self.steps.append({"step": n, "actor": actor, "what": what, "tx_id": tx_id, **facts})
+        self.turns.calling = None     # its calls are done: a failure after it is in another step
         extra = shown if shown is not None else "  ".join(f"{k}={v}" for k, v in facts.items())
         self.say(f"[{n:2d}] {actor:<9} {what:<48} tx {tx_id or '-'}  {extra}".rstrip())
 
@@ -314,7 +332,8 @@ def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], Non
 @click.option("--json", "as_json", is_flag=True,
               help="Print the steps and the ledger state (its amounts in integer fen) as one JSON document; "
                    "progress goes to stderr. A run that stops midway prints the steps done and what stopped "
-                   "it (under 'stopped': the step, who acted, the error line, the exit status).")
+                   "it (under 'stopped': the step, who acted, the SDK call it made last, the error line, the "
+                   "exit status).")
 @connection.reports_ledger_errors
 def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, as_json: bool) -> None:
     """Tell one story across the four orgs with real transactions, printing each step's tx id.
@@ -424,9 +443,11 @@ def acting_key(run: Run, s: dict[str, connection.Session]) -> str | None:
 def stopped_document(run: Run, s: dict[str, connection.Session],
                      ending: click.ClickException) -> dict[str, Any]:
     """What --json prints where the demo stopped before its end: the steps done (on the ledger, their tx ids),
-    and under ``stopped`` the step it stopped at, who acted, the error line stderr gives (without ``Error: ``)
-    and the exit status the demo ends with."""
+    and under ``stopped`` the step it stopped at, who acted, the SDK call the step made last
+    (``accept_discount_offer``; None where it made none), the error line stderr gives (without
+    ``Error: ``) and the exit status the demo ends with."""
     return {"steps": run.steps, "stopped": {"step": len(run.steps) + 1, "actor": acting_key(run, s),
+                                            "call": run.turns.calling,
                                             "error": ending.message, "exit_code": ending.exit_code}}
 
 

@@ -558,8 +558,9 @@ def test_with_json_a_step_failing_midway_still_prints_the_steps_done_and_what_st
     # the steps done, with their tx ids, as the ledger keeps them
     assert [step["step"] for step in out["steps"]] == list(range(1, 20))
     assert out["steps"][-1]["what"] == "publish early-payment offer, 5% APR" and out["steps"][-1]["tx_id"]
-    assert out["stopped"] == {"step": 20, "actor": "tier2", "error": error_line.removeprefix("Error: "),
-                              "exit_code": 1}
+    # the step failed names no entry of steps: the call it was making says which it was
+    assert out["stopped"] == {"step": 20, "actor": "tier2", "call": "accept_discount_offer",
+                              "error": error_line.removeprefix("Error: "), "exit_code": 1}
     # stderr gives the line it gives without --json
     assert error_line in without_json.stderr.splitlines()
     assert error_line.startswith("Error: step [20] of the story failed (tier2 acting, after [19] core publish "
@@ -571,8 +572,18 @@ def test_with_json_ctrl_c_midway_prints_the_steps_done_and_exit_130(world, monke
     out, error_line = stopped_with_json(exit_code=130)
     assert len(out["steps"]) == 19
     assert out["stopped"]["step"] == 20 and out["stopped"]["exit_code"] == 130
+    assert out["stopped"]["call"] == "accept_discount_offer"
     assert out["stopped"]["error"] == error_line.removeprefix("Error: ")
     assert "of the story was stopped (tier2 acting" in error_line
+
+
+def test_with_json_a_step_stopped_before_any_call_of_its_own_names_none(world, monkeypatch):
+    monkeypatch.setattr(demo_commands, "rank_proposals", lambda *args, **kwargs: [])   # no offer to take
+    out, error_line = stopped_with_json(exit_code=1)
+    assert out["steps"][-1]["what"].startswith("offer ")      # the second bank's offer: its call is done
+    assert out["stopped"]["call"] is None
+    assert error_line.startswith("Error: step [")
+    assert "no financing offer the holder can take now" in error_line
 
 
 def test_with_json_a_party_that_is_not_the_demo_s_prints_the_parties_registered_before_it(world):
@@ -584,7 +595,8 @@ def test_with_json_a_party_that_is_not_the_demo_s_prints_the_parties_registered_
     assert [step["what"] for step in out["steps"]] == [
         "register party Core Manufacturing Co.", "register party Tier-1 Parts Co."]
     assert all(step["tx_id"] for step in out["steps"])
-    assert out["stopped"] == {"step": 3, "actor": "supplier-admin", "error": error_line.removeprefix("Error: "),
-                              "exit_code": 1}
+    # the party read back after its registration was refused: not the demo's
+    assert out["stopped"] == {"step": 3, "actor": "supplier-admin", "call": "get_party",
+                              "error": error_line.removeprefix("Error: "), "exit_code": 1}
     assert error_line.startswith(f"Error: the ledger's party {TIER2} is not the demo's Tier-2 Castings Co."), \
         error_line
