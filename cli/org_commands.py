@@ -1161,7 +1161,7 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     change = None
     try:
         if dry_run:
-            change, _admin = users.plan(org_name, name, msp_dir, _current(config_block, True))
+            change, _admin = users.plan(org_name, name, msp_dir, _current(config_block, True), keep=False)
         else:
             change = users.revoke(org_name, name, msp_dir)
     except org_users.AlreadyRevokedError as exc:

@@ -594,15 +594,16 @@ class OrgUsers:
                            f"`recfin org user list {org.name}`")
 
     def plan(self, org_name: str, user: str, msp_dir: Path | None = None,
-             current: configtx_pb2.Config | None = None) -> tuple[Revocation, Admin]:
+             current: configtx_pb2.Config | None = None, keep: bool = True) -> tuple[Revocation, Admin]:
         """The revocation signed by the org's admin (its MSP folder msp_dir, else the network's), checked against
-        the channel's config (fetched as that admin unless current is given); nothing submitted or written."""
+        the channel's config (fetched as that admin unless current is given); nothing submitted. keep False (a
+        dry run): the fetched config block goes to a temporary folder, so that nothing is written at all."""
         ca = self.ca(org_name)
         ca.require_keys(tls=False)
         cert = self.user_cert(ca, user)
         admin = self.members.admin(ca.org.name, msp_dir)
         if current is None:
-            current = self.members.fetch_config(admin)
+            current = self.members.fetch_config(admin, keep=keep)
         signer = config_signing.load_admin(admin.msp_dir, admin.org.msp_id)
         return plan_revoke(current, self.members.topology.channel, ca, user, cert, signer,
                            self.members.check_removable_from), admin

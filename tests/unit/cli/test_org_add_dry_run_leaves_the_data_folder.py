@@ -1,5 +1,5 @@
-"""`recfin org add --dry-run` (and `org remove --dry-run`) against the running channel leave the data
-folder as it was, as docs/network.md says: the config block each fetches, and the core.yaml the `peer` CLI
+"""`recfin org add --dry-run` (and `org remove --dry-run`, `org user revoke --dry-run`) against the running
+channel leave the data folder as it was, as docs/network.md says: the config block each fetches, and the core.yaml the `peer` CLI
 reads where no peer of the fetching org has one yet, go to a temporary folder (they went to
 channel/updates/config-<org>.block and nodes/peer0.<org>/config/core.yaml). Fabric's `peer` is the script
 of ``peer_serving``, handing out the channel's config block; the folder is compared file by file, names and
@@ -54,5 +54,19 @@ def test_a_remove_dry_run_fetching_the_channels_config_leaves_the_data_folder_as
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
     assert (plan["action"], plan["msp_id"], plan["submitted"]) == ("remove", "Bank2MSP", False)
+    assert _tree(root) == before
+    assert not submitted.exists()
+
+
+def test_a_user_revocation_dry_run_fetching_the_channels_config_leaves_the_data_folder_as_it_was(
+        runner, network_home, peer_serving):
+    from network import profiles
+    root, block = network_home
+    profiles.write_all(load(), root)
+    submitted = peer_serving(block)
+    before = _tree(root)
+    result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["submitted"] is False
     assert _tree(root) == before
     assert not submitted.exists()
