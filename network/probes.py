@@ -38,14 +38,17 @@ def _get(address: str, path: str, timeout: float) -> tuple[int, bytes] | None:
 
 
 def healthy(address: str, timeout: float = 1.0) -> bool:
-    """True when GET /healthz answers 200 (Fabric answers 503 with the failed checks otherwise)."""
+    """True when GET /healthz answers 200 with {"status": "OK"} (Fabric answers 503 with the failed checks
+    otherwise). Any other answer (not JSON, or JSON that is not an object: whatever listens there is not a
+    node's operations endpoint) is an unhealthy one."""
     got = _get(address, "/healthz", timeout)
     if got is None or got[0] != 200:
         return False
     try:
-        return json.loads(got[1]).get("status") == "OK"
+        answer = json.loads(got[1])
     except ValueError:
         return False
+    return isinstance(answer, dict) and answer.get("status") == "OK"
 
 
 def parse_metrics(text: str) -> dict[tuple[str, frozenset], float]:
