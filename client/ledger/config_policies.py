@@ -6,7 +6,8 @@ a block's orderer signatures (:mod:`.block_integrity`) are judged alike, here:
 - each signature verifies as Fabric verifies it (``signature_problem``: an ECDSA signature in its low-S form,
   on a curve Fabric verifies), made by a signer ``SignedBy`` names;
 - policies are evaluated as Fabric does: ImplicitMeta, the named sub-policy of each child group (each org), ANY
-  needing one, ALL every one, MAJORITY more than half; Signature (NOutOf over MSP principals, greedy:
+  needing one, ALL every one, MAJORITY more than half (none of them over a group without child groups,
+  which Fabric takes as met); Signature (NOutOf over MSP principals, greedy:
   :mod:`.signature_policy`), each signer satisfying one principal: 'X.member' when its certificate is an
   identity of MSP X in the config as Fabric's MSP validates one (:mod:`.msp`: it chains to X's CAs, each with a
   Subject Key Identifier, no CRL of X lists it, its OUs are one of X's OU identifiers where X lists any and, with
@@ -105,7 +106,7 @@ class PolicyCheck:
     def describe(self) -> str:
         head = f"{self.path} ({self.rule}) needs {self.needed} of {len(self.parts)} {self.noun}"
         if self.satisfied:
-            return f"{head}: met by {', '.join(self.met)}"
+            return f"{head}: met by {', '.join(self.met) or 'no signature, none being needed'}"
         short = self.needed - len(self.met)
         return (f"{head}, has {len(self.met)}" + (f" ({', '.join(self.met)})" if self.met else "")
                 + f": missing {short} of {', '.join(self.missing)}")
@@ -291,6 +292,10 @@ class Evaluator:
             met = [c for c in children if self.check(path[:-1] + (c, meta.sub_policy)).satisfied]
             needed = {policies_pb2.ImplicitMetaPolicy.ANY: 1, policies_pb2.ImplicitMetaPolicy.ALL: len(children),
                       policies_pb2.ImplicitMetaPolicy.MAJORITY: len(children) // 2 + 1}[meta.rule]
+            if not children:
+                # Fabric (common/policies/implicitmeta.go) takes 0 as the threshold of a group without child
+                # groups, whatever the rule: such a policy is met by any signatures, none at all too
+                needed = 0
             noun = f"org {meta.sub_policy.lower()}" if meta.sub_policy == "Admins" else f"orgs' {meta.sub_policy}"
             return PolicyCheck(where, rule, len(met) >= needed, needed, children, met, noun=noun)
         if policy.type == policies_pb2.Policy.SIGNATURE:
