@@ -75,7 +75,7 @@ MODEL_FEATURES: tuple[str, ...] = (
     "late_log_odds_365",
     "late_log_odds_all",
     "late_log_odds_same_season",
-    "log_mean_days_late_365",
+    "log_max_days_late",
     "log_overdue_count",
     "log_overdue_days_max",
     "rejection_rate_90",
@@ -85,12 +85,11 @@ MODEL_FEATURES: tuple[str, ...] = (
 # Inputs that only grow with bad news about how the debtor pays: more late payments, days late, overdue claims or
 # recent rejections. The model may not weigh any of them negatively, or more bad news would make a debtor look
 # safer: training leaves out one that comes out negative (client.risk.training.fit_logistic) and an artefact that
-# weighs one negatively is refused when loaded (client.risk.model). (Weighed by amount, a late share can still
-# fall when a claim far larger than the debtor's others falls due, paid late or not: it raises the mean claim
-# the shares are smoothed with; see AmountFellDue.late_share.)
+# weighs one negatively is refused when loaded (client.risk.model). A claim paid late or overdue lowers none
+# of them, whatever its size (the late shares' smoothing: smoothing_claims; days late: the most of any claim).
 RISING_FEATURES: frozenset[str] = frozenset({
     "late_log_odds_30", "late_log_odds_90", "late_log_odds_180", "late_log_odds_365", "late_log_odds_all",
-    "late_log_odds_same_season", "log_mean_days_late_365", "log_overdue_count", "log_overdue_days_max",
+    "late_log_odds_same_season", "log_max_days_late", "log_overdue_count", "log_overdue_days_max",
     "rejection_rate_90",
 })
 
@@ -121,20 +120,61 @@ class AmountFellDue(BaseModel):
     def of(cls, fell_due: list["OriginalClaim"], late: list["OriginalClaim"]) -> "AmountFellDue":
         return cls(amount=sum(o.face for o in fell_due), late_amount=sum(o.face for o in late))
 
-    def late_share(self, claim: float, prior: float = LATE_PRIOR) -> float:
-        """The share of the amount paid late, smoothed towards ``prior`` with two pseudo-observations of
-        ``claim``, the debtor's mean claim (:func:`mean_claim` of all that fell due): (late + 0.2 claim) /
-        (amount + 2 claim), that is (late + 0.2) / (n + 2) as v7 counted, n here the amount in units of that
-        claim. Claims of one size give the count's smoothed share exactly. The pseudo-observations are the
-        debtor's, not the window's: a window holding only 1-fen claims paid on time (the season a year ago,
-        padded) stays at the prior, where scaled by the window's own claims they would weigh as a clean record
-        of as many claims; and tiny claims move the share, or ``claim``, by no more than their amount weighs
-        beside the rest. The price: a claim far larger than the rest, once it falls due (paid on time, late or
-        not yet), raises ``claim`` and so pulls every window's share towards the prior, a mostly late record's
-        down (a bank's check, docs/risk-and-pricing.md: large claims paid on time)."""
+    def late_share(self, scale: "SmoothingClaims", prior: float = LATE_PRIOR) -> float:
+        """The share of the amount paid late, smoothed towards ``prior`` with two pseudo-observations of a
+        claim the debtor's size (``scale``, :func:`smoothing_claims`): (late + 0.2 claim) / (amount + 2
+        claim), that is (late + 0.2) / (n + 2) as v7 counted, n here the amount in units of that claim. Claims
+        of one size give the count's smoothed share exactly. The pseudo-observations are the debtor's, not the
+        window's: a window holding only 1-fen claims paid on time (the season a year ago, padded) stays at the
+        prior, where scaled by the window's own claims they would weigh as a clean record of as many claims.
+
+        A window at least a tenth late is smoothed with ``scale.late_record``, one less late with
+        ``scale.clean_record``: a larger claim pulls a share harder towards the prior, down for a window above
+        it and up for one below, so a claim paid late or overdue, which must only raise every share, may only
+        lower the first and raise the second, as it does. At a tenth late exactly the share is the prior
+        whatever the claim, so a window passing from one side to the other moves continuously."""
         if not self.amount:
             return prior
+        claim = scale.late_record if self.late_amount >= prior * self.amount else scale.clean_record
         return (self.late_amount + 2 * prior * claim) / (self.amount + 2 * claim)
+
+
+class SmoothingClaims(BaseModel):
+    """The sizes of the pseudo-observations the late shares are smoothed with
+    (:meth:`AmountFellDue.late_share`), in fen: ``late_record`` for a window at least a tenth late,
+    ``clean_record`` for one less late."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    late_record: float = 0.0
+    clean_record: float = 0.0
+
+
+def smoothing_claims(on_time: list["OriginalClaim"], late: list["OriginalClaim"]) -> SmoothingClaims:
+    """The claim sizes the late shares are smoothed with, from the claims of the whole record (not of each
+    window) paid by their due date (``on_time``) and paid late or overdue (``late``). A window at least a
+    tenth late takes the largest claim paid on time, or the smallest paid late if that is larger (with none
+    paid on time, the smallest claim that fell due); a window less late takes the mean claim paid on time
+    (:func:`mean_claim`), or the largest paid late if that is larger. For claims of one size both are that
+    size.
+
+    Why so: bad news must never make a debtor look better. Scaled by the mean claim of all that fell due, as
+    late_payment-v8 was first trained, a claim paid late raised the scale when large, and a larger scale pulls
+    a mostly late window down towards the prior: four claims of 50 million yuan paid 30 days late scored D
+    (0.2950), and beside a fifth of 5 billion yuan also paid 30 days late, C (0.1853). Taken from the claims
+    paid on time, the scale no longer grows with a claim paid late, and dust paid on time leaves it where it
+    was; but a debtor with no real claim paid on time would be scaled by its dust (by the model as first
+    trained, one claim of 1,000 yuan paid late two years ago, and nothing else, scored C, 0.0964, and beside
+    300 claims of 1 fen paid on time A, 0.0201, each window of dust reading as a clean record), so the claims
+    paid late bound it, each where it can only raise a share: the smallest, which a claim paid late can only
+    lower, under the scale of a mostly late window, and the largest, which it can only raise, under that of a
+    mostly clean one, which a larger scale pulls up. And a claim paid late rather than on time leaves the
+    claims paid on time, whose mean rises when it was below it (a 30-day window of 2 fen paid on time and 1
+    fen overdue read 0.21 late, and 0.20 once a claim of 1 fen due 30 days ago was paid late rather than on
+    time), so a mostly late window takes their largest claim, which only falls."""
+    faces_on_time, faces_late = [o.face for o in on_time], [o.face for o in late]
+    return SmoothingClaims(late_record=max(max(faces_on_time, default=0), min(faces_late, default=0)),
+                           clean_record=max(mean_claim(faces_on_time), max(faces_late, default=0)))
 
 
 def amount_weighted_days_late(late: list["OriginalClaim"]) -> float:
@@ -190,8 +230,8 @@ class DebtorFeatures(BaseModel):
     late_same_season: int
     mean_days_late_365: float
     # the late shares the model sees, by amount (AmountFellDue): all that fell due, the windows, the season
-    # ahead; smoothed with pseudo-observations of the mean claim of all that fell due (mean_claim)
-    mean_claim_fell_due: float = 0.0
+    # ahead; smoothed with pseudo-observations of a claim the debtor's size (smoothing_claims)
+    smoothing_claims: SmoothingClaims = SmoothingClaims()
     by_amount_all: AmountFellDue = AmountFellDue()
     by_amount_30: AmountFellDue = AmountFellDue()
     by_amount_90: AmountFellDue = AmountFellDue()
@@ -216,16 +256,21 @@ class DebtorFeatures(BaseModel):
         counted per claim (v7), four claims of 50 million yuan paid 30 days
         late beside sixty of 1 fen paid on time, all held by a supplier the
         debtor controls, were 6% late and graded C, not E. Each is smoothed
-        towards 0.1 with two pseudo-observations of the debtor's mean claim
-        weighed by amount (:meth:`AmountFellDue.late_share`), so a debtor with
+        towards 0.1 with two pseudo-observations of a claim the debtor's size
+        (:meth:`AmountFellDue.late_share`), so a debtor with
         no history is neither perfect nor hopeless and a 1-fen claim moves
-        neither the share nor its smoothing by more than a fen weighs. They
-        enter as log-odds: the logistic model adds evidence on that scale, so
-        a recent-vs-long-run trend is the
-        difference of two inputs it already has. Mean days late is weighed by
-        amount as well (:func:`amount_weighted_days_late`). Counts and days
-        enter as log1p. Financed share and concentration are measured (and
-        shown with a score) but are not inputs: the synthetic training data
+        neither the share nor its smoothing by more than a fen weighs; the
+        size of those pseudo-observations is taken so that a claim paid late
+        or overdue, of any size, never lowers a share (:func:`smoothing_claims`).
+        They enter as log-odds: the logistic model adds evidence on that scale,
+        so a recent-vs-long-run trend is the
+        difference of two inputs it already has. Days late enter as the most
+        days any claim was paid late (since v8; v7 took the mean of the last
+        365 days): a mean, counted or weighed by amount, falls when a claim is
+        paid a day late beside others paid 30 days late, so bad news would
+        lower it, where the most only rises. Counts and days enter as log1p.
+        Financed share and concentration are measured (and shown with a
+        score) but are not inputs: the synthetic training data
         gives them no relation to payment, so any weight learned there would
         be noise. Nor are the all-time rejection rate and the freeze count:
         next to the late shares they carry nothing more, and their learned
@@ -245,7 +290,7 @@ class DebtorFeatures(BaseModel):
         raise.
         """
         def late(by_amount: AmountFellDue) -> float:
-            return log_odds(by_amount.late_share(self.mean_claim_fell_due, LATE_PRIOR))
+            return log_odds(by_amount.late_share(self.smoothing_claims, LATE_PRIOR))
 
         confirmed_90 = (self.confirmed_amount_90 / self.mean_claim_confirmed) if self.mean_claim_confirmed \
             else 0.0
@@ -257,7 +302,7 @@ class DebtorFeatures(BaseModel):
             "late_log_odds_365": late(self.by_amount_365),
             "late_log_odds_all": late(self.by_amount_all),
             "late_log_odds_same_season": late(self.by_amount_same_season),
-            "log_mean_days_late_365": math.log1p(self.mean_days_late_365),
+            "log_max_days_late": math.log1p(self.max_days_late),
             "log_overdue_count": math.log1p(self.overdue_count),
             "log_overdue_days_max": math.log1p(self.overdue_days_max),
             "rejection_rate_90": smoothed_share(self.rejected_count_90, self.rejected_count_90 + confirmed_90,
@@ -570,7 +615,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         late_90=len(windows[90].late), late_180=len(windows[180].late), late_365=len(windows[365].late),
         mean_days_late_365=amount_weighted_days_late(settled_late_365),
         # all that fell due: settled, on time or late, or overdue now (as the counts above)
-        mean_claim_fell_due=mean_claim([o.face for o in on_time + late + overdue]),
+        smoothing_claims=smoothing_claims(on_time, late + overdue),
         by_amount_all=AmountFellDue.of(on_time + late + overdue, late + overdue),
         by_amount_30=AmountFellDue.of(*windows[30]), by_amount_90=AmountFellDue.of(*windows[90]),
         by_amount_180=AmountFellDue.of(*windows[180]), by_amount_365=AmountFellDue.of(*windows[365]),

@@ -54,10 +54,10 @@ FORMAT = "recfin.late-payment.logistic/1"
 #  v6: examples leave out claims not yet confirmed on the as-of date, and a claim paid in part before it was split
 #  is settled at its face, not at what its parts add up to;
 #  v7: the 30/90/180/365-day late shares leave out every claim due on the as-of date, not only the unpaid ones;
-#  v8: the late shares and mean days late weigh each claim by its amount, smoothed with pseudo-observations of
-#  the debtor's mean claim, the 90-day rejection rate counts the confirmations beside the rejections by amount
-#  too, and the confirmations of the last 365 days are no longer an input: padding with small claims buys no
-#  better grade)
+#  v8: the late shares weigh each claim by its amount, smoothed with pseudo-observations of a claim the
+#  debtor's size that no claim paid late can make lower a share, days late enter as the most of any claim, the
+#  90-day rejection rate counts the confirmations beside the rejections by amount too, and the
+#  confirmations of the last 365 days are no longer an input: padding with small claims buys no better grade)
 VERSION = "v8"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead

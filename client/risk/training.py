@@ -320,14 +320,18 @@ Python, loads no pickle and needs no scikit-learn. {gb_verdict}
 |---|---|
 {coefs}
 
-Late shares weigh each claim that fell due by its face (as does mean days
-late): sixty claims of 1 fen paid on time move them no more than 60 fen of
-what fell due does. They are smoothed towards 0.1 with two pseudo-observations
-of the debtor's mean claim m, the sum of the squared faces of all that fell
-due over their sum, a size tiny claims do not move ((late + 0.2 m) / (amount +
-2 m): (late + 0.2) / (n + 2) for n claims of one size), and enter as log-odds,
-the scale on which a logistic model adds evidence; counts and days enter as
-log1p (`client/risk/features.py`). The confirmations of the last 365 days are
+Late shares weigh each claim that fell due by its face: sixty claims of 1 fen
+paid on time move them no more than 60 fen of what fell due does. They are
+smoothed towards 0.1 with two pseudo-observations of a claim m the debtor's
+size ((late + 0.2 m) / (amount + 2 m): (late + 0.2) / (n + 2) for n claims of
+one size), taken from the whole record so that tiny claims do not move it: for
+a window at least 10% late, the largest claim paid on time or the smallest
+paid late, whichever is larger; for one less late, the mean claim paid on time
+(the sum of the squared faces over their sum) or the largest paid late. So a
+claim paid late or overdue, whatever its size, never lowers a share, nor does
+paying a claim late rather than on time. They enter as log-odds, the scale on which a logistic model adds
+evidence; counts and days enter as log1p, days late as the most days any
+claim was paid late, which no claim added can lower (`client/risk/features.py`). The confirmations of the last 365 days are
 not an input: their weight came out negative, so confirming claims, 1 fen to a
 supplier the debtor controls included, scored a debtor safer. Financed share and concentration are computed and
 shown with every score but are not inputs: the simulator gives them no bearing

@@ -66,10 +66,11 @@ def test_empty_history_is_all_zero_and_usable():
 
 
 def test_late_shares_enter_as_smoothed_log_odds():
-    """Weighed by amount (since v8), smoothed towards 0.1 with two pseudo-observations of the debtor's mean
-    claim: the amount-weighted mean face of what fell due (R1, R2, R3)."""
+    """Weighed by amount (since v8), smoothed towards 0.1 with two pseudo-observations of a claim the debtor's
+    size: for a mostly late window, the mean claim paid on time (R1, 100,000) or the smallest claim paid late
+    or overdue (R2, 200,000), whichever is larger."""
     inputs = dict(zip(MODEL_FEATURES, debtor_features(history(), AS_OF).model_inputs()))
-    claim = (100_000 ** 2 + 200_000 ** 2 + 300_000 ** 2) / 600_000
+    claim = 200_000
 
     def log_odds(share):
         return pytest.approx(math.log(share / (1 - share)), rel=1e-12)

@@ -16,10 +16,10 @@ from .risk_helpers import BIG, DEBTOR, big_late_claims, ev, lifecycle, tiny_clai
 AS_OF = date(2026, 6, 30)
 
 
-def score(tmp_path, events):
+def score(tmp_path, events, as_of=AS_OF):
     path = tmp_path / "history.json"
     path.write_text(ReceivableHistory(debtor=DEBTOR, events=events).model_dump_json())
-    result = CliRunner().invoke(risk, ["score", DEBTOR, "--history", str(path), "--as-of", str(AS_OF), "--json"])
+    result = CliRunner().invoke(risk, ["score", DEBTOR, "--history", str(path), "--as-of", str(as_of), "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout), result.stderr
 
@@ -47,9 +47,11 @@ def test_large_claims_paid_on_time_that_outweigh_small_late_ones_are_named_besid
 def test_padding_with_tiny_claims_is_not_noted_as_the_grade_weighs_it_by_amount(tmp_path):
     """Since late_payment-v8 the 1-fen claims move the grade no more than their amount
     (test_risk_padding_with_small_claims): nothing is left for a note to say, and none says the grade counts
-    claims."""
-    late_only, _ = score(tmp_path, big_late_claims())
-    padded, said = score(tmp_path, big_late_claims() + tiny_claims_on_time())
+    claims. Both are scored as of one date, the last event of the four claims alone (a file is scored as of
+    its last event at the latest, and the padding's last is weeks later)."""
+    late_only, _ = score(tmp_path, big_late_claims(), as_of=date(2026, 5, 30))
+    padded, said = score(tmp_path, big_late_claims() + tiny_claims_on_time(), as_of=date(2026, 5, 30))
+    assert padded["as_of"] == late_only["as_of"] == "2026-05-30"
     assert padded["grade"] == late_only["grade"]
     assert "paid late, or has not yet paid" not in said and "counts claims" not in said
 
