@@ -22,6 +22,7 @@ each with why.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -94,14 +95,23 @@ class PolicyCheck:
     rule: str                           # e.g. "MAJORITY Admins" or "OR('BankMSP.admin')"
     satisfied: bool
     needed: int                         # how many of the parts must be satisfied
-    parts: list[str] = field(default_factory=list)       # the orgs (ImplicitMeta) or principals (Signature)
+    # the orgs (ImplicitMeta), or the parts of the top rule (Signature): each a principal or a nested rule
+    parts: list[str] = field(default_factory=list)
     met: list[str] = field(default_factory=list)
     for_elements: list[str] = field(default_factory=list)  # the changed elements this policy authorises
     noun: str = "principals"            # what the parts are, for the message ("org admins")
 
     @property
     def missing(self) -> list[str]:
-        return [p for p in self.parts if p not in self.met]
+        """The parts not met, in order; a part a rule names twice ('BankMSP.admin' in
+        OutOf(2, 'BankMSP.admin', 'BankMSP.admin')) is missing as many times as it is not met."""
+        unclaimed, out = Counter(self.met), []
+        for part in self.parts:
+            if unclaimed[part]:
+                unclaimed[part] -= 1
+            else:
+                out.append(part)
+        return out
 
     def describe(self) -> str:
         head = f"{self.path} ({self.rule}) needs {self.needed} of {len(self.parts)} {self.noun}"
@@ -300,13 +310,39 @@ class Evaluator:
             return PolicyCheck(where, rule, len(met) >= needed, needed, children, met, noun=noun)
         if policy.type == policies_pb2.Policy.SIGNATURE:
             env = policies_pb2.SignaturePolicyEnvelope.FromString(policy.value)
-            principals = [principal(p) for p in env.identities]
-            evaluation = self.evaluated(env.rule, principals)
-            names = [f"{m}.{r}" for m, r in principals]
-            needed = env.rule.n_out_of.n if env.rule.HasField("n_out_of") else 1
-            return PolicyCheck(where, render_signature_rule(env), evaluation.met, needed, names,
-                               [names[k] for k in evaluation.leaves])
+            return self.signature_check(where, env)
         return PolicyCheck(where, f"(unsupported policy type {policy.type})", False, 1)
+
+    def signature_check(self, where: str, env: policies_pb2.SignaturePolicyEnvelope) -> PolicyCheck:
+        """The signature policy ``env`` (at ``where``) over the counted signers, told part by part of its
+        top rule: an n-out-of needs n of its parts, each a principal ('BankMSP.admin') or a nested rule
+        spelled whole, so that what is met, needed and missing are counted alike (a principal two parts
+        name counted twice). Each part is evaluated in turn on the signers the parts met before it left
+        unused, as Fabric's n-out-of walks them (client.ledger.signature_policy), so the parts met are
+        the ones Fabric finds met."""
+        principals = [principal(p) for p in env.identities]
+        names = [f"{m}.{r}" for m, r in principals]
+        rule = env.rule
+        if rule.HasField("n_out_of"):
+            needed, parts = rule.n_out_of.n, list(rule.n_out_of.rules)
+        elif rule.HasField("signed_by"):
+            needed, parts = 1, [rule]
+        else:       # a rule Fabric does not compile, met by nobody: its principals are what it would need
+            return PolicyCheck(where, render_signature_rule(env), False, 1, names, [])
+        used: set[int] = set()
+        spelled, met = [], []
+        for part in parts:
+            text = _part_text(part, names)
+            spelled.append(text)
+            found = evaluate_rule(part, principals=len(principals), signers=len(self.signed),
+                                  meets=lambda signer, index: signer not in used
+                                  and self.satisfies(self.signed[signer], *principals[index]))
+            if found.met:
+                used.update(found.signers)
+                met.append(text)
+        noun = "principals" if all(part.HasField("signed_by") for part in parts) else "parts of the rule"
+        return PolicyCheck(where, render_signature_rule(env), len(met) >= needed, needed, spelled, met,
+                           noun=noun)
 
     def verdict(self, checks: list[PolicyCheck]) -> Verdict:
         """The checks made, with who the evaluator counted and who it did not, and why."""
@@ -405,15 +441,22 @@ def indexes_one(index: int, principals: list) -> bool:
 
 def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:
     """A SignaturePolicyEnvelope back in the policy language, e.g. "OR('BankMSP.admin')"."""
-    principals = [principal(p) for p in env.identities]
+    names = [f"{msp_id}.{role}" for msp_id, role in map(principal, env.identities)]
+    return spelled_rule(env.rule, lambda index: _quoted(names, index))
 
-    def leaf(index: int) -> str:
-        if not indexes_one(index, principals):     # Fabric compiles no such policy: say what it holds
-            return f"'<no principal #{index}>'"
-        msp_id, role = principals[index]
-        return f"'{msp_id}.{role}'"
 
-    return spelled_rule(env.rule, leaf)
+def _part_text(part: policies_pb2.SignaturePolicy, names: list[str]) -> str:
+    """One part of a signature policy's top rule, as a check names it: a principal bare ("BankMSP.admin"), a
+    nested rule in the policy language ("AND('BankMSP.admin', 'SupplierMSP.admin')")."""
+    if part.HasField("signed_by"):
+        return _quoted(names, part.signed_by)[1:-1]
+    return spelled_rule(part, lambda index: _quoted(names, index))
+
+
+def _quoted(names: list[str], index: int) -> str:
+    """A signed-by leaf's principal as the policy language spells it ("'BankMSP.admin'"), from the principals'
+    names; one indexing none of them, which Fabric compiles no policy with, says what it holds."""
+    return f"'{names[index]}'" if indexes_one(index, names) else f"'<no principal #{index}>'"
 
 
 def evaluate_signed(config: configtx_pb2.Config, path: tuple[str, ...],

@@ -1,4 +1,5 @@
-"""What a policy check counts and reports as Fabric evaluates the policy: an ImplicitMeta policy over no
+"""What a policy check counts and reports as Fabric evaluates the policy: a signature policy part by part
+of its top rule (a nested rule one part, a principal two parts name two), an ImplicitMeta policy over no
 child group met with no signature at all."""
 from __future__ import annotations
 
@@ -6,14 +7,54 @@ import pytest
 from fabric_protos.common import configtx_pb2
 
 from client.ledger import config_policies
+from network import config_policy, config_signing
 from network.org_definition import policy_from
 
 from .channel_fixtures import channel_config
+from .test_config_policy import bank_anchor_update, user, with_bank_admins
 
 
 @pytest.fixture
 def current(topology, data_root) -> configtx_pb2.Config:
     return channel_config(topology, data_root)
+
+
+def _verdict(topology, data_root, config: configtx_pb2.Config, signers: list[tuple[str, str | None]]):
+    update = bank_anchor_update(config)
+    signatures = [config_signing.sign(update, user(topology, data_root, org, name)) for org, name in signers]
+    return config_policy.evaluate(config, config_signing.envelope(update, signatures))
+
+
+def test_a_nested_rule_is_counted_as_one_part_of_the_top_rule(topology, data_root, current):
+    """OutOf(2, AND(bank, supplier), regulator) signed by the bank's and the supplier's admins has one of
+    its two parts: the regulator's admin is missing, one of it, not "missing 0" of a policy not met."""
+    config = with_bank_admins(current,
+                              "OutOf(2, AND('BankMSP.admin', 'SupplierMSP.admin'), 'RegulatorMSP.admin')")
+    verdict = _verdict(topology, data_root, config, [("bank", None), ("supplier", None)])
+    [check] = verdict.checks
+    assert not verdict.ok
+    assert (check.needed, check.parts, check.met) == (
+        2, ["AND('BankMSP.admin', 'SupplierMSP.admin')", "RegulatorMSP.admin"],
+        ["AND('BankMSP.admin', 'SupplierMSP.admin')"])
+    assert verdict.missing == ["RegulatorMSP.admin"]
+    assert check.describe().endswith(
+        "needs 2 of 2 parts of the rule, has 1 (AND('BankMSP.admin', 'SupplierMSP.admin')): "
+        "missing 1 of RegulatorMSP.admin")
+    met = _verdict(topology, data_root, config, [("bank", None), ("supplier", None), ("regulator", None)])
+    assert met.ok and met.checks[0].describe().endswith(
+        "needs 2 of 2 parts of the rule: met by AND('BankMSP.admin', 'SupplierMSP.admin'), "
+        "RegulatorMSP.admin")
+
+
+def test_a_principal_two_parts_name_is_needed_and_missing_twice(topology, data_root, current):
+    """OutOf(2, 'BankMSP.member', 'BankMSP.member') needs two of the bank's identities: with one signing, the
+    check names the bank's member as missing once, where it named no one ("missing 1 of ")."""
+    config = with_bank_admins(current, "OutOf(2, 'BankMSP.member', 'BankMSP.member')")
+    verdict = _verdict(topology, data_root, config, [("bank", None)])
+    assert not verdict.ok and verdict.missing == ["BankMSP.member"]
+    assert verdict.checks[0].describe().endswith(
+        "needs 2 of 2 principals, has 1 (BankMSP.member): missing 1 of BankMSP.member")
+    assert _verdict(topology, data_root, config, [("bank", None), ("bank", "officer1")]).ok
 
 
 @pytest.mark.parametrize("rule", ["ANY", "MAJORITY", "ALL"])
