@@ -490,15 +490,15 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
     if known:
         raise OrgChangeError(f"{spec.name} ({spec.msp_id}) is already an org of the network in {data_root} (as "
                              f"{known[0]}): the company chooses another name with `recfin org keys`")
-    # the channel may hold an org this data folder does not record: its MSP IDs count too
-    check_identifiers_free(topology, current, spec.name, spec.msp_id,
-                           "The company chooses another name with `recfin org keys`")
     if problem := org_name_too_long(spec.name):      # the channel's orgs may have longer names, added before
         raise OrgChangeError(f"{spec.name} ({spec.msp_id}) cannot join: {problem}. The company chooses a shorter "
                              f"name with `recfin org keys`")
     if problem := org_name_ends_in_hyphen(spec.name):   # a definition written by hand: `org keys` refuses one
         raise OrgChangeError(f"{spec.name} ({spec.msp_id}) cannot join: {problem}. The company chooses a "
                              f"name without it with `recfin org keys`")
+    # the channel may hold an org this data folder does not record: its MSP IDs count too
+    check_identifiers_free(topology, current, spec.name, spec.msp_id,
+                           "The company chooses another name with `recfin org keys`")
     try:
         grown = membership.with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec])
     except TopologyError as exc:
