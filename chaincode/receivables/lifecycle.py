@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from .errors import rule, shown
-from .money import amount_text
+from .money import MAX_AMOUNT, amount_text
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SPLIT, WITHDRAWN, DiscountOffer, Receivable,
 )
@@ -176,4 +176,16 @@ def split_amounts(face: int, amount: int, *, currency: str) -> tuple[int, int]:
     if amount > face:
         raise rule("split-exceeds-amount", f"cannot split {amount_text(amount, currency)} off a receivable of "
                    f"{amount_text(face, currency)}: the part transferred must not exceed the outstanding amount")
-    return amount, face - amount
+    kept = face - amount
+    if kept != 0 and max(amount, kept) > MAX_AMOUNT:
+        # A claim stored under the earlier cap (money.STORED_AMOUNT_LIMIT) moves whole as it is, but a split
+        # writes two new records: an amount above MAX_AMOUNT in them would not read exactly in every JSON
+        # parser, which every record written since the cap came in does.
+        low, high, larger = max(face - MAX_AMOUNT, 1), MAX_AMOUNT, max(amount, kept)
+        within = (f", or split off between {amount_text(low, currency)} and {amount_text(high, currency)}"
+                  if low <= high else "")
+        raise rule("amount-too-large", f"splitting {amount_text(amount, currency)} off a receivable of "
+                   f"{amount_text(face, currency)} would write a part of {amount_text(larger, currency)}: "
+                   f"each part of a split is capped at {MAX_AMOUNT} fen (the most every JSON parser "
+                   f"reads exactly); transfer the whole outstanding amount{within}")
+    return amount, kept

@@ -18,7 +18,8 @@ Signatures that do not verify (a high-S ECDSA signature among them), signatures 
 its CA in its MSP's revocation list names, signatures of any identity of an MSP whose revocation list holds a CRL
 without an Authority Key Identifier (Fabric's MSP fails them all), and a second signature of an identity whose
 first one counts (Fabric counts an identity once) are ignored, as the orderer ignores them; the verdict names
-each with why.
+each with why. One of an MSP's listed admin certificates, its NodeOUs on, still counts as its admin whatever
+its CRLs say, as Fabric takes it as the admin without validating it (for no other principal).
 """
 from __future__ import annotations
 
@@ -234,7 +235,18 @@ def refusal(signer: SignedBy, msps: dict[str, OrgMsp], config: configtx_pb2.Conf
                 "signatures of the channel's orgs count")
     if not signer.valid:
         return signer.problem or "the signature does not verify"
+    if admin_unvalidated(signer.certificate, msp):
+        return None     # its CRLs do not touch the admin it is; satisfies() refuses it any other principal
     return revocation(signer.certificate, msp, config)
+
+
+def admin_unvalidated(cert: x509.Certificate, msp: OrgMsp) -> bool:
+    """Whether cert is one of msp's listed admin certificates (admincerts) in an MSP with NodeOUs on:
+    Fabric (satisfiesPrincipalInternalV142) takes it as the ADMIN principal before it validates the identity
+    at all, so neither a CRL that lists it nor one without an Authority Key Identifier keeps it from signing
+    as the admin."""
+    return msp.identities.node_ous is not None and any(x509.load_pem_x509_certificate(pem) == cert
+                                                       for pem in msp.admins)
 
 
 def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
@@ -248,11 +260,10 @@ def satisfies(signer: SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp])
     if msp is None or signer.msp_id != msp_id or not signer.valid:
         return False
     identities, cert = msp.identities, signer.certificate
-    listed_admin = role == "admin" and any(x509.load_pem_x509_certificate(pem) == cert for pem in msp.admins)
-    if listed_admin and identities.node_ous is not None:
-        # With NodeOUs on, Fabric (satisfiesPrincipalInternalV142) takes a listed admin as ADMIN before it validates
-        # the identity: setup only asked the admincert to carry the client or admin OU
+    if role == "admin" and admin_unvalidated(cert, msp):
+        # setup only asked the admincert to carry the client or admin OU (postSetupV142)
         return True
+    listed_admin = role == "admin" and any(x509.load_pem_x509_certificate(pem) == cert for pem in msp.admins)
     if certificate_problem(cert, identities, cert.not_valid_before_utc + timedelta(seconds=1)) is not None:
         return False
     if role == "member" or listed_admin:
