@@ -93,25 +93,29 @@ def mark_overdue(r: Receivable) -> None:
     r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
 
 
-def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str) -> None:
+def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
+                                        due_way_on: str = "") -> None:
     """Refused for what no step of a financing cures, before a caller names its financing's way out: a claim
     settled (paid to its bank, whose repayment record is still to come), overdue, split or otherwise not
     CONFIRMED, or past its due date stays refused once the financing ends, so naming the way out would send
     the holder to end the financing for an ``action`` refused all the same. FINANCED passes: its financing is
-    the caller's to refuse, with the way out."""
+    the caller's to refuse, with the way out. ``due_way_on``: what is left to do with a claim past its due
+    date, added to that refusal."""
     if r.status == SPLIT:
         # its parts fall due with it: past that date the parts its refusal names would be refused in turn
-        ensure_before_maturity(r, today, action)
+        ensure_before_maturity(r, today, action, due_way_on)
     if r.status != FINANCED:
         ensure_status(r, (CONFIRMED,), action)
-    ensure_before_maturity(r, today, action)
+    ensure_before_maturity(r, today, action, due_way_on)
 
 
 def ensure_transferable(r: Receivable, today: date) -> None:
     # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
     # would give children that look current, so the rule cannot hang on that bookkeeping call. Refused by
     # that before the freeze, as no lifting lets such a claim move.
-    ensure_actionable_but_for_financing(r, today, "split or transfer")
+    # the holder is told what is left: the due date never moves, so no wait lets the claim move again
+    ensure_actionable_but_for_financing(r, today, "split or transfer", "a claim that has fallen due is paid, "
+                                        f"no longer moved: its debtor {r.debtor} pays it (RecordPayment)")
     ensure_not_frozen(r)
     if r.status == FINANCED or r.financing_id is not None:
         raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
