@@ -428,8 +428,8 @@ class LostKeyError(NetworkError):
 
 
 class CaFilesError(NetworkError):
-    """An org's CA files cannot issue: one is missing, the key is not the certificate's, or the certificate is
-    not the CA the org's verifying MSP (and so the channel) has."""
+    """An org's CA files cannot issue: one is missing, the key is not the certificate's, the certificate is
+    not the CA the org's verifying MSP (and so the channel) has, or not a CA certificate Fabric accepts."""
 
 
 def _certs_in(folder: Path) -> list[x509.Certificate]:
@@ -460,6 +460,8 @@ def ca_files_problem(paths: OrgCrypto, tls: bool = True) -> str | None:
         cert = load_cert(cert_path)
         if _public(load_key(key_path)).public_numbers() != cert.public_key().public_numbers():
             return f"{key_path} is not the key of {cert_path}"
+        if problem := ca_certificate_problem(cert_path, cert):
+            return problem
         if cert not in _certs_in(verifying):
             return f"{cert_path} is not the CA certificate in the org's MSP ({verifying})"
     return None
@@ -467,6 +469,36 @@ def ca_files_problem(paths: OrgCrypto, tls: bool = True) -> str | None:
 
 class ExpiredCaError(CaFilesError):
     """An org's CA (or TLS CA) certificate has ended: nothing it issues could be valid."""
+
+
+def ca_certificate_problem(cert_path: Path, cert: x509.Certificate) -> str | None:
+    """Why the CA certificate in cert_path cannot issue what Fabric accepts, None when it can: it must say it
+    is a CA (basicConstraints CA:TRUE: Fabric's MSP takes no other as a root), may sign certificates where
+    it limits its key usage (keyCertSign: Go's chain verification refuses a leaf signed by a CA without
+    it), and carry a Subject Key Identifier (what every certificate it issues names as its Authority Key
+    Identifier, and the MSP finds its CRLs by). A CA renewed by hand, as certificates that end are, may
+    lack any of them."""
+    try:
+        is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        is_ca = False
+    try:
+        signs = cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign
+    except x509.ExtensionNotFound:
+        signs = True            # no key usage: not limited
+    try:
+        cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+        has_ski = True
+    except x509.ExtensionNotFound:
+        has_ski = False
+    lacks = [what for what, held in (("basicConstraints CA:TRUE", is_ca), ("keyUsage keyCertSign", signs),
+                                     ("a Subject Key Identifier", has_ski)) if not held]
+    if not lacks:
+        return None
+    return (f"{cert_path} is no CA certificate Fabric accepts: it lacks {' and '.join(lacks)}. Renew it for "
+            f"the same key and subject with basicConstraints CA:TRUE, keyUsage keyCertSign and a Subject Key "
+            f"Identifier, update the org's MSP in the channel with it, and run the command again; nothing is "
+            f"issued by it until then")
 
 
 class _OrgIssuer:
@@ -515,6 +547,8 @@ class _OrgIssuer:
         cert_path, key_path = folder / cert_name, folder / cert_name.replace(".pem", ".key")
         if cert_path.is_file() and key_path.is_file():
             cert = load_cert(cert_path)
+            if problem := ca_certificate_problem(cert_path, cert):
+                raise CaFilesError(problem)
             self._check_dates(cert_path, cert)
             return load_key(key_path), cert
         if key_path.is_file() and not cert_path.is_file() and self.making:
