@@ -53,9 +53,10 @@ def ensure_not_frozen(r: Receivable, way_on: str = "") -> None:
                    + (f"; {way_on}" if way_on else ""))
 
 
-def ensure_status(r: Receivable, allowed: Sequence[str], action: str) -> None:
+def ensure_status(r: Receivable, allowed: Sequence[str], action: str, *, today: date | None = None) -> None:
     """Refused unless ``r`` is in one of the ``allowed`` statuses, named in the order given (never a set's:
-    the refusal text must be the same on every endorsing peer)."""
+    the refusal text must be the same on every endorsing peer). ``today``, when the caller knows it: a claim
+    its debtor has yet to confirm is named as past confirming once its due date has come."""
     if r.status not in allowed:
         statuses = " or ".join(allowed)
         # A split's parts begin CONFIRMED and carry the claim's debt from then on, so an action a CONFIRMED
@@ -63,11 +64,21 @@ def ensure_status(r: Receivable, allowed: Sequence[str], action: str) -> None:
         parts = (f"; its debt is held in its parts {', '.join(r.children)} now: {action} those of them still "
                  f"{statuses} instead" if r.status == SPLIT and CONFIRMED in allowed and r.children else "")
         # a claim its debtor has yet to answer: confirmation is the step that lets the action on, refused from
-        # the due date on (past-maturity), which the text names as this check does not know today's date
-        confirm = (f"; its debtor {r.debtor} confirms it first (ConfirmReceivable), before its due date "
-                   f"{r.due_date}" if r.status == REGISTERED and CONFIRMED in allowed else "")
+        # the due date on (past-maturity), so from then on the refusal names what ConfirmReceivable's does
+        confirm = _confirmation_way(r, today) if r.status == REGISTERED and CONFIRMED in allowed else ""
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
                    f"only when {statuses}{parts}{confirm}")
+
+
+def _confirmation_way(r: Receivable, today: date | None) -> str:
+    """What lets an action on ``r``, a claim its debtor has yet to confirm: the confirmation before its due
+    date, or, that date come by ``today``, what ConfirmReceivable's ``past-maturity`` refusal names instead."""
+    if today is None or today < date.fromisoformat(r.due_date):
+        return (f"; its debtor {r.debtor} confirms it first (ConfirmReceivable), before its due date "
+                f"{r.due_date}")
+    return (f"; it fell due on {r.due_date} unconfirmed, and its debtor {r.debtor} can no longer confirm it: "
+            f"the debtor rejects it (RejectReceivable), or its creditor {r.creditor} withdraws it "
+            "(WithdrawReceivable) and registers the claim anew with a due date to come")
 
 
 def ensure_before_maturity(r: Receivable, today: date, action: str, way_on: str = "") -> None:

@@ -147,7 +147,7 @@ class SettlementTransactions(TransactionGroup):
         if r.status == SPLIT:
             leaves = _payable_parts(r, await _parts_a_payment_reaches(s.store, r))
         else:
-            lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on")
+            lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on", today=s.today)
             leaves = [r]
         for leaf in leaves:
             if leaf.frozen is not None:   # refused, naming the parts a payment of their own still reaches
@@ -204,7 +204,7 @@ class SettlementTransactions(TransactionGroup):
         if r.status == SPLIT:
             # its parts fall due with it: before then the parts its refusal names would be refused in turn
             _ensure_past_due(r, s.today_iso)
-        lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue")
+        lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue", today=s.today)
         _ensure_past_due(r, s.today_iso)
         # last: a claim marked already, or not yet due, is refused above whether or not it is frozen, so no
         # party waits for the lifting only to be refused again
