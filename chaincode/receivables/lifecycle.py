@@ -115,6 +115,11 @@ def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
     if r.status == SPLIT:
         # its parts fall due with it: past that date the parts its refusal names would be refused in turn
         ensure_before_maturity(r, today, action, due_way_on)
+    if r.status == OVERDUE and due_way_on:
+        # marked in arrears, it is never CONFIRMED again: "only when CONFIRMED" alone would send the caller to
+        # wait for a status it cannot get back, so the refusal says what is left, as past-maturity's does
+        raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {OVERDUE}: it fell due on "
+                   f"{r.due_date} unpaid; {due_way_on}")
     if r.status != FINANCED:
         ensure_status(r, (CONFIRMED,), action)
     ensure_before_maturity(r, today, action, due_way_on)

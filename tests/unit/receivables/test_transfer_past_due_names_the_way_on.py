@@ -21,3 +21,17 @@ async def test_a_transfer_on_or_after_the_due_date_says_the_claim_is_paid_not_mo
                                     else tier2.uscc, "100", rule="past-maturity")
         assert message.endswith(way_on), message
     await net.ok(core, "RecordPayment", whole["id"], str(1000_00))
+
+
+async def test_a_transfer_of_a_claim_marked_overdue_says_what_is_left_not_only_when_confirmed():
+    net = await standard_net()
+    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+    claim = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    net.advance(days=31)
+    await net.ok(tier1, "RecordOverdue", claim["id"])
+    message = await net.refused(tier1, "TransferReceivable", claim["id"], tier2.uscc, "100", rule="invalid-state")
+    # an OVERDUE claim is never CONFIRMED again: the refusal said "only when CONFIRMED" and nothing more
+    assert message == (f"RULE invalid-state: cannot split or transfer receivable {claim['id']} while it is "
+                       f"OVERDUE: it fell due on {claim['due_date']} unpaid; a claim that has fallen due is paid, "
+                       f"no longer moved: its debtor {core.uscc} pays it (RecordPayment)"), message
+    await net.ok(core, "RecordPayment", claim["id"], str(1000_00))
