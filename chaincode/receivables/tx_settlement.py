@@ -95,11 +95,34 @@ def _payable_parts(r: Receivable, parts: list[Receivable]) -> list[Receivable]:
     lifecycle's order, so every endorsing peer returns the same text."""
     payable = [part for part in parts if part.status in lifecycle.PAYABLE]
     if not payable:
-        ended = " or ".join(status for status in STATUSES if any(part.status == status for part in parts))
         raise rule("invalid-state", f"cannot record a payment on receivable {r.id} while it is {SPLIT} and "
-                   f"every part of it is {ended}: nothing is left to pay on it (a payment reaches only a "
-                   f"part {' or '.join(lifecycle.PAYABLE)})")
+                   f"every part of it is {_statuses_of(parts)}: nothing is left to pay on it (a payment "
+                   f"reaches only a part {' or '.join(lifecycle.PAYABLE)})")
     return payable
+
+
+def _statuses_of(parts: list[Receivable]) -> str:
+    """The statuses the ``parts`` are in, named in the lifecycle's order, so every endorsing peer returns the
+    same text."""
+    return " or ".join(status for status in STATUSES if any(part.status == status for part in parts))
+
+
+# The statuses RecordOverdue marks: an OVERDUE claim is marked already, a settled or ended one owes nothing.
+MARKABLE = (CONFIRMED, FINANCED)
+
+
+def _overdue_parts_instead(r: Receivable, parts: list[Receivable]) -> str:
+    """Why the split claim ``r``, past its due date, is not marked overdue, naming the unsplit ``parts`` that
+    can be instead: its direct children may be split in turn or settled, and a refusal naming them would send
+    the caller one level down at a time, or to parts with nothing left to mark."""
+    markable = [part.id for part in parts if part.status in MARKABLE]
+    if not markable:
+        return (f"cannot mark overdue receivable {r.id} while it is {SPLIT} and every part of it is "
+                f"{_statuses_of(parts)}: none is left to mark overdue (only a part "
+                f"{' or '.join(MARKABLE)} is)")
+    return (f"cannot mark overdue receivable {r.id} while it is {SPLIT}: its debt is held in its parts now, "
+            f"of which {parts_named(markable, r.id)} {'is' if len(markable) == 1 else 'are'} still "
+            f"{' or '.join(MARKABLE)}: mark {'it' if len(markable) == 1 else 'those'} overdue instead")
 
 
 def _paid_without(r: Receivable, stopping: Receivable, leaves: list[Receivable], today_iso: str) -> str:
@@ -204,7 +227,8 @@ class SettlementTransactions(TransactionGroup):
         if r.status == SPLIT:
             # its parts fall due with it: before then the parts its refusal names would be refused in turn
             _ensure_past_due(r, s.today_iso)
-        lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue", today=s.today)
+            raise rule("invalid-state", _overdue_parts_instead(r, await queries.leaves(s.store, r)))
+        lifecycle.ensure_status(r, MARKABLE, "mark overdue", today=s.today)
         _ensure_past_due(r, s.today_iso)
         # last: a claim marked already, or not yet due, is refused above whether or not it is frozen, so no
         # party waits for the lifting only to be refused again

@@ -47,9 +47,9 @@ async def test_marking_a_split_claim_overdue_names_its_parts_to_mark_instead():
     claim = await split_claim(net, due_in=10)
     net.advance(days=11)
     message = await net.refused(core, "RecordOverdue", claim, rule="invalid-state")
-    assert (f"cannot mark overdue receivable {claim} while it is SPLIT: only when CONFIRMED or FINANCED; "
-            f"its debt is held in its parts {claim}.1, {claim}.2 now: mark overdue those of them still "
-            "CONFIRMED or FINANCED instead") in message, message
+    assert (f"cannot mark overdue receivable {claim} while it is SPLIT: its debt is held in its parts now, "
+            f"of which {claim}.1, {claim}.2 are still CONFIRMED or FINANCED: mark those overdue instead"
+            ) in message, message
     assert (await net.ok(core, "RecordOverdue", f"{claim}.1"))["status"] == "OVERDUE"
 
 
