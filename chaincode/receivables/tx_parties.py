@@ -102,7 +102,14 @@ class PartyTransactions(TransactionGroup):
     @transaction
     @rules
     async def RegisterParty(self, ctx: Context, party: PartyArgument) -> Party:
-        """An org admin registers an enterprise of its own org, with the client identities that act for it."""
+        """An org admin registers an enterprise of its own org, with the client identities that act for it.
+
+        Refused, first to last: a caller that is no org admin (``not-an-org-admin``), a registration that does not
+        parse (``argument-invalid``, ``credit-code-invalid``...), a party of another org (``admin-of-own-org-only``),
+        a credit code registered already (``party-already-registered``), a role its org may not hold
+        (``role-not-allowed-for-org``), then the identities (listed twice, acting for a party already, a binding
+        other orgs hold).
+        """
         s = self._session(ctx)
         ci = ctx.client_identity
         if not is_org_admin(ci):
@@ -112,12 +119,13 @@ class PartyTransactions(TransactionGroup):
         if req.msp_id != ci.msp_id:
             raise rule("admin-of-own-org-only", f"an admin of {shown(ci.msp_id)} cannot register a party of "
                        f"{shown(req.msp_id)}: each org admin registers parties of its own org")
+        await s.store.prefetch((keys.PARTY, req.uscc), *((keys.CLIENT, req.msp_id, c) for c in req.client_ids))
+        # a code taken first: an admin told only that the role is wrong would correct it to learn the code was taken
+        if (registered := await s.store.party(req.uscc)) is not None:
+            raise _already_registered(registered, req.msp_id)
         if not self.config.may_hold(req.msp_id, req.role):
             raise rule("role-not-allowed-for-org", f"parties of {shown(req.msp_id)} may be "
                        f"{', '.join(self.config.org_roles.get(req.msp_id, ())) or 'nothing'}, not {req.role}")
-        await s.store.prefetch((keys.PARTY, req.uscc), *((keys.CLIENT, req.msp_id, c) for c in req.client_ids))
-        if (registered := await s.store.party(req.uscc)) is not None:
-            raise _already_registered(registered, req.msp_id)
         if (repeat := _first_repeat(req.client_ids)) is not None:
             position, first = repeat
             raise rule("argument-invalid", f"client_ids lists {_identity(req.client_ids[position])} twice, as "
