@@ -59,6 +59,19 @@ def _certified(spec: PeerOrgSpec) -> dict:
     return doc
 
 
+def _check_kept_users_fit(spec: PeerOrgSpec, out: Path) -> None:
+    """Refused when out holds the org's users without its definition (a first run stopped between the keys
+    and the definition, or the file was removed) and they are not the users spec gives, or their
+    certificates carry other attributes: the generator keeps a certificate once issued, so the definition
+    written now would name one role or enterprise while the certificates it is sent for carry another."""
+    paths = org_crypto(out, spec.name, spec.domain)
+    users = membership.with_recorded_users(spec, out).users
+    if differing := crypto.attribute_differences(paths, users, spec.admin):
+        raise OrgKeysError(f"{paths.root} holds keys of {spec.name} made for another spec, and no definition "
+                           f"says which ({'; '.join(differing)}): a certificate is kept once issued. Give "
+                           f"the --role and --enterprise of the run that made them, or another --out")
+
+
 def make(topology: Topology, name: str, role: str, enterprise: str | None, out: Path) -> OrgKeys:
     """The org's keys under out and its public definition beside them (kept keys when run again)."""
     spec = membership.new_org_spec(topology, name, role, enterprise)
@@ -69,6 +82,8 @@ def make(topology: Topology, name: str, role: str, enterprise: str | None, out: 
             raise OrgKeysError(f"{out} already holds keys of {spec.name} made for another spec (its domain, role, "
                                f"users or their attributes differ): give another --out, or the same --role and "
                                f"--enterprise as before")
+    else:
+        _check_kept_users_fit(spec, out)
     # Addressed by hostname, as on separate hosts: its TLS certificates name its peer's and chaincode
     # server's hostnames, which the other orgs dial.
     grown = membership.with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec]).on_hosts()
