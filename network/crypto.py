@@ -471,13 +471,13 @@ class ExpiredCaError(CaFilesError):
     """An org's CA (or TLS CA) certificate has ended: nothing it issues could be valid."""
 
 
-def ca_certificate_problem(cert_path: Path, cert: x509.Certificate) -> str | None:
-    """Why the CA certificate in cert_path cannot issue what Fabric accepts, None when it can: it must say it
-    is a CA (basicConstraints CA:TRUE: Fabric's MSP takes no other as a root), may sign certificates where
-    it limits its key usage (keyCertSign: Go's chain verification refuses a leaf signed by a CA without
-    it), and carry a Subject Key Identifier (what every certificate it issues names as its Authority Key
-    Identifier, and the MSP finds its CRLs by). A CA renewed by hand, as certificates that end are, may
-    lack any of them."""
+def ca_certificate_lacks(cert: x509.Certificate, *, key_identifier: bool = True) -> list[str]:
+    """What of a CA certificate Fabric checks the certificate lacks ([] when nothing): it must say it is a CA
+    (basicConstraints CA:TRUE: Fabric's MSP takes no other as a root), may sign certificates where it limits
+    its key usage (keyCertSign: Go's chain verification refuses a leaf signed by a CA without it), and, with
+    key_identifier, carry a Subject Key Identifier (what every certificate it issues here names as its
+    Authority Key Identifier, and what Fabric's MSP looks the signing CA's CRLs up by for every identity it
+    validates)."""
     try:
         is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     except x509.ExtensionNotFound:
@@ -490,9 +490,15 @@ def ca_certificate_problem(cert_path: Path, cert: x509.Certificate) -> str | Non
         cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
         has_ski = True
     except x509.ExtensionNotFound:
-        has_ski = False
-    lacks = [what for what, held in (("basicConstraints CA:TRUE", is_ca), ("keyUsage keyCertSign", signs),
-                                     ("a Subject Key Identifier", has_ski)) if not held]
+        has_ski = not key_identifier
+    return [what for what, held in (("basicConstraints CA:TRUE", is_ca), ("keyUsage keyCertSign", signs),
+                                    ("a Subject Key Identifier", has_ski)) if not held]
+
+
+def ca_certificate_problem(cert_path: Path, cert: x509.Certificate) -> str | None:
+    """Why the org's CA certificate in cert_path cannot issue what Fabric accepts (ca_certificate_lacks), None
+    when it can. A CA renewed by hand, as certificates that end are, may lack any of it."""
+    lacks = ca_certificate_lacks(cert)
     if not lacks:
         return None
     return (f"{cert_path} is no CA certificate Fabric accepts: it lacks {' and '.join(lacks)}. Renew it for "

@@ -41,7 +41,7 @@ from chaincode.receivables.identity import ADMIN_OU as CONTRACT_ADMIN_OU
 from client.atomic_file import make_folders, write_atomically
 
 from . import configtx, crl
-from .crypto import NODE_OUS, OrgCrypto, issued_by, node_ous_config, org_crypto
+from .crypto import NODE_OUS, OrgCrypto, ca_certificate_lacks, issued_by, node_ous_config, org_crypto
 from .errors import NetworkError
 from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
 from .topology import Domain, PeerOrgSpec, Topology, format_validation_error
@@ -222,7 +222,8 @@ def check(definition: OrgDefinition, source: object) -> None:
     and carries the admin OU, which is the contract's (``_contract_admin_ou``); each CRL is the CA's."""
     ca = _self_signed_ca(definition.ca_cert, "msp.ca_cert", source)
     _check_crls(definition.crls, ca, f"{source}: msp.crls")
-    _self_signed_ca(definition.tlsca_cert, "msp.tlsca_cert", source)
+    # a TLS CA's key identifier is for no one but its issuer here: Go's TLS verification does without it
+    _self_signed_ca(definition.tlsca_cert, "msp.tlsca_cert", source, key_identifier=False)
     admin = x509.load_pem_x509_certificate(definition.admin_cert)
     if not issued_by(admin, ca):
         raise OrgDefinitionError(f"{source}: admin_cert ({admin.subject.rfc4514_string()}) is not issued by the "
@@ -265,15 +266,19 @@ def _contract_admin_ou(node_ous: dict[str, str], source: object) -> None:
                                  f"again with `recfin org keys`")
 
 
-def _self_signed_ca(pem: bytes, key: str, source: object) -> x509.Certificate:
+def _self_signed_ca(pem: bytes, key: str, source: object, *, key_identifier: bool = True) -> x509.Certificate:
+    """The CA certificate in pem, refused unless it signed itself and carries what Fabric checks of a CA
+    (ca_certificate_lacks): the channel would hold an MSP whose every identity fails validation."""
     cert = x509.load_pem_x509_certificate(pem)
-    try:
-        is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    except x509.ExtensionNotFound:
-        is_ca = False
-    if not is_ca or not issued_by(cert, cert):
+    lacks = ca_certificate_lacks(cert, key_identifier=key_identifier)
+    if "basicConstraints CA:TRUE" in lacks or not issued_by(cert, cert):
         raise OrgDefinitionError(f"{source}: {key} ({cert.subject.rfc4514_string()}) is not a CA that signed "
                                  f"itself: give the org's own root CA certificate")
+    if lacks:
+        raise OrgDefinitionError(f"{source}: {key} ({cert.subject.rfc4514_string()}) is no CA certificate "
+                                 f"Fabric accepts: it lacks {' and '.join(lacks)}, so every identity of the org "
+                                 f"would fail the channel's MSP. Renew it for the same key and subject with "
+                                 f"them and write the definition again")
     return cert
 
 
