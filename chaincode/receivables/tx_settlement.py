@@ -111,18 +111,32 @@ def _statuses_of(parts: list[Receivable]) -> str:
 MARKABLE = (CONFIRMED, FINANCED)
 
 
-def _overdue_parts_instead(r: Receivable, parts: list[Receivable]) -> str:
-    """Why the split claim ``r``, past its due date, is not marked overdue, naming the unsplit ``parts`` that
-    can be instead: its direct children may be split in turn or settled, and a refusal naming them would send
-    the caller one level down at a time, or to parts with nothing left to mark."""
-    markable = [part.id for part in parts if part.status in MARKABLE]
+def _overdue_parts_instead(r: Receivable, parts: list[Receivable], caller: str) -> str:
+    """Why the split claim ``r``, past its due date, is not marked overdue by ``caller``, naming the unsplit
+    ``parts`` it can mark instead: its direct children may be split in turn or settled, and a refusal naming
+    them would send the caller one level down at a time, or to parts with nothing left to mark. A part is
+    marked by its own debtor, holder or financier, so a caller other than the debtor is named only the parts
+    it holds or finances: any other would refuse it (``not-a-party-to-claim``), and their statuses are not
+    its to read."""
+    if caller == r.debtor:
+        markable = [part.id for part in parts if part.status in MARKABLE]
+        if not markable:
+            return (f"cannot mark overdue receivable {r.id} while it is {SPLIT} and every part of it is "
+                    f"{_statuses_of(parts)}: none is left to mark overdue (only a part "
+                    f"{' or '.join(MARKABLE)} is)")
+        return (f"cannot mark overdue receivable {r.id} while it is {SPLIT}: its debt is held in its parts "
+                f"now, of which {parts_named(markable, r.id)} {'is' if len(markable) == 1 else 'are'} still "
+                f"{' or '.join(MARKABLE)}: mark {'it' if len(markable) == 1 else 'those'} overdue instead")
+    markable = [part.id for part in parts
+                if part.status in MARKABLE and caller in (part.holder, part.financier)]
+    held = (f"cannot mark overdue receivable {r.id} while it is {SPLIT}: its debt is held in its parts now, "
+            "each marked overdue by its own debtor, holder or financier")
     if not markable:
-        return (f"cannot mark overdue receivable {r.id} while it is {SPLIT} and every part of it is "
-                f"{_statuses_of(parts)}: none is left to mark overdue (only a part "
+        return (f"{held}, and none that {caller} holds or finances is left to mark (only a part "
                 f"{' or '.join(MARKABLE)} is)")
-    return (f"cannot mark overdue receivable {r.id} while it is {SPLIT}: its debt is held in its parts now, "
-            f"of which {parts_named(markable, r.id)} {'is' if len(markable) == 1 else 'are'} still "
-            f"{' or '.join(MARKABLE)}: mark {'it' if len(markable) == 1 else 'those'} overdue instead")
+    return (f"{held}: of those {caller} holds or finances, {parts_named(markable, r.id)} "
+            f"{'is' if len(markable) == 1 else 'are'} still {' or '.join(MARKABLE)}: mark "
+            f"{'it' if len(markable) == 1 else 'those'} overdue instead")
 
 
 def _paid_without(r: Receivable, stopping: Receivable, leaves: list[Receivable], today_iso: str) -> str:
@@ -227,7 +241,8 @@ class SettlementTransactions(TransactionGroup):
         if r.status == SPLIT:
             # its parts fall due with it: before then the parts its refusal names would be refused in turn
             _ensure_past_due(r, s.today_iso)
-            raise rule("invalid-state", _overdue_parts_instead(r, await queries.leaves(s.store, r)))
+            parts = await queries.leaves(s.store, r)
+            raise rule("invalid-state", _overdue_parts_instead(r, parts, party.uscc))
         lifecycle.ensure_status(r, MARKABLE, "mark overdue", today=s.today)
         _ensure_past_due(r, s.today_iso)
         # last: a claim marked already, or not yet due, is refused above whether or not it is frozen, so no
