@@ -182,9 +182,10 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
     :func:`request_get_command`) says how to send it again or learn whether it committed, and where the SDK
     names the transaction that may have committed, the caller's `recfin transaction status` of it
     (:func:`transaction_status_command`) follows. When it committed but its answer could not be read
-    (:func:`committed_unread`), the AnswerLost says it committed and where its record is. Stopped (Ctrl-C, SIGTERM,
-    SIGHUP), it says "it committed" where the SDK knows so (``committed`` on the interrupt: a split claim's payment
-    stopped while its transaction was read back), "it may have committed" otherwise, with ``retry`` either way.
+    (:func:`committed_unread`), the AnswerLost says it committed and where its record is. Stopped (Ctrl-C,
+    SIGTERM, SIGHUP), it says "it committed" where the SDK knows so (``committed`` on the interrupt: a split
+    claim's payment stopped while its transaction was read back), "it may have committed" otherwise, with
+    ``retry`` either way.
     Any other failure is raised as it is: nothing was committed.
     """
     from client.receivables import new_request_id
@@ -212,7 +213,8 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
                          else (describe(exc), EXIT_INTERRUPTED))
         if getattr(exc, "committed", None) is True:
             # the SDK knows it committed (a split claim's payment stopped while its transaction was read back)
-            raise AnswerLost(f"{stopped} (request id {request_id}: it committed; {advice(exc)})", code) from exc
+            raise AnswerLost(f"{stopped} (request id {request_id}: it committed; {advice(exc)})",
+                             code) from exc
         if getattr(exc, "may_have_been_ordered", None) is False:
             transaction = getattr(exc, "transaction_id", "?")
             raise AnswerLost(f"{stopped} (request id {request_id}: stopped before a transaction of it "

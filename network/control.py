@@ -677,11 +677,12 @@ class Network:
         """Stop chaincode servers, peers, then orderers. Ledgers stay unless purge."""
         # Locked in every folder `up` locks: one it marked (extra files of the operator's in it or not), or one
         # laid out as the network's (wherever it is, even in the repository, which --purge refuses). `down`
-        # pointed at another folder writes nothing there, nor does one at an empty folder, which holds nothing of
-        # the network's to stop or purge (`up` marks a folder before it locks it): a lock made there would be
-        # the one thing a refused purge tells the operator to remove by hand.
+        # pointed at another folder writes nothing there, nor does one at an empty folder, which holds nothing
+        # of the network's to stop or purge (`up` marks a folder before it locks it): a lock made there would
+        # be the one thing a refused purge tells the operator to remove by hand.
         root = Path(self.data_root).resolve()
-        ours = root.is_dir() and any(root.iterdir()) and (_marked(root) or _laid_out_as_data_root(root) is None)
+        ours = (root.is_dir() and any(root.iterdir())
+                and (_marked(root) or _laid_out_as_data_root(root) is None))
         with run_lock(self.data_root, "recfin network down") if ours else nullcontext():
             return self._down(purge)
 

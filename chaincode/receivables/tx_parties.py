@@ -104,11 +104,11 @@ class PartyTransactions(TransactionGroup):
     async def RegisterParty(self, ctx: Context, party: PartyArgument) -> Party:
         """An org admin registers an enterprise of its own org, with the client identities that act for it.
 
-        Refused, first to last: a caller that is no org admin (``not-an-org-admin``), a registration that does not
-        parse (``argument-invalid``, ``credit-code-invalid``...), a party of another org (``admin-of-own-org-only``),
-        a credit code registered already (``party-already-registered``), a role its org may not hold
-        (``role-not-allowed-for-org``), then the identities (listed twice, acting for a party already, a binding
-        other orgs hold).
+        Refused, first to last: a caller that is no org admin (``not-an-org-admin``), a registration that
+        does not parse (``argument-invalid``, ``credit-code-invalid``...), a party of another org
+        (``admin-of-own-org-only``), a credit code registered already (``party-already-registered``), a role
+        its org may not hold (``role-not-allowed-for-org``), then the identities (listed twice, acting for a
+        party already, a binding other orgs hold).
         """
         s = self._session(ctx)
         ci = ctx.client_identity
@@ -120,7 +120,7 @@ class PartyTransactions(TransactionGroup):
             raise rule("admin-of-own-org-only", f"an admin of {shown(ci.msp_id)} cannot register a party of "
                        f"{shown(req.msp_id)}: each org admin registers parties of its own org")
         await s.store.prefetch((keys.PARTY, req.uscc), *((keys.CLIENT, req.msp_id, c) for c in req.client_ids))
-        # a code taken first: an admin told only that the role is wrong would correct it to learn the code was taken
+        # the code first: told only that the role is wrong, an admin would fix it to learn the code is taken
         if (registered := await s.store.party(req.uscc)) is not None:
             raise _already_registered(registered, req.msp_id)
         if not self.config.may_hold(req.msp_id, req.role):

@@ -198,9 +198,9 @@ class _ContractCalls:
     @staticmethod
     def _name_committed_request_id(stopped: BaseException, name: str, request_id: str) -> None:
         """Keep on ``stopped`` (a :data:`CALL_GIVEN_UP`) the request id of a submit of ``name`` that committed
-        before its caller gave up on what the operation still had to read, and say so (``committed`` True on it,
-        for a caller to tell it from one that may have committed): the caller has no result, and a call under a
-        new id would apply it twice."""
+        before its caller gave up on what the operation still had to read, and say so (``committed`` True on
+        it, for a caller to tell it from one that may have committed): the caller has no result, and a call
+        under a new id would apply it twice."""
         stopped.request_id = request_id
         stopped.committed = True
         stopped.add_note(f"request id {request_id}: {name} committed, and was {_given_up_how(stopped)} "

@@ -1,6 +1,6 @@
-"""RegisterParty refuses a credit code registered already before it looks at the role: an admin re-registering
-an existing code with a role its org may not hold, told only `role-not-allowed-for-org`, would correct the role
-and send it again only to learn then that the code was taken."""
+"""RegisterParty refuses a credit code registered already before it looks at the role: an admin
+re-registering an existing code with a role its org may not hold, told only `role-not-allowed-for-org`,
+would correct the role and send it again only to learn then that the code was taken."""
 
 from __future__ import annotations
 
