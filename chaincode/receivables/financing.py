@@ -17,6 +17,7 @@ likely advance rates, discount rates and bases would find the private terms in s
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from . import daycount
@@ -65,6 +66,22 @@ def ensure_disbursable_by_date(*, financing_id: str, receivable_id: str, due_dat
                    "CancelFinancing (the holder or the bank), after which the debtor pays the holder")
 
 
+def _most_days_leaving_cash(advanced: int, terms: OfferTerms, days: int) -> int | None:
+    """The most days, fewer than ``days``, that a disbursement of ``advanced`` on ``terms`` may lend for
+    and still leave the holder some cash; None where even one day leaves none. Interest never falls as
+    the days grow, so the days that leave cash are those up to some count, found by halving."""
+    rate = Decimal(terms.discount_rate)
+
+    def leaves_cash(d: int) -> bool:
+        return advanced - daycount.interest_fen(advanced, rate, d, terms.day_count) - terms.fees > 0
+
+    low, high = 0, days - 1  # the count sought, if any, is in [low, high]; 0 stands for none
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if leaves_cash(middle) else (low, middle - 1)
+    return low if low >= 1 and leaves_cash(low) else None
+
+
 def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, currency: str, terms: OfferTerms,
                  disbursed_on: str, due_date: str, days: int) -> Disbursement:
     ensure_disbursable_by_date(financing_id=financing_id, receivable_id=receivable_id, due_date=due_date,
@@ -73,9 +90,19 @@ def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, cur
     interest = daycount.interest_fen(advanced, Decimal(terms.discount_rate), days, terms.day_count)
     net = advanced - interest - terms.fees
     if net <= 0:
-        raise rule("financing-not-positive", f"the terms leave {amount_text(net, currency)} for the holder: interest "
-                   f"{amount_text(interest, currency)} and fees {amount_text(terms.fees, currency)} consume the "
-                   f"principal {amount_text(advanced, currency)}")
+        # interest falls day by day to the due date, so a later disbursement may leave cash where this one
+        # leaves none; fees of the whole advance (an offer made before they were refused) leave none any day
+        end = "end the financing with CancelFinancing (the holder or the bank), which releases the claim"
+        if (most := _most_days_leaving_cash(advanced, terms, days)) is None:
+            way_on = f"no day before the due date {due_date} leaves the holder any: {end}"
+        else:
+            start = (date.fromisoformat(due_date) - timedelta(days=most)).isoformat()
+            way_on = (f"interest falls day by day, and a disbursement from {start} on ({most} days or fewer "
+                      f"before the due date {due_date}) leaves the holder some: disburse then, or {end}")
+        raise rule("financing-not-positive", f"financing {financing_id}: the terms leave "
+                   f"{amount_text(net, currency)} for the holder: interest {amount_text(interest, currency)} "
+                   f"and fees {amount_text(terms.fees, currency)} consume the principal "
+                   f"{amount_text(advanced, currency)}; {way_on}")
     return Disbursement(financing_id=financing_id, receivable_id=receivable_id, outstanding=outstanding,
                         principal=advanced, interest=interest, fees=terms.fees, net_amount=net, days=days,
                         day_count=terms.day_count, disbursed_on=disbursed_on, due_date=due_date, salt=terms.salt)
