@@ -87,6 +87,18 @@ def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
                    f"carries notice {r.notice_id}: {fix}")
 
 
+def _how_it_ended(f: Financing) -> str | None:
+    """How financing ``f``, accepted once, ended, with the way on from there, for a refusal of a step on
+    it; None while it is live. Refused naming only the status the step follows ("disbursement follows
+    acceptance"), the bank of a cancelled financing was not told it had ended."""
+    return {"CANCELLED": f"it was cancelled on {f.cancelled_on}, before any disbursement, and nothing "
+                         "more is recorded on it; a new financing of the claim, if any, starts with its "
+                         "holder's new request (RequestFinancing), on which the bank may offer again",
+            "REPAID": f"its repayment was recorded on {f.repaid_on}, and nothing more is recorded on it",
+            "RECOURSED": f"the claim went back to its holder on {f.recourse_on} (ExerciseRecourse), and "
+                         "nothing more is recorded on it"}.get(f.status)
+
+
 def _ensure_not_frozen_while_live(f: Financing, r: Receivable) -> None:
     """Refuse (``receivable-frozen``) a change of financing ``f`` while a freeze binds its claim ``r``, where
     the financing is live (accepted or disbursed): then its bank is party to the claim and the freeze is what
@@ -194,6 +206,9 @@ class FinancingGroup(TransactionGroup):
             # accepted, a financing is disbursed once the lifting lets it be, and then repaid or recoursed
             if f.status in LIVE_FINANCING[:LIVE_FINANCING.index(status)]:
                 lifecycle.ensure_not_frozen(r)
+            if (ended := _how_it_ended(f)) is not None:
+                raise rule("invalid-state", f"financing {f.id} is {f.status} (GetFinancing shows it): "
+                           f"{ended}")
             raise rule("invalid-state", f"financing {f.id} is {f.status}: {refusal}")
         _ensure_claim_names_financing(f, r)
         if refused_for_good is not None:

@@ -20,7 +20,7 @@ from .model import (
 from .session import rules
 from .store_offers import DROPPED_UNCOUNTED, offer_made_records
 from .tx_financing import (
-    TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing,
+    TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing, _how_it_ended,
     _ensure_not_frozen_while_live,
 )
 
@@ -204,7 +204,9 @@ class LoanTransactions(FinancingGroup):
                        "repayment (RecordRepayment by the bank), not cancellation")
         _ensure_not_frozen_while_live(f, r)
         if f.status != "ACCEPTED":
-            hint = ": withdraw a request not yet accepted (WithdrawFinancing)" if f.status == "REQUESTED" else ""
+            ended = _how_it_ended(f)
+            hint = (": withdraw a request not yet accepted (WithdrawFinancing)" if f.status == "REQUESTED"
+                    else f": {ended}" if ended is not None else "")
             raise rule("invalid-state", f"financing {f.id} is {f.status}: only an accepted financing not yet "
                        f"disbursed can be cancelled{hint}")
         _ensure_claim_names_financing(f, r)
