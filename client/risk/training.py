@@ -327,7 +327,9 @@ size ((late + 0.2 m) / (amount + 2 m): (late + 0.2) / (n + 2) for n claims of
 one size), taken from the whole record so that tiny claims do not move it: for
 a window at least 10% late, the largest claim paid on time or the smallest
 paid late, whichever is larger; for one less late, the mean claim paid on time
-(the sum of the squared faces over their sum) or the largest paid late. So a
+(the sum of the squared faces over their sum), the largest paid late or the
+mean claim confirmed and not yet due, whichever is largest, so dust paid on
+time does not read as a clean record when no real claim has fallen due. So a
 claim paid late or overdue, whatever its size, never lowers a share, nor does
 paying a claim late rather than on time. They enter as log-odds, the scale on which a logistic model adds
 evidence; counts and days enter as log1p, days late as the most days any

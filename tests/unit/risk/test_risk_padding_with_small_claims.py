@@ -1,6 +1,6 @@
 """Padding with small claims buys no better score (since late_payment-v8): four claims of 50 million yuan paid
 30 days late, beside sixty claims of 1 fen held by one supplier and paid on time, score as the four alone (D,
-0.2974). Counted per claim (v7) the padded record was 6% late and graded C, the four alone E."""
+0.2992). Counted per claim (v7) the padded record was 6% late and graded C, the four alone E."""
 import math
 from datetime import date, timedelta
 
@@ -74,3 +74,19 @@ def test_claims_of_one_size_are_smoothed_as_the_count_was():
                                                       AS_OF).model_inputs()))
     share = (4 + 0.2) / (10 + 2)    # 4 late of the 10 that fell due in the last 365 days
     assert inputs["late_log_odds_365"] == pytest.approx(math.log(share / (1 - share)), abs=1e-12)
+
+
+def test_padding_buys_nothing_for_a_debtor_none_of_whose_real_claims_fell_due_yet(model):
+    """A debtor whose one real claim (50 million yuan) is confirmed and not yet due, padded with sixty claims
+    of 1 fen paid on time: the dust, the only claims paid on time, was the scale a clean window is smoothed
+    with, so each window of it read as a clean record of as many claims (grade A, 0.0211, against C, 0.0986,
+    without it). The claims not yet due scale it too, and the dust reads as what 60 fen weigh."""
+    real = lifecycle("REAL", date(2026, 6, 1), date(2026, 9, 1), face=BIG, holder="S9")
+    alone = debtor_features(ReceivableHistory(debtor=DEBTOR, events=real), AS_OF)
+    padded = debtor_features(ReceivableHistory(debtor=DEBTOR, events=real + tiny_claims_on_time()), AS_OF)
+    assert padded.settled_on_time_count == 60
+    for name, before, after in zip(MODEL_FEATURES, alone.model_inputs(), padded.model_inputs()):
+        if name.startswith("late_log_odds_"):
+            assert after == pytest.approx(before, abs=1e-6), name
+    assert model.probability(padded.model_inputs()) >= model.probability(alone.model_inputs()) - 1e-6
+    assert scored(model, real + tiny_claims_on_time()).grade == scored(model, real).grade
