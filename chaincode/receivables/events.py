@@ -1,4 +1,6 @@
-"""Chaincode events: exactly one per transaction, naming what happened.
+"""Chaincode events: exactly one per transaction that changes the ledger, naming what happened (none from one
+that changes nothing: a retry answered from its request record, an UpgradeLedger page with nothing to write or
+report).
 
 The payload is JSON with ``event`` (the name), ``receivable_id`` (``null`` for
 party, attestation, discount-offer publication and withdrawal, and ledger upgrade events; an accepted discount

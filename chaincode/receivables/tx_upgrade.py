@@ -19,6 +19,11 @@ from .session import rules
 from .tx_base import TransactionGroup
 
 
+# What a page of UpgradeLedger reports for a person to act on, written or not: its event carries them
+# even from a page that wrote nothing
+_FINDINGS = ("collisions", "without_current_spelling", "unreadable", "claims_to_reseal")
+
+
 class UpgradeTransactions(TransactionGroup):
     """ResealReceivable, UpgradeLedger."""
 
@@ -106,6 +111,8 @@ class UpgradeTransactions(TransactionGroup):
         invoice registered twice under two spellings is reported, never resolved. A record it cannot read is
         passed over, its key listed in ``unreadable``, and the page goes on; a claim whose key-level policy names
         fewer orgs than due, which the page cannot rewrite, is listed in ``claims_to_reseal``, for ResealReceivable.
+        Its ``LedgerUpgraded`` event carries the answer; a page that writes nothing and lists nothing of
+        those four emits none, as it changes nothing.
         """
         s = self._session(ctx)
         ci = ctx.client_identity
@@ -131,5 +138,9 @@ class UpgradeTransactions(TransactionGroup):
                        "parties may not be the regulator: UpgradeLedger reads every claim on the channel, so only "
                        f"an admin of the regulator's org ({regulators}) runs it; ask them to")
         result = await upgrade.upgrade_page(s.store, _page_size(page_size), bookmark, self.config.org_roles)
-        s.emit(events.LEDGER_UPGRADED, None, by=ci.id, **result)
+        # One event per change: a page that wrote nothing (records upgraded already, a page run again)
+        # changed nothing, and a follower of the events must not be told the ledger was upgraded. Its
+        # findings are the exception: the event carries them to the regulator's listeners, to act on.
+        if result["writes"] or any(result[finding] for finding in _FINDINGS):
+            s.emit(events.LEDGER_UPGRADED, None, by=ci.id, **result)
         return result
