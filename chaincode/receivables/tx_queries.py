@@ -34,13 +34,18 @@ async def _own_to_list(s: Session, uscc: str, refusal: str) -> None:
     if party.uscc != uscc and party.role != cfg.REGULATOR:
         raise rule("not-permitted-to-read", refusal)
     if party.uscc != uscc:
-        # the regulator names any party: a code that names none (mistyped, in lower case) is said, not
-        # answered with an empty page that reads as "holds nothing", "owes nothing" (as _bank_to_list does for
-        # banks); a record under the code that cannot be read is no reason to hide the claims listed under it
-        try:
-            await s.store.require_party(uscc)
-        except UNREADABLE_VALUE:
-            pass
+        # the regulator names any party (as _bank_to_list does for banks)
+        await _require_named_party(s, uscc)
+
+
+async def _require_named_party(s: Session, uscc: str) -> None:
+    """Refuse (``party-not-registered``) a list filtered by a party code that names no party (mistyped, in
+    lower case): answered, it would be an empty page that reads as "holds nothing", "owes nothing", "finances
+    nothing there". A record under the code that cannot be read is no reason to hide what is listed under it."""
+    try:
+        await s.store.require_party(uscc)
+    except UNREADABLE_VALUE:
+        pass
 
 
 async def _bank_to_list(s: Session, financier: str, listed: str, own: str) -> None:
@@ -193,6 +198,8 @@ class QueryTransactions(TransactionGroup):
         that debtor's only."""
         s = self._session(ctx)
         await _bank_to_list(s, financier, "financed claims", "the claims it finances")
+        if debtor:
+            await _require_named_party(s, debtor)
         return await queries.financed_page(s.store, financier, debtor, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
@@ -205,6 +212,8 @@ class QueryTransactions(TransactionGroup):
         the private terms this list does not read (GetOfferTerms reads them)."""
         s = self._session(ctx)
         await _bank_to_list(s, financier, "open offers", "its own open offers")
+        if debtor:
+            await _require_named_party(s, debtor)
         return await queries.open_offers_page(s.store, financier, debtor, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
@@ -373,6 +382,8 @@ class QueryTransactions(TransactionGroup):
             raise rule("not-permitted-to-read", f"discount offers of {shown(debtor)} are for its suppliers, the debtor and the regulator")
         if scope not in ("open", "all"):
             raise rule("argument-invalid", f"scope {shown(scope)}: ask for open (not withdrawn, not expired) or all")
+        if r is None:   # a receivable given names its debtor
+            await _require_named_party(s, debtor)
         return await queries.discount_offer_page(s.store, party, debtor, r, s.today_iso if scope == "open" else None,
                                                  _page_size(page_size), bookmark)
 
