@@ -21,8 +21,9 @@ EVENT_NAMES: tuple[str, ...] = tuple(EVENT_DETAILS)
 MAX_EVENT_DEPTH = 64
 """How many levels of arrays and objects an event's payload may nest (the payload itself is one).
 
-The contract's events nest three at most (a payment's payload, its ``allocations``, each allocation), so a
-deeper payload is none of its events; 64 leaves room for what a newer contract may add. Every reader of the
+The contract's events nest four at most (a ledger upgrade's payload, its ``claims_to_reseal``, each claim,
+its ``key_orgs``; a payment's three: its payload, ``allocations``, each allocation), so a deeper payload is
+none of its events; 64 leaves room for what a newer contract may add. Every reader of the
 details walks them recursively (pydantic in ``typed()``, ``json.dumps``, a follower's own code, ``recfin
 events`` printing nested values with three Python frames a level): a payload nested some hundreds of levels
 deep, which ``json.loads`` still takes (it gives up near a thousand), would exhaust Python's recursion limit
