@@ -564,6 +564,11 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     on_time = [o for o in originals if o.settled_on is not None and not o.days_late]
     late = [o for o in originals if o.settled_on is not None and o.days_late]
     overdue = [o for o in originals if o.overdue(as_of)]
+    # every claim a window counts late (paid late, or unpaid and due before as_of) is among those the
+    # smoothing takes as paid late: a part the history gives a later due date than its claim's is still to
+    # pay and not overdue, and left out of them it scaled a window of it alone by nothing, its share 1 and
+    # its log-odds a division by zero
+    unpaid_fell_due = [o for o in originals if o.settled_on is None and (o.due < as_of or o.overdue(as_of))]
     # amounts and holders are the parts': each part is owed to its own holder
     open_ = [c for c in claims.values() if c.payable and c.settled_on is None]
     # the debtor's decisions only: a registration its creditor withdrew (WITHDRAWN, withdrawn_on on its payment
@@ -623,8 +628,8 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         late_90=len(windows[90].late), late_180=len(windows[180].late), late_365=len(windows[365].late),
         mean_days_late_365=amount_weighted_days_late(settled_late_365),
         # all that fell due: settled, on time or late, or overdue now (as the counts above)
-        smoothing_claims=smoothing_claims(on_time, late + overdue, [
-            o for o in originals if o.settled_on is None and not o.overdue(as_of)]),
+        smoothing_claims=smoothing_claims(on_time, late + unpaid_fell_due, [
+            o for o in originals if o.settled_on is None and not (o.due < as_of or o.overdue(as_of))]),
         by_amount_all=AmountFellDue.of(on_time + late + overdue, late + overdue),
         by_amount_30=AmountFellDue.of(*windows[30]), by_amount_90=AmountFellDue.of(*windows[90]),
         by_amount_180=AmountFellDue.of(*windows[180]), by_amount_365=AmountFellDue.of(*windows[365]),
