@@ -209,6 +209,13 @@ class FinancingGroup(TransactionGroup):
             if (ended := _how_it_ended(f)) is not None:
                 raise rule("invalid-state", f"financing {f.id} is {f.status} (GetFinancing shows it): "
                            f"{ended}")
+            # an accepted financing's way on is its disbursement, but for one whose claim is due: refused
+            # then for good (past-maturity), it ends by cancellation alone
+            if f.status == "ACCEPTED" and s.today_iso >= r.due_date:
+                raise rule("invalid-state", f"financing {f.id} is ACCEPTED and was never disbursed, and from "
+                           f"its claim's due date {r.due_date} on it can no longer be: nothing was lent to "
+                           "repay or take back; end it with CancelFinancing (the holder or the bank), after "
+                           "which the debtor pays the holder")
             raise rule("invalid-state", f"financing {f.id} is {f.status}: {refusal}")
         _ensure_claim_names_financing(f, r)
         if refused_for_good is not None:
