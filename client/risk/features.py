@@ -266,8 +266,11 @@ class DebtorFeatures(BaseModel):
         debtor controls, were 6% late and graded C, not E. Each is smoothed
         towards 0.1 with two pseudo-observations of a claim the debtor's size
         (:meth:`AmountFellDue.late_share`), so a debtor with
-        no history is neither perfect nor hopeless and a 1-fen claim moves
-        neither the share nor its smoothing by more than a fen weighs; the
+        no history is neither perfect nor hopeless and a 1-fen claim paid on
+        time moves neither the share nor its smoothing by more than a fen
+        weighs (one paid late can take the smoothing of a mostly late window
+        down to its own size, so that the window reads as barely smoothed:
+        docs/risk-and-pricing.md); the
         size of those pseudo-observations is taken so that a claim paid late
         or overdue, of any size, never lowers a share (:func:`smoothing_claims`).
         They enter as log-odds: the logistic model adds evidence on that scale,

@@ -71,3 +71,14 @@ def test_the_huge_claim_examples_quote_the_shipped_models_scores(model, docs):
     p_on_time, p_late = (shown(model, big_late_claims() + one_claim(2 * BIG, paid_late))[3:-1]
                          for paid_late in (0, 1))
     assert f"one of 100 million yuan: {p_on_time} paid on time, {p_late} paid late" in docs
+
+
+def test_the_small_claim_paid_late_example_quotes_the_shipped_models_scores(model, docs):
+    """With no larger claim paid on time, the smallest claim paid late sets the smoothing of a mostly late
+    window: a claim of 100 yuan paid a day late beside four of 50 million yuan paid 30 days late takes the
+    score far further than 100 yuan weigh, and the docs say by how much."""
+    four = shown(model, big_late_claims())
+    small = lifecycle("T", date(2026, 4, 1), date(2026, 5, 1), face=10_000, paid=date(2026, 5, 2))
+    beside = shown(model, big_late_claims() + small)
+    assert (f"Four claims of 50 million yuan paid 30 days late score {four}, and beside one claim of 100 "
+            f"yuan paid a day late, {beside}.") in docs
