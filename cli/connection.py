@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from client.gateway import EncryptedKeyError, GatewayError, Gateway, Identity, Signer, connect, open_msp_folder
 from client.pricing import validation_problems
-from client.receivables import CONTRACT_NAME, RACE_RETRY, ReceivablesClient, RuleViolation, client_id_of
+from client.receivables import (CONTRACT_NAME, RACE_RETRY, ReceivablesClient, ReceivablesError, RuleViolation,
+                                client_id_of)
 from network import profiles
 from network.errors import NetworkError
 
@@ -292,6 +293,8 @@ def reports_ledger_errors(fn: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (RuleViolation, GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
+        # a ReceivablesError: a refusal (RuleViolation), or an answer the SDK could not use (a listing's
+        # peer answering pages out of order)
+        except (ReceivablesError, GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
             raise click.ClickException(describe(exc)) from exc
     return wrapper

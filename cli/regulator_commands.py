@@ -21,6 +21,7 @@ import click
 from chaincode.receivables.model import order_key
 from client.money import percent
 from client.receivables import STATUSES, unless_refused_the_read
+from client.receivables._queries import next_bookmark
 
 from .amounts import with_money
 from .connection import acting, with_options
@@ -288,12 +289,12 @@ def emit_pages(list_page: Callable[..., Any], as_json: bool, page_size: int, boo
 def _pages_from(list_page: Callable[..., Any], page_size: int, bookmark: str) -> Iterator[Any]:
     """The records of the page at ``bookmark`` and of every page after it (the SDK's walks start from the
     first page)."""
+    sent = {bookmark}
     while True:
         page = list_page(page_size=page_size, bookmark=bookmark)
         yield from page.records
-        if not page.bookmark or page.bookmark == bookmark:
+        if not (bookmark := next_bookmark(page, sent)):
             return
-        bookmark = page.bookmark
 
 
 page_options = [

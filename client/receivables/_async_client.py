@@ -15,6 +15,7 @@ from ._contract_calls import CALL_GIVEN_UP
 from ._events import AsyncReceivablesEvents
 from ._models import DiscountOffer, ListedOffer, PaymentRecord, Receivable
 from ._operations import _Operations
+from ._queries import next_bookmark
 
 T = TypeVar("T")
 
@@ -111,14 +112,13 @@ class AsyncReceivablesClient(_Operations):
     @staticmethod
     async def _walk(fetch: Callable[[str], Awaitable[Any]]) -> AsyncIterator[Any]:
         """The records of every page ``await fetch(bookmark)`` returns, following bookmarks to the end."""
-        bookmark = ""
+        bookmark, sent = "", {""}
         while True:
             page = await fetch(bookmark)
             for record in page.records:
                 yield record
-            if not page.bookmark or page.bookmark == bookmark:
+            if not (bookmark := next_bookmark(page, sent)):
                 return
-            bookmark = page.bookmark
 
     def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> AsyncIterator[Receivable]:
         """Every receivable of a listing (``by`` = ``holder``, ``debtor``, ``status`` or ``financier``: every

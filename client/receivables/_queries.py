@@ -14,7 +14,7 @@ from ._arguments import _date_text, _id, _optional_id, _page_size, _text
 from ._models import (STATUSES, AssignmentNotice, DiscountOffer, DiscountOfferPage, FinancierExposure, FinancingView,
                       HistoryEntry, InvoiceLookup, OfferPage, OfferTerms, Page, PaymentRecordPage, Provenance,
                       Receivable, RequestRecord, Statistics)
-from .errors import RuleViolation, while_reading
+from .errors import ReceivablesError, RuleViolation, while_reading
 
 
 _HISTORY = TypeAdapter(list[HistoryEntry])
@@ -208,3 +208,22 @@ class _QueryOperations:
         """``fetch(bookmark)`` of :meth:`iter_discount_offers`."""
         return lambda bookmark: self.list_discount_offers(debtor, receivable_id, page_size=page_size,
                                                           bookmark=bookmark, scope=scope)
+
+
+def next_bookmark(page: Any, sent: set[str]) -> str:
+    """The bookmark to ask for the page after ``page`` with, ``""`` where ``page`` is the last; ``sent``: the
+    bookmarks a walk of a listing has asked with so far (``""`` for its first page), to which it is added.
+
+    The contract's bookmark is the key the next page starts at, past every key of the pages before, so a walk
+    never sends one twice. One already sent means the peer answered out of order: followed, it would read the
+    same pages again without end, and taken for the end, it would cut the listing short without a word. Raised
+    ``ReceivablesError``, after the records read so far."""
+    if not page.bookmark:
+        return ""
+    if page.bookmark in sent:
+        raise ReceivablesError(f"the peer answered a page with the bookmark {page.bookmark!r}, which this "
+                               "listing already asked with: followed, it would read the same pages again "
+                               "without end, so the listing stops unfinished here; list again, and if it "
+                               "recurs report the peer to its org's operators")
+    sent.add(page.bookmark)
+    return page.bookmark

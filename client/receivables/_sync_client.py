@@ -12,6 +12,7 @@ from client.gateway.errors import GatewayError
 from ._contract_calls import CALL_GIVEN_UP
 from ._models import DiscountOffer, ListedOffer, PaymentRecord, Receivable
 from ._operations import _Operations
+from ._queries import next_bookmark
 
 
 class ReceivablesClient(_Operations):
@@ -78,13 +79,12 @@ class ReceivablesClient(_Operations):
     @staticmethod
     def _walk(fetch: Callable[[str], Any]) -> Iterator[Any]:
         """The records of every page ``fetch(bookmark)`` returns, following bookmarks to the end."""
-        bookmark = ""
+        bookmark, sent = "", {""}
         while True:
             page = fetch(bookmark)
             yield from page.records
-            if not page.bookmark or page.bookmark == bookmark:
+            if not (bookmark := next_bookmark(page, sent)):
                 return
-            bookmark = page.bookmark
 
     def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> Iterator[Receivable]:
         """Every receivable of a listing (``by`` = ``holder``, ``debtor``, ``status`` or ``financier``: every
