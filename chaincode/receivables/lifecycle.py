@@ -121,7 +121,7 @@ def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {OVERDUE}: it fell due on "
                    f"{r.due_date} unpaid; {due_way_on}")
     if r.status != FINANCED:
-        ensure_status(r, (CONFIRMED,), action)
+        ensure_status(r, (CONFIRMED,), action, today=today)
     ensure_before_maturity(r, today, action, due_way_on)
 
 

@@ -204,7 +204,7 @@ class DiscountingTransactions(TransactionGroup):
                 raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not "
                            f"the holder, is paid; {lifecycle.financing_way_out(r)}")
             open_request = r.financing_id   # refused below, once the offer is known to be one the holder could take
-        lifecycle.ensure_status(r, (CONFIRMED,), "discount")
+        lifecycle.ensure_status(r, (CONFIRMED,), "discount", today=s.today)
         if not lifecycle.discount_offer_covers(d, r):
             raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover "
                        f"{r.id}: an offer covers its debtor's claims it lists and the parts split from them "

@@ -104,7 +104,7 @@ class FinancingOfferTransactions(FinancingGroup):
         _ensure_request_of_claims_holder(f, r)
         # what acceptance checks of the claim: an offer on a claim no longer confirmed or past its due date could
         # never be accepted, and would stand OPEN on the request for nothing (frozen or not: said first)
-        lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+        lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today)
         lifecycle.ensure_before_maturity(r, s.today, "finance")
         lifecycle.ensure_not_frozen(r)
         terms = self._terms(ctx)
@@ -242,7 +242,7 @@ class FinancingOfferTransactions(FinancingGroup):
             raise rule("offer-expired", f"offer {o.id} expired on {expiry}: ask {o.financier} for a new "
                        "offer (it withdraws this one, WithdrawFinancingOffer, and offers again), or accept "
                        "another bank's")
-        lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+        lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today)
         # Terms that could never be disbursed (no fen advanced, fees taking the advance) are refused when the
         # offer is made (private data is not read in endorsement, the debtor's org holds none), and the
         # outstanding amount cannot change while the financing is live; acceptance checks only the terms' hash

@@ -24,7 +24,7 @@ class FinancingRequestTransactions(FinancingGroup):
         if r.financing_id is None:
             # a claim not confirmed or past its due date: refused by that before the freeze, as no lifting
             # lets it be financed (one with a live financing is refused by the freeze, which keeps it live)
-            lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+            lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today)
             lifecycle.ensure_before_maturity(r, s.today, "finance")
         lifecycle.ensure_not_frozen(r)
         if r.financing_id is not None:

@@ -36,3 +36,19 @@ async def test_a_claim_never_confirmed_is_refused_naming_the_confirmation_only_w
     await net.refused(core, "ConfirmReceivable", claim["id"], rule="past-maturity")
     # as the refusal says
     assert (await net.ok(core, "RejectReceivable", claim["id"], "never delivered"))["status"] == "REJECTED"
+
+
+async def test_a_claim_never_confirmed_is_refused_a_transfer_or_financing_naming_a_way_still_open():
+    """The transfer, the financing request and the acceptance of a discount are refused on a claim its debtor
+    never confirmed by the same rule: from its due date on they name what is left, not the confirmation."""
+    net = await standard_net()
+    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+    claim = await net.registered(tier1, core, 1000_00, due_in=3)
+    due = datetime.fromisoformat(claim["due_date"]).replace(tzinfo=timezone.utc)
+    net.now = due - timedelta(minutes=30)
+    assert net.today == claim["due_date"]
+    for fn, args in (("TransferReceivable", (claim["id"], tier2.uscc, "100.00")),
+                     ("RequestFinancing", (claim["id"],))):
+        message = await net.refused(tier1, fn, *args, rule="invalid-state")
+        assert f"it fell due on {claim['due_date']} unconfirmed" in message, message
+        assert "confirms it first" not in message
