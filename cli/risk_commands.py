@@ -173,7 +173,10 @@ def note_thin_record(score: DebtorScore) -> None:
     """A debtor none of whose receivables had fallen due by the date is scored without a single payment to go by
     (every late share is 0 of 0): say so (stderr, beside --json)."""
     f = score.features
-    if f.settled_on_time_count + f.settled_late_count + f.overdue_count:
+    # fell_due_365 too: the windows count late a claim fallen due and not paid in full though none of its parts
+    # is overdue (a part a hand-written history gives a later due date than its claim's), and every window, the
+    # season a year ago included, lies within those 365 days
+    if f.settled_on_time_count + f.settled_late_count + f.overdue_count + f.fell_due_365:
         return
     record = (f"has no confirmed receivable on record by {score.as_of}" if f.confirmed_count == 0 else
               f"has 1 confirmed receivable on record by {score.as_of}, not yet settled or overdue"
