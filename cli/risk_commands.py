@@ -288,8 +288,11 @@ def _score_rows(score, currency: str) -> dict:
         "top_factors": ", ".join(f"{k} {v:+.2f}" for k, v in score.top_factors),
         "confirmed": f"{f.confirmed_count} ({money(f.confirmed_amount, currency)})",
         "settled_on_time": f"{f.settled_on_time_count} ({money(f.settled_on_time_amount, currency)})",
-        "settled_late": f"{f.settled_late_count} ({money(f.settled_late_amount, currency)}, mean "
-                        f"{f.mean_days_late:.1f} days late)",
+        "settled_late": f"{f.settled_late_count} ({money(f.settled_late_amount, currency)})",
+        # the model weighs the most days late (log_max_days_late, since late_payment-v8): a mean falls when a
+        # claim is paid a day late beside others paid later, so it is shown only as a reading of the record
+        "max_days_late": f"{f.max_days_late} (the most days a claim was paid late: the model's input)",
+        "mean_days_late": f"{f.mean_days_late:.1f} (each claim weighed by its face: not a model input)",
         "overdue_now": f"{f.overdue_count} ({money(f.overdue_amount, currency)})",
         "late_share_90/180/365": f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, {f.late_365}/{f.fell_due_365}",
         # what the model weighs (since late_payment-v8): the late share of the amount that fell due ("-":
