@@ -156,6 +156,9 @@ class DateType(click.DateTime):
 DATE = DateType()
 
 
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")   # [0-9], not \d: \d matches full-width and other digits too
+
+
 class WholeNumberRange(click.IntRange):
     """``click.IntRange`` in ASCII digits: ``int`` reads full-width ``１００`` as 100, so a number pasted from a
     document would be taken with nothing to show how (amounts and rates refuse such digits too)."""
@@ -169,18 +172,27 @@ class WholeNumberRange(click.IntRange):
         if isinstance(value, str):
             if (problem := ascii_digits_problem(value, "numbers", "100")) is not None:
                 self.fail(problem, param, ctx)
+            # int() alone also reads "1_000", "+5", " 5" and "5\n": none is in the digits the refusal asks for
             try:
-                value = int(value)
-            except ValueError:
-                self.fail(f"{value!r} is not a whole number: give one in the digits 0-9 with no point or unit, "
-                          f"e.g. {self._example()}", param, ctx)
+                number = int(value) if WHOLE_NUMBER.fullmatch(value) else None
+            except ValueError:   # more digits than int() reads
+                number = None
+            # "-3" is read, for the range to refuse naming itself; "-0" is not where the range takes no number
+            # below 0, as it would take it for 0
+            if number is None or (number == 0 and value.startswith("-") and self._lowest() >= 0):
+                self.fail(f"{value!r} is not a whole number: give one in the digits 0-9 with no point or "
+                          f"unit, e.g. {self._example()}", param, ctx)
+            value = number
         return super().convert(value, param, ctx)
+
+    def _lowest(self) -> float:
+        """The lowest number the range takes, -inf for none."""
+        return -math.inf if self.min is None else self.min + (1 if self.min_open else 0)
 
     def _example(self) -> int:
         """A number the range takes, for the refusal's example: 100 when it can."""
-        low = -math.inf if self.min is None else self.min + (1 if self.min_open else 0)
         high = math.inf if self.max is None else self.max - (1 if self.max_open else 0)
-        return int(min(max(100, low), high))
+        return int(min(max(100, self._lowest()), high))
 
 
 # The one set of role names --help shows (`recfin org add`'s); contract_role_named reads the others too.
