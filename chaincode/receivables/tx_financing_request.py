@@ -9,7 +9,7 @@ from . import events, keys, lifecycle
 from .errors import rule
 from .model import CONFIRMED, Financing
 from .session import rules
-from .tx_financing import FinancingGroup, _end_request, _ensure_claim_names_financing
+from .tx_financing import FinancingGroup, _end_request, _ensure_claim_names_financing, _how_it_ended
 
 
 class FinancingRequestTransactions(FinancingGroup):
@@ -52,13 +52,15 @@ class FinancingRequestTransactions(FinancingGroup):
         holder, r = await self._as_holder(s, f.receivable_id)
         if f.status != "REQUESTED":
             # the way forward from where the financing stands: accepted, it is cancelled; disbursed, the bank
-            # is repaid (or takes recourse); ended, nothing is left to withdraw
+            # is repaid (or takes recourse); ended (cancelled, repaid, recoursed), how and when it ended and
+            # what is left, as the bank's steps on it say: a cancelled one's holder may request anew
             accepted = (f": it ends before disbursement by cancellation (CancelFinancing, by the holder or "
                         f"{f.financier})")
             disbursed = (f": {f.financier} has disbursed it, and it ends when the bank records its repayment "
                          "(RecordRepayment) or, on terms with recourse, the holder's taking the claim back "
                          "(ExerciseRecourse)")
-            hint = {"ACCEPTED": accepted, "DISBURSED": disbursed}.get(f.status, "")
+            ended = _how_it_ended(f)
+            hint = {"ACCEPTED": accepted, "DISBURSED": disbursed}.get(f.status, f": {ended}" if ended else "")
             raise rule("invalid-state", f"financing {f.id} is {f.status}: only a request not yet accepted "
                        f"can be withdrawn{hint}")
         # ending a request the claim does not name would drop the claim's live financing instead
