@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import functools
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from cryptography import x509
 from pydantic import ValidationError
 
 from client.gateway import EncryptedKeyError, GatewayError, Gateway, Identity, Signer, connect, open_msp_folder
+from client.ledger.msp import ChannelMsp, chain_to
 from client.pricing import validation_problems
 from client.receivables import (CONTRACT_NAME, RACE_RETRY, ReceivablesClient, ReceivablesError, RuleViolation,
                                 client_id_of)
@@ -84,6 +86,7 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
                                      "cert": certs[0] if certs else Path(msp_dir) / "signcerts" / "cert.pem"})
     # The user's keystore key, or the HSM key its MSP folder's hsm-signer.yaml names (recfin hsm import).
     with open_user_folder(who.msp_dir, profile.msp_id) as (identity, signer):
+        refuse_another_orgs_certificate(profile, who, identity, given_folder=msp_dir is not None)
         mutual = {"client_certificate": who.tls_cert, "client_key": who.tls_key} if (
             Path(who.tls_cert).is_file() and Path(who.tls_key).is_file()) else {}
         gateway = connect(profile.gateway.address, identity=identity, signer=signer,
@@ -97,6 +100,45 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
             yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
         finally:
             gateway.close()
+
+
+def refuse_another_orgs_certificate(profile: profiles.ConnectionProfile, who: profiles.UserIdentity,
+                                    identity: Identity, *, given_folder: bool) -> None:
+    """Refuse, before connecting, a signing folder whose certificate the org's CA did not issue (an --msp-dir of
+    another org's admin, a user's folder copied from another org): its signatures would go out under the org's MSP
+    ID, to the org's peer, which refuses them with words naming neither the folder nor the org. The org's CAs are
+    the cacerts/ and intermediatecerts/ of its other users' folders the profile names (not the signing folder's
+    own, which a folder copied from another org brings along); with none of them here, the peer's MSP alone
+    decides."""
+    folders = [Path(user.msp_dir) for user in profile.users.values()
+               if Path(user.msp_dir).absolute() != Path(who.msp_dir).absolute()]
+    roots = _certificates_in(folder / "cacerts" for folder in folders)
+    if not roots:
+        return
+    intermediates = _certificates_in(folder / "intermediatecerts" for folder in folders)
+    org_msp = ChannelMsp(profile.msp_id, tuple(roots), tuple(intermediates), ())
+    if chain_to(identity.certificate, org_msp) is not None:
+        return
+    cert = identity.certificate
+    way_on = (f"give --msp-dir the MSP folder of an admin of {profile.org}, or act as the org that issued it"
+              if given_folder else
+              f"put {who.name}'s own certificate and key back in {who.msp_dir}, or act as another user of "
+              f"{profile.org}")
+    raise NetworkError(f"the certificate {who.cert} ({cert.subject.rfc4514_string()}, issued by "
+                       f"{cert.issuer.rfc4514_string()}) was not issued by a CA of org {profile.org} "
+                       f"({profile.msp_id}), so no peer takes it as {profile.msp_id}'s: nothing was sent; {way_on}")
+
+
+def _certificates_in(folders: Iterable[Path]) -> list[x509.Certificate]:
+    """The certificates of the *.pem files in those folders that are there and read as PEM certificates."""
+    found = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.pem")) if folder.is_dir() else []:
+            try:
+                found.extend(x509.load_pem_x509_certificates(path.read_bytes()))
+            except (OSError, ValueError):
+                continue    # a file that is no certificate names no CA; the peer's MSP refuses what it must
+    return found
 
 
 @contextmanager
