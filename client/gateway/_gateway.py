@@ -6,6 +6,7 @@ import asyncio
 import inspect
 import re
 import warnings
+from datetime import datetime, timezone
 from hashlib import sha256
 from pathlib import Path
 from typing import Sequence
@@ -25,7 +26,7 @@ from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
 from ._retry import RetryPolicy, check_retry
-from ._signer import Signer
+from ._signer import Signer, signer_public_key
 from ._transaction import Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
 from ._transport import AsyncGatewayTransport, GatewayTransport, Metadata
@@ -91,7 +92,8 @@ def connect(
 
     ``signer`` may be omitted to build requests that are signed elsewhere
     (see ``new_signed_proposal`` and friends). ``retry`` sets the default
-    RetryPolicy of ``submit``; none by default.
+    RetryPolicy of ``submit``; none by default. An identity whose certificate has expired, or a
+    ``private_key_signer`` over another key than the certificate's, is a ValueError (``_check_identity``).
     """
     signing, tls_hash = _check_arguments(identity, signer, hash, client_certificate, timeouts, retry)
     transport = _transport(
@@ -283,7 +285,31 @@ def _check_arguments(identity, signer, hash, client_certificate, timeouts, retry
         raise TypeError(f"timeouts must be a Timeouts or None (the defaults), not {type(timeouts).__name__} "
                         f"{timeouts!r:.80}: give e.g. timeouts=Timeouts(evaluate=10, endorse=30)")
     check_retry(retry)
+    _check_identity(identity, signer)
     return SigningIdentity(identity, signer, hash), tls_hash
+
+
+def _check_identity(identity: Identity, signer: Signer | None) -> None:
+    """A ValueError for an identity no peer would take: a certificate that has expired, or a signer made by
+    private_key_signer over a key other than the certificate's. A peer answers each request of either with a
+    bare "access denied" (the cause only in its own log), which reads as a missing permission."""
+    certificate = identity.certificate
+    whose = f"{certificate.subject.rfc4514_string()}, MSP {identity.msp_id}"
+    expired_on = certificate.not_valid_after_utc
+    if expired_on < datetime.now(timezone.utc):
+        raise ValueError(
+            f"the identity's certificate ({whose}) expired on {expired_on.isoformat()}, and every peer "
+            "refuses the requests of an expired identity: renew it with its CA (same subject and key, "
+            "as fabric-ca's reenroll does) and connect with the new certificate"
+        )
+    signing_key = signer_public_key(signer)
+    if signing_key is not None and _public_bytes(signing_key) != _public_bytes(certificate.public_key()):
+        raise ValueError(
+            f"signer signs with a key other than the identity's (its public key is not the one in the "
+            f"certificate of {whose}), so every peer would refuse its signatures: give the signer of the "
+            "certificate's own private key (load_msp_folder picks it from keystore/), or the certificate "
+            "issued for the key you sign with"
+        )
 
 
 def _refuse_without_running_loop() -> None:

@@ -60,11 +60,24 @@ def private_key_signer(key) -> Signer:
             der = key.sign(_checked(digest), _PREHASHED_32)
             return to_low_s(der, order)
 
-        return sign
+        return _knowing_its_key(sign, key)
     if isinstance(key, ed25519.Ed25519PrivateKey):
-        return lambda digest: key.sign(_checked(digest))
+        return _knowing_its_key(lambda digest: key.sign(_checked(digest)), key)
     raise TypeError(f"unsupported private key type {type(key).__name__}: this client signs with ECDSA keys "
                     "on P-256 or P-384, or with Ed25519 keys")
+
+
+def _knowing_its_key(sign: Signer, key) -> Signer:
+    """``sign``, marked with the public key it signs for, so that connect() can refuse it beside an identity
+    whose certificate holds another key (every peer would answer each request with a bare "access denied")."""
+    sign.signing_public_key = key.public_key()
+    return sign
+
+
+def signer_public_key(signer: Signer):
+    """The public key a signer made by :func:`private_key_signer` signs for; None for any other signer
+    (an HSM's, a remote service's), whose key is not known without asking it to sign."""
+    return getattr(signer, "signing_public_key", None)
 
 
 def signer_from_pem(private_key_pem: bytes | str, password: bytes | None = None) -> Signer:
