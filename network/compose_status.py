@@ -49,8 +49,8 @@ def compose_status(up: ComposeUp) -> list[ComposeNodeStatus]:
         row = ComposeNodeStatus(node.name, node.msp_id, node.kind, node.address, False, None, None, None)
         rows.append(row)
         if not probes.healthy(node.operations_address):
-            row.problem = (f"no OK from /healthz at {node.operations_address}: see `docker compose ps` and "
-                           f"`docker compose logs {up.service(node)}`")
+            row.problem = (f"no OK from /healthz at {node.operations_address}: see `docker ps -a` and "
+                           f"`docker logs {up.service(node)}`")
             continue
         row.healthy = True
         if node.kind == "orderer":
@@ -79,7 +79,7 @@ def _mark_leaderless(up: ComposeUp, rows: list[ComposeNodeStatus]) -> None:
         if row.kind == "orderer" and row.member and row.problem is None:
             row.problem = (f"no orderer leads the Raft cluster of {up.topology.channel}, so no transaction can be "
                            f"ordered: a majority of its consenters must run and reach each other; see "
-                           f"`docker compose logs {up.service(up.topology.node(row.name))}`")
+                           f"`docker logs {up.service(up.topology.node(row.name))}`")
 
 
 def chaincode_rows(up: ComposeUp) -> list[ComposeNodeStatus]:
@@ -121,7 +121,11 @@ def container_health(container: str) -> tuple[bool | None, str | None]:
     if done.returncode != 0:
         said = last_error_line(done.stderr or done.stdout)
         if NO_SUCH_CONTAINER.search(said):
-            return False, f"no container {container}: see `docker compose ps`; `docker compose up -d` starts it"
+            # not `docker compose up -d`: run elsewhere than beside the compose file the network runs from, it
+            # would start another file's containers, on no data folder given
+            return False, (f"no container {container}: see `docker ps -a`; `recfin network compose-up "
+                           f"--start --compose-file FILE`, FILE the compose file the network runs from, "
+                           f"starts it")
         return None, f"{unknown}: docker container inspect {container} failed: {said}"
     words = done.stdout.split()
     if len(words) != 3:
@@ -133,7 +137,7 @@ def container_health(container: str) -> tuple[bool | None, str | None]:
         return None, (f"{unknown}: {container} has no healthcheck; recreate it from the compose file "
                       f"`recfin network compose` writes")
     return False, (f"container {state}, health {health}, restart count {restarts}: see "
-                   f"`docker compose logs {container}`")
+                   f"`docker logs {container}`")
 
 
 def _orderer_membership(up: ComposeUp, node: Node) -> tuple[bool | None, str | None]:

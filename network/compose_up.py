@@ -151,7 +151,9 @@ class ComposeUp:
         self.on_running = on_running
 
     def service(self, node: Node) -> str:
-        """The compose service (and container) name of a node: its hostname."""
+        """The compose service (and container) name of a node: its hostname. Hints name the container to
+        `docker logs`, not the service to `docker compose logs`: that reads the compose file of the folder it
+        is run in, not necessarily the one the containers run from (--compose-file)."""
         return self.services.node(node.name).hostname
 
     def _wait(self, check: Callable[[], bool], failure: Callable[[], str]) -> None:
@@ -173,7 +175,7 @@ class ComposeUp:
         for node in self.topology.nodes():
             self._wait(lambda n=node: probes.healthy(n.operations_address), lambda n=node: (
                 f"{n.name} did not answer /healthz at {n.operations_address} with OK within {self.timeout:g}s: "
-                f"see `docker compose ps` and `docker compose logs {self.service(n)}`"))
+                f"see `docker ps -a` and `docker logs {self.service(n)}`"))
             self.say(f"  {node.name} healthy at {node.operations_address}")
 
     def join_orderers(self, block: Path) -> dict[str, bool]:
@@ -191,7 +193,7 @@ class ComposeUp:
         first = self.topology.orderers()[0]
         self._wait(lambda: channel.raft_leader(self.topology) is not None, lambda: (
             f"no Raft leader on {self.topology.channel} within {self.timeout:g}s after the orderers joined: "
-            f"see `docker compose logs {self.service(first)}`"))
+            f"see `docker logs {self.service(first)}`"))
         leader = channel.raft_leader(self.topology)
         self.say(f"  Raft leader: {leader.name if leader else 'elected'}")
         return leader.name if leader else None

@@ -125,7 +125,7 @@ def test_compose_status_with_a_node_down_reports_it_and_exits_1(runner, compose_
     assert result.exit_code == 1, result.output
     assert "compose network on receivables: 6/7 nodes healthy" in result.stdout
     supplier = next(line for line in result.stdout.splitlines() if line.startswith("peer0.supplier"))
-    assert " no " in supplier and "docker compose logs peer0.supplier.recfin.local" in supplier
+    assert " no " in supplier and "docker logs peer0.supplier.recfin.local" in supplier
 
 
 def test_compose_status_exits_1_while_a_chaincode_server_restarts_in_a_loop(runner, compose_parts, docker):
@@ -152,7 +152,7 @@ def test_compose_status_with_no_raft_leader_says_so_and_exits_1(runner, compose_
     orderers = [r for r in json.loads(result.stdout) if r["kind"] == "orderer"]
     assert [(r["healthy"], r["raft_leader"]) for r in orderers] == [(True, None)] * 3
     assert all(r["problem"].startswith("no orderer leads the Raft cluster of receivables") and
-               f"docker compose logs {r['name']}.recfin.local" in r["problem"] for r in orderers)
+               f"docker logs {r['name']}.recfin.local" in r["problem"] for r in orderers)
 
 
 def test_compose_status_without_docker_leaves_chaincode_health_unknown_and_exits_0(runner, compose_parts, tmp_path,

@@ -194,14 +194,14 @@ def test_a_node_not_healthy_in_time_is_named_with_where_to_look(topology, data_r
         compose_up(topology, data_root, fabric, timeout=2).run()
     message = str(failure.value)
     assert message == (f"peer0.bank did not answer /healthz at localhost:{operations.port('peer0.bank')} with OK "
-                       f"within 2s: see `docker compose ps` and `docker compose logs peer0.bank.recfin.local`")
+                       f"within 2s: see `docker ps -a` and `docker logs peer0.bank.recfin.local`")
     assert fabric.calls == []         # nothing joined before every node is healthy
 
 
 def test_no_raft_leader_in_time_is_reported_after_the_joins(topology, data_root, fabric, operations):
     operations.leader = None
     with pytest.raises(NodeTimeoutError, match=r"^no Raft leader on receivables within 2s after the orderers joined: "
-                                               r"see `docker compose logs orderer0.orderer.recfin.local`$"):
+                                               r"see `docker logs orderer0.orderer.recfin.local`$"):
         compose_up(topology, data_root, fabric, timeout=2).run()
     assert {s[0] for s in steps(fabric)} == {"osnadmin"}
 
@@ -406,9 +406,9 @@ def test_a_node_not_answering_is_a_row_saying_where_to_look(topology, data_root,
     got = rows(topology, data_root, fabric)
     assert got["peer0.bank"] == (False, None, None, None,
                                  f"no OK from /healthz at localhost:{operations.port('peer0.bank')}: see "
-                                 f"`docker compose ps` and `docker compose logs peer0.bank.recfin.local`")
+                                 f"`docker ps -a` and `docker logs peer0.bank.recfin.local`")
     assert got["orderer2.orderer"][:4] == (False, None, None, None)
-    assert "docker compose logs orderer2.orderer.recfin.local" in got["orderer2.orderer"][4]
+    assert "docker logs orderer2.orderer.recfin.local" in got["orderer2.orderer"][4]
     assert got["peer0.supplier"] == (True, 7, None, None, None)
     asked = {call[-1] for call in steps(fabric)}
     assert "localhost:9051" not in asked and "localhost:7253" not in asked      # nothing more asked of them
@@ -431,7 +431,7 @@ def test_an_orderer_outside_the_channel_and_a_leaderless_cluster_are_told(topolo
     for name in ("orderer0.orderer", "orderer1.orderer"):
         assert got[name][4] == ("no orderer leads the Raft cluster of receivables, so no transaction can be ordered: a "
                                 "majority of its consenters must run and reach each other; see "
-                                f"`docker compose logs {name}.recfin.local`")
+                                f"`docker logs {name}.recfin.local`")
 
 
 def test_a_peer_not_joined_has_no_height_and_says_what_joins_it(topology, data_root, fake_fabric, docker):
@@ -452,7 +452,7 @@ def test_a_chaincode_server_restarting_in_a_loop_is_not_healthy(topology, data_r
     assert (bank.org, bank.kind, bank.address) == ("BankMSP", "chaincode",
                                                    hosts.chaincode_server_address(hosts.org("bank")))
     assert (bank.healthy, bank.problem) == (False, "container restarting, health starting, restart count 12: see "
-                                                   "`docker compose logs receivables.bank.recfin.local`")
+                                                   "`docker logs receivables.bank.recfin.local`")
     assert statuses["peer0.bank"].healthy is True              # its peer answers /healthz all the same
     assert [statuses[name].healthy for name in SERVER_ROWS] == [True, True, False, True]
 
@@ -463,9 +463,10 @@ def test_an_unhealthy_and_a_missing_chaincode_container_are_named(topology, data
     containers(docker, receivables_supplier="running unhealthy 0")
     got = rows(topology, data_root, running())
     assert got["receivables.supplier"] == (False, None, None, None, (
-        f"container running, health unhealthy, restart count 0: see `docker compose logs {supplier}`"))
+        f"container running, health unhealthy, restart count 0: see `docker logs {supplier}`"))
     assert got["receivables.regulator"] == (False, None, None, None, (
-        f"no container {regulator}: see `docker compose ps`; `docker compose up -d` starts it"))
+        f"no container {regulator}: see `docker ps -a`; `recfin network compose-up --start --compose-file "
+        f"FILE`, FILE the compose file the network runs from, starts it"))
     assert got["receivables.bank"] == (True, None, None, None, None)
 
 
