@@ -20,7 +20,7 @@ from chaincode.contract import Context
 from . import config as cfg
 from . import keys, lifecycle, money
 from .errors import rule
-from .model import LIVE_FINANCING, Action, Financing, OfferTerms, Party, Receivable, parse_request
+from .model import LIVE_FINANCING, Action, Financing, Offer, OfferTerms, Party, Receivable, parse_request
 from .session import Session
 from .store_offers import OfferAsMade
 from .tx_base import TransactionGroup
@@ -182,10 +182,25 @@ class FinancingGroup(TransactionGroup):
         bank = await s.party_with_role(cfg.FINANCIER)
         f = await s.store.financing(financing_id)
         if f.financier != bank.uscc:
+            if (offer := await self._open_offer_of(s, f, bank)) is not None:
+                raise rule("not-the-financier", f"{bank.uscc} is not the financier of {f.id} yet: the holder "
+                           f"has not accepted its open offer {offer.id} on request {f.id}; the bank becomes "
+                           "its financier once the holder accepts the offer (AcceptFinancingOffer), and then "
+                           "disburses (RecordDisbursement); or it withdraws the offer "
+                           "(WithdrawFinancingOffer)")
             raise rule("not-the-financier", f"{bank.uscc} is not the financier of {f.id}: only the bank "
                        "whose offer was accepted may do this, from an identity acting for it; check the "
                        "financing id")
         return bank, f, await s.store.receivable(f.receivable_id)
+
+    @staticmethod
+    async def _open_offer_of(s: Session, f: Financing, bank: Party) -> Offer | None:
+        """``bank``'s open offer on ``f`` while it is a request, else None: a bank stepping on a request it
+        offered on was told to check the financing id, where the holder has not accepted its offer yet."""
+        if f.status != "REQUESTED":
+            return None
+        offers = await s.store.offers_of(f.id)
+        return next((o for o in offers if o.financier == bank.uscc and o.status == "OPEN"), None)
 
     async def _as_financier_in(self, s: Session, financing_id: str, status: str, refusal: str, *,
                                refused_for_good: Callable[[Financing, Receivable], None] | None = None,
