@@ -92,9 +92,11 @@ def not_running_from(compose_file: Path, data_root: Path, *,
     compose-up without --start reaches the nodes on their published ports, which containers of any
     compose file could be serving. Recording a file they do not run from would make `network down`
     stop other containers, and `--purge` delete another network's data folder. `docker compose ps`
-    alone proves little: it lists the containers of the file's project name, and every compose file
-    recfin writes for a topology (the whole network's, each org bundle's) has the same one. So each
-    listed container's CONFIG_FILES_LABEL, the files Compose started it from, must name this file."""
+    alone proves little: it lists the containers of the file's project name, and every whole-network
+    compose file recfin writes for a topology (the committed docker-compose.yaml, any `recfin network
+    compose --write --output FILE`) has the same one, the topology's name (an org bundle's is
+    ``<topology>-<org>``: network.bundle). So each listed container's CONFIG_FILES_LABEL, the files
+    Compose started it from, must name this file."""
     compose_file = Path(compose_file)
     if not compose_file.is_file():
         return f"{compose_file} does not exist"
