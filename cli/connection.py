@@ -80,7 +80,9 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
     folder kept elsewhere, as `--msp-dir` gives it to the commands that change the channel config)."""
     profile = load_profile(org, data_root)
     who = profile.user(user if user is not None else default_user(profile, admin=admin))
-    if msp_dir is not None:     # its certificate as open_msp_folder finds it: the one signcerts/*.pem
+    if msp_dir is None:
+        refuse_revoked(profile, who)
+    else:     # its certificate as open_msp_folder finds it: the one signcerts/*.pem
         certs = sorted((Path(msp_dir) / "signcerts").glob("*.pem"))
         who = who.model_copy(update={"msp_dir": Path(msp_dir),
                                      "cert": certs[0] if certs else Path(msp_dir) / "signcerts" / "cert.pem"})
@@ -100,6 +102,21 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
             yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
         finally:
             gateway.close()
+
+
+def refuse_revoked(profile: profiles.ConnectionProfile, who: profiles.UserIdentity) -> None:
+    """Refuse, before connecting, a user --as names whom the profile marks revoked (the org's CRL lists its
+    certificate): every peer refuses its signature, with words naming neither the user nor the revocation, as the
+    default user, never a revoked one, would not be."""
+    if not who.revoked:
+        return
+    others = [name for name, user in profile.users.items()
+              if user.role == who.role and not user.revoked and name != who.name]
+    way_on = (f"act as another {who.role} user of {profile.org} ({', '.join(others)})" if others else
+              f"issue a new user where the org's CA keys are (`recfin org user add {profile.org} NAME`) and act as "
+              "it" if who.role == "client" else f"sign with an admin folder of {profile.org} not revoked (--msp-dir)")
+    raise NetworkError(f"user {who.name} of org {profile.org} is revoked (the org's CRL lists its certificate "
+                       f"{who.cert}), so no peer takes its signature: nothing was sent; {way_on}")
 
 
 def refuse_another_orgs_certificate(profile: profiles.ConnectionProfile, who: profiles.UserIdentity,
