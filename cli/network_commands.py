@@ -196,7 +196,7 @@ def _stop_recorded_compose(net: Network, *, purge: bool,
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @reports_errors
 def status(topology_path, as_json):
-    """Each node's org, kind, pid, health and block height, and each chaincode server's.
+    """Each node's org, kind, address, pid, health and block height, and each chaincode server's.
 
     Chaincode servers are listed as `down` finds them: those of every deployment, and any other
     still running (a deploy stopped before its commit).
