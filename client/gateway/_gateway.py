@@ -15,6 +15,7 @@ import grpc
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from . import hashing
 from ._commit import Commit
 from ._context import Context, SigningIdentity, Timeouts
@@ -26,7 +27,7 @@ from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._proposal import Proposal, check_name
 from ._retry import RetryPolicy, check_retry
-from ._signer import Signer, signer_public_key
+from ._signer import VERIFIED_CURVE_ORDERS, Signer, signer_public_key
 from ._transaction import Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
 from ._transport import AsyncGatewayTransport, GatewayTransport, Metadata
@@ -92,8 +93,9 @@ def connect(
 
     ``signer`` may be omitted to build requests that are signed elsewhere
     (see ``new_signed_proposal`` and friends). ``retry`` sets the default
-    RetryPolicy of ``submit``; none by default. An identity whose certificate has expired, or a
-    ``private_key_signer`` over another key than the certificate's, is a ValueError (``_check_identity``).
+    RetryPolicy of ``submit``; none by default. An identity whose certificate has expired or holds a key no
+    peer verifies, or a ``private_key_signer`` over another key than the certificate's, is a ValueError
+    (``_check_identity``).
     """
     signing, tls_hash = _check_arguments(identity, signer, hash, client_certificate, timeouts, retry)
     transport = _transport(
@@ -290,9 +292,10 @@ def _check_arguments(identity, signer, hash, client_certificate, timeouts, retry
 
 
 def _check_identity(identity: Identity, signer: Signer | None) -> None:
-    """A ValueError for an identity no peer would take: a certificate that has expired, or a signer made by
-    private_key_signer over a key other than the certificate's. A peer answers each request of either with a
-    bare "access denied" (the cause only in its own log), which reads as a missing permission."""
+    """A ValueError for an identity no peer would take: a certificate that has expired or holds a key no peer
+    verifies signatures with, or a signer made by private_key_signer over a key other than the certificate's.
+    A peer answers each request of these with a bare "access denied" (the cause only in its own log), which
+    reads as a missing permission."""
     certificate = identity.certificate
     whose = f"{certificate.subject.rfc4514_string()}, MSP {identity.msp_id}"
     expired_on = certificate.not_valid_after_utc
@@ -302,6 +305,13 @@ def _check_identity(identity: Identity, signer: Signer | None) -> None:
             "refuses the requests of an expired identity: renew it with its CA (same subject and key, "
             "as fabric-ca's reenroll does) and connect with the new certificate"
         )
+    public_key = certificate.public_key()
+    if not _verified_by_peers(public_key):
+        raise ValueError(
+            f"the identity's certificate ({whose}) holds {_key_kind(public_key)}, with which no Fabric peer "
+            "checks a signature (they take ECDSA keys on P-224, P-256, P-384 or P-521, and Ed25519 keys): "
+            "issue the user a certificate for an ECDSA P-256 key (as cryptogen and fabric-ca do by default)"
+        )
     signing_key = signer_public_key(signer)
     if signing_key is not None and _public_bytes(signing_key) != _public_bytes(certificate.public_key()):
         raise ValueError(
@@ -310,6 +320,22 @@ def _check_identity(identity: Identity, signer: Signer | None) -> None:
             "certificate's own private key (load_msp_folder picks it from keystore/), or the certificate "
             "issued for the key you sign with"
         )
+
+
+def _verified_by_peers(public_key) -> bool:
+    """Whether a Fabric peer's MSP can verify signatures of this key: Go's x509 parses ECDSA keys on the NIST
+    curves only, and its bccsp imports ECDSA and Ed25519 keys, no RSA one (since Fabric 2.0)."""
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return public_key.curve.name in VERIFIED_CURVE_ORDERS
+    return isinstance(public_key, ed25519.Ed25519PublicKey)
+
+
+def _key_kind(public_key) -> str:
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        return f"an ECDSA key on the curve {public_key.curve.name}"
+    if isinstance(public_key, rsa.RSAPublicKey):
+        return f"an RSA key ({public_key.key_size} bits)"
+    return f"a key of the kind {type(public_key).__name__}"
 
 
 def _refuse_without_running_loop() -> None:

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
 from client.gateway import Identity, connect, connect_async, private_key_signer
@@ -88,3 +88,25 @@ def test_a_signer_of_unknown_key_is_taken_as_before():
 
     with connect(identity=Identity("Org1MSP", certificate), signer=remote, transport=FakeTransport()):
         assert signed == []
+
+
+@pytest.mark.parametrize("key, named", [
+    (rsa.generate_private_key(65537, 2048), r"an RSA key \(2048 bits\)"),
+    (ec.generate_private_key(ec.SECP256K1()), "an ECDSA key on the curve secp256k1"),
+    (ec.generate_private_key(ec.BrainpoolP256R1()), "an ECDSA key on the curve brainpoolP256r1"),
+], ids=["rsa", "secp256k1", "brainpool"])
+def test_a_certificate_key_no_peer_verifies_is_refused_at_connect(key, named):
+    """Signed here or elsewhere, no peer could check its signatures: each request would be "access denied"."""
+    _, certificate = make_key_and_cert("user1@org1", key=key)
+    transport = FakeTransport()
+    refused = f"holds {named}, with which no Fabric peer checks a signature .* P-256 key"
+    with pytest.raises(ValueError, match=refused):
+        connect(identity=Identity("Org1MSP", certificate), signer=lambda digest: b"", transport=transport)
+    assert transport.calls == []
+
+
+@pytest.mark.parametrize("curve", [ec.SECP224R1(), ec.SECP521R1()], ids=["p224", "p521"])
+def test_a_certificate_on_a_curve_peers_verify_is_taken_though_signed_elsewhere(curve):
+    _, certificate = make_key_and_cert("user1@org1", curve=curve)
+    with connect(identity=Identity("Org1MSP", certificate), transport=FakeTransport()) as gateway:
+        assert gateway.identity.msp_id == "Org1MSP"
