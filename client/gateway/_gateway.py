@@ -294,8 +294,9 @@ def _check_arguments(identity, signer, hash, client_certificate, timeouts, retry
 def _check_identity(identity: Identity, signer: Signer | None) -> None:
     """A ValueError for an identity no peer would take: a certificate that has expired or holds a key no peer
     verifies signatures with, or a signer made by private_key_signer over a key other than the certificate's.
-    A peer answers each request of these with a bare "access denied" (the cause only in its own log), which
-    reads as a missing permission."""
+    A peer answers each request of the last two with a bare "access denied" (the cause only in its own log),
+    which reads as a missing permission, and of the first with "proposal client identity expired": refused
+    here, none of the three gets as far as a request."""
     certificate = identity.certificate
     whose = f"{certificate.subject.rfc4514_string()}, MSP {identity.msp_id}"
     expired_on = certificate.not_valid_after_utc
