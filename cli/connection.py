@@ -106,17 +106,21 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
 
 def refuse_revoked(profile: profiles.ConnectionProfile, who: profiles.UserIdentity) -> None:
     """Refuse, before connecting, a user --as names whom the profile marks revoked (the org's CRL lists its
-    certificate): every peer refuses its signature, with words naming neither the user nor the revocation, as the
-    default user, never a revoked one, would not be."""
+    certificate): every peer refuses its signature, with words naming neither the user nor the revocation
+    (the default user is never a revoked one)."""
     if not who.revoked:
         return
     others = [name for name, user in profile.users.items()
               if user.role == who.role and not user.revoked and name != who.name]
-    way_on = (f"act as another {who.role} user of {profile.org} ({', '.join(others)})" if others else
-              f"issue a new user where the org's CA keys are (`recfin org user add {profile.org} NAME`) and act as "
-              "it" if who.role == "client" else f"sign with an admin folder of {profile.org} not revoked (--msp-dir)")
-    raise NetworkError(f"user {who.name} of org {profile.org} is revoked (the org's CRL lists its certificate "
-                       f"{who.cert}), so no peer takes its signature: nothing was sent; {way_on}")
+    if others:
+        way_on = f"act as another {who.role} user of {profile.org} ({', '.join(others)})"
+    elif who.role == "client":
+        way_on = (f"issue a new user where the org's CA keys are (`recfin org user add {profile.org} NAME`) "
+                  "and act as it")
+    else:
+        way_on = f"sign with an admin folder of {profile.org} not revoked (--msp-dir)"
+    raise NetworkError(f"user {who.name} of org {profile.org} is revoked (the org's CRL lists its "
+                       f"certificate {who.cert}), so no peer takes its signature: nothing was sent; {way_on}")
 
 
 def refuse_another_orgs_certificate(profile: profiles.ConnectionProfile, who: profiles.UserIdentity,

@@ -1,6 +1,6 @@
-"""A user `--as ORG/USER` names whom the connection profile marks revoked (the org's CRL lists its certificate) is
-refused before anything connects, naming the user and the users to act as instead: sent, every peer refuses its
-signature with words naming neither, and the default user is never a revoked one."""
+"""A user `--as ORG/USER` names whom the connection profile marks revoked (the org's CRL lists its
+certificate) is refused before anything connects, naming the user and the users to act as instead: sent,
+every peer refuses its signature with words naming neither, and the default user is never a revoked one."""
 import json
 
 import click
@@ -14,8 +14,8 @@ from network.topology import load
 
 @pytest.fixture
 def connecting(network_copy, monkeypatch):
-    """The data folder's profiles written, supplier1 marked revoked in supplier's; each connection recorded (the
-    certificate's subject), then refused with "connecting"."""
+    """The data folder's profiles written, supplier1 marked revoked in supplier's; each connection recorded
+    (the certificate's subject), then refused with "connecting"."""
     profiles.write_all(load(), network_copy)
     path = network_copy / "profiles" / "supplier.json"
     profile = json.loads(path.read_text())
@@ -36,8 +36,8 @@ def test_a_revoked_user_named_is_refused_before_connecting(runner, network_copy,
     assert res.exit_code == 1, res.output
     cert = network_copy / "crypto/supplier/users/supplier1@supplier.recfin.local/msp/signcerts/cert.pem"
     assert res.output.strip().splitlines()[-1] == (
-        f"Error: user supplier1 of org supplier is revoked (the org's CRL lists its certificate {cert}), so no "
-        "peer takes its signature: nothing was sent; act as another client user of supplier (supplier2, "
+        f"Error: user supplier1 of org supplier is revoked (the org's CRL lists its certificate {cert}), so "
+        "no peer takes its signature: nothing was sent; act as another client user of supplier (supplier2, "
         "supplier3, supplier4)")
     assert connecting == []
 

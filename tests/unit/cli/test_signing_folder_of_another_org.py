@@ -1,6 +1,7 @@
-"""A ledger command's signing folder whose certificate another org's CA issued (an --msp-dir of another org's admin,
-a user's folder copied from another org) is refused before anything connects, naming the certificate file: sent, its
-signatures would go out under the org's MSP ID to the org's peer, which refuses them without naming either."""
+"""A ledger command's signing folder whose certificate another org's CA issued (an --msp-dir of another org's
+admin, a user's folder copied from another org) is refused before anything connects, naming the certificate
+file: sent, its signatures would go out under the org's MSP ID to the org's peer, which refuses them without
+naming either."""
 import shutil
 
 import click
@@ -42,7 +43,8 @@ def test_an_msp_dir_of_another_orgs_admin_is_refused_before_connecting(runner, n
                            "(CN=admin@bank.recfin.local,OU=admin,O=bank.recfin.local,C=CN, issued by "
                            "CN=ca.bank.recfin.local,O=bank.recfin.local,C=CN) was not issued by a CA of org "
                            "supplier (SupplierMSP)"), line
-    assert line.endswith("give --msp-dir the MSP folder of an admin of supplier, or act as the org that issued it")
+    assert line.endswith("give --msp-dir the MSP folder of an admin of supplier, or act as the org that "
+                         "issued it")
     assert connecting == []
 
 
@@ -55,8 +57,8 @@ def test_a_profile_users_folder_holding_another_orgs_identity_is_refused(runner,
     line = res.output.strip().splitlines()[-1]
     assert line.startswith(f"Error: the certificate {folder / 'signcerts' / 'cert.pem'} "
                            "(CN=officer1@bank.recfin.local,"), line
-    assert line.endswith(f"put supplier1's own certificate and key back in {folder}, or act as another user of "
-                         "supplier")
+    assert line.endswith(f"put supplier1's own certificate and key back in {folder}, or act as another "
+                         "user of supplier")
     assert connecting == []
 
 
