@@ -171,6 +171,7 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
     own = folder / f"{wanted}.json"
     paths = [own] + sorted(path for path in folder.glob("*.json") if path != own) if folder.is_dir() else []
     found, unreadable = [], []
+    own_holds = None    # the profile in the org's own file, where it is another org's (a copy over it)
     if own.exists() and not own.is_file():
         # a bad copy left a folder (or a device) where the org's profile goes: "no such org" would send the operator
         # looking for an org that is there
@@ -190,7 +191,16 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
             continue
         if wanted in (profile.org.lower(), profile.msp_id.lower()):
             return profile
+        if path == own:
+            own_holds = profile
+            continue
         found.append(profile.org)
+    if own_holds is not None:
+        # told "no org" with that org listed twice, the operator would not look at the file named for the org
+        raise NetworkError(f"{own} holds the connection profile of org {own_holds.org} ({own_holds.msp_id}), "
+                           f"not of org {org!r} (another org's profile copied over it?): run `recfin network "
+                           f"up` to write it again (on a host installed from an org bundle: copy "
+                           f"profiles/{own.name} from a new `recfin org bundle`)")
     if not found and not unreadable:
         # `network up` writes the profiles into its topology's data folder: one named here by hand may be another
         where = ("" if data_root is None else
@@ -198,7 +208,8 @@ def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
                  "data_root)")
         raise NetworkError(f"no connection profile for org {org!r} in {folder}: run `recfin network up` first"
                            + where)
-    choose = f"choose one of {', '.join(found)} (name or MSP ID)"
+    # dict.fromkeys: an org whose profile was copied into another's file is listed once
+    choose = f"choose one of {', '.join(dict.fromkeys(found))} (name or MSP ID)"
     if not unreadable:
         raise NetworkError(f"no org {org!r} in {folder}: {choose}")
     # the org's own profile may be among them (given by MSP ID, its file is not found by name): they come first, as
