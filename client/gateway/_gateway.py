@@ -169,6 +169,7 @@ def _transport(
             "your transport makes every call itself. Set {them} in your transport",
         )  # fmt: skip
         return transport
+    _check_metadata(metadata)
     if grpc_channel is not None:
         _refuse_unused(
             channel_options, "grpc_channel",
@@ -186,6 +187,34 @@ def _transport(
         options=_channel_options(grpc_options),
     )
     return transport_class(channel, metadata=metadata, owns_channel=True)
+
+
+_METADATA_KEY = re.compile(r"[0-9a-z_.-]+\Z")
+# what gRPC sends as a text value: printable ASCII, space included (HTTP/2 header values)
+_METADATA_TEXT = re.compile(rb"[\x20-\x7e]*\Z")
+
+
+def _check_metadata(metadata: Metadata) -> None:
+    """A ValueError (TypeError for a type) naming the first ``metadata`` entry gRPC would refuse, before any
+    channel opens. gRPC checks metadata only when a call is made: every call then fails, as an INTERNAL
+    "Invalid metadata" that names neither the entry nor the rule, or a bare TypeError."""
+    rule = ("keys are lowercase ASCII letters, digits, '-', '_' and '.'; the value of a key ending in -bin "
+            "is bytes, any other is printable ASCII (str or bytes)")
+    for number, entry in enumerate(metadata, start=1):
+        if isinstance(entry, (str, bytes)) or not hasattr(entry, "__len__") or len(entry) != 2:
+            raise TypeError(f"metadata entry {number} is {type(entry).__name__} {entry!r:.60}, not a (key, "
+                            "value) pair: give metadata as pairs, e.g. [(\"authorization\", \"Bearer ...\")]")
+        key, value = entry
+        if not isinstance(key, str) or not _METADATA_KEY.match(key):
+            raise ValueError(f"metadata key {key!r:.60} (entry {number}) is not one gRPC sends: {rule}")
+        binary = key.endswith("-bin")
+        if not isinstance(value, bytes if binary else (str, bytes)):
+            raise TypeError(f"the metadata value of {key!r} is {type(value).__name__}, not "
+                            f"{'bytes' if binary else 'str or bytes'}: {rule}")
+        if not binary and not _METADATA_TEXT.match(value.encode() if isinstance(value, str) else value):
+            raise ValueError(f"the metadata value of {key!r} holds characters gRPC does not send (a "
+                             f"line break, a tab, a non-ASCII letter...): {rule}; send other values as "
+                             "bytes under a key ending in -bin")
 
 
 _FAMILIES = {
