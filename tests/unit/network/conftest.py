@@ -7,6 +7,8 @@ import pytest
 from network import bundle, compose, crypto
 from network.topology import load
 
+from .scripted_docker import ScriptedDocker
+
 
 @pytest.fixture(scope="session")
 def topology():
@@ -123,3 +125,19 @@ def bank2_update_file(channel, topology, data_root, tmp_path):
     path = writer.write_update(change, tmp_path / "bank2.tx")
     channel.after = with_update(change.current, change.update)
     return change, path
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """RECFIN_HOME: the native data folder is home/network, the compose record home/compose-run.json; neither
+    RECFIN_TOPOLOGY nor the hosts data folder's variable set."""
+    monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "home"))
+    for var in ("RECFIN_TOPOLOGY", compose.DATA_VARIABLE):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def docker(tmp_path, monkeypatch) -> ScriptedDocker:
+    """A scripted `docker` on PATH: what compose-up, compose-status and down ask it (`containers` scripts it)."""
+    return ScriptedDocker(tmp_path, monkeypatch)

@@ -23,23 +23,9 @@ from network.fabric_bin import FabricInstall
 from network.topology import load, parse
 
 from .operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
-from .scripted_docker import NO_DAEMON, ScriptedDocker
+from .scripted_docker import NO_DAEMON
 from .scripted_heights import OsnadminAt, PeerAt
 from .scripted_osnadmin import ScriptedFabric
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    """RECFIN_HOME: the native data folder is home/network, the compose record home/compose-run.json."""
-    monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "home"))
-    for var in ("RECFIN_TOPOLOGY", compose.DATA_VARIABLE):
-        monkeypatch.delenv(var, raising=False)
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def docker(tmp_path, monkeypatch) -> ScriptedDocker:
-    return ScriptedDocker(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -332,12 +332,6 @@ def test_a_failed_docker_compose_up_gives_its_error_line(tmp_path):
 
 # ---- compose-status: the same nodes, asked how they are ----------------------------------------
 
-@pytest.fixture
-def docker(tmp_path, monkeypatch) -> ScriptedDocker:
-    """The `docker` compose-status asks about the chaincode servers' containers (`containers` scripts it)."""
-    return ScriptedDocker(tmp_path, monkeypatch)
-
-
 def containers(docker: ScriptedDocker, **states: str) -> None:
     """`docker container inspect` says "state health restarts" of the named chaincode server's container (by its
     row's name) and that every other one runs healthy, never restarted."""

@@ -7,29 +7,14 @@ write and give instead.
 """
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from cli.main import main
 from network import compose, compose_down, membership
 from network.topology import load
 
-from .scripted_docker import ScriptedDocker
 
 BANK2_CODE = "91110000MA1K00006B"
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "home"))
-    for var in ("RECFIN_TOPOLOGY", compose.DATA_VARIABLE):
-        monkeypatch.delenv(var, raising=False)
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def docker(tmp_path, monkeypatch) -> ScriptedDocker:
-    return ScriptedDocker(tmp_path, monkeypatch)
 
 
 def start(data_root: Path, compose_file: Path):
