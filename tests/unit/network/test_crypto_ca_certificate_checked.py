@@ -4,34 +4,18 @@ a renewal when a CA ends) was a traceback (no SKI) or silently issued certificat
 (CA:FALSE, no keyCertSign); now it is refused naming the file and what it lacks, before anything is
 written."""
 
-import datetime as dt
-
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 
 from network import crypto
-from network.crypto import CaFilesError, load_cert, load_key, org_crypto
+from network.crypto import CaFilesError, load_cert, org_crypto
+
+from .ca_renewal import renewed_ca_pem
 
 
 def renewed_by_hand(paths, *, ski: bool, ca: bool, cert_sign: bool) -> None:
     """The org's CA certificate renewed for the same key and subject by a tool that sets only the extensions
     asked for; the org's verifying MSP holds the renewed one, as the docs' renewal leaves it."""
-    old, key = load_cert(paths.ca_cert), load_key(paths.ca_key)
-    now = dt.datetime.now(dt.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(old.subject).issuer_name(old.subject)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - dt.timedelta(minutes=1))
-               .not_valid_after(now + dt.timedelta(days=3650))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                            key_encipherment=False, data_encipherment=False,
-                                            key_agreement=False, key_cert_sign=cert_sign, crl_sign=True,
-                                            encipher_only=False, decipher_only=False), critical=True))
-    if ski:
-        builder = builder.add_extension(x509.SubjectKeyIdentifier(crypto.fabric_ski(key.public_key())),
-                                        critical=False)
-    pem = builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+    pem = renewed_ca_pem(paths.ca_cert, paths.ca_key, ski=ski, ca=ca, cert_sign=cert_sign)
     paths.ca_cert.write_bytes(pem)
     (paths.msp_dir / "cacerts" / "ca.pem").write_bytes(pem)
 

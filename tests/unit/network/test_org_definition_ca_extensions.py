@@ -5,17 +5,13 @@ identifier, Go's chain verification wants keyCertSign). A TLS CA needs no key id
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 
 from network import org_definition_file
-from network.crypto import fabric_ski, load_cert, load_key
 from network.org_definition_file import OrgDefinitionError
 
 from . import test_org_own_keys
+from .ca_renewal import renewed_ca_pem
 from .test_org_own_keys import _altered
 
 company, sent = test_org_own_keys.company, test_org_own_keys.sent   # the fixtures of the tests these extend
@@ -23,20 +19,8 @@ company, sent = test_org_own_keys.company, test_org_own_keys.sent   # the fixtur
 
 def renewed(folder, name: str, *, ski: bool, cert_sign: bool) -> str:
     """The CA certificate in folder renewed for its key and subject with only the extensions asked for."""
-    old, key = load_cert(folder / f"{name}.pem"), load_key(folder / f"{name}.key")
-    now = dt.datetime.now(dt.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(old.subject).issuer_name(old.subject)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - dt.timedelta(minutes=1)).not_valid_after(now + dt.timedelta(days=365))
-               .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                            key_encipherment=False, data_encipherment=False,
-                                            key_agreement=False, key_cert_sign=cert_sign, crl_sign=True,
-                                            encipher_only=False, decipher_only=False), critical=True))
-    if ski:
-        builder = builder.add_extension(x509.SubjectKeyIdentifier(fabric_ski(key.public_key())),
-                                        critical=False)
-    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+    return renewed_ca_pem(folder / f"{name}.pem", folder / f"{name}.key", ski=ski,
+                          cert_sign=cert_sign).decode()
 
 
 @pytest.mark.parametrize("lacking, flags", [("a Subject Key Identifier", dict(ski=False, cert_sign=True)),
