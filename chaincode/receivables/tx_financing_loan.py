@@ -196,6 +196,11 @@ class LoanTransactions(FinancingGroup):
             raise rule("not-the-holder", f"{party.uscc} does not hold {r.id}: only its holder or the bank whose "
                        "offer it accepted may cancel its financing")
         if party.role == cfg.FINANCIER and party.uscc != f.financier:
+            if (offer := await self._open_offer_of(s, f, party)) is not None:
+                raise rule("not-the-financier", f"{party.uscc} is not the financier of {f.id}: the holder "
+                           f"has not accepted its open offer {offer.id} on request {f.id}, so there is no "
+                           "accepted financing to cancel; withdraw the offer instead "
+                           "(WithdrawFinancingOffer)")
             raise rule("not-the-financier", f"{party.uscc} is not the financier of {f.id}: only the bank whose offer "
                        "was accepted, or the holder, may cancel it")
         # never cancellable, frozen claim or not: named first, so that no one waits for a lifting to learn it
