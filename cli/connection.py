@@ -17,6 +17,7 @@ import click
 from cryptography import x509
 from pydantic import ValidationError
 
+from chaincode.receivables.identity import is_org_admin
 from client.gateway import EncryptedKeyError, GatewayError, Gateway, Identity, Signer, connect, open_msp_folder
 from client.ledger.msp import ChannelMsp, chain_to
 from client.pricing import validation_problems
@@ -89,6 +90,8 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
     # The user's keystore key, or the HSM key its MSP folder's hsm-signer.yaml names (recfin hsm import).
     with open_user_folder(who.msp_dir, profile.msp_id) as (identity, signer):
         refuse_another_orgs_certificate(profile, who, identity, given_folder=msp_dir is not None)
+        if admin:
+            refuse_no_admin(profile, who, identity, given_folder=msp_dir is not None)
         mutual = {"client_certificate": who.tls_cert, "client_key": who.tls_key} if (
             Path(who.tls_cert).is_file() and Path(who.tls_key).is_file()) else {}
         gateway = connect(profile.gateway.address, identity=identity, signer=signer,
@@ -148,6 +151,28 @@ def refuse_another_orgs_certificate(profile: profiles.ConnectionProfile, who: pr
     raise NetworkError(f"the certificate {who.cert} ({cert.subject.rfc4514_string()}, issued by "
                        f"{cert.issuer.rfc4514_string()}) was not issued by a CA of org {profile.org} "
                        f"({profile.msp_id}), so no peer takes it as {profile.msp_id}'s: nothing was sent; {way_on}")
+
+
+def refuse_no_admin(profile: profiles.ConnectionProfile, who: profiles.UserIdentity, identity: Identity, *,
+                    given_folder: bool) -> None:
+    """Refuse, before connecting, an org admin's command (`party register`, `bind`, `unbind`, `chaincode
+    upgrade-ledger`: open_session's ``admin``) signed by an identity that is no admin of the org as the
+    contract tells one (is_org_admin: the certificate's OU=admin and no other role's OU). `--as ORG/USER`
+    naming a client user signs as that client, and the contract's refusal does not say whom to act as."""
+    if is_org_admin(identity):
+        return
+    admin = next((name for name, user in profile.users.items() if user.role == "admin"), "admin")
+    signer = (f"the certificate {who.cert} --msp-dir gives" if given_folder else
+              f"user {who.name} of org {profile.org} (a {who.role} user in its profile)")
+    way_on = (f"give --msp-dir the MSP folder of an admin of {profile.org}, or leave it out and act as --as "
+              f"{profile.org}/{admin}" if given_folder else
+              f"act as --as {profile.org}/{admin} (with --msp-dir DIR where the admin's folder is kept "
+              "elsewhere)")
+    raise click.BadParameter(
+        f"{signer} is not an admin of org {profile.org}, whom this command is for: its certificate "
+        f"({identity.certificate.subject.rfc4514_string()}) is not an admin's (OU=admin, and no client, "
+        f"peer or orderer OU), so the contract would refuse it: nothing was sent; {way_on}",
+        param_hint="--msp-dir" if given_folder else "--as")
 
 
 def _certificates_in(folders: Iterable[Path]) -> list[x509.Certificate]:
@@ -269,7 +294,8 @@ def acting(default_org: str, *, admin: bool = False,
     open :class:`Session` as ``session`` and ``as_json``. Refusals and connection errors become one line.
 
     An org admin's command (``admin``) also takes ``--msp-dir``: the admin's MSP folder where it is kept outside
-    the data folder, as the commands that change the channel config take it (`recfin org user revoke`)."""
+    the data folder, as the commands that change the channel config take it (`recfin org user revoke`); one
+    signed by an identity that is no admin of the org is refused before connecting (:func:`refuse_no_admin`)."""
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(as_: str | None, org: str | None, user: str | None, data_root: Path | None, as_json: bool,
