@@ -58,14 +58,14 @@ def default_user(profile: profiles.ConnectionProfile, *, admin: bool = False) ->
             return name
         absent.append(user)
     if not admin and not absent:
-        # every client user revoked (the last one left): --user names none that signs, a new one is the way on
+        # every client user revoked (the last one left): --as names none that signs, a new one is the way on
         raise NetworkError(f"org {profile.org} has no client user in its profile that is not revoked: "
                            f"issue one where the org's CA keys are (`recfin org user add {profile.org} "
-                           f"NAME`), then act as it (--user NAME)")
+                           f"NAME`), then act as it (--as {profile.org}/NAME)")
     missing = (f" ({', '.join(u.name for u in absent)} not revoked, but {absent[0].cert} is missing"
                f"{' and theirs too' if len(absent) > 1 else ''})" if absent else "")
     raise NetworkError(f"org {profile.org} has no {wanted} user in its profile that is not revoked and has its "
-                       f"certificate file{missing}: choose one with --user")
+                       f"certificate file{missing}: choose one with --as {profile.org}/USER")
 
 
 def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile:

@@ -90,7 +90,7 @@ def test_the_default_user_is_one_whose_certificate_file_is_there(topology, data_
         user.cert.unlink()
     with pytest.raises(NetworkError, match=r"no client user .*supplier1, supplier2, supplier3, supplier4 not "
                                            r"revoked, but .*supplier1@supplier\.recfin\.local/msp/signcerts/cert\.pem "
-                                           r"is missing.*choose one with --user"):
+                                           r"is missing.*choose one with --as supplier/USER$"):
         default_user(profile)
     profile.user("admin").cert.unlink()             # its folder may be elsewhere: open_session's msp_dir
     assert default_user(profile, admin=True) == "admin"

@@ -24,8 +24,9 @@ def test_with_every_client_user_revoked_the_default_user_refusal_says_to_issue_o
     assert all(u.revoked for u in profile.users.values() if u.role == "client")
 
     refusal = (r"org bank has no client user in its profile that is not revoked: issue one "
-               r".*`recfin org user add bank NAME`.*--user NAME")
+               r".*`recfin org user add bank NAME`\), then act as it \(--as bank/NAME\)$")
     with pytest.raises(NetworkError, match=refusal) as refused:
         default_user(profile)
-    assert "choose one with --user" not in str(refused.value)     # every one it could choose is revoked
+    assert "choose one" not in str(refused.value)     # every one it could choose is revoked
+    assert "--user" not in str(refused.value)         # a hidden alias --help never shows
     assert default_user(profile, admin=True) == "admin"
