@@ -97,7 +97,9 @@ def connect(
     peer verifies, or a ``private_key_signer`` over another key than the certificate's, is a ValueError
     (``_check_identity``).
     """
-    signing, tls_hash = _check_arguments(identity, signer, hash, client_certificate, timeouts, retry)
+    signing, tls_hash = _check_arguments(
+        identity, signer, hash, client_certificate, server_name_override, timeouts, retry,
+    )  # fmt: skip
     transport = _transport(
         grpc, GrpcTransport, target, grpc_channel, transport, metadata,
         tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
@@ -141,7 +143,9 @@ def connect_async(
     With a ``target``, called with no event loop running or set for this thread, it raises a RuntimeError once
     its arguments are checked: the channel it opens belongs to the loop current when it is opened.
     """
-    signing, tls_hash = _check_arguments(identity, signer, hash, client_certificate, timeouts, retry)
+    signing, tls_hash = _check_arguments(
+        identity, signer, hash, client_certificate, server_name_override, timeouts, retry,
+    )  # fmt: skip
     transport = _transport(
         grpc.aio, AsyncGrpcTransport, target, grpc_channel, transport, metadata,
         tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
@@ -306,18 +310,37 @@ def _channel_options(grpc_options: Sequence[tuple[str, object]]) -> dict[str, ob
     return options
 
 
-def _check_arguments(identity, signer, hash, client_certificate, timeouts, retry) -> tuple[SigningIdentity, bytes]:
+def _check_arguments(
+    identity, signer, hash, client_certificate, server_name_override, timeouts, retry,
+) -> tuple[SigningIdentity, bytes]:  # fmt: skip
     """The signing identity and the TLS certificate hash, and the other arguments checked, before any channel
     opens: a bad argument then leaves no channel behind, and is named now rather than at the first call."""
     tls_hash = b""
     if client_certificate is not None:
         tls_hash = _certificate_hash(_read(client_certificate, "client_certificate"))
+    _check_server_name_override(server_name_override)
     if timeouts is not None and not isinstance(timeouts, Timeouts):
         raise TypeError(f"timeouts must be a Timeouts or None (the defaults), not {type(timeouts).__name__} "
                         f"{timeouts!r:.80}: give e.g. timeouts=Timeouts(evaluate=10, endorse=30)")
     check_retry(retry)
     _check_identity(identity, signer)
     return SigningIdentity(identity, signer, hash), tls_hash
+
+
+def _check_server_name_override(server_name_override) -> None:
+    """A TypeError for a server_name_override that is not a str, a ValueError for a blank one, before any
+    channel opens: an empty string was set aside without a word (the peer's certificate then checked against
+    the target's host), and gRPC opens a channel with bytes or a number as the name all the same."""
+    if server_name_override is None:
+        return
+    name, example = server_name_override, 'e.g. server_name_override="peer0.org1.example.com"'
+    if not isinstance(name, str):
+        raise TypeError(f"server_name_override must be a str or None, not {type(name).__name__} "
+                        f"{name!r:.80}: give the host name in the peer's TLS certificate as text, {example}")
+    if not name.strip():
+        raise ValueError(f"server_name_override is blank ({name!r:.20}), so the peer's TLS certificate would "
+                         f"be checked against the target's host instead: give the name in the certificate, "
+                         f"{example}, or leave the option out (None) to check the target's host")
 
 
 def _check_identity(identity: Identity, signer: Signer | None) -> None:
