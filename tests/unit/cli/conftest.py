@@ -6,7 +6,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from network import Network, crypto
+from cli import connection
+from network import Network, crypto, profiles
 from network.topology import load
 from tests.unit.network.channel_fixtures import channel_config, config_block
 
@@ -141,3 +142,23 @@ def ledger_sessions(monkeypatch):
 
     monkeypatch.setattr(connection, "open_session", open_session)
     return opened
+
+
+def user_msp(root, org, user):
+    """A user's MSP folder in a data folder's generated crypto."""
+    return root / "crypto" / org / "users" / f"{user}@{org}.recfin.local" / "msp"
+
+
+@pytest.fixture
+def connecting(network_copy, monkeypatch):
+    """The data folder with its profiles written; each connection recorded (address, MSP ID, the certificate's
+    subject), then refused with "connecting"."""
+    profiles.write_all(load(), network_copy)
+    connected = []
+
+    def connect(address, *, identity, **_):
+        connected.append((address, identity.msp_id, identity.certificate.subject.rfc4514_string()))
+        raise click.ClickException("connecting")
+
+    monkeypatch.setattr(connection, "connect", connect)
+    return connected

@@ -3,35 +3,22 @@ certificate) is refused before anything connects, naming the user and the users 
 every peer refuses its signature with words naming neither, and the default user is never a revoked one."""
 import json
 
-import click
 import pytest
 
-from cli import connection
 from cli.main import main
-from network import profiles
-from network.topology import load
 
 
 @pytest.fixture
-def connecting(network_copy, monkeypatch):
-    """The data folder's profiles written, supplier1 marked revoked in supplier's; each connection recorded
-    (the certificate's subject), then refused with "connecting"."""
-    profiles.write_all(load(), network_copy)
+def revoked(network_copy, connecting):
+    """conftest's connecting, with supplier1 marked revoked in supplier's profile."""
     path = network_copy / "profiles" / "supplier.json"
     profile = json.loads(path.read_text())
     profile["users"]["supplier1"]["revoked"] = True
     path.write_text(json.dumps(profile))
-    connected = []
-
-    def connect(address, *, identity, **_):
-        connected.append(identity.certificate.subject.rfc4514_string())
-        raise click.ClickException("connecting")
-
-    monkeypatch.setattr(connection, "connect", connect)
-    return connected
+    return connecting
 
 
-def test_a_revoked_user_named_is_refused_before_connecting(runner, network_copy, connecting):
+def test_a_revoked_user_named_is_refused_before_connecting(runner, network_copy, revoked):
     res = runner.invoke(main, ["receivable", "list", "--as", "supplier/supplier1"])
     assert res.exit_code == 1, res.output
     cert = network_copy / "crypto/supplier/users/supplier1@supplier.recfin.local/msp/signcerts/cert.pem"
@@ -39,12 +26,12 @@ def test_a_revoked_user_named_is_refused_before_connecting(runner, network_copy,
         f"Error: user supplier1 of org supplier is revoked (the org's CRL lists its certificate {cert}), so "
         "no peer takes its signature: nothing was sent; act as another client user of supplier (supplier2, "
         "supplier3, supplier4)")
-    assert connecting == []
+    assert revoked == []
 
 
-def test_the_default_user_and_one_not_revoked_still_connect(runner, connecting):
+def test_the_default_user_and_one_not_revoked_still_connect(runner, revoked):
     for who in ("supplier", "supplier/supplier3"):
         res = runner.invoke(main, ["receivable", "list", "--as", who])
         assert res.output.strip().splitlines()[-1] == "Error: connecting", res.output
-    assert [subject.split(",")[0] for subject in connecting] == ["CN=supplier2@supplier.recfin.local",
+    assert [subject.split(",")[0] for _address, _msp_id, subject in revoked] == ["CN=supplier2@supplier.recfin.local",
                                                                  "CN=supplier3@supplier.recfin.local"]

@@ -4,34 +4,11 @@ file: sent, its signatures would go out under the org's MSP ID to the org's peer
 naming either."""
 import shutil
 
-import click
-import pytest
-
-from cli import connection
 from cli.main import main
-from network import profiles
-from network.topology import load
+
+from .conftest import user_msp
 
 BIND = ["party", "bind", "91310000MA1K00002C", "--client", "supplier2"]
-
-
-def user_msp(root, org, user):
-    return root / "crypto" / org / "users" / f"{user}@{org}.recfin.local" / "msp"
-
-
-@pytest.fixture
-def connecting(network_copy, monkeypatch):
-    """The data folder with its profiles written; each connection recorded (the certificate's subject), then
-    refused with "connecting"."""
-    profiles.write_all(load(), network_copy)
-    connected = []
-
-    def connect(address, *, identity, **_):
-        connected.append((address, identity.msp_id, identity.certificate.subject.rfc4514_string()))
-        raise click.ClickException("connecting")
-
-    monkeypatch.setattr(connection, "connect", connect)
-    return connected
 
 
 def test_an_msp_dir_of_another_orgs_admin_is_refused_before_connecting(runner, network_copy, connecting):
