@@ -165,14 +165,14 @@ def smoothing_claims(on_time: list["OriginalClaim"], late: list["OriginalClaim"]
     (0.0211) where it scored C (0.0986) without them. A claim paid late or overdue, or paid late rather than
     on time, has fallen due and is not among them, so they change nothing below.
 
-    Why so: bad news must never make a debtor look better. Scaled by the mean claim of all that fell due, as
-    late_payment-v8 was first trained, a claim paid late raised the scale when large, and a larger scale pulls
-    a mostly late window down towards the prior: four claims of 50 million yuan paid 30 days late scored D
-    (0.2950), and beside a fifth of 5 billion yuan also paid 30 days late, C (0.1853). Taken from the claims
-    paid on time, the scale no longer grows with a claim paid late, and dust paid on time leaves it where it
-    was; but a debtor with no real claim paid on time would be scaled by its dust (by the model as first
-    trained, one claim of 1,000 yuan paid late two years ago, and nothing else, scored C, 0.0964, and beside
-    300 claims of 1 fen paid on time A, 0.0201, each window of dust reading as a clean record), so the claims
+    Why so: bad news must never make a debtor look better. Scaled by the mean claim of all that fell due, a
+    claim paid late would raise the scale when large, and a larger scale pulls a mostly late window down
+    towards the prior: four claims of 50 million yuan paid 30 days late would score D (0.2950), and beside a
+    fifth of 5 billion yuan also paid 30 days late, C (0.1853). Taken from the claims paid on time alone, the
+    scale no longer grows with a claim paid late, and dust paid on time leaves it where it was; but a debtor
+    with no real claim paid on time would be scaled by its dust (one claim of 1,000 yuan paid late two years
+    ago, and nothing else, would score C, 0.0964, and beside 300 claims of 1 fen paid on time A, 0.0201, each
+    window of dust reading as a clean record), so the claims
     paid late bound it, each where it can only raise a share: the smallest, which a claim paid late can only
     lower, under the scale of a mostly late window, and the largest, which it can only raise, under that of a
     mostly clean one, which a larger scale pulls up. And a claim paid late rather than on time leaves the

@@ -67,7 +67,7 @@ def test_the_huge_claim_examples_quote_the_shipped_models_scores(model, docs):
                      for paid_late in (0, 1))
     assert (f"four claims of 50 million yuan paid 30 days late ({four[0]}, {four[3:-1]}), one of 5 billion "
             f"yuan scores {on_time} paid on time; paid 30 days late it scores {late}") in docs
-    assert f"now score {four} and {late}." in docs
+    assert f"smoothed as above they score {four} and {late}." in docs
     p_on_time, p_late = (shown(model, big_late_claims() + one_claim(2 * BIG, paid_late))[3:-1]
                          for paid_late in (0, 1))
     assert f"one of 100 million yuan: {p_on_time} paid on time, {p_late} paid late" in docs
