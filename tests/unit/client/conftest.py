@@ -1,7 +1,24 @@
+from contextlib import contextmanager
+
 import pytest
 
 from client.gateway import Identity, connect, private_key_signer
 from .gateway_fakes import FakeTransport, make_key_and_cert
+
+CHANNEL = "receivables-channel"
+
+
+@contextmanager
+def connected(credentials, transport):
+    """A gateway signing as ``credentials`` (the fixture's key and identity) over ``transport``."""
+    key, identity = credentials
+    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+        yield gateway
+
+
+def receivables_contract(gateway):
+    """The receivables contract's Receivable namespace on the channel, as the tests call it."""
+    return gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
 
 
 @pytest.fixture
@@ -17,11 +34,10 @@ def transport():
 
 @pytest.fixture
 def gateway(credentials, transport):
-    key, identity = credentials
-    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gw:
+    with connected(credentials, transport) as gw:
         yield gw
 
 
 @pytest.fixture
 def contract(gateway):
-    return gateway.get_network("receivables-channel").get_contract("receivables", "Receivable")
+    return receivables_contract(gateway)

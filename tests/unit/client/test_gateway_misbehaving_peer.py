@@ -12,25 +12,33 @@ from fabric_protos.msp import identities_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
 from google.protobuf import any_pb2
 
-from client.gateway import (CommitStatusError, EndorseError, ErrorDetail, EvaluateError, connect,
-                            private_key_signer)
+from client.gateway import CommitStatusError, EndorseError, ErrorDetail, EvaluateError
 from client.gateway._status import decode_error_details
 from client.receivables.errors import rule_violation_from
+from .conftest import CHANNEL, connected, receivables_contract
 from .gateway_fakes import FakeTransport, prepared_envelope, rpc_status
 
-CHANNEL = "receivables-channel"
 
 
 class MisansweringPeer(FakeTransport):
-    """Answers Endorse with ``endorsed(request)`` in place of the proposal's own prepared transaction."""
+    """Answers Endorse with ``endorsed(request)`` in place of the proposal's own prepared transaction, and
+    Evaluate with a gRPC success carrying the chaincode response ``evaluated``, where each is given."""
 
-    def __init__(self, endorsed):
+    def __init__(self, endorsed=None, evaluated=None):
         super().__init__()
-        self._endorsed = endorsed
+        self._endorsed, self._evaluated = endorsed, evaluated
 
     def endorse(self, request, timeout):
+        if self._endorsed is None:
+            return super().endorse(request, timeout)
         self._record("endorse", request, timeout)
         return gateway_pb2.EndorseResponse(prepared_transaction=self._endorsed(request))
+
+    def evaluate(self, request, timeout):
+        if self._evaluated is None:
+            return super().evaluate(request, timeout)
+        self._record("evaluate", request, timeout)
+        return gateway_pb2.EvaluateResponse(result=self._evaluated)
 
 
 def _another_transactions_envelope(contract):
@@ -44,7 +52,6 @@ def _another_transactions_envelope(contract):
 @pytest.mark.parametrize("answer", ["another transaction", "garbled", "empty"])
 def test_an_endorse_answer_that_is_not_the_proposals_transaction_is_an_endorse_error_and_nothing_is_submitted(
         credentials, answer):
-    key, identity = credentials
     holder = {}
     endorsed = {
         "another transaction": lambda request: holder["other"](request),
@@ -52,8 +59,8 @@ def test_an_endorse_answer_that_is_not_the_proposals_transaction_is_an_endorse_e
         "empty": lambda request: common_pb2.Envelope(),
     }[answer]
     transport = MisansweringPeer(endorsed)
-    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
-        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+    with connected(credentials, transport) as gateway:
+        contract = receivables_contract(gateway)
         holder["other"] = _another_transactions_envelope(contract)
         proposal = contract.new_proposal("Confirm", arguments=["R-1"])
         with pytest.raises(EndorseError) as raised:
@@ -125,10 +132,9 @@ def _endorsed_as(request, *, channel=None, chaincode=None, response=None, endors
 ])
 def test_an_endorse_answer_of_the_proposals_id_on_another_channel_or_chaincode_is_an_endorse_error(
         credentials, changed, named):
-    key, identity = credentials
     transport = MisansweringPeer(lambda request: _endorsed_as(request, **changed))
-    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
-        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+    with connected(credentials, transport) as gateway:
+        contract = receivables_contract(gateway)
         proposal = contract.new_proposal("Confirm", arguments=["R-1"])
         with pytest.raises(EndorseError) as raised:
             proposal.endorse()
@@ -153,11 +159,10 @@ REFUSAL = "RULE not-the-holder: R-1 is held by 91350100M000100Y43; ask its holde
 ])
 def test_an_endorse_answer_holding_a_chaincode_error_is_the_endorse_error_of_a_refusal_and_nothing_is_signed(
         credentials, response, endorser, said):
-    key, identity = credentials
     transport = MisansweringPeer(lambda request: _endorsed_as(request, response=response,
                                                               endorser_msp_id=endorser))
-    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
-        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+    with connected(credentials, transport) as gateway:
+        contract = receivables_contract(gateway)
         proposal = contract.new_proposal("Confirm", arguments=["R-1"])
         with pytest.raises(EndorseError) as raised:
             proposal.endorse()
@@ -175,12 +180,11 @@ def test_an_endorse_answer_holding_a_chaincode_error_is_the_endorse_error_of_a_r
 
 
 def test_a_contracts_refusal_endorsed_as_a_success_is_read_as_the_refusal_it_is(credentials):
-    key, identity = credentials
     refused = proposal_response_pb2.Response(status=500, message=REFUSAL)
     transport = MisansweringPeer(lambda request: _endorsed_as(request, response=refused))
-    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+    with connected(credentials, transport) as gateway:
         with pytest.raises(EndorseError) as raised:
-            gateway.get_network(CHANNEL).get_contract("receivables", "Receivable").submit_transaction(
+            receivables_contract(gateway).submit_transaction(
                 "Confirm", "R-1")
     violation = rule_violation_from(raised.value, "Confirm")
     assert (violation.rule, violation.detail) == ("not-the-holder", REFUSAL.split(": ", 1)[1])
@@ -188,11 +192,10 @@ def test_a_contracts_refusal_endorsed_as_a_success_is_read_as_the_refusal_it_is(
 
 
 def test_an_endorse_answer_of_a_success_status_below_400_is_the_transaction(credentials):
-    key, identity = credentials
     moved = proposal_response_pb2.Response(status=302, payload=b"moved")
     transport = MisansweringPeer(lambda request: _endorsed_as(request, response=moved))
-    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
-        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+    with connected(credentials, transport) as gateway:
+        contract = receivables_contract(gateway)
         assert contract.new_proposal("Confirm", arguments=["R-1"]).endorse().result == b"moved"
 
 
@@ -224,18 +227,6 @@ def test_a_commit_status_answer_of_block_0_is_no_commit_but_a_commit_status_erro
     assert "block 0" in raised.value.message and "may still commit" in raised.value.message
 
 
-class ErrorAsSuccessPeer(FakeTransport):
-    """Answers Evaluate with a gRPC success that carries the chaincode response ``response``."""
-
-    def __init__(self, response):
-        super().__init__()
-        self._response = response
-
-    def evaluate(self, request, timeout):
-        self._record("evaluate", request, timeout)
-        return gateway_pb2.EvaluateResponse(result=self._response)
-
-
 @pytest.mark.parametrize("response, named", [
     (proposal_response_pb2.Response(status=500, message="receivable R-1 not found", payload=b"{}"),
      "chaincode response 500, receivable R-1 not found"),
@@ -243,10 +234,9 @@ class ErrorAsSuccessPeer(FakeTransport):
 ])
 def test_an_evaluate_answer_holding_a_chaincode_error_is_an_evaluate_error_not_a_result(credentials, response,
                                                                                           named):
-    key, identity = credentials
-    peer = ErrorAsSuccessPeer(response)
-    with connect(identity=identity, signer=private_key_signer(key), transport=peer) as gateway:
-        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+    peer = MisansweringPeer(evaluated=response)
+    with connected(credentials, peer) as gateway:
+        contract = receivables_contract(gateway)
         proposal = contract.new_proposal("Get", arguments=["R-1"])
         with pytest.raises(EvaluateError) as raised:
             proposal.evaluate()
@@ -260,20 +250,18 @@ def test_an_evaluate_answer_holding_a_chaincode_error_is_an_evaluate_error_not_a
 
 
 def test_a_contracts_refusal_evaluated_as_a_success_is_read_as_the_refusal_it_is(credentials):
-    key, identity = credentials
-    peer = ErrorAsSuccessPeer(proposal_response_pb2.Response(status=500, message=REFUSAL))
-    with connect(identity=identity, signer=private_key_signer(key), transport=peer) as gateway:
+    peer = MisansweringPeer(evaluated=proposal_response_pb2.Response(status=500, message=REFUSAL))
+    with connected(credentials, peer) as gateway:
         with pytest.raises(EvaluateError) as raised:
-            gateway.get_network(CHANNEL).get_contract("receivables", "Receivable").evaluate_transaction("Get")
+            receivables_contract(gateway).evaluate_transaction("Get")
     violation = rule_violation_from(raised.value, "Get")
     # the contract's detail alone, not the SDK's words about the answer after it
     assert (violation.rule, violation.detail) == ("not-the-holder", REFUSAL.split(": ", 1)[1])
 
 
 def test_an_evaluate_answer_of_a_success_status_below_400_is_its_result(credentials):
-    key, identity = credentials
-    peer = ErrorAsSuccessPeer(proposal_response_pb2.Response(status=302, payload=b"moved"))
-    with connect(identity=identity, signer=private_key_signer(key), transport=peer) as gateway:
+    peer = MisansweringPeer(evaluated=proposal_response_pb2.Response(status=302, payload=b"moved"))
+    with connected(credentials, peer) as gateway:
         contract = gateway.get_network(CHANNEL).get_contract("receivables")
         assert contract.evaluate_transaction("Get") == b"moved"
 
@@ -286,10 +274,9 @@ def test_the_proposal_hash_is_fabrics_over_both_headers_and_the_payload_without_
     import hashlib
 
     from client.gateway._transaction import proposal_hash
-    key, identity = credentials
     transport = FakeTransport()
-    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
-        contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+    with connected(credentials, transport) as gateway:
+        contract = receivables_contract(gateway)
         proposal = contract.new_proposal("Confirm", arguments=["R-1"], transient={"price": b"secret"})
         transaction = proposal.endorse()
     signed = proposal_pb2.Proposal.FromString(
