@@ -89,6 +89,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         number = _cell(doc, number_field)
         places = [f"lines[{i}]" for i in range(len(rows))]
         holders = [("", doc), *zip(places, rows)]
+        _refuse_twin_numbers(holders, number_field, reference_field, source)
         # the PO a receipt is for, from the document's key and its lines', as its currency is: a line naming
         # another PO is a receipt for that one, as a CSV row naming it is
         reference = _one(holders, reference_field, source) if reference_field else ""
@@ -96,6 +97,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     else:
         places, rows = _csv_rows(text, source)
         holders = list(zip(places, rows))
+        _refuse_twin_numbers(holders, number_field, reference_field, source)
         number = _one(holders, number_field, source)
         reference = _one(holders, reference_field, source) if reference_field else ""
         numbered = rows
@@ -148,6 +150,35 @@ def _refuse_rows_given_twice(places: list[str], rows: list[dict[str, Any]], what
                 f"line {number} is given twice, on {first} and {where}, alike in every cell: a row exported twice "
                 f"would count its quantity twice; delete the copy from the {what}'s export, or, where the goods "
                 "were received or ordered twice, give each row its own line number"))
+
+
+_NUMBER_MEANT = {"po_number": "the purchase order's number", "receipt_number": "the goods receipt's number",
+                 "po_reference": "the PO it is for"}
+
+
+def _refuse_twin_numbers(holders: list[tuple[str, dict[str, Any]]], number_field: str,
+                         reference_field: str | None, source: str) -> None:
+    """Refuse a row (a JSON document or line) that gives a document number under two of its names with two
+    values (``receipt_number`` GR-1 beside ``number`` GR-2, 采购订单号 beside ``po_number``): the first name
+    listed would be read and the other passed over, and which the export means cannot be told. A purchase
+    order's bare ``number`` beside its PO number is left to :func:`_refuse_number_beside_po_number`, which
+    tells a receipt's export so numbered by it."""
+    fields = [(number_field, tuple(k for k in _COLUMNS[number_field]
+                                   if not (number_field == "po_number" and k == "number")))]
+    if reference_field:
+        fields.append((reference_field, _COLUMNS[reference_field]))
+    for where, cells in holders:
+        for field, columns in fields:
+            given = {k: text for k in columns if (text := _filled(cells.get(k)))}
+            if len(set(given.values())) < 2:
+                continue
+            shown = ", ".join(f"{k} {v}" for k, v in given.items())
+            named = ", ".join(given)
+            what = _NUMBER_MEANT[field]
+            raise MalformedInput(source, f"{where}: {named}" if where else named, (
+                f"{shown}: columns that each name {what} give different numbers, and which one is meant "
+                f"cannot be told; keep the one that holds {what}, and rename (to a name the reader does not "
+                "read) or delete the others"))
 
 
 def _own_number_columns(number_field: str) -> tuple[str, ...]:
