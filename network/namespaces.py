@@ -257,8 +257,10 @@ def _check_subnet(layout: Layout) -> None:
 # ---- up, down, cut, restore ------------------------------------------------------------
 def up(layout: Layout) -> Layout:
     """Create the bridge, one namespace per org and its veth pair, with addresses (idempotent).
-    Refused, nothing made, when the subnet is not the live bridge's or something else here uses it."""
+    Refused, nothing made, when the subnet is not the live bridge's or something else here uses it, or when another
+    namespace holds an org's links (_refuse_links_held_elsewhere)."""
     _check_subnet(layout)
+    _refuse_links_held_elsewhere(layout, layout.orgs)
     if not _link_exists(layout.bridge):
         ip("link", "add", "name", layout.bridge, "type", "bridge")
     ip("addr", "replace", f"{layout.gateway}/{layout.subnet.prefixlen}", "dev", layout.bridge)
@@ -266,6 +268,28 @@ def up(layout: Layout) -> Layout:
     for org in layout.orgs:
         _make_org(layout, org)
     return layout
+
+
+def _refuse_links_held_elsewhere(layout: Layout, orgs: tuple[OrgLink, ...]) -> None:
+    """Refused before anything is made when an org's link <prefix>-h<i> is on the bridge already but its other end
+    is not in the org's namespace: a namespace left by an org no longer in the layout (renamed or taken out of
+    topology.yaml by hand) still holds that slot's links and address, and giving them to this org would fail
+    half-way or put one address on the bridge twice."""
+    for org in orgs:
+        if not _link_exists(org.host_link) or _link_exists(org.ns_link, org.netns):
+            continue
+        holder = next((netns for netns in existing_namespaces(layout.prefix)
+                       if netns != org.netns and _link_exists(org.ns_link, netns)), None)
+        if holder is not None:
+            raise NamespaceError(
+                f"{org.org}'s link {org.host_link} (address {org.address}) is held by the namespace {holder}, which "
+                f"no org of the channel has any more: stop what runs there (`ip netns pids {holder}`), then remove "
+                f"it with `ip netns delete {holder}` and run this again; or stop the network and run `recfin "
+                f"network netns down --prefix {layout.prefix}` first (every org keeps its address)")
+        raise NamespaceError(
+            f"{org.org}'s link {org.host_link} is on the bridge but its other end {org.ns_link} is in no namespace "
+            f"named {layout.prefix}-*: a namespace deleted while processes still ran in it holds it. Stop those "
+            f"processes, or remove the link with `ip link delete {org.host_link}`, then run this again")
 
 
 def _make_org(layout: Layout, org: OrgLink) -> None:
@@ -286,6 +310,7 @@ def add_org(layout: Layout, org: str) -> OrgLink:
     if not _link_exists(layout.bridge):
         raise NamespaceError(f"no bridge {layout.bridge}: run `recfin network netns up --prefix {layout.prefix}` first")
     link = layout.org(org)
+    _refuse_links_held_elsewhere(layout, (link,))
     _make_org(layout, link)
     return link
 
