@@ -87,13 +87,30 @@ def _ensure_claim_names_financing(f: Financing, r: Receivable) -> None:
                    f"carries notice {r.notice_id}: {fix}")
 
 
+# how a request ended, by the transaction that ended it (Financing.last), with the way on from there: its
+# holder's withdrawal, or the debtor's payment from the claim's due date on (_end_request), after which no
+# financing of the claim follows; a request keeps no date of its own for either
+_NEW_REQUEST = ("a new financing of the claim, if any, starts with its holder's new request "
+                "(RequestFinancing), on which banks may offer again")
+_REQUEST_ENDED_BY = {
+    "WithdrawFinancing": ("its holder withdrew the request",
+                          f"{_NEW_REQUEST}, while the claim is confirmed and not yet due"),
+    "RecordPayment": ("the debtor's payment of the claim, from its due date on, ended the request",
+                      "no financing follows, as a claim is financed only before its due date"),
+}
+
+
 def _how_it_ended(f: Financing) -> str | None:
-    """How financing ``f``, accepted once, ended, with the way on from there, for a refusal of a step on
-    it; None while it is live. Refused naming only the status the step follows ("disbursement follows
-    acceptance"), the bank of a cancelled financing was not told it had ended."""
+    """How financing ``f`` ended, with the way on from there, for a refusal of a step on it; None while it is
+    a request or live. Refused naming only the status the step follows ("disbursement follows acceptance"),
+    the bank of a cancelled financing was not told it had ended, nor the holder of a withdrawn request that a
+    new request is its way on."""
+    if f.status == "WITHDRAWN":
+        how, way_on = _REQUEST_ENDED_BY.get(f.last.action, ("the request ended", _NEW_REQUEST))
+        return (f"{how} ({f.last.action} at {f.last.at}), its open offers lapsed, and nothing more is "
+                f"recorded on it; {way_on}")
     return {"CANCELLED": f"it was cancelled on {f.cancelled_on}, before any disbursement, and nothing "
-                         "more is recorded on it; a new financing of the claim, if any, starts with its "
-                         "holder's new request (RequestFinancing), on which the bank may offer again",
+                         f"more is recorded on it; {_NEW_REQUEST}",
             "REPAID": f"its repayment was recorded on {f.repaid_on}, and nothing more is recorded on it",
             "RECOURSED": f"the claim went back to its holder on {f.recourse_on} (ExerciseRecourse), and "
                          "nothing more is recorded on it"}.get(f.status)
