@@ -89,8 +89,9 @@ def _member_orgs(policy: str) -> list[str] | None:
 @dataclass
 class RangeRead:
     """A world-state range a transaction read, as validation checks it for phantoms (Fabric's RangeQueryInfo):
-    where it started, each key served with the version it had, and whether the peer served the range to its
-    end (else it ends at the last key served, inclusive)."""
+    where it started, each key the peer's iterator returned with the version it had (the rows served, and the
+    row a batch was cut on), and whether the iterator reached the range's end (else it ends at the last key
+    returned, inclusive)."""
 
     start: str
     end: str
@@ -103,7 +104,8 @@ class _OpenQuery:
     rows: list[bytes]
     keys: list[str] = field(default_factory=list)   # of ``rows``, for a world-state range
     range_read: RangeRead | None = None
-    complete: bool = True   # ``rows`` reach the end of the range (no totalQueryLimit cut)
+    complete: bool = True   # the peer's iterator reaches the end of the range (no totalQueryLimit stop)
+    served: int = 0   # rows answered so far
 
 
 @dataclass
@@ -227,10 +229,14 @@ class MemoryPeerSession:
         if range_read is not None:
             self.range_reads.append(range_read)
         if page_size <= 0:
-            # the peer ends an unpaginated query at its totalQueryLimit and says nothing: no error, no bookmark
-            served = keys[:self.ledger.total_query_limit]
+            # the peer ends an unpaginated query at its totalQueryLimit and says nothing: no error, no
+            # bookmark. It stops there before asking its iterator for another row, so the iterator never
+            # tells it the range ended, even where no key follows: the range read ends at the last key
+            # served (query_response_generator.go BuildQueryResponse)
+            limit = self.ledger.total_query_limit
+            served = keys[:limit]
             return self._open_query([kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString()
-                                     for k in served], served, range_read, complete=len(served) == len(keys))
+                                     for k in served], served, range_read, complete=len(keys) < limit)
         # A page is never cut into batches: the peer answers with the whole page and its metadata in
         # one reply and releases the iterator (Fabric's QueryResponseGenerator, paginated case).
         bookmark = keys[page_size] if len(keys) > page_size else ""
@@ -275,9 +281,15 @@ class MemoryPeerSession:
             raise PeerError(f"query iterator {query_id} does not exist")
         batch, query.rows = query.rows[: self.batch_size], query.rows[self.batch_size :]
         has_more = bool(query.rows)
-        if query.range_read is not None:   # the keys served so far are the ones the transaction read
-            served, query.keys = query.keys[: self.batch_size], query.keys[self.batch_size :]
-            query.range_read.rows += [(key, self.ledger.version("", key)) for key in served]
+        if query.range_read is not None:
+            # the keys the peer's iterator returned are the ones the transaction read, and the peer cuts a
+            # batch only once its iterator returned the row after it, which it keeps for the next batch
+            # (query_response_generator.go BuildQueryResponse, txmgr/query_executor.go resultsItr): a
+            # transaction that stops after a batch has read that row too
+            query.served += len(batch)
+            read = query.served + (1 if has_more else 0)
+            rows = query.range_read.rows
+            rows += [(key, self.ledger.version("", key)) for key in query.keys[len(rows):read]]
             query.range_read.exhausted = not has_more and query.complete
         response = shim_pb2.QueryResponse(
             results=[shim_pb2.QueryResultBytes(resultBytes=row) for row in batch], has_more=has_more, id=query_id
