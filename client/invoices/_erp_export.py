@@ -114,7 +114,8 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
             raise MalformedInput(source, f"{where}: {' or '.join(quantity_columns.names) or 'quantity'}", "missing")
         unit_price = _figure(row, price_columns, source, where)
         if price_required and unit_price is None:
-            raise MalformedInput(source, f"{where}: {' or '.join(price_columns.names) or 'unit_price'}", "missing")
+            raise MalformedInput(source, f"{where}: {' or '.join(price_columns.names) or 'unit_price'}",
+                                 _missing_price(row, price_columns))
         lines.append(OrderLine(line=_cell(row, "line") or str(i + 1), item_code=_cell(row, "item_code") or None,
                                item_name=name, quantity=quantity, unit_price=unit_price,
                                unit=_unit(row, source, where)))
@@ -450,6 +451,29 @@ def _price_columns(row: dict[str, Any]) -> _Columns:
         "unit prices that differ, and none is known as the price without tax (a column named "
         f"{', '.join(_COLUMNS['price_without_tax'])}), which an invoice's unit price is compared with: name that one "
         "so, or keep only it"))
+
+
+def _unread_price_column(name: str) -> bool:
+    """Whether a column the reader does not read is named as a unit price: 含税单价, 单价(含税), 含税价,
+    ``unit_price_with_tax`` (a price with tax, which an ERP may export alone)."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return name not in _READ_COLUMNS and any(word in folded for word in ("单价", "含税价", "price"))
+
+
+def _missing_price(row: dict[str, Any], columns: _Columns) -> str:
+    """Why a purchase order's row has no unit price: none of the columns read holds one, or it has none of
+    them and gives a price only under a name the reader does not read (含税单价, the price with tax): said as
+    ``missing`` alone, that would send one looking for a column the file has."""
+    unread = [name for name, value in row.items()
+              if name is not None and _unread_price_column(name) and _filled(value)]
+    if columns.names or not unread:
+        return "missing"
+    shown = ", ".join(f"{name} {_filled(row[name])}" for name in unread)
+    return (f"missing: the row gives {shown}, under a name the reader does not read; an invoice's unit price "
+            "is without tax, and is compared with the order's price without tax, read from a column named "
+            f"{_one_of(_COLUMNS['price_without_tax'])} (or {_one_of(_COLUMNS['unit_price'])}); a price "
+            "with tax (含税) is not converted to it: add that column, or rename this one where it holds the "
+            "price without tax")
 
 
 def _figure(row: dict[str, Any], columns: _Columns, source: str, where: str) -> Decimal | None:
