@@ -12,7 +12,8 @@ A run whose workload ran out of operations (``exhausted``) loaded the network on
 (``ran_dry_at_s``): its throughput is of the window up to then (``throughput_window_s`` seconds; None when it
 ran out in the warm-up), and its CPU per tx is not given, since the CPU counters are read when the window
 opens and closes and would divide the idle end's CPU by the transactions of the loaded part. Node/recfin
-ratios of throughput and CPU are not given when either side ran out (``comparison_note`` says why)."""
+ratios of throughput and CPU are not given when either side ran out, nor any ratio a side has no
+figure for (it committed nothing, its CPU was not measured): ``comparison_note`` says why."""
 from __future__ import annotations
 
 import json
@@ -120,7 +121,8 @@ def comparison(ours: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, fl
     """The Node client's figures as a ratio to recfin's: latency p50 and p99 (above 1, Node's operations take
     longer), client CPU per tx (above 1, Node spends more), and throughput (above 1, Node commits more; in rate
     mode both are sent the same schedule, so it is about 1 until a client falls behind: RATE_MODE_NOTE).
-    Throughput and CPU are None when either side ran out of operations (``comparison_note``)."""
+    Throughput and CPU are None when either side ran out of operations, and a ratio is None when a side has no
+    figure for it (``comparison_note`` says why, so a ratio is never divided by zero without a word)."""
     def ratio(a: float | None, b: float | None) -> float | None:
         return None if a is None or not b else a / b
 
@@ -138,14 +140,40 @@ def ran_dry(report: Mapping[str, Any]) -> str:
 
 
 def comparison_note(ours: Mapping[str, Any], node: Mapping[str, Any]) -> str | None:
-    """Why the throughput and CPU ratios are not given (either side ran out of operations), or None. Both sides
-    get the same pool, and in concurrency mode the faster client uses more of it in the warm-up: over the whole
-    window it would show as the slower, and up to each side's own last send the two cover different stretches."""
+    """Why ratios of ``comparison`` are not given, or None when all are. Throughput and CPU are not
+    when either side ran out of operations: both sides get the same pool, and in concurrency mode the
+    faster client uses more of it in the warm-up: over the whole window it would show as the slower,
+    and up to each side's own last send the two cover different stretches. Any ratio is not when a
+    side has no figure to divide (``_no_figure``)."""
+    notes = []
     dry = [f"the {r['client']} client ran out of operations {ran_dry(r)}" for r in (ours, node) if r["exhausted"]]
-    if not dry:
+    if dry:
+        notes.append(f"{' and '.join(dry)}: no throughput or CPU per tx ratio (the clients loaded the "
+                     "network for different stretches of the window); prepare a larger --pool to compare "
+                     "them")
+    notes += [why for side in (ours, node) if (why := _no_figure(side, divisor=side is ours, dry=bool(dry)))]
+    return "; ".join(notes) or None
+
+
+def _no_figure(report: Mapping[str, Any], *, divisor: bool, dry: bool) -> str | None:
+    """Which ratios ``report``'s side leaves without a figure, and why, or None: no latency with no
+    committed operation due in the window, no CPU per tx with none committed in it or the client's CPU
+    not measured, and, as the divisor (recfin's side), no throughput with none committed in it. Its
+    counts by cause say what became of its operations."""
+    missing = []
+    if report["latency_s"].get("p50") is None:
+        missing.append(f"no latency ratio: it committed none of the {report['submitted']} operations "
+                       "due in the measured window")
+    if not dry and divisor and not report["throughput_tps"]:
+        missing.append("no throughput ratio: it committed none that finished in the measured window")
+    if not dry and client_cpu_per_tx(report) is None:
+        clients = [p for p in report["cpu"].values() if p["kind"] == "client"]
+        missing.append("no CPU per tx ratio: " + (
+            "its client CPU was not measured" if not clients or any(p["cpu_s"] is None for p in clients)
+            else "it committed no transaction in the window to divide its client CPU by"))
+    if not missing:
         return None
-    return (f"{' and '.join(dry)}: no throughput or CPU per tx ratio (the clients loaded the network for different "
-            "stretches of the window); prepare a larger --pool to compare them")
+    return f"the {report['client']} client: {'; '.join(missing)} (its failed counts say what became of them)"
 
 
 RATE_MODE_NOTE = ("rate mode sends both clients the same schedule, so their throughputs match until one falls "
