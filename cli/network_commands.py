@@ -878,6 +878,9 @@ def netns_restore(topology_path, prefix, subnet, folder, org, as_json):
 def netns_status(topology_path, prefix, subnet, folder, as_json):
     """Each org's namespace, address, whether its link is up and how many processes run inside.
 
+    CONNECTED is yes only when both ends of the org's link are up, the one in its namespace with the
+    org's address (a `netns up` stopped half-way leaves the bridge's end up alone).
+
     \b
     Example:
       recfin network netns status --json

@@ -257,8 +257,8 @@ def _check_subnet(layout: Layout) -> None:
 # ---- up, down, cut, restore ------------------------------------------------------------
 def up(layout: Layout) -> Layout:
     """Create the bridge, one namespace per org and its veth pair, with addresses (idempotent).
-    Refused, nothing made, when the subnet is not the live bridge's or something else here uses it, or when another
-    namespace holds an org's links (_refuse_links_held_elsewhere)."""
+    Refused, nothing made, when the subnet is not the live bridge's or something else here uses it,
+    or when another namespace holds an org's links (_refuse_links_held_elsewhere)."""
     _check_subnet(layout)
     _refuse_links_held_elsewhere(layout, layout.orgs)
     if not _link_exists(layout.bridge):
@@ -271,10 +271,10 @@ def up(layout: Layout) -> Layout:
 
 
 def _refuse_links_held_elsewhere(layout: Layout, orgs: tuple[OrgLink, ...]) -> None:
-    """Refused before anything is made when an org's link <prefix>-h<i> is on the bridge already but its other end
-    is not in the org's namespace: a namespace left by an org no longer in the layout (renamed or taken out of
-    topology.yaml by hand) still holds that slot's links and address, and giving them to this org would fail
-    half-way or put one address on the bridge twice."""
+    """Refused before anything is made when an org's link <prefix>-h<i> is on the bridge already but its
+    other end is not in the org's namespace: a namespace left by an org no longer in the layout (renamed
+    or taken out of topology.yaml by hand) still holds that slot's links and address, and giving them to
+    this org would fail half-way or put one address on the bridge twice."""
     for org in orgs:
         if not _link_exists(org.host_link) or _link_exists(org.ns_link, org.netns):
             continue
@@ -282,14 +282,16 @@ def _refuse_links_held_elsewhere(layout: Layout, orgs: tuple[OrgLink, ...]) -> N
                        if netns != org.netns and _link_exists(org.ns_link, netns)), None)
         if holder is not None:
             raise NamespaceError(
-                f"{org.org}'s link {org.host_link} (address {org.address}) is held by the namespace {holder}, which "
-                f"no org of the channel has any more: stop what runs there (`ip netns pids {holder}`), then remove "
-                f"it with `ip netns delete {holder}` and run this again; or stop the network and run `recfin "
-                f"network netns down --prefix {layout.prefix}` first (every org keeps its address)")
+                f"{org.org}'s link {org.host_link} (address {org.address}) is held by the namespace "
+                f"{holder}, which no org of the channel has any more: stop what runs there (`ip netns "
+                f"pids {holder}`), then remove it with `ip netns delete {holder}` and run this again; or "
+                f"stop the network and run `recfin network netns down --prefix {layout.prefix}` first "
+                f"(every org keeps its address)")
         raise NamespaceError(
-            f"{org.org}'s link {org.host_link} is on the bridge but its other end {org.ns_link} is in no namespace "
-            f"named {layout.prefix}-*: a namespace deleted while processes still ran in it holds it. Stop those "
-            f"processes, or remove the link with `ip link delete {org.host_link}`, then run this again")
+            f"{org.org}'s link {org.host_link} is on the bridge but its other end {org.ns_link} is in "
+            f"no namespace named {layout.prefix}-*: a namespace deleted while processes still ran in it "
+            f"holds it. Stop those processes, or remove the link with `ip link delete {org.host_link}`, "
+            f"then run this again")
 
 
 def _make_org(layout: Layout, org: OrgLink) -> None:
@@ -413,7 +415,10 @@ class OrgState:
     address: str
     link: str
     exists: bool
-    connected: bool     # the org's end on the bridge is up
+    # Its link works at both ends: the end on the bridge is up, and so is the end in its namespace, with its
+    # address (a `netns up` stopped half-way, or a slot's link held by another namespace, leaves the bridge
+    # end up alone).
+    connected: bool
     processes: int
 
 
@@ -422,11 +427,19 @@ def status(layout: Layout) -> list[OrgState]:
     out = []
     for org in layout.orgs:
         shown = ip("-o", "link", "show", "dev", org.host_link, check=False)
-        connected = shown.returncode == 0 and re.search(r"<[^>]*\bUP\b[^>]*>", shown.stdout) is not None
         exists = org.netns in present
+        connected = (shown.returncode == 0 and re.search(r"<[^>]*\bUP\b[^>]*>", shown.stdout) is not None
+                     and exists and _namespace_end_up(org))
         out.append(OrgState(org.org, org.netns, org.address, org.host_link, exists, connected,
                             len(pids_in(org.netns)) if exists else 0))
     return out
+
+
+def _namespace_end_up(org: OrgLink) -> bool:
+    """Whether the org's veth end inside its namespace is up with the org's address (`up` lists no link
+    that is down)."""
+    shown = ip("-n", org.netns, "-o", "-4", "addr", "show", "dev", org.ns_link, "up", check=False)
+    return shown.returncode == 0 and re.search(rf"\binet {re.escape(org.address)}/", shown.stdout) is not None
 
 
 def command_in(netns: str, argv: list[str]) -> list[str]:

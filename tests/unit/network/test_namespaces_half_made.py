@@ -1,7 +1,7 @@
-"""Namespaces as `ip` finds them half-made: a `netns up` stopped between its steps, or a slot's links still held by
-the namespace of an org no longer in the channel. Run against a scripted `ip` (no root needed): `status` must not
-call an org connected whose namespace end is down or has no address, and `up` must refuse, before making
-anything, to give an org a slot whose link another namespace holds."""
+"""Namespaces as `ip` finds them half-made: a `netns up` stopped between its steps, or a slot's links still
+held by the namespace of an org no longer in the channel. Run against a scripted `ip` (no root needed):
+`status` must not call an org connected whose namespace end is down or has no address, and `up` must
+refuse, before making anything, to give an org a slot whose link another namespace holds."""
 import subprocess
 
 import pytest
@@ -72,6 +72,15 @@ def connected(layout: namespaces.Layout) -> dict[str, bool]:
     return {state.org: state.connected for state in namespaces.status(layout)}
 
 
+def test_an_org_whose_namespace_end_is_down_or_has_no_address_is_not_connected(scripted):
+    layout = namespaces.plan_orgs(["orderer", "bank", "supplier"], PREFIX, SUBNET)
+    made_whole(scripted, layout)
+    bank, supplier = layout.org("bank"), layout.org("supplier")
+    scripted.links[bank.netns][bank.ns_link] = (True, None)          # stopped before its address was given
+    scripted.links[supplier.netns][supplier.ns_link] = (False, supplier.address)     # before it was set up
+    assert connected(layout) == {"orderer": True, "bank": False, "supplier": False}
+
+
 def test_an_org_whose_links_slot_another_namespace_holds_is_refused_before_anything_is_made(scripted):
     # The regulator org was renamed in topology.yaml: its namespace still holds .12 and the links rfh-h2/rfh-n2,
     # and the layout now gives that slot to a new org.
@@ -89,6 +98,7 @@ def test_an_org_whose_links_slot_another_namespace_holds_is_refused_before_anyth
     with pytest.raises(NamespaceError, match=f"held by the namespace {PREFIX}-regulator"):
         namespaces.add_org(layout, "auditor")
     assert scripted.changes == []
+    assert connected(layout)["auditor"] is False
 
 
 def test_up_again_over_a_whole_layout_is_not_refused(scripted):
