@@ -341,7 +341,8 @@ def down(prefix: str = DEFAULT_PREFIX, *, kill: bool = False) -> list[str]:
     """Remove every namespace and link whose name starts with the prefix; returns what was removed.
 
     Processes still running in one of them are an error naming them, unless kill: then they
-    are sent SIGKILL first (they can only be processes started in these namespaces)."""
+    are sent SIGKILL first (they can only be processes started in these namespaces). A namespace
+    or link `ip` could not remove (not root) is an error naming it, never said removed."""
     namespaces = existing_namespaces(prefix)
     busy = {ns: pids_in(ns) for ns in namespaces}
     busy = {ns: pids for ns, pids in busy.items() if pids}
@@ -355,13 +356,25 @@ def down(prefix: str = DEFAULT_PREFIX, *, kill: bool = False) -> list[str]:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-    removed = []
+    removed: list[str] = []
+    kept: list[str] = []        # what `ip` could not remove (no CAP_SYS_ADMIN or CAP_NET_ADMIN, a busy file)
     for ns in namespaces:
-        ip("netns", "delete", ns, check=False)
-        removed.append(ns)
+        done = ip("netns", "delete", ns, check=False)
+        if done.returncode == 0 or ns not in _all_namespaces():
+            removed.append(ns)
+        else:
+            kept.append(f"{ns} ({done.stderr.strip() or done.stdout.strip()})")
     for link in existing_links(prefix):      # the bridge, and any veth end left without its namespace
-        if ip("link", "delete", link, check=False).returncode == 0:
+        done = ip("link", "delete", link, check=False)
+        if done.returncode == 0:
             removed.append(link)
+        elif _link_exists(link):             # a veth end goes with its namespace: gone meanwhile is removed
+            kept.append(f"{link} ({done.stderr.strip() or done.stdout.strip()})")
+    if kept:
+        raise NamespaceError(f"could not remove {'; '.join(kept)}"
+                             + (f" (removed: {', '.join(removed)})" if removed else " (nothing removed)")
+                             + f": removing namespaces and links needs root (CAP_SYS_ADMIN and "
+                               f"CAP_NET_ADMIN); run `recfin network netns down --prefix {prefix}` again as root")
     return removed
 
 
