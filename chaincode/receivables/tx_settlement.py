@@ -13,13 +13,14 @@ from . import events, keys, lifecycle, money, queries, settlement
 from .errors import PARTS_NAMED, parts_named, rule
 from .model import CONFIRMED, FINANCED, SETTLED, SPLIT, STATUSES, Payment, Receivable
 from .schemas import PaymentResult
-from .session import rules
+from .session import Session, rules
 from .store import Store
 from .tx_base import TransactionGroup
 from .tx_financing import _end_request
 
 
-def _ensure_payment_ends_request(leaf: Receivable, today_iso: str, way_on: str = "") -> None:
+def _ensure_payment_ends_request(leaf: Receivable, today_iso: str, way_on: str = "", *,
+                                 no_one_may_cancel: bool = False) -> None:
     """Refused (``financing-in-progress``) unless a payment on ``leaf``, whose financing is not yet disbursed,
     may end that financing: only a request no offer of which was accepted, and only from the claim's due date on.
 
@@ -32,13 +33,23 @@ def _ensure_payment_ends_request(leaf: Receivable, today_iso: str, way_on: str =
     due date on the bank can no longer disburse (RecordDisbursement: ``past-maturity``), so only cancelling it
     lets the debtor pay, and the refusal says so rather than send the debtor to wait for the money.
     ``way_on``: what the debtor can pay meanwhile (other parts of a split claim), added when there is
-    something."""
+    something. ``no_one_may_cancel``: neither the holder nor the bank of an accepted financing may act (a
+    chaincode definition took the role each is registered in from its org), so the refusal names the
+    definition the financing waits on, not a cancellation neither can send."""
     if not _financing_holds_back_payment(leaf, today_iso):
         return
     also = f"; {way_on}" if way_on else ""
     if leaf.financier is not None:
         accepted = (f"{leaf.id} has financing {leaf.financing_id} accepted by {leaf.financier}, "
                     "not yet disbursed")
+        if no_one_may_cancel:
+            disbursed = (", or, the bank's role given back before the due date, pay the bank once it "
+                         "disburses it" if today_iso < leaf.due_date else "")
+            raise rule("financing-in-progress", f"{accepted}, and neither its holder {leaf.holder} nor "
+                       f"{leaf.financier} may cancel it now: this network's configuration (org_roles) lets "
+                       "neither's org hold the role its party is registered in, so the financing waits on a "
+                       "new chaincode definition giving one of them its role again (`recfin chaincode "
+                       f"deploy`); then pay once that party cancels it (CancelFinancing){disbursed}{also}")
         if today_iso < leaf.due_date:
             raise rule("financing-in-progress", f"{accepted}: pay after disbursement (to the financier) or "
                        f"once the holder or the bank cancels it (CancelFinancing){also}")
@@ -48,6 +59,16 @@ def _ensure_payment_ends_request(leaf: Receivable, today_iso: str, way_on: str =
     raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} requested, which banks "
                f"may take up until its due date {leaf.due_date}: pay once its holder withdraws it "
                f"(WithdrawFinancing), or from the due date on, when the payment ends the request{also}")
+
+
+async def _no_one_may_cancel(s: Session, leaf: Receivable) -> bool:
+    """Whether neither party that may cancel ``leaf``'s accepted financing, its holder and its bank, may act:
+    a later chaincode definition took the role each is registered in from its org (org_roles). Read only for a
+    payment the financing refuses."""
+    if leaf.financier is None:
+        return False
+    parties = [await s.store.party(uscc) for uscc in (leaf.holder, leaf.financier)]
+    return not any(p is not None and s.config.may_hold(p.msp_id, p.role) for p in parties)
 
 
 def _financing_holds_back_payment(leaf: Receivable, today_iso: str) -> bool:
@@ -190,7 +211,8 @@ class SettlementTransactions(TransactionGroup):
             if leaf.frozen is not None:   # refused, naming the parts a payment of their own still reaches
                 lifecycle.ensure_not_frozen(leaf, _paid_without(r, leaf, leaves, s.today_iso))
             if _financing_holds_back_payment(leaf, s.today_iso):
-                _ensure_payment_ends_request(leaf, s.today_iso, _paid_without(r, leaf, leaves, s.today_iso))
+                _ensure_payment_ends_request(leaf, s.today_iso, _paid_without(r, leaf, leaves, s.today_iso),
+                                             no_one_may_cancel=await _no_one_may_cancel(s, leaf))
         shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves],
                                               currency=r.currency)
         paid = [leaf for leaf in leaves if shares[leaf.id] != 0]

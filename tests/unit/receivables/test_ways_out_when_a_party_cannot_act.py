@@ -1,7 +1,9 @@
 """A claim is not taken into a state no party can end when an org loses its role: a discount offer of a debtor
 whose org lost its role is taken by no holder (the debtor could neither pay nor withdraw it), nor is a bank's
 offer on such a debtor's claim accepted (the debtor could never pay the bank); and an offer of a bank that lost
-its role tells the holder what it can do instead."""
+its role tells the holder what it can do instead; a payment held back by an accepted financing whose holder
+and bank both lost their roles names the chaincode definition it waits on, not a cancellation neither may
+send."""
 
 from __future__ import annotations
 
@@ -61,3 +63,28 @@ async def test_an_offer_of_a_bank_that_lost_its_role_names_the_holders_way_on():
     assert bank.uscc in message and REPAIR in message
     assert ("accept another bank's open offer on the request, or withdraw the request (WithdrawFinancing)"
             in message)
+
+
+async def test_a_payment_held_by_an_accepted_financing_neither_party_may_cancel_names_the_definition():
+    # it sent the debtor to wait for a cancellation (CancelFinancing) that both the holder and the bank are
+    # refused, each acting in no role
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=60)
+    f = await net.financed(tier1, r["id"], disburse=False)
+    net.contract.config = DEFAULT_CONFIG.model_copy(update={"org_roles": {
+        org: roles for org, roles in DEFAULT_CONFIG.org_roles.items()
+        if org not in ("SupplierMSP", "BankMSP")}})
+    for party in (tier1, bank):
+        await net.refused(party, "CancelFinancing", f["id"], "x", rule="role-not-allowed-for-org")
+    message = await net.refused(core, "RecordPayment", r["id"], "100000", rule="financing-in-progress")
+    assert (f"neither its holder {tier1.uscc} nor {bank.uscc} may cancel it now" in message
+            and "waits on a new chaincode definition giving one of them its role again" in message), message
+    assert "pay the bank once it disburses it" in message, message
+    net.advance(days=61)   # from the due date on the bank could not disburse even with its role back
+    message = await net.refused(core, "RecordPayment", r["id"], "100000", rule="financing-in-progress")
+    assert message.endswith("then pay once that party cancels it (CancelFinancing)"), message
+    # one of them acting again, the refusal names the cancellation as before
+    net.contract.config = _without("SupplierMSP")
+    message = await net.refused(core, "RecordPayment", r["id"], "100000", rule="financing-in-progress")
+    assert "pay once the holder or the bank cancels it (CancelFinancing)" in message, message
