@@ -12,15 +12,20 @@ and every identity issued by them, the users issued from the keys folder (`recfi
 the package, chaincode.env, connection profile, README and manifest are written as bundle.write
 writes them. The CA keys stay in the keys folder. The bundle's files are first checked against the
 digests its bundle.json records, as `recfin host` checks them: the new manifest records them afresh,
-and would otherwise vouch for a file damaged since the bundle was written.
+and would otherwise vouch for a file damaged since the bundle was written. A run stopped part way (before
+the new manifest) is finished by running it again.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
 
+from client.atomic_file import write_atomically
+
 from . import membership
-from .bundle import MANIFEST, Bundle, copy_own_keys, finish, keys_missing_note, real_folder
+from .bundle import (DIGESTS, MANIFEST, REWRITTEN, Bundle, copy_own_keys, finish, keys_missing_note,
+                     real_folder)
 from .bundle_host import check_digests, read_network, rewrite_fix
 from .crypto import OrgCrypto, holds_key_of, issued_by, key_held, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
@@ -55,6 +60,7 @@ def adopt_keys(bundle_root: Path, keys_root: Path, say: Callable[[str], None] = 
                                  f"{what} certificate ({ours}) is not the bundle's ({theirs}), which the channel's "
                                  f"config gives the org. Give the folder whose definition the org was added with")
     _check_identities(topology, org, keys, keys_root)
+    _start(bundle_root, doc)
     install_root = Path(doc["install_root"])
     bundle = Bundle(org.name, org.msp_id, bundle_root, install_root,
                     files=[f for f in doc["files"] if f != MANIFEST],
@@ -62,6 +68,18 @@ def adopt_keys(bundle_root: Path, keys_root: Path, say: Callable[[str], None] = 
     copy_own_keys(topology, keys, mine, bundle)
     finish(topology, bundle)
     return bundle
+
+
+def _start(bundle_root: Path, doc: dict) -> None:
+    """bundle.json as checked, without the digests of the files `finish` writes again whatever they hold
+    (REWRITTEN): a run stopped once it has written any of them, before the new bundle.json, would otherwise
+    leave a bundle whose next run refuses them as damaged and asks for a new bundle from the network's host.
+    Run again, it checks every other file, copies the keys again and writes them again."""
+    recorded = doc.get(DIGESTS)
+    if recorded is None or not any(path in recorded for path in REWRITTEN):
+        return
+    started = doc | {DIGESTS: {path: digest for path, digest in recorded.items() if path not in REWRITTEN}}
+    write_atomically(bundle_root / MANIFEST, json.dumps(started, indent=2) + "\n")
 
 
 def _check_identities(topology: Topology, org: PeerOrgSpec, keys: OrgCrypto, keys_root: Path) -> None:
