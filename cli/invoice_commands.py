@@ -64,7 +64,7 @@ from client.invoices import (
     verify_with_sources,
 )
 from client.invoices.fingerprint import is_fingerprint
-from client.invoices.matching import fraction_problem
+from client.invoices.matching import MAX_EXPORT_BYTES, fraction_problem
 from client.invoices.parse import UNREVIEWED_ADVICE
 from client.invoices.register import (
     GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE,
@@ -373,12 +373,17 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
         yield Registry(LedgerRegistry(contract))
 
 
+# an order's or a receipt's export: refused past the size its reader takes (MAX_EXPORT_BYTES), naming the
+# option, before anything reads it
+_EXPORT_FILE = PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=MAX_EXPORT_BYTES)
+
+
 @invoice.command("match")
 @click.argument("invoice_file", metavar="INVOICE", type=PathType(dir_okay=False, path_type=Path, reads=True))
-@click.option("--po", "po_file", required=True, type=PathType(dir_okay=False, path_type=Path, reads=True),
-              help="purchase order export (CSV or JSON)")
-@click.option("--receipt", "receipt_file", required=True, type=PathType(dir_okay=False, path_type=Path, reads=True),
-              help="goods receipt export (CSV or JSON)")
+@click.option("--po", "po_file", required=True, type=_EXPORT_FILE,
+              help="purchase order export (CSV or JSON, at most 8 MiB)")
+@click.option("--receipt", "receipt_file", required=True, type=_EXPORT_FILE,
+              help="goods receipt export (CSV or JSON, at most 8 MiB)")
 @click.option("--price-tolerance", default="0.005", show_default=True, type=_FRACTION,
               help="unit price difference allowed, as a fraction of the PO price")
 @click.option("--quantity-tolerance", default="0", show_default=True, type=_FRACTION,
@@ -1172,10 +1177,10 @@ def _where_verify_shows(refusal: ChecksFailed) -> str:
 
 @invoice.command("register")
 @click.argument("file", type=PathType(dir_okay=False, path_type=Path, reads=True))
-@click.option("--po", "po_file", required=True, type=PathType(dir_okay=False, path_type=Path, reads=True),
-              help="purchase order export (CSV or JSON)")
-@click.option("--receipt", "receipt_file", required=True, type=PathType(dir_okay=False, path_type=Path, reads=True),
-              help="goods receipt export (CSV or JSON)")
+@click.option("--po", "po_file", required=True, type=_EXPORT_FILE,
+              help="purchase order export (CSV or JSON, at most 8 MiB)")
+@click.option("--receipt", "receipt_file", required=True, type=_EXPORT_FILE,
+              help="goods receipt export (CSV or JSON, at most 8 MiB)")
 @click.option("--due", "due_date", required=True, type=DATE,
               help="the date the debtor pays the claim")
 @_REGISTER_TOLERANCE

@@ -70,7 +70,8 @@ def not_a_file(kind: str) -> str:
 
 def too_large(limit: int = MAX_USER_FILE_BYTES) -> str:
     """What a person is told of a file over ``limit`` bytes where a file they hand the tools is to be read."""
-    return f"over {limit // 1024 ** 3} GiB, far larger than such a file could be: is it the right file?"
+    shown = f"{limit // 1024 ** 3} GiB" if limit % 1024 ** 3 == 0 else f"{limit // 1024 ** 2} MiB"
+    return f"over {shown}, far larger than such a file could be: is it the right file?"
 
 
 _READ_CHUNK_BYTES = 64 * 1024
@@ -108,15 +109,16 @@ def read_up_to(read: Callable[[int], bytes], limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_user_bytes(path: str | Path) -> bytes:
+def read_user_bytes(path: str | Path, limit: int = MAX_USER_FILE_BYTES) -> bytes:
+    """The file's bytes; one over ``limit`` bytes is refused, having read no more than that."""
     try:
-        data = read_regular_file(path, MAX_USER_FILE_BYTES)
+        data = read_regular_file(path, limit)
     except SpecialFile as exc:
         raise UnreadableFile(path, f"it is {not_a_file(exc.kind)}") from None
     except OSError as exc:
         raise cannot_read(path, exc) from None
-    if len(data) > MAX_USER_FILE_BYTES:
-        raise UnreadableFile(path, too_large())
+    if len(data) > limit:
+        raise UnreadableFile(path, too_large(limit))
     return data
 
 
@@ -133,6 +135,6 @@ def user_text(path: str | Path, data: bytes) -> str:
         raise UnreadableFile(path, f"not UTF-8 text: {UTF8_ADVICE}") from None
 
 
-def read_user_text(path: str | Path) -> str:
-    """The file as UTF-8 text, without the byte-order mark Excel and Notepad put first."""
-    return user_text(path, read_user_bytes(path))
+def read_user_text(path: str | Path, limit: int = MAX_USER_FILE_BYTES) -> str:
+    """The file as UTF-8 text, without the byte-order mark Excel and Notepad put first (read_user_bytes)."""
+    return user_text(path, read_user_bytes(path, limit))

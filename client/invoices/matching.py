@@ -53,7 +53,7 @@ from typing import Any
 
 from client.money import MAX_FEN, plain_yuan, round_half_up
 
-from ._erp_export import _csv_row, currency_code, read_goods_receipt, read_purchase_order
+from ._erp_export import MAX_EXPORT_BYTES, _csv_row, currency_code, read_goods_receipt, read_purchase_order
 from ._evidence import evidence_hash
 from ._item_keys import item_key, unit_key
 from ._match_models import (DeliveryPart, GoodsReceipt, LineMatch, LineStatus, MatchResult, OrderLine, PurchaseOrder,
@@ -64,7 +64,8 @@ from .model import Invoice, InvoiceLine
 # What callers import from here: the documents and reading them, the tolerances, matching and its evidence hash.
 # ``_csv_row`` is read by client.invoices.sources, which reads a CSV row as an export's is read.
 # ``fold_discounts`` is read by client.invoices.checks, which tells a discount line from a red-letter one so.
-__all__ = ["DeliveryPart", "GoodsReceipt", "LineMatch", "LineStatus", "MatchResult", "OrderLine", "PurchaseOrder",
+__all__ = ["MAX_EXPORT_BYTES", "DeliveryPart", "GoodsReceipt", "LineMatch", "LineStatus", "MatchResult",
+           "OrderLine", "PurchaseOrder",
            "Tolerances", "_csv_row", "currency_code", "evidence_hash", "fold_discounts", "fraction_problem", "item_key",
            "match_invoice", "read_goods_receipt", "read_purchase_order", "receipt_value", "unit_key", "without_none"]
 
