@@ -436,8 +436,12 @@ def run_node(address: str, ca_path: Path, workload: Workload, concurrency: int) 
     with tempfile.TemporaryDirectory(prefix="recfin-client-cpu-node-") as tmp:
         path = Path(tmp) / "config.json"
         path.write_text(json.dumps(node_config(address, ca_path, Path(tmp), workload, concurrency)))
-        done = subprocess.run([_tool("node"), str(NODE_SCRIPT), str(path)], cwd=NODE_DIR, capture_output=True,
-                              text=True, timeout=TIMEOUT + 10 * len(workload.measured))
+        seconds = TIMEOUT + 10 * len(workload.measured)
+        try:
+            done = subprocess.run([_tool("node"), str(NODE_SCRIPT), str(path)], cwd=NODE_DIR,
+                                  capture_output=True, text=True, timeout=seconds)
+        except subprocess.TimeoutExpired:
+            raise NodeClientError(f"the Node client did not finish within {seconds:g} s") from None
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines()
         raise NodeClientError("the Node client stopped: " + (lines[0] if lines else f"exit code {done.returncode}"))
@@ -512,8 +516,16 @@ def run_client_cpu(settings: Settings, say: Callable[[str], None] = lambda _: No
                     report["rows"].append(run_python_async(gateway.address, ca_pem, workload(), concurrency))
                 if node:
                     say(f"node: {settings.iterations} {operation}, {concurrency} in flight")
-                    report["rows"].append(run_node(gateway.address, gateway.folder / "ca.crt", workload(),
-                                                   concurrency))
+                    try:
+                        report["rows"].append(run_node(gateway.address, gateway.folder / "ca.crt", workload(),
+                                                       concurrency))
+                    except NodeClientError as error:
+                        # recfin's rows measured so far, and those still to come, are kept: the rows from here
+                        # on have no Node figure, and the report says why
+                        report["node_error"] = (f"{error} (at {operation}, {concurrency} in flight: no Node "
+                                                "row from there on); or measure ours alone (--client python)")
+                        say(f"the Node client is left out from here on: {error}")
+                        node = False
         if settings.profile and "python" in settings.clients:
             for operation in settings.operations:
                 say(f"recfin sync: {operation} again, profiled")

@@ -1,0 +1,43 @@
+"""`python -m bench.client_cpu` when the Node script fails part-way: recfin's rows are kept and the report
+says from which row on the Node client is missing and why, where the command ended in a traceback and lost
+every row it had measured.
+
+Client CPU only; the Gateway is a stand-in returning prepared replies; no Fabric involved."""
+import subprocess
+
+import pytest
+
+from bench import client_cpu
+from bench.client_cpu import Settings, new_workload, run_client_cpu, run_node
+from bench.node_compare import NodeClientError
+
+STOPPED = "the Node client stopped: Error: 14 UNAVAILABLE: No connection established"
+
+
+def test_a_node_run_that_fails_leaves_recfins_rows_and_says_why(monkeypatch):
+    tried = []
+
+    def failing_node(address, ca_path, workload, concurrency):
+        tried.append(concurrency)
+        raise NodeClientError(STOPPED)
+
+    monkeypatch.setattr(client_cpu, "install", lambda: None)
+    monkeypatch.setattr(client_cpu, "run_node", failing_node)
+    report = run_client_cpu(Settings(iterations=2, warmup=0, concurrency=(1, 2), operations=("register",)))
+    assert [(r["client"], r["api"], r["concurrency"]) for r in report["rows"]] == [
+        ("recfin", "sync", 1), ("recfin", "async", 1), ("recfin", "async", 2)]
+    assert all(r["ours_to_node"] is None for r in report["rows"])
+    assert tried == [1]                 # not asked again once it failed
+    assert report["node_error"] == (f"{STOPPED} (at register, 1 in flight: no Node row from there on); "
+                                    "or measure ours alone (--client python)")
+    assert f"Node client not measured: {report['node_error']}" in client_cpu.text_lines(report)
+
+
+def test_a_node_script_past_its_time_is_a_node_client_error(cast, samples, tmp_path, monkeypatch):
+    def too_slow(command, **options):
+        raise subprocess.TimeoutExpired(command, options["timeout"])
+
+    monkeypatch.setattr(client_cpu.subprocess, "run", too_slow)
+    monkeypatch.setattr(client_cpu, "_tool", lambda name: name)
+    with pytest.raises(NodeClientError, match=r"the Node client did not finish within 80 s"):
+        run_node("127.0.0.1:1", tmp_path / "ca.crt", new_workload(cast, samples, "register", 2, 0), 1)
