@@ -68,6 +68,7 @@ MANIFEST = "bundle.json"
 TOPOLOGY_FILE = "topology.yaml"
 PUBLIC_SUFFIXES = (".pem", ".crt", ".yaml")
 SECRET_MODE = 0o600      # a private key file's, as the generator writes it
+PRIVATE_FOLDER_MODE = 0o700     # every folder on the way to one
 HOSTS_FILE = "hosts"
 COMPOSE_OVERRIDE = "docker-compose.override.yaml"      # `docker compose` reads it with docker-compose.yaml
 ADDRESS = "ADDRESS"      # where the topology gives no address: the operator writes the host's in its place
@@ -139,9 +140,21 @@ def _copy(src: Path, dst: Path, bundle: Bundle) -> None:
     its owner's alone from the moment it exists, whatever src's mode, even in an unpacked bundle that others
     can list (`recfin host adopt-keys` copies into one)."""
     data = src.read_bytes()
-    mode = SECRET_MODE if _holds_private_key(src, data) else stat.S_IMODE(src.stat().st_mode)
-    write_atomically(dst, data, mode=mode)
+    secret = _holds_private_key(src, data)
+    write_atomically(dst, data, mode=SECRET_MODE if secret else stat.S_IMODE(src.stat().st_mode))
+    if secret:
+        _keep_private(dst, bundle.root)
     bundle.files.append(dst.relative_to(bundle.root).as_posix())
+
+
+def _keep_private(secret: Path, root: Path) -> None:
+    """Make each folder between the bundle's root and a secret file in it (a private key, the package
+    holding the peers' client key) its owner's alone: the root is, as written, but one unpacked into a
+    folder others can open (/var/recfin made 0755), where `adopt-keys` copies the keys, would otherwise
+    list them to every user."""
+    for folder in (root / part for part in list(secret.relative_to(root).parents)[:-1]):
+        if stat.S_IMODE(folder.stat().st_mode) != PRIVATE_FOLDER_MODE:
+            folder.chmod(PRIVATE_FOLDER_MODE)
 
 
 def _copy_tree(src: Path, dst: Path, bundle: Bundle, *, public_only: bool = False) -> None:
@@ -633,7 +646,9 @@ def finish(topology: Topology, bundle: Bundle) -> None:
     if own_keys:
         pkg = compose.write_packages(topology, out, orgs=[org.name])[org.msp_id]   # from the copied own material
         bundle.package_id = pkg.package_id
-        bundle.files += [(pkg_dir / f"{name}_{version}.tar.gz").as_posix(), (pkg_dir / compose.CHAINCODE_ENV).as_posix()]
+        package = pkg_dir / f"{name}_{version}.tar.gz"
+        _keep_private(out / package, out)
+        bundle.files += [package.as_posix(), (pkg_dir / compose.CHAINCODE_ENV).as_posix()]
     else:
         contract_config.write(topology, out)
     bundle.files.append(contract_config.config_path(Path("."), name).as_posix())
