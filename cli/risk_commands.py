@@ -178,10 +178,15 @@ def note_thin_record(score: DebtorScore) -> None:
     # season a year ago included, lies within those 365 days
     if f.settled_on_time_count + f.settled_late_count + f.overdue_count + f.fell_due_365:
         return
+    # a claim that fell due under a freeze counts in no timeliness measure (fell_due_under_a_freeze): it is
+    # neither "not yet settled or overdue" nor a payment to go by
+    frozen, waiting = len(f.fell_due_frozen), f.confirmed_count - len(f.fell_due_frozen)
     record = (f"has no confirmed receivable on record by {score.as_of}" if f.confirmed_count == 0 else
+              f"has no confirmed receivable on record by {score.as_of} but {frozen} that fell due under a "
+              "freeze order (not counted, on time or late)" if waiting == 0 else
               f"has 1 confirmed receivable on record by {score.as_of}, not yet settled or overdue"
-              if f.confirmed_count == 1 else
-              f"has {f.confirmed_count} confirmed receivables on record by {score.as_of}, none yet settled or overdue")
+              if waiting == 1 else
+              f"has {waiting} confirmed receivables on record by {score.as_of}, none yet settled or overdue")
     click.echo(f"note: {score.debtor} {record}: grade {score.grade} is the model's view of a debtor whose "
                "payments are not yet known, not of its payments", err=True)
 
@@ -213,23 +218,25 @@ def note_late_by_count(score: DebtorScore) -> None:
 
 
 def note_freezes(score: DebtorScore) -> None:
-    """A frozen claim takes no payment until the regulator lifts every order on it, yet a claim paid late or
-    overdue under a freeze counts against the debtor (the history dates the orders, not their lifting): when
-    the debtor has both, say so (stderr, beside --json)."""
-    f = score.features
-    if not f.freezes or not (f.settled_late_count + f.overdue_count):
+    """A claim that fell due under a freeze order counts neither on time nor late (the contract takes no
+    payment on a frozen claim, and the history dates the orders, not their lifting): when the debtor has
+    such claims, name them (stderr, beside --json), so that a reader can see how it paid them once lifted."""
+    frozen = score.features.fell_due_frozen
+    if not frozen:
         return
-    orders = "1 freeze order" if f.freezes == 1 else f"{f.freezes} freeze orders"
-    click.echo(f"note: {score.debtor}'s claims have {orders} recorded, and some are late or overdue: a "
-               f"frozen claim takes no payment until the regulator lifts the order, yet grade {score.grade} "
-               "counts a claim late or overdue under one against the debtor; see the late and overdue "
-               "claims' freezes and their lifting (recfin receivable history) before reading it as the "
-               "debtor's own", err=True)
+    claims = "1 claim" if len(frozen) == 1 else f"{len(frozen)} claims"
+    verb = "counts" if len(frozen) == 1 else "count"
+    click.echo(f"note: {claims} of {score.debtor} ({first_five(frozen)}) fell due under a freeze order and "
+               f"{verb} neither on time nor late in grade {score.grade}: a frozen claim takes no payment "
+               "until the regulator lifts the order, and the history dates the orders, not their lifting; "
+               "see their freezes and lifting (recfin receivable history) for how the debtor paid once it "
+               "could",
+               err=True)
 
 
 def note_what_the_score_cannot_tell(score: DebtorScore) -> None:
     """Every note on what a score rests on that its grade does not show: a thin record, lateness its amounts
-    dilute, freezes counted against the debtor."""
+    dilute, claims that fell due under a freeze and so count neither way."""
     note_thin_record(score)
     note_late_by_count(score)
     note_freezes(score)

@@ -30,7 +30,9 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   the decisions of the last 90 days (and for the model, the confirmations of
   those 90 days as their amount in units of the debtor's mean claim,
   :func:`mean_claim`);
-- freezes: freeze orders recorded.
+- freezes: freeze orders recorded; a claim with one recorded by its due date
+  fell due under a freeze (:func:`fell_due_under_a_freeze`) and counts in no
+  timeliness measure, on time, late or overdue (``fell_due_frozen``).
 
 A split closes its parent (neither settled nor overdue) and the parts carry
 on, each owed to its own holder: open amounts and concentration are the
@@ -226,6 +228,9 @@ class DebtorFeatures(BaseModel):
     concentration: float
     rejection_rate: float
     freezes: int
+    # the claims (by original id) that fell due under a freeze order (fell_due_under_a_freeze): in no
+    # timeliness measure, on time, late or overdue
+    fell_due_frozen: list[str] = []
     fell_due_90: int
     fell_due_180: int
     fell_due_365: int
@@ -339,6 +344,7 @@ class _Claim:
     paid: int = 0  # fen paid by as_of; the claim owes face - paid until it is settled
     overdue_marked: bool = False
     frozen: int = 0
+    frozen_on: date | None = None   # the day the first freeze order on it was recorded
     split: bool = False
 
     @property
@@ -380,6 +386,7 @@ def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
             claim.overdue_marked = True
         elif kind == "frozen":
             claim.frozen += 1
+            claim.frozen_on = claim.frozen_on or event.event_date
         elif kind == "split":
             claim.split = True
     _carry_confirmation_into_parts(claims)
@@ -557,11 +564,26 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
     return originals
 
 
+def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
+    """A freeze order was recorded on a part of ``claim`` by its due date. The contract takes no payment on
+    a frozen claim until the regulator lifts every order on it, and an order is about the receivable (a
+    dispute, an invoice the supplier may have faked, a court order on the holder), not the debtor's doing;
+    the history dates the orders, not their lifting, so whether the debtor could have paid on time is not
+    known, and the claim says nothing of how the debtor pays, on time or late. A split parent's orders are
+    not its parts': the contract splits no frozen claim. An order recorded after the due date finds the claim
+    paid or already late."""
+    return any(p.frozen_on is not None and p.frozen_on <= claim.due for p in claim.parts)
+
+
 def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     """The debtor's features at the end of ``as_of``; later events are ignored."""
     claims = claim_states(history, as_of)
-    # timeliness counts once per original claim, however its holders split it (OriginalClaim)
-    originals = original_claims(claims)
+    # timeliness counts once per original claim, however its holders split it (OriginalClaim), and leaves out
+    # the claims that fell due under a freeze (fell_due_under_a_freeze): the debtor could not pay them
+    every_original = original_claims(claims)
+    fell_due_frozen = [o for o in every_original if o.due <= as_of and fell_due_under_a_freeze(o)]
+    excused = {o.receivable_id for o in fell_due_frozen}
+    originals = [o for o in every_original if o.receivable_id not in excused]
     # confirmations count once: on the original claim, not again on the parts it was split into
     confirmed = _confirmed_originals(claims)
     on_time = [o for o in originals if o.settled_on is not None and not o.days_late]
@@ -624,6 +646,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         concentration=max(by_holder.values()) / open_amount if open_amount else 0.0,
         rejection_rate=rejected / (len(confirmed) + rejected) if confirmed or rejected else 0.0,
         freezes=sum(c.frozen for c in claims.values()),
+        fell_due_frozen=[o.receivable_id for o in fell_due_frozen],
         fell_due_90=len(windows[90].claims), fell_due_180=len(windows[180].claims),
         fell_due_365=len(windows[365].claims), fell_due_30=len(windows[30].claims),
         late_30=len(windows[30].late),

@@ -57,8 +57,10 @@ FORMAT = "recfin.late-payment.logistic/1"
 #  v8: the late shares weigh each claim by its amount, smoothed with pseudo-observations of a claim the
 #  debtor's size that no claim paid late can make lower a share, days late enter as the most of any claim, the
 #  90-day rejection rate counts the confirmations beside the rejections by amount too, and the
-#  confirmations of the last 365 days are no longer an input: padding with small claims buys no better grade)
-VERSION = "v8"
+#  confirmations of the last 365 days are no longer an input: padding with small claims buys no better grade;
+#  v9: a claim that fell due under a freeze order, which the contract let no one pay, counts in no timeliness
+#  measure, on time, late or overdue)
+VERSION = "v9"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.
@@ -100,8 +102,8 @@ class CardMismatch(ArtefactRefused):
 
 
 def card_path(artefact: Path) -> Path | None:
-    """The model card training writes beside an artefact (``late_payment-v8.json``:
-    ``late_payment-v8.card.md``); None for a file not named ``*.json``, which training never writes."""
+    """The model card training writes beside an artefact (``late_payment-v9.json``:
+    ``late_payment-v9.card.md``); None for a file not named ``*.json``, which training never writes."""
     name = Path(artefact).name
     return Path(artefact).with_name(name.removesuffix(".json") + ".card.md") if name.endswith(".json") else None
 

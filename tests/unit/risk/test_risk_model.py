@@ -158,7 +158,8 @@ def thin_record():
 
 
 def with_bad_news(history, news, as_of):
-    """``history`` plus rejected registrations and freeze orders recorded up to ``as_of``."""
+    """``history`` plus rejected registrations and freeze orders recorded after the claims fell due (those up
+    to ``as_of`` count)."""
     claims = sorted({e.receivable_id: e for e in history.events if e.event_date <= as_of}.values(),
                     key=lambda e: e.receivable_id)
     extra = []
@@ -167,9 +168,11 @@ def with_bad_news(history, news, as_of):
         if kind == "rejected registration" or not claims:
             extra += [ev(f"NEW{n}", "registered", on, on + timedelta(days=90), debtor=history.debtor),
                       ev(f"NEW{n}", "rejected", on, on + timedelta(days=90), debtor=history.debtor)]
-        else:   # a freeze order on a claim already on record
+        else:   # a freeze order on a claim on record, after it fell due: paid by then, or already late (one
+            # recorded by the due date takes the claim out of timeliness: test_risk_claims_frozen_when_due)
             claim = claims[pick % len(claims)]
-            extra.append(ev(claim.receivable_id, "frozen", max(on, claim.event_date), claim.due_date,
+            extra.append(ev(claim.receivable_id, "frozen",
+                            max(on, claim.event_date, claim.due_date + timedelta(days=1)), claim.due_date,
                             face=claim.face_amount, debtor=history.debtor))
     return ReceivableHistory(debtor=history.debtor, events=sorted(history.events + extra, key=lambda e: e.event_date))
 

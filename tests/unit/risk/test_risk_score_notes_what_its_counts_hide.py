@@ -1,7 +1,7 @@
 """What a grade rests on that it does not show, said beside it by `risk score` and `finance quote`: the
 model weighs claims by amount (since late_payment-v8), so a few large claims paid on time outweigh many small
-ones paid late; and a claim paid late or overdue under a freeze, which the contract would not let the debtor
-pay, counts against the debtor."""
+ones paid late; and a claim that fell due under a freeze, which the contract would not let the debtor pay,
+counts neither on time nor late."""
 import json
 from datetime import date, timedelta
 
@@ -84,15 +84,17 @@ def on_time_claims():
     return events
 
 
-def test_a_late_or_overdue_claim_beside_a_freeze_is_named_as_perhaps_not_the_debtors_doing(tmp_path):
-    freeze_note = "a frozen claim takes no payment until the regulator lifts the order"
+def test_a_claim_that_fell_due_under_a_freeze_is_named_as_counted_neither_way(tmp_path):
+    freeze_note = "fell due under a freeze order and counts neither on time nor late"
     _, said = score(tmp_path, on_time_claims())
     assert freeze_note not in said
-    for paid in (None, date(2026, 6, 10)):
+    for paid in (None, date(2026, 6, 10), date(2026, 5, 1)):
         scored, said = score(tmp_path, on_time_claims() + frozen_claim(paid))
-        assert (f"note: {DEBTOR}'s claims have 1 freeze order recorded, and some are late or overdue: a frozen "
-                f"claim takes no payment until the regulator lifts the order, yet grade {scored['grade']} counts") \
-            in said.replace("\n", " ")
-    # a freeze on a claim paid on time leaves nothing to say
-    _, said = score(tmp_path, on_time_claims() + frozen_claim(date(2026, 5, 1)))
-    assert freeze_note not in said
+        assert (f"note: 1 claim of {DEBTOR} (F) fell due under a freeze order and counts neither on time "
+                f"nor late in grade {scored['grade']}: a frozen claim takes no payment until the regulator "
+                "lifts the order") in said.replace("\n", " ")
+    # an order recorded after the due date finds the claim already late: it counts, with nothing to say
+    late = [e if e.kind != "frozen" else ev("F", "frozen", date(2026, 5, 20), e.due_date)
+            for e in frozen_claim(date(2026, 6, 10))]
+    scored, said = score(tmp_path, on_time_claims() + late)
+    assert freeze_note not in said and scored["features"]["settled_late_count"] == 1
