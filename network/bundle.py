@@ -35,7 +35,8 @@ Every address dialled is a topology hostname (the names in the TLS certificates)
 the topology gives only say where those names point (Topology.host_addresses). Paths in the
 profile are under `install_root` (default /var/recfin, the folder the README says to
 unpack into); inside containers the same folder is mounted at compose.CONTAINER_ROOT.
-No other org's private key is ever read: other orgs contribute certificates only. An org that
+No other org's private key is ever copied: other orgs contribute certificates only (a file among
+them that holds a key, a link to one or a key saved as .pem, is left out). An org that
 made its own keys (`recfin org keys`) has only its certificates in data_root: its bundle is
 written without its identities and package (listed as missing), and its company adds them on
 its own host (`recfin host adopt-keys`, network.bundle_keys; `finish` writes what follows from them).
@@ -159,7 +160,9 @@ def _keep_private(secret: Path, root: Path) -> None:
 
 def _copy_tree(src: Path, dst: Path, bundle: Bundle, *, public_only: bool = False) -> None:
     for path in sorted(p for p in src.rglob("*") if p.is_file()):
-        if public_only and (path.suffix not in PUBLIC_SUFFIXES or path.parent.name == "keystore"):
+        # another org's key, however it got among its certificates (a link, a key saved as .pem): never copied
+        if public_only and (path.suffix not in PUBLIC_SUFFIXES or path.parent.name == "keystore"
+                            or _holds_private_key(path, path.read_bytes())):
             continue
         _copy(path, dst / path.relative_to(src), bundle)
 

@@ -1,0 +1,24 @@
+"""A bundle carries the other orgs' certificates only, never a private key of theirs, however it got among them.
+
+The other orgs' verifying MSP folders are copied by name (.pem, .crt, .yaml, keystore/ left out): a key saved
+under a .pem name there, or a link to the org's CA key, would go to another company with its bundle.
+"""
+from __future__ import annotations
+
+import os
+
+from network import bundle
+from network.crypto import org_crypto
+
+
+def test_another_orgs_key_among_its_certificates_is_left_out_of_the_bundle(hosts, network_host, tmp_path):
+    bank = org_crypto(network_host, "bank", "bank.recfin.local")
+    os.symlink(bank.root / "ca" / "ca.key", bank.msp_dir / "cacerts" / "ca-key.pem")
+    (bank.msp_dir / "tlscacerts" / "saved.pem").write_bytes((bank.root / "tlsca" / "tlsca.key").read_bytes())
+
+    written = bundle.write(hosts, network_host, "supplier", tmp_path / "supplier")
+    theirs = org_crypto(written.root, "bank", "bank.recfin.local")
+    copied = sorted(p.relative_to(theirs.root).as_posix() for p in theirs.root.rglob("*") if p.is_file())
+    assert copied and not [p for p in copied if b"PRIVATE KEY" in (theirs.root / p).read_bytes()]
+    assert "msp/cacerts/ca.pem" in copied and "msp/cacerts/ca-key.pem" not in copied
+    assert "msp/tlscacerts/saved.pem" not in copied
