@@ -86,6 +86,7 @@ from .risk_commands import (
     load_history,
     load_model,
     note_claims_not_counted,
+    note_other_currencies,
     note_what_the_score_cannot_tell,
     offline_hint,
 )
@@ -497,8 +498,10 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
                            f"later); the offer is priced for disbursement on {day}", err=True)
             history_cut: list[str] = []
+            left_out: dict[str, int] = {}
             history = history_from_ledger(session.client, r.debtor, known, currency=r.currency,
-                                          history_cut=history_cut)
+                                          history_cut=history_cut, left_out=left_out)
+            note_other_currencies(r.debtor, r.currency, left_out, own_command=False)
             note_claims_not_counted(r.debtor, history_cut)
             risk = _score(model, history, known)
         made = standing = unread = turn = withdrawn = unwithdrawn = None

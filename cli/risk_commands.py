@@ -383,16 +383,19 @@ def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
                "a cut one counted", err=True)
 
 
-def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int]) -> None:
+def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], *, own_command: bool = True
+                          ) -> None:
     """The debtor's claims in currencies other than the one scored are not in the score: say which, and how to
     score them (stderr, beside --json), or a debtor that trades only in USD would read, scored in CNY, as one
-    with no claims at all."""
+    with no claims at all. ``own_command``: the command takes --currency (`risk score`); else (`finance
+    quote`, which scores in the claim's currency) the note names the `risk score` that does."""
     if not left_out:
         return
     shown = ", ".join(f"{count} in {code}" for code, count in sorted(left_out.items()))
     options = " or ".join(f"--currency {code}" for code in sorted(left_out))
+    how = f"pass {options}" if own_command else f"run `recfin risk score {debtor}` with {options}"
     click.echo(f"note: {debtor} is scored on its claims in {currency} only; its claims in other currencies "
-               f"({shown}) are not in this score: pass {options} to score those", err=True)
+               f"({shown}) are not in this score: {how} to score those", err=True)
 
 
 @risk.command()
