@@ -229,21 +229,23 @@ class FinancingGroup(TransactionGroup):
         due date) and the claim not frozen. Each of those transactions refuses
         by these rules in this order, but for one: a live financing still on its way to ``status`` (an
         accepted one repaid before it is disbursed) is refused by the freeze before its status, as the
-        lifting lets it get there. Every other refusal comes before the freeze, as no lifting cures it (an
-        ended financing, a disbursed one disbursed again, a claim past its due date), so no bank waits for the
-        lifting only to be refused again; an ended one's bank, moreover, may no longer read the claim, and
-        learns nothing of a freeze ordered since (``_ensure_not_frozen_while_live``)."""
+        lifting lets it get there, but for an accepted one whose claim is due, which never gets there. Every
+        other refusal comes before the freeze, as no lifting cures it (an ended financing, a disbursed one
+        disbursed again, a claim past its due date), so no bank waits for the lifting only to be refused
+        again; an ended one's bank, moreover, may no longer read the claim, and learns nothing of a freeze
+        ordered since (``_ensure_not_frozen_while_live``)."""
         bank, f, r = await self._as_financier(s, financing_id)
         if f.status != status:
+            # an accepted financing's way on is its disbursement, but for one whose claim is due: refused
+            # then for good (past-maturity), it ends by cancellation alone, frozen claim or not
+            accepted_past_due = f.status == "ACCEPTED" and s.today_iso >= r.due_date
             # accepted, a financing is disbursed once the lifting lets it be, and then repaid or recoursed
-            if f.status in LIVE_FINANCING[:LIVE_FINANCING.index(status)]:
+            if f.status in LIVE_FINANCING[:LIVE_FINANCING.index(status)] and not accepted_past_due:
                 lifecycle.ensure_not_frozen(r)
             if (ended := _how_it_ended(f)) is not None:
                 raise rule("invalid-state", f"financing {f.id} is {f.status} (GetFinancing shows it): "
                            f"{ended}")
-            # an accepted financing's way on is its disbursement, but for one whose claim is due: refused
-            # then for good (past-maturity), it ends by cancellation alone
-            if f.status == "ACCEPTED" and s.today_iso >= r.due_date:
+            if accepted_past_due:
                 raise rule("invalid-state", f"financing {f.id} is ACCEPTED and was never disbursed, and from "
                            f"its claim's due date {r.due_date} on it can no longer be: nothing was lent to "
                            "repay or take back; end it with CancelFinancing (the holder or the bank), after "

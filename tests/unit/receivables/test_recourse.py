@@ -166,14 +166,16 @@ async def test_only_the_financier_of_a_disbursed_unpaid_unfrozen_claim_exercises
     await net.ok(bank, "RecordRepayment", f["id"])
     await net.refused(bank, fn, f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
 
-    # accepted, not disbursed: the bank advanced nothing to take back (it cancels instead); frozen, the freeze
-    # is what the refusal names, as for every change to a frozen claim
+    # accepted, not disbursed: the bank advanced nothing to take back (it cancels instead); frozen too, as
+    # past its claim's due date no lifting lets it be disbursed (before then, the freeze is what is named:
+    # test_ended_financing_refused_by_status)
     accepted_claim = await net.confirmed(tier1, core, 1000_00, due_in=30)
     accepted = await net.financed(tier1, accepted_claim["id"], terms=WITH_RECOURSE, disburse=False)
     net.advance(days=31)
     await net.refused(bank, fn, accepted["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
     await net.ok(reg, "FreezeReceivable", accepted_claim["id"], "order-2")
-    await net.refused(bank, fn, accepted["id"], "x", transient=WITH_RECOURSE, rule="receivable-frozen")
+    message = await net.refused(bank, fn, accepted["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
+    assert "end it with CancelFinancing" in message, message
 
 
 async def test_the_payment_record_keeps_the_default_and_drops_the_financing_the_bank_left():
