@@ -101,7 +101,10 @@ class Verdict:
     @property
     def unread(self) -> int:
         """Acknowledged transactions not lost that at least one peer could not be asked about (``PeerLedger.unread``
-        names the error): not counted as lost, yet not found, so they fail the check all the same."""
+        names the error): not counted as lost, yet not found, so they fail the check all the same. With no peer
+        to ask, every one is unread: none was looked for, so none was found."""
+        if not self.peers:
+            return self.acknowledged
         return len({tx for p in self.peers for tx in p.unread} - self._lost())
 
     @property
