@@ -14,7 +14,8 @@ answers, could have changed since:
   OCTET STRINGs, protoutil.BlockHeaderBytes), where both blocks are at hand;
 - its orderer signatures meet the channel's ``/Channel/Orderer/BlockValidation`` policy of the config the
   block was verified under (protoutil.BlockSignatureVerifier): each MetadataSignature of the SIGNATURES metadata
-  signs the metadata's value, then its signature header, then the header's bytes above; its signer is the
+  signs the metadata's value, then its signature header, then the header's bytes above, hashed in the signature
+  hash family of the signer's MSP in that config (SHA-256 for SHA2, SHA3-256 for SHA3); its signer is the
   creator its signature header names, or, on a channel with the V3_0 capability (Fabric's BFT support) and a
   signature with an identifier header in place of a signature header, the consenter of that id in the
   config's ``Orderers`` value, the identifier header's bytes signed in place of the signature header's. A
@@ -37,7 +38,7 @@ from fabric_protos.msp import identities_pb2
 
 from .config_policies import SignedBy, evaluate_signed
 from .config_policies import signature_problem as config_signature_problem
-from .msp import CERTIFICATE_ERRORS
+from .msp import CERTIFICATE_ERRORS, SIGNATURE_HASHES, channel_msps
 from .qscc import LedgerReadError, decoded
 
 BLOCK_VALIDATION = ("Channel", "Orderer", "BlockValidation")
@@ -163,6 +164,10 @@ def signature_problem(block: common_pb2.Block, config: configtx_pb2.Config) -> s
     except LedgerReadError as error:
         return f"block {number}'s {error}"
     consenters, signed_header = _consenters(config), header_bytes(block.header)
+    try:
+        msps = channel_msps(config)
+    except LedgerReadError as error:
+        return f"block {number} cannot be checked under the channel config it was verified under: {error}"
     signed, ignored = [], []
     for place, signature in enumerate(signatures.signatures, start=1):
         try:
@@ -175,11 +180,19 @@ def signature_problem(block: common_pb2.Block, config: configtx_pb2.Config) -> s
         except (LedgerReadError, ValueError) as error:
             ignored.append(f"signature {place}: its signer cannot be read ({error})")
             continue
-        try:
-            problem = config_signature_problem(certificate, signature.signature,
-                                               signatures.value + found[1] + signed_header)
-        except CERTIFICATE_ERRORS as error:     # a key of no algorithm Fabric verifies, or no key at all
-            problem = f"its certificate's key cannot be read ({error})"
+        # the signer's MSP verifies in its signature hash family (msp/identities.go Verify): an orderer of an MSP
+        # set to SHA3 signs the SHA3-256 digest; a signer of no MSP of the config counts for nothing anyway
+        msp = msps.get(identity.mspid)
+        hash_algorithm = None if msp is None else msp.signature_hash()
+        if msp is not None and hash_algorithm is None:
+            problem = (f"{identity.mspid}'s MSP sets signature hash family {msp.signature_hash_family!r}, which "
+                       f"Fabric's MSP does not know ({' or '.join(SIGNATURE_HASHES)}): it verifies no signature")
+        else:
+            try:
+                problem = config_signature_problem(certificate, signature.signature,
+                                                   signatures.value + found[1] + signed_header, hash_algorithm)
+            except CERTIFICATE_ERRORS as error:     # a key of no algorithm Fabric verifies, or no key at all
+                problem = f"its certificate's key cannot be read ({error})"
         signed.append(SignedBy(identity.mspid, certificate, not problem, problem))
     verdict = evaluate_signed(config, BLOCK_VALIDATION, signed)
     if verdict.ok:
