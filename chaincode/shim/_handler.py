@@ -16,6 +16,11 @@ No message may exceed MAX_MESSAGE_BYTES: gRPC ends the whole Connect call on one
 that does, and with it every transaction the peer is running on the stream. A
 request that large fails its own transaction before it is sent, and an answer
 that large is replaced by a status-500 one saying so.
+
+A request the peer leaves unanswered for ``reply_timeout`` seconds (CHAINCODE_PEER_REPLY_TIMEOUT, by
+default DEFAULT_PEER_REPLY_TIMEOUT) fails its transaction with a PeerError saying so: a live peer answers
+every request, even one of a transaction it has given up on, so only a wedged peer leaves one unanswered,
+and without a deadline the transaction, and a stopping server with it, would wait for good.
 """
 
 from __future__ import annotations
@@ -46,6 +51,10 @@ TxKey = tuple[str, str]  # (channel id, tx id); the handler itself stands for th
 # answers the client "transaction returned with failure: " and this, so the client can try another peer.
 STOPPING_REASON = "chaincode server is stopping"
 _DRAINED = object()   # what the next message is once a draining stream has no transaction left
+# Seconds a request waits for the peer's reply: twice the peer's default execute timeout
+# (chaincode.executetimeout, 30 s), by when the peer has failed the transaction itself, so
+# that no reply a working peer sends is cut short.
+DEFAULT_PEER_REPLY_TIMEOUT = 60.0
 
 
 # Requests that carry what the transaction writes; any other request carries only keys or a query to read with.
@@ -108,6 +117,8 @@ class _TransactionRequests:
         self._handler = handler
         self._key: TxKey = (channel_id, tx_id)
         self._lock = asyncio.Lock()   # held from sending a request until its reply is in
+        # Why the transaction sends nothing more: a request the peer left unanswered past the deadline.
+        self.unanswered: str | None = None
 
     async def request(self, message_type: int, payload: bytes) -> bytes:
         handler = self._handler
@@ -120,7 +131,14 @@ class _TransactionRequests:
             # stream's handler, waiting for the transaction, would never end.
             self._lock.release()
             raise PeerError(f"the peer closed the stream: {_type_name(message_type)} not sent")
-        reply_future = asyncio.get_running_loop().create_future()
+        if self.unanswered is not None:
+            # The reply the peer still owes could come now, and be taken for this request's.
+            self._lock.release()
+            raise PeerError(f"{self.unanswered}; {_type_name(message_type)} not sent")
+        loop = asyncio.get_running_loop()
+        reply_future = loop.create_future()
+        deadline = loop.call_later(handler.reply_timeout, self._give_up, reply_future, message_type)
+        reply_future.add_done_callback(lambda _: deadline.cancel())
         handler._pending_replies[self._key] = reply_future
         sent = False
         try:
@@ -151,6 +169,17 @@ class _TransactionRequests:
         self._handler._pending_replies.pop(self._key, None)
         self._lock.release()
 
+    def _give_up(self, reply_future: asyncio.Future, message_type: int) -> None:
+        """The peer has not answered within the deadline: fail the request, waited for or abandoned, which
+        frees the transaction to end; a reply arriving later finds no request waiting and is dropped."""
+        if reply_future.done():
+            return
+        timeout = self._handler.reply_timeout
+        self.unanswered = (f"the peer did not answer {_type_name(message_type)} within {timeout:g} s "
+                           f"(CHAINCODE_PEER_REPLY_TIMEOUT): check the peer's log for tx {self._key[1]}")
+        logger.error("tx %s: %s", self._key[1], self.unanswered)
+        reply_future.set_exception(PeerError(self.unanswered))
+
     def _release_when_answered(self, reply_future: asyncio.Future) -> None:
         """The caller stopped waiting for a reply the peer still owes: keep the transaction's slot,
         and its lock, until that reply comes (or the stream closes), then drop it."""
@@ -176,7 +205,8 @@ class StreamHandler:
     ``read`` returns the next message, or None (or grpc's EOF) when the peer
     closed the stream; ``write`` sends one message. ``metrics`` (the server's, shared by its
     streams) counts the stream, its transactions and their requests to the peer. A message
-    that does not parse ends the stream with :class:`MalformedMessage`.
+    that does not parse ends the stream with :class:`MalformedMessage`. A request unanswered
+    after ``reply_timeout`` seconds fails its transaction.
     """
 
     def __init__(
@@ -186,8 +216,10 @@ class StreamHandler:
         read: Callable[[], Awaitable[object]],
         write: Callable[[shim_pb2.ChaincodeMessage], Awaitable[None]],
         metrics: ChaincodeMetrics | None = None,
+        reply_timeout: float = DEFAULT_PEER_REPLY_TIMEOUT,
     ) -> None:
         self.metrics = metrics if metrics is not None else ChaincodeMetrics()
+        self.reply_timeout = reply_timeout   # seconds a request waits for the peer's reply
         self._invoke = invoke
         self._package_id = package_id
         self._read = read
@@ -377,6 +409,10 @@ class StreamHandler:
                 else:
                     response = await execute_transaction(self._invoke, stub)
                 await requests.wait_for_replies()
+                if response.ok and requests.unanswered is not None:
+                    # a request the contract stopped waiting for, a write say, the peer may never have
+                    # taken: the transaction is not reported as done
+                    response = failure_response(PeerError(requests.unanswered), message.txid)
                 event = stub.event if response.ok else None
             except BaseException as exc:  # a malformed message must still be answered
                 if not is_transaction_failure(exc):

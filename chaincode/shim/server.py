@@ -11,6 +11,8 @@ a stream from a certificate of any other CN is refused with PERMISSION_DENIED. W
 certificate the client CA issued is accepted (a user's, another node's), and the server says so
 in a warning as it starts. SIGTERM and SIGINT stop it gracefully: new transactions are refused,
 running ones finish, and each peer's stream ends once nothing runs on it (SHUTDOWN_GRACE_SECONDS at most).
+``--peer-reply-timeout SECONDS`` (or ``CHAINCODE_PEER_REPLY_TIMEOUT``) bounds the wait for the peer's
+answer to each request a transaction sends (60 s by default); one unanswered fails its transaction.
 ``--operations-address HOST:PORT`` (or ``CHAINCODE_OPERATIONS_ADDRESS``) also serves
 ``/healthz`` and ``/metrics`` there, over HTTPS with ``--operations-tls-cert``, ``-key`` and
 ``-client-ca`` (chaincode.shim.operations).
@@ -34,7 +36,8 @@ import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
 from ._execution import exits_as_failure
-from ._handler import MAX_MESSAGE_BYTES, STOPPING_REASON, MalformedMessage, StreamHandler
+from ._handler import (DEFAULT_PEER_REPLY_TIMEOUT, MAX_MESSAGE_BYTES, STOPPING_REASON, MalformedMessage,
+                       StreamHandler)
 from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address, server_tls_context
 
 if TYPE_CHECKING:
@@ -66,6 +69,10 @@ SERVER_PING_TIMEOUT_MS = 20_000
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # The subject common names of the client certificates the server accepts (comma-separated).
 CLIENT_NAMES_ENV = "CHAINCODE_TLS_CLIENT_NAMES"
+# Seconds a transaction's request waits for the peer's reply (--peer-reply-timeout).
+PEER_REPLY_TIMEOUT_ENV = "CHAINCODE_PEER_REPLY_TIMEOUT"
+_PEER_REPLY_TIMEOUT_ADVICE = (f"give a positive number of seconds, e.g. {DEFAULT_PEER_REPLY_TIMEOUT:g} (the "
+                              f"default), longer than the peer's chaincode.executetimeout")
 
 
 def _grpc_options() -> list[tuple[str, int]]:
@@ -107,6 +114,13 @@ def check_server_address(address: str, what: str = "chaincode server address") -
                          f"[::1]:{port}, or [::]:{port} for every address")
 
 
+def check_peer_reply_timeout(seconds: float, what: str = "peer reply timeout") -> None:
+    """Refuse a reply deadline that is no positive, finite number of seconds: zero or less would fail
+    every request at once, and infinity or NaN would bring back the endless wait it is there to stop."""
+    if not (isinstance(seconds, (int, float)) and 0 < seconds < float("inf")):
+        raise ValueError(f"{what} {seconds!r}: {_PEER_REPLY_TIMEOUT_ADVICE}")
+
+
 def parse_client_names(text: str | None) -> frozenset[str]:
     """The names of CHAINCODE_TLS_CLIENT_NAMES: comma-separated, blanks around them ignored."""
     return frozenset(name.strip() for name in (text or "").split(",") if name.strip())
@@ -120,8 +134,10 @@ def _client_common_name(context) -> str | None:
 
 class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
     def __init__(self, router: ContractRouter, package_id: str, metrics: ChaincodeMetrics,
-                 client_names: frozenset[str] = frozenset()) -> None:
+                 client_names: frozenset[str] = frozenset(),
+                 peer_reply_timeout: float = DEFAULT_PEER_REPLY_TIMEOUT) -> None:
         self._router = router
+        self._peer_reply_timeout = peer_reply_timeout
         self._package_id = package_id
         self._metrics = metrics
         self._client_names = client_names
@@ -157,7 +173,8 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
         if self._stopping:   # a call gRPC took in just before the server stopped taking them
             await context.abort(grpc.StatusCode.UNAVAILABLE, STOPPING_REASON)
         logger.info("peer %s connected", peer)
-        handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write, self._metrics)
+        handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write,
+                                self._metrics, self._peer_reply_timeout)
         self._streams.add(handler)
         try:
             await handler.run()
@@ -173,7 +190,8 @@ class ChaincodeServer:
     """Serves the contracts to every peer that connects. ``start`` returns the bound port.
 
     With ``operations_address`` it also serves ``/healthz`` and ``/metrics`` there (over HTTPS
-    with ``operations_tls``); ``operations_port`` is then the bound port.
+    with ``operations_tls``); ``operations_port`` is then the bound port. ``peer_reply_timeout``
+    is how many seconds a transaction's request waits for the peer's reply before it fails.
     """
 
     def __init__(
@@ -188,6 +206,7 @@ class ChaincodeServer:
         client_names: Sequence[str] = (),
         operations_address: str | None = None,
         operations_tls: OperationsTLS | None = None,
+        peer_reply_timeout: float = DEFAULT_PEER_REPLY_TIMEOUT,
     ) -> None:
         from chaincode.contract import ContractRouter  # here: chaincode.contract imports this package
 
@@ -203,6 +222,8 @@ class ChaincodeServer:
             raise ValueError(f"client names ({CLIENT_NAMES_ENV}) need a client CA (CHAINCODE_TLS_CLIENT_CA): "
                              f"without one no client presents a certificate whose name could be checked")
         check_server_address(address)   # here too, not only on the command line
+        check_peer_reply_timeout(peer_reply_timeout)
+        self.peer_reply_timeout = peer_reply_timeout
         self.router = contracts if isinstance(contracts, ContractRouter) else ContractRouter(list(contracts))
         self.router.metadata_json  # built now: a schema that cannot be written stops start-up, not a GetMetadata
         self.address = address
@@ -236,7 +257,8 @@ class ChaincodeServer:
 
     async def _start(self) -> int:
         server = grpc.aio.server(options=_grpc_options())
-        service = _ChaincodeService(self.router, self.package_id, self.metrics, self.client_names)
+        service = _ChaincodeService(self.router, self.package_id, self.metrics, self.client_names,
+                                    self.peer_reply_timeout)
         chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(service, server)
         tls_cert, tls_key, client_ca = self._tls
         try:
@@ -363,10 +385,12 @@ async def serve(
     operations_address: str | None = None,
     operations_tls: OperationsTLS | None = None,
     client_names: Sequence[str] = (),
+    peer_reply_timeout: float = DEFAULT_PEER_REPLY_TIMEOUT,
 ) -> None:
     """Serve until SIGTERM/SIGINT (or cancellation), then stop, letting running transactions finish."""
     server = ChaincodeServer(contracts, address, package_id, tls_cert=tls_cert, tls_key=tls_key, client_ca=client_ca,
-                             client_names=client_names, operations_address=operations_address, operations_tls=operations_tls)
+                             client_names=client_names, operations_address=operations_address,
+                             operations_tls=operations_tls, peer_reply_timeout=peer_reply_timeout)
     await server.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -451,7 +475,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                         in ("1", "true", "yes"),
                         help="refuse, at the handshake, every client without such a certificate, /healthz "
                              "probes too (default: CHAINCODE_OPERATIONS_TLS_CLIENT_AUTH_REQUIRED=true)")
+    parser.add_argument("--peer-reply-timeout", default=os.environ.get(PEER_REPLY_TIMEOUT_ENV) or None,
+                        metavar="SECONDS",
+                        help=f"how long a transaction's request (a state read, a query, a write batch) "
+                             f"waits for the peer's reply before the transaction fails; keep it above the "
+                             f"peer's chaincode.executetimeout (default: {PEER_REPLY_TIMEOUT_ENV}, or "
+                             f"{DEFAULT_PEER_REPLY_TIMEOUT:g})")
     args = parser.parse_args(argv)
+    peer_reply_timeout = _peer_reply_timeout(parser, args.peer_reply_timeout)
     if args.log_level.upper() not in logging.getLevelNamesMapping():
         parser.error(f"unknown log level {args.log_level!r} (from --log-level or CHAINCODE_LOG_LEVEL): "
                      f"use {', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}")
@@ -498,6 +529,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 client_names=sorted(client_names),
                 operations_address=args.operations_address,
                 operations_tls=operations_tls,
+                peer_reply_timeout=peer_reply_timeout,
             )
         )
     except OSError as exc:   # a port it cannot serve on: the message says what to change; a traceback would bury it
@@ -523,6 +555,19 @@ def _chaincode_tls(parser: argparse.ArgumentParser) -> tuple[bytes | None, bytes
     except ValueError as exc:
         parser.error(str(exc))
     return tuple(_read(path) if path else None for path in (cert_file, key_file, client_ca_file))
+
+
+def _peer_reply_timeout(parser: argparse.ArgumentParser, text: str | None) -> float:
+    """--peer-reply-timeout (or CHAINCODE_PEER_REPLY_TIMEOUT) in seconds; the default when neither is set."""
+    if text is None:
+        return DEFAULT_PEER_REPLY_TIMEOUT
+    try:
+        seconds = float(text)
+        check_peer_reply_timeout(seconds)
+    except ValueError:   # not a number, or not a usable one: told as the user wrote it
+        parser.error(f"--peer-reply-timeout (or {PEER_REPLY_TIMEOUT_ENV}) {text!r}: "
+                     f"{_PEER_REPLY_TIMEOUT_ADVICE}")
+    return seconds
 
 
 def _read(path: str) -> bytes:
