@@ -14,8 +14,9 @@ answers, could have changed since:
   OCTET STRINGs, protoutil.BlockHeaderBytes), where both blocks are at hand;
 - its orderer signatures meet the channel's ``/Channel/Orderer/BlockValidation`` policy of the config the
   block was verified under (protoutil.BlockSignatureVerifier): each MetadataSignature of the SIGNATURES metadata
-  signs the metadata's value, then its signature header, then the header's bytes above, hashed in the signature
-  hash family of the signer's MSP in that config (SHA-256 for SHA2, SHA3-256 for SHA3); its signer is the
+  signs the metadata's value, then its signature header, then the header's bytes above, hashed in the
+  signature hash family of the signer's MSP in that config (SHA-256 for SHA2, SHA3-256 for SHA3); its signer
+  is the
   creator its signature header names, or, on a channel with the V3_0 capability (Fabric's BFT support) and a
   signature with an identifier header in place of a signature header, the consenter of that id in the
   config's ``Orderers`` value, the identifier header's bytes signed in place of the signature header's. A
@@ -180,17 +181,18 @@ def signature_problem(block: common_pb2.Block, config: configtx_pb2.Config) -> s
         except (LedgerReadError, ValueError) as error:
             ignored.append(f"signature {place}: its signer cannot be read ({error})")
             continue
-        # the signer's MSP verifies in its signature hash family (msp/identities.go Verify): an orderer of an MSP
-        # set to SHA3 signs the SHA3-256 digest; a signer of no MSP of the config counts for nothing anyway
+        # the signer's MSP verifies in its signature hash family (msp/identities.go Verify): an orderer of
+        # an MSP set to SHA3 signs the SHA3-256 digest; a signer of no MSP of the config counts for nothing
         msp = msps.get(identity.mspid)
         hash_algorithm = None if msp is None else msp.signature_hash()
         if msp is not None and hash_algorithm is None:
-            problem = (f"{identity.mspid}'s MSP sets signature hash family {msp.signature_hash_family!r}, which "
-                       f"Fabric's MSP does not know ({' or '.join(SIGNATURE_HASHES)}): it verifies no signature")
+            problem = (f"{identity.mspid}'s MSP sets signature hash family {msp.signature_hash_family!r}, "
+                       f"which Fabric's MSP does not know ({' or '.join(SIGNATURE_HASHES)}): it verifies no "
+                       "signature")
         else:
             try:
-                problem = config_signature_problem(certificate, signature.signature,
-                                                   signatures.value + found[1] + signed_header, hash_algorithm)
+                signed_bytes = signatures.value + found[1] + signed_header
+                problem = config_signature_problem(certificate, signature.signature, signed_bytes, hash_algorithm)
             except CERTIFICATE_ERRORS as error:     # a key of no algorithm Fabric verifies, or no key at all
                 problem = f"its certificate's key cannot be read ({error})"
         signed.append(SignedBy(identity.mspid, certificate, not problem, problem))

@@ -68,9 +68,9 @@ class SignedBy:
 # Not merged with client.ledger.endorsements.signature_problem: it accepts Ed25519 and checks the curve first.
 def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes,
                       hash_algorithm: hashes.HashAlgorithm | None = None) -> str:
-    """Why the ordering service would not accept signature as cert's over signed ("" when it would); the digest
-    signed is ``hash_algorithm``'s (the signer's MSP's :meth:`~client.ledger.msp.ChannelMsp.signature_hash`),
-    SHA-256 when None, the default SHA2 family's."""
+    """Why the ordering service would not accept signature as cert's over signed ("" when it would); the
+    digest signed is ``hash_algorithm``'s (the signer's MSP's
+    :meth:`~client.ledger.msp.ChannelMsp.signature_hash`), SHA-256 when None, the default SHA2 family's."""
     key = cert.public_key()
     # Fabric's bccsp reads the DER SEQUENCE the signature starts with (bytes after it ignored, r and s positive)
     numbers = leading_der_signature(signature) if isinstance(key, ec.EllipticCurvePublicKey) else None

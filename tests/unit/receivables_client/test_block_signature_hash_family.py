@@ -1,6 +1,7 @@
-"""A block's orderer signatures are verified in the signature hash family of the signer's MSP, as Fabric's MSP
-verifies every signature (msp/identities.go ``Verify``: the digest of the MSP's SignatureHashFamily): an orderer
-org whose MSP is set to SHA3 signs the SHA3-256 digest, and its blocks are the ordering service's all the same."""
+"""A block's orderer signatures are verified in the signature hash family of the signer's MSP, as Fabric's
+MSP verifies every signature (msp/identities.go ``Verify``: the digest of the MSP's SignatureHashFamily): an
+orderer org whose MSP is set to SHA3 signs the SHA3-256 digest, and its blocks are the ordering service's all
+the same."""
 from __future__ import annotations
 
 from fabric_protos.common import common_pb2, configtx_pb2
@@ -15,7 +16,8 @@ from .audit_ledger import ORDERER, Org, config_block, pem, plain_block
 def config_with_orderer_family(family: str) -> configtx_pb2.Config:
     """The channel config of ``config_block``, its orderer org's MSP set to the signature hash ``family``."""
     envelope = common_pb2.Envelope.FromString(config_block([Org("BankMSP")]).data.data[0])
-    config = configtx_pb2.ConfigEnvelope.FromString(common_pb2.Payload.FromString(envelope.payload).data).config
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    config = configtx_pb2.ConfigEnvelope.FromString(payload.data).config
     value = config.channel_group.groups["Orderer"].groups[ORDERER.msp_id].values["MSP"]
     msp = msp_config_pb2.MSPConfig.FromString(value.value)
     fabric = msp_config_pb2.FabricMSPConfig.FromString(msp.config)
@@ -47,7 +49,8 @@ def test_a_block_signed_by_an_orderer_of_an_msp_set_to_sha3_passes():
 
 
 def test_a_block_signed_over_sha256_by_an_orderer_of_an_msp_set_to_sha3_fails():
-    problem = block_integrity.signature_problem(block_signed_over(hashing.sha256), config_with_orderer_family("SHA3"))
+    config = config_with_orderer_family("SHA3")
+    problem = block_integrity.signature_problem(block_signed_over(hashing.sha256), config)
     assert problem is not None and "does not verify" in problem
 
 
@@ -58,5 +61,6 @@ def test_a_block_signed_by_an_orderer_of_an_msp_set_to_sha2_is_verified_over_sha
 
 
 def test_an_orderer_msp_of_a_family_fabric_does_not_know_verifies_no_signature():
-    problem = block_integrity.signature_problem(block_signed_over(hashing.sha256), config_with_orderer_family("MD5"))
+    config = config_with_orderer_family("MD5")
+    problem = block_integrity.signature_problem(block_signed_over(hashing.sha256), config)
     assert problem is not None and "'MD5'" in problem and "verifies no signature" in problem
