@@ -192,7 +192,8 @@ def signature_problem(block: common_pb2.Block, config: configtx_pb2.Config) -> s
         else:
             try:
                 signed_bytes = signatures.value + found[1] + signed_header
-                problem = config_signature_problem(certificate, signature.signature, signed_bytes, hash_algorithm)
+                problem = config_signature_problem(certificate, signature.signature, signed_bytes,
+                                                   hash_algorithm)
             except CERTIFICATE_ERRORS as error:     # a key of no algorithm Fabric verifies, or no key at all
                 problem = f"its certificate's key cannot be read ({error})"
         signed.append(SignedBy(identity.mspid, certificate, not problem, problem))
