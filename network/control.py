@@ -24,8 +24,8 @@ from pathlib import Path
 from chaincode.receivables.config import untagged_version
 from client.atomic_file import make_folders, write_atomically
 
-from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig,
-               packaging, probes, profiles, supervisor)
+from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership,
+               namespaces, nodeconfig, packaging, probes, profiles, supervisor)
 from .errors import (ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError, NodeTimeoutError,
                      ProcessesNotStoppedError, first_few)
 from .fabric_bin import REPO_ROOT, FabricInstall
@@ -544,6 +544,7 @@ class Network:
         # Another `up` (or `down`, `deploy`) running here holds ports of its own: named as that run, not as the ports.
         _refuse_if_run_locked(self.data_root, "recfin network up")
         _refuse_where_a_restore_stopped(self.data_root)
+        namespaces.refuse_missing_namespaces(topo)     # gone, each node would fail with ip's error in its log
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
         passed_over: list[str] = []
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's

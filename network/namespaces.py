@@ -532,6 +532,30 @@ def prefix_of(topology: Topology) -> str:
     return prefix
 
 
+def refuse_missing_namespaces(topology: Topology) -> None:
+    """NamespaceError naming each org of a namespaced topology whose namespace is not there (a reboot or
+    `recfin network netns down` removes them all) and the `netns up` that makes them again; nothing for a
+    topology without namespaces. Started in a namespace that is gone, a node fails with only ip's "Cannot open
+    network namespace" in its log, and `network up` with it."""
+    if not topology.namespaces:
+        return
+    present = set(_all_namespaces())
+    missing = [f"{placed.netns} (org {org})" for org, placed in sorted(topology.namespaces.items())
+               if placed.netns not in present]
+    if not missing:
+        return
+    try:
+        prefix = prefix_of(topology)
+    except NamespaceError:      # named by hand: the command gives no --prefix, the message names them
+        prefix = DEFAULT_PREFIX
+    # the topology `netns up` wrote keeps its data in <folder>/network (data_root_in)
+    command = up_command(prefix, DEFAULT_SUBNET, folder=topology.resolved_data_root().parent)
+    raise NamespaceError(
+        f"no network namespace {', '.join(missing)}: each org's nodes run in its own, and a reboot or "
+        f"`recfin network netns down` removes them; make them again with `{command}` (adding the --topology "
+        "and --subnet it was first run with), then run this again")
+
+
 def _bridge_addresses(bridge: str) -> list[str]:
     """The bridge's IPv4 addresses with their prefix length (none when there is no such bridge)."""
     shown = ip("-o", "-4", "addr", "show", "dev", bridge, check=False)
