@@ -324,7 +324,8 @@ class StreamHandler:
         if kind == Msg.RESPONSE or kind == Msg.ERROR:
             future = self._pending_replies.get((message.channel_id, message.txid))
             if future is None or future.done():
-                logger.warning("dropping an unexpected %s for tx %s", _type_name(kind), message.txid)
+                logger.warning("dropping an unexpected %s for tx %s on channel %r: %s", _type_name(kind),
+                               message.txid, message.channel_id, self._why_unexpected(message))
             else:
                 future.set_result(message)
         elif kind == Msg.KEEPALIVE:
@@ -353,6 +354,15 @@ class StreamHandler:
             # ESTABLISHED and refuse every transaction until another READY came; the stream serves on instead
             logger.warning("ignoring %s in state %s", _type_name(kind), self._state.value)
         return True
+
+    def _why_unexpected(self, reply: shim_pb2.ChaincodeMessage) -> str:
+        """Why no request takes ``reply``: the same tx ID awaiting one on another channel points at the peer's
+        side (a tx ID is unique on its channel only); none awaiting at all, at a reply that came too late."""
+        elsewhere = sorted(channel for channel, tx_id in self._pending_replies if tx_id == reply.txid)
+        if elsewhere:
+            return f"no request of it awaits a reply there; one does on channel {elsewhere[0]!r}"
+        return ("no request of it awaits a reply: answered already, given up after "
+                "CHAINCODE_PEER_REPLY_TIMEOUT, or the transaction has ended")
 
     def _start_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:
         key = (message.channel_id, message.txid)

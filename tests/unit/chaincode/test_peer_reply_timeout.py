@@ -10,7 +10,7 @@ from chaincode.contract import Context, Contract, ContractRouter, transaction
 from chaincode.feature_contract import FeatureContract
 from chaincode.shim import ChaincodeServer, PeerError, PeerOptions, StreamHandler, server
 
-from .peer_double import PACKAGE_ID, Msg, PeerSide
+from .peer_double import CHANNEL, PACKAGE_ID, Msg, PeerSide
 from .test_stream_protocol import ScriptedPeer
 
 # Far below the default (a minute): the deadline is the only thing that can end these transactions, whatever
@@ -46,9 +46,9 @@ class Stubborn(Contract):
 
 
 @contextlib.asynccontextmanager
-async def serving(peer: ScriptedPeer):
+async def serving(peer: ScriptedPeer, reply_timeout: float = DEADLINE):
     handler = StreamHandler(ContractRouter([Stubborn()]).invoke, PACKAGE_ID, peer.incoming.get, peer.write,
-                            reply_timeout=DEADLINE)
+                            reply_timeout=reply_timeout)
     running = asyncio.create_task(handler.run())
     await peer.received(Msg.REGISTER)
     peer.send(Msg(type=Msg.REGISTERED))
@@ -147,3 +147,27 @@ def test_python_m_chaincode_refuses_a_bad_peer_reply_timeout_naming_it(monkeypat
 
 async def _never_to_serve(*args, **kwargs):
     raise AssertionError("the server started serving with a peer reply timeout it should have refused")
+
+
+async def test_a_reply_dropped_says_on_which_channel_and_why_no_request_took_it(caplog):
+    """A tx ID is unique on its channel only: "unexpected RESPONSE for tx tx1" alone, while tx1 waits for
+    one, reads as the runtime losing a reply; the channel it came on, and where tx1 waits, say it did not."""
+    peer = ScriptedPeer()
+    async with serving(peer, reply_timeout=60):
+        peer.start("tx1", "stubborn:Read", "k")
+        await peer.received(Msg.GET_STATE)
+        peer.send(Msg(type=Msg.RESPONSE, txid="tx1", channel_id="elsewhere", payload=b"not yours"))
+        peer.reply("tx1", b"v")
+        assert response_of(await peer.received(Msg.COMPLETED)).payload == b"v"
+        peer.reply("tx1", b"once more")
+        peer.start("tx2", "stubborn:Read", "k")   # served once the reply before it has been read
+        await peer.received(Msg.GET_STATE)
+        peer.reply("tx2", b"v")
+        await peer.received(Msg.COMPLETED)
+    dropped = [record.getMessage() for record in caplog.records if record.getMessage().startswith("dropping")]
+    assert dropped == [
+        "dropping an unexpected RESPONSE for tx tx1 on channel 'elsewhere': no request of it awaits a reply "
+        f"there; one does on channel {CHANNEL!r}",
+        f"dropping an unexpected RESPONSE for tx tx1 on channel {CHANNEL!r}: no request of it awaits a "
+        "reply: answered already, given up after CHAINCODE_PEER_REPLY_TIMEOUT, or the transaction has ended",
+    ]
