@@ -169,8 +169,10 @@ class ContractRouter:
                 entry: dict[str, Any] = {
                     "name": function_name,
                     "tag": [route.mark.tag],
+                    # "required" said on each: Fabric's schema reads a parameter without it as optional
                     "parameters": [
-                        {"name": p.name, "schema": schema_of(p.annotation, components)}
+                        {"name": p.name, "required": p.default is inspect.Parameter.empty,
+                         "schema": schema_of(p.annotation, components)}
                         for p in route.signature.parameters
                     ],
                 }

@@ -49,8 +49,8 @@ async def test_metadata_lists_contracts_transactions_parameters_and_model_schema
         "name": "Place",
         "tag": ["submit"],
         "parameters": [
-            {"name": "order", "schema": {"$ref": "#/components/schemas/Order"}},
-            {"name": "rush", "schema": {"type": "boolean"}},
+            {"name": "order", "required": True, "schema": {"$ref": "#/components/schemas/Order"}},
+            {"name": "rush", "required": True, "schema": {"type": "boolean"}},
         ],
         "returns": {"$ref": "#/components/schemas/Order"},
     }
@@ -96,3 +96,20 @@ def test_a_bytes_parameter_is_published_as_raw_bytes_not_base64():
     schema = blob["parameters"][0]["schema"]
     assert schema["type"] == "string" and schema["format"] == "binary"
     assert "not base64" in schema["description"]
+
+
+class Ledger(Contract):
+    name = "ledger"
+
+    @transaction(evaluate=True)
+    async def Page(self, ctx: Context, owner: str, page_size: int = 10, bookmark: str = "") -> str:
+        return owner
+
+
+def test_each_parameter_says_whether_the_caller_may_leave_it_out():
+    """Fabric's contract schema reads a parameter without "required" as optional: unsaid, a client built from
+    the metadata would leave out an argument the router then refuses, or could not tell which trailing
+    arguments it may leave out."""
+    page = ContractRouter([Ledger()]).metadata()["contracts"]["ledger"]["transactions"][0]
+    assert [(p["name"], p["required"]) for p in page["parameters"]] == [
+        ("owner", True), ("page_size", False), ("bookmark", False)]
