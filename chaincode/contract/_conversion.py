@@ -404,8 +404,7 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
             value = read(raw)
         except pydantic.ValidationError as exc:
             errors, more = first_errors(exc)
-            problems = "; ".join(f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}"
-                                 for error in errors) + more
+            problems = "; ".join(f"{_error_location(error['loc'])}: {error['msg']}" for error in errors) + more
             no_json = all(error["type"] == "json_invalid" for error in errors)   # it comes alone
             raise ValueError(problems if no_json else expected + problems) from None
         refuse_repeated_keys(raw)
@@ -415,6 +414,18 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
         return value
 
     return convert
+
+
+# A location made of field names and indexes alone, shown as it is; any other holds a key the caller chose
+_PLAIN_LOCATION = re.compile(r"[A-Za-z0-9_.]{1,100}")
+
+
+def _error_location(loc: tuple[Any, ...]) -> str:
+    """Where a pydantic error lies, "value" for the argument itself. A key of a dict argument is the caller's
+    text: quoted short (``excerpt``), so that a key holding a line break cannot start a line of the message
+    that reads as a refusal of its own, nor a long one fill the message."""
+    location = ".".join(str(part) for part in loc) or "value"
+    return location if _PLAIN_LOCATION.fullmatch(location) else excerpt(location)
 
 
 def converter_for(annotation: Any) -> Callable[[bytes], Any]:
