@@ -47,6 +47,11 @@ def _ca_for(msp_id: str) -> _TestCA:
     return _TestCA(msp_id)
 
 
+def ca_certificate(msp_id: str) -> x509.Certificate:
+    """The certificate of the test CA that issues ``msp_id``'s identities (``make_identity``)."""
+    return _ca_for(msp_id).certificate
+
+
 class TestIdentity(bytes):
     """msp.SerializedIdentity bytes (pass it as the submitter) that also knows its parts.
 

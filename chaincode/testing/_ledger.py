@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from fabric_protos.common import common_pb2
 from fabric_protos.msp import identities_pb2
@@ -17,10 +23,11 @@ from chaincode.shim._handler import completed_within_limit
 from chaincode.shim._peer_options import PeerOptions
 from chaincode.shim._proposal import decode_proposal
 from chaincode.shim._stub import ChaincodeStub
-from chaincode.shim._types import ERROR_THRESHOLD, KeyModification
+from chaincode.shim._types import ERROR_THRESHOLD, INTERNAL_ERROR, KeyModification
 
+from ._identities import ca_certificate
 from ._memory_peer import CollectionAccess, MemoryPeerSession, RangeRead, Write
-from ._proposals import make_signed_proposal
+from ._proposals import is_low_s, make_signed_proposal
 
 WriteRecord = shim_pb2.WriteRecord
 
@@ -149,15 +156,50 @@ class MemoryLedger:
 
     async def endorse_proposal(self, signed: proposal_pb2.SignedProposal) -> Endorsement:
         """``endorse`` a proposal a client built and signed (what a Gateway's Endorse or Evaluate
-        carries): the transaction id, arguments, creator and time are the proposal's."""
+        carries): the transaction id, arguments, creator and time are the proposal's. One an endorser
+        refuses before it runs the chaincode (``_proposal_refusal``) fails with status 500 and the
+        endorser's words."""
         proposal = proposal_pb2.Proposal.FromString(signed.proposal_bytes)
         header = common_pb2.Header.FromString(proposal.header)
-        tx_id = common_pb2.ChannelHeader.FromString(header.channel_header).tx_id
+        channel_header = common_pb2.ChannelHeader.FromString(header.channel_header)
+        tx_id = channel_header.tx_id
+        # the time a failed transaction would be recorded at, which it never is: commit refuses it
+        now = datetime.now(timezone.utc)
+        refusal = self._proposal_refusal(signed, channel_header,
+                                         common_pb2.SignatureHeader.FromString(header.signature_header))
+        if refusal:
+            return Endorsement(TransactionResult(tx_id, INTERNAL_ERROR, refusal, b"", None), now, (), {}, ())
         invocation = chaincode_pb2.ChaincodeInvocationSpec.FromString(
             proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload).input)
-        # the time a failed transaction would be recorded at, which it never is: commit refuses it
-        return await self._simulate(signed, tx_id, list(invocation.chaincode_spec.input.args),
-                                    datetime.now(timezone.utc))
+        return await self._simulate(signed, tx_id, list(invocation.chaincode_spec.input.args), now)
+
+    def _proposal_refusal(self, signed: proposal_pb2.SignedProposal, channel_header: common_pb2.ChannelHeader,
+                          signature_header: common_pb2.SignatureHeader) -> str:
+        """Why an endorser refuses the proposal before it runs the chaincode, in its words; "" where it
+        does not (core/endorser/endorser.go ProcessProposal and preProcess, msgvalidation.go Validate): a
+        channel it has not joined, a transaction id that is not SHA-256 of nonce and creator, a creator no
+        test CA (``make_identity``) issued, a signature that is not the creator's or not in low-S form, and a
+        transaction id the ledger holds already."""
+        channel, tx_id, creator = channel_header.channel_id, channel_header.tx_id, signature_header.creator
+        if channel != self.channel_id:
+            return f"channel '{channel}' not found"
+        expected = hashlib.sha256(signature_header.nonce + creator).hexdigest()
+        if tx_id != expected:
+            return f"incorrectly computed txid '{tx_id}' -- expected '{expected}'"
+        if not signed.signature:
+            return "empty signature bytes"
+        certificate = _certificate_of(creator)
+        if certificate is None:
+            return f"access denied: channel [{channel}] creator org unknown, creator is malformed"
+        msp_id = _msp_of(creator)
+        public_key = certificate.public_key()
+        if not (_issued_by_test_ca(certificate, msp_id) and isinstance(public_key, ec.EllipticCurvePublicKey)
+                and is_low_s(signed.signature, public_key.curve)
+                and _verifies(public_key, signed.signature, signed.proposal_bytes)):
+            return f"access denied: channel [{channel}] creator org [{msp_id}]"
+        if tx_id in self._committed:
+            return f"duplicate transaction found [{tx_id}]. Creator [{creator.hex()}]"
+        return ""
 
     def commit(self, endorsement: Endorsement) -> str:
         """Validate ``endorsement`` as a peer validates it in a block, against the state committed since it
@@ -299,6 +341,31 @@ def _msp_of(identity: bytes) -> str:
         return identities_pb2.SerializedIdentity.FromString(bytes(identity)).mspid
     except DecodeError:
         return ""
+
+
+def _certificate_of(creator: bytes) -> x509.Certificate | None:
+    """The certificate of a serialized identity; None where the creator holds none."""
+    try:
+        return x509.load_pem_x509_certificate(identities_pb2.SerializedIdentity.FromString(creator).id_bytes)
+    except (DecodeError, ValueError):
+        return None
+
+
+def _issued_by_test_ca(certificate: x509.Certificate, msp_id: str) -> bool:
+    """Whether the test CA of ``msp_id`` (the one ``make_identity`` issues its certificates with) signed
+    ``certificate``: the MSP's validation of the creator."""
+    ca = ca_certificate(msp_id)
+    return certificate.issuer == ca.subject and _verifies(
+        ca.public_key(), certificate.signature, certificate.tbs_certificate_bytes,
+        certificate.signature_hash_algorithm)
+
+
+def _verifies(public_key, signature: bytes, message: bytes, algorithm=None) -> bool:
+    try:
+        public_key.verify(signature, message, ec.ECDSA(algorithm or hashes.SHA256()))
+    except (InvalidSignature, TypeError, ValueError):
+        return False
+    return True
 
 
 def _as_committed(writes: list[Write]) -> list[Write]:

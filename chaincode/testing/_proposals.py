@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from fabric_protos.common import common_pb2
 from fabric_protos.peer import chaincode_pb2, proposal_pb2
 from google.protobuf import timestamp_pb2
@@ -59,5 +60,31 @@ def make_signed_proposal(
         payload=payload.SerializeToString(),
     )
     proposal_bytes = proposal.SerializeToString()
-    signature = signing_key.sign(proposal_bytes, ec.ECDSA(hashes.SHA256())) if signing_key else b""
+    signature = low_s_signature(signing_key, proposal_bytes) if signing_key else b""
     return proposal_pb2.SignedProposal(proposal_bytes=proposal_bytes, signature=signature), tx_id
+
+
+def low_s_signature(key: ec.EllipticCurvePrivateKey, message: bytes) -> bytes:
+    """An ECDSA signature of ``message`` (SHA-256) in the low-S form Fabric's MSP takes: it refuses one whose
+    ``s`` is above half the curve order (bccsp/sw/ecdsa.go verifyECDSA), as a Fabric client never sends."""
+    r, s = decode_dss_signature(key.sign(message, ec.ECDSA(hashes.SHA256())))
+    order = CURVE_ORDERS[key.curve.name]
+    return encode_dss_signature(r, min(s, order - s))
+
+
+def is_low_s(signature: bytes, curve: ec.EllipticCurve) -> bool:
+    """Whether a DER ECDSA signature's ``s`` is at most half the order of ``curve`` (a curve Fabric's MSP
+    takes); False where it is no DER signature."""
+    try:
+        _, s = decode_dss_signature(signature)
+    except ValueError:
+        return False
+    return curve.name in CURVE_ORDERS and s <= CURVE_ORDERS[curve.name] // 2
+
+
+# the orders of the curves Fabric's MSP signs with
+CURVE_ORDERS = {
+    "secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,
+    "secp384r1": int("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF"
+                     "581A0DB248B0A77AECEC196ACCC52973", 16),
+}
