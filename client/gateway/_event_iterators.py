@@ -427,14 +427,15 @@ class AsyncEventIterator(Generic[T]):
             read.cancel()
 
     def __del__(self) -> None:
-        # An iterator dropped without aclose() while a read is pending (its caller gave up the
-        # read, then the iterator): the read would otherwise hold the stream open as long as the channel.
-        read = getattr(self, "_read", None)
-        if read is not None and not read.done():
-            try:
-                self._cancel_read()
-            except RuntimeError:
-                pass  # the event loop is closed: its reads went with it
+        # Dropped without aclose() (an ``async for`` left with break, a read given up and then the iterator): the
+        # stream is cancelled now, as a sync iterator's is, whether or not a read is pending; the stream would
+        # otherwise stay open at the peer as long as the channel (a grpc.aio call is not cancelled when dropped).
+        if getattr(self, "_closed", True):
+            return  # closed, or the stream ended: nothing is left open
+        try:
+            self._cancel_read()
+        except Exception:  # noqa: BLE001 - the event loop is closed (its reads went with it), or the transport gone
+            pass
 
     async def __aenter__(self) -> "AsyncEventIterator[T]":
         return self
