@@ -88,7 +88,7 @@ def leaves_naming(env: policies_pb2.SignaturePolicyEnvelope) -> Counter[str]:
 def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> Verdict:
     """Check the envelope's signatures against every mod_policy its update touches, in the current config."""
     update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
-    signed = config_signing.signers(update_envelope)
+    signed = config_signing.signers(update_envelope, current)
     evaluator = Evaluator(current, signed)
     checks = []
     for path, elements in required_policies(current, update).items():

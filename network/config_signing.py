@@ -24,8 +24,11 @@ from fabric_protos.msp import identities_pb2
 
 from client.atomic_file import write_atomically
 from client.gateway import Identity, Signer, hashing, load_msp_folder
-from client.ledger.config_policies import SignedBy, signature_problem
+from client.ledger.config_policies import SignedBy, msp_signature_problem
+from client.ledger.msp import channel_msps
+from client.ledger.qscc import LedgerReadError
 
+from .channel_config import ConfigUpdateError
 from .errors import NetworkError
 
 NONCE_BYTES = 24
@@ -94,14 +97,24 @@ def _signer_of(sig: configtx_pb2.ConfigSignature, index: int, count: int) -> tup
                               f"({exc}): {DAMAGED}") from None
 
 
-def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy]:
+def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope,
+            config: configtx_pb2.Config | None = None) -> list[SignedBy]:
     """Who signed the envelope's config_update, and whether each signature verifies (UpdateFileError when one
-    cannot be read)."""
+    cannot be read). With ``config``, the channel config the update is judged under, each signature is
+    verified in the signature hash family of its signer's MSP there, as the ordering service verifies it (an
+    admin of an MSP set to SHA3 signs the SHA3-256 digest); without it, over SHA-256, the SHA2 family's."""
+    msps = {}
+    if config is not None:
+        try:
+            msps = channel_msps(config)
+        except LedgerReadError as exc:
+            raise ConfigUpdateError(f"the update's signatures cannot be checked: {exc}") from None
     out = []
     count = len(update_envelope.signatures)
     for index, sig in enumerate(update_envelope.signatures):
         msp_id, cert = _signer_of(sig, index, count)
-        problem = signature_problem(cert, sig.signature, sig.signature_header + update_envelope.config_update)
+        problem = msp_signature_problem(msps.get(msp_id), cert, sig.signature,
+                                        sig.signature_header + update_envelope.config_update)
         out.append(SignedBy(msp_id, cert, not problem, problem))
     return out
 

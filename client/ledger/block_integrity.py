@@ -37,9 +37,8 @@ from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.common import configuration_pb2 as common_config_pb2
 from fabric_protos.msp import identities_pb2
 
-from .config_policies import SignedBy, evaluate_signed
-from .config_policies import signature_problem as config_signature_problem
-from .msp import CERTIFICATE_ERRORS, SIGNATURE_HASHES, channel_msps
+from .config_policies import SignedBy, evaluate_signed, msp_signature_problem
+from .msp import CERTIFICATE_ERRORS, channel_msps
 from .qscc import LedgerReadError, decoded
 
 BLOCK_VALIDATION = ("Channel", "Orderer", "BlockValidation")
@@ -181,21 +180,12 @@ def signature_problem(block: common_pb2.Block, config: configtx_pb2.Config) -> s
         except (LedgerReadError, ValueError) as error:
             ignored.append(f"signature {place}: its signer cannot be read ({error})")
             continue
-        # the signer's MSP verifies in its signature hash family (msp/identities.go Verify): an orderer of
-        # an MSP set to SHA3 signs the SHA3-256 digest; a signer of no MSP of the config counts for nothing
-        msp = msps.get(identity.mspid)
-        hash_algorithm = None if msp is None else msp.signature_hash()
-        if msp is not None and hash_algorithm is None:
-            problem = (f"{identity.mspid}'s MSP sets signature hash family {msp.signature_hash_family!r}, "
-                       f"which Fabric's MSP does not know ({' or '.join(SIGNATURE_HASHES)}): it verifies no "
-                       "signature")
-        else:
-            try:
-                signed_bytes = signatures.value + found[1] + signed_header
-                problem = config_signature_problem(certificate, signature.signature, signed_bytes,
-                                                   hash_algorithm)
-            except CERTIFICATE_ERRORS as error:     # a key of no algorithm Fabric verifies, or no key at all
-                problem = f"its certificate's key cannot be read ({error})"
+        try:
+            # verified in the signature hash family of the signer's MSP, as Fabric's MSP verifies it
+            problem = msp_signature_problem(msps.get(identity.mspid), certificate, signature.signature,
+                                            signatures.value + found[1] + signed_header)
+        except CERTIFICATE_ERRORS as error:     # a key of no algorithm Fabric verifies, or no key at all
+            problem = f"its certificate's key cannot be read ({error})"
         signed.append(SignedBy(identity.mspid, certificate, not problem, problem))
     verdict = evaluate_signed(config, BLOCK_VALIDATION, signed)
     if verdict.ok:

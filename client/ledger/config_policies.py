@@ -36,7 +36,8 @@ from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 
 from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
-from .msp import MSP_KEY, ORG_SECTIONS, OrgMsp, certificate_problem, chain_to, fabric_msp_config, role_problem
+from .msp import (MSP_KEY, ORG_SECTIONS, SIGNATURE_HASHES, ChannelMsp, OrgMsp, certificate_problem, chain_to,
+                  fabric_msp_config, role_problem)
 from .revocation import lacking_aki, number_text, refusing, without_aki
 from .signature_policy import Evaluation
 from .signature_policy import evaluate as evaluate_rule
@@ -88,6 +89,21 @@ def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes,
         return ("its ECDSA signature has S in the upper half of the curve order, which Fabric refuses "
                 "(it takes the low-S form only, as `recfin org sign` makes)")
     return ""
+
+
+def msp_signature_problem(msp: ChannelMsp | None, cert: x509.Certificate, signature: bytes,
+                          signed: bytes) -> str:
+    """:func:`signature_problem`, the digest signed being the one of the signature hash family of ``msp``, the
+    channel config's MSP the signer names, as Fabric's MSP verifies it (msp/identities.go Verify: an admin or
+    orderer of an MSP set to SHA3 signs the SHA3-256 digest). ``msp`` None: the signer names no MSP of the
+    config, so its signature counts for nothing anyway; it is verified over SHA-256, the default family's."""
+    if msp is None:
+        return signature_problem(cert, signature, signed)
+    hash_algorithm = msp.signature_hash()
+    if hash_algorithm is None:
+        return (f"{msp.msp_id}'s MSP sets signature hash family {msp.signature_hash_family!r}, which "
+                f"Fabric's MSP does not know ({' or '.join(SIGNATURE_HASHES)}): it verifies no signature")
+    return signature_problem(cert, signature, signed, hash_algorithm)
 
 
 # ---- what evaluating found --------------------------------------------------------------------------
