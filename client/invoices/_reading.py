@@ -448,6 +448,12 @@ def difference_tax(texts: Iterable[str], *, printed_lines: bool = False) -> tupl
     return said, distinct[0] if distinct else None
 
 
+def deduction_spans(text: str) -> list[tuple[int, int]]:
+    """Where each deduction after 差额征税 stands in a text, from the mark to the end of its figure: what a
+    reading of the deduction rests on, so that a scan's confidence in those characters is the deduction's."""
+    return [(found.start(), found.end(1)) for found in _DIFFERENCE_TAX.finditer(text)]
+
+
 def deduction_problem(deduction_fen: int, amount_fen: int) -> str | None:
     """Why a deduction (扣除额) cannot be taken off an amount, or ``None`` where it can.
 
