@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from client.user_files import UnreadableFile, read_user_text
 
-from ._item_keys import unit_key
+from ._item_keys import item_key, unit_key
 from ._match_models import GoodsReceipt, OrderLine, PurchaseOrder
 from ._reading import ValueProblem, shown_value, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
@@ -106,6 +107,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         number = _one(holders, number_field, source)
         reference = _one(holders, reference_field, source) if reference_field else ""
         numbered = rows
+    _refuse_twin_columns(list(zip(places, rows)), _LINE_TWIN_FIELDS, source)
     currency = _currency(holders, what, source)
     _refuse_rows_given_twice(places, rows, what, source)
     lines = []
@@ -158,31 +160,55 @@ def _refuse_rows_given_twice(places: list[str], rows: list[dict[str, Any]], what
                 "were received or ordered twice, give each row its own line number"))
 
 
-_NUMBER_MEANT = {"po_number": "the purchase order's number", "receipt_number": "the goods receipt's number",
-                 "po_reference": "the PO it is for"}
+# What each field read from two or more column names means, as a refusal of two that disagree names it, and what
+# its values are called there.
+_TWIN_MEANT = {"po_number": ("the purchase order's number", "numbers"),
+               "receipt_number": ("the goods receipt's number", "numbers"),
+               "po_reference": ("the PO it is for", "numbers"), "line": ("the line's number", "numbers"),
+               "item_code": ("the item's code", "codes"), "item_name": ("the item's name", "names")}
+
+# A line's fields read by the first of their names that is filled in (_cell), whose other names must then agree.
+# `description` is left out of the item name's: an export may give it beside the name with more than the name
+# (a spec, a longer text), and the name read first stands.
+_LINE_TWIN_FIELDS = (("line", _COLUMNS["line"]), ("item_code", _COLUMNS["item_code"]),
+                     ("item_name", tuple(k for k in _COLUMNS["item_name"] if k != "description")))
 
 
 def _refuse_twin_numbers(holders: list[tuple[str, dict[str, Any]]], number_field: str,
                          reference_field: str | None, source: str) -> None:
     """Refuse a row (a JSON document or line) that gives a document number under two of its names with two
-    values (``receipt_number`` GR-1 beside ``number`` GR-2, 采购订单号 beside ``po_number``): the first name
-    listed would be read and the other passed over, and which the export means cannot be told. A purchase
-    order's bare ``number`` beside its PO number is left to :func:`_refuse_number_beside_po_number`, which
-    tells a receipt's export so numbered by it."""
+    values (``receipt_number`` GR-1 beside ``number`` GR-2, 采购订单号 beside ``po_number``), by
+    :func:`_refuse_twin_columns`. A purchase order's bare ``number`` beside its PO number is left to
+    :func:`_refuse_number_beside_po_number`, which tells a receipt's export so numbered by it."""
     fields = [(number_field, tuple(k for k in _COLUMNS[number_field]
                                    if not (number_field == "po_number" and k == "number")))]
     if reference_field:
         fields.append((reference_field, _COLUMNS[reference_field]))
+    _refuse_twin_columns(holders, fields, source)
+
+
+def _twin_key(field: str, text: str) -> str:
+    """A value as it is used: an item's code and name as lines are paired by them (item_key: C0805 is c0805), a
+    number as it is written."""
+    return item_key(text) if field in ("item_code", "item_name") else text
+
+
+def _refuse_twin_columns(holders: list[tuple[str, dict[str, Any]]],
+                         fields: Iterable[tuple[str, tuple[str, ...]]], source: str) -> None:
+    """Refuse a row (a JSON document or line; ``holders``: where each is, and its cells) that gives one of
+    ``fields`` (``(field, its column names)``) under two of its names with two values (``item_code`` C0805 beside
+    物料编码 C0603, ``line`` 1 beside 行号 2): the first name listed would be read and the other passed over, and
+    which the export means cannot be told (an item code decides which lines are paired)."""
     for where, cells in holders:
         for field, columns in fields:
             given = {k: text for k in columns if (text := _filled(cells.get(k)))}
-            if len(set(given.values())) < 2:
+            if len({_twin_key(field, text) for text in given.values()}) < 2:
                 continue
             shown = ", ".join(f"{k} {v}" for k, v in given.items())
             named = ", ".join(given)
-            what = _NUMBER_MEANT[field]
+            what, kind = _TWIN_MEANT[field]
             raise MalformedInput(source, f"{where}: {named}" if where else named, (
-                f"{shown}: columns that each name {what} give different numbers, and which one is meant "
+                f"{shown}: columns that each name {what} give different {kind}, and which one is meant "
                 f"cannot be told; keep the one that holds {what}, and rename (to a name the reader does not "
                 "read) or delete the others"))
 
