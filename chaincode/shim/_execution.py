@@ -119,6 +119,8 @@ async def _execute(invoke: Invoke, stub: ChaincodeStub) -> Response:
             raise
         logger.exception("transaction %s raised outside the contract layer", stub.tx_id)
         return failure_response(exc, stub.tx_id)
+    finally:
+        stub.end_writes()   # before the batch is taken: a leftover task's later write fails, not vanishes
     if not response.ok:
         return response
     try:

@@ -104,6 +104,7 @@ class ChaincodeStub:
         # key (and kind) replaces an earlier one, as the peer's write set would.
         self._write_batch: dict[tuple[str, str, str], shim_pb2.WriteRecord] = {}
         self._state_read: dict[str, bytes | None] = {}  # world-state values this transaction has read
+        self._returned = False   # the transaction function has returned: its writes are taken (end_writes)
 
     # -- what the transaction was asked (no round trip)
 
@@ -341,6 +342,12 @@ class ChaincodeStub:
 
     # -- end of transaction (called by the runtime, not by contracts)
 
+    def end_writes(self) -> None:
+        """The transaction function has returned: refuse every write from here on. One made later (by a task
+        the transaction started and did not await) would miss the write batch already taken, or reach the
+        peer after COMPLETED, and be lost while the transaction was reported a success."""
+        self._returned = True
+
     async def flush_writes(self) -> None:
         """Send the batched writes as WRITE_BATCH_STATE messages of at most the peer's number of records
         each, and each within the message limit."""
@@ -409,6 +416,11 @@ class ChaincodeStub:
         value: bytes = b"",
         metadata: shim_pb2.StateMetadata | None = None,
     ) -> None:
+        if self._returned:
+            raise InvalidValue(f"{WriteRecord.Type.Name(record_type)} of key {excerpt(key)} after the "
+                               f"transaction function returned: it would be lost, since the transaction's "
+                               f"writes are taken when it returns; await every write, and every task making "
+                               f"one, before returning")
         if self._options.use_write_batch:
             record = WriteRecord(key=key, value=value, collection=collection, type=record_type)
             if metadata is not None:
