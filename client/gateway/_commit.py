@@ -69,7 +69,7 @@ class _CommitBase(Signable):
         highest yet, whether the transaction was valid or not: the peer committed that block
         either way, and an invalid transaction's conflicting write is in it or before it.
         """
-        request = self._signed()
+        request = yield self._signing()
         response = yield from self._context.call(
             "commit_status", request, timeout, CommitStatusError, self.transaction_id
         )

@@ -133,6 +133,8 @@ class _ContractBase:
         )
         with _given_up(proposal.transaction_id, may_have_been_ordered=False):
             transaction = yield proposal.endorse()
+            # signed before it is handed to the orderer: given up while its signer works, nothing was sent
+            yield transaction._signing()
         try:
             with _given_up(transaction.transaction_id, may_have_been_ordered=True):
                 return (yield transaction.submit())

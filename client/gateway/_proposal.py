@@ -237,7 +237,8 @@ class _ProposalBase(ChannelTransaction):
         For queries. Nothing is written to the ledger, whatever the chaincode does. ``timeout``
         (seconds) bounds this call; None, the default, means ``Timeouts.evaluate``, not no deadline.
         """
-        request = self._request(gateway_pb2.EvaluateRequest, "target_organizations")
+        proposed = yield self._signing()
+        request = self._request(proposed, gateway_pb2.EvaluateRequest, "target_organizations")
         response = yield from self._context.call("evaluate", request, timeout, EvaluateError, self.transaction_id)
         status = response.result.status
         if status not in _SUCCESSFUL_STATUSES:
@@ -261,7 +262,8 @@ class _ProposalBase(ChannelTransaction):
 
         ``timeout`` (seconds) bounds this call; None, the default, means ``Timeouts.endorse``, not no deadline.
         """
-        request = self._request(gateway_pb2.EndorseRequest, "endorsing_organizations")
+        proposed = yield self._signing()
+        request = self._request(proposed, gateway_pb2.EndorseRequest, "endorsing_organizations")
         response = yield from self._context.call("endorse", request, timeout, EndorseError, self.transaction_id)
         prepared = gateway_pb2.PreparedTransaction(
             transaction_id=self.transaction_id, envelope=response.prepared_transaction
@@ -347,9 +349,9 @@ class _ProposalBase(ChannelTransaction):
             return "its endorsements are of another proposal (their proposal hash is not this proposal's)"
         return None
 
-    def _request(self, request_type, organizations_field: str):
-        """An Evaluate or Endorse request for the signed proposal; the two name the organisations differently."""
-        proposed = self._signed()
+    def _request(self, proposed, request_type, organizations_field: str):
+        """An Evaluate or Endorse request for the signed proposal ``proposed``; the two name the organisations
+        differently."""
         return request_type(
             transaction_id=self.transaction_id,
             channel_id=self._channel,

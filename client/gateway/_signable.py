@@ -17,6 +17,7 @@ from fabric_protos.msp import identities_pb2
 from google.protobuf.message import DecodeError, Message
 
 from ._context import Context
+from ._twins import Offload
 
 
 class Signable:
@@ -95,6 +96,11 @@ class Signable:
         if not part.signature:
             part.signature = self._context.signing.sign(getattr(part, self._signed_field))
         return self._message
+
+    def _signing(self) -> Offload:
+        """The step of a shared body that gives :meth:`_signed`: the async family signs in a worker thread, so
+        that a signer that waits (an HSM, a signing service) does not hold up the event loop's other tasks."""
+        return Offload(self._signed)
 
 
 class ChannelTransaction(Signable):

@@ -55,8 +55,9 @@ class _TransactionBase(ChannelTransaction):
         block that commits it. ``timeout`` (seconds) bounds this call; None, the
         default, means ``Timeouts.submit``, not no deadline.
         """
+        signed = yield self._signing()
         request = gateway_pb2.SubmitRequest(
-            transaction_id=self.transaction_id, channel_id=self._channel, prepared_transaction=self._signed().envelope
+            transaction_id=self.transaction_id, channel_id=self._channel, prepared_transaction=signed.envelope
         )
         yield from self._context.call("submit", request, timeout, SubmitError, self.transaction_id)
         return new_commit(self._context, self._channel, self.transaction_id, result=self._result)

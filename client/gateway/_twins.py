@@ -8,7 +8,12 @@ belong to one family). :func:`blocking` sends each value straight back;
 into the body at its ``yield``, so ``with``/``try`` blocks in the body see it
 just as they see an error the sync call raised in place.
 
-A body yields :class:`Pause` to wait without blocking an event loop.
+A body yields :class:`Pause` to wait without blocking an event loop, and
+:class:`Offload` for work that may wait on something outside the process (a
+signer over an HSM or a signing service): :func:`blocking` runs it in place,
+:func:`awaiting` in a worker thread, so the event loop runs its other tasks
+meanwhile. Either sends back what the work returned, or throws what it raised
+into the body at its ``yield``.
 
 A transport of the other family shows itself here, at its first call, when
 connect() could not tell its family (a wrapper whose calls are plain methods):
@@ -37,19 +42,32 @@ class Pause:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Offload:
+    """A step that runs ``work()``, out of the event loop's thread in the async family."""
+
+    work: Callable[[], Any]
+
+
 def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
     """The sync method that runs ``body``."""
 
     def method(*args, **kwargs):
         steps = body(*args, **kwargs)
-        reply = None
+        resume, reply = steps.send, None
         while True:
             try:
-                step = steps.send(reply)
+                step = resume(reply)
             except StopIteration as finished:
                 return finished.value
+            resume = steps.send
             if isinstance(step, Pause):
                 reply = time.sleep(step.seconds) if step.seconds else None
+            elif isinstance(step, Offload):
+                try:
+                    reply = step.work()
+                except BaseException as error:  # noqa: BLE001 - handed to the body, as in the async twin
+                    resume, reply = steps.throw, error
             else:
                 try:
                     refuse_awaitable(step)
@@ -72,7 +90,7 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
                 step = resume(reply)
             except StopIteration as finished:
                 return finished.value
-            if not isinstance(step, Pause) and not inspect.isawaitable(step):
+            if not isinstance(step, (Pause, Offload)) and not inspect.isawaitable(step):
                 steps.close()  # no later step: a submit after a sync endorse would be ordered unawaited
                 raise ValueError(
                     f"the transport returned {type(step).__name__}, not an awaitable: it is a sync transport, "
@@ -81,12 +99,23 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
                     "or give connect_async() an async transport (one whose calls return awaitables)"
                 )
             try:
-                reply = await (asyncio.sleep(step.seconds) if isinstance(step, Pause) else step)
+                reply = await _awaitable(step)
                 resume = steps.send
             except BaseException as error:  # noqa: BLE001 - handed to the body, which re-raises what it does not handle
                 resume, reply = steps.throw, error
 
     return _named_after(body, method)
+
+
+def _awaitable(step: Any) -> Any:
+    """What the async twin awaits for ``step``: a Pause's sleep; an Offload's work in a worker thread (a
+    signer waiting on an HSM would otherwise hold up every task of the event loop); a transport call's
+    awaitable."""
+    if isinstance(step, Pause):
+        return asyncio.sleep(step.seconds)
+    if isinstance(step, Offload):
+        return asyncio.to_thread(step.work)
+    return step
 
 
 def refuse_awaitable(returned: Any) -> None:
