@@ -1,6 +1,6 @@
-"""An async event iterator dropped without aclose() (an ``async for`` loop left with break, a task that gave up on
-it) cancels its stream, as a sync one does: it used to cancel it only while a read was pending, so after a break,
-its last read done, the peer's stream stayed open as long as the gateway's channel."""
+"""An async event iterator dropped without aclose() (an ``async for`` loop left with break, a task that gave
+up on it) cancels its stream, as a sync one does: it used to cancel it only while a read was pending, so after
+a break, its last read done, the peer's stream stayed open as long as the gateway's channel."""
 
 import asyncio
 import gc
@@ -20,7 +20,7 @@ CHANNEL = "receivables-channel"
 @pytest.fixture
 def no_cycle_collector():
     enabled = gc.isenabled()
-    gc.disable()   # what is freed must be freed by its last reference going, as a quiet process may not collect
+    gc.disable()   # freed by its last reference going, as a quiet process may not collect
     yield
     if enabled:
         gc.enable()
@@ -30,8 +30,9 @@ def confirmed(block: int, *tx_ids: str) -> gateway_pb2.ChaincodeEventsResponse:
     """A ChaincodeEvents response of the contract's ReceivableConfirmed events, one per transaction."""
     payload = b'{"event": "ReceivableConfirmed", "receivable_id": "R-1"}'
     return gateway_pb2.ChaincodeEventsResponse(block_number=block, events=[
-        chaincode_event_pb2.ChaincodeEvent(chaincode_id="receivables", tx_id=tx_id, event_name="ReceivableConfirmed",
-                                           payload=payload) for tx_id in tx_ids])
+        chaincode_event_pb2.ChaincodeEvent(chaincode_id="receivables", tx_id=tx_id,
+                                           event_name="ReceivableConfirmed", payload=payload)
+        for tx_id in tx_ids])
 
 
 def events_followed_until_break(credentials, read_events) -> FakeTransport:
@@ -41,7 +42,8 @@ def events_followed_until_break(credentials, read_events) -> FakeTransport:
     fake.event_responses = [confirmed(5, "tx1", "tx2"), HANG]
 
     async def run():
-        gateway = connect_async(identity=identity, signer=private_key_signer(key), transport=AsyncFakeTransport(fake))
+        gateway = connect_async(identity=identity, signer=private_key_signer(key),
+                                transport=AsyncFakeTransport(fake))
         await read_events(gateway.get_network(CHANNEL))
         cancelled_before_close = fake.streams[0].cancelled
         await gateway.close()
@@ -51,8 +53,8 @@ def events_followed_until_break(credentials, read_events) -> FakeTransport:
     return fake
 
 
-def test_an_async_for_loop_left_with_break_cancels_the_stream_of_the_iterator_it_dropped(credentials,
-                                                                                        no_cycle_collector):
+def test_an_async_for_loop_left_with_break_cancels_the_stream_of_the_iterator_it_dropped(
+        credentials, no_cycle_collector):
     async def first_event(network):
         async for event in network.chaincode_events("receivables"):
             break
@@ -62,7 +64,8 @@ def test_an_async_for_loop_left_with_break_cancels_the_stream_of_the_iterator_it
     assert fake.cancelled_before_close
 
 
-def test_the_receivables_clients_async_events_left_with_break_cancel_their_stream(credentials, no_cycle_collector):
+def test_the_receivables_clients_async_events_left_with_break_cancel_their_stream(
+        credentials, no_cycle_collector):
     async def first_event(network):
         client = AsyncReceivablesClient(network.get_contract("receivables"), network)
         async for event in client.events():
