@@ -59,6 +59,7 @@ class Contract:
         found: dict[str, tuple[TransactionMark, Callable[..., Any]]] = {}
         attributes: dict[str, str] = {}   # the attribute each transaction found so far is defined as
         for cls in reversed(type(self).__mro__):
+            named_here: dict[str, str] = {}   # the attribute of this class each public name was given to
             for attribute, value in cls.__dict__.items():
                 # A subclass's attribute replaces its bases' of that name: a base's transaction redefined
                 # without the decorator (an internal override, a helper) is no transaction, else it would run
@@ -67,6 +68,10 @@ class Contract:
                     del found[replaced], attributes[replaced]
                 mark = transaction_mark(value)
                 if mark is not None:
+                    # one class publishing a name twice would lose one of the two without a word
+                    if (first := named_here.setdefault(mark.name, attribute)) != attribute:
+                        raise TypeError(f"{cls.__qualname__}.{first} and {cls.__qualname__}.{attribute} are both "
+                                        f"published as transaction {mark.name!r}: give one another name")
                     found.pop(mark.name, None)
                     found[mark.name] = (mark, getattr(self, attribute))
                     attributes[mark.name] = attribute

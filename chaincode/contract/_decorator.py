@@ -49,7 +49,12 @@ def transaction(function=None, *, evaluate: bool = False, name: str | None = Non
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
         if not inspect.iscoroutinefunction(inspect.unwrap(fn)) and not inspect.iscoroutinefunction(fn):
             raise TypeError(f"transaction {fn.__qualname__} must be an async def")
-        setattr(fn, _MARK, TransactionMark(name or fn.__name__, evaluate, tuple((transient or {}).items())))
+        public_name = fn.__name__ if name is None else name
+        if not public_name or ":" in public_name:
+            # the router splits "Contract:Function" at the last ':': such a name would be published and never run
+            raise TypeError(f"transaction {fn.__qualname__}: name {public_name!r} must be non-empty and "
+                            f"contain no ':'")
+        setattr(fn, _MARK, TransactionMark(public_name, evaluate, tuple((transient or {}).items())))
         return fn
 
     if function is not None:
