@@ -11,7 +11,10 @@ requests may move the same amount. Then, per request id:
   named, a part the family holds;
 - **duplicated**: the request moved two or more parts: the answers named different
   parts, or named a part besides the recorded one that the family holds and no record
-  accounts for (a resend that was applied again instead of answered from the record);
+  accounts for; or, answered or not, the ledger holds a split besides the recorded one
+  whose transaction wrote the request's record (:func:`read_split_requests`): a resend
+  that was applied again instead of answered from the record, whose answer may never
+  have come;
 - **lost**: acknowledged, but the ledger has no record of it (``not-found``), or its
   record names another part than the answer named; or, acknowledged or not, its record
   names a part the family does not hold or another amount than the request moved (a
@@ -20,8 +23,9 @@ requests may move the same amount. Then, per request id:
   request's record names too (:func:`_owners`): one split cannot be two transfers, so
   every claimant but one is lost, acknowledged or not (an unacknowledged one's record
   says the ledger applied it, yet no part of its own is there);
-- **unaccounted**: a split of the family that no request record names and no answer
-  claims: an effect without its request (the family is the run's own, so every split
+- **unaccounted**: a split of the family that no request record names, no answer
+  claims and whose transaction wrote no record of the run's requests: an effect without
+  its request (the family is the run's own, so every split
   of it is one of the run's requests);
 - committed but unacknowledged (the client never learnt the outcome, e.g. a timeout,
   and its record names a part of the family of the amount asked, of its own) is
@@ -39,10 +43,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fabric_protos.peer import transaction_pb2
+
+from client.gateway import GatewayError
+from client.ledger.endorsements import committed_transaction
+from client.ledger.qscc import QSCC, LedgerReadError, decoded
 from client.money import yuan
 from client.receivables import RuleViolation
+from client.receivables.ledger_keys import split_key
 
 SPLIT = "SPLIT"
+REQUEST_TYPE = "recfin.request"   # the contract's request records: caller's credit code, request id
 READ_CONCURRENCY = 16
 
 
@@ -151,9 +162,14 @@ def _amount_problems(family: list[Any], root_id: str) -> tuple[int, int, list[st
 
 
 def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgement],
-          recorded: Mapping[str, LedgerTransfer | None], family: Iterable[Any], root_id: str) -> Verdict:
+          recorded: Mapping[str, LedgerTransfer | None], family: Iterable[Any], root_id: str,
+          applied_by: Mapping[str, str] | None = None) -> Verdict:
     """Judge a family read from the ledger against the requests sent (request id -> amount in fen), the answers
-    the clients got, and what the ledger recorded for each request id (:func:`read_records`)."""
+    the clients got, and what the ledger recorded for each request id (:func:`read_records`).
+    ``applied_by``: for splits no record names, the request id the transaction that made each wrote the
+    record of (split id -> request id, :func:`read_split_requests`): a request applied twice wrote its record
+    in both transactions, so it is duplicated by what the ledger holds, whether or not an answer named its
+    second part."""
     family = list(family)
     transfers = {t.child_id: t for t in ledger_transfers(family)}
     recorded = {rid: recorded.get(rid) for rid in requests}
@@ -162,14 +178,24 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
     answered: dict[str, set[str]] = defaultdict(set)
     for ack in acknowledgements:
         answered[ack.request_id].add(ack.child_id)
+    applied: dict[str, set[str]] = defaultdict(set)   # request id -> unrecorded parts its transactions made
+    for child, rid in (applied_by or {}).items():
+        if child in transfers and child not in claimed and rid in requests:
+            applied[rid].add(child)
+
+    def parts_moved(rid: str) -> list[str]:
+        """The parts of the family the request moved, its recorded one first: that one, those its transactions
+        made as the ledger holds them, and any answered part no record accounts for."""
+        record = recorded.get(rid)
+        unrecorded = {c for c in answered.get(rid, ()) if c in transfers and c not in claimed}
+        others = applied.get(rid, set()) | unrecorded
+        return sorted({record.child_id} & transfers.keys() if record else set()) + sorted(others)
 
     problems: list[str] = []
     duplicated, lost = set(), set()
     for rid, children in sorted(answered.items()):
         record = recorded.get(rid)
-        # the parts this request moved: its recorded one, and any answered part no record accounts for
-        parts = sorted({record.child_id} & transfers.keys() if record else set()) + \
-            sorted(c for c in children if c in transfers and c not in claimed)
+        parts = parts_moved(rid)
         if len(children) > 1 or len(parts) > 1:
             duplicated.add(rid)
             problems.append(f"duplicated: request {rid} moved {len(parts)} parts ({', '.join(parts)}); "
@@ -182,7 +208,14 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
     # a request whose answer never came but whose record says the ledger applied it: a resend is answered from
     # that record, so it must name a part of the family, of the amount asked, that no other request owns
     for rid, record in sorted(recorded.items()):
-        if rid in answered or record is None:
+        if rid in answered:
+            continue
+        if len(parts := parts_moved(rid)) > 1:
+            duplicated.add(rid)
+            problems.append(f"duplicated: request {rid} moved {len(parts)} parts ({', '.join(parts)}); "
+                            "no answer came")
+            continue
+        if record is None:
             continue
         why = _misrecorded(rid, requests.get(rid), record, transfers)
         if why:
@@ -192,9 +225,9 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
         if why:
             lost.add(rid)
             problems.append(why)
-    # a split an answer names is that request's, counted under it (found, duplicated, or lost when its record
-    # is missing), never unaccounted as well
-    attributed = {c for children in answered.values() for c in children}
+    # a split an answer names, or whose transaction recorded a request, is that request's, counted under it
+    # (found, duplicated, or lost when its record is missing), never unaccounted as well
+    attributed = {c for children in (*answered.values(), *applied.values()) for c in children}
     unaccounted = [t for t in transfers.values() if t.child_id not in claimed and t.child_id not in attributed]
     problems += [f"unaccounted: {t.child_id} moved {t.amount} fen in {t.tx_id[:12]}…, and no request record "
                  "names it" for t in sorted(unaccounted, key=lambda t: t.child_id)]
@@ -202,10 +235,41 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
     return Verdict(
         acknowledged=len(answered), found=len(set(answered) - duplicated - lost), duplicated=len(duplicated),
         lost=len(lost), committed_unacknowledged=sum(1 for rid, t in recorded.items()
-                                                     if rid not in answered and rid not in lost
+                                                     if rid not in answered and rid not in lost | duplicated
                                                      and t is not None and t.child_id in transfers),
         unaccounted=len(unaccounted), face_amount=face, leaves_total=leaves_total,
         problems=problems + amount_problems)
+
+
+async def read_split_requests(client: Any, msp_id: str | None,
+                              transfers: Iterable[LedgerTransfer]) -> dict[str, str]:
+    """The request id whose record each split's transaction wrote (split id -> request id), read from the
+    ledger through ``client`` (an AsyncReceivablesClient with its Network): qscc ``GetTransactionByID`` of the
+    transaction that made the split (asked of ``msp_id``'s peers), and its writes of ``recfin.request`` keys
+    in the contract's namespace. A split whose transaction cannot be read, or wrote no request record, is left
+    out (and stays unaccounted)."""
+    transfers = list(transfers)
+    if not transfers:
+        return {}
+    qscc = client.network.get_contract(QSCC)
+    namespace = client.contract.chaincode_name
+    out = {}
+    for transfer in transfers:
+        try:
+            answer = await qscc.evaluate("GetTransactionByID",
+                                         arguments=[client.network.name, transfer.tx_id],
+                                         endorsing_organizations=[msp_id] if msp_id else None)
+            committed = committed_transaction(decoded(transaction_pb2.ProcessedTransaction, answer,
+                                                      f"transaction {transfer.tx_id}"))
+        except (GatewayError, LedgerReadError):
+            continue
+        for action in committed.actions:
+            for write in action.writes:
+                parsed = split_key(write.key)
+                if write.namespace == namespace and write.value is not None and parsed \
+                        and parsed[0] == REQUEST_TYPE and parsed[1]:
+                    out[transfer.child_id] = parsed[1][-1]    # the key's attributes: credit code, request id
+    return out
 
 
 def _lost(rid: str, amount: int | None, children: set[str], record: LedgerTransfer | None,

@@ -47,7 +47,8 @@ from client.receivables import (
 )
 
 from .driver import CONCURRENCY, MODES, RATE, Operation
-from .exactly_once import Acknowledgement, check, read_family, read_records
+from .exactly_once import (Acknowledgement, check, ledger_transfers, read_family, read_records,
+                           read_split_requests)
 from .outcomes import classify
 
 INVOICE_AMOUNT = Decimal("1000.00")
@@ -483,8 +484,12 @@ class HotKeyWorkload(Workload):
             return {}
         family = await read_family(self.client, self.root)
         recorded = await read_records(self.client, self.requests)
+        # a split no record names may be a request applied twice: its transaction, on the ledger, says whose
+        named = {t.child_id for t in recorded.values() if t is not None}
+        unnamed = [t for t in ledger_transfers(family) if t.child_id not in named]
+        applied_by = await read_split_requests(self.client, self.parties.supplier_msp, unnamed)
         verdict = check({r.request_id: r.amount for r in self.requests.values()}, self.acknowledgements,
-                        recorded, family, self.root)
+                        recorded, family, self.root, applied_by)
         return {"hot_key": {"families": [self.root], "requests": len(self.requests),
                             "duplicate_sends": self.duplicate_sends, "conflicts": self.policy.tally.conflicts,
                             "retries": self.policy.tally.retries, "retargets": self.retargets,
