@@ -70,8 +70,8 @@ class Contract:
                 if mark is not None:
                     # one class publishing a name twice would lose one of the two without a word
                     if (first := named_here.setdefault(mark.name, attribute)) != attribute:
-                        raise TypeError(f"{cls.__qualname__}.{first} and {cls.__qualname__}.{attribute} are both "
-                                        f"published as transaction {mark.name!r}: give one another name")
+                        raise TypeError(f"{cls.__qualname__}.{first} and {cls.__qualname__}.{attribute} are "
+                                        f"both published as transaction {mark.name!r}: give one another name")
                     found.pop(mark.name, None)
                     found[mark.name] = (mark, getattr(self, attribute))
                     attributes[mark.name] = attribute

@@ -404,7 +404,8 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
             value = read(raw)
         except pydantic.ValidationError as exc:
             errors, more = first_errors(exc)
-            problems = "; ".join(f"{_error_location(error['loc'])}: {error['msg']}" for error in errors) + more
+            problems = "; ".join(f"{_error_location(error['loc'])}: {error['msg']}"
+                                 for error in errors) + more
             no_json = all(error["type"] == "json_invalid" for error in errors)   # it comes alone
             raise ValueError(problems if no_json else expected + problems) from None
         refuse_repeated_keys(raw)

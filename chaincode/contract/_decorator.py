@@ -51,7 +51,7 @@ def transaction(function=None, *, evaluate: bool = False, name: str | None = Non
             raise TypeError(f"transaction {fn.__qualname__} must be an async def")
         public_name = fn.__name__ if name is None else name
         if not public_name or ":" in public_name:
-            # the router splits "Contract:Function" at the last ':': such a name would be published and never run
+            # the router splits "Contract:Function" at the last ':': such a name would be published, never run
             raise TypeError(f"transaction {fn.__qualname__}: name {public_name!r} must be non-empty and "
                             f"contain no ':'")
         setattr(fn, _MARK, TransactionMark(public_name, evaluate, tuple((transient or {}).items())))

@@ -27,5 +27,5 @@ async def test_a_key_with_a_line_break_is_quoted_short_so_it_cannot_forge_a_refu
 
 async def test_a_plain_field_path_is_shown_as_it_is():
     result = await MemoryLedger([Tally()]).submit(ALICE, "tally:Count", '{"pears": true}')
-    assert result.message == ("tally:Count: argument 'counts' = '{\"pears\": true}': expected dict[str, int] as "
-                              "JSON: pears: Input should be a valid integer")
+    assert result.message == ("tally:Count: argument 'counts' = '{\"pears\": true}': expected "
+                              "dict[str, int] as JSON: pears: Input should be a valid integer")

@@ -119,7 +119,8 @@ def test_metadata_is_valid_under_fabrics_contract_schema(contract):
 def test_a_draft_2020_schema_is_rewritten_into_the_deterministic_subset():
     metadata = metadata_of(Pricing())
     quote = metadata["contracts"]["pricing"]["transactions"][0]
-    assert quote["parameters"][1] == {"name": "limit", "required": False, "schema": {"type": ["integer", "null"]}}
+    assert quote["parameters"][1] == {"name": "limit", "required": False,
+                                      "schema": {"type": ["integer", "null"]}}
     terms = metadata["components"]["schemas"]["Terms"]
     fields = terms["properties"]
     assert fields["kind"]["enum"] == ["flat"] and "const" not in fields["kind"]
