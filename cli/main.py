@@ -5,9 +5,14 @@ exit with too, naming their request): while the commands load, while one runs, a
 handles Ctrl-C itself (`events` and `network logs -f` stop following with exit 0) keeps its own way. A prompt whose
 input ended (stdin not a terminal, or Ctrl-D) is no Ctrl-C: one line saying how to answer it, and exit 1, so that a
 script tells it from a stop (`finance quote` exits 130 when its offer may still commit).
+
+A reader that stops reading (`recfin ... --json | head -1`) ends the command as click ends any on a
+closed pipe: exit 1, with no `Error: Broken pipe` line (which would read as the command's own failure)
+and no traceback.
 """
 from __future__ import annotations
 
+import select
 import sys
 from contextlib import contextmanager
 
@@ -75,6 +80,39 @@ def _stops_exit_130(ctx: click.Context | None = None):
         sys.exit(EXIT_PROMPT_UNANSWERED)
 
 
+def _reader_gone() -> bool:
+    """Whether stdout or stderr is a pipe whose reader has closed it: polled, such a pipe reports an error (a
+    terminal or a file never does; a stream with no file under it, a test runner's buffer, is not polled)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            continue
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        if any(events & select.POLLERR for _, events in poller.poll(0)):
+            return True
+    return False
+
+
+@contextmanager
+def _closed_pipe_left_to_click():
+    """A command's output cut off by its reader leaving is no failure of the command: the commands' error
+    wrappers turn any OSError into one `Error:` line, and so printed `Error: Broken pipe` after output a
+    script had read in part. The BrokenPipeError under such an error goes on to click instead, which ends
+    the command quietly (exit 1), when the pipe that broke is stdout's or stderr's: a peer's socket closed
+    under a ledger call is still reported."""
+    try:
+        yield
+    except click.ClickException as error:
+        cause = error.__context__
+        while cause is not None and not isinstance(cause, BrokenPipeError):
+            cause = cause.__context__
+        if cause is not None and _reader_gone():
+            raise cause from None
+        raise
+
+
 class _Recfin(ShownSuggestionsGroup):
     """The top-level group, which runs every subcommand inside its own invoke: a stop anywhere in one reaches it."""
 
@@ -87,7 +125,7 @@ class _Recfin(ShownSuggestionsGroup):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx):
-        with _stops_exit_130(ctx):
+        with _stops_exit_130(ctx), _closed_pipe_left_to_click():
             return super().invoke(ctx)
 
 
