@@ -114,6 +114,8 @@ class MemoryLedger:
         # each present key's version: the number of the commit that last wrote it (a peer's block height)
         self._versions: dict[tuple[str, str], int] = {}
         self._height = 0
+        # the ids of the transactions in the ledger's blocks, valid or not: a block keeps an invalidated
+        # transaction too, and its id is taken (committer/txvalidator/v20/validator.go checkTxIdDupsLedger)
         self._committed: set[str] = set()
 
     def version(self, collection: str, key: str) -> int | None:
@@ -211,7 +213,15 @@ class MemoryLedger:
                              f"client does not submit it, so there is nothing to commit")
         if result.tx_id in self._committed:
             return DUPLICATE_TXID
-        # in the validator's order (validation/validator.go validateTx): public reads, ranges, private reads
+        self._committed.add(result.tx_id)
+        code = self._validation_code(endorsement)
+        if code == VALID:
+            self._commit(result.tx_id, endorsement.timestamp, list(endorsement.writes), result.event)
+        return code
+
+    def _validation_code(self, endorsement: Endorsement) -> str:
+        """VALID, or why the reads of ``endorsement`` no longer hold, in the validator's order
+        (validation/validator.go validateTx): public reads, ranges, private reads."""
         changed = {place for place, read in endorsement.reads.items() if self.version(*place) != read}
         if any(not collection for collection, _ in changed):
             return MVCC_READ_CONFLICT
@@ -219,7 +229,6 @@ class MemoryLedger:
             return PHANTOM_READ_CONFLICT
         if changed:
             return MVCC_READ_CONFLICT
-        self._commit(result.tx_id, endorsement.timestamp, list(endorsement.writes), result.event)
         return VALID
 
     def _range_changed(self, range_read: RangeRead) -> bool:
@@ -289,7 +298,6 @@ class MemoryLedger:
 
     def _commit(self, tx_id: str, timestamp: datetime, writes: list[Write], event) -> None:
         self._height += 1
-        self._committed.add(tx_id)
         for write in _as_committed(writes):
             if write.collection:
                 self._apply_private(write)
