@@ -270,10 +270,13 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     items = _row_fields(rows, values, fields, min_confidence)
     if not rows:
         fields["lines"] = FieldReading(value=None, confidence=0.0, flagged=True, reason="no item rows found")
-    if deduction_flag is not None:
-        fields["deduction"] = FieldReading(value=None if deduction is None else plain_yuan(deduction),
-                                           confidence=round(deduction_confidence, 3) if deduction is not None
-                                           else 0.0, flagged=True, reason=deduction_flag)
+    if deduction is not None or deduction_flag is not None:
+        # a field wherever a deduction is read, flagged or not: a searchable PDF's text layer and a second
+        # copy are compared with the reading field by field, and a deduction they print otherwise is said
+        fields["deduction"] = FieldReading(
+            value=None if deduction is None else plain_yuan(deduction),
+            confidence=0.0 if deduction is None else round(deduction_confidence, 3),
+            flagged=deduction_flag is not None, reason=deduction_flag)
     invoice = _invoice(values, items)
     if invoice is not None and taxed_on_difference:
         invoice = invoice.model_copy(update={"taxed_on_difference": True})
