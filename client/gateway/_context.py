@@ -12,7 +12,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from ._identity import Identity
-from ._signer import VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der
+from ._signer import VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key
 from ._transport import transport_errors_as
 from ._twins import Steps
 from .errors import GatewayError
@@ -82,6 +82,9 @@ class SigningIdentity:
     def __init__(self, identity: Identity, signer: Signer | None, hash: Hash) -> None:
         self.identity = identity
         self.signer = signer
+        # Whether a signature may wait on something outside the process (an HSM, a signing service): not one
+        # of an in-process key (private_key_signer), nor the refusal of a Gateway without a signer.
+        self.may_wait = signer is not None and signer_public_key(signer) is None
         self.hash = _callable_hash(hash)
         self.creator = identity.serialize()
         public_key = identity.certificate.public_key()

@@ -99,8 +99,10 @@ class Signable:
 
     def _signing(self) -> Offload:
         """The step of a shared body that gives :meth:`_signed`: the async family signs in a worker thread, so
-        that a signer that waits (an HSM, a signing service) does not hold up the event loop's other tasks."""
-        return Offload(self._signed)
+        that a signer that waits (an HSM, a signing service) does not hold up the event loop's other tasks; in
+        place when nothing waits (a signature given, an in-process key's)."""
+        waits = not self._signed_part().signature and self._context.signing.may_wait
+        return Offload(self._signed, waits=waits)
 
 
 class ChannelTransaction(Signable):

@@ -47,6 +47,9 @@ class Offload:
     """A step that runs ``work()``, out of the event loop's thread in the async family."""
 
     work: Callable[[], Any]
+    waits: bool = True
+    """False for work known to take no more than a little CPU (a signature with an in-process key): the async
+    twin then runs it in place too, sparing two thread switches."""
 
 
 def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
@@ -114,8 +117,12 @@ def _awaitable(step: Any) -> Any:
     if isinstance(step, Pause):
         return asyncio.sleep(step.seconds)
     if isinstance(step, Offload):
-        return asyncio.to_thread(step.work)
+        return asyncio.to_thread(step.work) if step.waits else _in_place(step.work)
     return step
+
+
+async def _in_place(work: Callable[[], T]) -> T:
+    return work()
 
 
 def refuse_awaitable(returned: Any) -> None:

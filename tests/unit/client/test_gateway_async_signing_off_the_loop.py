@@ -80,3 +80,24 @@ def test_a_submit_cancelled_while_its_transaction_is_signed_was_not_sent_to_the_
     assert [name for name, *_ in fake.calls] == ["endorse"]
     assert cancelled.may_have_been_ordered is False
     assert cancelled.transaction_id == fake.requests("endorse")[0].transaction_id
+
+
+def test_an_in_process_keys_signatures_are_made_in_the_event_loops_thread(credentials):
+    """A private_key_signer's signature takes a little CPU: no thread switch is spent on it."""
+    signing_threads = []
+    key, identity = credentials
+    sign = private_key_signer(key)
+
+    def recording(digest: bytes) -> bytes:
+        signing_threads.append(threading.get_ident())
+        return sign(digest)
+    recording.signing_public_key = sign.signing_public_key   # as private_key_signer marks its signers
+
+    async def run():
+        gateway = connect_async(identity=identity, signer=recording,
+                                transport=AsyncFakeTransport(FakeTransport()))
+        await gateway.get_network(CHANNEL).get_contract("receivables").submit("Confirm", arguments=["R-1"])
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(run())
+    assert signing_threads == [loop_thread] * 3
