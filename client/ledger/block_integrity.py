@@ -5,10 +5,11 @@ this module asks the same of a block read back from a peer's ledger, which its s
 answers, could have changed since:
 
 - its header's ``data_hash`` is the hash Fabric computes of its data (protoutil.BlockDataHash): SHA-256 of its
-  transactions' bytes one after another, each transaction well formed (an Envelope with a payload and a
-  signature whose encoding is its bytes exactly), so that the bytes of two transactions cannot pass for one,
-  or one for two, under the same hash; a block whose one transaction is a config transaction is exempt (the
-  genesis block configtxgen writes carries an unsigned one);
+  transactions' bytes one after another, of one transaction at least (Fabric refuses an empty block), each
+  well formed (an Envelope with a payload and a signature whose encoding is its bytes exactly), so that the
+  bytes of two transactions cannot pass for one, or one for two, under the same hash; a block whose one
+  transaction is a config transaction is exempt (the genesis block configtxgen writes carries an unsigned
+  one);
 - its header's ``previous_hash`` is the hash of the header before it (protoutil.BlockHeaderHash: SHA-256 of
   the header's ASN.1 DER encoding, a SEQUENCE of its number as an INTEGER, then previous_hash and data_hash as
   OCTET STRINGs, protoutil.BlockHeaderBytes), where both blocks are at hand;
@@ -79,7 +80,11 @@ def _is_config_transaction(data: bytes) -> bool:
 
 
 def _ill_formed(data: common_pb2.BlockData) -> str | None:
-    """Why one of the block's transactions is not well formed as protoutil.BlockDataHash requires, or None."""
+    """Why the block's data is not well formed as protoutil.VerifyTransactionsAreWellFormed requires (no
+    transaction at all, or one ill formed), or None."""
+    if not data.data:
+        # the ordering service cuts no block without a transaction: Fabric refuses one as an "empty block"
+        return "the block holds no transaction"
     if len(data.data) == 1 and _is_config_transaction(data.data[0]):
         return None
     for position, raw in enumerate(data.data):

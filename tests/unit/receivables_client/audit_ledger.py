@@ -155,16 +155,29 @@ def with_last_config(block: common_pb2.Block, index: int) -> common_pb2.Block:
     return block
 
 
-def plain_block(number: int, last_config: int) -> common_pb2.Block:
+def _bare_block(number: int, last_config: int) -> common_pb2.Block:
     block = common_pb2.Block()
     block.header.number = number
     return with_last_config(block, last_config)
 
 
+def plain_block(number: int, last_config: int) -> common_pb2.Block:
+    """Block ``number`` under config block ``last_config``, holding one transaction of no claim (the ordering
+    service cuts no block without a transaction, and a block that has none is refused as Fabric refuses it)."""
+    header = common_pb2.ChannelHeader(type=common_pb2.ENDORSER_TRANSACTION, channel_id=CHANNEL,
+                                      tx_id=f"unrelated-{number}")
+    payload = common_pb2.Payload(header=common_pb2.Header(channel_header=header.SerializeToString()))
+    block = _bare_block(number, last_config)
+    block.data.data.append(common_pb2.Envelope(payload=payload.SerializeToString(),
+                                               signature=b"its creator's signature").SerializeToString())
+    block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER] = bytes([transaction_pb2.VALID])
+    return block
+
+
 def transaction_block(number: int, transactions: list[transaction_pb2.ProcessedTransaction]) -> common_pb2.Block:
     """Block ``number`` (under config block 0) holding ``transactions``, each with its validation code in the
     block's transaction filter, as a peer stores it."""
-    block = plain_block(number, 0)
+    block = _bare_block(number, 0)
     block.data.data.extend(t.transactionEnvelope.SerializeToString() for t in transactions)
     block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER] = bytes(t.validationCode for t in transactions)
     return block

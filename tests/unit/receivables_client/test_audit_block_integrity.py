@@ -180,3 +180,12 @@ def test_a_block_under_the_last_of_many_config_updates_is_checked_back_to_the_ge
     ledger.qscc = lambda: ScriptedQscc(blocks, ledger.transactions)
     report = ledger.audit()[0]
     assert report.passed, report.checks
+
+
+def test_a_block_with_no_transaction_fails_though_its_header_hashes_its_empty_data():
+    # protoutil.VerifyTransactionsAreWellFormed refuses a block without transactions ("empty block"): the
+    # ordering service cuts none, so one whose header hashes its empty data is not a block it cut
+    block = common_pb2.Block(header=common_pb2.BlockHeader(number=7))
+    block.header.data_hash = block_integrity.data_hash(block.data)
+    assert block_integrity.data_problem(block) == (
+        "block 7's data is not what the ordering service hashes: the block holds no transaction")
