@@ -178,12 +178,15 @@ class AsyncGrpcTransport(_GrpcTransportBase):
                     raise  # the caller cancelled its own task: that is no failed call
                 # grpc.aio cancels the calls in flight when the gateway or the caller closes the channel: the
                 # same failed call the sync family reports, so that a submit keeps its transaction ID.
-                raise TransportError(
-                    grpc.StatusCode.CANCELLED, _GATEWAY_CLOSED if self._closed else _CHANNEL_CLOSED
-                ) from None
+                raise self._cut_by_close() from None
+
+    def _cut_by_close(self) -> TransportError:
+        """The failure of a call or read that grpc.aio cancelled under a task nobody cancelled: the gateway or
+        the caller closed the channel, which the message names."""
+        return TransportError(grpc.StatusCode.CANCELLED, _GATEWAY_CLOSED if self._closed else _CHANNEL_CLOSED)
 
     def _stream(self, call) -> "_AsyncGrpcStream":
-        return _AsyncGrpcStream(call)
+        return _AsyncGrpcStream(call, self._cut_by_close)
 
 
 class _GrpcStream:
@@ -215,16 +218,24 @@ class _AsyncGrpcStream:
     reader that may give up waiting must leave the read running: AsyncEventIterator shields it.
     """
 
-    def __init__(self, call) -> None:
+    def __init__(self, call, cut_by_close) -> None:
         self._call = call
         self._responses = call.__aiter__()
+        self._cut_by_close = cut_by_close
 
     def __aiter__(self):
         return self
 
     async def __anext__(self):
         with _rpc_errors:
-            return await self._responses.__anext__()
+            try:
+                return await self._responses.__anext__()
+            except asyncio.CancelledError:
+                if task_being_cancelled():
+                    raise  # the read itself cancelled (an iterator's aclose()), or its task's own
+                # the stream cancelled by the gateway's close() or the caller's channel closing: said as a
+                # unary call's and the sync family's are, naming which of the two closed
+                raise self._cut_by_close() from None
 
     def cancel(self) -> None:
         self._call.cancel()
