@@ -17,8 +17,9 @@
     topology.yaml                     the network on hostnames, as the package was made for (`recfin host` reads it)
     crypto/<org>/                     the org's own material: verifying MSP, CA and TLS CA certificates,
                                       its peers' MSP+TLS, its users' MSP+TLS, its chaincode server's TLS
-                                      pair and its peers' client pair for it (never the CA keys); for a
-                                      revoked user whose folder was removed, the CA's copy of its certificate
+                                      pair and its peers' client pair for it (never the CA keys, nor any
+                                      key among its verifying MSP's certificates); for a revoked user
+                                      whose folder was removed, the CA's copy of its certificate
                                       (ca/issued/<user>.pem), by which its profile entry and `recfin org user
                                       list` show it revoked
     crypto/<other org>/               public material only: msp/ (CA certs, config.yaml), ca.pem, tlsca.pem
@@ -158,11 +159,14 @@ def _keep_private(secret: Path, root: Path) -> None:
             folder.chmod(PRIVATE_FOLDER_MODE)
 
 
-def _copy_tree(src: Path, dst: Path, bundle: Bundle, *, public_only: bool = False) -> None:
+def _copy_tree(src: Path, dst: Path, bundle: Bundle, *, public_only: bool = False, keys: bool = True) -> None:
+    """Copy the files under src to dst. keys False: a file that holds a private key is left out, however
+    it got there (a link to a CA key, a key saved as .pem); public_only: so is every file but a certificate
+    or a config (PUBLIC_SUFFIXES), the keys first of all."""
     for path in sorted(p for p in src.rglob("*") if p.is_file()):
-        # another org's key, however it got among its certificates (a link, a key saved as .pem): never copied
-        if public_only and (path.suffix not in PUBLIC_SUFFIXES or path.parent.name == "keystore"
-                            or _holds_private_key(path, path.read_bytes())):
+        if (public_only or not keys) and _holds_private_key(path, path.read_bytes()):
+            continue
+        if public_only and path.suffix not in PUBLIC_SUFFIXES:
             continue
         _copy(path, dst / path.relative_to(src), bundle)
 
@@ -550,9 +554,11 @@ def _check_replaceable(out: Path, org: PeerOrgSpec) -> None:
 def _fill(topology: Topology, data_root: Path, org: PeerOrgSpec, others: list[tuple[str, str]],
           bundle: Bundle) -> None:
     """Copy and write the bundle's files into bundle.root (inputs checked by write)."""
-    # The org's own material: everything but the CA private keys.
+    # The org's own material: everything but the CA private keys. Its verifying MSP holds certificates only
+    # (its signing keys are its nodes' and users', copy_own_keys): a key found there, a link to the CA key
+    # among its CA certificates say, stays out.
     own, mine = org_crypto(data_root, org.name, org.domain), org_crypto(bundle.root, org.name, org.domain)
-    _copy_tree(own.msp_dir, mine.msp_dir, bundle)
+    _copy_tree(own.msp_dir, mine.msp_dir, bundle, keys=False)
     _copy(own.ca_cert, mine.ca_cert, bundle)
     _copy(own.tlsca_cert, mine.tlsca_cert, bundle)
     if own.public_only:
