@@ -69,8 +69,8 @@ _library = click.option("--library", type=PathType(dir_okay=False, path_type=str
                              "owned by others).")
 _token = click.option("--token", "token_label", required=True, help="Label of the token that keeps the key.")
 _pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True, callback=_variable_name,
-                        help="Name of the environment variable holding the token's user PIN (asked for when "
-                             "unset); never the PIN itself.")
+                        help="Name of the environment variable holding the token's user PIN (asked for on stderr "
+                             "when unset, in a terminal); never the PIN itself.")
 _json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
@@ -126,7 +126,9 @@ def _pin(pin_env: str, token_label: str) -> str:
     if not sys.stdin.isatty():
         raise click.ClickException(f"set {as_typed(pin_env)} to the user PIN of token {as_typed(token_label)} "
                                    "(or run this in a terminal to be asked for it)")
-    return click.prompt(f"User PIN of token {token_label} ({pin_env} is unset)", hide_input=True)
+    # asked on stderr: stdout carries the command's output, its --json too, which a prompt there would begin
+    # (and, stdout sent to a file, the operator would never see the question)
+    return click.prompt(f"User PIN of token {token_label} ({pin_env} is unset)", hide_input=True, err=True)
 
 
 def _sign_in_token(profile, who, described: HSMSignerFile, pin: str) -> tuple[Path, str | None]:
