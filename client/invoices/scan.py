@@ -22,7 +22,8 @@ what may hide a minus sign was taken off one: ``_scan_fields``), when a characte
 taken off before a figure is no reading of the currency sign, when it was derived
 from other fields instead of read (``_cross_checks``), or when it fails a check an
 honest reading passes (a tax id's check digit, figures that do not add up, a total
-with tax that is not negative beside words that say 负). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
+with tax that is not negative beside words that say 负, a number that does not open with its issue
+year). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
 the CLI exits 1 while any field is flagged; the invoice read carries the flagged fields
 (:attr:`Invoice.unreviewed`), and a registration or attestation refuses it, and every
 reader refuses a file written from it, until a person has checked them. A page scanned askew (up to
@@ -85,6 +86,7 @@ from ._scan_layout import HEADER_FIELDS, InvoiceInFile, Row, header_readings, in
     item_rows, join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
+from .fingerprint import code_problem
 from .model import Invoice, InvoiceLine, Party, UnreviewedField
 from .parse import refuse_ofd
 
@@ -324,6 +326,16 @@ def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dic
         problems["number"] = (f"{scanned_number_problem(raw['number'].value)}; probably misread, check it against "
                               "the invoice")
     _convert(raw, "issue_date", _scan_date, values, problems)
+    number, issued = values.get("number"), values.get("issue_date")
+    if "number" in values and "number" not in problems and isinstance(issued, date) \
+            and code_problem("", number, issued) is not None:
+        # a fully digitalised invoice's number opens with its issue year's last two digits (number.code, which
+        # a registration checks): a digit of either misread (2026 as 2028, 26... as 28...) breaks it
+        mismatch = (f"invoice number {number} does not open with {issued.year % 100:02d}, the last two "
+                    f"digits of the issue year {issued.year}, as a fully digitalised e-invoice's number "
+                    "does: the number or the issue date is probably misread, check both against the invoice")
+        problems["number"] = mismatch
+        problems.setdefault("issue_date", mismatch)
     for side in ("buyer", "seller"):
         found = raw[f"{side}.tax_id"]
         if found is None:

@@ -295,7 +295,7 @@ CORPUS = [
     invoice(),
     invoice(number="26312000000000000042", issued=date(2026, 8, 20), seller=SELLER_2, buyer=BUYER,
             lines=(line("*电子元件*集成电路芯片", "1000", "50.00", "0.13", unit="片", spec="X7"),)),
-    invoice(number="24112000000000731205", issued=date(2025, 12, 31), seller=SELLER, buyer=BUYER_2,
+    invoice(number="25112000000000731205", issued=date(2025, 12, 31), seller=SELLER, buyer=BUYER_2,
             lines=(line("*运输服务*国内道路货物运输服务", "1", "3600.00", "0.09", unit="次"),
                    line("*现代服务*仓储服务", "30", "120.00", "0.06", unit="天"))),
 ]
