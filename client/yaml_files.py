@@ -11,6 +11,9 @@ it gives on input that may be wrong or hostile:
 - a base-60 number (``1:30``, ``59:59:59``) and a lone ``=`` are text, as in YAML 1.2: YAML 1.1 reads the first as
   an integer, built by one multiplication per colon (a 1 MB scalar takes most of a minute and bypasses Python's
   4300-digit limit), and has no constructor for the second;
+- no integer written with a leading zero (``050000``, ``-010``): YAML 1.1 reads it as octal (``050000`` is 20480,
+  fees of 204.80 yuan where 500.00 were meant) and YAML 1.2 as decimal, so it is refused naming its place
+  rather than read either way;
 - no key given twice in one mapping: PyYAML keeps the last and drops the first unsaid, so a second ``limits:``
   block at the end of a bank's pricing file would replace the whole first one, defaults and all. Copies of one key
   spelled the same way, with one value read the same way (``fee: 1`` twice, not ``1`` and ``1.0`` or ``true``),
@@ -42,6 +45,9 @@ MAX_LISTED_PROBLEMS = 20
 # YAML 1.1's base-60 integers and floats, which YAML 1.2 dropped
 _BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+# what PyYAML resolves as a YAML 1.1 octal integer (0 then octal digits or _), which YAML 1.2 reads as decimal
+_LEADING_ZERO = re.compile(r"[-+]?0[0-7_]+")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")     # what PyYAML counts as the end of a line
 
 
@@ -79,9 +85,9 @@ def _one_value(first: yaml.Node, second: yaml.Node, loader: yaml.BaseLoader) -> 
 
 
 class _RecfinLoader(yaml.SafeLoader):
-    """yaml.SafeLoader without anchors, aliases, explicit tags, base-60 numbers and repeated keys, and with a value
-    it recognises but Python cannot build (the date 2026-02-30, an integer of over 4300 digits) raised with its
-    place: PyYAML lets that ValueError through bare, unplaced."""
+    """yaml.SafeLoader without anchors, aliases, explicit tags, base-60 numbers, leading-zero integers and repeated
+    keys, and with a value it recognises but Python cannot build (the date 2026-02-30, an integer of over 4300
+    digits) raised with its place: PyYAML lets that ValueError through bare, unplaced."""
 
     what = "this file"      # the document, for the messages ("a topology")
 
@@ -126,6 +132,16 @@ class _RecfinLoader(yaml.SafeLoader):
         return super().resolve(kind, value, implicit)
 
     def construct_object(self, node, deep=False):
+        if node.tag == _INT_TAG and _LEADING_ZERO.fullmatch(node.value):
+            # octal to YAML 1.1 and PyYAML, decimal to YAML 1.2 and to whoever wrote it: read neither way
+            sign = "-" if node.value.startswith("-") else ""
+            decimal = sign + (node.value.lstrip("+-").replace("_", "").lstrip("0") or "0")
+            # the octal value only where it is short: a long one would be a long int to build and to show
+            octal = f" ({int(node.value.replace('_', ''), 8)})" if len(node.value) <= 40 else ""
+            raise _Placed(problem=f"the number {_shown(node.value)} at {_at(node.start_mark)} has a leading 0, which "
+                                  f"YAML 1.1 reads as octal{octal} and YAML 1.2 as decimal: write it without the "
+                                  f"leading zero ({_shown(decimal)}), or quote it if it is text",
+                          problem_mark=node.start_mark)
         try:
             return super().construct_object(node, deep)
         except ValueError as exc:
