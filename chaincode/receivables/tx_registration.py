@@ -65,6 +65,14 @@ def _other_spelling(inv: Invoice) -> tuple[str, str, str] | None:
     return *other, fingerprint.invoice_fingerprint(inv.seller_tax_id, *other)
 
 
+def _one_spelling_fingerprint(inv: Invoice) -> str:
+    """The fingerprint ``inv`` has in the one spelling both of its spellings (:func:`_other_spelling`)
+    share: that of its 20-digit number with no code, where it has two; its own where it has one."""
+    if inv.code and (other := _other_spelling(inv)) is not None:
+        return other[2]
+    return inv.fingerprint
+
+
 def _spelled(code: str, number: str) -> str:
     return f"code {code} and number {number}" if code else f"number {number} with no code"
 
@@ -293,11 +301,18 @@ class RegistrationTransactions(TransactionGroup):
             # identity only: issuer, code, number; a copy with another date or amount is the same invoice
             fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)
             invoices.append(Invoice(**inv.model_dump(), fingerprint=fp))
-        if (repeat := _first_repeat(i.fingerprint for i in invoices)) is not None:
+        # compared under one spelling of each: an invoice listed again in its other spelling fingerprints
+        # apart, and counted twice it would back a face of twice its total, holding an entry under each
+        if (repeat := _first_repeat(_one_spelling_fingerprint(i) for i in invoices)) is not None:
             position, first = repeat
-            raise rule("invoice-listed-twice", f"{invoice_label(position, invoices[position].number)} is the same "
-                       f"invoice as {invoice_label(first, invoices[first].number)}: the same seller, code and number "
-                       "(another date or amount does not make it another invoice); list each invoice once")
+            again, listed = invoices[position], invoices[first]
+            same = ("the same seller, code and number" if again.fingerprint == listed.fingerprint else
+                    f"the same seller, and {_spelled(again.code, again.number)} is "
+                    f"{_spelled(listed.code, listed.number)} in its other spelling, a 12-digit code and "
+                    "8-digit number run together being one 20-digit number")
+            raise rule("invoice-listed-twice", f"{invoice_label(position, again.number)} is the same invoice "
+                       f"as {invoice_label(first, listed.number)}: {same} (another date or amount does not "
+                       "make it another invoice); list each invoice once")
         # a part's figures are recorded below, once the registry says what its receipt's earlier parts invoiced
         receipts = [GoodsReceipt(**gr.model_dump(exclude={"part"}), receipt_key=key)
                     for gr, key in zip(req.goods_receipts, receipt_keys)]

@@ -58,3 +58,25 @@ def test_other_spelling_pairs_a_twelve_digit_code_with_its_run_together_number_o
     assert fingerprint.other_spelling("", RUN_TOGETHER) == (CODE, NUMBER)
     assert fingerprint.other_spelling("3100204130", "00123456") is None          # a 10-digit code: 18 digits
     assert fingerprint.other_spelling("", "25990000000011112222") is None        # 5990… names no province
+
+
+@pytest.mark.parametrize("first, second", [
+    ((CODE, NUMBER), ("", RUN_TOGETHER)),
+    (("", RUN_TOGETHER), (CODE, NUMBER)),
+], ids=["code-and-number-first", "twenty-digits-first"])
+async def test_one_registration_listing_both_spellings_is_refused_as_listing_the_invoice_twice(first, second):
+    # counted once per spelling, the invoice would back a face of twice its total
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    registration = _invoice(net, tier1, core, *first)
+    invoice = registration["invoices"][0]
+    registration["invoices"].append(dict(invoice, code=second[0], number=second[1]))
+    registration["face_amount"] = 2 * (invoice["amount"] + invoice["tax"])
+    message = await net.refused(tier1, "RegisterReceivable", registration, rule="invoice-listed-twice")
+    assert (f"invoices[1] (number {second[1]}) is the same invoice as invoices[0] (number {first[1]})"
+            in message)
+    assert "in its other spelling" in message
+    # listed once, either spelling registers
+    registration["invoices"].pop()
+    registration["face_amount"] = invoice["amount"] + invoice["tax"]
+    await net.ok(tier1, "RegisterReceivable", registration)
