@@ -27,6 +27,7 @@ from chaincode.shim._types import ERROR_THRESHOLD, INTERNAL_ERROR, KeyModificati
 
 from ._identities import ca_certificate
 from ._memory_peer import CollectionAccess, MemoryPeerSession, RangeRead, Write
+from ._policies import compile_policy, signers_satisfy
 from ._proposals import is_low_s, make_signed_proposal
 
 WriteRecord = shim_pb2.WriteRecord
@@ -56,8 +57,8 @@ class Endorsement:
 
 
 # validation codes ``MemoryLedger.commit`` answers, by Fabric's TxValidationCode names
-VALID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT, DUPLICATE_TXID = (
-    "VALID", "MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT", "DUPLICATE_TXID")
+VALID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT, DUPLICATE_TXID, ENDORSEMENT_POLICY_FAILURE = (
+    "VALID", "MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT", "DUPLICATE_TXID", "ENDORSEMENT_POLICY_FAILURE")
 
 
 class MemoryLedger:
@@ -70,8 +71,11 @@ class MemoryLedger:
     committed since has changed (MVCC_READ_CONFLICT), or a range it read that
     gained, lost or changed a key (PHANTOM_READ_CONFLICT), and it commits
     nothing, so transactions endorsed at the same time can be tested; ``endorse_proposal`` endorses a
-    proposal a client signed, as a Gateway's Endorse carries it. Endorsement policies are not
-    checked (that is the peers' job, proved on the real network).
+    proposal a client signed, as a Gateway's Endorse carries it. ``commit(..., endorsers=...)``, told
+    whose peers endorsed, also checks the endorsement policies as the validator does, before the reads
+    (ENDORSEMENT_POLICY_FAILURE): a written key's key-level policy, else for a private key its
+    collection's ``endorsementPolicy``, else ``chaincode_policy`` (the chaincode definition's, in
+    Fabric's policy language; not checked while None). Without ``endorsers`` no policy is checked.
     ``peer_options`` turns on Fabric 3.1 write batching and multi-key reads,
     and ``query_batch_size`` sets how many rows each query reply carries, so
     both protocol paths can be exercised. ``total_query_limit`` is the peer's
@@ -95,6 +99,7 @@ class MemoryLedger:
         query_batch_size: int = 100,
         total_query_limit: int = 100_000,
         collections: Iterable[Mapping] | None = None,
+        chaincode_policy: str | bytes | None = None,
     ) -> None:
         self.router = ContractRouter(contracts)
         self.channel_id = channel_id
@@ -103,8 +108,14 @@ class MemoryLedger:
         self.query_batch_size = query_batch_size
         self.total_query_limit = total_query_limit
         self.collections: dict[str, CollectionAccess] | None = None
+        # each collection's own endorsement policy, where its definition gives one
+        self._collection_policies: dict[str, Mapping] = {}
         if collections is not None:
+            collections = list(collections)
             self.collections = {c["name"]: CollectionAccess.from_config(c) for c in collections}
+            self._collection_policies = {c["name"]: c["endorsementPolicy"] for c in collections
+                                         if c.get("endorsementPolicy")}
+        self.chaincode_policy = chaincode_policy
         self.state: dict[str, bytes] = {}
         self.validation_parameters: dict[str, bytes] = {}
         self.private_state: dict[str, dict[str, bytes]] = {}
@@ -117,6 +128,16 @@ class MemoryLedger:
         # the ids of the transactions in the ledger's blocks, valid or not: a block keeps an invalidated
         # transaction too, and its id is taken (committer/txvalidator/v20/validator.go checkTxIdDupsLedger)
         self._committed: set[str] = set()
+
+    @property
+    def chaincode_policy(self) -> bytes | None:
+        """The chaincode definition's endorsement policy, a marshalled SignaturePolicyEnvelope; set it in
+        Fabric's policy language ("AND('AMSP.peer', 'BMSP.peer')") or as such bytes, None to check none."""
+        return self._chaincode_policy
+
+    @chaincode_policy.setter
+    def chaincode_policy(self, policy: str | bytes | None) -> None:
+        self._chaincode_policy = compile_policy(policy) if isinstance(policy, str) else policy
 
     def version(self, collection: str, key: str) -> int | None:
         """The version of ``key`` (of ``collection``, "" the world state) a read records; None where
@@ -203,10 +224,11 @@ class MemoryLedger:
             return f"duplicate transaction found [{tx_id}]. Creator [{creator.hex()}]"
         return ""
 
-    def commit(self, endorsement: Endorsement) -> str:
+    def commit(self, endorsement: Endorsement, *, endorsers: Iterable[str] | None = None) -> str:
         """Validate ``endorsement`` as a peer validates it in a block, against the state committed since it
         was endorsed, and commit its writes and event where it is VALID; its validation code (Fabric's
-        name)."""
+        name). Given ``endorsers``, the MSP IDs of the orgs one of whose peers endorsed it, the endorsement
+        policies its writes need must hold first (``endorsement_policies_met``)."""
         result = endorsement.result
         if result.status >= ERROR_THRESHOLD:
             raise ValueError(f"transaction {result.tx_id} failed endorsement (status {result.status}): a "
@@ -214,10 +236,36 @@ class MemoryLedger:
         if result.tx_id in self._committed:
             return DUPLICATE_TXID
         self._committed.add(result.tx_id)
-        code = self._validation_code(endorsement)
+        # the validator checks endorsements (VSCC) before it reads the versions (MVCC)
+        if endorsers is not None and not self.endorsement_policies_met(endorsement.writes, endorsers):
+            code = ENDORSEMENT_POLICY_FAILURE
+        else:
+            code = self._validation_code(endorsement)
         if code == VALID:
             self._commit(result.tx_id, endorsement.timestamp, list(endorsement.writes), result.event)
         return code
+
+    def endorsement_policies_met(self, writes: Iterable[Write], endorsers: Iterable[str]) -> bool:
+        """Whether one peer of each org of ``endorsers`` endorsing a transaction that made ``writes`` meets
+        the policies Fabric's validator asks of it, by the state committed now
+        (core/common/validation/statebased/validator_keylevel.go): a written key (a value, a deletion, a
+        purge or a key-level policy) whose key-level policy is in force needs that policy; a private one
+        without, its collection's endorsement policy where the collection has one; any other write, and a
+        transaction that writes nothing, the chaincode-level policy, where one is set. A policy the same
+        transaction sets binds from the next transaction only."""
+        endorsers = tuple(endorsers)
+        places = dict.fromkeys((write.collection, write.key) for write in writes)
+        needs_chaincode_policy = not places
+        for collection, key in places:
+            policy = self.validation_parameter(collection, key)
+            if policy is None and collection in self._collection_policies:
+                policy = _signature_policy(collection, self._collection_policies[collection])
+            if policy is None:
+                needs_chaincode_policy = True
+            elif not signers_satisfy(policy, endorsers):
+                return False
+        return not (needs_chaincode_policy and self.chaincode_policy is not None
+                    and not signers_satisfy(self.chaincode_policy, endorsers))
 
     def _validation_code(self, endorsement: Endorsement) -> str:
         """VALID, or why the reads of ``endorsement`` no longer hold, in the validator's order
@@ -341,6 +389,16 @@ class MemoryLedger:
             policies[key] = value
         else:
             policies.pop(key, None)
+
+
+def _signature_policy(collection: str, endorsement_policy: Mapping) -> bytes:
+    """A collection's own endorsement policy (its definition's ``endorsementPolicy``) compiled; one that
+    names a channel policy (``channelConfigPolicy``) cannot be checked, the ledger holding no channel
+    config."""
+    if "signaturePolicy" not in endorsement_policy:
+        raise ValueError(f"collection {collection!r}: MemoryLedger checks an endorsementPolicy given as a "
+                         f"signaturePolicy only, not {dict(endorsement_policy)!r}: commit without endorsers")
+    return compile_policy(endorsement_policy["signaturePolicy"])
 
 
 def _msp_of(identity: bytes) -> str:
