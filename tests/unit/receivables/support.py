@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from chaincode.receivables import uscc
+from chaincode.testing._policies import policy_orgs, signers_satisfy
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.receivables.model import DiscountTerms
 
@@ -133,14 +134,16 @@ class Net:
         return result.message
 
     def writes_not_endorsed(self, *endorsers: str) -> list[tuple[str, list[str]]]:
-        """The keys the last committed transaction wrote (a value, a deletion or a key-level policy) whose
-        key-level policy in force the peers of ``endorsers`` do not satisfy, each once with the orgs the policy
-        names: Fabric's validator invalidates a transaction only they endorsed that writes any of them. The
-        memory ledger checks no endorsement policy, so a test of who can write a key asks this."""
+        """The public keys the last committed transaction wrote (a value, a deletion or a key-level policy)
+        whose key-level policy in force the peers of ``endorsers`` do not satisfy, each once with the orgs the
+        policy names: Fabric's validator invalidates a transaction only they endorsed that writes any of them.
+        Which orgs' peers must endorse, after the fact and key by key, by the ledger's evaluation; a test that
+        wants the validator's verdict on every policy, private keys' and collections' too, commits an
+        endorsement with ``net.ledger.commit(endorsement, endorsers=...)``."""
         refused: dict[str, list[str]] = {}
         for key, policy in self.last_writes:
             if policy is not None and key not in refused and not _peers_satisfy(policy, endorsers):
-                refused[key] = _policy_orgs(policy)
+                refused[key] = policy_orgs(policy)
         return list(refused.items())
 
     # -- parties
@@ -301,39 +304,12 @@ def transient_terms(**over: Any) -> dict:
     return {"terms": json.dumps(terms(**over)).encode()}
 
 
-def _principals(policy: bytes) -> tuple[Any, list[tuple[str, int]]] | None:
-    """The envelope's rule and its (MSP ID, role) principals; None for bytes Fabric could not read as a
-    policy of MSP roles (which nobody can then satisfy)."""
-    from fabric_protos.common import policies_pb2
-    from fabric_protos.msp import msp_principal_pb2
-    from google.protobuf.message import DecodeError
-
-    try:
-        envelope = policies_pb2.SignaturePolicyEnvelope.FromString(policy)
-        principals = []
-        for principal in envelope.identities:
-            if principal.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE:
-                return None
-            role = msp_principal_pb2.MSPRole.FromString(principal.principal)
-            principals.append((role.msp_identifier, role.role))
-    except DecodeError:
-        return None
-    return envelope.rule, principals
-
-
-def _policy_orgs(policy: bytes) -> list[str]:
-    read = _principals(policy)
-    return sorted({msp for msp, _ in read[1]}) if read else ["<unreadable policy>"]
-
-
 def _peers_satisfy(policy: bytes, endorsers: tuple[str, ...]) -> bool:
-    """Whether one endorsing peer of each of ``endorsers`` satisfies the policy, as Fabric evaluates a signature
-    policy: a peer's signature meets MEMBER and PEER principals of its MSP (not ADMIN or CLIENT), each signature
-    is used for at most one principal, and an n-out-of rule needs n of its parts."""
-    from fabric_protos.msp import msp_principal_pb2
-
-    role = msp_principal_pb2.MSPRole
-    return _signers_satisfy(policy, endorsers, (role.MEMBER, role.PEER))
+    """Whether one endorsing peer of each of ``endorsers`` satisfies the policy, as the memory ledger's
+    validation evaluates it (``MemoryLedger.commit(..., endorsers=...)``): a peer's signature meets MEMBER and
+    PEER principals of its MSP (not ADMIN or CLIENT), each signature is used for at most one principal, and an
+    n-out-of rule needs n of its parts."""
+    return signers_satisfy(policy, endorsers)
 
 
 def _clients_satisfy(policy: bytes, signers: tuple[str, ...]) -> bool:
@@ -343,33 +319,7 @@ def _clients_satisfy(policy: bytes, signers: tuple[str, ...]) -> bool:
     from fabric_protos.msp import msp_principal_pb2
 
     role = msp_principal_pb2.MSPRole
-    return _signers_satisfy(policy, signers, (role.MEMBER, role.CLIENT))
-
-
-def _signers_satisfy(policy: bytes, endorsers: tuple[str, ...], meets: tuple[int, ...]) -> bool:
-    """Whether one signature of each of ``endorsers``, meeting the principals of its MSP whose role is in
-    ``meets``, satisfies the policy: each signature is used for at most one principal, and an n-out-of rule
-    needs n of its parts."""
-    read = _principals(policy)
-    if read is None:
-        return False
-    rule, principals = read
-
-    def evaluate(rule, unused: set[str]) -> set[str] | None:
-        """The signatures still unused once ``rule`` is met from ``unused``, or None if it cannot be."""
-        if rule.HasField("signed_by"):
-            if rule.signed_by >= len(principals):
-                return None
-            msp, role = principals[rule.signed_by]
-            return unused - {msp} if msp in unused and role in meets else None
-        met, left = 0, unused
-        for part in rule.n_out_of.rules:
-            after = evaluate(part, left)
-            if after is not None:
-                met, left = met + 1, after
-        return left if met >= rule.n_out_of.n else None
-
-    return evaluate(rule, set(endorsers)) is not None
+    return signers_satisfy(policy, signers, (role.MEMBER, role.CLIENT))
 
 
 async def standard_net(config: NetworkConfig = DEFAULT_CONFIG) -> Net:
