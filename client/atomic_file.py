@@ -73,21 +73,62 @@ def refuse_special_target(path: str | Path) -> None:
 def written_path(path: str | Path) -> Path:
     """The file a write of ``path`` replaces: ``path``, or where a symlink there leads (as a shell's ``>`` writes
     through one), so that the link stays: an events checkpoint or an HSM signer file kept elsewhere by a link
-    goes on being the one read. Not a link another user left in a shared folder (sticky and writable by all,
-    /tmp): followed, it would have this user replace whichever of its files the link names, so it is refused
-    (:class:`SpecialFile`), as the kernel refuses to open through one (fs.protected_symlinks)."""
+    goes on being the one read. Not through a link another user left in a shared folder (sticky and
+    writable by all, /tmp), at ``path``, in a chain of links from it, or as a folder on the way to it:
+    followed, it would have this user replace whichever of its files that user chose, so it is refused
+    (:class:`SpecialFile`, naming the link), as the kernel refuses to open through one
+    (fs.protected_symlinks)."""
     path = Path(path)
+    refuse_links_left_by_others(path)
     try:
         link = os.lstat(path)
     except OSError:   # nothing there, or nothing the system can look at: the write says which
         return path
     if not stat.S_ISLNK(link.st_mode):
         return path
-    folder = os.stat(path.parent)
-    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
-    if shared and link.st_uid not in (os.geteuid(), folder.st_uid):
-        raise SpecialFile(path, "a symlink another user left in a shared folder")
     return Path(os.path.realpath(path))
+
+
+# What a symlink another user left in a shared folder is called, at the path given or on the way to it.
+LINK_LEFT_BY_ANOTHER = "a symlink another user left in a shared folder"
+# Links followed before a path is taken for a loop, as Linux counts them (MAXSYMLINKS).
+_MAX_LINKS_FOLLOWED = 40
+
+
+def refuse_links_left_by_others(path: str | Path) -> None:
+    """Raise :class:`SpecialFile` naming the link when reaching ``path`` follows a symlink another user left
+    in a shared folder (sticky and writable by all): its last name, a folder on the way
+    (``/tmp/reports/out.json`` where /tmp/reports is such a link) or a link that one of this user's own links
+    leads to. Each name is looked at as the kernel looks at it, links followed where they stand ("a/link/.."
+    is the folder above the link's target); a name that is not there ends the walk, as the write itself then
+    fails or creates it."""
+    resolved = Path(os.path.abspath(os.sep))
+    names = list(reversed(Path(path).absolute().parts[1:]))   # the next name to look at last; '..' kept
+    followed = 0
+    while names:
+        name = names.pop()
+        if name == "..":
+            resolved = resolved.parent
+            continue
+        candidate = resolved / name
+        try:
+            info = os.lstat(candidate)
+        except OSError:
+            return
+        if not stat.S_ISLNK(info.st_mode):
+            resolved = candidate
+            continue
+        folder = os.stat(resolved)
+        shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+        if shared and info.st_uid not in (os.geteuid(), folder.st_uid):
+            raise SpecialFile(candidate, LINK_LEFT_BY_ANOTHER)
+        followed += 1
+        if followed > _MAX_LINKS_FOLLOWED:
+            return   # a loop: the write through it fails, naming it
+        target = Path(os.readlink(candidate))
+        if target.is_absolute():
+            resolved = Path(target.anchor)
+        names.extend(reversed(target.parts[1:] if target.is_absolute() else target.parts))
 
 
 def check_output_file(path: str | Path) -> str | None:
@@ -98,6 +139,8 @@ def check_output_file(path: str | Path) -> str | None:
         target = written_path(path)
         refuse_special_target(target)
     except SpecialFile as exc:
+        if exc.kind == LINK_LEFT_BY_ANOTHER:   # the link may be a folder on the way: it names itself
+            return f"{exc}: give a path that leads through none of another user's links"
         return f"it is {exc.kind}, not a file: give the path of a file to write"
     except IsADirectoryError:
         return "it is a folder, not a file: give the path of a file to write"
@@ -130,9 +173,12 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
     :func:`written_path`); :class:`SpecialFile` or IsADirectoryError (nothing written) when that is a device, a FIFO
     or a folder (:func:`refuse_special_target`).
     """
-    path = written_path(path) if replace else Path(path)
     if replace:
+        path = written_path(path)
         refuse_special_target(path)
+    else:   # the name itself is not followed (os.link fails on whatever is there), the folders on the way are
+        path = Path(path)
+        refuse_links_left_by_others(path.parent)
     folder = Path(staging_dir) if staging_dir is not None else path.parent
     make_folders(folder, PRIVATE_FOLDER_MODE if mode is not None and not mode & 0o077 else FOLDER_MODE)
     # A unique name: two writers of the same file must not share (and rename) one temporary file.
