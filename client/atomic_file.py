@@ -161,8 +161,10 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
     """A new, empty temporary file to fill in the block; it replaces ``path`` when the block succeeds.
 
     mode: the target's permission bits, given at creation, so a private key is never readable by
-    others, not even for a moment; by default 0644 as far as the umask allows (never writable by
-    others: under umask 000 a configuration file the network reads could be edited by any local user).
+    others, not even for a moment; by default those of the regular file it replaces (as a shell's ``>``
+    keeps them: an output its owner made 0600 is not left readable by all), else 0644 as far as the umask
+    allows (never writable by others: under umask 000 a configuration file the network reads could be edited
+    by any local user).
     staging_dir: where the temporary file lives (default: beside ``path``; it must be on the same
     filesystem), for folders whose every file is read, such as an MSP's crls/.
     The folder it is made in, when missing, is made by :func:`make_folders`: PRIVATE_FOLDER_MODE when mode
@@ -181,16 +183,18 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
         refuse_links_left_by_others(path.parent)
     folder = Path(staging_dir) if staging_dir is not None else path.parent
     make_folders(folder, PRIVATE_FOLDER_MODE if mode is not None and not mode & 0o077 else FOLDER_MODE)
+    file_mode = mode if mode is not None or not replace else _mode_of_regular_file(path)
     # A unique name: two writers of the same file must not share (and rename) one temporary file.
     temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if mode is None else mode)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                             0o644 if file_mode is None else file_mode)
     except OSError as error:   # named by the file the caller asked for, not the temporary one
         raise OSError(error.errno, error.strerror, str(path)) from None
     os.close(descriptor)
     try:
-        if mode is not None:
-            os.chmod(temporary, mode)   # exact bits, whatever the umask took away
+        if file_mode is not None:
+            os.chmod(temporary, file_mode)   # exact bits, whatever the umask took away
         yield temporary
         if replace:
             os.replace(temporary, path)
@@ -200,6 +204,16 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _mode_of_regular_file(path: Path) -> int | None:
+    """The permission bits of the regular file at ``path``; None when there is none (or it cannot be looked
+    at: the write then says why)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return stat.S_IMODE(info.st_mode) & 0o777 if stat.S_ISREG(info.st_mode) else None
 
 
 def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = None, durable: bool = False,

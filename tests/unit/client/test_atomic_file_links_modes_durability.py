@@ -1,11 +1,14 @@
-"""What a rewrite does to the disk beyond the file's content: the links it follows."""
+"""What a rewrite does to the disk beyond the file's content: the links it follows and the permissions it
+leaves."""
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 
 from client.atomic_file import check_output_file, write_atomically
+from client.gateway import FileCheckpointer
 from client.user_files import SpecialFile
 
 
@@ -66,3 +69,29 @@ def test_links_of_this_user_are_still_followed_through_shared_and_private_folder
     write_atomically(shared / "reports" / "out.json", "1")
     write_atomically(shared / "reports" / "up" / "top.json", "2")
     assert (elsewhere / "out.json").read_text() == "1" and (tmp_path / "top.json").read_text() == "2"
+
+
+@pytest.mark.parametrize("kept", [0o600, 0o640, 0o664])
+def test_a_rewrite_keeps_the_permissions_of_the_file_it_replaces(tmp_path, kept):
+    # as a shell's `>` keeps them: an --invoice-out or checkpoint file its owner made 0600 must not turn 0644
+    old_umask = os.umask(0o022)
+    try:
+        output = tmp_path / "invoice.json"
+        output.write_text("{}")
+        output.chmod(kept)
+        write_atomically(output, '{"buyer": "..."}')
+        assert stat.S_IMODE(output.stat().st_mode) == kept
+        checkpoint = tmp_path / "events.checkpoint"
+        with FileCheckpointer(checkpoint) as checkpointer:
+            checkpointer.checkpoint_block(1)
+        checkpoint.chmod(kept)
+        with FileCheckpointer(checkpoint) as checkpointer:
+            checkpointer.checkpoint_block(2)
+        assert stat.S_IMODE(checkpoint.stat().st_mode) == kept
+        fresh = tmp_path / "fresh.json"        # a new file: 0644 as far as the umask allows, as before
+        write_atomically(fresh, "{}")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        write_atomically(output, "{}", mode=0o644)    # a mode given is the mode written
+        assert stat.S_IMODE(output.stat().st_mode) == 0o644
+    finally:
+        os.umask(old_umask)
