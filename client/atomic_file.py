@@ -222,8 +222,12 @@ def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = 
 
     durable: flush the data to disk before the rename, and the folder's new entry after it, for a file
     whose loss after a crash would make its reader repeat or skip work (an event checkpoint). Without
-    the second flush a power loss can undo the rename and bring the old content back.
+    the second flush a power loss can undo the rename and bring the old content back, and without the first
+    leave the new name on an empty file. A private file (mode giving its group and others nothing: a key)
+    is always written so: a CA's or a node's key left empty by a power loss cannot be made again, the
+    certificates and the channel's MSP naming its public key.
     """
+    durable = durable or (mode is not None and not mode & 0o077)
     content = data.encode("utf-8") if isinstance(data, str) else data
     with staged_file(path, mode=mode, staging_dir=staging_dir, replace=replace) as temporary:
         fill(temporary, content, durable=durable)

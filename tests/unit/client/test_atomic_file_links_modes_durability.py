@@ -1,5 +1,5 @@
-"""What a rewrite does to the disk beyond the file's content: the links it follows and the permissions it
-leaves."""
+"""What a rewrite does to the disk beyond the file's content: the links it follows, the permissions it
+leaves, and what reaches the disk before it returns."""
 from __future__ import annotations
 
 import os
@@ -7,9 +7,11 @@ import stat
 
 import pytest
 
+from client import atomic_file
 from client.atomic_file import check_output_file, write_atomically
 from client.gateway import FileCheckpointer
 from client.user_files import SpecialFile
+from network import membership
 
 
 def _shared_folder(tmp_path):
@@ -95,3 +97,36 @@ def test_a_rewrite_keeps_the_permissions_of_the_file_it_replaces(tmp_path, kept)
         assert stat.S_IMODE(output.stat().st_mode) == 0o644
     finally:
         os.umask(old_umask)
+
+
+def _flushed(monkeypatch) -> list[str]:
+    """The paths os.fsync is called on from now on (a file's, or its folder's)."""
+    flushed = []
+    real_fsync = os.fsync
+
+    def fsync(descriptor):
+        flushed.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        return real_fsync(descriptor)
+
+    monkeypatch.setattr(atomic_file.os, "fsync", fsync)
+    return flushed
+
+
+def test_a_private_key_reaches_the_disk_with_its_folder_entry_before_the_write_returns(tmp_path, monkeypatch):
+    # a CA's key left empty by a power loss cannot be made again: the channel's MSP names its certificate
+    flushed = _flushed(monkeypatch)
+    key = tmp_path / "ca" / "priv_sk"
+    write_atomically(key, "-----BEGIN PRIVATE KEY-----\n", mode=0o600)
+    assert len(flushed) == 2 and flushed[0].startswith(str(key.parent / ".priv_sk.")) and \
+        flushed[1] == str(key.parent)
+    flushed.clear()
+    write_atomically(tmp_path / "ca" / "cert.pem", "-----BEGIN CERTIFICATE-----\n", mode=0o644)
+    assert flushed == []     # a public file is not flushed unless asked (durable=True)
+
+
+def test_the_membership_record_reaches_the_disk_before_it_is_saved(tmp_path, monkeypatch):
+    flushed = _flushed(monkeypatch)
+    membership._save_state(tmp_path, {"added": []})
+    record = membership.state_path(tmp_path)
+    assert len(flushed) == 2 and flushed[0].startswith(str(record.parent / f".{record.name}.")) and \
+        flushed[1] == str(record.parent)
