@@ -147,14 +147,22 @@ async def _goods_receipt_held(s: Session, position: int, gr: GoodsReceiptReferen
                    "debtor: one delivery has one seller, and backs that seller's claims alone. If the delivery is "
                    f"yours and that claim is not its creditor's to make, ask the debtor {debtor.uscc}, which sees the "
                    "receipt on that claim: until it confirms the claim it can reject it, which releases the receipt")
-    released = ("it is released only when that one is rejected (by its debtor) or withdrawn (by its creditor)")
     if not entry.in_parts:
+        if first.status == REGISTERED or first.status in lifecycle.RELEASED:
+            released = ("it is released only when that one is rejected (by its debtor) or withdrawn (by its "
+                        "creditor)")
+            then = ", after which the delivery can be registered in parts, each claim with its part"
+        else:   # no step releases it any more: waiting for one would be waiting for good
+            released = (f"{first.id} is {first.status}: a claim its debtor has confirmed keeps its goods "
+                        "receipts for good, paid or not (only a rejection or a withdrawal before "
+                        "confirmation releases them); register this claim without the receipt")
+            then = ""
         if gr.part is None:
             raise rule("goods-receipt-already-financed", f"{taken} already backs receivable {entry.receivable_id}: "
                        f"one delivery backs one receivable, and {released}")
         raise rule("goods-receipt-already-financed", f"{taken} already backs receivable {entry.receivable_id} "
-                   f"whole (registered without a part), so it takes no part of another claim: {released}, after "
-                   "which the delivery can be registered in parts, each claim with its part")
+                   f"whole (registered without a part), so it takes no part of another claim: "
+                   f"{released}{then}")
     listed = f"receivable {holders[0]}" if len(holders) == 1 else f"receivables {', '.join(holders)}"
     # the entry's fen carry no currency of their own: they are in the currency of its parts' claims, which the first
     # part set; a part in another currency would add up fen of two currencies against one received value
