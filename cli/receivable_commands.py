@@ -574,9 +574,9 @@ def _invoice_parts(text: str) -> list[str]:
 
 @receivable.command("confirm")
 @click.argument("receivable_id", callback=names_a_record)
-@endorsing_org_option("the debtor's org and the holder's, or when they are one org, it and every other org of "
-                      "the channel (the claim's policy then adds the regulator's org, which the channel does not "
-                      "name)")
+@endorsing_org_option("the debtor's org and the holder's; when they are one org, the orgs the claim's key names "
+                      "(it and the regulator's) and any the chaincode's endorsement policy asks besides, or, "
+                      "where those cannot be read, it and every other org of the channel")
 @prints_document("coreenterprise", RECEIVABLE_COLUMNS + ["confirmed_on"])
 def confirm(session, receivable_id, endorsing_orgs):
     """The debtor confirms (确权) RECEIVABLE_ID.
