@@ -313,16 +313,31 @@ def to_fen(value: object) -> int:
     """Yuan as written on an invoice ("1272.00", "¥1,272.00") to integer fen.
 
     More than two decimal places is an error, never rounded away. (The digits of an amount are checked as fen,
-    exactly and without expanding the number: fractions of a fen, however far out, are that error.)
+    exactly and without expanding the number: fractions of a fen, however far out, are that error.) So are
+    more than two that are zeros, and a power of ten, as the CLI (``cli/amounts.py``) and the contract refuse
+    them: ``30.000`` is thirty thousand where a dot groups thousands, and ``1.23457E+11`` is how a spreadsheet
+    shows an amount it has rounded to six digits, so neither is read as a figure it may not be.
     """
     number = _number(value)
+    _, digits, exponent = number.as_tuple()
+    if exponent < -2 and not any(digits[exponent + 2:]):   # places past the fen, all zeros (others: to_fen's)
+        raise ValueProblem(f"more than two decimal places: {shown_value(value)}; they are refused even when "
+                           "they are zeros, as 30.000 is thirty thousand where a dot groups thousands: write "
+                           "the amount with at most two decimals (30.00, or 30000.00)")
     try:
-        return money.to_fen(number)
+        fen = money.to_fen(number)
     except money.AboveCap:
         raise ValueProblem(f"too large: {shown_value(value)} (amounts are capped at {money.plain_yuan(money.MAX_FEN)} "
                            "yuan)") from None
     except ValueError:
         raise ValueProblem(f"more than two decimal places: {shown_value(value)}") from None
+    # a float comes from code, not from a file (JSON numbers are read as Decimal): its repr has an exponent of
+    # its own for large and small values, so it is judged by its value alone
+    if not isinstance(value, float) and "e" in str(value).lower():
+        raise ValueProblem(f"{shown_value(value)} is written with a power of ten (E), which no amount of an "
+                           "invoice is, and a spreadsheet writes for an amount it has rounded: write the "
+                           "amount in digits with at most two decimals, e.g. 1272.50")
+    return fen
 
 
 def is_stars(value: object) -> bool:
