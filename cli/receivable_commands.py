@@ -506,13 +506,13 @@ def register_receivable(session, debtor, face_fen, issue_date, due_date, invoice
     Example:
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
         --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 \\
-        --invoice 24312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
+        --invoice 26312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 --currency USD \\
         --face "USD 11,300.00" --issue 2026-03-02 --due 2026-05-31 \\
-        --invoice 24312000000012345678,2026-03-01,10000.00,1300.00 --contract-file contract.pdf
+        --invoice 26312000000012345678,2026-03-01,10000.00,1300.00 --contract-file contract.pdf
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
         --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 --request-id PO-2026-0042 \\
-        --invoice 24312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
+        --invoice 26312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
     """
     me = session.client.who_am_i().uscc
     parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor, currency=currency) for line in invoice_lines]
