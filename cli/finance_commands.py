@@ -89,6 +89,7 @@ from .risk_commands import (
     note_other_currencies,
     note_what_the_score_cannot_tell,
     offline_hint,
+    thin_record,
 )
 
 
@@ -101,17 +102,20 @@ def _owing(_ctx, _param, amount: Amount | None) -> Amount | None:
 
 
 class DebtorRisk(NamedTuple):
-    """The debtor's risk a quote is priced on; ``synthetic``: scored from a simulated history, not a real debtor's."""
+    """The debtor's risk a quote is priced on; ``synthetic``: scored from a simulated history, not a real
+    debtor's; ``thin_record``: why the model's grade rests on no payment (``risk_commands.thin_record``), None
+    when it rests on some or the grade was given (--grade, --probability)."""
 
     probability_late: Decimal | None
     grade: str
     synthetic: bool = False
+    thin_record: str | None = None
 
 
 def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
     scored = score_debtor(model, history, day)
     note_what_the_score_cannot_tell(scored)
-    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic)
+    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic, thin_record(scored))
 
 
 def _scoring_model(model_path: Path | None) -> LatePaymentModel:
@@ -375,7 +379,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
                              probability_late=risk.probability_late)
         if as_json:
-            emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic}, as_json=True)
+            emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic,
+                  "thin_record": risk.thin_record}, as_json=True)
         else:
             _print_quote(_quote_rows(result, receivable, day), risk)
         _exit_if_declined(result)
@@ -568,7 +573,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                         except (ReceivablesError, GatewayError) as exc:   # said, with the command to retry, below
                             unwithdrawn = exc
         if as_json:
-            emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic, "debtor": r.debtor,
+            emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic,
+                  "thin_record": risk.thin_record, "debtor": r.debtor,
                   "financing_id": r.financing_id,
                   "pending_offers": [_pending_json(p) for p in pending],
                   "made_offer": None if made is None else made.model_dump(mode="json"),

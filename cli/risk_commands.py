@@ -169,15 +169,16 @@ def history_debtors(path: Path) -> list[str]:
     return list(dict.fromkeys(debtor for debtor in named if isinstance(debtor, str) and debtor))
 
 
-def note_thin_record(score: DebtorScore) -> None:
-    """A debtor none of whose receivables had fallen due by the date is scored without a single payment to go by
-    (every late share is 0 of 0): say so (stderr, beside --json)."""
+def thin_record(score: DebtorScore) -> str | None:
+    """Why the grade of a debtor none of whose receivables had fallen due by the date rests on no payment
+    (every late share is 0 of 0), None when it rests on some: the stderr note, and ``thin_record`` in --json,
+    so a script can tell a grade earned from one given for want of a record."""
     f = score.features
     # fell_due_365 too: the windows count late a claim fallen due and not paid in full though none of its parts
     # is overdue (a part a hand-written history gives a later due date than its claim's), and every window, the
     # season a year ago included, lies within those 365 days
     if f.settled_on_time_count + f.settled_late_count + f.overdue_count + f.fell_due_365:
-        return
+        return None
     # a claim that fell due under a freeze counts in no timeliness measure (fell_due_under_a_freeze): it is
     # neither "not yet settled or overdue" nor a payment to go by
     frozen, waiting = len(f.fell_due_frozen), f.confirmed_count - len(f.fell_due_frozen)
@@ -187,8 +188,16 @@ def note_thin_record(score: DebtorScore) -> None:
               f"has 1 confirmed receivable on record by {score.as_of}, not yet settled or overdue"
               if waiting == 1 else
               f"has {waiting} confirmed receivables on record by {score.as_of}, none yet settled or overdue")
-    click.echo(f"note: {score.debtor} {record}: grade {score.grade} is the model's view of a debtor whose "
-               "payments are not yet known, not of its payments", err=True)
+    return (f"{score.debtor} {record}: grade {score.grade} is the model's view of a debtor whose payments "
+            "are not yet known, not of its payments")
+
+
+def note_thin_record(score: DebtorScore) -> None:
+    """A debtor scored without a single payment to go by (:func:`thin_record`): say so (stderr, beside
+    --json)."""
+    reason = thin_record(score)
+    if reason is not None:
+        click.echo(f"note: {reason}", err=True)
 
 
 # how far the share of what fell due that was paid late (or not yet) by count may lie above the share
@@ -499,6 +508,8 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         # the table shows each amount in it: the fen here are of it, and a score in USD is not one in CNY
         data["currency"] = scored_in
         data["synthetic"] = history.synthetic
+        # the stderr note's reason, or null: a grade given for want of a payment record is no earned one
+        data["thin_record"] = thin_record(result)
         emit(data, as_json=True)
         return
     if history.synthetic:
