@@ -16,7 +16,7 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import attestation, dates, events, fingerprint, keys, lifecycle, money
 from .arguments import _first_repeat
-from .errors import rule
+from .errors import rule, shown
 from .model import (
     REGISTERED, GoodsReceipt, GoodsReceiptEntry, GoodsReceiptPart, GoodsReceiptReference, Invoice, Party,
     ReceiptPartHeld, Receivable, ReceivableRegistration, buyer_number_character_problem, invoice_label, parse_request,
@@ -97,6 +97,14 @@ async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
         claim = await s.store.receivable_or_none(owner)
     except UNREADABLE_VALUE:   # an entry naming a claim no contract wrote: the rule alone
         claim = None
+    if claim is not None and claim.status == REGISTERED and claim.frozen is not None:
+        # a frozen claim is neither withdrawn nor rejected (lifecycle.ensure_not_frozen): advising the
+        # withdrawal alone would send the creditor to a receivable-frozen refusal
+        queue = f" ({len(claim.queued_freezes)} more queued behind it)" if claim.queued_freezes else ""
+        return (f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor): "
+                f"{owner} is REGISTERED and frozen by order {shown(claim.frozen.order_reference)}{queue}, "
+                "so it can be withdrawn (WithdrawReceivable), if it is the mistaken claim, only once the "
+                "regulator lifts every order binding it (UnfreezeReceivable); then register again")
     if claim is not None and claim.status == REGISTERED:
         return (f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor): "
                 f"{owner} is REGISTERED, so if it is the mistaken claim, withdraw it (WithdrawReceivable) "
