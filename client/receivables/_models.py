@@ -33,7 +33,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
                       model_serializer, model_validator)
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
-from chaincode.receivables.model import invoices_in_the_claims_currency
+from chaincode.receivables.model import INVOICES_MAX, invoices_in_the_claims_currency
 from chaincode.receivables.money import parse_currency
 
 from ..money import LEDGER_MAX_FEN, MAX_FEN, canonical_rate_text, rate_text, to_fen
@@ -347,7 +347,10 @@ class ReceivableRegistration(Request):
     currency: str = "CNY"
     issue_date: date
     due_date: date
-    invoices: list[InvoiceInput] = Field(min_length=1)
+    invoices: list[InvoiceInput] = Field(
+        min_length=1, max_length=INVOICES_MAX,
+        description=f"the invoices the claim is for, at most {INVOICES_MAX}: the contract refuses more "
+                    "(argument-invalid), so a longer list is refused before it is sent")
     contract_hash: str
     goods_receipts: list[GoodsReceiptReference] = Field(
         default_factory=list, max_length=100,
