@@ -113,9 +113,11 @@ def _nested_deeper_than(value: dict | list, limit: int) -> bool:
 
 
 def _to_bool(raw: bytes) -> bool:
-    text = _as_text(raw).lower()
+    # JSON's spelling alone, as a ``bool | None`` parameter reads it: a client that sent "True" (Python's
+    # str(True)) to one would be refused by the other
+    text = _as_text(raw)
     if text not in ("true", "false"):
-        raise ValueError("expected true or false")
+        raise ValueError("expected true or false (lower case, as JSON writes them)")
     return text == "true"
 
 
