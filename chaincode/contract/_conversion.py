@@ -335,6 +335,22 @@ def refuse_repeated_keys(raw: bytes) -> None:
         pass
 
 
+def _refuse_overlong_whole_number(raw: bytes) -> None:
+    """Raise _NumberTooLong, in the words a plain ``int`` parameter uses, for a JSON document holding a whole
+    number of more than MAX_INTEGER_DIGITS digits: pydantic refuses one only as "Invalid JSON: number out of
+    range", naming neither the limit nor the number's length. Called on a document pydantic has refused as no
+    JSON, so no other is parsed a second time, and one without a run of digits that long is not parsed at all.
+    As in ``refuse_repeated_keys``, fractions and constants are not built (``len`` reads them)."""
+    if _DIGITS_BEYOND_ANY_LIMIT.search(raw) is None:
+        return
+    try:
+        json.loads(raw, parse_int=_whole_number, parse_float=len, parse_constant=len)
+    except _NumberTooLong:
+        raise
+    except (ValueError, RecursionError):   # no JSON before any such number: pydantic's refusal says why
+        pass
+
+
 _STRICT = pydantic.ConfigDict(strict=True)
 def _strict_reader(annotation: Any) -> tuple[Callable[[bytes], Any], bool]:
     """The function reading JSON into a value of ``annotation``, and whether it reads strictly.
@@ -409,6 +425,8 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
             problems = "; ".join(f"{_error_location(error['loc'])}: {error['msg']}"
                                  for error in errors) + more
             no_json = all(error["type"] == "json_invalid" for error in errors)   # it comes alone
+            if no_json:
+                _refuse_overlong_whole_number(raw)
             raise ValueError(problems if no_json else expected + problems) from None
         refuse_repeated_keys(raw)
         refused = _unrepresentable_number(value)
