@@ -363,20 +363,37 @@ class ChaincodeStub:
         up to more than it, and are split rather than fail; only a record too large for any message
         (a write within the few bytes a record adds of the limit included) stays alone in its
         segment, for the request to refuse."""
-        count_limit = self._options.write_batch_segment
-        envelope = Msg(type=Msg.WRITE_BATCH_STATE, txid=self._tx_id, channel_id=self._channel_id).ByteSize()
+        return self._segments(records, [_length_delimited_bytes(record.ByteSize()) for record in records],
+                              self._options.write_batch_segment, Msg.WRITE_BATCH_STATE)
+
+    def _key_segments(self, keys: list[str], collection: str) -> list[list[str]]:
+        """``keys`` cut into segments of at most the peer's segment size whose GET_STATE_MULTIPLE message,
+        ``collection`` included, stays within the message limit, as writes are (``_write_segments``): keys
+        that each fit a GET_STATE of their own may add up to more than it. A key too long for any message
+        stays alone in its segment, for the request to refuse."""
+        collection_bytes = _length_delimited_bytes(len(collection.encode("utf-8"))) if collection else 0
+        return self._segments(keys, [_length_delimited_bytes(len(key.encode("utf-8"))) for key in keys],
+                              self._options.get_multiple_keys_segment, Msg.GET_STATE_MULTIPLE,
+                              fixed_bytes=collection_bytes)
+
+    def _segments(self, items: list, item_bytes: list[int], count_limit: int, message_type: int,
+                  fixed_bytes: int = 0) -> list[list]:
+        """``items`` of a repeated field, each taking ``item_bytes`` in the payload, cut in order into
+        segments of at most ``count_limit`` items whose ``message_type`` message, with ``fixed_bytes`` of
+        other payload fields, stays within the message limit. An item too large for any message stays alone
+        in its segment."""
+        envelope = Msg(type=message_type, txid=self._tx_id, channel_id=self._channel_id).ByteSize()
         # The payload field's tag and length (a varint of at most 5 bytes below 4 GiB) are envelope too.
-        payload_budget = self._max_message_bytes - envelope - 1 - 5
-        segments: list[list[shim_pb2.WriteRecord]] = []
-        segment: list[shim_pb2.WriteRecord] = []
+        payload_budget = self._max_message_bytes - envelope - 1 - 5 - fixed_bytes
+        segments: list[list] = []
+        segment: list = []
         segment_bytes = 0
-        for record in records:
-            record_bytes = _length_delimited_bytes(record.ByteSize())   # one entry of the repeated ``rec``
-            if segment and (len(segment) == count_limit or segment_bytes + record_bytes > payload_budget):
+        for item, size in zip(items, item_bytes):
+            if segment and (len(segment) == count_limit or segment_bytes + size > payload_budget):
                 segments.append(segment)
                 segment, segment_bytes = [], 0
-            segment.append(record)
-            segment_bytes += record_bytes
+            segment.append(item)
+            segment_bytes += size
         if segment:
             segments.append(segment)
         return segments
@@ -394,10 +411,8 @@ class ChaincodeStub:
             _require(key, "key")
         if not self._options.use_get_multiple_keys:
             return [await self._get(key, collection) for key in keys]
-        limit = self._options.get_multiple_keys_segment
         values: list[bytes | None] = []
-        for offset in range(0, len(keys), limit):
-            chunk = keys[offset : offset + limit]
+        for chunk in self._key_segments(keys, collection):
             request = shim_pb2.GetStateMultiple(keys=chunk, collection=collection).SerializeToString()
             result = shim_pb2.GetStateMultipleResult.FromString(
                 await self._transport.request(Msg.GET_STATE_MULTIPLE, request)
