@@ -256,6 +256,18 @@ class StoreBase:
         await self._set_policy(key, orgs)
         return True
 
+    async def first_value(self, key: str) -> bytes | None:
+        """The value the first write of ``key`` in the peer's history gave it; None where the history records none
+        (a key written while the peer kept no history: nothing to hold a record to). Unlike a
+        key-level policy, which the org it names may rewrite in the same transaction as the value, nothing a
+        transaction writes changes what an earlier one wrote: a record an org rewrote under its own policy, to
+        speak for another org, still shows the value the contract first wrote. Needs the peer's history
+        database (on by default, as ``GetReceivableHistory`` needs it too)."""
+        first = None
+        async for mod in self.stub.get_history_for_key(key):   # newest first: the last one is the first write
+            first = mod
+        return first.value if first is not None and not first.is_delete else None
+
     async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:
         """The record, None where the key holds none; refused ``record-unreadable`` (``parsed``) where it holds a
         value no such record parses to, or one naming another key's id (``stored_under_own_key``)."""
