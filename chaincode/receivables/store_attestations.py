@@ -75,16 +75,18 @@ class AttestationRecords(StoreBase):
         return [a for a in found if not attestation.past_newest(a, newest[a.attester])], unreadable
 
     async def _in_its_first_attesters_name(self, key: str, a: InvoiceAttestation) -> bool:
-        """Whether the record names the attester, and its org, the first write of its key named (or its key has
-        no history: written while the peer kept none). Attestations are never changed, and the key is under
-        its attester's org alone, whose peer alone makes a rewrite of it valid (setting another org's policy
-        with it, if it likes): that org could otherwise rewrite an attestation it made into one in another
-        attester's name (``attester``, ``attested.msp_id``), to be listed and counted as that attester's."""
+        """Whether the record names the attester, and its org, the first write of its key named (or its key
+        has no history: written while the peer kept none). Attestations are never changed, and the key is
+        under its attester's org alone, whose peer alone makes a rewrite of it valid (setting another org's
+        policy with it, if it likes): that org could otherwise rewrite an attestation it made into one in
+        another attester's name (``attester``, ``attested.msp_id``), to be listed and counted as that
+        attester's."""
         raw = await self.first_value(key)
         if raw is None:
             return True
         first = readable_record(InvoiceAttestation, raw, keys.ATTESTATION, [a.fingerprint, a.id])
-        return first is not None and (first.attester, first.attested.msp_id) == (a.attester, a.attested.msp_id)
+        return first is not None and ((first.attester, first.attested.msp_id)
+                                      == (a.attester, a.attested.msp_id))
 
     async def _newest_entry(self, fp: str, attester: str) -> attestation.Newest | None:
         """The attester's newest attestation of an invoice as its ``recfin.attestation-last`` entry keeps it (None: it
@@ -117,9 +119,9 @@ class AttestationRecords(StoreBase):
     async def attestation_records(self, fp: str) -> tuple[list[InvoiceAttestation], list[str]]:
         """The invoice's attestations (``attestations_of``), and the attestation ids of the records under it
         that are none: a value no attestation parses to, one whose time is no transaction time, one
-        naming another attester than its key's first write did (``_in_its_first_attesters_name``), or a copy of
-        an attestation under a key other than the one it was written to (its ``fingerprint`` or its ``id``
-        another key's, as ``stored_under_own_key`` holds every record to its id): a copy of another invoice's
+        naming another attester than its key's first write did (``_in_its_first_attesters_name``), or a
+        copy of an attestation under a key other than the one it was written to (its ``fingerprint`` or its
+        ``id`` another key's, as ``stored_under_own_key`` holds every record to its id): a copy of another invoice's
         pass would otherwise count for this one. Every attestation the contract records is under its
         attester's org's policy, so only two orgs writing a new key wrote those; they say nothing anyone could
         count, and each would otherwise fail every read of the invoice's attestations. A key under the

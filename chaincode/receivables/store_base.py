@@ -257,9 +257,9 @@ class StoreBase:
         return True
 
     async def first_value(self, key: str) -> bytes | None:
-        """The value the first write of ``key`` in the peer's history gave it; None where the history records none
-        (a key written while the peer kept no history: nothing to hold a record to). Unlike a
-        key-level policy, which the org it names may rewrite in the same transaction as the value, nothing a
+        """The value the first write of ``key`` in the peer's history gave it; None where the history records
+        none (a key written while the peer kept no history: nothing to hold a record to). Unlike a key-level
+        policy, which the org it names may rewrite in the same transaction as the value, nothing a
         transaction writes changes what an earlier one wrote: a record an org rewrote under its own policy, to
         speak for another org, still shows the value the contract first wrote. Needs the peer's history
         database (on by default, as ``GetReceivableHistory`` needs it too)."""

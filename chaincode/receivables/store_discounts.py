@@ -25,19 +25,19 @@ class DiscountRecords(StoreBase):
         (``_first_published_by``)."""
         d = await self._require(DiscountOffer, keys.DISCOUNT, offer_id, "discount offer")
         if (first := await self._first_published_by(d)) is not None:
-            raise unreadable(keys.label(keys.DISCOUNT, d.id), f"it names {d.debtor_msp}'s debtor {d.debtor}, but "
-                             f"was published as {first}'s: that org alone, running altered chaincode, could "
-                             "have rewritten it", _OFFER_OF_ANOTHER_ORG)
+            raise unreadable(keys.label(keys.DISCOUNT, d.id), f"it names {d.debtor_msp}'s debtor {d.debtor}, "
+                             f"but was published as {first}'s: that org alone, running altered chaincode, "
+                             "could have rewritten it", _OFFER_OF_ANOTHER_ORG)
         return d
 
     async def _first_published_by(self, d: DiscountOffer) -> str | None:
-        """The debtor (and its org) the first write of ``d``'s key named where it is not ``d``'s, else None. An
-        offer's key is under its debtor's org alone, so that org's peer alone makes a rewrite of it valid, and it
-        may set another org's policy in the same write: one debtor's org rewriting its own offer to name another
-        org's debtor would have that debtor's peer, running the contract, endorse the settlement of its claims
-        on an early payment it never offered. Its debtor is written once, at publication, and never changed:
-        the key's history keeps it. A first write no offer parses to names no debtor either; with no history of
-        the key (written while the peer kept none), the offer is read as it is."""
+        """The debtor (and its org) the first write of ``d``'s key named where it is not ``d``'s, else None.
+        An offer's key is under its debtor's org alone, so that org's peer alone makes a rewrite of it valid,
+        and it may set another org's policy in the same write: one debtor's org rewriting its own offer to
+        name another org's debtor would have that debtor's peer, running the contract, endorse the settlement
+        of its claims on an early payment it never offered. Its debtor is written once, at publication, and
+        never changed: the key's history keeps it. A first write no offer parses to names no debtor either;
+        with no history of the key (written while the peer kept none), the offer is read as it is."""
         raw = await self.first_value(self.key(keys.DISCOUNT, d.id))
         if raw is None:
             return None
@@ -45,7 +45,8 @@ class DiscountRecords(StoreBase):
             first = json.loads(raw)
         except ValueError:
             first = None
-        published = (first.get("debtor"), first.get("debtor_msp")) if isinstance(first, dict) else (None, None)
+        published = ((first.get("debtor"), first.get("debtor_msp")) if isinstance(first, dict)
+                     else (None, None))
         return None if published == (d.debtor, d.debtor_msp) else f"{published[1]} {published[0]}"
 
     async def put_discount_offer(self, d: DiscountOffer) -> None:
