@@ -552,8 +552,9 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 raise click.ClickException(f"no offer made on {r.financing_id}: {refused}")
             if refused is not None and not as_json:
                 click.echo(f"no offer made on {r.financing_id}: {refused}")
+            # the question on stderr, as every prompt: with stdout sent to a file it would go there unseen
             if result.offer is not None and refused is None and (yes or (not as_json and click.confirm(
-                    f"make this offer on {r.financing_id}?", default=False))):
+                    f"make this offer on {r.financing_id}?", default=False, err=True))):
                 made = _offer_priced_on(held, session, turn, r, result, as_, endorsing_organizations)
                 # read again with the offer on the ledger: more than this offer added means another offer of the bank
                 # on the debtor committed after the read above, where this host's turns do not reach

@@ -1489,7 +1489,8 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> 
 def _agreed_to(session, offer: DiscountOffer, receivable_id: str, as_json: bool) -> bool:
     """Whether the operator accepts ``offer`` on ``receivable_id``, asked once its terms, and what they pay on
     the claim today as `finance compare` prices them, are shown (on stderr with --json, whose stdout is the
-    claim's JSON). An offer the contract would refuse to pay on the claim today says why and asks nothing."""
+    claim's JSON). The question is on stderr always: with stdout sent to a file it would go there unseen. An
+    offer the contract would refuse to pay on the claim today says why and asks nothing."""
     claim = session.client.get_receivable(receivable_id)
     if claim.outstanding == 0:   # settled, or split: the contract pays nothing early on it
         raise click.ClickException(f"not sent: {nothing_outstanding(claim.id, claim.status, claim.children)}")
@@ -1503,7 +1504,7 @@ def _agreed_to(session, offer: DiscountOffer, receivable_id: str, as_json: bool)
         raise click.ClickException(f"not sent: {priced.why}")
     say(f"paid {money(priced.net_cash, claim.currency)}, discount {money(priced.interest, claim.currency)} "
         f"(at {exact_percent(priced.annual_rate)} a year for {priced.days} days early, {priced.day_count})")
-    return click.confirm(f"accept {offer.id} on {claim.id} on these terms?", default=False, err=as_json)
+    return click.confirm(f"accept {offer.id} on {claim.id} on these terms?", default=False, err=True)
 
 
 def _discount_terms_text(offer: DiscountOffer) -> str:
