@@ -11,7 +11,7 @@ from .model import REGISTERED, GoodsReceiptEntry, Receivable
 from .store_base import UNREADABLE_VALUE, StoreBase, parsed_object
 
 # what a registrant can do about a registry entry no claim wrote
-_BLOCKED_ENTRY = ("No claim on that invoice or goods receipt can be registered while the entry stands: report the key to the network's "
+BLOCKED_ENTRY = ("No claim on that invoice or goods receipt can be registered while the entry stands: report the key to the network's "
                   "operators, whose peers' history of the key names the transaction that wrote it and the orgs that "
                   "endorsed it, and register the claim once the entry is gone")
 
@@ -28,7 +28,7 @@ class RegistryRecords(StoreBase):
         raw = await self.stub.get_state(self.key(object_type, key))
         if not raw:
             return None
-        return parsed_object(raw, {"receivable_id": str}, object_type, key, remedy=_BLOCKED_ENTRY,
+        return parsed_object(raw, {"receivable_id": str}, object_type, key, remedy=BLOCKED_ENTRY,
                              ids=("receivable_id",))["receivable_id"]
 
     async def _put_registry_entry(self, object_type: str, key: str, key_field: str, receivable_id: str) -> None:
@@ -128,7 +128,7 @@ class RegistryRecords(StoreBase):
     async def goods_receipt_entry(self, receipt_key: str) -> GoodsReceiptEntry | None:
         """The registry's entry of a goods receipt: registered whole (an earlier version's entry reads so) or in
         parts; None when it backs no claim."""
-        return await self._get(GoodsReceiptEntry, keys.GOODS_RECEIPT, receipt_key, remedy=_BLOCKED_ENTRY)
+        return await self._get(GoodsReceiptEntry, keys.GOODS_RECEIPT, receipt_key, remedy=BLOCKED_ENTRY)
 
     async def _readable_goods_receipt_entry(self, receipt_key: str) -> GoodsReceiptEntry | None:
         """``goods_receipt_entry``, None also where the entry is none the contract wrote: it names no claim, and

@@ -25,6 +25,7 @@ from .model import (
 from .schemas import json_argument
 from .session import Session, rules
 from .store_base import UNREADABLE_VALUE
+from .store_registry import BLOCKED_ENTRY
 from .tx_base import TransactionGroup
 
 ReceivableArgument = json_argument(ReceivableRegistration)
@@ -113,6 +114,11 @@ async def _already_financed(s: Session, position: int, inv: Invoice, owner: str,
         return (f"{held}, and {owner} is {claim.status}: a claim its debtor has confirmed keeps its "
                 "invoices for good, paid or not (only a rejection or a withdrawal before confirmation "
                 "releases them); register this claim without the invoice")
+    if claim is None:
+        # no such claim, or no record this contract wrote: the entry is a new key two orgs wrote outside
+        # the contract (under the chaincode-level policy alone), and no rejection or withdrawal releases it
+        return (f"{held}, but no receivable {owner} is on the ledger (or its record is none this "
+                f"contract wrote): the entry was written outside the contract. {BLOCKED_ENTRY}")
     return f"{held}, until that one is rejected (by its debtor) or withdrawn (by its creditor)"
 
 
