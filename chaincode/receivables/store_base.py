@@ -6,6 +6,7 @@ key-level policies this contract writes (``org_policy``), and private data.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
@@ -455,9 +456,16 @@ POLICY_ROLE = "PEER"
 EARLIER_POLICY_ROLE = "MEMBER"
 
 
-def org_policy(orgs: list[str], role: str = POLICY_ROLE) -> bytes:
+def org_policy(orgs: Sequence[str], role: str = POLICY_ROLE) -> bytes:
     """The key-level policy every key this contract guards carries: a peer of each of ``orgs`` endorses
     (deterministic bytes, so a stored policy is compared by value)."""
+    return _org_policy(tuple(orgs), role)
+
+
+@functools.lru_cache(maxsize=256)
+def _org_policy(orgs: tuple[str, ...], role: str) -> bytes:
+    # A transaction writes 4-5 policies, of the same few sets of the channel's orgs: the bytes depend on
+    # the orgs and the role alone, so each set's protobuf is built once per process, not once per write.
     kep = KeyEndorsementPolicy()
     kep.add_orgs(role, *orgs)
     return kep.policy()
