@@ -36,3 +36,43 @@ def test_a_long_refused_component_or_key_is_quoted_by_its_start():
     with pytest.raises(ValueError) as refused:
         split_composite_key("k" * 1_000_000)
     assert str(refused.value) == "'" + "k" * 57 + "...' is not a composite key"
+
+
+# A key is checked whole, and part by part only when it fails: every outcome must be the part-by-part one.
+awkward = st.text(alphabet=st.sampled_from(["a", "é", "发", "\x00", "\U0010ffff", "\udc80", "\U0010fffe"]),
+                  max_size=4)
+
+
+@given(object_type=awkward, attributes=st.lists(awkward, max_size=3))
+def test_a_key_checked_whole_is_the_key_or_refusal_checked_part_by_part(object_type, attributes):
+    from chaincode.shim._composite import _checked_composite_key
+
+    def outcome(make):
+        try:
+            return make(object_type, attributes)
+        except (ValueError, TypeError) as refused:
+            return type(refused), str(refused)
+    assert outcome(create_composite_key) == outcome(_checked_composite_key)
+
+
+@pytest.mark.parametrize(("object_type", "attributes", "refusal"), [
+    (b"t", ["a"], "composite key object type must be a str, got bytes"),
+    ("t", ["a", 7], "composite key attribute must be a str, got int"),
+    ("t", "inv-7", "composite key attributes must be a list or tuple of str, got str 'inv-7': wrap a single "
+                   "attribute in a list"),
+    ("t", ["ok", "x\udc80"], "composite key attribute 'x\\udc80' is not valid UTF-8"),
+])
+def test_a_bad_component_is_still_named(object_type, attributes, refusal):
+    with pytest.raises((TypeError, ValueError)) as refused:
+        create_composite_key(object_type, attributes)
+    assert str(refused.value).startswith(refusal)
+
+
+def test_a_valid_key_is_not_checked_component_by_component(monkeypatch):
+    from chaincode.shim import _composite
+
+    def per_component(component, what):
+        raise AssertionError(f"{what} {component!r} checked on its own")
+    monkeypatch.setattr(_composite, "_validate_component", per_component)
+    assert create_composite_key("recfin.by-debtor", ("91310000MA1FL0001X", "发票-1")) == \
+        "\x00recfin.by-debtor\x0091310000MA1FL0001X\x00发票-1\x00"
