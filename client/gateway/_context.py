@@ -12,7 +12,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from ._identity import Identity
-from ._signer import VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key
+from ._signer import (VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key,
+                      signs_low_s_der)
 from ._transport import transport_errors_as
 from ._twins import Steps
 from .errors import GatewayError
@@ -92,6 +93,11 @@ class SigningIdentity:
         self._curve_order = (
             VERIFIED_CURVE_ORDERS.get(public_key.curve.name) if isinstance(public_key, ec.EllipticCurvePublicKey) else None
         )
+        # An in-process key's signer returns low-S DER of this very key already: parsed and re-encoded again
+        # for each of a submit's three signatures, it cost about a third as much as the signing itself.
+        self._signer_gives_low_s_der = (
+            self._curve_order is not None and signer is not None and signs_low_s_der(signer, public_key)
+        )
 
     def digest(self, message: bytes) -> bytes:
         return _hash_output(self.hash, self.hash(message))
@@ -103,6 +109,8 @@ class SigningIdentity:
                 "rebuild it with the Gateway's new_signed_* method"
             )
         signature = _signer_output(self.signer, self.signer(self.digest(message)))
+        if self._signer_gives_low_s_der:
+            return signature
         if self._curve_order is not None and leading_der_signature(signature) is None:
             # Unlike a signature given to new_signed_*, this one is of this identity's ECDSA key, so it must be DER.
             raise ValueError(

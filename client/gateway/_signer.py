@@ -60,6 +60,7 @@ def private_key_signer(key) -> Signer:
             der = key.sign(_checked(digest), _PREHASHED_32)
             return to_low_s(der, order)
 
+        sign.returns_low_s_der = True   # what signs_low_s_der reads
         return _knowing_its_key(sign, key)
     if isinstance(key, ed25519.Ed25519PrivateKey):
         return _knowing_its_key(lambda digest: key.sign(_checked(digest)), key)
@@ -78,6 +79,12 @@ def signer_public_key(signer: Signer):
     """The public key a signer made by :func:`private_key_signer` signs for; None for any other signer
     (an HSM's, a remote service's), whose key is not known without asking it to sign."""
     return getattr(signer, "signing_public_key", None)
+
+
+def signs_low_s_der(signer: Signer, public_key) -> bool:
+    """Whether ``signer`` is one :func:`private_key_signer` made over the private key of ``public_key``, an ECDSA
+    key: it returns plain DER in the low-S form on that key's curve, which a caller need not parse again."""
+    return getattr(signer, "returns_low_s_der", False) is True and signer_public_key(signer) == public_key
 
 
 def signer_from_pem(private_key_pem: bytes | str, password: bytes | None = None) -> Signer:
