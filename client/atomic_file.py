@@ -216,6 +216,20 @@ def _mode_of_regular_file(path: Path) -> int | None:
     return stat.S_IMODE(info.st_mode) & 0o777 if stat.S_ISREG(info.st_mode) else None
 
 
+@contextmanager
+def errors_named_by(path: str | Path) -> Iterator[None]:
+    """An OSError of the block that names no file raised again naming ``path``: a write or flush that fails
+    (ENOSPC, "No space left on device"; EDQUOT; EIO) names none, and would reach the user saying what went
+    wrong but not with which file. One naming a file already, or none at all (:class:`SpecialFile`, which
+    names it in its message), is left as it is."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None or error.errno is None or error.strerror is None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
+
+
 def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = None, durable: bool = False,
                      staging_dir: str | Path | None = None, replace: bool = True) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8) in one step; see :func:`staged_file`.
@@ -229,10 +243,11 @@ def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = 
     """
     durable = durable or (mode is not None and not mode & 0o077)
     content = data.encode("utf-8") if isinstance(data, str) else data
-    with staged_file(path, mode=mode, staging_dir=staging_dir, replace=replace) as temporary:
-        fill(temporary, content, durable=durable)
-    if durable:
-        sync_folder(written_path(path).parent)   # the folder the rename was made in: a link's target's
+    with errors_named_by(path):
+        with staged_file(path, mode=mode, staging_dir=staging_dir, replace=replace) as temporary:
+            fill(temporary, content, durable=durable)
+        if durable:
+            sync_folder(written_path(path).parent)   # the folder the rename was made in: a link's target's
 
 
 def fill(temporary: Path, content: bytes, *, durable: bool) -> None:

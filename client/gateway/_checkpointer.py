@@ -21,7 +21,7 @@ import weakref
 from pathlib import Path
 from typing import Callable, Protocol, runtime_checkable
 
-from ..atomic_file import fill, staged_file, sync_folder, written_path
+from ..atomic_file import errors_named_by, fill, staged_file, sync_folder, written_path
 from ..user_files import not_a_file, special_kind
 
 try:
@@ -217,7 +217,7 @@ class FileCheckpointer(InMemoryCheckpointer):
             # meanwhile, that one holds it. A symlink there names where the file is to be: that file is
             # created (the link kept), and just as well refused when another made it first.
             target = written_path(self.path) if created else self.path
-            with staged_file(target, replace=not created) as temporary:
+            with errors_named_by(self.path), staged_file(target, replace=not created) as temporary:
                 fill(temporary, content, durable=True)
                 locked = _lock_new(temporary)
         except BaseException as error:
@@ -230,7 +230,8 @@ class FileCheckpointer(InMemoryCheckpointer):
         previous, self._held = self._held, locked
         if previous is not None and previous >= 0:
             os.close(previous)  # the old file, renamed over: its lock guards nothing now
-        sync_folder(written_path(self.path).parent)
+        with errors_named_by(self.path):
+            sync_folder(written_path(self.path).parent)
 
     def close(self) -> None:
         """Release the file to another checkpointer; a checkpoint after this raises ValueError. Harmless twice."""
