@@ -679,7 +679,8 @@ def test_a_broken_hsm_signer_file_says_what_it_needs(tmp_path):
     ('!!int ""', r"the tag !!int at line 3, column 9: tags are not read in an HSM signer description"),  # IndexError
     ('!!timestamp "x"', r"the tag !!timestamp at line 3, column 9"),                                # AttributeError
     ("&k 8b7be0f8", r"the anchor &k at line 3, column 9"),
-    ("0012", r"key_id not read as text: write it in quotes"),        # YAML 1.1 reads it as 10: another key
+    # YAML 1.1 reads it as 10, another key: the loader refuses a leading zero wherever it stands
+    ("0012", r"the number 0012 at line 3, column 9 has a leading 0.*quote it if it is text"),
     ("0x1F", r"key_id not read as text: write it in quotes"),
     ("8b7be0fz", r"key_id is not hex: non-hexadecimal number found"),
 ])
