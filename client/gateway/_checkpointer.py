@@ -133,13 +133,7 @@ class InMemoryCheckpointer:
                 "resumed there, its position would skip or replay events. Give each listener its own checkpointer")
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
-        # Checked before anything changes: written to a file, a position no restart reads would replace a good one.
-        _checked_block_number(block_number)
-        if not (transaction_id is None or isinstance(transaction_id, str)):
-            raise TypeError(f"transaction ID {transaction_id!r}: give the transaction's ID (a str, the event's "
-                            "transaction_id) or None")
-        self._block_number = block_number
-        self._transaction_id = transaction_id or None
+        self._block_number, self._transaction_id = _checked_position(block_number, transaction_id)
 
 
 class FileCheckpointer(InMemoryCheckpointer):
@@ -199,14 +193,19 @@ class FileCheckpointer(InMemoryCheckpointer):
     def _set(self, block_number: int, transaction_id: str | None) -> None:
         if self._closed:
             raise ValueError(f"the checkpointer of {self.path} is closed: make a new FileCheckpointer to go on")
-        super()._set(block_number, transaction_id)
-        state = {"blockNumber": self._block_number, "transactionId": self._transaction_id or ""}
+        block_number, transaction_id = _checked_position(block_number, transaction_id)
+        state = {"blockNumber": block_number, "transactionId": transaction_id or ""}
         if self._listener is not None:
             channel, chaincode = self._listener
             state["channel"] = channel
             if chaincode is not None:
                 state["chaincode"] = chaincode
         self._replace(json.dumps(state).encode("utf-8"))
+        # Moved only once the file holds it: a caller that catches a failed write (a full disk) and goes on in
+        # this process resumes where the file says, and would skip the events after it from a position ahead.
+        # (Where only the folder's flush failed, the file holds the new position already: this process
+        # replays from the old one, as a restart may, rather than skip.)
+        super()._set(block_number, transaction_id)
         self._listener_in_file = self._listener is not None
 
     def _replace(self, content: bytes) -> None:
@@ -355,6 +354,16 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
                          f'"channel": "...", "chaincode": "..."}}, the last two optional): give another file, or '
                          f"remove it to start afresh")
     return block_number, transaction_id, (channel, chaincode) if channel is not None else None
+
+
+def _checked_position(block_number, transaction_id) -> _Position:
+    """The position to record, checked before anything changes (a ValueError or TypeError naming the value):
+    written to a file, one no restart reads would replace a good one. An empty transaction ID is None."""
+    _checked_block_number(block_number)
+    if not (transaction_id is None or isinstance(transaction_id, str)):
+        raise TypeError(f"transaction ID {transaction_id!r}: give the transaction's ID (a str, the event's "
+                        "transaction_id) or None")
+    return block_number, transaction_id or None
 
 
 def _checked_block_number(value) -> int:
