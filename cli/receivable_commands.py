@@ -29,7 +29,7 @@ import click
 
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
-from chaincode.receivables.fingerprint import identity_problem
+from chaincode.receivables.fingerprint import identity_problem, issue_year_problem
 from chaincode.receivables.model import DiscountTerms, ScaleTier, buyer_number_as_shown
 from chaincode.receivables.settlement import check_discount_terms
 from client.business_dates import business_today
@@ -541,12 +541,16 @@ class InvoiceGiven(NamedTuple):
 
 def _invoice_given(text: str) -> InvoiceGiven:
     """One ``--invoice`` read (:func:`_invoice_parts`): its date and amounts as every date and amount option reads
-    them; a usage error naming the invoice as written otherwise."""
+    them; a usage error naming the invoice as written otherwise, or when a 20-digit number does not open with
+    its date's year (the client's check before a registration, which the contract does not make)."""
     number, day, amount, tax, code = _invoice_parts(text)
     try:
-        return InvoiceGiven(text, number, read_date(day), read_amount(amount), read_amount(tax), code)
+        given = InvoiceGiven(text, number, read_date(day), read_amount(amount), read_amount(tax), code)
     except ValueError as exc:
         raise click.BadParameter(f"{text!r}: {exc}", param_hint="--invoice") from None
+    if (why := issue_year_problem(number, given.date)) is not None:
+        raise click.BadParameter(f"{text!r}: {why}", param_hint="--invoice")
+    return given
 
 
 def _invoice_parts(text: str) -> list[str]:

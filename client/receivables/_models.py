@@ -33,6 +33,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
                       model_serializer, model_validator)
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
+from chaincode.receivables.fingerprint import issue_year_problem
 from chaincode.receivables.model import INVOICES_MAX, invoices_in_the_claims_currency
 from chaincode.receivables.money import parse_currency
 
@@ -249,6 +250,19 @@ class InvoiceInput(Request):
     buyer_tax_id: str
     currency: str = Field(default="CNY", description="the currency of amount and tax (a VAT invoice's is CNY); "
                                                      "the registration's currency must be its invoices'")
+
+    @field_validator("number", "date")
+    @classmethod
+    def _number_of_its_issue_year(cls, value: Any, info: ValidationInfo) -> Any:
+        # the client's check before a registration (number.code of client.invoices.checks): the contract takes
+        # no date on trust, so it cannot refuse a code and number run together whose first digits pass for a
+        # year. A field's validator, not the model's: a refused assignment leaves the invoice as it was.
+        number, day = ((value, info.data.get("date")) if info.field_name == "number"
+                       else (info.data.get("number"), value))
+        if isinstance(number, str) and isinstance(day, date) and \
+                (why := issue_year_problem(number.strip(), day)) is not None:
+            raise ValueError(f"invoice dated {day.isoformat()}: {why}")
+        return value
 
     @model_serializer(mode="wrap")
     def _currency_when_not_cny(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

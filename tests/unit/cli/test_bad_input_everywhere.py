@@ -411,7 +411,7 @@ class Line:
 # call to the network that is not running fails after that): by parameter name, then by type.
 GOOD_BY_NAME = {
     "as_": ["supplier/supplier1", "bank", "coreenterprise/treasurer", "regulator"], "org": ["supplier"],
-    "user": ["supplier1"], "invoices": ["24312000000012345678,2026-03-01,100000.00,13000.00"],
+    "user": ["supplier1"], "invoices": ["26312000000012345678,2026-03-01,100000.00,13000.00"],
     "contract_hash": ["ab" * 32], "currency": ["CNY"], "advance_rate": ["0.9"], "discount_rate": ["0.036"],
     "apr": ["0.05"], "tiers": ["30:0.04"], "probability": ["0.1"], "reason": ["goods returned"],
     "order_reference": ["(2026) Hu 0101 Bao 123"], "debtor": ["91310000MA1K000019"], "holder": ["91310000MA1K00002C"],
@@ -593,7 +593,7 @@ FORGED = "R-1\nError: forged"          # a value whose newline, echoed raw, woul
 OFFLINE_QUOTE = ["--face", "1,000,000", "--due", "2027-03-01", "--grade", "B"]
 STOPPED = "@stopped-network"            # @NAME: the world's hostile file NAME; @stopped-network: that data folder
 REGISTER = ["receivable", "register", "--debtor", "91310000MA1K000019", "--face", "1,000.00", "--issue", "2026-03-01",
-            "--due", "2026-05-31", "--invoice", "24312000000012345678,2026-03-01,100000.00,13000.00",
+            "--due", "2026-05-31", "--invoice", "26312000000012345678,2026-03-01,100000.00,13000.00",
             "--data-root", STOPPED]
 REFUSALS = {
     # a file an option names that is no topology, no config block, no org definition or no checkpoint: a usage
@@ -656,7 +656,7 @@ REFUSALS = {
     "contract file and hash both": ([*REGISTER, "--contract-file", "@pdf-broken", "--contract-hash", "c" * 64], 2,
                                     "give exactly one of --contract-file or --contract-hash"),
     "invoice of six fields": ([*REGISTER, "--contract-hash", "c" * 64,
-                               "--invoice", "24312000000012345679,2026-03-01,100.00,13.00,044031900111,x"], 2,
+                               "--invoice", "26312000000012345679,2026-03-01,100.00,13.00,044031900111,x"], 2,
                               "write NUMBER,DATE,AMOUNT,TAX[,CODE]"),
     "rate not a number": (["finance", "offer", "F-1", "--advance-rate", "abc", "--discount-rate", "0.03",
                            "--expires", "2026-04-30", "--data-root", STOPPED], 2,
@@ -694,7 +694,7 @@ REFUSALS = {
     "face zero": ([*REGISTER, "--contract-hash", "c" * 64, "--face", "0"], 2,
                   "Invalid value for '--face': CNY 0.00 is zero, which the contract refuses (amount-not-positive)"),
     "invoice of amount zero": ([*REGISTER, "--contract-hash", "c" * 64, "--invoice",
-                                "24312000000012345679,2026-03-01,0,0"], 2, "its amount is zero, which the contract "
+                                "26312000000012345679,2026-03-01,0,0"], 2, "its amount is zero, which the contract "
                                                                             "refuses (amount-not-positive)"),
     "face above the invoices": ([*REGISTER, "--contract-hash", "c" * 64, "--face", "113,000.01"], 2,
                                 "CNY 113,000.01 exceeds the invoices' total with tax, CNY 113,000.00, which the "

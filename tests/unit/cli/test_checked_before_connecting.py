@@ -15,7 +15,7 @@ from cli.main import main
 
 DEBTOR = "91310000MA1K000019"
 BAD_CHECK_DIGIT = "91310000MA1K00001X"     # GB 32100-2015 gives 9 as its last character
-INVOICE = "24312000000012345678,2026-03-01,100000.00,13000.00"
+INVOICE = "26312000000012345678,2026-03-01,100000.00,13000.00"
 REGISTER = {"--debtor": DEBTOR, "--face": "113,000.00", "--issue": "2026-03-02", "--due": "2026-05-31",
             "--invoice": INVOICE, "--contract-hash": "ab" * 32}
 
@@ -47,11 +47,11 @@ def test_a_good_registration_gets_as_far_as_connecting(ledger_sessions):
                                   "64 hex digits"),
     ({"contract_hash": None}, (), "give exactly one of --contract-file or --contract-hash"),
     ({}, ("--contract-file", __file__), "give exactly one of --contract-file or --contract-hash"),
-    ({"invoice": "24312000000012345678,2026-03-01,100000.00,13000.001"}, (),
-     "Invalid value for --invoice: '24312000000012345678,2026-03-01,100000.00,13000.001': '13000.001' has "
+    ({"invoice": "26312000000012345678,2026-03-01,100000.00,13000.001"}, (),
+     "Invalid value for --invoice: '26312000000012345678,2026-03-01,100000.00,13000.001': '13000.001' has "
      "more than two decimals: give yuan with at most two decimals"),
-    ({"invoice": "24312000000012345678,2026-03-01,USD 100000.00,13000.00"}, (),
-     "Invalid value for --invoice: '24312000000012345678,2026-03-01,USD 100000.00,13000.00': 'USD 100000.00' is in "
+    ({"invoice": "26312000000012345678,2026-03-01,USD 100000.00,13000.00"}, (),
+     "Invalid value for --invoice: '26312000000012345678,2026-03-01,USD 100000.00,13000.00': 'USD 100000.00' is in "
      "USD, but the amount is in CNY"),
     ({"face": "USD 113,000.00"}, (), "Invalid value for '--face': 'USD 113,000.00' is in USD"),
     ({"due": "2026-03-01"}, (), "Invalid value for '--due': 2026-03-01 is not after the issue date 2026-03-02 "

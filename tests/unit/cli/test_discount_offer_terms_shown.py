@@ -13,7 +13,7 @@ from tests.unit.receivables_client.test_cli_party_commands import ok, recfin
 @pytest.fixture
 def confirmed_claim(monkeypatch, tmp_path) -> str:
     parties_on_the_contract(monkeypatch, tmp_path)
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     return rid
 

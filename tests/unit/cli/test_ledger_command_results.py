@@ -31,7 +31,7 @@ def channel(monkeypatch, tmp_path):
 
 def split_and_confirmed(channel) -> str:
     """A confirmed claim of 1,130.00, 100.00 of it transferred to Tier-2: split into <id>.1 and <id>.2."""
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     split = ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "100", "--as", "supplier/supplier1")
     assert split["status"] == "SPLIT", split
@@ -65,7 +65,7 @@ def test_a_json_payment_names_its_transaction_and_request_id_and_a_retry_the_fir
 
 
 def test_paying_a_claim_that_is_not_split_names_its_transaction_without_reading_the_request(channel):
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     paid = ok("receivable", "pay", rid, "--amount", "500", "--as", "coreenterprise")
     assert paid["payment_tx_id"] == paid["last"]["tx_id"] == channel.submits[-1].tx_id
@@ -108,7 +108,7 @@ def test_a_payment_whose_request_record_does_not_parse_is_still_reported_as_paid
                                      ["regulator", "list", "REGISTERED", "--as", "regulator"]],
                          ids=["receivable list", "regulator list"])
 def test_all_pages_from_a_bookmark_lists_that_page_and_the_rest_only(channel, command):
-    ids = {registered(f"2431200000001234567{i}") for i in range(3)}
+    ids = {registered(f"2631200000001234567{i}") for i in range(3)}
     first = ok(*command, "--page-size", "1")
     rest = ok(*command, "--page-size", "1", "--bookmark", first["bookmark_token"], "--all")
     assert {r["id"] for r in rest} == ids - {first["records"][0]["id"]}
@@ -120,7 +120,7 @@ def test_all_pages_from_a_bookmark_lists_that_page_and_the_rest_only(channel, co
 @pytest.mark.parametrize("option", ["--holder", "--debtor"])
 @pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
 def test_an_empty_holder_or_debtor_is_a_usage_error_not_the_callers_holdings(channel, option, value):
-    registered("24312000000012345678")
+    registered("26312000000012345678")
     res = recfin("receivable", "list", option, value, "--as", "supplier/supplier1")
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{option}': empty: give a unified social credit code" in res.output
@@ -130,7 +130,7 @@ def test_an_empty_holder_or_debtor_is_a_usage_error_not_the_callers_holdings(cha
 
 
 def test_two_filters_are_a_usage_error_not_a_listing_by_the_first(channel):
-    registered("24312000000012345678")        # held by Tier-1: a listing by --holder alone would show it
+    registered("26312000000012345678")        # held by Tier-1: a listing by --holder alone would show it
     res = recfin("receivable", "list", "--holder", TIER1, "--debtor", TIER2, "--as", "supplier/supplier1")
     assert res.exit_code == 2, res.output
     assert "give at most one of --holder, --debtor, --status" in res.output

@@ -21,7 +21,7 @@ def lines(*args: str) -> dict[str, str]:
 
 
 def test_a_scale_and_a_split_claims_parts_read_as_key_values(channel):
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     ok("receivable", "transfer", rid, "--to", "91320500MA1K00003D", "--amount", "300.00", "--as", "supplier/supplier1")
     offer = ok("discount", "publish", "--tier", "30:0.04", "--tier", "60:0.05", "--expires", "2026-04-01",
@@ -35,7 +35,7 @@ def test_a_scale_and_a_split_claims_parts_read_as_key_values(channel):
 
 
 def test_the_holder_of_a_part_reads_the_offer_on_its_parent_by_naming_the_part(channel):
-    rid = registered("24312000000012345679")
+    rid = registered("26312000000012345679")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     offer = ok("discount", "publish", "--apr", "0.05", "--expires", "2026-04-01", "--receivable", rid,
                "--as", "coreenterprise")

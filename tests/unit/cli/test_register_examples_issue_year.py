@@ -1,7 +1,7 @@
-"""The registration examples a reader copies (`recfin receivable register --help`, the JSON of docs/receivables.md)
-give a fully digitalised invoice's 20-digit number opening with its issue year's last two digits, the rule the
-client checks before a registration (chaincode/receivables/fingerprint.py, ``issue_year_problem``): an example
-the rule refuses would fail for everyone who copies it."""
+"""The registration examples a reader copies (`recfin receivable register --help`, the JSON of
+docs/receivables.md) give a fully digitalised invoice's 20-digit number opening with its issue year's last two
+digits, the rule the client checks before a registration (chaincode/receivables/fingerprint.py,
+``issue_year_problem``): an example the rule refuses would fail for everyone who copies it."""
 from __future__ import annotations
 
 import json

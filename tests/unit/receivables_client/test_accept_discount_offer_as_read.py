@@ -104,7 +104,7 @@ def test_any_other_refusal_of_the_read_is_raised_and_nothing_is_sent():
 def offered(monkeypatch, tmp_path) -> tuple[Channel, str, str]:
     """A confirmed claim of supplier1's, and the core enterprise's 5% offer on it."""
     channel = parties_on_the_contract(monkeypatch, tmp_path)
-    claim = registered("24312000000012345678")
+    claim = registered("26312000000012345678")
     ok("receivable", "confirm", claim, "--as", "coreenterprise")
     offer = ok("discount", "publish", "--apr", "0.05", "--expires", "2026-04-01", "--receivable",
                claim, "--as", "coreenterprise")

@@ -54,7 +54,7 @@ def stored_above_the_cap(channel: Channel, receivable_id: str) -> None:
 
 
 def test_a_claim_stored_above_the_cap_is_transferred_and_paid_in_full_from_the_command_line(channel):
-    moved, paid = confirmed("24312000000012345678"), confirmed("24312000000012345679")
+    moved, paid = confirmed("26312000000012345678"), confirmed("26312000000012345679")
     for rid in (moved, paid):
         stored_above_the_cap(channel, rid)
 

@@ -434,12 +434,12 @@ def test_register_builds_the_registration_with_the_caller_as_seller(ledger, tmp_
     contract_file = tmp_path / "contract.pdf"
     contract_file.write_bytes(b"the trade contract")
     res = invoke("receivable", "register", "--debtor", CORE, "--face", "113,000.00", "--issue", "2026-03-02",
-                 "--due", "2026-05-31", "--invoice", "24312000000012345678,2026-03-01,100000,13000",
+                 "--due", "2026-05-31", "--invoice", "26312000000012345678,2026-03-01,100000,13000",
                  "--contract-file", str(contract_file))
     assert res.exit_code == 0, res.output
     body = json.loads(ledger.calls[-1].arguments[0])
     assert body["face_amount"] == 11_300_000
-    assert body["invoices"] == [{"number": "24312000000012345678", "code": "", "date": "2026-03-01",
+    assert body["invoices"] == [{"number": "26312000000012345678", "code": "", "date": "2026-03-01",
                                  "amount": 10_000_000, "tax": 1_300_000, "seller_tax_id": fakes.TIER1,
                                  "buyer_tax_id": CORE}]
     import hashlib

@@ -64,7 +64,7 @@ def channel(monkeypatch, tmp_path) -> Channel:
     return sessions.channel
 
 
-def confirmed(number: str = "24312000000012345678") -> str:
+def confirmed(number: str = "26312000000012345678") -> str:
     rid = registered(number)
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     return rid
@@ -350,7 +350,7 @@ def test_request_get_without_a_committed_attempt_says_not_found_and_others_may_n
 
 def test_register_pay_and_publish_send_the_request_id_given(channel):
     register = ["receivable", "register", "--as", "supplier/supplier1", "--debtor", CORE, "--face", "1,130.00",
-                "--issue", "2026-03-02", "--due", "2026-05-31", "--invoice", "24312000000012345678,2026-03-01,"
+                "--issue", "2026-03-02", "--due", "2026-05-31", "--invoice", "26312000000012345678,2026-03-01,"
                 "1000.00,130.00", "--contract-hash", "c" * 64, "--request-id", "PO-42"]
     rid = ok(*register)["id"]
     assert ok(*register)["id"] == rid and len(channel.documents("recfin.receivable")) == 1

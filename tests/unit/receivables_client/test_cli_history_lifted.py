@@ -25,7 +25,7 @@ def columns(rid: str, *names: str) -> list[tuple[str, ...]]:
 
 
 def test_each_unfreeze_names_the_order_it_lifted_in_effect_or_queued(channel):
-    rid = _frozen_by_three_orders("24312000000012349995")    # ORDER-A in effect, ORDER-Q and ORDER-R queued
+    rid = _frozen_by_three_orders("26312000000012349995")    # ORDER-A in effect, ORDER-Q and ORDER-R queued
     ok("regulator", "unfreeze", rid, "--order", "LIFT-A", "--as", "regulator")
     ok("regulator", "unfreeze", rid, "--order", "LIFT-R", "--lifts", "ORDER-R", "--as", "regulator")
     ok("regulator", "unfreeze", rid, "--order", "LIFT-Q", "--as", "regulator")
@@ -40,7 +40,7 @@ def test_each_unfreeze_names_the_order_it_lifted_in_effect_or_queued(channel):
 
 
 def test_the_json_keeps_the_contracts_entries(channel):
-    rid = _frozen_by_three_orders("24312000000012349994")
+    rid = _frozen_by_three_orders("26312000000012349994")
     ok("regulator", "unfreeze", rid, "--order", "LIFT-A", "--as", "regulator")
     entries = ok("receivable", "history", rid, "--as", "supplier/supplier1")
     assert "lifted" not in entries[-1]

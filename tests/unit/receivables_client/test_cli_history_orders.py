@@ -23,7 +23,7 @@ def history_table(rid: str) -> tuple[str, list[str]]:
 
 
 def test_the_history_table_shows_the_freeze_order_and_the_lifting_order(channel):
-    rid = registered("24312000000012349999")
+    rid = registered("26312000000012349999")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     ok("regulator", "freeze", rid, "--order", "ORDER-A", "--as", "regulator/inspector1")
     ok("regulator", "unfreeze", rid, "--order", "LIFT-B", "--as", "regulator/inspector1")
@@ -41,7 +41,7 @@ def test_the_history_table_shows_the_freeze_order_and_the_lifting_order(channel)
 
 
 def test_the_history_table_shows_the_orders_queued_behind_the_one_in_effect(channel):
-    rid = registered("24312000000012349998")
+    rid = registered("26312000000012349998")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     ok("regulator", "freeze", rid, "--order", "ORDER-A", "--as", "regulator/inspector1")
     ok("regulator", "freeze", rid, "--order", "ORDER-Q", "--as", "regulator/inspector1")
@@ -72,13 +72,13 @@ def _frozen_by_three_orders(invoice_number: str) -> str:
 
 
 def test_the_queued_orders_column_names_them_as_text_and_shows_a_dash_for_none(channel):
-    rid = _frozen_by_three_orders("24312000000012349997")
+    rid = _frozen_by_three_orders("26312000000012349997")
     header, rows = history_table(rid)
     assert _cells("\n".join([header, *rows]), "QUEUED_ORDERS") == ["-", "-", "-", "ORDER-Q", "ORDER-Q, ORDER-R"]
 
 
 def test_receivable_get_names_the_orders_queued_behind_the_one_in_effect(channel):
-    rid = _frozen_by_three_orders("24312000000012349996")
+    rid = _frozen_by_three_orders("26312000000012349996")
     got = recfin("receivable", "get", rid, "--as", "supplier/supplier1")
     assert got.exit_code == 0, got.output
     assert "\nfrozen: ORDER-A (" in got.output

@@ -132,7 +132,7 @@ def test_tables_show_amounts_with_the_currency(ledger):
 
 def test_a_bad_invoice_amount_is_a_usage_error_before_any_call(ledger, tmp_path):
     res = invoke("receivable", "register", "--debtor", CORE, "--face", "113,000.00", "--issue", "2026-03-02",
-                 "--due", "2026-05-31", "--invoice", "24312000000012345678,2026-03-01,100000.001,13000",
+                 "--due", "2026-05-31", "--invoice", "26312000000012345678,2026-03-01,100000.001,13000",
                  "--contract-hash", "c" * 64)
     assert res.exit_code == 2, res.output
     assert "--invoice" in res.output and "more than two decimals" in res.output

@@ -53,7 +53,7 @@ def refused_before_sending(channel: Channel, *args: str) -> str:
 
 
 def test_a_bank_of_the_holders_org_offers_and_disburses_with_the_regulator_org_the_sdk_reads(channel):
-    rid = registered("24312000000087654321")
+    rid = registered("26312000000087654321")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     financing = ok("finance", "request", rid, "--as", "supplier/supplier1")["id"]
 
@@ -76,7 +76,7 @@ def test_a_bank_of_the_holders_org_offers_and_disburses_with_the_regulator_org_t
 def test_where_the_definition_has_no_collection_for_the_org_the_operator_names_the_orgs(channel):
     """A definition committed before the org's parties could finance has no collection ``terms-<org>-<org>``."""
     channel.lifecycle.definition = committed_definition(DEFAULT_CONFIG)
-    rid = registered("24312000000087654322")
+    rid = registered("26312000000087654322")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     financing = ok("finance", "request", rid, "--as", "supplier/supplier1")["id"]
 

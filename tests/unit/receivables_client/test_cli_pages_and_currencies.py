@@ -63,7 +63,7 @@ def registered(number: str, **kwargs) -> str:
 # ------------------------------------------------------------------ paging from a shell
 
 def test_the_next_page_is_a_shell_safe_token_that_lists_the_rest(channel):
-    ids = {registered(f"2431200000001234567{i}") for i in range(3)}
+    ids = {registered(f"2631200000001234567{i}") for i in range(3)}
     first = recfin("receivable", "list", "--page-size", "2", "--as", "supplier/supplier1")
     assert first.exit_code == 0, first.output
     hint = first.output.strip().splitlines()[-1]
@@ -80,7 +80,7 @@ def test_the_next_page_is_a_shell_safe_token_that_lists_the_rest(channel):
 
 
 def test_a_json_page_keeps_the_contracts_bookmark_and_adds_the_token_the_option_takes(channel):
-    ids = {registered(f"2431200000001234567{i}") for i in range(3)}
+    ids = {registered(f"2631200000001234567{i}") for i in range(3)}
     first = ok("receivable", "list", "--page-size", "2", "--as", "supplier/supplier1")
     assert "\x00" in first["bookmark"]   # the SDK's page, as the contract returned it
     assert SHELL_SAFE.fullmatch(first["bookmark_token"])
@@ -102,12 +102,12 @@ def test_a_bookmark_that_is_not_a_token_is_a_usage_error_naming_the_option(chann
 # ------------------------------------------------------------------ amounts in the claim's currency
 
 def test_a_claim_in_usd_takes_usd_amounts_and_refuses_cny_ones(channel):
-    refused = register("24312000000012345678", face="CNY 1,130.00", currency="USD")
+    refused = register("26312000000012345678", face="CNY 1,130.00", currency="USD")
     assert refused.exit_code == 2, refused.output
     assert "Invalid value for '--face'" in refused.output and "is in CNY, but the amount is in USD" in refused.output
     assert channel.documents("recfin.receivable") == {}
 
-    rid = registered("24312000000012345678", face="USD 1,130.00", invoice_amounts="USD 1000.00,USD 130.00",
+    rid = registered("26312000000012345678", face="USD 1,130.00", invoice_amounts="USD 1000.00,USD 130.00",
                      currency="USD")
     assert ok("receivable", "get", rid, "--as", "supplier/supplier1")["face_amount"] == 113_000
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
@@ -124,7 +124,7 @@ def test_a_claim_in_usd_takes_usd_amounts_and_refuses_cny_ones(channel):
 
 
 def test_history_provenance_and_terms_print_the_claims_currency(channel):
-    rid = registered("24312000000012345678", face="1,130.00", currency="USD")
+    rid = registered("26312000000012345678", face="1,130.00", currency="USD")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "USD 130.00", "--as", "supplier/supplier1")
 

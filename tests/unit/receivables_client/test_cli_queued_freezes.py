@@ -58,7 +58,7 @@ def test_the_frozen_column_counts_the_queued_orders(ledger, pages):
 
 
 def test_two_orders_through_the_commands_on_the_contract(channel):
-    rid = registered("24312000000012348888")
+    rid = registered("26312000000012348888")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     ok("regulator", "freeze", rid, "--order", "ORDER-A", "--as", "regulator/inspector1")
     queued = recfin("regulator", "freeze", rid, "--order", "ORDER-B", "--as", "regulator/inspector1")

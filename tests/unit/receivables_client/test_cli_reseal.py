@@ -40,7 +40,7 @@ def frozen_before_the_regulators_org_joined_a_freeze(channel: Channel, invoice_n
 
 
 def test_the_holder_or_the_regulator_reseals_a_claim_and_the_orgs_its_key_named_endorse_it(channel):
-    rid = frozen_before_the_regulators_org_joined_a_freeze(channel, "24312000000012345670")
+    rid = frozen_before_the_regulators_org_joined_a_freeze(channel, "26312000000012345670")
     shown = recfin("receivable", "reseal", rid, "--as", "supplier/supplier1")
     assert shown.exit_code == 0, shown.output
     assert f"orgs_before: [{CORE_MSP}, {SUPPLIER_MSP}]" in shown.output
@@ -57,7 +57,7 @@ def test_the_holder_or_the_regulator_reseals_a_claim_and_the_orgs_its_key_named_
     assert again.exit_code != 0 and "nothing-to-reseal" in again.output
     assert [s.transaction for s in channel.submits].count("ResealReceivable") == 1
     # --json: the contract's answer, the regulator restoring its own org
-    other = frozen_before_the_regulators_org_joined_a_freeze(channel, "24312000000012345671")
+    other = frozen_before_the_regulators_org_joined_a_freeze(channel, "26312000000012345671")
     assert ok("receivable", "reseal", other, "--as", "regulator") == {
         "receivable_id": other, "orgs_before": [CORE_MSP, SUPPLIER_MSP],
         "orgs_after": [CORE_MSP, REGULATOR_MSP, SUPPLIER_MSP], "member_form_resealed": True,

@@ -26,7 +26,7 @@ def frozen_twice(number: str) -> str:
 
 
 def test_the_same_lifting_sent_again_is_refused_and_the_queued_order_still_binds(channel):
-    rid = frozen_twice("24312000000012347777")
+    rid = frozen_twice("26312000000012347777")
     lifted = ok("regulator", "unfreeze", rid, "--order", "LIFT-A", "--as", "regulator")
     assert lifted["frozen"]["order_reference"] == "(2026) Jing 02 Bao 7"
     sent = len(channel.submits)
@@ -41,7 +41,7 @@ def test_the_same_lifting_sent_again_is_refused_and_the_queued_order_still_binds
 
 
 def test_the_same_lifting_order_lifts_the_next_order_when_lifts_names_it(channel):
-    rid = frozen_twice("24312000000012347776")
+    rid = frozen_twice("26312000000012347776")
     ok("regulator", "unfreeze", rid, "--order", "LIFT-A", "--as", "regulator")
     freed = ok("regulator", "unfreeze", rid, "--order", "LIFT-A", "--lifts", "(2026) Jing 02 Bao 7",
                "--as", "regulator")
@@ -49,7 +49,7 @@ def test_the_same_lifting_order_lifts_the_next_order_when_lifts_names_it(channel
 
 
 def test_another_lifting_order_lifts_the_order_in_effect(channel):
-    rid = frozen_twice("24312000000012347775")
+    rid = frozen_twice("26312000000012347775")
     ok("regulator", "unfreeze", rid, "--order", "LIFT-A", "--as", "regulator")
     freed = ok("regulator", "unfreeze", rid, "--order", "LIFT-B", "--as", "regulator")
     assert (freed["frozen"], freed["last_unfreeze"]["lifted"]) == (None, "(2026) Jing 02 Bao 7")
@@ -57,7 +57,7 @@ def test_another_lifting_order_lifts_the_order_in_effect(channel):
 
 def test_the_lifting_order_typed_otherwise_is_the_same_order(channel):
     """The contract compares order references normalised (full-width brackets, spaces, case): so does the check."""
-    rid = frozen_twice("24312000000012347774")
+    rid = frozen_twice("26312000000012347774")
     ok("regulator", "unfreeze", rid, "--order", "(2026) Hu 0101 Jie 7", "--as", "regulator")
     again = recfin("regulator", "unfreeze", rid, "--order", "（2026）hu 0101 jie 7", "--as", "regulator")
     assert again.exit_code == 1 and "already lifted freeze order ORDER-A" in again.stderr, again.output

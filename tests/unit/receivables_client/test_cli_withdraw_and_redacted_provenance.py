@@ -17,7 +17,7 @@ def channel(monkeypatch, tmp_path) -> Channel:
 
 
 def test_the_creditor_withdraws_a_claim_its_debtor_has_not_confirmed_and_its_invoice_is_free_again(channel):
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
     fingerprint = ok("receivable", "get", rid, "--as", "supplier/supplier1")["invoices"][0]["fingerprint"]
     # the debtor answers a registration; the creditor withdraws its own
     refused = recfin("receivable", "withdraw", rid, "--reason", "wrong face amount", "--as", "coreenterprise")
@@ -26,11 +26,11 @@ def test_the_creditor_withdraws_a_claim_its_debtor_has_not_confirmed_and_its_inv
     assert shown.exit_code == 0, shown.output
     assert "status: WITHDRAWN" in shown.output and "withdrawal_reason: wrong face amount" in shown.output
     assert ok("receivable", "find-invoice", fingerprint, "--as", "supplier/supplier1")["used"] is False
-    registered("24312000000012345678")     # the invoice backs a corrected claim
+    registered("26312000000012345678")     # the invoice backs a corrected claim
 
 
 def test_provenance_prints_a_part_the_caller_may_not_read_as_its_id_alone(channel):
-    rid = registered("24312000000012345679")
+    rid = registered("26312000000012345679")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "430.00", "--as", "supplier/supplier1")
     # tier2 passes part of its part back to tier1: that part is tier1's now, not tier2's to read

@@ -33,12 +33,12 @@ REGULATOR = "11110000MB0000013"
 def registration() -> ReceivableRegistration:
     return ReceivableRegistration(
         debtor=CORE, face_amount=Decimal("113000.00"), issue_date=date(2026, 3, 2), due_date=date(2026, 5, 31),
-        invoices=[InvoiceInput(number="24312000000012345678", date=date(2026, 3, 1), amount=10_000_000, tax=1_300_000,
+        invoices=[InvoiceInput(number="26312000000012345678", date=date(2026, 3, 1), amount=10_000_000, tax=1_300_000,
                                seller_tax_id=TIER1, buyer_tax_id=CORE)],
         contract_hash="c" * 64)
 
 
-ATTESTATION = InvoiceAttestationRequest(seller_tax_id=TIER1, number="24312000000012345678", fingerprint="f" * 64,
+ATTESTATION = InvoiceAttestationRequest(seller_tax_id=TIER1, number="26312000000012345678", fingerprint="f" * 64,
                                         buyer_tax_id=CORE, issue_date=date(2026, 3, 1), total_with_tax=11_300_000,
                                         sources=["reference-tax"], outcome="fail", evidence_digest="e" * 64)
 
@@ -138,7 +138,7 @@ CASES = [
     (lambda c: c.find_invoice("f" * 64), "evaluate", "FindInvoice", ["f" * 64],
      {"fingerprint": "f" * 64, "used": True, "receivable_id": R, "live": True}),
     (lambda c: c.attest_invoice_verification(ATTESTATION, request_id="q-4"), "submit", "AttestInvoiceVerification",
-     [json.dumps({"seller_tax_id": TIER1, "code": "", "number": "24312000000012345678", "fingerprint": "f" * 64,
+     [json.dumps({"seller_tax_id": TIER1, "code": "", "number": "26312000000012345678", "fingerprint": "f" * 64,
                   "buyer_tax_id": CORE, "issue_date": "2026-03-01", "total_with_tax": 11_300_000,
                   "sources": ["reference-tax"], "outcome": "fail", "evidence_digest": "e" * 64},
                  separators=(",", ":")), "q-4"],
@@ -205,7 +205,7 @@ def test_register_receivable_sends_the_registration_json_with_fen_and_iso_dates(
     assert json.loads(sent.arguments[0]) == {
         "debtor": CORE, "face_amount": 11_300_000, "currency": "CNY", "issue_date": "2026-03-02",
         "due_date": "2026-05-31", "contract_hash": "c" * 64,
-        "invoices": [{"number": "24312000000012345678", "code": "", "date": "2026-03-01", "amount": 10_000_000,
+        "invoices": [{"number": "26312000000012345678", "code": "", "date": "2026-03-01", "amount": 10_000_000,
                       "tax": 1_300_000, "seller_tax_id": TIER1, "buyer_tax_id": CORE}]}
     assert r.status == "REGISTERED" and r.due_date == date(2026, 5, 31)
 

@@ -270,7 +270,7 @@ class Lifecycle:
         tier1 = self.party("SupplierMSP", "supplier", "Tier-1 Parts")
         tier2 = self.party("SupplierMSP", "supplier", "Tier-2 Castings")
         root = self.ok(tier1, "RegisterReceivable", json.dumps(
-            self.registration(tier1, core, Decimal("1000.00"), "24312000000012345678", 90).to_json()))["id"]
+            self.registration(tier1, core, Decimal("1000.00"), "26312000000012345678", 90).to_json()))["id"]
         self.ok(core, "ConfirmReceivable", root)
         return core, tier1, tier2, root
 
@@ -303,7 +303,7 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     assert life.ok(tier1.admin, "FindIdentityParty", "SupplierMSP", client_id_of(extra.certificate),
                    evaluate=True)["party"] is None
 
-    reg = life.registration(tier1, core, Decimal("100000.00"), "24312000000012345678", 90)
+    reg = life.registration(tier1, core, Decimal("100000.00"), "26312000000012345678", 90)
     r = life.ok(tier1, "RegisterReceivable", json.dumps(reg.to_json()))
     rid = r["id"]
     life.ok(core, "ConfirmReceivable", rid)
@@ -371,10 +371,10 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     withdrawn_offer = sdk.DiscountOffer.model_validate(life.ok(core, "WithdrawDiscountOffer", offer["id"]))
     assert (withdrawn_offer.status, withdrawn_offer.withdrawn_on) == ("WITHDRAWN", life.today())
     other = life.ok(tier1, "RegisterReceivable", json.dumps(
-        life.registration(tier1, core, Decimal("2000.00"), "24312000000099999999", 30).to_json()))
+        life.registration(tier1, core, Decimal("2000.00"), "26312000000099999999", 30).to_json()))
     life.ok(core, "RejectReceivable", other["id"], "goods not delivered")
     mistaken = life.ok(tier1, "RegisterReceivable", json.dumps(
-        life.registration(tier1, core, Decimal("2000.00"), "24312000000088888888", 30).to_json()))
+        life.registration(tier1, core, Decimal("2000.00"), "26312000000088888888", 30).to_json()))
     withdrawn_claim = sdk.Receivable.model_validate(
         life.ok(tier1, "WithdrawReceivable", mistaken["id"], "wrong face amount"))
     assert (withdrawn_claim.status, withdrawn_claim.withdrawn_on, withdrawn_claim.withdrawal_reason) == \
@@ -392,7 +392,7 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(core, "RecordPayment", rid, "1000")
     life.ok(bank, "RecordRepayment", f["id"])
     short = life.ok(tier1, "RegisterReceivable", json.dumps(
-        life.registration(tier1, core, Decimal("300.00"), "24312000000077777777", 5).to_json()))
+        life.registration(tier1, core, Decimal("300.00"), "26312000000077777777", 5).to_json()))
     life.ok(core, "ConfirmReceivable", short["id"])
     withdrawn = life.ok(tier1, "RequestFinancing", short["id"])
     life.ok(tier1, "WithdrawFinancing", withdrawn["id"])
@@ -411,7 +411,7 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     assert (cancelled.status, cancelled.cancellation_reason) == ("CANCELLED", "not disbursed")
     # on recourse terms, disbursed, then unpaid past its due date: the bank gives the claim back to its holder
     defaulted = life.ok(tier1, "RegisterReceivable", json.dumps(
-        life.registration(tier1, core, Decimal("400.00"), "24312000000066666666", 5).to_json()))
+        life.registration(tier1, core, Decimal("400.00"), "26312000000066666666", 5).to_json()))
     life.ok(core, "ConfirmReceivable", defaulted["id"])
     with_recourse = terms.model_copy(update={"recourse": True})
     backed = life.ok(tier1, "RequestFinancing", defaulted["id"])
@@ -508,25 +508,25 @@ def test_invoices_carry_their_currency_to_the_contract_and_back():
     life = Lifecycle()
     core = life.party("CoreEnterpriseMSP", "core_enterprise", "Core Manufacturing")
     tier1 = life.party("SupplierMSP", "supplier", "Tier-1 Parts")
-    in_cny = life.registration(tier1, core, Decimal("1000.00"), "24312000000012345601", 30)
+    in_cny = life.registration(tier1, core, Decimal("1000.00"), "26312000000012345601", 30)
     assert "currency" not in in_cny.to_json()["invoices"][0]  # CNY, the contract's default, goes out as before
     assert sdk.Receivable.model_validate(life.ok(tier1, "RegisterReceivable", json.dumps(in_cny.to_json()))
                                          ).invoices[0].currency == "CNY"
-    usd = life.registration(tier1, core, Decimal("1000.00"), "24312000000012345602", 30)
+    usd = life.registration(tier1, core, Decimal("1000.00"), "26312000000012345602", 30)
     usd = usd.model_copy(update={"currency": "USD", "invoices": [usd.invoices[0].model_copy(update={"currency": "USD"})]})
     assert usd.to_json()["invoices"][0]["currency"] == "USD"
     r = sdk.Receivable.model_validate(life.ok(tier1, "RegisterReceivable", json.dumps(usd.to_json())))
     assert (r.currency, r.invoices[0].currency) == ("USD", "USD")
     # a claim in USD backed by invoices the SDK sends as CNY is refused by rule
     mixed = usd.model_copy(update={"invoices": [usd.invoices[0].model_copy(
-        update={"currency": "CNY", "number": "24312000000012345603"})]})
+        update={"currency": "CNY", "number": "26312000000012345603"})]})
     refused = life.call(tier1, "RegisterReceivable", json.dumps(mixed.to_json()))
     assert RULE_PATTERN.search(refused.message).group(1) == "invoice-currency-mismatch"
 
 
 def test_an_attestation_written_before_it_recorded_the_values_verified_parses():
     stored = {"doc_type": "invoice_attestation", "seller_tax_id": credit_code(2), "code": "",
-              "number": "24312000000012345678", "fingerprint": "f" * 64, "sources": ["reference-tax"],
+              "number": "26312000000012345678", "fingerprint": "f" * 64, "sources": ["reference-tax"],
               "outcome": "pass", "evidence_digest": "e" * 64, "id": "A-0000000000000001", "attester": credit_code(4),
               "attester_role": "financier",
               "attested": {"action": "AttestInvoiceVerification", "by": credit_code(4), "msp_id": "BankMSP",

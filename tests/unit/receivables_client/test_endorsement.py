@@ -222,7 +222,7 @@ def story_channel() -> Channel:
     tier1.admin.unbind_party_identity(tier1.uscc, client_id_of(make_identity(SUPPLIER, "tier1-second").certificate))
 
     # a claim split across orgs, its kept part financed, disbursed, frozen a while, paid and repaid
-    split = claim(channel, tier1, core, "24312000000000000001")
+    split = claim(channel, tier1, core, "26312000000000000001")
     tier1.client.transfer(split, tier2.uscc, Decimal("300.00"))
     financing = tier1.client.request_financing(f"{split}.2").id
     tier1.client.accept_offer(bank.client.make_offer(financing, terms(channel)).id)
@@ -234,12 +234,12 @@ def story_channel() -> Channel:
     bank.client.record_repayment(financing)
 
     # a whole claim passes to a party of another org, whose org endorses the next change
-    moved = claim(channel, tier1, core, "24312000000000000002")
+    moved = claim(channel, tier1, core, "26312000000000000002")
     tier1.client.transfer(moved, tier2.uscc, Decimal("1130.00"))
     tier2.client.withdraw_financing(tier2.client.request_financing(moved).id)
 
     # an accepted financing cancelled before disbursement, then the claim discounted
-    cancelled = claim(channel, tier1, core, "24312000000000000003")
+    cancelled = claim(channel, tier1, core, "26312000000000000003")
     financing = tier1.client.request_financing(cancelled).id
     bank.client.withdraw_offer(bank.client.make_offer(financing, terms(channel)).id, "terms revised")
     tier1.client.accept_offer(bank.client.make_offer(financing, terms(channel)).id)
@@ -249,20 +249,20 @@ def story_channel() -> Channel:
     core.client.withdraw_discount_offer(offer.id)
 
     # a claim frozen and unfrozen before its debtor rejects it, an attestation, and a claim marked overdue
-    rejected = claim(channel, tier1, core, "24312000000000000004", confirmed=False)
+    rejected = claim(channel, tier1, core, "26312000000000000004", confirmed=False)
     regulator.client.freeze(rejected, "ORDER-3")
     regulator.client.unfreeze(rejected, "ORDER-4")
     core.client.reject(rejected, "goods not delivered")
     # a claim its creditor registered by mistake and withdraws before its debtor answers
-    mistaken = claim(channel, tier1, core, "24312000000000000008", confirmed=False)
+    mistaken = claim(channel, tier1, core, "26312000000000000008", confirmed=False)
     tier1.client.withdraw(mistaken, "registered in error")
     bank.client.attest_invoice_verification(InvoiceAttestationRequest(
-        seller_tax_id=tier1.uscc, number="24312000000000000005",
-        fingerprint=fingerprint_of(tier1.uscc, "", "24312000000000000005"), buyer_tax_id=core.uscc,
+        seller_tax_id=tier1.uscc, number="26312000000000000005",
+        fingerprint=fingerprint_of(tier1.uscc, "", "26312000000000000005"), buyer_tax_id=core.uscc,
         issue_date=channel.today(), total_with_tax=Decimal("113.00"), sources=["reference-tax"], outcome="fail",
         evidence_digest=hashlib.sha256(b"evidence").hexdigest()))
-    late = claim(channel, tier1, core, "24312000000000000006", due_in=5)
-    defaulted = claim(channel, tier1, core, "24312000000000000007", due_in=5)
+    late = claim(channel, tier1, core, "26312000000000000006", due_in=5)
+    defaulted = claim(channel, tier1, core, "26312000000000000007", due_in=5)
     financing = tier1.client.request_financing(defaulted).id
     with_recourse = terms(channel).model_copy(update={"recourse": True})
     tier1.client.accept_offer(bank.client.make_offer(financing, with_recourse).id)
@@ -369,7 +369,7 @@ def test_orgs_a_caller_names_are_sent_as_given_and_are_its_responsibility():
     core = register(channel, 1, CORE, "core_enterprise", "core")
     tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
     bank = register(channel, 4, BANK, "financier", "bank")
-    financing = tier1.client.request_financing(claim(channel, tier1, core, "24312000000000000007")).id
+    financing = tier1.client.request_financing(claim(channel, tier1, core, "26312000000000000007")).id
     tier1.client.accept_offer(bank.client.make_offer(financing, terms(channel)).id)
     bank.client.record_disbursement(financing, endorsing_organizations=[SUPPLIER, BANK])
     disbursed = submits_of(channel)[-1]
@@ -401,7 +401,7 @@ def test_a_confirmation_whose_debtor_and_holder_are_one_org_is_named_to_orgs_its
     core_supplier = register(channel, 2, CORE, "supplier", "core-supplier")
     register(channel, 4, BANK, "financier", "bank")
     register(channel, 5, REGULATOR, "regulator", "regulator")
-    claim(channel, core_supplier, core, "24312000000000000008")
+    claim(channel, core_supplier, core, "26312000000000000008")
     confirmation = submits_of(channel)[-1]
     assert confirmation.transaction == "ConfirmReceivable"
     regulators = core_also_supplies.msps_with_role("regulator")
@@ -430,12 +430,12 @@ def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_ar
     with_recourse = terms(channel).model_copy(update={"recourse": True})
     # the terms' collection of one org's holder and bank needs a regulator org, which the SDK cannot tell: named
     collection_orgs = [CORE, REGULATOR]
-    disbursed = core_supplier.client.request_financing(claim(channel, core_supplier, core, "24312000000000000009",
+    disbursed = core_supplier.client.request_financing(claim(channel, core_supplier, core, "26312000000000000009",
                                                              due_in=5)).id
     core_supplier.client.accept_offer(core_bank.client.make_offer(disbursed, with_recourse, collection_orgs).id)
     core_bank.client.record_disbursement(disbursed)
     cancelled = core_supplier.client.request_financing(claim(channel, core_supplier, core,
-                                                             "24312000000000000010")).id
+                                                             "26312000000000000010")).id
     core_supplier.client.accept_offer(core_bank.client.make_offer(cancelled, terms(channel), collection_orgs).id)
     core_bank.client.cancel_financing(cancelled, "not disbursed")
     channel.now += timedelta(days=10)

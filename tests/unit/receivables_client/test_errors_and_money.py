@@ -26,7 +26,7 @@ from . import fakes
 from .fakes import CORE, TIER1, TIER2, FakeContract
 
 HOLDER_MESSAGE = "91310000MA1K00002C does not hold R-1: only its holder may do this"
-INVOICE = InvoiceInput(number="24312000000012345678", date=date(2026, 3, 1), amount=100, tax=13, seller_tax_id=TIER1,
+INVOICE = InvoiceInput(number="26312000000012345678", date=date(2026, 3, 1), amount=100, tax=13, seller_tax_id=TIER1,
                        buyer_tax_id=CORE)
 
 
@@ -192,7 +192,7 @@ def test_a_negative_amount_raises_value_error_naming_the_argument_before_sending
      "face_amount"),
     (lambda: FinancingTerms(advance_rate="0.9", discount_rate="0.036", fees=-1, recourse=False,
                             expires_on=date(2026, 4, 30)), "fees"),
-    (lambda: InvoiceAttestationRequest(seller_tax_id=TIER1, number="24312000000012345678", fingerprint="f" * 64,
+    (lambda: InvoiceAttestationRequest(seller_tax_id=TIER1, number="26312000000012345678", fingerprint="f" * 64,
                                        buyer_tax_id=CORE, issue_date=date(2026, 3, 1), total_with_tax=-1,
                                        sources=["reference-tax"], outcome="fail", evidence_digest="e" * 64),
      "total_with_tax"),

@@ -18,7 +18,7 @@ from .test_cli_party_commands import ok, recfin
 def channel(monkeypatch, tmp_path) -> Channel:
     return parties_on_the_contract(monkeypatch, tmp_path)
 
-NUMBER = "24312000000012345678"
+NUMBER = "26312000000012345678"
 
 
 def _register(invoice: str, face: str):

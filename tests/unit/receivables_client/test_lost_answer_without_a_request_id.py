@@ -38,7 +38,7 @@ def answer_lost(monkeypatch, transaction: str, error: Exception) -> None:
 @pytest.mark.parametrize("error", SEEN_IN_FLIGHT, ids=lambda e: f"{type(e).__name__}-{e.code.name}")
 def test_a_confirmation_whose_answer_was_lost_says_it_may_have_committed_and_how_to_find_out(
         channel, monkeypatch, error):
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
     answer_lost(monkeypatch, "ConfirmReceivable", error)
     res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
     assert res.exit_code == 1, res.output
@@ -54,7 +54,7 @@ def test_a_confirmation_whose_answer_was_lost_says_it_may_have_committed_and_how
     SubmitError("access denied", transaction_id="tx-s", code=grpc.StatusCode.PERMISSION_DENIED),
 ], ids=["endorsement-failed", "submit-refused"])
 def test_a_confirmation_that_failed_before_the_orderer_is_reported_as_it_is(channel, monkeypatch, error):
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
 
     def fails(self, name, **options):
         raise error

@@ -38,7 +38,7 @@ def test_an_older_claims_invoices_read_in_its_currency_through_every_call():
     today = (net.now + timedelta(hours=8)).date()
     claim = client.register_receivable(ReceivableRegistration(
         debtor=core.uscc, face_amount=100_000, currency="USD", issue_date=today, due_date=today + timedelta(days=90),
-        invoices=[InvoiceInput(number="24312000000000000001", date=today, amount=100_000, tax=0, currency="USD",
+        invoices=[InvoiceInput(number="26312000000000000001", date=today, amount=100_000, tax=0, currency="USD",
                                seller_tax_id=tier1.uscc, buyer_tax_id=core.uscc)],
         contract_hash=contract_hash()), request_id="reg-1")
     _stored_as_before(net, create_composite_key(keys.RECEIVABLE, [claim.id]))

@@ -44,7 +44,7 @@ def registered():
         ReceivableRegistration(
             debtor=core.uscc, face_amount=100_000, currency="CNY", issue_date=today,
             due_date=today + timedelta(days=90),
-            invoices=[InvoiceInput(number="24312000000000000001", date=today, amount=100_000, tax=0,
+            invoices=[InvoiceInput(number="26312000000000000001", date=today, amount=100_000, tax=0,
                                    currency="CNY", seller_tax_id=tier1.uscc, buyer_tax_id=core.uscc)],
             contract_hash=contract_hash()), request_id="reg-1")
     return net

@@ -137,7 +137,7 @@ def test_the_other_requests_are_checked_as_sent():
     with pytest.raises(TypeError, match="float"):
         ReceivablesClient(contract).publish_discount_offer(offer)
     attestation = InvoiceAttestationRequest(
-        seller_tax_id=TIER1, number="24312000000012345678", fingerprint="f" * 64, buyer_tax_id=CORE,
+        seller_tax_id=TIER1, number="26312000000012345678", fingerprint="f" * 64, buyer_tax_id=CORE,
         issue_date=date(2026, 3, 1), total_with_tax=1, sources=["reference-tax"], outcome="pass",
         evidence_digest="e" * 64).model_copy(update={"total_with_tax": Decimal("113000.00")})
     contract = FakeContract(responses={"AttestInvoiceVerification": fakes.invoice_attestation()})

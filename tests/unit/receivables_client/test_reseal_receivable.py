@@ -40,7 +40,7 @@ def frozen_short():
     tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
     tier2 = register(channel, 3, SUPPLIER2, "supplier", "tier2")
     regulator = register(channel, 5, REGULATOR, "regulator", "regulator")
-    rid = claim(channel, tier1, core, "24312000000000000011")
+    rid = claim(channel, tier1, core, "26312000000000000011")
     regulator.client.freeze(rid, "ORDER-1")
     guarded_by(channel, rid, CORE, SUPPLIER)
     return channel, rid, {"core": core, "tier1": tier1, "tier2": tier2, "regulator": regulator}
@@ -68,7 +68,7 @@ def test_a_key_naming_every_org_due_in_the_earlier_form_is_named_to_its_orgs_and
     channel = Channel(CONFIG)
     core = register(channel, 1, CORE, "core_enterprise", "core")
     tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
-    rid = claim(channel, tier1, core, "24312000000000000012")
+    rid = claim(channel, tier1, core, "26312000000000000012")
     guarded_by(channel, rid, CORE, SUPPLIER)
     resealed = tier1.client.reseal_receivable(rid)
     reseal = submits_of(channel)[-1]
@@ -88,7 +88,7 @@ def test_a_registered_claims_earlier_form_entry_is_resealed_alone_by_the_orgs_it
     channel = Channel(CONFIG)
     core = register(channel, 1, CORE, "core_enterprise", "core")
     tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
-    rid = claim(channel, tier1, core, "24312000000000000013", confirmed=False)
+    rid = claim(channel, tier1, core, "26312000000000000013", confirmed=False)
     entry = create_composite_key(keys.FINGERPRINT, [tier1.client.get_receivable(rid).invoices[0].fingerprint])
     channel.ledger.validation_parameters[entry] = earlier_org_policy([CORE, SUPPLIER])
     resealed = tier1.client.reseal_receivable(rid)

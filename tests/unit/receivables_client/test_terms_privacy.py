@@ -217,7 +217,7 @@ def test_where_one_org_holds_and_finances_the_orgs_the_sdk_names_meet_the_collec
     tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
     group_bank = register(channel, 3, SUPPLIER, "financier", "group-bank")
     register(channel, 5, REGULATOR, "regulator", "regulator")
-    financing = tier1.client.request_financing(claim(channel, tier1, core, "24312000000000000011")).id
+    financing = tier1.client.request_financing(claim(channel, tier1, core, "26312000000000000011")).id
     offer = group_bank.client.make_offer(financing, terms(channel))
     tier1.client.accept_offer(offer.id)
     assert group_bank.client.record_disbursement(financing).status == "DISBURSED"
@@ -244,7 +244,7 @@ def test_where_one_org_is_debtor_holder_and_bank_the_disbursement_names_the_orgs
     deploy_on(channel)   # the topology's chaincode policy, any two orgs' peers, which the key's two orgs meet
     core, supplier, bank = (register(channel, n, CORE, role, f"core-{role}") for n, role in enumerate(roles, 1))
     register(channel, 5, REGULATOR, "regulator", "regulator")
-    financing = supplier.client.request_financing(claim(channel, supplier, core, "24312000000000000009", due_in=5)).id
+    financing = supplier.client.request_financing(claim(channel, supplier, core, "26312000000000000009", due_in=5)).id
     supplier.client.accept_offer(bank.client.make_offer(financing, terms(channel), [CORE, REGULATOR]).id)
     assert bank.client.record_disbursement(financing).status == "DISBURSED"
     disbursement, = (s for s in submits_of(channel) if s.transaction == "RecordDisbursement")

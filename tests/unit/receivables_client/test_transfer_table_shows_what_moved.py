@@ -28,7 +28,7 @@ def _applied_rows(output: str) -> list[list[str]]:
 
 
 def test_a_split_prints_who_holds_each_part_and_how_much_as_request_get_does(channel):
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
 
     res = recfin("receivable", "transfer", rid, "--to", TIER2, "--amount", "130", "--request-id", "T-1",
@@ -48,7 +48,7 @@ def test_a_split_prints_who_holds_each_part_and_how_much_as_request_get_does(cha
 
 
 def test_a_whole_transfer_prints_the_recipient_as_holder_of_the_claim(channel):
-    rid = registered("24312000000012345678")
+    rid = registered("26312000000012345678")
     ok("receivable", "confirm", rid, "--as", "coreenterprise")
     res = recfin("receivable", "transfer", rid, "--to", TIER2, "--amount", "1,130.00", "--as", "supplier/supplier1")
     assert res.exit_code == 0, res.output
