@@ -10,7 +10,9 @@ its command line when it execs the real one but keeps its environment. A pid who
 or boot differs, or that carries no tag, is treated as gone, so a recycled pid (another run of
 the same python or `peer`, a kernel thread after a reboot) is never signalled; one tagged with
 another pid file (a copy of the data folder, made while the network runs, names the original's
-processes) runs for that folder, and is never signalled either. Another user's process (started
+processes) runs for that folder, and is never signalled either. The recorded process in the middle of an
+exec shows no environment yet (Popen returns before the kernel sets it up): it is read again until it
+does (_environ_once_exec_done), not taken for one without the tag. Another user's process (started
 with sudo), whose environment cannot be read, is checked by start time, boot and command line; it
 counts as running, but stopping it is refused with the sudo to run. A pid file of an earlier
 version (start time and command line, no tag) is checked by those; one older still holds only the
@@ -575,7 +577,7 @@ def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found
     if "tag" in record:                  # written with the tag: the environment tells whose it is
         if str(record.get("start_time")) != fields[19] or record.get("boot_id") != _boot_id():
             return gone
-        environ = _environ(pid)
+        environ = _environ_once_exec_done(pid, fields[19])
         if environ is not None:
             carried = _tag_in(environ)
             if carried is not None and _claimed_elsewhere(carried, tag, pid):
@@ -607,6 +609,29 @@ def _environ(pid: int) -> bytes | None:
         return Path(f"/proc/{pid}/environ").read_bytes()
     except OSError:
         return None
+
+
+# How long the recorded process may show no environment while it is taken for one in the middle of an exec
+# (_environ_once_exec_done), and how often its environment is read again meanwhile.
+EXEC_SETTLE_SECONDS = 5.0
+EXEC_SETTLE_POLL = 0.001
+
+
+def _environ_once_exec_done(pid: int, start_time: str) -> bytes | None:
+    """/proc/PID/environ of the process a record names (its start time and boot matched), read again while
+    it is empty and the process still runs. The kernel shows a process no environment in the middle of an
+    exec: from the exec's point of no return, where Popen returns (the close-on-exec pipe it waits on is
+    closed there), until the new program's stack is set up. Read then, the node start() has just started,
+    or one a wrapper or `ip netns exec` execs, would carry no tag and a `recfin network status` from
+    another process, or the integration suite's check for a developer's network, would find it stopped.
+    Every process start() starts carries its tag, so an empty environment is waited out, up to
+    EXEC_SETTLE_SECONDS (a process that cleared its environment then carries no tag, as before)."""
+    deadline = time.monotonic() + EXEC_SETTLE_SECONDS
+    while True:
+        environ = _environ(pid)
+        if environ != b"" or time.monotonic() >= deadline or not _lives(pid, start_time):
+            return environ
+        time.sleep(EXEC_SETTLE_POLL)
 
 
 def _tag_in(environ: bytes) -> str | None:
