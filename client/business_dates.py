@@ -3,29 +3,30 @@
 The contract dates everything from the transaction timestamp in China Standard Time
 (UTC+8, chaincode/receivables/dates.py). An off-chain date that has to agree with the
 ledger (an offer's expiry, a due date, "today" in an invoice check) uses the same
-calendar, or it is a day off between 16:00 and 24:00 UTC. This is the client's own copy of
-that one rule.
+calendar, or it is a day off between 16:00 and 24:00 UTC. The client counts it with the
+contract's own functions, not a copy, so the two cannot drift apart.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Annotated
 
 from pydantic import BeforeValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from chaincode.receivables.dates import parse_date
+from chaincode.receivables import dates as contract_dates
+from chaincode.receivables.dates import BUSINESS_TZ, PEER_TIME_WINDOW, parse_date
 from chaincode.receivables.errors import RuleViolation
 
-BUSINESS_TZ = timezone(timedelta(hours=8), "CST")
+__all__ = ["BUSINESS_TZ", "IsoDay", "PEER_TIME_WINDOW", "business_date", "business_today",
+           "offers_counted_on"]
 
 
 def business_date(timestamp: str | datetime) -> date:
     """The China Standard Time date of a timestamp (ISO 8601 text or datetime; UTC when naive)."""
+    # the contract's business_date takes a datetime only; events and files give a client text
     ts = datetime.fromisoformat(timestamp.replace("Z", "+00:00")) if isinstance(timestamp, str) else timestamp
-    if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
-    return ts.astimezone(BUSINESS_TZ).date()
+    return contract_dates.business_date(ts)
 
 
 def business_today() -> date:
@@ -33,16 +34,11 @@ def business_today() -> date:
     return business_date(datetime.now(timezone.utc))
 
 
-# How far a proposal's timestamp may be from an endorsing peer's clock (Fabric's peer.authentication.timewindow,
-# whose default the network keeps): the contract counts a bank's offer in its exposure while an acceptance stamped
-# that much earlier may still commit (chaincode/receivables/dates.py, PEER_TIME_WINDOW).
-PEER_TIME_WINDOW = timedelta(minutes=15)
-
-
 def offers_counted_on() -> date:
     """The day GetFinancierExposure, sent now, holds the bank's offers to: an offer counts (``offers``,
-    ``offered``) while a holder could accept it on that day, today's business date less the peers' time window."""
-    return business_date(datetime.now(timezone.utc) - PEER_TIME_WINDOW)
+    ``offered``) while a holder could accept it on that day, today's business date less the peers' time window
+    (``PEER_TIME_WINDOW``, Fabric's peer.authentication.timewindow), as the contract counts it."""
+    return contract_dates.earliest_date_still_stamped(datetime.now(timezone.utc))
 
 
 def _iso_day(value: object, info: ValidationInfo) -> date:

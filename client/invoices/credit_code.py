@@ -4,7 +4,8 @@
   from the 31-character set ``0-9`` and ``A-Z`` without ``I O S V Z``. The last
   character is the check digit over the first 17: weights ``3**(i) mod 31``
   (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28),
-  ``check = 31 - (sum mod 31)``, with 31 written as ``0``.
+  ``check = 31 - (sum mod 31)``, with 31 written as ``0``: the contract's own
+  ``chaincode/receivables/uscc.py`` computes it, here as on the ledger.
 - Organization code (组织机构代码), GB 11714-1997: 8 characters + check digit
   with weights 3, 7, 9, 10, 5, 8, 4, 2 mod 11; 10 is written ``X``, 11 is ``0``.
   Positions 9-17 of a credit code are an organization code.
@@ -19,9 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_CC_VALUE = {c: i for i, c in enumerate(CREDIT_CODE_CHARSET)}
-_CC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+from chaincode.receivables import uscc
+
+# the contract's own set and check character (chaincode/receivables/uscc.py): a code passing here passes there
+CREDIT_CODE_CHARSET = uscc.CHARSET
 
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
@@ -47,13 +49,11 @@ def _not_ascii(text: str) -> str | None:
 def credit_code_check_digit(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters of a code.
 
-    Raises ``ValueError`` when ``first17`` is not 17 characters of the code's set.
+    Lower case is read as capitals (a body typed by a person); raises ``ValueError`` when ``first17`` is not
+    17 characters of the code's set.
     """
-    body = first17.upper()
-    if len(body) != 17 or any(c not in _CC_VALUE for c in body):
-        raise ValueError(f"not 17 characters of the credit-code set: {first17!r}")
-    total = sum(_CC_VALUE[c] * w for c, w in zip(body, _CC_WEIGHTS))
-    return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
+    # the contract's check_character takes capitals only, as a code on the ledger is written: upper-cased here
+    return uscc.check_character(first17.upper())
 
 
 def credit_code_problem(code: str) -> str | None:
@@ -64,10 +64,10 @@ def credit_code_problem(code: str) -> str | None:
     """
     if len(code) != 18:
         return f"{len(code)} characters, a credit code has 18"
-    bad = sorted({c for c in code if c not in _CC_VALUE})
+    bad = sorted({c for c in code if c not in CREDIT_CODE_CHARSET})
     if bad:
         capitals = code.upper()
-        if all(c in _CC_VALUE for c in capitals):
+        if all(c in CREDIT_CODE_CHARSET for c in capitals):
             # letters of the set in lower case: the ledger takes a code in capitals only, so say to write it
             # so (and how, where that is a valid code), not that a, b... are outside A-Z
             instead = f": {capitals}" if credit_code_problem(capitals) is None else ""
