@@ -84,14 +84,15 @@ class OfferReader(Protocol):
                              scope: str = "open", page_size: int = 50) -> Iterable[Any]: ...
 
 
-def receivable_terms(r: Any, *, financing_status: str | None = None) -> ReceivableTerms:
+def receivable_terms(receivable: Any, *, financing_status: str | None = None) -> ReceivableTerms:
     """What pricing needs of a claim read from the ledger (a ``client.receivables.Receivable``): what it still owes
     (the contract advances on that), its due date, state, and the freeze orders that bind it, in effect and
     queued (one lifting does not free a claim other orders are queued on)."""
-    return ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date, currency=r.currency,
-                           status=r.status, financing_id=r.financing_id, financing_status=financing_status,
-                           frozen_by=r.frozen.order_reference if r.frozen else None,
-                           queued_freezes=[order.order_reference for order in r.queued_freezes])
+    return ReceivableTerms(receivable_id=receivable.id, face_amount=receivable.outstanding,
+                           due_date=receivable.due_date, currency=receivable.currency, status=receivable.status,
+                           financing_id=receivable.financing_id, financing_status=financing_status,
+                           frozen_by=receivable.frozen.order_reference if receivable.frozen else None,
+                           queued_freezes=[order.order_reference for order in receivable.queued_freezes])
 
 
 def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
@@ -132,14 +133,15 @@ def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) ->
         return None
 
 
-def early_payment_offer(d: Any) -> EarlyPaymentOffer:
+def early_payment_offer(offer: Any) -> EarlyPaymentOffer:
     """A discount offer read from the ledger (a ``client.receivables.DiscountOffer``) as pricing takes it
     (``price_early_payment``), as read: a scale with two tiers at the same days is priced at the first, and a
     withdrawn offer (its status and day carried over) as not eligible, as the contract refuses to pay it."""
     return EarlyPaymentOffer.model_validate(dict(
-        offer_id=d.id, debtor=d.debtor, apr=d.apr,
-        scale=[ScaleTier(min_days_early=s.min_days_early, apr=s.apr) for s in d.scale] if d.scale else None,
-        day_count=d.day_count, expires_on=d.expires_on, status=d.status,
-        withdrawn_on=getattr(d, "withdrawn_on", None)),   # a reader's offer without the field: none said
+        offer_id=offer.id, debtor=offer.debtor, apr=offer.apr,
+        scale=([ScaleTier(min_days_early=tier.min_days_early, apr=tier.apr) for tier in offer.scale]
+               if offer.scale else None),
+        day_count=offer.day_count, expires_on=offer.expires_on, status=offer.status,
+        withdrawn_on=getattr(offer, "withdrawn_on", None)),   # a reader's offer without the field: none said
         context=READ_FROM_THE_LEDGER)
 

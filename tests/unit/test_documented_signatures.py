@@ -59,10 +59,6 @@ NOT_THE_SDK = {"hex", "sha256", "to_thread", "set_event_loop", "get_loop", "Deci
                "getStatus", "newFilteredBlockEventsRequest", "cpuUsage", "getID",
                # Fabric's endorsement policy language.
                "AND", "OR", "OutOf"}
-# Calls whose text names the parameter as a reader should, where the code's own name says nothing of it (a
-# single letter): the code is to be renamed, not the text. Remove a name once its parameter is renamed.
-# early_payment_offer(d), which the text shows as early_payment_offer(offer).
-CODE_TO_RENAME = {"early_payment_offer"}
 
 INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
@@ -265,8 +261,6 @@ def problems_in(markdown: str) -> list[str]:
         for call in calls(span):
             name = call.function.rsplit(".", 1)[-1]
             signatures = known.get(name, [])
-            if name in CODE_TO_RENAME:
-                continue
             if not signatures:
                 if name not in NOT_THE_SDK:
                     problems.append(f"line {line}: `{span}`: no {name} in the SDK (or add it to NOT_THE_SDK)")
