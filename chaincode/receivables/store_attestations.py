@@ -10,7 +10,7 @@ import json
 from . import attestation, keys
 from .errors import shown, unreadable
 from .model import InvoiceAttestation
-from .store_base import StoreBase, parsed_object, readable_record
+from .store_base import HistoryIncomplete, StoreBase, parsed_object, readable_record
 
 _NEWEST_FIELDS = tuple(field.name for field in dataclasses.fields(attestation.Newest))
 _FORGED_NEWEST = ("No attestation of the invoice by that attester can be recorded, nor any registration of it "
@@ -74,14 +74,19 @@ class AttestationRecords(StoreBase):
         newest = {attester: await self._newest_entry(fp, attester) for attester in attesters}
         return [a for a in found if not attestation.past_newest(a, newest[a.attester])], unreadable
 
-    async def _in_its_first_attesters_name(self, key: str, a: InvoiceAttestation) -> bool:
+    async def _in_its_first_attesters_name(self, a: InvoiceAttestation) -> bool:
         """Whether the record names the attester, and its org, the first write of its key named (or its key
-        has no history: written while the peer kept none). Attestations are never changed, and the key is
-        under its attester's org alone, whose peer alone makes a rewrite of it valid (setting another org's
-        policy with it, if it likes): that org could otherwise rewrite an attestation it made into one in
-        another attester's name (``attester``, ``attested.msp_id``), to be listed and counted as that
-        attester's."""
-        raw = await self.first_value(key)
+        has no history: written before the peer joined from a snapshot). Attestations are never changed, and
+        the key is under its attester's org alone, whose peer alone makes a rewrite of it valid (setting
+        another org's policy with it, if it likes): that org could otherwise rewrite an attestation it made
+        into one in another attester's name (``attester``, ``attested.msp_id``), to be listed and counted as
+        that attester's. Nor does one whose history the peer returns without its first write
+        (``first_value``): only rewrites past the peer's ``ledger.state.totalQueryLimit`` make it so, and they
+        would pass for the first write."""
+        try:
+            raw = await self.first_value("A", keys.ATTESTATION, a.fingerprint, a.id)
+        except HistoryIncomplete:
+            return False
         if raw is None:
             return True
         first = readable_record(InvoiceAttestation, raw, keys.ATTESTATION, [a.fingerprint, a.id])
@@ -135,7 +140,7 @@ class AttestationRecords(StoreBase):
                 continue   # no attestation's key (``entry_attributes``): a copy there would count twice
             a = readable_record(InvoiceAttestation, kv.value, keys.ATTESTATION, attributes)
             if (a is None or a.fingerprint != fp or not attestation.is_time(a.attested.at)
-                    or not await self._in_its_first_attesters_name(kv.key, a)):
+                    or not await self._in_its_first_attesters_name(a)):
                 unreadable_ids.append(attributes[-1])
             else:
                 found.append(a)

@@ -41,6 +41,23 @@ REPORT_THE_KEY = ("Nothing the contract does can use it: report the key to the n
                   "history of the key names the transaction that wrote it and the orgs that endorsed it")
 
 
+# what a peer needs to hold a record to its key's first write (``StoreBase.first_value``)
+HISTORY_NEEDED = ("Endorse on a peer that keeps the channel's whole history: core.yaml "
+                  "ledger.history.enableHistoryDatabase true (Fabric's default, docs/network.md), "
+                  "joined from the channel's genesis block rather than a snapshot")
+
+
+class HistoryUnavailable(RuleViolation):
+    """The peer's history of a key does not reach its first write (rule ``history-unavailable``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("history-unavailable", message)
+
+
+class HistoryIncomplete(HistoryUnavailable):
+    """The peer keeps a history of the key, but its oldest write is not the one that created the record."""
+
+
 NOT_A_RECORD = (ValidationError, RuleViolation)
 """What reading a stored value as a record's model raises where it is no such record: pydantic's refusal, or a
 rule one of the model's validators applies (an invoice whose tax is 1.5 is ``amount-not-integer-fen``), which
@@ -257,17 +274,40 @@ class StoreBase:
         await self._set_policy(key, orgs)
         return True
 
-    async def first_value(self, key: str) -> bytes | None:
-        """The value the first write of ``key`` in the peer's history gave it; None where the history records
-        none (a key written while the peer kept no history: nothing to hold a record to). Unlike a key-level
-        policy, which the org it names may rewrite in the same transaction as the value, nothing a
-        transaction writes changes what an earlier one wrote: a record an org rewrote under its own policy, to
-        speak for another org, still shows the value the contract first wrote. Needs the peer's history
-        database (on by default, as ``GetReceivableHistory`` needs it too)."""
+    async def first_value(self, id_prefix: str, object_type: str, *attributes: str) -> bytes | None:
+        """The value the first write of the key ``object_type`` [``attributes``] gave it, in the peer's
+        history; None where the history records none (a key written before the peer joined the channel from a
+        snapshot, and not since: nothing to hold a record to). Unlike a key-level policy, which the org it
+        names may rewrite in the same transaction as the value, nothing a transaction writes changes what an
+        earlier one wrote: a record an org rewrote under its own policy, to speak for another org, still shows
+        the value the contract first wrote.
+
+        That first write is the transaction the record's id (the key's last attribute) was made from
+        (``keys.new_id(id_prefix, tx_id)``). A history whose oldest write is another is not whole, and is
+        refused ``history-unavailable`` (``HistoryIncomplete``): Fabric ends a history query at the peer's
+        ``ledger.state.totalQueryLimit`` without a word, newest first, so an org that rewrote its own record
+        that often would have its rewrites taken for the first write; a peer joined from a snapshot lacks the
+        writes before it. So is a peer that keeps no history (``ledger.history.enableHistoryDatabase: false``;
+        ``HistoryUnavailable``). The history is read to its end: Fabric gives the newest write first."""
+        key, label, record_id = self.key(object_type, *attributes), keys.label(object_type, *attributes), \
+            attributes[-1]
         first = None
-        async for mod in self.stub.get_history_for_key(key):   # newest first: the last one is the first write
-            first = mod
-        return first.value if first is not None and not first.is_delete else None
+        try:
+            async for mod in self.stub.get_history_for_key(key):
+                first = mod
+        except PeerError as exc:
+            raise HistoryUnavailable(f"the peer could not read the history of {label} ({exc}), which "
+                                     f"holds the record to its first write: {HISTORY_NEEDED}") from None
+        if first is None:
+            return None
+        if keys.new_id(id_prefix, first.tx_id) != record_id:
+            raise HistoryIncomplete(
+                f"the peer's history of {label} starts at transaction {first.tx_id}, not at the one that "
+                f"created {record_id}: the key has more writes than the peer's ledger.state.totalQueryLimit "
+                "returns (which only its own org, rewriting it, could have made), or the peer joined the "
+                f"channel from a snapshot taken after; the record cannot be held to its first write. "
+                f"{HISTORY_NEEDED}")
+        return None if first.is_delete else first.value
 
     async def _get(self, model: type[M], object_type: str, *attributes: str, remedy: str = REPORT_THE_KEY) -> M | None:
         """The record, None where the key holds none; refused ``record-unreadable`` (``parsed``) where it holds a

@@ -37,8 +37,9 @@ class DiscountRecords(StoreBase):
         name another org's debtor would have that debtor's peer, running the contract, endorse the settlement
         of its claims on an early payment it never offered. Its debtor is written once, at publication, and
         never changed: the key's history keeps it. A first write no offer parses to names no debtor either;
-        with no history of the key (written while the peer kept none), the offer is read as it is."""
-        raw = await self.first_value(self.key(keys.DISCOUNT, d.id))
+        with no history of the key (written before the peer joined from a snapshot), the offer is read as it
+        is; with one not reaching its publication, it is refused ``history-unavailable`` (``first_value``)."""
+        raw = await self.first_value("D", keys.DISCOUNT, d.id)
         if raw is None:
             return None
         try:
