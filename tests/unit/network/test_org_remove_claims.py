@@ -84,8 +84,8 @@ def assert_nothing_sent(channel, data_root):
 def test_a_regulator_org_is_not_removed_while_a_claim_it_guards_is_frozen(
         channel, grown, topology, data_root, tmp_path, monkeypatch):
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
-    claim(parties.ledger, parties.tier1, parties.core, "24312000000000000002")       # live, not frozen: no matter
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
+    claim(parties.ledger, parties.tier1, parties.core, "26312000000000000002")       # live, not frozen: no matter
     parties.regulator.client.freeze(frozen, ORDER)
     members = host(topology, data_root, channel)
 
@@ -116,7 +116,7 @@ def test_the_refusal_names_every_order_of_a_frozen_claim_queued_ones_too(
     """Each order must be lifted and imposed again, and once the last is lifted the claim keeps only that one: the
     refusal names them all, in their order, before anything is lifted."""
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
     for order in (ORDER, f"{ORDER}-2", f"{ORDER}-3"):
         parties.regulator.client.freeze(frozen, order)
     members = host(topology, data_root, channel)
@@ -131,7 +131,7 @@ def test_the_refusal_names_every_order_of_a_frozen_claim_queued_ones_too(
 
 def test_once_no_claim_is_frozen_the_regulator_org_is_removed(channel, grown, topology, data_root, monkeypatch):
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    thawed = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    thawed = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
     parties.regulator.client.freeze(thawed, ORDER)
     parties.regulator.client.unfreeze(thawed, f"{ORDER} lifted")
     members = host(topology, data_root, channel)
@@ -152,7 +152,7 @@ def test_a_claim_frozen_before_the_regulator_org_joined_does_not_keep_it(channel
     """A key keeps the regulator orgs of the transaction that last wrote its policy: a claim frozen while regulator
     was the only regulator org names RegulatorMSP alone, so regulator2's leaving strands nothing of it."""
     parties = ledger_of(contract_config.network_config(topology), monkeypatch)     # before regulator2 joined
-    frozen_before = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    frozen_before = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
     parties.regulator.client.freeze(frozen_before, ORDER)
     assert "Regulator2MSP" not in parties.regulator.client.receivable_endorsers(frozen_before)
     members = host(topology, data_root, channel)
@@ -161,7 +161,7 @@ def test_a_claim_frozen_before_the_regulator_org_joined_does_not_keep_it(channel
 
     # the chaincode deployed again for the five orgs (`org add regulator2`): a claim frozen now names regulator2
     parties.ledger.ledger.router = ContractRouter([ReceivablesContract(contract_config.network_config(grown))])
-    frozen_after = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000002")
+    frozen_after = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000002")
     parties.regulator.client.freeze(frozen_after, f"{ORDER}-2")
     with pytest.raises(OrgChangeError) as refused:
         members.plan_remove("regulator2", claims=claims_read(members))
@@ -181,7 +181,7 @@ def test_a_contract_without_the_endorsers_query_refuses_by_todays_regulator_orgs
                 if name != "GetReceivableEndorsers"}
     monkeypatch.setattr(ReceivablesContract, "transactions", without_endorsers_query)
     parties = ledger_of(contract_config.network_config(topology), monkeypatch)
-    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
     parties.regulator.client.freeze(frozen, ORDER)
     members = host(topology, data_root, channel)
 
@@ -201,7 +201,7 @@ def test_claims_read_whose_keys_policies_cannot_be_read_refuse_by_todays_regulat
     """The claims were read and one is frozen, but the query of its key's orgs fails (a peer timing out): the claims
     are judged by today's regulator orgs, and a dry run refuses as the removal would rather than call them unchecked."""
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
     parties.regulator.client.freeze(frozen, ORDER)
     members = host(topology, data_root, channel)
     check = claims_read(members)
@@ -226,7 +226,7 @@ def test_a_claim_of_one_orgs_parties_keeps_its_regulator_orgs_too(channel, grown
     config = NetworkConfig(org_roles={**roles, "CoreEnterpriseMSP": ("core_enterprise", "supplier")})
     parties = ledger_of(config, monkeypatch)
     own_supplier = register(parties.ledger, 4, "CoreEnterpriseMSP", "supplier", "core-supplier")
-    one_org = claim(parties.ledger, own_supplier, parties.core, "24312000000000000003")
+    one_org = claim(parties.ledger, own_supplier, parties.core, "26312000000000000003")
     members = host(topology, data_root, channel)
 
     with pytest.raises(OrgChangeError) as refused:
@@ -261,7 +261,7 @@ def test_claims_that_cannot_be_read_refuse_the_removal_unless_the_operator_confi
 
 def test_a_removal_that_sends_nothing_warns_of_claims_it_cannot_read(channel, grown, topology, data_root, monkeypatch):
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
     parties.regulator.client.freeze(frozen, ORDER)
     members = host(topology, data_root, channel)
     said = []
@@ -313,7 +313,7 @@ def test_a_chaincode_without_the_endorsers_query_is_told_from_a_failing_read(
     """A chaincode deployed before GetReceivableEndorsers refuses it as a transaction it does not have, said in the
     peer's detail: the keys' orgs are then unknown (None), not unreadable; any other failure leaves them unread."""
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
 
     def refused(claim_id):
         raise EvaluateError("evaluate call to endorser returned error", transaction_id="t",

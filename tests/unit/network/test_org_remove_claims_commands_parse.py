@@ -41,7 +41,7 @@ def _parsed(command: str) -> tuple[str, dict]:
 def test_the_unfreeze_and_freeze_commands_the_refusal_gives_parse_with_the_options_they_name(
         channel, grown, topology, data_root, monkeypatch):
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    frozen = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    frozen = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
     for order in (ORDER, f"{ORDER}-2"):
         parties.regulator.client.freeze(frozen, order)
     members = host(topology, data_root, channel)

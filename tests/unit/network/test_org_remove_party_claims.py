@@ -37,9 +37,9 @@ def channel(fake_fabric, grown, data_root):
 def test_an_org_whose_parties_hold_live_claims_is_not_removed_naming_them(
         channel, grown, topology, data_root, tmp_path, monkeypatch):
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    held = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
-    registered = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000002", confirmed=False)
-    rejected = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000003", confirmed=False)
+    held = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
+    registered = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000002", confirmed=False)
+    rejected = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000003", confirmed=False)
     parties.core.client.reject(rejected, "no such delivery")           # ended: never written again
     members = host(membership.effective(topology, data_root), data_root, channel)
 
@@ -69,7 +69,7 @@ def test_an_org_whose_parties_owe_a_live_claim_is_not_removed(channel, grown, to
     """The debtor of a claim never changes: only its settlement (or, before confirmation, its rejection or
     withdrawal) frees the debtor's org."""
     parties = ledger_of(contract_config.network_config(grown), monkeypatch)
-    owed = claim(parties.ledger, parties.tier1, parties.core, "24312000000000000001")
+    owed = claim(parties.ledger, parties.tier1, parties.core, "26312000000000000001")
     with_org_recorded(grown, data_root, membership.new_org_spec(grown, "core2", "core-enterprise",
                                                                 "91310000MA1K00009H"))
     now = membership.effective(topology, data_root)
