@@ -15,6 +15,8 @@ from network import config_policy, config_signing, membership
 from network.crypto import org_crypto
 from network.org_change import plan_add
 
+from tests.unit.receivables_client.audit_ledger import with_signature_hash_family
+
 from .channel_fixtures import channel_config as build_config
 from .channel_fixtures import with_org_keys
 
@@ -29,12 +31,8 @@ def grown(topology, data_root):
 def _with_family(config: configtx_pb2.Config, msp_id: str, family: str) -> configtx_pb2.Config:
     """config with the application org ``msp_id``'s MSP set to the signature hash ``family``."""
     value = config.channel_group.groups["Application"].groups[msp_id].values["MSP"]
-    msp = msp_config_pb2.MSPConfig.FromString(value.value)
-    fabric = msp_config_pb2.FabricMSPConfig.FromString(msp.config)
-    fabric.crypto_config.signature_hash_family = family
-    fabric.crypto_config.identity_identifier_hash_function = "SHA256"
-    msp.config = fabric.SerializeToString()
-    value.value = msp.SerializeToString()
+    value.value = with_signature_hash_family(msp_config_pb2.MSPConfig.FromString(value.value),
+                                             family).SerializeToString()
     return config
 
 

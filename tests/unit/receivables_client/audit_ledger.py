@@ -131,6 +131,15 @@ def names_config_block(msp_ids: list[str]) -> common_pb2.Block:
         name=msp_id).SerializeToString()) for msp_id in msp_ids])
 
 
+def with_signature_hash_family(msp: msp_config_pb2.MSPConfig, family: str) -> msp_config_pb2.MSPConfig:
+    """``msp`` set to the signature hash ``family`` (its CryptoConfig, with SHA256 identity identifiers as
+    configtxgen writes them): Fabric's MSP verifies its identities' signatures over that family's digest."""
+    fabric = msp_config_pb2.FabricMSPConfig.FromString(msp.config)
+    fabric.crypto_config.signature_hash_family = family
+    fabric.crypto_config.identity_identifier_hash_function = "SHA256"
+    return msp_config_pb2.MSPConfig(type=msp.type, config=fabric.SerializeToString())
+
+
 def msp_config_block(msps: list[msp_config_pb2.MSPConfig], number: int = 0) -> common_pb2.Block:
     config = configtx_pb2.Config()
     application = config.channel_group.groups["Application"]

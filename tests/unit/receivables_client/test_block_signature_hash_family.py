@@ -10,7 +10,7 @@ from fabric_protos.msp import identities_pb2, msp_config_pb2
 from client.gateway import hashing, private_key_signer
 from client.ledger import block_integrity
 
-from .audit_ledger import ORDERER, Org, config_block, pem, plain_block
+from .audit_ledger import ORDERER, Org, config_block, pem, plain_block, with_signature_hash_family
 
 
 def config_with_orderer_family(family: str) -> configtx_pb2.Config:
@@ -19,12 +19,8 @@ def config_with_orderer_family(family: str) -> configtx_pb2.Config:
     payload = common_pb2.Payload.FromString(envelope.payload)
     config = configtx_pb2.ConfigEnvelope.FromString(payload.data).config
     value = config.channel_group.groups["Orderer"].groups[ORDERER.msp_id].values["MSP"]
-    msp = msp_config_pb2.MSPConfig.FromString(value.value)
-    fabric = msp_config_pb2.FabricMSPConfig.FromString(msp.config)
-    fabric.crypto_config.signature_hash_family = family
-    fabric.crypto_config.identity_identifier_hash_function = "SHA256"
-    msp.config = fabric.SerializeToString()
-    value.value = msp.SerializeToString()
+    value.value = with_signature_hash_family(msp_config_pb2.MSPConfig.FromString(value.value),
+                                             family).SerializeToString()
     return config
 
 
