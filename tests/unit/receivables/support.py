@@ -293,6 +293,55 @@ def attestation_request(seller_tax_id: str, number: str, *, code: str = "", outc
     return req
 
 
+BANK2 = "Bank2MSP"
+TWO_BANK_ORGS = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, BANK2: ("financier",)},
+                              require_attestation=True)
+
+
+def two_bank_net() -> Net:
+    """A network of ``TWO_BANK_ORGS`` under the chaincode-level policy recfin deploys (any two orgs' peers)."""
+    from chaincode.receivables.collections import endorsement_policy
+
+    net = Net(TWO_BANK_ORGS)
+    net.ledger.chaincode_policy = endorsement_policy(TWO_BANK_ORGS, principal="peer")
+    return net
+
+
+@dataclass
+class ForgeableAttestation:
+    """The bank's attestation of tier1's invoice, and the record altered chaincode on the bank's peer would
+    write in its place: the other bank's failure of the invoice."""
+    tier1: Actor
+    bank: Actor
+    other_bank: Actor
+    registration: dict
+    request: dict
+    attested: dict
+    record_key: str
+    forged_record: bytes
+
+
+async def forgeable_attestation(net: Net) -> ForgeableAttestation:
+    """On ``net`` (of ``TWO_BANK_ORGS``): its parties, the bank's attestation of tier1's invoice to core, and
+    that record rewritten in the other bank's (BANK2) name as a failure."""
+    from chaincode.receivables import keys
+
+    core = await net.party("core", CORE, "core_enterprise", "Core Manufacturing")
+    tier1 = await net.party("tier1", SUPPLIER, "supplier", "Tier-1 Parts")
+    bank = await net.party("bank", BANK, "financier", "First Bank")
+    other_bank = await net.party("other-bank", BANK2, "financier", "Other Bank")
+    registration = net.registration(tier1, core)
+    invoice = registration["invoices"][0]
+    request = attestation_request(tier1.uscc, invoice["number"], invoice=invoice)
+    attested = await net.ok(bank, "AttestInvoiceVerification", request)
+    record_key = net._key(keys.ATTESTATION, attested["fingerprint"], attested["id"])
+    record = json.loads(net.ledger.state[record_key])
+    forged_record = json.dumps({**record, "attester": other_bank.uscc, "outcome": "fail",
+                                "attested": {**record["attested"], "msp_id": BANK2}}, sort_keys=True).encode()
+    return ForgeableAttestation(tier1, bank, other_bank, registration, request, attested, record_key,
+                                forged_record)
+
+
 def terms(**over: Any) -> dict:
     t = {"advance_rate": "0.9", "discount_rate": "0.036", "fees": 0, "recourse": False,
          "day_count": "ACT/360", "expires_on": "2026-12-31", "salt": "s" * 16}

@@ -9,13 +9,12 @@ import dataclasses
 import json
 
 from chaincode.receivables import keys
-from chaincode.receivables.collections import endorsement_policy
 from chaincode.receivables.store_base import org_policy
 from chaincode.shim._errors import PeerError
 from chaincode.testing import _memory_peer
 
-from .support import BANK, CORE, SUPPLIER, Net, attestation_request
-from .test_one_org_rewriting_its_attestation import BANK2, TWO_BANK_ORGS
+from .support import (BANK, BANK2, CORE, SUPPLIER, TWO_BANK_ORGS, Net, attestation_request,
+                      forgeable_attestation, two_bank_net)
 from .test_one_org_rewriting_its_own_keys import CORE2, two_debtor_orgs
 
 
@@ -77,20 +76,10 @@ async def test_a_peer_without_a_history_database_refuses_naming_the_setting(monk
 
 
 async def test_an_attestation_rewritten_past_the_peers_history_limit_counts_for_nothing():
-    net = Net(TWO_BANK_ORGS)
-    net.ledger.chaincode_policy = endorsement_policy(TWO_BANK_ORGS, principal="peer")
+    net = two_bank_net()
     net.ledger.total_query_limit = 3
-    core = await net.party("core", CORE, "core_enterprise", "Core Manufacturing")
-    tier1 = await net.party("tier1", SUPPLIER, "supplier", "Tier-1 Parts")
-    bank = await net.party("bank", BANK, "financier", "First Bank")
-    other_bank = await net.party("other-bank", BANK2, "financier", "Other Bank")
-    invoice = net.registration(tier1, core)["invoices"][0]
-    request = attestation_request(tier1.uscc, invoice["number"], invoice=invoice)
-    attested = await net.ok(bank, "AttestInvoiceVerification", request)
-    record_key = net._key(keys.ATTESTATION, attested["fingerprint"], attested["id"])
-    record = json.loads(net.ledger.state[record_key])
-    forged_record = json.dumps({**record, "attester": other_bank.uscc, "outcome": "fail",
-                                "attested": {**record["attested"], "msp_id": BANK2}}, sort_keys=True).encode()
+    forge = await forgeable_attestation(net)
+    tier1, bank, request, record_key = forge.tier1, forge.bank, forge.request, forge.record_key
     # the bank's peer, running altered chaincode, rewrites its record in the other bank's name as often as
     # the peer's history shows, under its own org's policy, setting the other bank's with the last one
     endorsements = []
@@ -103,11 +92,11 @@ async def test_an_attestation_rewritten_past_the_peers_history_limit_counts_for_
         policy = next(w for w in endorsement.writes if w.key == put.key and not w.value.startswith(b"{"))
         orgs = [BANK2] if endorsement is endorsements[-1] else [BANK]
         forged = dataclasses.replace(endorsement, reads={}, range_reads=(), writes=(
-            dataclasses.replace(put, key=record_key, value=forged_record),
+            dataclasses.replace(put, key=record_key, value=forge.forged_record),
             dataclasses.replace(policy, key=record_key, value=org_policy(orgs))))
         assert net.ledger.commit(forged, endorsers=(BANK,)) == "VALID"
     assert net.ledger.validation_parameters[record_key] == org_policy([BANK2])
-    listed = await net.ok(tier1, "GetInvoiceAttestations", attested["fingerprint"], evaluate=True)
+    listed = await net.ok(tier1, "GetInvoiceAttestations", forge.attested["fingerprint"], evaluate=True)
     assert [a["attester"] for a in listed] == []
 
 
