@@ -299,7 +299,7 @@ TWO_BANK_ORGS = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, BANK2: ("fi
 
 
 def two_bank_net() -> Net:
-    """A network of ``TWO_BANK_ORGS`` under the chaincode-level policy recfin deploys (any two orgs' peers)."""
+    """A network of ``TWO_BANK_ORGS`` under the chaincode-level policy recfin deploys (two orgs' peers)."""
     from chaincode.receivables.collections import endorsement_policy
 
     net = Net(TWO_BANK_ORGS)
