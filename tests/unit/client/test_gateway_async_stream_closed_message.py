@@ -12,6 +12,7 @@ import pytest
 from client.gateway import GatewayError, connect, connect_async, private_key_signer
 
 from .gateway_fakes import Servicer, start_server
+from .test_gateway_close_streams import async_gateway_closing
 
 CHANNEL = "receivables-channel"
 GATEWAY_CLOSED = "the gateway was closed; connect again to make calls"
@@ -29,19 +30,13 @@ def served():
 
 def read_cut_by_close(credentials, address, close: str) -> GatewayError:
     """The error of a filtered block read waiting when ``close`` ("gateway" or "channel") is closed."""
-    key, identity = credentials
-
     async def main():
-        channel = grpc.aio.insecure_channel(address) if close == "channel" else None
-        if channel is None:
-            gateway = connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True)
-        else:
-            gateway = connect_async(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+        gateway, close_it = async_gateway_closing(credentials, address, close)
         events = gateway.get_network(CHANNEL).filtered_block_events()
         await events.__anext__()    # block 5; no other comes
         reader = asyncio.ensure_future(events.__anext__())
         await asyncio.sleep(0.05)   # the reader's read is under way
-        await (gateway.close() if channel is None else channel.close())
+        await close_it()
         with pytest.raises(GatewayError) as caught:
             await asyncio.wait_for(reader, 10)
         await gateway.close()

@@ -282,6 +282,19 @@ def holding(request):
     server.stop(None)
 
 
+def async_gateway_closing(credentials, address: str, close: str):
+    """An async gateway to ``address``, and the coroutine function that closes what ``close`` names: the
+    gateway ("gateway"), or the caller's own gRPC channel the gateway was given ("channel"). Call it in the
+    event loop that will use the channel."""
+    key, identity = credentials
+    if close == "channel":
+        channel = grpc.aio.insecure_channel(address)
+        gateway = connect_async(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+        return gateway, channel.close
+    gateway = connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True)
+    return gateway, gateway.close
+
+
 async def _start_held_call(gateway, held: str):
     """The held call, started in a task of its own; the transaction ID it belongs to."""
     transaction = await _endorsed(gateway).endorse()
@@ -298,17 +311,12 @@ def test_an_async_call_in_flight_when_the_gateway_or_its_channel_closes_fails_as
     # grpc.aio raised a bare CancelledError, which `except GatewayError` missed and a TaskGroup took for a
     # cancellation; a submit lost its transaction ID, the one way back to a transaction that may be ordered.
     servicer, address = holding
-    key, identity = credentials
 
     async def main():
-        channel = grpc.aio.insecure_channel(address) if close == "channel" else None
-        if channel is None:
-            gateway = connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True)
-        else:
-            gateway = connect_async(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+        gateway, close_it = async_gateway_closing(credentials, address, close)
         waiting, transaction_id = await _start_held_call(gateway, servicer.held)
         assert await asyncio.to_thread(servicer.arrived.wait, 10), "the held call never reached the server"
-        await (gateway.close() if channel is None else channel.close())
+        await close_it()
         with pytest.raises(GatewayError) as caught:
             await waiting
         return caught.value, transaction_id
