@@ -6,10 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from chaincode.contract import Context, Contract, ContractError, transaction
+from chaincode.contract import Context, ContractError, transaction
 from chaincode.shim import KeyEndorsementPolicy, PeerOptions
 from chaincode.testing import MemoryLedger, make_identity
 from chaincode.testing._proposals import make_signed_proposal
+
+from .memory_ledger_support import PutsState
 
 ALICE = make_identity("SupplierMSP", "alice", attrs={"recfin.party": "91310000X"})
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
@@ -19,14 +21,10 @@ def kvs(rows):
     return [[kv.key, kv.value.decode()] for kv in rows]
 
 
-class Probe(Contract):
+class Probe(PutsState):
     """Thin transactions over the stub so tests can drive each ledger feature."""
 
     name = "probe"
-
-    @transaction
-    async def Put(self, ctx: Context, key: str, value: str) -> None:
-        await ctx.stub.put_state(key, value.encode())
 
     @transaction
     async def Increment(self, ctx: Context, key: str) -> int:

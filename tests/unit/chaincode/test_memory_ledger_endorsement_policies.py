@@ -4,23 +4,20 @@ in force before the transaction, else a private key's collection endorsement pol
 
 import pytest
 
-from chaincode.contract import Context, Contract, transaction
+from chaincode.contract import Context, transaction
 from chaincode.shim import KeyEndorsementPolicy
-from chaincode.testing import MemoryLedger, make_identity
+from chaincode.testing import MemoryLedger
 from chaincode.testing._policies import compile_policy, signers_satisfy
+
+from .memory_ledger_support import ALICE, PutsState
 
 A, B, C = "SupplierMSP", "BankMSP", "CoreEnterpriseMSP"
 FAILURE = "ENDORSEMENT_POLICY_FAILURE"
-ALICE = make_identity(A, "alice")
 SHARED, OPEN = "shared", "open"   # a collection with its own endorsement policy, and one without
 
 
-class Keys(Contract):
+class Keys(PutsState):
     name = "keys"
-
-    @transaction
-    async def Put(self, ctx: Context, key: str, value: str) -> None:
-        await ctx.stub.put_state(key, value.encode())
 
     @transaction
     async def Guard(self, ctx: Context, key: str, value: str, orgs: list[str]) -> None:

@@ -12,22 +12,18 @@ from fabric_protos.common import common_pb2
 from fabric_protos.msp import identities_pb2
 from fabric_protos.peer import proposal_pb2
 
-from chaincode.contract import Context, Contract, transaction
 from chaincode.testing import MemoryLedger, make_identity
 from chaincode.testing._proposals import make_signed_proposal
 
+from .memory_ledger_support import ALICE, PutsState
+
 # the order of P-256, the curve of the test identities' keys
 ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
-ALICE = make_identity("SupplierMSP", "alice")
 MALLORY = make_identity("SupplierMSP", "mallory")
 
 
-class Writer(Contract):
+class Writer(PutsState):
     name = "writer"
-
-    @transaction
-    async def Put(self, ctx: Context, key: str, value: str) -> None:
-        await ctx.stub.put_state(key, value.encode())
 
 
 @pytest.fixture

@@ -3,18 +3,14 @@ iterator returned (the row after each batch it cuts included), and whether the r
 peer's totalQueryLimit (core/chaincode/query_response_generator.go, core/ledger/kvledger/txmgmt/txmgr
 query_executor.go resultsItr)."""
 
-from chaincode.contract import Context, Contract, transaction
-from chaincode.testing import MemoryLedger, make_identity
+from chaincode.contract import Context, transaction
+from chaincode.testing import MemoryLedger
 
-ALICE = make_identity("SupplierMSP", "alice")
+from .memory_ledger_support import ALICE, PutsState
 
 
-class Scanner(Contract):
+class Scanner(PutsState):
     name = "scanner"
-
-    @transaction
-    async def Put(self, ctx: Context, key: str, value: str) -> None:
-        await ctx.stub.put_state(key, value.encode())
 
     @transaction
     async def MarkFirst(self, ctx: Context) -> str:
