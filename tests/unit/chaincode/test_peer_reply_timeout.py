@@ -6,9 +6,9 @@ import contextlib
 import pytest
 from fabric_protos.peer import proposal_response_pb2
 
-from chaincode.contract import Context, Contract, ContractRouter, transaction
+from chaincode.contract import Context, Contract, transaction
 from chaincode.feature_contract import FeatureContract
-from chaincode.shim import ChaincodeServer, PeerError, PeerOptions, StreamHandler, server
+from chaincode.shim import ChaincodeServer, PeerError, server
 
 from .peer_double import CHANNEL, PACKAGE_ID, Msg, PeerSide
 from .test_stream_protocol import ScriptedPeer
@@ -45,31 +45,29 @@ class Stubborn(Contract):
         return "gave up"
 
 
-@contextlib.asynccontextmanager
-async def serving(peer: ScriptedPeer, reply_timeout: float = DEADLINE):
-    handler = StreamHandler(ContractRouter([Stubborn()]).invoke, PACKAGE_ID, peer.incoming.get, peer.write,
-                            reply_timeout=reply_timeout)
-    running = asyncio.create_task(handler.run())
-    await peer.received(Msg.REGISTER)
-    peer.send(Msg(type=Msg.REGISTERED))
-    peer.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))
-    try:
-        yield handler
-    finally:
-        peer.incoming.put_nowait(None)
-        await asyncio.wait_for(running, 5)
+def serving(peer: ScriptedPeer, reply_timeout: float = DEADLINE):
+    return peer.serving(Stubborn(), reply_timeout=reply_timeout)
 
 
 def response_of(completed) -> proposal_response_pb2.Response:
     return proposal_response_pb2.Response.FromString(completed.payload)
 
 
+async def failed_at_the_deadline(peer: ScriptedPeer, *call: str) -> proposal_response_pb2.Response:
+    """The answer to ``call`` (a function and its arguments) as tx1, whose GET_STATE the peer never answers: a
+    failure naming the request."""
+    peer.start("tx1", *call)
+    await peer.received(Msg.GET_STATE)
+    response = response_of(await peer.received(Msg.COMPLETED))
+    assert response.status == 500
+    assert response.message.startswith("PeerError: the peer did not answer GET_STATE within")
+    return response
+
+
 async def test_a_request_the_peer_never_answers_fails_its_transaction_naming_the_request_and_the_setting():
     peer = ScriptedPeer()
     async with serving(peer) as handler:
-        peer.start("tx1", "stubborn:Read", "k")
-        await peer.received(Msg.GET_STATE)
-        response = response_of(await peer.received(Msg.COMPLETED))
+        response = await failed_at_the_deadline(peer, "stubborn:Read", "k")
         assert (response.status, response.message) == (
             500, f"PeerError: the peer did not answer GET_STATE within {DEADLINE:g} s "
                  f"(CHAINCODE_PEER_REPLY_TIMEOUT): check the peer's log for tx tx1")
@@ -86,11 +84,7 @@ async def test_a_request_the_peer_never_answers_fails_its_transaction_naming_the
 async def test_after_an_unanswered_request_the_transaction_sends_no_other_the_late_reply_could_answer():
     peer = ScriptedPeer()
     async with serving(peer):
-        peer.start("tx1", "stubborn:ReadAgain")
-        await peer.received(Msg.GET_STATE)
-        response = response_of(await peer.received(Msg.COMPLETED))
-        assert response.status == 500
-        assert response.message.startswith("PeerError: the peer did not answer GET_STATE within")
+        response = await failed_at_the_deadline(peer, "stubborn:ReadAgain")
         assert response.message.endswith("; GET_STATE not sent")
     assert [kind for side, kind in peer.log if side == "chaincode"] == ["REGISTER", "GET_STATE", "COMPLETED"]
 
@@ -100,11 +94,7 @@ async def test_a_request_its_caller_gave_up_on_fails_the_transaction_at_the_dead
     nor end as a success: the request given up on could have been a write the peer never took."""
     peer = ScriptedPeer()
     async with serving(peer):
-        peer.start("tx1", "stubborn:GiveUpOnRead")
-        await peer.received(Msg.GET_STATE)
-        response = response_of(await peer.received(Msg.COMPLETED))
-        assert response.status == 500
-        assert response.message.startswith("PeerError: the peer did not answer GET_STATE within")
+        await failed_at_the_deadline(peer, "stubborn:GiveUpOnRead")
 
 
 async def test_the_server_gives_its_streams_the_reply_deadline():

@@ -830,8 +830,10 @@ class ScriptedPeer:
         return message
 
     @contextlib.asynccontextmanager
-    async def serving(self, *contracts: Contract):
-        handler = StreamHandler(ContractRouter(list(contracts)).invoke, PACKAGE_ID, self.incoming.get, self.write)
+    async def serving(self, *contracts: Contract, **handler_options):
+        """A StreamHandler of ``contracts``, registered; ``handler_options`` its keywords (reply_timeout)."""
+        handler = StreamHandler(ContractRouter(list(contracts)).invoke, PACKAGE_ID, self.incoming.get,
+                                self.write, **handler_options)
         running = asyncio.create_task(handler.run())
         await self.received(Msg.REGISTER)
         self.send(Msg(type=Msg.REGISTERED))
