@@ -12,7 +12,8 @@ the same python or `peer`, a kernel thread after a reboot) is never signalled; o
 another pid file (a copy of the data folder, made while the network runs, names the original's
 processes) runs for that folder, and is never signalled either. The recorded process in the middle of an
 exec shows no environment yet (Popen returns before the kernel sets it up): it is read again until it
-does (_environ_once_exec_done), not taken for one without the tag. Another user's process (started
+does (_environ_once_exec_done), not taken for one without the tag; so is its empty command line, for a
+record matched by it. Another user's process (started
 with sudo), whose environment cannot be read, is checked by start time, boot and command line; it
 counts as running, but stopping it is refused with the sudo to run. A pid file of an earlier
 version (start time and command line, no tag) is checked by those; one older still holds only the
@@ -569,8 +570,10 @@ def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found
         fields = _stat_fields(pid)
         if fields[0] == "Z":
             return gone                  # a zombie is gone for our purposes
-        cmdline = (proc / "cmdline").read_bytes()
+        cmdline = _cmdline(pid)
     except (OSError, IndexError):
+        return gone
+    if cmdline is None:
         return gone
     if record is None:
         return Found(pid, True, uid)
@@ -584,6 +587,10 @@ def _look(pid: int, record: dict | None = None, tag: str | None = None) -> Found
                 return Found(pid, uid=uid, runs_for=carried)
             return Found(pid, carried is not None, uid, start_time=fields[19])
         # Another user's environment is not readable: its command line has to match, as before the tag.
+    # The recorded process in the middle of an exec shows an empty cmdline too: read again once it is done.
+    if not cmdline and str(record.get("start_time")) == fields[19] \
+            and record.get("boot_id", _boot_id()) == _boot_id():
+        cmdline = _once_exec_done(_cmdline, pid, fields[19]) or b""
     # An empty cmdline is a kernel thread or a process between fork and exec: never the one a record names
     # (a child this object started mid-exec is answered by its Popen, not here).
     if not cmdline:
@@ -611,6 +618,14 @@ def _environ(pid: int) -> bytes | None:
         return None
 
 
+def _cmdline(pid: int) -> bytes | None:
+    """/proc/PID/cmdline, None when it cannot be read (gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
 # How long the recorded process may show no environment while it is taken for one in the middle of an exec
 # (_environ_once_exec_done), and how often its environment is read again meanwhile.
 EXEC_SETTLE_SECONDS = 5.0
@@ -618,19 +633,27 @@ EXEC_SETTLE_POLL = 0.001
 
 
 def _environ_once_exec_done(pid: int, start_time: str) -> bytes | None:
-    """/proc/PID/environ of the process a record names (its start time and boot matched), read again while
-    it is empty and the process still runs. The kernel shows a process no environment in the middle of an
+    """/proc/PID/environ of the process a record names, read once its exec is done (_once_exec_done)."""
+    return _once_exec_done(_environ, pid, start_time)
+
+
+def _once_exec_done(read: Callable[[int], bytes | None], pid: int, start_time: str) -> bytes | None:
+    """read(pid), of a /proc/PID file (environ, cmdline) of the process a record names (its start time and
+    boot matched), made again while it is empty and the process still runs. The kernel shows a process no
+    environment and no command line in the middle of an
     exec: from the exec's point of no return, where Popen returns (the close-on-exec pipe it waits on is
     closed there), until the new program's stack is set up. Read then, the node start() has just started,
     or one a wrapper or `ip netns exec` execs, would carry no tag and a `recfin network status` from
     another process, or the integration suite's check for a developer's network, would find it stopped.
     Every process start() starts carries its tag, so an empty environment is waited out, up to
-    EXEC_SETTLE_SECONDS (a process that cleared its environment then carries no tag, as before)."""
+    EXEC_SETTLE_SECONDS (a process that cleared its environment then carries no tag, as before). A record
+    matched by command line (an older pid file without the tag, another user's process whose environment
+    cannot be read) would find the node stopped the same way, its cmdline empty until the exec is done."""
     deadline = time.monotonic() + EXEC_SETTLE_SECONDS
     while True:
-        environ = _environ(pid)
-        if environ != b"" or time.monotonic() >= deadline or not _lives(pid, start_time):
-            return environ
+        shown = read(pid)
+        if shown != b"" or time.monotonic() >= deadline or not _lives(pid, start_time):
+            return shown
         time.sleep(EXEC_SETTLE_POLL)
 
 
