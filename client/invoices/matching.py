@@ -25,7 +25,8 @@ A line is
   its unit price equals the PO's, each within tolerance;
 - ``partial`` when it has a PO line but something is outside tolerance, it was
   not received, or its invoice, PO and receipt lines give units that differ
-  (200 个 are not 200 盘; a document that gives no unit is not compared);
+  (200 个 are not 200 盘, nor 1 吨 1000 kg; kg and 千克 are one unit, spelt two ways; a document that gives no unit
+  is not compared);
 - ``unmatched`` when no PO line has its item.
 With ``part_of_delivery`` (a delivery invoiced in several invoices), an invoice for less than the whole receipt
 (an item invoiced below its received quantity, "invoiced 100 of 200 received", or receipt lines it does not

@@ -1,0 +1,42 @@
+"""Spellings of one unit (kg and 千克) compare as that unit in three-way matching; different units (kg and 吨)
+are still a difference, never converted."""
+
+from pathlib import Path
+
+from client.invoices import match_invoice, read_goods_receipt, read_purchase_order
+
+from ._samples import invoice, line
+
+PO_CSV = "po_number,line,item_code,item_name,quantity,unit_price,unit\nPO-1,1,SS-304,不锈钢板,500,12.00,kg\n"
+GR_CSV = "receipt_number,po_number,line,item_code,item_name,quantity,单位\nGR-1,PO-1,1,SS-304,不锈钢板,500,{unit}\n"
+
+
+def _match(tmp_path: Path, received_in: str):
+    po = read_purchase_order(_write(tmp_path / "po.csv", PO_CSV))
+    gr = read_goods_receipt(_write(tmp_path / "gr.csv", GR_CSV.format(unit=received_in)))
+    steel = invoice(lines=(line("*金属制品*不锈钢板", "500", "12.00", "0.13", unit="KG"),))
+    return match_invoice(steel, po, gr)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_order_in_kg_and_a_receipt_in_千克_match(tmp_path):
+    result = _match(tmp_path, "千克")
+    assert result.status == "matched" and result.lines[0].problems == ()
+
+
+def test_an_order_in_kg_and_a_receipt_in_吨_are_still_a_unit_mismatch(tmp_path):
+    result = _match(tmp_path, "吨")
+    assert result.status == "partial"
+    assert result.lines[0].problems == (
+        "the quantities are in different units (the invoice line in KG, PO line 1 in kg, receipt line 1 "
+        "in 吨): they cannot be compared; have the document in the wrong unit corrected, or its quantity "
+        "converted to the others' unit",)
+
+
+def test_one_unit_spelt_in_two_unit_columns_of_one_row_is_read_not_refused(tmp_path):
+    text = "po_number,item_name,quantity,unit_price,单位,计量单位\nPO-1,不锈钢板,500,12.00,公斤,千克\n"
+    assert read_purchase_order(_write(tmp_path / "po.csv", text)).lines[0].unit == "公斤"
