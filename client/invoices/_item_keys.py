@@ -28,7 +28,7 @@ _SAME_UNIT = {
     "kg": ("kg", "千克", "公斤"),
     "t": ("t", "吨"),
     "m": ("m", "米"),
-    "pcs": ("pcs", "pc", "个", "件"),
+    "pcs": ("pcs", "pc", "个"),     # not 件: a 件 is as often a case or a parcel as a piece
 }
 _UNIT_OF_SPELLING = {spelling: unit for unit, spellings in _SAME_UNIT.items() for spelling in spellings}
 

@@ -4,6 +4,7 @@ are still a difference, never converted."""
 from pathlib import Path
 
 from client.invoices import match_invoice, read_goods_receipt, read_purchase_order
+from client.invoices._item_keys import unit_key
 
 from ._samples import invoice, line
 
@@ -40,3 +41,8 @@ def test_an_order_in_kg_and_a_receipt_in_吨_are_still_a_unit_mismatch(tmp_path)
 def test_one_unit_spelt_in_two_unit_columns_of_one_row_is_read_not_refused(tmp_path):
     text = "po_number,item_name,quantity,unit_price,单位,计量单位\nPO-1,不锈钢板,500,12.00,公斤,千克\n"
     assert read_purchase_order(_write(tmp_path / "po.csv", text)).lines[0].unit == "公斤"
+
+
+def test_a_jian_is_not_taken_for_a_piece():
+    # 件 counts cases and parcels as often as pieces: 10 件 ordered against 10 个 received stays a difference
+    assert unit_key("个") == unit_key("PCS") != unit_key("件")
