@@ -30,8 +30,39 @@ PROMPT_WAY_OUT = {
 
 
 def _say_stopped(line: str = INTERRUPTED) -> None:
-    """The one line a stop prints, on a line of its own: a terminal shows the ^C where the cursor was."""
-    sys.stderr.write(("\n" if sys.stderr.isatty() else "") + line + "\n")
+    """The one line a stop prints, on a line of its own: a terminal shows the ^C where the cursor was, and a
+    question left unanswered on stderr (a yes/no) ends without a newline, on a file or pipe too."""
+    left_open = sys.stderr.isatty() or getattr(sys.stderr, "line_left_open", False)
+    sys.stderr.write(("\n" if left_open else "") + line + "\n")
+
+
+class _LineEndTrackingStderr:
+    """sys.stderr, telling whether the last text written to it left its line open (a prompt's question):
+    everything else is the stream's own."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.line_left_open = False
+
+    def write(self, text):
+        written = self._stream.write(text)
+        if isinstance(text, str) and text:   # bytes (click's test of the stream's kind) are refused anyway
+            self.line_left_open = not text.endswith("\n")
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _stderr_line_end_tracked():
+    """sys.stderr as a _LineEndTrackingStderr while a command runs, the stream it was put back after."""
+    stream = sys.stderr
+    sys.stderr = _LineEndTrackingStderr(stream)
+    try:
+        yield
+    finally:
+        sys.stderr = stream
 
 
 # Loading the commands' modules takes seconds on a busy host, and Ctrl-C then would print Python's traceback.
@@ -117,7 +148,8 @@ class _Recfin(ShownSuggestionsGroup):
     """The top-level group, which runs every subcommand inside its own invoke: a stop anywhere in one reaches it."""
 
     def main(self, *args, **kwargs):
-        with _stops_exit_130():   # before click's own handling begins (shell completion)
+        # before click's own handling begins (shell completion); the stop's line said while stderr is tracked
+        with _stderr_line_end_tracked(), _stops_exit_130():
             return super().main(*args, **kwargs)
 
     def make_context(self, *args, **kwargs):

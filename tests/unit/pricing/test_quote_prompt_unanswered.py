@@ -32,7 +32,7 @@ def test_a_quote_whose_prompt_input_ended_exits_1_saying_how_to_answer_it_and_of
     result = quote_answered_with(world, "")
     assert result.exit_code == 1, result.output
     assert "make this offer" not in result.stdout   # asked on stderr, which a file taking stdout leaves seen
-    assert result.stderr == (f"make this offer on {world.financing}? [y/N]: "
+    assert result.stderr == (f"make this offer on {world.financing}? [y/N]: \n"
                              "Error: aborted: the prompt got no answer (its input ended): answer it in a terminal, "
                              "or give --yes to make the offer (--json only quotes)\n")
     assert "Aborted!" not in result.output
@@ -42,5 +42,5 @@ def test_a_quote_whose_prompt_input_ended_exits_1_saying_how_to_answer_it_and_of
 def test_ctrl_c_at_the_quote_prompt_still_exits_130_as_a_stop_and_offers_nothing(world):
     result = quote_answered_with(world, CtrlC())
     assert (result.exit_code, result.stderr) == (
-        130, f"make this offer on {world.financing}? [y/N]: Error: interrupted\n"), result.output
+        130, f"make this offer on {world.financing}? [y/N]: \nError: interrupted\n"), result.output
     assert world.client("tier1").get_financing(world.financing).offers == []
