@@ -1,6 +1,8 @@
 """Running a click command as an operator would, and reading the one line it prints when it refuses the input."""
 from __future__ import annotations
 
+import io
+
 import click
 from click.testing import CliRunner, Result
 
@@ -18,3 +20,18 @@ def error_line(result: Result) -> str:
     lines = [line for line in result.output.splitlines() if line.startswith("Error: ")]
     assert len(lines) == 1, result.output
     return lines[0]
+
+
+class CtrlCAtThePrompt(io.RawIOBase):
+    """A command's stdin: a terminal where the user presses Ctrl-C instead of answering its question."""
+
+    def isatty(self):
+        return True
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if not len(buffer):   # click's check that this is a binary stream, before anything is asked
+            return 0
+        raise KeyboardInterrupt

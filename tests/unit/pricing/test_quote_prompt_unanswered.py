@@ -3,29 +3,16 @@ with a line saying how to answer it: not 130, the exit of Ctrl-C and of an offer
 tells "nothing offered" from "may have committed"."""
 from __future__ import annotations
 
-import io
-
 from click.testing import CliRunner
 
 from cli.main import main
 from client.pricing import bank_config_path
+from tests.unit.cli_errors import CtrlCAtThePrompt
 
 
 def quote_answered_with(world, answer):
     return CliRunner().invoke(main, ["finance", "quote", world.receivable, "--as", "bank", "--grade", "B",
                                      "--config", str(bank_config_path("bank")), "--on", world.today], input=answer)
-
-
-class CtrlC(io.RawIOBase):
-    """A terminal where the user presses Ctrl-C instead of answering."""
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        if not len(buffer):   # click's check that this is a binary stream, before anything is asked
-            return 0
-        raise KeyboardInterrupt
 
 
 def test_a_quote_whose_prompt_input_ended_exits_1_saying_how_to_answer_it_and_offers_nothing(world):
@@ -40,7 +27,7 @@ def test_a_quote_whose_prompt_input_ended_exits_1_saying_how_to_answer_it_and_of
 
 
 def test_ctrl_c_at_the_quote_prompt_still_exits_130_as_a_stop_and_offers_nothing(world):
-    result = quote_answered_with(world, CtrlC())
+    result = quote_answered_with(world, CtrlCAtThePrompt())
     assert (result.exit_code, result.stderr) == (
         130, f"make this offer on {world.financing}? [y/N]: \nError: interrupted\n"), result.output
     assert world.client("tier1").get_financing(world.financing).offers == []

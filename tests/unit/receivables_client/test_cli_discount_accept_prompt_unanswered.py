@@ -2,7 +2,7 @@
 stderr: the Error line that follows starts a line of its own, with stderr a file or pipe as on a terminal."""
 from __future__ import annotations
 
-import io
+from tests.unit.cli_errors import CtrlCAtThePrompt
 
 from . import test_cli_discount_accept_agreed as agreed
 
@@ -10,21 +10,6 @@ from . import test_cli_discount_accept_agreed as agreed
 # channel's day
 offered = agreed.offered
 on_the_channels_day = agreed.on_the_channels_day
-
-
-class _CtrlC(io.RawIOBase):
-    """A terminal where the user presses Ctrl-C instead of answering."""
-
-    def isatty(self):
-        return True
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        if not len(buffer):   # click's check that this is a binary stream, before anything is asked
-            return 0
-        raise KeyboardInterrupt
 
 
 def test_the_question_and_the_error_of_its_ended_input_are_on_separate_lines(on_the_channels_day):
@@ -39,7 +24,7 @@ def test_the_question_and_the_error_of_its_ended_input_are_on_separate_lines(on_
 
 def test_ctrl_c_at_the_question_says_interrupted_on_a_line_of_its_own(on_the_channels_day):
     channel, offer_id, claim = on_the_channels_day
-    answered = agreed._accept(offer_id, claim, stdin=_CtrlC())
+    answered = agreed._accept(offer_id, claim, stdin=CtrlCAtThePrompt())
     assert answered.exit_code == 130, answered.output
     question = f"accept {offer_id} on {claim} on these terms? [y/N]: "
     assert answered.stderr.endswith(f"{question}\nError: interrupted\n")
