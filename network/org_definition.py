@@ -19,10 +19,11 @@ import re
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2, policies_pb2
-from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
+from fabric_protos.msp import msp_config_pb2
 from fabric_protos.peer import configuration_pb2 as peer_config_pb2
 
-from client.ledger.config_policies import ROLES
+from chaincode.signature_policy import SignaturePolicySyntaxError
+from chaincode.signature_policy import signature_policy as compile_signature_policy
 from client.ledger.msp import OrgMsp
 from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
 from client.yaml_files import read_yaml_mapping, yaml_kind
@@ -41,83 +42,14 @@ class PolicySyntaxError(NetworkError):
     pass
 
 
-# ---- the signature policy language ----------------------------------------------------
-_TOKEN = re.compile(r"\s*(?:(?P<str>'[^']*'|\"[^\"]*\")|(?P<int>\d+)|(?P<name>[A-Za-z]+)|(?P<punct>[(),]))")
-
-
-def _tokens(text: str) -> list[tuple[str, str]]:
-    out, pos = [], 0
-    while pos < len(text.rstrip()):
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise PolicySyntaxError(f"policy {text!r}: cannot read {text[pos:pos + 20]!r}")
-        kind = m.lastgroup
-        out.append((kind, m.group(kind)))
-        pos = m.end()
-    return out
-
-
-class _SignatureParser:
-    def __init__(self, text: str):
-        self.text, self.tokens, self.i = text, _tokens(text), 0
-        self.principals: list[tuple[str, int]] = []
-
-    def fail(self, what: str) -> PolicySyntaxError:
-        return PolicySyntaxError(f"policy {self.text!r}: {what}; write e.g. \"OR('BankMSP.admin')\" "
-                                 f"or \"OutOf(2, 'AMSP.peer', 'BMSP.peer')\"")
-
-    def take(self, kind: str, value: str | None = None) -> str:
-        if self.i >= len(self.tokens):
-            raise self.fail(f"ends early, expected {value or kind}")
-        k, v = self.tokens[self.i]
-        if k != kind or (value is not None and v != value):
-            raise self.fail(f"expected {value or kind}, found {v!r}")
-        self.i += 1
-        return v
-
-    def principal(self, quoted: str) -> policies_pb2.SignaturePolicy:
-        msp, _, role = quoted[1:-1].rpartition(".")
-        if not msp or role not in ROLES:
-            raise self.fail(f"{quoted} is not 'MSPID.role' with role one of {', '.join(ROLES)}")
-        key = (msp, ROLES[role])
-        if key not in self.principals:
-            self.principals.append(key)
-        return policies_pb2.SignaturePolicy(signed_by=self.principals.index(key))
-
-    def rule(self) -> policies_pb2.SignaturePolicy:
-        if self.i < len(self.tokens) and self.tokens[self.i][0] == "str":
-            return self.principal(self.take("str"))
-        op = self.take("name")
-        if op.lower() not in ("and", "or", "outof"):
-            raise self.fail(f"unknown operator {op!r}")
-        self.take("punct", "(")
-        n = int(self.take("int")) if op.lower() == "outof" else None
-        if n is not None:
-            self.take("punct", ",")
-        rules = [self.rule()]
-        while self.i < len(self.tokens) and self.tokens[self.i] == ("punct", ","):
-            self.i += 1
-            rules.append(self.rule())
-        self.take("punct", ")")
-        n = {"and": len(rules), "or": 1}.get(op.lower(), n)
-        if not 1 <= n <= len(rules):
-            raise self.fail(f"OutOf({n}, ...) over {len(rules)} rules")
-        return policies_pb2.SignaturePolicy(n_out_of=policies_pb2.SignaturePolicy.NOutOf(n=n, rules=rules))
-
-    def envelope(self) -> policies_pb2.SignaturePolicyEnvelope:
-        rule = self.rule()
-        if self.i != len(self.tokens):
-            raise self.fail(f"unexpected {self.tokens[self.i][1]!r} after the policy")
-        identities = [msp_principal_pb2.MSPPrincipal(
-            principal_classification=msp_principal_pb2.MSPPrincipal.ROLE,
-            principal=msp_principal_pb2.MSPRole(msp_identifier=msp, role=role).SerializeToString())
-            for msp, role in self.principals]
-        return policies_pb2.SignaturePolicyEnvelope(version=0, rule=rule, identities=identities)
-
-
+# ---- the signature policy language: chaincode.signature_policy reads it, for the test ledger too ----------
 def signature_policy(text: str) -> policies_pb2.SignaturePolicyEnvelope:
-    """Fabric's signature policy language compiled to a SignaturePolicyEnvelope."""
-    return _SignatureParser(text).envelope()
+    """Fabric's signature policy language compiled to a SignaturePolicyEnvelope (PolicySyntaxError naming what
+    is wrong where it is none)."""
+    try:
+        return compile_signature_policy(text)
+    except SignaturePolicySyntaxError as exc:
+        raise PolicySyntaxError(str(exc)) from None
 
 
 def implicit_meta_policy(text: str) -> policies_pb2.ImplicitMetaPolicy:

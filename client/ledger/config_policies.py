@@ -39,15 +39,14 @@ from ..gateway._signer import VERIFIED_CURVE_ORDERS, leading_der_signature
 from .msp import (MSP_KEY, ORG_SECTIONS, SIGNATURE_HASHES, ChannelMsp, OrgMsp, certificate_problem, chain_to,
                   fabric_msp_config, role_problem)
 from .revocation import lacking_aki, number_text, refusing, without_aki
+from chaincode.signature_policy import ROLES
+
 from .signature_policy import Evaluation
 from .signature_policy import evaluate as evaluate_rule
 from .signature_policy import spelled as spelled_rule
 
 ROOT = "Channel"
 APPLICATION = ORG_SECTIONS[0]
-ROLES = {"member": msp_principal_pb2.MSPRole.MEMBER, "admin": msp_principal_pb2.MSPRole.ADMIN,
-         "client": msp_principal_pb2.MSPRole.CLIENT, "peer": msp_principal_pb2.MSPRole.PEER,
-         "orderer": msp_principal_pb2.MSPRole.ORDERER}
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
 
 
