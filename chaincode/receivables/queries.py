@@ -586,12 +586,15 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
                               open_on: str | None, page_size: int, bookmark: str) -> dict:
     """One page of the debtor's discount offers, oldest first, as ``reader`` may see them
     (``discount_offer_as_seen_by``): those covering ``receivable`` when given, those open on ``open_on`` when
-    given. ``fetched`` counts the offers scanned before filtering."""
+    given; none that acceptance would refuse as naming another debtor than published it (``as_published``).
+    ``fetched`` counts the offers scanned before filtering."""
     offers, meta = await store.discount_offers_page(debtor, page_size, bookmark)
     kept = [d for d in offers if (receivable is None or lifecycle.discount_offer_covers(d, receivable))
             and (open_on is None or is_open(d, open_on))]
-    seen = [doc for doc in await discount_offers_as_seen_by(store, reader, kept, part=receivable) if doc is not None]
-    return _page_of(seen, meta)
+    seen = await discount_offers_as_seen_by(store, reader, kept, part=receivable)
+    # last, as it reads the offer's history: only the offers the page would show otherwise pay that read
+    listed = [doc for d, doc in zip(kept, seen) if doc is not None and await store.as_published(d)]
+    return _page_of(listed, meta)
 
 
 # ---------------------------------------------------------------- a bank's exposure to a debtor

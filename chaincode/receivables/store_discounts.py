@@ -10,7 +10,7 @@ from typing import Any
 from . import keys
 from .errors import unreadable
 from .model import DiscountOffer
-from .store_base import UNREADABLE_VALUE, StoreBase
+from .store_base import UNREADABLE_VALUE, HistoryIncomplete, StoreBase
 
 _OFFER_OF_ANOTHER_ORG = ("No holder can take the offer, nor can it be withdrawn, while it stands: report the "
                          "key to the network's operators (its history names the transaction that wrote it); "
@@ -29,6 +29,16 @@ class DiscountRecords(StoreBase):
                              f"but was published as {first}'s: that org alone, running altered chaincode, "
                              "could have rewritten it", _OFFER_OF_ANOTHER_ORG)
         return d
+
+    async def as_published(self, d: DiscountOffer) -> bool:
+        """Whether ``discount_offer`` reads ``d`` as it stands: it names the debtor, and its org, that
+        published it (``_first_published_by``), and the peer's history of its key reaches that publication
+        (False otherwise: ``HistoryIncomplete``, which ``discount_offer`` refuses too). A peer keeping no
+        history refuses ``history-unavailable``, as ``discount_offer`` does. One read of the key's history."""
+        try:
+            return await self._first_published_by(d) is None
+        except HistoryIncomplete:
+            return False
 
     async def _first_published_by(self, d: DiscountOffer) -> str | None:
         """The debtor (and its org) the first write of ``d``'s key named where it is not ``d``'s, else None.

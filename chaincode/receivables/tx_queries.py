@@ -365,7 +365,9 @@ class QueryTransactions(TransactionGroup):
         withdrawn and not expired today; ``all``: every one. A supplier sees
         of an offer listing claims only those it holds or created (and those
         the receivable given was split from), and no offer listing none of
-        them (``queries.discount_offers_as_seen_by``).
+        them (``queries.discount_offers_as_seen_by``). An offer acceptance
+        refuses as naming another debtor than published it is left out
+        (``DiscountRecords.as_published``).
         """
         s = self._session(ctx)
         party = await s.party()
