@@ -1,9 +1,11 @@
 """Signatures on a ConfigUpdate: org admins sign it, and the signatures are checked before submitting.
 
 A ConfigSignature is the signer's SignatureHeader (its serialized identity and a fresh
-nonce) and its signature over signature_header || config_update, the bytes the ordering
-service verifies. Signing reuses the Gateway SDK's identity and signer
-(`client.gateway.load_msp_folder`), so an admin key never leaves the signer callable.
+nonce) and its signature over the digest of signature_header || config_update, the bytes the
+ordering service verifies, in the signature hash family of the signer's MSP in the channel
+config (SHA-256 for SHA2, SHA3-256 for SHA3), as Fabric's MSP signs and verifies. Signing
+reuses the Gateway SDK's identity and signer (`client.gateway.load_msp_folder`), so an admin
+key never leaves the signer callable.
 
 `config_tx(channel_id, envelope)` wraps the ConfigUpdateEnvelope in the unsigned CONFIG_UPDATE
 transaction that `peer channel update -f` takes; the CLI adds its own admin's signature
@@ -25,13 +27,16 @@ from fabric_protos.msp import identities_pb2
 from client.atomic_file import write_atomically
 from client.gateway import Identity, Signer, hashing, load_msp_folder
 from client.ledger.config_policies import SignedBy, msp_signature_problem
-from client.ledger.msp import channel_msps
+from client.ledger.msp import ChannelMsp, channel_msps
 from client.ledger.qscc import LedgerReadError
 
 from .channel_config import ConfigUpdateError
 from .errors import NetworkError
 
 NONCE_BYTES = 24
+SIGNING_DIGESTS: dict[str, hashing.Hash] = {"SHA2": hashing.sha256, "SHA3": hashing.sha3_256}
+"""The digest an identity signs, by its MSP's signature hash family: the families Fabric's MSP knows, the ones
+client.ledger.msp.SIGNATURE_HASHES verifies (msp/identities.go, getHashOpt)."""
 
 
 @dataclass(frozen=True)
@@ -51,13 +56,49 @@ def load_admin(msp_dir: Path, msp_id: str) -> AdminSigner:
     return AdminSigner(identity, signer)
 
 
-def sign(update: configtx_pb2.ConfigUpdate | bytes, admin: AdminSigner) -> configtx_pb2.ConfigSignature:
-    """admin's ConfigSignature over the serialized ConfigUpdate."""
+def _msps(config: configtx_pb2.Config | None, doing: str) -> dict[str, ChannelMsp]:
+    """The channel config's MSPs by MSP ID (none without a config); ConfigUpdateError saying what cannot be
+    done (``doing``) when one cannot be read."""
+    if config is None:
+        return {}
+    try:
+        return channel_msps(config)
+    except LedgerReadError as exc:
+        raise ConfigUpdateError(f"{doing}: {exc}") from None
+
+
+def signing_digest(msp_id: str, msps: dict[str, ChannelMsp]) -> hashing.Hash:
+    """The hash whose digest an identity of msp_id signs: its MSP's signature hash family in ``msps``, the
+    channel config's, as the ordering service verifies it. SHA-256, the default SHA2 family's, for an MSP the
+    config does not hold (Fabric counts such a signature for nothing anyway). ConfigUpdateError for a family
+    Fabric's MSP does not know: it verifies no signature, so none is made."""
+    msp = msps.get(msp_id)
+    if msp is None:
+        return hashing.sha256
+    digest = SIGNING_DIGESTS.get(msp.signature_hash_family)
+    if digest is None:
+        raise ConfigUpdateError(f"{msp_id}'s MSP in the channel config sets signature hash family "
+                                f"{msp.signature_hash_family!r}, which Fabric's MSP does not know "
+                                f"({' or '.join(SIGNING_DIGESTS)}), so the ordering service verifies no "
+                                f"signature of its admins. Nothing signed: have the other orgs' admins "
+                                f"sign it")
+    return digest
+
+
+def sign(update: configtx_pb2.ConfigUpdate | bytes, admin: AdminSigner,
+         config: configtx_pb2.Config | None = None) -> configtx_pb2.ConfigSignature:
+    """admin's ConfigSignature over the serialized ConfigUpdate. With ``config``, the channel config the
+    update is submitted under, the digest signed is that of the signature hash family of admin's MSP there
+    (an admin of an MSP set to SHA3 signs the SHA3-256 digest, the one the ordering service verifies); without
+    it, the SHA-256 digest, the SHA2 family's, which is also all the peer CLI signs (`peer channel
+    signconfigtx`, `update`: Fabric builds its local MSP with the SHA2 family whatever the channel's says).
+    :func:`signers` with the same config verifies it."""
+    digest = signing_digest(admin.msp_id, _msps(config, "the update cannot be signed"))
     update_bytes = update if isinstance(update, bytes) else update.SerializeToString()
     header = common_pb2.SignatureHeader(creator=admin.identity.serialize(), nonce=os.urandom(NONCE_BYTES))
     header_bytes = header.SerializeToString()
     return configtx_pb2.ConfigSignature(signature_header=header_bytes,
-                                        signature=admin.signer(hashing.sha256(header_bytes + update_bytes)))
+                                        signature=admin.signer(digest(header_bytes + update_bytes)))
 
 
 def envelope(update: configtx_pb2.ConfigUpdate,
@@ -103,12 +144,7 @@ def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope,
     cannot be read). With ``config``, the channel config the update is judged under, each signature is
     verified in the signature hash family of its signer's MSP there, as the ordering service verifies it (an
     admin of an MSP set to SHA3 signs the SHA3-256 digest); without it, over SHA-256, the SHA2 family's."""
-    msps = {}
-    if config is not None:
-        try:
-            msps = channel_msps(config)
-        except LedgerReadError as exc:
-            raise ConfigUpdateError(f"the update's signatures cannot be checked: {exc}") from None
+    msps = _msps(config, "the update's signatures cannot be checked")
     out = []
     count = len(update_envelope.signatures)
     for index, sig in enumerate(update_envelope.signatures):
@@ -165,18 +201,21 @@ def read_update_file(path: Path) -> tuple[str, configtx_pb2.ConfigUpdateEnvelope
     return header.channel_id, update_envelope
 
 
-def add_signature(update_envelope: configtx_pb2.ConfigUpdateEnvelope, admin: AdminSigner) -> SignedBy:
-    """Sign the envelope's config_update as admin, in place. Refused when that identity has a signature in it that
-    Fabric accepts (a second one would count for nothing, so it could only hide a mistake); a signature of that
-    identity that Fabric refuses (high-S, made over other bytes, ...) is replaced, since the orderer ignores it
-    and counts the identity by a later signature that verifies."""
+def add_signature(update_envelope: configtx_pb2.ConfigUpdateEnvelope, admin: AdminSigner,
+                  config: configtx_pb2.Config | None = None) -> SignedBy:
+    """Sign the envelope's config_update as admin, in place, in the hash family of admin's MSP in ``config``,
+    the channel config (see :func:`sign`; each signature already there is judged under it too). Refused when
+    that identity has a signature in it that Fabric accepts (a second one would count for nothing, so it could
+    only hide a mistake); a signature of that identity that Fabric refuses (high-S, made over other bytes,
+    ...) is replaced, since the orderer ignores it and counts the identity by a later signature that
+    verifies."""
     mine = (admin.msp_id, admin.identity.certificate)   # the identity as Fabric tells identities apart
-    earlier = [(index, signed) for index, signed in enumerate(signers(update_envelope))
+    earlier = [(index, signed) for index, signed in enumerate(signers(update_envelope, config))
                if (signed.msp_id, signed.certificate) == mine]
     if any(signed.valid for _, signed in earlier):
         raise UpdateFileError(f"{admin.msp_id}'s admin has already signed this update: "
                               f"have another org's admin sign it")
     for index, _ in reversed(earlier):
         del update_envelope.signatures[index]
-    update_envelope.signatures.append(sign(update_envelope.config_update, admin))
-    return signers(update_envelope)[-1]
+    update_envelope.signatures.append(sign(update_envelope.config_update, admin, config))
+    return signers(update_envelope, config)[-1]

@@ -259,7 +259,7 @@ def sign_and_check(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpda
                    admins: dict[str, config_signing.AdminSigner]
                    ) -> tuple[dict[str, configtx_pb2.ConfigSignature], config_policy.Verdict]:
     """Each admin's signature on the update, and the policy verdict on them against the current config."""
-    signatures = {msp: config_signing.sign(update, admin) for msp, admin in admins.items()}
+    signatures = {msp: config_signing.sign(update, admin, current) for msp, admin in admins.items()}
     return signatures, config_policy.evaluate(current, config_signing.envelope(update, list(signatures.values())))
 
 

@@ -111,7 +111,8 @@ class OrgUpdateFiles(ChannelAdmins):
         if channel_id != change.channel or held.config_update != change.update.SerializeToString():
             return {}
         return {signed.msp_id: signature
-                for signature, signed in zip(held.signatures, config_signing.signers(held)) if signed.valid}
+                for signature, signed in zip(held.signatures, config_signing.signers(held, change.current))
+                if signed.valid}
 
     def _pending_spec(self, msp_id: str) -> Path:
         """Where an older recfin kept the new org's spec between `--update-out` and `submit`."""
@@ -208,8 +209,9 @@ class OrgUpdateFiles(ChannelAdmins):
                 raise OrgChangeError(f"the channel config already has the update in {path} ({checked.msp_id} "
                                      f"{'added' if checked.action == 'add' else 'removed'}): nothing to sign")
             self._check_joining(checked, checked.org)
-            signed = config_signing.add_signature(checked.envelope, config_signing.load_admin(admin.msp_dir,
-                                                                                               admin.org.msp_id))
+            signed = config_signing.add_signature(checked.envelope,
+                                                  config_signing.load_admin(admin.msp_dir, admin.org.msp_id),
+                                                  checked.current)
             if not signed.valid:
                 raise OrgChangeError(f"the key in {admin.msp_dir} does not match its certificate: nothing written")
             self._check_counts(signed, admin, checked.current)
@@ -334,6 +336,9 @@ class OrgUpdateFiles(ChannelAdmins):
         and the identity in its MSP folder may not be that org's admin. Signed here on a copy, never sent."""
         sent = configtx_pb2.ConfigUpdateEnvelope()
         sent.CopyFrom(others)
+        # Over SHA-256, not in the family of the submitter's MSP in the channel config: the peer CLI signs with
+        # the local MSP it builds from the folder, whose family Fabric sets to SHA2 (msp/configbuilder.go), so
+        # an admin of an MSP set to SHA3 submits a signature the ordering service does not count.
         signed = config_signing.add_signature(sent, config_signing.load_admin(submitter.msp_dir,
                                                                               submitter.org.msp_id))
         verdict = config_policy.evaluate(current, sent)
