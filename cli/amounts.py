@@ -122,9 +122,10 @@ def fen_of_option(amount: Amount, currency: str, option: str) -> int:
 def _whole_fen(digits: str, shown: str, cap: int) -> int:
     """``int`` of a digit string, refused as above ``cap`` when it has more digits than the cap: Python itself
     refuses to convert thousands of digits, with a message about its own limits."""
-    if len(digits.lstrip("0")) > len(str(cap)):
+    significant = digits.lstrip("0") or "0"   # int() counts leading zeros towards that limit too
+    if len(significant) > len(str(cap)):
         raise above_cap(shown, cap)
-    return int(digits)
+    return int(significant)
 
 
 def _unsigned_fen(text: str, original: str, cap: int) -> int:
