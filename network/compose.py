@@ -92,17 +92,28 @@ _HEADER_FIRST_LINE = HEADER.split("\n", 1)[0].encode() + b"\n"
 
 PEER_CFG_PATH = "/tmp/recfin-peer-config"      # the peer's edited copy of the image's core.yaml
 DOCKER_ENDPOINT_LINE = "endpoint: unix:///var/run/docker.sock"
+_FILTER = nodeconfig.TIME_WINDOW_FILTER
+# sed: the time window filter listed after ExpirationCheck, as its sibling in either form Fabric's core.yaml
+# writes a list item in: "- name: ExpirationCheck" on one line, or "-" with "name: ExpirationCheck" below it
+_ADD_TIME_WINDOW_FILTER = (f"-e 's/^\\( *- *\\)name: ExpirationCheck.*/&\\n\\1name: {_FILTER}/;t' "
+                           f"-e 's/^\\(\\( *\\)  \\)name: ExpirationCheck.*/&\\n\\2-\\n\\1name: {_FILTER}/'")
 
 
 def peer_start_script(image_cfg: str = IMAGE_CFG_PATH, cfg: str = PEER_CFG_PATH,
                       start: str = "exec peer node start") -> str:
-    """sh: copy the image's core.yaml with vm.endpoint emptied, check the edit took, then start.
+    """sh: copy the image's core.yaml with vm.endpoint emptied and proposals' timestamps checked (the native
+    peers' `nodeconfig.TIME_WINDOW_FILTER` listed in peer.handlers.authFilters), check both edits took, then
+    start.
 
     No `$` in it: compose would read it as a variable."""
     return (f"mkdir -p {cfg} && "
-            f"sed 's#{DOCKER_ENDPOINT_LINE}#endpoint: \"\"#' {image_cfg}/core.yaml > {cfg}/core.yaml && "
+            f"sed -e 's#{DOCKER_ENDPOINT_LINE}#endpoint: \"\"#' {_ADD_TIME_WINDOW_FILTER} "
+            f"{image_cfg}/core.yaml > {cfg}/core.yaml && "
             f"if grep -q '{DOCKER_ENDPOINT_LINE}' {cfg}/core.yaml || ! grep -q 'endpoint: \"\"' {cfg}/core.yaml; "
             f"then echo 'recfin: could not empty vm.endpoint in {image_cfg}/core.yaml' >&2; exit 1; fi && "
+            f"if ! grep -Eq '^ *(- *)?name: {_FILTER}' {cfg}/core.yaml; "
+            f"then echo 'recfin: could not add {_FILTER} after ExpirationCheck in peer.handlers.authFilters "
+            f"of {image_cfg}/core.yaml' >&2; exit 1; fi && "
             f"{start}")
 
 

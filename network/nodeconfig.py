@@ -1,8 +1,10 @@
 """Per-node configuration: folders, environment and config files, as pure functions of the topology.
 
 Peers run from a per-peer `core.yaml` (FABRIC_CFG_PATH=<node>/config) derived from Fabric's
-base core.yaml with two edits env vars cannot make well: `vm.endpoint` emptied (no Docker)
-and `chaincode.externalBuilders` (a list) naming the project's ccaas builder. Everything
+base core.yaml with three edits env vars cannot make well: `vm.endpoint` emptied (no Docker),
+`chaincode.externalBuilders` (a list) naming the project's ccaas builder, and Fabric's
+`TimeWindowCheck` added to `peer.handlers.authFilters` (a list) so the peer refuses a proposal
+stamped outside `peer.authentication.timewindow` of its clock. Everything
 node-specific is an environment override, as Fabric intends. The topology's peer tuning
 (network/tuning.py) is both: written into core.yaml, so the file says what runs, and set as
 CORE_* variables, which is how compose's peers (on the image's core.yaml) get it. Orderers
@@ -25,6 +27,11 @@ from .topology import Node, Topology
 from .tuning import core_env_name, env_value
 
 BUILDER_NAME = "recfin-ccaas"
+# Fabric's auth filter refusing a proposal stamped outside peer.authentication.timewindow (15 minutes) of the
+# peer's clock. Fabric ships it off (its base core.yaml lists DefaultAuth and ExpirationCheck only), and then
+# a peer endorses a proposal stamped any time: the contract's business dates (due, late, expiry) are then the
+# client's.
+TIME_WINDOW_FILTER = "TimeWindowCheck"
 NODE_LOGGING_SPEC = "info"
 
 
@@ -162,22 +169,35 @@ def node_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
 
 
 def peer_core_yaml(base: dict, builder_path: Path, settings: dict[str, object] | None = None) -> dict:
-    """The base core.yaml with Docker off, the project's external builder on, and `settings`
-    (dotted core.yaml key -> value, e.g. the topology's tuning) set."""
+    """The base core.yaml with Docker off, the project's external builder on, proposals' timestamps
+    checked (`TIME_WINDOW_FILTER` added to the base's auth filters), and `settings` (dotted core.yaml
+    key -> value, e.g. the topology's tuning) set."""
     core = copy.deepcopy(base)
     core.setdefault("vm", {})["endpoint"] = ""
     core.setdefault("chaincode", {})["externalBuilders"] = [
         {"name": BUILDER_NAME, "path": str(builder_path), "propagateEnvironment": ["HOME", "PATH"]}
     ]
+    handlers = _section(core, ["peer", "handlers"])
+    # the base's filters kept, in their order (ExpirationCheck refuses expired certificates)
+    filters = list(handlers.get("authFilters") or [])
+    if not any(isinstance(f, dict) and f.get("name") == TIME_WINDOW_FILTER for f in filters):
+        filters.append({"name": TIME_WINDOW_FILTER})
+    handlers["authFilters"] = filters
     for key, value in (settings or {}).items():
         *parents, leaf = key.split(".")
-        section = core
-        for name in parents:
-            if not isinstance(section.get(name), dict):
-                section[name] = {}        # missing, or an empty key the base file leaves as null
-            section = section[name]
-        section[leaf] = value
+        _section(core, parents)[leaf] = value
     return core
+
+
+def _section(core: dict, names: list[str]) -> dict:
+    """The mapping at ``names`` in ``core``, made where it is missing or an empty key the base file leaves
+    as null."""
+    section = core
+    for name in names:
+        if not isinstance(section.get(name), dict):
+            section[name] = {}
+        section = section[name]
+    return section
 
 
 def write_node_config(topology: Topology, data_root: Path, node: Node, base_config_dir: Path) -> Path:

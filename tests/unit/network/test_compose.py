@@ -177,6 +177,12 @@ peer:
   id: jdoe
   gossip:
     endpoint:
+  handlers:
+    authFilters:
+      -
+        name: DefaultAuth
+      -
+        name: ExpirationCheck    # This filter checks identity x509 certificate expiration
 vm:
   endpoint: unix:///var/run/docker.sock
   docker:
@@ -200,7 +206,9 @@ def test_the_peer_starts_from_the_images_core_yaml_with_docker_off(tmp_path):
     core = yaml.safe_load((cfg / "core.yaml").read_text())
     assert core["vm"]["endpoint"] == ""
     assert core["chaincode"]["externalBuilders"] == [{"name": "ccaas_builder", "path": "/opt/hyperledger/ccaas_builder"}]
-    assert core["peer"] == yaml.safe_load(CORE_YAML)["peer"]
+    image_peer = yaml.safe_load(CORE_YAML)["peer"]
+    image_peer["handlers"]["authFilters"].append({"name": "TimeWindowCheck"})   # the peers check timestamps
+    assert core["peer"] == image_peer
 
 
 def test_the_peer_refuses_to_start_when_the_edit_finds_nothing(tmp_path):

@@ -67,7 +67,8 @@ def test_core_yaml_turns_docker_off_and_names_the_builder(tmp_path):
     assert core["vm"]["endpoint"] == ""
     assert core["chaincode"]["externalBuilders"] == [
         {"name": "recfin-ccaas", "path": str(tmp_path / "builder"), "propagateEnvironment": ["HOME", "PATH"]}]
-    assert core["chaincode"]["mode"] == "net" and core["peer"] == {"id": "jdoe"}
+    assert core["chaincode"]["mode"] == "net"
+    assert core["peer"] == {"id": "jdoe", "handlers": {"authFilters": [{"name": "TimeWindowCheck"}]}}
     assert base["vm"]["endpoint"].startswith("unix://")   # the base is not modified
 
 
