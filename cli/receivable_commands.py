@@ -1445,9 +1445,10 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> 
       (no option)  in a terminal: the offer is read with the claim, its
                    terms and what it pays on the claim today (the amount
                    paid and the discount, priced as `recfin finance
-                   compare` prices it) are shown, and you are asked; the
-                   terms shown are sent. No: nothing is sent (exit 0).
-                   Without a terminal: a usage error, nothing sent.
+                   compare` prices it) are shown on stderr, where you are
+                   asked; the terms shown are sent. No: nothing is sent
+                   (exit 0). Without a terminal: a usage error, nothing
+                   sent.
       --yes        the offer is read as the acceptance is sent, and its
                    terms then are sent, without asking.
       --as-read    the terms of the offer as read earlier (`recfin
@@ -1471,7 +1472,7 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> 
         # sent without terms, it cannot settle anything, so there is nothing to agree to first
         as_read = unless_refused_the_read(
             lambda: session.client.get_discount_offer(offer_id, receivable_id=receivable_id))
-        if as_read is not None and not yes and not _agreed_to(session, as_read, receivable_id, as_json):
+        if as_read is not None and not yes and not _agreed_to(session, as_read, receivable_id):
             click.echo(f"not accepted: nothing was sent, and {receivable_id} is as it was", err=as_json)
             return
     r = session.client.accept_discount_offer(offer_id, receivable_id, as_read=as_read)
@@ -1490,17 +1491,19 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> 
             click.echo(f"on the terms read: {_discount_terms_text(as_read)}")
 
 
-def _agreed_to(session, offer: DiscountOffer, receivable_id: str, as_json: bool) -> bool:
+def _agreed_to(session, offer: DiscountOffer, receivable_id: str) -> bool:
     """Whether the operator accepts ``offer`` on ``receivable_id``, asked once its terms, and what they pay on
-    the claim today as `finance compare` prices them, are shown (on stderr with --json, whose stdout is the
-    claim's JSON). The question is on stderr always: with stdout sent to a file it would go there unseen. An
-    offer the contract would refuse to pay on the claim today says why and asks nothing."""
+    the claim today as `finance compare` prices them, are shown. Both are on stderr, the question as every
+    prompt (finance quote's, hsm's PIN), the terms with it: with stdout sent to a file the operator would be
+    asked to agree to terms that went there unseen, and stdout keeps the command's result only (the claim
+    settled, or its JSON). An offer the contract would refuse to pay on the claim today says why and asks
+    nothing."""
     claim = session.client.get_receivable(receivable_id)
     if claim.outstanding == 0:   # settled, or split: the contract pays nothing early on it
         raise click.ClickException(f"not sent: {nothing_outstanding(claim.id, claim.status, claim.children)}")
     today = business_today()   # the date the contract gives the acceptance sent now
     priced = price_early_payment(early_payment_offer(offer), receivable_terms(claim), today)
-    say = functools.partial(click.echo, err=as_json)
+    say = functools.partial(click.echo, err=True)   # where the question is asked
     say(f"discount offer {offer.id} of {offer.debtor}: {_discount_terms_text(offer)}")
     say(f"{claim.id}: {money(claim.outstanding, claim.currency)} outstanding, due {claim.due_date}; "
         f"taken today, {today}")
