@@ -495,6 +495,7 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
     """
     reached: dict[str, str] = {}
     freezes: list[str] = []
+    unfreezes: list[str] = []
     orders_before = 0
     financed_on: str | None = None
     for day, doc in states:
@@ -503,11 +504,13 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
             financed_on = day.isoformat()
         elif doc.financing_id is None and doc.status != SETTLED:
             financed_on = None  # the financing was cancelled, withdrawn or recoursed without settling the claim
-        # a write that adds a binding order records one, in effect or queued behind another (a lifting takes one
-        # off, even where a queued order takes effect)
+        # a date per order recorded, in effect or queued behind another, and per order lifted (a lifting takes
+        # one off, even where a queued order takes effect), so that a reader counting both knows on each day
+        # whether an order still bound the claim; counted from the orders each state holds, not from
+        # last_unfreeze, which a lifting before it was kept left null
         orders = len(doc.freeze_orders())
-        if orders > orders_before:
-            freezes.append(day.isoformat())
+        freezes += [day.isoformat()] * max(0, orders - orders_before)
+        unfreezes += [day.isoformat()] * max(0, orders_before - orders)
         orders_before = orders
     r = states[-1][1]
     due = date.fromisoformat(r.due_date)
@@ -524,7 +527,7 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
         "rejected_on": reached.get(REJECTED), "withdrawn_on": reached.get(WITHDRAWN), "financed_on": financed_on,
         "marked_overdue_on": reached.get(OVERDUE), "split_on": reached.get("SPLIT"), "settled_on": settled_on,
         "days_late": days_late, "overdue": lifecycle.is_overdue(r, as_of),
-        "freezes": freezes, "frozen": r.frozen is not None,
+        "freezes": freezes, "unfreezes": unfreezes, "frozen": r.frozen is not None,
         # the last state up to as_of lists every payment made by then; what each took off the claim, so that
         # face minus their sum is what was still owed on any day (an early payment's discount was forgiven)
         "payments": [{"paid_on": p.date, "amount": p.amount + p.discount} for p in r.payments],

@@ -224,6 +224,9 @@ class PaymentRecord(Doc):
     overdue: bool = Field(description="on as_of: confirmed, unpaid and past its due date (or marked overdue)")
     freezes: list[str] = Field(description="the dates freeze orders were recorded (one queued behind another "
                                            "included)")
+    unfreezes: list[str] = Field(description=(
+        "the dates freeze orders were lifted, one per order (a queued one included): a day on whose end the "
+        "claim has as many liftings as freezes so far, no order bound it"))
     frozen: bool = Field(description="under a freeze order on as_of")
     payments: list[RecordedPayment] = Field(description="the payments made on the claim by as_of, oldest first: "
                                                         "face_amount less their amounts is what was owed on a day")

@@ -973,6 +973,9 @@ class PaymentRecord(Document):
     days_late: StrictInt
     overdue: StrictBool
     freezes: list[BusinessDate]
+    # one per order lifted, as freezes has one per order recorded. Empty from a contract older than the list: its
+    # liftings unknown, a claim frozen once reads as frozen since (the risk features leave it out as before)
+    unfreezes: list[BusinessDate] = Field(default_factory=list)
     frozen: StrictBool
     # oldest first; face_amount less their amounts is what was owed on a day. Empty from a contract older than the
     # list (its partly paid claims then read at face, as before)

@@ -136,7 +136,8 @@ def payment_record(**over: Any) -> dict:
            "status": "SETTLED",
            "registered_on": "2026-03-02", "confirmed_on": "2026-03-02", "rejected_on": None, "withdrawn_on": None,
            "financed_on": "2026-03-05", "marked_overdue_on": "2026-06-01", "split_on": None,
-           "settled_on": "2026-06-10", "days_late": 10, "overdue": False, "freezes": ["2026-04-01"], "frozen": False,
+           "settled_on": "2026-06-10", "days_late": 10, "overdue": False, "freezes": ["2026-04-01"],
+           "unfreezes": ["2026-04-08"], "frozen": False,
            "payments": [{"paid_on": "2026-06-10", "amount": 11300000}]}
     doc.update(over)
     return doc

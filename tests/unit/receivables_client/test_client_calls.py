@@ -169,7 +169,8 @@ CASES = [
      "ListDiscountOffers", [CORE, "", "5", "bm", "all"], fakes.page([])),
     (lambda c: c.debtor_payment_record(CORE), "evaluate", "GetDebtorPaymentRecord", [CORE, "100", "", ""],
      fakes.payment_record_page([fakes.payment_record(), fakes.payment_record(
-         receivable_id=R + ".1", parent_id=R, settled_on=None, status="CONFIRMED", days_late=0, freezes=[])])),
+         receivable_id=R + ".1", parent_id=R, settled_on=None, status="CONFIRMED", days_late=0, freezes=[],
+         unfreezes=[])])),
     (lambda c: c.debtor_payment_record(CORE, page_size=2, bookmark="bm", as_of=date(2026, 6, 1)), "evaluate",
      "GetDebtorPaymentRecord", [CORE, "2", "bm", "2026-06-01"], fakes.payment_record_page([], as_of="2026-06-01")),
     (lambda c: c.financier_exposure(CORE), "evaluate", "GetFinancierExposure", [CORE, ""], fakes.financier_exposure()),
