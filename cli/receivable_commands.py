@@ -1004,7 +1004,8 @@ def withdraw(session, financing_id):
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
               help="Interest on the actual days to the due date over a year of 360 or of 365 days.")
 @click.option("--expires", "expires_on", type=DATE, required=True,
-              help="The last day the holder can accept the offer; not before today.")
+              help="The last day the holder can accept the offer, that day included, in China Standard Time "
+                   "(the ledger's business date); not before today there.")
 @endorsing_org_option(OFFER_ENDORSERS)
 @prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "expires_on", "terms_hash"])
 def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on, endorsing_orgs):
@@ -1353,7 +1354,8 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 @click.option("--tier", "tiers", multiple=True, type=TierType(),
               help="A sliding-scale tier: at least DAYS early, rate APR (repeatable, each at its own DAYS).")
 @click.option("--expires", "expires_on", type=DATE, required=True,
-              help="The last day a holder can accept the offer; not before today.")
+              help="The last day a holder can accept the offer, that day included, in China Standard Time "
+                   "(the ledger's business date); not before today there.")
 @click.option("--receivable", "receivable_ids", multiple=True, help="Limit to these receivables (default: all).")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True,
               help="The discount on the actual days paid early over a year of 360 or of 365 days.")
