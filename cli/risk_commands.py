@@ -227,9 +227,10 @@ def note_late_by_count(score: DebtorScore) -> None:
 
 
 def note_freezes(score: DebtorScore) -> None:
-    """A claim that fell due under a freeze order counts neither on time nor late (the contract takes no
-    payment on a frozen claim, and the history dates the orders, not their lifting): when the debtor has
-    such claims, name them (stderr, beside --json), so that a reader can see how it paid them once lifted."""
+    """A claim that fell due under a freeze order not lifted yet counts neither on time nor late (the contract
+    takes no payment on a frozen claim): when the debtor has such claims, name them (stderr, beside --json),
+    so that a reader can follow them. Once the order is lifted the claim counts from the day of the lifting;
+    a history read from a contract older than the dated liftings reads such a claim as frozen still."""
     frozen = score.features.fell_due_frozen
     if not frozen:
         return
@@ -237,9 +238,9 @@ def note_freezes(score: DebtorScore) -> None:
     verb = "counts" if len(frozen) == 1 else "count"
     click.echo(f"note: {claims} of {score.debtor} ({first_five(frozen)}) fell due under a freeze order and "
                f"{verb} neither on time nor late in grade {score.grade}: a frozen claim takes no payment "
-               "until the regulator lifts the order, and the history dates the orders, not their lifting; "
-               "see their freezes and lifting (recfin receivable history) for how the debtor paid once it "
-               "could",
+               "until the regulator lifts every order on it, and once it does the claim counts from the day "
+               "of the lifting; read from a contract that does not date the liftings, it stays here: see the "
+               "freezes and liftings of each (recfin receivable history)",
                err=True)
 
 

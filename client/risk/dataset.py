@@ -9,7 +9,11 @@ receivable was not paid by its due date (paid late, or still unpaid when the
 history ends), else 0. The model thus estimates: the probability that an open
 receivable of this debtor falling due in the next ``horizon`` days is paid
 late. A receivable is counted as the debtor confirmed it, however its holders
-split it (:class:`~client.risk.features.OriginalClaim`), as the features count it.
+split it (:class:`~client.risk.features.OriginalClaim`), as the features count it,
+and as they do, one a freeze order bound when it fell due and still binds when
+the history ends is left out (:func:`~client.risk.features.fell_due_under_a_freeze`:
+the contract took no payment on it), and one whose last order was lifted after
+its due date is due, and labelled, by the day of the lifting.
 
 Only what the history shows is labelled: the date it ends (``history_ends``:
 the date the ledger was read as of, the simulation's last day) is given, and a
@@ -28,7 +32,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .features import HORIZON_DAYS, DebtorFeatures, OriginalClaim, claim_states, debtor_features, original_claims
+from .features import (HORIZON_DAYS, DebtorFeatures, OriginalClaim, claim_states, debtor_features,
+                       fell_due_under_a_freeze, original_claims)
 from .history import ReceivableHistory
 
 __all__ = ["HORIZON_DAYS", "Examples", "build_examples", "labelled_claims", "late_labels", "snapshot_dates",
@@ -84,6 +89,12 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
             continue
         # decided on when the settlement was recorded, as the features see it, not on the payment date it names
         if claim.settled_recorded_on is not None and claim.settled_recorded_on <= as_of:
+            continue
+        # a freeze order bound it when it fell due and binds it still: the contract took no payment, so
+        # whether it was paid in time says nothing of the debtor, as the features leave it out of
+        # timeliness. One whose last order was lifted after it fell due is to be paid by the day of the
+        # lifting (its ``due``)
+        if fell_due_under_a_freeze(claim):
             continue
         on_time = claim.settled_on is not None and claim.days_late == 0
         labels.append((claim.due, 0 if on_time else 1))

@@ -30,9 +30,13 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   the decisions of the last 90 days (and for the model, the confirmations of
   those 90 days as their amount in units of the debtor's mean claim,
   :func:`mean_claim`);
-- freezes: freeze orders recorded; a claim with one recorded by its due date
-  fell due under a freeze (:func:`fell_due_under_a_freeze`) and counts in no
-  timeliness measure, on time, late or overdue (``fell_due_frozen``).
+- freezes: freeze orders recorded; a claim an order bound at the end of its
+  due date and binds still fell due under a freeze
+  (:func:`fell_due_under_a_freeze`) and counts in no timeliness measure, on
+  time, late or overdue (``fell_due_frozen``); one whose every order was lifted
+  before it fell due counts as any other, and one whose last order was lifted
+  after it is to be paid by the day of the lifting, from which its days late
+  and overdue count.
 
 A split closes its parent (neither settled nor overdue) and the parts carry
 on, each owed to its own holder: open amounts and concentration are the
@@ -54,7 +58,7 @@ is named in ``originals_not_in_history``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -141,10 +145,10 @@ class AmountFellDue(BaseModel):
         return (self.late_amount + 2 * prior * claim) / (self.amount + 2 * claim)
 
     def late_log_odds(self, scale: "SmoothingClaims", prior: float = LATE_PRIOR) -> float:
-        """The log-odds of :meth:`late_share`, what the model weighs: log((late + 0.2 claim) / (on time + 1.8
-        claim)), the amount not late counted in whole fen. Taken from the share, 1 - share is 0.0 once the window
-        holds some 10^16 times the claim, all late (two claims at the contract's cap overdue beside one of
-        1 fen), and the log-odds a division by zero."""
+        """The log-odds of :meth:`late_share`, what the model weighs: log((late + 0.2 claim) / (on time +
+        1.8 claim)), the amount not late counted in whole fen. Taken from the share, 1 - share is 0.0 once the
+        window holds some 10^16 times the claim, all late (two claims at the contract's cap overdue beside one
+        of 1 fen), and the log-odds a division by zero."""
         if not self.amount:
             return log_odds(prior)
         claim = self._claim(scale, prior)
@@ -243,8 +247,8 @@ class DebtorFeatures(BaseModel):
     concentration: float
     rejection_rate: float
     freezes: int
-    # the claims (by original id) that fell due under a freeze order (fell_due_under_a_freeze): in no
-    # timeliness measure, on time, late or overdue
+    # the claims (by original id) that fell due under a freeze order not lifted yet (fell_due_under_a_freeze):
+    # in no timeliness measure, on time, late or overdue
     fell_due_frozen: list[str] = []
     fell_due_90: int
     fell_due_180: int
@@ -358,8 +362,10 @@ class _Claim:
     settled_recorded_on: date | None = None   # the date the ledger recorded the settlement (on or after it)
     paid: int = 0  # fen paid by as_of; the claim owes face - paid until it is settled
     overdue_marked: bool = False
-    frozen: int = 0
-    frozen_on: date | None = None   # the day the first freeze order on it was recorded
+    overdue_marked_on: date | None = None
+    frozen: int = 0   # freeze orders recorded
+    # (day, +1) for each freeze order recorded, (day, -1) for each lifted, in ledger order
+    freeze_changes: list[tuple[date, int]] = field(default_factory=list)
     split: bool = False
 
     @property
@@ -372,6 +378,42 @@ class _Claim:
         """The debtor is to pay it: confirmed, and not closed by a split whose parts the history holds (its parts
         are paid instead)."""
         return self.confirmed_on is not None and not self.split
+
+    @property
+    def payable_from(self) -> date | None:
+        """The day the debtor could pay it from: its due date, unless a freeze order still bound it at the
+        end of that day, and then the first day after it by whose end every order was lifted; None while one
+        still binds it. An order recorded after the due date finds the claim paid or already late, and
+        changes nothing. Days, not hours: an order lifted on the due date leaves the debtor that day to
+        pay."""
+        binding = sum(change for day, change in self.freeze_changes if day <= self.due)
+        if binding <= 0:
+            return self.due
+        later: dict[date, int] = {}
+        for day, change in self.freeze_changes:
+            if day > self.due:
+                later[day] = later.get(day, 0) + change
+        for day in sorted(later):
+            binding += later[day]
+            if binding <= 0:
+                return day
+        return None
+
+    @property
+    def pay_by(self) -> date:
+        """The day timeliness is measured from: :attr:`payable_from`, the due date or, for a claim a freeze
+        order bound when it fell due, the day the last such order was lifted (the contract took no payment
+        before it); the due date while an order still binds it, which leaves it out of timeliness
+        (:func:`fell_due_under_a_freeze`)."""
+        return self.payable_from or self.due
+
+    @property
+    def marked_overdue(self) -> bool:
+        """Marked overdue (RecordOverdue) after the day it was to be paid by: a claim a freeze held past its
+        due date may be marked the day the order is lifted, which is the day it is to be paid by, not past
+        it."""
+        return self.overdue_marked and (self.pay_by == self.due or self.overdue_marked_on is None
+                                        or self.overdue_marked_on > self.pay_by)
 
 
 def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
@@ -399,9 +441,12 @@ def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
             claim.settled_recorded_on = event.event_date
         elif kind == "overdue":
             claim.overdue_marked = True
+            claim.overdue_marked_on = claim.overdue_marked_on or event.event_date
         elif kind == "frozen":
             claim.frozen += 1
-            claim.frozen_on = claim.frozen_on or event.event_date
+            claim.freeze_changes.append((event.event_date, 1))
+        elif kind == "unfrozen":
+            claim.freeze_changes.append((event.event_date, -1))
         elif kind == "split":
             claim.split = True
     _carry_confirmation_into_parts(claims)
@@ -461,6 +506,8 @@ class OriginalClaim(NamedTuple):
     """
 
     receivable_id: str
+    # the day it was to be paid by: its parts' due date, or where a freeze order bound a part when it fell
+    # due, the day the last such order was lifted (_Claim.pay_by)
     due: date
     face: int                   # as the debtor confirmed it, what was paid before a split included
     parts: tuple[_Claim, ...]   # the payable parts (the claim itself when it was never split)
@@ -472,7 +519,7 @@ class OriginalClaim(NamedTuple):
 
     def overdue(self, as_of: date) -> bool:
         """Some part is unpaid at the end of ``as_of`` and past its due date (or marked overdue)."""
-        return any(p.settled_on is None and (p.due < as_of or p.overdue_marked) for p in self.parts)
+        return any(p.settled_on is None and (p.pay_by < as_of or p.marked_overdue) for p in self.parts)
 
     @property
     def owed(self) -> int:
@@ -562,8 +609,8 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
     for receivable_id, group in sorted(parts.items()):
         if len(group) == 1 and group[0].parent_id is None:   # never split, as most claims are (quicker)
             claim, settled_on = group[0], group[0].settled_on
-            originals.append(OriginalClaim(receivable_id, claim.due, claim.face, (claim,), settled_on,
-                                           max(0, (settled_on - claim.due).days) if settled_on else 0,
+            originals.append(OriginalClaim(receivable_id, claim.pay_by, claim.face, (claim,), settled_on,
+                                           max(0, (settled_on - claim.pay_by).days) if settled_on else 0,
                                            claim.confirmed_on, claim.settled_recorded_on))
             continue
         settled = [p for p in group if p.settled_on is not None]
@@ -572,29 +619,32 @@ def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
         confirmed_on = min(m.confirmed_on for m in members[receivable_id])
         every_part_settled = len(settled) == len(group)
         originals.append(OriginalClaim(
-            receivable_id, min(p.due for p in group), face(receivable_id), tuple(group),
+            receivable_id, min(p.pay_by for p in group), face(receivable_id), tuple(group),
             max(p.settled_on for p in settled) if every_part_settled else None,
-            max(0, max((p.settled_on - p.due).days for p in settled)) if settled else 0, confirmed_on,
+            max(0, max((p.settled_on - p.pay_by).days for p in settled)) if settled else 0, confirmed_on,
             max(p.settled_recorded_on for p in settled) if every_part_settled else None))
     return originals
 
 
 def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
-    """A freeze order was recorded on a part of ``claim`` by its due date. The contract takes no payment on
-    a frozen claim until the regulator lifts every order on it, and an order is about the receivable (a
-    dispute, an invoice the supplier may have faked, a court order on the holder), not the debtor's doing;
-    the history dates the orders, not their lifting, so whether the debtor could have paid on time is not
-    known, and the claim says nothing of how the debtor pays, on time or late. A split parent's orders are
-    not its parts': the contract splits no frozen claim. An order recorded after the due date finds the claim
-    paid or already late."""
-    return any(p.frozen_on is not None and p.frozen_on <= claim.due for p in claim.parts)
+    """A freeze order bound a part of ``claim`` at the end of its due date and binds it still (as of the date
+    the claims were read): the contract takes no payment on a frozen claim until the regulator lifts every
+    order on it, and an order is about the receivable (a dispute, an invoice the supplier may have faked, a
+    court order on the holder), not the debtor's doing, so the claim says nothing yet of how the debtor pays,
+    on time or late. A claim whose every order was lifted before it fell due counts as any other; one whose
+    last order was lifted after it is to be paid by the day of the lifting (:attr:`_Claim.pay_by`): the
+    debtor knew the due date, and once the order is lifted nothing keeps it from paying. A claim whose orders
+    a history dates but not their lifting (a contract older than the liftings in its payment record) reads as
+    bound still. A split parent's orders are not its parts': the contract splits no frozen claim."""
+    return any(p.payable_from is None for p in claim.parts)
 
 
 def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     """The debtor's features at the end of ``as_of``; later events are ignored."""
     claims = claim_states(history, as_of)
     # timeliness counts once per original claim, however its holders split it (OriginalClaim), and leaves out
-    # the claims that fell due under a freeze (fell_due_under_a_freeze): the debtor could not pay them
+    # the claims that fell due under a freeze not lifted yet (fell_due_under_a_freeze): the debtor could not
+    # pay them
     every_original = original_claims(claims)
     fell_due_frozen = [o for o in every_original if o.due <= as_of and fell_due_under_a_freeze(o)]
     excused = {o.receivable_id for o in fell_due_frozen}

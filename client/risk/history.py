@@ -13,8 +13,10 @@ dates everything (docs/receivables.md), never a wall clock. Money is integer fen
 Reading the ledger (docs/receivables.md, "Reads for risk and pricing"):
 ``GetDebtorPaymentRecord`` gives the debtor's claims as the ledger stood at the
 end of a date, each with the date it was registered, confirmed, rejected,
-financed, marked overdue, split, settled and frozen, and its dated payments
-(a 'paid' event each, so a partly paid claim counts what is still owed).
+financed, marked overdue, split and settled, the dates freeze orders were
+recorded and lifted ('frozen' and 'unfrozen' events, one per order), and its
+dated payments (a 'paid' event each, so a partly paid claim counts what is
+still owed).
 :func:`events_from_payment_record`
 turns one such record into events; :func:`history_from_ledger` does it for a
 debtor through the typed receivables API (``ReceivablesClient.debtor_payment_record``, page after page).
@@ -33,9 +35,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from client.business_dates import IsoDay
 from client.money import LEDGER_MAX_FEN
 
-EventKind = Literal["registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue", "frozen", "split"]
+# 'frozen': a freeze order recorded (one per order, a queued one included); 'unfrozen': one lifted. Listed
+# before it, 'frozen' sorts first on a day both happen, so an order recorded and lifted that day is counted
+# recorded before it is lifted
+EventKind = Literal["registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue", "frozen",
+                    "unfrozen", "split"]
 EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue",
-                                "frozen", "split")
+                                "frozen", "unfrozen", "split")
 
 
 class LedgerEvent(BaseModel):
@@ -114,7 +120,9 @@ class ReceivableHistory(BaseModel):
     def _paid_as_the_ledger_pays(cls, events: list[LedgerEvent]) -> list[LedgerEvent]:
         # checked as the field: a refusal of the whole model reads, to `risk score`, as a file of the
         # wrong shape
-        _refuse_payments_past_the_face(sorted(events, key=ledger_order))
+        in_order = sorted(events, key=ledger_order)
+        _refuse_payments_past_the_face(in_order)
+        _refuse_liftings_of_no_order(in_order)
         return events
 
     def as_of(self, as_of: date) -> "ReceivableHistory":
@@ -203,6 +211,24 @@ def _refuse_payments_past_the_face(events: list[LedgerEvent]) -> None:
                              "as unpaid)")
 
 
+def _refuse_liftings_of_no_order(events: list[LedgerEvent]) -> None:
+    """Refuse a history in which an 'unfrozen' event lifts an order of its claim that no 'frozen' event
+    recorded by then: the contract lifts only an order binding the claim, and the features tell whether an
+    order still bound a claim on its due date by counting one against the other, so a stray lifting would
+    free a claim a later order binds."""
+    binding: dict[str, int] = {}
+    for event in events:   # in ledger order: on one day, the orders recorded before those lifted
+        if event.kind == "frozen":
+            binding[event.receivable_id] = binding.get(event.receivable_id, 0) + 1
+        elif event.kind == "unfrozen":
+            if not binding.get(event.receivable_id):
+                raise ValueError(f"{event.receivable_id} has an 'unfrozen' event on {event.event_date} "
+                                 "but no freeze order binding it then: each 'unfrozen' event lifts an order "
+                                 "a 'frozen' event of the claim recorded on or before its date; add that "
+                                 "'frozen' event, or remove the 'unfrozen' one")
+            binding[event.receivable_id] -= 1
+
+
 # ---------------------------------------------------------------- from the ledger
 
 class PaymentRecordReader(Protocol):
@@ -231,7 +257,8 @@ def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
 
     Each dated state gives its event on that date; a split part, which keeps
     the original's confirmation date, is confirmed from the day it came to be
-    (its first record). Each payment gives a 'paid' event on its date. Every
+    (its first record). Each payment gives a 'paid' event on its date, each
+    freeze order recorded a 'frozen' one and each lifted an 'unfrozen' one. Every
     event carries the holder of the record's date.
     """
     r = record.model_dump() if hasattr(record, "model_dump") else dict(record)
@@ -249,6 +276,10 @@ def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
     events += [LedgerEvent(kind="paid", event_date=_day(p["paid_on"]), amount=p["amount"], **common)
                for p in r.get("payments") or [] if p["amount"] > 0]
     events += [LedgerEvent(kind="frozen", event_date=_day(day), **common) for day in r.get("freezes") or []]
+    # absent from a contract older than the list: no lifting known, so a claim frozen once reads as frozen
+    # since
+    events += [LedgerEvent(kind="unfrozen", event_date=_day(day), **common)
+               for day in r.get("unfreezes") or []]
     return events
 
 

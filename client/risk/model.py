@@ -59,8 +59,11 @@ FORMAT = "recfin.late-payment.logistic/1"
 #  90-day rejection rate counts the confirmations beside the rejections by amount too, and the
 #  confirmations of the last 365 days are no longer an input: padding with small claims buys no better grade;
 #  v9: a claim that fell due under a freeze order, which the contract let no one pay, counts in no timeliness
-#  measure, on time, late or overdue)
-VERSION = "v9"
+#  measure, on time, late or overdue;
+#  v10: the history dates the lifting of freeze orders: a claim whose every order was lifted before it fell
+#  due counts as any other, one lifted after it is to be paid by the day of the lifting, and only one an
+#  order still binds is left out; the training labels leave out what the features do)
+VERSION = "v10"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.
@@ -102,8 +105,8 @@ class CardMismatch(ArtefactRefused):
 
 
 def card_path(artefact: Path) -> Path | None:
-    """The model card training writes beside an artefact (``late_payment-v9.json``:
-    ``late_payment-v9.card.md``); None for a file not named ``*.json``, which training never writes."""
+    """The model card training writes beside an artefact (``late_payment-v10.json``:
+    ``late_payment-v10.card.md``); None for a file not named ``*.json``, which training never writes."""
     name = Path(artefact).name
     return Path(artefact).with_name(name.removesuffix(".json") + ".card.md") if name.endswith(".json") else None
 

@@ -344,10 +344,12 @@ rise with bad news, so none may weigh negatively: training leaves out (weight
 0) one that comes out negative and refits ({_left_out(model)}), and the
 scorer refuses an artefact that breaks the rule. A rejection changes no input
 but the 90-day rejection rate, and a freeze order recorded after a claim fell
-due none, so neither ever lowers a debtor's probability. A claim with a freeze
-order recorded by its due date, which the contract let no one pay while it
-held, counts in no timeliness measure, on time, late or overdue. The all-time
-rejection rate and the freeze count are
+due none, so neither ever lowers a debtor's probability. A claim a freeze
+order bound when it fell due and binds still, which the contract let no one
+pay, counts in no timeliness measure, on time, late or overdue, and has no
+label; one whose every order was lifted before it fell due counts as any
+other, and one lifted after it is to be paid by the day of the lifting. The
+all-time rejection rate and the freeze count are
 shown with every score but are not inputs: next to the late shares they added
 nothing on the simulator and their weights came out negative, which would
 have scored a debtor safer for rejecting claims or being frozen.

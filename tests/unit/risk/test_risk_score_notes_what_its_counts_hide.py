@@ -92,7 +92,7 @@ def test_a_claim_that_fell_due_under_a_freeze_is_named_as_counted_neither_way(tm
         scored, said = score(tmp_path, on_time_claims() + frozen_claim(paid))
         assert (f"note: 1 claim of {DEBTOR} (F) fell due under a freeze order and counts neither on time "
                 f"nor late in grade {scored['grade']}: a frozen claim takes no payment until the regulator "
-                "lifts the order") in said.replace("\n", " ")
+                "lifts every order on it") in said.replace("\n", " ")
     # an order recorded after the due date finds the claim already late: it counts, with nothing to say
     late = [e if e.kind != "frozen" else ev("F", "frozen", date(2026, 5, 20), e.due_date)
             for e in frozen_claim(date(2026, 6, 10))]
