@@ -295,6 +295,8 @@ def _stopped_at(failure: BaseException, totals: dict[str, int], findings: dict[s
                                    f"the same; {way_on})") from failure
     if way_on:
         click.echo(way_on, err=True)
+        # the stop's way on is said (a page sent again writes nothing more): not the connection's generic one
+        failure.way_on_told = True
     if isinstance(failure, Terminated):   # its own words and the shell's exit code for it (143, 129)
         stop = click.ClickException(str(failure))
         stop.exit_code = failure.exit_code

@@ -309,6 +309,9 @@ def acting(default_org: str, *, admin: bool = False,
                 except GatewayError as exc:
                     raise_if_it_may_have_committed(exc)
                     raise
+                except KeyboardInterrupt as stopped:
+                    raise_if_stopped_after_the_orderer(stopped)
+                    raise
         wrapper = reports_ledger_errors(wrapper)
         default_user_text = "its admin" if admin else "its first client user"
         admin_folder = [click.option(
@@ -365,14 +368,37 @@ def raise_if_it_may_have_committed(error: GatewayError) -> None:
     it, and the record it changes. Reported as it is, the gateway's words read as a failure (with UNAVAILABLE,
     as a network that is down), and the change could be sent again after it took effect. A command that sends
     a request id says more, and never gets here (``exactly_once``)."""
-    from .request_ids import may_have_committed, transaction_status_command
+    from .request_ids import may_have_committed
 
     if may_have_committed(error):
-        transaction = error.transaction_id
-        raise click.ClickException(
-            f"{describe(error)} (transaction {transaction} may have committed all the same: "
+        raise click.ClickException(_said_it_may_have_committed(error, error.transaction_id)) from error
+
+
+def raise_if_stopped_after_the_orderer(stopped: KeyboardInterrupt) -> None:
+    """Ctrl-C while a change sent without a request id waited, once the orderer was handed its
+    transaction (the Gateway's ``may_have_been_ordered`` and ``transaction_id`` on the interrupt), as one
+    line that says it may have committed and how to find out, as for a lost answer, with Ctrl-C's exit status 130: said only
+    "interrupted", the change could be sent again after it took effect, and its transaction id, the one way to
+    learn, would be lost. Stopped while it was endorsed (nothing reached the orderer), or outside a submit, it
+    stays a plain stop, as does one whose command said its own way on (``way_on_told``: `chaincode
+    upgrade-ledger`, whose page sent again writes nothing more). A command that sends a request id says more,
+    and never gets here (``exactly_once``)."""
+    from .request_ids import EXIT_INTERRUPTED, AnswerLost
+
+    transaction = getattr(stopped, "transaction_id", None)
+    told = getattr(stopped, "way_on_told", False)
+    if getattr(stopped, "may_have_been_ordered", None) and transaction and not told:
+        raise AnswerLost(_said_it_may_have_committed(stopped, transaction), EXIT_INTERRUPTED) from stopped
+
+
+def _said_it_may_have_committed(error: BaseException, transaction: str) -> str:
+    """The one line of a change sent without a request id that may have committed: what stopped it, and
+    `recfin transaction status` of its transaction, as the caller runs it, and the record it changes."""
+    from .request_ids import transaction_status_command
+
+    return (f"{describe(error)} (transaction {transaction} may have committed all the same: "
             f"`{transaction_status_command(transaction)}` tells whether it did; read the record it changes, "
-            "with its `get` command, before you send it again)") from error
+            "with its `get` command, before you send it again)")
 
 
 def reports_ledger_errors(fn: Callable) -> Callable:

@@ -248,6 +248,23 @@ def test_a_run_interrupted_during_a_page_shows_what_the_pages_before_found_and_t
     assert res.exit_code == 1 and json.loads(res.stdout)["failed_at"] == bookmark_token("k2")
 
 
+def test_a_page_interrupted_after_the_orderer_took_it_gets_no_advice_against_sending_it_again(ledger):
+    """The Gateway's Ctrl-C once the orderer was handed the page (``may_have_been_ordered``): the command says
+    its own way on, a page sent again writing nothing more, not the line of a change sent without a request
+    id, which would tell the regulator to read the record it changes before sending it again."""
+    def third_interrupted(arguments):
+        if arguments[1] == "k2":
+            stop = KeyboardInterrupt()
+            stop.transaction_id, stop.may_have_been_ordered = "tx-page-3", True
+            raise stop
+        return pages(arguments)
+
+    ledger.responses["UpgradeLedger"] = third_interrupted
+    res = invoke()
+    assert "page 3 was interrupted (it may have committed: sent again, it writes nothing more)" \
+        in " ".join(res.stderr.split())
+    assert "before you send it again" not in res.output, res.output
+
 def test_each_pages_line_ends_with_the_next_pages_token_so_any_stop_can_go_on_from_the_last_line(ledger):
     """A run killed between two lines (SIGKILL, a host going down) prints nothing more: the last page line
     printed names the page to go on from, in the text and, on stderr, with --json."""

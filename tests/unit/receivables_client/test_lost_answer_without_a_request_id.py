@@ -2,7 +2,9 @@
 the orderer may have taken its transaction says that it may have committed and how to find out: reported as it
 was, `commit status not received` read as a failure, and an UNAVAILABLE as a network that is down, so the
 change could be sent again after it took effect. A failure that proves nothing committed is reported as it is.
-Over the real contract on MemoryLedger (``channel``)."""
+So is Ctrl-C once the orderer was handed the transaction, which the Gateway says on the interrupt: said only
+"interrupted", the transaction id, the one way to learn whether it committed, was lost; stopped while it was
+endorsed, nothing can commit, and it stays a plain stop. Over the real contract on MemoryLedger (``channel``)."""
 
 from __future__ import annotations
 
@@ -62,4 +64,43 @@ def test_a_confirmation_that_failed_before_the_orderer_is_reported_as_it_is(chan
     monkeypatch.setattr(LedgerContract, "submit", fails)
     res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
     assert res.exit_code == 1 and res.output.strip() == f"Error: {connection.describe(error)}", res.output
+    assert channel.document("recfin.receivable", rid)["status"] == "REGISTERED"
+
+
+def interrupted(monkeypatch, *, reached_the_orderer: bool) -> None:
+    """Every submit is stopped by Ctrl-C as the Gateway stops it: after it committed, once the orderer was handed
+    it; before, while it was endorsed (nothing sent)."""
+    submit = LedgerContract.submit
+
+    def stopped(self, name, **options):
+        if reached_the_orderer:
+            transaction_id = submit(self, name, **options).transaction_id
+        else:
+            transaction_id = "tx-endorsed"
+        stop = KeyboardInterrupt()
+        stop.transaction_id, stop.may_have_been_ordered = transaction_id, reached_the_orderer
+        raise stop
+
+    monkeypatch.setattr(LedgerContract, "submit", stopped)
+
+
+def test_a_confirmation_stopped_after_the_orderer_took_it_names_its_transaction_and_how_to_find_out(
+        channel, monkeypatch):
+    rid = registered("26312000000012345678")
+    interrupted(monkeypatch, reached_the_orderer=True)
+    res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
+    assert res.exit_code == 130, res.output
+    transaction = channel.submits[-1].tx_id
+    assert res.output.strip() == (
+        f"Error: interrupted (transaction {transaction} may have committed all the same: `recfin transaction "
+        f"status {transaction} --as coreenterprise/treasurer` tells whether it did; read the record it changes, "
+        "with its `get` command, before you send it again)")
+    assert channel.document("recfin.receivable", rid)["status"] == "CONFIRMED"   # it had
+
+
+def test_a_confirmation_stopped_while_it_was_endorsed_is_a_plain_stop(channel, monkeypatch):
+    rid = registered("26312000000012345678")
+    interrupted(monkeypatch, reached_the_orderer=False)
+    res = recfin("receivable", "confirm", rid, "--as", "coreenterprise")
+    assert res.exit_code == 130 and res.output.strip() == "Error: interrupted", res.output
     assert channel.document("recfin.receivable", rid)["status"] == "REGISTERED"
