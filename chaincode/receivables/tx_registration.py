@@ -229,6 +229,21 @@ def _past_the_receipt(received: int, invoiced_before: int, invoiced: int, curren
             f"at most {amount(allowed - invoiced_before)} can be invoiced on it now")
 
 
+def _part_invoiced_problem(invoiced: int, currency: str) -> str | None:
+    """Why a claim on a part of a delivery may not have invoices of ``invoiced`` fen without tax (None: it
+    may): the claim and the receipt's registry entry record that share, and each invoice's amount is capped,
+    not their sum, while the parts may pass the receipt's received value, itself capped, by a few fen of
+    rounding. Above the cap the record would hold an amount JavaScript's JSON.parse does not read exactly
+    (money.MAX_AMOUNT)."""
+    if invoiced <= money.MAX_AMOUNT:
+        return None
+    amount = functools.partial(money.amount_text, currency=currency)
+    return (f"this part's invoices amount to {amount(invoiced)} without tax, the share the claim and the "
+            f"goods receipt's entry record, above the cap of {money.MAX_AMOUNT} fen "
+            f"({amount(money.MAX_AMOUNT)}) on an amount a record holds: register the delivery's invoices in "
+            "more parts, each part's invoices within the cap")
+
+
 def _part_face_problem(face: int, invoiced: int, currency: str) -> str | None:
     """Why a claim on a part of a delivery may not have ``face`` (None: it may): at most the part's share,
     ``invoiced`` fen without tax, with VAT at the highest rate on it rounded up to the fen, and a fen per whole
@@ -361,9 +376,11 @@ class RegistrationTransactions(TransactionGroup):
         # a part's share is counted here, not taken from the supplier: what the claim's invoices are for, without
         # tax (the one receipt a registration with a part lists is what they are for: _part_with_one_receipt)
         invoiced = sum(i.amount for i in invoices)
-        if any(gr.part is not None for gr in req.goods_receipts) and \
-                (why := _part_face_problem(req.face_amount, invoiced, req.currency)) is not None:
-            raise rule("goods-receipt-part-face-exceeds", why)
+        if any(gr.part is not None for gr in req.goods_receipts):
+            if (why := _part_invoiced_problem(invoiced, req.currency)) is not None:
+                raise rule("amount-too-large", why)
+            if (why := _part_face_problem(req.face_amount, invoiced, req.currency)) is not None:
+                raise rule("goods-receipt-part-face-exceeds", why)
         held: list[GoodsReceiptEntry | None] = []
         for position, (given, gr) in enumerate(zip(req.goods_receipts, receipts)):
             held.append(entry := await _goods_receipt_held(s, position, given, gr.receipt_key, invoiced, debtor,
