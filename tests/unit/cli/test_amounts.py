@@ -130,8 +130,8 @@ def test_amounts_above_the_ledger_cap_are_refused(text):
 
 @pytest.mark.parametrize("zeros", [4300, 10_000])
 def test_leading_zeros_of_fen_read_as_those_of_yuan_do(zeros):
-    """Python's int() counts leading zeros towards its 4300-digit limit: 0...0100fen was refused with Python's own
-    message (sys.set_int_max_str_digits), where 0...01.00 yuan read as 1.00."""
+    """Python's int() counts leading zeros towards its 4300-digit limit: 0...0100fen was refused with
+    Python's own message (sys.set_int_max_str_digits), where 0...01.00 yuan read as 1.00."""
     assert parse_amount("0" * zeros + "100fen") == parse_amount("0" * zeros + "1.00") == 100
     with pytest.raises(ValueError, match="above the cap"):
         parse_amount("0" * zeros + "9007199254740992fen")

@@ -1,7 +1,7 @@
-"""A debtor whose claims, each within the contract's cap on an amount (2^53 - 1 fen), fell due unpaid in sums a
-float cannot tell from sums a fen larger, is scored: its late shares' log-odds are taken from the amounts late and
-not late, not from 1 - share, which was 0.0 there and the score a ZeroDivisionError (`recfin risk score`, `finance
-quote` a traceback)."""
+"""A debtor whose claims, each within the contract's cap on an amount (2^53 - 1 fen), fell due unpaid in
+sums a float cannot tell from sums a fen larger, is scored: its late shares' log-odds are taken from the
+amounts late and not late, not from 1 - share, which was 0.0 there and the score a ZeroDivisionError
+(`recfin risk score`, `finance quote` a traceback)."""
 import math
 from datetime import date, timedelta
 
@@ -16,7 +16,8 @@ DUE = AS_OF - timedelta(days=10)
 
 
 def overdue_at_the_cap() -> ReceivableHistory:
-    """Two claims at the cap and one of 1 fen, confirmed in January, all unpaid 10 days past their due date."""
+    """Two claims at the cap and one of 1 fen, confirmed in January, all unpaid 10 days past their due
+    date."""
     events = []
     for rid, face in (("R1", MAX_FEN), ("R2", MAX_FEN), ("R3", 1)):
         events += lifecycle(rid, date(2026, 1, 6), DUE, face=face)
