@@ -83,14 +83,20 @@ def config_dir(env: dict[str, str] | None = None) -> Path:
 
 @dataclass(frozen=True)
 class FabricInstall:
-    """The located Fabric tools; `tool(name)` gives the path of one binary."""
+    """The located Fabric tools; `tool(name)` gives the path of one binary. ``bin_named_by`` and
+    ``config_named_by`` are the variables that named a folder other than the ones scripts/install-fabric fills
+    (None: its own), which its run never fills, so what is missing there is not the script's to mend."""
 
     bin_dir: Path
     config_dir: Path
+    bin_named_by: str | None = None
+    config_named_by: str | None = None
 
     @classmethod
     def locate(cls, env: dict[str, str] | None = None) -> "FabricInstall":
-        return cls(bin_dir(env), config_dir(env))
+        env = os.environ if env is None else env
+        named = [name if env.get(name) else None for name in ("RECFIN_FABRIC_BIN", "RECFIN_FABRIC_CFG")]
+        return cls(bin_dir(env), config_dir(env), *named)
 
     def tool(self, name: str) -> Path:
         return self.bin_dir / name
@@ -111,21 +117,47 @@ class FabricInstall:
         return gone
 
     def require(self, tools: tuple[str, ...] = NETWORK_TOOLS) -> "FabricInstall":
-        """Raise MissingBinariesError naming what is missing and where it was expected."""
+        """Raise MissingBinariesError naming what is missing, where it was expected and what puts it there."""
         gone = self.missing(tools)
         if not gone:
             return self
         binaries = [g for g in gone if g in tools]
         configs = [g for g in gone if g in BASE_CONFIG_FILES]
-        parts = []
+        release = f"an official Fabric {FABRIC_RELEASE} release's"
+        # A folder a variable names is filled by hand (a release's bin/ and config/): scripts/install-fabric
+        # builds into .fabric (or RECFIN_FABRIC_HOME) alone, so running it, the fix for its own folders, mends
+        # nothing there.
+        by_hand, for_the_script = [], []
         if binaries:
-            parts.append(f"Fabric binar{'y' if len(binaries) == 1 else 'ies'} {', '.join(binaries)} not found in {self.bin_dir}")
+            found = (f"Fabric binar{'y' if len(binaries) == 1 else 'ies'} {', '.join(binaries)} "
+                     f"not found in {self.bin_dir}")
+            if self.bin_named_by:
+                by_hand.append(f"{found}, the folder {self.bin_named_by} names: put {release} "
+                               f"{', '.join(binaries)} there, or unset {self.bin_named_by} to take the tools "
+                               f"scripts/install-fabric builds")
+            else:
+                for_the_script.append(found)
         if configs:
-            parts.append(f"base config {', '.join(configs)} not found in {self.config_dir}")
-        parts += [g for g in gone if g not in tools and g not in BASE_CONFIG_FILES]    # another commit's build
-        # The reason alone (the file's first line, each package in it named once), so the message stays one line;
-        # the file says what to do, and holds go's error as go wrote it.
-        recorded = recorded_install_error(self.bin_dir.parent)
-        reason = (f" (its last run failed: {_said_once(recorded.splitlines()[0])}; more in "
-                  f"{self.bin_dir.parent / INSTALL_ERROR_FILE})" if recorded else "")
-        raise MissingBinariesError("; ".join(parts) + f": run scripts/install-fabric{reason}")
+            found = f"base config {', '.join(configs)} not found in {self.config_dir}"
+            if self.config_named_by:
+                by_hand.append(f"{found}, the folder {self.config_named_by} names: put {release} "
+                               f"{', '.join(configs)} there (from its config/), "
+                               f"or unset {self.config_named_by}")
+            elif self.bin_named_by:
+                # tools from a release, the configuration from the build: the release's config/ goes with them
+                for_the_script.append(f"{found} (or set RECFIN_FABRIC_CFG to the config/ folder of the "
+                                      f"release whose tools {self.bin_named_by} names)")
+            else:
+                for_the_script.append(found)
+        # another commit's build
+        for_the_script += [g for g in gone if g not in tools and g not in BASE_CONFIG_FILES]
+        if for_the_script:
+            # The reason alone (the file's first line, each package in it named once), so the message stays
+            # one line; the file says what to do, and holds go's error as go wrote it. It is in the folder the
+            # script fills: the bin folder's parent, or the config folder's where a variable moved bin.
+            install_home = (self.config_dir if self.bin_named_by else self.bin_dir).parent
+            recorded = recorded_install_error(install_home)
+            reason = (f" (its last run failed: {_said_once(recorded.splitlines()[0])}; more in "
+                      f"{install_home / INSTALL_ERROR_FILE})" if recorded else "")
+            by_hand.append("; ".join(for_the_script) + f": run scripts/install-fabric{reason}")
+        raise MissingBinariesError("; ".join(by_hand))
