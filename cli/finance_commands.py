@@ -307,7 +307,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     with its configuration, within its limit on the debtor, and once
     confirmed (the prompt, or --yes) submits MakeFinancingOffer. With --json
     and without --yes it only quotes. With --face and --due it only quotes,
-    offline (the second and third examples, from the repository root).
+    offline (the third and fourth examples, from the repository root).
     A quote the bank declines (a grade it does not finance, a due date too
     far off, no room under its limit, an --on date after its offer would
     lapse) says why (declined, in --json too), offers nothing and exits 1.
