@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from network.errors import MissingBinariesError
-from network.fabric_bin import FABRIC_COMMIT as PINNED_COMMIT, NETWORK_TOOLS, FabricInstall
+from network.fabric_bin import FABRIC_COMMIT as PINNED_COMMIT, FABRIC_RELEASE, NETWORK_TOOLS, FabricInstall
 
 from .test_install_venv import checkout_with_stand_ins
 
@@ -118,6 +118,19 @@ def test_refused_download_names_the_commit_and_keeps_the_error(tmp_path):
     # the way round a refusing proxy that it gives needs git, which nothing installs
     assert "set GOPROXY=direct where the source host is reachable and git is installed" in recorded
     assert not (home / "installed-commit").exists()
+
+
+def test_a_refused_download_names_the_release_placed_by_hand_as_the_way_round_needing_no_proxy(tmp_path):
+    # where every proxy refuses the commit (the README's known 403), a release's tools placed by hand are the
+    # way on: what to do names them, the folders they go in, and that they are then taken as they are
+    home, result = run_with_fake_go(tmp_path, "  install) echo 'go: example: 403 Forbidden' >&2; exit 1 ;;\n")
+    assert result.returncode == 3
+    reason, what_to_do = (home / "install-error.txt").read_text().splitlines()
+    assert "403 Forbidden" in reason
+    assert (f"or, where none serves it, put an official Fabric {FABRIC_RELEASE} release's "
+            f"{' '.join(NETWORK_TOOLS)} in {home / 'bin'} and its core.yaml and orderer.yaml in "
+            f"{home / 'config'}: recfin then uses them as they are") in what_to_do
+    assert what_to_do in result.stderr
 
 
 def go_install_saying(*lines: str) -> str:
