@@ -71,6 +71,24 @@ def _already_bound(r: Receivable, bound: FreezeOrder, order: str) -> str:
             f"lifted by UnfreezeReceivable with lifts {shown(bound.order_reference)}")
 
 
+def _ensure_not_a_lifting_sent_again(r: Receivable, order: str) -> None:
+    """Refuse (``lifting-sent-again``) a lifting without ``lifts`` cited by the order that made ``r``'s
+    last lifting, while the claim is as that lifting left it (its last change) and another order binds it: a
+    retry after a lost answer, or the same call run twice, whose "order in effect" is by then the order that
+    was queued behind the one it lifted, which it would lift too, freeing a claim a court still binds. Checked
+    in the transaction that lifts, so no client's read of the claim can be a block behind; an order that lifts
+    that one as well names it in ``lifts``. An order recorded since (a new freeze) is lifted as ever."""
+    kept = r.last_unfreeze
+    if (kept is None or r.frozen is None or r.last.tx_id != kept.tx_id
+            or order_key(kept.order_reference) != order_key(order)):
+        return
+    raise rule("lifting-sent-again", f"order {shown(order)} already lifted freeze order "
+               f"{shown(kept.lifted)} of {r.id} (transaction {kept.tx_id}, {kept.date}), so nothing is "
+               "lifted: sent again without lifts it would lift the order in effect now, "
+               f"{shown(r.frozen.order_reference)}, too. If the order lifts that one as well, name it in "
+               "lifts; GetReceivableHistory shows each order and its lifting")
+
+
 async def _nothing_to_lift(s: Session, r: Receivable) -> str:
     """The ``not-frozen`` refusal of a lifting on ``r``, which no order binds: the lifting the claim keeps (a
     lifting retried after a lost answer finds its first call committed) and, of a split claim, the parts that
@@ -153,7 +171,10 @@ class FreezeTransactions(TransactionGroup):
         Only when the last order is lifted is the claim free: ``frozen`` null, and its policy drops the regulator's
         org (which endorses the lifting with the claim's others; a claim an earlier contract version froze never
         had it). The claim keeps the lifting order and the order it lifted (``last_unfreeze``) until a later
-        lifting. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found`` naming those
+        lifting. Without ``lifts``, the order that made that lifting is refused while it is the claim's last
+        change and another order binds the claim (``lifting-sent-again``): sent again after a lost answer, it
+        would lift the next order too. A
+        ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found`` naming those
         that do. An order is lifted by a regulator of the org whose party recorded it, not by another regulator org
         (``not-the-ordering-regulator``; ``_ensure_may_lift`` says when any regulator may)."""
         s = self._session(ctx)
@@ -173,6 +194,8 @@ class FreezeTransactions(TransactionGroup):
         # an invisible-only lifts names only an order stored so exactly (by an earlier contract, which took one)
         if named is not None and not any(o.order_reference == named for o in binding):
             named = _order_reference(named, "lifts")
+        if named is None:
+            _ensure_not_a_lifting_sent_again(r, order)
         lifted = binding[0] if named is None else r.freeze_order_named(named)
         if lifted is None:
             raise rule("freeze-order-not-found", f"{r.id} is not frozen by order {shown(named)}: the orders that "

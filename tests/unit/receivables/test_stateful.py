@@ -135,6 +135,7 @@ class Claim:
     children: list[str] = field(default_factory=list)
     frozen: bool = False      # while any order binds it
     orders: list[str] = field(default_factory=list)   # the freeze orders binding it: the one in effect, then queued
+    lifted_in: str | None = None   # the transaction of its last lifting (every lifting here cites one order)
     financing: str | None = None
     financier: str | None = None
     notice: str | None = None
@@ -993,6 +994,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
         else:
             codes |= {"not-frozen"} if not c.orders else set()
             codes |= {"freeze-order-not-found"} if c.orders and lifts and lifts not in c.orders else set()
+            # the same lifting order again, the claim as its lifting left it: a retry, which would lift the next
+            codes |= {"lifting-sent-again"} if c.orders and lifts is None and c.lifted_in == c.last_tx else set()
         codes |= {"argument-invalid"} if not freeze and lifts == "" else set()
         fn, name = ("FreezeReceivable", "ReceivableFrozen") if freeze else ("UnfreezeReceivable", "ReceivableUnfrozen")
         args = (order,) if freeze else ("(2026) Hu 01 Zhi Jie 3", *([] if lifts is None else [lifts]))
@@ -1001,6 +1004,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 c.orders.append(order)
             else:
                 c.orders.remove(lifts or c.orders[0])
+                c.lifted_in = done[1]
             c.frozen = bool(c.orders)
             self.touch(c, done[1])
 
