@@ -100,6 +100,22 @@ _REQUEST_ENDED_BY = {
 }
 
 
+# the bank's step that takes a financing into each of these statuses
+_STEP_INTO = {"DISBURSED": "RecordDisbursement", "REPAID": "RecordRepayment", "RECOURSED": "ExerciseRecourse"}
+
+
+def _step_committed_in(f: Financing) -> str:
+    """Where ``f``'s last change is the bank's step that took it into its status, the transaction that step
+    committed in, for the refusal of that step sent again: after an answer lost (a timeout, Ctrl-C), the
+    bank learns that its first attempt committed, and in which transaction, which the lost answer's line
+    named; "" where a later change followed."""
+    step = _STEP_INTO.get(f.status)
+    if step is None or f.last.action != step:
+        return ""
+    return (f"; the {step} that made it {f.status} committed in transaction {f.last.tx_id} at {f.last.at}: "
+            "sent again, it records nothing twice")
+
+
 def _how_it_ended(f: Financing) -> str | None:
     """How financing ``f`` ended, with the way on from there, for a refusal of a step on it; None while it is
     a request or live. Refused naming only the status the step follows ("disbursement follows acceptance"),
@@ -244,13 +260,13 @@ class FinancingGroup(TransactionGroup):
                 lifecycle.ensure_not_frozen(r)
             if (ended := _how_it_ended(f)) is not None:
                 raise rule("invalid-state", f"financing {f.id} is {f.status} (GetFinancing shows it): "
-                           f"{ended}")
+                           f"{ended}{_step_committed_in(f)}")
             if accepted_past_due:
                 raise rule("invalid-state", f"financing {f.id} is ACCEPTED and was never disbursed, and from "
                            f"its claim's due date {r.due_date} on it can no longer be: nothing was lent to "
                            "repay or take back; end it with CancelFinancing (the holder or the bank), after "
                            "which the debtor pays the holder")
-            raise rule("invalid-state", f"financing {f.id} is {f.status}: {refusal}")
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: {refusal}{_step_committed_in(f)}")
         _ensure_claim_names_financing(f, r)
         if refused_for_good is not None:
             refused_for_good(f, r)
