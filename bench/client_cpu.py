@@ -499,7 +499,7 @@ def run_client_cpu(settings: Settings, say: Callable[[str], None] = lambda _: No
             say(f"the Node client is left out: {error}")
             node = False
     cast = Cast.create()
-    say("one real execution of each operation by the receivables contract, to serve")
+    say("running each operation once through the receivables contract, for the stand-in Gateway to serve")
     samples = execute_samples(cast)
     with stand_in_gateway(samples) as gateway:
         say(f"stand-in Gateway pid {gateway.pid} on {gateway.address} (TLS); {LABEL}")

@@ -278,20 +278,20 @@ class ChaincodeServer:
         await server.start()
         self._server = server
         self._service = service
+        # the bound port: with port 0 (a free one) the configured address would not say where to dial
+        bound = f"{self.address.rpartition(':')[0]}:{port}"
         if not client_ca:
             logger.warning("CHAINCODE_TLS_CLIENT_CA is not set: %s, so any host that reaches %s can act as the "
                            "peer and send this server transactions to run; set CHAINCODE_TLS_CERT, "
                            "CHAINCODE_TLS_KEY and CHAINCODE_TLS_CLIENT_CA (the CA of the peers' client certificates)",
                            "this server asks no client certificate" if tls_cert else "this server speaks plain text",
-                           self.address)
+                           bound)
         elif not self.client_names:
             logger.warning("%s is not set: this server accepts every client certificate its client CA "
                            "(CHAINCODE_TLS_CLIENT_CA) issued, a user's or another node's as well as its peer's; "
                            "set it to the subject CN(s) of the peers' client certificates, e.g. "
                            "peer-client.<this server's host>", CLIENT_NAMES_ENV)
-        # the bound port: with port 0 (a free one) the configured address would not say where to dial
-        logger.info("chaincode %s listening on %s:%d (tls=%s)", self.package_id, self.address.rpartition(":")[0],
-                    port, bool(tls_cert))
+        logger.info("chaincode %s listening on %s (tls=%s)", self.package_id, bound, bool(tls_cert))
         if self._operations is not None:
             try:
                 self.operations_port = await self._operations.start()
