@@ -63,7 +63,8 @@ def _plan_options(fn):
                       help="With --update-out: write the update unsigned (each org admin signs on its own host).")(fn)
     fn = click.option("--update-out", type=PathType(dir_okay=False, path_type=Path), default=None,
                       help="Compute and sign the update, write it to this file for the other org admins "
-                           "(`recfin org sign`, or `peer channel signconfigtx`) and stop: nothing "
+                           "(`recfin org sign`, or `peer channel signconfigtx` for an org whose MSP is SHA2: "
+                           "it signs over SHA-256 whatever the channel config says) and stop: nothing "
                            "submitted. A file there that holds no config update is refused, not written "
                            "over.")(fn)
     fn = click.option("--dry-run", is_flag=True,

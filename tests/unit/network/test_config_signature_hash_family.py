@@ -1,7 +1,8 @@
 """A config update's signature is verified in the signature hash family of its signer's MSP in the channel
 config, as Fabric's MSP verifies every signature (msp/identities.go ``Verify``): an admin of an org whose MSP
-is set to SHA3 signs the SHA3-256 digest (as `peer channel signconfigtx` does under that MSP), and the
-ordering service counts that signature, where the check before submitting counted it as not verifying."""
+is set to SHA3 signs the SHA3-256 digest (as `recfin org sign` does; `peer channel signconfigtx` cannot, it
+signs over SHA-256 whatever the channel config says, Fabric building the CLI's MSP with the SHA2 family), and
+the ordering service counts that signature, where the check before submitting counted it as not verifying."""
 from __future__ import annotations
 
 import os
