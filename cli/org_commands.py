@@ -548,8 +548,10 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
 @org.command("submit")
 @_file_options
 @_admin_as_option("submits", "Submit as this org's admin (name or MSP ID; default: an admin of a staying org "
-                             "whose keys are in the data folder, one that signed if any; with --bundle: the "
-                             "bundle's org).")
+                             "whose keys are in the data folder, one whose MSP is SHA2 and that signed if "
+                             "any; with --bundle: the bundle's org). An admin of an org whose MSP is SHA3 is "
+                             "refused before sending: `peer channel update` signs as it over SHA-256, which "
+                             "its MSP does not verify.")
 @click.option("--channel-only", is_flag=True,
               help="Submit and record the change in the data folder (not with --bundle), start and stop "
                    "nothing: for networks where each company runs its own node from its bundle (it then runs "

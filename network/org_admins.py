@@ -1,6 +1,7 @@
 """Acting on the running channel as its orgs' admins, for `recfin org add|remove|sign|submit`: an admin's MSP
 folder and the `peer` CLI environment it signs with, the channel config fetched as one, an update sent and waited
-for, and who fetches or submits. Also what is said of an admin folder that cannot sign.
+for, who fetches or submits, and the check that what is sent, signed as the `peer` CLI signs, is what the
+ordering service takes. Also what is said of an admin folder that cannot sign.
 """
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
 
-from . import channel_admin, channel_config, crypto, nodeconfig
+from client.ledger.msp import ChannelMsp, channel_msps
+
+from . import channel_admin, channel_config, config_policy, config_signing, crypto, nodeconfig
 from .bundle_host import prepare_peer_cli
 from .control import Network
 from .crypto import org_crypto
@@ -29,6 +32,18 @@ class PolicyNotSatisfiedError(OrgChangeError):
 class AdminKeyError(OrgChangeError):
     """An org admin's MSP folder in the data folder cannot sign (its key missing, locked or another's)."""
 
+
+PEER_CLI_FAMILY = "SHA2"
+"""The signature hash family of the MSP the `peer` CLI signs with, whatever the channel config says: Fabric
+builds it from the admin's folder with SHA2 hard-coded (msp/configbuilder.go), so it signs over SHA-256."""
+
+
+def peer_cli_signature_counts(msp_id: str, msps: dict[str, ChannelMsp]) -> bool:
+    """Whether the ordering service verifies what the `peer` CLI signs as an identity of msp_id: it verifies
+    in the family of msp_id's MSP in ``msps`` (the channel config's, channel_msps), and the CLI signs in
+    PEER_CLI_FAMILY's. An MSP the config does not hold counts for nothing anyway: not passed over."""
+    msp = msps.get(msp_id)
+    return msp is None or msp.signature_hash_family == PEER_CLI_FAMILY
 
 
 def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: bool, others: list[str]) -> str:
@@ -148,18 +163,78 @@ class ChannelAdmins:
         self.net.supervisor.wait_until(lambda: has(self.fetch_config(via)), what=what, name="orderers",
                                        log=nodeconfig.node_dirs(self.root, first.name).log, timeout=self.net.timeout)
 
-    @staticmethod
-    def _require_signatures(change: OrgChange) -> None:
+    def _require_signatures(self, change: OrgChange) -> None:
+        """Refused (PolicyNotSatisfiedError) unless the signatures satisfy the update's policies as the
+        ordering service will get them: sent by _submitter, whose own signature `peer channel update` makes
+        (check_sent_as)."""
         if not change.verdict.ok:
             raise PolicyNotSatisfiedError(
                 f"not submitted: {change.verdict.describe()}. Sign as more org admins (--sign-as), "
                 f"or have the missing admins' keys in the data folder")
+        submitter = self.admin(self._submitter(change, self._leaving(change)))
+        msp_id, name = submitter.org.msp_id, submitter.org.name
+        self.check_sent_as(
+            submitter, change.envelope(leave_out=msp_id), change.current,
+            f"Sign as the admin of an org whose MSP is {PEER_CLI_FAMILY} too (--sign-as ORG, its keys in the "
+            f"data folder), which then submits; or write the update with --update-out FILE, have {msp_id}'s "
+            f"admin sign it with `recfin org sign FILE --as {name}` (which signs in its MSP's family) and "
+            f"submit it as the admin of an org whose MSP is {PEER_CLI_FAMILY} (`recfin org submit FILE --as "
+            f"ORG`)")
+
+    @staticmethod
+    def _leaving(change: OrgChange) -> str | None:
+        """The MSP ID of the org the change takes out of the channel, if any: its admin submits nothing."""
+        return change.org.msp_id if change.action == "remove" else None
 
     def _submitter(self, change: OrgChange, leaving: str | None = None) -> str:
-        for org in self.topology.orgs:
-            if org.msp_id in change.signatures and org.msp_id != leaving:
-                return org.msp_id
-        raise OrgChangeError("no admin of an org staying in the channel signed the update: add one with --sign-as")
+        """The MSP ID of the signing org, staying in the channel, whose admin submits the change: the first of
+        the topology whose MSP the `peer` CLI signs for so that its signature counts
+        (peer_cli_signature_counts), else the first. Submitting, an admin's signature gives way to the CLI's:
+        one of an org of another family would count for nothing, where sent by another org's admin it
+        counts."""
+        staying = [o.msp_id for o in self.topology.orgs
+                   if o.msp_id in change.signatures and o.msp_id != leaving]
+        if not staying:
+            raise OrgChangeError("no admin of an org staying in the channel signed the update: add one with "
+                                 "--sign-as")
+        msps = channel_msps(change.current)
+        return min(staying, key=lambda msp_id: not peer_cli_signature_counts(msp_id, msps))
+
+    @staticmethod
+    def check_sent_as(submitter: Admin, others: configtx_pb2.ConfigUpdateEnvelope,
+                      current: configtx_pb2.Config, way_out: str) -> None:
+        """Refused (PolicyNotSatisfiedError), before anything is sent, unless what the ordering service will
+        get satisfies the update's policies against current, the channel config: others' signatures and the
+        one `peer channel update` adds as submitter, which replaces that org's own, and whose identity, in
+        its MSP folder, may not be that org's admin. Signed here on a copy, never sent.
+
+        Signed as the CLI signs, over SHA-256 (PEER_CLI_FAMILY), and verified as the ordering service
+        verifies, in the family of the submitter's MSP in current: an admin of an MSP set to SHA3 sends a
+        signature that counts for nothing, on the update as on the transaction (whose signer the ordering
+        service holds to /Channel/Writers first), whatever the others' signatures. way_out: what to do then,
+        the command's own."""
+        sent = configtx_pb2.ConfigUpdateEnvelope()
+        sent.CopyFrom(others)
+        signed = config_signing.add_signature(sent, config_signing.load_admin(submitter.msp_dir,
+                                                                              submitter.org.msp_id))
+        verdict = config_policy.evaluate(current, sent)
+        # over SHA-256 it verifies (the key is the certificate's), in the channel's family it does not
+        if signed.valid and not config_signing.signers(sent, current)[-1].valid:
+            msp_id = submitter.org.msp_id
+            family = channel_msps(current)[msp_id].signature_hash_family
+            arriving = "" if verdict.ok else f" (the update as it would arrive: {verdict.describe()})"
+            raise PolicyNotSatisfiedError(
+                f"not submitted: {msp_id}'s MSP in the channel config has signature hash family {family}, "
+                f"and `peer channel update` signs as its submitter, {msp_id}'s admin, over SHA-256 whatever "
+                f"the channel config says (Fabric builds the CLI's MSP with the {PEER_CLI_FAMILY} family), "
+                f"so the ordering service would count that signature for nothing, on the update as on the "
+                f"transaction, and refuse it{arriving}. {way_out}")
+        if not signed.valid or not verdict.ok:
+            raise PolicyNotSatisfiedError(f"not submitted: signed as the identity in {submitter.msp_dir} "
+                                          f"({signed.msp_id} {signed.subject}) the update would be refused: "
+                                          f"{verdict.describe()}. Submit as an admin of "
+                                          f"{submitter.org.msp_id} (--msp-dir its admin's MSP folder), or as "
+                                          f"another org's admin")
 
     def _via(self, leaving: str | None = None) -> str:
         for org in self.topology.orgs:

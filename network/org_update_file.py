@@ -11,11 +11,13 @@ from pathlib import Path
 from fabric_protos.common import common_pb2, configtx_pb2
 
 from client.ledger import config_policies
+from client.ledger.msp import channel_msps
 
 from . import channel_config, config_policy, config_signing, membership
 from .control import run_lock
 from .crypto import org_crypto
-from .org_admins import Admin, ChannelAdmins, PolicyNotSatisfiedError
+from .org_admins import (PEER_CLI_FAMILY, Admin, ChannelAdmins, PolicyNotSatisfiedError,
+                         peer_cli_signature_counts)
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
                          check_group_readable, check_held_by_its_own, check_identifiers_free, parties_of,
                          removed_members, updates_dir)
@@ -244,7 +246,9 @@ class OrgUpdateFiles(ChannelAdmins):
         """Submit the file's update once its signatures satisfy the policy, then finish the add or remove.
 
         Submitted as as_org's admin (msp_dir, else this data folder's), by default an admin of a staying
-        org whose keys are here, preferably one that signed. An update the channel already has is not sent
+        org whose keys are here, preferably one whose MSP is SHA2 and that signed (_file_submitter); refused
+        before anything is sent when the submitter's signature, as the `peer` CLI makes it, would not count
+        (check_sent_as: an admin of a SHA3 org). An update the channel already has is not sent
         again: only the steps after it run. channel_only: start and stop nothing here; record the org's
         arrival or departure in this data folder (unless not record: a bundle's host, whose network is its
         bundle's) and say what each company does next (`recfin org bundle`, `recfin host approve`).
@@ -269,13 +273,14 @@ class OrgUpdateFiles(ChannelAdmins):
             self.net.fabric.require()
         leaving = carried.org.msp_id if carried is not None and carried.action == "remove" else None
         submitter = self._file_submitter(update_envelope, leaving, as_org, msp_dir)
-        checked = self._check(path, update_envelope, update, carried, submitter)
+        checked = self._check(path, update_envelope, update, carried, submitter)   # the config fetched as it
         adding = checked.action == "add"
-        if not adding and submitter.org.msp_id == checked.msp_id:      # an older file that names no org
-            if as_org is not None:
-                raise OrgChangeError(f"{checked.msp_id} leaves the channel with this update, so its admin could "
-                                     f"not see it through: submit as an admin of an org that stays")
-            submitter = self._file_submitter(update_envelope, checked.msp_id, None, None)
+        if not adding and as_org is not None and submitter.org.msp_id == checked.msp_id:   # an older file
+            raise OrgChangeError(f"{checked.msp_id} leaves the channel with this update, so its admin could "
+                                 f"not see it through: submit as an admin of an org that stays")
+        if as_org is None:      # chosen again knowing the channel's config: who signed, in which MSP's family
+            submitter = self._file_submitter(update_envelope, None if adding else checked.msp_id, None, None,
+                                             checked.current)
         org = self._org_of(checked)
         self._check_joining(checked, org)
         keys_here = self._check_keys_here(checked, org, update, channel_only)
@@ -308,7 +313,12 @@ class OrgUpdateFiles(ChannelAdmins):
                 config_update=checked.envelope.config_update,
                 signatures=[sig for sig, who in zip(checked.envelope.signatures, signed_by)
                             if who.msp_id != submitter.org.msp_id])
-            self._check_sent_as(submitter, others, checked.current)
+            self.check_sent_as(
+                submitter, others, checked.current,
+                f"Submit it as the admin of an org whose MSP is {PEER_CLI_FAMILY} (--as ORG, or from its "
+                f"host): {submitter.org.msp_id}'s admin's signature in the file, made with `recfin org sign "
+                f"{path} --as {submitter.org.name}`, then goes with it and counts; or have another org's "
+                f"admin sign it with `recfin org sign {path} --as ORG` in its place")
             self.send(others, submitter, updates_dir(self.root) / f"{checked.action}-{org.name}.tx")
             self._wait_for_config(submitter, checked.msp_id, present=adding)
             self.net.say(f"  submitted as {submitter.org.msp_id}'s admin; {checked.msp_id} is "
@@ -328,40 +338,33 @@ class OrgUpdateFiles(ChannelAdmins):
             self._after_remove(org, signature_policy, checked.current, stranded)
         return checked
 
-    @staticmethod
-    def _check_sent_as(submitter: Admin, others: configtx_pb2.ConfigUpdateEnvelope,
-                       current: configtx_pb2.Config) -> None:
-        """What the ordering service will get (the others' signatures and the one `peer channel update` adds as
-        the submitter) must still satisfy the policy: the submitter's signature replaces its org's in the file,
-        and the identity in its MSP folder may not be that org's admin. Signed here on a copy, never sent."""
-        sent = configtx_pb2.ConfigUpdateEnvelope()
-        sent.CopyFrom(others)
-        # Over SHA-256, not in the family of the submitter's MSP in the channel config: the peer CLI signs with
-        # the local MSP it builds from the folder, whose family Fabric sets to SHA2 (msp/configbuilder.go), so
-        # an admin of an MSP set to SHA3 submits a signature the ordering service does not count.
-        signed = config_signing.add_signature(sent, config_signing.load_admin(submitter.msp_dir,
-                                                                              submitter.org.msp_id))
-        verdict = config_policy.evaluate(current, sent)
-        if not signed.valid or not verdict.ok:
-            raise PolicyNotSatisfiedError(f"not submitted: signed as the identity in {submitter.msp_dir} "
-                                          f"({signed.msp_id} {signed.subject}) the update would be refused: "
-                                          f"{verdict.describe()}. Submit as an admin of {submitter.org.msp_id} "
-                                          f"(--msp-dir its admin's MSP folder), or as another org's admin")
-
     def _file_submitter(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, leaving: str | None,
-                        as_org: str | None, msp_dir: Path | None) -> Admin:
-        """as_org's admin, else an admin of a channel org staying in it whose keys are here, preferably one
-        that signed the update."""
+                        as_org: str | None, msp_dir: Path | None,
+                        current: configtx_pb2.Config | None = None) -> Admin:
+        """as_org's admin, else an admin of a channel org staying in it whose keys are here. With current, the
+        channel config, each signature is judged in its signer's MSP's family there (one of a SHA3 org
+        counts), and the org whose admin submits is, by preference: one whose MSP the `peer` CLI signs for so
+        that its signature counts (peer_cli_signature_counts) and that signed (its signature gives way to the
+        CLI's), one of those that did not (the CLI adds a signature that counts), one of another family that
+        did not sign (nothing lost, nothing gained), and last one of another family that signed: it would
+        lose that signature, which goes with the update when another org's admin submits it. Without current,
+        every MSP is taken as SHA2's, and the signatures verified over SHA-256."""
         if as_org is not None:
             admin = self.admin(as_org, msp_dir)
             if admin.org.msp_id == leaving:
                 raise OrgChangeError(f"{leaving} leaves the channel with this update, so its admin could not see "
                                      f"it through: submit as an admin of an org that stays")
             return admin
-        signed = {s.msp_id for s in config_signing.signers(update_envelope) if s.valid}
+        signed = {s.msp_id for s in config_signing.signers(update_envelope, current) if s.valid}
+        msps = {} if current is None else channel_msps(current)
         local = [o for o in self.topology.orgs if o.msp_id != leaving
                  and (org_crypto(self.root, o.name, o.domain).user_msp(o.admin) / "signcerts").is_dir()]
-        for org in sorted(local, key=lambda o: o.msp_id not in signed):
+
+        def preference(org: PeerOrgSpec) -> tuple[bool, bool]:
+            counts = peer_cli_signature_counts(org.msp_id, msps)
+            return not counts, (org.msp_id in signed) != counts
+
+        for org in sorted(local, key=preference):
             return self.admin(org.name)
         raise OrgChangeError(f"no admin of an org staying in the channel has its MSP folder in {self.root}: "
                              f"submit as your org's admin with --as ORG (its MSP folder with --msp-dir), "

@@ -68,6 +68,7 @@ from .crypto import (REVOKED_NAME_RULE, OrgCrypto, ca_files_problem, certificate
                      fabric_ski, issue_user, issued_by, issued_certificates, load_cert, load_key, org_crypto,
                      revocations_unaccounted_for, revoked_by_org, start_issued_record, unaccounted_reason)
 from .errors import NetworkError
+from .org_admins import PEER_CLI_FAMILY
 from .org_change import change_rows, locked_out, sign_and_check, verdict_rows
 from .org_definition import decode_msp, msp_node_config, revocation_list, with_revocation_list
 from .org_membership import Admin, OrgMembership, PolicyNotSatisfiedError, updates_dir
@@ -710,7 +711,16 @@ class OrgUsers:
             what_to_do = change.lockout or f"Revoke as {msp_id}'s admin (--msp-dir its admin's MSP folder)"
             raise PolicyNotSatisfiedError(f"not submitted: {change.verdict.describe()}. {what_to_do}")
         # `peer channel update` signs as the admin itself: the envelope goes without its signature.
-        self.members.send(change.envelope(leave_out=msp_id), admin,
+        sent = change.envelope(leave_out=msp_id)
+        self.members.check_sent_as(
+            admin, sent, change.current,
+            f"Only {msp_id}'s admin can authorise a change of its MSP, so recfin, which sends through the "
+            f"`peer` CLI, cannot revoke on this channel while {msp_id}'s MSP is of another family than "
+            f"{PEER_CLI_FAMILY}: send the update with a Fabric client that signs in its family, or have the "
+            f"other orgs' admins remove {change.org.name} and add it again (`recfin org remove "
+            f"{change.org.name}`, then `recfin org add`), which gives it an MSP of the {PEER_CLI_FAMILY} "
+            f"family")
+        self.members.send(sent, admin,
                           updates_dir(self.members.root) / f"revoke-{change.org.name}-{user}.tx")
         ca_cert = load_cert(self.ca(org_name).paths.ca_cert)
         self.members.wait_for_config(
