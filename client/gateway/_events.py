@@ -222,10 +222,36 @@ class _BlockEventsRequestBase(_EventsRequest):
         channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
         return channel_header_problem(channel_header, common_pb2.DELIVER_SEEK_INFO)
 
+    _stamped_when_opened = False
+    """True for a request built here, which this client signs: each time its stream opens it is stamped and
+    signed anew (``_stamped_now``). False for one rebuilt from bytes, sent as it was signed."""
+
     def __init__(self, context: Context, envelope: common_pb2.Envelope, kind: str) -> None:
         check_block_event_kind(kind)  # here, where every request is made (built or rebuilt), not when its stream opens
         super().__init__(context, envelope)
         self.kind = kind
+
+    def _events(self, iterate):
+        if not self._stamped_when_opened:
+            return super()._events(iterate)
+        # Deliver refuses (BAD_REQUEST) an envelope stamped more than the peer's time window
+        # (peer.authentication.timewindow, 15 minutes by default) from its clock. An async iterator opens
+        # its stream at its first read, and events() called again (a reconnect) opens another: each is
+        # stamped then.
+        return iterate(lambda: self._open(self._stamped_now()), self._convert, self._record_listener)
+
+    def _stamped_now(self) -> common_pb2.Envelope:
+        """The request with the time now and a new nonce in its header, signed: kept as the request's
+        message (``bytes``, ``signature``); a stream opened meanwhile in another thread keeps its own."""
+        payload = common_pb2.Payload.FromString(self._message.payload)
+        channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+        signature_header = common_pb2.SignatureHeader.FromString(payload.header.signature_header)
+        payload.header.CopyFrom(_seek_header(channel_header.channel_id, channel_header.tls_cert_hash,
+                                             signature_header.creator))
+        envelope = common_pb2.Envelope(payload=payload.SerializeToString())
+        envelope.signature = self._context.signing.sign(envelope.payload)
+        self._message = envelope
+        return envelope
 
     def _open(self, envelope: common_pb2.Envelope):
         return self._context.transport.deliver(envelope, self.kind)
@@ -268,6 +294,17 @@ def build_block_events_request(
         stop=ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=MAX_BLOCK_NUMBER)),
         behavior=ab_pb2.SeekInfo.BLOCK_UNTIL_READY,
     )
+    header = _seek_header(channel, context.tls_certificate_hash, context.signing.creator)
+    payload = common_pb2.Payload(header=header, data=seek.SerializeToString())
+    envelope = common_pb2.Envelope(payload=payload.SerializeToString())
+    built = context.models.block_events_request(context, envelope, kind)
+    built._stamped_when_opened = True
+    built._records_listener(checkpoint, channel, None)
+    return built
+
+
+def _seek_header(channel: str, tls_cert_hash: bytes, creator: bytes) -> common_pb2.Header:
+    """A Deliver request's header: stamped with the time now, and a new nonce."""
     stamp = timestamp_pb2.Timestamp()
     stamp.FromNanoseconds(time.time_ns())
     channel_header = common_pb2.ChannelHeader(
@@ -275,16 +312,9 @@ def build_block_events_request(
         timestamp=stamp,
         channel_id=channel,
         epoch=0,
-        tls_cert_hash=context.tls_certificate_hash,
+        tls_cert_hash=tls_cert_hash,
     )
-    header = common_pb2.Header(
+    return common_pb2.Header(
         channel_header=channel_header.SerializeToString(),
-        signature_header=common_pb2.SignatureHeader(
-            creator=context.signing.creator, nonce=new_nonce()
-        ).SerializeToString(),
+        signature_header=common_pb2.SignatureHeader(creator=creator, nonce=new_nonce()).SerializeToString(),
     )
-    payload = common_pb2.Payload(header=header, data=seek.SerializeToString())
-    envelope = common_pb2.Envelope(payload=payload.SerializeToString())
-    built = context.models.block_events_request(context, envelope, kind)
-    built._records_listener(checkpoint, channel, None)
-    return built
