@@ -302,10 +302,15 @@ def acting(default_org: str, *, admin: bool = False,
                     msp_dir: Path | None = None, **kwargs):
             who_org, who_user = caller(as_, org, user, default_org)
             signing = {"msp_dir": msp_dir} if msp_dir is not None else {}
+            from .request_ids import terminations_raised
+
             with open_session(who_org, who_user, data_root, admin=admin, **signing) as session:
                 note_caller(session, data_root)
+                # SIGTERM or SIGHUP (timeout(1), a stopped service, a dropped ssh session) while a change
+                # waits is a stop as Ctrl-C is, so that one handed to the orderer is named, not lost unsaid
                 try:
-                    return fn(session=session, as_json=as_json, **kwargs)
+                    with terminations_raised():
+                        return fn(session=session, as_json=as_json, **kwargs)
                 except GatewayError as exc:
                     raise_if_it_may_have_committed(exc)
                     raise
@@ -333,8 +338,8 @@ def describe(error: BaseException) -> str:
         return f"{error.transaction} refused: RULE {error.rule}: {error.detail}"
     if isinstance(error, ValidationError):   # a request the SDK's model refused: each field and its problem
         return validation_problems(error)
-    if isinstance(error, KeyboardInterrupt):
-        return "interrupted"
+    if isinstance(error, KeyboardInterrupt):   # Ctrl-C, or request_ids.Terminated: "terminated by SIGTERM"
+        return str(error) if getattr(error, "signum", None) else "interrupted"
     return one_line(error) + _unavailable_hint(error)
 
 
@@ -377,9 +382,10 @@ def raise_if_it_may_have_committed(error: GatewayError) -> None:
 def raise_if_stopped_after_the_orderer(stopped: KeyboardInterrupt) -> None:
     """Ctrl-C while a change sent without a request id waited, once the orderer was handed its
     transaction (the Gateway's ``may_have_been_ordered`` and ``transaction_id`` on the interrupt), as one
-    line that says it may have committed and how to find out, as for a lost answer, with Ctrl-C's exit status 130: said only
-    "interrupted", the change could be sent again after it took effect, and its transaction id, the one way to
-    learn, would be lost. Stopped while it was endorsed (nothing reached the orderer), or outside a submit, it
+    line that says it may have committed and how to find out, as for a lost answer, with Ctrl-C's exit status
+    130 (SIGTERM's 143, SIGHUP's 129: :class:`~cli.request_ids.Terminated`): said only "interrupted", the
+    change could be sent again after it took effect, and its transaction id, the one way to learn, would be
+    lost. Stopped while it was endorsed (nothing reached the orderer), or outside a submit, it
     stays a plain stop, as does one whose command said its own way on (``way_on_told``: `chaincode
     upgrade-ledger`, whose page sent again writes nothing more). A command that sends a request id says more,
     and never gets here (``exactly_once``)."""
@@ -388,7 +394,8 @@ def raise_if_stopped_after_the_orderer(stopped: KeyboardInterrupt) -> None:
     transaction = getattr(stopped, "transaction_id", None)
     told = getattr(stopped, "way_on_told", False)
     if getattr(stopped, "may_have_been_ordered", None) and transaction and not told:
-        raise AnswerLost(_said_it_may_have_committed(stopped, transaction), EXIT_INTERRUPTED) from stopped
+        raise AnswerLost(_said_it_may_have_committed(stopped, transaction),
+                         getattr(stopped, "exit_code", EXIT_INTERRUPTED)) from stopped
 
 
 def _said_it_may_have_committed(error: BaseException, transaction: str) -> str:

@@ -99,9 +99,12 @@ def _stops_exit_130(ctx: click.Context | None = None):
     running a command, which names it)."""
     try:
         yield
-    except KeyboardInterrupt:
-        _say_stopped()
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt as stopped:
+        # request_ids.Terminated: SIGTERM or SIGHUP, which a command waiting on the ledger takes as a stop,
+        # ends with the shell's code for that signal (128 + its number) and names it
+        signum = getattr(stopped, "signum", None)
+        _say_stopped(f"Error: {stopped}" if signum else INTERRUPTED)
+        sys.exit(getattr(stopped, "exit_code", EXIT_INTERRUPTED))
     except click.Abort as aborted:   # click raises it from the KeyboardInterrupt or EOFError the prompt got
         if isinstance(aborted.__context__, KeyboardInterrupt):
             _say_stopped()
