@@ -104,6 +104,11 @@ def holds_position(checkpoint: Checkpoint | None) -> bool:
     return checkpoint.block_number > 0 or bool(checkpoint.transaction_id)
 
 
+DEFAULT_PEER_TIME_WINDOW_NS = 15 * 60 * 10**9
+"""Fabric's default peer.authentication.timewindow, the time a Deliver request's stamp may be off the peer's
+clock (common/deliver/deliver.go); a peer may be set to another."""
+
+
 class _EventsRequest(Signable):
     """An events request, signed on demand. A kind of request says which stream it opens
     (``_open``) and what the stream's responses carry (``_convert``)."""
@@ -262,8 +267,26 @@ class _BlockEventsRequestBase(_EventsRequest):
         if kind == field:
             return [getattr(response, field)]
         if kind == "status" and response.status != common_pb2.SUCCESS:
-            raise DeliverStatusError(response.status)
+            raise self._refusal(response.status)
         return []
+
+    def _refusal(self, status: int) -> DeliverStatusError:
+        """The status reply as an error; a BAD_REQUEST of a request stamped outside the peers' default time
+        window of this machine's clock (one signed elsewhere and opened late) notes that as its likely reason,
+        and the way out, as Deliver's reply names no reason."""
+        refused = DeliverStatusError(status)
+        payload = common_pb2.Payload.FromString(self._message.payload)
+        stamp = common_pb2.ChannelHeader.FromString(payload.header.channel_header).timestamp
+        late = time.time_ns() - stamp.ToNanoseconds()
+        if status == common_pb2.BAD_REQUEST and abs(late) > DEFAULT_PEER_TIME_WINDOW_NS:
+            refused.add_note(
+                f"the request is stamped {stamp.ToJsonString()}, {abs(late) // 60_000_000_000} minutes "
+                f"{'before' if late > 0 else 'after'} this machine's clock: the peer's Deliver service "
+                "refuses one stamped more than its time window (peer.authentication.timewindow, 15 minutes "
+                "by default) from its clock. Sign a new request (new_block_events_request, from the "
+                "checkpointer's position) and open it at once"
+            )
+        return refused
 
 
 class BlockEventsRequest(_BlockEventsRequestBase):

@@ -11,10 +11,12 @@ the time it was sent, not the time the request was made. A request rebuilt from 
 import asyncio
 from types import SimpleNamespace
 
+import pytest
 from fabric_protos.common import common_pb2
+from fabric_protos.peer import events_pb2
 
 import client.gateway._events as events_module
-from client.gateway import connect, connect_async, private_key_signer
+from client.gateway import DeliverStatusError, connect, connect_async, private_key_signer
 from .gateway_fakes import AsyncFakeTransport, FakeTransport, filtered_block, verify
 
 CHANNEL = "receivables-channel"
@@ -102,3 +104,30 @@ def test_a_request_signed_elsewhere_is_sent_as_it_was_signed(credentials, monkey
         signed.events().close()
     as_signed = common_pb2.Envelope.FromString(unsigned.bytes).payload
     assert [envelope.payload for envelope in sent_envelopes(fake)] == [as_signed, as_signed]
+
+
+def test_a_request_signed_elsewhere_refused_as_opened_late_says_why_and_what_to_do(credentials, monkeypatch):
+    key, identity = credentials
+    clock = Clock()
+    monkeypatch.setattr(events_module, "time", SimpleNamespace(time_ns=clock.time_ns))
+    fake = FakeTransport()
+    fake.deliver_responses = [events_pb2.DeliverResponse(status=common_pb2.BAD_REQUEST)]
+    offline = connect(identity=identity, transport=fake)   # no signer: signed elsewhere
+    unsigned = offline.get_network(CHANNEL).new_block_events_request(start_block=5, kind="filtered")
+    signed = offline.new_signed_block_events_request(unsigned.bytes, private_key_signer(key)(unsigned.digest),
+                                                     kind="filtered")
+    clock.now += AN_HOUR   # the peer's Deliver refuses a request stamped an hour ago: BAD_REQUEST, no reason
+    with pytest.raises(DeliverStatusError) as raised:
+        next(signed.events())
+    assert str(raised.value) == "block delivery ended with status BAD_REQUEST"   # Deliver's words, as before
+    (note,) = raised.value.__notes__
+    assert "60 minutes before this machine's clock" in note
+    assert "peer.authentication.timewindow, 15 minutes by default" in note
+    assert "Sign a new request" in note
+
+
+def test_a_bad_request_of_a_request_stamped_now_notes_nothing(gateway, transport):
+    transport.deliver_responses = [events_pb2.DeliverResponse(status=common_pb2.BAD_REQUEST)]
+    with pytest.raises(DeliverStatusError) as raised:
+        next(gateway.get_network(CHANNEL).filtered_block_events(start_block=5))
+    assert getattr(raised.value, "__notes__", None) is None   # its stamp is not why: no note misleads
