@@ -19,7 +19,8 @@ model: lists by holder, debtor and status, statistics, FindInvoice, history, pro
 debtor's discount offers.
 
 Rules drawing any caller and any record rarely take a claim far down its lifecycle, so one rule (``progress``)
-lets the parties whose turn it is take the next steps of one claim, trying on the way what its state forbids.
+lets the parties whose turn it is take the next steps of one claim, trying on the way what its state forbids,
+and one (``finance``) takes a claim through a whole financing, to its disbursement and what ends it.
 Hypothesis shrinks a failure to the few steps that show it.
 """
 
@@ -1089,6 +1090,37 @@ class ReceivablesMachine(RuleBasedStateMachine):
                                self.demand_recourse("right", f.id, "accepted"))] * 2,
                     pay, lambda: self.repay("right", f.id), lambda: self.cancel_financing("right", f.id), transfer]
         return [pay]
+
+    @precondition(lambda self: any(map(self.movable, self.claims.values())))
+    @rule(pick=picks, bank=st.sampled_from(("bank", "bank2")), expires_in=st.integers(0, 60),
+          # the deepest stage first: Hypothesis shrinks towards it, and at CI's budget draws it most
+          stage=st.sampled_from(("recourse", "acknowledged", "repaid", "accepted")))
+    def finance(self, pick, bank, expires_in, stage):
+        """The parties whose turn it is take a claim its holder may finance through a whole financing, to
+        ``stage``: a request, a bank's offer and the holder's acceptance; then the disbursement, and the
+        debtor's acknowledgement of the notice, or the bank's repayment, or (the debtor not paying) recourse
+        the day after the due date, demanded first every other time. ``progress`` takes a financing one step
+        a call, and at CI's budget took none to an acknowledgement, a repayment, a cancellation or a
+        recourse."""
+        movable = [rid for rid in reversed(self.claims) if self.movable(self.claims[rid])]
+        rid = movable[max(pick, 0) % len(movable)]
+        self.request_financing("right", rid)
+        f = self.financings[self.claims[rid].financing]
+        self.make_offer(bank, f.id, "good", expires_in, "0.9", "0.036", 0, "ACT/360",
+                        recourse=stage == "recourse", priced_on="current")
+        self.accept_offer("right", next(o.id for o in self.offers.values() if o.financing == f.id))
+        if stage == "accepted":
+            return
+        self.disburse("right", f.id, "accepted")
+        if stage == "acknowledged":
+            self.acknowledge("right", f.notice)
+        elif stage == "repaid":
+            self.repay("right", f.id)
+        else:
+            self.net.advance(days=(self.claims[rid].due - self.today).days + 1)
+            if self.n % 2:
+                self.demand_recourse("right", f.id, "accepted")
+            self.exercise_recourse("right", f.id, "accepted")
 
     # -------------------------------------------------------- the clock
 
