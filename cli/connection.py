@@ -340,7 +340,24 @@ def describe(error: BaseException) -> str:
         return validation_problems(error)
     if isinstance(error, KeyboardInterrupt):   # Ctrl-C, or request_ids.Terminated: "terminated by SIGTERM"
         return str(error) if getattr(error, "signum", None) else "interrupted"
-    return one_line(error) + _unavailable_hint(error)
+    return one_line(error) + _unavailable_hint(error) + _clock_hint(error)
+
+
+# the words of Fabric's TimeWindowCheck auth filter, which every recfin peer lists, refusing a proposal stamped
+# further from the peer's clock than peer.authentication.timewindow
+_TIME_WINDOW_REFUSAL = "peer.authentication.timewindow"
+
+
+def _clock_hint(error: BaseException) -> str:
+    """A proposal a peer refused as stamped outside its time window: the stamp is this machine's clock, so that
+    is what to set right; Fabric's words name the window but not the machine at fault. "" for any other error."""
+    if not isinstance(error, GatewayError):
+        return ""
+    said = [str(error), *(detail.message for detail in error.details)]
+    if not any(_TIME_WINDOW_REFUSAL in words for words in said):
+        return ""
+    return ("; this machine's clock, which stamped the proposal, differs from the peer's by more than that "
+            "window: set it right (NTP, `timedatectl`) and send again")
 
 
 def _unavailable_hint(error: BaseException) -> str:
