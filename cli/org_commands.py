@@ -68,16 +68,24 @@ def _plan_options(fn):
                            "submitted. A file there that holds no config update is refused, not written "
                            "over.")(fn)
     fn = click.option("--dry-run", is_flag=True,
-                      help="Compute, sign and check the config update, print it with the policy verdict; "
-                           "submit nothing, start nothing, write nothing in the data folder.")(fn)
+                      help="Compute, sign and check the config update, print it with the policy verdict "
+                           "and, where the run would refuse to send it (its submitter's own signature, "
+                           "which `peer channel update` makes over SHA-256, counting for nothing for an "
+                           "org whose MSP is SHA3), that refusal and what to do; submit nothing, start "
+                           "nothing, write nothing in the data folder.")(fn)
     return _sign_as_option(fn)
 
 
-def _render(change: OrgChange | None, as_json: bool, submitted: bool) -> None:
+def _render(change: OrgChange | None, as_json: bool, submitted: bool, checked_as_sent: bool = False,
+            refused: str | None = None) -> None:
+    """checked_as_sent: a dry run's update judged as its run sends it, which would refuse it with ``refused``
+    (None: it sends it) before sending anything (_as_it_would_be_sent)."""
     if change is None:
         emit({"submitted": False, "reason": "the channel config already matched"}, as_json=as_json)
         return
     summary = change.summary() | {"submitted": submitted}
+    if checked_as_sent:
+        summary = _as_it_would_be_sent(summary, refused)
     if as_json:
         emit(summary, as_json=True)
         return
@@ -91,8 +99,29 @@ def _render(change: OrgChange | None, as_json: bool, submitted: bool) -> None:
                    f"{', '.join(summary['anchor_peers']) or '-'}; policies {', '.join(summary['org_policies'])}")
     click.echo(f"signed by: {', '.join(summary['signed_by']) or 'nobody'}")
     _render_not_counted(summary)
-    click.echo(f"policy: {'satisfied' if summary['policy_satisfied'] else 'NOT satisfied'}: {summary['verdict']}")
+    _render_policy(summary)
     click.echo("submitted" if submitted else "dry run: nothing submitted")
+
+
+def _as_it_would_be_sent(summary: dict, refused: str | None) -> dict:
+    """A dry run's summary judged as its run sends the update: `refused`, the run's refusal (None: it would
+    send it), and `policy_satisfied` false when refused, where the signatures collected may meet every policy
+    (`verdict`, each of `policies`) but not as the ordering service would get them (the `peer` CLI's own
+    signature as the submitter, over SHA-256, counting for nothing for an org whose MSP is SHA3)."""
+    return summary | {"refused": refused, "policy_satisfied": summary["policy_satisfied"] and refused is None}
+
+
+def _render_policy(summary: dict) -> None:
+    """The policy verdict line; for a dry run whose run would refuse an update its signatures satisfy, that
+    refusal, with what to do, in the run's words."""
+    signatures_satisfy = all(policy["satisfied"] for policy in summary["policies"])
+    if summary.get("refused") is not None and signatures_satisfy:
+        click.echo(f"policy: met by the signatures collected, NOT as the ordering service would get them: "
+                   f"{summary['verdict']}")
+        click.echo(f"the run would refuse it: {summary['refused']}")
+        return
+    satisfied = "satisfied" if summary["policy_satisfied"] else "NOT satisfied"
+    click.echo(f"policy: {satisfied}: {summary['verdict']}")
 
 
 def _render_changes(summary: dict) -> None:
@@ -332,7 +361,8 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
     if dry_run:
         current = _current(config_block, dry_run, net)
         change = members.plan_add(name, role, enterprise, signers, current, throwaway_crypto=True, address=address)
-        _render(change, as_json, submitted=False)
+        _render(change, as_json, submitted=False, checked_as_sent=True,
+                refused=members.submission_refusal(change))
         return
     _current(config_block, dry_run, net)
     change = members.add(name, role, enterprise, signers, address)
@@ -454,7 +484,8 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
         return
     if dry_run:
         change = members.plan_remove(name, signers, _current(config_block, dry_run, net), claims, dry_run=True)
-        _render(change, as_json, submitted=False)
+        _render(change, as_json, submitted=False, checked_as_sent=True,
+                refused=members.submission_refusal(change))
         return
     _current(config_block, dry_run, net)
     change = members.remove(name, signers, signature_policy, claims)

@@ -181,6 +181,16 @@ class ChannelAdmins:
             f"submit it as the admin of an org whose MSP is {PEER_CLI_FAMILY} (`recfin org submit FILE --as "
             f"ORG`)")
 
+    def submission_refusal(self, change: OrgChange) -> str | None:
+        """What `org add|remove` would refuse change with before sending it (_require_signatures: the
+        signatures, then the update as the ordering service gets it from the submitter), None when it would
+        send it: a dry run says so in the run's own words. Signs only copies; writes and sends nothing."""
+        try:
+            self._require_signatures(change)
+        except OrgChangeError as refused:       # a submitter's admin folder gone is refused by the run too
+            return str(refused)
+        return None
+
     @staticmethod
     def _leaving(change: OrgChange) -> str | None:
         """The MSP ID of the org the change takes out of the channel, if any: its admin submits nothing."""
