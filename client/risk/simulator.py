@@ -10,13 +10,20 @@ different payment habits:
 - a mild sector-wide squeeze around the Spring Festival (January/February);
 - shocks: a debtor may suffer a spell of 2 to 8 months of much later payment,
   with more rejected registrations and the odd freeze order;
-- persistence: month-to-month wobble in the propensity to pay late (AR(1)).
+- persistence: month-to-month wobble in the propensity to pay late (AR(1));
+- freeze orders lifted as a regulator lifts them: most after some weeks, before
+  the claim falls due or after it, a few never. A claim takes no payment and no
+  overdue mark while an order binds it; one lifted after its due date is to be
+  paid by the day of the lifting, and the debtor pays it late or not as its
+  habits stand that day.
 
 Each debtor buys from a few suppliers of unequal weight, so concentration
 varies. A confirmed receivable is paid on or a few days before its due date,
 or late by a number of days that grows with the debtor's current propensity;
 late claims are marked overdue the day after their due date. Everything is
-driven by one ``random.Random(seed)``: the same seed gives the same histories.
+drawn from generators seeded by the config's seed (one for the debtors, one
+per debtor, one per freeze order's lifting): the same seed gives the same
+histories.
 
 Nothing here describes a real enterprise; the numbers are chosen to be
 plausible, not estimated from data.
@@ -42,6 +49,7 @@ _ARCHETYPES = (("reliable", 0.35), ("average", 0.28), ("seasonal", 0.14),
 _BASE_LOGIT = {"reliable": (-3.3, 0.4), "average": (-2.1, 0.5), "seasonal": (-2.4, 0.4),
                "deteriorating": (-2.8, 0.4), "improving": (-0.6, 0.4), "distressed": (-0.9, 0.5)}
 _TERMS = ((30, 2), (60, 3), (90, 4), (120, 2), (180, 1))
+_NEVER_LIFTED = 0.08   # the share of freeze orders the regulator never lifts
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,30 @@ def _logit(d: _Debtor, day: int, on: date, total_days: int) -> float:
     return value
 
 
+def _lifting_date(rng: random.Random, frozen_on: date) -> date | None:
+    """The day the regulator lifts an order recorded on ``frozen_on``, or None for one it never lifts: most
+    orders are lifted after some weeks (a dispute settled, an invoice checked), a few after months, and about
+    one in twelve never within the history (a court case still running). Recorded at most a few weeks before
+    the claim falls due, an order is lifted before its due date about as often as after it."""
+    if rng.random() < _NEVER_LIFTED:
+        return None
+    return frozen_on + timedelta(days=7 + int(rng.expovariate(1.0 / 35)))
+
+
+def _days_late(rng: random.Random, p_late: float) -> int:
+    """How many days late a claim paid late is paid: more, the likelier the debtor is to pay late."""
+    return 1 + int(rng.expovariate(1.0 / (4 + 40 * p_late)))
+
+
+def _paid_from(rng: random.Random, p_late: float, pay_by: date) -> tuple[date | None, date]:
+    """(the day it is marked overdue or None, the day it is paid) for a claim to be paid by ``pay_by``, which
+    the debtor pays late with probability ``p_late``, by as many days as a claim falling due that day; on
+    time, on that day: the first it may pay a claim an order held past its due date."""
+    if rng.random() < p_late:
+        return pay_by + timedelta(days=1), pay_by + timedelta(days=_days_late(rng, p_late))
+    return None, pay_by
+
+
 def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> ReceivableHistory:
     events: list[LedgerEvent] = []
     end = cfg.end
@@ -154,16 +186,33 @@ def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> R
             add("confirmed", rid, holder, face, decided, due)
             if rng.random() < 0.3:
                 add("financed", rid, holder, face, decided + timedelta(days=rng.randint(1, 10)), due)
+            # the day the debtor may pay from: any day for a claim no order binds, else the day it is lifted
+            payable_from: date | None = registered
             if rng.random() < 0.002 + 0.03 * p_now:
-                add("frozen", rid, holder, face, decided + timedelta(days=rng.randint(1, term - 6)), due)
+                frozen_on = decided + timedelta(days=rng.randint(1, term - 6))
+                add("frozen", rid, holder, face, frozen_on, due)
+                # a generator of the claim's own, so the draws of every other claim are those of a simulator
+                # that never lifted an order
+                lifting_rng = random.Random(f"{cfg.seed}:{rid}:lifting")
+                payable_from = _lifting_date(lifting_rng, frozen_on)
+                if payable_from is not None:
+                    add("unfrozen", rid, holder, face, payable_from, due)
             due_day = day + term
             p_late = _sigmoid(_logit(d, due_day, due, cfg.days))
             if rng.random() < p_late:
-                days_late = 1 + int(rng.expovariate(1.0 / (4 + 40 * p_late)))
-                add("overdue", rid, holder, face, due + timedelta(days=1), due)
-                paid = due + timedelta(days=days_late)
+                overdue_on, paid = due + timedelta(days=1), due + timedelta(days=_days_late(rng, p_late))
             else:
-                paid = due - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3)))
+                overdue_on, paid = None, due - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3)))
+            if payable_from is None:
+                continue   # the contract takes no payment, nor an overdue mark, while an order binds it
+            if payable_from > due:
+                # lifted after it fell due: it is to be paid by the day of the lifting, and the debtor pays
+                # it as its habits stand that day (the draws above, for the due date, are not used)
+                overdue_on, paid = _paid_from(lifting_rng, _sigmoid(_logit(
+                    d, (payable_from - cfg.start).days, payable_from, cfg.days)), payable_from)
+            if overdue_on is not None:
+                add("overdue", rid, holder, face, overdue_on, due)
+            paid = max(paid, payable_from)   # lifted days before it fell due: paid once the contract can
             add("settled", rid, holder, face, paid, due, settled=paid)
     events.sort(key=lambda e: (e.event_date, e.receivable_id))
     return ReceivableHistory(debtor=d.id, events=events, synthetic=True)
@@ -194,7 +243,8 @@ def archetypes(cfg: SimulationConfig = SimulationConfig()) -> dict[str, str]:
 
 
 def late_probability(cfg: SimulationConfig, debtor: str, due: date) -> float:
-    """The probability the simulator gave a receivable of ``debtor`` due on ``due`` of being paid late.
+    """The probability the simulator gave a receivable of ``debtor`` due on ``due`` of being paid late (for
+    one a freeze order held past its due date, ``due`` is the day of the lifting, as its label dates it).
 
     For measuring the ceiling only, never a model input: it knows the debtor's
     hidden habit and the wobble and shocks up to the due date.
