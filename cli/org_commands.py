@@ -1125,9 +1125,10 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
               help="The org admin's MSP folder (signcerts, keystore), when it is not in the data folder.")
 @click.option("--keep-binding", is_flag=True,
               help="Revoke the certificate only: leave USER's binding to its party on the ledger.")
-@click.option("--dry-run", is_flag=True, help="Compute, sign and check the config update and print it with the "
-                                               "policy verdict, and the party USER would be unbound from; submit "
-                                               "nothing, write nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Compute, sign and check the config update and print it with the policy verdict (and, "
+                   "where the run would refuse to send it, as for an org whose MSP is SHA3, that refusal and "
+                   "what to do), and the party USER would be unbound from; submit nothing, write nothing.")
 @click.option("--config-block", type=PathType(exists=True, dir_okay=False, path_type=Path), default=None,
               help="With --dry-run: compute against this config block (`peer channel fetch config`) instead of "
                    "fetching the channel's; the ledger is not asked either.")
@@ -1193,9 +1194,11 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     where = f" --data-root {shlex.quote(str(members.root))}" if data_root or bundle_root or acted_elsewhere else ""
     already: org_users.AlreadyRevokedError | None = None
     change = None
+    refused = None          # a dry run's: what the run would refuse its update with before sending it
     try:
         if dry_run:
-            change, _admin = users.plan(org_name, name, msp_dir, _current(config_block, True), keep=False)
+            change, admin = users.plan(org_name, name, msp_dir, _current(config_block, True), keep=False)
+            refused = users.submission_refusal(change, admin)
         else:
             change = users.revoke(org_name, name, msp_dir)
     except org_users.AlreadyRevokedError as exc:
@@ -1218,6 +1221,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     nothing_done = already is not None and not step.unbinds     # nothing changes on the channel nor on the ledger
     if change is not None:
         summary = change.summary() | {"submitted": not dry_run, "already_revoked": False}
+        if dry_run:
+            summary = _as_it_would_be_sent(summary, refused)
     else:
         org_spec = users.ca(org_name).org
         summary = {"org": org_spec.name, "msp_id": org_spec.msp_id, "user": name, "channel": members.topology.channel,
@@ -1240,7 +1245,7 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         click.echo(f"CRL number {summary['crl_number']} lists {len(summary['revoked_serials'])} certificate(s)")
         emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
         click.echo(f"signed by: {', '.join(summary['signed_by']) or 'nobody'}")
-        click.echo(f"policy: {'satisfied' if summary['policy_satisfied'] else 'NOT satisfied'}: {summary['verdict']}")
+        _render_policy(summary)
         if summary["locked_out"]:
             click.echo(summary["locked_out"])
         click.echo("submitted" if not dry_run else "dry run: nothing submitted")

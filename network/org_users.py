@@ -685,6 +685,32 @@ class OrgUsers:
                                f"no CRL there")
         return self._keep_channel_crl(ca.org, channel_crls(current, ca.org.msp_id, load_cert(ca.paths.ca_cert)))
 
+    def _require_sendable(self, change: Revocation, admin: Admin) -> None:
+        """Refused (PolicyNotSatisfiedError), before anything is sent, unless admin's signature meets the
+        org's Admins policy, and does as the ordering service gets it: `peer channel update` signs as admin
+        over SHA-256 (check_sent_as), which an org whose MSP is SHA3 does not verify."""
+        msp_id = change.org.msp_id
+        if not change.verdict.ok:
+            what_to_do = change.lockout or f"Revoke as {msp_id}'s admin (--msp-dir its admin's MSP folder)"
+            raise PolicyNotSatisfiedError(f"not submitted: {change.verdict.describe()}. {what_to_do}")
+        self.members.check_sent_as(
+            admin, change.envelope(leave_out=msp_id), change.current,
+            f"Only {msp_id}'s admin can authorise a change of its MSP, so recfin, which sends through the "
+            f"`peer` CLI, cannot revoke on this channel while {msp_id}'s MSP is of another family than "
+            f"{PEER_CLI_FAMILY}: send the update with a Fabric client that signs in its family, or have the "
+            f"other orgs' admins remove {change.org.name} and add it again (`recfin org remove "
+            f"{change.org.name}`, then `recfin org add`), which gives it an MSP of the {PEER_CLI_FAMILY} "
+            f"family")
+
+    def submission_refusal(self, change: Revocation, admin: Admin) -> str | None:
+        """What revoke would refuse change, signed by admin, with before sending it (_require_sendable), None
+        when it would send it: a dry run says so in the run's own words. Signs only a copy; sends nothing."""
+        try:
+            self._require_sendable(change, admin)
+        except PolicyNotSatisfiedError as refused:
+            return str(refused)
+        return None
+
     def revoke(self, org_name: str, user: str, msp_dir: Path | None = None) -> Revocation:
         """Revoke the user on the channel, then write the CRL into the org's local MSP folders; once the peers
         running here have the config block, the revocation is in force on them.
@@ -707,20 +733,9 @@ class OrgUsers:
         msp_id = change.org.msp_id
         say(f"[1/3] CRL number {crl.number(change.crl)} of {change.org.name}'s CA lists "
             f"{len(crl.revoked_serials([change.crl]))} certificate(s); {change.verdict.describe()}")
-        if not change.verdict.ok:
-            what_to_do = change.lockout or f"Revoke as {msp_id}'s admin (--msp-dir its admin's MSP folder)"
-            raise PolicyNotSatisfiedError(f"not submitted: {change.verdict.describe()}. {what_to_do}")
+        self._require_sendable(change, admin)
         # `peer channel update` signs as the admin itself: the envelope goes without its signature.
-        sent = change.envelope(leave_out=msp_id)
-        self.members.check_sent_as(
-            admin, sent, change.current,
-            f"Only {msp_id}'s admin can authorise a change of its MSP, so recfin, which sends through the "
-            f"`peer` CLI, cannot revoke on this channel while {msp_id}'s MSP is of another family than "
-            f"{PEER_CLI_FAMILY}: send the update with a Fabric client that signs in its family, or have the "
-            f"other orgs' admins remove {change.org.name} and add it again (`recfin org remove "
-            f"{change.org.name}`, then `recfin org add`), which gives it an MSP of the {PEER_CLI_FAMILY} "
-            f"family")
-        self.members.send(sent, admin,
+        self.members.send(change.envelope(leave_out=msp_id), admin,
                           updates_dir(self.members.root) / f"revoke-{change.org.name}-{user}.tx")
         ca_cert = load_cert(self.ca(org_name).paths.ca_cert)
         self.members.wait_for_config(
