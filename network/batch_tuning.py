@@ -18,11 +18,14 @@ from fabric_protos.common import configtx_pb2
 from fabric_protos.orderer import configuration_pb2
 from pydantic import TypeAdapter, ValidationError
 
+from client.ledger.msp import channel_msps
+
 from . import channel_admin, channel_config, config_policy, config_signing
 from .control import Network
 from .crypto import org_crypto
 from .errors import NetworkError
 from .nodeconfig import node_dirs, peer_admin_env
+from .org_admins import PEER_CLI_FAMILY, peer_cli_refusal, peer_cli_signature_counts
 from .topology import Topology, format_validation_error
 from .tuning import OrderingTuning, duration_seconds
 
@@ -111,7 +114,9 @@ def orderer_admin_msp(topology: Topology, data_root: Path) -> Path:
 
 
 def plan(topology: Topology, data_root: Path, current: configtx_pb2.Config, after: OrderingTuning) -> BatchChange:
-    """The update setting the batch to `after`, signed by the orderer org's admin and checked; nothing sent."""
+    """The update setting the batch to `after`, signed by the orderer org's admin as the `peer` CLI signs it
+    (over SHA-256, whatever the channel config says) and checked as the ordering service will check it;
+    nothing sent."""
     update = channel_config.compute_update(topology.channel, current, with_batch(current, after))
     msp_dir = orderer_admin_msp(topology, data_root)
     if not (msp_dir / "signcerts").is_dir():
@@ -121,6 +126,22 @@ def plan(topology: Topology, data_root: Path, current: configtx_pb2.Config, afte
     envelope = config_signing.envelope(update, [config_signing.sign(update, admin)])
     return BatchChange(topology.channel, batch_of(current), after, envelope,
                        config_policy.evaluate(current, envelope))
+
+
+def _refusal(topology: Topology, current: configtx_pb2.Config, verdict: config_policy.Verdict) -> str:
+    """Why a batch change the orderer org's admin signed is not sent (verdict: not ok), and what to do where
+    that is known: an orderer org whose MSP in the channel config is of another family than the `peer` CLI
+    signs in counts that admin's signature for nothing, and no other org's admin can authorise the change."""
+    msp_id = topology.orderer_org.msp_id
+    msps = channel_msps(current)
+    if peer_cli_signature_counts(msp_id, msps):
+        return f"not submitted: {verdict.describe()}"
+    return peer_cli_refusal(
+        msp_id, msps[msp_id].signature_hash_family, verdict,
+        f"Only {msp_id}'s admins can authorise a batch change (/Channel/Orderer/Admins), so recfin, which "
+        f"sends through the `peer` CLI, cannot change the batch of this channel while {msp_id}'s MSP is of "
+        f"another family than {PEER_CLI_FAMILY}: the channel keeps its batch; send the update with a Fabric "
+        f"client that signs in its family")
 
 
 class BatchTuner:
@@ -148,7 +169,7 @@ class BatchTuner:
             return None
         change = plan(topo, root, current, after)
         if not change.verdict.ok:
-            raise NetworkError(f"not submitted: {change.verdict.describe()}")
+            raise NetworkError(_refusal(topo, current, change.verdict))
         # `peer channel update` signs as the submitting admin itself: the envelope goes without that signature.
         unsigned = configtx_pb2.ConfigUpdateEnvelope(config_update=change.envelope.config_update)
         channel_admin.submit_update(self.net, self._admin_env(), unsigned, root / "channel" / "updates" / "batch.tx")

@@ -46,6 +46,19 @@ def peer_cli_signature_counts(msp_id: str, msps: dict[str, ChannelMsp]) -> bool:
     return msp is None or msp.signature_hash_family == PEER_CLI_FAMILY
 
 
+def peer_cli_refusal(msp_id: str, family: str, arriving: config_policy.Verdict, way_out: str) -> str:
+    """The refusal of an update submitted through the `peer` CLI as msp_id's admin, where msp_id's MSP in the
+    channel config has signature hash family ``family``, not PEER_CLI_FAMILY's: the ordering service counts
+    the CLI's signature for nothing. arriving: the verdict on the update as it would arrive; way_out: what to
+    do then, the command's own."""
+    arrived = "" if arriving.ok else f" (the update as it would arrive: {arriving.describe()})"
+    return (f"not submitted: {msp_id}'s MSP in the channel config has signature hash family {family}, and "
+            f"`peer channel update` signs as its submitter, {msp_id}'s admin, over SHA-256 whatever the "
+            f"channel config says (Fabric builds the CLI's MSP with the {PEER_CLI_FAMILY} family), so the "
+            f"ordering service would count that signature for nothing, on the update as on the transaction, "
+            f"and refuse it{arrived}. {way_out}")
+
+
 def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: bool, others: list[str]) -> str:
     """What to do about an org admin's MSP folder that cannot sign (problem: why loading it failed). Only `org add`
     itself (not its dry run, which writes nothing) issues a lost admin key again, before it signs; recfin signs an
@@ -231,14 +244,8 @@ class ChannelAdmins:
         # over SHA-256 it verifies (the key is the certificate's), in the channel's family it does not
         if signed.valid and not config_signing.signers(sent, current)[-1].valid:
             msp_id = submitter.org.msp_id
-            family = channel_msps(current)[msp_id].signature_hash_family
-            arriving = "" if verdict.ok else f" (the update as it would arrive: {verdict.describe()})"
-            raise PolicyNotSatisfiedError(
-                f"not submitted: {msp_id}'s MSP in the channel config has signature hash family {family}, "
-                f"and `peer channel update` signs as its submitter, {msp_id}'s admin, over SHA-256 whatever "
-                f"the channel config says (Fabric builds the CLI's MSP with the {PEER_CLI_FAMILY} family), "
-                f"so the ordering service would count that signature for nothing, on the update as on the "
-                f"transaction, and refuse it{arriving}. {way_out}")
+            raise PolicyNotSatisfiedError(peer_cli_refusal(
+                msp_id, channel_msps(current)[msp_id].signature_hash_family, verdict, way_out))
         if not signed.valid or not verdict.ok:
             raise PolicyNotSatisfiedError(f"not submitted: signed as the identity in {submitter.msp_dir} "
                                           f"({signed.msp_id} {signed.subject}) the update would be refused: "
