@@ -73,14 +73,14 @@ def _already_bound(r: Receivable, bound: FreezeOrder, order: str) -> str:
 
 def _ensure_not_a_lifting_sent_again(r: Receivable, order: str) -> None:
     """Refuse (``lifting-sent-again``) a lifting without ``lifts`` cited by the order that made ``r``'s
-    last lifting, while the claim is as that lifting left it (its last change) and another order binds it: a
-    retry after a lost answer, or the same call run twice, whose "order in effect" is by then the order that
-    was queued behind the one it lifted, which it would lift too, freeing a claim a court still binds. Checked
-    in the transaction that lifts, so no client's read of the claim can be a block behind; an order that lifts
-    that one as well names it in ``lifts``. An order recorded since (a new freeze) is lifted as ever."""
+    last lifting while an order binds the claim: a retry after a lost answer, or the same call run twice,
+    whose "order in effect" is by then another than the one it lifted (the one queued behind it), which it
+    would lift too, freeing a claim a court still binds. Whatever changed since: an order recorded between the
+    first attempt and the retry (queued, or binding a claim that lifting freed) is no sign that the retry
+    meant the order in effect now. Checked in the transaction that lifts, so no client's read of the claim
+    can be a block behind; an order that lifts that one as well names it in ``lifts``."""
     kept = r.last_unfreeze
-    if (kept is None or r.frozen is None or r.last.tx_id != kept.tx_id
-            or order_key(kept.order_reference) != order_key(order)):
+    if kept is None or r.frozen is None or order_key(kept.order_reference) != order_key(order):
         return
     raise rule("lifting-sent-again", f"order {shown(order)} already lifted freeze order "
                f"{shown(kept.lifted)} of {r.id} (transaction {kept.tx_id}, {kept.date}), so nothing is "
@@ -171,10 +171,9 @@ class FreezeTransactions(TransactionGroup):
         Only when the last order is lifted is the claim free: ``frozen`` null, and its policy drops the regulator's
         org (which endorses the lifting with the claim's others; a claim an earlier contract version froze never
         had it). The claim keeps the lifting order and the order it lifted (``last_unfreeze``) until a later
-        lifting. Without ``lifts``, the order that made that lifting is refused while it is the claim's last
-        change and another order binds the claim (``lifting-sent-again``): sent again after a lost answer, it
-        would lift the next order too. A
-        ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found`` naming those
+        lifting. Without ``lifts``, the order that made that lifting is refused while an order binds the
+        claim, whatever was recorded since (``lifting-sent-again``): sent again after a lost answer, it would
+        lift the next order too. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found`` naming those
         that do. An order is lifted by a regulator of the org whose party recorded it, not by another regulator org
         (``not-the-ordering-regulator``; ``_ensure_may_lift`` says when any regulator may)."""
         s = self._session(ctx)

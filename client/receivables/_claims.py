@@ -154,8 +154,8 @@ class _ClaimOperations:
 
         ``lifts`` names the freeze order lifted, one in effect (``frozen``) or queued (``queued_freezes``); None
         lifts the one in effect, but for a retry of a lifting that committed (``order_reference`` the claim's
-        ``last_unfreeze``'s, its last change), refused ``lifting-sent-again`` while another order binds the
-        claim, which it would lift too. A blank ``lifts`` raises ValueError, sending nothing: it names no order, and
+        ``last_unfreeze``'s, whatever was recorded since), refused ``lifting-sent-again`` while an order binds
+        the claim, which it would lift too. A blank ``lifts`` raises ValueError, sending nothing: it names no order, and
         taken as the one in effect it would lift the order with priority. The claim stays frozen while another
         order binds it (a queued order takes effect when the one in effect is lifted), and is free only when the
         last is lifted. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found``,

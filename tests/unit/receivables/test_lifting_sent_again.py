@@ -3,8 +3,8 @@
 order queued behind the one it lifted, and the claim would be freed while a court's order still binds it. The
 SDK sends the retry as its caller wrote it (tests/unit/receivables_client/test_sdk_unfreeze_sent_again.py), so
 the contract refuses it, reading the claim in the lifting's own transaction, while that lifting is the claim's
-last change. An order named in ``lifts`` still lifts a second order, a different lifting order is no retry,
-and an order recorded after the lifting is lifted as ever."""
+last change or another order was recorded since. An order named in ``lifts`` still lifts a second order, and
+a different lifting order is no retry."""
 
 from __future__ import annotations
 
@@ -49,10 +49,27 @@ async def test_the_same_lifting_order_naming_the_next_order_lifts_it_and_another
     assert net.doc(rid).get("frozen") is None
 
 
-async def test_the_lifting_order_lifts_an_order_recorded_after_its_lifting_as_ever():
+async def test_a_lifting_sent_again_after_another_order_was_queued_is_refused_and_lifts_nothing():
     net, rid = await _frozen_twice()
     reg = net.actors["regulator"]
-    await net.ok(reg, "FreezeReceivable", rid, "(2026) Hu 0101 Bao 3")   # the claim changed since the lifting
-    await net.ok(reg, "UnfreezeReceivable", rid, LIFTING)
+    # another court's order queued between the first attempt and the retry
+    await net.ok(reg, "FreezeReceivable", rid, "(2026) Hu 0101 Bao 3")
+    await net.refused(reg, "UnfreezeReceivable", rid, LIFTING, rule="lifting-sent-again")
+    doc = net.doc(rid)
+    assert doc["frozen"]["order_reference"] == SECOND
+    assert [o["order_reference"] for o in doc["queued_freezes"]] == ["(2026) Hu 0101 Bao 3"]
+    # named, the order it lifts as well is lifted
+    await net.ok(reg, "UnfreezeReceivable", rid, LIFTING, SECOND)
     assert net.doc(rid)["frozen"]["order_reference"] == "(2026) Hu 0101 Bao 3"
 
+
+async def test_a_lifting_sent_again_after_the_claim_it_freed_was_frozen_anew_is_refused():
+    net = await standard_net()
+    a = net.actors
+    reg = a["regulator"]
+    rid = (await net.confirmed(a["tier1"], a["core"]))["id"]
+    await net.ok(reg, "FreezeReceivable", rid, FIRST)
+    await net.ok(reg, "UnfreezeReceivable", rid, LIFTING)    # the claim is free
+    await net.ok(reg, "FreezeReceivable", rid, SECOND)       # a new order, recorded before the retry
+    await net.refused(reg, "UnfreezeReceivable", rid, LIFTING, rule="lifting-sent-again")
+    assert net.doc(rid)["frozen"]["order_reference"] == SECOND

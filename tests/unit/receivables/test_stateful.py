@@ -995,8 +995,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
         else:
             codes |= {"not-frozen"} if not c.orders else set()
             codes |= {"freeze-order-not-found"} if c.orders and lifts and lifts not in c.orders else set()
-            # the same lifting order again, the claim as its lifting left it: a retry, which would lift the next
-            codes |= {"lifting-sent-again"} if c.orders and lifts is None and c.lifted_in == c.last_tx else set()
+            # the same lifting order again, whatever was recorded since: a retry, which would lift the next
+            codes |= {"lifting-sent-again"} if c.orders and lifts is None and c.lifted_in is not None else set()
         codes |= {"argument-invalid"} if not freeze and lifts == "" else set()
         fn, name = ("FreezeReceivable", "ReceivableFrozen") if freeze else ("UnfreezeReceivable", "ReceivableUnfrozen")
         args = (order,) if freeze else ("(2026) Hu 01 Zhi Jie 3", *([] if lifts is None else [lifts]))
