@@ -104,13 +104,13 @@ _REQUEST_ENDED_BY = {
 _STEP_INTO = {"DISBURSED": "RecordDisbursement", "REPAID": "RecordRepayment", "RECOURSED": "ExerciseRecourse"}
 
 
-def _step_committed_in(f: Financing) -> str:
-    """Where ``f``'s last change is the bank's step that took it into its status, the transaction that step
-    committed in, for the refusal of that step sent again: after an answer lost (a timeout, Ctrl-C), the
-    bank learns that its first attempt committed, and in which transaction, which the lost answer's line
-    named; "" where a later change followed."""
-    step = _STEP_INTO.get(f.status)
-    if step is None or f.last.action != step:
+def _step_committed_in(f: Financing, step: str) -> str:
+    """Where ``f``'s last change is ``step``, the bank's step refused, which took it into its status, the
+    transaction that step committed in, for the refusal of that step sent again: after an answer lost (a
+    timeout, Ctrl-C), the bank learns that its first attempt committed, and in which transaction, which the
+    lost answer's line named; "" where a later change followed, and for another step (a disbursement of a
+    repaid financing is no disbursement sent again)."""
+    if _STEP_INTO.get(f.status) != step or f.last.action != step:
         return ""
     return (f"; the {step} that made it {f.status} committed in transaction {f.last.tx_id} at {f.last.at}: "
             "sent again, it records nothing twice")
@@ -235,12 +235,12 @@ class FinancingGroup(TransactionGroup):
         offers = await s.store.offers_of(f.id)
         return next((o for o in offers if o.financier == bank.uscc and o.status == "OPEN"), None)
 
-    async def _as_financier_in(self, s: Session, financing_id: str, status: str, refusal: str, *,
+    async def _as_financier_in(self, s: Session, financing_id: str, status: str, refusal: str, *, step: str,
                                refused_for_good: Callable[[Financing, Receivable], None] | None = None,
                                ) -> tuple[Party, Financing, Receivable]:
         """The calling bank, the financing and its claim, where the bank takes a financing in ``status`` a
-        step on (disburses an accepted one, records a disbursed one repaid, calls on its recourse): the
-        financing's bank, the financing in ``status`` (else ``invalid-state``, ``refusal`` saying which step
+        step on (``step``: disburses an accepted one, records a disbursed one repaid, calls on its recourse):
+        the financing's bank, the financing in ``status`` (else ``invalid-state``, ``refusal`` saying which step
         follows which), the one its claim names, what ``refused_for_good`` refuses (a disbursement past the
         due date) and the claim not frozen. Each of those transactions refuses
         by these rules in this order, but for one: a live financing still on its way to ``status`` (an
@@ -260,13 +260,14 @@ class FinancingGroup(TransactionGroup):
                 lifecycle.ensure_not_frozen(r)
             if (ended := _how_it_ended(f)) is not None:
                 raise rule("invalid-state", f"financing {f.id} is {f.status} (GetFinancing shows it): "
-                           f"{ended}{_step_committed_in(f)}")
+                           f"{ended}{_step_committed_in(f, step)}")
             if accepted_past_due:
                 raise rule("invalid-state", f"financing {f.id} is ACCEPTED and was never disbursed, and from "
                            f"its claim's due date {r.due_date} on it can no longer be: nothing was lent to "
                            "repay or take back; end it with CancelFinancing (the holder or the bank), after "
                            "which the debtor pays the holder")
-            raise rule("invalid-state", f"financing {f.id} is {f.status}: {refusal}{_step_committed_in(f)}")
+            raise rule("invalid-state",
+                       f"financing {f.id} is {f.status}: {refusal}{_step_committed_in(f, step)}")
         _ensure_claim_names_financing(f, r)
         if refused_for_good is not None:
             refused_for_good(f, r)

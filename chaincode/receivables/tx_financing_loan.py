@@ -46,6 +46,7 @@ class LoanTransactions(FinancingGroup):
 
         bank, f, r = await self._as_financier_in(s, financing_id, "ACCEPTED",
                                                  "disbursement follows acceptance, once",
+                                                 step="RecordDisbursement",
                                                  refused_for_good=ensure_before_maturity)
         # the loan's entry and the bank's own keys on the accepted offer, all read below, in one round trip
         await s.store.prefetch(*s.store.financier_entry_records(r),
@@ -160,7 +161,8 @@ class LoanTransactions(FinancingGroup):
         """The financier records that the debtor paid it; the financing closes and the claim is settled."""
         s = self._session(ctx)
         bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
-                                                 "repayment follows disbursement, once")
+                                                 "repayment follows disbursement, once",
+                                                 step="RecordRepayment")
         act = s.action("RecordRepayment", bank.uscc)
         before = r.model_copy()
         if r.status != SETTLED:

@@ -17,18 +17,19 @@ from .tx_financing import TERMS_TRANSIENT_KEY, FinancingGroup
 class RecourseTransactions(FinancingGroup):
     """DemandRecourse, ExerciseRecourse."""
 
-    async def _recourse_open(self, ctx: Context, s: Session, financing_id: str) -> tuple[Party, Financing, Receivable]:
+    async def _recourse_open(self, ctx: Context, s: Session, financing_id: str,
+                             step: str) -> tuple[Party, Financing, Receivable]:
         """The calling bank, the financing and its claim, where the bank may call on the holder's recourse
         (demand it, DemandRecourse, or record it met, ExerciseRecourse): the financing's bank, the claim not
         frozen (an ended financing is refused by its status first: its bank no longer reads the claim), the
         financing DISBURSED on terms with recourse (the accepted ones again, transient), the claim unpaid and
-        past its due date. Both transactions refuse by these rules in this order."""
+        past its due date. Both transactions (``step``) refuse by these rules in this order."""
         bank, f, r = await self._as_financier_in(s, financing_id, "DISBURSED",
                                                  "recourse is demanded or exercised only on a disbursed "
                                                  "financing the debtor has not paid: an accepted one "
                                                  "is disbursed first (RecordDisbursement); a repaid, "
                                                  "recoursed or ended one has nothing left to recourse "
-                                                 "(GetFinancing shows how it ended)")
+                                                 "(GetFinancing shows how it ended)", step=step)
         # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
         if not self._offered_terms(ctx, f.terms_hash).recourse:
             raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
@@ -59,7 +60,7 @@ class RecourseTransactions(FinancingGroup):
         repurchase with or without a demand before it.
         """
         s = self._session(ctx)
-        bank, f, r = await self._recourse_open(ctx, s, financing_id)
+        bank, f, r = await self._recourse_open(ctx, s, financing_id, "DemandRecourse")
         # one a day is enough, and it makes a resubmission (a retry after a lost answer) a refusal that says the
         # demand is on the ledger rather than a second demand. The date is the client's timestamp's, which the
         # peers take within their time window: around midnight a host whose clock is minutes behind stamps the
@@ -99,7 +100,7 @@ class RecourseTransactions(FinancingGroup):
         without recourse leave the debtor's default with the bank: refused (``without-recourse``).
         """
         s = self._session(ctx)
-        bank, f, r = await self._recourse_open(ctx, s, financing_id)
+        bank, f, r = await self._recourse_open(ctx, s, financing_id, "ExerciseRecourse")
         why = _require_text(reason, "reason")
         act = s.action("ExerciseRecourse", bank.uscc)
         notice = await s.store.notice(f.notice_id or "")

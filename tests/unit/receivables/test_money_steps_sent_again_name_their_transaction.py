@@ -38,3 +38,17 @@ async def test_a_step_refused_after_a_later_change_names_no_transaction():
     await net.ok(tier1, "CancelFinancing", f, "credit line withdrawn")
     said = await net.refused(bank, "RecordDisbursement", f, transient=transient_terms(), rule="invalid-state")
     assert "committed in transaction" not in said, said
+
+
+async def test_another_step_on_an_ended_financing_is_not_told_it_was_sent_again():
+    # a disbursement or a recourse of a repaid financing, a repayment of a recoursed one: no step of the
+    # caller committed, so the refusal names none as this one's first attempt
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core)
+    f = (await net.financed(tier1, r["id"]))["id"]
+    await net.ok(bank, "RecordRepayment", f)
+    for fn, args in (("RecordDisbursement", ()), ("DemandRecourse", ("unpaid",)),
+                     ("ExerciseRecourse", ("bought back",))):
+        said = await net.refused(bank, fn, f, *args, transient=transient_terms(), rule="invalid-state")
+        assert "is REPAID" in said and "committed in transaction" not in said, (fn, said)
