@@ -89,6 +89,22 @@ def _ensure_not_a_lifting_sent_again(r: Receivable, order: str) -> None:
                "lifts; GetReceivableHistory shows each order and its lifting")
 
 
+def _order_not_binding(r: Receivable, named: str, binding: list[FreezeOrder]) -> str:
+    """The ``freeze-order-not-found`` refusal of lifting ``named`` on ``r``, which binds no order of
+    it, naming those that do. Where the claim's last lifting lifted that order (a lifting retried with
+    ``lifts`` after a lost answer finds its first call committed), it says so and sends no one to lift
+    the orders that still bind it: one lifted in its place would free the claim of a court's order."""
+    orders = ", ".join(shown(o.order_reference) for o in binding)
+    kept = r.last_unfreeze
+    if kept is not None and order_key(kept.lifted) == order_key(named):
+        return (f"{r.id} is not frozen by order {shown(named)}: order {shown(kept.order_reference)} "
+                f"lifted it already (transaction {kept.tx_id}, {kept.date}), so nothing is lifted, and a "
+                "lifting sent again after a lost answer committed the first time; the orders that still "
+                f"bind it are {orders}, each lifted only by the order that lifts it")
+    return (f"{r.id} is not frozen by order {shown(named)}: the orders that bind it are {orders}; "
+            "lift one of those")
+
+
 async def _nothing_to_lift(s: Session, r: Receivable) -> str:
     """The ``not-frozen`` refusal of a lifting on ``r``, which no order binds: the lifting the claim keeps (a
     lifting retried after a lost answer finds its first call committed) and, of a split claim, the parts that
@@ -173,9 +189,11 @@ class FreezeTransactions(TransactionGroup):
         had it). The claim keeps the lifting order and the order it lifted (``last_unfreeze``) until a later
         lifting. Without ``lifts``, the order that made that lifting is refused while an order binds the
         claim, whatever was recorded since (``lifting-sent-again``): sent again after a lost answer, it would
-        lift the next order too. A ``lifts`` that binds no order of the claim is refused ``freeze-order-not-found`` naming those
-        that do. An order is lifted by a regulator of the org whose party recorded it, not by another regulator org
-        (``not-the-ordering-regulator``; ``_ensure_may_lift`` says when any regulator may)."""
+        lift the next order too. A ``lifts`` that binds no order of the claim is refused
+        ``freeze-order-not-found`` naming those that do (and, where the claim's last lifting lifted that
+        order, that lifting: sent again, it lifts nothing twice). An order is lifted by a regulator of the
+        org whose party recorded it, not by another regulator org (``not-the-ordering-regulator``;
+        ``_ensure_may_lift`` says when any regulator may)."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _order_reference(order_reference, "order_reference")
@@ -197,8 +215,7 @@ class FreezeTransactions(TransactionGroup):
             _ensure_not_a_lifting_sent_again(r, order)
         lifted = binding[0] if named is None else r.freeze_order_named(named)
         if lifted is None:
-            raise rule("freeze-order-not-found", f"{r.id} is not frozen by order {shown(named)}: the orders that "
-                       f"bind it are {', '.join(shown(o.order_reference) for o in binding)}; lift one of those")
+            raise rule("freeze-order-not-found", _order_not_binding(r, named, binding))
         await _ensure_may_lift(s, regulator, lifted, r.id)
         before = r.model_copy()
         rest = [o for o in binding if o is not lifted]

@@ -73,3 +73,16 @@ async def test_a_lifting_sent_again_after_the_claim_it_freed_was_frozen_anew_is_
     await net.ok(reg, "FreezeReceivable", rid, SECOND)       # a new order, recorded before the retry
     await net.refused(reg, "UnfreezeReceivable", rid, LIFTING, rule="lifting-sent-again")
     assert net.doc(rid)["frozen"]["order_reference"] == SECOND
+
+
+async def test_a_lifting_sent_again_with_lifts_is_refused_naming_its_first_attempt_not_the_next_order():
+    # with lifts, a retry finds the order it names lifted: the refusal says by which lifting, and does not send
+    # the regulator to lift the order that still binds the claim in its place
+    net, rid = await _frozen_twice()
+    reg = net.actors["regulator"]
+    lifted = net.doc(rid)["last_unfreeze"]
+    said = await net.refused(reg, "UnfreezeReceivable", rid, LIFTING, FIRST, rule="freeze-order-not-found")
+    assert (f"{rid} is not frozen by order '{FIRST}': order '{LIFTING}' lifted it already (transaction "
+            f"{lifted['tx_id']}, {lifted['date']}), so nothing is lifted") in said, said
+    assert "lift one of those" not in said, said
+    assert net.doc(rid)["frozen"]["order_reference"] == SECOND

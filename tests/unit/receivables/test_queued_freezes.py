@@ -94,10 +94,13 @@ async def test_a_queued_order_lifted_first_leaves_the_order_in_effect_binding():
     assert claim["last_unfreeze"]["lifted"] == "ORDER-B"
     assert net.claim_policy_orgs(rid) == [CORE, REGULATOR, SUPPLIER]
     await _refused_every_move(net, rid, "ORDER-A")
-    # lifted already: naming it again is refused, naming the order that still binds
+    # lifted already: naming it again is refused, naming the lifting and the order that still binds
     message = await net.refused(reg, "UnfreezeReceivable", rid, "LIFT-B", "ORDER-B", rule="freeze-order-not-found")
-    assert message.endswith("is not frozen by order 'ORDER-B': the orders that bind it are 'ORDER-A'; "
-                            "lift one of those")
+    assert message.endswith(f"is not frozen by order 'ORDER-B': order 'LIFT-B' lifted it already (transaction "
+                            f"{claim['last_unfreeze']['tx_id']}, {claim['last_unfreeze']['date']}), so nothing "
+                            "is lifted, and a lifting sent again after a lost answer committed the first time; "
+                            "the orders that still bind it are 'ORDER-A', each lifted only by the order that "
+                            "lifts it"), message
     freed = await net.ok(reg, "UnfreezeReceivable", rid, "LIFT-A", "ORDER-A")
     assert (freed["frozen"], freed["last_unfreeze"]["lifted"]) == (None, "ORDER-A")
     assert net.claim_policy_orgs(rid) == [CORE, SUPPLIER]
