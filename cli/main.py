@@ -15,6 +15,7 @@ from __future__ import annotations
 import select
 import sys
 from contextlib import contextmanager
+from typing import NoReturn
 
 INTERRUPTED = "Error: interrupted"
 PROMPT_UNANSWERED = "Error: aborted: the prompt got no answer (its input ended): {way_out}"
@@ -100,18 +101,22 @@ def _stops_exit_130(ctx: click.Context | None = None):
     try:
         yield
     except KeyboardInterrupt as stopped:
-        # request_ids.Terminated: SIGTERM or SIGHUP, which a command waiting on the ledger takes as a stop,
-        # ends with the shell's code for that signal (128 + its number) and names it
-        signum = getattr(stopped, "signum", None)
-        _say_stopped(f"Error: {stopped}" if signum else INTERRUPTED)
-        sys.exit(getattr(stopped, "exit_code", EXIT_INTERRUPTED))
+        _stop(stopped)
     except click.Abort as aborted:   # click raises it from the KeyboardInterrupt or EOFError the prompt got
         if isinstance(aborted.__context__, KeyboardInterrupt):
-            _say_stopped()
-            sys.exit(EXIT_INTERRUPTED)
+            _stop(aborted.__context__)   # SIGTERM at `discount accept`'s question is named as it is elsewhere
         command = ctx.invoked_subcommand if ctx is not None else None
         _say_stopped(PROMPT_UNANSWERED.format(way_out=PROMPT_WAY_OUT.get(command, "answer it in a terminal")))
         sys.exit(EXIT_PROMPT_UNANSWERED)
+
+
+def _stop(stopped: KeyboardInterrupt) -> NoReturn:
+    """End the command stopped by Ctrl-C, exit 130, or by request_ids.Terminated: SIGTERM or SIGHUP, which a
+    command waiting on the ledger or at a question takes as a stop, ends with the shell's code for that signal
+    (128 + its number) and names it."""
+    signum = getattr(stopped, "signum", None)
+    _say_stopped(f"Error: {stopped}" if signum else INTERRUPTED)
+    sys.exit(getattr(stopped, "exit_code", EXIT_INTERRUPTED))
 
 
 def _reader_gone() -> bool:
