@@ -119,7 +119,9 @@ def _checkpoint_path(_ctx: click.Context, _param: click.Parameter, path: Path | 
 def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     """Follow the receivables contract's events: one line per event, in ledger order.
 
-    Any org may listen; by default the regulator does. Stop with Ctrl-C or --limit.
+    Any org may listen; by default the regulator does. Stop with Ctrl-C, SIGTERM or SIGHUP (a
+    service manager's stop, a dropped ssh session: exit 0, the checkpoint past the last event
+    printed, as at Ctrl-C) or --limit.
     Amounts show as money (integer fen with --json), nested ones too, with the event's
     currency where the event names one. An event that does not read as the contract's, or
     whose line cannot be made (values nested too deep, an amount of too many digits), is

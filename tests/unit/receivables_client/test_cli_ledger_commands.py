@@ -7,6 +7,9 @@ The double stands in for the Gateway Contract/Network the SDK talks to; the SDK
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 from contextlib import contextmanager
 
 import click
@@ -363,3 +366,29 @@ def test_a_bad_amount_is_one_usage_line_and_nothing_is_sent(ledger):
     assert res.exit_code == 2
     assert "Invalid value for '--amount'" in res.output and "not an amount" in res.output
     assert ledger.opened == [] and ledger.calls == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: signal.Signals(s).name)
+def test_sigterm_or_sighup_stops_following_as_ctrl_c_does_with_the_checkpoint_past_the_last_event(
+        ledger, tmp_path, signum):
+    """A service manager stopping `recfin events --checkpoint FILE` (SIGTERM), or its ssh session dropping
+    (SIGHUP): it stops as at Ctrl-C, exit 0, the checkpoint past the last event printed, where the signal's
+    default action ended it wherever it was, a line printed and its checkpoint not yet recorded."""
+    checkpoint = tmp_path / "events.checkpoint"
+
+    def followed_until_signalled():
+        yield chaincode_event(7, "t3")
+        yield chaincode_event(8, "t4")
+        if signal.getsignal(signum) is signal.SIG_DFL:   # the signal would end the process, and this test
+            raise AssertionError(f"{signal.Signals(signum).name} would end `recfin events` wherever it was")
+        os.kill(os.getpid(), signum)
+        time.sleep(10)   # the handler raises in this thread before the sleep is over
+        raise AssertionError("the signal did not stop the stream")
+
+    ledger.network = FakeNetwork(followed_until_signalled())
+    res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--json")
+    assert res.exit_code == 0, res.output
+    assert [json.loads(line)["tx_id"] for line in res.stdout.splitlines()] == ["t3", "t4"]
+    assert res.stderr.splitlines()[-1] == "stopped after 2 event(s)"
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 8, "transactionId": "t4"}
+    assert signal.getsignal(signum) is signal.SIG_DFL   # left as it was found
