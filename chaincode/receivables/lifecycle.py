@@ -53,10 +53,13 @@ def ensure_not_frozen(r: Receivable, way_on: str = "") -> None:
                    + (f"; {way_on}" if way_on else ""))
 
 
-def ensure_status(r: Receivable, allowed: Sequence[str], action: str, *, today: date | None = None) -> None:
+def ensure_status(r: Receivable, allowed: Sequence[str], action: str, *, today: date | None = None,
+                  sent_again: str = "") -> None:
     """Refused unless ``r`` is in one of the ``allowed`` statuses, named in the order given (never a set's:
     the refusal text must be the same on every endorsing peer). ``today``, when the caller knows it: a claim
-    its debtor has yet to confirm is named as past confirming once its due date has come."""
+    its debtor has yet to confirm is named as past confirming once its due date has come. ``sent_again``:
+    where the caller's own step sent before made the status, the transaction it committed in
+    (``tx_base.step_committed_in``), ending the refusal."""
     if r.status not in allowed:
         statuses = " or ".join(allowed)
         # A split's parts begin CONFIRMED and carry the claim's debt from then on, so an action a CONFIRMED
@@ -67,7 +70,7 @@ def ensure_status(r: Receivable, allowed: Sequence[str], action: str, *, today: 
         # the due date on (past-maturity), so from then on the refusal names what ConfirmReceivable's does
         confirm = _confirmation_way(r, today) if r.status == REGISTERED and CONFIRMED in allowed else ""
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
-                   f"only when {statuses}{parts}{confirm}")
+                   f"only when {statuses}{parts}{confirm}{sent_again}")
 
 
 def _confirmation_way(r: Receivable, today: date | None) -> str:
@@ -105,13 +108,13 @@ def mark_overdue(r: Receivable) -> None:
 
 
 def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
-                                        due_way_on: str = "") -> None:
+                                        due_way_on: str = "", *, sent_again: str = "") -> None:
     """Refused for what no step of a financing cures, before a caller names its financing's way out: a claim
     settled (paid to its bank, whose repayment record is still to come), overdue, split or otherwise not
     CONFIRMED, or past its due date stays refused once the financing ends, so naming the way out would send
     the holder to end the financing for an ``action`` refused all the same. FINANCED passes: its financing is
     the caller's to refuse, with the way out. ``due_way_on``: what is left to do with a claim past its due
-    date, added to that refusal."""
+    date, added to that refusal. ``sent_again``: as ``ensure_status`` takes it, for a status refused."""
     if r.status == SPLIT:
         # its parts fall due with it: past that date the parts its refusal names would be refused in turn
         ensure_before_maturity(r, today, action, due_way_on)
@@ -121,7 +124,7 @@ def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {OVERDUE}: it fell due on "
                    f"{r.due_date} unpaid; {due_way_on}")
     if r.status != FINANCED:
-        ensure_status(r, (CONFIRMED,), action, today=today)
+        ensure_status(r, (CONFIRMED,), action, today=today, sent_again=sent_again)
     ensure_before_maturity(r, today, action, due_way_on)
 
 

@@ -3,7 +3,8 @@
 Each ``tx_*`` module holds one business area's transactions as a class deriving from ``TransactionGroup``; the
 contract class mixes them together. What a group takes from the contract it is mixed into (its configuration, its
 collections, a ``Session`` per transaction) is named here, and so are the checks that the caller is a claim's
-debtor or its holder, which the lifecycle, financing, discounting and settlement groups all make.
+debtor or its holder, which the lifecycle, financing, discounting and settlement groups all make, and what a
+step a record's status allows once says when it is sent again (``step_committed_in``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,23 @@ from chaincode.contract import Context
 from . import config as cfg
 from . import keys
 from .errors import rule
-from .model import Party, Receivable
+from .model import Action, Party, Receivable
 from .session import Session
+
+
+def step_committed_in(status: str, last: Action, step: str, caller: str) -> str:
+    """For the refusal of ``step`` by ``caller`` (a credit code) on a record now in ``status``: where the
+    record's last change ``last`` is that same step by that same party, which took it into ``status``, the
+    transaction it committed in; "" where a later change followed, another step made it, or another party.
+    A step a status allows once and that takes no request id (a confirmation, an acknowledgement, an
+    acceptance of a discount, a disbursement) sent again after its answer was lost (a timeout, Ctrl-C) is
+    refused by that status: this tells the caller its own first attempt committed, and in which transaction,
+    which the lost answer's line named, where the status alone could as well be another's change. Only for a
+    caller the transaction's own checks let read the record, as the transaction id and time are its."""
+    if last.action != step or last.by != caller:
+        return ""
+    return (f"; the {step} that made it {status} committed in transaction {last.tx_id} at {last.at}: "
+            "sent again, it records nothing twice")
 
 
 class TransactionGroup:

@@ -26,7 +26,7 @@ from .model import (
 )
 from .schemas import json_argument
 from .session import rules
-from .tx_base import TransactionGroup
+from .tx_base import TransactionGroup, step_committed_in
 
 DiscountOfferArgument = json_argument(DiscountOfferRequest)
 
@@ -99,6 +99,29 @@ def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
     if not isinstance(listed, list) or len(listed) > 1000 or not all(isinstance(i, str) for i in listed):
         return []
     return [(keys.RECEIVABLE, i) for i in listed]
+
+
+def _acceptance_committed_in(d: DiscountOffer, r: Receivable, holder: str) -> str:
+    """``step_committed_in`` for AcceptDiscountOffer of offer ``d`` on claim ``r`` by ``holder`` sent again:
+    where the claim's last change is this holder's acceptance and its payment is what ``d`` pays on the
+    claim that day. The claim keeps no offer id: that payment, priced by ``d``'s terms, stands for the
+    acceptance of ``d``, so one of another offer (another rate, another debtor's) is not named as this one's
+    first attempt; only an offer of the same debtor paying exactly the same could not be told from it."""
+    again = step_committed_in(r.status, r.last, "AcceptDiscountOffer", holder)
+    if not again or not r.payments or not lifecycle.discount_offer_covers(d, r):
+        return ""
+    paid = r.payments[-1]
+    if paid.method != "dynamic-discount" or paid.tx_id != r.last.tx_id:
+        return ""
+    early = settlement.days_early(date.fromisoformat(paid.date), date.fromisoformat(r.due_date))
+    if (apr := settlement.discount_rate_for(d, early)) is None:
+        return ""
+    try:
+        priced = settlement.early_payment(paid.amount + paid.discount, apr, early, d.day_count,
+                                          currency=r.currency)
+    except RuleViolation:   # a rate this offer could not have been taken at: no acceptance of it
+        return ""
+    return again if priced == (paid.amount, paid.discount) else ""
 
 
 def _ensure_not_withdrawn(d: DiscountOffer) -> None:
@@ -196,7 +219,8 @@ class DiscountingTransactions(TransactionGroup):
         # a claim settled, overdue, split or past its due date first, as for a transfer: neither ending
         # its financing nor lifting a freeze would let it be discounted, so their refusals would send the
         # holder to wait or end it for nothing. Past the due date there is nothing to pay early.
-        lifecycle.ensure_actionable_but_for_financing(r, s.today, "discount")
+        lifecycle.ensure_actionable_but_for_financing(
+            r, s.today, "discount", sent_again=_acceptance_committed_in(d, r, holder.uscc))
         lifecycle.ensure_not_frozen(r)
         open_request = None
         if r.financing_id is not None:

@@ -23,7 +23,7 @@ from .errors import rule
 from .model import LIVE_FINANCING, Action, Financing, Offer, OfferTerms, Party, Receivable, parse_request
 from .session import Session
 from .store_offers import OfferAsMade
-from .tx_base import TransactionGroup
+from .tx_base import TransactionGroup, step_committed_in
 
 TERMS_TRANSIENT_KEY = "terms"
 
@@ -104,16 +104,12 @@ _REQUEST_ENDED_BY = {
 _STEP_INTO = {"DISBURSED": "RecordDisbursement", "REPAID": "RecordRepayment", "RECOURSED": "ExerciseRecourse"}
 
 
-def _step_committed_in(f: Financing, step: str) -> str:
-    """Where ``f``'s last change is ``step``, the bank's step refused, which took it into its status, the
-    transaction that step committed in, for the refusal of that step sent again: after an answer lost (a
-    timeout, Ctrl-C), the bank learns that its first attempt committed, and in which transaction, which the
-    lost answer's line named; "" where a later change followed, and for another step (a disbursement of a
-    repaid financing is no disbursement sent again)."""
-    if _STEP_INTO.get(f.status) != step or f.last.action != step:
+def _step_committed_in(f: Financing, step: str, bank: Party) -> str:
+    """``step_committed_in`` for ``step``, the bank's step refused, on financing ``f``: only a step that
+    takes a financing into its status (a disbursement of a repaid financing is no disbursement sent again)."""
+    if _STEP_INTO.get(f.status) != step:
         return ""
-    return (f"; the {step} that made it {f.status} committed in transaction {f.last.tx_id} at {f.last.at}: "
-            "sent again, it records nothing twice")
+    return step_committed_in(f.status, f.last, step, bank.uscc)
 
 
 def _how_it_ended(f: Financing) -> str | None:
@@ -260,14 +256,14 @@ class FinancingGroup(TransactionGroup):
                 lifecycle.ensure_not_frozen(r)
             if (ended := _how_it_ended(f)) is not None:
                 raise rule("invalid-state", f"financing {f.id} is {f.status} (GetFinancing shows it): "
-                           f"{ended}{_step_committed_in(f, step)}")
+                           f"{ended}{_step_committed_in(f, step, bank)}")
             if accepted_past_due:
                 raise rule("invalid-state", f"financing {f.id} is ACCEPTED and was never disbursed, and from "
                            f"its claim's due date {r.due_date} on it can no longer be: nothing was lent to "
                            "repay or take back; end it with CancelFinancing (the holder or the bank), after "
                            "which the debtor pays the holder")
             raise rule("invalid-state",
-                       f"financing {f.id} is {f.status}: {refusal}{_step_committed_in(f, step)}")
+                       f"financing {f.id} is {f.status}: {refusal}{_step_committed_in(f, step, bank)}")
         _ensure_claim_names_financing(f, r)
         if refused_for_good is not None:
             refused_for_good(f, r)

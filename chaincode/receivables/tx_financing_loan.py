@@ -23,6 +23,7 @@ from .tx_financing import (
     TERMS_TRANSIENT_KEY, FinancingGroup, _ensure_as_offered, _ensure_claim_names_financing, _how_it_ended,
     _ensure_not_frozen_while_live,
 )
+from .tx_base import step_committed_in
 
 
 def _days_to_maturity(r: Receivable, today: date) -> int:
@@ -126,7 +127,9 @@ class LoanTransactions(FinancingGroup):
         await s.read_with_party((keys.RECEIVABLE, n.receivable_id), (keys.FINANCING, n.financing_id))
         debtor, r = await self._as_debtor(s, n.receivable_id)
         if n.status != "ISSUED":
-            raise rule("invalid-state", f"notice {n.id} is already {n.status}")
+            # after the debtor's check above: only the notice's debtor learns what acknowledged it
+            raise rule("invalid-state", f"notice {n.id} is already {n.status}"
+                       f"{step_committed_in(n.status, n.last, 'AcknowledgeAssignment', debtor.uscc)}")
         f = await s.store.financing(n.financing_id)
         # the notice tells the debtor whom to pay until the financing is repaid; acknowledged afterwards, the
         # ledger would show a promise to pay a bank that has been paid

@@ -16,7 +16,7 @@ from .errors import rule
 from .model import CONFIRMED, REGISTERED, REJECTED, SPLIT, WITHDRAWN, Receivable
 from .schemas import TransferResult
 from .session import rules
-from .tx_base import TransactionGroup
+from .tx_base import TransactionGroup, step_committed_in
 
 
 class LifecycleTransactions(TransactionGroup):
@@ -29,7 +29,8 @@ class LifecycleTransactions(TransactionGroup):
         s = self._session(ctx)
         debtor, r = await self._as_debtor(s, receivable_id)
         # a claim confirmed already or past its due date: refused by that first, as no lifting cures it
-        lifecycle.ensure_status(r, (REGISTERED,), "confirm")
+        again = step_committed_in(r.status, r.last, "ConfirmReceivable", debtor.uscc)
+        lifecycle.ensure_status(r, (REGISTERED,), "confirm", sent_again=again)
         # the claim stays REGISTERED, holding its invoices, until one of these ends it
         lifecycle.ensure_before_maturity(
             r, s.today, "confirm", f"reject it (RejectReceivable), or its creditor {r.creditor} withdraws it "
