@@ -195,15 +195,21 @@ chaincode:
 """
 
 
-def test_the_peer_starts_from_the_images_core_yaml_with_docker_off(tmp_path):
-    image_cfg, cfg = tmp_path / "image", tmp_path / "cfg"
+def start_peer_from(tmp_path, image_core_yaml: str) -> subprocess.CompletedProcess:
+    """Runs a compose peer's start script (its start command an echo of "started") over an image whose core.yaml
+    is ``image_core_yaml``; the core.yaml it writes is tmp_path/cfg/core.yaml."""
+    image_cfg = tmp_path / "image"
     image_cfg.mkdir()
-    (image_cfg / "core.yaml").write_text(CORE_YAML)
-    script = compose.peer_start_script(str(image_cfg), str(cfg), start="echo started")
-    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True)
+    (image_cfg / "core.yaml").write_text(image_core_yaml)
+    script = compose.peer_start_script(str(image_cfg), str(tmp_path / "cfg"), start="echo started")
+    return subprocess.run(["sh", "-c", script], capture_output=True, text=True)
+
+
+def test_the_peer_starts_from_the_images_core_yaml_with_docker_off(tmp_path):
+    done = start_peer_from(tmp_path, CORE_YAML)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "started"
-    core = yaml.safe_load((cfg / "core.yaml").read_text())
+    core = yaml.safe_load((tmp_path / "cfg" / "core.yaml").read_text())
     assert core["vm"]["endpoint"] == ""
     assert core["chaincode"]["externalBuilders"] == [{"name": "ccaas_builder", "path": "/opt/hyperledger/ccaas_builder"}]
     image_peer = yaml.safe_load(CORE_YAML)["peer"]
@@ -212,11 +218,7 @@ def test_the_peer_starts_from_the_images_core_yaml_with_docker_off(tmp_path):
 
 
 def test_the_peer_refuses_to_start_when_the_edit_finds_nothing(tmp_path):
-    image_cfg = tmp_path / "image"
-    image_cfg.mkdir()
-    (image_cfg / "core.yaml").write_text(CORE_YAML.replace("unix:///var/run/docker.sock", "tcp://docker:2375"))
-    script = compose.peer_start_script(str(image_cfg), str(tmp_path / "cfg"), start="echo started")
-    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True)
+    done = start_peer_from(tmp_path, CORE_YAML.replace("unix:///var/run/docker.sock", "tcp://docker:2375"))
     assert done.returncode == 1 and "started" not in done.stdout
     assert "could not empty vm.endpoint" in done.stderr
 

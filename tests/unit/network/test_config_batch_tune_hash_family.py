@@ -12,7 +12,7 @@ from network.errors import NetworkError
 from tests.unit.receivables_client.audit_ledger import with_signature_hash_family
 
 from .channel_fixtures import config_block
-from .test_tuning import channel_with_batch
+from .test_tuning import channel_with_batch, peer_serving_block
 
 
 def _orderer_msp_of_family(config, family: str):
@@ -28,16 +28,7 @@ def peer_serving(fake_fabric, tmp_path):
     the one written beside it as .after; each call is in calls.txt."""
     block = tmp_path / "current.block"
     calls = tmp_path / "calls.txt"
-    peer = fake_fabric / "bin" / "peer"
-    peer.write_text(f"""#!/bin/sh
-echo "$CORE_PEER_LOCALMSPID $@" >> {calls}
-case "$1 $2" in
-  "channel fetch") cp {block} "$4"; exit 0;;
-  "channel update") [ -f {block}.after ] && cp {block}.after {block}; exit 0;;
-esac
-exit 1
-""")
-    peer.chmod(0o755)
+    peer_serving_block(fake_fabric, block, calls)
     return block, calls
 
 

@@ -5,12 +5,13 @@ client sets. Fabric checks it against the peer's clock (peer.authentication.time
 TimeWindowCheck auth filter listed in core.yaml, which Fabric's own core.yaml leaves out: without it a client
 could stamp a payment after its due date as made before it, or accept an offer that has expired.
 """
-import subprocess
 
 import pytest
 import yaml
 
-from network import compose, nodeconfig
+from network import nodeconfig
+
+from .test_compose import start_peer_from
 
 # peer.handlers of Fabric's core.yaml, in the two forms its releases write a list item in
 MULTI_LINE_ITEMS = """\
@@ -69,25 +70,16 @@ def test_a_base_without_handlers_gets_the_filter(tmp_path):
 
 @pytest.mark.parametrize("image_core_yaml", [MULTI_LINE_ITEMS, ONE_LINE_ITEMS])
 def test_compose_peers_start_from_a_core_yaml_listing_the_time_window_filter(tmp_path, image_core_yaml):
-    image_cfg, cfg = tmp_path / "image", tmp_path / "cfg"
-    image_cfg.mkdir()
-    (image_cfg / "core.yaml").write_text(image_core_yaml)
-    script = compose.peer_start_script(str(image_cfg), str(cfg), start="echo started")
-    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True)
+    done = start_peer_from(tmp_path, image_core_yaml)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "started"
-    core = yaml.safe_load((cfg / "core.yaml").read_text())
+    core = yaml.safe_load((tmp_path / "cfg" / "core.yaml").read_text())
     assert core["peer"]["handlers"]["authFilters"] == CHECKED
     assert core["peer"]["handlers"]["decorators"] == [{"name": "DefaultDecorator"}]
     assert core["vm"]["endpoint"] == ""
 
 
 def test_a_compose_peer_whose_image_lists_no_expiration_check_refuses_to_start(tmp_path):
-    image_cfg = tmp_path / "image"
-    image_cfg.mkdir()
-    without_expiration_check = ONE_LINE_ITEMS.replace("      - name: ExpirationCheck", "      # gone")
-    (image_cfg / "core.yaml").write_text(without_expiration_check)
-    script = compose.peer_start_script(str(image_cfg), str(tmp_path / "cfg"), start="echo started")
-    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True)
+    done = start_peer_from(tmp_path, ONE_LINE_ITEMS.replace("      - name: ExpirationCheck", "      # gone"))
     assert done.returncode == 1 and "started" not in done.stdout
     assert "could not add TimeWindowCheck" in done.stderr

@@ -199,13 +199,9 @@ def test_a_batch_change_is_validated_and_the_same_timeout_in_go_s_spelling_is_no
         batch_tuning.changed_batch(current, preferred_max_bytes="20 MB")
 
 
-@pytest.fixture
-def scripted_peer(fake_fabric, tmp_path, topology, data_root):
-    """A `peer` CLI whose fetch returns the channel's config block and whose update moves it on to .after."""
-    block = tmp_path / "current.block"
-    current = channel_with_batch(topology, data_root)
-    block.write_bytes(config_block(current, topology.channel).SerializeToString())
-    calls = tmp_path / "calls.txt"
+def peer_serving_block(fake_fabric, block, calls) -> None:
+    """Makes fake_fabric's `peer` CLI hand out ``block`` on a fetch and, on an update, move it on to the block
+    written beside it as .after; each call is appended to ``calls``."""
     peer = fake_fabric / "bin" / "peer"
     peer.write_text(f"""#!/bin/sh
 echo "$CORE_PEER_LOCALMSPID $@" >> {calls}
@@ -216,6 +212,16 @@ esac
 exit 1
 """)
     peer.chmod(0o755)
+
+
+@pytest.fixture
+def scripted_peer(fake_fabric, tmp_path, topology, data_root):
+    """A `peer` CLI whose fetch returns the channel's config block and whose update moves it on to .after."""
+    block = tmp_path / "current.block"
+    current = channel_with_batch(topology, data_root)
+    block.write_bytes(config_block(current, topology.channel).SerializeToString())
+    calls = tmp_path / "calls.txt"
+    peer_serving_block(fake_fabric, block, calls)
     return current, block, calls
 
 
