@@ -24,18 +24,20 @@ def sleeping(tmp_path):
     kill_group(pid)
 
 
-def mid_exec_for(monkeypatch, pid: int, reads: int | None) -> list[int]:
-    """/proc/<pid>/environ reads empty, as in the middle of an exec, for its first ``reads`` reads (None:
-    every read); the reads of it made, counted in the list returned."""
-    real_environ = supervisor_module._environ
+def mid_exec_for(monkeypatch, pid: int, reads: int | None, proc_file: str = "environ") -> list[int]:
+    """/proc/<pid>/<proc_file> (``environ`` or ``cmdline``, as the supervisor's ``_environ`` and ``_cmdline``
+    read them) reads empty, as in the middle of an exec, for its first ``reads`` reads (None: every read); the
+    reads of it made, counted in the list returned."""
+    reader = f"_{proc_file}"
+    real_read = getattr(supervisor_module, reader)
     made: list[int] = []
 
-    def environ(each: int) -> bytes | None:
+    def read(each: int) -> bytes | None:
         if each != pid:
-            return real_environ(each)
+            return real_read(each)
         made.append(each)
-        return b"" if reads is None or len(made) <= reads else real_environ(each)
-    monkeypatch.setattr(supervisor_module, "_environ", environ)
+        return b"" if reads is None or len(made) <= reads else real_read(each)
+    monkeypatch.setattr(supervisor_module, reader, read)
     return made
 
 

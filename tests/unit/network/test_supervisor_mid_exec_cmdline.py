@@ -11,6 +11,7 @@ from network import supervisor as supervisor_module
 from network.supervisor import ProcessSpec, Supervisor
 
 from .test_supervisor import kill_group
+from .test_supervisor_mid_exec import mid_exec_for
 
 
 @pytest.fixture
@@ -26,24 +27,10 @@ def untagged(tmp_path):
     kill_group(pid)
 
 
-def mid_exec_cmdline_for(monkeypatch, pid: int, reads: int | None) -> list[int]:
-    """/proc/<pid>/cmdline reads empty for its first ``reads`` reads (None: every read); the reads counted."""
-    real_cmdline = supervisor_module._cmdline
-    made: list[int] = []
-
-    def cmdline(each: int) -> bytes | None:
-        if each != pid:
-            return real_cmdline(each)
-        made.append(each)
-        return b"" if reads is None or len(made) <= reads else real_cmdline(each)
-    monkeypatch.setattr(supervisor_module, "_cmdline", cmdline)
-    return made
-
-
 def test_an_untagged_record_s_node_read_mid_exec_is_found_running_once_the_exec_is_done(untagged,
                                                                                          monkeypatch):
     pid, pid_file = untagged
-    reads = mid_exec_cmdline_for(monkeypatch, pid, reads=2)
+    reads = mid_exec_for(monkeypatch, pid, reads=2, proc_file="cmdline")
     found = Supervisor().find(pid_file)
     assert (found.pid, found.alive) == (pid, True)
     assert len(reads) == 3
@@ -56,7 +43,7 @@ def test_an_empty_cmdline_is_not_waited_for_when_the_start_time_is_another_proce
     record = json.loads(pid_file.read_text())
     record["start_time"] = int(record["start_time"]) + 1
     pid_file.write_text(json.dumps(record))
-    reads = mid_exec_cmdline_for(monkeypatch, pid, reads=None)
+    reads = mid_exec_for(monkeypatch, pid, reads=None, proc_file="cmdline")
     monkeypatch.setattr(supervisor_module.time, "sleep",
                         lambda seconds: pytest.fail("waited for another process"))
     assert Supervisor().find(pid_file).alive is False
@@ -66,6 +53,6 @@ def test_an_empty_cmdline_is_not_waited_for_when_the_start_time_is_another_proce
 def test_a_recorded_process_whose_cmdline_stays_empty_is_not_the_node(untagged, monkeypatch):
     pid, pid_file = untagged
     monkeypatch.setattr(supervisor_module, "EXEC_SETTLE_SECONDS", 0.0)
-    reads = mid_exec_cmdline_for(monkeypatch, pid, reads=None)
+    reads = mid_exec_for(monkeypatch, pid, reads=None, proc_file="cmdline")
     assert Supervisor().find(pid_file).alive is False
     assert reads == [pid, pid]      # the first read, and one more once the wait (none here) is over
