@@ -15,7 +15,9 @@ different payment habits:
   the claim falls due or after it, a few never. A claim takes no payment and no
   overdue mark while an order binds it; one lifted after its due date is to be
   paid by the day of the lifting, and the debtor pays it late or not as its
-  habits stand that day.
+  habits stand that day. Nor is it financed while an order binds it: a claim
+  drawn to be financed on a day an order binds it is financed the day after
+  the lifting, or not at all (:func:`_financing_day`).
 
 Each debtor buys from a few suppliers of unequal weight, so concentration
 varies. A confirmed receivable is paid on or a few days before its due date,
@@ -157,6 +159,26 @@ def _paid_from(rng: random.Random, p_late: float, pay_by: date) -> tuple[date | 
     return None, pay_by
 
 
+def _financing_day(drawn: date, frozen_on: date | None, lifted_on: date | None, due: date,
+                   settled_on: date | None) -> date | None:
+    """The day a claim drawn to be financed on ``drawn`` is financed, as the contract lets it be: on that day
+    unless a freeze order recorded on ``frozen_on`` binds it then (from that day to the day of its lifting,
+    ``lifted_on``, both counted, as either may come first within the day), as a frozen claim is refused
+    financing (``receivable-frozen``). Such a claim is financed the day after the lifting when that day is
+    still before its due date (a financing is refused from then on) and before it is paid; else, or when the
+    order is never lifted, not at all (None).
+
+    The day after the lifting, not a day drawn anew: the holder that wanted the financing asks again as soon
+    as it may, and a fixed day draws nothing, so every other draw of this claim and of every other claim is
+    that of a simulator which financed regardless; a claim no order bound on its financing day keeps it."""
+    if frozen_on is None or drawn < frozen_on or (lifted_on is not None and drawn > lifted_on):
+        return drawn
+    if lifted_on is None:
+        return None
+    financed = lifted_on + timedelta(days=1)
+    return financed if financed < due and (settled_on is None or financed < settled_on) else None
+
+
 def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> ReceivableHistory:
     events: list[LedgerEvent] = []
     end = cfg.end
@@ -184,10 +206,11 @@ def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> R
                 add("rejected", rid, holder, face, decided, due)
                 continue
             add("confirmed", rid, holder, face, decided, due)
-            if rng.random() < 0.3:
-                add("financed", rid, holder, face, decided + timedelta(days=rng.randint(1, 10)), due)
+            # the day the holder would have it financed, recorded once it is known if an order binds it then
+            wanted_financing = decided + timedelta(days=rng.randint(1, 10)) if rng.random() < 0.3 else None
             # the day the debtor may pay from: any day for a claim no order binds, else the day it is lifted
             payable_from: date | None = registered
+            frozen_on: date | None = None
             if rng.random() < 0.002 + 0.03 * p_now:
                 frozen_on = decided + timedelta(days=rng.randint(1, term - 6))
                 add("frozen", rid, holder, face, frozen_on, due)
@@ -203,17 +226,23 @@ def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> R
                 overdue_on, paid = due + timedelta(days=1), due + timedelta(days=_days_late(rng, p_late))
             else:
                 overdue_on, paid = None, due - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3)))
-            if payable_from is None:
-                continue   # the contract takes no payment, nor an overdue mark, while an order binds it
-            if payable_from > due:
-                # lifted after it fell due: it is to be paid by the day of the lifting, and the debtor pays
-                # it as its habits stand that day (the draws above, for the due date, are not used)
-                overdue_on, paid = _paid_from(lifting_rng, _sigmoid(_logit(
-                    d, (payable_from - cfg.start).days, payable_from, cfg.days)), payable_from)
+            settled_on: date | None = None   # none while an order binds it: the contract takes no payment
+            if payable_from is not None:
+                if payable_from > due:
+                    # lifted after it fell due: it is to be paid by the day of the lifting, and the debtor
+                    # pays it as its habits stand that day (the draws above, for the due date, are not used)
+                    overdue_on, paid = _paid_from(lifting_rng, _sigmoid(_logit(
+                        d, (payable_from - cfg.start).days, payable_from, cfg.days)), payable_from)
+                # lifted days before it fell due: paid once the contract can
+                settled_on = max(paid, payable_from)
+            if wanted_financing is not None and (financed := _financing_day(
+                    wanted_financing, frozen_on, payable_from, due, settled_on)) is not None:
+                add("financed", rid, holder, face, financed, due)
+            if settled_on is None:
+                continue   # nor an overdue mark while an order binds it
             if overdue_on is not None:
                 add("overdue", rid, holder, face, overdue_on, due)
-            paid = max(paid, payable_from)   # lifted days before it fell due: paid once the contract can
-            add("settled", rid, holder, face, paid, due, settled=paid)
+            add("settled", rid, holder, face, settled_on, due, settled=settled_on)
     events.sort(key=lambda e: (e.event_date, e.receivable_id))
     return ReceivableHistory(debtor=d.id, events=events, synthetic=True)
 
