@@ -33,10 +33,13 @@ answer (docs/receivables.md, "Endorsement policies and collections"). A recourse
 demand changes the financing record alone and goes to the holder's and the bank's
 orgs only.
 
-Chaincode-level endorsement policy: any two distinct orgs of the channel
-(``OutOf(2, ...)``): no single org can write state by running altered
-chaincode, and a transaction does not wait on a third org being up. Receivable
-keys get stricter key-level policies from registration on (see :mod:`.policy`).
+Chaincode-level endorsement policy: any two distinct orgs' peers
+(``OutOf(2, 'X.peer', ...)``): no single org can write state by running altered
+chaincode, and a transaction does not wait on a third org being up. Peers, as in
+every other policy here: a client's certificate meets a MEMBER principal, so two
+users of two orgs could otherwise sign, between them, a write of any key without a
+key-level policy. Receivable keys get stricter key-level policies from
+registration on (see :mod:`.policy`).
 
 The network tooling derives both from the deployment's configuration
 (network/contract_config.py); ``collections_config.json`` next to this module is
@@ -44,8 +47,8 @@ the derivation for the default four orgs.
 
 ``python -m chaincode.receivables.collections`` prints the collections JSON
 (the form ``peer lifecycle chaincode approveformyorg --collections-config`` takes);
-``--policy`` prints the signature policy (for the configuration RECFIN_NETWORK_CONFIG
-names, when it is set).
+``--policy`` prints the chaincode-level signature policy, as the network tooling commits it
+(for the configuration RECFIN_NETWORK_CONFIG names, when it is set).
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ import sys
 from . import config as _config
 
 ROLE = "member"
-# a terms collection's endorsement policy's principal: only the org's peers, which run the contract, meet it
+# the endorsement policies' principal (a terms collection's, the chaincode's): only the org's peers, which
+# run the contract, meet it
 ENDORSER_ROLE = "peer"
 
 
@@ -109,8 +113,10 @@ def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> l
     return out
 
 
-def endorsement_policy(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG, principal: str = ROLE) -> str:
-    """Any two of the configuration's orgs; principal "peer" counts only the orgs' peers."""
+def endorsement_policy(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG,
+                       principal: str = ENDORSER_ROLE) -> str:
+    """Any two of the configuration's orgs' peers, as `recfin chaincode deploy` commits it
+    (network.contract_config); principal "member" counts their clients' certificates too."""
     return f"OutOf(2, {', '.join(_member(m, principal) for m in cfg.msp_ids)})"
 
 

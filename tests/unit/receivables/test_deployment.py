@@ -9,6 +9,9 @@ from pathlib import Path
 
 from chaincode.receivables import collections
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+from network.org_definition import signature_policy
+
+from .support import CORE, SUPPLIER, _clients_satisfy, _peers_satisfy
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -27,12 +30,25 @@ def test_more_banks_mean_more_collections():
     names = sorted(c["name"] for c in collections.collections_config(cfg))
     assert names == ["terms-Supplier2MSP-Bank2MSP", "terms-Supplier2MSP-BankMSP",
                      "terms-SupplierMSP-Bank2MSP", "terms-SupplierMSP-BankMSP"]
-    assert "'Bank2MSP.member'" in collections.endorsement_policy(cfg)
+    assert "'Bank2MSP.peer'" in collections.endorsement_policy(cfg)
 
 
-def test_endorsement_policy_is_any_two_orgs():
+def test_endorsement_policy_is_any_two_orgs_peers():
     assert collections.endorsement_policy() == (
-        "OutOf(2, 'BankMSP.member', 'CoreEnterpriseMSP.member', 'RegulatorMSP.member', 'SupplierMSP.member')")
+        "OutOf(2, 'BankMSP.peer', 'CoreEnterpriseMSP.peer', 'RegulatorMSP.peer', 'SupplierMSP.peer')")
+
+
+def test_the_printed_policy_is_the_one_the_network_commits_and_no_two_clients_meet_it():
+    # a policy of MEMBER principals is met by two users of two orgs signing a write between them, no peer running
+    # the contract: the module's --policy must print what `recfin chaincode deploy` commits, never that weaker form
+    from network import contract_config
+    from network.topology import load as load_topology
+
+    printed = subprocess.run([sys.executable, "-m", "chaincode.receivables.collections", "--policy"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert printed == contract_config.endorsement_policy(load_topology())
+    policy = signature_policy(printed).SerializeToString()
+    assert not _clients_satisfy(policy, (SUPPLIER, CORE)) and _peers_satisfy(policy, (SUPPLIER, CORE))
 
 
 def test_module_prints_the_collections_json_for_the_peer_cli():
