@@ -1153,7 +1153,10 @@ def repay(session, financing_id):
 
 @finance.command("cancel")
 @click.argument("financing_id", callback=names_a_record)
-@click.option("--reason", required=True, help="Why the financing ends (kept on the financing record).")
+@click.option("--reason", required=True,
+              help="Why the financing ends. Public: on the financing record, in the transaction's "
+                   "arguments and in its FinancingCancelled event, which every org of the channel reads, "
+                   "other banks included; never name the bank's limit or exposure.")
 @prints_document("supplier", FINANCING_COLUMNS + ["cancelled_on", "cancellation_reason"])
 def cancel(session, financing_id, reason):
     """The holder, or the bank whose offer was accepted, ends a financing the bank has not disbursed.
@@ -1201,7 +1204,10 @@ def demand_recourse(session, as_json, financing_id, reason) -> None:
 
 @finance.command("recourse")
 @click.argument("financing_id", callback=names_a_record)
-@click.option("--reason", required=True, help="Why the bank takes recourse (kept on the financing record).")
+@click.option("--reason", required=True,
+              help="Why the bank takes recourse. Public: on the financing record, in the transaction's "
+                   "arguments and in its RecourseExercised event, which every org of the channel "
+                   "reads; never name the accepted terms or what the holder paid back.")
 @prints_document("bank", FINANCING_COLUMNS + ["recourse_on", "recourse_reason"])
 def recourse(session, financing_id, reason):
     """The bank, unpaid by the debtor past the due date, gives the receivable back to its holder.
