@@ -64,8 +64,10 @@ FORMAT = "recfin.late-payment.logistic/1"
 #  due counts as any other, one lifted after it is to be paid by the day of the lifting, and only one an
 #  order still binds is left out; the training labels leave out what the features do;
 #  v11: trained on a simulator that lifts its freeze orders, most after some weeks, before or after the due
-#  date, a few never, so the model learns from claims paid after a lifting; features and labels are v10's)
-VERSION = "v11"
+#  date, a few never, so the model learns from claims paid after a lifting; features and labels are v10's;
+#  v12: trained on a simulator that finances no claim on a day a freeze order binds it, as the contract
+#  refuses: the day after the lifting instead, or not at all; features and labels are v11's)
+VERSION = "v12"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.
@@ -107,8 +109,8 @@ class CardMismatch(ArtefactRefused):
 
 
 def card_path(artefact: Path) -> Path | None:
-    """The model card training writes beside an artefact (``late_payment-v11.json``:
-    ``late_payment-v11.card.md``); None for a file not named ``*.json``, which training never writes."""
+    """The model card training writes beside an artefact (``late_payment-v12.json``:
+    ``late_payment-v12.card.md``); None for a file not named ``*.json``, which training never writes."""
     name = Path(artefact).name
     return Path(artefact).with_name(name.removesuffix(".json") + ".card.md") if name.endswith(".json") else None
 

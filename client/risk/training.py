@@ -359,7 +359,8 @@ SYNTHETIC: {report.debtors} simulated debtors (seed {report.seed}): archetypes
 reliable, average, seasonal, deteriorating, improving, distressed; a Spring
 Festival squeeze; random shocks of 2-8 months; month-to-month wobble; the odd
 freeze order, most lifted after some weeks (before the due date or after it,
-the claim then paid from the day of the lifting), a few never. Debtors
+the claim then paid from the day of the lifting), a few never; no claim
+financed while one binds it. Debtors
 split {report.training_debtors} training / {report.held_out_debtors} held out (no
 debtor in both). {len(model.training.get("as_of_dates", []))} as-of dates per debtor{_spacing(model)}, so
 no receivable is labelled at two of them; {report.training_examples} training and

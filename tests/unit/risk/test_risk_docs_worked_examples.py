@@ -50,7 +50,7 @@ def one_claim(face, paid_late):
 def test_the_padding_example_quotes_the_shipped_models_score(model, docs):
     four = shown(model, big_late_claims())
     assert shown(model, big_late_claims() + tiny_claims_on_time()) == four
-    assert f"50 million yuan paid 30 days late score {four} with late_payment-v11" in docs
+    assert f"50 million yuan paid 30 days late score {four} with late_payment-v12" in docs
 
 
 def test_the_large_claims_paid_on_time_example_quotes_the_shipped_models_scores(model, docs):
