@@ -55,6 +55,8 @@ _DRAINED = object()   # what the next message is once a draining stream has no t
 # (chaincode.executetimeout, 30 s), by when the peer has failed the transaction itself, so
 # that no reply a working peer sends is cut short.
 DEFAULT_PEER_REPLY_TIMEOUT = 60.0
+# The tx IDs the warning of a stream that ended under running transactions names; it counts the rest.
+_LOGGED_CUT_TRANSACTIONS = 10
 
 
 # Requests that carry what the transaction writes; any other request carries only keys or a query to read with.
@@ -310,6 +312,14 @@ class StreamHandler:
         for future in self._pending_replies.values():
             if not future.done():
                 future.set_exception(PeerError("the peer closed the stream"))
+        if self._running:
+            # The peer fails these itself ("chaincode stream terminated"); said here too, since a stream
+            # gRPC cancels (a peer gone, the end of a stop's grace) would otherwise leave no trace of them
+            cut = [f"{tx_id} on channel {channel!r}" for channel, tx_id in self._running]
+            unnamed = len(cut) - _LOGGED_CUT_TRANSACTIONS
+            logger.warning("the chaincode stream ended with %d transaction(s) running, cancelled unanswered: "
+                           "tx %s%s", len(cut), ", tx ".join(cut[:_LOGGED_CUT_TRANSACTIONS]),
+                           f" and {unnamed} more" if unnamed > 0 else "")
         tasks = list(self._running.values())
         for task in tasks:
             task.cancel()
@@ -389,7 +399,15 @@ class StreamHandler:
         reply = Msg(type=Msg.ERROR, payload=text.encode(), txid=message.txid, channel_id=message.channel_id)
         task = asyncio.create_task(self._send(reply))
         self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        task.add_done_callback(lambda sent: self._refusal_sent(sent, message.txid))
+
+    def _refusal_sent(self, task: asyncio.Task, tx_id: str) -> None:
+        """A refusal's send has ended: one the stream ended before (the peer gone) is said in a line, rather
+        than left to asyncio, which reports it as an exception never retrieved, with gRPC's traceback."""
+        self._background.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            logger.warning("tx %s: its refusal was not sent, the stream ended first (%s)", tx_id,
+                           type(exc).__name__)
 
     async def _run_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:
         started = self.metrics.transaction_started()

@@ -183,7 +183,8 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
         finally:
             self._streams.discard(handler)
             self._note_if_all_streams_ended()
-        logger.info("peer %s disconnected", peer)
+            # here: also when gRPC cancels the call (the peer gone, the end of a stop's grace)
+            logger.info("peer %s disconnected", peer)
 
 
 class ChaincodeServer:
