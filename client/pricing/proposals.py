@@ -381,6 +381,10 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     net = advance - interest - offer.fees
     amounts = dict(advance=advance, interest=interest, fees=offer.fees, net_cash=net,
                    remainder_at_maturity=terms.face_amount - advance)
+    if offer.advance_rate == 0:   # nothing rounded away: the contract refuses the rate itself, in its rule
+        zero = ("advance_rate is 0: the bank would advance nothing, and the contract refuses such an offer "
+                "when it is made (rule rate-invalid)")
+        return Proposal(eligible=False, why=f"not eligible: {zero}", **base, **amounts)
     if advance == 0:   # before the net: fees there would read as consuming an advance that never was
         nothing = advance_rounds_to_nothing(terms.face_amount, terms.currency)
         return Proposal(eligible=False, why=f"not eligible: {nothing}", **base, **amounts)

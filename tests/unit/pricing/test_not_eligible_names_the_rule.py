@@ -8,6 +8,9 @@ from datetime import date
 
 import pytest
 
+from chaincode.receivables import financing
+from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
+from chaincode.receivables.model import OfferTerms
 from client.pricing import BankOffer, ReceivableTerms, rank_proposals
 from client.pricing.ledger import early_payment_offer, receivable_terms
 from client.pricing.proposals import price_early_payment
@@ -31,6 +34,22 @@ def bank(**terms) -> BankOffer:
 def test_a_bank_offer_not_eligible_names_the_rule(offer, rule):
     [p] = rank_proposals(TERMS, ON, [offer])
     assert not p.eligible and p.why.startswith("not eligible: ") and p.why.count(f"(rule {rule})") == 1, p.why
+
+
+@pytest.mark.parametrize("advance_rate, rule", [("0", "rate-invalid"),
+                                                ("0.0000000001", "advance-rounds-to-zero")])
+def test_an_offer_advancing_nothing_names_the_rule_the_contract_refuses_its_terms_by(advance_rate, rule):
+    # an advance rate of 0 rounds nothing away: the contract refuses the rate itself (rate-invalid), before
+    # the advance of a positive rate that rounds to 0 fen (advance-rounds-to-zero)
+    offer = bank(advance_rate=advance_rate)
+    [p] = rank_proposals(TERMS, ON, [offer])
+    assert (p.eligible, p.advance) == (False, 0) and p.why.count(f"(rule {rule})") == 1, p.why
+    assert ("rounds to" in p.why) == (rule == "advance-rounds-to-zero"), p.why
+    offered = OfferTerms(advance_rate=advance_rate, discount_rate="0.04", fees=0, recourse=True,
+                         expires_on="2026-12-10", salt="s" * 16)
+    with pytest.raises(ContractRuleViolation) as refused:
+        financing.ensure_disbursable(offered, TERMS.face_amount, currency="CNY")
+    assert refused.value.code == rule
 
 
 @pytest.mark.parametrize("terms,rule", [
