@@ -194,9 +194,9 @@ COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "
                    "default: the first page).")
 @acting("regulator", admin=True,
         json_help="Print the totals, collisions, invoices without a current spelling, claims to reseal "
-                  "and records passed over (unreadable) as JSON (each page's line, with the --bookmark of "
-                  "the next page, goes to stderr); when a page fails or is stopped, what the pages before it "
-                  "found, with failed_at: the --bookmark token to go on from.")
+                  "and records passed over (unreadable, newer_version) as JSON (each page's line, with the "
+                  "--bookmark of the next page, goes to stderr); when a page fails or is stopped, what the "
+                  "pages before it found, with failed_at: the --bookmark token to go on from.")
 def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     """Write the entries and key-level policies records of earlier contract versions lack, page after page.
 
@@ -215,7 +215,8 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
     (the invoice's orgs, the party's org, the debtor's and the bank's orgs); and every policy an earlier
     version wrote naming an org's members is rewritten to name its peers, so no client certificate of the
     org can sign a change of the key: such a page needs the peers of the orgs those policies name. A record
-    the contract cannot read is passed over and listed, each once.
+    the contract cannot read is passed over and listed, each once; so is one a newer contract version wrote,
+    apart (the peer runs an older version than the ledger's: install the channel's version, run it again).
     Each page's line says how many values and key-level policies it wrote (every write it made, summed
     as writes in the totals, whose other fields count some kinds of them; 0 when run again) and ends
     with the --bookmark of the next page, so a run stopped in any way (killed, its ssh session dropped) goes
@@ -241,7 +242,8 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
       recfin chaincode upgrade-ledger --as regulator --page-size 50 --json
     """
     totals = dict.fromkeys(UPGRADE_TOTALS, 0)
-    findings = {"collisions": [], "without_current_spelling": [], "unreadable": [], "claims_to_reseal": []}
+    findings = {"collisions": [], "without_current_spelling": [], "unreadable": [], "newer_version": [],
+                "claims_to_reseal": []}
     done = False
     # SIGTERM and SIGHUP (its ssh session dropped) stop it as Ctrl-C does, with what the pages found and the
     # --bookmark to go on from; each page's line names that too, for a stop that leaves no time to say it
@@ -257,6 +259,7 @@ def upgrade_ledger(session, as_json, page_size, bookmark) -> None:
                 _stopped_at(failure, totals, findings, as_json, bookmark)
                 raise
             found = [(len(page.collisions), "collision(s)"), (len(page.unreadable), "unreadable"),
+                     (len(page.newer_version), "of a newer contract version"),
                      (len(page.claims_to_reseal), "claim(s) to reseal")]
             next_page = "the last page" if done else f"next page: --bookmark {bookmark_token(bookmark)}"
             found_text = "".join(f", {n} {what}" for n, what in found if n)
@@ -276,6 +279,7 @@ def _add_page(totals: dict[str, int], findings: dict[str, list], page) -> None:
     findings["without_current_spelling"] += [u.to_json() for u in page.without_current_spelling]
     # a record several pages name (a party whose claims lie on two pages, say) listed once
     findings["unreadable"] = list(dict.fromkeys(findings["unreadable"] + page.unreadable))
+    findings["newer_version"] = list(dict.fromkeys(findings["newer_version"] + page.newer_version))
     findings["claims_to_reseal"] += [c.to_json() for c in page.claims_to_reseal]
 
 
@@ -361,6 +365,14 @@ def _report_upgrade(totals: dict[str, int], findings: dict[str, list], as_json: 
                    "financing whose claim is missing) were passed over, nothing written for them: no contract "
                    "version writes such a record, so find out who wrote each (TYPE and ID name its key).")
         click.echo(table([_key_parts(k) for k in unreadable], ("type", "id")))
+    if newer := findings["newer_version"]:
+        click.echo(f"\n{len(newer)} record(s) a newer version of the contract wrote were passed over, "
+                   "nothing written for them or the records naming them: the peer that ran the pages runs "
+                   "an older contract version than the ledger's. Install the channel's version there "
+                   "(`recfin chaincode config --committed` names the committed definition) and run "
+                   "upgrade-ledger again; where it runs that version already, no version wrote them: find "
+                   "out who wrote each (TYPE and ID name its key).")
+        click.echo(table([_key_parts(k) for k in newer], ("type", "id")))
 
 
 def _key_parts(key: str) -> dict[str, str]:

@@ -432,6 +432,11 @@ class LedgerUpgrade(Doc):
     without_current_spelling: list[UnspelledInvoice]
     unreadable: list[str] = Field(description="keys of records passed over: a value this contract cannot read, or "
                                               "an offer or live financing whose claim is missing or unreadable")
+    newer_version: list[str] = Field(description="keys of records passed over that a newer version of this "
+                                                 "contract wrote (record-newer-version where read by name): "
+                                                 "this peer's chaincode runs an older version than the "
+                                                 "ledger's; install the channel's version and run the "
+                                                 "upgrade again")
     claims_to_reseal: list[ClaimToReseal]
     bookmark: str = Field(description="where the next page starts; empty when done")
     done: bool = Field(description="no page is left: the ledger is upgraded")

@@ -21,7 +21,7 @@ from .tx_base import TransactionGroup
 
 # What a page of UpgradeLedger reports for a person to act on, written or not: its event carries them
 # even from a page that wrote nothing
-_FINDINGS = ("collisions", "without_current_spelling", "unreadable", "claims_to_reseal")
+_FINDINGS = ("collisions", "without_current_spelling", "unreadable", "newer_version", "claims_to_reseal")
 
 
 class UpgradeTransactions(TransactionGroup):
@@ -109,10 +109,13 @@ class UpgradeTransactions(TransactionGroup):
         writing nothing, its pages name claim ids (bookmarks, collisions) that GetReceivable refuses other
         callers. The regulator itself is refused too: it reads everything but changes only freeze state. An
         invoice registered twice under two spellings is reported, never resolved. A record it cannot read is
-        passed over, its key listed in ``unreadable``, and the page goes on; a claim whose key-level policy names
-        fewer orgs than due, which the page cannot rewrite, is listed in ``claims_to_reseal``, for ResealReceivable.
+        passed over, its key listed in ``unreadable``, and the page goes on; one a newer contract version
+        wrote (this peer's contract is older than the ledger) is passed over too, its key listed in
+        ``newer_version``: install the channel's version and run it again. A claim whose key-level policy
+        names fewer orgs than due, which the page cannot rewrite, is listed in ``claims_to_reseal``, for
+        ResealReceivable.
         Its ``LedgerUpgraded`` event carries the answer; a page that writes nothing and lists nothing of
-        those four emits none, as it changes nothing.
+        those five emits none, as it changes nothing.
         """
         s = self._session(ctx)
         ci = ctx.client_identity

@@ -70,6 +70,10 @@ listed in ``unreadable``; the page goes on with the next, as failing it would ev
 claim it reads needs: a claim transferred since whose creditor's party record cannot be read (the party's key
 listed) gets no registry entry nor registry policy, whose orgs include that party's; a collision whose claim
 has a split part that cannot be read is reported with its lineage counted live (the claim's key listed).
+A record a newer version of the contract wrote (``store_base.newer_version``: this peer runs an older version
+than the ledger's) is passed over the same way, but listed in ``newer_version``, so that no one hunts for who
+wrote it outside the contract: the page writes nothing for it, nor for a record naming it (a claim's key is
+listed, not the offer's or financing's naming it), and the channel's version, run again, upgrades them.
 
 A page that restores a ``recfin.by-financier`` or ``recfin.open-offer`` entry raises what that bank has out or on
 offer on the debtor (``queries.financier_exposure``), so it moves the version of the bank's exposure there
@@ -103,12 +107,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from . import fingerprint, keys, lifecycle, queries
+from .errors import NewerVersionRecord
 from .model import LIVE_FINANCING, DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
-from .store_base import NOT_A_RECORD, readable_record
+from .store_base import NOT_A_RECORD, newer_version, readable_record
 
 # the keys besides those of SCANNED_RECORDS that earlier versions gave a key-level policy, in the form they
 # wrote (``store_base.earlier_org_policy``): a page of them reseals each (``Store.reseal_earlier_role``),
@@ -143,7 +148,8 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     report: dict[str, Any] = {"scanned": 0, "writes": 0, "financier_entries": 0, "discount_offer_entries": 0,
                               "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
                               "financing_policies": 0, "discount_offer_policies": 0, "collisions": [],
-                              "without_current_spelling": [], "unreadable": [], "claims_to_reseal": []}
+                              "without_current_spelling": [], "unreadable": [], "newer_version": [],
+                              "claims_to_reseal": []}
     raised: set[tuple[str, str]] = set()   # (bank, debtor) whose exposure or offers an entry written adds to
     records, next_key = [], ""
     iterator = store.records_from(scanning, bookmark)
@@ -156,7 +162,7 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     if scanning == keys.RECEIVABLE:
         receivables = [r for _, r in _parsed(store, Receivable, records, report)]
         # the claims it cannot read; a claim read is upgraded, whatever a record it names (listed too) holds
-        passed_over = set(report["unreadable"])
+        passed_over = {*report["unreadable"], *report["newer_version"]}
         await store.prefetch(*(entry for r in receivables for entry in _entries_read(r)))
         claimed: dict[str, str] = {}  # fingerprints written by this page: a transaction does not read its own writes
         for r in receivables:
@@ -180,7 +186,7 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
     # not that of a record passed over, for which nothing is written: orgs wrote it outside the contract, and
     # the key is left as they left it, to find out who
     if scanning != keys.RECEIVABLE:
-        passed_over = set(report["unreadable"])
+        passed_over = {*report["unreadable"], *report["newer_version"]}
     if scanning not in (keys.OFFER, keys.REQUEST):
         for key, _ in records:
             if key not in passed_over:
@@ -192,7 +198,8 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str,
         await store.move_exposure_version(bank, debtor, await store.exposure_version(bank, debtor))
     report["scanned"] = len(records)
     report["writes"] = len(written.writes)
-    report["unreadable"] = list(dict.fromkeys(report["unreadable"]))   # a claim several records name, once
+    for passed in ("unreadable", "newer_version"):   # a claim several records name, once
+        report[passed] = list(dict.fromkeys(report[passed]))
     if not next_key and scanning != SCANNED[-1]:
         next_key = store.key(SCANNED[SCANNED.index(scanning) + 1])  # the next kind of record, from its first
     return {**report, "bookmark": next_key, "done": not next_key}
@@ -244,27 +251,53 @@ def _parsed(store: Store, model: type[M], records: list[tuple[str, bytes]],
     """Each of ``records`` (key, value) that ``model`` reads, with its key; the key of each it cannot read
     added to the report's ``unreadable``, as is that of a record naming another key's id
     (``stored_under_own_key``): a copy of a claim, an offer or a financing two orgs wrote as a new key, from
-    which the page would write the real record's policy and entries as the copy says."""
+    which the page would write the real record's policy and entries as the copy says. One a newer contract
+    version wrote goes to ``newer_version`` instead (``_pass_over``)."""
     out = []
     for key, raw in records:
         if (doc := readable_record(model, raw, *store.stub.split_composite_key(key))) is None:
-            report["unreadable"].append(key)
+            _pass_over(report, key, _written_by_a_newer_version(model, raw))
         else:
             out.append((key, doc))
     return out
 
 
+def _written_by_a_newer_version(model: type[M], raw: bytes) -> bool:
+    """Whether ``raw``, a value ``readable_record`` passed over, is a record of ``model`` a newer contract
+    version wrote (``store_base.newer_version``), as a read of it by its key would refuse it
+    ``record-newer-version``."""
+    try:
+        model.model_validate_json(raw)
+    except ValidationError as exc:
+        return newer_version(exc)
+    except NOT_A_RECORD:
+        return False
+    return False   # it parses: passed over as a copy under another record's key
+
+
+def _pass_over(report: dict[str, Any], key: str, newer: bool) -> None:
+    """List ``key``, a record the page passes over and writes nothing for: in ``newer_version`` where a
+    newer contract version wrote it (``newer``: its read was refused ``errors.NewerVersionRecord``, or its
+    value is one), so this peer's contract is older than the ledger, which installing the channel's version
+    and running the upgrade again puts right; in ``unreadable`` otherwise, a record no version wrote. Either
+    way the page goes on, as failing it would fail it on every run: two orgs can write a new key holding any
+    value, one with a field this version does not know among them."""
+    report["newer_version" if newer else "unreadable"].append(key)
+
+
 async def _claims_of(store: Store, records: list[tuple[str, M]], claim_id: Callable[[M], str],
                      report: dict[str, Any]) -> dict[str, Receivable]:
     """The claim each of ``records`` names (``claim_id(record)``), read in one batch, by the record's key; the key
-    of a record whose claim is missing or unreadable added to the report's ``unreadable`` instead."""
+    of a record whose claim is missing or unreadable added to the report's ``unreadable`` instead, or, where a
+    newer contract version wrote the claim, the claim's key to ``newer_version``."""
     await store.prefetch(*((keys.RECEIVABLE, claim_id(record)) for _, record in records))
     claims = {}
     for key, record in records:
         try:
             claims[key] = await store.receivable(claim_id(record))
-        except UNREADABLE:
-            report["unreadable"].append(key)
+        except UNREADABLE as problem:
+            newer = isinstance(problem, NewerVersionRecord)
+            _pass_over(report, store.key(keys.RECEIVABLE, claim_id(record)) if newer else key, newer)
     return claims
 
 
@@ -312,8 +345,8 @@ async def _seal_requests(store: Store, request_keys: list[str], report: dict[str
     for key, uscc in owners.items():
         try:
             await store.seal_request(key, uscc)
-        except UNREADABLE:
-            report["unreadable"].append(store.key(keys.PARTY, uscc))
+        except UNREADABLE as problem:
+            _pass_over(report, store.key(keys.PARTY, uscc), isinstance(problem, NewerVersionRecord))
 
 
 async def _restore_financing_policies(store: Store, financings: list[tuple[str, Financing]],
@@ -365,11 +398,11 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
     registry_orgs_read = True
     try:
         await store.restore_debtor_entry(r)
-    except UNREADABLE:
+    except UNREADABLE as problem:
         # its creditor's party record, whose org guards the entry, missing or unreadable (a claim transferred
         # since: its holder's org is not its creditor's); the same org guards its registry entries, so those
         # are left too, as sealing or writing one would fail the page on every run
-        report["unreadable"].append(store.key(keys.PARTY, r.creditor))
+        _pass_over(report, store.key(keys.PARTY, r.creditor), isinstance(problem, NewerVersionRecord))
         registry_orgs_read = False
     wrote, short = await store.restore_receivable_policy(r)
     report["claim_policies"] += wrote
@@ -407,8 +440,9 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
         elif owner != r.id:
             try:
                 held_by = await store.receivable(owner)
-            except UNREADABLE:   # a registry entry for a claim missing or unreadable: no contract writes one
-                report["unreadable"].append(store.key(keys.RECEIVABLE, owner))
+            except UNREADABLE as problem:   # a registry entry for a claim missing or unreadable (no
+                # contract writes one), or one a newer version wrote
+                _pass_over(report, store.key(keys.RECEIVABLE, owner), isinstance(problem, NewerVersionRecord))
                 continue
             report["collisions"].append(_collision(fp, r, inv, await _lineage_live(store, r, report), held_by,
                                                    _invoice_under(held_by, fp),
@@ -425,8 +459,8 @@ async def _lineage_live(store: Store, r: Receivable, report: dict[str, Any]) -> 
     rather than the page failing on every run."""
     try:
         return await queries.lineage_live(store, r)
-    except UNREADABLE:
-        report["unreadable"].append(store.key(keys.RECEIVABLE, r.id))
+    except UNREADABLE as problem:
+        _pass_over(report, store.key(keys.RECEIVABLE, r.id), isinstance(problem, NewerVersionRecord))
         return True
 
 

@@ -1224,6 +1224,10 @@ class LedgerUpgrade(Document):
     # keys of records the contract could not read, passed over (a value it cannot parse, or an offer or live
     # financing whose claim is missing)
     unreadable: list[str] = []
+    # keys of records a newer contract version wrote, passed over (the peer runs an older version than the
+    # ledger's: install the channel's version and run the upgrade again); empty from a contract before it told
+    # them from the unreadable ones, which listed them there
+    newer_version: list[str] = []
     claims_to_reseal: list[ClaimToReseal] = []
     bookmark: str
     done: StrictBool

@@ -51,7 +51,7 @@ UPGRADE_PAGE = {"scanned": 20, "writes": 6, "financier_entries": 1, "discount_of
                 "collisions": [{"fingerprint": "a" * 64, "receivable_id": R, "code": "", "number": "2431-2000-0000-1234-5678",
                                 "held_by": "R-00000000000000a2", "held_by_code": "",
                                 "held_by_number": "0024312000000012345678", "live": True, "held_by_live": True}],
-                "without_current_spelling": [], "unreadable": [], "claims_to_reseal": [],
+                "without_current_spelling": [], "unreadable": [], "newer_version": [], "claims_to_reseal": [],
                 "bookmark": "\x00recfin.receivable\x00R-1\x00", "done": False}
 
 
