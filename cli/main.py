@@ -6,13 +6,17 @@ handles Ctrl-C itself (`events` and `network logs -f` stop following with exit 0
 input ended (stdin not a terminal, or Ctrl-D) is no Ctrl-C: one line saying how to answer it, and exit 1, so that a
 script tells it from a stop (`finance quote` exits 130 when its offer may still commit).
 
-A reader that stops reading (`recfin ... --json | head -1`) ends the command as click ends any on a
-closed pipe: exit 1, with no `Error: Broken pipe` line (which would read as the command's own failure)
-and no traceback.
+A reader that stops reading (`recfin ... --json | head -1`) ends the command quietly with exit 141, the
+shell's code for a writer a closed pipe stopped (128 + SIGPIPE), as `cat` and `yes` end: no `Error: Broken
+pipe` line (which would read as the command's own failure), no traceback, and not click's exit 1, which
+several commands give a meaning of their own (a check failed, findings failed, a transaction committed
+invalid) that a script under `set -o pipefail` would take the cut output for.
 """
 from __future__ import annotations
 
+import os
 import select
+import signal
 import sys
 from contextlib import contextmanager
 from typing import NoReturn
@@ -20,6 +24,7 @@ from typing import NoReturn
 INTERRUPTED = "Error: interrupted"
 PROMPT_UNANSWERED = "Error: aborted: the prompt got no answer (its input ended): {way_out}"
 EXIT_PROMPT_UNANSWERED = 1   # as any other error: nothing was done, and it is not a stop
+EXIT_READER_GONE = 128 + signal.SIGPIPE   # 141, as a shell reports a writer that SIGPIPE ended
 # How to answer the prompt of each top-level command that has one, without a terminal or beforehand
 PROMPT_WAY_OUT = {
     "finance": "answer it in a terminal, or give --yes to make the offer (--json only quotes)",
@@ -119,9 +124,11 @@ def _stop(stopped: KeyboardInterrupt) -> NoReturn:
     sys.exit(getattr(stopped, "exit_code", EXIT_INTERRUPTED))
 
 
-def _reader_gone() -> bool:
-    """Whether stdout or stderr is a pipe whose reader has closed it: polled, such a pipe reports an error (a
-    terminal or a file never does; a stream with no file under it, a test runner's buffer, is not polled)."""
+def _closed_pipes() -> list[int]:
+    """The descriptors of stdout and stderr that are a pipe whose reader has closed it: polled, such a pipe
+    reports an error (a terminal or a file never does; a stream with no file under it, a test runner's buffer,
+    is not polled)."""
+    closed = []
     for stream in (sys.stdout, sys.stderr):
         try:
             fd = stream.fileno()
@@ -130,25 +137,40 @@ def _reader_gone() -> bool:
         poller = select.poll()
         poller.register(fd, select.POLLOUT)
         if any(events & select.POLLERR for _, events in poller.poll(0)):
-            return True
-    return False
+            closed.append(fd)
+    return closed
+
+
+def _end_for_a_reader_gone(closed: list[int]) -> NoReturn:
+    """End the command whose output's reader has gone, with EXIT_READER_GONE and nothing said: the closed
+    descriptors are pointed at /dev/null first, so that what is still buffered for them is flushed there at
+    exit instead of failing again (Python's own advice for a closed pipe)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in closed:
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    raise click.exceptions.Exit(EXIT_READER_GONE)
 
 
 @contextmanager
-def _closed_pipe_left_to_click():
+def _closed_pipe_ends_quietly():
     """A command's output cut off by its reader leaving is no failure of the command: the commands' error
     wrappers turn any OSError into one `Error:` line, and so printed `Error: Broken pipe` after output a
-    script had read in part. The BrokenPipeError under such an error goes on to click instead, which ends
-    the command quietly (exit 1), when the pipe that broke is stdout's or stderr's: a peer's socket closed
-    under a ledger call is still reported."""
+    script had read in part; and click ends a BrokenPipeError it gets with exit 1, a code several commands
+    give a meaning. Either ends with EXIT_READER_GONE instead, quietly, when the pipe that broke is
+    stdout's or stderr's: a peer's socket closed under a ledger call is still reported."""
     try:
         yield
+    except BrokenPipeError:
+        if not (closed := _closed_pipes()):
+            raise
+        _end_for_a_reader_gone(closed)
     except click.ClickException as error:
         cause = error.__context__
         while cause is not None and not isinstance(cause, BrokenPipeError):
             cause = cause.__context__
-        if cause is not None and _reader_gone():
-            raise cause from None
+        if cause is not None and (closed := _closed_pipes()):
+            _end_for_a_reader_gone(closed)
         raise
 
 
@@ -165,7 +187,7 @@ class _Recfin(ShownSuggestionsGroup):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx):
-        with _stops_exit_130(ctx), _closed_pipe_left_to_click():
+        with _stops_exit_130(ctx), _closed_pipe_ends_quietly():
             return super().invoke(ctx)
 
 

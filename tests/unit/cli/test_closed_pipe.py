@@ -1,13 +1,16 @@
-"""A reader that stops reading (`recfin ... --json | head -1`) ends a command quietly, as click ends one
-on a closed pipe (exit 1), where the commands' error wrappers took the BrokenPipeError for the command's
-own failure and printed `Error: Broken pipe`. Each test runs a real process whose stdout is a pipe with its
-reading end already closed."""
+"""A reader that stops reading (`recfin ... --json | head -1`) ends a command quietly with exit 141 (128 +
+SIGPIPE, as a shell reports `cat` or `yes` ended so), where the commands' error wrappers took the
+BrokenPipeError for the command's own failure and printed `Error: Broken pipe`, and where click's exit 1
+read as what several commands mean by it (a check or a finding failed). Each test runs a real process whose
+stdout is a pipe with its reading end already closed."""
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from cli.main import EXIT_READER_GONE
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,13 +53,23 @@ def run_into_a_closed_pipe(args: list[str], home: Path) -> subprocess.CompletedP
 def test_a_ledger_documents_json_into_a_closed_pipe_ends_quietly(tmp_path):
     done = run_into_a_closed_pipe(["-c", LEDGER_COMMAND, "receivable", "get", "R-1", "--json"], tmp_path)
     assert done.stderr.decode() == ""
-    assert done.returncode == 1
+    assert done.returncode == EXIT_READER_GONE == 141
 
 
 def test_an_offline_commands_output_into_a_closed_pipe_ends_quietly(tmp_path):
     done = run_into_a_closed_pipe(["-m", "cli", "network", "compose"], tmp_path)
     assert done.stderr.decode() == ""
-    assert done.returncode == 1
+    assert done.returncode == EXIT_READER_GONE
+
+
+def test_a_passing_verification_into_a_closed_pipe_is_not_taken_for_failed_findings(tmp_path):
+    """`invoice verify` exits 1 for findings that failed: a passing invoice whose report was cut off by its
+    reader must not read as one."""
+    sample = ROOT / "client/invoices/reference_data/samples/einvoice.xml"
+    done = run_into_a_closed_pipe(["-m", "cli", "invoice", "verify", str(sample), "--today", "2026-11-30"],
+                                  tmp_path)
+    assert done.stderr.decode() == ""
+    assert done.returncode == EXIT_READER_GONE
 
 
 def test_an_error_of_the_command_itself_is_still_printed_when_stdout_is_closed(tmp_path):
