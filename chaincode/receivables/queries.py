@@ -629,9 +629,12 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
     after the read finds its offer counted (``dates.earliest_date_still_stamped``).
 
     ``uncounted_offers``: the offers the bank's own ``recfin.offer-made`` entries list on the debtor that
-    neither ``offered`` nor ``exposure`` counts, whatever the reason (lapsed, expired, their record or claim
-    missing or rewritten), in id order. Two orgs can rewrite an offer's record to hide it while the bank reads and write it back
-    before the bank's next offer, which the version does not see: an offer sent with them
+    neither ``offered`` nor ``exposure`` counts, whatever the reason (lapsed, their record or claim missing or
+    rewritten), in id order; but for an offer its own terms say has expired: AcceptFinancingOffer refuses it
+    by those terms, held to the ones kept under the offer, and named here it would be named in the priced
+    offer's arguments and by the ``uncounted`` mark that offer leaves, both public, telling every org that
+    the private expiry had passed. Two orgs can rewrite an offer's record to hide it while the bank reads
+    and write it back before the bank's next offer, which the version does not see: an offer sent with them
     (MakeFinancingOffer's ``uncounted_offers``) drops their entries, so none of them can be accepted after, nor
     disbursed if accepted before it committed.
 
@@ -647,7 +650,7 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
         claims.append({"receivable_id": r.id, "financing_id": f.id, "status": f.status, "due_date": r.due_date,
                        "currency": r.currency, "principal": principal, "collected": collected,
                        "outstanding_principal": max(0, principal - collected)})
-    offers, made = await _open_offers(store, financier, debtor, today)
+    offers, made, expired = await _open_offers(store, financier, debtor, today)
     # an accepted offer counts in ``exposure``, as its financing: named uncounted, it could not be disbursed. Only a
     # loan on the claim the bank's entry recorded, sealed with the bank's org: two orgs can make up a loan entry, a
     # claim and a financing naming an offer they hid (new keys, under any policy), or accept it with altered
@@ -659,7 +662,7 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
             counted.add(f.accepted_offer_id)
     # an id of another shape names no offer the contract made (two orgs can write an entry under the bank's
     # org, a new key taking any policy), and the bank could not send it
-    uncounted = sorted(i for i in made.keys() - counted if keys.is_offer_id(i))
+    uncounted = sorted(i for i in made.keys() - counted - expired if keys.is_offer_id(i))
     return {"financier": financier, "debtor": debtor, "version": await store.exposure_version(financier, debtor),
             "exposure": _per_currency(claims, "outstanding_principal"), "financings": claims,
             "offered": _per_currency(offers, "advance"), "offers": offers, "uncounted_offers": uncounted}
@@ -674,7 +677,7 @@ def _per_currency(rows: list[dict], figure: str) -> dict[str, int]:
 
 
 async def _open_offers(store: Store, financier: str, debtor: str, today: str
-                       ) -> tuple[list[dict], dict[str, OfferAsMade]]:
+                       ) -> tuple[list[dict], dict[str, OfferAsMade], set[str]]:
     """The bank's offers on the debtor's claims that the holder could accept today, as AcceptFinancingOffer decides:
     the offer OPEN (not lapsed by a withdrawal or another acceptance) and not expired, on a live request (the claim
     names the financing and no financier yet: acceptance names one), the claim CONFIRMED and not yet due. A frozen
@@ -690,7 +693,9 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
     (or, on an offer an earlier contract made, also on its public record). The advance is on the outstanding
     amount, and in the currency, the bank's ``recfin.offer-made`` entry recorded when it offered, which two orgs
     cannot rewrite as they can the claim before acceptance (the claim's, on an entry that recorded none). With
-    them, what the bank's own ``recfin.offer-made`` entries say, by offer id (``Store.open_offers``)."""
+    them, what the bank's own ``recfin.offer-made`` entries say, by offer id (``Store.open_offers``), and the
+    ids of the offers left out because their own terms say they expired before ``today``, on claims that would
+    take them otherwise."""
     bank_msp = (await store.require_party(financier)).msp_id
     listed, made = await store.open_offers(financier, debtor, bank_msp)
     offers = [o for o in listed if o.financier == financier and o.status == "OPEN" and (o.expires_on or today) >= today]
@@ -705,7 +710,7 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
     # whose offer each is, as the private record beside its terms says: the offer's record, which any two orgs
     # can rewrite, could name another bank, whose figures would then tell it the advance and the expiry
     made_by = await store.get_private_many(keys.OFFER_PARTIES, [(o.collection, o.id) for o in acceptable])
-    rows = []
+    rows, expired = [], set()
     for o in acceptable:
         r = claims[o.id]
         if (raw := terms[o.id]) is None:
@@ -723,7 +728,9 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
             rows.append({"offer_id": o.id, "financing_id": o.financing_id, "receivable_id": r.id,
                          "due_date": r.due_date, "expires_on": expiry, "currency": currency,
                          "outstanding": outstanding, "advance": fin.principal(stored, outstanding)})
-    return rows, made
+        else:
+            expired.add(o.id)
+    return rows, made, expired
 
 
 def _acceptable_on(r: Receivable, financing_id: str, debtor: str, today: str) -> bool:

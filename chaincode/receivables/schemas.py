@@ -325,8 +325,10 @@ class FinancierExposure(Doc):
                                                 "against a limit")
     offers: list[OpenOffer]
     uncounted_offers: list[str] = Field(description="the offers the bank's own recfin.offer-made entries list on the "
-                                                    "debtor that offered leaves out (ended, expired, or their "
-                                                    "record or claim rewritten), in id order: send them with an "
+                                                    "debtor that offered leaves out (ended, or their "
+                                                    "record or claim rewritten; not one whose own terms "
+                                                    "have expired, which its acceptance refuses by those "
+                                                    "terms), in id order: send them with an "
                                                     "offer priced on these figures (MakeFinancingOffer's "
                                                     "uncounted_offers), which drops their entries so that none is "
                                                     "accepted after")

@@ -235,6 +235,17 @@ class FinancingOfferTransactions(FinancingGroup):
                        "version made gets the entry from UpgradeLedger, then accept it; for any other, ask the "
                        "bank for a new offer")
         _ensure_as_offered(as_made, o.id, o.financing_id, r)
+        # the offer's record, which any two orgs can rewrite, names the terms kept under the offer in the
+        # collection of the claim's holder org and the bank's (their hash, on every peer): rewritten, the
+        # holder could accept on terms of its own, an expiry the bank's figures took as passed among them
+        # (an offer its own terms say has expired is not among its bank's uncounted offers,
+        # GetFinancierExposure)
+        kept_in = colls.collection_name(r.holder_msp, bank_msp)
+        if o.collection != kept_in or await s.store.private_hash(kept_in, keys.TERMS, o.id) != o.terms_hash:
+            raise rule("invalid-state", f"offer {o.id} names terms hashing to {o.terms_hash[:12]}… in "
+                       f"{shown(o.collection)}, but the terms its bank made it on, kept in {kept_in}, are "
+                       "not those: the offer record was changed outside the contract, and it cannot be "
+                       "accepted; ask the bank for a new offer, or accept another bank's")
         # the expiry is private: the holder passes the terms, read from its own peer, and only checks run on
         # them (an offer an earlier contract wrote with a public expiry holds to that one as well)
         if (expiry := o.expiry(self._offered_terms(ctx, o.terms_hash))) < s.today_iso:

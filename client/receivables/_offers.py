@@ -57,7 +57,8 @@ class _OfferOperations:
         contract's 15 digits (:data:`EXPOSURE_VERSION_MAX`) ValueError, before any look-up, nothing sent.
 
         ``uncounted_offers``: the ``uncounted_offers`` of that same read, the bank's offers on the debtor its figures
-        left out (lapsed, expired, or their record rewritten by other orgs). The contract drops the bank's entries of
+        left out (lapsed, or their record rewritten by other orgs; not an offer whose own terms have expired,
+        which the contract refuses to accept by those terms). The contract drops the bank's entries of
         those offers, so that none of them can be accepted afterwards (``offer-not-listed``), even one written back OPEN
         after the read, which moves no version, nor disbursed if accepted before the offer committed
         (``offer-uncounted``): send them whenever the offer is priced on the read. Offer ids as the read gave them

@@ -85,7 +85,7 @@ async def test_the_banks_exposure_reads_each_open_offers_expiry_from_its_terms()
 
 async def test_terms_stored_with_an_exponent_rate_are_read_in_digits_and_accept_the_offer_sent_back_as_read():
     from chaincode.receivables import keys
-    from chaincode.receivables.model import OfferTerms
+    from chaincode.receivables.model import OfferTerms, canonical_json
 
     net = await standard_net()
     t1 = net.actors["tier1"]
@@ -93,9 +93,9 @@ async def test_terms_stored_with_an_exponent_rate_are_read_in_digits_and_accept_
     # as a contract before 9555fad stored them: the rate as str(Decimal) wrote it, the hash over that
     collection, key = o["collection"], net._key(keys.TERMS, o["id"])
     stored = {**json.loads(net.ledger.private_state[collection][key]), "discount_rate": "0E-10"}
-    net.ledger.private_state[collection][key] = json.dumps(stored).encode()
+    net.ledger.private_state[collection][key] = canonical_json(stored)
     offer_key = net._key("recfin.offer", o["id"])
-    legacy_hash = OfferTerms.from_stored(json.dumps(stored).encode()).legacy_terms_hash()
+    legacy_hash = OfferTerms.from_stored(canonical_json(stored)).legacy_terms_hash()
     net.ledger.state[offer_key] = json.dumps({**json.loads(net.ledger.state[offer_key]),
                                               "terms_hash": legacy_hash}).encode()
     read = await net.ok(t1, "GetOfferTerms", o["id"], evaluate=True)

@@ -176,12 +176,19 @@ async def test_an_ended_requests_holder_still_reads_its_terms_after_passing_the_
     assert (await net.call(tier2, "GetOfferTerms", o["id"], evaluate=True)).status != 200
 
 
-async def test_a_disbursement_is_not_recorded_in_a_collection_an_offer_record_was_rewritten_to():
+async def test_an_offer_record_rewritten_to_another_collection_is_neither_accepted_nor_disbursed():
     net = await _net_with_a_second_supplier_org()
     tier1, bank = net.actors["tier1"], net.actors["bank"]
     r, f, o = await _an_offer(net)
     _rewrite(net, keys.OFFER, o["id"], collection=f"terms-{SUPPLIER2}-{BANK}")   # an offer has no key-level policy
+    message = await net.refused(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms(),
+                                rule="invalid-state")
+    assert f"kept in terms-{SUPPLIER}-{BANK}" in message and "changed outside the contract" in message
+    # the offer accepted as it is, the financing then naming another collection: an acceptance two orgs'
+    # altered chaincode wrote so (the financing takes its key-level policy from that very write)
+    _rewrite(net, keys.OFFER, o["id"], collection=f"terms-{SUPPLIER}-{BANK}")
     await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms())
+    _rewrite(net, keys.FINANCING, f["id"], collection=f"terms-{SUPPLIER2}-{BANK}")
     refused = await net.call(bank, "RecordDisbursement", f["id"], transient=transient_terms())
     assert refused.status != 200 and "invalid-state" in refused.message
     assert f"terms-{SUPPLIER}-{BANK}" in refused.message and "CancelFinancing" in refused.message
