@@ -845,7 +845,7 @@ def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, 
         fees = to_fen(quote["fees"])
         o = run.turns(s[key]).make_offer(financing_id, terms)
         run.step(key, f"offer {quote['advance_rate'] * 100:.0f}% advance at {quote['discount_rate'] * 100:.1f}% "
-                      f"ACT/360, fees {money(fees)}", o.tx_id, offer=o.id, terms_hash=o.terms_hash[:12])
+                      f"ACT/360, fees {money(fees)}", o.tx_id, offer=o.id, terms_hash=o.terms_hash)
         out[key] = (BankOffer(offer_id=o.id, financier=o.financier, advance_rate=terms.advance_rate,
                               discount_rate=terms.discount_rate, fees=fees,
                               recourse=terms.recourse, day_count=terms.day_count, expires_on=terms.expires_on), o)
