@@ -295,10 +295,14 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
     it unnumbered, naming every row below it by the one above), and a cell holding a line break one row (the
     file's line number would name the rows below it by the one after). A row may end in CR LF, LF, or CR alone
     (an old Mac export): the text is read with ``newline=""``, as the csv module asks a file to be opened, so
-    that a bare CR ends a row rather than failing the file as "new-line character seen in unquoted field"."""
-    records = csv.reader(io.StringIO(text, newline=""))
+    that a bare CR ends a row rather than failing the file as "new-line character seen in unquoted field".
+    Quotes are read strictly (:func:`_quote_problem`): a quoted cell left open would take every row after it
+    into itself, unseen, and the rows read before it would pass for the whole document."""
+    records = csv.reader(io.StringIO(text, newline=""), strict=True)
+    last_row = 0  # the number of the last row read whole: a quote csv cannot read is in the row after it
     try:
         fieldnames = next(records, [])
+        last_row = 1
         given = [h.strip() for h in fieldnames]
         headers = [_column_read_as(h) for h in given]
         read_as = dict(zip(given, headers))
@@ -309,6 +313,7 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
         places, rows = [], []
         # numbered among all the rows, blank and empty ones too, so that a row is named where the file has it
         for number, cells in enumerate(records, start=2):
+            last_row = number
             row = _as_dict_row(fieldnames, cells)
             if not _all_blank(row):
                 places.append(f"row {number}")
@@ -316,7 +321,28 @@ def _csv_rows(text: str, source: str) -> tuple[list[str], list[dict[str, Any]]]:
                 rows.append({read_as.get(k, k): v for k, v in cells_read.items()})
         return places, rows
     except csv.Error as exc:
+        if (problem := _quote_problem(str(exc))) is not None:
+            raise MalformedInput(source, f"row {last_row + 1}", problem) from None
         raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+_QUOTING_ADVICE = ("a cell holding a quote is written in quotes with the quote twice "
+                   "(\"3 \"\"A\"\" cartons\"), as a spreadsheet exports it: export the file again, "
+                   "or correct the quotes")
+
+
+def _quote_problem(error: str) -> str | None:
+    """What a strict csv reader's error says of a quote in a row, for a person; ``None`` for any other error.
+    Read leniently, a quoted cell never closed takes the rest of the file into itself (a note column's
+    ``"3 cartons damaged``, and the receipt's rows below it are gone without a word), and text after a closing
+    quote (``"3" cartons``) is joined to the cell silently."""
+    if "end of data" in error:
+        return (f"a quoted cell (one beginning with \") is never closed, so every row after it would be read "
+                f"into that cell; {_QUOTING_ADVICE}")
+    if "expected after" in error:
+        return (f"a quoted cell has text after its closing quote, so where the cell ends cannot be told; "
+                f"{_QUOTING_ADVICE}")
+    return None
 
 
 def _as_dict_row(fieldnames: list[str], cells: list[str]) -> dict[str | None, Any]:
