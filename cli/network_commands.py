@@ -569,7 +569,8 @@ def compose_status_command(topology_path, data_root, as_json):
               help="Transactions per block at most (Orderer BatchSize.MaxMessageCount, 1..100000).")
 @click.option("--batch-timeout", default=None,
               help="Cut a block this long after its first transaction (BatchTimeout, e.g. 250ms; 1ms..60s).")
-@click.option("--absolute-max-bytes", default=None, help="Largest block (e.g. '10 MB'; up to 100 MB).")
+@click.option("--absolute-max-bytes", default=None,
+              help="Largest block and transaction (e.g. '10 MB'; 1 MB to 49 MB).")
 @click.option("--preferred-max-bytes", default=None, help="Cut a block once it holds this much (e.g. '2 MB').")
 @timeout_option("Seconds to wait for the new config.")
 @click.option("--json", "as_json", is_flag=True, help="Print the batch before and after as JSON.")

@@ -22,9 +22,17 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 KB = 1024
 MB = 1024 * KB
-# The orderer's and peers' gRPC message limit (orderer.yaml General.MaxRecvMsgSize, core.yaml
-# peer.maxRecvMsgSize: 100 MB): a block bigger than that could not be delivered.
-MAX_BLOCK_BYTES = 100 * MB
+# Fabric's ceiling for AbsoluteMaxBytes (its sampleconfig configtx.yaml, docs/source/performance.md): "not to
+# exceed 49 MB, given the default grpc max message size of 100 MB configured on orderer and peer nodes (and
+# allowing for message expansion during communication)". A block is its transactions plus header and
+# metadata, sent in a Deliver reply or a Raft message: at 100 MB, one transaction the orderer accepts makes
+# a block above the 100 MB gRPC limit, which the other orderers cannot replicate nor the peers receive.
+MAX_BLOCK_BYTES = 49 * MB
+# The orderer refuses every envelope above AbsoluteMaxBytes and checks a config update twice: the update,
+# then the CONFIG envelope it makes, which carries the channel's whole config (standardchannel.go,
+# ProcessConfigUpdateMsg; tens of KB here, more with each org and CRL). Under that size no config update
+# passes again, the one raising the limit included: the channel could never be reconfigured.
+MIN_ABSOLUTE_MAX_BYTES = 1 * MB
 _BYTES = re.compile(r"^\s*(\d+)\s*(KB|MB)?\s*$", re.IGNORECASE)
 # Go's time.ParseDuration syntax (what the peer and orderer read), e.g. 250ms, 30s, 2m, 1m30s, 1.5s.
 # \Z, not "$", which matches before a final newline too: Go's time.ParseDuration refuses one. ASCII: Python's \d
@@ -88,15 +96,28 @@ def _whole_number(low: int, high: int, unit: str = ""):
     return check
 
 
-def _size_in_range(value: object) -> int:
-    size = _parse_bytes(value)
-    if not 1 <= size <= MAX_BLOCK_BYTES:
-        raise ValueError(f"{value} is out of range: allowed 1 byte to {render_bytes(MAX_BLOCK_BYTES)} "
-                         f"(the nodes' gRPC message limit)")
-    return size
+_UNDER_THE_GRPC_LIMIT = "Fabric's ceiling under the nodes' 100 MB gRPC message limit"
 
 
-Bytes = Annotated[int, BeforeValidator(_size_in_range), PlainSerializer(render_bytes)]
+def _size_between(low: int, too_small: str = ""):
+    """A size from low to MAX_BLOCK_BYTES; a refusal says why the bound it crosses is there."""
+    def check(value: object) -> int:
+        size = _parse_bytes(value)
+        if not low <= size <= MAX_BLOCK_BYTES:
+            shown = "1 byte" if low == 1 else render_bytes(low)
+            why = too_small if size < low else _UNDER_THE_GRPC_LIMIT
+            raise ValueError(f"{value} is out of range: allowed {shown} to {render_bytes(MAX_BLOCK_BYTES)} "
+                             f"({why})")
+        return size
+    return check
+
+
+_BELOW_THE_CONFIG = ("the orderer refuses every config update bigger, and the channel's whole config is in "
+                     "each: none would pass again, the one raising it included")
+AbsoluteBytes = Annotated[int, BeforeValidator(_size_between(MIN_ABSOLUTE_MAX_BYTES, _BELOW_THE_CONFIG)),
+                          PlainSerializer(render_bytes)]
+# Only where a block is cut: a transaction bigger than it gets a block of its own.
+PreferredBytes = Annotated[int, BeforeValidator(_size_between(1)), PlainSerializer(render_bytes)]
 BatchTimeout = Annotated[str, BeforeValidator(_check_duration(0.001, 60))]
 Timeout = Annotated[str, BeforeValidator(_check_duration(0.001, 3600))]
 MessageCount = Annotated[int, BeforeValidator(_whole_number(1, 100_000))]
@@ -128,8 +149,8 @@ class OrderingTuning(_Model):
 
     batch_timeout: BatchTimeout = "250ms"
     max_message_count: MessageCount = 100
-    absolute_max_bytes: Bytes = 10 * MB
-    preferred_max_bytes: Bytes = 2 * MB
+    absolute_max_bytes: AbsoluteBytes = 10 * MB
+    preferred_max_bytes: PreferredBytes = 2 * MB
 
     @model_validator(mode="after")
     def _preferred_within_absolute(self) -> "OrderingTuning":
