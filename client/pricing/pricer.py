@@ -6,7 +6,10 @@
                            largest advance (rounded half up) that does, in the fewest places
     debtor limit         = per-debtor limit x limit_factor[grade]   (fen, half up)
     available            = max(0, debtor limit - exposure - open offers)
-    advance              = min(outstanding x advance rate, available)
+    advance              = outstanding x advance rate                (fen, half up)
+                           at most available; when the rate is cut, short of it by less than
+                           outstanding / 10^10 + 1 fen (a rate's last place), and 0 where even a
+                           rate of 10^-10 advances more than available
     fees                 = flat + advance x fee rate                (fen, half up)
 
 The advance is on the claim's outstanding amount (what the debtor still owes;
