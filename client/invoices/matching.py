@@ -117,16 +117,21 @@ def fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
     and it invoices no goods delivered."""
     # A discount is printed as a line of negative amount, with the name of the line it discounts, below it.
     items: list[_Item] = []
+    # the nearest line above with the same name is the one discounted: for each name (its item key),
+    # where in ``items`` the last positive line of it stands, kept as lines are read. Looking back through
+    # every item for each line took time in the square of the line count (20,000 lines, 3 MB: 4.5 minutes)
+    last_positive: dict[str, int] = {}
     for number, line in enumerate(lines, start=1):
-        # the nearest line above with the same name is the one discounted
-        above = next((k for k in range(len(items) - 1, -1, -1)
-                      if items[k].line.amount_fen > 0 and item_key(items[k].line.name) == item_key(line.name)), None)
+        key = item_key(line.name)
+        above = last_positive.get(key)
         if line.amount_fen < 0 and above is not None:
             item = items[above]
             items[above] = _Item(item.number, item.line, item.discount_fen + line.amount_fen,
                                  item.discount_lines + (number,))
         else:
             items.append(_Item(number, line))
+            if line.amount_fen > 0:
+                last_positive[key] = len(items) - 1
     return items
 
 
