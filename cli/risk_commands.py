@@ -388,9 +388,10 @@ def note_claims_not_counted(debtor: str, history_cut: list[str]) -> None:
     click.echo(f"note: {len(history_cut)} {'claim' if one else 'claims'} of {debtor} "
                f"({shown}) {'is' if one else 'are'} not in this score: the peer's history of "
                "each does not reach the write that created it (cut at the peer's "
-               "ledger.state.totalQueryLimit, or a record no transaction of the contract created); read it "
-               "through a peer whose operators set that limit (core.yaml) above the claim's writes to have "
-               "a cut one counted", err=True)
+               "ledger.state.totalQueryLimit, or a record no transaction of the contract created), or a "
+               "newer contract version wrote it, which the peer's older version cannot read; read it "
+               "through a peer whose operators set that limit (core.yaml) above the claim's writes, and "
+               "that run the channel's contract version, to have such a claim counted", err=True)
 
 
 def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], *, own_command: bool = True

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from chaincode.shim import KeyEndorsementPolicy
 
@@ -26,7 +26,7 @@ from .model import (
     Offer, OfferParties, OfferTerms, Party, Receivable,
 )
 from .store import Store
-from .store_base import NOT_A_RECORD, parsed_private, readable_record
+from .store_base import NOT_A_RECORD, newer_version, parsed_private, readable_record
 from .store_claims import CLAIM_INDEXES, live_financier
 from .store_offers import OfferAsMade
 
@@ -428,7 +428,9 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
     A claim whose key history, as the peer returns it, does not reach the write that created it
     (``_reaches_creation``) is left out and named in ``history_cut``: one the peer cut at its
     ``totalQueryLimit``, or a record no transaction of this contract created. The page still answers, as a
-    record two orgs planted would otherwise refuse the debtor's record to every reader for good.
+    record two orgs planted would otherwise refuse the debtor's record to every reader for good. So is a claim
+    one of whose writes up to ``as_of`` a newer contract version made (``_newer_version_wrote``): this peer,
+    running an older version, cannot read that state, and would build the record from those before it.
     """
     holder_ids, label = _holder_label(reader, debtor)
     kvs, meta = await store.index_page(keys.BY_DEBTOR, [debtor], page_size, bookmark)
@@ -445,10 +447,35 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
                 history_cut.append(claim_id)
             continue
         states = _states_until(claim_id, writes, as_of)
+        if _newer_version_wrote(writes, as_of):
+            # a state this version cannot read: built from the states before it, the record would show the
+            # claim as it stood then (one paid on time as unpaid and overdue), so it is named and not counted
+            # (one of which it reads no state at all too: a newer version registered it)
+            if _of_debtor(states, debtor):
+                history_cut.append(claim_id)
+            continue
         if states and _of_debtor(states, debtor):
             records.append(_payment_record(states, as_of, label))
     return {"debtor": debtor, "as_of": as_of.isoformat(), "holder_ids": holder_ids, "records": records,
             "history_cut": history_cut, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+
+
+def _newer_version_wrote(writes: list[Any], as_of: date) -> bool:
+    """Whether one of a claim's key ``writes`` (``_key_writes``) up to the end of ``as_of`` (business date)
+    holds a claim a newer contract version wrote (``store_base.newer_version``): this peer runs an older
+    version than the ledger's (a chaincode server left on an earlier release, or a channel taken back to one),
+    and reads that state of the claim as none. A write without a timestamp counts as one by ``as_of``."""
+    for mod in writes:
+        if mod.is_delete or not mod.value or (mod.timestamp and dates.business_date(mod.timestamp) > as_of):
+            continue
+        try:
+            Receivable.model_validate_json(mod.value)
+        except ValidationError as exc:
+            if newer_version(exc):
+                return True
+        except NOT_A_RECORD:
+            continue
+    return False
 
 
 def _of_debtor(states: list[tuple[date, Receivable]], debtor: str) -> bool:

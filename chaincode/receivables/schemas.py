@@ -239,8 +239,10 @@ class PaymentRecordPage(Doc):
     as_of: str
     holder_ids: Literal["credit-code", "token"]
     records: list[PaymentRecord]
-    history_cut: list[str] = Field(description="claims whose history the peer cut at its totalQueryLimit, or "
-                                               "a record no transaction of this contract created: not counted")
+    history_cut: list[str] = Field(description="claims whose history the peer cut at its totalQueryLimit, "
+                                               "a record no transaction of this contract created, or one a "
+                                               "newer contract version wrote by as_of, which this peer's "
+                                               "older version cannot read: not counted")
     fetched: int
     bookmark: str
 

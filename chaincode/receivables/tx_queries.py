@@ -244,8 +244,9 @@ class QueryTransactions(TransactionGroup):
         For financiers pricing claims on the debtor, the debtor itself and the
         regulator. Dates, amounts and states only: no terms, no financier, and
         for a financier each holder as an opaque token. A claim whose history the peer cut at its
-        totalQueryLimit, or a record no transaction of this contract created, is not counted: the page
-        names it in ``history_cut`` and still answers.
+        totalQueryLimit, a record no transaction of this contract created, or one a newer contract version
+        wrote by ``as_of`` (this peer runs an older version, which cannot read that state) is not counted:
+        the page names it in ``history_cut`` and still answers.
         """
         s = self._session(ctx)
         party = await s.party()
