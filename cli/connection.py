@@ -18,7 +18,8 @@ from cryptography import x509
 from pydantic import ValidationError
 
 from chaincode.receivables.identity import is_org_admin
-from client.gateway import EncryptedKeyError, GatewayError, Gateway, Identity, Signer, connect, open_msp_folder
+from client.gateway import (CommitStatusError, EncryptedKeyError, GatewayError, Gateway, Identity, Signer,
+                            SubmitError, connect, open_msp_folder)
 from client.ledger.msp import ChannelMsp, chain_to
 from client.pricing import validation_problems
 from client.receivables import (CONTRACT_NAME, RACE_RETRY, ReceivablesClient, ReceivablesError, RuleViolation,
@@ -340,7 +341,7 @@ def describe(error: BaseException) -> str:
         return validation_problems(error)
     if isinstance(error, KeyboardInterrupt):   # Ctrl-C, or request_ids.Terminated: "terminated by SIGTERM"
         return str(error) if getattr(error, "signum", None) else "interrupted"
-    return one_line(error) + _unavailable_hint(error) + _clock_hint(error)
+    return one_line(error) + _unavailable_hint(error) + _no_answer_hint(error) + _clock_hint(error)
 
 
 # the words of Fabric's TimeWindowCheck auth filter, which every recfin peer lists, refusing a proposal stamped
@@ -366,10 +367,7 @@ def _unavailable_hint(error: BaseException) -> str:
     step to take; "" for any other error."""
     if not (isinstance(error, GatewayError) and getattr(error.code, "name", None) == "UNAVAILABLE"):
         return ""
-    ctx = click.get_current_context(silent=True)
-    data_root = ctx.params.get("data_root") if ctx is not None else None
-    shown = shlex.quote(str(data_root)) if data_root is not None and str(data_root).isprintable() else "DIR"
-    status = f"`recfin network status{f' --data-root {shown}' if data_root else ''}`"
+    data_root, shown, status = _network_status_command()
     if any(words in str(error) for words in _TLS_TRUST_FAILURES):
         # a peer answered, with a certificate the profile's TLS CA did not issue or for another name
         return (f"; the node answered but its TLS certificate was not trusted: the connection profile's TLS CA "
@@ -377,6 +375,30 @@ def _unavailable_hint(error: BaseException) -> str:
                 f"{'--data-root ' + shown if data_root else 'the data folder'} the running network's? {status} "
                 f"shows the network it names")
     return f"; is the network up? {status} shows its nodes"
+
+
+def _no_answer_hint(error: BaseException) -> str:
+    """What to look at when no answer came in time (gRPC DEADLINE_EXCEEDED): gRPC's words, "Deadline
+    Exceeded", name neither the node nor a step to take, and a node that accepts the connection but never
+    answers (hung, stopped, overloaded) or a firewall that drops its packets gives them where a node that is
+    down gives UNAVAILABLE; "" for any other error, and for a submit or a commit status that timed out: the
+    orderer may have taken that transaction, which its line says with what to do."""
+    if not (isinstance(error, GatewayError) and getattr(error.code, "name", None) == "DEADLINE_EXCEEDED"):
+        return ""
+    if isinstance(error, (SubmitError, CommitStatusError)):
+        return ""
+    status = _network_status_command()[2]
+    return (f"; no answer came in time: a node or chaincode server may be hung or overloaded, or a firewall "
+            f"may drop the connection to it: {status} shows whether each is healthy")
+
+
+def _network_status_command() -> tuple[Path | None, str, str]:
+    """The command's --data-root (None when not given), as shell text ("DIR" where it does not print as
+    itself), and the `recfin network status` that looks at that network."""
+    ctx = click.get_current_context(silent=True)
+    data_root = ctx.params.get("data_root") if ctx is not None else None
+    shown = shlex.quote(str(data_root)) if data_root is not None and str(data_root).isprintable() else "DIR"
+    return data_root, shown, f"`recfin network status{f' --data-root {shown}' if data_root else ''}`"
 
 
 # what gRPC's UNAVAILABLE says when the TLS handshake reached a node whose certificate the roots do not trust

@@ -1,0 +1,43 @@
+"""A call no node answered in time fails as gRPC's DEADLINE_EXCEEDED, whose words ("Deadline Exceeded") name
+neither the node nor a step to take: a peer that accepts the connection but never answers (hung, stopped,
+overloaded) or a firewall that drops its packets ends a command so, where a node that is down gives
+UNAVAILABLE and its hint. The CLI's line says what to look at, with the network the command was given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import grpc
+
+from cli.connection import describe
+from client.gateway import CommitStatusError, EvaluateError, GatewayError, SubmitError
+
+
+def test_a_call_no_node_answered_in_time_says_what_to_look_at():
+    line = describe(EvaluateError("Deadline Exceeded", transaction_id="tx",
+                                  code=grpc.StatusCode.DEADLINE_EXCEEDED))
+    assert line.startswith("[tx tx] DEADLINE_EXCEEDED: Deadline Exceeded; no answer came in time"), line
+    assert "hung or overloaded" in line and "`recfin network status` shows whether each is healthy" in line
+
+
+def test_the_status_command_named_looks_at_the_data_root_given():
+    with click.Context(click.Command("get"), info_name="get") as ctx:
+        ctx.params["data_root"] = Path("/srv/recfin/network")
+        line = describe(GatewayError("Deadline Exceeded", code=grpc.StatusCode.DEADLINE_EXCEEDED))
+    assert "`recfin network status --data-root /srv/recfin/network` shows" in line, line
+
+
+def test_a_node_that_is_down_keeps_its_own_hint_alone():
+    line = describe(GatewayError("failed to connect to all addresses; last error: UNAVAILABLE: "
+                                 "ipv4:127.0.0.1:7051: Connection refused", code=grpc.StatusCode.UNAVAILABLE))
+    assert "is the network up?" in line and "no answer came in time" not in line, line
+
+
+def test_a_submit_or_commit_status_that_timed_out_keeps_its_own_line():
+    """The orderer may have taken such a transaction: its line says so and what to do
+    (connection.raise_if_it_may_have_committed), not that a node may be hung."""
+    deadline = grpc.StatusCode.DEADLINE_EXCEEDED
+    for timed_out in (SubmitError("Deadline Exceeded", transaction_id="tx", code=deadline),
+                      CommitStatusError("commit status timed out", transaction_id="tx", code=deadline)):
+        assert "no answer came in time" not in describe(timed_out)
