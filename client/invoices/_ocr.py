@@ -66,6 +66,11 @@ MAX_OCR_IMAGES = 4 * MAX_OCR_PAGES
 # each), and an image's frames by their headers; and again as each image is decoded, by its own header, for
 # all the file's images together.
 MAX_OCR_PIXELS = 6 * MAX_PAGE_PIXELS
+# A TIFF's frames are counted up to this many, far past MAX_OCR_PAGES (a refusal still gives the count of a
+# file of a few hundred pages), and no further: Pillow's n_frames reads every frame's header, each time
+# looking it up among those read before it, work in the square of the count (a 10 MB TIFF of 100,000
+# one-pixel frames took 40 s).
+MOST_FRAMES_COUNTED = 20 * MAX_OCR_PAGES
 
 
 @dataclass(frozen=True)
@@ -205,8 +210,8 @@ def load_pages(image: bytes | Path, source: str) -> PageFrames:
 
 
 class PageFrames:
-    """An image's frames, counted from its header when made (Pillow's ``n_frames`` reads each frame's header,
-    not its pixels) and refused past MAX_OCR_PAGES, their pixels (``pixels``) counted from each frame's header
+    """An image's frames, counted from their headers when made (:func:`_frames_counted`, not their pixels)
+    and refused past MAX_OCR_PAGES, their pixels (``pixels``) counted from each frame's header
     and refused past MAX_OCR_PIXELS, each decoded to grey only as the iteration reaches it: a frame read is
     let go of before the next is decoded, where decoding them all first held every frame at once (400 blank
     6300 x 6300 frames, a 1.2 MB group 4 TIFF, ran out of memory so). Each iteration opens the image again."""
@@ -215,11 +220,13 @@ class PageFrames:
         self._image, self._source = image, source
         self.pixels = 0
         with self._opened() as opened:
-            self._count = getattr(opened, "n_frames", 1)
+            counted = _frames_counted(opened)
+            self._count = counted if counted is not None else MOST_FRAMES_COUNTED + 1
             if self._count <= MAX_OCR_PAGES:
                 self.pixels = _pixels_of_frames(opened, self._count)
         if self._count > MAX_OCR_PAGES:
-            raise too_many_pages(source, f"the image has {self._count} frames")
+            raise too_many_pages(source, f"the image has {self._count} frames" if counted is not None
+                                 else f"the image has more than {MOST_FRAMES_COUNTED} frames")
         if self.pixels > MAX_OCR_PIXELS:
             holder = f"the image's {self._count} frames have" if self._count > 1 else "the image has"
             raise too_many_pixels(source, self.pixels, holder)
@@ -279,6 +286,26 @@ def too_many_pixels(source: str, counted: int, holder: str = "the PDF's images h
         f"{holder} {counted:,} pixels to read by OCR in all, more than the {MAX_OCR_PIXELS:,} a file may "
         "have: a page scanned at 300 dpi has some 9 million; split the file into one file per invoice, scan it at "
         "300 dpi, or ask the sender for the invoice's XML or a PDF of its text"))
+
+
+def _frames_counted(opened) -> int | None:
+    """How many frames an opened image has, from their headers; ``None`` for a TIFF of more than
+    MOST_FRAMES_COUNTED. A TIFF's are counted a frame at a time, its headers read up to the one past those
+    and none beyond (Pillow's n_frames after a seek past the last frame is the frame sought, not the count);
+    another format gives its count from its header (a PNG's animation control, an MPO's index), where
+    seeking would decode each frame on the way. The image is left at its first frame."""
+    if opened.format != "TIFF":
+        return getattr(opened, "n_frames", 1)
+    count = 1
+    try:
+        while count <= MOST_FRAMES_COUNTED:
+            opened.seek(count)
+            count += 1
+    except EOFError:
+        return count
+    finally:
+        opened.seek(0)
+    return None
 
 
 def _pixels_of_frames(opened, count: int) -> int:
