@@ -6,7 +6,7 @@ that a financing workflow can gate on it: 0 every check passed, 1 a check failed
 could not be made (the ledger refused a read, or could not be reached, or the profile is missing). The claim's
 state does not change the exit code: the checks prove where it came from, and a
 claim that passes them may still be one the contract will not finance now (settled, already financed, frozen, due
-today or earlier), which the report's first line and its verdict name.
+today or earlier), which the report's first line and its verdict name (in JSON, its "financing_refusal").
 """
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ class AuditNotMade(click.ClickException):
 @lambda command: connection.with_options(command, connection.who_acts_options(
     "Who audits: an org (name or MSP ID) and optionally a user of its profile; every read goes to a peer of "
     "this org [default: bank, its first client user]."))
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with \"passed\").")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with \"passed\", and "
+              "\"financing_refusal\": why the contract would not finance the claim now, null when it would).")
 def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None, data_root: Path | None,
           as_json: bool) -> None:
     """Check from the blocks, before financing RECEIVABLE_ID, that its confirmation carries its debtor org's
@@ -76,7 +77,8 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     checks prove where a claim came from, in whatever state it stands, so passed checks on a claim
     the contract would not finance now (not CONFIRMED: settled, financed, split...; frozen; or
     due today or earlier, judged on today's business date) say why, and on a claim with a live
-    financing request, that only a bank's offer on it is taken, with exit 0 still. Exit 0: every
+    financing request, that only a bank's offer on it is taken, with exit 0 still (with --json:
+    "financing_refusal", null when a financing request would be taken). Exit 0: every
     check passed; 1: a check failed (do not finance on the ledger's word);
     3: the audit could not be made (see the message). See docs/receivables.md.
 

@@ -139,6 +139,10 @@ BLOCKS_KEPT = 8
 of one block one after another (each before the last), so a few serve every read of the same block, and an audit
 of a long history holds no more than these at once."""
 
+SAVED_VERDICTS = frozenset({"passed", "financing_refusal"})
+"""What ``AuditReport.to_json`` adds to the report's fields: each is decided by them, so a saved one is
+checked against them on loading, not taken over."""
+
 CheckName = Literal["confirmation", "changes before confirmation", "debtor party record", "holder party record"]
 
 
@@ -194,15 +198,20 @@ class AuditReport(BaseModel):
     @classmethod
     def _saved_with_its_verdict(cls, data: Any, handler: Any) -> AuditReport:
         """A report as ``to_json`` saved it (``recfin receivable audit --json``) carries ``passed``, which its
-        checks decide: read back where it says what they do, refused where it does not (the verdict, or a
-        check, was edited after the audit), rather than taken over either."""
-        if not isinstance(data, dict) or "passed" not in data:
+        checks decide, and ``financing_refusal``, which the claim's state and the audit's date decide: read
+        back where each says what they do, refused where one does not (the verdict, a check or the state was
+        edited after the audit), rather than taken over either. A report saved before it carried the
+        refusal loads without it."""
+        if not isinstance(data, dict) or not SAVED_VERDICTS.intersection(data):
             return handler(data)
-        saved = data["passed"]
-        report = handler({key: value for key, value in data.items() if key != "passed"})
-        if saved is not report.passed:
-            raise ValueError(f"the report says passed is {saved!r}, but its checks say {report.passed}: it "
-                             "was changed after the audit; audit the claim again")
+        report = handler({key: value for key, value in data.items() if key not in SAVED_VERDICTS})
+        if "passed" in data and data["passed"] is not report.passed:
+            raise ValueError(f"the report says passed is {data['passed']!r}, but its checks say "
+                             f"{report.passed}: it was changed after the audit; audit the claim again")
+        if "financing_refusal" in data and data["financing_refusal"] != report.financing_refusal:
+            raise ValueError(f"the report says financing_refusal is {data['financing_refusal']!r}, but the "
+                             f"claim's state it records says {report.financing_refusal!r}: it was changed "
+                             "after the audit; audit the claim again")
         return report
 
     @property
@@ -258,7 +267,11 @@ class AuditReport(BaseModel):
         return None
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.model_dump(mode="json"), "passed": self.passed}
+        """The report as ``recfin receivable audit --json`` prints it: its fields, the checks' verdict
+        (``passed``) and why the contract would not finance the claim now (``financing_refusal``, null when it
+        would), so that a workflow reading the JSON learns what the table's last line says."""
+        return {**self.model_dump(mode="json"), "passed": self.passed,
+                "financing_refusal": self.financing_refusal}
 
 
 class _Expectation:
