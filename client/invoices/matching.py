@@ -6,7 +6,8 @@ item name, after removing the ``*category*`` prefix that Chinese invoices put
 before the name; when several PO lines share the name, an item code that agrees
 with the invoice line's spec picks among them (the exact code, else the shortest
 code holding the spec), and invoice lines of that name at different prices take
-the lines of their price. Only an item no line names is
+the lines of their price (one priced past the tolerance, those of the price nearest its own). Only an item no
+line names is
 paired by item code (against the invoice line's name or spec: a spec such as
 ``0805`` is shared by different items, so it never outranks a name). An item's
 PO lines and receipt lines are added up (an order split over lines, a delivery
@@ -219,10 +220,25 @@ def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]
         if len({i.line.unit_price for i in same}) < 2:
             continue
         for item in same:
-            lines, price = ordered[item.number], item.line.unit_price
-            priced = [l for l in lines if price is not None and l.unit_price is not None
-                      and _within(price, l.unit_price, tol.price_rel)]
-            ordered[item.number] = tuple(priced or lines)
+            ordered[item.number] = _of_its_price(ordered[item.number], item.line.unit_price, tol)
+
+
+def _of_its_price(lines: tuple[OrderLine, ...], price: Decimal | None,
+                  tol: Tolerances) -> tuple[OrderLine, ...]:
+    """Of the PO lines invoice lines at different prices share, those of one invoice line's price (within
+    tolerance), else those of the price nearest it (and the line is partial for its price). Left with them
+    all, a line priced past the tolerance would pair with the lines of another's price, which, correct,
+    would then be reported as lines that cannot be told apart, and its own price compared with an average
+    no line has."""
+    priced = [l for l in lines if l.unit_price is not None]
+    if price is None or not priced:
+        return lines
+    within = [l for l in priced if _within(price, l.unit_price, tol.price_rel)]
+    if within:
+        return tuple(within)
+    gap = {id(l): abs(Fraction(l.unit_price) - Fraction(price)) for l in priced}
+    nearest = min(gap.values())
+    return tuple(l for l in priced if gap[id(l)] == nearest)
 
 
 def _order_lines(po: PurchaseOrder, items: list[_Item], tol: Tolerances) -> dict[int, tuple[OrderLine, ...]]:
