@@ -465,8 +465,10 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     part = None
     if part_of_delivery:
         # less than the whole receipt: an item below its received quantity, or receipt lines it does not invoice
+        # that received goods (one received in quantity 0 left nothing to invoice, as without the option)
         backing = {id(l) for lines in received_of.values() for l in lines}
-        if any(r.part_of_delivery for r in results) or any(id(l) not in backing for l in receipt.lines):
+        if any(r.part_of_delivery for r in results) \
+                or any(id(l) not in backing and l.quantity != 0 for l in receipt.lines):
             part, problems = _delivery_part(invoice, po, receipt, tol, lines_fen)
             doc_problems.extend(problems)
     else:
