@@ -21,9 +21,10 @@ def evidence_hash(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) ->
 
     Canonical JSON: keys sorted, no insignificant whitespace, UTF-8, decimals as
     their strings. It depends on the documents' content, not on their file format (nor on a scan's flagged fields
-    listed on the invoice, :attr:`Invoice.unreviewed`: what a person reviewed is the invoice itself), except that a
-    quantity or unit price is hashed as written (``str(Decimal)``: ``200`` and ``200.0`` hash apart). Claims on the
-    ledger carry this hash and it carries no version, so those bytes stay as they are.
+    listed on the invoice, :attr:`Invoice.unreviewed`: what a person reviewed is the invoice itself), except
+    that the lines are hashed in the order the documents give them (an export sorted otherwise hashes apart)
+    and a quantity or unit price is hashed as written (``str(Decimal)``: ``200`` and ``200.0`` hash apart).
+    Claims on the ledger carry this hash and it carries no version, so those bytes stay as they are.
     """
     invoice_doc = invoice_to_json(invoice)
     invoice_doc.pop("unreviewed", None)
