@@ -642,9 +642,21 @@ def data_root_option(help_text: str):
                         help=help_text)
 
 
+def _an_archive_file(_ctx: click.Context, _param: click.Parameter, out: str) -> Path:
+    """OUT as a Path, refusing "-" (read before pathlib, which makes "./-" the same "-"): taken as stdout by
+    Unix custom, it would have been a file named "-". The archive is never written to stdout: it is written
+    whole or not at all (a temporary file, synced, checked against the data folder once written, renamed into
+    place), which output already sent down a pipe cannot be."""
+    if out == "-":
+        raise click.BadParameter("'-' is not stdout here: the archive is written whole or not at all, to a "
+                                 "file (mode 0600, renamed into place once complete), never to a pipe; give "
+                                 "the archive's path (./- for a file named '-')")
+    return Path(out)
+
+
 @network.command("backup")
 @topology_option
-@click.argument("out", type=PathType(dir_okay=False, path_type=Path))
+@click.argument("out", type=PathType(dir_okay=False), callback=_an_archive_file)
 @data_root_option("The data folder to back up (default: the topology's, as `up` uses it).")
 @click.option("--for-org", "org_name", metavar="ORG", default=None,
               help="Only this org's part (name or MSP ID): its crypto/, nodes, chaincode servers' folders and profile, "
@@ -661,8 +673,9 @@ def backup_command(topology_path, out, data_root, org_name, stop, replace, timeo
 
     Refused (exit status 2, nothing written) while a node or chaincode server of the data folder
     runs, unless --stop. OUT is a gzip tar archive, written whole or not at all, mode 0600 (it holds
-    private keys), its first member a manifest of every file's path, size, mode and sha256. Logs,
-    pid files and locks are left out. `recfin network restore` brings it back.
+    private keys), its first member a manifest of every file's path, size, mode and sha256; OUT '-'
+    is refused, since the archive is never written to stdout (./- names a file '-'). Logs, pid files
+    and locks are left out. `recfin network restore` brings it back.
 
     \b
     Example:

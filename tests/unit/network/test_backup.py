@@ -1065,3 +1065,17 @@ def test_the_command_a_restore_names_removes_a_leftover_holding_a_read_only_fold
         removal = subprocess.run(["sh", "-c", command], capture_output=True, text=True)
     assert removal.returncode == 0, removal.stderr
     assert not left.exists() and (target / "crypto").is_dir()
+
+
+def test_out_dash_is_refused_not_written_as_a_file_named_dash(data, tmp_path, monkeypatch):
+    """Bug: `recfin network backup -` wrote a file named "-". The archive is written whole or not at all, to a
+    file: never to stdout, so '-' is a usage error naming OUT; ./- still names a file '-'."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(network, ["backup", "-", "--data-root", str(data)])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for 'OUT': '-' is not stdout here" in result.stderr
+    assert "./- for a file named '-'" in result.stderr and result.stdout == ""
+    assert not (tmp_path / "-").exists()
+    result = CliRunner().invoke(network, ["backup", "./-", "--data-root", str(data)])
+    assert result.exit_code == 0, result.output
+    assert backup_archive.verify_archive(tmp_path / "-")
