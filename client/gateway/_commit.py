@@ -58,6 +58,9 @@ class _CommitBase(Signable):
     def transaction_id(self) -> str:
         return self._request.transaction_id
 
+    def _creator(self) -> bytes:
+        return self._request.identity
+
     def _status(self, *, timeout: float | None = None) -> Steps[Status]:
         """Wait for the transaction's block; raise CommitStatusError if the peer cannot tell (or answers
         block 0, the genesis block, where no transaction commits: an empty answer).

@@ -18,7 +18,7 @@ from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, InMemoryCheckpointer
 from ._context import Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
-from ._signable import Signable, channel_header_problem, identity_problem
+from ._signable import Signable, channel_header_problem, identity_problem, signature_header_creator
 from ._transport import DELIVER_KINDS
 from .errors import DeliverStatusError
 
@@ -163,6 +163,9 @@ class _ChaincodeEventsRequestBase(_EventsRequest):
             return "they give no start position"
         return identity_problem(request.identity)
 
+    def _creator(self) -> bytes:
+        return gateway_pb2.ChaincodeEventsRequest.FromString(self._message.request).identity
+
     def _open(self, request: gateway_pb2.SignedChaincodeEventsRequest):
         return self._context.transport.chaincode_events(request)
 
@@ -257,6 +260,9 @@ class _BlockEventsRequestBase(_EventsRequest):
         envelope.signature = self._context.signing.sign(envelope.payload)
         self._message = envelope
         return envelope
+
+    def _creator(self) -> bytes:
+        return signature_header_creator(common_pb2.Payload.FromString(self._message.payload).header)
 
     def _open(self, envelope: common_pb2.Envelope):
         return self._context.transport.deliver(envelope, self.kind)

@@ -16,7 +16,7 @@ from google.protobuf import timestamp_pb2
 from google.protobuf.message import DecodeError
 
 from ._context import Context
-from ._signable import ChannelTransaction, channel_header_problem
+from ._signable import ChannelTransaction, channel_header_problem, signature_header_creator
 from ._transaction import (Transaction, action_payload_of, chaincode_action_of, payload_channel_header,
                            proposal_hash)
 from ._twins import Steps, awaiting, blocking
@@ -226,6 +226,9 @@ class _ProposalBase(ChannelTransaction):
 
     def _signed_part(self) -> proposal_pb2.SignedProposal:
         return self._message.proposal
+
+    def _creator(self) -> bytes:
+        return signature_header_creator(common_pb2.Header.FromString(_proposal_of(self._message).header))
 
     @property
     def endorsing_organizations(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from cryptography import x509
 from fabric_protos.common import common_pb2
 from fabric_protos.msp import identities_pb2
 from google.protobuf.message import DecodeError, Message
@@ -90,12 +91,35 @@ class Signable:
         """The signature given or made so far; empty until the object is signed."""
         return self._signed_part().signature
 
+    def _creator(self) -> bytes:
+        """The serialized identity the message says signs it: a peer checks the signature against this one."""
+        raise NotImplementedError
+
     def _signed(self):
-        """The message, signed by the Gateway's signer unless it carries a signature already."""
+        """The message, signed by the Gateway's signer unless it carries a signature already.
+
+        One rebuilt from another identity's bytes is refused rather than signed: the signature would be of
+        this Gateway's key, and every peer checks it against the identity the message carries, answering a
+        bare "access denied" (the orderer refuses such a transaction too)."""
         part = self._signed_part()
         if not part.signature:
+            self._refuse_another_identity()
             part.signature = self._context.signing.sign(getattr(part, self._signed_field))
         return self._message
+
+    def _refuse_another_identity(self) -> None:
+        """A ValueError, nothing sent, when the message carries an identity other than this Gateway's."""
+        creator = self._creator()
+        if same_identity(creator, self._context.signing.creator):
+            return
+        rebuild = "new_signed_" + self._kind.replace(" ", "_")
+        raise ValueError(
+            f"this {self._kind} carries the identity {describe_identity(creator)}, not this Gateway's "
+            f"({describe_identity(self._context.signing.creator)}): signed by this Gateway's signer, every "
+            f"peer would refuse it (its signature checked against the identity it carries). Nothing was "
+            f"sent. Sign its digest with that identity's key and use gateway.{rebuild}(bytes, signature), or "
+            f"connect as that identity"
+        )
 
     def _signing(self) -> Offload:
         """The step of a shared body that gives :meth:`_signed`: the async family signs in a worker thread, so
@@ -130,6 +154,40 @@ def channel_header_problem(channel_header: common_pb2.ChannelHeader, expected_ty
     if transaction_id is not None and channel_header.tx_id != transaction_id:
         return f"their transaction ID {transaction_id!r} is not the one in their header ({channel_header.tx_id!r})"
     return None
+
+
+def describe_identity(serialized_identity: bytes) -> str:
+    """An identity as errors name it: its MSP ID and its certificate's subject (when that parses)."""
+    try:
+        identity = identities_pb2.SerializedIdentity.FromString(serialized_identity)
+    except DecodeError:
+        return "that does not decode"
+    try:
+        subject = x509.load_pem_x509_certificate(identity.id_bytes).subject.rfc4514_string()
+    except ValueError:
+        return f"of MSP {identity.mspid!r}"
+    return f"{subject} of MSP {identity.mspid!r}"
+
+
+def same_identity(one: bytes, other: bytes) -> bool:
+    """Whether two serialized identities are one identity as a peer reads them: the same MSP ID and
+    certificate, however its PEM was written (another client may keep other line endings, or text around
+    it)."""
+    if one == other:
+        return True
+    try:
+        one_identity, other_identity = (identities_pb2.SerializedIdentity.FromString(each)
+                                        for each in (one, other))
+        one_certificate, other_certificate = (x509.load_pem_x509_certificate(each.id_bytes)
+                                              for each in (one_identity, other_identity))
+    except (DecodeError, ValueError):
+        return False
+    return one_identity.mspid == other_identity.mspid and one_certificate == other_certificate
+
+
+def signature_header_creator(header: common_pb2.Header) -> bytes:
+    """The creator a message's header names, the identity its signature is checked against."""
+    return common_pb2.SignatureHeader.FromString(header.signature_header).creator
 
 
 def identity_problem(serialized_identity: bytes) -> str | None:

@@ -10,7 +10,7 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 
 from ._commit import SubmittedTransaction, new_commit
 from ._context import Context
-from ._signable import ChannelTransaction, channel_header_problem
+from ._signable import ChannelTransaction, channel_header_problem, signature_header_creator
 from ._twins import Steps, awaiting, blocking
 from .errors import SubmitError
 
@@ -42,6 +42,9 @@ class _TransactionBase(ChannelTransaction):
 
     def _signed_part(self) -> common_pb2.Envelope:
         return self._message.envelope
+
+    def _creator(self) -> bytes:
+        return signature_header_creator(common_pb2.Payload.FromString(self._message.envelope.payload).header)
 
     @property
     def result(self) -> bytes:
