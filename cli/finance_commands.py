@@ -46,6 +46,7 @@ from typing import NamedTuple
 
 import click
 
+from chaincode.receivables.dates import days_text
 from client.money import exact_percent, rate_text
 from client.gateway import GatewayError
 from client.pricing import (
@@ -314,7 +315,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     While the bank's own offer on the request is still open (the contract
     takes one per bank and request) it asks nothing and offers nothing, and
     names the `recfin finance withdraw-offer` command that takes that one
-    back.
+    back (in --json as priced.why, priced.takeable_now false).
 
     Each line of the table is named as its figure is in --json:
     offer.discount_rate is the key discount_rate in the object offer (there
@@ -539,15 +540,20 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
                                  open_offers=open_offers, probability_late=risk.probability_late,
                                  offered_on=ledger_today)
+            # the contract would refuse the offer itself while the bank's own offer is open on the request: read
+            # when only quoting too, so that --json's priced.takeable_now and why tell what --yes would meet
+            own_offer = _own_offer_open(session, held.financier, r) \
+                if result.offer is not None and result.priced.takeable_now else None
+            if own_offer is not None:
+                result = _withheld_by_own_offer(result, own_offer, r.financing_id, as_)
             if not as_json:
                 rows = _quote_rows(result, r.id, day)
                 rows.update({"debtor": r.debtor, "financing_id": r.financing_id})
                 _print_quote(rows, risk)
             # priced, but the contract would refuse to take it now (a freeze order, a claim not confirmed),
             # or refuse the offer itself (the bank's own offer still open on the request): not offered
-            refused = result.priced.why if result.offer is not None and not result.priced.takeable_now else None
-            if refused is None and result.offer is not None and turn is not None:
-                refused = _own_offer_open(session, held.financier, r, as_)
+            refused = _own_offer_refusal(own_offer, "it", as_) if own_offer is not None else \
+                result.priced.why if result.offer is not None and not result.priced.takeable_now else None
             if refused is not None and yes:
                 raise click.ClickException(f"no offer made on {r.financing_id}: {refused}")
             if refused is not None and not as_json:
@@ -663,21 +669,32 @@ def _withdraw_command(offer, as_: str, reason: str = "above the debtor limit") -
     return f"recfin finance withdraw-offer {offer.id} --reason '{reason}' --as {as_typed(as_)}"
 
 
-def _own_offer_open(session, bank: str, r, as_: str) -> str | None:
-    """Why the quote makes no offer when ``bank`` (its credit code) still has an open offer on ``r``'s
-    request, expired or not, and the command that withdraws it: the contract takes one offer per bank and
-    request until the bank withdraws it (rule offer-already-made), so sending would be refused. None when it
-    has none, or when the request is not the bank's to read (the offer is sent, and the contract says why it
-    refuses it)."""
+def _own_offer_open(session, bank: str, r):
+    """``bank``'s (its credit code) offer still open on ``r``'s request, expired or not: the contract takes one
+    offer per bank and request until the bank withdraws it (rule offer-already-made), so sending the quote's would
+    be refused. None when it has none, or when the request is not the bank's to read (the offer is sent, and the
+    contract says why it refuses it)."""
     financing = unless_refused_the_read(lambda: session.client.get_financing(r.financing_id))
     offers = financing.offers if financing is not None else []
-    standing = [o for o in offers if o.financier == bank and o.status == "OPEN"]
-    if not standing:
-        return None
-    earlier = standing[0]
-    return (f"{bank}'s offer {earlier.id}, made on {earlier.made_on}, is still open on it, and the contract "
-            f"takes one offer per bank and request (rule offer-already-made). To offer these terms instead, "
-            f"withdraw it first, then quote again: {_withdraw_command(earlier, as_, 'terms revised')}")
+    return next((o for o in offers if o.financier == bank and o.status == "OPEN"), None)
+
+
+def _own_offer_refusal(earlier, request: str, as_: str) -> str:
+    """Why the quote makes no offer while the bank's offer ``earlier`` is open on ``request`` (its id, or "it"
+    after a message that names it), and the command that withdraws it."""
+    return (f"{earlier.financier}'s offer {earlier.id}, made on {earlier.made_on}, is still open on {request}, and "
+            f"the contract takes one offer per bank and request (rule offer-already-made). To offer these terms "
+            f"instead, withdraw it first, then quote again: {_withdraw_command(earlier, as_, 'terms revised')}")
+
+
+def _withheld_by_own_offer(result, earlier, financing_id: str, as_: str):
+    """The quote ``result`` as one the contract would refuse now, the bank's offer ``earlier`` being open on the
+    request: its ``priced`` not takeable now, saying why and the step that lifts it, as a freeze order is said
+    (the figures are those of the offer it can be once that one is withdrawn)."""
+    priced = result.priced.model_copy(update={
+        "takeable_now": False, "first_step": f"{earlier.financier} withdraws its offer {earlier.id}",
+        "why": f"not takeable now: {_own_offer_refusal(earlier, financing_id, as_)}"})
+    return result.model_copy(update={"priced": priced})
 
 
 def _cancel_advice(r, as_: str) -> str:
@@ -858,7 +875,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
         return
     claim = data.receivable
     early = (claim.due_date - day).days
-    timing = f"{early} days early" if early >= 0 else f"{-early} days after the due date"
+    timing = f"{days_text(early)} early" if early >= 0 else f"{days_text(-early)} after the due date"
     click.echo(f"{receivable}: {claim.status.lower()}, {money(claim.face_amount, claim.currency)} outstanding, due "
                f"{claim.due_date}; cash taken on {day} ({timing}); ordered by {by}")
     if not ranked:

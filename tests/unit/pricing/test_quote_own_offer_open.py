@@ -114,9 +114,26 @@ def test_an_expired_offer_still_open_is_named_too(world, monkeypatch):
     assert f"{world.uscc('bank')}'s offer {made}, made on {start}, is still open on it" in again.output
 
 
-def test_only_quoting_reads_nothing_more_and_says_nothing_of_it(world, monkeypatch):
-    first_offer(world)
+def test_only_quoting_offers_nothing_and_its_priced_says_why_the_offer_could_not_be_made(world, monkeypatch):
+    made = first_offer(world)
     forbid_sending(monkeypatch)
-    only = quote(world, "--json")   # without --yes: no prompt, no offer
+    only = quote(world, "--json")   # without --yes: no prompt, no offer, nothing on stderr for a script to sort out
     assert only.exit_code == 0, only.output
-    assert json.loads(only.stdout)["made_offer"] is None and only.stderr == ""
+    data = json.loads(only.stdout)
+    assert data["made_offer"] is None and only.stderr == ""
+    # what --yes would meet, said in the JSON as a freeze order is: not takeable now, why, and the step that lifts it
+    priced, bank = data["priced"], world.uscc("bank")
+    assert (priced["takeable_now"], priced["first_step"]) == (False, f"{bank} withdraws its offer {made}")
+    assert priced["why"].startswith(f"not takeable now: {bank}'s offer {made}, made on {world.today}, is still open "
+                                    f"on {world.financing}, and the contract takes one offer per bank and request "
+                                    f"(rule offer-already-made)")
+    assert priced["why"].endswith(f"recfin finance withdraw-offer {made} --reason 'terms revised' --as bank")
+    assert open_offers_on_the_request(world) == [made]
+
+
+def test_only_quoting_with_no_offer_of_the_bank_open_prices_an_offer_takeable_now(world, monkeypatch):
+    forbid_sending(monkeypatch)
+    only = quote(world, "--json")
+    assert only.exit_code == 0, only.output
+    priced = json.loads(only.stdout)["priced"]
+    assert (priced["takeable_now"], priced["first_step"], priced["why"]) == (True, None, "")
