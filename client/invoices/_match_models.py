@@ -57,7 +57,8 @@ def fraction_problem(value: Decimal) -> str | None:
 @dataclass(frozen=True)
 class Tolerances:
     """How far apart is still equal. Relative tolerances are fractions (0.01 = 1%), refused (``ValueError``) when
-    they are not a fraction from 0 to 1 or have more digits than the figures they compare (:func:`fraction_problem`)."""
+    they are not a fraction from 0 to 1 or have more digits than the figures they compare (:func:`fraction_problem`);
+    ``total_fen`` is refused when it is not a whole number of fen from 0 up."""
 
     quantity_rel: Decimal = Decimal("0")
     price_rel: Decimal = Decimal("0.005")
@@ -74,6 +75,11 @@ class Tolerances:
             if problem is not None:
                 raise ValueError(f"Tolerances.{name} {shown_value(given)} {problem}")
             object.__setattr__(self, name, without_trailing_zeros(value))
+        # a whole number of fen, as the CLI's --total-tolerance-fen takes it: infinity matched any total, and a
+        # negative one made every match partial
+        if isinstance(self.total_fen, bool) or not isinstance(self.total_fen, int) or self.total_fen < 0:
+            raise ValueError(f"Tolerances.total_fen is {self.total_fen!r}: give a whole number of fen from 0 up, "
+                             "such as 100 for CNY 1.00")
 
 
 LineStatus = Literal["matched", "partial", "unmatched"]

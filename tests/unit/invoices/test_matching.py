@@ -582,6 +582,15 @@ def test_a_tolerance_with_more_digits_than_a_figure_or_out_of_range_is_refused(f
     assert f"Tolerances.{field}" in str(err.value)
 
 
+@pytest.mark.parametrize("value", [float("inf"), -1, 100.0, True, "100"])
+def test_a_total_tolerance_not_a_whole_number_of_fen_from_0_is_refused(value):
+    # infinity matched a 10,000,000 yuan invoice with an 800 yuan order; -1 made every match partial
+    with pytest.raises(ValueError, match="whole number of fen from 0 up") as err:
+        Tolerances(total_fen=value)
+    assert "Tolerances.total_fen" in str(err.value)
+    assert Tolerances(total_fen=0).total_fen == 0
+
+
 def test_a_tolerance_given_as_a_float_is_the_decimal_written():
     assert Tolerances(price_rel=0.01).price_rel == Decimal("0.01")
     assert Tolerances(quantity_rel=Decimal("1E-20")).quantity_rel == Decimal("1E-20")
