@@ -698,7 +698,8 @@ def backup_command(topology_path, out, data_root, org_name, stop, replace, timeo
                   "unless --replace.")
 @click.option("--replace", is_flag=True,
               help="Move a data folder that holds anything aside to DIR.before-restore-<timestamp> first "
-                   "(never a home folder, the file system's root or the repository: refused).")
+                   "(never a home folder, the file system's root, the repository or a folder inside a data "
+                   "folder: refused).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was restored as JSON.")
 @reports_errors
 def restore_command(topology_path, archive, data_root, replace, as_json):

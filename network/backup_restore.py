@@ -23,6 +23,7 @@ from client.atomic_file import sync_folder
 from . import membership
 from .backup import NetworkRunningError, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
+from .control import DATA_ROOT_MARKER
 from .errors import NetworkError, first_few
 from .fabric_bin import REPO_ROOT
 from .membership import STATE_FILE as MEMBERSHIP_STATE_FILE
@@ -148,7 +149,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
                            f"--data-root a new or empty folder, or --replace to move what is there aside to "
                            f"{target.name}.before-restore-<timestamp>")
     if holds:
-        if (reason := _not_a_data_folder_to_move(target)) is not None:
+        if (reason := _not_a_data_folder_to_move(target, topology)) is not None:
             raise NetworkError(f"refusing to restore over {target}: {reason}, which --replace would move "
                                f"aside whole, putting the restored data folder in its place. Nothing was "
                                f"written: give --data-root the network's own data folder, or a new one")
@@ -182,11 +183,15 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
                          manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
 
 
-def _not_a_data_folder_to_move(target: Path) -> str | None:
+def _not_a_data_folder_to_move(target: Path, topology: Topology | None = None) -> str | None:
     """Why --replace must not move target aside, None when it may: as `down --purge` refuses to delete
     them (control.purge_refusal), the file system's root, a home folder or a folder holding one, a folder
     right under the root, one holding the repository, and one inside it but for its data folders (.recfin/):
-    no data folder."""
+    no data folder. Nor a folder inside a data folder (_enclosing_data_folder): its network's crypto/, a
+    node's ledger, which the restored data folder would take the place of, from under a node that runs."""
+    if (enclosing := _enclosing_data_folder(target, topology)) is not None:
+        return (f"it is a folder inside the data folder {enclosing} (of its crypto, a node's ledger or its "
+                f"config, which that network's nodes read and write; its pid files lie outside it)")
     root, home, repo = target.resolve(), Path.home().resolve(), REPO_ROOT.resolve()
     if len(root.parts) < 3 or home.is_relative_to(root):
         return ("it is not a folder of its own (the file system's root, a folder right under it, or a home "
@@ -196,6 +201,21 @@ def _not_a_data_folder_to_move(target: Path) -> str | None:
     data_folders = repo / ".recfin"
     if root.is_relative_to(repo) and not (root != data_folders and root.is_relative_to(data_folders)):
         return f"it is inside the repository {repo}, whose only data folders are under {data_folders}"
+    return None
+
+
+def _enclosing_data_folder(target: Path, topology: Topology | None) -> Path | None:
+    """The data folder target lies strictly inside, or None: the topology's, or a folder holding the mark `up`
+    and `prepare` leave (DATA_ROOT_MARKER), by target's path as written or where its links lead. Its nodes'
+    pid files lie outside target, so the checks of what runs in target do not see them."""
+    if topology is not None:
+        inner = Path(os.path.abspath(topology.resolved_data_root()))
+        if _strictly_inside(target, inner):
+            return inner
+    for path in (Path(os.path.abspath(target)), target.resolve()):
+        for folder in path.parents:
+            if (folder / DATA_ROOT_MARKER).is_file():
+                return folder
     return None
 
 
