@@ -706,8 +706,9 @@ def restore_command(topology_path, archive, data_root, replace, as_json):
     """Restore an archive `recfin network backup` wrote; then `recfin network up` resumes the network.
 
     An archive of one org's part (--for-org) is no network `up` can start: the report says what it
-    is for. The folders a restore killed midway left beside the data folder are removed (or named),
-    and a restore the disk has no room for is refused before it writes.
+    is for, and it is refused over a data folder holding other orgs' keys or nodes. The folders a
+    restore killed midway left beside the data folder are removed (or named), and a restore the
+    disk has no room for is refused before it writes.
 
     The whole archive is checked against its manifest before anything is written: every member
     listed, of its listed size and sha256, inside the data folder (no absolute path, no `..`, no

@@ -21,7 +21,7 @@ from pathlib import Path
 from client.atomic_file import sync_folder
 
 from . import membership
-from .backup import NetworkRunningError, _holding_run_lock, refuse_while_running, running_within
+from .backup import NetworkRunningError, OrgScope, _holding_run_lock, refuse_while_running, running_within
 from .backup_archive import Manifest, _bad, _read_archive, read_manifest, verify_archive
 from .control import DATA_ROOT_MARKER
 from .errors import NetworkError, first_few
@@ -142,7 +142,7 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
         raise NetworkError(f"{archive} is not a file: give the archive `recfin network backup` wrote")
     # The wrong file given (NotABackupArchive) is told first, from the archive's start, before the data folder
     # is looked at: the CLI names it as ARCHIVE's usage error, not as a refusal of where it would go.
-    read_manifest(archive)
+    listed = read_manifest(archive)
     holds = _holds_anything(target)
     if holds and not replace:
         raise NetworkError(f"refusing to restore into {target}: it is not empty. Nothing was written: give "
@@ -153,6 +153,13 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
             raise NetworkError(f"refusing to restore over {target}: {reason}, which --replace would move "
                                f"aside whole, putting the restored data folder in its place. Nothing was "
                                f"written: give --data-root the network's own data folder, or a new one")
+        if listed.org is not None and (others := _other_orgs_material(target, listed)):
+            raise NetworkError(
+                f"refusing to restore {archive} over {target}: the archive is org {listed.org}'s part alone "
+                f"(`backup --for-org`), and {target} holds what that part lacks ({first_few(others)}: other "
+                f"orgs' keys or nodes), which --replace would move aside, leaving a folder no "
+                f"`recfin network up` can start. Nothing was written: restore an org's part into a folder "
+                f"of its own (--data-root NEW), or restore a whole network's backup here")
         _refuse_over_running(target, supervisor, topology)
     records: dict[str, bytes] = {MEMBERSHIP_STATE_FILE: b""}      # its membership.yaml, read as it is checked
     manifest, digest = verify_archive(archive, kept=records)
@@ -181,6 +188,22 @@ def restore_backup(archive: Path, data_root: Path, *, replace: bool = False,
     files = list(manifest.files.values())
     return RestoreReport(archive, target, len(files), sum(e.size for e in files), digest, manifest.channel,
                          manifest.org, manifest.created, moved_aside, removed, kept, interrupted)
+
+
+def _other_orgs_material(target: Path, manifest: Manifest) -> list[str]:
+    """What target holds that a backup of manifest.org's part never keeps (backup.OrgScope): other orgs'
+    nodes' folders, and files of other orgs' crypto folders but their certificates (their keys, their
+    nodes' TLS pairs), each by its path in target."""
+    nodes = frozenset(path.split("/")[1] for path in manifest.folders if path.startswith("nodes/"))
+    scope = OrgScope(manifest.org, "", nodes)
+    found = []
+    if (target / "nodes").is_dir():
+        found += [f"nodes/{node.name}" for node in sorted((target / "nodes").iterdir())
+                  if not scope.keeps(f"nodes/{node.name}", node.is_dir())]
+    for parent, _, names in os.walk(target / "crypto"):
+        found += [rel for name in sorted(names)
+                  if not scope.keeps(rel := (Path(parent) / name).relative_to(target).as_posix(), False)]
+    return found
 
 
 def _not_a_data_folder_to_move(target: Path, topology: Topology | None = None) -> str | None:
