@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from fabric_protos.common import common_pb2
 from fabric_protos.msp import identities_pb2
 from google.protobuf.message import DecodeError, Message
 
 from ._context import Context
+from ._identity import _public_bytes
 from ._twins import Offload
 
 
@@ -98,9 +100,9 @@ class Signable:
     def _signed(self):
         """The message, signed by the Gateway's signer unless it carries a signature already.
 
-        One rebuilt from another identity's bytes is refused rather than signed: the signature would be of
-        this Gateway's key, and every peer checks it against the identity the message carries, answering a
-        bare "access denied" (the orderer refuses such a transaction too)."""
+        One rebuilt from the bytes of an identity with another key is refused rather than signed: every peer
+        checks the signature with the key of the identity the message carries, and answers a bare "access
+        denied" (the orderer refuses such a transaction too)."""
         part = self._signed_part()
         if not part.signature:
             self._refuse_another_identity()
@@ -108,17 +110,18 @@ class Signable:
         return self._message
 
     def _refuse_another_identity(self) -> None:
-        """A ValueError, nothing sent, when the message carries an identity other than this Gateway's."""
+        """A ValueError, nothing sent, when the message carries an identity whose key is not this
+        Gateway's."""
         creator = self._creator()
-        if same_identity(creator, self._context.signing.creator):
+        if same_key(creator, self._context.signing.creator):
             return
         rebuild = "new_signed_" + self._kind.replace(" ", "_")
         raise ValueError(
-            f"this {self._kind} carries the identity {describe_identity(creator)}, not this Gateway's "
-            f"({describe_identity(self._context.signing.creator)}): signed by this Gateway's signer, every "
-            f"peer would refuse it (its signature checked against the identity it carries). Nothing was "
-            f"sent. Sign its digest with that identity's key and use gateway.{rebuild}(bytes, signature), or "
-            f"connect as that identity"
+            f"this {self._kind} carries the identity {describe_identity(creator)}, whose key is not this "
+            f"Gateway's ({describe_identity(self._context.signing.creator)}): signed by this Gateway's "
+            f"signer, every peer would refuse it (its signature checked with the key of the identity it "
+            f"carries). Nothing was sent. Sign its digest with that identity's key and use "
+            f"gateway.{rebuild}(bytes, signature), or connect as that identity"
         )
 
     def _signing(self) -> Offload:
@@ -169,20 +172,19 @@ def describe_identity(serialized_identity: bytes) -> str:
     return f"{subject} of MSP {identity.mspid!r}"
 
 
-def same_identity(one: bytes, other: bytes) -> bool:
-    """Whether two serialized identities are one identity as a peer reads them: the same MSP ID and
-    certificate, however its PEM was written (another client may keep other line endings, or text around
-    it)."""
+def same_key(one: bytes, other: bytes) -> bool:
+    """Whether the certificates of two serialized identities hold the same public key, so that a signature
+    made for one verifies as the other's: a peer checks it with the key of the certificate the request
+    carries (the same identity in other PEM text, or the certificate it was renewed with, holds the same)."""
     if one == other:
         return True
     try:
-        one_identity, other_identity = (identities_pb2.SerializedIdentity.FromString(each)
-                                        for each in (one, other))
-        one_certificate, other_certificate = (x509.load_pem_x509_certificate(each.id_bytes)
-                                              for each in (one_identity, other_identity))
-    except (DecodeError, ValueError):
+        certificates = [x509.load_pem_x509_certificate(
+            identities_pb2.SerializedIdentity.FromString(each).id_bytes) for each in (one, other)]
+        keys = [_public_bytes(certificate.public_key()) for certificate in certificates]
+    except (DecodeError, ValueError, UnsupportedAlgorithm):
         return False
-    return one_identity.mspid == other_identity.mspid and one_certificate == other_certificate
+    return keys[0] == keys[1]
 
 
 def signature_header_creator(header: common_pb2.Header) -> bytes:

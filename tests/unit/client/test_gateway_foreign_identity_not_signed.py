@@ -81,6 +81,21 @@ def test_the_same_identity_written_as_other_pem_is_still_signed_and_sent(alice):
     verify(identity.certificate.public_key(), request.signature, request.request)
 
 
+def test_a_request_of_the_certificate_renewed_for_the_same_key_is_signed_and_sent():
+    # A certificate reenrolled for the same key: the peer checks the signature with that key, which verifies.
+    key, certificate = make_key_and_cert("carol@org1")
+    _, renewed = make_key_and_cert("carol@org1", key=key)
+    transport = FakeTransport()
+    with connect(identity=Identity("Org1MSP", certificate), signer=private_key_signer(key),
+                 transport=FakeTransport()) as old:
+        commit_bytes = old.get_network(CHANNEL).new_commit("cd" * 32).bytes
+    with connect(identity=Identity("Org1MSP", renewed), signer=private_key_signer(key),
+                 transport=transport) as new:
+        new.new_commit(commit_bytes).status()
+    (request,) = transport.requests("commit_status")
+    verify(key.public_key(), request.signature, request.request)
+
+
 def test_another_identitys_request_with_its_own_signature_is_sent_as_given(alice, bob):
     (alice_gateway, _), (bob_gateway, bob_transport) = alice, bob
     commit = alice_gateway.get_network(CHANNEL).new_commit("ef" * 32)
