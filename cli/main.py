@@ -78,6 +78,7 @@ try:
     import click
 
     from .request_ids import EXIT_INTERRUPTED
+    from .options import refuse_text_not_utf8
     from .bench_commands import bench
     from .chaincode_commands import chaincode
     from .connection import ShownSuggestionsGroup
@@ -236,6 +237,28 @@ main.add_command(regulator)
 main.add_command(events)
 main.add_command(bench)
 main.add_command(hsm)
+
+
+def _text_checked_first(command: click.Command) -> None:
+    """Have ``command`` and every command under it refuse a word of its line that is not UTF-8 text before it
+    reads the line (:func:`cli.options.refuse_text_not_utf8`): one check for the whole tree, where each
+    command's callbacks would name it in words of their own, or send it to the ledger unchecked. Set on each
+    command object, as click creates each one's context and parses its line itself."""
+    parse_args = command.parse_args
+    if getattr(parse_args, "text_checked", False):   # a command under two groups is checked once
+        return
+
+    def parse_args_text_checked(ctx: click.Context, args: list[str]) -> list[str]:
+        refuse_text_not_utf8(command, ctx, args)
+        return parse_args(ctx, args)
+
+    parse_args_text_checked.text_checked = True
+    command.parse_args = parse_args_text_checked
+    for sub in getattr(command, "commands", {}).values():
+        _text_checked_first(sub)
+
+
+_text_checked_first(main)
 
 if __name__ == "__main__":   # ``python -m cli.main``: run, rather than define the commands and exit 0 silently
     main(prog_name="recfin")

@@ -321,3 +321,67 @@ class PathType(click.Path):
             self.fail(f"{shown} is {not_a_file(special_kind(mode))}", param, ctx)
         if self.max_bytes is not None and stat.S_ISREG(mode) and size > self.max_bytes:
             self.fail(f"{shown} is {too_large(self.max_bytes)}", param, ctx)
+
+
+def _given_values(value: Any) -> tuple:
+    """What the parser read for one parameter, as a tuple of the words given (a repeated or multi-word one is
+    a list or tuple of them)."""
+    return tuple(value) if isinstance(value, (list, tuple)) else (value,)
+
+
+def _takes_bytes_as_given(param: click.Parameter) -> bool:
+    """A parameter whose words need not be text: a path (a file named in another encoding is a file all the
+    same, opened by its bytes), a program's own arguments (`network netns exec`), or a flag (its value is
+    the command's own)."""
+    return (isinstance(param.type, click.Path) or param.type is click.UNPROCESSED
+            or (isinstance(param, click.Option) and (param.is_flag or param.count)))
+
+
+def _file_form(command: click.Command, param: click.Parameter) -> click.Parameter | None:
+    """The option that gives what ``param`` gives from a file instead (`--contract-file` of
+    `--contract-hash`), where the command has one."""
+    if not isinstance(param, click.Option):
+        return None
+    named = f"--{param.opts[0].lstrip('-').split('-')[0]}-file"
+    return next((other for other in command.params if other is not param and isinstance(other, click.Option)
+                 and named in other.opts), None)
+
+
+def refuse_text_not_utf8(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """A usage error (exit 2) naming the option or argument whose word on the command line is not UTF-8 text,
+    before the command reads any of its input. A word typed in another encoding (Chinese in a GBK terminal on
+    a UTF-8 host) reaches Python as lone surrogates, which no ledger, file or protobuf string can carry: sent,
+    the contract refused it as invalid JSON, and the SDK's refusal of it named no option. Paths, a program's
+    arguments and flags are not text (:func:`_takes_bytes_as_given`). The line is read with the command's
+    own parser, as click reads it next, so each word is refused as the parameter it is given for; a line the
+    parser refuses, or one asking for --help, is left to click."""
+    if ctx.resilient_parsing:
+        return
+    try:
+        given, _, _ = command.make_parser(ctx).parse_args(args=list(args))
+    except click.UsageError:
+        return   # click's own parse of the line, which follows, says what is wrong with it
+    params = {param.name: param for param in command.get_params(ctx)}
+    if any(params[name].is_eager for name in given if name in params):
+        return   # --help or --version: nothing of the line is read
+    for name, value in given.items():
+        param = params.get(name)
+        if param is None or _takes_bytes_as_given(param):
+            continue
+        for word in _given_values(value):
+            try:
+                word.encode("utf-8") if isinstance(word, str) else None
+            except UnicodeEncodeError:
+                raise click.BadParameter(_not_utf8(command, param, word), ctx=ctx, param=param) from None
+
+
+def _not_utf8(command: click.Command, param: click.Parameter, word: str) -> str:
+    """The refusal of ``word``, its bytes that are not UTF-8 shown as \\xNN escapes."""
+    as_bytes = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    cut = as_bytes if len(as_bytes) <= 60 else as_bytes[:57] + "..."
+    shown = f"'{cut}'" if on_one_line(cut) == cut else on_one_line(cut)
+    file_form = _file_form(command, param)
+    instead = f", or give {file_form.opts[0]} instead" if file_form is not None else ""
+    return (f"{shown} is not UTF-8 text: it holds bytes of another encoding, as a terminal set to GBK or "
+            f"another legacy encoding sends; nothing was sent: set the terminal to UTF-8 (and LANG, e.g. "
+            f"LANG=zh_CN.UTF-8) and type it again{instead}")

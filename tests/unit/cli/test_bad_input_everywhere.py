@@ -648,8 +648,19 @@ REFUSALS = {
     "netns prefix of other links": (["network", "netns", "down", "--prefix", "BR"], 2,
                                     "1-8 lower-case letters and digits"),
     "netns prefix empty": (["network", "netns", "status", "--prefix", ""], 2, "1-8 lower-case letters and digits"),
-    "ledger argument not UTF-8": (["receivable", "confirm", "R-\udcff\udcfe", "--data-root", STOPPED], 1,
-                                  "is not valid text: it holds bytes that are not UTF-8"),
+    # a word typed in another encoding (lone surrogates): refused naming its parameter before connecting,
+    # where it reached the SDK (exit 1, naming no option) or the contract ("Invalid JSON: lone leading
+    # surrogate")
+    "ledger argument not UTF-8": (["receivable", "confirm", "R-\udcff\udcfe", "--data-root", STOPPED], 2,
+                                  "Invalid value for 'RECEIVABLE_ID': 'R-\\xff\\xfe' is not UTF-8 text"),
+    "party name not UTF-8": (["party", "register", "--as", "supplier/admin", "--uscc", "91310000MA1K00002C",
+                              "--name", "\udcd6\udcd0", "--role", "supplier", "--client", "supplier1",
+                              "--data-root", STOPPED], 2,
+                             "Invalid value for '--name': '\\xd6\\xd0' is not UTF-8 text: it holds "
+                             "bytes of another encoding, as a terminal set to GBK or another legacy encoding "
+                             "sends; nothing was sent: set the terminal to UTF-8"),
+    "contract hash not UTF-8": ([*REGISTER, "--contract-hash", "\udcd6\udcd0"], 2,
+                                "type it again, or give --contract-file instead"),
     "contract hash empty": ([*REGISTER, "--contract-hash", ""], 2, "64 hex digits"),
     "contract hash not hex": ([*REGISTER, "--contract-hash", "zz" * 32], 2, "64 hex digits"),
     "contract hash of 65 digits": ([*REGISTER, "--contract-hash", "c" * 65], 2, "64 hex digits"),
@@ -775,3 +786,53 @@ def test_a_checkpoint_file_holding_something_else_is_refused_naming_it(tmp_path)
     (tmp_path / "checkpoint").write_text('{"blockNumber": 3, "transactionId": "tx"}')
     resumed = FileCheckpointer(tmp_path / "checkpoint")
     assert (resumed.block_number, resumed.transaction_id) == (3, "tx")
+
+
+# ------------------------------------------------------------------ text that is not UTF-8, refused up front
+
+NOT_UTF8 = "\udcd6\udcd0"   # 中 typed in a GBK terminal, as Python decodes the argument on a UTF-8 host
+
+
+def takes_text(param: click.Parameter) -> bool:
+    """A parameter whose words are text: not a path (a file named in another encoding is opened by its
+    bytes), not a program's own arguments, not a flag."""
+    return not (isinstance(param.type, click.Path) or param.type is click.UNPROCESSED
+                or (isinstance(param, click.Option) and (param.is_flag or param.count)))
+
+
+def line_giving(path: tuple[str, ...], cmd: click.Command, target: click.Parameter, word: str) -> list[str]:
+    """A command line giving ``word`` for ``target``, and good values for the arguments before it."""
+    if isinstance(target, click.Option):
+        return [*path, target.opts[0], word]
+    before = []
+    for param in cmd.params:
+        if param is target:
+            return [*path, *before, word]
+        if isinstance(param, click.Argument):
+            before.append((good_values(param) or ["R-0123456789abcdef"])[0])
+    raise AssertionError(f"{target.name} is no argument of {path}")
+
+
+@pytest.mark.parametrize("path, cmd", ALL, ids=[" ".join(p) for p, _ in ALL])
+def test_every_text_parameter_refuses_words_not_utf8_before_the_command_runs(path, cmd, monkeypatch):
+    """Bug: `party register --name` in a GBK terminal reached the contract ("Invalid JSON: lone leading
+    surrogate"), and `receivable reject --reason` exited 1 with "an argument ... is not valid text", naming no
+    option. Every text option and argument is a usage error naming it, and the command itself never runs."""
+    ran = []
+    monkeypatch.setattr(cmd, "callback", lambda *_, **__: ran.append(True))
+    for param in [p for p in cmd.params if takes_text(p)]:
+        result = CliRunner().invoke(main, line_giving(path, cmd, param, NOT_UTF8))
+        named = param.get_error_hint(click.Context(cmd))
+        assert result.exit_code == 2, (param.name, result.output)
+        said = f"Error: Invalid value for {named}: '\\xd6\\xd0' is not UTF-8 text"
+        assert said in result.stderr, result.stderr
+        assert "set the terminal to UTF-8" in result.stderr, result.stderr
+        assert not ran, f"recfin {' '.join(path)} ran with {param.name} not UTF-8"
+
+
+def test_a_file_named_in_another_encoding_is_still_a_file(tmp_path):
+    """Paths are no text to refuse: a file named in another encoding is read by its bytes, as before."""
+    named = tmp_path / "\u53d1\u7968-\udcd6\udcd0.json"
+    named.write_bytes(b"null")
+    result = CliRunner().invoke(main, ["invoice", "verify", str(named)])
+    assert result.exit_code == 2 and "not an invoice object" in result.stderr, result.stderr
