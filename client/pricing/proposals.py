@@ -52,6 +52,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
                       model_validator)
 from pydantic_core import PydanticCustomError
 
+from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation
 from chaincode.receivables.lifecycle import way_out_of_financing
 from chaincode.receivables.model import DiscountOfferRequest, ScaleTier as ContractScaleTier
@@ -424,14 +425,15 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
             terms, on, "day the cash would be taken", "pays no claim early"), **base)
     if rate is None:
         first = min(t.min_days_early for t in offer.scale or [])
-        short = f"the scale starts at {first} days early, this is {days} (rule discount-not-applicable)"
+        short = (f"the scale starts at {days_text(first)} early, this is {days_text(days)} early "
+                 f"(rule discount-not-applicable)")
         return Proposal(eligible=False, why=f"not eligible: {short}", **base)
     discount = interest_fen(terms.face_amount, rate, days, offer.day_count)
     net = terms.face_amount - discount
     amounts = dict(advance=terms.face_amount, interest=discount, fees=0, net_cash=net)
     if net <= 0:   # the contract refuses it too (rule discount-exceeds-amount)
-        return Proposal(eligible=False, why=f"not eligible: {percent(rate, 2)} a year for {days} days early "
-                        f"({offer.day_count}) is a discount of {money(discount, terms.currency)} on "
+        return Proposal(eligible=False, why=f"not eligible: {percent(rate, 2)} a year for {days_text(days)} "
+                        f"early ({offer.day_count}) is a discount of {money(discount, terms.currency)} on "
                         f"{money(terms.face_amount, terms.currency)} outstanding, leaving nothing to pay "
                         f"(rule discount-exceeds-amount); nearer the due date the discount is smaller",
                         **base, **amounts)
