@@ -56,7 +56,11 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     made from, submitted by a client of the org it names as the holder's (a write that read nothing
     of the key, which Fabric commits, hides those before it, and the id alone keeps only 64 bits of a
     hash whose nonce a forger picks); where they cannot be, or start elsewhere, the check fails, as
-    nothing then shows the root was registered and confirmed by its debtor.
+    nothing then shows the root was registered and confirmed by its debtor. Last, that the invoice
+    registry (FindInvoice) holds each invoice the claim's root was registered with for that root, and
+    that no fingerprint of it names another claim: a claim two orgs wrote holding another claim's
+    invoice, which the debtor's peer confirms all the same, fails, as financing it would finance the
+    invoice twice.
 
     Every transaction in the history of the claim's key (and its parents' and root's) and of the
     records' keys is read from its block: one that writes a key twice, deletes it (no contract version

@@ -53,9 +53,12 @@ class _QueryOperations:
         return self._evaluate("GetReceivableEndorsers", _id(receivable_id, "receivable_id"), model=_MSP_IDS,
                               endorsing_organizations=endorsing_organizations)
 
-    def find_invoice(self, fingerprint: str) -> InvoiceLookup:
-        """Whether an invoice fingerprint already backs a receivable (any registered party may ask)."""
-        return self._evaluate("FindInvoice", _id(fingerprint, "fingerprint"), model=InvoiceLookup)
+    def find_invoice(self, fingerprint: str, *,
+                     endorsing_organizations: Sequence[str] | None = None) -> InvoiceLookup:
+        """Whether an invoice fingerprint already backs a receivable (any registered party may ask;
+        ``endorsing_organizations`` as for :meth:`get_receivable`)."""
+        return self._evaluate("FindInvoice", _id(fingerprint, "fingerprint"), model=InvoiceLookup,
+                              endorsing_organizations=endorsing_organizations)
 
     def list_by_holder(self, holder: str, *, page_size: int = 20, bookmark: str = "") -> Page:
         return self._page("ListReceivablesByHolder", holder, "holder", page_size, bookmark)

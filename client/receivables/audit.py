@@ -37,6 +37,11 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
 3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record is
    VALID, writes that record naming the org the claim names for that party, and carries an endorsement of that
    org's peer.
+4. ``invoice registry``: each invoice the claim's root was registered with is held in the contract's invoice
+   registry (``FindInvoice``) for that root, and no entry of it, under any spelling the contract keys it by,
+   names another claim: a claim two orgs wrote holding another claim's invoice, which the debtor's peer
+   confirms all the same, fails (financing it would finance the invoice twice). Left out for a split part
+   whose root's registration was not read (its ``changes before confirmation`` fails, saying why).
 
 The key's history (``GetReceivableHistory``, ``GetPartyHistory``) only says which transactions to read: Fabric's
 history reports the first write of a key in a transaction, its state keeps the last, so every transaction of
@@ -92,6 +97,7 @@ from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from chaincode.receivables import fingerprint as invoice_keys
 from chaincode.receivables.keys import new_id
 from client.business_dates import business_today
 from client.gateway.errors import GatewayError
@@ -103,7 +109,7 @@ from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by
                                 other_channel, position_in_block, transaction_by_id, transaction_header)
 
 from ._validation_problems import _problem_in
-from ._models import FreezeOrder, HistoryEntry, Receivable
+from ._models import FreezeOrder, HistoryEntry, Invoice, InvoiceLookup, Receivable
 from .errors import RuleViolation
 from .ledger_keys import party_key, receivable_key
 
@@ -143,7 +149,8 @@ SAVED_VERDICTS = frozenset({"passed", "financing_refusal"})
 """What ``AuditReport.to_json`` adds to the report's fields: each is decided by them, so a saved one is
 checked against them on loading, not taken over."""
 
-CheckName = Literal["confirmation", "changes before confirmation", "debtor party record", "holder party record"]
+CheckName = Literal["confirmation", "changes before confirmation", "invoice registry", "debtor party record",
+                    "holder party record"]
 
 
 class AuditCheck(BaseModel):
@@ -348,6 +355,10 @@ class ReceivableAudit:
         self._validated_under: dict[str, dict[str, channel_msp.ChannelMsp]] = {}
         self._blocks: dict[int, common_pb2.Block | str] = {}     # the BLOCKS_KEPT read last, the latest last
         self._walked: set[str] = set()
+        # each claim as its registration wrote it, where `changes before confirmation` read it, by id; and the
+        # invoice registry's answer for each fingerprint asked
+        self._registered: dict[str, Receivable] = {}
+        self._invoice_answers: dict[str, InvoiceLookup] = {}
 
     @classmethod
     def of(cls, receivables: Any, msp_id: str) -> ReceivableAudit:
@@ -499,6 +510,7 @@ class ReceivableAudit:
         # what an earlier audit read answers nothing of this one: a transaction the peer lacked then may have
         # reached it since, and a channel config update may have revoked a certificate
         self._msps, self._transactions, self._blocks, self._walked = None, {}, {}, set()
+        self._registered, self._invoice_answers = {}, {}
         self._msps_under, self._validated_under, self._checked, self._configs = {}, {}, {}, {}
         audited_on = business_today()
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
@@ -507,6 +519,8 @@ class ReceivableAudit:
                   self.party_record("debtor party record", receivable.debtor, receivable.debtor_msp)]
         if receivable.holder != receivable.debtor:
             checks.append(self.party_record("holder party record", receivable.holder, receivable.holder_msp))
+        if (invoices := self.invoice_registry(receivable)) is not None:
+            checks.append(invoices)
         return AuditReport(receivable_id=receivable.id, status=receivable.status, frozen=receivable.frozen,
                            queued_freezes=receivable.queued_freezes,
                            due_date=receivable.due_date, financing_id=receivable.financing_id,
@@ -802,6 +816,7 @@ class ReceivableAudit:
                                       f"the value its {what} ({change.transaction.tx_id}) wrote for {claim_id} "
                                       f"cannot be read as a claim: {_problem_in(problem)}")
         registered, confirmed = claims
+        self._registered[claim_id] = registered
         differ = [name for name in Receivable.model_fields
                   if name not in CHANGED_BEFORE_CONFIRMATION and getattr(registered, name) != getattr(confirmed, name)]
         kept = ", ".join(CHANGED_BEFORE_CONFIRMATION)
@@ -817,6 +832,56 @@ class ReceivableAudit:
                               f"({registration}) did, but for {kept}"
                               + (f"; {between} transaction(s) between them, none rejecting or withdrawing it"
                                  if between else ""))
+
+    def invoice_registry(self, receivable: Receivable) -> AuditCheck | None:
+        """``invoice registry``: each invoice the claim's root was registered with (the claim's own, for a
+        claim split from none; a split part carries none) is held in the contract's invoice registry for that
+        root, and no entry of it, under any spelling the contract keys it by, names another claim
+        (``FindInvoice``, asked of the own org's peer). A registration reserves its invoices' fingerprints and
+        is refused one another claim holds, but two orgs running altered chaincode can write a claim already
+        holding another claim's invoice, and the debtor's peer confirms it (ConfirmReceivable reads no
+        registry): financing it finances that invoice twice. None (no such check) for a split part whose
+        root's registration was not read: its `changes before confirmation` check fails, saying why."""
+        root = receivable.root_id if receivable.parent_id is not None else receivable.id
+        expected = _Expectation("invoice registry", root, receivable_key(root), "", "status")
+        invoices = (receivable.invoices if root == receivable.id
+                    else getattr(self._registered.get(root), "invoices", None))
+        if invoices is None:
+            # only where `changes before confirmation` failed before reading the root's registration: the
+            # audit fails on that check, the one the ledger breaks, and which claim was registered is unknown
+            return None
+        if not invoices:
+            return expected.check(None, False, f"{root} lists no invoice: a registration lists one at least, "
+                                               "and reserves each in the invoice registry")
+        for position, invoice in enumerate(invoices):
+            own, spellings = _registry_fingerprints(invoice)
+            answers = {fp: self._invoice_answer(fp) for fp in spellings}
+            code = f", code {invoice.code}" if invoice.code else ""
+            label = f"invoice {position + 1} ({invoice.number}{code}) of {root}"
+            taken = next((answer for answer in answers.values()
+                          if answer.used and answer.receivable_id != root), None)
+            if taken is not None:
+                live = "still live" if taken.live else "no longer live"
+                return expected.check(None, False,
+                                      f"{label} is registered as backing receivable {taken.receivable_id} "
+                                      f"({live}; fingerprint {taken.fingerprint}): an invoice backs one "
+                                      f"receivable, so {root} holds an invoice another claim holds, and "
+                                      "financing it finances that invoice twice")
+            if not any(answers[fp].used for fp in own):
+                return expected.check(None, False,
+                                      f"{label} is held by no entry of the invoice registry (fingerprint "
+                                      f"{invoice.fingerprint}): the registration that reserves it never ran, "
+                                      "so nothing keeps the invoice from backing another claim")
+        return expected.check(None, True, f"the invoice registry holds each of the {len(invoices)} "
+                                          f"invoice(s) of {root} for it, and no other claim")
+
+    def _invoice_answer(self, fp: str) -> InvoiceLookup:
+        """The invoice registry's answer for fingerprint ``fp`` (``FindInvoice``, on the own org's peer),
+        asked once per audit. A refusal or an unreachable peer is raised, as the audit's other reads are."""
+        if fp not in self._invoice_answers:
+            self._invoice_answers[fp] = self.receivables.find_invoice(fp,
+                                                                      endorsing_organizations=self.own_org)
+        return self._invoice_answers[fp]
 
     def party_record(self, what: CheckName, uscc: str, msp_id: str) -> AuditCheck:
         """The transaction that created the party's record wrote it naming ``msp_id`` and carries that org's
@@ -1103,6 +1168,32 @@ def _not_its_registration(creation: _Change, claim_id: str) -> str | None:
         return (f"was submitted by {submitter} but writes {holder} as the holder's org, so it is not the "
                 "registration, which its creditor submits from the org it writes as the holder's")
     return None
+
+
+def _registry_fingerprints(invoice: Invoice) -> tuple[list[str], list[str]]:
+    """The fingerprints the invoice registry may hold ``invoice`` under: those of its own (the one stored
+    with it, the one its seller, code and number give, and that of its current spelling, which UpgradeLedger
+    registers for an invoice an earlier contract version took in an older one); and every one a registration
+    of it is refused under, its other spellings' too (``fingerprint.other_spelling``). Only well-formed ones:
+    a value two orgs wrote may hold any text."""
+    identities = [(invoice.code, invoice.number)]
+    if (current := invoice_keys.current_spelling(invoice.code, invoice.number)) is not None:
+        identities.append(current)
+    own = [invoice.fingerprint]
+    for code, number in identities:
+        try:
+            own.append(invoice_keys.invoice_fingerprint(invoice.seller_tax_id, code, number))
+        except ValueError:
+            continue
+    spellings = list(own)
+    for code, number in identities:
+        if (other := invoice_keys.other_spelling(code, number)) is not None:
+            try:
+                spellings.append(invoice_keys.invoice_fingerprint(invoice.seller_tax_id, *other))
+            except ValueError:
+                continue
+    well_formed = [fp for fp in dict.fromkeys(spellings) if invoice_keys.is_fingerprint(fp)]
+    return [fp for fp in dict.fromkeys(own) if fp in well_formed], well_formed
 
 
 def _confirmed(status: Any) -> bool:

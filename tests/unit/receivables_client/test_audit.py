@@ -103,9 +103,16 @@ class Ledger:
             "t-tier1": endorsed("t-tier1", {party_key(fakes.TIER1): fakes.party()}, self.peers(SUPPLIER, BANK)),
         }
         self.histories: dict[str, list | Exception] = {}   # of other claims (a split part's root), or a refusal
+        # the invoice registry: each fingerprint held, and the root claim it backs (FindInvoice)
+        self.registry = {invoice["fingerprint"]: R for invoice in self.receivable["invoices"]}
         self.contract = FakeContract(responses={
             "GetReceivable": lambda args: self.receivable, "GetReceivableHistory": self._history,
-            "GetPartyHistory": lambda args: self.parties[args[0]]})
+            "GetPartyHistory": lambda args: self.parties[args[0]], "FindInvoice": self._invoice})
+
+    def _invoice(self, args: list) -> dict:
+        owner = self.registry.get(args[0])
+        return {"fingerprint": args[0], "used": owner is not None, "receivable_id": owner,
+                "live": owner is not None}
 
     def _history(self, args: list) -> list:
         history = self.histories.get(args[0], self.history) if args[0] != self.receivable["id"] else self.history
@@ -153,9 +160,12 @@ def test_a_claim_confirmed_by_its_debtors_org_with_parties_registered_by_their_o
     assert report.passed, report.checks
     assert [(c.what, c.subject, c.tx_id, c.expected_msp) for c in report.checks] == [
         ("confirmation", R, "t-confirm", CORE), ("changes before confirmation", R, "t-confirm", SUPPLIER),
-        ("debtor party record", fakes.CORE, "t-core", CORE), ("holder party record", fakes.TIER1, "t-tier1", SUPPLIER)]
+        ("debtor party record", fakes.CORE, "t-core", CORE),
+        ("holder party record", fakes.TIER1, "t-tier1", SUPPLIER), ("invoice registry", R, None, "")]
     assert [c.verified_endorsers for c in report.checks] == [[CORE, SUPPLIER], [], [CORE, REGULATOR],
-                                                             [BANK, SUPPLIER]]   # the second reads values
+                                                             [BANK, SUPPLIER], []]   # 2nd, last: values
+    assert report.checks[4].reason == (f"the invoice registry holds each of the 1 invoice(s) of {R} for it, "
+                                       "and no other claim")
     assert report.checks[1].reason == (f"its confirmation (t-confirm) wrote {R} as its registration (t-register) did, "
                                        "but for status, confirmed_on, frozen, queued_freezes, last_unfreeze, last")
     # every read, the contract's and qscc's, answered by a peer of the auditor's own org
@@ -1010,7 +1020,7 @@ def test_the_command_prints_each_check_and_exits_0_when_all_pass(as_bank):
     res = CliRunner().invoke(recfin, ["receivable", "audit", R])
     assert res.exit_code == 0, res.output
     assert as_bank.opened == [("bank", None)]
-    assert res.output.count("PASS ") == 4 and "PASSED: every check passed" in res.output
+    assert res.output.count("PASS ") == 5 and "PASSED: every check passed" in res.output
 
 
 def test_the_command_exits_1_on_a_failed_check_and_its_json_says_which(as_bank):
@@ -1021,7 +1031,7 @@ def test_the_command_exits_1_on_a_failed_check_and_its_json_says_which(as_bank):
     assert report["passed"] is False
     assert [(c["what"], c["passed"]) for c in report["checks"]] == [
         ("confirmation", False), ("changes before confirmation", True), ("debtor party record", True),
-        ("holder party record", True)]
+        ("holder party record", True), ("invoice registry", True)]
 
 
 def test_a_confirmation_of_another_channel_fails_its_check_and_the_json_says_so(as_bank):
@@ -1062,7 +1072,7 @@ def test_the_command_checks_a_part_whose_root_it_may_not_read_from_the_blocks_an
     as_bank.histories[R] = refusal("not-permitted-to-read", R)
     res = CliRunner().invoke(recfin, ["receivable", "audit", PART])
     assert res.exit_code == 0, res.output
-    assert res.output.count("PASS ") == 4 and "NOT CHECKED" not in res.output
+    assert res.output.count("PASS ") == 5 and "NOT CHECKED" not in res.output
     assert "PASSED: every check passed" in res.output
     res = CliRunner().invoke(recfin, ["receivable", "audit", PART, "--json"])
     report = json.loads(res.output)

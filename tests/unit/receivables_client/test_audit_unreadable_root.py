@@ -304,4 +304,4 @@ def test_a_registration_whose_invoices_are_no_list_fails_its_check_instead_of_ra
     assert reason.startswith(f"the value its registration (t-register) wrote for {R} cannot be read as a claim: ")
     res = CliRunner().invoke(recfin, ["receivable", "audit", R])
     assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
-    assert "FAILED: 1 of 4 checks failed" in res.output
+    assert "FAILED: 1 of 5 checks failed" in res.output
