@@ -443,4 +443,7 @@ class LedgerUpgrade(Doc):
                                                  "upgrade again")
     claims_to_reseal: list[ClaimToReseal]
     bookmark: str = Field(description="where the next page starts; empty when done")
-    done: bool = Field(description="no page is left: the ledger is upgraded")
+    done: bool = Field(description="no page is left to read: the scan has ended. Not that every record is "
+                                   "upgraded: those the pages listed in unreadable and newer_version were "
+                                   "passed over, nothing written for them (nor, for newer_version, for the "
+                                   "records naming them)")

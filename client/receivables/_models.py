@@ -1231,6 +1231,8 @@ class LedgerUpgrade(Document):
     newer_version: list[str] = []
     claims_to_reseal: list[ClaimToReseal] = []
     bookmark: str
+    # no page left to read, not a ledger upgraded: the records the pages listed in unreadable and newer_version
+    # (and the records naming newer_version's) were passed over, nothing written for them
     done: StrictBool
 
     @property

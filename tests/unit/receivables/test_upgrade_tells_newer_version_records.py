@@ -43,3 +43,18 @@ async def test_a_ledger_of_this_version_lists_none():
     await net.offered(net.actors["tier1"], r["id"])
     pages = await net.upgrade_pages()
     assert all(p["newer_version"] == [] and p["unreadable"] == [] for p in pages)
+
+
+async def test_done_is_said_of_the_pages_not_of_the_records_passed_over():
+    """The last page says done while records a newer version wrote stay as they were: the published description
+    of ``done`` says that much, not that the ledger is upgraded."""
+    net = await standard_net()
+    newer = await net.confirmed(net.actors["tier1"], net.actors["core"])
+    claim_key = net._key(keys.RECEIVABLE, newer["id"])
+    as_newer_version_wrote(net, claim_key)
+    pages = await net.upgrade_pages()
+    assert pages[-1]["done"] and claim_key in [k for p in pages for k in p["newer_version"]]
+    meta = await net.ledger.evaluate(net.actors["tier1"].identity, "org.hyperledger.fabric:GetMetadata")
+    done = json.loads(meta.payload)["components"]["schemas"]["LedgerUpgrade"]["properties"]["done"]["description"]
+    assert done.startswith("no page is left to read") and "the ledger is upgraded" not in done
+    assert "unreadable and newer_version were passed over, nothing written for them" in done

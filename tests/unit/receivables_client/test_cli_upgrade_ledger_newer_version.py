@@ -56,3 +56,19 @@ def test_a_contract_before_it_told_them_apart_lists_none(ledger):
     res = CliRunner().invoke(chaincode, ["upgrade-ledger", "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["newer_version"] == []
+
+
+def test_a_run_whose_last_page_passed_over_newer_records_does_not_say_the_ledger_is_upgraded(ledger):
+    # done is the scan's end: the records listed were passed over, so the run ends on them and the way on
+    ledger.responses["UpgradeLedger"] = newer_on_two_pages
+    res = CliRunner().invoke(chaincode, ["upgrade-ledger"])
+    assert res.exit_code == 0, res.output
+    assert "upgraded" not in res.output and "complete" not in res.output
+    said = [line for line in res.output.splitlines() if line.strip()]
+    last_page = next(line for line in said if line.startswith("page 2:"))
+    assert last_page.endswith(", 2 of a newer contract version; the last page")
+    final_paragraph = said[-4]   # the two keys' table (its header and rows) closes the output
+    assert final_paragraph.startswith("2 record(s) a newer version of the contract wrote were passed over, "
+                                      "nothing written for them")
+    assert final_paragraph.endswith("(TYPE and ID name its key).")
+    assert said[-2:] == ["recfin.receivable  R-00000000000000b1", "recfin.financing   F-00000000000000b2"]
