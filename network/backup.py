@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from client.atomic_file import check_output_file, staged_file, sync_folder, written_path
 
-from . import ccservers, nodeconfig
+from . import ccservers, configtx, nodeconfig
 from .backup_archive import (ARCHIVE_MODE, DATA_PREFIX, FORMAT, FORMAT_VERSION, MANIFEST_NAME, _CHUNK, FileEntry,
                              _Hashing, _shown, _too_long)
 from .bundle import PUBLIC_SUFFIXES
@@ -346,14 +346,16 @@ def _member(name: str, size: int, mode: int, kind: bytes, mtime: float) -> tarfi
     return member
 
 
-def _check_request(root: Path, out: Path, replace: bool) -> None:
-    """Refused before anything is stopped or written: no network in root, or out is not a file that may be
-    written (there already without --replace, a folder, inside the data folder itself)."""
+def _check_request(root: Path, out: Path, replace: bool, topology: Topology) -> None:
+    """Refused before anything is stopped or written: no network in root, or one of another channel than the
+    topology's (_refuse_another_channel), or out is not a file that may be written (there already without
+    --replace, a folder, inside the data folder itself)."""
     if not (root / "crypto").is_dir():
         raise NetworkError(f"no network in {root} (no crypto/ there): give --data-root the folder `recfin network "
                            f"up` wrote (or the --topology it ran with)")
     if (problem := check_output_file(out)) is not None:
         raise NetworkError(f"cannot write the backup to {out}: {problem}")
+    _refuse_another_channel(root, topology)
     if out.exists() and not replace:
         raise NetworkError(f"{out} exists: nothing was written; give another file, or --replace to write over it")
     # Where the archive is written: with replace, through a symlink at out (staged_file's written_path), which
@@ -365,6 +367,20 @@ def _check_request(root: Path, out: Path, replace: bool) -> None:
                            f"nothing was written; write it elsewhere")
 
 
+def _refuse_another_channel(root: Path, topology: Topology) -> None:
+    """NetworkError when root's channel/ holds genesis blocks, none of them the topology's channel's: the
+    manifest records the topology's channel and orgs, which a restore checks its topology against, so the
+    archive would name a channel not its own; a restore with the topology the network runs with refused it
+    as another network's, and one with this topology let `up` make a new, empty channel beside its ledgers."""
+    ours = configtx.genesis_block_path(root, topology.channel)
+    blocks = sorted(path.name for path in ours.parent.glob("*.block")) if ours.parent.is_dir() else []
+    if blocks and ours.name not in blocks:
+        raise NetworkError(f"{root} is not a data folder of the topology's channel {topology.channel}: its "
+                           f"channel/ holds {first_few(blocks)}, not {ours.name}. Nothing was written: give "
+                           f"--topology the topology its network runs with (or --data-root that topology's "
+                           f"data folder)")
+
+
 def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | None = None, replace: bool = False,
                  supervisor: Supervisor | None = None) -> BackupReport:
     """Write the archive of the stopped network's data folder (of one org's part, given org) to out, atomically
@@ -372,7 +388,7 @@ def write_backup(data_root: Path, out: Path, *, topology: Topology, org: str | N
     NetworkError when out exists (without replace) or the folder holds a symlink: nothing written either way."""
     root, out = Path(data_root).absolute(), Path(out)
     scope = org_scope(topology, org) if org else None
-    _check_request(root, out, replace)
+    _check_request(root, out, replace, topology)
     # membership.lock too: `org user add` and `revoke` change crypto/ and membership.yaml with the network stopped,
     # holding only that lock; waited for, so the archive holds a change whole or not at all.
     with _holding_run_lock(root, "recfin network backup", membership=True):
@@ -469,7 +485,7 @@ def back_up(net: Network, out: Path, *, org: str | None = None, replace: bool = 
     root, out = net.data_root, Path(out)
     if org:
         org_scope(net.topology, org)        # an unknown org is refused before anything stops
-    _check_request(root, out, replace)
+    _check_request(root, out, replace, net.topology)
     if not stop:
         return write_backup(root, out, topology=net.topology, org=org, replace=replace, supervisor=net.supervisor)
     # The run lock from the stop to the start again (`down`, `up` and write_backup take it again: it is re-entrant

@@ -398,6 +398,8 @@ def test_restore_refuses_an_archive_of_another_channel_than_the_topologys(data, 
     other_file = tmp_path / "other.yaml"
     other_file.write_text(text.replace(f"\nchannel: {topology.channel}\n", "\nchannel: otherchannel\n", 1))
     other = topology_module.load(other_file)
+    channel = data / "channel"      # a data folder of that channel (a backup refuses another channel's folder)
+    (channel / f"{topology.channel}.block").rename(channel / "otherchannel.block")
     out = tmp_path / "other.tar.gz"
     backup.write_backup(data, out, topology=other)
     target = tmp_path / "restored"
