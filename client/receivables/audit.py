@@ -206,17 +206,19 @@ class AuditReport(BaseModel):
     def _saved_with_its_verdict(cls, data: Any, handler: Any) -> AuditReport:
         """A report as ``to_json`` saved it (``recfin receivable audit --json``) carries ``passed``, which its
         checks decide, and ``financing_refusal``, which the claim's state and the audit's date decide: read
-        back where each says what they do, refused where one does not (the verdict, a check or the state was
-        edited after the audit), rather than taken over either. A report saved before it carried the
-        refusal loads without it."""
+        back where each says what they do (of the refusal: whether there is one), refused where one does not
+        (the verdict, a check or the state was edited after the audit), rather than taken over either. A
+        report saved before it carried the refusal loads without it."""
         if not isinstance(data, dict) or not SAVED_VERDICTS.intersection(data):
             return handler(data)
         report = handler({key: value for key, value in data.items() if key not in SAVED_VERDICTS})
         if "passed" in data and data["passed"] is not report.passed:
             raise ValueError(f"the report says passed is {data['passed']!r}, but its checks say "
                              f"{report.passed}: it was changed after the audit; audit the claim again")
-        if "financing_refusal" in data and data["financing_refusal"] != report.financing_refusal:
-            raise ValueError(f"the report says financing_refusal is {data['financing_refusal']!r}, but the "
+        # whether there is a refusal, not its words, which a later version may put otherwise
+        saved_refusal = data.get("financing_refusal")
+        if "financing_refusal" in data and (saved_refusal is None) != (report.financing_refusal is None):
+            raise ValueError(f"the report says financing_refusal is {saved_refusal!r}, but the "
                              f"claim's state it records says {report.financing_refusal!r}: it was changed "
                              "after the audit; audit the claim again")
         return report

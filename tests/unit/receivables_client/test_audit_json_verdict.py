@@ -66,6 +66,13 @@ def test_a_saved_refusal_the_claims_state_does_not_give_is_refused(as_bank):
     assert AuditReport.model_validate(report).financing_refusal == report["financing_refusal"]
     with pytest.raises(ValidationError, match="financing_refusal is None, but the claim's state"):
         AuditReport.model_validate({**report, "financing_refusal": None})
+    # its words are the version's that wrote it: a later one may put them otherwise
+    reworded = AuditReport.model_validate({**report, "financing_refusal": "worded otherwise"})
+    assert reworded.financing_refusal == report["financing_refusal"]
+    as_bank.receivable = {**as_bank.receivable, "status": "CONFIRMED"}
+    _, financeable = audited_json(as_bank)
+    with pytest.raises(ValidationError, match="financing_refusal is 'not to finance', but the claim's state"):
+        AuditReport.model_validate({**financeable, "financing_refusal": "not to finance"})
 
 
 def test_a_report_saved_before_it_carried_the_refusal_loads(as_bank):
