@@ -7,6 +7,7 @@ backup takes (network/backup.py).
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -420,9 +421,18 @@ def _swap_in(staging: Path, target: Path, holds: bool, supervisor: Supervisor | 
     was moved aside goes back when the rename fails. What runs in target, started since it was checked, is
     refused (_refuse_over_running)."""
     if not holds:
-        if target.is_dir():
-            target.rmdir()      # empty: a rename takes its place
-        os.rename(staging, target)
+        try:
+            if target.is_dir():
+                target.rmdir()      # empty: a rename takes its place
+            os.rename(staging, target)
+        except OSError as err:
+            if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            # something (an `up`, another restore) wrote into the folder, empty when it was checked, while the
+            # archive was read: what it wrote is left alone
+            raise NetworkError(f"refusing to restore into {target}: it filled while the archive was read "
+                               f"(another command wrote there). Nothing was written: see what is there now, then "
+                               f"restore again with --replace to move it aside, or into a new folder") from None
         return None
     # membership.lock too (see write_backup): a change under way finishes before the folder is moved aside.
     with _holding_run_lock(target, "recfin network restore", membership=True,
