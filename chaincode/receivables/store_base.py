@@ -165,8 +165,9 @@ def _a_status_it_does_not_know(error: Any) -> bool:
 def parsed_private(load: Callable[[bytes], M], raw: bytes, collection: str, object_type: str, ident: str) -> M:
     """``raw``, the private record ``object_type`` [``ident``] of ``collection``, as ``load`` reads it (a model's
     ``model_validate_json``, ``OfferTerms.from_stored``); refused ``record-unreadable`` or ``record-newer-version`` as
-    ``parsed`` refuses. A private record's key takes writes as a public one does: any two orgs' peers can endorse
-    one."""
+    ``parsed`` refuses. A private record takes the writes its collection's endorsement policy lets through (a peer of
+    the holder's org and one of the bank's: ``collections.terms_endorsement_policy``), whatever chaincode those
+    peers ran, so its value may be one this contract never wrote."""
     try:
         return load(raw)
     except (ValueError, RecursionError, RuleViolation) as exc:   # pydantic's ValidationError is a ValueError, as
