@@ -9,7 +9,9 @@ import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 
 from ._identity import Identity
 from ._signer import (VERIFIED_CURVE_ORDERS, Signer, leading_der_signature, low_s_der, signer_public_key,
@@ -98,6 +100,11 @@ class SigningIdentity:
         self._signer_gives_low_s_der = (
             self._curve_order is not None and signer is not None and signs_low_s_der(signer, public_key)
         )
+        # A signer whose key is not known (an HSM's, a signing service's) may sign with another key than the
+        # certificate's: each of its signatures is verified before it is sent, as a peer would only say
+        # "access denied". An in-process key's was matched with the certificate at connect().
+        self._verifies_signatures = signer is not None and signer_public_key(signer) is None
+        self._public_key = public_key
 
     def digest(self, message: bytes) -> bytes:
         return _hash_output(self.hash, self.hash(message))
@@ -108,7 +115,8 @@ class SigningIdentity:
                 "this Gateway has no signer: sign the object's digest elsewhere and "
                 "rebuild it with the Gateway's new_signed_* method"
             )
-        signature = _signer_output(self.signer, self.signer(self.digest(message)))
+        digest = self.digest(message)
+        signature = _signer_output(self.signer, self.signer(digest))
         if self._signer_gives_low_s_der:
             return signature
         if self._curve_order is not None and leading_der_signature(signature) is None:
@@ -120,7 +128,19 @@ class SigningIdentity:
             )
         # A pluggable signer (a KMS, a remote service) may return the high-S form; Fabric refuses it, and
         # the low-S form of the same signature is as valid, so every signature leaves here in that form.
-        return self.low_s(signature)
+        signature = self.low_s(signature)
+        if self._verifies_signatures and _verifies(self._public_key, signature, digest) is False:
+            certificate = self.identity.certificate
+            raise ValueError(
+                f"signer {_named(self.signer)} returned a signature that the key in the identity's "
+                f"certificate ({certificate.subject.rfc4514_string()}, MSP {self.identity.msp_id}) does "
+                "not verify, so every peer would refuse it with a bare \"access denied\". Nothing was sent. "
+                "The signer signs with another key (an HSM signer's key_id or key_label naming another key "
+                "in the token: give key_id=key_id_for(identity.certificate)), or signs something other than "
+                "the digest it is given (a signing service hashing it again: have it sign the digest as "
+                "given); or connect with the certificate issued for the signer's key"
+            )
+        return signature
 
     def low_s(self, signature: bytes) -> bytes:
         """A signature made elsewhere with this identity's key, in the low-S form Fabric requires.
@@ -141,6 +161,28 @@ class SigningIdentity:
         if numbers is None or numbers[1] >= self._curve_order:
             return signature  # not an ECDSA signature on this curve: the peer says what is wrong with it
         return low_s_der(*numbers, self._curve_order)
+
+
+# What an ECDSA digest of each length is to ``Prehashed``, which checks only its length.
+_PREHASHED_BY_LENGTH = {32: hashes.SHA256(), 48: hashes.SHA384()}
+
+
+def _verifies(public_key, signature: bytes, digest: bytes) -> bool | None:
+    """Whether ``public_key`` verifies ``signature`` over ``digest`` as a peer does (the key's verification
+    over the digest); None when that cannot be told here: an ECDSA digest of no hash's length
+    (``hashing.none`` gives the signer the whole message, which a signing service hashes itself), or a key
+    of a kind no peer verifies."""
+    try:
+        if isinstance(public_key, ed25519.Ed25519PublicKey):
+            public_key.verify(signature, digest)
+        elif isinstance(public_key, ec.EllipticCurvePublicKey) and len(digest) in _PREHASHED_BY_LENGTH:
+            prehashed = utils.Prehashed(_PREHASHED_BY_LENGTH[len(digest)])
+            public_key.verify(signature, digest, ec.ECDSA(prehashed))
+        else:
+            return None
+    except InvalidSignature:
+        return False
+    return True
 
 
 def _callable_hash(hash: Hash) -> Hash:
