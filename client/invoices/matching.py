@@ -138,13 +138,32 @@ def fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
 
 # Lines are told apart by identity (id()), not by their line column: an export need not number them uniquely.
 
-def _named(lines: tuple[OrderLine, ...] | list[OrderLine], names: set[str]) -> list[OrderLine]:
-    return [l for l in lines if item_key(l.item_name) in names]
+class _OrderIndex:
+    """A PO's lines by name and by item code (their item keys), each in the order's own order, made once
+    for a match, and the PO lines each receipt line may be of (:func:`_po_lines_of_receipt_line`). Going over
+    every PO line for each invoice line and each receipt line took time in the product of their counts: 4,000
+    lines each took 11 s, 20,000 each did not end in 15 minutes."""
 
+    def __init__(self, po: PurchaseOrder, tol: Tolerances) -> None:
+        self.po, self.tol = po, tol
+        self.position = {id(l): n for n, l in enumerate(po.lines)}
+        self.by_name: dict[str, list[OrderLine]] = {}
+        self.by_code: dict[str, list[OrderLine]] = {}
+        for l in po.lines:
+            self.by_name.setdefault(item_key(l.item_name), []).append(l)
+            if l.item_code:
+                self.by_code.setdefault(item_key(l.item_code), []).append(l)
+        # by what decides them (name, code, price): a receipt repeats these for many of its lines
+        self.of_receipt_line: dict[tuple[str, str | None, Decimal | None], list[OrderLine]] = {}
 
-def _coded(lines: tuple[OrderLine, ...] | list[OrderLine], codes: set[str],
-           taken_by_name: frozenset[int] = frozenset()) -> list[OrderLine]:
-    return [l for l in lines if l.item_code and item_key(l.item_code) in codes and id(l) not in taken_by_name]
+    def named(self, name: str) -> list[OrderLine]:
+        """The lines whose name has the item key ``name``."""
+        return list(self.by_name.get(name, ()))
+
+    def coded(self, codes: set[str], taken_by_name: frozenset[int] = frozenset()) -> list[OrderLine]:
+        """The lines whose item code has one of the item keys ``codes``, but those in ``taken_by_name``."""
+        found = {id(l): l for code in codes for l in self.by_code.get(code, ()) if id(l) not in taken_by_name}
+        return sorted(found.values(), key=lambda l: self.position[id(l)])
 
 
 def _narrowed(named: list[OrderLine], agreeing: list[OrderLine], claimed_elsewhere: set[int]
@@ -196,14 +215,19 @@ def _spec_agreeing_all(items: list[_Item], named: dict[int, list[OrderLine]]) ->
     specs 0805 and 0805-10K take R0805 and R0805-10K, not both R0805-10K."""
     holding = {item.number: _spec_holding(named[item.number], item.line) for item in items}
     picks = {n: lines if exact else _tightest(lines) for n, (lines, exact) in holding.items()}
-    spec_of = {item.number: _spec_keys(item.line) for item in items}
+    spec_of = {item.number: frozenset(_spec_keys(item.line)) for item in items}
+    # the specs picking each line (by id), so that an item asks of its own lines which another spec picks: the
+    # lines of every other item's picks, gathered for each item, took time in the square of the item count
+    picked_by: dict[int, set[frozenset[str]]] = {}
+    for m, lines in picks.items():
+        for l in lines:
+            picked_by.setdefault(id(l), set()).add(spec_of[m])
     agreeing = {}
     for n, (lines, exact) in holding.items():
         if exact:
             agreeing[n] = lines
             continue
-        taken = {id(l) for m in picks if m != n and spec_of[m] != spec_of[n] for l in picks[m]}
-        free = [l for l in lines if id(l) not in taken]
+        free = [l for l in lines if not picked_by.get(id(l), set()) - {spec_of[n]}]
         agreeing[n] = _tightest(free) if free else picks[n]
     return agreeing
 
@@ -241,39 +265,49 @@ def _of_its_price(lines: tuple[OrderLine, ...], price: Decimal | None,
     return tuple(l for l in priced if gap[id(l)] == nearest)
 
 
-def _order_lines(po: PurchaseOrder, items: list[_Item], tol: Tolerances) -> dict[int, tuple[OrderLine, ...]]:
+def _order_lines(index: _OrderIndex, items: list[_Item]) -> dict[int, tuple[OrderLine, ...]]:
     """The PO lines of each invoice item: those named like it, narrowed by an item code that agrees with its
     spec when several share the name, then by price between invoice lines of one name at different prices;
     only when none is named, those whose item code is its name or spec (a spec such as 0805 is shared by
     different items, so it never outranks a name). Lines another invoice line claims by name are never
     taken by code."""
     invoice_names = {item_key(item.line.name) for item in items}
-    taken_by_name = frozenset(id(l) for l in po.lines if item_key(l.item_name) in invoice_names)
-    named = {item.number: _named(po.lines, {item_key(item.line.name)}) for item in items}
+    taken_by_name = frozenset(id(l) for name in invoice_names for l in index.by_name.get(name, ()))
+    named = {item.number: index.named(item_key(item.line.name)) for item in items}
     ordered = _narrow_all(named, _spec_agreeing_all(items, named))
     for item in items:
         if item.number not in ordered:
             codes = {item_key(item.line.name)} | _spec_keys(item.line)
-            ordered[item.number] = tuple(_coded(po.lines, codes, taken_by_name))
-    _split_by_price(items, ordered, tol)
+            ordered[item.number] = tuple(index.coded(codes, taken_by_name))
+    _split_by_price(items, ordered, index.tol)
     return ordered
 
 
-def _po_lines_of_receipt_line(received: OrderLine, po: PurchaseOrder, tol: Tolerances) -> list[OrderLine]:
+def _po_lines_of_receipt_line(received: OrderLine, index: _OrderIndex) -> list[OrderLine]:
     """The PO lines a receipt line may be a delivery of: those named like it (or, when none is, carrying
     its item code), narrowed to those of its item code, then to those of its unit price, when it has them
-    and some PO line agrees."""
-    candidates = _named(po.lines, {item_key(received.item_name)})
-    if received.item_code:
-        code = item_key(received.item_code)
-        coded = [l for l in (candidates or po.lines) if l.item_code and item_key(l.item_code) == code]
+    and some PO line agrees. The list is shared by the receipt lines of the same name, code and price: not to
+    be changed."""
+    name = item_key(received.item_name)
+    code = item_key(received.item_code) if received.item_code else None
+    known = index.of_receipt_line.get((name, code, received.unit_price))
+    if known is not None:
+        return known
+    candidates = index.named(name)
+    if code is not None:
+        if candidates:
+            coded = [l for l in candidates if l.item_code and item_key(l.item_code) == code]
+        else:
+            coded = list(index.by_code.get(code, ()))
         if not coded and _of_other_codes(received, candidates):
-            return []
-        candidates = coded or candidates
+            candidates = []
+        else:
+            candidates = coded or candidates
     if len(candidates) > 1 and received.unit_price is not None:
         priced = [l for l in candidates if l.unit_price is not None
-                  and _within(received.unit_price, l.unit_price, tol.price_rel)]
+                  and _within(received.unit_price, l.unit_price, index.tol.price_rel)]
         candidates = priced or candidates
+    index.of_receipt_line[(name, code, received.unit_price)] = candidates
     return candidates
 
 
@@ -300,8 +334,8 @@ def _indistinguishable(lines: list[OrderLine]) -> bool:
     return len({(item_key(l.item_code or ""), l.unit_price) for l in lines}) <= 1
 
 
-def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[int, tuple[OrderLine, ...]],
-                   tol: Tolerances) -> tuple[dict[int, tuple[OrderLine, ...]], dict[int, tuple[OrderLine, ...]],
+def _receipt_lines(receipt: GoodsReceipt, index: _OrderIndex, ordered_of: dict[int, tuple[OrderLine, ...]]
+                   ) -> tuple[dict[int, tuple[OrderLine, ...]], dict[int, tuple[OrderLine, ...]],
                                          dict[int, tuple[OrderLine, ...]]]:
     """The receipt lines of each item ordered, those it cannot tell apart from another item's, and those of its
     PO lines' name but of another item code (:func:`_of_other_codes`), which back nothing.
@@ -311,14 +345,22 @@ def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[in
     code or price, some not the item's, it backs no item: its quantity would count for goods of another
     code or price (one product's deliveries backing another's invoice line)."""
     # Each id set once, and items of the same PO lines (one item invoiced on many lines) sorted once: set
-    # operations per item and receipt line would grow with the cube of the line count.
+    # operations per item and receipt line would grow with the cube of the line count. Each item's set of PO
+    # lines finds the receipt lines that may be of them through those lines (``touching``): going over every
+    # receipt line for each item took time in the product of the line counts.
     possible, other_coded = [], []
+    touching: dict[int, list[int]] = {}         # by PO line id: where in ``possible`` the lines of it stand
+    other_touching: dict[int, list[int]] = {}   # the same in ``other_coded``
     for r in receipt.lines:
-        candidates = _po_lines_of_receipt_line(r, po, tol)
+        candidates = _po_lines_of_receipt_line(r, index)
+        for l in candidates:
+            touching.setdefault(id(l), []).append(len(possible))
         possible.append((r, frozenset(id(l) for l in candidates), _indistinguishable(candidates)))
         if not candidates and r.item_code:
-            named = _named(po.lines, {item_key(r.item_name)})
+            named = index.named(item_key(r.item_name))
             if _of_other_codes(r, named):
+                for l in named:
+                    other_touching.setdefault(id(l), []).append(len(other_coded))
                 other_coded.append((r, frozenset(id(l) for l in named)))
     of_lines: dict[frozenset[int], tuple[tuple[OrderLine, ...], ...]] = {}
     received: dict[int, tuple[OrderLine, ...]] = {}
@@ -328,12 +370,11 @@ def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[in
         own = frozenset(id(l) for l in ordered)
         if own not in of_lines:
             mine, doubtful = [], []
-            for r, ids, alike in possible:
-                if ids.isdisjoint(own):
-                    continue
+            for at in sorted({at for line_id in own for at in touching.get(line_id, ())}):
+                r, ids, alike = possible[at]
                 (mine if ids <= own or alike else doubtful).append(r)
-            of_lines[own] = (tuple(mine), tuple(doubtful),
-                             tuple(r for r, ids in other_coded if not ids.isdisjoint(own)))
+            other = sorted({at for line_id in own for at in other_touching.get(line_id, ())})
+            of_lines[own] = (tuple(mine), tuple(doubtful), tuple(other_coded[at][0] for at in other))
         received[n], unclear[n], other_code[n] = of_lines[own]
     return received, unclear, other_code
 
@@ -361,10 +402,11 @@ def _groups(items: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
 
 
 def _lines_of(group: list[_Item], lines_of: dict[int, tuple[OrderLine, ...]],
-              document: tuple[OrderLine, ...]) -> tuple[OrderLine, ...]:
-    """Every line of a group's items once, in the document's order."""
-    ids = {id(l) for item in group for l in lines_of[item.number]}
-    return tuple(l for l in document if id(l) in ids)
+              position: dict[int, int]) -> tuple[OrderLine, ...]:
+    """Every line of a group's items once, in the document's order (``position``: where each line, by id,
+    stands in it), sorted rather than found by going over the whole document for each group."""
+    lines = {id(l): l for item in group for l in lines_of[item.number]}
+    return tuple(sorted(lines.values(), key=lambda l: position[id(l)]))
 
 
 def _ids(lines: tuple[OrderLine, ...]) -> tuple[str, ...]:
@@ -406,10 +448,12 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                             "receipt (入库单) of the delivery")
     doc_problems.extend(_currency_problems(invoice, po, receipt))
     items = fold_discounts(invoice.lines)
-    ordered_of = _order_lines(po, items, tol)
+    index = _OrderIndex(po, tol)
+    ordered_of = _order_lines(index, items)
     on_order = [item for item in items if ordered_of[item.number]]
     received_of, unclear_of, other_code_of = _receipt_lines(
-        receipt, po, {item.number: ordered_of[item.number] for item in on_order}, tol)
+        receipt, index, {item.number: ordered_of[item.number] for item in on_order})
+    in_receipt = {id(l): n for n, l in enumerate(receipt.lines)}
     group_of = _groups(on_order, ordered_of, received_of)
     # Each item's PO lines as a set of ids, made once: the same object for the items of the same lines (one item
     # invoiced on many lines), so that telling them apart is `is`, not a comparison of the sets item by item.
@@ -434,11 +478,11 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
             continue
         group = group_of[item.number]
         if id(group) not in received_of_group:
-            received_of_group[id(group)] = _lines_of(group, received_of, receipt.lines)
+            received_of_group[id(group)] = _lines_of(group, received_of, in_receipt)
             counts_of_group[id(group)] = _group_counts(group, ordered_of, line_ids)
         received = received_of_group[id(group)]
         problems, part_note = _item_problems(item, counts_of_group[id(group)], ordered, received,
-                                             unclear_of[item.number], po, tol, part_of_delivery,
+                                             unclear_of[item.number], index, part_of_delivery,
                                              own=line_ids[item.number], other_code=other_code_of[item.number])
         unit_problem = _unit_problem(line, ordered, received_of[item.number])
         if unit_problem is not None:   # first: the quantities compared below are then in different units
@@ -469,11 +513,12 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         backing = {id(l) for lines in received_of.values() for l in lines}
         if any(r.part_of_delivery for r in results) \
                 or any(id(l) not in backing and l.quantity != 0 for l in receipt.lines):
-            part, problems = _delivery_part(invoice, po, receipt, tol, lines_fen)
+            part, problems = _delivery_part(invoice, index, receipt, lines_fen)
             doc_problems.extend(problems)
     else:
         invoiced_po_lines = {id(l) for lines in ordered_of.values() for l in lines}
-        doc_problems.extend(_receipt_lines_not_invoiced(receipt, po, tol, invoiced_po_lines, received_of, unclear_of))
+        doc_problems.extend(_receipt_lines_not_invoiced(receipt, index, invoiced_po_lines, received_of,
+                                                        unclear_of))
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
         overall: LineStatus = "matched"
@@ -490,7 +535,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     )
 
 
-def _receipt_lines_not_invoiced(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolerances, invoiced_po_lines: set[int],
+def _receipt_lines_not_invoiced(receipt: GoodsReceipt, index: _OrderIndex, invoiced_po_lines: set[int],
                                 received_of: dict[int, tuple[OrderLine, ...]],
                                 unclear_of: dict[int, tuple[OrderLine, ...]]) -> list[str]:
     """Outside a delivery invoiced in parts, the receipt lines no invoice item is for, as a document problem: a
@@ -502,9 +547,10 @@ def _receipt_lines_not_invoiced(receipt: GoodsReceipt, po: PurchaseOrder, tol: T
     an invoice for this order claims, nor of the receipt's value, while every PO line is invoiced or received under
     its own name; while one is neither, the line may be its goods under another name, and is named."""
     invoiced = {id(l) for lines in (*received_of.values(), *unclear_of.values()) for l in lines}
-    po_lines_of = {id(l): _po_lines_of_receipt_line(l, po, tol) for l in receipt.lines}
+    po_lines_of = {id(l): _po_lines_of_receipt_line(l, index) for l in receipt.lines}
     received_po_lines = {id(p) for lines in po_lines_of.values() for p in lines}
-    unaccounted = any(id(p) not in invoiced_po_lines and id(p) not in received_po_lines for p in po.lines)
+    unaccounted = any(id(p) not in invoiced_po_lines and id(p) not in received_po_lines
+                      for p in index.po.lines)
     left_out = [l for l in receipt.lines if id(l) not in invoiced and l.quantity != 0
                 and (po_lines_of[id(l)] or unaccounted)]
     if not left_out:
@@ -529,10 +575,15 @@ def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
     unit price of its own, tells which was received), of no PO line, or of one without a price, cannot be valued:
     ``(None, problems)``. A value above the ledger's cap (``MAX_FEN``) raises :class:`MalformedInput`: a quantity
     or price mistyped, which no tolerance makes a delivery."""
-    tol = tolerances or Tolerances()
+    return _receipt_value(receipt, _OrderIndex(po, tolerances or Tolerances()))
+
+
+def _receipt_value(receipt: GoodsReceipt, index: _OrderIndex) -> tuple[int | None, tuple[str, ...]]:
+    """:func:`receipt_value`, the PO's lines indexed."""
+    po = index.po
     value, problems = 0, []
     for received in receipt.lines:
-        candidates = _po_lines_of_receipt_line(received, po, tol)
+        candidates = _po_lines_of_receipt_line(received, index)
         prices = {l.unit_price for l in candidates}
         if not candidates:
             problems.append(f"receipt line {received.line} ({received.item_name}) is of no line of PO {po.number}")
@@ -558,7 +609,7 @@ def receipt_value(receipt: GoodsReceipt, po: PurchaseOrder,
     return value, ()
 
 
-def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, tol: Tolerances,
+def _delivery_part(invoice: Invoice, index: _OrderIndex, receipt: GoodsReceipt,
                    lines_fen: int) -> tuple[DeliveryPart | None, list[str]]:
     """The part of its delivery an invoice for less than the whole receipt is, and the document problems that keep
     it from being one: a receipt that cannot be valued, an amount above ``lines_fen`` (the PO value of the
@@ -566,9 +617,9 @@ def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, t
     a fen (more is a price above the PO's). The contract also bounds what all the
     receipt's parts invoice together (10 fen of rounding past its value), which one invoice cannot
     show: an invoice passing here may still be refused there when earlier parts took that allowance."""
-    received, problems = receipt_value(receipt, po, tol)
+    received, problems = _receipt_value(receipt, index)
     why = [f"the receipt {receipt.number} cannot be valued as a delivery invoiced in parts is: {p}" for p in problems]
-    why.extend(_received_beyond_order(receipt, po, tol))
+    why.extend(_received_beyond_order(receipt, index))
     if invoice.total_amount_fen > lines_fen + 1:
         why.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is above the PO value of the invoiced "
                    f"quantities, each line rounded to the fen, less the invoice's discounts {plain_yuan(lines_fen)} "
@@ -579,7 +630,7 @@ def _delivery_part(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt, t
     return DeliveryPart(received_fen=received, invoiced_fen=invoice.total_amount_fen), why
 
 
-def _received_beyond_order(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolerances) -> list[str]:
+def _received_beyond_order(receipt: GoodsReceipt, index: _OrderIndex) -> list[str]:
     """The receipt lines that received more of PO lines than they ordered (past the quantity tolerance), as
     problems of a delivery invoiced in parts. The parts are bounded by the receipt's value, and each invoice
     by the order only on its own: two invoices each for the 200 ordered would be parts of a receipt of 400 (a
@@ -595,7 +646,7 @@ def _received_beyond_order(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolera
 
     of_po_lines = []
     for received in receipt.lines:
-        candidates = _po_lines_of_receipt_line(received, po, tol)
+        candidates = _po_lines_of_receipt_line(received, index)
         for other in candidates[1:]:
             leader[find(id(other))] = find(id(candidates[0]))
         if candidates:
@@ -603,13 +654,13 @@ def _received_beyond_order(receipt: GoodsReceipt, po: PurchaseOrder, tol: Tolera
     groups: dict[int, tuple[list[OrderLine], list[OrderLine]]] = {}
     for received, first in of_po_lines:
         groups.setdefault(find(id(first)), ([], []))[0].append(received)
-    for ordered in po.lines:
+    for ordered in index.po.lines:
         if id(ordered) in leader:
             groups[find(id(ordered))][1].append(ordered)
     problems = []
     for received_lines, ordered_lines in groups.values():
         got, asked = (tuple(l.quantity for l in lines) for lines in (received_lines, ordered_lines))
-        if _total(got) > _total(asked) * (1 + Fraction(tol.quantity_rel)):
+        if _total(got) > _total(asked) * (1 + Fraction(index.tol.quantity_rel)):
             problems.append(
                 f"receipt {receipt.number} line {' + '.join(_ids(tuple(received_lines)))} "
                 f"({received_lines[0].item_name}) received {_shown(list(got))}, above the "
@@ -713,15 +764,15 @@ def _group_counts(group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...
 
 
 def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, ...],
-                   received: tuple[OrderLine, ...], unclear: tuple[OrderLine, ...], po: PurchaseOrder,
-                   tol: Tolerances, part_of_delivery: bool = False, *, own: frozenset[int],
+                   received: tuple[OrderLine, ...], unclear: tuple[OrderLine, ...], index: _OrderIndex,
+                   part_of_delivery: bool = False, *, own: frozenset[int],
                    other_code: tuple[OrderLine, ...] = ()) -> tuple[list[str], str | None]:
     """What keeps an item from matching, and, with ``part_of_delivery``, what it invoiced of what was received
     where that is less (None where it is not). Its ordered quantity and price are those of its own PO lines
     (``ordered``, their ids ``own``), shared only with the invoice lines of the same item; its received quantity
     is compared for the whole group of items whose lines overlap (``counts``), so no receipt line counts twice.
     ``other_code``: receipt lines of its name but of another item code, which back nothing."""
-    line = item.line
+    line, tol = item.line, index.tol
     problems: list[str] = []
     shared, overlapping = counts.overlap[id(own)]
     if overlapping:
@@ -743,7 +794,7 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
         return problems, None
     part_note = None
     if unclear:
-        problems.append(_unclear_problem(unclear, po, tol))
+        problems.append(_unclear_problem(unclear, index))
     elif not received:
         problems.append("not received: no goods receipt line for this item")
     else:
@@ -788,11 +839,11 @@ def _not_a_part_problem(line: InvoiceLine) -> str:
             "invoice of its own")
 
 
-def _unclear_problem(unclear: tuple[OrderLine, ...], po: PurchaseOrder, tol: Tolerances) -> str:
+def _unclear_problem(unclear: tuple[OrderLine, ...], index: _OrderIndex) -> str:
     """Which receipt lines may be of which PO lines, alike ones named together."""
     may_be: dict[tuple[str, ...], list[str]] = {}
     for r in unclear:
-        may_be.setdefault(_ids(tuple(_po_lines_of_receipt_line(r, po, tol))), []).append(r.line)
+        may_be.setdefault(_ids(tuple(_po_lines_of_receipt_line(r, index))), []).append(r.line)
     which = "; ".join((f"receipt lines {', '.join(receipt)} may each be" if len(receipt) > 1 else
                        f"receipt line {receipt[0]} may be") + f" of PO line {' or '.join(candidates)}"
                       for candidates, receipt in may_be.items())
