@@ -65,6 +65,7 @@ from typing import Any, Callable, Iterable
 import click
 import grpc
 
+from chaincode.receivables.dates import days_text
 from client.business_dates import business_today
 from client.gateway import CommitStatusError, GatewayError, SubmitError
 from client.invoices.credit_code import credit_code_check_digit
@@ -806,7 +807,7 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
              payee=payment.allocations[0].payee if payment.allocations else "-", status=payment.status,
              paid_on=on.date.isoformat(), due=kept.due_date.isoformat(), late=on.late,
              shown=f"payee={on.payee}  status={payment.status}  paid_on={on.date}, "
-                   f"{(kept.due_date - on.date).days} days before the due date" + ("  late" if on.late else ""))
+                   f"{days_text((kept.due_date - on.date).days)} before the due date" + ("  late" if on.late else ""))
     f = by(winner).record_repayment(f.id)
     run.step(winner, "record repayment; financing closed", f.tx_id, status=f.status)
     try:

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple, TypeVar
 import click
 
 from chaincode.receivables.daycount import parse_rate
+from chaincode.receivables.dates import days_text
 from chaincode.receivables.errors import RuleViolation as ContractRule
 from chaincode.receivables.fingerprint import identity_problem, issue_year_problem
 from chaincode.receivables.model import DiscountTerms, ScaleTier, buyer_number_as_shown
@@ -1518,7 +1519,7 @@ def _agreed_to(session, offer: DiscountOffer, receivable_id: str) -> bool:
     if not priced.takeable_now:   # the contract would refuse it: nothing to agree to
         raise click.ClickException(f"not sent: {priced.why}")
     say(f"paid {money(priced.net_cash, claim.currency)}, discount {money(priced.interest, claim.currency)} "
-        f"(at {exact_percent(priced.annual_rate)} a year for {priced.days} days early, {priced.day_count})")
+        f"(at {exact_percent(priced.annual_rate)} a year for {days_text(priced.days)} early, {priced.day_count})")
     return click.confirm(f"accept {offer.id} on {claim.id} on these terms?", default=False, err=True)
 
 

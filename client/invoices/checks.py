@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from chaincode.receivables.dates import days_text
 from client.money import plain_yuan
 
 from ._reading import deduction_problem, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
@@ -286,8 +287,8 @@ def _date(inv: Invoice, o: CheckOptions) -> Finding:
     except OverflowError:  # the age reaches back before 1 January of year 1: no issue date is too old
         oldest = date.min
     return _ok("date.plausible", inv.issue_date >= oldest,
-               f"issued {inv.issue_date}, within {o.max_age_days} days of {o.today}",
-               f"issued {inv.issue_date}, more than {o.max_age_days} days before {o.today}",
+               f"issued {inv.issue_date}, within {days_text(o.max_age_days)} of {o.today}",
+               f"issued {inv.issue_date}, more than {days_text(o.max_age_days)} before {o.today}",
                issue_date=inv.issue_date.isoformat())
 
 
