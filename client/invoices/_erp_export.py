@@ -14,13 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from client.user_files import UnreadableFile, read_user_text
+from client.user_files import UnreadableFile, read_user_bytes, user_text
 
 from ._item_keys import item_key, unit_key
 from ._match_models import GoodsReceipt, OrderLine, PurchaseOrder
 from ._reading import ValueProblem, shown_value, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
-from .parse import _Tree, parse_json
+from .parse import _Tree, parse_json, refuse_gzip
 
 
 # One document's export: an order of thousands of lines is a few hundred KB. Read, a CSV's rows take some 40
@@ -72,7 +72,9 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
                  price_required: bool) -> tuple[str, str, tuple[OrderLine, ...], str | None]:
     source = str(p)
     try:
-        text = read_user_text(p, MAX_EXPORT_BYTES)
+        data = read_user_bytes(p, MAX_EXPORT_BYTES)
+        refuse_gzip(data, source)
+        text = user_text(p, data)
     except UnreadableFile as exc:
         raise MalformedInput(source, None, exc.problem) from None
     stripped = text.lstrip()

@@ -57,6 +57,7 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
     if len(data) > MAX_BYTES:
         raise MalformedInput(source, None, f"larger than {MAX_BYTES} bytes; not an invoice")
     refuse_ofd(data, source)
+    refuse_gzip(data, source)
     if data.startswith(b"%PDF"):
         raise UnsupportedFormat(source, None, "a PDF, not an XML or JSON e-invoice: read it with `recfin invoice "
                                               "read` (read_scan), or check the invoice's XML rendition here")
@@ -119,6 +120,18 @@ def refuse_ofd(data: bytes, source: str) -> None:
         raise UnsupportedFormat(source, None, "a ZIP package, as an OFD invoice is: OFD is not read; download the "
                                               "invoice's XML rendition (check it with `recfin invoice verify`) or "
                                               "its PDF (`recfin invoice read`) from the same place")
+
+
+# the first two bytes of every gzip member (RFC 1952)
+GZIP_SIGNATURE = b"\x1f\x8b"
+
+
+def refuse_gzip(data: bytes, source: str) -> None:
+    """A gzip-compressed file (an invoice or an ERP export sent as .gz) is refused as one: read as text, its
+    bytes are valid in no encoding, and the advice for such a file, to save it as UTF-8 (iconv -f GBK), does
+    not help."""
+    if data.startswith(GZIP_SIGNATURE):
+        raise UnsupportedFormat(source, None, "a gzip-compressed file: decompress it first (gunzip)")
 
 
 def parse_json(text: str, source: str, document: str = "invoice") -> Any:
