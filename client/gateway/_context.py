@@ -129,7 +129,7 @@ class SigningIdentity:
         # A pluggable signer (a KMS, a remote service) may return the high-S form; Fabric refuses it, and
         # the low-S form of the same signature is as valid, so every signature leaves here in that form.
         signature = self.low_s(signature)
-        if self._verifies_signatures and _verifies(self._public_key, signature, digest) is False:
+        if self._verifies_signatures and verifies(self._public_key, signature, digest) is False:
             certificate = self.identity.certificate
             raise ValueError(
                 f"signer {_named(self.signer)} returned a signature that the key in the identity's "
@@ -167,7 +167,7 @@ class SigningIdentity:
 _PREHASHED_BY_LENGTH = {32: hashes.SHA256(), 48: hashes.SHA384()}
 
 
-def _verifies(public_key, signature: bytes, digest: bytes) -> bool | None:
+def verifies(public_key, signature: bytes, digest: bytes) -> bool | None:
     """Whether ``public_key`` verifies ``signature`` over ``digest`` as a peer does (the key's verification
     over the digest); None when that cannot be told here: an ECDSA digest of no hash's length
     (``hashing.none`` gives the signer the whole message, which a signing service hashes itself), or a key

@@ -14,12 +14,14 @@ from typing import ClassVar
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec
 from fabric_protos.common import common_pb2
 from fabric_protos.msp import identities_pb2
 from google.protobuf.message import DecodeError, Message
 
-from ._context import Context
+from ._context import Context, verifies
 from ._identity import _public_bytes
+from ._signer import VERIFIED_CURVE_ORDERS, leading_der_signature, low_s_der
 from ._twins import Offload
 
 
@@ -67,8 +69,35 @@ class Signable:
                 "digest was signed"
             )
         if signature is not None:
-            rebuilt._signed_part().signature = context.signing.low_s(signature)
+            rebuilt._signed_part().signature = rebuilt._checked_signature(bytes(signature))
         return rebuilt
+
+    def _checked_signature(self, signature: bytes) -> bytes:
+        """A signature given for this object, in the low-S form on the curve of the key of the identity it
+        carries (which may be another than this Gateway's); a ValueError, nothing sent, when it is a signature
+        of that key's kind that the key does not verify over ``digest``: every peer would answer a bare
+        "access denied". One that is no such signature (not DER, or an ``s`` beyond that curve's order) is
+        sent as given, and so is any where that certificate cannot be read (then brought to the low-S form on
+        this Gateway's identity's curve)."""
+        creator = self._creator()
+        public_key = _certificate_public_key(creator)
+        if public_key is None:
+            return self._context.signing.low_s(signature)
+        if isinstance(public_key, ec.EllipticCurvePublicKey):
+            order = VERIFIED_CURVE_ORDERS.get(public_key.curve.name)
+            numbers = leading_der_signature(signature)
+            if order is None or numbers is None or numbers[1] >= order:
+                return signature   # not a signature on this key's curve: the peer says what is wrong with it
+            signature = low_s_der(*numbers, order)
+        if verifies(public_key, signature, self.digest) is False:
+            rebuild = "new_signed_" + self._kind.replace(" ", "_")
+            raise ValueError(
+                f"the signature given does not verify with the key of the identity this {self._kind} "
+                f"carries ({describe_identity(creator)}) over its digest, so every peer would refuse it "
+                "with a bare \"access denied\". Nothing was sent. Sign the `digest` of the unsigned object "
+                f"whose bytes are given to gateway.{rebuild}, as it is, with that identity's private key"
+            )
+        return signature
 
     @classmethod
     def _problem(cls, message: Message) -> str | None:
@@ -185,6 +214,15 @@ def same_key(one: bytes, other: bytes) -> bool:
     except (DecodeError, ValueError, UnsupportedAlgorithm):
         return False
     return keys[0] == keys[1]
+
+
+def _certificate_public_key(serialized_identity: bytes):
+    """The public key of a serialized identity's certificate; None when it does not decode or parse."""
+    try:
+        identity = identities_pb2.SerializedIdentity.FromString(serialized_identity)
+        return x509.load_pem_x509_certificate(identity.id_bytes).public_key()
+    except (DecodeError, ValueError, UnsupportedAlgorithm):
+        return None
 
 
 def signature_header_creator(header: common_pb2.Header) -> bytes:
