@@ -1085,13 +1085,31 @@ def _find_private_key(session, options: HSMSignerOptions, library: str):
         remedy = ("delete the extra ones with the HSM's tool" if options.key_id is not None
                   else "give the key's key_id (CKA_ID), which tells them apart")
         raise SeveralKeysMatch(f"{len(found)} private keys in {where} match {options.describe_key()}: {remedy}")
+    keys = _objects(session, pkcs11.ObjectClass.PRIVATE_KEY)
     held = [f"CKA_ID {k[pkcs11.Attribute.ID].hex()}" + (f" label {k.label!r}" if k.label else "")
-            for k in _objects(session, pkcs11.ObjectClass.PRIVATE_KEY)]
+            for k in keys]
+    if _hex_text_of_one_of(options.key_id, [k[pkcs11.Attribute.ID] for k in keys]):
+        # the hex recfin prints and hsm-signer.yaml holds, given as text: "give one of those" would read as
+        # "give what you gave"
+        raise KeyNotFound(f"no private key with {options.describe_key()} in {where}: key_id was given as "
+                          "text, which is taken as its UTF-8 bytes (as the official clients' identifier is), "
+                          "and that text is the hex of the CKA_ID of a key there; pass "
+                          f"bytes.fromhex({options.key_id!r})")
     if not held:
         raise KeyNotFound(f"no private key with {options.describe_key()} in {where}, which holds no private key: "
                        "import the user's key (recfin hsm import) or make one there (recfin hsm generate)")
     raise KeyNotFound(f"no private key with {options.describe_key()} in {where} (its private keys: {'; '.join(held)}): "
                    "give one of those, or import the user's key (recfin hsm import)")
+
+
+def _hex_text_of_one_of(key_id: bytes | str | None, key_ids: list[bytes]) -> bool:
+    """Whether ``key_id`` is text spelling in hex one of ``key_ids``."""
+    if not isinstance(key_id, str):
+        return False
+    try:
+        return bytes.fromhex(key_id) in key_ids
+    except ValueError:
+        return False
 
 
 # The way on from a key Fabric cannot verify. Importing keeps the user's key's own CKA_ID, so a key under that
