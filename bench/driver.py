@@ -155,7 +155,8 @@ def last_send(samples: list[Sample]) -> float:
 
 @dataclass
 class Run:
-    """The samples of one drive, the plan, and whether the workload ran out of operations early.
+    """The samples of one drive, the plan, and whether the workload ran out of operations early: before the
+    measured window closed (``ran_out_at``).
 
     ``ran_dry_at``: when a run that ran out sent its last operation (``last_send`` of its samples unless given;
     of client processes, the earliest of theirs). Up to then every worker had an operation to send (closed loop),
@@ -167,8 +168,18 @@ class Run:
     ran_dry_at: float | None = None
 
     def __post_init__(self) -> None:
-        if self.exhausted and self.ran_dry_at is None:
-            self.ran_dry_at = last_send(self.samples)
+        if self.exhausted:
+            self.ran_out_at(last_send(self.samples) if self.ran_dry_at is None else self.ran_dry_at)
+
+    def ran_out_at(self, last_sent: float) -> None:
+        """The workload ran out of operations, its last sent at ``last_sent``. Sent at the window's end or later
+        (an open loop behind its schedule sends its backlog after the window closes), the load was full through
+        the whole window: the run counts as one that did not run out, its throughput and CPU per transaction of
+        the whole window, rather than "ran out 7.0 s into the 2 s window" with no CPU per transaction."""
+        if last_sent >= self.plan.end:
+            self.exhausted, self.ran_dry_at = False, None
+        else:
+            self.exhausted, self.ran_dry_at = True, last_sent
 
     def measured(self) -> list[Sample]:
         return [s for s in self.samples if s.measured]
@@ -207,7 +218,7 @@ async def drive(operations: Iterator[Operation], plan: Plan, *, clock: Clock | N
         else:
             await _closed_loop(operations, plan, clock, origin, run)
         if run.exhausted:
-            run.ran_dry_at = last_send(run.samples)
+            run.ran_out_at(last_send(run.samples))
         await marks
     finally:
         marks.cancel()
