@@ -7,10 +7,12 @@ The causes the report counts separately::
                        counted as committed, in throughput or in CPU per transaction
     mvcc_conflict      committed as invalid: MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT
     endorsement        endorsement failed (EndorseError), or committed as ENDORSEMENT_POLICY_FAILURE
-    timeout            a gRPC DEADLINE_EXCEEDED at any step (the commit status's wait included), a
-                       CommitStatusError without a gRPC code, or the driver's own deadline for the call
+    timeout            a gRPC DEADLINE_EXCEEDED at any step (the commit status's wait included), or the
+                       driver's own deadline for the call
     commit_unknown     the submit was accepted but the commit status could not be read for another reason
-                       (a CommitStatusError with UNAVAILABLE: the gateway peer went away): it may have committed
+                       (a CommitStatusError with UNAVAILABLE: the gateway peer went away; or without a gRPC
+                       code: its request's signer failed before it was sent, or the peer answered block 0):
+                       it may have committed
     ordering           the Gateway peer said no orderer took the endorsed transaction: a SubmitError
                        whose ``may_have_been_ordered`` is False (a bad request, a channel unknown, the call refused)
     ordering_unknown   the submit failed after the transaction may have reached an orderer (any other
@@ -96,10 +98,10 @@ def classify(error: BaseException) -> Outcome:
     if isinstance(error, GatewayError) and error.code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return Outcome(TIMEOUT, tx_id, type(error).__name__)
     if isinstance(error, CommitStatusError):
-        # DEADLINE_EXCEEDED was read above: any other code says the status could not be read, not that it was slow
-        if error.code is None:
-            return Outcome(TIMEOUT, tx_id, "commit status unknown")
-        return Outcome(COMMIT_UNKNOWN, tx_id, error.code.name)
+        # DEADLINE_EXCEEDED was read above: any other code says the status could not be read, not that it was
+        # slow; so does none (the SDK raises one without a code when the request's signer failed before it was
+        # sent, or when the peer answered block 0), which no deadline passing ever gives
+        return Outcome(COMMIT_UNKNOWN, tx_id, error.code.name if error.code else "commit status unknown")
     if isinstance(error, EndorseError):
         return Outcome(ENDORSEMENT, tx_id, error.code.name if error.code else "")
     if isinstance(error, SubmitError):

@@ -77,7 +77,7 @@ function classify(err) {
     if (err.code === grpc.status.DEADLINE_EXCEEDED) return ['timeout', txId, err.name];
     const code = grpcCodeName(err.code);
     if (err.name === 'CommitStatusError') {
-        return err.code == null ? ['timeout', txId, 'commit status unknown'] : ['commit_unknown', txId, code];
+        return ['commit_unknown', txId, err.code == null ? 'commit status unknown' : code];
     }
     if (err.name === 'EndorseError') return ['endorsement', txId, code];
     if (err.name === 'SubmitError') {

@@ -38,7 +38,9 @@ def committed_as(code):
      "UNAVAILABLE"),
     (CommitStatusError("slow", transaction_id="tx-1", code=grpc.StatusCode.DEADLINE_EXCEEDED), outcomes.TIMEOUT,
      "CommitStatusError"),
-    (CommitStatusError("no status", transaction_id="tx-1"), outcomes.TIMEOUT, "commit status unknown"),
+    # Without a code: no deadline passed (the SDK raises one so when the status request's signer failed, or the
+    # peer answered block 0); the transaction may have committed
+    (CommitStatusError("no status", transaction_id="tx-1"), outcomes.COMMIT_UNKNOWN, "commit status unknown"),
     (SubmitError("channel not found", transaction_id="tx-1", code=grpc.StatusCode.FAILED_PRECONDITION),
      outcomes.ORDERING, "FAILED_PRECONDITION"),
     (SubmitError("orderer said no", transaction_id="tx-1", code=grpc.StatusCode.ABORTED), outcomes.ORDERING_UNKNOWN,
@@ -54,6 +56,17 @@ def committed_as(code):
 def test_gateway_errors_map_to_their_cause_and_keep_the_tx_id(error, cause, detail):
     outcome = classify(error)
     assert (outcome.cause, outcome.tx_id, outcome.detail) == (cause, "tx-1", detail)
+
+
+def test_a_status_request_whose_signer_failed_is_no_timeout():
+    """The SDK's own CommitStatusError for a submitted transaction whose status request failed before it was sent:
+    it may have committed, and no deadline passed."""
+    from types import SimpleNamespace
+
+    from client.gateway._contract import _status_not_asked
+
+    error = _status_not_asked(SimpleNamespace(transaction_id="tx-1", result=b"{}"), RuntimeError("HSM closed"))
+    assert classify(error) == outcomes.Outcome(outcomes.COMMIT_UNKNOWN, "tx-1", "commit status unknown")
 
 
 def test_errors_without_a_transaction():
