@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -219,7 +220,7 @@ class PageFrames:
     def __init__(self, image: bytes | Path, source: str) -> None:
         self._image, self._source = image, source
         self.pixels = 0
-        with self._opened() as opened:
+        with self._opened() as opened, _size_warning_ignored():   # a seek reads the next frame's header
             counted = _frames_counted(opened)
             self._count = counted if counted is not None else MOST_FRAMES_COUNTED + 1
             if self._count <= MAX_OCR_PAGES:
@@ -237,8 +238,15 @@ class PageFrames:
     def __iter__(self) -> Iterator:
         from PIL import ImageSequence
         with self._opened() as opened:
-            for frame in ImageSequence.Iterator(opened):
-                yield _grey_page(frame, opened.format)
+            frames = ImageSequence.Iterator(opened)
+            while True:
+                # the warning ignored a frame at a time, not while the page is read: it is yielded outside
+                with _size_warning_ignored():
+                    frame = next(frames, None)
+                    page = None if frame is None else _grey_page(frame, opened.format)
+                if page is None:
+                    return
+                yield page
 
     @contextmanager
     def _opened(self):
@@ -250,7 +258,9 @@ class PageFrames:
                                     "pip install 'pillow>=10,<14'") from None
         stream = self._image if isinstance(self._image, Path) else io.BytesIO(self._image)
         try:
-            with Image.open(stream) as opened:
+            with _size_warning_ignored():
+                opened = Image.open(stream)
+            with opened:
                 yield opened
         except Image.DecompressionBombError as exc:
             # Pillow refuses such an image from the size its header gives, before decoding it
@@ -261,6 +271,19 @@ class PageFrames:
             # Pillow names what it read: for bytes, <_io.BytesIO object at 0x7f...>, which says nothing of the file
             problem = str(exc).replace(repr(stream), repr(self._source))
             raise MalformedInput(self._source, None, f"cannot decode the image: {problem}") from None
+
+
+@contextmanager
+def _size_warning_ignored():
+    """Pillow's DecompressionBombWarning ignored for the while. Pillow warns of an image over 89 million
+    pixels as it reads its header (and a frame's), which printed its own line, naming a site-packages path,
+    before the CLI's: such a page is scaled down to MAX_PAGE_PIXELS before it is read (:func:`_grey_page`),
+    the file's pixels bounded by MAX_OCR_PIXELS, and one of twice as many refused (DecompressionBombError, in
+    :meth:`PageFrames._opened`). Ignored where Pillow opens and decodes an image only, never during OCR."""
+    from PIL import Image
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        yield
 
 
 def too_many_pages(source: str, counted: str) -> MalformedInput:
