@@ -14,6 +14,6 @@ def test_only_making_an_offer_has_round_trips_that_depend_on_the_iterations_and_
     trips = {r["operation"]: r["peer_round_trips"] for r in report["rows"]}
     assert trips["make_offer"] == 7 + 3 * 1 / 3
     assert {op: n for op, n in trips.items() if op != "make_offer"} == {
-        "register": 4, "confirm": 3, "transfer": 3, "request_financing": 3, "accept_offer": 8, "disburse": 9,
+        "register": 4, "confirm": 3, "transfer": 3, "request_financing": 3, "accept_offer": 9, "disburse": 9,
         "acknowledge": 3, "record_payment": 3, "repay": 3, "freeze": 3, "unfreeze": 3, "publish_discount": 3,
         "accept_discount": 5}
