@@ -322,6 +322,11 @@ const REAL_CLOCK = {
 const yieldTurn = () => new Promise(setImmediate);
 const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
+// Operation i's due time, i / rate rounded to the nanosecond as bench/driver.py rounds it: unrounded, 55 / 4.4 is
+// 12.499999999999998, inside a window that ends at 12.5 s, where bench/driver.py's 12.5 is not, so the two clients
+// would send and measure a different number of operations for the same plan.
+const dueTime = (i, rate) => Number((i / rate).toFixed(9));
+
 // Open loop: operation i is due at i / rate; latency counts from the due time (as bench/driver.py). A loop behind
 // its schedule sends the next at once, after a turn without a timer: a timer would cost at least 1 ms per send,
 // capping the rate near 1,000/s and counting the loop's own delay as the operations' latency.
@@ -362,8 +367,8 @@ async function drive(workload, plan, clock = REAL_CLOCK) {
     if (plan.mode === 'rate') {
         const inFlight = new Set();   // until each call ends, past its deadline or not
         const unrecorded = new Set();   // until each call's sample is taken
-        for (let i = 0; i / plan.rate < end; i += 1) {
-            const due = i / plan.rate;
+        for (let i = 0; dueTime(i, plan.rate) < end; i += 1) {
+            const due = dueTime(i, plan.rate);
             let wait = due - now();
             if (!(wait > 0)) await yieldTurn();
             // A timer may fire up to a millisecond before `due` (libuv reads its clock once a turn, in whole
