@@ -1511,7 +1511,11 @@ def _agreed_to(session, offer: DiscountOffer, receivable_id: str) -> bool:
     if claim.outstanding == 0:   # settled, or split: the contract pays nothing early on it
         raise click.ClickException(f"not sent: {nothing_outstanding(claim.id, claim.status, claim.children)}")
     today = business_today()   # the date the contract gives the acceptance sent now
-    priced = price_early_payment(early_payment_offer(offer), receivable_terms(claim), today)
+    # the financing's status, as `finance compare` reads it: a request is withdrawn, an accepted financing
+    # cancelled, and a disbursed one ends only with the claim settled, so the refusal's way out depends on it
+    financing = session.client.get_financing(claim.financing_id) if claim.financing_id else None
+    terms = receivable_terms(claim, financing_status=financing.status if financing else None)
+    priced = price_early_payment(early_payment_offer(offer), terms, today)
     say = functools.partial(click.echo, err=True)   # where the question is asked
     say(f"discount offer {offer.id} of {offer.debtor}: {_discount_terms_text(offer)}")
     say(f"{claim.id}: {money(claim.outstanding, claim.currency)} outstanding, due {claim.due_date}; "
