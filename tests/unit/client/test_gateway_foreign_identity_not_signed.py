@@ -15,22 +15,23 @@ from .gateway_fakes import AsyncFakeTransport, FakeTransport, make_key_and_cert,
 CHANNEL = "receivables-channel"
 
 
-@pytest.fixture
-def alice():
-    key, certificate = make_key_and_cert("alice@org1")
+def _gateway_of(user):
+    """A Gateway of ``user`` of Org1MSP over a fake transport, and that transport."""
+    key, certificate = make_key_and_cert(user)
     transport = FakeTransport()
     with connect(identity=Identity("Org1MSP", certificate), signer=private_key_signer(key),
                  transport=transport) as gateway:
         yield gateway, transport
+
+
+@pytest.fixture
+def alice():
+    yield from _gateway_of("alice@org1")
 
 
 @pytest.fixture
 def bob():
-    key, certificate = make_key_and_cert("bob@org1")
-    transport = FakeTransport()
-    with connect(identity=Identity("Org1MSP", certificate), signer=private_key_signer(key),
-                 transport=transport) as gateway:
-        yield gateway, transport
+    yield from _gateway_of("bob@org1")
 
 
 def _send_alices_rebuilt_by(alice_gateway, bob_gateway, kind):
