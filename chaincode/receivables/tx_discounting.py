@@ -124,6 +124,13 @@ def _acceptance_committed_in(d: DiscountOffer, r: Receivable, holder: str) -> st
     return again if priced == (paid.amount, paid.discount) else ""
 
 
+def _financed(r: Receivable) -> str:
+    """Why claim ``r``, under a financing a bank accepted, is not paid early to its holder, and what ends that
+    financing."""
+    return (f"{r.id} has live financing {r.financing_id}: the financier, not the holder, is paid; "
+            f"{lifecycle.financing_way_out(r)}")
+
+
 def _ensure_not_withdrawn(d: DiscountOffer) -> None:
     if d.status == "WITHDRAWN":
         raise rule("discount-offer-withdrawn", f"discount offer {d.id} was withdrawn by its debtor {d.debtor} on "
@@ -222,13 +229,17 @@ class DiscountingTransactions(TransactionGroup):
         lifecycle.ensure_actionable_but_for_financing(
             r, s.today, "discount", sent_again=_acceptance_committed_in(d, r, holder.uscc))
         lifecycle.ensure_not_frozen(r)
-        open_request = None
+        # A live financing the holder can end (a request it withdraws, an accepted financing it or the bank
+        # cancels) is refused below, once the offer is known to be one the holder could take: ended for an
+        # offer withdrawn, expired, another debtor's or out of reach, the financing would be lost for nothing.
+        # A disbursed one is refused now: no step ends it before the claim is paid.
+        financing_status = None
         if r.financing_id is not None:
-            if (await s.store.financing(r.financing_id)).status != "REQUESTED":
-                raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not "
-                           f"the holder, is paid; {lifecycle.financing_way_out(r)}")
-            open_request = r.financing_id   # refused below, once the offer is known to be one the holder could take
-        lifecycle.ensure_status(r, (CONFIRMED,), "discount", today=s.today)
+            financing_status = (await s.store.financing(r.financing_id)).status
+            if financing_status not in ("REQUESTED", "ACCEPTED"):
+                raise rule("receivable-financed", _financed(r))
+        if financing_status != "ACCEPTED":   # an accepted financing made the claim FINANCED: refused below
+            lifecycle.ensure_status(r, (CONFIRMED,), "discount", today=s.today)
         if not lifecycle.discount_offer_covers(d, r):
             raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover "
                        f"{r.id}: an offer covers its debtor's claims it lists and the parts split from them "
@@ -255,11 +266,13 @@ class DiscountingTransactions(TransactionGroup):
         s.ensure_role_allowed(await s.store.require_party(d.debtor), "takes part",
                               f"its offer {d.id} is taken by no holder until then, as {r.id} would be "
                               "settled on the word of a debtor that can neither pay nor withdraw the offer")
-        if open_request is not None:
+        if financing_status == "REQUESTED":
             # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only
             # now: withdrawing the request lapses the banks' offers on it, for nothing if this offer were refused
-            raise rule("receivable-financed", f"{r.id} has an open financing request {open_request} that no bank "
-                       "has accepted yet: withdraw the request (WithdrawFinancing), then take the offer")
+            raise rule("receivable-financed", f"{r.id} has an open financing request {r.financing_id} that no "
+                       "bank has accepted yet: withdraw the request (WithdrawFinancing), then take the offer")
+        if financing_status == "ACCEPTED":
+            raise rule("receivable-financed", _financed(r))
         paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count, currency=r.currency)
         before = r.model_copy()
         r.payments.append(Payment(amount=paid, discount=discount, payee=holder.uscc, payee_role="holder",
