@@ -228,11 +228,11 @@ class DiscountingTransactions(TransactionGroup):
         # holder to wait or end it for nothing. Past the due date there is nothing to pay early.
         lifecycle.ensure_actionable_but_for_financing(
             r, s.today, "discount", sent_again=_acceptance_committed_in(d, r, holder.uscc))
-        lifecycle.ensure_not_frozen(r)
-        # A live financing the holder can end (a request it withdraws, an accepted financing it or the bank
-        # cancels) is refused below, once the offer is known to be one the holder could take: ended for an
-        # offer withdrawn, expired, another debtor's or out of reach, the financing would be lost for nothing.
-        # A disbursed one is refused now: no step ends it before the claim is paid.
+        # A freeze, and a live financing the holder can end (a request it withdraws, an accepted financing it
+        # or the bank cancels), are refused below, once the offer is known to be one the holder could take:
+        # for an offer withdrawn, expired, another debtor's, out of reach or leaving nothing to pay, the holder
+        # would wait for the freeze to be lifted, or lose its financing, for nothing. A disbursed financing is
+        # refused now: no step ends it before the claim is paid.
         financing_status = None
         if r.financing_id is not None:
             financing_status = (await s.store.financing(r.financing_id)).status
@@ -266,6 +266,8 @@ class DiscountingTransactions(TransactionGroup):
         s.ensure_role_allowed(await s.store.require_party(d.debtor), "takes part",
                               f"its offer {d.id} is taken by no holder until then, as {r.id} would be "
                               "settled on the word of a debtor that can neither pay nor withdraw the offer")
+        paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count, currency=r.currency)
+        lifecycle.ensure_not_frozen(r)
         if financing_status == "REQUESTED":
             # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only
             # now: withdrawing the request lapses the banks' offers on it, for nothing if this offer were refused
@@ -273,7 +275,6 @@ class DiscountingTransactions(TransactionGroup):
                        "bank has accepted yet: withdraw the request (WithdrawFinancing), then take the offer")
         if financing_status == "ACCEPTED":
             raise rule("receivable-financed", _financed(r))
-        paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count, currency=r.currency)
         before = r.model_copy()
         r.payments.append(Payment(amount=paid, discount=discount, payee=holder.uscc, payee_role="holder",
                                   date=s.today_iso, tx_id=s.tx_id, method="dynamic-discount"))
