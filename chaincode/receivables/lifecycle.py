@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from .errors import rule, shown
+from .errors import parts_named, rule, shown
 from .money import MAX_AMOUNT, amount_text
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SPLIT, WITHDRAWN, DiscountOffer, Receivable,
@@ -53,24 +54,48 @@ def ensure_not_frozen(r: Receivable, way_on: str = "") -> None:
                    + (f"; {way_on}" if way_on else ""))
 
 
+class SplitParts(NamedTuple):
+    """Of a ``SPLIT`` claim, the parts not split again that a caller could act on instead of it
+    (``queries.parts_to_act_on``), in id order: in the statuses the action takes, and held by ``holder`` where
+    the action is its holder's (None: whoever holds them, for the debtor)."""
+
+    ids: list[str]
+    holder: str | None
+
+
+def split_parts_instead(r: Receivable, parts: SplitParts, statuses: str, action: str) -> str:
+    """What a refusal of ``action`` on ``r``, a ``SPLIT`` claim, adds: the ``parts`` to take it on instead,
+    however deep the splits below it, or that none is left. Its direct children may be split again, settled or
+    held by another supplier, and naming them would send the caller one level down at a time, or to parts it
+    cannot act on; past 10 the first 10 are named and how many more (``parts_named``)."""
+    held = f" held by {parts.holder}" if parts.holder is not None else ""
+    if not parts.ids:
+        return (f"; its debt is held in its parts now, and none of them{held} is left {statuses} "
+                f"(GetProvenance {r.id} shows each part's status)")
+    one = len(parts.ids) == 1
+    return (f"; its debt is held in its parts now, of which {parts_named(parts.ids, r.id)}{held} "
+            f"{'is' if one else 'are'} {statuses}: {action} {'it' if one else 'those'} instead")
+
+
 def ensure_status(r: Receivable, allowed: Sequence[str], action: str, *, today: date | None = None,
-                  sent_again: str = "") -> None:
+                  sent_again: str = "", parts: SplitParts | None = None) -> None:
     """Refused unless ``r`` is in one of the ``allowed`` statuses, named in the order given (never a set's:
     the refusal text must be the same on every endorsing peer). ``today``, when the caller knows it: a claim
     its debtor has yet to confirm is named as past confirming once its due date has come. ``sent_again``:
     where the caller's own step sent before made the status, the transaction it committed in
-    (``tx_base.step_committed_in``), ending the refusal."""
+    (``tx_base.step_committed_in``), ending the refusal. ``parts``: of a ``SPLIT`` claim, the parts the caller
+    could take the action on instead (``queries.parts_to_act_on``), named by the refusal."""
     if r.status not in allowed:
         statuses = " or ".join(allowed)
         # A split's parts begin CONFIRMED and carry the claim's debt from then on, so an action a CONFIRMED
         # claim takes is one to take on them: the refusal names them, as a split claim never changes again.
-        parts = (f"; its debt is held in its parts {', '.join(r.children)} now: {action} those of them still "
-                 f"{statuses} instead" if r.status == SPLIT and CONFIRMED in allowed and r.children else "")
+        instead = (split_parts_instead(r, parts, statuses, action)
+                   if r.status == SPLIT and CONFIRMED in allowed and parts is not None else "")
         # a claim its debtor has yet to answer: confirmation is the step that lets the action on, refused from
         # the due date on (past-maturity), so from then on the refusal names what ConfirmReceivable's does
         confirm = _confirmation_way(r, today) if r.status == REGISTERED and CONFIRMED in allowed else ""
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
-                   f"only when {statuses}{parts}{confirm}{sent_again}")
+                   f"only when {statuses}{instead}{confirm}{sent_again}")
 
 
 def _confirmation_way(r: Receivable, today: date | None) -> str:
@@ -108,13 +133,15 @@ def mark_overdue(r: Receivable) -> None:
 
 
 def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
-                                        due_way_on: str = "", *, sent_again: str = "") -> None:
+                                        due_way_on: str = "", *, sent_again: str = "",
+                                        parts: SplitParts | None = None) -> None:
     """Refused for what no step of a financing cures, before a caller names its financing's way out: a claim
     settled (paid to its bank, whose repayment record is still to come), overdue, split or otherwise not
     CONFIRMED, or past its due date stays refused once the financing ends, so naming the way out would send
     the holder to end the financing for an ``action`` refused all the same. FINANCED passes: its financing is
     the caller's to refuse, with the way out. ``due_way_on``: what is left to do with a claim past its due
-    date, added to that refusal. ``sent_again``: as ``ensure_status`` takes it, for a status refused."""
+    date, added to that refusal. ``sent_again``, ``parts``: as ``ensure_status`` takes them, for a status
+    refused."""
     if r.status == SPLIT:
         # its parts fall due with it: past that date the parts its refusal names would be refused in turn
         ensure_before_maturity(r, today, action, due_way_on)
@@ -124,17 +151,19 @@ def ensure_actionable_but_for_financing(r: Receivable, today: date, action: str,
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {OVERDUE}: it fell due on "
                    f"{r.due_date} unpaid; {due_way_on}")
     if r.status != FINANCED:
-        ensure_status(r, (CONFIRMED,), action, today=today, sent_again=sent_again)
+        ensure_status(r, (CONFIRMED,), action, today=today, sent_again=sent_again, parts=parts)
     ensure_before_maturity(r, today, action, due_way_on)
 
 
-def ensure_transferable(r: Receivable, today: date) -> None:
+def ensure_transferable(r: Receivable, today: date, parts: SplitParts | None = None) -> None:
+    # ``parts``: of a SPLIT claim, the holder's parts to move instead (``queries.parts_to_act_on``).
     # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
     # would give children that look current, so the rule cannot hang on that bookkeeping call. Refused by
     # that before the freeze, as no lifting lets such a claim move.
     # the holder is told what is left: the due date never moves, so no wait lets the claim move again
     ensure_actionable_but_for_financing(r, today, "split or transfer", "a claim that has fallen due is paid, "
-                                        f"no longer moved: its debtor {r.debtor} pays it (RecordPayment)")
+                                        f"no longer moved: its debtor {r.debtor} pays it (RecordPayment)",
+                                        parts=parts)
     ensure_not_frozen(r)
     if r.status == FINANCED or r.financing_id is not None:
         raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "

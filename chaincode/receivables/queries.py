@@ -30,7 +30,8 @@ from .store_base import NOT_A_RECORD, newer_version, parsed_private, readable_re
 from .store_claims import CLAIM_INDEXES, live_financier
 from .store_offers import OfferAsMade
 
-__all__ = ["STATUSES", "reads_as_its_party", "may_read", "leaves", "history", "party_history", "provenance",
+__all__ = ["STATUSES", "reads_as_its_party", "may_read", "leaves", "parts_to_act_on", "history",
+           "party_history", "provenance",
            "page", "statistics", "invoice_use",
            "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
            "discount_offer_page", "discount_offer_as_seen_by", "discount_offers_as_seen_by", "financier_exposure",
@@ -92,6 +93,19 @@ async def each_leaf(store: Store, r: Receivable) -> AsyncIterator[Receivable]:
                        f"{parent_id} was written outside the contract, and nothing is done on its word; act "
                        "on the claims themselves, and report the key to the network's operators, whose "
                        "peers' history of it names the orgs that wrote it")
+
+
+async def parts_to_act_on(store: Store, r: Receivable, statuses: tuple[str, ...],
+                          holder: str | None = None) -> lifecycle.SplitParts | None:
+    """Of ``r``, a ``SPLIT`` claim, the parts not split again (``each_leaf``) in ``statuses`` and, where the
+    action is its holder's, held by ``holder``: what a refusal of an action on ``r`` names to take it on
+    instead (``lifecycle.ensure_status``). None for a claim not split, whose refusals name no parts (nothing
+    is read)."""
+    if r.status != SPLIT:
+        return None
+    ids = [leaf.id async for leaf in each_leaf(store, r)
+           if leaf.status in statuses and (holder is None or leaf.holder == holder)]
+    return lifecycle.SplitParts(ids, holder)
 
 
 async def _key_writes(store: Store, object_type: str, object_id: str) -> list[Any]:

@@ -19,9 +19,9 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import dates, events, keys, lifecycle, queries, settlement
 from .arguments import _first_repeat
-from .errors import RuleViolation, rule, shown
+from .errors import RuleViolation, parts_named, rule, shown
 from .model import (
-    CONFIRMED, SETTLED, SPLIT, DiscountOffer, DiscountOfferRequest, DiscountTerms, Payment, Receivable,
+    CONFIRMED, SETTLED, DiscountOffer, DiscountOfferRequest, DiscountTerms, Payment, Receivable,
     parse_request,
 )
 from .schemas import json_argument
@@ -176,9 +176,13 @@ class DiscountingTransactions(TransactionGroup):
             # what AcceptDiscountOffer asks of the claim: a holder takes early payment on a CONFIRMED claim before
             # its due date, so an offer listing any other could never be taken on it
             if r.status != CONFIRMED:
-                # listed before its split, a claim covers its parts; split already, its parts are listed
-                instead = (f"list its parts {', '.join(r.children)} (those still CONFIRMED) instead"
-                           if r.status == SPLIT else "take it out of receivable_ids")
+                # listed before its split, a claim covers its parts; split already, its parts are listed:
+                # those still CONFIRMED however deep below it, whoever holds them
+                parts = await queries.parts_to_act_on(s.store, r, (CONFIRMED,))
+                instead = ("take it out of receivable_ids" if parts is None
+                           else f"list its parts still CONFIRMED instead: {parts_named(parts.ids, r.id)}"
+                           if parts.ids
+                           else "none of its parts is CONFIRMED any more: take it out of receivable_ids")
                 raise rule("invalid-state", f"receivable {r.id} is {r.status}: early payment is offered on CONFIRMED "
                            f"payables only (a holder can take it on no other); {instead}")
             lifecycle.ensure_before_maturity(r, s.today, "offer early payment on",
@@ -227,7 +231,8 @@ class DiscountingTransactions(TransactionGroup):
         # its financing nor lifting a freeze would let it be discounted, so their refusals would send the
         # holder to wait or end it for nothing. Past the due date there is nothing to pay early.
         lifecycle.ensure_actionable_but_for_financing(
-            r, s.today, "discount", sent_again=_acceptance_committed_in(d, r, holder.uscc))
+            r, s.today, "discount", sent_again=_acceptance_committed_in(d, r, holder.uscc),
+            parts=await queries.parts_to_act_on(s.store, r, (CONFIRMED,), holder.uscc))
         # A freeze, and a live financing the holder can end (a request it withdraws, an accepted financing it
         # or the bank cancels), are refused below, once the offer is known to be one the holder could take:
         # for an offer withdrawn, expired, another debtor's, out of reach or leaving nothing to pay, the holder

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from chaincode.contract import Context, transaction
 
-from . import events, keys, lifecycle
+from . import events, keys, lifecycle, queries
 from .errors import rule
-from .model import CONFIRMED, Financing
+from .model import CONFIRMED, SPLIT, Financing
 from .session import rules
 from .tx_financing import FinancingGroup, _end_request, _ensure_claim_names_financing, _how_it_ended
 
@@ -24,7 +24,11 @@ class FinancingRequestTransactions(FinancingGroup):
         if r.financing_id is None:
             # a claim not confirmed or past its due date: refused by that before the freeze, as no lifting
             # lets it be financed (one with a live financing is refused by the freeze, which keeps it live)
-            lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today)
+            if r.status == SPLIT:
+                # its parts fall due with it: past that date the parts a refusal named would refuse in turn
+                lifecycle.ensure_before_maturity(r, s.today, "finance")
+            own_parts = await queries.parts_to_act_on(s.store, r, (CONFIRMED,), holder.uscc)
+            lifecycle.ensure_status(r, (CONFIRMED,), "finance", today=s.today, parts=own_parts)
             lifecycle.ensure_before_maturity(r, s.today, "finance")
         lifecycle.ensure_not_frozen(r)
         if r.financing_id is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from chaincode.contract import Context, transaction
 
 from . import config as cfg
-from . import events, keys, lifecycle, money, upgrade
+from . import events, keys, lifecycle, money, queries, upgrade
 from .arguments import _require_text
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, REJECTED, SPLIT, WITHDRAWN, Receivable
@@ -102,7 +102,9 @@ class LifecycleTransactions(TransactionGroup):
         if (done := await s.replay(caller, request_id, "TransferReceivable", *args)) is not None:
             return done
         holder, r = await self._as_holder(s, receivable_id)
-        lifecycle.ensure_transferable(r, s.today)
+        # of a split claim, the parts the holder can move instead, however deep below it
+        own_parts = await queries.parts_to_act_on(s.store, r, (CONFIRMED,), holder.uscc)
+        lifecycle.ensure_transferable(r, s.today, own_parts)
         # a part of the claim (split-exceeds-amount): held to the claim's cap, so one stored above today's moves whole
         value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
         recipient = await s.store.require_party(to)

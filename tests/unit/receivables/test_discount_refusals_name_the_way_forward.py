@@ -26,7 +26,7 @@ async def test_a_publication_listing_a_claim_split_already_names_its_parts_to_li
     message = await net.refused(core, "PublishDiscountOffer",
                                 {"apr": "0.05", "expires_on": net.day(10), "receivable_ids": [claim]},
                                 rule="invalid-state")
-    assert f"list its parts {claim}.1, {claim}.2 (those still CONFIRMED) instead" in message, message
+    assert f"list its parts still CONFIRMED instead: {claim}.1, {claim}.2" in message, message
     # listed as the refusal says, the parts are offered on
     offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10),
                                                         "receivable_ids": [f"{claim}.1", f"{claim}.2"]})

@@ -24,9 +24,10 @@ async def test_a_transfer_of_a_split_claim_names_its_parts_to_transfer_instead()
     tier1, tier2 = net.actors["tier1"], net.actors["tier2"]
     claim = await split_claim(net)
     message = await net.refused(tier1, "TransferReceivable", claim, tier2.uscc, "100", rule="invalid-state")
+    # only the holder's own part: the one passed to tier2 is tier2's to move
     assert (f"cannot split or transfer receivable {claim} while it is SPLIT: only when CONFIRMED; its debt "
-            f"is held in its parts {claim}.1, {claim}.2 now: split or transfer those of them still "
-            "CONFIRMED instead") in message, message
+            f"is held in its parts now, of which {claim}.2 held by {tier1.uscc} is CONFIRMED: split or "
+            "transfer it instead") in message, message
     # as the refusal says: the holder's part moves
     await net.ok(tier1, "TransferReceivable", f"{claim}.2", tier2.uscc, "100")
 
