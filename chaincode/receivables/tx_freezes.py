@@ -105,21 +105,29 @@ def _order_not_binding(r: Receivable, named: str, binding: list[FreezeOrder]) ->
             "lift one of those")
 
 
-async def _nothing_to_lift(s: Session, r: Receivable) -> str:
+async def _nothing_to_lift(s: Session, r: Receivable, named: str | None) -> str:
     """The ``not-frozen`` refusal of a lifting on ``r``, which no order binds: the lifting the claim keeps (a
     lifting retried after a lost answer finds its first call committed) and, of a split claim, the parts that
-    are frozen, each on its own, whose orders are lifted there."""
+    are frozen, each on its own, whose orders are lifted there: with ``lifts`` (``named``), those that order
+    binds, in effect or queued, as a lifting naming it on another part is refused
+    ``freeze-order-not-found``."""
     kept = r.last_unfreeze
     lifted = ("it records no lifting" if kept is None else
               f"its last lifting, by order {shown(kept.order_reference)} on {kept.date}, lifted order "
               f"{shown(kept.lifted)}")
     way_on = "check the receivable id against the order (GetReceivable shows a claim's freeze orders)"
     if r.status == SPLIT:
-        frozen = [leaf.id for leaf in await queries.leaves(s.store, r) if leaf.frozen is not None]
-        way_on = (f"its debt is held in its parts, each frozen on its own, and the order is lifted on those "
-                  "it binds (GetReceivable of a part shows its orders); frozen are "
-                  f"{parts_named(frozen, r.id)}"
-                  if frozen else "its debt is held in its parts, and none of them is frozen either")
+        parts = await queries.leaves(s.store, r)
+        frozen = [leaf.id for leaf in parts if leaf.frozen is not None]
+        bound = frozen if named is None else [leaf.id for leaf in parts if leaf.freeze_order_named(named)]
+        order = "the order" if named is None else f"order {shown(named)}"
+        way_on = (f"its debt is held in its parts, each frozen on its own, and {order} is lifted on those "
+                  "it binds (GetReceivable of a part shows its orders); "
+                  f"{'frozen are' if named is None else 'it binds'} {parts_named(bound, r.id)}"
+                  if bound else
+                  f"its debt is held in its parts, and {order} binds none of them; frozen by other orders "
+                  f"are {parts_named(frozen, r.id)}" if frozen else
+                  "its debt is held in its parts, and none of them is frozen either")
     return f"{r.id} is not frozen: no freeze order binds it, so there is nothing to lift ({lifted}); {way_on}"
 
 
@@ -206,7 +214,7 @@ class FreezeTransactions(TransactionGroup):
             named = _require_text(lifts, "lifts", 200)
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:
-            raise rule("not-frozen", await _nothing_to_lift(s, r))
+            raise rule("not-frozen", await _nothing_to_lift(s, r, named))
         binding = r.freeze_orders()
         # an invisible-only lifts names only an order stored so exactly (by an earlier contract, which took one)
         if named is not None and not any(o.order_reference == named for o in binding):
