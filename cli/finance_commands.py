@@ -802,7 +802,9 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
 @click.option("--discount-offer", metavar="ID",
               help="Compare only this early-payment offer of the debtor [default: every open one that covers "
                    "RECEIVABLE, as ListDiscountOffers gives them; with --offers, every one in the file]. With "
-                   "--offers it must be one in the file.")
+                   "--offers it must be one in the file. On the ledger one withdrawn or expired is shown not "
+                   "eligible, saying when, and one another debtor's or not listing RECEIVABLE is refused, as "
+                   "the contract refuses to pay it.")
 @click.option("--offers", "offers_file", type=PathType(dir_okay=False, path_type=Path, reads=True),
               help="Without the ledger: a JSON file with the receivable (face_amount: what it still owes; its live "
                    "financing_id and frozen_by, if any; currency, CNY, and status, CONFIRMED, unless given), the "

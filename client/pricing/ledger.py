@@ -12,13 +12,15 @@
   offering bank and the regulator, from a peer of the collection);
 - the debtor's early-payment offers that cover it and are open today
   (``iter_discount_offers``, the contract's ``ListDiscountOffers``), or the one
-  named by its id if it is open, is the claim's debtor's and covers it. That one
-  is read with the receivable when it is a part of a split claim
+  named by its id, which, withdrawn or expired, is priced as not eligible, saying
+  so (discount-offer-withdrawn, offer-expired). That one is read with the receivable
+  when it is a part of a split claim
   (``get_discount_offer(..., receivable_id=)``), so its holder reads an offer
   listing the claim it was split from, which it may not read, and by id alone
   otherwise (a contract before that argument still answers); an offer the contract says does not cover it (another
   debtor's, or listing other claims: discount-offer-not-for-receivable, the rule
-  that would refuse taking it) is left out.
+  that would refuse taking it) is refused (ValueError) naming the rule, as
+  AcceptDiscountOffer refuses it before it looks at the offer's withdrawal or expiry.
 
 ``receivables`` is ``client.receivables.ReceivablesClient`` connected as the
 holder (or anything with those methods).
@@ -35,7 +37,7 @@ from chaincode.receivables.lifecycle import discount_offer_covers
 from client.receivables.errors import RuleViolation
 
 from .proposals import (READ_FROM_THE_LEDGER, BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier,
-                        nothing_outstanding)
+                        discount_offer_not_for_receivable, not_for_receivable, nothing_outstanding)
 
 
 class ProposalInputs(BaseModel):
@@ -112,25 +114,31 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                      discount_rate=t.discount_rate, fees=t.fees, recourse=t.recourse,
                                      day_count=t.day_count, expires_on=t.expires_on))
     if discount_offer_id:
-        d = _discount_offer_covering(receivables, discount_offer_id, r)
-        covering = [d] if d is not None and d.status == "OPEN" and discount_offer_covers(d, r) else []
+        # withdrawn or expired, it is priced as not eligible, the day and the contract's rule said
+        covering = [_discount_offer_covering(receivables, discount_offer_id, r)]
     else:
         covering = receivables.iter_discount_offers(receivable_id=receivable_id)  # open ones covering it
     return ProposalInputs(receivable=terms, bank_offers=bank_offers,
                           early_payments=[early_payment_offer(d) for d in covering])
 
 
-def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) -> Any | None:
-    """The offer as read for ``r`` (shown as the list by ``r`` shows it); None when the contract says it does not
-    cover ``r``, as acceptance on ``r`` would be refused by the same rule. The receivable is sent for a part of a
-    split claim only, whose holder may not read the claim the offer lists: a contract before GetDiscountOffer took
-    it refuses it, and on a claim never split it changes nothing."""
+def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) -> Any:
+    """The offer as read for ``r`` (shown as the list by ``r`` shows it). One the contract says does not
+    cover ``r`` (another debtor's, or listing other claims) is refused (ValueError), as acceptance on
+    ``r`` is refused by that rule before the offer's withdrawal or expiry is looked at. The receivable is
+    sent for a part of a split claim only, whose holder may not read the claim the offer lists: a
+    contract before GetDiscountOffer took it refuses it, and on a claim never split it changes nothing."""
     try:
-        return receivables.get_discount_offer(offer_id, receivable_id=r.id if r.parent_id else None)
+        d = receivables.get_discount_offer(offer_id, receivable_id=r.id if r.parent_id else None)
     except RuleViolation as refusal:
         if refusal.rule != "discount-offer-not-for-receivable":
             raise
-        return None
+        # the offer, its debtor and the part, as the contract names them; its advice is GetDiscountOffer's
+        raise ValueError(not_for_receivable(refusal.detail.split(": ", 1)[0], r.id)) from None
+    if not discount_offer_covers(d, r):
+        raise ValueError(discount_offer_not_for_receivable(d.id, d.debtor, d.receivable_ids, r.id,
+                                                           r.debtor))
+    return d
 
 
 def early_payment_offer(offer: Any) -> EarlyPaymentOffer:

@@ -530,6 +530,27 @@ def _financing_stops_early_payment(terms: ReceivableTerms) -> Obstacle:
 
 
 # the statuses of a claim with nothing outstanding: paid in full, or its whole amount split into parts
+def discount_offer_not_for_receivable(offer_id: str, offer_debtor: str, listed: Sequence[str],
+                                      receivable_id: str, receivable_debtor: str) -> str:
+    """Why an early-payment offer named for a claim is not compared on it: it does not cover the claim
+    (``lifecycle.discount_offer_covers``), as AcceptDiscountOffer refuses it, before it looks at the
+    offer's withdrawal or expiry. Another debtor's offer is told by the claim's debtor, in
+    GetDiscountOffer's words; one listing other claims by those it lists."""
+    why = (f", owed by {receivable_debtor}" if offer_debtor != receivable_debtor
+           else f", which it does not list (it lists {', '.join(listed)})")
+    return not_for_receivable(
+        f"discount offer {offer_id} of {offer_debtor} does not cover {receivable_id}{why}", receivable_id)
+
+
+def not_for_receivable(refused: str, receivable_id: str) -> str:
+    """``refused`` (the offer, its debtor and the claim it does not cover) with the contract's rule and
+    what to do, in AcceptDiscountOffer's words."""
+    return (f"{refused}: an offer covers its debtor's claims it lists and the parts split from them (all "
+            f"of them when it lists none), and the contract takes no other (rule "
+            f"discount-offer-not-for-receivable); take one that covers {receivable_id} (ListDiscountOffers "
+            f"by {receivable_id} lists the open ones)")
+
+
 NOTHING_OUTSTANDING = ("SETTLED", "SPLIT")
 
 

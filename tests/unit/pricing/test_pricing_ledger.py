@@ -83,18 +83,22 @@ def test_a_scale_the_ledger_holds_with_two_tiers_at_the_same_days_is_priced_at_t
     assert early.eligible and early.annual_rate == Decimal("0.02")
 
 
-def test_a_named_discount_offer_that_does_not_cover_the_receivable_is_left_out():
+def test_a_named_discount_offer_that_does_not_cover_the_receivable_is_refused_naming_what_it_lists():
     source = FakeReceivables()
     source.get_discount_offer = lambda did, receivable_id=None: NS(id=did, debtor="core", status="OPEN",
                                                                   receivable_ids=["RCV-9"])
-    assert proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-9").early_payments == []
+    with pytest.raises(ValueError, match=r"DD-9 of core does not cover RCV-1, which it does not list "
+                       r"\(it lists RCV-9\).*rule discount-offer-not-for-receivable"):
+        proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-9")
 
 
-def test_a_named_discount_offer_of_another_debtor_is_left_out():
+def test_a_named_discount_offer_of_another_debtor_is_refused_naming_the_claims_debtor():
     source = FakeReceivables()
     own = source.get_discount_offer("DD-1")
     source.get_discount_offer = lambda did, receivable_id=None: NS(**{**vars(own), "id": did, "debtor": "another-core"})
-    assert proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-8").early_payments == []
+    with pytest.raises(ValueError, match=r"DD-8 of another-core does not cover RCV-1, owed by core: .*rule "
+                       r"discount-offer-not-for-receivable"):
+        proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-8")
 
 
 def test_the_receivables_currency_and_status_are_carried_and_a_registered_one_takes_no_offer_yet():
