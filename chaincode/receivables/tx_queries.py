@@ -14,14 +14,14 @@ from chaincode.contract import Context, transaction
 from . import config as cfg
 from . import dates, keys, lifecycle, queries
 from .arguments import _fingerprint, _page_size, _request_id
-from .errors import RuleViolation, rule, shown
+from .errors import RuleViolation, rule, shown, unreadable
 from .identity import is_org_admin
-from .model import AssignmentNotice, DiscountOffer, OfferTerms, Party, Receivable
+from .model import AssignmentNotice, Disbursement, DiscountOffer, OfferTerms, Party, Receivable, sha256_hex
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, Page,
     PaymentRecordPage, Provenance, RequestRecord, Statistics,
 )
-from .store_base import UNREADABLE_VALUE, parsed_private
+from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, parsed_private
 from .session import Session, rules
 from .tx_base import TransactionGroup
 from .tx_financing import _ensure_request_of_claims_holder
@@ -112,7 +112,7 @@ def _as_of(value: str, today: date) -> date:
 class QueryTransactions(TransactionGroup):
     """GetReceivable, GetReceivableHistory, GetProvenance, GetReceivableEndorsers, FindInvoice,
     the List* pages, GetStatistics, GetDebtorPaymentRecord, GetFinancierExposure, GetFinancing, GetOfferTerms,
-    GetAssignmentNotice, ListDiscountOffers, GetRequest, GetDiscountOffer."""
+    GetDisbursement, GetAssignmentNotice, ListDiscountOffers, GetRequest, GetDiscountOffer."""
 
     async def _readable(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
         party = await s.party()
@@ -343,6 +343,42 @@ class QueryTransactions(TransactionGroup):
         # as a request writes them (rates in digits), so that they can be sent back to accept or disburse: terms
         # stored before 9555fad hold a rate such as "0E-10", which a request may not, and still hash as stored
         return parsed_private(OfferTerms.from_stored, raw, o.collection, keys.TERMS, o.id).to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetDisbursement(self, ctx: Context, financing_id: str) -> Disbursement:
+        """A disbursed financing's private record of the advance (outstanding, principal, interest, fees,
+        net amount, days, day count, dates), for its holder, its bank and the regulator (members of its
+        collection), as RecordDisbursement wrote it: refused (``record-unreadable``) unless it hashes to the
+        financing's public ``disbursement_hash``, and (``invalid-state``) for a financing never disbursed.
+        Evaluate it: submitted, its answer would go into the block for the whole channel (the SDK refuses
+        to)."""
+        s = self._session(ctx)
+        # first: an identity acting for no party learns no id exists
+        party = await s.party((keys.FINANCING, financing_id))
+        f = await s.store.financing(financing_id)
+        # the financing's key is under its holder's and its bank's orgs from acceptance on (RecordDisbursement
+        # refuses a loan not so sealed), so the parties it names are those the record was written for; another
+        # party of either org reads the collection from its org's peer, and is refused here
+        if party.uscc not in (f.holder, f.financier) and party.role != cfg.REGULATOR:
+            raise rule("not-permitted-to-read", f"the disbursement of {f.id} is for its holder, its bank and "
+                       "the regulator only")
+        if f.status not in ("DISBURSED", "REPAID", "RECOURSED") or not f.collection:
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: only a financing its bank "
+                       "disbursed (DISBURSED, then REPAID or RECOURSED) has a disbursement record "
+                       "(GetFinancing shows it)")
+        raw = await s.store.get_private(f.collection, keys.DISBURSEMENT, f.id)
+        if raw is None:
+            raise queries.not_on_this_peer(f"the private record of financing {f.id} (disbursement)",
+                                           f.collection)
+        # the collection takes any write its two orgs' peers endorse, whatever chaincode they run: only the
+        # bytes RecordDisbursement hashed into the financing (which its bank's org sealed) are the advance
+        if sha256_hex(raw) != f.disbursement_hash:
+            raise unreadable(f"{keys.label(keys.DISBURSEMENT, f.id)} of collection {f.collection}",
+                             f"it does not hash to the financing's disbursement_hash "
+                             f"{(f.disbursement_hash or 'none')[:12]}…", REPORT_THE_KEY)
+        return parsed_private(Disbursement.model_validate_json, raw, f.collection, keys.DISBURSEMENT,
+                              f.id).to_json()
 
     @transaction(evaluate=True)
     @rules

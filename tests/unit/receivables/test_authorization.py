@@ -260,6 +260,10 @@ async def s_offer_terms(net):
     return [(await _offered(net))[2]["id"]], {}
 
 
+async def s_disbursement(net):
+    return [(await _disbursed(net))[1]["id"]], {}
+
+
 async def s_notice(net):
     return [(await _disbursed(net))[1]["notice_id"]], {}
 
@@ -358,6 +362,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("GetStatistics", s_nothing, {"regulator"}, True),
     ("GetFinancing", s_requested, READERS | {"bank", "bank2"}, True),
     ("GetOfferTerms", s_offer_terms, {"tier1", "bank", "regulator"}, True),
+    ("GetDisbursement", s_disbursement, {"tier1", "bank", "regulator"}, True),
     ("GetAssignmentNotice", s_notice, READERS | {"bank"}, True),
     ("GetDiscountOffer", s_discount_offer, {"core", "regulator"} | SUPPLIERS, True),
     ("ListDiscountOffers", s_discount_offers, {"core", "regulator"} | SUPPLIERS, True),

@@ -136,6 +136,7 @@ async def test_the_regulator_reads_everything_and_its_reads_change_nothing():
         "ListOffersByFinancier": [bank.uscc, core.uscc, "10", ""],
         "GetStatistics": [], "GetDebtorPaymentRecord": [core.uscc, "10", ""],
         "GetFinancierExposure": [core.uscc, bank.uscc], "GetFinancing": [f["id"]], "GetOfferTerms": [o["id"]],
+        "GetDisbursement": [f["id"]],
         "GetAssignmentNotice": [f["notice_id"]], "ListDiscountOffers": [core.uscc, "", "10", ""],
         "GetRequest": ["req-1", tier1.uscc], "GetDiscountOffer": [d["id"]],
         "FindIdentityParty": [tier1.msp, tier1.identity.id],
