@@ -88,7 +88,7 @@ from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .fingerprint import code_problem
 from .model import Invoice, InvoiceLine, Party, UnreviewedField
-from .parse import refuse_ofd
+from .parse import refuse_gzip, refuse_ofd
 
 DEFAULT_MIN_CONFIDENCE = 0.80
 # the one field of a reading that found no invoice label on its pages (:func:`_no_invoice_text`)
@@ -620,6 +620,7 @@ def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
     except UnreadableFile as exc:
         raise MalformedInput(source, None, exc.problem) from None
     refuse_ofd(data, source)
+    refuse_gzip(data, source)   # a scan sent as .gz: gunzip, not another format, is what it needs
     if data.startswith(b"%PDF"):
         reader = _pdf_reader(data, source)
         contents = PageContents()  # each page's content parsed once, for its text and for the scan check
