@@ -1303,6 +1303,30 @@ def terms(session, as_json, offer_id) -> None:
     emit({**t, "fees": f"{yuan(t['fees'])} (in the claim's currency)"}, as_json=False)
 
 
+@finance.command("disbursement")
+@click.argument("financing_id", callback=names_a_record)
+@acting("bank")
+def disbursement(session, as_json, financing_id) -> None:
+    """A disbursed financing's private record of the advance (the holder, the bank, the regulator).
+
+    The outstanding amount advanced against, the principal, interest, fees and net amount (what the holder
+    received), the days and day count, the dates. Amounts are in the claim's currency (`recfin finance get`
+    names the claim, `recfin receivable get` its currency): the record does not say which. --json gives them
+    in fen. A financing not disbursed yet is refused (invalid-state).
+
+    \b
+    Example:
+      recfin finance disbursement F-0123456789abcdef --as regulator
+    """
+    d = session.client.get_disbursement(financing_id).to_json()
+    if as_json:
+        emit(d, as_json=True)
+        return
+    in_the_claims_currency = {field: f"{yuan(d[field])} (in the claim's currency)"
+                              for field in ("outstanding", "principal", "interest", "fees", "net_amount")}
+    emit({**d, **in_the_claims_currency}, as_json=False)
+
+
 @finance.command("notice")
 @click.argument("notice_id", callback=names_a_record)
 @prints_document("coreenterprise", ["id", "receivable_id", "debtor", "financier", "status", "text"])

@@ -24,11 +24,12 @@ CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
 
 QUERIES = frozenset({
-    "FindIdentityParty", "FindInvoice", "GetAssignmentNotice", "GetDebtorPaymentRecord", "GetDiscountOffer",
-    "GetFinancierExposure", "GetFinancing", "GetInvoiceAttestations", "GetOfferTerms", "GetParty", "GetPartyHistory",
-    "GetProvenance", "GetReceivable", "GetReceivableEndorsers", "GetReceivableHistory", "GetRequest", "GetStatistics",
-    "ListDiscountOffers", "ListOffersByFinancier", "ListReceivablesByDebtor", "ListReceivablesByFinancier",
-    "ListReceivablesByHolder", "ListReceivablesByStatus", "WhoAmI"})
+    "FindIdentityParty", "FindInvoice", "GetAssignmentNotice", "GetDebtorPaymentRecord", "GetDisbursement",
+    "GetDiscountOffer", "GetFinancierExposure", "GetFinancing", "GetInvoiceAttestations", "GetOfferTerms",
+    "GetParty", "GetPartyHistory", "GetProvenance", "GetReceivable", "GetReceivableEndorsers",
+    "GetReceivableHistory", "GetRequest", "GetStatistics", "ListDiscountOffers", "ListOffersByFinancier",
+    "ListReceivablesByDebtor", "ListReceivablesByFinancier", "ListReceivablesByHolder",
+    "ListReceivablesByStatus", "WhoAmI"})
 """The contract's queries (tagged ``evaluate`` in its metadata), which this client evaluates and never submits.
 
 The contract cannot tell an evaluated call from a submitted one, and a submitted call's answer is in the proposal

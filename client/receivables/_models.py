@@ -575,6 +575,28 @@ class OfferTerms(Document):
         return FinancingTerms.model_validate(self.to_json(), context={AMOUNT_CAP: LEDGER_MAX_FEN})
 
 
+class Disbursement(Document):
+    """A disbursed financing's private record of the advance, as ``GetDisbursement`` returns it (the holder,
+    the bank and the regulator read it): amounts in fen, computed from the accepted terms on the day of
+    disbursement."""
+
+    doc_type: Literal["disbursement"] = "disbursement"
+    financing_id: str
+    receivable_id: str
+    outstanding: Fen = Field(description="what the debtor still owed on the claim: the amount advanced "
+                                         "against")
+    principal: Fen = Field(description="outstanding x advance rate")
+    interest: Fen = Field(description="principal x discount rate x days / basis")
+    fees: Fen
+    net_amount: Fen = Field(description="principal - interest - fees: what the holder received")
+    days: StrictInt
+    day_count: DayCount
+    disbursed_on: BusinessDate
+    due_date: BusinessDate
+    salt: str = Field(default="", description="the accepted terms' salt (empty on a disbursement recorded "
+                      "before disbursements were salted)")
+
+
 class RecourseDemand(Document):
     """One demand of the bank that the holder take the claim back (``demand_recourse``), as the financing keeps it."""
 

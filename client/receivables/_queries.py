@@ -11,9 +11,9 @@ from pydantic import TypeAdapter
 from client.gateway._twins import Steps
 
 from ._arguments import _date_text, _id, _optional_id, _page_size, _text
-from ._models import (STATUSES, AssignmentNotice, DiscountOffer, DiscountOfferPage, FinancierExposure, FinancingView,
-                      HistoryEntry, InvoiceLookup, OfferPage, OfferTerms, Page, PaymentRecordPage, Provenance,
-                      Receivable, RequestRecord, Statistics)
+from ._models import (STATUSES, AssignmentNotice, Disbursement, DiscountOffer, DiscountOfferPage,
+                      FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, OfferTerms,
+                      Page, PaymentRecordPage, Provenance, Receivable, RequestRecord, Statistics)
 from .errors import ReceivablesError, RuleViolation, while_reading
 
 
@@ -111,6 +111,14 @@ class _QueryOperations:
     def get_offer_terms(self, offer_id: str) -> OfferTerms:
         """An offer's private terms (holder, offering bank, regulator), from a peer of the collection."""
         return self._evaluate("GetOfferTerms", _id(offer_id, "offer_id"), model=OfferTerms)
+
+    def get_disbursement(self, financing_id: str) -> Disbursement:
+        """A disbursed financing's private record of the advance (outstanding, principal, interest, fees, net
+        amount, days, dates), for its holder, its bank and the regulator, evaluated on a peer of the caller's
+        org, a member of the collection as for :meth:`get_offer_terms`. Refused ``invalid-state`` before the
+        bank disbursed, ``record-unreadable`` where the record does not hash to the financing's
+        ``disbursement_hash``."""
+        return self._evaluate("GetDisbursement", _id(financing_id, "financing_id"), model=Disbursement)
 
     def get_assignment_notice(self, notice_id: str) -> AssignmentNotice:
         return self._evaluate("GetAssignmentNotice", _id(notice_id, "notice_id"), model=AssignmentNotice)

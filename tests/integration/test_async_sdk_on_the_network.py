@@ -221,6 +221,9 @@ def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_dep
                 await everywhere()
                 assert (await bank.record_disbursement(financing.id)).status == "DISBURSED"
                 await everywhere()
+                # the advance's private record, from the bank's own peer (a member of the terms' collection)
+                advance = await bank.get_disbursement(financing.id)
+                assert advance.net_amount == advance.principal - advance.interest - advance.fees
                 notice_id = (await bank.get_financing(financing.id)).notice_id
                 assert (await core.get_assignment_notice(notice_id)).receivable_id == claim.id
                 assert (await core.acknowledge_assignment(notice_id)).status == "ACKNOWLEDGED"

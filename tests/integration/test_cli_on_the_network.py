@@ -320,6 +320,10 @@ def test_a_claim_is_financed_on_the_offer_that_costs_least_then_paid_and_repaid(
 
     disbursed = recfin.json("finance", "disburse", financing["id"], as_=bank)
     assert disbursed["status"] == "DISBURSED" and disbursed["notice_id"]
+    # the advance's private record, from the bank's own peer, which endorsed its write
+    advance = recfin.json("finance", "disbursement", financing["id"], as_=bank)
+    assert advance["financing_id"] == financing["id"]
+    assert advance["net_amount"] == advance["principal"] - advance["interest"] - advance["fees"]
     notice = recfin.json("finance", "notice", disbursed["notice_id"], as_="coreenterprise")
     assert (notice["receivable_id"], notice["status"]) == (claim["id"], "ISSUED")
     acknowledged = recfin.json("finance", "acknowledge", disbursed["notice_id"], as_="coreenterprise/treasurer")

@@ -77,6 +77,16 @@ def terms(**over: Any) -> dict:
     return doc
 
 
+def disbursement(**over: Any) -> dict:
+    doc = {"doc_type": "disbursement", "financing_id": "F-00000000000000b1",
+           "receivable_id": "R-00000000000000a1",
+           "outstanding": 113_000_00, "principal": 101_700_00, "interest": 889_88, "fees": 20_00,
+           "net_amount": 100_790_12, "days": 87, "day_count": "ACT/360", "disbursed_on": "2026-03-05",
+           "due_date": "2026-05-31", "salt": "0123456789abcdef0123"}
+    doc.update(over)
+    return doc
+
+
 def party(**over: Any) -> dict:
     doc = {"doc_type": "party", "uscc": TIER1, "name": "Tier-1 Parts", "role": "supplier", "msp_id": "SupplierMSP",
            "client_ids": ["x509::CN=supplier1,OU=client,O=SupplierMSP,C=CN::CN=ca.supplier,O=SupplierMSP,C=CN"],

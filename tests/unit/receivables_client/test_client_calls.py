@@ -161,6 +161,7 @@ CASES = [
     (lambda c: c.statistics(), "evaluate", "GetStatistics", [], fakes.statistics()),
     (lambda c: c.get_financing(F), "evaluate", "GetFinancing", [F], {**fakes.financing(), "offers": [fakes.offer()]}),
     (lambda c: c.get_offer_terms(O), "evaluate", "GetOfferTerms", [O], fakes.terms()),
+    (lambda c: c.get_disbursement(F), "evaluate", "GetDisbursement", [F], fakes.disbursement()),
     (lambda c: c.get_assignment_notice(N), "evaluate", "GetAssignmentNotice", [N], fakes.notice()),
     (lambda c: c.get_discount_offer(D), "evaluate", "GetDiscountOffer", [D], fakes.discount_offer()),
     (lambda c: c.list_discount_offers(receivable_id=R), "evaluate", "ListDiscountOffers", ["", R, "20", "", "open"],

@@ -61,6 +61,7 @@ METHODS = {
     "ListReceivablesByDebtor": "list_by_debtor", "ListReceivablesByStatus": "list_by_status",
     "ListReceivablesByFinancier": "list_by_financier", "ListOffersByFinancier": "list_offers_by_financier",
     "GetStatistics": "statistics", "GetFinancing": "get_financing", "GetOfferTerms": "get_offer_terms",
+    "GetDisbursement": "get_disbursement",
     "GetAssignmentNotice": "get_assignment_notice", "GetDiscountOffer": "get_discount_offer",
     "AttestInvoiceVerification": "attest_invoice_verification", "GetInvoiceAttestations": "invoice_attestations",
     "GetDebtorPaymentRecord": "debtor_payment_record", "GetFinancierExposure": "financier_exposure",
@@ -353,6 +354,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(tier1, "AcceptFinancingOffer", o["id"], transient=held.as_request().transient())
     life.now += timedelta(days=1)
     d = life.ok(bank, "RecordDisbursement", f["id"], transient=read_back.as_request().transient())
+    advance = sdk.Disbursement.model_validate(life.ok(regulator, "GetDisbursement", f["id"], evaluate=True))
+    assert advance.net_amount == advance.principal - advance.interest - advance.fees
     life.ok(core, "GetAssignmentNotice", d["notice_id"], evaluate=True)
     life.ok(core, "AcknowledgeAssignment", d["notice_id"])
     exposure = life.ok(regulator, "GetFinancierExposure", core.uscc, bank.uscc, evaluate=True)
