@@ -53,7 +53,7 @@ NOT_IMPORTED = ("__main__",)
 NOT_THE_SDK = {"hex", "sha256", "to_thread", "set_event_loop", "get_loop", "Decimal", "Error",
                "caught_up", "peers_caught_up",
                # Python's: the standard library's and builtins.
-               "str", "int", "bytes", "format", "anext", "gather", "dumps", "quantiles", "process_time",
+               "str", "int", "bytes", "format", "anext", "gather", "wait_for", "dumps", "quantiles", "process_time",
                "Random",
                # Node's, its Fabric client's and chaincode's, which the benchmark and the contract compare.
                "getStatus", "newFilteredBlockEventsRequest", "cpuUsage", "getID",
