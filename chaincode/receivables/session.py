@@ -19,7 +19,7 @@ from . import config as cfg
 from . import events, keys
 from .arguments import _request_id
 from .errors import RuleViolation, _identity, rule, shown
-from .identity import lists_identity
+from .identity import is_org_admin, lists_identity
 from .model import Action, Party
 from .store import Store
 
@@ -82,6 +82,11 @@ class Session:
         if uscc is not None and request_id and keys.is_request_id(request_id):
             await self.store.prefetch((keys.PARTY, uscc), (keys.REQUEST, uscc, request_id))
         party = await self.store.party(uscc) if uscc is not None else None
+        if party is None and is_org_admin(ci):
+            # the admin is the one the advice below sends a client to: an admin acts for no party
+            raise rule("caller-not-a-party", f"{_identity(ci.id)} is an admin of {shown(ci.msp_id)}, which acts for "
+                       "no party: send this as a client identity bound to the party (--as ORG/USER), or register "
+                       "the party and bind a client identity to it first (recfin party register, party bind)")
         if party is None:
             raise rule("caller-not-a-party", f"client identity {_identity(ci.id)} of {shown(ci.msp_id)} acts for no "
                        "registered party: ask your org admin to register the party or bind this identity")

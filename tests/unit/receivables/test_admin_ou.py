@@ -71,3 +71,15 @@ async def test_an_admin_with_affiliation_ous_is_an_admin():
     registered = await net.ok(admin, "RegisterParty", {"uscc": credit_code(778), "name": "New Co", "role": "supplier",
                                                        "msp_id": SUPPLIER, "client_ids": [identity_with_ous(SUPPLIER, "new", ["client"]).id]})
     assert registered["msp_id"] == SUPPLIER
+
+
+async def test_an_org_admin_acting_for_no_party_is_told_to_send_as_a_bound_client_not_to_ask_its_admin():
+    net = await standard_net()
+    admin = net.admins[SUPPLIER]
+    message = await net.refused(admin, "GetReceivable", "R-missing", evaluate=True, rule="caller-not-a-party")
+    assert "is an admin of" in message and SUPPLIER in message and "client identity bound to the party" in message
+    assert "ask your org admin" not in message
+    # a client bound to no party is still sent to its admin
+    stranger = Actor("stranger", SUPPLIER, identity_with_ous(SUPPLIER, "stranger", ["client"]))
+    message = await net.refused(stranger, "GetReceivable", "R-missing", evaluate=True, rule="caller-not-a-party")
+    assert "ask your org admin" in message
