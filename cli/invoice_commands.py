@@ -66,6 +66,7 @@ from client.invoices import (
 from client.invoices.fingerprint import is_fingerprint
 from client.invoices.matching import MAX_EXPORT_BYTES, fraction_problem
 from client.invoices.parse import UNREVIEWED_ADVICE
+from client.invoices.sources import canonical_evidence
 from client.invoices.register import (
     GOODS_RECEIPT_PARTS_NEED_AN_UPGRADE,
     GOODS_RECEIPTS_NEED_AN_UPGRADE,
@@ -754,10 +755,12 @@ def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | No
 @_as_option("a bank's", "bank/officer1")
 @click.option("--evidence", "evidence_file", type=PathType(dir_okay=False, path_type=str),
               callback=_evidence_path,
-              help="also write the evidence document (the verification the ledger holds the digest of) here, once "
-                   "the attestation committed or its answer was lost; with --request-id, before it is sent (removed "
-                   "again if the call is refused). FILE.request-id beside it names the request it was sent with. A "
-                   "file already there is never written over (exit 2, nothing sent), unless --request-id retries "
+              help="also write the evidence document (the verification the ledger holds the digest of) here, "
+                   "as the bytes that digest is taken of (canonical JSON: sha256sum FILE prints it), "
+                   "once the attestation committed or its answer was lost; with --request-id, before it is "
+                   "sent (removed again if the call is refused). FILE.request-id beside it names the request "
+                   "it was sent with. A file already there is never written over (exit 2, nothing sent), "
+                   "unless --request-id retries "
                    "the request it was sent with; nor is a path through '..' or ending in no file name taken")
 @request_id_option("the first attestation", retry=(
     "Needs --evidence: the evidence file is written before the call is sent, with FILE.request-id naming this id, "
@@ -1007,7 +1010,7 @@ def _create_evidence(evidence_file: Path, document: dict, request_id: str, made:
     added to ``made``; when the writing fails, the files and those folders are removed again."""
     try:
         _make_folders(evidence_file.parent, made)
-        write_atomically(evidence_file, _evidence_text(document), replace=False)
+        write_atomically(evidence_file, canonical_evidence(document), replace=False)
     except FileExistsError:
         _remove_folders_made(made)
         raise CommandError(f"{evidence_file} appeared while this command ran; nothing was attested: give another "
@@ -1032,7 +1035,7 @@ def _keep_evidence(evidence_file: Path, document: dict, request_id: str) -> None
     made: list[Path] = []
     try:
         _make_folders(evidence_file.parent, made)
-        write_atomically(evidence_file, _evidence_text(document), replace=False)
+        write_atomically(evidence_file, canonical_evidence(document), replace=False)
     except FileExistsError:
         _remove_folders_made(made)
         raise FileExistsError(errno.EEXIST, "a file appeared there while this command ran", str(evidence_file)

@@ -598,7 +598,13 @@ def attestation(result: SourceVerification, attested_at: datetime | None = None)
     return Attestation(document=document, digest=evidence_digest(document))
 
 
+def canonical_evidence(document: dict) -> bytes:
+    """An evidence document's canonical JSON (keys sorted, compact, UTF-8): the bytes its digest is taken
+    of, and so the bytes an evidence file holds, for ``sha256sum`` of the file to give the digest on the
+    ledger."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def evidence_digest(document: dict) -> str:
-    """The SHA-256 (hex) of an evidence document's canonical JSON: keys sorted, compact, UTF-8."""
-    return hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":"),
-                                     ensure_ascii=False).encode("utf-8")).hexdigest()
+    """The SHA-256 (hex) of an evidence document's canonical JSON (:func:`canonical_evidence`)."""
+    return hashlib.sha256(canonical_evidence(document)).hexdigest()
