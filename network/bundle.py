@@ -47,6 +47,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import stat
 import tempfile
@@ -321,6 +322,9 @@ def _readme(topology: Topology, bundle: Bundle, ends: dict, res: Resolution) -> 
     cc, version = topology.chaincode.name, contract_config.definition_version(topology)
     collections = (f", and --collections-config chaincode/{cc}/{contract_config.COLLECTIONS_FILE}"
                    if contract_config.collections_path(bundle.root, cc).is_file() else "")
+    # Every `recfin host` command names the install root, quoted for the shell: run without --bundle, one
+    # opens /var/recfin, not a bundle unpacked elsewhere (--install-root)
+    bundle_option = f"--bundle {shlex.quote(str(bundle.install_root))}"
     package_note = (f"Keep chaincode/{cc}/{org.name}/*.tar.gz private too (written readable by its owner alone): its\n"
                     f"connection.json holds the client key your peers present to your chaincode server.\n"
                     if bundle.package_id is not None else "")
@@ -350,14 +354,15 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
 4. As your admin (crypto/{org.name}/users/{org.admin}@{org.domain}/msp), with recfin and Fabric's
    `peer` installed on this host (`scripts/install` in a recfin checkout):
 
-       recfin host join --bundle {bundle.install_root}       # peer channel join with channel/{topology.channel}.block
-       recfin host approve --bundle {bundle.install_root}    # install your package, approve the agreed definition
-       recfin host status --bundle {bundle.install_root}     # joined, height, installed, committed
+       recfin host join {bundle_option}       # peer channel join with channel/{topology.channel}.block
+       recfin host approve {bundle_option}    # install your package, approve the agreed definition
+       recfin host status {bundle_option}     # joined, height, installed, committed
 
    The definition is version {version}, whose digest names the contract configuration your
    chaincode server runs with (chaincode/{cc}/{contract_config.CONFIG_FILE}, the same file in every
    org's bundle){collections}. When every org has approved a new definition, any one of them
-   commits it: `recfin host commit` (or `approve --commit`). The same steps by hand are
+   commits it: `recfin host commit {bundle_option}` (or `recfin host approve --commit {bundle_option}`).
+   The same steps by hand are
    `peer channel join` and `peer lifecycle chaincode install|approveformyorg|commit`.
 
 SDK clients: profiles/{org.name}.json (`network.profiles.load("{org.name}", "{bundle.install_root}")`).
