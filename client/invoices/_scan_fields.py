@@ -51,6 +51,10 @@ MONEY = (r"(?<![\d.,])"
 TAX_RATE = "|".join((REDUCED_RATE, PERCENT, *map(re.escape, NO_TAX_WORDS), r"\*{3}"))
 _DIGITS = "0123456789"
 _LOOKALIKE = str.maketrans("IOSZ", "1052")
+# Letters a page pass reads for digits, as the digit they stand for: a malformed first reading compared with
+# its crop's well-formed one (:func:`_misread_otherwise`) differs beyond these only where a digit was read two
+# ways.
+_DIGIT_LOOKALIKE = str.maketrans("OoDBlI|SZ", "000811152")
 STRAY = str.maketrans("", "", "“”‘’\"'|")  # quotes and bars OCR sees in specks; no field has them
 
 
@@ -311,7 +315,8 @@ def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) ->
     second_dropped, second_doubt = kind.dropped(second.text)
     if first is None or not kind.well_formed(first.value):
         base = first or Found("", 0.0)
-        return replace(base, value=text, confidence=second.confidence, doubt=_doubts(base.doubt, second_doubt))
+        return replace(base, value=text, confidence=second.confidence,
+                       doubt=_doubts(base.doubt, second_doubt, _misread_otherwise(base.value, text)))
     if kind.canonical(text) == kind.canonical(first.value):
         value = text if kind.canonical(text) == text else first.value  # the reading that needs no correcting
         if _may_hide_a_minus(first_dropped, second_dropped):
@@ -339,6 +344,17 @@ def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) ->
     (conf, value), (other_conf, other) = readings
     return replace(first, value=value, confidence=conf, doubt=_doubts(
         first.doubt, second_doubt, f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})"))
+
+
+def _misread_otherwise(first: str, second: str) -> str | None:
+    """The doubt where a malformed page reading and its crop's well-formed one, of as many characters, differ
+    in more than letters read for digits (``2644...567B`` and ``2644...5673``: the B is an 8 or a 3, and the
+    crop, held to digits, had to choose one), or ``None``. Without it the crop's choice was taken as sure as
+    its confidence, and a number or date that no other field checks reached the invoice unflagged."""
+    seen = first.translate(_DIGIT_LOOKALIKE)
+    if not first or len(seen) != len(second) or seen == second:
+        return None
+    return f"read as {first!r} on the page and as {second!r} again: one of them misreads a character"
 
 
 def _printed_currency(taken: str) -> bool:
