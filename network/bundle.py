@@ -352,7 +352,8 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
    host's loopback interface alone (operations_port in endpoints.yaml): read it on this host,
    or from elsewhere through an SSH tunnel to it; do not publish it on other interfaces.
 4. As your admin (crypto/{org.name}/users/{org.admin}@{org.domain}/msp), with recfin and Fabric's
-   `peer` installed on this host (`scripts/install` in a recfin checkout):
+   `peer` installed on this host (`scripts/install` in a recfin checkout puts `recfin` in its
+   .venv/bin: put that folder on your PATH, or give the commands below that path):
 
        recfin host join {bundle_option}       # peer channel join with channel/{topology.channel}.block
        recfin host approve {bundle_option}    # install your package, approve the agreed definition

@@ -36,3 +36,11 @@ def test_every_host_command_of_the_readme_opens_the_install_root(install_root, h
     assert {command.split()[2] for command in opened} == {"join", "approve", "status", "commit"}
     assert any("--commit" in command for command in opened)
     assert opened == {command: Path(install_root) for command in opened}
+
+
+def test_the_readme_says_where_scripts_install_puts_recfin(hosts, prepared_hosts, tmp_path):
+    # scripts/install makes .venv/bin/recfin in the checkout and touches no PATH: a bare `recfin` run as the
+    # README writes it is "command not found" until the host is told where it is
+    written = bundle.write(hosts, prepared_hosts, "bank", tmp_path / "bank")
+    readme = (written.root / bundle.README_FILE).read_text()
+    assert re.search(r"`scripts/install` in a recfin checkout puts `recfin` in its\s+\.venv/bin", readme)
