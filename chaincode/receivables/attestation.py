@@ -337,6 +337,15 @@ def _by(a: InvoiceAttestation) -> str:
     return f"{a.attester} (transaction {a.attested.tx_id})"
 
 
+def _spelled(a: InvoiceAttestation, invoice: Invoice) -> str:
+    """How ``a`` names the invoice where it attested it under the invoice's other spelling (a 12-digit code
+    and 8-digit number, or the two run together), which a registration reads as the same invoice."""
+    if a.fingerprint == invoice.fingerprint:
+        return ""
+    coded = f"code {a.code} and number" if a.code else "number"
+    return f" under its other spelling, {coded} {a.number} (fingerprint {a.fingerprint[:12]}…),"
+
+
 def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,
                          creditor_msp: str, debtor_msp: str, registered_at: str,
                          unreadable: Sequence[str] = ()) -> RuleViolation | None:
@@ -349,8 +358,9 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     named = f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
     for a in counted:
         if a.outcome == "fail":
-            return rule("invoice-verification-failed", f"{named} was attested as failing verification against "
-                        f"{', '.join(a.sources)} by {a.attester} in transaction {a.attested.tx_id}: settle the "
+            return rule("invoice-verification-failed", f"{named} was attested{_spelled(a, invoice)} as "
+                        f"failing verification against {', '.join(a.sources)} by {a.attester} in transaction "
+                        f"{a.attested.tx_id}: settle the "
                         "discrepancy with the tax authority, then have that party verify it again against those "
                         "sources and attest the result (a pass on other sources leaves the failure standing)")
     required = set(config.attestation_sources)

@@ -393,6 +393,14 @@ class RegistrationTransactions(TransactionGroup):
             for inv in invoices:
                 # not those two orgs wrote in an attester's name after its newest (Store.attestations_kept)
                 kept, unreadable = await s.store.attestations_kept(inv.fingerprint)
+                if (other := _other_spelling(inv)) is not None:
+                    # the same invoice under its other spelling, as invoice-already-financed reads it: a
+                    # failure attested there is this invoice's too, and registering the spelling it is not
+                    # under must not pass it (nor another attester's values verified there)
+                    other_kept, other_unreadable = await s.store.attestations_kept(other[2])
+                    kept = sorted([*kept, *other_kept],
+                                  key=lambda a: (attestation.attested_time(a), a.attested.tx_id))
+                    unreadable = [*unreadable, *other_unreadable]
                 why = attestation.registration_problem(self.config, inv, kept,
                                                        creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id,
                                                        registered_at=s.now, unreadable=unreadable)
