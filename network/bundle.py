@@ -324,7 +324,7 @@ def _readme(topology: Topology, bundle: Bundle, ends: dict, res: Resolution) -> 
                    if contract_config.collections_path(bundle.root, cc).is_file() else "")
     # Every `recfin host` command names the install root, quoted for the shell: run without --bundle, one
     # opens /var/recfin, not a bundle unpacked elsewhere (--install-root)
-    bundle_option = f"--bundle {shlex.quote(str(bundle.install_root))}"
+    bundle_root = shlex.quote(str(bundle.install_root))   # as the shell must be given it: a space splits it
     package_note = (f"Keep chaincode/{cc}/{org.name}/*.tar.gz private too (written readable by its owner alone): its\n"
                     f"connection.json holds the client key your peers present to your chaincode server.\n"
                     if bundle.package_id is not None else "")
@@ -355,14 +355,14 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
    `peer` installed on this host (`scripts/install` in a recfin checkout puts `recfin` in its
    .venv/bin: put that folder on your PATH, or give the commands below that path):
 
-       recfin host join {bundle_option}       # peer channel join with channel/{topology.channel}.block
-       recfin host approve {bundle_option}    # install your package, approve the agreed definition
-       recfin host status {bundle_option}     # joined, height, installed, committed
+       recfin host join --bundle {bundle_root}       # peer channel join with channel/{topology.channel}.block
+       recfin host approve --bundle {bundle_root}    # install your package, approve the agreed definition
+       recfin host status --bundle {bundle_root}     # joined, height, installed, committed
 
    The definition is version {version}, whose digest names the contract configuration your
    chaincode server runs with (chaincode/{cc}/{contract_config.CONFIG_FILE}, the same file in every
    org's bundle){collections}. When every org has approved a new definition, any one of them
-   commits it: `recfin host commit {bundle_option}` (or `recfin host approve --commit {bundle_option}`).
+   commits it: `recfin host commit --bundle {bundle_root}` (or `recfin host approve --commit --bundle {bundle_root}`).
    The same steps by hand are
    `peer channel join` and `peer lifecycle chaincode install|approveformyorg|commit`.
 
