@@ -362,8 +362,8 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
    The definition is version {version}, whose digest names the contract configuration your
    chaincode server runs with (chaincode/{cc}/{contract_config.CONFIG_FILE}, the same file in every
    org's bundle){collections}. When every org has approved a new definition, any one of them
-   commits it: `recfin host commit --bundle {bundle_root}` (or `recfin host approve --commit --bundle {bundle_root}`).
-   The same steps by hand are
+   commits it: `recfin host commit --bundle {bundle_root}`
+   (or `recfin host approve --commit --bundle {bundle_root}`). The same steps by hand are
    `peer channel join` and `peer lifecycle chaincode install|approveformyorg|commit`.
 
 SDK clients: profiles/{org.name}.json (`network.profiles.load("{org.name}", "{bundle.install_root}")`).
