@@ -181,10 +181,18 @@ class _Recfin(ShownSuggestionsGroup):
     def main(self, *args, **kwargs):
         # before click's own handling begins (shell completion); the stop's line said while stderr is tracked
         with _stderr_line_end_tracked(), _stops_exit_130():
-            return super().main(*args, **kwargs)
+            try:
+                # click writes a command's `Error:` line after the command has ended, outside invoke: to a
+                # closed stderr it raised BrokenPipeError out of here, and Python ended the command with 1
+                with _closed_pipe_ends_quietly():
+                    return super().main(*args, **kwargs)
+            except click.exceptions.Exit as ended:   # raised by _end_for_a_reader_gone, outside click's main
+                sys.exit(ended.exit_code)
 
     def make_context(self, *args, **kwargs):
-        with _stops_exit_130():   # recfin's own options, read before any subcommand's
+        # recfin's own options, read before any subcommand's: `recfin --help | head -0` ends as any command's
+        # output cut off does, where click ends a broken pipe with exit 1
+        with _stops_exit_130(), _closed_pipe_ends_quietly():
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx):
