@@ -459,10 +459,10 @@ def check_prepared_for_hostnames(topology: Topology, data_root: Path) -> None:
     """Refuse a data folder whose channel was made for the native runtime (`recfin network prepare` without
     --hostnames): its genesis block names 127.0.0.1, or a namespace's address, as the orderer endpoints, Raft
     consenters and anchor peers, and a company's peer that joined with it would dial those on its own host.
-    Read from the block where it is a config block, and from the configtx.yaml prepare made it from."""
+    Read from the block where it is a config block, and from the configtx.yaml prepare made it from, also
+    while the block is missing (configtxgen not there yet): the packages and crypto beside that configtx.yaml
+    were made for the native runtime too, and the block made from it later would name its addresses."""
     block = configtx.genesis_block_path(data_root, topology.channel)
-    if not block.is_file():
-        return              # nothing shipped: the bundle lists the block as missing
     config_file = data_root / "config" / "configtx.yaml"
     try:
         recorded = _configtx_addresses(yaml.safe_load(config_file.read_text(encoding="utf-8")))
@@ -473,12 +473,15 @@ def check_prepared_for_hostnames(topology: Topology, data_root: Path) -> None:
                            f"unknown: run `recfin network prepare --hostnames` for a data folder to write bundles "
                            f"from") from None
     # By the kind of host, not by the topology's names: an org removed since (membership) is still in the block.
-    native = {address for address in [*_block_addresses(block), *recorded]
+    in_block = _block_addresses(block) if block.is_file() else []
+    native = {address for address in [*in_block, *recorded]
               if _native_host(address.rpartition(":")[0], topology)}
     if native:
+        source = (f"its genesis block {block} (or {config_file}, which it is made from)" if block.is_file()
+                  else f"{config_file}, which its genesis block is to be made from,")
         raise NetworkError(
-            f"the channel in {data_root} was made for the native runtime, not for hostnames: its genesis block "
-            f"{block} (or {config_file}, which it is made from) gives {', '.join(sorted(native))} as orderer "
+            f"the channel in {data_root} was made for the native runtime, not for hostnames: "
+            f"{source} gives {', '.join(sorted(native))} as orderer "
             f"endpoints, Raft consenters or anchor peers, which a company's peer would dial on its own host. Nothing "
             f"was written. Write bundles from a data folder made with `recfin network prepare --hostnames` (by default "
             f".recfin/hosts; give it as --data-root)")

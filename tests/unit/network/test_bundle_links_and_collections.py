@@ -153,3 +153,19 @@ def test_a_configtx_yaml_of_another_shape_gives_what_it_can_not_a_crash(tmp_path
         with pytest.raises(NetworkError, match=r"made for the native runtime.* gives 127.0.0.1:7050 as "):
             bundle.write(hosts, root, "bank", tmp_path / "bank-native")
         assert not (tmp_path / "bank-native").exists()
+
+
+# ---- a native configtx.yaml before its genesis block exists ------------------------------------------------
+def test_a_native_configtx_yaml_is_refused_while_the_genesis_block_is_missing(tmp_path, hosts, prepared_hosts):
+    """docs/deployment.md: a folder whose configtx.yaml gives an IP address as an orderer endpoint is refused,
+    before anything is written, also where configtxgen has not made the genesis block yet."""
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    (root / "channel" / f"{hosts.channel}.block").unlink()
+    (root / "config").mkdir()
+    document = {"Profiles": {"Channel": {"Orderer": {"Organizations": [{"OrdererEndpoints": ["127.0.0.1:7050"]}]}}}}
+    (root / "config" / "configtx.yaml").write_text(yaml.safe_dump(document))
+    with pytest.raises(NetworkError, match=r"made for the native runtime.*configtx.yaml, which its genesis block "
+                                           r"is to be made from, gives 127.0.0.1:7050 as "):
+        bundle.write(hosts, root, "bank", tmp_path / "bank-native")
+    assert not (tmp_path / "bank-native").exists()
