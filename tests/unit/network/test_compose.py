@@ -690,3 +690,15 @@ def test_compose_write_takes_a_data_folder_that_records_only_users(tmp_path, mon
     assert written.exit_code == 0, written.output
     # topology.yaml's file, as written in that folder
     assert target.read_text() == compose.write(load(), tmp_path / "from-topology.yaml").read_text()
+
+
+def test_the_deployment_guide_names_both_edits_of_the_peers_core_yaml_and_their_refusals(tmp_path):
+    """docs/deployment.md says what the compose peer's command changes in the image's core.yaml and what it
+    says when it cannot: the two lines a peer's log shows where that image's file differs."""
+    guide = " ".join((REPO_ROOT / "docs" / "deployment.md").read_text().split())
+    done = start_peer_from(tmp_path, CORE_YAML.replace("name: ExpirationCheck", "name: SomethingElse"))
+    assert done.returncode == 1 and "could not add TimeWindowCheck" in done.stderr
+    paragraph = guide[guide.index("/tmp/recfin-peer-config"):][:900]
+    assert "`TimeWindowCheck` added after `ExpirationCheck` in `peer.handlers.authFilters`" in paragraph
+    assert "`recfin: could not empty vm.endpoint ...`" in paragraph
+    assert "`recfin: could not add TimeWindowCheck ...`" in paragraph
