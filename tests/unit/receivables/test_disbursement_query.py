@@ -88,3 +88,23 @@ async def test_an_identity_acting_for_no_party_learns_nothing():
     stranger = Actor("stranger", SUPPLIER, client_identity(SUPPLIER, "stranger"))
     f = await _disbursed(net)
     await net.refused(stranger, "GetDisbursement", f["id"], evaluate=True, rule="caller-not-a-party")
+
+
+async def test_a_financing_naming_another_holder_than_its_claim_is_read_by_the_claims_holder():
+    """A request two orgs rewrote to name tier2 (a second supplier of the holder's org), which an earlier contract
+    accepted all the same and this one disbursed: the advance went to the claim's holder, tier1, who reads it, as
+    GetOfferTerms gives it the terms; tier2, named by the rewritten record only, is refused."""
+    net = await standard_net()
+    A = net.actors
+    r = await net.confirmed(A["tier1"], A["core"], 1000_00, due_in=30)
+    f = await net.financed(A["tier1"], r["id"], disburse=False)
+    key = net._key(keys.FINANCING, f["id"])
+    net.ledger.state[key] = canonical_json({**json.loads(net.ledger.state[key]), "holder": A["tier2"].uscc})
+    await net.ok(A["bank"], "RecordDisbursement", f["id"], transient=transient_terms())
+    assert (await net.ok(A["tier1"], "GetDisbursement", f["id"], evaluate=True))["outstanding"] == 1000_00
+    await net.refused(A["tier2"], "GetDisbursement", f["id"], evaluate=True, rule="not-permitted-to-read")
+    # ended, the claim no longer names it: the private record beside the accepted offer's terms says whose it is
+    await net.ok(A["core"], "RecordPayment", r["id"], str(1000_00))
+    assert (await net.ok(A["bank"], "RecordRepayment", f["id"]))["status"] == "REPAID"
+    await net.refused(A["tier2"], "GetDisbursement", f["id"], evaluate=True, rule="not-permitted-to-read")
+    assert (await net.ok(A["tier1"], "GetDisbursement", f["id"], evaluate=True))["principal"] == 900_00
