@@ -358,10 +358,11 @@ class QueryTransactions(TransactionGroup):
         party = await s.party((keys.FINANCING, financing_id))
         f = await s.store.financing(financing_id)
         r = await s.store.receivable(f.receivable_id)
-        # whose advance it is, as GetOfferTerms reads whose terms: the financing's key is under its holder's and
-        # its bank's orgs from acceptance on, but a request two orgs rewrote before an earlier contract accepted
-        # it names another holder than its claim, whose holder the advance went to (a disbursed claim moves no
-        # more). First the public records, so that no other caller makes this peer read private data
+        # whose advance it is, as GetOfferTerms reads whose terms: the financing's key is under its
+        # holder's and its bank's orgs from acceptance on, but a request two orgs rewrote before an earlier
+        # contract accepted it names another holder than its claim, whose holder the advance went to (a
+        # disbursed claim moves no more). First the public records, so that no other caller makes this peer
+        # read private data
         if party.uscc not in (f.holder, r.holder, f.financier) and party.role != cfg.REGULATOR:
             raise rule("not-permitted-to-read", f"the disbursement of {f.id} is for its holder, its bank and "
                        "the regulator only")
@@ -369,16 +370,16 @@ class QueryTransactions(TransactionGroup):
             raise rule("invalid-state", f"financing {f.id} is {f.status}: only a financing its bank "
                        "disbursed (DISBURSED, then REPAID or RECOURSED) has a disbursement record "
                        "(GetFinancing shows it)")
-        # then the private record beside the accepted offer's terms, which says to whom it was made; without one
-        # (an offer of an earlier contract version), the claim names the holder while the loan is its live
+        # then the private record beside the accepted offer's terms, which says to whom it was made; without
+        # one (an offer of an earlier contract version), the claim names the holder while the loan is its live
         # financing. Another party of either org reads the collection from its org's peer, and is refused here
         if party.role != cfg.REGULATOR:
             made = await s.store.offer_parties(f.collection, f.accepted_offer_id or "")
             readers = ((made.holder, made.financier) if made is not None else
                        (r.holder if r.financing_id == f.id else f.holder, f.financier))
             if party.uscc not in readers:
-                raise rule("not-permitted-to-read", f"the disbursement of {f.id} is for its holder, its bank and "
-                           "the regulator only")
+                raise rule("not-permitted-to-read", f"the disbursement of {f.id} is for its holder, its bank "
+                           "and the regulator only")
         raw = await s.store.get_private(f.collection, keys.DISBURSEMENT, f.id)
         if raw is None:
             raise queries.not_on_this_peer(f"the private record of financing {f.id} (disbursement)",
