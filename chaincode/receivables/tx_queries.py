@@ -357,13 +357,16 @@ class QueryTransactions(TransactionGroup):
         # first: an identity acting for no party learns no id exists
         party = await s.party((keys.FINANCING, financing_id))
         f = await s.store.financing(financing_id)
-        r = await s.store.receivable(f.receivable_id)
         # whose advance it is, as GetOfferTerms reads whose terms: the financing's key is under its
         # holder's and its bank's orgs from acceptance on, but a request two orgs rewrote before an earlier
         # contract accepted it names another holder than its claim, whose holder the advance went to (a
-        # disbursed claim moves no more). First the public records, so that no other caller makes this peer
-        # read private data
-        if party.uscc not in (f.holder, r.holder, f.financier) and party.role != cfg.REGULATOR:
+        # disbursed claim moves no more). The claim is read for no one else than a holder: an ended loan's
+        # claim is no longer under the bank's org, and one rewritten since keeps neither the bank nor the
+        # regulator from the record. First the public records, so that no other caller makes this peer read
+        # private data
+        r = (await s.store.receivable(f.receivable_id)
+             if party.role != cfg.REGULATOR and party.uscc != f.financier else None)
+        if r is not None and party.uscc not in (f.holder, r.holder):
             raise rule("not-permitted-to-read", f"the disbursement of {f.id} is for its holder, its bank and "
                        "the regulator only")
         if f.status not in ("DISBURSED", "REPAID", "RECOURSED") or not f.collection:
@@ -376,7 +379,7 @@ class QueryTransactions(TransactionGroup):
         if party.role != cfg.REGULATOR:
             made = await s.store.offer_parties(f.collection, f.accepted_offer_id or "")
             readers = ((made.holder, made.financier) if made is not None else
-                       (r.holder if r.financing_id == f.id else f.holder, f.financier))
+                       (r.holder if r is not None and r.financing_id == f.id else f.holder, f.financier))
             if party.uscc not in readers:
                 raise rule("not-permitted-to-read", f"the disbursement of {f.id} is for its holder, its bank "
                            "and the regulator only")

@@ -108,3 +108,16 @@ async def test_a_financing_naming_another_holder_than_its_claim_is_read_by_the_c
     assert (await net.ok(A["bank"], "RecordRepayment", f["id"]))["status"] == "REPAID"
     await net.refused(A["tier2"], "GetDisbursement", f["id"], evaluate=True, rule="not-permitted-to-read")
     assert (await net.ok(A["tier1"], "GetDisbursement", f["id"], evaluate=True))["principal"] == 900_00
+
+
+async def test_the_bank_and_the_regulator_read_it_whatever_the_claim_now_holds():
+    """Repaid, the claim is no longer under the bank's org: a claim record the debtor's and the holder's orgs
+    rewrote since (here into no claim at all) keeps neither the bank nor the regulator from the advance."""
+    net = await standard_net()
+    f = await _disbursed(net)
+    await net.ok(net.actors["core"], "RecordPayment", f["receivable_id"], str(100_000_00))
+    await net.ok(net.actors["bank"], "RecordRepayment", f["id"])
+    net.ledger.state[net._key(keys.RECEIVABLE, f["receivable_id"])] = b"{}"
+    for reader in ("bank", "regulator"):
+        d = await net.ok(net.actors[reader], "GetDisbursement", f["id"], evaluate=True)
+        assert d["principal"] == 90_000_00
