@@ -38,6 +38,8 @@ PROMPT_WAY_OUT = {
 def _say_stopped(line: str = INTERRUPTED) -> None:
     """The one line a stop prints, on a line of its own: a terminal shows the ^C where the cursor was, and a
     question left unanswered on stderr (a yes/no) ends without a newline, on a file or pipe too."""
+    if sys.stderr is None:   # started with descriptor 2 closed (`2>&-`): there is nowhere to say it
+        return
     left_open = sys.stderr.isatty() or getattr(sys.stderr, "line_left_open", False)
     sys.stderr.write(("\n" if left_open else "") + line + "\n")
 
@@ -64,11 +66,16 @@ class _LineEndTrackingStderr:
 def _stderr_line_end_tracked():
     """sys.stderr as a _LineEndTrackingStderr while a command runs, the stream it was put back after."""
     stream = sys.stderr
-    sys.stderr = _LineEndTrackingStderr(stream)
+    # descriptor 2 closed (`2>&-`) leaves sys.stderr None, which the wrapper could not write to (every line for
+    # stderr failed the command) and click's error report takes for stdout: what is said there goes nowhere
+    nowhere = open(os.devnull, "w", encoding="utf-8") if stream is None else None
+    sys.stderr = _LineEndTrackingStderr(stream if nowhere is None else nowhere)
     try:
         yield
     finally:
         sys.stderr = stream
+        if nowhere is not None:
+            nowhere.close()
 
 
 # Loading the commands' modules takes seconds on a busy host, and Ctrl-C then would print Python's traceback.

@@ -39,3 +39,14 @@ def test_an_error_line_into_a_closed_stderr_ends_as_a_reader_gone(tmp_path, args
     done = run_with_stderr_closed(args, tmp_path)
     assert done.stdout.decode() == ""
     assert done.returncode == EXIT_READER_GONE
+
+
+def test_a_command_started_with_stderr_closed_keeps_its_exit_status_and_its_stdout(tmp_path):
+    """`recfin ... 2>&-` leaves sys.stderr None: every line meant for stderr failed the command with exit 1
+    (`events --checkpoint` could never resume, its `resuming at` line failing), and click's error report
+    would go to stdout. What is said on stderr goes nowhere instead."""
+    env = {**os.environ, "RECFIN_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "cli", "party", "get", "x"], stdout=subprocess.PIPE,
+                          preexec_fn=lambda: os.close(2), cwd=ROOT, env=env, timeout=300)
+    assert done.stdout.decode() == ""
+    assert done.returncode == 2   # the usage error it is, not a crash writing it
