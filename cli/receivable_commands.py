@@ -1296,11 +1296,17 @@ def terms(session, as_json, offer_id) -> None:
     Example:
       recfin finance terms O-0123456789abcdef --as regulator
     """
-    t = session.client.get_offer_terms(offer_id).to_json()
+    _emit_private_amounts(session.client.get_offer_terms(offer_id).to_json(), ("fees",), as_json)
+
+
+def _emit_private_amounts(document: dict, amounts: tuple[str, ...], as_json: bool) -> None:
+    """Print a private record whose ``amounts`` (fen) name no currency: --json as it is, in fen; else each
+    of them in yuan, said to be in the claim's currency, which the record does not name."""
     if as_json:
-        emit(t, as_json=True)
+        emit(document, as_json=True)
         return
-    emit({**t, "fees": f"{yuan(t['fees'])} (in the claim's currency)"}, as_json=False)
+    emit({**document, **{field: f"{yuan(document[field])} (in the claim's currency)" for field in amounts}},
+         as_json=False)
 
 
 @finance.command("disbursement")
@@ -1318,13 +1324,8 @@ def disbursement(session, as_json, financing_id) -> None:
     Example:
       recfin finance disbursement F-0123456789abcdef --as regulator
     """
-    d = session.client.get_disbursement(financing_id).to_json()
-    if as_json:
-        emit(d, as_json=True)
-        return
-    in_the_claims_currency = {field: f"{yuan(d[field])} (in the claim's currency)"
-                              for field in ("outstanding", "principal", "interest", "fees", "net_amount")}
-    emit({**d, **in_the_claims_currency}, as_json=False)
+    _emit_private_amounts(session.client.get_disbursement(financing_id).to_json(),
+                          ("outstanding", "principal", "interest", "fees", "net_amount"), as_json)
 
 
 @finance.command("notice")
