@@ -119,6 +119,16 @@ class PolicyCheck:
     met: list[str] = field(default_factory=list)
     for_elements: list[str] = field(default_factory=list)  # the changed elements this policy authorises
     noun: str = "principals"            # what the parts are, for the message ("org admins")
+    # ImplicitMeta over groups that are not orgs (/Channel/Admins over Application and Orderer): the check of
+    # each such group's sub-policy not met, by group name, which says the orgs whose admins it still needs
+    below: dict[str, PolicyCheck] = field(default_factory=dict)
+
+    @property
+    def missing_signers(self) -> list[str]:
+        """The missing parts, each group of ``below`` replaced by the signers it misses in turn: the orgs (or
+        principals) whose signatures could still meet the policy."""
+        return [signer for part in self.missing
+                for signer in (self.below[part].missing_signers if part in self.below else [part])]
 
     @property
     def missing(self) -> list[str]:
@@ -137,8 +147,10 @@ class PolicyCheck:
         if self.satisfied:
             return f"{head}: met by {', '.join(self.met) or 'no signature, none being needed'}"
         short = self.needed - len(self.met)
+        missing = [f"{part} ({self.below[part].describe()})" if part in self.below else part
+                   for part in self.missing]
         return (f"{head}, has {len(self.met)}" + (f" ({', '.join(self.met)})" if self.met else "")
-                + f": missing {short} of {', '.join(self.missing)}")
+                + f": missing {short} of {', '.join(missing)}")
 
 
 @dataclass
@@ -158,7 +170,7 @@ class Verdict:
     @property
     def missing(self) -> list[str]:
         """Who could still sign for the policies not yet met (some of them suffice: see describe())."""
-        return sorted({m for c in self.checks if not c.satisfied for m in c.missing})
+        return sorted({m for c in self.checks if not c.satisfied for m in c.missing_signers})
 
 
 # ---- finding things in the config ---------------------------------------------------------------------
@@ -328,15 +340,22 @@ class Evaluator:
             rule = f"{policies_pb2.ImplicitMetaPolicy.Rule.Name(meta.rule)} {meta.sub_policy}"
             group = group_at(self.config, path[:-1])
             children = sorted(group.groups) if group is not None else []
-            met = [c for c in children if self.check(path[:-1] + (c, meta.sub_policy)).satisfied]
+            checks = {c: self.check(path[:-1] + (c, meta.sub_policy)) for c in children}
+            met = [c for c in children if checks[c].satisfied]
+            # a child that is no org (no MSP of its own) is met by orgs below it: those are the ones to name
+            groups = {c: check for c, check in checks.items() if MSP_KEY not in group.groups[c].values}
             needed = {policies_pb2.ImplicitMetaPolicy.ANY: 1, policies_pb2.ImplicitMetaPolicy.ALL: len(children),
                       policies_pb2.ImplicitMetaPolicy.MAJORITY: len(children) // 2 + 1}[meta.rule]
             if not children:
                 # Fabric (common/policies/implicitmeta.go) takes 0 as the threshold of a group without child
                 # groups, whatever the rule: such a policy is met by any signatures, none at all too
                 needed = 0
-            noun = f"org {meta.sub_policy.lower()}" if meta.sub_policy == "Admins" else f"orgs' {meta.sub_policy}"
-            return PolicyCheck(where, rule, len(met) >= needed, needed, children, met, noun=noun)
+            if groups:
+                noun = f"groups' {meta.sub_policy.lower()}"
+            else:
+                noun = "org admins" if meta.sub_policy == "Admins" else f"orgs' {meta.sub_policy}"
+            return PolicyCheck(where, rule, len(met) >= needed, needed, children, met, noun=noun,
+                               below={c: check for c, check in groups.items() if not check.satisfied})
         if policy.type == policies_pb2.Policy.SIGNATURE:
             env = policies_pb2.SignaturePolicyEnvelope.FromString(policy.value)
             return self.signature_check(where, env)
