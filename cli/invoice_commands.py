@@ -77,7 +77,8 @@ from client.invoices.register import (
 )
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
 # the file is read once
-from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, first_of_several, pages_text
+from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, MAX_SCAN_BYTES, SCAN_TOO_LARGE_ADVICE, first_of_several, \
+    pages_text
 from client.business_dates import business_today
 from client.atomic_file import check_output_file, staged_file, write_atomically
 from client.money import plain_yuan
@@ -464,7 +465,8 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 
 
 @invoice.command("read")
-@click.argument("scan", type=PathType(dir_okay=False, path_type=Path, reads=True))
+@click.argument("scan", type=PathType(dir_okay=False, path_type=Path, reads=True, max_bytes=MAX_SCAN_BYTES,
+                                      too_large_advice=SCAN_TOO_LARGE_ADVICE))
 @click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, type=_FRACTION,
               help="fields read with less confidence (0 to 1) are flagged for a person")
 @click.option("--each", is_flag=True,

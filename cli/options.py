@@ -297,10 +297,12 @@ class PathType(click.Path):
     ``max_bytes`` (None: no bound, for a file read a piece at a time)."""
 
     def __init__(self, *args: Any, reads: bool = False, max_bytes: int | None = MAX_USER_FILE_BYTES,
-                 **kwargs: Any) -> None:
+                 too_large_advice: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.reads = reads
         self.max_bytes = max_bytes
+        # what to do with a file over max_bytes, said after the limit
+        self.too_large_advice = too_large_advice
 
     def convert(self, value: Any, param, ctx) -> Any:
         if isinstance(value, (str, bytes)) and not value:
@@ -320,7 +322,8 @@ class PathType(click.Path):
         if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
             self.fail(f"{shown} is {not_a_file(special_kind(mode))}", param, ctx)
         if self.max_bytes is not None and stat.S_ISREG(mode) and size > self.max_bytes:
-            self.fail(f"{shown} is {too_large(self.max_bytes)}", param, ctx)
+            advice = f" {self.too_large_advice}" if self.too_large_advice else ""
+            self.fail(f"{shown} is {too_large(self.max_bytes)}{advice}", param, ctx)
 
 
 def _given_values(value: Any) -> tuple:

@@ -69,7 +69,7 @@ from typing import Callable, Iterable, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client.money import plain_yuan
-from client.user_files import UnreadableFile, read_user_bytes
+from client.user_files import UnreadableFile, read_user_bytes, too_large
 
 from ._amount_words import amount_in_words_fen, words_negative
 from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restore_totals, row_values, tax_agrees
@@ -91,6 +91,13 @@ from .model import Invoice, InvoiceLine, Party, UnreviewedField
 from .parse import refuse_gzip, refuse_ofd
 
 DEFAULT_MIN_CONFIDENCE = 0.80
+# The largest scan file read. A page scanned at 300 dpi is a few MB as JPEG or a scanner's PDF, and a file is read
+# for at most MAX_OCR_PAGES pages, so a real scan stays far below this; the 1 GiB of any other file was read whole
+# into memory, and a PDF's parse and its images' decoding then hold several times that.
+MAX_SCAN_BYTES = 256 * 1024 * 1024
+# What a person is told to do with a file over MAX_SCAN_BYTES, after the limit (the CLI says it of its argument too)
+SCAN_TOO_LARGE_ADVICE = ("A page scanned at 300 dpi is a few MB as JPEG or PDF: scan the invoice again so, split a "
+                         "file of several invoices into one file per invoice, or ask the sender for the invoice's XML")
 # the one field of a reading that found no invoice label on its pages (:func:`_no_invoice_text`)
 NO_INVOICE_TEXT = "invoice_text"
 # the note (a field, not flagged) of a reading with pages scanned turned and read upright (:func:`_turned_reading`)
@@ -612,13 +619,18 @@ def _with_unreviewed(result: ScanResult) -> ScanResult:
     return result.model_copy(update={"invoice": result.invoice.model_copy(update={"unreviewed": unreviewed})})
 
 
+def _with_advice(problem: str) -> str:
+    """A file refused as unreadable, with what to do where it was refused for its size."""
+    return f"{problem} {SCAN_TOO_LARGE_ADVICE}" if problem == too_large(MAX_SCAN_BYTES) else problem
+
+
 def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
     p = Path(path)
     source = str(p)
     try:
-        data = read_user_bytes(p)
+        data = read_user_bytes(p, MAX_SCAN_BYTES)
     except UnreadableFile as exc:
-        raise MalformedInput(source, None, exc.problem) from None
+        raise MalformedInput(source, None, _with_advice(exc.problem)) from None
     refuse_ofd(data, source)
     refuse_gzip(data, source)   # a scan sent as .gz: gunzip, not another format, is what it needs
     if data.startswith(b"%PDF"):
