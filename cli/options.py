@@ -376,15 +376,50 @@ def refuse_text_not_utf8(command: click.Command, ctx: click.Context, args: list[
                 word.encode("utf-8") if isinstance(word, str) else None
             except UnicodeEncodeError:
                 raise click.BadParameter(_not_utf8(command, param, word), ctx=ctx, param=param) from None
+    _refuse_environment_not_utf8(command, ctx, [param for param in params.values()
+                                                if param.name not in given and not _takes_bytes_as_given(param)])
 
 
-def _not_utf8(command: click.Command, param: click.Parameter, word: str) -> str:
-    """The refusal of ``word``, its bytes that are not UTF-8 shown as \\xNN escapes."""
+def _refuse_environment_not_utf8(command: click.Command, ctx: click.Context, params: list) -> None:
+    """The same refusal for the value an option not on the line takes from its environment variable
+    (RECFIN_NETNS_SUBNET, RECFIN_NETNS_PREFIX), naming the variable: click reads it after the line, and
+    a value exported from a GBK shell reached the command as lone surrogates, refused in words that did
+    not say where it came from, or not refused at all."""
+    for param in params:
+        variable, value = _environment_value(param, ctx)
+        try:
+            value.encode("utf-8") if value is not None else None
+        except UnicodeEncodeError:
+            raise click.BadParameter(_not_utf8(command, param, value, variable=variable), ctx=ctx,
+                                     param=param) from None
+
+
+def _environment_value(param: click.Parameter, ctx: click.Context) -> tuple[str | None, str | None]:
+    """The environment variable ``param`` takes its value from and that value, as click finds it (the first
+    of its ``envvar`` names that is set and not empty, then the context's automatic one); (None, None) when
+    none is."""
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or ())
+    if (isinstance(param, click.Option) and param.allow_from_autoenv and ctx.auto_envvar_prefix is not None
+            and param.name):
+        names.append(f"{ctx.auto_envvar_prefix}_{param.name.upper()}")
+    for name in names:
+        if os.environ.get(name):
+            return name, os.environ[name]
+    return None, None
+
+
+def _not_utf8(command: click.Command, param: click.Parameter, word: str, *, variable: str | None = None) -> str:
+    """The refusal of ``word``, its bytes that are not UTF-8 shown as \\xNN escapes; given by the environment
+    ``variable`` when named."""
     as_bytes = word.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     cut = as_bytes if len(as_bytes) <= 60 else as_bytes[:57] + "..."
     shown = f"'{cut}'" if on_one_line(cut) == cut else on_one_line(cut)
     file_form = _file_form(command, param)
     instead = f", or give {file_form.opts[0]} instead" if file_form is not None else ""
+    again = "type it again"
+    if variable is not None:
+        shown, again = f"{variable}={shown}", f"export {variable} again (or unset it)"
+        instead = f", or give {param.opts[0]} instead" if param.opts else ""
     return (f"{shown} is not UTF-8 text: it holds bytes of another encoding, as a terminal set to GBK or "
             f"another legacy encoding sends; nothing was sent: set the terminal to UTF-8 (and LANG, e.g. "
-            f"LANG=zh_CN.UTF-8) and type it again{instead}")
+            f"LANG=zh_CN.UTF-8) and {again}{instead}")
