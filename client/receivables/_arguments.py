@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
+from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
+from chaincode.receivables.money import parse_amount
 
-from ._models import Request
+from ._models import Request, fen_sent
+from ..money import LEDGER_MAX_FEN, Amount
 
 
 def _text(value: str, what: str) -> str:
@@ -38,6 +43,28 @@ def _optional_id(value: str | None, what: str) -> str:
     if value is None or value == "":
         return ""
     return _id(value, what)
+
+
+@contextmanager
+def _as_the_contract_checks(transaction: str) -> Iterator[None]:
+    """Runs the contract's own check of an argument (its code, not a copy): what it refuses is raised as a
+    ValueError naming the rule the contract would answer with, before anything is read or sent, where it came
+    back as that RuleViolation only after a round trip to the peers."""
+    try:
+        yield
+    except ContractRuleViolation as refused:
+        raise ValueError(f"{transaction} would be refused: RULE {refused.code}: {refused.detail}; "
+                         "nothing was sent") from None
+
+
+def _part_of_a_claim(amount: Amount, transaction: str) -> str:
+    """The amount of a transfer or a payment, sent as fen text: a part of a claim already on the ledger, so held
+    to the cap it may have been stored under, as the contract holds it, and above zero (``amount-not-positive``):
+    the contract moves and pays nothing of 0."""
+    fen = fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)
+    with _as_the_contract_checks(transaction):
+        parse_amount(fen, "amount", cap=LEDGER_MAX_FEN)
+    return str(fen)
 
 
 def new_request_id() -> str:

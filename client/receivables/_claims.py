@@ -11,11 +11,11 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _json, _page_size, _request_id, _text
+from ._arguments import _id, _json, _page_size, _part_of_a_claim, _request_id, _text
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, LedgerUpgrade, Receivable, ReceivableRegistration,
-                      Reseal, TransferResult, fen_sent)
+                      Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
-from ..money import LEDGER_MAX_FEN, Amount
+from ..money import Amount
 
 
 _ATTESTATIONS = TypeAdapter(list[InvoiceAttestation])
@@ -111,9 +111,8 @@ class _ClaimOperations:
         ``<id>.1`` (to the recipient) and ``<id>.2`` (kept), in ``children_records``.
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
-        # a part of a claim already on the ledger: held to the cap it may have been stored under, as the contract does
         return self._submit("TransferReceivable", _id(receivable_id, "receivable_id"), _id(to, "to"),
-                            str(fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)), _request_id(request_id),
+                            _part_of_a_claim(amount, "TransferReceivable"), _request_id(request_id),
                             model=TransferResult)
 
     split = transfer

@@ -6,11 +6,11 @@ from chaincode.receivables.model import DiscountTerms
 from client.gateway._twins import Steps
 from client.gateway.errors import GatewayError
 
-from ._arguments import _id, _json, _request_id
+from ._arguments import _id, _json, _part_of_a_claim, _request_id
 from ._contract_calls import CALL_GIVEN_UP
-from ._models import DiscountOffer, DiscountOfferRequest, PaymentResult, Receivable, fen_sent
+from ._models import DiscountOffer, DiscountOfferRequest, PaymentResult, Receivable
 from ._read_refusals import _unless_refused_the_read_steps
-from ..money import LEDGER_MAX_FEN, Amount
+from ..money import Amount
 from .errors import RuleViolation
 
 
@@ -73,7 +73,7 @@ class _SettlementOperations:
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result. The result's
         ``tx_id`` is the payment's transaction: for a split claim, whose own last change stays the split, it is read
         from the request record (one more evaluate), so a retry answered from the record names the first payment's too.
-        A negative ``amount`` raises ValueError before anything is sent.
+        A negative ``amount``, or 0 (``amount-not-positive``), raises ValueError before anything is sent.
         """
         return self._run_steps(self._payment_steps)(receivable_id, amount, request_id)
 
@@ -83,8 +83,7 @@ class _SettlementOperations:
         """The payment, and its transaction (:attr:`PaymentResult.tx_id`): a split claim is paid through its
         leaves and keeps the split as its own last change, so the transaction that recorded the payment is read
         from the request record, which names it on a retry answered from the record too."""
-        # as for transfer: a payment is a part of a claim already on the ledger
-        args = (_id(receivable_id, "receivable_id"), str(fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)),
+        args = (_id(receivable_id, "receivable_id"), _part_of_a_claim(amount, "RecordPayment"),
                 _request_id(request_id))
         paid = yield self._submit("RecordPayment", *args, model=PaymentResult)
         if paid.status == "SPLIT":
