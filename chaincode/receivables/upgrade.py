@@ -324,13 +324,19 @@ async def _restore_notice_policies(store: Store, financings: list[tuple[str, Fin
     """Give the assignment notice each of ``financings`` (key, financing) issued at its disbursement the
     debtor's and the bank's orgs where it has no policy (``Store.restore_notice_policy``): one an earlier
     contract version issued. The debtor's org is its claim's (read in one batch; a claim that cannot be read
-    is listed as unreadable, and its notice gets none), the bank's the financing's: the notice's own record,
-    which had no policy, could say anything. Counted in ``writes`` alone."""
+    is listed as unreadable, and its notice gets none): the notice's own record, which had no policy, could say
+    anything. So is the bank's org of a live financing (the claim names it), as for the financing's own policy
+    (``_restore_financing_policies``): the financing record had none either, and two orgs could have named
+    their own there, leaving the debtor's promise to pay the bank theirs to rewrite without the bank; an ended
+    one's is its record's. Counted in ``writes`` alone."""
     issued = [(key, f) for key, f in financings if f.notice_id and f.financier_msp]
     claims = await _claims_of(store, issued, lambda f: f.receivable_id, report)
     for key, f in issued:
-        if (claim := claims.get(key)) is not None and claim.debtor_msp:
-            await store.restore_notice_policy(f.notice_id or "", (claim.debtor_msp, f.financier_msp or ""))
+        if (claim := claims.get(key)) is None or not claim.debtor_msp:
+            continue
+        live = claim.financing_id == f.id and claim.financier_msp is not None
+        bank_msp = claim.financier_msp if live else f.financier_msp
+        await store.restore_notice_policy(f.notice_id or "", (claim.debtor_msp, bank_msp or ""))
 
 
 async def _seal_requests(store: Store, request_keys: list[str], report: dict[str, Any]) -> None:
