@@ -311,9 +311,10 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
     claims are all in USD would otherwise read, scored in CNY, as one with no claims).
     ``history_cut``, when given, is extended with the claims the contract could not count (their history the
     peer cut at its totalQueryLimit, or a record no transaction of the contract created), so a caller can say
-    that the score is not of them either.
+    that the score is not of them either; a split claim none of whose parts the read counts is left out with
+    them (:func:`_with_a_part_of_each_split`).
     """
-    events = []
+    records = []
     for page in _payment_record_pages(receivables, debtor, as_of, page_size):
         if history_cut is not None:
             # absent from a contract older than the field: none named
@@ -321,12 +322,37 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
         for record in _field(page, "records"):
             record_currency = _field(record, "currency")
             if record_currency == currency:
-                events += events_from_payment_record(debtor, record)
+                records.append(record)
             elif left_out is not None:
                 # parts of a split claim are records of their own: the claim counts once, as its original
                 original = _field(record, "parent_id") is None
                 left_out[record_currency] = left_out.get(record_currency, 0) + (1 if original else 0)
+    events = [event for record in _with_a_part_of_each_split(records)
+              for event in events_from_payment_record(debtor, record)]
     return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)   # which puts them in ledger order
+
+
+def _with_a_part_of_each_split(records: list[Any]) -> list[Any]:
+    """``records`` less each claim split by ``as_of`` none of whose parts is among them, and so on up.
+
+    The contract lists a split claim's parts with it (they came to be in the split, and owe what it owed), so
+    a split claim without them in the read lost them to ``history_cut``: parts the peer cut at its
+    totalQueryLimit, or that a newer contract version wrote. The features reopen a split claim none of whose
+    parts a history holds (a hand-written file may leave its parts out), which here would count a claim its
+    parts paid in full as unpaid, and past its due date as overdue at its whole face. It is left out instead,
+    as its parts are, which the page names."""
+    kept = list(records)
+    while True:
+        ids = {_field(r, "receivable_id") for r in kept}
+        with_parts = {held_ancestor(parent, ids) for r in kept if (parent := _field(r, "parent_id")) is not None}
+        # a record given as its JSON may leave out the fields it has no value for (events_from_payment_record)
+        partless = [r for r in kept if (r.get("split_on") if isinstance(r, dict) else r.split_on) is not None
+                    and _field(r, "receivable_id") not in with_parts]
+        if not partless:
+            return kept
+        # leaving one out may leave the claim it was split from without a part in the read: looked at again
+        gone = {id(r) for r in partless}
+        kept = [r for r in kept if id(r) not in gone]
 
 
 def ledger_as_of(receivables: PaymentRecordReader, debtor: str, as_of: date) -> date:
