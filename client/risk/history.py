@@ -341,12 +341,15 @@ def _with_a_part_of_each_split(records: list[Any]) -> list[Any]:
     parts a history holds (a hand-written file may leave its parts out), which here would count a claim its
     parts paid in full as unpaid, and past its due date as overdue at its whole face. It is left out instead,
     as its parts are, which the page names."""
+    def optional(record: Any, name: str) -> Any:
+        # a record given as its JSON may leave out the fields it has no value for (events_from_payment_record)
+        return record.get(name) if isinstance(record, dict) else getattr(record, name)
+
     kept = list(records)
     while True:
         ids = {_field(r, "receivable_id") for r in kept}
-        with_parts = {held_ancestor(parent, ids) for r in kept if (parent := _field(r, "parent_id")) is not None}
-        # a record given as its JSON may leave out the fields it has no value for (events_from_payment_record)
-        partless = [r for r in kept if (r.get("split_on") if isinstance(r, dict) else r.split_on) is not None
+        with_parts = {held_ancestor(parent, ids) for r in kept if (parent := optional(r, "parent_id")) is not None}
+        partless = [r for r in kept if optional(r, "split_on") is not None
                     and _field(r, "receivable_id") not in with_parts]
         if not partless:
             return kept

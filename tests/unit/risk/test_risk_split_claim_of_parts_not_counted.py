@@ -66,3 +66,15 @@ def test_a_part_split_again_whose_parts_are_not_counted_leaves_its_claims_other_
     # the claim is overdue by what its one counted part still owes, not also by the part split again
     assert (features.overdue_count, features.overdue_amount, features.overdue_days_max) == (1, 600_00, 15)
     assert features.open_amount == 600_00
+
+
+def test_records_given_as_json_without_the_fields_they_have_no_value_for_still_read():
+    record = {"receivable_id": "R-1", "holder": "H-1", "face_amount": 100_00, "currency": "CNY",
+              "due_date": "2026-01-10", "registered_on": "2026-01-01", "confirmed_on": "2026-01-02"}
+
+    class Reader:
+        def debtor_payment_record(self, debtor, *, page_size=100, bookmark="", as_of=None):
+            return {"as_of": "2026-02-01", "records": [record], "bookmark": ""}
+
+    history = history_from_ledger(Reader(), "91310000MA1FL00000", date(2026, 2, 1))
+    assert [e.kind for e in history.events] == ["registered", "confirmed"]
