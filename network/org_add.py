@@ -16,7 +16,7 @@ from .crypto import org_crypto
 from .errors import NetworkError
 from .org_admins import AdminKeyError, ChannelAdmins, _admin_key_refusal
 from .org_change import (AdminLoadError, OrgChange, OrgChangeError, check_identifiers_free, plan_add,
-                         plan_add_defined)
+                         plan_add_defined, signing_orgs)
 from .org_definition import decode_msp
 from .org_definition_file import OrgDefinition
 from .ports import ensure_free
@@ -84,6 +84,8 @@ class OrgAddition(ChannelAdmins):
         if current is None:
             current = self.fetch_config(self._via(), keep=not throwaway_crypto)
         self._check_name_free(spec, current)
+        # before the org's crypto is made: a --sign-as naming no org of the channel is refused with nothing written
+        signing_orgs(grown, channel_config.application_orgs(current), sign_as)
         if throwaway_crypto:
             return self._plan_add_unwritten(spec, grown, current, sign_as, dry_run=True)
         self._generate(spec, grown, current)

@@ -32,7 +32,7 @@ from client.ledger import config_policies
 
 from . import channel_config, config_policy, config_signing, configtx, crl, membership
 from .crypto import org_crypto
-from .errors import NetworkError, TopologyError
+from .errors import NetworkError, NodeNotFoundError, TopologyError
 from .org_definition import (ADMINS, ANCHOR_PEERS_KEY, MSP_KEY, OrgMsp, decode_anchor_peers, decode_msp,
                              org_group, policy_from)
 from .org_definition_file import OrgDefinition, check_revocations_kept, write_public_msp
@@ -183,11 +183,37 @@ class AdminLoadError(ValueError):
         self.msp_id, self.folder, self.problem = msp_id, folder, problem
 
 
+def signing_orgs(topology: Topology, msp_ids: list[str], only: list[str] | None) -> set[str] | None:
+    """The MSP IDs of the orgs ``only`` names (`--sign-as`, by org name or MSP ID), None when it names none.
+    Refused (OrgChangeError) for a name that is no org of msp_ids, the channel's orgs: unknown here (mistyped, the
+    orderer org) or not in the channel (the org being added), its admin's signature would count for nothing, and
+    left out without a word the verdict would only say it is missing."""
+    if only is None:
+        return None
+    wanted = set()
+    for name in only:
+        try:
+            org = topology.org(name)
+        except NodeNotFoundError as exc:
+            if "ignoring case" in str(exc):     # two orgs apart in case only: the lookup's own refusal says which
+                raise
+            why = "no peer org of this network has that name"
+        else:
+            if org.msp_id in msp_ids:
+                wanted.add(org.msp_id)
+                continue
+            why = f"{org.msp_id} is not in the config of the channel {topology.channel}"
+        signers = sorted(o.name for o in topology.orgs if o.msp_id in msp_ids)
+        raise OrgChangeError(f"--sign-as {name}: {why}, so no admin of it signs this update: give one of "
+                             f"{', '.join(signers)}. Nothing was written or signed")
+    return wanted
+
+
 def admin_signers(topology: Topology, data_root: Path, msp_ids: list[str],
                   only: list[str] | None = None) -> dict[str, config_signing.AdminSigner]:
     """The admins of these orgs whose keys are in the data folder (only: a subset, by org name or MSP ID).
     Raises AdminLoadError for a folder that cannot sign."""
-    wanted = None if only is None else {topology.org(o).msp_id for o in only}
+    wanted = signing_orgs(topology, msp_ids, only)
     out = {}
     for org in topology.orgs:
         if org.msp_id not in msp_ids or (wanted is not None and org.msp_id not in wanted):
