@@ -39,6 +39,9 @@ class _CommitBase(Signable):
     _message_type = gateway_pb2.SignedCommitStatusRequest
     _signed_field = "request"
     _kind = "commit"
+    _signed_request = "commit status request"
+    _after_it_was_not_sent = (" (the transaction it asks about may still commit: ask its status() again before "
+                              "submitting it anew)")
 
     def __init__(self, context: Context, signed: gateway_pb2.SignedCommitStatusRequest) -> None:
         super().__init__(context, signed)
@@ -72,7 +75,7 @@ class _CommitBase(Signable):
         highest yet, whether the transaction was valid or not: the peer committed that block
         either way, and an invalid transaction's conflicting write is in it or before it.
         """
-        request = yield self._signing()
+        request = yield self._signing("commit_status", timeout, CommitStatusError)
         response = yield from self._context.call(
             "commit_status", request, timeout, CommitStatusError, self.transaction_id
         )

@@ -133,9 +133,11 @@ class _ContractBase:
         )
         with _given_up(proposal.transaction_id, may_have_been_ordered=False):
             transaction = yield proposal.endorse()
-            # signed before it is handed to the orderer: given up while its signer works, nothing was sent
-            yield transaction._signing()
         try:
+            with _given_up(transaction.transaction_id, may_have_been_ordered=False):
+                # signed before it is handed to the orderer: given up while its signer works (or the signer
+                # past Timeouts.submit), nothing was sent
+                yield transaction._signing("submit", None, SubmitError)
             with _given_up(transaction.transaction_id, may_have_been_ordered=True):
                 return (yield transaction.submit())
         except SubmitError as error:

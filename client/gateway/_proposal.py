@@ -240,7 +240,7 @@ class _ProposalBase(ChannelTransaction):
         For queries. Nothing is written to the ledger, whatever the chaincode does. ``timeout``
         (seconds) bounds this call; None, the default, means ``Timeouts.evaluate``, not no deadline.
         """
-        proposed = yield self._signing()
+        proposed = yield self._signing("evaluate", timeout, EvaluateError)
         request = self._request(proposed, gateway_pb2.EvaluateRequest, "target_organizations")
         response = yield from self._context.call("evaluate", request, timeout, EvaluateError, self.transaction_id)
         status = response.result.status
@@ -265,7 +265,7 @@ class _ProposalBase(ChannelTransaction):
 
         ``timeout`` (seconds) bounds this call; None, the default, means ``Timeouts.endorse``, not no deadline.
         """
-        proposed = yield self._signing()
+        proposed = yield self._signing("endorse", timeout, EndorseError)
         request = self._request(proposed, gateway_pb2.EndorseRequest, "endorsing_organizations")
         response = yield from self._context.call("endorse", request, timeout, EndorseError, self.transaction_id)
         prepared = gateway_pb2.PreparedTransaction(

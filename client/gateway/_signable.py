@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import grpc
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -23,6 +24,7 @@ from ._context import Context, verifies
 from ._identity import _public_bytes
 from ._signer import VERIFIED_CURVE_ORDERS, leading_der_signature, low_s_der
 from ._twins import Offload
+from .errors import TransactionError
 
 
 class Signable:
@@ -37,6 +39,10 @@ class Signable:
     _signed_field: ClassVar[str]
     _kind: ClassVar[str]
     """What the object is called in errors: "proposal", "transaction"..."""
+    _signed_request: ClassVar[str | None] = None
+    """What a signer's time-out calls the request it did not sign, when not the object's ``_kind``."""
+    _after_it_was_not_sent: ClassVar[str] = ""
+    """What that error adds to saying the request was not sent, where that is not the end of the matter."""
 
     def __init__(self, context: Context, message: Message) -> None:
         self._context = context
@@ -134,8 +140,19 @@ class Signable:
         denied" (the orderer refuses such a transaction too)."""
         part = self._signed_part()
         if not part.signature:
-            self._refuse_another_identity()
-            part.signature = self._context.signing.sign(getattr(part, self._signed_field))
+            part.signature = self._new_signature()
+        return self._message
+
+    def _new_signature(self) -> bytes:
+        """The signature of the Gateway's signer over the signed part, the message left as it is."""
+        self._refuse_another_identity()
+        return self._context.signing.sign(getattr(self._signed_part(), self._signed_field))
+
+    def _with_signature(self, signature: bytes):
+        """The message, with ``signature`` unless it carries one already."""
+        part = self._signed_part()
+        if not part.signature:
+            part.signature = signature
         return self._message
 
     def _refuse_another_identity(self) -> None:
@@ -153,12 +170,37 @@ class Signable:
             f"gateway.{rebuild}(bytes, signature), or connect as that identity"
         )
 
-    def _signing(self) -> Offload:
-        """The step of a shared body that gives :meth:`_signed`: the async family signs in a worker thread, so
-        that a signer that waits (an HSM, a signing service) does not hold up the event loop's other tasks; in
-        place when nothing waits (a signature given, an in-process key's)."""
-        waits = not self._signed_part().signature and self._context.signing.may_wait
-        return Offload(self._signed, waits=waits)
+    def _signing(self, call_kind: str, timeout: float | None, error_type: type[TransactionError]) -> Offload:
+        """The step of a shared body that gives :meth:`_signed` for the call of ``call_kind`` (a ``Timeouts``
+        field) whose ``timeout=`` is ``timeout``, and whose failures raise ``error_type``.
+
+        A signer that waits (an HSM, a signing service) signs in a thread of its own, so that the async
+        family's event loop runs its other tasks, and is bounded by that call's deadline: a signer that never
+        answers fails the call as that deadline passing would (``gave_up``), with nothing sent, where it held
+        the caller for ever; its signature, if it comes later, is dropped. In place when nothing waits (a
+        signature given, an in-process key's)."""
+        if self._signed_part().signature or not self._context.signing.may_wait:
+            return Offload(self._signed, waits=False)
+        deadline = self._context.timeout(call_kind, timeout)
+        return Offload(self._new_signature, deadline=deadline, finish=self._with_signature,
+                       gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline, error_type))
+
+    def _signer_gave_no_answer(self, call_kind: str, deadline: float,
+                               error_type: type[TransactionError]) -> TransactionError:
+        """The error of a call whose signer did not sign in ``deadline`` seconds: the call's own, as its
+        deadline passing in the peer would raise, ``sent`` False."""
+        signer, request = self._context.signing.signer, self._signed_request or self._kind
+        return error_type(
+            f"the signer ({getattr(signer, '__qualname__', None) or repr(signer)}) gave no signature of this "
+            f"{request} within {deadline:g}s, the {call_kind} call's timeout (Timeouts.{call_kind}, or its "
+            f"timeout=). The {request} was not sent{self._after_it_was_not_sent}, and a signature the signer "
+            "gives later is dropped. Check the signer: a "
+            "signing service that is down or overloaded (give its client a deadline of its own, to raise its "
+            "own error); an HSM that stopped answering (pkcs11-tool --list-slots): a hung PKCS#11 call holds "
+            "its module, so later signatures wait behind it until the process is restarted. A signer that is "
+            f"slow but works needs a longer Timeouts.{call_kind}",
+            transaction_id=self.transaction_id, code=grpc.StatusCode.DEADLINE_EXCEEDED, sent=False,
+        )
 
 
 class ChannelTransaction(Signable):

@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 
 Signer = Callable[[bytes], bytes]
 """Digest in, signature out, synchronously (in connect_async() too): bytes, bytearray or memoryview. For ECDSA:
-DER-encoded, either S form (the Gateway sends the low-S one, without anything after the DER)."""
+DER-encoded, either S form (the Gateway sends the low-S one, without anything after the DER). One whose key is not
+in the process is called in a thread of its own and bounded by the timeout of the call its signature is for."""
 
 _CURVE_ORDERS = {
     "secp256r1": 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551,

@@ -58,7 +58,7 @@ class _TransactionBase(ChannelTransaction):
         block that commits it. ``timeout`` (seconds) bounds this call; None, the
         default, means ``Timeouts.submit``, not no deadline.
         """
-        signed = yield self._signing()
+        signed = yield self._signing("submit", timeout, SubmitError)
         request = gateway_pb2.SubmitRequest(
             transaction_id=self.transaction_id, channel_id=self._channel, prepared_transaction=signed.envelope
         )

@@ -10,10 +10,15 @@ just as they see an error the sync call raised in place.
 
 A body yields :class:`Pause` to wait without blocking an event loop, and
 :class:`Offload` for work that may wait on something outside the process (a
-signer over an HSM or a signing service): :func:`blocking` runs it in place,
-:func:`awaiting` in a worker thread, so the event loop runs its other tasks
-meanwhile. Either sends back what the work returned, or throws what it raised
-into the body at its ``yield``.
+signer over an HSM or a signing service). Work with a deadline runs in a
+thread of its own in either family, waited for until the deadline: past it,
+the body is given the Offload's ``gave_up()`` error and whatever the work
+returns later is dropped (a Python thread cannot be stopped; a daemon thread
+keeps neither the process nor ``asyncio.run`` waiting for it). Without a
+deadline :func:`blocking` runs it in place, :func:`awaiting` in such a thread,
+so the event loop runs its other tasks meanwhile. Either sends back what
+``finish`` made of what the work returned, or throws what it raised into the
+body at its ``yield``.
 
 A transport of the other family shows itself here, at its first call, when
 connect() could not tell its family (a wrapper whose calls are plain methods):
@@ -25,8 +30,11 @@ before the body takes any further step.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import functools
 import inspect
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Generator, TypeVar
@@ -49,7 +57,14 @@ class Offload:
     work: Callable[[], Any]
     waits: bool = True
     """False for work known to take no more than a little CPU (a signature with an in-process key): the async
-    twin then runs it in place too, sparing two thread switches."""
+    twin then runs it in place too, sparing two thread switches, and no deadline applies."""
+    deadline: float | None = None
+    """Seconds to wait for work that waits; None for no deadline."""
+    gave_up: Callable[[], BaseException] | None = None
+    """The error the body is given when the deadline passes first (needed with a deadline)."""
+    finish: Callable[[Any], Any] = lambda returned: returned
+    """What is sent back to the body, made from what the work returned, in the body's own thread: nothing of a
+    work given up on, which returns later in its thread, changes what the body holds."""
 
 
 def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
@@ -68,7 +83,7 @@ def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
                 reply = time.sleep(step.seconds) if step.seconds else None
             elif isinstance(step, Offload):
                 try:
-                    reply = step.work()
+                    reply = step.finish(_done_within_deadline(step))
                 except BaseException as error:  # noqa: BLE001 - handed to the body, as in the async twin
                     resume, reply = steps.throw, error
             else:
@@ -111,18 +126,64 @@ def awaiting(body: Callable[..., Steps[T]]) -> Callable[..., Any]:
 
 
 def _awaitable(step: Any) -> Any:
-    """What the async twin awaits for ``step``: a Pause's sleep; an Offload's work in a worker thread (a
+    """What the async twin awaits for ``step``: a Pause's sleep; an Offload's work in a thread of its own (a
     signer waiting on an HSM would otherwise hold up every task of the event loop); a transport call's
     awaitable."""
     if isinstance(step, Pause):
         return asyncio.sleep(step.seconds)
     if isinstance(step, Offload):
-        return asyncio.to_thread(step.work) if step.waits else _in_place(step.work)
+        return _awaited_within_deadline(step) if step.waits else _in_place(step)
     return step
 
 
-async def _in_place(work: Callable[[], T]) -> T:
-    return work()
+async def _in_place(step: Offload) -> Any:
+    return step.finish(step.work())
+
+
+def _done_within_deadline(step: Offload) -> Any:
+    """What ``step.work()`` returned, for the blocking family: in place without a deadline (or for work that
+    does not wait), else from its own thread, waited for until the deadline, and ``gave_up()`` past it."""
+    if not step.waits or step.deadline is None:
+        return step.work()
+    running = _in_its_own_thread(step.work)
+    done, _ = concurrent.futures.wait([running], timeout=step.deadline)
+    if not done:
+        raise step.gave_up()
+    return running.result()
+
+
+async def _awaited_within_deadline(step: Offload) -> Any:
+    """What ``step.work()`` returned, for the async family: from its own thread, awaited until the deadline
+    (if any), and ``gave_up()`` past it. Given up on, or cancelled, what it returns later is dropped."""
+    running = asyncio.wrap_future(_in_its_own_thread(step.work))
+    try:
+        done, _ = await asyncio.wait({running}, timeout=step.deadline)
+    finally:
+        if not running.done():
+            running.cancel()   # what the thread gives later is dropped, even once the loop is closed
+    if not done:
+        raise step.gave_up()
+    return step.finish(running.result())
+
+
+def _in_its_own_thread(work: Callable[[], T]) -> "concurrent.futures.Future[T]":
+    """``work()`` started in a daemon thread of its own, with the caller's context variables, as
+    ``asyncio.to_thread`` runs it: a thread that never ends (a signer that hangs) holds neither the
+    interpreter's exit, nor ``asyncio.run``'s, nor a pool later work would queue behind."""
+    running: concurrent.futures.Future = concurrent.futures.Future()
+    running.set_running_or_notify_cancel()   # no longer cancellable: the thread's result always lands
+    context = contextvars.copy_context()
+
+    def run() -> None:
+        try:
+            returned = context.run(work)
+        except BaseException as error:  # noqa: BLE001 - given to whoever waits for it
+            running.set_exception(error)
+        else:
+            running.set_result(returned)
+
+    threading.Thread(target=run, name="recfin-offload", daemon=True).start()
+    return running
 
 
 def refuse_awaitable(returned: Any) -> None:

@@ -26,7 +26,8 @@ orderer that answered the Gateway peer with an error, decoded from the
 failure happened on the Gateway peer itself.
 
 ``sent`` is False when the client refused the call before anything was sent
-(the gateway, or the gRPC channel given to it, was closed): the peer never saw it.
+(the gateway, or the gRPC channel given to it, was closed; or the signer gave no
+signature within the call's timeout, code ``DEADLINE_EXCEEDED``): the peer never saw it.
 
 Arguments the caller got wrong (a bad PEM, an empty function name, bytes given
 to a ``new_*`` rebuild that are not of its kind) raise ordinary
@@ -158,7 +159,8 @@ class SubmitError(TransactionError):
         """Whether the transaction may have reached an orderer, and so may still commit.
 
         False for a submit the client refused before sending it (``sent`` False: the gateway
-        or its channel was closed, code ``CANCELLED``), and for the codes with which the Gateway
+        or its channel was closed, code ``CANCELLED``, or the signer gave no signature within
+        the submit's timeout, code ``DEADLINE_EXCEEDED``), and for the codes with which the Gateway
         peer says that no orderer took it (:data:`SUBMIT_REFUSED_CODES`); every other code, and
         a failure without one, may hide a commit.
         """
