@@ -20,13 +20,13 @@ from . import config as cfg
 from . import dates, keys, lifecycle
 from . import financing as fin
 from .daycount import round_half_up
-from .errors import rule
+from .errors import NewerVersionRecord, rule
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REJECTED, SETTLED, SPLIT, STATUSES, WITHDRAWN, DiscountOffer, Disbursement,
     Offer, OfferParties, OfferTerms, Party, Receivable,
 )
 from .store import Store
-from .store_base import NOT_A_RECORD, newer_version, parsed_private, readable_record
+from .store_base import NOT_A_RECORD, UNREADABLE_VALUE, PassedOver, newer_version, parsed_private, readable_record
 from .store_claims import CLAIM_INDEXES, live_financier
 from .store_offers import OfferAsMade
 
@@ -287,18 +287,19 @@ async def open_offers_page(store: Store, financier: str, debtor: str, page_size:
     (it is scanned and left out: ``fetched`` counts it)."""
     values = [financier, debtor] if debtor else [financier]
     rows, meta = await _index_records(store, keys.OPEN_OFFER, values, page_size, bookmark, keys.OFFER)
-    offers = [(o, entry) for entry, d in rows
-              if (o := readable_record(Offer, d, keys.OFFER, entry[-1:])) is not None]
+    passed = PassedOver()
+    offers = [(o, entry) for entry, key, d in rows
+              if (o := passed.read(Offer, d, key, keys.OFFER, entry[-1:])) is not None]
     offers = [(o, entry) for o, entry in offers if o.status == "OPEN" and o.financier == entry[0]]
     # the offer records no debtor: its claim's (which no change of the claim alters) must be the entry's, read for
     # the page's offers in one round trip (an offer naming a claim id no key can be formed of is no offer the
     # model reads: ``model.KeyAttribute``)
-    claims = (await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, o.receivable_id)
-                                                    for o, _ in offers]) if offers else [])
-    records = [{**o.to_json(), "debtor": entry[1]} for (o, entry), claim in zip(offers, claims)
-               if (r := readable_record(Receivable, claim, keys.RECEIVABLE, [o.receivable_id])) is not None
+    claim_keys = [store.key(keys.RECEIVABLE, o.receivable_id) for o, _ in offers]
+    claims = await store.stub.get_multiple_states(claim_keys) if offers else []
+    records = [{**o.to_json(), "debtor": entry[1]} for (o, entry), key, claim in zip(offers, claim_keys, claims)
+               if (r := passed.read(Receivable, claim, key, keys.RECEIVABLE, [o.receivable_id])) is not None
                and r.debtor == entry[1]]
-    return _page_of(records, meta)
+    return _page_of(records, meta, passed)
 
 
 async def _receivables_page(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
@@ -308,27 +309,32 @@ async def _receivables_page(store: Store, index: str, values: list[str], page_si
     GetReceivable answers it, through the model: a claim an earlier version stored reads with the fields added
     since at their defaults (an invoice's ``code``, ``currency``), not as the bytes it was stored in."""
     rows, meta = await _index_records(store, index, values, page_size, bookmark, keys.RECEIVABLE)
-    claims = [(r, entry) for entry, d in rows
-              if (r := readable_record(Receivable, d, keys.RECEIVABLE, entry[-1:])) is not None]
-    return _page_of([r.to_json() for r, entry in claims if keep is None or keep(r, entry)], meta)
+    passed = PassedOver()
+    claims = [(r, entry) for entry, key, d in rows
+              if (r := passed.read(Receivable, d, key, keys.RECEIVABLE, entry[-1:])) is not None]
+    return _page_of([r.to_json() for r, entry in claims if keep is None or keep(r, entry)], meta, passed)
 
 
 async def _index_records(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
-                         record_type: str) -> tuple[list[tuple[list[str], bytes | None]], Any]:
+                         record_type: str) -> tuple[list[tuple[list[str], str, bytes | None]], Any]:
     """One page of an index whose last attribute is the id of a ``record_type`` record: each entry's attributes
-    with that record (None when there is none), the records read in one round trip; and the page's metadata.
-    An entry of another shape than the contract writes (``StoreBase.entry_attributes``) is scanned and left
-    out."""
+    with that record's key and value (None when there is none), the records read in one round trip; and the
+    page's metadata. An entry of another shape than the contract writes (``StoreBase.entry_attributes``) is
+    scanned and left out."""
     kvs, meta = await store.index_page(index, values, page_size, bookmark)
     entries = [entry for kv in kvs if (entry := store.entry_attributes(kv.key, index)) is not None]
-    docs = (await store.stub.get_multiple_states([store.key(record_type, entry[-1]) for entry in entries])
-            if entries else [])
-    return list(zip(entries, docs)), meta
+    record_keys = [store.key(record_type, entry[-1]) for entry in entries]
+    docs = await store.stub.get_multiple_states(record_keys) if entries else []
+    return list(zip(entries, record_keys, docs)), meta
 
 
-def _page_of(records: list[dict], meta: Any) -> dict:
-    """A list's page: its records, how many entries the peer scanned for it, the next page's bookmark."""
-    return {"records": records, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+def _page_of(records: list[dict], meta: Any, passed: PassedOver) -> dict:
+    """A list's page: its records, how many entries the peer scanned for it, the next page's bookmark, and the
+    records it passed over as this peer cannot read them (``PassedOver``: ``unreadable``, ``newer_version``).
+    Listed, not refused: any two orgs can write a new key under a list's range, and a refusal would deny the
+    list to every reader for good; a reader counting the page learns what it does not hold."""
+    return {"records": records, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark,
+            **passed.fields()}
 
 
 def _share(part: int, whole: int) -> str:
@@ -350,8 +356,12 @@ async def statistics(store: Store, today: date) -> dict:
     OVERDUE or not (``lifecycle.is_overdue``), as the debtor's payment record does."""
     per_debtor: dict[str, dict[str, dict[str, int]]] = {}
     counts = {s: 0 for s in STATUSES}
+    # a claim this peer cannot read is named, not refused: two orgs can write a new claim key holding any value
+    # (one with a field this version does not know among them), and a refusal would deny the regulator its
+    # figures for good; named, the figures say which claims they leave out
+    passed = PassedOver()
     async for kv in store.every_row(keys.RECEIVABLE):   # every claim, however many: page after page
-        if (r := readable_record(Receivable, kv.value, *store.stub.split_composite_key(kv.key))) is None:
+        if (r := passed.read(Receivable, kv.value, kv.key, *store.stub.split_composite_key(kv.key))) is None:
             continue   # no claim, or a copy of one: two orgs wrote the key outside the contract
         counts[r.status] += 1
         if r.status not in lifecycle.PAYABLE:
@@ -373,6 +383,7 @@ async def statistics(store: Store, today: date) -> dict:
         "per_debtor": {d: _with_shares(by_currency) for d, by_currency in sorted(per_debtor.items())},
         "total": _with_shares(totals),
         "count_by_status": counts,
+        **passed.fields(),
     }
 
 
@@ -632,13 +643,14 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
     (``discount_offer_as_seen_by``): those covering ``receivable`` when given, those open on ``open_on`` when
     given; none that acceptance would refuse as naming another debtor than published it (``as_published``).
     ``fetched`` counts the offers scanned before filtering."""
-    offers, meta = await store.discount_offers_page(debtor, page_size, bookmark)
+    passed = PassedOver()
+    offers, meta = await store.discount_offers_page(debtor, page_size, bookmark, passed)
     kept = [d for d in offers if (receivable is None or lifecycle.discount_offer_covers(d, receivable))
             and (open_on is None or is_open(d, open_on))]
     seen = await discount_offers_as_seen_by(store, reader, kept, part=receivable)
     # last, as it reads the offer's history: only the offers the page would show otherwise pay that read
     listed = [doc for d, doc in zip(kept, seen) if doc is not None and await store.as_published(d)]
-    return _page_of(listed, meta)
+    return _page_of(listed, meta, passed)
 
 
 # ---------------------------------------------------------------- a bank's exposure to a debtor
@@ -691,7 +703,13 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
         claims.append({"receivable_id": r.id, "financing_id": f.id, "status": f.status, "due_date": r.due_date,
                        "currency": r.currency, "principal": principal, "collected": collected,
                        "outstanding_principal": max(0, principal - collected)})
-    offers, made, expired = await _open_offers(store, financier, debtor, today)
+    # an offer or its claim this peer cannot read is named (``unreadable``, ``newer_version``) and counts nothing,
+    # rather than refusing the figures: one the bank's own entries list is among ``uncounted_offers`` too, which an
+    # offer priced on these figures drops, so the limit holds; refused, any two orgs writing one key would deny the
+    # bank its figures on the debtor. A live loan's claim is refused instead (``Store.financed_by``): nothing drops
+    # a loan that is out, and passed over, its principal would be missing from ``exposure``
+    passed = PassedOver()
+    offers, made, expired = await _open_offers(store, financier, debtor, today, passed)
     # an accepted offer counts in ``exposure``, as its financing: named uncounted, it could not be disbursed. Only a
     # loan on the claim the bank's entry recorded, sealed with the bank's org: two orgs can make up a loan entry, a
     # claim and a financing naming an offer they hid (new keys, under any policy), or accept it with altered
@@ -706,7 +724,8 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
     uncounted = sorted(i for i in made.keys() - counted - expired if keys.is_offer_id(i))
     return {"financier": financier, "debtor": debtor, "version": await store.exposure_version(financier, debtor),
             "exposure": _per_currency(claims, "outstanding_principal"), "financings": claims,
-            "offered": _per_currency(offers, "advance"), "offers": offers, "uncounted_offers": uncounted}
+            "offered": _per_currency(offers, "advance"), "offers": offers, "uncounted_offers": uncounted,
+            **passed.fields()}
 
 
 def _per_currency(rows: list[dict], figure: str) -> dict[str, int]:
@@ -717,7 +736,7 @@ def _per_currency(rows: list[dict], figure: str) -> dict[str, int]:
     return dict(sorted(sums.items()))
 
 
-async def _open_offers(store: Store, financier: str, debtor: str, today: str
+async def _open_offers(store: Store, financier: str, debtor: str, today: str, passed: PassedOver
                        ) -> tuple[list[dict], dict[str, OfferAsMade], set[str]]:
     """The bank's offers on the debtor's claims that the holder could accept today, as AcceptFinancingOffer decides:
     the offer OPEN (not lapsed by a withdrawal or another acceptance) and not expired, on a live request (the claim
@@ -736,14 +755,14 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
     cannot rewrite as they can the claim before acceptance (the claim's, on an entry that recorded none). With
     them, what the bank's own ``recfin.offer-made`` entries say, by offer id (``Store.open_offers``), and the
     ids of the offers left out because their own terms say they expired before ``today``, on claims that would
-    take them otherwise."""
+    take them otherwise. An offer or a claim this peer cannot read is added to ``passed``."""
     bank_msp = (await store.require_party(financier)).msp_id
-    listed, made = await store.open_offers(financier, debtor, bank_msp)
+    listed, made = await store.open_offers(financier, debtor, bank_msp, passed)
     offers = [o for o in listed if o.financier == financier and o.status == "OPEN" and (o.expires_on or today) >= today]
     await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in offers))
     # a claim any two orgs deleted, or wrote as no claim parses to, before acceptance gave it the bank's
     # org: its offer cannot be accepted while so, and counts nothing rather than failing the bank's figures
-    claims = {o.id: claim for o in offers if (claim := await store.readable_receivable(o.receivable_id)) is not None}
+    claims = {o.id: claim for o in offers if (claim := await _offers_claim(store, o, passed)) is not None}
     acceptable = sorted((o for o in offers if o.id in claims and _acceptable_on(claims[o.id], o.financing_id, debtor,
                                                                                 today)),
                         key=lambda o: (o.receivable_id, o.id))
@@ -772,6 +791,15 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str
         else:
             expired.add(o.id)
     return rows, made, expired
+
+
+async def _offers_claim(store: Store, o: Offer, passed: PassedOver) -> Receivable | None:
+    """The claim of offer ``o``, None where there is none or this peer cannot read it (added to ``passed``)."""
+    try:
+        return await store.receivable_or_none(o.receivable_id)
+    except UNREADABLE_VALUE as problem:
+        passed.add(store.key(keys.RECEIVABLE, o.receivable_id), newer=isinstance(problem, NewerVersionRecord))
+        return None
 
 
 def _acceptable_on(r: Receivable, financing_id: str, debtor: str, today: str) -> bool:

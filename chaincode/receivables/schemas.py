@@ -127,7 +127,23 @@ class Provenance(Doc):
     tree: ProvenanceNode
 
 
-class Page(Doc):
+UNREADABLE_FIELD = Field(default_factory=list, description=(
+    "keys of the records passed over as no contract version wrote them (a value written outside the contract, "
+    "or a copy of another record): in no record or figure here; report them to the network's operators"))
+NEWER_VERSION_FIELD = Field(default_factory=list, description=(
+    "keys of the records passed over as a newer contract version wrote them, which this peer's older version "
+    "cannot read: in no record or figure here; install the channel's version on this peer, or ask another"))
+
+
+class PassedOver(Doc):
+    """The records an answer passed over because this peer cannot read them, by key, as UpgradeLedger names
+    them: a reader summing the answer learns what it does not hold."""
+
+    unreadable: list[str] = UNREADABLE_FIELD
+    newer_version: list[str] = NEWER_VERSION_FIELD
+
+
+class Page(PassedOver):
     records: list[Receivable]
     fetched: int
     bookmark: str
@@ -144,7 +160,7 @@ class Exposure(Doc):
     financed_share: str
 
 
-class Statistics(Doc):
+class Statistics(PassedOver):
     """GetStatistics' answer. Amounts are grouped by currency (ISO 4217 code), never added across currencies."""
 
     per_debtor: dict[str, dict[str, Exposure]] = Field(description="debtor's credit code -> currency -> figures")
@@ -254,7 +270,7 @@ class ListedOffer(Offer):
     debtor: str = Field(description="credit code of the debtor of the claim the offer is on (receivable_id)")
 
 
-class OfferPage(Doc):
+class OfferPage(PassedOver):
     """ListOffersByFinancier's answer: one page of a bank's offers still OPEN, by debtor then offer id; expired
     ones included (their expiry is private)."""
 
@@ -263,7 +279,7 @@ class OfferPage(Doc):
     bookmark: str
 
 
-class DiscountOfferPage(Doc):
+class DiscountOfferPage(PassedOver):
     records: list[DiscountOffer]
     fetched: int
     bookmark: str
@@ -310,7 +326,7 @@ class OpenOffer(Doc):
                                      "fen")
 
 
-class FinancierExposure(Doc):
+class FinancierExposure(PassedOver):
     """GetFinancierExposure's answer: one bank's outstanding financed principal on one debtor's claims, and what
     its open offers on them would add. Against a limit on the debtor, count exposure + offered."""
 

@@ -139,6 +139,49 @@ def readable_record(model: type[M], raw: bytes | None, object_type: str,
         return None
 
 
+def written_by_a_newer_version(model: type[M], raw: bytes) -> bool:
+    """Whether ``raw``, a value ``readable_record`` passed over, is a record of ``model`` a newer contract
+    version wrote (``newer_version``), as a read of it by its key would refuse it ``record-newer-version``."""
+    try:
+        model.model_validate_json(raw)
+    except ValidationError as exc:
+        return newer_version(exc)
+    except NOT_A_RECORD:
+        return False
+    return False   # it parses: passed over as a copy under another record's key
+
+
+class PassedOver:
+    """The keys of the records a read passes over because this peer cannot read them, named as UpgradeLedger
+    names them: ``newer_version``, a record a newer contract version wrote (this peer runs an older one:
+    install the channel's version), and ``unreadable``, one no version wrote (a value two orgs wrote outside
+    the contract, or a copy of another record under a key not its own). A list, the statistics or an exposure
+    that passes one over answers both, in the order met, so that a reader summing a page knows what it does
+    not hold, rather than being told a smaller figure with no sign anything was left out."""
+
+    def __init__(self) -> None:
+        self.unreadable: list[str] = []
+        self.newer_version: list[str] = []
+
+    def add(self, key: str, *, newer: bool) -> None:
+        found = self.newer_version if newer else self.unreadable
+        if key not in found:   # a record two entries of one page name, once
+            found.append(key)
+
+    def read(self, model: type[M], raw: bytes | None, key: str, object_type: str,
+             attributes: Sequence[str]) -> M | None:
+        """``readable_record`` of ``raw``, the value under ``key`` (``object_type`` [``attributes``]); a value
+        it passes over (not an empty key, which holds no record) is added by ``key``."""
+        doc = readable_record(model, raw, object_type, attributes)
+        if doc is None and raw:
+            self.add(key, newer=written_by_a_newer_version(model, raw))
+        return doc
+
+    def fields(self) -> dict[str, list[str]]:
+        """The answer's ``unreadable`` and ``newer_version``."""
+        return {"unreadable": list(self.unreadable), "newer_version": list(self.newer_version)}
+
+
 def newer_version(exc: Exception) -> bool:
     """Whether a stored value ``exc`` refused holds every field this version reads, each as it reads it, and fields
     it does not know besides, or a status value it does not know: what a newer contract version writes (each adds

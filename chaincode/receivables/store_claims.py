@@ -12,7 +12,7 @@ from chaincode.shim import KeyEndorsementPolicy
 from . import keys, lifecycle, policy
 from .errors import rule
 from .model import CONFIRMED, REGISTERED, Financing, Receivable
-from .store_base import UNREADABLE_VALUE, StoreBase, contract_policy_orgs, earlier_form_orgs
+from .store_base import StoreBase, contract_policy_orgs, earlier_form_orgs
 
 
 class ClaimReseal(NamedTuple):
@@ -304,14 +304,6 @@ class ClaimRecords(StoreBase):
                if (entry := self.entry_attributes(kv.key, keys.BY_FINANCIER)) is not None]
         claims = [await self.receivable_or_none(i) for i in ids]
         return [r for r in claims if live_financier(r) == (financier, debtor)]
-
-    async def readable_receivable(self, receivable_id: str) -> Receivable | None:
-        """The claim, or None where its key holds none or a value no claim parses to (before its key-level policy
-        names a bank, the debtor's and the holder's orgs can write or delete it)."""
-        try:
-            return await self.receivable_or_none(receivable_id)
-        except UNREADABLE_VALUE:
-            return None
 
     @staticmethod
     def financier_entry_records(r: Receivable) -> tuple[tuple[str, ...], ...]:

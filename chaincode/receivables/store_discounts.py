@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 from . import keys
-from .errors import unreadable
+from .errors import NewerVersionRecord, unreadable
 from .model import DiscountOffer
-from .store_base import UNREADABLE_VALUE, HistoryIncomplete, StoreBase
+from .store_base import UNREADABLE_VALUE, HistoryIncomplete, PassedOver, StoreBase
 
 _OFFER_OF_ANOTHER_ORG = ("No holder can take the offer, nor can it be withdrawn, while it stands: report the "
                          "key to the network's operators (its history names the transaction that wrote it); "
@@ -99,24 +99,28 @@ class DiscountRecords(StoreBase):
         entry_held = None if entry_written else await self.stub.get_state_validation_parameter(entry_key)
         return written + await self._seal_unguarded(entry_key, [d.debtor_msp], entry_held)
 
-    async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
+    async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str,
+                                   passed: PassedOver | None = None) -> tuple[list[DiscountOffer], Any]:
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata.
 
         The offer decides, not its entry: an entry nobody wrote yet is a new key, which any two orgs can write, so
         an offer is listed only under its own entry (``_discount_entry``: ``debtor``, its publication date, its
         id); an entry naming another debtor's offer, or an offer under another date (listed twice, out of order),
         one of another shape (``entry_attributes``: the debtor alone, no id), or an offer missing or
-        unreadable, is scanned and left out (the metadata counts it)."""
+        unreadable, is scanned and left out (the metadata counts it); one this peer cannot read is added to
+        ``passed`` too (``PassedOver``), so that the page says it left it out."""
         kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, [debtor], page_size, bookmark)
         entries = [entry for kv in kvs
                    if (entry := self.entry_attributes(kv.key, keys.DISCOUNT_BY_DEBTOR)) is not None]
         await self.prefetch(*((keys.DISCOUNT, entry[-1]) for entry in entries))   # in one round trip
         # compared field by field: the key of an offer two orgs wrote, U+0000 in its date, could not be formed
-        return [d for entry in entries if (d := await self._listed_discount_offer(entry[-1])) is not None
+        return [d for entry in entries if (d := await self._listed_discount_offer(entry[-1], passed)) is not None
                 and entry == [d.debtor, d.published_on, d.id]], meta
 
-    async def _listed_discount_offer(self, offer_id: str) -> DiscountOffer | None:
+    async def _listed_discount_offer(self, offer_id: str, passed: PassedOver | None) -> DiscountOffer | None:
         try:
             return await self._get(DiscountOffer, keys.DISCOUNT, offer_id)
-        except UNREADABLE_VALUE:
+        except UNREADABLE_VALUE as problem:
+            if passed is not None:
+                passed.add(self.key(keys.DISCOUNT, offer_id), newer=isinstance(problem, NewerVersionRecord))
             return None

@@ -12,9 +12,9 @@ import re
 from collections.abc import Collection
 
 from . import keys
-from .errors import UnreadableRecord, rule, shown, unreadable
+from .errors import NewerVersionRecord, UnreadableRecord, rule, shown, unreadable
 from .model import Offer, OfferParties, Receivable
-from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, StoreBase, parsed_private
+from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, PassedOver, StoreBase, parsed_private
 
 
 # the most offers a bank's offer may name as left out of the figures it was priced on (MakeFinancingOffer's
@@ -271,12 +271,13 @@ class OfferRecords(StoreBase):
             return False
         return o is not None and o.status == "OPEN"
 
-    async def _readable_offer(self, offer_id: str) -> Offer | None:
+    async def _readable_offer(self, offer_id: str, passed: PassedOver) -> Offer | None:
         """The offer, or None where its key holds none or a value no offer parses to (any two orgs can write or
-        delete an offer's key)."""
+        delete an offer's key), which is added to ``passed``."""
         try:
             return await self._get(Offer, keys.OFFER, offer_id)
-        except UNREADABLE_VALUE:
+        except UNREADABLE_VALUE as problem:
+            passed.add(self.key(keys.OFFER, offer_id), newer=isinstance(problem, NewerVersionRecord))
             return None
 
     async def exposure_version(self, bank: str, debtor: str) -> int:
@@ -367,7 +368,7 @@ class OfferRecords(StoreBase):
                 return i
         return None
 
-    async def open_offers(self, financier: str, debtor: str, bank_msp: str
+    async def open_offers(self, financier: str, debtor: str, bank_msp: str, passed: PassedOver
                           ) -> tuple[list[Offer], dict[str, OfferAsMade]]:
         """The offers ``recfin.open-offer`` or the bank's own ``keys.OFFER_MADE`` entries list under the bank and the
         debtor (``put_offer``), in id order, the offers read in batches (``prefetch``): those still OPEN, expired
@@ -376,7 +377,8 @@ class OfferRecords(StoreBase):
         not under ``bank_msp`` (the bank's org) alone, which any two orgs can write under a policy of their own,
         lists nothing, nor does an entry of either index of another shape than the contract writes
         (``entry_attributes``), and an entry whose offer record is missing or unreadable (any two orgs can
-        delete or rewrite it) counts nothing: none makes the bank's figures fail. The caller holds each offer
+        delete or rewrite it) counts nothing: none makes the bank's figures fail. An offer record this peer
+        cannot read is added to ``passed``. The caller holds each offer
         to its entry: made by the bank, on a claim of the debtor. With them, what the bank's own entries say, by
         offer id: the amount each recorded, and the ids whose offers the caller did not count are those its
         next offer drops (``uncounted``)."""
@@ -389,7 +391,7 @@ class OfferRecords(StoreBase):
                 made[entry[-1]] = OfferAsMade.recorded(kv.value, entry_standing=True)
         ids.update(made)
         await self.prefetch(*((keys.OFFER, i) for i in sorted(ids)))
-        return [o for i in sorted(ids) if (o := await self._readable_offer(i)) is not None], made
+        return [o for i in sorted(ids) if (o := await self._readable_offer(i, passed)) is not None], made
 
     async def offer_parties(self, collection: str, offer_id: str) -> OfferParties | None:
         """Whose offer ``offer_id`` is and to whom it was made, as the private record ``MakeFinancingOffer``

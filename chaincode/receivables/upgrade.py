@@ -107,13 +107,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from . import fingerprint, keys, lifecycle, queries
 from .errors import NewerVersionRecord
 from .model import LIVE_FINANCING, DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
-from .store_base import NOT_A_RECORD, newer_version, readable_record
+from .store_base import NOT_A_RECORD, readable_record, written_by_a_newer_version
 
 # the keys besides those of SCANNED_RECORDS that earlier versions gave a key-level policy, in the form they
 # wrote (``store_base.earlier_org_policy``): a page of them reseals each (``Store.reseal_earlier_role``),
@@ -256,23 +256,10 @@ def _parsed(store: Store, model: type[M], records: list[tuple[str, bytes]],
     out = []
     for key, raw in records:
         if (doc := readable_record(model, raw, *store.stub.split_composite_key(key))) is None:
-            _pass_over(report, key, _written_by_a_newer_version(model, raw))
+            _pass_over(report, key, written_by_a_newer_version(model, raw))
         else:
             out.append((key, doc))
     return out
-
-
-def _written_by_a_newer_version(model: type[M], raw: bytes) -> bool:
-    """Whether ``raw``, a value ``readable_record`` passed over, is a record of ``model`` a newer contract
-    version wrote (``store_base.newer_version``), as a read of it by its key would refuse it
-    ``record-newer-version``."""
-    try:
-        model.model_validate_json(raw)
-    except ValidationError as exc:
-        return newer_version(exc)
-    except NOT_A_RECORD:
-        return False
-    return False   # it parses: passed over as a copy under another record's key
 
 
 def _pass_over(report: dict[str, Any], key: str, newer: bool) -> None:

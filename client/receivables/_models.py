@@ -921,9 +921,26 @@ class Provenance(Document):
 RecordT = TypeVar("RecordT")
 
 
-class Paged(Document, Generic[RecordT]):
+class PassedOver(Document):
+    """The records an answer passed over because the peer that answered cannot read them, by ledger key, as
+    ``upgrade_ledger`` names them: in none of its records or figures. Empty from a contract before the fields.
+
+    ``unreadable``: records no contract version wrote (a value written outside the contract): report the keys to
+    the network's operators. ``newer_version``: records a newer contract version wrote, which the peer's older
+    version cannot read: install the channel's version on that peer, or read from another."""
+
+    unreadable: list[str] = Field(default_factory=list)
+    newer_version: list[str] = Field(default_factory=list)
+
+    @property
+    def passed_over(self) -> int:
+        """How many records the answer left out as the peer could not read them: 0 for a whole answer."""
+        return len(self.unreadable) + len(self.newer_version)
+
+
+class Paged(PassedOver, Generic[RecordT]):
     """One page of a list the contract pages: its records, how many, and the ``bookmark`` of the next page (``""``
-    when there is none)."""
+    when there is none); the records it passed over (:class:`PassedOver`)."""
 
     records: list[RecordT]
     fetched: StrictInt
@@ -948,11 +965,11 @@ class Exposure(Document):
     financed_share: RateValue
 
 
-class Statistics(Document):
+class Statistics(PassedOver):
     """``GetStatistics``: amounts grouped by currency (ISO 4217), never added across currencies.
 
     ``per_debtor[debtor][currency]`` and ``total[currency]`` are :class:`Exposure`; ``count_by_status``
-    counts claims of every currency.
+    counts claims of every currency; none counts a claim in ``unreadable`` or ``newer_version``.
     """
 
     per_debtor: dict[str, dict[str, Exposure]]
@@ -1075,10 +1092,11 @@ def _currency_code(currency: Any) -> str:
                          "spells every currency; under another spelling nothing would match") from None
 
 
-class FinancierExposure(Document):
+class FinancierExposure(PassedOver):
     """``GetFinancierExposure``: one bank's outstanding financed principal on one debtor, per currency
     (``exposure``: currency -> fen), and the financings it is made of; and the advances its offers there that
-    holders can still accept would add (``offered``), and those offers.
+    holders can still accept would add (``offered``), and those offers. An offer or its claim the peer cannot
+    read counts nothing and is named in ``unreadable`` or ``newer_version`` (:class:`PassedOver`).
 
     Against a limit on the debtor, count both (:meth:`committed_in`): each open offer is one acceptance away
     from being out, and the bank is not asked again."""

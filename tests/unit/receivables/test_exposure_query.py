@@ -63,7 +63,8 @@ async def test_payments_to_the_bank_reduce_it_and_repayment_closes_it():
     # is listed as left out of offered until the bank's next offer on the debtor drops its entry
     assert await _exposure(net, "bank", "core") == {"financier": bank.uscc, "debtor": core.uscc, "version": 1,
                                                     "exposure": {}, "financings": [], "offered": {}, "offers": [],
-                                                    "uncounted_offers": [f["accepted_offer_id"]]}
+                                                    "uncounted_offers": [f["accepted_offer_id"]],
+                                                    "unreadable": [], "newer_version": []}
 
 
 async def test_principal_in_each_currency_is_summed_apart_never_across_currencies():

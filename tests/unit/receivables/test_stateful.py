@@ -1332,7 +1332,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
         assert self.query("regulator", "GetStatistics") == {
             "per_debtor": {d: with_share(r) for d, r in sorted(rows.items())},
             "total": with_share(total) if rows else {},
-            "count_by_status": {s: sum(c.status == s for c in self.claims.values()) for s in STATUSES}}
+            "count_by_status": {s: sum(c.status == s for c in self.claims.values()) for s in STATUSES},
+            "unreadable": [], "newer_version": []}
         for bank in ("bank", "bank2"):
             for debtor in ("core", "core2"):
                 self.exposure_agrees(bank, debtor)

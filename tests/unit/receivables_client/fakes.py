@@ -129,15 +129,19 @@ def invoice_attestation(**over: Any) -> dict:
     return doc
 
 
+# what a page, the statistics and an exposure passed over as the peer cannot read it: nothing, on a whole answer
+PASSED_NONE = {"unreadable": [], "newer_version": []}
+
+
 def page(records: list[dict], bookmark: str = "") -> dict:
-    return {"records": records, "fetched": len(records), "bookmark": bookmark}
+    return {"records": records, "fetched": len(records), "bookmark": bookmark, **PASSED_NONE}
 
 
 def statistics() -> dict:
     row = {"exposure": 11300000, "financed": 2825000, "overdue": 0, "receivables": 1, "financed_share": "0.2500"}
     return {"per_debtor": {CORE: {"CNY": row}}, "total": {"CNY": dict(row)},
             "count_by_status": {"REGISTERED": 0, "CONFIRMED": 1, "REJECTED": 0, "WITHDRAWN": 0, "SPLIT": 0, "FINANCED": 0,
-                                "OVERDUE": 0, "SETTLED": 0}}
+                                "OVERDUE": 0, "SETTLED": 0}, **PASSED_NONE}
 
 
 def payment_record(**over: Any) -> dict:
@@ -166,7 +170,7 @@ def financier_exposure(**over: Any) -> dict:
         "offered": {"CNY": 4500000}, "offers": [
         {"offer_id": "O-00000000000000c1", "financing_id": "F-00000000000000b2", "receivable_id": "R-00000000000000a2",
          "due_date": "2026-06-30", "expires_on": "2026-03-31", "currency": "CNY", "outstanding": 5000000,
-         "advance": 4500000}], "uncounted_offers": []}
+         "advance": 4500000}], "uncounted_offers": [], **PASSED_NONE}
     doc.update(over)
     return doc
 

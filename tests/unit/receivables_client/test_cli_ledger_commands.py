@@ -182,7 +182,7 @@ def test_statistics_show_each_currency_apart_and_a_total_per_currency(ledger):
                                                 "receivables": n, "financed_share": share}
     stats = {"per_debtor": {CORE: {"CNY": row(300000, 0, 1, "0.0000"), "USD": row(100000, 100000, 1, "1.0000")}},
              "total": {"CNY": row(300000, 0, 1, "0.0000"), "USD": row(100000, 100000, 1, "1.0000")},
-             "count_by_status": {"CONFIRMED": 1, "FINANCED": 1}}
+             "count_by_status": {"CONFIRMED": 1, "FINANCED": 1}, **fakes.PASSED_NONE}
     ledger.responses["GetStatistics"] = stats
     res = invoke("regulator", "statistics")
     assert res.exit_code == 0, res.output
