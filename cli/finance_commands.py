@@ -79,6 +79,7 @@ from .output import as_typed, emit, file_refused, one_line, read_json_file, tabl
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import OFFER_ENDORSERS, finance
 from .request_ids import may_have_committed
+from .regulator_commands import note_passed_over
 from .risk_commands import (
     BUSINESS_DATE,
     SYNTHETIC_NOTE,
@@ -517,6 +518,10 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 turn = _take_turn(held_turn, session.profile.channel, session.profile.msp_id, r, as_, lock_timeout)
                 ask_pending(turn, session)   # before the read: an offer that committed since is in it
             held = session.client.financier_exposure(r.debtor)
+            # an offer of the bank, or its claim, the peer cannot read counts nothing here: said, as the room
+            # priced on is then larger than the bank's figures would leave
+            note_passed_over(held.unreadable, held.newer_version, "in none of the bank's figures on the debtor "
+                             "this quote holds against its limit", err=True)
             # the bank's lending to the debtor off the ledger takes room under the same limit as its lending on it
             exposure_fen = held.exposure_in(r.currency) + outside_fen
             # each open offer of the bank on the debtor's other claims is one acceptance away from being lent: without

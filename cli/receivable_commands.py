@@ -1088,8 +1088,7 @@ def open_offers(session, as_json, financier, debtor, page_size, bookmark, all_pa
                                    "any bank)")
     bank = financier if financier is not None else caller.uscc
     emit_pages(functools.partial(client.list_offers_by_financier, bank, debtor=debtor), as_json, page_size,
-               bookmark, all_pages, OPEN_OFFER_COLUMNS,
-               walk=lambda: client.iter_offers_by_financier(bank, debtor, page_size=page_size))
+               bookmark, all_pages, OPEN_OFFER_COLUMNS)
 
 
 @finance.command("accept")

@@ -12,7 +12,7 @@ import functools
 import inspect
 import re
 import shlex
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from chaincode.receivables.model import order_key
 from client.money import percent
 from client.receivables import STATUSES, unless_refused_the_read
 from client.receivables._queries import next_bookmark
+from client.receivables.ledger_keys import split_key
 
 from .amounts import with_money
 from .connection import acting, with_options
@@ -193,6 +194,9 @@ def statistics_rows(stats) -> list[dict]:
 def statistics(session, as_json) -> None:
     """Exposure, financed share and overdue amounts per debtor and currency, totals per currency, claims per status.
 
+    A claim the peer cannot read (a newer contract version's, or one no version wrote) is in no figure: a
+    warning line after the table names it, and --json lists the keys in newer_version and unreadable.
+
     \b
     Example:
       recfin regulator statistics --as regulator/inspector1
@@ -204,6 +208,35 @@ def statistics(session, as_json) -> None:
         return
     emit(statistics_rows(s), as_json=False, columns=EXPOSURE_COLUMNS)
     click.echo("by status: " + (", ".join(f"{k} {v}" for k, v in s.count_by_status.items() if v) or "none"))
+    note_passed_over(s.unreadable, s.newer_version, "in no figure above")
+
+
+def note_passed_over(unreadable: list[str], newer_version: list[str], where: str, *, err: bool = False) -> None:
+    """A warning line naming the records an answer passed over as the peer that answered cannot read them
+    (``unreadable``, ``newer_version``: their ledger keys), none of which ``where`` counts; nothing for a whole
+    answer. Without it a table, or a sum of its rows, reads as whole where it is not. ``err``: on stderr, beside
+    --json on stdout."""
+    if not (unreadable or newer_version):
+        return
+    told = []
+    if newer_version:
+        told.append(f"{len(newer_version)} a newer contract version wrote ({_first_keys(newer_version)}): the peer "
+                    "runs an older version than the channel's, so install the channel's version there (`recfin "
+                    "chaincode config --committed` names it) or ask another peer")
+    if unreadable:
+        told.append(f"{len(unreadable)} no contract version wrote ({_first_keys(unreadable)}): report the keys to "
+                    "the network's operators, whose peers' history of each names the transaction that wrote it")
+    count = len(unreadable) + len(newer_version)
+    click.echo(f"warning: {count} {'record' if count == 1 else 'records'} passed over, {where}, as the peer that "
+               f"answered cannot read {'it' if count == 1 else 'them'}: {'; '.join(told)}; --json lists the keys "
+               "(newer_version, unreadable)", err=err)
+
+
+def _first_keys(ledger_keys: list[str]) -> str:
+    """The first five of ``ledger_keys`` as type and id, and how many more: a warning line stays one line."""
+    shown = [" ".join([parts[0], *parts[1]]) if (parts := split_key(k)) else k for k in ledger_keys[:5]]
+    more = len(ledger_keys) - 5
+    return as_typed(", ".join(shown)) + (f" and {more} more" if more > 0 else "")
 
 
 def bookmark_token(bookmark: str) -> str:
@@ -245,10 +278,7 @@ def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bo
     client = session.client
     lister = {"holder": client.list_by_holder, "debtor": client.list_by_debtor, "status": client.list_by_status,
               "financier": functools.partial(client.list_by_financier, debtor=debtor)}[by]
-    # the SDK's iter_receivables walks a listing from its first page (a financier's: of every debtor); on one
-    # debtor's claims of a financier, the pages are followed here
-    walk = None if debtor else lambda: client.iter_receivables(by, value, page_size=page_size)
-    emit_pages(functools.partial(lister, value), as_json, page_size, bookmark, all_pages, columns, walk=walk,
+    emit_pages(functools.partial(lister, value), as_json, page_size, bookmark, all_pages, columns,
                row=listed_receivable)
 
 
@@ -262,37 +292,46 @@ def listed_receivable(record: dict) -> dict:
 
 
 def emit_pages(list_page: Callable[..., Any], as_json: bool, page_size: int, bookmark: str, all_pages: bool,
-               columns: list[str], *, walk: Callable[[], Iterable[Any]] | None = None,
-               row: Callable[[dict], dict] = with_money) -> None:
+               columns: list[str], *, row: Callable[[dict], dict] = with_money) -> None:
     """One page of a listing (with the next page's bookmark token) or, with ``all_pages``, every record from that
-    page on. ``list_page(page_size=, bookmark=)`` asks for a page; ``walk()``, if given, is the SDK's walk of the
-    whole listing from its first page, taken when there is no bookmark to start from; ``row`` turns a record's
-    JSON into its table row (amounts as money, by default).
+    page on. ``list_page(page_size=, bookmark=)`` asks for a page; ``row`` turns a record's JSON into its table
+    row (amounts as money, by default).
 
     ``bookmark`` is the contract's (decoded from ``--bookmark``; ``""``: the first page). A page's --json keeps
-    the contract's ``bookmark`` and adds ``bookmark_token``, the same as ``--bookmark`` takes it.
+    the contract's ``bookmark`` and adds ``bookmark_token``, the same as ``--bookmark`` takes it. The records a
+    page passed over as the peer cannot read them (``unreadable``, ``newer_version``) are in its --json, and
+    said by a warning line after the table (``note_passed_over``); with ``all_pages``, after the table, or on
+    stderr beside --json's list of records.
     """
     if all_pages:
-        records = walk() if walk is not None and not bookmark else _pages_from(list_page, page_size, bookmark)
-        plain = [r.to_json() for r in records]
+        unreadable: list[str] = []
+        newer_version: list[str] = []
+        plain = [r.to_json() for r in _pages_from(list_page, page_size, bookmark, unreadable, newer_version)]
         emit(plain if as_json else [row(r) for r in plain], as_json=as_json, columns=columns)
+        note_passed_over(unreadable, newer_version, "in no row of the list", err=as_json)
         return
     page = list_page(page_size=page_size, bookmark=bookmark)
     if as_json:
         emit({**page.to_json(), "bookmark_token": bookmark_token(page.bookmark)}, as_json=True)
         return
     emit([row(r.to_json()) for r in page.records], as_json=False, columns=columns)
+    note_passed_over(page.unreadable, page.newer_version, "in no row of this page")
     if page.bookmark:
         click.echo(f"next page: --bookmark {bookmark_token(page.bookmark)}")
 
 
-def _pages_from(list_page: Callable[..., Any], page_size: int, bookmark: str) -> Iterator[Any]:
-    """The records of the page at ``bookmark`` and of every page after it (the SDK's walks start from the
-    first page)."""
+def _pages_from(list_page: Callable[..., Any], page_size: int, bookmark: str, unreadable: list[str] | None = None,
+                newer_version: list[str] | None = None) -> Iterator[Any]:
+    """The records of the page at ``bookmark`` and of every page after it; the keys each page passed over added
+    to ``unreadable`` and ``newer_version``, where given (the SDK's walks, which start from the first page, yield
+    the records alone)."""
     sent = {bookmark}
     while True:
         page = list_page(page_size=page_size, bookmark=bookmark)
         yield from page.records
+        for found, named in ((unreadable, page.unreadable), (newer_version, page.newer_version)):
+            if found is not None:
+                found.extend(k for k in named if k not in found)
         if not (bookmark := next_bookmark(page, sent)):
             return
 
@@ -347,5 +386,5 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
 COMMANDS = [regulator]
 
 __all__ = ["regulator", "freeze", "unfreeze", "statistics", "list_by_status", "emit_listing", "emit_pages",
-           "statistics_rows", "bookmark_token", "listed_receivable", "BookmarkTokenType", "STATUS",
+           "note_passed_over", "statistics_rows", "bookmark_token", "listed_receivable", "BookmarkTokenType", "STATUS",
            "COMMANDS", "checked_before_connecting"]
