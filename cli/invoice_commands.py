@@ -447,6 +447,8 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
             click.echo(f"  {line.status.upper():<9} {line.invoice_line}. {on_one_line(line.item)} ({where})")
             if line.part_of_delivery:
                 click.echo(f"            part of the delivery: {on_one_line(line.part_of_delivery)}")
+            if line.units_converted:   # "converted to the order's unit, kg: ..."
+                click.echo(f"            units {on_one_line(line.units_converted)}")
             for problem in line.problems:
                 click.echo(f"            - {on_one_line(problem)}")
         for problem in result.problems:   # of the documents as wholes: totals, currencies, which PO a receipt is for

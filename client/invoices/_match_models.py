@@ -99,10 +99,14 @@ class LineMatch(_Frozen):
     part_of_delivery: str | None = Field(default=None, description=(
         "matched as a part of its delivery (``part_of_delivery=True``): what was invoiced of what was received, "
         "\"invoiced 100 of 200 received\"; None otherwise"))
+    units_converted: str | None = Field(default=None, description=(
+        "which of the line's invoice and receipt lines were in another unit than the order's (吨 for its kg), and "
+        "the factor their quantities were multiplied by (unit prices divided by) to compare in the order's; None "
+        "where none was"))
 
     @model_serializer(mode="wrap")
     def _part_when_one(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return without_none(handler(self), "part_of_delivery")
+        return without_none(without_none(handler(self), "part_of_delivery"), "units_converted")
 
 
 class DeliveryPart(_Frozen):

@@ -25,9 +25,11 @@ A line is
   quantity equals the received quantity and does not exceed the ordered one, and
   its unit price equals the PO's, each within tolerance;
 - ``partial`` when it has a PO line but something is outside tolerance, it was
-  not received, or its invoice, PO and receipt lines give units that differ
-  (200 个 are not 200 盘, nor 1 吨 1000 kg; kg and 千克 are one unit, spelt two ways; a document that gives no unit
-  is not compared);
+  not received, or its invoice, PO and receipt lines give units that differ and do not convert
+  (200 个 are not 200 盘, nor kg m; kg and 千克 are one unit, spelt two ways; a document that gives no unit
+  is not compared). The invoice line's and the receipt lines' quantities in another unit of a fixed size than the
+  order's are compared in the order's (1 吨 is 1000 kg, 1 打 12 个), the invoice's unit price so too, and the line
+  says what was converted (``LineMatch.units_converted``);
 - ``unmatched`` when no PO line has its item.
 With ``part_of_delivery`` (a delivery invoiced in several invoices), an invoice for less than the whole receipt
 (an item invoiced below its received quantity, "invoiced 100 of 200 received", or receipt lines it does not
@@ -47,7 +49,7 @@ invoice item make it ``partial`` too, a document problem naming them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property, lru_cache
@@ -57,7 +59,7 @@ from client.money import MAX_FEN, plain_yuan, round_half_up
 
 from ._erp_export import MAX_EXPORT_BYTES, _csv_row, currency_code, read_goods_receipt, read_purchase_order
 from ._evidence import evidence_hash
-from ._item_keys import item_key, unit_key
+from ._item_keys import item_key, known_unit, unit_factor, unit_key
 from ._match_models import (DeliveryPart, GoodsReceipt, LineMatch, LineStatus, MatchResult, OrderLine, PurchaseOrder,
                             Tolerances, fraction_problem, without_none)
 from .errors import MalformedInput
@@ -72,18 +74,65 @@ __all__ = ["MAX_EXPORT_BYTES", "DeliveryPart", "GoodsReceipt", "LineMatch", "Lin
            "match_invoice", "read_goods_receipt", "read_purchase_order", "receipt_value", "unit_key", "without_none"]
 
 
+def _given_unit(unit: str | None) -> str | None:
+    """A unit as given, without the spaces around it; None where none is."""
+    return unit.strip() if unit and unit.strip() else None
+
+
+def _one_unit(lines: Any) -> str | None:
+    """The one unit that lines giving one give (as the first of them writes it), None where none gives one or they
+    give units that differ."""
+    units = [u for l in lines if (u := _given_unit(l.unit)) is not None]
+    return units[0] if units and len({unit_key(u) for u in units}) == 1 else None
+
+
+def _factor_into(unit: str | None, lines: Any) -> Fraction:
+    """What a quantity in ``unit`` is multiplied by to be in the unit of ``lines`` (a unit price divided by): 1000
+    from 吨 to the order's kg. 1 where either gives no unit, the lines give several, or the units do not convert
+    (a unit problem then, :func:`_unit_problem`)."""
+    given, theirs = _given_unit(unit), _one_unit(lines)
+    if given is None or theirs is None:
+        return Fraction(1)
+    return unit_factor(given, theirs) or Fraction(1)
+
+
 def _unit_problem(line: InvoiceLine, ordered: tuple[OrderLine, ...], received: tuple[OrderLine, ...]) -> str | None:
-    """Units that differ between the invoice line and its PO and receipt lines, where each gives one: 200 个 and 200
-    盘 are not the same quantity, and the figures alone would match. A document that gives no unit says nothing
-    to compare."""
+    """Units that differ between the invoice line and its PO and receipt lines, where each gives one, and that do
+    not convert to the order's: 200 个 and 200 盘 are not the same quantity, and the figures alone would match. The
+    invoice's and the receipt's quantities in another unit of a fixed size than the order's (吨 for its kg) are
+    converted to the order's, and no problem; where the order gives no unit, or its lines give several, nothing is
+    converted. A document that gives no unit says nothing to compare."""
     given = [("the invoice line", line.unit), *((f"PO line {l.line}", l.unit) for l in ordered),
              *((f"receipt line {l.line}", l.unit) for l in received)]
-    given = [(who, unit.strip()) for who, unit in given if unit and unit.strip()]
+    given = [(who, unit) for who, raw in given if (unit := _given_unit(raw)) is not None]
     if len({unit_key(unit) for _, unit in given}) <= 1:
         return None
+    order_unit = _one_unit(ordered)
+    if order_unit is not None and all(unit_factor(unit, order_unit) is not None for _, unit in given):
+        return None
     shown = ", ".join(f"{who} in {unit}" for who, unit in given)
+    known = {unit_key(unit): known_unit(unit) for _, unit in given}
+    if None not in known.values() and len({u.kind for u in known.values() if u is not None}) > 1:
+        kinds = ", ".join(f"{unit} a {u.kind}" for unit, u in known.items() if u is not None)
+        return (f"the quantities are in units of different kinds ({shown}; {kinds}): they cannot be compared, nor "
+                "converted; have the document in the wrong unit corrected")
     return (f"the quantities are in different units ({shown}): they cannot be compared; have the document in the "
             "wrong unit corrected, or its quantity converted to the others' unit")
+
+
+def _conversion_note(item: "_Item", ordered: tuple[OrderLine, ...], received: tuple[OrderLine, ...],
+                     index: "_OrderIndex") -> str | None:
+    """Which of an item's lines were converted to the order's unit, and by what: None where none was."""
+    order_unit = _one_unit(ordered)
+    notes = []
+    if item.factor != 1:
+        notes.append(f"the invoice line in {_given_unit(item.line.unit)}: quantity x {_factor_text(item.factor)}, "
+                     f"unit price x {_factor_text(1 / item.factor)}")
+    for r in received:
+        factor = index.receipt_factor(r)
+        if factor != 1:
+            notes.append(f"receipt line {r.line} in {_given_unit(r.unit)}: quantity x {_factor_text(factor)}")
+    return f"converted to the order's unit, {order_unit}: {'; '.join(notes)}" if notes else None
 
 
 def _within(a: Decimal | Fraction, b: Decimal | Fraction, rel: Decimal) -> bool:
@@ -97,9 +146,20 @@ def _fraction_text(value: Fraction) -> str:
     return format(approx, "f") if Fraction(approx) == value else f"{approx:.6f}"
 
 
-def _shown(values: list[Decimal]) -> str:
-    """A quantity for a message: one as read, or the exact sum of several."""
-    return str(values[0]) if len(values) == 1 else _fraction_text(_total(values))
+def _number(value: Decimal | Fraction) -> str:
+    """A figure for a message: as read, or exactly where it was converted to another unit."""
+    return str(value) if isinstance(value, Decimal) else _fraction_text(value)
+
+
+def _factor_text(factor: Fraction) -> str:
+    """A conversion factor, exactly: 1000, 0.001, 1/12."""
+    text = _fraction_text(factor)
+    return text if Fraction(Decimal(text)) == factor else f"{factor.numerator}/{factor.denominator}"
+
+
+def _shown(values: list[Any]) -> str:
+    """A quantity for a message: one as read (or as converted), or the exact sum of several."""
+    return _number(values[0]) if len(values) == 1 else _fraction_text(_total(values))
 
 
 @dataclass(frozen=True)
@@ -110,6 +170,20 @@ class _Item:
     line: InvoiceLine
     discount_fen: int = 0
     discount_lines: tuple[int, ...] = ()
+    # what the line's quantity is multiplied by (its unit price divided by) to be in its PO lines' unit
+    factor: Fraction = Fraction(1)
+
+    @property
+    def quantity(self) -> Decimal | Fraction | None:
+        """The line's quantity in its PO lines' unit."""
+        q = self.line.quantity
+        return q if q is None or self.factor == 1 else Fraction(q) * self.factor
+
+    @property
+    def unit_price(self) -> Decimal | Fraction | None:
+        """The line's unit price in its PO lines' unit."""
+        p = self.line.unit_price
+        return p if p is None or self.factor == 1 else Fraction(p) / self.factor
 
 
 def fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
@@ -153,8 +227,23 @@ class _OrderIndex:
             self.by_name.setdefault(item_key(l.item_name), []).append(l)
             if l.item_code:
                 self.by_code.setdefault(item_key(l.item_code), []).append(l)
-        # by what decides them (name, code, price): a receipt repeats these for many of its lines
-        self.of_receipt_line: dict[tuple[str, str | None, Decimal | None], list[OrderLine]] = {}
+        # by what decides them (name, code, price, unit): a receipt repeats these for many of its lines
+        self.of_receipt_line: dict[tuple[str, str | None, Decimal | None, str | None], list[OrderLine]] = {}
+        # each receipt line's factor into its PO lines' unit, by id (the line kept, so its id stays its own)
+        self._receipt_factors: dict[int, tuple[OrderLine, Fraction]] = {}
+
+    def receipt_factor(self, received: OrderLine) -> Fraction:
+        """What a receipt line's quantity is multiplied by to be in the unit of the PO lines it may be of."""
+        known = self._receipt_factors.get(id(received))
+        if known is None:
+            known = received, _factor_into(received.unit, _po_lines_of_receipt_line(received, self))
+            self._receipt_factors[id(received)] = known
+        return known[1]
+
+    def received(self, received: OrderLine) -> Decimal | Fraction:
+        """A receipt line's quantity in the unit of the PO lines it may be of."""
+        factor = self.receipt_factor(received)
+        return received.quantity if factor == 1 else Fraction(received.quantity) * factor
 
     def named(self, name: str) -> list[OrderLine]:
         """The lines whose name has the item key ``name``."""
@@ -241,26 +330,30 @@ def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]
         if ordered[item.number]:
             sharing.setdefault(frozenset(id(l) for l in ordered[item.number]), []).append(item)
     for same in sharing.values():
-        if len({i.line.unit_price for i in same}) < 2:
+        # prices per the unit of the first line shared, so that 5000 a 吨 and 5 a kg are one price
+        unit = ordered[same[0].number][0].unit
+        if len({_price_in(i.line.unit_price, i.line.unit, unit) if i.line.unit_price is not None else None
+                for i in same}) < 2:
             continue
         for item in same:
-            ordered[item.number] = _of_its_price(ordered[item.number], item.line.unit_price, tol)
+            ordered[item.number] = _of_its_price(ordered[item.number], item.line, tol)
 
 
-def _of_its_price(lines: tuple[OrderLine, ...], price: Decimal | None,
-                  tol: Tolerances) -> tuple[OrderLine, ...]:
+def _of_its_price(lines: tuple[OrderLine, ...], line: InvoiceLine, tol: Tolerances) -> tuple[OrderLine, ...]:
     """Of the PO lines invoice lines at different prices share, those of one invoice line's price (within
     tolerance), else those of the price nearest it (and the line is partial for its price). Left with them
     all, a line priced past the tolerance would pair with the lines of another's price, which, correct,
     would then be reported as lines that cannot be told apart, and its own price compared with an average
     no line has."""
     priced = [l for l in lines if l.unit_price is not None]
-    if price is None or not priced:
+    if line.unit_price is None or not priced:
         return lines
-    within = [l for l in priced if _within(price, l.unit_price, tol.price_rel)]
+    # the invoice's price in each PO line's unit (5000 a 吨 against 5 a kg)
+    price = {id(l): _price_in(line.unit_price, line.unit, l.unit) for l in priced}
+    within = [l for l in priced if _within(price[id(l)], l.unit_price, tol.price_rel)]
     if within:
         return tuple(within)
-    gap = {id(l): abs(Fraction(l.unit_price) - Fraction(price)) for l in priced}
+    gap = {id(l): abs(Fraction(l.unit_price) - Fraction(price[id(l)])) for l in priced}
     nearest = min(gap.values())
     return tuple(l for l in priced if gap[id(l)] == nearest)
 
@@ -290,7 +383,9 @@ def _po_lines_of_receipt_line(received: OrderLine, index: _OrderIndex) -> list[O
     be changed."""
     name = item_key(received.item_name)
     code = item_key(received.item_code) if received.item_code else None
-    known = index.of_receipt_line.get((name, code, received.unit_price))
+    unit = _given_unit(received.unit)
+    key = (name, code, received.unit_price, unit_key(unit) if unit is not None else None)
+    known = index.of_receipt_line.get(key)
     if known is not None:
         return known
     candidates = index.named(name)
@@ -305,10 +400,18 @@ def _po_lines_of_receipt_line(received: OrderLine, index: _OrderIndex) -> list[O
             candidates = coded or candidates
     if len(candidates) > 1 and received.unit_price is not None:
         priced = [l for l in candidates if l.unit_price is not None
-                  and _within(received.unit_price, l.unit_price, index.tol.price_rel)]
+                  and _within(_price_in(received.unit_price, unit, l.unit), l.unit_price, index.tol.price_rel)]
         candidates = priced or candidates
-    index.of_receipt_line[(name, code, received.unit_price)] = candidates
+    index.of_receipt_line[key] = candidates
     return candidates
+
+
+def _price_in(price: Decimal, unit: str | None, to_unit: str | None) -> Decimal | Fraction:
+    """A unit price per ``unit`` as a price per ``to_unit`` where they convert (5000 a 吨 is 5 a kg), else as
+    given."""
+    given, wanted = _given_unit(unit), _given_unit(to_unit)
+    factor = unit_factor(given, wanted) if given is not None and wanted is not None else None
+    return price if factor is None or factor == 1 else Fraction(price) / factor
 
 
 def _of_other_codes(received: OrderLine, named: list[OrderLine]) -> bool:
@@ -450,6 +553,9 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     items = fold_discounts(invoice.lines)
     index = _OrderIndex(po, tol)
     ordered_of = _order_lines(index, items)
+    # each invoice line's quantity and price in its PO lines' unit, where it gives another that converts (吨 to kg)
+    items = [item if factor == 1 else replace(item, factor=factor)
+             for item in items for factor in [_factor_into(item.line.unit, ordered_of[item.number])]]
     on_order = [item for item in items if ordered_of[item.number]]
     received_of, unclear_of, other_code_of = _receipt_lines(
         receipt, index, {item.number: ordered_of[item.number] for item in on_order})
@@ -487,8 +593,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         unit_problem = _unit_problem(line, ordered, received_of[item.number])
         if unit_problem is not None:   # first: the quantities compared below are then in different units
             problems.insert(0, unit_problem)
-        if line.quantity is not None and line.unit_price is not None:
-            at_po_price = Fraction(line.quantity) * _order_price(ordered, line.unit_price)
+        if item.quantity is not None and item.unit_price is not None:
+            at_po_price = Fraction(item.quantity) * _order_price(ordered, item.unit_price)
             expected += at_po_price
             lines_fen += round_half_up(at_po_price * 100)
         expected += Fraction(item.discount_fen, 100)
@@ -497,7 +603,9 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         where = dict(po_line=ordered[0].line, po_lines=_ids(ordered),
                      receipt_line=received[0].line if received else None, receipt_lines=_ids(received))
         results.append(LineMatch(invoice_line=item.number, item=line.name, status=status, problems=tuple(problems),
-                                 part_of_delivery=part_note, **where))
+                                 part_of_delivery=part_note,
+                                 units_converted=_conversion_note(item, ordered, received_of[item.number], index),
+                                 **where))
         results.extend(LineMatch(invoice_line=d, item=line.name, status=status, discount_of=item.number, **where)
                        for d in item.discount_lines)
     results.sort(key=lambda r: r.invoice_line)
@@ -596,7 +704,7 @@ def _receipt_value(receipt: GoodsReceipt, index: _OrderIndex) -> tuple[int | Non
                             f"({', '.join(str(p) for p in sorted(prices))}): which was received cannot be told (give "
                             "the receipt line the item code or unit price of its PO line)")
         else:
-            value += round_half_up(Fraction(received.quantity) * Fraction(prices.pop()) * 100)
+            value += round_half_up(Fraction(index.received(received)) * Fraction(prices.pop()) * 100)
     if problems:
         return None, tuple(problems)
     if value > MAX_FEN:
@@ -659,7 +767,8 @@ def _received_beyond_order(receipt: GoodsReceipt, index: _OrderIndex) -> list[st
             groups[find(id(ordered))][1].append(ordered)
     problems = []
     for received_lines, ordered_lines in groups.values():
-        got, asked = (tuple(l.quantity for l in lines) for lines in (received_lines, ordered_lines))
+        got = tuple(index.received(l) for l in received_lines)
+        asked = tuple(l.quantity for l in ordered_lines)
         if _total(got) > _total(asked) * (1 + Fraction(index.tol.quantity_rel)):
             problems.append(
                 f"receipt {receipt.number} line {' + '.join(_ids(tuple(received_lines)))} "
@@ -683,7 +792,7 @@ def _currency_problems(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceip
             if currency is not None and currency != invoiced]
 
 
-def _order_price(ordered: tuple[OrderLine, ...], invoiced_price: Decimal) -> Fraction:
+def _order_price(ordered: tuple[OrderLine, ...], invoiced_price: Decimal | Fraction) -> Fraction:
     """The PO price of an item: the one price of its PO lines, or their quantity-weighted average when an
     order split over lines priced them differently. A PO line without a price takes the invoiced one."""
     # compared as decimals (as exact as fractions, and far quicker for an item on hundreds of PO lines)
@@ -703,7 +812,7 @@ class _Invoiced:
 
     def __init__(self, items: list[_Item]) -> None:
         self.items = items
-        self.quantities = [i.line.quantity for i in items if i.line.quantity is not None]
+        self.quantities = [q for i in items if (q := i.quantity) is not None]
         self.total = _total(self.quantities)
 
     @cached_property
@@ -789,9 +898,10 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
         # the registration would send as the invoice's share of the delivery
         problems.append(_not_a_part_problem(line))
         return problems, None
-    if line.quantity is None or line.unit_price is None:
+    if item.quantity is None or item.unit_price is None:
         problems.append("the invoice line has no quantity or unit price")
         return problems, None
+    unit_price = item.unit_price   # in the order's unit
     part_note = None
     if unclear:
         problems.append(_unclear_problem(unclear, index))
@@ -799,33 +909,34 @@ def _item_problems(item: _Item, counts: _GroupCounts, ordered: tuple[OrderLine, 
         problems.append("not received: no goods receipt line for this item")
     else:
         invoiced = counts.whole
-        got = _total(l.quantity for l in received)
+        got_each = [index.received(l) for l in received]
+        got = _total(got_each)
         parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
         if part_of_delivery and invoiced.total < got:
-            part_note = f"invoiced {invoiced.shown} of {_shown([l.quantity for l in received])} received{parts}"
+            part_note = f"invoiced {invoiced.shown} of {_shown(got_each)} received{parts}"
         elif part_of_delivery and invoiced.total > got:
             # one-sided: parts invoicing above the received quantities could add up to more than was received
             problems.append(f"invoiced quantity {invoiced.shown} is above the received "
-                            f"{_shown([l.quantity for l in received])}{parts}: an invoice of a delivery invoiced "
+                            f"{_shown(got_each)}{parts}: an invoice of a delivery invoiced "
                             "in parts invoices at most what was received, whatever the quantity tolerance")
         elif abs(invoiced.total - got) > got * Fraction(tol.quantity_rel):
             problems.append(f"invoiced quantity {invoiced.shown} is not the received "
-                            f"{_shown([l.quantity for l in received])}{parts}")
+                            f"{_shown(got_each)}{parts}")
     invoiced = counts.same_item[id(own)]
     if invoiced.total > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
         parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
         problems.append(f"invoiced quantity {invoiced.shown} exceeds the ordered "
                         f"{_shown([l.quantity for l in ordered])}{parts}")
     prices = [l.unit_price for l in ordered if l.unit_price is not None]
-    price = _order_price(ordered, line.unit_price)
+    price = _order_price(ordered, unit_price)
     shown = (str(prices[0]) if len(set(prices)) == 1 else f"{_fraction_text(price)} (the PO lines' average)") \
         if prices else ""
-    if prices and part_of_delivery and Fraction(line.unit_price) > price:
+    if prices and part_of_delivery and Fraction(unit_price) > price:
         # one-sided: the receipt is valued at the PO's prices, so parts priced above them could add up past it
-        problems.append(f"unit price {line.unit_price} is above the PO price {shown}: an invoice of a delivery "
+        problems.append(f"unit price {_number(unit_price)} is above the PO price {shown}: an invoice of a delivery "
                         "invoiced in parts is at most at the PO's price, whatever the price tolerance")
-    elif prices and not _within(line.unit_price, price, tol.price_rel):
-        problems.append(f"unit price {line.unit_price} is not the PO price {shown}")
+    elif prices and not _within(unit_price, price, tol.price_rel):
+        problems.append(f"unit price {_number(unit_price)} is not the PO price {shown}")
     return problems, part_note
 
 

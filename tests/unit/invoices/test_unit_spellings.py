@@ -1,5 +1,5 @@
-"""Spellings of one unit (kg and 千克) compare as that unit in three-way matching; different units (kg and 吨)
-are still a difference, never converted."""
+"""Spellings of one unit (kg and 千克) compare as that unit in three-way matching; different units of one kind
+(kg and 吨) are converted to the order's (test_unit_conversion.py)."""
 
 from pathlib import Path
 
@@ -29,13 +29,11 @@ def test_an_order_in_kg_and_a_receipt_in_千克_match(tmp_path):
     assert result.status == "matched" and result.lines[0].problems == ()
 
 
-def test_an_order_in_kg_and_a_receipt_in_吨_are_still_a_unit_mismatch(tmp_path):
+def test_an_order_in_kg_and_a_receipt_in_吨_compare_in_kg(tmp_path):
+    # 500 吨 received are 500,000 kg, not the 500 kg ordered and invoiced (test_unit_conversion.py)
     result = _match(tmp_path, "吨")
     assert result.status == "partial"
-    assert result.lines[0].problems == (
-        "the quantities are in different units (the invoice line in KG, PO line 1 in kg, receipt line 1 "
-        "in 吨): they cannot be compared; have the document in the wrong unit corrected, or its quantity "
-        "converted to the others' unit",)
+    assert result.lines[0].problems == ("invoiced quantity 500 is not the received 500000",)
 
 
 def test_one_unit_spelt_in_two_unit_columns_of_one_row_is_read_not_refused(tmp_path):
