@@ -34,6 +34,8 @@ class AdminKeyError(OrgChangeError):
 
 
 PEER_CLI_FAMILY = "SHA2"
+UNSIGNABLE = ("More signatures do not help: the ordering service takes no such change while the channel's config "
+              "names its policies so")
 """The signature hash family of the MSP the `peer` CLI signs with, whatever the channel config says: Fabric
 builds it from the admin's folder with SHA2 hard-coded (msp/configbuilder.go), so it signs over SHA-256."""
 
@@ -181,9 +183,9 @@ class ChannelAdmins:
         ordering service will get them: sent by _submitter, whose own signature `peer channel update` makes
         (check_sent_as)."""
         if not change.verdict.ok:
-            raise PolicyNotSatisfiedError(
-                f"not submitted: {change.verdict.describe()}. Sign as more org admins (--sign-as), "
-                f"or have the missing admins' keys in the data folder")
+            remedy = ("Sign as more org admins (--sign-as), or have the missing admins' keys in the data folder"
+                      if change.verdict.signable else UNSIGNABLE)
+            raise PolicyNotSatisfiedError(f"not submitted: {change.verdict.describe()}. {remedy}")
         submitter = self.admin(self._submitter(change, self._leaving(change)))
         msp_id, name = submitter.org.msp_id, submitter.org.name
         self.check_sent_as(

@@ -16,7 +16,7 @@ from client.ledger.msp import channel_msps
 from . import channel_config, config_policy, config_signing, membership
 from .control import run_lock
 from .crypto import org_crypto
-from .org_admins import (PEER_CLI_FAMILY, Admin, ChannelAdmins, PolicyNotSatisfiedError,
+from .org_admins import (PEER_CLI_FAMILY, UNSIGNABLE, Admin, ChannelAdmins, PolicyNotSatisfiedError,
                          peer_cli_signature_counts)
 from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, check_cas_its_own,
                          check_group_readable, check_held_by_its_own, check_identifiers_free, parties_of,
@@ -305,8 +305,9 @@ class OrgUpdateFiles(ChannelAdmins):
                          f"nothing submitted")
         else:
             if not checked.verdict.ok:
-                raise PolicyNotSatisfiedError(f"not submitted: {checked.verdict.describe()}. Have the missing "
-                                              f"admins sign it with `recfin org sign {path} --as ORG`")
+                remedy = (f"Have the missing admins sign it with `recfin org sign {path} --as ORG`"
+                          if checked.verdict.signable else UNSIGNABLE)
+                raise PolicyNotSatisfiedError(f"not submitted: {checked.verdict.describe()}. {remedy}")
             # `peer channel update` adds the submitter's own signature: one identity signs once.
             signed_by = config_signing.signers(checked.envelope)
             others = configtx_pb2.ConfigUpdateEnvelope(

@@ -48,6 +48,7 @@ from .signature_policy import spelled as spelled_rule
 ROOT = "Channel"
 APPLICATION = ORG_SECTIONS[0]
 ROLE_NAMES = {v: k for k, v in ROLES.items()}
+NO_SUCH_POLICY = "(no such policy)"     # the rule of a check whose path holds no policy: Fabric's reject policy
 
 
 # ---- the signatures ---------------------------------------------------------------------------------
@@ -143,6 +144,8 @@ class PolicyCheck:
         return out
 
     def describe(self) -> str:
+        if not self.satisfied and not self.parts:
+            return self._met_by_nobody()
         head = f"{self.path} ({self.rule}) needs {self.needed} of {len(self.parts)} {self.noun}"
         if self.satisfied:
             return f"{head}: met by {', '.join(self.met) or 'no signature, none being needed'}"
@@ -151,6 +154,18 @@ class PolicyCheck:
                    for part in self.missing]
         return (f"{head}, has {len(self.met)}" + (f" ({', '.join(self.met)})" if self.met else "")
                 + f": missing {short} of {', '.join(missing)}")
+
+    def _met_by_nobody(self) -> str:
+        """A policy with nothing a signature could meet (none at its path, or of a type Fabric does not evaluate):
+        said so, where "needs 1 of 0" would have the signers look for a signature that cannot help."""
+        if self.rule == NO_SUCH_POLICY:
+            head = f"{self.path} is no policy of the channel config"
+            if self.for_elements:
+                head += f", yet the mod_policy of {' and '.join(self.for_elements)} names it"
+        else:
+            head = f"{self.path} ({self.rule})"
+        refused = ", so the ordering service refuses the change whoever signs" if self.for_elements else ""
+        return f"{head}: no signature can meet it{refused}"
 
 
 @dataclass
@@ -166,6 +181,12 @@ class Verdict:
 
     def describe(self) -> str:
         return "; ".join(c.describe() for c in self.checks) or "no policy to check"
+
+    @property
+    def signable(self) -> bool:
+        """Whether more signatures could meet the policies not yet met: False when one of them is met by no
+        signature (no policy at its path, or one of a type Fabric does not evaluate)."""
+        return all(c.satisfied or c.parts for c in self.checks)
 
     @property
     def missing(self) -> list[str]:
@@ -333,7 +354,7 @@ class Evaluator:
         where = "/" + "/".join(path)
         found = self.policy_at(path)
         if found is None:
-            return PolicyCheck(where, "(no such policy)", False, 1)
+            return PolicyCheck(where, NO_SUCH_POLICY, False, 1)
         policy = found.policy
         if policy.type == policies_pb2.Policy.IMPLICIT_META:
             meta = policies_pb2.ImplicitMetaPolicy.FromString(policy.value)

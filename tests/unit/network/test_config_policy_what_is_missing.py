@@ -1,11 +1,15 @@
-"""A mod_policy one level above the orgs (an ImplicitMeta over groups that are not orgs, such as /Channel/Admins
-over Application and Orderer) names the orgs whose admins are missing, not the groups."""
+"""What a verdict says is missing when the policy a change needs is not a MAJORITY over the orgs: one a level above
+them (an ImplicitMeta over groups that are not orgs, such as /Channel/Admins over Application and Orderer) names the
+orgs whose admins are missing, not the groups; one no signature can meet (a mod_policy naming no policy) says so,
+and no refusal then asks for more signatures."""
 from __future__ import annotations
 
 import pytest
 from fabric_protos.common import configtx_pb2
 
+from network import Network
 from network.org_change import plan_remove
+from network.org_membership import OrgMembership
 
 from .channel_fixtures import channel_config as build_config
 
@@ -49,3 +53,30 @@ def test_an_implicit_meta_over_orgs_still_names_the_orgs(topology, data_root):
     assert change.verdict.describe() == (
         "/Channel/Application/Admins (MAJORITY Admins) needs 3 of 4 org admins, has 1 (SupplierMSP): "
         "missing 2 of BankMSP, CoreEnterpriseMSP, RegulatorMSP")
+
+
+@pytest.mark.parametrize("mod_policy, path", [("Admin", "/Channel/Application/Admin"),
+                                              ("/Channel/Nope/Admins", "/Channel/Nope/Admins")])
+def test_a_mod_policy_naming_no_policy_is_said_to_be_met_by_no_signature(topology, data_root, mod_policy, path):
+    config = build_config(topology, data_root)
+    config.channel_group.groups["Application"].mod_policy = mod_policy
+
+    change = plan_remove(topology, data_root, config, "bank")
+
+    assert not change.verdict.ok and change.verdict.missing == []
+    assert change.verdict.describe() == (
+        f"{path} is no policy of the channel config, yet the mod_policy of group /Channel/Application names it: "
+        f"no signature can meet it, so the ordering service refuses the change whoever signs")
+
+
+def test_a_refused_change_no_signature_can_authorise_does_not_ask_for_more_signatures(topology, data_root):
+    config = build_config(topology, data_root)
+    config.channel_group.groups["Application"].mod_policy = "Admin"
+    change = plan_remove(topology, data_root, config, "bank")
+
+    refused = OrgMembership(Network(topology, data_root=data_root)).submission_refusal(change)
+
+    assert refused == ("not submitted: /Channel/Application/Admin is no policy of the channel config, yet the "
+                       "mod_policy of group /Channel/Application names it: no signature can meet it, so the ordering "
+                       "service refuses the change whoever signs. More signatures do not help: the ordering service "
+                       "takes no such change while the channel's config names its policies so")
