@@ -6,7 +6,8 @@ item name, after removing the ``*category*`` prefix that Chinese invoices put
 before the name; when several PO lines share the name, an item code that agrees
 with the invoice line's spec picks among them (the exact code, else the shortest
 code holding the spec), and invoice lines of that name at different prices take
-the lines of their price (one priced past the tolerance, those of the price nearest its own). Only an item no
+the lines of their price, among every line whose code holds their spec (one priced past the tolerance, those of
+the price nearest its own). Only an item no
 line names is
 paired by item code (against the invoice line's name or spec: a spec such as
 ``0805`` is shared by different items, so it never outranks a name). An item's
@@ -298,10 +299,13 @@ def _tightest(lines: list[OrderLine]) -> list[OrderLine]:
     return [l for l in lines if len(item_key(l.item_code or "")) == shortest]
 
 
-def _spec_agreeing_all(items: list[_Item], named: dict[int, list[OrderLine]]) -> dict[int, list[OrderLine]]:
+def _spec_agreeing_all(items: list[_Item], named: dict[int, list[OrderLine]]
+                       ) -> tuple[dict[int, list[OrderLine]], dict[int, list[OrderLine]]]:
     """The lines each item's spec picks among those of its name: the exact code, else the tightest code
     holding it, leaving out the lines another item (of another spec) picks while others remain, so that
-    specs 0805 and 0805-10K take R0805 and R0805-10K, not both R0805-10K."""
+    specs 0805 and 0805-10K take R0805 and R0805-10K, not both R0805-10K. And, for an item picked by the
+    tightest code, every line whose code holds its spec that no other spec picks (R0805 and R0805-10K for
+    0805), among which a price may choose (:func:`_split_by_price`)."""
     holding = {item.number: _spec_holding(named[item.number], item.line) for item in items}
     picks = {n: lines if exact else _tightest(lines) for n, (lines, exact) in holding.items()}
     spec_of = {item.number: frozenset(_spec_keys(item.line)) for item in items}
@@ -311,20 +315,25 @@ def _spec_agreeing_all(items: list[_Item], named: dict[int, list[OrderLine]]) ->
     for m, lines in picks.items():
         for l in lines:
             picked_by.setdefault(id(l), set()).add(spec_of[m])
-    agreeing = {}
+    agreeing, holding_spec = {}, {}
     for n, (lines, exact) in holding.items():
         if exact:
             agreeing[n] = lines
             continue
         free = [l for l in lines if not picked_by.get(id(l), set()) - {spec_of[n]}]
         agreeing[n] = _tightest(free) if free else picks[n]
-    return agreeing
+        holding_spec[n] = free or picks[n]
+    return agreeing, holding_spec
 
 
-def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]], tol: Tolerances) -> None:
+def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]], tol: Tolerances,
+                    holding_spec: dict[int, list[OrderLine]]) -> None:
     """Invoice items at different prices that pair with the same PO lines take the lines of their price
     (one product in two grades at two prices, told apart by nothing else). One item alone keeps them all:
-    an order split at two prices compares with their average."""
+    an order split at two prices compares with their average. An item that its spec paired with the
+    tightest code holding it chooses by price among every line holding its spec (``holding_spec``): specs
+    0805 at 1.00 and 0805 at 2.00 take R0805 at 1.00 and R0805-10K at 2.00, where the code, settled first,
+    gave both R0805 and the second was compared with a line not its own."""
     sharing: dict[frozenset[int], list[_Item]] = {}
     for item in items:
         if ordered[item.number]:
@@ -336,22 +345,24 @@ def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]
                 for i in same}) < 2:
             continue
         for item in same:
-            ordered[item.number] = _of_its_price(ordered[item.number], item.line, tol)
+            wider = _of_its_price(tuple(holding_spec.get(item.number, ())), item.line, tol, within_only=True)
+            ordered[item.number] = wider or _of_its_price(ordered[item.number], item.line, tol)
 
 
-def _of_its_price(lines: tuple[OrderLine, ...], line: InvoiceLine, tol: Tolerances) -> tuple[OrderLine, ...]:
+def _of_its_price(lines: tuple[OrderLine, ...], line: InvoiceLine, tol: Tolerances,
+                  within_only: bool = False) -> tuple[OrderLine, ...]:
     """Of the PO lines invoice lines at different prices share, those of one invoice line's price (within
     tolerance), else those of the price nearest it (and the line is partial for its price). Left with them
     all, a line priced past the tolerance would pair with the lines of another's price, which, correct,
     would then be reported as lines that cannot be told apart, and its own price compared with an average
-    no line has."""
+    no line has. ``within_only``: none, where no line is of its price."""
     priced = [l for l in lines if l.unit_price is not None]
     if line.unit_price is None or not priced:
-        return lines
+        return () if within_only else lines
     # the invoice's price in each PO line's unit (5000 a 吨 against 5 a kg)
     price = {id(l): _price_in(line.unit_price, line.unit, l.unit) for l in priced}
     within = [l for l in priced if _within(price[id(l)], l.unit_price, tol.price_rel)]
-    if within:
+    if within or within_only:
         return tuple(within)
     gap = {id(l): abs(Fraction(l.unit_price) - Fraction(price[id(l)])) for l in priced}
     nearest = min(gap.values())
@@ -367,12 +378,13 @@ def _order_lines(index: _OrderIndex, items: list[_Item]) -> dict[int, tuple[Orde
     invoice_names = {item_key(item.line.name) for item in items}
     taken_by_name = frozenset(id(l) for name in invoice_names for l in index.by_name.get(name, ()))
     named = {item.number: index.named(item_key(item.line.name)) for item in items}
-    ordered = _narrow_all(named, _spec_agreeing_all(items, named))
+    agreeing, holding_spec = _spec_agreeing_all(items, named)
+    ordered = _narrow_all(named, agreeing)
     for item in items:
         if item.number not in ordered:
             codes = {item_key(item.line.name)} | _spec_keys(item.line)
             ordered[item.number] = tuple(index.coded(codes, taken_by_name))
-    _split_by_price(items, ordered, index.tol)
+    _split_by_price(items, ordered, index.tol, holding_spec)
     return ordered
 
 
