@@ -178,7 +178,9 @@ def _render_file(summary: dict, as_json: bool, headline: str) -> None:
         click.echo(f"policy: satisfied: {summary['verdict']}")
     else:
         click.echo(f"policy: NOT satisfied: {summary['verdict']}")
-        click.echo(f"still to sign (`recfin org sign {summary['file']} --as ORG`): {', '.join(summary['missing'])}")
+        if summary["missing"]:      # none: no signature can meet it, as the verdict says
+            click.echo(f"still to sign (`recfin org sign {summary['file']} --as ORG`): "
+                       f"{', '.join(summary['missing'])}")
 
 
 def _current(config_block: Path | None, offline: bool, net: Network | None = None):
