@@ -26,7 +26,8 @@ from .model import (
     Offer, OfferParties, OfferTerms, Party, Receivable,
 )
 from .store import Store
-from .store_base import NOT_A_RECORD, UNREADABLE_VALUE, PassedOver, newer_version, parsed_private, readable_record
+from .store_base import (NOT_A_RECORD, UNREADABLE_VALUE, PassedOver, newer_version, parsed_private, readable_record,
+                         stored_under_own_key)
 from .store_claims import CLAIM_INDEXES, live_financier
 from .store_offers import OfferAsMade
 
@@ -454,7 +455,7 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
     (``_reaches_creation``) is left out and named in ``history_cut``: one the peer cut at its
     ``totalQueryLimit``, or a record no transaction of this contract created. The page still answers, as a
     record two orgs planted would otherwise refuse the debtor's record to every reader for good. So is a claim
-    one of whose writes up to ``as_of`` a newer contract version made (``_newer_version_wrote``): this peer,
+    one of whose writes up to ``as_of`` a newer contract version made (``_states_until``): this peer,
     running an older version, cannot read that state, and would build the record from those before it.
     """
     holder_ids, label = _holder_label(reader, debtor)
@@ -468,11 +469,11 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
         if not await _reaches_creation(store, claim_id, writes):
             # passed over and named, not refused: any two orgs can write a new key holding a claim of the
             # debtor whose one write created nothing, and a refusal would deny every bank the debtor's record
-            if (cut_states := _states_until(claim_id, writes, date.max)) and _of_debtor(cut_states, debtor):
+            if (cut_states := _states_until(claim_id, writes, date.max)[0]) and _of_debtor(cut_states, debtor):
                 history_cut.append(claim_id)
             continue
-        states = _states_until(claim_id, writes, as_of)
-        if _newer_version_wrote(writes, as_of):
+        states, newer_version_wrote = _states_until(claim_id, writes, as_of)
+        if newer_version_wrote:
             # a state this version cannot read: built from the states before it, the record would show the
             # claim as it stood then (one paid on time as unpaid and overdue), so it is named and not counted
             # (one of which it reads no state at all too: a newer version registered it)
@@ -483,24 +484,6 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
             records.append(_payment_record(states, as_of, label))
     return {"debtor": debtor, "as_of": as_of.isoformat(), "holder_ids": holder_ids, "records": records,
             "history_cut": history_cut, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
-
-
-def _newer_version_wrote(writes: list[Any], as_of: date) -> bool:
-    """Whether one of a claim's key ``writes`` (``_key_writes``) up to the end of ``as_of`` (business date)
-    holds a claim a newer contract version wrote (``store_base.newer_version``): this peer runs an older
-    version than the ledger's (a chaincode server left on an earlier release, or a channel taken back to one),
-    and reads that state of the claim as none. A write without a timestamp counts as one by ``as_of``."""
-    for mod in writes:
-        if mod.is_delete or not mod.value or (mod.timestamp and dates.business_date(mod.timestamp) > as_of):
-            continue
-        try:
-            Receivable.model_validate_json(mod.value)
-        except ValidationError as exc:
-            if newer_version(exc):
-                return True
-        except NOT_A_RECORD:
-            continue
-    return False
 
 
 def _of_debtor(states: list[tuple[date, Receivable]], debtor: str) -> bool:
@@ -516,22 +499,34 @@ async def key_endorsers(store: Store, object_type: str, object_id: str) -> list[
     return KeyEndorsementPolicy(held).list_orgs() if held else []
 
 
-def _states_until(receivable_id: str, writes: list[Any], as_of: date) -> list[tuple[date, Receivable]]:
+def _states_until(receivable_id: str, writes: list[Any], as_of: date
+                  ) -> tuple[list[tuple[date, Receivable]], bool]:
     """The receivable as each of its key's ``writes`` (``_key_writes``) left it, oldest first, up to the end
-    of ``as_of`` (business date). A write no claim parses to, or naming another claim's id (two orgs wrote the
-    key outside the contract: a copy of another claim), is no state of this claim, and is passed over. The
-    caller checks first that the writes reach the claim's creation (``_reaches_creation``): otherwise the claim would
-    be left out, or its record start midway."""
-    states = []
+    of ``as_of`` (business date), each write parsed once. A write no claim parses to, or naming another claim's id
+    (two orgs wrote the key outside the contract: a copy of another claim), is no state of this claim, and is
+    passed over. The caller checks first that the writes reach the claim's creation (``_reaches_creation``):
+    otherwise the claim would be left out, or its record start midway.
+
+    With them, whether one of the writes up to the end of ``as_of`` holds a claim a newer contract version wrote
+    (``store_base.newer_version``): this peer runs an older version than the ledger's (a chaincode server left on
+    an earlier release, or a channel taken back to one), and reads that state of the claim as none. Such a write
+    without a timestamp counts as one by ``as_of``."""
+    states, newer = [], False
     for mod in writes:
-        doc = (None if mod.is_delete
-               else readable_record(Receivable, mod.value, keys.RECEIVABLE, [receivable_id]))
-        if doc is None:
+        if mod.is_delete or not mod.value:
+            continue
+        try:
+            doc = stored_under_own_key(Receivable.model_validate_json(mod.value), keys.RECEIVABLE, [receivable_id])
+        except ValidationError as exc:
+            if newer_version(exc) and not (mod.timestamp and dates.business_date(mod.timestamp) > as_of):
+                newer = True
+            continue
+        except NOT_A_RECORD:
             continue
         day = dates.business_date(mod.timestamp or datetime.fromisoformat(doc.last.at.replace("Z", "+00:00")))
         if day <= as_of:
             states.append((day, doc))
-    return states
+    return states, newer
 
 
 def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: Callable[[str], str]) -> dict:
