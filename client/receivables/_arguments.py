@@ -9,12 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
+from chaincode.receivables import model as contract
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
-from chaincode.receivables.money import parse_amount
+from chaincode.receivables.money import hundredths_problem, parse_amount
+from chaincode.receivables.settlement import check_discount_terms
 
-from ._models import Request, fen_sent
-from ..money import LEDGER_MAX_FEN, Amount
+from ._models import (DiscountOfferRequest, FinancingTerms, InvoiceAttestationRequest, PartyRegistration, Request,
+                      ReceivableRegistration, fen_sent)
+from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
 
 
 def _text(value: str, what: str) -> str:
@@ -65,6 +68,48 @@ def _part_of_a_claim(amount: Amount, transaction: str) -> str:
     with _as_the_contract_checks(transaction):
         parse_amount(fen, "amount", cap=LEDGER_MAX_FEN)
     return str(fen)
+
+
+def _registration_currency(registration: contract.ReceivableRegistration) -> None:
+    if (why := hundredths_problem(registration.currency)) is not None:
+        raise ContractRuleViolation("currency-invalid", why)
+
+
+def _discount_terms(offer: contract.DiscountOfferRequest) -> None:
+    check_discount_terms(offer.apr, offer.scale)
+
+
+# A request the client sends as a transaction's JSON argument (or transient data): the transaction, the contract's
+# model of it, the name the contract's refusals give it, and what the contract checks of it next without reading
+# the ledger
+_AS_THE_CONTRACT_READS = {
+    PartyRegistration: ("RegisterParty", contract.PartyRegistration, "party", None),
+    ReceivableRegistration: ("RegisterReceivable", contract.ReceivableRegistration, "receivable",
+                             _registration_currency),
+    DiscountOfferRequest: ("PublishDiscountOffer", contract.DiscountOfferRequest, "offer", _discount_terms),
+    InvoiceAttestationRequest: ("AttestInvoiceVerification", contract.InvoiceAttestationRequest,
+                                "attestation_request", None),
+    FinancingTerms: ("MakeFinancingOffer", contract.OfferTerms, "terms", None),
+}
+
+
+def _read_as_the_contract_reads(request: Request, *, cap: int = MAX_FEN) -> dict:
+    """``request`` as sent (:meth:`Request.to_json`), after the contract's own reading of it (``parse_request``
+    with its model, then the checks it makes next that read nothing): a credit code whose check digit is wrong, a
+    zero face amount, a currency of no hundredths, a rate above 1, a contract hash that is no SHA-256 hex... is
+    refused here, naming the rule the contract would refuse it under, before anything is read or sent. ``cap``:
+    the largest amount the contract takes in it (a new record's, unless the request repeats a stored one)."""
+    doc = request.to_json()
+    reading = next((_AS_THE_CONTRACT_READS[kind] for kind in type(request).__mro__ if kind in _AS_THE_CONTRACT_READS),
+                   None)
+    if reading is None:
+        return doc
+    transaction, model, what, then = reading
+    with _as_the_contract_checks(transaction):
+        read = contract.parse_request(model, doc, what, amount_cap=cap)
+        if then is not None:
+            then(read)
+    return doc
 
 
 def new_request_id() -> str:
@@ -126,5 +171,6 @@ def _date_text(value: date | None, what: str) -> str:
 
 def _json(request: Request) -> str:
     """A request as the argument sent: validated again as it stands (``Request.to_json``), so one changed since it
-    was built (``model_copy(update=...)`` validates nothing) goes out converted, or raises before it is sent."""
-    return json.dumps(request.to_json(), separators=(",", ":"), ensure_ascii=False)
+    was built (``model_copy(update=...)`` validates nothing) goes out converted, or raises before it is sent; and
+    read as the contract reads it (:func:`_read_as_the_contract_reads`), so one it would refuse is not sent."""
+    return json.dumps(_read_as_the_contract_reads(request), separators=(",", ":"), ensure_ascii=False)

@@ -12,7 +12,7 @@ from chaincode.receivables.store_offers import UNCOUNTED_OFFERS_MAX, uncounted_o
 from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 
-from ._arguments import _id, _int, _text
+from ._arguments import _id, _int, _read_as_the_contract_reads, _text
 from ._models import Financing, FinancingTerms, Offer, OfferTerms, fen_sent
 from ._read_refusals import _unless_refused_the_read_steps
 from ..money import MAX_FEN
@@ -225,3 +225,7 @@ def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
         raise TypeError(f"{what} takes FinancingTerms, not {type(terms).__name__}{_terms_advice(terms, cap)}")
     fen_sent(terms.fees, "fees", cap=MAX_FEN if cap is None else cap)   # raises, before anything is read or sent
     terms.checked()     # and so does any other term changed since they were built (model_copy validates nothing)
+    if cap is None:
+        # a new offer's terms as the contract reads them (a rate above 1, a salt too short): refused before the
+        # financing, the claim and the caller are read, not after
+        _read_as_the_contract_reads(terms, cap=MAX_FEN)

@@ -10,7 +10,7 @@ from chaincode.receivables.model import visible_characters
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _json, _text
+from ._arguments import _id, _json, _read_as_the_contract_reads, _text
 from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration, Role
 
 
@@ -30,9 +30,11 @@ class _PartyOperations:
         if not visible_characters(_text(name, "name")):
             raise ValueError(f"name {name[:60]!r} has no visible character: give the enterprise's "
                              "registered name; nothing was sent")
-        return PartyRegistration(uscc=uscc, name=name, role=role, msp_id=_id(msp_id, "msp_id"),
-                                 client_ids=[_id(client_id, "client_id")
-                                             for client_id in as_tuple(client_ids, "client_ids")])
+        request = PartyRegistration(uscc=uscc, name=name, role=role, msp_id=_id(msp_id, "msp_id"),
+                                    client_ids=[_id(client_id, "client_id")
+                                                for client_id in as_tuple(client_ids, "client_ids")])
+        _read_as_the_contract_reads(request)    # a credit code whose check digit is wrong, before the channel is read
+        return request
 
     def _party_registration(self, request: PartyRegistration, endorsing_organizations: Sequence[str] | None):
         return self._submit("RegisterParty", _json(request), model=Party,

@@ -5,14 +5,18 @@ the peers, in the contract's words, in the blocking and the async client alike."
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from client.receivables import AsyncReceivablesClient, ReceivablesClient
+from client.receivables import (AsyncReceivablesClient, DiscountOfferRequest, FinancingTerms, GoodsReceiptReference,
+                                InvoiceInput, ReceivableRegistration, ReceivablesClient, ScaleTierIn)
 
 from . import fakes
 from .test_async_client import FakeAsyncContract
+from .test_client_calls import ATTESTATION
 
 R = "R-00000000000000a1"
 
@@ -41,3 +45,76 @@ def test_the_smallest_amount_still_goes_out_in_fen():
     contract = fakes.FakeContract(responses={"RecordPayment": {**fakes.receivable(), "allocations": []}})
     ReceivablesClient(contract).record_payment(R, Decimal("0.01"))
     assert contract.only().arguments[1] == "1"
+
+
+INVOICE = dict(number="26312000000012345678", date=date(2026, 3, 1), amount=10_000_000, tax=1_300_000,
+               seller_tax_id=fakes.TIER1, buyer_tax_id=fakes.CORE)
+
+
+def registration(**change) -> ReceivableRegistration:
+    return ReceivableRegistration(**{"debtor": fakes.CORE, "face_amount": 11_300_000, "issue_date": date(2026, 3, 2),
+                                     "due_date": date(2026, 5, 31), "invoices": [InvoiceInput(**INVOICE)],
+                                     "contract_hash": "c" * 64, **change})
+
+
+def terms(**change) -> FinancingTerms:
+    return FinancingTerms(**{"advance_rate": "0.9", "discount_rate": "0.036", "recourse": False,
+                             "expires_on": date(2026, 4, 30), **change})
+
+
+def discount_offer(**change) -> DiscountOfferRequest:
+    return DiscountOfferRequest(**{"apr": "0.08", "expires_on": date(2026, 4, 30), **change})
+
+
+REGISTRATIONS = [
+    ("amount-not-positive", {"face_amount": 0}),
+    ("amount-not-positive", {"invoices": [InvoiceInput(**{**INVOICE, "amount": 0})]}),
+    ("currency-invalid", {"currency": "cny"}),
+    ("currency-invalid", {"currency": "JPY"}),      # a code, but of no hundredths
+    ("credit-code-invalid", {"debtor": fakes.CORE[:-1] + "0"}),
+    ("argument-invalid", {"contract_hash": "C" * 64}),
+    ("goods-receipt-invalid", {"goods_receipts": [GoodsReceiptReference(po_number=" PO-1", receipt_number="GR-1")]}),
+]
+
+
+@pytest.mark.parametrize("rule, change", REGISTRATIONS, ids=[f"{r}-{i}" for i, (r, _) in enumerate(REGISTRATIONS)])
+def test_a_registration_the_contract_would_refuse_is_not_sent(rule, change):
+    refused_before_sending(lambda c: c.register_receivable(registration(**change)), rule, "RegisterReceivable")
+
+
+@pytest.mark.parametrize("rule, offer", [
+    ("rate-invalid", lambda: discount_offer(apr="1.5")),
+    ("discount-terms-invalid", lambda: discount_offer(apr=None)),
+    ("discount-terms-invalid", lambda: discount_offer(apr=None, scale=[ScaleTierIn(min_days_early=10, apr="0.05"),
+                                                                      ScaleTierIn(min_days_early=10, apr="0.06")])),
+])
+def test_a_discount_offer_the_contract_would_refuse_is_not_sent(rule, offer):
+    refused_before_sending(lambda c: c.publish_discount_offer(offer()), rule, "PublishDiscountOffer")
+
+
+@pytest.mark.parametrize("change", [{"advance_rate": "2"}, {"discount_rate": "5"}])
+def test_new_terms_the_contract_would_refuse_are_refused_before_the_financing_is_read(change):
+    refused_before_sending(lambda c: c.make_offer("F-00000000000000b1", terms(**change)), "rate-invalid",
+                           "MakeFinancingOffer")
+
+
+def test_a_party_whose_credit_code_fails_its_check_digit_is_refused_before_the_channel_is_read():
+    refused_before_sending(lambda c: c.register_party(fakes.TIER1[:-1] + "0", "Tier One", "supplier", "SupplierMSP",
+                                                      ["x509::CN=a::CN=ca"]),
+                           "credit-code-invalid", "RegisterParty")
+
+
+def test_an_attestation_of_an_invoice_number_the_contract_would_refuse_is_not_sent():
+    request = ATTESTATION.model_copy(update={"number": "1234"})
+    refused_before_sending(lambda c: c.attest_invoice_verification(request), "invoice-number-invalid",
+                           "AttestInvoiceVerification")
+
+
+def test_requests_the_contract_takes_go_out_as_before():
+    contract = fakes.FakeContract(responses={"RegisterReceivable": fakes.receivable(),
+                                             "PublishDiscountOffer": fakes.discount_offer()})
+    client = ReceivablesClient(contract)
+    client.register_receivable(registration(currency="USD", invoices=[InvoiceInput(**INVOICE, currency="USD")]))
+    client.publish_discount_offer(discount_offer())
+    assert [call.name for call in contract.calls] == ["RegisterReceivable", "PublishDiscountOffer"]
+    assert json.loads(contract.calls[0].arguments[0])["currency"] == "USD"
