@@ -76,6 +76,7 @@ def unit_factor(from_unit: str, to_unit: str) -> Fraction | None:
     return Fraction(given.size) / Fraction(wanted.size)
 
 
+@lru_cache(maxsize=4096)   # asked of every line of an item, for every invoice line of it
 def unit_key(unit: str) -> str:
     """A unit as units are compared: NFKC (full-width letters as ASCII), no spaces, lower case (PCS is
     pcs), and one key for the spellings of one unit (kg and 千克; see ``_UNITS``)."""

@@ -83,8 +83,25 @@ def _given_unit(unit: str | None) -> str | None:
 def _one_unit(lines: Any) -> str | None:
     """The one unit that lines giving one give (as the first of them writes it), None where none gives one or they
     give units that differ."""
-    units = [u for l in lines if (u := _given_unit(l.unit)) is not None]
-    return units[0] if units and len({unit_key(u) for u in units}) == 1 else None
+    # each spelling looked at once: an item's hundreds of PO lines give one or two
+    keys = {unit_key(u) for spelling in {l.unit for l in lines} if (u := _given_unit(spelling)) is not None}
+    if len(keys) != 1:
+        return None
+    return next(u for l in lines if (u := _given_unit(l.unit)) is not None)
+
+
+def _converted(quantity: Decimal, factor: Fraction) -> Decimal | Fraction:
+    """A quantity times a conversion factor, exactly: a decimal still where the factor is a power of ten (吨 to kg),
+    a fraction where it is not (个 to 打)."""
+    if factor == 1:
+        return quantity
+    for power in (factor, 1 / factor):
+        if power.denominator == 1 and str(power.numerator).rstrip("0") == "1":
+            shift = len(str(power.numerator)) - 1
+            # as plain digits, no zeros after the point (2000, not 2E+3; 5.1, not 5.10000): it is shown so
+            digits = format(quantity.scaleb(shift if power is factor else -shift), "f")
+            return Decimal(digits.rstrip("0").rstrip(".") if "." in digits else digits)
+    return Fraction(quantity) * factor
 
 
 def _factor_into(unit: str | None, lines: Any) -> Fraction:
@@ -178,13 +195,13 @@ class _Item:
     def quantity(self) -> Decimal | Fraction | None:
         """The line's quantity in its PO lines' unit."""
         q = self.line.quantity
-        return q if q is None or self.factor == 1 else Fraction(q) * self.factor
+        return q if q is None else _converted(q, self.factor)
 
     @property
     def unit_price(self) -> Decimal | Fraction | None:
         """The line's unit price in its PO lines' unit."""
         p = self.line.unit_price
-        return p if p is None or self.factor == 1 else Fraction(p) / self.factor
+        return p if p is None else _converted(p, 1 / self.factor)
 
 
 def fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
@@ -243,8 +260,7 @@ class _OrderIndex:
 
     def received(self, received: OrderLine) -> Decimal | Fraction:
         """A receipt line's quantity in the unit of the PO lines it may be of."""
-        factor = self.receipt_factor(received)
-        return received.quantity if factor == 1 else Fraction(received.quantity) * factor
+        return _converted(received.quantity, self.receipt_factor(received))
 
     def named(self, name: str) -> list[OrderLine]:
         """The lines whose name has the item key ``name``."""
