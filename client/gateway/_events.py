@@ -20,7 +20,8 @@ from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
 from ._signable import Signable, channel_header_problem, identity_problem, signature_header_creator
 from ._transport import DELIVER_KINDS
-from .errors import DeliverStatusError
+from ._twins import Offload
+from .errors import DeliverStatusError, GatewayError
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,23 @@ class _BlockEventsRequestBase(_EventsRequest):
     def _stamped_now(self) -> common_pb2.Envelope:
         """The request with the time now and a new nonce in its header, signed: kept as the request's
         message (``bytes``, ``signature``); a stream opened meanwhile in another thread keeps its own."""
+        self._message = self._newly_stamped()
+        return self._message
+
+    def _stamping(self, call_kind: str, deadline: float | None) -> Offload:
+        """The step of a shared body that stamps and signs the request now, bounded by ``deadline`` as
+        :meth:`Signable._signing` bounds a signature, for a stream the body opens at once: ``events()`` then
+        sends it as signed here, where a signer that hangs would hold the stream's opening for ever (and an
+        async caller's event loop with it)."""
+        return Offload(self._newly_stamped, waits=self._context.signing.may_wait, deadline=deadline,
+                       finish=self._opened_as_stamped,
+                       gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline, GatewayError))
+
+    def _opened_as_stamped(self, envelope: common_pb2.Envelope) -> None:
+        self._message, self._stamped_when_opened = envelope, False
+
+    def _newly_stamped(self) -> common_pb2.Envelope:
+        """The request stamped with the time now and a new nonce, signed; the request itself left as it is."""
         payload = common_pb2.Payload.FromString(self._message.payload)
         channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
         signature_header = common_pb2.SignatureHeader.FromString(payload.header.signature_header)
@@ -258,7 +276,6 @@ class _BlockEventsRequestBase(_EventsRequest):
                                              signature_header.creator))
         envelope = common_pb2.Envelope(payload=payload.SerializeToString())
         envelope.signature = self._context.signing.sign(envelope.payload)
-        self._message = envelope
         return envelope
 
     def _creator(self) -> bytes:

@@ -84,14 +84,16 @@ class _NetworkBase:
         already (``wait_for_block(0)`` reads a peer's newest block), else ``block_number``.
 
         Raises BlockWaitTimeoutError after ``timeout`` seconds, GatewayError if the peer refuses the
-        stream. ``timeout=None``, the default, means ``Timeouts.wait_for_block``, not no limit; only
+        stream, or (code DEADLINE_EXCEEDED) if the signer gives no signature of the request within them. ``timeout=None``, the default, means ``Timeouts.wait_for_block``, not no limit; only
         None in the Gateway's Timeouts means no limit.
         """
         check_block_number("block_number", block_number)
         limit = self._context.timeout("wait_for_block", timeout)
         # From the peer's newest block rather than from block_number: Deliver waits for a block only
         # up to the next one to be committed, and answers NOT_FOUND for any later start.
-        blocks = build_block_events_request(self._context, self.name, "filtered", newest_position()).events()
+        request = build_block_events_request(self._context, self.name, "filtered", newest_position())
+        yield request._stamping("wait_for_block", limit)   # a signer that hangs ends the wait at its limit too
+        blocks = request.events()
         try:
             block = yield blocks.first(lambda block: block.number >= block_number, timeout=limit)
         except TimeoutError:

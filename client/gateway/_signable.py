@@ -24,7 +24,7 @@ from ._context import Context, verifies
 from ._identity import _public_bytes
 from ._signer import VERIFIED_CURVE_ORDERS, leading_der_signature, low_s_der
 from ._twins import Offload
-from .errors import TransactionError
+from .errors import GatewayError, TransactionError
 
 
 class Signable:
@@ -186,9 +186,11 @@ class Signable:
                        gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline, error_type))
 
     def _signer_gave_no_answer(self, call_kind: str, deadline: float,
-                               error_type: type[TransactionError]) -> TransactionError:
+                               error_type: type[GatewayError]) -> GatewayError:
         """The error of a call whose signer did not sign in ``deadline`` seconds: the call's own, as its
         deadline passing in the peer would raise, ``sent`` False."""
+        of_a_transaction = ({"transaction_id": self.transaction_id} if issubclass(error_type, TransactionError)
+                            else {})
         signer, request = self._context.signing.signer, self._signed_request or self._kind
         return error_type(
             f"the signer ({getattr(signer, '__qualname__', None) or repr(signer)}) gave no signature of this "
@@ -199,7 +201,7 @@ class Signable:
             "own error); an HSM that stopped answering (pkcs11-tool --list-slots): a hung PKCS#11 call holds "
             "its module, so later signatures wait behind it until the process is restarted. A signer that is "
             f"slow but works needs a longer Timeouts.{call_kind}",
-            transaction_id=self.transaction_id, code=grpc.StatusCode.DEADLINE_EXCEEDED, sent=False,
+            code=grpc.StatusCode.DEADLINE_EXCEEDED, sent=False, **of_a_transaction,
         )
 
 

@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 import grpc
 import pytest
 
-from client.gateway import (CommitStatusError, EndorseError, EvaluateError, SubmitError, Timeouts, connect,
-                            connect_async, private_key_signer)
+from client.gateway import (BlockWaitTimeoutError, CommitStatusError, EndorseError, EvaluateError, GatewayError,
+                            SubmitError, Timeouts, connect, connect_async, private_key_signer)
 
-from .gateway_fakes import AsyncFakeTransport, FakeTransport
+from .gateway_fakes import AsyncFakeTransport, FakeTransport, filtered_block
 
 CHANNEL = "receivables-channel"
 HANGS_AT_MOST = 60
@@ -191,3 +191,52 @@ def test_an_async_submit_cancelled_while_its_signer_hangs_sends_nothing_when_the
     cancelled = asyncio.run(run())   # asyncio.run waits for the worker thread the signer ran in
     assert cancelled.may_have_been_ordered is False
     assert [name for name, *_ in fake.calls] == ["endorse"]
+
+
+def test_a_wait_for_block_whose_signer_hangs_ends_at_its_limit_and_opens_no_stream(credentials):
+    key, identity = credentials
+    released, returned, fake = threading.Event(), threading.Event(), FakeTransport()
+    fake.deliver_responses = [filtered_block(7)]
+    gateway = connect(identity=identity, signer=HangingSigner(key, released, returned), transport=fake,
+                      timeouts=Timeouts(wait_for_block=0.05))
+    try:
+        with pytest.raises(GatewayError) as failed:
+            gateway.get_network(CHANNEL).wait_for_block(7)
+    finally:
+        released.set()
+    _names_the_signer_and_what_to_do(failed.value, "wait_for_block")
+    assert not isinstance(failed.value, BlockWaitTimeoutError)   # the peer is not behind: the signer is
+    assert "HangingSigner(token 'recfin')" in failed.value.message
+    assert returned.wait(30) and fake.calls == []
+    assert gateway.get_network(CHANNEL).wait_for_block(7, timeout=5) == 7   # the signer answers again
+
+
+def test_an_async_wait_for_block_whose_signer_hangs_ends_at_its_limit_and_holds_no_other_task(credentials):
+    key, identity = credentials
+    released, returned, fake = threading.Event(), threading.Event(), FakeTransport()
+
+    async def run():
+        gateway = connect_async(identity=identity, signer=HangingSigner(key, released, returned),
+                                transport=AsyncFakeTransport(fake))
+        ticks = []
+
+        async def ticking():
+            while True:
+                ticks.append(None)
+                await asyncio.sleep(0)
+
+        other_task = asyncio.create_task(ticking())
+        try:
+            with pytest.raises(GatewayError) as failed:
+                await gateway.get_network(CHANNEL).wait_for_block(7, timeout=0.05)
+        finally:
+            other_task.cancel()
+        return failed.value, ticks
+
+    try:
+        error, ticks = asyncio.run(run())
+    finally:
+        released.set()
+    _names_the_signer_and_what_to_do(error, "wait_for_block")
+    assert ticks   # the event loop ran its other tasks while the signer hung
+    assert returned.wait(30) and fake.calls == []
