@@ -381,9 +381,13 @@ def _no_answer_hint(error: BaseException) -> str:
     """What to look at when no answer came in time (gRPC DEADLINE_EXCEEDED): gRPC's words, "Deadline
     Exceeded", name neither the node nor a step to take, and a node that accepts the connection but never
     answers (hung, stopped, overloaded) or a firewall that drops its packets gives them where a node that is
-    down gives UNAVAILABLE; "" for any other error, and for a submit or a commit status that timed out: the
-    orderer may have taken that transaction, which its line says with what to do."""
+    down gives UNAVAILABLE; "" for any other error, for a submit or a commit status that timed out: the
+    orderer may have taken that transaction, which its line says with what to do; and for a call that never
+    left this machine (``sent`` False: its signer, an HSM or a signing service, gave no signature in time,
+    which its line says), where no node is to blame."""
     if not (isinstance(error, GatewayError) and getattr(error.code, "name", None) == "DEADLINE_EXCEEDED"):
+        return ""
+    if not error.sent:
         return ""
     if isinstance(error, (SubmitError, CommitStatusError)):
         return ""

@@ -11,7 +11,7 @@ import click
 import grpc
 
 from cli.connection import describe
-from client.gateway import CommitStatusError, EvaluateError, GatewayError, SubmitError
+from client.gateway import CommitStatusError, EndorseError, EvaluateError, GatewayError, SubmitError
 
 
 def test_a_call_no_node_answered_in_time_says_what_to_look_at():
@@ -41,3 +41,11 @@ def test_a_submit_or_commit_status_that_timed_out_keeps_its_own_line():
     for timed_out in (SubmitError("Deadline Exceeded", transaction_id="tx", code=deadline),
                       CommitStatusError("commit status timed out", transaction_id="tx", code=deadline)):
         assert "no answer came in time" not in describe(timed_out)
+
+
+def test_a_call_whose_signer_gave_no_signature_in_time_does_not_send_the_user_to_the_network():
+    """Nothing reached a node (``sent`` False): the SDK's line names the signer (an HSM, a signing service) and
+    what to do; a hint that a node may be hung would send the user to look at a network that is well."""
+    line = describe(EndorseError("the signer (HSMSigner) gave no signature of this proposal within 15s",
+                                 transaction_id="tx", code=grpc.StatusCode.DEADLINE_EXCEEDED, sent=False))
+    assert "gave no signature" in line and "no answer came in time" not in line, line
