@@ -243,6 +243,11 @@ class HSMSigner:
     def __reduce__(self):
         raise HSMError(_NOT_SENT.format(what="HSM signers"))
 
+    def __repr__(self) -> str:
+        # how errors name the signer (one that gave no signature in time, one whose key is not the identity's):
+        # the token and key to look at, not an object's address
+        return f"HSMSigner(token {self.token_label!r}, key id {self.key_id.hex()}, module {self.library})"
+
     def __call__(self, digest: bytes) -> bytes:
         import pkcs11
 

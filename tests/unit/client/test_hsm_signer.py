@@ -720,3 +720,11 @@ def test_an_msp_folder_without_an_hsm_signer_file_uses_its_keystore(tmp_path):
     with open_msp_folder(tmp_path, "Org1MSP") as (identity, signer):
         digest = hashlib.sha256(b"keystore").digest()
         verify_like_a_peer(key.public_key(), signer(digest), b"keystore")
+
+
+def test_an_hsm_signer_is_named_in_errors_by_its_token_key_and_module(token, factory):
+    """A call whose HSM gave no signature in time names its signer by repr: the token, key and module to look at,
+    not an object's address."""
+    signer = factory.new_signer(user_options(token))
+    key_id = key_id_for(token.user_key.public_key())
+    assert repr(signer) == f"HSMSigner(token {token.token!r}, key id {key_id.hex()}, module {token.library})"
