@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from chaincode.receivables import model as contract
+from chaincode.receivables.arguments import _require_text
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
 from chaincode.receivables.money import hundredths_problem, parse_amount
@@ -68,6 +69,15 @@ def _part_of_a_claim(amount: Amount, transaction: str) -> str:
     with _as_the_contract_checks(transaction):
         parse_amount(fen, "amount", cap=LEDGER_MAX_FEN)
     return str(fen)
+
+
+def _said(value: str, what: str, transaction: str, *, max_len: int = 500) -> str:
+    """Text a party writes on a record (a ``reason``; a freeze order's reference, ``max_len`` 200), sent as given
+    once the contract's own check of it passes: neither blank nor over ``max_len`` characters, and on one line
+    (``argument-invalid``), where a blank or multi-line reason went to the peers to be refused there."""
+    with _as_the_contract_checks(transaction):
+        _require_text(_text(value, what), what, max_len)
+    return value
 
 
 def _registration_currency(registration: contract.ReceivableRegistration) -> None:

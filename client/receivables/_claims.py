@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _json, _page_size, _part_of_a_claim, _request_id, _text
+from ._arguments import _id, _json, _page_size, _part_of_a_claim, _request_id, _said, _text
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, LedgerUpgrade, Receivable, ReceivableRegistration,
                       Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
@@ -94,14 +94,14 @@ class _ClaimOperations:
     def reject(self, receivable_id: str, reason: str) -> Receivable:
         """The debtor rejects a claim it does not owe; the invoices behind it are released."""
         return self._submit("RejectReceivable", _id(receivable_id, "receivable_id"),
-                                                    _text(reason, "reason"), model=Receivable)
+                            _said(reason, "reason", "RejectReceivable"), model=Receivable)
 
     def withdraw(self, receivable_id: str, reason: str) -> Receivable:
         """The creditor withdraws a claim it registered that its debtor has not confirmed (REGISTERED, not
         frozen), any day, its due date passed or not: WITHDRAWN, with ``withdrawal_reason`` and ``withdrawn_on``;
         the invoices behind it are released for a new registration."""
         return self._submit("WithdrawReceivable", _id(receivable_id, "receivable_id"),
-                            _text(reason, "reason"),
+                            _said(reason, "reason", "WithdrawReceivable"),
                             model=Receivable)
 
     def transfer(self, receivable_id: str, to: str, amount: Amount, *, request_id: str | None = None) -> TransferResult:
@@ -146,7 +146,8 @@ class _ClaimOperations:
         A split claim is refused (``invalid-state``): freeze its parts. A frozen part also stops payments over
         its tree."""
         return self._submit("FreezeReceivable", _id(receivable_id, "receivable_id"),
-                                                    _text(order_reference, "order_reference"), model=Receivable)
+                            _said(order_reference, "order_reference", "FreezeReceivable", max_len=200),
+                            model=Receivable)
 
     def unfreeze(self, receivable_id: str, order_reference: str, *, lifts: str | None = None) -> Receivable:
         """The regulator lifts a freeze order of a claim, citing ``order_reference``, the order that lifts it.
@@ -166,7 +167,9 @@ class _ClaimOperations:
             raise ValueError("lifts is blank: name the freeze order lifted, or pass lifts=None to lift the order "
                              "in effect")
         return self._submit("UnfreezeReceivable", _id(receivable_id, "receivable_id"),
-                            _text(order_reference, "order_reference"), *named, model=Receivable)
+                            _said(order_reference, "order_reference", "UnfreezeReceivable", max_len=200),
+                            *[_said(order, "lifts", "UnfreezeReceivable", max_len=200) for order in named],
+                            model=Receivable)
 
     def reseal_receivable(self, receivable_id: str, *,
                           endorsing_organizations: Sequence[str] | None = None) -> Reseal:

@@ -8,7 +8,7 @@ from typing import Any
 
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _text
+from ._arguments import _id, _said, _text
 from ._endorsers import _deal_orgs, _Endorsers
 from ._models import AssignmentNotice, Financing, FinancingTerms, FinancingView, Receivable
 from ._offers import _check_terms
@@ -85,6 +85,7 @@ class _FinancingOperations:
         org, so its refusal comes back (``not-the-holder``, ``not-the-financier``, ``invalid-state``...), not the
         read's. Any other refusal of the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
         """
+        _said(reason, "reason", "CancelFinancing")     # before the financing and its claim are read
         return self._run_steps(self._cancel_financing_steps)(financing_id, reason, endorsing_organizations)
 
     def _cancel_financing_steps(self, financing_id: str, reason: str, endorsing_organizations: Sequence[str] | None
@@ -119,6 +120,7 @@ class _FinancingOperations:
         Network, that org and the orgs the claim's key names, as for :meth:`record_disbursement`, not the Gateway's
         plan, which could send the terms to another org).
         """
+        _said(reason, "reason", "DemandRecourse")      # before the financing, its claim and terms are read
         return self._run_steps(self._sent_with_accepted_terms)(
             lambda accepted, orgs: self._recourse("DemandRecourse", financing_id, reason, accepted, orgs),
             financing_id, terms, endorsing_organizations, "demand_recourse", claim_changes=False)
@@ -137,6 +139,7 @@ class _FinancingOperations:
         names that org and the orgs the claim's key names for a claim of one org's parties, as
         :meth:`record_disbursement` does, not the Gateway's plan, which could send the terms to another org.
         """
+        _said(reason, "reason", "ExerciseRecourse")    # before the financing, its claim and terms are read
         return self._run_steps(self._sent_with_accepted_terms)(
             lambda accepted, orgs: self._recourse("ExerciseRecourse", financing_id, reason, accepted, orgs),
             financing_id, terms, endorsing_organizations, "exercise_recourse")

@@ -12,7 +12,7 @@ from chaincode.receivables.store_offers import UNCOUNTED_OFFERS_MAX, uncounted_o
 from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 
-from ._arguments import _id, _int, _read_as_the_contract_reads, _text
+from ._arguments import _id, _int, _read_as_the_contract_reads, _said
 from ._models import Financing, FinancingTerms, Offer, OfferTerms, fen_sent
 from ._read_refusals import _unless_refused_the_read_steps
 from ..money import MAX_FEN
@@ -149,8 +149,8 @@ class _OfferOperations:
         disbursement), lapsed or already withdrawn, and for any other caller; a freeze of the claim does not stop
         it. ``reason`` is on the public record: it should name no limit or exposure.
         """
-        return self._submit("WithdrawFinancingOffer", _id(offer_id, "offer_id"), _text(reason, "reason"),
-                            model=Offer)
+        return self._submit("WithdrawFinancingOffer", _id(offer_id, "offer_id"),
+                            _said(reason, "reason", "WithdrawFinancingOffer"), model=Offer)
 
     def accept_offer(self, offer_id: str) -> Financing:
         """The holder accepts one offer; the others lapse; the claim becomes FINANCED.

@@ -118,3 +118,36 @@ def test_requests_the_contract_takes_go_out_as_before():
     client.publish_discount_offer(discount_offer())
     assert [call.name for call in contract.calls] == ["RegisterReceivable", "PublishDiscountOffer"]
     assert json.loads(contract.calls[0].arguments[0])["currency"] == "USD"
+
+
+F, O = "F-00000000000000b1", "O-00000000000000c1"
+SAID = [
+    ("RejectReceivable", lambda c, text: c.reject(R, text)),
+    ("WithdrawReceivable", lambda c, text: c.withdraw(R, text)),
+    ("WithdrawFinancingOffer", lambda c, text: c.withdraw_offer(O, text)),
+    ("CancelFinancing", lambda c, text: c.cancel_financing(F, text)),
+    ("DemandRecourse", lambda c, text: c.demand_recourse(F, text)),
+    ("ExerciseRecourse", lambda c, text: c.exercise_recourse(F, text)),
+    ("FreezeReceivable", lambda c, text: c.freeze(R, text)),
+    ("UnfreezeReceivable", lambda c, text: c.unfreeze(R, text)),
+    ("UnfreezeReceivable", lambda c, text: c.unfreeze(R, "(2026) Hu 0101 Jie 123", lifts=text)),
+]
+
+
+@pytest.mark.parametrize("text", ["\u3000", "goods returned\nsee the attached letter", "x" * 501])
+@pytest.mark.parametrize("transaction, call", SAID, ids=[f"{t}-{i}" for i, (t, _) in enumerate(SAID)])
+def test_a_reason_or_order_the_contract_would_refuse_is_refused_before_anything_is_read(transaction, call, text):
+    if text.isspace() and call is SAID[-1][1]:
+        # a blank lifts has advice of its own: name the order lifted, or pass None
+        contract = fakes.FakeContract()
+        with pytest.raises(ValueError, match="^lifts is blank"):
+            call(ReceivablesClient(contract), text)
+        assert contract.calls == []
+        return
+    refused_before_sending(lambda c: call(c, text), "argument-invalid", transaction)
+
+
+def test_a_reason_goes_out_as_written():
+    contract = fakes.FakeContract(responses={"RejectReceivable": fakes.receivable()})
+    ReceivablesClient(contract).reject(R, "  goods returned ")
+    assert contract.only().arguments[1] == "  goods returned "
