@@ -79,6 +79,13 @@ def check_seconds(what: str, value, *, none_allowed: bool = True, call_kind: str
         raise ValueError(f"{what} must be at most {MAX_SECONDS} seconds (a year), not {value!r}{hint}")
 
 
+def as_seconds(value) -> float | None:
+    """Seconds checked by :func:`check_seconds`, as the float every wait takes: a Fraction (or a number type of
+    another library) passes the check, but ``threading``'s waits refuse one, and a Timer's thread died on it,
+    leaving a wait_for_block without a limit."""
+    return None if value is None else float(value)
+
+
 class SigningIdentity:
     """An identity, the hash it signs with, and (maybe) the signer."""
 
@@ -275,7 +282,7 @@ class Context:
         without one, connect with ``None`` for that kind in ``Timeouts``.
         """
         check_seconds("timeout", override, call_kind=kind)
-        return override if override is not None else getattr(self.timeouts, kind)
+        return as_seconds(override if override is not None else getattr(self.timeouts, kind))
 
     def call(self, method: str, request, timeout: float | None, error_type, transaction_id: str) -> Steps:
         """A unary call through the transport, as a step of a shared body; failures raise ``error_type``."""

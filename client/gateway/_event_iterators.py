@@ -11,7 +11,7 @@ from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
 import grpc
 
-from ._context import check_seconds
+from ._context import as_seconds, check_seconds
 from ._transport import TransportError, task_being_cancelled, transport_errors_as
 from ._twins import refuse_awaitable
 from .errors import GatewayError
@@ -125,6 +125,7 @@ class EventIterator(Generic[T]):
         timer's thread would die, leaving the wait without a limit.
         """
         check_seconds("timeout", timeout)
+        timeout = as_seconds(timeout)
         expired = threading.Event()
         timer = threading.Timer(timeout, self._expire, (expired,)) if timeout is not None else None
         if timer is not None:
@@ -399,6 +400,7 @@ class AsyncEventIterator(Generic[T]):
     async def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The async twin of :meth:`EventIterator.first`: the next event meeting ``condition``, then closed."""
         check_seconds("timeout", timeout)
+        timeout = as_seconds(timeout)
 
         async def find() -> T:
             async for event in self:

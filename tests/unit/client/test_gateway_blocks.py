@@ -7,6 +7,7 @@ block waited for, and gives up at its deadline with a BlockWaitTimeoutError.
 
 import asyncio
 import threading
+from fractions import Fraction
 
 import grpc
 import pytest
@@ -275,3 +276,12 @@ def test_the_deadline_cancels_a_real_grpc_aio_stream(served, credentials, armed)
     error = asyncio.run(main())
     assert armed == [5, 0.3]
     assert (error.block_number, error.address) == (6, address)
+
+
+def test_a_deadline_given_as_a_fraction_times_out_as_any_other(gateway, transport):
+    """A Fraction is a number of seconds Timeouts and timeout= take (docs/sdk-gateway.md, "Timeouts"); the
+    wait's timer thread died on it ("'Fraction' object cannot be interpreted as an integer"), leaving the wait
+    without a limit."""
+    transport.deliver_responses = [filtered_block(5), HANG]
+    with pytest.raises(BlockWaitTimeoutError, match=r"within 0\.05s"):
+        gateway.get_network(CHANNEL).wait_for_block(9, timeout=Fraction(1, 20))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from fractions import Fraction
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
@@ -240,3 +241,15 @@ def test_an_async_wait_for_block_whose_signer_hangs_ends_at_its_limit_and_holds_
     _names_the_signer_and_what_to_do(error, "wait_for_block")
     assert ticks   # the event loop ran its other tasks while the signer hung
     assert returned.wait(30) and fake.calls == []
+
+
+def test_a_signers_deadline_given_as_a_fraction_fails_the_call_as_any_other(credentials):
+    key, identity = credentials
+    released, returned = threading.Event(), threading.Event()
+    gateway = connect(identity=identity, signer=HangingSigner(key, released, returned), transport=FakeTransport())
+    proposal = gateway.get_network(CHANNEL).get_contract("receivables").new_proposal("Confirm", arguments=["R-1"])
+    try:
+        with pytest.raises(EndorseError, match=r"within 0\.05s"):
+            proposal.endorse(timeout=Fraction(1, 20))
+    finally:
+        released.set()
