@@ -30,6 +30,9 @@ class Timeouts:
     default; commit status waits for a block to be cut and validated.
     ``wait_for_block`` bounds ``Network.wait_for_block``: a block another peer
     of the channel has committed normally reaches this one within seconds.
+    ``open_events`` bounds opening an event stream (``chaincode_events``, ``block_events``...): signing its
+    request and the transport's opening of the stream, not the wait for its events, which may be quiet for
+    as long as nothing commits.
     """
 
     evaluate: float | None = 5.0
@@ -37,6 +40,7 @@ class Timeouts:
     submit: float | None = 5.0
     commit_status: float | None = 60.0
     wait_for_block: float | None = 30.0
+    open_events: float | None = 30.0
 
     def __post_init__(self) -> None:
         # Checked here: a string would reach gRPC only at the first call (a bare TypeError), and

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import inspect
 import time
 import weakref
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from fabric_protos.gateway import gateway_pb2
 from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import events_pb2
 from google.protobuf import timestamp_pb2
+import grpc
 
 from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, InMemoryCheckpointer
 from ._context import Context
@@ -20,7 +23,7 @@ from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
 from ._signable import Signable, channel_header_problem, identity_problem, signature_header_creator
 from ._transport import DELIVER_KINDS
-from ._twins import Offload
+from ._twins import Offload, done_awaiting, done_blocking
 from .errors import DeliverStatusError, GatewayError
 
 
@@ -127,10 +130,54 @@ class _EventsRequest(Signable):
             held = weakref.ref(checkpoint)
             self._record_listener = functools.partial(_record_listener, held, channel, chaincode)
 
-    def _events(self, iterate):
-        """Sign the request (unless it carries a signature) and hand the stream to the family's iterator."""
-        request = self._signed()
-        return iterate(lambda: self._open(request), self._convert, self._record_listener)
+    def _blocking_events(self) -> EventIterator:
+        """Sign the request (unless it carries a signature) within ``Timeouts.open_events``, then open its stream."""
+        request = done_blocking(self._sending())
+        return open_events(lambda: self._open(request), self._convert, self._record_listener)
+
+    def _async_events(self) -> AsyncEventIterator:
+        """The async iterator whose first read signs the request and opens its stream (``_opening``)."""
+        if not self._signed_part().signature:
+            self._refuse_another_identity()   # said by events(), as the blocking twin says it, not at the first read
+        return AsyncEventIterator(self._opening, self._convert, self._record_listener)
+
+    async def _opening(self):
+        """The stream, opened within ``Timeouts.open_events``: a signer waiting on an HSM or a service signs in
+        a thread of its own, so that the event loop runs its other tasks, and the signature and a stream call
+        written ``async def`` are each bounded by that timeout (``DEADLINE_EXCEEDED``), where a hung signer or
+        peer held the first read, and with a signer the whole event loop, for ever."""
+        request = await done_awaiting(self._sending())
+        opening = self._open(request)
+        if not (inspect.isawaitable(opening) and not hasattr(type(opening), "__anext__")):
+            return opening   # the stream itself, as a plain stream call gives it
+        deadline = self._context.timeout("open_events", None)
+        try:
+            # in this task, not one of its own: a read cancelled meanwhile (the iterator closed or dropped)
+            # cancels the opening at once, before it can make a stream nobody would read or cancel
+            async with asyncio.timeout(deadline) as limit:
+                return await opening
+        except TimeoutError:
+            if not limit.expired():
+                raise   # the transport's own
+            raise GatewayError(
+                f"the transport's {self._kind.removesuffix(' request')} stream call gave no stream within "
+                f"{deadline:g}s, Timeouts.open_events: the peer ({self._context.peer_address or 'the gateway'}) "
+                "may be down, unreachable or overloaded. Check it and open the stream again (from the "
+                "checkpointer, which lost nothing); a peer slow to accept streams needs a longer "
+                "Timeouts.open_events",
+                code=grpc.StatusCode.DEADLINE_EXCEEDED,
+            ) from None
+
+    def _sending(self) -> Offload:
+        """The step that gives the request as it is sent: signed by the Gateway's signer, bounded by
+        ``Timeouts.open_events`` as a transaction's signature is by its call's timeout, unless it carries a
+        signature."""
+        return self._signing("open_events", None, GatewayError)
+
+    def _timeout_named(self, call_kind: str) -> str:
+        if call_kind == "open_events":   # no event method takes a timeout= of its own
+            return "the timeout of opening an event stream (Timeouts.open_events)"
+        return super()._timeout_named(call_kind)
 
     def _open(self, request):
         raise NotImplementedError
@@ -187,14 +234,14 @@ class ChaincodeEventsRequest(_ChaincodeEventsRequestBase):
     """A request for one chaincode's events; ``events()`` signs it (if need be) and opens the stream."""
 
     def events(self) -> EventIterator[ChaincodeEvent]:
-        return self._events(open_events)
+        return self._blocking_events()
 
 
 class AsyncChaincodeEventsRequest(_ChaincodeEventsRequestBase):
     """The async twin of :class:`ChaincodeEventsRequest`; ``events()`` gives an async iterator."""
 
     def events(self) -> AsyncEventIterator[ChaincodeEvent]:
-        return self._events(AsyncEventIterator)
+        return self._async_events()
 
 
 def build_chaincode_events_request(
@@ -240,20 +287,23 @@ class _BlockEventsRequestBase(_EventsRequest):
         super().__init__(context, envelope)
         self.kind = kind
 
-    def _events(self, iterate):
+    def _sending(self) -> Offload:
         if not self._stamped_when_opened:
-            return super()._events(iterate)
+            return super()._sending()
         # Deliver refuses (BAD_REQUEST) an envelope stamped more than the peer's time window
         # (peer.authentication.timewindow, 15 minutes by default) from its clock. An async iterator opens
         # its stream at its first read, and events() called again (a reconnect) opens another: each is
-        # stamped then.
-        return iterate(lambda: self._open(self._stamped_now()), self._convert, self._record_listener)
+        # stamped then, bounded as any signature of an event request is.
+        deadline = self._context.timeout("open_events", None)
+        return Offload(self._newly_stamped, waits=self._context.signing.may_wait, deadline=deadline,
+                       finish=self._kept_as_sent,
+                       gave_up=lambda: self._signer_gave_no_answer("open_events", deadline, GatewayError))
 
-    def _stamped_now(self) -> common_pb2.Envelope:
-        """The request with the time now and a new nonce in its header, signed: kept as the request's
-        message (``bytes``, ``signature``); a stream opened meanwhile in another thread keeps its own."""
-        self._message = self._newly_stamped()
-        return self._message
+    def _kept_as_sent(self, envelope: common_pb2.Envelope) -> common_pb2.Envelope:
+        """The request just stamped and signed, kept as the request's message (``bytes``, ``signature``); a
+        stream opened meanwhile in another thread keeps its own."""
+        self._message = envelope
+        return envelope
 
     def _stamping(self, call_kind: str, deadline: float | None) -> Offload:
         """The step of a shared body that stamps and signs the request now, bounded by ``deadline`` as
@@ -316,14 +366,14 @@ class BlockEventsRequest(_BlockEventsRequestBase):
     """A request for blocks from the peer's Deliver service; ``events()`` signs it and opens the stream."""
 
     def events(self) -> EventIterator:
-        return self._events(open_events)
+        return self._blocking_events()
 
 
 class AsyncBlockEventsRequest(_BlockEventsRequestBase):
     """The async twin of :class:`BlockEventsRequest`; ``events()`` gives an async iterator."""
 
     def events(self) -> AsyncEventIterator:
-        return self._events(AsyncEventIterator)
+        return self._async_events()
 
 
 def build_block_events_request(

@@ -185,6 +185,10 @@ class Signable:
         return Offload(self._new_signature, deadline=deadline, finish=self._with_signature,
                        gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline, error_type))
 
+    def _timeout_named(self, call_kind: str) -> str:
+        """The timeout of a call of ``call_kind`` as a signer's time-out names it: where to set it."""
+        return f"the {call_kind} call's timeout (Timeouts.{call_kind}, or its timeout=)"
+
     def _signer_gave_no_answer(self, call_kind: str, deadline: float,
                                error_type: type[GatewayError]) -> GatewayError:
         """The error of a call whose signer did not sign in ``deadline`` seconds: the call's own, as its
@@ -194,9 +198,9 @@ class Signable:
         signer, request = self._context.signing.signer, self._signed_request or self._kind
         return error_type(
             f"the signer ({getattr(signer, '__qualname__', None) or repr(signer)}) gave no signature of this "
-            f"{request} within {deadline:g}s, the {call_kind} call's timeout (Timeouts.{call_kind}, or its "
-            f"timeout=). The {request} was not sent{self._after_it_was_not_sent}, and a signature the signer "
-            "gives later is dropped. Check the signer: a "
+            f"{request} within {deadline:g}s, {self._timeout_named(call_kind)}. The {request} was not "
+            f"sent{self._after_it_was_not_sent}, and a signature the signer gives later is dropped. Check the "
+            "signer: a "
             "signing service that is down or overloaded (give its client a deadline of its own, to raise its "
             "own error); an HSM that stopped answering (pkcs11-tool --list-slots): a hung PKCS#11 call holds "
             "its module, so later signatures wait behind it until the process is restarted. A signer that is "

@@ -140,6 +140,16 @@ async def _in_place(step: Offload) -> Any:
     return step.finish(step.work())
 
 
+def done_blocking(step: Offload) -> Any:
+    """What ``step`` gives, run as :func:`blocking` runs it, for a sync method that is no shared body."""
+    return step.finish(_done_within_deadline(step))
+
+
+async def done_awaiting(step: Offload) -> Any:
+    """What ``step`` gives, run as :func:`awaiting` runs it, for an async step that is no shared body."""
+    return await _awaitable(step)
+
+
 def _done_within_deadline(step: Offload) -> Any:
     """What ``step.work()`` returned, for the blocking family: in place without a deadline (or for work that
     does not wait), else from its own thread, waited for until the deadline, and ``gave_up()`` past it."""
