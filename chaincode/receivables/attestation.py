@@ -60,9 +60,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from . import dates, fingerprint, money
+from . import dates, fingerprint, keys, money
 from .config import REGULATOR, NetworkConfig
-from .errors import RuleViolation, rule, shown
+from .errors import NewerVersionRecord, RuleViolation, newer_version_record, rule, shown
 from .model import Action, Invoice, InvoiceAttestation, InvoiceAttestationRequest, Party
 
 
@@ -344,6 +344,23 @@ def _spelled(a: InvoiceAttestation, invoice: Invoice) -> str:
         return ""
     coded = f"code {a.code} and number" if a.code else "number"
     return f" under its other spelling, {coded} {a.number} (fingerprint {a.fingerprint[:12]}…),"
+
+
+def newer_version_problem(invoice: Invoice, newer: Sequence[tuple[str, str]]) -> NewerVersionRecord | None:
+    """Why ``invoice`` may not back a registration on this peer while ``newer`` (fingerprint and attestation
+    id) lists attestations of it a newer contract version wrote, or None when it lists none. This peer runs an
+    older version than the channel's and cannot read what they say: one may be a failure, or values that
+    contradict the pass this version reads, and counted as no attestation, it would let through a registration
+    the channel's version refuses. Refused ``record-newer-version``, naming the first such record: the peer's
+    operators install the channel's version, or the registration goes to another org's peer."""
+    if not newer:
+        return None
+    fp, attestation_id = newer[0]
+    more = f" (and {len(newer) - 1} more)" if len(newer) > 1 else ""
+    refusal = newer_version_record(keys.label(keys.ATTESTATION, fp, attestation_id))
+    return NewerVersionRecord(refusal.code, f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…) "
+                              f"cannot be registered here: an attestation of it{more} this peer cannot read may "
+                              f"refuse it (a failure, or other values verified). {refusal.detail}")
 
 
 def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,

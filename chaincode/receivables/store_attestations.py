@@ -10,7 +10,7 @@ import json
 from . import attestation, keys
 from .errors import shown, unreadable
 from .model import InvoiceAttestation
-from .store_base import HistoryIncomplete, StoreBase, parsed_object, readable_record
+from .store_base import HistoryIncomplete, StoreBase, parsed_object, readable_record, written_by_a_newer_version
 
 _NEWEST_FIELDS = tuple(field.name for field in dataclasses.fields(attestation.Newest))
 _FORGED_NEWEST = ("No attestation of the invoice by that attester can be recorded, nor any registration of it "
@@ -62,17 +62,17 @@ class AttestationRecords(StoreBase):
         await self.stub.put_state(indexed, keys.INDEX_VALUE)
         return own if own is not None else newest.get(attester)
 
-    async def attestations_kept(self, fp: str) -> tuple[list[InvoiceAttestation], list[str]]:
+    async def attestations_kept(self, fp: str) -> tuple[list[InvoiceAttestation], list[str], list[str]]:
         """The invoice's attestations (``attestations_of``) but those past their attester's newest as its own entry
         names it (``attestation.past_newest``): records two other orgs wrote in its name, after its last
         attestation. Under an attester without an entry (an invoice not attested since the entries exist, or an
         attester that has not attested it), every record is counted. With them, the ids of the records no
-        attestation parses to (``attestation_records``), which count for nothing."""
-        found, unreadable = await self.attestation_records(fp)
+        attestation parses to and of those a newer contract version wrote (``attestation_records``)."""
+        found, unreadable, newer = await self.attestation_records(fp)
         attesters = list(dict.fromkeys(a.attester for a in found))
         await self.prefetch(*((keys.ATTESTATION_LAST, fp, attester) for attester in attesters))
         newest = {attester: await self._newest_entry(fp, attester) for attester in attesters}
-        return [a for a in found if not attestation.past_newest(a, newest[a.attester])], unreadable
+        return [a for a in found if not attestation.past_newest(a, newest[a.attester])], unreadable, newer
 
     async def _in_its_first_attesters_name(self, a: InvoiceAttestation) -> bool:
         """Whether the record names the attester, and its org, the first write of its key named (or its key
@@ -121,9 +121,9 @@ class AttestationRecords(StoreBase):
         since."""
         return (await self.attestation_records(fp))[0]
 
-    async def attestation_records(self, fp: str) -> tuple[list[InvoiceAttestation], list[str]]:
-        """The invoice's attestations (``attestations_of``), and the attestation ids of the records under it
-        that are none: a value no attestation parses to, one whose time is no transaction time, one
+    async def attestation_records(self, fp: str) -> tuple[list[InvoiceAttestation], list[str], list[str]]:
+        """The invoice's attestations (``attestations_of``); the attestation ids of the records under it
+        that are none (``unreadable``): a value no attestation parses to, one whose time is no transaction time, one
         naming another attester than its key's first write did (``_in_its_first_attesters_name``), or a
         copy of an attestation under a key other than the one it was written to (its ``fingerprint`` or its
         ``id`` another key's, as ``stored_under_own_key`` holds every record to its id): a copy of another invoice's
@@ -131,17 +131,24 @@ class AttestationRecords(StoreBase):
         attester's org's policy, so only two orgs writing a new key wrote those; they say nothing anyone could
         count, and each would otherwise fail every read of the invoice's attestations. A key under the
         invoice of another shape than an attestation's (``entry_attributes``) is none either, and is left out
-        of both: a copy there would count twice, and the id it ends with is another key's."""
-        found, unreadable_ids = [], []
+        of both: a copy there would count twice, and the id it ends with is another key's. Last, the ids of the
+        records a newer contract version wrote (``newer_version``: this peer runs an older one), apart from
+        the others: what such an attestation says (a failure, other values) this version cannot read, so a
+        registration must not go on as if it were not there, and the remedy is the peer's, not a report of
+        the key."""
+        found, unreadable_ids, newer_ids = [], [], []
         # every record, however many the invoice has: RegisterReceivable reads them in a write, and past the
         # peer's totalQueryLimit one plain query would leave out an attestation registration asks for
         async for kv in self.every_row_of_a_write(keys.ATTESTATION, fp):
             if (attributes := self.entry_attributes(kv.key, keys.ATTESTATION)) is None:
                 continue   # no attestation's key (``entry_attributes``): a copy there would count twice
             a = readable_record(InvoiceAttestation, kv.value, keys.ATTESTATION, attributes)
-            if (a is None or a.fingerprint != fp or not attestation.is_time(a.attested.at)
+            if a is None and written_by_a_newer_version(InvoiceAttestation, kv.value):
+                newer_ids.append(attributes[-1])
+            elif (a is None or a.fingerprint != fp or not attestation.is_time(a.attested.at)
                     or not await self._in_its_first_attesters_name(a)):
                 unreadable_ids.append(attributes[-1])
             else:
                 found.append(a)
-        return sorted(found, key=lambda a: (attestation.attested_time(a), a.attested.tx_id)), unreadable_ids
+        return (sorted(found, key=lambda a: (attestation.attested_time(a), a.attested.tx_id)), unreadable_ids,
+                newer_ids)

@@ -392,15 +392,19 @@ class RegistrationTransactions(TransactionGroup):
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 # not those two orgs wrote in an attester's name after its newest (Store.attestations_kept)
-                kept, unreadable = await s.store.attestations_kept(inv.fingerprint)
+                kept, unreadable, newer = await s.store.attestations_kept(inv.fingerprint)
+                newer_records = [(inv.fingerprint, attestation_id) for attestation_id in newer]
                 if (other := _other_spelling(inv)) is not None:
                     # the same invoice under its other spelling, as invoice-already-financed reads it: a
                     # failure attested there is this invoice's too, and registering the spelling it is not
                     # under must not pass it (nor another attester's values verified there)
-                    other_kept, other_unreadable = await s.store.attestations_kept(other[2])
+                    other_kept, other_unreadable, other_newer = await s.store.attestations_kept(other[2])
                     kept = sorted([*kept, *other_kept],
                                   key=lambda a: (attestation.attested_time(a), a.attested.tx_id))
                     unreadable = [*unreadable, *other_unreadable]
+                    newer_records += [(other[2], attestation_id) for attestation_id in other_newer]
+                if (why := attestation.newer_version_problem(inv, newer_records)) is not None:
+                    raise why
                 why = attestation.registration_problem(self.config, inv, kept,
                                                        creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id,
                                                        registered_at=s.now, unreadable=unreadable)
