@@ -1464,9 +1464,13 @@ def _terms_agreed_before_connecting(command: Callable[..., T]) -> Callable[..., 
               help="Accept only on the terms of the offer as read earlier: the JSON `recfin discount get "
                    "OFFER_ID --json` printed, in FILE (- for stdin). Nothing is asked; the contract refuses "
                    "the acceptance (discount-offer-changed) if the offer's terms are no longer those.")
+@request_id_option("the claim the first acceptance settled", retry=(
+    "The same command with the same id (a retry after a timeout) returns the claim the first acceptance settled "
+    "and changes nothing, without asking again once the claim is settled; the same id for another offer, claim "
+    "or terms is refused (request-id-reused)."))
 @_terms_agreed_before_connecting
 @acting("supplier")
-def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> None:
+def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read, request_id) -> None:
     """The holder takes early payment on RECEIVABLE_ID under OFFER_ID; the claim settles.
 
     The acceptance carries the offer's terms (rate or scale, day count,
@@ -1505,10 +1509,11 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> 
         # sent without terms, it cannot settle anything, so there is nothing to agree to first
         as_read = unless_refused_the_read(
             lambda: session.client.get_discount_offer(offer_id, receivable_id=receivable_id))
-        if as_read is not None and not yes and not _agreed_to(session, as_read, receivable_id):
+        if as_read is not None and not yes and not _agreed_to(session, as_read, receivable_id, request_id):
             click.echo(f"not accepted: nothing was sent, and {receivable_id} is as it was", err=as_json)
             return
-    r = session.client.accept_discount_offer(offer_id, receivable_id, as_read=as_read)
+    r = exactly_once(request_id, lambda rid: session.client.accept_discount_offer(
+        offer_id, receivable_id, as_read=as_read, request_id=rid))
     if as_json:
         # the terms the claim settled on, which --yes read only as the acceptance was sent: a script has no
         # other way to learn them
@@ -1524,14 +1529,17 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read) -> 
             click.echo(f"on the terms read: {_discount_terms_text(as_read)}")
 
 
-def _agreed_to(session, offer: DiscountOffer, receivable_id: str) -> bool:
+def _agreed_to(session, offer: DiscountOffer, receivable_id: str, request_id: str | None) -> bool:
     """Whether the operator accepts ``offer`` on ``receivable_id``, asked once its terms, and what they pay on
     the claim today as `finance compare` prices them, are shown. Both are on stderr, the question as every
     prompt (finance quote's, hsm's PIN), the terms with it: with stdout sent to a file the operator would be
     asked to agree to terms that went there unseen, and stdout keeps the command's result only (the claim
     settled, or its JSON). An offer the contract would refuse to pay on the claim today says why and asks
-    nothing."""
+    nothing. A claim settled already with a ``request_id`` given is a retry: sent without asking, it is
+    answered with the claim the acceptance under that id settled, or refused by the claim's status."""
     claim = session.client.get_receivable(receivable_id)
+    if claim.outstanding == 0 and request_id is not None:   # nothing to agree to: nothing can be settled twice
+        return True
     if claim.outstanding == 0:   # settled, or split: the contract pays nothing early on it
         raise click.ClickException(f"not sent: {nothing_outstanding(claim.id, claim.status, claim.children)}")
     today = business_today()   # the date the contract gives the acceptance sent now

@@ -205,7 +205,7 @@ class DiscountingTransactions(TransactionGroup):
     @transaction
     @rules
     async def AcceptDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str,
-                                  as_read: str = "") -> Receivable:
+                                  as_read: str = "", request_id: str = "") -> Receivable:
         """The holder takes early payment: the claim settles at outstanding x (1 - apr x days early / basis).
 
         ``as_read``: the offer's terms as the holder read them (GetDiscountOffer), a JSON object of its
@@ -216,11 +216,21 @@ class DiscountingTransactions(TransactionGroup):
 
         The acceptance stands for the debtor's early payment: the discounted amount is recorded as paid to the holder
         today and the claim is SETTLED; nothing records whether the money arrives (docs/receivables.md, "What the
-        contract does not guarantee")."""
+        contract does not guarantee").
+
+        With a ``request_id``, a retry of an acceptance that committed returns the claim it settled and settles
+        nothing twice; the same id for another offer, claim or terms is ``request-id-reused``. Without one, an
+        acceptance sent again is refused by the claim's status (``_acceptance_committed_in``)."""
         s = self._session(ctx)
         read = _terms_as_read(as_read)
+        args = (offer_id, receivable_id, as_read)
         # both read in the round trip of the caller's binding, which every acceptance reads anyway
         await s.store.prefetch(s.binding, (keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
+        if request_id:
+            # before any guard on the claim: the acceptance that committed settled it, and its retry is answered
+            caller = await s.party(request_id=request_id)
+            if (done := await s.replay(caller, request_id, "AcceptDiscountOffer", *args)) is not None:
+                return done
         # the caller first, then the offer: only the claim's holder learns whether an offer id exists, as
         # GetDiscountOffer tells no one else (a bank, another core enterprise)
         holder, r = await self._as_holder(s, receivable_id)
@@ -230,8 +240,11 @@ class DiscountingTransactions(TransactionGroup):
         # a claim settled, overdue, split or past its due date first, as for a transfer: neither ending
         # its financing nor lifting a freeze would let it be discounted, so their refusals would send the
         # holder to wait or end it for nothing. Past the due date there is nothing to pay early.
+        # with a request id, an attempt that committed was answered above: this one is another acceptance, whatever
+        # the offer that settled the claim paid, and naming that as this one's first attempt would merge the two
+        sent_again = "" if request_id else _acceptance_committed_in(d, r, holder.uscc)
         lifecycle.ensure_actionable_but_for_financing(
-            r, s.today, "discount", sent_again=_acceptance_committed_in(d, r, holder.uscc),
+            r, s.today, "discount", sent_again=sent_again,
             parts=await queries.parts_to_act_on(s.store, r, (CONFIRMED,), holder.uscc))
         # A freeze, and a live financing the holder can end (a request it withdraws, an accepted financing it
         # or the bank cancels), are refused below, once the offer is known to be one the holder could take:
@@ -288,7 +301,7 @@ class DiscountingTransactions(TransactionGroup):
         await s.store.put_receivable(r, before)
         s.emit(events.DISCOUNT_OFFER_ACCEPTED, r.id, offer_id=d.id, paid=paid, discount=discount, currency=r.currency,
                days_early=early, apr=format(apr, "f"))   # fixed point, as stored rates are: never "1E-7"
-        return r.to_json()
+        return await s.remember(holder, request_id, "AcceptDiscountOffer", args, r.to_json())
 
     @transaction
     @rules

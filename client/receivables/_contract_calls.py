@@ -38,8 +38,8 @@ terms there, ``GetFinancierExposure`` a bank's advances. The generic Gateway cli
 so the refusal is here (``_Operations._options``, before anything is sent)."""
 
 
-WITH_REQUEST_ID = frozenset({"AttestInvoiceVerification", "PublishDiscountOffer", "RecordPayment",
-                             "RegisterReceivable", "TransferReceivable"})
+WITH_REQUEST_ID = frozenset({"AcceptDiscountOffer", "AttestInvoiceVerification", "PublishDiscountOffer",
+                             "RecordPayment", "RegisterReceivable", "TransferReceivable"})
 """The contract's transactions that take a business request id, as their last argument, and apply it once."""
 
 

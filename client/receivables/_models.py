@@ -1138,6 +1138,7 @@ class FinancierExposure(PassedOver):
 _RECORDED_RESULTS: dict[str, type[Document]] = {
     "RegisterReceivable": Receivable, "TransferReceivable": TransferResult, "RecordPayment": PaymentResult,
     "PublishDiscountOffer": DiscountOffer, "AttestInvoiceVerification": InvoiceAttestation,
+    "AcceptDiscountOffer": Receivable,
 }
 
 

@@ -26,8 +26,8 @@ class _SettlementOperations:
             raise TypeError("publish_discount_offer takes a DiscountOfferRequest")
         return self._submit("PublishDiscountOffer", _json(offer), _request_id(request_id), model=DiscountOffer)
 
-    def accept_discount_offer(self, offer_id: str, receivable_id: str, *,
-                              as_read: DiscountOffer | None = None) -> Receivable:
+    def accept_discount_offer(self, offer_id: str, receivable_id: str, *, as_read: DiscountOffer | None = None,
+                              request_id: str | None = None) -> Receivable:
         """The holder takes early payment at the discounted amount; the claim settles.
 
         The acceptance carries the offer's terms (``apr`` or ``scale``, ``day_count``, ``expires_on``), and
@@ -40,13 +40,18 @@ class _SettlementOperations:
         terms, for the contract's own refusal (``not-the-holder``...); any other refusal of the read is
         raised, and nothing is sent. An ``as_read`` of another offer raises ValueError, one that is no
         DiscountOffer TypeError, before anything is sent.
-        """
-        return self._run_steps(self._accept_discount_offer_steps)(offer_id, receivable_id, as_read)
 
-    def _accept_discount_offer_steps(self, offer_id: str, receivable_id: str,
-                                     as_read: DiscountOffer | None) -> Steps[Receivable]:
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call, with the same offer, claim and
+        terms, return the claim the first acceptance settled; the same id for another acceptance is refused
+        ``request-id-reused``.
+        """
+        return self._run_steps(self._accept_discount_offer_steps)(offer_id, receivable_id, as_read, request_id)
+
+    def _accept_discount_offer_steps(self, offer_id: str, receivable_id: str, as_read: DiscountOffer | None,
+                                     request_id: str | None) -> Steps[Receivable]:
         """The acceptance, with the terms of the offer as read: given, or read now from the caller's peer."""
         args = (_id(offer_id, "offer_id"), _id(receivable_id, "receivable_id"))
+        request_id = _request_id(request_id)   # checked, or made, before anything is read
         if as_read is None:
             as_read = yield from _unless_refused_the_read_steps(
                 lambda: self.get_discount_offer(offer_id, receivable_id=receivable_id))
@@ -57,7 +62,7 @@ class _SettlementOperations:
                              "read under the id you accept")
         # "" only where the contract refuses the caller the read: it then says why it refuses the acceptance
         terms = "" if as_read is None else DiscountTerms.as_read(as_read.to_json())
-        return (yield self._submit("AcceptDiscountOffer", *args, terms, model=Receivable))
+        return (yield self._submit("AcceptDiscountOffer", *args, terms, request_id, model=Receivable))
 
     def withdraw_discount_offer(self, offer_id: str) -> DiscountOffer:
         """The debtor withdraws an open early-payment offer it published; no holder can accept it afterwards.

@@ -49,8 +49,8 @@ def test_the_sdk_reads_the_offer_with_the_claim_and_sends_its_terms():
 def test_the_async_sdk_sends_the_same_calls():
     sync_contract = FakeContract(responses=_responses())
     async_contract = FakeAsyncContract(responses=_responses())
-    ReceivablesClient(sync_contract).accept_discount_offer(D, R)
-    asyncio.run(AsyncReceivablesClient(async_contract).accept_discount_offer(D, R))
+    ReceivablesClient(sync_contract).accept_discount_offer(D, R, request_id="accept-1")
+    asyncio.run(AsyncReceivablesClient(async_contract).accept_discount_offer(D, R, request_id="accept-1"))
     assert async_contract.calls == sync_contract.calls and len(sync_contract.calls) == 2
 
 
@@ -59,8 +59,9 @@ def test_an_offer_read_before_is_sent_as_read_and_not_read_again():
     read = DiscountOffer.model_validate(fakes.discount_offer(apr="0.04", expires_on="2026-03-20"))
     sync_contract = FakeContract(responses=_responses())
     async_contract = FakeAsyncContract(responses=_responses())
-    ReceivablesClient(sync_contract).accept_discount_offer(D, R, as_read=read)
-    asyncio.run(AsyncReceivablesClient(async_contract).accept_discount_offer(D, R, as_read=read))
+    ReceivablesClient(sync_contract).accept_discount_offer(D, R, as_read=read, request_id="accept-1")
+    asyncio.run(AsyncReceivablesClient(async_contract).accept_discount_offer(D, R, as_read=read,
+                                                                            request_id="accept-1"))
     assert async_contract.calls == sync_contract.calls
     (sent,) = sync_contract.calls
     assert sent.name == "AcceptDiscountOffer"
@@ -88,7 +89,7 @@ def test_a_caller_refused_the_read_is_sent_without_terms_for_the_contracts_own_r
     with pytest.raises(RuleViolation) as refused:
         ReceivablesClient(contract).accept_discount_offer(D, R)
     assert refused.value.rule == "not-the-holder"
-    assert (contract.calls[-1].name, contract.calls[-1].arguments) == ("AcceptDiscountOffer", [D, R, ""])
+    assert (contract.calls[-1].name, contract.calls[-1].arguments[:3]) == ("AcceptDiscountOffer", [D, R, ""])
 
 
 def test_any_other_refusal_of_the_read_is_raised_and_nothing_is_sent():

@@ -99,9 +99,11 @@ CASES = [
                  last=fakes.action("WithdrawFinancingOffer", fakes.BANK, "BankMSP"))),
     (lambda c: c.acknowledge_assignment(N), "submit", "AcknowledgeAssignment", [N], fakes.notice()),
     (lambda c: c.record_repayment(F), "submit", "RecordRepayment", [F], fakes.financing(status="REPAID")),
-    (lambda c: c.accept_discount_offer(D, R, as_read=DiscountOffer.model_validate(fakes.discount_offer())),
+    (lambda c: c.accept_discount_offer(D, R, as_read=DiscountOffer.model_validate(fakes.discount_offer()),
+                                       request_id="q-5"),
      "submit", "AcceptDiscountOffer",
-     [D, R, '{"apr":"0.05","scale":null,"day_count":"ACT/360","expires_on":"2026-04-01"}'], fakes.receivable()),
+     [D, R, '{"apr":"0.05","scale":null,"day_count":"ACT/360","expires_on":"2026-04-01"}', "q-5"],
+     fakes.receivable()),
     (lambda c: c.withdraw_discount_offer(D), "submit", "WithdrawDiscountOffer", [D],
      fakes.discount_offer(status="WITHDRAWN", withdrawn_on="2026-03-05",
                           last=fakes.action("WithdrawDiscountOffer", fakes.CORE, "CoreEnterpriseMSP"))),
@@ -522,6 +524,8 @@ STATE_CHANGING_CALLS = [
         DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)), **kw), fakes.discount_offer()),
     ("AttestInvoiceVerification", lambda c, **kw: c.attest_invoice_verification(ATTESTATION, **kw),
      fakes.invoice_attestation()),
+    ("AcceptDiscountOffer", lambda c, **kw: c.accept_discount_offer(
+        D, R, as_read=DiscountOffer.model_validate(fakes.discount_offer()), **kw), fakes.receivable()),
 ]
 """The calls that send a business request id: (transaction, call taking ``request_id=``, the contract's answer)."""
 

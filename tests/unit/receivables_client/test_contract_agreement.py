@@ -71,7 +71,7 @@ METHODS = {
 # trailing optional arguments a method takes by keyword, after what it sends as transient data
 KEYWORD_ARGUMENTS = {"MakeFinancingOffer": ["exposure_version", "uncounted_offers"],
                      "GetDiscountOffer": ["receivable_id"], "UnfreezeReceivable": ["lifts"],
-                     "AcceptDiscountOffer": ["as_read"]}
+                     "AcceptDiscountOffer": ["as_read", "request_id"]}
 # transactions whose one argument is a JSON document: the request model the client sends
 JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
                   "PublishDiscountOffer": DiscountOfferRequest,
