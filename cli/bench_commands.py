@@ -19,7 +19,7 @@ from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
 from client.gateway._context import MAX_SECONDS
 from network import Network, contract_config
 from network.batch_tuning import BatchTuner, batch_of
-from network.errors import NetworkError
+from network.errors import MissingBinariesError, NetworkError
 from network.lifecycle import Lifecycle, committed_endorsement_policy
 from network.tuning import duration_seconds
 
@@ -40,7 +40,7 @@ def running_network(topology_path: Path | None, data_root: Path | None) -> tuple
     if healthy < len(nodes) or not servers:
         raise click.ClickException(
             f"no running network to benchmark ({healthy}/{len(nodes)} nodes healthy, {len(servers)} chaincode "
-            f"servers in {net.data_root}): start one with `recfin network up` and `recfin chaincode deploy`")
+            f"servers in {net.data_root}): {how_to_start(net)}")
     down = [f"{s.name} ({'not running' if s.pid is None else 'not healthy'})" for s in servers if not s.healthy]
     if down:
         raise click.ClickException(
@@ -48,6 +48,17 @@ def running_network(topology_path: Path | None, data_root: Path | None) -> tuple
             f"of {len(servers)} in {net.data_root}: start them with `recfin chaincode restart` (see `recfin "
             f"network logs NAME` for why one stopped)")
     return net, statuses
+
+
+def how_to_start(net: Network) -> str:
+    """What starts the network: `recfin network up` and `recfin chaincode deploy`, after installing Fabric where it
+    is missing here, since `up` cannot start a node without it (named as `up` names it)."""
+    start = "start one with `recfin network up` and `recfin chaincode deploy`"
+    try:
+        net.fabric.require()
+    except MissingBinariesError as error:
+        return f"Fabric is not installed here, so `recfin network up` cannot start one: {error}; then {start}"
+    return start
 
 
 def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:

@@ -88,8 +88,13 @@ def statuses(*servers: tuple[str, int | None, bool]) -> list[NodeStatus]:
 
 
 def a_network_reporting(monkeypatch, rows: list[NodeStatus]) -> None:
+    class Installed:    # Fabric installed here: a network not running is one to start, nothing to install
+        def require(self, tools=()):
+            return self
+
     class Reporting:
         data_root = Path("/srv/recfin")
+        fabric = Installed()
 
         def status(self):
             return rows
