@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import stat
+import threading
 import weakref
 from pathlib import Path
 from typing import Callable, Protocol, runtime_checkable
@@ -160,6 +161,10 @@ class FileCheckpointer(InMemoryCheckpointer):
         super().__init__()
         # absolute now: a relative path would name another file once the process changed its folder (os.chdir)
         self.path = Path(path).absolute()
+        self._writing = threading.RLock()
+        """Held while a checkpoint is written, and by close(): checkpoints made from several threads at once (an
+        ``asyncio.to_thread`` checkpoint given up on by a timeout still writing as the next begins) are written
+        one after the other, each staged under the checkpointer's one staging name and handing on its lock."""
         self._closed = False
         self._held: int | None = None
         """The descriptor of the checkpoint file, flocked (-1 where there is no flock); None before it exists."""
@@ -195,6 +200,10 @@ class FileCheckpointer(InMemoryCheckpointer):
             super()._forget_listener(listener, position)
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
+        with self._writing:
+            self._write(block_number, transaction_id)
+
+    def _write(self, block_number: int, transaction_id: str | None) -> None:
         if self._closed:
             raise ValueError(f"the checkpointer of {self.path} is closed: make a new FileCheckpointer to go on")
         block_number, transaction_id = _checked_position(block_number, transaction_id)
@@ -239,10 +248,15 @@ class FileCheckpointer(InMemoryCheckpointer):
 
     def close(self) -> None:
         """Release the file to another checkpointer; a checkpoint after this raises ValueError. Harmless twice."""
-        self._closed = True
-        held, self._held = getattr(self, "_held", None), None
-        if held is not None and held >= 0:
-            os.close(held)  # releases the flock
+        writing = getattr(self, "_writing", None)
+        if writing is None:   # __init__ failed before it had one: nothing was written, nothing is held
+            self._closed = True
+            return
+        with writing:   # a checkpoint being written hands on its lock first, which this then releases
+            self._closed = True
+            held, self._held = getattr(self, "_held", None), None
+            if held is not None and held >= 0:
+                os.close(held)  # releases the flock
 
     def __enter__(self) -> "FileCheckpointer":
         return self
