@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -17,21 +17,38 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 @dataclass(frozen=True)
 class Watched:
-    """A process the report accounts for: its name, kind (client, peer, orderer, chaincode) and pid."""
+    """A process the report accounts for: its name, kind (client, peer, orderer, chaincode) and pid; and, when
+    known, its start time (``start_time``), so that another process given its pid once it ended is not read as it."""
 
     name: str
     kind: str
     pid: int
+    started: int | None = field(default=None, compare=False)
 
 
-def cpu_seconds(pid: int, proc: Path = Path("/proc")) -> float | None:
-    """User + system CPU seconds the process has used so far; None when it is gone."""
+def _stat_fields(pid: int, proc: Path) -> list[str] | None:
+    """The fields of /proc/<pid>/stat from field 3 (state) on; None when the process is gone."""
     try:
         text = (proc / str(pid) / "stat").read_text()
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
     # The command name (field 2) is in parentheses and may hold spaces or ")": split after the last ")".
-    fields = text[text.rindex(")") + 2:].split()
+    return text[text.rindex(")") + 2:].split()
+
+
+def start_time(pid: int, proc: Path = Path("/proc")) -> int | None:
+    """When the process started, in clock ticks after boot (stat field 22); None when it is gone."""
+    fields = _stat_fields(pid, proc)
+    return None if fields is None else int(fields[19])
+
+
+def cpu_seconds(pid: int, proc: Path = Path("/proc"), started: int | None = None) -> float | None:
+    """User + system CPU seconds the process has used so far; None when it is gone, or, given ``started``, when
+    the process at ``pid`` started at another time: the one watched ended (a node killed and restarted runs under
+    a new pid) and the kernel gave its pid to another process, whose CPU is not the node's."""
+    fields = _stat_fields(pid, proc)
+    if fields is None or (started is not None and int(fields[19]) != started):
+        return None
     # fields[0] is field 3 (state); utime and stime are fields 14 and 15.
     utime, stime = int(fields[11]), int(fields[12])
     return (utime + stime) / CLOCK_TICKS
@@ -39,12 +56,13 @@ def cpu_seconds(pid: int, proc: Path = Path("/proc")) -> float | None:
 
 def snapshot(processes: Iterable[Watched]) -> dict[str, float | None]:
     """CPU seconds now, by process name."""
-    return {p.name: cpu_seconds(p.pid) for p in processes}
+    return {p.name: cpu_seconds(p.pid, started=p.started) for p in processes}
 
 
 def usage_between(before: Mapping[str, float | None], after: Mapping[str, float | None]) -> dict[str, float | None]:
     """CPU seconds each process used between two snapshots; None when it was not running at both
-    (a process restarted in between has a new pid and a counter that started again)."""
+    (a process restarted in between runs under a new pid: its old one is gone, or another process's, which
+    ``snapshot`` reads as gone)."""
     out: dict[str, float | None] = {}
     for name, start in before.items():
         end = after.get(name)
@@ -54,5 +72,5 @@ def usage_between(before: Mapping[str, float | None], after: Mapping[str, float 
 
 def network_processes(statuses: Iterable) -> list[Watched]:
     """The running peers, orderers and chaincode servers of ``Network.status()`` rows: those of the topology (a
-    node left running outside it is not the network measured)."""
-    return [Watched(s.name, s.kind, s.pid) for s in statuses if s.pid is not None and s.in_topology]
+    node left running outside it is not the network measured), each with its start time, read now."""
+    return [Watched(s.name, s.kind, s.pid, start_time(s.pid)) for s in statuses if s.pid is not None and s.in_topology]
