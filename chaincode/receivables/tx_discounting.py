@@ -316,7 +316,11 @@ class DiscountingTransactions(TransactionGroup):
         if d.debtor != debtor.uscc:
             raise rule("not-the-debtor", f"discount offer {d.id} was published by {d.debtor}, not {debtor.uscc}: "
                        "only the debtor that published an offer may withdraw it")
-        _ensure_not_withdrawn(d)
+        if d.status == "WITHDRAWN":
+            # the debtor's own withdrawal sent again after its answer was lost: said so, not sent to itself
+            raise rule("discount-offer-withdrawn", f"discount offer {d.id} was withdrawn on {d.withdrawn_on}: no "
+                       "holder can take it any more, so there is nothing to withdraw"
+                       + step_committed_in(d.status, d.last, "WithdrawDiscountOffer", debtor.uscc))
         if d.expires_on < s.today_iso:
             raise rule("offer-expired", f"discount offer {d.id} expired on {d.expires_on}: no holder can accept it "
                        "any more, so there is nothing to withdraw")

@@ -67,8 +67,8 @@ class _SettlementOperations:
     def withdraw_discount_offer(self, offer_id: str) -> DiscountOffer:
         """The debtor withdraws an open early-payment offer it published; no holder can accept it afterwards.
 
-        Claims already settled under it stay settled. A second withdrawal is refused (``discount-offer-withdrawn``),
-        so a retry after a lost answer learns that the first one committed.
+        Claims already settled under it stay settled. A second withdrawal is refused (``discount-offer-withdrawn``,
+        naming the transaction the first one committed in), so a retry after a lost answer learns that it committed.
         """
         return self._submit("WithdrawDiscountOffer", _id(offer_id, "offer_id"), model=DiscountOffer)
 

@@ -65,3 +65,17 @@ async def test_a_discount_acceptance_sent_again_names_its_transaction_for_the_of
     # a supplier that does not hold the claim is told no more than before
     said = await net.refused(tier2, "AcceptDiscountOffer", taken["id"], r["id"], rule="not-the-holder")
     assert settled["last"]["tx_id"] not in said, said
+
+
+async def test_a_withdrawal_of_a_discount_offer_sent_again_names_its_transaction_and_sends_no_one_to_the_debtor():
+    """The debtor is the one withdrawing: a refusal telling it to ask the debtor for a new offer is advice for a
+    holder, and said nothing of whether its own withdrawal committed."""
+    net = await standard_net()
+    core = net.actors["core"]
+    offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30)})
+    withdrawn = await net.ok(core, "WithdrawDiscountOffer", offer["id"])
+    said = await net.refused(core, "WithdrawDiscountOffer", offer["id"], rule="discount-offer-withdrawn")
+    assert said.endswith(f"discount offer {offer['id']} was withdrawn on {withdrawn['withdrawn_on']}: no holder "
+                         "can take it any more, so there is nothing to withdraw"
+                         + _first_attempt("WithdrawDiscountOffer", "WITHDRAWN", withdrawn)), said
+    assert "ask the debtor" not in said
