@@ -67,6 +67,9 @@ class EvaluationReport(BaseModel):
     training_examples: int
     held_out_examples: int
     held_out_late_rate: float
+    # the fewest claims that fell due in the 365 days before its as-of date of any training example's debtor: a
+    # debtor with fewer (a new one, none at all) is scored outside the records the model was fitted on
+    least_fell_due_365: int
     horizon_days: int
     model: Metrics
     baseline: Metrics
@@ -234,7 +237,8 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
         data="SYNTHETIC (client.risk.simulator)", seed=seed, debtors=debtors,
         training_debtors=len(train_ids), held_out_debtors=len(held_ids),
         training_examples=len(train), held_out_examples=len(held),
-        held_out_late_rate=sum(held.labels) / len(held.labels), horizon_days=HORIZON_DAYS,
+        held_out_late_rate=sum(held.labels) / len(held.labels),
+        least_fell_due_365=min(f.fell_due_365 for f in train.features), horizon_days=HORIZON_DAYS,
         model=report_model, baseline=report_base, ceiling=report_ceiling, gradient_boosting=gb,
         simulate_seconds=simulate_seconds, fit_seconds=fit_seconds, score_ms_per_debtor=per_debtor_ms,
         held_out_probabilities=probabilities, held_out_labels=held.labels)
@@ -404,6 +408,11 @@ without a build-up, so nothing in the history announces them.
 - Debtor-level only: the receivable's own size and term are not inputs.
 - Examples of one debtor at one date share their features, so large debtors
   weigh more.
+- Every training example's debtor had at least {report.least_fell_due_365} claims fall due in the 365
+  days before its as-of date: a debtor with fewer, or with none (new to the
+  ledger, or its claims not yet due), is scored from a record unlike any the
+  model was fitted on, so its probability is an extrapolation, not a measured
+  figure (`recfin risk score` notes a debtor with none).
 - Financing and concentration are random in the simulator, so the model has
   not learnt whether they warn of late payment on a real ledger.
 - {report.held_out_debtors} held-out debtors: other seeds give other figures and

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from client.risk import debtor_features, events_from_payment_record
+from client.risk import DEFAULT_MODEL, debtor_features, events_from_payment_record
 from client.risk.dataset import Examples, build_examples, labelled_claims, late_labels, snapshot_dates, split_debtors
 from client.risk.features import MODEL_FEATURES
 from client.risk.history import ReceivableHistory
+from client.risk.model import card_path
 from client.risk.simulator import SimulationConfig, simulate
 from client.risk.training import (DEFAULT_DEBTORS, DEFAULT_SEED, calibration_table, debtor_folds, fit_logistic,
                                   model_card, plot, run)
@@ -205,3 +206,26 @@ def test_a_claim_closed_by_a_split_is_labelled_once_late_if_a_part_was():
         [(date(2026, 3, 31), 1)]
     assert labelled_claims(history("2026-03-31", "2026-03-30"), date(2026, 1, 10), history_ends=ends) == \
         [(date(2026, 3, 31), 0)]
+
+
+def test_the_card_says_how_thin_a_record_the_model_was_fitted_on(small_run):
+    """A debtor none of whose claims has fallen due yet gets a score all the same; no training example was of
+    one like it. The card names the fewest claims any training example's debtor had fall due in the year
+    before its date, which a debtor with fewer is scored beyond."""
+    model, report = small_run
+    cfg = SimulationConfig(debtors=SMALL, seed=11)
+    histories = simulate(cfg)
+    training, _ = split_debtors([h.debtor for h in histories], 11)
+    train = build_examples([h for h in histories if h.debtor in training], snapshot_dates(cfg.start, cfg.days),
+                           history_ends=last_day(cfg))
+    least = min(f.fell_due_365 for f in train.features)
+    assert report.least_fell_due_365 == least > 0
+    card = " ".join(model_card(model, report).split())
+    assert f"Every training example's debtor had at least {least} claims fall due in the 365 days before its " \
+           "as-of date: a debtor with fewer, or with none" in card
+
+
+def test_the_shipped_card_says_how_thin_a_record_the_shipped_model_was_fitted_on(default_run):
+    _, report = default_run
+    shipped = " ".join(card_path(DEFAULT_MODEL).read_text(encoding="utf-8").split())
+    assert f"Every training example's debtor had at least {report.least_fell_due_365} claims fall due" in shipped
