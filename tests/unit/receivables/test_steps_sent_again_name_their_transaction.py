@@ -1,5 +1,6 @@
-"""A debtor's confirmation or acknowledgement, or a holder's acceptance of a discount offer, sent again after its
-answer was lost (a timeout, Ctrl-C; none takes a request id) is refused by the record's status, and the refusal
+"""A debtor's confirmation, acknowledgement or withdrawal of a discount offer, or a holder's acceptance of a
+discount offer sent without a request id, sent again after its answer was lost (a timeout, Ctrl-C) is refused by
+the record's status, and the refusal
 names the transaction the first attempt committed in, as a bank's disbursement or repayment does: the caller
 learns that it committed, where the status alone could as well be another's change. Named only when that same
 step by the caller's party is the record's last change, and only to a caller the transaction lets read it."""
