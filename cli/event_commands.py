@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 from decimal import InvalidOperation, getcontext
@@ -34,11 +35,16 @@ from .output import as_typed, file_refused, key_values, on_one_line, one_line
 _JSON_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
+# An unpaired surrogate (valid JSON as "\ud800", which a payload may hold) is left raw by ensure_ascii=False, and no
+# UTF-8 stream takes it: escaped, the line reads back as the payload was sent, where printing it stopped the follower.
+_UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _json_line(record: dict) -> str:
     line = json.dumps(record, sort_keys=True, ensure_ascii=False)
     for char, escaped in _JSON_LINE_BREAKS.items():
         line = line.replace(char, escaped)
-    return line
+    return _UNPAIRED_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", line)
 
 
 def _line(event: ReceivablesEvent, as_json: bool) -> str:
