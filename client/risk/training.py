@@ -14,6 +14,7 @@ scikit-learn and numpy are imported here only: scoring needs neither.
 
 from __future__ import annotations
 
+import shlex
 import time
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta, timezone
@@ -274,9 +275,23 @@ def _spacing(model: LatePaymentModel) -> str:
     return f", {apart} apart (at least the horizon)"
 
 
-def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
-    """The short model card written next to the artefact, the artefact's sha256 (which loading checks) under its
-    title, where a card cut short still holds it."""
+def _retrain_command(report: EvaluationReport, folder: Path | None) -> str:
+    """The command that trains this model again, for the card: with its seed and size when they are not the
+    defaults, and its folder (None: the shipped model's) when it is not the shipped model's, where `--replace`
+    alone would write over the model `risk score` and `finance quote` use by default with one of the default
+    seed and size."""
+    from .model import MODELS_DIR
+    options = [f"--seed {report.seed}"] if report.seed != DEFAULT_SEED else []
+    options += [f"--debtors {report.debtors}"] if report.debtors != DEFAULT_DEBTORS else []
+    if folder is not None and Path(folder).absolute() != MODELS_DIR.absolute():
+        options.append(f"--out {shlex.quote(str(Path(folder).absolute()))}")
+    options += ["--compare"] if report.gradient_boosting else []
+    return " ".join(["recfin risk train", *options, "--replace"])
+
+
+def model_card(model: LatePaymentModel, report: EvaluationReport, folder: Path | None = None) -> str:
+    """The short model card written next to the artefact (in ``folder``; None: the shipped model's), the
+    artefact's sha256 (which loading checks) under its title, where a card cut short still holds it."""
     cal = "\n".join(
         f"| {r.lower:.1f}-{r.upper:.1f} | {r.count} | "
         f"{'-' if r.mean_predicted is None else f'{r.mean_predicted:.3f}'} | "
@@ -295,7 +310,7 @@ def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
         gb = (f"| gradient boosting + isotonic calibration (not shipped) | {report.gradient_boosting.auc:.4f} | "
               f"{report.gradient_boosting.brier:.4f} |\n")
     model_gain = report.model.auc - report.baseline.auc
-    retrain = "recfin risk train --compare --replace" if report.gradient_boosting else "recfin risk train --replace"
+    retrain = _retrain_command(report, folder)
     room = report.ceiling.auc - report.baseline.auc
     return f"""{CARD_TITLE}{model.name}-{model.version}
 
@@ -439,7 +454,7 @@ def train_and_save(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, out
     # the card first, the artefact last: the scorer loads the artefact, so it changes only once its card is in place
     # (a scorer loading between the two renames, or after the artefact's failed, finds the new card's digest beside
     # the old artefact and refuses it, rather than scoring with a model its card does not describe)
-    _write_all_or_none([(card, model_card(model, report)), (path, model.to_text())])
+    _write_all_or_none([(card, model_card(model, report, out)), (path, model.to_text())])
     return model, report, path
 
 

@@ -231,3 +231,32 @@ def test_a_simulator_size_without_a_simulation_is_refused(tmp_path):
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == ("Error: --synthetic-debtors sizes the simulator of --synthetic-seed: "
                                               "give --synthetic-seed too, or leave --synthetic-debtors out")
+
+
+def test_the_cards_retrain_command_trains_the_same_model_in_its_own_folder(tmp_path, monkeypatch):
+    """A model trained with another seed and size into a folder of its own: its card's Re-train command named
+    neither, and with `--replace` and no `--out` it would have written a model of the default seed over the one
+    `risk score` and `finance quote` use by default. Run as the card writes it, it trains this model again, there."""
+    import re
+    import shlex
+
+    from client.risk import model as model_module
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    monkeypatch.setattr(model_module, "MODELS_DIR", shipped)   # never the shipped models
+    folder = tmp_path / "trial run"
+    trained = CliRunner().invoke(risk, ["train", "--seed", "5", "--debtors", "20", "--out", str(folder)])
+    assert trained.exit_code == 0, trained.output
+    artefact = folder / DEFAULT_MODEL.name
+    first = json.loads(artefact.read_text())
+    card = artefact.with_name(artefact.name.removesuffix(".json") + ".card.md").read_text()
+    line = re.search(r"^Re-train: `recfin risk train ([^`]*)` \(seed 5, 20 debtors\)\.$", card, re.MULTILINE)
+    assert line, card.splitlines()[-1]
+    assert shlex.split(line.group(1)) == ["--seed", "5", "--debtors", "20", "--out", str(folder.absolute()),
+                                          "--replace"]
+    again = CliRunner().invoke(risk, ["train", *shlex.split(line.group(1))])
+    assert again.exit_code == 0, again.output
+    assert list(shipped.iterdir()) == []
+    second = json.loads(artefact.read_text())
+    assert (second["coef"], second["intercept"], second["training"]["seed"]) == \
+        (first["coef"], first["intercept"], 5)
