@@ -35,7 +35,8 @@ DEFAULT_SEED = 20261128
 DEFAULT_DEBTORS = 300
 # The fewest examples of each outcome (late, on time) a model is fitted on: ten per input, the usual rule for a
 # logistic regression (fewer events per input give unstable, overconfident coefficients). A simulation of the
-# fewest debtors `risk train` takes (20) gives well over that; a ledger with a few debtors may not.
+# fewest debtors `risk train` takes (20) usually gives more, but not on every seed (11 gives 99 late examples), and a
+# ledger with a few debtors may not.
 MIN_EXAMPLES_PER_OUTCOME = 10 * len(MODEL_FEATURES)
 
 
