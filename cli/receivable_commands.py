@@ -1582,6 +1582,48 @@ def withdraw_discount(session, offer_id):
     return session.client.withdraw_discount_offer(offer_id)
 
 
+def _whose_offers(debtor: str | None, receivable_id: str | None, **_: Any) -> None:
+    """`discount list` lists by a debtor or by a receivable, not both: checked before connecting."""
+    if debtor is not None and receivable_id is not None:
+        raise click.UsageError("give --debtor (a debtor's offers) or --receivable (the offers covering one claim), "
+                               "not both")
+
+
+@discount.command("list")
+@click.option("--debtor", callback=credit_code_option("to list your own, as a debtor"),
+              help="Credit code of the debtor whose offers to list [default: your own, for a debtor].")
+@click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID", callback=names_a_record,
+              help="The offers covering this receivable, one you may read: how the holder of a claim or of a "
+                   "part split from it finds the offers it can take.")
+@click.option("--scope", type=click.Choice(["open", "all"]), default="open", show_default=True,
+              help="open: the offers a holder can still take today; all: withdrawn and expired ones too.")
+@with_page_options
+@checked_before_connecting(_whose_offers)
+@acting("supplier")
+def list_discounts(session, as_json, debtor, receivable_id, scope, page_size, bookmark, all_pages) -> None:
+    """A debtor's early-payment offers, or those covering a receivable, oldest publication first.
+
+    Without --debtor or --receivable, a debtor lists its own: the ones `recfin discount withdraw` can
+    take back; anyone else names one of them. A supplier reads every debtor's offers on all its
+    payables and those listing a claim of its own; a bank reads none.
+
+    \b
+    Example:
+      recfin discount list --as coreenterprise/treasurer --all
+      recfin discount list --receivable R-0123456789abcdef.1 --as supplier/supplier2
+      recfin discount list --debtor 91310000MA1K000019 --scope all --as supplier/supplier1 --json
+    """
+    client = session.client
+    if debtor is None and receivable_id is None:
+        caller = client.who_am_i()
+        if caller.role != "core_enterprise":   # no offers of its own: said here, not by the contract's refusal
+            raise click.UsageError("name the debtor whose offers to list (--debtor USCC) or a receivable they "
+                                   "cover (--receivable RECEIVABLE_ID)")
+        debtor = caller.uscc
+    emit_pages(functools.partial(client.list_discount_offers, debtor, receivable_id, scope=scope), as_json,
+               page_size, bookmark, all_pages, DISCOUNT_COLUMNS)
+
+
 @discount.command("get")
 @click.argument("offer_id", callback=names_a_record)
 @click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID",

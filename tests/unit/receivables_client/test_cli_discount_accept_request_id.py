@@ -9,8 +9,12 @@ from chaincode.receivables import keys
 from client.gateway import CommitStatusError
 from cli import connection
 
-from .test_cli_discount_accept_agreed import _accept, _sent, offered, on_the_channels_day  # noqa: F401 (fixtures)
+from . import test_cli_discount_accept_agreed as agreed
+from .test_cli_discount_accept_agreed import _accept, _sent
 from .test_lost_answer_without_a_request_id import answer_lost
+
+# the fixtures: a confirmed claim of supplier1's and the core enterprise's 5% offer on it, priced on the channel's day
+offered, on_the_channels_day = agreed.offered, agreed.on_the_channels_day
 
 LOST = CommitStatusError("commit status not received", transaction_id="tx-lost")
 
