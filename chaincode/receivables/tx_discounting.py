@@ -124,6 +124,17 @@ def _acceptance_committed_in(d: DiscountOffer, r: Receivable, holder: str) -> st
     return again if priced == (paid.amount, paid.discount) else ""
 
 
+def _settled_under_another_request(r: Receivable, holder: str) -> str:
+    """For AcceptDiscountOffer with a request id no attempt of which committed, on claim ``r`` that ``holder``'s own
+    acceptance settled: that acceptance, under another request id, and how the caller tells whether it was this
+    one sent before under the id it was first sent with (a retry sent with a fresh id after a lost answer)."""
+    if not step_committed_in(r.status, r.last, "AcceptDiscountOffer", holder):
+        return ""
+    return (f"; {holder} settled it by an acceptance under another request id, in transaction {r.last.tx_id} at "
+            f"{r.last.at}: if that was this acceptance sent before, GetRequest of the id it was sent with "
+            "(recfin request get ID) returns it")
+
+
 def _financed(r: Receivable) -> str:
     """Why claim ``r``, under a financing a bank accepted, is not paid early to its holder, and what ends that
     financing."""
@@ -240,9 +251,10 @@ class DiscountingTransactions(TransactionGroup):
         # a claim settled, overdue, split or past its due date first, as for a transfer: neither ending
         # its financing nor lifting a freeze would let it be discounted, so their refusals would send the
         # holder to wait or end it for nothing. Past the due date there is nothing to pay early.
-        # with a request id, an attempt that committed was answered above: this one is another acceptance, whatever
+        # with a request id, an attempt that committed was answered above: this one is another request, whatever
         # the offer that settled the claim paid, and naming that as this one's first attempt would merge the two
-        sent_again = "" if request_id else _acceptance_committed_in(d, r, holder.uscc)
+        sent_again = (_settled_under_another_request(r, holder.uscc) if request_id
+                      else _acceptance_committed_in(d, r, holder.uscc))
         lifecycle.ensure_actionable_but_for_financing(
             r, s.today, "discount", sent_again=sent_again,
             parts=await queries.parts_to_act_on(s.store, r, (CONFIRMED,), holder.uscc))

@@ -55,10 +55,16 @@ async def test_the_request_id_of_one_acceptance_is_refused_for_another_offer_pay
                              await _terms_of(net, tier1, other["id"], r["id"]), "accept-7",
                              rule="request-id-reused")
     assert "for other arguments" in said, said
-    # under a new id, the other offer is refused by the claim's status, not named as this caller's first attempt
+    # under a new id, the other offer is refused by the claim's status, not named as this caller's first attempt:
+    # the acceptance that settled it is named as one under another request id, and how to tell whether it was
+    settled = net.doc(r["id"])
     said = await net.refused(tier1, "AcceptDiscountOffer", other["id"], r["id"],
                              await _terms_of(net, tier1, other["id"], r["id"]), "accept-8", rule="invalid-state")
-    assert said.endswith("while it is SETTLED: only when CONFIRMED"), said
+    assert said.endswith(f"while it is SETTLED: only when CONFIRMED; {tier1.uscc} settled it by an acceptance "
+                         f"under another request id, in transaction {settled['last']['tx_id']} at "
+                         f"{settled['last']['at']}: if that was this acceptance sent before, GetRequest of the id "
+                         "it was sent with (recfin request get ID) returns it"), said
+    assert "sent again" not in said
 
 
 async def test_an_acceptance_refused_records_nothing_so_its_request_id_stays_usable():
