@@ -229,3 +229,20 @@ def test_the_shipped_card_says_how_thin_a_record_the_shipped_model_was_fitted_on
     _, report = default_run
     shipped = " ".join(card_path(DEFAULT_MODEL).read_text(encoding="utf-8").split())
     assert f"Every training example's debtor had at least {report.least_fell_due_365} claims fall due" in shipped
+
+
+def test_the_shipped_artefact_is_what_the_code_trains_on_its_seed(default_run):
+    """Re-training on the shipped seed and size gives the shipped model: the same examples, standardisation,
+    weights and held-out figures. A change to the features, the labels or the simulator that moves them has to
+    ship a re-trained artefact (and a new version when the features change): left as it was, the artefact
+    would standardise and weigh inputs the code no longer computes that way, and score without a word. The
+    last digits may differ from machine to machine (docs/risk-and-pricing.md, "Re-training")."""
+    from client.risk import LatePaymentModel
+    shipped, trained = LatePaymentModel.load(DEFAULT_MODEL), default_run[0]
+    assert (trained.features, trained.version) == (shipped.features, shipped.version)
+    for name in ("mean", "scale", "coef"):
+        assert getattr(trained, name) == pytest.approx(getattr(shipped, name), rel=1e-9, abs=1e-12), name
+    assert trained.intercept == pytest.approx(shipped.intercept, rel=1e-9)
+    same = ("data", "seed", "debtors", "training_debtors", "held_out_debtors", "training_examples", "as_of_dates")
+    assert {k: trained.training[k] for k in same} == {k: shipped.training[k] for k in same}
+    assert trained.metrics == pytest.approx(shipped.metrics, abs=1e-4)
