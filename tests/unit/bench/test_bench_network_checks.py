@@ -233,8 +233,10 @@ def test_the_runner_opens_the_python_clients_with_the_plans_step_deadlines(monke
 
 def test_the_node_script_gets_the_same_step_deadlines_and_both_reports_state_them(tmp_path, monkeypatch):
     plan = Plan("rate", rate=10, warmup=0, duration=1, call_timeout=9.0)
+    # the SDK's own deadlines for a wait for the other org's block and for opening its event stream, which the
+    # Node script's wait for a block bounds whole (wait_for_block_s)
     assert node_compare.step_deadlines(plan) == {"evaluate": 9.0, "endorse": 9.0, "submit": 9.0,
-                                                 "commit_status": 9.0, "wait_for_block": 30.0}
+                                                 "commit_status": 9.0, "wait_for_block": 30.0, "open_events": 30.0}
     wire_to_a_recording_client(monkeypatch)
     wire_a_node_client(monkeypatch, latency=0.01)
     result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.3",
