@@ -120,7 +120,7 @@ from ._models import (
 from ._read_refusals import READ_REFUSALS, refuses_the_caller, unless_refused_the_read
 from ._sync_client import ReceivablesClient
 from ..money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, Amount, rate_text, to_fen, to_yuan
-from .errors import ReceivablesError, RuleViolation, UnreadableAnswer
+from .errors import RefusedBeforeSending, ReceivablesError, RuleViolation, UnreadableAnswer
 
 __all__ = [
     "ReceivablesClient",
@@ -131,6 +131,7 @@ __all__ = [
     "RACE_RETRY",
     "ReceivablesError",
     "RuleViolation",
+    "RefusedBeforeSending",
     "UnreadableAnswer",
     "READ_REFUSALS",
     "refuses_the_caller",

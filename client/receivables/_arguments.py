@@ -18,6 +18,7 @@ from chaincode.receivables.settlement import check_discount_terms
 
 from ._models import (DiscountOfferRequest, FinancingTerms, InvoiceAttestationRequest, PartyRegistration, Request,
                       ReceivableRegistration, fen_sent)
+from .errors import RefusedBeforeSending
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
 
 
@@ -51,14 +52,13 @@ def _optional_id(value: str | None, what: str) -> str:
 
 @contextmanager
 def _as_the_contract_checks(transaction: str) -> Iterator[None]:
-    """Runs the contract's own check of an argument (its code, not a copy): what it refuses is raised as a
-    ValueError naming the rule the contract would answer with, before anything is read or sent, where it came
-    back as that RuleViolation only after a round trip to the peers."""
+    """Runs the contract's own check of an argument (its code, not a copy): what it refuses is raised as
+    :class:`RefusedBeforeSending` (a ValueError) with the rule the contract would answer with, before anything is
+    read or sent, where it came back as that RuleViolation only after a round trip to the peers."""
     try:
         yield
     except ContractRuleViolation as refused:
-        raise ValueError(f"{transaction} would be refused: RULE {refused.code}: {refused.detail}; "
-                         "nothing was sent") from None
+        raise RefusedBeforeSending(transaction, refused.code, refused.detail) from None
 
 
 def _part_of_a_claim(amount: Amount, transaction: str) -> str:

@@ -5,12 +5,15 @@
     ReceivablesError                 anything this package raises on purpose
     ├── RuleViolation                the contract refused the call: .rule (code), .detail,
     │                                .transaction_id; __cause__ is the client.gateway error
+    ├── RefusedBeforeSending         (also a ValueError) the contract's own check, run by this client,
+    │                                refused an argument, so the call was not sent: .transaction, .rule,
+    │                                .detail, .sent (False)
     └── UnreadableAnswer             (also a ValueError) the contract answered with a document this
                                      client cannot read: .committed (True for a submit: it committed),
                                      .transaction, .transaction_id, .answer (the raw bytes); .request_id
                                      for a submit that carried one
 
-Both pickle and copy with every field (a ProcessPool worker's error reaches the caller whole), as the
+Each pickles and copies with every field (a ProcessPool worker's error reaches the caller whole), as the
 ``client.gateway`` errors do.
 
 An argument the chaincode runtime refused before the contract ran (a wrong number of arguments, text that
@@ -19,7 +22,8 @@ Failures that are not the contract's refusals (peer unreachable, MVCC conflict a
 chaincode does not have: :func:`lacks_the_transaction`) come through unchanged as
 ``client.gateway.errors.GatewayError`` subclasses.
 Wrong Python arguments raise ``TypeError`` (a float amount) or ``ValueError`` (a negative amount, an empty
-id), before anything is sent.
+id), before anything is sent; one the contract's own check refuses (a transfer of 0, a multi-line reason) raises
+``RefusedBeforeSending``, a ValueError naming the rule as a RuleViolation does.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ import re
 
 from client.gateway.errors import GatewayError, _rebuild_error
 
-__all__ = ["ReceivablesError", "RuleViolation", "UnreadableAnswer", "rule_violation_from", "RULE_PATTERN",
-           "UNKNOWN_TRANSACTION", "lacks_the_transaction", "while_reading", "reworded"]
+__all__ = ["ReceivablesError", "RuleViolation", "RefusedBeforeSending", "UnreadableAnswer", "rule_violation_from",
+           "RULE_PATTERN", "UNKNOWN_TRANSACTION", "lacks_the_transaction", "while_reading", "reworded"]
 
 RULE_PATTERN = re.compile(r"RULE ([a-z0-9]+(?:-[a-z0-9]+)*): ([^\n]*)")
 """How the contract words a refusal: ``RULE <code>: <what to do>``, inside the peer's message
@@ -68,6 +72,25 @@ class RuleViolation(ReceivablesError):
         self.transaction_id: str | None = getattr(gateway_error, "transaction_id", None)
         self.gateway_error = gateway_error
         super().__init__(f"{transaction} refused: RULE {rule}: {detail}")
+
+
+class RefusedBeforeSending(ReceivablesError, ValueError):
+    """The contract would refuse the call for one of its arguments, whatever the ledger holds, and the client, which
+    ran the contract's own check of it, sent nothing (``sent`` is False) and read nothing for it.
+
+    ``rule`` and ``detail`` are those the contract would answer with, as a :class:`RuleViolation` from the peers
+    carries them, so one handler can tell both apart by ``rule``; ``transaction`` is the contract function that was
+    not sent. A ValueError too, as an argument of the right type but a wrong value always was: a caller catching
+    ValueError still catches it. No ``transaction_id``: no transaction was made.
+    """
+
+    sent = False
+
+    def __init__(self, transaction: str, rule: str, detail: str) -> None:
+        self.transaction = transaction
+        self.rule = rule
+        self.detail = detail
+        super().__init__(f"{transaction} would be refused: RULE {rule}: {detail}; nothing was sent")
 
 
 class UnreadableAnswer(ReceivablesError, ValueError):

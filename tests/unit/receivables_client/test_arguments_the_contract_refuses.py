@@ -1,18 +1,22 @@
 """An argument the contract refuses whatever the ledger holds is refused by the SDK before anything is read or sent,
-with a ValueError naming the rule the contract would answer with: the caller learns of it without a round trip to
-the peers, in the contract's words, in the blocking and the async client alike."""
+with a RefusedBeforeSending (a ValueError) carrying the rule the contract would answer with: the caller learns of
+it without a round trip to the peers, in the contract's words, in the blocking and the async client alike, and
+tells it apart by ``rule`` as it tells the peers' RuleViolation apart, without reading the message."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
+import pickle
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from client.receivables import (AsyncReceivablesClient, DiscountOfferRequest, FinancingTerms, GoodsReceiptReference,
-                                InvoiceInput, ReceivableRegistration, ReceivablesClient, ScaleTierIn)
+                                InvoiceInput, ReceivableRegistration, ReceivablesClient, ReceivablesError,
+                                RefusedBeforeSending, RuleViolation, ScaleTierIn)
 
 from . import fakes
 from .test_async_client import FakeAsyncContract
@@ -22,16 +26,20 @@ R = "R-00000000000000a1"
 
 
 def refused_before_sending(call, rule: str, transaction: str) -> None:
-    """``call`` raises, naming ``transaction`` and ``rule``, through either client, and sends nothing."""
-    expected = rf"^{transaction} would be refused: RULE {rule}: .*; nothing was sent$"
+    """``call`` raises RefusedBeforeSending, naming ``transaction`` and ``rule`` in its fields and its message,
+    through either client, and sends nothing."""
     contract = fakes.FakeContract()
-    with pytest.raises(ValueError, match=expected):
+    with pytest.raises(RefusedBeforeSending) as blocking:
         call(ReceivablesClient(contract))
     assert contract.calls == []
     async_contract = FakeAsyncContract()
-    with pytest.raises(ValueError, match=expected):
+    with pytest.raises(RefusedBeforeSending) as awaited:
         asyncio.run(call(AsyncReceivablesClient(async_contract)))
     assert async_contract.calls == []
+    for refused in (blocking.value, awaited.value):
+        assert (refused.transaction, refused.rule, refused.sent) == (transaction, rule, False)
+        assert refused.detail and str(refused) == (f"{transaction} would be refused: RULE {rule}: {refused.detail}; "
+                                                   "nothing was sent")
 
 
 @pytest.mark.parametrize("zero", [0, Decimal("0"), Decimal("0.00")])
@@ -151,3 +159,31 @@ def test_a_reason_goes_out_as_written():
     contract = fakes.FakeContract(responses={"RejectReceivable": fakes.receivable()})
     ReceivablesClient(contract).reject(R, "  goods returned ")
     assert contract.only().arguments[1] == "  goods returned "
+
+
+def test_a_refusal_before_sending_is_told_apart_by_its_fields_and_still_caught_as_a_value_error():
+    contract = fakes.FakeContract()
+    try:
+        ReceivablesClient(contract).record_payment(R, 0)
+    except ValueError as caught:        # as every caller that caught the ValueError before
+        refused = caught
+    assert isinstance(refused, RefusedBeforeSending) and isinstance(refused, ReceivablesError)
+    assert not isinstance(refused, RuleViolation)     # no peer refused it: no transaction id, no gateway error
+    assert (refused.transaction, refused.rule, refused.sent) == ("RecordPayment", "amount-not-positive", False)
+    assert refused.detail == "amount is 0: give an amount greater than zero"
+    assert str(refused) == ("RecordPayment would be refused: RULE amount-not-positive: amount is 0: give an amount "
+                            "greater than zero; nothing was sent")
+    assert refused.__cause__ is None and refused.__suppress_context__    # the contract's own error stays inside
+    assert contract.calls == []
+
+
+def test_a_refusal_before_sending_pickles_and_copies_with_every_field():
+    """A ProcessPool worker's refusal reaches the caller whole, as the peers' RuleViolation does."""
+    refused = RefusedBeforeSending("TransferReceivable", "amount-not-positive", "amount is 0: give an amount "
+                                   "greater than zero")
+    twins = [pickle.loads(pickle.dumps(refused, protocol=p)) for p in range(pickle.HIGHEST_PROTOCOL + 1)]
+    for twin in [*twins, copy.copy(refused), copy.deepcopy(refused)]:
+        assert type(twin) is RefusedBeforeSending
+        assert (twin.transaction, twin.rule, twin.detail, twin.sent, str(twin)) == \
+            (refused.transaction, refused.rule, refused.detail, False, str(refused))
+
