@@ -86,6 +86,7 @@ from client.money import plain_yuan
 from .amounts import money
 from .options import DATE, FractionType, PathType, WholeNumberRange, credit_code_option
 from .output import emit, on_one_line, one_line, read_json_file
+from .regulator_commands import note_passed_over
 from .request_ids import (AnswerLost, Terminated, committed_unread, exactly_once, request_get_command,
                           request_id_option)
 
@@ -1142,7 +1143,9 @@ def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> A
 def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_json: bool) -> None:
     """Show the verification attestations of an invoice on the ledger, oldest first.
 
-    Name the invoice by its file or by its fingerprint (64 hex digits).
+    Name the invoice by its file or by its fingerprint (64 hex digits). An attestation the peer cannot read (a
+    newer contract version's, whose outcome it cannot tell, or one no version wrote) is not shown: a warning
+    line after the list names it, and --json lists the keys in newer_version and unreadable.
 
     \b
     Example:
@@ -1155,13 +1158,16 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
     with _ledger_session(identity, data_root) as session:
         records = session.client.invoice_attestations(fingerprint)
     if as_json:
-        _emit_json({"fingerprint": fingerprint, "attestations": [a.to_json() for a in records]})
+        _emit_json({"fingerprint": fingerprint, "attestations": [a.to_json() for a in records],
+                    "unreadable": records.unreadable, "newer_version": records.newer_version})
         return
     click.echo(f"fingerprint {fingerprint}: {len(records)} attestation(s)")
     for a in records:
         click.echo(f"  {a.outcome.upper():<4}  {a.attested.at}  {a.attester} ({a.attester_role}, {a.attested.msp_id})  "
                    f"sources {', '.join(a.sources)}  tx {a.tx_id}")
         click.echo(f"        verified {_verified(a)}")
+    # a newer version's attestation may be a failure: the list above is not all the ledger holds of the invoice
+    note_passed_over(records.unreadable, records.newer_version, "in no attestation above")
 
 
 def _verified(a) -> str:

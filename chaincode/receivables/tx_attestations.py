@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import json
 
+from pydantic import RootModel
+
 from chaincode.contract import Context, transaction
 
 from . import attestation, events, keys
 from .arguments import _fingerprint
-from .errors import rule
+from .errors import rule, shown
 from .model import InvoiceAttestation, InvoiceAttestationRequest, parse_request
-from .schemas import json_argument
+from .schemas import InvoiceAttestations, json_argument
 from .session import rules
 from .tx_base import TransactionGroup
 
 AttestationArgument = json_argument(InvoiceAttestationRequest)
+
+
+class AttestationsAnswer(RootModel[list[InvoiceAttestation] | InvoiceAttestations]):
+    """GetInvoiceAttestations' answer: with answer list (the default), a list of InvoiceAttestation, oldest first;
+    with answer object, InvoiceAttestations, that list as attestations with the keys of the records passed over.
+    GetMetadata's schema subset cannot say "one of" (``chaincode.contract._schema``): it names the two here."""
 
 
 class AttestationTransactions(TransactionGroup):
@@ -63,9 +71,16 @@ class AttestationTransactions(TransactionGroup):
 
     @transaction(evaluate=True)
     @rules
-    async def GetInvoiceAttestations(self, ctx: Context, fingerprint: str) -> list[InvoiceAttestation]:
+    async def GetInvoiceAttestations(self, ctx: Context, fingerprint: str, answer: str = "list"
+                                     ) -> AttestationsAnswer:
         """Every verification attestation of an invoice, oldest first, to the invoice's seller and buyer, a party of
         an attesting role and the regulator.
+
+        ``answer`` ``list`` (the default, and all a contract before it took): the list alone. ``object``: the list
+        as ``attestations``, with ``unreadable`` and ``newer_version``, the keys of the records under the invoice
+        this peer passed over as it cannot read them (``PassedOver``, as the list queries name them): one no
+        contract version wrote, or one a newer version wrote, whose outcome this peer cannot tell, and which
+        refuses a registration of the invoice under ``require_attestation`` (``record-newer-version``).
 
         An attestation names the invoice's buyer, date, total with tax and the bank that checked it, and a
         fingerprint is computed from the seller's public credit code and a number that can be guessed:
@@ -79,7 +94,16 @@ class AttestationTransactions(TransactionGroup):
         s = self._session(ctx)
         party = await s.party()
         _fingerprint(fingerprint)
-        records = await s.store.attestations_of(fingerprint)
+        if answer not in ("list", "object"):
+            raise rule("argument-invalid", f"answer {shown(answer)}: ask for list (the attestations alone) or object "
+                       "(with the records passed over, unreadable and newer_version)")
+        records, unreadable, newer = await s.store.attestation_records(fingerprint)
         if not attestation.may_read(self.config, party, records):
-            return []
-        return [a.to_json() for a in records]
+            # nor what was passed over: that too would tell an attested invoice from one nobody attested
+            records, unreadable, newer = [], [], []
+        listed = [a.to_json() for a in records]
+        if answer == "list":
+            return listed
+        return {"attestations": listed,
+                "unreadable": [s.store.key(keys.ATTESTATION, fingerprint, each) for each in unreadable],
+                "newer_version": [s.store.key(keys.ATTESTATION, fingerprint, each) for each in newer]}

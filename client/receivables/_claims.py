@@ -7,18 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from client.gateway._twins import Steps
 
 from ._arguments import _id, _json, _page_size, _part_of_a_claim, _request_id, _said, _text
-from ._models import (InvoiceAttestation, InvoiceAttestationRequest, LedgerUpgrade, Receivable, ReceivableRegistration,
-                      Reseal, TransferResult)
+from ._models import (InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
+                      ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
+from .errors import RuleViolation
 from ..money import Amount
-
-
-_ATTESTATIONS = TypeAdapter(list[InvoiceAttestation])
 
 
 class _ClaimOperations:
@@ -132,11 +128,22 @@ class _ClaimOperations:
         return self._submit("AttestInvoiceVerification", _json(attestation_request), _request_id(request_id),
                             model=InvoiceAttestation)
 
-    def invoice_attestations(self, fingerprint: str) -> list[InvoiceAttestation]:
+    def invoice_attestations(self, fingerprint: str) -> InvoiceAttestations:
         """Every verification attestation of an invoice, oldest first, to the invoice's seller and buyer,
         parties of an attesting role and the regulator; to anyone else an empty list, as for an invoice
-        nobody attested."""
-        return self._evaluate("GetInvoiceAttestations", _id(fingerprint, "fingerprint"), model=_ATTESTATIONS)
+        nobody attested. A list, with ``unreadable`` and ``newer_version``, the keys of the records under the
+        invoice the peer passed over as it cannot read them (:class:`InvoiceAttestations`; empty from a contract
+        before them, which is asked for the list alone)."""
+        return self._run_steps(self._attestations_steps)(_id(fingerprint, "fingerprint"))
+
+    def _attestations_steps(self, fingerprint: str) -> Steps[InvoiceAttestations]:
+        try:
+            return (yield self._evaluate("GetInvoiceAttestations", fingerprint, "object", model=InvoiceAttestations))
+        except RuleViolation as refusal:
+            # a contract before the records passed over takes the fingerprint alone
+            if refusal.rule != "argument-invalid" or "GetInvoiceAttestations takes 1 arguments" not in refusal.detail:
+                raise
+        return (yield self._evaluate("GetInvoiceAttestations", fingerprint, model=InvoiceAttestations))
 
     # ------------------------------------------------------------ regulator
 

@@ -23,14 +23,14 @@ import json
 import re
 import reprlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, StrictBool,
-                      StrictInt, StrictStr, SerializerFunctionWrapHandler, ValidationInfo, field_validator,
-                      model_serializer, model_validator)
+                      StrictInt, StrictStr, SerializerFunctionWrapHandler, TypeAdapter, ValidationInfo,
+                      field_validator, model_serializer, model_validator)
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.fingerprint import issue_year_problem
@@ -936,6 +936,41 @@ class PassedOver(Document):
     def passed_over(self) -> int:
         """How many records the answer left out as the peer could not read them: 0 for a whole answer."""
         return len(self.unreadable) + len(self.newer_version)
+
+
+class _AttestationsRead(PassedOver):
+    attestations: list[InvoiceAttestation]
+
+
+class InvoiceAttestations(list):
+    """``invoice_attestations``: an invoice's attestations, oldest first (a list of :class:`InvoiceAttestation`),
+    and the records under the invoice the peer that answered passed over as it cannot read them
+    (``unreadable``, ``newer_version``: their ledger keys, as :class:`PassedOver` names them; empty from a
+    contract before the fields). One in ``newer_version`` is an attestation a newer contract version wrote, whose
+    outcome that peer cannot tell: a registration of the invoice there, under ``require_attestation``, is refused
+    ``record-newer-version``."""
+
+    def __init__(self, attestations: Iterable[InvoiceAttestation] = (), *, unreadable: Iterable[str] = (),
+                 newer_version: Iterable[str] = ()) -> None:
+        super().__init__(attestations)
+        self.unreadable, self.newer_version = list(unreadable), list(newer_version)
+
+    @property
+    def passed_over(self) -> int:
+        """How many records the answer left out as the peer could not read them: 0 for a whole answer."""
+        return len(self.unreadable) + len(self.newer_version)
+
+    @classmethod
+    def model_validate_json(cls, payload: bytes | str) -> InvoiceAttestations:
+        """The answer as the contract gives it: an object with the records passed over, or the list alone (a
+        contract before the fields, or a call asking for the list)."""
+        if isinstance(payload, bytes):
+            payload = payload.decode()
+        if payload.lstrip().startswith("["):
+            return cls(TypeAdapter(list[InvoiceAttestation]).validate_json(payload))
+        read = _AttestationsRead.model_validate_json(payload)
+        return cls(read.attestations, unreadable=read.unreadable, newer_version=read.newer_version)
+
 
 
 class Paged(PassedOver, Generic[RecordT]):

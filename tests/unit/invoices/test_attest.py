@@ -655,14 +655,15 @@ def test_a_read_this_client_cannot_read_is_not_called_an_unreachable_ledger(monk
     evaluate = LedgerContract.evaluate
 
     def newer(self, name, **options):
-        records = json.loads(evaluate(self, name, **options))
-        return json.dumps([{**record, "reviewed_by": "x"} for record in records]).encode()
+        answer = json.loads(evaluate(self, name, **options))
+        records = [{**record, "reviewed_by": "x"} for record in answer["attestations"]]
+        return json.dumps({**answer, "attestations": records}).encode()
 
     monkeypatch.setattr(LedgerContract, "evaluate", newer)
     r = run("attestations", INVOICE, "--as", "supplier/supplier1")
     assert r.exit_code == 3, r.output
     assert r.output.startswith("Error: GetInvoiceAttestations answered with a document this client cannot read "
-                               "(0.reviewed_by: Extra inputs are not permitted)"), r.output
+                               "(attestations.0.reviewed_by: Extra inputs are not permitted)"), r.output
 
 
 def test_an_attest_with_a_request_id_that_fails_but_is_not_refused_keeps_its_evidence_for_the_retry(monkeypatch,

@@ -44,3 +44,32 @@ async def test_a_registration_is_refused_while_an_attestation_of_the_invoice_is_
     assert "install the recfin release that defines it" in message
     assert await net.ok(tier1, "ListReceivablesByHolder", tier1.uscc, "10", "", evaluate=True) \
         == {"records": [], "fetched": 0, "bookmark": "", "unreadable": [], "newer_version": []}
+
+
+async def test_the_attestations_asked_as_an_object_name_what_was_passed_over_and_the_list_stays_a_list():
+    net = await standard_net()
+    tier1, bank, core = net.actors["tier1"], net.actors["bank"], net.actors["core"]
+    _, passed, failed = await attested_pass_then_failure(net)
+    fp = passed["fingerprint"]
+    newer_key = net._key(keys.ATTESTATION, fp, failed["id"])
+    as_newer_version_wrote(net, newer_key)
+    forged_key = net._key(keys.ATTESTATION, fp, "A-forged")
+    net.ledger.state[forged_key] = b"garbage"
+    for reader in (tier1, core, bank, net.actors["regulator"]):
+        answer = await net.ok(reader, "GetInvoiceAttestations", fp, "object", evaluate=True)
+        assert ([a["id"] for a in answer["attestations"]], answer["unreadable"], answer["newer_version"]) \
+            == ([passed["id"]], [forged_key], [newer_key])
+        # asked as before, the list alone
+        assert [a["id"] for a in await net.ok(reader, "GetInvoiceAttestations", fp, evaluate=True)] == [passed["id"]]
+    await net.refused(bank, "GetInvoiceAttestations", fp, "records", evaluate=True, rule="argument-invalid")
+
+
+async def test_a_party_that_may_not_read_the_attestations_learns_nothing_of_what_was_passed_over():
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    a = await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER))
+    as_newer_version_wrote(net, net._key(keys.ATTESTATION, a["fingerprint"], a["id"]))
+    # another supplier, guessing the invoice number: answered as for an invoice nobody attested
+    other = net.actors["tier2"]
+    assert await net.ok(other, "GetInvoiceAttestations", a["fingerprint"], "object", evaluate=True) \
+        == {"attestations": [], "unreadable": [], "newer_version": []}
