@@ -52,6 +52,21 @@ def endorsing_orgs(r: Receivable, regulators: Sequence[str]) -> list[str]:
     return sorted(orgs)
 
 
+def deal_orgs(party_msp: str, bank_msp: str, regulators: Sequence[str]) -> list[str]:
+    """The orgs every one of which must endorse a change to the record of a deal between a party's org and a bank's,
+    sorted: a financing's (its holder's and its bank's orgs, from acceptance) or an assignment notice's (its debtor's
+    and its bank's, from disbursement); with the ``regulators`` where the two are one org, as ``endorsing_orgs``
+    adds them to a claim. A holder or a debtor may be a party of the bank's org (a group's finance company inside
+    the core enterprise's org): that org's peer alone would satisfy a policy of its own, and under the
+    chaincode-level policy any two other orgs could rewrite the deal's record, a notice's acknowledgement among it.
+    One org only where no regulator's org is another: the store then writes no policy (the chaincode-level
+    policy's two orgs guard it better than that org's alone)."""
+    orgs = {party_msp, bank_msp}
+    if len(orgs) < 2:
+        orgs.update(regulators)
+    return sorted(orgs)
+
+
 def one_org_refusal(r: Receivable, orgs: list[str], *, financing: bool = False) -> RuleViolation:
     """The refusal of a write that would leave ``r``'s key guarded by ``orgs``, a single org: better no change
     than one that org's peer alone could undo or rewrite (``endorsing_orgs``). financing: the write begins a

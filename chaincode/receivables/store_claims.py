@@ -276,11 +276,12 @@ class ClaimRecords(StoreBase):
         """Whether live loan ``f`` on ``r`` changes only with its bank's org endorsing (point reads of two
         keys' policies): the claim's key under a policy every one of whose orgs endorses (``org_policy``, or
         the form earlier versions wrote of it, ``earlier_org_policy``), the bank's among them, and the
-        financing's under its holder's and its bank's orgs, as acceptance writes them (none where one org is
-        both: ``put_financing``). A loan two orgs accepted with altered chaincode under a policy of their own
-        (one naming the bank's org as one of several that may endorse alone, too), or made up, is not: its
-        record and its private figures are theirs to rewrite. Orgs the claim's policy names beyond the bank's
-        are not asked for: a claim frozen when the regulator's org was replaced keeps the old one."""
+        financing's under its holder's and its bank's orgs, as acceptance writes them (with the regulator's where
+        one org is both; none where no regulator's org is another: ``put_financing``). A loan two orgs accepted
+        with altered chaincode under a policy of their own (one naming the bank's org as one of several that may
+        endorse alone, too), or made up, is not: its record and its private figures are theirs to rewrite. Orgs
+        the claim's policy names beyond the bank's are not asked for: a claim frozen when the regulator's org was
+        replaced keeps the old one."""
         if not (r.holder_msp and r.financier_msp):
             return False   # a claim two orgs wrote naming a bank with no org: no policy could name it
         # the contract's own policy, as it writes it or as earlier versions did (UpgradeLedger reseals those)
@@ -288,8 +289,8 @@ class ClaimRecords(StoreBase):
         named = contract_policy_orgs(held)
         if named is None or r.financier_msp not in named:
             return False
-        parties = sorted({r.holder_msp, r.financier_msp})
-        return len(parties) != 2 or await self._under(self.key(keys.FINANCING, f.id), parties)
+        deal = self._deal_policy_orgs((r.holder_msp, r.financier_msp))
+        return deal is None or await self._under(self.key(keys.FINANCING, f.id), deal)
 
     async def financed_by(self, financier: str, debtor: str) -> list[Receivable]:
         """The debtor's receivables with a live financing of ``financier``, in id order (for queries only:

@@ -1,10 +1,11 @@
 """The financings' records, with the key-level policy of the deal's parties from acceptance on, and the
-assignment notices a disbursement issues, under the debtor's and the bank's orgs.
+assignment notices a disbursement issues, under the debtor's and the bank's orgs; each with the regulator's
+org(s) where its two parties are one org's (``policy.deal_orgs``).
 """
 
 from __future__ import annotations
 
-from . import keys
+from . import keys, policy
 from .errors import RuleViolation
 from .model import AssignmentNotice, Financing
 from .store_base import StoreBase
@@ -25,6 +26,19 @@ class FinancingRecords(StoreBase):
         except RuleViolation:
             return None
 
+    def _deal_policy_orgs(self, parties: tuple[str, str]) -> list[str] | None:
+        """The orgs a deal's record between ``parties`` (two orgs' MSP IDs, the bank's second) is put under
+        (``policy.deal_orgs``: the regulator's org(s) added where the two are one org); None where that leaves a
+        single org, or a party names none: the chaincode-level policy's two orgs then guard it, better than one
+        org's alone."""
+        if not all(parties):
+            return None
+        if self.regulators is None:
+            raise TypeError("a Store that writes a deal's key-level policy is given the configuration's regulator "
+                            "orgs (Store(stub, regulators=...))")
+        orgs = policy.deal_orgs(*parties, self.regulators)
+        return orgs if len(orgs) >= 2 else None
+
     async def put_financing(self, f: Financing, *, parties: tuple[str, str] | None = None) -> None:
         """Write the financing; with ``parties`` (the holder's and the bank's orgs, given by the change that names
         its bank, from the claim and the accepted offer: not from the request's own record, which any two orgs
@@ -32,21 +46,23 @@ class FinancingRecords(StoreBase):
         repayment, cancellation, recourse) changes only with both parties' peers endorsing, whatever two other
         orgs run. A request has none before (the holder's withdrawal and the debtor's payment end it without any
         bank). Written once: a policy written again fails a later change of the key in the same block. Where one
-        org both holds and finances, the chaincode policy (two orgs) is left to guard it: that org's alone would be
-        weaker."""
+        org both holds and finances (a group's finance company lending to a supplier of its own org), that org and
+        the regulator's (``policy.deal_orgs``), as for a claim of one org's parties: under the chaincode-level
+        policy any two other orgs could rewrite the deal's record. None where no regulator's org is another."""
         key = self.key(keys.FINANCING, f.id)
         await self.stub.put_state(key, f.to_bytes())
-        if parties is not None and len(set(parties)) == 2:
-            await self._set_policy(key, sorted(parties))
+        if parties is not None and (orgs := self._deal_policy_orgs(parties)) is not None:
+            await self._set_policy(key, orgs)
 
     async def restore_financing_policy(self, f: Financing, parties: tuple[str, str]) -> bool:
         """Give ``f``'s key the policy ``put_financing`` writes at acceptance (``parties``: the holder's and the
-        bank's orgs) when it has none: a financing an earlier contract version accepted, which set none. Not where
-        one org is both, as at acceptance; a key carrying any policy is left as it is. Whether it wrote one."""
-        if len(set(parties)) != 2:
+        bank's orgs, with the regulator's where they are one) when it has none: a financing an earlier contract
+        version accepted, which set none. None where that leaves one org, as at acceptance; a key carrying any
+        policy is left as it is. Whether it wrote one."""
+        if (orgs := self._deal_policy_orgs(parties)) is None:
             return False
         key = self.key(keys.FINANCING, f.id)
-        return await self._seal_unguarded(key, sorted(parties), await self.stub.get_state_validation_parameter(key))
+        return await self._seal_unguarded(key, orgs, await self.stub.get_state_validation_parameter(key))
 
     async def notice(self, notice_id: str) -> AssignmentNotice:
         return await self._require(AssignmentNotice, keys.NOTICE, notice_id, "assignment notice")
@@ -58,19 +74,23 @@ class FinancingRecords(StoreBase):
         peer endorsing, and with the bank's: under the chaincode-level policy, any two orgs without the
         debtor's (the bank's and the holder's) could mark it acknowledged. Written once, as a financing's is;
         the recourse that releases it is endorsed by both anyway (the claim's key names them). Where one org
-        is both, the chaincode-level policy (two orgs) is left to guard it: that org's alone would be
-        weaker."""
+        is both (a group's finance company lending on a claim against its own org's core enterprise), that org
+        and the regulator's (``policy.deal_orgs``): under the chaincode-level policy the holder's org and any
+        other could mark it acknowledged. None where no regulator's org is another."""
         key = self.key(keys.NOTICE, n.id)
         await self.stub.put_state(key, n.to_bytes())
-        if parties is not None and len(set(parties)) == 2:
-            await self._set_policy(key, sorted(parties))
+        if parties is not None and (orgs := self._deal_policy_orgs(parties)) is not None:
+            await self._set_policy(key, orgs)
 
     async def restore_notice_policy(self, notice_id: str, parties: tuple[str, str]) -> bool:
         """Give notice ``notice_id``'s key the policy ``put_notice`` writes at disbursement (``parties``: the
-        debtor's and the bank's orgs) where it holds a notice and has no policy: one an earlier contract
-        version issued. Not where one org is both, as at disbursement. Whether it wrote one."""
+        debtor's and the bank's orgs, with the regulator's where they are one) where it holds a notice and has
+        no policy: one an earlier contract version issued. None where that leaves one org, as at disbursement.
+        Whether it wrote one."""
+        if not notice_id or (orgs := self._deal_policy_orgs(parties)) is None:
+            return False
         key = self.key(keys.NOTICE, notice_id)
-        if len(set(parties)) != 2 or not await self.stub.get_state(key):
+        if not await self.stub.get_state(key):
             return False
         held = await self.stub.get_state_validation_parameter(key)
-        return await self._seal_unguarded(key, sorted(parties), held)
+        return await self._seal_unguarded(key, orgs, held)

@@ -79,9 +79,10 @@ class LoanTransactions(FinancingGroup):
         if not await s.store.loan_sealed(r, f):
             raise rule("loan-not-sealed", f"financing {f.id} on claim {r.id} can change without {bank.msp_id}'s "
                        "endorsement (the claim's key not under all the claim's orgs, or the financing's not under "
-                       "its holder's and its bank's), so it is not disbursed: a financing an earlier contract version "
-                       "accepted gets its policies from UpgradeLedger, a claim its orgs from ResealReceivable; then "
-                       "disburse. Any other was accepted outside the contract: end it (CancelFinancing)")
+                       "its holder's and its bank's, and the regulator's where those are one org), so it is not "
+                       "disbursed: a financing an earlier contract version accepted gets its policies from "
+                       "UpgradeLedger, a claim its orgs from ResealReceivable; then disburse. Any other was "
+                       "accepted outside the contract: end it (CancelFinancing)")
         # the accepted offer's collection, copied from an offer record any two orgs could have rewritten before
         # acceptance: the advance's record goes only to the collection of the claim's holder org and this bank's
         if f.collection != (expected := colls.collection_name(r.holder_msp, bank.msp_id)):

@@ -36,8 +36,9 @@ and nothing has changed since, goes without them:
   of a deal accepted before it (its disbursement, recourse demands, repayment, cancellation, recourse) could be
   rewritten or erased by any two orgs, the debtor's and the regulator's among them. The orgs are the claim's
   (its holder and its financier, under the claim's own key-level policy) while the financing is live, else the
-  financing's own record; as for claims, only a key without a policy gets one, and none where one org both holds
-  and finances (its policy alone would be weaker than the chaincode's two orgs);
+  financing's own record; as for claims, only a key without a policy gets one, the regulator's org added where one
+  org both holds and finances, and none where no regulator's org is another (that org's policy alone would be
+  weaker than the chaincode's two orgs);
 - a discount offer's key-level policy (the debtor's org) on its key and its ``recfin.discount-by-debtor`` entry,
   which versions before 42422e6 never set: any two orgs could raise its rate, extend its expiry, empty its claims
   or reopen it. Each key without a policy gets it, the entry whether or not this page wrote it;

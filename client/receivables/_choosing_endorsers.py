@@ -235,8 +235,8 @@ class _EndorserChoice:
         return (yield from chaincode_definition_steps(self.network.get_contract(LIFECYCLE), org,
                                                       self.contract.chaincode_name))
 
-    def _terms_endorsers(self, what: str, financing_id: str, org: str, debtor_msp: str | None = None
-                         ) -> Steps[list[str]]:
+    def _terms_endorsers(self, what: str, financing_id: str, org: str, debtor_msp: str | None = None,
+                         every_regulator: bool = False) -> Steps[list[str]]:
         """Who endorses ``what``, a write to the terms' collection of ``financing_id`` whose holder and bank are
         both parties of ``org``: the claim's debtor's org (``debtor_msp``, where the write changes the claim too),
         ``org`` and the regulator org(s) that collection's policy asks for (:meth:`_terms_orgs_in`), read from the
@@ -244,7 +244,9 @@ class _EndorserChoice:
         choose, the Gateway could ask another org's peer, which could answer with its own org as the "regulator" and
         be sent the terms. ValueError, nothing sent, where the client has no Network to ask, the definition cannot be
         read, or the collection's orgs cannot be told from it: the message names the orgs to pass
-        (:func:`_one_org_terms_refusal`)."""
+        (:func:`_one_org_terms_refusal`). ``every_regulator``: the write changes the accepted financing too, whose
+        key names ``org`` and every regulator org (``chaincode.receivables.policy.deal_orgs``): each of them is
+        named, members of the collection all (:func:`_regulators_in`)."""
         parties = _unique([debtor_msp, org])
         if self.network is None:
             raise _one_org_terms_refusal(what, financing_id, org, parties,
@@ -258,7 +260,47 @@ class _EndorserChoice:
         orgs, why = self._terms_orgs_in(definition, org, parties)
         if orgs is None:
             raise _one_org_terms_refusal(what, financing_id, org, parties, why)
+        if every_regulator:
+            regulators, why = _regulators_in(definition, org, org)
+            if regulators is None:
+                raise _one_org_terms_refusal(what, financing_id, org, parties, why)
+            orgs = _unique([*orgs, *regulators])
         return orgs
+
+    def _deal_regulators(self, financing: FinancingView, claim: Receivable, what: str, writes_notice: bool,
+                         carries_terms: bool, claim_changes: bool = True) -> Steps[list[str] | None]:
+        """The regulator orgs a change to ``financing``'s record (and, ``writes_notice``, to its assignment notice)
+        must have endorse besides the parties' orgs: where its holder and its bank are one org (or, for the notice,
+        its debtor and its bank), the contract puts that key under that org and every org whose parties may be the
+        regulator (``chaincode.receivables.policy.deal_orgs``); [] where neither is so. Those orgs are the members
+        of the financing's terms' collection other than its holder's and its bank's (every terms' collection has
+        them all, chaincode.receivables.collections), read from the chaincode's committed definition through a peer
+        of the bank's org (:meth:`_committed_definition`). Where that cannot be done, ValueError, nothing sent,
+        naming the orgs to pass; for a change that carries no terms by a client without its Network, None: the
+        Gateway plans from the keys' policies. ``claim_changes``: the change writes the claim too, whose debtor's
+        org the error then names among those to pass; else the bank's org alone."""
+        bank = financing.financier_msp
+        holder_is_bank = bank == financing.holder_msp
+        debtor_is_bank = writes_notice and bank == claim.debtor_msp
+        if not bank or not (holder_is_bank or debtor_is_bank):
+            return []
+        parties = _unique([claim.debtor_msp, financing.holder_msp, bank] if claim_changes else [bank])
+        whose = "its holder and its bank" if holder_is_bank else "its debtor and its bank"
+        if self.network is None:
+            if not carries_terms:
+                return None
+            raise _one_org_deal_refusal(what, financing.id, whose, bank, parties,
+                                        "this client has no Network to read it through")
+        try:
+            definition = yield from self._committed_definition(bank)
+        except (GatewayError, LedgerReadError) as error:
+            raise _one_org_deal_refusal(what, financing.id, whose, bank, parties,
+                                        f"it could not be read from a peer of {bank} ({_on_one_line(error)})"
+                                        ) from error
+        regulators, why = _regulators_in(definition, financing.holder_msp, bank)
+        if regulators is None:
+            raise _one_org_deal_refusal(what, financing.id, whose, bank, parties, why)
+        return regulators
 
     def _terms_orgs_in(self, definition: lifecycle_pb2.QueryChaincodeDefinitionResult, org: str, parties: list[str]
                        ) -> tuple[list[str] | None, str]:
@@ -325,18 +367,56 @@ class _EndorserChoice:
         return [claim.holder_msp, bank_msp]
 
     def _claim_orgs(self, financing: FinancingView, claim: Receivable, bank_msp: str | None, what: str,
-                    writes_terms: bool, carries_terms: bool) -> Steps[_Endorsers]:
+                    writes_terms: bool, carries_terms: bool, writes_notice: bool = False) -> Steps[_Endorsers]:
         """Who endorses ``what``, a change to the claim of ``financing``: the orgs of :func:`_parties_orgs`; where
         they are one, the orgs :meth:`_one_org_endorsers` names. ``writes_terms``: the change writes to the terms'
         collection, whose policy needs a regulator org where the holder and the bank are one org: the debtor's org
         (of another org), that org and a regulator org (:meth:`_terms_endorsers`); with a debtor of that org too,
         that regulator org among the ones :meth:`_one_org_endorsers` names. ``carries_terms``: the change carries
-        the accepted terms (transient ``terms``), which :meth:`_one_org_endorsers` keeps from a Gateway's plan."""
+        the accepted terms (transient ``terms``), which :meth:`_one_org_endorsers` keeps from a Gateway's plan.
+        Where two of the three orgs are one, the change writes the accepted financing's record (and,
+        ``writes_notice``, its assignment notice), and that key's two parties are the one org, the regulator orgs
+        its key names too (:meth:`_deal_regulators`; a client without its Network leaves a change carrying no
+        terms to the Gateway's plan)."""
         if writes_terms and financing.financier_msp == financing.holder_msp != claim.debtor_msp:
             return _Endorsers((yield from self._terms_endorsers(what, financing.id, financing.holder_msp,
-                                                                claim.debtor_msp)))
+                                                                claim.debtor_msp, every_regulator=True)))
         orgs = _parties_orgs(financing, claim, bank_msp)
         if len(orgs) > 1:
-            return _Endorsers(orgs)
+            regulators = yield from self._deal_regulators(financing, claim, f"{what} on {financing.id}",
+                                                          writes_notice, carries_terms)
+            return _Endorsers(None if regulators is None else _unique([*orgs, *regulators]))
         return (yield from self._one_org_endorsers(orgs[0], claim.id, f"{what} on {financing.id}",
                                                    (what, financing.id) if writes_terms else None, carries_terms))
+
+
+def _regulators_in(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, holder_msp: str, bank_msp: str
+                   ) -> tuple[list[str] | None, str]:
+    """The orgs whose parties may be the regulator, as ``definition`` tells them: the members of the terms'
+    collection of ``holder_msp`` and ``bank_msp`` other than those two (chaincode.receivables.collections gives
+    every terms' collection all of them). ``(None, why)`` where the collection cannot be read or has no such
+    member."""
+    collection = collection_name(holder_msp, bank_msp)
+    try:
+        orgs = collection_orgs(definition, collection)
+    except LedgerReadError as error:
+        return None, f"its collection {collection} does not decode ({error})"
+    if orgs is None:
+        return None, f"the definition has no collection {collection}"
+    regulators = [org for org in orgs.members if org not in (holder_msp, bank_msp)]
+    if not regulators:
+        return None, f"its collection {collection} has no member besides {holder_msp} and {bank_msp}"
+    return regulators, ""
+
+
+def _one_org_deal_refusal(what: str, financing_id: str, whose: str, org: str, parties: list[str], why: str
+                          ) -> ValueError:
+    """Where one org's parties are two parties of a financing (``whose``: "its holder and its bank", or "its debtor
+    and its bank"), the financing's or its notice's key names that org and every regulator org, which the SDK reads
+    from the chaincode's committed definition (:meth:`_EndorserChoice._deal_regulators`); where it cannot (``why``),
+    it does not guess, and the caller names them (``parties``: the orgs to name besides the regulator orgs)."""
+    return ValueError(
+        f"{what}: {whose} are both parties of {org}, so the key it changes names {org} and every regulator org, "
+        f"which the SDK reads from the chaincode's committed definition, and {why}; nothing was sent: name the "
+        f"endorsing orgs yourself (endorsing_organizations, `--endorsing-org MSP`): {', '.join(parties)} and every "
+        "regulator org")

@@ -142,7 +142,7 @@ class _FinancingOperations:
         _said(reason, "reason", "ExerciseRecourse")    # before the financing, its claim and terms are read
         return self._run_steps(self._sent_with_accepted_terms)(
             lambda accepted, orgs: self._recourse("ExerciseRecourse", financing_id, reason, accepted, orgs),
-            financing_id, terms, endorsing_organizations, "exercise_recourse")
+            financing_id, terms, endorsing_organizations, "exercise_recourse", writes_notice=True)
 
     def _recourse(self, transaction: str, financing_id: str, reason: str, terms: FinancingTerms | None,
                   endorsing_organizations: Sequence[str]):
@@ -155,25 +155,29 @@ class _FinancingOperations:
     def _sent_with_accepted_terms(self, send: Callable[[FinancingTerms | None, Sequence[str] | None], Any],
                                   financing_id: str, terms: FinancingTerms | None,
                                   endorsing_organizations: Sequence[str] | None, what: str, *,
-                                  claim_changes: bool = True, writes_terms_collection: bool = False
-                                  ) -> Steps[Financing]:
+                                  claim_changes: bool = True, writes_terms_collection: bool = False,
+                                  writes_notice: bool = False) -> Steps[Financing]:
         """``send(terms, orgs)``, a bank's action on an accepted financing, with the accepted terms and to the orgs
-        :meth:`_accepted_terms_and_orgs` gives (``claim_changes`` and ``writes_terms_collection`` as it takes
-        them); an EndorseError said again as :meth:`_sent_to` says it."""
+        :meth:`_accepted_terms_and_orgs` gives (``claim_changes``, ``writes_terms_collection`` and ``writes_notice``
+        as it takes them); an EndorseError said again as :meth:`_sent_to` says it."""
         terms, endorsers = yield from self._accepted_terms_and_orgs(
             financing_id, terms, endorsing_organizations, what, claim_changes=claim_changes,
-            writes_terms_collection=writes_terms_collection)
+            writes_terms_collection=writes_terms_collection, writes_notice=writes_notice)
         return (yield from self._sent_to(endorsers, lambda orgs: send(terms, orgs)))
 
     def _accepted_terms_and_orgs(self, financing_id: str, terms: FinancingTerms | None,
                                  endorsing_organizations: Sequence[str] | None, what: str, *,
-                                 claim_changes: bool = True, writes_terms_collection: bool = False
-                                 ) -> Steps[tuple[FinancingTerms | None, _Endorsers]]:
+                                 claim_changes: bool = True, writes_terms_collection: bool = False,
+                                 writes_notice: bool = False) -> Steps[tuple[FinancingTerms | None, _Endorsers]]:
         """The accepted terms (read back from the bank's peer unless given) and the orgs that endorse (unless
         given: the debtor's, holder's and bank's where the action changes the claim; where it changes the
         financing record alone, the holder's and bank's) of a bank's action on an accepted financing, as
         :class:`_Endorsers`. ``writes_terms_collection``: the action writes to the terms' collection, whose policy a
-        regulator org must meet with the holder's where it is the bank's org too (:meth:`_terms_endorsers`)."""
+        regulator org must meet with the holder's where it is the bank's org too (:meth:`_terms_endorsers`).
+        Where the holder's org is the bank's, the financing's key names that org and every regulator org, which
+        are named (:meth:`_deal_regulators`): for a change of the financing record alone, those orgs only, members
+        of the terms' collection; ``writes_notice``: the action changes the assignment notice too, whose key names
+        the regulator orgs as well where the debtor's org is the bank's."""
         if terms is not None:
             _check_terms(terms, what, cap=LEDGER_MAX_FEN)
         financing = None
@@ -186,26 +190,37 @@ class _FinancingOperations:
         deal = _deal_orgs(financing) if not claim_changes else []
         if len(deal) > 1:
             return terms, _Endorsers(deal)
-        # the claim changes, or one org holds and finances: the three
+        if deal:
+            # one org holds and finances, the debtor being of another: the financing's key names that org and every
+            # regulator org, members of the terms' collection, and no other (where the debtor is of that org too,
+            # the claim's key names the same orgs, and they are named as for any change of such a claim, below)
+            claim = yield from self._readable_claim(financing)
+            if claim is not None and claim.debtor_msp not in deal:
+                regulators = yield from self._deal_regulators(financing, claim, f"{what} on {financing.id}", False,
+                                                              terms is not None, claim_changes=False)
+                return terms, _Endorsers(None if regulators is None else [*deal, *regulators])
+        # the claim changes: the three
         return terms, (yield from self._orgs_of_financing(financing, caller_as_bank=True, what=what,
                                                           writes_terms=writes_terms_collection,
-                                                          carries_terms=terms is not None))
+                                                          carries_terms=terms is not None,
+                                                          writes_notice=writes_notice))
 
     def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool, what: str,
-                           writes_terms: bool = False, carries_terms: bool = False) -> Steps[_Endorsers]:
+                           writes_terms: bool = False, carries_terms: bool = False, writes_notice: bool = False
+                           ) -> Steps[_Endorsers]:
         """Who endorses ``what``, a change to the claim of ``financing``: its debtor's, holder's and bank's orgs
         (with ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
         financing, or its claim (a bank that has left it), the caller's own org: the change is sent all the
         same, for the contract to refuse it by its own rule, not the read's. Where the debtor's, holder's and
         bank's orgs are one, the orgs :meth:`_one_org_endorsers` names; ``writes_terms``: the change writes to the
         terms' collection, which may need a regulator org too, ``carries_terms``: it carries the accepted terms
-        (:meth:`_claim_orgs`)."""
+        (:meth:`_claim_orgs`); ``writes_notice``: it changes the assignment notice too (:meth:`_claim_orgs`)."""
         claim = yield from self._readable_claim(financing)
         if claim is None:
             return _Endorsers([(yield self.who_am_i()).msp_id])
         caller = caller_as_bank and not financing.financier_msp
         return (yield from self._claim_orgs(financing, claim, (yield self.who_am_i()).msp_id if caller else None,
-                                            what, writes_terms, carries_terms))
+                                            what, writes_terms, carries_terms, writes_notice))
 
     def _readable_financing(self, financing_id: str) -> Steps[FinancingView | None]:
         """The financing, for choosing who endorses an action on it; None when the contract refuses the caller

@@ -59,8 +59,9 @@ async def test_the_policy_is_written_at_acceptance_only():
     assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
 
 
-async def test_where_one_org_holds_and_finances_the_two_org_chaincode_policy_guards_the_financing():
-    """A policy of that org alone would let it change the deal's record by itself."""
+async def test_where_one_org_holds_and_finances_the_financing_names_that_org_and_the_regulators():
+    """A policy of that org alone would let it change the deal's record by itself, and none at all any two other
+    orgs: the regulator's org is named with it, as for a claim of one org's parties."""
     from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 
     both = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, SUPPLIER: ("supplier", "financier")})
@@ -70,7 +71,7 @@ async def test_where_one_org_holds_and_finances_the_two_org_chaincode_policy_gua
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
     f, o = await net.offered(tier1, r["id"], group_bank)
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    assert net.financing_policy_orgs(f["id"]) is None
+    assert net.financing_policy_orgs(f["id"]) == [REGULATOR, SUPPLIER]
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
 
 
@@ -140,13 +141,14 @@ async def test_the_upgrade_gives_financings_an_earlier_version_accepted_their_pa
                                                               for k in changed}}
 
 
-async def test_the_upgrade_leaves_a_financing_key_with_another_policy_and_one_org_holding_and_financing_alone():
+async def test_the_upgrade_leaves_a_financing_key_with_another_policy_and_gives_one_org_holding_and_financing_the_regulators():
     from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 
     both = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, SUPPLIER: ("supplier", "financier")})
     net = await standard_net(both)
     await net.party("groupbank", SUPPLIER, "financier", "Group Finance Co")
     in_group = await _accepted(net, "groupbank")
+    _as_an_earlier_version_left_it(net, in_group["id"])
     foreign_held = await _accepted(net)
     _as_an_earlier_version_left_it(net, foreign_held["id"])
     foreign = KeyEndorsementPolicy()
@@ -154,6 +156,6 @@ async def test_the_upgrade_leaves_a_financing_key_with_another_policy_and_one_or
     net.ledger.validation_parameters[net._key(keys.FINANCING, foreign_held["id"])] = foreign.policy()
 
     pages = await net.upgrade_pages("2")
-    assert sum(page["financing_policies"] for page in pages) == 0
-    assert net.financing_policy_orgs(in_group["id"]) is None      # that org's alone would be weaker than any two
+    assert sum(page["financing_policies"] for page in pages) == 1
+    assert net.financing_policy_orgs(in_group["id"]) == [REGULATOR, SUPPLIER]     # never that org's alone
     assert net.financing_policy_orgs(foreign_held["id"]) == [CORE, REGULATOR]

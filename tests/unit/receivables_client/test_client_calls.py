@@ -362,15 +362,20 @@ def _refusal_of_read() -> EndorseError:
         "p", "BankMSP", "chaincode response 500, RULE not-permitted-to-read: not a party to it")])
 
 
-def test_a_demand_where_one_org_holds_and_finances_names_the_debtors_org_too():
-    """Two orgs must endorse (the chaincode policy): the holder's and bank's org alone is too few."""
+def test_a_demand_where_one_org_holds_and_finances_is_not_sent_by_a_client_that_cannot_read_the_regulator_orgs():
+    """The financing's key names that org and every regulator org, which a client without its Network cannot read
+    (the chaincode's committed definition): nothing is sent, and the error names the orgs to pass."""
     group = {"holder_msp": "GroupMSP", "financier_msp": "GroupMSP"}
     contract = FakeContract(responses={
         "GetFinancing": {**fakes.financing(status="DISBURSED", **group), "offers": [fakes.offer(status="ACCEPTED")]},
         "GetOfferTerms": fakes.terms(recourse=True), "GetReceivable": fakes.receivable(status="OVERDUE"),
         "DemandRecourse": fakes.financing(status="DISBURSED", **group)})
-    ReceivablesClient(contract).demand_recourse(F, "unpaid")
-    assert contract.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "GroupMSP"]
+    with pytest.raises(ValueError, match=rf"^demand_recourse on {F}: its holder and its bank are both parties of "
+                                         r"GroupMSP, .*`--endorsing-org MSP`\): GroupMSP and every regulator org$"):
+        ReceivablesClient(contract).demand_recourse(F, "unpaid")
+    assert [c.kind for c in contract.calls] == ["evaluate"] * 3
+    ReceivablesClient(contract).demand_recourse(F, "unpaid", endorsing_organizations=["GroupMSP", "RegulatorMSP"])
+    assert contract.calls[-1].endorsing_organizations == ["GroupMSP", "RegulatorMSP"]
 
 
 def test_a_demand_on_a_financing_the_caller_may_not_read_goes_to_its_own_org_for_the_contracts_refusal():

@@ -82,8 +82,10 @@ def _disbursement_answers() -> dict:
 
 @pytest.mark.parametrize("client_class, contract_class", [(ReceivablesClient, FakeContract),
                                                           (AsyncReceivablesClient, FakeAsyncContract)])
-def test_where_the_bank_holds_the_claim_too_the_offer_and_disbursement_name_its_org_and_the_first_regulator_org(
+def test_where_the_bank_holds_the_claim_too_the_offer_names_the_first_regulator_org_and_the_disbursement_each(
         client_class, contract_class):
+    """The offer needs the terms' collection's policy alone (its org and any regulator org); the disbursement writes
+    the accepted financing too, whose key names the org and every regulator org."""
     lifecycle = ScriptedLifecycle(committed_definition(HOLDS_AND_FINANCES))
     offered = contract_class(responses=_offer_answers(holder_msp="BankMSP"))
     _sent(client_class, offered, lifecycle, lambda sdk: sdk.make_offer(F, TERMS))
@@ -93,7 +95,7 @@ def test_where_the_bank_holds_the_claim_too_the_offer_and_disbursement_name_its_
     disbursed = contract_class(responses=_disbursement_answers())
     _sent(client_class, disbursed, lifecycle, lambda sdk: sdk.record_disbursement(F))
     assert disbursed.calls[-1].name == "RecordDisbursement"
-    assert disbursed.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "BankMSP", "PbocMSP"]
+    assert disbursed.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "BankMSP", "PbocMSP", "RegulatorMSP"]
     # each read of the definition pinned to the bank's own org's peer
     assert lifecycle.asked == [("QueryChaincodeDefinition", "receivables", ["BankMSP"])] * 2
 
