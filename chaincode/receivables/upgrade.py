@@ -46,9 +46,11 @@ and nothing has changed since, goes without them:
   invoices' fingerprints, ``Store.restore_debtor_entry``), which earlier versions never set: the debtor's org
   and any other could delete the entry of a claim it paid late, hiding it from ``GetDebtorPaymentRecord``;
 - a request record's key-level policy (its party's org, ``Store.seal_request``) and an assignment notice's
-  (the debtor's and the bank's orgs, ``Store.restore_notice_policy``), which earlier versions never set: two
-  orgs could delete a request record for a retry to apply its request again, or mark a notice acknowledged
-  without the debtor. Each only where the key has none; these are counted in ``writes`` alone;
+  (the debtor's and the bank's orgs, with the regulator's where those are one, ``Store.restore_notice_policy``),
+  which earlier versions never set: two orgs could delete a request record for a retry to apply its request
+  again, or mark a notice acknowledged without the debtor. Each only where the key has none; these are counted
+  in ``writes`` alone. A live loan's notice is the one its claim names, sealed with the claim's page; an ended
+  one's, the one its financing record names, with the financings' page;
 - every key-level policy in the form earlier versions wrote it (``store_base.earlier_org_policy``: MEMBER
   principals, which any certificate of an org named meets, a client's too) rewritten to this version's (the
   same orgs' peers, ``Store.reseal_earlier_role``): the keys of each page of claims, discount offers and
@@ -309,22 +311,21 @@ async def _restore_open_offers(store: Store, offers: list[tuple[str, Offer]], ra
 
 async def _restore_notice_policies(store: Store, financings: list[tuple[str, Financing]],
                                    report: dict[str, Any]) -> None:
-    """Give the assignment notice each of ``financings`` (key, financing) issued at its disbursement the
-    debtor's and the bank's orgs where it has no policy (``Store.restore_notice_policy``): one an earlier
-    contract version issued. The debtor's org is its claim's (read in one batch; a claim that cannot be read
-    is listed as unreadable, and its notice gets none): the notice's own record, which had no policy, could say
-    anything. So is the bank's org of a live financing (the claim names it), as for the financing's own policy
-    (``_restore_financing_policies``): the financing record had none either, and two orgs could have named
-    their own there, leaving the debtor's promise to pay the bank theirs to rewrite without the bank; an ended
-    one's is its record's. Counted in ``writes`` alone."""
+    """Give the assignment notice each of ``financings`` (key, financing) issued at its disbursement, where the
+    financing has ended, the debtor's and the bank's orgs (the regulator's too where they are one) where it has no
+    policy (``Store.restore_notice_policy``): one an earlier contract version issued. The debtor's org is its
+    claim's (read in one batch; a claim that cannot be read is listed as unreadable, and its notice gets none):
+    the notice's own record, which had no policy, could say anything; the bank's org is the financing record's.
+    A live financing's notice (the claim names the financing) is passed over here: the claim's page sealed the
+    notice its claim names (``_upgrade_receivable``), not the one the financing record names, which had no
+    policy either and which two orgs could have blanked or pointed at another notice. Counted in ``writes``
+    alone."""
     issued = [(key, f) for key, f in financings if f.notice_id and f.financier_msp]
     claims = await _claims_of(store, issued, lambda f: f.receivable_id, report)
     for key, f in issued:
-        if (claim := claims.get(key)) is None or not claim.debtor_msp:
+        if (claim := claims.get(key)) is None or not claim.debtor_msp or claim.financing_id == f.id:
             continue
-        live = claim.financing_id == f.id and claim.financier_msp is not None
-        bank_msp = claim.financier_msp if live else f.financier_msp
-        await store.restore_notice_policy(f.notice_id or "", (claim.debtor_msp, bank_msp or ""))
+        await store.restore_notice_policy(f.notice_id or "", (claim.debtor_msp, f.financier_msp or ""))
 
 
 async def _seal_requests(store: Store, request_keys: list[str], report: dict[str, Any]) -> None:
@@ -381,7 +382,13 @@ def _entries_read(r: Receivable) -> list[tuple[str, ...]]:
     live = [(keys.BY_FINANCIER, r.financier, r.debtor, r.id)] if r.financing_id and r.financier else []
     spelt = ([(keys.FINGERPRINT, fp) for _, fp in _spelt(r) if fp is not None]
              if r.status not in lifecycle.RELEASED else [])
-    return [(keys.BY_DEBTOR, r.debtor, r.id), *live, *spelt]
+    notice = [(keys.NOTICE, n)] if (n := _live_notice(r)) is not None else []
+    return [(keys.BY_DEBTOR, r.debtor, r.id), *live, *notice, *spelt]
+
+
+def _live_notice(r: Receivable) -> str | None:
+    """The id of the assignment notice of ``r``'s live loan (financed by a bank, disbursed), else None."""
+    return r.notice_id if r.financing_id and r.financier_msp and r.notice_id else None
 
 
 async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, str], report: dict[str, Any],
@@ -400,6 +407,11 @@ async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, st
         registry_orgs_read = False
     wrote, short = await store.restore_receivable_policy(r)
     report["claim_policies"] += wrote
+    # a live loan's assignment notice, as the claim names it (under the claim's own key-level policy), not as its
+    # financing record does: one an earlier version accepted had no policy, and two orgs could have blanked or
+    # changed the notice id there, leaving the debtor's promise to pay the bank theirs to mark acknowledged
+    if (live := _live_notice(r)) is not None:
+        await store.restore_notice_policy(live, (r.debtor_msp, r.financier_msp or ""))
     if short is not None:
         # A page cannot rewrite its policy (Fabric checks a change of a policy against that policy, which the page's
         # endorsers do not meet): listed for the orgs it names to reseal. One a freeze before b8aeb33 set (the

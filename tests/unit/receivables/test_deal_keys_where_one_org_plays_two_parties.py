@@ -13,6 +13,10 @@ orgs' peers the last transaction needed.
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from chaincode.receivables import keys
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.testing._policies import policy_orgs
@@ -152,6 +156,28 @@ async def test_a_loan_of_the_holders_org_an_earlier_version_accepted_is_disburse
     assert sum(page["financing_policies"] for page in pages) == 1
     assert key_orgs(net, keys.FINANCING, f["id"]) == [REGULATOR, SUPPLIER]
     await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+
+
+@pytest.mark.parametrize("roles, bank_org, notice_orgs", [
+    ({}, BANK, [BANK, CORE]),
+    ({CORE: ("core_enterprise", "financier")}, CORE, [CORE, REGULATOR]),
+], ids=["two-orgs", "bank-of-the-debtors-org"])
+async def test_the_upgrade_seals_a_live_loans_notice_its_claim_names_whatever_its_financing_record_says(
+        roles, bank_org, notice_orgs):
+    """Two orgs could blank the notice id of a financing an earlier version accepted (its key had no policy)."""
+    net = await net_of(roles, bank_org)
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.financed(tier1, r["id"], bank)
+    _as_an_earlier_version_left_it(net, keys.FINANCING, f["id"])
+    _as_an_earlier_version_left_it(net, keys.NOTICE, f["notice_id"])
+    key = net._key(keys.FINANCING, f["id"])
+    net.ledger.state[key] = json.dumps({**json.loads(net.ledger.state[key]), "notice_id": None}).encode()
+
+    pages = await net.upgrade_pages("2")
+    assert key_orgs(net, keys.NOTICE, f["notice_id"]) == notice_orgs
+    assert key_orgs(net, keys.FINANCING, f["id"]) == sorted([bank_org, SUPPLIER])
+    assert sum(page["writes"] for page in await net.upgrade_pages("2")) == 0 < sum(p["writes"] for p in pages)
 
 
 async def test_the_upgrade_seals_an_ended_loans_notice_from_its_financing_record():
