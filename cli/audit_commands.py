@@ -81,7 +81,9 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     checks prove where a claim came from, in whatever state it stands, so passed checks on a claim
     the contract would not finance now (not CONFIRMED: settled, financed, split...; frozen; or
     due today or earlier, judged on today's business date) say why, and on a claim with a live
-    financing request, that only a bank's offer on it is taken, with exit 0 still (with --json:
+    financing request, that only a bank's offer on it is taken (or, where the request names another holder
+    than the claim, which the contract refuses offers on, that the claim's holder withdraws it and requests
+    financing again), with exit 0 still (with --json:
     "financing_refusal", null when a financing request would be taken). Exit 0: every
     check passed; 1: a check failed (do not finance on the ledger's word);
     3: the audit could not be made (see the message). See docs/receivables.md.

@@ -109,7 +109,7 @@ from client.ledger.qscc import (QSCC, LedgerReadError, block_by_number, block_by
                                 other_channel, position_in_block, transaction_by_id, transaction_header)
 
 from ._validation_problems import _problem_in
-from ._models import FreezeOrder, HistoryEntry, Invoice, InvoiceLookup, Receivable
+from ._models import FinancingView, FreezeOrder, HistoryEntry, Invoice, InvoiceLookup, Receivable
 from .errors import RuleViolation
 from .ledger_keys import party_key, receivable_key
 
@@ -192,6 +192,10 @@ class AuditReport(BaseModel):
         "lifting the one in effect does not free it; none in a report saved before it recorded them"))
     due_date: date | None = None
     financing_id: str | None = None
+    request_holder: str | None = Field(default=None, description=(
+        "the holder, and its org, the claim's live financing request names (GetFinancing), read where the claim "
+        "is otherwise financeable; None where not read, and in a report saved before it recorded them"))
+    request_holder_msp: str | None = None
     audited_on: date | None = None
     channel: str
     auditor_msp: str
@@ -270,6 +274,15 @@ class AuditReport(BaseModel):
                             f"{self.due_date} (audited on {self.audited_on})")
         if refusals:
             return "; and ".join(refusals)
+        if self.financing_id is not None and self.request_holder is not None and (
+                (self.request_holder, self.request_holder_msp) != (self.holder, self.holder_msp)):
+            # the contract refuses an offer on such a request, and its acceptance: advising an offer would send
+            # the bank to an invalid-state refusal
+            return (f"{self.receivable_id} has live financing request {self.financing_id}, which names "
+                    f"{self.request_holder} of {self.request_holder_msp} as the holder, but the claim is held by "
+                    f"{self.holder} of {self.holder_msp}: the request record was changed outside the contract, "
+                    "and the contract takes no bank's offer on it (invalid-state); the claim's holder withdraws it "
+                    "(WithdrawFinancing) and requests financing again, on which banks may offer")
         if self.financing_id is not None:
             return (f"{self.receivable_id} has live financing {self.financing_id}: the contract takes no new "
                     "financing request, only a bank's offer on that request")
@@ -523,12 +536,26 @@ class ReceivableAudit:
             checks.append(self.party_record("holder party record", receivable.holder, receivable.holder_msp))
         if (invoices := self.invoice_registry(receivable)) is not None:
             checks.append(invoices)
+        request_holder, request_holder_msp = self._request_holder(receivable, audited_on)
         return AuditReport(receivable_id=receivable.id, status=receivable.status, frozen=receivable.frozen,
                            queued_freezes=receivable.queued_freezes,
                            due_date=receivable.due_date, financing_id=receivable.financing_id,
+                           request_holder=request_holder, request_holder_msp=request_holder_msp,
                            audited_on=audited_on, channel=self.channel, auditor_msp=self.msp_id,
                            debtor=receivable.debtor, debtor_msp=receivable.debtor_msp, holder=receivable.holder,
                            holder_msp=receivable.holder_msp, checks=checks)
+
+    def _request_holder(self, receivable: Receivable, audited_on: date) -> tuple[str | None, str | None]:
+        """The holder and its org the claim's live financing request names, where the claim is otherwise one the
+        contract would finance (CONFIRMED, not frozen, not yet due): a bank's offer on the request is then what
+        the report advises, and the contract takes none on a request naming another holder than the claim's
+        (a request's key has no key-level policy, so two orgs can rewrite it). (None, None) where not read."""
+        if (receivable.financing_id is None or receivable.status != FINANCEABLE or receivable.frozen is not None
+                or receivable.due_date <= audited_on):
+            return None, None
+        request = self.receivables._evaluate("GetFinancing", receivable.financing_id, model=FinancingView,
+                                             endorsing_organizations=self.own_org)
+        return request.holder, request.holder_msp
 
     def confirmation_checks(self, receivable: Receivable, history: Sequence[HistoryEntry]) -> list[AuditCheck]:
         """``confirmation``: the claim's key was created REGISTERED (or confirmed by a split of its parent), and the

@@ -107,7 +107,13 @@ class Ledger:
         self.registry = {invoice["fingerprint"]: R for invoice in self.receivable["invoices"]}
         self.contract = FakeContract(responses={
             "GetReceivable": lambda args: self.receivable, "GetReceivableHistory": self._history,
-            "GetPartyHistory": lambda args: self.parties[args[0]], "FindInvoice": self._invoice})
+            "GetPartyHistory": lambda args: self.parties[args[0]], "FindInvoice": self._invoice,
+            # a claim's live request, naming its holder as the contract wrote it
+            "GetFinancing": lambda args: {**fakes.financing(id=args[0], status="REQUESTED", accepted_offer_id=None,
+                                                            financier=None, financier_msp=None, collection=None,
+                                                            terms_hash=None),
+                                          "holder": self.receivable["holder"],
+                                          "holder_msp": self.receivable["holder_msp"], "offers": []}})
 
     def _invoice(self, args: list) -> dict:
         owner = self.registry.get(args[0])
@@ -1268,6 +1274,26 @@ def test_a_live_financing_request_on_a_financeable_claim_leaves_only_offers_on_i
     assert res.exit_code == 0, res.output
     assert (f"PASSED: every check passed; yet {R} has live financing F-00000000000000b1: the contract takes no new "
             "financing request, only a bank's offer on that request") in res.output
+
+
+def test_a_live_financing_request_naming_another_holder_is_advised_withdrawn_not_offered_on(as_bank):
+    # the request's key has no key-level policy: two orgs rewrote its holder, and the contract refuses an offer
+    # on it (invalid-state), so the bank is told what the claim's holder does instead
+    as_bank.receivable = {**as_bank.receivable, "financing_id": "F-00000000000000b1"}
+    as_bank.contract.responses["GetFinancing"] = {
+        **fakes.financing(status="REQUESTED", accepted_offer_id=None, financier=None, financier_msp=None,
+                          collection=None, terms_hash=None, holder=fakes.CORE, holder_msp=CORE), "offers": []}
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert (f"yet {R} has live financing request F-00000000000000b1, which names {fakes.CORE} of {CORE} as the "
+            f"holder, but the claim is held by {fakes.TIER1} of SupplierMSP: the request record was changed outside "
+            "the contract, and the contract takes no bank's offer on it (invalid-state); the claim's holder "
+            "withdraws it (WithdrawFinancing) and requests financing again") in said, res.output
+    assert "only a bank's offer on that request" not in said
+    report = json.loads(CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"]).output)
+    assert (report["request_holder"], report["request_holder_msp"]) == (fakes.CORE, CORE)
+    assert AuditReport.model_validate(report).financing_refusal == report["financing_refusal"]
 
 
 def test_a_live_financing_request_goes_unmentioned_when_the_claim_is_refused_for_more(ledger):
