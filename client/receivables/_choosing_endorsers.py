@@ -78,9 +78,9 @@ class _EndorserChoice:
         """Who endorses ``action``, a change to claim ``receivable_id`` whose debtor and holder (and bank) are all
         parties of ``org``. Fabric validates it against the policy the claim's key had before it, which names that
         org and the orgs whose parties may be the regulator as the contract's configuration named them when it was
-        written (docs/receivables.md, "Key-level policies"), and the keys written beside it that carry no policy of
-        their own (the claim's index entries, the financing of one org's holder and bank, an assignment notice)
-        against the chaincode's endorsement policy, as its committed definition holds it (``recfin chaincode
+        written (docs/receivables.md, "Key-level policies"; the financing's key and its assignment notice's name
+        the same orgs), and the keys written beside it that carry no policy of their own (the claim's index
+        entries, an assignment notice the disbursement issues) against the chaincode's endorsement policy, as its committed definition holds it (``recfin chaincode
         deploy``: any two orgs by default, or a ``--signature-policy`` of the operator's). So the orgs the key names
         are read (:meth:`receivable_endorsers`) and named, ``org`` first, the org an audit looks for (named all the
         same were the key to leave it out), and, where they do not meet the chaincode's policy (one asking three

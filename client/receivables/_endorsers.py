@@ -14,9 +14,10 @@ from .errors import reworded
 def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: str | None) -> list[str]:
     """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim
     (``bank_msp`` standing for a bank the financing does not name yet; None: no one). One org where a single
-    org's parties are all three: the claim's key then names it and the regulator's org(s), and the financing's
-    key has no policy of its own (the chaincode's endorsement policy guards it), so the caller names the orgs a
-    confirmation of such a claim names (``_Operations._one_org_endorsers``)."""
+    org's parties are all three: the claim's key then names it and the regulator's org(s), as the financing's key
+    does, so the caller names the orgs a confirmation of such a claim names (``_Operations._one_org_endorsers``).
+    Where two of them are one org, the financing's or the notice's key may name the regulator orgs too
+    (``_EndorserChoice._deal_regulators``)."""
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
 
 
@@ -87,8 +88,8 @@ def _deal_orgs(financing: FinancingView | None) -> list[str]:
     policy from acceptance; the chaincode's any two orgs for one an earlier contract version accepted, until
     UpgradeLedger gives it its policy), so that the
     terms it carries reach no org outside the collection. None where the caller may not read the financing or it
-    has no bank yet; one org where it both holds and finances (too few for the chaincode policy, which guards such a
-    financing: the caller adds the debtor's)."""
+    has no bank yet; one org where it both holds and finances (the financing's key then names it and every
+    regulator org, which the caller adds: ``_EndorserChoice._deal_regulators``)."""
     if financing is None or not financing.financier_msp:
         return []
     return _unique([financing.holder_msp, financing.financier_msp])

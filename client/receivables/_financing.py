@@ -114,7 +114,8 @@ class _FinancingOperations:
         (``without-recourse``, ``not-yet-due``...). The accepted terms are read back as for :meth:`exercise_recourse`;
         the financing record it writes alone carries the holder's and the bank's orgs' policy from acceptance, so those
         two endorse, members of the terms' collection: the terms reach no org outside it (where one org both holds and
-        finances, the financing has no policy of its own and the debtor's is added, as the chaincode policy needs two;
+        finances, the financing's key names that org and every regulator org, and those are named, read from the
+        chaincode's committed definition: ValueError, nothing sent, where they cannot be, naming the orgs to pass;
         where the debtor is a party of that org too, the orgs the claim's key names, that org and the regulator's, and
         any the chaincode's endorsement policy asks besides, as for a :meth:`confirm` of such a claim; without the
         Network, that org and the orgs the claim's key names, as for :meth:`record_disbursement`, not the Gateway's
