@@ -127,7 +127,8 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
 
     Any org may listen; by default the regulator does. Stop with Ctrl-C, SIGTERM or SIGHUP (a
     service manager's stop, a dropped ssh session: exit 0, the checkpoint past the last event
-    printed, as at Ctrl-C) or --limit.
+    printed, as at Ctrl-C) or --limit. A stream the peer ends before --limit events, or
+    with no --limit, exits 1 naming where to resume, so a service manager restarts it.
     Amounts show as money (integer fen with --json), nested ones too, with the event's
     currency where the event names one. An event that does not read as the contract's, or
     whose line cannot be made (values nested too deep, an amount of too many digits), is
@@ -179,6 +180,9 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
                 if last is None:   # refused at its first read, or broke before any event: the gateway's words
                     raise
                 raise _stream_broke(broken, last, checkpoint_file) from broken
+            # the peer ended the stream as done (gRPC status OK): a follower has no end of its own, and exit 0 here
+            # would read as finished to a service manager that restarts only what fails
+            raise _stream_ended(count, last, checkpoint_file)
     except KeyboardInterrupt:
         click.echo(f"stopped after {count} event(s)", err=True)
 
@@ -198,6 +202,23 @@ def _stream_broke(broken: GatewayError, last: ChaincodeEvent,
         f"{where}: {describe(broken)}. Run again with --start-block {last.block_number} to go on from "
         "that block (its events up to that tx come again), or with --checkpoint FILE to resume after the "
         "last event printed")
+
+
+def _stream_ended(count: int, last: ChaincodeEvent | None, checkpoint_file: Path | None) -> click.ClickException:
+    """The report of a stream the peer ended (status OK) before --limit, or with none: what happened, and how to go
+    on without missing the events committed meanwhile."""
+    after = (f" after the event of block {last.block_number} tx {on_one_line(last.transaction_id)}"
+             if last is not None else "")
+    ended = f"the peer ended the event stream{after}, {count} event(s) printed (a follower never ends on its own)"
+    if checkpoint_file is not None:
+        return click.ClickException(f"{ended}: {checkpoint_file} holds the position: run the same command again to "
+                                    "resume there")
+    if last is not None:
+        return click.ClickException(f"{ended}: run again with --start-block {last.block_number} to go on from that "
+                                    "block (its events up to that tx come again), or with --checkpoint FILE to "
+                                    "resume after the last event printed")
+    return click.ClickException(f"{ended}: run it again (with --checkpoint FILE a restart resumes where it stopped; "
+                                "without, it starts at the next commit unless --start-block says where)")
 
 
 def _refuse_a_checkpoint_of_another_listener(checkpointer: FileCheckpointer, session) -> None:

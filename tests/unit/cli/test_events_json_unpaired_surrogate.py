@@ -32,8 +32,8 @@ def test_an_unpaired_surrogate_is_printed_escaped_and_the_follower_goes_on(tmp_p
     ]
     over_a_gateway(transport)
     followed = CliRunner().invoke(main, ["events", "--start-block", "0", "--checkpoint", str(checkpoint), "--json"])
-    assert followed.exit_code == 0, followed.output
-    lines = followed.output.splitlines()
+    assert followed.exit_code == 1 and "the peer ended the event stream" in followed.stderr, followed.output
+    lines = followed.stdout.splitlines()
     assert [json.loads(line)["reason"] for line in lines] == ["x\ud800y \udc00\U0001f600", "ok"]
     assert "\\ud800" in lines[0] and "\U0001f600" in lines[0]   # only what UTF-8 cannot carry is escaped
     assert json.loads(checkpoint.read_text())["blockNumber"] == 6

@@ -74,5 +74,5 @@ def test_the_highest_block_number_is_taken_as_start_block(over_a_gateway):
     transport = FakeTransport()
     over_a_gateway(transport)
     result = CliRunner().invoke(main, ["events", "--start-block", str(2**64 - 1)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and "the peer ended the event stream" in result.stderr, result.output
     assert len(transport.requests("chaincode_events")) == 1

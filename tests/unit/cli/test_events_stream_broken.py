@@ -60,3 +60,35 @@ def test_a_stream_failing_before_any_event_is_reported_in_the_gateways_words(ove
     refused = CliRunner().invoke(main, ["events"])
     assert refused.exit_code == 1, refused.output
     assert refused.output.splitlines()[-1] == "Error: PERMISSION_DENIED: access denied"
+
+
+def test_a_stream_the_peer_ends_before_the_limit_fails_naming_the_checkpoint_to_resume_from(tmp_path, over_a_gateway):
+    path = tmp_path / "events.checkpoint"
+    transport = FakeTransport()
+    transport.event_responses = [_events_at(5, "aa" * 32)]   # then the stream ends with status OK
+    over_a_gateway(transport)
+    ended = CliRunner().invoke(main, ["events", "--start-block", "0", "--checkpoint", str(path)])
+    assert ended.exit_code == 1, ended.output
+    assert ended.stderr.splitlines()[-1] == (
+        f"Error: the peer ended the event stream after the event of block 5 tx {'aa' * 32}, 1 event(s) printed "
+        f"(a follower never ends on its own): {path} holds the position: run the same command again to resume "
+        "there")
+    assert json.loads(path.read_text())["blockNumber"] == 5
+
+
+def test_a_stream_the_peer_ends_without_a_checkpoint_names_the_block_to_start_from(over_a_gateway):
+    transport = FakeTransport()
+    transport.event_responses = [_events_at(5, "aa" * 32)]
+    over_a_gateway(transport)
+    ended = CliRunner().invoke(main, ["events", "--limit", "2"])
+    assert ended.exit_code == 1, ended.output
+    assert ended.stderr.splitlines()[-1].endswith(
+        ": run again with --start-block 5 to go on from that block (its events up to that tx come again), or "
+        "with --checkpoint FILE to resume after the last event printed")
+
+
+def test_a_stream_that_reaches_the_limit_ends_with_0(over_a_gateway):
+    transport = FakeTransport()
+    transport.event_responses = [_events_at(5, "aa" * 32)]
+    over_a_gateway(transport)
+    assert CliRunner().invoke(main, ["events", "--limit", "1"]).exit_code == 0

@@ -74,27 +74,28 @@ def test_an_unreadable_event_is_reported_recorded_and_passed_over_and_a_rerun_re
     checkpoint = tmp_path / "events.checkpoint"
     ledger.network = ResumingNetwork([chaincode_event(5, "t1"), unreadable, chaincode_event(7, "t3")])
     first = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == 1 and "the peer ended the event stream" in first.stderr, first.output
     assert [line.split("  ")[:2] for line in first.stdout.splitlines()] == [["block 5", "ReceivableConfirmed"],
                                                                             ["block 7", "ReceivableConfirmed"]]
-    (report,) = first.stderr.splitlines()
+    report, ended = first.stderr.splitlines()
+    assert ended.startswith("Error: the peer ended the event stream after the event of block 7 tx t3")
     assert report.startswith("skipped an unreadable event: event 'ReceivableConfirmed' in block 6 tx t2 ")
     assert problem in report
     assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
 
     ledger.network.events.append(chaincode_event(8, "t4"))
     again = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == 1 and "the peer ended the event stream" in again.stderr, again.output
     assert ledger.network.requests[-1] == (None, (7, "t3"))   # the checkpoint wins over --start-block
     assert [line.split("  ")[0] for line in again.stdout.splitlines()] == ["block 8"]
-    assert again.stderr.splitlines() == [f"resuming at block 7 after tx t3 ({checkpoint})"]   # block 6 not again
+    assert again.stderr.splitlines()[:-1] == [f"resuming at block 7 after tx t3 ({checkpoint})"]   # block 6 not again
 
 
 def test_with_json_an_unreadable_event_is_a_json_line_naming_it_and_why(ledger, tmp_path):
     checkpoint = tmp_path / "events.checkpoint"
     ledger.network = ResumingNetwork([chaincode_event(5, "t1"), not_json(6, "t2"), chaincode_event(7, "t3")])
     res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--json")
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1 and "the peer ended the event stream" in res.stderr, res.output
     first, unreadable, last = (json.loads(line) for line in res.stdout.splitlines())
     assert (first["block"], first["tx_id"], last["block"], last["tx_id"]) == (5, "t1", 7, "t3")
     assert set(unreadable) == {"block", "tx_id", "event", "unreadable"}
@@ -108,7 +109,7 @@ def test_a_payload_naming_another_transaction_is_unreadable_and_one_naming_a_blo
         payload_event(5, "t1", {"receivable_id": "R-1", "tx_id": "t-forged"}),
         payload_event(6, "t2", {"receivable_id": "R-2", "tx_id": "t2", "block": 99})])
     res = invoke("events", "--start-block", "0", "--json")
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1 and "the peer ended the event stream" in res.stderr, res.output
     unreadable, moved = (json.loads(line) for line in res.stdout.splitlines())
     assert (unreadable["block"], unreadable["tx_id"]) == (5, "t1")
     assert "naming transaction 't-forged', not the one that emitted it" in unreadable["unreadable"]
@@ -154,6 +155,6 @@ def test_the_sdk_refuses_a_payload_nested_past_its_bound_however_deep_naming_the
 def test_a_payload_nested_as_deep_as_the_bound_allows_reads_and_prints_on_its_line(ledger):
     ledger.network = ResumingNetwork([nested(5, "t1", MAX_EVENT_DEPTH - 1)])
     res = invoke("events", "--start-block", "0")
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1 and "the peer ended the event stream" in res.stderr, res.output
     assert res.stdout.splitlines() == [
         "block 5  ReceivableConfirmed  R-1  tx t1  note=" + "[" * (MAX_EVENT_DEPTH - 1) + "]" * (MAX_EVENT_DEPTH - 1)]
