@@ -8,11 +8,12 @@ import json
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
+from chaincode.receivables.errors import rule
 from chaincode.receivables.store_offers import UNCOUNTED_OFFERS_MAX, uncounted_offers_problem
 from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, EvaluateError, GatewayError, SubmitError
 
-from ._arguments import _id, _int, _read_as_the_contract_reads, _said
+from ._arguments import _as_the_contract_checks, _id, _int, _read_as_the_contract_reads, _said
 from ._models import Financing, FinancingTerms, Offer, OfferTerms, fen_sent
 from ._read_refusals import _unless_refused_the_read_steps
 from ..money import MAX_FEN
@@ -54,7 +55,8 @@ class _OfferOperations:
         the exposure was read from yet; send it again shortly. Without a version the offer is made as before (and moves
         the version all the same); a contract before the version takes no second argument, and the SDK sends none then.
         One that is no int (``"7"``, ``7.0``, ``True``) raises TypeError, one below 0 or above the
-        contract's 15 digits (:data:`EXPOSURE_VERSION_MAX`) ValueError, before any look-up, nothing sent.
+        contract's 15 digits (:data:`EXPOSURE_VERSION_MAX`) :class:`RefusedBeforeSending` (a ValueError)
+        ``argument-invalid``, the contract's rule for it, before any look-up, nothing sent.
 
         ``uncounted_offers``: the ``uncounted_offers`` of that same read, the bank's offers on the debtor its figures
         left out (lapsed, or their record rewritten by other orgs; not an offer whose own terms have expired,
@@ -62,7 +64,8 @@ class _OfferOperations:
         those offers, so that none of them can be accepted afterwards (``offer-not-listed``), even one written back OPEN
         after the read, which moves no version, nor disbursed if accepted before the offer committed
         (``offer-uncounted``): send them whenever the offer is priced on the read. Offer ids as the read gave them
-        (ValueError otherwise, nothing sent); none or empty sends nothing, as a contract before them takes.
+        (otherwise :class:`RefusedBeforeSending`, a ValueError, ``argument-invalid`` as the contract would answer,
+        before any look-up, nothing sent); none or empty sends nothing, as a contract before them takes.
         """
         return self._run_steps(self._make_offer_steps)(financing_id, terms, endorsing_organizations, exposure_version,
                                                         uncounted_offers)
@@ -177,14 +180,16 @@ class _OfferOperations:
 
 def _uncounted_offers(value: Sequence[str] | None) -> str:
     """``make_offer``'s ``uncounted_offers`` as sent: the JSON list of the offer ids ``financier_exposure`` answered
-    in ``uncounted_offers``; "" for none."""
+    in ``uncounted_offers``; "" for none. Checked by the contract's own rule (``uncounted_offers_problem``), and what
+    it refuses is :class:`RefusedBeforeSending` ``argument-invalid``, as MakeFinancingOffer would answer."""
     if value is None:
         return ""
     ids = list(value) if isinstance(value, Sequence) and not isinstance(value, (str, bytes)) else None
-    if problem := uncounted_offers_problem(ids, f"uncounted_offers is {value!r}",
-                                           "give the uncounted_offers financier_exposure answered with the version, "
-                                           f"a sequence of at most {UNCOUNTED_OFFERS_MAX} offer ids"):
-        raise ValueError(problem)
+    with _as_the_contract_checks("MakeFinancingOffer"):
+        if problem := uncounted_offers_problem(ids, f"uncounted_offers is {value!r}",
+                                               "give the uncounted_offers financier_exposure answered with the "
+                                               f"version, a sequence of at most {UNCOUNTED_OFFERS_MAX} offer ids"):
+            raise rule("argument-invalid", problem)
     return json.dumps(ids) if ids else ""
 
 
@@ -195,15 +200,17 @@ EXPOSURE_VERSION_MAX = 10 ** 15 - 1
 
 def _exposure_version(value: int) -> str:
     """``make_offer``'s ``exposure_version`` as sent: a version ``financier_exposure`` answered (an int
-    from 0 to :data:`EXPOSURE_VERSION_MAX`)."""
+    from 0 to :data:`EXPOSURE_VERSION_MAX`). One of another type is a TypeError; one out of that range is
+    :class:`RefusedBeforeSending` ``argument-invalid``, as MakeFinancingOffer would answer its text."""
     advice = (f"give the version financier_exposure answered, an int from 0 to {EXPOSURE_VERSION_MAX:_} "
               "(15 digits)")
-    if _int(value, "exposure_version", advice) < 0:
-        raise ValueError(f"exposure_version is negative: {advice}; nothing was sent")
-    if value > EXPOSURE_VERSION_MAX:
-        # not echoed: the text of an int of some 4,300 digits or more is itself refused by Python
-        raise ValueError(f"exposure_version is above {EXPOSURE_VERSION_MAX:_}, the contract's 15 digits: "
-                         f"{advice}; nothing was sent")
+    with _as_the_contract_checks("MakeFinancingOffer"):
+        if _int(value, "exposure_version", advice) < 0:
+            raise rule("argument-invalid", f"exposure_version is negative: {advice}")
+        if value > EXPOSURE_VERSION_MAX:
+            # not echoed: the text of an int of some 4,300 digits or more is itself refused by Python
+            raise rule("argument-invalid", f"exposure_version is above {EXPOSURE_VERSION_MAX:_}, the contract's 15 "
+                       f"digits: {advice}")
     return str(value)
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.tx_financing_offers import _version as contract_exposure_version
-from client.receivables import AsyncReceivablesClient, ReceivablesClient
+from client.receivables import AsyncReceivablesClient, ReceivablesClient, RefusedBeforeSending
 from client.receivables._offers import EXPOSURE_VERSION_MAX
 
 from . import fakes
@@ -78,9 +78,9 @@ def test_an_exposure_version_above_the_contracts_15_digits_is_refused_naming_the
     raised, contracts = both_clients(lambda c: c.make_offer(F, TERMS, endorsing_organizations=ORGS,
                                                             exposure_version=EXPOSURE_VERSION_MAX + 1))
     for error in raised:
-        assert type(error) is ValueError
-        assert str(error).startswith("exposure_version is above 999_999_999_999_999, the contract's 15 "
-                                     "digits")
+        assert type(error) is RefusedBeforeSending and error.rule == "argument-invalid"
+        assert error.detail.startswith("exposure_version is above 999_999_999_999_999, the contract's 15 "
+                                       "digits")
     assert [c.calls for c in contracts] == [[], []]
     # the largest the contract takes is sent
     contract = FakeContract(responses={"MakeFinancingOffer": fakes.offer()})

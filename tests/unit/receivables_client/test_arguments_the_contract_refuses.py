@@ -187,3 +187,15 @@ def test_a_refusal_before_sending_pickles_and_copies_with_every_field():
         assert (twin.transaction, twin.rule, twin.detail, twin.sent, str(twin)) == \
             (refused.transaction, refused.rule, refused.detail, False, str(refused))
 
+
+
+@pytest.mark.parametrize("version", [-1, 10 ** 15, 10 ** 5000], ids=["negative", "16-digits", "5001-digits"])
+def test_an_exposure_version_the_contract_would_refuse_is_refused_under_its_rule_before_any_look_up(version):
+    refused_before_sending(lambda c: c.make_offer(F, terms(), exposure_version=version), "argument-invalid",
+                           "MakeFinancingOffer")
+
+
+@pytest.mark.parametrize("wrong", [O, ["O-none"], [7], {O}, [O] * 1001], ids=["id", "no-id", "int", "set", "1001"])
+def test_uncounted_offers_the_contract_would_refuse_are_refused_under_its_rule_before_any_look_up(wrong):
+    refused_before_sending(lambda c: c.make_offer(F, terms(), uncounted_offers=wrong), "argument-invalid",
+                           "MakeFinancingOffer")
