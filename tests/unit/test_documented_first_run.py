@@ -1,0 +1,49 @@
+"""What README.md tells a new operator for a first run stays true: the test command is the one CI runs, the
+log files it sends the reader to are where the network writes them, and "Read next" leads to every page of docs/.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from network import ccservers, nodeconfig
+from network.topology import DEFAULT_TOPOLOGY, load as load_topology
+from tests.unit.test_documented_python import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _paragraph_starting(words: str) -> str:
+    [paragraph] = [p for p in README.split("\n\n") if p.startswith(words)]
+    return paragraph.replace("\n", " ")
+
+
+def test_the_readme_test_command_is_the_one_ci_runs():
+    commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.startswith(("#", "set ", "cd "))]
+    assert commands == ["./scripts/test"], f".ci/run runs {commands}"
+    [code_block] = [block for block in README.split("\n\n") if block.lstrip().startswith("./scripts/demo")]
+    documented = [shlex.split(line, comments=True) for line in code_block.splitlines()]
+    assert ["./scripts/test"] in documented, f"the README's two commands are {documented}"
+
+
+def test_the_log_files_the_readme_names_are_where_the_network_writes_them():
+    logs = _paragraph_starting("Logs and files:")
+    topology = load_topology(DEFAULT_TOPOLOGY)
+    default_root = topology.resolved_data_root(env={}).relative_to(ROOT)
+    assert f"`{default_root}`" in logs
+    assert topology.resolved_data_root(env={"RECFIN_HOME": "/h"}) == Path("/h/network")
+    assert "`$RECFIN_HOME/network`" in logs
+    node_log = nodeconfig.node_dirs(Path(), "<node>").log
+    server_log = ccservers.chaincode_dir(Path(), "<name>") / "<org>" / ccservers.SERVER_LOG_FILE
+    for log in (node_log, server_log):
+        assert f"`{log}`" in logs, f"the README does not name {log}, where the network writes that log"
+
+
+def test_read_next_leads_to_every_page_of_the_docs():
+    read_next = README.split("Read next:", 1)[1].split("\n\n", 1)[0]
+    named = set(re.findall(r"`(docs/[\w.-]+\.md)`", read_next))
+    pages = {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")}
+    assert pages - named == set(), f"README's Read next leaves out {sorted(pages - named)}"
+    assert named - pages == set(), f"README's Read next names pages that are not there: {sorted(named - pages)}"
