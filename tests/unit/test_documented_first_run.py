@@ -1,5 +1,6 @@
 """What README.md tells a new operator for a first run stays true: the test command is the one CI runs, the
-log files it sends the reader to are where the network writes them, and "Read next" leads to every page of docs/.
+log files it sends the reader to are where the network writes them, its tour shows every command group, and
+"Read next" leads to every page of docs/.
 """
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import shlex
 from pathlib import Path
 
+from cli.main import main
 from network import ccservers, nodeconfig
 from network.topology import DEFAULT_TOPOLOGY, load as load_topology
 from tests.unit.test_documented_python import ROOT
@@ -47,3 +49,10 @@ def test_read_next_leads_to_every_page_of_the_docs():
     pages = {f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")}
     assert pages - named == set(), f"README's Read next leaves out {sorted(pages - named)}"
     assert named - pages == set(), f"README's Read next names pages that are not there: {sorted(named - pages)}"
+
+
+def test_the_tour_shows_every_command_group():
+    tour = README.split("## A tour", 1)[1].split("\n## ", 1)[0]
+    shown = {words[1] for words in (line.split() for line in tour.splitlines())
+             if len(words) > 1 and words[0].endswith("recfin")}
+    assert set(main.commands) - shown == set(), f"the README's tour leaves out {sorted(set(main.commands) - shown)}"
