@@ -67,6 +67,12 @@ def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any],
         key, eq, value = text.partition("=")
         if not eq or not key.startswith("grpc."):
             raise click.BadParameter(f"{text!r}: write grpc.NAME=VALUE, e.g. grpc.keepalive_time_ms=30000")
+        if not value:
+            # an empty string is no setting of any gRPC option: passed on, the channel failed or took it as some
+            # default far from the command line
+            raise click.BadParameter(f"{text!r} gives {key} no value: write grpc.NAME=VALUE with the value after '=', "
+                                     "a whole number (e.g. grpc.keepalive_time_ms=30000) or text (e.g. "
+                                     "grpc.primary_user_agent=recfin-bench); leave the option out for gRPC's default")
         try:
             parsed: Any = int(value)    # a whole number for an integer option such as grpc.keepalive_time_ms
         except ValueError:              # anything else (a name, "--5", "²") is passed on as text, as written

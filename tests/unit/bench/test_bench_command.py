@@ -65,6 +65,14 @@ def test_a_grpc_option_must_be_named_and_valued(tmp_path):
     assert result.exit_code == 2 and "grpc.NAME=VALUE" in result.output
 
 
+def test_a_grpc_option_with_nothing_after_the_equals_sign_is_refused_naming_it(tmp_path):
+    result = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "--grpc-option", "grpc.keepalive_time_ms="])
+    assert result.exit_code == 2
+    assert "--grpc-option" in result.output and "grpc.keepalive_time_ms no value" in result.output
+    assert "grpc.NAME=VALUE" in result.output
+    assert not (tmp_path / "profiles").exists()          # nothing was written
+
+
 def test_help_lists_the_modes_and_workloads():
     text = CliRunner().invoke(bench, ["--help"]).output
     for word in ("register", "confirm", "transfer", "mixed", "rate", "concurrency", "--compare-node", "--clients"):
