@@ -14,6 +14,7 @@ from . import keys
 from .errors import rule, shown
 from .fingerprint import VERSION as FINGERPRINT_VERSION
 from .fingerprint import is_fingerprint
+from .identity import refusal_of_client_id
 from .model import ensure_one_line
 
 
@@ -30,6 +31,14 @@ def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool 
     if one_line:
         ensure_one_line(value, field)
     return value
+
+
+def _client_id(value: str, field: str = "client_id") -> str:
+    """An identity to bind to a party: ``value`` trimmed, refused unless a certificate could present it."""
+    client_id = _require_text(value, field, 1000, one_line=False)
+    if (refused := refusal_of_client_id(client_id, field)) is not None:
+        raise refused
+    return client_id
 
 
 def _request_id(value: str) -> str:

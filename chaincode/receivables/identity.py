@@ -28,6 +28,10 @@ from typing import Any
 
 from cryptography.x509.oid import NameOID
 
+from chaincode.shim import client_id_problem
+
+from .errors import RuleViolation, _identity, rule
+
 ADMIN_OU = "admin"
 # the other roles' NodeOU identifiers: a certificate carrying one of them as well is no admin to Fabric
 OTHER_ROLE_OUS = frozenset({"client", "peer", "orderer"})
@@ -45,3 +49,22 @@ def is_org_admin(client_identity: Any) -> bool:
         return False
     ous = {attr.value for attr in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)}
     return ADMIN_OU in ous and not ous & OTHER_ROLE_OUS
+
+
+def presented_by_a_certificate(client_id: str) -> bool:
+    """Whether some certificate's id is ``client_id``: of the ids a party record lists, only those can act for
+    it. Others were stored by an older contract as sent (with surrounding spaces, or any text at all)."""
+    return client_id_problem(client_id) is None
+
+
+def refusal_of_client_id(client_id: str, field: str = "client_id") -> RuleViolation | None:
+    """``client-id-invalid`` for an identity no certificate presents (``client_id_problem``: ``+5``, a
+    line-wrapped copy, a DN cut short), or None. Bound, such an id would act for no one, while counting as an
+    identity left to act for its party."""
+    why = client_id_problem(client_id)
+    if why is None:
+        return None
+    return rule("client-id-invalid", f"{field} {_identity(client_id)} is no client identity a certificate "
+                f"presents ({why}): it is x509::<subject DN>::<issuer DN> as the contract forms it from the "
+                "user's certificate. Name a user of the org instead (--client NAME of `recfin party register` or "
+                "`recfin party bind` forms its id), or send the id client_id_of(certificate) gives in the SDK")

@@ -26,6 +26,7 @@ from chaincode.contract.validation_errors import first_errors
 
 from . import config, dates, daycount, fingerprint, keys, money, uscc
 from .errors import RuleViolation, rule, shown
+from .identity import refusal_of_client_id
 
 
 AMOUNT_CAP = "amount_cap"   # the validation context's key for the largest amount a model takes
@@ -271,6 +272,14 @@ class PartyRegistration(Doc):
     # kept as sent would be a binding that acts for no one yet counts as one left to act (last-identity rule).
     client_ids: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]] = Field(
         min_length=1, description="client identities that act for the party: x509::<subject>::<issuer> (trimmed)")
+
+    @field_validator("client_ids")
+    @classmethod
+    def _ids_certificates_present(cls, client_ids: list[str]) -> list[str]:
+        for position, client_id in enumerate(client_ids):
+            if (refused := refusal_of_client_id(client_id, f"client_ids[{position}]")) is not None:
+                raise refused
+        return client_ids
 
 
 class Party(Doc):

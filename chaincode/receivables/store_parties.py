@@ -11,7 +11,7 @@ from google.protobuf.message import DecodeError
 from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, uscc as credit_code
-from .identity import lists_identity
+from .identity import lists_identity, presented_by_a_certificate
 from .errors import rule, shown
 from .model import Party
 from .store_base import StoreBase, contract_policy_orgs, parsed_object
@@ -102,9 +102,9 @@ class PartyRecords(StoreBase):
         (``acting_for_others``, left to it) and those whose binding key other orgs hold a policy on
         (``binding_held_by``: the party's org cannot write it, and the record decides anyway)."""
         others = await self.acting_for_others(party)
-        # An id with surrounding spaces (an older contract stored one as sent) is no certificate's: it acts for no one.
+        # An id no certificate presents (an older contract stored any text as sent, padded or not) acts for no one.
         return [client_id for client_id in party.client_ids
-                if client_id == client_id.strip() and client_id not in others
+                if presented_by_a_certificate(client_id) and client_id not in others
                 and await self.binding_held_by(party.msp_id, client_id) is None]
 
     async def put_party(self, party: Party, client_ids: list[str]) -> None:

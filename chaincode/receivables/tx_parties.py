@@ -11,9 +11,9 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, queries
-from .arguments import _first_repeat, _require_text
+from .arguments import _client_id, _first_repeat, _require_text
 from .errors import RuleViolation, _identity, rule, shown
-from .identity import is_org_admin
+from .identity import is_org_admin, presented_by_a_certificate
 from .model import Party, PartyRegistration, parse_request
 from .schemas import IdentityParty, PartyHistoryEntry, json_argument
 from .store_base import UNREADABLE_VALUE
@@ -158,6 +158,7 @@ class PartyTransactions(TransactionGroup):
         """
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
+        client_id = _client_id(client_id)
         if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
             if owner.uscc == party.uscc:
                 # unbinding it from this very party to bind it back is no way on (refused for its last one)
@@ -183,8 +184,9 @@ class PartyTransactions(TransactionGroup):
         The binding goes in this transaction: once it commits, the identity acts for no party. Refused when no
         identity would act for the party afterwards, so no party is left that nobody can act for: identities the
         record lists that act for another party, or whose binding other orgs hold, are not counted, nor are ids
-        with surrounding spaces an older contract stored as sent (no certificate's id has them). An admin may
-        remove its own certificate's binding: its admin rights come from the certificate, not the binding.
+        no certificate presents (``presented_by_a_certificate``: an older contract stored any text as sent, a typo,
+        surrounding spaces). An admin may remove its own certificate's binding: its admin rights come from the
+        certificate, not the binding.
 
         Any identity the party record lists is taken off it, whatever its binding says; the binding is deleted
         only where it names this party (one naming another party is that party's, or stray) and its org can
@@ -212,14 +214,15 @@ class PartyTransactions(TransactionGroup):
         party.client_ids.remove(client_id)
         # the identities left that act for the party keep their bindings, written again under its org's policy
         if not (acting := await s.store.bindings_to_seal(party)):
-            padded = [c for c in party.client_ids if c != c.strip()]
-            unpadded = [c for c in party.client_ids if c == c.strip()]
-            others = (f" (the others its record lists, {', '.join(_identity(c) for c in unpadded)}, act for "
-                      "another party or have a binding other orgs hold)" if unpadded else "")
-            if padded:   # stored as sent by an older contract: no certificate's id has surrounding spaces
-                others += (f" ({', '.join(_identity(c) for c in padded)} {'has' if len(padded) == 1 else 'have'} "
-                           "surrounding spaces, which no certificate's id has: it acts for no one; unbind it "
-                           "exactly as listed)")
+            unpresentable = [c for c in party.client_ids if not presented_by_a_certificate(c)]
+            presentable = [c for c in party.client_ids if presented_by_a_certificate(c)]
+            others = (f" (the others its record lists, {', '.join(_identity(c) for c in presentable)}, act for "
+                      "another party or have a binding other orgs hold)" if presentable else "")
+            if unpresentable:   # stored as sent by an older contract (surrounding spaces, a typo, '+5')
+                others += (f" ({', '.join(_identity(c) for c in unpresentable)} "
+                           f"{'is' if len(unpresentable) == 1 else 'are'} no id a certificate presents "
+                           "(x509::<subject DN>::<issuer DN> as the contract forms it): it acts for no one; "
+                           "unbind it exactly as listed)")
             raise rule("last-identity-of-party", f"no identity would act for {party.uscc} once {_identity(client_id)} "
                        f"goes{others}: bind another first (BindPartyIdentity), so the party keeps someone who can act "
                        "for it")

@@ -8,7 +8,7 @@ turn uses this package.
 from ._composite import create_composite_key, split_composite_key
 from ._errors import PeerError
 from ._handler import StreamHandler
-from ._identity import ATTRIBUTES_OID, ClientIdentity, x509_client_id
+from ._identity import ATTRIBUTES_OID, ClientIdentity, client_id_problem, x509_client_id
 from ._iterators import QueryIterator
 from ._key_policy import KeyEndorsementPolicy
 from ._peer_options import PeerOptions
@@ -30,6 +30,7 @@ __all__ = [
     "QueryMetadata",
     "Response",
     "StreamHandler",
+    "client_id_problem",
     "create_composite_key",
     "serve",
     "split_composite_key",

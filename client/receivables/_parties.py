@@ -6,11 +6,12 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import TypeAdapter
 
+from chaincode.receivables.arguments import _client_id
 from chaincode.receivables.model import visible_characters
 from client.gateway._proposal import as_tuple
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _json, _read_as_the_contract_reads, _text
+from ._arguments import _as_the_contract_checks, _id, _json, _read_as_the_contract_reads, _text
 from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration, Role
 
 
@@ -65,8 +66,13 @@ class _PartyOperations:
 
         Refused, as ``RuleViolation``, for an identity acting for a party already (``identity-already-bound``), and
         for one whose binding key other orgs hold a key-level policy on (``binding-held-by-other-orgs``: issue the
-        user a certificate with another name, ``recfin org user add``, and bind that)."""
-        return self._submit("BindPartyIdentity", _id(uscc, "uscc"), _id(client_id, "client_id"), model=Party)
+        user a certificate with another name, ``recfin org user add``, and bind that). An id no certificate
+        presents (``+5``, one copied from a wrapped line: not ``x509::<subject DN>::<issuer DN>`` as
+        ``client_id_of(cert)`` forms it) is refused as ValueError naming ``client-id-invalid``, nothing sent."""
+        client_id = _id(client_id, "client_id")
+        with _as_the_contract_checks("BindPartyIdentity"):
+            _client_id(client_id)
+        return self._submit("BindPartyIdentity", _id(uscc, "uscc"), client_id, model=Party)
 
     def unbind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).

@@ -26,7 +26,7 @@ async def test_ids_with_the_composite_key_delimiters_are_refused_by_rule_not_a_c
     for bad in ("R-1\x00", "\U0010ffff", "\x00"):
         await net.refused(core, "ConfirmReceivable", bad, rule="argument-invalid")
         await net.refused(tier1, "TransferReceivable", r["id"], bad, "100", rule="argument-invalid")
-        await net.refused(admin, "BindPartyIdentity", tier1.uscc, bad, rule="argument-invalid")
+        await net.refused(admin, "BindPartyIdentity", tier1.uscc, bad, rule="client-id-invalid")  # no certificate presents it
         message = await net.refused(tier1, "GetDiscountOffer", bad, evaluate=True, rule="argument-invalid")
         assert "\n" not in message and "ValueError" not in message
 

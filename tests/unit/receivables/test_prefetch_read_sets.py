@@ -76,9 +76,9 @@ async def test_every_transaction_of_a_lifecycle_reads_what_it_read_one_record_at
     # parties
     newcomer = net.admins["SupplierMSP"]
     await check(newcomer, "RegisterParty", {"uscc": credit_code(90), "name": "Tier-3", "role": "supplier",
-                                            "msp_id": "SupplierMSP", "client_ids": ["x509::CN=a", "x509::CN=b"]})
-    await check(newcomer, "BindPartyIdentity", credit_code(90), " x509::CN=c ")
-    await check(newcomer, "UnbindPartyIdentity", credit_code(90), " x509::CN=a ")
+                                            "msp_id": "SupplierMSP", "client_ids": ["x509::CN=a::CN=ca", "x509::CN=b::CN=ca"]})
+    await check(newcomer, "BindPartyIdentity", credit_code(90), " x509::CN=c::CN=ca ")
+    await check(newcomer, "UnbindPartyIdentity", credit_code(90), " x509::CN=a::CN=ca ")
 
     # a split; the part kept financed with two offers (one lapses), both parts paid through the parent
     r = await check(a["tier1"], "RegisterReceivable", net.registration(a["tier1"], a["core"]), "req-1")

@@ -496,7 +496,30 @@ async def test_a_padded_client_id_is_trimmed_at_registration_and_one_stored_so_i
     record = json.loads(net.ledger.state[key])
     net.ledger.state[key] = json.dumps({**record, "client_ids": [user.id, f" {user.id}"]}).encode()
     message = await net.refused(admin, "UnbindPartyIdentity", party["uscc"], user.id, rule="last-identity-of-party")
-    assert "surrounding spaces, which no certificate's id has: it acts for no one; unbind it exactly as listed" in message
+    assert "is no id a certificate presents (x509::<subject DN>::<issuer DN> as the contract forms it): it acts " \
+        "for no one; unbind it exactly as listed" in message
     assert "act for another party" not in message
     left = await net.ok(admin, "UnbindPartyIdentity", party["uscc"], f" {user.id}")
     assert left["client_ids"] == [user.id]
+
+
+@pytest.mark.parametrize("stored", ["+5", "x509::CN=tier1-user,OU=client", "x509::CN=tier1\nuser::CN=ca"])
+async def test_an_id_no_certificate_presents_stored_by_an_older_contract_is_no_one_left_to_act(stored):
+    """A record an older contract wrote lists text no certificate's id can be (a typo it bound as sent): the
+    party's one real identity is its last, and unbinding it is refused; the stored text is taken off as listed."""
+    net = await standard_net()
+    admin, tier1 = net.admins[SUPPLIER], net.actors["tier1"]
+    key = net._key(keys.PARTY, tier1.uscc)
+    record = json.loads(net.ledger.state[key])
+    net.ledger.state[key] = json.dumps({**record, "client_ids": [tier1.identity.id, stored]}).encode()
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, stored)] = tier1.uscc.encode()
+
+    message = await net.refused(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id,
+                                rule="last-identity-of-party")
+    assert f"{stored!r} is no id a certificate presents" in message
+    assert (await net.ok(tier1, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+    found = await net.ok(admin, "FindIdentityParty", SUPPLIER, stored, evaluate=True)
+    assert found["party"]["uscc"] == tier1.uscc          # the old binding still reads
+    left = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, stored)
+    assert left["client_ids"] == [tier1.identity.id]
+    assert net._key(keys.CLIENT, SUPPLIER, stored) not in net.ledger.state

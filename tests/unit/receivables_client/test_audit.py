@@ -1366,11 +1366,11 @@ def test_a_caller_refused_the_read_is_sent_to_the_gateways_plan_and_refused_by_t
 def test_a_party_is_registered_with_its_own_org_and_another_of_the_channel_when_the_client_can_read_the_channel():
     contract = FakeContract(responses={"RegisterParty": fakes.party()})
     network = ChannelNetwork(SUPPLIER, BANK, CORE)
-    ReceivablesClient(contract, network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+    ReceivablesClient(contract, network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a::CN=ca"])
     assert contract.only().endorsing_organizations == [SUPPLIER, BANK]
     assert {tuple(orgs) for *_, orgs in network.qscc.asked} == {(SUPPLIER,)}
     without_network = FakeContract(responses={"RegisterParty": fakes.party()})
-    ReceivablesClient(without_network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+    ReceivablesClient(without_network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a::CN=ca"])
     assert without_network.only().endorsing_organizations is None   # nothing to read the channel with
 
 
@@ -1394,7 +1394,7 @@ def confirm_then_register_async(contract, *channel_orgs: str) -> None:
                                "ConfirmReceivable": fakes.receivable(), "RegisterParty": fakes.party()})
     client = AsyncReceivablesClient(contract, network)
     asyncio.run(client.confirm(R))
-    asyncio.run(client.register_party(fakes.CORE, "Core", "core_enterprise", CORE, ["x509::CN=b"]))
+    asyncio.run(client.register_party(fakes.CORE, "Core", "core_enterprise", CORE, ["x509::CN=b::CN=ca"]))
 
 
 def test_the_async_client_names_the_same_orgs():
@@ -1452,7 +1452,7 @@ def submitted_orgs(contract) -> list[list[str] | None]:
 def test_a_party_registration_goes_to_the_next_other_org_when_the_first_has_no_peer_to_endorse():
     contract = OrgsDown(BANK, responses={"RegisterParty": fakes.party()})
     network = ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)
-    ReceivablesClient(contract, network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+    ReceivablesClient(contract, network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a::CN=ca"])
     assert submitted_orgs(contract) == [[SUPPLIER, BANK], [SUPPLIER, CORE]]
 
 
@@ -1478,12 +1478,12 @@ def test_no_other_org_is_tried_when_the_partys_own_org_cannot_endorse_or_the_con
     contract = OrgsDown(SUPPLIER, responses={"RegisterParty": fakes.party()})
     with pytest.raises(EndorseError):
         ReceivablesClient(contract, ChannelNetwork(SUPPLIER, BANK, CORE)).register_party(
-            fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+            fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a::CN=ca"])
     assert submitted_orgs(contract) == [[SUPPLIER, BANK]]
     refusing = FakeContract(errors={"RegisterParty": refused("RegisterParty", "party-exists")})
     with pytest.raises(RuleViolation):
         ReceivablesClient(refusing, ChannelNetwork(SUPPLIER, BANK, CORE)).register_party(
-            fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+            fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a::CN=ca"])
     assert submitted_orgs(refusing) == [[SUPPLIER, BANK]]
 
 
@@ -1500,7 +1500,7 @@ def test_the_async_client_plans_as_the_blocking_one_when_an_org_cannot_endorse()
     with pytest.raises(EndorseError, match=f"{BANK} could not"):   # a same-org confirmation names every org
         confirm_then_register_async(contract, BANK, CORE, SUPPLIER)
     asyncio.run(AsyncReceivablesClient(contract, async_channel(BANK, CORE, SUPPLIER)).register_party(
-        fakes.CORE, "Core", "core_enterprise", CORE, ["x509::CN=b"]))
+        fakes.CORE, "Core", "core_enterprise", CORE, ["x509::CN=b::CN=ca"]))
     assert submitted_orgs(contract) == [[CORE, BANK, SUPPLIER], [CORE, BANK], [CORE, SUPPLIER]]
 
 

@@ -92,7 +92,7 @@ def test_errors_without_a_rule_pass_through_unchanged():
     contract = FakeContract(errors={"RegisterParty": conversion, "ConfirmReceivable": commit})
     client = ReceivablesClient(contract)
     with pytest.raises(EndorseError) as caught:
-        client.register_party(TIER1, "x", "supplier", "SupplierMSP", ["id"])
+        client.register_party(TIER1, "x", "supplier", "SupplierMSP", ["x509::CN=a::CN=ca"])
     assert caught.value is conversion
     with pytest.raises(CommitError) as caught_commit:
         client.confirm("R-1", endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
