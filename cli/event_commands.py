@@ -22,7 +22,7 @@ import click
 
 from client.atomic_file import check_output_file
 from client.gateway import ChaincodeEvent, FileCheckpointer, GatewayError, holds_position
-from client.gateway._checkpointer import MAX_BLOCK_NUMBER
+from client.gateway._checkpointer import CHECKPOINT_FILE_FORM, MAX_BLOCK_NUMBER, NotACheckpointFile
 from client.receivables import ReceivablesEvent
 
 from .amounts import with_money
@@ -143,7 +143,9 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
         checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
     except BlockingIOError:
         raise _held_elsewhere(checkpoint_file) from None
-    except ValueError as exc:   # it holds no checkpoint (the SDK names the file and what one holds)
+    except NotACheckpointFile as exc:
+        raise file_refused("--checkpoint", _not_a_checkpoint(exc.path)) from None
+    except ValueError as exc:   # the SDK names the file and what is wrong with it
         raise file_refused("--checkpoint", str(exc)) from None
     if checkpointer is not None:
         # its lock on the file is released when the command ends, not left to the garbage collector
@@ -202,6 +204,18 @@ def _stream_broke(broken: GatewayError, last: ChaincodeEvent,
         f"{where}: {describe(broken)}. Run again with --start-block {last.block_number} to go on from "
         "that block (its events up to that tx come again), or with --checkpoint FILE to resume after the "
         "last event printed")
+
+
+def _not_a_checkpoint(path: Path) -> str:
+    """The refusal of a --checkpoint FILE holding something else, with the way to go on that loses no event: removed
+    alone, the file would have the follower start at the next commit, past every event committed since the last
+    good checkpoint."""
+    return (f"{as_typed(path)} is not a checkpoint file ({CHECKPOINT_FILE_FORM}): give another file; or, to go on "
+            f"without missing an event, remove it and run again with --start-block N, N the block of the last event "
+            "already handled (the last line of your output: \"block\" with --json, else \"block N\" at its start; "
+            "that block's events up to it come again, a consumer keyed by tx_id takes them once). Removed alone, "
+            "the follower starts at the next commit and never shows the events committed since its last good "
+            "checkpoint")
 
 
 def _stream_ended(count: int, last: ChaincodeEvent | None, checkpoint_file: Path | None) -> click.ClickException:

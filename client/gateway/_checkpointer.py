@@ -349,6 +349,23 @@ def _describe(listener: _Listener) -> str:
         f"chaincode {chaincode!r} events of channel {channel!r}")
 
 
+CHECKPOINT_FILE_FORM = ('{"blockNumber": N, "transactionId": "...", "channel": "...", "chaincode": "..."}, the last '
+                        'two optional')
+"""What a checkpoint file holds, as the error on one that holds something else shows it."""
+
+
+class NotACheckpointFile(ValueError):
+    """A checkpoint file that holds something else (``path`` names it). Its advice keeps the events committed since
+    the last good checkpoint: removed alone, the file would have its listener start at the next commit, past them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"{path} is not a checkpoint file ({CHECKPOINT_FILE_FORM}): give another file, or remove it "
+                         "and start the listener with start_block at the block of the last event handled (its "
+                         "events up to that one come again): removed alone, the listener starts at the next commit "
+                         "and skips every event committed since the last good checkpoint")
+
+
 def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
     """The block number, transaction ID and listener (None in a file that names none) in a checkpoint file; a
     ValueError naming the file if it holds something else (resuming from a guess could skip events or repeat
@@ -369,9 +386,7 @@ def _read_state(path: Path) -> tuple[int | None, str | None, _Listener | None]:
             transaction_id is None or isinstance(transaction_id, str)) or foreign_keys or (
             block_number is None and transaction_id) or not (  # a transaction with no block: where would it resume?
             channel is None and chaincode is None or _is_name(channel) and (chaincode is None or _is_name(chaincode))):
-        raise ValueError(f'{path} is not a checkpoint file ({{"blockNumber": N, "transactionId": "...", '
-                         f'"channel": "...", "chaincode": "..."}}, the last two optional): give another file, or '
-                         f"remove it to start afresh")
+        raise NotACheckpointFile(path)
     return block_number, transaction_id, (channel, chaincode) if channel is not None else None
 
 
