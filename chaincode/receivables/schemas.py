@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic_core import core_schema
 
-from .model import DiscountOffer, Doc, Financing, InvoiceAttestation, Offer, Party, Receivable, Status
+from .model import DiscountOffer, Doc, Financing, Offer, Party, Receivable, Status
 
 
 def json_argument(model: type[BaseModel]) -> type:
@@ -141,13 +141,6 @@ class PassedOver(Doc):
 
     unreadable: list[str] = UNREADABLE_FIELD
     newer_version: list[str] = NEWER_VERSION_FIELD
-
-
-class InvoiceAttestations(PassedOver):
-    """``GetInvoiceAttestations`` asked with ``answer`` ``object``: an invoice's attestations, oldest first, and the
-    keys of the records under the invoice it passed over as this peer cannot read them."""
-
-    attestations: list[InvoiceAttestation]
 
 
 class Page(PassedOver):

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import json
 
-from pydantic import RootModel
-
 from chaincode.contract import Context, transaction
 
 from . import attestation, events, keys
 from .arguments import _fingerprint
 from .errors import rule, shown
 from .model import InvoiceAttestation, InvoiceAttestationRequest, parse_request
-from .schemas import InvoiceAttestations, json_argument
+from .schemas import json_argument
 from .session import rules
 from .tx_base import TransactionGroup
 
 AttestationArgument = json_argument(InvoiceAttestationRequest)
-
-
-class AttestationsAnswer(RootModel[list[InvoiceAttestation] | InvoiceAttestations]):
-    """GetInvoiceAttestations' answer: with answer list (the default), a list of InvoiceAttestation, oldest first;
-    with answer object, InvoiceAttestations, that list as attestations with the keys of the records passed over.
-    GetMetadata's schema subset cannot say "one of" (``chaincode.contract._schema``): it names the two here."""
 
 
 class AttestationTransactions(TransactionGroup):
@@ -72,12 +64,13 @@ class AttestationTransactions(TransactionGroup):
     @transaction(evaluate=True)
     @rules
     async def GetInvoiceAttestations(self, ctx: Context, fingerprint: str, answer: str = "list"
-                                     ) -> AttestationsAnswer:
+                                     ) -> list[InvoiceAttestation]:
         """Every verification attestation of an invoice, oldest first, to the invoice's seller and buyer, a party of
         an attesting role and the regulator.
 
-        ``answer`` ``list`` (the default, and all a contract before it took): the list alone. ``object``: the list
-        as ``attestations``, with ``unreadable`` and ``newer_version``, the keys of the records under the invoice
+        ``answer`` ``list`` (the default, and all a contract before it took): the list alone, the answer GetMetadata
+        describes (its schema subset cannot say "one of two shapes"). ``object``: the list as ``attestations``,
+        with ``unreadable`` and ``newer_version``, the keys of the records under the invoice
         this peer passed over as it cannot read them (``PassedOver``, as the list queries name them): one no
         contract version wrote, or one a newer version wrote, whose outcome this peer cannot tell, and which
         refuses a registration of the invoice under ``require_attestation`` (``record-newer-version``).

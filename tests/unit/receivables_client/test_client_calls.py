@@ -145,7 +145,7 @@ CASES = [
                   "sources": ["reference-tax"], "outcome": "fail", "evidence_digest": "e" * 64},
                  separators=(",", ":")), "q-4"],
      fakes.invoice_attestation(outcome="fail", sources=["reference-tax"])),
-    (lambda c: c.invoice_attestations("f" * 64), "evaluate", "GetInvoiceAttestations", ["f" * 64],
+    (lambda c: c.invoice_attestations("f" * 64), "evaluate", "GetInvoiceAttestations", ["f" * 64, "object"],
      [fakes.invoice_attestation(), fakes.invoice_attestation(id="A-00000000000000f2", attester_role="regulator")]),
     (lambda c: c.list_by_holder(TIER1), "evaluate", "ListReceivablesByHolder", [TIER1, "20", ""], fakes.page([])),
     (lambda c: c.list_by_debtor(CORE, page_size=5, bookmark="bm"), "evaluate", "ListReceivablesByDebtor",
