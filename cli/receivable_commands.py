@@ -44,6 +44,7 @@ from client.receivables import (
     DiscountOfferRequest,
     FinancingTerms,
     InvoiceInput,
+    Receivable,
     ReceivableRegistration,
     RuleViolation,
     unless_refused_the_read,
@@ -63,7 +64,8 @@ from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdi
                      validated)
 from .regulator_commands import (LIST_COLUMNS, checked_before_connecting, emit_listing, emit_pages,
                                   ledger_exit_codes, with_page_options)
-from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
+from .request_ids import (REQUEST_ID, exactly_once, request_get_command, request_id_option,
+                          transaction_status_command)
 
 T = TypeVar("T")
 
@@ -1529,6 +1531,21 @@ def accept_discount(session, as_json, offer_id, receivable_id, yes, as_read, req
             click.echo(f"on the terms read: {_discount_terms_text(as_read)}")
 
 
+def _settled_by_acceptance(claim: Receivable) -> str:
+    """Who settled ``claim`` (a claim read with nothing outstanding) by accepting a discount, where its last change
+    says so, and how to tell whether that was the caller's own acceptance sent before (an answer lost, then the
+    command run again without --request-id): its transaction, and the request id that acceptance's error line
+    named. From the claim as read: no further read. "" where another step settled it, or changed it since."""
+    last = claim.last
+    if claim.status != "SETTLED" or last.action != "AcceptDiscountOffer":
+        return ""
+    whose = f"the holder {last.by}" if last.by == claim.holder else last.by
+    return (f"; {whose} ({last.msp_id}) settled it by accepting a discount, in transaction {last.tx_id} at "
+            f"{last.at} (`{transaction_status_command(last.tx_id)}`): if that was this acceptance sent before, "
+            f"the request id its answer's line named shows it (`{request_get_command('REQUEST_ID')}`), and "
+            "nothing is to be sent again")
+
+
 def _agreed_to(session, offer: DiscountOffer, receivable_id: str, request_id: str | None) -> bool:
     """Whether the operator accepts ``offer`` on ``receivable_id``, asked once its terms, and what they pay on
     the claim today as `finance compare` prices them, are shown. Both are on stderr, the question as every
@@ -1541,7 +1558,8 @@ def _agreed_to(session, offer: DiscountOffer, receivable_id: str, request_id: st
     if claim.outstanding == 0 and request_id is not None:   # nothing to agree to: nothing can be settled twice
         return True
     if claim.outstanding == 0:   # settled, or split: the contract pays nothing early on it
-        raise click.ClickException(f"not sent: {nothing_outstanding(claim.id, claim.status, claim.children)}")
+        raise click.ClickException(f"not sent: {nothing_outstanding(claim.id, claim.status, claim.children)}"
+                                   f"{_settled_by_acceptance(claim)}")
     today = business_today()   # the date the contract gives the acceptance sent now
     # the financing's status, as `finance compare` reads it: a request is withdrawn, an accepted financing
     # cancelled, and a disbursed one ends only with the claim settled, so the refusal's way out depends on it

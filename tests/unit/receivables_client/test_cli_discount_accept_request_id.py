@@ -65,3 +65,19 @@ def test_the_sdk_sends_one_request_id_per_call_and_the_same_on_its_retry(on_the_
         again = holder.client.accept_discount_offer(offer_id, claim, request_id="pay-early-1")
         assert again == settled and again.status == "SETTLED"
         assert holder.client.request("pay-early-1").typed_result == settled
+
+
+def test_at_the_prompt_a_claim_an_acceptance_settled_is_refused_naming_whose_and_how_to_tell(on_the_channels_day):
+    channel, offer_id, claim = on_the_channels_day
+    assert _accept(offer_id, claim, "--yes").exit_code == 0
+    settled = channel.document(keys.RECEIVABLE, claim)
+    again = _accept(offer_id, claim, typed=b"y\n")     # run again, without --request-id, in a terminal
+    assert again.exit_code == 1, again.output
+    said = " ".join(again.output.split())
+    assert f"not sent: {claim} is settled" in said, said
+    assert (f"the holder {settled['last']['by']} ({settled['last']['msp_id']}) settled it by accepting a discount, "
+            f"in transaction {settled['last']['tx_id']} at {settled['last']['at']}") in said, said
+    assert f"recfin transaction status {settled['last']['tx_id']} --as supplier/supplier1" in said, said
+    assert "recfin request get REQUEST_ID --as supplier/supplier1" in said, said
+    assert "[y/N]" not in again.output
+    assert _sent(channel) == ["AcceptDiscountOffer"] and channel.document(keys.RECEIVABLE, claim) == settled
