@@ -640,8 +640,9 @@ def fell_due_under_a_freeze(claim: OriginalClaim) -> bool:
 
 
 def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
-    """The debtor's features at the end of ``as_of``; later events are ignored."""
-    claims = claim_states(history, as_of)
+    """The debtor's features at the end of ``as_of``; later events are ignored. A history read from the ledger as
+    of an earlier date is refused (:meth:`ReceivableHistory.checked_for`): it cannot tell what was paid since."""
+    claims = claim_states(history.checked_for(as_of), as_of)
     # timeliness counts once per original claim, however its holders split it (OriginalClaim), and leaves out
     # the claims that fell due under a freeze not lifted yet (fell_due_under_a_freeze): the debtor could not
     # pay them

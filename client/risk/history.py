@@ -105,6 +105,10 @@ class ReceivableHistory(BaseModel):
     debtor: str = Field(min_length=1)
     events: list[LedgerEvent] = Field(default_factory=list)
     synthetic: bool = Field(default=False, description="true when a simulator, not a ledger, produced it")
+    # the ledger records payments every day: features as of a later date would take each claim open at the read
+    # for unpaid since, so debtor_features refuses them (checked_for); None on a history built by hand
+    read_as_of: IsoDay | None = Field(default=None, description="the ledger's date the history was read as of "
+                                      "(history_from_ledger sets it); nothing later is known to it")
 
     @model_validator(mode="after")
     def _one_debtor_in_ledger_order(self) -> "ReceivableHistory":
@@ -113,6 +117,10 @@ class ReceivableHistory(BaseModel):
                 raise ValueError(f"events.{i}.debtor: {event.debtor!r} is not the history's debtor {self.debtor!r}")
         self.events = sorted(self.events, key=ledger_order)
         _refuse_parent_cycles(self.events)
+        if self.read_as_of is not None and self.events and self.events[-1].event_date > self.read_as_of:
+            raise ValueError(f"read_as_of: {self.read_as_of} is before the event of {self.events[-1].receivable_id} "
+                             f"on {self.events[-1].event_date}: a history read as of a date holds nothing later; "
+                             "give the date it was read as of, or leave read_as_of out")
         return self
 
     @field_validator("events")
@@ -126,9 +134,25 @@ class ReceivableHistory(BaseModel):
         return events
 
     def as_of(self, as_of: date) -> "ReceivableHistory":
-        """The history as it stood at the end of ``as_of``: events recorded after it are dropped."""
-        return ReceivableHistory(debtor=self.debtor, synthetic=self.synthetic,
+        """The history as it stood at the end of ``as_of``: events recorded after it are dropped. One read from
+        the ledger stays read as of its own date when ``as_of`` is later: it knows nothing after that."""
+        read_as_of = None if self.read_as_of is None else min(self.read_as_of, as_of)
+        return ReceivableHistory(debtor=self.debtor, synthetic=self.synthetic, read_as_of=read_as_of,
                                  events=[e for e in self.events if e.event_date <= as_of])
+
+    def checked_for(self, as_of: date) -> "ReceivableHistory":
+        """This history, if it can be scored as of ``as_of``; else a ValueError saying what to do.
+
+        A history read from the ledger as of a date knows nothing after it: as of a later date each claim open
+        when it was read would count as unpaid (and, once due, overdue), although the ledger may have recorded
+        its payment since. A history built by hand (no ``read_as_of``) is scored as of any date."""
+        if self.read_as_of is not None and as_of > self.read_as_of:
+            raise ValueError(f"as_of {as_of} is after {self.read_as_of}, the date {self.debtor}'s history was read "
+                             "from the ledger as of: as of then each claim open when it was read would count as "
+                             f"unpaid, and once due as overdue, though the ledger may have recorded its payment "
+                             f"since; read the history again as of {as_of} (history_from_ledger(..., {as_of})), or "
+                             f"score as of {self.read_as_of}")
+        return self
 
 
 def held_ancestor(parent_id: str, held: Container[str]) -> str:
@@ -315,7 +339,10 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
     them (:func:`_with_a_part_of_each_split`).
     """
     records = []
+    read_as_of = as_of
     for page in _payment_record_pages(receivables, debtor, as_of, page_size):
+        # every page is as of the first's: the contract's today when as_of is later (ledger_as_of)
+        read_as_of = min(read_as_of, _day(_field(page, "as_of")))
         if history_cut is not None:
             # absent from a contract older than the field: none named
             history_cut += (page.get("history_cut") or [] if isinstance(page, dict) else page.history_cut)
@@ -329,7 +356,10 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
                 left_out[record_currency] = left_out.get(record_currency, 0) + (1 if original else 0)
     events = [event for record in _with_a_part_of_each_split(records)
               for event in events_from_payment_record(debtor, record)]
-    return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)   # which puts them in ledger order
+    # sorted into ledger order when made; read_as_of is no later than as_of, so nothing after as_of is kept, and
+    # features as of a date after the one read are refused
+    return ReceivableHistory(debtor=debtor, events=[e for e in events if e.event_date <= read_as_of],
+                             read_as_of=read_as_of)
 
 
 def _with_a_part_of_each_split(records: list[Any]) -> list[Any]:

@@ -371,7 +371,11 @@ class DebtorScore(BaseModel):
 
 
 def score_debtor(model: LatePaymentModel, history: ReceivableHistory, as_of: date) -> DebtorScore:
-    """The debtor's probability of late payment as of a date, its grade and what drove it."""
+    """The debtor's probability of late payment as of a date, its grade and what drove it.
+
+    A history from :func:`~client.risk.history_from_ledger` is scored as of the date it was read as of (its
+    ``read_as_of``: the ledger's today when a later date was asked) or an earlier one; a later ``as_of`` is a
+    ValueError, as the history cannot tell what the ledger recorded as paid since: read it again as of that date."""
     feats = debtor_features(history, as_of)
     inputs = feats.model_inputs()
     p = Decimal(repr(model.probability(inputs)))

@@ -40,8 +40,8 @@ def test_the_history_as_of_a_date_ignores_what_the_ledger_recorded_after_it(worl
     before = debtor_features(history_from_ledger(regulator, debtor, day_40), day_40)
     assert (before.confirmed_count, before.settled_on_time_count, before.settled_late_count) == (2, 1, 0)
     assert (before.overdue_count, before.overdue_amount) == (1, 7_000_000)  # the late payment is not known yet
-    day_50 = world.start + timedelta(days=50)
-    after = debtor_features(history_from_ledger(regulator, debtor, day_50), day_50)
+    day_45 = world.start + timedelta(days=45)   # the ledger's today: a history read as of it knows nothing later
+    after = debtor_features(history_from_ledger(regulator, debtor, day_45), day_45)
     assert (after.settled_late_count, after.settled_late_amount, after.overdue_count) == (1, 7_000_000, 0)
     assert after.max_days_late == 15
     assert history_from_ledger(regulator, debtor, world.start - timedelta(days=1)).events == []
@@ -73,7 +73,7 @@ def test_a_bank_reads_the_same_features_as_the_regulator_with_holders_as_tokens(
     net = world.net
     asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 3_000_000, due_in=60))  # a second holder
     debtor = world.uscc("core")
-    day = world.start + timedelta(days=50)
+    day = world.start + timedelta(days=45)   # the ledger's today: the histories know nothing later
     as_bank = history_from_ledger(world.client("bank"), debtor, day)
     as_regulator = history_from_ledger(world.client("regulator"), debtor, day)
     assert debtor_features(as_bank, day) == debtor_features(as_regulator, day)
@@ -88,7 +88,7 @@ def test_a_bank_reads_the_same_features_as_the_regulator_with_holders_as_tokens(
 def test_the_history_from_the_ledger_is_in_one_currency(world):
     net = world.net
     dollars = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 900_000, due_in=30, currency="USD"))
-    regulator, debtor, day = world.client("regulator"), world.uscc("core"), world.start + timedelta(days=50)
+    regulator, debtor, day = world.client("regulator"), world.uscc("core"), world.start + timedelta(days=45)   # the ledger's today
     yuan = history_from_ledger(regulator, debtor, day)
     assert dollars["id"] not in {e.receivable_id for e in yuan.events}
     assert debtor_features(yuan, day).confirmed_amount == 12_000_000  # the two CNY claims only
