@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 import click
 from pydantic import BaseModel, ValidationError
 
+from client.invoices.parse import UNPAIRED_SURROGATE
+from client.invoices.parse import _unpaired_surrogate_in as unpaired_surrogate_in
 from client.user_files import (MAX_USER_FILE_BYTES, UnreadableFile, read_up_to, read_user_bytes, too_large,
                                user_text)
 from client.user_files import on_one_line as text_on_one_line
@@ -271,8 +273,9 @@ def json_read(content: bytes, source: str, option: str | None, what: str,
               check: Callable[[bytes], None] | None = None) -> Any:
     """``content``, read from ``source`` (a file's path as messages show it, or "stdin") for ``option``, as
     JSON; refused (:func:`file_refused`) when ``check`` refuses it, or it is not UTF-8, empty, not JSON,
-    nested too deeply, or has a key given twice in one object with copies that differ, since which one is
-    meant cannot be told (copies that say the same are read): json.loads would keep the last, unsaid."""
+    nested too deeply, holds an unpaired surrogate escape (``"\\ud800"``, no character, named where it lies), or
+    has a key given twice in one object with copies that differ, since which one is meant cannot be told (copies
+    that say the same are read): json.loads would keep the last, unsaid."""
     try:
         if check is not None:
             check(content)
@@ -294,6 +297,10 @@ def json_read(content: bytes, source: str, option: str | None, what: str,
         shown_key = key if _plain_key(key) else json.dumps(key)
         raise file_refused(option, f"{source}: the key {shown_key} is given more than once in "
                                    f"{inside}: keep one (which of them is meant cannot be told)")
+    # "\ud800" alone reads as half of a surrogate pair, no character: taken, it failed where the text was printed
+    # or sent as UTF-8 (a traceback), or was refused in words about parsing "raw data"; UTF-8 text holds none raw
+    if "\\u" in text and (where := unpaired_surrogate_in(doc)) is not None:
+        raise file_refused(option, f"{source}: {f'{where}: ' if where else ''}{UNPAIRED_SURROGATE}")
     return doc
 
 
