@@ -116,10 +116,10 @@ class _FinancingOperations:
         two endorse, members of the terms' collection: the terms reach no org outside it (where one org both holds and
         finances, the financing's key names that org and every regulator org, and those are named, read from the
         chaincode's committed definition: ValueError, nothing sent, where they cannot be, naming the orgs to pass;
-        where the debtor is a party of that org too, the orgs the claim's key names, that org and the regulator's, and
-        any the chaincode's endorsement policy asks besides, as for a :meth:`confirm` of such a claim; without the
-        Network, that org and the orgs the claim's key names, as for :meth:`record_disbursement`, not the Gateway's
-        plan, which could send the terms to another org).
+        so too where the debtor is a party of that org as well: no org the chaincode's endorsement policy names besides
+        is asked, as the demand writes no key that policy guards; without the Network, that org and the orgs the
+        claim's key names, as for :meth:`record_disbursement`, not the Gateway's plan, which could send the terms to
+        another org).
         """
         _said(reason, "reason", "DemandRecourse")      # before the financing, its claim and terms are read
         return self._run_steps(self._sent_with_accepted_terms)(
@@ -192,11 +192,13 @@ class _FinancingOperations:
         if len(deal) > 1:
             return terms, _Endorsers(deal)
         if deal:
-            # one org holds and finances, the debtor being of another: the financing's key names that org and every
-            # regulator org, members of the terms' collection, and no other (where the debtor is of that org too,
-            # the claim's key names the same orgs, and they are named as for any change of such a claim, below)
+            # one org holds and finances: the financing's key names that org and every regulator org, members of the
+            # terms' collection, and the change writes no other key, so no other org is named, not even one the
+            # chaincode's endorsement policy names, which would be sent the terms. Where the debtor is of that org
+            # too and the client has no Network, the orgs the claim's key names are the same and read from it
+            # (below), where the definition holding the regulator orgs cannot be read
             claim = yield from self._readable_claim(financing)
-            if claim is not None and claim.debtor_msp not in deal:
+            if claim is not None and (claim.debtor_msp not in deal or self.network is not None):
                 regulators = yield from self._deal_regulators(financing, claim, f"{what} on {financing.id}", False,
                                                               terms is not None, claim_changes=False)
                 return terms, _Endorsers(None if regulators is None else [*deal, *regulators])
