@@ -878,8 +878,12 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 @reports_errors
 def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp_dir, data_root, timeout, as_json):
-    """List org ORG's admin and users: role, enterprise, certificate serial and end, and whether the org's CRL
-    revokes it.
+    """List org ORG's admin and users: role, enterprise, certificate serial and end, whether the org's CRL
+    revokes it, and its client id.
+
+    "client_id" is the id the contract knows the user by, x509::<subject DN>::<issuer DN> as it
+    forms it from the user's certificate (client_id_of in the SDK): the id to give `recfin party
+    bind|unbind --client-id` or `register --client-id`, for a user this host holds no profile of.
 
     "ends" is when the certificate ends (ISO 8601, UTC): no later than the org's CA certificate,
     and a name is issued once, so a user whose certificate has ended needs a new user under
@@ -923,7 +927,7 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
         root, spec = net.data_root, net.topology.org(org_name)
     emit(org_users.list_users(root, spec), as_json=as_json,
-         columns=["user", "role", "recfin_role", "enterprise", "serial", "ends", "revoked"])
+         columns=["user", "role", "recfin_role", "enterprise", "serial", "ends", "revoked", "client_id"])
 
 
 # ---- revoking: the certificate on the channel, then its rights on the ledger -------------------------------

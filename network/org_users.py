@@ -62,6 +62,7 @@ from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
 from client.atomic_file import make_folders, write_atomically
+from client.receivables import client_id_of
 
 from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
 from .crypto import (REVOKED_NAME_RULE, OrgCrypto, ca_files_problem, certificates_under, client_certificate,
@@ -410,7 +411,9 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
 def list_users(root: Path, org: PeerOrgSpec) -> list[dict]:
     """The org's admin and users with the identities root holds for them, when each one's certificate ends
     (ISO 8601, UTC), and whether a CRL of the org's CA kept there (crl.local_crls) lists each. A
-    user whose folder is gone is listed by the copy of its certificate the org's CA kept (msp_dir None)."""
+    user whose folder is gone is listed by the copy of its certificate the org's CA kept (msp_dir None).
+    ``client_id`` is the id the contract knows the user by (``client_id_of``: x509::<subject DN>::<issuer DN>),
+    what RegisterParty and BindPartyIdentity bind; None without a certificate."""
     paths = org_crypto(root, org.name, org.domain)
     rows = []
     for name, role, attrs in [(org.admin, "admin", {})] + [(u.name, "client", u.attrs) for u in org.users]:
@@ -420,6 +423,7 @@ def list_users(root: Path, org: PeerOrgSpec) -> list[dict]:
                      "serial": f"{cert.serial_number:x}" if cert is not None else None,
                      "ends": cert.not_valid_after_utc.isoformat() if cert is not None else None,
                      "revoked": cert is not None and revoked_by_org(paths, cert),
+                     "client_id": client_id_of(cert) if cert is not None else None,
                      "msp_dir": str(paths.user_msp(name)) if held else None})
     return rows
 

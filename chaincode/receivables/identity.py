@@ -67,4 +67,5 @@ def refusal_of_client_id(client_id: str, field: str = "client_id") -> RuleViolat
     return rule("client-id-invalid", f"{field} {_identity(client_id)} is no client identity a certificate "
                 f"presents ({why}): it is x509::<subject DN>::<issuer DN> as the contract forms it from the "
                 "user's certificate. Name a user of the org instead (--client NAME of `recfin party register` or "
-                "`recfin party bind` forms its id), or send the id client_id_of(certificate) gives in the SDK")
+                "`recfin party bind` forms its id; `recfin org user list ORG` shows each user's client_id), or "
+                "send the id client_id_of(certificate) gives in the SDK")

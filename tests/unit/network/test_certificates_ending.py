@@ -124,6 +124,6 @@ def test_user_commands_show_the_end_and_say_the_shortened_one(topology, data_roo
     listed = CliRunner().invoke(main, ["org", "user", "list", "supplier", "--data-root", str(data_root)])
     assert listed.exit_code == 0, listed.output
     header, *rows = listed.stdout.splitlines()
-    assert header.split() == ["USER", "ROLE", "RECFIN_ROLE", "ENTERPRISE", "SERIAL", "ENDS", "REVOKED"]
+    assert header.split() == ["USER", "ROLE", "RECFIN_ROLE", "ENTERPRISE", "SERIAL", "ENDS", "REVOKED", "CLIENT_ID"]
     [row] = [row for row in rows if row.startswith("supplier9 ")]
     assert ca_ends.isoformat() in row.split(), row
