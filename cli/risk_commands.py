@@ -72,6 +72,47 @@ def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None
     return day
 
 
+def history_file_as_of(history: ReceivableHistory, path: Path, asked: date | None) -> date:
+    """The date `risk score --history` scores the file as of (``asked``, the --as-of date, or None), noting on
+    stderr when it is not ``asked``: the date the file was read from the ledger as of when it names one
+    (:func:`_read_as_of`), else its last event's (:func:`history_as_of`), else today for a file with no event."""
+    if history.read_as_of is not None:
+        return _read_as_of(history, path, asked)
+    if not history.events:
+        return asked or business_today()
+    day = history_as_of(history, path, not_after=asked)
+    if asked is None:
+        click.echo(f"note: scored as of {day}, the date of the last event in {as_typed(path)} (pass "
+                   "--as-of for an earlier date)", err=True)
+    elif day < asked:
+        click.echo(f"note: scored as of {day}, the date of the last event in {as_typed(path)}, not "
+                   f"{asked} (the file records nothing later)", err=True)
+    return day
+
+
+def _read_as_of(history: ReceivableHistory, path: Path, asked: date | None) -> date:
+    """A history file read from the ledger as of a date (its ``read_as_of``) is scored as of that date, not its
+    last event's: a claim open then is open as of then, however long ago its last event. An earlier ``asked`` is
+    scored as of itself; a later one is a usage error with the SDK's words (ReceivableHistory.checked_for), as the
+    ledger may have recorded since the payment of each claim open when it was read."""
+    if asked is not None:
+        try:
+            history.checked_for(asked)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--as-of'") from None
+        return asked
+    read = history.read_as_of
+    if not _as_of_in_range(read):
+        # an earlier --as-of helps only when the date read is past the range's end
+        advice = ("pass --as-of with the date to score as of" if read > LATEST_AS_OF
+                  else "it was read as of no date a score could be as of")
+        raise file_refused("--history", f"{as_typed(path)}: its read_as_of is {read}, outside "
+                                        f"{EARLIEST_AS_OF} .. {LATEST_AS_OF}: {advice}")
+    click.echo(f"note: scored as of {read}, the date {as_typed(path)} was read from the ledger as of (its "
+               "read_as_of; pass --as-of for an earlier date)", err=True)
+    return read
+
+
 def load_model(path: Path, option: str | None) -> LatePaymentModel:
     """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, a field
     wrong, damaged, without the model card training wrote beside it, or with a card that describes another
@@ -423,10 +464,11 @@ def note_other_currencies(debtor: str, currency: str, left_out: dict[str, int], 
               help="Simulator size with --synthetic-seed.")
 @click.option("--as-of", type=BUSINESS_DATE,
               help="Score as of this date (default: on the ledger today, China Standard Time; with --history the "
-                   "file's last event date; with --synthetic-seed the simulation's last day). Events after it are "
+                   "date the file was read from the ledger as of, its read_as_of, or without one its last event's "
+                   "date; with --synthetic-seed the simulation's last day). Events after it are "
                    "ignored. A date after the ledger's today, the file's last event or the simulation's last day "
                    "is scored as of that day instead, and says so (a later day would count every open claim as "
-                   "overdue). "
+                   "overdue); one after a file's read_as_of is refused. "
                    "From 1900-01-01 to 2999-12-31.")
 @click.option("--model", "model_path", type=PathType(dir_okay=False, path_type=Path, reads=True), default=DEFAULT_MODEL,
               show_default=True, help="The late-payment model artefact that scores the history (recfin risk train "
@@ -477,17 +519,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     model = load_model(model_path, "--model" if source is ParameterSource.COMMANDLINE else None)
     if history_file:
         history = load_history(history_file, debtor)
-        if not history.events:
-            as_of = as_of or business_today()
-        else:
-            asked = as_of
-            as_of = history_as_of(history, history_file, not_after=asked)
-            if asked is None:
-                click.echo(f"note: scored as of {as_of}, the date of the last event in {as_typed(history_file)} (pass "
-                           "--as-of for an earlier date)", err=True)
-            elif as_of < asked:
-                click.echo(f"note: scored as of {as_of}, the date of the last event in {as_typed(history_file)}, not "
-                           f"{asked} (the file records nothing later)", err=True)
+        as_of = history_file_as_of(history, history_file, as_of)
     elif synthetic_seed is not None:
         history, last_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
         if as_of is not None and as_of > last_day:
