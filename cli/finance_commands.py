@@ -82,6 +82,7 @@ from .request_ids import may_have_committed
 from .regulator_commands import note_passed_over
 from .risk_commands import (
     BUSINESS_DATE,
+    EARLIEST_AS_OF,
     SYNTHETIC_NOTE,
     history_as_of,
     history_debtors,
@@ -129,9 +130,9 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
                 day: date, model_path: Path | None) -> DebtorRisk | None:
     """The debtor's risk from the options, or None when none was given (then the ledger's history is scored).
 
-    A history file is a snapshot: it is scored as of its last event's date
-    (``day``, the disbursement date, if that is earlier). As of a later date every
-    claim open in it and due since would count as unpaid.
+    A history file is a snapshot: it is scored as of the date it was read from the ledger as of (its
+    ``read_as_of``), else its last event's date (``day``, the disbursement date, if that is earlier). As of a
+    later date every claim open in it and due since would count as unpaid.
     """
     if sum(x is not None for x in (grade, probability, history_file)) > 1:
         raise click.UsageError("give at most one of --grade, --probability, --history (the debtor's risk)")
@@ -145,11 +146,20 @@ def _given_risk(grade: str | None, probability: Decimal | None, history_file: Pa
             raise _debtor_needed(history_file)
         history = load_history(history_file, debtor)
         model = _scoring_model(model_path)   # refused before the note on the date, which would be of no quote
-        known = history_as_of(history, history_file, not_after=day, instead="pass --grade or --probability instead") \
-            if history.events else day
+        if history.read_as_of is not None:
+            # read from the ledger: it tells what the ledger held on its read_as_of, however old its last event, and
+            # nothing after (a claim open then may be paid since: as of a later day it would count unpaid)
+            known = min(history.read_as_of, day)
+            if known < EARLIEST_AS_OF:
+                raise file_refused("--history", f"{as_typed(history_file)}: its read_as_of is {known}, before "
+                                                f"{EARLIEST_AS_OF}: pass --grade or --probability instead")
+            source = f"the date {as_typed(history_file)} was read from the ledger as of (its read_as_of)"
+        else:
+            known = history_as_of(history, history_file, not_after=day,
+                                  instead="pass --grade or --probability instead") if history.events else day
+            source = f"the date of the last event in {as_typed(history_file)} (it records nothing later)"
         if known < day:
-            click.echo(f"note: the debtor is scored as of {known}, the date of the last event in "
-                       f"{as_typed(history_file)} (it records nothing later); the offer is priced for disbursement "
+            click.echo(f"note: the debtor is scored as of {known}, {source}; the offer is priced for disbursement "
                        f"on {day}", err=True)
         return _score(model, history, known)
     if grade is not None:
