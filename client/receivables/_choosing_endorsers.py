@@ -13,7 +13,8 @@ from fabric_protos.peer.lifecycle import lifecycle_pb2
 from chaincode.receivables.collections import collection_name
 from client.gateway._twins import Steps
 from client.gateway.errors import EndorseError, GatewayError
-from client.ledger.lifecycle import LIFECYCLE, chaincode_definition_steps, chaincode_endorsement, collection_orgs
+from client.ledger.lifecycle import (LIFECYCLE, EndorsementRule, chaincode_definition_steps, chaincode_endorsement,
+                                     collection_orgs)
 from client.ledger.msp import application_msp_ids
 from client.ledger.qscc import QSCC, LedgerReadError, current_config_steps
 
@@ -97,21 +98,53 @@ class _EndorserChoice:
         as no plan, is raised, saying what was read and why (:func:`~client.receivables.errors.while_reading`), and
         nothing is sent; so is a ValueError where no orgs of the channel meet the chaincode's policy with the key's.
         Where the key's orgs are no plan (:meth:`_key_orgs_plan` says when), every org of the channel
-        (:meth:`_every_org_endorsers`).
+        (:meth:`_every_org_endorsers`); for a change carrying the terms, only where every one of them is a member of
+        their collection (:meth:`_every_org_a_member`), else ValueError, nothing sent.
 
         Without the Network neither the definition nor the channel's orgs can be read: a change that carries a
         bank's accepted terms (``carries_terms``, or ``terms_write``) goes to ``org`` and the orgs the key names
         (:meth:`_key_orgs_alone`), members of the terms' collection, so that the Gateway, left to plan, cannot send
         the terms to another org (a competing bank); any other change is left to the Gateway's plan (``orgs``
         None)."""
+        carries_terms = carries_terms or bool(terms_write)
         if self.network is None:
-            if carries_terms or terms_write:
+            if carries_terms:
                 return (yield from self._key_orgs_alone(org, receivable_id, action))
             return _Endorsers(None)
-        endorsers, why = yield from self._key_orgs_plan(org, receivable_id, action, terms_write)
+        endorsers, why = yield from self._key_orgs_plan(org, receivable_id, action, terms_write, carries_terms)
         if endorsers is not None:
             return endorsers
-        return (yield from self._every_org_endorsers(org, action, why))
+        endorsers = yield from self._every_org_endorsers(org, action, why)
+        if carries_terms and endorsers.orgs is not None:
+            yield from self._every_org_a_member(org, endorsers.orgs, action, why)
+        return endorsers
+
+    def _every_org_a_member(self, org: str, orgs: list[str], action: str, why: str) -> Steps[None]:
+        """Nothing where ``orgs``, every org of the channel, asked to endorse ``action`` as the orgs the claim's key
+        names are no plan (``why``), are all members of the terms' collection of ``org``'s holder and bank, read from
+        the chaincode's committed definition through a peer of ``org``; else ValueError, nothing sent: the accepted
+        terms ``action`` carries may reach no org outside that collection, and which of its members meet the
+        policies the SDK cannot tell. A failed read is raised, saying what was read (nothing sent)."""
+        try:
+            definition = yield from self._committed_definition(org)
+        except GatewayError as error:
+            raise while_reading(error, _reading("the chaincode's committed definition, which holds the terms' "
+                                                "collection", org, action))
+        except LedgerReadError as error:
+            members, unknown = None, f"its committed definition does not decode ({_on_one_line(error)})"
+        else:
+            members, unknown = self._collection_members(definition, org, [])
+        outside = [other for other in orgs if members is None or other not in members]
+        if not outside:
+            return
+        collection = collection_name(org, org)
+        held = (f"whose members cannot be told: {unknown}" if members is None else
+                f"whose members are {', '.join(members)}, not {', '.join(outside)}")
+        raise ValueError(f"{action}: the orgs the claim's key-level policy names could not be used ({why}), so every "
+                         f"org of the channel would be asked to endorse and sent the accepted terms it carries, "
+                         f"which may reach no org outside their collection {collection}, {held}; nothing was sent: "
+                         f"name the endorsing orgs yourself, {org} and the regulator orgs the claim's key names "
+                         "(endorsing_organizations, `--endorsing-org MSP`)")
 
     def _key_orgs(self, org: str, receivable_id: str, action: str) -> Steps[tuple[list[str] | None, str]]:
         """The orgs the key of claim ``receivable_id`` names, read from a peer of ``org``; ``(None, why)`` where the
@@ -149,8 +182,8 @@ class _EndorserChoice:
         return _Endorsers(orgs, action, org, f"{read}, with no Network to read the chaincode's endorsement policy "
                                              f"through, so {', '.join(orgs)} were asked to endorse")
 
-    def _key_orgs_plan(self, org: str, receivable_id: str, action: str, terms_write: tuple[str, str] | None
-                       ) -> Steps[tuple[_Endorsers | None, str]]:
+    def _key_orgs_plan(self, org: str, receivable_id: str, action: str, terms_write: tuple[str, str] | None,
+                       carries_terms: bool = False) -> Steps[tuple[_Endorsers | None, str]]:
         """The orgs of :meth:`_one_org_endorsers` from the orgs the claim's key names; ``(None, why)`` where they are
         no plan: the caller may not read them, or the chaincode predates GetReceivableEndorsers (:meth:`_key_orgs`);
         they are fewer than two (none: the chaincode's policy guards the key; one: that org alone, as an earlier
@@ -161,7 +194,9 @@ class _EndorserChoice:
         cannot be told. The definition is read once, for the chaincode's policy and the collection's. A failure of a
         read is raised (:meth:`_one_org_endorsers`): a definition the peer could not answer is no reason to send the
         change to every org, which a peer down in any of them would stop and which would send a disbursement's
-        terms to all of them."""
+        terms to all of them. ``carries_terms``: the change carries the accepted terms, so the orgs added to meet the
+        chaincode's policy are members of the terms' collection only (:meth:`_collection_members`), and where none
+        meet it, ValueError, nothing sent, naming the orgs that would and why they may not be sent the terms."""
         named, why = yield from self._key_orgs(org, receivable_id, action)
         if named is None:
             return None, why
@@ -187,9 +222,17 @@ class _EndorserChoice:
                 return None, f"the orgs of the terms' collection cannot be told: {why}"
             asked += _besides(orgs, terms_orgs, "which the terms' collection asks")
             orgs = _unique([*orgs, *terms_orgs])
+        members = None
+        if carries_terms:
+            members, why = self._collection_members(definition, org, orgs)
+            if members is None:
+                return None, why
         if not chaincode_policy.rule.met_by(orgs):
             channel_orgs = yield from self._channel_orgs_for(org, action)
-            added = chaincode_policy.rule.fewest_added(orgs, channel_orgs)
+            added = chaincode_policy.rule.fewest_added(orgs, channel_orgs if members is None else members)
+            if added is None and members is not None:
+                raise _terms_beyond_collection(action, org, chaincode_policy.rule, asked, members,
+                                               chaincode_policy.rule.fewest_added(orgs, channel_orgs))
             if added is None:
                 # every org of the channel cannot meet it either: sent, the transaction would be invalid
                 raise ValueError(
@@ -201,6 +244,25 @@ class _EndorserChoice:
             asked += _besides(orgs, added, "which the chaincode's endorsement policy asks")
             orgs += added
         return _Endorsers(orgs, action, org, f"{asked}, so {', '.join(orgs)} were asked to endorse"), ""
+
+    @staticmethod
+    def _collection_members(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, org: str, orgs: list[str]
+                            ) -> tuple[list[str] | None, str]:
+        """The members of the terms' collection of a holder and a bank both parties of ``org`` (``terms-<org>-<org>``)
+        in ``definition``, the only orgs a change carrying their accepted terms may be sent to; ``(None, why)`` where
+        they cannot be told, or ``orgs``, which that change needs, are not all of them."""
+        collection = collection_name(org, org)
+        try:
+            found = collection_orgs(definition, collection)
+        except LedgerReadError as error:
+            return None, f"its collection {collection} does not decode ({error})"
+        if found is None:
+            return None, f"the chaincode's committed definition has no collection {collection}"
+        outside = [other for other in orgs if other not in found.members]
+        if outside:
+            return None, (f"{', '.join(outside)}, which the claim's key names, {'is' if len(outside) == 1 else 'are'} "
+                          f"no member of collection {collection} ({', '.join(found.members)})")
+        return list(found.members), ""
 
     def _every_org_endorsers(self, org: str, action: str, why: str) -> Steps[_Endorsers]:
         """``org`` and every other org of the channel, for ``action``, a change to a claim of ``org``'s parties whose
@@ -407,6 +469,23 @@ def _regulators_in(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, hol
     if not regulators:
         return None, f"its collection {collection} has no member besides {holder_msp} and {bank_msp}"
     return regulators, ""
+
+
+def _terms_beyond_collection(action: str, org: str, rule: EndorsementRule, asked: str, members: list[str],
+                             outside: list[str] | None) -> ValueError:
+    """Where the chaincode's endorsement policy (``rule``), which the claim's index entries answer to, is met by no
+    members of the terms' collection of ``org``'s holder and bank with the orgs ``asked`` (``members``): a change
+    carrying the accepted terms would have to send them to ``outside`` (None: no orgs of the channel meet it either),
+    so nothing is sent."""
+    collection = collection_name(org, org)
+    beyond = (f"only {', '.join(outside)}, outside the collection, would meet it, and may not be sent the terms"
+              if outside else "no orgs of the channel meet it either")
+    return ValueError(
+        f"{action}: the chaincode's endorsement policy, {rule.spelled()} (its committed definition, read from a peer "
+        f"of {org}), is met by no members of the terms' collection {collection} ({', '.join(members)}) with "
+        f"{asked}: {beyond}; nothing was sent: commit a policy those members' peers meet (`recfin chaincode deploy "
+        "--signature-policy`) or give the collection another regulator org, or name the endorsing orgs yourself "
+        "(endorsing_organizations, `--endorsing-org MSP`)")
 
 
 def _one_org_deal_refusal(what: str, financing_id: str, whose: str, org: str, parties: list[str], why: str

@@ -38,9 +38,10 @@ class _FinancingOperations:
         be, unless ``endorsing_organizations`` names the debtor's org, that org and a regulator org). Where the debtor
         is a party of that org too, the orgs the claim's key names (that org and the regulator's,
         :meth:`receivable_endorsers`), those the collection needs and any the chaincode's endorsement policy asks
-        besides are named, as for a :meth:`confirm` of such a claim (every org of the channel where those are no plan,
-        which sends the terms to orgs outside the collection; a read of the definition that fails is raised, nothing
-        sent). Without the Network, which the definition is read through, that org and the orgs the claim's key names:
+        besides, members of the collection only, are named, as for a :meth:`confirm` of such a claim (every org of the
+        channel where those are no plan and every one is a member; a read of the definition that fails is raised,
+        nothing sent). Where only orgs outside the collection would meet the chaincode's policy, or every org would be
+        asked and one of them is none, ValueError, nothing sent, naming them: the terms may reach none of them. Without the Network, which the definition is read through, that org and the orgs the claim's key names:
         members of the collection, so the terms reach no other org, though a chaincode policy they do not meet would
         make the transaction invalid (where they cannot be read, or leave that org alone, ValueError, nothing sent: pass
         ``endorsing_organizations``). A caller the contract does not let read the financing (not its bank) or its claim

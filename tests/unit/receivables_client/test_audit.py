@@ -1414,18 +1414,34 @@ ONE_ORG_FINANCED = {
     "ExerciseRecourse": fakes.financing(status="RECOURSED")}
 
 
-@pytest.mark.parametrize("change", [lambda client: client.record_disbursement("F-1"),
-                                    lambda client: client.cancel_financing("F-1", "not disbursed"),
-                                    lambda client: client.exercise_recourse("F-1", "unpaid")],
-                         ids=["record_disbursement", "cancel_financing", "exercise_recourse"])
-def test_a_financed_claim_whose_debtor_holder_and_bank_share_an_org_is_changed_with_every_org_of_the_channel(change):
+def test_a_financed_claim_whose_debtor_holder_and_bank_share_an_org_is_changed_with_every_org_of_the_channel():
     # the claim's key carries no policy naming its orgs, and the financing's key (no policy) needs any two orgs
+    def change(client):
+        return client.cancel_financing("F-1", "not disbursed")
     contract = FakeContract(responses=ONE_ORG_FINANCED)
     change(ReceivablesClient(contract, ChannelNetwork(REGULATOR, CORE, BANK, SUPPLIER)))
     assert contract.calls[-1].endorsing_organizations == [CORE, BANK, REGULATOR, SUPPLIER]
     async_contract = FakeAsyncContract(responses=ONE_ORG_FINANCED)
     asyncio.run(change(AsyncReceivablesClient(async_contract, async_channel(REGULATOR, CORE, BANK, SUPPLIER))))
     assert async_contract.calls == contract.calls
+
+
+@pytest.mark.parametrize("change", [lambda client: client.record_disbursement("F-1"),
+                                    lambda client: client.exercise_recourse("F-1", "unpaid")],
+                         ids=["record_disbursement", "exercise_recourse"])
+def test_such_a_change_carrying_the_terms_is_refused_as_every_org_would_be_sent_them(change):
+    # the terms' collection of CORE's holder and bank has CORE and the regulator's org, as the definition tells
+    from .test_one_org_claim_endorsers import OrgsNetwork
+    orgs = (REGULATOR, CORE, BANK, SUPPLIER)
+    for contract, call in ((FakeContract(responses=ONE_ORG_FINANCED),
+                            lambda c: change(ReceivablesClient(c, OrgsNetwork(*orgs)))),
+                           (FakeAsyncContract(responses=ONE_ORG_FINANCED),
+                            lambda c: asyncio.run(change(AsyncReceivablesClient(c, OrgsNetwork(*orgs, awaited=True)))))):
+        with pytest.raises(ValueError, match=f"which may reach no org outside their collection terms-{CORE}-{CORE}, "
+                                             f"whose members are {CORE}, {REGULATOR}, not {BANK}, {SUPPLIER}; "
+                                             "nothing was sent"):
+            call(contract)
+        assert [c.kind for c in contract.calls if c.kind == "submit"] == []
 
 
 class OrgsDown(FakeContract):

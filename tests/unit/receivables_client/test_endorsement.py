@@ -154,6 +154,7 @@ STORY = [
     *[("RegisterParty", ANY_TWO)] * 5,
     ("BindPartyIdentity", frozenset({SUPPLIER})),               # the party record's own org (and any other)
     ("UnbindPartyIdentity", frozenset({SUPPLIER})),             # the party's org alone: the binding has its policy
+    ("RenameParty", frozenset({SUPPLIER})),                     # the party record alone, under its org's policy
     ("RegisterReceivable", ANY_TWO),                            # a new key: it sets the claim's policy
     ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),         # the policy set at registration
     ("TransferReceivable", frozenset({CORE, SUPPLIER})),        # split: the parent's debtor and holder
@@ -205,7 +206,7 @@ NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", 
                     "DemandRecourse", "ExerciseRecourse"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
 # apply to them (every other call writes at least one key without a policy of its own).
-KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer",
+KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "RenameParty", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer",
                   "DemandRecourse", "AcknowledgeAssignment"}
 
 
@@ -220,6 +221,7 @@ def story_channel() -> Channel:
     regulator = register(channel, 5, REGULATOR, "regulator", "regulator")
     tier1.admin.bind_party_identity(tier1.uscc, client_id_of(make_identity(SUPPLIER, "tier1-second").certificate))
     tier1.admin.unbind_party_identity(tier1.uscc, client_id_of(make_identity(SUPPLIER, "tier1-second").certificate))
+    tier1.admin.rename_party(tier1.uscc, "Tier-1 Auto Parts")
 
     # a claim split across orgs, its kept part financed, disbursed, frozen a while, paid and repaid
     split = claim(channel, tier1, core, "26312000000000000001")
@@ -433,14 +435,23 @@ def test_changes_to_a_financed_claim_whose_debtor_holder_and_bank_are_one_org_ar
     disbursed = core_supplier.client.request_financing(claim(channel, core_supplier, core, "26312000000000000009",
                                                              due_in=5)).id
     core_supplier.client.accept_offer(core_bank.client.make_offer(disbursed, with_recourse, collection_orgs).id)
-    core_bank.client.record_disbursement(disbursed)
+    # a change carrying the terms that the orgs of their collection cannot have endorsed alone is refused, nothing
+    # sent (test_terms_reach_only_their_collection.py), and its operator names the orgs
+    carrying_terms = {"endorsing_organizations": collection_orgs + added} if added else {}
+    if added:
+        with pytest.raises(ValueError, match="outside the collection, would meet it"):
+            core_bank.client.record_disbursement(disbursed)
+    core_bank.client.record_disbursement(disbursed, **carrying_terms)
     cancelled = core_supplier.client.request_financing(claim(channel, core_supplier, core,
                                                              "26312000000000000010")).id
     core_supplier.client.accept_offer(core_bank.client.make_offer(cancelled, terms(channel), collection_orgs).id)
     core_bank.client.cancel_financing(cancelled, "not disbursed")
     channel.now += timedelta(days=10)
     core_bank.client.demand_recourse(disbursed, "unpaid at maturity")
-    core_bank.client.exercise_recourse(disbursed, "the holder repaid the advance")
+    if added:
+        with pytest.raises(ValueError, match="outside the collection, would meet it"):
+            core_bank.client.exercise_recourse(disbursed, "the holder repaid the advance")
+    core_bank.client.exercise_recourse(disbursed, "the holder repaid the advance", **carrying_terms)
     changes = ("RecordDisbursement", "CancelFinancing", "DemandRecourse", "ExerciseRecourse")
     named = {s.transaction: s for s in submits_of(channel) if s.transaction in changes}
     assert set(named) == set(changes)

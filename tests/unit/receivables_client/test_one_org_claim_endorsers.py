@@ -200,6 +200,13 @@ FINANCING_CHANGES = pytest.mark.parametrize("change", [
     lambda sdk: sdk.record_disbursement("F-1"), lambda sdk: sdk.cancel_financing("F-1", "not disbursed"),
     lambda sdk: sdk.exercise_recourse("F-1", "unpaid")],
     ids=["record_disbursement", "cancel_financing", "exercise_recourse"])
+# those that carry the accepted terms, which may reach no org outside their collection (terms-CORE-CORE: CORE and
+# the regulator's org), and the one that carries none
+CARRYING_TERMS = pytest.mark.parametrize("change", [
+    lambda sdk: sdk.record_disbursement("F-1"), lambda sdk: sdk.exercise_recourse("F-1", "unpaid")],
+    ids=["record_disbursement", "exercise_recourse"])
+CANCELLATION = pytest.mark.parametrize("change", [lambda sdk: sdk.cancel_financing("F-1", "not disbursed")],
+                                       ids=["cancel_financing"])
 
 
 @both_clients
@@ -237,12 +244,19 @@ def without_collection(lifecycle: ScriptedLifecycle, name: str) -> ScriptedLifec
 
 
 @both_clients
-def test_a_disbursement_whose_terms_collection_is_not_in_the_definition_goes_to_every_org(awaited):
+def test_a_disbursement_whose_terms_collection_is_not_in_the_definition_is_refused_as_every_org_would_get_them(
+        awaited):
     contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
     lifecycle = without_collection(definition_with(), f"terms-{CORE}-{CORE}")
-    sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), lambda sdk: sdk.record_disbursement("F-1"))
+    with pytest.raises(ValueError) as refused:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle),
+             lambda sdk: sdk.record_disbursement("F-1"))
     assert ("evaluate", "GetReceivableEndorsers", [CORE]) in calls_of(contract)   # read, the collection's not
-    assert contract.calls[-1].endorsing_organizations == EVERY_ORG
+    assert (f"so every org of the channel would be asked to endorse and sent the accepted terms it carries, which "
+            f"may reach no org outside their collection terms-{CORE}-{CORE}, whose members cannot be told: the "
+            f"chaincode's committed definition has no collection terms-{CORE}-{CORE}; nothing was sent"
+            ) in str(refused.value)
+    assert [c.kind for c in contract.calls if c.kind == "submit"] == []
 
 
 @both_clients
@@ -283,7 +297,7 @@ def test_where_the_keys_orgs_do_not_meet_the_chaincodes_policy_the_fewest_orgs_t
 
 @both_clients
 @asking_more
-@FINANCING_CHANGES
+@CANCELLATION
 def test_a_change_to_a_one_org_financed_claim_adds_the_orgs_the_chaincodes_policy_asks(change, policy, added,
                                                                                        awaited):
     # the financing (one org holds and finances it) and a notice are under the chaincode's policy too
@@ -292,6 +306,23 @@ def test_a_change_to_a_one_org_financed_claim_adds_the_orgs_the_chaincodes_polic
     sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), change)
     assert contract.calls[-1].kind == "submit" and contract.calls[-1].endorsing_organizations == KEY_ORGS + added
     # one read of the definition, for the chaincode's policy and a disbursement's terms' collection alike
+    assert [named for *_, named in lifecycle.asked] == [[CORE]]
+
+
+@both_clients
+@asking_more
+@CARRYING_TERMS
+def test_a_change_carrying_terms_that_only_orgs_outside_their_collection_would_meet_the_policy_with_is_refused(
+        change, policy, added, awaited):
+    lifecycle = definition_with(policy)
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
+    with pytest.raises(ValueError) as refused:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=lifecycle), change)
+    assert (f"is met by no members of the terms' collection terms-{CORE}-{CORE} ({CORE}, {REGULATOR}) with the orgs "
+            f"the claim's key-level policy names ({CORE}, {REGULATOR}, read from a peer of {CORE}): only "
+            f"{', '.join(added)}, outside the collection, would meet it, and may not be sent the terms; nothing was "
+            "sent") in str(refused.value)
+    assert [c.kind for c in contract.calls if c.kind == "submit"] == []
     assert [named for *_, named in lifecycle.asked] == [[CORE]]
 
 
@@ -335,12 +366,26 @@ def test_where_the_chaincodes_policy_cannot_be_had_or_met_every_org_is_asked_and
 
 
 @both_clients
-@FINANCING_CHANGES
+@CANCELLATION
 def test_where_the_chaincode_names_a_channel_policy_a_one_org_financed_claims_change_goes_to_every_org(change,
                                                                                                       awaited):
     contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
     sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=definition_with(CHANNEL_ENDORSEMENT)), change)
     assert contract.calls[-1].endorsing_organizations == EVERY_ORG
+
+
+@both_clients
+@CARRYING_TERMS
+def test_where_the_chaincode_names_a_channel_policy_a_change_carrying_terms_is_refused_naming_the_orgs_outside(
+        change, awaited):
+    contract = down(awaited, responses=ONE_ORG_FINANCED_KEY)
+    with pytest.raises(ValueError) as refused:
+        sent(awaited, contract, OrgsNetwork(*CHANNEL_ORGS, lifecycle=definition_with(CHANNEL_ENDORSEMENT)), change)
+    outside = [org for org in EVERY_ORG if org not in (CORE, REGULATOR)]
+    assert (f"which may reach no org outside their collection terms-{CORE}-{CORE}, whose members are {CORE}, "
+            f"{REGULATOR}, not {', '.join(outside)}; nothing was sent: name the endorsing orgs yourself, {CORE} and "
+            "the regulator orgs the claim's key names") in str(refused.value)
+    assert [c.kind for c in contract.calls if c.kind == "submit"] == []
 
 
 @both_clients
@@ -359,7 +404,7 @@ def test_a_regulator_org_that_cannot_endorse_is_named_with_the_orgs_the_key_name
 
 
 @both_clients
-@FINANCING_CHANGES
+@CANCELLATION
 def test_an_org_the_chaincodes_policy_added_that_cannot_endorse_is_named_with_why_it_was_asked(change, awaited):
     policy, added = ASKING_MORE["three-orgs"]
     contract = down(awaited, *added, responses=ONE_ORG_FINANCED_KEY)
@@ -526,9 +571,16 @@ def test_a_failed_read_of_the_definition_sends_no_change_to_a_one_org_financed_c
 
 
 @both_clients
-@pytest.mark.parametrize("change", [
-    lambda sdk: sdk.confirm(R), lambda sdk: sdk.record_disbursement("F-1")], ids=["confirm", "record_disbursement"])
-def test_a_chaincode_policy_no_orgs_of_the_channel_meet_with_the_keys_is_refused_naming_it(change, awaited):
+@pytest.mark.parametrize("change, met_by_none", [
+    (lambda sdk: sdk.confirm(R), f"is met by no orgs of the channel ({', '.join(sorted(CHANNEL_ORGS))}) with the "
+                                 f"orgs the claim's key-level policy names ({CORE}, {REGULATOR}, read from a peer of "
+                                 f"{CORE}), so nothing was sent"),
+    (lambda sdk: sdk.record_disbursement("F-1"),
+     f"is met by no members of the terms' collection terms-{CORE}-{CORE} ({CORE}, {REGULATOR}) with the orgs the "
+     f"claim's key-level policy names ({CORE}, {REGULATOR}, read from a peer of {CORE}): no orgs of the channel meet "
+     "it either; nothing was sent")], ids=["confirm", "record_disbursement"])
+def test_a_chaincode_policy_no_orgs_of_the_channel_meet_with_the_keys_is_refused_naming_it(change, met_by_none,
+                                                                                           awaited):
     """Every org could not meet it either: the transaction would be invalid, and sent again on a retry."""
     contract = down(awaited, responses={**ONE_ORG_FINANCED_KEY, "GetReceivable": ONE_ORG,
                                         "ConfirmReceivable": ONE_ORG})
@@ -536,9 +588,7 @@ def test_a_chaincode_policy_no_orgs_of_the_channel_meet_with_the_keys_is_refused
     with pytest.raises(ValueError) as refused:
         sent(awaited, contract, network, change)
     assert (f"the chaincode's endorsement policy, AND('{CORE}.peer', '{PBOC}.peer') (its committed definition, read "
-            f"from a peer of {CORE}), is met by no orgs of the channel ({', '.join(sorted(CHANNEL_ORGS))}) with the "
-            f"orgs the claim's key-level policy names ({CORE}, {REGULATOR}, read from a peer of {CORE}), so nothing "
-            "was sent") in str(refused.value)
+            f"from a peer of {CORE}), {met_by_none}") in str(refused.value)
     assert [c.kind for c in contract.calls if c.kind == "submit"] == []
     # the channel's orgs, read once (its height, then its config block), not again for an every-org plan
     assert [function for function, *_ in network.qscc.asked] == ["GetChainInfo", "GetBlockByNumber"]

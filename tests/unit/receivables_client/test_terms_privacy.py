@@ -44,6 +44,9 @@ def test_an_offer_goes_to_the_claims_holder_org_not_the_one_a_rewritten_request_
     assert async_contract.calls[-1].endorsing_organizations == ["SupplierMSP", "BankMSP"]
 
 
+# BankMSP's parties hold claims and finance them, beside the regulator's org alone
+BANK_HOLDS_AND_FINANCES = NetworkConfig(org_roles={"BankMSP": ("supplier", "financier"),
+                                                   "RegulatorMSP": ("regulator",)})
 # BankMSP's parties hold claims and finance them; two regulator orgs, so the one named is a choice
 HOLDS_AND_FINANCES = NetworkConfig(org_roles={"CoreEnterpriseMSP": ("core_enterprise",),
                                               "BankMSP": ("supplier", "financier"), "RegulatorMSP": ("regulator",),
@@ -168,6 +171,8 @@ def test_where_the_definition_names_no_regulator_org_the_disbursement_is_refused
 
 
 def test_a_disbursement_where_the_debtor_holder_and_bank_are_one_org_and_the_key_has_no_policy_goes_to_every_org():
+    """Every org of the channel, members of the terms' collection all (BankMSP's, whose parties hold and finance, and
+    the regulator's)."""
     answers = {"GetFinancing": {**fakes.financing(holder_msp="BankMSP"), "offers": [fakes.offer(status="ACCEPTED")]},
                "GetOfferTerms": fakes.terms(),
                "GetReceivable": fakes.receivable(status="FINANCED", holder_msp="BankMSP", debtor_msp="BankMSP"),
@@ -178,7 +183,8 @@ def test_a_disbursement_where_the_debtor_holder_and_bank_are_one_org_and_the_key
     for client, contract in ((ReceivablesClient, FakeContract(responses=answers)),
                              (AsyncReceivablesClient, FakeAsyncContract(responses=answers))):
         # the channel's orgs, as its config block names them
-        network = OrgsNetwork("RegulatorMSP", "BankMSP", awaited=client is AsyncReceivablesClient)
+        network = OrgsNetwork("RegulatorMSP", "BankMSP", awaited=client is AsyncReceivablesClient,
+                              lifecycle=ScriptedLifecycle(committed_definition(BANK_HOLDS_AND_FINANCES)))
         result = client(contract, network).record_disbursement(F)
         if asyncio.iscoroutine(result):
             asyncio.run(result)

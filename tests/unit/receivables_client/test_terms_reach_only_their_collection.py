@@ -80,3 +80,86 @@ def test_a_demand_where_one_org_is_debtor_holder_and_bank_goes_to_the_financings
     bank.client.demand_recourse(financing, "unpaid at maturity")
     assert sent == [("DemandRecourse", [CORE, REGULATOR])]
     assert set(sent[0][1]) <= members(config, CORE, CORE)
+
+
+@pytest.mark.parametrize("policy, beyond", [
+    (THREE_ORGS, f"only {BANK}, outside the collection, would meet it"),
+    (f"AND('{CORE}.peer', '{SUPPLIER}.peer')", f"only {SUPPLIER}, outside the collection, would meet it")],
+    ids=["three-orgs", "naming-no-regulator-org"])
+def test_a_change_of_the_claim_whose_chaincode_policy_only_an_org_outside_the_collection_meets_is_refused(
+        sent, policy, beyond):
+    """A disbursement or an exercise of recourse writes the claim's index entries, which the chaincode's endorsement
+    policy guards: where no member of the terms' collection meets it with the claim's key's orgs, the org that would
+    is not sent the terms; nothing is sent, and the refusal says which org and why."""
+    channel = Channel(one_org_all_three())
+    deploy_on(channel, policy)
+    bank, financing = disbursed_on_recourse(channel, "26312000000000000022")
+    del sent[:]
+    collection = f"terms-{CORE}-{CORE} ({CORE}, {REGULATOR})"
+    with pytest.raises(ValueError) as refused:
+        bank.client.record_disbursement(financing)
+    assert str(refused.value).startswith(f"record_disbursement on {financing}: the chaincode's endorsement policy, ")
+    assert f"is met by no members of the terms' collection {collection}" in str(refused.value)
+    assert f"{beyond}, and may not be sent the terms; nothing was sent" in str(refused.value)
+    bank.client.record_disbursement(financing, endorsing_organizations=[CORE, REGULATOR])    # as its operator
+    channel.now += timedelta(days=10)
+    with pytest.raises(ValueError) as refused:
+        bank.client.exercise_recourse(financing, "the holder repaid the advance")
+    assert str(refused.value).startswith(f"exercise_recourse on {financing}: the chaincode's endorsement policy, ")
+    assert f"{beyond}, and may not be sent the terms" in str(refused.value)
+    assert sent == [("RecordDisbursement", [CORE, REGULATOR])]
+
+
+def test_where_the_collection_has_members_enough_they_alone_are_named():
+    """With a second regulator org, the claim's key names the one org and both regulator orgs, members of the terms'
+    collection all, which meet a chaincode policy asking three orgs: no other org is named."""
+    config = one_org_all_three(AUDITOR)
+    channel = Channel(config)
+    deploy_on(channel, f"OutOf(3, {', '.join(repr(org + '.peer') for org in config.msp_ids)})")
+    bank, financing = disbursed_on_recourse(channel, "26312000000000000023")
+    bank.client.record_disbursement(financing)
+    channel.now += timedelta(days=10)
+    bank.client.exercise_recourse(financing, "the holder repaid the advance")
+    named = {s.transaction: s.named for s in channel.submits}
+    assert named["RecordDisbursement"] == named["ExerciseRecourse"] == [CORE, AUDITOR, REGULATOR]
+
+
+BANK2 = "Bank2MSP"
+CONFIGURATIONS = {
+    "default-four-orgs": ({}, SUPPLIER, CORE, BANK),
+    "a-second-bank-org": ({BANK2: ("financier",)}, SUPPLIER, CORE, BANK2),
+    "holder-is-bank": ({SUPPLIER: ("supplier", "financier")}, SUPPLIER, CORE, SUPPLIER),
+    "debtor-is-bank": ({CORE: ("core_enterprise", "financier")}, SUPPLIER, CORE, CORE),
+}
+
+
+@pytest.mark.parametrize("roles, holder_org, debtor_org, bank_org", CONFIGURATIONS.values(), ids=CONFIGURATIONS)
+def test_every_change_carrying_terms_goes_to_its_collections_members_and_the_debtors_org_alone(
+        sent, roles, holder_org, debtor_org, bank_org):
+    """The offer, acceptance, disbursement, demand and exercise of recourse, in each configuration: the orgs named
+    are members of the terms' collection, and the debtor's org where the change writes the claim, whose key names
+    it; acceptance is left to the Gateway (None), which plans a proposal carrying transient data within the
+    collection's members."""
+    from .test_deal_endorsers_where_one_org_plays_two_parties import channel_of
+    from .test_endorsement import claim as registered_claim
+    channel = channel_of(**roles)
+    config = channel.config
+    core = register(channel, 1, debtor_org, "core_enterprise", "core")
+    holder = register(channel, 2, holder_org, "supplier", "tier1")
+    bank = register(channel, 3, bank_org, "financier", "bank")
+    register(channel, 5, REGULATOR, "regulator", "regulator")
+    financing = holder.client.request_financing(registered_claim(channel, holder, core, "26312000000000000024",
+                                                                 due_in=5)).id
+    with_recourse = terms(channel).model_copy(update={"recourse": True})
+    holder.client.accept_offer(bank.client.make_offer(financing, with_recourse).id)
+    bank.client.record_disbursement(financing)
+    channel.now += timedelta(days=10)
+    bank.client.demand_recourse(financing, "unpaid at maturity")
+    bank.client.exercise_recourse(financing, "the holder repaid the advance")
+    allowed = members(config, holder_org, bank_org)
+    assert [name for name, _ in sent] == ["MakeFinancingOffer", "AcceptFinancingOffer", "RecordDisbursement",
+                                          "DemandRecourse", "ExerciseRecourse"]
+    for name, orgs in sent:
+        claim_written = name in ("AcceptFinancingOffer", "RecordDisbursement", "ExerciseRecourse")
+        assert orgs is None if name == "AcceptFinancingOffer" else set(orgs) <= allowed | (
+            {debtor_org} if claim_written else set()), (name, orgs)
