@@ -2,24 +2,32 @@
 
 One example is one receivable of a debtor, confirmed by the end of ``as_of``,
 that falls due in the ``horizon`` days after it and is still open then (one
-registered or confirmed later did not exist yet for a bank to price). Its inputs
+registered or confirmed later did not exist yet for a bank to price). Which
+receivables are examples is decided from what the ledger shows at the end of
+``as_of`` alone: the due date is the one the debtor confirmed, and a receivable a
+freeze order binds then is no example, however and whenever the order is lifted
+later (the contract refuses financing it, and the day it is to be paid by is the
+day of a lifting not known yet). Its inputs
 are the debtor's features as of ``as_of`` (computed from the history cut at
 ``as_of``, so nothing after it can leak in); its label is 1 when the
 receivable was not paid by its due date (paid late, or still unpaid when the
 history ends), else 0. The model thus estimates: the probability that an open
 receivable of this debtor falling due in the next ``horizon`` days is paid
 late. A receivable is counted as the debtor confirmed it, however its holders
-split it (:class:`~client.risk.features.OriginalClaim`), as the features count it,
-and as they do, one a freeze order bound when it fell due and still binds when
-the history ends is left out (:func:`~client.risk.features.fell_due_under_a_freeze`:
-the contract took no payment on it), and one whose last order was lifted after
-its due date is due, and labelled, by the day of the lifting.
+split it (:class:`~client.risk.features.OriginalClaim`), as the features count it.
+An order recorded after ``as_of`` that binds the receivable when it falls due
+moves only its label: it is to be paid by the day the last order is lifted, and
+labelled against that day (as the features measure it), whether that day falls
+in the horizon or after it; one such an order still binds when the history ends
+has no label (:func:`~client.risk.features.fell_due_under_a_freeze`: the contract
+took no payment on it, and its outcome is not known yet).
 
 Only what the history shows is labelled: the date it ends (``history_ends``:
 the date the ledger was read as of, the simulation's last day) is given, and a
 receivable due on or after it is left out, for whether it will be paid on time
 is not known yet: that day may not be over (a ledger read as of today), so
-labels cover due dates up to the day before it. As-of dates (:func:`snapshot_dates`) are at least ``horizon``
+labels cover due dates up to the day before it, and a receivable to be paid by
+the day of a lifting on or after it is left out alike. As-of dates (:func:`snapshot_dates`) are at least ``horizon``
 days apart, so no receivable is labelled at two of them.
 
 Debtors are split into training and held-out sets by a seeded shuffle of their
@@ -56,13 +64,18 @@ class Examples:
 def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS, *,
                     history_ends: date) -> list[tuple[date, int]]:
     """(due date, label) of the debtor's receivables confirmed by the end of ``as_of``, due in
-    (as_of, as_of + horizon] and open at the end of ``as_of``, one per original claim (parts of a split count as
-    the claim they came from, confirmed when it was), by its id; label 1 = not paid by the due date. This is the
-    only function that reads events after ``as_of``.
+    (as_of, as_of + horizon] and open at the end of ``as_of``, and no freeze order binding them then, one per
+    original claim (parts of a split count as the claim they came from, confirmed when it was), by its id; label
+    1 = not paid by the due date. This is the only function that reads events after ``as_of``, and they decide
+    the label, never which claims are labelled, but for one whose outcome the history does not show (below): the
+    horizon holds the due date the debtor confirmed, and the date returned is the day the claim was to be paid
+    by, the day of the lifting for one a freeze order recorded after ``as_of`` held past its due date.
 
     ``history_ends`` is the last date the history covers, which may be today and not over yet: a receivable due on
     or after it is left out (unpaid then, it may yet be paid on time; one due on it is left out paid or not, so that
-    day's on-time payments do not lean the labels toward on time), and events after it are not read. A receivable whose settlement the ledger recorded by
+    day's on-time payments do not lean the labels toward on time), and events after it are not read; so is one a
+    freeze order recorded after ``as_of`` held past its due date that binds it still then, or was lifted on that
+    day. A receivable whose settlement the ledger recorded by
     the end of ``as_of`` is left out as well: a bank prices claims that are still open, and the features as of
     ``as_of`` already count that settlement, so its label would be known on the day it is predicted for. One paid by
     then but recorded later is open to the features as of ``as_of``, and is labelled (by its payment date).
@@ -81,7 +94,9 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
     last = min(as_of + timedelta(days=horizon), history_ends - timedelta(days=1))
     labels = []
     for claim in claims:
-        if not as_of < claim.due <= last:
+        # by the due date the debtor confirmed, which as_of knows, not the day a freeze lifted after it moved
+        # the payment to: that day would pick claims by what was not known yet
+        if not as_of < claim.due_date <= last:
             continue
         # not confirmed yet on the day (registered later, or awaiting the debtor): there is no claim to price then,
         # and that it would come to be, and on what terms, is known only later
@@ -90,11 +105,15 @@ def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends
         # decided on when the settlement was recorded, as the features see it, not on the payment date it names
         if claim.settled_recorded_on is not None and claim.settled_recorded_on <= as_of:
             continue
-        # a freeze order bound it when it fell due and binds it still: the contract took no payment, so
-        # whether it was paid in time says nothing of the debtor, as the features leave it out of
-        # timeliness. One whose last order was lifted after it fell due is to be paid by the day of the
-        # lifting (its ``due``)
-        if fell_due_under_a_freeze(claim):
+        # frozen on the day: the contract refuses financing it, and the day it is to be paid by is the day the
+        # regulator lifts the order, which is not known then; left out however the order is lifted later
+        if claim.frozen_at(as_of):
+            continue
+        # an order recorded after as_of bound it when it fell due and binds it still when the history ends: the
+        # contract took no payment, so whether it was paid in time says nothing of the debtor (the features leave
+        # it out of timeliness) and its outcome is not known. One whose last order was lifted after it fell due is
+        # to be paid by the day of the lifting (its ``due``), known only once that day is over
+        if fell_due_under_a_freeze(claim) or claim.due >= history_ends:
             continue
         on_time = claim.settled_on is not None and claim.days_late == 0
         labels.append((claim.due, 0 if on_time else 1))

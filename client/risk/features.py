@@ -379,6 +379,10 @@ class _Claim:
         are paid instead)."""
         return self.confirmed_on is not None and not self.split
 
+    def bound_at(self, day: date) -> bool:
+        """A freeze order binds it at the end of ``day``: more orders recorded by then than lifted."""
+        return sum(change for changed, change in self.freeze_changes if changed <= day) > 0
+
     @property
     def payable_from(self) -> date | None:
         """The day the debtor could pay it from: its due date, unless a freeze order still bound it at the
@@ -516,6 +520,17 @@ class OriginalClaim(NamedTuple):
     confirmed_on: date          # the day the debtor confirmed it: from then on it is a claim a bank could price
     # when the ledger recorded the settlement (of the last part): a payment recorded after a date is unknown on it
     settled_recorded_on: date | None = None
+
+    @property
+    def due_date(self) -> date:
+        """The due date the debtor confirmed (its parts keep it), before any freeze order moved the day it is to
+        be paid by (``due``): what a reader knows of when it falls due while an order still binds it."""
+        return min(p.due for p in self.parts)
+
+    def frozen_at(self, day: date) -> bool:
+        """A freeze order binds some part of it at the end of ``day``: the day it is to be paid by is the day
+        the regulator lifts the order, which that day does not tell, and the contract refuses financing it."""
+        return any(p.bound_at(day) for p in self.parts)
 
     def overdue(self, as_of: date) -> bool:
         """Some part is unpaid at the end of ``as_of`` and past its due date (or marked overdue)."""

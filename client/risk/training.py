@@ -368,7 +368,11 @@ due none, so neither ever lowers a debtor's probability. A claim a freeze
 order bound when it fell due and binds still, which the contract let no one
 pay, counts in no timeliness measure, on time, late or overdue, and has no
 label; one whose every order was lifted before it fell due counts as any
-other, and one lifted after it is to be paid by the day of the lifting. The
+other, and one lifted after it is to be paid by the day of the lifting. A
+claim an order binds on the as-of date is no training example, however and
+whenever the order is lifted later: which claims are examples is decided
+from what the ledger showed on that date, by the due date the debtor
+confirmed. The
 all-time rejection rate and the freeze count are
 shown with every score but are not inputs: next to the late shares they added
 nothing on the simulator and their weights came out negative, which would
@@ -387,7 +391,8 @@ no receivable is labelled at two of them; {report.training_examples} training an
 {report.held_out_examples} held-out examples, one per receivable confirmed and still open
 on the as-of date and falling due in the horizon (one settled by then is left
 out: its label would already be known; one not yet confirmed too: there was no
-claim to price); held-out late rate {report.held_out_late_rate:.3f}.
+claim to price; and one a freeze order binds then: no bank could finance it,
+and the day it is to be paid by was not known); held-out late rate {report.held_out_late_rate:.3f}.
 
 ## Held-out metrics
 | model | AUC | Brier |

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, score_debtor
+from client.risk.model import VERSION
 
 from .risk_helpers import BIG, DEBTOR, big_late_claims, lifecycle, tiny_claims_on_time
 
@@ -50,7 +51,7 @@ def one_claim(face, paid_late):
 def test_the_padding_example_quotes_the_shipped_models_score(model, docs):
     four = shown(model, big_late_claims())
     assert shown(model, big_late_claims() + tiny_claims_on_time()) == four
-    assert f"50 million yuan paid 30 days late score {four} with late_payment-v12" in docs
+    assert f"50 million yuan paid 30 days late score {four} with late_payment-{VERSION}" in docs
 
 
 def test_the_large_claims_paid_on_time_example_quotes_the_shipped_models_scores(model, docs):

@@ -132,8 +132,10 @@ def test_training_labels_leave_out_a_claim_still_frozen_when_it_fell_due():
 
     assert labels(claim(date(2026, 4, 20), paid=date(2026, 6, 10))) == []
     assert labels(claim(date(2026, 4, 20))) == []
-    # lifted before it fell due, paid late: late
-    assert labels(claim(date(2026, 3, 10), date(2026, 4, 20), date(2026, 5, 10))) == [(DUE, 1)]
+    # frozen after the as-of date, lifted before it fell due, paid late: late
+    assert labels(claim(date(2026, 4, 10), date(2026, 4, 20), date(2026, 5, 10))) == [(DUE, 1)]
+    # frozen on the as-of date: no example, however the order was lifted later
+    assert labels(claim(date(2026, 3, 10), date(2026, 4, 20), date(2026, 5, 10))) == []
     # lifted after it fell due and paid that day: on time, by the day of the lifting
     assert labels(claim(date(2026, 4, 20), date(2026, 5, 20), date(2026, 5, 20))) == [(date(2026, 5, 20), 0)]
 
