@@ -223,6 +223,26 @@ def register_party(session, uscc, name, role, clients, client_ids, endorsing_org
                                          endorsing_organizations=endorsing_organizations(endorsing_orgs))
 
 
+@party.command("rename")
+@click.argument("uscc", callback=credit_code_option())
+@click.option("--name", required=True,
+              help="The enterprise's new name, as it is now registered (one line, up to 200 characters).")
+@prints_document("supplier", ["uscc", "name", "role", "msp_id"], admin=True)
+def rename_party(session, uscc, name):
+    """An org admin records the new name of party USCC, an enterprise of its org that changed its
+    name under the same credit code.
+
+    Only the name changes; the former names stay in the party's history (GetPartyHistory names
+    each write's name). The name the party has already is refused (party-name-unchanged), and so
+    is one RegisterParty would refuse. The tx line (tx_id with --json) is the rename's transaction.
+
+    \b
+    Example:
+      recfin party rename 91310000MA1K00002C --as supplier/admin --name 'Tier-1 Auto Parts Co.'
+    """
+    return session.client.rename_party(uscc, name)
+
+
 @party.command("bind")
 @click.argument("uscc", callback=credit_code_option())
 @click.option("--client", "client_user", callback=names_an_identity(_A_USER),

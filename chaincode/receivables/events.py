@@ -15,6 +15,7 @@ from typing import Any
 from .model import canonical_json
 
 PARTY_REGISTERED = "PartyRegistered"
+PARTY_RENAMED = "PartyRenamed"
 PARTY_IDENTITY_BOUND = "PartyIdentityBound"
 PARTY_IDENTITY_UNBOUND = "PartyIdentityUnbound"
 RECEIVABLE_REGISTERED = "ReceivableRegistered"
@@ -46,5 +47,5 @@ INVOICE_VERIFICATION_ATTESTED = "InvoiceVerificationAttested"
 LEDGER_UPGRADED = "LedgerUpgraded"
 
 
-def payload(name: str, receivable_id: str | None, tx_id: str, **details: Any) -> bytes:
+def payload(name: str, receivable_id: str | None, tx_id: str, /, **details: Any) -> bytes:
     return canonical_json({"event": name, "receivable_id": receivable_id, "tx_id": tx_id, **details})

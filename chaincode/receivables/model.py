@@ -254,6 +254,19 @@ class Action(Doc):
 
 # ---------------------------------------------------------------- parties
 
+PARTY_NAME_MAX = 200    # Text's bound: a party's name is 1 to 200 characters as sent
+
+
+def party_name_shown(name: str) -> str:
+    """``name``, a party's name as RegisterParty and RenameParty take it, refused unless it shows an enterprise
+    on one line: a name is printed in records and events, as a reason is (``ensure_one_line``), and one of
+    spaces or invisible characters alone (a zero-width space) would show no party in them at all (ValueError)."""
+    ensure_one_line(name, "name")
+    if not visible_characters(name):
+        raise ValueError("name has no visible character: give the enterprise's registered name")
+    return name
+
+
 class PartyRegistration(Doc):
     uscc: CreditCode
     name: Text
@@ -263,11 +276,7 @@ class PartyRegistration(Doc):
     @field_validator("name")
     @classmethod
     def _name_on_one_line(cls, name: str) -> str:
-        ensure_one_line(name, "name")   # a name is printed in records and events, as a reason is
-        # one of spaces or invisible characters alone (a zero-width space) would show no party in them at all
-        if not visible_characters(name):
-            raise ValueError("name has no visible character: give the enterprise's registered name")
-        return name
+        return party_name_shown(name)
     # Trimmed as BindPartyIdentity trims: no certificate's client id has surrounding spaces, so a padded one
     # kept as sent would be a binding that acts for no one yet counts as one left to act (last-identity rule).
     client_ids: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]] = Field(

@@ -190,9 +190,14 @@ async def ensure_history_whole(store: Store, receivable_id: str, writes: list[An
 
 
 async def party_history(store: Store, uscc: str) -> list[dict]:
-    """Every write of a party record, oldest first, with the org the record named after each."""
-    return _key_history(await _key_writes(store, keys.PARTY, uscc),
-                        lambda value: {"msp_id": Party.model_validate_json(value).msp_id})
+    """Every write of a party record, oldest first, with the org and the name the record named after each: a
+    renamed party's former names are those of its earlier writes."""
+    return _key_history(await _key_writes(store, keys.PARTY, uscc), _party_entry)
+
+
+def _party_entry(value: bytes) -> dict[str, Any]:
+    party = Party.model_validate_json(value)
+    return {"msp_id": party.msp_id, "name": party.name}
 
 
 def _ts(value: Any) -> str:

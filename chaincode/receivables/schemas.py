@@ -84,12 +84,15 @@ class HistoryEntry(Doc):
 
 
 class PartyHistoryEntry(Doc):
-    """One write of a party record: the transaction, when, and the org the record named after it."""
+    """One write of a party record: the transaction, when, and the org and name the record named after it (a
+    name that changes from one write to the next is a RenameParty: the former names are the earlier ones)."""
 
     tx_id: str
     timestamp: str
     is_delete: bool
     msp_id: str | None = None
+    name: str | None = Field(default=None, description="the party's name after this write; null on a delete or a "
+                                                       "value no party record parses to")
 
 
 class ReceivableSummary(Doc):

@@ -160,5 +160,6 @@ class Session:
                 "tx_id": self.tx_id, "at": self.now, "result": result})
         return result
 
-    def emit(self, name: str, receivable_id: str | None, **details: Any) -> None:
+    def emit(self, name: str, receivable_id: str | None, /, **details: Any) -> None:
+        # positional-only: a detail may be called ``name`` (PartyRenamed's)
         self.ctx.stub.set_event(name, events.payload(name, receivable_id, self.tx_id, **details))

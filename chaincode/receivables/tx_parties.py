@@ -14,7 +14,7 @@ from . import events, keys, queries
 from .arguments import _client_id, _first_repeat, _require_text
 from .errors import RuleViolation, _identity, rule, shown
 from .identity import is_org_admin, presented_by_a_certificate
-from .model import Party, PartyRegistration, parse_request
+from .model import PARTY_NAME_MAX, Party, PartyRegistration, parse_request, party_name_shown
 from .schemas import IdentityParty, PartyHistoryEntry, json_argument
 from .store_base import UNREADABLE_VALUE
 from .session import Session, rules
@@ -68,6 +68,18 @@ def _already_registered(party: Party, msp_id: str) -> RuleViolation:
                 f"{way}")
 
 
+def _party_name(name: str) -> str:
+    """A party's new name, refused (``argument-invalid``) as RegisterParty refuses its registration's name: 1 to
+    ``PARTY_NAME_MAX`` characters as sent, on one line, at least one of them visible."""
+    if not 1 <= len(name) <= PARTY_NAME_MAX:
+        raise rule("argument-invalid", f"name must be 1 to {PARTY_NAME_MAX} characters (it has {len(name)}): "
+                   "give the enterprise's registered name")
+    try:
+        return party_name_shown(name)
+    except ValueError as exc:
+        raise rule("argument-invalid", str(exc)) from None
+
+
 async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id: str) -> None:
     """Refused when other orgs hold a key-level policy on the identity's binding key (``Store.binding_held_by``):
     the party's org could never write or delete that binding, so the identity could never act for a party."""
@@ -96,7 +108,7 @@ async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> N
 
 
 class PartyTransactions(TransactionGroup):
-    """RegisterParty, BindPartyIdentity, UnbindPartyIdentity, GetParty, GetPartyHistory, WhoAmI,
+    """RegisterParty, RenameParty, BindPartyIdentity, UnbindPartyIdentity, GetParty, GetPartyHistory, WhoAmI,
     FindIdentityParty."""
 
     @transaction
@@ -143,6 +155,38 @@ class PartyTransactions(TransactionGroup):
         await s.store.put_party(doc, req.client_ids)
         s.emit(events.PARTY_REGISTERED, None, party=doc.uscc, role=doc.role, msp_id=doc.msp_id)
         return doc.to_json()
+
+    @transaction
+    @rules
+    async def RenameParty(self, ctx: Context, uscc: str, name: str) -> Party:
+        """An org admin records the new name of an enterprise of its org that changed its name (its credit code
+        stays): only the name changes. The former names stay in the record's history (GetPartyHistory names
+        each write's ``name``).
+
+        Refused, first to last: a caller that is no org admin (``not-an-org-admin``), a party of another org
+        (``admin-of-own-org-only``), a name RegisterParty would refuse (``argument-invalid``: 1 to 200
+        characters as sent, one line, at least one visible), and the name the record has already
+        (``party-name-unchanged``: nothing to change).
+        """
+        s = self._session(ctx)
+        ci = ctx.client_identity
+        if not is_org_admin(ci):
+            raise rule("not-an-org-admin", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)} (certificate "
+                       "OU=admin): only org admins rename parties")
+        party = await s.store.require_party(uscc)
+        if party.msp_id != ci.msp_id:
+            raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of "
+                       f"{shown(ci.msp_id)} cannot rename it; an admin of {party.msp_id} does")
+        name = _party_name(name)
+        if name == party.name:
+            raise rule("party-name-unchanged", f"{party.uscc} is named {shown(name)} already: nothing is changed; "
+                       "give the enterprise's new name as it is registered")
+        former = party.name
+        party.name = name
+        # the record alone, under its org's policy: its bindings name the credit code, which stays
+        await s.store.put_party(party, [])
+        s.emit(events.PARTY_RENAMED, None, party=party.uscc, name=name, former_name=former)
+        return party.to_json()
 
     @transaction
     @rules

@@ -40,6 +40,7 @@ from ._event_details import (
     PartyIdentityBound,
     PartyIdentityUnbound,
     PartyRegistered,
+    PartyRenamed,
     PaymentRecorded,
     ReceivableConfirmed,
     ReceivableFrozen,
@@ -145,6 +146,7 @@ __all__ = [
     "EventDetails",
     # the details model of each event, named as the event is
     "PartyRegistered",
+    "PartyRenamed",
     "PartyIdentityBound",
     "PartyIdentityUnbound",
     "ReceivableRegistered",

@@ -42,6 +42,14 @@ class PartyRegistered(EventDetails):
     msp_id: str
 
 
+class PartyRenamed(EventDetails):
+    """RenameParty: the party's new ``name`` and the one it had until then."""
+
+    party: str
+    name: str
+    former_name: str
+
+
 class PartyIdentityBound(EventDetails):
     party: str
     client_id: str
@@ -290,7 +298,7 @@ class LedgerUpgraded(EventDetails, LedgerUpgrade):
 
 
 EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model in (
-    PartyRegistered, PartyIdentityBound, PartyIdentityUnbound, ReceivableRegistered, ReceivableConfirmed,
+    PartyRegistered, PartyRenamed, PartyIdentityBound, PartyIdentityUnbound, ReceivableRegistered, ReceivableConfirmed,
     ReceivableRejected, ReceivableWithdrawn, ReceivableTransferred, ReceivableSplit, FinancingRequested,
     FinancingWithdrawn, FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed,
     AssignmentNoticeAcknowledged, FinancingRepaid, FinancingCancelled, RecourseDemanded, RecourseExercised,

@@ -844,12 +844,14 @@ class HistoryEntry(Document):
 
 
 class PartyHistoryEntry(Document):
-    """One write of a party record (``party_history``): the transaction, when, and the org the record named."""
+    """One write of a party record (``party_history``): the transaction, when, and the org and the name the record
+    named after it (a renamed party's former names are those of its earlier writes)."""
 
     tx_id: str
     timestamp: str
     is_delete: StrictBool
     msp_id: str | None = None
+    name: str | None = None     # absent from a contract older than the field, and on a delete
 
 
 class InvoiceLookup(Document):

@@ -18,6 +18,15 @@ from ._models import IdentityParty, Party, PartyHistoryEntry, PartyRegistration,
 _PARTY_HISTORY = TypeAdapter(list[PartyHistoryEntry])
 
 
+def _party_name(name: str) -> str:
+    """A party's name, refused (ValueError, nothing sent) when it has no visible character and so shows no
+    enterprise: the contract refuses it too, but only once the call was sent."""
+    if not visible_characters(_text(name, "name")):
+        raise ValueError(f"name {name[:60]!r} has no visible character: give the enterprise's "
+                         "registered name; nothing was sent")
+    return name
+
+
 class _PartyOperations:
     """Registering parties, binding their identities, and reading them."""
 
@@ -28,9 +37,7 @@ class _PartyOperations:
         The contract refuses each, but only once the channel's orgs were read to endorse the
         registration and it was sent."""
         uscc = _id(uscc, "uscc")
-        if not visible_characters(_text(name, "name")):
-            raise ValueError(f"name {name[:60]!r} has no visible character: give the enterprise's "
-                             "registered name; nothing was sent")
+        _party_name(name)
         request = PartyRegistration(uscc=uscc, name=name, role=role, msp_id=_id(msp_id, "msp_id"),
                                     client_ids=[_id(client_id, "client_id")
                                                 for client_id in as_tuple(client_ids, "client_ids")])
@@ -60,6 +67,16 @@ class _PartyOperations:
         if endorsing_organizations is None:
             return self._run_steps(self._register_party_steps)(request)
         return self._party_registration(request, endorsing_organizations)
+
+    def rename_party(self, uscc: str, name: str) -> Party:
+        """An org admin records the new name of an enterprise of its org that changed its name, its credit code
+        the same: only the name changes, and ``party_history`` keeps the former ones (each write's ``name``).
+
+        A name with no visible character is refused as ValueError, nothing sent, as ``register_party`` refuses it;
+        the contract refuses, as ``RuleViolation``, a name of more than 200 characters or of more than one line
+        (``argument-invalid``), the name the party has already (``party-name-unchanged``) and a party of another
+        org (``admin-of-own-org-only``)."""
+        return self._submit("RenameParty", _id(uscc, "uscc"), _party_name(name), model=Party)
 
     def bind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin lets one more client identity act for a party of its org.

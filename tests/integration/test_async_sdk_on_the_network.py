@@ -102,6 +102,7 @@ def test_an_org_admin_registers_a_party_and_binds_and_unbinds_its_identities(rec
             found = await admin.find_identity_party(supplier.msp_id, second)
             assert (found.party.uscc, found.bound_to) == (code, code)
             assert (await admin.unbind_party_identity(code, first)).client_ids == [second]
+            assert (await admin.rename_party(code, "Async Castings Group Co.")).name == "Async Castings Group Co."
             await everywhere()
 
             assert (await regulator.get_party(code)).client_ids == [second]

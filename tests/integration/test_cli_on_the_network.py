@@ -208,7 +208,7 @@ def test_a_peers_log_shows_the_blocks_it_committed(recfin, codes):
 # ---- parties ----------------------------------------------------------------------------------------------
 
 
-def test_an_org_admin_registers_a_party_binds_one_more_user_and_unbinds_it(recfin, codes):   # supplier1: a party
+def test_an_org_admin_registers_a_party_binds_a_user_unbinds_it_and_renames_it(recfin, codes):   # supplier1: a party
     body = f"91310000MA1K{secrets.randbelow(10**5):05d}"
     uscc = body + credit_code_check_digit(body)
     name = f"Tier-1 Wiring Co. {uscc[-4:]}"
@@ -232,6 +232,11 @@ def test_an_org_admin_registers_a_party_binds_one_more_user_and_unbinds_it(recfi
     refusal = recfin.fails("party", "unbind", uscc, "--client", "supplier3", as_="supplier", exit_code=1)
     assert refusal.startswith("Error: UnbindPartyIdentity refused: RULE last-identity-of-party: ")
     assert peer_heights(recfin) == before
+
+    # the enterprise changes its name: the record takes the new one, under the same credit code
+    renamed = recfin.json("party", "rename", uscc, "--name", f"{name} Group", as_="supplier")
+    assert (renamed["uscc"], renamed["name"], renamed["client_ids"]) == (uscc, f"{name} Group", party["client_ids"])
+    assert recfin.json("party", "whoami", as_="supplier/supplier3")["name"] == f"{name} Group"
 
 
 # ---- receivables ------------------------------------------------------------------------------------------

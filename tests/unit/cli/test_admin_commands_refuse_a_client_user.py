@@ -1,7 +1,7 @@
-"""An org admin's command (`party register`, `party bind`, `party unbind`, `chaincode upgrade-ledger`) whose
---as names a client user, or whose --msp-dir holds a client's folder, is refused before anything connects,
-naming `--as ORG/admin`: sent, it signed as that client and the contract refused it without saying whom to act
-as. An admin, by the profile or by an --msp-dir folder kept elsewhere, still connects."""
+"""An org admin's command (`party register`, `party rename`, `party bind`, `party unbind`, `chaincode
+upgrade-ledger`) whose --as names a client user, or whose --msp-dir holds a client's folder, is refused before
+anything connects, naming `--as ORG/admin`: sent, it signed as that client and the contract refused it without
+saying whom to act as. An admin, by the profile or by an --msp-dir folder kept elsewhere, still connects."""
 import shutil
 
 import pytest
@@ -19,6 +19,7 @@ def common_names(connected):
 ADMIN_COMMANDS = {
     "party register": ["party", "register", "--uscc", USCC, "--name", "Tier-1 Parts Co.", "--role", "supplier",
                        "--client", "supplier2"],
+    "party rename": ["party", "rename", USCC, "--name", "Tier-1 Auto Parts Co."],
     "party bind": ["party", "bind", USCC, "--client", "supplier2"],
     "party unbind": ["party", "unbind", USCC, "--client", "supplier2"],
     "chaincode upgrade-ledger": ["chaincode", "upgrade-ledger"],

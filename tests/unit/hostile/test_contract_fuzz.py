@@ -145,6 +145,7 @@ class _World:
         page = ["10", ""]
         calls = {
             "RegisterParty": (admin[SUPPLIER], [self.party]),
+            "RenameParty": (admin[SUPPLIER], [tier2.uscc, "Tier-2 Components Co."]),
             "BindPartyIdentity": (admin[SUPPLIER], [tier2.uscc, client_identity(SUPPLIER, "tier2-second").id]),
             "UnbindPartyIdentity": (admin[SUPPLIER], [tier1.uscc, extra_identity]),
             "GetParty": (tier1, [tier2.uscc]),

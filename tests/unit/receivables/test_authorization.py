@@ -93,6 +93,10 @@ async def s_bind(net):
     return [net.actors["tier2"].uscc, "x509::CN=another::CN=ca"], {}
 
 
+async def s_rename(net):
+    return [net.actors["tier2"].uscc, "Tier-2 Components Co."], {}
+
+
 async def s_unbind(net):
     """tier2 with a second identity, which an admin of its org may take away again."""
     second = "x509::CN=tier2-second::CN=ca"
@@ -322,6 +326,7 @@ SUPPLIERS = {"tier1", "tier2", "core_sup", "bank_sup"}
 # (transaction, scenario, callers allowed, evaluate)
 MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("RegisterParty", s_register_party, {"admin_sup"}, False),
+    ("RenameParty", s_rename, {"admin_sup"}, False),
     ("BindPartyIdentity", s_bind, {"admin_sup"}, False),
     ("UnbindPartyIdentity", s_unbind, {"admin_sup"}, False),
     ("RegisterReceivable", s_register, {"tier1"}, False),

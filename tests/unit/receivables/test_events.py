@@ -97,6 +97,8 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     await ev.change(admin, "RegisterParty", {"uscc": t3, "name": "Tier-3", "role": "supplier",
                                              "msp_id": SUPPLIER, "client_ids": ["x509::CN=t3::CN=ca"]},
                     event="PartyRegistered", receivable=None, details={"party": t3, "role": "supplier", "msp_id": SUPPLIER})
+    await ev.change(admin, "RenameParty", t3, "Tier-3 Renamed", event="PartyRenamed", receivable=None,
+                    details={"party": t3, "name": "Tier-3 Renamed", "former_name": "Tier-3"})
     await ev.change(admin, "BindPartyIdentity", t3, "x509::CN=t3b::CN=ca", event="PartyIdentityBound", receivable=None,
                     details={"party": t3, "client_id": "x509::CN=t3b::CN=ca"})
     await ev.change(admin, "UnbindPartyIdentity", t3, "x509::CN=t3::CN=ca", event="PartyIdentityUnbound",

@@ -13,7 +13,7 @@ SUBMITS = {name for name, (mark, _) in CONTRACT.transactions().items() if not ma
 QUERIES = {name for name, (mark, _) in CONTRACT.transactions().items() if mark.evaluate}
 # submit transactions that change no existing claim, so a freeze has nothing to stop (withdrawing a discount
 # offer changes the debtor's offer, not the claims it lists; the ledger upgrade writes index entries and policies)
-NOT_ON_A_CLAIM = {"RegisterParty", "BindPartyIdentity", "UnbindPartyIdentity", "RegisterReceivable",
+NOT_ON_A_CLAIM = {"RegisterParty", "RenameParty", "BindPartyIdentity", "UnbindPartyIdentity", "RegisterReceivable",
                   "PublishDiscountOffer", "WithdrawDiscountOffer", "AttestInvoiceVerification", "FreezeReceivable",
                   "UnfreezeReceivable", "UpgradeLedger",
                   # writes the claim key's policy alone, no value: a frozen claim's reseal restores the regulator's org

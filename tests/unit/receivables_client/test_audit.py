@@ -1542,7 +1542,8 @@ def recording_session(monkeypatch):
 
 @pytest.mark.parametrize("command", [
     ["receivable", "confirm", R],
-    ["party", "register", "--uscc", fakes.CORE, "--name", "Core", "--role", "core_enterprise", "--client-id", "x"]])
+    ["party", "register", "--uscc", fakes.CORE, "--name", "Core", "--role", "core_enterprise", "--client-id",
+     "x509::CN=core1::CN=ca"]])
 def test_the_commands_send_to_the_endorsing_orgs_given_and_else_to_the_ones_the_sdk_names(recording_session, command):
     res = CliRunner().invoke(recfin, [*command, "--endorsing-org", CORE, "--endorsing-org", REGULATOR])
     assert res.exit_code == 0, res.output

@@ -42,7 +42,7 @@ START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 on 2 March in B
 
 # transaction -> the client method that sends it
 METHODS = {
-    "RegisterParty": "register_party", "BindPartyIdentity": "bind_party_identity",
+    "RegisterParty": "register_party", "RenameParty": "rename_party", "BindPartyIdentity": "bind_party_identity",
     "UnbindPartyIdentity": "unbind_party_identity", "GetParty": "get_party", "GetPartyHistory": "party_history",
     "WhoAmI": "who_am_i", "FindIdentityParty": "find_identity_party", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
     "RejectReceivable": "reject", "WithdrawReceivable": "withdraw", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
@@ -299,9 +299,11 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     left = life.ok(tier1.admin, "UnbindPartyIdentity", tier1.uscc, client_id_of(extra.certificate))
     assert left["client_ids"] == [client_id_of(tier1.certificate)]
     assert life.call(extra, "WhoAmI", evaluate=True).status != 200
+    assert life.ok(tier1.admin, "RenameParty", tier1.uscc, "Tier-1 Auto Parts")["name"] == "Tier-1 Auto Parts"
     life.ok(tier2, "GetParty", core.uscc, evaluate=True)
     written = life.ok(tier2, "GetPartyHistory", tier1.uscc, evaluate=True)
-    assert [entry["msp_id"] for entry in written] == ["SupplierMSP"] * 3  # registered, one identity bound, unbound
+    assert [entry["msp_id"] for entry in written] == ["SupplierMSP"] * 4  # registered, bound, unbound, renamed
+    assert [entry["name"] for entry in written] == ["Tier-1 Parts"] * 3 + ["Tier-1 Auto Parts"]
     found = life.ok(tier1.admin, "FindIdentityParty", "SupplierMSP", client_id_of(tier1.certificate), evaluate=True)
     assert found["party"]["uscc"] == tier1.uscc
     assert life.ok(tier1.admin, "FindIdentityParty", "SupplierMSP", client_id_of(extra.certificate),
