@@ -252,12 +252,9 @@ class _EndorserChoice:
         in ``definition``, the only orgs a change carrying their accepted terms may be sent to; ``(None, why)`` where
         they cannot be told, or ``orgs``, which that change needs, are not all of them."""
         collection = collection_name(org, org)
-        try:
-            found = collection_orgs(definition, collection)
-        except LedgerReadError as error:
-            return None, f"its collection {collection} does not decode ({error})"
+        found, why = _committed_collection(definition, collection)
         if found is None:
-            return None, f"the chaincode's committed definition has no collection {collection}"
+            return None, why
         outside = [other for other in orgs if other not in found.members]
         if outside:
             return None, (f"{', '.join(outside)}, which the claim's key names, {'is' if len(outside) == 1 else 'are'} "
@@ -452,6 +449,18 @@ class _EndorserChoice:
                                                    (what, financing.id) if writes_terms else None, carries_terms))
 
 
+def _committed_collection(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, collection: str):
+    """``collection``'s orgs as the committed ``definition`` gives them (collection_orgs), or ``(None, why)`` where
+    it has no such collection or its policy does not decode."""
+    try:
+        found = collection_orgs(definition, collection)
+    except LedgerReadError as error:
+        return None, f"its collection {collection} does not decode ({error})"
+    if found is None:
+        return None, f"the chaincode's committed definition has no collection {collection}"
+    return found, ""
+
+
 def _regulators_in(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, holder_msp: str, bank_msp: str
                    ) -> tuple[list[str] | None, str]:
     """The orgs whose parties may be the regulator, as ``definition`` tells them: the members of the terms'
@@ -459,12 +468,9 @@ def _regulators_in(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, hol
     every terms' collection all of them). ``(None, why)`` where the collection cannot be read or has no such
     member."""
     collection = collection_name(holder_msp, bank_msp)
-    try:
-        orgs = collection_orgs(definition, collection)
-    except LedgerReadError as error:
-        return None, f"its collection {collection} does not decode ({error})"
+    orgs, why = _committed_collection(definition, collection)
     if orgs is None:
-        return None, f"the definition has no collection {collection}"
+        return None, why
     regulators = [org for org in orgs.members if org not in (holder_msp, bank_msp)]
     if not regulators:
         return None, f"its collection {collection} has no member besides {holder_msp} and {bank_msp}"
