@@ -232,8 +232,8 @@ def rename_party(session, uscc, name):
     """An org admin records the new name of party USCC, an enterprise of its org that changed its
     name under the same credit code.
 
-    Only the name changes; the former names stay in the party's history (GetPartyHistory names
-    each write's name). The name the party has already is refused (party-name-unchanged), and so
+    Only the name changes; the former names stay in the party's history (`recfin party history
+    USCC` shows each write's name). The name the party has already is refused (party-name-unchanged), and so
     is one RegisterParty would refuse. The tx line (tx_id with --json) is the rename's transaction.
 
     \b
@@ -366,6 +366,49 @@ def get_party(session, uscc):
       recfin party get 91310000MA1K000019 --as supplier/supplier1 --json
     """
     return session.client.get_party(uscc)
+
+
+PARTY_HISTORY_COLUMNS = ["timestamp", "change", "name", "msp_id", "tx_id"]
+
+
+@party.command("history")
+@click.argument("uscc", callback=credit_code_option())
+@acting("supplier")
+def party_history(session, as_json, uscc) -> None:
+    """Every write of party USCC's record, oldest first: when, what changed, the name and org the
+    record named after it, and the transaction (a rename shows the former name; --json gives the
+    contract's entries). Whoever may `party get` USCC may ask.
+
+    \b
+    Example:
+      recfin party history 91310000MA1K00002C --as supplier/supplier1
+    """
+    entries = [h.to_json() for h in session.client.party_history(uscc)]
+    if as_json:
+        emit(entries, as_json=True)
+        return
+    emit([{**e, "change": change} for e, change in zip(entries, _party_changes(entries))],
+         as_json=False, columns=PARTY_HISTORY_COLUMNS)
+
+
+def _party_changes(entries: list[dict]) -> list[str]:
+    """What each write of a party record changed, as its entry and the one before it show: the entries name the
+    record's name alone, so a write that kept it (an identity bound or unbound) says only that."""
+    changes = []
+    for before, entry in zip([None, *entries], entries):
+        former = before.get("name") if before is not None else None
+        if entry["is_delete"]:
+            changes.append("deleted")
+        elif before is None:
+            changes.append("registered")
+        elif entry.get("name") is None or former is None:
+            # a contract older than the field, or a value no party record parses to: nothing to compare
+            changes.append("name not recorded")
+        elif entry["name"] != former:
+            changes.append(f"renamed from {former}")
+        else:
+            changes.append("name unchanged (identities bound or unbound)")
+    return changes
 
 
 @party.command("whoami")

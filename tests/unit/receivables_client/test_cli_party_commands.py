@@ -138,3 +138,25 @@ def test_a_user_who_is_no_admin_is_refused(registered):
     refused = recfin("party", "rename", USCC, "--name", "Tier-1 Harness Co.", "--as", "supplier/supplier3")
     assert refused.exit_code == 1 and "not-an-org-admin" in refused.output
     assert ok("party", "get", USCC, "--as", "supplier/supplier3")["name"] == "Tier-1 Wiring Co."
+
+
+# party history: every write of a party record, a rename's former name among them
+
+def test_history_lists_each_write_with_its_name_and_what_changed(sessions, registered):
+    renamed = ok("party", "rename", USCC, "--name", "Tier-1 Harness Group Co.", "--as", "supplier")
+    bound = ok("party", "bind", USCC, "--client", "supplier4", "--as", "supplier")
+
+    entries = ok("party", "history", USCC, "--as", "supplier/supplier3")
+    assert [(e["tx_id"], e["name"]) for e in entries] == [
+        (registered["tx_id"], "Tier-1 Wiring Co."), (renamed["tx_id"], "Tier-1 Harness Group Co."),
+        (bound["tx_id"], "Tier-1 Harness Group Co.")]
+
+    table = recfin("party", "history", USCC, "--as", "supplier/supplier3")
+    assert table.exit_code == 0, table.output
+    header, *rows = table.stdout.strip().splitlines()
+    assert header.split() == ["TIMESTAMP", "CHANGE", "NAME", "MSP_ID", "TX_ID"]
+    assert len(rows) == 3
+    assert "registered" in rows[0] and registered["tx_id"] in rows[0]
+    assert "renamed from Tier-1 Wiring Co." in rows[1] and renamed["tx_id"] in rows[1]
+    assert "name unchanged" in rows[2] and bound["tx_id"] in rows[2]
+    assert all(e["timestamp"] in row for e, row in zip(entries, rows))
