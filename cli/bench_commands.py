@@ -67,6 +67,10 @@ def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any],
         key, eq, value = text.partition("=")
         if not eq or not key.startswith("grpc."):
             raise click.BadParameter(f"{text!r}: write grpc.NAME=VALUE, e.g. grpc.keepalive_time_ms=30000")
+        if not key.removeprefix("grpc.").strip():
+            # "grpc." alone names no gRPC option: passed on, the channel was handed a setting of nothing
+            raise click.BadParameter(f"{text!r} names no option after 'grpc.': write grpc.NAME=VALUE with gRPC's "
+                                     "name of the option, e.g. grpc.keepalive_time_ms=30000")
         if not value:
             # an empty string is no setting of any gRPC option: passed on, the channel failed or took it as some
             # default far from the command line

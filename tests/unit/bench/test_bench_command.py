@@ -73,6 +73,14 @@ def test_a_grpc_option_with_nothing_after_the_equals_sign_is_refused_naming_it(t
     assert not (tmp_path / "profiles").exists()          # nothing was written
 
 
+@pytest.mark.parametrize("option", ["grpc.=5", "grpc. =5"])
+def test_a_grpc_option_with_no_name_after_grpc_is_refused_naming_it(tmp_path, option):
+    result = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "--grpc-option", option])
+    assert result.exit_code == 2
+    assert "--grpc-option" in result.output and f"{option!r} names no option after 'grpc.'" in result.output
+    assert not (tmp_path / "profiles").exists()          # nothing was written
+
+
 def test_help_lists_the_modes_and_workloads():
     text = CliRunner().invoke(bench, ["--help"]).output
     for word in ("register", "confirm", "transfer", "mixed", "rate", "concurrency", "--compare-node", "--clients"):
