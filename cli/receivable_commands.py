@@ -77,6 +77,10 @@ OPEN_OFFER_COLUMNS = ["id", "financing_id", "receivable_id", "debtor", "status",
 DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "day_count", "published_on", "expires_on", "receivable_ids",
                     "status"]
 GET_COLUMNS = RECEIVABLE_COLUMNS + ["creditor", "parent_id", "children", "notice_id", "financier", "frozen"]
+# what confirm, reject, withdraw and overdue print of the claim they changed: `get` shows those a claim holds, so a
+# REJECTED or WITHDRAWN claim says why, not only in --json (a "-" line on every other claim would read as a reason)
+LIFECYCLE_COLUMNS = ["issue_date", "confirmed_on", "rejection_reason", "withdrawn_on", "withdrawal_reason",
+                     "overdue_since"]
 HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "financing_id", "financier",
                    "freeze_order", "queued_orders", "lifting_order", "lifted", "tx_id"]
 """A claim's history: the financing each write left it under (a cancelled or recoursed one's only trace), the order
@@ -816,8 +820,10 @@ def reseal(session, receivable_id, endorsing_orgs):
 @click.argument("receivable_id", callback=names_a_record)
 @acting("supplier")
 def get_receivable(session, as_json, receivable_id) -> None:
-    """One receivable. On a frozen claim, FROZEN is the order in effect, and a line under it
-    gives "+N" and the orders queued behind it (轮候冻结), each binding the claim in turn.
+    """One receivable, with its issue date and, once set, when it was confirmed and the
+    reason and date it was rejected, withdrawn or found overdue. On a frozen claim, FROZEN
+    is the order in effect, and a line under it gives "+N" and the orders queued behind it
+    (轮候冻结), each binding the claim in turn.
     A line per goods receipt the claim lists follows; for a part of a delivery
     invoiced in parts, with the receipt's value the supplier gave, the claim's
     share, what the receipt's live parts invoiced at its registration (fixed
@@ -834,7 +840,9 @@ def get_receivable(session, as_json, receivable_id) -> None:
       recfin receivable get R-0123456789abcdef --as regulator --json
     """
     claim = session.client.get_receivable(receivable_id)
-    regulator_commands.show_freeze_orders(claim, as_json, GET_COLUMNS)
+    held = claim.to_json()
+    columns = GET_COLUMNS + [c for c in LIFECYCLE_COLUMNS if held.get(c) is not None]
+    regulator_commands.show_freeze_orders(claim, as_json, columns)
     if not as_json:
         for gr in claim.goods_receipts:
             click.echo(f"goods_receipt: {_goods_receipt_line(gr, claim.currency, claim.face_amount)}")
