@@ -352,7 +352,10 @@ class StatusChoice(click.Choice):
     writes them, where click's own would print them folded to lower case."""
 
     def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
-        return f"{value!r} is not a claim status: give one of {', '.join(STATUSES)} (in any case)"
+        # FROZEN is what a regulator after its frozen claims types: a freeze leaves the status as it was
+        frozen = (": a frozen claim keeps its status, and a listing of that status shows the order in its FROZEN "
+                  "column" if str(value).strip().upper() == "FROZEN" else "")
+        return f"{value!r} is not a claim status{frozen}: give one of {', '.join(STATUSES)} (in any case)"
 
 
 STATUS = StatusChoice(STATUSES, case_sensitive=False)     # give it metavar="STATUS": its usage line stays one word
