@@ -295,7 +295,7 @@ class _EndorserChoice:
                                                       self.contract.chaincode_name))
 
     def _terms_endorsers(self, what: str, financing_id: str, org: str, debtor_msp: str | None = None,
-                         every_regulator: bool = False) -> Steps[list[str]]:
+                         every_regulator: bool = False, new_keys: bool = False) -> Steps[list[str]]:
         """Who endorses ``what``, a write to the terms' collection of ``financing_id`` whose holder and bank are
         both parties of ``org``: the claim's debtor's org (``debtor_msp``, where the write changes the claim too),
         ``org`` and the regulator org(s) that collection's policy asks for (:meth:`_terms_orgs_in`), read from the
@@ -305,7 +305,10 @@ class _EndorserChoice:
         read, or the collection's orgs cannot be told from it: the message names the orgs to pass
         (:func:`_one_org_terms_refusal`). ``every_regulator``: the write changes the accepted financing too, whose
         key names ``org`` and every regulator org (``chaincode.receivables.policy.deal_orgs``): each of them is
-        named, members of the collection all (:func:`_regulators_in`)."""
+        named, members of the collection all (:func:`_regulators_in`). ``new_keys``: the write creates keys that carry
+        no key-level policy yet (an offer's record and index entries), which Fabric validates against the chaincode's
+        endorsement policy: where those orgs do not meet it, the fewest other members of the collection that do are
+        named too, and where none do, ValueError, nothing sent (:meth:`_new_keys_endorsers`)."""
         parties = _unique([debtor_msp, org])
         if self.network is None:
             raise _one_org_terms_refusal(what, financing_id, org, parties,
@@ -324,7 +327,34 @@ class _EndorserChoice:
             if regulators is None:
                 raise _one_org_terms_refusal(what, financing_id, org, parties, why)
             orgs = _unique([*orgs, *regulators])
+        if new_keys:
+            orgs = self._new_keys_endorsers(f"{what} on {financing_id}", definition, org, orgs)
         return orgs
+
+    def _new_keys_endorsers(self, action: str, definition: lifecycle_pb2.QueryChaincodeDefinitionResult, org: str,
+                            orgs: list[str]) -> list[str]:
+        """``orgs``, chosen for ``action`` from the terms' collection of a holder and a bank both parties of ``org``,
+        and the fewest other members of that collection whose peers, with theirs, meet the chaincode's endorsement
+        policy in ``definition``, which the keys ``action`` creates answer to: sent without them, the transaction
+        would be ordered and then invalid in its block (ENDORSEMENT_POLICY_FAILURE), the bank's terms sent for
+        nothing. Only members are added, the terms' only readers. ValueError, nothing sent, where no members meet it
+        (:func:`_terms_beyond_collection`, naming the orgs the policy names that would). ``orgs`` as they are where the policy's orgs cannot be told (a channel policy: MAJORITY
+        Endorsement), as before."""
+        try:
+            rule = chaincode_endorsement(definition).rule
+        except LedgerReadError:
+            rule = None
+        if rule is None or rule.met_by(orgs):
+            return orgs
+        # the collection was read to choose ``orgs``, so its members are told
+        members = self._collection_members(definition, org, orgs)[0] or orgs
+        added = rule.fewest_added(orgs, members)
+        if added is None:
+            # the orgs outside the collection that would meet it are among those the policy names: no more is read
+            asked = f"{', '.join(orgs)}, which the terms' collection asks"
+            raise _terms_beyond_collection(action, org, rule, asked, members,
+                                           rule.fewest_added(orgs, filter(None, rule.peer_orgs)))
+        return [*orgs, *added]
 
     def _deal_regulators(self, financing: FinancingView, claim: Receivable, what: str, writes_notice: bool,
                          carries_terms: bool, claim_changes: bool = True) -> Steps[list[str] | None]:
@@ -422,7 +452,7 @@ class _EndorserChoice:
         if claim is None:
             return [bank_msp]
         if claim.holder_msp == bank_msp:
-            return (yield from self._terms_endorsers("make_offer", financing_id, bank_msp))
+            return (yield from self._terms_endorsers("make_offer", financing_id, bank_msp, new_keys=True))
         return [claim.holder_msp, bank_msp]
 
     def _claim_orgs(self, financing: FinancingView, claim: Receivable, bank_msp: str | None, what: str,

@@ -39,7 +39,10 @@ class _OfferOperations:
         holder's org is the claim's, not the request record's copy (the contract refuses a request naming another,
         ``invalid-state``). Where the claim's holder is a party of the bank's own org, the collection needs a regulator
         org to endorse with it: that org and the first in name order of the collection's other members, read from the
-        chaincode's committed definition (``_lifecycle``, through a peer of that org). Where the client has no Network,
+        chaincode's committed definition (``_lifecycle``, through a peer of that org), and, where they do not meet the
+        chaincode's endorsement policy read from it, which the offer's new keys answer to, the fewest other members
+        of the collection that do; where no members do, ValueError naming the policy and the collection's members,
+        nothing sent (sent, the offer would be invalid in its block). Where the client has no Network,
         the definition cannot be read or names no such collection: ValueError, nothing sent, unless
         ``endorsing_organizations`` names them. Pass ``endorsing_organizations`` to skip the look-ups; the orgs given
         are sent as they are. A caller the contract does not let read the financing or its claim cannot offer on it

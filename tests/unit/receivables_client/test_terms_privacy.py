@@ -115,15 +115,21 @@ def test_the_regulator_org_is_read_from_the_banks_own_peer_not_another_orgs():
     assert contract.calls[-1].endorsing_organizations == ["BankMSP", "PbocMSP"]
 
 
-def test_where_the_collection_has_no_regulator_org_the_bank_holding_the_claim_too_offers_alone():
+def test_where_the_collection_has_no_regulator_org_the_bank_holding_the_claim_too_is_refused_its_offer():
     # a definition whose collection names no regulator org: its configuration, which the contract refuses where it
-    # reads one (config.NetworkConfig), made without that check; the SDK reads whatever definition is committed
+    # reads one (config.NetworkConfig), made without that check; the SDK reads whatever definition is committed.
+    # The collection's policy is met by the bank's org alone, but the offer's new keys answer to the chaincode's
+    # any two orgs, which no other member can help meet: sent, the offer would be invalid in its block
     alone = DEFAULT_CONFIG.model_copy(update={
         "org_roles": {"CoreEnterpriseMSP": ("core_enterprise",), "BankMSP": ("supplier", "financier")}})
     contract = FakeContract(responses=_offer_answers(holder_msp="BankMSP"))
-    _sent(ReceivablesClient, contract, ScriptedLifecycle(committed_definition(alone)),
-          lambda sdk: sdk.make_offer(F, TERMS))
-    assert contract.calls[-1].endorsing_organizations == ["BankMSP"]
+    with pytest.raises(ValueError) as refused:
+        _sent(ReceivablesClient, contract, ScriptedLifecycle(committed_definition(alone)),
+              lambda sdk: sdk.make_offer(F, TERMS))
+    assert f"make_offer on {F}: the chaincode's endorsement policy, " in str(refused.value)
+    assert ("is met by no members of the terms' collection terms-BankMSP-BankMSP (BankMSP) with BankMSP, which the "
+            "terms' collection asks: only CoreEnterpriseMSP, outside the collection, would meet it") in str(refused.value)
+    assert "MakeFinancingOffer" not in [c.name for c in contract.calls]
 
 
 def test_an_offer_where_the_bank_holds_the_claim_too_is_refused_by_a_client_without_its_network():
@@ -345,8 +351,9 @@ FOUR_MEMBERS = ["AuditMSP", "BankMSP", "PbocMSP", "RegulatorMSP"]
     ("AND('BankMSP.member', 'AuditMSP.member', 'RegulatorMSP.member')", ["BankMSP", "AuditMSP", "RegulatorMSP"]),
     # the bank's org meets no leaf of it, so two others are needed
     ("OutOf(2, 'AuditMSP.member', 'RegulatorMSP.member')", ["BankMSP", "AuditMSP", "RegulatorMSP"]),
-    # the bank's org meets it alone: no other org is sent the terms
-    ("OR('BankMSP.member', 'RegulatorMSP.member')", ["BankMSP"]),
+    # the bank's org meets it alone, but the offer's new keys answer to the chaincode's any two orgs: the first
+    # other member in name order that policy names (not AuditMSP) is named too
+    ("OR('BankMSP.member', 'RegulatorMSP.member')", ["BankMSP", "PbocMSP"]),
     # the collection's own policy (chaincode.receivables.collections): any one regulator org, the first in name order
     ("AND('BankMSP.member', OR('PbocMSP.member', 'RegulatorMSP.member'))", ["BankMSP", "PbocMSP"]),
     # fewest before first in name order, and a peer principal is met by the org's peer as a member one is

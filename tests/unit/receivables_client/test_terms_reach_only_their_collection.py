@@ -163,3 +163,47 @@ def test_every_change_carrying_terms_goes_to_its_collections_members_and_the_deb
         claim_written = name in ("AcceptFinancingOffer", "RecordDisbursement", "ExerciseRecourse")
         assert orgs is None if name == "AcceptFinancingOffer" else set(orgs) <= allowed | (
             {debtor_org} if claim_written else set()), (name, orgs)
+
+
+def offer_on_a_claim_of_one_org(channel: Channel, number: str):
+    """A request on a claim whose debtor, holder and bank are parties of CORE: the bank's client and the request's
+    id."""
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    holder = register(channel, 2, CORE, "supplier", "core-supplier")
+    bank = register(channel, 3, CORE, "financier", "core-bank")
+    register(channel, 5, REGULATOR, "regulator", "regulator")
+    return bank, holder.client.request_financing(claim(channel, holder, core, number, due_in=5)).id
+
+
+@pytest.mark.parametrize("policy, beyond", [
+    (THREE_ORGS, f"only {BANK}, outside the collection, would meet it"),
+    (f"AND('{CORE}.peer', '{SUPPLIER}.peer')", f"only {SUPPLIER}, outside the collection, would meet it")],
+    ids=["three-orgs", "naming-no-regulator-org"])
+def test_an_offer_whose_new_keys_only_an_org_outside_the_collection_could_endorse_is_refused(sent, policy, beyond):
+    """Where the holder and the bank are parties of one org, the offer goes to members of the terms' collection
+    alone; its record and index entries are new keys, which the chaincode's endorsement policy guards: where no
+    members meet it, the offer would be invalid in its block, so nothing is sent, and the refusal names the policy,
+    the collection's members and what to do."""
+    channel = Channel(one_org_all_three())
+    deploy_on(channel, policy)
+    bank, financing = offer_on_a_claim_of_one_org(channel, "26312000000000000025")
+    with pytest.raises(ValueError) as refused:
+        bank.client.make_offer(financing, terms(channel))
+    assert str(refused.value).startswith(f"make_offer on {financing}: the chaincode's endorsement policy, ")
+    assert f"is met by no members of the terms' collection terms-{CORE}-{CORE} ({CORE}, {REGULATOR})" in str(
+        refused.value)
+    assert f"{beyond}, and may not be sent the terms; nothing was sent" in str(refused.value)
+    assert "`recfin chaincode deploy --signature-policy`" in str(refused.value)
+    assert sent == []
+
+
+def test_an_offer_of_one_org_names_the_collections_members_its_new_keys_need():
+    """With a second regulator org, the members of the terms' collection meet a chaincode policy asking three orgs:
+    the offer goes to the fewest of them that do, and to no other org."""
+    config = one_org_all_three(AUDITOR)
+    channel = Channel(config)
+    deploy_on(channel, f"OutOf(3, {', '.join(repr(org + '.peer') for org in config.msp_ids)})")
+    bank, financing = offer_on_a_claim_of_one_org(channel, "26312000000000000026")
+    bank.client.make_offer(financing, terms(channel))
+    named = {s.transaction: s.named for s in channel.submits}
+    assert named["MakeFinancingOffer"] == [CORE, AUDITOR, REGULATOR]
