@@ -328,13 +328,13 @@ class _EndorserChoice:
                 raise _one_org_terms_refusal(what, financing_id, org, parties, why)
             orgs = _unique([*orgs, *regulators])
         if new_keys:
-            orgs = self._new_keys_endorsers(f"{what} on {financing_id}", definition, org, orgs)
+            orgs = self._new_keys_endorsers(f"{what} on {financing_id}", definition, org, orgs, debtor_msp)
         return orgs
 
     def _new_keys_endorsers(self, action: str, definition: lifecycle_pb2.QueryChaincodeDefinitionResult, org: str,
-                            orgs: list[str]) -> list[str]:
-        """``orgs``, chosen for ``action`` from the terms' collection of a holder and a bank both parties of ``org``,
-        and the fewest other members of that collection whose peers, with theirs, meet the chaincode's endorsement
+                            orgs: list[str], debtor_msp: str | None = None) -> list[str]:
+        """``orgs``, chosen for ``action`` from the terms' collection of a holder and a bank both parties of ``org``
+        (and ``debtor_msp``, the claim's debtor's org, where ``action`` writes the claim too), and the fewest other members of that collection whose peers, with theirs, meet the chaincode's endorsement
         policy in ``definition``, which the keys ``action`` creates answer to: sent without them, the transaction
         would be ordered and then invalid in its block (ENDORSEMENT_POLICY_FAILURE), the bank's terms sent for
         nothing. Only members are added, the terms' only readers. ValueError, nothing sent, where no members meet it
@@ -347,11 +347,12 @@ class _EndorserChoice:
         if rule is None or rule.met_by(orgs):
             return orgs
         # the collection was read to choose ``orgs``, so its members are told
-        members = self._collection_members(definition, org, orgs)[0] or orgs
+        found, _ = _committed_collection(definition, collection_name(org, org))
+        members = list(found.members) if found is not None else [other for other in orgs if other != debtor_msp]
         added = rule.fewest_added(orgs, members)
         if added is None:
             # the orgs outside the collection that would meet it are among those the policy names: no more is read
-            asked = f"{', '.join(orgs)}, which the terms' collection asks"
+            asked = f"{', '.join(orgs)}, the orgs named for it"
             raise _terms_beyond_collection(action, org, rule, asked, members,
                                            rule.fewest_added(orgs, filter(None, rule.peer_orgs)))
         return [*orgs, *added]
@@ -468,8 +469,10 @@ class _EndorserChoice:
         its key names too (:meth:`_deal_regulators`; a client without its Network leaves a change carrying no
         terms to the Gateway's plan)."""
         if writes_terms and financing.financier_msp == financing.holder_msp != claim.debtor_msp:
+            # the claim's index entries it writes are new keys, which answer to the chaincode's endorsement policy
             return _Endorsers((yield from self._terms_endorsers(what, financing.id, financing.holder_msp,
-                                                                claim.debtor_msp, every_regulator=True)))
+                                                                claim.debtor_msp, every_regulator=True,
+                                                                new_keys=True)))
         orgs = _parties_orgs(financing, claim, bank_msp)
         if len(orgs) > 1:
             regulators = yield from self._deal_regulators(financing, claim, f"{what} on {financing.id}",

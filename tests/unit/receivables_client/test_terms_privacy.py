@@ -127,8 +127,8 @@ def test_where_the_collection_has_no_regulator_org_the_bank_holding_the_claim_to
         _sent(ReceivablesClient, contract, ScriptedLifecycle(committed_definition(alone)),
               lambda sdk: sdk.make_offer(F, TERMS))
     assert f"make_offer on {F}: the chaincode's endorsement policy, " in str(refused.value)
-    assert ("is met by no members of the terms' collection terms-BankMSP-BankMSP (BankMSP) with BankMSP, which the "
-            "terms' collection asks: only CoreEnterpriseMSP, outside the collection, would meet it") in str(refused.value)
+    assert ("is met by no members of the terms' collection terms-BankMSP-BankMSP (BankMSP) with BankMSP, the orgs named "
+            "for it: only CoreEnterpriseMSP, outside the collection, would meet it") in str(refused.value)
     assert "MakeFinancingOffer" not in [c.name for c in contract.calls]
 
 

@@ -207,3 +207,28 @@ def test_an_offer_of_one_org_names_the_collections_members_its_new_keys_need():
     bank.client.make_offer(financing, terms(channel))
     named = {s.transaction: s.named for s in channel.submits}
     assert named["MakeFinancingOffer"] == [CORE, AUDITOR, REGULATOR]
+
+
+def test_a_disbursement_where_the_holder_is_its_bank_whose_new_keys_only_an_org_outside_could_endorse_is_refused(
+        sent):
+    """The holder and the bank are parties of one org, the debtor of another: the disbursement goes to the debtor's
+    org and the members of the terms' collection, and writes the claim's index entries, new keys the chaincode's
+    endorsement policy guards. Where those orgs do not meet it and only an org outside the collection would, the
+    disbursement would be invalid in its block: nothing is sent, and the refusal names the policy and the org."""
+    from .test_deal_endorsers_where_one_org_plays_two_parties import channel_of
+    channel = channel_of(**{SUPPLIER: ("supplier", "financier")})
+    deploy_on(channel, f"OutOf(2, '{CORE}.peer', '{BANK}.peer')")
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    holder = register(channel, 2, SUPPLIER, "supplier", "tier1")
+    bank = register(channel, 3, SUPPLIER, "financier", "tier1-bank")
+    register(channel, 5, REGULATOR, "regulator", "regulator")
+    financing = holder.client.request_financing(claim(channel, holder, core, "26312000000000000027", due_in=5)).id
+    offer = bank.client.make_offer(financing, terms(channel), [SUPPLIER, REGULATOR])       # as its operator
+    holder.client.accept_offer(offer.id)
+    del sent[:]
+    with pytest.raises(ValueError) as refused:
+        bank.client.record_disbursement(financing)
+    assert str(refused.value).startswith(f"record_disbursement on {financing}: the chaincode's endorsement policy, ")
+    assert f"only {BANK}, outside the collection, would meet it, and may not be sent the terms; nothing was sent" in \
+        str(refused.value)
+    assert sent == []
