@@ -1,6 +1,6 @@
 """Checks of what a caller sends that several transactions of the receivables contract share.
 
-Text a party writes (a reason, an identity), a request id, an invoice fingerprint, a page size and a list that
+Text a party writes (a reason, an identity, a freeze order's reference), a request id, an invoice fingerprint, a page size and a list that
 must not repeat itself are checked alike wherever a transaction takes them, so each check is written once here
 rather than in the module of one group of transactions. None of them reads the ledger or imports the runtime.
 """
@@ -15,7 +15,7 @@ from .errors import rule, shown
 from .fingerprint import VERSION as FINGERPRINT_VERSION
 from .fingerprint import is_fingerprint
 from .identity import refusal_of_client_id
-from .model import ensure_one_line
+from .model import ensure_one_line, order_key
 
 
 def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool = True) -> str:
@@ -31,6 +31,18 @@ def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool 
     if one_line:
         ensure_one_line(value, field)
     return value
+
+
+def _order_reference(value: str, field: str) -> str:
+    """An order reference (a freeze order, the order lifting one, ``lifts``) as ``_require_text`` takes it, refused
+    (``argument-invalid``) too when nothing of it is compared (``order_key`` empty: only invisible characters, a
+    zero-width space or a byte order mark): it would name the same order as every other such reference. Here, not
+    with the freeze transactions, so that the SDK runs it before sending, without the contract's runtime."""
+    order = _require_text(value, field, 200)
+    if not order_key(order):
+        raise rule("argument-invalid", f"{field} {shown(order)} holds only invisible characters: give the order's "
+                                       "reference as written on the order")
+    return order
 
 
 def _client_id(value: str, field: str = "client_id") -> str:

@@ -12,7 +12,7 @@ from chaincode.contract import Context, transaction
 
 from . import config as cfg
 from . import events, keys, lifecycle, queries
-from .arguments import _require_text
+from .arguments import _order_reference, _require_text
 from .errors import parts_named, rule, shown
 from .model import SPLIT, FreezeLifting, FreezeOrder, Party, Receivable, order_key
 from .session import Session, rules
@@ -22,17 +22,6 @@ from .tx_base import TransactionGroup
 # UnfreezeReceivable's ``lifts`` when the caller sends no third argument (the order in effect): told apart by
 # identity from any text sent, so an explicit blank is refused, not taken as this
 _ORDER_IN_EFFECT: Any = object()
-
-
-def _order_reference(value: str, field: str) -> str:
-    """An order reference (a freeze order, the order lifting one, ``lifts``) as ``_require_text`` takes it, refused
-    (``argument-invalid``) too when nothing of it is compared (``order_key`` empty: only invisible characters, a
-    zero-width space or a byte order mark): it would name the same order as every other such reference."""
-    order = _require_text(value, field, 200)
-    if not order_key(order):
-        raise rule("argument-invalid", f"{field} {shown(order)} holds only invisible characters: give the order's "
-                                       "reference as written on the order")
-    return order
 
 
 async def _ensure_may_lift(s: Session, regulator: Party, order: FreezeOrder, receivable_id: str) -> None:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from chaincode.receivables import model as contract
-from chaincode.receivables.arguments import _require_text
+from chaincode.receivables.arguments import _order_reference, _require_text
 from chaincode.receivables.errors import RuleViolation as ContractRuleViolation
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
 from chaincode.receivables.money import hundredths_problem, parse_amount
@@ -72,11 +72,22 @@ def _part_of_a_claim(amount: Amount, transaction: str) -> str:
 
 
 def _said(value: str, what: str, transaction: str, *, max_len: int = 500) -> str:
-    """Text a party writes on a record (a ``reason``; a freeze order's reference, ``max_len`` 200), sent as given
-    once the contract's own check of it passes: neither blank nor over ``max_len`` characters, and on one line
-    (``argument-invalid``), where a blank or multi-line reason went to the peers to be refused there."""
+    """Text a party writes on a record (a ``reason``; the freeze order an unfreeze ``lifts``, ``max_len`` 200), sent
+    as given once the contract's own check of it passes: neither blank nor over ``max_len`` characters, and on one
+    line (``argument-invalid``), where a blank or multi-line reason went to the peers to be refused there."""
     with _as_the_contract_checks(transaction):
         _require_text(_text(value, what), what, max_len)
+    return value
+
+
+def _order(value: str, what: str, transaction: str) -> str:
+    """The reference of the order that freezes a claim or lifts a freeze, sent as given once the contract's own
+    check of it passes: as :func:`_said`'s, of at most 200 characters, and with a character that shows
+    (``argument-invalid``): one of only invisible ones (a zero-width space) would name the same order as every
+    other such reference, and went to the peers to be refused there. Not ``lifts``: the contract takes an
+    invisible one that names exactly an order an earlier contract version recorded so, to lift it."""
+    with _as_the_contract_checks(transaction):
+        _order_reference(_text(value, what), what)
     return value
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from client.gateway._twins import Steps
 
-from ._arguments import _id, _json, _page_size, _part_of_a_claim, _request_id, _said, _text
+from ._arguments import _id, _json, _order, _page_size, _part_of_a_claim, _request_id, _said, _text
 from ._models import (InvoiceAttestation, InvoiceAttestationRequest, InvoiceAttestations, LedgerUpgrade, Receivable,
                       ReceivableRegistration, Reseal, TransferResult)
 from ._read_refusals import _unless_refused_the_read_steps
@@ -153,7 +153,7 @@ class _ClaimOperations:
         A split claim is refused (``invalid-state``): freeze its parts. A frozen part also stops payments over
         its tree."""
         return self._submit("FreezeReceivable", _id(receivable_id, "receivable_id"),
-                            _said(order_reference, "order_reference", "FreezeReceivable", max_len=200),
+                            _order(order_reference, "order_reference", "FreezeReceivable"),
                             model=Receivable)
 
     def unfreeze(self, receivable_id: str, order_reference: str, *, lifts: str | None = None) -> Receivable:
@@ -174,7 +174,7 @@ class _ClaimOperations:
             raise ValueError("lifts is blank: name the freeze order lifted, or pass lifts=None to lift the order "
                              "in effect")
         return self._submit("UnfreezeReceivable", _id(receivable_id, "receivable_id"),
-                            _said(order_reference, "order_reference", "UnfreezeReceivable", max_len=200),
+                            _order(order_reference, "order_reference", "UnfreezeReceivable"),
                             *[_said(order, "lifts", "UnfreezeReceivable", max_len=200) for order in named],
                             model=Receivable)
 

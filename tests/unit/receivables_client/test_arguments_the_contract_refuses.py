@@ -155,6 +155,27 @@ def test_a_reason_or_order_the_contract_would_refuse_is_refused_before_anything_
     refused_before_sending(lambda c: call(c, text), "argument-invalid", transaction)
 
 
+ORDERS = SAID[-3:-1]    # the order freezing and the order lifting; for lifts, below
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\ufeff\u200b\u2060"])
+@pytest.mark.parametrize("transaction, call", ORDERS, ids=[f"{t}-{i}" for i, (t, _) in enumerate(ORDERS)])
+def test_an_order_reference_of_only_invisible_characters_is_refused_before_sending_in_the_contracts_words(
+        transaction, call, text):
+    refused_before_sending(lambda c: call(c, text), "argument-invalid", transaction)
+    with pytest.raises(RefusedBeforeSending) as refused:
+        call(ReceivablesClient(fakes.FakeContract()), text)
+    assert "holds only invisible characters: give the order's reference as written on the order" in (
+        refused.value.detail)
+
+
+def test_an_invisible_lifts_goes_out_to_name_an_order_an_earlier_contract_recorded_so():
+    # the contract lifts such an order where one binds the claim exactly as written, and refuses it otherwise
+    contract = fakes.FakeContract(responses={"UnfreezeReceivable": fakes.receivable()})
+    ReceivablesClient(contract).unfreeze(R, "(2026) Hu 0101 Jie 123", lifts="\u200b")
+    assert contract.only().arguments[1:] == ["(2026) Hu 0101 Jie 123", "\u200b"]
+
+
 def test_a_reason_goes_out_as_written():
     contract = fakes.FakeContract(responses={"RejectReceivable": fakes.receivable()})
     ReceivablesClient(contract).reject(R, "  goods returned ")
