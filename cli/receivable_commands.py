@@ -1303,7 +1303,8 @@ def recourse(session, financing_id, reason):
 @click.argument("financing_id", callback=names_a_record)
 @acting("supplier")
 def get_financing(session, as_json, financing_id) -> None:
-    """A financing and its offers.
+    """A financing and its offers. An offer the peer cannot read (written by a newer contract version, or by
+    none) is in no row: a warning line names it, and --json lists its key in newer_version or unreadable.
 
     \b
     Example:
@@ -1324,6 +1325,8 @@ def get_financing(session, as_json, financing_id) -> None:
         # when and why a bank took its offer back, where one did
         withdrawn = ["withdrawn_on", "withdrawal_reason"] if any(o["status"] == "WITHDRAWN" for o in offers) else []
         emit(offers, as_json=False, columns=["id", "financier", "status", "expires_on"] + withdrawn)
+    # an offer the peer cannot read is in no row above: said, so that a holder choosing among them knows
+    regulator_commands.note_passed_over(f.unreadable, f.newer_version, "in no offer above")
 
 
 def _echo_recourse_demands(f) -> None:

@@ -55,10 +55,6 @@ class TransferResult(Receivable):
     children_records: list[Receivable] = []
 
 
-class FinancingView(Financing):
-    offers: list[Offer]
-
-
 class HistoryEntry(Doc):
     tx_id: str
     timestamp: str
@@ -144,6 +140,13 @@ class PassedOver(Doc):
 
     unreadable: list[str] = UNREADABLE_FIELD
     newer_version: list[str] = NEWER_VERSION_FIELD
+
+
+class FinancingView(Financing, PassedOver):
+    """GetFinancing's answer: the request and its offers' public records; an offer record this peer cannot read
+    is in none of ``offers``, named in ``unreadable`` or ``newer_version`` instead."""
+
+    offers: list[Offer]
 
 
 class Page(PassedOver):

@@ -419,7 +419,7 @@ class OfferRecords(StoreBase):
             raise unreadable(keys.label(keys.OFFER_BY_BANK, financing_id, bank),
                              f"{shown(raw)}, no offer id in UTF-8 text", _FORGED_OFFER_REMEDY) from None
 
-    async def offers_of(self, financing_id: str) -> list[Offer]:
+    async def offers_of(self, financing_id: str, passed: PassedOver | None = None) -> list[Offer]:
         """The offers made on the request, in id order. The offer decides, not its ``recfin.by-financing``
         entry: an entry nobody wrote yet is a new key, which any two orgs can write, so an offer is listed only
         under its own entry, while it names the request; an entry of another shape (``entry_attributes``),
@@ -429,18 +429,27 @@ class OfferRecords(StoreBase):
         (``_FORGED_OFFER_REMEDY``), or an acceptance of another offer, ends the request, whose offers no
         holder can accept then, whatever two orgs write back to their records (which, under no key-level
         policy, they could do to a lapsed offer anyway). A newer contract version's offer refuses the call
-        (``record-newer-version``), as ``_still_open`` does: this peer cannot tell whether it is open."""
+        (``record-newer-version``), as ``_still_open`` does: this peer cannot tell whether it is open. With
+        ``passed`` (a read, which changes nothing), each offer passed over as this peer cannot read it, a newer
+        version's too, is added to it instead, so that the answer names it (``PassedOver``)."""
         # every entry, however many withdrawn offers the request has gathered: past the peer's totalQueryLimit
         # one query would leave out an open offer, which an acceptance would then not lapse
         ids = [entry[-1] async for kv in self.every_row_of_a_write(keys.BY_FINANCING, financing_id)
                if (entry := self.entry_attributes(kv.key, keys.BY_FINANCING)) is not None]
         await self.prefetch(*((keys.OFFER, i) for i in ids))
-        offers = [await self._offer_or_none(i) for i in sorted(ids)]
+        offers = [await self._offer_or_none(i, passed) for i in sorted(ids)]
         return [o for o in offers if o is not None and o.financing_id == financing_id]
 
-    async def _offer_or_none(self, offer_id: str) -> Offer | None:
-        """The offer, or None where its key holds none or a value no offer parses to (``offers_of``)."""
+    async def _offer_or_none(self, offer_id: str, passed: PassedOver | None) -> Offer | None:
+        """The offer, or None where its key holds none or a value no offer parses to (``offers_of``): with
+        ``passed``, one a newer version wrote too, and either is added to it."""
         try:
             return await self._get(Offer, keys.OFFER, offer_id)
-        except UnreadableRecord:
+        except UNREADABLE_VALUE as problem:
+            newer = isinstance(problem, NewerVersionRecord)
+            if passed is None:
+                if newer:
+                    raise
+                return None
+            passed.add(self.key(keys.OFFER, offer_id), newer=newer)
             return None

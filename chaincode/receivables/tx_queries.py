@@ -21,7 +21,7 @@ from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, OfferPage, Page,
     PaymentRecordPage, Provenance, RequestRecord, Statistics,
 )
-from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, parsed_private
+from .store_base import REPORT_THE_KEY, UNREADABLE_VALUE, PassedOver, parsed_private
 from .session import Session, rules
 from .tx_base import TransactionGroup
 from .tx_financing import _ensure_request_of_claims_holder
@@ -299,12 +299,16 @@ class QueryTransactions(TransactionGroup):
                 raise rule("not-permitted-to-read", f"{party.uscc} is not the bank of {f.id}: a bank reads its own "
                            f"financings, and another's only while it is its claim's open request (the one {r.id} "
                            f"is under now: {r.financing_id or 'none'})")
-        offers = [o.to_json() for o in await s.store.offers_of(f.id)]
+        # an offer this peer cannot read is named (``unreadable``, ``newer_version``), not refused: any two orgs
+        # can write an offer key under the request, and a refusal would deny the request to every reader for good;
+        # named, the holder choosing among the offers learns that one is not among them
+        passed = PassedOver()
+        offers = [o.to_json() for o in await s.store.offers_of(f.id, passed)]
         if party.uscc != f.holder and party.role != cfg.REGULATOR:
             # an offer an earlier contract made wrote its expiry in clear: only its collection's members see it
             offers = [o if o["financier"] == party.uscc else {k: v for k, v in o.items() if k != "expires_on"}
                       for o in offers]
-        return {**f.to_json(), "offers": offers}
+        return {**f.to_json(), "offers": offers, **passed.fields()}
 
     @transaction(evaluate=True)
     @rules

@@ -672,12 +672,6 @@ class Offer(Document):
         return self.last.tx_id
 
 
-class FinancingView(Financing):
-    """A financing with the public records of its offers (``GetFinancing``)."""
-
-    offers: list[Offer]
-
-
 class AssignmentNotice(Document):
     """债权转让通知: tells the debtor to pay the financier at maturity."""
 
@@ -938,6 +932,15 @@ class PassedOver(Document):
     def passed_over(self) -> int:
         """How many records the answer left out as the peer could not read them: 0 for a whole answer."""
         return len(self.unreadable) + len(self.newer_version)
+
+
+class FinancingView(Financing, PassedOver):
+    """A financing with the public records of its offers (``GetFinancing``). An offer record the peer that
+    answered cannot read is in none of ``offers``: its key is in ``unreadable`` or ``newer_version``
+    (:class:`PassedOver`; empty from a contract before the fields), so a holder choosing among the offers
+    knows one is missing."""
+
+    offers: list[Offer]
 
 
 class _AttestationsRead(PassedOver):

@@ -96,3 +96,32 @@ async def test_a_debtors_discount_offers_name_one_a_newer_version_wrote():
     forge(net, key, b"garbage")
     page = await net.ok(core, "ListDiscountOffers", core.uscc, "", "10", "", "all", evaluate=True)
     assert (page["newer_version"], page["unreadable"]) == ([], [key])
+
+
+async def test_a_financing_names_the_offers_it_passes_over():
+    """A holder choosing among a request's offers learns that one is not among them: an offer a newer version
+    wrote, and one no version wrote, are named, not left out without a word, nor refusing the whole request."""
+    net = await standard_net()
+    core, t1, bank, reg = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
+    r = await net.confirmed(t1, core)
+    f, offer = await net.offered(t1, r["id"], bank)
+    key = net._key(keys.OFFER, offer["id"])
+    as_newer_version_wrote(net, key)
+    for reader in (t1, bank, reg):
+        seen = await net.ok(reader, "GetFinancing", f["id"], evaluate=True)
+        assert (seen["offers"], seen["newer_version"], seen["unreadable"]) == ([], [key], []), reader
+    forge(net, key, b"garbage")
+    seen = await net.ok(t1, "GetFinancing", f["id"], evaluate=True)
+    assert (seen["offers"], seen["newer_version"], seen["unreadable"]) == ([], [], [key])
+
+
+async def test_a_financing_reading_every_offer_names_none_and_its_withdrawal_still_refuses_a_newer_offer():
+    net = await standard_net()
+    core, t1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(t1, core)
+    f, offer = await net.offered(t1, r["id"], bank)
+    seen = await net.ok(t1, "GetFinancing", f["id"], evaluate=True)
+    assert ([o["id"] for o in seen["offers"]], seen["newer_version"], seen["unreadable"]) == ([offer["id"]], [], [])
+    # a write still cannot tell whether a newer version's offer is open: it refuses, as before
+    as_newer_version_wrote(net, net._key(keys.OFFER, offer["id"]))
+    await net.refused(t1, "WithdrawFinancing", f["id"], rule="record-newer-version")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from client.receivables._models import FinancierExposure, Page, Statistics
+from client.receivables._models import FinancierExposure, FinancingView, Page, Statistics
 
 from . import fakes, test_cli_ledger_commands
 from .test_cli_ledger_commands import invoke
@@ -68,3 +68,22 @@ def test_the_sdk_documents_hold_what_was_passed_over_and_read_a_contract_before_
     exposure = {"financier": "B", "debtor": "D", "exposure": {}, "financings": [], "offered": {}, "offers": [],
                 "newer_version": [NEWER]}
     assert FinancierExposure.model_validate(exposure).newer_version == [NEWER]
+
+
+def test_a_financing_says_after_its_offers_which_offer_the_peer_passed_over(ledger):
+    """A holder choosing among a request's offers learns that one is not among those shown."""
+    newer_offer = "\x00recfin.offer\x00O-newer\x00"
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="REQUESTED"), "offers": [fakes.offer(id="O-2")],
+                                        "unreadable": [], "newer_version": [newer_offer]}
+    ledger.responses["GetOfferTerms"] = fakes.terms()
+    res = invoke("finance", "get", "F-1", "--as", "bank/officer1")
+    assert res.exit_code == 0, res.output
+    [warning] = [line for line in res.stdout.splitlines() if line.startswith("warning:")]
+    assert "1 record passed over, in no offer above" in warning and "recfin.offer O-newer" in warning, warning
+    shown = json.loads(invoke("finance", "get", "F-1", "--as", "bank/officer1", "--json").stdout)
+    assert (shown["newer_version"], [o["id"] for o in shown["offers"]]) == ([newer_offer], ["O-2"])
+    # from a contract before the fields: nothing more said
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="REQUESTED"), "offers": [fakes.offer(id="O-2")]}
+    whole = invoke("finance", "get", "F-1", "--as", "bank/officer1")
+    assert whole.exit_code == 0 and "warning" not in whole.output, whole.output
+    assert FinancingView.model_validate(ledger.responses["GetFinancing"]).passed_over == 0
