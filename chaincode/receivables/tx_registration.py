@@ -244,15 +244,41 @@ def _part_invoiced_problem(invoiced: int, currency: str) -> str | None:
             "more parts, each part's invoices within the cap")
 
 
+def _most_with_vat(without_tax: int) -> int:
+    """The most ``without_tax`` fen of invoiced goods can come to with their VAT: VAT at the highest rate on it
+    rounded up to the fen, and a fen per whole yuan of it for the tax's rounding: an invoice rounds each line's tax
+    to the fen half up, so an honest invoice's tax may pass the rate on its total by half a fen a line, and a line
+    is at least a yuan or so (a cap in fen would refuse an invoice of many lines at .50 yuan, whose rounding grows
+    with its lines)."""
+    return without_tax + -(-without_tax * cfg.HIGHEST_VAT_RATE_PERCENT // 100) + without_tax // 100
+
+
+def _face_past_vat_problem(face: int, invoices: list[Invoice], currency: str) -> str | None:
+    """Why a claim on whole invoices may not have ``face`` (None: it may): at most their amount without tax with
+    VAT at the highest rate on it (:func:`_most_with_vat`), the bound a claim on a part of a delivery is held to
+    (:func:`_part_face_problem`). The face is within the invoices' total with tax too, but an invoice's tax is the
+    supplier's to state and bounded by nothing else, so without this an invoice of 0.01 with any tax would back
+    any face, and a tax given as the invoice's total with tax (价税合计) would nearly double it."""
+    without_tax = sum(i.amount for i in invoices)
+    most = _most_with_vat(without_tax)
+    if face <= most:
+        return None
+    amount = functools.partial(money.amount_text, currency=currency)
+    tax = sum(i.tax for i in invoices)
+    return (f"face amount {amount(face)} is more than its invoices' amount without tax (合计金额), "
+            f"{amount(without_tax)}, with VAT at the highest rate of {cfg.HIGHEST_VAT_RATE_PERCENT}% on it and "
+            f"{amount(1)} per whole {currency} for its lines' rounding: {amount(most)}, though their tax adds up "
+            f"to {amount(tax)}; no VAT invoice carries more tax than that rate. Check each invoice's tax (合计税额, "
+            "not its total with tax, 价税合计) and amount without tax as printed, and register a face of at most "
+            f"{amount(most)}")
+
+
 def _part_face_problem(face: int, invoiced: int, currency: str) -> str | None:
     """Why a claim on a part of a delivery may not have ``face`` (None: it may): at most the part's share,
-    ``invoiced`` fen without tax, with VAT at the highest rate on it rounded up to the fen, and a fen per whole
-    yuan of the share for the tax's rounding: an invoice rounds each line's tax to the fen half up, so an honest
-    invoice's tax may pass the rate on its total by half a fen a line, and a line is at least a yuan or so (a cap
-    in fen would refuse an invoice of many lines at .50 yuan, whose rounding grows with its lines).
+    ``invoiced`` fen without tax, with VAT at the highest rate on it (:func:`_most_with_vat`).
     The share is bounded by the receipt; an invoice's tax is not, so without this a 1-fen share with any tax would
     back any face."""
-    most = invoiced + -(-invoiced * cfg.HIGHEST_VAT_RATE_PERCENT // 100) + invoiced // 100
+    most = _most_with_vat(invoiced)
     if face <= most:
         return None
     amount = functools.partial(money.amount_text, currency=currency)
@@ -362,6 +388,10 @@ class RegistrationTransactions(TransactionGroup):
         if req.face_amount > backing:
             raise rule("face-exceeds-invoices", f"face amount {money.amount_text(req.face_amount, req.currency)} "
                        f"exceeds the invoices' total with tax {money.amount_text(backing, req.currency)}")
+        # a part's face is held to the same bound on its share below (goods-receipt-part-face-exceeds)
+        if not any(gr.part is not None for gr in req.goods_receipts) and \
+                (why := _face_past_vat_problem(req.face_amount, invoices, req.currency)) is not None:
+            raise rule("face-exceeds-invoices", why)
         for position, inv in enumerate(invoices):
             if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
                 raise rule("invoice-already-financed", await _already_financed(s, position, inv, owner))

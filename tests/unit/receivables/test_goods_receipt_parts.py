@@ -177,11 +177,13 @@ async def test_an_honest_invoices_tax_rounded_line_by_line_fits_a_parts_face():
     assert (await net.ok(tier1, "RegisterReceivable", large))["face_amount"] == 11_970     # 10500 + 1365 + 105
 
 
-async def test_a_whole_claims_face_is_bounded_by_its_invoices_only():
+async def test_a_whole_claims_face_is_bounded_by_its_invoices_not_as_a_part():
+    # the same VAT bound, on its invoices: a whole receipt has no share to name
     net = await standard_net()
     whole = registering(net, RECEIPT, invoiced=1)
     whole["invoices"][0]["tax"], whole["face_amount"] = 100, 101
-    assert (await net.ok(net.actors["tier1"], "RegisterReceivable", whole))["face_amount"] == 101
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", whole, rule="face-exceeds-invoices")
+    assert "share" not in message
 
 
 async def test_a_fully_invoiced_receipt_takes_no_further_part_and_rounding_stops_at_ten_fen():
