@@ -332,9 +332,11 @@ class _EndorserChoice:
         return orgs
 
     def _new_keys_endorsers(self, action: str, definition: lifecycle_pb2.QueryChaincodeDefinitionResult, org: str,
-                            orgs: list[str], debtor_msp: str | None = None) -> list[str]:
+                            orgs: list[str], debtor_msp: str | None = None, holder_msp: str | None = None
+                            ) -> list[str]:
         """``orgs``, chosen for ``action`` from the terms' collection of a holder and a bank both parties of ``org``
-        (and ``debtor_msp``, the claim's debtor's org, where ``action`` writes the claim too), and the fewest other members of that collection whose peers, with theirs, meet the chaincode's endorsement
+        (and ``debtor_msp``, the claim's debtor's org, where ``action`` writes the claim too; ``holder_msp``: the
+        holder's org where it is not ``org``, the bank's, whose terms' collection it is then), and the fewest other members of that collection whose peers, with theirs, meet the chaincode's endorsement
         policy in ``definition``, which the keys ``action`` creates answer to: sent without them, the transaction
         would be ordered and then invalid in its block (ENDORSEMENT_POLICY_FAILURE), the bank's terms sent for
         nothing. Only members are added, the terms' only readers. ValueError, nothing sent, where no members meet it
@@ -347,14 +349,15 @@ class _EndorserChoice:
         if rule is None or rule.met_by(orgs):
             return orgs
         # the collection was read to choose ``orgs``, so its members are told
-        found, _ = _committed_collection(definition, collection_name(org, org))
+        collection = collection_name(holder_msp or org, org)
+        found, _ = _committed_collection(definition, collection)
         members = list(found.members) if found is not None else [other for other in orgs if other != debtor_msp]
         added = rule.fewest_added(orgs, members)
         if added is None:
             # the orgs outside the collection that would meet it are among those the policy names: no more is read
             asked = f"{', '.join(orgs)}, the orgs named for it"
             raise _terms_beyond_collection(action, org, rule, asked, members,
-                                           rule.fewest_added(orgs, filter(None, rule.peer_orgs)))
+                                           rule.fewest_added(orgs, filter(None, rule.peer_orgs)), collection)
         return [*orgs, *added]
 
     def _deal_regulators(self, financing: FinancingView, claim: Receivable, what: str, writes_notice: bool,
@@ -454,7 +457,17 @@ class _EndorserChoice:
             return [bank_msp]
         if claim.holder_msp == bank_msp:
             return (yield from self._terms_endorsers("make_offer", financing_id, bank_msp, new_keys=True))
-        return [claim.holder_msp, bank_msp]
+        orgs = [claim.holder_msp, bank_msp]
+        if self.network is None:
+            return orgs
+        try:
+            definition = yield from self._committed_definition(bank_msp)
+        except (GatewayError, LedgerReadError):
+            # no worse than before the policy was read: the holder's and the bank's orgs, members both, whose peers
+            # meet the chaincode's default any two orgs; a peer that cannot answer this read stops the offer anyway
+            return orgs
+        return self._new_keys_endorsers(f"make_offer on {financing_id}", definition, bank_msp, orgs,
+                                        holder_msp=claim.holder_msp)
 
     def _claim_orgs(self, financing: FinancingView, claim: Receivable, bank_msp: str | None, what: str,
                     writes_terms: bool, carries_terms: bool, writes_notice: bool = False) -> Steps[_Endorsers]:
@@ -511,12 +524,12 @@ def _regulators_in(definition: lifecycle_pb2.QueryChaincodeDefinitionResult, hol
 
 
 def _terms_beyond_collection(action: str, org: str, rule: EndorsementRule, asked: str, members: list[str],
-                             outside: list[str] | None) -> ValueError:
+                             outside: list[str] | None, collection: str | None = None) -> ValueError:
     """Where the chaincode's endorsement policy (``rule``), which the claim's index entries answer to, is met by no
     members of the terms' collection of ``org``'s holder and bank with the orgs ``asked`` (``members``): a change
     carrying the accepted terms would have to send them to ``outside`` (None: no orgs of the channel meet it either),
-    so nothing is sent."""
-    collection = collection_name(org, org)
+    so nothing is sent. ``collection``: the terms' collection, where it is not ``org``'s own holder's and bank's."""
+    collection = collection or collection_name(org, org)
     beyond = (f"only {', '.join(outside)}, outside the collection, would meet it, and may not be sent the terms"
               if outside else "no orgs of the channel meet it either")
     return ValueError(

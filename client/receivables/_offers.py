@@ -37,7 +37,11 @@ class _OfferOperations:
         peer receives the terms: unpinned, the gateway would simulate first on a peer of its own org, member of the
         collection or not. By default both are looked up (``get_financing``, ``get_receivable`` and ``who_am_i``): the
         holder's org is the claim's, not the request record's copy (the contract refuses a request naming another,
-        ``invalid-state``). Where the claim's holder is a party of the bank's own org, the collection needs a regulator
+        ``invalid-state``). The offer's record and index entries are new keys, which answer to the chaincode's
+        endorsement policy: it is read from the chaincode's committed definition (through a peer of the bank's org),
+        and where the two orgs do not meet it, the fewest other members of the collection are named too; where no
+        members do, ValueError naming the policy and the collection's members, nothing sent (a definition that
+        cannot be read leaves the two orgs). Where the claim's holder is a party of the bank's own org, the collection needs a regulator
         org to endorse with it: that org and the first in name order of the collection's other members, read from the
         chaincode's committed definition (``_lifecycle``, through a peer of that org), and, where they do not meet the
         chaincode's endorsement policy read from it, which the offer's new keys answer to, the fewest other members

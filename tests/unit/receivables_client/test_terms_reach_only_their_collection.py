@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from chaincode.receivables.collections import collection_name, collections_config
-from chaincode.receivables.config import NetworkConfig
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 
 from ..ledger_contract import Channel, LedgerContract
 from .chaincode_policy import deploy_on
@@ -230,5 +230,38 @@ def test_a_disbursement_where_the_holder_is_its_bank_whose_new_keys_only_an_org_
         bank.client.record_disbursement(financing)
     assert str(refused.value).startswith(f"record_disbursement on {financing}: the chaincode's endorsement policy, ")
     assert f"only {BANK}, outside the collection, would meet it, and may not be sent the terms; nothing was sent" in \
+        str(refused.value)
+    assert sent == []
+
+
+def request_of_a_supplier(channel: Channel, number: str):
+    """A request of SUPPLIER's party on a claim of CORE's, and BANK's bank: the bank's client and the request's id."""
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    holder = register(channel, 2, SUPPLIER, "supplier", "tier1")
+    bank = register(channel, 3, BANK, "financier", "bank")
+    register(channel, 5, REGULATOR, "regulator", "regulator")
+    return bank, holder.client.request_financing(claim(channel, holder, core, number, due_in=5)).id
+
+
+def test_an_offer_of_two_orgs_names_the_collections_member_its_new_keys_need_besides():
+    """The holder's and the bank's orgs meet the collection's policy; the offer's record and index entries, new keys,
+    answer to the chaincode's policy, which asks three orgs: the regulator's org, a member, is named too."""
+    channel = Channel(DEFAULT_CONFIG)
+    deploy_on(channel, THREE_ORGS)
+    bank, financing = request_of_a_supplier(channel, "26312000000000000028")
+    bank.client.make_offer(financing, terms(channel))
+    named = {s.transaction: s.named for s in channel.submits}
+    assert named["MakeFinancingOffer"] == [SUPPLIER, BANK, REGULATOR]
+
+
+def test_an_offer_of_two_orgs_whose_new_keys_only_an_org_outside_the_collection_could_endorse_is_refused(sent):
+    channel = Channel(DEFAULT_CONFIG)
+    deploy_on(channel, f"AND('{CORE}.peer', '{BANK}.peer')")
+    bank, financing = request_of_a_supplier(channel, "26312000000000000029")
+    with pytest.raises(ValueError) as refused:
+        bank.client.make_offer(financing, terms(channel))
+    assert str(refused.value).startswith(f"make_offer on {financing}: the chaincode's endorsement policy, ")
+    assert (f"is met by no members of the terms' collection terms-{SUPPLIER}-{BANK} ({BANK}, {REGULATOR}, {SUPPLIER}) "
+            f"with {SUPPLIER}, {BANK}, the orgs named for it: only {CORE}, outside the collection, would meet it") in \
         str(refused.value)
     assert sent == []
