@@ -59,6 +59,24 @@ def names_a_record(_ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def said_on_the_record(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A click callback for text a party writes on a record (``--reason``), held to the contract's own check of it
+    (1 to 500 characters once trimmed, on one line: ``argument-invalid``), so that a reason it would refuse, a blank
+    one as an unset shell variable gives, is a usage error (exit 2) naming the option before anything connects. The
+    SDK refuses it too, but only once the command has connected, and raised from the command it came out as a
+    refusal (exit 1). Passed on as given: the contract trims it."""
+    from chaincode.receivables.arguments import _require_text
+    from chaincode.receivables.errors import RuleViolation
+
+    if value is None:
+        return None
+    try:
+        _require_text(value, "reason")
+    except RuleViolation as refused:
+        raise click.BadParameter(f"{refused.detail}; nothing was sent") from None
+    return value
+
+
 def names_an_identity(what: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     """A click callback for an option naming a client identity (``--client USER``, ``--client-id
     ID``, repeatable or not): an empty or blank value, as an unset shell variable gives, is a usage

@@ -58,7 +58,7 @@ from .connection import acting
 from .documents import prints_document
 from .options import (DATE, PathType, ROLE_HELP, RoleType, claim_currency_code, credit_code_option,
                       endorsing_org_option, endorsing_organizations, names_a_record, names_an_identity,
-                      read_date)
+                      read_date, said_on_the_record)
 from .org_commands import _left_to_act, identity_not_counted
 from .output import (as_typed, emit, on_one_line, read_json_file, read_json_stdin, read_option_file, show,
                      validated)
@@ -668,7 +668,8 @@ def confirm(session, receivable_id, endorsing_orgs):
 
 @receivable.command("reject")
 @click.argument("receivable_id", callback=names_a_record)
-@click.option("--reason", required=True, help="Why the debtor rejects the claim (kept on it as rejection_reason).")
+@click.option("--reason", required=True, callback=said_on_the_record,
+              help="Why the debtor rejects the claim (kept on it as rejection_reason).")
 @prints_document("coreenterprise", RECEIVABLE_COLUMNS + ["rejection_reason"])
 def reject(session, receivable_id, reason):
     """The debtor rejects RECEIVABLE_ID; its invoices are released.
@@ -682,7 +683,8 @@ def reject(session, receivable_id, reason):
 
 @receivable.command("withdraw")
 @click.argument("receivable_id", callback=names_a_record)
-@click.option("--reason", required=True, help="Why the creditor withdraws the claim (kept on it as withdrawal_reason).")
+@click.option("--reason", required=True, callback=said_on_the_record,
+              help="Why the creditor withdraws the claim (kept on it as withdrawal_reason).")
 @prints_document("supplier", RECEIVABLE_COLUMNS + ["withdrawn_on", "withdrawal_reason"])
 def withdraw_receivable(session, receivable_id, reason):
     """The creditor withdraws RECEIVABLE_ID, which its debtor has not confirmed; its invoices are released.
@@ -1111,7 +1113,7 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
 
 @finance.command("withdraw-offer")
 @click.argument("offer_id", callback=names_a_record)
-@click.option("--reason", required=True,
+@click.option("--reason", required=True, callback=said_on_the_record,
               help="Why the bank takes the offer back. Public: on the offer's record, which every bank reads while "
                    "the request is open, and in its event; never name the bank's limit or exposure.")
 @prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "withdrawn_on",
@@ -1226,7 +1228,7 @@ def repay(session, financing_id):
 
 @finance.command("cancel")
 @click.argument("financing_id", callback=names_a_record)
-@click.option("--reason", required=True,
+@click.option("--reason", required=True, callback=said_on_the_record,
               help="Why the financing ends. Public: on the financing record, in the transaction's "
                    "arguments and in its FinancingCancelled event, which every org of the channel reads, "
                    "other banks included; never name the bank's limit or exposure.")
@@ -1248,7 +1250,7 @@ def cancel(session, financing_id, reason):
 
 @finance.command("demand-recourse")
 @click.argument("financing_id", callback=names_a_record)
-@click.option("--reason", required=True,
+@click.option("--reason", required=True, callback=said_on_the_record,
               help="Why the bank calls on the holder (public, kept on the financing record).")
 @acting("bank")
 def demand_recourse(session, as_json, financing_id, reason) -> None:
@@ -1277,7 +1279,7 @@ def demand_recourse(session, as_json, financing_id, reason) -> None:
 
 @finance.command("recourse")
 @click.argument("financing_id", callback=names_a_record)
-@click.option("--reason", required=True,
+@click.option("--reason", required=True, callback=said_on_the_record,
               help="Why the bank takes recourse. Public: on the financing record, in the transaction's "
                    "arguments and in its RecourseExercised event, which every org of the channel "
                    "reads; never name the accepted terms or what the holder paid back.")
