@@ -66,7 +66,7 @@ from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger, r
 from client.pricing.money import percent_of
 from client.pricing.proposals import nothing_outstanding
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
-from client.receivables import ReceivablesError, RuleViolation, unless_refused_the_read
+from client.receivables import PassedOver, ReceivablesError, RuleViolation, unless_refused_the_read
 from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
 from client.business_dates import business_today
 from network.fabric_bin import REPO_ROOT
@@ -803,10 +803,12 @@ def _refuse_a_date_gone_by(on: date | None) -> None:
 
 
 @connection.reports_ledger_errors
-def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None, data_root: Path | None) -> OffersFile:
+def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None, data_root: Path | None,
+                          passed_over: PassedOver) -> OffersFile:
     org, user = connection.parse_as(as_)
     with offline_hint("pass --offers FILE"), connection.open_session(org, user, data_root) as session:
-        return proposal_inputs_from_ledger(session.client, receivable, discount_offer_id=discount_offer)
+        return proposal_inputs_from_ledger(session.client, receivable, discount_offer_id=discount_offer,
+                                           passed_over=passed_over)
 
 
 @finance.command()
@@ -870,6 +872,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
       recfin finance compare RCV-1 --offers client/pricing/samples/offers.json --on 2026-12-01 --json
       recfin finance compare RCV-1 --offers client/pricing/samples/offers.json --on 2026-12-01 --discount-offer DD-1
     """
+    passed_over = PassedOver()   # the request's offers the peer could not read: in no row, and said
     if offers_file is not None:
         data = _read_offers(offers_file)
         if data.receivable.receivable_id != receivable:
@@ -880,7 +883,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
             data = _only_discount_offer(data, discount_offer, offers_file)
     else:
         _refuse_a_date_gone_by(on)
-        data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
+        data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root, passed_over)
     day = on or business_today()
     try:
         ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payments, by=by)
@@ -889,7 +892,14 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     if as_json:
         emit({"receivable": data.receivable.model_dump(mode="json"), "on": day.isoformat(), "by": by,
               "proposals": [p.model_dump(mode="json") for p in ranked]}, as_json=True)
+        note_passed_over(passed_over.unreadable, passed_over.newer_version, "in no offer compared", err=True)
         return
+    _echo_compared(receivable, data, day, by, ranked)
+    note_passed_over(passed_over.unreadable, passed_over.newer_version, "in no offer compared")
+
+
+def _echo_compared(receivable: str, data: OffersFile, day: date, by: str, ranked: list) -> None:
+    """The claim, the table of ``ranked`` offers and why each ranks where it does."""
     claim = data.receivable
     early = (claim.due_date - day).days
     timing = f"{days_text(early)} early" if early >= 0 else f"{days_text(-early)} after the due date"

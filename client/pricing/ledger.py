@@ -9,7 +9,8 @@
   order, if any (the contract takes no offer while it holds);
 - the open bank offers on its live financing request (``get_financing``) and
   each offer's private terms (``get_offer_terms``; readable by the holder, the
-  offering bank and the regulator, from a peer of the collection);
+  offering bank and the regulator, from a peer of the collection); an offer the
+  peer cannot read is in none of them, its key given to ``passed_over``;
 - the debtor's early-payment offers that cover it and are open today
   (``iter_discount_offers``, the contract's ``ListDiscountOffers``), or the one
   named by its id, which, withdrawn or expired, is priced as not eligible, saying
@@ -29,7 +30,7 @@ holder (or anything with those methods).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -38,6 +39,9 @@ from client.receivables.errors import RuleViolation
 
 from .proposals import (READ_FROM_THE_LEDGER, BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier,
                         discount_offer_not_for_receivable, not_for_receivable, nothing_outstanding)
+
+if TYPE_CHECKING:
+    from client.receivables import PassedOver
 
 
 class ProposalInputs(BaseModel):
@@ -98,11 +102,20 @@ def receivable_terms(receivable: Any, *, financing_status: str | None = None) ->
 
 
 def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
-                                discount_offer_id: str | None = None) -> ProposalInputs:
+                                discount_offer_id: str | None = None,
+                                passed_over: PassedOver | None = None) -> ProposalInputs:
+    """What ranking the offers on ``receivable_id`` needs (the module's docstring). ``passed_over``, where
+    given, gets the keys of the request's offers the peer passed over as it cannot read them
+    (``FinancingView``'s ``unreadable`` and ``newer_version``): they are in no bank offer here, and a holder
+    comparing the offers should be told one is missing."""
     r = receivables.get_receivable(receivable_id)
     if r.outstanding == 0:
         raise ValueError(nothing_outstanding(r.id, r.status, r.children))
     financing = receivables.get_financing(r.financing_id) if r.financing_id else None
+    if financing is not None and passed_over is not None:
+        # a contract before the fields answers none (nor does a reader other than the SDK's)
+        passed_over.unreadable.extend(getattr(financing, "unreadable", []))
+        passed_over.newer_version.extend(getattr(financing, "newer_version", []))
     terms = receivable_terms(r, financing_status=financing.status if financing else None)
     bank_offers = []
     # rates pass as the Decimals the SDK read (str() would write a small one as "1E-7", not the contract's form)

@@ -1,0 +1,48 @@
+"""`recfin finance compare R` on the ledger, where the peer cannot read one of the request's bank offers (a newer
+contract version wrote it, or none did): the offer is in no row, and a warning line names it, so that a holder
+choosing among the offers knows one is missing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from click.testing import CliRunner
+
+from chaincode.receivables import keys
+from cli.finance_commands import finance
+from client.pricing.ledger import proposal_inputs_from_ledger
+from client.receivables import PassedOver
+
+from ..receivables.support import transient_terms
+from ..receivables.test_queries_name_what_they_pass_over import as_newer_version_wrote
+
+
+def _two_offers_one_a_newer_versions(world) -> tuple[str, str, str]:
+    """A claim of tier1's with a request and two banks' offers on it, the first rewritten as a newer contract
+    version writes it: the claim, the offer still read and the ledger key of the other."""
+    net = world.net
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    claim = asyncio.run(net.confirmed(tier1, core, 1_000_000, due_in=60))["id"]
+    f, newer = asyncio.run(net.offered(tier1, claim))
+    kept = asyncio.run(net.ok(net.actors["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms()))
+    key = net._key(keys.OFFER, newer["id"])
+    as_newer_version_wrote(net, key)
+    return claim, kept["id"], key
+
+
+def test_compare_names_the_offer_the_peer_could_not_read(world):
+    claim, kept, key = _two_offers_one_a_newer_versions(world)
+    shown = CliRunner().invoke(finance, ["compare", claim, "--as", "tier1", "--on", world.net.today])
+    assert shown.exit_code == 0, shown.output
+    assert kept in shown.stdout
+    [warning] = [line for line in shown.stdout.splitlines() if line.startswith("warning:")]
+    assert "1 record passed over, in no offer compared" in warning and "newer contract version" in warning, warning
+    as_json = CliRunner().invoke(finance, ["compare", claim, "--as", "tier1", "--on", world.net.today, "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert [p["offer_id"] for p in json.loads(as_json.stdout)["proposals"] if p["offer_id"].startswith("O-")] == [kept]
+    assert "1 record passed over, in no offer compared" in as_json.stderr
+    # the SDK's gathering hands the key to a caller that asks
+    passed = PassedOver()
+    inputs = proposal_inputs_from_ledger(world.client("tier1"), claim, passed_over=passed)
+    assert ([o.offer_id for o in inputs.bank_offers], passed.newer_version, passed.unreadable) == ([kept], [key], [])
