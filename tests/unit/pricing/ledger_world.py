@@ -26,8 +26,8 @@ from client.gateway.errors import CommitStatusError
 from client.pricing import bank_config_path
 from client.receivables import ReceivablesClient
 
-from ..ledger_contract import LedgerContract
-from ..receivables.support import standard_net
+from ..ledger_contract import LedgerContract, ScriptedLifecycle, committed_definition
+from ..receivables.support import DEFAULT_CONFIG, standard_net
 
 CONFIG = str(bank_config_path("bank"))
 CHANNEL = "receivables-channel"
@@ -50,6 +50,13 @@ class Commits:
     answers: dict[str, object] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
     lost: dict[str, Callable[[str, Callable[[], object]], object]] = field(default_factory=dict)
+    # ``_lifecycle`` as the channel's peers answer it: the chaincode's committed definition, which make_offer reads
+    # for the endorsement policy its new keys answer to (set by World for its network's configuration)
+    lifecycle: ScriptedLifecycle | None = None
+
+    def get_contract(self, chaincode: str, contract_name: str | None = None) -> ScriptedLifecycle:
+        assert chaincode == "_lifecycle" and self.lifecycle is not None, chaincode
+        return self.lifecycle
 
     def new_commit(self, transaction_id: str) -> SimpleNamespace:
         def status(*, timeout: float | None = None) -> Status:
@@ -115,7 +122,7 @@ class World:
     def __init__(self) -> None:
         self.net = asyncio.run(standard_net())
         self.opened: list[str] = []
-        self.commits = Commits()
+        self.commits = Commits(lifecycle=ScriptedLifecycle(committed_definition(DEFAULT_CONFIG)))
 
     def client(self, actor: str) -> ReceivablesClient:
         contract = StepwiseContract(self.net.ledger, self.net.actors[actor].identity, lambda: self.net.now,
