@@ -1417,7 +1417,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
 
 
 # CI runs a fixed set of sequences; STATEFUL_EXAMPLES=1000 STATEFUL_STEPS=150 hunts deeper (still derandomized)
-CI_BUDGET = (60, 60)   # examples, steps
+CI_BUDGET = (60, 100)   # examples, steps
 EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", str(CI_BUDGET[0])))
 STEPS = int(os.environ.get("STATEFUL_STEPS", str(CI_BUDGET[1])))
 # what the ``finance`` and ``discount`` rules are there to take a claim to: at CI's budget each must succeed
@@ -1427,7 +1427,27 @@ STEPS = int(os.environ.get("STATEFUL_STEPS", str(CI_BUDGET[1])))
 REACHED_AT_CI_BUDGET = ("AcceptDiscountOffer", "RecordDisbursement", "RecordRepayment")
 
 
+class _NoLocalConstants:
+    """No constants of the project's own modules to draw from (see ``_same_run_whatever_ran_before``)."""
+
+    def set_for_type(self, choice_type):
+        return ()
+
+
+def _same_run_whatever_ran_before(monkeypatch) -> None:
+    """Hypothesis (6.131 on) draws a share of its values from the constants of every local module imported so far,
+    so a derandomized run still depended on which tests the process ran before this one: alone it reached a
+    repayment, after CI's whole suite it did not. Held to no local constants (and a cache of its own, which would
+    hold those already drawn), the run is the same everywhere, so ``REACHED_AT_CI_BUDGET`` is checked on one run.
+    Versions without that pool need nothing."""
+    from hypothesis.internal.conjecture import providers
+    if hasattr(providers, "_get_local_constants") and hasattr(providers, "CONSTANTS_CACHE"):
+        monkeypatch.setattr(providers, "_get_local_constants", _NoLocalConstants)
+        monkeypatch.setattr(providers, "CONSTANTS_CACHE", type(providers.CONSTANTS_CACHE)(1024))
+
+
 def test_random_operations_keep_the_contract_and_the_model_in_step(monkeypatch):
+    _same_run_whatever_ran_before(monkeypatch)
     set_event = ChaincodeStub.set_event
 
     def counted(stub, name, payload):
