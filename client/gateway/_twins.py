@@ -83,7 +83,7 @@ def blocking(body: Callable[..., Steps[T]]) -> Callable[..., T]:
                 reply = time.sleep(step.seconds) if step.seconds else None
             elif isinstance(step, Offload):
                 try:
-                    reply = step.finish(_done_within_deadline(step))
+                    reply = done_blocking(step)
                 except BaseException as error:  # noqa: BLE001 - handed to the body, as in the async twin
                     resume, reply = steps.throw, error
             else:
