@@ -26,7 +26,7 @@ from client.receivables.ledger_keys import split_key
 
 from .amounts import with_money
 from .connection import acting, with_options
-from .options import WholeNumberRange, names_a_record
+from .options import WholeNumberRange, names_a_record, names_an_order
 from .output import as_typed, emit, inline, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
@@ -85,7 +85,8 @@ def regulator() -> None:
 
 @regulator.command("freeze")
 @click.argument("receivable_id", callback=names_a_record)
-@click.option("--order", "order_reference", required=True, help="The freeze order's reference.")
+@click.option("--order", "order_reference", required=True, callback=names_an_order,
+              help="The freeze order's reference (one line, up to 200 characters).")
 @acting("regulator")
 def freeze(session, as_json, receivable_id, order_reference) -> None:
     """Freeze RECEIVABLE_ID under an order: every change to it is refused until unfrozen.
@@ -112,8 +113,9 @@ def _refuse_a_blank_lifts(lifts: str | None, **_: Any) -> None:
 
 @regulator.command("unfreeze")
 @click.argument("receivable_id", callback=names_a_record)
-@click.option("--order", "order_reference", required=True, help="The order lifting the freeze.")
-@click.option("--lifts", "lifts", default=None, metavar="FREEZE_ORDER",
+@click.option("--order", "order_reference", required=True, callback=names_an_order,
+              help="The order lifting the freeze (one line, up to 200 characters).")
+@click.option("--lifts", "lifts", default=None, metavar="FREEZE_ORDER", callback=names_an_order,
               help="The freeze order lifted, in effect or queued (default: the one in effect).")
 @checked_before_connecting(_refuse_a_blank_lifts)
 @acting("regulator")
