@@ -75,9 +75,10 @@ class _CommitBase(Signable):
         highest yet, whether the transaction was valid or not: the peer committed that block
         either way, and an invalid transaction's conflicting write is in it or before it.
         """
-        request = yield self._signing("commit_status", timeout, CommitStatusError)
+        deadline = self._context.deadline("commit_status", timeout)   # the signature's and the call's
+        request = yield self._signing("commit_status", deadline, CommitStatusError)
         response = yield from self._context.call(
-            "commit_status", request, timeout, CommitStatusError, self.transaction_id
+            "commit_status", request, deadline, CommitStatusError, self.transaction_id
         )
         if response.block_number == 0:
             # Block 0 is the channel's genesis block, its configuration alone: no transaction commits there.

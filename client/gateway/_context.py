@@ -6,6 +6,7 @@ import inspect
 import math
 import numbers
 import threading
+import time
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -279,6 +280,10 @@ class Context:
     peer_address: str = ""
     committed_blocks: CommittedBlocks = field(default_factory=CommittedBlocks)
 
+    def deadline(self, kind: str, override: float | None) -> "CallDeadline":
+        """The deadline of one call of ``kind`` (see :meth:`timeout`), shared by its steps."""
+        return CallDeadline(self.timeout(kind, override))
+
     def timeout(self, kind: str, override: float | None) -> float | None:
         """The deadline of one call of ``kind``: its own ``timeout=`` if given, else the Gateway's Timeouts.
 
@@ -288,7 +293,34 @@ class Context:
         check_seconds("timeout", override, call_kind=kind)
         return as_seconds(override if override is not None else getattr(self.timeouts, kind))
 
-    def call(self, method: str, request, timeout: float | None, error_type, transaction_id: str) -> Steps:
-        """A unary call through the transport, as a step of a shared body; failures raise ``error_type``."""
+    def call(self, method: str, request, deadline: "CallDeadline", error_type, transaction_id: str) -> Steps:
+        """A unary call through the transport, as a step of a shared body, given what is left of ``deadline``
+        (the call's, whose signature came first); failures raise ``error_type``."""
         with transport_errors_as(error_type, transaction_id=transaction_id):
-            return (yield getattr(self.transport, method)(request, self.timeout(method, timeout)))
+            return (yield getattr(self.transport, method)(request, deadline.remaining()))
+
+
+class CallDeadline:
+    """One call's deadline, shared by its steps: the signature of its request by a signer that waits (an HSM,
+    a signing service) and then the gRPC call, so that the call as a whole ends within its timeout, where each
+    step took the whole of it and a call could last twice as long.
+
+    Its clock runs from :meth:`start`, called as the first step that may wait begins; until then every step
+    gets the whole timeout. An in-process key's signature, a little CPU, starts no clock: the gRPC call then
+    gets the timeout as given."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        """The whole of the call's timeout, as errors name it; None for no deadline."""
+        self._ends: float | None = None
+
+    def start(self) -> None:
+        """Start the clock (once; a later call leaves it running as it is)."""
+        if self._ends is None and self.seconds is not None:
+            self._ends = time.monotonic() + self.seconds
+
+    def remaining(self) -> float | None:
+        """Seconds left, 0 once past; the whole timeout before :meth:`start`; None for no deadline."""
+        if self._ends is None:
+            return self.seconds
+        return max(0.0, self._ends - time.monotonic())

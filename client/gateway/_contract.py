@@ -134,12 +134,13 @@ class _ContractBase:
         with _given_up(proposal.transaction_id, may_have_been_ordered=False):
             transaction = yield proposal.endorse()
         try:
+            deadline = self._context.deadline("submit", None)   # the signature's and the call's, as submit() has it
             with _given_up(transaction.transaction_id, may_have_been_ordered=False):
                 # signed before it is handed to the orderer: given up while its signer works (or the signer
                 # past Timeouts.submit), nothing was sent
-                yield transaction._signing("submit", None, SubmitError)
+                yield transaction._signing("submit", deadline, SubmitError)
             with _given_up(transaction.transaction_id, may_have_been_ordered=True):
-                return (yield transaction.submit())
+                return (yield transaction.submit(timeout=deadline.remaining()))
         except SubmitError as error:
             # It may still commit (may_have_been_ordered), and its result (an ID the chaincode made) is
             # nowhere else.

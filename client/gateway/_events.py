@@ -172,7 +172,7 @@ class _EventsRequest(Signable):
         """The step that gives the request as it is sent: signed by the Gateway's signer, bounded by
         ``Timeouts.open_events`` as a transaction's signature is by its call's timeout, unless it carries a
         signature."""
-        return self._signing("open_events", None, GatewayError)
+        return self._signing("open_events", self._context.deadline("open_events", None), GatewayError)
 
     def _timeout_named(self, call_kind: str) -> str:
         if call_kind == "open_events":   # no event method takes a timeout= of its own

@@ -240,9 +240,10 @@ class _ProposalBase(ChannelTransaction):
         For queries. Nothing is written to the ledger, whatever the chaincode does. ``timeout``
         (seconds) bounds this call; None, the default, means ``Timeouts.evaluate``, not no deadline.
         """
-        proposed = yield self._signing("evaluate", timeout, EvaluateError)
+        deadline = self._context.deadline("evaluate", timeout)   # the signature's and the call's
+        proposed = yield self._signing("evaluate", deadline, EvaluateError)
         request = self._request(proposed, gateway_pb2.EvaluateRequest, "target_organizations")
-        response = yield from self._context.call("evaluate", request, timeout, EvaluateError, self.transaction_id)
+        response = yield from self._context.call("evaluate", request, deadline, EvaluateError, self.transaction_id)
         status = response.result.status
         if status not in _SUCCESSFUL_STATUSES:
             # Fabric's Gateway turns a chaincode error into a gRPC error; one answered as a success (a proxy's, a
@@ -265,9 +266,10 @@ class _ProposalBase(ChannelTransaction):
 
         ``timeout`` (seconds) bounds this call; None, the default, means ``Timeouts.endorse``, not no deadline.
         """
-        proposed = yield self._signing("endorse", timeout, EndorseError)
+        deadline = self._context.deadline("endorse", timeout)   # the signature's and the call's
+        proposed = yield self._signing("endorse", deadline, EndorseError)
         request = self._request(proposed, gateway_pb2.EndorseRequest, "endorsing_organizations")
-        response = yield from self._context.call("endorse", request, timeout, EndorseError, self.transaction_id)
+        response = yield from self._context.call("endorse", request, deadline, EndorseError, self.transaction_id)
         prepared = gateway_pb2.PreparedTransaction(
             transaction_id=self.transaction_id, envelope=response.prepared_transaction
         )

@@ -20,7 +20,7 @@ from fabric_protos.common import common_pb2
 from fabric_protos.msp import identities_pb2
 from google.protobuf.message import DecodeError, Message
 
-from ._context import Context, verifies
+from ._context import CallDeadline, Context, verifies
 from ._identity import _public_bytes
 from ._signer import VERIFIED_CURVE_ORDERS, leading_der_signature, low_s_der
 from ._twins import Offload
@@ -170,20 +170,20 @@ class Signable:
             f"gateway.{rebuild}(bytes, signature), or connect as that identity"
         )
 
-    def _signing(self, call_kind: str, timeout: float | None, error_type: type[TransactionError]) -> Offload:
+    def _signing(self, call_kind: str, deadline: CallDeadline, error_type: type[TransactionError]) -> Offload:
         """The step of a shared body that gives :meth:`_signed` for the call of ``call_kind`` (a ``Timeouts``
-        field) whose ``timeout=`` is ``timeout``, and whose failures raise ``error_type``.
+        field) whose deadline is ``deadline``, and whose failures raise ``error_type``.
 
         A signer that waits (an HSM, a signing service) signs in a thread of its own, so that the async
-        family's event loop runs its other tasks, and is bounded by that call's deadline: a signer that never
-        answers fails the call as that deadline passing would (``gave_up``), with nothing sent, where it held
-        the caller for ever; its signature, if it comes later, is dropped. In place when nothing waits (a
-        signature given, an in-process key's)."""
+        family's event loop runs its other tasks, and is bounded by what is left of that call's deadline,
+        which its gRPC call then shares: a signer that never answers fails the call as that deadline passing
+        would (``gave_up``), with nothing sent, where it held the caller for ever; its signature, if it comes
+        later, is dropped. In place when nothing waits (a signature given, an in-process key's)."""
         if self._signed_part().signature or not self._context.signing.may_wait:
             return Offload(self._signed, waits=False)
-        deadline = self._context.timeout(call_kind, timeout)
-        return Offload(self._new_signature, deadline=deadline, finish=self._with_signature,
-                       gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline, error_type))
+        deadline.start()
+        return Offload(self._new_signature, deadline=deadline.remaining(), finish=self._with_signature,
+                       gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline.seconds, error_type))
 
     def _timeout_named(self, call_kind: str) -> str:
         """The timeout of a call of ``call_kind`` as a signer's time-out names it: where to set it."""

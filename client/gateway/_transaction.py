@@ -58,11 +58,12 @@ class _TransactionBase(ChannelTransaction):
         block that commits it. ``timeout`` (seconds) bounds this call; None, the
         default, means ``Timeouts.submit``, not no deadline.
         """
-        signed = yield self._signing("submit", timeout, SubmitError)
+        deadline = self._context.deadline("submit", timeout)   # the signature's and the call's
+        signed = yield self._signing("submit", deadline, SubmitError)
         request = gateway_pb2.SubmitRequest(
             transaction_id=self.transaction_id, channel_id=self._channel, prepared_transaction=signed.envelope
         )
-        yield from self._context.call("submit", request, timeout, SubmitError, self.transaction_id)
+        yield from self._context.call("submit", request, deadline, SubmitError, self.transaction_id)
         return new_commit(self._context, self._channel, self.transaction_id, result=self._result)
 
 
