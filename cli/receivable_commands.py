@@ -1003,6 +1003,11 @@ def _one_listing(holder: str | None, debtor: str | None, status: str | None, fin
 def list_receivables(session, as_json, holder, debtor, status, financier, page_size, bookmark, all_pages) -> None:
     """A page of receivables by holder, debtor, status or financier (default: the caller's holdings).
 
+    Only the regulator lists any party's claims, and by status; a party lists its own: a supplier the
+    claims it holds, a debtor those it owes (--debtor), a bank those it finances (--financier). Listing
+    its own holdings by default, a regulator, a debtor or a bank is told so after the table (on stderr
+    with --json), with the listing that is its to make.
+
     The FROZEN column shows the reference of the order that freezes a claim and "+N" for the orders
     queued behind it ("-": not frozen); --json gives the whole orders as "frozen" and "queued_freezes".
 
@@ -1017,8 +1022,30 @@ def list_receivables(session, as_json, holder, debtor, status, financier, page_s
                      debtor=debtor)
         return
     given = [(k, v) for k, v in (("holder", holder), ("debtor", debtor), ("status", status)) if v is not None]
-    by, value = given[0] if given else ("holder", session.client.who_am_i().uscc)
-    emit_listing(session, as_json, by, value, page_size, bookmark, all_pages, LIST_COLUMNS)
+    if given:
+        emit_listing(session, as_json, *given[0], page_size, bookmark, all_pages, LIST_COLUMNS)
+        return
+    caller = session.client.who_am_i()
+    emit_listing(session, as_json, "holder", caller.uscc, page_size, bookmark, all_pages, LIST_COLUMNS)
+    if (other_listings := _listings_beyond_holdings(caller)) is not None:
+        click.echo(other_listings, err=as_json)
+
+
+def _listings_beyond_holdings(caller) -> str | None:
+    """The line after a default listing (the caller's own holdings) of a party whose role holds no claims of
+    its own, saying what it listed and what it may list instead; None for a supplier, whose holdings they are.
+    Without it the regulator, a debtor or a bank got an empty table that read as "there are no claims"."""
+    own = f"listed: the claims {caller.uscc} holds itself"
+    if caller.role == "regulator":
+        return (f"{own}, and a regulator holds none: it reads every claim, so name the claims to list with --status "
+                "STATUS (`recfin regulator list STATUS`), --holder USCC, --debtor USCC or --financier USCC")
+    if caller.role == "core_enterprise":
+        return (f"{own}; the claims it owes: --debtor {caller.uscc}. A debtor lists no other party's holdings "
+                "(a claim on it is read by id: `recfin receivable get ID`)")
+    if caller.role == "financier":
+        return (f"{own}; the claims it finances: --financier {caller.uscc}, narrowed to one debtor with --debtor "
+                "USCC. A bank lists no other party's holdings")
+    return None
 
 
 # ------------------------------------------------------------------ financing
