@@ -18,7 +18,7 @@ from google.protobuf import timestamp_pb2
 import grpc
 
 from ._checkpointer import MAX_BLOCK_NUMBER, Checkpoint, InMemoryCheckpointer
-from ._context import Context
+from ._context import CallDeadline, Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
 from ._signable import Signable, channel_header_problem, identity_problem, signature_header_creator
@@ -305,14 +305,17 @@ class _BlockEventsRequestBase(_EventsRequest):
         self._message = envelope
         return envelope
 
-    def _stamping(self, call_kind: str, deadline: float | None) -> Offload:
+    def _stamping(self, call_kind: str, deadline: CallDeadline) -> Offload:
         """The step of a shared body that stamps and signs the request now, bounded by ``deadline`` as
-        :meth:`Signable._signing` bounds a signature, for a stream the body opens at once: ``events()`` then
-        sends it as signed here, where a signer that hangs would hold the stream's opening for ever (and an
-        async caller's event loop with it)."""
-        return Offload(self._newly_stamped, waits=self._context.signing.may_wait, deadline=deadline,
+        :meth:`Signable._signing` bounds a signature (the time a signer that waits takes comes out of it), for
+        a stream the body opens at once: ``events()`` then sends it as signed here, where a signer that hangs
+        would hold the stream's opening for ever (and an async caller's event loop with it)."""
+        waits = self._context.signing.may_wait
+        if waits:
+            deadline.start()
+        return Offload(self._newly_stamped, waits=waits, deadline=deadline.remaining(),
                        finish=self._opened_as_stamped,
-                       gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline, GatewayError))
+                       gave_up=lambda: self._signer_gave_no_answer(call_kind, deadline.seconds, GatewayError))
 
     def _opened_as_stamped(self, envelope: common_pb2.Envelope) -> None:
         self._message, self._stamped_when_opened = envelope, False

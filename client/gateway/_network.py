@@ -88,17 +88,19 @@ class _NetworkBase:
         None in the Gateway's Timeouts means no limit.
         """
         check_block_number("block_number", block_number)
-        limit = self._context.timeout("wait_for_block", timeout)
+        deadline = self._context.deadline("wait_for_block", timeout)
         # From the peer's newest block rather than from block_number: Deliver waits for a block only
         # up to the next one to be committed, and answers NOT_FOUND for any later start.
         request = build_block_events_request(self._context, self.name, "filtered", newest_position())
-        yield request._stamping("wait_for_block", limit)   # a signer that hangs ends the wait at its limit too
+        # a signer that hangs ends the wait at its limit too, and one that is slow shortens the wait for the block
+        yield request._stamping("wait_for_block", deadline)
         blocks = request.events()
         try:
-            block = yield blocks.first(lambda block: block.number >= block_number, timeout=limit)
+            block = yield blocks.first(lambda block: block.number >= block_number, timeout=deadline.remaining())
         except TimeoutError:
             raise BlockWaitTimeoutError(
-                channel=self.name, block_number=block_number, address=self._context.peer_address, timeout=limit
+                channel=self.name, block_number=block_number, address=self._context.peer_address,
+                timeout=deadline.seconds
             ) from None
         return block.number
 

@@ -1,19 +1,21 @@
 """One call's timeout bounds the call as a whole: the time a signer that waits (an HSM, a signing service) takes
 to sign the call's request comes out of the timeout the gRPC call is then given, where each step got the whole
-of it and a call could last twice its timeout (docs/sdk-gateway.md, "Timeouts").
+of it and a call could last twice its timeout (docs/sdk-gateway.md, "Timeouts"); so does the limit of
+``wait_for_block``, whose wait for the block gets what the signature of its request left.
 
 The clock is a fake one, moved on by the signer: no test here waits on real time."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
 from client.gateway import Timeouts, connect, connect_async, private_key_signer
-from client.gateway import _context
+from client.gateway import _context, _event_iterators
 
-from .gateway_fakes import AsyncFakeTransport, FakeTransport
+from .gateway_fakes import AsyncFakeTransport, FakeTransport, filtered_block
 
 CHANNEL = "receivables-channel"
 SIGNING_TAKES = 4.0
@@ -112,3 +114,50 @@ def test_an_in_process_keys_signature_leaves_the_timeout_as_given(credentials, c
     clock.now += 100   # the clock plays no part: nothing waits before the call
     gateway.get_network(CHANNEL).get_contract("receivables").submit_transaction("Confirm", "R-1")
     assert _timeouts_sent(transport) == [("endorse", 15), ("submit", 5), ("commit_status", 60)]
+
+
+@pytest.fixture
+def armed(monkeypatch):
+    """The limits the waits for a block arm, in order: the sync wait's timer, the async wait's timeout."""
+    intervals = []
+
+    class RecordingTimer(threading.Timer):
+        def __init__(self, interval, *args, **kwargs):
+            intervals.append(interval)
+            super().__init__(interval, *args, **kwargs)
+
+    real_wait_for = asyncio.wait_for
+
+    async def recording_wait_for(awaitable, timeout):
+        intervals.append(timeout)
+        return await real_wait_for(awaitable, timeout)
+
+    monkeypatch.setattr(_event_iterators.threading, "Timer", RecordingTimer)
+    monkeypatch.setattr(_event_iterators.asyncio, "wait_for", recording_wait_for)
+    return intervals
+
+
+def test_wait_for_block_waits_for_the_block_what_its_signature_left_of_its_limit(credentials, clock, armed):
+    key, identity = credentials
+    transport = FakeTransport()
+    transport.deliver_responses = [filtered_block(7)]
+    gateway = connect(identity=identity, signer=_slow_signer(key, clock), transport=transport,
+                      timeouts=Timeouts(wait_for_block=30))
+    assert gateway.get_network(CHANNEL).wait_for_block(7) == 7
+    transport.deliver_responses = [filtered_block(8)]
+    assert gateway.get_network(CHANNEL).wait_for_block(8, timeout=10) == 8
+    assert armed == [26.0, 6.0]
+
+
+def test_the_async_wait_for_block_waits_for_the_block_what_its_signature_left(credentials, clock, armed):
+    key, identity = credentials
+    transport = FakeTransport()
+    transport.deliver_responses = [filtered_block(7)]
+
+    async def run():
+        gateway = connect_async(identity=identity, signer=_slow_signer(key, clock),
+                                transport=AsyncFakeTransport(transport), timeouts=Timeouts(wait_for_block=30))
+        return await gateway.get_network(CHANNEL).wait_for_block(7)
+
+    assert asyncio.run(run()) == 7
+    assert armed == [26.0]
